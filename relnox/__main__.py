@@ -1,0 +1,3 @@
+from relnox.cli import main
+
+main()

@@ -1,0 +1,44 @@
+"""The one exception root of relnox.
+
+Every expected failure is a :class:`RelnoxError` whose message is one sentence a
+user can act on: it names the file or value, what is wrong, and the next step.
+Adapters (nox, invoke, the ``relnox`` command) print it as one line and exit 1.
+"""
+
+from __future__ import annotations
+
+
+class RelnoxError(Exception):
+    """An expected failure with a message the user can act on."""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        self.message = message
+        self.hint = hint
+        super().__init__(message if hint is None else f"{message} ({hint})")
+
+    def __str__(self) -> str:
+        return self.message if self.hint is None else f"{self.message}; {self.hint}"
+
+
+class ConfigError(RelnoxError):
+    """A pyproject.toml or ``[tool.relnox]`` setting is malformed or missing."""
+
+
+class VersionError(RelnoxError):
+    """A version is invalid, or sources of one version disagree."""
+
+
+class GitError(RelnoxError):
+    """A git precondition failed (dirty tree, existing tag, not a repo...)."""
+
+
+class BuildError(RelnoxError):
+    """Building or checking an artifact failed."""
+
+
+class VerifyError(RelnoxError):
+    """An installed artifact failed a check."""
+
+
+class PublishError(RelnoxError):
+    """An upload was refused or could not be made."""

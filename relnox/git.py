@@ -1,0 +1,80 @@
+"""Thin, typed access to the git command line (argv lists, never a shell)."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+from relnox.errors import GitError
+
+
+def git(repo: Path, *args: str, check: bool = True) -> str:
+    """Run ``git args`` in ``repo``; its stdout, stripped. Failures raise :class:`GitError`."""
+    try:
+        proc = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH; install git") from None
+    if check and proc.returncode != 0:
+        detail = (proc.stderr or proc.stdout).strip().splitlines()
+        raise GitError(
+            f"git {' '.join(args)} failed in {repo}: {detail[-1] if detail else proc.returncode}"
+        )
+    return proc.stdout.strip()
+
+
+def is_repo(path: Path) -> bool:
+    return git(path, "rev-parse", "--is-inside-work-tree", check=False) == "true"
+
+
+def toplevel(path: Path) -> Path:
+    return Path(git(path, "rev-parse", "--show-toplevel"))
+
+
+def dirty_files(repo: Path) -> list[str]:
+    """Paths with uncommitted changes (untracked files included)."""
+    out = git(repo, "status", "--porcelain", "--untracked-files=normal")
+    return [line[3:] for line in out.splitlines() if line.strip()]
+
+
+def head(repo: Path) -> str | None:
+    out = git(repo, "rev-parse", "--verify", "--quiet", "HEAD", check=False)
+    return out or None
+
+
+def tag_exists(repo: Path, tag: str) -> bool:
+    return bool(git(repo, "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}", check=False))
+
+
+def tag_commit(repo: Path, tag: str) -> str | None:
+    out = git(repo, "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}^{{commit}}", check=False)
+    return out or None
+
+
+def tags(repo: Path, pattern: str | None = None) -> list[str]:
+    args = ["tag", "--list"]
+    if pattern:
+        args.append(pattern)
+    return git(repo, *args).splitlines()
+
+
+def current_branch(repo: Path) -> str | None:
+    out = git(repo, "symbolic-ref", "--quiet", "--short", "HEAD", check=False)
+    return out or None
+
+
+def commit_time(repo: Path, rev: str = "HEAD") -> int | None:
+    out = git(repo, "log", "-1", "--format=%ct", rev, check=False)
+    return int(out) if out.isdigit() else None
+
+
+def show_file(repo: Path, rev: str, path: str) -> str | None:
+    """A file's content at ``rev`` (``None`` if it did not exist there)."""
+    proc = subprocess.run(
+        ["git", "show", f"{rev}:{path}"], cwd=repo, capture_output=True, text=True, check=False
+    )
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def add(repo: Path, paths: Sequence[Path]) -> None:
+    git(repo, "add", "--", *[str(p) for p in paths])

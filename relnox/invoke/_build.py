@@ -1,0 +1,14 @@
+"""Placeholder tasks: replaced by the module that implements them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from relnox.errors import RelnoxError
+from relnox.invoke._common import relnox_task
+
+
+@relnox_task(name="build-all")
+def build_all(c: Any, root: str = ".", verbose: int = 0) -> None:
+    """Not implemented yet."""
+    raise RelnoxError("build-all is not implemented yet")

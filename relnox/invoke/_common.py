@@ -1,0 +1,57 @@
+"""What every relnox invoke task shares: the error boundary, logging, output."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from invoke import Exit
+from invoke import task as invoke_task
+
+from relnox.errors import RelnoxError
+from relnox.log import setup_logging
+from relnox.redact import redact
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
+    """``@invoke.task`` whose :class:`RelnoxError` becomes one clean line and exit 1.
+
+    A bug (any other exception) still shows its traceback.
+    """
+
+    def decorate(fn: F) -> Any:
+        if "verbose" in inspect.signature(fn).parameters:
+            kwargs.setdefault("incrementable", ["verbose"])
+
+        @functools.wraps(fn)
+        def body(c: Any, *a: Any, **kw: Any) -> Any:
+            setup_logging(int(kw.get("verbose") or 0))
+            try:
+                return fn(c, *a, **kw)
+            except RelnoxError as exc:
+                raise Exit(redact(f"relnox: error: {exc}"), code=1) from None
+
+        return invoke_task(*args, **kwargs)(body)
+
+    return decorate
+
+
+def echo(text: str = "") -> None:
+    """Print a result line to stdout (secrets masked)."""
+    sys.stdout.write(redact(text) + "\n")
+    sys.stdout.flush()
+
+
+def echo_json(data: Any) -> None:
+    echo(json.dumps(data, indent=2, default=str))
+
+
+def listed(values: Any) -> list[str]:
+    """An invoke ``iterable`` flag's value (None or a list) as a list."""
+    return list(values or [])

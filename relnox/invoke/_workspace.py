@@ -1,0 +1,42 @@
+"""Tasks that look at the workspace: ``packages`` and ``check-versions``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from relnox.invoke._common import echo, echo_json, relnox_task
+
+
+@relnox_task(help={"root": "repository root (default: .)", "json": "print JSON for machines"})
+def packages(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> None:
+    """List the packages in release order: version, version source, backend, internal deps."""
+    from relnox.report import packages_rows, render_table
+    from relnox.workspace import load_workspace
+
+    workspace = load_workspace(root)
+    rows = packages_rows(workspace)
+    if json:
+        echo_json(rows)
+    else:
+        echo(
+            render_table(rows, ["name", "version", "source", "backend", "depends_on", "directory"])
+        )
+
+
+@relnox_task(name="check-versions", help={"root": "repository root (default: .)"})
+def check_versions(c: Any, root: str = ".", verbose: int = 0) -> None:
+    """Validate every pyproject.toml: it parses, its version is PEP 440, its sources agree."""
+    from relnox.errors import VersionError
+    from relnox.workspace import discover
+
+    workspace = discover(root)
+    if workspace.problems:
+        for problem in workspace.problems:
+            echo(f"  x {problem}")
+        raise VersionError(
+            f"{len(workspace.problems)} problem(s) in the pyproject files of {workspace.root}; "
+            "fix the files listed above"
+        )
+    for pkg in workspace.packages:
+        echo(f"  ok {pkg.name} {pkg.version} ({pkg.version_source})")
+    echo(f"{len(workspace.packages)} package(s) checked, all versions valid and consistent")

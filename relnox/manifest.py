@@ -1,0 +1,175 @@
+"""The build manifest: what build_all made, read by verify_install and publish.
+
+``dist/build-manifest.json`` is the record machines read; ``dist/BUILD_MANIFEST.txt``
+is the same for people. A file whose sha256 no longer matches is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from relnox.errors import BuildError
+
+MANIFEST_JSON = "build-manifest.json"
+MANIFEST_TXT = "BUILD_MANIFEST.txt"
+SCHEMA = 1
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class ArtifactRecord:
+    filename: str
+    kind: str  # "wheel" or "sdist"
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class PackageRecord:
+    name: str
+    version: str
+    directory: str  # relative to the workspace root
+    backend: str
+    seconds: float
+    files: tuple[ArtifactRecord, ...]
+    depends_on: tuple[str, ...] = ()
+
+    @property
+    def wheels(self) -> tuple[ArtifactRecord, ...]:
+        return tuple(f for f in self.files if f.kind == "wheel")
+
+    @property
+    def sdists(self) -> tuple[ArtifactRecord, ...]:
+        return tuple(f for f in self.files if f.kind == "sdist")
+
+
+@dataclass(frozen=True)
+class Manifest:
+    dist_dir: Path
+    packages: tuple[PackageRecord, ...]
+    git_commit: str | None = None
+    source_date_epoch: int | None = None
+    created: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, name: str) -> PackageRecord:
+        for record in self.packages:
+            if record.name == name:
+                return record
+        raise BuildError(
+            f"{self.dist_dir / MANIFEST_JSON}: no build of {name}; run relnox build-all first"
+        )
+
+    def select(self, names: Iterable[str] | None) -> tuple[PackageRecord, ...]:
+        wanted = list(names or ())
+        return tuple(self.get(n) for n in wanted) if wanted else self.packages
+
+    def checked_path(self, record: ArtifactRecord) -> Path:
+        """The artifact's path, after proving it is the file build_all made."""
+        path = self.dist_dir / record.filename
+        if not path.is_file():
+            raise BuildError(
+                f"{path}: listed in {MANIFEST_JSON} but missing; rebuild with relnox build-all"
+            )
+        if sha256_of(path) != record.sha256:
+            raise BuildError(
+                f"{path}: sha256 differs from {MANIFEST_JSON} (the file changed after the build); "
+                "rebuild with relnox build-all"
+            )
+        return path
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "created": self.created,
+            "git_commit": self.git_commit,
+            "source_date_epoch": self.source_date_epoch,
+            "packages": [asdict(p) for p in self.packages],
+            **self.extra,
+        }
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def render_text(manifest: Manifest) -> str:
+    lines = [
+        "Build manifest",
+        f"created: {manifest.created}",
+        f"git commit: {manifest.git_commit or '-'}",
+        f"SOURCE_DATE_EPOCH: {manifest.source_date_epoch or '-'}",
+        "",
+    ]
+    for record in manifest.packages:
+        lines.append(f"{record.name} {record.version} ({record.backend}, {record.seconds:.1f}s)")
+        for f in record.files:
+            lines.append(f"  {f.filename}  {f.size} bytes  sha256:{f.sha256}")
+    return "\n".join(lines) + "\n"
+
+
+def write_manifest(manifest: Manifest) -> Path:
+    """Write both manifest files atomically; the JSON path is returned."""
+    path = manifest.dist_dir / MANIFEST_JSON
+    _atomic_write(path, json.dumps(manifest.to_json(), indent=2, sort_keys=False) + "\n")
+    _atomic_write(manifest.dist_dir / MANIFEST_TXT, render_text(manifest))
+    return path
+
+
+def read_manifest(dist_dir: Path) -> Manifest:
+    path = dist_dir / MANIFEST_JSON
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BuildError(f"{path}: no build manifest; run relnox build-all first") from None
+    except json.JSONDecodeError as exc:
+        raise BuildError(f"{path}: not valid JSON ({exc}); rebuild with relnox build-all") from None
+    known = {"schema", "created", "git_commit", "source_date_epoch", "packages"}
+    packages = tuple(
+        PackageRecord(
+            name=p["name"],
+            version=p["version"],
+            directory=p.get("directory", ""),
+            backend=p.get("backend", ""),
+            seconds=float(p.get("seconds", 0.0)),
+            files=tuple(ArtifactRecord(**f) for f in p["files"]),
+            depends_on=tuple(p.get("depends_on", ())),
+        )
+        for p in data.get("packages", [])
+    )
+    return Manifest(
+        dist_dir=dist_dir,
+        packages=packages,
+        git_commit=data.get("git_commit"),
+        source_date_epoch=data.get("source_date_epoch"),
+        created=data.get("created", ""),
+        extra={k: v for k, v in data.items() if k not in known},
+    )
+
+
+def merge(old: Manifest | None, new: Sequence[PackageRecord], **fields: Any) -> Manifest:
+    """``new`` records replace the same packages of ``old``; others are kept."""
+    kept = [p for p in (old.packages if old else ()) if p.name not in {n.name for n in new}]
+    return Manifest(packages=(*kept, *new), **fields)

@@ -1,0 +1,265 @@
+"""Small, real sample projects and workspaces: for the demo, benchmarks and tests.
+
+Every project is a real PEP 517 project (hatchling, setuptools, flit-core,
+poetry-core, pdm-backend, or no ``[build-system]`` at all) with an import package,
+a ``__version__``, a README and optionally a console script and internal
+requirements, so it builds, installs and imports for real.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BACKENDS: dict[str, tuple[str, str] | None] = {
+    "hatchling": ("hatchling", "hatchling.build"),
+    "setuptools": ("setuptools>=61", "setuptools.build_meta"),
+    "flit": ("flit_core>=3.4,<4", "flit_core.buildapi"),
+    "poetry": ("poetry-core>=1.0.0", "poetry.core.masonry.api"),
+    "pdm": ("pdm-backend", "pdm.backend"),
+    "none": None,  # no [build-system]: the PEP 517 default (setuptools legacy)
+}
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "relnox sample",
+    "GIT_AUTHOR_EMAIL": "sample@relnox.invalid",
+    "GIT_COMMITTER_NAME": "relnox sample",
+    "GIT_COMMITTER_EMAIL": "sample@relnox.invalid",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+@dataclass
+class ProjectSpec:
+    name: str
+    version: str = "0.1.0"
+    backend: str = "hatchling"
+    requires: Sequence[str] = ()  # full requirement strings, e.g. "demo-core>=0.1.0,<0.2.0"
+    script: bool = False  # a console script named like the project
+    dir: str | None = None  # directory name (default: the name)
+    description: str = ""
+    extra_files: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def module(self) -> str:
+        return self.name.replace("-", "_")
+
+
+def _pyproject(spec: ProjectSpec) -> str:
+    requires = "".join(f'    "{r}",\n' for r in spec.requires)
+    description = spec.description or f"The {spec.name} sample package."
+    lines = []
+    if spec.backend == "poetry":
+        lines += [
+            "[tool.poetry]",
+            f'name = "{spec.name}"',
+            f'version = "{spec.version}"',
+            f'description = "{description}"',
+            'authors = ["relnox sample <sample@relnox.invalid>"]',
+            'readme = "README.md"',
+            'license = "MIT"',
+            f'packages = [{{ include = "{spec.module}" }}]',
+            "",
+            "[tool.poetry.dependencies]",
+            'python = ">=3.9"',
+        ]
+        for req in spec.requires:
+            name, _, constraint = req.partition(">=")
+            upper = constraint.split(",<")
+            bound = f">={upper[0]},<{upper[1]}" if len(upper) == 2 else f">={constraint}"
+            lines.append(f'{name} = "{bound if constraint else "*"}"')
+        if spec.script:
+            lines += ["", "[tool.poetry.scripts]", f'{spec.name} = "{spec.module}:main"']
+    else:
+        version = (
+            'dynamic = ["version"]' if spec.backend == "flit" else f'version = "{spec.version}"'
+        )
+        lines += [
+            "[project]",
+            f'name = "{spec.name}"',
+            version,
+            f'description = "{description}"',
+            'readme = "README.md"',
+            'requires-python = ">=3.9"',
+            'license = { text = "MIT" }',
+            'authors = [{ name = "relnox sample", email = "sample@relnox.invalid" }]',
+            f"dependencies = [\n{requires}]",
+        ]
+        if spec.script:
+            lines += ["", "[project.scripts]", f'{spec.name} = "{spec.module}:main"']
+    backend = BACKENDS[spec.backend]
+    if backend is not None:
+        lines += [
+            "",
+            "[build-system]",
+            f'requires = ["{backend[0]}"]',
+            f'build-backend = "{backend[1]}"',
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _module(spec: ProjectSpec) -> str:
+    imports = "".join(
+        f"import {r.split('>')[0].split('=')[0].split('<')[0].strip().replace('-', '_')}  # noqa: F401\n"
+        for r in spec.requires
+    )
+    doc = f'"""{spec.description or "The " + spec.name + " sample package."}"""\n\n'
+    return (
+        doc
+        + imports
+        + f'\n__version__ = "{spec.version}"\n\n\n'
+        + "def main() -> int:\n"
+        + "    import sys\n\n"
+        + f'    print("{spec.name}", __version__)\n'
+        + "    return 0 if sys.argv[1:] in ([], ['--help']) else 2\n"
+    )
+
+
+def write_project(directory: Path, spec: ProjectSpec) -> Path:
+    """Write one project into ``directory`` (created); returns it."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "pyproject.toml").write_text(_pyproject(spec), encoding="utf-8")
+    (directory / "README.md").write_text(
+        f"# {spec.name}\n\n{spec.description or 'A sample package made by relnox.'}\n",
+        encoding="utf-8",
+    )
+    package = directory / spec.module
+    package.mkdir(exist_ok=True)
+    (package / "__init__.py").write_text(_module(spec), encoding="utf-8")
+    for rel, text in spec.extra_files.items():
+        (directory / rel).parent.mkdir(parents=True, exist_ok=True)
+        (directory / rel).write_text(text, encoding="utf-8")
+    return directory
+
+
+CHANGELOG = """# Changelog
+
+## [Unreleased]
+
+### Added
+- Everything new since the last release.
+
+## [{version}] - 2026-01-01
+
+- First release.
+"""
+
+
+def write_workspace(
+    root: Path,
+    specs: Sequence[ProjectSpec],
+    *,
+    members_dir: str = "packages",
+    relnox: str = "",
+    changelog_version: str | None = None,
+) -> Path:
+    """A uv workspace whose members are ``specs``, with a root CHANGELOG.md."""
+    root.mkdir(parents=True, exist_ok=True)
+    text = (
+        '[project]\nname = "workspace-root"\nversion = "0.0.0"\nrequires-python = ">=3.9"\n\n'
+        "[tool.uv]\npackage = false\n\n"
+        f'[tool.uv.workspace]\nmembers = ["{members_dir}/*"]\n'
+    )
+    sources = [
+        f"{spec.name} = {{ workspace = true }}"
+        for spec in specs
+        if any(spec.name in r for other in specs for r in other.requires)
+    ]
+    if sources:
+        text += "\n[tool.uv.sources]\n" + "\n".join(sources) + "\n"
+    if relnox:
+        text += f"\n[tool.relnox]\n{relnox.strip()}\n"
+    (root / "pyproject.toml").write_text(text, encoding="utf-8")
+    for spec in specs:
+        write_project(root / members_dir / (spec.dir or spec.name), spec)
+    version = changelog_version or (specs[0].version if specs else "0.1.0")
+    (root / "CHANGELOG.md").write_text(CHANGELOG.format(version=version), encoding="utf-8")
+    (root / ".gitignore").write_text(
+        "dist/\nbuild/\n*.egg-info/\n__pycache__/\n.venv/\n", encoding="utf-8"
+    )
+    return root
+
+
+def demo_specs(prefix: str = "demo", version: str = "0.1.0") -> list[ProjectSpec]:
+    """core <- agents <- runtime, on three different backends."""
+    core, agents, runtime = (f"{prefix}-core", f"{prefix}-agents", f"{prefix}-runtime")
+    upper = _next_minor(version)
+    return [
+        ProjectSpec(core, version, "hatchling", description="Core utilities."),
+        ProjectSpec(
+            agents,
+            version,
+            "setuptools",
+            requires=[f"{core}>={version},<{upper}"],
+            description="Agents built on core.",
+        ),
+        ProjectSpec(
+            runtime,
+            version,
+            "flit",
+            requires=[f"{core}>={version},<{upper}", f"{agents}>={version}"],
+            script=True,
+            description="The runtime command.",
+        ),
+    ]
+
+
+def generated_specs(
+    count: int, prefix: str = "gen", backend: str = "hatchling"
+) -> list[ProjectSpec]:
+    """``count`` packages, each requiring the one before it every third package (a forest)."""
+    specs = []
+    for i in range(count):
+        requires = [f"{prefix}-pkg{i - 1}>=0.1.0,<0.2.0"] if i % 3 else []
+        specs.append(ProjectSpec(f"{prefix}-pkg{i}", "0.1.0", backend, requires=requires))
+    return specs
+
+
+def _next_minor(version: str) -> str:
+    parts = [int(p) for p in version.split(".")[:2]]
+    return f"{parts[0]}.{parts[1] + 1}.0"
+
+
+def git_env() -> dict[str, str]:
+    return {**os.environ, **GIT_ENV}
+
+
+def git_init(root: Path, message: str = "Initial commit") -> None:
+    """Make ``root`` a git repository with everything committed on ``main``."""
+    env = git_env()
+    for args in (
+        ["init", "-q", "-b", "main"],
+        ["config", "user.name", GIT_ENV["GIT_AUTHOR_NAME"]],
+        ["config", "user.email", GIT_ENV["GIT_AUTHOR_EMAIL"]],
+        ["config", "commit.gpgsign", "false"],
+        ["config", "tag.gpgsign", "false"],
+        ["add", "-A"],
+        ["commit", "-q", "-m", message],
+    ):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+
+
+def git_commit_all(root: Path, message: str) -> None:
+    env = git_env()
+    subprocess.run(["git", "add", "-A"], cwd=root, env=env, check=True, capture_output=True)
+    subprocess.run(
+        ["git", "commit", "-q", "-m", message], cwd=root, env=env, check=True, capture_output=True
+    )
+
+
+def create_demo_workspace(root: Path, prefix: str = "demo") -> Path:
+    """The demo's workspace: three packages, a changelog and a git history of two commits."""
+    write_workspace(root, demo_specs(prefix))
+    git_init(root, "Initial commit")
+    notes = root / "CHANGELOG.md"
+    notes.write_text(
+        notes.read_text(encoding="utf-8").replace(
+            "- Everything new since the last release.", "- A faster core and a runtime command."
+        ),
+        encoding="utf-8",
+    )
+    git_commit_all(root, "Describe the coming release")
+    return root

@@ -1,0 +1,128 @@
+"""Where a package's version is written, and how to read and rewrite each place.
+
+A :class:`VersionLocation` is one place: a TOML key, a ``__version__ = "..."``
+line of a Python file, a plain ``VERSION`` file, or a configured search pattern.
+Rewriting keeps everything else of the file byte for byte (comments, quoting,
+line endings).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import tomlkit
+from tomlkit.items import String, StringType
+
+from relnox.errors import ConfigError, VersionError
+
+Kind = Literal["toml", "python", "text", "pattern"]
+
+PY_VERSION_RE = re.compile(
+    r"""^(?P<lhs>[ \t]*(?:__version__|VERSION|version)[ \t]*(?::[ \t]*str[ \t]*)?=[ \t]*)"""
+    r"""(?P<q>['"])(?P<version>[^'"\r\n]+)(?P=q)""",
+    re.MULTILINE,
+)
+
+
+@dataclass(frozen=True)
+class VersionLocation:
+    """One place a version is written."""
+
+    path: Path
+    kind: Kind
+    value: str
+    key: tuple[str, ...] = ()
+    pattern: str | None = None
+
+    @property
+    def label(self) -> str:
+        if self.kind == "toml":
+            return f"{self.path} [{'.'.join(self.key[:-1])}].{self.key[-1]}"
+        return str(self.path)
+
+    def render(self, text: str, new: str) -> str:
+        """``text`` (the file's current content) with this version replaced by ``new``."""
+        if self.kind == "toml":
+            doc = tomlkit.parse(text)
+            table: Any = doc
+            for part in self.key[:-1]:
+                table = table[part]
+            old = table[self.key[-1]]
+            literal = isinstance(old, String) and old.type in (StringType.SLL, StringType.MLL)
+            table[self.key[-1]] = tomlkit.string(new, literal=literal)
+            return tomlkit.dumps(doc)
+        if self.kind == "text":
+            stripped = text.strip()
+            if stripped != self.value:
+                raise VersionError(f"{self.path}: expected {self.value!r}, found {stripped!r}")
+            return text.replace(stripped, new, 1)
+        regex = re.compile(self.pattern) if self.pattern else PY_VERSION_RE
+        match = regex.search(text)
+        if match is None or match.group("version") != self.value:
+            raise VersionError(
+                f"{self.path}: the version {self.value!r} is no longer where it was read; "
+                "rerun the command"
+            )
+        start, end = match.span("version")
+        return text[:start] + new + text[end:]
+
+
+def read_text(path: Path) -> str:
+    """A file's text with its line endings untouched."""
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: file not found; create it or fix the setting that names it"
+        ) from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+
+
+def python_location(path: Path) -> VersionLocation | None:
+    """The literal ``__version__`` assignment of a Python file, if it has one."""
+    if not path.is_file():
+        return None
+    match = PY_VERSION_RE.search(read_text(path))
+    if match is None:
+        return None
+    return VersionLocation(path, "python", match.group("version"))
+
+
+def pattern_location(path: Path, search: str) -> VersionLocation:
+    """A ``version-files`` entry with a ``search`` template containing ``{version}``."""
+    before, _, after = search.partition("{version}")
+    pattern = re.escape(before) + r"(?P<version>[0-9A-Za-z.+!_-]+?)" + re.escape(after)
+    if not after:
+        pattern = re.escape(before) + r"(?P<version>[0-9][0-9A-Za-z.+!_-]*)"
+    match = re.search(pattern, read_text(path))
+    if match is None:
+        raise ConfigError(
+            f"{path}: no text matches version-files search {search!r}; "
+            "fix the search template or the file"
+        )
+    return VersionLocation(path, "pattern", match.group("version"), pattern=pattern)
+
+
+def text_location(path: Path) -> VersionLocation:
+    value = read_text(path).strip()
+    if not value or "\n" in value:
+        raise VersionError(f"{path}: expected a file holding only a version, found {value[:40]!r}")
+    return VersionLocation(path, "text", value)
+
+
+def toml_location(path: Path, doc: Mapping[str, Any], key: tuple[str, ...]) -> VersionLocation:
+    value: Any = doc
+    for part in key:
+        value = value[part]
+    if not isinstance(value, str):
+        raise VersionError(
+            f"{path}: [{'.'.join(key[:-1])}].{key[-1]} must be a string, not {value!r}; "
+            'quote it, e.g. version = "1.0.0"'
+        )
+    return VersionLocation(path, "toml", str(value), key=key)
