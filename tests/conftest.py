@@ -1,0 +1,98 @@
+"""Shared fixtures: a hermetic environment, real git repositories, sample workspaces."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from relnox.sample import (
+    GIT_ENV,
+    ProjectSpec,
+    git_commit_all,
+    git_init,
+    write_project,
+    write_workspace,
+)
+
+#: caches shared by every test (builds stay fast); everything else is per test
+_UV_CACHE = os.environ.get("UV_CACHE_DIR") or str(Path.home() / ".cache" / "uv")
+_PIP_CACHE = str(Path.home() / ".cache" / "pip")
+
+
+@pytest.fixture(autouse=True)
+def hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``HOME``, ``TWINE_*``, ``PIP_*``, ``UV_*``, git identity and ``~/.pypirc`` isolated."""
+    home = tmp_path_factory.mktemp("home")
+    for key in list(os.environ):
+        if key.startswith(("TWINE_", "PIP_", "UV_", "GITHUB_", "RELNOX_")) or key in (
+            "PYPI_TOKEN",
+            "TEST_PYPI_TOKEN",
+            "ACTIONS_ID_TOKEN_REQUEST_URL",
+            "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+            "SOURCE_DATE_EPOCH",
+            "VIRTUAL_ENV",
+        ):
+            monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("UV_CACHE_DIR", _UV_CACHE)
+    monkeypatch.setenv("PIP_CACHE_DIR", _PIP_CACHE)
+    monkeypatch.setenv("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+    monkeypatch.setenv("UV_PYTHON_DOWNLOADS", "never")
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
+    for key, value in GIT_ENV.items():
+        monkeypatch.setenv(key, value)
+    return home
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> Iterator[object]:
+    """``make_project(ProjectSpec(...), git=True)``: one real project in its own git repo."""
+
+    def make(spec: ProjectSpec, *, git: bool = True, directory: Path | None = None) -> Path:
+        root = write_project(directory or tmp_path / spec.name, spec)
+        if git:
+            git_init(root)
+        return root
+
+    yield make
+
+
+@pytest.fixture
+def make_workspace(tmp_path: Path) -> Iterator[object]:
+    """``make_workspace([ProjectSpec, ...], relnox="...", git=True)``: a uv workspace repo."""
+
+    def make(
+        specs: list[ProjectSpec], *, git: bool = True, relnox: str = "", name: str = "ws"
+    ) -> Path:
+        root = write_workspace(tmp_path / name, specs, relnox=relnox)
+        if git:
+            git_init(root)
+        return root
+
+    yield make
+
+
+def run_relnox(
+    *args: str, cwd: Path, check: bool = False, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The real ``relnox`` command in a child process (``python -m relnox``)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "relnox", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(f"relnox {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+__all__ = ["ProjectSpec", "git_commit_all", "run_relnox"]
