@@ -104,6 +104,7 @@ class Workspace:
     config: Config
     packages: tuple[Package, ...]
     problems: tuple[str, ...] = ()
+    errors: tuple[RelnoxError, ...] = ()  # the same problems, as exceptions
     is_workspace: bool = False  # more than one package, or a root that is not a package
 
     @property
@@ -556,12 +557,12 @@ def discover(root: Path | str = ".") -> Workspace:
     config = load_config(root_pyproject, _table(doc, "tool", "relnox"))
     dirs = _member_dirs(root, doc, config)
     docs: dict[Path, Mapping[str, Any]] = {}
-    problems: list[str] = []
+    errors: list[RelnoxError] = []
     for directory in dirs:
         try:
             member = doc if directory == root else load_toml(directory / "pyproject.toml")
         except RelnoxError as exc:
-            problems.append(str(exc))
+            errors.append(exc)
             continue
         if is_package(member):
             docs[directory] = member
@@ -575,8 +576,8 @@ def discover(root: Path | str = ".") -> Workspace:
         try:
             packages.append(_load_package(directory, member, names, config, directory == root))
         except RelnoxError as exc:
-            problems.append(str(exc))
-    if not packages and not problems:
+            errors.append(exc)
+    if not packages and not errors:
         raise ConfigError(
             f"{root_pyproject}: no package to release; add a [project] table, "
             "[tool.uv.workspace] members or [tool.relnox] packages"
@@ -586,7 +587,8 @@ def discover(root: Path | str = ".") -> Workspace:
         root=root,
         config=config,
         packages=ordered,
-        problems=tuple(problems),
+        problems=tuple(str(e) for e in errors),
+        errors=tuple(errors),
         is_workspace=len(dirs) > 1 or not is_package(doc),
     )
     if any(p.vcs_versioned for p in ordered):
@@ -606,5 +608,6 @@ def load_workspace(root: Path | str = ".") -> Workspace:
             if more
             else ""
         )
-        raise ConfigError(workspace.problems[0] + suffix)
+        first = workspace.errors[0]
+        raise type(first)(str(first) + suffix)
     return workspace

@@ -1,0 +1,66 @@
+"""relnox's own sessions: tests, lint, typecheck, the demo, and relnox's release sessions.
+
+    python -m pip install nox && nox -s tests     # the test suite
+    python -m pip install nox && nox -s demo      # a full release rehearsal on a sample workspace
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.error_on_external_run = True
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite (real builds, real venvs, a real local index)."""
+    session.install("-e", ".[test]")
+    args = session.posargs or ["-n", "auto", "--durations=15"]
+    session.run("pytest", *args)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check."""
+    session.install("ruff>=0.5")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict over relnox/, tests/, noxfile.py and tasks.py."""
+    session.install("-e", ".[dev]")
+    session.run("mypy")
+
+
+@nox.session(default=False)
+def demo(session: nox.Session) -> None:
+    """The README's main job: a full release of a sample workspace against local indexes."""
+    session.install(".")
+    session.run("relnox", "demo", *session.posargs)
+
+
+@nox.session(default=False)
+def benchmarks(session: nox.Session) -> None:
+    """Every benchmark in benchmarks/, printing its ratios."""
+    session.install("-e", ".[test]", "build")
+    for script in sorted((ROOT / "benchmarks").glob("*.py")):
+        session.run("python", str(script), *session.posargs)
+
+
+# relnox releases itself with its own sessions (nox -s build_all, nox -s publish ...).
+# They need relnox importable by nox's interpreter: `pip install -e . nox`.
+sys.path.insert(0, str(ROOT))
+try:
+    import relnox.nox
+except ImportError:  # a fresh machine with only nox: tests/lint/typecheck/demo still work
+    pass
+else:
+    relnox.nox.register()
