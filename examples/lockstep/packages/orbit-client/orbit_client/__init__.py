@@ -1,0 +1,3 @@
+"""orbit-client."""
+
+__version__ = "2.3.0"

@@ -1,0 +1,3 @@
+"""orbit-server."""
+
+__version__ = "2.3.0"

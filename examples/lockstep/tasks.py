@@ -1,0 +1,3 @@
+"""Release tasks for this example: invoke bump --part minor, invoke build-all, ..."""
+
+from relnox.invoke import build_all, bump, packages, publish, rehearse, release, testpypi, verify_install  # noqa: F401

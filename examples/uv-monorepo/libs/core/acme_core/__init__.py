@@ -1,0 +1,4 @@
+"""Core utilities of the acme monorepo."""
+
+
+__version__ = "0.4.0"
