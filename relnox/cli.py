@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from invoke import Program
+from invoke.program import Program
 
 from relnox import __version__
 

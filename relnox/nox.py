@@ -24,9 +24,11 @@ from typing import Any
 
 import nox
 import nox.registry
-from invoke import Context, Exit, Task
-from invoke.exceptions import ParseError
-from invoke.parser import Parser, ParserContext
+from invoke.context import Context
+from invoke.exceptions import Exit, ParseError
+from invoke.parser.context import ParserContext
+from invoke.parser.parser import Parser
+from invoke.tasks import Task
 
 from relnox.errors import ConfigError
 
@@ -68,7 +70,7 @@ def _help(task: Task[Any], session_name: str) -> str:
     lines = [f"nox -s {session_name} -- [options]", "", (task.__doc__ or "").strip(), ""]
     for arg in task.get_arguments():
         flag = "/".join(("-" if len(n) == 1 else "--") + n for n in arg.names)
-        lines.append(f"  {flag:28} {task.help.get(arg.name, '')}")
+        lines.append(f"  {flag:28} {task.help.get(arg.name or '', '')}")
     return "\n".join(lines)
 
 

@@ -153,7 +153,8 @@ def load_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file; a syntax error names the file, line and the fix."""
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
+            data: dict[str, Any] = tomllib.load(fh)
+            return data
     except FileNotFoundError:
         raise ConfigError(f"{path}: file not found") from None
     except tomllib.TOMLDecodeError as exc:
@@ -560,21 +561,21 @@ def discover(root: Path | str = ".") -> Workspace:
     errors: list[RelnoxError] = []
     for directory in dirs:
         try:
-            member = doc if directory == root else load_toml(directory / "pyproject.toml")
+            loaded = doc if directory == root else load_toml(directory / "pyproject.toml")
         except RelnoxError as exc:
             errors.append(exc)
             continue
-        if is_package(member):
-            docs[directory] = member
-    names = set()
-    for member in docs.values():
-        name = _table(member, "project").get("name") or _table(member, "tool", "poetry").get("name")
+        if is_package(loaded):
+            docs[directory] = loaded
+    names: set[str] = set()
+    for data in docs.values():
+        name = _table(data, "project").get("name") or _table(data, "tool", "poetry").get("name")
         if isinstance(name, str):
             names.add(canonicalize_name(name))
     packages: list[Package] = []
-    for directory, member in docs.items():
+    for directory, data in docs.items():
         try:
-            packages.append(_load_package(directory, member, names, config, directory == root))
+            packages.append(_load_package(directory, data, names, config, directory == root))
         except RelnoxError as exc:
             errors.append(exc)
     if not packages and not errors:

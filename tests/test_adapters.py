@@ -9,11 +9,20 @@ from pathlib import Path
 from relnox.sample import demo_specs, write_workspace
 from tests.conftest import run_relnox
 
-SESSION_NAMES = ["version_bump", "build_all", "verify_install", "publish-test", "testpypi", "publish"]
+SESSION_NAMES = [
+    "version_bump",
+    "build_all",
+    "verify_install",
+    "publish-test",
+    "testpypi",
+    "publish",
+]
 
 
 def _py(code: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, check=False
+    )
 
 
 def test_import_relnox_imports_neither_nox_nor_invoke() -> None:
@@ -42,7 +51,10 @@ def test_relnox_help_lists_the_tasks(tmp_path: Path) -> None:
 def test_error_is_one_line_exit_1_no_traceback(tmp_path: Path) -> None:
     proc = run_relnox("packages", cwd=tmp_path)
     assert proc.returncode == 1
-    assert proc.stderr.strip() == f"relnox: error: {tmp_path.resolve()}: no pyproject.toml; run relnox from the repository root or pass --root"
+    assert (
+        proc.stderr.strip()
+        == f"relnox: error: {tmp_path.resolve()}: no pyproject.toml; run relnox from the repository root or pass --root"
+    )
 
 
 def test_a_bug_still_shows_its_traceback(tmp_path: Path) -> None:
@@ -53,18 +65,32 @@ def test_a_bug_still_shows_its_traceback(tmp_path: Path) -> None:
         "from relnox.cli import main; main(['packages'])\n"
     )
     proc = _py(code, cwd=tmp_path)
-    assert proc.returncode != 0 and "Traceback" in proc.stderr and "ZeroDivisionError" in proc.stderr
+    assert (
+        proc.returncode != 0 and "Traceback" in proc.stderr and "ZeroDivisionError" in proc.stderr
+    )
 
 
 def test_invoke_tasks_import_into_a_users_tasks_py(tmp_path: Path) -> None:
     write_workspace(tmp_path, demo_specs())
-    (tmp_path / "tasks.py").write_text("from relnox.invoke import *  # noqa\nfrom relnox.invoke import packages\n")
+    (tmp_path / "tasks.py").write_text(
+        "from relnox.invoke import *  # noqa\nfrom relnox.invoke import packages\n"
+    )
     proc = subprocess.run(
-        [sys.executable, "-m", "invoke", "packages", "--json"], cwd=tmp_path, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "invoke", "packages", "--json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert '"demo-runtime"' in proc.stdout
-    listing = subprocess.run([sys.executable, "-m", "invoke", "--list"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    listing = subprocess.run(
+        [sys.executable, "-m", "invoke", "--list"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert "build-all" in listing.stdout and "bump" in listing.stdout
 
 
@@ -84,12 +110,17 @@ def _noxfile(tmp_path: Path, body: str) -> Path:
 
 
 def _nox(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "nox", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "nox", *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
 
 
 def test_nox_register_adds_release_sessions_not_default(tmp_path: Path) -> None:
     write_workspace(tmp_path, demo_specs())
-    _noxfile(tmp_path, "import nox\nimport relnox.nox\nrelnox.nox.register()\n\n@nox.session(python=False)\ndef mine(session):\n    pass\n")
+    _noxfile(
+        tmp_path,
+        "import nox\nimport relnox.nox\nrelnox.nox.register()\n\n@nox.session(python=False)\ndef mine(session):\n    pass\n",
+    )
     listing = _nox(tmp_path, "--list").stdout.splitlines()
     skipped = {line.split()[1] for line in listing if line.startswith("- ")}
     selected = {line.split()[1] for line in listing if line.startswith("* ")}
@@ -116,9 +147,16 @@ def test_nox_session_error_is_one_clean_line(tmp_path: Path) -> None:
     proc = _nox(tmp_path, "-s", "packages")
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
-    assert "Session packages aborted: relnox: error:" in proc.stderr and "no pyproject.toml" in proc.stderr
+    assert (
+        "Session packages aborted: relnox: error:" in proc.stderr
+        and "no pyproject.toml" in proc.stderr
+    )
     bad_flag = _nox(tmp_path, "-s", "packages", "--", "--bogus")
-    assert bad_flag.returncode == 1 and "--bogus" in bad_flag.stderr and "Traceback" not in bad_flag.stderr
+    assert (
+        bad_flag.returncode == 1
+        and "--bogus" in bad_flag.stderr
+        and "Traceback" not in bad_flag.stderr
+    )
 
 
 def test_nox_register_refuses_a_clash_unless_overwrite(tmp_path: Path) -> None:

@@ -109,7 +109,10 @@ def test_tool_relnox_packages_overrides_uv_members(tmp_path: Path) -> None:
         (
             '[project]\nname = "p"\nversion = "1.0.0"\n[tool.relnox]\n'
             'version-files = ["docs/conf.py", {path = "README.md", search = "p=={version}"}]\n',
-            {"docs/conf.py": 'release = "x"\nversion = "1.0.0"\n', "README.md": "pip install p==1.0.0\n"},
+            {
+                "docs/conf.py": 'release = "x"\nversion = "1.0.0"\n',
+                "README.md": "pip install p==1.0.0\n",
+            },
             "project.version",
             ["toml", "python", "pattern"],
         ),
@@ -132,8 +135,18 @@ def test_tool_relnox_packages_overrides_uv_members(tmp_path: Path) -> None:
             [],
         ),
     ],
-    ids=["poetry", "hatch-path", "setuptools-attr", "setuptools-file", "pdm-file", "flit",
-         "version-files", "hatch-vcs", "setuptools-scm", "pdm-scm"],
+    ids=[
+        "poetry",
+        "hatch-path",
+        "setuptools-attr",
+        "setuptools-file",
+        "pdm-file",
+        "flit",
+        "version-files",
+        "hatch-vcs",
+        "setuptools-scm",
+        "pdm-scm",
+    ],
 )
 def test_version_sources(
     tmp_path: Path, pyproject: str, files: dict[str, str], source: str, kinds: list[str]
@@ -151,7 +164,10 @@ def test_vcs_version_comes_from_the_last_tag(make_project: object, tmp_path: Pat
     import subprocess
 
     root = tmp_path / "scm"
-    _write(root / "pyproject.toml", '[project]\nname = "p"\ndynamic = ["version"]\n[tool.hatch.version]\nsource = "vcs"\n')
+    _write(
+        root / "pyproject.toml",
+        '[project]\nname = "p"\ndynamic = ["version"]\n[tool.hatch.version]\nsource = "vcs"\n',
+    )
     from relnox.sample import git_init
 
     git_init(root)
@@ -174,7 +190,11 @@ def test_disagreeing_sources_list_each_file_and_value(tmp_path: Path) -> None:
 def test_cycle_names_the_cycle(tmp_path: Path) -> None:
     write_workspace(
         tmp_path,
-        [ProjectSpec("a", requires=["b"]), ProjectSpec("b", requires=["c"]), ProjectSpec("c", requires=["a"])],
+        [
+            ProjectSpec("a", requires=["b"]),
+            ProjectSpec("b", requires=["c"]),
+            ProjectSpec("c", requires=["a"]),
+        ],
     )
     with pytest.raises(ConfigError, match=r"dependency cycle .*a -> b -> c -> a"):
         load_workspace(tmp_path)
@@ -187,7 +207,10 @@ def test_cycle_names_the_cycle(tmp_path: Path) -> None:
         ('[project]\nname = "x"\n', "no version"),
         ('[project]\nname = "x"\nversion = "one"\n', "not a valid PEP 440 version"),
         ('[project]\nversion = "1.0"\n', "has no name"),
-        ('[project]\nname = "x"\nversion = "1.0"\n[tool.relnox]\nversion-scheme = "calver"\n', "version-scheme"),
+        (
+            '[project]\nname = "x"\nversion = "1.0"\n[tool.relnox]\nversion-scheme = "calver"\n',
+            "version-scheme",
+        ),
     ],
 )
 def test_bad_pyproject_raises_one_clear_error(tmp_path: Path, text: str, expected: str) -> None:
@@ -200,13 +223,13 @@ def test_bad_pyproject_raises_one_clear_error(tmp_path: Path, text: str, expecte
 
 
 def test_missing_root_pyproject(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="no pyproject.toml"):
+    with pytest.raises(ConfigError, match=r"no pyproject\.toml"):
         load_workspace(tmp_path)
 
 
 def test_unknown_package_lists_known_ones(tmp_path: Path) -> None:
     write_workspace(tmp_path, demo_specs())
-    with pytest.raises(ConfigError, match="unknown package 'nope'.*demo-core"):
+    with pytest.raises(ConfigError, match=r"unknown package 'nope'.*demo-core"):
         load_workspace(tmp_path).select(["nope"])
 
 
@@ -226,7 +249,10 @@ def test_packages_command_text_and_json(tmp_path: Path) -> None:
     text = run_relnox("packages", cwd=tmp_path, check=True).stdout
     assert text.index("demo-core") < text.index("demo-agents") < text.index("demo-runtime")
     data = json.loads(run_relnox("packages", "--json", cwd=tmp_path, check=True).stdout)
-    assert data[2]["name"] == "demo-runtime" and data[2]["depends_on"] == ["demo-core", "demo-agents"]
+    assert data[2]["name"] == "demo-runtime" and data[2]["depends_on"] == [
+        "demo-core",
+        "demo-agents",
+    ]
     assert data[2]["source"] == "flit"
 
 

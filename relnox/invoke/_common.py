@@ -5,12 +5,13 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from invoke import Exit
-from invoke import task as invoke_task
+from invoke.exceptions import Exit
+from invoke.tasks import task as invoke_task
 
 from relnox.errors import RelnoxError
 from relnox.log import setup_logging
@@ -32,10 +33,20 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
         @functools.wraps(fn)
         def body(c: Any, *a: Any, **kw: Any) -> Any:
             setup_logging(int(kw.get("verbose") or 0))
+            on_actions = os.environ.get("GITHUB_ACTIONS", "").lower() == "true"
             try:
-                return fn(c, *a, **kw)
+                result = fn(c, *a, **kw)
             except RelnoxError as exc:
+                if on_actions:  # an ::error:: annotation on the run's page
+                    from relnox.github import annotate_error
+
+                    annotate_error(str(exc))
                 raise Exit(redact(f"relnox: error: {exc}"), code=1) from None
+            if on_actions and isinstance(result, Mapping):  # step outputs and summary
+                from relnox.github import publish_results
+
+                publish_results(kwargs.get("name") or fn.__name__.replace("_", "-"), result)
+            return result
 
         return invoke_task(*args, **kwargs)(body)
 

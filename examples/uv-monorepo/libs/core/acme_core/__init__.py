@@ -1,4 +1,3 @@
 """Core utilities of the acme monorepo."""
 
-
 __version__ = "0.4.0"

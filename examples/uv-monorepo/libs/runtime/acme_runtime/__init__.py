@@ -1,7 +1,7 @@
 """The acme runtime command."""
 
-import acme_core  # noqa: F401
 import acme_agents  # noqa: F401
+import acme_core  # noqa: F401
 
 __version__ = "1.0.0"
 
