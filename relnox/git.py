@@ -34,7 +34,8 @@ def toplevel(path: Path) -> Path:
 def dirty_files(repo: Path) -> list[str]:
     """Paths with uncommitted changes (untracked files included)."""
     out = git(repo, "status", "--porcelain", "--untracked-files=normal")
-    return [line[3:] for line in out.splitlines() if line.strip()]
+    # git() strips the output, so the first line may have lost its leading status blank
+    return [line.split(maxsplit=1)[1] for line in out.splitlines() if line.strip()]
 
 
 def head(repo: Path) -> str | None:

@@ -1,14 +1,85 @@
-"""Placeholder tasks: replaced by the module that implements them."""
+"""The ``build-all`` task (nox session ``build_all``): see :mod:`relnox.build`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from relnox.errors import RelnoxError
-from relnox.invoke._common import relnox_task
+from relnox.invoke._common import echo, echo_json, listed, relnox_task
+
+HELP = {
+    "package": "build only this package (repeatable; default: all, in dependency order)",
+    "jobs": "packages built at once (default: the number of CPUs)",
+    "wheel-only": "build only wheels (from the source tree)",
+    "sdist-only": "build only sdists",
+    "clean": "remove old artifacts first (dist/ files of the selected packages, build/, *.egg-info)",
+    "out": "output directory (default: [tool.relnox] dist-dir, 'dist' under the root)",
+    "python": "interpreter to build with (default: the one running relnox; never downloaded)",
+    "test": "run each package's test suite before building it",
+    "strict": "with --test: a failing suite fails the package's build",
+    "keep-going": "build every package it can; dependents of a failed one are skipped",
+    "source-date-epoch": "timestamp for reproducible builds (default: $SOURCE_DATE_EPOCH, else the last commit's time)",
+    "installer": "how build environments are made: auto (uv if it can run), uv or pip",
+    "dry-run": "print the plan, build nothing",
+    "root": "repository root (default: .)",
+    "json": "print the results as JSON for machines",
+    "verbose": "stream the build backends' output (-v)",
+}
 
 
-@relnox_task(name="build-all")
-def build_all(c: Any, root: str = ".", verbose: int = 0) -> None:
-    """Not implemented yet."""
-    raise RelnoxError("build-all is not implemented yet")
+@relnox_task(name="build-all", iterable=["package"], help=HELP)
+def build_all(
+    c: Any,
+    package: Any = None,
+    jobs: int = 0,
+    wheel_only: bool = False,
+    sdist_only: bool = False,
+    clean: bool = False,
+    out: str = "",
+    python: str = "",
+    test: bool = False,
+    strict: bool = False,
+    keep_going: bool = False,
+    source_date_epoch: str = "",
+    installer: str = "auto",
+    dry_run: bool = False,
+    root: str = ".",
+    json: bool = False,
+    verbose: int = 0,
+) -> dict[str, Any]:
+    """Build an sdist and a wheel of every package, in dependency order, checked and recorded."""
+    from relnox.build import BuildOptions, execute, plan_build
+    from relnox.errors import BuildError
+    from relnox.workspace import load_workspace
+
+    if wheel_only and sdist_only:
+        raise BuildError("--wheel-only and --sdist-only exclude each other; pass one of them")
+    options = BuildOptions(
+        packages=listed(package),
+        jobs=jobs or None,
+        sdist=not wheel_only,
+        wheel=not sdist_only,
+        clean=clean,
+        out=out or None,
+        python=python or None,
+        test=test,
+        strict=strict,
+        keep_going=keep_going,
+        source_date_epoch=source_date_epoch or None,
+        installer=installer,
+    )
+    plan = plan_build(load_workspace(root), options)
+    if dry_run:
+        for line in plan.describe():
+            echo(line)
+        return {"packages": [p.name for p in plan.packages], "dry_run": True}
+    result = execute(plan)
+    if json:
+        echo_json(result.to_dict())
+    else:
+        echo(result.table())
+        if result.built:
+            echo(
+                f"{len(result.built)} package(s) built in {result.seconds:.1f}s into {plan.dist_dir}"
+            )
+    result.raise_for_failures()
+    return result.to_dict()

@@ -1,14 +1,119 @@
-"""Placeholder tasks: replaced by the module that implements them."""
+"""The ``bump`` task (nox session ``version_bump``): thin wrapper over :mod:`relnox.bump`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from relnox.errors import RelnoxError
-from relnox.invoke._common import relnox_task
+from relnox.invoke._common import echo, echo_json, listed, relnox_task
+
+HELP = {
+    "part": "major, minor, patch, pre, release, post or dev",
+    "to": "set this exact version instead of --part",
+    "pre": "pre-release label alpha, beta or rc (with --part pre/major/minor/patch)",
+    "package": "bump only this package (repeatable; default: all)",
+    "changed": "bump only the packages changed since their last tag",
+    "dry-run": "print the diff of every file and every git action; change nothing",
+    "commit": "commit the edited files (message: [tool.relnox] commit-message)",
+    "tag": "create an annotated tag per package ([tool.relnox] tag-format)",
+    "push": "push the branch and the new tags to origin in one atomic push",
+    "sign": "sign the commit (-S) and the tags (-s)",
+    "allow-dirty": "run even if the working tree has uncommitted changes",
+    "force": "alias of --allow-dirty",
+    "message": "commit message template ({summary}, {version}) instead of the configured one",
+    "root": "repository root (default: .)",
+    "verbose": "more log output (repeatable)",
+    "json": "print the result as JSON",
+}
 
 
-@relnox_task(name="bump")
-def bump(c: Any, root: str = ".", verbose: int = 0) -> None:
-    """Not implemented yet."""
-    raise RelnoxError("bump is not implemented yet")
+@relnox_task(name="bump", help=HELP, iterable=["package"], auto_shortflags=False)
+def bump(
+    c: Any,
+    part: str | None = None,
+    to: str | None = None,
+    pre: str | None = None,
+    package: list[str] | None = None,
+    changed: bool = False,
+    dry_run: bool = False,
+    commit: bool = False,
+    tag: bool = False,
+    push: bool = False,
+    sign: bool = False,
+    allow_dirty: bool = False,
+    force: bool = False,
+    message: str | None = None,
+    root: str = ".",
+    verbose: int = 0,
+    json: bool = False,
+) -> dict[str, Any]:
+    """Bump versions: every version source, dependents' pins, uv.lock, changelogs; git."""
+    from relnox.bump import apply_bump, plan_bump
+    from relnox.workspace import load_workspace
+
+    workspace = load_workspace(root)
+    plan = plan_bump(
+        workspace,
+        part=part,
+        to=to,
+        pre=pre,
+        packages=listed(package),
+        changed_only=changed,
+        commit=commit,
+        tag=tag,
+        push=push,
+        sign=sign,
+        allow_dirty=allow_dirty or force,
+        message=message,
+    )
+    files = [_relative(path, workspace.root) for path in plan.files]
+    result: dict[str, Any] = {
+        "versions": {name: new for name, (_old, new) in plan.versions.items()},
+        "previous": {name: old for name, (old, _new) in plan.versions.items()},
+        "version": _common(plan.versions),
+        "packages": list(plan.versions),
+        "tags": list(plan.tags),
+        "files": files,
+        "rewrites": list(plan.rewrites),
+        "commit": None,
+        "dry_run": dry_run,
+    }
+    if not plan.versions:
+        if not json:
+            echo("nothing to bump: no selected package changed since its last tag")
+        else:
+            echo_json(result)
+        return result
+    if not dry_run:
+        done = apply_bump(plan)
+        result["commit"] = done.commit
+        result["tags"] = done.tags
+    if json:
+        echo_json(result)
+        return result
+    for name, (old, new) in plan.versions.items():
+        echo(f"{name}: {old} -> {new}")
+    for line in plan.rewrites:
+        echo(f"  {line}")
+    if dry_run:
+        echo(plan.describe())
+        echo("dry run: nothing was changed")
+        return result
+    for path in files:
+        echo(f"  wrote {path}")
+    for action in plan.actions:
+        echo(f"  {action.describe()}")
+    for note in plan.notes:
+        echo(note)
+    return result
+
+
+def _relative(path: Any, root: Any) -> str:
+    try:
+        return str(path.relative_to(root).as_posix())
+    except ValueError:
+        return str(path)
+
+
+def _common(versions: dict[str, tuple[str, str]]) -> str:
+    news = {new for _old, new in versions.values()}
+    return news.pop() if len(news) == 1 else ""

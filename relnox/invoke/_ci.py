@@ -1,50 +1,274 @@
-"""Placeholder tasks: replaced by the module that implements them."""
+"""CI glue tasks: tag, check-tag, resolve-version, plan, doctor, ci-init, release-notes.
+
+Each returns a dict of its results; on GitHub Actions those become step outputs
+and a job summary (see :mod:`relnox.github`).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from relnox.errors import RelnoxError
-from relnox.invoke._common import relnox_task
+from relnox.invoke._common import echo, echo_json, listed, relnox_task
+
+ROOT_HELP = "repository root (default: .)"
 
 
-@relnox_task(name="tag")
-def tag(c: Any, root: str = ".", verbose: int = 0) -> None:
-    """Not implemented yet."""
-    raise RelnoxError("tag is not implemented yet")
+@relnox_task(
+    iterable=["package"],
+    help={
+        "root": ROOT_HELP,
+        "since": "compare versions with this commit (default: HEAD~1, or the push's before commit on GitHub)",
+        "missing": "tag every current version that has no tag yet",
+        "push": "push the tags to the remote",
+        "remote": "remote to push to (default: origin)",
+        "package": "only this package (repeatable)",
+        "dry_run": "print the tags that would be created, change nothing",
+    },
+)
+def tag(
+    c: Any,
+    root: str = ".",
+    since: str = "",
+    missing: bool = False,
+    push: bool = False,
+    remote: str = "origin",
+    package: Any = None,
+    dry_run: bool = False,
+    verbose: int = 0,
+) -> dict[str, Any]:
+    """Create the annotated release tag of every package whose version changed (auto-tag)."""
+    from relnox.tagging import apply_tags, plan_tags
+    from relnox.workspace import load_workspace
+
+    workspace = load_workspace(root)
+    tag_plan = plan_tags(
+        workspace, since=since or None, missing=missing, packages=listed(package) or None
+    )
+    for line in tag_plan.describe():
+        echo(("would " if dry_run and line.startswith("create") else "") + line)
+    if not dry_run:
+        apply_tags(workspace, tag_plan, push=push, remote=remote)
+        if push and tag_plan.actions:
+            echo(f"pushed {', '.join(a.tag for a in tag_plan.actions)} to {remote}")
+    results = tag_plan.results(workspace)
+    if dry_run:
+        results["created"] = []
+    return results
 
 
-@relnox_task(name="check-tag")
-def check_tag(c: Any, root: str = ".", verbose: int = 0) -> None:
-    """Not implemented yet."""
-    raise RelnoxError("check-tag is not implemented yet")
+@relnox_task(
+    name="check-tag",
+    positional=["tag"],
+    help={"tag": "the tag to check, e.g. v1.0.0 or core-v1.0.0", "root": ROOT_HELP},
+)
+def check_tag(c: Any, tag: str, root: str = ".", verbose: int = 0) -> dict[str, Any]:
+    """Fail unless TAG's version equals the version in its package's pyproject.toml."""
+    from relnox.tagging import check_tag as check
+    from relnox.workspace import load_workspace
+
+    checks = check(load_workspace(root), tag)
+    for item in checks:
+        echo(f"ok {item.tag}: {item.package} {item.version} ({item.file})")
+    return {
+        "packages": [item.package for item in checks],
+        "versions": {item.package: item.version for item in checks},
+        "tags": [checks[0].tag] if checks else [],
+    }
 
 
-@relnox_task(name="resolve-version")
-def resolve_version(c: Any, root: str = ".", verbose: int = 0) -> None:
-    """Not implemented yet."""
-    raise RelnoxError("resolve-version is not implemented yet")
+@relnox_task(
+    name="resolve-version",
+    help={
+        "package": "the package (default: the only one, or the one the tag names)",
+        "tag": "a release tag (default: the tag GitHub runs for, if any)",
+        "version": "an explicit version, e.g. a workflow_dispatch input (empty: ignored)",
+        "check": "fail unless the resolved version equals the package's version",
+        "json": "print JSON",
+        "root": ROOT_HELP,
+    },
+)
+def resolve_version(
+    c: Any,
+    package: str = "",
+    tag: str = "",
+    version: str = "",
+    check: bool = False,
+    json: bool = False,
+    root: str = ".",
+    verbose: int = 0,
+) -> dict[str, Any]:
+    """Print a package's release version: from the tag, else --version, else pyproject.toml."""
+    from relnox.errors import VersionError
+    from relnox.github import ref_tag
+    from relnox.tagging import ResolvedVersion, resolve_version, same_version
+    from relnox.workspace import load_workspace
+
+    workspace = load_workspace(root)
+    resolved: list[ResolvedVersion]
+    if package or tag or ref_tag() or len(workspace.packages) == 1:
+        resolved = [
+            resolve_version(workspace, package or None, tag=tag or None, explicit=version or None)
+        ]
+    elif version:
+        raise VersionError(
+            f"--version {version} is ambiguous in a workspace of {len(workspace.packages)} "
+            "packages; pass --package NAME too"
+        )
+    else:  # a workspace release without a tag: every package at its own version
+        resolved = [ResolvedVersion(p.name, p.version, "pyproject") for p in workspace.packages]
+    for item in resolved:
+        current = workspace.get(item.package).version
+        if check and not same_version(item.version, current):
+            raise VersionError(
+                f"{item.package}: the {item.source} says {item.version} but the package is at "
+                f"{current}; bump it to {item.version} (relnox bump --to {item.version}) first"
+            )
+    rows = [{"package": r.package, "version": r.version, "source": r.source} for r in resolved]
+    if json:
+        echo_json(rows)
+    else:
+        for r in resolved:
+            echo(f"{r.package} {r.version} (from {r.source})")
+    return {
+        "packages": [r.package for r in resolved],
+        "versions": {r.package: r.version for r in resolved},
+        "directories": {
+            r.package: _rel(workspace.root, workspace.get(r.package).directory) for r in resolved
+        },
+        "source": resolved[0].source if len(resolved) == 1 else "pyproject",
+    }
 
 
-@relnox_task(name="plan")
-def plan(c: Any, root: str = ".", verbose: int = 0) -> None:
-    """Not implemented yet."""
-    raise RelnoxError("plan is not implemented yet")
+def _rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix() or "."
 
 
-@relnox_task(name="doctor")
-def doctor(c: Any, root: str = ".", verbose: int = 0) -> None:
-    """Not implemented yet."""
-    raise RelnoxError("doctor is not implemented yet")
+@relnox_task(
+    help={
+        "part": "show the versions this bump would give (major, minor, patch, pre, ...)",
+        "pre": "pre-release label for --part (a, b, rc, dev, ...)",
+        "since": "compare with this commit instead of each package's last tag",
+        "json": "print JSON",
+        "root": ROOT_HELP,
+    }
+)
+def plan(
+    c: Any,
+    part: str = "",
+    pre: str = "",
+    since: str = "",
+    json: bool = False,
+    root: str = ".",
+    verbose: int = 0,
+) -> dict[str, Any]:
+    """Per package: last tag, changed since it, and the version a --part bump would give."""
+    from relnox.plan import plan as make_plan
+    from relnox.report import render_table
+    from relnox.workspace import load_workspace
+
+    workspace = load_workspace(root)
+    rows = make_plan(workspace, part or None, pre or None, since=since or None)
+    if json:
+        echo_json([r.as_dict() for r in rows])
+    else:
+        table = [
+            {**r.as_dict(), "changed": "yes" if r.changed else "no", "next": r.next_version}
+            for r in rows
+        ]
+        columns = ["name", "version", "last_tag", "changed", "commits", "files"]
+        echo(render_table(table, [*columns, "next"] if part else columns))
+    changed = [r for r in rows if r.changed]
+    return {
+        "packages": [r.name for r in changed],
+        "versions": {r.name: r.next_version or r.version for r in changed},
+        "directories": {r.name: r.directory for r in changed},
+        "changed": bool(changed),
+    }
 
 
-@relnox_task(name="ci-init")
-def ci_init(c: Any, root: str = ".", verbose: int = 0) -> None:
-    """Not implemented yet."""
-    raise RelnoxError("ci-init is not implemented yet")
+@relnox_task(
+    help={
+        "root": ROOT_HELP,
+        "version": "the version about to be released (default: each package's version)",
+    }
+)
+def doctor(c: Any, root: str = ".", version: str = "", verbose: int = 0) -> dict[str, Any]:
+    """Check the repository before a release (read-only); exit 1 on any error."""
+    from relnox.doctor import doctor as run_doctor
+    from relnox.errors import RelnoxError
+    from relnox.report import render_table
+
+    report = run_doctor(root, version=version or None)
+    echo(render_table([c.as_dict() for c in report.checks], ["check", "status", "detail"]))
+    errors, warnings = len(report.errors), len(report.warnings)
+    if errors:
+        first = report.errors[0]
+        raise RelnoxError(
+            f"doctor found {errors} error(s) and {warnings} warning(s) in {report.root}; "
+            f"first: {first.check}: {first.detail}"
+        )
+    echo(f"doctor: {len(report.checks)} checks, no errors, {warnings} warning(s)")
+    return {"checks": len(report.checks), "errors": 0, "warnings": warnings}
 
 
-@relnox_task(name="release-notes")
-def release_notes(c: Any, root: str = ".", verbose: int = 0) -> None:
-    """Not implemented yet."""
-    raise RelnoxError("release-notes is not implemented yet")
+@relnox_task(
+    name="ci-init",
+    help={
+        "root": ROOT_HELP,
+        "dry_run": "print the files instead of writing them",
+        "force": "overwrite existing workflow files",
+    },
+)
+def ci_init(
+    c: Any, root: str = ".", dry_run: bool = False, force: bool = False, verbose: int = 0
+) -> dict[str, Any]:
+    """Write GitHub Actions workflows (release + auto-tag) that run relnox's nox sessions."""
+    from relnox.ci_init import plan_files, write_files
+    from relnox.workspace import load_workspace
+
+    workspace = load_workspace(root)
+    files = plan_files(workspace, force=force or dry_run)
+    top = files[0].path.parents[2]
+    if dry_run:
+        for item in files:
+            echo(f"# --- {item.path.relative_to(top)}")
+            echo(item.text.rstrip("\n"))
+    else:
+        write_files(files)
+        for item in files:
+            echo(item.describe(top))
+    return {"files": [str(f.path.relative_to(top)) for f in files], "dry_run": dry_run}
+
+
+@relnox_task(
+    name="release-notes",
+    positional=["version"],
+    help={
+        "version": "the version or release tag, e.g. 1.2.0 or core-v1.2.0",
+        "package": "the package (default: the one the tag names, or those at VERSION)",
+        "output": "file to write (default: <dist>/release-notes.md; - prints it)",
+        "root": ROOT_HELP,
+    },
+)
+def release_notes(
+    c: Any, version: str, package: str = "", output: str = "", root: str = ".", verbose: int = 0
+) -> dict[str, Any]:
+    """Write VERSION's changelog section plus install instructions, for gh release --notes-file."""
+    from relnox.release_notes import NOTES_FILE, release_notes, write_notes
+    from relnox.workspace import load_workspace
+
+    workspace = load_workspace(root)
+    notes = release_notes(workspace, version, package or None)
+    if output == "-":
+        echo(notes.text.rstrip("\n"))
+        path = None
+    else:
+        target = Path(output) if output else workspace.root / workspace.config.dist_dir / NOTES_FILE
+        path = write_notes(notes, target)
+        echo(f"wrote the release notes of {', '.join(notes.packages)} {notes.version} to {path}")
+    return {
+        "packages": list(notes.packages),
+        "versions": dict.fromkeys(notes.packages, notes.version),
+        "notes_file": str(path) if path else "",
+    }

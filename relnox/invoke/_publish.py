@@ -1,26 +1,208 @@
-"""Placeholder tasks: replaced by the module that implements them."""
+"""Tasks ``publish``, ``testpypi`` and ``serve-index`` (nox: ``publish``, ``publish-test``, ``serve_index``)."""
 
 from __future__ import annotations
 
-from typing import Any
+import signal
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
-from relnox.errors import RelnoxError
-from relnox.invoke._common import relnox_task
+from relnox.invoke._common import echo, echo_json, listed, relnox_task
+
+if TYPE_CHECKING:
+    from relnox.publish_report import PublishResult
+
+PUBLISH_HELP = {
+    "repository": "pypi, testpypi, local, a name from [tool.relnox.repositories] or ~/.pypirc, or a URL",
+    "package": "publish only this package (repeatable; default: every package in the manifest)",
+    "dist": "directory holding build-manifest.json (default: [tool.relnox] dist-dir)",
+    "dry_run": "do the whole preflight, print what would be uploaded and skipped, upload nothing",
+    "yes": "do not ask before uploading to PyPI (needed without a terminal)",
+    "keep_going": "after a failed package, go on with the packages that do not depend on it",
+    "from_tag": "route by this tag: pre-releases to TestPyPI, final versions to PyPI (default: CI's tag)",
+    "skip_existing": "accepted for twine users: files already on the index are always skipped",
+    "root": "repository root (default: .)",
+    "json": "print the result as JSON",
+    "verbose": "more detail (-v: relnox's steps and twine's output; -vv: twine --verbose)",
+}
 
 
-@relnox_task(name="publish")
-def publish(c: Any, root: str = ".", verbose: int = 0) -> None:
-    """Not implemented yet."""
-    raise RelnoxError("publish is not implemented yet")
+def ask(message: str) -> bool:
+    """The PyPI confirmation on the terminal: only ``yes`` (or ``y``) continues."""
+    sys.stdout.write(message + " ")
+    sys.stdout.flush()
+    return sys.stdin.readline().strip().lower() in ("yes", "y")
 
 
-@relnox_task(name="testpypi")
-def testpypi(c: Any, root: str = ".", verbose: int = 0) -> None:
-    """Not implemented yet."""
-    raise RelnoxError("testpypi is not implemented yet")
+def confirmation(yes: bool) -> Callable[[str], bool] | None:
+    """``--yes`` answers for the user; without a terminal there is nobody to ask."""
+    if yes:
+        return lambda message: True
+    return ask if sys.stdin.isatty() else None
 
 
-@relnox_task(name="serve-index")
-def serve_index(c: Any, root: str = ".", verbose: int = 0) -> None:
-    """Not implemented yet."""
-    raise RelnoxError("serve-index is not implemented yet")
+def show(result: PublishResult, as_json: bool) -> None:
+    from relnox.publish_report import plan_lines
+    from relnox.report import render_table
+
+    if as_json:
+        echo_json(result.to_json())
+        return
+    if result.dry_run:
+        echo(f"Dry run: nothing is uploaded to {result.repository.where}")
+        echo("\n".join(plan_lines([o.file for o in result.outcomes])) or "  nothing to publish")
+    echo(render_table(result.rows(), ["package", "version", "uploaded", "skipped", "status", "page"]))
+    if result.report_path:
+        echo(f"report: {result.report_path}")
+
+
+def _publish(
+    root: str,
+    repository: str | None,
+    package: Any,
+    dist: str | None,
+    dry_run: bool,
+    yes: bool,
+    keep_going: bool,
+    from_tag: str | None,
+    as_json: bool,
+    verbose: int,
+) -> PublishResult:
+    from relnox.errors import PublishError
+    from relnox.publish import publish as publish_release
+    from relnox.workspace import load_workspace
+
+    workspace = load_workspace(root)
+    result = publish_release(
+        workspace,
+        repository=repository or None,
+        packages=listed(package),
+        dist_dir=Path(dist) if dist else None,
+        from_tag=from_tag or None,
+        dry_run=dry_run,
+        keep_going=keep_going,
+        confirm=confirmation(yes),
+        verbose=verbose >= 2,
+    )
+    show(result, as_json)
+    if not result.ok:
+        more = f"; see {result.report_path}" if result.report_path else ""
+        raise PublishError(f"{result.error or 'some files were not uploaded'}{more}")
+    return result
+
+
+@relnox_task(help=PUBLISH_HELP, iterable=["package"])
+def publish(
+    c: Any,
+    repository: str | None = None,
+    package: Any = None,
+    dry_run: bool = False,
+    yes: bool = False,
+    keep_going: bool = False,
+    from_tag: str | None = None,
+    skip_existing: bool = False,
+    dist: str | None = None,
+    root: str = ".",
+    json: bool = False,
+    verbose: int = 0,
+) -> dict[str, Any]:
+    """Upload the built release to an index: hash-checked, resumable, wheels first, in dependency order."""
+    result = _publish(root, repository, package, dist, dry_run, yes, keep_going, from_tag, json, verbose)
+    return result.summary()
+
+
+@relnox_task(
+    help={
+        **{k: v for k, v in PUBLISH_HELP.items() if k not in ("yes", "from_tag", "skip_existing")},
+        "repository": "where to publish and install from (default: testpypi)",
+        "wait": "seconds the uploaded version may take to become installable (default: 120)",
+    },
+    iterable=["package"],
+)
+def testpypi(
+    c: Any,
+    repository: str = "testpypi",
+    package: Any = None,
+    dry_run: bool = False,
+    keep_going: bool = False,
+    dist: str | None = None,
+    root: str = ".",
+    wait: int = 120,
+    json: bool = False,
+    verbose: int = 0,
+) -> dict[str, Any]:
+    """Publish to TestPyPI, then install the release from there in fresh environments and check it."""
+    result = _publish(root, repository, package, dist, dry_run, True, keep_going, None, json, verbose)
+    summary = result.summary()
+    if dry_run:
+        return summary
+    from relnox.errors import VerifyError
+    from relnox.verify import verify_install
+    from relnox.workspace import load_workspace
+
+    workspace = load_workspace(root)
+    echo(f"verifying the release from {result.repository.label} ({result.repository.simple_url})")
+    report = verify_install(
+        workspace,
+        packages=[name for name, _ in result.packages],
+        dist_dir=Path(dist) if dist else None,
+        index=repository,
+        wait=float(wait),
+    )
+    summary["verified"] = bool(report.ok)
+    if not report.ok:
+        raise VerifyError(
+            f"the release was published to {result.repository.label} but installing it from "
+            f"there failed; run relnox verify-install --index {repository} -v for details"
+        )
+    echo(f"verified: {', '.join(name for name, _ in result.packages)} install from {result.repository.label}")
+    return summary
+
+
+@relnox_task(
+    name="serve-index",
+    help={
+        "data": "directory of the index's packages (created; default: .relnox-index)",
+        "port": "port on 127.0.0.1 (default: a free one)",
+        "password_file": "htpasswd file: uploads need one of its users (default: anyone may upload)",
+        "host": "interface to listen on (default: 127.0.0.1)",
+    },
+)
+def serve_index(
+    c: Any,
+    data: str = ".relnox-index",
+    port: int = 0,
+    password_file: str | None = None,
+    host: str = "127.0.0.1",
+    verbose: int = 0,
+) -> dict[str, Any]:
+    """Run a local package index (pypiserver) until Ctrl-C; the repository name `local` points at it."""
+    from relnox.index import LOCAL_INDEX_ENV, LocalIndex
+
+    def stop_on_term(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    index = LocalIndex(
+        Path(data), port=port, password_file=Path(password_file) if password_file else None, host=host
+    )
+    previous = signal.signal(signal.SIGTERM, stop_on_term)
+    try:
+        index.start()
+        echo(f"local index serving {Path(data).resolve()}")
+        echo(f"  upload URL: {index.upload_url}")
+        echo(f"  simple URL: {index.simple_url}")
+        echo(f"  export {LOCAL_INDEX_ENV}={index.url}")
+        echo("uploads " + ("need a user of " + password_file if password_file else "are open to anyone"))
+        echo("Press Ctrl-C to stop.")
+        while index.running:
+            time.sleep(0.2)
+        echo("the index stopped by itself")
+    except KeyboardInterrupt:
+        echo("stopping the local index")
+    finally:
+        index.stop()
+        signal.signal(signal.SIGTERM, previous)
+    return {"upload_url": index.upload_url, "simple_url": index.simple_url}

@@ -1,14 +1,99 @@
-"""Placeholder tasks: replaced by the module that implements them."""
+"""Task ``verify-install`` (nox: ``verify_install``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from relnox.errors import RelnoxError
-from relnox.invoke._common import relnox_task
+from relnox.invoke._common import echo, echo_json, listed, relnox_task
+
+VERIFY_HELP = {
+    "package": "verify only this package (repeatable; default: every package of the release)",
+    "dist": "directory holding build-manifest.json (default: [tool.relnox] dist-dir)",
+    "index": "install name==version from this index instead of dist/: testpypi, pypi, local, "
+    "a name from [tool.relnox.repositories] or ~/.pypirc, or a URL",
+    "extra_index": "index for third-party dependencies (default: the installer's configured index)",
+    "wait": "with --index: seconds a just-uploaded version may take to appear (default: 60)",
+    "no_deps": "install without dependencies",
+    "offline": "use no index at all: the wheels of dist/ (and the installer's cache) only",
+    "sdist": "also build every sdist into a wheel in a clean environment and check that",
+    "python": "interpreter of the fresh environment: a path, a name or a version (default: this one)",
+    "timeout": "seconds each install or check command may take (default: 600)",
+    "script_args": 'arguments each console script is started with (default: "--help")',
+    "installer": "uv or pip (default: uv, with venv + pip when uv cannot run)",
+    "dry_run": "print what would be installed and checked, do nothing",
+    "root": "repository root (default: .)",
+    "json": "print the result as JSON",
+    "verbose": "more detail (-v: every command relnox runs)",
+}
 
 
-@relnox_task(name="verify-install")
-def verify_install(c: Any, root: str = ".", verbose: int = 0) -> None:
-    """Not implemented yet."""
-    raise RelnoxError("verify-install is not implemented yet")
+def _seconds(value: str, flag: str) -> float | None:
+    from relnox.errors import VerifyError
+
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if number < 0:
+        raise VerifyError(f"--{flag} {value!r} is not a number of seconds; write e.g. --{flag} 120")
+    return number
+
+
+@relnox_task(name="verify-install", help=VERIFY_HELP, iterable=["package"])
+def verify_install(
+    c: Any,
+    package: Any = None,
+    dist: str = "",
+    index: str = "",
+    extra_index: str = "",
+    wait: str = "",
+    no_deps: bool = False,
+    offline: bool = False,
+    sdist: bool = False,
+    python: str = "",
+    timeout: str = "",
+    script_args: str = "",
+    installer: str = "",
+    dry_run: bool = False,
+    root: str = ".",
+    json: bool = False,
+    verbose: int = 0,
+) -> dict[str, Any]:
+    """Install the release into a fresh environment and check every package imports and runs."""
+    from relnox.errors import VerifyError
+    from relnox.verify import plan_verify, render_report, run_plan
+    from relnox.workspace import load_workspace
+
+    plan = plan_verify(
+        load_workspace(root),
+        packages=listed(package),
+        dist_dir=dist or None,
+        index=index or None,
+        extra_index=extra_index or None,
+        no_deps=no_deps,
+        offline=offline,
+        sdist=sdist,
+        python=python or None,
+        timeout=_seconds(timeout, "timeout"),
+        script_args=script_args or None,
+        wait=_seconds(wait, "wait"),
+        installer=installer or None,
+    )
+    if dry_run:
+        echo("Dry run: nothing is installed")
+        echo("\n".join(plan.describe()))
+        return {"dry_run": True, "packages": [t.name for r in plan.rounds for t in r.targets]}
+    report = run_plan(plan)
+    if json:
+        echo_json(report.to_dict())
+    else:
+        echo("\n".join(render_report(report)))
+    if not report.ok:
+        failed = report.to_dict()["failed"] or ["the smoke commands"]
+        raise VerifyError(
+            f"verify-install failed for {', '.join(failed)}; see the lines above, fix the "
+            "package and rebuild with relnox build-all"
+        )
+    return report.to_dict()

@@ -1,0 +1,135 @@
+"""Time build_all against the seeds' way and against uv, on the same workspace.
+
+    python benchmarks/build_all.py                 # a generated workspace of 8 packages
+    python benchmarks/build_all.py PATH            # any real repository instead
+    python benchmarks/build_all.py --rounds 5 --packages 10
+
+(a) the seeds' way: a serial loop of ``python -m build`` per package (sdist, then
+    the wheel from it, each in a fresh pip-made environment);
+(b) ``relnox build-all`` (the real command: builds, every check, the manifest);
+(c) ``uv build --all-packages --no-sources`` where the packages form a uv workspace.
+
+Every command runs once untimed first (warm caches), then ``--rounds`` times,
+interleaved; the median is reported. Targets: (a)/(b) >= 6, (b)/(c) <= 1.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from relnox.sample import generated_specs, git_init, write_workspace
+from relnox.workspace import load_toml, load_workspace
+
+
+def _run(argv: list[str], cwd: Path) -> None:
+    env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
+    proc = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(argv)}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+
+
+def seeds_way(root: Path, out: Path) -> None:
+    """(a) a serial loop of python -m build, one package after the other."""
+    for pkg in load_workspace(root).packages:
+        _run([sys.executable, "-m", "build", "--outdir", str(out), str(pkg.directory)], root)
+
+
+def relnox_way(root: Path, out: Path, jobs: int) -> None:
+    """(b) relnox build-all: builds, checks, manifest."""
+    argv = [sys.executable, "-m", "relnox", "build-all", "--root", str(root), "--out", str(out)]
+    _run(argv + (["--jobs", str(jobs)] if jobs else []), root)
+
+
+def uv_way(root: Path, out: Path) -> None:
+    """(c) uv build --all-packages."""
+    from uv import find_uv_bin
+
+    argv = [str(find_uv_bin()), "build", "--all-packages", "--no-sources", "--quiet"]
+    _run([*argv, "--python", sys.executable, "--out-dir", str(out)], root)
+
+
+def is_uv_workspace(root: Path) -> bool:
+    doc = load_toml(root / "pyproject.toml")
+    return bool(doc.get("tool", {}).get("uv", {}).get("workspace"))
+
+
+def timed(fn: Callable[[Path], None], scratch: Path) -> float:
+    out = Path(tempfile.mkdtemp(dir=scratch))
+    start = time.perf_counter()
+    fn(out)
+    seconds = time.perf_counter() - start
+    shutil.rmtree(out)
+    return seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("path", nargs="?", help="a repository to build (default: a generated one)")
+    parser.add_argument("--packages", type=int, default=8, help="size of the generated workspace")
+    parser.add_argument("--rounds", type=int, default=3, help="timed runs of (b) and (c)")
+    parser.add_argument(
+        "--seed-rounds", type=int, default=1, help="timed runs of (a), the slow one"
+    )
+    parser.add_argument("--jobs", type=int, default=0, help="relnox --jobs (default: CPUs)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="relnox-bench-") as tmp:
+        scratch = Path(tmp)
+        if args.path:
+            root = Path(args.path).resolve()
+        else:
+            root = write_workspace(scratch / "ws", generated_specs(args.packages))
+            git_init(root)
+        count = len(load_workspace(root).packages)
+        ways: dict[str, Callable[[Path], None]] = {
+            "a": lambda out: seeds_way(root, out),
+            "b": lambda out: relnox_way(root, out, args.jobs),
+        }
+        if is_uv_workspace(root):
+            ways["c"] = lambda out: uv_way(root, out)
+        names = {
+            "a": "serial python -m build",
+            "b": "relnox build-all",
+            "c": "uv build --all-packages",
+        }
+        print(f"{count} packages at {root}; {os.cpu_count()} CPUs; warming up...", flush=True)
+        for fn in ways.values():
+            timed(fn, scratch)
+        times: dict[str, list[float]] = {key: [] for key in ways}
+        for round_ in range(max(args.rounds, args.seed_rounds)):
+            for key, fn in ways.items():
+                if (key == "a" and round_ >= args.seed_rounds) or (
+                    key != "a" and round_ >= args.rounds
+                ):
+                    continue
+                times[key].append(timed(fn, scratch))
+                print(f"  ({key}) {names[key]}: {times[key][-1]:.2f}s", flush=True)
+        median = {key: statistics.median(values) for key, values in times.items()}
+        print()
+        for key, value in median.items():
+            print(
+                f"({key}) {names[key]:28} median {value:6.2f}s  runs {[round(t, 2) for t in times[key]]}"
+            )
+        ab = median["a"] / median["b"]
+        print(f"(a)/(b) = {ab:.2f}  (target >= 6: {'met' if ab >= 6 else 'MISSED'})")
+        if "c" in median:
+            bc = median["b"] / median["c"]
+            print(f"(b)/(c) = {bc:.2f}  (target <= 1.1: {'met' if bc <= 1.1 else 'MISSED'})")
+        else:
+            print("(c) skipped: the packages do not form a uv workspace")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,337 @@
+"""build_all: every selected package built, checked and recorded, in dependency order.
+
+Plan, then act: :func:`relnox.buildplan.plan_build` checks everything it can
+first. :func:`execute` then builds packages in parallel (a package starts once
+the workspace packages it needs are built; :mod:`relnox.schedule`), each into a
+temporary directory (:mod:`relnox.builder`); its files are checked
+(:mod:`relnox.checks`) and moved into ``dist/`` only when all of them pass, so
+``dist/`` never holds a half-written or unchecked file. The run ends by writing
+the build manifest (:mod:`relnox.manifest`) and reporting artifacts in ``dist/``
+of other versions of the selected packages (they are not in the manifest, so
+publish refuses them).
+
+How environments are made and why (measurements): :mod:`relnox.buildenv`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import logging
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from packaging.version import InvalidVersion, Version
+
+from relnox.buildenv import EnvPool, OutputLog, run_logged
+from relnox.buildplan import TEST_DIRS, BuildOptions, BuildPlan, plan_build, rel
+from relnox.checks import Expectation, artifact_kind, check_artifacts, name_and_version, preload
+from relnox.errors import BuildError, RelnoxError
+from relnox.manifest import (
+    MANIFEST_JSON,
+    ArtifactRecord,
+    Manifest,
+    PackageRecord,
+    merge,
+    read_manifest,
+    sha256_of,
+    write_manifest,
+)
+from relnox.schedule import FAILED, OK, Outcome, run_graph
+from relnox.workspace import Package
+
+logger = logging.getLogger("relnox")
+
+__all__ = [
+    "BuildOptions",
+    "BuildPlan",
+    "BuildResult",
+    "PackageOutcome",
+    "build_all",
+    "execute",
+    "plan_build",
+]
+
+
+def _size(count: int) -> str:
+    return f"{count / 1024:.1f} kB" if count < 1024 * 1024 else f"{count / 1048576:.1f} MB"
+
+
+@dataclass(frozen=True)
+class PackageOutcome:
+    package: Package
+    status: str  # built | failed | skipped | not run
+    seconds: float = 0.0
+    record: PackageRecord | None = None
+    error: RelnoxError | None = None
+    reason: str = ""
+    tests: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    plan: BuildPlan
+    outcomes: tuple[PackageOutcome, ...]
+    manifest: Path | None
+    stale: tuple[Path, ...] = ()
+    seconds: float = 0.0
+    environments: int = 0
+
+    @property
+    def built(self) -> tuple[PackageOutcome, ...]:
+        return tuple(o for o in self.outcomes if o.status == "built")
+
+    @property
+    def failed(self) -> tuple[PackageOutcome, ...]:
+        return tuple(o for o in self.outcomes if o.status != "built")
+
+    def rows(self) -> list[dict[str, Any]]:
+        rows = []
+        for o in self.outcomes:
+            files = o.record.files if o.record else ()
+            status = o.status if o.status == "built" else f"{o.status}: {o.reason}"[:70]
+            if o.tests and o.status == "built":
+                status += f" (tests {o.tests})"
+            rows.append(
+                {
+                    "package": o.package.name,
+                    "version": o.package.version,
+                    "files": [f.filename for f in files],
+                    "size": _size(sum(f.size for f in files)) if files else "-",
+                    "seconds": f"{o.seconds:.1f}",
+                    "status": status,
+                }
+            )
+        return rows
+
+    def table(self) -> str:
+        from relnox.report import render_table
+
+        return render_table(
+            self.rows(), ["package", "version", "files", "size", "seconds", "status"]
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "packages": [o.package.name for o in self.built],
+            "versions": {o.package.name: o.package.version for o in self.built},
+            "files": [f.filename for o in self.built if o.record for f in o.record.files],
+            "failed": [o.package.name for o in self.outcomes if o.status == "failed"],
+            "skipped": [
+                o.package.name for o in self.outcomes if o.status not in ("built", "failed")
+            ],
+            "stale": [p.name for p in self.stale],
+            "dist_dir": str(self.plan.dist_dir),
+            "manifest": str(self.manifest) if self.manifest else None,
+            "seconds": round(self.seconds, 2),
+        }
+
+    def raise_for_failures(self) -> None:
+        """A :class:`BuildError` naming every package not built (and why), if any."""
+        if not self.failed:
+            return
+        errors = [str(o.error) for o in self.outcomes if o.error is not None]
+        others = [
+            f"{o.package.name}: {o.status} ({o.reason})" for o in self.failed if o.error is None
+        ]
+        head = f"{len(self.failed)} of {len(self.outcomes)} package(s) not built"
+        raise BuildError(
+            "\n".join([head + ":", *errors, *others])
+            + ("" if self.plan.keep_going else "\n(--keep-going builds every package it can)")
+        )
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _move_into(path: Path, dist_dir: Path) -> Path:
+    """Move ``path`` into ``dist_dir`` atomically (never a half-written file there)."""
+    target = dist_dir / path.name
+    try:
+        os.replace(path, target)
+    except OSError:  # another file system: copy beside the target, then rename
+        part = dist_dir / f".{path.name}.part"
+        shutil.copyfile(path, part)
+        os.replace(part, target)
+    return target
+
+
+def _run_tests(pkg: Package, plan: BuildPlan, log: OutputLog, environ: Mapping[str, str]) -> str:
+    """``passed``, ``failed`` (only without --strict) or ``none``."""
+    assert plan.test_command is not None
+    tests = next((pkg.directory / d for d in TEST_DIRS if (pkg.directory / d).is_dir()), None)
+    if tests is None:
+        logger.info("%s: no tests/ directory, nothing to test", pkg.name)
+        return "none"
+    argv = [a.format(python=plan.python, tests=tests) for a in plan.test_command]
+    logger.info("%s: running its tests: %s", pkg.name, " ".join(argv))
+    code = run_logged(argv, log, cwd=pkg.directory, env=environ)
+    if code == 0:
+        return "passed"
+    if code == 5:  # pytest: no tests collected
+        return "none"
+    message = f"{pkg.name}: its tests failed (exit {code}); the last lines:\n{log.tail()}"
+    if plan.strict:
+        raise BuildError(message + "\n(--strict makes failing tests fail the build)")
+    logger.warning("%s\n(building anyway; --strict would stop here)", message)
+    return "failed"
+
+
+@dataclass
+class _Run:
+    plan: BuildPlan
+    pool: EnvPool
+    workdir: Path
+    environ: dict[str, str]
+    counter: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    def build(self, name: str) -> PackageOutcome:
+        from relnox.builder import PackageBuilder
+
+        pkg = self.plan.workspace.get(name)
+        label = f"{pkg.name} {pkg.version}"
+        number = next(self.counter)
+        total = len(self.plan.packages)
+        logger.info("[%d/%d] %s: building (%s)", number, total, label, pkg.backend)
+        start = time.monotonic()
+        log = OutputLog(pkg.name)
+        try:
+            tests = (
+                _run_tests(pkg, self.plan, log, self.environ) if self.plan.test_command else None
+            )
+            work = Path(tempfile.mkdtemp(prefix=f"{pkg.dist_name}-", dir=self.workdir))
+            builder = PackageBuilder(label, pkg.backend, self.pool, log, self.environ)
+            files = builder.build(pkg.directory, work, sdist=self.plan.sdist, wheel=self.plan.wheel)
+            warnings = check_artifacts(files, Expectation.for_package(pkg))
+        except RelnoxError as exc:
+            first = str(exc).splitlines()[0]
+            logger.info("%s: FAILED after %.1fs: %s", label, time.monotonic() - start, first)
+            raise
+        for warning in warnings:
+            logger.warning("%s: %s", label, warning)
+        files.sort(key=lambda p: artifact_kind(p.name) != "sdist")
+        moved = [_move_into(path, self.plan.dist_dir) for path in files]
+        seconds = time.monotonic() - start
+        record = PackageRecord(
+            name=pkg.name,
+            version=pkg.version,
+            directory=rel(pkg.directory, self.plan.workspace.root),
+            backend=pkg.backend,
+            seconds=round(seconds, 3),
+            files=tuple(
+                ArtifactRecord(p.name, artifact_kind(p.name) or "", sha256_of(p), p.stat().st_size)
+                for p in moved
+            ),
+            depends_on=pkg.internal_deps,
+        )
+        logger.info("%s: built in %.1fs: %s", label, seconds, ", ".join(p.name for p in moved))
+        return PackageOutcome(pkg, "built", seconds, record, tests=tests, warnings=tuple(warnings))
+
+
+def _outcome(pkg: Package, outcome: Outcome[PackageOutcome]) -> PackageOutcome:
+    if outcome.status == OK and outcome.value is not None:
+        return outcome.value
+    status = "failed" if outcome.status == FAILED else outcome.status
+    return PackageOutcome(pkg, status, error=outcome.error, reason=outcome.reason)
+
+
+def _stale(plan: BuildPlan) -> list[Path]:
+    """Artifacts in dist/ of another version of a selected package."""
+    wanted: dict[str, Version | None] = {}
+    for pkg in plan.packages:
+        try:
+            wanted[pkg.name] = Version(pkg.version)
+        except InvalidVersion:
+            wanted[pkg.name] = None
+    found = []
+    for path in sorted(plan.dist_dir.iterdir()) if plan.dist_dir.is_dir() else ():
+        parsed = name_and_version(path.name)
+        if parsed and parsed[0] in wanted and parsed[1] != wanted[parsed[0]]:
+            found.append(path)
+    return found
+
+
+def _write_manifest(plan: BuildPlan, outcomes: Sequence[PackageOutcome]) -> Path:
+    try:
+        old: Manifest | None = read_manifest(plan.dist_dir)
+    except RelnoxError:
+        old = None
+    selected = {pkg.name for pkg in plan.packages}
+    if old is not None:  # keep builds of packages not selected whose files are still there
+        kept = tuple(
+            record
+            for record in old.packages
+            if record.name not in selected
+            and all((plan.dist_dir / f.filename).is_file() for f in record.files)
+        )
+        old = dataclasses.replace(old, packages=kept)
+    new = [o.record for o in outcomes if o.record is not None]
+    manifest = merge(
+        old,
+        new,
+        dist_dir=plan.dist_dir,
+        git_commit=plan.git_commit,
+        source_date_epoch=plan.source_date_epoch,
+        created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        extra={"python": str(plan.python), "installer": plan.installer.name},
+    )
+    order = {pkg.name: i for i, pkg in enumerate(plan.workspace.packages)}
+    ordered = tuple(sorted(manifest.packages, key=lambda r: order.get(r.name, len(order))))
+    return write_manifest(dataclasses.replace(manifest, packages=ordered))
+
+
+def execute(plan: BuildPlan) -> BuildResult:
+    """Carry out ``plan``; package failures are in the result (see ``raise_for_failures``)."""
+    start = time.monotonic()
+    for path in plan.clean:
+        logger.info("removing %s", rel(path, plan.workspace.root))
+        _remove(path)
+    plan.dist_dir.mkdir(parents=True, exist_ok=True)
+    environ = dict(os.environ)
+    if plan.source_date_epoch is not None:
+        environ["SOURCE_DATE_EPOCH"] = str(plan.source_date_epoch)
+    threading.Thread(target=preload, name="relnox-preload", daemon=True).start()
+    with tempfile.TemporaryDirectory(prefix="relnox-build-") as tmp:
+        pool = EnvPool(plan.installer, plan.python, Path(tmp) / "envs")
+        run = _Run(plan, pool, Path(tmp), environ)
+        outcomes = run_graph(
+            [pkg.name for pkg in plan.packages],
+            {pkg.name: pkg.internal_deps for pkg in plan.packages},
+            run.build,
+            jobs=plan.jobs,
+            keep_going=plan.keep_going,
+        )
+        environments = pool.count
+    results = tuple(_outcome(pkg, outcomes[pkg.name]) for pkg in plan.packages)
+    manifest = _write_manifest(plan, results)
+    stale = _stale(plan)
+    for path in stale:
+        logger.warning(
+            "%s: an artifact of another version of a selected package; it is not in %s, so "
+            "publish refuses it (remove it, or build with --clean)",
+            rel(path, plan.workspace.root),
+            MANIFEST_JSON,
+        )
+    return BuildResult(
+        plan, results, manifest, tuple(stale), time.monotonic() - start, environments
+    )
+
+
+def build_all(root: Path | str = ".", options: BuildOptions | None = None) -> BuildResult:
+    """Load the workspace at ``root``, plan and execute the build."""
+    from relnox.workspace import load_workspace
+
+    return execute(plan_build(load_workspace(root), options or BuildOptions()))

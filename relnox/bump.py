@@ -1,0 +1,258 @@
+"""version_bump: plan every edit and git action of a bump, check it, then apply it.
+
+:func:`plan_bump` reads the workspace, computes the new versions, the new content
+of every file (version sources, dependents' requirements, ``uv.lock``,
+changelogs) and the git actions, and checks everything that can be checked
+(dirty tree, existing tags, unknown names, non-increasing versions) before any
+byte is written. :meth:`BumpPlan.describe` is what ``--dry-run`` prints.
+:func:`apply_bump` (in :mod:`relnox.bump_apply`) writes it all or nothing.
+
+Changelogs: each bumped package's own ``CHANGELOG.md`` (``[tool.relnox]
+changelog``) gets a section titled with its new version. The changelog at the
+workspace root is titled with the version when every bumped package gets the
+same one (lockstep, or one package); otherwise with ``name version`` entries,
+``## [demo-core 0.2.0, demo-cli 1.4.0] - 2026-05-03``.
+
+Packages whose version comes from git tags (hatch-vcs, setuptools-scm, pdm scm)
+are bumped by creating their next tag; none of their files is edited.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from packaging.version import Version
+
+from relnox.bump_git import changed_names, git_plan
+from relnox.bump_model import BumpPlan, BumpResult, FileEdit, GitAction, relative
+from relnox.errors import ConfigError
+from relnox.sources import read_text
+from relnox.versioning import PARTS, parse_version, target_version
+from relnox.workspace import InternalRequirement, Package, Workspace
+
+__all__ = ["BumpPlan", "BumpResult", "FileEdit", "GitAction", "apply_bump", "plan_bump"]
+
+logger = logging.getLogger("relnox")
+
+
+def _select(
+    workspace: Workspace, packages: Sequence[str], changed_only: bool
+) -> tuple[Package, ...]:
+    selected = workspace.select(packages)
+    if workspace.config.lockstep and packages and len(selected) != len(workspace.packages):
+        raise ConfigError(
+            f"{workspace.config.source}: [tool.relnox] lockstep = true keeps every package on "
+            f"one version, so --package {' '.join(packages)} cannot bump only some; drop "
+            "--package or set lockstep = false"
+        )
+    if changed_only:
+        changed = set(changed_names(workspace))
+        if workspace.config.lockstep:
+            return selected if any(p.name in changed for p in selected) else ()
+        selected = tuple(p for p in selected if p.name in changed)
+    return selected
+
+
+def _new_versions(
+    workspace: Workspace,
+    selected: Sequence[Package],
+    part: str | None,
+    to: str | None,
+    pre: str | None,
+) -> dict[str, tuple[str, str]]:
+    scheme = workspace.config.version_scheme
+    if workspace.config.lockstep and selected:
+        current = {p.name: parse_version(p.version, str(p.pyproject)) for p in selected}
+        highest = max(selected, key=lambda p: current[p.name])
+        new = target_version(
+            highest.version, part=part, to=to, pre=pre, scheme=scheme, where=str(highest.pyproject)
+        )
+        return {p.name: (p.version, new) for p in selected}
+    return {
+        p.name: (
+            p.version,
+            target_version(
+                p.version, part=part, to=to, pre=pre, scheme=scheme, where=str(p.pyproject)
+            ),
+        )
+        for p in selected
+    }
+
+
+class _Files:
+    """The current text of every file the plan touches, edited in memory."""
+
+    def __init__(self) -> None:
+        self.original: dict[Path, bytes] = {}
+        self.text: dict[Path, str] = {}
+
+    def get(self, path: Path) -> str:
+        if path not in self.text:
+            self.original[path] = path.read_bytes()
+            self.text[path] = read_text(path)
+        return self.text[path]
+
+    def set(self, path: Path, text: str) -> None:
+        self.get(path)
+        self.text[path] = text
+
+    def edits(self) -> list[FileEdit]:
+        found = []
+        for path, text in self.text.items():
+            after = text.encode("utf-8")
+            if after != self.original[path]:
+                found.append(FileEdit(path, self.original[path], after))
+        return found
+
+
+def _set_toml(doc: Any, key: Sequence[str | int], value: str) -> str:
+    """Replace the string at ``key`` keeping its quoting; the old value."""
+    import tomlkit
+    from tomlkit.items import String, StringType
+
+    table = doc
+    for part in key[:-1]:
+        table = table[part]
+    old = table[key[-1]]
+    literal = isinstance(old, String) and old.type in (StringType.SLL, StringType.MLL)
+    table[key[-1]] = tomlkit.string(value, literal=literal)
+    return str(old)
+
+
+def _rewrite_dependents(
+    workspace: Workspace, versions: Mapping[str, tuple[str, str]], files: _Files
+) -> list[str]:
+    import tomlkit
+
+    from relnox.pins import rewrite_requirement
+
+    by_path: dict[Path, list[tuple[Package, InternalRequirement, str]]] = {}
+    lines = []
+    for pkg in workspace.packages:
+        for req in pkg.requirements:
+            if req.target not in versions or not req.key:
+                continue
+            new = parse_version(versions[req.target][1])
+            where = f"{req.path} [{'.'.join(str(k) for k in req.key[:-1])}]"
+            rewritten = rewrite_requirement(req.text, req.style, new, where)
+            if rewritten is not None:
+                by_path.setdefault(req.path, []).append((pkg, req, rewritten))
+    for path, items in by_path.items():
+        doc = tomlkit.parse(files.get(path))
+        for pkg, req, rewritten in items:
+            old = _set_toml(doc, req.key, rewritten)
+            if old != req.text:
+                raise ConfigError(f"{path}: {req.text!r} changed while planning; rerun the bump")
+            rel = relative(path, workspace.root)
+            shown = f"{req.target} {req.text}" if req.style == "poetry" else req.text
+            new_shown = f"{req.target} {rewritten}" if req.style == "poetry" else rewritten
+            lines.append(f"{pkg.name} requires {new_shown} (was {shown}) in {rel}")
+        files.set(path, tomlkit.dumps(doc))
+    return lines
+
+
+def _changelogs(
+    workspace: Workspace,
+    selected: Sequence[Package],
+    versions: Mapping[str, tuple[str, str]],
+    files: _Files,
+    today: date,
+) -> list[str]:
+    from relnox.changelog import release_changelog
+
+    config = workspace.config
+    titles: dict[Path, str] = {}
+    root_log = workspace.root / config.changelog
+    for pkg in selected:
+        path = pkg.directory / config.changelog
+        if path != root_log and path.is_file():
+            titles[path] = versions[pkg.name][1]
+    if root_log.is_file() and selected:
+        distinct = {versions[p.name][1] for p in selected}
+        if len(distinct) == 1:
+            titles[root_log] = distinct.pop()
+        else:
+            titles[root_log] = ", ".join(f"{p.name} {versions[p.name][1]}" for p in selected)
+    notes = []
+    for path, title in titles.items():
+        released = release_changelog(files.get(path), title, today)
+        if released is None:
+            notes.append(f"note: {relative(path, workspace.root)} has no Unreleased section")
+            continue
+        files.set(path, released)
+    return notes
+
+
+def plan_bump(
+    workspace: Workspace,
+    *,
+    part: str | None = None,
+    to: str | None = None,
+    pre: str | None = None,
+    packages: Iterable[str] = (),
+    changed_only: bool = False,
+    commit: bool = False,
+    tag: bool = False,
+    push: bool = False,
+    sign: bool = False,
+    allow_dirty: bool = False,
+    message: str | None = None,
+    today: date | None = None,
+) -> BumpPlan:
+    """Compute and check every edit and git action of a bump; nothing is written."""
+    if part is not None and part not in PARTS:
+        raise ConfigError(f"unknown part {part!r}; use one of {', '.join(PARTS)}")
+    if part is None and to is None and pre is None:
+        raise ConfigError(
+            "nothing to bump to: give --part (major, minor, patch, pre, release, post, dev) "
+            "or --to VERSION"
+        )
+    names = list(packages)
+    selected = _select(workspace, names, changed_only)
+    versions = _new_versions(workspace, selected, part, to, pre)
+    plan = BumpPlan(workspace=workspace, versions=versions)
+    files = _Files()
+    for pkg in selected:
+        new = versions[pkg.name][1]
+        if pkg.vcs_versioned:
+            plan.notes.append(
+                f"note: {pkg.name} is versioned by git tags; its bump is the tag "
+                f"{workspace.tag_for(pkg, new)}, no file of it is edited"
+            )
+        for loc in pkg.locations:
+            files.set(loc.path, loc.render(files.get(loc.path), new))
+    plan.rewrites = _rewrite_dependents(workspace, versions, files)
+    lock = workspace.uv_lock
+    if lock is not None and versions:
+        from relnox.uvlock import update_uv_lock
+
+        pep440 = {name: str(Version(str(parse_version(v[1])))) for name, v in versions.items()}
+        files.set(lock, update_uv_lock(files.get(lock), pep440))
+    plan.notes = (
+        _changelogs(workspace, selected, versions, files, today or date.today()) + plan.notes
+    )
+    plan.edits = files.edits()
+    git_plan(
+        plan,
+        selected,
+        commit=commit,
+        tag=tag,
+        push=push,
+        sign=sign,
+        allow_dirty=allow_dirty,
+        message=message,
+    )
+    for name, (old, new) in versions.items():
+        logger.debug("bump plan: %s %s -> %s", name, old, new)
+    return plan
+
+
+def apply_bump(plan: BumpPlan) -> BumpResult:
+    """Write every file and run every git action of ``plan``; all or nothing."""
+    from relnox.bump_apply import apply
+
+    return apply(plan)

@@ -1,0 +1,119 @@
+"""A small YAML writer for the workflows ci-init generates (no YAML library needed).
+
+Mappings keep their order; strings are plain when that is unambiguous, else
+double-quoted (JSON strings are valid YAML); multi-line strings become ``|``
+blocks, so shell scripts read as written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+_NUMBER = re.compile(r"^[-+]?(\.?[0-9][0-9_.:eE+-]*|\.inf|\.nan|0x[0-9a-fA-F]+|0o[0-7]+)$")
+_RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~", ""}
+_FLOW_PLAIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_. /+-]*$")  # conservative inside [...]
+
+
+def _plain_ok(text: str, flow: bool) -> bool:
+    """Whether ``text`` reads back as the same string when written without quotes."""
+    if text != text.strip() or "\n" in text or "\t" in text:
+        return False
+    if text.lower() in _RESERVED or _NUMBER.match(text):
+        return False
+    if text[0] in "-?:,[]{}#&*!|>'\"%@`":
+        return False
+    if ": " in text or " #" in text or text.endswith(":"):
+        return False
+    return not flow or bool(_FLOW_PLAIN.match(text))
+
+
+def scalar(value: Any, flow: bool = False) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    text = str(value)
+    if _plain_ok(text, flow):
+        return text
+    if "'" not in text and text.isprintable():
+        return "'" + text.replace("'", "''") + "'"
+    return _double_quoted(text)
+
+
+def _double_quoted(text: str) -> str:
+    out = []
+    for char in text:
+        if char in ('"', "\\"):
+            out.append("\\" + char)
+        elif char.isprintable():
+            out.append(char)
+        elif ord(char) <= 0xFFFF:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(f"\\U{ord(char):08x}")
+    return '"' + "".join(out) + '"'
+
+
+def _key(key: Any) -> str:
+    return "on" if key == "on" else scalar(key)  # GitHub reads the trigger key as written
+
+
+def _emit(value: Any, indent: int, lines: list[str]) -> None:
+    pad = " " * indent
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            _entry(f"{pad}{_key(key)}:", item, indent, lines)
+    elif isinstance(value, Sequence) and not isinstance(value, str):
+        for item in value:
+            if isinstance(item, Mapping) and item:
+                first = True
+                for key, sub in item.items():
+                    prefix = f"{pad}- " if first else f"{pad}  "
+                    _entry(f"{prefix}{_key(key)}:", sub, indent + 2, lines)
+                    first = False
+            else:
+                _entry(f"{pad}-", item, indent, lines)
+    else:
+        lines.append(pad + scalar(value))
+
+
+def _entry(head: str, value: Any, indent: int, lines: list[str]) -> None:
+    if isinstance(value, str) and "\n" in value:
+        lines.append(f"{head} |")
+        lines += [(" " * (indent + 2) + line).rstrip() for line in value.rstrip("\n").split("\n")]
+    elif isinstance(value, Mapping) and value:
+        lines.append(head)
+        _emit(value, indent + 2, lines)
+    elif isinstance(value, Sequence) and not isinstance(value, str) and value:
+        if all(not isinstance(v, (Mapping, list, tuple)) for v in value) and len(value) <= 6:
+            lines.append(f"{head} [{', '.join(scalar(v, flow=True) for v in value)}]")
+        else:
+            lines.append(head)
+            _emit(value, indent + 2, lines)
+    elif isinstance(value, Mapping):
+        lines.append(f"{head} {{}}")
+    elif isinstance(value, Sequence) and not isinstance(value, str):
+        lines.append(f"{head} []")
+    else:
+        lines.append(f"{head} {scalar(value)}")
+
+
+def dump(document: Mapping[str, Any], header: str = "") -> str:
+    """``document`` as YAML text; ``header`` lines become ``#`` comments at the top."""
+    lines = [f"# {line}".rstrip() for line in header.splitlines()]
+    for index, (key, value) in enumerate(document.items()):
+        if index and isinstance(value, Mapping):
+            lines.append("")
+        if key == "jobs" and isinstance(value, Mapping):
+            lines.append("jobs:")
+            for job_index, (job, body) in enumerate(value.items()):
+                if job_index:
+                    lines.append("")
+                _entry(f"  {_key(job)}:", body, 2, lines)
+            continue
+        _entry(f"{_key(key)}:", value, 0, lines)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,341 @@
+"""``doctor``: one read-only look at a repository before a release.
+
+Each check gives rows of (check, status, detail) with status ``ok``, ``warn`` or
+``error``; a check that cannot run becomes an ``error`` row instead of stopping the
+others. Nothing is written, fetched or locked.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from relnox import git
+from relnox.changelog_read import UNRELEASED, read_section
+from relnox.errors import RelnoxError
+from relnox.tagging import FETCH_HINT, is_shallow, same_version, version_at
+from relnox.tags import parse_tag, tag_glob
+from relnox.workspace import Package, Workspace, discover, load_toml
+
+logger = logging.getLogger("relnox")
+OK, WARN, ERROR = "ok", "warn", "error"
+
+
+@dataclass(frozen=True)
+class Check:
+    check: str
+    status: str
+    detail: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"check": self.check, "status": self.status, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class DoctorReport:
+    root: Path
+    checks: tuple[Check, ...]
+
+    @property
+    def errors(self) -> tuple[Check, ...]:
+        return tuple(c for c in self.checks if c.status == ERROR)
+
+    @property
+    def warnings(self) -> tuple[Check, ...]:
+        return tuple(c for c in self.checks if c.status == WARN)
+
+
+def _working_tree(ws: Workspace) -> list[Check]:
+    dirty = git.dirty_files(ws.root)
+    if not dirty:
+        return [Check("working tree", OK, "clean")]
+    shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
+    return [Check("working tree", ERROR, f"uncommitted changes: {shown}; commit or stash them")]
+
+
+def _branch(ws: Workspace) -> list[Check]:
+    branch = git.current_branch(ws.root)
+    if branch is None:
+        return [
+            Check("branch", WARN, "detached HEAD (fine on a CI tag build); release from a branch")
+        ]
+    upstream = git.git(
+        ws.root, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}", check=False
+    )
+    if not upstream:
+        return [
+            Check(
+                "branch",
+                WARN,
+                f"{branch} has no upstream; push it with git push -u origin {branch}",
+            )
+        ]
+    counts = git.git(ws.root, "rev-list", "--left-right", "--count", f"{upstream}...HEAD")
+    behind, ahead = (int(n) for n in counts.split())
+    if behind:
+        return [
+            Check(
+                "branch", ERROR, f"{branch} is {behind} commit(s) behind {upstream}; git pull first"
+            )
+        ]
+    if ahead:
+        return [
+            Check("branch", WARN, f"{branch} is {ahead} commit(s) ahead of {upstream}; push it")
+        ]
+    return [Check("branch", OK, f"{branch}, in sync with {upstream}")]
+
+
+def _history(ws: Workspace) -> list[Check]:
+    if is_shallow(ws.root):
+        return [
+            Check("history", ERROR, f"shallow clone: tags and history are missing; {FETCH_HINT}")
+        ]
+    if not git.tags(ws.root):
+        return [
+            Check(
+                "history",
+                WARN,
+                "no tags at all: fine before a first release, else the tags were not "
+                f"fetched; {FETCH_HINT}",
+            )
+        ]
+    return [Check("history", OK, "full history with tags")]
+
+
+def _table(doc: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
+    value: Any = doc
+    for key in keys:
+        value = value.get(key, {}) if isinstance(value, Mapping) else {}
+    return value if isinstance(value, Mapping) else {}
+
+
+def missing_metadata(doc: Mapping[str, Any]) -> list[str]:
+    """The required core metadata fields a pyproject document lacks."""
+    project = _table(doc, "project")
+    poetry = _table(doc, "tool", "poetry")
+    dynamic = set(project.get("dynamic", ()))
+
+    def has(key: str, poetry_key: str | None = None) -> bool:
+        return bool(project.get(key)) or key in dynamic or bool(poetry.get(poetry_key or key))
+
+    missing = [k for k in ("name", "version", "description", "readme") if not has(k)]
+    classifiers = [*project.get("classifiers", ()), *poetry.get("classifiers", ())]
+    license_known = (
+        has("license")
+        or bool(project.get("license-files"))
+        or any(str(c).startswith("License ::") for c in classifiers)
+    )
+    if not license_known:
+        missing.append("license")
+    if not has("requires-python") and not _table(poetry, "dependencies").get("python"):
+        missing.append("requires-python")
+    return missing
+
+
+def readme_problem(path: Path | None) -> str | None:
+    """Why the readme would not render on an index (``None`` when it renders)."""
+    if path is None:
+        return "no readme file"
+    if not path.is_file():
+        return f"{path.name} does not exist"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return f"{path.name} is not UTF-8 text"
+    if not text.strip():
+        return f"{path.name} is empty"
+    suffix = path.suffix.lower()
+    if suffix in (".md", ".markdown", ".txt", ""):
+        return None  # markdown and plain text always render (as twine check treats them)
+    if suffix == ".rst":
+        import readme_renderer.rst
+
+        stream = io.StringIO()
+        if readme_renderer.rst.render(text, stream=stream) is None:
+            first = (stream.getvalue().strip().splitlines() or ["invalid reStructuredText"])[0]
+            return f"{path.name} does not render: {first}"
+        return None
+    return f"{path.name}: unknown readme type {suffix!r}; use .md, .rst or .txt"
+
+
+def _metadata(ws: Workspace, pkg: Package) -> list[Check]:
+    rows = []
+    missing = missing_metadata(load_toml(pkg.pyproject))
+    if missing:
+        rows.append(
+            Check(
+                f"metadata {pkg.name}",
+                ERROR,
+                f"{_rel(ws, pkg.pyproject)} lacks {', '.join(missing)}; add them to [project]",
+            )
+        )
+    else:
+        rows.append(
+            Check(
+                f"metadata {pkg.name}",
+                OK,
+                "name, version, description, readme, license, requires-python",
+            )
+        )
+    problem = readme_problem(pkg.readme)
+    if problem:
+        rows.append(
+            Check(
+                f"readme {pkg.name}", ERROR, f"{problem}; fix it, PyPI shows it as the project page"
+            )
+        )
+    elif pkg.readme is not None:
+        rows.append(Check(f"readme {pkg.name}", OK, f"{_rel(ws, pkg.readme)} renders"))
+    return rows
+
+
+def _rel(ws: Workspace, path: Path) -> str:
+    try:
+        return path.relative_to(ws.root).as_posix() or "."
+    except ValueError:
+        return str(path)
+
+
+def _tags(ws: Workspace, pkg: Package) -> list[Check]:
+    name = f"tags {pkg.name}"
+    if pkg.vcs_versioned:
+        return [Check(name, OK, "version comes from the tags")]
+    fmt = ws.tag_format
+    current = Version(pkg.version)
+    newer = []
+    for tag in git.tags(ws.root, tag_glob(fmt, name=pkg.name, dir=pkg.directory.name)):
+        parsed = parse_tag(fmt, tag)
+        if parsed is None or (parsed.name is not None and parsed.name != pkg.name):
+            continue
+        try:
+            if Version(parsed.version) > current:
+                newer.append(tag)
+        except InvalidVersion:
+            continue
+    if newer:
+        return [
+            Check(
+                name,
+                ERROR,
+                f"tag {newer[-1]} is newer than {pkg.version} in {_rel(ws, pkg.pyproject)}; "
+                "bump the version above it",
+            )
+        ]
+    tag = ws.tag_for(pkg)
+    if git.tag_exists(ws.root, tag):
+        at_tag = version_at(ws, pkg, tag)
+        if not same_version(at_tag, pkg.version):
+            return [
+                Check(
+                    name,
+                    ERROR,
+                    f"tag {tag} points at a commit whose version is {at_tag or 'unknown'}; "
+                    "delete or move that tag",
+                )
+            ]
+        return [Check(name, OK, f"{tag} matches (already released)")]
+    return [Check(name, OK, f"{tag} not created yet")]
+
+
+def _uv_lock(ws: Workspace) -> list[Check]:
+    lock = ws.uv_lock
+    if lock is None:
+        return [Check("uv.lock", OK, "no uv.lock")]
+    entries = load_toml(lock).get("package", [])
+    local: dict[str, Mapping[str, Any]] = {}
+    for entry in entries if isinstance(entries, list) else []:
+        source = entry.get("source", {}) if isinstance(entry, Mapping) else {}
+        if isinstance(source, Mapping) and ({"editable", "virtual", "directory"} & set(source)):
+            local[canonicalize_name(str(entry.get("name", "")))] = entry
+    stale = []
+    for pkg in ws.packages:
+        entry = local.get(pkg.name)
+        if entry is None:
+            stale.append(f"{pkg.name} is missing")
+        elif (
+            "version" in entry
+            and not pkg.vcs_versioned
+            and not same_version(str(entry["version"]), pkg.version)
+        ):
+            stale.append(f"{pkg.name} {entry['version']} != {pkg.version}")
+    if stale:
+        return [
+            Check("uv.lock", ERROR, f"out of date ({'; '.join(stale)}); run uv lock and commit it")
+        ]
+    return [Check("uv.lock", OK, "current: workspace versions match")]
+
+
+def _changelog(ws: Workspace, pkg: Package, version: str | None) -> list[Check]:
+    name = f"changelog {pkg.name}"
+    path = pkg.changelog(ws.config) or ws.root / ws.config.changelog
+    if not path.is_file():
+        return [
+            Check(
+                name, WARN, f"no {ws.config.changelog}; release notes will only say how to install"
+            )
+        ]
+    wanted = version or pkg.version
+    if read_section(path, wanted):
+        return [Check(name, OK, f"{_rel(ws, path)} has a section for {wanted}")]
+    unreleased = read_section(path, UNRELEASED)
+    if unreleased is not None and unreleased.has_entries:
+        return [
+            Check(
+                name, OK, f"{_rel(ws, path)}: Unreleased entries become {wanted}'s section on bump"
+            )
+        ]
+    return [
+        Check(
+            name,
+            ERROR,
+            f"{_rel(ws, path)} has no section for {wanted} and no Unreleased entries; "
+            f"add ## [{wanted}] (or entries under ## [Unreleased])",
+        )
+    ]
+
+
+def _guarded(rows: list[Check], name: str, fn: Callable[..., list[Check]], *args: Any) -> None:
+    try:
+        rows.extend(fn(*args))
+    except RelnoxError as exc:
+        rows.append(Check(name, ERROR, str(exc)))
+
+
+def doctor(root: Path | str = ".", *, version: str | None = None) -> DoctorReport:
+    """Run every check on the repository at ``root``; never raises for a failed check."""
+    root = Path(root).resolve()
+    rows: list[Check] = []
+    try:
+        ws = discover(root)
+    except RelnoxError as exc:
+        return DoctorReport(root, (Check("workspace", ERROR, str(exc)),))
+    rows.append(
+        Check("workspace", OK, f"{len(ws.packages)} package(s), tag format {ws.tag_format}")
+    )
+    if ws.problems:
+        rows += [Check("version sources", ERROR, problem) for problem in ws.problems]
+    else:
+        rows.append(Check("version sources", OK, "every version source agrees"))
+    if git.is_repo(root):
+        for name, fn in (
+            ("working tree", _working_tree),
+            ("branch", _branch),
+            ("history", _history),
+        ):
+            _guarded(rows, name, fn, ws)
+    else:
+        rows.append(Check("git", ERROR, f"{root} is not a git repository; git init and commit"))
+    for pkg in ws.packages:
+        _guarded(rows, f"metadata {pkg.name}", _metadata, ws, pkg)
+        if git.is_repo(root):
+            _guarded(rows, f"tags {pkg.name}", _tags, ws, pkg)
+        _guarded(rows, f"changelog {pkg.name}", _changelog, ws, pkg, version)
+    _guarded(rows, "uv.lock", _uv_lock, ws)
+    return DoctorReport(root, tuple(rows))

@@ -1,0 +1,197 @@
+"""GitHub Actions: step outputs, the job summary and ``::error::`` annotations.
+
+Every relnox task returns a mapping of its results. When ``GITHUB_ACTIONS`` is
+set, the task adapter hands it to :func:`publish_results`, which appends it to
+``$GITHUB_OUTPUT`` (so later steps read ``steps.<id>.outputs.versions``) and a
+short markdown table to ``$GITHUB_STEP_SUMMARY``. Off Actions nothing happens.
+
+The result keys with a fixed meaning (other keys are written too):
+
+``packages``       list of package names -> ``packages=core agents`` (space separated)
+``versions``       name -> version        -> JSON object
+``tags``           list of tag names      -> space separated
+``directories``    name -> directory      -> used for ``matrix``
+``is_prerelease``  bool                   -> ``true``/``false`` (derived from
+                                             ``versions`` when absent)
+``matrix``         derived when absent:   ``{"include": [{"package", "directory", "version"}]}``
+
+A single package also gets ``package``, ``version`` and (with one tag) ``tag``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from packaging.version import InvalidVersion, Version
+
+from relnox.redact import redact
+
+ZERO_SHA = "0" * 40
+
+
+def in_actions(env: Mapping[str, str] | None = None) -> bool:
+    env = os.environ if env is None else env
+    return env.get("GITHUB_ACTIONS", "").lower() == "true"
+
+
+def escape_data(text: str) -> str:
+    """Escape a workflow-command message (``%``, ``\\r``, ``\\n``) the way the runner expects."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def annotate_error(message: str) -> None:
+    """Print an ``::error::`` annotation: the runner shows it on the run's page."""
+    sys.stdout.write(f"::error::{escape_data(redact(message))}\n")
+    sys.stdout.flush()
+
+
+def is_prerelease(version: str) -> bool:
+    try:
+        return Version(version).is_prerelease
+    except InvalidVersion:
+        return False
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, Sequence) and all(
+        isinstance(v, str) and v and not any(c.isspace() for c in v) for v in value
+    ):
+        return " ".join(value)
+    return json.dumps(value, default=str, separators=(",", ":"))
+
+
+def _output_name(key: str) -> str:
+    return "".join(c if c.isalnum() or c in "_-" else "_" for c in key)
+
+
+def outputs_for(results: Mapping[str, Any]) -> dict[str, str]:
+    """The step outputs (name -> text) a task's results give."""
+    data = dict(results)
+    versions = data.get("versions")
+    versions = dict(versions) if isinstance(versions, Mapping) else {}
+    names = data.get("packages")
+    if not isinstance(names, Sequence) or isinstance(names, str):
+        names = list(versions)
+    names = [str(n) for n in names]
+    if names:
+        data["packages"] = names
+    if versions and "is_prerelease" not in data:
+        data["is_prerelease"] = any(is_prerelease(str(v)) for v in versions.values())
+    if names and "matrix" not in data:
+        directories = data.get("directories")
+        directories = directories if isinstance(directories, Mapping) else {}
+        data["matrix"] = {
+            "include": [
+                {
+                    "package": n,
+                    "directory": str(directories.get(n, "")),
+                    "version": str(versions.get(n, "")),
+                }
+                for n in names
+            ]
+        }
+    if len(names) == 1:
+        data.setdefault("package", names[0])
+        if names[0] in versions:
+            data.setdefault("version", str(versions[names[0]]))
+    tags = data.get("tags")
+    if isinstance(tags, Sequence) and not isinstance(tags, str) and len(tags) == 1:
+        data.setdefault("tag", str(tags[0]))
+    return {_output_name(k): redact(_as_text(v)) for k, v in data.items() if v is not None}
+
+
+def format_outputs(outputs: Mapping[str, str]) -> str:
+    """``name=value`` lines; a multi-line value uses the ``name<<DELIMITER`` form."""
+    lines = []
+    for name, value in outputs.items():
+        if "\n" in value or "\r" in value:
+            delimiter = f"ghadelimiter_{secrets.token_hex(8)}"
+            lines += [f"{name}<<{delimiter}", value, delimiter]
+        else:
+            lines.append(f"{name}={value}")
+    return "".join(line + "\n" for line in lines)
+
+
+def _md(value: Any) -> str:
+    return _as_text(value).replace("|", "\\|").replace("\n", " ")
+
+
+def summary_markdown(task_name: str, results: Mapping[str, Any]) -> str:
+    """A short markdown section: one table row per package, then the other scalar results."""
+    lines = [f"### relnox {task_name}", ""]
+    versions = results.get("versions")
+    versions = versions if isinstance(versions, Mapping) else {}
+    names = results.get("packages")
+    if not isinstance(names, Sequence) or isinstance(names, str):
+        names = list(versions)
+    tags = results.get("tags")
+    tags = (
+        [str(t) for t in tags] if isinstance(tags, Sequence) and not isinstance(tags, str) else []
+    )
+    if names:
+        lines += ["| package | version |", "| --- | --- |"]
+        lines += [f"| {_md(n)} | {_md(versions.get(n, '-'))} |" for n in names]
+        lines.append("")
+    if tags:
+        lines += ["Tags: " + ", ".join(f"`{t}`" for t in tags), ""]
+    for key, value in results.items():
+        if key in ("packages", "versions", "tags", "matrix", "directories"):
+            continue
+        if isinstance(value, (str, int, float, bool)) and value != "":
+            lines.append(f"- **{_md(key)}**: {_md(value)}")
+    return redact("\n".join(lines).rstrip() + "\n\n")
+
+
+def _append(path: Path, text: str) -> None:
+    with path.open("a", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+
+
+def publish_results(
+    task_name: str, results: Mapping[str, Any], env: Mapping[str, str] | None = None
+) -> None:
+    """Write ``results`` to ``$GITHUB_OUTPUT`` and ``$GITHUB_STEP_SUMMARY`` (on Actions only)."""
+    env = os.environ if env is None else env
+    if not in_actions(env):
+        return
+    if env.get("GITHUB_OUTPUT"):
+        _append(Path(env["GITHUB_OUTPUT"]), format_outputs(outputs_for(results)))
+    if env.get("GITHUB_STEP_SUMMARY"):
+        _append(Path(env["GITHUB_STEP_SUMMARY"]), summary_markdown(task_name, results))
+
+
+def event_before(env: Mapping[str, str] | None = None) -> str | None:
+    """The ``before`` commit of the push event being run, if there is one."""
+    env = os.environ if env is None else env
+    path = env.get("GITHUB_EVENT_PATH")
+    if not in_actions(env) or not path:
+        return None
+    try:
+        payload = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    before = payload.get("before") if isinstance(payload, Mapping) else None
+    if not isinstance(before, str) or not before or before == ZERO_SHA:
+        return None
+    return before
+
+
+def ref_tag(env: Mapping[str, str] | None = None) -> str | None:
+    """The tag the workflow runs for (``GITHUB_REF=refs/tags/...``), if any."""
+    env = os.environ if env is None else env
+    ref = env.get("GITHUB_REF", "")
+    if ref.startswith("refs/tags/"):
+        return ref.removeprefix("refs/tags/")
+    return None

@@ -1,0 +1,219 @@
+"""Requirements on workspace packages that must follow a new version, rewritten in shape.
+
+A requirement that still admits the new version is left alone. One that does not
+keeps its form: ``cua-core>=0.3.0,<0.4.0`` becomes ``cua-core>=0.4.0,<0.5.0`` for
+0.4.0 (the upper bound keeps its distance from the lower one), ``==0.3.0`` becomes
+``==0.4.0``, ``~=0.3`` becomes ``~=0.4``, and poetry's ``^0.3.0`` / ``~0.3.0``
+become ``^0.4.0`` / ``~0.4.0``. Extras, markers, spacing of the rest of the
+requirement and the number of version segments written are kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+
+from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
+
+from relnox.errors import VersionError
+
+_NAME_RE = re.compile(r"\s*[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\s*(?:\[[^\]]*\])?\s*")
+_OPS = ("===", "~=", "==", "!=", "<=", ">=", "<", ">")
+
+
+def _release(v: Version, length: int) -> list[int]:
+    return (list(v.release) + [0] * length)[:length]
+
+
+def shaped(new: Version, like: str) -> str:
+    """``new`` written with as many release segments as ``like`` when nothing is lost."""
+    try:
+        count = len(Version(like).release)
+    except InvalidVersion:
+        return str(new)
+    plain = new.pre is None and new.post is None and new.dev is None and new.local is None
+    if plain and count >= 1 and not any(new.release[count:]):
+        prefix = f"{new.epoch}!" if new.epoch else ""
+        return prefix + ".".join(str(n) for n in _release(new, count))
+    return str(new)
+
+
+def _upper(new: Version, upper: Version, lower: Version | None) -> str:
+    """A new exclusive upper bound: same distance from the new lower bound as before."""
+    length = len(upper.release)
+    if lower is not None and lower < upper:
+        width = max(len(lower.release), length)
+        low, high = _release(lower, width), _release(upper, width)
+        index = next(i for i in range(width) if low[i] != high[i])
+        step = high[index] - low[index]
+    else:
+        nonzero = [i for i, n in enumerate(upper.release) if n]
+        index, step = (nonzero[-1] if nonzero else length - 1), 1
+    base = _release(new, max(length, index + 1))
+    out = [*base[:index], base[index] + step] + [0] * (max(length, index + 1) - index - 1)
+    return ".".join(str(n) for n in out)
+
+
+def _clauses(new: Version, clauses: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Rewrite ``(operator, version)`` clauses so that they admit ``new``."""
+    lowers = []
+    for op, version in clauses:
+        if op in (">=", ">", "~=", "==") and not version.endswith(".*"):
+            with contextlib.suppress(InvalidVersion):
+                lowers.append(Version(version))
+    lower = max(lowers) if lowers else None
+    out: list[tuple[str, str]] = []
+    for op, version in clauses:
+        if op in (">=", ">"):  # the range slides: its lower bound becomes the new version
+            out.append((">=", shaped(new, version)))
+        elif Specifier(f"{op}{version}").contains(new, prereleases=True):
+            out.append((op, version))
+        elif op == "<":
+            out.append(("<", _upper(new, Version(version), lower)))
+        elif op == "<=":
+            out.append(("<=", str(new)))
+        elif op == "==" and version.endswith(".*"):
+            count = len(version[:-2].split("."))
+            out.append(("==", ".".join(str(n) for n in _release(new, count)) + ".*"))
+        elif op in ("==", "==="):
+            out.append((op, str(new)))
+        elif op == "~=":  # needs at least two release segments
+            text = shaped(new, version)
+            if len(Version(text).release) < 2:
+                epoch = f"{new.epoch}!" if new.epoch else ""
+                head = epoch + ".".join(map(str, new.release))
+                text = f"{epoch}{new.release[0]}.0{str(new)[len(head) :]}"
+            out.append(("~=", text))
+        # "!=" excluding the new version is dropped
+    return out
+
+
+def _split_clauses(region: str, where: str) -> tuple[list[tuple[str, str]], str]:
+    """``">=1.0, <2"`` -> ``[(">=", "1.0"), ("<", "2")]`` and the separator used."""
+    separator = ", " if ", " in region else ","
+    clauses = []
+    for raw in region.split(","):
+        item = raw.strip()
+        if not item:
+            continue
+        try:
+            spec = Specifier(item)
+        except InvalidSpecifier:
+            raise VersionError(f"{where}: invalid version specifier {item!r}; fix it") from None
+        clauses.append((spec.operator, spec.version))
+    return clauses, separator
+
+
+def _join(clauses: list[tuple[str, str]], separator: str, spaced: bool = False) -> str:
+    gap = " " if spaced else ""
+    return separator.join(f"{op}{gap}{version}" for op, version in clauses)
+
+
+def _spaced(region: str) -> bool:
+    """Whether the requirement writes a space between operator and version."""
+    return re.search(r"[<>=!~]\s+[0-9]", region) is not None
+
+
+def rewrite_pep508(text: str, new: Version, where: str) -> str | None:
+    """``text`` (a PEP 508 requirement) admitting ``new``; ``None`` if it already does."""
+    match = _NAME_RE.match(text)
+    rest = text[match.end() :] if match else ""
+    if not rest or rest.startswith("@"):
+        return None
+    region, semicolon, marker = rest.partition(";")
+    stripped = region.rstrip()
+    trailing = region[len(stripped) :]
+    inner = stripped
+    wrapped = inner.startswith("(") and inner.endswith(")")
+    if wrapped:
+        inner = inner[1:-1]
+    if not inner.strip():
+        return None
+    clauses, separator = _split_clauses(inner, where)
+    if SpecifierSet(",".join(op + v for op, v in clauses)).contains(new, prereleases=True):
+        return None
+    rewritten = _join(_clauses(new, clauses), separator, _spaced(inner))
+    _check(rewritten, new, text, where)
+    if wrapped:
+        rewritten = f"({rewritten})"
+    return text[: match.end() if match else 0] + rewritten + trailing + semicolon + marker
+
+
+def _check(specifier: str, new: Version, text: str, where: str) -> None:
+    if not SpecifierSet(specifier).contains(new, prereleases=True):
+        raise VersionError(
+            f"{where}: cannot rewrite {text!r} so that it admits {new}; "
+            "edit that requirement by hand and rerun"
+        )
+
+
+# -- poetry constraints --------------------------------------------------------------
+
+
+def _tight(constraint: str) -> str:
+    """``">= 1.0 < 2"`` -> ``">=1.0 <2"``: no space between an operator and its version."""
+    return re.sub(r"([<>=!~^]=?)\s+", r"\1", constraint)
+
+
+def _poetry_range(item: str) -> str:
+    """One poetry constraint (no ``||``) as a PEP 440 specifier."""
+    item = item.strip()
+    if item in ("", "*"):
+        return ""
+    if item[0] in "^~" and not item.startswith("~="):
+        version = Version(item[1:].strip())
+        release = list(version.release)
+        if item[0] == "^":
+            nonzero = [i for i, n in enumerate(release) if n]
+            index = nonzero[0] if nonzero else len(release) - 1
+        else:
+            index = 0 if len(release) == 1 else 1
+        upper = [*release[:index], release[index] + 1]
+        return f">={version},<{'.'.join(map(str, upper))}"
+    parts = [p for p in re.split(r"[,\s]+", _tight(item)) if p]
+    return ",".join(p if p[0] in "<>=!~" else f"=={p}" for p in parts)
+
+
+def poetry_admits(constraint: str, new: Version) -> bool:
+    return any(
+        SpecifierSet(_poetry_range(alt)).contains(new, prereleases=True)
+        for alt in constraint.split("||")
+    )
+
+
+def rewrite_poetry(constraint: str, new: Version, where: str) -> str | None:
+    """A poetry constraint admitting ``new``; ``None`` if it already does."""
+    try:
+        if poetry_admits(constraint, new):
+            return None
+    except (InvalidSpecifier, InvalidVersion):
+        raise VersionError(f"{where}: invalid poetry constraint {constraint!r}; fix it") from None
+    alternatives = constraint.split("||")
+    last = alternatives[-1]
+    lead = last[: len(last) - len(last.lstrip())]
+    item = _tight(last.strip())
+    if item[0] in "^~" and not item.startswith("~="):
+        rewritten = item[0] + shaped(new, item[1:].strip())
+    elif item[0].isdigit() and item.endswith(".*"):
+        count = len(item[:-2].split("."))
+        rewritten = ".".join(str(n) for n in _release(new, count)) + ".*"
+    elif item[0].isdigit():
+        rewritten = str(new)
+    else:
+        separator = ", " if ", " in item else ("," if "," in item else " ")
+        clauses, _ = _split_clauses(item.replace(" ", ",") if separator == " " else item, where)
+        rewritten = _join(_clauses(new, clauses), separator)
+    if not SpecifierSet(_poetry_range(rewritten)).contains(new, prereleases=True):
+        raise VersionError(
+            f"{where}: cannot rewrite {constraint!r} so that it admits {new}; "
+            "edit that constraint by hand and rerun"
+        )
+    return "||".join([*alternatives[:-1], lead + rewritten])
+
+
+def rewrite_requirement(text: str, style: str, new: Version, where: str) -> str | None:
+    """``text`` in ``style`` (``pep508`` or ``poetry``) rewritten to admit ``new``."""
+    if style == "poetry":
+        return rewrite_poetry(text, new, where)
+    return rewrite_pep508(text, new, where)

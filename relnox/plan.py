@@ -1,0 +1,144 @@
+"""The release plan: per package, its last tag, whether it changed since, its next version.
+
+"Changed" means a committed file under the package's directory differs between
+the package's last tag (the highest version tag reachable from HEAD) and HEAD;
+nested package directories do not count for their parent (a workspace root).
+A package that was never tagged counts as changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from packaging.version import InvalidVersion, Version
+
+from relnox import git
+from relnox.errors import GitError
+from relnox.tags import parse_tag, tag_glob
+from relnox.workspace import Package, Workspace
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    name: str
+    version: str
+    directory: str
+    last_tag: str | None
+    changed: bool
+    commits: int | None  # commits touching the directory since last_tag (None: never tagged)
+    files: int | None  # files changed since last_tag
+    next_version: str | None  # what the requested bump would give (changed packages only)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def last_tag(workspace: Workspace, pkg: Package) -> str | None:
+    """The package's highest version tag that HEAD contains (``None`` if never tagged)."""
+    fmt = workspace.tag_format
+    pattern = tag_glob(fmt, name=pkg.name, dir=pkg.directory.name)
+    listed = git.git(workspace.root, "tag", "--list", pattern, "--merged", "HEAD", check=False)
+    best: tuple[Version, str] | None = None
+    for tag in listed.splitlines():
+        parsed = parse_tag(fmt, tag)
+        if parsed is None:
+            continue
+        if parsed.name is not None and parsed.name != pkg.name:
+            continue
+        if parsed.dir is not None and parsed.dir != pkg.directory.name:
+            continue
+        try:
+            version = Version(parsed.version)
+        except InvalidVersion:
+            continue
+        if best is None or version > best[0]:
+            best = (version, tag)
+    return best[1] if best else None
+
+
+def _pathspec(workspace: Workspace, pkg: Package) -> list[str]:
+    """The package's directory without the directories of packages nested in it."""
+    own = pkg.directory.resolve()
+    spec = [_rel(workspace.root, own)]
+    for other in workspace.packages:
+        other_dir = other.directory.resolve()
+        if other_dir != own and own in other_dir.parents:
+            spec.append(f":(exclude){_rel(workspace.root, other_dir)}")
+    return spec
+
+
+def _rel(root: Path, path: Path) -> str:
+    rel = path.relative_to(root.resolve()).as_posix()
+    return rel or "."
+
+
+def _changes(workspace: Workspace, pkg: Package, since: str) -> tuple[int, int]:
+    spec = _pathspec(workspace, pkg)
+    root = workspace.root
+    files = git.git(root, "diff", "--name-only", f"{since}..HEAD", "--", *spec).splitlines()
+    commits = git.git(root, "rev-list", "--count", f"{since}..HEAD", "--", *spec)
+    return len([f for f in files if f]), int(commits or 0)
+
+
+def _check_repo(workspace: Workspace, since: str | None) -> None:
+    if not git.is_repo(workspace.root) or git.head(workspace.root) is None:
+        raise GitError(f"{workspace.root} is not a git repository with commits; commit first")
+    if since is not None:
+        ok = git.git(
+            workspace.root, "rev-parse", "--verify", "--quiet", f"{since}^{{commit}}", check=False
+        )
+        if not ok:
+            raise GitError(
+                f"--since {since!r} is not a commit of {workspace.root}; pass a tag or commit"
+            )
+
+
+def plan(
+    workspace: Workspace,
+    part: str | None = None,
+    pre: str | None = None,
+    *,
+    since: str | None = None,
+) -> list[PlanRow]:
+    """One row per package in release order; ``part`` adds the versions that bump would give."""
+    _check_repo(workspace, since)
+    if part:
+        from relnox.versioning import next_version
+
+    found: list[tuple[Package, str | None, bool, int | None, int | None]] = []
+    for pkg in workspace.packages:
+        tag = last_tag(workspace, pkg)
+        base = since or tag
+        if base is None:
+            found.append((pkg, tag, True, None, None))
+        else:
+            count, n_commits = _changes(workspace, pkg, base)
+            found.append((pkg, tag, count > 0, n_commits, count))
+    lockstep_bump = workspace.config.lockstep and any(item[2] for item in found)
+    rows = []
+    for pkg, tag, changed, commits, files in found:
+        bumped = None
+        if part and (changed or lockstep_bump):
+            bumped = next_version(
+                pkg.version, part, pre=pre, scheme=workspace.config.version_scheme
+            )
+        rows.append(
+            PlanRow(
+                name=pkg.name,
+                version=pkg.version,
+                directory=_rel(workspace.root, pkg.directory),
+                last_tag=tag,
+                changed=changed,
+                commits=commits,
+                files=files,
+                next_version=bumped,
+            )
+        )
+    return rows
+
+
+def changed_packages(workspace: Workspace, since: str | None = None) -> list[str]:
+    """Names of the packages with changes since their last tag (or ``since``), release order."""
+    return [row.name for row in plan(workspace, since=since) if row.changed]

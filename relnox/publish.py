@@ -1,0 +1,386 @@
+"""Publish the built release: plan and preflight everything, then upload what is missing.
+
+:func:`plan_publish` reads the build manifest, refuses artifacts that changed or
+belong to another version, runs ``twine check --strict``, and asks the index per
+file whether it has it: new -> upload, same sha256 -> skip ("already published"),
+different content -> the whole release is refused (versions are immutable). Only
+then does :func:`publish` upload, package by package in dependency order, wheels
+before sdists, one twine child per file. A rerun after any failure uploads exactly
+what is still missing. This module never prints; ``confirm`` is the caller's prompt.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    canonicalize_name,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+from packaging.version import InvalidVersion, Version
+
+from relnox.credentials import Credentials, resolve_credentials
+from relnox.errors import PublishError, VersionError
+from relnox.manifest import MANIFEST_JSON, Manifest, PackageRecord, read_manifest
+from relnox.publish_report import (
+    FAILED,
+    HELD_BACK,
+    NOT_ATTEMPTED,
+    SKIPPED,
+    UPLOADED,
+    WOULD_UPLOAD,
+    FileOutcome,
+    PlannedFile,
+    PublishResult,
+    write_report,
+)
+from relnox.repositories import PYPI, TESTPYPI, Repository, resolve
+from relnox.simple_api import file_sha256, project_files
+from relnox.tags import parse_tag
+from relnox.uploader import EXISTS, OK, Runner, failure_message, run_command, twine_check, upload_file
+from relnox.workspace import Workspace
+
+logger = logging.getLogger("relnox")
+
+Confirm = Callable[[str], bool]
+
+
+@dataclass(frozen=True)
+class TagRoute:
+    """Where ``--from-tag`` sends a release: pre-releases one way, final versions the other."""
+
+    tag: str
+    version: str
+    package: str | None  # the package the tag names, if its format has {name} or {dir}
+    prerelease: bool
+    repository: str
+
+
+def route_for_tag(tag: str, workspace: Workspace) -> TagRoute:
+    """``[tool.relnox.publish] prerelease = "testpypi"`` / ``final = "pypi"`` applied to ``tag``."""
+    parsed = parse_tag(workspace.tag_format, tag)
+    name = tag.removeprefix("refs/tags/")
+    raw = parsed.version if parsed else name.rsplit("-v", 1)[-1].removeprefix("v")
+    try:
+        version = Version(raw)
+    except InvalidVersion:
+        raise VersionError(
+            f"tag {name!r} holds no PEP 440 version (tag-format is {workspace.tag_format!r}); "
+            "pass a release tag such as v1.2.0 or 1.2.0rc1"
+        ) from None
+    package = None
+    if parsed and (parsed.name or parsed.dir):
+        package = workspace.get(parsed.name or parsed.dir or "").name
+    settings = workspace.config.section("publish")
+    key = "prerelease" if version.is_prerelease else "final"
+    target = settings.get(key, TESTPYPI if version.is_prerelease else PYPI)
+    if not isinstance(target, str):
+        raise PublishError(
+            f"{workspace.config.source}: [tool.relnox.publish] {key} must be a repository name "
+            f'or URL, not {target!r}; for example {key} = "{TESTPYPI if key == "prerelease" else PYPI}"'
+        )
+    return TagRoute(name, str(version), package, version.is_prerelease, target)
+
+
+def ci_tag(environ: Mapping[str, str]) -> str | None:
+    """The tag a CI run was started for (GitHub Actions' ``GITHUB_REF``)."""
+    ref = environ.get("GITHUB_REF", "")
+    return ref.removeprefix("refs/tags/") if ref.startswith("refs/tags/") else None
+
+
+@dataclass(frozen=True)
+class PublishPlan:
+    repository: Repository
+    credentials: Credentials
+    records: tuple[PackageRecord, ...]  # upload order
+    files: tuple[PlannedFile, ...]  # upload order, wheels before sdists
+    manifest: Manifest
+
+    @property
+    def to_upload(self) -> tuple[PlannedFile, ...]:
+        return tuple(f for f in self.files if f.action == "upload")
+
+    def confirmation(self) -> str:
+        packages = len({f.package for f in self.to_upload})
+        return (
+            f"About to upload {len(self.to_upload)} files of {packages} packages to "
+            f"{self.repository.label}. This cannot be undone. Continue? (yes/no)"
+        )
+
+
+def _select(
+    workspace: Workspace, manifest: Manifest, names: Sequence[str], route: TagRoute | None
+) -> tuple[PackageRecord, ...]:
+    built = {r.name for r in manifest.packages}
+    strangers = [n for n in built if n not in {p.name for p in workspace.packages}]
+    if strangers:
+        raise PublishError(
+            f"{manifest.dist_dir / MANIFEST_JSON}: builds of {', '.join(sorted(strangers))}, which "
+            f"are not packages of {workspace.root}; rebuild with relnox build-all"
+        )
+    wanted = list(names) or ([route.package] if route and route.package else [])
+    if wanted:
+        return tuple(manifest.get(p.name) for p in workspace.select(wanted))
+    records = tuple(manifest.get(p.name) for p in workspace.packages if p.name in built)
+    if route is not None:
+        records = tuple(r for r in records if Version(r.version) == Version(route.version))
+        if not records:
+            raise PublishError(
+                f"tag {route.tag} is for version {route.version}, but no package in "
+                f"{manifest.dist_dir / MANIFEST_JSON} was built at that version; build the tagged commit"
+            )
+    if not records:
+        raise PublishError(f"{manifest.dist_dir / MANIFEST_JSON} lists no builds; run relnox build-all")
+    return records
+
+
+def _artifact_version(filename: str) -> tuple[str, Version]:
+    try:
+        if filename.endswith(".whl"):
+            name, version, _build, _tags = parse_wheel_filename(filename)
+        else:
+            name, version = parse_sdist_filename(filename)
+    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+        raise PublishError(
+            f"{filename}: not a wheel or sdist file name; rebuild with relnox build-all"
+        ) from None
+    return str(name), version
+
+
+def _check_artifacts(
+    workspace: Workspace, manifest: Manifest, records: Sequence[PackageRecord], route: TagRoute | None
+) -> list[tuple[PackageRecord, Path]]:
+    """Every file exists unchanged and is of the version the package has now."""
+    checked: list[tuple[PackageRecord, Path]] = []
+    for record in records:
+        expected = workspace.get(record.name).version
+        if Version(record.version) != Version(expected):
+            raise PublishError(
+                f"{manifest.dist_dir / MANIFEST_JSON}: {record.name} was built at {record.version} "
+                f"but its pyproject says {expected}; artifacts of other versions are refused: "
+                "rebuild with relnox build-all"
+            )
+        if route is not None and Version(record.version) != Version(route.version):
+            raise PublishError(
+                f"tag {route.tag} is for version {route.version} but {record.name} was built at "
+                f"{record.version}; build the tagged commit or publish without --from-tag"
+            )
+        if not record.files:
+            raise PublishError(f"{record.name}: the build manifest lists no files; rebuild it")
+        for artifact in sorted(record.files, key=lambda a: a.kind != "wheel"):
+            path = manifest.checked_path(artifact)
+            name, version = _artifact_version(artifact.filename)
+            if name != canonicalize_name(record.name) or version != Version(record.version):
+                raise PublishError(
+                    f"{path}: is {name} {version}, not {record.name} {record.version}; artifacts "
+                    "of other versions are refused: rebuild with relnox build-all"
+                )
+            checked.append((record, path))
+    return checked
+
+
+def plan_publish(
+    workspace: Workspace,
+    *,
+    repository: str | Repository | None = None,
+    packages: Sequence[str] = (),
+    dist_dir: Path | None = None,
+    from_tag: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    run: Runner = run_command,
+    retry_delay: float = 1.0,
+) -> PublishPlan:
+    """Everything that can be checked before the first upload (``--dry-run`` stops here)."""
+    env = dict(os.environ if environ is None else environ)
+    tag = from_tag or (ci_tag(env) if repository is None else None)
+    route = route_for_tag(tag, workspace) if tag else None
+    target = repository if repository is not None else (route.repository if route else PYPI)
+    repo = target if isinstance(target, Repository) else resolve(target, workspace.config, environ=env)
+    if route is not None:
+        logger.info("tag %s (%s) -> %s", route.tag, "pre-release" if route.prerelease else "final", repo.label)
+    credentials = resolve_credentials(repo, env)
+    logger.info("publishing to %s, credentials from %s", repo.where, credentials.source)
+    manifest = read_manifest(dist_dir or workspace.root / workspace.config.dist_dir)
+    records = _select(workspace, manifest, packages, route)
+    checked = _check_artifacts(workspace, manifest, records, route)
+
+    started = time.monotonic()
+    twine_check([path for _, path in checked], environ=env, run=run)
+    logger.info("twine check --strict: %d files passed (%.1fs)", len(checked), time.monotonic() - started)
+
+    planned: list[PlannedFile] = []
+    conflicts: list[str] = []
+    auth = credentials.basic_auth()
+    for record in records:
+        indexed = project_files(repo.simple_url, record.name, auth=auth, retry_delay=retry_delay)
+        for artifact in sorted(record.files, key=lambda a: a.kind != "wheel"):
+            path = manifest.dist_dir / artifact.filename
+            on_index = indexed.get(artifact.filename)
+            action, reason = "upload", ""
+            if on_index is not None:
+                remote = file_sha256(on_index, auth=auth, retry_delay=retry_delay)
+                if remote != artifact.sha256:
+                    conflicts.append(f"{artifact.filename} (index sha256 {remote[:12]}…, built {artifact.sha256[:12]}…)")
+                    continue
+                action, reason = "skip", "already published"
+            planned.append(
+                PlannedFile(record.name, record.version, artifact.filename, artifact.kind, path, artifact.sha256, action, reason)
+            )
+            logger.debug("  %s: %s", record.name, planned[-1].describe())
+    if conflicts:
+        raise PublishError(
+            f"{repo.label} already has different files under the same names: {'; '.join(conflicts)}; "
+            "versions on an index are immutable, so bump the version (relnox bump) and rebuild; "
+            "nothing was uploaded"
+        )
+    return PublishPlan(repo, credentials, tuple(records), tuple(planned), manifest)
+
+
+def publish(
+    workspace: Workspace,
+    *,
+    repository: str | Repository | None = None,
+    packages: Sequence[str] = (),
+    dist_dir: Path | None = None,
+    from_tag: str | None = None,
+    dry_run: bool = False,
+    keep_going: bool = False,
+    confirm: Confirm | None = None,
+    environ: Mapping[str, str] | None = None,
+    run: Runner = run_command,
+    retries: int = 3,
+    retry_delay: float = 2.0,
+    sleep: Callable[[float], None] = time.sleep,
+    verbose: bool = False,
+) -> PublishResult:
+    """Plan, confirm (``repository.confirm``: PyPI), upload; returns what happened.
+
+    Preflight failures raise :class:`PublishError` before anything is uploaded. An
+    upload failure does not raise: the result has ``ok == False`` and ``error`` set,
+    and ``dist/publish-report.json`` records it.
+    """
+    env = dict(os.environ if environ is None else environ)
+    plan = plan_publish(
+        workspace,
+        repository=repository,
+        packages=packages,
+        dist_dir=dist_dir,
+        from_tag=from_tag,
+        environ=env,
+        run=run,
+        retry_delay=retry_delay,
+    )
+    result = PublishResult(
+        plan.repository,
+        plan.credentials.source,
+        dry_run,
+        [(r.name, r.version) for r in plan.records],
+    )
+    if dry_run:
+        result.outcomes = [FileOutcome(f, WOULD_UPLOAD if f.action == "upload" else SKIPPED) for f in plan.files]
+        return result
+    if plan.to_upload and plan.repository.confirm:
+        if confirm is None:
+            raise PublishError(
+                f"publishing to {plan.repository.label} asks for confirmation, but there is no "
+                "terminal to ask on; pass --yes to publish without asking"
+            )
+        if not confirm(plan.confirmation()):
+            raise PublishError(f"publishing to {plan.repository.label} cancelled; nothing was uploaded")
+    _upload_all(plan, result, workspace, env, run, keep_going, retries, retry_delay, sleep, verbose)
+    write_report(result, plan.manifest.dist_dir)
+    return result
+
+
+def _upload_all(
+    plan: PublishPlan,
+    result: PublishResult,
+    workspace: Workspace,
+    env: Mapping[str, str],
+    run: Runner,
+    keep_going: bool,
+    retries: int,
+    retry_delay: float,
+    sleep: Callable[[float], None],
+    verbose: bool,
+) -> None:
+    held: dict[str, str] = {}  # package -> the failed package it needs
+    failed: set[str] = set()
+    stopped = False
+    total = len(plan.to_upload)
+    done = 0
+    for planned in plan.files:
+        outcome = FileOutcome(planned, SKIPPED)
+        result.outcomes.append(outcome)
+        if planned.action == "skip":
+            logger.info("  %s: %s already published", planned.package, planned.filename)
+            continue
+        if stopped or planned.package in failed:
+            outcome.status = NOT_ATTEMPTED
+            continue
+        if planned.package in held:
+            outcome.status = HELD_BACK
+            outcome.error = f"held back: it needs {held[planned.package]}, whose upload failed"
+            continue
+        done += 1
+        logger.info("[%d/%d] %s %s: uploading %s", done, total, planned.package, planned.version, planned.filename)
+        attempt = upload_file(
+            planned.path,
+            plan.repository,
+            plan.credentials,
+            environ=env,
+            run=run,
+            retries=retries,
+            retry_delay=retry_delay,
+            sleep=sleep,
+            verbose=verbose,
+        )
+        outcome.attempts = attempt.attempts
+        status, error = UPLOADED, None
+        if attempt.kind == EXISTS:
+            # a retry (relnox's or twine's own after a 5xx) may find its earlier try stored
+            retried = attempt.attempts > 1 or "upload appears to have failed" in attempt.output
+            status, error = _already_there(plan, planned, retried, retry_delay)
+        elif attempt.kind != OK:
+            status = FAILED
+            error = failure_message(attempt, planned.filename, planned.package, plan.repository, plan.credentials)
+        outcome.status, outcome.error = status, error
+        if status != FAILED:
+            continue
+        logger.error("  %s: %s", planned.package, error)
+        result.error = result.error or error
+        failed.add(planned.package)
+        if not keep_going:
+            stopped = True
+            continue
+        for dependent in workspace.dependents(planned.package):
+            held.setdefault(dependent.name, planned.package)
+    if held:
+        logger.warning("held back because a dependency failed: %s", ", ".join(sorted(held)))
+
+
+def _already_there(plan: PublishPlan, planned: PlannedFile, retried: bool, retry_delay: float) -> tuple[str, str | None]:
+    """After a 400/409: is the file on the index now, with our content?"""
+    auth = plan.credentials.basic_auth()
+    on_index = project_files(plan.repository.simple_url, planned.package, auth=auth, retry_delay=retry_delay).get(
+        planned.filename
+    )
+    if on_index is None:
+        return FAILED, (
+            f"{plan.repository.label} refused {planned.filename} (HTTP 400/409) and does not list it; "
+            "check the file's metadata and that the project name is yours on that index"
+        )
+    if file_sha256(on_index, auth=auth, retry_delay=retry_delay) == planned.sha256:
+        return (UPLOADED if retried else SKIPPED), None
+    return FAILED, (
+        f"{plan.repository.label} already has {planned.filename} with different content; versions "
+        "on an index are immutable: bump the version (relnox bump) and rebuild"
+    )

@@ -1,0 +1,103 @@
+"""Release notes: the changelog section of a version plus how to install it (seed 004).
+
+The text is what ``gh release create TAG --notes-file FILE`` publishes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
+
+from relnox.changelog_read import read_section
+from relnox.errors import ConfigError, VersionError
+from relnox.tagging import packages_of_tag, same_version
+from relnox.tags import parse_tag
+from relnox.workspace import Package, Workspace
+
+logger = logging.getLogger("relnox")
+NOTES_FILE = "release-notes.md"
+
+
+@dataclass(frozen=True)
+class ReleaseNotes:
+    version: str
+    packages: tuple[str, ...]
+    changelog: Path | None  # the file the section came from (None: no section found)
+    text: str
+
+
+def _target(
+    workspace: Workspace, version_or_tag: str, package: str | None
+) -> tuple[str, tuple[Package, ...]]:
+    text = version_or_tag.strip()
+    tagged: tuple[Package, ...] = ()
+    try:
+        Version(text)
+        version = text.lstrip("vV")
+    except InvalidVersion:
+        parsed = parse_tag(workspace.tag_format, text)
+        if parsed is None:
+            raise VersionError(
+                f"{version_or_tag!r} is neither a version nor a tag of the shape "
+                f"{workspace.tag_format!r}; pass e.g. 1.2.0 or {workspace.tag_for(workspace.packages[0])}"
+            ) from None
+        version = parsed.version
+        tagged = packages_of_tag(workspace, parsed)
+    if package:
+        return version, (workspace.get(package),)
+    if len(tagged) == 1 or len(workspace.packages) == 1:
+        return version, tagged[:1] or workspace.packages
+    matching = tuple(p for p in (tagged or workspace.packages) if same_version(p.version, version))
+    if not matching:
+        raise ConfigError(
+            f"no package of {workspace.root} is at version {version}; pass --package NAME"
+        )
+    return version, matching
+
+
+def install_lines(packages: tuple[Package, ...], version: str) -> list[str]:
+    return [f"pip install {p.project_name}=={version}" for p in packages]
+
+
+def release_notes(
+    workspace: Workspace, version_or_tag: str, package: str | None = None
+) -> ReleaseNotes:
+    """The notes of ``version_or_tag`` (``1.2.0`` or a release tag) for its package(s)."""
+    version, packages = _target(workspace, version_or_tag, package)
+    first = packages[0]
+    changelog = first.changelog(workspace.config) or workspace.root / workspace.config.changelog
+    section = read_section(changelog, version)
+    lines: list[str] = []
+    if section is not None and section.body:
+        lines += [section.body, ""]
+    else:
+        logger.warning(
+            "%s has no section for %s; the notes only say how to install it",
+            changelog.name,
+            version,
+        )
+    names = ", ".join(p.project_name for p in packages)
+    lines += ["## Installation", "", f"{names} {version} is on PyPI:", "", "```bash"]
+    lines += install_lines(packages, version)
+    lines += ["```"]
+    return ReleaseNotes(
+        version=version,
+        packages=tuple(p.name for p in packages),
+        changelog=changelog if section is not None else None,
+        text="\n".join(lines) + "\n",
+    )
+
+
+def write_notes(notes: ReleaseNotes, path: Path) -> Path:
+    """Write the notes atomically (parent directories created)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(notes.text)
+    os.replace(tmp, path)
+    return path

@@ -1,0 +1,91 @@
+"""Run jobs of a dependency graph in parallel: a job starts once its dependencies are done.
+
+Of the jobs ready to start, the one heading the longest chain of dependents
+starts first, so the critical path is never left waiting. A failed job's
+dependents are skipped. Without ``keep_going`` the first failure
+stops new jobs from starting (running ones finish); with it, every job that can
+run does. Failures are :class:`RelnoxError`; any other exception is a bug and
+propagates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from relnox.errors import RelnoxError
+
+T = TypeVar("T")
+
+OK = "ok"
+FAILED = "failed"
+SKIPPED = "skipped"  # a dependency failed or was skipped
+NOT_RUN = "not run"  # stopped after another job failed (no --keep-going)
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    status: str
+    value: T | None = None
+    error: RelnoxError | None = None
+    reason: str = ""
+
+
+def run_graph(
+    order: Sequence[str],
+    deps: Mapping[str, Sequence[str]],
+    work: Callable[[str], T],
+    *,
+    jobs: int,
+    keep_going: bool = False,
+) -> dict[str, Outcome[T]]:
+    """Run ``work(name)`` for every name of ``order`` (dependencies first); the outcomes."""
+    inside = set(order)
+    needs = {name: [d for d in deps.get(name, ()) if d in inside and d != name] for name in order}
+    height = _heights(order, needs)
+    index = {name: i for i, name in enumerate(order)}
+    pending = sorted(order, key=lambda n: (-height[n], index[n]))  # longest chain first
+    done: dict[str, Outcome[T]] = {}
+    running: dict[Future[T], str] = {}
+    stop = False
+    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="relnox-build") as pool:
+        while pending or running:
+            for name in list(pending):
+                if stop:
+                    done[name] = Outcome(NOT_RUN, reason="stopped after a failure")
+                    pending.remove(name)
+                    continue
+                bad = [d for d in needs[name] if d in done and done[d].status != OK]
+                if bad:
+                    done[name] = Outcome(
+                        SKIPPED, reason=f"needs {bad[0]}, which {done[bad[0]].status}"
+                    )
+                    pending.remove(name)
+                elif len(running) < jobs and all(d in done for d in needs[name]):
+                    pending.remove(name)
+                    running[pool.submit(work, name)] = name
+            if not running:
+                for name in pending:  # only a dependency cycle gets here
+                    done[name] = Outcome(SKIPPED, reason="its dependencies form a cycle")
+                pending.clear()
+                continue
+            finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            for future in finished:
+                name = running.pop(future)
+                try:
+                    done[name] = Outcome(OK, value=future.result())
+                except RelnoxError as exc:
+                    done[name] = Outcome(FAILED, error=exc, reason=str(exc).splitlines()[0])
+                    stop = stop or not keep_going
+    return {name: done[name] for name in order}
+
+
+def _heights(order: Sequence[str], needs: Mapping[str, Sequence[str]]) -> dict[str, int]:
+    """Length of the longest chain of dependents starting at each job (1 for a leaf)."""
+    height = dict.fromkeys(order, 1)
+    for name in reversed(order):  # dependents come after their dependencies in ``order``
+        for dep in needs[name]:
+            height[dep] = max(height[dep], height[name] + 1)
+    return height

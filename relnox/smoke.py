@@ -1,0 +1,243 @@
+"""What a wheel promises, and the one check process that proves it in an environment.
+
+:func:`wheel_facts` reads a ``.whl`` (its RECORD, METADATA and entry_points.txt)
+without installing it. :data:`CHECK_SCRIPT` runs inside the fresh environment
+(``python -I``: no script directory, no user site, no ``PYTHON*`` variables) and
+only *collects* facts: installed version, each import's outcome, ``__version__``
+and where the module came from. :func:`judge` turns those facts into
+:class:`Check` results here, where :mod:`packaging` is at hand.
+"""
+
+from __future__ import annotations
+
+import configparser
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from email.parser import HeaderParser
+from pathlib import Path
+from typing import Any
+
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from relnox.errors import VerifyError
+
+_NATIVE_SUFFIXES = (".so", ".pyd")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check of one package: ``ok`` and, when it failed, what was seen."""
+
+    name: str
+    ok: bool
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class WheelFacts:
+    filename: str
+    name: str  # canonical
+    version: str
+    top_level: tuple[str, ...]  # import packages/modules the wheel installs
+    scripts: tuple[str, ...]  # console_scripts entry points
+    files: frozenset[str]  # installed paths, without the .dist-info directory
+
+
+def top_level_names(paths: Iterable[str]) -> tuple[str, ...]:
+    """The importable top-level names that a wheel's file paths install."""
+    found: list[str] = []
+    for path in paths:
+        parts = path.split("/")
+        if parts[0].endswith(".data") and len(parts) > 2 and parts[1] in ("purelib", "platlib"):
+            parts = parts[2:]
+        if parts[0].endswith((".dist-info", ".data")) or parts[0] == "__pycache__":
+            continue
+        first = parts[0]
+        if len(parts) == 1:  # a top-level module file
+            if first.endswith(".py"):
+                first = first[:-3]
+            elif first.endswith(_NATIVE_SUFFIXES):
+                first = first.split(".")[0]
+            else:
+                continue  # .pth files, stray data
+        if first.isidentifier():
+            found.append(first)
+    return tuple(dict.fromkeys(sorted(found)))
+
+
+def wheel_facts(path: Path) -> WheelFacts:
+    """Read what ``path`` (a .whl) ships; an unreadable wheel is a :class:`VerifyError`."""
+    try:
+        with zipfile.ZipFile(path) as whl:
+            names = whl.namelist()
+            dist_info = sorted({n.split("/")[0] for n in names if ".dist-info/" in n})
+            if len(dist_info) != 1:
+                raise VerifyError(f"{path}: expected one .dist-info directory, found {dist_info}")
+            info = dist_info[0]
+            metadata = HeaderParser().parsestr(whl.read(f"{info}/METADATA").decode("utf-8"))
+            record_name = f"{info}/RECORD"
+            if record_name in names:
+                record = whl.read(record_name).decode("utf-8")
+                paths = [row[0] for row in csv.reader(io.StringIO(record)) if row]
+            else:
+                paths = names
+            entry_points = (
+                whl.read(f"{info}/entry_points.txt").decode("utf-8")
+                if f"{info}/entry_points.txt" in names
+                else ""
+            )
+    except (OSError, zipfile.BadZipFile, KeyError, UnicodeDecodeError) as exc:
+        raise VerifyError(
+            f"{path}: not a readable wheel ({exc}); rebuild it with relnox build-all"
+        ) from None
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser.read_string(entry_points)
+    scripts = tuple(parser["console_scripts"]) if parser.has_section("console_scripts") else ()
+    files = frozenset(p for p in paths if not p.split("/")[0].endswith(".dist-info"))
+    return WheelFacts(
+        filename=path.name,
+        name=canonicalize_name(metadata.get("Name", "")),
+        version=metadata.get("Version", ""),
+        top_level=top_level_names(paths),
+        scripts=scripts,
+        files=files,
+    )
+
+
+#: Runs inside the fresh environment: ``python -I check.py spec.json result.json``.
+#: Standard library only; it reports facts and judges nothing.
+CHECK_SCRIPT = r"""
+import importlib, importlib.metadata as md, json, os, sys, time, traceback
+
+def top_level(dist):
+    names = set()
+    for f in dist.files or ():
+        parts = f.parts
+        if not parts or parts[0].endswith((".dist-info", ".data")) or parts[0] in ("..", "__pycache__"):
+            continue
+        first = parts[0]
+        if len(parts) == 1:
+            if first.endswith(".py"):
+                first = first[:-3]
+            elif first.endswith((".so", ".pyd")):
+                first = first.split(".")[0]
+            else:
+                continue
+        if first.isidentifier():
+            names.add(first)
+    return sorted(names)
+
+prefix = os.path.realpath(sys.prefix)
+with open(sys.argv[1], encoding="utf-8") as fh:
+    spec = json.load(fh)
+results = []
+for pkg in spec["packages"]:
+    start = time.perf_counter()
+    out = {"name": pkg["name"], "installed": None, "top_level": [], "scripts": [], "modules": []}
+    try:
+        dist = md.distribution(pkg["name"])
+        out["installed"] = dist.version
+        out["top_level"] = top_level(dist)
+        out["scripts"] = sorted(e.name for e in dist.entry_points if e.group == "console_scripts")
+    except md.PackageNotFoundError:
+        pass
+    modules = sorted(set(pkg["modules"]) | set(out["top_level"]))
+    for name in modules:
+        seen = {"module": name, "ok": False, "error": None, "version": None, "location": None}
+        try:
+            module = importlib.import_module(name)
+        except BaseException:
+            seen["error"] = "".join(traceback.format_exc().strip().splitlines(True)[-8:])
+        else:
+            seen["ok"] = True
+            version = getattr(module, "__version__", None)
+            seen["version"] = None if version is None else str(version)
+            where = getattr(module, "__file__", None) or next(iter(getattr(module, "__path__", [])), None)
+            seen["location"] = where
+            seen["inside"] = where is None or os.path.realpath(where).startswith(prefix + os.sep)
+        out["modules"].append(seen)
+    out["seconds"] = time.perf_counter() - start
+    results.append(out)
+with open(sys.argv[2], "w", encoding="utf-8") as fh:
+    json.dump({"prefix": prefix, "python": sys.version.split()[0], "packages": results}, fh)
+"""
+
+
+def check_spec(packages: Sequence[tuple[str, Sequence[str]]]) -> dict[str, Any]:
+    """The check script's input: each package with the modules it must import (the
+    script adds every top-level name the installed distribution ships)."""
+    return {"packages": [{"name": n, "modules": list(m)} for n, m in packages]}
+
+
+def same_version(found: str | None, expected: str) -> bool:
+    if found is None:
+        return False
+    try:
+        return Version(found) == Version(expected)
+    except InvalidVersion:
+        return found == expected
+
+
+def judge(expected_version: str, seen: Mapping[str, Any]) -> list[Check]:
+    """The checks of one package from what the check script saw."""
+    checks: list[Check] = []
+    installed = seen.get("installed")
+    if installed is None:
+        checks.append(Check("metadata", False, f"{seen['name']} is not installed"))
+    else:
+        checks.append(
+            Check(
+                "metadata",
+                same_version(installed, expected_version),
+                f"importlib.metadata.version({seen['name']!r}) is {installed}, "
+                f"expected {expected_version}",
+            )
+        )
+    modules = seen.get("modules") or []
+    if not modules:
+        checks.append(Check("import", False, "the wheel ships no importable package or module"))
+    for module in modules:
+        name = module["module"]
+        if not module["ok"]:
+            checks.append(Check(f"import {name}", False, module["error"] or "import failed"))
+            continue
+        if not module.get("inside", True):
+            checks.append(
+                Check(
+                    f"import {name}",
+                    False,
+                    f"{name} was imported from {module['location']}, outside the fresh environment",
+                )
+            )
+            continue
+        checks.append(Check(f"import {name}", True))
+        if module["version"] is not None:
+            checks.append(
+                Check(
+                    f"{name}.__version__",
+                    same_version(module["version"], expected_version),
+                    f"{name}.__version__ is {module['version']!r}, expected {expected_version}",
+                )
+            )
+    return checks
+
+
+def compare_files(sdist_wheel: WheelFacts, wheel: WheelFacts) -> Check:
+    """The wheel built from the sdist ships the same files as the released wheel."""
+    missing = sorted(wheel.files - sdist_wheel.files)
+    extra = sorted(sdist_wheel.files - wheel.files)
+    if not missing and not extra:
+        return Check("same files as wheel", True)
+    parts = []
+    if missing:
+        parts.append(f"missing from the sdist build: {', '.join(missing[:10])}")
+    if extra:
+        parts.append(f"only in the sdist build: {', '.join(extra[:10])}")
+    return Check(
+        "same files as wheel", False, f"{'; '.join(parts)} (compared with {wheel.filename})"
+    )

@@ -1,0 +1,245 @@
+"""twine as a child process: ``twine check --strict`` and one ``twine upload`` per file.
+
+Argv lists only; the credentials travel in the child's environment
+(:meth:`relnox.credentials.Credentials.child_env`), and everything twine prints is
+passed through :func:`relnox.redact.redact` before relnox keeps or logs it.
+Transient failures (connection errors, timeouts, HTTP 5xx and 429) are retried
+with exponential backoff; anything else is returned for the caller to judge.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from relnox.credentials import Credentials, clean_env, no_credentials_message
+from relnox.errors import BuildError
+from relnox.redact import redact
+from relnox.repositories import Repository
+
+logger = logging.getLogger("relnox")
+
+#: what makes twine's output plain, unwrapped text (a wrapped line could split a secret)
+PLAIN_OUTPUT = {"NO_COLOR": "1", "COLUMNS": "4000", "PYTHONIOENCODING": "utf-8", "TERM": "dumb"}
+_HTTP = re.compile(r"HTTPError: (\d{3})\b")
+_TRANSIENT_WORDS = (
+    "ConnectionError",
+    "Connection refused",
+    "Connection aborted",
+    "Max retries exceeded",
+    "RemoteDisconnected",
+    "ConnectionResetError",
+    "timed out",
+    "Timeout",
+)
+
+# kinds of upload outcome
+OK = "ok"
+EXISTS = "exists"  # 400/409: the index may already have the file
+TRANSIENT = "transient"
+AUTH = "auth"
+TRUSTED = "trusted-publishing"
+NO_CREDENTIALS = "no-credentials"
+FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    returncode: int
+    output: str  # stdout and stderr together
+
+
+Runner = Callable[[Sequence[str], Mapping[str, str]], CommandResult]
+
+
+def run_command(argv: Sequence[str], env: Mapping[str, str], timeout: float = 900.0) -> CommandResult:
+    """The default runner: ``argv`` in a child process, output captured."""
+    try:
+        proc = subprocess.run(
+            list(argv),
+            env=dict(env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return CommandResult(124, f"Timeout: no answer after {timeout:.0f}s")
+    return CommandResult(proc.returncode, proc.stdout)
+
+
+def twine_argv(*args: str) -> list[str]:
+    return [sys.executable, "-m", "twine", *args]
+
+
+def tidy(output: str) -> str:
+    """twine's output without padding, colour codes or empty lines, secrets masked."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", output)
+    return redact("\n".join(line.rstrip() for line in text.splitlines() if line.strip()))
+
+
+def last_error(output: str) -> str:
+    """The sentence twine ended with (its ERROR line, or a traceback's last line)."""
+    lines = tidy(output).splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("ERROR"):
+            rest = [ln.strip() for ln in lines[i + 1 : i + 3] if ln.startswith(" ")]
+            return " ".join([line.removeprefix("ERROR").strip(), *rest])
+    return lines[-1].strip() if lines else "no output"
+
+
+def twine_check(paths: Sequence[Path], *, environ: Mapping[str, str], run: Runner = run_command) -> None:
+    """``twine check --strict`` over ``paths``; a failure names each bad file and why."""
+    if not paths:
+        return
+    result = run(twine_argv("check", "--strict", *map(str, paths)), {**clean_env(environ), **PLAIN_OUTPUT})
+    output = tidy(result.output)
+    logger.debug("%s", output)
+    if result.returncode == 0:
+        return
+    bad = [line for line in output.splitlines() if re.search(r": (FAILED|PASSED with warnings)", line)]
+    details = [
+        line.strip()
+        for line in output.splitlines()
+        if line.startswith(("ERROR", "WARNING", " ")) and "Checking " not in line
+    ]
+    raise BuildError(
+        f"twine check --strict refused {', '.join(b.split(': ')[0].removeprefix('Checking ') for b in bad) or 'the artifacts'}"
+        f" ({'; '.join(details[:4]) or last_error(result.output)}); fix the package metadata "
+        "(README, long_description_content_type...) and rebuild with relnox build-all"
+    )
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """The end of uploading one file: ``kind`` is one of the module's outcome kinds."""
+
+    kind: str
+    attempts: int
+    status: int | None = None
+    detail: str = ""  # twine's last error sentence, secrets masked
+    output: str = ""  # all of twine's output of the last attempt, secrets masked
+
+
+def classify(result: CommandResult) -> tuple[str, int | None]:
+    if result.returncode == 0:
+        return OK, None
+    text = result.output
+    match = _HTTP.search(text)
+    status = int(match.group(1)) if match else None
+    if "TrustedPublishingFailure" in text:
+        return TRUSTED, status
+    if "NonInteractive" in text or "Credential not found" in text:
+        return NO_CREDENTIALS, status
+    if status is not None:
+        if status in (400, 409):
+            return EXISTS, status
+        if status in (401, 403):
+            return AUTH, status
+        if status == 429 or status >= 500:
+            return TRANSIENT, status
+        return FAILED, status
+    if any(word in text for word in _TRANSIENT_WORDS):
+        return TRANSIENT, None
+    return FAILED, None
+
+
+def upload_argv(repository: Repository, path: Path, *, verbose: bool = False) -> list[str]:
+    argv = twine_argv(
+        "upload",
+        "--repository-url",
+        repository.upload_url,
+        "--non-interactive",
+        "--disable-progress-bar",
+    )
+    if verbose:
+        argv.append("--verbose")
+    return [*argv, str(path)]
+
+
+def upload_file(
+    path: Path,
+    repository: Repository,
+    credentials: Credentials,
+    *,
+    environ: Mapping[str, str],
+    run: Runner = run_command,
+    retries: int = 3,
+    retry_delay: float = 2.0,
+    sleep: Callable[[float], None] = time.sleep,
+    verbose: bool = False,
+) -> Attempt:
+    """Upload one file; transient failures are retried ``retries`` times with backoff."""
+    env = {**credentials.child_env(environ), **PLAIN_OUTPUT}
+    argv = upload_argv(repository, path, verbose=verbose)
+    attempt = 0
+    while True:
+        attempt += 1
+        started = time.monotonic()
+        result = run(argv, env)
+        kind, status = classify(result)
+        output = tidy(result.output)
+        logger.debug("%s", output)
+        if kind == OK:
+            logger.info("    uploaded %s (%.1fs)", path.name, time.monotonic() - started)
+            return Attempt(OK, attempt, output=output)
+        detail = last_error(result.output)
+        if kind != TRANSIENT or attempt > retries:
+            return Attempt(kind, attempt, status, detail, output)
+        delay = retry_delay * 2 ** (attempt - 1)
+        logger.warning("    %s: %s; retrying in %.1fs (attempt %d of %d)", path.name, detail, delay, attempt + 1, retries + 1)
+        sleep(delay)
+
+
+def failure_message(attempt: Attempt, filename: str, project: str, repository: Repository, credentials: Credentials) -> str:
+    """One actionable sentence for an upload that did not succeed."""
+    label = repository.label
+    if attempt.kind == AUTH and credentials.method == "anonymous":
+        return (
+            f"{label} ({repository.upload_url}) answered HTTP {attempt.status} for {filename}: "
+            "it needs credentials for uploads and none were given; set TWINE_USERNAME and "
+            "TWINE_PASSWORD, or add a section for it to ~/.pypirc"
+        )
+    if attempt.kind == TRUSTED or (attempt.kind == AUTH and credentials.method == "trusted-publishing"):
+        return (
+            f"trusted publishing to {label} was refused for {filename} ({attempt.detail}); the "
+            "workflow job needs `permissions: id-token: write`, must run in the GitHub environment "
+            f"named in the publisher's settings on {label} (for example `environment: pypi`), and a "
+            f"project that does not exist there yet needs a pending publisher for {project}"
+        )
+    if attempt.kind == AUTH and repository.is_pypi:
+        return (
+            f"{label} refused {filename} with HTTP {attempt.status}: the token from "
+            f"{credentials.source} is not accepted; check that it is valid and not expired, "
+            f"that it is scoped to the project {project} (or the whole account), and that it "
+            f"was made for {label} itself (a PyPI token does not work on TestPyPI, nor the reverse)"
+        )
+    if attempt.kind == AUTH:
+        return (
+            f"{label} refused {filename} with HTTP {attempt.status}: the credentials from "
+            f"{credentials.source} are not accepted there; check the user name and the password "
+            f"(or token) for {repository.upload_url}, and that this user may upload {project}"
+        )
+    if attempt.kind == NO_CREDENTIALS:
+        return f"twine found no credentials for {filename}: " + no_credentials_message(
+            repository, on_actions=False, can_mint=False
+        )
+    if attempt.kind == TRANSIENT:
+        return (
+            f"{repository.upload_url} kept failing for {filename} ({attempt.detail}) after "
+            f"{attempt.attempts} attempts; the index may be down: run the same command again "
+            "later, it uploads only what is missing"
+        )
+    return (
+        f"twine could not upload {filename} to {label} ({attempt.detail}); fix that and run "
+        "the same command again, files already uploaded are skipped"
+    )

@@ -1,0 +1,281 @@
+"""Version arithmetic: the next version of a package, in PEP 440 or semver form.
+
+Parts and what they do to ``1.2.3`` (and to pre-releases):
+
+``major`` / ``minor`` / ``patch``
+    ``2.0.0`` / ``1.3.0`` / ``1.2.4``. On a pre-release whose release number is
+    already the target (``2.0.0rc1`` for ``major``, ``1.3.0a2`` for ``minor``, any
+    pre-release for ``patch``) the result is that final release, as npm and poetry
+    do. With ``pre="rc"`` the bumped release gets a fresh pre-release: ``1.3.0rc0``.
+``pre``
+    The counter grows on the same label (``1.2.4a0`` -> ``1.2.4a1``); a new label
+    restarts at 0 (``1.2.4a1`` -> ``1.2.4b0``); a final release moves to the next
+    patch (``2.0.0`` -> ``2.0.1a0``, seed 003's ``2.0.1-alpha.0``). A label that
+    would sort lower (``beta`` -> ``alpha``) is refused.
+``release``
+    Drops the pre-release and dev parts: ``1.2.4rc2`` -> ``1.2.4``.
+``post``
+    ``1.2.3`` -> ``1.2.3.post1`` -> ``1.2.3.post2``.
+``dev``
+    ``1.2.3.dev0`` -> ``1.2.3.dev1``; otherwise the next patch (or pre/post
+    counter) as a dev release: ``1.2.3`` -> ``1.2.4.dev0``.
+
+Input may be PEP 440 or semver (``2.0.1-alpha.0``). Output is PEP 440 unless the
+scheme is ``semver``; a result that does not increase is a :class:`VersionError`.
+"""
+
+from __future__ import annotations
+
+from packaging.version import InvalidVersion, Version
+
+from relnox.errors import VersionError
+
+PARTS = ("major", "minor", "patch", "pre", "release", "post", "dev")
+SCHEMES = ("pep440", "semver")
+#: accepted spellings of a pre-release label -> the PEP 440 letter
+PRE_LABELS = {"alpha": "a", "a": "a", "beta": "b", "b": "b", "rc": "rc", "c": "rc"}
+_SEMVER_LABELS = {"a": "alpha", "b": "beta", "rc": "rc"}
+_SEMVER_PRE = {"alpha": "a", "a": "a", "beta": "b", "b": "b", "rc": "rc", "c": "rc"}
+
+
+def parse_version(text: str, where: str = "version") -> Version:
+    """``text`` as a :class:`Version`; semver forms such as ``2.0.1-alpha.0`` too.
+
+    ``where`` (a file or setting) starts the error message.
+    """
+    text = text.strip()
+    try:
+        return Version(text)
+    except InvalidVersion:
+        pass
+    converted = _from_semver(text)
+    if converted is None:
+        raise VersionError(
+            f"{where}: {text!r} is not a valid version; write it like 1.2.3, 1.2.3rc1 "
+            "(PEP 440) or 1.2.3-rc.1 (semver)"
+        )
+    return converted
+
+
+def _from_semver(text: str) -> Version | None:
+    import semver
+
+    try:
+        parsed = semver.Version.parse(text.removeprefix("v"))
+    except (ValueError, TypeError):
+        return None
+    out = f"{parsed.major}.{parsed.minor}.{parsed.patch}"
+    if parsed.prerelease:
+        idents = str(parsed.prerelease).split(".")
+        label = idents[0].lower()
+        numbers = [i for i in idents[1:] if i.isdigit()]
+        if len(numbers) != len(idents) - 1 or len(numbers) > 1:
+            return None
+        count = numbers[0] if numbers else "0"
+        if label in _SEMVER_PRE:
+            out += f"{_SEMVER_PRE[label]}{count}"
+        elif label == "dev":
+            out += f".dev{count}"
+        else:
+            return None
+    if parsed.build:
+        out += "+" + str(parsed.build).replace("-", ".")
+    try:
+        return Version(out)
+    except InvalidVersion:
+        return None
+
+
+def to_scheme(version: Version | str, scheme: str) -> str:
+    """``version`` written in ``scheme``: ``pep440`` (normalized) or ``semver``."""
+    if scheme not in SCHEMES:
+        raise VersionError(f"unknown version scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
+    v = version if isinstance(version, Version) else parse_version(version)
+    if scheme == "pep440":
+        return str(v)
+    return _semver_text(v)
+
+
+def _semver_text(v: Version) -> str:
+    import semver
+
+    def refuse(why: str) -> VersionError:
+        return VersionError(
+            f"version {v} {why}, which semver cannot express; use a plain X.Y.Z, "
+            'X.Y.Z-alpha.N/-beta.N/-rc.N, or set version-scheme = "pep440"'
+        )
+
+    if v.epoch:
+        raise refuse("has an epoch")
+    if len(v.release) > 3:
+        raise refuse("has more than three release numbers")
+    if v.post is not None:
+        raise refuse("is a post release")
+    if v.pre is not None and v.dev is not None:
+        raise refuse("is a dev release of a pre-release")
+    major, minor, patch = (*v.release, 0, 0)[:3]
+    text = f"{major}.{minor}.{patch}"
+    if v.pre is not None:
+        text += f"-{_SEMVER_LABELS[v.pre[0]]}.{v.pre[1]}"
+    elif v.dev is not None:
+        text += f"-dev.{v.dev}"
+    if v.local:
+        text += f"+{v.local}"
+    try:
+        semver.Version.parse(text)
+    except ValueError as exc:  # pragma: no cover - the form above is always valid
+        raise refuse(f"gives {text!r} ({exc})") from None
+    return text
+
+
+def _build(
+    v: Version,
+    release: list[int] | tuple[int, ...],
+    *,
+    pre: tuple[str, int] | None = None,
+    post: int | None = None,
+    dev: int | None = None,
+) -> Version:
+    text = f"{v.epoch}!" if v.epoch else ""
+    text += ".".join(str(n) for n in release)
+    if pre is not None:
+        text += f"{pre[0]}{pre[1]}"
+    if post is not None:
+        text += f".post{post}"
+    if dev is not None:
+        text += f".dev{dev}"
+    return Version(text)
+
+
+def _bumped_release(v: Version, index: int) -> list[int]:
+    release = list(v.release) + [0] * (index + 1 - len(v.release))
+    return [*release[:index], release[index] + 1] + [0] * (len(release) - index - 1)
+
+
+def _label(pre: str | None) -> str | None:
+    if pre is None:
+        return None
+    try:
+        return PRE_LABELS[pre.lower()]
+    except KeyError:
+        raise VersionError(
+            f"unknown pre-release label {pre!r}; use one of alpha, beta, rc"
+        ) from None
+
+
+def bump_version(v: Version, part: str, pre: str | None = None) -> Version:
+    """The next :class:`Version` after ``v`` for ``part`` (see the module docstring)."""
+    if part not in PARTS:
+        raise VersionError(f"unknown part {part!r}; use one of {', '.join(PARTS)}")
+    label = _label(pre)
+    if label is not None and part not in ("major", "minor", "patch", "pre"):
+        raise VersionError(
+            f"--pre {pre} does not combine with part {part!r}; use it with pre, major, "
+            "minor or patch"
+        )
+    unfinished = v.is_prerelease and v.post is None
+    if part in ("major", "minor", "patch"):
+        index = ("major", "minor", "patch").index(part)
+        tail = list(v.release[index + 1 :])
+        if label is None and unfinished and not any(tail):
+            return _build(v, v.release)  # 2.0.0rc1 -> 2.0.0
+        release = _bumped_release(v, index)
+        return _build(v, release, pre=(label, 0) if label else None)
+    if part == "pre":
+        if v.pre is None:
+            if label is None:
+                raise VersionError(
+                    f"{v} is not a pre-release, so --part pre needs a label; "
+                    "add --pre alpha, --pre beta or --pre rc"
+                )
+            release = list(v.release) if unfinished else _bumped_release(v, 2)
+            return _build(v, release, pre=(label, 0))
+        current, number = v.pre
+        if label is None or label == current:
+            same = v.dev is not None and v.post is None  # 1.0a1.dev0 -> 1.0a1
+            return _build(v, v.release, pre=(current, number if same else number + 1))
+        return _build(v, v.release, pre=(label, 0))
+    if part == "release":
+        return _build(v, v.release, post=v.post if v.pre is None else None)
+    if part == "post":
+        if v.post is not None and v.dev is not None:
+            return _build(v, v.release, pre=v.pre, post=v.post)
+        return _build(v, v.release, pre=v.pre, post=(v.post or 0) + 1)
+    # dev
+    if v.dev is not None:
+        return _build(v, v.release, pre=v.pre, post=v.post, dev=v.dev + 1)
+    if v.post is not None:
+        return _build(v, v.release, pre=v.pre, post=v.post + 1, dev=0)
+    if v.pre is not None:
+        return _build(v, v.release, pre=(v.pre[0], v.pre[1] + 1), dev=0)
+    return _build(v, _bumped_release(v, 2), dev=0)
+
+
+def check_increase(old: Version, new: Version, what: str) -> None:
+    """Refuse ``new`` unless it sorts strictly above ``old``."""
+    if new <= old:
+        raise VersionError(
+            f"{what} gives {new}, which is not higher than {old}; "
+            "choose a higher --to version or another --part"
+        )
+
+
+def next_version(current: str, part: str, *, pre: str | None = None, scheme: str = "pep440") -> str:
+    """The version after ``current`` for ``part``, written in ``scheme``.
+
+    >>> next_version("2.0.0", "pre", pre="alpha", scheme="semver")
+    '2.0.1-alpha.0'
+    """
+    old = parse_version(current, "current version")
+    new = bump_version(old, part, pre)
+    check_increase(old, new, f"bumping {current} by {part!r}")
+    return written(old, new, scheme)
+
+
+def written(old: Version, new: Version, scheme: str) -> str:
+    """``new`` in ``scheme``; for semver also checked to sort above ``old`` there."""
+    text = to_scheme(new, scheme)
+    if scheme == "semver":
+        import semver
+
+        try:
+            before = semver.Version.parse(_semver_text(old))
+        except VersionError:
+            return text
+        if semver.Version.parse(text) <= before:
+            raise VersionError(
+                f"{text} does not sort above {before} in semver (semver orders "
+                "pre-release labels alphabetically); choose another --part or --to"
+            )
+    return text
+
+
+def target_version(
+    current: str,
+    *,
+    part: str | None = None,
+    to: str | None = None,
+    pre: str | None = None,
+    scheme: str = "pep440",
+    where: str = "current version",
+) -> str:
+    """``--to`` or ``--part``: the checked new version for ``current``."""
+    if (part is None) == (to is None):
+        if part is None and pre is not None:
+            part = "pre"
+        else:
+            raise VersionError(
+                "give exactly one of --part (major, minor, patch, pre, release, post, dev) "
+                "and --to VERSION"
+            )
+    old = parse_version(current, where)
+    if to is not None:
+        if pre is not None:
+            raise VersionError(f"--pre {pre} does not combine with --to; write it into --to")
+        new = parse_version(to, "--to")
+        check_increase(old, new, f"{where}: --to {to}")
+    else:
+        assert part is not None
+        new = bump_version(old, part, pre)
+        check_increase(old, new, f"{where}: bumping {current} by {part!r}")
+    return written(old, new, scheme)

@@ -1,0 +1,157 @@
+"""Helpers of the publish tests: real builds with a manifest, and a faulty proxy for an index."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import shutil
+import subprocess
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from uv import find_uv_bin
+
+from relnox.manifest import ArtifactRecord, Manifest, PackageRecord, sha256_of, write_manifest
+from relnox.workspace import load_workspace
+
+USER = "uploader"
+
+
+def build_release(root: Path, dist: str = "dist") -> Manifest:
+    """``uv build`` of every package of the workspace at ``root``, and its build manifest."""
+    root = root.resolve()
+    workspace = load_workspace(root)
+    out = root / dist
+    records = []
+    for pkg in workspace.packages:
+        before = set(out.glob("*")) if out.exists() else set()
+        subprocess.run(
+            [find_uv_bin(), "build", "-q", "--out-dir", str(out), str(pkg.directory)],
+            check=True,
+            capture_output=True,
+            cwd=root,
+        )
+        made = sorted(set(out.glob("*")) - before)
+        files = tuple(
+            ArtifactRecord(
+                p.name, "wheel" if p.suffix == ".whl" else "sdist", sha256_of(p), p.stat().st_size
+            )
+            for p in made
+            if p.suffix == ".whl" or p.name.endswith(".tar.gz")
+        )
+        records.append(
+            PackageRecord(
+                name=pkg.name,
+                version=pkg.version,
+                directory=str(pkg.directory.relative_to(root)),
+                backend=pkg.backend,
+                seconds=0.0,
+                files=files,
+                depends_on=pkg.internal_deps,
+            )
+        )
+    manifest = Manifest(dist_dir=out, packages=tuple(records), created="2026-01-01T00:00:00+00:00")
+    write_manifest(manifest)
+    return manifest
+
+
+def copy_tree(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target, symlinks=True)
+    return target
+
+
+#: ``(upload number, file name) -> HTTP status to answer instead of forwarding``, or None
+FaultRule = Callable[[int, str], "int | None"]
+
+
+class FaultyProxy:
+    """An HTTP proxy in front of an index that can answer an upload with an error itself.
+
+    ``rule(n, filename)`` is asked for the n-th upload: a status means "answer that
+    without forwarding". Upload numbers in ``lost_answers`` are forwarded (the index
+    stores the file) and then answered with 500, as if the answer got lost.
+    """
+
+    def __init__(self, upstream: str, rule: FaultRule | None = None) -> None:
+        self.upstream = urlsplit(upstream)
+        self.rule: FaultRule = rule or (lambda n, name: None)
+        self.uploads: list[tuple[str, int]] = []  # (file name, status the client got)
+        self.stored: list[str] = []  # file names the index accepted through this proxy
+        self.lost_answers: set[int] = set()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/"
+
+    def forward(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> tuple[int, str, list[tuple[str, str]], bytes]:
+        conn = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port, timeout=30)
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            resp = conn.getresponse()
+            return resp.status, resp.reason, resp.getheaders(), resp.read()
+        finally:
+            conn.close()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+            def _headers(self) -> dict[str, str]:
+                return {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+
+            def _answer(self, status: int, reason: str = "", headers: list[tuple[str, str]] | None = None, data: bytes = b"") -> None:
+                self.send_response(status, reason or None)
+                for key, value in headers or []:
+                    if key.lower() not in ("transfer-encoding", "connection", "content-length"):
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                self._answer(*proxy.forward("GET", self.path, None, self._headers()))
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                match = re.search(rb'filename="([^"]+)"', body)
+                name = match.group(1).decode() if match else ""
+                number = len(proxy.uploads) + 1
+                status = proxy.rule(number, name)
+                if status is not None:
+                    proxy.uploads.append((name, status))
+                    self._answer(status)
+                    return
+                answer = proxy.forward("POST", self.path, body, self._headers())
+                if answer[0] == 200:
+                    proxy.stored.append(name)
+                if number in proxy.lost_answers:
+                    proxy.uploads.append((name, 500))
+                    self._answer(500)
+                    return
+                proxy.uploads.append((name, answer[0]))
+                self._answer(*answer)
+
+        return Handler
+
+    def __enter__(self) -> FaultyProxy:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@contextmanager
+def faulty_proxy(upstream: str, rule: FaultRule | None = None) -> Iterator[FaultyProxy]:
+    with FaultyProxy(upstream, rule) as proxy:
+        yield proxy

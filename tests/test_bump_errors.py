@@ -1,0 +1,155 @@
+"""Bad input to ``relnox bump`` (and ``nox -s version_bump``): one clear line, exit 1, no change.
+
+Every case runs the real command in a child process against a real git repository,
+and proves that no file, no commit and no tag changed.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from relnox.sample import ProjectSpec, git_init, write_project, write_workspace
+from tests.bump_support import error_lines, git_state, run_git, snapshot, write_files
+from tests.conftest import run_relnox
+
+
+def _single(root: Path) -> Path:
+    write_project(root, ProjectSpec("bad-pkg", "0.1.0"))
+    return root
+
+
+def _member_pyproject(text: str) -> Callable[[Path], Path]:
+    def make(root: Path) -> Path:
+        write_workspace(root, [ProjectSpec("bad-core", "0.1.0"), ProjectSpec("bad-app", "0.1.0")])
+        (root / "packages/bad-app/pyproject.toml").write_text(text)
+        return root
+
+    return make
+
+
+def _disagreeing(root: Path) -> Path:
+    _single(root)
+    init = root / "bad_pkg/__init__.py"
+    init.write_text(init.read_text().replace('"0.1.0"', '"0.2.0"'))
+    return root
+
+
+def _cycle(root: Path) -> Path:
+    return write_workspace(
+        root,
+        [
+            ProjectSpec("cyc-a", "0.1.0", requires=["cyc-b>=0.1"]),
+            ProjectSpec("cyc-b", "0.1.0", requires=["cyc-a>=0.1"]),
+        ],
+    )
+
+
+CASES: dict[str, tuple[Callable[[Path], Path], list[str], list[str]]] = {
+    # name: (make the repo, extra args, substrings of the one error line)
+    "malformed toml": (
+        _member_pyproject('[project]\nname = "bad-app"\nversion = "0.1.0\n'),
+        [],
+        ["packages/bad-app/pyproject.toml", "invalid TOML", "fix the syntax"],
+    ),
+    "missing version": (
+        _member_pyproject('[project]\nname = "bad-app"\n'),
+        [],
+        ["packages/bad-app/pyproject.toml", "no version", 'add version = "0.1.0"'],
+    ),
+    "invalid version": (
+        _member_pyproject('[project]\nname = "bad-app"\nversion = "one.two"\n'),
+        [],
+        ["packages/bad-app/pyproject.toml", "'one.two' is not a valid PEP 440 version"],
+    ),
+    "disagreeing sources": (
+        _disagreeing,
+        [],
+        [
+            "bad_pkg/__init__.py = '0.2.0'",
+            "[project].version = '0.1.0'",
+            "disagree",
+            "make them equal",
+        ],
+    ),
+    "cycle": (_cycle, [], ["dependency cycle", "cyc-a -> cyc-b -> cyc-a", "remove one"]),
+    "unknown package": (
+        _single,
+        ["--package", "nope"],
+        ["unknown package 'nope'", "bad-pkg"],
+    ),
+    "unknown part": (_single, ["--part", "huge"], ["unknown part 'huge'", "use one of major"]),
+    "not higher": (_single, ["--to", "0.0.9"], ["pyproject.toml: --to 0.0.9", "not higher"]),
+    "dirty tree": (_single, ["--dirty"], ["uncommitted changes", "README.md", "--allow-dirty"]),
+    "existing tag": (
+        _single,
+        ["--existing-tag", "--commit", "--tag"],
+        ["tag 'v0.2.0' already exists", "git tag -d v0.2.0"],
+    ),
+    "push without origin": (
+        _single,
+        ["--commit", "--push"],
+        ["no git remote named origin", "git remote add origin"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_bad_input(tmp_path: Path, case: str) -> None:
+    make, extra, expected = CASES[case]
+    root = make(tmp_path / "repo")
+    git_init(root)
+    args = [a for a in extra if a not in ("--dirty", "--existing-tag")]
+    if "--dirty" in extra:
+        (root / "README.md").write_text("edited, not committed\n")
+    if "--existing-tag" in extra:
+        run_git(root, "tag", "-a", "-m", "old", "v0.2.0")
+    if "--part" not in args and "--to" not in args:
+        args = ["--part", "minor", *args]
+    before, state = snapshot(root), git_state(root)
+    proc = run_relnox("bump", *args, cwd=root)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    lines = error_lines(proc.stderr)
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("relnox: error: ") and "Traceback" not in proc.stderr
+    for text in expected:
+        assert text in lines[0], lines[0]
+    assert snapshot(root) == before
+    assert git_state(root) == state
+
+
+NOXFILE = "import relnox.nox\n\nrelnox.nox.register()\n"
+
+
+def _nox(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "nox", "-s", "version_bump", "--", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_bad_input_through_nox(tmp_path: Path) -> None:
+    root = write_files(_single(tmp_path / "repo"), {"noxfile.py": NOXFILE})
+    git_init(root)
+    before, state = snapshot(root), git_state(root)
+    for args, expected in (
+        (["--part", "huge"], "unknown part 'huge'"),
+        (["--part", "minor", "--package", "nope"], "unknown package 'nope'"),
+    ):
+        proc = _nox(root, *args)
+        assert proc.returncode == 1, proc.stdout + proc.stderr
+        errors = [line for line in proc.stderr.splitlines() if "relnox: error:" in line]
+        assert len(errors) == 1 and expected in errors[0], proc.stderr
+        assert "Traceback" not in proc.stderr
+        assert snapshot(root) == before and git_state(root) == state
+    proc = _nox(root, "--part", "minor", "--dry-run")
+    assert proc.returncode == 0, proc.stderr
+    assert "bad-pkg: 0.1.0 -> 0.2.0" in proc.stdout and '+version = "0.2.0"' in proc.stdout
+    assert snapshot(root) == before and git_state(root) == state

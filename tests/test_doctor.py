@@ -1,0 +1,218 @@
+"""doctor on a healthy repository and on one broken in each checked way."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from invoke import Context, Exit
+
+from relnox.doctor import ERROR, OK, doctor, missing_metadata, readme_problem
+from relnox.sample import demo_specs, git_commit_all
+from relnox.tagging import apply_tags, plan_tags
+from relnox.workspace import load_workspace
+from tests.conftest import run_relnox
+
+CORE = Path("packages") / "demo-core"
+
+
+def git(repo: Path, *args: str) -> str:
+    proc = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True)
+    return proc.stdout.strip()
+
+
+def lock_text(versions: dict[str, str]) -> str:
+    entries = "".join(
+        f'\n[[package]]\nname = "{name}"\nversion = "{version}"\n'
+        f'source = {{ editable = "packages/{name}" }}\n'
+        for name, version in versions.items()
+    )
+    return 'version = 1\nrequires-python = ">=3.9"\n' + entries
+
+
+@pytest.fixture
+def healthy(make_workspace: Callable[..., Path], tmp_path: Path) -> Path:
+    """Released (tagged) and pushed, with a current uv.lock and a changelog."""
+    root = make_workspace(demo_specs())
+    (root / "uv.lock").write_text(
+        lock_text({"demo-core": "0.1.0", "demo-agents": "0.1.0", "demo-runtime": "0.1.0"}),
+        encoding="utf-8",
+    )
+    git_commit_all(root, "Lock")
+    ws = load_workspace(root)
+    apply_tags(ws, plan_tags(ws, missing=True))
+    bare = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(bare))
+    git(root, "remote", "add", "origin", str(bare))
+    git(root, "push", "-q", "-u", "origin", "main", "--tags")
+    return root
+
+
+def statuses(root: Path) -> dict[str, str]:
+    return {c.check: c.status for c in doctor(root).checks}
+
+
+def test_healthy_repo_has_every_check_ok(healthy: Path) -> None:
+    report = doctor(healthy)
+    assert report.errors == () and report.warnings == (), report.checks
+    names = {c.check for c in report.checks}
+    for expected in (
+        "working tree",
+        "branch",
+        "history",
+        "version sources",
+        "metadata demo-core",
+        "readme demo-core",
+        "tags demo-core",
+        "changelog demo-runtime",
+        "uv.lock",
+    ):
+        assert expected in names
+    proc = run_relnox("doctor", cwd=healthy, check=True)
+    assert "doctor: 18 checks, no errors, 0 warning(s)" in proc.stdout
+
+
+def _dirty(root: Path) -> None:
+    (root / "scratch.txt").write_text("x\n", encoding="utf-8")
+
+
+def _behind(root: Path) -> None:
+    (root / "more.txt").write_text("x\n", encoding="utf-8")
+    git_commit_all(root, "More")
+    git(root, "push", "-q")
+    git(root, "reset", "-q", "--hard", "HEAD~1")
+
+
+def _sources_disagree(root: Path) -> None:
+    init = root / CORE / "demo_core" / "__init__.py"
+    init.write_text(init.read_text().replace('"0.1.0"', '"0.1.1"'), encoding="utf-8")
+    git_commit_all(root, "Half a bump")
+
+
+def _no_description(root: Path) -> None:
+    pyproject = root / CORE / "pyproject.toml"
+    lines = pyproject.read_text().splitlines(keepends=True)
+    pyproject.write_text("".join(x for x in lines if not x.startswith("description")))
+    git_commit_all(root, "Drop description")
+
+
+def _bad_readme(root: Path) -> None:
+    pyproject = root / CORE / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("README.md", "README.rst"))
+    (root / CORE / "README.rst").write_text("Title\n=====\n\n.. no-such-directive::\n")
+    git_commit_all(root, "RST readme")
+
+
+def _newer_tag(root: Path) -> None:
+    git(root, "tag", "-a", "demo-core-v0.3.0", "-m", "ahead of pyproject")
+
+
+def _tag_on_wrong_commit(root: Path) -> None:
+    for path in (root / CORE / "pyproject.toml", root / CORE / "demo_core" / "__init__.py"):
+        path.write_text(path.read_text().replace('"0.1.0"', '"0.2.0"'))
+    changelog = root / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text().replace("## [0.1.0]", "## [0.2.0]\n\n- x\n\n## [0.1.0]"))
+    git_commit_all(root, "Bump core")
+    git(root, "tag", "-a", "demo-core-v0.2.0", "-m", "too early", "HEAD~1")
+    git(root, "push", "-q")
+
+
+def _stale_lock(root: Path) -> None:
+    (root / "uv.lock").write_text(
+        lock_text({"demo-core": "0.0.9", "demo-agents": "0.1.0"}), encoding="utf-8"
+    )
+    git_commit_all(root, "Old lock")
+    git(root, "push", "-q")
+
+
+def _no_changelog_entry(root: Path) -> None:
+    (root / "CHANGELOG.md").write_text("# Changelog\n\n## [Unreleased]\n\n## [0.0.1]\n\n- old\n")
+    git_commit_all(root, "Lose the entry")
+    git(root, "push", "-q")
+
+
+BROKEN = {
+    "working tree": _dirty,
+    "branch": _behind,
+    "version sources": _sources_disagree,
+    "metadata demo-core": _no_description,
+    "readme demo-core": _bad_readme,
+    "tags demo-core": _newer_tag,
+    "uv.lock": _stale_lock,
+    "changelog demo-core": _no_changelog_entry,
+}
+
+
+@pytest.mark.parametrize("check", list(BROKEN))
+def test_each_broken_way_is_an_error(healthy: Path, check: str) -> None:
+    BROKEN[check](healthy)
+    found = statuses(healthy)
+    assert found[check] == ERROR, doctor(healthy).checks
+    assert found["workspace"] == OK
+
+
+def test_tag_on_a_commit_with_another_version(healthy: Path) -> None:
+    _tag_on_wrong_commit(healthy)
+    [row] = [c for c in doctor(healthy).checks if c.check == "tags demo-core"]
+    assert row.status == ERROR
+    assert "points at a commit whose version is 0.1.0" in row.detail
+
+
+def test_shallow_clone_hints_at_fetch_depth(healthy: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{healthy}", str(clone))
+    [row] = [c for c in doctor(clone).checks if c.check == "history"]
+    assert row.status == ERROR
+    assert "fetch-depth: 0" in row.detail
+
+
+def test_doctor_task_exits_non_zero_with_the_table(healthy: Path) -> None:
+    from relnox.invoke import doctor as doctor_task
+
+    _dirty(healthy)
+    with pytest.raises(Exit) as info:
+        doctor_task(Context(), root=str(healthy))
+    assert info.value.code == 1
+    assert "first: working tree: uncommitted changes: scratch.txt" in str(info.value.message)
+
+
+def test_metadata_and_readme_helpers(tmp_path: Path) -> None:
+    assert missing_metadata({"project": {"name": "x"}}) == [
+        "version",
+        "description",
+        "readme",
+        "license",
+        "requires-python",
+    ]
+    poetry = {
+        "tool": {
+            "poetry": {
+                "name": "x",
+                "version": "1",
+                "description": "d",
+                "readme": "README.md",
+                "license": "MIT",
+                "dependencies": {"python": ">=3.9"},
+            }
+        }
+    }
+    assert missing_metadata(poetry) == []
+    classifier = {
+        "project": {
+            "name": "x",
+            "dynamic": ["version", "readme"],
+            "description": "d",
+            "requires-python": ">=3.9",
+            "classifiers": ["License :: OSI Approved :: MIT License"],
+        }
+    }
+    assert missing_metadata(classifier) == []
+    good = tmp_path / "README.rst"
+    good.write_text("Title\n=====\n\nFine text.\n", encoding="utf-8")
+    assert readme_problem(good) is None
+    assert readme_problem(tmp_path / "missing.md") == "missing.md does not exist"
+    odd = tmp_path / "README.adoc"
+    odd.write_text("= Title\n", encoding="utf-8")
+    assert "unknown readme type" in (readme_problem(odd) or "")

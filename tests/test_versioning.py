@@ -1,0 +1,183 @@
+"""Version arithmetic: parts, pre-release sequences, semver input and output, refusals."""
+
+from __future__ import annotations
+
+import pytest
+import semver
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from packaging.version import Version
+
+from relnox.errors import VersionError
+from relnox.versioning import PARTS, next_version, parse_version, target_version, to_scheme
+
+
+@pytest.mark.parametrize(
+    ("current", "part", "pre", "pep440", "semver_form"),
+    [
+        ("1.2.3", "major", None, "2.0.0", "2.0.0"),
+        ("1.2.3", "minor", None, "1.3.0", "1.3.0"),
+        ("1.2.3", "patch", None, "1.2.4", "1.2.4"),
+        ("1.2", "minor", None, "1.3", "1.3.0"),
+        ("1.2.3", "minor", "rc", "1.3.0rc0", "1.3.0-rc.0"),
+        ("2.0.0", "pre", "alpha", "2.0.1a0", "2.0.1-alpha.0"),  # seed 003's prerelease
+        ("2.0.1-alpha.0", "pre", None, "2.0.1a1", "2.0.1-alpha.1"),  # semver input
+        ("2.0.1a1", "pre", "alpha", "2.0.1a2", "2.0.1-alpha.2"),
+        ("2.0.1a1", "pre", "beta", "2.0.1b0", "2.0.1-beta.0"),
+        ("2.0.1b3", "pre", "rc", "2.0.1rc0", "2.0.1-rc.0"),
+        ("2.0.1rc2", "release", None, "2.0.1", "2.0.1"),
+        ("2.0.0rc1", "major", None, "2.0.0", "2.0.0"),
+        ("1.3.0a2", "minor", None, "1.3.0", "1.3.0"),
+        ("1.3.1a2", "minor", None, "1.4.0", "1.4.0"),
+        ("1.2.3", "dev", None, "1.2.4.dev0", "1.2.4-dev.0"),
+        ("1.2.4.dev0", "dev", None, "1.2.4.dev1", "1.2.4-dev.1"),
+        ("1.2.4.dev3", "pre", "rc", "1.2.4rc0", "1.2.4-rc.0"),
+        ("1.2.3", "post", None, "1.2.3.post1", None),
+        ("1.2.3.post1", "post", None, "1.2.3.post2", None),
+        ("1!1.0", "major", None, "1!2.0", None),
+        ("1.0.0-rc.1+build.5", "patch", None, "1.0.0", "1.0.0"),
+    ],
+)
+def test_parts(
+    current: str, part: str, pre: str | None, pep440: str, semver_form: str | None
+) -> None:
+    assert next_version(current, part, pre=pre) == pep440
+    if semver_form is None:
+        with pytest.raises(VersionError, match="semver cannot express"):
+            next_version(current, part, pre=pre, scheme="semver")
+    else:
+        assert next_version(current, part, pre=pre, scheme="semver") == semver_form
+
+
+def test_a_pre_release_sequence_always_climbs() -> None:
+    steps = [("pre", "alpha"), ("pre", None), ("pre", "beta"), ("pre", "rc"), ("pre", None)]
+    version, seen = "0.9.0", ["0.9.0"]
+    for part, label in [*steps, ("release", None), ("minor", None)]:
+        version = next_version(version, part, pre=label)
+        seen.append(version)
+    assert seen == [
+        "0.9.0",
+        "0.9.1a0",
+        "0.9.1a1",
+        "0.9.1b0",
+        "0.9.1rc0",
+        "0.9.1rc1",
+        "0.9.1",
+        "0.10.0",
+    ]
+    assert [Version(v) for v in seen] == sorted(Version(v) for v in seen)
+
+
+@pytest.mark.parametrize(
+    ("current", "part", "pre", "message"),
+    [
+        ("1.0.0", "bogus", None, "unknown part 'bogus'; use one of major"),
+        ("1.0.0", "pre", None, "add --pre alpha"),
+        ("1.0.0", "pre", "gamma", "unknown pre-release label 'gamma'"),
+        ("1.0.0b1", "pre", "alpha", "1.0.0a0, which is not higher than 1.0.0b1"),
+        ("1.0.0", "release", None, "not higher"),
+        ("1.0.0", "post", "rc", "does not combine"),
+        ("one.two", "major", None, "'one.two' is not a valid version"),
+    ],
+)
+def test_refusals(current: str, part: str, pre: str | None, message: str) -> None:
+    with pytest.raises(VersionError, match=message.replace("(", r"\(").replace(".", r"\.")):
+        next_version(current, part, pre=pre)
+
+
+def test_semver_scheme_refuses_a_lower_semver_order() -> None:
+    # PEP 440 sorts 1.0.1.dev0 below 1.0.1a0, semver sorts "dev" above "alpha"
+    assert next_version("1.0.1.dev0", "pre", pre="alpha") == "1.0.1a0"
+    with pytest.raises(VersionError, match="does not sort above"):
+        next_version("1.0.1.dev0", "pre", pre="alpha", scheme="semver")
+
+
+def test_parse_and_write_forms() -> None:
+    assert parse_version("2.0.1-alpha.0") == Version("2.0.1a0")
+    assert parse_version("v1.2.3") == Version("1.2.3")
+    assert parse_version("1.0.0-beta") == Version("1.0.0b0")
+    with pytest.raises(VersionError, match=r"pyproject\.toml: '1\.0\.0-snapshot\.x'"):
+        parse_version("1.0.0-snapshot.x", "pyproject.toml")
+    assert to_scheme("2.0.1a0", "semver") == "2.0.1-alpha.0"
+    assert to_scheme(Version("2.0.1rc3+abc.1"), "semver") == "2.0.1-rc.3+abc.1"
+    assert to_scheme("2.0.1-rc.3", "pep440") == "2.0.1rc3"
+    with pytest.raises(VersionError, match="unknown version scheme"):
+        to_scheme("1.0", "calver")
+
+
+def test_target_version_to_and_part() -> None:
+    assert target_version("1.0.0", to="1.1.0rc1") == "1.1.0rc1"
+    assert target_version("1.0.0", pre="rc") == "1.0.1rc0"  # --pre alone means --part pre
+    with pytest.raises(VersionError, match=r"pkg/pyproject\.toml: --to 0\.9 gives 0\.9"):
+        target_version("1.0.0", to="0.9", where="pkg/pyproject.toml")
+    with pytest.raises(VersionError, match="exactly one of --part"):
+        target_version("1.0.0", part="minor", to="2.0")
+    with pytest.raises(VersionError, match="exactly one of --part"):
+        target_version("1.0.0")
+
+
+# -- properties ------------------------------------------------------------------------
+
+versions = st.builds(
+    lambda epoch, release, pre, post, dev: Version(
+        (f"{epoch}!" if epoch else "")
+        + ".".join(map(str, release))
+        + (f"{pre[0]}{pre[1]}" if pre else "")
+        + (f".post{post}" if post is not None else "")
+        + (f".dev{dev}" if dev is not None else "")
+    ),
+    st.sampled_from([0, 0, 0, 0, 1]),
+    st.lists(st.integers(0, 40), min_size=1, max_size=4),
+    st.none() | st.tuples(st.sampled_from(["a", "b", "rc"]), st.integers(0, 9)),
+    st.none() | st.integers(0, 9),
+    st.none() | st.integers(0, 9),
+)
+labels = st.sampled_from([None, "alpha", "beta", "rc"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(current=versions, part=st.sampled_from(PARTS), label=labels)
+def test_every_result_is_a_valid_strictly_greater_pep440_version(
+    current: Version, part: str, label: str | None
+) -> None:
+    try:
+        result = next_version(str(current), part, pre=label)
+    except VersionError:
+        # only these can be refused; the everyday parts always work
+        assert part in ("pre", "release", "post", "dev") or label is not None
+        assert (part, label) not in {("dev", None), ("post", None)}
+        assert not (part in ("major", "minor", "patch") and label is None)
+        return
+    new = Version(result)
+    assert str(new) == result
+    assert new > current
+
+
+@settings(max_examples=300, deadline=None)
+@given(current=versions, part=st.sampled_from(PARTS), label=labels)
+def test_semver_output_parses_with_semver_and_climbs(
+    current: Version, part: str, label: str | None
+) -> None:
+    try:
+        result = next_version(str(current), part, pre=label, scheme="semver")
+    except VersionError:
+        return
+    parsed = semver.Version.parse(result)
+    assert parse_version(result) > current
+    assert str(parsed) == result
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    major=st.integers(0, 30),
+    minor=st.integers(0, 30),
+    patch=st.integers(0, 30),
+    part=st.sampled_from(["major", "minor", "patch"]),
+)
+def test_plain_semver_input_always_bumps_in_both_schemes(
+    major: int, minor: int, patch: int, part: str
+) -> None:
+    current = f"{major}.{minor}.{patch}"
+    pep440 = next_version(current, part)
+    assert next_version(current, part, scheme="semver") == pep440
+    assert semver.Version.parse(pep440) > semver.Version.parse(current)

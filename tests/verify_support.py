@@ -1,0 +1,63 @@
+"""Real wheels for the verify tests: ``uv build`` of sample workspaces plus a build manifest.
+
+Independent of relnox's own build_all on purpose: the verify tests prove verify_install
+against artifacts made by a plain, well-known builder.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from relnox.manifest import ArtifactRecord, Manifest, PackageRecord, sha256_of, write_manifest
+from relnox.venv import _uv_binary
+from relnox.workspace import load_workspace
+
+_UV_CACHE = os.environ.get("UV_CACHE_DIR") or str(Path.home() / ".cache" / "uv")
+
+
+def uv() -> str:
+    found = _uv_binary()
+    assert found, "uv is needed to build the test fixtures"
+    return found
+
+
+def build_release(root: Path, dist: Path | None = None) -> Manifest:
+    """Build every package of the workspace at ``root`` into ``dist`` and write its manifest."""
+    workspace = load_workspace(root)
+    dist = dist or root / "dist"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON"))}
+    env["UV_CACHE_DIR"] = _UV_CACHE
+    argv = [uv(), "build", "--no-progress", "--out-dir", str(dist)]
+    argv += ["--all-packages"] if workspace.is_workspace else []
+    subprocess.run(argv, cwd=root, env=env, check=True, capture_output=True)
+    records = []
+    for pkg in workspace.packages:
+        prefix = f"{pkg.dist_name}-{pkg.version}"
+        files = sorted(
+            p for p in dist.iterdir() if p.name.startswith((f"{prefix}-", f"{prefix}.tar.gz"))
+        )
+        assert files, f"uv build made nothing for {pkg.name} in {dist}"
+        records.append(
+            PackageRecord(
+                name=pkg.name,
+                version=pkg.version,
+                directory=str(pkg.directory.relative_to(workspace.root)),
+                backend=pkg.backend,
+                seconds=0.0,
+                files=tuple(
+                    ArtifactRecord(
+                        filename=p.name,
+                        kind="wheel" if p.suffix == ".whl" else "sdist",
+                        sha256=sha256_of(p),
+                        size=p.stat().st_size,
+                    )
+                    for p in files
+                ),
+                depends_on=pkg.internal_deps,
+            )
+        )
+    manifest = Manifest(dist_dir=dist, packages=tuple(records), created="test")
+    write_manifest(manifest)
+    return manifest
