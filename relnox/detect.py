@@ -1,0 +1,322 @@
+"""Reading one pyproject.toml: where its version is written, what it ships, what it needs.
+
+The pieces of :func:`relnox.workspace.discover` that look inside one project:
+version sources (static, dynamic per backend, VCS), import packages, internal
+requirements and the readme.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from relnox.config import load_config
+from relnox.errors import ConfigError, VersionError
+from relnox.sources import (
+    VersionLocation,
+    pattern_location,
+    python_location,
+    read_text,
+    text_location,
+)
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+DEFAULT_BACKEND = "setuptools.build_meta:__legacy__"
+DEFAULT_BUILD_REQUIRES = ("setuptools>=40.8.0",)
+VCS_SOURCE = "vcs"
+VERSION_MODULE_FILES = ("__init__.py", "_version.py", "__about__.py", "version.py")
+
+
+@dataclass(frozen=True)
+class InternalRequirement:
+    """A requirement of one workspace package on another, and where it is written."""
+
+    target: str  # canonical name of the required workspace package
+    text: str  # the requirement as written: "core>=1.0,<2" or a poetry constraint "^1.0"
+    path: Path
+    key: tuple[str | int, ...]  # where in the TOML document; last item indexes an array or table
+    style: str  # "pep508" or "poetry"
+    runtime: bool = True  # False for dev-only groups (not used for release order)
+
+    @property
+    def specifier(self) -> str:
+        if self.style == "poetry":
+            return self.text
+        return str(Requirement(self.text).specifier)
+
+
+def load_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file; a syntax error names the file, line and the fix."""
+    try:
+        with path.open("rb") as fh:
+            data: dict[str, Any] = tomllib.load(fh)
+            return data
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML ({exc}); fix the syntax there") from None
+
+
+def table(doc: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
+    value: Any = doc
+    for key in keys:
+        value = value.get(key, {}) if isinstance(value, Mapping) else {}
+    return value if isinstance(value, Mapping) else {}
+
+
+def is_package(doc: Mapping[str, Any]) -> bool:
+    """A pyproject describes a releasable package (not a virtual workspace root)."""
+    if table(doc, "tool", "uv").get("package") is False:
+        return False
+    if "project" in doc:
+        return True
+    poetry = table(doc, "tool", "poetry")
+    return "name" in poetry and "version" in poetry
+
+
+def validate_version(value: str, where: str) -> Version:
+    try:
+        return Version(value)
+    except InvalidVersion:
+        raise VersionError(
+            f"{where}: {value!r} is not a valid PEP 440 version; "
+            "write it like 1.2.3, 1.2.3rc1 or 1.2.3.post1"
+        ) from None
+
+
+def _find_module(directory: Path, dotted: str) -> Path | None:
+    parts = dotted.split(".")
+    for base in (directory / "src", directory):
+        pkg_dir = base.joinpath(*parts)
+        if (pkg_dir / "__init__.py").is_file():
+            return pkg_dir / "__init__.py"
+        module = base.joinpath(*parts[:-1], parts[-1] + ".py")
+        if module.is_file():
+            return module
+    return None
+
+
+def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple[str, ...]:
+    """The top-level import packages a build of this project ships (best effort)."""
+    found: list[str] = []
+    hatch = table(doc, "tool", "hatch", "build", "targets", "wheel").get("packages")
+    if isinstance(hatch, list):
+        found += [Path(p).name for p in hatch if isinstance(p, str)]
+    flit = table(doc, "tool", "flit", "module").get("name")
+    if isinstance(flit, str):
+        found.append(flit)
+    st_packages = table(doc, "tool", "setuptools").get("packages")
+    if isinstance(st_packages, list):
+        found += [p.split(".")[0] for p in st_packages if isinstance(p, str)]
+    poetry_packages = table(doc, "tool", "poetry").get("packages")
+    if isinstance(poetry_packages, list):
+        found += [
+            p["include"] for p in poetry_packages if isinstance(p, Mapping) and "include" in p
+        ]
+    if not found:
+        module = name.replace("-", "_").replace(".", "_")
+        for base in (directory / "src", directory):
+            if (base / module / "__init__.py").is_file() or (base / f"{module}.py").is_file():
+                found.append(module)
+                break
+        else:
+            src = directory / "src"
+            if src.is_dir():
+                found += sorted(p.name for p in src.iterdir() if (p / "__init__.py").is_file())
+    return tuple(dict.fromkeys(p.split("/")[-1].split(".")[0] for p in found))
+
+
+def dynamic_locations(
+    directory: Path,
+    doc: Mapping[str, Any],
+    backend: str,
+    build_requires: Sequence[str],
+    modules: Sequence[str],
+) -> tuple[str, list[VersionLocation]]:
+    pyproject = directory / "pyproject.toml"
+    tool = table(doc, "tool")
+    hatch = table(tool, "hatch", "version")
+    if hatch:
+        if hatch.get("source") == "vcs":
+            return VCS_SOURCE, []
+        path = hatch.get("path")
+        if isinstance(path, str):
+            pattern = hatch.get("pattern")
+            if isinstance(pattern, str):
+                return "hatch", [_regex_location(directory / path, pattern)]
+            loc = python_location(directory / path)
+            if loc is None:
+                raise VersionError(
+                    f'{directory / path}: no __version__ = "..." line, which '
+                    f"{pyproject} [tool.hatch.version] path points at; add one"
+                )
+            return "hatch", [loc]
+    pdm = table(tool, "pdm", "version")
+    if pdm:
+        if pdm.get("source") == "scm":
+            return VCS_SOURCE, []
+        path = pdm.get("path")
+        if pdm.get("source") == "file" and isinstance(path, str):
+            loc = python_location(directory / path)
+            if loc is None:
+                raise VersionError(
+                    f"{directory / path}: no __version__ line for [tool.pdm.version]"
+                )
+            return "pdm", [loc]
+    setuptools_version = table(tool, "setuptools", "dynamic").get("version")
+    if isinstance(setuptools_version, Mapping):
+        attr = setuptools_version.get("attr")
+        if isinstance(attr, str):
+            module_name, _, _var = attr.rpartition(".")
+            module = _find_module(directory, module_name)
+            loc = python_location(module) if module else None
+            if loc is None:
+                raise VersionError(
+                    f"{pyproject}: [tool.setuptools.dynamic] version attr {attr!r} does not "
+                    'point at a literal __version__ = "..." line; add one or use version = "..."'
+                )
+            return "setuptools-attr", [loc]
+        files = setuptools_version.get("file")
+        if isinstance(files, str):
+            files = [files]
+        if isinstance(files, list) and files:
+            return "setuptools-file", [text_location(directory / str(files[0]))]
+    requires = " ".join(build_requires).lower().replace("_", "-")
+    if "setuptools_scm" in tool or "setuptools-scm" in tool or "setuptools-scm" in requires:
+        return VCS_SOURCE, []
+    if table(tool, "poetry-dynamic-versioning").get("enable") is True:
+        return VCS_SOURCE, []
+    if backend.startswith("flit_core"):
+        for module_name in modules:
+            module = _find_module(directory, module_name)
+            loc = python_location(module) if module else None
+            if loc is not None:
+                return "flit", [loc]
+    raise VersionError(
+        f"{pyproject}: the version is dynamic but relnox cannot tell where it is written; "
+        'list the file in [tool.relnox] version-files = ["path"]'
+    )
+
+
+def _regex_location(path: Path, pattern: str) -> VersionLocation:
+    match = re.search(pattern, read_text(path), re.MULTILINE)
+    if match is None or "version" not in match.groupdict():
+        raise VersionError(f"{path}: the hatch version pattern {pattern!r} matches nothing")
+    return VersionLocation(path, "pattern", match.group("version"), pattern=pattern)
+
+
+def internal_requirements(
+    pyproject: Path, doc: Mapping[str, Any], names: set[str]
+) -> tuple[InternalRequirement, ...]:
+    found: list[InternalRequirement] = []
+    project_name = table(doc, "project").get("name") or table(doc, "tool", "poetry").get("name")
+    own = canonicalize_name(str(project_name or ""))
+
+    def pep508(items: Any, key: tuple[str, ...], runtime: bool) -> None:
+        if not isinstance(items, list):
+            return
+        for index, text in enumerate(items):
+            if not isinstance(text, str):
+                continue
+            try:
+                req = Requirement(text)
+            except InvalidRequirement as exc:
+                raise ConfigError(
+                    f"{pyproject}: invalid requirement {text!r} in {'.'.join(key)} ({exc}); fix it"
+                ) from None
+            target = canonicalize_name(req.name)
+            if target in names and target != own:
+                found.append(
+                    InternalRequirement(target, text, pyproject, (*key, index), "pep508", runtime)
+                )
+
+    def poetry(deps: Any, key: tuple[str, ...], runtime: bool) -> None:
+        if not isinstance(deps, Mapping):
+            return
+        for dep, value in deps.items():
+            target = canonicalize_name(dep)
+            if target not in names or target == own:
+                continue
+            if isinstance(value, str):
+                found.append(
+                    InternalRequirement(target, value, pyproject, (*key, dep), "poetry", runtime)
+                )
+            elif isinstance(value, Mapping) and isinstance(value.get("version"), str):
+                found.append(
+                    InternalRequirement(
+                        target,
+                        value["version"],
+                        pyproject,
+                        (*key, dep, "version"),
+                        "poetry",
+                        runtime,
+                    )
+                )
+            else:  # a path dependency without a version: ordering only
+                found.append(InternalRequirement(target, "*", pyproject, (), "poetry", runtime))
+
+    project = table(doc, "project")
+    pep508(project.get("dependencies"), ("project", "dependencies"), True)
+    for extra, items in table(project, "optional-dependencies").items():
+        pep508(items, ("project", "optional-dependencies", extra), True)
+    for group, items in table(doc, "dependency-groups").items():
+        pep508(items, ("dependency-groups", group), False)
+    tool_poetry = table(doc, "tool", "poetry")
+    poetry(tool_poetry.get("dependencies"), ("tool", "poetry", "dependencies"), True)
+    poetry(tool_poetry.get("dev-dependencies"), ("tool", "poetry", "dev-dependencies"), False)
+    for group, group_table in table(tool_poetry, "group").items():
+        if isinstance(group_table, Mapping):
+            poetry(
+                group_table.get("dependencies"),
+                ("tool", "poetry", "group", group, "dependencies"),
+                False,
+            )
+    return tuple(found)
+
+
+def readme_path(directory: Path, doc: Mapping[str, Any]) -> Path | None:
+    readme: Any = table(doc, "project").get("readme") or table(doc, "tool", "poetry").get("readme")
+    if isinstance(readme, Mapping):
+        readme = readme.get("file")
+    if isinstance(readme, list) and readme:
+        readme = readme[0]
+    if isinstance(readme, str):
+        return directory / readme
+    for candidate in ("README.md", "README.rst", "README.txt", "README"):
+        if (directory / candidate).is_file():
+            return directory / candidate
+    return None
+
+
+def version_files(
+    settings: Mapping[str, Any], directory: Path, source: Path
+) -> list[VersionLocation]:
+    if not settings.get("version-files"):
+        return []
+    config = load_config(source, settings)
+    found = []
+    for item in config.version_files:
+        path = directory / item.path
+        if item.search:
+            found.append(pattern_location(path, item.search))
+        else:
+            loc = python_location(path)
+            if loc is None:
+                raise ConfigError(
+                    f'{path}: listed in version-files but has no version = "..." line; '
+                    'add one or give { path = "...", search = "...{version}..." }'
+                )
+            found.append(loc)
+    return found
