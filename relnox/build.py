@@ -15,6 +15,7 @@ How environments are made and why (measurements): :mod:`relnox.buildenv`.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import itertools
 import logging
@@ -23,11 +24,12 @@ import shutil
 import tempfile
 import threading
 import time
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from packaging.version import InvalidVersion, Version
 
@@ -75,6 +77,8 @@ class PackageOutcome:
     reason: str = ""
     tests: str | None = None
     warnings: tuple[str, ...] = ()
+    started: float = 0.0  # seconds since the run started
+    finished: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -190,6 +194,36 @@ def _run_tests(pkg: Package, plan: BuildPlan, log: OutputLog, environ: Mapping[s
     return "failed"
 
 
+_current = threading.local()  # the OutputLog of the package a worker thread builds
+
+
+@contextlib.contextmanager
+def _backend_warnings() -> Iterator[None]:
+    """Warnings backends raise (re-raised here by pyproject_hooks) go to their package's log."""
+    from pyproject_hooks import BuildBackendWarning
+
+    original = warnings.showwarning
+
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: TextIO | None = None,
+        line: str | None = None,
+    ) -> None:
+        log = getattr(_current, "log", None)
+        if issubclass(category, BuildBackendWarning) and log is not None:
+            log.warn(str(message))
+        else:
+            original(message, category, filename, lineno, file, line)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", BuildBackendWarning)
+        warnings.showwarning = show
+        yield
+
+
 @dataclass
 class _Run:
     plan: BuildPlan
@@ -197,6 +231,7 @@ class _Run:
     workdir: Path
     environ: dict[str, str]
     counter: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    epoch: float = field(default_factory=time.monotonic)
 
     def build(self, name: str) -> PackageOutcome:
         from relnox.builder import PackageBuilder
@@ -207,7 +242,8 @@ class _Run:
         total = len(self.plan.packages)
         logger.info("[%d/%d] %s: building (%s)", number, total, label, pkg.backend)
         start = time.monotonic()
-        log = OutputLog(pkg.name)
+        log = OutputLog(label)
+        _current.log = log
         try:
             tests = (
                 _run_tests(pkg, self.plan, log, self.environ) if self.plan.test_command else None
@@ -238,7 +274,16 @@ class _Run:
             depends_on=pkg.internal_deps,
         )
         logger.info("%s: built in %.1fs: %s", label, seconds, ", ".join(p.name for p in moved))
-        return PackageOutcome(pkg, "built", seconds, record, tests=tests, warnings=tuple(warnings))
+        return PackageOutcome(
+            pkg,
+            "built",
+            seconds,
+            record,
+            tests=tests,
+            warnings=tuple(warnings),
+            started=start - self.epoch,
+            finished=time.monotonic() - self.epoch,
+        )
 
 
 def _outcome(pkg: Package, outcome: Outcome[PackageOutcome]) -> PackageOutcome:
@@ -304,7 +349,7 @@ def execute(plan: BuildPlan) -> BuildResult:
     if plan.source_date_epoch is not None:
         environ["SOURCE_DATE_EPOCH"] = str(plan.source_date_epoch)
     threading.Thread(target=preload, name="relnox-preload", daemon=True).start()
-    with tempfile.TemporaryDirectory(prefix="relnox-build-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="relnox-build-") as tmp, _backend_warnings():
         pool = EnvPool(plan.installer, plan.python, Path(tmp) / "envs")
         run = _Run(plan, pool, Path(tmp), environ)
         outcomes = run_graph(

@@ -108,11 +108,21 @@ class OutputLog:
     def __init__(self, label: str, keep: int = 200) -> None:
         self.label = label
         self.lines: collections.deque[str] = collections.deque(maxlen=keep)
+        self.warned: set[str] = set()
 
     def add(self, line: str) -> None:
         line = line.rstrip()
         self.lines.append(line)
         logger.debug("  [%s] %s", self.label, line)
+
+    def warn(self, text: str) -> None:
+        """A warning the backend raised: kept with the output, its first line shown once."""
+        for line in text.splitlines():
+            self.add(f"warning: {line}")
+        first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+        if first and first not in self.warned:
+            self.warned.add(first)
+            logger.info("%s: the build backend warns: %s", self.label, first)
 
     def tail(self, count: int = TAIL_LINES) -> str:
         lines = [line for line in self.lines if line.strip()][-count:]
@@ -291,21 +301,35 @@ class EnvPool:
     python: Path
     directory: Path
     _envs: dict[tuple[str, ...], BuildEnv] = field(default_factory=dict)
-    _locks: dict[tuple[str, ...], threading.Lock] = field(default_factory=dict)
+    _locks: dict[frozenset[str], threading.Lock] = field(default_factory=dict)
     _guard: threading.Lock = field(default_factory=threading.Lock)
 
     def get(self, requirements: Iterable[str]) -> BuildEnv:
+        """The environment for ``requirements``: made on first use, then shared.
+
+        One made for the same projects is reused when it satisfies them too
+        (``setuptools>=61`` and ``setuptools>=40.8.0`` share one); one with more
+        projects never stands in for fewer (a plugin such as setuptools-scm changes
+        what a backend does).
+        """
         key = tuple(sorted({r.strip() for r in requirements if r.strip()}))
+        names = _names(key) or frozenset(key)
         with self._guard:
-            lock = self._locks.setdefault(key, threading.Lock())
-        with lock:
+            lock = self._locks.setdefault(names, threading.Lock())
+        with lock:  # environments for the same projects are made one after the other
             if key not in self._envs:
-                self._envs[key] = self._create(key)
+                same = [
+                    env
+                    for env in self._envs.values()
+                    if (_names(env.requirements) or frozenset(env.requirements)) == names
+                ]
+                reusable = next((env for env in same if not env.missing(key)), None)
+                self._envs[key] = reusable or self._create(key)
             return self._envs[key]
 
     @property
     def count(self) -> int:
-        return len(self._envs)
+        return len({id(env) for env in self._envs.values()})
 
     def _create(self, key: tuple[str, ...]) -> BuildEnv:
         digest = hashlib.sha256("\n".join(key).encode()).hexdigest()[:12]
@@ -322,3 +346,10 @@ class EnvPool:
                 f"{self.installer.name} for {self.python}; the installer said:\n{log.tail()}"
             ) from None
         return BuildEnv(path, python, key)
+
+
+def _names(requirements: Iterable[str]) -> frozenset[str] | None:
+    try:
+        return frozenset(canonicalize_name(Requirement(r).name) for r in requirements)
+    except InvalidRequirement:
+        return None

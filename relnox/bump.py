@@ -32,7 +32,7 @@ from relnox.bump_model import BumpPlan, BumpResult, FileEdit, GitAction, relativ
 from relnox.errors import ConfigError
 from relnox.sources import read_text
 from relnox.versioning import PARTS, parse_version, target_version
-from relnox.workspace import InternalRequirement, Package, Workspace
+from relnox.workspace import Package, Workspace
 
 __all__ = ["BumpPlan", "BumpResult", "FileEdit", "GitAction", "apply_bump", "plan_bump"]
 
@@ -89,6 +89,7 @@ class _Files:
     def __init__(self) -> None:
         self.original: dict[Path, bytes] = {}
         self.text: dict[Path, str] = {}
+        self.toml: dict[Path, list[tuple[Sequence[str | int], str, str]]] = {}
 
     def get(self, path: Path) -> str:
         if path not in self.text:
@@ -99,6 +100,25 @@ class _Files:
     def set(self, path: Path, text: str) -> None:
         self.get(path)
         self.text[path] = text
+
+    def set_toml(self, path: Path, key: Sequence[str | int], value: str, old: str) -> None:
+        """Queue a string of a TOML file; :meth:`flush_toml` parses each file once."""
+        self.toml.setdefault(path, []).append((key, value, old))
+
+    def flush_toml(self) -> None:
+        import tomlkit
+
+        for path, changes in self.toml.items():
+            doc = tomlkit.parse(self.get(path))
+            for key, value, old in changes:
+                found = _set_toml(doc, key, value)
+                if found != old:
+                    raise ConfigError(
+                        f"{path}: {old!r} is no longer at {'.'.join(map(str, key))} "
+                        f"(found {found!r}); rerun the bump"
+                    )
+            self.set(path, tomlkit.dumps(doc))
+        self.toml.clear()
 
     def edits(self) -> list[FileEdit]:
         found = []
@@ -126,11 +146,8 @@ def _set_toml(doc: Any, key: Sequence[str | int], value: str) -> str:
 def _rewrite_dependents(
     workspace: Workspace, versions: Mapping[str, tuple[str, str]], files: _Files
 ) -> list[str]:
-    import tomlkit
-
     from relnox.pins import rewrite_requirement
 
-    by_path: dict[Path, list[tuple[Package, InternalRequirement, str]]] = {}
     lines = []
     for pkg in workspace.packages:
         for req in pkg.requirements:
@@ -139,19 +156,13 @@ def _rewrite_dependents(
             new = parse_version(versions[req.target][1])
             where = f"{req.path} [{'.'.join(str(k) for k in req.key[:-1])}]"
             rewritten = rewrite_requirement(req.text, req.style, new, where)
-            if rewritten is not None:
-                by_path.setdefault(req.path, []).append((pkg, req, rewritten))
-    for path, items in by_path.items():
-        doc = tomlkit.parse(files.get(path))
-        for pkg, req, rewritten in items:
-            old = _set_toml(doc, req.key, rewritten)
-            if old != req.text:
-                raise ConfigError(f"{path}: {req.text!r} changed while planning; rerun the bump")
-            rel = relative(path, workspace.root)
+            if rewritten is None:
+                continue
+            files.set_toml(req.path, req.key, rewritten, req.text)
+            rel = relative(req.path, workspace.root)
             shown = f"{req.target} {req.text}" if req.style == "poetry" else req.text
             new_shown = f"{req.target} {rewritten}" if req.style == "poetry" else rewritten
             lines.append(f"{pkg.name} requires {new_shown} (was {shown}) in {rel}")
-        files.set(path, tomlkit.dumps(doc))
     return lines
 
 
@@ -224,8 +235,12 @@ def plan_bump(
                 f"{workspace.tag_for(pkg, new)}, no file of it is edited"
             )
         for loc in pkg.locations:
-            files.set(loc.path, loc.render(files.get(loc.path), new))
+            if loc.kind == "toml":  # one tomlkit round trip per file, with the rewrites
+                files.set_toml(loc.path, loc.key, new, loc.value)
+            else:
+                files.set(loc.path, loc.render(files.get(loc.path), new))
     plan.rewrites = _rewrite_dependents(workspace, versions, files)
+    files.flush_toml()
     lock = workspace.uv_lock
     if lock is not None and versions:
         from relnox.uvlock import update_uv_lock

@@ -26,7 +26,7 @@ from relnox.repositories import Repository
 logger = logging.getLogger("relnox")
 
 #: what makes twine's output plain, unwrapped text (a wrapped line could split a secret)
-PLAIN_OUTPUT = {"NO_COLOR": "1", "COLUMNS": "4000", "PYTHONIOENCODING": "utf-8", "TERM": "dumb"}
+PLAIN_OUTPUT = {"NO_COLOR": "1", "COLUMNS": "4000", "PYTHONIOENCODING": "utf-8"}
 _HTTP = re.compile(r"HTTPError: (\d{3})\b")
 _TRANSIENT_WORDS = (
     "ConnectionError",

@@ -205,7 +205,7 @@ class PipInstaller:
         return [*argv, "--wheel-dir", str(out_dir), str(sdist)]
 
 
-def _uv_binary() -> str | None:
+def uv_binary() -> str | None:
     try:
         from uv import find_uv_bin
 
@@ -223,7 +223,7 @@ def find_installer(preferred: str | None = None) -> Installer:
             "(or leave it unset for uv with pip as the fallback)"
         )
     if preferred != "pip":
-        uv = _uv_binary()
+        uv = uv_binary()
         if uv is not None:
             probe = run_command([uv, "--version"], env=os.environ, cwd=Path.cwd(), timeout=30)
             if probe.ok:

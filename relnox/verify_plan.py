@@ -5,7 +5,10 @@ file whose sha256 changed), each wheel's own RECORD and entry points, and resolv
 an index name. Every usage error is raised here as :class:`VerifyError`; running
 the plan (:mod:`relnox.verify`) reports failed checks instead of raising.
 
-``[tool.relnox.verify]`` (root pyproject; ``commands`` also per package)::
+``[tool.relnox.verify]`` (root pyproject; ``commands`` also per package). Commands
+are argv lists (a string is split with :func:`shlex.split`, never given to a shell)
+run in an empty temporary directory with the fresh environment's ``bin`` first on
+``PATH``; the root's run once per environment when the whole release is verified::
 
     commands = ["demo-runtime --version", ["python", "-c", "import demo_core"]]
     script-args = "--help"            # or a list, or { name = "--version", other = false }

@@ -62,7 +62,12 @@ def check_release_shape(release: dict[Any, Any], tag_filter: str) -> None:
     jobs = release["jobs"]
     assert "nox -s build_all" in runs(jobs["build"])
     assert "actions/upload-artifact" in uses(jobs["build"])
-    assert jobs["verify"]["strategy"]["matrix"]["python-version"] == ["3.10", "3.11", "3.12", "3.13"]
+    assert jobs["verify"]["strategy"]["matrix"]["python-version"] == [
+        "3.10",
+        "3.11",
+        "3.12",
+        "3.13",
+    ]
     assert "nox -s verify_install" in runs(jobs["verify"])
     pypi = jobs["pypi"]
     assert pypi["environment"]["name"] == "pypi"
@@ -100,7 +105,9 @@ def test_single_package(make_project: Callable[..., Path]) -> None:
 
 def test_workspace_in_a_subdirectory(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
-    root = write_workspace(repo / "python", demo_specs(), relnox='[tool.relnox.ci]\nbranch = "trunk"')
+    root = write_workspace(
+        repo / "python", demo_specs(), relnox='[tool.relnox.ci]\nbranch = "trunk"'
+    )
     (root / "noxfile.py").write_text("import relnox.nox\nrelnox.nox.register()\n", encoding="utf-8")
     git_init(repo)
     files = plan_files(load_workspace(root))

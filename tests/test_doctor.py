@@ -7,7 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from invoke import Context, Exit
+from invoke.context import Context
+from invoke.exceptions import Exit
 
 from relnox.doctor import ERROR, OK, doctor, missing_metadata, readme_problem
 from relnox.sample import demo_specs, git_commit_all
@@ -113,7 +114,9 @@ def _tag_on_wrong_commit(root: Path) -> None:
     for path in (root / CORE / "pyproject.toml", root / CORE / "demo_core" / "__init__.py"):
         path.write_text(path.read_text().replace('"0.1.0"', '"0.2.0"'))
     changelog = root / "CHANGELOG.md"
-    changelog.write_text(changelog.read_text().replace("## [0.1.0]", "## [0.2.0]\n\n- x\n\n## [0.1.0]"))
+    changelog.write_text(
+        changelog.read_text().replace("## [0.1.0]", "## [0.2.0]\n\n- x\n\n## [0.1.0]")
+    )
     git_commit_all(root, "Bump core")
     git(root, "tag", "-a", "demo-core-v0.2.0", "-m", "too early", "HEAD~1")
     git(root, "push", "-q")

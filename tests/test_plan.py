@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from invoke import Context
+from invoke.context import Context
 
 from relnox.plan import changed_packages, last_tag, plan
 from relnox.sample import ProjectSpec, demo_specs, git_commit_all

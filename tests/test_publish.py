@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from relnox.errors import BuildError, PublishError
+from relnox.errors import BuildError, PublishError, RelnoxError
 from relnox.index import LocalIndex, write_htpasswd
 from relnox.manifest import read_manifest
 from relnox.publish import PublishPlan, publish, route_for_tag
@@ -223,10 +223,7 @@ def test_keep_going_continues_with_packages_that_do_not_need_the_failed_one(ws: 
         "demo-extra": UPLOADED,
         "demo-runtime": HELD_BACK,
     }
-    last = run(ws, index.url)
-    assert last.ok and sorted(last.uploaded) == sorted(
-        ["demo_agents-0.1.0-py3-none-any.whl", "demo_agents-0.1.0.tar.gz", "demo_runtime-0.1.0-py3-none-any.whl", "demo_runtime-0.1.0.tar.gz"]
-    )
+    assert on_index(index) == sorted(going.skipped + going.uploaded)
 
 
 def _add_config(ws: Path, text: str) -> None:
@@ -305,7 +302,7 @@ def test_a_prerelease_tag_goes_to_testpypi(prerelease: Path, tmp_path: Path) -> 
 
 def test_preflight_refuses_changed_or_stale_artifacts(ws: Path, tmp_path: Path) -> None:
     nowhere = "http://127.0.0.1:9/"  # preflight fails before asking any index
-    with pytest.raises(PublishError, match="unknown package 'nope'|no build of nope"):
+    with pytest.raises(RelnoxError, match="unknown package 'nope'"):
         run(ws, nowhere, packages=["nope"])
     # a wheel whose metadata fails twine check --strict
     dist = ws / "dist"
@@ -332,7 +329,8 @@ def test_preflight_refuses_changed_or_stale_artifacts(ws: Path, tmp_path: Path) 
     with pytest.raises(BuildError, match="sha256 differs"):
         run(ws, nowhere, packages=["demo-core"])
     # a version bump after the build: the artifacts are of another version
-    pyproject = ws / "packages" / "demo-agents" / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace('version = "0.1.0"', 'version = "0.2.0"'))
+    agents = ws / "packages" / "demo-agents"
+    for path in (agents / "pyproject.toml", agents / "demo_agents" / "__init__.py"):
+        path.write_text(path.read_text().replace('version = "0.1.0"', 'version = "0.2.0"').replace('__version__ = "0.1.0"', '__version__ = "0.2.0"'))
     with pytest.raises(PublishError, match="built at 0.1.0 but its pyproject says 0.2.0; artifacts of other versions are refused"):
         run(ws, nowhere, packages=["demo-agents"])

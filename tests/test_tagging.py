@@ -187,7 +187,9 @@ def test_resolve_version_from_tag_then_input_then_pyproject(single: Path) -> Non
 
 
 def test_resolve_version_task_outputs_and_check(demo: Path) -> None:
-    proc = run_relnox("resolve-version", "--tag", "demo-core-v0.1.0", "--json", cwd=demo, check=True)
+    proc = run_relnox(
+        "resolve-version", "--tag", "demo-core-v0.1.0", "--json", cwd=demo, check=True
+    )
     assert json.loads(proc.stdout) == [
         {"package": "demo-core", "version": "0.1.0", "source": "tag"}
     ]

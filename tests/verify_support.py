@@ -11,14 +11,14 @@ import subprocess
 from pathlib import Path
 
 from relnox.manifest import ArtifactRecord, Manifest, PackageRecord, sha256_of, write_manifest
-from relnox.venv import _uv_binary
+from relnox.venv import uv_binary
 from relnox.workspace import load_workspace
 
 _UV_CACHE = os.environ.get("UV_CACHE_DIR") or str(Path.home() / ".cache" / "uv")
 
 
 def uv() -> str:
-    found = _uv_binary()
+    found = uv_binary()
     assert found, "uv is needed to build the test fixtures"
     return found
 

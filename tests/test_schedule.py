@@ -1,0 +1,89 @@
+"""The dependency-graph scheduler behind build_all (pure: real threads, no builds)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from relnox.errors import BuildError
+from relnox.schedule import FAILED, NOT_RUN, OK, SKIPPED, run_graph
+
+#  a <- b <- c     d (independent)     e <- f
+ORDER = ["a", "b", "c", "d", "e", "f"]
+DEPS = {"b": ["a"], "c": ["b", "a"], "f": ["e"]}
+
+
+class Recorder:
+    def __init__(self, fail: frozenset[str] = frozenset(), delay: float = 0.02) -> None:
+        self.fail = fail
+        self.delay = delay
+        self.lock = threading.Lock()
+        self.started: list[str] = []
+        self.finished: list[str] = []
+        self.running = 0
+        self.most = 0
+
+    def __call__(self, name: str) -> str:
+        with self.lock:
+            self.started.append(name)
+            self.running += 1
+            self.most = max(self.most, self.running)
+        time.sleep(self.delay)
+        with self.lock:
+            self.running -= 1
+            self.finished.append(name)
+        if name in self.fail:
+            raise BuildError(f"{name} broke")
+        return name.upper()
+
+
+def test_every_job_runs_after_its_dependencies_in_parallel() -> None:
+    work = Recorder()
+    outcomes = run_graph(ORDER, DEPS, work, jobs=2)
+    assert {n: o.status for n, o in outcomes.items()} == dict.fromkeys(ORDER, OK)
+    assert outcomes["c"].value == "C"
+    for name, deps in DEPS.items():
+        for dep in deps:
+            assert work.finished.index(dep) < work.started.index(name)
+    assert work.most == 2
+
+
+def test_the_longest_chain_starts_first() -> None:
+    work = Recorder()
+    run_graph(ORDER, DEPS, work, jobs=1)
+    # a heads a chain of 3, b and e chains of 2; ties keep the given order
+    assert work.started == ["a", "b", "e", "c", "d", "f"]
+
+
+def test_keep_going_skips_dependents_and_builds_the_rest() -> None:
+    work = Recorder(fail=frozenset({"b"}))
+    outcomes = run_graph(ORDER, DEPS, work, jobs=2, keep_going=True)
+    status = {n: o.status for n, o in outcomes.items()}
+    assert status == {"a": OK, "b": FAILED, "c": SKIPPED, "d": OK, "e": OK, "f": OK}
+    assert outcomes["c"].reason == "needs b, which failed"
+    assert isinstance(outcomes["b"].error, BuildError) and "b broke" in outcomes["b"].reason
+    assert "c" not in work.started
+
+
+def test_without_keep_going_the_first_failure_stops_new_jobs() -> None:
+    work = Recorder(fail=frozenset({"a"}))
+    outcomes = run_graph(ORDER, DEPS, work, jobs=1)
+    assert outcomes["a"].status == FAILED
+    assert work.started == ["a"]
+    assert {outcomes[n].status for n in "bcdef"} <= {SKIPPED, NOT_RUN}
+    assert outcomes["d"].status == NOT_RUN
+
+
+def test_a_bug_is_not_swallowed() -> None:
+    def work(name: str) -> None:
+        raise ZeroDivisionError(name)
+
+    with pytest.raises(ZeroDivisionError):
+        run_graph(["x"], {}, work, jobs=1)
+
+
+def test_dependencies_outside_the_selection_are_ignored() -> None:
+    outcomes = run_graph(["c"], DEPS, Recorder(), jobs=4)
+    assert outcomes["c"].status == OK
