@@ -87,6 +87,10 @@ class PackageBuilder:
     environ: Mapping[str, str]
 
     def _failure(self, what: str, exc: Exception) -> BackendError:
+        inner = getattr(exc, "exception", None)  # build's BuildBackendException wraps the cause
+        traceback = str(getattr(inner, "traceback", "") or "")  # BackendUnavailable's import error
+        for line in [line for line in traceback.splitlines() if line.strip()][-3:]:
+            self.log.add(line)
         tail = self.log.tail()
         detail = str(exc).strip() or type(exc).__name__
         return BackendError(

@@ -25,8 +25,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from packaging.version import Version
-
 from relnox.bump_git import changed_names, git_plan
 from relnox.bump_model import BumpPlan, BumpResult, FileEdit, GitAction, relative
 from relnox.errors import ConfigError
@@ -103,6 +101,7 @@ class _Files:
 
     def set_toml(self, path: Path, key: Sequence[str | int], value: str, old: str) -> None:
         """Queue a string of a TOML file; :meth:`flush_toml` parses each file once."""
+        self.get(path)  # files keep the order in which the plan first touches them
         self.toml.setdefault(path, []).append((key, value, old))
 
     def flush_toml(self) -> None:
@@ -226,6 +225,8 @@ def plan_bump(
     selected = _select(workspace, names, changed_only)
     versions = _new_versions(workspace, selected, part, to, pre)
     plan = BumpPlan(workspace=workspace, versions=versions)
+    if not selected:  # --changed and nothing changed: nothing to do
+        return plan
     files = _Files()
     for pkg in selected:
         new = versions[pkg.name][1]
@@ -245,7 +246,7 @@ def plan_bump(
     if lock is not None and versions:
         from relnox.uvlock import update_uv_lock
 
-        pep440 = {name: str(Version(str(parse_version(v[1])))) for name, v in versions.items()}
+        pep440 = {name: str(parse_version(v[1])) for name, v in versions.items()}
         files.set(lock, update_uv_lock(files.get(lock), pep440))
     plan.notes = (
         _changelogs(workspace, selected, versions, files, today or date.today()) + plan.notes

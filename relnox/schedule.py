@@ -53,15 +53,15 @@ def run_graph(
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="relnox-build") as pool:
         while pending or running:
             for name in list(pending):
-                if stop:
-                    done[name] = Outcome(NOT_RUN, reason="stopped after a failure")
-                    pending.remove(name)
-                    continue
                 bad = [d for d in needs[name] if d in done and done[d].status != OK]
                 if bad:
-                    done[name] = Outcome(
-                        SKIPPED, reason=f"needs {bad[0]}, which {done[bad[0]].status}"
+                    why = (
+                        "failed" if done[bad[0]].status == FAILED else f"was {done[bad[0]].status}"
                     )
+                    done[name] = Outcome(SKIPPED, reason=f"needs {bad[0]}, which {why}")
+                    pending.remove(name)
+                elif stop:
+                    done[name] = Outcome(NOT_RUN, reason="stopped after a failure")
                     pending.remove(name)
                 elif len(running) < jobs and all(d in done for d in needs[name]):
                     pending.remove(name)

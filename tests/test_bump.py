@@ -500,6 +500,9 @@ def test_changed_only_bumps_packages_changed_since_their_tag(
     git_commit_all(root, "Change b")
     plan = plan_bump(load_workspace(root), part="patch", changed_only=True)
     assert list(plan.versions) == ["ch-b"]
+    run_git(root, "tag", "-a", "-m", "b", "ch-b-v0.1.1")
+    proc = run_relnox("bump", "--part", "patch", "--changed", "--commit", cwd=root, check=True)
+    assert "nothing to bump" in proc.stdout
 
 
 def test_outside_git_files_change_but_git_flags_are_refused(
