@@ -43,7 +43,7 @@ class Credentials:
     """Where the credentials came from (``source``, safe to print) and what twine gets."""
 
     source: str
-    method: str  # "password", "keyring", "trusted-publishing" or "anonymous"
+    method: str  # "password", "keyring", "trusted-publishing", "anonymous" ("missing": dry run)
     username: str | None = None
     password: str | None = field(default=None, repr=False)
 
@@ -100,7 +100,9 @@ def _same_url(a: str, b: str) -> bool:
     return a.rstrip("/") == b.rstrip("/")
 
 
-def _pypirc_section(repository: Repository, environ: Mapping[str, str]) -> tuple[str, dict[str, str]]:
+def _pypirc_section(
+    repository: Repository, environ: Mapping[str, str]
+) -> tuple[str, dict[str, str]]:
     sections = read_pypirc(pypirc_path(environ))
     for password in (s.get("password") for s in sections.values()):
         register_secret(password)
@@ -139,7 +141,9 @@ def resolve_credentials(
                 f"TWINE_PASSWORD is set but TWINE_USERNAME is not, and {repository.label} "
                 "is not PyPI; set TWINE_USERNAME to the user of that index"
             )
-        return Credentials("TWINE_USERNAME/TWINE_PASSWORD", "password", username, env["TWINE_PASSWORD"])
+        return Credentials(
+            "TWINE_USERNAME/TWINE_PASSWORD", "password", username, env["TWINE_PASSWORD"]
+        )
 
     variable = token_variable(repository)
     if variable and env.get(variable):
@@ -149,7 +153,9 @@ def resolve_credentials(
     if section.get("password"):
         username = section.get("username") or env.get("TWINE_USERNAME") or default_user
         if username:
-            return Credentials(f"~/.pypirc [{section_name}]", "password", username, section["password"])
+            return Credentials(
+                f"~/.pypirc [{section_name}]", "password", username, section["password"]
+            )
 
     if keyring is not None:
         wanted = env.get("TWINE_USERNAME") or section.get("username") or default_user
@@ -158,9 +164,13 @@ def resolve_credentials(
             return Credentials(f"keyring ({repository.upload_url})", "keyring", found)
 
     on_actions = env.get("GITHUB_ACTIONS", "").lower() == "true"
-    can_mint = bool(env.get("ACTIONS_ID_TOKEN_REQUEST_URL") and env.get("ACTIONS_ID_TOKEN_REQUEST_TOKEN"))
+    can_mint = bool(
+        env.get("ACTIONS_ID_TOKEN_REQUEST_URL") and env.get("ACTIONS_ID_TOKEN_REQUEST_TOKEN")
+    )
     if repository.is_pypi and can_mint:
-        return Credentials("trusted publishing (GitHub Actions OIDC)", "trusted-publishing", TOKEN_USERNAME)
+        return Credentials(
+            "trusted publishing (GitHub Actions OIDC)", "trusted-publishing", TOKEN_USERNAME
+        )
 
     if urlsplit(repository.upload_url).hostname in _LOOPBACK:
         return Credentials("none (an index on this machine)", "anonymous", "relnox", "anonymous")
@@ -181,7 +191,9 @@ def no_credentials_message(repository: Repository, *, on_actions: bool, can_mint
         )
     why = ""
     if on_actions and not can_mint and repository.is_pypi:
-        why = " (this GitHub Actions job has no OIDC token: it lacks `permissions: id-token: write`)"
+        why = (
+            " (this GitHub Actions job has no OIDC token: it lacks `permissions: id-token: write`)"
+        )
     return (
         f"no credentials for uploading to {repository.label} ({repository.upload_url}){why}; "
         f"give one of: {'; '.join(options)}"

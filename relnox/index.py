@@ -164,7 +164,7 @@ class LocalIndex:
         attempts = _PORT_ATTEMPTS if self._wanted_port == 0 else 1
         for attempt in range(1, attempts + 1):
             self.port = self._wanted_port or free_port(self.host)
-            self._log = tempfile.TemporaryFile(prefix="relnox-index-")
+            self._log = tempfile.TemporaryFile(prefix="relnox-index-")  # noqa: SIM115 (closed by stop)
             self.process = subprocess.Popen(
                 self.command(), stdout=self._log, stderr=subprocess.STDOUT
             )

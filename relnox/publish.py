@@ -28,7 +28,7 @@ from packaging.utils import (
 from packaging.version import InvalidVersion, Version
 
 from relnox.credentials import Credentials, resolve_credentials
-from relnox.errors import PublishError, VersionError
+from relnox.errors import PublishError
 from relnox.manifest import MANIFEST_JSON, Manifest, PackageRecord, read_manifest
 from relnox.publish_report import (
     FAILED,
@@ -42,58 +42,25 @@ from relnox.publish_report import (
     PublishResult,
     write_report,
 )
-from relnox.repositories import PYPI, TESTPYPI, Repository, resolve
+from relnox.publish_route import TagRoute, ci_tag, route_for_tag
+from relnox.repositories import PYPI, Repository, resolve
 from relnox.simple_api import file_sha256, project_files
-from relnox.tags import parse_tag
-from relnox.uploader import EXISTS, OK, Runner, failure_message, run_command, twine_check, upload_file
+from relnox.uploader import (
+    EXISTS,
+    OK,
+    Runner,
+    failure_message,
+    run_command,
+    twine_check,
+    upload_file,
+)
 from relnox.workspace import Workspace
+
+__all__ = ["PublishPlan", "PublishResult", "TagRoute", "plan_publish", "publish", "route_for_tag"]
 
 logger = logging.getLogger("relnox")
 
 Confirm = Callable[[str], bool]
-
-
-@dataclass(frozen=True)
-class TagRoute:
-    """Where ``--from-tag`` sends a release: pre-releases one way, final versions the other."""
-
-    tag: str
-    version: str
-    package: str | None  # the package the tag names, if its format has {name} or {dir}
-    prerelease: bool
-    repository: str
-
-
-def route_for_tag(tag: str, workspace: Workspace) -> TagRoute:
-    """``[tool.relnox.publish] prerelease = "testpypi"`` / ``final = "pypi"`` applied to ``tag``."""
-    parsed = parse_tag(workspace.tag_format, tag)
-    name = tag.removeprefix("refs/tags/")
-    raw = parsed.version if parsed else name.rsplit("-v", 1)[-1].removeprefix("v")
-    try:
-        version = Version(raw)
-    except InvalidVersion:
-        raise VersionError(
-            f"tag {name!r} holds no PEP 440 version (tag-format is {workspace.tag_format!r}); "
-            "pass a release tag such as v1.2.0 or 1.2.0rc1"
-        ) from None
-    package = None
-    if parsed and (parsed.name or parsed.dir):
-        package = workspace.get(parsed.name or parsed.dir or "").name
-    settings = workspace.config.section("publish")
-    key = "prerelease" if version.is_prerelease else "final"
-    target = settings.get(key, TESTPYPI if version.is_prerelease else PYPI)
-    if not isinstance(target, str):
-        raise PublishError(
-            f"{workspace.config.source}: [tool.relnox.publish] {key} must be a repository name "
-            f'or URL, not {target!r}; for example {key} = "{TESTPYPI if key == "prerelease" else PYPI}"'
-        )
-    return TagRoute(name, str(version), package, version.is_prerelease, target)
-
-
-def ci_tag(environ: Mapping[str, str]) -> str | None:
-    """The tag a CI run was started for (GitHub Actions' ``GITHUB_REF``)."""
-    ref = environ.get("GITHUB_REF", "")
-    return ref.removeprefix("refs/tags/") if ref.startswith("refs/tags/") else None
 
 
 @dataclass(frozen=True)
@@ -109,10 +76,11 @@ class PublishPlan:
         return tuple(f for f in self.files if f.action == "upload")
 
     def confirmation(self) -> str:
-        packages = len({f.package for f in self.to_upload})
+        files, packages = len(self.to_upload), len({f.package for f in self.to_upload})
         return (
-            f"About to upload {len(self.to_upload)} files of {packages} packages to "
-            f"{self.repository.label}. This cannot be undone. Continue? (yes/no)"
+            f"About to upload {files} file{'s' * (files != 1)} of {packages} "
+            f"package{'s' * (packages != 1)} to {self.repository.label}. "
+            "This cannot be undone. Continue? (yes/no)"
         )
 
 
@@ -138,7 +106,9 @@ def _select(
                 f"{manifest.dist_dir / MANIFEST_JSON} was built at that version; build the tagged commit"
             )
     if not records:
-        raise PublishError(f"{manifest.dist_dir / MANIFEST_JSON} lists no builds; run relnox build-all")
+        raise PublishError(
+            f"{manifest.dist_dir / MANIFEST_JSON} lists no builds; run relnox build-all"
+        )
     return records
 
 
@@ -156,7 +126,10 @@ def _artifact_version(filename: str) -> tuple[str, Version]:
 
 
 def _check_artifacts(
-    workspace: Workspace, manifest: Manifest, records: Sequence[PackageRecord], route: TagRoute | None
+    workspace: Workspace,
+    manifest: Manifest,
+    records: Sequence[PackageRecord],
+    route: TagRoute | None,
 ) -> list[tuple[PackageRecord, Path]]:
     """Every file exists unchanged and is of the version the package has now."""
     checked: list[tuple[PackageRecord, Path]] = []
@@ -197,16 +170,33 @@ def plan_publish(
     environ: Mapping[str, str] | None = None,
     run: Runner = run_command,
     retry_delay: float = 1.0,
+    require_credentials: bool = True,
 ) -> PublishPlan:
-    """Everything that can be checked before the first upload (``--dry-run`` stops here)."""
+    """Everything that can be checked before the first upload (``--dry-run`` stops here).
+
+    Without ``require_credentials`` (a dry run) missing credentials are a warning.
+    """
     env = dict(os.environ if environ is None else environ)
     tag = from_tag or (ci_tag(env) if repository is None else None)
     route = route_for_tag(tag, workspace) if tag else None
     target = repository if repository is not None else (route.repository if route else PYPI)
-    repo = target if isinstance(target, Repository) else resolve(target, workspace.config, environ=env)
+    repo = (
+        target if isinstance(target, Repository) else resolve(target, workspace.config, environ=env)
+    )
     if route is not None:
-        logger.info("tag %s (%s) -> %s", route.tag, "pre-release" if route.prerelease else "final", repo.label)
-    credentials = resolve_credentials(repo, env)
+        logger.info(
+            "tag %s (%s) -> %s",
+            route.tag,
+            "pre-release" if route.prerelease else "final",
+            repo.label,
+        )
+    try:
+        credentials = resolve_credentials(repo, env)
+    except PublishError as exc:
+        if require_credentials:
+            raise
+        logger.warning("%s", exc)
+        credentials = Credentials("none found (a real run stops here)", "missing")
     logger.info("publishing to %s, credentials from %s", repo.where, credentials.source)
     manifest = read_manifest(dist_dir or workspace.root / workspace.config.dist_dir)
     records = _select(workspace, manifest, packages, route)
@@ -214,7 +204,9 @@ def plan_publish(
 
     started = time.monotonic()
     twine_check([path for _, path in checked], environ=env, run=run)
-    logger.info("twine check --strict: %d files passed (%.1fs)", len(checked), time.monotonic() - started)
+    logger.info(
+        "twine check --strict: %d files passed (%.1fs)", len(checked), time.monotonic() - started
+    )
 
     planned: list[PlannedFile] = []
     conflicts: list[str] = []
@@ -228,11 +220,22 @@ def plan_publish(
             if on_index is not None:
                 remote = file_sha256(on_index, auth=auth, retry_delay=retry_delay)
                 if remote != artifact.sha256:
-                    conflicts.append(f"{artifact.filename} (index sha256 {remote[:12]}…, built {artifact.sha256[:12]}…)")
+                    conflicts.append(
+                        f"{artifact.filename} (index sha256 {remote[:12]}…, built {artifact.sha256[:12]}…)"
+                    )
                     continue
                 action, reason = "skip", "already published"
             planned.append(
-                PlannedFile(record.name, record.version, artifact.filename, artifact.kind, path, artifact.sha256, action, reason)
+                PlannedFile(
+                    record.name,
+                    record.version,
+                    artifact.filename,
+                    artifact.kind,
+                    path,
+                    artifact.sha256,
+                    action,
+                    reason,
+                )
             )
             logger.debug("  %s: %s", record.name, planned[-1].describe())
     if conflicts:
@@ -277,6 +280,7 @@ def publish(
         environ=env,
         run=run,
         retry_delay=retry_delay,
+        require_credentials=not dry_run,
     )
     result = PublishResult(
         plan.repository,
@@ -285,7 +289,9 @@ def publish(
         [(r.name, r.version) for r in plan.records],
     )
     if dry_run:
-        result.outcomes = [FileOutcome(f, WOULD_UPLOAD if f.action == "upload" else SKIPPED) for f in plan.files]
+        result.outcomes = [
+            FileOutcome(f, WOULD_UPLOAD if f.action == "upload" else SKIPPED) for f in plan.files
+        ]
         return result
     if plan.to_upload and plan.repository.confirm:
         if confirm is None:
@@ -294,7 +300,9 @@ def publish(
                 "terminal to ask on; pass --yes to publish without asking"
             )
         if not confirm(plan.confirmation()):
-            raise PublishError(f"publishing to {plan.repository.label} cancelled; nothing was uploaded")
+            raise PublishError(
+                f"publishing to {plan.repository.label} cancelled; nothing was uploaded"
+            )
     _upload_all(plan, result, workspace, env, run, keep_going, retries, retry_delay, sleep, verbose)
     write_report(result, plan.manifest.dist_dir)
     return result
@@ -331,7 +339,14 @@ def _upload_all(
             outcome.error = f"held back: it needs {held[planned.package]}, whose upload failed"
             continue
         done += 1
-        logger.info("[%d/%d] %s %s: uploading %s", done, total, planned.package, planned.version, planned.filename)
+        logger.info(
+            "[%d/%d] %s %s: uploading %s",
+            done,
+            total,
+            planned.package,
+            planned.version,
+            planned.filename,
+        )
         attempt = upload_file(
             planned.path,
             plan.repository,
@@ -351,7 +366,9 @@ def _upload_all(
             status, error = _already_there(plan, planned, retried, retry_delay)
         elif attempt.kind != OK:
             status = FAILED
-            error = failure_message(attempt, planned.filename, planned.package, plan.repository, plan.credentials)
+            error = failure_message(
+                attempt, planned.filename, planned.package, plan.repository, plan.credentials
+            )
         outcome.status, outcome.error = status, error
         if status != FAILED:
             continue
@@ -363,16 +380,19 @@ def _upload_all(
             continue
         for dependent in workspace.dependents(planned.package):
             held.setdefault(dependent.name, planned.package)
-    if held:
-        logger.warning("held back because a dependency failed: %s", ", ".join(sorted(held)))
+    waiting = sorted({f.package for f in plan.files if f.package in held})
+    if waiting:
+        logger.warning("held back because a dependency failed: %s", ", ".join(waiting))
 
 
-def _already_there(plan: PublishPlan, planned: PlannedFile, retried: bool, retry_delay: float) -> tuple[str, str | None]:
+def _already_there(
+    plan: PublishPlan, planned: PlannedFile, retried: bool, retry_delay: float
+) -> tuple[str, str | None]:
     """After a 400/409: is the file on the index now, with our content?"""
     auth = plan.credentials.basic_auth()
-    on_index = project_files(plan.repository.simple_url, planned.package, auth=auth, retry_delay=retry_delay).get(
-        planned.filename
-    )
+    on_index = project_files(
+        plan.repository.simple_url, planned.package, auth=auth, retry_delay=retry_delay
+    ).get(planned.filename)
     if on_index is None:
         return FAILED, (
             f"{plan.repository.label} refused {planned.filename} (HTTP 400/409) and does not list it; "

@@ -58,7 +58,9 @@ class CommandResult:
 Runner = Callable[[Sequence[str], Mapping[str, str]], CommandResult]
 
 
-def run_command(argv: Sequence[str], env: Mapping[str, str], timeout: float = 900.0) -> CommandResult:
+def run_command(
+    argv: Sequence[str], env: Mapping[str, str], timeout: float = 900.0
+) -> CommandResult:
     """The default runner: ``argv`` in a child process, output captured."""
     try:
         proc = subprocess.run(
@@ -97,16 +99,22 @@ def last_error(output: str) -> str:
     return lines[-1].strip() if lines else "no output"
 
 
-def twine_check(paths: Sequence[Path], *, environ: Mapping[str, str], run: Runner = run_command) -> None:
+def twine_check(
+    paths: Sequence[Path], *, environ: Mapping[str, str], run: Runner = run_command
+) -> None:
     """``twine check --strict`` over ``paths``; a failure names each bad file and why."""
     if not paths:
         return
-    result = run(twine_argv("check", "--strict", *map(str, paths)), {**clean_env(environ), **PLAIN_OUTPUT})
+    result = run(
+        twine_argv("check", "--strict", *map(str, paths)), {**clean_env(environ), **PLAIN_OUTPUT}
+    )
     output = tidy(result.output)
     logger.debug("%s", output)
     if result.returncode == 0:
         return
-    bad = [line for line in output.splitlines() if re.search(r": (FAILED|PASSED with warnings)", line)]
+    bad = [
+        line for line in output.splitlines() if re.search(r": (FAILED|PASSED with warnings)", line)
+    ]
     details = [
         line.strip()
         for line in output.splitlines()
@@ -196,11 +204,20 @@ def upload_file(
         if kind != TRANSIENT or attempt > retries:
             return Attempt(kind, attempt, status, detail, output)
         delay = retry_delay * 2 ** (attempt - 1)
-        logger.warning("    %s: %s; retrying in %.1fs (attempt %d of %d)", path.name, detail, delay, attempt + 1, retries + 1)
+        logger.warning(
+            "    %s: %s; retrying in %.1fs (attempt %d of %d)",
+            path.name,
+            detail,
+            delay,
+            attempt + 1,
+            retries + 1,
+        )
         sleep(delay)
 
 
-def failure_message(attempt: Attempt, filename: str, project: str, repository: Repository, credentials: Credentials) -> str:
+def failure_message(
+    attempt: Attempt, filename: str, project: str, repository: Repository, credentials: Credentials
+) -> str:
     """One actionable sentence for an upload that did not succeed."""
     label = repository.label
     if attempt.kind == AUTH and credentials.method == "anonymous":
@@ -209,7 +226,9 @@ def failure_message(attempt: Attempt, filename: str, project: str, repository: R
             "it needs credentials for uploads and none were given; set TWINE_USERNAME and "
             "TWINE_PASSWORD, or add a section for it to ~/.pypirc"
         )
-    if attempt.kind == TRUSTED or (attempt.kind == AUTH and credentials.method == "trusted-publishing"):
+    if attempt.kind == TRUSTED or (
+        attempt.kind == AUTH and credentials.method == "trusted-publishing"
+    ):
         return (
             f"trusted publishing to {label} was refused for {filename} ({attempt.detail}); the "
             "workflow job needs `permissions: id-token: write`, must run in the GitHub environment "

@@ -83,14 +83,20 @@ class FaultyProxy:
         self.stored: list[str] = []  # file names the index accepted through this proxy
         self.lost_answers: set[int] = set()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}/"
 
-    def forward(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> tuple[int, str, list[tuple[str, str]], bytes]:
-        conn = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port, timeout=30)
+    def forward(
+        self, method: str, path: str, body: bytes | None, headers: dict[str, str]
+    ) -> tuple[int, str, list[tuple[str, str]], bytes]:
+        conn = http.client.HTTPConnection(
+            self.upstream.hostname or "127.0.0.1", self.upstream.port, timeout=30
+        )
         try:
             conn.request(method, path, body=body, headers=headers)
             resp = conn.getresponse()
@@ -106,9 +112,17 @@ class FaultyProxy:
                 pass
 
             def _headers(self) -> dict[str, str]:
-                return {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+                return {
+                    k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")
+                }
 
-            def _answer(self, status: int, reason: str = "", headers: list[tuple[str, str]] | None = None, data: bytes = b"") -> None:
+            def _answer(
+                self,
+                status: int,
+                reason: str = "",
+                headers: list[tuple[str, str]] | None = None,
+                data: bytes = b"",
+            ) -> None:
                 self.send_response(status, reason or None)
                 for key, value in headers or []:
                     if key.lower() not in ("transfer-encoding", "connection", "content-length"):

@@ -161,9 +161,9 @@ def test_source_date_epoch_is_overridable(
     lib: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     workspace = load_workspace(lib)
-    assert plan_build(workspace, BuildOptions(source_date_epoch="1700000000")).source_date_epoch == (
-        1700000000
-    )
+    assert plan_build(
+        workspace, BuildOptions(source_date_epoch="1700000000")
+    ).source_date_epoch == (1700000000)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")
     assert plan_build(workspace, BuildOptions()).source_date_epoch == 1600000000
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
@@ -179,7 +179,11 @@ def test_clean_removes_old_artifacts_first(lib: Path) -> None:
     (lib / "build" / "lib").mkdir(parents=True)
     (lib / "repro_lib.egg-info").mkdir()
     plan = plan_build(load_workspace(lib), BuildOptions(clean=True, sdist=False))
-    assert {p.name for p in plan.clean} == {"build", "repro_lib.egg-info", "repro_lib-1.1.0-py3-none-any.whl"}
+    assert {p.name for p in plan.clean} == {
+        "build",
+        "repro_lib.egg-info",
+        "repro_lib-1.1.0-py3-none-any.whl",
+    }
     assert any(line.startswith("remove build") for line in plan.describe())
     result = execute(plan)
     assert result.stale == ()
@@ -303,7 +307,17 @@ def test_a_scikit_build_core_extension_builds_for_this_platform(tmp_path: Path) 
     assert wheel.startswith("nat_ext-0.1.0-cp3") and "-none-any" not in wheel
     target = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(root / "dist" / wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(root / "dist" / wheel),
+        ],
         check=True,
         capture_output=True,
     )

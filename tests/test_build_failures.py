@@ -40,7 +40,7 @@ def _workspace(directory: Path) -> Path:
     with (pkgs / "fx-sdistmiss/pyproject.toml").open("a") as fh:
         fh.write(
             '\n[tool.hatch.build.targets.sdist]\nexclude = ["data"]\n'
-            '\n[tool.hatch.build.targets.wheel.force-include]\n'
+            "\n[tool.hatch.build.targets.wheel.force-include]\n"
             '"data/extra.txt" = "fx_sdistmiss/extra.txt"\n'
         )
     # a mis-named module directory: hatchling finds nothing to ship
@@ -124,7 +124,9 @@ def test_a_file_missing_from_the_sdist_fails_the_wheel(kept: tuple[Path, dict[st
 def test_empty_wheels_are_errors(kept: tuple[Path, dict[str, Any]]) -> None:
     outcomes = kept[1]["outcomes"]
     hatch = outcomes["fx-emptywheel"]["error"]
-    assert "fx-emptywheel 0.1.0: the build backend hatchling.build failed to build the wheel" in hatch
+    assert (
+        "fx-emptywheel 0.1.0: the build backend hatchling.build failed to build the wheel" in hatch
+    )
     assert "Unable to determine which files to ship" in hatch
     setuptools = outcomes["fx-setempty"]["error"]
     assert setuptools.startswith("fx-setempty 0.1.0: 1 problem(s) in the built files:")
@@ -144,18 +146,27 @@ def test_without_keep_going_the_first_failure_stops_the_build(
     names = ["fx-base", "fx-broken", "fx-top", "fx-alone"]
     result = build_all(root, BuildOptions(packages=names, jobs=1, out=tmp_path / "d"))
     status = {o.package.name: o.status for o in result.outcomes}
-    assert status == {"fx-base": "built", "fx-broken": "failed", "fx-top": "skipped", "fx-alone": "not run"}
+    assert status == {
+        "fx-base": "built",
+        "fx-broken": "failed",
+        "fx-top": "skipped",
+        "fx-alone": "not run",
+    }
     with pytest.raises(Exception, match="--keep-going builds every package it can"):
         result.raise_for_failures()
 
 
-def test_wheel_only_builds_from_the_source_tree(kept: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+def test_wheel_only_builds_from_the_source_tree(
+    kept: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
     result = build_all(kept[0], BuildOptions(packages=["fx-sdistmiss"], sdist=False, out=tmp_path))
     assert not result.failed
     assert result.to_dict()["files"] == ["fx_sdistmiss-0.1.0-py3-none-any.whl"]
 
 
-def test_the_command_exits_1_with_the_reason(kept: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+def test_the_command_exits_1_with_the_reason(
+    kept: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
     root = kept[0]
     proc = run_relnox(
         "build-all", "--package", "fx-base", "--package", "fx-broken", "--keep-going",
@@ -165,4 +176,6 @@ def test_the_command_exits_1_with_the_reason(kept: tuple[Path, dict[str, Any]], 
     assert json.loads(proc.stdout)["failed"] == ["fx-broken"]
     assert proc.stderr.count("relnox: error: 1 of 2 package(s) not built:") == 1
     assert "fx-broken 0.1.0: the build backend setuptools.build_meta failed" in proc.stderr
-    assert 'File "' + str(Path(__file__).parents[1] / "relnox") not in proc.stderr  # no relnox traceback
+    assert (
+        'File "' + str(Path(__file__).parents[1] / "relnox") not in proc.stderr
+    )  # no relnox traceback

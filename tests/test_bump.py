@@ -157,14 +157,22 @@ def test_every_version_source_is_bumped(tmp_path: Path, source: str) -> None:
         assert "Needs tool 1.2.3 or newer." in (root / "README.md").read_text()
 
 
-def test_vcs_versioned_package_is_bumped_by_its_next_tag(tmp_path: Path) -> None:
+VCS_CONFIGS = {
+    "hatch-vcs": '[tool.hatch.version]\nsource = "vcs"\n\n[build-system]\n'
+    'requires = ["hatchling", "hatch-vcs"]\nbuild-backend = "hatchling.build"\n',
+    "setuptools-scm": "[tool.setuptools_scm]\n\n[build-system]\n"
+    'requires = ["setuptools>=64", "setuptools-scm>=8"]\n'
+    'build-backend = "setuptools.build_meta"\n',
+    "pdm-scm": '[tool.pdm.version]\nsource = "scm"\n\n[build-system]\n'
+    'requires = ["pdm-backend"]\nbuild-backend = "pdm.backend"\n',
+}
+
+
+@pytest.mark.parametrize("backend", list(VCS_CONFIGS))
+def test_vcs_versioned_package_is_bumped_by_its_next_tag(tmp_path: Path, backend: str) -> None:
     root = write_files(
         tmp_path / "vcs",
-        {
-            "pyproject.toml": HEAD + '\n[tool.hatch.version]\nsource = "vcs"\n\n[build-system]\n'
-            'requires = ["hatchling", "hatch-vcs"]\nbuild-backend = "hatchling.build"\n',
-            "srcpkg/__init__.py": "",
-        },
+        {"pyproject.toml": HEAD + "\n" + VCS_CONFIGS[backend], "srcpkg/__init__.py": ""},
     )
     git_init(root)
     run_git(root, "tag", "-a", "-m", "first", "v0.1.0")

@@ -138,7 +138,9 @@ def test_unnormalized_sdist_name_is_a_warning(tmp_path: Path) -> None:
 
 def test_twine_strict_wants_a_description_and_its_content_type(tmp_path: Path) -> None:
     no_type = make_wheel(tmp_path, metadata=_metadata(content_type=None, description="Plain.\n"))
-    assert any("no Description-Content-Type" in p for p in check_artifact(no_type, EXPECTED).problems)
+    assert any(
+        "no Description-Content-Type" in p for p in check_artifact(no_type, EXPECTED).problems
+    )
     (tmp_path / "b").mkdir()
     empty = make_wheel(tmp_path / "b", metadata=_metadata(description=""))
     assert any("no long description" in p for p in check_artifact(empty, EXPECTED).problems)

@@ -12,7 +12,9 @@ from relnox.redact import redact
 from relnox.repositories import Repository, resolve
 from relnox.uploader import AUTH, TRUSTED, Attempt, CommandResult, classify, failure_message
 
-PRIVATE = Repository("private", "https://private.invalid/legacy/", "https://private.invalid/simple/")
+PRIVATE = Repository(
+    "private", "https://private.invalid/legacy/", "https://private.invalid/simple/"
+)
 LOCAL = Repository("local", "http://127.0.0.1:9/", "http://127.0.0.1:9/simple/")
 OIDC = {
     "GITHUB_ACTIONS": "true",
@@ -30,9 +32,17 @@ def creds(repo: Repository, env: dict[str, str]) -> Credentials:
 
 
 def test_twine_variables_come_first() -> None:
-    env = {"TWINE_USERNAME": "me", "TWINE_PASSWORD": "twine-secret-1", "PYPI_TOKEN": "pypi-secret-1"}
+    env = {
+        "TWINE_USERNAME": "me",
+        "TWINE_PASSWORD": "twine-secret-1",
+        "PYPI_TOKEN": "pypi-secret-1",
+    }
     found = creds(resolve("pypi"), env)
-    assert (found.source, found.username, found.password) == ("TWINE_USERNAME/TWINE_PASSWORD", "me", "twine-secret-1")
+    assert (found.source, found.username, found.password) == (
+        "TWINE_USERNAME/TWINE_PASSWORD",
+        "me",
+        "twine-secret-1",
+    )
     # on PyPI the username defaults to __token__
     assert creds(resolve("pypi"), {"TWINE_PASSWORD": "twine-secret-1"}).username == "__token__"
     with pytest.raises(PublishError, match="set TWINE_USERNAME"):
@@ -42,7 +52,11 @@ def test_twine_variables_come_first() -> None:
 def test_token_variables_belong_to_their_index() -> None:
     env = {"PYPI_TOKEN": "pypi-secret-2", "TEST_PYPI_TOKEN": "test-secret-2"}
     pypi, test = creds(resolve("pypi"), env), creds(resolve("testpypi"), env)
-    assert (pypi.source, pypi.username, pypi.password) == ("PYPI_TOKEN", "__token__", "pypi-secret-2")
+    assert (pypi.source, pypi.username, pypi.password) == (
+        "PYPI_TOKEN",
+        "__token__",
+        "pypi-secret-2",
+    )
     assert (test.source, test.password) == ("TEST_PYPI_TOKEN", "test-secret-2")
     with pytest.raises(PublishError, match="no credentials for uploading to private"):
         creds(PRIVATE, env)  # a PyPI token is never sent to another index
@@ -54,9 +68,15 @@ def test_pypirc_then_keyring(hermetic: Path) -> None:
         encoding="utf-8",
     )
     found = creds(PRIVATE, {"HOME": str(hermetic)})
-    assert (found.source, found.username, found.password) == ("~/.pypirc [private]", "me", "rc-secret-3")
+    assert (found.source, found.username, found.password) == (
+        "~/.pypirc [private]",
+        "me",
+        "rc-secret-3",
+    )
     # matched by URL too, under another name
-    other = Repository("other", "https://private.invalid/legacy/", "https://private.invalid/simple/")
+    other = Repository(
+        "other", "https://private.invalid/legacy/", "https://private.invalid/simple/"
+    )
     assert creds(other, {"HOME": str(hermetic)}).source == "~/.pypirc [private]"
     (hermetic / ".pypirc").unlink()
 
@@ -70,14 +90,24 @@ def test_pypirc_then_keyring(hermetic: Path) -> None:
     assert (found.method, found.username, found.password) == ("keyring", "kr-user", None)
     assert asked == [(resolve("testpypi").upload_url, "__token__")]
     env = found.child_env({"PATH": "/bin"})
-    assert env["TWINE_USERNAME"] == "kr-user" and "TWINE_PASSWORD" not in env  # twine asks the keyring
+    assert (
+        env["TWINE_USERNAME"] == "kr-user" and "TWINE_PASSWORD" not in env
+    )  # twine asks the keyring
 
 
 def test_trusted_publishing_only_on_actions_with_an_oidc_token() -> None:
     found = creds(resolve("pypi"), OIDC)
-    assert (found.method, found.username, found.password) == ("trusted-publishing", "__token__", None)
+    assert (found.method, found.username, found.password) == (
+        "trusted-publishing",
+        "__token__",
+        None,
+    )
     env = found.child_env({**OIDC, "PYPI_TOKEN": "x" * 8})
-    assert env["ACTIONS_ID_TOKEN_REQUEST_URL"] and "PYPI_TOKEN" not in env and "TWINE_PASSWORD" not in env
+    assert (
+        env["ACTIONS_ID_TOKEN_REQUEST_URL"]
+        and "PYPI_TOKEN" not in env
+        and "TWINE_PASSWORD" not in env
+    )
     # not for other indexes
     with pytest.raises(PublishError, match="no credentials"):
         creds(PRIVATE, OIDC)
@@ -85,7 +115,13 @@ def test_trusted_publishing_only_on_actions_with_an_oidc_token() -> None:
     with pytest.raises(PublishError, match=r"lacks `permissions: id-token: write`") as info:
         creds(resolve("testpypi"), {"GITHUB_ACTIONS": "true"})
     message = str(info.value)
-    for option in ("TWINE_USERNAME and TWINE_PASSWORD", "TEST_PYPI_TOKEN", "~/.pypirc", "keyring", "trusted publishing"):
+    for option in (
+        "TWINE_USERNAME and TWINE_PASSWORD",
+        "TEST_PYPI_TOKEN",
+        "~/.pypirc",
+        "keyring",
+        "trusted publishing",
+    ):
         assert option in message
 
 
@@ -97,16 +133,22 @@ def test_trusted_publishing_refusal_is_actionable() -> None:
     kind, _ = classify(CommandResult(1, output))
     assert kind == TRUSTED
     creds_ = creds(resolve("pypi"), OIDC)
-    message = failure_message(Attempt(kind, 1, None, "invalid-publisher"), "a.whl", "demo", resolve("pypi"), creds_)
+    message = failure_message(
+        Attempt(kind, 1, None, "invalid-publisher"), "a.whl", "demo", resolve("pypi"), creds_
+    )
     for need in ("id-token: write", "environment", "pending publisher", "PyPI"):
         assert need in message
 
 
 def test_403_names_the_variable_used() -> None:
     found = creds(resolve("testpypi"), {"TEST_PYPI_TOKEN": "test-secret-4"})
-    kind, status = classify(CommandResult(1, "ERROR    HTTPError: 403 Forbidden from https://x.invalid/\n Forbidden"))
+    kind, status = classify(
+        CommandResult(1, "ERROR    HTTPError: 403 Forbidden from https://x.invalid/\n Forbidden")
+    )
     assert (kind, status) == (AUTH, 403)
-    message = failure_message(Attempt(kind, 1, status, ""), "a.whl", "demo", resolve("testpypi"), found)
+    message = failure_message(
+        Attempt(kind, 1, status, ""), "a.whl", "demo", resolve("testpypi"), found
+    )
     assert "TEST_PYPI_TOKEN" in message and "scoped to the project demo" in message
     assert "test-secret-4" not in message
 
@@ -117,7 +159,11 @@ def test_loopback_index_without_authentication() -> None:
 
 
 def test_secrets_are_registered_and_kept_out_of_children(hermetic: Path) -> None:
-    env = {"TWINE_USERNAME": "me", "TWINE_PASSWORD": "twine-secret-5", "TEST_PYPI_TOKEN": "unused-secret-5"}
+    env = {
+        "TWINE_USERNAME": "me",
+        "TWINE_PASSWORD": "twine-secret-5",
+        "TEST_PYPI_TOKEN": "unused-secret-5",
+    }
     found = creds(PRIVATE, env)
     assert redact("a twine-secret-5 b unused-secret-5") == "a *** b ***"
     assert "twine-secret-5" not in repr(found)

@@ -24,13 +24,26 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from uv import find_uv_bin
 
     root = write_project(tmp_path_factory.mktemp("proj") / "p", ProjectSpec("idx-probe"))
-    subprocess.run([find_uv_bin(), "build", "-q", "--wheel", "--out-dir", str(root / "dist"), str(root)], check=True)
+    subprocess.run(
+        [find_uv_bin(), "build", "-q", "--wheel", "--out-dir", str(root / "dist"), str(root)],
+        check=True,
+    )
     return next((root / "dist").glob("*.whl"))
 
 
 def _upload(url: str, path: Path, user: str, password: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "TWINE_USERNAME": user, "TWINE_PASSWORD": password, "NO_COLOR": "1"}
-    argv = [sys.executable, "-m", "twine", "upload", "--repository-url", url, "--non-interactive", "--disable-progress-bar", str(path)]
+    argv = [
+        sys.executable,
+        "-m",
+        "twine",
+        "upload",
+        "--repository-url",
+        url,
+        "--non-interactive",
+        "--disable-progress-bar",
+        str(path),
+    ]
     return subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
 
 
@@ -82,7 +95,16 @@ def test_missing_password_file_is_explained(tmp_path: Path) -> None:
 def test_serve_index_command_prints_urls_and_stops_on_ctrl_c(tmp_path: Path, wheel: Path) -> None:
     htpasswd = write_htpasswd(tmp_path / "htpasswd", {USER: PASSWORD})
     proc = subprocess.Popen(
-        [sys.executable, "-m", "relnox", "serve-index", "--data", str(tmp_path / "data"), "--password-file", str(htpasswd)],
+        [
+            sys.executable,
+            "-m",
+            "relnox",
+            "serve-index",
+            "--data",
+            str(tmp_path / "data"),
+            "--password-file",
+            str(htpasswd),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from relnox.credentials import Credentials
 from relnox.errors import BuildError, PublishError, RelnoxError
 from relnox.index import LocalIndex, write_htpasswd
 from relnox.manifest import read_manifest
@@ -30,7 +32,9 @@ CORE_WHEEL, CORE_SDIST = "demo_core-0.1.0-py3-none-any.whl", "demo_core-0.1.0.ta
 @pytest.fixture(scope="module")
 def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """core <- agents <- runtime, plus an independent extra; built once."""
-    root = write_workspace(tmp_path_factory.mktemp("release") / "ws", [*demo_specs(), ProjectSpec("demo-extra")])
+    root = write_workspace(
+        tmp_path_factory.mktemp("release") / "ws", [*demo_specs(), ProjectSpec("demo-extra")]
+    )
     build_release(root)
     return root
 
@@ -66,7 +70,9 @@ def env(password: str = TOKEN, **extra: str) -> dict[str, str]:
     return {**os.environ, "TWINE_USERNAME": USER, "TWINE_PASSWORD": password, **extra}
 
 
-def run(ws: Path, repository: str, environ: Mapping[str, str] | None = None, **kwargs: Any) -> PublishResult:
+def run(
+    ws: Path, repository: str, environ: Mapping[str, str] | None = None, **kwargs: Any
+) -> PublishResult:
     return publish(
         load_workspace(ws),
         repository=repository,
@@ -85,23 +91,40 @@ def statuses(result: PublishResult) -> dict[str, str]:
     return {o.file.filename: o.status for o in result.outcomes}
 
 
-def test_upload_in_dependency_order_wheels_first_then_a_rerun_skips_everything(ws: Path, index: LocalIndex) -> None:
+def test_upload_in_dependency_order_wheels_first_then_a_rerun_skips_everything(
+    ws: Path, index: LocalIndex
+) -> None:
     with faulty_proxy(index.url) as proxy:
         result = run(ws, proxy.url)
         assert result.ok and len(result.uploaded) == 8 and not result.skipped
         names = [name for name, _ in proxy.uploads]
         assert names == result.uploaded
         packages = [n.split("-")[0] for n in names]
-        assert packages == ["demo_core"] * 2 + ["demo_agents"] * 2 + ["demo_extra"] * 2 + ["demo_runtime"] * 2
-        assert all(a.endswith(".whl") and b.endswith(".tar.gz") for a, b in zip(names[::2], names[1::2], strict=True))
+        assert (
+            packages
+            == ["demo_core"] * 2 + ["demo_agents"] * 2 + ["demo_extra"] * 2 + ["demo_runtime"] * 2
+        )
+        assert all(
+            a.endswith(".whl") and b.endswith(".tar.gz")
+            for a, b in zip(names[::2], names[1::2], strict=True)
+        )
         assert on_index(index) == sorted(names)
 
         report = json.loads((ws / "dist" / "publish-report.json").read_text())
-        assert report["ok"] and report["uploaded"] == names and report["credentials"] == "TWINE_USERNAME/TWINE_PASSWORD"
+        assert (
+            report["ok"]
+            and report["uploaded"] == names
+            and report["credentials"] == "TWINE_USERNAME/TWINE_PASSWORD"
+        )
         core = report["packages"][0]
-        assert core["page"] == f"{index.url.replace(str(index.port), str(proxy.url.split(':')[-1].rstrip('/')))}simple/demo-core/"
+        assert (
+            core["page"]
+            == f"{index.url.replace(str(index.port), str(proxy.url.split(':')[-1].rstrip('/')))}simple/demo-core/"
+        )
         manifest = read_manifest(ws / "dist")
-        assert {f["filename"]: f["sha256"] for f in core["files"]} == {a.filename: a.sha256 for a in manifest.get("demo-core").files}
+        assert {f["filename"]: f["sha256"] for f in core["files"]} == {
+            a.filename: a.sha256 for a in manifest.get("demo-core").files
+        }
         assert [row["status"] for row in result.rows()] == [UPLOADED] * 4
 
         again = run(ws, proxy.url)
@@ -124,12 +147,23 @@ def test_a_file_with_different_content_on_the_index_refuses_the_whole_release(
     (tmp_path / "other").mkdir()
     foreign = _different_wheel(ws / "dist" / CORE_WHEEL, tmp_path / "other" / CORE_WHEEL)
     upload = run_command(
-        [os.sys.executable, "-m", "twine", "upload", "--repository-url", index.upload_url, "--non-interactive", str(foreign)],
+        [
+            sys.executable,
+            "-m",
+            "twine",
+            "upload",
+            "--repository-url",
+            index.upload_url,
+            "--non-interactive",
+            str(foreign),
+        ],
         env(),
     )
     assert upload.returncode == 0, upload.output
     for dry_run in (True, False):
-        with pytest.raises(PublishError, match=r"versions on an index are immutable, so bump the version") as info:
+        with pytest.raises(
+            PublishError, match=r"versions on an index are immutable, so bump the version"
+        ) as info:
             run(ws, index.url, dry_run=dry_run)
         assert CORE_WHEEL in str(info.value) and "nothing was uploaded" in str(info.value)
     assert on_index(index) == [CORE_WHEEL]
@@ -143,25 +177,35 @@ def test_wrong_password_is_a_403_that_names_the_variable_and_hides_the_token(
     result = run(ws, index.url, env(wrong), verbose=True)
     assert not result.ok and result.failed == [CORE_WHEEL]
     assert set(statuses(result).values()) == {"failed", NOT_ATTEMPTED}
-    assert "HTTP 403" in (result.error or "") and "TWINE_USERNAME/TWINE_PASSWORD" in (result.error or "")
+    assert "HTTP 403" in (result.error or "") and "TWINE_USERNAME/TWINE_PASSWORD" in (
+        result.error or ""
+    )
     report = (ws / "dist" / "publish-report.json").read_text()
     assert json.loads(report)["failed"] == [CORE_WHEEL]
-    everything = "\n".join([report, result.error or "", *relnox_log, *(o.error or "" for o in result.outcomes)])
+    everything = "\n".join(
+        [report, result.error or "", *relnox_log, *(o.error or "" for o in result.outcomes)]
+    )
     assert "403 Forbidden" in everything  # twine's own output was logged
     assert wrong not in everything and TOKEN not in everything
     assert on_index(index) == []
 
 
-def test_a_server_failing_midway_then_a_rerun_completes_without_duplicates(ws: Path, index: LocalIndex) -> None:
+def test_a_server_failing_midway_then_a_rerun_completes_without_duplicates(
+    ws: Path, index: LocalIndex
+) -> None:
     with faulty_proxy(index.url, lambda n, name: 500 if n >= 3 else None) as broken:
         first = run(ws, broken.url, retries=1)
     assert not first.ok and first.uploaded == ["demo_core-0.1.0-py3-none-any.whl", CORE_SDIST]
     assert first.failed == ["demo_agents-0.1.0-py3-none-any.whl"]
     assert sum(s == NOT_ATTEMPTED for s in statuses(first).values()) == 5
-    assert "kept failing" in (first.error or "") and "run the same command again" in (first.error or "")
+    assert "kept failing" in (first.error or "") and "run the same command again" in (
+        first.error or ""
+    )
     with faulty_proxy(index.url) as healthy:
         second = run(ws, healthy.url)
-    assert second.ok and sorted(second.skipped) == sorted(first.uploaded) and len(second.uploaded) == 6
+    assert (
+        second.ok and sorted(second.skipped) == sorted(first.uploaded) and len(second.uploaded) == 6
+    )
     assert sorted(broken.stored + healthy.stored) == on_index(index)  # each file stored once
     assert len(on_index(index)) == 8 and all(status != 400 for _, status in healthy.uploads)
 
@@ -181,17 +225,25 @@ def test_a_server_dying_midway_then_a_rerun_after_restart(ws: Path, tmp_path: Pa
                     index.stop()
             return result
 
-        first = run(ws, index.url, run=dies_after_two, retries=1, packages=["demo-core", "demo-agents"])
+        first = run(
+            ws, index.url, run=dies_after_two, retries=1, packages=["demo-core", "demo-agents"]
+        )
         assert not first.ok and first.uploaded == [CORE_WHEEL, CORE_SDIST]
-        assert first.failed == ["demo_agents-0.1.0-py3-none-any.whl"] and "kept failing" in (first.error or "")
+        assert first.failed == ["demo_agents-0.1.0-py3-none-any.whl"] and "kept failing" in (
+            first.error or ""
+        )
         index = LocalIndex(index.data_dir, port=index.port, password_file=htpasswd).start()
         second = run(ws, index.url, packages=["demo-core", "demo-agents"])
-        assert second.ok and second.skipped == [CORE_WHEEL, CORE_SDIST] and len(second.uploaded) == 2
+        assert (
+            second.ok and second.skipped == [CORE_WHEEL, CORE_SDIST] and len(second.uploaded) == 2
+        )
     finally:
         index.stop()
 
 
-def test_transient_failures_are_retried_and_a_lost_answer_is_not_a_duplicate(ws: Path, index: LocalIndex) -> None:
+def test_transient_failures_are_retried_and_a_lost_answer_is_not_a_duplicate(
+    ws: Path, index: LocalIndex
+) -> None:
     # 429 is retried by relnox (with backoff); after a 5xx twine posts again itself
     with faulty_proxy(index.url, lambda n, name: 429 if n == 1 else None) as proxy:
         proxy.lost_answers = {3}  # the sdist is stored, but the client hears 500
@@ -203,18 +255,25 @@ def test_transient_failures_are_retried_and_a_lost_answer_is_not_a_duplicate(ws:
     assert [status for _, status in proxy.uploads] == [429, 200, 500, 400]
 
 
-def test_keep_going_continues_with_packages_that_do_not_need_the_failed_one(ws: Path, index: LocalIndex) -> None:
+def test_keep_going_continues_with_packages_that_do_not_need_the_failed_one(
+    ws: Path, index: LocalIndex
+) -> None:
     def agents_refused(n: int, name: str) -> int | None:
         return 422 if name.startswith("demo_agents") else None
 
     with faulty_proxy(index.url, agents_refused) as proxy:
         stop = run(ws, proxy.url)
-        assert stop.failed == ["demo_agents-0.1.0-py3-none-any.whl"] and stop.uploaded == [CORE_WHEEL, CORE_SDIST]
+        assert stop.failed == ["demo_agents-0.1.0-py3-none-any.whl"] and stop.uploaded == [
+            CORE_WHEEL,
+            CORE_SDIST,
+        ]
         assert "twine could not upload" in (stop.error or "")
         going = run(ws, proxy.url, keep_going=True)
     assert going.skipped == [CORE_WHEEL, CORE_SDIST]
     assert going.uploaded == ["demo_extra-0.1.0-py3-none-any.whl", "demo_extra-0.1.0.tar.gz"]
-    assert going.failed == ["demo_agents-0.1.0-py3-none-any.whl"] and going.held_back == ["demo-runtime"]
+    assert going.failed == ["demo_agents-0.1.0-py3-none-any.whl"] and going.held_back == [
+        "demo-runtime"
+    ]
     assert statuses(going)["demo_agents-0.1.0.tar.gz"] == NOT_ATTEMPTED
     assert statuses(going)["demo_runtime-0.1.0.tar.gz"] == HELD_BACK
     assert {r["package"]: r["status"] for r in going.rows()} == {
@@ -224,6 +283,10 @@ def test_keep_going_continues_with_packages_that_do_not_need_the_failed_one(ws: 
         "demo-runtime": HELD_BACK,
     }
     assert on_index(index) == sorted(going.skipped + going.uploaded)
+
+
+def result_credentials() -> Credentials:
+    return Credentials("PYPI_TOKEN", "password", "__token__", "x" * 8)
 
 
 def _add_config(ws: Path, text: str) -> None:
@@ -239,23 +302,45 @@ def test_confirmation_before_a_production_index(ws: Path, index: LocalIndex) -> 
     with pytest.raises(PublishError, match="no terminal to ask on; pass --yes"):
         run(ws, "prod", packages=["demo-core", "demo-agents"])
     asked: list[str] = []
+
+    def say_no(message: str) -> bool:
+        asked.append(message)
+        return False
+
     with pytest.raises(PublishError, match="cancelled; nothing was uploaded"):
-        run(ws, "prod", packages=["demo-core", "demo-agents"], confirm=lambda m: asked.append(m) is not None)
+        run(ws, "prod", packages=["demo-core", "demo-agents"], confirm=say_no)
     assert on_index(index) == []
-    assert asked == ["About to upload 4 files of 2 packages to prod. This cannot be undone. Continue? (yes/no)"]
+    assert asked == [
+        "About to upload 4 files of 2 packages to prod. This cannot be undone. Continue? (yes/no)"
+    ]
     result = run(ws, "prod", packages=["demo-core"], confirm=lambda m: True)
     assert result.ok and len(result.uploaded) == 2
-    assert run(ws, "prod", packages=["demo-core"]).skipped == [CORE_WHEEL, CORE_SDIST]  # nothing to ask about
+    assert run(ws, "prod", packages=["demo-core"]).skipped == [
+        CORE_WHEEL,
+        CORE_SDIST,
+    ]  # nothing to ask about
     # PyPI itself always asks, naming it
-    plan = PublishPlan(resolve("pypi"), None, (), tuple(result.outcomes[i].file for i in range(2)), read_manifest(ws / "dist"))  # type: ignore[arg-type]
-    assert plan.confirmation() == "About to upload 2 files of 1 packages to PyPI. This cannot be undone. Continue? (yes/no)"
+    files = tuple(o.file for o in result.outcomes)
+    plan = PublishPlan(resolve("pypi"), result_credentials(), (), files, read_manifest(ws / "dist"))
+    assert (
+        plan.confirmation()
+        == "About to upload 2 files of 1 package to PyPI. This cannot be undone. Continue? (yes/no)"
+    )
 
 
 def test_dry_run_does_the_preflight_and_uploads_nothing(ws: Path, index: LocalIndex) -> None:
     with faulty_proxy(index.url) as proxy:
         result = run(ws, proxy.url, dry_run=True)
-    assert result.dry_run and set(statuses(result).values()) == {"would-upload"} and len(result.outcomes) == 8
-    assert proxy.uploads == [] and on_index(index) == [] and not (ws / "dist" / "publish-report.json").exists()
+    assert (
+        result.dry_run
+        and set(statuses(result).values()) == {"would-upload"}
+        and len(result.outcomes) == 8
+    )
+    assert (
+        proxy.uploads == []
+        and on_index(index) == []
+        and not (ws / "dist" / "publish-report.json").exists()
+    )
     assert result.report_path is None and result.summary()["dry_run"] is True
 
 
@@ -281,7 +366,11 @@ def test_routing_by_tag(release: Path, tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def prerelease(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = write_workspace(tmp_path_factory.mktemp("pre") / "ws", [ProjectSpec("pre-lib", "0.2.0rc1")], relnox='tag-format = "v{version}"')
+    root = write_workspace(
+        tmp_path_factory.mktemp("pre") / "ws",
+        [ProjectSpec("pre-lib", "0.2.0rc1")],
+        relnox='tag-format = "v{version}"',
+    )
     build_release(root)
     return root
 
@@ -294,7 +383,11 @@ def test_a_prerelease_tag_goes_to_testpypi(prerelease: Path, tmp_path: Path) -> 
         _add_config(ws, f'[tool.relnox.repositories]\ntestpypi = "{fake_testpypi.url}"')
         environ = {**os.environ, "GITHUB_REF": "refs/tags/v0.2.0rc1", "TEST_PYPI_TOKEN": TOKEN}
         result = run(ws, None, environ)  # type: ignore[arg-type]
-        assert result.ok and result.repository.name == "testpypi" and result.credentials == "TEST_PYPI_TOKEN"
+        assert (
+            result.ok
+            and result.repository.name == "testpypi"
+            and result.credentials == "TEST_PYPI_TOKEN"
+        )
         assert on_index(fake_testpypi) == sorted(result.uploaded) and len(result.uploaded) == 2
         with pytest.raises(PublishError, match=r"tag v0.3.0rc1 is for version 0.3.0rc1"):
             run(ws, None, {**environ, "GITHUB_REF": "refs/tags/v0.3.0rc1"})  # type: ignore[arg-type]
@@ -313,7 +406,10 @@ def test_preflight_refuses_changed_or_stale_artifacts(ws: Path, tmp_path: Path) 
         for item in src.infolist():
             data = src.read(item.filename)
             if item.filename.endswith("METADATA"):
-                data = data.replace(b"Description-Content-Type: text/markdown", b"Description-Content-Type: text/x-rst")
+                data = data.replace(
+                    b"Description-Content-Type: text/markdown",
+                    b"Description-Content-Type: text/x-rst",
+                )
                 data += b"\n\nBroken\n=====\n\n.. unknown-directive::\n\n`unclosed\n"
             dst.writestr(item, data)
     import hashlib
@@ -331,6 +427,13 @@ def test_preflight_refuses_changed_or_stale_artifacts(ws: Path, tmp_path: Path) 
     # a version bump after the build: the artifacts are of another version
     agents = ws / "packages" / "demo-agents"
     for path in (agents / "pyproject.toml", agents / "demo_agents" / "__init__.py"):
-        path.write_text(path.read_text().replace('version = "0.1.0"', 'version = "0.2.0"').replace('__version__ = "0.1.0"', '__version__ = "0.2.0"'))
-    with pytest.raises(PublishError, match="built at 0.1.0 but its pyproject says 0.2.0; artifacts of other versions are refused"):
+        path.write_text(
+            path.read_text()
+            .replace('version = "0.1.0"', 'version = "0.2.0"')
+            .replace('__version__ = "0.1.0"', '__version__ = "0.2.0"')
+        )
+    with pytest.raises(
+        PublishError,
+        match=r"built at 0\.1\.0 but its pyproject says 0\.2\.0; artifacts of other versions are refused",
+    ):
         run(ws, nowhere, packages=["demo-agents"])

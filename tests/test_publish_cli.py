@@ -30,7 +30,9 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def index(tmp_path: Path) -> Iterator[LocalIndex]:
-    with LocalIndex(tmp_path / "data", password_file=write_htpasswd(tmp_path / "ht", {USER: TOKEN})) as idx:
+    with LocalIndex(
+        tmp_path / "data", password_file=write_htpasswd(tmp_path / "ht", {USER: TOKEN})
+    ) as idx:
         yield idx
 
 
@@ -56,29 +58,45 @@ def on_index(index: LocalIndex) -> list[str]:
 def test_publish_prints_a_table_and_json(ws: Path, index: LocalIndex) -> None:
     dry = run_relnox("publish", "--repository", index.url, "--dry-run", cwd=ws, env=env())
     assert dry.returncode == 0, dry.stderr
-    assert "Dry run: nothing is uploaded" in dry.stdout and "upload  demo_core-0.1.0-py3-none-any.whl" in dry.stdout
+    assert (
+        "Dry run: nothing is uploaded" in dry.stdout
+        and "upload  demo_core-0.1.0-py3-none-any.whl" in dry.stdout
+    )
     assert on_index(index) == []
 
     done = run_relnox("publish", "--repository", index.url, cwd=ws, env=env())
     assert done.returncode == 0, done.stderr
-    header, rule, *rows, report = done.stdout.strip().splitlines()
+    header, _rule, *rows, report = done.stdout.strip().splitlines()
     assert header.split() == ["package", "version", "uploaded", "skipped", "status", "page"]
-    assert rows[0].split() == ["demo-core", "0.1.0", "2", "0", "uploaded", f"{index.simple_url}demo-core/"]
+    assert rows[0].split() == [
+        "demo-core",
+        "0.1.0",
+        "2",
+        "0",
+        "uploaded",
+        f"{index.simple_url}demo-core/",
+    ]
     assert report == f"report: {ws / 'dist' / 'publish-report.json'}"
     assert "[1/4] demo-core 0.1.0: uploading demo_core-0.1.0-py3-none-any.whl" in done.stderr
     assert len(on_index(index)) == 4
 
-    again = run_relnox("publish", "--repository", index.url, "--json", "--skip-existing", cwd=ws, env=env())
+    again = run_relnox(
+        "publish", "--repository", index.url, "--json", "--skip-existing", cwd=ws, env=env()
+    )
     data = json.loads(again.stdout)
     assert again.returncode == 0 and data["uploaded"] == [] and len(data["skipped"]) == 4
     assert "already published" in again.stderr
 
 
 def test_a_failure_exits_1_with_one_actionable_line(ws: Path, index: LocalIndex) -> None:
-    bad = run_relnox("publish", "--repository", index.url, cwd=ws, env={**env(), "TWINE_PASSWORD": "nope-nope"})
+    bad = run_relnox(
+        "publish", "--repository", index.url, cwd=ws, env={**env(), "TWINE_PASSWORD": "nope-nope"}
+    )
     assert bad.returncode == 1
     last = bad.stderr.strip().splitlines()[-1]
-    assert last.startswith("relnox: error: ") and "HTTP 403" in last and "publish-report.json" in last
+    assert (
+        last.startswith("relnox: error: ") and "HTTP 403" in last and "publish-report.json" in last
+    )
     assert "failed" in bad.stdout  # the table still shows what happened
 
 
@@ -121,9 +139,14 @@ def test_the_confirmation_prompt_with_and_without_a_terminal(ws: Path, index: Lo
     assert no_tty.returncode == 1 and "there is no terminal to ask on; pass --yes" in no_tty.stderr
     code, out = _run_on_a_terminal(["publish", "--repository", "prod", "-p", "demo-core"], ws, "no")
     assert code == 1 and "cancelled; nothing was uploaded" in out
-    assert "About to upload 2 files of 1 packages to prod. This cannot be undone. Continue? (yes/no)" in out
+    assert (
+        "About to upload 2 files of 1 package to prod. This cannot be undone. Continue? (yes/no)"
+        in out
+    )
     assert on_index(index) == []
-    code, out = _run_on_a_terminal(["publish", "--repository", "prod", "-p", "demo-core"], ws, "yes")
+    code, out = _run_on_a_terminal(
+        ["publish", "--repository", "prod", "-p", "demo-core"], ws, "yes"
+    )
     assert code == 0, out
     assert on_index(index) == ["demo_core-0.1.0-py3-none-any.whl", "demo_core-0.1.0.tar.gz"]
     with_yes = subprocess.run(
@@ -139,7 +162,9 @@ def test_the_confirmation_prompt_with_and_without_a_terminal(ws: Path, index: Lo
     assert len(on_index(index)) == 4
 
 
-def test_the_nox_session_takes_the_same_flags(ws: Path, index: LocalIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_nox_session_takes_the_same_flags(
+    ws: Path, index: LocalIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import relnox.invoke as tasks
     from relnox.nox import run_task
 
@@ -147,7 +172,70 @@ def test_the_nox_session_takes_the_same_flags(ws: Path, index: LocalIndex, monke
     for key, value in env().items():
         monkeypatch.setenv(key, value)
     errors: list[str] = []
-    run_task(tasks.publish, ["--repository", index.url, "--dry-run", "-p", "demo-agents"], errors.append, "publish")
+    run_task(
+        tasks.publish,
+        ["--repository", index.url, "--dry-run", "-p", "demo-agents"],
+        errors.append,
+        "publish",
+    )
     assert errors == [] and on_index(index) == []
     run_task(tasks.publish, ["--repository", "nowhere-known"], errors.append, "publish")
-    assert len(errors) == 1 and errors[0].startswith("relnox: error: unknown repository 'nowhere-known'")
+    assert len(errors) == 1 and errors[0].startswith(
+        "relnox: error: unknown repository 'nowhere-known'"
+    )
+
+
+KEYRING_BACKEND = '''
+import json, os
+from keyring.backend import KeyringBackend
+
+
+class FileKeyring(KeyringBackend):
+    """A keyring in a JSON file: {"SERVICE|USER": "PASSWORD"}."""
+
+    priority = 1
+
+    def get_password(self, service, username):
+        with open(os.environ["RELNOX_TEST_KEYRING"], encoding="utf-8") as fh:
+            return json.load(fh).get(f"{service}|{username}")
+
+    def set_password(self, service, username, password):
+        raise NotImplementedError
+
+    def delete_password(self, service, username):
+        raise NotImplementedError
+'''
+
+
+def test_keyring_credentials_reach_twine_through_the_keyring(ws: Path, index: LocalIndex, tmp_path: Path) -> None:
+    backend = tmp_path / "kr"
+    backend.mkdir()
+    (backend / "relnox_test_keyring.py").write_text(KEYRING_BACKEND, encoding="utf-8")
+    store = tmp_path / "keyring.json"
+    store.write_text(json.dumps({f"{index.upload_url}|{USER}": TOKEN}), encoding="utf-8")
+    keyring_env = {
+        **os.environ,
+        "TWINE_USERNAME": USER,  # no password anywhere but in the keyring
+        "PYTHONPATH": str(backend),
+        "PYTHON_KEYRING_BACKEND": "relnox_test_keyring.FileKeyring",
+        "RELNOX_TEST_KEYRING": str(store),
+    }
+    done = run_relnox("publish", "--repository", index.url, "-p", "demo-core", "--json", cwd=ws, env=keyring_env)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["credentials"] == f"keyring ({index.upload_url})" and len(data["uploaded"]) == 2
+    assert TOKEN not in done.stdout + done.stderr
+
+
+def test_local_repository_and_a_dry_run_without_credentials(release: Path, tmp_path: Path) -> None:
+    ws = copy_tree(release, tmp_path / "open-ws")
+    with LocalIndex(tmp_path / "open-data") as open_index:  # relnox serve-index without --password-file
+        local_env = {**os.environ, "RELNOX_LOCAL_INDEX": open_index.url}
+        done = run_relnox("publish", "--repository", "local", "-p", "demo-core", cwd=ws, env=local_env)
+        assert done.returncode == 0, done.stderr
+        assert "credentials from none (an index on this machine)" in done.stderr
+        assert len(list(open_index.data_dir.iterdir())) == 2
+    private = "https://private.invalid/legacy/"  # never contacted: the dry run has no credentials
+    dry = run_relnox("publish", "--repository", private, "--dry-run", cwd=ws, env=dict(os.environ))
+    assert dry.returncode == 1  # the index cannot be asked, but credentials are only a warning
+    assert "no credentials for uploading to https://private.invalid/legacy/" in dry.stderr

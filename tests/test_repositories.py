@@ -34,7 +34,10 @@ def test_urls() -> None:
     assert simple_url_for("http://127.0.0.1:8080/") == "http://127.0.0.1:8080/simple/"
     assert simple_url_for("https://h.invalid/a/legacy/") == "https://h.invalid/a/simple/"
     repo = resolve("http://127.0.0.1:8080")
-    assert (repo.upload_url, repo.simple_url) == ("http://127.0.0.1:8080/", "http://127.0.0.1:8080/simple/")
+    assert (repo.upload_url, repo.simple_url) == (
+        "http://127.0.0.1:8080/",
+        "http://127.0.0.1:8080/simple/",
+    )
     assert repo.label == repo.where == "http://127.0.0.1:8080/"
     from_simple = from_url("http://127.0.0.1:8080/simple/")
     assert from_simple.upload_url == "http://127.0.0.1:8080/"
@@ -52,7 +55,11 @@ def test_configured_repositories(tmp_path: Path) -> None:
         {
             "repositories": {
                 "staging": "https://stage.invalid/legacy/",
-                "corp": {"upload": "https://u.invalid/up", "simple": "https://s.invalid/simple", "confirm": True},
+                "corp": {
+                    "upload": "https://u.invalid/up",
+                    "simple": "https://s.invalid/simple",
+                    "confirm": True,
+                },
                 "bad": 3,
             }
         },
@@ -69,7 +76,9 @@ def test_configured_repositories(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"bad = 3 is not a repository.*upload ="):
         resolve("bad", config)
     # a configured name wins over the built-in one
-    override = load_config(tmp_path / "pyproject.toml", {"repositories": {"testpypi": "http://127.0.0.1:9/"}})
+    override = load_config(
+        tmp_path / "pyproject.toml", {"repositories": {"testpypi": "http://127.0.0.1:9/"}}
+    )
     assert resolve("testpypi", override).upload_url == "http://127.0.0.1:9/"
 
 
@@ -84,5 +93,7 @@ def test_pypirc_and_local(tmp_path: Path, hermetic: Path) -> None:
         resolve("local", environ={})
     local = resolve("local", environ={"RELNOX_LOCAL_INDEX": "http://127.0.0.1:4040"})
     assert (local.name, local.simple_url) == ("local", "http://127.0.0.1:4040/simple/")
-    with pytest.raises(ConfigError, match=r"unknown repository 'nope'; use one of local, private, pypi, testpypi"):
+    with pytest.raises(
+        ConfigError, match=r"unknown repository 'nope'; use one of local, private, pypi, testpypi"
+    ):
         resolve("nope")

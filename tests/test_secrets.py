@@ -24,7 +24,7 @@ from tests.publish_support import USER, build_release, copy_tree
 GOOD = "pypi-AgEIcHlwaS5vcmcRELNOXgoodFAKEtoken0001"
 WRONG = "pypi-AgEIcHlwaS5vcmcRELNOXwrongFAKEtoken0002"
 
-SPY = '''
+SPY = """
 import json, os, subprocess, sys
 _LOG = os.environ.get("RELNOX_SPY_LOG")
 if _LOG:
@@ -37,7 +37,7 @@ if _LOG:
         _write({"parent": os.getpid(), "popen": list(args) if isinstance(args, (list, tuple)) else [args]})
         _init(self, args, *a, **kw)
     subprocess.Popen.__init__ = _spy_init
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -57,13 +57,17 @@ def indexes(work: Path) -> Iterator[tuple[LocalIndex, LocalIndex]]:
     """A private index (user ``uploader``) and a stand-in for TestPyPI (user ``__token__``)."""
     users = {USER: GOOD, "__token__": GOOD}
     with (
-        LocalIndex(work / "private-data", password_file=write_htpasswd(work / "ht", users)) as private,
+        LocalIndex(
+            work / "private-data", password_file=write_htpasswd(work / "ht", users)
+        ) as private,
         LocalIndex(work / "testpypi-data", password_file=work / "ht") as testpypi,
     ):
         yield private, testpypi
 
 
-def _run(args: list[str], ws: Path, work: Path, hermetic: Path, **secrets: str) -> tuple[str, str, int]:
+def _run(
+    args: list[str], ws: Path, work: Path, hermetic: Path, **secrets: str
+) -> tuple[str, str, int]:
     spy = work / "spy"
     spy.mkdir(exist_ok=True)
     (spy / "sitecustomize.py").write_text(SPY, encoding="utf-8")
@@ -83,7 +87,9 @@ def _run(args: list[str], ws: Path, work: Path, hermetic: Path, **secrets: str) 
     return proc.stdout, proc.stderr, proc.returncode
 
 
-def _assert_nowhere(secrets: tuple[str, ...], work: Path, home: Path, outputs: list[str]) -> list[dict[str, object]]:
+def _assert_nowhere(
+    secrets: tuple[str, ...], work: Path, home: Path, outputs: list[str]
+) -> list[dict[str, object]]:
     for secret in secrets:
         for text in outputs:
             assert secret not in text
@@ -107,10 +113,24 @@ def test_publish_at_full_verbosity_hides_the_token(
 ) -> None:
     private, _ = indexes
     ws = copy_tree(release, work / "ws")
-    out1, err1, code1 = _run(["publish", "--repository", private.url], ws, work, hermetic, TWINE_USERNAME=USER, TWINE_PASSWORD=WRONG)
+    out1, err1, code1 = _run(
+        ["publish", "--repository", private.url],
+        ws,
+        work,
+        hermetic,
+        TWINE_USERNAME=USER,
+        TWINE_PASSWORD=WRONG,
+    )
     assert code1 == 1 and "HTTP 403" in err1 and "TWINE_USERNAME/TWINE_PASSWORD" in err1
     assert "403 Forbidden" in err1  # twine's own output is shown at -vvv
-    out2, err2, code2 = _run(["publish", "--repository", private.url], ws, work, hermetic, TWINE_USERNAME=USER, TWINE_PASSWORD=GOOD)
+    out2, err2, code2 = _run(
+        ["publish", "--repository", private.url],
+        ws,
+        work,
+        hermetic,
+        TWINE_USERNAME=USER,
+        TWINE_PASSWORD=GOOD,
+    )
     assert code2 == 0, err2
     assert "password: <hidden>" in err2  # twine ran with --verbose
     entries = _assert_nowhere((GOOD, WRONG), work, hermetic, [out1, err1, out2, err2])
@@ -127,7 +147,9 @@ def test_testpypi_at_full_verbosity_hides_the_token(
     _, testpypi = indexes
     ws = copy_tree(release, work / "ws")
     pyproject = ws / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text() + f'\n[tool.relnox.repositories]\ntestpypi = "{testpypi.url}"\n')
+    pyproject.write_text(
+        pyproject.read_text() + f'\n[tool.relnox.repositories]\ntestpypi = "{testpypi.url}"\n'
+    )
     out1, err1, code1 = _run(["testpypi"], ws, work, hermetic, TEST_PYPI_TOKEN=WRONG)
     assert code1 == 1 and "TEST_PYPI_TOKEN" in err1 and "HTTP 403" in err1
     out2, err2, code2 = _run(["testpypi", "--wait", "30"], ws, work, hermetic, TEST_PYPI_TOKEN=GOOD)

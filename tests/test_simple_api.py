@@ -31,7 +31,9 @@ class Index:
                 pass
 
             def do_GET(self) -> None:
-                index.seen.append((self.path, self.headers.get("Accept", ""), self.headers.get("Authorization")))
+                index.seen.append(
+                    (self.path, self.headers.get("Accept", ""), self.headers.get("Authorization"))
+                )
                 answers = index.pages.get(self.path, [(404, "text/plain", b"")])
                 status, ctype, body = answers.pop(0) if len(answers) > 1 else answers[0]
                 if status == 401 and self.headers.get("Authorization"):
@@ -61,8 +63,16 @@ def test_pep691_json_is_asked_for_and_read(index: Index) -> None:
         "meta": {"api-version": "1.1"},
         "name": "demo-core",
         "files": [
-            {"filename": "demo_core-1.0-py3-none-any.whl", "url": "../../files/demo_core-1.0-py3-none-any.whl", "hashes": {"sha256": SHA.upper()}},
-            {"filename": "demo_core-1.0.tar.gz", "url": "https://files.invalid/demo_core-1.0.tar.gz", "hashes": {}},
+            {
+                "filename": "demo_core-1.0-py3-none-any.whl",
+                "url": "../../files/demo_core-1.0-py3-none-any.whl",
+                "hashes": {"sha256": SHA.upper()},
+            },
+            {
+                "filename": "demo_core-1.0.tar.gz",
+                "url": "https://files.invalid/demo_core-1.0.tar.gz",
+                "hashes": {},
+            },
         ],
     }
     index.pages["/simple/demo-core/"] = [(200, JSON_TYPE, json.dumps(body).encode())]
@@ -118,5 +128,12 @@ def test_authentication_is_sent_only_when_asked_for(index: Index) -> None:
 
 
 def test_html_parser_uses_the_link_path_for_the_name() -> None:
-    files = parse_html('<a href="https://f.invalid/x/demo-1.0.tar.gz#sha256=AB">label</a>', "https://i.invalid/simple/demo/")
-    assert files == {"demo-1.0.tar.gz": IndexedFile("demo-1.0.tar.gz", "https://f.invalid/x/demo-1.0.tar.gz", "ab")}
+    files = parse_html(
+        '<a href="https://f.invalid/x/demo-1.0.tar.gz#sha256=AB">label</a>',
+        "https://i.invalid/simple/demo/",
+    )
+    assert files == {
+        "demo-1.0.tar.gz": IndexedFile(
+            "demo-1.0.tar.gz", "https://f.invalid/x/demo-1.0.tar.gz", "ab"
+        )
+    }

@@ -53,8 +53,11 @@ def show(result: PublishResult, as_json: bool) -> None:
         return
     if result.dry_run:
         echo(f"Dry run: nothing is uploaded to {result.repository.where}")
+        echo(f"credentials: {result.credentials}")
         echo("\n".join(plan_lines([o.file for o in result.outcomes])) or "  nothing to publish")
-    echo(render_table(result.rows(), ["package", "version", "uploaded", "skipped", "status", "page"]))
+    echo(
+        render_table(result.rows(), ["package", "version", "uploaded", "skipped", "status", "page"])
+    )
     if result.report_path:
         echo(f"report: {result.report_path}")
 
@@ -110,7 +113,9 @@ def publish(
     verbose: int = 0,
 ) -> dict[str, Any]:
     """Upload the built release to an index: hash-checked, resumable, wheels first, in dependency order."""
-    result = _publish(root, repository, package, dist, dry_run, yes, keep_going, from_tag, json, verbose)
+    result = _publish(
+        root, repository, package, dist, dry_run, yes, keep_going, from_tag, json, verbose
+    )
     return result.summary()
 
 
@@ -135,7 +140,9 @@ def testpypi(
     verbose: int = 0,
 ) -> dict[str, Any]:
     """Publish to TestPyPI, then install the release from there in fresh environments and check it."""
-    result = _publish(root, repository, package, dist, dry_run, True, keep_going, None, json, verbose)
+    result = _publish(
+        root, repository, package, dist, dry_run, True, keep_going, None, json, verbose
+    )
     summary = result.summary()
     if dry_run:
         return summary
@@ -158,7 +165,9 @@ def testpypi(
             f"the release was published to {result.repository.label} but installing it from "
             f"there failed; run relnox verify-install --index {repository} -v for details"
         )
-    echo(f"verified: {', '.join(name for name, _ in result.packages)} install from {result.repository.label}")
+    echo(
+        f"verified: {', '.join(name for name, _ in result.packages)} install from {result.repository.label}"
+    )
     return summary
 
 
@@ -180,13 +189,16 @@ def serve_index(
     verbose: int = 0,
 ) -> dict[str, Any]:
     """Run a local package index (pypiserver) until Ctrl-C; the repository name `local` points at it."""
-    from relnox.index import LOCAL_INDEX_ENV, LocalIndex
+    from relnox.index import LOCAL_INDEX_ENV, IndexServerError, LocalIndex
 
     def stop_on_term(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
     index = LocalIndex(
-        Path(data), port=port, password_file=Path(password_file) if password_file else None, host=host
+        Path(data),
+        port=port,
+        password_file=Path(password_file) if password_file else None,
+        host=host,
     )
     previous = signal.signal(signal.SIGTERM, stop_on_term)
     try:
@@ -195,11 +207,14 @@ def serve_index(
         echo(f"  upload URL: {index.upload_url}")
         echo(f"  simple URL: {index.simple_url}")
         echo(f"  export {LOCAL_INDEX_ENV}={index.url}")
-        echo("uploads " + ("need a user of " + password_file if password_file else "are open to anyone"))
+        echo(
+            "uploads "
+            + ("need a user of " + password_file if password_file else "are open to anyone")
+        )
         echo("Press Ctrl-C to stop.")
         while index.running:
             time.sleep(0.2)
-        echo("the index stopped by itself")
+        raise IndexServerError(f"pypiserver serving {Path(data).resolve()} stopped by itself; start it again")
     except KeyboardInterrupt:
         echo("stopping the local index")
     finally:
