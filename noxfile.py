@@ -43,7 +43,7 @@ def typecheck(session: nox.Session) -> None:
 @nox.session(default=False)
 def demo(session: nox.Session) -> None:
     """The README's main job: a full release of a sample workspace against local indexes."""
-    session.install(".")
+    session.install(".[server]")
     session.run("relnox", "demo", *session.posargs)
 
 

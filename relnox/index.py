@@ -148,7 +148,7 @@ class LocalIndex:
         if importlib.util.find_spec("pypiserver") is None:
             raise IndexServerError(
                 f"pypiserver is not installed in {sys.executable}, so no local index can run; "
-                "run pip install 'pypiserver>=2.1' passlib"
+                "install it with pip install 'relnox[server]'"
             )
         if self.password_file is not None and not self.password_file.is_file():
             raise IndexServerError(

@@ -84,7 +84,7 @@ def _pyproject(spec: ProjectSpec) -> str:
             f'description = "{description}"',
             'readme = "README.md"',
             'requires-python = ">=3.9"',
-            'license = { text = "MIT" }',
+            'license = "MIT"',
             'authors = [{ name = "relnox sample", email = "sample@relnox.invalid" }]',
             f"dependencies = [\n{requires}]",
         ]

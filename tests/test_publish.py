@@ -19,7 +19,7 @@ from relnox.index import LocalIndex, write_htpasswd
 from relnox.manifest import read_manifest
 from relnox.publish import PublishPlan, publish, route_for_tag
 from relnox.publish_report import HELD_BACK, NOT_ATTEMPTED, SKIPPED, UPLOADED, PublishResult
-from relnox.repositories import resolve
+from relnox.repositories import Repository, resolve
 from relnox.sample import ProjectSpec, demo_specs, write_workspace
 from relnox.uploader import CommandResult, run_command
 from relnox.workspace import load_workspace
@@ -344,6 +344,18 @@ def test_dry_run_does_the_preflight_and_uploads_nothing(ws: Path, index: LocalIn
     assert result.report_path is None and result.summary()["dry_run"] is True
 
 
+def test_a_dry_run_without_credentials_warns_and_goes_on(
+    ws: Path, index: LocalIndex, relnox_log: list[str]
+) -> None:
+    # uploads would go to a remote index (never contacted); its listing is the local one
+    remote = Repository("remote", "https://remote.invalid/legacy/", index.simple_url)
+    result = run(ws, remote, dict(os.environ), dry_run=True, packages=["demo-core"])
+    assert result.credentials.startswith("none found") and len(result.outcomes) == 2
+    assert any("no credentials for uploading to remote" in line for line in relnox_log)
+    with pytest.raises(PublishError, match="no credentials for uploading to remote"):
+        run(ws, remote, dict(os.environ), packages=["demo-core"])
+
+
 def test_routing_by_tag(release: Path, tmp_path: Path) -> None:
     workspace = load_workspace(release)
     assert workspace.tag_format == "{name}-v{version}"
@@ -382,7 +394,7 @@ def test_a_prerelease_tag_goes_to_testpypi(prerelease: Path, tmp_path: Path) -> 
         # "testpypi" is redirected to the local index; the route and the token variable are real
         _add_config(ws, f'[tool.relnox.repositories]\ntestpypi = "{fake_testpypi.url}"')
         environ = {**os.environ, "GITHUB_REF": "refs/tags/v0.2.0rc1", "TEST_PYPI_TOKEN": TOKEN}
-        result = run(ws, None, environ)  # type: ignore[arg-type]
+        result = run(ws, None, environ)
         assert (
             result.ok
             and result.repository.name == "testpypi"
@@ -390,7 +402,7 @@ def test_a_prerelease_tag_goes_to_testpypi(prerelease: Path, tmp_path: Path) -> 
         )
         assert on_index(fake_testpypi) == sorted(result.uploaded) and len(result.uploaded) == 2
         with pytest.raises(PublishError, match=r"tag v0.3.0rc1 is for version 0.3.0rc1"):
-            run(ws, None, {**environ, "GITHUB_REF": "refs/tags/v0.3.0rc1"})  # type: ignore[arg-type]
+            run(ws, None, {**environ, "GITHUB_REF": "refs/tags/v0.3.0rc1"})
 
 
 def test_preflight_refuses_changed_or_stale_artifacts(ws: Path, tmp_path: Path) -> None:

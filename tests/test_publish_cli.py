@@ -207,7 +207,9 @@ class FileKeyring(KeyringBackend):
 '''
 
 
-def test_keyring_credentials_reach_twine_through_the_keyring(ws: Path, index: LocalIndex, tmp_path: Path) -> None:
+def test_keyring_credentials_reach_twine_through_the_keyring(
+    ws: Path, index: LocalIndex, tmp_path: Path
+) -> None:
     backend = tmp_path / "kr"
     backend.mkdir()
     (backend / "relnox_test_keyring.py").write_text(KEYRING_BACKEND, encoding="utf-8")
@@ -220,22 +222,24 @@ def test_keyring_credentials_reach_twine_through_the_keyring(ws: Path, index: Lo
         "PYTHON_KEYRING_BACKEND": "relnox_test_keyring.FileKeyring",
         "RELNOX_TEST_KEYRING": str(store),
     }
-    done = run_relnox("publish", "--repository", index.url, "-p", "demo-core", "--json", cwd=ws, env=keyring_env)
+    done = run_relnox(
+        "publish", "--repository", index.url, "-p", "demo-core", "--json", cwd=ws, env=keyring_env
+    )
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["credentials"] == f"keyring ({index.upload_url})" and len(data["uploaded"]) == 2
     assert TOKEN not in done.stdout + done.stderr
 
 
-def test_local_repository_and_a_dry_run_without_credentials(release: Path, tmp_path: Path) -> None:
+def test_the_local_repository_needs_no_credentials(release: Path, tmp_path: Path) -> None:
     ws = copy_tree(release, tmp_path / "open-ws")
-    with LocalIndex(tmp_path / "open-data") as open_index:  # relnox serve-index without --password-file
+    with LocalIndex(
+        tmp_path / "open-data"
+    ) as open_index:  # relnox serve-index without --password-file
         local_env = {**os.environ, "RELNOX_LOCAL_INDEX": open_index.url}
-        done = run_relnox("publish", "--repository", "local", "-p", "demo-core", cwd=ws, env=local_env)
+        done = run_relnox(
+            "publish", "--repository", "local", "-p", "demo-core", cwd=ws, env=local_env
+        )
         assert done.returncode == 0, done.stderr
         assert "credentials from none (an index on this machine)" in done.stderr
         assert len(list(open_index.data_dir.iterdir())) == 2
-    private = "https://private.invalid/legacy/"  # never contacted: the dry run has no credentials
-    dry = run_relnox("publish", "--repository", private, "--dry-run", cwd=ws, env=dict(os.environ))
-    assert dry.returncode == 1  # the index cannot be asked, but credentials are only a warning
-    assert "no credentials for uploading to https://private.invalid/legacy/" in dry.stderr

@@ -214,7 +214,9 @@ def serve_index(
         echo("Press Ctrl-C to stop.")
         while index.running:
             time.sleep(0.2)
-        raise IndexServerError(f"pypiserver serving {Path(data).resolve()} stopped by itself; start it again")
+        raise IndexServerError(
+            f"pypiserver serving {Path(data).resolve()} stopped by itself; start it again"
+        )
     except KeyboardInterrupt:
         echo("stopping the local index")
     finally:

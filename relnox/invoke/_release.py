@@ -1,26 +1,168 @@
-"""Placeholder tasks: replaced by the module that implements them."""
+"""The release pipeline tasks: ``release``, ``rehearse`` and ``demo``."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
-from relnox.errors import RelnoxError
-from relnox.invoke._common import relnox_task
+from relnox.invoke._common import echo, echo_json, listed, relnox_task
+
+RELEASE_HELP = {
+    "part": "bump first: major, minor, patch, pre, release, post or dev",
+    "to": "bump first, to this exact version",
+    "pre": "pre-release label for --part pre: alpha, beta or rc",
+    "package": "release only this package (repeatable; default: all)",
+    "skip": "skip a stage (repeatable or comma-separated): doctor, bump, build, verify, "
+    "publish-test, verify-test, publish, tag",
+    "test_repository": "the TestPyPI stage's index (default: testpypi)",
+    "repository": "the production index (default: pypi)",
+    "extra_index": "index for third-party dependencies when verifying from an index",
+    "yes": "do not ask before uploading to PyPI",
+    "push": "push the release commit and tags to origin",
+    "allow_dirty": "bump even with uncommitted changes",
+    "offline": "verify the artifacts without any index",
+    "wait": "seconds to wait for uploads to appear on the index",
+    "jobs": "parallel builds (default: number of CPUs)",
+    "root": "repository root (default: .)",
+    "json": "print the result as JSON",
+}
 
 
-@relnox_task(name="release")
-def release(c: Any, root: str = ".", verbose: int = 0) -> None:
-    """Not implemented yet."""
-    raise RelnoxError("release is not implemented yet")
+def _skip(values: Any) -> frozenset[str]:
+    return frozenset(s.strip() for v in listed(values) for s in str(v).split(",") if s.strip())
 
 
-@relnox_task(name="rehearse")
-def rehearse(c: Any, root: str = ".", verbose: int = 0) -> None:
-    """Not implemented yet."""
-    raise RelnoxError("rehearse is not implemented yet")
+def _options(**kw: Any) -> Any:
+    from relnox.release import ReleaseOptions
+
+    return ReleaseOptions(
+        part=kw["part"],
+        to=kw["to"],
+        pre=kw["pre"],
+        packages=tuple(listed(kw["package"])),
+        skip=_skip(kw["skip"]),
+        test_repository=kw.get("test_repository") or "testpypi",
+        repository=kw.get("repository") or "pypi",
+        extra_index=kw["extra_index"],
+        yes=kw.get("yes", False),
+        push=kw.get("push", False),
+        allow_dirty=kw.get("allow_dirty", False),
+        offline=kw["offline"],
+        wait=float(kw["wait"]) if kw["wait"] else None,
+        jobs=int(kw["jobs"]) if kw["jobs"] else None,
+        resume_command=kw.get("resume_command", "relnox release"),
+    )
 
 
-@relnox_task(name="demo")
-def demo(c: Any, root: str = ".", verbose: int = 0) -> None:
-    """Not implemented yet."""
-    raise RelnoxError("demo is not implemented yet")
+def _show_stage(report: Any) -> None:
+    mark = {"done": "ok", "already done": "ok", "skipped": "--", "failed": "XX"}.get(report.status, "")
+    detail = report.detail.splitlines()[0] if report.detail else ""
+    echo(f"[{mark:2}] {report.name:18} {report.status:12} {report.seconds:6.1f}s  {detail}")
+
+
+def _summary(result: Any, title: str) -> None:
+    echo("")
+    echo(title)
+    for name, version in result.versions.items():
+        before = result.previous.get(name, version)
+        change = f"{before} -> {version}" if before != version else version
+        echo(f"  {name:24} {change}")
+    if result.tags:
+        echo(f"  tags: {', '.join(result.tags)}")
+    for stage, files in result.uploads.items():
+        echo(f"  {stage}: {len(files)} file(s) uploaded")
+
+
+@relnox_task(
+    iterable=["package", "skip"],
+    help=RELEASE_HELP,
+)
+def release(
+    c: Any,
+    part: str | None = None,
+    to: str | None = None,
+    pre: str | None = None,
+    package: Any = None,
+    skip: Any = None,
+    test_repository: str | None = None,
+    repository: str | None = None,
+    extra_index: str | None = None,
+    yes: bool = False,
+    push: bool = False,
+    allow_dirty: bool = False,
+    offline: bool = False,
+    wait: str | None = None,
+    jobs: str | None = None,
+    root: str = ".",
+    json: bool = False,
+    verbose: int = 0,
+) -> dict[str, Any]:
+    """The whole release: doctor, bump, build, verify, TestPyPI, verify from it, PyPI, tag."""
+    from relnox.invoke._publish import confirmation
+    from relnox.release import release as run_release
+
+    argv = " ".join(sys.argv[1:]) if sys.argv[1:] else "release"
+    options = _options(**locals(), resume_command=f"relnox {argv}")
+    result = run_release(
+        root, options, confirm=confirmation(yes), progress=None if json else _show_stage
+    )
+    if json:
+        echo_json(result.to_dict())
+    else:
+        _summary(result, "Release finished:")
+    return result.to_dict()
+
+
+REHEARSE_HELP = {
+    k: v
+    for k, v in RELEASE_HELP.items()
+    if k not in ("test_repository", "repository", "yes", "push", "allow_dirty")
+}
+
+
+@relnox_task(iterable=["package", "skip"], help=REHEARSE_HELP)
+def rehearse(
+    c: Any,
+    part: str | None = None,
+    to: str | None = None,
+    pre: str | None = None,
+    package: Any = None,
+    skip: Any = None,
+    extra_index: str | None = None,
+    offline: bool = False,
+    wait: str | None = None,
+    jobs: str | None = None,
+    root: str = ".",
+    json: bool = False,
+    verbose: int = 0,
+) -> dict[str, Any]:
+    """The whole release on a temporary clone, against two throwaway local indexes."""
+    from relnox.rehearse import rehearse as run_rehearsal
+
+    options = _options(**locals(), resume_command="relnox rehearse")
+    rehearsal = run_rehearsal(root, options, progress=None if json else _show_stage)
+    if json:
+        echo_json(rehearsal.result.to_dict())
+    else:
+        _summary(rehearsal.result, "Rehearsal finished; nothing in your repository changed:")
+    return rehearsal.result.to_dict()
+
+
+@relnox_task(help={"json": "print the result as JSON"})
+def demo(c: Any, json: bool = False, verbose: int = 0) -> dict[str, Any]:
+    """Release a sample workspace of three packages end to end against two local indexes."""
+    from relnox.rehearse import demo as run_demo
+
+    echo("relnox demo: core <- agents <- runtime (hatchling, setuptools, flit-core)")
+    echo("stages: doctor, bump minor, build_all, verify_install, publish-test, verify from the test index,")
+    echo("        publish, tag and push, install everything from the PyPI stand-in")
+    echo("")
+    rehearsal = run_demo(progress=None if json else _show_stage)
+    result = rehearsal.result
+    if json:
+        echo_json(result.to_dict())
+    else:
+        _summary(result, "Demo release finished:")
+        echo(f"  test index: {rehearsal.test_index}   PyPI stand-in: {rehearsal.index}")
+        echo("  both index servers are stopped and the temporary workspace is removed.")
+    return result.to_dict()

@@ -1,0 +1,332 @@
+"""The release pipeline: doctor, bump, build, verify, TestPyPI, verify from it, PyPI, tag.
+
+Each stage is skippable; the first failure stops the run with a "resume with ..."
+line. A rerun resumes: the stages already finished for the same versions are
+recognised (the bump from ``dist/release-state.json``, the build from its manifest
+and hashes, uploads from the index itself, tags from git) and not redone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from relnox import git
+from relnox.errors import RelnoxError
+from relnox.manifest import MANIFEST_JSON, read_manifest
+from relnox.workspace import Workspace, load_workspace
+
+logger = logging.getLogger("relnox")
+
+STAGES = ("doctor", "bump", "build", "verify", "publish-test", "verify-test", "publish", "tag")
+STATE_FILE = "release-state.json"
+
+
+class ReleaseError(RelnoxError):
+    """A stage failed; the message says which and how to resume."""
+
+
+@dataclass(frozen=True)
+class ReleaseOptions:
+    part: str | None = None
+    to: str | None = None
+    pre: str | None = None
+    packages: tuple[str, ...] = ()
+    skip: frozenset[str] = frozenset()
+    test_repository: str = "testpypi"
+    repository: str = "pypi"
+    extra_index: str | None = None  # third-party dependencies when verifying from an index
+    yes: bool = False
+    push: bool = False
+    allow_dirty: bool = False
+    offline: bool = False
+    wait: float | None = None
+    jobs: int | None = None
+    resume_command: str = "relnox release"
+
+
+@dataclass
+class StageReport:
+    name: str
+    status: str  # "done", "already done", "skipped", "failed"
+    detail: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class ReleaseResult:
+    root: Path
+    stages: list[StageReport] = field(default_factory=list)
+    versions: dict[str, str] = field(default_factory=dict)
+    previous: dict[str, str] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+    uploads: dict[str, list[str]] = field(default_factory=dict)  # stage -> files uploaded
+
+    @property
+    def ok(self) -> bool:
+        return all(s.status != "failed" for s in self.stages)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "packages": list(self.versions),
+            "versions": self.versions,
+            "previous": self.previous,
+            "tags": self.tags,
+            "stages": [dataclasses.asdict(s) for s in self.stages],
+            "uploads": self.uploads,
+        }
+
+
+Progress = Callable[[StageReport], None]
+Confirm = Callable[[str], bool]
+
+
+def _validate_skip(skip: frozenset[str]) -> None:
+    unknown = sorted(skip - set(STAGES))
+    if unknown:
+        raise ReleaseError(
+            f"unknown stage(s) to skip: {', '.join(unknown)}; the stages are {', '.join(STAGES)}"
+        )
+
+
+class _State:
+    """``dist/release-state.json``: which stages finished, for which versions."""
+
+    def __init__(self, path: Path, versions: Mapping[str, str]) -> None:
+        self.path = path
+        self.data: dict[str, Any] = {"versions": dict(versions), "done": {}}
+        try:
+            old = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            old = None
+        finished = isinstance(old, dict) and "complete" in old.get("done", {})
+        if isinstance(old, dict) and old.get("versions") == dict(versions) and not finished:
+            self.data = old
+
+    def done(self, stage: str, fingerprint: str = "") -> bool:
+        return bool(self.data["done"].get(stage) == (fingerprint or "done"))
+
+    def mark(self, stage: str, fingerprint: str = "") -> None:
+        self.data["done"][stage] = fingerprint or "done"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.data, indent=2) + "\n", encoding="utf-8")
+        tmp.replace(self.path)
+
+
+def _manifest_fingerprint(dist_dir: Path) -> str:
+    path = dist_dir / MANIFEST_JSON
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+
+
+def _build_is_current(workspace: Workspace, names: tuple[str, ...], dist_dir: Path) -> bool:
+    """The manifest holds every selected package at its version, built from HEAD, files intact."""
+    try:
+        manifest = read_manifest(dist_dir)
+        head = git.head(workspace.root) if git.is_repo(workspace.root) else None
+        if head and manifest.git_commit != head:
+            return False
+        for pkg in workspace.select(names):
+            record = manifest.get(pkg.name)
+            if record.version != pkg.version or not record.files:
+                return False
+            for artifact in record.files:
+                manifest.checked_path(artifact)
+    except RelnoxError:
+        return False
+    return True
+
+
+class Pipeline:
+    def __init__(
+        self,
+        root: Path,
+        options: ReleaseOptions,
+        *,
+        confirm: Confirm | None = None,
+        progress: Progress | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        self.root = root
+        self.options = options
+        self.confirm = confirm
+        self.progress = progress or (lambda report: None)
+        self.environ = environ
+        self.workspace = load_workspace(root)
+        self.result = ReleaseResult(root=self.workspace.root)
+        self.names = tuple(p.name for p in self.workspace.select(options.packages))
+        self.dist_dir = self.workspace.root / self.workspace.config.dist_dir
+        self.state = _State(self.dist_dir / STATE_FILE, self._versions())
+        self.result.previous = self._versions()
+
+    def _versions(self) -> dict[str, str]:
+        return {p.name: p.version for p in self.workspace.select(self.names)}
+
+    def _reload(self) -> None:
+        self.workspace = load_workspace(self.root)
+
+    # -- stages ---------------------------------------------------------------------
+    def doctor(self) -> tuple[str, str]:
+        from relnox.doctor import doctor
+
+        report = doctor(self.workspace.root)
+        if report.errors:
+            problems = "; ".join(f"{c.name}: {c.detail}" for c in report.errors)
+            raise ReleaseError(f"doctor found {len(report.errors)} problem(s): {problems}")
+        return "done", f"{len(report.checks)} checks, {len(report.warnings)} warning(s)"
+
+    def bump(self) -> tuple[str, str]:
+        if self.options.part is None and self.options.to is None and self.options.pre is None:
+            return "skipped", "no --part/--to given: releasing the current versions"
+        if self.state.done("bump"):
+            return "already done", "versions " + _versions_text(self._versions())
+        from relnox.bump import apply_bump, plan_bump
+
+        plan = plan_bump(
+            self.workspace,
+            part=self.options.part,
+            to=self.options.to,
+            pre=self.options.pre,
+            packages=self.options.packages,
+            commit=git.is_repo(self.workspace.root),
+            allow_dirty=self.options.allow_dirty,
+        )
+        applied = apply_bump(plan)
+        self._reload()
+        self.state = _State(self.state.path, self._versions())
+        self.state.mark("bump")
+        changes = ", ".join(f"{n} {old} -> {new}" for n, (old, new) in applied.versions.items())
+        extra = f"; {len(applied.rewrites)} requirement(s) rewritten" if applied.rewrites else ""
+        commit = f"; commit {applied.commit[:12]}" if applied.commit else ""
+        return "done", changes + extra + commit
+
+    def build(self) -> tuple[str, str]:
+        if _build_is_current(self.workspace, self.names, self.dist_dir):
+            return "already done", f"{self.dist_dir / MANIFEST_JSON} is current and intact"
+        from relnox.build import build_all
+        from relnox.buildplan import BuildOptions
+
+        built = build_all(
+            self.workspace.root, BuildOptions(packages=self.names, jobs=self.options.jobs)
+        )
+        built.raise_for_failures()
+        files = [f for o in built.built if o.record for f in o.record.files]
+        return "done", f"{len(files)} files of {len(built.built)} package(s) in {built.seconds:.1f}s"
+
+    def verify(self, index: str | None = None) -> tuple[str, str]:
+        stage = "verify" if index is None else "verify-test"
+        fingerprint = _manifest_fingerprint(self.dist_dir) + (index or "")
+        if self.state.done(stage, fingerprint):
+            return "already done", "verified before for this build"
+        from relnox.verify import render_report, verify_install
+
+        report = verify_install(
+            self.workspace,
+            packages=self.names,
+            index=index,
+            extra_index=self.options.extra_index if index else None,
+            offline=self.options.offline and index is None,
+            wait=self.options.wait,
+        )
+        if not report.ok:
+            raise ReleaseError("\n".join(render_report(report)))
+        self.state.mark(stage, fingerprint)
+        return "done", f"{len(report.results)} package(s) installed and checked in {report.seconds:.1f}s"
+
+    def publish(self, repository: str, stage: str) -> tuple[str, str]:
+        from relnox.publish import publish
+
+        published = publish(
+            self.workspace,
+            repository=repository,
+            packages=self.names,
+            dist_dir=self.dist_dir,
+            confirm=(lambda _msg: True) if self.options.yes else self.confirm,
+            environ=self.environ,
+        )
+        if published.error or published.failed:
+            raise ReleaseError(published.error or f"upload failed: {', '.join(published.failed)}")
+        self.result.uploads[stage] = list(published.uploaded)
+        where = published.repository.label
+        if not published.uploaded:
+            return "already done", f"all {len(published.skipped)} file(s) already on {where}"
+        return "done", f"{len(published.uploaded)} uploaded to {where}, {len(published.skipped)} already there"
+
+    def tag(self) -> tuple[str, str]:
+        if not git.is_repo(self.workspace.root):
+            return "skipped", "not a git repository"
+        from relnox.tagging import apply_tags, plan_tags
+
+        plan = plan_tags(self.workspace, missing=True, packages=self.names)
+        if self.options.push:
+            branch = git.current_branch(self.workspace.root) or "HEAD"
+            git.git(self.workspace.root, "push", "origin", f"HEAD:refs/heads/{branch}")
+        apply_tags(self.workspace, plan, push=self.options.push)
+        self.result.tags = [a.tag for a in plan.actions]
+        created = [a.tag for a in plan.to_create]
+        pushed = " and pushed with the branch" if self.options.push else ""
+        if not created:
+            return "already done", f"tags {', '.join(self.result.tags)} already on HEAD{pushed}"
+        return "done", f"created {', '.join(created)}{pushed}"
+
+    # -- driver ---------------------------------------------------------------------
+    def run(self) -> ReleaseResult:
+        o = self.options
+        steps: list[tuple[str, Callable[[], tuple[str, str]]]] = [
+            ("doctor", self.doctor),
+            ("bump", self.bump),
+            ("build", self.build),
+            ("verify", self.verify),
+            ("publish-test", lambda: self.publish(o.test_repository, "publish-test")),
+            ("verify-test", lambda: self.verify(o.test_repository)),
+            ("publish", lambda: self.publish(o.repository, "publish")),
+            ("tag", self.tag),
+        ]
+        for name, step in steps:
+            started = time.monotonic()
+            if name in o.skip:
+                report = StageReport(name, "skipped", "skipped by --skip")
+            else:
+                logger.info("== %s", name)
+                try:
+                    status, detail = step()
+                except RelnoxError as exc:
+                    report = StageReport(name, "failed", str(exc), time.monotonic() - started)
+                    self.result.stages.append(report)
+                    self.progress(report)
+                    raise ReleaseError(
+                        f"stage {name} failed: {exc}\nfix that, then resume with: {o.resume_command}"
+                        " (finished stages are not redone)"
+                    ) from None
+                report = StageReport(name, status, detail, time.monotonic() - started)
+            self.result.stages.append(report)
+            self.progress(report)
+        self.result.versions = self._versions()
+        self.state.mark("complete")  # the next run is a new release
+        return self.result
+
+
+def _versions_text(versions: Mapping[str, str]) -> str:
+    return ", ".join(f"{n} {v}" for n, v in versions.items())
+
+
+def release(
+    root: Path | str,
+    options: ReleaseOptions,
+    *,
+    confirm: Confirm | None = None,
+    progress: Progress | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> ReleaseResult:
+    """Run the whole release of the workspace at ``root`` (see the module doc)."""
+    _validate_skip(options.skip)
+    pipeline = Pipeline(Path(root), options, confirm=confirm, progress=progress, environ=environ)
+    return pipeline.run()
