@@ -351,14 +351,18 @@ def execute(plan: BuildPlan) -> BuildResult:
     threading.Thread(target=preload, name="relnox-preload", daemon=True).start()
     with tempfile.TemporaryDirectory(prefix="relnox-build-") as tmp, _backend_warnings():
         pool = EnvPool(plan.installer, plan.python, Path(tmp) / "envs")
+        pool.prefetch(pkg.build_requires for pkg in plan.packages)
         run = _Run(plan, pool, Path(tmp), environ)
-        outcomes = run_graph(
-            [pkg.name for pkg in plan.packages],
-            {pkg.name: pkg.internal_deps for pkg in plan.packages},
-            run.build,
-            jobs=plan.jobs,
-            keep_going=plan.keep_going,
-        )
+        try:
+            outcomes = run_graph(
+                [pkg.name for pkg in plan.packages],
+                {pkg.name: pkg.internal_deps for pkg in plan.packages},
+                run.build,
+                jobs=plan.jobs,
+                keep_going=plan.keep_going,
+            )
+        finally:
+            pool.join()
         environments = pool.count
     results = tuple(_outcome(pkg, outcomes[pkg.name]) for pkg in plan.packages)
     manifest = _write_manifest(plan, results)

@@ -303,6 +303,7 @@ class EnvPool:
     _envs: dict[tuple[str, ...], BuildEnv] = field(default_factory=dict)
     _locks: dict[frozenset[str], threading.Lock] = field(default_factory=dict)
     _guard: threading.Lock = field(default_factory=threading.Lock)
+    _threads: list[threading.Thread] = field(default_factory=list)
 
     def get(self, requirements: Iterable[str]) -> BuildEnv:
         """The environment for ``requirements``: made on first use, then shared.
@@ -312,7 +313,7 @@ class EnvPool:
         projects never stands in for fewer (a plugin such as setuptools-scm changes
         what a backend does).
         """
-        key = tuple(sorted({r.strip() for r in requirements if r.strip()}))
+        key = tuple(sorted({_normal(r) for r in requirements if r.strip()}))
         names = _names(key) or frozenset(key)
         with self._guard:
             lock = self._locks.setdefault(names, threading.Lock())
@@ -326,6 +327,25 @@ class EnvPool:
                 reusable = next((env for env in same if not env.missing(key)), None)
                 self._envs[key] = reusable or self._create(key)
             return self._envs[key]
+
+    def prefetch(self, requirement_sets: Iterable[Iterable[str]]) -> None:
+        """Start making these environments now, in the background (errors surface in get)."""
+
+        def make(requirements: tuple[str, ...]) -> None:
+            try:
+                self.get(requirements)
+            except BuildError as exc:  # the package that needs it reports it
+                logger.debug("making a build environment failed: %s", exc)
+
+        for requirements in {tuple(sorted(r)) for r in requirement_sets}:
+            thread = threading.Thread(target=make, args=(requirements,), daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def join(self) -> None:
+        """Wait for the environments still being made (before their directory goes)."""
+        for thread in self._threads:
+            thread.join()
 
     @property
     def count(self) -> int:
@@ -353,3 +373,10 @@ def _names(requirements: Iterable[str]) -> frozenset[str] | None:
         return frozenset(canonicalize_name(Requirement(r).name) for r in requirements)
     except InvalidRequirement:
         return None
+
+
+def _normal(requirement: str) -> str:
+    try:
+        return str(Requirement(requirement))
+    except InvalidRequirement:
+        return requirement.strip()

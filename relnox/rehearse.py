@@ -22,7 +22,14 @@ from pathlib import Path
 
 from relnox import git
 from relnox.errors import RelnoxError
-from relnox.release import Progress, ReleaseError, ReleaseOptions, ReleaseResult, StageReport, release
+from relnox.release import (
+    Progress,
+    ReleaseError,
+    ReleaseOptions,
+    ReleaseResult,
+    StageReport,
+    release,
+)
 from relnox.sample import GIT_ENV, create_demo_workspace, git_env
 
 logger = logging.getLogger("relnox")
@@ -66,7 +73,10 @@ def _clone(root: Path, into: Path) -> Path:
         capture_output=True,
         env=git_env(),
     )
-    for key, value in (("user.name", GIT_ENV["GIT_AUTHOR_NAME"]), ("user.email", GIT_ENV["GIT_AUTHOR_EMAIL"])):
+    for key, value in (
+        ("user.name", GIT_ENV["GIT_AUTHOR_NAME"]),
+        ("user.email", GIT_ENV["GIT_AUTHOR_EMAIL"]),
+    ):
         if not git.git(into, "config", key, check=False):
             git.git(into, "config", key, value)
     git.git(into, "config", "commit.gpgsign", "false")
@@ -104,7 +114,9 @@ def rehearse(
     """The whole release of ``root`` on a temporary clone, against local indexes."""
     progress = progress or (lambda report: None)
     with contextlib.ExitStack() as stack:
-        base = workdir or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="relnox-rehearse-")))
+        base = workdir or Path(
+            stack.enter_context(tempfile.TemporaryDirectory(prefix="relnox-rehearse-"))
+        )
         clone = _clone(Path(root).resolve(), base / "repo")
         test_index, index = stack.enter_context(_indexes(base))
         rehearsal_options = dataclasses.replace(
@@ -135,7 +147,9 @@ def demo(*, progress: Progress | None = None, workdir: Path | None = None) -> Re
     """Create the sample workspace and run its full release against two local indexes."""
     progress = progress or (lambda report: None)
     with contextlib.ExitStack() as stack:
-        base = workdir or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="relnox-demo-")))
+        base = workdir or Path(
+            stack.enter_context(tempfile.TemporaryDirectory(prefix="relnox-demo-"))
+        )
         root = create_demo_workspace(base / "workspace")
         remote = base / "origin.git"
         subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True, env=git_env())

@@ -219,7 +219,10 @@ class Pipeline:
         )
         built.raise_for_failures()
         files = [f for o in built.built if o.record for f in o.record.files]
-        return "done", f"{len(files)} files of {len(built.built)} package(s) in {built.seconds:.1f}s"
+        return (
+            "done",
+            f"{len(files)} files of {len(built.built)} package(s) in {built.seconds:.1f}s",
+        )
 
     def verify(self, index: str | None = None) -> tuple[str, str]:
         stage = "verify" if index is None else "verify-test"
@@ -239,7 +242,10 @@ class Pipeline:
         if not report.ok:
             raise ReleaseError("\n".join(render_report(report)))
         self.state.mark(stage, fingerprint)
-        return "done", f"{len(report.results)} package(s) installed and checked in {report.seconds:.1f}s"
+        return (
+            "done",
+            f"{len(report.results)} package(s) installed and checked in {report.seconds:.1f}s",
+        )
 
     def publish(self, repository: str, stage: str) -> tuple[str, str]:
         from relnox.publish import publish
@@ -258,7 +264,10 @@ class Pipeline:
         where = published.repository.label
         if not published.uploaded:
             return "already done", f"all {len(published.skipped)} file(s) already on {where}"
-        return "done", f"{len(published.uploaded)} uploaded to {where}, {len(published.skipped)} already there"
+        return (
+            "done",
+            f"{len(published.uploaded)} uploaded to {where}, {len(published.skipped)} already there",
+        )
 
     def tag(self) -> tuple[str, str]:
         if not git.is_repo(self.workspace.root):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import http.client
+import os
 import re
 import shutil
 import subprocess
@@ -13,12 +15,41 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from uv import find_uv_bin
 
 from relnox.manifest import ArtifactRecord, Manifest, PackageRecord, sha256_of, write_manifest
+from relnox.sample import ProjectSpec, write_workspace
 from relnox.workspace import load_workspace
 
 USER = "uploader"
+
+
+def release_specs() -> list[ProjectSpec]:
+    """core <- agents <- runtime, plus an independent extra; all hatchling (quick to build)."""
+    core = "demo-core>=0.1.0,<0.2.0"
+    return [
+        ProjectSpec("demo-core", description="Core utilities."),
+        ProjectSpec("demo-agents", requires=[core]),
+        ProjectSpec("demo-extra"),
+        ProjectSpec("demo-runtime", requires=[core, "demo-agents>=0.1.0"], script=True),
+    ]
+
+
+def shared_release(factory: pytest.TempPathFactory) -> Path:
+    """The built :func:`release_specs` workspace, built once per test run (all xdist workers)."""
+    base = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # shared by the workers of one run
+    target = base / "relnox-publish-release"
+    with (base / "relnox-publish-release.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (target / "dist" / "build-manifest.json").is_file():
+            staging = base / f"relnox-publish-release-{os.getpid()}"
+            shutil.rmtree(staging, ignore_errors=True)
+            build_release(write_workspace(staging, release_specs()))
+            staging.rename(target)
+    return target
 
 
 def build_release(root: Path, dist: str = "dist") -> Manifest:
@@ -26,16 +57,13 @@ def build_release(root: Path, dist: str = "dist") -> Manifest:
     root = root.resolve()
     workspace = load_workspace(root)
     out = root / dist
+    argv = [find_uv_bin(), "build", "-q", "--out-dir", str(out)]
+    if workspace.is_workspace:
+        argv.append("--all-packages")
+    subprocess.run(argv, check=True, capture_output=True, cwd=root)
     records = []
     for pkg in workspace.packages:
-        before = set(out.glob("*")) if out.exists() else set()
-        subprocess.run(
-            [find_uv_bin(), "build", "-q", "--out-dir", str(out), str(pkg.directory)],
-            check=True,
-            capture_output=True,
-            cwd=root,
-        )
-        made = sorted(set(out.glob("*")) - before)
+        made = sorted(p for p in out.iterdir() if p.name.startswith(f"{pkg.dist_name}-"))
         files = tuple(
             ArtifactRecord(
                 p.name, "wheel" if p.suffix == ".whl" else "sdist", sha256_of(p), p.stat().st_size

@@ -20,10 +20,10 @@ from relnox.manifest import read_manifest
 from relnox.publish import PublishPlan, publish, route_for_tag
 from relnox.publish_report import HELD_BACK, NOT_ATTEMPTED, SKIPPED, UPLOADED, PublishResult
 from relnox.repositories import Repository, resolve
-from relnox.sample import ProjectSpec, demo_specs, write_workspace
+from relnox.sample import ProjectSpec, write_workspace
 from relnox.uploader import CommandResult, run_command
 from relnox.workspace import load_workspace
-from tests.publish_support import USER, build_release, copy_tree, faulty_proxy
+from tests.publish_support import USER, build_release, copy_tree, faulty_proxy, shared_release
 
 TOKEN = "relnox-fake-upload-token-0001"
 CORE_WHEEL, CORE_SDIST = "demo_core-0.1.0-py3-none-any.whl", "demo_core-0.1.0.tar.gz"
@@ -31,12 +31,8 @@ CORE_WHEEL, CORE_SDIST = "demo_core-0.1.0-py3-none-any.whl", "demo_core-0.1.0.ta
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """core <- agents <- runtime, plus an independent extra; built once."""
-    root = write_workspace(
-        tmp_path_factory.mktemp("release") / "ws", [*demo_specs(), ProjectSpec("demo-extra")]
-    )
-    build_release(root)
-    return root
+    """core <- agents <- runtime, plus an independent extra; built once per run."""
+    return shared_release(tmp_path_factory)
 
 
 @pytest.fixture

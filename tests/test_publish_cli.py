@@ -14,18 +14,16 @@ from pathlib import Path
 import pytest
 
 from relnox.index import LocalIndex, write_htpasswd
-from relnox.sample import demo_specs, write_workspace
 from tests.conftest import run_relnox
-from tests.publish_support import USER, build_release, copy_tree
+from tests.publish_support import USER, copy_tree, shared_release
 
 TOKEN = "relnox-cli-fake-token-0003"
 
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = write_workspace(tmp_path_factory.mktemp("release") / "ws", demo_specs()[:2])
-    build_release(root)
-    return root
+    """core <- agents <- runtime, plus an independent extra; built once per run."""
+    return shared_release(tmp_path_factory)
 
 
 @pytest.fixture
@@ -77,14 +75,14 @@ def test_publish_prints_a_table_and_json(ws: Path, index: LocalIndex) -> None:
         f"{index.simple_url}demo-core/",
     ]
     assert report == f"report: {ws / 'dist' / 'publish-report.json'}"
-    assert "[1/4] demo-core 0.1.0: uploading demo_core-0.1.0-py3-none-any.whl" in done.stderr
-    assert len(on_index(index)) == 4
+    assert "[1/8] demo-core 0.1.0: uploading demo_core-0.1.0-py3-none-any.whl" in done.stderr
+    assert len(on_index(index)) == 8
 
     again = run_relnox(
         "publish", "--repository", index.url, "--json", "--skip-existing", cwd=ws, env=env()
     )
     data = json.loads(again.stdout)
-    assert again.returncode == 0 and data["uploaded"] == [] and len(data["skipped"]) == 4
+    assert again.returncode == 0 and data["uploaded"] == [] and len(data["skipped"]) == 8
     assert "already published" in again.stderr
 
 
@@ -150,7 +148,17 @@ def test_the_confirmation_prompt_with_and_without_a_terminal(ws: Path, index: Lo
     assert code == 0, out
     assert on_index(index) == ["demo_core-0.1.0-py3-none-any.whl", "demo_core-0.1.0.tar.gz"]
     with_yes = subprocess.run(
-        [sys.executable, "-m", "relnox", "publish", "--repository", "prod", "--yes"],
+        [
+            sys.executable,
+            "-m",
+            "relnox",
+            "publish",
+            "--repository",
+            "prod",
+            "--yes",
+            "-p",
+            "demo-agents",
+        ],
         cwd=ws,
         env=env(),
         stdin=subprocess.DEVNULL,

@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 
 from relnox.index import LocalIndex, write_htpasswd
-from relnox.sample import demo_specs, write_workspace
 from tests.conftest import run_relnox
-from tests.publish_support import USER, build_release, copy_tree
+from tests.publish_support import USER, copy_tree, shared_release
 
 GOOD = "pypi-AgEIcHlwaS5vcmcRELNOXgoodFAKEtoken0001"
+TWO = ["-p", "demo-core", "-p", "demo-agents"]
 WRONG = "pypi-AgEIcHlwaS5vcmcRELNOXwrongFAKEtoken0002"
 
 SPY = """
@@ -42,9 +42,8 @@ if _LOG:
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = write_workspace(tmp_path_factory.mktemp("release") / "ws", demo_specs()[:2])
-    build_release(root)
-    return root
+    """core <- agents <- runtime, plus an independent extra; built once per run."""
+    return shared_release(tmp_path_factory)
 
 
 @pytest.fixture
@@ -114,7 +113,7 @@ def test_publish_at_full_verbosity_hides_the_token(
     private, _ = indexes
     ws = copy_tree(release, work / "ws")
     out1, err1, code1 = _run(
-        ["publish", "--repository", private.url],
+        ["publish", "--repository", private.url, *TWO],
         ws,
         work,
         hermetic,
@@ -124,7 +123,7 @@ def test_publish_at_full_verbosity_hides_the_token(
     assert code1 == 1 and "HTTP 403" in err1 and "TWINE_USERNAME/TWINE_PASSWORD" in err1
     assert "403 Forbidden" in err1  # twine's own output is shown at -vvv
     out2, err2, code2 = _run(
-        ["publish", "--repository", private.url],
+        ["publish", "--repository", private.url, *TWO],
         ws,
         work,
         hermetic,
@@ -150,9 +149,11 @@ def test_testpypi_at_full_verbosity_hides_the_token(
     pyproject.write_text(
         pyproject.read_text() + f'\n[tool.relnox.repositories]\ntestpypi = "{testpypi.url}"\n'
     )
-    out1, err1, code1 = _run(["testpypi"], ws, work, hermetic, TEST_PYPI_TOKEN=WRONG)
+    out1, err1, code1 = _run(["testpypi", *TWO], ws, work, hermetic, TEST_PYPI_TOKEN=WRONG)
     assert code1 == 1 and "TEST_PYPI_TOKEN" in err1 and "HTTP 403" in err1
-    out2, err2, code2 = _run(["testpypi", "--wait", "30"], ws, work, hermetic, TEST_PYPI_TOKEN=GOOD)
+    out2, err2, code2 = _run(
+        ["testpypi", *TWO, "--wait", "30"], ws, work, hermetic, TEST_PYPI_TOKEN=GOOD
+    )
     assert code2 == 0, out2 + err2
     assert "verified:" in out2
     entries = _assert_nowhere((GOOD, WRONG), work, hermetic, [out1, err1, out2, err2])

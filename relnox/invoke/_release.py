@@ -55,7 +55,9 @@ def _options(**kw: Any) -> Any:
 
 
 def _show_stage(report: Any) -> None:
-    mark = {"done": "ok", "already done": "ok", "skipped": "--", "failed": "XX"}.get(report.status, "")
+    mark = {"done": "ok", "already done": "ok", "skipped": "--", "failed": "XX"}.get(
+        report.status, ""
+    )
     detail = report.detail.splitlines()[0] if report.detail else ""
     echo(f"[{mark:2}] {report.name:18} {report.status:12} {report.seconds:6.1f}s  {detail}")
 
@@ -154,7 +156,9 @@ def demo(c: Any, json: bool = False, verbose: int = 0) -> dict[str, Any]:
     from relnox.rehearse import demo as run_demo
 
     echo("relnox demo: core <- agents <- runtime (hatchling, setuptools, flit-core)")
-    echo("stages: doctor, bump minor, build_all, verify_install, publish-test, verify from the test index,")
+    echo(
+        "stages: doctor, bump minor, build_all, verify_install, publish-test, verify from the test index,"
+    )
     echo("        publish, tag and push, install everything from the PyPI stand-in")
     echo("")
     rehearsal = run_demo(progress=None if json else _show_stage)
