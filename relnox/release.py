@@ -179,7 +179,7 @@ class Pipeline:
 
         report = doctor(self.workspace.root)
         if report.errors:
-            problems = "; ".join(f"{c.name}: {c.detail}" for c in report.errors)
+            problems = "; ".join(f"{c.check}: {c.detail}" for c in report.errors)
             raise ReleaseError(f"doctor found {len(report.errors)} problem(s): {problems}")
         return "done", f"{len(report.checks)} checks, {len(report.warnings)} warning(s)"
 
