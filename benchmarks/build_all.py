@@ -135,18 +135,28 @@ def main() -> int:
                 print(f"  ({key}) {names[key]}: {seconds:.2f}s wall, {cpu:.2f}s CPU", flush=True)
         median = {key: statistics.median(values) for key, values in times.items()}
         best = {key: min(values) for key, values in times.items()}
-        cpu = {key: statistics.median(values) for key, values in cpus.items()}
+        cpu_median = {key: statistics.median(values) for key, values in cpus.items()}
         print()
         for key in times:
             runs = [round(t, 2) for t in times[key]]
             print(
                 f"({key}) {names[key]:26} median {median[key]:6.2f}s  best {best[key]:6.2f}s  "
-                f"CPU {cpu[key]:6.2f}s  {runs}"
+                f"CPU {cpu_median[key]:6.2f}s  {runs}"
             )
-        _ratio("(a)/(b)", median["a"] / median["b"], best["a"] / best["b"], cpu["a"] / cpu["b"])
+        _ratio(
+            "(a)/(b)",
+            median["a"] / median["b"],
+            best["a"] / best["b"],
+            cpu_median["a"] / cpu_median["b"],
+        )
         print("        target >= 6:", _verdict(median["a"] / median["b"] >= 6))
         if "c" in median:
-            _ratio("(b)/(c)", median["b"] / median["c"], best["b"] / best["c"], cpu["b"] / cpu["c"])
+            _ratio(
+                "(b)/(c)",
+                median["b"] / median["c"],
+                best["b"] / best["c"],
+                cpu_median["b"] / cpu_median["c"],
+            )
             print("        target <= 1.1:", _verdict(median["b"] / median["c"] <= 1.1))
         else:
             print("(c) skipped: the packages do not form a uv workspace")

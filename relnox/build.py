@@ -350,7 +350,7 @@ def execute(plan: BuildPlan) -> BuildResult:
         environ["SOURCE_DATE_EPOCH"] = str(plan.source_date_epoch)
     threading.Thread(target=preload, name="relnox-preload", daemon=True).start()
     with tempfile.TemporaryDirectory(prefix="relnox-build-") as tmp, _backend_warnings():
-        pool = EnvPool(plan.installer, plan.python, Path(tmp) / "envs")
+        pool = EnvPool(plan.installer, plan.python, Path(tmp) / "envs", plan.fallback)
         pool.prefetch(pkg.build_requires for pkg in plan.packages)
         run = _Run(plan, pool, Path(tmp), environ)
         try:

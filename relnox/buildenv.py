@@ -290,7 +290,18 @@ def make_installer(kind: str = "auto") -> Installer:
         raise BuildError(
             "installer uv: uv is not installed; pip install uv, or use --installer pip"
         )
+    if uv is not None and kind == "auto" and not _runs(uv):
+        logger.warning("%s does not run here; build environments are made with pip", uv)
+        uv = None
     return UvInstaller(uv) if uv else PipInstaller()
+
+
+def _runs(program: str) -> bool:
+    try:
+        subprocess.run([program, "--version"], capture_output=True, check=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return True
 
 
 @dataclass
@@ -300,10 +311,12 @@ class EnvPool:
     installer: Installer
     python: Path
     directory: Path
+    fallback: Installer | None = None  # where the installer cannot make an environment
     _envs: dict[tuple[str, ...], BuildEnv] = field(default_factory=dict)
     _locks: dict[frozenset[str], threading.Lock] = field(default_factory=dict)
     _guard: threading.Lock = field(default_factory=threading.Lock)
     _threads: list[threading.Thread] = field(default_factory=list)
+    _failed: dict[tuple[str, ...], BuildError] = field(default_factory=dict)
 
     def get(self, requirements: Iterable[str]) -> BuildEnv:
         """The environment for ``requirements``: made on first use, then shared.
@@ -318,6 +331,8 @@ class EnvPool:
         with self._guard:
             lock = self._locks.setdefault(names, threading.Lock())
         with lock:  # environments for the same projects are made one after the other
+            if key in self._failed:
+                raise self._failed[key]
             if key not in self._envs:
                 same = [
                     env
@@ -325,7 +340,11 @@ class EnvPool:
                     if (_names(env.requirements) or frozenset(env.requirements)) == names
                 ]
                 reusable = next((env for env in same if not env.missing(key)), None)
-                self._envs[key] = reusable or self._create(key)
+                try:
+                    self._envs[key] = reusable or self._create(key)
+                except BuildError as exc:
+                    self._failed[key] = exc
+                    raise
             return self._envs[key]
 
     def prefetch(self, requirement_sets: Iterable[Iterable[str]]) -> None:
@@ -355,15 +374,28 @@ class EnvPool:
         digest = hashlib.sha256("\n".join(key).encode()).hexdigest()[:12]
         path = self.directory / f"env-{digest}"
         log = OutputLog(f"env {digest}")
-        logger.debug("making a build environment (%s) for %s", self.installer.name, key or "()")
+        installer = self.installer
+        logger.debug("making a build environment (%s) for %s", installer.name, key or "()")
         try:
-            python = self.installer.create(path, self.python, log)
+            try:
+                python = installer.create(path, self.python, log)
+            except subprocess.CalledProcessError:
+                if self.fallback is None:
+                    raise
+                logger.warning(
+                    "uv cannot make an environment for %s; using venv and pip instead:\n%s",
+                    self.python,
+                    log.tail(5),
+                )
+                installer = self.fallback
+                shutil.rmtree(path, ignore_errors=True)
+                python = installer.create(path, self.python, log)
             if key:
-                self.installer.install(python, key, log)
+                installer.install(python, key, log)
         except subprocess.CalledProcessError:
             raise BuildError(
-                f"could not install the build requirements {', '.join(key)} with "
-                f"{self.installer.name} for {self.python}; the installer said:\n{log.tail()}"
+                f"could not install the build requirements {', '.join(key) or '(none)'} with "
+                f"{installer.name} for {self.python}; the installer said:\n{log.tail()}"
             ) from None
         return BuildEnv(path, python, key)
 

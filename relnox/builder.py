@@ -98,6 +98,12 @@ class PackageBuilder:
             + (f"; its last lines:\n{tail}" if tail else "")
         )
 
+    def _env(self, requirements: list[str]) -> BuildEnv:
+        try:
+            return self.pool.get(requirements)
+        except BuildError as exc:
+            raise BuildError(f"{self.label}: {exc}") from None
+
     def _builder(self, source: Path, env: BuildEnv) -> Any:
         runner = _runner(env, self.log, self.environ)
         return _project_builder(source, str(env.python), runner, self.label)
@@ -110,13 +116,13 @@ class PackageBuilder:
             _project_builder(source, sys.executable, None, self.label).build_system_requires
         )
         try:
-            env = self.pool.get(requires)
+            env = self._env(requires)
             builder = self._builder(source, env)
             extra = sorted(builder.get_requires_for_build(kind))
             missing = env.missing(extra)
             if missing:
                 logger.debug("%s: the backend also needs %s", self.label, ", ".join(missing))
-                env = self.pool.get([*requires, *extra])
+                env = self._env([*requires, *extra])
                 builder = self._builder(source, env)
             return Path(builder.build(kind, outdir))
         except (BuildBackendException, BuildException, subprocess.CalledProcessError) as exc:

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from relnox import git
-from relnox.buildenv import Installer, make_installer, missing_toolchain, resolve_python
+from relnox.buildenv import (
+    Installer,
+    PipInstaller,
+    make_installer,
+    missing_toolchain,
+    resolve_python,
+)
 from relnox.checks import name_and_version
 from relnox.errors import BuildError
 from relnox.manifest import MANIFEST_JSON, MANIFEST_TXT
@@ -52,6 +58,7 @@ class BuildPlan:
     dist_dir: Path
     python: Path
     installer: Installer
+    fallback: Installer | None  # pip, where uv cannot make an environment (--installer auto)
     jobs: int
     sdist: bool
     wheel: bool
@@ -156,13 +163,15 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
     root = workspace.root
     dist_dir = Path(options.out).absolute() if options.out else root / workspace.config.dist_dir
     everything = len(selected) == len(workspace.packages)
+    installer = make_installer(options.installer)
     jobs = options.jobs if options.jobs and options.jobs > 0 else os.cpu_count() or 1
     return BuildPlan(
         workspace=workspace,
         packages=selected,
         dist_dir=dist_dir,
         python=resolve_python(options.python),
-        installer=make_installer(options.installer),
+        installer=installer,
+        fallback=PipInstaller() if options.installer == "auto" and installer.name == "uv" else None,
         jobs=max(1, min(jobs, len(selected))),
         sdist=options.sdist,
         wheel=options.wheel,

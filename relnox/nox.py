@@ -70,7 +70,7 @@ def _help(task: Task[Any], session_name: str) -> str:
     lines = [f"nox -s {session_name} -- [options]", "", (task.__doc__ or "").strip(), ""]
     for arg in task.get_arguments():
         flag = "/".join(("-" if len(n) == 1 else "--") + n for n in arg.names)
-        lines.append(f"  {flag:28} {task.help.get(arg.name or '', '')}")
+        lines.append(f"  {flag:28} {arg.help or ''}")
     return "\n".join(lines)
 
 

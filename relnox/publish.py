@@ -5,7 +5,7 @@ belong to another version, runs ``twine check --strict``, and asks the index per
 file whether it has it: new -> upload, same sha256 -> skip ("already published"),
 different content -> the whole release is refused (versions are immutable). Only
 then does :func:`publish` upload, package by package in dependency order, wheels
-before sdists, one twine child per file. A rerun after any failure uploads exactly
+before sdists, one twine child per package (:mod:`relnox.publish_run`). A rerun after any failure uploads exactly
 what is still missing. This module never prints; ``confirm`` is the caller's prompt.
 """
 
@@ -31,11 +31,7 @@ from relnox.credentials import Credentials, resolve_credentials
 from relnox.errors import PublishError
 from relnox.manifest import MANIFEST_JSON, Manifest, PackageRecord, read_manifest
 from relnox.publish_report import (
-    FAILED,
-    HELD_BACK,
-    NOT_ATTEMPTED,
     SKIPPED,
-    UPLOADED,
     WOULD_UPLOAD,
     FileOutcome,
     PlannedFile,
@@ -43,16 +39,13 @@ from relnox.publish_report import (
     write_report,
 )
 from relnox.publish_route import TagRoute, ci_tag, route_for_tag
+from relnox.publish_run import PackageUploader, upload_all
 from relnox.repositories import PYPI, Repository, resolve
 from relnox.simple_api import file_sha256, project_files
 from relnox.uploader import (
-    EXISTS,
-    OK,
     Runner,
-    failure_message,
     run_command,
     twine_check,
-    upload_file,
 )
 from relnox.workspace import Workspace
 
@@ -260,7 +253,7 @@ def publish(
     environ: Mapping[str, str] | None = None,
     run: Runner = run_command,
     retries: int = 3,
-    retry_delay: float = 2.0,
+    retry_delay: float = 1.0,
     sleep: Callable[[float], None] = time.sleep,
     verbose: bool = False,
 ) -> PublishResult:
@@ -293,7 +286,7 @@ def publish(
             FileOutcome(f, WOULD_UPLOAD if f.action == "upload" else SKIPPED) for f in plan.files
         ]
         return result
-    if plan.to_upload and plan.repository.confirm:
+    if plan.to_upload and plan.repository.needs_confirmation:
         if confirm is None:
             raise PublishError(
                 f"publishing to {plan.repository.label} asks for confirmation, but there is no "
@@ -303,104 +296,7 @@ def publish(
             raise PublishError(
                 f"publishing to {plan.repository.label} cancelled; nothing was uploaded"
             )
-    _upload_all(plan, result, workspace, env, run, keep_going, retries, retry_delay, sleep, verbose)
+    uploader = PackageUploader(plan, env, run, retries, retry_delay, sleep, verbose)
+    upload_all(plan, result, workspace, uploader, keep_going=keep_going)
     write_report(result, plan.manifest.dist_dir)
     return result
-
-
-def _upload_all(
-    plan: PublishPlan,
-    result: PublishResult,
-    workspace: Workspace,
-    env: Mapping[str, str],
-    run: Runner,
-    keep_going: bool,
-    retries: int,
-    retry_delay: float,
-    sleep: Callable[[float], None],
-    verbose: bool,
-) -> None:
-    held: dict[str, str] = {}  # package -> the failed package it needs
-    failed: set[str] = set()
-    stopped = False
-    total = len(plan.to_upload)
-    done = 0
-    for planned in plan.files:
-        outcome = FileOutcome(planned, SKIPPED)
-        result.outcomes.append(outcome)
-        if planned.action == "skip":
-            logger.info("  %s: %s already published", planned.package, planned.filename)
-            continue
-        if stopped or planned.package in failed:
-            outcome.status = NOT_ATTEMPTED
-            continue
-        if planned.package in held:
-            outcome.status = HELD_BACK
-            outcome.error = f"held back: it needs {held[planned.package]}, whose upload failed"
-            continue
-        done += 1
-        logger.info(
-            "[%d/%d] %s %s: uploading %s",
-            done,
-            total,
-            planned.package,
-            planned.version,
-            planned.filename,
-        )
-        attempt = upload_file(
-            planned.path,
-            plan.repository,
-            plan.credentials,
-            environ=env,
-            run=run,
-            retries=retries,
-            retry_delay=retry_delay,
-            sleep=sleep,
-            verbose=verbose,
-        )
-        outcome.attempts = attempt.attempts
-        status, error = UPLOADED, None
-        if attempt.kind == EXISTS:
-            # a retry (relnox's or twine's own after a 5xx) may find its earlier try stored
-            retried = attempt.attempts > 1 or "upload appears to have failed" in attempt.output
-            status, error = _already_there(plan, planned, retried, retry_delay)
-        elif attempt.kind != OK:
-            status = FAILED
-            error = failure_message(
-                attempt, planned.filename, planned.package, plan.repository, plan.credentials
-            )
-        outcome.status, outcome.error = status, error
-        if status != FAILED:
-            continue
-        logger.error("  %s: %s", planned.package, error)
-        result.error = result.error or error
-        failed.add(planned.package)
-        if not keep_going:
-            stopped = True
-            continue
-        for dependent in workspace.dependents(planned.package):
-            held.setdefault(dependent.name, planned.package)
-    waiting = sorted({f.package for f in plan.files if f.package in held})
-    if waiting:
-        logger.warning("held back because a dependency failed: %s", ", ".join(waiting))
-
-
-def _already_there(
-    plan: PublishPlan, planned: PlannedFile, retried: bool, retry_delay: float
-) -> tuple[str, str | None]:
-    """After a 400/409: is the file on the index now, with our content?"""
-    auth = plan.credentials.basic_auth()
-    on_index = project_files(
-        plan.repository.simple_url, planned.package, auth=auth, retry_delay=retry_delay
-    ).get(planned.filename)
-    if on_index is None:
-        return FAILED, (
-            f"{plan.repository.label} refused {planned.filename} (HTTP 400/409) and does not list it; "
-            "check the file's metadata and that the project name is yours on that index"
-        )
-    if file_sha256(on_index, auth=auth, retry_delay=retry_delay) == planned.sha256:
-        return (UPLOADED if retried else SKIPPED), None
-    return FAILED, (
-        f"{plan.repository.label} already has {planned.filename} with different content; versions "
-        "on an index are immutable: bump the version (relnox bump) and rebuild"
-    )

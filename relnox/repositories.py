@@ -73,6 +73,11 @@ class Repository:
     confirm: bool = False  # ask "This cannot be undone. Continue?" before uploading
 
     @property
+    def needs_confirmation(self) -> bool:
+        """PyPI itself, however it was named, or a repository configured with ``confirm = true``."""
+        return self.confirm or self.is_production_pypi
+
+    @property
     def is_pypi(self) -> bool:
         """PyPI or TestPyPI: API tokens as ``__token__``, trusted publishing possible."""
         return self.upload_url.startswith(_twine_urls())

@@ -3,8 +3,8 @@
 Argv lists only; the credentials travel in the child's environment
 (:meth:`relnox.credentials.Credentials.child_env`), and everything twine prints is
 passed through :func:`relnox.redact.redact` before relnox keeps or logs it.
-Transient failures (connection errors, timeouts, HTTP 5xx and 429) are retried
-with exponential backoff; anything else is returned for the caller to judge.
+:func:`classify` tells transient failures (connection errors, timeouts, HTTP 5xx
+and 429) from the others; :mod:`relnox.publish_run` decides what to do about them.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import logging
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,24 +111,23 @@ def twine_check(
     logger.debug("%s", output)
     if result.returncode == 0:
         return
+    lines = output.splitlines()
     bad = [
-        line for line in output.splitlines() if re.search(r": (FAILED|PASSED with warnings)", line)
+        Path(m.group(1)).name
+        for m in (re.match(r"Checking (.+): (FAILED|PASSED with warnings)", ln) for ln in lines)
+        if m
     ]
-    details = [
-        line.strip()
-        for line in output.splitlines()
-        if line.startswith(("ERROR", "WARNING", " ")) and "Checking " not in line
-    ]
+    details = [ln.strip() for ln in lines if ln.startswith(("ERROR", "WARNING", " "))]
     raise BuildError(
-        f"twine check --strict refused {', '.join(b.split(': ')[0].removeprefix('Checking ') for b in bad) or 'the artifacts'}"
-        f" ({'; '.join(details[:4]) or last_error(result.output)}); fix the package metadata "
+        f"twine check --strict refused {', '.join(bad) or 'the artifacts'} "
+        f"({'; '.join(details[:4]) or last_error(result.output)}); fix the package metadata "
         "(README, long_description_content_type...) and rebuild with relnox build-all"
     )
 
 
 @dataclass(frozen=True)
 class Attempt:
-    """The end of uploading one file: ``kind`` is one of the module's outcome kinds."""
+    """How one ``twine upload`` ended: ``kind`` is one of the module's outcome kinds."""
 
     kind: str
     attempts: int
@@ -161,7 +159,9 @@ def classify(result: CommandResult) -> tuple[str, int | None]:
     return FAILED, None
 
 
-def upload_argv(repository: Repository, path: Path, *, verbose: bool = False) -> list[str]:
+def upload_argv(
+    repository: Repository, paths: Sequence[Path], *, verbose: bool = False
+) -> list[str]:
     argv = twine_argv(
         "upload",
         "--repository-url",
@@ -171,48 +171,29 @@ def upload_argv(repository: Repository, path: Path, *, verbose: bool = False) ->
     )
     if verbose:
         argv.append("--verbose")
-    return [*argv, str(path)]
+    return [*argv, *map(str, paths)]
 
 
-def upload_file(
-    path: Path,
+def upload_once(
+    paths: Sequence[Path],
     repository: Repository,
     credentials: Credentials,
     *,
     environ: Mapping[str, str],
     run: Runner = run_command,
-    retries: int = 3,
-    retry_delay: float = 2.0,
-    sleep: Callable[[float], None] = time.sleep,
     verbose: bool = False,
 ) -> Attempt:
-    """Upload one file; transient failures are retried ``retries`` times with backoff."""
-    env = {**credentials.child_env(environ), **PLAIN_OUTPUT}
-    argv = upload_argv(repository, path, verbose=verbose)
-    attempt = 0
-    while True:
-        attempt += 1
-        started = time.monotonic()
-        result = run(argv, env)
-        kind, status = classify(result)
-        output = tidy(result.output)
-        logger.debug("%s", output)
-        if kind == OK:
-            logger.info("    uploaded %s (%.1fs)", path.name, time.monotonic() - started)
-            return Attempt(OK, attempt, output=output)
-        detail = last_error(result.output)
-        if kind != TRANSIENT or attempt > retries:
-            return Attempt(kind, attempt, status, detail, output)
-        delay = retry_delay * 2 ** (attempt - 1)
-        logger.warning(
-            "    %s: %s; retrying in %.1fs (attempt %d of %d)",
-            path.name,
-            detail,
-            delay,
-            attempt + 1,
-            retries + 1,
-        )
-        sleep(delay)
+    """One ``twine upload`` of ``paths`` (twine keeps their order and stops at the first error)."""
+    result = run(
+        upload_argv(repository, paths, verbose=verbose),
+        {**credentials.child_env(environ), **PLAIN_OUTPUT},
+    )
+    kind, status = classify(result)
+    output = tidy(result.output)
+    logger.debug("%s", output)
+    if kind == OK:
+        return Attempt(OK, 1, output=output)
+    return Attempt(kind, 1, status, last_error(result.output), output)
 
 
 def failure_message(

@@ -152,7 +152,10 @@ def lib(tmp_path: Path) -> Path:
 def test_two_builds_of_one_commit_are_byte_identical(lib: Path, tmp_path: Path) -> None:
     first = build_all(lib, BuildOptions(out=tmp_path / "one"))
     second = build_all(lib, BuildOptions(out=tmp_path / "two"))
-    hashes = [{f.filename: f.sha256 for f in r.built[0].record.files} for r in (first, second)]  # type: ignore[union-attr]
+    hashes = [
+        {f.filename: f.sha256 for o in r.built if o.record for f in o.record.files}
+        for r in (first, second)
+    ]
     assert hashes[0] == hashes[1] and len(hashes[0]) == 2
     assert first.plan.source_date_epoch == git.commit_time(lib)
 
@@ -335,8 +338,9 @@ def test_a_scikit_build_core_extension_builds_for_this_platform(tmp_path: Path) 
 
 
 def test_relnox_build_all_command(lib: Path) -> None:
-    proc = run_relnox("build-all", "--wheel-only", "--json", cwd=lib)
+    proc = run_relnox("build-all", "--wheel-only", "--json", "-v", cwd=lib)
     assert proc.returncode == 0, proc.stderr
+    assert "making a build environment (uv) for ('hatchling',)" in proc.stderr  # -v: details
     data = json.loads(proc.stdout)
     assert data["files"] == ["repro_lib-1.2.0-py3-none-any.whl"] and data["failed"] == []
     assert "[1/1] repro-lib 1.2.0: building (hatchling.build)" in proc.stderr

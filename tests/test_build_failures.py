@@ -170,12 +170,13 @@ def test_the_command_exits_1_with_the_reason(
     root = kept[0]
     proc = run_relnox(
         "build-all", "--package", "fx-base", "--package", "fx-broken", "--keep-going",
-        "--out", str(tmp_path), "--json", cwd=root,
+        "--out", str(tmp_path), "--json", "-v", cwd=root,
     )  # fmt: skip
     assert proc.returncode == 1
     assert json.loads(proc.stdout)["failed"] == ["fx-broken"]
     assert proc.stderr.count("relnox: error: 1 of 2 package(s) not built:") == 1
     assert "fx-broken 0.1.0: the build backend setuptools.build_meta failed" in proc.stderr
+    assert "  [fx-broken 0.1.0] " in proc.stderr  # -v streamed the backend's output as it ran
     assert (
         'File "' + str(Path(__file__).parents[1] / "relnox") not in proc.stderr
     )  # no relnox traceback

@@ -75,7 +75,10 @@ def test_publish_prints_a_table_and_json(ws: Path, index: LocalIndex) -> None:
         f"{index.simple_url}demo-core/",
     ]
     assert report == f"report: {ws / 'dist' / 'publish-report.json'}"
-    assert "[1/8] demo-core 0.1.0: uploading demo_core-0.1.0-py3-none-any.whl" in done.stderr
+    assert (
+        "[1/4] demo-core 0.1.0: uploading demo_core-0.1.0-py3-none-any.whl, demo_core-0.1.0.tar.gz"
+        in done.stderr
+    )
     assert len(on_index(index)) == 8
 
     again = run_relnox(

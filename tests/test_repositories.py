@@ -24,7 +24,12 @@ def test_pypi_and_testpypi_come_from_twine() -> None:
     assert pypi.simple_url.endswith("/simple/") and test.simple_url.endswith("/simple/")
     assert _host(test.simple_url) == _host(TEST_REPOSITORY)
     assert (pypi.label, test.label) == ("PyPI", "TestPyPI")
-    assert pypi.confirm and not test.confirm
+    assert pypi.needs_confirmation and not test.needs_confirmation
+    # PyPI asks for confirmation however it is named
+    assert (
+        resolve(DEFAULT_REPOSITORY).needs_confirmation
+        and resolve(DEFAULT_REPOSITORY).label == "PyPI"
+    )
     assert pypi.is_pypi and test.is_pypi and pypi.is_production_pypi and not test.is_production_pypi
     page = pypi.project_page("Demo_Core")
     assert page.startswith(f"https://{_host(pypi.simple_url)}/") and page.endswith("/demo-core/")

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from invoke.exceptions import Exit
+from invoke.tasks import Task
 from invoke.tasks import task as invoke_task
 
 from relnox.errors import RelnoxError
@@ -18,6 +19,18 @@ from relnox.log import setup_logging
 from relnox.redact import redact
 
 F = TypeVar("F", bound=Callable[..., Any])
+VERBOSE_HELP = "more log output (repeatable)"
+
+
+class RelnoxTask(Task):  # type: ignore[type-arg]
+    """A Task whose help texts survive ``get_arguments()`` (invoke pops them on first use)."""
+
+    def get_arguments(self, ignore_unknown_help: bool | None = None) -> Any:
+        kept = dict(self.help)
+        try:
+            return super().get_arguments(ignore_unknown_help)
+        finally:
+            self.help = kept
 
 
 def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
@@ -29,6 +42,7 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
     def decorate(fn: F) -> Any:
         if "verbose" in inspect.signature(fn).parameters:
             kwargs.setdefault("incrementable", ["verbose"])
+            kwargs["help"] = {"verbose": VERBOSE_HELP, **(kwargs.get("help") or {})}
 
         @functools.wraps(fn)
         def body(c: Any, *a: Any, **kw: Any) -> Any:
@@ -48,7 +62,7 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
                 publish_results(kwargs.get("name") or fn.__name__.replace("_", "-"), result)
             return result
 
-        return invoke_task(*args, **kwargs)(body)
+        return invoke_task(*args, klass=RelnoxTask, **kwargs)(body)
 
     return decorate
 

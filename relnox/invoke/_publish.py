@@ -141,13 +141,13 @@ def testpypi(
 ) -> dict[str, Any]:
     """Publish to TestPyPI, then install the release from there in fresh environments and check it."""
     result = _publish(
-        root, repository, package, dist, dry_run, True, keep_going, None, json, verbose
+        root, repository, package, dist, dry_run, False, keep_going, None, json, verbose
     )
     summary = result.summary()
     if dry_run:
         return summary
     from relnox.errors import VerifyError
-    from relnox.verify import verify_install
+    from relnox.verify import render_report, verify_install
     from relnox.workspace import load_workspace
 
     workspace = load_workspace(root)
@@ -160,6 +160,7 @@ def testpypi(
         wait=float(wait),
     )
     summary["verified"] = bool(report.ok)
+    echo("\n".join(render_report(report)))
     if not report.ok:
         raise VerifyError(
             f"the release was published to {result.repository.label} but installing it from "
