@@ -95,7 +95,8 @@ class BuildResult:
         return tuple(o for o in self.outcomes if o.status == "built")
 
     @property
-    def failed(self) -> tuple[PackageOutcome, ...]:
+    def not_built(self) -> tuple[PackageOutcome, ...]:
+        """Failed, skipped (a dependency failed) and not run (stopped after a failure)."""
         return tuple(o for o in self.outcomes if o.status != "built")
 
     def rows(self) -> list[dict[str, Any]]:
@@ -141,13 +142,13 @@ class BuildResult:
 
     def raise_for_failures(self) -> None:
         """A :class:`BuildError` naming every package not built (and why), if any."""
-        if not self.failed:
+        if not self.not_built:
             return
         errors = [str(o.error) for o in self.outcomes if o.error is not None]
         others = [
-            f"{o.package.name}: {o.status} ({o.reason})" for o in self.failed if o.error is None
+            f"{o.package.name}: {o.status} ({o.reason})" for o in self.not_built if o.error is None
         ]
-        head = f"{len(self.failed)} of {len(self.outcomes)} package(s) not built"
+        head = f"{len(self.not_built)} of {len(self.outcomes)} package(s) not built"
         raise BuildError(
             "\n".join([head + ":", *errors, *others])
             + ("" if self.plan.keep_going else "\n(--keep-going builds every package it can)")
@@ -232,6 +233,7 @@ class _Run:
     environ: dict[str, str]
     counter: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     epoch: float = field(default_factory=time.monotonic)
+    times: dict[str, tuple[float, float]] = field(default_factory=dict)  # failed: start, seconds
 
     def build(self, name: str) -> PackageOutcome:
         from relnox.builder import PackageBuilder
@@ -251,13 +253,15 @@ class _Run:
             work = Path(tempfile.mkdtemp(prefix=f"{pkg.dist_name}-", dir=self.workdir))
             builder = PackageBuilder(label, pkg.backend, self.pool, log, self.environ)
             files = builder.build(pkg.directory, work, sdist=self.plan.sdist, wheel=self.plan.wheel)
-            warnings = check_artifacts(files, Expectation.for_package(pkg))
+            notes = check_artifacts(files, Expectation.for_package(pkg))
         except RelnoxError as exc:
             first = str(exc).splitlines()[0]
-            logger.info("%s: FAILED after %.1fs: %s", label, time.monotonic() - start, first)
+            seconds = time.monotonic() - start
+            self.times[name] = (start - self.epoch, seconds)
+            logger.info("%s: FAILED after %.1fs: %s", label, seconds, first)
             raise
-        for warning in warnings:
-            logger.warning("%s: %s", label, warning)
+        for note in notes:
+            logger.warning("%s: %s", label, note)
         files.sort(key=lambda p: artifact_kind(p.name) != "sdist")
         moved = [_move_into(path, self.plan.dist_dir) for path in files]
         seconds = time.monotonic() - start
@@ -280,17 +284,26 @@ class _Run:
             seconds,
             record,
             tests=tests,
-            warnings=tuple(warnings),
+            warnings=tuple(notes),
             started=start - self.epoch,
             finished=time.monotonic() - self.epoch,
         )
 
 
-def _outcome(pkg: Package, outcome: Outcome[PackageOutcome]) -> PackageOutcome:
+def _outcome(pkg: Package, outcome: Outcome[PackageOutcome], run: _Run) -> PackageOutcome:
     if outcome.status == OK and outcome.value is not None:
         return outcome.value
     status = "failed" if outcome.status == FAILED else outcome.status
-    return PackageOutcome(pkg, status, error=outcome.error, reason=outcome.reason)
+    started, seconds = run.times.get(pkg.name, (0.0, 0.0))
+    return PackageOutcome(
+        pkg,
+        status,
+        seconds,
+        error=outcome.error,
+        reason=outcome.reason,
+        started=started,
+        finished=started + seconds,
+    )
 
 
 def _stale(plan: BuildPlan) -> list[Path]:
@@ -364,7 +377,7 @@ def execute(plan: BuildPlan) -> BuildResult:
         finally:
             pool.join()
         environments = pool.count
-    results = tuple(_outcome(pkg, outcomes[pkg.name]) for pkg in plan.packages)
+    results = tuple(_outcome(pkg, outcomes[pkg.name], run) for pkg in plan.packages)
     manifest = _write_manifest(plan, results)
     stale = _stale(plan)
     for path in stale:

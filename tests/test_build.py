@@ -204,9 +204,9 @@ def test_tests_run_first_and_strict_makes_them_count(
 ) -> None:
     monkeypatch.setenv("LIB_FAIL", "1")
     lenient = build_all(lib, BuildOptions(out=tmp_path / "a", test=True, sdist=False))
-    assert [o.tests for o in lenient.outcomes] == ["failed"] and not lenient.failed
+    assert [o.tests for o in lenient.outcomes] == ["failed"] and not lenient.not_built
     strict = build_all(lib, BuildOptions(out=tmp_path / "b", test=True, strict=True, sdist=False))
-    (outcome,) = strict.failed
+    (outcome,) = strict.not_built
     assert "repro-lib: its tests failed (exit 1)" in str(outcome.error)
     assert "--strict" in str(outcome.error)
     assert not (tmp_path / "b").exists() or not any((tmp_path / "b").glob("*.whl"))
@@ -214,7 +214,7 @@ def test_tests_run_first_and_strict_makes_them_count(
 
 def test_the_pip_fallback_builds_the_same_files(lib: Path, tmp_path: Path) -> None:
     result = build_all(lib, BuildOptions(out=tmp_path / "pip", installer="pip"))
-    assert result.plan.installer.name == "pip" and not result.failed
+    assert result.plan.installer.name == "pip" and not result.not_built
     assert sorted(result.to_dict()["files"]) == [
         "repro_lib-1.2.0-py3-none-any.whl",
         "repro_lib-1.2.0.tar.gz",
@@ -305,7 +305,7 @@ def test_a_scikit_build_core_extension_builds_for_this_platform(tmp_path: Path) 
     (root / "CMakeLists.txt").write_text(CMAKE)
     (root / "src" / "core.c").write_text(C_SOURCE)
     result = build_all(root)
-    assert not result.failed, result.failed[0].error
+    assert not result.not_built, result.not_built[0].error
     (wheel,) = [f for f in result.to_dict()["files"] if f.endswith(".whl")]
     assert wheel.startswith("nat_ext-0.1.0-cp3") and "-none-any" not in wheel
     target = tmp_path / "site"

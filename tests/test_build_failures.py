@@ -160,7 +160,7 @@ def test_wheel_only_builds_from_the_source_tree(
     kept: tuple[Path, dict[str, Any]], tmp_path: Path
 ) -> None:
     result = build_all(kept[0], BuildOptions(packages=["fx-sdistmiss"], sdist=False, out=tmp_path))
-    assert not result.failed
+    assert not result.not_built
     assert result.to_dict()["files"] == ["fx_sdistmiss-0.1.0-py3-none-any.whl"]
 
 

@@ -15,7 +15,7 @@ cannot replace the root namespace of the importing ``tasks.py``.
 
 from __future__ import annotations
 
-from invoke import Collection
+from invoke.collection import Collection
 
 from relnox.invoke._build import build_all
 from relnox.invoke._bump import bump

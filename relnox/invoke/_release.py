@@ -54,6 +54,17 @@ def _options(**kw: Any) -> Any:
     )
 
 
+def _rerun_command() -> str:
+    """The command line that started this run (nox, invoke or relnox), to run it again."""
+    import shlex
+    from pathlib import Path
+
+    program = Path(sys.argv[0]).name if sys.argv else ""
+    if program in ("nox", "invoke", "inv"):
+        return shlex.join([program, *sys.argv[1:]])
+    return shlex.join(["relnox", *sys.argv[1:]]) if sys.argv[1:] else "relnox release"
+
+
 def _show_stage(report: Any) -> None:
     mark = {"done": "ok", "already done": "ok", "skipped": "--", "failed": "XX"}.get(
         report.status, ""
@@ -103,8 +114,7 @@ def release(
     from relnox.invoke._publish import confirmation
     from relnox.release import release as run_release
 
-    argv = " ".join(sys.argv[1:]) if sys.argv[1:] else "release"
-    options = _options(**locals(), resume_command=f"relnox {argv}")
+    options = _options(**locals(), resume_command=_rerun_command())
     result = run_release(
         root, options, confirm=confirmation(yes), progress=None if json else _show_stage
     )

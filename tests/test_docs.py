@@ -1,0 +1,143 @@
+"""The docs stay true: docs/tasks.md is generated from the tasks, documented commands parse."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shlex
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from invoke.exceptions import ParseError
+
+import relnox.invoke
+from relnox.nox import SESSIONS, parse_args
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+PAGES = sorted(DOCS.glob("*.md"))
+SHELL_FENCE = re.compile(r"```(?:bash|sh|shell|console)\n(.*?)```", re.DOTALL)
+
+
+def _load_generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("relnox_docs_gen_tasks", DOCS / "gen_tasks.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def gen() -> ModuleType:
+    return _load_generator()
+
+
+def test_tasks_md_is_current(gen: ModuleType, capsys: pytest.CaptureFixture[str]) -> None:
+    code = gen.main(["--check"])
+    assert code == 0, capsys.readouterr().out + "\nrun: python docs/gen_tasks.py"
+
+
+def test_stale_reference_is_reported(
+    gen: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stale = tmp_path / "tasks.md"
+    stale.write_text(gen.render().replace("| `--wheel-only` |", "| `--wheels` |"), encoding="utf-8")
+    assert gen.main(["--check", "--output", str(stale)]) == 1
+    out = capsys.readouterr().out
+    assert "is stale" in out and "python docs/gen_tasks.py" in out
+    assert gen.main(["--output", str(stale)]) == 0
+    assert gen.main(["--check", "--output", str(stale)]) == 0
+
+
+def test_every_task_and_flag_is_rendered(gen: ModuleType) -> None:
+    text = gen.render()
+    ns = relnox.invoke.collection()
+    for name in ns.tasks:
+        task = ns.tasks[name]
+        assert f"\n## {name}\n" in text
+        section = text.split(f"\n## {name}\n", 1)[1].split("\n## ", 1)[0]
+        for arg in task.get_arguments():
+            long_name = next(n for n in arg.names if len(n) > 1)
+            shown = long_name.upper() if arg.positional else f"--{long_name}"
+            assert f"`{shown}" in section, (name, long_name)
+            assert arg.help, f"{name} --{long_name} has no help text"
+    for session in SESSIONS:
+        assert f"nox -s {session} -- ..." in text
+
+
+def _commands(text: str) -> list[list[str]]:
+    """Every relnox / invoke / nox command line in the shell blocks of ``text``."""
+    found = []
+    for block in SHELL_FENCE.findall(text):
+        for line in block.replace("\\\n", " ").splitlines():
+            try:
+                tokens = shlex.split(line, comments=True)
+            except ValueError:
+                continue
+            segment: list[str] = []
+            for token in [*tokens, "&&"]:
+                if token in ("&&", "||", ";", "|"):
+                    while segment and "=" in segment[0] and not segment[0].startswith("-"):
+                        segment.pop(0)  # VAR=value before the command
+                    if segment and segment[0] in ("relnox", "invoke", "nox"):
+                        found.append(segment)
+                    segment = []
+                else:
+                    segment.append(token)
+    return found
+
+
+def _task_and_args(command: list[str]) -> tuple[Any, list[str]] | None:
+    ns = relnox.invoke.collection()
+    program, rest = command[0], command[1:]
+    if program == "nox":
+        if len(rest) < 2 or rest[0] != "-s" or rest[1] not in SESSIONS:
+            return None  # a project's own session (tests, demo, ...) or a bare nox
+        args = rest[rest.index("--") + 1 :] if "--" in rest else []
+        return getattr(relnox.invoke, SESSIONS[rest[1]]), args
+    if not rest or rest[0].startswith("-"):
+        return None  # relnox --help, invoke --list
+    assert rest[0] in ns.tasks, f"{' '.join(command)}: no task {rest[0]!r}"
+    return ns.tasks[rest[0]], rest[1:]
+
+
+@pytest.mark.parametrize("page", [*PAGES, ROOT / "README.md"], ids=lambda p: p.name)
+def test_documented_commands_use_real_flags(page: Path) -> None:
+    checked = 0
+    for command in _commands(page.read_text(encoding="utf-8")):
+        found = _task_and_args(command)
+        if found is None:
+            continue
+        task, args = found
+        if "--help" in args or "-h" in args:
+            continue
+        try:
+            parse_args(task, args)
+        except ParseError as exc:
+            pytest.fail(f"{page.name}: `{shlex.join(command)}` does not parse: {exc}")
+        checked += 1
+    if page.name in ("release-flow.md", "recipes.md", "troubleshooting.md", "README.md"):
+        assert checked, f"{page.name}: no relnox command found to check"
+
+
+def test_pages_are_linked_and_name_no_index_host() -> None:
+    from twine.utils import DEFAULT_REPOSITORY, TEST_REPOSITORY
+
+    hosts = {
+        str(urlsplit(url).hostname).removeprefix("upload.")
+        for url in (DEFAULT_REPOSITORY, TEST_REPOSITORY)
+    }
+    index = (DOCS / "index.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        for host in hosts:
+            assert host not in text, f"{page.name} names an index host; say PyPI/TestPyPI"
+        if page.name != "index.md":
+            assert f"({page.name})" in index, f"docs/index.md does not link {page.name}"
+            assert f"(docs/{page.name})" in readme, f"README.md does not link docs/{page.name}"
+    for host in hosts:
+        assert host not in readme
