@@ -124,7 +124,12 @@ def main() -> int:
             "b": "relnox build-all",
             "c": "uv build --all-packages",
         }
-        print(f"{count} packages at {root}; {os.cpu_count()} CPUs; warming up...", flush=True)
+        bytecode = "off" if os.environ.get("PYTHONDONTWRITEBYTECODE") else "on"
+        print(
+            f"{count} packages at {root}; {os.cpu_count()} CPUs; bytecode writing {bytecode} "
+            "(PYTHONDONTWRITEBYTECODE); warming up...",
+            flush=True,
+        )
         for key, fn in list(ways.items()):
             try:
                 timed(fn, scratch)

@@ -14,16 +14,20 @@ import subprocess
 import sys
 import tarfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Literal
 
 from relnox.buildenv import BuildEnv, EnvPool, OutputLog, check_logged
 from relnox.errors import BuildError
 
+if TYPE_CHECKING:
+    from build import ProjectBuilder, RunnerType
+
 logger = logging.getLogger("relnox")
 
+Kind = Literal["sdist", "wheel"]
 KIND_LABEL = {"sdist": "the sdist", "wheel": "the wheel"}
 
 
@@ -31,9 +35,9 @@ class BackendError(BuildError):
     """The build backend failed; the message ends with its last lines of output."""
 
 
-def _runner(env: BuildEnv, log: OutputLog, environ: Mapping[str, str]) -> Any:
+def _runner(env: BuildEnv, log: OutputLog, environ: Mapping[str, str]) -> RunnerType:
     def run(
-        cmd: list[str], cwd: str | None = None, extra_environ: Mapping[str, str] | None = None
+        cmd: Sequence[str], cwd: str | None = None, extra_environ: Mapping[str, str] | None = None
     ) -> None:
         full = env.environ(environ)
         full.update(extra_environ or {})
@@ -42,7 +46,9 @@ def _runner(env: BuildEnv, log: OutputLog, environ: Mapping[str, str]) -> Any:
     return run
 
 
-def _project_builder(source: Path, python: str, runner: Any, label: str) -> Any:
+def _project_builder(
+    source: Path, python: str, runner: RunnerType | None, label: str
+) -> ProjectBuilder:
     from build import BuildException, ProjectBuilder
 
     try:
@@ -104,11 +110,11 @@ class PackageBuilder:
         except BuildError as exc:
             raise BuildError(f"{self.label}: {exc}") from None
 
-    def _builder(self, source: Path, env: BuildEnv) -> Any:
+    def _builder(self, source: Path, env: BuildEnv) -> ProjectBuilder:
         runner = _runner(env, self.log, self.environ)
         return _project_builder(source, str(env.python), runner, self.label)
 
-    def build_one(self, source: Path, kind: str, outdir: Path) -> Path:
+    def build_one(self, source: Path, kind: Kind, outdir: Path) -> Path:
         """Build an sdist or a wheel of the project in ``source`` into ``outdir``."""
         from build import BuildBackendException, BuildException
 

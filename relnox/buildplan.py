@@ -4,6 +4,12 @@
 ``SOURCE_DATE_EPOCH`` (``--source-date-epoch``, else ``$SOURCE_DATE_EPOCH``, else
 the last commit's time), what ``--clean`` removes, and whether native build
 toolchains are present; :meth:`BuildPlan.describe` is what ``--dry-run`` prints.
+
+``--test`` runs, before each package's build and in its directory, the command
+``[tool.relnox.build] test-command`` of the root pyproject (``{python}`` is the
+build interpreter, ``{tests}`` the package's ``tests/`` or ``test/`` directory;
+default ``{python} -m pytest -q {tests}``). A package without such a directory
+has nothing to test.
 """
 
 from __future__ import annotations
