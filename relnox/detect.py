@@ -117,6 +117,9 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
     flit = table(doc, "tool", "flit", "module").get("name")
     if isinstance(flit, str):
         found.append(flit)
+    maturin = table(doc, "tool", "maturin").get("module-name")
+    if isinstance(maturin, str):  # "pkg._core": the import package is "pkg"
+        found.append(maturin)
     st_packages = table(doc, "tool", "setuptools").get("packages")
     if isinstance(st_packages, list):
         found += [p.split(".")[0] for p in st_packages if isinstance(p, str)]

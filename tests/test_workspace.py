@@ -267,3 +267,14 @@ def test_check_versions_lists_every_problem_and_exits_1(tmp_path: Path) -> None:
     assert bad.returncode == 1
     assert "invalid TOML" in bad.stdout and "'zero'" in bad.stdout
     assert "Traceback" not in bad.stderr and bad.stderr.strip().count("\n") == 0
+
+
+def test_maturin_module_name_gives_the_import_package(tmp_path: Path) -> None:
+    _write(
+        tmp_path / "pyproject.toml",
+        '[project]\nname = "fastcore"\nversion = "1.0.0"\n'
+        '[tool.maturin]\npython-source = "."\nmodule-name = "fastcore._native"\n'
+        '[build-system]\nrequires = ["maturin>=1,<2"]\nbuild-backend = "maturin"\n',
+    )
+    (pkg,) = load_workspace(tmp_path).packages
+    assert pkg.import_packages == ("fastcore",) and pkg.backend == "maturin"

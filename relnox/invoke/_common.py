@@ -68,9 +68,13 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
 
 
 def echo(text: str = "") -> None:
-    """Print a result line to stdout (secrets masked)."""
-    sys.stdout.write(redact(text) + "\n")
-    sys.stdout.flush()
+    """Print a result line to stdout (secrets masked); a closed pipe ends quietly."""
+    try:
+        sys.stdout.write(redact(text) + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # `relnox packages | head`: the reader left
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(1) from None
 
 
 def echo_json(data: Any) -> None:
