@@ -33,10 +33,11 @@ from typing import Any, TextIO
 
 from packaging.version import InvalidVersion, Version
 
-from relnox.buildenv import EnvPool, OutputLog, run_logged
+from relnox.buildenv import EnvPool
 from relnox.buildplan import TEST_DIRS, BuildOptions, BuildPlan, plan_build, rel
 from relnox.checks import Expectation, artifact_kind, check_artifacts, name_and_version, preload
 from relnox.errors import BuildError, RelnoxError
+from relnox.installers import OutputLog, run_logged
 from relnox.manifest import (
     MANIFEST_JSON,
     ArtifactRecord,

@@ -4,12 +4,15 @@ How builds are driven was decided by measuring, on 8 generated hatchling package
 with internal dependencies, 2 cores (shared with other work), warm uv cache
 (``python benchmarks/build_all.py``; wall-clock, CPU of all processes):
 
-    serial ``python -m build`` per package (the seeds)    48-52 s          33 s CPU
+    serial ``python -m build`` per package (the seeds)    36-40 s     34 s CPU
     ``uv build --no-sources`` per package, serial         10.5 s
-    ``uv build --all-packages --no-sources``              3.9-4.9 s quiet   9 s CPU
-    relnox: one shared env per requirement set + hooks    3.5 s quiet     6 s CPU
+    ``uv build --all-packages --no-sources``              5.3-6.3 s   10 s CPU
+    relnox: one shared env per requirement set + hooks    3.5-4.4 s    7 s CPU
+      (checks and manifest included)
 
-(medians of 5 runs on the loaded machine: uv 9.2 s, relnox 6.6 s, the seeds' way 50 s.)
+(medians of 5 runs; the seeds' way is (a), relnox (b), uv (c): (a)/(b) = 9.1 and
+(b)/(c) = 0.77; while other work loaded the machine (a) 50 s, (b) 6.6 s, (c) 9.2 s:
+7.6 and 0.72.)
 
 ``uv build`` makes two fresh environments per package (one for the sdist, one for
 the wheel) and resolves their requirements each time; its environments hold no
@@ -32,7 +35,6 @@ resolver setting, not metadata), use the interpreter relnox runs under or
 
 from __future__ import annotations
 
-import collections
 import hashlib
 import logging
 import os
@@ -40,21 +42,18 @@ import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata as importlib_metadata
 from pathlib import Path
-from typing import Protocol
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from relnox.errors import BuildError
+from relnox.installers import Installer, OutputLog
 
 logger = logging.getLogger("relnox")
-
-INSTALLERS = ("auto", "uv", "pip")
-TAIL_LINES = 25
 
 #: backend module prefix -> (tools of which one must be on PATH, what to install)
 NATIVE_TOOLCHAINS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -65,16 +64,6 @@ NATIVE_TOOLCHAINS: dict[str, tuple[tuple[str, ...], str]] = {
 #: backends that compile C/C++ and need a compiler too
 C_BACKENDS = ("scikit_build_core", "mesonpy")
 C_COMPILERS = ("cc", "gcc", "clang")
-
-
-def find_uv() -> str | None:
-    """The uv binary: the ``uv`` package's, else one on PATH."""
-    try:
-        from uv import find_uv_bin
-
-        return str(find_uv_bin())
-    except (ImportError, FileNotFoundError):
-        return shutil.which(os.environ.get("UV") or "uv")
 
 
 def resolve_python(python: str | None) -> Path:
@@ -106,75 +95,6 @@ def missing_toolchain(backend: str) -> list[str]:
         ):
             missing.append(f"a C compiler ({' or '.join(C_COMPILERS)} on PATH, or $CC)")
     return missing
-
-
-class OutputLog:
-    """What one package's subprocesses printed: streamed at DEBUG, the tail kept for errors."""
-
-    def __init__(self, label: str, keep: int = 200) -> None:
-        self.label = label
-        self.lines: collections.deque[str] = collections.deque(maxlen=keep)
-        self.warned: set[str] = set()
-
-    def add(self, line: str) -> None:
-        line = line.rstrip()
-        self.lines.append(line)
-        logger.debug("  [%s] %s", self.label, line)
-
-    def warn(self, text: str) -> None:
-        """A warning the backend raised: kept with the output, its first line shown once."""
-        for line in text.splitlines():
-            self.add(f"warning: {line}")
-        first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-        if first and first not in self.warned:
-            self.warned.add(first)
-            logger.info("%s: the build backend warns: %s", self.label, first)
-
-    def tail(self, count: int = TAIL_LINES) -> str:
-        lines = [line for line in self.lines if line.strip()][-count:]
-        return "\n".join(f"    {line}" for line in lines)
-
-
-def run_logged(
-    argv: Sequence[str],
-    log: OutputLog,
-    *,
-    cwd: Path | str | None = None,
-    env: Mapping[str, str] | None = None,
-) -> int:
-    """Run ``argv``, feeding its merged output to ``log`` line by line; its exit code."""
-    try:
-        proc = subprocess.Popen(
-            list(argv),
-            cwd=cwd,
-            env=dict(env) if env is not None else None,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-        )
-    except OSError as exc:
-        log.add(f"cannot run {argv[0]}: {exc}")
-        return 127
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        log.add(line)
-    return proc.wait()
-
-
-def check_logged(
-    argv: Sequence[str],
-    log: OutputLog,
-    *,
-    cwd: Path | str | None = None,
-    env: Mapping[str, str] | None = None,
-) -> None:
-    """:func:`run_logged`, raising :class:`subprocess.CalledProcessError` on failure."""
-    code = run_logged(argv, log, cwd=cwd, env=env)
-    if code != 0:
-        raise subprocess.CalledProcessError(code, list(argv))
 
 
 @dataclass(frozen=True)
@@ -232,84 +152,6 @@ class BuildEnv:
         env["VIRTUAL_ENV"] = str(self.path)
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # the first hook to import a module caches it
         return env
-
-
-class Installer(Protocol):
-    """Makes an environment and installs requirements into it (uv or pip)."""
-
-    name: str
-
-    def create(self, path: Path, python: Path, log: OutputLog) -> Path: ...
-
-    def install(self, env_python: Path, requirements: Sequence[str], log: OutputLog) -> None: ...
-
-
-def _child_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["UV_PYTHON_DOWNLOADS"] = "never"
-    env.pop("VIRTUAL_ENV", None)
-    env.pop("PYTHONPATH", None)
-    return env
-
-
-def _env_python(path: Path) -> Path:
-    for candidate in (path / "bin" / "python", path / "Scripts" / "python.exe"):
-        if candidate.exists():
-            return candidate
-    raise BuildError(f"{path}: the new build environment has no python; is the venv module broken?")
-
-
-@dataclass
-class UvInstaller:
-    uv: str
-    name: str = "uv"
-
-    def create(self, path: Path, python: Path, log: OutputLog) -> Path:
-        argv = [self.uv, "venv", "--quiet", "--no-project", "--python", str(python), str(path)]
-        check_logged(argv, log, env=_child_env())
-        return _env_python(path)
-
-    def install(self, env_python: Path, requirements: Sequence[str], log: OutputLog) -> None:
-        argv = [self.uv, "pip", "install", "--quiet"]
-        argv += ["--python", str(env_python), *requirements]
-        check_logged(argv, log, env=_child_env())
-
-
-@dataclass
-class PipInstaller:
-    name: str = "pip"
-
-    def create(self, path: Path, python: Path, log: OutputLog) -> Path:
-        check_logged([str(python), "-m", "venv", str(path)], log, env=_child_env())
-        return _env_python(path)
-
-    def install(self, env_python: Path, requirements: Sequence[str], log: OutputLog) -> None:
-        argv = [str(env_python), "-m", "pip", "install", "--no-input", "--quiet"]
-        argv += ["--disable-pip-version-check", *requirements]
-        check_logged(argv, log, env=_child_env())
-
-
-def make_installer(kind: str = "auto") -> Installer:
-    """``uv`` when it can run (or is asked for), else pip."""
-    if kind not in INSTALLERS:
-        raise BuildError(f"installer {kind!r} is unknown; use one of {', '.join(INSTALLERS)}")
-    uv = find_uv() if kind in ("auto", "uv") else None
-    if kind == "uv" and uv is None:
-        raise BuildError(
-            "installer uv: uv is not installed; pip install uv, or use --installer pip"
-        )
-    if uv is not None and kind == "auto" and not _runs(uv):
-        logger.warning("%s does not run here; build environments are made with pip", uv)
-        uv = None
-    return UvInstaller(uv) if uv else PipInstaller()
-
-
-def _runs(program: str) -> bool:
-    try:
-        subprocess.run([program, "--version"], capture_output=True, check=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return True
 
 
 @dataclass

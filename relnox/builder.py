@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from relnox.buildenv import BuildEnv, EnvPool, OutputLog, check_logged
+from relnox.buildenv import BuildEnv, EnvPool
 from relnox.errors import BuildError
+from relnox.installers import OutputLog, check_logged
 
 if TYPE_CHECKING:
     from build import ProjectBuilder, RunnerType

@@ -21,15 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from relnox import git
-from relnox.buildenv import (
-    Installer,
-    PipInstaller,
-    make_installer,
-    missing_toolchain,
-    resolve_python,
-)
+from relnox.buildenv import missing_toolchain, resolve_python
 from relnox.checks import name_and_version
 from relnox.errors import BuildError
+from relnox.installers import Installer, PipInstaller, make_installer
 from relnox.manifest import MANIFEST_JSON, MANIFEST_TXT
 from relnox.workspace import Package, Workspace
 
