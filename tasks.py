@@ -1,6 +1,6 @@
 """relnox's own invoke tasks: relnox releases itself with its own tasks.
 
-    invoke packages | invoke bump --part minor | invoke build-all | invoke publish ...
+invoke packages | invoke bump --part minor | invoke build-all | invoke publish ...
 """
 
 from __future__ import annotations
