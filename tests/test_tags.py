@@ -1,0 +1,40 @@
+"""Tag names from tag-format and back."""
+
+from __future__ import annotations
+
+import pytest
+
+from relnox.errors import ConfigError
+from relnox.tags import format_tag, parse_tag, tag_glob
+
+
+@pytest.mark.parametrize(
+    ("fmt", "tag", "name", "dir", "version"),
+    [
+        ("v{version}", "v1.2.3", None, None, "1.2.3"),
+        ("v{version}", "refs/tags/v2.0.0rc1", None, None, "2.0.0rc1"),
+        ("{name}-v{version}", "cua-core-v0.1.9", "cua-core", None, "0.1.9"),
+        ("{dir}-v{version}", "core-v0.1.9", None, "core", "0.1.9"),
+        ("{name}/{version}", "pkg/2.0.1-alpha.0", "pkg", None, "2.0.1-alpha.0"),
+    ],
+)
+def test_parse_round_trips_format(
+    fmt: str, tag: str, name: str | None, dir: str | None, version: str
+) -> None:
+    parsed = parse_tag(fmt, tag)
+    assert parsed is not None
+    assert (parsed.name, parsed.dir, parsed.version) == (name, dir, version)
+    again = format_tag(fmt, name=parsed.name or "", dir=parsed.dir or "", version=parsed.version)
+    assert again == tag.removeprefix("refs/tags/")
+
+
+def test_shapes_that_do_not_match() -> None:
+    assert parse_tag("v{version}", "release-1.0") is None
+    assert parse_tag("{name}-v{version}", "v1.0.0") is None
+
+
+def test_glob_and_unknown_field() -> None:
+    assert tag_glob("{name}-v{version}", name="core", dir="libs") == "core-v*"
+    assert tag_glob("{dir}-v{version}", name="cua-core", dir="core") == "core-v*"
+    with pytest.raises(ConfigError, match=r"only \{name\}, \{dir\} and \{version\} exist"):
+        parse_tag("{package}-{version}", "a-1")
