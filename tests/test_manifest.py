@@ -52,10 +52,10 @@ def test_a_changed_or_missing_file_is_refused(tmp_path: Path) -> None:
     wheel, sdist = manifest.packages[0].files
     assert manifest.checked_path(wheel) == tmp_path / "dist" / wheel.filename
     (tmp_path / "dist" / wheel.filename).write_bytes(b"tampered")
-    with pytest.raises(BuildError, match="sha256 differs .* rebuild with relnox build-all"):
+    with pytest.raises(BuildError, match=r"sha256 differs .* rebuild with relnox build-all"):
         manifest.checked_path(wheel)
     (tmp_path / "dist" / sdist.filename).unlink()
-    with pytest.raises(BuildError, match="listed in build-manifest.json but missing"):
+    with pytest.raises(BuildError, match=r"listed in build-manifest\.json but missing"):
         manifest.checked_path(sdist)
 
 
