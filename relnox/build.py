@@ -20,6 +20,7 @@ import dataclasses
 import itertools
 import logging
 import os
+import shlex
 import shutil
 import tempfile
 import threading
@@ -183,7 +184,7 @@ def _run_tests(pkg: Package, plan: BuildPlan, log: OutputLog, environ: Mapping[s
         logger.info("%s: no tests/ directory, nothing to test", pkg.name)
         return "none"
     argv = [a.format(python=plan.python, tests=tests) for a in plan.test_command]
-    logger.info("%s: running its tests: %s", pkg.name, " ".join(argv))
+    logger.info("%s: running its tests: %s", pkg.name, shlex.join(argv))
     code = run_logged(argv, log, cwd=pkg.directory, env=environ)
     if code == 0:
         return "passed"

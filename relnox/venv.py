@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -47,7 +48,7 @@ def run_command(
 ) -> CommandResult:
     """Run ``argv`` (never a shell); output and stderr together, never raises for failure."""
     start = time.perf_counter()
-    logger.debug("$ %s", " ".join(argv))
+    logger.debug("$ %s", shlex.join(argv))
     try:
         proc = subprocess.run(
             list(argv),
