@@ -7,6 +7,7 @@ requirements and the readme.
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 from collections.abc import Mapping, Sequence
@@ -49,6 +50,7 @@ class InternalRequirement:
     key: tuple[str | int, ...]  # where in the TOML document; last item indexes an array or table
     style: str  # "pep508" or "poetry"
     runtime: bool = True  # False for dev-only groups (not used for release order)
+    optional: bool = False  # from an extra: ordered only when that closes no cycle
 
     @property
     def specifier(self) -> str:
@@ -130,7 +132,8 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
         ]
     if not found:
         module = name.replace("-", "_").replace(".", "_")
-        for base in (directory / "src", directory):
+        spellings = dict.fromkeys((module, module.lower()))  # Flask-Login ships flask_login
+        for base, module in itertools.product((directory / "src", directory), spellings):
             if (base / module / "__init__.py").is_file() or (base / f"{module}.py").is_file():
                 found.append(module)
                 break
@@ -227,7 +230,7 @@ def internal_requirements(
     project_name = table(doc, "project").get("name") or table(doc, "tool", "poetry").get("name")
     own = canonicalize_name(str(project_name or ""))
 
-    def pep508(items: Any, key: tuple[str, ...], runtime: bool) -> None:
+    def pep508(items: Any, key: tuple[str, ...], runtime: bool, optional: bool = False) -> None:
         if not isinstance(items, list):
             return
         for index, text in enumerate(items):
@@ -242,7 +245,9 @@ def internal_requirements(
             target = canonicalize_name(req.name)
             if target in names and target != own:
                 found.append(
-                    InternalRequirement(target, text, pyproject, (*key, index), "pep508", runtime)
+                    InternalRequirement(
+                        target, text, pyproject, (*key, index), "pep508", runtime, optional
+                    )
                 )
 
     def poetry(deps: Any, key: tuple[str, ...], runtime: bool) -> None:
@@ -273,7 +278,7 @@ def internal_requirements(
     project = table(doc, "project")
     pep508(project.get("dependencies"), ("project", "dependencies"), True)
     for extra, items in table(project, "optional-dependencies").items():
-        pep508(items, ("project", "optional-dependencies", extra), True)
+        pep508(items, ("project", "optional-dependencies", extra), True, optional=True)
     for group, items in table(doc, "dependency-groups").items():
         pep508(items, ("dependency-groups", group), False)
     tool_poetry = table(doc, "tool", "poetry")

@@ -175,6 +175,20 @@ def _poetry_range(item: str) -> str:
     return ",".join(p if p[0] in "<>=!~" else f"=={p}" for p in parts)
 
 
+def poetry_specifier(constraint: str) -> str | None:
+    """A poetry constraint (``^3.9``, ``>=3.9,<3.12``) as a PEP 440 specifier.
+
+    ``None`` when it has alternatives (``||``) or does not parse.
+    """
+    if "||" in constraint:
+        return None
+    try:
+        parts = [_poetry_range(p) for p in re.split(r"[,\s]+", _tight(constraint)) if p]
+        return str(SpecifierSet(",".join(p for p in parts if p))) or None
+    except (InvalidSpecifier, InvalidVersion):
+        return None
+
+
 def poetry_admits(constraint: str, new: Version) -> bool:
     return any(
         SpecifierSet(_poetry_range(alt)).contains(new, prereleases=True)

@@ -180,8 +180,12 @@ def plan_tags(
         wanted = [(p, "no tag for this version yet") for p in selected]
     else:
         rev = since or default_since(workspace, env)
+        first_commit = since in ("HEAD~1", "HEAD^") and _commit_of(repo, since) is None
+        if first_commit and not is_shallow(repo):
+            rev = None  # HEAD has no parent: every version is new, as without --since
         if rev is not None and _commit_of(repo, rev) is None:
-            raise GitError(f"--since {rev!r} is not a commit of {repo}; " + FETCH_HINT)
+            hint = FETCH_HINT if is_shallow(repo) else "pass a commit, branch or tag of it"
+            raise GitError(f"--since {rev!r} is not a commit of {repo}; {hint}")
         for pkg in selected:
             before = version_at(workspace, pkg, rev) if rev else None
             if same_version(before, pkg.version):

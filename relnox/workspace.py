@@ -11,7 +11,7 @@ order: dependencies first.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ from relnox.detect import (
     version_files,
 )
 from relnox.errors import ConfigError, RelnoxError, VersionError
+from relnox.pins import poetry_specifier
 from relnox.sources import VersionLocation, python_location, toml_location
 
 __all__ = [
@@ -69,6 +70,7 @@ class Package:
     readme: Path | None = None
     requires_python: str | None = None
     settings: Mapping[str, Any] = field(default_factory=dict)  # its own [tool.relnox]
+    deferred: tuple[str, ...] = ()  # extras' packages left out of the order: they need this one
 
     @property
     def vcs_versioned(self) -> bool:
@@ -76,8 +78,13 @@ class Package:
 
     @property
     def internal_deps(self) -> tuple[str, ...]:
-        """Workspace packages this one needs at run time, without duplicates."""
-        return tuple(dict.fromkeys(r.target for r in self.requirements if r.runtime))
+        """Workspace packages this one needs at run time, without duplicates.
+
+        An extra's package that itself needs this one (``dask[distributed]`` and
+        ``distributed`` needing ``dask``) is left out, so the order has no cycle.
+        """
+        targets = (r.target for r in self.requirements if r.runtime)
+        return tuple(t for t in dict.fromkeys(targets) if t not in self.deferred)
 
     @property
     def dist_name(self) -> str:
@@ -175,7 +182,9 @@ def _load_package(
     if "version" in tool_poetry and source != VCS_SOURCE:
         locations.append(toml_location(pyproject, doc, ("tool", "poetry", "version")))
     if source != VCS_SOURCE:
-        for module_name in modules:
+        dotted = project_name.lower().replace("-", "_").split(".")  # zope.interface: zope/interface
+        nested = ["/".join(dotted)] if len(dotted) > 1 and dotted[0] in modules else []
+        for module_name in [*modules, *nested]:
             for filename in VERSION_MODULE_FILES:
                 for base in (directory / "src", directory):
                     loc = python_location(base / module_name / filename)
@@ -211,9 +220,15 @@ def _load_package(
         import_packages=modules,
         scripts={k: str(v) for k, v in scripts.items() if isinstance(v, str)},
         readme=readme_path(directory, doc),
-        requires_python=project.get("requires-python"),
+        requires_python=project.get("requires-python") or _poetry_python(tool_poetry),
         settings=dict(settings),
     )
+
+
+def _poetry_python(tool_poetry: Mapping[str, Any]) -> str | None:
+    """``[tool.poetry.dependencies] python = "^3.9"`` as a PEP 440 ``requires-python``."""
+    python = table(tool_poetry, "dependencies").get("python")
+    return poetry_specifier(python) if isinstance(python, str) else None
 
 
 def _member_dirs(root: Path, doc: Mapping[str, Any], config: Config) -> list[Path]:
@@ -237,6 +252,37 @@ def _member_dirs(root: Path, doc: Mapping[str, Any], config: Config) -> list[Pat
             seen.add(resolved)
             dirs.append(path)
     return dirs
+
+
+def _defer_optional_cycles(packages: Sequence[Package]) -> list[Package]:
+    """Mark the extras' requirements that would close a cycle as :attr:`Package.deferred`."""
+    edges: dict[str, set[str]] = {
+        p.name: {r.target for r in p.requirements if r.runtime and not r.optional} for p in packages
+    }
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, todo = set(), [start]
+        while todo:
+            name = todo.pop()
+            if name == goal:
+                return True
+            if name not in seen:
+                seen.add(name)
+                todo += edges.get(name, ())
+        return False
+
+    out = []
+    for pkg in packages:
+        deferred = []
+        for req in pkg.requirements:
+            if not (req.runtime and req.optional) or req.target in edges[pkg.name]:
+                continue
+            if reaches(req.target, pkg.name):
+                deferred.append(req.target)
+            else:
+                edges[pkg.name].add(req.target)
+        out.append(replace(pkg, deferred=tuple(dict.fromkeys(deferred))) if deferred else pkg)
+    return out
 
 
 def release_order(packages: Sequence[Package]) -> tuple[Package, ...]:
@@ -307,7 +353,7 @@ def discover(root: Path | str = ".") -> Workspace:
             f"{root_pyproject}: no package to release; add a [project] table, "
             "[tool.uv.workspace] members or [tool.relnox] packages"
         )
-    ordered = release_order(packages)
+    ordered = release_order(_defer_optional_cycles(packages))
     workspace = Workspace(
         root=root,
         config=config,

@@ -48,6 +48,28 @@ def test_relnox_help_lists_the_tasks(tmp_path: Path) -> None:
         assert f"  {name} " in out
 
 
+def test_task_help_with_a_positional_argument_shows_help(tmp_path: Path) -> None:
+    # invoke would hand --help to the missing positional TAG / VERSION
+    for task, flag in (("check-tag", "--help"), ("release-notes", "-h")):
+        proc = run_relnox(task, flag, cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        assert f"relnox [--core-opts] {task} [--options]" in proc.stdout
+        assert "--root=STRING" in proc.stdout
+
+
+def test_help_into_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        f"'{sys.executable}' -m relnox --help | head -n 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert proc.stdout.startswith("Usage: relnox")
+    assert "Traceback" not in proc.stderr
+
+
 def test_error_is_one_line_exit_1_no_traceback(tmp_path: Path) -> None:
     proc = run_relnox("packages", cwd=tmp_path)
     assert proc.returncode == 1

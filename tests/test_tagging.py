@@ -128,6 +128,21 @@ def test_since_defaults_to_the_push_before_commit_on_github(demo: Path, tmp_path
         plan_tags(ws, env=env)
 
 
+def test_since_head_1_on_the_first_commit_tags_every_version(demo: Path) -> None:
+    assert git(demo, "rev-list", "--count", "HEAD") == "1"
+    ws = load_workspace(demo)
+    plan = plan_tags(ws, since="HEAD~1", env={})  # the auto-tag step on a new repository
+    assert plan.since is None
+    assert [a.tag for a in plan.to_create] == [
+        "demo-core-v0.1.0",
+        "demo-agents-v0.1.0",
+        "demo-runtime-v0.1.0",
+    ]
+    with pytest.raises(GitError, match="'nope' is not a commit") as info:
+        plan_tags(ws, since="nope", env={})
+    assert "fetch-depth" not in str(info.value)  # not a shallow clone: fetching would not help
+
+
 def test_push_needs_the_remote(demo: Path) -> None:
     bump_two(demo)
     ws = load_workspace(demo)

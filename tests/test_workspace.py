@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from packaging.specifiers import SpecifierSet
 
+from relnox.ci_init import default_pythons
 from relnox.errors import ConfigError, VersionError
 from relnox.sample import ProjectSpec, demo_specs, write_project, write_workspace
 from relnox.workspace import discover, load_workspace
@@ -198,6 +200,55 @@ def test_cycle_names_the_cycle(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match=r"dependency cycle .*a -> b -> c -> a"):
         load_workspace(tmp_path)
+
+
+def test_a_capitalised_name_finds_its_lowercase_flat_module(tmp_path: Path) -> None:
+    _write(
+        tmp_path / "pyproject.toml",
+        '[project]\nname = "Flask-Login"\nversion = "0.6.0"\n'
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+    )
+    _write(tmp_path / "flask_login" / "__init__.py", '__version__ = "0.6.0"\n')
+    (pkg,) = load_workspace(tmp_path).packages
+    assert pkg.import_packages == ("flask_login",)
+    assert [loc.path.name for loc in pkg.locations] == ["pyproject.toml", "__init__.py"]
+
+
+def test_poetry_python_constraint_is_the_requires_python(tmp_path: Path) -> None:
+    _write(
+        tmp_path / "pyproject.toml",
+        '[tool.poetry]\nname = "ai-ops"\nversion = "1.0.0"\n'
+        '[tool.poetry.dependencies]\npython = "^3.9,<3.12"\n',
+    )
+    (pkg,) = load_workspace(tmp_path).packages
+    assert pkg.requires_python is not None
+    assert SpecifierSet(pkg.requires_python) == SpecifierSet(">=3.9,<3.12,<4")
+    assert default_pythons(load_workspace(tmp_path)) == ("3.10", "3.11")  # ci-init's matrix
+
+
+def test_a_dotted_name_keeps_its_nested_version_module_in_step(tmp_path: Path) -> None:
+    _write(
+        tmp_path / "pyproject.toml",
+        '[project]\nname = "Foo.Bar_baz"\nversion = "1.2.0"\n'
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+        '[tool.hatch.build.targets.wheel]\npackages = ["src/foo"]\n',
+    )
+    _write(tmp_path / "src" / "foo" / "bar_baz" / "__init__.py", '__version__ = "1.2.1"\n')
+    with pytest.raises(VersionError, match=r"disagree.*bar_baz"):
+        load_workspace(tmp_path)
+
+
+def test_an_extra_on_a_package_that_needs_this_one_is_no_cycle(tmp_path: Path) -> None:
+    # dask[distributed] -> distributed -> dask: dask is released first
+    write_workspace(tmp_path, [ProjectSpec("dask"), ProjectSpec("distributed", requires=["dask"])])
+    pyproject = tmp_path / "packages" / "dask" / "pyproject.toml"
+    with pyproject.open("a", encoding="utf-8") as fh:
+        fh.write('\n[project.optional-dependencies]\ndistributed = ["distributed>=0.1"]\n')
+    ws = load_workspace(tmp_path)
+    assert [p.name for p in ws.packages] == ["dask", "distributed"]
+    assert ws.get("dask").internal_deps == ()
+    assert [r.target for r in ws.get("dask").requirements] == ["distributed"]  # pins still follow
+    assert [p.name for p in ws.dependents("dask")] == ["distributed"]
 
 
 @pytest.mark.parametrize(
