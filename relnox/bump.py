@@ -144,7 +144,8 @@ def _set_toml(doc: Any, key: Sequence[str | int], value: str) -> str:
 
 def _rewrite_dependents(
     workspace: Workspace, versions: Mapping[str, tuple[str, str]], files: _Files
-) -> list[str]:
+) -> list[tuple[str, str]]:
+    """``(dependent, line)`` for every requirement rewritten to admit the new versions."""
     from relnox.pins import rewrite_requirement
 
     lines = []
@@ -161,7 +162,7 @@ def _rewrite_dependents(
             rel = relative(req.path, workspace.root)
             shown = f"{req.target} {req.text}" if req.style == "poetry" else req.text
             new_shown = f"{req.target} {rewritten}" if req.style == "poetry" else rewritten
-            lines.append(f"{pkg.name} requires {new_shown} (was {shown}) in {rel}")
+            lines.append((pkg.name, f"{pkg.name} requires {new_shown} (was {shown}) in {rel}"))
     return lines
 
 
@@ -240,7 +241,13 @@ def plan_bump(
                 files.set_toml(loc.path, loc.key, new, loc.value)
             else:
                 files.set(loc.path, loc.render(files.get(loc.path), new))
-    plan.rewrites = _rewrite_dependents(workspace, versions, files)
+    rewritten = _rewrite_dependents(workspace, versions, files)
+    plan.rewrites = [line for _, line in rewritten]
+    for dependent in dict.fromkeys(name for name, _ in rewritten if name not in versions):
+        plan.notes.append(
+            f"note: {dependent} is not bumped but its requirement changed; release it too "
+            f"(relnox bump --package {dependent} --part patch) so users get the new pin"
+        )
     files.flush_toml()
     lock = workspace.uv_lock
     if lock is not None and versions:

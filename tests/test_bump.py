@@ -276,6 +276,9 @@ def test_dependents_are_rewritten_and_uv_lock_follows(tmp_path: Path) -> None:
         "ws-cli requires ws-core==0.4.0 (was ws-core==0.3.0) in packages/cli/pyproject.toml",
         "ws-poet requires ws-core ^0.4.0 (was ws-core ^0.3.0) in packages/poet/pyproject.toml",
     ]
+    hints = [n for n in plan.notes if "is not bumped but its requirement changed" in n]
+    assert [h.split()[1] for h in hints] == ["ws-agents", "ws-cli", "ws-poet"]
+    assert "relnox bump --package ws-agents --part patch" in hints[0]
     described = plan.describe()
     assert (
         '-    "ws-core>=0.3.0,<0.4.0",' in described
