@@ -11,7 +11,9 @@ Changelogs: each bumped package's own ``CHANGELOG.md`` (``[tool.relnox]
 changelog``) gets a section titled with its new version. The changelog at the
 workspace root is titled with the version when every bumped package gets the
 same one (lockstep, or one package); otherwise with ``name version`` entries,
-``## [demo-core 0.2.0, demo-cli 1.4.0] - 2026-05-03``.
+``## [demo-core 0.2.0, demo-cli 1.4.0] - 2026-05-03``. A changelog whose
+``[Unreleased]:`` link compares the previous tag with ``HEAD`` gets it moved on to
+the new tag, plus a link for the new section (not for a per-package root title).
 
 Packages whose version comes from git tags (hatch-vcs, setuptools-scm, pdm scm)
 are bumped by creating their next tag; none of their files is edited.
@@ -176,21 +178,25 @@ def _changelogs(
     from relnox.changelog import release_changelog
 
     config = workspace.config
-    titles: dict[Path, str] = {}
+    titles: dict[Path, tuple[str, str | None]] = {}  # path -> (section title, its tag)
     root_log = workspace.root / config.changelog
     for pkg in selected:
         path = pkg.directory / config.changelog
         if path != root_log and path.is_file():
-            titles[path] = versions[pkg.name][1]
+            new = versions[pkg.name][1]
+            titles[path] = (new, workspace.tag_for(pkg, new))
     if root_log.is_file() and selected:
         distinct = {versions[p.name][1] for p in selected}
         if len(distinct) == 1:
-            titles[root_log] = distinct.pop()
+            # compare links only when the selected packages share one tag (v{version})
+            tags = {workspace.tag_for(p, versions[p.name][1]) for p in selected}
+            titles[root_log] = (distinct.pop(), tags.pop() if len(tags) == 1 else None)
         else:
-            titles[root_log] = ", ".join(f"{p.name} {versions[p.name][1]}" for p in selected)
+            title = ", ".join(f"{p.name} {versions[p.name][1]}" for p in selected)
+            titles[root_log] = (title, None)
     notes = []
-    for path, title in titles.items():
-        released = release_changelog(files.get(path), title, today)
+    for path, (title, tag) in titles.items():
+        released = release_changelog(files.get(path), title, today, tag)
         if released is None:
             notes.append(f"note: {relative(path, workspace.root)} has no Unreleased section")
             continue

@@ -4,6 +4,12 @@
 and a fresh, empty ``## [Unreleased]`` heading (written exactly as before) goes
 above it; the file's line endings are kept. A changelog without such a section
 is left alone.
+
+Given the new version's tag, the Keep-a-Changelog link definitions follow: when
+the file defines ``[Unreleased]: .../compare/v1.0.0...HEAD`` (the shape GitHub,
+GitLab and Gitea share), it becomes ``.../compare/v1.1.0...HEAD`` and
+``[1.1.0]: .../compare/v1.0.0...v1.1.0`` goes right below it. Any other link
+definitions, or none, are left alone.
 """
 
 from __future__ import annotations
@@ -15,19 +21,56 @@ UNRELEASED_RE = re.compile(
     r"^(?P<hashes>#{2,3})[ \t]+\[?unreleased\]?[ \t]*(?P<eol>\r?\n|\Z)",
     re.IGNORECASE | re.MULTILINE,
 )
+UNRELEASED_LINK_RE = re.compile(
+    r"^(?P<label>\[unreleased\]:)(?P<gap>[ \t]*)(?P<base>\S*/compare/)(?P<old>\S+?)\.\.\.HEAD"
+    r"(?P<trail>[ \t]*)(?P<eol>\r?\n|\Z)",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 def has_unreleased(text: str) -> bool:
     return UNRELEASED_RE.search(text) is not None
 
 
-def release_changelog(text: str, title: str, day: date) -> str | None:
-    """``text`` with its Unreleased section titled ``[title] - day``; ``None`` if none."""
+def _eol(text: str) -> str:
+    return "\r\n" if "\r\n" in text else "\n"
+
+
+def release_changelog(text: str, title: str, day: date, tag: str | None = None) -> str | None:
+    """``text`` with its Unreleased section titled ``[title] - day``; ``None`` if none.
+
+    With ``tag`` (the new version's git tag) the compare links follow, see
+    :func:`release_links`.
+    """
     match = UNRELEASED_RE.search(text)
     if match is None:
         return None
-    eol = "\r\n" if "\r\n" in text else "\n"
+    eol = _eol(text)
     heading_end = match.end()
     lead = "" if match.group("eol") else eol
     section = f"{lead}{eol}{match.group('hashes')} [{title}] - {day.isoformat()}{eol}"
-    return text[:heading_end] + section + text[heading_end:]
+    released = text[:heading_end] + section + text[heading_end:]
+    return released if tag is None else release_links(released, title, tag)
+
+
+def release_links(text: str, title: str, tag: str) -> str:
+    """``text`` with its ``[Unreleased]`` compare link moved on to ``tag``.
+
+    ``[Unreleased]: <base>compare/<old>...HEAD`` becomes ``<base>compare/<tag>...HEAD``
+    followed by ``[title]: <base>compare/<old>...<tag>``. ``text`` is returned as
+    is when it has no such definition, already defines ``[title]``, or the
+    Unreleased link already starts at ``tag``.
+    """
+    match = UNRELEASED_LINK_RE.search(text)
+    if match is None or match.group("old") == tag:
+        return text
+    defined = re.compile(rf"^\[{re.escape(title)}\]:", re.IGNORECASE | re.MULTILINE)
+    if defined.search(text):
+        return text
+    label, gap, base = match.group("label", "gap", "base")
+    eol = match.group("eol") or _eol(text)
+    links = (
+        f"{label}{gap}{base}{tag}...HEAD{match.group('trail')}{eol}"
+        f"[{title}]:{gap}{base}{match.group('old')}...{tag}{match.group('eol')}"
+    )
+    return text[: match.start()] + links + text[match.end() :]

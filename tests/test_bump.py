@@ -329,6 +329,52 @@ def test_crlf_files_with_comments_keep_every_byte_but_the_version(tmp_path: Path
     assert (root / "crlf_pkg/__init__.py").read_bytes() == init.replace(b"1.0.0", b"1.0.1")
 
 
+LINKS = "[Unreleased]: https://github.com/o/r/compare/{old}...HEAD\n[0.1.0]: https://x/0.1.0\n"
+
+
+def test_changelog_compare_links_follow_the_new_tag_in_a_crlf_file(tmp_path: Path) -> None:
+    log = (
+        "# Changelog\n\n## [Unreleased]\n\n- New.\n\n## [1.0.0] - 2026-01-01\n\n"
+        + LINKS.format(old="v1.0.0")
+    ).replace("\n", "\r\n")
+    root = write_files(
+        tmp_path / "linked",
+        {"pyproject.toml": '[project]\nname = "linked"\nversion = "1.0.0"\n', "CHANGELOG.md": log},
+    )
+    git_init(root)
+    plan = plan_bump(load_workspace(root), part="minor", today=DAY)
+    assert "+[1.1.0]: https://github.com/o/r/compare/v1.0.0...v1.1.0" in plan.describe()
+    apply_bump(plan)
+    assert (root / "CHANGELOG.md").read_bytes() == log.replace(
+        "- New.", "## [1.1.0] - 2026-05-03\r\n\r\n- New."
+    ).replace(
+        "v1.0.0...HEAD\r\n",
+        "v1.1.0...HEAD\r\n[1.1.0]: https://github.com/o/r/compare/v1.0.0...v1.1.0\r\n",
+    ).encode()
+
+
+def test_changelog_links_use_package_tags_and_skip_a_per_package_root_title(
+    tmp_path: Path,
+) -> None:
+    root = _deps_workspace(tmp_path / "ws")
+    core_log = root / "packages/core/CHANGELOG.md"
+    core_log.write_text(core_log.read_text() + "\n" + LINKS.format(old="ws-core-v0.3.0"))
+    root_log = root / "CHANGELOG.md"
+    root_log.write_text(root_log.read_text() + "\n" + LINKS.format(old="ws-core-v0.3.0"))
+    git_commit_all(root, "Link the changelogs")
+    root_before = root_log.read_text()
+    apply_bump(plan_bump(load_workspace(root), part="patch", today=DAY))
+    assert core_log.read_text().endswith(
+        "[Unreleased]: https://github.com/o/r/compare/ws-core-v0.3.1...HEAD\n"
+        "[0.3.1]: https://github.com/o/r/compare/ws-core-v0.3.0...ws-core-v0.3.1\n"
+        "[0.1.0]: https://x/0.1.0\n"
+    )
+    root_after = root_log.read_text()
+    assert "## [ws-core 0.3.1, ws-agents 1.0.1, ws-cli 2.1.1, ws-poet 0.9.1]" in root_after
+    assert root_after.endswith(LINKS.format(old="ws-core-v0.3.0"))
+    assert root_after.count("]: ") == root_before.count("]: ")
+
+
 def test_lockstep_moves_every_package_to_one_version(tmp_path: Path) -> None:
     specs = [
         ProjectSpec("ls-a", "0.1.0"),
