@@ -94,9 +94,9 @@ def outputs_for(results: Mapping[str, Any]) -> dict[str, str]:
         directories = directories if isinstance(directories, Mapping) else {}
         data["matrix"] = {
             "include": [
-                {
+                {  # a directory only where the task knows it: never an empty one
                     "package": n,
-                    "directory": str(directories.get(n, "")),
+                    **({"directory": str(directories[n])} if n in directories else {}),
                     "version": str(versions.get(n, "")),
                 }
                 for n in names

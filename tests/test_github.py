@@ -87,6 +87,9 @@ def test_outputs_of_a_release(actions: dict[str, str]) -> None:
 
 def test_single_package_gets_package_and_version(actions: dict[str, str]) -> None:
     publish_results("tag", {"versions": {"x": "1.0"}, "tags": ["v1.0"]}, env=actions)
+    tag_outputs = read_outputs(Path(actions["GITHUB_OUTPUT"]))
+    # the task did not say where x lives: no empty "directory" in the matrix
+    assert json.loads(tag_outputs["matrix"]) == {"include": [{"package": "x", "version": "1.0"}]}
     publish_results("plan", {"packages": [], "changed": False}, env=actions)
     out = read_outputs(Path(actions["GITHUB_OUTPUT"]))
     assert (out["package"], out["version"], out["tag"]) == ("x", "1.0", "v1.0")
