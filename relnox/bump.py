@@ -29,7 +29,7 @@ from typing import Any
 
 from relnox.bump_git import changed_names, git_plan
 from relnox.bump_model import BumpPlan, BumpResult, FileEdit, GitAction, relative
-from relnox.errors import ConfigError
+from relnox.errors import ConfigError, VersionError
 from relnox.sources import read_text
 from relnox.versioning import PARTS, parse_version, target_version
 from relnox.workspace import Package, Workspace
@@ -81,6 +81,23 @@ def _new_versions(
         )
         for p in selected
     }
+
+
+def _refuse_downgrades(
+    workspace: Workspace, selected: Sequence[Package], versions: Mapping[str, tuple[str, str]]
+) -> None:
+    """No bump may give a version at or below one its tags already released."""
+    for pkg in selected:
+        released = pkg.released
+        if released is None or pkg.tags is None:
+            continue
+        new = parse_version(versions[pkg.name][1], str(pkg.pyproject))
+        if new <= released:
+            raise VersionError(
+                f"{pkg.name}: {versions[pkg.name][1]} is not above {released}, which tag "
+                f"{pkg.tags.highest_tag} already released; bump to a higher version "
+                f"(--to or another --part)"
+            )
 
 
 class _Files:
@@ -229,8 +246,11 @@ def plan_bump(
             "or --to VERSION"
         )
     names = list(packages)
+    if changed_only or tag:
+        workspace.require_history("bump --changed" if changed_only else "bump --tag")
     selected = _select(workspace, names, changed_only)
     versions = _new_versions(workspace, selected, part, to, pre)
+    _refuse_downgrades(workspace, selected, versions)
     plan = BumpPlan(workspace=workspace, versions=versions)
     if not selected:  # --changed and nothing changed: nothing to do
         return plan
@@ -242,9 +262,14 @@ def plan_bump(
                 f"note: {pkg.name} is versioned by git tags; its bump is the tag "
                 f"{workspace.tag_for(pkg, new)}, no file of it is edited"
             )
+        for loc in pkg.drift:
+            plan.notes.append(
+                f"note: {relative(loc.path, workspace.root)} of {pkg.name} set to "
+                f"{loc.spell(new)} (was {loc.value}, out of step with {pkg.version})"
+            )
         for loc in pkg.locations:
             if loc.kind == "toml":  # one tomlkit round trip per file, with the rewrites
-                files.set_toml(loc.path, loc.key, new, loc.value)
+                files.set_toml(loc.path, loc.key, loc.spell(new), loc.value)
             else:
                 files.set(loc.path, loc.render(files.get(loc.path), new))
     rewritten = _rewrite_dependents(workspace, versions, files)

@@ -25,7 +25,11 @@ logger = logging.getLogger("relnox")
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    """Replace ``path`` by ``data`` atomically (temp file + rename), keeping its mode."""
+    """Replace ``path`` by ``data`` atomically (temp file + rename), keeping its mode.
+
+    A symlink is written through: its target changes, the link stays a link.
+    """
+    path = path.resolve() if path.is_symlink() else path
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".relnox")
     try:
         with os.fdopen(fd, "wb") as fh:

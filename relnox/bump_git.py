@@ -125,7 +125,8 @@ def git_plan(
                 f"tag {name!r} already exists (for {pkg.name} {new}); choose another "
                 f"version with --to, or delete the tag with `git tag -d {name}`"
             )
-        lockstep_tag = "{name}" not in workspace.tag_format and "{dir}" not in workspace.tag_format
+        shared = [p for p in selected if workspace.tag_for(p, plan.versions[p.name][1]) == name]
+        lockstep_tag = len(shared) > 1 or len(workspace.packages) == 1
         annotations[name] = (
             f"Release {new}" if lockstep_tag else f"Release {pkg.project_name} {new}"
         )

@@ -7,7 +7,8 @@ shares are typed attributes here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,29 @@ from relnox.errors import ConfigError
 DEFAULT_CHANGELOG = "CHANGELOG.md"
 DEFAULT_COMMIT_MESSAGE = "Release {summary}"
 VERSION_SCHEMES = ("pep440", "semver")
+VERSION_SOURCES = ("vcs",)
+# Every key [tool.relnox] may hold at the root; a member's own table holds MEMBER_KEYS.
+ROOT_KEYS = (
+    "packages",
+    "version-files",
+    "version-scheme",
+    "version-source",
+    "lockstep",
+    "tag-format",
+    "tag-formats",
+    "changelog",
+    "changelog-required",
+    "commit-message",
+    "dist-dir",
+    "state-dir",
+    "repositories",
+    "publish",
+    "verify",
+    "build",
+    "ci",
+    "network",
+)
+MEMBER_KEYS = ("version-files", "version-source", "tag-format", "verify", "build")
 
 
 @dataclass(frozen=True)
@@ -40,6 +64,8 @@ class Config:
     changelog: str = DEFAULT_CHANGELOG
     commit_message: str = DEFAULT_COMMIT_MESSAGE
     dist_dir: str = "dist"
+    tag_formats: Mapping[str, str] = field(default_factory=dict)  # package or dir -> format
+    version_source: str | None = None
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     def section(self, name: str) -> Mapping[str, Any]:
@@ -69,9 +95,42 @@ def _string_list(source: Path, key: str, value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+def check_keys(source: Path, table: Mapping[str, Any], known: Sequence[str]) -> None:
+    """An unknown key (a typo such as ``tag_format``) is an error naming the right one."""
+    for key in table:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(key.replace("_", "-"), known, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(known)}"
+        raise ConfigError(f"{source}: [tool.relnox] has an unknown key {key!r}; {hint}")
+
+
+def check_tag_format(source: Path, tag_format: Any, key: str = "tag-format") -> str:
+    _expect(source, key, tag_format, str)
+    if "{version}" not in tag_format:
+        raise ConfigError(
+            f"{source}: [tool.relnox] {key} {tag_format!r} has no {{version}}; "
+            'use for example "v{version}" or "{name}-v{version}"'
+        )
+    return str(tag_format)
+
+
+def check_version_source(source: Path, value: Any) -> str | None:
+    if value is None:
+        return None
+    _expect(source, "version-source", value, str)
+    if value not in VERSION_SOURCES:
+        raise ConfigError(
+            f"{source}: [tool.relnox] version-source {value!r} is unknown; "
+            f"use {' or '.join(repr(v) for v in VERSION_SOURCES)} (versions from git tags)"
+        )
+    return str(value)
+
+
 def load_config(source: Path, table: Mapping[str, Any]) -> Config:
     """Validate the ``[tool.relnox]`` table of ``source`` (the root pyproject)."""
     raw = table
+    check_keys(source, raw, ROOT_KEYS)
     packages = _string_list(source, "packages", raw["packages"]) if "packages" in raw else None
     files: list[VersionFile] = []
     for item in _expect(source, "version-files", raw.get("version-files", []), list):
@@ -98,12 +157,10 @@ def load_config(source: Path, table: Mapping[str, Any]) -> Config:
         )
     tag_format = raw.get("tag-format")
     if tag_format is not None:
-        _expect(source, "tag-format", tag_format, str)
-        if "{version}" not in tag_format:
-            raise ConfigError(
-                f"{source}: [tool.relnox] tag-format {tag_format!r} has no {{version}}; "
-                'use for example "v{version}" or "{name}-v{version}"'
-            )
+        check_tag_format(source, tag_format)
+    tag_formats = _expect(source, "tag-formats", raw.get("tag-formats", {}), Mapping)
+    for key, value in tag_formats.items():
+        check_tag_format(source, value, f"tag-formats.{key}")
     return Config(
         source=source,
         packages=packages,
@@ -116,5 +173,7 @@ def load_config(source: Path, table: Mapping[str, Any]) -> Config:
             source, "commit-message", raw.get("commit-message", DEFAULT_COMMIT_MESSAGE), str
         ),
         dist_dir=_expect(source, "dist-dir", raw.get("dist-dir", "dist"), str),
+        tag_formats={str(k): str(v) for k, v in tag_formats.items()},
+        version_source=check_version_source(source, raw.get("version-source")),
         raw=dict(raw),
     )

@@ -26,7 +26,6 @@ from relnox.sources import (
     pattern_location,
     python_location,
     read_text,
-    text_location,
 )
 
 if sys.version_info >= (3, 11):
@@ -62,13 +61,38 @@ class InternalRequirement:
 def load_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file; a syntax error names the file, line and the fix."""
     try:
-        with path.open("rb") as fh:
-            data: dict[str, Any] = tomllib.load(fh)
-            return data
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, not a TOML file; remove or rename it") from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise ConfigError(f"{path}: starts with a UTF-8 byte order mark (BOM); save it without BOM")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text (binary data?); save it as UTF-8 TOML") from None
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+        return data
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML ({exc}); fix the syntax there") from None
+
+
+def setup_cfg(directory: Path) -> dict[str, dict[str, str]]:
+    """``setup.cfg`` as sections of raw strings (empty when there is none)."""
+    import configparser
+
+    path = directory / "setup.cfg"
+    if not path.is_file():
+        return {}
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(read_text(path), source=str(path))
+    except configparser.Error as exc:
+        first = str(exc).splitlines()[0]
+        raise ConfigError(f"{path}: cannot be read ({first}); fix the syntax there") from None
+    return {name: dict(parser[name]) for name in parser.sections()}
 
 
 def table(doc: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
@@ -78,14 +102,26 @@ def table(doc: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
-def is_package(doc: Mapping[str, Any]) -> bool:
-    """A pyproject describes a releasable package (not a virtual workspace root)."""
-    if table(doc, "tool", "uv").get("package") is False:
+def is_package(doc: Mapping[str, Any], directory: Path | None = None, explicit: bool = False) -> bool:
+    """A pyproject describes a releasable package (not a virtual workspace root).
+
+    ``[tool.uv] package = false`` makes a root virtual unless [tool.relnox] packages
+    names it (``explicit``): native projects set it only so ``uv run`` does not rebuild.
+    A pyproject with only ``[build-system]`` is a package when ``setup.cfg`` names one
+    or a ``setup.py`` builds one.
+    """
+    if table(doc, "tool", "uv").get("package") is False and not explicit:
         return False
     if "project" in doc:
         return True
     poetry = table(doc, "tool", "poetry")
-    return "name" in poetry and "version" in poetry
+    if "name" in poetry and "version" in poetry:
+        return True
+    if directory is None:
+        return False
+    if "name" in setup_cfg(directory).get("metadata", {}):
+        return True
+    return "build-system" in doc and (directory / "setup.py").is_file()
 
 
 def validate_version(value: str, where: str) -> Version:
@@ -98,9 +134,34 @@ def validate_version(value: str, where: str) -> Version:
         ) from None
 
 
-def _find_module(directory: Path, dotted: str) -> Path | None:
+def source_roots(directory: Path, doc: Mapping[str, Any]) -> tuple[Path, ...]:
+    """Where the backend looks for import packages: src/, the directory, configured roots."""
+    roots: list[Path] = [directory / "src", directory]
+    setuptools = table(doc, "tool", "setuptools")
+    package_dir = setuptools.get("package-dir")
+    if isinstance(package_dir, Mapping) and isinstance(package_dir.get(""), str):
+        roots.insert(0, directory / package_dir[""])
+    find = table(setuptools, "packages", "find")
+    for where in find.get("where", []) if isinstance(find.get("where"), list) else []:
+        if isinstance(where, str):
+            roots.insert(0, directory / where)
+    pdm_dir = table(doc, "tool", "pdm", "build").get("package-dir")
+    if isinstance(pdm_dir, str):
+        roots.insert(0, directory / pdm_dir)
+    for item in table(doc, "tool", "poetry").get("packages", []) or []:
+        if isinstance(item, Mapping) and isinstance(item.get("from"), str):
+            roots.insert(0, directory / item["from"])
+    sources = table(doc, "tool", "hatch", "build", "targets", "wheel").get("sources")
+    if isinstance(sources, list):
+        roots[:0] = [directory / s for s in sources if isinstance(s, str)]
+    elif isinstance(sources, Mapping):
+        roots[:0] = [directory / k for k, v in sources.items() if isinstance(k, str) and k and not v]
+    return tuple(dict.fromkeys(roots))
+
+
+def _find_module(directory: Path, dotted: str, roots: Sequence[Path] = ()) -> Path | None:
     parts = dotted.split(".")
-    for base in (directory / "src", directory):
+    for base in roots or (directory / "src", directory):
         pkg_dir = base.joinpath(*parts)
         if (pkg_dir / "__init__.py").is_file():
             return pkg_dir / "__init__.py"
@@ -113,9 +174,18 @@ def _find_module(directory: Path, dotted: str) -> Path | None:
 def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple[str, ...]:
     """The top-level import packages a build of this project ships (best effort)."""
     found: list[str] = []
-    hatch = table(doc, "tool", "hatch", "build", "targets", "wheel").get("packages")
-    if isinstance(hatch, list):
-        found += [Path(p).name for p in hatch if isinstance(p, str)]
+    wheel = table(doc, "tool", "hatch", "build", "targets", "wheel")
+    for key in ("packages", "only-include"):
+        items = wheel.get(key) or table(doc, "tool", "hatch", "build").get(key)
+        if isinstance(items, list):
+            found += [Path(p.rstrip("/")).name for p in items if isinstance(p, str)]
+    pdm_includes = table(doc, "tool", "pdm", "build").get("includes")
+    if isinstance(pdm_includes, list):
+        for item in pdm_includes:
+            if isinstance(item, str) and "*" not in item:
+                path = directory / item.rstrip("/")
+                if (path / "__init__.py").is_file() or path.suffix == ".py" or path.is_dir():
+                    found.append(path.stem if path.suffix == ".py" else path.name)
     flit = table(doc, "tool", "flit", "module").get("name")
     if isinstance(flit, str):
         found.append(flit)
@@ -125,6 +195,10 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
     st_packages = table(doc, "tool", "setuptools").get("packages")
     if isinstance(st_packages, list):
         found += [p.split(".")[0] for p in st_packages if isinstance(p, str)]
+    st_find = table(doc, "tool", "setuptools", "packages", "find")
+    for pattern in st_find.get("include", []) if isinstance(st_find.get("include"), list) else []:
+        if isinstance(pattern, str) and pattern.split(".")[0].replace("_", "").isalnum():
+            found.append(pattern.split(".")[0])
     poetry_packages = table(doc, "tool", "poetry").get("packages")
     if isinstance(poetry_packages, list):
         found += [
@@ -133,7 +207,8 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
     if not found:
         module = name.replace("-", "_").replace(".", "_")
         spellings = dict.fromkeys((module, module.lower()))  # Flask-Login ships flask_login
-        for base, module in itertools.product((directory / "src", directory), spellings):
+        roots = source_roots(directory, doc)
+        for base, module in itertools.product(roots, spellings):
             if (base / module / "__init__.py").is_file() or (base / f"{module}.py").is_file():
                 found.append(module)
                 break
@@ -141,86 +216,7 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
             src = directory / "src"
             if src.is_dir():
                 found += sorted(p.name for p in src.iterdir() if (p / "__init__.py").is_file())
-    return tuple(dict.fromkeys(p.split("/")[-1].split(".")[0] for p in found))
-
-
-def dynamic_locations(
-    directory: Path,
-    doc: Mapping[str, Any],
-    backend: str,
-    build_requires: Sequence[str],
-    modules: Sequence[str],
-) -> tuple[str, list[VersionLocation]]:
-    pyproject = directory / "pyproject.toml"
-    tool = table(doc, "tool")
-    hatch = table(tool, "hatch", "version")
-    if hatch:
-        if hatch.get("source") == "vcs":
-            return VCS_SOURCE, []
-        path = hatch.get("path")
-        if isinstance(path, str):
-            pattern = hatch.get("pattern")
-            if isinstance(pattern, str):
-                return "hatch", [_regex_location(directory / path, pattern)]
-            loc = python_location(directory / path)
-            if loc is None:
-                raise VersionError(
-                    f'{directory / path}: no __version__ = "..." line, which '
-                    f"{pyproject} [tool.hatch.version] path points at; add one"
-                )
-            return "hatch", [loc]
-    pdm = table(tool, "pdm", "version")
-    if pdm:
-        if pdm.get("source") == "scm":
-            return VCS_SOURCE, []
-        path = pdm.get("path")
-        if pdm.get("source") == "file" and isinstance(path, str):
-            loc = python_location(directory / path)
-            if loc is None:
-                raise VersionError(
-                    f"{directory / path}: no __version__ line for [tool.pdm.version]"
-                )
-            return "pdm", [loc]
-    setuptools_version = table(tool, "setuptools", "dynamic").get("version")
-    if isinstance(setuptools_version, Mapping):
-        attr = setuptools_version.get("attr")
-        if isinstance(attr, str):
-            module_name, _, _var = attr.rpartition(".")
-            module = _find_module(directory, module_name)
-            loc = python_location(module) if module else None
-            if loc is None:
-                raise VersionError(
-                    f"{pyproject}: [tool.setuptools.dynamic] version attr {attr!r} does not "
-                    'point at a literal __version__ = "..." line; add one or use version = "..."'
-                )
-            return "setuptools-attr", [loc]
-        files = setuptools_version.get("file")
-        if isinstance(files, str):
-            files = [files]
-        if isinstance(files, list) and files:
-            return "setuptools-file", [text_location(directory / str(files[0]))]
-    requires = " ".join(build_requires).lower().replace("_", "-")
-    if "setuptools_scm" in tool or "setuptools-scm" in tool or "setuptools-scm" in requires:
-        return VCS_SOURCE, []
-    if table(tool, "poetry-dynamic-versioning").get("enable") is True:
-        return VCS_SOURCE, []
-    if backend.startswith("flit_core"):
-        for module_name in modules:
-            module = _find_module(directory, module_name)
-            loc = python_location(module) if module else None
-            if loc is not None:
-                return "flit", [loc]
-    raise VersionError(
-        f"{pyproject}: the version is dynamic but relnox cannot tell where it is written; "
-        'list the file in [tool.relnox] version-files = ["path"]'
-    )
-
-
-def _regex_location(path: Path, pattern: str) -> VersionLocation:
-    match = re.search(pattern, read_text(path), re.MULTILINE)
-    if match is None or "version" not in match.groupdict():
-        raise VersionError(f"{path}: the hatch version pattern {pattern!r} matches nothing")
-    return VersionLocation(path, "pattern", match.group("version"), pattern=pattern)
+    return tuple(dict.fromkeys(p.split("/")[-1].split(".")[0] for p in found if p))
 
 
 def internal_requirements(

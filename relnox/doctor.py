@@ -21,7 +21,6 @@ from relnox import git
 from relnox.changelog_read import UNRELEASED, read_section
 from relnox.errors import RelnoxError
 from relnox.tagging import FETCH_HINT, is_shallow, same_version, version_at
-from relnox.tags import parse_tag, tag_glob
 from relnox.workspace import Package, Workspace, discover, load_toml
 
 logger = logging.getLogger("relnox")
@@ -205,26 +204,22 @@ def _rel(ws: Workspace, path: Path) -> str:
 
 def _tags(ws: Workspace, pkg: Package) -> list[Check]:
     name = f"tags {pkg.name}"
+    facts = pkg.tags
+    convention = (
+        f"tags {ws.tag_format_of(pkg)} ({facts.convention.evidence})" if facts else "no tags read"
+    )
+    if facts is not None and facts.problem:
+        return [Check(name, WARN, facts.problem)]
     if pkg.vcs_versioned:
-        return [Check(name, OK, "version comes from the tags")]
-    fmt = ws.tag_format
+        return [Check(name, OK, f"version {pkg.version} comes from the tags; {convention}")]
     current = Version(pkg.version)
-    newer = []
-    for tag in git.tags(ws.root, tag_glob(fmt, name=pkg.name, dir=pkg.directory.name)):
-        parsed = parse_tag(fmt, tag)
-        if parsed is None or (parsed.name is not None and parsed.name != pkg.name):
-            continue
-        try:
-            if Version(parsed.version) > current:
-                newer.append(tag)
-        except InvalidVersion:
-            continue
-    if newer:
+    if facts is not None and facts.highest is not None and facts.highest > current:
         return [
             Check(
                 name,
                 ERROR,
-                f"tag {newer[-1]} is newer than {pkg.version} in {_rel(ws, pkg.pyproject)}; "
+                f"tag {facts.highest_tag} is newer than {pkg.version} in "
+                f"{_rel(ws, pkg.primary.path if pkg.primary else pkg.pyproject)}; "
                 "bump the version above it",
             )
         ]
@@ -240,8 +235,8 @@ def _tags(ws: Workspace, pkg: Package) -> list[Check]:
                     "delete or move that tag",
                 )
             ]
-        return [Check(name, OK, f"{tag} matches (already released)")]
-    return [Check(name, OK, f"{tag} not created yet")]
+        return [Check(name, OK, f"{tag} matches (already released); {convention}")]
+    return [Check(name, OK, f"{tag} not created yet; {convention}")]
 
 
 def _uv_lock(ws: Workspace) -> list[Check]:
@@ -316,13 +311,17 @@ def doctor(root: Path | str = ".", *, version: str | None = None) -> DoctorRepor
         ws = discover(root)
     except RelnoxError as exc:
         return DoctorReport(root, (Check("workspace", ERROR, str(exc)),))
-    rows.append(
-        Check("workspace", OK, f"{len(ws.packages)} package(s), tag format {ws.tag_format}")
-    )
-    if ws.problems:
-        rows += [Check("version sources", ERROR, problem) for problem in ws.problems]
+    rows.append(Check("workspace", OK, f"{len(ws.packages)} package(s)"))
+    rows += [Check("workspace", WARN, note) for note in ws.notes]
+    drift = [note for pkg in ws.packages for note in pkg.drift_notes]
+    if ws.problems or drift:
+        rows += [Check("version sources", ERROR, problem) for problem in [*ws.problems, *drift]]
     else:
         rows.append(Check("version sources", OK, "every version source agrees"))
+    for pkg in ws.packages:
+        where = _rel(ws, pkg.primary.path) if pkg.primary else "git tags"
+        rows.append(Check(f"version {pkg.name}", OK, f"{pkg.version} from {where} ({pkg.evidence})"))
+
     if git.is_repo(root):
         for name, fn in (
             ("working tree", _working_tree),

@@ -12,11 +12,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from packaging.version import InvalidVersion, Version
-
 from relnox import git
 from relnox.errors import GitError
-from relnox.tags import parse_tag, tag_glob
 from relnox.workspace import Package, Workspace
 
 
@@ -37,25 +34,9 @@ class PlanRow:
 
 def last_tag(workspace: Workspace, pkg: Package) -> str | None:
     """The package's highest version tag that HEAD contains (``None`` if never tagged)."""
-    fmt = workspace.tag_format
-    pattern = tag_glob(fmt, name=pkg.name, dir=pkg.directory.name)
-    listed = git.git(workspace.root, "tag", "--list", pattern, "--merged", "HEAD", check=False)
-    best: tuple[Version, str] | None = None
-    for tag in listed.splitlines():
-        parsed = parse_tag(fmt, tag)
-        if parsed is None:
-            continue
-        if parsed.name is not None and parsed.name != pkg.name:
-            continue
-        if parsed.dir is not None and parsed.dir != pkg.directory.name:
-            continue
-        try:
-            version = Version(parsed.version)
-        except InvalidVersion:
-            continue
-        if best is None or version > best[0]:
-            best = (version, tag)
-    return best[1] if best else None
+    if pkg.tags is not None:
+        return pkg.tags.reachable_tag
+    return None
 
 
 def _pathspec(workspace: Workspace, pkg: Package) -> list[str]:
@@ -104,6 +85,7 @@ def plan(
 ) -> list[PlanRow]:
     """One row per package in release order; ``part`` adds the versions that bump would give."""
     _check_repo(workspace, since)
+    workspace.require_history("plan")
     if part:
         from relnox.versioning import next_version
 

@@ -16,7 +16,7 @@ from packaging.version import InvalidVersion, Version
 
 from relnox.errors import PublishError, VersionError
 from relnox.repositories import PYPI, TESTPYPI
-from relnox.tags import parse_tag
+from relnox.tags import ParsedTag, parse_tag
 from relnox.workspace import Workspace
 
 
@@ -33,8 +33,13 @@ class TagRoute:
 
 def route_for_tag(tag: str, workspace: Workspace) -> TagRoute:
     """``[tool.relnox.publish] prerelease = "testpypi"`` / ``final = "pypi"`` applied to ``tag``."""
-    parsed = parse_tag(workspace.tag_format, tag)
     name = tag.removeprefix("refs/tags/")
+    matches = workspace.match_tag(name)
+    parsed = (
+        ParsedTag(name, matches[0][1], name=matches[0][0].name if len(matches) == 1 else None)
+        if matches
+        else parse_tag(workspace.tag_format, tag)
+    )
     raw = parsed.version if parsed else name.rsplit("-v", 1)[-1].removeprefix("v")
     try:
         version = Version(raw)

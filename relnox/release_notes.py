@@ -15,8 +15,7 @@ from packaging.version import InvalidVersion, Version
 
 from relnox.changelog_read import read_section
 from relnox.errors import ConfigError, VersionError
-from relnox.tagging import packages_of_tag, same_version
-from relnox.tags import parse_tag
+from relnox.tagging import packages_of_tag, parse_release_tag, same_version
 from relnox.workspace import Package, Workspace
 
 logger = logging.getLogger("relnox")
@@ -40,11 +39,12 @@ def _target(
         Version(text)
         version = text.lstrip("vV")
     except InvalidVersion:
-        parsed = parse_tag(workspace.tag_format, text)
-        if parsed is None:
+        try:
+            parsed = parse_release_tag(workspace, text)
+        except VersionError:
             raise VersionError(
-                f"{version_or_tag!r} is neither a version nor a tag of the shape "
-                f"{workspace.tag_format!r}; pass e.g. 1.2.0 or {workspace.tag_for(workspace.packages[0])}"
+                f"{version_or_tag!r} is neither a version nor a release tag of a package here; "
+                f"pass e.g. 1.2.0 or {workspace.tag_for(workspace.packages[0])}"
             ) from None
         version = parsed.version
         tagged = packages_of_tag(workspace, parsed)

@@ -5,22 +5,52 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from pathlib import Path
+
+from relnox.sources import VersionLocation
 from relnox.workspace import Workspace
 
 
+def _rel(workspace: Workspace, path: Path) -> str:
+    try:
+        return path.relative_to(workspace.root).as_posix() or "."
+    except ValueError:
+        return str(path)
+
+
+def _where(workspace: Workspace, loc: VersionLocation) -> str:
+    label = loc.label
+    return label.replace(str(loc.path), _rel(workspace, loc.path), 1)
+
+
 def packages_rows(workspace: Workspace) -> list[dict[str, Any]]:
-    return [
-        {
-            "name": p.name,
-            "version": p.version,
-            "source": p.version_source,
-            "backend": p.backend,
-            "depends_on": list(p.internal_deps),
-            "directory": str(p.directory.relative_to(workspace.root)) or ".",
-            "locations": [loc.label for loc in p.locations],
-        }
-        for p in workspace.packages
-    ]
+    """One row per package: its version truth with the evidence, and its tag convention."""
+    rows = []
+    for p in workspace.packages:
+        tags = p.tags
+        rows.append(
+            {
+                "name": p.name,
+                "version": p.version,
+                "source": p.version_source,
+                "backend": p.backend,
+                "depends_on": list(p.internal_deps),
+                "directory": _rel(workspace, p.directory),
+                "locations": [loc.label for loc in p.locations],
+                "primary": _where(workspace, p.primary) if p.primary else "git tags",
+                "evidence": p.evidence,
+                "secondaries": [
+                    {"where": _where(workspace, loc), "value": loc.value, "agrees": loc not in p.drift}
+                    for loc in p.secondaries
+                ],
+                "tag_format": workspace.tag_format_of(p),
+                "tag_evidence": tags.convention.evidence if tags else "not a git repository",
+                "last_release": str(tags.highest) if tags and tags.highest else None,
+                "last_tag": tags.highest_tag if tags else None,
+                "warnings": [*p.drift_notes, *([tags.problem] if tags and tags.problem else [])],
+            }
+        )
+    return rows
 
 
 def _cell(value: Any) -> str:

@@ -37,6 +37,11 @@ class VersionLocation:
     value: str
     key: tuple[str, ...] = ()
     pattern: str | None = None
+    semver: bool = False  # Cargo.toml: written as 1.2.0-alpha.1, read as PEP 440 1.2.0a1
+
+    def spell(self, new: str) -> str:
+        """``new`` (PEP 440) as this place writes versions."""
+        return pep440_to_semver(new) if self.semver else new
 
     @property
     def label(self) -> str:
@@ -53,7 +58,7 @@ class VersionLocation:
                 table = table[part]
             old = table[self.key[-1]]
             literal = isinstance(old, String) and old.type in (StringType.SLL, StringType.MLL)
-            table[self.key[-1]] = tomlkit.string(new, literal=literal)
+            table[self.key[-1]] = tomlkit.string(self.spell(new), literal=literal)
             return tomlkit.dumps(doc)
         if self.kind == "text":
             stripped = text.strip()
@@ -68,7 +73,27 @@ class VersionLocation:
                 "rerun the command"
             )
         start, end = match.span("version")
-        return text[:start] + new + text[end:]
+        return text[:start] + self.spell(new) + text[end:]
+
+
+_PRE_WORDS = {"a": "alpha", "b": "beta", "rc": "rc"}
+
+
+def pep440_to_semver(version: str) -> str:
+    """``1.2.0a1`` -> ``1.2.0-alpha.1`` (how Cargo spells what maturin reads as 1.2.0a1)."""
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        parsed = Version(version)
+    except InvalidVersion:
+        return version
+    core = ".".join(str(part) for part in (*parsed.release, 0, 0)[:3])
+    if parsed.pre is not None:
+        label, number = parsed.pre
+        return f"{core}-{_PRE_WORDS[label]}.{number}"
+    if parsed.dev is not None:
+        return f"{core}-dev.{parsed.dev}"
+    return core if len(parsed.release) <= 3 else version
 
 
 def read_text(path: Path) -> str:
@@ -82,6 +107,8 @@ def read_text(path: Path) -> str:
         ) from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, not a file; fix the setting that names it") from None
 
 
 def python_location(path: Path) -> VersionLocation | None:
@@ -116,7 +143,9 @@ def text_location(path: Path) -> VersionLocation:
     return VersionLocation(path, "text", value)
 
 
-def toml_location(path: Path, doc: Mapping[str, Any], key: tuple[str, ...]) -> VersionLocation:
+def toml_location(
+    path: Path, doc: Mapping[str, Any], key: tuple[str, ...], *, semver: bool = False
+) -> VersionLocation:
     value: Any = doc
     for part in key:
         value = value[part]
@@ -125,4 +154,4 @@ def toml_location(path: Path, doc: Mapping[str, Any], key: tuple[str, ...]) -> V
             f"{path}: [{'.'.join(key[:-1])}].{key[-1]} must be a string, not {value!r}; "
             'quote it, e.g. version = "1.0.0"'
         )
-    return VersionLocation(path, "toml", str(value), key=key)
+    return VersionLocation(path, "toml", str(value), key=key, semver=semver)

@@ -170,6 +170,7 @@ def plan_tags(
     head = git.head(repo)
     if head is None:
         raise GitError(f"{repo} has no commit yet; commit the release first, then tag it")
+    workspace.require_history("tag --missing" if missing else "tag")
     selected = workspace.select(packages)
     notes = [f"{p.name}: its version comes from tags; skipped" for p in selected if p.vcs_versioned]
     selected = tuple(p for p in selected if not p.vcs_versioned)
@@ -253,6 +254,7 @@ class TagCheck:
 
 
 def packages_of_tag(workspace: Workspace, parsed: ParsedTag) -> tuple[Package, ...]:
+    """The packages ``parsed`` releases: by their tag conventions, else by its name/dir."""
     if parsed.name is not None:
         return (workspace.get(parsed.name),)
     if parsed.dir is not None:
@@ -263,16 +265,26 @@ def packages_of_tag(workspace: Workspace, parsed: ParsedTag) -> tuple[Package, .
             f"tag {parsed.tag}: no package lives in a directory named {parsed.dir!r}; "
             f"the packages are: {', '.join(p.name for p in workspace.packages)}"
         )
-    return workspace.packages
+    matched = tuple(pkg for pkg, _version in workspace.match_tag(parsed.tag))
+    return matched or workspace.packages
 
 
 def parse_release_tag(workspace: Workspace, tag: str) -> ParsedTag:
-    parsed = parse_tag(workspace.tag_format, tag)
+    """``tag`` read by the conventions of the workspace's packages (one tag may name several)."""
+    name = tag.removeprefix("refs/tags/")
+    matches = workspace.match_tag(name)
+    if len(matches) == 1:
+        pkg, version = matches[0]
+        return ParsedTag(name, version, name=pkg.name)
+    if matches:
+        return ParsedTag(name, matches[0][1])
+    parsed = parse_tag(workspace.tag_format, name)
     if parsed is None:
+        examples = ", ".join(dict.fromkeys(workspace.tag_for(p) for p in workspace.packages[:3]))
         raise VersionError(
-            f"tag {tag!r} does not have the shape of tag-format {workspace.tag_format!r} "
-            f"({workspace.config.source}); use a tag like "
-            f"{workspace.tag_for(workspace.packages[0])} or set [tool.relnox] tag-format"
+            f"tag {name!r} is not a release tag of any package here (tags look like "
+            f"{examples}); use such a tag, or set tag-format in [tool.relnox] "
+            f"({workspace.config.source})"
         )
     return parsed
 
@@ -332,7 +344,10 @@ def resolve_version(
     if tag:
         parsed = parse_release_tag(workspace, tag)
     elif ref_tag(env):
-        parsed = parse_tag(workspace.tag_format, ref_tag(env) or "")
+        try:
+            parsed = parse_release_tag(workspace, ref_tag(env) or "")
+        except VersionError:
+            parsed = None
     pkg: Package | None = workspace.get(package) if package else None
     tagged = packages_of_tag(workspace, parsed) if parsed else ()
     if pkg is None:

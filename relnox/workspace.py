@@ -17,24 +17,29 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from relnox.config import Config, load_config
+from packaging.version import InvalidVersion, Version
+
+from relnox.config import MEMBER_KEYS, Config, check_keys, check_tag_format, check_version_source, load_config
+from relnox.conventions import TagFacts
 from relnox.detect import (
     DEFAULT_BACKEND,
     DEFAULT_BUILD_REQUIRES,
     VCS_SOURCE,
     VERSION_MODULE_FILES,
     InternalRequirement,
-    dynamic_locations,
     import_packages,
     internal_requirements,
     is_package,
     load_toml,
     readme_path,
+    setup_cfg,
+    source_roots,
     table,
     validate_version,
     version_files,
 )
-from relnox.errors import ConfigError, RelnoxError, VersionError
+from relnox.dynamic import dynamic_version, unreadable, vcs_plugin
+from relnox.errors import ConfigError, GitError, RelnoxError, VersionError
 from relnox.pins import poetry_specifier
 from relnox.sources import VersionLocation, python_location, toml_location
 
@@ -71,10 +76,40 @@ class Package:
     requires_python: str | None = None
     settings: Mapping[str, Any] = field(default_factory=dict)  # its own [tool.relnox]
     deferred: tuple[str, ...] = ()  # extras' packages left out of the order: they need this one
+    evidence: str = ""  # how the primary version source was found
+    drift: tuple[VersionLocation, ...] = ()  # secondary copies that disagree with the primary
+    tag_format: str | None = None  # configured for this package (root table or its own)
+    tag_format_where: str = ""
+    tag_match: str | None = None  # the backend narrows its tags: describe --match glob
+    tag_regex: str | None = None  # ... or tag_regex
+    tags: TagFacts | None = None  # its tag convention and released versions (git repos)
 
     @property
     def vcs_versioned(self) -> bool:
         return self.version_source == VCS_SOURCE
+
+    @property
+    def primary(self) -> VersionLocation | None:
+        """The place the build backend reads the version from (``None``: git tags)."""
+        return self.locations[0] if self.locations and not self.vcs_versioned else None
+
+    @property
+    def secondaries(self) -> tuple[VersionLocation, ...]:
+        return self.locations[1:] if self.primary is not None else ()
+
+    @property
+    def drift_notes(self) -> tuple[str, ...]:
+        primary = self.primary.label if self.primary else "its tags"
+        return tuple(
+            f"{loc.label} says {loc.value!r} but {primary} says {self.version!r} for {self.name}; "
+            "relnox bump rewrites it (or fix it by hand)"
+            for loc in self.drift
+        )
+
+    @property
+    def released(self) -> Version | None:
+        """The highest version released under its tags, on any branch."""
+        return self.tags.highest if self.tags else None
 
     @property
     def internal_deps(self) -> tuple[str, ...]:
@@ -97,6 +132,15 @@ class Package:
 
 
 @dataclass(frozen=True)
+class Broken:
+    """A member that could not be loaded: its directory, its name if readable, why."""
+
+    directory: Path
+    name: str | None
+    error: RelnoxError
+
+
+@dataclass(frozen=True)
 class Workspace:
     root: Path
     config: Config
@@ -104,6 +148,24 @@ class Workspace:
     problems: tuple[str, ...] = ()
     errors: tuple[RelnoxError, ...] = ()  # the same problems, as exceptions
     is_workspace: bool = False  # more than one package, or a root that is not a package
+    broken: tuple[Broken, ...] = ()
+    shallow: bool = False  # a shallow clone: tags and history may be missing
+    notes: tuple[str, ...] = ()  # facts worth saying (pyproject files outside the workspace ...)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Findings that do not stop a command: drift, packages left out, unclear tags."""
+        found = [note for pkg in self.packages for note in pkg.drift_notes]
+        found += [f"{pkg.name}: {pkg.tags.problem}" for pkg in self.packages if pkg.tags and pkg.tags.problem]
+        return tuple(found)
+
+    def require_history(self, what: str) -> None:
+        """Refuse ``what`` in a shallow clone, where tags and history are incomplete."""
+        if self.shallow:
+            raise GitError(
+                f"{self.root} is a shallow clone, so {what} cannot see every tag and commit; "
+                "run git fetch --unshallow --tags (or check out with fetch-depth: 0) first"
+            )
 
     @property
     def uv_lock(self) -> Path | None:
@@ -122,13 +184,26 @@ class Workspace:
         for pkg in self.packages:
             if pkg.name == wanted or pkg.directory.name == name:
                 return pkg
+        for broken in self.broken:
+            if broken.name == wanted or broken.directory.name == name:
+                raise type(broken.error)(str(broken.error))
         known = ", ".join(p.name for p in self.packages) or "none"
         raise ConfigError(f"unknown package {name!r}; the packages of {self.root} are: {known}")
 
     def select(self, names: Iterable[str] | None) -> tuple[Package, ...]:
-        """The named packages (all when ``names`` is empty), in release order."""
+        """The named packages (all when ``names`` is empty), in release order.
+
+        "All" includes the packages that could not be loaded: their first problem is
+        raised, so a command never acts on a silently smaller set.
+        """
         wanted = {self.get(n).name for n in names or ()}
         if not wanted:
+            if self.broken:
+                others = ", ".join(p.name for p in self.packages) or "none"
+                raise type(self.broken[0].error)(
+                    f"{self.broken[0].error} (fix it, or name the packages to work on with "
+                    f"--package; loaded: {others})"
+                )
             return self.packages
         return tuple(p for p in self.packages if p.name in wanted)
 
@@ -141,10 +216,103 @@ class Workspace:
         found.discard(name)
         return tuple(p for p in self.packages if p.name in found)
 
+    def tag_format_of(self, pkg: Package) -> str:
+        """The format of ``pkg``'s new tags: configured, inferred from its tags, or the default."""
+        if pkg.tags is not None:
+            return pkg.tags.convention.format
+        return pkg.tag_format or self.tag_format
+
     def tag_for(self, pkg: Package, version: str | None = None) -> str:
-        return self.tag_format.format(
+        return self.tag_format_of(pkg).format(
             name=pkg.name, dir=pkg.directory.name, version=version or pkg.version
         )
+
+    def version_of_tag(self, pkg: Package, tag: str) -> str | None:
+        """The version ``tag`` releases of ``pkg`` (``None``: not one of its tags)."""
+        tag = tag.removeprefix("refs/tags/")
+        if pkg.tags is not None:
+            found = pkg.tags.convention.version_of(tag, name=pkg.name, dir=pkg.directory.name)
+            return str(found) if found is not None else None
+        from relnox.conventions import TagConvention
+
+        fmt = self.tag_format_of(pkg)
+        found = TagConvention(fmt, (fmt,), "").version_of(tag, name=pkg.name, dir=pkg.directory.name)
+        return str(found) if found is not None else None
+
+    def match_tag(self, tag: str) -> list[tuple[Package, str]]:
+        """Every package ``tag`` releases, with the version (one tag may mark several)."""
+        found = []
+        for pkg in self.packages:
+            version = self.version_of_tag(pkg, tag)
+            if version is not None:
+                found.append((pkg, version))
+        return found
+
+
+def _name_of(directory: Path, doc: Mapping[str, Any]) -> str | None:
+    """The project name as written: [project], [tool.poetry], setup.cfg or a literal in setup.py."""
+    name = table(doc, "project").get("name") or table(doc, "tool", "poetry").get("name")
+    if isinstance(name, str) and name:
+        return name
+    name = setup_cfg(directory).get("metadata", {}).get("name")
+    if name:
+        return name.strip()
+    setup_py = directory / "setup.py"
+    if setup_py.is_file():
+        import re
+
+        from relnox.sources import read_text
+
+        match = re.search(r"""\bname\s*=\s*(['"])([A-Za-z0-9._-]+)\1""", read_text(setup_py))
+        if match:
+            return match.group(2)
+    return None
+
+
+def _tag_rules(doc: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """How a version-from-tags backend narrows its tags: (describe --match glob, tag regex)."""
+    from relnox.conventions import describe_match
+
+    tool = table(doc, "tool")
+    hatch = table(tool, "hatch", "version")
+    raw = table(hatch, "raw-options")
+    scm = table(tool, "setuptools_scm") or table(tool, "setuptools-scm")
+    pdm = table(tool, "pdm", "version")
+    match = describe_match(raw.get("git_describe_command") or scm.get("git_describe_command"))
+    if match is None and isinstance(pdm.get("tag_filter"), str):
+        match = pdm["tag_filter"]
+    regex = hatch.get("tag-pattern") or raw.get("tag_regex") or scm.get("tag_regex") or pdm.get("tag_regex")
+    for dunamai in ("uv-dynamic-versioning", "poetry-dynamic-versioning"):
+        pattern = table(tool, dunamai).get("pattern")
+        if isinstance(pattern, str) and "(?P<base>" in pattern:
+            regex = pattern.replace("(?P<base>", "(?P<version>")
+    return match, regex if isinstance(regex, str) else None
+
+
+def _secondaries(
+    directory: Path,
+    doc: Mapping[str, Any],
+    project_name: str,
+    modules: tuple[str, ...],
+    known: list[VersionLocation],
+) -> list[VersionLocation]:
+    """Literal copies of the version: ``__version__`` in the packages it ships, poetry's key."""
+    found: list[VersionLocation] = []
+    pyproject = directory / "pyproject.toml"
+    tool_poetry = table(doc, "tool", "poetry")
+    poetry_key = ("tool", "poetry", "version")
+    if isinstance(tool_poetry.get("version"), str) and all(k.key != poetry_key for k in known):
+        found.append(toml_location(pyproject, doc, poetry_key))
+    dotted = project_name.lower().replace("-", "_").split(".")  # zope.interface: zope/interface
+    nested = ["/".join(dotted)] if len(dotted) > 1 and dotted[0] in modules else []
+    roots = source_roots(directory, doc)
+    for module_name in [*modules, *nested]:
+        for filename in VERSION_MODULE_FILES:
+            for base in roots:
+                loc = python_location(base / module_name / filename)
+                if loc is not None and all(loc.path != k.path for k in [*known, *found]):
+                    found.append(loc)
+    return found
 
 
 def _load_package(
@@ -153,8 +321,8 @@ def _load_package(
     pyproject = directory / "pyproject.toml"
     project = table(doc, "project")
     tool_poetry = table(doc, "tool", "poetry")
-    project_name = project.get("name") or tool_poetry.get("name")
-    if not isinstance(project_name, str) or not project_name:
+    project_name = _name_of(directory, doc)
+    if not project_name:
         raise ConfigError(f'{pyproject}: [project] has no name; add name = "your-package"')
     build_system = table(doc, "build-system")
     backend = build_system.get("build-backend") or DEFAULT_BACKEND
@@ -165,46 +333,72 @@ def _load_package(
     )
     modules = import_packages(directory, project_name, doc)
     settings = config.raw if is_root else table(doc, "tool", "relnox")
+    if not is_root:
+        check_keys(pyproject, settings, MEMBER_KEYS)
+    override = check_version_source(pyproject, settings.get("version-source")) or config.version_source
+    cfg = setup_cfg(directory) if not project else {}
+    metadata = cfg.get("metadata", {})
 
     locations: list[VersionLocation] = []
-    if "version" in project:
-        source = "project.version"
+    if override == VCS_SOURCE:
+        source, evidence = VCS_SOURCE, "[tool.relnox] version-source = 'vcs'"
+    elif "version" in project:
+        source, evidence = "project.version", "[project] version"
         locations.append(toml_location(pyproject, doc, ("project", "version")))
-    elif "version" in project.get("dynamic", ()):
-        source, locations = dynamic_locations(directory, doc, backend, requires, modules)
-    elif "version" in tool_poetry:
-        source = "tool.poetry.version"
+    elif "version" in tool_poetry and "version" not in project.get("dynamic", ()):
+        if vcs_plugin(doc, requires) == "poetry-dynamic-versioning":
+            source, evidence = VCS_SOURCE, "poetry-dynamic-versioning (versions from git tags)"
+        else:
+            source, evidence = "tool.poetry.version", "[tool.poetry] version"
+            locations.append(toml_location(pyproject, doc, ("tool", "poetry", "version")))
+    elif "version" in project.get("dynamic", ()) or not project:
+        found = dynamic_version(
+            directory,
+            doc,
+            str(backend),
+            [str(r) for r in requires],
+            roots=source_roots(directory, doc),
+            modules=modules,
+            metadata=metadata,
+            load=load_toml,
+        )
+        if found is None:
+            listed = version_files(settings, directory, config.source if is_root else pyproject)
+            if not listed:
+                raise unreadable(directory)
+            found = ("version-files", listed, "[tool.relnox] version-files (first entry)")
+        source, locations, evidence = found[0], list(found[1]), found[2]
     else:
         raise VersionError(
             f'{pyproject}: no version; add version = "0.1.0" to [project] '
             'or declare dynamic = ["version"] with its source'
         )
-    if "version" in tool_poetry and source != VCS_SOURCE:
-        locations.append(toml_location(pyproject, doc, ("tool", "poetry", "version")))
+    drift: list[VersionLocation] = []
     if source != VCS_SOURCE:
-        dotted = project_name.lower().replace("-", "_").split(".")  # zope.interface: zope/interface
-        nested = ["/".join(dotted)] if len(dotted) > 1 and dotted[0] in modules else []
-        for module_name in [*modules, *nested]:
-            for filename in VERSION_MODULE_FILES:
-                for base in (directory / "src", directory):
-                    loc = python_location(base / module_name / filename)
-                    if loc is not None and all(loc.path != known.path for known in locations):
-                        locations.append(loc)
+        locations += _secondaries(directory, doc, project_name, modules, locations)
         extra = version_files(settings, directory, config.source if is_root else pyproject)
         locations += [loc for loc in extra if all(loc.path != k.path for k in locations)]
-
-    if source == VCS_SOURCE:
-        version = "0.0.0"  # replaced by the last tag in load_workspace
+        primary = validate_version(locations[0].value, locations[0].label)
+        for loc in locations[1:]:
+            try:
+                same = Version(loc.value) == primary
+            except InvalidVersion:
+                same = False
+            if not same:
+                drift.append(loc)
+        version = str(primary) if locations[0].semver else locations[0].value
     else:
-        values = {loc.label: loc.value for loc in locations}
-        parsed = {label: validate_version(value, label) for label, value in values.items()}
-        if len(set(parsed.values())) > 1:
-            listing = "; ".join(f"{label} = {value!r}" for label, value in values.items())
-            raise VersionError(
-                f"version sources of {project_name} disagree: {listing}; "
-                "make them equal (relnox bump rewrites them all together)"
-            )
-        version = locations[0].value
+        version = "0.0.0"  # replaced by the package's last tag in discover
+    tag_format = settings.get("tag-format") if not is_root else None
+    tag_where = f"{pyproject} [tool.relnox] tag-format"
+    for key in (canonicalize_name(project_name), project_name, directory.name):
+        if key in config.tag_formats:
+            tag_format, tag_where = config.tag_formats[key], f"{config.source} [tool.relnox.tag-formats] {key}"
+    if tag_format is None and config.tag_format:
+        tag_format, tag_where = config.tag_format, f"{config.source} [tool.relnox] tag-format"
+    if tag_format is not None:
+        check_tag_format(pyproject, tag_format)
+    match, regex = _tag_rules(doc) if source == VCS_SOURCE else (None, None)
     scripts = {**table(tool_poetry, "scripts"), **table(project, "scripts")}
     return Package(
         name=canonicalize_name(project_name),
@@ -220,8 +414,17 @@ def _load_package(
         import_packages=modules,
         scripts={k: str(v) for k, v in scripts.items() if isinstance(v, str)},
         readme=readme_path(directory, doc),
-        requires_python=project.get("requires-python") or _poetry_python(tool_poetry),
+        requires_python=project.get("requires-python")
+        or _poetry_python(tool_poetry)
+        or cfg.get("options", {}).get("python_requires")
+        or None,
         settings=dict(settings),
+        evidence=evidence,
+        drift=tuple(drift),
+        tag_format=tag_format,
+        tag_format_where=tag_where if tag_format else "",
+        tag_match=match,
+        tag_regex=regex,
     )
 
 
@@ -231,20 +434,22 @@ def _poetry_python(tool_poetry: Mapping[str, Any]) -> str | None:
     return poetry_specifier(python) if isinstance(python, str) else None
 
 
-def _member_dirs(root: Path, doc: Mapping[str, Any], config: Config) -> list[Path]:
+def _member_dirs(root: Path, doc: Mapping[str, Any] | None, config: Config) -> list[Path]:
+    if doc is None:  # no root pyproject.toml: every project below the root
+        return _projects_below(root)
     if config.packages is not None:
         globs, excludes = list(config.packages), []
     else:
         uv_ws = table(doc, "tool", "uv", "workspace")
         globs = [g for g in uv_ws.get("members", []) if isinstance(g, str)]
         excludes = [g for g in uv_ws.get("exclude", []) if isinstance(g, str)]
-        if is_package(doc):
+        if is_package(doc, root):
             globs.insert(0, ".")
     excluded = {p.resolve() for g in excludes for p in root.glob(g)}
     dirs: list[Path] = []
     seen: set[Path] = set()  # resolved once each: discovery stays linear in the member count
     for pattern in globs:
-        matches = [root] if pattern in (".", "") else sorted(root.glob(pattern))
+        matches = [root] if pattern in (".", "", "./") else sorted(root.glob(pattern))
         for path in matches:
             resolved = path.resolve()
             if resolved in excluded or resolved in seen or not (path / "pyproject.toml").is_file():
@@ -252,6 +457,53 @@ def _member_dirs(root: Path, doc: Mapping[str, Any], config: Config) -> list[Pat
             seen.add(resolved)
             dirs.append(path)
     return dirs
+
+
+_NOT_PROJECTS = {"tests", "test", "docs", "doc", "examples", "example", "fixtures", "benchmarks",
+                 "node_modules", "build", "dist", "site-packages", "vendor", "third_party"}
+
+
+def _projects_below(root: Path, depth: int = 3) -> list[Path]:
+    """Directories up to ``depth`` levels below ``root`` holding a pyproject.toml."""
+    found: list[Path] = []
+    level = [root]
+    for _ in range(depth):
+        below: list[Path] = []
+        for directory in level:
+            try:
+                children = sorted(p for p in directory.iterdir() if p.is_dir())
+            except OSError:
+                continue
+            for child in children:
+                if child.name.startswith(".") or child.name in _NOT_PROJECTS or "venv" in child.name:
+                    continue
+                if (child / "pyproject.toml").is_file():
+                    found.append(child)
+                else:
+                    below.append(child)
+        level = below
+    return found
+
+
+def _outside(root: Path, dirs: Sequence[Path]) -> tuple[str, ...]:
+    """Projects next to the workspace that no member list names (a ``backend/`` of its own)."""
+    members = {d.resolve() for d in dirs}
+    notes = []
+    for directory in _projects_below(root, depth=2):
+        if directory.resolve() in members:
+            continue
+        try:
+            doc = load_toml(directory / "pyproject.toml")
+        except RelnoxError:
+            continue
+        name = _name_of(directory, doc)
+        if name and is_package(doc, directory):
+            rel = directory.relative_to(root).as_posix()
+            notes.append(
+                f"{rel}/pyproject.toml ({name}) is not a member of this workspace; "
+                f'add "{rel}" to [tool.relnox] packages to release it with relnox'
+            )
+    return tuple(notes)
 
 
 def _defer_optional_cycles(packages: Sequence[Package]) -> list[Package]:
@@ -315,64 +567,110 @@ def release_order(packages: Sequence[Package]) -> tuple[Package, ...]:
 def discover(root: Path | str = ".") -> Workspace:
     """Load every package; problems with single packages are collected, not raised.
 
-    Errors that make the whole workspace meaningless (no root pyproject, a
-    malformed ``[tool.relnox]``, a dependency cycle) are raised.
+    Errors that make the whole workspace meaningless (a malformed root
+    ``[tool.relnox]``, a dependency cycle, no package at all) are raised.
     """
     root = Path(root).resolve()
     root_pyproject = root / "pyproject.toml"
-    if not root_pyproject.is_file():
-        raise ConfigError(
-            f"{root}: no pyproject.toml; run relnox from the repository root or pass --root"
-        )
-    doc = load_toml(root_pyproject)
-    config = load_config(root_pyproject, table(doc, "tool", "relnox"))
+    doc: Mapping[str, Any] | None = load_toml(root_pyproject) if root_pyproject.exists() else None
+    config = load_config(root_pyproject, table(doc or {}, "tool", "relnox"))
     dirs = _member_dirs(root, doc, config)
+    if doc is None and not dirs:
+        raise ConfigError(
+            f"{root}: no pyproject.toml here or in the directories below; "
+            "run relnox from the repository root or pass --root"
+        )
+    explicit = config.packages is not None
     docs: dict[Path, Mapping[str, Any]] = {}
-    errors: list[RelnoxError] = []
+    broken: list[Broken] = []
     for directory in dirs:
         try:
-            loaded = doc if directory == root else load_toml(directory / "pyproject.toml")
+            loaded = doc if directory == root and doc is not None else load_toml(directory / "pyproject.toml")
         except RelnoxError as exc:
-            errors.append(exc)
+            broken.append(Broken(directory, None, exc))
             continue
-        if is_package(loaded):
+        if is_package(loaded, directory, explicit=explicit):
             docs[directory] = loaded
     names: set[str] = set()
-    for data in docs.values():
-        name = table(data, "project").get("name") or table(data, "tool", "poetry").get("name")
-        if isinstance(name, str):
+    for directory, data in docs.items():
+        name = _name_of(directory, data)
+        if name:
             names.add(canonicalize_name(name))
     packages: list[Package] = []
     for directory, data in docs.items():
         try:
             packages.append(_load_package(directory, data, names, config, directory == root))
         except RelnoxError as exc:
-            errors.append(exc)
-    if not packages and not errors:
+            name = _name_of(directory, data)
+            broken.append(Broken(directory, canonicalize_name(name) if name else None, exc))
+    packages, broken = _unique(root, packages, broken)
+    if not packages and not broken:
         raise ConfigError(
             f"{root_pyproject}: no package to release; add a [project] table, "
             "[tool.uv.workspace] members or [tool.relnox] packages"
         )
     ordered = release_order(_defer_optional_cycles(packages))
+    notes = _outside(root, dirs) if doc is not None and not explicit else ()
     workspace = Workspace(
         root=root,
         config=config,
         packages=ordered,
-        problems=tuple(str(e) for e in errors),
-        errors=tuple(errors),
-        is_workspace=len(dirs) > 1 or not is_package(doc),
+        is_workspace=len(dirs) > 1 or doc is None or not is_package(doc, root, explicit),
+        broken=tuple(broken),
+        notes=notes,
     )
-    if any(p.vcs_versioned for p in ordered):
-        from relnox.vcs import resolve_vcs_versions
+    from relnox.vcs import read_tags
 
-        workspace = resolve_vcs_versions(workspace)
-    return workspace
+    workspace = read_tags(workspace)
+    return _with_problems(workspace)
+
+
+def _unique(
+    root: Path, packages: list[Package], broken: list[Broken]
+) -> tuple[list[Package], list[Broken]]:
+    """Two members with one project name are both left out, naming each other."""
+    by_name: dict[str, list[Package]] = {}
+    for pkg in packages:
+        by_name.setdefault(pkg.name, []).append(pkg)
+    kept = []
+    for pkg in packages:
+        twins = by_name[pkg.name]
+        if len(twins) == 1:
+            kept.append(pkg)
+            continue
+        where = " and ".join(str(t.pyproject.relative_to(root)) for t in twins)
+        broken.append(
+            Broken(
+                pkg.directory,
+                pkg.name,
+                ConfigError(
+                    f"{pkg.pyproject}: the project name {pkg.project_name!r} is used by {where}; "
+                    "give each package its own name, or leave one out of the workspace"
+                ),
+            )
+        )
+    return kept, broken
+
+
+def _with_problems(workspace: Workspace) -> Workspace:
+    errors = tuple(b.error for b in workspace.broken)
+    return replace(workspace, errors=errors, problems=tuple(str(e) for e in errors))
 
 
 def load_workspace(root: Path | str = ".") -> Workspace:
-    """:func:`discover`, raising the first problem if there is any."""
+    """:func:`discover` for a command: a broken package is left out with a warning.
+
+    A problem in one package never stops work on another; a command that names the
+    broken package (``--package``) gets its error. When no package could be loaded,
+    the first problem is raised.
+    """
+    import logging
+
     workspace = discover(root)
-    if workspace.problems:
+    log = logging.getLogger("relnox")
+    for warning in workspace.warnings:
+        log.warning("warning: %s", warning)
+    if workspace.problems and not workspace.packages:
         more = len(workspace.problems) - 1
         suffix = (
             f" (and {more} more problem{'s' if more > 1 else ''}; run relnox check-versions)"

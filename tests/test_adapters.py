@@ -75,7 +75,7 @@ def test_error_is_one_line_exit_1_no_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert (
         proc.stderr.strip()
-        == f"relnox: error: {tmp_path.resolve()}: no pyproject.toml; run relnox from the repository root or pass --root"
+        == f"relnox: error: {tmp_path.resolve()}: no pyproject.toml here or in the directories below; run relnox from the repository root or pass --root"
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -72,7 +74,7 @@ def test_healthy_repo_has_every_check_ok(healthy: Path) -> None:
     ):
         assert expected in names
     proc = run_relnox("doctor", cwd=healthy, check=True)
-    assert "doctor: 18 checks, no errors, 0 warning(s)" in proc.stdout
+    assert re.search(r"doctor: \d+ checks, no errors, 0 warning\(s\)", proc.stdout)
 
 
 def _dirty(root: Path) -> None:

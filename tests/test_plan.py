@@ -69,7 +69,9 @@ def test_last_tag_is_the_highest_version_reachable(history: Path) -> None:
     git(history, "commit", "-q", "--allow-empty", "-m", "side work")
     git(history, "tag", "demo-core-v9.0.0")  # on another branch: not reachable from main
     git(history, "checkout", "-q", "main")
+    ws = load_workspace(history)  # tags are read when the workspace is loaded
     assert last_tag(ws, ws.get("demo-core")) == "demo-core-v0.10.0"
+    assert str(ws.get("demo-core").released) == "9.0.0"  # the highest anywhere bounds bumps
 
 
 def test_root_package_ignores_nested_packages(make_project: Callable[..., Path]) -> None:

@@ -76,7 +76,7 @@ def test_notes_without_a_section_still_say_how_to_install(single: Path) -> None:
     assert notes.changelog is None
     assert notes.text.startswith("## Installation")
     assert "pip install failextract==3.0.0" in notes.text
-    with pytest.raises(VersionError, match="neither a version nor a tag"):
+    with pytest.raises(VersionError, match="neither a version nor a release tag"):
         release_notes(load_workspace(single), "release-3")
 
 

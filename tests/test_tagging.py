@@ -163,7 +163,7 @@ def test_check_tag_success_and_mismatch(single: Path) -> None:
     with pytest.raises(VersionError) as info:
         check_tag(ws, "v1.0.1")
     assert "Version mismatch: git tag (1.0.1) != pyproject.toml (1.0.0)" in str(info.value)
-    with pytest.raises(VersionError, match="does not have the shape"):
+    with pytest.raises(VersionError, match="not a release tag of any package"):
         check_tag(ws, "release-1.0.0")
     # GitHub's ref when no tag is passed
     [from_env] = check_tag(ws, env={"GITHUB_REF": "refs/tags/v1.0.0"})

@@ -19,8 +19,14 @@ def packages(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> N
         echo_json(rows)
     else:
         echo(
-            render_table(rows, ["name", "version", "source", "backend", "depends_on", "directory"])
+            render_table(
+                rows, ["name", "version", "primary", "tag_format", "backend", "depends_on", "directory"]
+            )
         )
+        for row in rows:
+            echo(f"  {row['name']}: version from {row['evidence']}; tags {row['tag_evidence']}")
+        for note in workspace.notes:
+            echo(f"  note: {note}")
 
 
 @relnox_task(name="check-versions", help={"root": "repository root (default: .)"})
@@ -30,12 +36,17 @@ def check_versions(c: Any, root: str = ".", verbose: int = 0) -> None:
     from relnox.workspace import discover
 
     workspace = discover(root)
-    if workspace.problems:
-        for problem in workspace.problems:
+    problems = [
+        *workspace.problems,
+        *(note for pkg in workspace.packages for note in pkg.drift_notes),
+        *(f"{p.name}: {p.tags.problem}" for p in workspace.packages if p.tags and p.tags.problem),
+    ]
+    if problems:
+        for problem in problems:
             echo(f"  x {problem}")
         raise VersionError(
-            f"{len(workspace.problems)} problem(s) in the pyproject files of {workspace.root}; "
-            "fix the files listed above"
+            f"{len(problems)} problem(s) in the version sources of {workspace.root}; "
+            "fix the files listed above (relnox bump rewrites every copy of a version)"
         )
     for pkg in workspace.packages:
         echo(f"  ok {pkg.name} {pkg.version} ({pkg.version_source})")

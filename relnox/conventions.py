@@ -1,0 +1,361 @@
+"""Each package's tag convention, read from the repository's own tags.
+
+A repository already says how it tags releases: ``1.6.0``, ``v1.6.0``,
+``core-v0.1.9``, ``agent-v0.8.4`` for ``libs/python/agent`` (distribution
+``cua-agent``), ``name@1.2.0``, ``name==4.2.0``, or one ``python-v0.7.5`` for every
+package of ``python/``. :func:`infer_conventions` groups the version-shaped tags by
+their prefix and gives each package the prefixes that name it, most specific first:
+
+1. the package's name or directory (``{name}-v``, ``{dir}-v``, ``{name}@``, ...);
+2. a part of its name or directory that no other package shares (``sandbox-v`` for
+   ``cua-sandbox``), confirmed by the tagged commit when two packages could claim it;
+3. a directory above it (one tag for a whole sub-tree);
+4. no prefix at all (``1.6.0`` / ``v1.6.0``) for the only package, or the root one.
+
+A configured ``tag-format`` (root, per package, or ``[tool.relnox.tag-formats]``)
+wins over inference. A version-from-tags backend that narrows the tags itself
+(``--match`` in a describe command, a ``tag_regex``) is honoured the same way.
+When tags exist but none can be tied to a package, nothing is guessed: the package
+gets the default format for new tags, and a tag-versioned package is an error.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
+
+from relnox.tags import tag_regex
+
+_SEPARATORS = "-_/@=.+"
+
+
+@dataclass(frozen=True)
+class RepoTags:
+    """The version-shaped tags of a repository, read once."""
+
+    all: tuple[str, ...] = ()
+    merged: frozenset[str] = frozenset()  # tags HEAD contains
+    shallow: bool = False
+    is_repo: bool = False
+    commits: Mapping[str, str] = field(default_factory=dict)  # tag -> commit
+
+    def by_prefix(self) -> dict[str, list[tuple[Version, str]]]:
+        groups: dict[str, list[tuple[Version, str]]] = {}
+        for tag in self.all:
+            split = split_tag(tag)
+            if split is not None:
+                groups.setdefault(split[0], []).append((split[1], tag))
+        for items in groups.values():
+            items.sort()
+        return groups
+
+
+@dataclass(frozen=True)
+class TagConvention:
+    """How one package's release tags are spelled, and why relnox thinks so."""
+
+    format: str  # for new tags; may hold {name}, {dir}, {version}
+    accepts: tuple[str, ...]  # formats whose tags are this package's (format first)
+    evidence: str
+    inferred: bool = False
+    match: str | None = None  # glob from the backend's describe command
+    regex: str | None = None  # the backend's tag_regex
+
+    def version_of(self, tag: str, *, name: str, dir: str) -> Version | None:
+        """The version ``tag`` gives this package, ``None`` if it is not one of its tags."""
+        if self.match is not None and not fnmatch.fnmatchcase(tag, self.match):
+            return None
+        if self.regex is not None:
+            found = re.search(self.regex, tag)
+            if found is None:
+                return None
+            groups = found.groupdict()
+            text = groups.get("version") or (found.group(1) if found.groups() else found.group(0))
+            return _version(text.removeprefix("v").removeprefix("V"))
+        for fmt in self.accepts:
+            concrete = fmt.replace("{name}", name).replace("{dir}", dir)
+            hit = tag_regex(concrete).match(tag)
+            if hit is not None:
+                return _version(hit.group("version"))
+        return None
+
+
+@dataclass(frozen=True)
+class TagFacts:
+    """A package's convention and what its tags say about its released versions."""
+
+    convention: TagConvention
+    highest: Version | None = None  # the highest release tag anywhere
+    highest_tag: str | None = None
+    reachable: Version | None = None  # the highest tag HEAD contains (what git describe sees)
+    reachable_tag: str | None = None
+    count: int = 0
+    problem: str | None = None  # tags exist but none is this package's
+
+
+def _version(text: str) -> Version | None:
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
+
+
+def split_tag(tag: str) -> tuple[str, Version] | None:
+    """``agent-v0.8.4`` -> (``agent-v``, 0.8.4); ``None`` for a tag without a version."""
+    for index, char in enumerate(tag):
+        if not char.isdigit() or (index and (tag[index - 1].isdigit() or tag[index - 1] == ".")):
+            continue
+        version = _version(tag[index:])
+        if version is not None:
+            return tag[:index], version
+    return None
+
+
+def stem(prefix: str) -> str:
+    """``agent-v`` -> ``agent``; ``name==`` -> ``name``; ``v`` -> ``""``."""
+    text = prefix.rstrip(_SEPARATORS)
+    if text.endswith(("v", "V")) and (len(text) == 1 or text[-2] in _SEPARATORS):
+        text = text[:-1]
+    return text.rstrip(_SEPARATORS).lower()
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in re.split(r"[-_.]+", text.lower()) if t]
+
+
+def _contains(whole: Sequence[str], part: Sequence[str]) -> bool:
+    n = len(part)
+    return 0 < n < len(whole) and any(
+        list(whole[i : i + n]) == list(part) for i in range(len(whole) - n + 1)
+    )
+
+
+@dataclass(frozen=True)
+class Member:
+    """What inference needs to know of a package."""
+
+    name: str  # canonical
+    project_name: str
+    dir: str  # directory name
+    parents: tuple[str, ...]  # directory names between the root and the package
+    is_root: bool
+    configured: str | None = None  # a tag-format set for this package
+    configured_where: str = ""
+    match: str | None = None
+    regex: str | None = None
+    version_file: str | None = None  # repo-relative path whose content names the version
+    vcs: bool = False  # its version comes from its tags
+
+
+def _score(member: Member, prefix_stem: str, single: bool) -> int:
+    """How surely tags with this prefix stem are ``member``'s: 0 (not) to 4 (its name)."""
+    names = {member.name, member.project_name.lower(), member.dir.lower()}
+    names |= {n.replace("-", "_") for n in names} | {n.replace("_", "-") for n in names}
+    if prefix_stem == "":
+        return 1 if (single or member.is_root) else 0
+    if prefix_stem in names:
+        return 4
+    stem_tokens = _tokens(prefix_stem)
+    if any(_contains(_tokens(n), stem_tokens) for n in names):
+        return 3
+    if prefix_stem in {p.lower() for p in member.parents}:
+        return 2
+    return 0
+
+
+def infer_conventions(
+    members: Sequence[Member],
+    tags: RepoTags,
+    *,
+    default: str,
+    show_file: Callable[[str, str], str | None] | None = None,
+    shared: bool = False,
+) -> dict[str, TagFacts]:
+    """Each member's :class:`TagFacts`, keyed by name.
+
+    ``shared``: bare tags (``v1.2.0``) belong to every package (lockstep).
+    """
+    groups = tags.by_prefix()
+    single = len(members) == 1 or shared
+    claims: dict[str, dict[str, int]] = {}  # prefix -> member -> score
+    for prefix in groups:
+        prefix_stem = stem(prefix)
+        for member in members:
+            score = _score(member, prefix_stem, single)
+            if score:
+                claims.setdefault(prefix, {})[member.name] = score
+    owned: dict[str, list[str]] = {m.name: [] for m in members}
+    for prefix, scores in claims.items():
+        best = max(scores.values())
+        winners = [name for name, score in scores.items() if score == best]
+        if best >= 3 and len(winners) > 1:  # two packages could own it: ask the tagged commit
+            newest_version, newest_tag = groups[prefix][-1]
+            confirmed = [
+                m.name
+                for m in members
+                if m.name in winners and _tag_names_version(m, newest_tag, newest_version, show_file)
+            ]
+            winners = confirmed if len(confirmed) == 1 else []
+        for name in winners:
+            owned[name].append(prefix)
+    owners = {prefix for prefixes in owned.values() for prefix in prefixes}
+    unclaimed = [groups[p][-1][1] for p in sorted(groups, key=lambda p: -len(groups[p])) if p not in owners]
+    examples = unclaimed[:3]
+    facts: dict[str, TagFacts] = {}
+    for member in members:
+        facts[member.name] = _facts(member, owned[member.name], claims, groups, tags, default, examples)
+    return _with_default_for_new(facts, members, default)
+
+
+def _tag_names_version(
+    member: Member, tag: str, version: Version, show_file: Callable[[str, str], str | None] | None
+) -> bool:
+    if show_file is None or member.version_file is None:
+        return False
+    text = show_file(tag, member.version_file)
+    return text is not None and re.search(rf"""['"]{re.escape(str(version))}['"]""", text) is not None
+
+
+def _facts(
+    member: Member,
+    prefixes: list[str],
+    claims: Mapping[str, Mapping[str, int]],
+    groups: Mapping[str, list[tuple[Version, str]]],
+    tags: RepoTags,
+    default: str,
+    examples: list[str],
+) -> TagFacts:
+    if member.configured is not None:
+        convention = TagConvention(
+            member.configured, (member.configured,), f"configured: {member.configured_where}"
+        )
+        return _measure(member, convention, tags)
+    if member.match is not None or member.regex is not None:
+        rule = f"--match {member.match}" if member.match else f"tag_regex {member.regex}"
+        convention = TagConvention(default, (), f"the build backend's {rule}", True, member.match, member.regex)
+        measured = _measure(member, convention, tags)
+        if measured.highest_tag is not None:
+            split = split_tag(measured.highest_tag)
+            fmt = (split[0] + "{version}") if split else default
+            convention = TagConvention(fmt, (), convention.evidence, True, member.match, member.regex)
+            measured = _measure(member, convention, tags)
+        return measured
+    if not prefixes:
+        facts = _measure(member, TagConvention(default, (default,), f"no tags yet; default {default}"), tags)
+        if facts.highest is None and examples and (member.vcs or len(claims) == 0):
+            facts = TagFacts(
+                facts.convention,
+                problem=(
+                    f"tags such as {', '.join(examples)} exist but none names {member.name}; "
+                    f'set tag-format (e.g. tag-format = "{default}") in its [tool.relnox] '
+                    "if its releases are tagged another way"
+                ),
+            )
+        return facts
+    best = max(claims[p][member.name] for p in prefixes)
+    chosen = [p for p in prefixes if claims[p][member.name] == best]
+    # the prefix holding the newest release writes new tags; every chosen prefix is read
+    chosen.sort(key=lambda p: groups[p][-1][0], reverse=True)
+    accepts = tuple(p + "{version}" for p in chosen)
+    count = sum(len(groups[p]) for p in chosen)
+    example = groups[chosen[0]][-1][1]
+    spelled = " and ".join(repr(p + "{version}") for p in chosen)
+    evidence = f"inferred from {count} tag{'s' if count != 1 else ''} like {example} ({spelled})"
+    if best == 2:
+        evidence += "; one tag for the whole directory"
+    convention = TagConvention(accepts[0], accepts, evidence, inferred=True)
+    return _measure(member, convention, tags)
+
+
+def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFacts:
+    highest: tuple[Version, str] | None = None
+    reachable: tuple[Version, str] | None = None
+    count = 0
+    for tag in tags.all:
+        version = convention.version_of(tag, name=member.name, dir=member.dir)
+        if version is None:
+            continue
+        count += 1
+        if highest is None or version > highest[0]:
+            highest = (version, tag)
+        if tag in tags.merged and (reachable is None or version > reachable[0]):
+            reachable = (version, tag)
+    return TagFacts(
+        convention,
+        highest[0] if highest else None,
+        highest[1] if highest else None,
+        reachable[0] if reachable else None,
+        reachable[1] if reachable else None,
+        count,
+    )
+
+
+def _with_default_for_new(
+    facts: dict[str, TagFacts], members: Sequence[Member], default: str
+) -> dict[str, TagFacts]:
+    """A package without tags follows its siblings when they all spell tags one way."""
+    shapes = set()
+    for member in members:
+        fact = facts[member.name]
+        if not fact.convention.inferred or fact.convention.regex or fact.convention.match:
+            continue
+        shape = _generalise(fact.convention.format, member)
+        if shape is None:
+            return facts
+        shapes.add(shape)
+    if len(shapes) != 1:
+        return facts
+    (shape,) = shapes
+    if shape == default:
+        return facts
+    out = dict(facts)
+    for member in members:
+        fact = facts[member.name]
+        if fact.count == 0 and member.configured is None and fact.problem is None:
+            out[member.name] = TagFacts(
+                TagConvention(shape, (shape,), f"no tags yet; {shape} as the other packages' tags")
+            )
+    return out
+
+
+def _generalise(fmt: str, member: Member) -> str | None:
+    prefix = fmt.removesuffix("{version}")
+    for placeholder, value in (("{name}", member.name), ("{dir}", member.dir)):
+        if prefix.lower().startswith(value.lower()) and len(prefix) > len(value):
+            return placeholder + prefix[len(value) :] + "{version}"
+    return fmt if "{" in prefix or stem(prefix) == "" else None
+
+
+def describe_match(command: object) -> str | None:
+    """The ``--match`` glob of a ``git describe`` command (string or argv list)."""
+    if isinstance(command, str):
+        import shlex
+
+        try:
+            argv = shlex.split(command)
+        except ValueError:
+            return None
+    elif isinstance(command, list) and all(isinstance(a, str) for a in command):
+        argv = list(command)
+    else:
+        return None
+    for index, arg in enumerate(argv):
+        if arg == "--match" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--match="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def rel_parents(root: Path, directory: Path) -> tuple[str, ...]:
+    try:
+        parts = directory.resolve().relative_to(root.resolve()).parts
+    except ValueError:
+        return ()
+    return tuple(parts[:-1])
+
