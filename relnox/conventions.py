@@ -77,6 +77,9 @@ class TagConvention:
             groups = found.groupdict()
             text = groups.get("version") or (found.group(1) if found.groups() else found.group(0))
             return _version(text.removeprefix("v").removeprefix("V"))
+        if not self.accepts:  # the backend's --match alone decides: any version-shaped tag
+            split = split_tag(tag)
+            return split[1] if split else None
         for fmt in self.accepts:
             concrete = fmt.replace("{name}", name).replace("{dir}", dir)
             hit = tag_regex(concrete).match(tag)
@@ -198,17 +201,22 @@ def infer_conventions(
             confirmed = [
                 m.name
                 for m in members
-                if m.name in winners and _tag_names_version(m, newest_tag, newest_version, show_file)
+                if m.name in winners
+                and _tag_names_version(m, newest_tag, newest_version, show_file)
             ]
             winners = confirmed if len(confirmed) == 1 else []
         for name in winners:
             owned[name].append(prefix)
     owners = {prefix for prefixes in owned.values() for prefix in prefixes}
-    unclaimed = [groups[p][-1][1] for p in sorted(groups, key=lambda p: -len(groups[p])) if p not in owners]
+    unclaimed = [
+        groups[p][-1][1] for p in sorted(groups, key=lambda p: -len(groups[p])) if p not in owners
+    ]
     examples = unclaimed[:3]
     facts: dict[str, TagFacts] = {}
     for member in members:
-        facts[member.name] = _facts(member, owned[member.name], claims, groups, tags, default, examples)
+        facts[member.name] = _facts(
+            member, owned[member.name], claims, groups, tags, default, examples
+        )
     return _with_default_for_new(facts, members, default)
 
 
@@ -218,7 +226,9 @@ def _tag_names_version(
     if show_file is None or member.version_file is None:
         return False
     text = show_file(tag, member.version_file)
-    return text is not None and re.search(rf"""['"]{re.escape(str(version))}['"]""", text) is not None
+    return (
+        text is not None and re.search(rf"""['"]{re.escape(str(version))}['"]""", text) is not None
+    )
 
 
 def _facts(
@@ -237,16 +247,22 @@ def _facts(
         return _measure(member, convention, tags)
     if member.match is not None or member.regex is not None:
         rule = f"--match {member.match}" if member.match else f"tag_regex {member.regex}"
-        convention = TagConvention(default, (), f"the build backend's {rule}", True, member.match, member.regex)
+        convention = TagConvention(
+            default, (), f"the build backend's {rule}", False, member.match, member.regex
+        )
         measured = _measure(member, convention, tags)
         if measured.highest_tag is not None:
             split = split_tag(measured.highest_tag)
             fmt = (split[0] + "{version}") if split else default
-            convention = TagConvention(fmt, (), convention.evidence, True, member.match, member.regex)
+            convention = TagConvention(
+                fmt, (), convention.evidence, False, member.match, member.regex
+            )
             measured = _measure(member, convention, tags)
         return measured
     if not prefixes:
-        facts = _measure(member, TagConvention(default, (default,), f"no tags yet; default {default}"), tags)
+        facts = _measure(
+            member, TagConvention(default, (default,), f"no tags yet; default {default}"), tags
+        )
         if facts.highest is None and examples and (member.vcs or len(claims) == 0):
             facts = TagFacts(
                 facts.convention,
@@ -358,4 +374,3 @@ def rel_parents(root: Path, directory: Path) -> tuple[str, ...]:
     except ValueError:
         return ()
     return tuple(parts[:-1])
-

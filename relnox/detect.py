@@ -8,7 +8,6 @@ requirements and the readme.
 from __future__ import annotations
 
 import itertools
-import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -102,7 +101,9 @@ def table(doc: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
-def is_package(doc: Mapping[str, Any], directory: Path | None = None, explicit: bool = False) -> bool:
+def is_package(
+    doc: Mapping[str, Any], directory: Path | None = None, explicit: bool = False
+) -> bool:
     """A pyproject describes a releasable package (not a virtual workspace root).
 
     ``[tool.uv] package = false`` makes a root virtual unless [tool.relnox] packages
@@ -155,7 +156,9 @@ def source_roots(directory: Path, doc: Mapping[str, Any]) -> tuple[Path, ...]:
     if isinstance(sources, list):
         roots[:0] = [directory / s for s in sources if isinstance(s, str)]
     elif isinstance(sources, Mapping):
-        roots[:0] = [directory / k for k, v in sources.items() if isinstance(k, str) and k and not v]
+        roots[:0] = [
+            directory / k for k, v in sources.items() if isinstance(k, str) and k and not v
+        ]
     return tuple(dict.fromkeys(roots))
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from relnox import git
 from relnox.changelog_read import UNRELEASED, read_section
@@ -320,7 +320,9 @@ def doctor(root: Path | str = ".", *, version: str | None = None) -> DoctorRepor
         rows.append(Check("version sources", OK, "every version source agrees"))
     for pkg in ws.packages:
         where = _rel(ws, pkg.primary.path) if pkg.primary else "git tags"
-        rows.append(Check(f"version {pkg.name}", OK, f"{pkg.version} from {where} ({pkg.evidence})"))
+        rows.append(
+            Check(f"version {pkg.name}", OK, f"{pkg.version} from {where} ({pkg.evidence})")
+        )
 
     if git.is_repo(root):
         for name, fn in (

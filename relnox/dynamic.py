@@ -47,10 +47,10 @@ VCS_PLUGINS = (
     "setuptools-vcs-version",
 )
 HATCH_STATIC_SOURCES = ("regex", "code", "env")
-MESON_VERSION = (
-    r"project\s*\(\s*'[^']*'(?:[^']|'[^']*')*?\bversion\s*:\s*'(?P<version>[^']+)'"
+MESON_VERSION = r"project\s*\(\s*'[^']*'(?:[^']|'[^']*')*?\bversion\s*:\s*'(?P<version>[^']+)'"
+SKBUILD_DEFAULT_REGEX = (
+    r"""(?im)^(__version__|VERSION)(?: ?\: ?str)? *= *(['"])v?(?P<version>.+?)\2"""
 )
-SKBUILD_DEFAULT_REGEX = r"""(?im)^(__version__|VERSION)(?: ?\: ?str)? *= *(['"])v?(?P<version>.+?)\2"""
 
 Found = tuple[str, list[VersionLocation], str]  # source, primary first, evidence
 
@@ -132,8 +132,10 @@ def _hatch(directory: Path, pyproject: Path, hatch: Mapping[str, Any]) -> Found 
     if isinstance(hatch.get("pattern"), str):
         loc = regex_location(target, hatch["pattern"], "[tool.hatch.version]")
         return "hatch", [loc], f"[tool.hatch.version] path = {path!r} with a pattern"
-    return "hatch", [_literal(target, "[tool.hatch.version] path", pyproject)], (
-        f"[tool.hatch.version] path = {path!r}"
+    return (
+        "hatch",
+        [_literal(target, "[tool.hatch.version] path", pyproject)],
+        (f"[tool.hatch.version] path = {path!r}"),
     )
 
 
@@ -152,15 +154,19 @@ def _setuptools(
                 f"{pyproject}: [tool.setuptools.dynamic] version attr {attr!r}: no module "
                 f"{module_name} under {directory}; fix the attr"
             )
-        return "setuptools-attr", [_literal(module, "version attr", pyproject)], (
-            f"[tool.setuptools.dynamic] version = {{attr = {attr!r}}}"
+        return (
+            "setuptools-attr",
+            [_literal(module, "version attr", pyproject)],
+            (f"[tool.setuptools.dynamic] version = {{attr = {attr!r}}}"),
         )
     files = version.get("file")
     if isinstance(files, str):
         files = [files]
     if isinstance(files, list) and files:
-        return "setuptools-file", [text_location(directory / str(files[0]))], (
-            f"[tool.setuptools.dynamic] version = {{file = {files[0]!r}}}"
+        return (
+            "setuptools-file",
+            [text_location(directory / str(files[0]))],
+            (f"[tool.setuptools.dynamic] version = {{file = {files[0]!r}}}"),
         )
     return None
 
@@ -178,13 +184,17 @@ def setup_cfg_version(
         module = _find_module(roots, attr.rpartition(".")[0])
         if module is None:
             raise VersionError(f"{cfg}: [metadata] version = attr: {attr} names no module; fix it")
-        return "setup.cfg-attr", [_literal(module, "[metadata] version attr", cfg)], (
-            f"setup.cfg [metadata] version = attr: {attr}"
+        return (
+            "setup.cfg-attr",
+            [_literal(module, "[metadata] version attr", cfg)],
+            (f"setup.cfg [metadata] version = attr: {attr}"),
         )
     if value.startswith("file:"):
         name = value[5:].strip().split(",")[0].strip()
-        return "setup.cfg-file", [text_location(directory / name)], (
-            f"setup.cfg [metadata] version = file: {name}"
+        return (
+            "setup.cfg-file",
+            [text_location(directory / name)],
+            (f"setup.cfg [metadata] version = file: {name}"),
         )
     pattern = r"(?m)^version[ \t]*=[ \t]*(?P<version>[^\s#;]+)"
     return "setup.cfg", [regex_location(cfg, pattern, "setup.cfg")], "setup.cfg [metadata] version"
@@ -213,8 +223,10 @@ def _cargo(directory: Path, doc: Mapping[str, Any], load: Callable[[Path], Any])
                 continue
             if isinstance(_table(ws, "workspace", "package").get("version"), str):
                 loc = toml_location(candidate, ws, ("workspace", "package", "version"), semver=True)
-                return "cargo", [loc], (
-                    f"{candidate} [workspace.package] version, inherited by {manifest} (maturin)"
+                return (
+                    "cargo",
+                    [loc],
+                    (f"{candidate} [workspace.package] version, inherited by {manifest} (maturin)"),
                 )
             break
         raise VersionError(
@@ -239,7 +251,11 @@ def _scikit_build(directory: Path, doc: Mapping[str, Any]) -> Found | None:
         else:
             pattern = SKBUILD_DEFAULT_REGEX
         loc = regex_location(directory / settings["input"], pattern, "scikit-build regex")
-        return "scikit-build", [loc], f"[tool.scikit-build.metadata.version] input = {settings['input']!r}"
+        return (
+            "scikit-build",
+            [loc],
+            f"[tool.scikit-build.metadata.version] input = {settings['input']!r}",
+        )
     return None
 
 
@@ -247,13 +263,17 @@ def _meson(directory: Path) -> Found:
     build = directory / "meson.build"
     text = read_text(build)
     if re.search(MESON_VERSION, text):
-        return "meson", [regex_location(build, MESON_VERSION, "meson.build")], (
-            "meson.build project(version: ...) (meson-python)"
+        return (
+            "meson",
+            [regex_location(build, MESON_VERSION, "meson.build")],
+            ("meson.build project(version: ...) (meson-python)"),
         )
     files = re.search(r"\bversion\s*:\s*files\s*\(\s*'([^']+)'", text)
     if files:
-        return "meson", [text_location(directory / files.group(1))], (
-            f"meson.build project(version: files({files.group(1)!r})) (meson-python)"
+        return (
+            "meson",
+            [text_location(directory / files.group(1))],
+            (f"meson.build project(version: files({files.group(1)!r})) (meson-python)"),
         )
     raise VersionError(
         f"{build}: project() computes its version, which relnox cannot read without running it; "
@@ -284,8 +304,10 @@ def dynamic_version(
     if pdm.get("source") == "scm":
         return VCS_SOURCE, [], "[tool.pdm.version] source = 'scm'"
     if pdm.get("source") == "file" and isinstance(pdm.get("path"), str):
-        return "pdm", [_literal(directory / pdm["path"], "[tool.pdm.version] path", pyproject)], (
-            f"[tool.pdm.version] path = {pdm['path']!r}"
+        return (
+            "pdm",
+            [_literal(directory / pdm["path"], "[tool.pdm.version] path", pyproject)],
+            (f"[tool.pdm.version] path = {pdm['path']!r}"),
         )
     found = _setuptools(directory, pyproject, doc, roots)
     if found is not None:
@@ -320,5 +342,5 @@ def unreadable(directory: Path) -> VersionError:
     return VersionError(
         f"{where}: {what} and relnox cannot read it without running the build; "
         'add [tool.relnox] version-files = ["<file holding the version>"] to '
-        f"{directory / 'pyproject.toml'}, or version-source = \"vcs\" if git tags give it"
+        f'{directory / "pyproject.toml"}, or version-source = "vcs" if git tags give it'
     )

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
-
 from pathlib import Path
+from typing import Any
 
 from relnox.sources import VersionLocation
 from relnox.workspace import Workspace
@@ -40,7 +39,11 @@ def packages_rows(workspace: Workspace) -> list[dict[str, Any]]:
                 "primary": _where(workspace, p.primary) if p.primary else "git tags",
                 "evidence": p.evidence,
                 "secondaries": [
-                    {"where": _where(workspace, loc), "value": loc.value, "agrees": loc not in p.drift}
+                    {
+                        "where": _where(workspace, loc),
+                        "value": loc.value,
+                        "agrees": loc not in p.drift,
+                    }
                     for loc in p.secondaries
                 ],
                 "tag_format": workspace.tag_format_of(p),

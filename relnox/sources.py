@@ -108,7 +108,9 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text; save it as UTF-8") from None
     except IsADirectoryError:
-        raise ConfigError(f"{path}: is a directory, not a file; fix the setting that names it") from None
+        raise ConfigError(
+            f"{path}: is a directory, not a file; fix the setting that names it"
+        ) from None
 
 
 def python_location(path: Path) -> VersionLocation | None:

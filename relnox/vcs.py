@@ -16,7 +16,7 @@ from pathlib import Path
 
 from relnox import git
 from relnox.conventions import Member, RepoTags, infer_conventions
-from relnox.errors import GitError, VersionError
+from relnox.errors import GitError, RelnoxError, VersionError
 from relnox.workspace import Broken, Package, Workspace
 
 
@@ -80,8 +80,11 @@ def read_tags(workspace: Workspace) -> Workspace:
         if not pkg.vcs_versioned:
             packages.append(pkg)
             continue
+        error: RelnoxError
         if fact.problem is not None:
-            error = VersionError(f"{pkg.pyproject}: the version comes from git tags, but {fact.problem}")
+            error = VersionError(
+                f"{pkg.pyproject}: the version comes from git tags, but {fact.problem}"
+            )
             broken.append(Broken(pkg.directory, pkg.name, error))
             continue
         if tags.shallow and fact.count == 0:

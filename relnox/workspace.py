@@ -16,10 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from packaging.utils import canonicalize_name
-
 from packaging.version import InvalidVersion, Version
 
-from relnox.config import MEMBER_KEYS, Config, check_keys, check_tag_format, check_version_source, load_config
+from relnox.config import (
+    MEMBER_KEYS,
+    Config,
+    check_keys,
+    check_tag_format,
+    check_version_source,
+    load_config,
+)
 from relnox.conventions import TagFacts
 from relnox.detect import (
     DEFAULT_BACKEND,
@@ -156,7 +162,11 @@ class Workspace:
     def warnings(self) -> tuple[str, ...]:
         """Findings that do not stop a command: drift, packages left out, unclear tags."""
         found = [note for pkg in self.packages for note in pkg.drift_notes]
-        found += [f"{pkg.name}: {pkg.tags.problem}" for pkg in self.packages if pkg.tags and pkg.tags.problem]
+        found += [
+            f"{pkg.name}: {pkg.tags.problem}"
+            for pkg in self.packages
+            if pkg.tags and pkg.tags.problem
+        ]
         return tuple(found)
 
     def require_history(self, what: str) -> None:
@@ -236,7 +246,9 @@ class Workspace:
         from relnox.conventions import TagConvention
 
         fmt = self.tag_format_of(pkg)
-        found = TagConvention(fmt, (fmt,), "").version_of(tag, name=pkg.name, dir=pkg.directory.name)
+        found = TagConvention(fmt, (fmt,), "").version_of(
+            tag, name=pkg.name, dir=pkg.directory.name
+        )
         return str(found) if found is not None else None
 
     def match_tag(self, tag: str) -> list[tuple[Package, str]]:
@@ -281,7 +293,12 @@ def _tag_rules(doc: Mapping[str, Any]) -> tuple[str | None, str | None]:
     match = describe_match(raw.get("git_describe_command") or scm.get("git_describe_command"))
     if match is None and isinstance(pdm.get("tag_filter"), str):
         match = pdm["tag_filter"]
-    regex = hatch.get("tag-pattern") or raw.get("tag_regex") or scm.get("tag_regex") or pdm.get("tag_regex")
+    regex = (
+        hatch.get("tag-pattern")
+        or raw.get("tag_regex")
+        or scm.get("tag_regex")
+        or pdm.get("tag_regex")
+    )
     for dunamai in ("uv-dynamic-versioning", "poetry-dynamic-versioning"):
         pattern = table(tool, dunamai).get("pattern")
         if isinstance(pattern, str) and "(?P<base>" in pattern:
@@ -335,7 +352,9 @@ def _load_package(
     settings = config.raw if is_root else table(doc, "tool", "relnox")
     if not is_root:
         check_keys(pyproject, settings, MEMBER_KEYS)
-    override = check_version_source(pyproject, settings.get("version-source")) or config.version_source
+    override = (
+        check_version_source(pyproject, settings.get("version-source")) or config.version_source
+    )
     cfg = setup_cfg(directory) if not project else {}
     metadata = cfg.get("metadata", {})
 
@@ -393,7 +412,10 @@ def _load_package(
     tag_where = f"{pyproject} [tool.relnox] tag-format"
     for key in (canonicalize_name(project_name), project_name, directory.name):
         if key in config.tag_formats:
-            tag_format, tag_where = config.tag_formats[key], f"{config.source} [tool.relnox.tag-formats] {key}"
+            tag_format, tag_where = (
+                config.tag_formats[key],
+                f"{config.source} [tool.relnox.tag-formats] {key}",
+            )
     if tag_format is None and config.tag_format:
         tag_format, tag_where = config.tag_format, f"{config.source} [tool.relnox] tag-format"
     if tag_format is not None:
@@ -459,8 +481,22 @@ def _member_dirs(root: Path, doc: Mapping[str, Any] | None, config: Config) -> l
     return dirs
 
 
-_NOT_PROJECTS = {"tests", "test", "docs", "doc", "examples", "example", "fixtures", "benchmarks",
-                 "node_modules", "build", "dist", "site-packages", "vendor", "third_party"}
+_NOT_PROJECTS = {
+    "tests",
+    "test",
+    "docs",
+    "doc",
+    "examples",
+    "example",
+    "fixtures",
+    "benchmarks",
+    "node_modules",
+    "build",
+    "dist",
+    "site-packages",
+    "vendor",
+    "third_party",
+}
 
 
 def _projects_below(root: Path, depth: int = 3) -> list[Path]:
@@ -475,7 +511,11 @@ def _projects_below(root: Path, depth: int = 3) -> list[Path]:
             except OSError:
                 continue
             for child in children:
-                if child.name.startswith(".") or child.name in _NOT_PROJECTS or "venv" in child.name:
+                if (
+                    child.name.startswith(".")
+                    or child.name in _NOT_PROJECTS
+                    or "venv" in child.name
+                ):
                     continue
                 if (child / "pyproject.toml").is_file():
                     found.append(child)
@@ -585,7 +625,11 @@ def discover(root: Path | str = ".") -> Workspace:
     broken: list[Broken] = []
     for directory in dirs:
         try:
-            loaded = doc if directory == root and doc is not None else load_toml(directory / "pyproject.toml")
+            loaded = (
+                doc
+                if directory == root and doc is not None
+                else load_toml(directory / "pyproject.toml")
+            )
         except RelnoxError as exc:
             broken.append(Broken(directory, None, exc))
             continue

@@ -20,7 +20,8 @@ def packages(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> N
     else:
         echo(
             render_table(
-                rows, ["name", "version", "primary", "tag_format", "backend", "depends_on", "directory"]
+                rows,
+                ["name", "version", "primary", "tag_format", "backend", "depends_on", "directory"],
             )
         )
         for row in rows:
