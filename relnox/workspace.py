@@ -226,6 +226,12 @@ class Workspace:
         found.discard(name)
         return tuple(p for p in self.packages if p.name in found)
 
+    @property
+    def tag_formats(self) -> tuple[str, ...]:
+        """Every distinct format the packages' new tags use (for tag-push triggers)."""
+        found = [self.tag_format_of(p) for p in self.packages]
+        return tuple(dict.fromkeys(found or [self.tag_format]))
+
     def tag_format_of(self, pkg: Package) -> str:
         """The format of ``pkg``'s new tags: configured, inferred from its tags, or the default."""
         if pkg.tags is not None:
