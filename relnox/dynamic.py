@@ -328,10 +328,42 @@ def dynamic_version(
     if backend.startswith("flit_core"):
         for module_name in modules:
             module = _find_module(roots, module_name)
-            loc = python_location(module) if module else None
+            loc = _followed(module) if module else None
             if loc is not None:
                 return "flit", [loc], f"flit: __version__ of {module_name}"
-    return None
+    found = _setup_py_literal(directory)
+    return found
+
+
+_IMPORTED = re.compile(
+    r"^from\s+\.(?P<module>\w+)\s+import\s+(?:__version__|version\s+as\s+__version__)\b", re.M
+)
+
+
+def _followed(module: Path) -> VersionLocation | None:
+    """The literal ``__version__`` of ``module``, or of ``.sibling`` it imports it from."""
+    loc = python_location(module)
+    if loc is not None:
+        return loc
+    imported = _IMPORTED.search(read_text(module))
+    if imported is None:
+        return None
+    return python_location(module.parent / f"{imported.group('module')}.py")
+
+
+def _setup_py_literal(directory: Path) -> Found | None:
+    """``setup(version="1.2.3")``: a literal in setup.py is its primary source."""
+    setup_py = directory / "setup.py"
+    if not setup_py.is_file():
+        return None
+    pattern = r"""\bversion\s*=\s*(['"])(?P<version>[0-9][^'"]*)\1"""
+    if re.search(pattern, read_text(setup_py)) is None:
+        return None
+    return (
+        "setup.py",
+        [regex_location(setup_py, pattern, "setup.py")],
+        "setup.py setup(version=...)",
+    )
 
 
 def unreadable(directory: Path) -> VersionError:

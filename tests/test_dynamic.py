@@ -252,3 +252,46 @@ def test_version_error_names_file_for_invalid_primary(tmp_path: Path) -> None:
     root = repo(tmp_path / "r", {"pyproject.toml": project("x", "banana")})
     with pytest.raises(VersionError, match="'banana' is not a valid PEP 440 version"):
         load_workspace(root)
+
+
+def test_flit_follows_the_module_it_imports_the_version_from(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": '[project]\nname = "fl"\ndynamic = ["version", "description"]\n'
+        '[build-system]\nrequires = ["flit_core>=3.4"]\nbuild-backend = "flit_core.buildapi"\n',
+        "fl/__init__.py": '"""fl."""\nfrom ._version import __version__\n',
+        "fl/_version.py": INIT.format("0.6.0"),
+    }
+    (pkg,) = load_workspace(repo(tmp_path / "r", files)).packages
+    assert (pkg.version, pkg.version_source) == ("0.6.0", "flit")
+
+
+def test_setup_py_literal_and_tag_regex(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n',
+        "setup.py": 'from setuptools import setup\nsetup(name="lit", version="2.2.0")\n',
+    }
+    ws = load_workspace(repo(tmp_path / "r", files))
+    assert [(p.name, p.version, p.version_source) for p in ws.packages] == [
+        ("lit", "2.2.0", "setup.py")
+    ]
+    extra = '[tool.setuptools_scm]\ntag_regex = "^rel/(?P<version>[0-9.]+)$"\n'
+    root = repo(
+        tmp_path / "scm",
+        {"pyproject.toml": project("scm", None, backend="setuptools-scm", extra=extra)},
+        tags=["rel/3.0.0", "v9.0.0"],
+    )
+    (pkg,) = load_workspace(root).packages
+    assert pkg.version == "3.0.0"
+
+
+def test_runtime_packages_pinned_exactly_follow_the_main_package(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": project("main-pkg", "0.9.0", requires=["main-pkg-runtime==0.9.0"])
+        + '[tool.relnox]\npackages = [".", "runtime/*"]\nlockstep = true\n',
+        "runtime/linux/pyproject.toml": project("main-pkg-runtime", None, backend="maturin"),
+        "runtime/linux/Cargo.toml": '[package]\nname = "rt"\nversion = "0.9.0"\n',
+    }
+    root = repo(tmp_path / "r", files)
+    apply_bump(plan_bump(load_workspace(root), part="minor"))
+    assert '"main-pkg-runtime==0.10.0"' in (root / "pyproject.toml").read_text()
+    assert 'version = "0.10.0"' in (root / "runtime/linux/Cargo.toml").read_text()
