@@ -43,17 +43,21 @@ def _select(
     workspace: Workspace, packages: Sequence[str], changed_only: bool
 ) -> tuple[Package, ...]:
     selected = workspace.select(packages)
-    if workspace.config.lockstep and packages and len(selected) != len(workspace.packages):
-        raise ConfigError(
-            f"{workspace.config.source}: [tool.relnox] lockstep = true keeps every package on "
-            f"one version, so --package {' '.join(packages)} cannot bump only some; drop "
-            "--package or set lockstep = false"
-        )
+    names = {p.name for p in selected}
+    for pkg in selected:
+        group = workspace.group_of(pkg)
+        missing = [p.name for p in group if p.name not in names]
+        if missing:
+            everyone = " ".join(f"--package {p.name}" for p in group)
+            raise ConfigError(
+                f"{workspace.config.source}: [tool.relnox] lockstep keeps "
+                f"{', '.join(p.name for p in group)} on one version, so {pkg.name} cannot be "
+                f"bumped without {', '.join(missing)}; pass {everyone}"
+            )
     if changed_only:
         changed = set(changed_names(workspace))
-        if workspace.config.lockstep:
-            return selected if any(p.name in changed for p in selected) else ()
-        selected = tuple(p for p in selected if p.name in changed)
+        moving = {p.name for p in selected for q in workspace.group_of(p) if q.name in changed}
+        selected = tuple(p for p in selected if p.name in moving)
     return selected
 
 
@@ -65,22 +69,34 @@ def _new_versions(
     pre: str | None,
 ) -> dict[str, tuple[str, str]]:
     scheme = workspace.config.version_scheme
-    if workspace.config.lockstep and selected:
-        current = {p.name: parse_version(p.version, str(p.pyproject)) for p in selected}
-        highest = max(selected, key=lambda p: current[p.name])
-        new = target_version(
-            highest.version, part=part, to=to, pre=pre, scheme=scheme, where=str(highest.pyproject)
-        )
-        return {p.name: (p.version, new) for p in selected}
-    return {
-        p.name: (
-            p.version,
-            target_version(
-                p.version, part=part, to=to, pre=pre, scheme=scheme, where=str(p.pyproject)
-            ),
-        )
-        for p in selected
-    }
+    versions: dict[str, tuple[str, str]] = {}
+    for pkg in selected:
+        if pkg.name in versions:
+            continue
+        group = [p for p in workspace.group_of(pkg) if p in selected]
+        current = {p.name: parse_version(p.version, str(p.pyproject)) for p in group}
+        if len(set(current.values())) > 1 and to is None:
+            listing = ", ".join(f"{p.name} {p.version}" for p in group)
+            highest = max(current.values())
+            raise VersionError(
+                f"lockstep group with diverged versions ({listing}); align them first with "
+                f"relnox bump {' '.join(f'--package {p.name}' for p in group)} --to {highest}"
+            )
+        if len(set(current.values())) == 1:
+            new = target_version(
+                pkg.version, part=part, to=to, pre=pre, scheme=scheme, where=str(pkg.pyproject)
+            )
+        else:  # --to aligns a diverged group: never below its highest member
+            highest = max(current.values())
+            if parse_version(str(to)) < highest:
+                raise VersionError(
+                    f"--to {to} is below {highest}, the highest version of its lockstep group; "
+                    f"use --to {highest} or higher"
+                )
+            new = str(to)
+        for member in group:
+            versions[member.name] = (member.version, new)
+    return versions
 
 
 def _refuse_downgrades(

@@ -59,7 +59,8 @@ class Config:
     packages: tuple[str, ...] | None = None
     version_files: tuple[VersionFile, ...] = ()
     version_scheme: str = "pep440"
-    lockstep: bool = False
+    lockstep: bool = False  # every package moves together
+    lockstep_groups: tuple[tuple[str, ...], ...] = ()  # globs of packages that move together
     tag_format: str | None = None
     changelog: str = DEFAULT_CHANGELOG
     commit_message: str = DEFAULT_COMMIT_MESSAGE
@@ -127,6 +128,19 @@ def check_version_source(source: Path, value: Any) -> str | None:
     return str(value)
 
 
+def _lockstep_groups(source: Path, value: Any) -> tuple[tuple[str, ...], ...]:
+    """``lockstep``: ``true``, one group ``["core", "core-*"]`` or groups ``[["a", "b"], [...]]``."""
+    if isinstance(value, bool):
+        return ()
+    _expect(source, "lockstep", value, (bool, list))
+    if all(isinstance(item, str) for item in value):
+        return (tuple(value),) if value else ()
+    groups = []
+    for item in value:
+        groups.append(_string_list(source, "lockstep group", item))
+    return tuple(groups)
+
+
 def load_config(source: Path, table: Mapping[str, Any]) -> Config:
     """Validate the ``[tool.relnox]`` table of ``source`` (the root pyproject)."""
     raw = table
@@ -166,7 +180,8 @@ def load_config(source: Path, table: Mapping[str, Any]) -> Config:
         packages=packages,
         version_files=tuple(files),
         version_scheme=scheme,
-        lockstep=_expect(source, "lockstep", raw.get("lockstep", False), bool),
+        lockstep=raw.get("lockstep", False) is True,
+        lockstep_groups=_lockstep_groups(source, raw.get("lockstep", False)),
         tag_format=tag_format,
         changelog=_expect(source, "changelog", raw.get("changelog", DEFAULT_CHANGELOG), str),
         commit_message=_expect(

@@ -39,10 +39,24 @@ def shaped(new: Version, like: str) -> str:
     return str(new)
 
 
+def _caret(version: Version, length: int) -> list[int]:
+    """The next "major" of ``version`` as semver's caret reads it: 0.3.1 -> 0.4, 1.2 -> 2."""
+    release = _release(version, max(length, len(version.release)))
+    index = next((i for i, n in enumerate(release) if n), len(release) - 1)
+    return [*release[:index], release[index] + 1] + [0] * (len(release) - index - 1)
+
+
 def _upper(new: Version, upper: Version, lower: Version | None) -> str:
-    """A new exclusive upper bound: same distance from the new lower bound as before."""
+    """A new exclusive upper bound: same distance from the new lower bound as before.
+
+    A cap at the next major of the old lower bound (``>=0.3,<0.4``, ``>=1.2,<2``) stays
+    at the next major of the new version: a major bump to 1.0.0 gives ``<2.0``.
+    """
     length = len(upper.release)
     if lower is not None and lower < upper:
+        width = max(len(lower.release), length)
+        if _release(upper, width) == _caret(lower, width):
+            return ".".join(str(n) for n in _caret(new, width)[:length] or [0])
         width = max(len(lower.release), length)
         low, high = _release(lower, width), _release(upper, width)
         index = next(i for i in range(width) if low[i] != high[i])

@@ -98,11 +98,12 @@ def plan(
         else:
             count, n_commits = _changes(workspace, pkg, base)
             found.append((pkg, tag, count > 0, n_commits, count))
-    lockstep_bump = workspace.config.lockstep and any(item[2] for item in found)
+    changed_names = {item[0].name for item in found if item[2]}
     rows = []
     for pkg, tag, changed, commits, files in found:
         bumped = None
-        if part and (changed or lockstep_bump):
+        moves = any(p.name in changed_names for p in workspace.group_of(pkg))
+        if part and (changed or moves):
             bumped = next_version(
                 pkg.version, part, pre=pre, scheme=workspace.config.version_scheme
             )

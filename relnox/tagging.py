@@ -304,7 +304,7 @@ def check_tag(
         file = _rel(workspace, pkg.locations[0].path if pkg.locations else pkg.pyproject)
         if not pkg.vcs_versioned and not same_version(parsed.version, pkg.version):
             raise VersionError(
-                f"Version mismatch: git tag ({parsed.version}) != pyproject.toml ({pkg.version}) "
+                f"Version mismatch: git tag ({parsed.version}) != {Path(file).name} ({pkg.version}) "
                 f"for {pkg.name} in {file}; set the version to {parsed.version} there, "
                 f"or tag {workspace.tag_for(pkg)} instead"
             )

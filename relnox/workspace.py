@@ -10,6 +10,7 @@ order: dependencies first.
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -225,6 +226,40 @@ class Workspace:
                 found.add(pkg.name)
         found.discard(name)
         return tuple(p for p in self.packages if p.name in found)
+
+    def groups(self) -> tuple[tuple[Package, ...], ...]:
+        """The lockstep groups: packages that always share one version."""
+        if self.config.lockstep:
+            return (self.packages,) if self.packages else ()
+        groups = []
+        owner: dict[str, int] = {}
+        for index, globs in enumerate(self.config.lockstep_groups):
+            members = tuple(
+                p
+                for p in self.packages
+                if any(
+                    fnmatch.fnmatchcase(p.name, g) or fnmatch.fnmatchcase(p.directory.name, g)
+                    for g in globs
+                )
+            )
+            for pkg in members:
+                if pkg.name in owner:
+                    raise ConfigError(
+                        f"{self.config.source}: [tool.relnox] lockstep puts {pkg.name} in two "
+                        f"groups ({list(self.config.lockstep_groups[owner[pkg.name]])} and "
+                        f"{list(globs)}); keep each package in one group"
+                    )
+                owner[pkg.name] = index
+            if members:
+                groups.append(members)
+        return tuple(groups)
+
+    def group_of(self, pkg: Package) -> tuple[Package, ...]:
+        """The lockstep group of ``pkg`` (just ``pkg`` when it moves on its own)."""
+        for group in self.groups():
+            if any(p.name == pkg.name for p in group):
+                return group
+        return (pkg,)
 
     @property
     def tag_formats(self) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from relnox.bump import apply_bump, plan_bump
-from relnox.errors import GitError, RelnoxError
+from relnox.errors import ConfigError, GitError, RelnoxError, VersionError
 from relnox.sample import ProjectSpec, git_commit_all, git_init, write_project, write_workspace
 from relnox.workspace import load_workspace
 from tests.bump_support import error_lines, git_state, run_git, snapshot, write_files
@@ -386,7 +386,9 @@ def test_lockstep_moves_every_package_to_one_version(tmp_path: Path) -> None:
     )
     git_init(root)
     workspace = load_workspace(root)
-    plan = plan_bump(workspace, part="minor", commit=True, tag=True, today=DAY)
+    with pytest.raises(RelnoxError, match=r"diverged versions .*--to 0\.3\.0"):
+        plan_bump(workspace, part="minor", commit=True, tag=True, today=DAY)
+    plan = plan_bump(workspace, to="0.4.0", commit=True, tag=True, today=DAY)
     assert {name: new for name, (_, new) in plan.versions.items()} == dict.fromkeys(
         ("ls-a", "ls-b", "ls-c"), "0.4.0"
     )
@@ -395,7 +397,7 @@ def test_lockstep_moves_every_package_to_one_version(tmp_path: Path) -> None:
     assert {p.version for p in load_workspace(root).packages} == {"0.4.0"}
     assert "ls-a>=0.4.0,<0.5.0" in (root / "packages/ls-b/pyproject.toml").read_text()
     assert run_git(root, "log", "-1", "--format=%s") == "Release 0.4.0"
-    with pytest.raises(RelnoxError, match="lockstep = true keeps every package on one version"):
+    with pytest.raises(RelnoxError, match="lockstep keeps ls-a, ls-b, ls-c on one version"):
         plan_bump(load_workspace(root), part="patch", packages=["ls-a"])
 
 
@@ -606,3 +608,35 @@ def test_sign_flags_are_planned(make_project: Callable[..., Path]) -> None:
         plan_bump(load_workspace(root), part="patch", sign=True)
     with pytest.raises(GitError, match="--tag without --commit"):
         plan_bump(load_workspace(root), part="patch", tag=True)
+
+
+def test_lockstep_groups_move_together_and_the_rest_independently(tmp_path: Path) -> None:
+    from tests.shapes import project, repo
+
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["libs/*"]\n'
+        '[tool.relnox]\nlockstep = [["core", "core-*"]]\n',
+        "libs/core/pyproject.toml": project("core", "1.0.0"),
+        "libs/core-extra/pyproject.toml": project("core-extra", "1.0.0"),
+        "libs/plugin/pyproject.toml": project("plugin", "0.3.0"),
+    }
+    root = repo(tmp_path / "r", files)
+    ws = load_workspace(root)
+    assert [p.name for p in ws.group_of(ws.get("core-extra"))] == ["core", "core-extra"]
+    assert plan_bump(ws, part="minor", packages=["plugin"]).versions == {
+        "plugin": ("0.3.0", "0.4.0")
+    }
+    assert plan_bump(ws, part="minor", packages=["core", "core-extra"]).versions == {
+        "core": ("1.0.0", "1.1.0"),
+        "core-extra": ("1.0.0", "1.1.0"),
+    }
+    with pytest.raises(ConfigError, match="cannot be bumped without core-extra"):
+        plan_bump(ws, part="minor", packages=["core"])
+    (root / "libs/core-extra/pyproject.toml").write_text(project("core-extra", "1.2.0"))
+    ws = load_workspace(root)
+    with pytest.raises(
+        VersionError, match=r"diverged versions \(core 1.0.0, core-extra 1.2.0\).*--to 1.2.0"
+    ):
+        plan_bump(ws, part="minor", allow_dirty=True)
+    aligned = plan_bump(ws, to="1.2.0", packages=["core", "core-extra"], allow_dirty=True)
+    assert aligned.versions["core"] == ("1.0.0", "1.2.0")

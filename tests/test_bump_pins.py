@@ -106,3 +106,19 @@ def test_a_rewritten_requirement_always_admits_the_new_version(
     else:
         assert final.specifier.contains(version, prereleases=True)
         assert final.name == "core"
+
+
+@pytest.mark.parametrize(
+    ("text", "new", "expected"),
+    [
+        ("core>=0.3.0,<0.4.0", "1.0.0", "core>=1.0.0,<2.0.0"),  # a cap at the next major stays one
+        ("core>=1.2,<2", "2.0.0", "core>=2.0,<3"),
+        ("core>=1.2,<1.3", "1.3.0", "core>=1.3,<1.4"),  # a minor cap keeps its width
+    ],
+)
+def test_major_bump_keeps_a_next_major_cap(text: str, new: str, expected: str) -> None:
+    from packaging.version import Version
+
+    from relnox.pins import rewrite_pep508
+
+    assert rewrite_pep508(text, Version(new), "here") == expected
