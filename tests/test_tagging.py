@@ -183,7 +183,7 @@ def test_check_tag_in_a_workspace_finds_the_package(demo: Path) -> None:
     ws = load_workspace(demo)
     [ok] = check_tag(ws, "demo-agents-v0.1.0")
     assert ok.package == "demo-agents"
-    with pytest.raises(VersionError, match=r"git tag \(0\.3\.0\) != pyproject.toml \(0\.1\.0\)"):
+    with pytest.raises(VersionError, match=r"git tag \(0\.3\.0\) != __init__.py \(0\.1\.0\)"):
         check_tag(ws, "demo-runtime-v0.3.0")
 
 
