@@ -8,6 +8,7 @@ A package that was never tagged counts as changed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -125,3 +126,34 @@ def plan(
 def changed_packages(workspace: Workspace, since: str | None = None) -> list[str]:
     """Names of the packages with changes since their last tag (or ``since``), release order."""
     return [row.name for row in plan(workspace, since=since) if row.changed]
+
+
+def unreleased(workspace: Workspace, pkg: Package) -> bool:
+    """``pkg``'s current version is not out yet: no tag for it, or its tag is on HEAD."""
+    if not git.is_repo(workspace.root):
+        return True
+    tag = workspace.tag_for(pkg)
+    on = git.tag_commit(workspace.root, tag)
+    return on is None or on == git.head(workspace.root)
+
+
+def release_set(
+    workspace: Workspace, packages: Iterable[str] = (), *, changed: bool = False
+) -> tuple[Package, ...]:
+    """The packages a build, verify or publish acts on, in release order.
+
+    Without ``changed``: the named packages (all when none is named). With it: the
+    packages whose current version is not released yet (a bump gave them a new
+    version; a dependent whose pin moved was bumped too), the named ones, and the rest
+    of their lockstep groups. Packages outside the set are neither built nor uploaded.
+    """
+    names = list(packages)
+    if not changed:
+        return workspace.select(names)
+    workspace.require_history("--changed")
+    wanted = {workspace.get(n).name for n in names}
+    wanted |= {p.name for p in workspace.packages if unreleased(workspace, p)}
+    wanted |= {
+        q.name for p in workspace.packages if p.name in wanted for q in workspace.group_of(p)
+    }
+    return tuple(p for p in workspace.packages if p.name in wanted)
