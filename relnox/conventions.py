@@ -21,6 +21,7 @@ gets the default format for new tags, and a tag-versioned package is an error.
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -43,6 +44,18 @@ class RepoTags:
     shallow: bool = False
     is_repo: bool = False
     commits: Mapping[str, str] = field(default_factory=dict)  # tag -> commit
+
+    def starting_with(self, prefix: str) -> list[str]:
+        """The tags that start with ``prefix`` (a binary search in the sorted names)."""
+        ordered: list[str] | None = self.__dict__.get("_sorted")
+        if ordered is None:
+            ordered = sorted(self.all)
+            object.__setattr__(self, "_sorted", ordered)
+        start = bisect.bisect_left(ordered, prefix)
+        end = start
+        while end < len(ordered) and ordered[end].startswith(prefix):
+            end += 1
+        return ordered[start:end]
 
     def by_prefix(self) -> dict[str, list[tuple[Version, str]]]:
         groups: dict[str, list[tuple[Version, str]]] = {}
@@ -155,10 +168,13 @@ class Member:
     vcs: bool = False  # its version comes from its tags
 
 
-def _score(member: Member, prefix_stem: str, single: bool) -> int:
-    """How surely tags with this prefix stem are ``member``'s: 0 (not) to 4 (its name)."""
+def _names(member: Member) -> set[str]:
     names = {member.name, member.project_name.lower(), member.dir.lower()}
-    names |= {n.replace("-", "_") for n in names} | {n.replace("_", "-") for n in names}
+    return names | {n.replace("-", "_") for n in names} | {n.replace("_", "-") for n in names}
+
+
+def _score(member: Member, prefix_stem: str, single: bool, names: set[str]) -> int:
+    """How surely tags with this prefix stem are ``member``'s: 0 (not) to 4 (its name)."""
     if prefix_stem == "":
         return 1 if (single or member.is_root) else 0
     if prefix_stem in names:
@@ -186,10 +202,18 @@ def infer_conventions(
     groups = tags.by_prefix()
     single = len(members) == 1 or shared
     claims: dict[str, dict[str, int]] = {}  # prefix -> member -> score
+    names = {m.name: _names(m) for m in members}
+    exact: dict[str, list[Member]] = {}
+    for member in members:
+        for name in names[member.name]:
+            exact.setdefault(name, []).append(member)
     for prefix in groups:
         prefix_stem = stem(prefix)
+        if prefix_stem and prefix_stem in exact:  # a name or directory: nothing else competes
+            claims[prefix] = {m.name: 4 for m in exact[prefix_stem]}
+            continue
         for member in members:
-            score = _score(member, prefix_stem, single)
+            score = _score(member, prefix_stem, single, names[member.name])
             if score:
                 claims.setdefault(prefix, {})[member.name] = score
     owned: dict[str, list[str]] = {m.name: [] for m in members}
@@ -288,11 +312,25 @@ def _facts(
     return _measure(member, convention, tags)
 
 
+def _candidates(member: Member, convention: TagConvention, tags: RepoTags) -> Sequence[str]:
+    """The tags that can match: those starting with a format's literal prefix."""
+    if convention.match is not None or convention.regex is not None or not convention.accepts:
+        return tags.all
+    prefixes = []
+    for fmt in convention.accepts:
+        concrete = fmt.replace("{name}", member.name).replace("{dir}", member.dir)
+        prefixes.append(concrete.split("{", 1)[0])
+    found: list[str] = []
+    for prefix in dict.fromkeys(prefixes):
+        found += tags.starting_with(prefix)
+    return list(dict.fromkeys(found))
+
+
 def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFacts:
     highest: tuple[Version, str] | None = None
     reachable: tuple[Version, str] | None = None
     count = 0
-    for tag in tags.all:
+    for tag in _candidates(member, convention, tags):
         version = convention.version_of(tag, name=member.name, dir=member.dir)
         if version is None:
             continue
