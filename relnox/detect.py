@@ -219,7 +219,30 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
             src = directory / "src"
             if src.is_dir():
                 found += sorted(p.name for p in src.iterdir() if (p / "__init__.py").is_file())
+            elif "setuptools" in str(table(doc, "build-system").get("build-backend", "setuptools")):
+                found += _flat_layout(directory)
     return tuple(dict.fromkeys(p.split("/")[-1].split(".")[0] for p in found if p))
+
+
+# what setuptools' automatic discovery leaves out of a flat layout
+_NOT_SHIPPED = {
+    "bin", "benchmark", "benchmarks", "build", "changelog", "ci", "debian", "dist", "doc",
+    "docs", "documentation", "env", "example", "examples", "exercise", "exercises", "fabfile",
+    "htmlcov", "manpages", "news", "newsfragments", "python", "requirements", "scripts",
+    "site_scons", "tasks", "test", "tests", "tools", "unit_test", "unit_tests", "util",
+    "utils", "venv",
+}  # fmt: skip
+
+
+def _flat_layout(directory: Path) -> list[str]:
+    """Top-level packages setuptools would find in a flat layout."""
+    return sorted(
+        p.name
+        for p in directory.iterdir()
+        if (p / "__init__.py").is_file()
+        and p.name not in _NOT_SHIPPED
+        and not p.name.startswith((".", "_"))
+    )
 
 
 def internal_requirements(

@@ -295,3 +295,14 @@ def test_runtime_packages_pinned_exactly_follow_the_main_package(tmp_path: Path)
     apply_bump(plan_bump(load_workspace(root), part="minor"))
     assert '"main-pkg-runtime==0.10.0"' in (root / "pyproject.toml").read_text()
     assert 'version = "0.10.0"' in (root / "runtime/linux/Cargo.toml").read_text()
+
+
+def test_setuptools_flat_layout_module_with_another_name_is_seen(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": project("dist-name", "1.1.0", backend="setuptools"),
+        "engine/__init__.py": INIT.format("1.0.0"),
+        "tests/__init__.py": "",
+    }
+    (pkg,) = load_workspace(repo(tmp_path / "r", files)).packages
+    assert pkg.import_packages == ("engine",)
+    assert [loc.value for loc in pkg.drift] == ["1.0.0"]
