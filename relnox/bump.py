@@ -102,16 +102,26 @@ def _new_versions(
 def _refuse_downgrades(
     workspace: Workspace, selected: Sequence[Package], versions: Mapping[str, tuple[str, str]]
 ) -> None:
-    """No bump may give a version at or below one its tags already released."""
+    """No bump may give a version a tag already marks, or one at or below the last final.
+
+    An old pre-release above the current line (httpx's 1.0.0b0 before 0.28.1) does not
+    hold back the next 0.x release; the version it marks stays taken.
+    """
     for pkg in selected:
-        released = pkg.released
-        if released is None or pkg.tags is None:
+        facts = pkg.tags
+        if facts is None:
             continue
         new = parse_version(versions[pkg.name][1], str(pkg.pyproject))
-        if new <= released:
+        if new in facts.released:
             raise VersionError(
-                f"{pkg.name}: {versions[pkg.name][1]} is not above {released}, which tag "
-                f"{pkg.tags.highest_tag} already released; bump to a higher version "
+                f"{pkg.name}: {versions[pkg.name][1]} was already released (its tag "
+                f"{workspace.tag_for(pkg, versions[pkg.name][1])} exists); bump to a higher "
+                "version (--to or another --part)"
+            )
+        if facts.highest is not None and new <= facts.highest:
+            raise VersionError(
+                f"{pkg.name}: {versions[pkg.name][1]} is not above {facts.highest}, which tag "
+                f"{facts.highest_tag} already released; bump to a higher version "
                 f"(--to or another --part)"
             )
 

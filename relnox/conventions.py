@@ -43,7 +43,7 @@ class RepoTags:
     merged: frozenset[str] = frozenset()  # tags HEAD contains
     shallow: bool = False
     is_repo: bool = False
-    commits: Mapping[str, str] = field(default_factory=dict)  # tag -> commit
+    nearness: Mapping[str, int] = field(default_factory=dict)  # merged tag -> rank, nearest 0
 
     def starting_with(self, prefix: str) -> list[str]:
         """The tags that start with ``prefix`` (a binary search in the sorted names)."""
@@ -106,12 +106,13 @@ class TagFacts:
     """A package's convention and what its tags say about its released versions."""
 
     convention: TagConvention
-    highest: Version | None = None  # the highest release tag anywhere
+    highest: Version | None = None  # the highest final release anywhere (pre-releases if none)
     highest_tag: str | None = None
-    reachable: Version | None = None  # the highest tag HEAD contains (what git describe sees)
+    reachable: Version | None = None  # the newest tag HEAD contains (what git describe sees)
     reachable_tag: str | None = None
     count: int = 0
     problem: str | None = None  # tags exist but none is this package's
+    released: frozenset[Version] = frozenset()  # every version a tag of it marks
 
 
 def _version(text: str) -> Version | None:
@@ -327,25 +328,25 @@ def _candidates(member: Member, convention: TagConvention, tags: RepoTags) -> Se
 
 
 def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFacts:
-    highest: tuple[Version, str] | None = None
-    reachable: tuple[Version, str] | None = None
-    count = 0
+    """The package's tags: highest final release, newest reachable tag, every version."""
+    found: list[tuple[Version, str]] = []
     for tag in _candidates(member, convention, tags):
         version = convention.version_of(tag, name=member.name, dir=member.dir)
-        if version is None:
-            continue
-        count += 1
-        if highest is None or version > highest[0]:
-            highest = (version, tag)
-        if tag in tags.merged and (reachable is None or version > reachable[0]):
-            reachable = (version, tag)
+        if version is not None:
+            found.append((version, tag))
+    finals = [item for item in found if not item[0].is_prerelease] or found
+    highest = max(finals, default=None)
+    merged = [item for item in found if item[1] in tags.merged]
+    # git describe finds the nearest tag HEAD contains; on one commit, the higher version
+    reachable = max(merged, key=lambda item: (-tags.nearness.get(item[1], 0), item[0]), default=None)
     return TagFacts(
         convention,
         highest[0] if highest else None,
         highest[1] if highest else None,
         reachable[0] if reachable else None,
         reachable[1] if reachable else None,
-        count,
+        len(found),
+        released=frozenset(v for v, _tag in found),
     )
 
 

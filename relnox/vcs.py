@@ -26,11 +26,18 @@ def repo_tags(root: Path) -> tuple[RepoTags, Path | None]:
         return RepoTags(), None
     top = git.toplevel(root)
     names = git.git(root, "for-each-ref", "--format=%(refname:strip=2)", "refs/tags").splitlines()
-    merged: frozenset[str] = frozenset()
+    nearness: dict[str, int] = {}
     if git.head(root) is not None:
-        merged = frozenset(git.git(root, "tag", "--merged", "HEAD").splitlines())
+        # the tags HEAD contains, nearest first (git describe's order): one walk of history
+        walk = git.git(
+            root, "log", "--topo-order", "--decorate-refs=refs/tags", "--format=%D", "HEAD"
+        )
+        for line in filter(None, walk.splitlines()):
+            for ref in line.split(", "):
+                if ref.startswith("tag: "):
+                    nearness.setdefault(ref[5:], len(nearness))
     shallow = git.git(root, "rev-parse", "--is-shallow-repository", check=False) == "true"
-    return RepoTags(tuple(n for n in names if n), merged, shallow, True), top
+    return RepoTags(tuple(n for n in names if n), frozenset(nearness), shallow, True, nearness), top
 
 
 def _rel(top: Path, path: Path) -> str:

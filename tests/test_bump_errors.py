@@ -71,7 +71,7 @@ CASES: dict[str, tuple[Callable[[Path], Path], list[str], list[str]]] = {
     "existing tag": (
         _single,
         ["--existing-tag", "--commit", "--tag"],
-        ["0.2.0 is not above 0.2.0", "tag v0.2.0 already released", "--to"],
+        ["0.2.0 was already released", "its tag v0.2.0 exists", "--to"],
     ),
     "push without origin": (
         _single,

@@ -193,8 +193,10 @@ def test_newest_release_on_a_release_branch_bounds_the_bump(tmp_path: Path) -> N
     git(root, "checkout", "-q", "main")
     ws = load_workspace(root)
     assert str(ws.packages[0].released) == "1.6.1"
-    with pytest.raises(VersionError, match=r"1\.6\.1 is not above 1\.6\.1.*v1\.6\.1"):
+    with pytest.raises(VersionError, match=r"1\.6\.1 was already released \(its tag v1\.6\.1"):
         plan_bump(ws, part="patch")
+    with pytest.raises(VersionError, match=r"1\.6\.0\.post1 is not above 1\.6\.1"):
+        plan_bump(ws, to="1.6.0.post1")
     assert plan_bump(ws, part="minor").versions == {"lib": ("1.6.0", "1.7.0")}
     doctor = run_relnox("doctor", cwd=root).stdout
     assert "tag v1.6.1 is newer than 1.6.0" in doctor
@@ -240,3 +242,18 @@ def test_shallow_clone_refuses_what_needs_tags(tmp_path: Path) -> None:
         plan_bump(ws, part="minor", changed_only=True)
     proc = run_relnox("plan", cwd=clone)
     assert proc.returncode == 1 and "shallow clone" in proc.stderr
+
+
+def test_an_old_pre_release_above_the_line_does_not_block_it(tmp_path: Path) -> None:
+    root = repo(tmp_path / "r", {"pyproject.toml": project("client", "0.27.0")}, tags=["0.27.0"])
+    commit(root, {"pyproject.toml": project("client", "1.0.0b0")}, "1.0.0.beta0")
+    commit(root, {"pyproject.toml": project("client", "0.28.1")}, "0.28.1")
+    git(root, "tag", "-f", "0.28.1")  # same second as the beta: creation order decides
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.tags is not None and pkg.tags.reachable_tag == "0.28.1"
+    assert str(pkg.tags.highest) == "0.28.1"
+    assert plan_bump(ws, part="minor").versions == {"client": ("0.28.1", "0.29.0")}
+    with pytest.raises(VersionError, match="1.0.0b0 was already released"):
+        plan_bump(ws, to="1.0.0b0")
+    assert "newer than" not in run_relnox("doctor", cwd=root).stdout
