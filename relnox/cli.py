@@ -98,7 +98,7 @@ class _Program(Program):
         argv = self.core.unparsed
         head = argv[: argv.index("--")] if "--" in argv else argv
         parser = self._make_parser()
-        context = parser.contexts.get(head[0]) if head else None
+        context = parser.contexts[head[0]] if head and head[0] in parser.contexts else None
         wants_help = context is not None and any(
             t in ("-h", "--help") and t not in context.flags for t in head[1:]
         )

@@ -14,10 +14,10 @@ Only the tasks, :func:`collection` and :func:`names` are exported, so
 ``tasks.py``.
 
 Each task has one name, the same in every host (``relnox build-all``, ``invoke
-build-all``, ``nox -s build-all``), and answers to its aliases and to the ``_``
-spelling of each (``build_all``, ``version_bump``, ``testpypi``): :func:`names`.
-invoke itself turns ``_`` into ``-`` in the names of tasks a ``tasks.py`` imports one
-by one; ``ns = collection()`` takes both spellings.
+build-all``, ``nox -s build-all``), and answers to its aliases (``version_bump`` for
+``bump``, ``testpypi`` for ``publish-test``) and to the other spelling of each
+(``build_all``): :func:`names`. The ``relnox`` command and nox take every spelling;
+invoke turns every ``_`` of a name into ``-`` (``invoke version-bump``).
 """
 
 from __future__ import annotations
@@ -95,7 +95,12 @@ def names(task: Task[Any]) -> tuple[str, ...]:
 
 
 class RelnoxCollection(Collection):
-    """A Collection whose tasks answer to every one of their :func:`names`."""
+    """A Collection whose tasks answer to every one of their :func:`names`.
+
+    The parser learns the extra spellings from :attr:`task_names`; they are not
+    aliases in ``tasks``, where invoke's own loader would dash ``build_all`` into
+    ``build-all``, an alias of itself.
+    """
 
     @property
     def task_names(self) -> dict[str, list[str]]:
@@ -111,7 +116,4 @@ def collection(name: str | None = None) -> Collection:
     ns = RelnoxCollection(name) if name else RelnoxCollection()
     for task in TASKS:
         ns.add_task(task)
-        for alias in names(task)[1:]:
-            if alias not in ns.tasks:  # invoke added the ``-`` spelling of each alias
-                ns.tasks.alias(alias, to=task.name)
     return ns

@@ -154,7 +154,7 @@ def testpypi(
     from relnox.workspace import load_workspace
 
     workspace = load_workspace(root)
-    echo(f"verifying the release from {result.repository.label} ({result.repository.simple_url})")
+    echo(f"verifying the release from {result.repository.label}")  # its URL was logged
     report = verify_install(
         workspace,
         packages=[name for name, _ in result.packages],
@@ -169,9 +169,7 @@ def testpypi(
             f"the release was published to {result.repository.label} but installing it from "
             f"there failed; run relnox verify-install --index {repository} -v for details"
         )
-    echo(
-        f"verified: {', '.join(name for name, _ in result.packages)} install from {result.repository.label}"
-    )
+    echo(f"verified: {', '.join(name for name, _ in result.packages)} install from there")
     return summary
 
 
