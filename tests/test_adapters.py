@@ -318,10 +318,14 @@ def test_nox_session_error_is_one_clean_line(tmp_path: Path) -> None:
 def test_aliases_answer_in_nox(tmp_path: Path) -> None:
     write_workspace(tmp_path, demo_specs())
     _noxfile(tmp_path, "import relnox.nox\nrelnox.nox.register()\n")
+    import relnox.invoke
+
     for alias, name in {**ALIASES, "build-all": "build-all"}.items():
         proc = _nox(tmp_path, "-s", alias, "--", "--help")
         assert proc.returncode == 0, (alias, proc.stderr)
         assert f"nox -s {alias} -- [options]" in proc.stdout, alias
+        summary = (relnox.invoke.collection()[name].__doc__ or "").split(":")[0]
+        assert summary in proc.stdout, alias
     picked = _noxfile(tmp_path, "import relnox.nox\nrelnox.nox.register(['build_all'])\n")
     listing = _nox(picked, "--list").stdout
     assert "- build-all [release]" in listing and "- build_all -> alias" in listing
