@@ -18,11 +18,13 @@ import os
 import sys
 import textwrap
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from invoke.completion.complete import complete, print_completion_script
 from invoke.exceptions import Exit, ParseError
 from invoke.parser.argument import Argument
+from invoke.parser.parser import ParseResult
 from invoke.program import Program
 
 from relnox import __version__
@@ -105,7 +107,7 @@ class _Program(Program):
         if context is not None and context.positional_args and wants_help:
             self.parser = parser
             self.args.help.value = context.name  # parse_cleanup prints the task's help
-            self.tasks = []
+            self.tasks = ParseResult()
             return
         try:
             super().parse_tasks()
@@ -143,7 +145,8 @@ class _Program(Program):
     def update_config(self, merge: bool = True) -> None:
         """No shell-command settings come from the command line: relnox runs no shell."""
         self.config.load_overrides({}, merge=False)
-        self.config.set_runtime_path(os.environ.get("INVOKE_RUNTIME_CONFIG"))
+        runtime = os.environ.get("INVOKE_RUNTIME_CONFIG")
+        self.config.set_runtime_path(Path(runtime) if runtime else None)
         self.config.load_runtime(merge=False)
         if merge:
             self.config.merge()

@@ -69,7 +69,8 @@ def _help(task: Task[Any], session_name: str) -> str:
 
 def task_for(session_name: str) -> Task[Any]:
     """The invoke task that the session ``session_name`` (any spelling) runs."""
-    return _tasks.collection()[SESSIONS[session_name]]
+    task: Task[Any] = _tasks.collection()[SESSIONS[session_name]]
+    return task
 
 
 def run_task(task: Task[Any], argv: Sequence[str], error: Callable[[str], Any], name: str) -> None:

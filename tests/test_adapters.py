@@ -343,3 +343,50 @@ def test_nox_register_refuses_a_clash_unless_overwrite(tmp_path: Path) -> None:
     assert clash.returncode != 0 and "publish" in clash.stderr and "overwrite=True" in clash.stderr
     _noxfile(tmp_path, body.format(overwrite="overwrite=True"))
     assert _nox(tmp_path, "--list").returncode == 0
+
+
+def test_third_party_logs_are_quiet_unless_vv(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    """nox logs every library at DEBUG; keyring's "Loading KWallet" lines only with -vv."""
+    from relnox.index import LocalIndex
+    from tests.publish_support import copy_tree, shared_release
+
+    ws = copy_tree(shared_release(tmp_path_factory), tmp_path / "ws")
+    _noxfile(ws, "import relnox.nox\nrelnox.nox.register()\n")
+    with LocalIndex(tmp_path / "index") as index:
+        args = ["-s", "publish", "--", "--dry-run", "--repository", index.url, "-p", "demo-core"]
+        quiet = _nox(ws, *args)
+        loud = _nox(ws, *args, "-vv")
+    assert quiet.returncode == 0 and loud.returncode == 0, quiet.stderr + loud.stderr
+    assert "keyring" not in quiet.stderr and "Loading" not in quiet.stderr, quiet.stderr
+    assert "keyring.backend > Loading" in loud.stderr
+    assert quiet.stderr.count(f"publishing to {index.url}") == 1
+
+
+def test_setup_logging_quiets_third_party_loggers_under_a_root_handler() -> None:
+    import io
+    import logging
+
+    from relnox.log import THIRD_PARTY, setup_logging
+
+    stream = io.StringIO()
+    root_handler = logging.StreamHandler(stream)
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(root_handler)
+    root.setLevel(logging.DEBUG)  # what nox does
+    try:
+        setup_logging(0)
+        logging.getLogger("keyring.backend").debug("Loading KWallet")
+        logging.getLogger("urllib3.connectionpool").info("Starting new HTTPS connection")
+        logging.getLogger("keyring.backend").warning("a real problem")
+        assert stream.getvalue() == "a real problem\n"
+        setup_logging(2)
+        logging.getLogger("keyring.backend").debug("Loading KWallet")
+        assert stream.getvalue().endswith("Loading KWallet\n")
+    finally:
+        root.removeHandler(root_handler)
+        root.setLevel(old_level)
+        for name in THIRD_PARTY:
+            logging.getLogger(name).setLevel(logging.NOTSET)
