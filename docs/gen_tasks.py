@@ -3,8 +3,8 @@
     python docs/gen_tasks.py            # (re)write docs/tasks.md
     python docs/gen_tasks.py --check    # exit 1 if docs/tasks.md is stale
 
-Every task of :func:`relnox.invoke.collection` is rendered with its nox session
-name(s) (:data:`relnox.nox.SESSIONS`), its invoke and ``relnox`` names, its
+Every task of :func:`relnox.invoke.collection` is rendered with its name and aliases
+in each host (:func:`relnox.invoke.names`, :data:`relnox.nox.SESSIONS`), its
 docstring and a table of its flags (flag, short flag, default, help), so the
 reference cannot drift from the code: ``tests/test_docs.py`` runs the check.
 """
@@ -36,17 +36,26 @@ HEADER = f"""\
      Regenerate with `{REGENERATE}`; `{REGENERATE} --check` (run by the test suite)
      fails when this file is stale. -->
 
-Every relnox job is one invoke task. The same task, with the same flags, runs three ways:
+Every relnox job is one invoke task with one name. The same task, with the same flags,
+runs three ways:
 
 - **nox**: `import relnox.nox; relnox.nox.register()` in your `noxfile.py`, then
-  `nox -s build_all -- --jobs 4` (flags after `--`; `nox -s build_all -- --help` lists them);
+  `nox -s build-all -- --jobs 4` (flags after `--`; `nox -s build-all -- --help` lists them);
 - **invoke**: `from relnox.invoke import build_all` (or `ns = collection()`) in your
   `tasks.py`, then `invoke build-all --jobs 4`;
 - **relnox**: no file at all, `relnox build-all --jobs 4` (`relnox build-all --help`).
 
-Short flags work in all three. A flag marked *repeatable* may be given several times
-(`--package a --package b`); `--verbose` counts (`-vv`). Every task exits 1 with one
-`relnox: error: ...` line naming the file or value, what is wrong and the fix.
+A task also answers to its aliases and to the `_` spelling of its name, so the names
+older docs, CI files and noxfiles use keep working: `nox -s build_all`,
+`nox -s version_bump`, `relnox testpypi` (invoke spells every name with `-`:
+`invoke version-bump`).
+
+Short flags mean the same in every task and every host: `-p` package, `-n` dry run,
+`-r` repository, `-o` output, `-j` jobs, `-k` keep going, `-y` yes, `-v` verbose. A flag
+marked *repeatable* may be given several times (`--package a --package b`); `--verbose`
+counts (`-vv`). Every task exits 1 with one `relnox: error: ...` line naming the file or
+value, what is wrong and the fix; a mistake on the command line (an unknown flag, a
+missing value, `--jobs abc`) exits 2, with a "did you mean" when a name is close.
 """
 
 
@@ -62,17 +71,27 @@ def _attribute_names() -> dict[int, str]:
     """id(Task) -> its name in relnox.invoke (what a tasks.py imports)."""
     import relnox.invoke
 
-    return {id(getattr(relnox.invoke, name)): name for name in relnox.invoke.__all__}
+    found: dict[int, str] = {}
+    for attr in relnox.invoke.__all__:
+        task = getattr(relnox.invoke, attr)
+        own = getattr(task, "name", "").replace("-", "_") == attr  # publish_test, not testpypi
+        if own or id(task) not in found:
+            found[id(task)] = attr
+    return found
 
 
 def _sessions() -> dict[str, list[str]]:
-    """Task name -> the nox session names that run it."""
+    """Task name -> the nox session names that run it (its own name first)."""
     from relnox.nox import SESSIONS
 
     found: dict[str, list[str]] = {}
-    for session, task_attr in SESSIONS.items():
-        found.setdefault(task_attr, []).append(session)
+    for session, task_name in SESSIONS.items():
+        found.setdefault(task_name, []).append(session)
     return found
+
+
+def _also(names: Sequence[str]) -> str:
+    return f" (also {', '.join(f'`{n}`' for n in names)})" if names else ""
 
 
 def _cell(text: str) -> str:
@@ -110,11 +129,14 @@ def _default(arg: Any) -> str:
 
 
 def render_task(name: str, task: Any, attr: str, sessions: Sequence[str]) -> str:
+    from relnox.invoke import names
+
     doc = inspect.cleandoc(task.__doc__ or "").strip() or "(no description)"
     if sessions:
-        nox = ", ".join(f"`nox -s {s} -- ...`" for s in sessions)
+        nox = f"`nox -s {sessions[0]} -- ...`{_also(sessions[1:])}"
     else:
         nox = NOT_A_SESSION.get(name, "not a nox session")
+    dashed = [a for a in dict.fromkeys(a.replace("_", "-") for a in task.aliases) if a != name]
     lines = [
         f"## {name}",
         "",
@@ -123,8 +145,8 @@ def render_task(name: str, task: Any, attr: str, sessions: Sequence[str]) -> str
         "| host | how to run it |",
         "|---|---|",
         f"| nox | {nox} |",
-        f"| invoke | `invoke {name} ...` (`from relnox.invoke import {attr}`) |",
-        f"| relnox | `relnox {name} ...` |",
+        f"| invoke | `invoke {name} ...`{_also(dashed)} (`from relnox.invoke import {attr}`) |",
+        f"| relnox | `relnox {name} ...`{_also(names(task)[1:])} |",
         "",
         "| flag | short | default | help |",
         "|---|---|---|---|",
@@ -140,11 +162,11 @@ def render() -> str:
     tasks = _tasks()
     attrs = _attribute_names()
     sessions = _sessions()
-    summary = ["| task | nox session | what it does |", "|---|---|---|"]
+    summary = ["| task | nox sessions | what it does |", "|---|---|---|"]
     sections = []
     for name, task in tasks:
         attr = attrs.get(id(task), name.replace("-", "_"))
-        names = sessions.get(attr, [])
+        names = sessions.get(name, [])
         first_line = (inspect.cleandoc(task.__doc__ or "").splitlines() or [""])[0]
         nox = ", ".join(f"`{s}`" for s in names) or "-"
         summary.append(f"| [`{name}`](#{name}) | {nox} | {_cell(first_line)} |")

@@ -101,7 +101,7 @@ def git_plan(
         if dirty:
             shown = ", ".join(dirty[:3]) + (f" and {len(dirty) - 3} more" if len(dirty) > 3 else "")
             raise GitError(
-                f"{root}: the working tree has uncommitted changes ({shown}); commit or stash "
+                f"{root}: tracked files have uncommitted changes ({shown}); commit or stash "
                 "them, or pass --allow-dirty"
             )
     if push and not (commit or tag):

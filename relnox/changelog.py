@@ -1,9 +1,11 @@
 """Turn a changelog's "Unreleased" section into the section of a release.
 
-``## [Unreleased]`` (or ``## Unreleased``) becomes ``## [1.2.0] - 2026-05-03``
+``## [Unreleased]`` (or ``## Unreleased``, at any level) becomes ``## [1.2.0] - 2026-05-03``
 and a fresh, empty ``## [Unreleased]`` heading (written exactly as before) goes
-above it; the file's line endings are kept. A changelog without such a section
-is left alone.
+above it; the file's line endings are kept. A setext ``Unreleased`` over ``----``
+gets ``1.2.0 (2026-05-03)`` underlined the same way. The Unreleased section is the
+one :mod:`relnox.changelog_read` finds (so a heading inside a code fence is text to
+both); a changelog without one is left alone.
 
 Given the new version's tag, the Keep-a-Changelog link definitions follow: when
 the file defines ``[Unreleased]: .../compare/v1.0.0...HEAD`` (the shape GitHub,
@@ -17,10 +19,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-UNRELEASED_RE = re.compile(
-    r"^(?P<hashes>#{2,3})[ \t]+\[?unreleased\]?[ \t]*(?P<eol>\r?\n|\Z)",
-    re.IGNORECASE | re.MULTILINE,
-)
+from relnox.changelog_read import UNRELEASED, Section, sections
+
 UNRELEASED_LINK_RE = re.compile(
     r"^(?P<label>\[unreleased\]:)(?P<gap>[ \t]*)(?P<base>\S*/compare/)(?P<old>\S+?)\.\.\.HEAD"
     r"(?P<trail>[ \t]*)(?P<eol>\r?\n|\Z)",
@@ -28,8 +28,12 @@ UNRELEASED_LINK_RE = re.compile(
 )
 
 
+def _unreleased(text: str) -> Section | None:
+    return next((s for s in sections(text) if s.label == UNRELEASED), None)
+
+
 def has_unreleased(text: str) -> bool:
-    return UNRELEASED_RE.search(text) is not None
+    return _unreleased(text) is not None
 
 
 def _eol(text: str) -> str:
@@ -42,14 +46,19 @@ def release_changelog(text: str, title: str, day: date, tag: str | None = None) 
     With ``tag`` (the new version's git tag) the compare links follow, see
     :func:`release_links`.
     """
-    match = UNRELEASED_RE.search(text)
-    if match is None:
+    unreleased = _unreleased(text)
+    if unreleased is None:
         return None
     eol = _eol(text)
-    heading_end = match.end()
-    lead = "" if match.group("eol") else eol
-    section = f"{lead}{eol}{match.group('hashes')} [{title}] - {day.isoformat()}{eol}"
-    released = text[:heading_end] + section + text[heading_end:]
+    lines = text.splitlines(keepends=True)
+    heading_end = sum(len(line) for line in lines[: unreleased.end])
+    lead = "" if lines[unreleased.end - 1].endswith(("\n", "\r")) else eol
+    if unreleased.marker.startswith("#"):
+        heading = f"{unreleased.marker} [{title}] - {day.isoformat()}"
+    else:  # setext: underline the new title with the same character
+        words = f"{title} ({day.isoformat()})"
+        heading = f"{words}{eol}{unreleased.marker * len(words)}"
+    released = text[:heading_end] + f"{lead}{eol}{heading}{eol}" + text[heading_end:]
     return released if tag is None else release_links(released, title, tag)
 
 

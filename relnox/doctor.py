@@ -19,7 +19,7 @@ from packaging.version import Version
 
 from relnox import git
 from relnox.changelog_read import UNRELEASED, read_section
-from relnox.errors import RelnoxError
+from relnox.errors import ConfigError, RelnoxError
 from relnox.tagging import FETCH_HINT, is_shallow, same_version, version_at
 from relnox.workspace import Package, Workspace, discover, load_toml
 
@@ -52,11 +52,17 @@ class DoctorReport:
 
 
 def _working_tree(ws: Workspace) -> list[Check]:
-    dirty = git.dirty_files(ws.root)
+    dirty = git.dirty_files(ws.root)  # tracked files only: untracked ones never block
     if not dirty:
-        return [Check("working tree", OK, "clean")]
+        return [Check("working tree", OK, "no uncommitted changes to tracked files")]
     shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
-    return [Check("working tree", ERROR, f"uncommitted changes: {shown}; commit or stash them")]
+    return [
+        Check(
+            "working tree",
+            ERROR,
+            f"uncommitted changes to tracked files: {shown}; commit or stash them",
+        )
+    ]
 
 
 def _branch(ws: Workspace) -> list[Check]:
@@ -167,12 +173,13 @@ def readme_problem(path: Path | None) -> str | None:
 def _metadata(ws: Workspace, pkg: Package) -> list[Check]:
     rows = []
     missing = missing_metadata(load_toml(pkg.pyproject))
-    if missing:
+    required = [field for field in missing if field != "license"]  # an index needs no license
+    if required:
         rows.append(
             Check(
                 f"metadata {pkg.name}",
                 ERROR,
-                f"{_rel(ws, pkg.pyproject)} lacks {', '.join(missing)}; add them to [project]",
+                f"{_rel(ws, pkg.pyproject)} lacks {', '.join(required)}; add them to [project]",
             )
         )
     else:
@@ -180,7 +187,17 @@ def _metadata(ws: Workspace, pkg: Package) -> list[Check]:
             Check(
                 f"metadata {pkg.name}",
                 OK,
-                "name, version, description, readme, license, requires-python",
+                "name, version, description, readme, requires-python"
+                + ("" if "license" in missing else ", license"),
+            )
+        )
+    if "license" in missing:
+        rows.append(
+            Check(
+                f"license {pkg.name}",
+                WARN,
+                f"{_rel(ws, pkg.pyproject)} has no license; an index accepts that but users "
+                'cannot tell the terms: add license = "MIT" (any SPDX expression) to [project]',
             )
         )
     problem = readme_problem(pkg.readme)
@@ -267,17 +284,33 @@ def _uv_lock(ws: Workspace) -> list[Check]:
     return [Check("uv.lock", OK, "current: workspace versions match")]
 
 
+def changelog_required(ws: Workspace) -> bool:
+    """``[tool.relnox.doctor] require-changelog``: a missing section is an error, not a warning."""
+    value = ws.config.section("doctor").get("require-changelog", False)
+    if not isinstance(value, bool):
+        raise ConfigError(
+            f"{ws.config.source}: [tool.relnox.doctor] require-changelog must be true or "
+            f"false, not {value!r}; fix that key"
+        )
+    return value
+
+
 def _changelog(ws: Workspace, pkg: Package, version: str | None) -> list[Check]:
     name = f"changelog {pkg.name}"
+    required = changelog_required(ws)
+    missing = ERROR if required else WARN
+    opt_in = "" if required else " (a warning: [tool.relnox.doctor] require-changelog is off)"
     path = pkg.changelog(ws.config) or ws.root / ws.config.changelog
     if not path.is_file():
         return [
             Check(
-                name, WARN, f"no {ws.config.changelog}; release notes will only say how to install"
+                name,
+                missing,
+                f"no {ws.config.changelog}; release notes will only say how to install{opt_in}",
             )
         ]
     wanted = version or pkg.version
-    if read_section(path, wanted):
+    if read_section(path, wanted, pkg.name):
         return [Check(name, OK, f"{_rel(ws, path)} has a section for {wanted}")]
     unreleased = read_section(path, UNRELEASED)
     if unreleased is not None and unreleased.has_entries:
@@ -289,9 +322,9 @@ def _changelog(ws: Workspace, pkg: Package, version: str | None) -> list[Check]:
     return [
         Check(
             name,
-            ERROR,
+            missing,
             f"{_rel(ws, path)} has no section for {wanted} and no Unreleased entries; "
-            f"add ## [{wanted}] (or entries under ## [Unreleased])",
+            f"add ## [{wanted}] (or entries under ## [Unreleased]){opt_in}",
         )
     ]
 

@@ -31,9 +31,15 @@ def toplevel(path: Path) -> Path:
     return Path(git(path, "rev-parse", "--show-toplevel"))
 
 
-def dirty_files(repo: Path) -> list[str]:
-    """Paths with uncommitted changes (untracked files included)."""
-    out = git(repo, "status", "--porcelain", "--untracked-files=normal")
+def dirty_files(repo: Path, *, untracked: bool = False) -> list[str]:
+    """Tracked paths with uncommitted changes, staged or not.
+
+    tbump's rule: untracked files (``__pycache__/``, an un-ignored ``dist/``, a scratch
+    file) never make a tree dirty for a tool that commits only the files it edits;
+    ``untracked=True`` lists them too.
+    """
+    mode = "normal" if untracked else "no"
+    out = git(repo, "status", "--porcelain", f"--untracked-files={mode}")
     # git() strips the output, so the first line may have lost its leading status blank
     return [line.split(maxsplit=1)[1] for line in out.splitlines() if line.strip()]
 

@@ -9,9 +9,27 @@ from relnox.redact import RedactingFilter
 
 logger = logging.getLogger("relnox")
 
+#: libraries relnox drives in its own process. A host that logs everything (nox puts a
+#: DEBUG handler on the root logger) would show their chatter ("keyring.backend >
+#: Loading KWallet" six times per publish); they speak only at WARNING unless ``-vv``.
+THIRD_PARTY = (
+    "keyring",
+    "urllib3",
+    "requests",
+    "twine",
+    "pypiserver",
+    "invoke",
+    "filelock",
+    "charset_normalizer",
+    "asyncio",
+)
+
 
 def setup_logging(verbose: int = 0) -> None:
-    """One handler on the ``relnox`` logger: INFO by default, DEBUG with ``-v``."""
+    """One handler on the ``relnox`` logger: INFO by default, DEBUG with ``-v``.
+
+    Other libraries' loggers (:data:`THIRD_PARTY`) pass only warnings unless ``-vv``.
+    """
     for handler in list(logger.handlers):
         if getattr(handler, "_relnox", False):
             logger.removeHandler(handler)
@@ -22,3 +40,5 @@ def setup_logging(verbose: int = 0) -> None:
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if verbose else logging.INFO)
     logger.propagate = False
+    for name in THIRD_PARTY:
+        logging.getLogger(name).setLevel(logging.NOTSET if verbose >= 2 else logging.WARNING)

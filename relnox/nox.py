@@ -5,11 +5,14 @@
     import relnox.nox
     relnox.nox.register()
 
-adds ``version_bump``, ``build_all``, ``verify_install``, ``publish-test`` (alias
-``testpypi``), ``publish`` and the other release sessions. Each is ``default=False``
-(a bare ``nox`` never releases) and tagged ``release``. Arguments follow ``--``::
+adds relnox's sessions, named as the commands are (``bump``, ``build-all``,
+``verify-install``, ``publish-test``, ``publish`` ...), each also under its aliases and
+its ``_`` spelling (``version_bump``, ``build_all``, ``testpypi`` ...), so
+``nox -s build_all`` and ``nox -s build-all`` are one session. Each is
+``default=False`` (a bare ``nox`` never releases); the sessions under their own names
+are tagged ``release``. Arguments follow ``--``::
 
-    nox -s version_bump -- --part minor
+    nox -s bump -- --part minor
 
 A session parses its arguments with the flags of the invoke task of the same job
 (one definition for both hosts) and runs in nox's own interpreter: relnox drives
@@ -30,28 +33,18 @@ from invoke.parser.context import ParserContext
 from invoke.parser.parser import Parser
 from invoke.tasks import Task
 
+import relnox.invoke as _tasks
 from relnox.errors import ConfigError
+from relnox.invoke._common import usage_message
 
-#: nox session name -> name of the task in :mod:`relnox.invoke`
+#: tasks that are not sessions (relnox's own noxfile runs ``nox -s demo``)
+NOT_SESSIONS = ("demo",)
+#: nox session name (every spelling) -> the name of its task
 SESSIONS: dict[str, str] = {
-    "packages": "packages",
-    "check_versions": "check_versions",
-    "version_bump": "bump",
-    "build_all": "build_all",
-    "verify_install": "verify_install",
-    "publish-test": "testpypi",
-    "testpypi": "testpypi",
-    "publish": "publish",
-    "serve_index": "serve_index",
-    "tag": "tag",
-    "check_tag": "check_tag",
-    "resolve_version": "resolve_version",
-    "plan": "plan",
-    "doctor": "doctor",
-    "ci_init": "ci_init",
-    "release_notes": "release_notes",
-    "release": "release",
-    "rehearse": "rehearse",
+    spelling: task.name
+    for task in _tasks.TASKS
+    if task.name not in NOT_SESSIONS
+    for spelling in _tasks.names(task)
 }
 TAG = "release"
 
@@ -74,6 +67,12 @@ def _help(task: Task[Any], session_name: str) -> str:
     return "\n".join(lines)
 
 
+def task_for(session_name: str) -> Task[Any]:
+    """The invoke task that the session ``session_name`` (any spelling) runs."""
+    task: Task[Any] = _tasks.collection()[SESSIONS[session_name]]
+    return task
+
+
 def run_task(task: Task[Any], argv: Sequence[str], error: Callable[[str], Any], name: str) -> None:
     """Parse ``argv`` for ``task`` and run it; clean failures go to ``error``."""
     if "--help" in argv or "-h" in argv:
@@ -83,7 +82,7 @@ def run_task(task: Task[Any], argv: Sequence[str], error: Callable[[str], Any], 
     try:
         kwargs = parse_args(task, argv)
     except ParseError as exc:
-        error(f"relnox: error: {exc}; see nox -s {name} -- --help")
+        error(usage_message(exc, {}, f"nox -s {name} -- --help"))
         return
     try:
         task(Context(), **kwargs)
@@ -97,37 +96,45 @@ def _make_session(session_name: str, task: Task[Any]) -> Callable[[Any], None]:
         run_task(task, session.posargs, session.error, session_name)
 
     session_body.__name__ = session_name.replace("-", "_")
-    session_body.__doc__ = (task.__doc__ or "").strip().splitlines()[0] if task.__doc__ else None
+    summary = (task.__doc__ or "").strip().splitlines()[0] if task.__doc__ else None
+    session_body.__doc__ = summary if session_name == task.name else f"alias of {task.name}"
     return session_body
 
 
 def register(
     names: Iterable[str] | None = None, *, overwrite: bool = False, tags: Sequence[str] = ()
 ) -> list[str]:
-    """Add relnox's sessions (all of them, or ``names``) to the calling noxfile.
+    """Add relnox's sessions (all of them, or the tasks of ``names``) to the calling noxfile.
 
-    A session name that is already registered is an error unless ``overwrite``.
-    Returns the names registered.
+    A task is added under every one of its names (``build-all`` and ``build_all``); the
+    session under the task's own name is tagged ``release`` (and ``tags``). A session
+    name that is already registered is an error unless ``overwrite``. Returns the
+    names registered.
     """
-    import relnox.invoke as tasks
-
-    wanted = list(names) if names is not None else list(SESSIONS)
+    wanted = list(names) if names is not None else list(dict.fromkeys(SESSIONS.values()))
     unknown = [n for n in wanted if n not in SESSIONS]
     if unknown:
         raise ConfigError(
             f"relnox.nox.register: unknown session(s) {', '.join(unknown)}; "
-            f"choose from {', '.join(SESSIONS)}"
+            f"choose from {', '.join(dict.fromkeys(SESSIONS.values()))}"
         )
+    ns = _tasks.collection()
+    chosen = list(dict.fromkeys(SESSIONS[n] for n in wanted))
+    spellings = [s for s, task_name in SESSIONS.items() if task_name in chosen]
     existing = nox.registry.get()
-    clashes = [n for n in wanted if n in existing]
+    clashes = [n for n in spellings if n in existing]
     if clashes and not overwrite:
         raise ConfigError(
             f"relnox.nox.register: session(s) {', '.join(clashes)} already registered in the "
             "noxfile; rename yours, pass names=[...] without them, or overwrite=True"
         )
-    for session_name in wanted:
-        task = getattr(tasks, SESSIONS[session_name])
+    for session_name in spellings:
+        task = ns[SESSIONS[session_name]]
         body = _make_session(session_name, task)
-        nox.registry._REGISTRY.pop(session_name, None) if overwrite else None
-        nox.session(name=session_name, python=False, default=False, tags=[TAG, *tags])(body)
-    return wanted
+        if overwrite:
+            nox.registry._REGISTRY.pop(session_name, None)
+        own = session_name == task.name
+        nox.session(
+            name=session_name, python=False, default=False, tags=[TAG, *tags] if own else []
+        )(body)
+    return spellings

@@ -196,11 +196,11 @@ def upload_all(
         error = uploader.upload(todo)
         if error is None:
             continue
-        logger.error("  %s: %s", record.name, error)
         result.error = result.error or error
-        if not keep_going:
+        if not keep_going:  # the run ends with this error: the caller reports it, once
             stopped = True
             continue
+        logger.error("  %s: %s", record.name, error)
         for dependent in workspace.dependents(record.name):
             held.setdefault(dependent.name, record.name)
     waiting = sorted({f.package for f in plan.files if f.package in held})

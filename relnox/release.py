@@ -181,7 +181,10 @@ class Pipeline:
         if report.errors:
             problems = "; ".join(f"{c.check}: {c.detail}" for c in report.errors)
             raise ReleaseError(f"doctor found {len(report.errors)} problem(s): {problems}")
-        return "done", f"{len(report.checks)} checks, {len(report.warnings)} warning(s)"
+        for check in report.warnings:
+            logger.warning("doctor warning: %s: %s", check.check, check.detail)
+        shown = ": " + "; ".join(c.check for c in report.warnings) if report.warnings else ""
+        return "done", f"{len(report.checks)} checks, {len(report.warnings)} warning(s){shown}"
 
     def bump(self) -> tuple[str, str]:
         if self.options.part is None and self.options.to is None and self.options.pre is None:

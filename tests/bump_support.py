@@ -41,11 +41,13 @@ def run_git(root: Path, *args: str, check: bool = True) -> str:
 
 
 def git_state(root: Path) -> tuple[str, str, str]:
-    """HEAD, the tag list and ``git status`` of a repository."""
+    """HEAD, the tag list and ``git status`` of a repository (``__pycache__/`` left out,
+    as :func:`snapshot` leaves it out: Python writes it, not relnox)."""
+    status = run_git(root, "status", "--porcelain").splitlines()
     return (
         run_git(root, "rev-parse", "HEAD"),
         run_git(root, "tag", "--list"),
-        run_git(root, "status", "--porcelain"),
+        "\n".join(line for line in status if "__pycache__" not in line),
     )
 
 

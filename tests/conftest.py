@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -26,16 +28,21 @@ _PIP_CACHE = str(Path.home() / ".cache" / "pip")
 
 @pytest.fixture(autouse=True)
 def hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """``HOME``, ``TWINE_*``, ``PIP_*``, ``UV_*``, git identity and ``~/.pypirc`` isolated."""
+    """``HOME``, ``TWINE_*``, ``PIP_*``, ``UV_*``, git identity and ``~/.pypirc`` isolated.
+
+    ``PYTHONDONTWRITEBYTECODE`` is lifted, so every run sees what a fresh machine
+    sees (``__pycache__/`` next to a noxfile); tests that care set it themselves.
+    """
     home = tmp_path_factory.mktemp("home")
     for key in list(os.environ):
-        if key.startswith(("TWINE_", "PIP_", "UV_", "GITHUB_", "RELNOX_")) or key in (
+        if key.startswith(("TWINE_", "PIP_", "UV_", "GITHUB_", "RELNOX_", "XDG_")) or key in (
             "PYPI_TOKEN",
             "TEST_PYPI_TOKEN",
             "ACTIONS_ID_TOKEN_REQUEST_URL",
             "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
             "SOURCE_DATE_EPOCH",
             "VIRTUAL_ENV",
+            "PYTHONDONTWRITEBYTECODE",
         ):
             monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("HOME", str(home))
@@ -48,6 +55,42 @@ def hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     for key, value in GIT_ENV.items():
         monkeypatch.setenv(key, value)
     return home
+
+
+@pytest.fixture(autouse=True)
+def no_index_left_running(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every local index a test starts is stopped when the test ends, even a failed one."""
+    from relnox.index import LocalIndex
+
+    started: list[LocalIndex] = []
+    start = LocalIndex.start
+
+    def tracked(self: LocalIndex) -> LocalIndex:
+        started.append(self)
+        return start(self)
+
+    monkeypatch.setattr(LocalIndex, "start", tracked)
+    yield
+    for index in started:
+        index.stop()
+
+
+@pytest.fixture
+def spawn() -> Iterator[Callable[..., subprocess.Popen[str]]]:
+    """``spawn(argv, **popen_kwargs)``: a child in its own process group, killed with all
+    its children (a pypiserver under ``relnox serve-index``) when the test ends."""
+    children: list[subprocess.Popen[str]] = []
+
+    def start(argv: list[str], **kwargs: object) -> subprocess.Popen[str]:
+        proc: subprocess.Popen[str] = subprocess.Popen(argv, start_new_session=True, **kwargs)  # type: ignore[call-overload]
+        children.append(proc)
+        return proc
+
+    yield start
+    for proc in children:
+        with contextlib.suppress(ProcessLookupError):  # the group is empty: all gone
+            os.killpg(proc.pid, signal.SIGKILL)  # the child and whatever it started
+        proc.wait(timeout=30)
 
 
 @pytest.fixture

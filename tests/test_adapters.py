@@ -6,17 +6,37 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from relnox.sample import demo_specs, write_workspace
 from tests.conftest import run_relnox
 
-SESSION_NAMES = [
-    "version_bump",
-    "build_all",
-    "verify_install",
-    "publish-test",
-    "testpypi",
-    "publish",
-]
+#: the names the README, the seeds and generated workflows use, each an alias of one task
+ALIASES = {
+    "version_bump": "bump",
+    "build_all": "build-all",
+    "verify_install": "verify-install",
+    "testpypi": "publish-test",
+    "check_tag": "check-tag",
+    "resolve_version": "resolve-version",
+    "release_notes": "release-notes",
+}
+SESSION_NAMES = ["bump", "build-all", "verify-install", "publish-test", "publish", *ALIASES]
+MACHINERY = (
+    "--prompt-for-sudo-password",
+    "--pty",
+    "--write-pyc",
+    "--complete",
+    "--echo",
+    "--dry",
+    "--hide",
+    "--warn-only",
+    "--command-timeout",
+    "--config",
+    "--list-format",
+    "--print-completion-script",
+    "--debug",
+)
 
 
 def _py(code: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -42,10 +62,22 @@ def test_relnox_help_is_light() -> None:
     assert proc.stdout.strip() == "[]", proc.stderr
 
 
-def test_relnox_help_lists_the_tasks(tmp_path: Path) -> None:
-    out = run_relnox("--help", cwd=tmp_path, check=True).stdout
-    for name in ("bump", "build-all", "verify-install", "testpypi", "publish", "packages"):
-        assert f"  {name} " in out
+def test_relnox_help_lists_release_commands_not_the_task_runners_machinery(
+    tmp_path: Path,
+) -> None:
+    proc = run_relnox("--help", cwd=tmp_path, check=True)
+    out = proc.stdout
+    assert out.startswith("Usage: relnox ")
+    assert out.index("Release:") < out.index("  release ") < out.index("Options:")
+    for name in ("release", "rehearse", "bump", "build-all", "verify-install", "publish", "tag"):
+        assert f"\n  {name} " in out, name
+    assert "\n  bump (version_bump) " in out and "\n  publish-test (testpypi) " in out
+    for flag in ("-h, --help", "-V, --version", "-v, --verbose"):
+        assert flag in out
+    for flag in MACHINERY:
+        assert flag not in out, flag
+    assert run_relnox("--version", cwd=tmp_path, check=True).stdout.strip().startswith("relnox ")
+    assert run_relnox("--pty", "packages", cwd=tmp_path).returncode == 2  # not an option here
 
 
 def test_task_help_with_a_positional_argument_shows_help(tmp_path: Path) -> None:
@@ -53,8 +85,73 @@ def test_task_help_with_a_positional_argument_shows_help(tmp_path: Path) -> None
     for task, flag in (("check-tag", "--help"), ("release-notes", "-h")):
         proc = run_relnox(task, flag, cwd=tmp_path)
         assert proc.returncode == 0, proc.stderr
-        assert f"relnox [--core-opts] {task} [--options]" in proc.stdout
+        assert f"Usage: relnox {task} " in proc.stdout and "[options]" in proc.stdout
         assert "--root=STRING" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["bump", "--prat"], "relnox: error: bump has no option --prat; did you mean --part?"),
+        (["bump", "--part", "minor", "--dryrun"], "did you mean --dry-run?"),
+        (["bumpp"], "relnox: error: unknown command 'bumpp'; did you mean bump?"),
+        (["buildall"], "unknown command 'buildall'; did you mean build-all?"),
+        (["testpypy"], "did you mean publish-test?"),
+        (["--verison"], "relnox: error: no option --verison; did you mean --version?"),
+        (["--help", "publsh"], "unknown command 'publsh'; did you mean publish?"),
+        (["bump", "--part"], "relnox: error: --part needs a value"),
+        (["check-tag"], "relnox: error: check-tag needs TAG"),
+        (["build-all", "--jobs", "abc"], "relnox: error: --jobs takes a whole number, not 'abc'"),
+        (["publish-test", "--wait", "abc"], "--wait takes a whole number, not 'abc'"),
+        (["release", "--jobs", "abc"], "relnox: error: --jobs takes a whole number, not 'abc'"),
+        (["rehearse", "--wait", "abc"], "relnox: error: --wait takes a number of seconds"),
+        (["verify-install", "--wait", "abc"], "relnox: error: --wait 'abc' is not a number"),
+    ],
+)
+def test_usage_errors_are_one_line_with_a_suggestion_and_exit_2(
+    tmp_path: Path, args: list[str], expected: str
+) -> None:
+    write_workspace(tmp_path, demo_specs())
+    proc = run_relnox(*args, cwd=tmp_path)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("relnox: error: "), proc.stderr
+    assert expected in proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+
+
+def test_a_close_enough_name_is_not_guessed(tmp_path: Path) -> None:
+    proc = run_relnox("frobnicate", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (
+        "relnox: error: unknown command 'frobnicate' (see relnox --help)"
+    )
+
+
+def test_aliases_answer_in_the_relnox_command(tmp_path: Path) -> None:
+    for alias, name in ALIASES.items():
+        proc = run_relnox(alias, "--help", cwd=tmp_path, check=True)
+        assert proc.stdout.startswith(f"Usage: relnox {name} "), (alias, proc.stdout)
+
+
+def test_short_flags_mean_one_thing_in_every_task() -> None:
+    import relnox.invoke
+    from relnox.invoke._common import SHORT_FLAGS
+
+    for task in relnox.invoke.TASKS:
+        for arg in task.get_arguments():
+            shorts = [n for n in arg.names if len(n) == 1]
+            expected = [SHORT_FLAGS[arg.attr_name or arg.name]] if shorts else []
+            assert shorts == expected, (task.name, arg.names)
+            if (arg.attr_name or arg.name) in SHORT_FLAGS:
+                assert shorts, (task.name, arg.name)
+
+
+def test_verbose_before_the_command_reaches_it(tmp_path: Path) -> None:
+    write_workspace(tmp_path, demo_specs())
+    quiet = run_relnox("packages", cwd=tmp_path, check=True)
+    loud = run_relnox("-v", "packages", cwd=tmp_path, check=True)
+    assert quiet.stdout == loud.stdout
+    assert run_relnox("-vv", "packages", "--json", cwd=tmp_path, check=True).returncode == 0
 
 
 def test_help_into_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
@@ -123,7 +220,33 @@ def test_star_import_does_not_replace_the_root_namespace() -> None:
     assert not exported & {"ns", "namespace", "Collection"}
     assert {"bump", "build_all", "verify_install", "publish", "testpypi", "collection"} <= exported
     names = set(relnox.invoke.collection().task_names)
-    assert {"bump", "build-all", "verify-install", "testpypi", "publish"} <= names
+    assert {"bump", "build-all", "verify-install", "publish-test", "publish"} <= names
+
+
+def test_aliases_answer_in_invoke(tmp_path: Path) -> None:
+    import relnox.invoke
+
+    write_workspace(tmp_path, demo_specs())
+    (tmp_path / "tasks.py").write_text("from relnox.invoke import collection\nns = collection()\n")
+    dashed = {alias.replace("_", "-"): name for alias, name in ALIASES.items()}  # invoke's rule
+    for alias, name in dashed.items():
+        proc = subprocess.run(
+            [sys.executable, "-m", "invoke", "--help", alias],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        summary = (relnox.invoke.collection()[name].__doc__ or "").split(":")[0]
+        assert proc.returncode == 0 and summary in proc.stdout, (alias, proc.stderr)
+    packages = subprocess.run(
+        [sys.executable, "-m", "invoke", "packages", "-v", "--json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert packages.returncode == 0 and '"demo-core"' in packages.stdout, packages.stderr
 
 
 def _noxfile(tmp_path: Path, body: str) -> Path:
@@ -149,8 +272,10 @@ def test_nox_register_adds_release_sessions_not_default(tmp_path: Path) -> None:
     assert set(SESSION_NAMES) <= skipped  # registered, default=False
     assert selected == {"mine"}
     assert any(line.startswith("- publish [release] -> ") for line in listing)  # tagged, described
+    assert "- build_all -> alias of build-all" in listing
     tagged = _nox(tmp_path, "--list", "-t", "release").stdout
-    assert "* version_bump" in tagged and "* mine" not in tagged
+    assert "* bump" in tagged and "* mine" not in tagged
+    assert "* version_bump" not in tagged  # an alias runs the same task: tagged once
     # a bare `nox` runs only the user's own session, never a release
     bare = _nox(tmp_path)
     assert "Running session mine" in bare.stderr and "version_bump" not in bare.stderr
@@ -179,6 +304,32 @@ def test_nox_session_error_is_one_clean_line(tmp_path: Path) -> None:
         and "--bogus" in bad_flag.stderr
         and "Traceback" not in bad_flag.stderr
     )
+    typo = _nox(tmp_path, "-s", "version_bump", "--", "--prat", "minor")
+    assert typo.returncode == 1 and "Traceback" not in typo.stderr
+    assert (
+        "relnox: error: bump has no option --prat; did you mean --part? "
+        "(see nox -s version_bump -- --help)" in typo.stderr
+    )
+    jobs = _nox(tmp_path, "-s", "build_all", "--", "--jobs", "abc")
+    assert "relnox: error: --jobs takes a whole number, not 'abc'" in jobs.stderr
+    assert "Traceback" not in jobs.stderr
+
+
+def test_aliases_answer_in_nox(tmp_path: Path) -> None:
+    write_workspace(tmp_path, demo_specs())
+    _noxfile(tmp_path, "import relnox.nox\nrelnox.nox.register()\n")
+    import relnox.invoke
+
+    for alias, name in {**ALIASES, "build-all": "build-all"}.items():
+        proc = _nox(tmp_path, "-s", alias, "--", "--help")
+        assert proc.returncode == 0, (alias, proc.stderr)
+        assert f"nox -s {alias} -- [options]" in proc.stdout, alias
+        summary = (relnox.invoke.collection()[name].__doc__ or "").split(":")[0]
+        assert summary in proc.stdout, alias
+    picked = _noxfile(tmp_path, "import relnox.nox\nrelnox.nox.register(['build_all'])\n")
+    listing = _nox(picked, "--list").stdout
+    assert "- build-all [release]" in listing and "- build_all -> alias" in listing
+    assert "bump" not in listing
 
 
 def test_nox_register_refuses_a_clash_unless_overwrite(tmp_path: Path) -> None:
@@ -192,3 +343,50 @@ def test_nox_register_refuses_a_clash_unless_overwrite(tmp_path: Path) -> None:
     assert clash.returncode != 0 and "publish" in clash.stderr and "overwrite=True" in clash.stderr
     _noxfile(tmp_path, body.format(overwrite="overwrite=True"))
     assert _nox(tmp_path, "--list").returncode == 0
+
+
+def test_third_party_logs_are_quiet_unless_vv(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    """nox logs every library at DEBUG; keyring's "Loading KWallet" lines only with -vv."""
+    from relnox.index import LocalIndex
+    from tests.publish_support import copy_tree, shared_release
+
+    ws = copy_tree(shared_release(tmp_path_factory), tmp_path / "ws")
+    _noxfile(ws, "import relnox.nox\nrelnox.nox.register()\n")
+    with LocalIndex(tmp_path / "index") as index:
+        args = ["-s", "publish", "--", "--dry-run", "--repository", index.url, "-p", "demo-core"]
+        quiet = _nox(ws, *args)
+        loud = _nox(ws, *args, "-vv")
+    assert quiet.returncode == 0 and loud.returncode == 0, quiet.stderr + loud.stderr
+    assert "keyring" not in quiet.stderr and "Loading" not in quiet.stderr, quiet.stderr
+    assert "keyring.backend > Loading" in loud.stderr
+    assert quiet.stderr.count(f"publishing to {index.url}") == 1
+
+
+def test_setup_logging_quiets_third_party_loggers_under_a_root_handler() -> None:
+    import io
+    import logging
+
+    from relnox.log import THIRD_PARTY, setup_logging
+
+    stream = io.StringIO()
+    root_handler = logging.StreamHandler(stream)
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(root_handler)
+    root.setLevel(logging.DEBUG)  # what nox does
+    try:
+        setup_logging(0)
+        logging.getLogger("keyring.backend").debug("Loading KWallet")
+        logging.getLogger("urllib3.connectionpool").info("Starting new HTTPS connection")
+        logging.getLogger("keyring.backend").warning("a real problem")
+        assert stream.getvalue() == "a real problem\n"
+        setup_logging(2)
+        logging.getLogger("keyring.backend").debug("Loading KWallet")
+        assert stream.getvalue().endswith("Loading KWallet\n")
+    finally:
+        root.removeHandler(root_handler)
+        root.setLevel(old_level)
+        for name in THIRD_PARTY:
+            logging.getLogger(name).setLevel(logging.NOTSET)

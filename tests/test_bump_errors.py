@@ -6,6 +6,7 @@ and proves that no file, no commit and no tag changed.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -108,17 +109,23 @@ def test_bad_input(tmp_path: Path, case: str) -> None:
 NOXFILE = "import relnox.nox\n\nrelnox.nox.register()\n"
 
 
-def _nox(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _nox(root: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "nox", "-s", "version_bump", "--", *args],
         cwd=root,
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )
 
 
-def test_bad_input_through_nox(tmp_path: Path) -> None:
+@pytest.mark.parametrize("bytecode", ["written", "not written"])
+def test_bad_input_through_nox(tmp_path: Path, bytecode: str) -> None:
+    """The same on every machine: nox's __pycache__/ next to the noxfile is untracked."""
+    env = dict(os.environ)
+    if bytecode == "not written":
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
     root = write_files(_single(tmp_path / "repo"), {"noxfile.py": NOXFILE})
     git_init(root)
     before, state = snapshot(root), git_state(root)
@@ -126,13 +133,14 @@ def test_bad_input_through_nox(tmp_path: Path) -> None:
         (["--part", "huge"], "unknown part 'huge'"),
         (["--part", "minor", "--package", "nope"], "unknown package 'nope'"),
     ):
-        proc = _nox(root, *args)
+        proc = _nox(root, *args, env=env)
         assert proc.returncode == 1, proc.stdout + proc.stderr
         errors = [line for line in proc.stderr.splitlines() if "relnox: error:" in line]
         assert len(errors) == 1 and expected in errors[0], proc.stderr
         assert "Traceback" not in proc.stderr
         assert snapshot(root) == before and git_state(root) == state
-    proc = _nox(root, "--part", "minor", "--dry-run")
+    assert (root / "__pycache__").is_dir() == (bytecode == "written")
+    proc = _nox(root, "--part", "minor", "--dry-run", env=env)
     assert proc.returncode == 0, proc.stderr
     assert "bad-pkg: 0.1.0 -> 0.2.0" in proc.stdout and '+version = "0.2.0"' in proc.stdout
     assert snapshot(root) == before and git_state(root) == state

@@ -14,7 +14,7 @@ import pytest
 from invoke.exceptions import ParseError
 
 import relnox.invoke
-from relnox.nox import SESSIONS, parse_args
+from relnox.nox import SESSIONS, parse_args, task_for
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -67,8 +67,10 @@ def test_every_task_and_flag_is_rendered(gen: ModuleType) -> None:
             shown = long_name.upper() if arg.positional else f"--{long_name}"
             assert f"`{shown}" in section, (name, long_name)
             assert arg.help, f"{name} --{long_name} has no help text"
-    for session in SESSIONS:
-        assert f"nox -s {session} -- ..." in text
+    for session, task_name in SESSIONS.items():
+        section = text.split(f"\n## {task_name}\n", 1)[1].split("\n## ", 1)[0]
+        own = f"`nox -s {session} -- ...`" if session == task_name else f"`{session}`"
+        assert own in section, session
 
 
 def _split(line: str) -> list[list[str]]:
@@ -104,17 +106,19 @@ def _commands(text: str) -> list[list[str]]:
 
 
 def _task_and_args(command: list[str]) -> tuple[Any, list[str]] | None:
-    ns = relnox.invoke.collection()
     program, rest = command[0], command[1:]
     if program == "nox":
         if len(rest) < 2 or rest[0] != "-s" or rest[1] not in SESSIONS:
             return None  # a project's own session (tests, demo, ...) or a bare nox
         args = rest[rest.index("--") + 1 :] if "--" in rest else []
-        return getattr(relnox.invoke, SESSIONS[rest[1]]), args
+        return task_for(rest[1]), args
     if not rest or rest[0].startswith("-"):
         return None  # relnox --help, invoke --list
-    assert rest[0] in ns.tasks, f"{' '.join(command)}: no task {rest[0]!r}"
-    return ns.tasks[rest[0]], rest[1:]
+    tasks = {n: t for t in relnox.invoke.TASKS for n in relnox.invoke.names(t)}
+    if program == "invoke":  # invoke dashes every name
+        tasks = {n: t for n, t in tasks.items() if "_" not in n}
+    assert rest[0] in tasks, f"{' '.join(command)}: no task {rest[0]!r}"
+    return tasks[rest[0]], rest[1:]
 
 
 @pytest.mark.parametrize("page", [*PAGES, ROOT / "README.md"], ids=lambda p: p.name)

@@ -11,7 +11,7 @@ import pytest
 from invoke.context import Context
 from invoke.exceptions import Exit
 
-from relnox.doctor import ERROR, OK, doctor, missing_metadata, readme_problem
+from relnox.doctor import ERROR, OK, WARN, doctor, missing_metadata, readme_problem
 from relnox.sample import demo_specs, git_commit_all
 from relnox.tagging import apply_tags, plan_tags
 from relnox.workspace import load_workspace
@@ -77,7 +77,8 @@ def test_healthy_repo_has_every_check_ok(healthy: Path) -> None:
 
 
 def _dirty(root: Path) -> None:
-    (root / "scratch.txt").write_text("x\n", encoding="utf-8")
+    readme = root / CORE / "README.md"
+    readme.write_text(readme.read_text() + "\nAn edit not committed.\n", encoding="utf-8")
 
 
 def _behind(root: Path) -> None:
@@ -133,8 +134,17 @@ def _stale_lock(root: Path) -> None:
 
 def _no_changelog_entry(root: Path) -> None:
     (root / "CHANGELOG.md").write_text("# Changelog\n\n## [Unreleased]\n\n## [0.0.1]\n\n- old\n")
+    _require_changelog(root)  # without the opt-in a missing section is a warning
     git_commit_all(root, "Lose the entry")
     git(root, "push", "-q")
+
+
+def _require_changelog(root: Path) -> None:
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text() + "\n[tool.relnox.doctor]\nrequire-changelog = true\n",
+        encoding="utf-8",
+    )
 
 
 BROKEN = {
@@ -179,7 +189,82 @@ def test_doctor_task_exits_non_zero_with_the_table(healthy: Path) -> None:
     with pytest.raises(Exit) as info:
         doctor_task(Context(), root=str(healthy))
     assert info.value.code == 1
-    assert "first: working tree: uncommitted changes: scratch.txt" in str(info.value.message)
+    message = str(info.value.message)
+    assert "first: working tree: uncommitted changes to tracked files: " in message
+    assert "packages/demo-core/README.md; commit or stash them" in message
+
+
+def test_untracked_files_do_not_make_the_tree_dirty(healthy: Path) -> None:
+    """tbump's rule: nox's __pycache__/, an un-ignored dist/, a scratch file never block."""
+    (healthy / "__pycache__").mkdir()
+    (healthy / "__pycache__" / "noxfile.cpython-311.pyc").write_bytes(b"\0")
+    (healthy / "dist").mkdir()
+    (healthy / "dist" / "demo_core-0.1.0.tar.gz").write_bytes(b"\0")
+    (healthy / "scratch.txt").write_text("x\n", encoding="utf-8")
+    [row] = [c for c in doctor(healthy).checks if c.check == "working tree"]
+    assert row.status == OK, row
+
+
+def test_a_missing_changelog_section_is_a_warning_unless_required(healthy: Path) -> None:
+    (healthy / "CHANGELOG.md").write_text("# Changelog\n\n## [0.0.1]\n\n- old\n")
+    git_commit_all(healthy, "Lose the entry")
+    git(healthy, "push", "-q")
+    [row] = [c for c in doctor(healthy).checks if c.check == "changelog demo-core"]
+    assert row.status == WARN and "require-changelog" in row.detail, row
+    proc = run_relnox("doctor", cwd=healthy, check=True)
+    assert "no errors, 3 warning(s)" in proc.stdout
+    _require_changelog(healthy)
+    [row] = [c for c in doctor(healthy).checks if c.check == "changelog demo-core"]
+    assert row.status == ERROR, row
+    (healthy / "pyproject.toml").write_text(
+        (healthy / "pyproject.toml").read_text().replace("= true", '= "yes"')
+    )
+    [row] = [c for c in doctor(healthy).checks if c.check == "changelog demo-core"]
+    assert row.status == ERROR and "must be true or false" in row.detail
+
+
+def test_a_missing_license_is_a_warning(healthy: Path) -> None:
+    pyproject = healthy / CORE / "pyproject.toml"
+    pyproject.write_text(
+        "".join(
+            line
+            for line in pyproject.read_text().splitlines(keepends=True)
+            if not line.startswith("license") and "License ::" not in line
+        )
+    )
+    git_commit_all(healthy, "No license")
+    git(healthy, "push", "-q")
+    checks = {c.check: c for c in doctor(healthy).checks}
+    assert checks["metadata demo-core"].status == OK
+    assert checks["license demo-core"].status == WARN
+    assert 'add license = "MIT"' in checks["license demo-core"].detail
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "## [0.1.0] - 2026-01-01",
+        "## [0.1.0](https://github.com/o/r/releases/tag/v0.1.0) - 2026-01-01",
+        "## 0.1.0 (2026-01-01)",
+        "## v0.1.0",
+        "### 0.1.0",
+        "## Release v0.1.0 (2026-08-18)",
+        "## demo-core 0.1.0 (2026-01-01)",
+        "## Version 0.1.0",
+        "0.1.0\n=====",
+        "0.1.0 (2026-01-01)\n------------------",
+        "## [demo-core 0.1.0, demo-agents 0.1.0, demo-runtime 0.1.0] - 2026-01-01",
+    ],
+)
+def test_changelog_headings_as_real_projects_write_them(healthy: Path, heading: str) -> None:
+    (healthy / "CHANGELOG.md").write_text(
+        f"# Changelog\n\n{heading}\n\n- First release.\n", encoding="utf-8"
+    )
+    _require_changelog(healthy)
+    git_commit_all(healthy, "Changelog style")
+    git(healthy, "push", "-q")
+    rows = [c for c in doctor(healthy).checks if c.check.startswith("changelog ")]
+    assert rows and all(r.status == OK for r in rows), rows
 
 
 def test_metadata_and_readme_helpers(tmp_path: Path) -> None:
@@ -220,3 +305,33 @@ def test_metadata_and_readme_helpers(tmp_path: Path) -> None:
     odd = tmp_path / "README.adoc"
     odd.write_text("= Title\n", encoding="utf-8")
     assert "unknown readme type" in (readme_problem(odd) or "")
+
+
+@pytest.mark.parametrize("unreleased", [False, True])
+def test_what_relnox_bump_commits_passes_relnox_doctor(healthy: Path, unreleased: bool) -> None:
+    """bump (which commits by default) then doctor: no error, whatever the changelog had."""
+    section = "## [Unreleased]\n\n- A change.\n\n" if unreleased else ""
+    (healthy / "CHANGELOG.md").write_text(
+        f"# Changelog\n\n{section}## [0.1.0] - 2026-01-01\n\n- First.\n", encoding="utf-8"
+    )
+    git_commit_all(healthy, "Changelog")
+    git(healthy, "push", "-q")
+    bumped = run_relnox("bump", "--part", "minor", cwd=healthy, check=True)
+    assert "commit" in bumped.stdout
+    assert git(healthy, "status", "--porcelain", "--untracked-files=no") == ""  # committed
+    assert git(healthy, "log", "-1", "--format=%s").startswith("Release ")
+    proc = run_relnox("doctor", cwd=healthy)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    rows = {c.check: c for c in doctor(healthy).checks}
+    assert rows["changelog demo-core"].status == (OK if unreleased else WARN)
+    assert rows["working tree"].status == OK
+    again = run_relnox("bump", "--part", "patch", cwd=healthy)  # the next bump is not refused
+    assert again.returncode == 0, again.stderr
+
+
+def test_bump_no_commit_leaves_the_edits(healthy: Path) -> None:
+    head = git(healthy, "rev-parse", "HEAD")
+    proc = run_relnox("bump", "--part", "minor", "--no-commit", cwd=healthy, check=True)
+    assert "demo-core: 0.1.0 -> 0.2.0" in proc.stdout
+    assert git(healthy, "rev-parse", "HEAD") == head
+    assert "packages/demo-core/pyproject.toml" in git(healthy, "status", "--porcelain")

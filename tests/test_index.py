@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
 import subprocess
 import sys
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -92,9 +94,11 @@ def test_missing_password_file_is_explained(tmp_path: Path) -> None:
         LocalIndex(tmp_path / "d", password_file=tmp_path / "nope").start()
 
 
-def test_serve_index_command_prints_urls_and_stops_on_ctrl_c(tmp_path: Path, wheel: Path) -> None:
+def test_serve_index_command_prints_urls_and_stops_on_ctrl_c(
+    tmp_path: Path, wheel: Path, spawn: Callable[..., subprocess.Popen[str]]
+) -> None:
     htpasswd = write_htpasswd(tmp_path / "htpasswd", {USER: PASSWORD})
-    proc = subprocess.Popen(
+    proc = spawn(
         [
             sys.executable,
             "-m",
@@ -131,3 +135,96 @@ def test_serve_index_command_prints_urls_and_stops_on_ctrl_c(tmp_path: Path, whe
     assert proc.returncode == 0, err
     assert "stopping the local index" in out
     assert _gone(int(children[0]))
+
+
+def test_serve_index_keeps_its_data_outside_the_repository(
+    tmp_path: Path, hermetic: Path, spawn: Callable[..., subprocess.Popen[str]]
+) -> None:
+    """Without --data the packages go to the user's cache, so the repository stays clean."""
+    from relnox.invoke._publish import default_index_dir
+
+    repo = write_project(tmp_path / "repo", ProjectSpec("idx-home"))
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    cache = tmp_path / "cache"
+    assert default_index_dir({"XDG_CACHE_HOME": str(cache)}) == cache / "relnox" / "index"
+    assert default_index_dir({}) == hermetic / ".cache" / "relnox" / "index"
+    proc = spawn(
+        [sys.executable, "-m", "relnox", "serve-index"],
+        cwd=repo,
+        env={**os.environ, "XDG_CACHE_HOME": str(cache)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    first = proc.stdout.readline()
+    assert first.strip() == f"local index serving {cache / 'relnox' / 'index'}", first
+    assert (cache / "relnox" / "index").is_dir()
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert ".relnox-index" not in status and not (repo / ".relnox-index").exists()
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=20)
+
+
+INNER_TEST = """
+import json, os, subprocess, sys
+from pathlib import Path
+
+from relnox.index import LocalIndex
+
+
+def test_fails_with_two_servers_running(tmp_path, spawn):
+    index = LocalIndex(tmp_path / "a").start()  # the test never stops it
+    proc = spawn(
+        [sys.executable, "-m", "relnox", "serve-index", "--data", str(tmp_path / "b")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    while not proc.stdout.readline().startswith("Press Ctrl-C"):
+        pass
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+    pids = [index.process.pid, proc.pid, *map(int, children)]
+    Path(os.environ["PIDS_FILE"]).write_text(json.dumps(pids))
+    assert False, "a test that fails with servers running"
+"""
+
+
+def test_a_failing_test_leaves_no_server_behind(tmp_path: Path) -> None:
+    """The fixtures stop what a test starts: LocalIndex and relnox serve-index alike."""
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    (inner / "conftest.py").write_text(
+        "from tests.conftest import hermetic, no_index_left_running, spawn  # noqa: F401\n"
+    )
+    (inner / "test_inner.py").write_text(INNER_TEST)
+    pids_file = tmp_path / "pids.json"
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:xdist",
+            str(inner),
+        ],
+        cwd=inner,
+        env={**os.environ, "PIDS_FILE": str(pids_file), "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert proc.returncode == 1 and "1 failed" in proc.stdout, proc.stdout + proc.stderr
+    pids = json.loads(pids_file.read_text())
+    assert len(pids) == 3
+    assert all(_gone(pid) for pid in pids), pids

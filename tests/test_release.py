@@ -139,3 +139,26 @@ def test_release_of_an_uncommitted_change_is_refused_before_anything_changes(
     assert "stage bump failed" in proc.stderr and "resume with" in proc.stderr
     assert _tree_digest(root / "packages") == before
     git_commit_all(root, "commit the notes")
+
+
+def test_release_prints_each_doctor_warning_and_the_error_once(tmp_path: Path) -> None:
+    root = create_demo_workspace(tmp_path / "ws")  # no upstream, no tags: two warnings
+    proc = run_relnox(
+        "release",
+        "--skip",
+        "bump,build,verify",
+        "--test-repository",
+        "http://127.0.0.1:9/",
+        "--repository",
+        "http://127.0.0.1:9/",
+        "--yes",
+        cwd=root,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "doctor warning: branch: main has no upstream; push it with git push -u" in proc.stderr
+    assert "doctor warning: history: no tags at all" in proc.stderr
+    assert "2 warning(s): branch; history" in proc.stdout
+    [error] = [line for line in proc.stderr.splitlines() if line.startswith("relnox: error: ")]
+    cause = error.removeprefix("relnox: error: stage publish-test failed: ")
+    assert cause != error and (proc.stdout + proc.stderr).count(cause) == 1, proc.stdout
+    assert "[XX] publish-test       failed" in proc.stdout

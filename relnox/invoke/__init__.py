@@ -9,13 +9,23 @@ or, for a namespace::
     from relnox.invoke import collection
     ns = collection()          # invoke bump ...; or add it as a sub-collection
 
-Only the tasks and :func:`collection` are exported, so ``from relnox.invoke import *``
-cannot replace the root namespace of the importing ``tasks.py``.
+Only the tasks, :func:`collection` and :func:`names` are exported, so
+``from relnox.invoke import *`` cannot replace the root namespace of the importing
+``tasks.py``.
+
+Each task has one name, the same in every host (``relnox build-all``, ``invoke
+build-all``, ``nox -s build-all``), and answers to its aliases (``version_bump`` for
+``bump``, ``testpypi`` for ``publish-test``) and to the other spelling of each
+(``build_all``): :func:`names`. The ``relnox`` command and nox take every spelling;
+invoke turns every ``_`` of a name into ``-`` (``invoke version-bump``).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from invoke.collection import Collection
+from invoke.tasks import Task
 
 from relnox.invoke._build import build_all
 from relnox.invoke._bump import bump
@@ -55,9 +65,11 @@ __all__ = [
     "collection",
     "demo",
     "doctor",
+    "names",
     "packages",
     "plan",
     "publish",
+    "publish_test",
     "rehearse",
     "release",
     "release_notes",
@@ -68,10 +80,40 @@ __all__ = [
     "verify_install",
 ]
 
+publish_test = testpypi  # the task's own name is publish-test; testpypi is its alias
+
+
+def names(task: Task[Any]) -> tuple[str, ...]:
+    """Every name ``task`` answers to: its own first, then its aliases, each also spelled
+    with ``_`` for ``-`` and ``-`` for ``_`` (nox's and invoke's habits)."""
+    found: list[str] = []
+    for name in (task.name, *task.aliases):
+        for spelling in (name, name.replace("-", "_"), name.replace("_", "-")):
+            if spelling not in found:
+                found.append(spelling)
+    return tuple(found)
+
+
+class RelnoxCollection(Collection):
+    """A Collection whose tasks answer to every one of their :func:`names`.
+
+    The parser learns the extra spellings from :attr:`task_names`; they are not
+    aliases in ``tasks``, where invoke's own loader would dash ``build_all`` into
+    ``build-all``, an alias of itself.
+    """
+
+    @property
+    def task_names(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = super().task_names
+        for name, task in self.tasks.items():
+            aliases = found.setdefault(name, [])
+            aliases += [n for n in names(task) if n != name and n not in aliases]
+        return found
+
 
 def collection(name: str | None = None) -> Collection:
-    """A fresh :class:`invoke.Collection` holding every relnox task."""
-    ns = Collection(name) if name else Collection()
+    """A fresh :class:`invoke.Collection` holding every relnox task under all its names."""
+    ns = RelnoxCollection(name) if name else RelnoxCollection()
     for task in TASKS:
         ns.add_task(task)
     return ns

@@ -1,4 +1,4 @@
-"""The ``bump`` task (nox session ``version_bump``): thin wrapper over :mod:`relnox.bump`."""
+"""The ``bump`` task (alias ``version_bump``): thin wrapper over :mod:`relnox.bump`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ HELP = {
     "package": "bump only this package (repeatable; default: all)",
     "changed": "bump only the packages changed since their last tag",
     "dry-run": "print the diff of every file and every git action; change nothing",
-    "commit": "commit the edited files (message: [tool.relnox] commit-message)",
+    "commit": "commit the edited files, and only them, in one commit (the default in a git "
+    "repository; --no-commit leaves the edits uncommitted)",
     "tag": "create an annotated tag per package ([tool.relnox] tag-format)",
     "push": "push the branch and the new tags to origin in one atomic push",
     "sign": "sign the commit (-S) and the tags (-s)",
@@ -26,7 +27,7 @@ HELP = {
 }
 
 
-@relnox_task(name="bump", help=HELP, iterable=["package"], auto_shortflags=False)
+@relnox_task(name="bump", aliases=("version_bump",), help=HELP, iterable=["package"])
 def bump(
     c: Any,
     part: str | None = None,
@@ -35,7 +36,7 @@ def bump(
     package: list[str] | None = None,
     changed: bool = False,
     dry_run: bool = False,
-    commit: bool = False,
+    commit: bool = True,
     tag: bool = False,
     push: bool = False,
     sign: bool = False,
@@ -46,11 +47,13 @@ def bump(
     verbose: int = 0,
     json: bool = False,
 ) -> dict[str, Any]:
-    """Bump versions: every version source, dependents' pins, uv.lock, changelogs; git."""
+    """Bump versions: every version source, dependents' pins, uv.lock, changelogs; one commit."""
+    from relnox import git
     from relnox.bump import apply_bump, plan_bump
     from relnox.workspace import load_workspace
 
     workspace = load_workspace(root)
+    commit = commit and git.is_repo(workspace.root)  # outside git there is nothing to commit
     plan = plan_bump(
         workspace,
         part=part,

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import inspect
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from invoke.exceptions import Exit
+from invoke.exceptions import Exit, ParseError
+from invoke.parser.argument import Argument
 from invoke.tasks import Task
 from invoke.tasks import task as invoke_task
 
@@ -19,25 +22,96 @@ from relnox.log import setup_logging
 from relnox.redact import redact
 
 F = TypeVar("F", bound=Callable[..., Any])
-VERBOSE_HELP = "more log output (repeatable)"
+VERBOSE_HELP = "more log output (repeatable: -vv also shows the tools relnox runs)"
+USAGE_EXIT = 2  # a mistake on the command line, as argparse and git have it
+
+#: the only short flags, each with one meaning in every task (and none made up by invoke)
+SHORT_FLAGS = {
+    "package": "p",
+    "dry_run": "n",
+    "verbose": "v",
+    "yes": "y",
+    "jobs": "j",
+    "keep_going": "k",
+    "repository": "r",
+    "out": "o",
+    "output": "o",
+}
+
+
+class UsageError(RelnoxError):
+    """A flag's value is malformed (``--jobs abc``): one line and exit 2, like a typo."""
+
+
+class CheckedArgument(Argument):
+    """An Argument whose malformed number is a usage error naming the flag, not a traceback."""
+
+    def set_value(self, value: Any, cast: bool = True) -> None:
+        try:
+            super().set_value(value, cast)
+        except (TypeError, ValueError):
+            kind = "a whole number" if self.kind is int else f"a {self.kind.__name__}"
+            raise ParseError(f"--{self.names[0]} takes {kind}, not {value!r}") from None
 
 
 class RelnoxTask(Task):  # type: ignore[type-arg]
-    """A Task whose help texts survive ``get_arguments()`` (invoke pops them on first use)."""
+    """A Task with relnox's short flags whose help texts survive ``get_arguments()``.
+
+    invoke pops the help texts on first use, and makes up a short flag from each
+    parameter's first free letter, so ``-p`` would be --package in one task and --part
+    in the next; relnox gives short flags only from :data:`SHORT_FLAGS`.
+    """
+
+    def arg_opts(self, name: str, default: Any, taken_names: set[str]) -> dict[str, Any]:
+        opts: dict[str, Any] = super().arg_opts(name, default, taken_names)
+        short = SHORT_FLAGS.get(name)
+        if short is not None and short not in taken_names:
+            opts["names"] = [*opts["names"], short]
+        return opts
 
     def get_arguments(self, ignore_unknown_help: bool | None = None) -> Any:
         kept = dict(self.help)
         try:
-            return super().get_arguments(ignore_unknown_help)
+            arguments = super().get_arguments(ignore_unknown_help)
         finally:
             self.help = kept
+        return [_checked(argument) for argument in arguments]
+
+
+def _checked(argument: Argument) -> CheckedArgument:
+    return CheckedArgument(
+        names=argument.names,
+        kind=argument.kind,
+        default=argument.default,
+        help=argument.help,
+        positional=argument.positional,
+        optional=argument.optional,
+        incrementable=argument.incrementable,
+        attr_name=argument.attr_name,
+    )
+
+
+def number(value: Any, flag: str, kind: type[int] | type[float] = int) -> Any:
+    """``--flag``'s text as a number (``None`` when empty); a usage error when it is not one."""
+    if value in (None, ""):
+        return None
+    try:
+        result = kind(value)
+    except (TypeError, ValueError):
+        what = "a whole number" if kind is int else "a number of seconds"
+        raise UsageError(f"--{flag} takes {what}, not {value!r}") from None
+    if result < 0:
+        raise UsageError(f"--{flag} cannot be negative ({value!r})")
+    return result
 
 
 def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
     """``@invoke.task`` whose :class:`RelnoxError` becomes one clean line and exit 1.
 
-    A bug (any other exception) still shows its traceback.
+    A :class:`UsageError` exits 2, like an unknown flag. A bug (any other exception)
+    still shows its traceback.
     """
+    kwargs["auto_shortflags"] = False  # short flags come from SHORT_FLAGS only
 
     def decorate(fn: F) -> Any:
         if "verbose" in inspect.signature(fn).parameters:
@@ -55,7 +129,8 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
                     from relnox.github import annotate_error
 
                     annotate_error(str(exc))
-                raise Exit(redact(f"relnox: error: {exc}"), code=1) from None
+                code = USAGE_EXIT if isinstance(exc, UsageError) else 1
+                raise Exit(redact(f"relnox: error: {exc}"), code=code) from None
             if on_actions and isinstance(result, Mapping):  # step outputs and summary
                 from relnox.github import publish_results
 
@@ -84,3 +159,49 @@ def echo_json(data: Any) -> None:
 def listed(values: Any) -> list[str]:
     """An invoke ``iterable`` flag's value (None or a list) as a list."""
     return list(values or [])
+
+
+_UNKNOWN = re.compile(r"No idea what '(?P<token>.*)' is!")
+_NEEDS_VALUE = re.compile(r"Flag <\w+: (?P<name>[\w-]+)\b.*> needed value")
+_TAKES_NO_VALUE = re.compile(r"Flag <\w+: (?P<name>[\w-]+)\b.*> doesn't take any value")
+_POSITIONAL = re.compile(
+    r"'(?P<task>[\w-]+)' did not receive required positional arguments: (?P<names>.*)"
+)
+
+
+def _suggest(token: str, candidates: Mapping[str, str]) -> str:
+    """ "; did you mean X?" for the closest candidate (shown as its canonical spelling)."""
+    close = difflib.get_close_matches(token, list(candidates), n=1, cutoff=0.6)
+    return f"; did you mean {candidates[close[0]]}?" if close else ""
+
+
+def usage_message(exc: ParseError, commands: Mapping[str, str], help_hint: str) -> str:
+    """invoke's parse error as one ``relnox: error:`` line, with a "did you mean" when close.
+
+    ``commands`` maps every spelling of a task name a typo may be close to onto the
+    task's own name; ``help_hint`` is the command that lists the right spelling
+    (``relnox bump --help``).
+    """
+    text = str(exc)
+    context = getattr(exc, "context", None)
+    task = getattr(context, "name", None)
+    if (unknown := _UNKNOWN.fullmatch(text)) is not None:
+        token = unknown.group("token")
+        if token.startswith("-") and context is not None:
+            flags = {f: f for f in [*context.flags, *context.inverse_flags]}
+            where = f"{task} has no option" if task else "no option"
+            message = f"{where} {token}{_suggest(token, flags)}"
+        elif token.startswith("-"):
+            message = f"no option {token}"
+        else:
+            message = f"unknown command {token!r}{_suggest(token, commands)}"
+    elif (needs := _NEEDS_VALUE.search(text)) is not None:
+        message = f"--{needs.group('name').replace('_', '-')} needs a value"
+    elif (takes := _TAKES_NO_VALUE.search(text)) is not None:
+        message = f"--{takes.group('name').replace('_', '-')} takes no value"
+    elif (positional := _POSITIONAL.fullmatch(text)) is not None:
+        names = positional.group("names").replace("'", "").upper()
+        message = f"{positional.group('task')} needs {names}"
+    else:
+        message = text.rstrip("!")
+    return f"relnox: error: {message} (see {help_hint})"

@@ -1,11 +1,12 @@
-"""Tasks ``publish``, ``testpypi`` and ``serve-index`` (nox: ``publish``, ``publish-test``, ``serve_index``)."""
+"""Tasks ``publish``, ``publish-test`` (alias ``testpypi``) and ``serve-index``."""
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -120,6 +121,8 @@ def publish(
 
 
 @relnox_task(
+    name="publish-test",
+    aliases=("testpypi",),
     help={
         **{k: v for k, v in PUBLISH_HELP.items() if k not in ("yes", "from_tag", "skip_existing")},
         "repository": "where to publish and install from (default: testpypi)",
@@ -151,7 +154,7 @@ def testpypi(
     from relnox.workspace import load_workspace
 
     workspace = load_workspace(root)
-    echo(f"verifying the release from {result.repository.label} ({result.repository.simple_url})")
+    echo(f"verifying the release from {result.repository.label}")  # its URL was logged
     report = verify_install(
         workspace,
         packages=[name for name, _ in result.packages],
@@ -166,16 +169,28 @@ def testpypi(
             f"the release was published to {result.repository.label} but installing it from "
             f"there failed; run relnox verify-install --index {repository} -v for details"
         )
-    echo(
-        f"verified: {', '.join(name for name, _ in result.packages)} install from {result.repository.label}"
-    )
+    echo(f"verified: {', '.join(name for name, _ in result.packages)} install from there")
     return summary
+
+
+def default_index_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where ``serve-index`` keeps its packages by default: the user's cache, not the
+    repository (a data directory inside it would be an untracked change to git)."""
+    env = os.environ if environ is None else environ
+    if sys.platform == "win32" and env.get("LOCALAPPDATA"):
+        cache = Path(env["LOCALAPPDATA"])
+    elif sys.platform == "darwin":
+        cache = Path.home() / "Library" / "Caches"
+    else:
+        cache = Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "relnox" / "index"
 
 
 @relnox_task(
     name="serve-index",
     help={
-        "data": "directory of the index's packages (created; default: .relnox-index)",
+        "data": "directory of the index's packages (created; default: relnox/index in the "
+        "user's cache directory, outside any repository)",
         "port": "port on 127.0.0.1 (default: a free one)",
         "password_file": "htpasswd file: uploads need one of its users (default: anyone may upload)",
         "host": "interface to listen on (default: 127.0.0.1)",
@@ -183,7 +198,7 @@ def testpypi(
 )
 def serve_index(
     c: Any,
-    data: str = ".relnox-index",
+    data: str = "",
     port: int = 0,
     password_file: str | None = None,
     host: str = "127.0.0.1",
@@ -195,6 +210,7 @@ def serve_index(
     def stop_on_term(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
+    data = data or str(default_index_dir())
     index = LocalIndex(
         Path(data),
         port=port,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from relnox.invoke._common import echo, echo_json, listed, relnox_task
+from relnox.invoke._common import echo, echo_json, listed, number, relnox_task
 
 RELEASE_HELP = {
     "part": "bump first: major, minor, patch, pre, release, post or dev",
@@ -48,8 +48,8 @@ def _options(**kw: Any) -> Any:
         push=kw.get("push", False),
         allow_dirty=kw.get("allow_dirty", False),
         offline=kw["offline"],
-        wait=float(kw["wait"]) if kw["wait"] else None,
-        jobs=int(kw["jobs"]) if kw["jobs"] else None,
+        wait=number(kw["wait"], "wait", float),
+        jobs=number(kw["jobs"], "jobs") or None,
         resume_command=kw.get("resume_command", "relnox release"),
     )
 
@@ -70,6 +70,8 @@ def _show_stage(report: Any) -> None:
         report.status, ""
     )
     detail = report.detail.splitlines()[0] if report.detail else ""
+    if report.status == "failed":
+        detail = "(the error follows)"  # printed once, by the error line itself
     echo(f"[{mark:2}] {report.name:18} {report.status:12} {report.seconds:6.1f}s  {detail}")
 
 

@@ -28,7 +28,7 @@ VERIFY_HELP = {
 
 
 def _seconds(value: str, flag: str) -> float | None:
-    from relnox.errors import VerifyError
+    from relnox.invoke._common import UsageError
 
     if not value:
         return None
@@ -37,7 +37,7 @@ def _seconds(value: str, flag: str) -> float | None:
     except ValueError:
         number = -1.0
     if number < 0:
-        raise VerifyError(f"--{flag} {value!r} is not a number of seconds; write e.g. --{flag} 120")
+        raise UsageError(f"--{flag} {value!r} is not a number of seconds; write e.g. --{flag} 120")
     return number
 
 
