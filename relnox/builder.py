@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from relnox.buildenv import BuildEnv, EnvPool
+from relnox.detect import is_project_dir
 from relnox.errors import BuildError
 from relnox.installers import OutputLog, check_logged
 
@@ -75,9 +76,10 @@ def unpack_sdist(sdist: Path, destination: Path) -> Path:
             else:  # pragma: no cover - Pythons without extraction filters
                 archive.extractall(destination)
     tops = [p for p in destination.iterdir() if p.is_dir()]
-    if len(tops) != 1 or not (tops[0] / "pyproject.toml").is_file():
+    if len(tops) != 1 or not is_project_dir(tops[0]):
         raise BuildError(
-            f"{sdist.name}: the sdist does not unpack to one directory holding pyproject.toml; "
+            f"{sdist.name}: the sdist does not unpack to one directory holding pyproject.toml "
+            "or setup.py; "
             "the wheel cannot be built from it"
         )
     return tops[0]

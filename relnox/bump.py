@@ -32,7 +32,7 @@ from relnox.bump_model import BumpPlan, BumpResult, FileEdit, GitAction, relativ
 from relnox.errors import ConfigError, VersionError
 from relnox.sources import read_text
 from relnox.versioning import PARTS, parse_version, target_version
-from relnox.workspace import Package, Workspace
+from relnox.workspace import Package, Workspace, changelog_in
 
 __all__ = ["BumpPlan", "BumpResult", "FileEdit", "GitAction", "apply_bump", "plan_bump"]
 
@@ -222,9 +222,9 @@ def _changelogs(
 
     config = workspace.config
     titles: dict[Path, tuple[str, str | None]] = {}  # path -> (section title, its tag)
-    root_log = workspace.root / config.changelog
+    root_log = changelog_in(workspace.root, config)
     for pkg in selected:
-        path = pkg.directory / config.changelog
+        path = changelog_in(pkg.directory, config)
         if path != root_log and path.is_file():
             new = versions[pkg.name][1]
             titles[path] = (new, workspace.tag_for(pkg, new))

@@ -8,7 +8,7 @@ All in-process (no ``twine`` subprocess per file):
 * the file name parses and names the package and its expected version (normalized);
 * the metadata ``Name`` and ``Version`` are the package's;
 * a wheel holds the package's import packages (an empty wheel is an error);
-* an sdist holds ``pyproject.toml``, ``PKG-INFO`` and the readme.
+* an sdist holds ``pyproject.toml`` (or ``setup.py``), ``PKG-INFO`` and the readme.
 
 :func:`check_artifact` returns the problems; :func:`check_artifacts` raises one
 :class:`ArtifactError` naming every bad file and what is wrong.
@@ -242,7 +242,7 @@ def _check_sdist(path: Path, expected: Expectation, out: Findings) -> None:
         return
     top = tops.pop()
     present = {name[len(top) + 1 :].rstrip("/") for name in names}
-    wanted = ["pyproject.toml", "PKG-INFO"]
+    wanted = ["PKG-INFO"] if "setup.py" in present else ["pyproject.toml", "PKG-INFO"]
     if expected.readme:
         wanted.append(expected.readme)
     for rel in wanted:

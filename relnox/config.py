@@ -16,6 +16,21 @@ from typing import Any
 from relnox.errors import ConfigError
 
 DEFAULT_CHANGELOG = "CHANGELOG.md"
+# the names a changelog goes by, looked for in this order unless `changelog` is set
+CHANGELOG_NAMES = (
+    "CHANGELOG.md",
+    "CHANGELOG.rst",
+    "CHANGES.md",
+    "CHANGES.rst",
+    "HISTORY.md",
+    "HISTORY.rst",
+    "NEWS.md",
+    "NEWS.rst",
+    "CHANGELOG.txt",
+    "CHANGES.txt",
+    "CHANGELOG",
+    "CHANGES",
+)
 DEFAULT_COMMIT_MESSAGE = "Release {summary}"
 VERSION_SCHEMES = ("pep440", "semver")
 VERSION_SOURCES = ("vcs",)
@@ -29,16 +44,14 @@ ROOT_KEYS = (
     "tag-format",
     "tag-formats",
     "changelog",
-    "changelog-required",
+    "doctor",
     "commit-message",
     "dist-dir",
-    "state-dir",
     "repositories",
     "publish",
     "verify",
     "build",
     "ci",
-    "network",
 )
 MEMBER_KEYS = ("version-files", "version-source", "tag-format", "verify", "build")
 
@@ -63,6 +76,7 @@ class Config:
     lockstep_groups: tuple[tuple[str, ...], ...] = ()  # globs of packages that move together
     tag_format: str | None = None
     changelog: str = DEFAULT_CHANGELOG
+    changelog_set: bool = False  # `changelog` was configured: no other name is looked for
     commit_message: str = DEFAULT_COMMIT_MESSAGE
     dist_dir: str = "dist"
     tag_formats: Mapping[str, str] = field(default_factory=dict)  # package or dir -> format
@@ -184,6 +198,7 @@ def load_config(source: Path, table: Mapping[str, Any]) -> Config:
         lockstep_groups=_lockstep_groups(source, raw.get("lockstep", False)),
         tag_format=tag_format,
         changelog=_expect(source, "changelog", raw.get("changelog", DEFAULT_CHANGELOG), str),
+        changelog_set="changelog" in raw,
         commit_message=_expect(
             source, "commit-message", raw.get("commit-message", DEFAULT_COMMIT_MESSAGE), str
         ),

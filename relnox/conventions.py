@@ -338,7 +338,9 @@ def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFa
     highest = max(finals, default=None)
     merged = [item for item in found if item[1] in tags.merged]
     # git describe finds the nearest tag HEAD contains; on one commit, the higher version
-    reachable = max(merged, key=lambda item: (-tags.nearness.get(item[1], 0), item[0]), default=None)
+    reachable = max(
+        merged, key=lambda item: (-tags.nearness.get(item[1], 0), item[0]), default=None
+    )
     return TagFacts(
         convention,
         highest[0] if highest else None,

@@ -78,6 +78,19 @@ def load_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML ({exc}); fix the syntax there") from None
 
 
+def is_project_dir(directory: Path) -> bool:
+    """A directory a build frontend can build: a pyproject.toml, or a bare setup.py."""
+    return (directory / "pyproject.toml").is_file() or (directory / "setup.py").is_file()
+
+
+def project_doc(directory: Path) -> dict[str, Any]:
+    """The directory's pyproject.toml; empty for a setup.py project without one."""
+    path = directory / "pyproject.toml"
+    if not path.exists() and (directory / "setup.py").is_file():
+        return {}
+    return load_toml(path)
+
+
 def setup_cfg(directory: Path) -> dict[str, dict[str, str]]:
     """``setup.cfg`` as sections of raw strings (empty when there is none)."""
     import configparser
@@ -108,8 +121,8 @@ def is_package(
 
     ``[tool.uv] package = false`` makes a root virtual unless [tool.relnox] packages
     names it (``explicit``): native projects set it only so ``uv run`` does not rebuild.
-    A pyproject with only ``[build-system]`` is a package when ``setup.cfg`` names one
-    or a ``setup.py`` builds one.
+    A directory without ``[project]`` is a package when ``setup.cfg`` names one or a
+    ``setup.py`` builds one (with or without a pyproject.toml).
     """
     if table(doc, "tool", "uv").get("package") is False and not explicit:
         return False
@@ -122,7 +135,7 @@ def is_package(
         return False
     if "name" in setup_cfg(directory).get("metadata", {}):
         return True
-    return "build-system" in doc and (directory / "setup.py").is_file()
+    return (directory / "setup.py").is_file()
 
 
 def validate_version(value: str, where: str) -> Version:

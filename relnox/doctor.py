@@ -19,9 +19,10 @@ from packaging.version import Version
 
 from relnox import git
 from relnox.changelog_read import UNRELEASED, read_section
+from relnox.detect import setup_cfg
 from relnox.errors import ConfigError, RelnoxError
 from relnox.tagging import FETCH_HINT, is_shallow, same_version, version_at
-from relnox.workspace import Package, Workspace, discover, load_toml
+from relnox.workspace import Package, Workspace, changelog_in, discover, load_toml
 
 logger = logging.getLogger("relnox")
 OK, WARN, ERROR = "ok", "warn", "error"
@@ -170,16 +171,61 @@ def readme_problem(path: Path | None) -> str | None:
     return f"{path.name}: unknown readme type {suffix!r}; use .md, .rst or .txt"
 
 
+def missing_setup_cfg(sections: Mapping[str, Mapping[str, str]]) -> list[str]:
+    """The required core metadata fields a ``setup.cfg`` ``[metadata]`` section lacks."""
+    metadata = sections.get("metadata", {})
+    fields = {
+        "name": "name",
+        "version": "version",
+        "description": "description",
+        "readme": "long_description",
+    }
+    missing = [field for field, key in fields.items() if not metadata.get(key, "").strip()]
+    classifiers = metadata.get("classifiers", "")
+    if not (
+        metadata.get("license") or metadata.get("license_files") or "License ::" in classifiers
+    ):
+        missing.append("license")
+    if not sections.get("options", {}).get("python_requires"):
+        missing.append("requires-python")
+    return missing
+
+
+def _declared(pkg: Package) -> tuple[list[str] | None, Path, str]:
+    """The missing fields, the file that declares the metadata and the table to add them to.
+
+    ``None`` for the fields when only ``setup.py`` declares them (code relnox does not run).
+    """
+    doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
+    if _table(doc, "project") or _table(doc, "tool", "poetry"):
+        return missing_metadata(doc), pkg.pyproject, "[project]"
+    sections = setup_cfg(pkg.directory)
+    if sections.get("metadata"):
+        return missing_setup_cfg(sections), pkg.directory / "setup.cfg", "[metadata] and [options]"
+    if (pkg.directory / "setup.py").is_file():
+        return None, pkg.directory / "setup.py", "setup()"
+    return missing_metadata(doc), pkg.pyproject, "[project]"
+
+
 def _metadata(ws: Workspace, pkg: Package) -> list[Check]:
     rows = []
-    missing = missing_metadata(load_toml(pkg.pyproject))
+    missing, where, table = _declared(pkg)
+    if missing is None:
+        return [
+            Check(
+                f"metadata {pkg.name}",
+                WARN,
+                f"{_rel(ws, where)} declares the metadata in code; build-all's twine check "
+                "--strict checks it once built",
+            )
+        ]
     required = [field for field in missing if field != "license"]  # an index needs no license
     if required:
         rows.append(
             Check(
                 f"metadata {pkg.name}",
                 ERROR,
-                f"{_rel(ws, pkg.pyproject)} lacks {', '.join(required)}; add them to [project]",
+                f"{_rel(ws, where)} lacks {', '.join(required)}; add them to {table}",
             )
         )
     else:
@@ -196,8 +242,8 @@ def _metadata(ws: Workspace, pkg: Package) -> list[Check]:
             Check(
                 f"license {pkg.name}",
                 WARN,
-                f"{_rel(ws, pkg.pyproject)} has no license; an index accepts that but users "
-                'cannot tell the terms: add license = "MIT" (any SPDX expression) to [project]',
+                f"{_rel(ws, where)} has no license; an index accepts that but users cannot "
+                f'tell the terms: add license = "MIT" (any SPDX expression) to {table}',
             )
         )
     problem = readme_problem(pkg.readme)
@@ -300,7 +346,7 @@ def _changelog(ws: Workspace, pkg: Package, version: str | None) -> list[Check]:
     required = changelog_required(ws)
     missing = ERROR if required else WARN
     opt_in = "" if required else " (a warning: [tool.relnox.doctor] require-changelog is off)"
-    path = pkg.changelog(ws.config) or ws.root / ws.config.changelog
+    path = pkg.changelog(ws.config) or changelog_in(ws.root, ws.config)
     if not path.is_file():
         return [
             Check(

@@ -16,7 +16,7 @@ from packaging.version import InvalidVersion, Version
 from relnox.changelog_read import read_section
 from relnox.errors import ConfigError, VersionError
 from relnox.tagging import packages_of_tag, parse_release_tag, same_version
-from relnox.workspace import Package, Workspace
+from relnox.workspace import Package, Workspace, changelog_in
 
 logger = logging.getLogger("relnox")
 NOTES_FILE = "release-notes.md"
@@ -70,7 +70,7 @@ def release_notes(
     """The notes of ``version_or_tag`` (``1.2.0`` or a release tag) for its package(s)."""
     version, packages = _target(workspace, version_or_tag, package)
     first = packages[0]
-    changelog = first.changelog(workspace.config) or workspace.root / workspace.config.changelog
+    changelog = first.changelog(workspace.config) or changelog_in(workspace.root, workspace.config)
     section = read_section(changelog, version)
     lines: list[str] = []
     if section is not None and section.body:

@@ -32,10 +32,10 @@ def repo_tags(root: Path) -> tuple[RepoTags, Path | None]:
         walk = git.git(
             root, "log", "--topo-order", "--decorate-refs=refs/tags", "--format=%D", "HEAD"
         )
-        for line in filter(None, walk.splitlines()):
+        for rank, line in enumerate(filter(None, walk.splitlines())):
             for ref in line.split(", "):
                 if ref.startswith("tag: "):
-                    nearness.setdefault(ref[5:], len(nearness))
+                    nearness.setdefault(ref[5:], rank)  # tags on one commit share a rank
     shallow = git.git(root, "rev-parse", "--is-shallow-repository", check=False) == "true"
     return RepoTags(tuple(n for n in names if n), frozenset(nearness), shallow, True, nearness), top
 

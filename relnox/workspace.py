@@ -20,6 +20,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from relnox.config import (
+    CHANGELOG_NAMES,
     MEMBER_KEYS,
     Config,
     check_keys,
@@ -37,7 +38,9 @@ from relnox.detect import (
     import_packages,
     internal_requirements,
     is_package,
+    is_project_dir,
     load_toml,
+    project_doc,
     readme_path,
     setup_cfg,
     source_roots,
@@ -134,8 +137,22 @@ class Package:
         return self.name.replace("-", "_")
 
     def changelog(self, config: Config) -> Path | None:
-        path = self.directory / config.changelog
+        path = changelog_in(self.directory, config)
         return path if path.is_file() else None
+
+
+def changelog_in(directory: Path, config: Config) -> Path:
+    """The changelog of ``directory``: the configured name, else the first that exists.
+
+    Without ``changelog`` in [tool.relnox], CHANGELOG.md, CHANGELOG.rst, CHANGES.md ...
+    (:data:`relnox.config.CHANGELOG_NAMES`) are looked for; none existing gives
+    CHANGELOG.md, the name a new one gets.
+    """
+    if not config.changelog_set:
+        for name in CHANGELOG_NAMES:
+            if (directory / name).is_file():
+                return directory / name
+    return directory / config.changelog
 
 
 @dataclass(frozen=True)
@@ -515,7 +532,7 @@ def _member_dirs(root: Path, doc: Mapping[str, Any] | None, config: Config) -> l
         matches = [root] if pattern in (".", "", "./") else sorted(root.glob(pattern))
         for path in matches:
             resolved = path.resolve()
-            if resolved in excluded or resolved in seen or not (path / "pyproject.toml").is_file():
+            if resolved in excluded or resolved in seen or not is_project_dir(path):
                 continue
             seen.add(resolved)
             dirs.append(path)
@@ -654,6 +671,8 @@ def discover(root: Path | str = ".") -> Workspace:
     root = Path(root).resolve()
     root_pyproject = root / "pyproject.toml"
     doc: Mapping[str, Any] | None = load_toml(root_pyproject) if root_pyproject.exists() else None
+    if doc is None and (root / "setup.py").is_file():
+        doc = {}  # a setup.py project: build's legacy setuptools backend builds it
     config = load_config(root_pyproject, table(doc or {}, "tool", "relnox"))
     dirs = _member_dirs(root, doc, config)
     if doc is None and not dirs:
@@ -666,11 +685,7 @@ def discover(root: Path | str = ".") -> Workspace:
     broken: list[Broken] = []
     for directory in dirs:
         try:
-            loaded = (
-                doc
-                if directory == root and doc is not None
-                else load_toml(directory / "pyproject.toml")
-            )
+            loaded = doc if directory == root and doc is not None else project_doc(directory)
         except RelnoxError as exc:
             broken.append(Broken(directory, None, exc))
             continue

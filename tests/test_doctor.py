@@ -16,6 +16,7 @@ from relnox.sample import demo_specs, git_commit_all
 from relnox.tagging import apply_tags, plan_tags
 from relnox.workspace import load_workspace
 from tests.conftest import run_relnox
+from tests.shapes import repo
 
 CORE = Path("packages") / "demo-core"
 
@@ -163,7 +164,7 @@ BROKEN = {
 def test_each_broken_way_is_an_error(healthy: Path, check: str) -> None:
     BROKEN[check](healthy)
     found = statuses(healthy)
-    assert found[check] == ERROR, doctor(healthy).checks
+    assert found.get(check) == ERROR, doctor(healthy).checks
     assert found["workspace"] == OK
 
 
@@ -335,3 +336,63 @@ def test_bump_no_commit_leaves_the_edits(healthy: Path) -> None:
     assert "demo-core: 0.1.0 -> 0.2.0" in proc.stdout
     assert git(healthy, "rev-parse", "HEAD") == head
     assert "packages/demo-core/pyproject.toml" in git(healthy, "status", "--porcelain")
+
+
+SETUP_CFG = """[metadata]
+name = signals
+version = attr: signals.__version__
+description = Signals for asyncio
+long_description = file: README.rst
+license = Apache 2.0
+
+[options]
+python_requires = >=3.9
+packages = signals
+"""
+
+
+def test_setup_cfg_metadata_and_an_rst_changelog(tmp_path: Path) -> None:
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+            'build-backend = "setuptools.build_meta"\n',
+            "setup.cfg": SETUP_CFG,
+            "signals/__init__.py": '__version__ = "1.4.0"\n',
+            "README.rst": "signals\n=======\n\nText.\n",
+            "CHANGES.rst": "1.4.0 (2026-01-02)\n==================\n\n- Things.\n",
+        },
+        tags=["v1.4.0"],
+    )
+    found = {row.check: row for row in doctor(root).checks}
+    assert found["metadata signals"].status == OK, found["metadata signals"]
+    assert found["changelog signals"].detail == "CHANGES.rst has a section for 1.4.0"
+    cfg = root / "setup.cfg"
+    cfg.write_text(SETUP_CFG.replace("description = Signals for asyncio\n", ""))
+    row = {r.check: r for r in doctor(root).checks}["metadata signals"]
+    assert row.status == ERROR and row.detail == (
+        "setup.cfg lacks description; add them to [metadata] and [options]"
+    )
+
+
+def test_metadata_declared_in_setup_py_is_left_to_twine_check(tmp_path: Path) -> None:
+    root = repo(
+        tmp_path / "r",
+        {
+            "setup.py": 'from setuptools import setup\nsetup(name="legacy", version="2.0.1")\n',
+            "README.md": "# legacy\n",
+        },
+    )
+    row = {r.check: r for r in doctor(root).checks}["metadata legacy"]
+    assert row.status == WARN and "setup.py declares the metadata in code" in row.detail
+
+
+def test_a_setup_py_project_without_pyproject_is_bumped_in_setup_py(tmp_path: Path) -> None:
+    root = repo(
+        tmp_path / "r",
+        {"setup.py": 'from setuptools import setup\nsetup(name="legacy", version="2.0.1")\n'},
+        tags=["v2.0.1"],
+    )
+    proc = run_relnox("bump", "--part", "minor", "--dry-run", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    assert '+setup(name="legacy", version="2.1.0")' in proc.stdout

@@ -132,7 +132,9 @@ def test_release_of_an_uncommitted_change_is_refused_before_anything_changes(
     tmp_path: Path,
 ) -> None:
     root = create_demo_workspace(tmp_path / "ws")
-    (root / "notes.txt").write_text("work in progress\n")
+    (root / "notes.txt").write_text("draft\n")  # untracked: tbump's rule, not dirty
+    git_commit_all(root, "notes")
+    (root / "notes.txt").write_text("work in progress\n")  # a tracked file edited
     before = _tree_digest(root / "packages")
     proc = run_relnox("release", "--part", "minor", "--skip", "doctor", cwd=root)
     assert proc.returncode == 1
