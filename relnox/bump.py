@@ -49,10 +49,15 @@ def _select(
         missing = [p.name for p in group if p.name not in names]
         if missing:
             everyone = " ".join(f"--package {p.name}" for p in group)
+            why = (
+                f"{', '.join(p.name for p in group)} share the tag {workspace.tag_format_of(pkg)}"
+                if workspace.shares_a_tag(group)
+                else f"{workspace.config.source}: [tool.relnox] lockstep keeps "
+                f"{', '.join(p.name for p in group)} on one version"
+            )
             raise ConfigError(
-                f"{workspace.config.source}: [tool.relnox] lockstep keeps "
-                f"{', '.join(p.name for p in group)} on one version, so {pkg.name} cannot be "
-                f"bumped without {', '.join(missing)}; pass {everyone}"
+                f"{why}, so {pkg.name} cannot be bumped without {', '.join(missing)}; "
+                f"pass {everyone} (or give {pkg.name} its own tag-format)"
             )
     if changed_only:
         changed = set(changed_names(workspace))

@@ -39,7 +39,9 @@ def _changed_since_tags(workspace: Workspace) -> list[str]:
             changed.append(pkg.name)
             continue
         tag = workspace.tag_for(pkg, version)
-        diff = git.git(workspace.root, "diff", "--name-only", tag, "--", str(pkg.directory))
+        diff = git.git(
+            workspace.root, "diff", "--no-renames", "--name-only", tag, "--", str(pkg.directory)
+        )
         if diff:
             changed.append(pkg.name)
     return changed

@@ -177,7 +177,9 @@ def _names(member: Member) -> set[str]:
 def _score(member: Member, prefix_stem: str, single: bool, names: set[str]) -> int:
     """How surely tags with this prefix stem are ``member``'s: 0 (not) to 4 (its name)."""
     if prefix_stem == "":
-        return 1 if (single or member.is_root) else 0
+        # a tag-versioned member reads the repository's bare tags as its backend does
+        # (git describe sees every tag): pydantic-ai's members all take v2.33.0
+        return 1 if (single or member.is_root or member.vcs) else 0
     if prefix_stem in names:
         return 4
     stem_tokens = _tokens(prefix_stem)
@@ -230,6 +232,14 @@ def infer_conventions(
                 and _tag_names_version(m, newest_tag, newest_version, show_file)
             ]
             winners = confirmed if len(confirmed) == 1 else []
+        elif best in (2, 3):  # a token or a parent directory: the tagged commit may say no
+            newest_version, newest_tag = groups[prefix][-1]
+            winners = [
+                m.name
+                for m in members
+                if m.name in winners
+                and not _tag_contradicts(m, newest_tag, newest_version, show_file)
+            ]
         for name in winners:
             owned[name].append(prefix)
     owners = {prefix for prefixes in owned.values() for prefix in prefixes}
@@ -254,6 +264,26 @@ def _tag_names_version(
     return (
         text is not None and re.search(rf"""['"]{re.escape(str(version))}['"]""", text) is not None
     )
+
+
+_QUOTED = re.compile(r"""['"](\d[^'"\s]*)['"]""")
+
+
+def _tag_contradicts(
+    member: Member, tag: str, version: Version, show_file: Callable[[str, str], str | None] | None
+) -> bool:
+    """At ``tag``, the member's version file exists and names another version, never this one.
+
+    (cua-bench-ui's pyproject says 0.7.0 at ``bench-v0.2.11``: that tag is another
+    project's.) A file missing at the tag, or a tag-versioned member, says nothing.
+    """
+    if show_file is None or member.version_file is None or member.vcs:
+        return False
+    text = show_file(tag, member.version_file)
+    if text is None:
+        return False
+    quoted = [_version(m) for m in _QUOTED.findall(text)]
+    return version not in quoted and any(v is not None for v in quoted)
 
 
 def _facts(
@@ -304,7 +334,8 @@ def _facts(
     chosen.sort(key=lambda p: groups[p][-1][0], reverse=True)
     accepts = tuple(p + "{version}" for p in chosen)
     count = sum(len(groups[p]) for p in chosen)
-    example = groups[chosen[0]][-1][1]
+    group = groups[chosen[0]]
+    example = next((t for v, t in reversed(group) if not v.is_prerelease), group[-1][1])
     spelled = " and ".join(repr(p + "{version}") for p in chosen)
     evidence = f"inferred from {count} tag{'s' if count != 1 else ''} like {example} ({spelled})"
     if best == 2:

@@ -277,6 +277,20 @@ def _tags(ws: Workspace, pkg: Package) -> list[Check]:
         return [Check(name, OK, f"version {pkg.version} comes from the tags; {convention}")]
     current = Version(pkg.version)
     if facts is not None and facts.highest is not None and facts.highest > current:
+        where = _rel(ws, pkg.primary.path if pkg.primary else pkg.pyproject)
+        if facts.highest_tag and version_at(ws, pkg, facts.highest_tag) is None:
+            # two readings: a release of this package from before its file moved, or a
+            # tag of another project that shares the prefix
+            return [
+                Check(
+                    name,
+                    WARN,
+                    f"tag {facts.highest_tag} is newer than {pkg.version} but tags a commit "
+                    f"without {where}; if it is another project's, set tag-format in "
+                    f"{pkg.name}'s [tool.relnox] (relnox refuses a bump to {facts.highest} or "
+                    "below until then)",
+                )
+            ]
         return [
             Check(
                 name,

@@ -59,7 +59,9 @@ def _rel(root: Path, path: Path) -> str:
 def _changes(workspace: Workspace, pkg: Package, since: str) -> tuple[int, int]:
     spec = _pathspec(workspace, pkg)
     root = workspace.root
-    files = git.git(root, "diff", "--name-only", f"{since}..HEAD", "--", *spec).splitlines()
+    files = git.git(
+        root, "diff", "--no-renames", "--name-only", f"{since}..HEAD", "--", *spec
+    ).splitlines()
     commits = git.git(root, "rev-list", "--count", f"{since}..HEAD", "--", *spec)
     return len([f for f in files if f]), int(commits or 0)
 

@@ -11,7 +11,7 @@ order: dependencies first.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -245,7 +245,13 @@ class Workspace:
         return tuple(p for p in self.packages if p.name in found)
 
     def groups(self) -> tuple[tuple[Package, ...], ...]:
-        """The lockstep groups: packages that always share one version."""
+        """The lockstep groups: packages that always share one version (configured, or
+        sharing one tag)."""
+        configured = self._configured_groups()
+        grouped = {p.name for group in configured for p in group}
+        return configured + self._shared_tag_groups(grouped)
+
+    def _configured_groups(self) -> tuple[tuple[Package, ...], ...]:
         if self.config.lockstep:
             return (self.packages,) if self.packages else ()
         groups = []
@@ -270,6 +276,20 @@ class Workspace:
             if members:
                 groups.append(members)
         return tuple(groups)
+
+    def _shared_tag_groups(self, grouped: Set[str]) -> tuple[tuple[Package, ...], ...]:
+        """Packages whose new tags are one and the same (``v{version}`` for all): one tag
+        names one version, so they move together (pydantic-ai's tag-versioned members)."""
+        by_format: dict[str, list[Package]] = {}
+        for pkg in self.packages:
+            fmt = self.tag_format_of(pkg)
+            if pkg.name not in grouped and "{name}" not in fmt and "{dir}" not in fmt:
+                by_format.setdefault(fmt, []).append(pkg)
+        return tuple(tuple(group) for group in by_format.values() if len(group) > 1)
+
+    def shares_a_tag(self, group: Sequence[Package]) -> bool:
+        """The group moves together because its packages share one tag, not by configuration."""
+        return tuple(group) not in self._configured_groups()
 
     def group_of(self, pkg: Package) -> tuple[Package, ...]:
         """The lockstep group of ``pkg`` (just ``pkg`` when it moves on its own)."""
@@ -587,7 +607,7 @@ def _outside(root: Path, dirs: Sequence[Path]) -> tuple[str, ...]:
     """Projects next to the workspace that no member list names (a ``backend/`` of its own)."""
     members = {d.resolve() for d in dirs}
     notes = []
-    for directory in _projects_below(root, depth=2):
+    for directory in _projects_below(root, depth=3):
         if directory.resolve() in members:
             continue
         try:

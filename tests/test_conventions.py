@@ -10,7 +10,8 @@ from packaging.version import Version
 
 from relnox.bump import plan_bump
 from relnox.conventions import split_tag, stem
-from relnox.errors import GitError, VersionError
+from relnox.doctor import doctor
+from relnox.errors import ConfigError, GitError, VersionError
 from relnox.plan import plan
 from relnox.tagging import check_tag, plan_tags
 from relnox.workspace import discover, load_workspace
@@ -257,3 +258,68 @@ def test_an_old_pre_release_above_the_line_does_not_block_it(tmp_path: Path) -> 
     with pytest.raises(VersionError, match=r"1\.0\.0b0 was already released"):
         plan_bump(ws, to="1.0.0b0")
     assert "newer than" not in run_relnox("doctor", cwd=root).stdout
+
+
+def test_a_token_prefix_the_tagged_commit_contradicts_is_another_projects(
+    tmp_path: Path,
+) -> None:
+    """``bench-v0.2.11`` tags a project outside the workspace, not ``acme-bench-ui`` at 0.7.0."""
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["libs/python/*"]\n',
+        "libs/python/bench-ui/pyproject.toml": project("acme-bench-ui", "0.7.0"),
+        "libs/python/core/pyproject.toml": project("acme-core", "0.3.1"),
+        "libs/bench/pyproject.toml": project("acme-bench", "0.2.11"),
+    }
+    root = repo(tmp_path / "r", files, tags=["bench-v0.2.11", "core-v0.3.1"])
+    ws = load_workspace(root)
+    ui = ws.get("acme-bench-ui")
+    assert ws.tag_for(ui) == "bench-ui-v0.7.0" and ui.released is None  # as its siblings
+    assert ws.tag_format_of(ws.get("acme-core")) == "core-v{version}"
+    assert any("libs/bench/pyproject.toml (acme-bench)" in note for note in ws.notes)
+    commit(root, {"libs/python/bench-ui/pyproject.toml": project("acme-bench-ui", "0.2.12")})
+    git(root, "tag", "bench-v0.2.12")  # now the tagged commit agrees: the prefix is its own
+    again = load_workspace(root)
+    assert again.tag_format_of(again.get("acme-bench-ui")) == "bench-v{version}"
+
+
+def test_a_higher_tag_on_a_commit_without_the_package_is_said_to_be_ambiguous(
+    tmp_path: Path,
+) -> None:
+    root = repo(tmp_path / "r", {"js/cli/package.json": "{}\n"}, tags=["tool-v0.1.8"])
+    commit(
+        root,
+        {
+            "pyproject.toml": '[tool.uv.workspace]\nmembers = ["py/*"]\n',
+            "py/tool/pyproject.toml": project("tool", "0.1.6"),
+            "py/core/pyproject.toml": project("tool-core", "1.0.0"),
+        },
+        "tool-v0.1.6",
+        "tool-core-v1.0.0",
+    )
+    row = {r.check: r for r in doctor(root).checks}["tags tool"]
+    assert row.status == "warn"
+    assert row.detail.startswith(
+        "tag tool-v0.1.8 is newer than 0.1.6 but tags a commit without py/tool/pyproject.toml; "
+        "if it is another project's, set tag-format in tool's [tool.relnox]"
+    )
+    with pytest.raises(VersionError, match=r"0\.1\.7 is not above 0\.1\.8"):
+        plan_bump(load_workspace(root), part="patch", packages=["tool"])
+
+
+def test_tag_versioned_members_share_the_repositorys_bare_tags(tmp_path: Path) -> None:
+    """Every member reads v2.33.0 as its backend's git describe does; they move together."""
+    vcs = '\n[tool.hatch.version]\nsource = "uv-dynamic-versioning"\n'
+    files = {
+        "pyproject.toml": project("agentkit", None, backend="hatch-vcs", extra=vcs)
+        + '\n[tool.uv.workspace]\nmembers = ["slim", "evals"]\n',
+        "slim/pyproject.toml": project("agentkit-slim", None, backend="hatch-vcs", extra=vcs),
+        "evals/pyproject.toml": project("agentkit-evals", None, backend="hatch-vcs", extra=vcs),
+    }
+    root = repo(tmp_path / "r", files, tags=["v2.32.0", "v2.33.0"])
+    ws = load_workspace(root)
+    assert {p.name: p.version for p in ws.packages} == dict.fromkeys(
+        ("agentkit", "agentkit-slim", "agentkit-evals"), "2.33.0"
+    )
+    assert plan_bump(ws, part="minor").tags == ["v2.34.0"]
+    with pytest.raises(ConfigError, match=r"share the tag v\{version\}, so agentkit-evals cannot"):
+        plan_bump(ws, part="minor", packages=["agentkit-evals"])
