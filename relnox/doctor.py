@@ -219,13 +219,24 @@ def _metadata(ws: Workspace, pkg: Package) -> list[Check]:
                 "--strict checks it once built",
             )
         ]
-    required = [field for field in missing if field != "license"]  # an index needs no license
+    required = [field for field in missing if field in ("name", "version")]
+    # an index accepts a project without these; users and search miss them
+    wanted = [f for f in missing if f in ("description", "readme", "requires-python")]
     if required:
         rows.append(
             Check(
                 f"metadata {pkg.name}",
                 ERROR,
                 f"{_rel(ws, where)} lacks {', '.join(required)}; add them to {table}",
+            )
+        )
+    elif wanted:
+        rows.append(
+            Check(
+                f"metadata {pkg.name}",
+                WARN,
+                f"{_rel(ws, where)} lacks {', '.join(wanted)}; an index accepts that, but the "
+                f"project page (and pip, for requires-python) use them: add them to {table}",
             )
         )
     else:
@@ -247,7 +258,9 @@ def _metadata(ws: Workspace, pkg: Package) -> list[Check]:
             )
         )
     problem = readme_problem(pkg.readme)
-    if problem:
+    if problem and pkg.readme is None:
+        pass  # said in the metadata row: a project page without a readme is a choice
+    elif problem:
         rows.append(
             Check(
                 f"readme {pkg.name}", ERROR, f"{problem}; fix it, PyPI shows it as the project page"
@@ -274,6 +287,15 @@ def _tags(ws: Workspace, pkg: Package) -> list[Check]:
     if facts is not None and facts.problem:
         return [Check(name, WARN, facts.problem)]
     if pkg.vcs_versioned:
+        if facts is not None and facts.highest is None:
+            return [
+                Check(
+                    name,
+                    OK,
+                    f"no release tag yet: its backend builds a dev version until "
+                    f"{ws.tag_for(pkg, '0.1.0')} or another first tag; {convention}",
+                )
+            ]
         return [Check(name, OK, f"version {pkg.version} comes from the tags; {convention}")]
     current = Version(pkg.version)
     if facts is not None and facts.highest is not None and facts.highest > current:

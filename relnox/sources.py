@@ -72,6 +72,17 @@ class VersionLocation:
                 f"{self.path}: the version {self.value!r} is no longer where it was read; "
                 "rerun the command"
             )
+        if self.kind == "python":  # every assignment of this version (fallback branches too)
+            return regex.sub(
+                lambda m: (
+                    m.group(0)
+                    if m.group("version") != self.value
+                    else m.group(0)[: m.start("version") - m.start()]
+                    + self.spell(new)
+                    + m.group(0)[m.end("version") - m.start() :]
+                ),
+                text,
+            )
         start, end = match.span("version")
         return text[:start] + self.spell(new) + text[end:]
 

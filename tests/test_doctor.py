@@ -152,7 +152,6 @@ BROKEN = {
     "working tree": _dirty,
     "branch": _behind,
     "version sources": _sources_disagree,
-    "metadata demo-core": _no_description,
     "readme demo-core": _bad_readme,
     "tags demo-core": _newer_tag,
     "uv.lock": _stale_lock,
@@ -239,6 +238,25 @@ def test_a_missing_license_is_a_warning(healthy: Path) -> None:
     assert checks["metadata demo-core"].status == OK
     assert checks["license demo-core"].status == WARN
     assert 'add license = "MIT"' in checks["license demo-core"].detail
+
+
+def test_a_missing_description_or_readme_is_a_warning(healthy: Path) -> None:
+    _no_description(healthy)
+    pyproject = healthy / CORE / "pyproject.toml"
+    pyproject.write_text(
+        "".join(x for x in pyproject.read_text().splitlines(True) if not x.startswith("readme"))
+    )
+    (healthy / CORE / "README.md").unlink()
+    git_commit_all(healthy, "No readme")
+    git(healthy, "push", "-q")
+    report = doctor(healthy)
+    checks = {c.check: c for c in report.checks}
+    assert checks["metadata demo-core"].status == WARN
+    assert checks["metadata demo-core"].detail.startswith(
+        "packages/demo-core/pyproject.toml lacks description, readme; an index accepts that"
+    )
+    assert "readme demo-core" not in checks
+    assert not [c for c in report.checks if c.status == ERROR], report.checks
 
 
 @pytest.mark.parametrize(
@@ -370,9 +388,8 @@ def test_setup_cfg_metadata_and_an_rst_changelog(tmp_path: Path) -> None:
     cfg = root / "setup.cfg"
     cfg.write_text(SETUP_CFG.replace("description = Signals for asyncio\n", ""))
     row = {r.check: r for r in doctor(root).checks}["metadata signals"]
-    assert row.status == ERROR and row.detail == (
-        "setup.cfg lacks description; add them to [metadata] and [options]"
-    )
+    assert row.status == WARN and row.detail.startswith("setup.cfg lacks description;")
+    assert row.detail.endswith("add them to [metadata] and [options]")
 
 
 def test_metadata_declared_in_setup_py_is_left_to_twine_check(tmp_path: Path) -> None:

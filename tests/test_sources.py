@@ -65,3 +65,19 @@ def test_non_string_toml_version_names_the_fix(tmp_path: Path) -> None:
     path.write_text("[project]\nname = 'p'\nversion = 1.0\n")
     with pytest.raises(VersionError, match=r"must be a string, not 1\.0; quote it"):
         toml_location(path, load_toml(path), ("project", "version"))
+
+
+def test_every_fallback_assignment_of_the_version_moves(tmp_path: Path) -> None:
+    path = tmp_path / "__init__.py"
+    path.write_text(
+        "try:\n    __version__ = version('x')\nexcept Exception:\n"
+        '    if ok:\n        __version__ = "2.0.0"  # fallback\n'
+        '    else:\n        __version__ = "2.0.0"\n'
+        'OTHER = "1.0.0"\nversion = "0.9"\n',
+        encoding="utf-8",
+    )
+    loc = python_location(path)
+    assert loc is not None and loc.value == "2.0.0"
+    text = loc.render(path.read_text(), "2.1.0")
+    assert text.count('__version__ = "2.1.0"') == 2 and '"2.0.0"' not in text
+    assert 'version = "0.9"' in text  # another value: not this version
