@@ -49,6 +49,7 @@ from relnox.manifest import (
     sha256_of,
     write_manifest,
 )
+from relnox.reproducible import normalize_sdist
 from relnox.schedule import FAILED, OK, Outcome, run_graph
 from relnox.workspace import Package
 
@@ -253,8 +254,16 @@ class _Run:
                 _run_tests(pkg, self.plan, log, self.environ) if self.plan.test_command else None
             )
             work = Path(tempfile.mkdtemp(prefix=f"{pkg.dist_name}-", dir=self.workdir))
-            builder = PackageBuilder(label, pkg.backend, self.pool, log, self.environ)
+            environ = dict(self.environ)
+            epoch = self.plan.epoch_of(pkg)
+            if epoch is not None:
+                environ["SOURCE_DATE_EPOCH"] = str(epoch)
+            builder = PackageBuilder(label, pkg.backend, self.pool, log, environ)
             files = builder.build(pkg.directory, work, sdist=self.plan.sdist, wheel=self.plan.wheel)
+            if epoch is not None:
+                for path in files:
+                    if normalize_sdist(path, epoch):
+                        log.add(f"{path.name}: archive times, owners and order made reproducible")
             notes = check_artifacts(files, Expectation.for_package(pkg))
         except RelnoxError as exc:
             first = str(exc).splitlines()[0]
@@ -344,7 +353,7 @@ def _write_manifest(plan: BuildPlan, outcomes: Sequence[PackageOutcome]) -> Path
         new,
         dist_dir=plan.dist_dir,
         git_commit=plan.git_commit,
-        source_date_epoch=plan.source_date_epoch,
+        source_date_epoch=plan.source_date_epoch or max(plan.epochs.values(), default=None),
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         extra={"python": str(plan.python), "installer": plan.installer.name},
     )

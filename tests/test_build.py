@@ -157,7 +157,37 @@ def test_two_builds_of_one_commit_are_byte_identical(lib: Path, tmp_path: Path) 
         for r in (first, second)
     ]
     assert hashes[0] == hashes[1] and len(hashes[0]) == 2
-    assert first.plan.source_date_epoch == git.commit_time(lib)
+    assert first.plan.epoch_of(first.plan.packages[0]) == git.commit_time(lib)
+
+
+REPRO_SPECS = [
+    ProjectSpec("rp-hatch", backend="hatchling"),
+    ProjectSpec("rp-flit", backend="flit"),
+    ProjectSpec("rp-pdm", backend="pdm"),
+    ProjectSpec("rp-poetry", backend="poetry"),
+    ProjectSpec("rp-setuptools", backend="setuptools"),
+]
+
+
+def test_an_unrelated_commit_changes_no_byte_of_a_package(tmp_path: Path) -> None:
+    """Each package is built at its own last commit's time, whatever came after."""
+    root = write_workspace(tmp_path / "ws", REPRO_SPECS)
+    (root / ".gitignore").write_text("dist/\nbuild/\n*.egg-info/\n")
+    git_init(root)
+
+    def hashes(out: str) -> dict[str, str]:
+        result = build_all(root, BuildOptions(out=tmp_path / out, jobs=3))
+        return {f.filename: f.sha256 for o in result.built if o.record for f in o.record.files}
+
+    first = hashes("one")
+    subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", "later"], cwd=root, check=True)
+    (root / "NOTES.md").write_text("unrelated\n")
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    subprocess.run(["git", "commit", "-q", "-m", "notes"], cwd=root, check=True)
+    second = hashes("two")
+    assert len(first) == 2 * len(REPRO_SPECS)
+    changed = sorted(name for name in first if first[name] != second.get(name))
+    assert changed == [], changed
 
 
 def test_source_date_epoch_is_overridable(

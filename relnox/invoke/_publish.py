@@ -218,6 +218,8 @@ def serve_index(
         host=host,
     )
     previous = signal.signal(signal.SIGTERM, stop_on_term)
+    # Ctrl-C stops it even when started from a shell that ignores SIGINT (a background job)
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         index.start()
         echo(f"local index serving {Path(data).resolve()}")
@@ -239,4 +241,5 @@ def serve_index(
     finally:
         index.stop()
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
     return {"upload_url": index.upload_url, "simple_url": index.simple_url}
