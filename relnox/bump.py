@@ -305,6 +305,7 @@ def plan_bump(
     push: bool = False,
     sign: bool = False,
     allow_dirty: bool = False,
+    dry_run: bool = False,
     message: str | None = None,
     today: date | None = None,
 ) -> BumpPlan:
@@ -369,6 +370,7 @@ def plan_bump(
         push=push,
         sign=sign,
         allow_dirty=allow_dirty,
+        dry_run=dry_run,
         message=message,
     )
     for name, (old, new) in versions.items():

@@ -80,6 +80,7 @@ def git_plan(
     sign: bool,
     allow_dirty: bool,
     message: str | None,
+    dry_run: bool = False,
 ) -> None:
     workspace = plan.workspace
     root = workspace.root
@@ -102,10 +103,13 @@ def git_plan(
         dirty = git.dirty_files(root)
         if dirty:
             shown = ", ".join(dirty[:3]) + (f" and {len(dirty) - 3} more" if len(dirty) > 3 else "")
-            raise GitError(
+            problem = (
                 f"{root}: tracked files have uncommitted changes ({shown}); commit or stash "
                 "them, or pass --allow-dirty"
             )
+            if not dry_run:
+                raise GitError(problem)
+            plan.notes.append(f"warning: {problem} (a dry run shows the plan anyway)")
     if push and not (commit or tag):
         raise GitError("--push has nothing to push without --commit or --tag; add them")
     if sign and not (commit or tag):

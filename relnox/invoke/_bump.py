@@ -67,6 +67,7 @@ def bump(
         sign=sign,
         allow_dirty=allow_dirty or force,
         message=message,
+        dry_run=dry_run,
     )
     files = [_relative(path, workspace.root) for path in plan.files]
     result: dict[str, Any] = {
