@@ -177,7 +177,7 @@ class Pipeline:
     def doctor(self) -> tuple[str, str]:
         from relnox.doctor import doctor
 
-        report = doctor(self.workspace.root)
+        report = doctor(self.workspace.root, packages=self.names)
         if report.errors:
             problems = "; ".join(f"{c.check}: {c.detail}" for c in report.errors)
             raise ReleaseError(f"doctor found {len(report.errors)} problem(s): {problems}")

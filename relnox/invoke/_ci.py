@@ -191,25 +191,46 @@ def plan(
     help={
         "root": ROOT_HELP,
         "version": "the version about to be released (default: each package's version)",
-    }
+        "package": "check only this package (repeatable; repository-wide checks always run)",
+        "json": "print the checks as JSON",
+    },
+    iterable=["package"],
 )
-def doctor(c: Any, root: str = ".", version: str = "", verbose: int = 0) -> dict[str, Any]:
+def doctor(
+    c: Any,
+    root: str = ".",
+    version: str = "",
+    package: list[str] | None = None,
+    json: bool = False,
+    verbose: int = 0,
+) -> dict[str, Any]:
     """Check the repository before a release (read-only); exit 1 on any error."""
     from relnox.doctor import doctor as run_doctor
     from relnox.errors import RelnoxError
     from relnox.report import render_table
 
-    report = run_doctor(root, version=version or None)
-    echo(render_table([c.as_dict() for c in report.checks], ["check", "status", "detail"]))
+    report = run_doctor(root, version=version or None, packages=listed(package))
     errors, warnings = len(report.errors), len(report.warnings)
+    result = {
+        "schema": 1,
+        "root": str(report.root),
+        "checks": [c.as_dict() for c in report.checks],
+        "errors": errors,
+        "warnings": warnings,
+    }
+    if json:
+        echo_json(result)
+    else:
+        echo(render_table([c.as_dict() for c in report.checks], ["check", "status", "detail"]))
     if errors:
         first = report.errors[0]
         raise RelnoxError(
             f"doctor found {errors} error(s) and {warnings} warning(s) in {report.root}; "
             f"first: {first.check}: {first.detail}"
         )
-    echo(f"doctor: {len(report.checks)} checks, no errors, {warnings} warning(s)")
-    return {"checks": len(report.checks), "errors": 0, "warnings": warnings}
+    if not json:
+        echo(f"doctor: {len(report.checks)} checks, no errors, {warnings} warning(s)")
+    return result
 
 
 @relnox_task(
