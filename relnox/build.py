@@ -20,7 +20,6 @@ import dataclasses
 import itertools
 import logging
 import os
-import shlex
 import shutil
 import tempfile
 import threading
@@ -35,10 +34,10 @@ from typing import Any, TextIO
 from packaging.version import InvalidVersion, Version
 
 from relnox.buildenv import EnvPool
-from relnox.buildplan import TEST_DIRS, BuildOptions, BuildPlan, plan_build, rel
+from relnox.buildplan import BuildOptions, BuildPlan, plan_build, rel
 from relnox.checks import Expectation, artifact_kind, check_artifacts, name_and_version, preload
 from relnox.errors import BuildError, RelnoxError
-from relnox.installers import OutputLog, run_logged
+from relnox.installers import OutputLog
 from relnox.manifest import (
     MANIFEST_JSON,
     ArtifactRecord,
@@ -177,20 +176,33 @@ def _move_into(path: Path, dist_dir: Path) -> Path:
     return target
 
 
-def _run_tests(pkg: Package, plan: BuildPlan, log: OutputLog, environ: Mapping[str, str]) -> str:
-    """``passed``, ``failed`` (only without --strict) or ``none``."""
+def _run_tests(
+    pkg: Package,
+    plan: BuildPlan,
+    log: OutputLog,
+    environ: Mapping[str, str],
+    files: Sequence[Path],
+    workdir: Path,
+) -> str:
+    """``passed``, ``failed`` (only without --strict) or ``none``; see :mod:`relnox.buildtest`."""
+    from relnox.buildtest import run_package_tests
+
     assert plan.test_command is not None
-    tests = next((pkg.directory / d for d in TEST_DIRS if (pkg.directory / d).is_dir()), None)
-    if tests is None:
-        logger.info("%s: no tests/ directory, nothing to test", pkg.name)
+    code = run_package_tests(
+        pkg,
+        command=plan.test_command,
+        installer=plan.installer,
+        python=plan.python,
+        files=files,
+        dist_dir=plan.dist_dir,
+        workdir=workdir,
+        log=log,
+        environ=environ,
+    )
+    if code is None or code == 5:  # 5: pytest collected no tests
         return "none"
-    argv = [a.format(python=plan.python, tests=tests) for a in plan.test_command]
-    logger.info("%s: running its tests: %s", pkg.name, shlex.join(argv))
-    code = run_logged(argv, log, cwd=pkg.directory, env=environ)
     if code == 0:
         return "passed"
-    if code == 5:  # pytest: no tests collected
-        return "none"
     message = f"{pkg.name}: its tests failed (exit {code}); the last lines:\n{log.tail()}"
     if plan.strict:
         raise BuildError(message + "\n(--strict makes failing tests fail the build)")
@@ -250,9 +262,6 @@ class _Run:
         log = OutputLog(label)
         _current.log = log
         try:
-            tests = (
-                _run_tests(pkg, self.plan, log, self.environ) if self.plan.test_command else None
-            )
             work = Path(tempfile.mkdtemp(prefix=f"{pkg.dist_name}-", dir=self.workdir))
             environ = dict(self.environ)
             epoch = self.plan.epoch_of(pkg)
@@ -265,6 +274,11 @@ class _Run:
                     if normalize_sdist(path, epoch):
                         log.add(f"{path.name}: archive times, owners and order made reproducible")
             notes = check_artifacts(files, Expectation.for_package(pkg))
+            tests = (
+                _run_tests(pkg, self.plan, log, environ, files, work)
+                if self.plan.test_command
+                else None
+            )
         except RelnoxError as exc:
             first = str(exc).splitlines()[0]
             seconds = time.monotonic() - start

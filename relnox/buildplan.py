@@ -6,11 +6,12 @@ for each package the time of the last commit that touched it, so an unrelated co
 changes none of its bytes), what ``--clean`` removes, and whether native build
 toolchains are present; :meth:`BuildPlan.describe` is what ``--dry-run`` prints.
 
-``--test`` runs, before each package's build and in its directory, the command
-``[tool.relnox.build] test-command`` of the root pyproject (``{python}`` is the
-build interpreter, ``{tests}`` the package's ``tests/`` or ``test/`` directory;
-default ``{python} -m pytest -q {tests}``). A package without such a directory
-has nothing to test.
+``--test`` installs each package's freshly built wheel (with its test extra or
+test dependency group) into a new environment and runs the command
+``[tool.relnox.build] test-command`` of the root pyproject there (``{python}`` is that
+environment's interpreter, ``{tests}`` the package's ``tests/`` or ``test/`` directory;
+default ``{python} -m pytest -q {tests}``); see :mod:`relnox.buildtest`. A package
+without such a directory has nothing to test.
 """
 
 from __future__ import annotations

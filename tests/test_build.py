@@ -19,6 +19,7 @@ from relnox.manifest import MANIFEST_JSON, MANIFEST_TXT, read_manifest, sha256_o
 from relnox.sample import ProjectSpec, git_init, write_project, write_workspace
 from relnox.workspace import load_workspace
 from tests.build_support import edit, shared, summarize, wheel_metadata
+from tests.bump_support import write_files
 from tests.conftest import run_relnox
 
 CORE = "bk-core>=0.1.0,<0.2.0"
@@ -145,6 +146,8 @@ def lib(tmp_path: Path) -> Path:
     (root / "tests/test_it.py").write_text(
         "import os\n\ndef test_it():\n    assert os.environ.get('LIB_FAIL') != '1'\n"
     )
+    with (root / "pyproject.toml").open("a") as fh:
+        fh.write('\n[dependency-groups]\ntest = ["pytest"]\n')
     git_init(root)
     return root
 
@@ -229,7 +232,7 @@ def test_clean_removes_old_artifacts_first(lib: Path) -> None:
     assert not (lib / "build").exists() and not (lib / "repro_lib.egg-info").exists()
 
 
-def test_tests_run_first_and_strict_makes_them_count(
+def test_tests_run_against_the_built_wheel_and_strict_makes_them_count(
     lib: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("LIB_FAIL", "1")
@@ -240,6 +243,34 @@ def test_tests_run_first_and_strict_makes_them_count(
     assert "repro-lib: its tests failed (exit 1)" in str(outcome.error)
     assert "--strict" in str(outcome.error)
     assert not (tmp_path / "b").exists() or not any((tmp_path / "b").glob("*.whl"))
+
+
+def test_a_src_layout_is_tested_against_its_wheel_and_a_missing_runner_is_named(
+    tmp_path: Path,
+) -> None:
+    root = write_files(
+        tmp_path / "srcpkg",
+        {
+            "pyproject.toml": '[project]\nname = "src-pkg"\nversion = "1.0.0"\n'
+            'description = "x"\nreadme = "README.md"\n'
+            '[project.optional-dependencies]\ntest = ["pytest"]\n'
+            '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+            "src/src_pkg/__init__.py": "ANSWER = 42\n",
+            "README.md": "# src-pkg\n",
+            "tests/test_answer.py": "import src_pkg\n\ndef test_answer():\n"
+            "    assert src_pkg.ANSWER == 42\n",
+        },
+    )
+    git_init(root)
+    result = build_all(root, BuildOptions(out=tmp_path / "dist", test=True, strict=True))
+    assert [o.tests for o in result.outcomes] == ["passed"], result.to_dict()
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('test = ["pytest"]', 'test = ["packaging"]'))
+    result = build_all(root, BuildOptions(out=tmp_path / "dist2", test=True, strict=True))
+    (outcome,) = result.not_built
+    assert "--test runs pytest, but neither a test extra nor a test dependency group" in str(
+        outcome.error
+    )
 
 
 def test_the_pip_fallback_builds_the_same_files(lib: Path, tmp_path: Path) -> None:
