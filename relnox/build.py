@@ -6,7 +6,8 @@ the workspace packages it needs are built; :mod:`relnox.schedule`), each into a
 temporary directory (:mod:`relnox.builder`); its files are checked
 (:mod:`relnox.checks`) and moved into ``dist/`` only when all of them pass, so
 ``dist/`` never holds a half-written or unchecked file. The run ends by writing
-the build manifest (:mod:`relnox.manifest`) and reporting artifacts in ``dist/``
+the build manifest (:mod:`relnox.manifest`; it lives in the state directory beside
+``dist/``, never in it) and reporting artifacts in ``dist/``
 of other versions of the selected packages (they are not in the manifest, so
 publish refuses them).
 

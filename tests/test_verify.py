@@ -146,6 +146,7 @@ def test_a_tampered_artifact_is_refused_before_anything_is_installed(
     good: Path, tmp_path: Path
 ) -> None:
     dist = shutil.copytree(good / "dist", tmp_path / "dist")
+    shutil.copytree(good / ".relnox", tmp_path / ".relnox")  # the manifest, beside dist/
     wheel = next(dist.glob("vfyrlx_core-*.whl"))
     wheel.write_bytes(wheel.read_bytes() + b"\0")
 
