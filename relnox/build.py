@@ -41,7 +41,6 @@ from relnox.checks import Expectation, artifact_kind, check_artifacts, name_and_
 from relnox.errors import BuildError, RelnoxError
 from relnox.installers import OutputLog, run_logged
 from relnox.manifest import (
-    MANIFEST_JSON,
     ArtifactRecord,
     Manifest,
     PackageRecord,
@@ -385,10 +384,9 @@ def execute(plan: BuildPlan) -> BuildResult:
     stale = _stale(plan)
     for path in stale:
         logger.warning(
-            "%s: an artifact of another version of a selected package; it is not in %s, so "
-            "publish refuses it (remove it, or build with --clean)",
+            "%s: an artifact of another version of a selected package; publish leaves it out, "
+            "but twine upload dist/* would not (remove it, or build with --clean)",
             rel(path, plan.workspace.root),
-            MANIFEST_JSON,
         )
     return BuildResult(
         plan, results, manifest, tuple(stale), time.monotonic() - start, environments

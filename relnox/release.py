@@ -49,6 +49,7 @@ class ReleaseOptions:
     offline: bool = False
     wait: float | None = None
     jobs: int | None = None
+    dist_dir: str | None = None  # default: [tool.relnox] dist-dir; any build tool's output
     resume_command: str = "relnox release"
 
 
@@ -165,7 +166,7 @@ class Pipeline:
         self.workspace = load_workspace(root)
         self.result = ReleaseResult(root=self.workspace.root)
         self.names = tuple(p.name for p in self.workspace.select(options.packages))
-        self.dist_dir = self.workspace.root / self.workspace.config.dist_dir
+        self.dist_dir = self.workspace.root / (options.dist_dir or self.workspace.config.dist_dir)
         self.state = _State(self.dist_dir, self._versions())
         self.result.previous = self._versions()
 
@@ -220,7 +221,12 @@ class Pipeline:
         from relnox.buildplan import BuildOptions
 
         built = build_all(
-            self.workspace.root, BuildOptions(packages=self.names, jobs=self.options.jobs)
+            self.workspace.root,
+            BuildOptions(
+                packages=self.names,
+                jobs=self.options.jobs,
+                out=self.dist_dir if self.options.dist_dir else None,
+            ),
         )
         built.raise_for_failures()
         files = [f for o in built.built if o.record for f in o.record.files]
@@ -239,6 +245,7 @@ class Pipeline:
         report = verify_install(
             self.workspace,
             packages=self.names,
+            dist_dir=self.dist_dir,
             index=index,
             extra_index=self.options.extra_index if index else None,
             offline=self.options.offline and index is None,
@@ -246,7 +253,8 @@ class Pipeline:
         )
         if not report.ok:
             raise ReleaseError("\n".join(render_report(report)))
-        self.state.mark(stage, fingerprint)
+        # verify records files it found (a dist/ relnox did not build): the manifest as it is now
+        self.state.mark(stage, _manifest_fingerprint(self.dist_dir) + (index or ""))
         return (
             "done",
             f"{len(report.results)} package(s) installed and checked in {report.seconds:.1f}s",

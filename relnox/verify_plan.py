@@ -1,7 +1,8 @@
 """What verify_install will do, decided and checked before anything is installed.
 
-:func:`plan_verify` reads ``[tool.relnox.verify]``, the build manifest (refusing a
-file whose sha256 changed), each wheel's own RECORD and entry points, and resolves
+:func:`plan_verify` reads ``[tool.relnox.verify]``, the wheels and sdists of the dist
+directory whoever built them (:func:`relnox.distdir.load_release`; a file relnox
+built whose sha256 changed is refused), each wheel's own RECORD and entry points, and resolves
 an index name. Every usage error is raised here as :class:`VerifyError`; running
 the plan (:mod:`relnox.verify`) reports failed checks instead of raising.
 
@@ -32,6 +33,7 @@ from typing import Any
 from packaging.tags import sys_tags
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
+from relnox.distdir import load_release
 from relnox.errors import RelnoxError, VerifyError
 from relnox.manifest import ArtifactRecord, Manifest, PackageRecord, read_manifest, sha256_of
 from relnox.smoke import WheelFacts, wheel_facts
@@ -381,7 +383,7 @@ def plan_verify(
     else:
         dist = _dist_path(workspace, dist_dir)
         try:
-            manifest = read_manifest(dist)
+            manifest = load_release(workspace, dist, names, dependencies=True, error=VerifyError)
         except RelnoxError as exc:
             raise VerifyError(str(exc)) from None
         targets, siblings = _dist_targets(workspace, manifest, names, sdist)

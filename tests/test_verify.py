@@ -286,7 +286,9 @@ def test_usage_errors_are_raised_before_anything_runs(tmp_path: Path) -> None:
     root = write_workspace(tmp_path / "ws", [ProjectSpec("vfyplan-core", VERSION)])
     workspace = load_workspace(root)
 
-    with pytest.raises(VerifyError, match=r"dist[/\\]build-manifest\.json: no build manifest"):
+    with pytest.raises(
+        VerifyError, match=r"ws[/\\]dist: no such directory; build the release first"
+    ):
         plan_verify(workspace)
     with pytest.raises(VerifyError, match="--offline cannot be combined with --index"):
         plan_verify(workspace, index="http://127.0.0.1:9/simple/", offline=True)

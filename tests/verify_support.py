@@ -61,3 +61,13 @@ def build_release(root: Path, dist: Path | None = None) -> Manifest:
     manifest = Manifest(dist_dir=dist, packages=tuple(records), created="test")
     write_manifest(manifest)
     return manifest
+
+
+def uv_build(root: Path, out: Path) -> list[str]:
+    """Plain ``uv build`` (no relnox anywhere) of every package at ``root`` into ``out``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON"))}
+    argv = [uv(), "build", "--no-progress", "--out-dir", str(out)]
+    if (root / "packages").is_dir():
+        argv.append("--all-packages")
+    subprocess.run(argv, cwd=root, env=env, check=True, capture_output=True)
+    return sorted(p.name for p in out.iterdir() if not p.name.startswith("."))

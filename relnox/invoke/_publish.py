@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
 PUBLISH_HELP = {
     "repository": "pypi, testpypi, local, a name from [tool.relnox.repositories] or ~/.pypirc, or a URL",
-    "package": "publish only this package (repeatable; default: every package in the manifest)",
-    "dist": "directory holding build-manifest.json (default: [tool.relnox] dist-dir)",
+    "package": "publish only this package (repeatable; default: every package with files in the dist directory)",
+    "dist": "directory of the wheels and sdists, whoever built them (default: [tool.relnox] dist-dir)",
     "dry_run": "do the whole preflight, print what would be uploaded and skipped, upload nothing",
     "yes": "do not ask before uploading to PyPI (needed without a terminal)",
     "keep_going": "after a failed package, go on with the packages that do not depend on it",

@@ -23,6 +23,8 @@ RELEASE_HELP = {
     "offline": "verify the artifacts without any index",
     "wait": "seconds to wait for uploads to appear on the index",
     "jobs": "parallel builds (default: number of CPUs)",
+    "dist": "directory of the wheels and sdists, whoever built them; with --skip build the "
+    "release publishes them as they are (default: [tool.relnox] dist-dir)",
     "root": "repository root (default: .)",
     "json": "print the result as JSON",
 }
@@ -50,6 +52,7 @@ def _options(**kw: Any) -> Any:
         offline=kw["offline"],
         wait=number(kw["wait"], "wait", float),
         jobs=number(kw["jobs"], "jobs") or None,
+        dist_dir=kw.get("dist") or None,
         resume_command=kw.get("resume_command", "relnox release"),
     )
 
@@ -108,6 +111,7 @@ def release(
     offline: bool = False,
     wait: str | None = None,
     jobs: str | None = None,
+    dist: str | None = None,
     root: str = ".",
     json: bool = False,
     verbose: int = 0,
@@ -130,7 +134,7 @@ def release(
 REHEARSE_HELP = {
     k: v
     for k, v in RELEASE_HELP.items()
-    if k not in ("test_repository", "repository", "yes", "push", "allow_dirty")
+    if k not in ("test_repository", "repository", "yes", "push", "allow_dirty", "dist")
 }
 
 

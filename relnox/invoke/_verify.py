@@ -8,7 +8,7 @@ from relnox.invoke._common import echo, echo_json, listed, relnox_task
 
 VERIFY_HELP = {
     "package": "verify only this package (repeatable; default: every package of the release)",
-    "dist": "directory holding build-manifest.json (default: [tool.relnox] dist-dir)",
+    "dist": "directory of the wheels and sdists, whoever built them (default: [tool.relnox] dist-dir)",
     "index": "install name==version from this index instead of dist/: testpypi, pypi, local, "
     "a name from [tool.relnox.repositories] or ~/.pypirc, or a URL",
     "extra_index": "index for third-party dependencies (default: the installer's configured index)",
