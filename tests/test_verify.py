@@ -203,7 +203,9 @@ def test_relnox_verify_install_prints_the_failures_and_exits_1(broken: Path) -> 
     assert "ModuleNotFoundError: No module named 'vfybad_empty'" in out
     assert "RuntimeError: the script is broken" in out
     assert "1/4 package checks passed" in out
-    assert "relnox: error: verify-install failed for vfybad-" in proc.stderr
+    assert (
+        "relnox: error: verify-install failed because of the package itself: vfybad-" in proc.stderr
+    )
     assert "vfybad-fine" not in proc.stderr
 
 
