@@ -54,7 +54,7 @@ def parse_extras(values: Sequence[str]) -> tuple[tuple[str, ...], dict[str, tupl
                 ) from None
             name = canonicalize_name(req.name)
             per_package[name] = tuple(
-                dict.fromkeys([*per_package.get(name, ()), *map(_extra, sorted(req.extras))])
+                dict.fromkeys([*per_package.get(name, ()), *sorted(map(_extra, req.extras))])
             )
     return tuple(dict.fromkeys(common)), per_package
 
