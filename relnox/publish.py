@@ -3,7 +3,8 @@
 :func:`plan_publish` reads the wheels and sdists of the dist directory, whoever built
 them (:func:`relnox.distdir.load_release`: names and versions from the file names,
 the set of files per package, relnox's manifest where there is one), refuses
-artifacts that changed or belong to another version, runs ``twine check --strict``, and asks the index per
+artifacts that changed or belong to another version, runs ``twine check --strict``,
+refuses a project name another project owns on the index (:mod:`relnox.publish_owner`), and asks the index per
 file whether it has it: new -> upload, same sha256 -> skip ("already published"),
 different content -> the whole release is refused (versions are immutable). Only
 then does :func:`publish` upload, package by package in dependency order, wheels
@@ -33,6 +34,7 @@ from relnox.credentials import Credentials, resolve_credentials
 from relnox.distdir import load_release
 from relnox.errors import PublishError
 from relnox.manifest import Manifest, PackageRecord
+from relnox.publish_owner import check_owner
 from relnox.publish_report import (
     SKIPPED,
     WOULD_UPLOAD,
@@ -213,6 +215,15 @@ def plan_publish(
     auth = credentials.basic_auth()
     for record in records:
         indexed = project_files(repo.simple_url, record.name, auth=auth, retry_delay=retry_delay)
+        check_owner(
+            workspace.get(record.name),
+            workspace,
+            record.version,
+            indexed,
+            {a.filename: a.sha256 for a in record.files},
+            repo.label,
+            lambda entry: file_sha256(entry, auth=auth, retry_delay=retry_delay),
+        )
         for artifact in sorted(record.files, key=lambda a: a.kind != "wheel"):
             path = manifest.dist_dir / artifact.filename
             on_index = indexed.get(artifact.filename)
