@@ -50,6 +50,7 @@ class ReleaseOptions:
     wait: float | None = None
     jobs: int | None = None
     dist_dir: str | None = None  # default: [tool.relnox] dist-dir; any build tool's output
+    extras: tuple[str, ...] = ()  # installed with the packages when verifying
     resume_command: str = "relnox release"
 
 
@@ -250,6 +251,7 @@ class Pipeline:
             extra_index=self.options.extra_index if index else None,
             offline=self.options.offline and index is None,
             wait=self.options.wait,
+            extras=self.options.extras,
         )
         if not report.ok:
             raise ReleaseError("\n".join(render_report(report)))

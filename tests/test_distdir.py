@@ -20,7 +20,7 @@ from relnox.sample import ProjectSpec, write_project, write_workspace
 from relnox.verify import render_report, verify_install
 from relnox.workspace import load_workspace
 from tests.publish_support import USER, release_specs
-from tests.verify_support import uv_build
+from tests.verify_support import retag, uv_build
 
 TOKEN = "relnox-fake-upload-token-0002"
 
@@ -165,3 +165,31 @@ def test_an_empty_or_missing_directory_says_what_to_do(tmp_path: Path) -> None:
     (root / "dist" / "notes.txt").write_text("not a distribution")
     with pytest.raises(BuildError, match=r"no wheels or sdists; build the release first"):
         load_release(workspace, root / "dist")
+
+
+def test_platform_wheels_of_a_ci_matrix_are_published_and_the_right_one_verified(
+    tmp_path: Path, index: LocalIndex
+) -> None:
+    from packaging.tags import sys_tags
+
+    root = write_project(tmp_path / "natty", ProjectSpec("natty", "1.4.0", script=True))
+    built = tmp_path / "built"
+    uv_build(root, built)
+    pure = next(built.glob("*.whl"))
+    here = next(t for t in sys_tags() if t.platform != "any")
+    matrix = tmp_path / "matrix"  # what the matrix jobs uploaded, downloaded into one place
+    matrix.mkdir()
+    shutil.copy(next(built.glob("*.tar.gz")), matrix)
+    tags = [str(here), "cp312-cp312-win_amd64", "cp312-cp312-macosx_11_0_arm64"]
+    wheels = sorted(retag(pure, tag, matrix).name for tag in tags)
+    workspace = load_workspace(root)
+    manifest = load_release(workspace, matrix)
+    assert sorted(f.filename for f in manifest.get("natty").wheels) == wheels
+    report = verify_install(workspace, dist_dir=matrix, offline=True)
+    assert report.ok, "\n".join(render_report(report))
+    assert report.results[0].artifact.endswith(f"natty-1.4.0-{here}.whl")
+    result = publish(
+        workspace, repository=index.upload_url, dist_dir=matrix, environ=environ(), retry_delay=0.01
+    )
+    assert result.ok and sorted(result.uploaded) == sorted([*wheels, "natty-1.4.0.tar.gz"])
+    assert result.uploaded[-1] == "natty-1.4.0.tar.gz"  # wheels first
