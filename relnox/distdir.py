@@ -232,10 +232,12 @@ def load_release(
     *,
     dependencies: bool = False,
     error: type[RelnoxError] = BuildError,
+    write_record: bool = True,
 ) -> Manifest:
     """The distributions of ``dist_dir`` for ``packages`` (default: every workspace package
     with files there), checked and recorded; with ``dependencies`` also those of the
     workspace packages they need (verify_install installs them from the directory).
+    Without ``write_record`` (a dry run) nothing is written.
 
     Problems raise ``error`` (publish passes :class:`~relnox.errors.PublishError`, verify
     :class:`~relnox.errors.VerifyError`) with the directory, the files and the fix.
@@ -281,7 +283,7 @@ def load_release(
         extra=old.extra if old else {},
     )
     changed = [r for r in records if recorded.get(r.name) != r]
-    if changed:
+    if changed and write_record:
         kept = tuple(
             r for r in (old.packages if old else ()) if r.name not in {n.name for n in records}
         )

@@ -167,10 +167,12 @@ def plan_publish(
     run: Runner = run_command,
     retry_delay: float = 1.0,
     require_credentials: bool = True,
+    write_record: bool = True,
 ) -> PublishPlan:
     """Everything that can be checked before the first upload (``--dry-run`` stops here).
 
-    Without ``require_credentials`` (a dry run) missing credentials are a warning.
+    Without ``require_credentials`` (a dry run) missing credentials are a warning;
+    without ``write_record`` the files found are not recorded in the state directory.
     """
     env = dict(os.environ if environ is None else environ)
     tag = from_tag or (ci_tag(env) if repository is None else None)
@@ -200,6 +202,7 @@ def plan_publish(
         dist_dir or workspace.root / workspace.config.dist_dir,
         wanted,
         error=PublishError,
+        write_record=write_record,
     )
     records = _select(workspace, manifest, packages, route)
     checked = _check_artifacts(workspace, manifest, records, route)
@@ -292,6 +295,7 @@ def publish(
         run=run,
         retry_delay=retry_delay,
         require_credentials=not dry_run,
+        write_record=not dry_run,
     )
     result = PublishResult(
         plan.repository,

@@ -356,6 +356,7 @@ def plan_verify(
     wait: float | None = None,
     installer: str | None = None,
     extras: Sequence[str] = (),
+    write_record: bool = True,
 ) -> VerifyPlan:
     """Everything verify_install will do; raises :class:`VerifyError` for any usage error."""
     where = f"{workspace.config.source} [tool.relnox.verify]"
@@ -418,7 +419,14 @@ def plan_verify(
     else:
         dist = _dist_path(workspace, dist_dir)
         try:
-            manifest = load_release(workspace, dist, names, dependencies=True, error=VerifyError)
+            manifest = load_release(
+                workspace,
+                dist,
+                names,
+                dependencies=True,
+                error=VerifyError,
+                write_record=write_record,
+            )
         except RelnoxError as exc:
             raise VerifyError(str(exc)) from None
         targets, siblings, available = _dist_targets(workspace, manifest, names, sdist)

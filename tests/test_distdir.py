@@ -54,6 +54,10 @@ def test_a_uv_build_directory_is_published_verified_and_recorded(
 ) -> None:
     assert not (ws / ".relnox").exists()
     workspace = load_workspace(ws)
+    dry = publish(
+        workspace, repository=index.upload_url, environ=environ(), dry_run=True, retry_delay=0.01
+    )
+    assert len(dry.outcomes) == 8 and not (ws / ".relnox").exists()  # a dry run writes nothing
     result = publish(workspace, repository=index.upload_url, environ=environ(), retry_delay=0.01)
     assert result.ok and len(result.uploaded) == 8, result.error
     files = sorted(p.name for p in (ws / "dist").iterdir() if not p.name.startswith("."))

@@ -85,6 +85,7 @@ def verify_install(
         wait=_seconds(wait, "wait"),
         installer=installer or None,
         extras=listed(extras),
+        write_record=not dry_run,
     )
     if dry_run:
         echo("Dry run: nothing is installed")
