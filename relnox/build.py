@@ -6,7 +6,8 @@ the workspace packages it needs are built; :mod:`relnox.schedule`), each into a
 temporary directory (:mod:`relnox.builder`); its files are checked
 (:mod:`relnox.checks`) and moved into ``dist/`` only when all of them pass, so
 ``dist/`` never holds a half-written or unchecked file. The run ends by writing
-the build manifest (:mod:`relnox.manifest`) and reporting artifacts in ``dist/``
+the build manifest (:mod:`relnox.manifest`; it lives in the state directory beside
+``dist/``, never in it) and reporting artifacts in ``dist/``
 of other versions of the selected packages (they are not in the manifest, so
 publish refuses them).
 
@@ -39,7 +40,6 @@ from relnox.checks import Expectation, artifact_kind, check_artifacts, name_and_
 from relnox.errors import BuildError, RelnoxError
 from relnox.installers import OutputLog
 from relnox.manifest import (
-    MANIFEST_JSON,
     ArtifactRecord,
     Manifest,
     PackageRecord,
@@ -407,10 +407,9 @@ def execute(plan: BuildPlan) -> BuildResult:
     stale = _stale(plan)
     for path in stale:
         logger.warning(
-            "%s: an artifact of another version of a selected package; it is not in %s, so "
-            "publish refuses it (remove it, or build with --clean)",
+            "%s: an artifact of another version of a selected package; publish leaves it out, "
+            "but twine upload dist/* would not (remove it, or build with --clean)",
             rel(path, plan.workspace.root),
-            MANIFEST_JSON,
         )
     return BuildResult(
         plan, results, manifest, tuple(stale), time.monotonic() - start, environments

@@ -27,7 +27,7 @@ from relnox.buildenv import missing_toolchain, resolve_python
 from relnox.checks import name_and_version
 from relnox.errors import BuildError
 from relnox.installers import Installer, PipInstaller, make_installer
-from relnox.manifest import MANIFEST_JSON, MANIFEST_TXT
+from relnox.manifest import MANIFEST_JSON, MANIFEST_TXT, manifest_path
 from relnox.plan import pathspec
 from relnox.workspace import Package, Workspace
 
@@ -104,7 +104,7 @@ class BuildPlan:
             deps = f" after {', '.join(pkg.internal_deps)}" if pkg.internal_deps else ""
             tests = " (tests first)" if self.test_command else ""
             lines.append(f"build {pkg.name} {pkg.version} ({pkg.backend}){deps}{tests}")
-        lines.append(f"write {rel(self.dist_dir / MANIFEST_JSON, root)} and {MANIFEST_TXT}")
+        lines.append(f"write {rel(manifest_path(self.dist_dir), root)} and {MANIFEST_TXT}")
         return lines
 
 

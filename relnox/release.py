@@ -2,7 +2,7 @@
 
 Each stage is skippable; the first failure stops the run with a "resume with ..."
 line. A rerun resumes: the stages already finished for the same versions are
-recognised (the bump from ``dist/release-state.json``, the build from its manifest
+recognised (the bump from ``.relnox/dist/release-state.json``, the build from its manifest
 and hashes, uploads from the index itself, tags from git) and not redone.
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 
 from relnox import git
 from relnox.errors import RelnoxError
-from relnox.manifest import MANIFEST_JSON, read_manifest
+from relnox.manifest import ensure_state_dir, manifest_path, read_manifest, state_dir
 from relnox.workspace import Workspace, load_workspace
 
 logger = logging.getLogger("relnox")
@@ -49,6 +49,8 @@ class ReleaseOptions:
     offline: bool = False
     wait: float | None = None
     jobs: int | None = None
+    dist_dir: str | None = None  # default: [tool.relnox] dist-dir; any build tool's output
+    extras: tuple[str, ...] = ()  # installed with the packages when verifying
     resume_command: str = "relnox release"
 
 
@@ -98,13 +100,15 @@ def _validate_skip(skip: frozenset[str]) -> None:
 
 
 class _State:
-    """``dist/release-state.json``: which stages finished, for which versions."""
+    """``release-state.json`` in the dist directory's state directory: which stages
+    finished, for which versions."""
 
-    def __init__(self, path: Path, versions: Mapping[str, str]) -> None:
-        self.path = path
+    def __init__(self, dist_dir: Path, versions: Mapping[str, str]) -> None:
+        self.dist_dir = dist_dir
+        self.path = state_dir(dist_dir) / STATE_FILE
         self.data: dict[str, Any] = {"versions": dict(versions), "done": {}}
         try:
-            old = json.loads(path.read_text(encoding="utf-8"))
+            old = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             old = None
         finished = isinstance(old, dict) and "complete" in old.get("done", {})
@@ -116,14 +120,14 @@ class _State:
 
     def mark(self, stage: str, fingerprint: str = "") -> None:
         self.data["done"][stage] = fingerprint or "done"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        ensure_state_dir(self.dist_dir)
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(self.data, indent=2) + "\n", encoding="utf-8")
         tmp.replace(self.path)
 
 
 def _manifest_fingerprint(dist_dir: Path) -> str:
-    path = dist_dir / MANIFEST_JSON
+    path = manifest_path(dist_dir)
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
 
 
@@ -163,8 +167,8 @@ class Pipeline:
         self.workspace = load_workspace(root)
         self.result = ReleaseResult(root=self.workspace.root)
         self.names = tuple(p.name for p in self.workspace.select(options.packages))
-        self.dist_dir = self.workspace.root / self.workspace.config.dist_dir
-        self.state = _State(self.dist_dir / STATE_FILE, self._versions())
+        self.dist_dir = self.workspace.root / (options.dist_dir or self.workspace.config.dist_dir)
+        self.state = _State(self.dist_dir, self._versions())
         self.result.previous = self._versions()
 
     def _versions(self) -> dict[str, str]:
@@ -204,7 +208,7 @@ class Pipeline:
         )
         applied = apply_bump(plan)
         self._reload()
-        self.state = _State(self.state.path, self._versions())
+        self.state = _State(self.dist_dir, self._versions())
         self.state.mark("bump")
         changes = ", ".join(f"{n} {old} -> {new}" for n, (old, new) in applied.versions.items())
         extra = f"; {len(applied.rewrites)} requirement(s) rewritten" if applied.rewrites else ""
@@ -213,12 +217,17 @@ class Pipeline:
 
     def build(self) -> tuple[str, str]:
         if _build_is_current(self.workspace, self.names, self.dist_dir):
-            return "already done", f"{self.dist_dir / MANIFEST_JSON} is current and intact"
+            return "already done", f"{manifest_path(self.dist_dir)} is current and intact"
         from relnox.build import build_all
         from relnox.buildplan import BuildOptions
 
         built = build_all(
-            self.workspace.root, BuildOptions(packages=self.names, jobs=self.options.jobs)
+            self.workspace.root,
+            BuildOptions(
+                packages=self.names,
+                jobs=self.options.jobs,
+                out=self.dist_dir if self.options.dist_dir else None,
+            ),
         )
         built.raise_for_failures()
         files = [f for o in built.built if o.record for f in o.record.files]
@@ -237,14 +246,17 @@ class Pipeline:
         report = verify_install(
             self.workspace,
             packages=self.names,
+            dist_dir=self.dist_dir,
             index=index,
             extra_index=self.options.extra_index if index else None,
             offline=self.options.offline and index is None,
             wait=self.options.wait,
+            extras=self.options.extras,
         )
         if not report.ok:
             raise ReleaseError("\n".join(render_report(report)))
-        self.state.mark(stage, fingerprint)
+        # verify records files it found (a dist/ relnox did not build): the manifest as it is now
+        self.state.mark(stage, _manifest_fingerprint(self.dist_dir) + (index or ""))
         return (
             "done",
             f"{len(report.results)} package(s) installed and checked in {report.seconds:.1f}s",

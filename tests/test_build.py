@@ -15,8 +15,8 @@ import pytest
 from relnox import git
 from relnox.build import BuildOptions, build_all, execute, plan_build
 from relnox.errors import BuildError
-from relnox.manifest import MANIFEST_JSON, MANIFEST_TXT, read_manifest, sha256_of
-from relnox.sample import ProjectSpec, git_init, write_project, write_workspace
+from relnox.manifest import MANIFEST_TXT, read_manifest, sha256_of
+from relnox.sample import ProjectSpec, git_commit_all, git_init, write_project, write_workspace
 from relnox.workspace import load_workspace
 from tests.build_support import edit, shared, summarize, wheel_metadata
 from tests.bump_support import write_files
@@ -64,8 +64,6 @@ def test_every_backend_builds_an_sdist_and_a_wheel(backends: tuple[Path, dict[st
     assert set(summary["files"]) == expected
     on_disk = {p.name for p in (root / "dist").iterdir()}
     assert on_disk == expected | {
-        MANIFEST_JSON,
-        MANIFEST_TXT,
         "bk_core-0.0.1.tar.gz",
         "elsewhere-1.0-py3-none-any.whl",
     }  # nothing half-written or hidden is left behind
@@ -105,7 +103,7 @@ def test_the_manifest_records_every_file(backends: tuple[Path, dict[str, Any]]) 
         for artifact in record.files:
             path = manifest.checked_path(artifact)
             assert artifact.sha256 == sha256_of(path) and artifact.size == path.stat().st_size
-    text = (root / "dist" / MANIFEST_TXT).read_text()
+    text = (root / ".relnox" / "dist" / MANIFEST_TXT).read_text()
     assert "bk-poetry 0.1.0 (poetry.core.masonry.api" in text and "sha256:" in text
 
 
@@ -224,8 +222,6 @@ def test_clean_removes_old_artifacts_first(lib: Path) -> None:
     result = execute(plan)
     assert result.stale == ()
     assert sorted(p.name for p in dist.iterdir()) == [
-        MANIFEST_TXT,
-        MANIFEST_JSON,
         "notes.txt",
         "repro_lib-1.2.0-py3-none-any.whl",
     ]
@@ -410,6 +406,51 @@ def test_relnox_build_all_command(lib: Path) -> None:
     assert dry.returncode == 0 and "build repro-lib 1.2.0 (hatchling.build)" in dry.stdout
     assert "remove dist/repro_lib-1.2.0-py3-none-any.whl" in dry.stdout
     assert (lib / "dist/repro_lib-1.2.0-py3-none-any.whl").is_file()  # a dry run touches nothing
+
+
+def test_dist_holds_only_distributions_and_the_state_is_ignored_by_git(lib: Path) -> None:
+    (lib / ".gitignore").write_text("build/\n*.egg-info/\n")  # dist/ itself not ignored
+    git_commit_all(lib, "ignore less")
+    proc = run_relnox("build-all", cwd=lib)
+    assert proc.returncode == 0, proc.stderr
+    dist = sorted(str(p) for p in (lib / "dist").iterdir())
+    assert [Path(p).name for p in dist] == [
+        "repro_lib-1.2.0-py3-none-any.whl",
+        "repro_lib-1.2.0.tar.gz",
+    ]
+    check = subprocess.run(
+        [sys.executable, "-m", "twine", "check", "--strict", *dist],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    state = lib / ".relnox"
+    assert (state / "dist" / "build-manifest.json").is_file()
+    assert (state / ".gitignore").read_text().splitlines()[-1] == "*"
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=lib,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert ".relnox" not in status and "dist/repro_lib-1.2.0.tar.gz" in status
+    assert read_manifest(lib / "dist").get("repro-lib").version == "1.2.0"
+
+
+def test_a_manifest_an_older_relnox_left_in_dist_is_read_and_moved_out(lib: Path) -> None:
+    build_all(lib, BuildOptions(wheel=False))
+    state = lib / ".relnox" / "dist"
+    for name in ("build-manifest.json", MANIFEST_TXT):
+        (state / name).replace(lib / "dist" / name)
+    assert read_manifest(lib / "dist").get("repro-lib").files[0].kind == "sdist"
+    build_all(lib, BuildOptions(sdist=False))
+    assert sorted(p.name for p in (lib / "dist").iterdir()) == [
+        "repro_lib-1.2.0-py3-none-any.whl",
+        "repro_lib-1.2.0.tar.gz",
+    ]
+    assert (state / "build-manifest.json").is_file()
 
 
 def test_nox_build_all_session(lib: Path) -> None:

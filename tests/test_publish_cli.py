@@ -74,7 +74,7 @@ def test_publish_prints_a_table_and_json(ws: Path, index: LocalIndex) -> None:
         "uploaded",
         f"{index.simple_url}demo-core/",
     ]
-    assert report == f"report: {ws / 'dist' / 'publish-report.json'}"
+    assert report == f"report: {ws / '.relnox' / 'dist' / 'publish-report.json'}"
     assert (
         "[1/4] demo-core 0.1.0: uploading demo_core-0.1.0-py3-none-any.whl, demo_core-0.1.0.tar.gz"
         in done.stderr

@@ -96,7 +96,7 @@ def test_workspace_notes_by_tag_and_by_version(make_workspace: Callable[..., Pat
 
 def test_release_notes_task_writes_the_notes_file(single: Path) -> None:
     proc = run_relnox("release-notes", "v1.2.0", cwd=single, check=True)
-    path = single / "dist" / "release-notes.md"
+    path = single / ".relnox" / "dist" / "release-notes.md"
     assert f"to {path}" in proc.stdout
     assert "pip install failextract==1.2.0" in path.read_text(encoding="utf-8")
     custom = run_relnox("release-notes", "1.2.0", "--output", "notes.md", cwd=single, check=True)

@@ -268,7 +268,7 @@ def ci_init(
     help={
         "version": "the version or release tag, e.g. 1.2.0 or core-v1.2.0",
         "package": "the package (default: the one the tag names, or those at VERSION)",
-        "output": "file to write (default: <dist>/release-notes.md; - prints it)",
+        "output": "file to write (default: .relnox/dist/release-notes.md, beside dist/; - prints it)",
         "root": ROOT_HELP,
     },
 )
@@ -276,6 +276,7 @@ def release_notes(
     c: Any, version: str, package: str = "", output: str = "", root: str = ".", verbose: int = 0
 ) -> dict[str, Any]:
     """Write VERSION's changelog section plus install instructions, for gh release --notes-file."""
+    from relnox.manifest import ensure_state_dir
     from relnox.release_notes import NOTES_FILE, release_notes, write_notes
     from relnox.workspace import load_workspace
 
@@ -285,7 +286,8 @@ def release_notes(
         echo(notes.text.rstrip("\n"))
         path = None
     else:
-        target = Path(output) if output else workspace.root / workspace.config.dist_dir / NOTES_FILE
+        dist = workspace.root / workspace.config.dist_dir  # dist/ holds only distributions
+        target = Path(output) if output else ensure_state_dir(dist) / NOTES_FILE
         path = write_notes(notes, target)
         echo(f"wrote the release notes of {', '.join(notes.packages)} {notes.version} to {path}")
     return {

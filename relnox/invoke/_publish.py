@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
 PUBLISH_HELP = {
     "repository": "pypi, testpypi, local, a name from [tool.relnox.repositories] or ~/.pypirc, or a URL",
-    "package": "publish only this package (repeatable; default: every package in the manifest)",
-    "dist": "directory holding build-manifest.json (default: [tool.relnox] dist-dir)",
+    "package": "publish only this package (repeatable; default: every package with files in the dist directory)",
+    "dist": "directory of the wheels and sdists, whoever built them (default: [tool.relnox] dist-dir)",
     "dry_run": "do the whole preflight, print what would be uploaded and skipped, upload nothing",
     "yes": "do not ask before uploading to PyPI (needed without a terminal)",
     "keep_going": "after a failed package, go on with the packages that do not depend on it",
@@ -127,8 +127,10 @@ def publish(
         **{k: v for k, v in PUBLISH_HELP.items() if k not in ("yes", "from_tag", "skip_existing")},
         "repository": "where to publish and install from (default: testpypi)",
         "wait": "seconds the uploaded version may take to become installable (default: 120)",
+        "extras": "install these extras when verifying: an extra (cli) or name[cli] "
+        "(repeatable, or comma-separated)",
     },
-    iterable=["package"],
+    iterable=["package", "extras"],
 )
 def testpypi(
     c: Any,
@@ -139,6 +141,7 @@ def testpypi(
     dist: str | None = None,
     root: str = ".",
     wait: int = 120,
+    extras: Any = None,
     json: bool = False,
     verbose: int = 0,
 ) -> dict[str, Any]:
@@ -151,6 +154,7 @@ def testpypi(
         return summary
     from relnox.errors import VerifyError
     from relnox.verify import render_report, verify_install
+    from relnox.verify_report import closing_message
     from relnox.workspace import load_workspace
 
     workspace = load_workspace(root)
@@ -161,13 +165,15 @@ def testpypi(
         dist_dir=Path(dist) if dist else None,
         index=repository,
         wait=float(wait),
+        extras=listed(extras),
     )
     summary["verified"] = bool(report.ok)
     echo("\n".join(render_report(report)))
     if not report.ok:
         raise VerifyError(
-            f"the release was published to {result.repository.label} but installing it from "
-            f"there failed; run relnox verify-install --index {repository} -v for details"
+            f"the release was published to {result.repository.label}, but "
+            f"{closing_message(report)}\n(run relnox verify-install --index {repository} -v "
+            "for details)"
         )
     echo(f"verified: {', '.join(name for name, _ in result.packages)} install from there")
     return summary

@@ -23,6 +23,10 @@ RELEASE_HELP = {
     "offline": "verify the artifacts without any index",
     "wait": "seconds to wait for uploads to appear on the index",
     "jobs": "parallel builds (default: number of CPUs)",
+    "extras": "install these extras when verifying: an extra (cli) or name[cli] "
+    "(repeatable, or comma-separated)",
+    "dist": "directory of the wheels and sdists, whoever built them; with --skip build the "
+    "release publishes them as they are (default: [tool.relnox] dist-dir)",
     "root": "repository root (default: .)",
     "json": "print the result as JSON",
 }
@@ -50,6 +54,8 @@ def _options(**kw: Any) -> Any:
         offline=kw["offline"],
         wait=number(kw["wait"], "wait", float),
         jobs=number(kw["jobs"], "jobs") or None,
+        dist_dir=kw.get("dist") or None,
+        extras=tuple(listed(kw.get("extras"))),
         resume_command=kw.get("resume_command", "relnox release"),
     )
 
@@ -89,7 +95,7 @@ def _summary(result: Any, title: str) -> None:
 
 
 @relnox_task(
-    iterable=["package", "skip"],
+    iterable=["package", "skip", "extras"],
     help=RELEASE_HELP,
 )
 def release(
@@ -108,6 +114,8 @@ def release(
     offline: bool = False,
     wait: str | None = None,
     jobs: str | None = None,
+    extras: Any = None,
+    dist: str | None = None,
     root: str = ".",
     json: bool = False,
     verbose: int = 0,
@@ -130,11 +138,11 @@ def release(
 REHEARSE_HELP = {
     k: v
     for k, v in RELEASE_HELP.items()
-    if k not in ("test_repository", "repository", "yes", "push", "allow_dirty")
+    if k not in ("test_repository", "repository", "yes", "push", "allow_dirty", "dist")
 }
 
 
-@relnox_task(iterable=["package", "skip"], help=REHEARSE_HELP)
+@relnox_task(iterable=["package", "skip", "extras"], help=REHEARSE_HELP)
 def rehearse(
     c: Any,
     part: str | None = None,
@@ -146,6 +154,7 @@ def rehearse(
     offline: bool = False,
     wait: str | None = None,
     jobs: str | None = None,
+    extras: Any = None,
     root: str = ".",
     json: bool = False,
     verbose: int = 0,
