@@ -4,9 +4,9 @@ In a root changelog that several independently versioned packages share, an entr
 under ``## [Unreleased]`` belongs to a package when
 
 * it sits under a sub-heading naming the package (``### acme-core``), or
-* it starts with the package's name or directory as a scope: ``- acme-core: fix``,
-  ``- core: fix``, ``- **core**: fix``, ``- [core] fix`` (the scope is dropped from the
-  released entry).
+* it starts with the package's name, directory or the end of its name as a scope:
+  ``- acme-core: fix``, ``- core: fix``, ``- **core**: fix``, ``- [core] fix`` (the scope
+  is dropped from the released entry; a scope two packages could own names neither).
 
 A bump of some packages moves each one's entries into its own section,
 ``## [acme-core 0.4.0] - 2026-11-22`` (the ``[name version]`` form relnox's changelog
@@ -38,8 +38,11 @@ class Release:
     version: str
 
     def owns(self, scope: str) -> bool:
+        """``scope`` is the package's name, its directory, or the end of its name
+        (``cli`` for ``mr-cli``)."""
         wanted = scope.lower().replace("_", "-")
-        return wanted in (self.name.lower(), self.dir.lower().replace("_", "-"))
+        name = self.name.lower()
+        return wanted in (name, self.dir.lower().replace("_", "-")) or name.endswith("-" + wanted)
 
 
 @dataclass
@@ -60,10 +63,8 @@ class Routed:
 def _owner_of(title: str, releases: list[Release], everyone: list[Release]) -> str | None:
     """The package ``title`` (a sub-heading or a scope) names, by name or directory."""
     scope = title.strip().strip("[]")
-    for release in [*releases, *everyone]:
-        if release.owns(scope):
-            return release.name
-    return None
+    owners = {release.name for release in [*releases, *everyone] if release.owns(scope)}
+    return owners.pop() if len(owners) == 1 else None  # two could own it: nobody does
 
 
 def route_changelog(

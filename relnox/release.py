@@ -39,6 +39,7 @@ class ReleaseOptions:
     to: str | None = None
     pre: str | None = None
     packages: tuple[str, ...] = ()
+    changed: bool = False  # only what changed since its last tag, or is bumped and untagged
     skip: frozenset[str] = frozenset()
     test_repository: str = "testpypi"
     repository: str = "pypi"
@@ -166,10 +167,34 @@ class Pipeline:
         self.environ = environ
         self.workspace = load_workspace(root)
         self.result = ReleaseResult(root=self.workspace.root)
-        self.names = tuple(p.name for p in self.workspace.select(options.packages))
+        self.names = self._selection()
         self.dist_dir = self.workspace.root / (options.dist_dir or self.workspace.config.dist_dir)
         self.state = _State(self.dist_dir, self._versions())
         self.result.previous = self._versions()
+
+    def _selection(self) -> tuple[str, ...]:
+        """The packages released: named, or with ``changed`` the changed and unreleased ones."""
+        options = self.options
+        if not options.changed:
+            return tuple(p.name for p in self.workspace.select(options.packages))
+        from relnox.bump_git import changed_names
+        from relnox.plan import release_set
+
+        wanted = {p.name for p in release_set(self.workspace, options.packages, changed=True)}
+        if options.part or options.to or options.pre:  # what the bump will move
+            wanted |= set(changed_names(self.workspace))
+            wanted |= {
+                q.name
+                for p in self.workspace.packages
+                if p.name in wanted
+                for q in self.workspace.group_of(p)
+            }
+        if not wanted:
+            raise ReleaseError(
+                "--changed: no package changed since its last tag and none is bumped but "
+                "untagged; nothing to release"
+            )
+        return tuple(p.name for p in self.workspace.packages if p.name in wanted)
 
     def _versions(self) -> dict[str, str]:
         return {p.name: p.version for p in self.workspace.select(self.names)}
@@ -202,7 +227,7 @@ class Pipeline:
             part=self.options.part,
             to=self.options.to,
             pre=self.options.pre,
-            packages=self.options.packages,
+            packages=self.names if self.options.changed else self.options.packages,
             commit=git.is_repo(self.workspace.root),
             allow_dirty=self.options.allow_dirty,
         )

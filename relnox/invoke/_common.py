@@ -161,6 +161,26 @@ def listed(values: Any) -> list[str]:
     return list(values or [])
 
 
+CHANGED_HELP = (
+    "act only on the packages whose version is not released yet (bumped since their "
+    "last tag), the named ones and their lockstep groups"
+)
+NOTHING_CHANGED = "nothing to do: every selected package's version is already released (--changed)"
+
+
+def chosen(root: str, package: Any, changed: bool) -> list[str] | None:
+    """The packages a task acts on: those named, or with ``--changed`` the release set
+    (:func:`relnox.plan.release_set`); ``None`` when ``--changed`` leaves none."""
+    names = listed(package)
+    if not changed:
+        return names
+    from relnox.plan import release_set
+    from relnox.workspace import load_workspace
+
+    found = [p.name for p in release_set(load_workspace(root), names, changed=True)]
+    return found or None
+
+
 _UNKNOWN = re.compile(r"No idea what '(?P<token>.*)' is!")
 _NEEDS_VALUE = re.compile(r"Flag <\w+: (?P<name>[\w-]+)\b.*> needed value")
 _TAKES_NO_VALUE = re.compile(r"Flag <\w+: (?P<name>[\w-]+)\b.*> doesn't take any value")

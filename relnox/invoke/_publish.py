@@ -11,7 +11,15 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from relnox.invoke._common import echo, echo_json, listed, relnox_task
+from relnox.invoke._common import (
+    CHANGED_HELP,
+    NOTHING_CHANGED,
+    chosen,
+    echo,
+    echo_json,
+    listed,
+    relnox_task,
+)
 
 if TYPE_CHECKING:
     from relnox.publish_report import PublishResult
@@ -19,6 +27,7 @@ if TYPE_CHECKING:
 PUBLISH_HELP = {
     "repository": "pypi, testpypi, local, a name from [tool.relnox.repositories] or ~/.pypirc, or a URL",
     "package": "publish only this package (repeatable; default: every package with files in the dist directory)",
+    "changed": CHANGED_HELP,
     "dist": "directory of the wheels and sdists, whoever built them (default: [tool.relnox] dist-dir)",
     "dry_run": "do the whole preflight, print what would be uploaded and skipped, upload nothing",
     "yes": "do not ask before uploading to PyPI (needed without a terminal)",
@@ -66,7 +75,7 @@ def show(result: PublishResult, as_json: bool) -> None:
 def _publish(
     root: str,
     repository: str | None,
-    package: Any,
+    package: list[str],
     dist: str | None,
     dry_run: bool,
     yes: bool,
@@ -83,7 +92,7 @@ def _publish(
     result = publish_release(
         workspace,
         repository=repository or None,
-        packages=listed(package),
+        packages=package,
         dist_dir=Path(dist) if dist else None,
         from_tag=from_tag or None,
         dry_run=dry_run,
@@ -103,6 +112,7 @@ def publish(
     c: Any,
     repository: str | None = None,
     package: Any = None,
+    changed: bool = False,
     dry_run: bool = False,
     yes: bool = False,
     keep_going: bool = False,
@@ -114,8 +124,12 @@ def publish(
     verbose: int = 0,
 ) -> dict[str, Any]:
     """Upload the built release to an index: hash-checked, resumable, wheels first, in dependency order."""
+    names = chosen(root, package, changed)
+    if names is None:
+        echo(NOTHING_CHANGED)
+        return {"packages": [], "uploaded": 0}
     result = _publish(
-        root, repository, package, dist, dry_run, yes, keep_going, from_tag, json, verbose
+        root, repository, names, dist, dry_run, yes, keep_going, from_tag, json, verbose
     )
     return result.summary()
 
@@ -136,6 +150,7 @@ def testpypi(
     c: Any,
     repository: str = "testpypi",
     package: Any = None,
+    changed: bool = False,
     dry_run: bool = False,
     keep_going: bool = False,
     dist: str | None = None,
@@ -146,8 +161,12 @@ def testpypi(
     verbose: int = 0,
 ) -> dict[str, Any]:
     """Publish to TestPyPI, then install the release from there in fresh environments and check it."""
+    names = chosen(root, package, changed)
+    if names is None:
+        echo(NOTHING_CHANGED)
+        return {"packages": [], "uploaded": 0}
     result = _publish(
-        root, repository, package, dist, dry_run, False, keep_going, None, json, verbose
+        root, repository, names, dist, dry_run, False, keep_going, None, json, verbose
     )
     summary = result.summary()
     if dry_run:

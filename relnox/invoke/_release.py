@@ -12,6 +12,8 @@ RELEASE_HELP = {
     "to": "bump first, to this exact version",
     "pre": "pre-release label for --part pre: alpha, beta or rc",
     "package": "release only this package (repeatable; default: all)",
+    "changed": "release only the packages changed since their last tag (bumped with --part) "
+    "or bumped but not yet tagged, with their lockstep groups",
     "skip": "skip a stage (repeatable or comma-separated): doctor, bump, build, verify, "
     "publish-test, verify-test, publish, tag",
     "test_repository": "the TestPyPI stage's index (default: testpypi)",
@@ -44,6 +46,7 @@ def _options(**kw: Any) -> Any:
         to=kw["to"],
         pre=kw["pre"],
         packages=tuple(listed(kw["package"])),
+        changed=kw.get("changed", False),
         skip=_skip(kw["skip"]),
         test_repository=kw.get("test_repository") or "testpypi",
         repository=kw.get("repository") or "pypi",
@@ -104,6 +107,7 @@ def release(
     to: str | None = None,
     pre: str | None = None,
     package: Any = None,
+    changed: bool = False,
     skip: Any = None,
     test_repository: str | None = None,
     repository: str | None = None,
@@ -138,7 +142,7 @@ def release(
 REHEARSE_HELP = {
     k: v
     for k, v in RELEASE_HELP.items()
-    if k not in ("test_repository", "repository", "yes", "push", "allow_dirty", "dist")
+    if k not in ("test_repository", "repository", "yes", "push", "allow_dirty", "dist", "changed")
 }
 
 

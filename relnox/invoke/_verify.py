@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from relnox.invoke._common import echo, echo_json, listed, relnox_task
+from relnox.invoke._common import (
+    CHANGED_HELP,
+    NOTHING_CHANGED,
+    chosen,
+    echo,
+    echo_json,
+    listed,
+    relnox_task,
+)
 
 VERIFY_HELP = {
     "package": "verify only this package (repeatable; default: every package of the release)",
+    "changed": CHANGED_HELP,
     "dist": "directory of the wheels and sdists, whoever built them (default: [tool.relnox] dist-dir)",
     "index": "install name==version from this index instead of dist/: testpypi, pypi, local, "
     "a name from [tool.relnox.repositories] or ~/.pypirc, or a URL",
@@ -47,6 +56,7 @@ def _seconds(value: str, flag: str) -> float | None:
 def verify_install(
     c: Any,
     package: Any = None,
+    changed: bool = False,
     dist: str = "",
     index: str = "",
     extra_index: str = "",
@@ -70,9 +80,13 @@ def verify_install(
     from relnox.verify_report import closing_message
     from relnox.workspace import load_workspace
 
+    names = chosen(root, package, changed)
+    if names is None:
+        echo(NOTHING_CHANGED)
+        return {"packages": [], "ok": True}
     plan = plan_verify(
         load_workspace(root),
-        packages=listed(package),
+        packages=names,
         dist_dir=dist or None,
         index=index or None,
         extra_index=extra_index or None,
