@@ -126,7 +126,7 @@ def resolve_version(
             )
     rows = [{"package": r.package, "version": r.version, "source": r.source} for r in resolved]
     if json:
-        echo_json(rows)
+        echo_json({"packages": rows})
     else:
         for r in resolved:
             echo(f"{r.package} {r.version} (from {r.source})")
@@ -170,7 +170,7 @@ def plan(
     workspace = load_workspace(root)
     rows = make_plan(workspace, part or None, pre or None, since=since or None)
     if json:
-        echo_json([r.as_dict() for r in rows])
+        echo_json({"packages": [r.as_dict() for r in rows]})
     else:
         table = [
             {**r.as_dict(), "changed": "yes" if r.changed else "no", "next": r.next_version}

@@ -18,7 +18,7 @@ from invoke.tasks import Task
 from invoke.tasks import task as invoke_task
 
 from relnox.errors import RelnoxError
-from relnox.log import setup_logging
+from relnox.log import QUIET_ENV, setup_logging
 from relnox.redact import redact
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -143,7 +143,14 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
 
 
 def echo(text: str = "") -> None:
-    """Print a result line to stdout (secrets masked); a closed pipe ends quietly."""
+    """Print a result line to stdout (secrets masked), unless ``-q``/``RELNOX_QUIET``."""
+    if os.environ.get(QUIET_ENV, "") not in ("", "0"):
+        return
+    _write(text)
+
+
+def _write(text: str) -> None:
+    """Write to stdout (secrets masked); a closed pipe ends quietly."""
     try:
         sys.stdout.write(redact(text) + "\n")
         sys.stdout.flush()
@@ -152,8 +159,12 @@ def echo(text: str = "") -> None:
         raise SystemExit(1) from None
 
 
-def echo_json(data: Any) -> None:
-    echo(json.dumps(data, indent=2, default=str))
+JSON_SCHEMA = 1  # the version of every task's --json object (docs/json.md)
+
+
+def echo_json(data: Mapping[str, Any]) -> None:
+    """A task's ``--json`` result: one object, ``schema`` first (docs/json.md)."""
+    _write(json.dumps({"schema": JSON_SCHEMA, **data}, indent=2, default=str))
 
 
 def listed(values: Any) -> list[str]:
