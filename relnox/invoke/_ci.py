@@ -269,11 +269,19 @@ def ci_init(
         "version": "the version or release tag, e.g. 1.2.0 or core-v1.2.0",
         "package": "the package (default: the one the tag names, or those at VERSION)",
         "output": "file to write (default: .relnox/dist/release-notes.md, beside dist/; - prints it)",
+        "repository": "the index the release went to, named in the install lines (default: "
+        "the publish routing: pre-releases to TestPyPI, final versions to PyPI)",
         "root": ROOT_HELP,
     },
 )
 def release_notes(
-    c: Any, version: str, package: str = "", output: str = "", root: str = ".", verbose: int = 0
+    c: Any,
+    version: str,
+    package: str = "",
+    output: str = "",
+    repository: str = "",
+    root: str = ".",
+    verbose: int = 0,
 ) -> dict[str, Any]:
     """Write VERSION's changelog section plus install instructions, for gh release --notes-file."""
     from relnox.manifest import ensure_state_dir
@@ -281,7 +289,7 @@ def release_notes(
     from relnox.workspace import load_workspace
 
     workspace = load_workspace(root)
-    notes = release_notes(workspace, version, package or None)
+    notes = release_notes(workspace, version, package or None, repository or None)
     if output == "-":
         echo(notes.text.rstrip("\n"))
         path = None
