@@ -141,6 +141,8 @@ def publish(
         **{k: v for k, v in PUBLISH_HELP.items() if k not in ("yes", "from_tag", "skip_existing")},
         "repository": "where to publish and install from (default: testpypi)",
         "wait": "seconds the uploaded version may take to become installable (default: 120)",
+        "extra_index": "index for third-party dependencies when verifying from the test index "
+        "(default: PyPI)",
         "extras": "install these extras when verifying: an extra (cli) or name[cli] "
         "(repeatable, or comma-separated)",
     },
@@ -156,6 +158,7 @@ def testpypi(
     dist: str | None = None,
     root: str = ".",
     wait: int = 120,
+    extra_index: str | None = None,
     extras: Any = None,
     json: bool = False,
     verbose: int = 0,
@@ -183,6 +186,7 @@ def testpypi(
         packages=[name for name, _ in result.packages],
         dist_dir=Path(dist) if dist else None,
         index=repository,
+        extra_index=extra_index or None,
         wait=float(wait),
         extras=listed(extras),
     )
