@@ -53,6 +53,7 @@ class ReleaseOptions:
     dist_dir: str | None = None  # default: [tool.relnox] dist-dir; any build tool's output
     extras: tuple[str, ...] = ()  # installed with the packages when verifying
     resume_command: str = "relnox release"
+    resumes: bool = True  # False for a rehearsal: each run starts over on a fresh clone
 
 
 @dataclass
@@ -351,9 +352,13 @@ class Pipeline:
                     report = StageReport(name, "failed", str(exc), time.monotonic() - started)
                     self.result.stages.append(report)
                     self.progress(report)
+                    again = (
+                        f"resume with: {o.resume_command} (finished stages are not redone)"
+                        if o.resumes
+                        else f"run again: {o.resume_command} (it starts over on a fresh clone)"
+                    )
                     raise ReleaseError(
-                        f"stage {name} failed: {exc}\nfix that, then resume with: {o.resume_command}"
-                        " (finished stages are not redone)"
+                        f"stage {name} failed: {exc}\nfix that, then {again}"
                     ) from None
                 report = StageReport(name, status, detail, time.monotonic() - started)
             self.result.stages.append(report)

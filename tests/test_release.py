@@ -194,3 +194,13 @@ def test_release_skip_build_publishes_a_directory_another_tool_built(tmp_path: P
     }
     assert (tmp_path / ".relnox" / "from-ci" / "build-manifest.json").is_file()
     assert not (root / "dist").exists()
+
+
+def test_a_failed_rehearsal_says_to_run_it_again_not_to_resume(tmp_path: Path) -> None:
+    root = create_demo_workspace(tmp_path / "ws")
+    with pytest.raises(RelnoxError) as info:
+        rehearse(root, ReleaseOptions(to="0.0.1", skip=frozenset({"doctor"})))
+    message = str(info.value)
+    assert message.startswith("stage bump failed:")
+    assert "run again: relnox release (it starts over on a fresh clone)" in message
+    assert "not redone" not in message
