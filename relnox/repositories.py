@@ -76,8 +76,9 @@ def split_userinfo(url: str) -> tuple[str, str | None, str | None]:
     user, colon, password = userinfo.partition(":")
     username = unquote(user) or None
     secret = unquote(password) if colon and password else None
-    register_secret(secret)
-    register_secret(userinfo)
+    if secret:
+        register_secret(secret)
+        register_secret(userinfo)
     return (
         urlunsplit((parts.scheme, hostport, parts.path, parts.query, parts.fragment)),
         username,

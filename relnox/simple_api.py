@@ -173,10 +173,11 @@ def _fetch(
             if exc.code not in TRANSIENT_STATUS or attempt > retries:
                 hint = "check the repository URL and that its simple API is readable"
                 if exc.code == 401 and origin(answered_by) not in origins:
+                    where = "it" if answered_by == url else f"it redirected to {answered_by}, which"
                     hint = (
-                        f"{answered_by} is not the index's own address, so relnox sends it no "
-                        "credentials; the index should list files with a #sha256= hash or serve "
-                        "them itself"
+                        f"{where} is not the index's own address, so relnox sends it no "
+                        "credentials; the index should list its files with a #sha256= hash, or "
+                        "serve them from its own address"
                     )
                 raise PublishError(
                     f"{url}: the index answered HTTP {exc.code} {exc.reason}; {hint}"
