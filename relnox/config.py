@@ -49,6 +49,7 @@ ROOT_KEYS = (
     "dist-dir",
     "repositories",
     "publish",
+    "network",
     "verify",
     "build",
     "ci",

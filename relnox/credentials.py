@@ -3,12 +3,13 @@
 In order, the first that applies wins:
 
 1. ``TWINE_USERNAME`` / ``TWINE_PASSWORD`` (username ``__token__`` on PyPI/TestPyPI when unset);
-2. ``PYPI_TOKEN`` for the ``pypi`` repository, ``TEST_PYPI_TOKEN`` for ``testpypi``, as ``__token__``;
-3. the repository's section of ``~/.pypirc`` (by name, or by its ``repository`` URL);
-4. a keyring entry for the upload URL (twine reads it itself);
-5. on GitHub Actions with ``id-token: write`` (``ACTIONS_ID_TOKEN_REQUEST_URL`` set),
+2. the userinfo of the repository URL (``https://user:TOKEN@host/``), as twine takes it;
+3. ``PYPI_TOKEN`` for the ``pypi`` repository, ``TEST_PYPI_TOKEN`` for ``testpypi``, as ``__token__``;
+4. the repository's section of ``~/.pypirc`` (by name, or by its ``repository`` URL);
+5. a keyring entry for the upload URL (twine reads it itself);
+6. on GitHub Actions with ``id-token: write`` (``ACTIONS_ID_TOKEN_REQUEST_URL`` set),
    uploads to PyPI/TestPyPI use trusted publishing: twine mints a short-lived token;
-6. an index on this machine (127.0.0.1/localhost) without authentication needs none.
+7. an index on this machine (127.0.0.1/localhost) without authentication needs none.
 
 Every secret seen here is registered with :func:`relnox.redact.register_secret`, so
 it is masked in anything relnox prints.
@@ -143,6 +144,17 @@ def resolve_credentials(
             )
         return Credentials(
             "TWINE_USERNAME/TWINE_PASSWORD", "password", username, env["TWINE_PASSWORD"]
+        )
+
+    if repository.password:
+        username = repository.username or env.get("TWINE_USERNAME") or default_user
+        if not username:
+            raise PublishError(
+                f"the URL of {repository.where} holds a password but no user name; write it as "
+                "https://USER:PASSWORD@host/ or set TWINE_USERNAME"
+            )
+        return Credentials(
+            "the repository URL's userinfo", "password", username, repository.password
         )
 
     variable = token_variable(repository)

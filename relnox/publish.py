@@ -14,6 +14,7 @@ what is still missing. This module never prints; ``confirm`` is the caller's pro
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import time
@@ -34,6 +35,7 @@ from relnox.credentials import Credentials, resolve_credentials
 from relnox.distdir import load_release
 from relnox.errors import PublishError
 from relnox.manifest import Manifest, PackageRecord
+from relnox.network import NetworkSettings, network_settings
 from relnox.publish_owner import check_owner
 from relnox.publish_report import (
     SKIPPED,
@@ -46,12 +48,8 @@ from relnox.publish_report import (
 from relnox.publish_route import TagRoute, ci_tag, route_for_tag
 from relnox.publish_run import PackageUploader, upload_all
 from relnox.repositories import PYPI, Repository, resolve
-from relnox.simple_api import file_sha256, project_files
-from relnox.uploader import (
-    Runner,
-    run_command,
-    twine_check,
-)
+from relnox.simple_api import IndexReader
+from relnox.uploader import Runner, twine_check, watched_runner
 from relnox.workspace import Workspace
 
 __all__ = ["PublishPlan", "PublishResult", "TagRoute", "plan_publish", "publish", "route_for_tag"]
@@ -156,6 +154,24 @@ def _check_artifacts(
     return checked
 
 
+def index_reader(
+    repository: Repository,
+    credentials: Credentials,
+    network: NetworkSettings,
+    sleep: Callable[[float], None] = time.sleep,
+) -> IndexReader:
+    """How publish reads ``repository``: credentials only to its own origins, bounded waits."""
+    return IndexReader(
+        repository.simple_url,
+        credentials.basic_auth(),
+        repository.origins,
+        network.timeout,
+        network.retries,
+        network.retry_delay,
+        sleep,
+    )
+
+
 def plan_publish(
     workspace: Workspace,
     *,
@@ -164,8 +180,9 @@ def plan_publish(
     dist_dir: Path | None = None,
     from_tag: str | None = None,
     environ: Mapping[str, str] | None = None,
-    run: Runner = run_command,
-    retry_delay: float = 1.0,
+    run: Runner | None = None,
+    network: NetworkSettings | None = None,
+    sleep: Callable[[float], None] = time.sleep,
     require_credentials: bool = True,
     write_record: bool = True,
 ) -> PublishPlan:
@@ -175,6 +192,8 @@ def plan_publish(
     without ``write_record`` the files found are not recorded in the state directory.
     """
     env = dict(os.environ if environ is None else environ)
+    network = network or network_settings(workspace.config)
+    run = run or watched_runner(network)
     tag = from_tag or (ci_tag(env) if repository is None else None)
     route = route_for_tag(tag, workspace) if tag else None
     target = repository if repository is not None else (route.repository if route else PYPI)
@@ -215,9 +234,9 @@ def plan_publish(
 
     planned: list[PlannedFile] = []
     conflicts: list[str] = []
-    auth = credentials.basic_auth()
+    reader = index_reader(repo, credentials, network, sleep)
     for record in records:
-        indexed = project_files(repo.simple_url, record.name, auth=auth, retry_delay=retry_delay)
+        indexed = reader.files(record.name)
         check_owner(
             workspace.get(record.name),
             workspace,
@@ -225,14 +244,14 @@ def plan_publish(
             indexed,
             {a.filename: a.sha256 for a in record.files},
             repo.label,
-            lambda entry: file_sha256(entry, auth=auth, retry_delay=retry_delay),
+            reader.sha256,
         )
         for artifact in sorted(record.files, key=lambda a: a.kind != "wheel"):
             path = manifest.dist_dir / artifact.filename
             on_index = indexed.get(artifact.filename)
             action, reason = "upload", ""
             if on_index is not None:
-                remote = file_sha256(on_index, auth=auth, retry_delay=retry_delay)
+                remote = reader.sha256(on_index)
                 if remote != artifact.sha256:
                     conflicts.append(
                         f"{artifact.filename} (index sha256 {remote[:12]}…, built {artifact.sha256[:12]}…)"
@@ -272,9 +291,10 @@ def publish(
     keep_going: bool = False,
     confirm: Confirm | None = None,
     environ: Mapping[str, str] | None = None,
-    run: Runner = run_command,
-    retries: int = 3,
-    retry_delay: float = 1.0,
+    run: Runner | None = None,
+    network: NetworkSettings | None = None,
+    retries: int | None = None,
+    retry_delay: float | None = None,
     sleep: Callable[[float], None] = time.sleep,
     verbose: bool = False,
 ) -> PublishResult:
@@ -282,9 +302,16 @@ def publish(
 
     Preflight failures raise :class:`PublishError` before anything is uploaded. An
     upload failure does not raise: the result has ``ok == False`` and ``error`` set,
-    and ``dist/publish-report.json`` records it.
+    and ``dist/publish-report.json`` records it. ``network`` (default: the workspace's
+    ``[tool.relnox.network]``) bounds every wait; ``retries`` and ``retry_delay`` override it.
     """
     env = dict(os.environ if environ is None else environ)
+    network = network or network_settings(workspace.config)
+    if retries is not None:
+        network = dataclasses.replace(network, retries=retries)
+    if retry_delay is not None:
+        network = dataclasses.replace(network, retry_delay=retry_delay)
+    run = run or watched_runner(network)
     plan = plan_publish(
         workspace,
         repository=repository,
@@ -293,7 +320,8 @@ def publish(
         from_tag=from_tag,
         environ=env,
         run=run,
-        retry_delay=retry_delay,
+        network=network,
+        sleep=sleep,
         require_credentials=not dry_run,
         write_record=not dry_run,
     )
@@ -318,7 +346,8 @@ def publish(
             raise PublishError(
                 f"publishing to {plan.repository.label} cancelled; nothing was uploaded"
             )
-    uploader = PackageUploader(plan, env, run, retries, retry_delay, sleep, verbose)
+    reader = index_reader(plan.repository, plan.credentials, network, sleep)
+    uploader = PackageUploader(plan, env, run, reader, network, sleep, verbose)
     upload_all(plan, result, workspace, uploader, keep_going=keep_going)
     write_report(result, plan.manifest.dist_dir)
     return result

@@ -1,10 +1,12 @@
-"""Carrying out a publish plan: one ``twine upload`` per package, resumable, with backoff.
+"""Carrying out a publish plan: one ``twine upload`` per file, resumable, with backoff.
 
-Packages go in dependency order; twine sends a package's wheels, then its sdist,
-and stops at the first error. After any failure the index is asked which files
-arrived (with our sha256): those count as uploaded, so a retry or a rerun never
-sends a file twice. Transient failures (connection errors, timeouts, 5xx, 429)
-are retried with exponential backoff; anything else stops the package. Without
+Packages go in dependency order, a package's wheels before its sdist; a failed
+file stops its package. After any failure the index is asked about *that* file:
+listed with our sha256, it arrived (or, after a 400/409 "already exists", was there
+already: skipped), so a retry or a rerun never sends a file twice; listed with other
+content, it is refused by name. Transient failures (connection errors, timeouts,
+stalls, 5xx, 429) are retried ``[tool.relnox.network] retries`` times with
+exponential backoff; anything else stops the package. Without
 ``keep_going`` the first failed package stops the run; with it, only the
 packages that depend on the failed one are held back.
 """
@@ -15,10 +17,11 @@ import dataclasses
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from relnox.errors import PublishError
+from relnox.network import NetworkSettings
 from relnox.publish_report import (
     FAILED,
     HELD_BACK,
@@ -29,8 +32,8 @@ from relnox.publish_report import (
     PlannedFile,
     PublishResult,
 )
-from relnox.simple_api import file_sha256, project_files
-from relnox.uploader import EXISTS, OK, TRANSIENT, Runner, failure_message, upload_once
+from relnox.simple_api import IndexReader
+from relnox.uploader import EXISTS, OK, STALL, TRANSIENT, Runner, failure_message, upload_once
 from relnox.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -38,57 +41,57 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("relnox")
 
+# what the index says about a file after a failed upload
+SAME, OTHER, ABSENT = "same", "other", "absent"
+#: what twine says when it posts a file again after a 5xx answer
+_TWINE_REPOSTED = "upload appears to have failed"
+
 
 @dataclass
 class PackageUploader:
     plan: PublishPlan
     environ: Mapping[str, str]
     run: Runner
-    retries: int = 3
-    retry_delay: float = 1.0
+    reader: IndexReader
+    network: NetworkSettings = field(default_factory=NetworkSettings)
     sleep: Callable[[float], None] = time.sleep
     verbose: bool = False
 
-    def arrived(self, files: Sequence[PlannedFile]) -> tuple[set[str], list[PlannedFile]] | None:
-        """Which ``files`` the index lists with our sha256, and which with other content.
+    def on_index(self, file: PlannedFile) -> str | None:
+        """Whether the index lists ``file``: ``SAME`` (our sha256), ``OTHER`` or ``ABSENT``.
 
         ``None`` when the index cannot be asked right now.
         """
-        if not files:
-            return set(), []
-        auth = self.plan.credentials.basic_auth()
         try:
-            listing = project_files(
-                self.plan.repository.simple_url,
-                files[0].package,
-                auth=auth,
-                retry_delay=self.retry_delay,
-            )
-            same: set[str] = set()
-            other: list[PlannedFile] = []
-            for planned in files:
-                entry = listing.get(planned.filename)
-                if entry is None:
-                    continue
-                if file_sha256(entry, auth=auth, retry_delay=self.retry_delay) == planned.sha256:
-                    same.add(planned.filename)
-                else:
-                    other.append(planned)
+            entry = self.reader.files(file.package).get(file.filename)
+            if entry is None:
+                return ABSENT
+            remote = self.reader.sha256(entry)
         except PublishError as exc:
-            logger.warning("    cannot tell what arrived: %s", exc)
+            logger.warning("    cannot tell whether %s arrived: %s", file.filename, exc)
             return None
-        return same, other
+        return SAME if remote == file.sha256 else OTHER
 
     def upload(self, outcomes: Sequence[FileOutcome]) -> str | None:
-        """Upload one package's files; the error that stopped it, or ``None``."""
-        remaining = list(outcomes)
+        """Upload one package's files in order, one twine run each; the error that stopped it."""
+        for i, outcome in enumerate(outcomes):
+            error = self.upload_file(outcome)
+            if error is not None:
+                for later in outcomes[i + 1 :]:
+                    later.status = NOT_ATTEMPTED
+                return error
+        return None
+
+    def upload_file(self, outcome: FileOutcome) -> str | None:
+        """One file, retried on transient failures; ``None`` once the index has it."""
+        file = outcome.file
+        label = self.plan.repository.label
         failures = 0
-        while remaining:
-            for outcome in remaining:
-                outcome.attempts += 1
+        while True:
+            outcome.attempts += 1
             started = time.monotonic()
             attempt = upload_once(
-                [o.file.path for o in remaining],
+                [file.path],
                 self.plan.repository,
                 self.plan.credentials,
                 environ=self.environ,
@@ -96,65 +99,59 @@ class PackageUploader:
                 verbose=self.verbose,
             )
             if attempt.kind == OK:
-                for outcome in remaining:
-                    outcome.status = UPLOADED
-                names = ", ".join(o.file.filename for o in remaining)
-                logger.info("    uploaded %s (%.1fs)", names, time.monotonic() - started)
+                outcome.status = UPLOADED
+                logger.info("    uploaded %s (%.1fs)", file.filename, time.monotonic() - started)
                 return None
-            found = self.arrived([o.file for o in remaining])
-            if found is not None:
-                same, other = found
-                for outcome in remaining:
-                    if outcome.file.filename in same:
-                        outcome.status = UPLOADED
-                if other:
-                    return self._stop(
-                        [o for o in remaining if o.status != UPLOADED],
-                        other[0],
-                        f"{self.plan.repository.label} already has {other[0].filename} with "
-                        "different content; versions on an index are immutable: bump the "
-                        "version (relnox bump) and rebuild",
-                    )
-                remaining = [o for o in remaining if o.status != UPLOADED]
-                if not remaining:
-                    return None
-            if attempt.kind == TRANSIENT and failures < self.retries:
+            found = self.on_index(file)
+            if found == SAME:
+                # an earlier try of this run may have stored it with the answer lost (twine
+                # itself posts again after a 5xx); otherwise the index had it already
+                ours = failures > 0 or attempt.kind != EXISTS or _TWINE_REPOSTED in attempt.output
+                outcome.status = UPLOADED if ours else SKIPPED
+                logger.info(
+                    "    %s: %s",
+                    file.filename,
+                    "arrived" if ours else f"already on {label} with the same sha256, skipped",
+                )
+                return None
+            if found == OTHER:
+                return self._fail(
+                    outcome,
+                    f"{label} already has {file.filename} with different content; versions on "
+                    "an index are immutable: bump the version (relnox bump) and rebuild",
+                )
+            if attempt.kind in (TRANSIENT, STALL) and failures < self.network.retries:
                 failures += 1
-                delay = self.retry_delay * 2 ** (failures - 1)
+                delay = self.network.retry_delay * 2 ** (failures - 1)
                 logger.warning(
-                    "    %s; retrying in %.1fs (attempt %d of %d)",
+                    "    %s: %s; retrying in %.1fs (attempt %d of %d)",
+                    file.filename,
                     attempt.detail,
                     delay,
                     failures + 1,
-                    self.retries + 1,
+                    self.network.retries + 1,
                 )
                 self.sleep(delay)
                 continue
-            failing = remaining[0].file
-            if attempt.kind == EXISTS and found is not None:
+            if attempt.kind == EXISTS and found == ABSENT:
                 message = (
-                    f"{self.plan.repository.label} refused {failing.filename} (HTTP "
-                    f"{attempt.status}) and does not list it; check the file's metadata and that "
-                    "the project name is yours on that index"
+                    f"{label} refused {file.filename} (HTTP {attempt.status}) and does not list "
+                    "it; check the file's metadata and that the project name is yours on that index"
                 )
             else:
                 message = failure_message(
                     dataclasses.replace(attempt, attempts=failures + 1),
-                    failing.filename,
-                    failing.package,
+                    file.filename,
+                    file.package,
                     self.plan.repository,
                     self.plan.credentials,
+                    self.network.stall,
                 )
-            return self._stop(remaining, failing, message)
-        return None
+            return self._fail(outcome, message)
 
     @staticmethod
-    def _stop(remaining: Sequence[FileOutcome], failing: PlannedFile, message: str) -> str:
-        for outcome in remaining:
-            if outcome.file == failing:
-                outcome.status, outcome.error = FAILED, message
-            else:
-                outcome.status = NOT_ATTEMPTED
+    def _fail(outcome: FileOutcome, message: str) -> str:
+        outcome.status, outcome.error = FAILED, message
         return message
 
 

@@ -12,7 +12,10 @@ and a simple URL (PEP 503/691, what pip, uv and relnox's own checks read)::
 Named repositories are looked up in this order: ``[tool.relnox.repositories]``,
 the built-in ``pypi`` / ``testpypi`` / ``local`` (``$RELNOX_LOCAL_INDEX``, the URL
 ``relnox serve-index`` prints), then the ``repository =`` of a ``~/.pypirc`` section.
-Anything with ``http://`` or ``https://`` is used as a URL.
+Anything with ``http://`` or ``https://`` is used as a URL. A URL with userinfo
+(``https://user:TOKEN@host/``) is taken as twine takes it: the userinfo becomes the
+repository's credentials (:mod:`relnox.credentials`) and is removed from the URL
+that is used and shown.
 """
 
 from __future__ import annotations
@@ -20,14 +23,15 @@ from __future__ import annotations
 import configparser
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from relnox.config import Config
 from relnox.errors import ConfigError
 from relnox.index import LOCAL_INDEX_ENV
+from relnox.redact import register_secret
 
 PYPI = "pypi"
 TESTPYPI = "testpypi"
@@ -63,6 +67,37 @@ def is_url(value: str) -> bool:
     return value.startswith(("http://", "https://"))
 
 
+def split_userinfo(url: str) -> tuple[str, str | None, str | None]:
+    """``(url without userinfo, username, password)``; the password is registered as a secret."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None, None
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    user, colon, password = userinfo.partition(":")
+    username = unquote(user) or None
+    secret = unquote(password) if colon and password else None
+    if secret:
+        register_secret(secret)
+        register_secret(userinfo)
+    return (
+        urlunsplit((parts.scheme, hostport, parts.path, parts.query, parts.fragment)),
+        username,
+        secret,
+    )
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """``(scheme, host, port)`` of ``url``, the default port made explicit: where credentials may go."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    default = {"http": 80, "https": 443}.get(scheme)
+    return scheme, (parts.hostname or "").lower(), port if port is not None else default
+
+
 @dataclass(frozen=True)
 class Repository:
     """Where to upload (``upload_url``) and where to look (``simple_url``)."""
@@ -71,6 +106,14 @@ class Repository:
     upload_url: str
     simple_url: str
     confirm: bool = False  # ask "This cannot be undone. Continue?" before uploading
+    #: credentials that came in the URL's userinfo (never part of the URLs above)
+    username: str | None = field(default=None, repr=False, compare=False)
+    password: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def origins(self) -> frozenset[tuple[str, str, int | None]]:
+        """Where this repository's credentials may be sent: its upload and simple API origins."""
+        return frozenset({origin(self.upload_url), origin(self.simple_url)})
 
     @property
     def needs_confirmation(self) -> bool:
@@ -139,28 +182,29 @@ def builtin(name: str, environ: Mapping[str, str] | None = None) -> Repository |
 
 
 def from_url(url: str, *, name: str | None = None, confirm: bool = False) -> Repository:
-    """A repository from one URL: an upload URL, or a ``.../simple/`` URL."""
-    url = _with_slash(url.strip())
+    """A repository from one URL: an upload URL, or a ``.../simple/`` URL (userinfo: credentials)."""
+    url, username, password = split_userinfo(_with_slash(url.strip()))
     path = urlsplit(url).path
     if path.endswith("/simple/"):
         upload = url[: -len("simple/")]
-        return Repository(name or url, upload, url, confirm)
-    return Repository(name or url, url, simple_url_for(url), confirm)
+        return Repository(name or url, upload, url, confirm, username, password)
+    return Repository(name or url, url, simple_url_for(url), confirm, username, password)
 
 
 def _configured(name: str, value: Any, source: Path) -> Repository:
     if isinstance(value, str) and is_url(value):
         return from_url(value, name=name)
     if isinstance(value, Mapping) and isinstance(value.get("upload"), str):
-        upload = _with_slash(value["upload"])
+        upload, username, password = split_userinfo(_with_slash(value["upload"]))
         simple = value.get("simple")
         confirm = value.get("confirm", False)
         if simple is not None and not isinstance(simple, str):
             simple = None
         if isinstance(simple, str) and isinstance(confirm, bool):
-            return Repository(name, upload, _with_slash(simple), confirm)
+            simple = split_userinfo(_with_slash(simple))[0]
+            return Repository(name, upload, simple, confirm, username, password)
         if simple is None and isinstance(confirm, bool):
-            return Repository(name, upload, simple_url_for(upload), confirm)
+            return Repository(name, upload, simple_url_for(upload), confirm, username, password)
     raise ConfigError(
         f"{source}: [tool.relnox.repositories] {name} = {value!r} is not a repository; "
         f'write {name} = "https://host/legacy/" or '

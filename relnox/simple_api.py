@@ -4,7 +4,13 @@
 file the index lists, with the sha256 from the JSON ``hashes`` or the HTML link's
 ``#sha256=`` fragment; a file listed without a sha256 is downloaded and hashed.
 A project the index does not know is an empty answer, not an error. Connection
-errors, 5xx and 429 are retried with backoff.
+errors, timeouts, 5xx and 429 are retried with backoff.
+
+Credentials are bound to origins (scheme, host, port): they are sent only after a
+401 from the index's own origin (or another origin of the same repository, passed
+as ``origins``), never to a file host elsewhere, and a redirect to another origin
+drops the ``Authorization`` header (the standard library's handler would copy it;
+requests and pip drop it the same way).
 """
 
 from __future__ import annotations
@@ -16,8 +22,8 @@ import logging
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -25,6 +31,9 @@ from urllib.parse import unquote, urljoin, urlsplit
 from packaging.utils import canonicalize_name
 
 from relnox.errors import PublishError
+from relnox.repositories import origin
+
+Origin = tuple[str, str, "int | None"]
 
 logger = logging.getLogger("relnox")
 
@@ -90,6 +99,32 @@ def parse_json(data: dict[str, Any], base_url: str) -> dict[str, IndexedFile]:
     return files
 
 
+class _SameOriginAuth(urllib.request.HTTPRedirectHandler):
+    """Follows redirects, but ``Authorization`` only to the origins it may go to."""
+
+    def __init__(self, allowed: Collection[Origin]) -> None:
+        super().__init__()
+        self.allowed = frozenset(allowed)
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None and origin(newurl) not in self.allowed:
+            for key in [k for k in new.headers if k.lower() == "authorization"]:
+                del new.headers[key]
+            for key in [k for k in new.unredirected_hdrs if k.lower() == "authorization"]:
+                del new.unredirected_hdrs[key]
+            logger.debug("  redirected to another origin: %s, without credentials", newurl)
+        return new
+
+
 def _request(url: str, accept: str, auth: tuple[str, str] | None) -> urllib.request.Request:
     headers = {"Accept": accept, "User-Agent": "relnox"}
     if auth is not None:
@@ -103,42 +138,71 @@ def _fetch(
     *,
     accept: str,
     auth: tuple[str, str] | None,
+    origins: Collection[Origin],
     timeout: float,
     retries: int,
     retry_delay: float,
     sleep: Callable[[float], None],
 ) -> tuple[int, str, bytes]:
-    """``(status, content type, body)``; 404 is ``(404, "", b"")``; 401 retries with ``auth``."""
+    """``(status, content type, body)``; 404 is ``(404, "", b"")``.
+
+    A 401 from one of ``origins`` is retried with ``auth``; ``auth`` goes nowhere else.
+    """
+    opener = urllib.request.build_opener(_SameOriginAuth(origins))
     use_auth: tuple[str, str] | None = None
     attempt = 0
     while True:
         attempt += 1
         try:
-            with urllib.request.urlopen(_request(url, accept, use_auth), timeout=timeout) as resp:
+            with opener.open(_request(url, accept, use_auth), timeout=timeout) as resp:
                 return resp.status, resp.headers.get("Content-Type", ""), resp.read()
         except urllib.error.HTTPError as exc:
             if exc.code == 404:
                 return 404, "", b""
-            if exc.code == 401 and auth is not None and use_auth is None:
+            answered_by = exc.geturl() or url
+            if (
+                exc.code == 401
+                and auth is not None
+                and use_auth is None
+                and origin(url) in origins
+                and origin(answered_by) in origins
+            ):
                 use_auth = auth
                 attempt -= 1
                 continue
             if exc.code not in TRANSIENT_STATUS or attempt > retries:
+                hint = "check the repository URL and that its simple API is readable"
+                if exc.code == 401 and origin(answered_by) not in origins:
+                    where = "it" if answered_by == url else f"it redirected to {answered_by}, which"
+                    hint = (
+                        f"{where} is not the index's own address, so relnox sends it no "
+                        "credentials; the index should list its files with a #sha256= hash, or "
+                        "serve them from its own address"
+                    )
                 raise PublishError(
-                    f"{url}: the index answered HTTP {exc.code} {exc.reason}; "
-                    "check the repository URL and that its simple API is readable"
+                    f"{url}: the index answered HTTP {exc.code} {exc.reason}; {hint}"
                 ) from None
             problem = f"HTTP {exc.code}"
         except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            if isinstance(reason, TimeoutError) or isinstance(exc, TimeoutError):
+                reason = f"no answer within {timeout:g}s, [tool.relnox.network] timeout"
             if attempt > retries:
-                reason = getattr(exc, "reason", exc)
                 raise PublishError(
-                    f"{url}: the index cannot be reached ({reason}); "
-                    "check the repository URL and your network, then run again"
+                    f"{url}: the index cannot be reached ({reason}) after {attempt} "
+                    f"attempt{'s' * (attempt != 1)}; check the repository URL and your network, "
+                    "then run again"
                 ) from None
-            problem = exc.__class__.__name__
+            problem = str(reason)
         delay = retry_delay * 2 ** (attempt - 1)
-        logger.info("  %s: %s, retrying in %.1fs", url, problem, delay)
+        logger.warning(
+            "  %s: %s; retrying in %.1fs (attempt %d of %d)",
+            url,
+            problem,
+            delay,
+            attempt + 1,
+            retries + 1,
+        )
         sleep(delay)
 
 
@@ -147,17 +211,22 @@ def project_files(
     project: str,
     *,
     auth: tuple[str, str] | None = None,
+    origins: Collection[Origin] = (),
     timeout: float = 30.0,
     retries: int = 3,
     retry_delay: float = 1.0,
     sleep: Callable[[float], None] = time.sleep,
 ) -> dict[str, IndexedFile]:
-    """Every file the index at ``simple_url`` lists for ``project`` (by file name)."""
+    """Every file the index at ``simple_url`` lists for ``project`` (by file name).
+
+    ``auth`` is sent only to the origin of ``simple_url`` and to ``origins``.
+    """
     url = f"{simple_url.rstrip('/')}/{canonicalize_name(project)}/"
     status, content_type, body = _fetch(
         url,
         accept=ACCEPT,
         auth=auth,
+        origins={origin(simple_url), *origins},
         timeout=timeout,
         retries=retries,
         retry_delay=retry_delay,
@@ -181,18 +250,24 @@ def file_sha256(
     file: IndexedFile,
     *,
     auth: tuple[str, str] | None = None,
+    origins: Collection[Origin] = (),
     timeout: float = 60.0,
     retries: int = 3,
     retry_delay: float = 1.0,
     sleep: Callable[[float], None] = time.sleep,
 ) -> str:
-    """The sha256 of an indexed file: the listed one, else of its downloaded content."""
+    """The sha256 of an indexed file: the listed one, else of its downloaded content.
+
+    ``auth`` is sent only when the file lives on one of ``origins`` (the index's own):
+    a file on another host is downloaded without credentials.
+    """
     if file.sha256:
         return file.sha256
     status, _, body = _fetch(
         file.url,
         accept="*/*",
         auth=auth,
+        origins=origins,
         timeout=timeout,
         retries=retries,
         retry_delay=retry_delay,
@@ -204,3 +279,39 @@ def file_sha256(
             "the index is inconsistent, ask its administrator"
         )
     return hashlib.sha256(body).hexdigest()
+
+
+@dataclass(frozen=True)
+class IndexReader:
+    """One repository's simple API, read with its credentials (bound to ``origins``) and bounds."""
+
+    simple_url: str
+    auth: tuple[str, str] | None = field(default=None, repr=False)
+    origins: frozenset[Origin] = frozenset()
+    timeout: float = 30.0
+    retries: int = 3
+    retry_delay: float = 1.0
+    sleep: Callable[[float], None] = time.sleep
+
+    def files(self, project: str) -> dict[str, IndexedFile]:
+        return project_files(
+            self.simple_url,
+            project,
+            auth=self.auth,
+            origins=self.origins,
+            timeout=self.timeout,
+            retries=self.retries,
+            retry_delay=self.retry_delay,
+            sleep=self.sleep,
+        )
+
+    def sha256(self, file: IndexedFile) -> str:
+        return file_sha256(
+            file,
+            auth=self.auth,
+            origins={origin(self.simple_url), *self.origins},
+            timeout=self.timeout,
+            retries=self.retries,
+            retry_delay=self.retry_delay,
+            sleep=self.sleep,
+        )

@@ -1,6 +1,8 @@
 """twine as a child process: ``twine check --strict`` and one ``twine upload`` per file.
 
-Argv lists only; the credentials travel in the child's environment
+Each upload is watched (:func:`relnox.network.run_watched`): a child that shows no
+progress for ``[tool.relnox.network] stall`` seconds is stopped and counts as a
+transient failure. Argv lists only; the credentials travel in the child's environment
 (:meth:`relnox.credentials.Credentials.child_env`), and everything twine prints is
 passed through :func:`relnox.redact.redact` before relnox keeps or logs it.
 :func:`classify` tells transient failures (connection errors, timeouts, HTTP 5xx
@@ -11,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import re
-import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from relnox.credentials import Credentials, clean_env, no_credentials_message
 from relnox.errors import BuildError
+from relnox.network import STALLED, NetworkSettings, run_watched
 from relnox.redact import redact
 from relnox.repositories import Repository
 
@@ -42,6 +44,7 @@ _TRANSIENT_WORDS = (
 OK = "ok"
 EXISTS = "exists"  # 400/409: the index may already have the file
 TRANSIENT = "transient"
+STALL = "stall"  # no progress for `stall` seconds: stopped, then retried like a transient one
 AUTH = "auth"
 TRUSTED = "trusted-publishing"
 NO_CREDENTIALS = "no-credentials"
@@ -58,24 +61,23 @@ Runner = Callable[[Sequence[str], Mapping[str, str]], CommandResult]
 
 
 def run_command(
-    argv: Sequence[str], env: Mapping[str, str], timeout: float = 900.0
+    argv: Sequence[str], env: Mapping[str, str], stall: float = NetworkSettings.stall
 ) -> CommandResult:
-    """The default runner: ``argv`` in a child process, output captured."""
+    """The default runner: ``argv`` in a child process, output captured, stopped on a stall."""
     try:
-        proc = subprocess.run(
-            list(argv),
-            env=dict(env),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return CommandResult(124, f"Timeout: no answer after {timeout:.0f}s")
-    return CommandResult(proc.returncode, proc.stdout)
+        returncode, output, _stalled = run_watched(argv, env, stall=stall)
+    except OSError as exc:
+        return CommandResult(127, f"cannot run {argv[0]}: {exc}")
+    return CommandResult(returncode, output)
+
+
+def watched_runner(settings: NetworkSettings) -> Runner:
+    """:func:`run_command` with ``settings.stall``."""
+
+    def run(argv: Sequence[str], env: Mapping[str, str]) -> CommandResult:
+        return run_command(argv, env, stall=settings.stall)
+
+    return run
 
 
 def twine_argv(*args: str) -> list[str]:
@@ -140,6 +142,8 @@ def classify(result: CommandResult) -> tuple[str, int | None]:
     if result.returncode == 0:
         return OK, None
     text = result.output
+    if text.rstrip().splitlines()[-1:] and text.rstrip().splitlines()[-1].startswith(STALLED):
+        return STALL, None
     match = _HTTP.search(text)
     status = int(match.group(1)) if match else None
     if "TrustedPublishingFailure" in text:
@@ -197,7 +201,12 @@ def upload_once(
 
 
 def failure_message(
-    attempt: Attempt, filename: str, project: str, repository: Repository, credentials: Credentials
+    attempt: Attempt,
+    filename: str,
+    project: str,
+    repository: Repository,
+    credentials: Credentials,
+    stall: float = NetworkSettings.stall,
 ) -> str:
     """One actionable sentence for an upload that did not succeed."""
     label = repository.label
@@ -233,11 +242,20 @@ def failure_message(
         return f"twine found no credentials for {filename}: " + no_credentials_message(
             repository, on_actions=False, can_mint=False
         )
+    if attempt.kind == STALL:
+        return (
+            f"{label} ({repository.upload_url}) made no progress uploading {filename} for "
+            f"{stall:g}s in each of {attempt.attempts} attempt{'s' * (attempt.attempts != 1)}, "
+            f"so relnox stopped twine ([tool.relnox.network] stall = {stall:g}); check that the "
+            "index works (or raise stall if it is that slow) and run the same command again, "
+            "it uploads only what is missing"
+        )
     if attempt.kind == TRANSIENT:
         return (
             f"{repository.upload_url} kept failing for {filename} ({attempt.detail}) after "
-            f"{attempt.attempts} attempts; the index may be down: run the same command again "
-            "later, it uploads only what is missing"
+            f"{attempt.attempts} attempt{'s' * (attempt.attempts != 1)} "
+            "([tool.relnox.network] retries); the index may be down: run the same command "
+            "again later, it uploads only what is missing"
         )
     return (
         f"twine could not upload {filename} to {label} ({attempt.detail}); fix that and run "

@@ -134,7 +134,7 @@ def test_publish_at_full_verbosity_hides_the_token(
     assert "password: <hidden>" in err2  # twine ran with --verbose
     entries = _assert_nowhere((GOOD, WRONG), work, hermetic, [out1, err1, out2, err2])
     uploads = _twine_uploads(entries)
-    assert len(uploads) == 3  # 1 refused + one per package
+    assert len(uploads) == 5  # 1 refused + one per file
     assert all(u["password_in_env"] for u in uploads)  # the token went by environment
     assert any("popen" in e for e in entries)  # child argv were recorded
     assert len(list(private.data_dir.iterdir())) == 4
@@ -158,5 +158,5 @@ def test_testpypi_at_full_verbosity_hides_the_token(
     assert "verified:" in out2
     entries = _assert_nowhere((GOOD, WRONG), work, hermetic, [out1, err1, out2, err2])
     uploads = _twine_uploads(entries)
-    assert len(uploads) == 3 and all(u["password_in_env"] for u in uploads)
+    assert len(uploads) == 5 and all(u["password_in_env"] for u in uploads)  # one per file
     assert len(list(testpypi.data_dir.iterdir())) == 4

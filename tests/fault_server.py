@@ -1,0 +1,157 @@
+"""A fault-injecting HTTP server on 127.0.0.1, standard library only.
+
+With ``upstream`` it is a proxy in front of a real index (pypiserver): each request
+is shown to ``rule``, which may answer it itself (:class:`Reply`), hold it until the
+server stops (:data:`HANG`), or let it through (``None``); ``rewrite`` may change a
+forwarded answer. Without ``upstream`` it is a plain host that answers by ``rule``
+(404 when the rule says nothing). Every request is recorded with its headers, so a
+test can tell which host ever saw an ``Authorization`` header.
+
+``stop()`` releases held requests, stops the server and joins its threads: nothing
+is left running after a test, failed or not.
+"""
+
+from __future__ import annotations
+
+import http.client
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One request the server received."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    filename: str = ""  # of an upload (multipart ``filename="..."``)
+
+    @property
+    def authorized(self) -> bool:
+        return any(k.lower() == "authorization" for k in self.headers)
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""
+
+
+class _Hang:
+    def __repr__(self) -> str:
+        return "HANG"
+
+
+#: hold the request without answering until the server stops
+HANG = _Hang()
+
+Answer = Reply | _Hang | None
+Rule = Callable[[Seen], Answer]
+Rewrite = Callable[[Seen, Reply], Reply]
+
+
+@dataclass
+class FaultServer:
+    upstream: str | None = None
+    rule: Rule = lambda seen: None
+    rewrite: Rewrite | None = None
+    port: int = 0
+    seen: list[Seen] = field(default_factory=list)
+    #: (file name, status the upstream answered) of every upload forwarded
+    forwarded_uploads: list[tuple[str, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._release = threading.Event()
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), self._handler())
+        self._server.daemon_threads = False  # server_close() joins every handler
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,))
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/"
+
+    def stored(self) -> list[str]:
+        """Files the upstream index accepted through this server."""
+        return [name for name, status in self.forwarded_uploads if status == 200]
+
+    def stop(self) -> None:
+        self._release.set()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
+
+    def __enter__(self) -> FaultServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _forward(
+        self, method: str, path: str, body: bytes | None, headers: dict[str, str]
+    ) -> Reply:
+        assert self.upstream is not None
+        parts = urlsplit(self.upstream)
+        conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            resp = conn.getresponse()
+            return Reply(resp.status, tuple(resp.getheaders()), resp.read())
+        finally:
+            conn.close()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.0"
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+            def _serve(self, method: str) -> None:
+                length = int(self.headers.get("Content-Length", "0") or 0)
+                body = self.rfile.read(length) if length else None
+                match = re.search(rb'filename="([^"]+)"', body or b"")
+                headers = {
+                    k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")
+                }
+                seen = Seen(method, self.path, headers, match.group(1).decode() if match else "")
+                with server._lock:
+                    server.seen.append(seen)
+                answer = server.rule(seen)
+                if isinstance(answer, _Hang):
+                    server._release.wait()
+                    return
+                if answer is None and server.upstream is not None:
+                    answer = server._forward(method, self.path, body, headers)
+                    if seen.filename:
+                        with server._lock:
+                            server.forwarded_uploads.append((seen.filename, answer.status))
+                    if server.rewrite is not None:
+                        answer = server.rewrite(seen, answer)
+                self._answer(answer or Reply(404))
+
+            def _answer(self, reply: Reply) -> None:
+                self.send_response(reply.status)
+                for key, value in reply.headers:
+                    if key.lower() not in ("transfer-encoding", "connection", "content-length"):
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(reply.body)))
+                self.end_headers()
+                self.wfile.write(reply.body)
+
+            def do_GET(self) -> None:
+                self._serve("GET")
+
+            def do_POST(self) -> None:
+                self._serve("POST")
+
+        return Handler
