@@ -11,9 +11,21 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+
 # YAML 1.1 (PyYAML) and 1.2 resolve these plain scalars to something other than a string:
 # null/bool spellings, the merge key ``<<`` and the value key ``=`` (PyYAML's
 # ``tag:yaml.org,2002:value``). Numbers and timestamps are caught by their first character.
+class Commented(str):
+    """A string written with a trailing ``# comment`` (a pinned action's version)."""
+
+    comment: str
+
+    def __new__(cls, value: str, comment: str) -> Commented:
+        self = super().__new__(cls, value)
+        self.comment = comment
+        return self
+
+
 _RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~", "=", "<<"}
 _INDICATORS = "-?:,[]{}#&*!|>'\"%@`<=+.0123456789"  # a plain scalar never starts with one
 _FLOW_PLAIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_. /+-]*$")  # conservative inside [...]
@@ -116,7 +128,8 @@ def _entry(head: str, value: Any, indent: int, lines: list[str]) -> None:
     elif isinstance(value, Sequence) and not isinstance(value, str):
         lines.append(f"{head} []")
     else:
-        lines.append(f"{head} {scalar(value)}")
+        comment = f" # {value.comment}" if isinstance(value, Commented) else ""
+        lines.append(f"{head} {scalar(value)}{comment}")
 
 
 def dump(document: Mapping[str, Any], header: str = "") -> str:
