@@ -419,11 +419,16 @@ def _guarded(rows: list[Check], name: str, fn: Callable[..., list[Check]], *args
 
 
 def doctor(
-    root: Path | str = ".", *, version: str | None = None, packages: Sequence[str] = ()
+    root: Path | str = ".",
+    *,
+    version: str | None = None,
+    packages: Sequence[str] = (),
+    repository: str | None = None,
 ) -> DoctorReport:
     """Run every check on the repository at ``root``; never raises for a failed check.
 
     ``packages``: check only these packages (and the repository-wide checks).
+    ``repository``: also ask that index about each package (:mod:`relnox.doctor_index`).
     """
     root = Path(root).resolve()
     rows: list[Check] = []
@@ -460,4 +465,8 @@ def doctor(
             _guarded(rows, f"tags {pkg.name}", _tags, ws, pkg)
         _guarded(rows, f"changelog {pkg.name}", _changelog, ws, pkg, version)
     _guarded(rows, "uv.lock", _uv_lock, ws)
+    if repository:
+        from relnox.doctor_index import index_checks
+
+        _guarded(rows, "index", index_checks, ws, chosen, repository, version, Check)
     return DoctorReport(root, tuple(rows))

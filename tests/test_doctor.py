@@ -429,3 +429,28 @@ def test_doctor_for_some_packages_and_as_json(healthy: Path) -> None:
     assert "tags demo-core" in whole.stderr
     unknown = run_relnox("doctor", "--package", "nope", cwd=healthy)
     assert unknown.returncode == 1 and "nope" in unknown.stdout + unknown.stderr
+
+
+def test_doctor_asks_the_index_when_told(healthy: Path, tmp_path: Path) -> None:
+    from relnox.index import LocalIndex
+
+    with LocalIndex(tmp_path / "index-data") as index:
+        rows = {r.check: r for r in doctor(healthy, repository=index.url).checks}
+        assert rows["index demo-core"].status == OK
+        assert "no demo-core yet; a first upload creates it" in rows["index demo-core"].detail
+        (index.data_dir / "demo_core-0.1.0-py3-none-any.whl").write_bytes(b"released before")
+        rows = {r.check: r for r in doctor(healthy, repository=index.url).checks}
+        assert rows["index demo-core"].status == ERROR
+        assert (
+            "already has demo-core 0.1.0; bump to a new version" in rows["index demo-core"].detail
+        )
+        rows = {r.check: r for r in doctor(healthy, repository=index.url, version="0.2.0").checks}
+        assert rows["index demo-core"].status == OK
+        assert "up to 0.1.0; 0.2.0 not there yet" in rows["index demo-core"].detail
+        (index.data_dir / "demo_agents-7.0.0.tar.gz").write_bytes(b"someone else's")
+        rows = {r.check: r for r in doctor(healthy, repository=index.url).checks}
+        assert "may belong to another project" in rows["index demo-agents"].detail
+    rows = {r.check: r for r in doctor(healthy, repository=index.url).checks}  # index down
+    assert rows["index"].status == ERROR and "index demo-core" not in rows
+    # no index row without --repository:
+    assert not any(r.startswith("index ") for r in {c.check for c in doctor(healthy).checks})

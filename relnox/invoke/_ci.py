@@ -192,6 +192,8 @@ def plan(
         "root": ROOT_HELP,
         "version": "the version about to be released (default: each package's version)",
         "package": "check only this package (repeatable; repository-wide checks always run)",
+        "repository": "also ask this index (name or URL) whether each package's version is "
+        "new there and its name is this project's (the one check that uses the network)",
         "json": "print the checks as JSON",
     },
     iterable=["package"],
@@ -201,6 +203,7 @@ def doctor(
     root: str = ".",
     version: str = "",
     package: list[str] | None = None,
+    repository: str = "",
     json: bool = False,
     verbose: int = 0,
 ) -> dict[str, Any]:
@@ -209,7 +212,9 @@ def doctor(
     from relnox.errors import RelnoxError
     from relnox.report import render_table
 
-    report = run_doctor(root, version=version or None, packages=listed(package))
+    report = run_doctor(
+        root, version=version or None, packages=listed(package), repository=repository or None
+    )
     errors, warnings = len(report.errors), len(report.warnings)
     result = {
         "schema": 1,
