@@ -233,3 +233,34 @@ def test_dry_run_shows_the_signing_step(make_project: Callable[..., Path]) -> No
     dry = run_relnox("ci-init", "--dry-run", cwd=root, check=True)
     assert "python -m pypi_attestations sign dist/*.whl dist/*.tar.gz" in dry.stdout
     assert "nox -s publish -- --yes --attestations" in dry.stdout
+
+
+@pytest.mark.parametrize("variant", ["single-native", "workspace-native", "all-settings"])
+def test_matrix_wheels_are_published_from_the_directory_relnox_reads(
+    variant: str, tmp_path: Path
+) -> None:
+    release = yaml.safe_load(write_variant(variant, tmp_path)[0].read_text(encoding="utf-8"))
+    top = release.get("defaults", {}).get("run", {}).get("working-directory", "")
+    dist = f"{top}/dist/" if top else "dist/"  # the dist-dir relnox publish reads by default
+    jobs = release["jobs"]
+    wheel_jobs = sorted(name for name in jobs if name.startswith("wheels-"))
+    assert wheel_jobs
+    for name in wheel_jobs:  # every wheel of the OS x Python matrix becomes an artifact
+        matrix = jobs[name]["strategy"]["matrix"]
+        assert len(matrix["os"]) >= 2 and len(matrix["python"]) >= 2
+        upload = jobs[name]["steps"][-1]
+        assert upload["uses"].startswith("actions/upload-artifact@")
+        assert upload["with"]["name"].startswith("wheels-") and upload["with"]["path"].endswith(
+            "*.whl"
+        )
+    for target in ("pypi", "testpypi", "github-release"):
+        job = jobs[target]
+        downloads = [s["with"] for s in job["steps"] if "download-artifact" in s.get("uses", "")]
+        assert downloads == [
+            {"name": "dist", "path": dist},
+            {"pattern": "wheels-*", "merge-multiple": True, "path": dist},
+        ]
+        if target != "github-release":
+            assert set(job["needs"]) >= set(wheel_jobs)
+            assert job["steps"][-1]["run"].startswith(("nox -s publish -- ", "nox -s publish-test"))
+            assert "--dist" not in job["steps"][-1]["run"]  # the default directory is that one
