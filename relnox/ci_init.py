@@ -9,7 +9,9 @@ repository has none):
                  (environment ``pypi``, trusted publishing) -> a GitHub release
                  whose notes come from ``nox -s release_notes``. Packages with a
                  native backend (maturin, scikit-build-core) also get a wheel
-                 matrix over Linux, macOS and Windows and each CPython (seed 001).
+                 matrix over Linux, macOS and Windows and each CPython (seed 001),
+                 whose wheels are published with the sdists from one directory.
+                 The PyPI and TestPyPI jobs sign every file (PEP 740) first.
 ``auto-tag.yml`` on pushes to the main branch: ``nox -s tag -- --push``, then
                  starts release.yml for each new tag (tags pushed with the
                  workflow token trigger no workflow by themselves).

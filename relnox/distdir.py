@@ -72,7 +72,8 @@ def _scan(dist_dir: Path) -> dict[str, Found]:
             continue
         parsed = name_and_version(path.name)
         if parsed is None:
-            if path.name not in (MANIFEST_JSON, MANIFEST_TXT):  # an older relnox's manifest
+            # an older relnox's manifest, or a PEP 740 attestation (publish --attestations)
+            if path.name not in (MANIFEST_JSON, MANIFEST_TXT) and path.suffix != ".attestation":
                 logger.warning(
                     "%s: not a wheel or an sdist; left out (twine upload dist/* would refuse it)",
                     path,

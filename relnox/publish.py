@@ -49,7 +49,7 @@ from relnox.publish_route import TagRoute, ci_tag, route_for_tag
 from relnox.publish_run import PackageUploader, upload_all
 from relnox.repositories import PYPI, Repository, resolve
 from relnox.simple_api import IndexReader
-from relnox.uploader import Runner, twine_check, watched_runner
+from relnox.uploader import Runner, attestations_of, twine_check, watched_runner
 from relnox.workspace import Workspace
 
 __all__ = ["PublishPlan", "PublishResult", "TagRoute", "plan_publish", "publish", "route_for_tag"]
@@ -280,6 +280,19 @@ def plan_publish(
     return PublishPlan(repo, credentials, tuple(records), tuple(planned), manifest)
 
 
+def check_attestations(plan: PublishPlan) -> None:
+    """``--attestations``: every file to upload has one beside it, before anything is sent."""
+    missing = [
+        f.filename for f in plan.files if f.action == "upload" and not attestations_of(f.path)
+    ]
+    if missing:
+        raise PublishError(
+            f"--attestations: no PEP 740 attestation beside {', '.join(missing)} in "
+            f"{plan.manifest.dist_dir}; sign them first (python -m pypi_attestations sign "
+            "FILE..., in a job with an OIDC identity) or publish without --attestations"
+        )
+
+
 def publish(
     workspace: Workspace,
     *,
@@ -297,6 +310,7 @@ def publish(
     retry_delay: float | None = None,
     sleep: Callable[[float], None] = time.sleep,
     verbose: bool = False,
+    attestations: bool = False,
 ) -> PublishResult:
     """Plan, confirm (``repository.confirm``: PyPI), upload; returns what happened.
 
@@ -331,6 +345,8 @@ def publish(
         dry_run,
         [(r.name, r.version) for r in plan.records],
     )
+    if attestations:
+        check_attestations(plan)
     if dry_run:
         result.outcomes = [
             FileOutcome(f, WOULD_UPLOAD if f.action == "upload" else SKIPPED) for f in plan.files
@@ -347,7 +363,9 @@ def publish(
                 f"publishing to {plan.repository.label} cancelled; nothing was uploaded"
             )
     reader = index_reader(plan.repository, plan.credentials, network, sleep)
-    uploader = PackageUploader(plan, env, run, reader, network, sleep, verbose)
+    uploader = PackageUploader(
+        plan, env, run, reader, network, sleep, verbose, attestations=attestations
+    )
     upload_all(plan, result, workspace, uploader, keep_going=keep_going)
     write_report(result, plan.manifest.dist_dir)
     return result

@@ -56,6 +56,7 @@ class PackageUploader:
     network: NetworkSettings = field(default_factory=NetworkSettings)
     sleep: Callable[[float], None] = time.sleep
     verbose: bool = False
+    attestations: bool = False  # upload each file's PEP 740 attestations with it
 
     def on_index(self, file: PlannedFile) -> str | None:
         """Whether the index lists ``file``: ``SAME`` (our sha256), ``OTHER`` or ``ABSENT``.
@@ -97,6 +98,7 @@ class PackageUploader:
                 environ=self.environ,
                 run=self.run,
                 verbose=self.verbose,
+                attestations=self.attestations,
             )
             if attempt.kind == OK:
                 outcome.status = UPLOADED

@@ -11,6 +11,7 @@ and 429) from the others; :mod:`relnox.publish_run` decides what to do about the
 
 from __future__ import annotations
 
+import glob
 import logging
 import re
 import sys
@@ -163,9 +164,19 @@ def classify(result: CommandResult) -> tuple[str, int | None]:
     return FAILED, None
 
 
+def attestations_of(path: Path) -> list[Path]:
+    """The PEP 740 attestations beside a distribution (``<file>.<kind>.attestation``)."""
+    return sorted(path.parent.glob(f"{glob.escape(path.name)}.*.attestation"))
+
+
 def upload_argv(
-    repository: Repository, paths: Sequence[Path], *, verbose: bool = False
+    repository: Repository,
+    paths: Sequence[Path],
+    *,
+    verbose: bool = False,
+    attestations: bool = False,
 ) -> list[str]:
+    """``twine upload`` of ``paths``; with ``attestations``, each file's attestations too."""
     argv = twine_argv(
         "upload",
         "--repository-url",
@@ -175,6 +186,9 @@ def upload_argv(
     )
     if verbose:
         argv.append("--verbose")
+    if attestations:  # twine attaches a file's attestations only when they are listed too
+        argv.append("--attestations")
+        paths = [*paths, *(a for path in paths for a in attestations_of(path))]
     return [*argv, *map(str, paths)]
 
 
@@ -186,10 +200,11 @@ def upload_once(
     environ: Mapping[str, str],
     run: Runner = run_command,
     verbose: bool = False,
+    attestations: bool = False,
 ) -> Attempt:
     """One ``twine upload`` of ``paths`` (twine keeps their order and stops at the first error)."""
     result = run(
-        upload_argv(repository, paths, verbose=verbose),
+        upload_argv(repository, paths, verbose=verbose, attestations=attestations),
         {**credentials.child_env(environ), **PLAIN_OUTPUT},
     )
     kind, status = classify(result)

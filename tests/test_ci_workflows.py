@@ -24,6 +24,7 @@ from relnox.ci_pins import PINS
 from relnox.errors import ConfigError
 from relnox.sample import ProjectSpec, demo_specs, git_init, write_project, write_workspace
 from relnox.workspace import load_workspace
+from tests.conftest import run_relnox
 from tests.test_ci_init import native_spec, tool
 
 SETTINGS = """[tool.relnox.ci]
@@ -177,3 +178,89 @@ def test_ci_settings_are_validated(
     with pytest.raises(ConfigError, match=re.escape(message)) as caught:
         ci_settings(load_workspace(root))
     assert "[tool.relnox.ci]" in str(caught.value)
+
+
+def job_steps(job: dict[str, Any]) -> list[str]:
+    return [step.get("name") or step["uses"].split("@")[0] for step in job["steps"]]
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_trusted_publishing_jobs_sign_their_own_files(variant: str, tmp_path: Path) -> None:
+    release = yaml.safe_load(write_variant(variant, tmp_path)[0].read_text(encoding="utf-8"))
+    jobs = release["jobs"]
+    oidc = {name for name, job in jobs.items() if "id-token" in job["permissions"]}
+    assert oidc == {"pypi", "testpypi"}  # the identity that signs and publishes, nowhere else
+    native = any(name.startswith("wheels-") for name in jobs)
+    for target, publish in (("pypi", "nox -s publish -- --yes --attestations"),
+                            ("testpypi", "nox -s publish-test -- --attestations")):  # fmt: skip
+        job = jobs[target]
+        assert job["permissions"] == {"contents": "read", "id-token": "write"}
+        names = job_steps(job)
+        sign = next(i for i, n in enumerate(names) if n.startswith("Sign every file"))
+        downloads = [
+            i for i, n in enumerate(names) if "download-artifact" in json.dumps(job["steps"][i])
+        ]
+        assert len(downloads) == (2 if native else 1) and max(downloads) < sign
+        assert job["steps"][sign + 1]["run"] == publish  # signed in this job, uploaded right after
+        script = job["steps"][sign]["run"]
+        assert "pypi-attestations==" in script
+        assert re.search(
+            r"python -m pypi_attestations sign \S*dist/\*\.whl \S*dist/\*\.tar\.gz", script
+        )
+    # no job hands its attestations to another: they are never an artifact
+    assert ".attestation" not in json.dumps(release)
+
+
+def test_a_private_index_gets_no_attestations(make_project: Callable[..., Path]) -> None:
+    spec = ProjectSpec("private", "1.0.0")
+    root = make_project(spec)
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8")
+        + '\n[tool.relnox.repositories]\ntestpypi = "http://127.0.0.1:8080/"\n',
+        encoding="utf-8",
+    )
+    text = generate(load_workspace(root))[".github/workflows/release.yml"]
+    jobs = yaml.safe_load(text)["jobs"]
+    assert jobs["testpypi"]["steps"][-1]["run"] == "nox -s publish-test"
+    assert not any(n.startswith("Sign") for n in job_steps(jobs["testpypi"]))
+    assert any(n.startswith("Sign") for n in job_steps(jobs["pypi"]))
+    assert "a local or private index gets none" in text.replace("\n# ", " ")
+
+
+def test_dry_run_shows_the_signing_step(make_project: Callable[..., Path]) -> None:
+    root = make_project(ProjectSpec("failextract", "1.0.0"))
+    dry = run_relnox("ci-init", "--dry-run", cwd=root, check=True)
+    assert "python -m pypi_attestations sign dist/*.whl dist/*.tar.gz" in dry.stdout
+    assert "nox -s publish -- --yes --attestations" in dry.stdout
+
+
+@pytest.mark.parametrize("variant", ["single-native", "workspace-native", "all-settings"])
+def test_matrix_wheels_are_published_from_the_directory_relnox_reads(
+    variant: str, tmp_path: Path
+) -> None:
+    release = yaml.safe_load(write_variant(variant, tmp_path)[0].read_text(encoding="utf-8"))
+    top = release.get("defaults", {}).get("run", {}).get("working-directory", "")
+    dist = f"{top}/dist/" if top else "dist/"  # the dist-dir relnox publish reads by default
+    jobs = release["jobs"]
+    wheel_jobs = sorted(name for name in jobs if name.startswith("wheels-"))
+    assert wheel_jobs
+    for name in wheel_jobs:  # every wheel of the OS x Python matrix becomes an artifact
+        matrix = jobs[name]["strategy"]["matrix"]
+        assert len(matrix["os"]) >= 2 and len(matrix["python"]) >= 2
+        upload = jobs[name]["steps"][-1]
+        assert upload["uses"].startswith("actions/upload-artifact@")
+        assert upload["with"]["name"].startswith("wheels-") and upload["with"]["path"].endswith(
+            "*.whl"
+        )
+    for target in ("pypi", "testpypi", "github-release"):
+        job = jobs[target]
+        downloads = [s["with"] for s in job["steps"] if "download-artifact" in s.get("uses", "")]
+        assert downloads == [
+            {"name": "dist", "path": dist},
+            {"pattern": "wheels-*", "merge-multiple": True, "path": dist},
+        ]
+        if target != "github-release":
+            assert set(job["needs"]) >= set(wheel_jobs)
+            assert job["steps"][-1]["run"].startswith(("nox -s publish -- ", "nox -s publish-test"))
+            assert "--dist" not in job["steps"][-1]["run"]  # the default directory is that one

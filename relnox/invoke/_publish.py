@@ -33,6 +33,8 @@ PUBLISH_HELP = {
     "yes": "do not ask before uploading to PyPI (needed without a terminal)",
     "keep_going": "after a failed package, go on with the packages that do not depend on it",
     "from_tag": "route by this tag: pre-releases to TestPyPI, final versions to PyPI (default: CI's tag)",
+    "attestations": "upload each file with its PEP 740 attestations (FILE.*.attestation beside "
+    "it, from python -m pypi_attestations sign; PyPI and TestPyPI only)",
     "skip_existing": "accepted for twine users: files already on the index are always skipped",
     "root": "repository root (default: .)",
     "json": "print the result as JSON",
@@ -83,6 +85,7 @@ def _publish(
     from_tag: str | None,
     as_json: bool,
     verbose: int,
+    attestations: bool = False,
 ) -> PublishResult:
     from relnox.errors import PublishError
     from relnox.publish import publish as publish_release
@@ -99,6 +102,7 @@ def _publish(
         keep_going=keep_going,
         confirm=confirmation(yes),
         verbose=verbose >= 2,
+        attestations=attestations,
     )
     show(result, as_json)
     if not result.ok:
@@ -118,6 +122,7 @@ def publish(
     keep_going: bool = False,
     from_tag: str | None = None,
     skip_existing: bool = False,
+    attestations: bool = False,
     dist: str | None = None,
     root: str = ".",
     json: bool = False,
@@ -129,7 +134,17 @@ def publish(
         echo(NOTHING_CHANGED)
         return {"packages": [], "uploaded": 0}
     result = _publish(
-        root, repository, names, dist, dry_run, yes, keep_going, from_tag, json, verbose
+        root,
+        repository,
+        names,
+        dist,
+        dry_run,
+        yes,
+        keep_going,
+        from_tag,
+        json,
+        verbose,
+        attestations,
     )
     return result.summary()
 
@@ -155,6 +170,7 @@ def testpypi(
     changed: bool = False,
     dry_run: bool = False,
     keep_going: bool = False,
+    attestations: bool = False,
     dist: str | None = None,
     root: str = ".",
     wait: int = 120,
@@ -169,7 +185,7 @@ def testpypi(
         echo(NOTHING_CHANGED)
         return {"packages": [], "uploaded": 0}
     result = _publish(
-        root, repository, names, dist, dry_run, False, keep_going, None, json, verbose
+        root, repository, names, dist, dry_run, False, keep_going, None, json, verbose, attestations
     )
     summary = result.summary()
     if dry_run:
