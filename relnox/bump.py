@@ -265,6 +265,7 @@ def plan_bump(
     push: bool = False,
     sign: bool = False,
     allow_dirty: bool = False,
+    allow_detached: bool = False,
     message: str | None = None,
     today: date | None = None,
 ) -> BumpPlan:
@@ -330,6 +331,7 @@ def plan_bump(
         sign=sign,
         allow_dirty=allow_dirty,
         message=message,
+        allow_detached=allow_detached,
     )
     for name, (old, new) in versions.items():
         logger.debug("bump plan: %s %s -> %s", name, old, new)

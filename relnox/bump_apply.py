@@ -137,7 +137,7 @@ def _rollback(
     if repo is not None:
         for name in reversed(tags):
             try:
-                git.git(repo, "tag", "-d", name)
+                git.git(repo, "tag", "-d", "--", name)
             except RelnoxError as exc:
                 problems.append(str(exc))
         try:
