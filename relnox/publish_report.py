@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from relnox.manifest import _atomic_write
+from relnox.atomic import write_atomic
 from relnox.redact import redact
 from relnox.repositories import Repository
 
@@ -167,7 +167,7 @@ def write_report(result: PublishResult, dist_dir: Path) -> Path:
     """``dist/publish-report.json``, written atomically; secrets masked."""
     result.finished = _now()
     path = dist_dir / REPORT_JSON
-    _atomic_write(path, redact(json.dumps(result.to_json(), indent=2)) + "\n")
+    write_atomic(path, redact(json.dumps(result.to_json(), indent=2)) + "\n")
     result.report_path = path
     return path
 
