@@ -7,6 +7,7 @@ python -m pip install nox && nox -s demo      # a full release rehearsal on a sa
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import nox
@@ -53,6 +54,24 @@ def benchmarks(session: nox.Session) -> None:
     session.install("-e", ".[test]", "build")
     for script in sorted((ROOT / "benchmarks").glob("*.py")):
         session.run("python", str(script), *session.posargs)
+
+
+@nox.session(default=False, venv_backend="none")
+def update_action_pins(session: nox.Session) -> None:
+    """Re-resolve the commit SHA of each action tag ci-init writes (needs the network).
+
+    Edit a version in relnox/ci_pins.py first to move to a newer release; then run
+    this, review the diff and run the tests (zizmor and actionlint check the output).
+    """
+    sys.path.insert(0, str(ROOT))
+    from relnox.ci_pins import refresh
+
+    def run(argv: Sequence[str]) -> str:
+        output = session.run(*argv, silent=True, external=True)
+        return output if isinstance(output, str) else ""
+
+    for action, sha in refresh(run).items() or {"(none)": "every pin is current"}.items():
+        session.log(f"{action}: {sha}")
 
 
 # relnox releases itself with its own sessions (nox -s build_all, nox -s publish ...).

@@ -6,7 +6,8 @@ the workspace packages it needs are built; :mod:`relnox.schedule`), each into a
 temporary directory (:mod:`relnox.builder`); its files are checked
 (:mod:`relnox.checks`) and moved into ``dist/`` only when all of them pass, so
 ``dist/`` never holds a half-written or unchecked file. The run ends by writing
-the build manifest (:mod:`relnox.manifest`) and reporting artifacts in ``dist/``
+the build manifest (:mod:`relnox.manifest`; it lives in the state directory beside
+``dist/``, never in it) and reporting artifacts in ``dist/``
 of other versions of the selected packages (they are not in the manifest, so
 publish refuses them).
 
@@ -20,7 +21,6 @@ import dataclasses
 import itertools
 import logging
 import os
-import shlex
 import shutil
 import tempfile
 import threading
@@ -35,12 +35,11 @@ from typing import Any, TextIO
 from packaging.version import InvalidVersion, Version
 
 from relnox.buildenv import EnvPool
-from relnox.buildplan import TEST_DIRS, BuildOptions, BuildPlan, plan_build, rel
+from relnox.buildplan import BuildOptions, BuildPlan, plan_build, rel
 from relnox.checks import Expectation, artifact_kind, check_artifacts, name_and_version, preload
 from relnox.errors import BuildError, RelnoxError
-from relnox.installers import OutputLog, run_logged
+from relnox.installers import OutputLog
 from relnox.manifest import (
-    MANIFEST_JSON,
     ArtifactRecord,
     Manifest,
     PackageRecord,
@@ -49,6 +48,7 @@ from relnox.manifest import (
     sha256_of,
     write_manifest,
 )
+from relnox.reproducible import normalize_sdist
 from relnox.schedule import FAILED, OK, Outcome, run_graph
 from relnox.workspace import Package
 
@@ -176,20 +176,33 @@ def _move_into(path: Path, dist_dir: Path) -> Path:
     return target
 
 
-def _run_tests(pkg: Package, plan: BuildPlan, log: OutputLog, environ: Mapping[str, str]) -> str:
-    """``passed``, ``failed`` (only without --strict) or ``none``."""
+def _run_tests(
+    pkg: Package,
+    plan: BuildPlan,
+    log: OutputLog,
+    environ: Mapping[str, str],
+    files: Sequence[Path],
+    workdir: Path,
+) -> str:
+    """``passed``, ``failed`` (only without --strict) or ``none``; see :mod:`relnox.buildtest`."""
+    from relnox.buildtest import run_package_tests
+
     assert plan.test_command is not None
-    tests = next((pkg.directory / d for d in TEST_DIRS if (pkg.directory / d).is_dir()), None)
-    if tests is None:
-        logger.info("%s: no tests/ directory, nothing to test", pkg.name)
+    code = run_package_tests(
+        pkg,
+        command=plan.test_command,
+        installer=plan.installer,
+        python=plan.python,
+        files=files,
+        dist_dir=plan.dist_dir,
+        workdir=workdir,
+        log=log,
+        environ=environ,
+    )
+    if code is None or code == 5:  # 5: pytest collected no tests
         return "none"
-    argv = [a.format(python=plan.python, tests=tests) for a in plan.test_command]
-    logger.info("%s: running its tests: %s", pkg.name, shlex.join(argv))
-    code = run_logged(argv, log, cwd=pkg.directory, env=environ)
     if code == 0:
         return "passed"
-    if code == 5:  # pytest: no tests collected
-        return "none"
     message = f"{pkg.name}: its tests failed (exit {code}); the last lines:\n{log.tail()}"
     if plan.strict:
         raise BuildError(message + "\n(--strict makes failing tests fail the build)")
@@ -249,13 +262,23 @@ class _Run:
         log = OutputLog(label)
         _current.log = log
         try:
-            tests = (
-                _run_tests(pkg, self.plan, log, self.environ) if self.plan.test_command else None
-            )
             work = Path(tempfile.mkdtemp(prefix=f"{pkg.dist_name}-", dir=self.workdir))
-            builder = PackageBuilder(label, pkg.backend, self.pool, log, self.environ)
+            environ = dict(self.environ)
+            epoch = self.plan.epoch_of(pkg)
+            if epoch is not None:
+                environ["SOURCE_DATE_EPOCH"] = str(epoch)
+            builder = PackageBuilder(label, pkg.backend, self.pool, log, environ)
             files = builder.build(pkg.directory, work, sdist=self.plan.sdist, wheel=self.plan.wheel)
+            if epoch is not None:
+                for path in files:
+                    if normalize_sdist(path, epoch):
+                        log.add(f"{path.name}: archive times, owners and order made reproducible")
             notes = check_artifacts(files, Expectation.for_package(pkg))
+            tests = (
+                _run_tests(pkg, self.plan, log, environ, files, work)
+                if self.plan.test_command
+                else None
+            )
         except RelnoxError as exc:
             first = str(exc).splitlines()[0]
             seconds = time.monotonic() - start
@@ -344,7 +367,7 @@ def _write_manifest(plan: BuildPlan, outcomes: Sequence[PackageOutcome]) -> Path
         new,
         dist_dir=plan.dist_dir,
         git_commit=plan.git_commit,
-        source_date_epoch=plan.source_date_epoch,
+        source_date_epoch=plan.source_date_epoch or max(plan.epochs.values(), default=None),
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         extra={"python": str(plan.python), "installer": plan.installer.name},
     )
@@ -384,10 +407,9 @@ def execute(plan: BuildPlan) -> BuildResult:
     stale = _stale(plan)
     for path in stale:
         logger.warning(
-            "%s: an artifact of another version of a selected package; it is not in %s, so "
-            "publish refuses it (remove it, or build with --clean)",
+            "%s: an artifact of another version of a selected package; publish leaves it out, "
+            "but twine upload dist/* would not (remove it, or build with --clean)",
             rel(path, plan.workspace.root),
-            MANIFEST_JSON,
         )
     return BuildResult(
         plan, results, manifest, tuple(stale), time.monotonic() - start, environments

@@ -2,22 +2,24 @@
 
 :func:`plan_build` resolves the selection, the interpreter and the installer,
 ``SOURCE_DATE_EPOCH`` (``--source-date-epoch``, else ``$SOURCE_DATE_EPOCH``, else
-the last commit's time), what ``--clean`` removes, and whether native build
+for each package the time of the last commit that touched it, so an unrelated commit
+changes none of its bytes), what ``--clean`` removes, and whether native build
 toolchains are present; :meth:`BuildPlan.describe` is what ``--dry-run`` prints.
 
-``--test`` runs, before each package's build and in its directory, the command
-``[tool.relnox.build] test-command`` of the root pyproject (``{python}`` is the
-build interpreter, ``{tests}`` the package's ``tests/`` or ``test/`` directory;
-default ``{python} -m pytest -q {tests}``). A package without such a directory
-has nothing to test.
+``--test`` installs each package's freshly built wheel (with its test extra or
+test dependency group) into a new environment and runs the command
+``[tool.relnox.build] test-command`` of the root pyproject there (``{python}`` is that
+environment's interpreter, ``{tests}`` the package's ``tests/`` or ``test/`` directory;
+default ``{python} -m pytest -q {tests}``); see :mod:`relnox.buildtest`. A package
+without such a directory has nothing to test.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from relnox import git
@@ -25,7 +27,8 @@ from relnox.buildenv import missing_toolchain, resolve_python
 from relnox.checks import name_and_version
 from relnox.errors import BuildError
 from relnox.installers import Installer, PipInstaller, make_installer
-from relnox.manifest import MANIFEST_JSON, MANIFEST_TXT
+from relnox.manifest import MANIFEST_JSON, MANIFEST_TXT, manifest_path
+from relnox.plan import pathspec
 from relnox.workspace import Package, Workspace
 
 DEFAULT_TEST_COMMAND = ("{python}", "-m", "pytest", "-q", "-p", "no:cacheprovider", "{tests}")
@@ -64,11 +67,18 @@ class BuildPlan:
     sdist: bool
     wheel: bool
     keep_going: bool
-    source_date_epoch: int | None
+    source_date_epoch: int | None  # given (option or environment) for every package
     git_commit: str | None
     clean: tuple[Path, ...] = ()
     test_command: tuple[str, ...] | None = None  # None: no --test
     strict: bool = False
+    epochs: Mapping[str, int] = field(default_factory=dict)  # per package, when none is given
+
+    def epoch_of(self, pkg: Package) -> int | None:
+        """The SOURCE_DATE_EPOCH ``pkg`` is built with."""
+        if self.source_date_epoch is not None:
+            return self.source_date_epoch
+        return self.epochs.get(pkg.name)
 
     @property
     def kinds(self) -> str:
@@ -80,14 +90,21 @@ class BuildPlan:
         lines = [
             f"build {self.kinds} of {len(self.packages)} package(s) into {rel(self.dist_dir, root)}"
             f" with {self.python} ({self.installer.name} environments, {self.jobs} job(s))",
-            f"SOURCE_DATE_EPOCH={self.source_date_epoch if self.source_date_epoch is not None else '(unset)'}",
+            "SOURCE_DATE_EPOCH="
+            + (
+                str(self.source_date_epoch)
+                if self.source_date_epoch is not None
+                else "each package's last commit"
+                if self.epochs
+                else "(unset)"
+            ),
         ]
         lines += [f"remove {rel(path, root)}" for path in self.clean]
         for pkg in self.packages:
             deps = f" after {', '.join(pkg.internal_deps)}" if pkg.internal_deps else ""
             tests = " (tests first)" if self.test_command else ""
             lines.append(f"build {pkg.name} {pkg.version} ({pkg.backend}){deps}{tests}")
-        lines.append(f"write {rel(self.dist_dir / MANIFEST_JSON, root)} and {MANIFEST_TXT}")
+        lines.append(f"write {rel(manifest_path(self.dist_dir), root)} and {MANIFEST_TXT}")
         return lines
 
 
@@ -108,7 +125,22 @@ def _epoch(value: int | str | None, root: Path) -> int | None:
                 f"SOURCE_DATE_EPOCH {value!r} is not a whole number of seconds; "
                 "pass one like 1700000000 (or leave it unset to use the last commit's time)"
             ) from None
-    return git.commit_time(root) if shutil.which("git") and git.is_repo(root) else None
+    return None
+
+
+def _package_epochs(workspace: Workspace, packages: Sequence[Package]) -> dict[str, int]:
+    """Each package's last commit time (its own files; nested packages excluded)."""
+    root = workspace.root
+    if not (shutil.which("git") and git.is_repo(root)):
+        return {}
+    epochs: dict[str, int] = {}
+    for pkg in packages:
+        out = git.git(
+            root, "log", "-1", "--format=%ct", "HEAD", "--", *pathspec(workspace, pkg), check=False
+        )
+        if out.isdigit():
+            epochs[pkg.name] = int(out)
+    return epochs
 
 
 def _clean_targets(selected: Sequence[Package], dist_dir: Path, everything: bool) -> list[Path]:
@@ -177,7 +209,8 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
         sdist=options.sdist,
         wheel=options.wheel,
         keep_going=options.keep_going,
-        source_date_epoch=_epoch(options.source_date_epoch, root),
+        source_date_epoch=(given := _epoch(options.source_date_epoch, root)),
+        epochs={} if given is not None else _package_epochs(workspace, selected),
         git_commit=git.head(root) if shutil.which("git") and git.is_repo(root) else None,
         clean=tuple(_clean_targets(selected, dist_dir, everything)) if options.clean else (),
         test_command=_test_command(workspace) if options.test else None,

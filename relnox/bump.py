@@ -223,32 +223,72 @@ def _changelogs(
     files: _Files,
     today: date,
 ) -> list[str]:
+    """Each released package's Unreleased entries become its section.
+
+    A package's own changelog gets ``## [0.4.0] - day``. The root changelog gets the same
+    when the workspace has one package or the released packages share one tag; in a
+    workspace of independent packages each package's entries (scoped or under its
+    sub-heading, see :mod:`relnox.changelog_route`) go to ``## [name 0.4.0] - day``;
+    when every package is released at once, one ``## [a 0.4.0, b 1.2.0] - day`` holds all.
+    An Unreleased section without entries gives no empty section.
+    """
     from relnox.changelog import release_changelog
+    from relnox.changelog_read import UNRELEASED, find_section
+    from relnox.changelog_route import Release, route_changelog
 
     config = workspace.config
-    titles: dict[Path, tuple[str, str | None]] = {}  # path -> (section title, its tag)
-    root_log = changelog_in(workspace.root, config)
-    for pkg in selected:
-        path = changelog_in(pkg.directory, config)
-        if path != root_log and path.is_file():
-            new = versions[pkg.name][1]
-            titles[path] = (new, workspace.tag_for(pkg, new))
-    if root_log.is_file() and selected:
-        distinct = {versions[p.name][1] for p in selected}
-        if len(distinct) == 1:
-            # compare links only when the selected packages share one tag (v{version})
-            tags = {workspace.tag_for(p, versions[p.name][1]) for p in selected}
-            titles[root_log] = (distinct.pop(), tags.pop() if len(tags) == 1 else None)
+    notes: list[str] = []
+
+    def release(path: Path, title: str, tag: str | None) -> None:
+        text = files.get(path)
+        section = find_section(text, UNRELEASED)
+        rel = relative(path, workspace.root)
+        if section is None:
+            notes.append(f"note: {rel} has no Unreleased section")
+        elif not section.has_entries:
+            notes.append(f"note: {rel} has no Unreleased entries; no section written for {title}")
         else:
-            title = ", ".join(f"{p.name} {versions[p.name][1]}" for p in selected)
-            titles[root_log] = (title, None)
-    notes = []
-    for path, (title, tag) in titles.items():
-        released = release_changelog(files.get(path), title, today, tag)
-        if released is None:
-            notes.append(f"note: {relative(path, workspace.root)} has no Unreleased section")
-            continue
-        files.set(path, released)
+            released = release_changelog(text, title, today, tag)
+            if released is not None:
+                files.set(path, released)
+
+    root_log = changelog_in(workspace.root, config)
+    in_root: list[Package] = []
+    for pkg in selected:
+        own = changelog_in(pkg.directory, config)
+        if own != root_log and own.is_file():
+            new = versions[pkg.name][1]
+            release(own, new, workspace.tag_for(pkg, new))
+        else:
+            in_root.append(pkg)
+    if not root_log.is_file() or not in_root:
+        return notes
+    tags = {workspace.tag_for(p, versions[p.name][1]) for p in in_root}
+    if len(workspace.packages) == 1 or (len(tags) == 1 and len(in_root) > 1):
+        new = versions[in_root[0].name][1]
+        release(root_log, new, tags.pop())
+        return notes
+    users = [
+        p
+        for p in workspace.packages
+        if changelog_in(p.directory, config) in (root_log, None)
+        or not changelog_in(p.directory, config).is_file()
+    ]
+    if len(in_root) == len(users):  # all that use it at once: one section for all
+        release(root_log, ", ".join(f"{p.name} {versions[p.name][1]}" for p in in_root), None)
+        return notes
+    routed = route_changelog(
+        files.get(root_log),
+        [Release(p.name, p.directory.name, versions[p.name][1]) for p in in_root],
+        [Release(p.name, p.directory.name, p.version) for p in workspace.packages],
+        today,
+    )
+    rel = relative(root_log, workspace.root)
+    if routed is None:
+        notes.append(f"note: {rel} has no Unreleased section")
+        return notes
+    files.set(root_log, routed.text)
+    notes += [f"note: {rel}: {note}" for note in routed.notes]
     return notes
 
 
@@ -266,6 +306,7 @@ def plan_bump(
     sign: bool = False,
     allow_dirty: bool = False,
     allow_detached: bool = False,
+    dry_run: bool = False,
     message: str | None = None,
     today: date | None = None,
 ) -> BumpPlan:
@@ -330,6 +371,7 @@ def plan_bump(
         push=push,
         sign=sign,
         allow_dirty=allow_dirty,
+        dry_run=dry_run,
         message=message,
         allow_detached=allow_detached,
     )

@@ -82,6 +82,7 @@ def git_plan(
     sign: bool,
     allow_dirty: bool,
     message: str | None,
+    dry_run: bool = False,
     allow_detached: bool = False,
 ) -> None:
     workspace = plan.workspace
@@ -105,17 +106,23 @@ def git_plan(
         dirty = git.dirty_files(root)
         if dirty:
             shown = ", ".join(dirty[:3]) + (f" and {len(dirty) - 3} more" if len(dirty) > 3 else "")
-            raise GitError(
+            problem = (
                 f"{root}: tracked files have uncommitted changes ({shown}); commit or stash "
                 "them, or pass --allow-dirty"
             )
+            if not dry_run:
+                raise GitError(problem)
+            plan.notes.append(f"warning: {problem} (a dry run shows the plan anyway)")
     if (commit or tag) and not allow_detached and git.current_branch(root) is None:
         flags = "/".join(flag for flag in wants if flag != "--push")
-        raise GitError(
+        problem = (
             f"{root}: HEAD is detached (no branch is checked out), so {flags} would make a "
             "commit or tag no branch holds; check out a branch (git switch -c NAME), or pass "
             "--allow-detached if this is intended"
         )
+        if not dry_run:
+            raise GitError(problem)
+        plan.notes.append(f"warning: {problem} (a dry run shows the plan anyway)")
     if push and not (commit or tag):
         raise GitError("--push has nothing to push without --commit or --tag; add them")
     if sign and not (commit or tag):

@@ -15,24 +15,31 @@ repository has none):
                  workflow token trigger no workflow by themselves).
 
 Settings, ``[tool.relnox.ci]``: ``python-versions`` (default: 3.10-3.13 allowed
-by every ``requires-python``), ``branch`` ("main"), ``install`` (["nox", "relnox"]),
-``os`` (the native wheel runners).
+by every ``requires-python``), ``branch`` ("main"), ``install`` (tools installed
+beside relnox, ["nox"]), ``relnox-requirement`` (default ``relnox==<the version
+that wrote the workflow>``; a VCS URL pinned to a commit works too), ``os`` (the
+native wheel runners).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
 
-from relnox import git
+from relnox import __version__, git
 from relnox.ci_workflows import DEFAULT_OS, DEFAULT_PYTHONS, CiSettings, WorkflowBuilder
+from relnox.config import check_keys
 from relnox.errors import ConfigError
 from relnox.workspace import Workspace
 
+CI_KEYS = ("python-versions", "branch", "install", "relnox-requirement", "os")
 CANDIDATE_PYTHONS = ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
 NOXFILE = '''"""Release sessions from relnox: nox -l lists them, nox -s build_all runs one."""
 
@@ -66,16 +73,45 @@ def default_pythons(workspace: Workspace) -> tuple[str, ...]:
     return chosen or tuple(allowed[-4:]) or DEFAULT_PYTHONS[-1:]
 
 
+def relnox_requirement(section: Mapping[str, Any], where: Path) -> str:
+    """``relnox==<this version>``, or ``relnox-requirement`` (a relnox requirement) as set."""
+    value = section.get("relnox-requirement")
+    if value is None:
+        return f"relnox=={__version__}"
+    hint = '"relnox @ git+https://github.com/OWNER/relnox@COMMIT" or "relnox==0.1.0"'
+    try:
+        requirement = Requirement(value) if isinstance(value, str) else None
+    except InvalidRequirement:
+        requirement = None
+    if requirement is None or canonicalize_name(requirement.name) != "relnox":
+        raise ConfigError(
+            f"{where}: [tool.relnox.ci] relnox-requirement {value!r} is not a requirement "
+            f"on relnox; write for example {hint}"
+        )
+    return str(value).strip()
+
+
 def ci_settings(workspace: Workspace) -> CiSettings:
     section = workspace.config.section("ci")
     where = workspace.config.source
+    check_keys(where, section, CI_KEYS, name="tool.relnox.ci")
     branch = section.get("branch", "main")
     if not isinstance(branch, str) or not branch:
         raise ConfigError(f'{where}: [tool.relnox.ci] branch must be a branch name, like "main"')
+    install = _strings(section, "install", where) or ("nox",)
+    for entry in install:
+        name = re.split(r"[^A-Za-z0-9._-]", entry.strip(), maxsplit=1)[0]
+        if canonicalize_name(name) == "relnox" and entry.strip() != "relnox":
+            raise ConfigError(
+                f"{where}: [tool.relnox.ci] install has {entry!r}; name the relnox to install "
+                "in relnox-requirement instead (default: the relnox that wrote the workflow)"
+            )
     return CiSettings(
         python_versions=_strings(section, "python-versions", where) or default_pythons(workspace),
         branch=branch,
-        install=_strings(section, "install", where) or ("nox", "relnox"),
+        # a bare "relnox" (the old default) means the pinned one
+        install=tuple(entry for entry in install if entry.strip() != "relnox"),
+        relnox_requirement=relnox_requirement(section, where),
         os=_strings(section, "os", where) or DEFAULT_OS,
     )
 

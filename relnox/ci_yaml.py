@@ -11,18 +11,35 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-_NUMBER = re.compile(r"^[-+]?(\.?[0-9][0-9_.:eE+-]*|\.inf|\.nan|0x[0-9a-fA-F]+|0o[0-7]+)$")
-_RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~", ""}
+
+# YAML 1.1 (PyYAML) and 1.2 resolve these plain scalars to something other than a string:
+# null/bool spellings, the merge key ``<<`` and the value key ``=`` (PyYAML's
+# ``tag:yaml.org,2002:value``). Numbers and timestamps are caught by their first character.
+class Commented(str):
+    """A string written with a trailing ``# comment`` (a pinned action's version)."""
+
+    comment: str
+
+    def __new__(cls, value: str, comment: str) -> Commented:
+        self = super().__new__(cls, value)
+        self.comment = comment
+        return self
+
+
+_RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~", "=", "<<"}
+_INDICATORS = "-?:,[]{}#&*!|>'\"%@`<=+.0123456789"  # a plain scalar never starts with one
 _FLOW_PLAIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_. /+-]*$")  # conservative inside [...]
 
 
 def _plain_ok(text: str, flow: bool) -> bool:
-    """Whether ``text`` reads back as the same string when written without quotes."""
-    if text != text.strip() or "\n" in text or "\t" in text:
+    """Whether ``text`` reads back as the same string when written without quotes.
+
+    An allow-list, not a parser: anything that might resolve to another type or
+    be read as syntax is quoted, and quoting a harmless string costs nothing.
+    """
+    if not text or text != text.strip() or not text.isprintable():
         return False
-    if text.lower() in _RESERVED or _NUMBER.match(text):
-        return False
-    if text[0] in "-?:,[]{}#&*!|>'\"%@`":
+    if text.lower() in _RESERVED or text[0] in _INDICATORS:
         return False
     if ": " in text or " #" in text or text.endswith(":"):
         return False
@@ -81,10 +98,22 @@ def _emit(value: Any, indent: int, lines: list[str]) -> None:
         lines.append(pad + scalar(value))
 
 
+def _block_ok(text: str) -> bool:
+    """Whether ``text`` reads back unchanged from a ``|`` block (a script ending in one newline)."""
+    body = text[:-1]
+    return (
+        text.endswith("\n")
+        and bool(body)
+        and not body.endswith("\n")
+        and not body.lstrip("\n")[:1].isspace()
+        and all(line.isprintable() and line == line.rstrip() for line in body.split("\n"))
+    )
+
+
 def _entry(head: str, value: Any, indent: int, lines: list[str]) -> None:
-    if isinstance(value, str) and "\n" in value:
+    if isinstance(value, str) and "\n" in value and _block_ok(value):
         lines.append(f"{head} |")
-        lines += [(" " * (indent + 2) + line).rstrip() for line in value.rstrip("\n").split("\n")]
+        lines += [(" " * (indent + 2) + line).rstrip() for line in value[:-1].split("\n")]
     elif isinstance(value, Mapping) and value:
         lines.append(head)
         _emit(value, indent + 2, lines)
@@ -99,7 +128,8 @@ def _entry(head: str, value: Any, indent: int, lines: list[str]) -> None:
     elif isinstance(value, Sequence) and not isinstance(value, str):
         lines.append(f"{head} []")
     else:
-        lines.append(f"{head} {scalar(value)}")
+        comment = f" # {value.comment}" if isinstance(value, Commented) else ""
+        lines.append(f"{head} {scalar(value)}{comment}")
 
 
 def dump(document: Mapping[str, Any], header: str = "") -> str:

@@ -29,6 +29,7 @@ from invoke.program import Program
 
 from relnox import __version__
 from relnox.invoke._common import USAGE_EXIT, usage_message
+from relnox.log import QUIET_ENV
 
 #: how ``relnox --help`` groups the commands (a task missing here goes under the last)
 GROUPS = {
@@ -56,6 +57,7 @@ OPTIONS = (
     ("-h, --help [COMMAND]", "show this help, or the options of COMMAND"),
     ("-V, --version", "print relnox's version"),
     ("-v, --verbose", "more log output; -vv also shows the tools relnox runs"),
+    ("-q, --quiet", "only results that are asked for (--json) and errors"),
 )
 WIDTH = 100
 
@@ -68,6 +70,7 @@ class _Program(Program):
             Argument(names=("help", "h"), optional=True, help=OPTIONS[0][1]),
             Argument(names=("version", "V"), kind=bool, default=False, help=OPTIONS[1][1]),
             Argument(names=("verbose", "v"), kind=int, default=0, incrementable=True),
+            Argument(names=("quiet", "q"), kind=bool, default=False, help=OPTIONS[3][1]),
             # not shown: task listing and shell completion keep working
             Argument(names=("list",), optional=True),
             Argument(names=("complete",), kind=bool, default=False),
@@ -84,6 +87,8 @@ class _Program(Program):
         if self.args.version.value:
             self.print_version()
             raise Exit
+        if self.args.quiet.value:
+            os.environ[QUIET_ENV] = "1"  # the tasks' echo and logging read it
         if self.args["print-completion-script"].value:
             print_completion_script(
                 shell=self.args["print-completion-script"].value, names=self.binary_names
@@ -161,7 +166,7 @@ class _Program(Program):
 
     # -- help ---------------------------------------------------------------------
     def print_help(self) -> None:
-        print("Usage: relnox [-v] <command> [options]    relnox <command> --help")
+        print("Usage: relnox [-v|-q] <command> [options]    relnox <command> --help")
         print("")
         print("Release automation for Python repositories, from one package to a monorepo.")
         self.print_commands()

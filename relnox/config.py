@@ -111,14 +111,16 @@ def _string_list(source: Path, key: str, value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
-def check_keys(source: Path, table: Mapping[str, Any], known: Sequence[str]) -> None:
-    """An unknown key (a typo such as ``tag_format``) is an error naming the right one."""
+def check_keys(
+    source: Path, table: Mapping[str, Any], known: Sequence[str], *, name: str = "tool.relnox"
+) -> None:
+    """An unknown key (a typo such as ``tag_format``) of ``[name]`` is an error naming the right one."""
     for key in table:
         if key in known:
             continue
         close = difflib.get_close_matches(key.replace("_", "-"), known, n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(known)}"
-        raise ConfigError(f"{source}: [tool.relnox] has an unknown key {key!r}; {hint}")
+        raise ConfigError(f"{source}: [{name}] has an unknown key {key!r}; {hint}")
 
 
 def check_tag_format(source: Path, tag_format: Any, key: str = "tag-format") -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -418,22 +418,28 @@ def _guarded(rows: list[Check], name: str, fn: Callable[..., list[Check]], *args
         rows.append(Check(name, ERROR, str(exc)))
 
 
-def doctor(root: Path | str = ".", *, version: str | None = None) -> DoctorReport:
-    """Run every check on the repository at ``root``; never raises for a failed check."""
+def doctor(
+    root: Path | str = ".", *, version: str | None = None, packages: Sequence[str] = ()
+) -> DoctorReport:
+    """Run every check on the repository at ``root``; never raises for a failed check.
+
+    ``packages``: check only these packages (and the repository-wide checks).
+    """
     root = Path(root).resolve()
     rows: list[Check] = []
     try:
         ws = discover(root)
+        chosen = ws.select(packages) if packages else ws.packages
     except RelnoxError as exc:
         return DoctorReport(root, (Check("workspace", ERROR, str(exc)),))
     rows.append(Check("workspace", OK, f"{len(ws.packages)} package(s)"))
     rows += [Check("workspace", WARN, note) for note in ws.notes]
-    drift = [note for pkg in ws.packages for note in pkg.drift_notes]
+    drift = [note for pkg in chosen for note in pkg.drift_notes]
     if ws.problems or drift:
         rows += [Check("version sources", ERROR, problem) for problem in [*ws.problems, *drift]]
     else:
         rows.append(Check("version sources", OK, "every version source agrees"))
-    for pkg in ws.packages:
+    for pkg in chosen:
         where = _rel(ws, pkg.primary.path) if pkg.primary else "git tags"
         rows.append(
             Check(f"version {pkg.name}", OK, f"{pkg.version} from {where} ({pkg.evidence})")
@@ -448,7 +454,7 @@ def doctor(root: Path | str = ".", *, version: str | None = None) -> DoctorRepor
             _guarded(rows, name, fn, ws)
     else:
         rows.append(Check("git", ERROR, f"{root} is not a git repository; git init and commit"))
-    for pkg in ws.packages:
+    for pkg in chosen:
         _guarded(rows, f"metadata {pkg.name}", _metadata, ws, pkg)
         if git.is_repo(root):
             _guarded(rows, f"tags {pkg.name}", _tags, ws, pkg)

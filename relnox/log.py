@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 from relnox.redact import RedactingFilter
 
 logger = logging.getLogger("relnox")
+#: set (to 1) by ``relnox -q``: results and errors only, no progress
+QUIET_ENV = "RELNOX_QUIET"
 
 #: libraries relnox drives in its own process. A host that logs everything (nox puts a
 #: DEBUG handler on the root logger) would show their chatter ("keyring.backend >
@@ -38,7 +41,8 @@ def setup_logging(verbose: int = 0) -> None:
     handler.setFormatter(logging.Formatter("%(message)s"))
     handler.addFilter(RedactingFilter())
     logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    quiet = os.environ.get(QUIET_ENV, "") not in ("", "0")
+    logger.setLevel(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)
     logger.propagate = False
     for name in THIRD_PARTY:
         logging.getLogger(name).setLevel(logging.NOTSET if verbose >= 2 else logging.WARNING)

@@ -1,7 +1,13 @@
 """The build manifest: what build_all made, read by verify_install and publish.
 
-``dist/build-manifest.json`` is the record machines read; ``dist/BUILD_MANIFEST.txt``
-is the same for people. A file whose sha256 no longer matches is refused.
+``dist/`` holds only distributions (``twine upload dist/*``, ``uv publish`` and the
+pypa publish action upload everything in it), so relnox keeps what it knows about a
+dist directory in its state directory beside it: ``<parent>/.relnox/<dist name>/``
+(``.relnox/dist/`` for the usual ``dist/``), which a ``.gitignore`` of ``*`` keeps
+out of git. There ``build-manifest.json`` is the record machines read and
+``BUILD_MANIFEST.txt`` the same for people. A file whose sha256 no longer matches
+is refused. Manifests of older relnox versions inside ``dist/`` are still read, and
+moved out when the next manifest is written.
 """
 
 from __future__ import annotations
@@ -18,7 +24,30 @@ from relnox.errors import BuildError
 
 MANIFEST_JSON = "build-manifest.json"
 MANIFEST_TXT = "BUILD_MANIFEST.txt"
+STATE_DIR = ".relnox"
 SCHEMA = 1
+#: PackageRecord.origin: built and checked by build_all, or found in the directory
+BUILT = "build-all"
+FOUND = "found"
+
+
+def state_dir(dist_dir: Path) -> Path:
+    """Where relnox keeps its records of ``dist_dir``: ``<parent>/.relnox/<name>/``."""
+    return dist_dir.parent / STATE_DIR / dist_dir.name
+
+
+def manifest_path(dist_dir: Path) -> Path:
+    return state_dir(dist_dir) / MANIFEST_JSON
+
+
+def ensure_state_dir(dist_dir: Path) -> Path:
+    """:func:`state_dir`, made, with a ``.gitignore`` of ``*`` that keeps it out of git."""
+    path = state_dir(dist_dir)
+    path.mkdir(parents=True, exist_ok=True)
+    ignore = path.parent / ".gitignore"
+    if not ignore.is_file():
+        ignore.write_text("# relnox's records of built distributions; never committed\n*\n")
+    return path
 
 
 def sha256_of(path: Path) -> str:
@@ -46,6 +75,7 @@ class PackageRecord:
     seconds: float
     files: tuple[ArtifactRecord, ...]
     depends_on: tuple[str, ...] = ()
+    origin: str = BUILT  # BUILT: relnox made and checked the files; FOUND: read from the directory
 
     @property
     def wheels(self) -> tuple[ArtifactRecord, ...]:
@@ -70,7 +100,7 @@ class Manifest:
             if record.name == name:
                 return record
         raise BuildError(
-            f"{self.dist_dir / MANIFEST_JSON}: no build of {name}; run relnox build-all first"
+            f"{manifest_path(self.dist_dir)}: no build of {name}; run relnox build-all first"
         )
 
     def select(self, names: Iterable[str] | None) -> tuple[PackageRecord, ...]:
@@ -86,8 +116,9 @@ class Manifest:
             )
         if sha256_of(path) != record.sha256:
             raise BuildError(
-                f"{path}: sha256 differs from {MANIFEST_JSON} (the file changed after the build); "
-                "rebuild with relnox build-all"
+                f"{path}: sha256 differs from {manifest_path(self.dist_dir)} (the file changed "
+                "after the build); rebuild with relnox build-all, or delete that manifest to "
+                "take the files as they are"
             )
         return path
 
@@ -122,15 +153,25 @@ def render_text(manifest: Manifest) -> str:
 
 
 def write_manifest(manifest: Manifest) -> Path:
-    """Write both manifest files atomically; the JSON path is returned."""
-    path = manifest.dist_dir / MANIFEST_JSON
+    """Write both manifest files atomically into the state directory; the JSON path is
+    returned. A manifest an older relnox left inside the dist directory is removed."""
+    state = ensure_state_dir(manifest.dist_dir)
+    path = state / MANIFEST_JSON
     _atomic_write(path, json.dumps(manifest.to_json(), indent=2, sort_keys=False) + "\n")
-    _atomic_write(manifest.dist_dir / MANIFEST_TXT, render_text(manifest))
+    _atomic_write(state / MANIFEST_TXT, render_text(manifest))
+    for legacy in (MANIFEST_JSON, MANIFEST_TXT):
+        (manifest.dist_dir / legacy).unlink(missing_ok=True)
     return path
 
 
+def has_manifest(dist_dir: Path) -> bool:
+    return manifest_path(dist_dir).is_file() or (dist_dir / MANIFEST_JSON).is_file()
+
+
 def read_manifest(dist_dir: Path) -> Manifest:
-    path = dist_dir / MANIFEST_JSON
+    path = manifest_path(dist_dir)
+    if not path.is_file() and (dist_dir / MANIFEST_JSON).is_file():
+        path = dist_dir / MANIFEST_JSON  # written by an older relnox
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -147,6 +188,7 @@ def read_manifest(dist_dir: Path) -> Manifest:
             seconds=float(p.get("seconds", 0.0)),
             files=tuple(ArtifactRecord(**f) for f in p["files"]),
             depends_on=tuple(p.get("depends_on", ())),
+            origin=p.get("origin", BUILT),
         )
         for p in data.get("packages", [])
     )

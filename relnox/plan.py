@@ -40,7 +40,7 @@ def last_tag(workspace: Workspace, pkg: Package) -> str | None:
     return None
 
 
-def _pathspec(workspace: Workspace, pkg: Package) -> list[str]:
+def pathspec(workspace: Workspace, pkg: Package) -> list[str]:
     """The package's directory without the directories of packages nested in it."""
     own = pkg.directory.resolve()
     spec = [_rel(workspace.root, own)]
@@ -57,7 +57,7 @@ def _rel(root: Path, path: Path) -> str:
 
 
 def _changes(workspace: Workspace, pkg: Package, since: str) -> tuple[int, int]:
-    spec = _pathspec(workspace, pkg)
+    spec = pathspec(workspace, pkg)
     root = workspace.root
     files = git.git(
         root, "diff", "--no-renames", "--name-only", f"{since}..HEAD", "--", *spec

@@ -1,7 +1,10 @@
 """Publish the built release: plan and preflight everything, then upload what is missing.
 
-:func:`plan_publish` reads the build manifest, refuses artifacts that changed or
-belong to another version, runs ``twine check --strict``, and asks the index per
+:func:`plan_publish` reads the wheels and sdists of the dist directory, whoever built
+them (:func:`relnox.distdir.load_release`: names and versions from the file names,
+the set of files per package, relnox's manifest where there is one), refuses
+artifacts that changed or belong to another version, runs ``twine check --strict``,
+refuses a project name another project owns on the index (:mod:`relnox.publish_owner`), and asks the index per
 file whether it has it: new -> upload, same sha256 -> skip ("already published"),
 different content -> the whole release is refused (versions are immutable). Only
 then does :func:`publish` upload, package by package in dependency order, wheels
@@ -29,9 +32,11 @@ from packaging.utils import (
 from packaging.version import InvalidVersion, Version
 
 from relnox.credentials import Credentials, resolve_credentials
+from relnox.distdir import load_release
 from relnox.errors import PublishError
-from relnox.manifest import MANIFEST_JSON, Manifest, PackageRecord, read_manifest
+from relnox.manifest import Manifest, PackageRecord
 from relnox.network import NetworkSettings, network_settings
+from relnox.publish_owner import check_owner
 from relnox.publish_report import (
     SKIPPED,
     WOULD_UPLOAD,
@@ -82,7 +87,7 @@ def _select(
     strangers = [n for n in built if n not in {p.name for p in workspace.packages}]
     if strangers:
         raise PublishError(
-            f"{manifest.dist_dir / MANIFEST_JSON}: builds of {', '.join(sorted(strangers))}, which "
+            f"{manifest.dist_dir}: builds of {', '.join(sorted(strangers))}, which "
             f"are not packages of {workspace.root}; rebuild with relnox build-all"
         )
     wanted = list(names) or ([route.package] if route and route.package else [])
@@ -94,12 +99,10 @@ def _select(
         if not records:
             raise PublishError(
                 f"tag {route.tag} is for version {route.version}, but no package in "
-                f"{manifest.dist_dir / MANIFEST_JSON} was built at that version; build the tagged commit"
+                f"{manifest.dist_dir} was built at that version; build the tagged commit"
             )
     if not records:
-        raise PublishError(
-            f"{manifest.dist_dir / MANIFEST_JSON} lists no builds; run relnox build-all"
-        )
+        raise PublishError(f"{manifest.dist_dir} holds no wheels or sdists; run relnox build-all")
     return records
 
 
@@ -128,7 +131,7 @@ def _check_artifacts(
         expected = workspace.get(record.name).version
         if Version(record.version) != Version(expected):
             raise PublishError(
-                f"{manifest.dist_dir / MANIFEST_JSON}: {record.name} was built at {record.version} "
+                f"{manifest.dist_dir}: {record.name} was built at {record.version} "
                 f"but its pyproject says {expected}; artifacts of other versions are refused: "
                 "rebuild with relnox build-all"
             )
@@ -181,10 +184,12 @@ def plan_publish(
     network: NetworkSettings | None = None,
     sleep: Callable[[float], None] = time.sleep,
     require_credentials: bool = True,
+    write_record: bool = True,
 ) -> PublishPlan:
     """Everything that can be checked before the first upload (``--dry-run`` stops here).
 
-    Without ``require_credentials`` (a dry run) missing credentials are a warning.
+    Without ``require_credentials`` (a dry run) missing credentials are a warning;
+    without ``write_record`` the files found are not recorded in the state directory.
     """
     env = dict(os.environ if environ is None else environ)
     network = network or network_settings(workspace.config)
@@ -210,7 +215,14 @@ def plan_publish(
         logger.warning("%s", exc)
         credentials = Credentials("none found (a real run stops here)", "missing")
     logger.info("publishing to %s, credentials from %s", repo.where, credentials.source)
-    manifest = read_manifest(dist_dir or workspace.root / workspace.config.dist_dir)
+    wanted = list(packages) or ([route.package] if route and route.package else [])
+    manifest = load_release(
+        workspace,
+        dist_dir or workspace.root / workspace.config.dist_dir,
+        wanted,
+        error=PublishError,
+        write_record=write_record,
+    )
     records = _select(workspace, manifest, packages, route)
     checked = _check_artifacts(workspace, manifest, records, route)
 
@@ -225,6 +237,15 @@ def plan_publish(
     reader = index_reader(repo, credentials, network, sleep)
     for record in records:
         indexed = reader.files(record.name)
+        check_owner(
+            workspace.get(record.name),
+            workspace,
+            record.version,
+            indexed,
+            {a.filename: a.sha256 for a in record.files},
+            repo.label,
+            reader.sha256,
+        )
         for artifact in sorted(record.files, key=lambda a: a.kind != "wheel"):
             path = manifest.dist_dir / artifact.filename
             on_index = indexed.get(artifact.filename)
@@ -302,6 +323,7 @@ def publish(
         network=network,
         sleep=sleep,
         require_credentials=not dry_run,
+        write_record=not dry_run,
     )
     result = PublishResult(
         plan.repository,

@@ -1,4 +1,5 @@
-"""What a publish did: per file outcomes, ``dist/publish-report.json`` and the closing table."""
+"""What a publish did: per file outcomes, ``publish-report.json`` (in the dist directory's
+state directory, :func:`relnox.manifest.state_dir`) and the closing table."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from relnox.atomic import write_atomic
+from relnox.manifest import ensure_state_dir
 from relnox.redact import redact
 from relnox.repositories import Repository
 
@@ -164,9 +166,9 @@ def _now() -> str:
 
 
 def write_report(result: PublishResult, dist_dir: Path) -> Path:
-    """``dist/publish-report.json``, written atomically; secrets masked."""
+    """``publish-report.json`` beside the manifest, written atomically; secrets masked."""
     result.finished = _now()
-    path = dist_dir / REPORT_JSON
+    path = ensure_state_dir(dist_dir) / REPORT_JSON
     write_atomic(path, redact(json.dumps(result.to_json(), indent=2)) + "\n")
     result.report_path = path
     return path

@@ -126,6 +126,7 @@ def rehearse(
             yes=True,
             push=False,
             allow_dirty=False,
+            resumes=False,
         )
         result = release(clone, rehearsal_options, progress=progress, environ=_local_environ())
         _final_check(result, clone, index, progress)
@@ -164,6 +165,7 @@ def demo(*, progress: Progress | None = None, workdir: Path | None = None) -> Re
             yes=True,
             push=True,
             resume_command="relnox demo",
+            resumes=False,
         )
         result = release(root, options, progress=progress, environ=_local_environ())
         _final_check(result, root, index, progress)

@@ -2,7 +2,7 @@
 
 Each stage is skippable; the first failure stops the run with a "resume with ..."
 line. A rerun resumes: the stages already finished for the same versions are
-recognised (the bump from ``dist/release-state.json``, the build from its manifest
+recognised (the bump from ``.relnox/dist/release-state.json``, the build from its manifest
 and hashes, uploads from the index itself, tags from git) and not redone.
 """
 
@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from relnox import git
+from relnox.atomic import write_atomic
 from relnox.errors import RelnoxError
-from relnox.manifest import MANIFEST_JSON, read_manifest
+from relnox.manifest import ensure_state_dir, manifest_path, read_manifest, state_dir
 from relnox.workspace import Workspace, load_workspace
 
 logger = logging.getLogger("relnox")
@@ -39,6 +40,7 @@ class ReleaseOptions:
     to: str | None = None
     pre: str | None = None
     packages: tuple[str, ...] = ()
+    changed: bool = False  # only what changed since its last tag, or is bumped and untagged
     skip: frozenset[str] = frozenset()
     test_repository: str = "testpypi"
     repository: str = "pypi"
@@ -49,7 +51,10 @@ class ReleaseOptions:
     offline: bool = False
     wait: float | None = None
     jobs: int | None = None
+    dist_dir: str | None = None  # default: [tool.relnox] dist-dir; any build tool's output
+    extras: tuple[str, ...] = ()  # installed with the packages when verifying
     resume_command: str = "relnox release"
+    resumes: bool = True  # False for a rehearsal: each run starts over on a fresh clone
 
 
 @dataclass
@@ -98,13 +103,15 @@ def _validate_skip(skip: frozenset[str]) -> None:
 
 
 class _State:
-    """``dist/release-state.json``: which stages finished, for which versions."""
+    """``release-state.json`` in the dist directory's state directory: which stages
+    finished, for which versions."""
 
-    def __init__(self, path: Path, versions: Mapping[str, str]) -> None:
-        self.path = path
+    def __init__(self, dist_dir: Path, versions: Mapping[str, str]) -> None:
+        self.dist_dir = dist_dir
+        self.path = state_dir(dist_dir) / STATE_FILE
         self.data: dict[str, Any] = {"versions": dict(versions), "done": {}}
         try:
-            old = json.loads(path.read_text(encoding="utf-8"))
+            old = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             old = None
         finished = isinstance(old, dict) and "complete" in old.get("done", {})
@@ -116,14 +123,12 @@ class _State:
 
     def mark(self, stage: str, fingerprint: str = "") -> None:
         self.data["done"][stage] = fingerprint or "done"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.data, indent=2) + "\n", encoding="utf-8")
-        tmp.replace(self.path)
+        ensure_state_dir(self.dist_dir)
+        write_atomic(self.path, json.dumps(self.data, indent=2) + "\n")
 
 
 def _manifest_fingerprint(dist_dir: Path) -> str:
-    path = dist_dir / MANIFEST_JSON
+    path = manifest_path(dist_dir)
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
 
 
@@ -162,10 +167,34 @@ class Pipeline:
         self.environ = environ
         self.workspace = load_workspace(root)
         self.result = ReleaseResult(root=self.workspace.root)
-        self.names = tuple(p.name for p in self.workspace.select(options.packages))
-        self.dist_dir = self.workspace.root / self.workspace.config.dist_dir
-        self.state = _State(self.dist_dir / STATE_FILE, self._versions())
+        self.names = self._selection()
+        self.dist_dir = self.workspace.root / (options.dist_dir or self.workspace.config.dist_dir)
+        self.state = _State(self.dist_dir, self._versions())
         self.result.previous = self._versions()
+
+    def _selection(self) -> tuple[str, ...]:
+        """The packages released: named, or with ``changed`` the changed and unreleased ones."""
+        options = self.options
+        if not options.changed:
+            return tuple(p.name for p in self.workspace.select(options.packages))
+        from relnox.bump_git import changed_names
+        from relnox.plan import release_set
+
+        wanted = {p.name for p in release_set(self.workspace, options.packages, changed=True)}
+        if options.part or options.to or options.pre:  # what the bump will move
+            wanted |= set(changed_names(self.workspace))
+            wanted |= {
+                q.name
+                for p in self.workspace.packages
+                if p.name in wanted
+                for q in self.workspace.group_of(p)
+            }
+        if not wanted:
+            raise ReleaseError(
+                "--changed: no package changed since its last tag and none is bumped but "
+                "untagged; nothing to release"
+            )
+        return tuple(p.name for p in self.workspace.packages if p.name in wanted)
 
     def _versions(self) -> dict[str, str]:
         return {p.name: p.version for p in self.workspace.select(self.names)}
@@ -177,7 +206,7 @@ class Pipeline:
     def doctor(self) -> tuple[str, str]:
         from relnox.doctor import doctor
 
-        report = doctor(self.workspace.root)
+        report = doctor(self.workspace.root, packages=self.names)
         if report.errors:
             problems = "; ".join(f"{c.check}: {c.detail}" for c in report.errors)
             raise ReleaseError(f"doctor found {len(report.errors)} problem(s): {problems}")
@@ -198,13 +227,13 @@ class Pipeline:
             part=self.options.part,
             to=self.options.to,
             pre=self.options.pre,
-            packages=self.options.packages,
+            packages=self.names if self.options.changed else self.options.packages,
             commit=git.is_repo(self.workspace.root),
             allow_dirty=self.options.allow_dirty,
         )
         applied = apply_bump(plan)
         self._reload()
-        self.state = _State(self.state.path, self._versions())
+        self.state = _State(self.dist_dir, self._versions())
         self.state.mark("bump")
         changes = ", ".join(f"{n} {old} -> {new}" for n, (old, new) in applied.versions.items())
         extra = f"; {len(applied.rewrites)} requirement(s) rewritten" if applied.rewrites else ""
@@ -213,12 +242,17 @@ class Pipeline:
 
     def build(self) -> tuple[str, str]:
         if _build_is_current(self.workspace, self.names, self.dist_dir):
-            return "already done", f"{self.dist_dir / MANIFEST_JSON} is current and intact"
+            return "already done", f"{manifest_path(self.dist_dir)} is current and intact"
         from relnox.build import build_all
         from relnox.buildplan import BuildOptions
 
         built = build_all(
-            self.workspace.root, BuildOptions(packages=self.names, jobs=self.options.jobs)
+            self.workspace.root,
+            BuildOptions(
+                packages=self.names,
+                jobs=self.options.jobs,
+                out=self.dist_dir if self.options.dist_dir else None,
+            ),
         )
         built.raise_for_failures()
         files = [f for o in built.built if o.record for f in o.record.files]
@@ -237,14 +271,17 @@ class Pipeline:
         report = verify_install(
             self.workspace,
             packages=self.names,
+            dist_dir=self.dist_dir,
             index=index,
             extra_index=self.options.extra_index if index else None,
             offline=self.options.offline and index is None,
             wait=self.options.wait,
+            extras=self.options.extras,
         )
         if not report.ok:
             raise ReleaseError("\n".join(render_report(report)))
-        self.state.mark(stage, fingerprint)
+        # verify records files it found (a dist/ relnox did not build): the manifest as it is now
+        self.state.mark(stage, _manifest_fingerprint(self.dist_dir) + (index or ""))
         return (
             "done",
             f"{len(report.results)} package(s) installed and checked in {report.seconds:.1f}s",
@@ -314,9 +351,13 @@ class Pipeline:
                     report = StageReport(name, "failed", str(exc), time.monotonic() - started)
                     self.result.stages.append(report)
                     self.progress(report)
+                    again = (
+                        f"resume with: {o.resume_command} (finished stages are not redone)"
+                        if o.resumes
+                        else f"run again: {o.resume_command} (it starts over on a fresh clone)"
+                    )
                     raise ReleaseError(
-                        f"stage {name} failed: {exc}\nfix that, then resume with: {o.resume_command}"
-                        " (finished stages are not redone)"
+                        f"stage {name} failed: {exc}\nfix that, then {again}"
                     ) from None
                 report = StageReport(name, status, detail, time.monotonic() - started)
             self.result.stages.append(report)

@@ -14,6 +14,7 @@ from packaging.version import InvalidVersion, Version
 from relnox.atomic import write_atomic
 from relnox.changelog_read import read_section
 from relnox.errors import ConfigError, VersionError
+from relnox.repositories import PYPI, TESTPYPI, Repository, builtin, resolve
 from relnox.tagging import packages_of_tag, parse_release_tag, same_version
 from relnox.workspace import Package, Workspace, changelog_in
 
@@ -63,10 +64,36 @@ def install_lines(packages: tuple[Package, ...], version: str) -> list[str]:
     return [f"pip install {p.project_name}=={version}" for p in packages]
 
 
+def _where(workspace: Workspace, version: str, repository: str | None) -> Repository:
+    """The index the release goes to: given, else the publish routing (pre-releases to
+    ``[tool.relnox.publish] prerelease``, TestPyPI by default; final to ``final``)."""
+    if repository is None:
+        settings = workspace.config.section("publish")
+        pre = Version(version).is_prerelease
+        repository = str(settings.get("prerelease" if pre else "final", TESTPYPI if pre else PYPI))
+    return resolve(repository, workspace.config)
+
+
+def _install(packages: tuple[Package, ...], version: str, where: Repository) -> list[str]:
+    if where.is_production_pypi:
+        return install_lines(packages, version)
+    # another index: its files from there, their dependencies from PyPI as usual
+    pypi = builtin(PYPI)
+    extra = f" --extra-index-url {pypi.simple_url}" if pypi is not None else ""
+    return [
+        f"pip install --index-url {where.simple_url}{extra} {p.project_name}=={version}"
+        for p in packages
+    ]
+
+
 def release_notes(
-    workspace: Workspace, version_or_tag: str, package: str | None = None
+    workspace: Workspace,
+    version_or_tag: str,
+    package: str | None = None,
+    repository: str | None = None,
 ) -> ReleaseNotes:
-    """The notes of ``version_or_tag`` (``1.2.0`` or a release tag) for its package(s)."""
+    """The notes of ``version_or_tag`` (``1.2.0`` or a release tag) for its package(s),
+    naming the index it is released to (``repository``, else the publish routing)."""
     version, packages = _target(workspace, version_or_tag, package)
     first = packages[0]
     changelog = first.changelog(workspace.config) or changelog_in(workspace.root, workspace.config)
@@ -81,8 +108,9 @@ def release_notes(
             version,
         )
     names = ", ".join(p.project_name for p in packages)
-    lines += ["## Installation", "", f"{names} {version} is on PyPI:", "", "```bash"]
-    lines += install_lines(packages, version)
+    where = _where(workspace, version, repository)
+    lines += ["## Installation", "", f"{names} {version} is on {where.label}:", "", "```bash"]
+    lines += _install(packages, version, where)
     lines += ["```"]
     return ReleaseNotes(
         version=version,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import configparser
 import csv
+import inspect
 import io
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -45,6 +46,9 @@ class WheelFacts:
     top_level: tuple[str, ...]  # import packages/modules the wheel installs
     scripts: tuple[str, ...]  # console_scripts entry points
     files: frozenset[str]  # installed paths, without the .dist-info directory
+    imports: tuple[str, ...] = ()  # what to import: regular packages, inside namespaces too
+    requires_python: str | None = None
+    extras: tuple[str, ...] = ()  # Provides-Extra
 
 
 def top_level_names(paths: Iterable[str]) -> tuple[str, ...]:
@@ -67,6 +71,39 @@ def top_level_names(paths: Iterable[str]) -> tuple[str, ...]:
         if first.isidentifier():
             found.append(first)
     return tuple(dict.fromkeys(sorted(found)))
+
+
+def import_names(paths: Iterable[str]) -> list[str]:
+    """What to import to prove the files ``paths`` install work: every regular package
+    (a directory with ``__init__``) and module, descending PEP 420 namespace packages
+    (``ns/plugin/__init__.py`` without ``ns/__init__.py`` gives ``ns.plugin``).
+
+    Standard library only: the check script runs this very function's source.
+    """
+    files = set()
+    for path in paths:
+        parts = tuple(path.replace("\\", "/").split("/"))
+        if parts[0].endswith(".data") and len(parts) > 2 and parts[1] in ("purelib", "platlib"):
+            parts = parts[2:]
+        if parts[0].endswith((".dist-info", ".data")) or parts[0] in ("..", "__pycache__"):
+            continue
+        files.add(parts)
+    code = (".py", ".so", ".pyd")
+    regular = {f[:-1] for f in files if f[-1].split(".")[0] == "__init__" and f[-1].endswith(code)}
+    names = set()
+    for parts in files:
+        for depth in range(1, len(parts)):
+            if not parts[depth - 1].isidentifier():
+                break
+            if parts[:depth] in regular:
+                names.add(".".join(parts[:depth]))
+                break
+        else:  # a module of the top level or of namespace packages only
+            module = (*parts[:-1], parts[-1].split(".")[0])
+            is_code = parts[-1].endswith(code) and module[-1] != "__init__"
+            if is_code and all(p.isidentifier() for p in module):
+                names.add(".".join(module))
+    return sorted(names)
 
 
 def wheel_facts(path: Path) -> WheelFacts:
@@ -106,31 +143,24 @@ def wheel_facts(path: Path) -> WheelFacts:
         top_level=top_level_names(paths),
         scripts=scripts,
         files=files,
+        imports=tuple(import_names(paths)),
+        requires_python=metadata.get("Requires-Python"),
+        extras=tuple(metadata.get_all("Provides-Extra") or ()),
     )
 
 
 #: Runs inside the fresh environment: ``python -I check.py spec.json result.json``.
 #: Standard library only; it reports facts and judges nothing.
-CHECK_SCRIPT = r"""
+CHECK_SCRIPT = (
+    r"""from __future__ import annotations
 import importlib, importlib.metadata as md, json, os, sys, time, traceback
+from collections.abc import Iterable
+"""
+    + inspect.getsource(import_names)
+    + r"""
 
 def top_level(dist):
-    names = set()
-    for f in dist.files or ():
-        parts = f.parts
-        if not parts or parts[0].endswith((".dist-info", ".data")) or parts[0] in ("..", "__pycache__"):
-            continue
-        first = parts[0]
-        if len(parts) == 1:
-            if first.endswith(".py"):
-                first = first[:-3]
-            elif first.endswith((".so", ".pyd")):
-                first = first.split(".")[0]
-            else:
-                continue
-        if first.isidentifier():
-            names.add(first)
-    return sorted(names)
+    return import_names(str(f) for f in dist.files or ())
 
 prefix = os.path.realpath(sys.prefix)
 with open(sys.argv[1], encoding="utf-8") as fh:
@@ -166,6 +196,7 @@ for pkg in spec["packages"]:
 with open(sys.argv[2], "w", encoding="utf-8") as fh:
     json.dump({"prefix": prefix, "python": sys.version.split()[0], "packages": results}, fh)
 """
+)
 
 
 def check_spec(packages: Sequence[tuple[str, Sequence[str]]]) -> dict[str, Any]:

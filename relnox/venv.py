@@ -7,6 +7,7 @@ what a failure means. Nothing here prints.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import shlex
@@ -253,6 +254,31 @@ def resolve_python(python: str | None) -> str:
             f"--python {python}: not found on PATH; give a path or a version like 3.11"
         )
     return found or python  # a version no pythonX.Y on PATH has: uv may still find it
+
+
+def interpreter_version(python: str, *, timeout: float = 60.0) -> str | None:
+    """The version of the interpreter ``python`` (``3.11.7``), or None when it cannot run."""
+    probe = "import platform; print(platform.python_version())"
+    result = run_command([python, "-c", probe], env=os.environ, cwd=Path.cwd(), timeout=timeout)
+    lines = result.output.strip().splitlines()
+    return lines[-1].strip() if result.ok and lines else None
+
+
+@functools.lru_cache(maxsize=64)
+def find_python(requires_python: str) -> str | None:
+    """An installed interpreter satisfying ``requires_python`` (``>=3.12``), found with
+    ``uv python find`` (never downloaded); None when there is none, or no uv."""
+    uv = uv_binary()
+    if uv is None:
+        return None
+    env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
+    argv = [uv, "python", "find", "--no-python-downloads", requires_python]
+    result = run_command(argv, env=env, cwd=Path.cwd(), timeout=60)
+    lines = result.output.strip().splitlines()
+    if not result.ok or not lines or not Path(lines[-1].strip()).exists():
+        logger.debug("no interpreter for Python %s: %s", requires_python, result.tail(2))
+        return None
+    return lines[-1].strip()
 
 
 def create_environment(

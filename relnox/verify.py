@@ -82,6 +82,7 @@ def verify_install(
     script_args: Sequence[str] | str | None = None,
     wait: float | None = None,
     installer: str | None = None,
+    extras: Sequence[str] = (),
 ) -> VerifyReport:
     """Install the release into a fresh environment and check every package.
 
@@ -91,6 +92,9 @@ def verify_install(
     configured name or a URL), retrying for up to ``wait`` seconds while a new upload
     is not visible yet. Third-party dependencies come from ``extra_index`` (default:
     the installer's configured index). ``timeout`` (default 600) limits each command.
+    Each package is checked with an interpreter its requires-python allows (one ``uv
+    python find`` names when ``python`` does not); one that none satisfies is skipped.
+    ``extras`` (``cli``, ``name[cli]``) are installed with the packages.
     """
     plan = plan_verify(
         workspace,
@@ -106,6 +110,7 @@ def verify_install(
         script_args=script_args,
         wait=wait,
         installer=installer,
+        extras=extras,
     )
     return run_plan(plan)
 
@@ -118,13 +123,24 @@ def run_plan(plan: VerifyPlan) -> VerifyReport:
         tempfile.TemporaryDirectory(prefix="relnox-verify-") as tmp,
         ThreadPoolExecutor(max_workers=len(plan.rounds)) as pool,
     ):
-        runs = [pool.submit(_RoundRun(plan, rnd, Path(tmp) / rnd.kind).run) for rnd in plan.rounds]
+        runs = [
+            pool.submit(_RoundRun(plan, rnd, Path(tmp) / f"{rnd.kind}-{i}").run)
+            for i, rnd in enumerate(plan.rounds)
+        ]
+        pythons: list[str] = []
         for future in runs:
             run = future.result()
             report.results += run.results.values()
             report.commands += run.commands
-            report.steps.update({f"{run.round.kind} {k}": v for k, v in run.steps.items()})
-            report.python = report.python or run.python
+            for k, v in run.steps.items():
+                key = f"{run.round.kind} {k}"
+                report.steps[key] = report.steps.get(key, 0.0) + v
+            pythons += [run.python] if run.python else []
+        report.python = ", ".join(dict.fromkeys(pythons))
+    for kind, target, why in plan.skipped:
+        report.results.append(
+            PackageResult(target.name, target.version, kind, target.artifact, skipped=why)
+        )
     report.seconds = time.perf_counter() - start
     return report
 
@@ -177,7 +193,7 @@ class _RoundRun:
         env, created = create_environment(
             self.plan.installer,
             self.work / "venv",
-            self.plan.python,
+            self.round.python or self.plan.python,
             cwd=self.work,
             timeout=self.plan.timeout,
         )
@@ -196,23 +212,37 @@ class _RoundRun:
         links = self.work / "links"
         links.mkdir()
         siblings = [copy_checked(a, links) for a in self.round.siblings]
+        for artifact in self.round.available:  # found by the resolver, not installed as such
+            copy_checked(artifact, links)
         find_links: tuple[Path, ...] = (links,)
         if self.round.kind == "sdist":
             files = self._build_sdists(env)
             find_links = (self.work / "sdist-wheels", links)
         else:
             files = {t.name: copy_checked(t.wheel, links) for t in self.round.targets if t.wheel}
-        alive = {t.name for t in self._alive()}
-        wanted = [str(p) for p in siblings] + [str(p) for n, p in files.items() if n in alive]
+        alive = {t.name: t for t in self._alive()}
+        wanted = {n: _wheel_requirement(alive[n], p) for n, p in files.items() if n in alive}
         if not alive:
             return False
         options = dataclasses.replace(self.round.options, find_links=find_links)
         logger.info("%s: installing %d wheel(s) with one command", self.round.kind, len(wanted))
-        argv = self.plan.installer.install_argv(env, wanted, options)
+        own = [str(p) for p in siblings]
+        argv = self.plan.installer.install_argv(env, [*own, *wanted.values()], options)
         result = self._step("install", self._run(argv, env, self.work))
-        if not result.ok:
+        if result.ok:
+            return True
+        if len(wanted) == 1:
             self._fail_all("install", result.tail(20), sorted(alive))
-        return result.ok
+            return False
+        # one resolver call failed: find out which package cannot install, so one
+        # package does not fail the others
+        logger.info("%s: the install failed; installing each package alone", self.round.kind)
+        for name, requirement in wanted.items():
+            argv = self.plan.installer.install_argv(env, [*own, requirement], options)
+            alone = self._step("install", self._run(argv, env, self.work))
+            if not alone.ok:
+                self._fail_all("install", alone.tail(20), [name])
+        return bool(self._alive())
 
     def _build_sdists(self, env: Environment) -> dict[str, Path]:
         out_root = self.work / "sdist-wheels"
@@ -363,6 +393,13 @@ _NOT_FOUND = (
     "no matching distribution",
     "could not find a version",
 )
+
+
+def _wheel_requirement(target: Target, wheel: Path) -> str:
+    """The wheel file, or ``name[extras] @ file:///...whl`` to install extras with it."""
+    if not target.extras:
+        return str(wheel)
+    return f"{target.name}{target.extras_text} @ {wheel.resolve().as_uri()}"
 
 
 def _not_there_yet(output: str) -> bool:

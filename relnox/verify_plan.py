@@ -1,7 +1,8 @@
 """What verify_install will do, decided and checked before anything is installed.
 
-:func:`plan_verify` reads ``[tool.relnox.verify]``, the build manifest (refusing a
-file whose sha256 changed), each wheel's own RECORD and entry points, and resolves
+:func:`plan_verify` reads ``[tool.relnox.verify]``, the wheels and sdists of the dist
+directory whoever built them (:func:`relnox.distdir.load_release`; a file relnox
+built whose sha256 changed is refused), each wheel's own RECORD and entry points, and resolves
 an index name. Every usage error is raised here as :class:`VerifyError`; running
 the plan (:mod:`relnox.verify`) reports failed checks instead of raising.
 
@@ -32,10 +33,17 @@ from typing import Any
 from packaging.tags import sys_tags
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
+from relnox.distdir import load_release
 from relnox.errors import RelnoxError, VerifyError
 from relnox.manifest import ArtifactRecord, Manifest, PackageRecord, read_manifest, sha256_of
 from relnox.smoke import WheelFacts, wheel_facts
-from relnox.venv import Installer, InstallOptions, find_installer, resolve_python
+from relnox.venv import (
+    Installer,
+    InstallOptions,
+    find_installer,
+    resolve_python,
+)
+from relnox.verify_targets import by_interpreter
 from relnox.workspace import Package, Workspace
 
 logger = logging.getLogger("relnox")
@@ -70,10 +78,16 @@ class Target:
     wheel: Artifact | None = None
     sdist: Artifact | None = None  # the sdist round builds this into a wheel first
     commands: tuple[Argv, ...] = ()
+    requires_python: str | None = None
+    extras: tuple[str, ...] = ()  # installed with it (--extras)
 
     @property
     def requirement(self) -> str:
-        return f"{self.name}=={self.version}"
+        return f"{self.name}{self.extras_text}=={self.version}"
+
+    @property
+    def extras_text(self) -> str:
+        return f"[{','.join(self.extras)}]" if self.extras else ""
 
 
 @dataclass(frozen=True)
@@ -87,6 +101,8 @@ class Round:
     index_name: str | None = None
     index_url: str | None = None
     wait: float = 0.0
+    python: str | None = None  # None: the plan's interpreter; else one requires-python needs
+    available: tuple[Artifact, ...] = ()  # wheels the resolver may take (other rounds' targets)
 
 
 @dataclass(frozen=True)
@@ -108,6 +124,7 @@ class VerifyPlan:
     script_args: ScriptArgs
     commands: tuple[Argv, ...]  # [tool.relnox.verify] commands of the root, run in every round
     dist_dir: Path | None
+    skipped: tuple[tuple[str, Target, str], ...] = ()  # (round kind, target, why)
 
     def describe(self) -> list[str]:
         """The plan in words (``--dry-run``)."""
@@ -115,11 +132,14 @@ class VerifyPlan:
         for rnd in self.rounds:
             source = f"{rnd.index_name} ({rnd.index_url})" if rnd.index_url else str(self.dist_dir)
             lines.append(
-                f"{rnd.kind}: one fresh {self.installer.name} environment ({self.python}), "
-                f"{len(rnd.targets)} package(s) from {source}"
+                f"{rnd.kind}: one fresh {self.installer.name} environment "
+                f"({rnd.python or self.python}), {len(rnd.targets)} package(s) from {source}"
             )
             for target in rnd.targets:
-                lines.append(f"  {target.name} {target.version}: {target.artifact}")
+                extras = f" with extras {target.extras_text}" if target.extras else ""
+                lines.append(f"  {target.name} {target.version}: {target.artifact}{extras}")
+        for kind, target, why in self.skipped:
+            lines.append(f"{kind}: skip {target.name} {target.version}: {why}")
         lines += [f"command: {shlex.join(c)}" for c in self.commands]
         return lines
 
@@ -215,7 +235,8 @@ def _checked(manifest: Manifest, record: ArtifactRecord) -> Artifact:
 
 
 def _closure(workspace: Workspace, manifest: Manifest, names: Sequence[str]) -> list[str]:
-    """``names`` and every workspace package they need, in manifest order."""
+    """``names`` and every workspace package they need, in manifest order; a package only
+    an extra needs is not one of them (a user installing the package does not get it)."""
     known = {r.name: r for r in manifest.packages}
     wanted: set[str] = set()
     todo = list(names)
@@ -225,7 +246,10 @@ def _closure(workspace: Workspace, manifest: Manifest, names: Sequence[str]) -> 
             continue
         wanted.add(name)
         try:
-            deps: Sequence[str] = workspace.get(name).internal_deps
+            pkg = workspace.get(name)
+            deps: Sequence[str] = [
+                r.target for r in pkg.requirements if r.runtime and not r.optional
+            ]
         except RelnoxError:
             deps = known[name].depends_on if name in known else ()
         todo += [canonicalize_name(d) for d in deps]
@@ -234,7 +258,9 @@ def _closure(workspace: Workspace, manifest: Manifest, names: Sequence[str]) -> 
 
 def _dist_targets(
     workspace: Workspace, manifest: Manifest, names: Sequence[str], sdist: bool
-) -> tuple[list[Target], list[Artifact]]:
+) -> tuple[list[Target], list[Artifact], list[Artifact]]:
+    """The targets, the siblings they need (installed with them) and the wheels of the
+    other packages of the directory (there for the resolver: extras' packages)."""
     by_name: dict[str, PackageRecord] = {canonicalize_name(r.name): r for r in manifest.packages}
     missing = [n for n in names if n not in by_name]
     if missing:
@@ -245,7 +271,15 @@ def _dist_targets(
     selected = list(names) or list(by_name)
     targets: list[Target] = []
     siblings: list[Artifact] = []
-    for name in _closure(workspace, manifest, selected):
+    closure = _closure(workspace, manifest, selected)
+    available = []
+    for record in manifest.packages:
+        if record.name not in closure and record.wheels:
+            try:
+                available.append(_checked(manifest, _pick_wheel(record, manifest)))
+            except VerifyError:  # no wheel for this platform: the resolver does without it
+                continue
+    for name in closure:
         record = by_name[name]
         wheel = _checked(manifest, _pick_wheel(record, manifest))
         if name not in selected:
@@ -271,7 +305,7 @@ def _dist_targets(
                 )
             sdist_file = _checked(manifest, record.sdists[0])
         facts = wheel_facts(wheel.path)
-        modules = tuple(dict.fromkeys([*facts.top_level, *(pkg.import_packages if pkg else ())]))
+        modules = tuple(dict.fromkeys([*facts.imports, *(pkg.import_packages if pkg else ())]))
         targets.append(
             Target(
                 name=name,
@@ -282,9 +316,10 @@ def _dist_targets(
                 wheel=wheel,
                 sdist=sdist_file,
                 commands=_package_commands(workspace, pkg),
+                requires_python=facts.requires_python,
             )
         )
-    return targets, siblings
+    return targets, siblings, available
 
 
 def _first(*values: float | None) -> float:
@@ -320,6 +355,8 @@ def plan_verify(
     script_args: Sequence[str] | str | None = None,
     wait: float | None = None,
     installer: str | None = None,
+    extras: Sequence[str] = (),
+    write_record: bool = True,
 ) -> VerifyPlan:
     """Everything verify_install will do; raises :class:`VerifyError` for any usage error."""
     where = f"{workspace.config.source} [tool.relnox.verify]"
@@ -363,6 +400,7 @@ def plan_verify(
                     artifact=f"{pkg.name}=={version} from {repository.name}",
                     modules=pkg.import_packages,
                     commands=_package_commands(workspace, pkg),
+                    requires_python=pkg.requires_python,
                 )
             )
         wait_for = _first(wait, _number(section, "wait", where), timeout, DEFAULT_WAIT)
@@ -381,27 +419,40 @@ def plan_verify(
     else:
         dist = _dist_path(workspace, dist_dir)
         try:
-            manifest = read_manifest(dist)
+            manifest = load_release(
+                workspace,
+                dist,
+                names,
+                dependencies=True,
+                error=VerifyError,
+                write_record=write_record,
+            )
         except RelnoxError as exc:
             raise VerifyError(str(exc)) from None
-        targets, siblings = _dist_targets(workspace, manifest, names, sdist)
+        targets, siblings, available = _dist_targets(workspace, manifest, names, sdist)
         fresh = tuple(r.name for r in manifest.packages)
         options = InstallOptions(extra_indexes=extra, no_deps=no_deps, offline=offline, fresh=fresh)
-        rounds.append(Round("wheel", tuple(targets), tuple(siblings), options))
+        rounds.append(
+            Round("wheel", tuple(targets), tuple(siblings), options, available=tuple(available))
+        )
         if sdist:
             from_sdists = tuple(
                 dataclasses.replace(t, artifact=str(t.sdist.path) if t.sdist else t.artifact)
                 for t in targets
             )
-            rounds.append(Round("sdist", from_sdists, tuple(siblings), options))
+            rounds.append(
+                Round("sdist", from_sdists, tuple(siblings), options, available=tuple(available))
+            )
     release_commands = _commands(section, where)
     if names and release_commands:
         logger.info("%s: commands are for the whole release; skipped for --package", where)
         release_commands = ()
     if not any(r.targets for r in rounds):
         raise VerifyError(f"{workspace.root}: nothing to verify; no package was selected")
+    rounds, skipped = by_interpreter(rounds, interpreter, extras)
     return VerifyPlan(
         rounds=tuple(rounds),
+        skipped=tuple(skipped),
         installer=chosen_installer,
         python=interpreter,
         timeout=limit,

@@ -11,6 +11,7 @@ order: dependencies first.
 from __future__ import annotations
 
 import fnmatch
+import os
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -109,9 +110,14 @@ class Package:
 
     @property
     def drift_notes(self) -> tuple[str, ...]:
-        primary = self.primary.label if self.primary else "its tags"
+        def shown(label: str) -> str:  # relative to where relnox runs, when below it
+            cwd = str(Path.cwd().resolve())
+            return label[len(cwd) + 1 :] if label.startswith(cwd + os.sep) else label
+
+        primary = shown(self.primary.label) if self.primary else "its tags"
         return tuple(
-            f"{loc.label} says {loc.value!r} but {primary} says {self.version!r} for {self.name}; "
+            f"{shown(loc.label)} says {loc.value!r} but {primary} says {self.version!r} for "
+            f"{self.name}; "
             "relnox bump rewrites it (or fix it by hand)"
             for loc in self.drift
         )

@@ -44,7 +44,7 @@ def shared_release(factory: pytest.TempPathFactory) -> Path:
     target = base / "relnox-publish-release"
     with (base / "relnox-publish-release.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (target / "dist" / "build-manifest.json").is_file():
+        if not (target / ".relnox" / "dist" / "build-manifest.json").is_file():
             staging = base / f"relnox-publish-release-{os.getpid()}"
             shutil.rmtree(staging, ignore_errors=True)
             build_release(write_workspace(staging, release_specs()))

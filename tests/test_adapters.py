@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from relnox.sample import demo_specs, write_workspace
+from relnox.sample import demo_specs, git_init, write_workspace
 from tests.conftest import run_relnox
 
 #: the names the README, the seeds and generated workflows use, each an alias of one task
@@ -390,3 +391,25 @@ def test_setup_logging_quiets_third_party_loggers_under_a_root_handler() -> None
         root.setLevel(old_level)
         for name in THIRD_PARTY:
             logging.getLogger(name).setLevel(logging.NOTSET)
+
+
+def test_quiet_prints_only_what_is_asked_and_errors(tmp_path: Path) -> None:
+    write_workspace(tmp_path, demo_specs())
+    quiet = run_relnox("-q", "packages", cwd=tmp_path)
+    assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""
+    data = json.loads(run_relnox("-q", "check-versions", "--json", cwd=tmp_path).stdout)
+    assert data["schema"] == 1 and data["ok"] is True and len(data["packages"]) == 3
+    failing = run_relnox("-q", "check-tag", "nope-v9", cwd=tmp_path)
+    assert failing.returncode == 1 and failing.stderr.startswith("relnox: error:")
+
+
+@pytest.mark.parametrize(
+    "task", ["packages", "check-versions", "plan", "doctor", "resolve-version", "bump"]
+)
+def test_every_json_result_is_one_object_with_a_schema(tmp_path: Path, task: str) -> None:
+    write_workspace(tmp_path, demo_specs())
+    git_init(tmp_path)
+    args = [task, "--json"] + (["--part", "minor", "--dry-run"] if task == "bump" else [])
+    proc = run_relnox(*args, cwd=tmp_path)
+    data = json.loads(proc.stdout)
+    assert isinstance(data, dict) and data["schema"] == 1, proc.stdout

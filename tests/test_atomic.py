@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from relnox.atomic import write_atomic
-from relnox.manifest import MANIFEST_JSON, MANIFEST_TXT, Manifest, write_manifest
+from relnox.manifest import MANIFEST_JSON, MANIFEST_TXT, Manifest, state_dir, write_manifest
 
 
 @pytest.fixture
@@ -52,5 +52,6 @@ def test_the_build_manifest_is_as_readable_as_the_artifacts(tmp_path: Path) -> N
         write_manifest(Manifest(dist_dir=dist, packages=(), created="2026-01-01T00:00:00+00:00"))
     finally:
         os.umask(old)
-    assert mode(dist / MANIFEST_JSON) == mode(dist / MANIFEST_TXT) == 0o644
+    records = state_dir(dist)
+    assert mode(records / MANIFEST_JSON) == mode(records / MANIFEST_TXT) == 0o644
     assert mode(dist / "demo-0.1.0.tar.gz") == 0o644

@@ -15,10 +15,11 @@ import pytest
 from relnox import git
 from relnox.build import BuildOptions, build_all, execute, plan_build
 from relnox.errors import BuildError
-from relnox.manifest import MANIFEST_JSON, MANIFEST_TXT, read_manifest, sha256_of
-from relnox.sample import ProjectSpec, git_init, write_project, write_workspace
+from relnox.manifest import MANIFEST_TXT, read_manifest, sha256_of
+from relnox.sample import ProjectSpec, git_commit_all, git_init, write_project, write_workspace
 from relnox.workspace import load_workspace
 from tests.build_support import edit, shared, summarize, wheel_metadata
+from tests.bump_support import write_files
 from tests.conftest import run_relnox
 
 CORE = "bk-core>=0.1.0,<0.2.0"
@@ -63,8 +64,6 @@ def test_every_backend_builds_an_sdist_and_a_wheel(backends: tuple[Path, dict[st
     assert set(summary["files"]) == expected
     on_disk = {p.name for p in (root / "dist").iterdir()}
     assert on_disk == expected | {
-        MANIFEST_JSON,
-        MANIFEST_TXT,
         "bk_core-0.0.1.tar.gz",
         "elsewhere-1.0-py3-none-any.whl",
     }  # nothing half-written or hidden is left behind
@@ -104,7 +103,7 @@ def test_the_manifest_records_every_file(backends: tuple[Path, dict[str, Any]]) 
         for artifact in record.files:
             path = manifest.checked_path(artifact)
             assert artifact.sha256 == sha256_of(path) and artifact.size == path.stat().st_size
-    text = (root / "dist" / MANIFEST_TXT).read_text()
+    text = (root / ".relnox" / "dist" / MANIFEST_TXT).read_text()
     assert "bk-poetry 0.1.0 (poetry.core.masonry.api" in text and "sha256:" in text
 
 
@@ -145,6 +144,8 @@ def lib(tmp_path: Path) -> Path:
     (root / "tests/test_it.py").write_text(
         "import os\n\ndef test_it():\n    assert os.environ.get('LIB_FAIL') != '1'\n"
     )
+    with (root / "pyproject.toml").open("a") as fh:
+        fh.write('\n[dependency-groups]\ntest = ["pytest"]\n')
     git_init(root)
     return root
 
@@ -157,7 +158,37 @@ def test_two_builds_of_one_commit_are_byte_identical(lib: Path, tmp_path: Path) 
         for r in (first, second)
     ]
     assert hashes[0] == hashes[1] and len(hashes[0]) == 2
-    assert first.plan.source_date_epoch == git.commit_time(lib)
+    assert first.plan.epoch_of(first.plan.packages[0]) == git.commit_time(lib)
+
+
+REPRO_SPECS = [
+    ProjectSpec("rp-hatch", backend="hatchling"),
+    ProjectSpec("rp-flit", backend="flit"),
+    ProjectSpec("rp-pdm", backend="pdm"),
+    ProjectSpec("rp-poetry", backend="poetry"),
+    ProjectSpec("rp-setuptools", backend="setuptools"),
+]
+
+
+def test_an_unrelated_commit_changes_no_byte_of_a_package(tmp_path: Path) -> None:
+    """Each package is built at its own last commit's time, whatever came after."""
+    root = write_workspace(tmp_path / "ws", REPRO_SPECS)
+    (root / ".gitignore").write_text("dist/\nbuild/\n*.egg-info/\n")
+    git_init(root)
+
+    def hashes(out: str) -> dict[str, str]:
+        result = build_all(root, BuildOptions(out=tmp_path / out, jobs=3))
+        return {f.filename: f.sha256 for o in result.built if o.record for f in o.record.files}
+
+    first = hashes("one")
+    subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", "later"], cwd=root, check=True)
+    (root / "NOTES.md").write_text("unrelated\n")
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    subprocess.run(["git", "commit", "-q", "-m", "notes"], cwd=root, check=True)
+    second = hashes("two")
+    assert len(first) == 2 * len(REPRO_SPECS)
+    changed = sorted(name for name in first if first[name] != second.get(name))
+    assert changed == [], changed
 
 
 def test_source_date_epoch_is_overridable(
@@ -191,15 +222,13 @@ def test_clean_removes_old_artifacts_first(lib: Path) -> None:
     result = execute(plan)
     assert result.stale == ()
     assert sorted(p.name for p in dist.iterdir()) == [
-        MANIFEST_TXT,
-        MANIFEST_JSON,
         "notes.txt",
         "repro_lib-1.2.0-py3-none-any.whl",
     ]
     assert not (lib / "build").exists() and not (lib / "repro_lib.egg-info").exists()
 
 
-def test_tests_run_first_and_strict_makes_them_count(
+def test_tests_run_against_the_built_wheel_and_strict_makes_them_count(
     lib: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("LIB_FAIL", "1")
@@ -210,6 +239,34 @@ def test_tests_run_first_and_strict_makes_them_count(
     assert "repro-lib: its tests failed (exit 1)" in str(outcome.error)
     assert "--strict" in str(outcome.error)
     assert not (tmp_path / "b").exists() or not any((tmp_path / "b").glob("*.whl"))
+
+
+def test_a_src_layout_is_tested_against_its_wheel_and_a_missing_runner_is_named(
+    tmp_path: Path,
+) -> None:
+    root = write_files(
+        tmp_path / "srcpkg",
+        {
+            "pyproject.toml": '[project]\nname = "src-pkg"\nversion = "1.0.0"\n'
+            'description = "x"\nreadme = "README.md"\n'
+            '[project.optional-dependencies]\ntest = ["pytest"]\n'
+            '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+            "src/src_pkg/__init__.py": "ANSWER = 42\n",
+            "README.md": "# src-pkg\n",
+            "tests/test_answer.py": "import src_pkg\n\ndef test_answer():\n"
+            "    assert src_pkg.ANSWER == 42\n",
+        },
+    )
+    git_init(root)
+    result = build_all(root, BuildOptions(out=tmp_path / "dist", test=True, strict=True))
+    assert [o.tests for o in result.outcomes] == ["passed"], result.to_dict()
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('test = ["pytest"]', 'test = ["packaging"]'))
+    result = build_all(root, BuildOptions(out=tmp_path / "dist2", test=True, strict=True))
+    (outcome,) = result.not_built
+    assert "--test runs pytest, but neither a test extra nor a test dependency group" in str(
+        outcome.error
+    )
 
 
 def test_the_pip_fallback_builds_the_same_files(lib: Path, tmp_path: Path) -> None:
@@ -349,6 +406,51 @@ def test_relnox_build_all_command(lib: Path) -> None:
     assert dry.returncode == 0 and "build repro-lib 1.2.0 (hatchling.build)" in dry.stdout
     assert "remove dist/repro_lib-1.2.0-py3-none-any.whl" in dry.stdout
     assert (lib / "dist/repro_lib-1.2.0-py3-none-any.whl").is_file()  # a dry run touches nothing
+
+
+def test_dist_holds_only_distributions_and_the_state_is_ignored_by_git(lib: Path) -> None:
+    (lib / ".gitignore").write_text("build/\n*.egg-info/\n")  # dist/ itself not ignored
+    git_commit_all(lib, "ignore less")
+    proc = run_relnox("build-all", cwd=lib)
+    assert proc.returncode == 0, proc.stderr
+    dist = sorted(str(p) for p in (lib / "dist").iterdir())
+    assert [Path(p).name for p in dist] == [
+        "repro_lib-1.2.0-py3-none-any.whl",
+        "repro_lib-1.2.0.tar.gz",
+    ]
+    check = subprocess.run(
+        [sys.executable, "-m", "twine", "check", "--strict", *dist],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    state = lib / ".relnox"
+    assert (state / "dist" / "build-manifest.json").is_file()
+    assert (state / ".gitignore").read_text().splitlines()[-1] == "*"
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=lib,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert ".relnox" not in status and "dist/repro_lib-1.2.0.tar.gz" in status
+    assert read_manifest(lib / "dist").get("repro-lib").version == "1.2.0"
+
+
+def test_a_manifest_an_older_relnox_left_in_dist_is_read_and_moved_out(lib: Path) -> None:
+    build_all(lib, BuildOptions(wheel=False))
+    state = lib / ".relnox" / "dist"
+    for name in ("build-manifest.json", MANIFEST_TXT):
+        (state / name).replace(lib / "dist" / name)
+    assert read_manifest(lib / "dist").get("repro-lib").files[0].kind == "sdist"
+    build_all(lib, BuildOptions(sdist=False))
+    assert sorted(p.name for p in (lib / "dist").iterdir()) == [
+        "repro_lib-1.2.0-py3-none-any.whl",
+        "repro_lib-1.2.0.tar.gz",
+    ]
+    assert (state / "build-manifest.json").is_file()
 
 
 def test_nox_build_all_session(lib: Path) -> None:

@@ -50,6 +50,8 @@ def _workspace(directory: Path) -> Path:
         fh.write("\n[tool.setuptools]\npackages = []\n")
     (pkgs / "fx-alone/tests").mkdir()
     (pkgs / "fx-alone/tests/test_alone.py").write_text("def test_fails():\n    assert False\n")
+    with (pkgs / "fx-alone/pyproject.toml").open("a") as fh:
+        fh.write('\n[dependency-groups]\ntest = ["pytest"]\n')
     git_init(root)
     return root
 

@@ -182,3 +182,18 @@ def test_bad_input_through_nox(tmp_path: Path, bytecode: str) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "bad-pkg: 0.1.0 -> 0.2.0" in proc.stdout and '+version = "0.2.0"' in proc.stdout
     assert snapshot(root) == before and git_state(root) == state
+
+
+def test_a_dry_run_on_a_dirty_tree_shows_the_plan_and_warns(tmp_path: Path) -> None:
+    root = _single(tmp_path)
+    git_init(root)
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "\n# edited\n")
+    dry = run_relnox("bump", "--part", "minor", "--dry-run", cwd=root)
+    assert dry.returncode == 0, dry.stderr
+    assert (
+        "warning:" in dry.stdout + dry.stderr and "uncommitted changes" in dry.stdout + dry.stderr
+    )
+    assert "dry run: nothing was changed" in dry.stdout
+    real = run_relnox("bump", "--part", "minor", cwd=root)
+    assert real.returncode == 1 and "uncommitted changes" in real.stderr

@@ -116,7 +116,7 @@ def test_per_package_prefixes_learned_from_history(tmp_path: Path) -> None:
     bump = plan_bump(ws, part="minor", packages=["cua-sandbox"], commit=True, tag=True)
     assert bump.tags == ["sandbox-v0.5.0"]
     data = json.loads(run_relnox("packages", "--json", cwd=root, check=True).stdout)
-    by_name = {row["name"]: row for row in data}
+    by_name = {row["name"]: row for row in data["packages"]}
     assert by_name["cua-agent"]["tag_format"] == "agent-v{version}"
     assert by_name["cua-agent"]["last_tag"] == "agent-v0.8.4"
     assert by_name["cua-agent"]["primary"] == "libs/python/agent/pyproject.toml [project].version"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from collections.abc import Callable
@@ -413,3 +414,18 @@ def test_a_setup_py_project_without_pyproject_is_bumped_in_setup_py(tmp_path: Pa
     proc = run_relnox("bump", "--part", "minor", "--dry-run", cwd=root)
     assert proc.returncode == 0, proc.stderr
     assert '+setup(name="legacy", version="2.1.0")' in proc.stdout
+
+
+def test_doctor_for_some_packages_and_as_json(healthy: Path) -> None:
+    _newer_tag(healthy)  # a problem of demo-core only
+    proc = run_relnox("doctor", "--package", "demo-agents", "--json", cwd=healthy)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["schema"] == 1 and data["errors"] == 0
+    names = {row["check"] for row in data["checks"]}
+    assert "tags demo-agents" in names and not any("demo-core" in n for n in names)
+    whole = run_relnox("doctor", "--json", cwd=healthy)
+    assert whole.returncode == 1 and json.loads(whole.stdout)["errors"] == 1
+    assert "tags demo-core" in whole.stderr
+    unknown = run_relnox("doctor", "--package", "nope", cwd=healthy)
+    assert unknown.returncode == 1 and "nope" in unknown.stdout + unknown.stderr

@@ -38,7 +38,7 @@ def test_round_trip_and_text_twin(tmp_path: Path) -> None:
     loaded = read_manifest(tmp_path / "dist")
     assert loaded.packages == manifest.packages
     assert (loaded.git_commit, loaded.source_date_epoch) == ("abc", 1700000000)
-    text = (tmp_path / "dist" / MANIFEST_TXT).read_text()
+    text = (tmp_path / ".relnox" / "dist" / MANIFEST_TXT).read_text()
     assert "core 1.0.0 (hatchling.build" in text and "sha256:" in text
     record = loaded.get("core")
     assert [f.kind for f in record.wheels] == ["wheel"] and [f.kind for f in record.sdists] == [
@@ -71,7 +71,7 @@ def test_unknown_package_and_extra_fields(tmp_path: Path) -> None:
     manifest = _release(tmp_path / "dist")
     manifest = Manifest(manifest.dist_dir, manifest.packages, extra={"installer": "uv"})
     write_manifest(manifest)
-    data = json.loads((tmp_path / "dist" / MANIFEST_JSON).read_text())
+    data = json.loads((tmp_path / ".relnox" / "dist" / MANIFEST_JSON).read_text())
     assert data["installer"] == "uv" and data["schema"] == 1
     assert read_manifest(tmp_path / "dist").extra == {"installer": "uv"}
     with pytest.raises(BuildError, match="no build of agents"):

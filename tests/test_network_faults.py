@@ -171,14 +171,14 @@ def converged(index: LocalIndex, files: list[str], *servers: FaultServer) -> Non
     assert len(stored) == len(set(stored)), stored
 
 
-def hidden_once(path: str) -> Rule:
-    """The first read of ``path`` answers 404, as an index that does not list a file yet."""
+def hidden(path: str, times: int = 1) -> Rule:
+    """The first ``times`` reads of ``path`` answer 404: an index whose listing lags behind."""
     calls = {"n": 0}
 
     def rule(seen: Seen) -> Reply | None:
         if seen.method == "GET" and seen.path == path:
             calls["n"] += 1
-            if calls["n"] == 1:
+            if calls["n"] <= times:
                 return Reply(404)
         return None
 
@@ -321,7 +321,7 @@ def test_already_exists_with_the_same_content_is_skipped_and_the_rest_goes_on(
     status: int, ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
 ) -> None:
     shutil.copy(ws / "dist" / CORE_WHEEL, index.data_dir / CORE_WHEEL)
-    hide = hidden_once("/simple/demo-core/")
+    hide = hidden("/simple/demo-core/", times=2)  # at planning, and just after the 400
 
     def exists(seen: Seen) -> Answer:
         if seen.filename == CORE_WHEEL:
@@ -332,7 +332,8 @@ def test_already_exists_with_the_same_content_is_skipped_and_the_rest_goes_on(
     run = relnox(ws, "-r", proxy.url, *CORE)
     assert run.code == 0, run.err
     assert f"{CORE_WHEEL}: already on" in run.err and "skipped" in run.err
-    report = json.loads((ws / "dist" / "publish-report.json").read_text())
+    assert "does not list it; looking again in 1.0s (1 of 1)" in run.err
+    report = json.loads((ws / ".relnox" / "dist" / "publish-report.json").read_text())
     assert report["skipped"] == [CORE_WHEEL] and report["uploaded"] == [CORE_SDIST]
     converged(index, [CORE_WHEEL, CORE_SDIST], proxy)
     again = relnox(ws, "-r", proxy.url, *CORE)
@@ -347,7 +348,7 @@ def test_already_exists_with_other_content_names_that_file_only(
     status: int, ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
 ) -> None:
     _changed_wheel(ws / "dist" / CORE_WHEEL, index.data_dir / CORE_WHEEL)
-    hide = hidden_once("/simple/demo-core/")
+    hide = hidden("/simple/demo-core/")
 
     def exists(seen: Seen) -> Answer:
         if seen.filename == CORE_WHEEL:
@@ -359,7 +360,7 @@ def test_already_exists_with_other_content_names_that_file_only(
     assert run.code == 1
     assert CORE_WHEEL in run.error_line and "different content" in run.error_line
     assert CORE_SDIST not in run.error_line
-    report = json.loads((ws / "dist" / "publish-report.json").read_text())
+    report = json.loads((ws / ".relnox" / "dist" / "publish-report.json").read_text())
     assert report["failed"] == [CORE_WHEEL] and report["uploaded"] == []
     assert [s.filename for s in proxy.seen if s.filename] == [CORE_WHEEL]  # the sdist was kept
 

@@ -98,7 +98,9 @@ def test_plan_task_json(history: Path, capsys: pytest.CaptureFixture[str]) -> No
     from relnox.invoke import plan as plan_task
 
     result = plan_task(Context(), root=str(history), part="major", json=True)
-    rows = json.loads(capsys.readouterr().out)
+    data = json.loads(capsys.readouterr().out)
+    assert data["schema"] == 1
+    rows = data["packages"]
     assert [r["name"] for r in rows if r["changed"]] == ["demo-agents"]
     assert result["packages"] == ["demo-agents"]
     assert result["versions"] == {"demo-agents": "1.0.0"}

@@ -109,7 +109,7 @@ def test_upload_in_dependency_order_wheels_first_then_a_rerun_skips_everything(
         )
         assert on_index(index) == sorted(names)
 
-        report = json.loads((ws / "dist" / "publish-report.json").read_text())
+        report = json.loads((ws / ".relnox" / "dist" / "publish-report.json").read_text())
         assert (
             report["ok"]
             and report["uploaded"] == names
@@ -166,7 +166,7 @@ def test_a_file_with_different_content_on_the_index_refuses_the_whole_release(
             run(ws, index.url, dry_run=dry_run)
         assert CORE_WHEEL in str(info.value) and "nothing was uploaded" in str(info.value)
     assert on_index(index) == [CORE_WHEEL]
-    assert not (ws / "dist" / "publish-report.json").exists()
+    assert not (ws / ".relnox" / "dist" / "publish-report.json").exists()
 
 
 def test_wrong_password_is_a_403_that_names_the_variable_and_hides_the_token(
@@ -179,7 +179,7 @@ def test_wrong_password_is_a_403_that_names_the_variable_and_hides_the_token(
     assert "HTTP 403" in (result.error or "") and "TWINE_USERNAME/TWINE_PASSWORD" in (
         result.error or ""
     )
-    report = (ws / "dist" / "publish-report.json").read_text()
+    report = (ws / ".relnox" / "dist" / "publish-report.json").read_text()
     assert json.loads(report)["failed"] == [CORE_WHEEL]
     everything = "\n".join(
         [report, result.error or "", *relnox_log, *(o.error or "" for o in result.outcomes)]
@@ -338,7 +338,7 @@ def test_dry_run_does_the_preflight_and_uploads_nothing(ws: Path, index: LocalIn
     assert (
         proxy.uploads == []
         and on_index(index) == []
-        and not (ws / "dist" / "publish-report.json").exists()
+        and not (ws / ".relnox" / "dist" / "publish-report.json").exists()
     )
     assert result.report_path is None and result.summary()["dry_run"] is True
 
@@ -410,7 +410,7 @@ def test_preflight_refuses_changed_or_stale_artifacts(ws: Path, tmp_path: Path) 
         run(ws, nowhere, packages=["nope"])
     # a wheel whose metadata fails twine check --strict
     dist = ws / "dist"
-    manifest_path = dist / "build-manifest.json"
+    manifest_path = ws / ".relnox" / "dist" / "build-manifest.json"
     original = manifest_path.read_text()
     broken = tmp_path / CORE_WHEEL
     with zipfile.ZipFile(dist / CORE_WHEEL) as src, zipfile.ZipFile(broken, "w") as dst:

@@ -74,7 +74,7 @@ def test_publish_prints_a_table_and_json(ws: Path, index: LocalIndex) -> None:
         "uploaded",
         f"{index.simple_url}demo-core/",
     ]
-    assert report == f"report: {ws / 'dist' / 'publish-report.json'}"
+    assert report == f"report: {ws / '.relnox' / 'dist' / 'publish-report.json'}"
     assert (
         "[1/4] demo-core 0.1.0: uploading demo_core-0.1.0-py3-none-any.whl, demo_core-0.1.0.tar.gz"
         in done.stderr
@@ -254,3 +254,24 @@ def test_the_local_repository_needs_no_credentials(release: Path, tmp_path: Path
         assert done.returncode == 0, done.stderr
         assert "credentials from none (an index on this machine)" in done.stderr
         assert len(list(open_index.data_dir.iterdir())) == 2
+
+
+def test_publish_test_verifies_with_the_extra_index_given(release: Path, tmp_path: Path) -> None:
+    ws = copy_tree(release, tmp_path / "extra-ws")
+    with LocalIndex(tmp_path / "test-data") as test_index, LocalIndex(tmp_path / "deps") as deps:
+        env = {**os.environ, "RELNOX_LOCAL_INDEX": test_index.url}
+        done = run_relnox(
+            "publish-test",
+            "--repository",
+            "local",
+            "-p",
+            "demo-core",
+            "--extra-index",
+            deps.simple_url,
+            "-v",
+            cwd=ws,
+            env=env,
+        )
+        assert done.returncode == 0, done.stderr
+        assert deps.simple_url in done.stderr  # the install from the test index used it
+        assert "verified: demo-core install from there" in done.stdout

@@ -16,6 +16,7 @@ from relnox.rehearse import rehearse
 from relnox.release import STAGES, ReleaseOptions, StageReport, release
 from relnox.sample import create_demo_workspace, git_commit_all, git_init
 from tests.conftest import run_relnox
+from tests.verify_support import uv_build
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -87,7 +88,7 @@ def test_release_stops_at_the_first_failure_and_a_rerun_resumes(tmp_path: Path) 
         "demo-core-v0.2.0",
         "demo-runtime-v0.2.0",
     ]
-    state = json.loads((root / "dist" / "release-state.json").read_text())
+    state = json.loads((root / ".relnox" / "dist" / "release-state.json").read_text())
     assert "complete" in state["done"]
 
 
@@ -164,3 +165,42 @@ def test_release_prints_each_doctor_warning_and_the_error_once(tmp_path: Path) -
     cause = error.removeprefix("relnox: error: stage publish-test failed: ")
     assert cause != error and (proc.stdout + proc.stderr).count(cause) == 1, proc.stdout
     assert "[XX] publish-test       failed" in proc.stdout
+
+
+def test_release_skip_build_publishes_a_directory_another_tool_built(tmp_path: Path) -> None:
+    root = create_demo_workspace(tmp_path / "ws")
+    wheels = tmp_path / "from-ci"  # e.g. the artifacts of a CI build matrix, collected
+    files = uv_build(root, wheels)
+    with LocalIndex(tmp_path / "test-index") as test_index, LocalIndex(tmp_path / "index") as index:
+        options = ReleaseOptions(
+            skip=frozenset({"build", "tag"}),
+            dist_dir=str(wheels),
+            test_repository=test_index.upload_url,
+            repository=index.upload_url,
+            yes=True,
+        )
+        result = release(root, options)
+        assert sorted(p.name for p in index.data_dir.iterdir()) == files
+    statuses = {s.name: s.status for s in result.stages}
+    assert statuses == {
+        "doctor": "done",
+        "bump": "skipped",
+        "build": "skipped",
+        "verify": "done",
+        "publish-test": "done",
+        "verify-test": "done",
+        "publish": "done",
+        "tag": "skipped",
+    }
+    assert (tmp_path / ".relnox" / "from-ci" / "build-manifest.json").is_file()
+    assert not (root / "dist").exists()
+
+
+def test_a_failed_rehearsal_says_to_run_it_again_not_to_resume(tmp_path: Path) -> None:
+    root = create_demo_workspace(tmp_path / "ws")
+    with pytest.raises(RelnoxError) as info:
+        rehearse(root, ReleaseOptions(to="0.0.1", skip=frozenset({"doctor"})))
+    message = str(info.value)
+    assert message.startswith("stage bump failed:")
+    assert "run again: relnox release (it starts over on a fresh clone)" in message
+    assert "not redone" not in message

@@ -10,6 +10,7 @@ import pytest
 from relnox.changelog_read import UNRELEASED, find_section, sections
 from relnox.errors import ConfigError, VersionError
 from relnox.release_notes import release_notes
+from relnox.repositories import PYPI, TESTPYPI, builtin
 from relnox.sample import ProjectSpec, demo_specs
 from relnox.workspace import load_workspace
 from tests.conftest import run_relnox
@@ -96,8 +97,24 @@ def test_workspace_notes_by_tag_and_by_version(make_workspace: Callable[..., Pat
 
 def test_release_notes_task_writes_the_notes_file(single: Path) -> None:
     proc = run_relnox("release-notes", "v1.2.0", cwd=single, check=True)
-    path = single / "dist" / "release-notes.md"
+    path = single / ".relnox" / "dist" / "release-notes.md"
     assert f"to {path}" in proc.stdout
     assert "pip install failextract==1.2.0" in path.read_text(encoding="utf-8")
     custom = run_relnox("release-notes", "1.2.0", "--output", "notes.md", cwd=single, check=True)
     assert "notes.md" in custom.stdout and (single / "notes.md").is_file()
+
+
+def test_a_pre_release_says_the_index_it_went_to(single: Path) -> None:
+    notes = release_notes(load_workspace(single), "1.3.0rc1")
+    assert "failextract 1.3.0rc1 is on TestPyPI:" in notes.text
+    test_index = builtin(TESTPYPI)
+    pypi = builtin(PYPI)
+    assert test_index is not None and pypi is not None
+    assert (
+        f"pip install --index-url {test_index.simple_url} --extra-index-url {pypi.simple_url} "
+        "failextract==1.3.0rc1" in notes.text
+    )
+    final = release_notes(load_workspace(single), "1.2.0")
+    assert "is on PyPI:" in final.text
+    local = release_notes(load_workspace(single), "1.2.0", repository="http://127.0.0.1:1/")
+    assert "is on http://127.0.0.1:1/:" in local.text

@@ -205,9 +205,10 @@ def test_resolve_version_task_outputs_and_check(demo: Path) -> None:
     proc = run_relnox(
         "resolve-version", "--tag", "demo-core-v0.1.0", "--json", cwd=demo, check=True
     )
-    assert json.loads(proc.stdout) == [
-        {"package": "demo-core", "version": "0.1.0", "source": "tag"}
-    ]
+    assert json.loads(proc.stdout) == {
+        "schema": 1,
+        "packages": [{"package": "demo-core", "version": "0.1.0", "source": "tag"}],
+    }
     everything = run_relnox("resolve-version", cwd=demo, check=True)
     assert everything.stdout.count("(from pyproject)") == 3
     checked = run_relnox(

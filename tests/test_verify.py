@@ -146,6 +146,7 @@ def test_a_tampered_artifact_is_refused_before_anything_is_installed(
     good: Path, tmp_path: Path
 ) -> None:
     dist = shutil.copytree(good / "dist", tmp_path / "dist")
+    shutil.copytree(good / ".relnox", tmp_path / ".relnox")  # the manifest, beside dist/
     wheel = next(dist.glob("vfyrlx_core-*.whl"))
     wheel.write_bytes(wheel.read_bytes() + b"\0")
 
@@ -202,7 +203,9 @@ def test_relnox_verify_install_prints_the_failures_and_exits_1(broken: Path) -> 
     assert "ModuleNotFoundError: No module named 'vfybad_empty'" in out
     assert "RuntimeError: the script is broken" in out
     assert "1/4 package checks passed" in out
-    assert "relnox: error: verify-install failed for vfybad-" in proc.stderr
+    assert (
+        "relnox: error: verify-install failed because of the package itself: vfybad-" in proc.stderr
+    )
     assert "vfybad-fine" not in proc.stderr
 
 
@@ -285,7 +288,9 @@ def test_usage_errors_are_raised_before_anything_runs(tmp_path: Path) -> None:
     root = write_workspace(tmp_path / "ws", [ProjectSpec("vfyplan-core", VERSION)])
     workspace = load_workspace(root)
 
-    with pytest.raises(VerifyError, match=r"dist[/\\]build-manifest\.json: no build manifest"):
+    with pytest.raises(
+        VerifyError, match=r"ws[/\\]dist: no such directory; build the release first"
+    ):
         plan_verify(workspace)
     with pytest.raises(VerifyError, match="--offline cannot be combined with --index"):
         plan_verify(workspace, index="http://127.0.0.1:9/simple/", offline=True)

@@ -308,6 +308,8 @@ def test_packages_command_text_and_json(tmp_path: Path) -> None:
     text = run_relnox("packages", cwd=tmp_path, check=True).stdout
     assert text.index("demo-core") < text.index("demo-agents") < text.index("demo-runtime")
     data = json.loads(run_relnox("packages", "--json", cwd=tmp_path, check=True).stdout)
+    assert data["schema"] == 1 and data["notes"] == []
+    data = data["packages"]
     assert data[2]["name"] == "demo-runtime" and data[2]["depends_on"] == [
         "demo-core",
         "demo-agents",

@@ -61,3 +61,43 @@ def build_release(root: Path, dist: Path | None = None) -> Manifest:
     manifest = Manifest(dist_dir=dist, packages=tuple(records), created="test")
     write_manifest(manifest)
     return manifest
+
+
+def uv_build(root: Path, out: Path) -> list[str]:
+    """Plain ``uv build`` (no relnox anywhere) of every package at ``root`` into ``out``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON"))}
+    argv = [uv(), "build", "--no-progress", "--out-dir", str(out)]
+    if (root / "packages").is_dir():
+        argv.append("--all-packages")
+    subprocess.run(argv, cwd=root, env=env, check=True, capture_output=True)
+    return sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+
+
+def retag(wheel: Path, tag: str, out: Path) -> Path:
+    """A copy of the pure ``wheel`` tagged ``tag`` (``cp311-cp311-win_amd64``), as a CI
+    matrix job on that platform would have built it: file name, WHEEL and RECORD agree."""
+    import base64
+    import hashlib
+    import zipfile
+
+    name, version = wheel.name.split("-")[:2]
+    target = out / f"{name}-{version}-{tag}.whl"
+    with zipfile.ZipFile(wheel) as src:
+        items = {i.filename: src.read(i.filename) for i in src.infolist()}
+    info = next(n.split("/")[0] for n in items if n.endswith(".dist-info/WHEEL"))
+    lines = items[f"{info}/WHEEL"].decode().splitlines()
+    kept = [ln for ln in lines if not ln.startswith(("Tag:", "Root-Is-Purelib:"))]
+    items[f"{info}/WHEEL"] = (
+        "\n".join([*kept, "Root-Is-Purelib: false", f"Tag: {tag}"]) + "\n"
+    ).encode()
+    record = []
+    for path, data in items.items():
+        if path == f"{info}/RECORD":
+            continue
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        record.append(f"{path},sha256={digest},{len(data)}")
+    items[f"{info}/RECORD"] = ("\n".join([*record, f"{info}/RECORD,,"]) + "\n").encode()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+        for path, data in items.items():
+            dst.writestr(path, data)
+    return target

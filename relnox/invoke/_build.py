@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from relnox.invoke._common import echo, echo_json, listed, relnox_task
+from relnox.invoke._common import (
+    CHANGED_HELP,
+    NOTHING_CHANGED,
+    chosen,
+    echo,
+    echo_json,
+    relnox_task,
+)
 
 HELP = {
     "package": "build only this package (repeatable; default: all, in dependency order)",
+    "changed": CHANGED_HELP,
     "jobs": "packages built at once (default: the number of CPUs)",
     "wheel-only": "build only wheels (from the source tree)",
     "sdist-only": "build only sdists",
@@ -30,6 +38,7 @@ HELP = {
 def build_all(
     c: Any,
     package: Any = None,
+    changed: bool = False,
     jobs: int = 0,
     wheel_only: bool = False,
     sdist_only: bool = False,
@@ -53,8 +62,12 @@ def build_all(
 
     if wheel_only and sdist_only:
         raise BuildError("--wheel-only and --sdist-only exclude each other; pass one of them")
+    names = chosen(root, package, changed)
+    if names is None:
+        echo(NOTHING_CHANGED)
+        return {"packages": [], "files": []}
     options = BuildOptions(
-        packages=listed(package),
+        packages=names,
         jobs=jobs or None,
         sdist=not wheel_only,
         wheel=not sdist_only,

@@ -70,6 +70,7 @@ def bump(
         allow_dirty=allow_dirty or force,
         allow_detached=allow_detached,
         message=message,
+        dry_run=dry_run,
     )
     files = [_relative(path, workspace.root) for path in plan.files]
     result: dict[str, Any] = {

@@ -126,7 +126,7 @@ def resolve_version(
             )
     rows = [{"package": r.package, "version": r.version, "source": r.source} for r in resolved]
     if json:
-        echo_json(rows)
+        echo_json({"packages": rows})
     else:
         for r in resolved:
             echo(f"{r.package} {r.version} (from {r.source})")
@@ -170,7 +170,7 @@ def plan(
     workspace = load_workspace(root)
     rows = make_plan(workspace, part or None, pre or None, since=since or None)
     if json:
-        echo_json([r.as_dict() for r in rows])
+        echo_json({"packages": [r.as_dict() for r in rows]})
     else:
         table = [
             {**r.as_dict(), "changed": "yes" if r.changed else "no", "next": r.next_version}
@@ -191,25 +191,46 @@ def plan(
     help={
         "root": ROOT_HELP,
         "version": "the version about to be released (default: each package's version)",
-    }
+        "package": "check only this package (repeatable; repository-wide checks always run)",
+        "json": "print the checks as JSON",
+    },
+    iterable=["package"],
 )
-def doctor(c: Any, root: str = ".", version: str = "", verbose: int = 0) -> dict[str, Any]:
+def doctor(
+    c: Any,
+    root: str = ".",
+    version: str = "",
+    package: list[str] | None = None,
+    json: bool = False,
+    verbose: int = 0,
+) -> dict[str, Any]:
     """Check the repository before a release (read-only); exit 1 on any error."""
     from relnox.doctor import doctor as run_doctor
     from relnox.errors import RelnoxError
     from relnox.report import render_table
 
-    report = run_doctor(root, version=version or None)
-    echo(render_table([c.as_dict() for c in report.checks], ["check", "status", "detail"]))
+    report = run_doctor(root, version=version or None, packages=listed(package))
     errors, warnings = len(report.errors), len(report.warnings)
+    result = {
+        "schema": 1,
+        "root": str(report.root),
+        "checks": [c.as_dict() for c in report.checks],
+        "errors": errors,
+        "warnings": warnings,
+    }
+    if json:
+        echo_json(result)
+    else:
+        echo(render_table([c.as_dict() for c in report.checks], ["check", "status", "detail"]))
     if errors:
         first = report.errors[0]
         raise RelnoxError(
             f"doctor found {errors} error(s) and {warnings} warning(s) in {report.root}; "
             f"first: {first.check}: {first.detail}"
         )
-    echo(f"doctor: {len(report.checks)} checks, no errors, {warnings} warning(s)")
-    return {"checks": len(report.checks), "errors": 0, "warnings": warnings}
+    if not json:
+        echo(f"doctor: {len(report.checks)} checks, no errors, {warnings} warning(s)")
+    return result
 
 
 @relnox_task(
@@ -247,24 +268,34 @@ def ci_init(
     help={
         "version": "the version or release tag, e.g. 1.2.0 or core-v1.2.0",
         "package": "the package (default: the one the tag names, or those at VERSION)",
-        "output": "file to write (default: <dist>/release-notes.md; - prints it)",
+        "output": "file to write (default: .relnox/dist/release-notes.md, beside dist/; - prints it)",
+        "repository": "the index the release went to, named in the install lines (default: "
+        "the publish routing: pre-releases to TestPyPI, final versions to PyPI)",
         "root": ROOT_HELP,
     },
 )
 def release_notes(
-    c: Any, version: str, package: str = "", output: str = "", root: str = ".", verbose: int = 0
+    c: Any,
+    version: str,
+    package: str = "",
+    output: str = "",
+    repository: str = "",
+    root: str = ".",
+    verbose: int = 0,
 ) -> dict[str, Any]:
     """Write VERSION's changelog section plus install instructions, for gh release --notes-file."""
+    from relnox.manifest import ensure_state_dir
     from relnox.release_notes import NOTES_FILE, release_notes, write_notes
     from relnox.workspace import load_workspace
 
     workspace = load_workspace(root)
-    notes = release_notes(workspace, version, package or None)
+    notes = release_notes(workspace, version, package or None, repository or None)
     if output == "-":
         echo(notes.text.rstrip("\n"))
         path = None
     else:
-        target = Path(output) if output else workspace.root / workspace.config.dist_dir / NOTES_FILE
+        dist = workspace.root / workspace.config.dist_dir  # dist/ holds only distributions
+        target = Path(output) if output else ensure_state_dir(dist) / NOTES_FILE
         path = write_notes(notes, target)
         echo(f"wrote the release notes of {', '.join(notes.packages)} {notes.version} to {path}")
     return {

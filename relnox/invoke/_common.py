@@ -18,7 +18,7 @@ from invoke.tasks import Task
 from invoke.tasks import task as invoke_task
 
 from relnox.errors import RelnoxError
-from relnox.log import setup_logging
+from relnox.log import QUIET_ENV, setup_logging
 from relnox.redact import redact
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -143,7 +143,14 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
 
 
 def echo(text: str = "") -> None:
-    """Print a result line to stdout (secrets masked); a closed pipe ends quietly."""
+    """Print a result line to stdout (secrets masked), unless ``-q``/``RELNOX_QUIET``."""
+    if os.environ.get(QUIET_ENV, "") not in ("", "0"):
+        return
+    _write(text)
+
+
+def _write(text: str) -> None:
+    """Write to stdout (secrets masked); a closed pipe ends quietly."""
     try:
         sys.stdout.write(redact(text) + "\n")
         sys.stdout.flush()
@@ -152,13 +159,37 @@ def echo(text: str = "") -> None:
         raise SystemExit(1) from None
 
 
-def echo_json(data: Any) -> None:
-    echo(json.dumps(data, indent=2, default=str))
+JSON_SCHEMA = 1  # the version of every task's --json object (docs/json.md)
+
+
+def echo_json(data: Mapping[str, Any]) -> None:
+    """A task's ``--json`` result: one object, ``schema`` first (docs/json.md)."""
+    _write(json.dumps({"schema": JSON_SCHEMA, **data}, indent=2, default=str))
 
 
 def listed(values: Any) -> list[str]:
     """An invoke ``iterable`` flag's value (None or a list) as a list."""
     return list(values or [])
+
+
+CHANGED_HELP = (
+    "act only on the packages whose version is not released yet (bumped since their "
+    "last tag), the named ones and their lockstep groups"
+)
+NOTHING_CHANGED = "nothing to do: every selected package's version is already released (--changed)"
+
+
+def chosen(root: str, package: Any, changed: bool) -> list[str] | None:
+    """The packages a task acts on: those named, or with ``--changed`` the release set
+    (:func:`relnox.plan.release_set`); ``None`` when ``--changed`` leaves none."""
+    names = listed(package)
+    if not changed:
+        return names
+    from relnox.plan import release_set
+    from relnox.workspace import load_workspace
+
+    found = [p.name for p in release_set(load_workspace(root), names, changed=True)]
+    return found or None
 
 
 _UNKNOWN = re.compile(r"No idea what '(?P<token>.*)' is!")

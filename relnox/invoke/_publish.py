@@ -11,15 +11,24 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from relnox.invoke._common import echo, echo_json, listed, relnox_task
+from relnox.invoke._common import (
+    CHANGED_HELP,
+    NOTHING_CHANGED,
+    chosen,
+    echo,
+    echo_json,
+    listed,
+    relnox_task,
+)
 
 if TYPE_CHECKING:
     from relnox.publish_report import PublishResult
 
 PUBLISH_HELP = {
     "repository": "pypi, testpypi, local, a name from [tool.relnox.repositories] or ~/.pypirc, or a URL",
-    "package": "publish only this package (repeatable; default: every package in the manifest)",
-    "dist": "directory holding build-manifest.json (default: [tool.relnox] dist-dir)",
+    "package": "publish only this package (repeatable; default: every package with files in the dist directory)",
+    "changed": CHANGED_HELP,
+    "dist": "directory of the wheels and sdists, whoever built them (default: [tool.relnox] dist-dir)",
     "dry_run": "do the whole preflight, print what would be uploaded and skipped, upload nothing",
     "yes": "do not ask before uploading to PyPI (needed without a terminal)",
     "keep_going": "after a failed package, go on with the packages that do not depend on it",
@@ -66,7 +75,7 @@ def show(result: PublishResult, as_json: bool) -> None:
 def _publish(
     root: str,
     repository: str | None,
-    package: Any,
+    package: list[str],
     dist: str | None,
     dry_run: bool,
     yes: bool,
@@ -83,7 +92,7 @@ def _publish(
     result = publish_release(
         workspace,
         repository=repository or None,
-        packages=listed(package),
+        packages=package,
         dist_dir=Path(dist) if dist else None,
         from_tag=from_tag or None,
         dry_run=dry_run,
@@ -103,6 +112,7 @@ def publish(
     c: Any,
     repository: str | None = None,
     package: Any = None,
+    changed: bool = False,
     dry_run: bool = False,
     yes: bool = False,
     keep_going: bool = False,
@@ -114,8 +124,12 @@ def publish(
     verbose: int = 0,
 ) -> dict[str, Any]:
     """Upload the built release to an index: hash-checked, resumable, wheels first, in dependency order."""
+    names = chosen(root, package, changed)
+    if names is None:
+        echo(NOTHING_CHANGED)
+        return {"packages": [], "uploaded": 0}
     result = _publish(
-        root, repository, package, dist, dry_run, yes, keep_going, from_tag, json, verbose
+        root, repository, names, dist, dry_run, yes, keep_going, from_tag, json, verbose
     )
     return result.summary()
 
@@ -127,30 +141,42 @@ def publish(
         **{k: v for k, v in PUBLISH_HELP.items() if k not in ("yes", "from_tag", "skip_existing")},
         "repository": "where to publish and install from (default: testpypi)",
         "wait": "seconds the uploaded version may take to become installable (default: 120)",
+        "extra_index": "index for third-party dependencies when verifying from the test index "
+        "(default: PyPI)",
+        "extras": "install these extras when verifying: an extra (cli) or name[cli] "
+        "(repeatable, or comma-separated)",
     },
-    iterable=["package"],
+    iterable=["package", "extras"],
 )
 def testpypi(
     c: Any,
     repository: str = "testpypi",
     package: Any = None,
+    changed: bool = False,
     dry_run: bool = False,
     keep_going: bool = False,
     dist: str | None = None,
     root: str = ".",
     wait: int = 120,
+    extra_index: str | None = None,
+    extras: Any = None,
     json: bool = False,
     verbose: int = 0,
 ) -> dict[str, Any]:
     """Publish to TestPyPI, then install the release from there in fresh environments and check it."""
+    names = chosen(root, package, changed)
+    if names is None:
+        echo(NOTHING_CHANGED)
+        return {"packages": [], "uploaded": 0}
     result = _publish(
-        root, repository, package, dist, dry_run, False, keep_going, None, json, verbose
+        root, repository, names, dist, dry_run, False, keep_going, None, json, verbose
     )
     summary = result.summary()
     if dry_run:
         return summary
     from relnox.errors import VerifyError
     from relnox.verify import render_report, verify_install
+    from relnox.verify_report import closing_message
     from relnox.workspace import load_workspace
 
     workspace = load_workspace(root)
@@ -160,14 +186,17 @@ def testpypi(
         packages=[name for name, _ in result.packages],
         dist_dir=Path(dist) if dist else None,
         index=repository,
+        extra_index=extra_index or None,
         wait=float(wait),
+        extras=listed(extras),
     )
     summary["verified"] = bool(report.ok)
     echo("\n".join(render_report(report)))
     if not report.ok:
         raise VerifyError(
-            f"the release was published to {result.repository.label} but installing it from "
-            f"there failed; run relnox verify-install --index {repository} -v for details"
+            f"the release was published to {result.repository.label}, but "
+            f"{closing_message(report)}\n(run relnox verify-install --index {repository} -v "
+            "for details)"
         )
     echo(f"verified: {', '.join(name for name, _ in result.packages)} install from there")
     return summary
@@ -221,6 +250,8 @@ def serve_index(
         allow_anonymous=allow_anonymous,
     )
     previous = signal.signal(signal.SIGTERM, stop_on_term)
+    # Ctrl-C stops it even when started from a shell that ignores SIGINT (a background job)
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         index.start()
         echo(f"local index serving {Path(data).resolve()}")
@@ -242,4 +273,5 @@ def serve_index(
     finally:
         index.stop()
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
     return {"upload_url": index.upload_url, "simple_url": index.simple_url}

@@ -12,6 +12,8 @@ RELEASE_HELP = {
     "to": "bump first, to this exact version",
     "pre": "pre-release label for --part pre: alpha, beta or rc",
     "package": "release only this package (repeatable; default: all)",
+    "changed": "release only the packages changed since their last tag (bumped with --part) "
+    "or bumped but not yet tagged, with their lockstep groups",
     "skip": "skip a stage (repeatable or comma-separated): doctor, bump, build, verify, "
     "publish-test, verify-test, publish, tag",
     "test_repository": "the TestPyPI stage's index (default: testpypi)",
@@ -23,6 +25,10 @@ RELEASE_HELP = {
     "offline": "verify the artifacts without any index",
     "wait": "seconds to wait for uploads to appear on the index",
     "jobs": "parallel builds (default: number of CPUs)",
+    "extras": "install these extras when verifying: an extra (cli) or name[cli] "
+    "(repeatable, or comma-separated)",
+    "dist": "directory of the wheels and sdists, whoever built them; with --skip build the "
+    "release publishes them as they are (default: [tool.relnox] dist-dir)",
     "root": "repository root (default: .)",
     "json": "print the result as JSON",
 }
@@ -40,6 +46,7 @@ def _options(**kw: Any) -> Any:
         to=kw["to"],
         pre=kw["pre"],
         packages=tuple(listed(kw["package"])),
+        changed=kw.get("changed", False),
         skip=_skip(kw["skip"]),
         test_repository=kw.get("test_repository") or "testpypi",
         repository=kw.get("repository") or "pypi",
@@ -50,6 +57,8 @@ def _options(**kw: Any) -> Any:
         offline=kw["offline"],
         wait=number(kw["wait"], "wait", float),
         jobs=number(kw["jobs"], "jobs") or None,
+        dist_dir=kw.get("dist") or None,
+        extras=tuple(listed(kw.get("extras"))),
         resume_command=kw.get("resume_command", "relnox release"),
     )
 
@@ -89,7 +98,7 @@ def _summary(result: Any, title: str) -> None:
 
 
 @relnox_task(
-    iterable=["package", "skip"],
+    iterable=["package", "skip", "extras"],
     help=RELEASE_HELP,
 )
 def release(
@@ -98,6 +107,7 @@ def release(
     to: str | None = None,
     pre: str | None = None,
     package: Any = None,
+    changed: bool = False,
     skip: Any = None,
     test_repository: str | None = None,
     repository: str | None = None,
@@ -108,6 +118,8 @@ def release(
     offline: bool = False,
     wait: str | None = None,
     jobs: str | None = None,
+    extras: Any = None,
+    dist: str | None = None,
     root: str = ".",
     json: bool = False,
     verbose: int = 0,
@@ -130,11 +142,11 @@ def release(
 REHEARSE_HELP = {
     k: v
     for k, v in RELEASE_HELP.items()
-    if k not in ("test_repository", "repository", "yes", "push", "allow_dirty")
+    if k not in ("test_repository", "repository", "yes", "push", "allow_dirty", "dist", "changed")
 }
 
 
-@relnox_task(iterable=["package", "skip"], help=REHEARSE_HELP)
+@relnox_task(iterable=["package", "skip", "extras"], help=REHEARSE_HELP)
 def rehearse(
     c: Any,
     part: str | None = None,
@@ -146,6 +158,7 @@ def rehearse(
     offline: bool = False,
     wait: str | None = None,
     jobs: str | None = None,
+    extras: Any = None,
     root: str = ".",
     json: bool = False,
     verbose: int = 0,

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from relnox.invoke._common import echo, echo_json, listed, relnox_task
+from relnox.invoke._common import (
+    CHANGED_HELP,
+    NOTHING_CHANGED,
+    chosen,
+    echo,
+    echo_json,
+    listed,
+    relnox_task,
+)
 
 VERIFY_HELP = {
     "package": "verify only this package (repeatable; default: every package of the release)",
-    "dist": "directory holding build-manifest.json (default: [tool.relnox] dist-dir)",
+    "changed": CHANGED_HELP,
+    "dist": "directory of the wheels and sdists, whoever built them (default: [tool.relnox] dist-dir)",
     "index": "install name==version from this index instead of dist/: testpypi, pypi, local, "
     "a name from [tool.relnox.repositories] or ~/.pypirc, or a URL",
     "extra_index": "index for third-party dependencies (default: the installer's configured index)",
@@ -20,6 +29,8 @@ VERIFY_HELP = {
     "timeout": "seconds each install or check command may take (default: 600)",
     "script_args": 'arguments each console script is started with (default: "--help")',
     "installer": "uv or pip (default: uv, with venv + pip when uv cannot run)",
+    "extras": "install these extras with the packages: an extra (cli: every package that "
+    "declares it) or name[cli] (repeatable, or comma-separated)",
     "dry_run": "print what would be installed and checked, do nothing",
     "root": "repository root (default: .)",
     "json": "print the result as JSON",
@@ -41,10 +52,11 @@ def _seconds(value: str, flag: str) -> float | None:
     return number
 
 
-@relnox_task(name="verify-install", help=VERIFY_HELP, iterable=["package"])
+@relnox_task(name="verify-install", help=VERIFY_HELP, iterable=["package", "extras"])
 def verify_install(
     c: Any,
     package: Any = None,
+    changed: bool = False,
     dist: str = "",
     index: str = "",
     extra_index: str = "",
@@ -56,6 +68,7 @@ def verify_install(
     timeout: str = "",
     script_args: str = "",
     installer: str = "",
+    extras: Any = None,
     dry_run: bool = False,
     root: str = ".",
     json: bool = False,
@@ -64,11 +77,16 @@ def verify_install(
     """Install the release into a fresh environment and check every package imports and runs."""
     from relnox.errors import VerifyError
     from relnox.verify import plan_verify, render_report, run_plan
+    from relnox.verify_report import closing_message
     from relnox.workspace import load_workspace
 
+    names = chosen(root, package, changed)
+    if names is None:
+        echo(NOTHING_CHANGED)
+        return {"packages": [], "ok": True}
     plan = plan_verify(
         load_workspace(root),
-        packages=listed(package),
+        packages=names,
         dist_dir=dist or None,
         index=index or None,
         extra_index=extra_index or None,
@@ -80,6 +98,8 @@ def verify_install(
         script_args=script_args or None,
         wait=_seconds(wait, "wait"),
         installer=installer or None,
+        extras=listed(extras),
+        write_record=not dry_run,
     )
     if dry_run:
         echo("Dry run: nothing is installed")
@@ -91,9 +111,5 @@ def verify_install(
     else:
         echo("\n".join(render_report(report)))
     if not report.ok:
-        failed = report.to_dict()["failed"] or ["the smoke commands"]
-        raise VerifyError(
-            f"verify-install failed for {', '.join(failed)}; see the lines above, fix the "
-            "package and rebuild with relnox build-all"
-        )
+        raise VerifyError(closing_message(report))
     return report.to_dict()

@@ -8,15 +8,21 @@ from relnox.invoke._common import echo, echo_json, relnox_task
 
 
 @relnox_task(help={"root": "repository root (default: .)", "json": "print JSON for machines"})
-def packages(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> None:
+def packages(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> dict[str, Any]:
     """List the packages in release order: version, version source, backend, internal deps."""
     from relnox.report import packages_rows, render_table
     from relnox.workspace import load_workspace
 
     workspace = load_workspace(root)
     rows = packages_rows(workspace)
+    result = {
+        "packages": [row["name"] for row in rows],
+        "versions": {row["name"]: row["version"] for row in rows},
+        "directories": {row["name"]: row["directory"] for row in rows},
+    }
     if json:
-        echo_json(rows)
+        echo_json({"packages": rows, "notes": list(workspace.notes)})
+        return result
     else:
         echo(
             render_table(
@@ -28,10 +34,14 @@ def packages(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> N
             echo(f"  {row['name']}: version from {row['evidence']}; tags {row['tag_evidence']}")
         for note in workspace.notes:
             echo(f"  note: {note}")
+    return result
 
 
-@relnox_task(name="check-versions", help={"root": "repository root (default: .)"})
-def check_versions(c: Any, root: str = ".", verbose: int = 0) -> None:
+@relnox_task(
+    name="check-versions",
+    help={"root": "repository root (default: .)", "json": "print JSON for machines"},
+)
+def check_versions(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> dict[str, Any]:
     """Validate every pyproject.toml: it parses, its version is PEP 440, its sources agree."""
     from relnox.errors import VersionError
     from relnox.workspace import discover
@@ -42,13 +52,24 @@ def check_versions(c: Any, root: str = ".", verbose: int = 0) -> None:
         *(note for pkg in workspace.packages for note in pkg.drift_notes),
         *(f"{p.name}: {p.tags.problem}" for p in workspace.packages if p.tags and p.tags.problem),
     ]
-    if problems:
+    result = {
+        "packages": [p.name for p in workspace.packages],
+        "versions": {p.name: p.version for p in workspace.packages},
+        "problems": problems,
+        "ok": not problems,
+    }
+    if json:
+        echo_json(result)
+    else:
         for problem in problems:
             echo(f"  x {problem}")
+    if problems:
         raise VersionError(
             f"{len(problems)} problem(s) in the version sources of {workspace.root}; "
             "fix the files listed above (relnox bump rewrites every copy of a version)"
         )
-    for pkg in workspace.packages:
-        echo(f"  ok {pkg.name} {pkg.version} ({pkg.version_source})")
-    echo(f"{len(workspace.packages)} package(s) checked, all versions valid and consistent")
+    if not json:
+        for pkg in workspace.packages:
+            echo(f"  ok {pkg.name} {pkg.version} ({pkg.version_source})")
+        echo(f"{len(workspace.packages)} package(s) checked, all versions valid and consistent")
+    return result
