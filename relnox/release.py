@@ -327,8 +327,17 @@ class Pipeline:
         return "done", f"created {', '.join(created)}{pushed}"
 
     # -- driver ---------------------------------------------------------------------
+    def check_tag_names(self) -> None:
+        """The tags the release will make are names git accepts, before any stage changes anything."""
+        if "tag" in self.options.skip or not git.is_repo(self.workspace.root):
+            return
+        for pkg in self.workspace.select(self.names):
+            if not pkg.vcs_versioned:
+                git.check_tag_name(self.workspace.root, self.workspace.tag_for(pkg))
+
     def run(self) -> ReleaseResult:
         o = self.options
+        self.check_tag_names()
         steps: list[tuple[str, Callable[[], tuple[str, str]]]] = [
             ("doctor", self.doctor),
             ("bump", self.bump),
