@@ -225,22 +225,29 @@ def test_a_file_linked_on_another_host_is_fetched_without_credentials(
     assert healthy.stored() == [CORE_SDIST]
 
 
-def test_a_redirect_to_another_host_after_401_drops_the_credentials(
-    ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_redirect_to_another_host_gets_no_credentials(
+    method: str, ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
 ) -> None:
+    """A read redirected after its 401, or an upload redirected: the other host sees no token."""
     foreign = serve(rule=lambda seen: UNAUTHORIZED)
 
     def away(seen: Seen) -> Reply | None:
-        if seen.method == "GET":
-            return Reply(302, (("Location", f"{foreign.url.rstrip('/')}{seen.path}"),))
+        if seen.method == method:
+            status = 302 if method == "GET" else 307
+            return Reply(status, (("Location", f"{foreign.url.rstrip('/')}{seen.path}"),))
         return None
 
     proxy = serve(upstream=index.url, rule=private(away))
     run = relnox(ws, "-r", proxy.url, *CORE)
-    assert run.code == 1 and "HTTP 401" in run.error_line
-    assert "not the index's own address" in run.error_line
-    assert len(foreign.seen) >= 1 and not any(seen.authorized for seen in foreign.seen)
-    assert on_index(index) == [] and proxy.stored() == []  # nothing uploaded before the plan held
+    assert run.code == 1
+    if method == "GET":
+        assert "HTTP 401" in run.error_line and "not the index's own address" in run.error_line
+    else:
+        assert CORE_WHEEL in run.error_line and "redirect" in run.error_line.lower()
+        assert CORE_SDIST not in run.error_line
+    assert not any(seen.authorized for seen in foreign.seen)
+    assert on_index(index) == [] and proxy.stored() == []
 
     healthy = serve(upstream=index.url, rule=private())
     again = relnox(ws, "-r", healthy.url, *CORE)
