@@ -105,6 +105,7 @@ def run_watched(
     )
     chunks: list[bytes] = []
     last_output = [time.monotonic()]
+    stalled = False
 
     def read() -> None:
         assert proc.stdout is not None
@@ -118,13 +119,12 @@ def run_watched(
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
 
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    counters = _io_counters(proc.pid)
-    progress = time.monotonic()
-    poll = min(0.25, stall / 4)
-    stalled = False
-    try:
+    try:  # from here on, Ctrl-C or any error takes the child along
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        counters = _io_counters(proc.pid)
+        progress = time.monotonic()
+        poll = min(0.25, stall / 4)
         while True:
             try:
                 proc.wait(timeout=poll)
@@ -140,7 +140,7 @@ def run_watched(
                 kill()
                 break
     finally:
-        if proc.poll() is None:  # Ctrl-C or any error here: the child goes too
+        if proc.poll() is None:
             kill()
     reader.join(timeout=5)
     if proc.stdout is not None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -51,3 +54,27 @@ def test_a_silent_child_is_stopped_after_the_stall_and_a_busy_one_is_not() -> No
     talker = "import time\nfor i in range(6):\n    print(i, flush=True); time.sleep(0.2)"
     code, output, stalled = run_watched([sys.executable, "-c", talker], {}, stall=3)
     assert (code, stalled) == (0, False) and output.split() == ["0", "1", "2", "3", "4", "5"]
+
+
+def test_ctrl_c_while_watching_kills_the_child_too(tmp_path: Path) -> None:
+    fifo = tmp_path / "pid"
+    os.mkfifo(fifo)
+    child = f"import os, time; open({str(fifo)!r}, 'w').write(str(os.getpid())); time.sleep(60)"
+    parent = (
+        "import sys\n"
+        "from relnox.network import run_watched\n"
+        "try:\n"
+        f"    run_watched([sys.executable, '-c', {child!r}], {{}}, stall=60)\n"
+        "except KeyboardInterrupt:\n"
+        "    sys.exit(130)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", parent])
+    try:
+        pid = int(fifo.read_text())  # blocks until the child runs
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 130
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)  # gone (killed and reaped by the parent)
+    finally:
+        proc.kill()
+        proc.wait()
