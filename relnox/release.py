@@ -48,6 +48,7 @@ class ReleaseOptions:
     yes: bool = False
     push: bool = False
     allow_dirty: bool = False
+    allow_detached: bool = False  # bump commits (and tags) on a detached HEAD
     offline: bool = False
     wait: float | None = None
     jobs: int | None = None
@@ -230,6 +231,7 @@ class Pipeline:
             packages=self.names if self.options.changed else self.options.packages,
             commit=git.is_repo(self.workspace.root),
             allow_dirty=self.options.allow_dirty,
+            allow_detached=self.options.allow_detached,
         )
         applied = apply_bump(plan)
         self._reload()
