@@ -29,8 +29,7 @@ import pytest
 
 from relnox.index import LocalIndex, free_port, write_htpasswd
 from tests.fault_server import DROP, HANG, Answer, FaultServer, Reply, Rule, Seen
-from tests.publish_support import USER, copy_tree, shared_release
-from tests.test_secrets import SPY
+from tests.publish_support import SPY, USER, copy_tree, shared_release
 
 TOKEN = "relnox-FAULT-token-5c1e9a77d0"
 CORE_WHEEL, CORE_SDIST = "demo_core-0.1.0-py3-none-any.whl", "demo_core-0.1.0.tar.gz"
