@@ -305,6 +305,7 @@ def plan_bump(
     push: bool = False,
     sign: bool = False,
     allow_dirty: bool = False,
+    allow_detached: bool = False,
     dry_run: bool = False,
     message: str | None = None,
     today: date | None = None,
@@ -372,6 +373,7 @@ def plan_bump(
         allow_dirty=allow_dirty,
         dry_run=dry_run,
         message=message,
+        allow_detached=allow_detached,
     )
     for name, (old, new) in versions.items():
         logger.debug("bump plan: %s %s -> %s", name, old, new)

@@ -9,15 +9,12 @@ every file gets its original bytes again.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import stat
 import subprocess
-import tempfile
 from pathlib import Path
 
 from relnox import git
+from relnox.atomic import write_atomic
 from relnox.bump_model import BumpPlan, BumpResult
 from relnox.errors import GitError, RelnoxError, VersionError
 
@@ -25,22 +22,8 @@ logger = logging.getLogger("relnox")
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    """Replace ``path`` by ``data`` atomically (temp file + rename), keeping its mode.
-
-    A symlink is written through: its target changes, the link stays a link.
-    """
-    path = path.resolve() if path.is_symlink() else path
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".relnox")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    """Replace ``path`` by ``data`` atomically, keeping its mode (see :mod:`relnox.atomic`)."""
+    write_atomic(path, data)
 
 
 def _run_git(repo: Path, kind: str, args: tuple[str, ...]) -> None:
@@ -137,7 +120,7 @@ def _rollback(
     if repo is not None:
         for name in reversed(tags):
             try:
-                git.git(repo, "tag", "-d", name)
+                git.git(repo, "tag", "-d", "--", name)
             except RelnoxError as exc:
                 problems.append(str(exc))
         try:

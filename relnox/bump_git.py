@@ -2,7 +2,9 @@
 
 Outside a git repository only ``--commit/--tag/--push`` (and packages whose version
 lives in git tags) are refused. Inside one: a dirty tree unless ``allow_dirty``,
-tags that already exist, ``--push`` without ``origin`` or on a detached HEAD.
+``--commit/--tag`` on a detached HEAD unless ``allow_detached``, tag names git would
+refuse (checked with ``git check-ref-format``), tags that already exist, ``--push``
+without ``origin`` or on a detached HEAD. Tag names go after ``--`` in every argv.
 The commit names only the bump's files (other staged changes stay staged); tags
 are annotated (``-s`` with ``sign``); the push is one ``git push --atomic``.
 """
@@ -38,7 +40,7 @@ def _changed_since_tags(workspace: Workspace) -> list[str]:
         if version is None:
             changed.append(pkg.name)
             continue
-        tag = workspace.tag_for(pkg, version)
+        tag = f"refs/tags/{workspace.tag_for(pkg, version)}"
         diff = git.git(
             workspace.root, "diff", "--no-renames", "--name-only", tag, "--", str(pkg.directory)
         )
@@ -81,6 +83,7 @@ def git_plan(
     allow_dirty: bool,
     message: str | None,
     dry_run: bool = False,
+    allow_detached: bool = False,
 ) -> None:
     workspace = plan.workspace
     root = workspace.root
@@ -110,6 +113,16 @@ def git_plan(
             if not dry_run:
                 raise GitError(problem)
             plan.notes.append(f"warning: {problem} (a dry run shows the plan anyway)")
+    if (commit or tag) and not allow_detached and git.current_branch(root) is None:
+        flags = "/".join(flag for flag in wants if flag != "--push")
+        problem = (
+            f"{root}: HEAD is detached (no branch is checked out), so {flags} would make a "
+            "commit or tag no branch holds; check out a branch (git switch -c NAME), or pass "
+            "--allow-detached if this is intended"
+        )
+        if not dry_run:
+            raise GitError(problem)
+        plan.notes.append(f"warning: {problem} (a dry run shows the plan anyway)")
     if push and not (commit or tag):
         raise GitError("--push has nothing to push without --commit or --tag; add them")
     if sign and not (commit or tag):
@@ -126,6 +139,7 @@ def git_plan(
         name = workspace.tag_for(pkg, new)
         if name in annotations:
             continue
+        git.check_tag_name(root, name)
         if git.tag_exists(root, name):
             raise GitError(
                 f"tag {name!r} already exists (for {pkg.name} {new}); choose another "
@@ -153,10 +167,13 @@ def git_plan(
         )
     for name, annotation in annotations.items():
         plan.actions.append(
-            GitAction("tag", ("tag", "-s" if sign else "-a", "-m", annotation, name), tag=name)
+            GitAction(
+                "tag", ("tag", "-s" if sign else "-a", "-m", annotation, "--", name), tag=name
+            )
         )
     if push:
-        plan.actions.append(GitAction("push", ("push", "--atomic", "origin", "HEAD", *plan.tags)))
+        refs = [f"refs/tags/{name}" for name in plan.tags]
+        plan.actions.append(GitAction("push", ("push", "--atomic", "--", "origin", "HEAD", *refs)))
     if vcs and plan.edits and not commit:
         plan.notes.append(
             "note: the tags of git-versioned packages go on HEAD, which does not hold this "

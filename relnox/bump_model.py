@@ -48,7 +48,8 @@ class GitAction:
 
     def describe(self) -> str:
         args = list(self.args)
-        if "--" in args and len(args) - args.index("--") > 5:  # a long list of edited files
+        # a long list of edited files
+        if self.kind in ("add", "commit") and "--" in args and len(args) - args.index("--") > 5:
             cut = args.index("--") + 1
             args[cut:] = [f"<the {len(args) - cut} edited files>"]
         return "git " + " ".join(a if " " not in a and a else repr(a) for a in args)

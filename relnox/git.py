@@ -85,3 +85,28 @@ def show_file(repo: Path, rev: str, path: str) -> str | None:
 
 def add(repo: Path, paths: Sequence[Path]) -> None:
     git(repo, "add", "--", *[str(p) for p in paths])
+
+
+def check_tag_name(repo: Path, name: str, *, what: str = "tag-format in [tool.relnox]") -> None:
+    """``name`` is a tag name git accepts (``git check-ref-format``; no leading ``-``).
+
+    Checked before anything changes; a bad name raises :class:`GitError` naming ``what`` to fix.
+    """
+    valid = bool(name) and not name.startswith("-")
+    if valid:
+        try:
+            proc = subprocess.run(
+                ["git", "check-ref-format", f"refs/tags/{name}"],
+                cwd=repo,
+                capture_output=True,
+                check=False,
+            )
+        except FileNotFoundError:
+            raise GitError("git is not installed or not on PATH; install git") from None
+        valid = proc.returncode == 0
+    if not valid:
+        raise GitError(
+            f"{name!r} is not a valid git tag name (git check-ref-format: no spaces, no '..', "
+            "none of ~ ^ : ? * [ \\, not starting with '-' or '.', not ending in '.lock' or "
+            f"'/'); change {what} so it renders a valid name"
+        )

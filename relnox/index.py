@@ -9,12 +9,14 @@
 pypiserver runs as a child process (``python -m pypiserver run``) with uploads
 enabled, no fallback to another index and sha256 hashes on its links. With a
 password file uploads need a user of that htpasswd file; without one anyone may
-upload. :meth:`LocalIndex.stop` leaves no process behind.
+upload, which is refused on an interface other than loopback unless
+``allow_anonymous`` says it is intended. :meth:`LocalIndex.stop` leaves no process behind.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import ipaddress
 import logging
 import socket
 import subprocess
@@ -61,6 +63,16 @@ def port_in_use(host: str, port: int) -> bool:
     return False
 
 
+def is_loopback(host: str) -> bool:
+    """``host`` is reachable from this machine only (127.0.0.0/8, ::1, localhost)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def write_htpasswd(path: Path, users: Mapping[str, str]) -> Path:
     """An htpasswd file (bcrypt-free ``apr_md5_crypt`` hashes) for ``users``; needs passlib."""
     try:
@@ -90,8 +102,10 @@ class LocalIndex:
         port: int = 0,
         password_file: Path | None = None,
         host: str = "127.0.0.1",
+        allow_anonymous: bool = False,
     ) -> None:
         self.data_dir = Path(data_dir)
+        self.allow_anonymous = allow_anonymous
         self.password_file = Path(password_file) if password_file else None
         self.host = host
         self.port = port
@@ -149,6 +163,12 @@ class LocalIndex:
             raise IndexServerError(
                 f"pypiserver is not installed in {sys.executable}, so no local index can run; "
                 "install it with pip install 'relnox[server]'"
+            )
+        if self.password_file is None and not is_loopback(self.host) and not self.allow_anonymous:
+            raise IndexServerError(
+                f"serving on {self.host} without a password file would let anyone who can reach "
+                "this machine upload packages; pass --password-file HTPASSWD, listen on "
+                "127.0.0.1, or pass --allow-anonymous if that is intended"
             )
         if self.password_file is not None and not self.password_file.is_file():
             raise IndexServerError(

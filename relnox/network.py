@@ -105,6 +105,7 @@ def run_watched(
     )
     chunks: list[bytes] = []
     last_output = [time.monotonic()]
+    stalled = False
 
     def read() -> None:
         assert proc.stdout is not None
@@ -113,28 +114,34 @@ def run_watched(
             chunks.append(chunk)
             last_output[0] = time.monotonic()
 
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    counters = _io_counters(proc.pid)
-    progress = time.monotonic()
-    poll = min(0.25, stall / 4)
-    stalled = False
-    while True:
-        try:
-            proc.wait(timeout=poll)
-            break
-        except subprocess.TimeoutExpired:
-            pass
-        now_counters = _io_counters(proc.pid)
-        if now_counters is not None and now_counters != counters:
-            counters, progress = now_counters, time.monotonic()
-        progress = max(progress, last_output[0])
-        if time.monotonic() - progress > stall:
-            stalled = True
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-            break
+    def kill() -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+    try:  # from here on, Ctrl-C or any error takes the child along
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        counters = _io_counters(proc.pid)
+        progress = time.monotonic()
+        poll = min(0.25, stall / 4)
+        while True:
+            try:
+                proc.wait(timeout=poll)
+                break
+            except subprocess.TimeoutExpired:
+                pass
+            now_counters = _io_counters(proc.pid)
+            if now_counters is not None and now_counters != counters:
+                counters, progress = now_counters, time.monotonic()
+            progress = max(progress, last_output[0])
+            if time.monotonic() - progress > stall:
+                stalled = True
+                kill()
+                break
+    finally:
+        if proc.poll() is None:
+            kill()
     reader.join(timeout=5)
     if proc.stdout is not None:
         proc.stdout.close()

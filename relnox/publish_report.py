@@ -10,7 +10,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from relnox.manifest import _atomic_write, ensure_state_dir
+from relnox.atomic import write_atomic
+from relnox.manifest import ensure_state_dir
 from relnox.redact import redact
 from relnox.repositories import Repository
 
@@ -168,7 +169,7 @@ def write_report(result: PublishResult, dist_dir: Path) -> Path:
     """``publish-report.json`` beside the manifest, written atomically; secrets masked."""
     result.finished = _now()
     path = ensure_state_dir(dist_dir) / REPORT_JSON
-    _atomic_write(path, redact(json.dumps(result.to_json(), indent=2)) + "\n")
+    write_atomic(path, redact(json.dumps(result.to_json(), indent=2)) + "\n")
     result.report_path = path
     return path
 

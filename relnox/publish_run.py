@@ -105,6 +105,8 @@ class PackageUploader:
                 logger.info("    uploaded %s (%.1fs)", file.filename, time.monotonic() - started)
                 return None
             found = self.on_index(file)
+            if attempt.kind == EXISTS and found == ABSENT:
+                found = self.look_again(file)
             if found == SAME:
                 # an earlier try of this run may have stored it with the answer lost (twine
                 # itself posts again after a 5xx); otherwise the index had it already
@@ -150,6 +152,25 @@ class PackageUploader:
                     self.network.stall,
                 )
             return self._fail(outcome, message)
+
+    def look_again(self, file: PlannedFile) -> str | None:
+        """After "already exists" for a file the index does not list: its listing may lag."""
+        found: str | None = ABSENT
+        for look in range(1, self.network.retries + 1):
+            delay = self.network.retry_delay * 2 ** (look - 1)
+            logger.warning(
+                "    %s: the index says it exists but does not list it; looking again in "
+                "%.1fs (%d of %d)",
+                file.filename,
+                delay,
+                look,
+                self.network.retries,
+            )
+            self.sleep(delay)
+            found = self.on_index(file)
+            if found != ABSENT:
+                break
+        return found
 
     @staticmethod
     def _fail(outcome: FileOutcome, message: str) -> str:

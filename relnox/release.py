@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from relnox import git
+from relnox.atomic import write_atomic
 from relnox.errors import RelnoxError
 from relnox.manifest import ensure_state_dir, manifest_path, read_manifest, state_dir
 from relnox.workspace import Workspace, load_workspace
@@ -47,6 +48,7 @@ class ReleaseOptions:
     yes: bool = False
     push: bool = False
     allow_dirty: bool = False
+    allow_detached: bool = False  # bump commits (and tags) on a detached HEAD
     offline: bool = False
     wait: float | None = None
     jobs: int | None = None
@@ -123,9 +125,7 @@ class _State:
     def mark(self, stage: str, fingerprint: str = "") -> None:
         self.data["done"][stage] = fingerprint or "done"
         ensure_state_dir(self.dist_dir)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.data, indent=2) + "\n", encoding="utf-8")
-        tmp.replace(self.path)
+        write_atomic(self.path, json.dumps(self.data, indent=2) + "\n")
 
 
 def _manifest_fingerprint(dist_dir: Path) -> str:
@@ -231,6 +231,7 @@ class Pipeline:
             packages=self.names if self.options.changed else self.options.packages,
             commit=git.is_repo(self.workspace.root),
             allow_dirty=self.options.allow_dirty,
+            allow_detached=self.options.allow_detached,
         )
         applied = apply_bump(plan)
         self._reload()
@@ -328,8 +329,17 @@ class Pipeline:
         return "done", f"created {', '.join(created)}{pushed}"
 
     # -- driver ---------------------------------------------------------------------
+    def check_tag_names(self) -> None:
+        """The tags the release will make are names git accepts, before any stage changes anything."""
+        if "tag" in self.options.skip or not git.is_repo(self.workspace.root):
+            return
+        for pkg in self.workspace.select(self.names):
+            if not pkg.vcs_versioned:
+                git.check_tag_name(self.workspace.root, self.workspace.tag_for(pkg))
+
     def run(self) -> ReleaseResult:
         o = self.options
+        self.check_tag_names()
         steps: list[tuple[str, Callable[[], tuple[str, str]]]] = [
             ("doctor", self.doctor),
             ("bump", self.bump),

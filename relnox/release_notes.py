@@ -6,13 +6,12 @@ The text is what ``gh release create TAG --notes-file FILE`` publishes.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
+from relnox.atomic import write_atomic
 from relnox.changelog_read import read_section
 from relnox.errors import ConfigError, VersionError
 from relnox.repositories import PYPI, TESTPYPI, Repository, builtin, resolve
@@ -123,9 +122,4 @@ def release_notes(
 
 def write_notes(notes: ReleaseNotes, path: Path) -> Path:
     """Write the notes atomically (parent directories created)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(notes.text)
-    os.replace(tmp, path)
-    return path
+    return write_atomic(path, notes.text)

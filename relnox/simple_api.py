@@ -173,12 +173,18 @@ def _fetch(
             if exc.code not in TRANSIENT_STATUS or attempt > retries:
                 hint = "check the repository URL and that its simple API is readable"
                 if exc.code == 401 and origin(answered_by) not in origins:
-                    where = "it" if answered_by == url else f"it redirected to {answered_by}, which"
-                    hint = (
-                        f"{where} is not the index's own address, so relnox sends it no "
-                        "credentials; the index should list its files with a #sha256= hash, or "
-                        "serve them from its own address"
-                    )
+                    if answered_by == url:  # a file link to another host
+                        hint = (
+                            "it is not the index's own address, so relnox sends it no "
+                            "credentials; the index should list its files with a #sha256= hash, "
+                            "or serve them from its own address"
+                        )
+                    else:
+                        hint = (
+                            f"it redirected to {answered_by}, which is not the index's own "
+                            "address, so relnox sends it no credentials; if you trust that "
+                            "address, use it as the repository URL"
+                        )
                 raise PublishError(
                     f"{url}: the index answered HTTP {exc.code} {exc.reason}; {hint}"
                 ) from None

@@ -198,6 +198,7 @@ def plan_tags(
         tag = workspace.tag_for(pkg)
         if tag in actions:
             continue  # one tag for several packages (lockstep, "v{version}")
+        git.check_tag_name(repo, tag)
         on = git.tag_commit(repo, tag)
         if on is None:
             actions[tag] = TagAction(tag, pkg.name, pkg.version, head, "create", reason)
@@ -227,16 +228,17 @@ def apply_tags(
             repo,
             "tag",
             "-a",
-            action.tag,
             "-m",
             f"Release {action.package} {action.version}",
+            "--",
+            action.tag,
             action.commit,
         )
     if push and plan.actions:
         refs = [f"refs/tags/{a.tag}:refs/tags/{a.tag}" for a in plan.actions]
         logger.info("pushing %s to %s", ", ".join(a.tag for a in plan.actions), remote)
         try:
-            git.git(repo, "push", remote, *refs)
+            git.git(repo, "push", "--", remote, *refs)
         except GitError as exc:
             raise GitError(
                 f"pushing tags to {remote} failed ({exc}); the tags exist locally: "

@@ -259,7 +259,7 @@ def failure_message(
         )
     if attempt.kind == STALL:
         return (
-            f"{label} ({repository.upload_url}) made no progress uploading {filename} for "
+            f"{repository.where} made no progress uploading {filename} for "
             f"{stall:g}s in each of {attempt.attempts} attempt{'s' * (attempt.attempts != 1)}, "
             f"so relnox stopped twine ([tool.relnox.network] stall = {stall:g}); check that the "
             "index works (or raise stall if it is that slow) and run the same command again, "

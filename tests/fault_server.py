@@ -50,6 +50,8 @@ class _Hang:
 
 #: hold the request without answering until the server stops
 HANG = _Hang()
+#: close the connection without any answer (as a crashed or restarted server)
+DROP = _Hang()
 
 Answer = Reply | _Hang | None
 Rule = Callable[[Seen], Answer]
@@ -127,6 +129,9 @@ class FaultServer:
                 with server._lock:
                     server.seen.append(seen)
                 answer = server.rule(seen)
+                if answer is DROP:
+                    self.close_connection = True
+                    return
                 if isinstance(answer, _Hang):
                     server._release.wait()
                     return

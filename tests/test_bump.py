@@ -452,7 +452,7 @@ def test_dry_run_changes_nothing(tmp_path: Path) -> None:
         "git commit -m 'Release ws-core 0.4.0, ws-agents 1.1.0, ws-cli 2.2.0, ws-poet 0.10.0'"
         in out
     )
-    assert "git tag -a -m 'Release ws-core 0.4.0' ws-core-v0.4.0" in out
+    assert "git tag -a -m 'Release ws-core 0.4.0' -- ws-core-v0.4.0" in out
     assert "dry run: nothing was changed" in out
 
 
@@ -484,7 +484,7 @@ def test_push_to_a_bare_remote(make_project: Callable[..., Path], tmp_path: Path
     proc = run_relnox(
         "bump", "--part", "patch", "--commit", "--tag", "--push", cwd=root, check=True
     )
-    assert "git push --atomic origin HEAD v0.1.1" in proc.stdout
+    assert "git push --atomic -- origin HEAD refs/tags/v0.1.1" in proc.stdout
     local = run_git(root, "rev-parse", "HEAD")
     assert run_git(remote, "rev-parse", "main") == local
     assert run_git(remote, "cat-file", "-t", "v0.1.1") == "tag"
@@ -605,7 +605,7 @@ def test_sign_flags_are_planned(make_project: Callable[..., Path]) -> None:
         load_workspace(root), part="patch", commit=True, tag=True, sign=True
     ).describe()
     assert "git commit -S -m 'Release sign-pkg 0.1.1'" in described
-    assert "git tag -s -m 'Release 0.1.1' v0.1.1" in described
+    assert "git tag -s -m 'Release 0.1.1' -- v0.1.1" in described
     with pytest.raises(GitError, match="--sign signs the commit and tags"):
         plan_bump(load_workspace(root), part="patch", sign=True)
     with pytest.raises(GitError, match="--tag without --commit"):

@@ -33,6 +33,18 @@ def _member_pyproject(text: str) -> Callable[[Path], Path]:
     return make
 
 
+def _tag_format(tag_format: str) -> Callable[[Path], Path]:
+    def make(root: Path) -> Path:
+        write_project(root, ProjectSpec("bad-pkg", "0.1.0"))
+        pyproject = root / "pyproject.toml"
+        pyproject.write_text(
+            pyproject.read_text() + f'\n[tool.relnox]\ntag-format = "{tag_format}"\n'
+        )
+        return root
+
+    return make
+
+
 def _cycle(root: Path) -> Path:
     return write_workspace(
         root,
@@ -74,6 +86,21 @@ CASES: dict[str, tuple[Callable[[Path], Path], list[str], list[str]]] = {
         ["--existing-tag", "--commit", "--tag"],
         ["0.2.0 was already released", "its tag v0.2.0 exists", "--to"],
     ),
+    "tag read as an option": (
+        _tag_format("-d{version}"),
+        ["--commit", "--tag"],
+        ["'-d0.2.0' is not a valid git tag name", "check-ref-format", "change tag-format"],
+    ),
+    "tag with a space": (
+        _tag_format("release {version}"),
+        ["--commit", "--tag"],
+        ["'release 0.2.0' is not a valid git tag name", "tag-format in [tool.relnox]"],
+    ),
+    "detached head": (
+        _single,
+        ["--detached", "--commit", "--tag"],
+        ["HEAD is detached", "--commit/--tag", "git switch -c", "--allow-detached"],
+    ),
     "push without origin": (
         _single,
         ["--commit", "--push"],
@@ -87,7 +114,9 @@ def test_bad_input(tmp_path: Path, case: str) -> None:
     make, extra, expected = CASES[case]
     root = make(tmp_path / "repo")
     git_init(root)
-    args = [a for a in extra if a not in ("--dirty", "--existing-tag")]
+    args = [a for a in extra if a not in ("--dirty", "--existing-tag", "--detached")]
+    if "--detached" in extra:
+        run_git(root, "checkout", "-q", "--detach")
     if "--dirty" in extra:
         (root / "README.md").write_text("edited, not committed\n")
     if "--existing-tag" in extra:
@@ -118,6 +147,15 @@ def _nox(root: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedPro
         check=False,
         env=env,
     )
+
+
+def test_a_detached_head_is_allowed_when_asked(tmp_path: Path) -> None:
+    root = _single(tmp_path / "repo")
+    git_init(root)
+    run_git(root, "checkout", "-q", "--detach")
+    proc = run_relnox("bump", "--part", "patch", "--tag", "--allow-detached", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    assert "v0.1.1" in run_git(root, "tag", "--list", "--points-at", "HEAD")
 
 
 @pytest.mark.parametrize("bytecode", ["written", "not written"])

@@ -170,3 +170,20 @@ def test_secrets_are_registered_and_kept_out_of_children(hermetic: Path) -> None
     child = found.child_env({**env, "PATH": "/bin"})
     assert child["TWINE_PASSWORD"] == "twine-secret-5" and "TEST_PYPI_TOKEN" not in child
     assert "TWINE_PASSWORD" not in clean_env(env) and "TEST_PYPI_TOKEN" not in clean_env(env)
+
+
+def test_userinfo_of_a_repository_url_is_the_credentials_and_is_masked() -> None:
+    repo = resolve("http://me:url-secret-77@127.0.0.1:9/")
+    assert repo.upload_url == "http://127.0.0.1:9/" and "url-secret-77" not in repr(repo)
+    assert repo.name == "http://127.0.0.1:9/"
+    found = creds(repo, {})
+    assert (found.method, found.username, found.password) == ("password", "me", "url-secret-77")
+    assert found.source == "the repository URL's userinfo"
+    # TWINE_PASSWORD still comes first, as in twine
+    assert creds(repo, {"TWINE_USERNAME": "u", "TWINE_PASSWORD": "tw-secret-1"}).username == "u"
+    assert redact("see url-secret-77 and https://x:y@host/") == "see *** and https://***@host/"
+
+
+def test_a_url_password_without_a_user_name_is_refused_with_the_fix() -> None:
+    with pytest.raises(PublishError, match="holds a password but no user name"):
+        creds(resolve("https://:lonely-secret-9@private.invalid/legacy/"), {})

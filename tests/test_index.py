@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from relnox.index import IndexServerError, LocalIndex, write_htpasswd
+from relnox.index import IndexServerError, LocalIndex, is_loopback, write_htpasswd
 from relnox.repositories import resolve
 from relnox.sample import ProjectSpec, write_project
 
@@ -230,3 +230,28 @@ def test_a_failing_test_leaves_no_server_behind(tmp_path: Path) -> None:
     pids = json.loads(pids_file.read_text())
     assert len(pids) == 3
     assert all(_gone(pid) for pid in pids), pids
+
+
+def test_serve_index_refuses_anonymous_uploads_beyond_loopback(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "relnox",
+            "serve-index",
+            "--host",
+            "0.0.0.0",
+            "--data",
+            str(tmp_path / "d"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "serving on 0.0.0.0 without a password file" in proc.stderr
+    assert "--password-file" in proc.stderr and "--allow-anonymous" in proc.stderr
+    assert not (tmp_path / "d").exists()  # refused before anything was made
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.7")

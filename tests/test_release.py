@@ -204,3 +204,23 @@ def test_a_failed_rehearsal_says_to_run_it_again_not_to_resume(tmp_path: Path) -
     assert message.startswith("stage bump failed:")
     assert "run again: relnox release (it starts over on a fresh clone)" in message
     assert "not redone" not in message
+
+
+def test_release_on_a_detached_head_is_refused_unless_allowed(tmp_path: Path) -> None:
+    root = create_demo_workspace(tmp_path / "ws")
+    _git(root, "checkout", "-q", "--detach")
+    before = _tree_digest(root / "packages")
+    proc = run_relnox("release", "--part", "minor", "--skip", "doctor", cwd=root)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "HEAD is detached" in proc.stderr and "--allow-detached" in proc.stderr
+    assert _tree_digest(root / "packages") == before
+
+
+def test_release_refuses_a_tag_name_git_would_refuse_before_any_stage(tmp_path: Path) -> None:
+    root = create_demo_workspace(tmp_path / "ws")
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[tool.relnox]\ntag-format = "rel {version}"\n')
+    git_commit_all(root, "a tag format with a space")
+    proc = run_relnox("release", "--part", "minor", cwd=root)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "is not a valid git tag name" in proc.stderr and "stage" not in proc.stdout

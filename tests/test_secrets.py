@@ -18,26 +18,11 @@ import pytest
 
 from relnox.index import LocalIndex, write_htpasswd
 from tests.conftest import run_relnox
-from tests.publish_support import USER, copy_tree, shared_release
+from tests.publish_support import SPY, USER, copy_tree, shared_release
 
 GOOD = "pypi-AgEIcHlwaS5vcmcRELNOXgoodFAKEtoken0001"
 TWO = ["-p", "demo-core", "-p", "demo-agents"]
 WRONG = "pypi-AgEIcHlwaS5vcmcRELNOXwrongFAKEtoken0002"
-
-SPY = """
-import json, os, subprocess, sys
-_LOG = os.environ.get("RELNOX_SPY_LOG")
-if _LOG:
-    def _write(entry):
-        with open(_LOG, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps(entry, default=str) + "\\n")
-    _write({"pid": os.getpid(), "argv": list(sys.orig_argv), "password_in_env": "TWINE_PASSWORD" in os.environ})
-    _init = subprocess.Popen.__init__
-    def _spy_init(self, args, *a, **kw):
-        _write({"parent": os.getpid(), "popen": list(args) if isinstance(args, (list, tuple)) else [args]})
-        _init(self, args, *a, **kw)
-    subprocess.Popen.__init__ = _spy_init
-"""
 
 
 @pytest.fixture(scope="module")

@@ -137,3 +137,34 @@ def test_html_parser_uses_the_link_path_for_the_name() -> None:
             "demo-1.0.tar.gz", "https://f.invalid/x/demo-1.0.tar.gz", "ab"
         )
     }
+
+
+def test_credentials_stay_with_the_index_origin() -> None:
+    """A file on another host is hashed without credentials; a redirect there drops them."""
+    from tests.fault_server import FaultServer, Reply, Seen
+
+    def files(seen: Seen) -> Reply:
+        if seen.path == "/files/demo_core-1.0.tar.gz":
+            return Reply(200, (("Content-Type", "application/octet-stream"),), CONTENT)
+        return Reply(401, (("WWW-Authenticate", 'Basic realm="x"'),))
+
+    with FaultServer(rule=files) as other:
+
+        def private(seen: Seen) -> Reply:
+            if not seen.authorized:
+                return Reply(401, (("WWW-Authenticate", 'Basic realm="index"'),))
+            if seen.path == "/simple/demo-core/":
+                link = f'<a href="{other.url}files/demo_core-1.0.tar.gz">x</a>'.encode()
+                return Reply(200, (("Content-Type", "text/html"),), link)
+            return Reply(302, (("Location", f"{other.url}elsewhere/"),))
+
+        with FaultServer(rule=private) as index:
+            auth = ("me", "pw-secret")
+            listed = project_files(f"{index.url}simple/", "demo-core", auth=auth)
+            entry = listed["demo_core-1.0.tar.gz"]
+            assert entry.sha256 is None and entry.url.startswith(other.url)
+            assert file_sha256(entry, auth=auth, origins=[("http", "127.0.0.1", 1)]) == SHA
+            with pytest.raises(PublishError, match=r"HTTP 401.*redirected to .*no credentials"):
+                project_files(f"{index.url}simple/", "moved", auth=auth, retries=0)
+            assert sum(seen.authorized for seen in index.seen) == 2  # the index's own origin
+    assert other.seen and not any(seen.authorized for seen in other.seen)

@@ -216,3 +216,11 @@ def test_resolve_version_task_outputs_and_check(demo: Path) -> None:
     )
     assert checked.returncode == 1
     assert "the input says 0.9.0 but the package is at 0.1.0" in checked.stderr
+
+
+def test_a_tag_name_git_refuses_stops_before_any_tag(make_workspace: Callable[..., Path]) -> None:
+    root = make_workspace(demo_specs(), relnox='tag-format = "-d{version}"')
+    proc = run_relnox("tag", "--missing", cwd=root)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "'-d0.1.0' is not a valid git tag name" in proc.stderr and "tag-format" in proc.stderr
+    assert git(root, "tag", "--list") == ""

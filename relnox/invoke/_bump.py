@@ -20,6 +20,7 @@ HELP = {
     "sign": "sign the commit (-S) and the tags (-s)",
     "allow-dirty": "run even if the working tree has uncommitted changes",
     "force": "alias of --allow-dirty",
+    "allow-detached": "commit and tag even on a detached HEAD (no branch will hold them)",
     "message": "commit message template ({summary}, {version}) instead of the configured one",
     "root": "repository root (default: .)",
     "verbose": "more log output (repeatable)",
@@ -42,6 +43,7 @@ def bump(
     sign: bool = False,
     allow_dirty: bool = False,
     force: bool = False,
+    allow_detached: bool = False,
     message: str | None = None,
     root: str = ".",
     verbose: int = 0,
@@ -66,6 +68,7 @@ def bump(
         push=push,
         sign=sign,
         allow_dirty=allow_dirty or force,
+        allow_detached=allow_detached,
         message=message,
         dry_run=dry_run,
     )

@@ -239,6 +239,7 @@ def default_index_dir(environ: Mapping[str, str] | None = None) -> Path:
         "port": "port on 127.0.0.1 (default: a free one)",
         "password_file": "htpasswd file: uploads need one of its users (default: anyone may upload)",
         "host": "interface to listen on (default: 127.0.0.1)",
+        "allow_anonymous": "let anyone upload on a host other than 127.0.0.1 (no --password-file)",
     },
 )
 def serve_index(
@@ -247,6 +248,7 @@ def serve_index(
     port: int = 0,
     password_file: str | None = None,
     host: str = "127.0.0.1",
+    allow_anonymous: bool = False,
     verbose: int = 0,
 ) -> dict[str, Any]:
     """Run a local package index (pypiserver) until Ctrl-C; the repository name `local` points at it."""
@@ -261,6 +263,7 @@ def serve_index(
         port=port,
         password_file=Path(password_file) if password_file else None,
         host=host,
+        allow_anonymous=allow_anonymous,
     )
     previous = signal.signal(signal.SIGTERM, stop_on_term)
     # Ctrl-C stops it even when started from a shell that ignores SIGINT (a background job)

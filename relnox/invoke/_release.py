@@ -22,6 +22,7 @@ RELEASE_HELP = {
     "yes": "do not ask before uploading to PyPI",
     "push": "push the release commit and tags to origin",
     "allow_dirty": "bump even with uncommitted changes",
+    "allow_detached": "commit the bump even on a detached HEAD (no branch will hold it)",
     "offline": "verify the artifacts without any index",
     "wait": "seconds to wait for uploads to appear on the index",
     "jobs": "parallel builds (default: number of CPUs)",
@@ -54,6 +55,7 @@ def _options(**kw: Any) -> Any:
         yes=kw.get("yes", False),
         push=kw.get("push", False),
         allow_dirty=kw.get("allow_dirty", False),
+        allow_detached=kw.get("allow_detached", False),
         offline=kw["offline"],
         wait=number(kw["wait"], "wait", float),
         jobs=number(kw["jobs"], "jobs") or None,
@@ -115,6 +117,7 @@ def release(
     yes: bool = False,
     push: bool = False,
     allow_dirty: bool = False,
+    allow_detached: bool = False,
     offline: bool = False,
     wait: str | None = None,
     jobs: str | None = None,
@@ -142,7 +145,17 @@ def release(
 REHEARSE_HELP = {
     k: v
     for k, v in RELEASE_HELP.items()
-    if k not in ("test_repository", "repository", "yes", "push", "allow_dirty", "dist", "changed")
+    if k
+    not in (
+        "test_repository",
+        "repository",
+        "yes",
+        "push",
+        "allow_dirty",
+        "allow_detached",
+        "dist",
+        "changed",
+    )
 }
 
 

@@ -1,0 +1,47 @@
+"""Writing a file all at once: a temporary file next to it, then a rename.
+
+Every file relnox writes (version files, the build manifest, the publish report,
+release notes) goes through :func:`write_atomic`, so a reader never sees half a file
+and records get the same permissions as the artifacts next to them: an existing
+file keeps its mode, a new one gets ``0666`` less the umask (``0644`` usually),
+never the ``0600`` of a bare temporary file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+
+def umask() -> int:
+    """The process's umask (read by setting it and setting it back)."""
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+def write_atomic(path: Path, data: bytes | str) -> Path:
+    """Replace ``path`` by ``data`` (text is UTF-8, ``\\n`` kept as is); parents are created.
+
+    A symlink is written through: its target changes, the link stays a link.
+    """
+    path = path.resolve() if path.is_symlink() else path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = 0o666 & ~umask()
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".relnox")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return path

@@ -1,0 +1,57 @@
+"""Files relnox writes: all at once, and with the permissions the artifacts beside them get."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from relnox.atomic import write_atomic
+from relnox.manifest import MANIFEST_JSON, MANIFEST_TXT, Manifest, state_dir, write_manifest
+
+
+@pytest.fixture
+def umask_027() -> Iterator[None]:
+    old = os.umask(0o027)
+    yield
+    os.umask(old)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_new_files_follow_the_umask_like_any_other_file(tmp_path: Path, umask_027: None) -> None:
+    (tmp_path / "artifact.whl").write_bytes(b"built by a backend")
+    written = write_atomic(tmp_path / "sub" / "record.json", "{}\n")
+    assert mode(written) == mode(tmp_path / "artifact.whl") == 0o640
+    assert written.read_text() == "{}\n" and [p.name for p in written.parent.iterdir()] == [
+        "record.json"
+    ]  # no temporary file left
+
+
+def test_an_existing_file_keeps_its_mode_and_a_symlink_stays_one(tmp_path: Path) -> None:
+    target = tmp_path / "script.sh"
+    target.write_text("old\n")
+    target.chmod(0o755)
+    link = tmp_path / "link.sh"
+    link.symlink_to(target)
+    write_atomic(link, b"new\n")
+    assert link.is_symlink() and target.read_text() == "new\n" and mode(target) == 0o755
+
+
+def test_the_build_manifest_is_as_readable_as_the_artifacts(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    old = os.umask(0o022)
+    try:
+        (dist / "demo-0.1.0.tar.gz").write_bytes(b"sdist")
+        write_manifest(Manifest(dist_dir=dist, packages=(), created="2026-01-01T00:00:00+00:00"))
+    finally:
+        os.umask(old)
+    records = state_dir(dist)
+    assert mode(records / MANIFEST_JSON) == mode(records / MANIFEST_TXT) == 0o644
+    assert mode(dist / "demo-0.1.0.tar.gz") == 0o644
