@@ -50,7 +50,9 @@ def index_checks(
         wanted = Version(version or pkg.version)
         try:
             files = reader.files(pkg.name)
-        except RelnoxError as exc:  # unreachable or refusing: asking again per package only waits longer
+        except (
+            RelnoxError
+        ) as exc:  # unreachable or refusing: asking again per package only waits longer
             rows.append(make_row("index", "error", f"{repo.where}: {exc}"))
             break
         versions = {v for f in files if (p := name_and_version(f)) and (v := p[1])}
