@@ -68,7 +68,12 @@ def test_ctrl_c_while_watching_kills_the_child_too(tmp_path: Path) -> None:
         "except KeyboardInterrupt:\n"
         "    sys.exit(130)\n"
     )
-    proc = subprocess.Popen([sys.executable, "-c", parent])
+    # a test runner may start workers with SIGINT ignored, which children inherit and Python
+    # then leaves ignored: give the parent the default so Ctrl-C becomes KeyboardInterrupt
+    proc = subprocess.Popen(
+        [sys.executable, "-c", parent],
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     try:
         pid = int(fifo.read_text())  # blocks until the child runs
         proc.send_signal(signal.SIGINT)
