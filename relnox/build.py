@@ -34,11 +34,10 @@ from typing import Any, TextIO
 
 from packaging.version import InvalidVersion, Version
 
-from relnox.buildenv import EnvPool
+from relnox.buildenv import EnvPool, OutputLog
 from relnox.buildplan import BuildOptions, BuildPlan, plan_build, rel
 from relnox.checks import Expectation, artifact_kind, check_artifacts, name_and_version, preload
 from relnox.errors import BuildError, RelnoxError
-from relnox.installers import OutputLog
 from relnox.manifest import (
     ArtifactRecord,
     Manifest,

@@ -35,12 +35,11 @@ resolver setting, not metadata), use the interpreter relnox runs under or
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import logging
 import os
 import shutil
-import subprocess
-import sys
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -50,8 +49,9 @@ from pathlib import Path
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from relnox import _proc as proc
+from relnox.envs import Environment, Installer, InstallOptions, child_env, create_environment
 from relnox.errors import BuildError
-from relnox.installers import Installer, OutputLog
 
 logger = logging.getLogger("relnox")
 
@@ -66,18 +66,40 @@ C_BACKENDS = ("scikit_build_core", "mesonpy")
 C_COMPILERS = ("cc", "gcc", "clang")
 
 
-def resolve_python(python: str | None) -> Path:
-    """The interpreter builds run on: ``python`` (a path or a name on PATH) or this one."""
-    if not python:
-        return Path(sys.executable)
-    candidate = Path(python).expanduser()
-    found = str(candidate) if candidate.is_file() else shutil.which(python)
-    if not found:
-        raise BuildError(
-            f"--python {python}: no such interpreter (not a file, not on PATH); "
-            "pass the path of an installed Python"
-        )
-    return Path(found).absolute()
+TAIL_LINES = 25
+
+
+class OutputLog:
+    """What one package's subprocesses printed: streamed at DEBUG, the tail kept for errors."""
+
+    def __init__(self, label: str, keep: int = 200) -> None:
+        self.label = label
+        self.lines: collections.deque[str] = collections.deque(maxlen=keep)
+        self.warned: set[str] = set()
+
+    def add(self, line: str) -> None:
+        line = line.rstrip()
+        self.lines.append(line)
+        logger.debug("  [%s] %s", self.label, line)
+
+    def warn(self, text: str) -> None:
+        """A warning the backend raised: kept with the output, its first line shown once."""
+        for line in text.splitlines():
+            self.add(f"warning: {line}")
+        first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+        if first and first not in self.warned:
+            self.warned.add(first)
+            logger.info("%s: the build backend warns: %s", self.label, first)
+
+    def tail(self, count: int = TAIL_LINES) -> str:
+        lines = [line for line in self.lines if line.strip()][-count:]
+        return "\n".join(f"    {line}" for line in lines)
+
+    def run(
+        self, argv: list[str], *, cwd: Path | str | None = None, env: Mapping[str, str] | None
+    ) -> int:
+        """Run ``argv``, its output streamed into this log; its exit code."""
+        return proc.run(argv, cwd=cwd, env=env, on_line=self.add).returncode
 
 
 def missing_toolchain(backend: str) -> list[str]:
@@ -147,11 +169,7 @@ class BuildEnv:
     def environ(self, base: Mapping[str, str]) -> dict[str, str]:
         """``base`` for a hook: this environment's scripts first on PATH, no PYTHONPATH,
         and bytecode written (see the module's docstring)."""
-        env = {k: v for k, v in base.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-        env["PATH"] = os.pathsep.join(filter(None, [str(self.scripts), base.get("PATH", "")]))
-        env["VIRTUAL_ENV"] = str(self.path)
-        env.pop("PYTHONDONTWRITEBYTECODE", None)  # the first hook to import a module caches it
-        return env
+        return child_env(base, Environment(self.path, "build"), bytecode=True)
 
 
 @dataclass
@@ -226,28 +244,25 @@ class EnvPool:
         log = OutputLog(f"env {digest}")
         installer = self.installer
         logger.debug("making a build environment (%s) for %s", installer.name, key or "()")
-        try:
-            try:
-                python = installer.create(path, self.python, log)
-            except subprocess.CalledProcessError:
-                if self.fallback is None:
-                    raise
-                logger.warning(
-                    "uv cannot make an environment for %s; using venv and pip instead:\n%s",
-                    self.python,
-                    log.tail(5),
-                )
-                installer = self.fallback
-                shutil.rmtree(path, ignore_errors=True)
-                python = installer.create(path, self.python, log)
-            if key:
-                installer.install(python, key, log)
-        except subprocess.CalledProcessError:
+        env, made = create_environment(installer, path, str(self.python), on_line=log.add)
+        if not made.ok and self.fallback is not None:
+            logger.warning(
+                "uv cannot make an environment for %s; using venv and pip instead:\n%s",
+                self.python,
+                log.tail(5),
+            )
+            installer = self.fallback
+            shutil.rmtree(path, ignore_errors=True)
+            env, made = create_environment(installer, path, str(self.python), on_line=log.add)
+        if made.ok and key:
+            argv = installer.install_argv(env, key, InstallOptions())
+            made = proc.run(argv, env=child_env(), on_line=log.add)
+        if not made.ok:
             raise BuildError(
                 f"could not install the build requirements {', '.join(key) or '(none)'} with "
                 f"{installer.name} for {self.python}; the installer said:\n{log.tail()}"
-            ) from None
-        return BuildEnv(path, python, key)
+            )
+        return BuildEnv(path, env.python, key)
 
 
 def _names(requirements: Iterable[str]) -> frozenset[str] | None:

@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from relnox.buildenv import BuildEnv, EnvPool
+from relnox.buildenv import BuildEnv, EnvPool, OutputLog
 from relnox.detect import is_project_dir
 from relnox.errors import BuildError
-from relnox.installers import OutputLog, check_logged
 
 if TYPE_CHECKING:
     from build import ProjectBuilder, RunnerType
@@ -43,7 +42,9 @@ def _runner(env: BuildEnv, log: OutputLog, environ: Mapping[str, str]) -> Runner
     ) -> None:
         full = env.environ(environ)
         full.update(extra_environ or {})
-        check_logged(cmd, log, cwd=cwd, env=full)
+        code = log.run(list(cmd), cwd=cwd, env=full)
+        if code != 0:  # the runner contract of pyproject-hooks (and so of build)
+            raise subprocess.CalledProcessError(code, list(cmd))
 
     return run
 

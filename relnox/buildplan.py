@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from relnox import git
-from relnox.buildenv import missing_toolchain, resolve_python
+from relnox.buildenv import missing_toolchain
 from relnox.checks import name_and_version
+from relnox.envs import Installer, PipInstaller, find_installer, resolve_python
 from relnox.errors import BuildError
-from relnox.installers import Installer, PipInstaller, make_installer
 from relnox.manifest import MANIFEST_JSON, MANIFEST_TXT, manifest_path
 from relnox.plan import pathspec
 from relnox.workspace import Package, Workspace
@@ -196,13 +196,13 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
     root = workspace.root
     dist_dir = Path(options.out).absolute() if options.out else root / workspace.config.dist_dir
     everything = len(selected) == len(workspace.packages)
-    installer = make_installer(options.installer)
+    installer = find_installer(options.installer, error=BuildError)
     jobs = options.jobs if options.jobs and options.jobs > 0 else os.cpu_count() or 1
     return BuildPlan(
         workspace=workspace,
         packages=selected,
         dist_dir=dist_dir,
-        python=resolve_python(options.python),
+        python=Path(resolve_python(options.python, error=BuildError)),
         installer=installer,
         fallback=PipInstaller() if options.installer == "auto" and installer.name == "uv" else None,
         jobs=max(1, min(jobs, len(selected))),

@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import logging
 import shlex
-import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
+from relnox import _proc as proc
+from relnox.buildenv import OutputLog
 from relnox.buildplan import TEST_DIRS
 from relnox.detect import table
+from relnox.envs import Installer, InstallOptions, child_env, create_environment
 from relnox.errors import BuildError
-from relnox.installers import Installer, OutputLog, run_logged
 from relnox.workspace import Package, load_toml
 
 logger = logging.getLogger("relnox")
@@ -75,18 +76,21 @@ def run_package_tests(
         logger.info("%s: no wheel built (--sdist-only), its tests need one", pkg.name)
         return None
     extra, group = _test_requirements(pkg)
-    env_python = installer.create(workdir / "test-env", python, log)
+    env, made = create_environment(installer, workdir / "test-env", str(python), on_line=log.add)
+    env_python = env.python
     target = f"{pkg.name}[{extra}] @ {wheel.as_uri()}" if extra else str(wheel)
-    try:
-        installer.install(env_python, [target, *_sibling_wheels(pkg, dist_dir), *group], log)
-    except subprocess.CalledProcessError:
+    if made.ok:
+        requirements = [target, *_sibling_wheels(pkg, dist_dir), *group]
+        argv = installer.install_argv(env, requirements, InstallOptions())
+        made = proc.run(argv, env=child_env(), on_line=log.add)
+    if not made.ok:
         raise BuildError(
             f"{pkg.name}: its test environment could not be made (installing {wheel.name}"
             f"{f' with [{extra}]' if extra else ''}); the last lines:\n{log.tail()}"
         ) from None
     argv = [a.format(python=env_python, tests=tests) for a in command]
-    if argv[1:3] == ["-m", "pytest"] and run_logged(
-        [str(env_python), "-c", "import pytest"], log, cwd=workdir, env=dict(environ)
+    if argv[1:3] == ["-m", "pytest"] and log.run(
+        [str(env_python), "-c", "import pytest"], cwd=workdir, env=environ
     ):
         raise BuildError(
             f"{pkg.name}: --test runs pytest, but neither a test extra nor a test dependency "
@@ -95,4 +99,4 @@ def run_package_tests(
             "[tool.relnox.build] test-command)"
         )
     logger.info("%s: running its tests against %s: %s", pkg.name, wheel.name, shlex.join(argv))
-    return run_logged(argv, log, cwd=pkg.directory, env=dict(environ))
+    return log.run(argv, cwd=pkg.directory, env=environ)

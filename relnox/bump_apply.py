@@ -10,7 +10,6 @@ every file gets its original bytes again.
 from __future__ import annotations
 
 import logging
-import subprocess
 from pathlib import Path
 
 from relnox import git
@@ -27,35 +26,21 @@ def write_bytes(path: Path, data: bytes) -> None:
 
 
 def _run_git(repo: Path, kind: str, args: tuple[str, ...]) -> None:
-    proc = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        detail = (proc.stderr or proc.stdout).strip().splitlines()
-        raise GitError(
-            f"git {kind} failed in {repo}: {detail[-1] if detail else f'exit {proc.returncode}'}"
-        )
+    git.git(repo, *args, what=kind)
 
 
 def _index_entries(repo: Path, paths: list[str]) -> str:
-    return subprocess.run(
-        ["git", "ls-files", "--stage", "--", *paths],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    return (
+        git.run(repo, "ls-files", "--stage", "--", *paths)
+        .check(GitError, "git ls-files", repo)
+        .output
+    )
 
 
 def _restore_index(repo: Path, paths: list[str], entries: str) -> None:
     git.git(repo, "rm", "--cached", "-q", "--ignore-unmatch", "--", *paths)
     if entries:
-        subprocess.run(
-            ["git", "update-index", "--index-info"],
-            cwd=repo,
-            input=entries,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
+        git.git(repo, "update-index", "--index-info", input=entries)
 
 
 def apply(plan: BumpPlan) -> BumpResult:
@@ -131,7 +116,7 @@ def _rollback(
                     git.git(repo, "reset", "-q", "--soft", old_head)
             if index is not None:
                 _restore_index(repo, paths, index)
-        except (RelnoxError, subprocess.CalledProcessError) as exc:
+        except RelnoxError as exc:
             problems.append(f"restoring the git index failed ({exc})")
     originals = {edit.path: edit.before for edit in plan.edits}
     for path in reversed(written):

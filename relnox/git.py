@@ -2,25 +2,37 @@
 
 from __future__ import annotations
 
-import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from relnox import _proc as proc
 from relnox.errors import GitError
 
 
-def git(repo: Path, *args: str, check: bool = True) -> str:
-    """Run ``git args`` in ``repo``; its stdout, stripped. Failures raise :class:`GitError`."""
-    try:
-        proc = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)
-    except FileNotFoundError:
-        raise GitError("git is not installed or not on PATH; install git") from None
-    if check and proc.returncode != 0:
-        detail = (proc.stderr or proc.stdout).strip().splitlines()
-        raise GitError(
-            f"git {' '.join(args)} failed in {repo}: {detail[-1] if detail else proc.returncode}"
-        )
-    return proc.stdout.strip()
+def run(
+    repo: Path, *args: str, input: str | None = None, env: Mapping[str, str] | None = None
+) -> proc.Result:
+    """``git args`` in ``repo``, its stdout and stderr apart; raises only if git is missing."""
+    result = proc.run(["git", *args], cwd=repo, input=input, env=env, merge=False)
+    if result.returncode == proc.CANNOT_RUN:
+        raise GitError("git is not installed or not on PATH; install git")
+    return result
+
+
+def git(
+    repo: Path,
+    *args: str,
+    check: bool = True,
+    input: str | None = None,
+    env: Mapping[str, str] | None = None,
+    what: str | None = None,
+) -> str:
+    """Run ``git args`` in ``repo``; its stdout, stripped. Failures raise :class:`GitError`
+    (naming ``what``, default the command) when ``check``."""
+    result = run(repo, *args, input=input, env=env)
+    if check:
+        result.check(GitError, f"git {what or ' '.join(args)}", repo)
+    return result.output.strip()
 
 
 def is_repo(path: Path) -> bool:
@@ -77,10 +89,8 @@ def commit_time(repo: Path, rev: str = "HEAD") -> int | None:
 
 def show_file(repo: Path, rev: str, path: str) -> str | None:
     """A file's content at ``rev`` (``None`` if it did not exist there)."""
-    proc = subprocess.run(
-        ["git", "show", f"{rev}:{path}"], cwd=repo, capture_output=True, text=True, check=False
-    )
-    return proc.stdout if proc.returncode == 0 else None
+    result = run(repo, "show", f"{rev}:{path}")
+    return result.output if result.ok else None
 
 
 def add(repo: Path, paths: Sequence[Path]) -> None:
@@ -94,16 +104,7 @@ def check_tag_name(repo: Path, name: str, *, what: str = "tag-format in [tool.re
     """
     valid = bool(name) and not name.startswith("-")
     if valid:
-        try:
-            proc = subprocess.run(
-                ["git", "check-ref-format", f"refs/tags/{name}"],
-                cwd=repo,
-                capture_output=True,
-                check=False,
-            )
-        except FileNotFoundError:
-            raise GitError("git is not installed or not on PATH; install git") from None
-        valid = proc.returncode == 0
+        valid = run(repo, "check-ref-format", f"refs/tags/{name}").ok
     if not valid:
         raise GitError(
             f"{name!r} is not a valid git tag name (git check-ref-format: no spaces, no '..', "

@@ -31,6 +31,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
+from relnox import _proc as proc
 from relnox.errors import RelnoxError
 
 logger = logging.getLogger("relnox")
@@ -185,9 +186,7 @@ class LocalIndex:
         for attempt in range(1, attempts + 1):
             self.port = self._wanted_port or free_port(self.host)
             self._log = tempfile.TemporaryFile(prefix="relnox-index-")  # noqa: SIM115 (closed by stop)
-            self.process = subprocess.Popen(
-                self.command(), stdout=self._log, stderr=subprocess.STDOUT
-            )
+            self.process = proc.spawn(self.command(), log=self._log)
             if self._wait_ready():
                 logger.debug("local index %s serves %s", self.url, self.data_dir)
                 return self

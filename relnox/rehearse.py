@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
-import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
@@ -67,12 +66,7 @@ def _clone(root: Path, into: Path) -> Path:
             len(dirty),
             ", ".join(dirty[:5]),
         )
-    subprocess.run(
-        ["git", "clone", "--quiet", "--no-hardlinks", str(top), str(into)],
-        check=True,
-        capture_output=True,
-        env=git_env(),
-    )
+    git.git(top, "clone", "--quiet", "--no-hardlinks", str(top), str(into), env=git_env())
     for key, value in (
         ("user.name", GIT_ENV["GIT_AUTHOR_NAME"]),
         ("user.email", GIT_ENV["GIT_AUTHOR_EMAIL"]),
@@ -153,7 +147,7 @@ def demo(*, progress: Progress | None = None, workdir: Path | None = None) -> Re
         )
         root = create_demo_workspace(base / "workspace")
         remote = base / "origin.git"
-        subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True, env=git_env())
+        git.git(base, "init", "-q", "--bare", str(remote), env=git_env())
         git.git(root, "remote", "add", "origin", str(remote))
         git.git(root, "push", "-q", "origin", "main")
         logger.info("sample workspace: %s (remote %s)", root, remote)

@@ -9,10 +9,11 @@ requirements, so it builds, installs and imports for real.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from relnox import git
 
 BACKENDS: dict[str, tuple[str, str] | None] = {
     "hatchling": ("hatchling", "hatchling.build"),
@@ -239,15 +240,13 @@ def git_init(root: Path, message: str = "Initial commit") -> None:
         ["add", "-A"],
         ["commit", "-q", "-m", message],
     ):
-        subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+        git.git(root, *args, env=env)
 
 
 def git_commit_all(root: Path, message: str) -> None:
     env = git_env()
-    subprocess.run(["git", "add", "-A"], cwd=root, env=env, check=True, capture_output=True)
-    subprocess.run(
-        ["git", "commit", "-q", "-m", message], cwd=root, env=env, check=True, capture_output=True
-    )
+    git.git(root, "add", "-A", env=env)
+    git.git(root, "commit", "-q", "-m", message, env=env)
 
 
 def create_demo_workspace(root: Path, prefix: str = "demo") -> Path:

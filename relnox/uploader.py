@@ -1,6 +1,6 @@
 """twine as a child process: ``twine check --strict`` and one ``twine upload`` per file.
 
-Each upload is watched (:func:`relnox.network.run_watched`): a child that shows no
+Each upload is watched (:func:`relnox._proc.run` with a ``stall``): a child that shows no
 progress for ``[tool.relnox.network] stall`` seconds is stopped and counts as a
 transient failure. Argv lists only; the credentials travel in the child's environment
 (:meth:`relnox.credentials.Credentials.child_env`), and everything twine prints is
@@ -19,9 +19,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from relnox import _proc as proc
+from relnox._proc import Result
 from relnox.credentials import Credentials, clean_env, no_credentials_message
 from relnox.errors import BuildError
-from relnox.network import STALLED, NetworkSettings, run_watched
+from relnox.network import NetworkSettings
 from relnox.redact import redact
 from relnox.repositories import Repository
 
@@ -52,30 +54,20 @@ NO_CREDENTIALS = "no-credentials"
 FAILED = "failed"
 
 
-@dataclass(frozen=True)
-class CommandResult:
-    returncode: int
-    output: str  # stdout and stderr together
-
-
-Runner = Callable[[Sequence[str], Mapping[str, str]], CommandResult]
+Runner = Callable[[Sequence[str], Mapping[str, str]], Result]
 
 
 def run_command(
     argv: Sequence[str], env: Mapping[str, str], stall: float = NetworkSettings.stall
-) -> CommandResult:
+) -> Result:
     """The default runner: ``argv`` in a child process, output captured, stopped on a stall."""
-    try:
-        returncode, output, _stalled = run_watched(argv, env, stall=stall)
-    except OSError as exc:
-        return CommandResult(127, f"cannot run {argv[0]}: {exc}")
-    return CommandResult(returncode, output)
+    return proc.run(argv, env=env, stall=stall)
 
 
 def watched_runner(settings: NetworkSettings) -> Runner:
     """:func:`run_command` with ``settings.stall``."""
 
-    def run(argv: Sequence[str], env: Mapping[str, str]) -> CommandResult:
+    def run(argv: Sequence[str], env: Mapping[str, str]) -> Result:
         return run_command(argv, env, stall=settings.stall)
 
     return run
@@ -139,11 +131,11 @@ class Attempt:
     output: str = ""  # all of twine's output of the last attempt, secrets masked
 
 
-def classify(result: CommandResult) -> tuple[str, int | None]:
+def classify(result: Result) -> tuple[str, int | None]:
     if result.returncode == 0:
         return OK, None
     text = result.output
-    if text.rstrip().splitlines()[-1:] and text.rstrip().splitlines()[-1].startswith(STALLED):
+    if result.stalled:
         return STALL, None
     match = _HTTP.search(text)
     status = int(match.group(1)) if match else None

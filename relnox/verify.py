@@ -28,6 +28,9 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from relnox import _proc as proc
+from relnox._proc import Result
+from relnox.envs import Environment, create_environment
 from relnox.errors import VerifyError
 from relnox.smoke import (
     CHECK_SCRIPT,
@@ -38,7 +41,6 @@ from relnox.smoke import (
     judge,
     wheel_facts,
 )
-from relnox.venv import CommandResult, Environment, create_environment, run_command
 from relnox.verify_plan import (
     DEFAULT_TIMEOUT,
     Argv,
@@ -165,7 +167,7 @@ class _RoundRun:
         self.python = ""
 
     # -- helpers -------------------------------------------------------------------
-    def _step(self, name: str, result: CommandResult) -> CommandResult:
+    def _step(self, name: str, result: Result) -> Result:
         self.steps[name] = self.steps.get(name, 0.0) + result.seconds
         return result
 
@@ -181,8 +183,8 @@ class _RoundRun:
             if not any(c.name in _BLOCKING and not c.ok for c in self.results[t.name].checks)
         ]
 
-    def _run(self, argv: Sequence[str], env: Environment, cwd: Path) -> CommandResult:
-        return run_command(argv, env=env.child_env(), cwd=cwd, timeout=self.plan.timeout)
+    def _run(self, argv: Sequence[str], env: Environment, cwd: Path) -> Result:
+        return proc.run(argv, env=env.child_env(), cwd=cwd, timeout=self.plan.timeout)
 
     # -- the round -----------------------------------------------------------------
     def run(self) -> _RoundRun:
@@ -249,7 +251,7 @@ class _RoundRun:
         out_root.mkdir()
         builders = self.work / "builds"
 
-        def build(target: Target) -> tuple[Target, CommandResult, Path]:
+        def build(target: Target) -> tuple[Target, Result, Path]:
             assert target.sdist is not None
             source = copy_checked(target.sdist, self.work / "sdists")
             out = builders / target.name
@@ -366,10 +368,10 @@ class _RoundRun:
             return
         child_env = env.child_env()
 
-        def one(job: tuple[str | None, str, Argv]) -> CommandResult:
+        def one(job: tuple[str | None, str, Argv]) -> Result:
             argv = list(job[2])
             found = shutil.which(argv[0], path=child_env["PATH"])
-            return run_command(
+            return proc.run(
                 [found or argv[0], *argv[1:]], env=child_env, cwd=cwd, timeout=self.plan.timeout
             )
 

@@ -34,15 +34,15 @@ from packaging.tags import sys_tags
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
 from relnox.distdir import load_release
-from relnox.errors import RelnoxError, VerifyError
-from relnox.manifest import ArtifactRecord, Manifest, PackageRecord, read_manifest, sha256_of
-from relnox.smoke import WheelFacts, wheel_facts
-from relnox.venv import (
+from relnox.envs import (
     Installer,
     InstallOptions,
     find_installer,
     resolve_python,
 )
+from relnox.errors import RelnoxError, VerifyError
+from relnox.manifest import ArtifactRecord, Manifest, PackageRecord, read_manifest, sha256_of
+from relnox.smoke import WheelFacts, wheel_facts
 from relnox.verify_targets import by_interpreter
 from relnox.workspace import Package, Workspace
 
@@ -365,8 +365,10 @@ def plan_verify(
     except RelnoxError as exc:
         raise VerifyError(str(exc)) from None
     names = [workspace.get(n).name for n in packages]
-    chosen_installer = find_installer(installer or _string(section, "installer", where))
-    interpreter = resolve_python(python or _string(section, "python", where))
+    chosen_installer = find_installer(
+        installer or _string(section, "installer", where), error=VerifyError
+    )
+    interpreter = resolve_python(python or _string(section, "python", where), error=VerifyError)
     limit = timeout or _number(section, "timeout", where) or DEFAULT_TIMEOUT
     args = (
         _script_args(section.get("script-args"), where)

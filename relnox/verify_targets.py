@@ -22,8 +22,8 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from relnox.envs import find_python, interpreter_version
 from relnox.errors import VerifyError
-from relnox.venv import find_python, interpreter_version
 
 if TYPE_CHECKING:
     from relnox.verify_plan import Round, Target

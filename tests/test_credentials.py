@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from relnox._proc import Result
 from relnox.credentials import Credentials, clean_env, resolve_credentials
 from relnox.errors import PublishError
 from relnox.redact import redact
 from relnox.repositories import Repository, resolve
-from relnox.uploader import AUTH, TRUSTED, Attempt, CommandResult, classify, failure_message
+from relnox.uploader import AUTH, TRUSTED, Attempt, classify, failure_message
 
 PRIVATE = Repository(
     "private", "https://private.invalid/legacy/", "https://private.invalid/simple/"
@@ -130,7 +131,7 @@ def test_trusted_publishing_refusal_is_actionable() -> None:
         "ERROR    TrustedPublishingFailure: The token request failed; the index server gave the "
         "following reasons:\n\n* `invalid-publisher`: valid token, but no corresponding publisher"
     )
-    kind, _ = classify(CommandResult(1, output))
+    kind, _ = classify(Result((), 1, output))
     assert kind == TRUSTED
     creds_ = creds(resolve("pypi"), OIDC)
     message = failure_message(
@@ -143,7 +144,7 @@ def test_trusted_publishing_refusal_is_actionable() -> None:
 def test_403_names_the_variable_used() -> None:
     found = creds(resolve("testpypi"), {"TEST_PYPI_TOKEN": "test-secret-4"})
     kind, status = classify(
-        CommandResult(1, "ERROR    HTTPError: 403 Forbidden from https://x.invalid/\n Forbidden")
+        Result((), 1, "ERROR    HTTPError: 403 Forbidden from https://x.invalid/\n Forbidden")
     )
     assert (kind, status) == (AUTH, 403)
     message = failure_message(

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from relnox import _proc as proc
 from relnox.config import load_config
 from relnox.errors import ConfigError
-from relnox.network import STALLED_EXIT, NetworkSettings, network_settings, run_watched
-from relnox.uploader import STALL, CommandResult, classify
+from relnox.network import NetworkSettings, network_settings
+from relnox.uploader import STALL, classify
 
 
 def test_defaults_end_a_hung_upload_in_minutes() -> None:
@@ -42,18 +43,20 @@ def test_settings_are_read_and_checked(tmp_path: Path) -> None:
 
 def test_a_silent_child_is_stopped_after_the_stall_and_a_busy_one_is_not() -> None:
     started = time.monotonic()
-    code, output, stalled = run_watched(
+    result = proc.run(
         [sys.executable, "-c", "import time; print('hello', flush=True); time.sleep(60)"],
-        {},
+        env={},
         stall=0.5,
     )
-    assert stalled and code == STALLED_EXIT and output.startswith("hello")
+    assert result.stalled and result.returncode == proc.TIMED_OUT
+    assert result.output.startswith("hello")
     assert time.monotonic() - started < 30
-    assert classify(CommandResult(code, output)) == (STALL, None)
+    assert classify(result) == (STALL, None)
 
     talker = "import time\nfor i in range(6):\n    print(i, flush=True); time.sleep(0.2)"
-    code, output, stalled = run_watched([sys.executable, "-c", talker], {}, stall=3)
-    assert (code, stalled) == (0, False) and output.split() == ["0", "1", "2", "3", "4", "5"]
+    result = proc.run([sys.executable, "-c", talker], env={}, stall=3)
+    assert (result.returncode, result.stalled) == (0, False)
+    assert result.output.split() == ["0", "1", "2", "3", "4", "5"]
 
 
 def test_ctrl_c_while_watching_kills_the_child_too(tmp_path: Path) -> None:
@@ -62,9 +65,9 @@ def test_ctrl_c_while_watching_kills_the_child_too(tmp_path: Path) -> None:
     child = f"import os, time; open({str(fifo)!r}, 'w').write(str(os.getpid())); time.sleep(60)"
     parent = (
         "import sys\n"
-        "from relnox.network import run_watched\n"
+        "from relnox._proc import run\n"
         "try:\n"
-        f"    run_watched([sys.executable, '-c', {child!r}], {{}}, stall=60)\n"
+        f"    run([sys.executable, '-c', {child!r}], env={{}}, stall=60)\n"
         "except KeyboardInterrupt:\n"
         "    sys.exit(130)\n"
     )

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from relnox._proc import Result
 from relnox.credentials import Credentials
 from relnox.errors import BuildError, PublishError, RelnoxError
 from relnox.index import LocalIndex, write_htpasswd
@@ -21,7 +22,7 @@ from relnox.publish import PublishPlan, publish, route_for_tag
 from relnox.publish_report import HELD_BACK, NOT_ATTEMPTED, SKIPPED, UPLOADED, PublishResult
 from relnox.repositories import Repository, resolve
 from relnox.sample import ProjectSpec, write_workspace
-from relnox.uploader import CommandResult, run_command
+from relnox.uploader import run_command
 from relnox.workspace import load_workspace
 from tests.publish_support import USER, build_release, copy_tree, faulty_proxy, shared_release
 
@@ -215,7 +216,7 @@ def test_a_server_dying_midway_then_a_rerun_after_restart(ws: Path, tmp_path: Pa
     try:
         uploads = 0
 
-        def dies_after_two(argv: Sequence[str], environ: Mapping[str, str]) -> CommandResult:
+        def dies_after_two(argv: Sequence[str], environ: Mapping[str, str]) -> Result:
             nonlocal uploads
             result = run_command(argv, environ)
             if "upload" in argv:

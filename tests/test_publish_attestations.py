@@ -31,11 +31,12 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from pypi_attestations import Attestation, Distribution
 
+from relnox._proc import Result
 from relnox.errors import PublishError
 from relnox.index import LocalIndex, write_htpasswd
 from relnox.publish import publish
 from relnox.publish_report import PublishResult
-from relnox.uploader import CommandResult, run_command, upload_argv
+from relnox.uploader import run_command, upload_argv
 from relnox.workspace import load_workspace
 from tests.publish_support import USER, FaultyProxy, copy_tree, shared_release
 
@@ -180,7 +181,7 @@ class BodyRecorder(FaultyProxy):
 
 
 def run(ws: Path, url: str, argvs: list[list[str]], **kwargs: Any) -> PublishResult:
-    def recording(argv: Sequence[str], env: Mapping[str, str]) -> CommandResult:
+    def recording(argv: Sequence[str], env: Mapping[str, str]) -> Result:
         argvs.append(list(argv))
         return run_command(argv, env)
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from relnox.build import BuildOptions, build_all
+from relnox.envs import find_python
 from relnox.errors import VerifyError
 from relnox.sample import ProjectSpec, write_workspace
 from relnox.smoke import Check, import_names
-from relnox.venv import find_python
 from relnox.verify import render_report, verify_install
 from relnox.verify_report import (
     EXTRA,

@@ -10,8 +10,8 @@ import os
 import subprocess
 from pathlib import Path
 
+from relnox.envs import uv_binary
 from relnox.manifest import ArtifactRecord, Manifest, PackageRecord, sha256_of, write_manifest
-from relnox.venv import uv_binary
 from relnox.workspace import load_workspace
 
 _UV_CACHE = os.environ.get("UV_CACHE_DIR") or str(Path.home() / ".cache" / "uv")

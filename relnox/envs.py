@@ -1,8 +1,12 @@
-"""Fresh virtual environments for verifying a release: uv first, ``venv`` + pip as fallback.
+"""Every environment relnox makes, for builds, verification, rehearsals and the demo.
 
-An :class:`Installer` only *builds argv lists* (plus creating the environment);
-running them is :func:`run_command`, so the caller decides timeouts, retries and
-what a failure means. Nothing here prints.
+One small protocol, :class:`Installer`, with two implementations: uv (``uv venv`` +
+``uv pip install``) and, where uv cannot run, ``python -m venv`` + pip. An installer
+only *builds argv lists*; running them is :func:`relnox._proc.run`, so the caller
+decides timeouts, logging and what a failure means. One interpreter resolution
+(:func:`resolve_python`) and one policy for a child's environment (:func:`child_env`)
+serve every stage, so ``--python 3.11`` means the same to ``build-all`` and
+``verify-install``. Nothing here prints.
 """
 
 from __future__ import annotations
@@ -10,17 +14,15 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import shlex
 import shutil
-import subprocess
 import sys
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from relnox.errors import VerifyError
+from relnox import _proc as proc
+from relnox.errors import RelnoxError
 
 logger = logging.getLogger("relnox")
 
@@ -29,48 +31,28 @@ INSTALLERS = ("uv", "pip")
 _LEAKY = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONUSERBASE", "PYTHONEXECUTABLE")
 
 
-@dataclass(frozen=True)
-class CommandResult:
-    argv: tuple[str, ...]
-    returncode: int
-    output: str
-    seconds: float
-
-    @property
-    def ok(self) -> bool:
-        return self.returncode == 0
-
-    def tail(self, lines: int = 12) -> str:
-        return "\n".join(self.output.strip().splitlines()[-lines:])
-
-
-def run_command(
-    argv: Sequence[str], *, env: Mapping[str, str], cwd: Path, timeout: float
-) -> CommandResult:
-    """Run ``argv`` (never a shell); output and stderr together, never raises for failure."""
-    start = time.perf_counter()
-    logger.debug("$ %s", shlex.join(argv))
-    try:
-        proc = subprocess.run(
-            list(argv),
-            env=dict(env),
-            cwd=cwd,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            errors="replace",
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        out = exc.output if isinstance(exc.output, str) else (exc.output or b"").decode()
-        return CommandResult(
-            tuple(argv), 124, f"{out}\ntimed out after {timeout:.0f}s", time.perf_counter() - start
-        )
-    except OSError as exc:
-        return CommandResult(tuple(argv), 127, f"cannot run {argv[0]}: {exc}", 0.0)
-    return CommandResult(tuple(argv), proc.returncode, proc.stdout, time.perf_counter() - start)
+def child_env(
+    base: Mapping[str, str] | None = None,
+    env: Environment | None = None,
+    *,
+    bytecode: bool = False,
+) -> dict[str, str]:
+    """The environment of a child: ``base`` (default ``os.environ``) with nothing that
+    could make another tree importable, no interpreter downloads, and ``env`` (if any)
+    active and first on PATH. ``bytecode`` lets the child write ``__pycache__``
+    (build hooks: the first hook to import a module caches it for the others)."""
+    out = {k: v for k, v in (os.environ if base is None else base).items() if k not in _LEAKY}
+    out["UV_PYTHON_DOWNLOADS"] = "never"
+    out.pop("VIRTUAL_ENV", None)
+    if env is not None:
+        out["VIRTUAL_ENV"] = str(env.root)
+        out["PATH"] = os.pathsep.join(filter(None, [str(env.bin_dir), out.get("PATH", "")]))
+        out["PYTHONNOUSERSITE"] = "1"
+    if bytecode:
+        out.pop("PYTHONDONTWRITEBYTECODE", None)
+    else:
+        out["PYTHONDONTWRITEBYTECODE"] = "1"
+    return out
 
 
 @dataclass(frozen=True)
@@ -89,14 +71,8 @@ class Environment:
         return self.bin_dir / ("python.exe" if os.name == "nt" else "python")
 
     def child_env(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
-        """``base`` (default ``os.environ``) with this environment first on PATH and
-        nothing that could make another tree importable."""
-        env = {k: v for k, v in (os.environ if base is None else base).items() if k not in _LEAKY}
-        env["VIRTUAL_ENV"] = str(self.root)
-        env["PATH"] = os.pathsep.join([str(self.bin_dir), env.get("PATH", os.defpath)])
-        env["PYTHONNOUSERSITE"] = "1"
-        env["PYTHONDONTWRITEBYTECODE"] = "1"
-        return env
+        """:func:`child_env` with this environment active."""
+        return child_env(base, self)
 
 
 @dataclass(frozen=True)
@@ -174,15 +150,8 @@ class PipInstaller:
     def install_argv(
         self, env: Environment, requirements: Sequence[str], options: InstallOptions
     ) -> list[str]:
-        argv = [
-            str(env.python),
-            "-m",
-            "pip",
-            "install",
-            "--no-input",
-            "--disable-pip-version-check",
-        ]
-        argv += ["--no-cache-dir", "--quiet"]
+        argv = [str(env.python), "-m", "pip", "install", "--no-input"]
+        argv += ["--disable-pip-version-check", "--no-cache-dir", "--quiet"]
         for link in options.find_links:
             argv += ["--find-links", str(link)]
         if options.offline:
@@ -208,58 +177,78 @@ class PipInstaller:
 
 
 def uv_binary() -> str | None:
+    """The uv binary: the ``uv`` package's, else ``$UV`` or ``uv`` on PATH."""
     try:
         from uv import find_uv_bin
 
-        found: str | None = find_uv_bin()
+        return str(find_uv_bin())
     except (ImportError, FileNotFoundError):
-        found = shutil.which("uv")
-    return found
+        return shutil.which(os.environ.get("UV") or "uv")
 
 
-def find_installer(preferred: str | None = None) -> Installer:
-    """uv when it can run, else pip (``preferred`` forces one: ``"uv"`` or ``"pip"``)."""
+@functools.lru_cache(maxsize=8)
+def _uv_runs(uv: str) -> str | None:
+    """``None`` when ``uv --version`` works, else why not."""
+    probe = proc.run([uv, "--version"], timeout=30)
+    return None if probe.ok else probe.tail(1)
+
+
+def find_installer(
+    preferred: str | None = None, *, error: type[RelnoxError] = RelnoxError
+) -> Installer:
+    """uv when it can run, else pip (``preferred`` forces one: ``"uv"`` or ``"pip"``;
+    ``"auto"`` is the same as none)."""
+    preferred = None if preferred == "auto" else preferred
     if preferred not in (None, *INSTALLERS):
-        raise VerifyError(
-            f"unknown installer {preferred!r}; use one of {', '.join(INSTALLERS)} "
-            "(or leave it unset for uv with pip as the fallback)"
+        raise error(
+            f"installer {preferred!r} is unknown; use one of auto, {', '.join(INSTALLERS)} "
+            "(auto: uv with pip as the fallback)"
         )
     if preferred != "pip":
         uv = uv_binary()
         if uv is not None:
-            probe = run_command([uv, "--version"], env=os.environ, cwd=Path.cwd(), timeout=30)
-            if probe.ok:
+            why = _uv_runs(uv)
+            if why is None:
                 return UvInstaller(uv)
-            logger.warning("uv cannot run (%s); falling back to venv + pip", probe.tail(1))
+            logger.warning("uv cannot run (%s); falling back to venv + pip", why)
         if preferred == "uv":
-            raise VerifyError(
+            raise error(
                 "the uv installer was asked for but uv cannot run here; "
                 "install uv (pip install uv) or use --installer pip"
             )
     return PipInstaller()
 
 
-def resolve_python(python: str | None) -> str:
-    """The interpreter to base the environment on (default: the one running relnox)."""
+def resolve_python(python: str | None, *, error: type[RelnoxError] = RelnoxError) -> str:
+    """The interpreter to base an environment on, as an absolute path: ``python`` is a
+    path, a name on PATH (``pypy3``) or a version (``3.11``: ``python3.11`` on PATH,
+    else one uv finds installed); none is the interpreter running relnox."""
     if not python:
         return sys.executable
     if os.sep in python or (os.altsep and os.altsep in python):
-        if not Path(python).exists():
-            raise VerifyError(f"--python {python}: no such interpreter; give an existing path")
-        return python
+        candidate = Path(python).expanduser()
+        if not candidate.is_file():
+            raise error(
+                f"--python {python}: no such interpreter; give the path of an installed Python"
+            )
+        return str(candidate.absolute())
     is_version = python.replace(".", "").isdigit()
     found = shutil.which(f"python{python}" if is_version else python)
-    if found is None and not is_version:
-        raise VerifyError(
-            f"--python {python}: not found on PATH; give a path or a version like 3.11"
+    if found is None and is_version:
+        found = find_python(f"=={python}.*" if python.count(".") < 2 else f"=={python}")
+    if found is None:
+        raise error(
+            f"--python {python}: no such interpreter on PATH"
+            + (" or known to uv" if is_version else "")
+            + "; give a path or the version of an installed Python, like 3.11"
         )
-    return found or python  # a version no pythonX.Y on PATH has: uv may still find it
+    return str(Path(found).absolute())
 
 
 def interpreter_version(python: str, *, timeout: float = 60.0) -> str | None:
     """The version of the interpreter ``python`` (``3.11.7``), or None when it cannot run."""
     probe = "import platform; print(platform.python_version())"
-    result = run_command([python, "-c", probe], env=os.environ, cwd=Path.cwd(), timeout=timeout)
+    result = proc.run([python, "-c", probe], timeout=timeout)
     lines = result.output.strip().splitlines()
     return lines[-1].strip() if result.ok and lines else None
 
@@ -271,9 +260,8 @@ def find_python(requires_python: str) -> str | None:
     uv = uv_binary()
     if uv is None:
         return None
-    env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
     argv = [uv, "python", "find", "--no-python-downloads", requires_python]
-    result = run_command(argv, env=env, cwd=Path.cwd(), timeout=60)
+    result = proc.run(argv, env=child_env(), timeout=60, merge=False)
     lines = result.output.strip().splitlines()
     if not result.ok or not lines or not Path(lines[-1].strip()).exists():
         logger.debug("no interpreter for Python %s: %s", requires_python, result.tail(2))
@@ -282,10 +270,20 @@ def find_python(requires_python: str) -> str | None:
 
 
 def create_environment(
-    installer: Installer, root: Path, python: str, *, cwd: Path, timeout: float
-) -> tuple[Environment, CommandResult]:
+    installer: Installer,
+    root: Path,
+    python: str,
+    *,
+    cwd: Path | None = None,
+    timeout: float | None = None,
+    on_line: proc.LineSink | None = None,
+) -> tuple[Environment, proc.Result]:
     """Make a fresh environment in ``root``; the result says whether it worked."""
-    result = run_command(
-        installer.create_argv(root, python), env=os.environ, cwd=cwd, timeout=timeout
+    result = proc.run(
+        installer.create_argv(root, python),
+        env=child_env(),
+        cwd=cwd,
+        timeout=timeout,
+        on_line=on_line,
     )
     return Environment(root, installer.name), result

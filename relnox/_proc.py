@@ -1,0 +1,246 @@
+"""The one way relnox runs another program: argv lists (never a shell), an explicit
+environment, a bound on time, output captured or streamed, and a :class:`Result`.
+
+:func:`run` never raises for a program that fails: the caller decides what a
+failure means (:meth:`Result.check` turns it into the caller's relnox error). A
+program that cannot start at all gives exit code 127 and says why; one stopped by
+its ``timeout`` or its ``stall`` rule gives 124 (as coreutils' ``timeout``).
+
+With ``stall``, the child and everything it starts run in a process group of their
+own, watched: no output and, where ``/proc/<pid>/io`` can be read (Linux), no bytes
+read or written for ``stall`` seconds stops the whole group. A Ctrl-C or an error
+while watching takes the group along too.
+
+:func:`spawn` starts a long-running child (a local index server); it is the only
+other place that starts a process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shlex
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from relnox.errors import RelnoxError
+
+logger = logging.getLogger("relnox")
+
+#: the exit code of a child stopped for a timeout or a stall
+TIMED_OUT = 124
+#: the exit code of a program that could not be started
+CANNOT_RUN = 127
+STALLED = "Stalled"  # the word the output of a stalled child ends with
+#: where :func:`run` can stream a child's lines
+LineSink = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a finished program did."""
+
+    argv: tuple[str, ...]
+    returncode: int
+    output: str  # stdout (with stderr when merged)
+    stderr: str = ""
+    seconds: float = 0.0
+    stalled: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    def tail(self, lines: int = 12) -> str:
+        text = "\n".join(part for part in (self.output.strip(), self.stderr.strip()) if part)
+        return "\n".join(text.splitlines()[-lines:])
+
+    def last_line(self) -> str:
+        """Its last line of stderr (else stdout), or its exit code."""
+        detail = (self.stderr or self.output).strip().splitlines()
+        return detail[-1] if detail else f"exit {self.returncode}"
+
+    def check(self, error: type[RelnoxError], what: str, where: Path | str | None = None) -> Result:
+        """This result, or ``error("{what} failed in {where}: <last line>")`` when it failed."""
+        if not self.ok:
+            place = f" in {where}" if where is not None else ""
+            raise error(f"{what} failed{place}: {self.last_line()}")
+        return self
+
+
+def run(
+    argv: Sequence[str],
+    *,
+    cwd: Path | str | None = None,
+    env: Mapping[str, str] | None = None,
+    input: str | None = None,
+    timeout: float | None = None,
+    merge: bool = True,
+    on_line: LineSink | None = None,
+    stall: float | None = None,
+) -> Result:
+    """Run ``argv`` to its end; never raises for a failing program.
+
+    ``merge`` puts stderr into :attr:`Result.output`; ``on_line`` receives each line
+    of the merged output as it comes; ``stall`` stops the child's process group after
+    that many seconds without progress (see the module's docstring).
+    """
+    argv = [str(arg) for arg in argv]
+    logger.debug("$ %s", shlex.join(argv))
+    start = time.perf_counter()
+    if on_line is not None or stall is not None:
+        return _watched(argv, cwd, env, timeout, on_line, stall, start)
+    try:
+        proc = subprocess.run(
+            argv,
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            input=input,
+            stdin=None if input is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT if merge else subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        out = _text(exc.output)
+        message = f"{out}\ntimed out after {timeout:g}s" if out else f"timed out after {timeout:g}s"
+        return Result(tuple(argv), TIMED_OUT, message, _text(exc.stderr), _since(start))
+    except OSError as exc:
+        return Result(tuple(argv), CANNOT_RUN, f"cannot run {argv[0]}: {exc}", "", 0.0)
+    return Result(tuple(argv), proc.returncode, proc.stdout, proc.stderr or "", _since(start))
+
+
+def spawn(argv: Sequence[str], *, log: IO[bytes], **kwargs: Any) -> subprocess.Popen[bytes]:
+    """Start a long-running ``argv`` (a server) writing to ``log``; the caller stops it."""
+    argv = [str(arg) for arg in argv]
+    logger.debug("$ %s &", shlex.join(argv))
+    return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, **kwargs)
+
+
+def _since(start: float) -> float:
+    return time.perf_counter() - start
+
+
+def _text(data: str | bytes | None) -> str:
+    if data is None:
+        return ""
+    return data if isinstance(data, str) else data.decode("utf-8", "replace")
+
+
+def _io_counters(pid: int) -> tuple[int, int] | None:
+    """Bytes a process has read and written so far (``None``: not readable here)."""
+    try:
+        text = Path(f"/proc/{pid}/io").read_text()
+    except OSError:
+        return None
+    values = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+    try:
+        return int(values["rchar"]), int(values["wchar"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _watched(
+    argv: list[str],
+    cwd: Path | str | None,
+    env: Mapping[str, str] | None,
+    timeout: float | None,
+    on_line: LineSink | None,
+    stall: float | None,
+    start: float,
+) -> Result:
+    """A child in its own process group, its merged output read as it comes."""
+    try:
+        proc = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # a stop takes the child and anything it started
+        )
+    except OSError as exc:
+        if on_line is not None:
+            on_line(f"cannot run {argv[0]}: {exc}")
+        return Result(tuple(argv), CANNOT_RUN, f"cannot run {argv[0]}: {exc}", "", 0.0)
+    chunks: list[bytes] = []
+    last_output = [time.monotonic()]
+
+    def read() -> None:
+        assert proc.stdout is not None
+        fd = proc.stdout.fileno()
+        pending = b""
+        for chunk in iter(lambda: os.read(fd, 65536), b""):
+            chunks.append(chunk)
+            last_output[0] = time.monotonic()
+            if on_line is not None:
+                pending += chunk
+                *lines, pending = pending.split(b"\n")
+                for line in lines:
+                    on_line(line.decode("utf-8", "replace"))
+        if on_line is not None and pending:
+            on_line(pending.decode("utf-8", "replace"))
+
+    def kill() -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+    stopped = ""
+    try:  # from here on, Ctrl-C or any error takes the child along
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        counters = _io_counters(proc.pid)
+        progress = time.monotonic()
+        deadline = None if timeout is None else time.monotonic() + timeout
+        poll = 0.25 if stall is None else min(0.25, stall / 4)
+        while True:
+            try:
+                proc.wait(timeout=poll)
+                break
+            except subprocess.TimeoutExpired:
+                pass
+            now = time.monotonic()
+            if deadline is not None and now > deadline:
+                stopped = f"timed out after {timeout:g}s"
+                kill()
+                break
+            if stall is None:
+                continue
+            now_counters = _io_counters(proc.pid)
+            if now_counters is not None and now_counters != counters:
+                counters, progress = now_counters, now
+            progress = max(progress, last_output[0])
+            if now - progress > stall:
+                stopped = f"{STALLED}: no progress for {stall:g}s"
+                kill()
+                break
+    finally:
+        if proc.poll() is None:
+            kill()
+    reader.join(timeout=5)
+    if proc.stdout is not None:
+        proc.stdout.close()
+    output = b"".join(chunks).decode("utf-8", "replace")
+    if stopped:
+        return Result(
+            tuple(argv),
+            TIMED_OUT,
+            f"{output}\n{stopped}\n",
+            "",
+            _since(start),
+            stalled=stopped.startswith(STALLED),
+        )
+    return Result(tuple(argv), proc.returncode, output, "", _since(start))
