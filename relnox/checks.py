@@ -2,9 +2,11 @@
 
 All in-process (no ``twine`` subprocess per file):
 
-* ``twine check --strict``: the metadata parses and validates (twine's own
-  :class:`twine.package.PackageFile`), the long description is present, has a
-  content type, and renders (reStructuredText through readme_renderer, as PyPI does);
+* ``twine check --strict``'s checks: the metadata parses and validates
+  (:mod:`packaging.metadata`, as twine validates it), the long description is present,
+  has a content type, and renders (:func:`readme_problem`: reStructuredText through
+  readme_renderer, as twine and PyPI do); ``twine check --strict`` itself runs once
+  more over the files a publish is about to upload (:func:`relnox.uploader.twine_check`);
 * the file name parses and names the package and its expected version (normalized);
 * the metadata ``Name`` and ``Version`` are the package's;
 * a wheel holds the package's import packages (an empty wheel is an error);
@@ -25,6 +27,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from packaging.metadata import ExceptionGroup as MetadataErrors
+from packaging.metadata import InvalidMetadata, Metadata
 from packaging.utils import (
     InvalidSdistFilename,
     InvalidWheelFilename,
@@ -138,24 +142,69 @@ def _content_type(value: str) -> tuple[str, dict[str, str]]:
     return msg.get_content_type(), dict(msg["content-type"].params)
 
 
-def _check_metadata(path: Path, expected: Expectation, out: Findings) -> None:
-    """``twine check --strict``, plus Name and Version against the package."""
-    from twine.exceptions import InvalidDistribution
-    from twine.package import PackageFile
+def _raw_metadata(path: Path) -> str:
+    """The core metadata file of a wheel (``METADATA``) or an sdist (``PKG-INFO``)."""
+    if path.name.endswith(".whl") or path.name.endswith(".zip"):
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            wanted = [n for n in names if n.count("/") == 1 and n.endswith(".dist-info/METADATA")]
+            if not wanted:
+                wanted = [n for n in names if n.count("/") == 1 and n.endswith("/PKG-INFO")]
+            if not wanted:
+                raise ValueError("no METADATA or PKG-INFO file")
+            return archive.read(wanted[0]).decode("utf-8")
+    with tarfile.open(path) as tar:
+        member = next(
+            (
+                m
+                for m in tar.getmembers()
+                if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO")
+            ),
+            None,
+        )
+        data = tar.extractfile(member) if member is not None else None
+        if data is None:
+            raise ValueError("no PKG-INFO file")
+        return data.read().decode("utf-8")
 
+
+def readme_problem(text: str, content_type: str) -> str | None:
+    """Why ``text`` would not render on an index as ``content_type`` (None: it renders);
+    reStructuredText through readme_renderer, as twine check and PyPI do."""
+    kind, params = _content_type(content_type)
+    if kind in ("text/plain", "text/markdown"):
+        return None
+    import readme_renderer.rst
+
+    stream = io.StringIO()
+    if readme_renderer.rst.render(text, stream=stream, **params) is None:
+        return " ".join(stream.getvalue().split())[:300] or "invalid reStructuredText"
+    return None
+
+
+def _check_metadata(path: Path, expected: Expectation, out: Findings) -> None:
+    """``twine check --strict``'s checks, plus Name and Version against the package.
+
+    The metadata is validated as twine validates it (:mod:`packaging.metadata`).
+    """
     try:
-        package = PackageFile.from_filename(str(path), comment=None)
-    except InvalidDistribution as exc:
-        out.problems.append(f"twine check: {exc}")
+        raw = _raw_metadata(path)
+    except (OSError, ValueError, UnicodeDecodeError, tarfile.TarError, zipfile.BadZipFile) as exc:
+        out.problems.append(f"twine check: Invalid distribution metadata: {exc}")
         return
-    meta = package.metadata_dictionary()
-    name = str(meta.get("name") or "")
-    if canonicalize_name(name) != expected.name:
-        out.problems.append(f"the metadata Name is {name!r}, not {expected.name!r}")
-    _version_matches(str(meta.get("version") or ""), expected, "the metadata Version", out)
-    description = meta.get("description")
-    content_type = meta.get("description_content_type")
-    if not description or str(description).rstrip() == "UNKNOWN":
+    try:
+        meta = Metadata.from_email(raw, validate=True)
+    except (MetadataErrors, InvalidMetadata, ValueError) as exc:
+        causes = getattr(exc, "exceptions", [exc])
+        detail = "; ".join(str(c) for c in causes)
+        out.problems.append(f"twine check: Invalid distribution metadata: {detail}")
+        return
+    if canonicalize_name(meta.name) != expected.name:
+        out.problems.append(f"the metadata Name is {meta.name!r}, not {expected.name!r}")
+    _version_matches(str(meta.version), expected, "the metadata Version", out)
+    description = meta.description
+    content_type = meta.description_content_type
+    if not description or description.rstrip() == "UNKNOWN":
         out.problems.append(
             "twine check --strict: no long description; set readme in [project] "
             "(for example readme = 'README.md')"
@@ -167,17 +216,11 @@ def _check_metadata(path: Path, expected: Expectation, out: Findings) -> None:
             ".rst suffix or set its content-type"
         )
         content_type = "text/x-rst"
-    kind, params = _content_type(str(content_type))
-    if kind in ("text/plain", "text/markdown"):
-        return
-    import readme_renderer.rst
-
-    stream = io.StringIO()
-    if readme_renderer.rst.render(str(description), stream=stream, **params) is None:
-        detail = " ".join(stream.getvalue().split())[:300]
+    problem = readme_problem(description, content_type)
+    if problem is not None:
         out.problems.append(
             f"twine check: the long description has reStructuredText errors and would not "
-            f"render on PyPI ({detail}); fix the readme"
+            f"render on PyPI ({problem}); fix the readme"
         )
 
 
@@ -288,4 +331,4 @@ def check_artifacts(paths: Sequence[Path], expected: Expectation) -> list[str]:
 
 def preload() -> None:
     """Import what the checks need (run it in a thread while environments are made)."""
-    import twine.package  # noqa: F401
+    import readme_renderer.rst  # noqa: F401

@@ -7,7 +7,6 @@ others. Nothing is written, fetched or locked.
 
 from __future__ import annotations
 
-import io
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from packaging.version import Version
 
 from relnox import git
 from relnox.changelog_read import UNRELEASED, read_section
+from relnox.checks import readme_problem as render_problem
 from relnox.detect import setup_cfg
 from relnox.errors import ConfigError, RelnoxError
 from relnox.tagging import FETCH_HINT, is_shallow, same_version, version_at
@@ -161,13 +161,8 @@ def readme_problem(path: Path | None) -> str | None:
     if suffix in (".md", ".markdown", ".txt", ""):
         return None  # markdown and plain text always render (as twine check treats them)
     if suffix == ".rst":
-        import readme_renderer.rst
-
-        stream = io.StringIO()
-        if readme_renderer.rst.render(text, stream=stream) is None:
-            first = (stream.getvalue().strip().splitlines() or ["invalid reStructuredText"])[0]
-            return f"{path.name} does not render: {first}"
-        return None
+        problem = render_problem(text, "text/x-rst")
+        return None if problem is None else f"{path.name} does not render: {problem}"
     return f"{path.name}: unknown readme type {suffix!r}; use .md, .rst or .txt"
 
 
