@@ -64,7 +64,7 @@ def update_action_pins(session: nox.Session) -> None:
     this, review the diff and run the tests (zizmor and actionlint check the output).
     """
     sys.path.insert(0, str(ROOT))
-    from relnox.ci_pins import refresh
+    from relnox.ci.pins import refresh
 
     def run(argv: Sequence[str]) -> str:
         output = session.run(*argv, silent=True, external=True)

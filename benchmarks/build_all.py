@@ -29,8 +29,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from relnox.project.workspace import load_toml, load_workspace
 from relnox.sample import generated_specs, git_init, write_workspace
-from relnox.workspace import load_toml, load_workspace
 
 
 class Failed(Exception):

@@ -20,9 +20,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from relnox.bump import plan_bump
+from relnox.bump.plan import plan_bump
+from relnox.project.workspace import load_workspace
 from relnox.sample import generated_specs, git_env, git_init, write_workspace
-from relnox.workspace import load_workspace
 
 SIZES = (1, 50, 200)
 

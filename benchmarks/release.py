@@ -5,7 +5,7 @@
 The workspace is ``relnox.sample.generated_specs(5)`` (hatchling; every third package
 needs the one before it), committed in a git repository. In one run:
 
-* relnox: ``relnox.rehearse.rehearse(root, part="minor")``, the whole call: a
+* relnox: ``relnox.release.rehearse.rehearse(root, part="minor")``, the whole call: a
   temporary clone, two embedded pypiservers started and stopped, doctor, bump,
   build_all (sdist + wheel from sdist, checks, manifest), verify_install, upload
   to the TestPyPI stand-in, verify from it, upload to the PyPI stand-in, tag, and
@@ -34,11 +34,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from relnox.index import LocalIndex  # noqa: E402
-from relnox.rehearse import rehearse  # noqa: E402
-from relnox.release import ReleaseOptions  # noqa: E402
+from relnox.project.workspace import load_workspace  # noqa: E402
+from relnox.release.pipeline import ReleaseOptions  # noqa: E402
+from relnox.release.rehearse import rehearse  # noqa: E402
 from relnox.sample import generated_specs, git_init, write_workspace  # noqa: E402
-from relnox.workspace import load_workspace  # noqa: E402
+from relnox.tools.index_server import LocalIndex  # noqa: E402
 
 
 def _env() -> dict[str, str]:

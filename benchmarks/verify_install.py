@@ -28,9 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from relnox.project.workspace import load_workspace  # noqa: E402
 from relnox.sample import generated_specs, write_workspace  # noqa: E402
-from relnox.verify import render_report, verify_install  # noqa: E402
-from relnox.workspace import load_workspace  # noqa: E402
+from relnox.verify.run import render_report, verify_install  # noqa: E402
 from tests.verify_support import build_release  # noqa: E402
 
 

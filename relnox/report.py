@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from relnox.sources import VersionLocation
-from relnox.workspace import Workspace
+from relnox.project.sources import VersionLocation
+from relnox.project.workspace import Workspace
 
 
 def _rel(workspace: Workspace, path: Path) -> str:

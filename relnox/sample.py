@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from relnox import git
+from relnox.tools import git
 
 BACKENDS: dict[str, tuple[str, str] | None] = {
     "hatchling": ("hatchling", "hatchling.build"),

@@ -60,7 +60,7 @@ def hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
 @pytest.fixture(autouse=True)
 def no_index_left_running(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every local index a test starts is stopped when the test ends, even a failed one."""
-    from relnox.index import LocalIndex
+    from relnox.tools.index_server import LocalIndex
 
     started: list[LocalIndex] = []
     start = LocalIndex.start

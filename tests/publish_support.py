@@ -18,9 +18,15 @@ from urllib.parse import urlsplit
 import pytest
 from uv import find_uv_bin
 
-from relnox.manifest import ArtifactRecord, Manifest, PackageRecord, sha256_of, write_manifest
+from relnox.artifacts.manifest import (
+    ArtifactRecord,
+    Manifest,
+    PackageRecord,
+    sha256_of,
+    write_manifest,
+)
+from relnox.project.workspace import load_workspace
 from relnox.sample import ProjectSpec, write_workspace
-from relnox.workspace import load_workspace
 
 USER = "uploader"
 

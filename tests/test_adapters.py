@@ -48,7 +48,7 @@ def _py(code: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
 
 def test_import_relnox_imports_neither_nox_nor_invoke() -> None:
     proc = _py(
-        "import sys, relnox, relnox.workspace, relnox.sources, relnox.manifest\n"
+        "import sys, relnox, relnox.project.workspace, relnox.project.sources, relnox.artifacts.manifest\n"
         "bad = [m for m in ('nox', 'invoke', 'twine', 'build') if m in sys.modules]\n"
         "print(bad)"
     )
@@ -179,7 +179,7 @@ def test_error_is_one_line_exit_1_no_traceback(tmp_path: Path) -> None:
 
 def test_a_bug_still_shows_its_traceback(tmp_path: Path) -> None:
     code = (
-        "import relnox.workspace as w\n"
+        "import relnox.project.workspace as w\n"
         "def boom(*a, **k): raise ZeroDivisionError('bug')\n"
         "w.load_workspace = boom\n"
         "from relnox.cli import main; main(['packages'])\n"
@@ -350,7 +350,7 @@ def test_third_party_logs_are_quiet_unless_vv(
     tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
 ) -> None:
     """nox logs every library at DEBUG; keyring's "Loading KWallet" lines only with -vv."""
-    from relnox.index import LocalIndex
+    from relnox.tools.index_server import LocalIndex
     from tests.publish_support import copy_tree, shared_release
 
     ws = copy_tree(shared_release(tmp_path_factory), tmp_path / "ws")

@@ -9,8 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from relnox.artifacts.manifest import (
+    MANIFEST_JSON,
+    MANIFEST_TXT,
+    Manifest,
+    state_dir,
+    write_manifest,
+)
 from relnox.atomic import write_atomic
-from relnox.manifest import MANIFEST_JSON, MANIFEST_TXT, Manifest, state_dir, write_manifest
 
 
 @pytest.fixture

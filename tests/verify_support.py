@@ -10,9 +10,15 @@ import os
 import subprocess
 from pathlib import Path
 
-from relnox.envs import uv_binary
-from relnox.manifest import ArtifactRecord, Manifest, PackageRecord, sha256_of, write_manifest
-from relnox.workspace import load_workspace
+from relnox.artifacts.manifest import (
+    ArtifactRecord,
+    Manifest,
+    PackageRecord,
+    sha256_of,
+    write_manifest,
+)
+from relnox.project.workspace import load_workspace
+from relnox.tools.envs import uv_binary
 
 _UV_CACHE = os.environ.get("UV_CACHE_DIR") or str(Path.home() / ".cache" / "uv")
 

@@ -1,4 +1,4 @@
-"""The ``build-all`` task (nox session ``build_all``): see :mod:`relnox.build`."""
+"""The ``build-all`` task (nox session ``build_all``): see :mod:`relnox.build.run`."""
 
 from __future__ import annotations
 
@@ -56,9 +56,9 @@ def build_all(
     verbose: int = 0,
 ) -> dict[str, Any]:
     """Build an sdist and a wheel of every package, in dependency order, checked and recorded."""
-    from relnox.build import BuildOptions, execute, plan_build
+    from relnox.build.run import BuildOptions, execute, plan_build
     from relnox.errors import BuildError
-    from relnox.workspace import load_workspace
+    from relnox.project.workspace import load_workspace
 
     if wheel_only and sdist_only:
         raise BuildError("--wheel-only and --sdist-only exclude each other; pass one of them")

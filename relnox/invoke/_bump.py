@@ -1,4 +1,4 @@
-"""The ``bump`` task (alias ``version_bump``): thin wrapper over :mod:`relnox.bump`."""
+"""The ``bump`` task (alias ``version_bump``): thin wrapper over :mod:`relnox.bump.plan`."""
 
 from __future__ import annotations
 
@@ -50,9 +50,9 @@ def bump(
     json: bool = False,
 ) -> dict[str, Any]:
     """Bump versions: every version source, dependents' pins, uv.lock, changelogs; one commit."""
-    from relnox import git
-    from relnox.bump import apply_bump, plan_bump
-    from relnox.workspace import load_workspace
+    from relnox.bump.plan import apply_bump, plan_bump
+    from relnox.project.workspace import load_workspace
+    from relnox.tools import git
 
     workspace = load_workspace(root)
     commit = commit and git.is_repo(workspace.root)  # outside git there is nothing to commit

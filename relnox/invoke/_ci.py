@@ -1,7 +1,7 @@
 """CI glue tasks: tag, check-tag, resolve-version, plan, doctor, ci-init, release-notes.
 
 Each returns a dict of its results; on GitHub Actions those become step outputs
-and a job summary (see :mod:`relnox.github`).
+and a job summary (see :mod:`relnox.tools.github`).
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ def tag(
     verbose: int = 0,
 ) -> dict[str, Any]:
     """Create the annotated release tag of every package whose version changed (auto-tag)."""
-    from relnox.tagging import apply_tags, plan_tags
-    from relnox.workspace import load_workspace
+    from relnox.project.workspace import load_workspace
+    from relnox.release.tagging import apply_tags, plan_tags
 
     workspace = load_workspace(root)
     tag_plan = plan_tags(
@@ -64,8 +64,8 @@ def tag(
 )
 def check_tag(c: Any, tag: str, root: str = ".", verbose: int = 0) -> dict[str, Any]:
     """Fail unless TAG's version equals the version in its package's pyproject.toml."""
-    from relnox.tagging import check_tag as check
-    from relnox.workspace import load_workspace
+    from relnox.project.workspace import load_workspace
+    from relnox.release.tagging import check_tag as check
 
     checks = check(load_workspace(root), tag)
     for item in checks:
@@ -100,9 +100,9 @@ def resolve_version(
 ) -> dict[str, Any]:
     """Print a package's release version: from the tag, else --version, else pyproject.toml."""
     from relnox.errors import VersionError
-    from relnox.github import ref_tag
-    from relnox.tagging import ResolvedVersion, resolve_version, same_version
-    from relnox.workspace import load_workspace
+    from relnox.project.workspace import load_workspace
+    from relnox.release.tagging import ResolvedVersion, resolve_version, same_version
+    from relnox.tools.github import ref_tag
 
     workspace = load_workspace(root)
     resolved: list[ResolvedVersion]
@@ -163,9 +163,9 @@ def plan(
     verbose: int = 0,
 ) -> dict[str, Any]:
     """Per package: last tag, changed since it, and the version a --part bump would give."""
-    from relnox.plan import plan as make_plan
+    from relnox.project.changes import plan as make_plan
+    from relnox.project.workspace import load_workspace
     from relnox.report import render_table
-    from relnox.workspace import load_workspace
 
     workspace = load_workspace(root)
     rows = make_plan(workspace, part or None, pre or None, since=since or None)
@@ -208,8 +208,8 @@ def doctor(
     verbose: int = 0,
 ) -> dict[str, Any]:
     """Check the repository before a release (read-only); exit 1 on any error."""
-    from relnox.doctor import doctor as run_doctor
     from relnox.errors import RelnoxError
+    from relnox.release.doctor import doctor as run_doctor
     from relnox.report import render_table
 
     report = run_doctor(
@@ -250,8 +250,8 @@ def ci_init(
     c: Any, root: str = ".", dry_run: bool = False, force: bool = False, verbose: int = 0
 ) -> dict[str, Any]:
     """Write GitHub Actions workflows (release + auto-tag) that run relnox's nox sessions."""
-    from relnox.ci_init import plan_files, write_files
-    from relnox.workspace import load_workspace
+    from relnox.ci.init import plan_files, write_files
+    from relnox.project.workspace import load_workspace
 
     workspace = load_workspace(root)
     files = plan_files(workspace, force=force or dry_run)
@@ -289,9 +289,9 @@ def release_notes(
     verbose: int = 0,
 ) -> dict[str, Any]:
     """Write VERSION's changelog section plus install instructions, for gh release --notes-file."""
-    from relnox.manifest import ensure_state_dir
-    from relnox.release_notes import NOTES_FILE, release_notes, write_notes
-    from relnox.workspace import load_workspace
+    from relnox.artifacts.manifest import ensure_state_dir
+    from relnox.project.workspace import load_workspace
+    from relnox.release.notes import NOTES_FILE, release_notes, write_notes
 
     workspace = load_workspace(root)
     notes = release_notes(workspace, version, package or None, repository or None)

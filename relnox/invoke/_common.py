@@ -126,13 +126,13 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
                 result = fn(c, *a, **kw)
             except RelnoxError as exc:
                 if on_actions:  # an ::error:: annotation on the run's page
-                    from relnox.github import annotate_error
+                    from relnox.tools.github import annotate_error
 
                     annotate_error(str(exc))
                 code = USAGE_EXIT if isinstance(exc, UsageError) else 1
                 raise Exit(redact(f"relnox: error: {exc}"), code=code) from None
             if on_actions and isinstance(result, Mapping):  # step outputs and summary
-                from relnox.github import publish_results
+                from relnox.tools.github import publish_results
 
                 publish_results(kwargs.get("name") or fn.__name__.replace("_", "-"), result)
             return result
@@ -181,12 +181,12 @@ NOTHING_CHANGED = "nothing to do: every selected package's version is already re
 
 def chosen(root: str, package: Any, changed: bool) -> list[str] | None:
     """The packages a task acts on: those named, or with ``--changed`` the release set
-    (:func:`relnox.plan.release_set`); ``None`` when ``--changed`` leaves none."""
+    (:func:`relnox.project.changes.release_set`); ``None`` when ``--changed`` leaves none."""
     names = listed(package)
     if not changed:
         return names
-    from relnox.plan import release_set
-    from relnox.workspace import load_workspace
+    from relnox.project.changes import release_set
+    from relnox.project.workspace import load_workspace
 
     found = [p.name for p in release_set(load_workspace(root), names, changed=True)]
     return found or None

@@ -22,7 +22,7 @@ from relnox.invoke._common import (
 )
 
 if TYPE_CHECKING:
-    from relnox.publish_report import PublishResult
+    from relnox.publish.report import PublishResult
 
 PUBLISH_HELP = {
     "repository": "pypi, testpypi, local, a name from [tool.relnox.repositories] or ~/.pypirc, or a URL",
@@ -57,7 +57,7 @@ def confirmation(yes: bool) -> Callable[[str], bool] | None:
 
 
 def show(result: PublishResult, as_json: bool) -> None:
-    from relnox.publish_report import plan_lines
+    from relnox.publish.report import plan_lines
     from relnox.report import render_table
 
     if as_json:
@@ -88,8 +88,8 @@ def _publish(
     attestations: bool = False,
 ) -> PublishResult:
     from relnox.errors import PublishError
-    from relnox.publish import publish as publish_release
-    from relnox.workspace import load_workspace
+    from relnox.project.workspace import load_workspace
+    from relnox.publish.plan import publish as publish_release
 
     workspace = load_workspace(root)
     result = publish_release(
@@ -191,9 +191,9 @@ def testpypi(
     if dry_run:
         return summary
     from relnox.errors import VerifyError
-    from relnox.verify import render_report, verify_install
-    from relnox.verify_report import closing_message
-    from relnox.workspace import load_workspace
+    from relnox.project.workspace import load_workspace
+    from relnox.verify.report import closing_message
+    from relnox.verify.run import render_report, verify_install
 
     workspace = load_workspace(root)
     echo(f"verifying the release from {result.repository.label}")  # its URL was logged
@@ -252,7 +252,7 @@ def serve_index(
     verbose: int = 0,
 ) -> dict[str, Any]:
     """Run a local package index (pypiserver) until Ctrl-C; the repository name `local` points at it."""
-    from relnox.index import LOCAL_INDEX_ENV, IndexServerError, LocalIndex
+    from relnox.tools.index_server import LOCAL_INDEX_ENV, IndexServerError, LocalIndex
 
     def stop_on_term(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt

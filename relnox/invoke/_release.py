@@ -40,7 +40,7 @@ def _skip(values: Any) -> frozenset[str]:
 
 
 def _options(**kw: Any) -> Any:
-    from relnox.release import ReleaseOptions
+    from relnox.release.pipeline import ReleaseOptions
 
     return ReleaseOptions(
         part=kw["part"],
@@ -129,7 +129,7 @@ def release(
 ) -> dict[str, Any]:
     """The whole release: doctor, bump, build, verify, TestPyPI, verify from it, PyPI, tag."""
     from relnox.invoke._publish import confirmation
-    from relnox.release import release as run_release
+    from relnox.release.pipeline import release as run_release
 
     options = _options(**locals(), resume_command=_rerun_command())
     result = run_release(
@@ -177,7 +177,7 @@ def rehearse(
     verbose: int = 0,
 ) -> dict[str, Any]:
     """The whole release on a temporary clone, against two throwaway local indexes."""
-    from relnox.rehearse import rehearse as run_rehearsal
+    from relnox.release.rehearse import rehearse as run_rehearsal
 
     options = _options(**locals(), resume_command="relnox rehearse")
     rehearsal = run_rehearsal(root, options, progress=None if json else _show_stage)
@@ -191,7 +191,7 @@ def rehearse(
 @relnox_task(help={"json": "print the result as JSON"})
 def demo(c: Any, json: bool = False, verbose: int = 0) -> dict[str, Any]:
     """Release a sample workspace of three packages end to end against two local indexes."""
-    from relnox.rehearse import demo as run_demo
+    from relnox.release.rehearse import demo as run_demo
 
     echo("relnox demo: core <- agents <- runtime (hatchling, setuptools, flit-core)")
     echo(

@@ -76,9 +76,9 @@ def verify_install(
 ) -> dict[str, Any]:
     """Install the release into a fresh environment and check every package imports and runs."""
     from relnox.errors import VerifyError
-    from relnox.verify import plan_verify, render_report, run_plan
-    from relnox.verify_report import closing_message
-    from relnox.workspace import load_workspace
+    from relnox.project.workspace import load_workspace
+    from relnox.verify.report import closing_message
+    from relnox.verify.run import plan_verify, render_report, run_plan
 
     names = chosen(root, package, changed)
     if names is None:

@@ -1,0 +1,334 @@
+"""Checks of every built artifact, before it is allowed into ``dist/``.
+
+All in-process (no ``twine`` subprocess per file):
+
+* ``twine check --strict``'s checks: the metadata parses and validates
+  (:mod:`packaging.metadata`, as twine validates it), the long description is present,
+  has a content type, and renders (:func:`readme_problem`: reStructuredText through
+  readme_renderer, as twine and PyPI do); ``twine check --strict`` itself runs once
+  more over the files a publish is about to upload (:func:`relnox.tools.twine.twine_check`);
+* the file name parses and names the package and its expected version (normalized);
+* the metadata ``Name`` and ``Version`` are the package's;
+* a wheel holds the package's import packages (an empty wheel is an error);
+* an sdist holds ``pyproject.toml`` (or ``setup.py``), ``PKG-INFO`` and the readme.
+
+:func:`check_artifact` returns the problems; :func:`check_artifacts` raises one
+:class:`ArtifactError` naming every bad file and what is wrong.
+"""
+
+from __future__ import annotations
+
+import email.message
+import io
+import re
+import tarfile
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from packaging.metadata import ExceptionGroup as MetadataErrors
+from packaging.metadata import InvalidMetadata, Metadata
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    canonicalize_name,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+from packaging.version import InvalidVersion, Version
+
+from relnox.errors import BuildError
+from relnox.project.workspace import Package
+
+SDIST_SUFFIXES = (".tar.gz", ".zip")
+CODE_SUFFIXES = (".py", ".pyi", ".so", ".pyd", ".pth")
+
+
+class ArtifactError(BuildError):
+    """A built file failed a check."""
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What the artifacts of one package must be."""
+
+    name: str  # canonical project name
+    version: str
+    import_packages: tuple[str, ...] = ()
+    readme: str | None = None  # relative to the project directory, posix
+    exact_version: bool = True  # False where the version comes from a VCS tag
+
+    @classmethod
+    def for_package(cls, pkg: Package) -> Expectation:
+        readme = None
+        if pkg.readme is not None:
+            try:
+                readme = pkg.readme.resolve().relative_to(pkg.directory.resolve()).as_posix()
+            except ValueError:  # a readme outside the project is copied under another name
+                readme = None
+        return cls(
+            name=pkg.name,
+            version=pkg.version,
+            import_packages=pkg.import_packages,
+            readme=readme,
+            exact_version=not pkg.vcs_versioned,
+        )
+
+
+@dataclass
+class Findings:
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def artifact_kind(filename: str) -> str | None:
+    if filename.endswith(".whl"):
+        return "wheel"
+    if filename.endswith(SDIST_SUFFIXES):
+        return "sdist"
+    return None
+
+
+def name_and_version(filename: str) -> tuple[str, Version] | None:
+    """(canonical name, version) from an artifact file name, or None if it is not one."""
+    try:
+        if filename.endswith(".whl"):
+            name, version, _, _ = parse_wheel_filename(filename)
+            return name, version
+        if filename.endswith(SDIST_SUFFIXES):
+            name, version = parse_sdist_filename(filename)
+            return name, version
+    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+        return None
+    return None
+
+
+def _version_matches(found: str, expected: Expectation, what: str, out: Findings) -> None:
+    try:
+        same = Version(found) == Version(expected.version)
+    except InvalidVersion:
+        out.problems.append(f"{what} {found!r} is not a valid version")
+        return
+    if same:
+        return
+    message = f"{what} is {found}, but {expected.name} is at {expected.version}"
+    if expected.exact_version:
+        out.problems.append(message + "; a stale build directory or a second version source?")
+    else:
+        out.warnings.append(message + " (from the VCS; tag the commit to release it)")
+
+
+def _check_filename(path: Path, kind: str, expected: Expectation, out: Findings) -> None:
+    parsed = name_and_version(path.name)
+    if parsed is None:
+        out.problems.append(f"the file name is not a valid {kind} name (PEP 427 / PEP 625)")
+        return
+    name, version = parsed
+    if name != expected.name:
+        out.problems.append(f"the file name is for project {name!r}, not {expected.name!r}")
+    _version_matches(str(version), expected, "the version in the file name", out)
+    if kind == "sdist" and path.name.endswith(".tar.gz"):
+        normal = f"{re.sub(r'[-_.]+', '_', expected.name)}-{version}.tar.gz"
+        if path.name != normal:
+            out.warnings.append(
+                f"the sdist name is not normalized (PEP 625 wants {normal}); upgrade the backend"
+            )
+
+
+def _content_type(value: str) -> tuple[str, dict[str, str]]:
+    msg = email.message.EmailMessage()
+    msg["content-type"] = value
+    return msg.get_content_type(), dict(msg["content-type"].params)
+
+
+def _raw_metadata(path: Path) -> str:
+    """The core metadata file of a wheel (``METADATA``) or an sdist (``PKG-INFO``)."""
+    if path.name.endswith(".whl") or path.name.endswith(".zip"):
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            wanted = [n for n in names if n.count("/") == 1 and n.endswith(".dist-info/METADATA")]
+            if not wanted:
+                wanted = [n for n in names if n.count("/") == 1 and n.endswith("/PKG-INFO")]
+            if not wanted:
+                raise ValueError("no METADATA or PKG-INFO file")
+            return archive.read(wanted[0]).decode("utf-8")
+    with tarfile.open(path) as tar:
+        member = next(
+            (
+                m
+                for m in tar.getmembers()
+                if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO")
+            ),
+            None,
+        )
+        data = tar.extractfile(member) if member is not None else None
+        if data is None:
+            raise ValueError("no PKG-INFO file")
+        return data.read().decode("utf-8")
+
+
+def readme_problem(text: str, content_type: str) -> str | None:
+    """Why ``text`` would not render on an index as ``content_type`` (None: it renders);
+    reStructuredText through readme_renderer, as twine check and PyPI do."""
+    kind, params = _content_type(content_type)
+    if kind in ("text/plain", "text/markdown"):
+        return None
+    import readme_renderer.rst
+
+    stream = io.StringIO()
+    if readme_renderer.rst.render(text, stream=stream, **params) is None:
+        return " ".join(stream.getvalue().split())[:300] or "invalid reStructuredText"
+    return None
+
+
+def _check_metadata(path: Path, expected: Expectation, out: Findings) -> None:
+    """``twine check --strict``'s checks, plus Name and Version against the package.
+
+    The metadata is validated as twine validates it (:mod:`packaging.metadata`).
+    """
+    try:
+        raw = _raw_metadata(path)
+    except (OSError, ValueError, UnicodeDecodeError, tarfile.TarError, zipfile.BadZipFile) as exc:
+        out.problems.append(f"twine check: Invalid distribution metadata: {exc}")
+        return
+    try:
+        meta = Metadata.from_email(raw, validate=True)
+    except (MetadataErrors, InvalidMetadata, ValueError) as exc:
+        causes = getattr(exc, "exceptions", [exc])
+        detail = "; ".join(str(c) for c in causes)
+        out.problems.append(f"twine check: Invalid distribution metadata: {detail}")
+        return
+    if canonicalize_name(meta.name) != expected.name:
+        out.problems.append(f"the metadata Name is {meta.name!r}, not {expected.name!r}")
+    _version_matches(str(meta.version), expected, "the metadata Version", out)
+    description = meta.description
+    content_type = meta.description_content_type
+    if not description or description.rstrip() == "UNKNOWN":
+        out.problems.append(
+            "twine check --strict: no long description; set readme in [project] "
+            "(for example readme = 'README.md')"
+        )
+        return
+    if content_type is None:
+        out.problems.append(
+            "twine check --strict: no Description-Content-Type; give the readme a .md or "
+            ".rst suffix or set its content-type"
+        )
+        content_type = "text/x-rst"
+    problem = readme_problem(description, content_type)
+    if problem is not None:
+        out.problems.append(
+            f"twine check: the long description has reStructuredText errors and would not "
+            f"render on PyPI ({problem}); fix the readme"
+        )
+
+
+def _wheel_modules(names: Iterable[str]) -> set[str]:
+    """Top-level import names a wheel installs (``.data/purelib`` and ``platlib`` too)."""
+    found: set[str] = set()
+    for name in names:
+        parts = name.split("/")
+        if parts[0].endswith(".dist-info"):
+            continue
+        if parts[0].endswith(".data"):
+            if len(parts) < 3 or parts[1] not in ("purelib", "platlib"):
+                continue
+            parts = parts[2:]
+        if len(parts) > 1:
+            found.add(parts[0])
+        elif parts[0].endswith(CODE_SUFFIXES):
+            found.add(parts[0].split(".")[0])
+    return found
+
+
+def _check_wheel(path: Path, expected: Expectation, out: Findings) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (OSError, zipfile.BadZipFile) as exc:
+        out.problems.append(f"not a readable zip file ({exc})")
+        return
+    modules = _wheel_modules(names)
+    if not modules:
+        out.problems.append(
+            "the wheel is empty: it holds only its .dist-info metadata, no Python package; "
+            "the backend found nothing to ship (is the package directory named like the "
+            "project, or is the wheel target's packages setting right?)"
+        )
+        return
+    for module in expected.import_packages:
+        if module not in modules:
+            out.problems.append(
+                f"the wheel lacks the import package {module!r} (it holds "
+                f"{', '.join(sorted(modules))}); check the wheel target's packages setting"
+            )
+
+
+def _archive_names(path: Path) -> list[str]:
+    if path.name.endswith(".zip"):
+        with zipfile.ZipFile(path) as archive:
+            return archive.namelist()
+    with tarfile.open(path) as archive:
+        return archive.getnames()
+
+
+def _check_sdist(path: Path, expected: Expectation, out: Findings) -> None:
+    try:
+        names = _archive_names(path)
+    except (OSError, tarfile.TarError, zipfile.BadZipFile) as exc:
+        out.problems.append(f"not a readable archive ({exc})")
+        return
+    tops = {name.split("/")[0] for name in names}
+    if len(tops) != 1:
+        out.problems.append(f"an sdist must hold one top directory, not {sorted(tops)}")
+        return
+    top = tops.pop()
+    present = {name[len(top) + 1 :].rstrip("/") for name in names}
+    wanted = ["PKG-INFO"] if "setup.py" in present else ["pyproject.toml", "PKG-INFO"]
+    if expected.readme:
+        wanted.append(expected.readme)
+    for rel in wanted:
+        if rel not in present:
+            out.problems.append(
+                f"the sdist lacks {rel}; include it in the sdist target "
+                "(hatch: [tool.hatch.build.targets.sdist], setuptools: MANIFEST.in)"
+            )
+
+
+def check_artifact(path: Path, expected: Expectation) -> Findings:
+    """Every check of one file; its problems and warnings."""
+    out = Findings()
+    kind = artifact_kind(path.name)
+    if kind is None:
+        out.problems.append("not a wheel or an sdist")
+        return out
+    _check_filename(path, kind, expected, out)
+    if kind == "wheel":
+        _check_wheel(path, expected, out)
+    else:
+        _check_sdist(path, expected, out)
+    if not any("not a readable" in p for p in out.problems):
+        _check_metadata(path, expected, out)
+    return out
+
+
+def check_artifacts(paths: Sequence[Path], expected: Expectation) -> list[str]:
+    """Check ``paths``; raise :class:`ArtifactError` on any problem, return the warnings."""
+    problems: list[str] = []
+    warnings: list[str] = []
+    for path in paths:
+        found = check_artifact(path, expected)
+        problems += [f"{path.name}: {p}" for p in found.problems]
+        warnings += [f"{path.name}: {w}" for w in found.warnings]
+    if problems:
+        raise ArtifactError(
+            f"{expected.name} {expected.version}: {len(problems)} problem(s) in the built "
+            "files:\n" + "\n".join(f"  - {p}" for p in problems)
+        )
+    return warnings
+
+
+def preload() -> None:
+    """Import what the checks need (run it in a thread while environments are made)."""
+    import readme_renderer.rst  # noqa: F401

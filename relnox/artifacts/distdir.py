@@ -1,0 +1,299 @@
+"""The distributions of a directory, whoever built them.
+
+relnox build-all, ``uv build``, hatch, poetry, or a cibuildwheel / maturin matrix
+whose wheels were collected from CI: :func:`load_release` reads the wheels and
+sdists of a directory and returns the :class:`~relnox.artifacts.manifest.Manifest` that
+publish and verify_install work from.
+
+* names and versions come from the file names (``parse_wheel_filename`` /
+  ``parse_sdist_filename``), each name mapped onto a workspace package; a file of a
+  project that is not one of the workspace's is refused;
+* a package's files must be of its version (a package versioned by git tags takes
+  the one version its files have); files of other versions are left out, with a
+  warning, when files of the right version are there too;
+* the set of files of each package is checked: what relnox's manifest recorded
+  must all be there (the difference is shown), one sdist at most, no two wheels
+  for the same tags;
+* files relnox's manifest vouches for (same name, same sha256, made by build-all)
+  were checked when they were built; every other file is checked now, the way
+  build_all checks its own (``twine check --strict``, name, version, import
+  packages: :mod:`relnox.artifacts.checks`);
+* what was found is recorded in the state directory (:func:`relnox.artifacts.manifest.state_dir`),
+  so a directory without relnox's manifest works, and has one afterwards.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from packaging.utils import canonicalize_name, parse_wheel_filename
+from packaging.version import InvalidVersion, Version
+
+from relnox.artifacts.checks import Expectation, artifact_kind, check_artifacts, name_and_version
+from relnox.artifacts.manifest import (
+    BUILT,
+    FOUND,
+    MANIFEST_JSON,
+    MANIFEST_TXT,
+    ArtifactRecord,
+    Manifest,
+    PackageRecord,
+    has_manifest,
+    manifest_path,
+    read_manifest,
+    sha256_of,
+    write_manifest,
+)
+from relnox.errors import BuildError, RelnoxError
+from relnox.project.workspace import Package, Workspace
+
+logger = logging.getLogger("relnox")
+
+__all__ = ["load_release"]
+
+Found = list[tuple[Path, Version]]
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _scan(dist_dir: Path) -> dict[str, Found]:
+    """Every distribution in ``dist_dir`` by canonical project name."""
+    found: dict[str, Found] = {}
+    for path in sorted(dist_dir.iterdir()):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        parsed = name_and_version(path.name)
+        if parsed is None:
+            # an older relnox's manifest, or a PEP 740 attestation (publish --attestations)
+            if path.name not in (MANIFEST_JSON, MANIFEST_TXT) and path.suffix != ".attestation":
+                logger.warning(
+                    "%s: not a wheel or an sdist; left out (twine upload dist/* would refuse it)",
+                    path,
+                )
+            continue
+        found.setdefault(parsed[0], []).append((path, parsed[1]))
+    return found
+
+
+def _closure(workspace: Workspace, names: Sequence[str], present: set[str]) -> list[Package]:
+    """``names`` and the workspace packages they need that have files in the directory."""
+    wanted: list[str] = []
+    todo = list(names)
+    while todo:
+        name = canonicalize_name(todo.pop(0))
+        if name in wanted:
+            continue
+        wanted.append(name)
+        todo += [d for d in workspace.get(name).internal_deps if canonicalize_name(d) in present]
+    return [p for p in workspace.packages if p.name in wanted]
+
+
+def _version(
+    pkg: Package, files: Found, recorded: PackageRecord | None, dist_dir: Path, error: type
+) -> Version:
+    """The version of ``pkg`` to release from ``files``; the others are left out."""
+    versions = sorted({v for _, v in files})
+    shown = ", ".join(str(v) for v in versions)
+    if pkg.vcs_versioned:
+        if len(versions) == 1:
+            return versions[0]
+        if recorded is not None and Version(recorded.version) in versions:
+            return Version(recorded.version)
+        raise error(
+            f"{dist_dir}: holds versions {shown} of {pkg.name}, whose version comes from git "
+            "tags; remove the files of the versions not to release"
+        )
+    try:
+        wanted = Version(pkg.version)
+    except InvalidVersion:
+        raise error(f"{pkg.pyproject}: version {pkg.version!r} is not PEP 440; fix it") from None
+    if wanted not in versions:
+        raise error(
+            f"{dist_dir}: {pkg.name} was built at {shown} but its pyproject says {pkg.version}; "
+            "artifacts of other versions are refused: rebuild with relnox build-all "
+            "(or your build tool)"
+        )
+    return wanted
+
+
+def _set_problems(pkg: Package, version: Version, paths: Sequence[Path]) -> list[str]:
+    """What is wrong with the set of files of one version of one package."""
+    sdists = [p.name for p in paths if artifact_kind(p.name) == "sdist"]
+    wheels = sorted(  # a wheel without a build tag first: the others are its twins
+        (p.name for p in paths if artifact_kind(p.name) == "wheel"),
+        key=lambda name: (bool(parse_wheel_filename(name)[2]), name),
+    )
+    problems = []
+    if len(sdists) > 1:
+        problems += [
+            f"+ {name}  (a second sdist; an index takes one per version)" for name in sdists[1:]
+        ]
+    seen: dict[frozenset[object], str] = {}
+    for name in wheels:
+        tags = frozenset(parse_wheel_filename(name)[3])
+        if tags in seen:
+            problems.append(f"+ {name}  (installs where {seen[tags]} does; keep one)")
+        else:
+            seen[tags] = name
+    if not sdists:
+        logger.warning(
+            "%s %s: no sdist; users on platforms without a matching wheel cannot install it",
+            pkg.name,
+            version,
+        )
+    return problems
+
+
+def _diff(recorded: PackageRecord, present: set[str]) -> list[str]:
+    expected = {f.filename for f in recorded.files}
+    lines = [f"- {n}  (recorded by build-all, missing)" for n in sorted(expected - present)]
+    return lines
+
+
+def _record(
+    pkg: Package,
+    files: Found,
+    recorded: PackageRecord | None,
+    workspace: Workspace,
+    dist_dir: Path,
+    error: type,
+) -> PackageRecord:
+    version = _version(pkg, files, recorded, dist_dir, error)
+    paths = [p for p, v in files if v == version]
+    others = [p.name for p, v in files if v != version]
+    if others:
+        logger.warning(
+            "%s: files of other versions of %s left out: %s", dist_dir, pkg.name, ", ".join(others)
+        )
+    if recorded is not None and Version(recorded.version) != version:
+        recorded = None  # a record of another version vouches for nothing here
+    problems = _set_problems(pkg, version, paths)
+    if recorded is not None and recorded.origin == BUILT:
+        problems = _diff(recorded, {p.name for p in paths}) + problems
+    if problems:
+        raise error(
+            f"{dist_dir}: the files of {pkg.name} {version} are not the expected set "
+            "(one sdist and one wheel per platform):\n"
+            + "\n".join(f"  {line}" for line in problems)
+            + "\nrebuild them, or remove the extra files"
+        )
+    vouched = {f.filename: f for f in recorded.files} if recorded is not None else {}
+    records: list[ArtifactRecord] = []
+    unchecked: list[Path] = []
+    for path in sorted(paths, key=lambda p: artifact_kind(p.name) != "sdist"):
+        known = vouched.get(path.name)
+        digest = sha256_of(path)
+        if known is not None and known.sha256 != digest and recorded and recorded.origin == BUILT:
+            raise BuildError(
+                f"{path}: sha256 differs from {manifest_path(dist_dir)} (the file changed after "
+                "the build); rebuild with relnox build-all, or delete that manifest to take the "
+                "files as they are"
+            )
+        if known is None or known.sha256 != digest:
+            unchecked.append(path)
+        kind = artifact_kind(path.name) or ""
+        records.append(ArtifactRecord(path.name, kind, digest, path.stat().st_size))
+    if unchecked:
+        logger.info(
+            "%s %s: checking %d file(s) relnox did not build: %s",
+            pkg.name,
+            version,
+            len(unchecked),
+            ", ".join(p.name for p in unchecked),
+        )
+        expected = dataclasses.replace(Expectation.for_package(pkg), version=str(version))
+        for note in check_artifacts(unchecked, expected):
+            logger.warning("%s: %s", pkg.name, note)
+    if recorded is not None and not unchecked and len(records) == len(recorded.files):
+        return recorded
+    return PackageRecord(
+        name=pkg.name,
+        version=str(version) if recorded is None else recorded.version,
+        directory=_rel(pkg.directory, workspace.root),
+        backend=recorded.backend if recorded is not None else "",
+        seconds=0.0,
+        files=tuple(records),
+        depends_on=pkg.internal_deps,
+        origin=BUILT if recorded is not None and not unchecked else FOUND,
+    )
+
+
+def load_release(
+    workspace: Workspace,
+    dist_dir: Path,
+    packages: Sequence[str] = (),
+    *,
+    dependencies: bool = False,
+    error: type[RelnoxError] = BuildError,
+    write_record: bool = True,
+) -> Manifest:
+    """The distributions of ``dist_dir`` for ``packages`` (default: every workspace package
+    with files there), checked and recorded; with ``dependencies`` also those of the
+    workspace packages they need (verify_install installs them from the directory).
+    Without ``write_record`` (a dry run) nothing is written.
+
+    Problems raise ``error`` (publish passes :class:`~relnox.errors.PublishError`, verify
+    :class:`~relnox.errors.VerifyError`) with the directory, the files and the fix.
+    """
+    dist_dir = dist_dir if dist_dir.is_absolute() else workspace.root / dist_dir
+    if not dist_dir.is_dir():
+        raise error(
+            f"{dist_dir}: no such directory; build the release first (relnox build-all, "
+            "uv build, or your build tool) or pass --dist with the directory of the files"
+        )
+    old = read_manifest(dist_dir) if has_manifest(dist_dir) else None
+    found = _scan(dist_dir)
+    strangers = sorted(n for n in found if n not in {p.name for p in workspace.packages})
+    if strangers:
+        raise error(
+            f"{dist_dir}: holds distributions of {', '.join(strangers)}, which are not packages "
+            f"of {workspace.root}; remove them, or point --dist at a directory of this "
+            "repository's files only"
+        )
+    names = [p.name for p in workspace.select(packages)] if packages else sorted(found)
+    if not names:
+        raise error(
+            f"{dist_dir}: no wheels or sdists; build the release first (relnox build-all, "
+            "uv build, or your build tool)"
+        )
+    missing = [n for n in names if n not in found]
+    if missing:
+        raise error(
+            f"{dist_dir}: no wheel or sdist of {', '.join(missing)}; build it first "
+            f"(relnox build-all --package {missing[0]})"
+        )
+    recorded = {r.name: r for r in old.packages} if old is not None else {}
+    records = tuple(
+        _record(pkg, found[pkg.name], recorded.get(pkg.name), workspace, dist_dir, error)
+        for pkg in _closure(workspace, names, set(found) if dependencies else set())
+    )
+    manifest = Manifest(
+        dist_dir=dist_dir,
+        packages=records,
+        git_commit=old.git_commit if old else None,
+        source_date_epoch=old.source_date_epoch if old else None,
+        created=old.created if old else "",
+        extra=old.extra if old else {},
+    )
+    changed = [r for r in records if recorded.get(r.name) != r]
+    if changed and write_record:
+        kept = tuple(
+            r for r in (old.packages if old else ()) if r.name not in {n.name for n in records}
+        )
+        try:
+            path = write_manifest(dataclasses.replace(manifest, packages=(*kept, *records)))
+        except OSError as exc:
+            logger.warning("%s: cannot record the files found (%s)", dist_dir, exc)
+        else:
+            logger.info(
+                "recorded %s in %s", ", ".join(f"{r.name} {r.version}" for r in changed), path
+            )
+    return manifest

@@ -1,0 +1,163 @@
+"""One package's PEP 517 builds: the sdist, then the wheel from the unpacked sdist.
+
+Building the wheel from the sdist (as ``python -m build`` and ``uv build`` do by
+default) proves the sdist holds everything the wheel needs. The hooks run through
+:class:`build.ProjectBuilder` in an environment of the run's :class:`EnvPool`;
+requirements a backend adds at build time (``get_requires_for_build_*``) get an
+environment of their own when the shared one lacks them.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import tarfile
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from relnox.build.envpool import BuildEnv, EnvPool, OutputLog
+from relnox.project.pyproject import is_project_dir
+from relnox.errors import BuildError
+
+if TYPE_CHECKING:
+    from build import ProjectBuilder, RunnerType
+
+logger = logging.getLogger("relnox")
+
+Kind = Literal["sdist", "wheel"]
+KIND_LABEL = {"sdist": "the sdist", "wheel": "the wheel"}
+
+
+class BackendError(BuildError):
+    """The build backend failed; the message ends with its last lines of output."""
+
+
+def _runner(env: BuildEnv, log: OutputLog, environ: Mapping[str, str]) -> RunnerType:
+    def run(
+        cmd: Sequence[str], cwd: str | None = None, extra_environ: Mapping[str, str] | None = None
+    ) -> None:
+        full = env.environ(environ)
+        full.update(extra_environ or {})
+        code = log.run(list(cmd), cwd=cwd, env=full)
+        if code != 0:  # the runner contract of pyproject-hooks (and so of build)
+            raise subprocess.CalledProcessError(code, list(cmd))
+
+    return run
+
+
+def _project_builder(
+    source: Path, python: str, runner: RunnerType | None, label: str
+) -> ProjectBuilder:
+    from build import BuildException, ProjectBuilder
+
+    try:
+        if runner is None:
+            return ProjectBuilder(source, python_executable=python)
+        return ProjectBuilder(source, python_executable=python, runner=runner)
+    except BuildException as exc:
+        raise BuildError(
+            f"{label}: {source / 'pyproject.toml'}: {exc}; fix its [build-system] table"
+        ) from None
+
+
+def unpack_sdist(sdist: Path, destination: Path) -> Path:
+    """Unpack ``sdist`` under ``destination``; its top directory."""
+    destination.mkdir(parents=True, exist_ok=True)
+    if sdist.name.endswith(".zip"):
+        with zipfile.ZipFile(sdist) as archive:
+            archive.extractall(destination)
+    else:
+        with tarfile.open(sdist) as archive:
+            if hasattr(tarfile, "data_filter"):
+                archive.extractall(destination, filter="data")
+            else:  # pragma: no cover - Pythons without extraction filters
+                archive.extractall(destination)
+    tops = [p for p in destination.iterdir() if p.is_dir()]
+    if len(tops) != 1 or not is_project_dir(tops[0]):
+        raise BuildError(
+            f"{sdist.name}: the sdist does not unpack to one directory holding pyproject.toml "
+            "or setup.py; "
+            "the wheel cannot be built from it"
+        )
+    return tops[0]
+
+
+@dataclass
+class PackageBuilder:
+    """Builds one package's distributions, with its own output log."""
+
+    label: str  # "name version", for messages
+    backend: str
+    pool: EnvPool
+    log: OutputLog
+    environ: Mapping[str, str]
+
+    def _failure(self, what: str, exc: Exception) -> BackendError:
+        inner = getattr(exc, "exception", None)  # build's BuildBackendException wraps the cause
+        traceback = str(getattr(inner, "traceback", "") or "")  # BackendUnavailable's import error
+        for line in [line for line in traceback.splitlines() if line.strip()][-3:]:
+            self.log.add(line)
+        tail = self.log.tail()
+        detail = str(exc).strip() or type(exc).__name__
+        return BackendError(
+            f"{self.label}: the build backend {self.backend} failed to build {what} ({detail})"
+            + (f"; its last lines:\n{tail}" if tail else "")
+        )
+
+    def _env(self, requirements: list[str]) -> BuildEnv:
+        try:
+            return self.pool.get(requirements)
+        except BuildError as exc:
+            raise BuildError(f"{self.label}: {exc}") from None
+
+    def _builder(self, source: Path, env: BuildEnv) -> ProjectBuilder:
+        runner = _runner(env, self.log, self.environ)
+        return _project_builder(source, str(env.python), runner, self.label)
+
+    def build_one(self, source: Path, kind: Kind, outdir: Path) -> Path:
+        """Build an sdist or a wheel of the project in ``source`` into ``outdir``."""
+        from build import BuildBackendException, BuildException
+
+        requires = sorted(
+            _project_builder(source, sys.executable, None, self.label).build_system_requires
+        )
+        try:
+            env = self._env(requires)
+            builder = self._builder(source, env)
+            extra = sorted(builder.get_requires_for_build(kind))
+            missing = env.missing(extra)
+            if missing:
+                logger.debug("%s: the backend also needs %s", self.label, ", ".join(missing))
+                env = self._env([*requires, *extra])
+                builder = self._builder(source, env)
+            return Path(builder.build(kind, outdir))
+        except (BuildBackendException, BuildException, subprocess.CalledProcessError) as exc:
+            raise self._failure(KIND_LABEL[kind], exc) from None
+
+    def build(
+        self, source: Path, workdir: Path, *, sdist: bool = True, wheel: bool = True
+    ) -> list[Path]:
+        """The sdist and/or wheel of ``source``, built under ``workdir`` (wheel from the sdist)."""
+        outdir = workdir / "out"
+        files: list[Path] = []
+        wheel_source = source
+        if sdist:
+            built = self.build_one(source, "sdist", outdir)
+            files.append(built)
+            wheel_source = unpack_sdist(built, workdir / "unpacked")
+        if wheel:
+            try:
+                files.append(self.build_one(wheel_source, "wheel", outdir))
+            except BackendError as exc:
+                if sdist:
+                    raise BackendError(
+                        f"{exc.message}\n  (the wheel is built from the sdist: a file the wheel "
+                        "needs may be missing from the sdist; check the sdist target's include "
+                        "settings or MANIFEST.in)"
+                    ) from None
+                raise
+        return files

@@ -1,0 +1,218 @@
+"""The plan of a build: what build_all will do, checked before anything is touched.
+
+:func:`plan_build` resolves the selection, the interpreter and the installer,
+``SOURCE_DATE_EPOCH`` (``--source-date-epoch``, else ``$SOURCE_DATE_EPOCH``, else
+for each package the time of the last commit that touched it, so an unrelated commit
+changes none of its bytes), what ``--clean`` removes, and whether native build
+toolchains are present; :meth:`BuildPlan.describe` is what ``--dry-run`` prints.
+
+``--test`` installs each package's freshly built wheel (with its test extra or
+test dependency group) into a new environment and runs the command
+``[tool.relnox.build] test-command`` of the root pyproject there (``{python}`` is that
+environment's interpreter, ``{tests}`` the package's ``tests/`` or ``test/`` directory;
+default ``{python} -m pytest -q {tests}``); see :mod:`relnox.build.testing`. A package
+without such a directory has nothing to test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from relnox.tools import git
+from relnox.build.envpool import missing_toolchain
+from relnox.artifacts.checks import name_and_version
+from relnox.tools.envs import Installer, PipInstaller, find_installer, resolve_python
+from relnox.errors import BuildError
+from relnox.artifacts.manifest import MANIFEST_JSON, MANIFEST_TXT, manifest_path
+from relnox.project.changes import pathspec
+from relnox.project.workspace import Package, Workspace
+
+DEFAULT_TEST_COMMAND = ("{python}", "-m", "pytest", "-q", "-p", "no:cacheprovider", "{tests}")
+TEST_DIRS = ("tests", "test")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What the user asked for (the task's flags)."""
+
+    packages: Sequence[str] = ()
+    jobs: int | None = None
+    sdist: bool = True
+    wheel: bool = True
+    clean: bool = False
+    out: str | Path | None = None
+    python: str | None = None
+    test: bool = False
+    strict: bool = False
+    keep_going: bool = False
+    source_date_epoch: int | str | None = None
+    installer: str = "auto"
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """Everything a build will do, checked before anything is touched."""
+
+    workspace: Workspace
+    packages: tuple[Package, ...]
+    dist_dir: Path
+    python: Path
+    installer: Installer
+    fallback: Installer | None  # pip, where uv cannot make an environment (--installer auto)
+    jobs: int
+    sdist: bool
+    wheel: bool
+    keep_going: bool
+    source_date_epoch: int | None  # given (option or environment) for every package
+    git_commit: str | None
+    clean: tuple[Path, ...] = ()
+    test_command: tuple[str, ...] | None = None  # None: no --test
+    strict: bool = False
+    epochs: Mapping[str, int] = field(default_factory=dict)  # per package, when none is given
+
+    def epoch_of(self, pkg: Package) -> int | None:
+        """The SOURCE_DATE_EPOCH ``pkg`` is built with."""
+        if self.source_date_epoch is not None:
+            return self.source_date_epoch
+        return self.epochs.get(pkg.name)
+
+    @property
+    def kinds(self) -> str:
+        return " and ".join(k for k, on in (("sdist", self.sdist), ("wheel", self.wheel)) if on)
+
+    def describe(self) -> list[str]:
+        """The plan, one line per step (what ``--dry-run`` prints)."""
+        root = self.workspace.root
+        lines = [
+            f"build {self.kinds} of {len(self.packages)} package(s) into {rel(self.dist_dir, root)}"
+            f" with {self.python} ({self.installer.name} environments, {self.jobs} job(s))",
+            "SOURCE_DATE_EPOCH="
+            + (
+                str(self.source_date_epoch)
+                if self.source_date_epoch is not None
+                else "each package's last commit"
+                if self.epochs
+                else "(unset)"
+            ),
+        ]
+        lines += [f"remove {rel(path, root)}" for path in self.clean]
+        for pkg in self.packages:
+            deps = f" after {', '.join(pkg.internal_deps)}" if pkg.internal_deps else ""
+            tests = " (tests first)" if self.test_command else ""
+            lines.append(f"build {pkg.name} {pkg.version} ({pkg.backend}){deps}{tests}")
+        lines.append(f"write {rel(manifest_path(self.dist_dir), root)} and {MANIFEST_TXT}")
+        return lines
+
+
+def rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root)) or "."
+    except ValueError:
+        return str(path)
+
+
+def _epoch(value: int | str | None, root: Path) -> int | None:
+    value = value if value not in (None, "") else os.environ.get("SOURCE_DATE_EPOCH") or None
+    if value is not None:
+        try:
+            return int(value)
+        except ValueError:
+            raise BuildError(
+                f"SOURCE_DATE_EPOCH {value!r} is not a whole number of seconds; "
+                "pass one like 1700000000 (or leave it unset to use the last commit's time)"
+            ) from None
+    return None
+
+
+def _package_epochs(workspace: Workspace, packages: Sequence[Package]) -> dict[str, int]:
+    """Each package's last commit time (its own files; nested packages excluded)."""
+    root = workspace.root
+    if not (shutil.which("git") and git.is_repo(root)):
+        return {}
+    epochs: dict[str, int] = {}
+    for pkg in packages:
+        out = git.git(
+            root, "log", "-1", "--format=%ct", "HEAD", "--", *pathspec(workspace, pkg), check=False
+        )
+        if out.isdigit():
+            epochs[pkg.name] = int(out)
+    return epochs
+
+
+def _clean_targets(selected: Sequence[Package], dist_dir: Path, everything: bool) -> list[Path]:
+    targets: list[Path] = []
+    for pkg in selected:
+        for name in ("build", "dist"):
+            path = pkg.directory / name
+            if (
+                path.is_dir()
+                and path.resolve() != dist_dir.resolve()
+                and name not in pkg.import_packages
+                and not (path / "__init__.py").exists()
+            ):
+                targets.append(path)
+        for base in (pkg.directory, pkg.directory / "src"):
+            targets += sorted(base.glob("*.egg-info"))
+    if dist_dir.is_dir():
+        names = {pkg.name for pkg in selected}
+        for path in sorted(dist_dir.iterdir()):
+            parsed = name_and_version(path.name)
+            ours = parsed is not None and (everything or parsed[0] in names)
+            if ours or (everything and path.name in (MANIFEST_JSON, MANIFEST_TXT)):
+                targets.append(path)
+    return list(dict.fromkeys(targets))
+
+
+def _test_command(workspace: Workspace) -> tuple[str, ...]:
+    command = workspace.config.section("build").get("test-command", DEFAULT_TEST_COMMAND)
+    if not isinstance(command, (list, tuple)) or not all(isinstance(c, str) for c in command):
+        raise BuildError(
+            f"{workspace.config.source}: [tool.relnox.build] test-command must be a list of "
+            'strings, like ["{python}", "-m", "pytest", "-q", "{tests}"]; fix it'
+        )
+    return tuple(command)
+
+
+def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
+    """Check everything that can be checked; what :func:`execute` will do."""
+    if not options.sdist and not options.wheel:
+        raise BuildError("--wheel-only and --sdist-only exclude each other; pass one of them")
+    selected = workspace.select(options.packages)
+    missing = [
+        f"{pkg.name} (backend {pkg.backend}) needs {', '.join(tools)}"
+        for pkg in selected
+        if (tools := missing_toolchain(pkg.backend))
+    ]
+    if missing:
+        raise BuildError(
+            "native build toolchain missing: "
+            + "; ".join(missing)
+            + "; install it, or leave the package out with --package"
+        )
+    root = workspace.root
+    dist_dir = Path(options.out).absolute() if options.out else root / workspace.config.dist_dir
+    everything = len(selected) == len(workspace.packages)
+    installer = find_installer(options.installer, error=BuildError)
+    jobs = options.jobs if options.jobs and options.jobs > 0 else os.cpu_count() or 1
+    return BuildPlan(
+        workspace=workspace,
+        packages=selected,
+        dist_dir=dist_dir,
+        python=Path(resolve_python(options.python, error=BuildError)),
+        installer=installer,
+        fallback=PipInstaller() if options.installer == "auto" and installer.name == "uv" else None,
+        jobs=max(1, min(jobs, len(selected))),
+        sdist=options.sdist,
+        wheel=options.wheel,
+        keep_going=options.keep_going,
+        source_date_epoch=(given := _epoch(options.source_date_epoch, root)),
+        epochs={} if given is not None else _package_epochs(workspace, selected),
+        git_commit=git.head(root) if shutil.which("git") and git.is_repo(root) else None,
+        clean=tuple(_clean_targets(selected, dist_dir, everything)) if options.clean else (),
+        test_command=_test_command(workspace) if options.test else None,
+        strict=options.strict,
+    )

@@ -1,0 +1,422 @@
+"""build_all: every selected package built, checked and recorded, in dependency order.
+
+Plan, then act: :func:`relnox.build.plan.plan_build` checks everything it can
+first. :func:`execute` then builds packages in parallel (a package starts once
+the workspace packages it needs are built; :mod:`relnox.schedule`), each into a
+temporary directory (:mod:`relnox.build.backend`); its files are checked
+(:mod:`relnox.artifacts.checks`) and moved into ``dist/`` only when all of them pass, so
+``dist/`` never holds a half-written or unchecked file. The run ends by writing
+the build manifest (:mod:`relnox.artifacts.manifest`; it lives in the state directory beside
+``dist/``, never in it) and reporting artifacts in ``dist/``
+of other versions of the selected packages (they are not in the manifest, so
+publish refuses them).
+
+How environments are made and why (measurements): :mod:`relnox.build.envpool`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import itertools
+import logging
+import os
+import shutil
+import tempfile
+import threading
+import time
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, TextIO
+
+from packaging.version import InvalidVersion, Version
+
+from relnox.build.envpool import EnvPool, OutputLog
+from relnox.build.plan import BuildOptions, BuildPlan, plan_build, rel
+from relnox.artifacts.checks import Expectation, artifact_kind, check_artifacts, name_and_version, preload
+from relnox.errors import BuildError, RelnoxError
+from relnox.artifacts.manifest import (
+    ArtifactRecord,
+    Manifest,
+    PackageRecord,
+    merge,
+    read_manifest,
+    sha256_of,
+    write_manifest,
+)
+from relnox.artifacts.reproducible import normalize_sdist
+from relnox.schedule import FAILED, OK, Outcome, run_graph
+from relnox.project.workspace import Package
+
+logger = logging.getLogger("relnox")
+
+__all__ = [
+    "BuildOptions",
+    "BuildPlan",
+    "BuildResult",
+    "PackageOutcome",
+    "build_all",
+    "execute",
+    "plan_build",
+]
+
+
+def _size(count: int) -> str:
+    return f"{count / 1024:.1f} kB" if count < 1024 * 1024 else f"{count / 1048576:.1f} MB"
+
+
+@dataclass(frozen=True)
+class PackageOutcome:
+    package: Package
+    status: str  # built | failed | skipped | not run
+    seconds: float = 0.0
+    record: PackageRecord | None = None
+    error: RelnoxError | None = None
+    reason: str = ""
+    tests: str | None = None
+    warnings: tuple[str, ...] = ()
+    started: float = 0.0  # seconds since the run started
+    finished: float = 0.0
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    plan: BuildPlan
+    outcomes: tuple[PackageOutcome, ...]
+    manifest: Path | None
+    stale: tuple[Path, ...] = ()
+    seconds: float = 0.0
+    environments: int = 0
+
+    @property
+    def built(self) -> tuple[PackageOutcome, ...]:
+        return tuple(o for o in self.outcomes if o.status == "built")
+
+    @property
+    def not_built(self) -> tuple[PackageOutcome, ...]:
+        """Failed, skipped (a dependency failed) and not run (stopped after a failure)."""
+        return tuple(o for o in self.outcomes if o.status != "built")
+
+    def rows(self) -> list[dict[str, Any]]:
+        rows = []
+        for o in self.outcomes:
+            files = o.record.files if o.record else ()
+            status = o.status if o.status == "built" else f"{o.status}: {o.reason}"[:70]
+            if o.tests and o.status == "built":
+                status += f" (tests {o.tests})"
+            rows.append(
+                {
+                    "package": o.package.name,
+                    "version": o.package.version,
+                    "files": [f.filename for f in files],
+                    "size": _size(sum(f.size for f in files)) if files else "-",
+                    "seconds": f"{o.seconds:.1f}",
+                    "status": status,
+                }
+            )
+        return rows
+
+    def table(self) -> str:
+        from relnox.report import render_table
+
+        return render_table(
+            self.rows(), ["package", "version", "files", "size", "seconds", "status"]
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "packages": [o.package.name for o in self.built],
+            "versions": {o.package.name: o.package.version for o in self.built},
+            "files": [f.filename for o in self.built if o.record for f in o.record.files],
+            "failed": [o.package.name for o in self.outcomes if o.status == "failed"],
+            "skipped": [
+                o.package.name for o in self.outcomes if o.status not in ("built", "failed")
+            ],
+            "stale": [p.name for p in self.stale],
+            "dist_dir": str(self.plan.dist_dir),
+            "manifest": str(self.manifest) if self.manifest else None,
+            "seconds": round(self.seconds, 2),
+        }
+
+    def raise_for_failures(self) -> None:
+        """A :class:`BuildError` naming every package not built (and why), if any."""
+        if not self.not_built:
+            return
+        errors = [str(o.error) for o in self.outcomes if o.error is not None]
+        others = [
+            f"{o.package.name}: {o.status} ({o.reason})" for o in self.not_built if o.error is None
+        ]
+        head = f"{len(self.not_built)} of {len(self.outcomes)} package(s) not built"
+        raise BuildError(
+            "\n".join([head + ":", *errors, *others])
+            + ("" if self.plan.keep_going else "\n(--keep-going builds every package it can)")
+        )
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _move_into(path: Path, dist_dir: Path) -> Path:
+    """Move ``path`` into ``dist_dir`` atomically (never a half-written file there)."""
+    target = dist_dir / path.name
+    try:
+        os.replace(path, target)
+    except OSError:  # another file system: copy beside the target, then rename
+        part = dist_dir / f".{path.name}.part"
+        shutil.copyfile(path, part)
+        os.replace(part, target)
+    return target
+
+
+def _run_tests(
+    pkg: Package,
+    plan: BuildPlan,
+    log: OutputLog,
+    environ: Mapping[str, str],
+    files: Sequence[Path],
+    workdir: Path,
+) -> str:
+    """``passed``, ``failed`` (only without --strict) or ``none``; see :mod:`relnox.build.testing`."""
+    from relnox.build.testing import run_package_tests
+
+    assert plan.test_command is not None
+    code = run_package_tests(
+        pkg,
+        command=plan.test_command,
+        installer=plan.installer,
+        python=plan.python,
+        files=files,
+        dist_dir=plan.dist_dir,
+        workdir=workdir,
+        log=log,
+        environ=environ,
+    )
+    if code is None or code == 5:  # 5: pytest collected no tests
+        return "none"
+    if code == 0:
+        return "passed"
+    message = f"{pkg.name}: its tests failed (exit {code}); the last lines:\n{log.tail()}"
+    if plan.strict:
+        raise BuildError(message + "\n(--strict makes failing tests fail the build)")
+    logger.warning("%s\n(building anyway; --strict would stop here)", message)
+    return "failed"
+
+
+_current = threading.local()  # the OutputLog of the package a worker thread builds
+
+
+@contextlib.contextmanager
+def _backend_warnings() -> Iterator[None]:
+    """Warnings backends raise (re-raised here by pyproject_hooks) go to their package's log."""
+    from pyproject_hooks import BuildBackendWarning
+
+    original = warnings.showwarning
+
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: TextIO | None = None,
+        line: str | None = None,
+    ) -> None:
+        log = getattr(_current, "log", None)
+        if issubclass(category, BuildBackendWarning) and log is not None:
+            log.warn(str(message))
+        else:
+            original(message, category, filename, lineno, file, line)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", BuildBackendWarning)
+        warnings.showwarning = show
+        yield
+
+
+@dataclass
+class _Run:
+    plan: BuildPlan
+    pool: EnvPool
+    workdir: Path
+    environ: dict[str, str]
+    counter: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    epoch: float = field(default_factory=time.monotonic)
+    times: dict[str, tuple[float, float]] = field(default_factory=dict)  # failed: start, seconds
+
+    def build(self, name: str) -> PackageOutcome:
+        from relnox.build.backend import PackageBuilder
+
+        pkg = self.plan.workspace.get(name)
+        label = f"{pkg.name} {pkg.version}"
+        number = next(self.counter)
+        total = len(self.plan.packages)
+        logger.info("[%d/%d] %s: building (%s)", number, total, label, pkg.backend)
+        start = time.monotonic()
+        log = OutputLog(label)
+        _current.log = log
+        try:
+            work = Path(tempfile.mkdtemp(prefix=f"{pkg.dist_name}-", dir=self.workdir))
+            environ = dict(self.environ)
+            epoch = self.plan.epoch_of(pkg)
+            if epoch is not None:
+                environ["SOURCE_DATE_EPOCH"] = str(epoch)
+            builder = PackageBuilder(label, pkg.backend, self.pool, log, environ)
+            files = builder.build(pkg.directory, work, sdist=self.plan.sdist, wheel=self.plan.wheel)
+            if epoch is not None:
+                for path in files:
+                    if normalize_sdist(path, epoch):
+                        log.add(f"{path.name}: archive times, owners and order made reproducible")
+            notes = check_artifacts(files, Expectation.for_package(pkg))
+            tests = (
+                _run_tests(pkg, self.plan, log, environ, files, work)
+                if self.plan.test_command
+                else None
+            )
+        except RelnoxError as exc:
+            first = str(exc).splitlines()[0]
+            seconds = time.monotonic() - start
+            self.times[name] = (start - self.epoch, seconds)
+            logger.info("%s: FAILED after %.1fs: %s", label, seconds, first)
+            raise
+        for note in notes:
+            logger.warning("%s: %s", label, note)
+        files.sort(key=lambda p: artifact_kind(p.name) != "sdist")
+        moved = [_move_into(path, self.plan.dist_dir) for path in files]
+        seconds = time.monotonic() - start
+        record = PackageRecord(
+            name=pkg.name,
+            version=pkg.version,
+            directory=rel(pkg.directory, self.plan.workspace.root),
+            backend=pkg.backend,
+            seconds=round(seconds, 3),
+            files=tuple(
+                ArtifactRecord(p.name, artifact_kind(p.name) or "", sha256_of(p), p.stat().st_size)
+                for p in moved
+            ),
+            depends_on=pkg.internal_deps,
+        )
+        logger.info("%s: built in %.1fs: %s", label, seconds, ", ".join(p.name for p in moved))
+        return PackageOutcome(
+            pkg,
+            "built",
+            seconds,
+            record,
+            tests=tests,
+            warnings=tuple(notes),
+            started=start - self.epoch,
+            finished=time.monotonic() - self.epoch,
+        )
+
+
+def _outcome(pkg: Package, outcome: Outcome[PackageOutcome], run: _Run) -> PackageOutcome:
+    if outcome.status == OK and outcome.value is not None:
+        return outcome.value
+    status = "failed" if outcome.status == FAILED else outcome.status
+    started, seconds = run.times.get(pkg.name, (0.0, 0.0))
+    return PackageOutcome(
+        pkg,
+        status,
+        seconds,
+        error=outcome.error,
+        reason=outcome.reason,
+        started=started,
+        finished=started + seconds,
+    )
+
+
+def _stale(plan: BuildPlan) -> list[Path]:
+    """Artifacts in dist/ of another version of a selected package."""
+    wanted: dict[str, Version | None] = {}
+    for pkg in plan.packages:
+        try:
+            wanted[pkg.name] = Version(pkg.version)
+        except InvalidVersion:
+            wanted[pkg.name] = None
+    found = []
+    for path in sorted(plan.dist_dir.iterdir()) if plan.dist_dir.is_dir() else ():
+        parsed = name_and_version(path.name)
+        if parsed and parsed[0] in wanted and parsed[1] != wanted[parsed[0]]:
+            found.append(path)
+    return found
+
+
+def _write_manifest(plan: BuildPlan, outcomes: Sequence[PackageOutcome]) -> Path:
+    try:
+        old: Manifest | None = read_manifest(plan.dist_dir)
+    except RelnoxError:
+        old = None
+    selected = {pkg.name for pkg in plan.packages}
+    if old is not None:  # keep builds of packages not selected whose files are still there
+        kept = tuple(
+            record
+            for record in old.packages
+            if record.name not in selected
+            and all((plan.dist_dir / f.filename).is_file() for f in record.files)
+        )
+        old = dataclasses.replace(old, packages=kept)
+    new = [o.record for o in outcomes if o.record is not None]
+    manifest = merge(
+        old,
+        new,
+        dist_dir=plan.dist_dir,
+        git_commit=plan.git_commit,
+        source_date_epoch=plan.source_date_epoch or max(plan.epochs.values(), default=None),
+        created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        extra={"python": str(plan.python), "installer": plan.installer.name},
+    )
+    order = {pkg.name: i for i, pkg in enumerate(plan.workspace.packages)}
+    ordered = tuple(sorted(manifest.packages, key=lambda r: order.get(r.name, len(order))))
+    return write_manifest(dataclasses.replace(manifest, packages=ordered))
+
+
+def execute(plan: BuildPlan) -> BuildResult:
+    """Carry out ``plan``; package failures are in the result (see ``raise_for_failures``)."""
+    start = time.monotonic()
+    for path in plan.clean:
+        logger.info("removing %s", rel(path, plan.workspace.root))
+        _remove(path)
+    plan.dist_dir.mkdir(parents=True, exist_ok=True)
+    environ = dict(os.environ)
+    if plan.source_date_epoch is not None:
+        environ["SOURCE_DATE_EPOCH"] = str(plan.source_date_epoch)
+    threading.Thread(target=preload, name="relnox-preload", daemon=True).start()
+    with tempfile.TemporaryDirectory(prefix="relnox-build-") as tmp, _backend_warnings():
+        pool = EnvPool(plan.installer, plan.python, Path(tmp) / "envs", plan.fallback)
+        pool.prefetch(pkg.build_requires for pkg in plan.packages)
+        run = _Run(plan, pool, Path(tmp), environ)
+        try:
+            outcomes = run_graph(
+                [pkg.name for pkg in plan.packages],
+                {pkg.name: pkg.internal_deps for pkg in plan.packages},
+                run.build,
+                jobs=plan.jobs,
+                keep_going=plan.keep_going,
+            )
+        finally:
+            pool.join()
+        environments = pool.count
+    results = tuple(_outcome(pkg, outcomes[pkg.name], run) for pkg in plan.packages)
+    manifest = _write_manifest(plan, results)
+    stale = _stale(plan)
+    for path in stale:
+        logger.warning(
+            "%s: an artifact of another version of a selected package; publish leaves it out, "
+            "but twine upload dist/* would not (remove it, or build with --clean)",
+            rel(path, plan.workspace.root),
+        )
+    return BuildResult(
+        plan, results, manifest, tuple(stale), time.monotonic() - start, environments
+    )
+
+
+def build_all(root: Path | str = ".", options: BuildOptions | None = None) -> BuildResult:
+    """Load the workspace at ``root``, plan and execute the build."""
+    from relnox.project.workspace import load_workspace
+
+    return execute(plan_build(load_workspace(root), options or BuildOptions()))

@@ -1,0 +1,102 @@
+"""``build-all --test``: a package's tests against the wheel just built, in a fresh environment.
+
+The wheel is installed with its test extra (``test``, ``tests`` or ``testing`` in
+``[project.optional-dependencies]``) and the plain requirements of a ``test``/``tests``
+dependency group, next to the wheels of the workspace packages it needs (already built:
+dependencies build first). The tests then run there (``[tool.relnox.build]
+test-command``, default ``{python} -m pytest -q {tests}``), from the package's
+directory, so a src layout imports the installed wheel. A test runner that the
+environment lacks is an error that says where to declare it, never a test failure.
+"""
+
+from __future__ import annotations
+
+import logging
+import shlex
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from packaging.utils import canonicalize_name, parse_wheel_filename
+
+from relnox import _proc as proc
+from relnox.build.envpool import OutputLog
+from relnox.build.plan import TEST_DIRS
+from relnox.project.pyproject import table
+from relnox.tools.envs import Installer, InstallOptions, child_env, create_environment
+from relnox.errors import BuildError
+from relnox.project.workspace import Package, load_toml
+
+logger = logging.getLogger("relnox")
+
+TEST_EXTRAS = ("test", "tests", "testing")
+
+
+def _test_requirements(pkg: Package) -> tuple[str | None, list[str]]:
+    """The package's test extra (if any) and its test dependency group's requirements."""
+    doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
+    extras = table(doc, "project", "optional-dependencies")
+    extra = next((e for e in TEST_EXTRAS if e in extras), None)
+    groups = table(doc, "dependency-groups")
+    group: list[object] = next((groups[g] for g in TEST_EXTRAS if g in groups), [])
+    return extra, [r for r in group if isinstance(r, str)]
+
+
+def _sibling_wheels(pkg: Package, dist_dir: Path) -> list[str]:
+    wanted = {canonicalize_name(name) for name in pkg.internal_deps}
+    found = []
+    for path in sorted(dist_dir.glob("*.whl")):
+        try:
+            name = parse_wheel_filename(path.name)[0]
+        except ValueError:
+            continue
+        if name in wanted:
+            found.append(str(path))
+    return found
+
+
+def run_package_tests(
+    pkg: Package,
+    *,
+    command: Sequence[str],
+    installer: Installer,
+    python: Path,
+    files: Sequence[Path],
+    dist_dir: Path,
+    workdir: Path,
+    log: OutputLog,
+    environ: Mapping[str, str],
+) -> int | None:
+    """The test command's exit code; ``None`` when there is nothing to test."""
+    tests = next((pkg.directory / d for d in TEST_DIRS if (pkg.directory / d).is_dir()), None)
+    if tests is None:
+        logger.info("%s: no tests/ directory, nothing to test", pkg.name)
+        return None
+    wheel = next((f for f in files if f.name.endswith(".whl")), None)
+    if wheel is None:
+        logger.info("%s: no wheel built (--sdist-only), its tests need one", pkg.name)
+        return None
+    extra, group = _test_requirements(pkg)
+    env, made = create_environment(installer, workdir / "test-env", str(python), on_line=log.add)
+    env_python = env.python
+    target = f"{pkg.name}[{extra}] @ {wheel.as_uri()}" if extra else str(wheel)
+    if made.ok:
+        requirements = [target, *_sibling_wheels(pkg, dist_dir), *group]
+        argv = installer.install_argv(env, requirements, InstallOptions())
+        made = proc.run(argv, env=child_env(), on_line=log.add)
+    if not made.ok:
+        raise BuildError(
+            f"{pkg.name}: its test environment could not be made (installing {wheel.name}"
+            f"{f' with [{extra}]' if extra else ''}); the last lines:\n{log.tail()}"
+        ) from None
+    argv = [a.format(python=env_python, tests=tests) for a in command]
+    if argv[1:3] == ["-m", "pytest"] and log.run(
+        [str(env_python), "-c", "import pytest"], cwd=workdir, env=environ
+    ):
+        raise BuildError(
+            f"{pkg.name}: --test runs pytest, but neither a test extra nor a test dependency "
+            f"group of {pkg.pyproject.name} brings it; add pytest to "
+            "[project.optional-dependencies] test or [dependency-groups] test (or set "
+            "[tool.relnox.build] test-command)"
+        )
+    logger.info("%s: running its tests against %s: %s", pkg.name, wheel.name, shlex.join(argv))
+    return log.run(argv, cwd=pkg.directory, env=environ)

@@ -1,0 +1,128 @@
+"""Carry out a :class:`relnox.bump.plan.BumpPlan`: all of it, or none of it.
+
+Files are written through a temporary file in the same directory and
+``os.replace`` (their mode kept), then the git actions run in order. If a write
+or a git action fails, the tags made are deleted, a commit made is undone
+(``reset --soft``), the git index entries of the edited files are put back and
+every file gets its original bytes again.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from relnox.atomic import write_atomic
+from relnox.bump.model import BumpPlan, BumpResult
+from relnox.errors import GitError, RelnoxError, VersionError
+from relnox.tools import git
+
+logger = logging.getLogger("relnox")
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Replace ``path`` by ``data`` atomically, keeping its mode (see :mod:`relnox.atomic`)."""
+    write_atomic(path, data)
+
+
+def _run_git(repo: Path, kind: str, args: tuple[str, ...]) -> None:
+    git.git(repo, *args, what=kind)
+
+
+def _index_entries(repo: Path, paths: list[str]) -> str:
+    return (
+        git.run(repo, "ls-files", "--stage", "--", *paths)
+        .check(GitError, "git ls-files", repo)
+        .output
+    )
+
+
+def _restore_index(repo: Path, paths: list[str], entries: str) -> None:
+    git.git(repo, "rm", "--cached", "-q", "--ignore-unmatch", "--", *paths)
+    if entries:
+        git.git(repo, "update-index", "--index-info", input=entries)
+
+
+def apply(plan: BumpPlan) -> BumpResult:
+    """Write and commit ``plan``; on any failure undo everything and raise."""
+    for edit in plan.edits:
+        if edit.path.read_bytes() != edit.before:
+            raise VersionError(f"{edit.path}: changed since the bump was planned; rerun the bump")
+    repo = plan.repo
+    paths = [str(edit.path) for edit in plan.edits]
+    index = _index_entries(repo, paths) if repo is not None and plan.actions and paths else None
+    old_head = git.head(repo) if repo is not None else None
+    written: list[Path] = []
+    tags: list[str] = []
+    committed = False
+    pushed = False
+    try:
+        for edit in plan.edits:
+            try:
+                write_bytes(edit.path, edit.after)
+            except OSError as exc:
+                raise GitError(f"could not write {edit.path} ({exc.strerror or exc})") from None
+            written.append(edit.path)
+        logger.debug("bump: wrote %d file(s)", len(written))
+        for action in plan.actions:
+            assert repo is not None
+            logger.debug("bump: %s", action.describe())
+            _run_git(repo, action.kind, action.args)
+            committed = committed or action.kind == "commit"
+            pushed = pushed or action.kind == "push"
+            if action.tag is not None:
+                tags.append(action.tag)
+    except (OSError, RelnoxError) as exc:
+        problems = _rollback(plan, written, tags, committed, old_head, index, paths)
+        reason = exc if isinstance(exc, RelnoxError) else f"the bump failed ({exc})"
+        undone = "every file is as it was and no tag was left"
+        if problems:
+            undone = "undoing it failed too: " + "; ".join(problems)
+        raise GitError(f"{reason}; the bump was undone: {undone}") from None
+    commit = git.head(repo) if committed and repo is not None else None
+    return BumpResult(
+        versions=dict(plan.versions),
+        tags=tags,
+        files=list(plan.files),
+        rewrites=list(plan.rewrites),
+        commit=commit,
+        pushed=pushed,
+    )
+
+
+def _rollback(
+    plan: BumpPlan,
+    written: list[Path],
+    tags: list[str],
+    committed: bool,
+    old_head: str | None,
+    index: str | None,
+    paths: list[str],
+) -> list[str]:
+    """Undo what :func:`apply` did; the problems met while undoing (normally none)."""
+    problems: list[str] = []
+    repo = plan.repo
+    if repo is not None:
+        for name in reversed(tags):
+            try:
+                git.git(repo, "tag", "-d", "--", name)
+            except RelnoxError as exc:
+                problems.append(str(exc))
+        try:
+            if committed:
+                if old_head is None:
+                    git.git(repo, "update-ref", "-d", "HEAD")
+                else:
+                    git.git(repo, "reset", "-q", "--soft", old_head)
+            if index is not None:
+                _restore_index(repo, paths, index)
+        except RelnoxError as exc:
+            problems.append(f"restoring the git index failed ({exc})")
+    originals = {edit.path: edit.before for edit in plan.edits}
+    for path in reversed(written):
+        try:
+            write_bytes(path, originals[path])
+        except OSError as exc:
+            problems.append(f"{path} could not be restored ({exc})")
+    logger.debug("bump: undone (%d file(s) restored, %d tag(s) deleted)", len(written), len(tags))
+    return problems

@@ -1,0 +1,181 @@
+"""The git side of a bump: checks made before anything changes, and the actions.
+
+Outside a git repository only ``--commit/--tag/--push`` (and packages whose version
+lives in git tags) are refused. Inside one: a dirty tree unless ``allow_dirty``,
+``--commit/--tag`` on a detached HEAD unless ``allow_detached``, tag names git would
+refuse (checked with ``git check-ref-format``), tags that already exist, ``--push``
+without ``origin`` or on a detached HEAD. Tag names go after ``--`` in every argv.
+The commit names only the bump's files (other staged changes stay staged); tags
+are annotated (``-s`` with ``sign``); the push is one ``git push --atomic``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from relnox.bump.model import BumpPlan, GitAction, relative
+from relnox.errors import ConfigError, GitError
+from relnox.project.workspace import Package, Workspace
+from relnox.tools import git
+
+
+def changed_names(workspace: Workspace) -> list[str]:
+    """Packages changed since their last tag, from :mod:`relnox.project.changes` when it exists."""
+    try:
+        from relnox.project.changes import changed_packages
+    except ImportError:  # pragma: no cover - relnox.project.changes is optional to this module
+        return _changed_since_tags(workspace)
+    return list(changed_packages(workspace))
+
+
+def _changed_since_tags(workspace: Workspace) -> list[str]:
+    """Fallback: a package changed if its directory differs from its last tag (or has none)."""
+    from relnox.project.vcs import last_tagged_version
+
+    if not git.is_repo(workspace.root):
+        return [p.name for p in workspace.packages]
+    changed = []
+    for pkg in workspace.packages:
+        version = last_tagged_version(workspace, pkg.name, pkg.directory.name)
+        if version is None:
+            changed.append(pkg.name)
+            continue
+        tag = f"refs/tags/{workspace.tag_for(pkg, version)}"
+        diff = git.git(
+            workspace.root, "diff", "--no-renames", "--name-only", tag, "--", str(pkg.directory)
+        )
+        if diff:
+            changed.append(pkg.name)
+    return changed
+
+
+def _summary(
+    selected: Sequence[Package], versions: Mapping[str, tuple[str, str]]
+) -> dict[str, str]:
+    news = [versions[p.name][1] for p in selected]
+    if len(selected) == 1:
+        summary = f"{selected[0].name} {news[0]}"
+    elif len(set(news)) == 1:
+        summary = news[0]
+    else:
+        summary = ", ".join(f"{p.name} {versions[p.name][1]}" for p in selected)
+    return {"summary": summary, "version": news[0] if len(set(news)) == 1 else summary}
+
+
+def _message(workspace: Workspace, template: str, fields: Mapping[str, str]) -> str:
+    try:
+        return template.format(**fields)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ConfigError(
+            f"commit message template {template!r} is invalid ({exc!r}); use only "
+            "{summary} and {version}, e.g. 'Release {summary}'"
+        ) from None
+
+
+def git_plan(
+    plan: BumpPlan,
+    selected: Sequence[Package],
+    *,
+    commit: bool,
+    tag: bool,
+    push: bool,
+    sign: bool,
+    allow_dirty: bool,
+    message: str | None,
+    dry_run: bool = False,
+    allow_detached: bool = False,
+) -> None:
+    workspace = plan.workspace
+    root = workspace.root
+    vcs = [p for p in selected if p.vcs_versioned]
+    wants = [flag for flag, on in (("--commit", commit), ("--tag", tag), ("--push", push)) if on]
+    if not git.is_repo(root):
+        if wants:
+            raise GitError(
+                f"{root} is not a git repository, so {'/'.join(wants)} cannot run; "
+                "run `git init` first or drop those flags"
+            )
+        if vcs:
+            raise GitError(
+                f"{vcs[0].pyproject}: the version of {vcs[0].name} comes from git tags but "
+                f"{root} is not a git repository; run `git init` first"
+            )
+        return
+    plan.repo = git.toplevel(root)
+    if not allow_dirty:
+        dirty = git.dirty_files(root)
+        if dirty:
+            shown = ", ".join(dirty[:3]) + (f" and {len(dirty) - 3} more" if len(dirty) > 3 else "")
+            problem = (
+                f"{root}: tracked files have uncommitted changes ({shown}); commit or stash "
+                "them, or pass --allow-dirty"
+            )
+            if not dry_run:
+                raise GitError(problem)
+            plan.notes.append(f"warning: {problem} (a dry run shows the plan anyway)")
+    if (commit or tag) and not allow_detached and git.current_branch(root) is None:
+        flags = "/".join(flag for flag in wants if flag != "--push")
+        problem = (
+            f"{root}: HEAD is detached (no branch is checked out), so {flags} would make a "
+            "commit or tag no branch holds; check out a branch (git switch -c NAME), or pass "
+            "--allow-detached if this is intended"
+        )
+        if not dry_run:
+            raise GitError(problem)
+        plan.notes.append(f"warning: {problem} (a dry run shows the plan anyway)")
+    if push and not (commit or tag):
+        raise GitError("--push has nothing to push without --commit or --tag; add them")
+    if sign and not (commit or tag):
+        raise GitError("--sign signs the commit and tags; add --commit and/or --tag")
+    if tag and plan.edits and not commit:
+        raise GitError(
+            "--tag without --commit would tag the commit before the bump's edits; add --commit"
+        )
+    fields = _summary(selected, plan.versions)
+    text = _message(workspace, message or workspace.config.commit_message, fields)
+    annotations: dict[str, str] = {}
+    for pkg in selected if tag else vcs:
+        new = plan.versions[pkg.name][1]
+        name = workspace.tag_for(pkg, new)
+        if name in annotations:
+            continue
+        git.check_tag_name(root, name)
+        if git.tag_exists(root, name):
+            raise GitError(
+                f"tag {name!r} already exists (for {pkg.name} {new}); choose another "
+                f"version with --to, or delete the tag with `git tag -d {name}`"
+            )
+        shared = [p for p in selected if workspace.tag_for(p, plan.versions[p.name][1]) == name]
+        lockstep_tag = len(shared) > 1 or len(workspace.packages) == 1
+        annotations[name] = (
+            f"Release {new}" if lockstep_tag else f"Release {pkg.project_name} {new}"
+        )
+    plan.tags = list(annotations)
+    if push:
+        if git.current_branch(root) is None:
+            raise GitError(f"{root}: HEAD is detached, so --push has no branch; check one out")
+        if "origin" not in git.git(root, "remote").splitlines():
+            raise GitError(
+                f"{root}: no git remote named origin for --push; add it with "
+                "`git remote add origin URL`"
+            )
+    if commit and plan.edits:
+        paths = [relative(edit.path, plan.repo) for edit in plan.edits]
+        plan.actions.append(GitAction("add", ("add", "--", *paths)))
+        plan.actions.append(
+            GitAction("commit", ("commit", *(["-S"] if sign else []), "-m", text, "--", *paths))
+        )
+    for name, annotation in annotations.items():
+        plan.actions.append(
+            GitAction(
+                "tag", ("tag", "-s" if sign else "-a", "-m", annotation, "--", name), tag=name
+            )
+        )
+    if push:
+        refs = [f"refs/tags/{name}" for name in plan.tags]
+        plan.actions.append(GitAction("push", ("push", "--atomic", "--", "origin", "HEAD", *refs)))
+    if vcs and plan.edits and not commit:
+        plan.notes.append(
+            "note: the tags of git-versioned packages go on HEAD, which does not hold this "
+            "bump's edits; pass --commit to include them"
+        )

@@ -1,0 +1,387 @@
+"""version_bump: plan every edit and git action of a bump, check it, then apply it.
+
+:func:`plan_bump` reads the workspace, computes the new versions, the new content
+of every file (version sources, dependents' requirements, ``uv.lock``,
+changelogs) and the git actions, and checks everything that can be checked
+(dirty tree, existing tags, unknown names, non-increasing versions) before any
+byte is written. :meth:`BumpPlan.describe` is what ``--dry-run`` prints.
+:func:`apply_bump` (in :mod:`relnox.bump.apply`) writes it all or nothing.
+
+Changelogs: each bumped package's own ``CHANGELOG.md`` (``[tool.relnox]
+changelog``) gets a section titled with its new version. The changelog at the
+workspace root is titled with the version when every bumped package gets the
+same one (lockstep, or one package); otherwise with ``name version`` entries,
+``## [demo-core 0.2.0, demo-cli 1.4.0] - 2026-05-03``. A changelog whose
+``[Unreleased]:`` link compares the previous tag with ``HEAD`` gets it moved on to
+the new tag, plus a link for the new section (not for a per-package root title).
+
+Packages whose version comes from git tags (hatch-vcs, setuptools-scm, pdm scm)
+are bumped by creating their next tag; none of their files is edited.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from relnox.bump.checks import changed_names, git_plan
+from relnox.bump.model import BumpPlan, BumpResult, FileEdit, GitAction, relative
+from relnox.errors import ConfigError, VersionError
+from relnox.project.sources import read_text
+from relnox.project.workspace import Package, Workspace, changelog_in
+from relnox.versioning import PARTS, parse_version, target_version
+
+__all__ = ["BumpPlan", "BumpResult", "FileEdit", "GitAction", "apply_bump", "plan_bump"]
+
+logger = logging.getLogger("relnox")
+
+
+def _select(
+    workspace: Workspace, packages: Sequence[str], changed_only: bool
+) -> tuple[Package, ...]:
+    selected = workspace.select(packages)
+    names = {p.name for p in selected}
+    for pkg in selected:
+        group = workspace.group_of(pkg)
+        missing = [p.name for p in group if p.name not in names]
+        if missing:
+            everyone = " ".join(f"--package {p.name}" for p in group)
+            why = (
+                f"{', '.join(p.name for p in group)} share the tag {workspace.tag_format_of(pkg)}"
+                if workspace.shares_a_tag(group)
+                else f"{workspace.config.source}: [tool.relnox] lockstep keeps "
+                f"{', '.join(p.name for p in group)} on one version"
+            )
+            raise ConfigError(
+                f"{why}, so {pkg.name} cannot be bumped without {', '.join(missing)}; "
+                f"pass {everyone} (or give {pkg.name} its own tag-format)"
+            )
+    if changed_only:
+        changed = set(changed_names(workspace))
+        moving = {p.name for p in selected for q in workspace.group_of(p) if q.name in changed}
+        selected = tuple(p for p in selected if p.name in moving)
+    return selected
+
+
+def _new_versions(
+    workspace: Workspace,
+    selected: Sequence[Package],
+    part: str | None,
+    to: str | None,
+    pre: str | None,
+) -> dict[str, tuple[str, str]]:
+    scheme = workspace.config.version_scheme
+    versions: dict[str, tuple[str, str]] = {}
+    for pkg in selected:
+        if pkg.name in versions:
+            continue
+        group = [p for p in workspace.group_of(pkg) if p in selected]
+        current = {p.name: parse_version(p.version, str(p.pyproject)) for p in group}
+        if len(set(current.values())) > 1 and to is None:
+            listing = ", ".join(f"{p.name} {p.version}" for p in group)
+            highest = max(current.values())
+            raise VersionError(
+                f"lockstep group with diverged versions ({listing}); align them first with "
+                f"relnox bump {' '.join(f'--package {p.name}' for p in group)} --to {highest}"
+            )
+        if len(set(current.values())) == 1:
+            new = target_version(
+                pkg.version, part=part, to=to, pre=pre, scheme=scheme, where=str(pkg.pyproject)
+            )
+        else:  # --to aligns a diverged group: never below its highest member
+            highest = max(current.values())
+            if parse_version(str(to)) < highest:
+                raise VersionError(
+                    f"--to {to} is below {highest}, the highest version of its lockstep group; "
+                    f"use --to {highest} or higher"
+                )
+            new = str(to)
+        for member in group:
+            versions[member.name] = (member.version, new)
+    return versions
+
+
+def _refuse_downgrades(
+    workspace: Workspace, selected: Sequence[Package], versions: Mapping[str, tuple[str, str]]
+) -> None:
+    """No bump may give a version a tag already marks, or one at or below the last final.
+
+    An old pre-release above the current line (httpx's 1.0.0b0 before 0.28.1) does not
+    hold back the next 0.x release; the version it marks stays taken.
+    """
+    for pkg in selected:
+        facts = pkg.tags
+        if facts is None:
+            continue
+        new = parse_version(versions[pkg.name][1], str(pkg.pyproject))
+        if new in facts.released:
+            raise VersionError(
+                f"{pkg.name}: {versions[pkg.name][1]} was already released (its tag "
+                f"{workspace.tag_for(pkg, versions[pkg.name][1])} exists); bump to a higher "
+                "version (--to or another --part)"
+            )
+        if facts.highest is not None and new <= facts.highest:
+            raise VersionError(
+                f"{pkg.name}: {versions[pkg.name][1]} is not above {facts.highest}, which tag "
+                f"{facts.highest_tag} already released; bump to a higher version "
+                f"(--to or another --part)"
+            )
+
+
+class _Files:
+    """The current text of every file the plan touches, edited in memory."""
+
+    def __init__(self) -> None:
+        self.original: dict[Path, bytes] = {}
+        self.text: dict[Path, str] = {}
+        self.toml: dict[Path, list[tuple[Sequence[str | int], str, str]]] = {}
+
+    def get(self, path: Path) -> str:
+        if path not in self.text:
+            self.original[path] = path.read_bytes()
+            self.text[path] = read_text(path)
+        return self.text[path]
+
+    def set(self, path: Path, text: str) -> None:
+        self.get(path)
+        self.text[path] = text
+
+    def set_toml(self, path: Path, key: Sequence[str | int], value: str, old: str) -> None:
+        """Queue a string of a TOML file; :meth:`flush_toml` parses each file once."""
+        self.get(path)  # files keep the order in which the plan first touches them
+        self.toml.setdefault(path, []).append((key, value, old))
+
+    def flush_toml(self) -> None:
+        import tomlkit
+
+        for path, changes in self.toml.items():
+            doc = tomlkit.parse(self.get(path))
+            for key, value, old in changes:
+                found = _set_toml(doc, key, value)
+                if found != old:
+                    raise ConfigError(
+                        f"{path}: {old!r} is no longer at {'.'.join(map(str, key))} "
+                        f"(found {found!r}); rerun the bump"
+                    )
+            self.set(path, tomlkit.dumps(doc))
+        self.toml.clear()
+
+    def edits(self) -> list[FileEdit]:
+        found = []
+        for path, text in self.text.items():
+            after = text.encode("utf-8")
+            if after != self.original[path]:
+                found.append(FileEdit(path, self.original[path], after))
+        return found
+
+
+def _set_toml(doc: Any, key: Sequence[str | int], value: str) -> str:
+    """Replace the string at ``key`` keeping its quoting; the old value."""
+    import tomlkit
+    from tomlkit.items import String, StringType
+
+    table = doc
+    for part in key[:-1]:
+        table = table[part]
+    old = table[key[-1]]
+    literal = isinstance(old, String) and old.type in (StringType.SLL, StringType.MLL)
+    table[key[-1]] = tomlkit.string(value, literal=literal)
+    return str(old)
+
+
+def _rewrite_dependents(
+    workspace: Workspace, versions: Mapping[str, tuple[str, str]], files: _Files
+) -> list[tuple[str, str]]:
+    """``(dependent, line)`` for every requirement rewritten to admit the new versions."""
+    from relnox.project.pins import rewrite_requirement
+
+    lines = []
+    for pkg in workspace.packages:
+        for req in pkg.requirements:
+            if req.target not in versions or not req.key:
+                continue
+            new = parse_version(versions[req.target][1])
+            where = f"{req.path} [{'.'.join(str(k) for k in req.key[:-1])}]"
+            rewritten = rewrite_requirement(req.text, req.style, new, where)
+            if rewritten is None:
+                continue
+            files.set_toml(req.path, req.key, rewritten, req.text)
+            rel = relative(req.path, workspace.root)
+            shown = f"{req.target} {req.text}" if req.style == "poetry" else req.text
+            new_shown = f"{req.target} {rewritten}" if req.style == "poetry" else rewritten
+            lines.append((pkg.name, f"{pkg.name} requires {new_shown} (was {shown}) in {rel}"))
+    return lines
+
+
+def _changelogs(
+    workspace: Workspace,
+    selected: Sequence[Package],
+    versions: Mapping[str, tuple[str, str]],
+    files: _Files,
+    today: date,
+) -> list[str]:
+    """Each released package's Unreleased entries become its section.
+
+    A package's own changelog gets ``## [0.4.0] - day``. The root changelog gets the same
+    when the workspace has one package or the released packages share one tag; in a
+    workspace of independent packages each package's entries (scoped or under its
+    sub-heading, see :mod:`relnox.bump.changelog_route`) go to ``## [name 0.4.0] - day``;
+    when every package is released at once, one ``## [a 0.4.0, b 1.2.0] - day`` holds all.
+    An Unreleased section without entries gives no empty section.
+    """
+    from relnox.bump.changelog import release_changelog
+    from relnox.bump.changelog_route import Release, route_changelog
+    from relnox.project.changelog import UNRELEASED, find_section
+
+    config = workspace.config
+    notes: list[str] = []
+
+    def release(path: Path, title: str, tag: str | None) -> None:
+        text = files.get(path)
+        section = find_section(text, UNRELEASED)
+        rel = relative(path, workspace.root)
+        if section is None:
+            notes.append(f"note: {rel} has no Unreleased section")
+        elif not section.has_entries:
+            notes.append(f"note: {rel} has no Unreleased entries; no section written for {title}")
+        else:
+            released = release_changelog(text, title, today, tag)
+            if released is not None:
+                files.set(path, released)
+
+    root_log = changelog_in(workspace.root, config)
+    in_root: list[Package] = []
+    for pkg in selected:
+        own = changelog_in(pkg.directory, config)
+        if own != root_log and own.is_file():
+            new = versions[pkg.name][1]
+            release(own, new, workspace.tag_for(pkg, new))
+        else:
+            in_root.append(pkg)
+    if not root_log.is_file() or not in_root:
+        return notes
+    tags = {workspace.tag_for(p, versions[p.name][1]) for p in in_root}
+    if len(workspace.packages) == 1 or (len(tags) == 1 and len(in_root) > 1):
+        new = versions[in_root[0].name][1]
+        release(root_log, new, tags.pop())
+        return notes
+    users = [
+        p
+        for p in workspace.packages
+        if changelog_in(p.directory, config) in (root_log, None)
+        or not changelog_in(p.directory, config).is_file()
+    ]
+    if len(in_root) == len(users):  # all that use it at once: one section for all
+        release(root_log, ", ".join(f"{p.name} {versions[p.name][1]}" for p in in_root), None)
+        return notes
+    routed = route_changelog(
+        files.get(root_log),
+        [Release(p.name, p.directory.name, versions[p.name][1]) for p in in_root],
+        [Release(p.name, p.directory.name, p.version) for p in workspace.packages],
+        today,
+    )
+    rel = relative(root_log, workspace.root)
+    if routed is None:
+        notes.append(f"note: {rel} has no Unreleased section")
+        return notes
+    files.set(root_log, routed.text)
+    notes += [f"note: {rel}: {note}" for note in routed.notes]
+    return notes
+
+
+def plan_bump(
+    workspace: Workspace,
+    *,
+    part: str | None = None,
+    to: str | None = None,
+    pre: str | None = None,
+    packages: Iterable[str] = (),
+    changed_only: bool = False,
+    commit: bool = False,
+    tag: bool = False,
+    push: bool = False,
+    sign: bool = False,
+    allow_dirty: bool = False,
+    allow_detached: bool = False,
+    dry_run: bool = False,
+    message: str | None = None,
+    today: date | None = None,
+) -> BumpPlan:
+    """Compute and check every edit and git action of a bump; nothing is written."""
+    if part is not None and part not in PARTS:
+        raise ConfigError(f"unknown part {part!r}; use one of {', '.join(PARTS)}")
+    if part is None and to is None and pre is None:
+        raise ConfigError(
+            "nothing to bump to: give --part (major, minor, patch, pre, release, post, dev) "
+            "or --to VERSION"
+        )
+    names = list(packages)
+    if changed_only or tag:
+        workspace.require_history("bump --changed" if changed_only else "bump --tag")
+    selected = _select(workspace, names, changed_only)
+    versions = _new_versions(workspace, selected, part, to, pre)
+    _refuse_downgrades(workspace, selected, versions)
+    plan = BumpPlan(workspace=workspace, versions=versions)
+    if not selected:  # --changed and nothing changed: nothing to do
+        return plan
+    files = _Files()
+    for pkg in selected:
+        new = versions[pkg.name][1]
+        if pkg.vcs_versioned:
+            plan.notes.append(
+                f"note: {pkg.name} is versioned by git tags; its bump is the tag "
+                f"{workspace.tag_for(pkg, new)}, no file of it is edited"
+            )
+        for loc in pkg.drift:
+            plan.notes.append(
+                f"note: {relative(loc.path, workspace.root)} of {pkg.name} set to "
+                f"{loc.spell(new)} (was {loc.value}, out of step with {pkg.version})"
+            )
+        for loc in pkg.locations:
+            if loc.kind == "toml":  # one tomlkit round trip per file, with the rewrites
+                files.set_toml(loc.path, loc.key, loc.spell(new), loc.value)
+            else:
+                files.set(loc.path, loc.render(files.get(loc.path), new))
+    rewritten = _rewrite_dependents(workspace, versions, files)
+    plan.rewrites = [line for _, line in rewritten]
+    for dependent in dict.fromkeys(name for name, _ in rewritten if name not in versions):
+        plan.notes.append(
+            f"note: {dependent} is not bumped but its requirement changed; release it too "
+            f"(relnox bump --package {dependent} --part patch) so users get the new pin"
+        )
+    files.flush_toml()
+    lock = workspace.uv_lock
+    if lock is not None and versions:
+        from relnox.project.uvlock import update_uv_lock
+
+        pep440 = {name: str(parse_version(v[1])) for name, v in versions.items()}
+        files.set(lock, update_uv_lock(files.get(lock), pep440))
+    plan.notes = (
+        _changelogs(workspace, selected, versions, files, today or date.today()) + plan.notes
+    )
+    plan.edits = files.edits()
+    git_plan(
+        plan,
+        selected,
+        commit=commit,
+        tag=tag,
+        push=push,
+        sign=sign,
+        allow_dirty=allow_dirty,
+        dry_run=dry_run,
+        message=message,
+        allow_detached=allow_detached,
+    )
+    for name, (old, new) in versions.items():
+        logger.debug("bump plan: %s %s -> %s", name, old, new)
+    return plan
+
+
+def apply_bump(plan: BumpPlan) -> BumpResult:
+    """Write every file and run every git action of ``plan``; all or nothing."""
+    from relnox.bump.apply import apply
+
+    return apply(plan)

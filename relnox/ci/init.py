@@ -1,0 +1,168 @@
+"""``ci-init``: GitHub Actions workflows that call relnox's nox sessions.
+
+Two files under ``.github/workflows/`` (and a two-line ``noxfile.py`` when the
+repository has none):
+
+``release.yml``  on a release tag (or a manual dispatch): plan (check the tag,
+                 resolve the version) -> build (``nox -s build_all``) -> verify on
+                 every configured Python -> TestPyPI for pre-releases or PyPI
+                 (environment ``pypi``, trusted publishing) -> a GitHub release
+                 whose notes come from ``nox -s release_notes``. Packages with a
+                 native backend (maturin, scikit-build-core) also get a wheel
+                 matrix over Linux, macOS and Windows and each CPython (seed 001),
+                 whose wheels are published with the sdists from one directory.
+                 The PyPI and TestPyPI jobs sign every file (PEP 740) first.
+``auto-tag.yml`` on pushes to the main branch: ``nox -s tag -- --push``, then
+                 starts release.yml for each new tag (tags pushed with the
+                 workflow token trigger no workflow by themselves).
+
+Settings, ``[tool.relnox.ci]``: ``python-versions`` (default: 3.10-3.13 allowed
+by every ``requires-python``), ``branch`` ("main"), ``install`` (tools installed
+beside relnox, ["nox"]), ``relnox-requirement`` (default ``relnox==<the version
+that wrote the workflow>``; a VCS URL pinned to a commit works too), ``os`` (the
+native wheel runners).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
+
+from relnox import __version__
+from relnox.ci.workflows import DEFAULT_OS, DEFAULT_PYTHONS, CiSettings, WorkflowBuilder
+from relnox.config import check_keys
+from relnox.errors import ConfigError
+from relnox.project.workspace import Workspace
+from relnox.tools import git
+
+CI_KEYS = ("python-versions", "branch", "install", "relnox-requirement", "os")
+CANDIDATE_PYTHONS = ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
+NOXFILE = '''"""Release sessions from relnox: nox -l lists them, nox -s build_all runs one."""
+
+import relnox.nox
+
+relnox.nox.register()
+'''
+
+
+def _strings(section: Mapping[str, Any], key: str, where: Path) -> tuple[str, ...] | None:
+    value = section.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise ConfigError(
+            f'{where}: [tool.relnox.ci] {key} must be a non-empty list of strings, like ["3.12"]'
+        )
+    return tuple(value)
+
+
+def default_pythons(workspace: Workspace) -> tuple[str, ...]:
+    """3.10-3.13, keeping those every package's ``requires-python`` allows."""
+    specs = []
+    for pkg in workspace.packages:
+        try:
+            specs.append(SpecifierSet(pkg.requires_python or ""))
+        except InvalidSpecifier:
+            continue
+    allowed = [v for v in CANDIDATE_PYTHONS if all(s.contains(f"{v}.0") for s in specs)]
+    chosen = tuple(v for v in DEFAULT_PYTHONS if v in allowed)
+    return chosen or tuple(allowed[-4:]) or DEFAULT_PYTHONS[-1:]
+
+
+def relnox_requirement(section: Mapping[str, Any], where: Path) -> str:
+    """``relnox==<this version>``, or ``relnox-requirement`` (a relnox requirement) as set."""
+    value = section.get("relnox-requirement")
+    if value is None:
+        return f"relnox=={__version__}"
+    hint = '"relnox @ git+https://github.com/OWNER/relnox@COMMIT" or "relnox==0.1.0"'
+    try:
+        requirement = Requirement(value) if isinstance(value, str) else None
+    except InvalidRequirement:
+        requirement = None
+    if requirement is None or canonicalize_name(requirement.name) != "relnox":
+        raise ConfigError(
+            f"{where}: [tool.relnox.ci] relnox-requirement {value!r} is not a requirement "
+            f"on relnox; write for example {hint}"
+        )
+    return str(value).strip()
+
+
+def ci_settings(workspace: Workspace) -> CiSettings:
+    section = workspace.config.section("ci")
+    where = workspace.config.source
+    check_keys(where, section, CI_KEYS, name="tool.relnox.ci")
+    branch = section.get("branch", "main")
+    if not isinstance(branch, str) or not branch:
+        raise ConfigError(f'{where}: [tool.relnox.ci] branch must be a branch name, like "main"')
+    install = _strings(section, "install", where) or ("nox",)
+    for entry in install:
+        name = re.split(r"[^A-Za-z0-9._-]", entry.strip(), maxsplit=1)[0]
+        if canonicalize_name(name) == "relnox" and entry.strip() != "relnox":
+            raise ConfigError(
+                f"{where}: [tool.relnox.ci] install has {entry!r}; name the relnox to install "
+                "in relnox-requirement instead (default: the relnox that wrote the workflow)"
+            )
+    return CiSettings(
+        python_versions=_strings(section, "python-versions", where) or default_pythons(workspace),
+        branch=branch,
+        # a bare "relnox" (the old default) means the pinned one
+        install=tuple(entry for entry in install if entry.strip() != "relnox"),
+        relnox_requirement=relnox_requirement(section, where),
+        os=_strings(section, "os", where) or DEFAULT_OS,
+    )
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    path: Path
+    text: str
+    exists: bool
+
+    def describe(self, root: Path) -> str:
+        rel = self.path.relative_to(root) if self.path.is_relative_to(root) else self.path
+        return f"{'overwrite' if self.exists else 'write'} {rel}"
+
+
+def generate(workspace: Workspace, settings: CiSettings | None = None) -> dict[str, str]:
+    """Path (relative to the git top level) -> text of every generated file."""
+    builder = WorkflowBuilder(workspace, settings or ci_settings(workspace))
+    files = {
+        ".github/workflows/release.yml": builder.release(),
+        ".github/workflows/auto-tag.yml": builder.auto_tag(),
+    }
+    if not (workspace.root / "noxfile.py").exists():
+        files[builder.prefix + "noxfile.py"] = NOXFILE
+    return files
+
+
+def plan_files(workspace: Workspace, *, force: bool = False) -> list[GeneratedFile]:
+    """The files to write; existing workflow files are refused unless ``force``."""
+    top = git.toplevel(workspace.root) if git.is_repo(workspace.root) else workspace.root
+    planned = [
+        GeneratedFile(top / rel, text, (top / rel).exists())
+        for rel, text in generate(workspace).items()
+    ]
+    clashes = [f for f in planned if f.exists and f.text != f.path.read_text(encoding="utf-8")]
+    if clashes and not force:
+        listing = ", ".join(str(f.path.relative_to(top)) for f in clashes)
+        raise ConfigError(
+            f"{listing} already exist(s) with other content; pass --force to overwrite, "
+            "or --dry-run to see the new files"
+        )
+    return planned
+
+
+def write_files(files: Sequence[GeneratedFile]) -> list[Path]:
+    written = []
+    for item in files:
+        item.path.parent.mkdir(parents=True, exist_ok=True)
+        item.path.write_text(item.text, encoding="utf-8", newline="\n")
+        written.append(item.path)
+    return written

@@ -1,0 +1,230 @@
+"""Reading the release sections of a changelog: the one reader doctor, bump and notes share.
+
+A release heading is any heading whose title names a version the way Keep-a-Changelog,
+towncrier and hand-written changelogs do::
+
+    ## [Unreleased]                 ## [1.2.0] - 2026-01-01       ## [1.2.0](https://...) - 2026-01-01
+    ## 1.2.0 (2026-01-01)           ## v1.2.0                     ### 1.2.0
+    ## Release v2.28.2 (2026-08-18) # relnox 1.2.0 (2026-01-01)   ## Version 1.2.0
+    ## [core 0.2.0, agents 1.1.0] - 2026-05-03   (relnox's section for several packages)
+
+    1.2.0 (2026-01-01)              (setext: underlined with = or -, or ~ ^ * + in reST)
+    ==================
+
+A section runs to the next heading of the same or a higher level. Headings inside
+fenced code blocks are text. Versions compare by PEP 440 (``1.2`` is ``1.2.0``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from relnox.project.sources import read_text
+
+_ATX = re.compile(r"^(?P<level>#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
+_UNDERLINE = re.compile(r"^(?P<char>[=\-~^*+])(?P=char){2,}\s*$")
+_SETEXT_LEVEL = {"=": 1, "-": 2}  # reST's other underline characters: level 3
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")  # [1.2.0](https://...) -> [1.2.0]
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LEAD_WORDS = ("release", "version")
+_PUNCTUATION = "[]()*_`:,;"
+UNRELEASED = "unreleased"
+
+
+@dataclass(frozen=True)
+class Heading:
+    line: int  # index of the title line
+    end: int  # index of the first line after the heading (after a setext underline)
+    level: int
+    title: str
+    marker: str  # "#"*level for ATX headings, the underline character for setext ones
+
+
+@dataclass(frozen=True)
+class Section:
+    label: str  # "unreleased" or the (first) version as written (without a leading v)
+    heading: str
+    body: str  # the text under the heading, stripped
+    #: every (package name or None, version) the heading names
+    versions: tuple[tuple[str | None, str], ...] = ()
+    line: int = 0  # index of the heading's first line in the file
+    end: int = 0  # index of the first line after the heading
+    marker: str = "##"
+
+    @property
+    def has_entries(self) -> bool:
+        """Has at least one list item or paragraph (sub-headings alone do not count)."""
+        lines = self.body.splitlines()
+        return any(
+            line.strip()
+            and not line.lstrip().startswith("#")
+            and not _UNDERLINE.match(line)
+            and not (i + 1 < len(lines) and _UNDERLINE.match(lines[i + 1]))
+            for i, line in enumerate(lines)
+        )
+
+
+def _is_fence(line: str) -> bool:
+    return line.lstrip().startswith(("```", "~~~"))
+
+
+def headings(lines: list[str]) -> Iterator[Heading]:
+    """Every ATX (``## x``) and setext (``x`` over ``===``) heading outside code fences."""
+    in_fence = False
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if _is_fence(line):
+            in_fence = not in_fence
+        elif not in_fence:
+            atx = _ATX.match(line)
+            if atx is not None:
+                level = len(atx.group("level"))
+                yield Heading(index, index + 1, level, atx.group("title"), "#" * level)
+            elif (
+                index + 1 < len(lines)
+                and line.strip()
+                and not line[0].isspace()
+                and not line.startswith(("-", "*", "+", ">", "|"))
+                and (under := _UNDERLINE.match(lines[index + 1])) is not None
+            ):
+                char = under.group("char")
+                yield Heading(index, index + 2, _SETEXT_LEVEL.get(char, 3), line.strip(), char)
+                index += 2
+                continue
+        index += 1
+
+
+def _version(token: str) -> str | None:
+    """``token`` as a version (without a leading v), if it is one; dates are not."""
+    token = token.strip(_PUNCTUATION).rstrip(".")
+    if token[:1] in ("v", "V"):
+        token = token[1:]
+    if not token[:1].isdigit() or _DATE.match(token):
+        return None
+    try:
+        Version(token)
+    except InvalidVersion:
+        return None
+    return token
+
+
+def _is_tail(words: list[str]) -> bool:
+    """What may follow ``name version``: nothing, a date, ``(date)`` or ``- text``."""
+    if not words:
+        return True
+    first = words[0]
+    return first[:1] in ("(", "-", "\u2013", "\u2014", ":") or bool(_DATE.match(first.strip("()")))
+
+
+def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
+    """``1.2.0 ...`` or ``name 1.2.0 [tail]`` (lead words Release / Version skipped)."""
+    while words and words[0].strip(_PUNCTUATION).lower() in _LEAD_WORDS:
+        words = words[1:]
+    if not words:
+        return None
+    version = _version(words[0])
+    if version is not None:
+        return (None, version) if first or _is_tail(words[1:]) else None
+    rest = words[1:]
+    while rest and rest[0].strip(_PUNCTUATION).lower() in _LEAD_WORDS:
+        rest = rest[1:]
+    version = _version(rest[0]) if rest else None
+    if version is None or not _is_tail(rest[1:]):
+        return None
+    name = words[0].strip(_PUNCTUATION)
+    return (name, version) if name else None
+
+
+def parse_title(title: str) -> tuple[tuple[str | None, str], ...] | str | None:
+    """A heading's release label: ``"unreleased"``, the (name, version) pairs, or ``None``."""
+    title = _LINK_TARGET.sub("]", title.strip())
+    words = title.split()
+    if not words:
+        return None
+    if words[0].strip(_PUNCTUATION).lower() == UNRELEASED:
+        return UNRELEASED
+    core = title
+    if title.startswith("[") and "]" in title:  # [1.2.0] - date, [a 0.2.0, b 1.1.0] - date
+        core = title[1 : title.index("]")]
+    pairs: list[tuple[str | None, str]] = []
+    for part in core.split(","):
+        pair = _pair(part.split(), first=not pairs)
+        if pair is None:
+            break
+        pairs.append(pair)
+    return tuple(pairs) or None
+
+
+def sections(text: str) -> list[Section]:
+    """Every release section of a changelog, in file order."""
+    lines = text.splitlines()
+    found = list(headings(lines))
+    result = []
+    for position, heading in enumerate(found):
+        label = parse_title(heading.title)
+        if label is None:
+            continue
+        end = next(
+            (later.line for later in found[position + 1 :] if later.level <= heading.level),
+            len(lines),
+        )
+        pairs = () if isinstance(label, str) else label
+        result.append(
+            Section(
+                label=label if isinstance(label, str) else label[0][1],
+                heading="\n".join(lines[heading.line : heading.end]).strip(),
+                body="\n".join(lines[heading.end : end]).strip(),
+                versions=pairs,
+                line=heading.line,
+                end=heading.end,
+                marker=heading.marker,
+            )
+        )
+    return result
+
+
+def _same(a: str, b: str) -> bool:
+    try:
+        return Version(a) == Version(b.removeprefix("v"))
+    except InvalidVersion:
+        return a == b
+
+
+def _matches(section: Section, version: str, package: str | None) -> bool:
+    if section.label == UNRELEASED or version.lower() == UNRELEASED:
+        return section.label == version.lower()
+    several = len(section.versions) > 1  # one name before a version is free text (towncrier)
+    return any(
+        _same(found, version) and (not several or _named(name, package))
+        for name, found in section.versions
+    )
+
+
+def _named(name: str | None, package: str | None) -> bool:
+    return name is None or package is None or canonicalize_name(name) == canonicalize_name(package)
+
+
+def find_section(text: str, version: str, package: str | None = None) -> Section | None:
+    """The section of ``version`` (or ``"unreleased"``), if the changelog has one.
+
+    With ``package``, a heading that names several packages (``[core 0.2.0, agents
+    1.1.0]``) must name this one.
+    """
+    for section in sections(text):
+        if _matches(section, version, package):
+            return section
+    return None
+
+
+def read_section(path: Path, version: str, package: str | None = None) -> Section | None:
+    """:func:`find_section` of the file at ``path`` (``None`` if the file does not exist)."""
+    if not path.is_file():
+        return None
+    return find_section(read_text(path), version, package)

@@ -1,0 +1,161 @@
+"""The release plan: per package, its last tag, whether it changed since, its next version.
+
+"Changed" means a committed file under the package's directory differs between
+the package's last tag (the highest version tag reachable from HEAD) and HEAD;
+nested package directories do not count for their parent (a workspace root).
+A package that was never tagged counts as changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from relnox.errors import GitError
+from relnox.project.workspace import Package, Workspace
+from relnox.tools import git
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    name: str
+    version: str
+    directory: str
+    last_tag: str | None
+    changed: bool
+    commits: int | None  # commits touching the directory since last_tag (None: never tagged)
+    files: int | None  # files changed since last_tag
+    next_version: str | None  # what the requested bump would give (changed packages only)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def last_tag(workspace: Workspace, pkg: Package) -> str | None:
+    """The package's highest version tag that HEAD contains (``None`` if never tagged)."""
+    if pkg.tags is not None:
+        return pkg.tags.reachable_tag
+    return None
+
+
+def pathspec(workspace: Workspace, pkg: Package) -> list[str]:
+    """The package's directory without the directories of packages nested in it."""
+    own = pkg.directory.resolve()
+    spec = [_rel(workspace.root, own)]
+    for other in workspace.packages:
+        other_dir = other.directory.resolve()
+        if other_dir != own and own in other_dir.parents:
+            spec.append(f":(exclude){_rel(workspace.root, other_dir)}")
+    return spec
+
+
+def _rel(root: Path, path: Path) -> str:
+    rel = path.relative_to(root.resolve()).as_posix()
+    return rel or "."
+
+
+def _changes(workspace: Workspace, pkg: Package, since: str) -> tuple[int, int]:
+    spec = pathspec(workspace, pkg)
+    root = workspace.root
+    files = git.git(
+        root, "diff", "--no-renames", "--name-only", f"{since}..HEAD", "--", *spec
+    ).splitlines()
+    commits = git.git(root, "rev-list", "--count", f"{since}..HEAD", "--", *spec)
+    return len([f for f in files if f]), int(commits or 0)
+
+
+def _check_repo(workspace: Workspace, since: str | None) -> None:
+    if not git.is_repo(workspace.root) or git.head(workspace.root) is None:
+        raise GitError(f"{workspace.root} is not a git repository with commits; commit first")
+    if since is not None:
+        ok = git.git(
+            workspace.root, "rev-parse", "--verify", "--quiet", f"{since}^{{commit}}", check=False
+        )
+        if not ok:
+            raise GitError(
+                f"--since {since!r} is not a commit of {workspace.root}; pass a tag or commit"
+            )
+
+
+def plan(
+    workspace: Workspace,
+    part: str | None = None,
+    pre: str | None = None,
+    *,
+    since: str | None = None,
+) -> list[PlanRow]:
+    """One row per package in release order; ``part`` adds the versions that bump would give."""
+    _check_repo(workspace, since)
+    workspace.require_history("plan")
+    if part:
+        from relnox.versioning import next_version
+
+    found: list[tuple[Package, str | None, bool, int | None, int | None]] = []
+    for pkg in workspace.packages:
+        tag = last_tag(workspace, pkg)
+        base = since or tag
+        if base is None:
+            found.append((pkg, tag, True, None, None))
+        else:
+            count, n_commits = _changes(workspace, pkg, base)
+            found.append((pkg, tag, count > 0, n_commits, count))
+    changed_names = {item[0].name for item in found if item[2]}
+    rows = []
+    for pkg, tag, changed, commits, files in found:
+        bumped = None
+        moves = any(p.name in changed_names for p in workspace.group_of(pkg))
+        if part and (changed or moves):
+            bumped = next_version(
+                pkg.version, part, pre=pre, scheme=workspace.config.version_scheme
+            )
+        rows.append(
+            PlanRow(
+                name=pkg.name,
+                version=pkg.version,
+                directory=_rel(workspace.root, pkg.directory),
+                last_tag=tag,
+                changed=changed,
+                commits=commits,
+                files=files,
+                next_version=bumped,
+            )
+        )
+    return rows
+
+
+def changed_packages(workspace: Workspace, since: str | None = None) -> list[str]:
+    """Names of the packages with changes since their last tag (or ``since``), release order."""
+    return [row.name for row in plan(workspace, since=since) if row.changed]
+
+
+def unreleased(workspace: Workspace, pkg: Package) -> bool:
+    """``pkg``'s current version is not out yet: no tag for it, or its tag is on HEAD."""
+    if not git.is_repo(workspace.root):
+        return True
+    tag = workspace.tag_for(pkg)
+    on = git.tag_commit(workspace.root, tag)
+    return on is None or on == git.head(workspace.root)
+
+
+def release_set(
+    workspace: Workspace, packages: Iterable[str] = (), *, changed: bool = False
+) -> tuple[Package, ...]:
+    """The packages a build, verify or publish acts on, in release order.
+
+    Without ``changed``: the named packages (all when none is named). With it: the
+    packages whose current version is not released yet (a bump gave them a new
+    version; a dependent whose pin moved was bumped too), the named ones, and the rest
+    of their lockstep groups. Packages outside the set are neither built nor uploaded.
+    """
+    names = list(packages)
+    if not changed:
+        return workspace.select(names)
+    workspace.require_history("--changed")
+    wanted = {workspace.get(n).name for n in names}
+    wanted |= {p.name for p in workspace.packages if unreleased(workspace, p)}
+    wanted |= {
+        q.name for p in workspace.packages if p.name in wanted for q in workspace.group_of(p)
+    }
+    return tuple(p for p in workspace.packages if p.name in wanted)

@@ -1,0 +1,365 @@
+"""Reading one pyproject.toml: where its version is written, what it ships, what it needs.
+
+The pieces of :func:`relnox.project.workspace.discover` that look inside one project:
+version sources (static, dynamic per backend, VCS), import packages, internal
+requirements and the readme.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from relnox.config import load_config
+from relnox.errors import ConfigError, VersionError
+from relnox.project.sources import (
+    VersionLocation,
+    pattern_location,
+    python_location,
+    read_text,
+)
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+DEFAULT_BACKEND = "setuptools.build_meta:__legacy__"
+DEFAULT_BUILD_REQUIRES = ("setuptools>=40.8.0",)
+VCS_SOURCE = "vcs"
+VERSION_MODULE_FILES = ("__init__.py", "_version.py", "__about__.py", "version.py")
+
+
+@dataclass(frozen=True)
+class InternalRequirement:
+    """A requirement of one workspace package on another, and where it is written."""
+
+    target: str  # canonical name of the required workspace package
+    text: str  # the requirement as written: "core>=1.0,<2" or a poetry constraint "^1.0"
+    path: Path
+    key: tuple[str | int, ...]  # where in the TOML document; last item indexes an array or table
+    style: str  # "pep508" or "poetry"
+    runtime: bool = True  # False for dev-only groups (not used for release order)
+    optional: bool = False  # from an extra: ordered only when that closes no cycle
+
+    @property
+    def specifier(self) -> str:
+        if self.style == "poetry":
+            return self.text
+        return str(Requirement(self.text).specifier)
+
+
+def load_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file; a syntax error names the file, line and the fix."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, not a TOML file; remove or rename it") from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise ConfigError(f"{path}: starts with a UTF-8 byte order mark (BOM); save it without BOM")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text (binary data?); save it as UTF-8 TOML") from None
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+        return data
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML ({exc}); fix the syntax there") from None
+
+
+def is_project_dir(directory: Path) -> bool:
+    """A directory a build frontend can build: a pyproject.toml, or a bare setup.py."""
+    return (directory / "pyproject.toml").is_file() or (directory / "setup.py").is_file()
+
+
+def project_doc(directory: Path) -> dict[str, Any]:
+    """The directory's pyproject.toml; empty for a setup.py project without one."""
+    path = directory / "pyproject.toml"
+    if not path.exists() and (directory / "setup.py").is_file():
+        return {}
+    return load_toml(path)
+
+
+def setup_cfg(directory: Path) -> dict[str, dict[str, str]]:
+    """``setup.cfg`` as sections of raw strings (empty when there is none)."""
+    import configparser
+
+    path = directory / "setup.cfg"
+    if not path.is_file():
+        return {}
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(read_text(path), source=str(path))
+    except configparser.Error as exc:
+        first = str(exc).splitlines()[0]
+        raise ConfigError(f"{path}: cannot be read ({first}); fix the syntax there") from None
+    return {name: dict(parser[name]) for name in parser.sections()}
+
+
+def table(doc: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
+    value: Any = doc
+    for key in keys:
+        value = value.get(key, {}) if isinstance(value, Mapping) else {}
+    return value if isinstance(value, Mapping) else {}
+
+
+def is_package(
+    doc: Mapping[str, Any], directory: Path | None = None, explicit: bool = False
+) -> bool:
+    """A pyproject describes a releasable package (not a virtual workspace root).
+
+    ``[tool.uv] package = false`` makes a root virtual unless [tool.relnox] packages
+    names it (``explicit``): native projects set it only so ``uv run`` does not rebuild.
+    A directory without ``[project]`` is a package when ``setup.cfg`` names one or a
+    ``setup.py`` builds one (with or without a pyproject.toml).
+    """
+    if table(doc, "tool", "uv").get("package") is False and not explicit:
+        return False
+    if "project" in doc:
+        return True
+    poetry = table(doc, "tool", "poetry")
+    if "name" in poetry and "version" in poetry:
+        return True
+    if directory is None:
+        return False
+    if "name" in setup_cfg(directory).get("metadata", {}):
+        return True
+    return (directory / "setup.py").is_file()
+
+
+def validate_version(value: str, where: str) -> Version:
+    try:
+        return Version(value)
+    except InvalidVersion:
+        raise VersionError(
+            f"{where}: {value!r} is not a valid PEP 440 version; "
+            "write it like 1.2.3, 1.2.3rc1 or 1.2.3.post1"
+        ) from None
+
+
+def source_roots(directory: Path, doc: Mapping[str, Any]) -> tuple[Path, ...]:
+    """Where the backend looks for import packages: src/, the directory, configured roots."""
+    roots: list[Path] = [directory / "src", directory]
+    setuptools = table(doc, "tool", "setuptools")
+    package_dir = setuptools.get("package-dir")
+    if isinstance(package_dir, Mapping) and isinstance(package_dir.get(""), str):
+        roots.insert(0, directory / package_dir[""])
+    find = table(setuptools, "packages", "find")
+    for where in find.get("where", []) if isinstance(find.get("where"), list) else []:
+        if isinstance(where, str):
+            roots.insert(0, directory / where)
+    pdm_dir = table(doc, "tool", "pdm", "build").get("package-dir")
+    if isinstance(pdm_dir, str):
+        roots.insert(0, directory / pdm_dir)
+    for item in table(doc, "tool", "poetry").get("packages", []) or []:
+        if isinstance(item, Mapping) and isinstance(item.get("from"), str):
+            roots.insert(0, directory / item["from"])
+    sources = table(doc, "tool", "hatch", "build", "targets", "wheel").get("sources")
+    if isinstance(sources, list):
+        roots[:0] = [directory / s for s in sources if isinstance(s, str)]
+    elif isinstance(sources, Mapping):
+        roots[:0] = [
+            directory / k for k, v in sources.items() if isinstance(k, str) and k and not v
+        ]
+    return tuple(dict.fromkeys(roots))
+
+
+def _find_module(directory: Path, dotted: str, roots: Sequence[Path] = ()) -> Path | None:
+    parts = dotted.split(".")
+    for base in roots or (directory / "src", directory):
+        pkg_dir = base.joinpath(*parts)
+        if (pkg_dir / "__init__.py").is_file():
+            return pkg_dir / "__init__.py"
+        module = base.joinpath(*parts[:-1], parts[-1] + ".py")
+        if module.is_file():
+            return module
+    return None
+
+
+def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple[str, ...]:
+    """The top-level import packages a build of this project ships (best effort)."""
+    found: list[str] = []
+    wheel = table(doc, "tool", "hatch", "build", "targets", "wheel")
+    for key in ("packages", "only-include"):
+        items = wheel.get(key) or table(doc, "tool", "hatch", "build").get(key)
+        if isinstance(items, list):
+            found += [Path(p.rstrip("/")).name for p in items if isinstance(p, str)]
+    pdm_includes = table(doc, "tool", "pdm", "build").get("includes")
+    if isinstance(pdm_includes, list):
+        for item in pdm_includes:
+            if isinstance(item, str) and "*" not in item:
+                path = directory / item.rstrip("/")
+                if (path / "__init__.py").is_file() or path.suffix == ".py" or path.is_dir():
+                    found.append(path.stem if path.suffix == ".py" else path.name)
+    flit = table(doc, "tool", "flit", "module").get("name")
+    if isinstance(flit, str):
+        found.append(flit)
+    maturin = table(doc, "tool", "maturin").get("module-name")
+    if isinstance(maturin, str):  # "pkg._core": the import package is "pkg"
+        found.append(maturin)
+    st_packages = table(doc, "tool", "setuptools").get("packages")
+    if isinstance(st_packages, list):
+        found += [p.split(".")[0] for p in st_packages if isinstance(p, str)]
+    st_find = table(doc, "tool", "setuptools", "packages", "find")
+    for pattern in st_find.get("include", []) if isinstance(st_find.get("include"), list) else []:
+        if isinstance(pattern, str) and pattern.split(".")[0].replace("_", "").isalnum():
+            found.append(pattern.split(".")[0])
+    poetry_packages = table(doc, "tool", "poetry").get("packages")
+    if isinstance(poetry_packages, list):
+        found += [
+            p["include"] for p in poetry_packages if isinstance(p, Mapping) and "include" in p
+        ]
+    if not found:
+        module = name.replace("-", "_").replace(".", "_")
+        spellings = dict.fromkeys((module, module.lower()))  # Flask-Login ships flask_login
+        roots = source_roots(directory, doc)
+        for base, module in itertools.product(roots, spellings):
+            if (base / module / "__init__.py").is_file() or (base / f"{module}.py").is_file():
+                found.append(module)
+                break
+        else:
+            src = directory / "src"
+            if src.is_dir():
+                found += sorted(p.name for p in src.iterdir() if (p / "__init__.py").is_file())
+            elif "setuptools" in str(table(doc, "build-system").get("build-backend", "setuptools")):
+                found += _flat_layout(directory)
+    return tuple(dict.fromkeys(p.split("/")[-1].split(".")[0] for p in found if p))
+
+
+# what setuptools' automatic discovery leaves out of a flat layout
+_NOT_SHIPPED = {
+    "bin", "benchmark", "benchmarks", "build", "changelog", "ci", "debian", "dist", "doc",
+    "docs", "documentation", "env", "example", "examples", "exercise", "exercises", "fabfile",
+    "htmlcov", "manpages", "news", "newsfragments", "python", "requirements", "scripts",
+    "site_scons", "tasks", "test", "tests", "tools", "unit_test", "unit_tests", "util",
+    "utils", "venv",
+}  # fmt: skip
+
+
+def _flat_layout(directory: Path) -> list[str]:
+    """Top-level packages setuptools would find in a flat layout."""
+    return sorted(
+        p.name
+        for p in directory.iterdir()
+        if (p / "__init__.py").is_file()
+        and p.name not in _NOT_SHIPPED
+        and not p.name.startswith((".", "_"))
+    )
+
+
+def internal_requirements(
+    pyproject: Path, doc: Mapping[str, Any], names: set[str]
+) -> tuple[InternalRequirement, ...]:
+    found: list[InternalRequirement] = []
+    project_name = table(doc, "project").get("name") or table(doc, "tool", "poetry").get("name")
+    own = canonicalize_name(str(project_name or ""))
+
+    def pep508(items: Any, key: tuple[str, ...], runtime: bool, optional: bool = False) -> None:
+        if not isinstance(items, list):
+            return
+        for index, text in enumerate(items):
+            if not isinstance(text, str):
+                continue
+            try:
+                req = Requirement(text)
+            except InvalidRequirement as exc:
+                raise ConfigError(
+                    f"{pyproject}: invalid requirement {text!r} in {'.'.join(key)} ({exc}); fix it"
+                ) from None
+            target = canonicalize_name(req.name)
+            if target in names and target != own:
+                found.append(
+                    InternalRequirement(
+                        target, text, pyproject, (*key, index), "pep508", runtime, optional
+                    )
+                )
+
+    def poetry(deps: Any, key: tuple[str, ...], runtime: bool) -> None:
+        if not isinstance(deps, Mapping):
+            return
+        for dep, value in deps.items():
+            target = canonicalize_name(dep)
+            if target not in names or target == own:
+                continue
+            if isinstance(value, str):
+                found.append(
+                    InternalRequirement(target, value, pyproject, (*key, dep), "poetry", runtime)
+                )
+            elif isinstance(value, Mapping) and isinstance(value.get("version"), str):
+                found.append(
+                    InternalRequirement(
+                        target,
+                        value["version"],
+                        pyproject,
+                        (*key, dep, "version"),
+                        "poetry",
+                        runtime,
+                    )
+                )
+            else:  # a path dependency without a version: ordering only
+                found.append(InternalRequirement(target, "*", pyproject, (), "poetry", runtime))
+
+    project = table(doc, "project")
+    pep508(project.get("dependencies"), ("project", "dependencies"), True)
+    for extra, items in table(project, "optional-dependencies").items():
+        pep508(items, ("project", "optional-dependencies", extra), True, optional=True)
+    for group, items in table(doc, "dependency-groups").items():
+        pep508(items, ("dependency-groups", group), False)
+    tool_poetry = table(doc, "tool", "poetry")
+    poetry(tool_poetry.get("dependencies"), ("tool", "poetry", "dependencies"), True)
+    poetry(tool_poetry.get("dev-dependencies"), ("tool", "poetry", "dev-dependencies"), False)
+    for group, group_table in table(tool_poetry, "group").items():
+        if isinstance(group_table, Mapping):
+            poetry(
+                group_table.get("dependencies"),
+                ("tool", "poetry", "group", group, "dependencies"),
+                False,
+            )
+    return tuple(found)
+
+
+def readme_path(directory: Path, doc: Mapping[str, Any]) -> Path | None:
+    readme: Any = table(doc, "project").get("readme") or table(doc, "tool", "poetry").get("readme")
+    if isinstance(readme, Mapping):
+        readme = readme.get("file")
+    if isinstance(readme, list) and readme:
+        readme = readme[0]
+    if isinstance(readme, str):
+        return directory / readme
+    for candidate in ("README.md", "README.rst", "README.txt", "README"):
+        if (directory / candidate).is_file():
+            return directory / candidate
+    return None
+
+
+def version_files(
+    settings: Mapping[str, Any], directory: Path, source: Path
+) -> list[VersionLocation]:
+    if not settings.get("version-files"):
+        return []
+    config = load_config(source, settings)
+    found = []
+    for item in config.version_files:
+        path = directory / item.path
+        if item.search:
+            found.append(pattern_location(path, item.search))
+        else:
+            loc = python_location(path)
+            if loc is None:
+                raise ConfigError(
+                    f'{path}: listed in version-files but has no version = "..." line; '
+                    'add one or give { path = "...", search = "...{version}..." }'
+                )
+            found.append(loc)
+    return found

@@ -1,0 +1,127 @@
+"""What the repository's tags say about each package: its convention and its releases.
+
+:func:`read_tags` reads the tags once, infers each package's tag convention (see
+:mod:`relnox.project.conventions`) and, for packages whose version comes from git tags
+(hatch-vcs, setuptools-scm, pdm scm, uv-dynamic-versioning ...), sets the version
+the backend would see: the highest of the package's tags that HEAD contains. Such
+a package whose tags cannot be found is left out with an error; its version is
+never guessed as 0.0.0 while tags exist.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+from relnox.errors import GitError, RelnoxError, VersionError
+from relnox.project.conventions import Member, RepoTags, infer_conventions
+from relnox.project.workspace import Broken, Package, Workspace
+from relnox.tools import git
+
+
+def repo_tags(root: Path) -> tuple[RepoTags, Path | None]:
+    """The repository's tags (and its top level); empty outside a git repository."""
+    if shutil.which("git") is None or not git.is_repo(root):
+        return RepoTags(), None
+    top = git.toplevel(root)
+    names = git.git(root, "for-each-ref", "--format=%(refname:strip=2)", "refs/tags").splitlines()
+    nearness: dict[str, int] = {}
+    if git.head(root) is not None:
+        # the tags HEAD contains, nearest first (git describe's order): one walk of history
+        walk = git.git(
+            root, "log", "--topo-order", "--decorate-refs=refs/tags", "--format=%D", "HEAD"
+        )
+        for rank, line in enumerate(filter(None, walk.splitlines())):
+            for ref in line.split(", "):
+                if ref.startswith("tag: "):
+                    nearness.setdefault(ref[5:], rank)  # tags on one commit share a rank
+    shallow = git.git(root, "rev-parse", "--is-shallow-repository", check=False) == "true"
+    return RepoTags(tuple(n for n in names if n), frozenset(nearness), shallow, True, nearness), top
+
+
+def _rel(top: Path, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(top.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _member(pkg: Package, top: Path, root: Path) -> Member:
+    rel = _rel(top, pkg.directory)
+    parts = tuple(part for part in rel.split("/")[:-1] if part and part != ".")
+    version_file = pkg.primary.path if pkg.primary is not None else pkg.pyproject
+    return Member(
+        name=pkg.name,
+        project_name=pkg.project_name,
+        dir=pkg.directory.name,
+        parents=parts,
+        is_root=pkg.directory.resolve() == root.resolve(),
+        configured=pkg.tag_format,
+        configured_where=pkg.tag_format_where,
+        match=pkg.tag_match,
+        regex=pkg.tag_regex,
+        version_file=_rel(top, version_file),
+        vcs=pkg.vcs_versioned,
+    )
+
+
+def read_tags(workspace: Workspace) -> Workspace:
+    """``workspace`` with every package's :class:`~relnox.project.conventions.TagFacts` attached."""
+    tags, top = repo_tags(workspace.root)
+    if top is None:
+        return workspace
+    members = [_member(pkg, top, workspace.root) for pkg in workspace.packages]
+    facts = infer_conventions(
+        members,
+        tags,
+        default=workspace.tag_format,
+        show_file=lambda rev, path: git.show_file(top, rev, path),
+        shared=workspace.config.lockstep,
+    )
+    packages: list[Package] = []
+    broken = list(workspace.broken)
+    for pkg in workspace.packages:
+        fact = facts[pkg.name]
+        pkg = dataclasses.replace(pkg, tags=fact)
+        if not pkg.vcs_versioned:
+            packages.append(pkg)
+            continue
+        error: RelnoxError
+        if fact.problem is not None:
+            error = VersionError(
+                f"{pkg.pyproject}: the version comes from git tags, but {fact.problem}"
+            )
+            broken.append(Broken(pkg.directory, pkg.name, error))
+            continue
+        if tags.shallow and fact.count == 0:
+            error = GitError(
+                f"{pkg.pyproject}: the version comes from git tags and this shallow clone has "
+                "none of them; run git fetch --unshallow --tags"
+            )
+            broken.append(Broken(pkg.directory, pkg.name, error))
+            continue
+        packages.append(_tag_version(pkg))
+    return dataclasses.replace(
+        workspace, packages=tuple(packages), broken=tuple(broken), shallow=tags.shallow
+    )
+
+
+def _tag_version(pkg: Package) -> Package:
+    fact = pkg.tags
+    assert fact is not None
+    if fact.reachable is not None:
+        evidence = f"{pkg.evidence}; {fact.reachable} from tag {fact.reachable_tag}"
+        if fact.highest is not None and fact.highest > fact.reachable:
+            evidence += f" (tag {fact.highest_tag}, {fact.highest}, is on another branch)"
+        return dataclasses.replace(pkg, version=str(fact.reachable), evidence=evidence)
+    if fact.highest is not None:
+        evidence = f"{pkg.evidence}; no tag of it on this branch, highest is {fact.highest_tag}"
+        return dataclasses.replace(pkg, version=str(fact.highest), evidence=evidence)
+    return dataclasses.replace(pkg, evidence=f"{pkg.evidence}; no release tag yet")
+
+
+def last_tagged_version(workspace: Workspace, name: str, dir: str) -> str | None:
+    """The highest released version of package ``name`` (``None``: never tagged)."""
+    pkg = workspace.get(name)
+    return str(pkg.released) if pkg.released is not None else None

@@ -1,0 +1,371 @@
+"""Publish the built release: plan and preflight everything, then upload what is missing.
+
+:func:`plan_publish` reads the wheels and sdists of the dist directory, whoever built
+them (:func:`relnox.artifacts.distdir.load_release`: names and versions from the file names,
+the set of files per package, relnox's manifest where there is one), refuses
+artifacts that changed or belong to another version, runs ``twine check --strict``,
+refuses a project name another project owns on the index (:mod:`relnox.publish.owner`), and asks the index per
+file whether it has it: new -> upload, same sha256 -> skip ("already published"),
+different content -> the whole release is refused (versions are immutable). Only
+then does :func:`publish` upload, package by package in dependency order, wheels
+before sdists, one twine child per package (:mod:`relnox.publish.run`). A rerun after any failure uploads exactly
+what is still missing. This module never prints; ``confirm`` is the caller's prompt.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    canonicalize_name,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+from packaging.version import InvalidVersion, Version
+
+from relnox.artifacts.distdir import load_release
+from relnox.artifacts.manifest import Manifest, PackageRecord
+from relnox.errors import PublishError
+from relnox.project.workspace import Workspace
+from relnox.publish.owner import check_owner
+from relnox.publish.report import (
+    SKIPPED,
+    WOULD_UPLOAD,
+    FileOutcome,
+    PlannedFile,
+    PublishResult,
+    write_report,
+)
+from relnox.publish.route import TagRoute, ci_tag, route_for_tag
+from relnox.publish.run import PackageUploader, upload_all
+from relnox.tools.credentials import Credentials, resolve_credentials
+from relnox.tools.network import NetworkSettings, network_settings
+from relnox.tools.repositories import PYPI, Repository, resolve
+from relnox.tools.simple_api import IndexReader
+from relnox.tools.twine import Runner, attestations_of, twine_check, watched_runner
+
+__all__ = ["PublishPlan", "PublishResult", "TagRoute", "plan_publish", "publish", "route_for_tag"]
+
+logger = logging.getLogger("relnox")
+
+Confirm = Callable[[str], bool]
+
+
+@dataclass(frozen=True)
+class PublishPlan:
+    repository: Repository
+    credentials: Credentials
+    records: tuple[PackageRecord, ...]  # upload order
+    files: tuple[PlannedFile, ...]  # upload order, wheels before sdists
+    manifest: Manifest
+
+    @property
+    def to_upload(self) -> tuple[PlannedFile, ...]:
+        return tuple(f for f in self.files if f.action == "upload")
+
+    def confirmation(self) -> str:
+        files, packages = len(self.to_upload), len({f.package for f in self.to_upload})
+        return (
+            f"About to upload {files} file{'s' * (files != 1)} of {packages} "
+            f"package{'s' * (packages != 1)} to {self.repository.label}. "
+            "This cannot be undone. Continue? (yes/no)"
+        )
+
+
+def _select(
+    workspace: Workspace, manifest: Manifest, names: Sequence[str], route: TagRoute | None
+) -> tuple[PackageRecord, ...]:
+    built = {r.name for r in manifest.packages}
+    strangers = [n for n in built if n not in {p.name for p in workspace.packages}]
+    if strangers:
+        raise PublishError(
+            f"{manifest.dist_dir}: builds of {', '.join(sorted(strangers))}, which "
+            f"are not packages of {workspace.root}; rebuild with relnox build-all"
+        )
+    wanted = list(names) or ([route.package] if route and route.package else [])
+    if wanted:
+        return tuple(manifest.get(p.name) for p in workspace.select(wanted))
+    records = tuple(manifest.get(p.name) for p in workspace.packages if p.name in built)
+    if route is not None:
+        records = tuple(r for r in records if Version(r.version) == Version(route.version))
+        if not records:
+            raise PublishError(
+                f"tag {route.tag} is for version {route.version}, but no package in "
+                f"{manifest.dist_dir} was built at that version; build the tagged commit"
+            )
+    if not records:
+        raise PublishError(f"{manifest.dist_dir} holds no wheels or sdists; run relnox build-all")
+    return records
+
+
+def _artifact_version(filename: str) -> tuple[str, Version]:
+    try:
+        if filename.endswith(".whl"):
+            name, version, _build, _tags = parse_wheel_filename(filename)
+        else:
+            name, version = parse_sdist_filename(filename)
+    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+        raise PublishError(
+            f"{filename}: not a wheel or sdist file name; rebuild with relnox build-all"
+        ) from None
+    return str(name), version
+
+
+def _check_artifacts(
+    workspace: Workspace,
+    manifest: Manifest,
+    records: Sequence[PackageRecord],
+    route: TagRoute | None,
+) -> list[tuple[PackageRecord, Path]]:
+    """Every file exists unchanged and is of the version the package has now."""
+    checked: list[tuple[PackageRecord, Path]] = []
+    for record in records:
+        expected = workspace.get(record.name).version
+        if Version(record.version) != Version(expected):
+            raise PublishError(
+                f"{manifest.dist_dir}: {record.name} was built at {record.version} "
+                f"but its pyproject says {expected}; artifacts of other versions are refused: "
+                "rebuild with relnox build-all"
+            )
+        if route is not None and Version(record.version) != Version(route.version):
+            raise PublishError(
+                f"tag {route.tag} is for version {route.version} but {record.name} was built at "
+                f"{record.version}; build the tagged commit or publish without --from-tag"
+            )
+        if not record.files:
+            raise PublishError(f"{record.name}: the build manifest lists no files; rebuild it")
+        for artifact in sorted(record.files, key=lambda a: a.kind != "wheel"):
+            path = manifest.checked_path(artifact)
+            name, version = _artifact_version(artifact.filename)
+            if name != canonicalize_name(record.name) or version != Version(record.version):
+                raise PublishError(
+                    f"{path}: is {name} {version}, not {record.name} {record.version}; artifacts "
+                    "of other versions are refused: rebuild with relnox build-all"
+                )
+            checked.append((record, path))
+    return checked
+
+
+def index_reader(
+    repository: Repository,
+    credentials: Credentials,
+    network: NetworkSettings,
+    sleep: Callable[[float], None] = time.sleep,
+) -> IndexReader:
+    """How publish reads ``repository``: credentials only to its own origins, bounded waits."""
+    return IndexReader(
+        repository.simple_url,
+        credentials.basic_auth(),
+        repository.origins,
+        network.timeout,
+        network.retries,
+        network.retry_delay,
+        sleep,
+    )
+
+
+def plan_publish(
+    workspace: Workspace,
+    *,
+    repository: str | Repository | None = None,
+    packages: Sequence[str] = (),
+    dist_dir: Path | None = None,
+    from_tag: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    run: Runner | None = None,
+    network: NetworkSettings | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    require_credentials: bool = True,
+    write_record: bool = True,
+) -> PublishPlan:
+    """Everything that can be checked before the first upload (``--dry-run`` stops here).
+
+    Without ``require_credentials`` (a dry run) missing credentials are a warning;
+    without ``write_record`` the files found are not recorded in the state directory.
+    """
+    env = dict(os.environ if environ is None else environ)
+    network = network or network_settings(workspace.config)
+    run = run or watched_runner(network)
+    tag = from_tag or (ci_tag(env) if repository is None else None)
+    route = route_for_tag(tag, workspace) if tag else None
+    target = repository if repository is not None else (route.repository if route else PYPI)
+    repo = (
+        target if isinstance(target, Repository) else resolve(target, workspace.config, environ=env)
+    )
+    if route is not None:
+        logger.info(
+            "tag %s (%s) -> %s",
+            route.tag,
+            "pre-release" if route.prerelease else "final",
+            repo.label,
+        )
+    try:
+        credentials = resolve_credentials(repo, env)
+    except PublishError as exc:
+        if require_credentials:
+            raise
+        logger.warning("%s", exc)
+        credentials = Credentials("none found (a real run stops here)", "missing")
+    logger.info("publishing to %s, credentials from %s", repo.where, credentials.source)
+    wanted = list(packages) or ([route.package] if route and route.package else [])
+    manifest = load_release(
+        workspace,
+        dist_dir or workspace.root / workspace.config.dist_dir,
+        wanted,
+        error=PublishError,
+        write_record=write_record,
+    )
+    records = _select(workspace, manifest, packages, route)
+    checked = _check_artifacts(workspace, manifest, records, route)
+
+    started = time.monotonic()
+    twine_check([path for _, path in checked], environ=env, run=run)
+    logger.info(
+        "twine check --strict: %d files passed (%.1fs)", len(checked), time.monotonic() - started
+    )
+
+    planned: list[PlannedFile] = []
+    conflicts: list[str] = []
+    reader = index_reader(repo, credentials, network, sleep)
+    for record in records:
+        indexed = reader.files(record.name)
+        check_owner(
+            workspace.get(record.name),
+            workspace,
+            record.version,
+            indexed,
+            {a.filename: a.sha256 for a in record.files},
+            repo.label,
+            reader.sha256,
+        )
+        for artifact in sorted(record.files, key=lambda a: a.kind != "wheel"):
+            path = manifest.dist_dir / artifact.filename
+            on_index = indexed.get(artifact.filename)
+            action, reason = "upload", ""
+            if on_index is not None:
+                remote = reader.sha256(on_index)
+                if remote != artifact.sha256:
+                    conflicts.append(
+                        f"{artifact.filename} (index sha256 {remote[:12]}…, built {artifact.sha256[:12]}…)"
+                    )
+                    continue
+                action, reason = "skip", "already published"
+            planned.append(
+                PlannedFile(
+                    record.name,
+                    record.version,
+                    artifact.filename,
+                    artifact.kind,
+                    path,
+                    artifact.sha256,
+                    action,
+                    reason,
+                )
+            )
+            logger.debug("  %s: %s", record.name, planned[-1].describe())
+    if conflicts:
+        raise PublishError(
+            f"{repo.label} already has different files under the same names: {'; '.join(conflicts)}; "
+            "versions on an index are immutable, so bump the version (relnox bump) and rebuild; "
+            "nothing was uploaded"
+        )
+    return PublishPlan(repo, credentials, tuple(records), tuple(planned), manifest)
+
+
+def check_attestations(plan: PublishPlan) -> None:
+    """``--attestations``: every file to upload has one beside it, before anything is sent."""
+    missing = [
+        f.filename for f in plan.files if f.action == "upload" and not attestations_of(f.path)
+    ]
+    if missing:
+        raise PublishError(
+            f"--attestations: no PEP 740 attestation beside {', '.join(missing)} in "
+            f"{plan.manifest.dist_dir}; sign them first (python -m pypi_attestations sign "
+            "FILE..., in a job with an OIDC identity) or publish without --attestations"
+        )
+
+
+def publish(
+    workspace: Workspace,
+    *,
+    repository: str | Repository | None = None,
+    packages: Sequence[str] = (),
+    dist_dir: Path | None = None,
+    from_tag: str | None = None,
+    dry_run: bool = False,
+    keep_going: bool = False,
+    confirm: Confirm | None = None,
+    environ: Mapping[str, str] | None = None,
+    run: Runner | None = None,
+    network: NetworkSettings | None = None,
+    retries: int | None = None,
+    retry_delay: float | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    verbose: bool = False,
+    attestations: bool = False,
+) -> PublishResult:
+    """Plan, confirm (``repository.confirm``: PyPI), upload; returns what happened.
+
+    Preflight failures raise :class:`PublishError` before anything is uploaded. An
+    upload failure does not raise: the result has ``ok == False`` and ``error`` set,
+    and ``dist/publish-report.json`` records it. ``network`` (default: the workspace's
+    ``[tool.relnox.network]``) bounds every wait; ``retries`` and ``retry_delay`` override it.
+    """
+    env = dict(os.environ if environ is None else environ)
+    network = network or network_settings(workspace.config)
+    if retries is not None:
+        network = dataclasses.replace(network, retries=retries)
+    if retry_delay is not None:
+        network = dataclasses.replace(network, retry_delay=retry_delay)
+    run = run or watched_runner(network)
+    plan = plan_publish(
+        workspace,
+        repository=repository,
+        packages=packages,
+        dist_dir=dist_dir,
+        from_tag=from_tag,
+        environ=env,
+        run=run,
+        network=network,
+        sleep=sleep,
+        require_credentials=not dry_run,
+        write_record=not dry_run,
+    )
+    result = PublishResult(
+        plan.repository,
+        plan.credentials.source,
+        dry_run,
+        [(r.name, r.version) for r in plan.records],
+    )
+    if attestations:
+        check_attestations(plan)
+    if dry_run:
+        result.outcomes = [
+            FileOutcome(f, WOULD_UPLOAD if f.action == "upload" else SKIPPED) for f in plan.files
+        ]
+        return result
+    if plan.to_upload and plan.repository.needs_confirmation:
+        if confirm is None:
+            raise PublishError(
+                f"publishing to {plan.repository.label} asks for confirmation, but there is no "
+                "terminal to ask on; pass --yes to publish without asking"
+            )
+        if not confirm(plan.confirmation()):
+            raise PublishError(
+                f"publishing to {plan.repository.label} cancelled; nothing was uploaded"
+            )
+    reader = index_reader(plan.repository, plan.credentials, network, sleep)
+    uploader = PackageUploader(
+        plan, env, run, reader, network, sleep, verbose, attestations=attestations
+    )
+    upload_all(plan, result, workspace, uploader, keep_going=keep_going)
+    write_report(result, plan.manifest.dist_dir)
+    return result

@@ -1,0 +1,178 @@
+"""What a publish did: per file outcomes, ``publish-report.json`` (in the dist directory's
+state directory, :func:`relnox.artifacts.manifest.state_dir`) and the closing table."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from relnox.artifacts.manifest import ensure_state_dir
+from relnox.atomic import write_atomic
+from relnox.redact import redact
+from relnox.tools.repositories import Repository
+
+REPORT_JSON = "publish-report.json"
+
+# file statuses
+WOULD_UPLOAD = "would-upload"  # dry run
+UPLOADED = "uploaded"
+SKIPPED = "skipped"  # already on the index with the same sha256
+FAILED = "failed"
+HELD_BACK = "held-back"  # a dependency failed (--keep-going)
+NOT_ATTEMPTED = "not-attempted"  # relnox stopped at an earlier failure
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    package: str
+    version: str
+    filename: str
+    kind: str  # "wheel" or "sdist"
+    path: Path
+    sha256: str
+    action: str  # "upload" or "skip"
+    reason: str = ""  # why it is skipped
+
+    def describe(self) -> str:
+        if self.action == "skip":
+            return f"skip    {self.filename} ({self.reason})"
+        return f"upload  {self.filename}  sha256:{self.sha256[:16]}…"
+
+
+@dataclass
+class FileOutcome:
+    file: PlannedFile
+    status: str
+    attempts: int = 0
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "filename": self.file.filename,
+            "kind": self.file.kind,
+            "sha256": self.file.sha256,
+            "status": self.status,
+            "attempts": self.attempts,
+            "error": redact(self.error) if self.error else None,
+        }
+
+
+@dataclass
+class PublishResult:
+    repository: Repository
+    credentials: str  # where the credentials came from (never the secret)
+    dry_run: bool
+    packages: list[tuple[str, str]]  # (name, version) in upload order
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    error: str | None = None  # the failure that stopped the run
+    report_path: Path | None = None
+    started: str = field(default_factory=lambda: _now())
+    finished: str = ""
+
+    def with_status(self, *statuses: str) -> list[str]:
+        return [o.file.filename for o in self.outcomes if o.status in statuses]
+
+    @property
+    def uploaded(self) -> list[str]:
+        return self.with_status(UPLOADED)
+
+    @property
+    def skipped(self) -> list[str]:
+        return self.with_status(SKIPPED)
+
+    @property
+    def failed(self) -> list[str]:
+        return self.with_status(FAILED)
+
+    @property
+    def held_back(self) -> list[str]:
+        return sorted({o.file.package for o in self.outcomes if o.status == HELD_BACK})
+
+    @property
+    def ok(self) -> bool:
+        return not self.with_status(FAILED, HELD_BACK, NOT_ATTEMPTED) and self.error is None
+
+    def package_status(self, name: str) -> str:
+        statuses = {o.status for o in self.outcomes if o.file.package == name}
+        for status in (FAILED, HELD_BACK, NOT_ATTEMPTED, WOULD_UPLOAD, UPLOADED):
+            if status in statuses:
+                return status
+        return SKIPPED
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per package for :func:`relnox.report.render_table`."""
+        rows = []
+        for name, version in self.packages:
+            mine = [o for o in self.outcomes if o.file.package == name]
+            rows.append(
+                {
+                    "package": name,
+                    "version": version,
+                    "uploaded": sum(o.status in (UPLOADED, WOULD_UPLOAD) for o in mine),
+                    "skipped": sum(o.status == SKIPPED for o in mine),
+                    "status": self.package_status(name),
+                    "page": self.repository.project_page(name),
+                }
+            )
+        return rows
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": 1,
+            "started": self.started,
+            "finished": self.finished,
+            "dry_run": self.dry_run,
+            "ok": self.ok,
+            "repository": self.repository.to_json(),
+            "credentials": self.credentials,
+            "error": redact(self.error) if self.error else None,
+            "packages": [
+                {
+                    "name": name,
+                    "version": version,
+                    "status": self.package_status(name),
+                    "page": self.repository.project_page(name),
+                    "files": [o.to_json() for o in self.outcomes if o.file.package == name],
+                }
+                for name, version in self.packages
+            ],
+            "uploaded": self.uploaded,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "held_back": self.held_back,
+        }
+
+    def summary(self) -> dict[str, Any]:
+        """What the task returns (and CI step outputs carry)."""
+        return {
+            "repository": self.repository.name,
+            "packages": [name for name, _ in self.packages],
+            "versions": dict(self.packages),
+            "uploaded": self.uploaded,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "held_back": self.held_back,
+            "dry_run": self.dry_run,
+            "report": str(self.report_path) if self.report_path else None,
+        }
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def write_report(result: PublishResult, dist_dir: Path) -> Path:
+    """``publish-report.json`` beside the manifest, written atomically; secrets masked."""
+    result.finished = _now()
+    path = ensure_state_dir(dist_dir) / REPORT_JSON
+    write_atomic(path, redact(json.dumps(result.to_json(), indent=2)) + "\n")
+    result.report_path = path
+    return path
+
+
+def plan_lines(files: Sequence[PlannedFile]) -> list[str]:
+    return [f"  {f.package} {f.version}: {f.describe()}" for f in files]

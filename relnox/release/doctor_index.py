@@ -1,0 +1,91 @@
+"""``doctor --repository NAME``: what the target index says before a release.
+
+For each package: the index answers (within ``[tool.relnox.network]``'s bounds), the
+project exists there or a first upload will create it, and the version about to be
+released is not there yet. The only check of doctor that reads the network, so it runs
+only when asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from packaging.version import Version
+
+from relnox.artifacts.checks import name_and_version
+from relnox.errors import RelnoxError
+from relnox.project.workspace import Package, Workspace
+from relnox.publish.owner import our_versions
+from relnox.tools.credentials import resolve_credentials
+from relnox.tools.network import network_settings
+from relnox.tools.repositories import resolve
+from relnox.tools.simple_api import IndexReader
+
+R = TypeVar("R")
+
+
+def index_checks(
+    ws: Workspace,
+    packages: Sequence[Package],
+    repository: str,
+    version: str | None,
+    make_row: Callable[[str, str, str], R],
+) -> list[R]:
+    """One row per package (or one error row when the index cannot be read at all)."""
+    repo = resolve(repository, ws.config)
+    network = network_settings(ws.config)
+    credentials = resolve_credentials(repo)
+    reader = IndexReader(
+        repo.simple_url,
+        credentials.basic_auth(),
+        repo.origins,
+        network.timeout,
+        network.retries,
+        network.retry_delay,
+    )
+    rows: list[R] = []
+    for pkg in packages:
+        name = f"index {pkg.name}"
+        wanted = Version(version or pkg.version)
+        try:
+            files = reader.files(pkg.name)
+        except (
+            RelnoxError
+        ) as exc:  # unreachable or refusing: asking again per package only waits longer
+            rows.append(make_row("index", "error", f"{repo.where}: {exc}"))
+            break
+        versions = {v for f in files if (p := name_and_version(f)) and (v := p[1])}
+        if not versions:
+            rows.append(
+                make_row(name, "ok", f"{repo.label}: no {pkg.name} yet; a first upload creates it")
+            )
+        elif wanted in versions:
+            rows.append(
+                make_row(
+                    name,
+                    "error",
+                    f"{repo.label} already has {pkg.name} {wanted}; bump to a new version "
+                    "(an index never takes a file name twice)",
+                )
+            )
+        elif not versions & our_versions(pkg, ws):
+            shown = ", ".join(str(v) for v in sorted(versions)[-3:])
+            rows.append(
+                make_row(
+                    name,
+                    "error",
+                    f"{repo.label} has {pkg.name} {shown}, none of them a version of this "
+                    "repository: the name may belong to another project; rename the package "
+                    "or claim the name",
+                )
+            )
+        else:
+            rows.append(
+                make_row(
+                    name,
+                    "ok",
+                    f"{repo.label} has {pkg.name} up to {max(versions)}; {wanted} not there yet",
+                )
+            )
+    return rows

@@ -1,0 +1,125 @@
+"""Release notes: the changelog section of a version plus how to install it (seed 004).
+
+The text is what ``gh release create TAG --notes-file FILE`` publishes.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
+
+from relnox.atomic import write_atomic
+from relnox.errors import ConfigError, VersionError
+from relnox.project.changelog import read_section
+from relnox.project.workspace import Package, Workspace, changelog_in
+from relnox.release.tagging import packages_of_tag, parse_release_tag, same_version
+from relnox.tools.repositories import PYPI, TESTPYPI, Repository, builtin, resolve
+
+logger = logging.getLogger("relnox")
+NOTES_FILE = "release-notes.md"
+
+
+@dataclass(frozen=True)
+class ReleaseNotes:
+    version: str
+    packages: tuple[str, ...]
+    changelog: Path | None  # the file the section came from (None: no section found)
+    text: str
+
+
+def _target(
+    workspace: Workspace, version_or_tag: str, package: str | None
+) -> tuple[str, tuple[Package, ...]]:
+    text = version_or_tag.strip()
+    tagged: tuple[Package, ...] = ()
+    try:
+        Version(text)
+        version = text.lstrip("vV")
+    except InvalidVersion:
+        try:
+            parsed = parse_release_tag(workspace, text)
+        except VersionError:
+            raise VersionError(
+                f"{version_or_tag!r} is neither a version nor a release tag of a package here; "
+                f"pass e.g. 1.2.0 or {workspace.tag_for(workspace.packages[0])}"
+            ) from None
+        version = parsed.version
+        tagged = packages_of_tag(workspace, parsed)
+    if package:
+        return version, (workspace.get(package),)
+    if len(tagged) == 1 or len(workspace.packages) == 1:
+        return version, tagged[:1] or workspace.packages
+    matching = tuple(p for p in (tagged or workspace.packages) if same_version(p.version, version))
+    if not matching:
+        raise ConfigError(
+            f"no package of {workspace.root} is at version {version}; pass --package NAME"
+        )
+    return version, matching
+
+
+def install_lines(packages: tuple[Package, ...], version: str) -> list[str]:
+    return [f"pip install {p.project_name}=={version}" for p in packages]
+
+
+def _where(workspace: Workspace, version: str, repository: str | None) -> Repository:
+    """The index the release goes to: given, else the publish routing (pre-releases to
+    ``[tool.relnox.publish] prerelease``, TestPyPI by default; final to ``final``)."""
+    if repository is None:
+        settings = workspace.config.section("publish")
+        pre = Version(version).is_prerelease
+        repository = str(settings.get("prerelease" if pre else "final", TESTPYPI if pre else PYPI))
+    return resolve(repository, workspace.config)
+
+
+def _install(packages: tuple[Package, ...], version: str, where: Repository) -> list[str]:
+    if where.is_production_pypi:
+        return install_lines(packages, version)
+    # another index: its files from there, their dependencies from PyPI as usual
+    pypi = builtin(PYPI)
+    extra = f" --extra-index-url {pypi.simple_url}" if pypi is not None else ""
+    return [
+        f"pip install --index-url {where.simple_url}{extra} {p.project_name}=={version}"
+        for p in packages
+    ]
+
+
+def release_notes(
+    workspace: Workspace,
+    version_or_tag: str,
+    package: str | None = None,
+    repository: str | None = None,
+) -> ReleaseNotes:
+    """The notes of ``version_or_tag`` (``1.2.0`` or a release tag) for its package(s),
+    naming the index it is released to (``repository``, else the publish routing)."""
+    version, packages = _target(workspace, version_or_tag, package)
+    first = packages[0]
+    changelog = first.changelog(workspace.config) or changelog_in(workspace.root, workspace.config)
+    section = read_section(changelog, version)
+    lines: list[str] = []
+    if section is not None and section.body:
+        lines += [section.body, ""]
+    else:
+        logger.warning(
+            "%s has no section for %s; the notes only say how to install it",
+            changelog.name,
+            version,
+        )
+    names = ", ".join(p.project_name for p in packages)
+    where = _where(workspace, version, repository)
+    lines += ["## Installation", "", f"{names} {version} is on {where.label}:", "", "```bash"]
+    lines += _install(packages, version, where)
+    lines += ["```"]
+    return ReleaseNotes(
+        version=version,
+        packages=tuple(p.name for p in packages),
+        changelog=changelog if section is not None else None,
+        text="\n".join(lines) + "\n",
+    )
+
+
+def write_notes(notes: ReleaseNotes, path: Path) -> Path:
+    """Write the notes atomically (parent directories created)."""
+    return write_atomic(path, notes.text)

@@ -1,0 +1,167 @@
+"""Rehearsals: the whole release against throwaway local indexes, and the demo.
+
+``rehearse`` clones the repository into a temporary directory (the user's
+repository is never touched), starts two embedded pypiservers on 127.0.0.1
+standing in for TestPyPI and PyPI, runs :func:`relnox.release.pipeline.release` there, and
+finally installs every package from the "PyPI" index into a fresh environment so
+that sibling requirements resolve between the new versions. ``demo`` does the same
+on a sample workspace it creates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from relnox.errors import RelnoxError
+from relnox.release.pipeline import (
+    Progress,
+    ReleaseError,
+    ReleaseOptions,
+    ReleaseResult,
+    StageReport,
+    release,
+)
+from relnox.sample import GIT_ENV, create_demo_workspace, git_env
+from relnox.tools import git
+
+logger = logging.getLogger("relnox")
+
+
+@dataclass
+class Rehearsal:
+    result: ReleaseResult
+    test_index: str
+    index: str
+    workdir: Path
+
+
+@contextlib.contextmanager
+def _indexes(base: Path) -> Iterator[tuple[str, str]]:
+    from relnox.tools.index_server import LocalIndex
+
+    with LocalIndex(base / "test-index") as test_index, LocalIndex(base / "index") as index:
+        logger.info("local TestPyPI stand-in: %s", test_index.simple_url)
+        logger.info("local PyPI stand-in:     %s", index.simple_url)
+        yield test_index.upload_url, index.upload_url
+
+
+def _clone(root: Path, into: Path) -> Path:
+    if not git.is_repo(root):
+        raise RelnoxError(
+            f"{root} is not a git repository; rehearse works on a clone of the committed HEAD, "
+            "so commit the project first (git init && git add -A && git commit)"
+        )
+    top = git.toplevel(root)
+    dirty = git.dirty_files(top)
+    if dirty:
+        logger.warning(
+            "rehearsing the committed HEAD; %d uncommitted change(s) are not included: %s",
+            len(dirty),
+            ", ".join(dirty[:5]),
+        )
+    git.git(top, "clone", "--quiet", "--no-hardlinks", str(top), str(into), env=git_env())
+    for key, value in (
+        ("user.name", GIT_ENV["GIT_AUTHOR_NAME"]),
+        ("user.email", GIT_ENV["GIT_AUTHOR_EMAIL"]),
+    ):
+        if not git.git(into, "config", key, check=False):
+            git.git(into, "config", key, value)
+    git.git(into, "config", "commit.gpgsign", "false")
+    git.git(into, "config", "tag.gpgsign", "false")
+    return into / Path(root).resolve().relative_to(top)
+
+
+def _final_check(result: ReleaseResult, root: Path, index: str, progress: Progress) -> None:
+    """Install every released package from the 'PyPI' index: siblings resolve there."""
+    from relnox.project.workspace import load_workspace
+    from relnox.verify.run import render_report, verify_install
+
+    started = time.monotonic()
+    workspace = load_workspace(root)
+    report = verify_install(workspace, packages=list(result.versions), index=index, wait=30)
+    stage = StageReport(
+        "install-from-index",
+        "done" if report.ok else "failed",
+        f"{len(report.results)} package(s) installed from {index} and checked",
+        time.monotonic() - started,
+    )
+    result.stages.append(stage)
+    progress(stage)
+    if not report.ok:
+        raise ReleaseError("\n".join(render_report(report)))
+
+
+def rehearse(
+    root: Path | str,
+    options: ReleaseOptions,
+    *,
+    progress: Progress | None = None,
+    workdir: Path | None = None,
+) -> Rehearsal:
+    """The whole release of ``root`` on a temporary clone, against local indexes."""
+    progress = progress or (lambda report: None)
+    with contextlib.ExitStack() as stack:
+        base = workdir or Path(
+            stack.enter_context(tempfile.TemporaryDirectory(prefix="relnox-rehearse-"))
+        )
+        clone = _clone(Path(root).resolve(), base / "repo")
+        test_index, index = stack.enter_context(_indexes(base))
+        rehearsal_options = dataclasses.replace(
+            options,
+            test_repository=test_index,
+            repository=index,
+            yes=True,
+            push=False,
+            allow_dirty=False,
+            resumes=False,
+        )
+        result = release(clone, rehearsal_options, progress=progress, environ=_local_environ())
+        _final_check(result, clone, index, progress)
+        return Rehearsal(result, test_index, index, base)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _local_environ() -> dict[str, str]:
+    """Credentials for the local indexes (they accept anyone); nothing of the user's."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TWINE_")}
+    env.pop("PYPI_TOKEN", None)
+    env.pop("TEST_PYPI_TOKEN", None)
+    return env
+
+
+def demo(*, progress: Progress | None = None, workdir: Path | None = None) -> Rehearsal:
+    """Create the sample workspace and run its full release against two local indexes."""
+    progress = progress or (lambda report: None)
+    with contextlib.ExitStack() as stack:
+        base = workdir or Path(
+            stack.enter_context(tempfile.TemporaryDirectory(prefix="relnox-demo-"))
+        )
+        root = create_demo_workspace(base / "workspace")
+        remote = base / "origin.git"
+        git.git(base, "init", "-q", "--bare", str(remote), env=git_env())
+        git.git(root, "remote", "add", "origin", str(remote))
+        git.git(root, "push", "-q", "origin", "main")
+        logger.info("sample workspace: %s (remote %s)", root, remote)
+        test_index, index = stack.enter_context(_indexes(base))
+        options = ReleaseOptions(
+            part="minor",
+            test_repository=test_index,
+            repository=index,
+            yes=True,
+            push=True,
+            resume_command="relnox demo",
+            resumes=False,
+        )
+        result = release(root, options, progress=progress, environ=_local_environ())
+        _final_check(result, root, index, progress)
+        return Rehearsal(result, test_index, index, base)
+    raise AssertionError("unreachable")  # pragma: no cover

@@ -1,0 +1,374 @@
+"""Release tags: create them from version changes, check them, resolve a version.
+
+* :func:`plan_tags` / :func:`apply_tags` -- seed 000's auto-tag: every package whose
+  version differs between ``since`` (default the previous commit, or the push's
+  ``before`` commit on GitHub) and HEAD gets an annotated tag from ``tag-format``.
+  Planning checks everything (a tag of the same name on another commit is an
+  error); applying only runs git.
+* :func:`check_tag` -- seed 002's "git tag vs pyproject.toml" check.
+* :func:`resolve_version` -- seed 000's fallback order: tag, explicit input, pyproject.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from packaging.version import InvalidVersion, Version
+
+from relnox.errors import ConfigError, GitError, VersionError
+from relnox.project.sources import PY_VERSION_RE, VersionLocation
+from relnox.project.workspace import Package, Workspace
+from relnox.tags import ParsedTag, parse_tag
+from relnox.tools import git
+from relnox.tools.github import event_before, ref_tag
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+logger = logging.getLogger("relnox")
+FETCH_HINT = (
+    "fetch the full history and the tags (actions/checkout with fetch-depth: 0, "
+    "or git fetch --unshallow --tags)"
+)
+
+
+def same_version(a: str | None, b: str | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    try:
+        return Version(a) == Version(b)
+    except InvalidVersion:
+        return a == b
+
+
+def _rel(workspace: Workspace, path: Path) -> str:
+    try:
+        return path.relative_to(workspace.root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def value_in(loc: VersionLocation, text: str) -> str | None:
+    """The version ``loc`` reads out of ``text`` (a version of its file), if any."""
+    try:
+        if loc.kind == "toml":
+            value: Any = tomllib.loads(text)
+            for part in loc.key:
+                value = value[part]
+            return value if isinstance(value, str) else None
+        if loc.kind == "text":
+            return text.strip() or None
+        regex = re.compile(loc.pattern) if loc.pattern else PY_VERSION_RE
+        match = regex.search(text)
+        return match.group("version") if match else None
+    except (KeyError, TypeError, tomllib.TOMLDecodeError, IndexError):
+        return None
+
+
+def version_at(workspace: Workspace, pkg: Package, rev: str) -> str | None:
+    """The package's version at ``rev`` (read from its main version source), or ``None``."""
+    if not pkg.locations:
+        return None
+    loc = pkg.locations[0]
+    text = git.show_file(workspace.root, rev, "./" + _rel(workspace, loc.path))
+    return None if text is None else value_in(loc, text)
+
+
+def is_shallow(repo: Path) -> bool:
+    return git.git(repo, "rev-parse", "--is-shallow-repository", check=False) == "true"
+
+
+def _commit_of(repo: Path, rev: str) -> str | None:
+    out = git.git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)
+    return out or None
+
+
+def default_since(workspace: Workspace, env: Mapping[str, str] | None = None) -> str | None:
+    """The push's ``before`` commit on GitHub, else ``HEAD~1``; ``None`` for a first commit."""
+    repo = workspace.root
+    before = event_before(env)
+    if before is not None:
+        if _commit_of(repo, before) is None:
+            raise GitError(
+                f"the push's before commit {before[:12]} is not in the clone at {repo}; "
+                + FETCH_HINT
+            )
+        return before
+    if _commit_of(repo, "HEAD~1") is not None:
+        return "HEAD~1"
+    if is_shallow(repo):
+        raise GitError(f"{repo} is a shallow clone without the previous commit; " + FETCH_HINT)
+    return None
+
+
+@dataclass(frozen=True)
+class TagAction:
+    """One tag of the plan: ``create`` it on HEAD, or ``skip`` it (already there)."""
+
+    tag: str
+    package: str
+    version: str
+    commit: str
+    action: str  # "create" or "skip"
+    reason: str
+
+    def describe(self) -> str:
+        verb = "create tag" if self.action == "create" else "skip"
+        return f"{verb} {self.tag} ({self.package} {self.version}) on {self.commit[:12]}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class TagPlan:
+    head: str
+    since: str | None
+    actions: tuple[TagAction, ...]
+    unchanged: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def to_create(self) -> tuple[TagAction, ...]:
+        return tuple(a for a in self.actions if a.action == "create")
+
+    def describe(self) -> list[str]:
+        lines = [a.describe() for a in self.actions]
+        lines += list(self.notes)
+        if not self.actions:
+            since = self.since or "the first commit"
+            lines.append(f"no version changed since {since}: nothing to tag")
+        return lines
+
+    def results(self, workspace: Workspace) -> dict[str, Any]:
+        names = list(dict.fromkeys(a.package for a in self.actions))
+        return {
+            "packages": names,
+            "versions": {a.package: a.version for a in self.actions},
+            "tags": [a.tag for a in self.actions],
+            "created": [a.tag for a in self.to_create],
+            "directories": {n: _rel(workspace, workspace.get(n).directory) or "." for n in names},
+        }
+
+
+def plan_tags(
+    workspace: Workspace,
+    *,
+    since: str | None = None,
+    missing: bool = False,
+    packages: Iterable[str] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> TagPlan:
+    """Which tags to create on HEAD; raises when a wanted tag sits on another commit."""
+    repo = workspace.root
+    head = git.head(repo)
+    if head is None:
+        raise GitError(f"{repo} has no commit yet; commit the release first, then tag it")
+    workspace.require_history("tag --missing" if missing else "tag")
+    selected = workspace.select(packages)
+    notes = [f"{p.name}: its version comes from tags; skipped" for p in selected if p.vcs_versioned]
+    selected = tuple(p for p in selected if not p.vcs_versioned)
+    wanted: list[tuple[Package, str]] = []
+    unchanged: list[str] = []
+    if missing:
+        rev = None
+        wanted = [(p, "no tag for this version yet") for p in selected]
+    else:
+        rev = since or default_since(workspace, env)
+        first_commit = since in ("HEAD~1", "HEAD^") and _commit_of(repo, since) is None
+        if first_commit and not is_shallow(repo):
+            rev = None  # HEAD has no parent: every version is new, as without --since
+        if rev is not None and _commit_of(repo, rev) is None:
+            hint = FETCH_HINT if is_shallow(repo) else "pass a commit, branch or tag of it"
+            raise GitError(f"--since {rev!r} is not a commit of {repo}; {hint}")
+        for pkg in selected:
+            before = version_at(workspace, pkg, rev) if rev else None
+            if same_version(before, pkg.version):
+                unchanged.append(pkg.name)
+            else:
+                wanted.append((pkg, f"version {before or 'none'} -> {pkg.version}"))
+    actions: dict[str, TagAction] = {}
+    for pkg, reason in wanted:
+        tag = workspace.tag_for(pkg)
+        if tag in actions:
+            continue  # one tag for several packages (lockstep, "v{version}")
+        git.check_tag_name(repo, tag)
+        on = git.tag_commit(repo, tag)
+        if on is None:
+            actions[tag] = TagAction(tag, pkg.name, pkg.version, head, "create", reason)
+        elif on == head:
+            actions[tag] = TagAction(tag, pkg.name, pkg.version, head, "skip", "already on HEAD")
+        elif missing:
+            continue  # tagged before, on the commit that released it
+        else:
+            raise GitError(
+                f"tag {tag} already exists on commit {on[:12]}, not on HEAD ({head[:12]}), "
+                f"but {pkg.name} changed to {pkg.version} since {rev}; bump {pkg.name} to a new "
+                f"version, or delete the stale tag (git tag -d {tag}) if it was never released"
+            )
+    return TagPlan(head, rev, tuple(actions.values()), tuple(unchanged), tuple(notes))
+
+
+def apply_tags(
+    workspace: Workspace, plan: TagPlan, *, push: bool = False, remote: str = "origin"
+) -> None:
+    """Create the planned tags; with ``push``, push every planned tag (created or skipped)."""
+    repo = workspace.root
+    if push and plan.actions and not git.git(repo, "remote", "get-url", remote, check=False):
+        raise GitError(f"{repo} has no remote {remote!r}; add it or pass --remote NAME")
+    for action in plan.to_create:
+        logger.info("tagging %s on %s", action.tag, action.commit[:12])
+        git.git(
+            repo,
+            "tag",
+            "-a",
+            "-m",
+            f"Release {action.package} {action.version}",
+            "--",
+            action.tag,
+            action.commit,
+        )
+    if push and plan.actions:
+        refs = [f"refs/tags/{a.tag}:refs/tags/{a.tag}" for a in plan.actions]
+        logger.info("pushing %s to %s", ", ".join(a.tag for a in plan.actions), remote)
+        try:
+            git.git(repo, "push", "--", remote, *refs)
+        except GitError as exc:
+            raise GitError(
+                f"pushing tags to {remote} failed ({exc}); the tags exist locally: "
+                "if the remote has a tag of the same name on another commit, bump the version"
+            ) from None
+
+
+@dataclass(frozen=True)
+class TagCheck:
+    tag: str
+    package: str
+    tag_version: str
+    version: str
+    file: str
+
+
+def packages_of_tag(workspace: Workspace, parsed: ParsedTag) -> tuple[Package, ...]:
+    """The packages ``parsed`` releases: by their tag conventions, else by its name/dir."""
+    if parsed.name is not None:
+        return (workspace.get(parsed.name),)
+    if parsed.dir is not None:
+        for pkg in workspace.packages:
+            if pkg.directory.name == parsed.dir:
+                return (pkg,)
+        raise ConfigError(
+            f"tag {parsed.tag}: no package lives in a directory named {parsed.dir!r}; "
+            f"the packages are: {', '.join(p.name for p in workspace.packages)}"
+        )
+    matched = tuple(pkg for pkg, _version in workspace.match_tag(parsed.tag))
+    return matched or workspace.packages
+
+
+def parse_release_tag(workspace: Workspace, tag: str) -> ParsedTag:
+    """``tag`` read by the conventions of the workspace's packages (one tag may name several)."""
+    name = tag.removeprefix("refs/tags/")
+    matches = workspace.match_tag(name)
+    if len(matches) == 1:
+        pkg, version = matches[0]
+        return ParsedTag(name, version, name=pkg.name)
+    if matches:
+        return ParsedTag(name, matches[0][1])
+    parsed = parse_tag(workspace.tag_format, name)
+    if parsed is None:
+        examples = ", ".join(dict.fromkeys(workspace.tag_for(p) for p in workspace.packages[:3]))
+        raise VersionError(
+            f"tag {name!r} is not a release tag of any package here (tags look like "
+            f"{examples}); use such a tag, or set tag-format in [tool.relnox] "
+            f"({workspace.config.source})"
+        )
+    return parsed
+
+
+def check_tag(
+    workspace: Workspace, tag: str | None = None, env: Mapping[str, str] | None = None
+) -> list[TagCheck]:
+    """The tag's version equals the pyproject version of its package(s), or VersionError."""
+    tag = tag or ref_tag(env)
+    if not tag:
+        raise VersionError(
+            "no tag to check; pass TAG (or run on a tag push, GITHUB_REF=refs/tags/...)"
+        )
+    parsed = parse_release_tag(workspace, tag)
+    checks = []
+    for pkg in packages_of_tag(workspace, parsed):
+        file = _rel(workspace, pkg.locations[0].path if pkg.locations else pkg.pyproject)
+        if not pkg.vcs_versioned and not same_version(parsed.version, pkg.version):
+            raise VersionError(
+                f"Version mismatch: git tag ({parsed.version}) != {Path(file).name} ({pkg.version}) "
+                f"for {pkg.name} in {file}; set the version to {parsed.version} there, "
+                f"or tag {workspace.tag_for(pkg)} instead"
+            )
+        checks.append(TagCheck(parsed.tag, pkg.name, parsed.version, pkg.version, file))
+    return checks
+
+
+@dataclass(frozen=True)
+class ResolvedVersion:
+    package: str
+    version: str
+    source: str  # "tag", "input" or "pyproject"
+    tag: str | None = None
+
+
+def _valid(version: str, where: str) -> str:
+    try:
+        Version(version)
+    except InvalidVersion:
+        raise VersionError(
+            f"{where}: {version!r} is not a valid PEP 440 version; write it like 1.2.3 or 1.2.3rc1"
+        ) from None
+    return version
+
+
+def resolve_version(
+    workspace: Workspace,
+    package: str | None = None,
+    *,
+    tag: str | None = None,
+    explicit: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> ResolvedVersion:
+    """A package's release version: from the tag, else the explicit input, else pyproject."""
+    env = os.environ if env is None else env
+    parsed: ParsedTag | None = None
+    if tag:
+        parsed = parse_release_tag(workspace, tag)
+    elif ref_tag(env):
+        try:
+            parsed = parse_release_tag(workspace, ref_tag(env) or "")
+        except VersionError:
+            parsed = None
+    pkg: Package | None = workspace.get(package) if package else None
+    tagged = packages_of_tag(workspace, parsed) if parsed else ()
+    if pkg is None:
+        if len(workspace.packages) == 1:
+            pkg = workspace.packages[0]
+        elif len(tagged) == 1:
+            pkg = tagged[0]
+        else:
+            raise ConfigError(
+                f"{workspace.root} has {len(workspace.packages)} packages; pass --package NAME "
+                f"(one of {', '.join(p.name for p in workspace.packages)})"
+            )
+    if parsed is not None:
+        if pkg in tagged:
+            version = _valid(parsed.version, f"tag {parsed.tag}")
+            return ResolvedVersion(pkg.name, version, "tag", parsed.tag)
+        if tag:
+            raise VersionError(f"tag {tag} is not a tag of {pkg.name}; pass a tag of that package")
+    if explicit and explicit.strip():
+        version = _valid(explicit.strip(), "the explicit version input")
+        return ResolvedVersion(pkg.name, version, "input")
+    return ResolvedVersion(pkg.name, pkg.version, "pyproject")

@@ -1,0 +1,212 @@
+"""Which credentials an upload uses, and how they reach twine: only the child's environment.
+
+In order, the first that applies wins:
+
+1. ``TWINE_USERNAME`` / ``TWINE_PASSWORD`` (username ``__token__`` on PyPI/TestPyPI when unset);
+2. the userinfo of the repository URL (``https://user:TOKEN@host/``), as twine takes it;
+3. ``PYPI_TOKEN`` for the ``pypi`` repository, ``TEST_PYPI_TOKEN`` for ``testpypi``, as ``__token__``;
+4. the repository's section of ``~/.pypirc`` (by name, or by its ``repository`` URL);
+5. a keyring entry for the upload URL (twine reads it itself);
+6. on GitHub Actions with ``id-token: write`` (``ACTIONS_ID_TOKEN_REQUEST_URL`` set),
+   uploads to PyPI/TestPyPI use trusted publishing: twine mints a short-lived token;
+7. an index on this machine (127.0.0.1/localhost) without authentication needs none.
+
+Every secret seen here is registered with :func:`relnox.redact.register_secret`, so
+it is masked in anything relnox prints.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from relnox.errors import PublishError
+from relnox.redact import register_secret
+from relnox.tools.repositories import PYPI, TESTPYPI, Repository, pypirc_path, read_pypirc
+
+logger = logging.getLogger("relnox")
+
+TOKEN_USERNAME = "__token__"
+#: variables holding secrets: never passed on to a child as they are
+SECRET_VARIABLES = ("TWINE_PASSWORD", "PYPI_TOKEN", "TEST_PYPI_TOKEN")
+OIDC_VARIABLES = ("ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN")
+_LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+#: ``(upload_url, username or None) -> username`` when a keyring holds a password
+KeyringLookup = Callable[[str, "str | None"], "str | None"]
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Where the credentials came from (``source``, safe to print) and what twine gets."""
+
+    source: str
+    method: str  # "password", "keyring", "trusted-publishing", "anonymous" ("missing": dry run)
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+    def child_env(self, base: Mapping[str, str]) -> dict[str, str]:
+        """``base`` without secret variables, plus ``TWINE_USERNAME``/``TWINE_PASSWORD``."""
+        env = clean_env(base, keep_oidc=self.method == "trusted-publishing")
+        env.pop("TWINE_USERNAME", None)
+        if self.username:
+            env["TWINE_USERNAME"] = self.username
+        if self.password:
+            env["TWINE_PASSWORD"] = self.password
+        return env
+
+    def basic_auth(self) -> tuple[str, str] | None:
+        """For reading a simple API that asks for authentication."""
+        if self.method in ("password", "anonymous") and self.username and self.password:
+            return self.username, self.password
+        return None
+
+
+def clean_env(base: Mapping[str, str], *, keep_oidc: bool = False) -> dict[str, str]:
+    """A child's environment: ``base`` without any secret variable."""
+    drop = set(SECRET_VARIABLES) | (set() if keep_oidc else set(OIDC_VARIABLES))
+    return {k: v for k, v in base.items() if k not in drop}
+
+
+def register_environment_secrets(environ: Mapping[str, str]) -> None:
+    for name in (*SECRET_VARIABLES, "ACTIONS_ID_TOKEN_REQUEST_TOKEN"):
+        register_secret(environ.get(name))
+
+
+def keyring_lookup(url: str, username: str | None) -> str | None:
+    """The username a keyring holds a password for at ``url`` (``None``: no keyring, no entry)."""
+    try:
+        import keyring
+    except ImportError:
+        return None
+    try:
+        if username:
+            password = keyring.get_password(url, username)
+            found = username if password else None
+        else:
+            credential = keyring.get_credential(url, None)
+            password = credential.password if credential else None
+            found = credential.username if credential and password else None
+    except Exception as exc:  # no backend, a locked keyring...: not usable
+        logger.debug("keyring not usable for %s: %s", url, exc.__class__.__name__)
+        return None
+    register_secret(password)
+    return found
+
+
+def _same_url(a: str, b: str) -> bool:
+    return a.rstrip("/") == b.rstrip("/")
+
+
+def _pypirc_section(
+    repository: Repository, environ: Mapping[str, str]
+) -> tuple[str, dict[str, str]]:
+    sections = read_pypirc(pypirc_path(environ))
+    for password in (s.get("password") for s in sections.values()):
+        register_secret(password)
+    if repository.name in sections:
+        return repository.name, sections[repository.name]
+    for name, section in sections.items():
+        if section.get("repository") and _same_url(section["repository"], repository.upload_url):
+            return name, section
+    return "", {}
+
+
+def token_variable(repository: Repository) -> str | None:
+    """``PYPI_TOKEN`` / ``TEST_PYPI_TOKEN`` when that variable applies to ``repository``."""
+    if repository.name == PYPI or (repository.is_production_pypi and repository.name != TESTPYPI):
+        return "PYPI_TOKEN"
+    if repository.name == TESTPYPI or repository.is_pypi:
+        return "TEST_PYPI_TOKEN"
+    return None
+
+
+def resolve_credentials(
+    repository: Repository,
+    environ: Mapping[str, str] | None = None,
+    *,
+    keyring: KeyringLookup | None = keyring_lookup,
+) -> Credentials:
+    """The first usable credentials for ``repository`` (see the module doc for the order)."""
+    env = os.environ if environ is None else environ
+    register_environment_secrets(env)
+    default_user = TOKEN_USERNAME if repository.is_pypi else None
+
+    if env.get("TWINE_PASSWORD"):
+        username = env.get("TWINE_USERNAME") or default_user
+        if not username:
+            raise PublishError(
+                f"TWINE_PASSWORD is set but TWINE_USERNAME is not, and {repository.label} "
+                "is not PyPI; set TWINE_USERNAME to the user of that index"
+            )
+        return Credentials(
+            "TWINE_USERNAME/TWINE_PASSWORD", "password", username, env["TWINE_PASSWORD"]
+        )
+
+    if repository.password:
+        username = repository.username or env.get("TWINE_USERNAME") or default_user
+        if not username:
+            raise PublishError(
+                f"the URL of {repository.where} holds a password but no user name; write it as "
+                "https://USER:PASSWORD@host/ or set TWINE_USERNAME"
+            )
+        return Credentials(
+            "the repository URL's userinfo", "password", username, repository.password
+        )
+
+    variable = token_variable(repository)
+    if variable and env.get(variable):
+        return Credentials(variable, "password", TOKEN_USERNAME, env[variable])
+
+    section_name, section = _pypirc_section(repository, env)
+    if section.get("password"):
+        username = section.get("username") or env.get("TWINE_USERNAME") or default_user
+        if username:
+            return Credentials(
+                f"~/.pypirc [{section_name}]", "password", username, section["password"]
+            )
+
+    if keyring is not None:
+        wanted = env.get("TWINE_USERNAME") or section.get("username") or default_user
+        found = keyring(repository.upload_url, wanted)
+        if found:
+            return Credentials(f"keyring ({repository.upload_url})", "keyring", found)
+
+    on_actions = env.get("GITHUB_ACTIONS", "").lower() == "true"
+    can_mint = bool(
+        env.get("ACTIONS_ID_TOKEN_REQUEST_URL") and env.get("ACTIONS_ID_TOKEN_REQUEST_TOKEN")
+    )
+    if repository.is_pypi and can_mint:
+        return Credentials(
+            "trusted publishing (GitHub Actions OIDC)", "trusted-publishing", TOKEN_USERNAME
+        )
+
+    if urlsplit(repository.upload_url).hostname in _LOOPBACK:
+        return Credentials("none (an index on this machine)", "anonymous", "relnox", "anonymous")
+
+    raise PublishError(no_credentials_message(repository, on_actions=on_actions, can_mint=can_mint))
+
+
+def no_credentials_message(repository: Repository, *, on_actions: bool, can_mint: bool) -> str:
+    variable = token_variable(repository)
+    options = ["TWINE_USERNAME and TWINE_PASSWORD"]
+    if variable:
+        options.append(f"{variable} (an API token of {repository.label}, sent as {TOKEN_USERNAME})")
+    options.append(f"a [{repository.name}] section with username and password in ~/.pypirc")
+    options.append(f"a keyring entry (keyring set {repository.upload_url} USERNAME)")
+    if repository.is_pypi:
+        options.append(
+            "on GitHub Actions, trusted publishing: give the job `permissions: id-token: write`"
+        )
+    why = ""
+    if on_actions and not can_mint and repository.is_pypi:
+        why = (
+            " (this GitHub Actions job has no OIDC token: it lacks `permissions: id-token: write`)"
+        )
+    return (
+        f"no credentials for uploading to {repository.label} ({repository.upload_url}){why}; "
+        f"give one of: {'; '.join(options)}"
+    )

@@ -1,0 +1,251 @@
+"""An embedded local package index: pypiserver on 127.0.0.1, for tests, the demo and dry runs.
+
+::
+
+    with LocalIndex(tmp / "packages", password_file=tmp / "htpasswd") as index:
+        index.upload_url   # http://127.0.0.1:PORT/   (twine upload --repository-url)
+        index.simple_url   # http://127.0.0.1:PORT/simple/   (pip/uv --index-url)
+
+pypiserver runs as a child process (``python -m pypiserver run``) with uploads
+enabled, no fallback to another index and sha256 hashes on its links. With a
+password file uploads need a user of that htpasswd file; without one anyone may
+upload, which is refused on an interface other than loopback unless
+``allow_anonymous`` says it is intended. :meth:`LocalIndex.stop` leaves no process behind.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import ipaddress
+import logging
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+from relnox import _proc as proc
+from relnox.errors import RelnoxError
+
+logger = logging.getLogger("relnox")
+
+#: environment variable naming the URL of a running ``relnox serve-index``
+LOCAL_INDEX_ENV = "RELNOX_LOCAL_INDEX"
+_START_TIMEOUT = 30.0
+_PORT_ATTEMPTS = 3
+
+
+class IndexServerError(RelnoxError):
+    """The local index could not be started."""
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """Something listens on ``host:port`` (connections closing there do not count)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def is_loopback(host: str) -> bool:
+    """``host`` is reachable from this machine only (127.0.0.0/8, ::1, localhost)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def write_htpasswd(path: Path, users: Mapping[str, str]) -> Path:
+    """An htpasswd file (bcrypt-free ``apr_md5_crypt`` hashes) for ``users``; needs passlib."""
+    try:
+        with warnings.catch_warnings():  # passlib imports the deprecated crypt module
+            warnings.simplefilter("ignore", DeprecationWarning)
+            from passlib.apache import HtpasswdFile  # type: ignore[import-untyped]
+    except ImportError:
+        raise IndexServerError(
+            "passlib is not installed, so no password file can be written; "
+            "run pip install passlib (pypiserver needs it to check passwords too)"
+        ) from None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ht = HtpasswdFile(str(path), new=True, default_scheme="apr_md5_crypt")
+    for user, password in users.items():
+        ht.set_password(user, password)
+    ht.save()
+    return path
+
+
+class LocalIndex:
+    """pypiserver serving ``data_dir`` on ``host:port`` (a free port when ``port`` is 0)."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        port: int = 0,
+        password_file: Path | None = None,
+        host: str = "127.0.0.1",
+        allow_anonymous: bool = False,
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.allow_anonymous = allow_anonymous
+        self.password_file = Path(password_file) if password_file else None
+        self.host = host
+        self.port = port
+        self._wanted_port = port
+        self.process: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+
+    # -- addresses ---------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}/"
+
+    @property
+    def upload_url(self) -> str:
+        return self.url
+
+    @property
+    def simple_url(self) -> str:
+        return f"{self.url}simple/"
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    # -- life cycle ----------------------------------------------------------------
+    def command(self) -> list[str]:
+        """The argv that runs the server (after a port was chosen)."""
+        auth = (
+            ["-a", "update", "-P", str(self.password_file)]
+            if self.password_file
+            else ["-a", ".", "-P", "."]
+        )
+        return [
+            sys.executable,
+            "-m",
+            "pypiserver",
+            "run",
+            "--port",
+            str(self.port),
+            "--host",
+            self.host,
+            "--disable-fallback",
+            "--hash-algo",
+            "sha256",
+            "--health-endpoint",
+            "/health",
+            *auth,
+            str(self.data_dir),
+        ]
+
+    def start(self) -> LocalIndex:
+        if self.running:
+            return self
+        if importlib.util.find_spec("pypiserver") is None:
+            raise IndexServerError(
+                f"pypiserver is not installed in {sys.executable}, so no local index can run; "
+                "install it with pip install 'relnox[server]'"
+            )
+        if self.password_file is None and not is_loopback(self.host) and not self.allow_anonymous:
+            raise IndexServerError(
+                f"serving on {self.host} without a password file would let anyone who can reach "
+                "this machine upload packages; pass --password-file HTPASSWD, listen on "
+                "127.0.0.1, or pass --allow-anonymous if that is intended"
+            )
+        if self.password_file is not None and not self.password_file.is_file():
+            raise IndexServerError(
+                f"{self.password_file}: password file not found; create it with htpasswd "
+                "(or relnox.tools.index_server.write_htpasswd) or leave --password-file out"
+            )
+        if self._wanted_port and port_in_use(self.host, self._wanted_port):
+            raise IndexServerError(
+                f"{self.host}:{self._wanted_port} is already in use, so pypiserver cannot serve "
+                f"{self.data_dir} there; choose another --port or 0 for a free one"
+            )
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        attempts = _PORT_ATTEMPTS if self._wanted_port == 0 else 1
+        for attempt in range(1, attempts + 1):
+            self.port = self._wanted_port or free_port(self.host)
+            self._log = tempfile.TemporaryFile(prefix="relnox-index-")  # noqa: SIM115 (closed by stop)
+            self.process = proc.spawn(self.command(), log=self._log)
+            if self._wait_ready():
+                logger.debug("local index %s serves %s", self.url, self.data_dir)
+                return self
+            tail = self._log_tail()
+            self.stop()
+            if attempt == attempts:
+                raise IndexServerError(
+                    f"pypiserver did not start on {self.host}:{self.port} for {self.data_dir}"
+                    f"{': ' + tail if tail else ''}; choose another --port or check the directory"
+                )
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _wait_ready(self) -> bool:
+        deadline = time.monotonic() + _START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process is None or self.process.poll() is not None:
+                return False
+            try:
+                with urllib.request.urlopen(f"{self.url}health", timeout=2) as resp:
+                    if resp.status == 200:
+                        return True
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.05)
+        return False
+
+    def _log_tail(self, lines: int = 5) -> str:
+        if self._log is None:
+            return ""
+        self._log.seek(0)
+        text = self._log.read().decode("utf-8", "replace").strip().splitlines()
+        return " | ".join(text[-lines:])
+
+    def stop(self) -> None:
+        """Terminate the server and wait for it; safe to call twice."""
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.terminate()
+                try:
+                    self.process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait()
+            self.process = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def __enter__(self) -> LocalIndex:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        state = "running" if self.running else "stopped"
+        return f"LocalIndex({str(self.data_dir)!r}, url={self.url!r}, {state})"

@@ -1,0 +1,257 @@
+"""Package indexes by name: ``pypi``, ``testpypi``, ``local``, ``[tool.relnox.repositories]``, ~/.pypirc, URLs.
+
+PyPI's and TestPyPI's addresses come from twine's own constants, so relnox never
+spells an index host name. A repository has an upload URL (what twine posts to)
+and a simple URL (PEP 503/691, what pip, uv and relnox's own checks read)::
+
+    [tool.relnox.repositories]
+    staging = "https://pkgs.example.invalid/legacy/"               # simple: .../simple/
+    corp = { upload = "https://u.example.invalid/", simple = "https://s.example.invalid/simple/",
+             confirm = true }                                     # ask before uploading
+
+Named repositories are looked up in this order: ``[tool.relnox.repositories]``,
+the built-in ``pypi`` / ``testpypi`` / ``local`` (``$RELNOX_LOCAL_INDEX``, the URL
+``relnox serve-index`` prints), then the ``repository =`` of a ``~/.pypirc`` section.
+Anything with ``http://`` or ``https://`` is used as a URL. A URL with userinfo
+(``https://user:TOKEN@host/``) is taken as twine takes it: the userinfo becomes the
+repository's credentials (:mod:`relnox.tools.credentials`) and is removed from the URL
+that is used and shown.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+from relnox.config import Config
+from relnox.errors import ConfigError
+from relnox.redact import register_secret
+from relnox.tools.index_server import LOCAL_INDEX_ENV
+
+PYPI = "pypi"
+TESTPYPI = "testpypi"
+LOCAL = "local"
+
+
+def _twine_urls() -> tuple[str, str]:
+    from twine.utils import DEFAULT_REPOSITORY, TEST_REPOSITORY
+
+    return str(DEFAULT_REPOSITORY), str(TEST_REPOSITORY)
+
+
+def simple_url_for(upload_url: str) -> str:
+    """The simple API next to an upload URL.
+
+    A warehouse-style ``https://upload.HOST/legacy/`` becomes ``https://HOST/simple/``;
+    any other ``.../legacy/`` becomes ``.../simple/``; otherwise ``simple/`` is appended
+    (pypiserver takes uploads on ``/`` and serves ``/simple/``).
+    """
+    parts = urlsplit(upload_url)
+    host = parts.netloc.removeprefix("upload.")
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    if path.endswith("/legacy/"):
+        path = path[: -len("legacy/")]
+    return urlunsplit((parts.scheme, host, path + "simple/", "", ""))
+
+
+def _with_slash(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+def is_url(value: str) -> bool:
+    return value.startswith(("http://", "https://"))
+
+
+def split_userinfo(url: str) -> tuple[str, str | None, str | None]:
+    """``(url without userinfo, username, password)``; the password is registered as a secret."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None, None
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    user, colon, password = userinfo.partition(":")
+    username = unquote(user) or None
+    secret = unquote(password) if colon and password else None
+    if secret:
+        register_secret(secret)
+        register_secret(userinfo)
+    return (
+        urlunsplit((parts.scheme, hostport, parts.path, parts.query, parts.fragment)),
+        username,
+        secret,
+    )
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """``(scheme, host, port)`` of ``url``, the default port made explicit: where credentials may go."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    default = {"http": 80, "https": 443}.get(scheme)
+    return scheme, (parts.hostname or "").lower(), port if port is not None else default
+
+
+@dataclass(frozen=True)
+class Repository:
+    """Where to upload (``upload_url``) and where to look (``simple_url``)."""
+
+    name: str
+    upload_url: str
+    simple_url: str
+    confirm: bool = False  # ask "This cannot be undone. Continue?" before uploading
+    #: credentials that came in the URL's userinfo (never part of the URLs above)
+    username: str | None = field(default=None, repr=False, compare=False)
+    password: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def origins(self) -> frozenset[tuple[str, str, int | None]]:
+        """Where this repository's credentials may be sent: its upload and simple API origins."""
+        return frozenset({origin(self.upload_url), origin(self.simple_url)})
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """PyPI itself, however it was named, or a repository configured with ``confirm = true``."""
+        return self.confirm or self.is_production_pypi
+
+    @property
+    def is_pypi(self) -> bool:
+        """PyPI or TestPyPI: API tokens as ``__token__``, trusted publishing possible."""
+        return self.upload_url.startswith(_twine_urls())
+
+    @property
+    def is_production_pypi(self) -> bool:
+        return self.upload_url.startswith(_twine_urls()[0])
+
+    @property
+    def label(self) -> str:
+        """How messages name it: ``PyPI``, ``TestPyPI``, or its name."""
+        pypi, test = _twine_urls()
+        if self.upload_url.startswith(pypi):
+            return "PyPI"
+        if self.upload_url.startswith(test):
+            return "TestPyPI"
+        return self.name
+
+    @property
+    def where(self) -> str:
+        """``PyPI (https://...)`` for messages; a bare URL when it has no other name."""
+        return self.label if self.label == self.upload_url else f"{self.label} ({self.upload_url})"
+
+    def project_page(self, project: str) -> str:
+        """The web page of ``project`` (warehouse: ``/project/NAME/``; others: its simple page)."""
+        from packaging.utils import canonicalize_name
+
+        name = canonicalize_name(project)
+        if self.is_pypi:
+            return self.simple_url.removesuffix("simple/") + f"project/{name}/"
+        return f"{self.simple_url}{name}/"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "label": self.label,
+            "upload_url": self.upload_url,
+            "simple_url": self.simple_url,
+        }
+
+
+def builtin(name: str, environ: Mapping[str, str] | None = None) -> Repository | None:
+    """``pypi``, ``testpypi`` or ``local``; ``None`` for any other name."""
+    pypi, test = _twine_urls()
+    if name == PYPI:
+        return Repository(PYPI, pypi, simple_url_for(pypi), confirm=True)
+    if name == TESTPYPI:
+        return Repository(TESTPYPI, test, simple_url_for(test))
+    if name == LOCAL:
+        env = os.environ if environ is None else environ
+        url = env.get(LOCAL_INDEX_ENV, "").strip()
+        if not url:
+            raise ConfigError(
+                f"repository 'local' is the index of relnox serve-index, but {LOCAL_INDEX_ENV} "
+                f"is not set; start relnox serve-index and export {LOCAL_INDEX_ENV}=<the URL it prints>"
+            )
+        return from_url(url, name=LOCAL)
+    return None
+
+
+def from_url(url: str, *, name: str | None = None, confirm: bool = False) -> Repository:
+    """A repository from one URL: an upload URL, or a ``.../simple/`` URL (userinfo: credentials)."""
+    url, username, password = split_userinfo(_with_slash(url.strip()))
+    path = urlsplit(url).path
+    if path.endswith("/simple/"):
+        upload = url[: -len("simple/")]
+        return Repository(name or url, upload, url, confirm, username, password)
+    return Repository(name or url, url, simple_url_for(url), confirm, username, password)
+
+
+def _configured(name: str, value: Any, source: Path) -> Repository:
+    if isinstance(value, str) and is_url(value):
+        return from_url(value, name=name)
+    if isinstance(value, Mapping) and isinstance(value.get("upload"), str):
+        upload, username, password = split_userinfo(_with_slash(value["upload"]))
+        simple = value.get("simple")
+        confirm = value.get("confirm", False)
+        if simple is not None and not isinstance(simple, str):
+            simple = None
+        if isinstance(simple, str) and isinstance(confirm, bool):
+            simple = split_userinfo(_with_slash(simple))[0]
+            return Repository(name, upload, simple, confirm, username, password)
+        if simple is None and isinstance(confirm, bool):
+            return Repository(name, upload, simple_url_for(upload), confirm, username, password)
+    raise ConfigError(
+        f"{source}: [tool.relnox.repositories] {name} = {value!r} is not a repository; "
+        f'write {name} = "https://host/legacy/" or '
+        f'{name} = {{ upload = "https://...", simple = "https://.../simple/" }}'
+    )
+
+
+def pypirc_path(environ: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if environ is None else environ
+    home = env.get("HOME")
+    return (Path(home) if home else Path.home()) / ".pypirc"
+
+
+def read_pypirc(path: Path) -> dict[str, dict[str, str]]:
+    """The sections of a ``~/.pypirc`` (empty when there is none)."""
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read(path, encoding="utf-8")
+    except configparser.Error as exc:
+        raise ConfigError(
+            f"{path}: cannot be read ({exc.__class__.__name__}); fix or remove the file"
+        ) from None
+    return {s: dict(parser.items(s)) for s in parser.sections() if s != "distutils"}
+
+
+def resolve(
+    name_or_url: str,
+    config: Config | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+) -> Repository:
+    """The repository ``name_or_url`` names (see the module doc for the order)."""
+    value = name_or_url.strip()
+    if is_url(value):
+        return from_url(value)
+    configured = config.section("repositories") if config is not None else {}
+    if value in configured:
+        return _configured(value, configured[value], config.source if config else Path("."))
+    found = builtin(value, environ)
+    if found is not None:
+        return found
+    pypirc = pypirc_path(environ)
+    section = read_pypirc(pypirc).get(value)
+    if section and section.get("repository"):
+        return from_url(section["repository"], name=value)
+    known = sorted({PYPI, TESTPYPI, LOCAL, *configured, *read_pypirc(pypirc)})
+    raise ConfigError(
+        f"unknown repository {value!r}; use one of {', '.join(known)}, a URL, or add it to "
+        "[tool.relnox.repositories] in pyproject.toml"
+    )

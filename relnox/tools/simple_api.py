@@ -1,0 +1,323 @@
+"""What an index already has: the simple API (PEP 691 JSON, or PEP 503 HTML) with sha256 hashes.
+
+``project_files(simple_url, "demo-core")`` asks once per project and returns every
+file the index lists, with the sha256 from the JSON ``hashes`` or the HTML link's
+``#sha256=`` fragment; a file listed without a sha256 is downloaded and hashed.
+A project the index does not know is an empty answer, not an error. Connection
+errors, timeouts, 5xx and 429 are retried with backoff.
+
+Credentials are bound to origins (scheme, host, port): they are sent only after a
+401 from the index's own origin (or another origin of the same repository, passed
+as ``origins``), never to a file host elsewhere, and a redirect to another origin
+drops the ``Authorization`` header (the standard library's handler would copy it;
+requests and pip drop it the same way).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+from packaging.utils import canonicalize_name
+
+from relnox.errors import PublishError
+from relnox.tools.repositories import origin
+
+Origin = tuple[str, str, "int | None"]
+
+logger = logging.getLogger("relnox")
+
+JSON_TYPE = "application/vnd.pypi.simple.v1+json"
+ACCEPT = f"{JSON_TYPE}, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
+TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class IndexedFile:
+    filename: str
+    url: str
+    sha256: str | None  # None: the index gave no sha256 (see :func:`file_sha256`)
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str]] = []  # (href, text)
+        self._href: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self._href = dict(attrs).get("href") or ""
+            self._text = []
+
+    def handle_data(self, data: str) -> None:
+        if self._href is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._href is not None:
+            self.links.append((self._href, "".join(self._text).strip()))
+            self._href = None
+
+
+def _filename_of(url: str) -> str:
+    return unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+
+
+def parse_html(text: str, base_url: str) -> dict[str, IndexedFile]:
+    """The files of a PEP 503 project page."""
+    parser = _Links()
+    parser.feed(text)
+    files: dict[str, IndexedFile] = {}
+    for href, label in parser.links:
+        url, _, fragment = urljoin(base_url, href).partition("#")
+        name = _filename_of(url) or label
+        algo, _, value = fragment.partition("=")
+        files[name] = IndexedFile(name, url, value.lower() if algo == "sha256" and value else None)
+    return files
+
+
+def parse_json(data: dict[str, Any], base_url: str) -> dict[str, IndexedFile]:
+    """The files of a PEP 691 project page."""
+    files: dict[str, IndexedFile] = {}
+    for entry in data.get("files", []):
+        url = urljoin(base_url, entry.get("url", ""))
+        name = entry.get("filename") or _filename_of(url)
+        sha = (entry.get("hashes") or {}).get("sha256")
+        files[name] = IndexedFile(name, url, sha.lower() if isinstance(sha, str) else None)
+    return files
+
+
+class _SameOriginAuth(urllib.request.HTTPRedirectHandler):
+    """Follows redirects, but ``Authorization`` only to the origins it may go to."""
+
+    def __init__(self, allowed: Collection[Origin]) -> None:
+        super().__init__()
+        self.allowed = frozenset(allowed)
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None and origin(newurl) not in self.allowed:
+            for key in [k for k in new.headers if k.lower() == "authorization"]:
+                del new.headers[key]
+            for key in [k for k in new.unredirected_hdrs if k.lower() == "authorization"]:
+                del new.unredirected_hdrs[key]
+            logger.debug("  redirected to another origin: %s, without credentials", newurl)
+        return new
+
+
+def _request(url: str, accept: str, auth: tuple[str, str] | None) -> urllib.request.Request:
+    headers = {"Accept": accept, "User-Agent": "relnox"}
+    if auth is not None:
+        token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
+        headers["Authorization"] = f"Basic {token}"
+    return urllib.request.Request(url, headers=headers)
+
+
+def _fetch(
+    url: str,
+    *,
+    accept: str,
+    auth: tuple[str, str] | None,
+    origins: Collection[Origin],
+    timeout: float,
+    retries: int,
+    retry_delay: float,
+    sleep: Callable[[float], None],
+) -> tuple[int, str, bytes]:
+    """``(status, content type, body)``; 404 is ``(404, "", b"")``.
+
+    A 401 from one of ``origins`` is retried with ``auth``; ``auth`` goes nowhere else.
+    """
+    opener = urllib.request.build_opener(_SameOriginAuth(origins))
+    use_auth: tuple[str, str] | None = None
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            with opener.open(_request(url, accept, use_auth), timeout=timeout) as resp:
+                return resp.status, resp.headers.get("Content-Type", ""), resp.read()
+        except urllib.error.HTTPError as exc:
+            if exc.code == 404:
+                return 404, "", b""
+            answered_by = exc.geturl() or url
+            if (
+                exc.code == 401
+                and auth is not None
+                and use_auth is None
+                and origin(url) in origins
+                and origin(answered_by) in origins
+            ):
+                use_auth = auth
+                attempt -= 1
+                continue
+            if exc.code not in TRANSIENT_STATUS or attempt > retries:
+                hint = "check the repository URL and that its simple API is readable"
+                if exc.code == 401 and origin(answered_by) not in origins:
+                    if answered_by == url:  # a file link to another host
+                        hint = (
+                            "it is not the index's own address, so relnox sends it no "
+                            "credentials; the index should list its files with a #sha256= hash, "
+                            "or serve them from its own address"
+                        )
+                    else:
+                        hint = (
+                            f"it redirected to {answered_by}, which is not the index's own "
+                            "address, so relnox sends it no credentials; if you trust that "
+                            "address, use it as the repository URL"
+                        )
+                raise PublishError(
+                    f"{url}: the index answered HTTP {exc.code} {exc.reason}; {hint}"
+                ) from None
+            problem = f"HTTP {exc.code}"
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            if isinstance(reason, TimeoutError) or isinstance(exc, TimeoutError):
+                reason = f"no answer within {timeout:g}s, [tool.relnox.network] timeout"
+            if attempt > retries:
+                raise PublishError(
+                    f"{url}: the index cannot be reached ({reason}) after {attempt} "
+                    f"attempt{'s' * (attempt != 1)}; check the repository URL and your network, "
+                    "then run again"
+                ) from None
+            problem = str(reason)
+        delay = retry_delay * 2 ** (attempt - 1)
+        logger.warning(
+            "  %s: %s; retrying in %.1fs (attempt %d of %d)",
+            url,
+            problem,
+            delay,
+            attempt + 1,
+            retries + 1,
+        )
+        sleep(delay)
+
+
+def project_files(
+    simple_url: str,
+    project: str,
+    *,
+    auth: tuple[str, str] | None = None,
+    origins: Collection[Origin] = (),
+    timeout: float = 30.0,
+    retries: int = 3,
+    retry_delay: float = 1.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> dict[str, IndexedFile]:
+    """Every file the index at ``simple_url`` lists for ``project`` (by file name).
+
+    ``auth`` is sent only to the origin of ``simple_url`` and to ``origins``.
+    """
+    url = f"{simple_url.rstrip('/')}/{canonicalize_name(project)}/"
+    status, content_type, body = _fetch(
+        url,
+        accept=ACCEPT,
+        auth=auth,
+        origins={origin(simple_url), *origins},
+        timeout=timeout,
+        retries=retries,
+        retry_delay=retry_delay,
+        sleep=sleep,
+    )
+    if status == 404:
+        logger.debug("  %s: not on the index yet", project)
+        return {}
+    text = body.decode("utf-8", "replace")
+    if content_type.split(";")[0].strip() == JSON_TYPE:
+        try:
+            return parse_json(json.loads(text), url)
+        except (json.JSONDecodeError, AttributeError):
+            raise PublishError(
+                f"{url}: the index sent invalid PEP 691 JSON; check the repository URL"
+            ) from None
+    return parse_html(text, url)
+
+
+def file_sha256(
+    file: IndexedFile,
+    *,
+    auth: tuple[str, str] | None = None,
+    origins: Collection[Origin] = (),
+    timeout: float = 60.0,
+    retries: int = 3,
+    retry_delay: float = 1.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> str:
+    """The sha256 of an indexed file: the listed one, else of its downloaded content.
+
+    ``auth`` is sent only when the file lives on one of ``origins`` (the index's own):
+    a file on another host is downloaded without credentials.
+    """
+    if file.sha256:
+        return file.sha256
+    status, _, body = _fetch(
+        file.url,
+        accept="*/*",
+        auth=auth,
+        origins=origins,
+        timeout=timeout,
+        retries=retries,
+        retry_delay=retry_delay,
+        sleep=sleep,
+    )
+    if status == 404:
+        raise PublishError(
+            f"{file.url}: listed by the index but not downloadable (404); "
+            "the index is inconsistent, ask its administrator"
+        )
+    return hashlib.sha256(body).hexdigest()
+
+
+@dataclass(frozen=True)
+class IndexReader:
+    """One repository's simple API, read with its credentials (bound to ``origins``) and bounds."""
+
+    simple_url: str
+    auth: tuple[str, str] | None = field(default=None, repr=False)
+    origins: frozenset[Origin] = frozenset()
+    timeout: float = 30.0
+    retries: int = 3
+    retry_delay: float = 1.0
+    sleep: Callable[[float], None] = time.sleep
+
+    def files(self, project: str) -> dict[str, IndexedFile]:
+        return project_files(
+            self.simple_url,
+            project,
+            auth=self.auth,
+            origins=self.origins,
+            timeout=self.timeout,
+            retries=self.retries,
+            retry_delay=self.retry_delay,
+            sleep=self.sleep,
+        )
+
+    def sha256(self, file: IndexedFile) -> str:
+        return file_sha256(
+            file,
+            auth=self.auth,
+            origins={origin(self.simple_url), *self.origins},
+            timeout=self.timeout,
+            retries=self.retries,
+            retry_delay=self.retry_delay,
+            sleep=self.sleep,
+        )

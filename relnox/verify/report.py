@@ -1,0 +1,194 @@
+"""The result of verify_install: per-package checks, how they read for people, and what
+caused a failure (:func:`failure_cause`): the interpreter, a missing extra, the network
+or the index, or the package itself."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from relnox.verify.smoke import Check
+
+
+@dataclass
+class PackageResult:
+    """The checks of one package in one environment (``kind``: wheel, sdist or index)."""
+
+    name: str
+    version: str
+    kind: str
+    artifact: str
+    checks: list[Check] = field(default_factory=list)
+    seconds: float = 0.0
+    skipped: str = ""  # why it was not checked ("needs Python >=3.12, none found")
+
+    @property
+    def ok(self) -> bool:
+        """Not failed: every check passed, or it was skipped."""
+        if self.skipped:
+            return True
+        return bool(self.checks) and all(c.ok for c in self.checks)
+
+    @property
+    def passed(self) -> list[str]:
+        return [c.name for c in self.checks if c.ok]
+
+    @property
+    def failed(self) -> list[Check]:
+        return [c for c in self.checks if not c.ok]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "version": self.version,
+            "kind": self.kind,
+            "artifact": self.artifact,
+            "ok": self.ok,
+            "skipped": self.skipped or None,
+            "passed": self.passed,
+            "failed": [{"check": c.name, "detail": c.detail} for c in self.failed],
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass
+class VerifyReport:
+    results: list[PackageResult]
+    commands: list[Check] = field(default_factory=list)
+    installer: str = ""
+    python: str = ""
+    seconds: float = 0.0
+    steps: dict[str, float] = field(default_factory=dict)  # "wheel install" -> seconds
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results) and all(c.ok for c in self.commands)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "packages": list(dict.fromkeys(r.name for r in self.results)),
+            "failed": list(dict.fromkeys(r.name for r in self.results if not r.ok)),
+            "skipped": list(dict.fromkeys(r.name for r in self.results if r.skipped)),
+            "results": [r.to_dict() for r in self.results],
+            "commands": [dataclasses.asdict(c) for c in self.commands],
+            "installer": self.installer,
+            "python": self.python,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def render_report(report: VerifyReport) -> list[str]:
+    """Human lines: one per package and command, failures with the end of their output."""
+    lines: list[str] = []
+    kinds = {r.kind for r in report.results}
+    for r in report.results:
+        where = f" [{r.kind}]" if len(kinds) > 1 else ""
+        if r.skipped:
+            lines.append(f"skip  {r.name} {r.version}{where}: skipped, {r.skipped}")
+            continue
+        if r.ok:
+            lines.append(
+                f"ok    {r.name} {r.version}{where}: {', '.join(r.passed)} ({r.seconds:.2f}s)"
+            )
+            continue
+        failed = ", ".join(c.name for c in r.failed)
+        passed = f"; passed {', '.join(r.passed)}" if r.passed else ""
+        lines.append(
+            f"FAIL  {r.name} {r.version}{where}: {failed} failed{passed} ({r.seconds:.2f}s)"
+        )
+        lines.append(f"      artifact: {r.artifact}")
+        for check in r.failed:
+            lines.append(f"      {check.name}:")
+            lines += [f"        {line}" for line in check.detail.splitlines()]
+    for check in report.commands:
+        lines.append(f"{'ok   ' if check.ok else 'FAIL '} {check.name}")
+        lines += [f"        {line}" for line in check.detail.splitlines()]
+    steps = ", ".join(f"{k} {v:.2f}s" for k, v in report.steps.items())
+    checked = [r for r in report.results if not r.skipped]
+    good = sum(r.ok for r in checked)
+    skipped = len(report.results) - len(checked)
+    lines.append(
+        f"{good}/{len(checked)} package checks passed"
+        + (f", {skipped} skipped" if skipped else "")
+        + f" in {report.seconds:.1f}s ({report.installer}, Python {report.python or '?'}; {steps})"
+    )
+    return lines
+
+
+#: what installers and Python say when the cause is not the package
+_INTERPRETER = (
+    "requires-python",
+    "requires a different python",
+    "the current python version",
+    "python version",
+    "no interpreter found",
+    "not a supported wheel on this platform",
+    "is incompatible with",
+)
+_NETWORK = (
+    "failed to fetch",
+    "could not connect",
+    "connection refused",
+    "connection reset",
+    "connecterror",
+    "name or service not known",
+    "temporary failure in name resolution",
+    "network is unreachable",
+    "timed out",
+    "ssl",
+    "http status",
+    "not found in the package registry",
+    "not found in the provided package locations",
+    "index lookups were disabled",
+    "no matching distribution",
+    "could not find a version",
+    "because you set --offline",
+    "--no-index",
+)
+_MISSING_MODULE = ("modulenotfounderror", "no module named", "importerror")
+
+INTERPRETER, EXTRA, NETWORK, PACKAGE = "interpreter", "extra", "network", "package"
+
+
+def failure_cause(check: Check) -> str:
+    """What a failed check points at: INTERPRETER, EXTRA, NETWORK or PACKAGE."""
+    text = " ".join(check.detail.lower().split())  # installers wrap their lines
+    if check.name == "environment" or any(m in text for m in _INTERPRETER):
+        return INTERPRETER
+    if check.name.startswith(("install", "build wheel")) and any(m in text for m in _NETWORK):
+        return NETWORK
+    if check.name.startswith(("script ", "command ")) and any(m in text for m in _MISSING_MODULE):
+        return EXTRA
+    return PACKAGE
+
+
+def closing_message(report: VerifyReport) -> str:
+    """Why verify-install failed, by cause, each with its fix (one line per cause)."""
+    causes: dict[str, list[str]] = {}
+    for result in report.results:
+        for check in result.failed:
+            names = causes.setdefault(failure_cause(check), [])
+            if result.name not in names:
+                names.append(result.name)
+    if any(not c.ok for c in report.commands):
+        causes.setdefault(PACKAGE, []).append("the release's commands")
+    fixes = {
+        INTERPRETER: "the interpreter: {names} cannot install or run on the Python of the fresh "
+        "environment; pass --python with one that its requires-python allows",
+        EXTRA: "a missing extra: a console script or command of {names} needs a module that is "
+        "not installed; if an extra provides it, pass --extras NAME[EXTRA]",
+        NETWORK: "the network or the index: installing {names} could not get what it needs; "
+        "check your connection, --index and --extra-index (or use --offline with a complete "
+        "dist directory), then run again",
+        PACKAGE: "the package itself: {names}; see the lines above, fix it and rebuild "
+        "(relnox build-all)",
+    }
+    lines = [
+        fixes[cause].format(names=", ".join(names))
+        for cause, names in sorted(causes.items(), key=lambda kv: list(fixes).index(kv[0]))
+    ]
+    if len(lines) == 1:
+        return f"verify-install failed because of {lines[0]}"
+    return "verify-install failed:\n" + "\n".join(f"  - {line}" for line in lines)

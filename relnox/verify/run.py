@@ -1,0 +1,415 @@
+"""verify_install: prove a release installs and works in a fresh environment.
+
+One fresh environment for the whole release (uv; ``venv`` + pip as fallback), every
+wheel installed by ONE installer command with the release's own siblings taken
+from ``dist/`` (so ``agents`` gets the new ``core``), then ONE check process
+(``python -I`` from an empty directory: nothing of the source tree is importable)
+checks every package; console scripts and ``[tool.relnox.verify] commands`` run
+next, in parallel. ``sdist=True`` adds a second environment built from the sdists;
+``index=...`` installs ``name==version`` from an index instead of ``dist/``.
+
+::
+
+    report = verify_install(load_workspace(root), packages=["demo-core"], offline=True)
+    report.ok, [r.to_dict() for r in report.results]
+
+Failed checks are in the report; only usage errors raise :class:`VerifyError`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import shutil
+import tempfile
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from relnox import _proc as proc
+from relnox._proc import Result
+from relnox.errors import VerifyError
+from relnox.project.workspace import Workspace
+from relnox.tools.envs import Environment, create_environment
+from relnox.verify.plan import (
+    DEFAULT_TIMEOUT,
+    Argv,
+    Round,
+    Target,
+    VerifyPlan,
+    copy_checked,
+    plan_verify,
+)
+from relnox.verify.report import PackageResult, VerifyReport, render_report
+from relnox.verify.smoke import (
+    CHECK_SCRIPT,
+    Check,
+    WheelFacts,
+    check_spec,
+    compare_files,
+    judge,
+    wheel_facts,
+)
+
+logger = logging.getLogger("relnox")
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "Check",
+    "PackageResult",
+    "VerifyError",
+    "VerifyPlan",
+    "VerifyReport",
+    "plan_verify",
+    "render_report",
+    "run_plan",
+    "verify_install",
+]
+
+
+def verify_install(
+    workspace: Workspace,
+    *,
+    packages: Sequence[str] = (),
+    dist_dir: Path | str | None = None,
+    index: str | None = None,
+    extra_index: str | None = None,
+    no_deps: bool = False,
+    offline: bool = False,
+    sdist: bool = False,
+    python: str | None = None,
+    timeout: float | None = None,
+    script_args: Sequence[str] | str | None = None,
+    wait: float | None = None,
+    installer: str | None = None,
+    extras: Sequence[str] = (),
+) -> VerifyReport:
+    """Install the release into a fresh environment and check every package.
+
+    ``index`` None verifies the wheels of ``dist_dir`` (default ``[tool.relnox]
+    dist-dir``) listed in its build manifest; otherwise ``name==version`` of each
+    package is installed from that repository (``pypi``, ``testpypi``, ``local``, a
+    configured name or a URL), retrying for up to ``wait`` seconds while a new upload
+    is not visible yet. Third-party dependencies come from ``extra_index`` (default:
+    the installer's configured index). ``timeout`` (default 600) limits each command.
+    Each package is checked with an interpreter its requires-python allows (one ``uv
+    python find`` names when ``python`` does not); one that none satisfies is skipped.
+    ``extras`` (``cli``, ``name[cli]``) are installed with the packages.
+    """
+    plan = plan_verify(
+        workspace,
+        packages=packages,
+        dist_dir=dist_dir,
+        index=index,
+        extra_index=extra_index,
+        no_deps=no_deps,
+        offline=offline,
+        sdist=sdist,
+        python=python,
+        timeout=timeout,
+        script_args=script_args,
+        wait=wait,
+        installer=installer,
+        extras=extras,
+    )
+    return run_plan(plan)
+
+
+def run_plan(plan: VerifyPlan) -> VerifyReport:
+    """Run every round of ``plan`` (in parallel) in fresh environments under a temp dir."""
+    start = time.perf_counter()
+    report = VerifyReport(results=[], installer=plan.installer.name)
+    with (
+        tempfile.TemporaryDirectory(prefix="relnox-verify-") as tmp,
+        ThreadPoolExecutor(max_workers=len(plan.rounds)) as pool,
+    ):
+        runs = [
+            pool.submit(_RoundRun(plan, rnd, Path(tmp) / f"{rnd.kind}-{i}").run)
+            for i, rnd in enumerate(plan.rounds)
+        ]
+        pythons: list[str] = []
+        for future in runs:
+            run = future.result()
+            report.results += run.results.values()
+            report.commands += run.commands
+            for k, v in run.steps.items():
+                key = f"{run.round.kind} {k}"
+                report.steps[key] = report.steps.get(key, 0.0) + v
+            pythons += [run.python] if run.python else []
+        report.python = ", ".join(dict.fromkeys(pythons))
+    for kind, target, why in plan.skipped:
+        report.results.append(
+            PackageResult(target.name, target.version, kind, target.artifact, skipped=why)
+        )
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+#: failed checks after which a package is not installed or checked any further
+_BLOCKING = {"environment", "build wheel from sdist", "install", "install dependencies"}
+
+
+class _RoundRun:
+    """One round: environment, install, the check process, scripts and commands."""
+
+    def __init__(self, plan: VerifyPlan, rnd: Round, work: Path) -> None:
+        self.plan = plan
+        self.round = rnd
+        self.work = work
+        self.results = {
+            t.name: PackageResult(t.name, t.version, rnd.kind, t.artifact) for t in rnd.targets
+        }
+        self.facts: dict[str, WheelFacts | None] = {t.name: t.facts for t in rnd.targets}
+        self.commands: list[Check] = []
+        self.steps: dict[str, float] = {}
+        self.python = ""
+
+    # -- helpers -------------------------------------------------------------------
+    def _step(self, name: str, result: Result) -> Result:
+        self.steps[name] = self.steps.get(name, 0.0) + result.seconds
+        return result
+
+    def _fail_all(self, check: str, detail: str, names: Sequence[str] | None = None) -> None:
+        for name in names if names is not None else list(self.results):
+            self.results[name].checks.append(Check(check, False, detail))
+
+    def _alive(self) -> list[Target]:
+        """Targets still to install and check (not those whose build or install failed)."""
+        return [
+            t
+            for t in self.round.targets
+            if not any(c.name in _BLOCKING and not c.ok for c in self.results[t.name].checks)
+        ]
+
+    def _run(self, argv: Sequence[str], env: Environment, cwd: Path) -> Result:
+        return proc.run(argv, env=env.child_env(), cwd=cwd, timeout=self.plan.timeout)
+
+    # -- the round -----------------------------------------------------------------
+    def run(self) -> _RoundRun:
+        self.work.mkdir(parents=True)
+        logger.info(
+            "%s: creating a fresh %s environment", self.round.kind, self.plan.installer.name
+        )
+        env, created = create_environment(
+            self.plan.installer,
+            self.work / "venv",
+            self.round.python or self.plan.python,
+            cwd=self.work,
+            timeout=self.plan.timeout,
+        )
+        self._step("venv", created)
+        if not created.ok:
+            self._fail_all("environment", f"{' '.join(created.argv)} failed:\n{created.tail()}")
+            return self
+        installed = (
+            self._install_index(env) if self.round.kind == "index" else self._install_files(env)
+        )
+        if installed:
+            self._check(env)
+        return self
+
+    def _install_files(self, env: Environment) -> bool:
+        links = self.work / "links"
+        links.mkdir()
+        siblings = [copy_checked(a, links) for a in self.round.siblings]
+        for artifact in self.round.available:  # found by the resolver, not installed as such
+            copy_checked(artifact, links)
+        find_links: tuple[Path, ...] = (links,)
+        if self.round.kind == "sdist":
+            files = self._build_sdists(env)
+            find_links = (self.work / "sdist-wheels", links)
+        else:
+            files = {t.name: copy_checked(t.wheel, links) for t in self.round.targets if t.wheel}
+        alive = {t.name: t for t in self._alive()}
+        wanted = {n: _wheel_requirement(alive[n], p) for n, p in files.items() if n in alive}
+        if not alive:
+            return False
+        options = dataclasses.replace(self.round.options, find_links=find_links)
+        logger.info("%s: installing %d wheel(s) with one command", self.round.kind, len(wanted))
+        own = [str(p) for p in siblings]
+        argv = self.plan.installer.install_argv(env, [*own, *wanted.values()], options)
+        result = self._step("install", self._run(argv, env, self.work))
+        if result.ok:
+            return True
+        if len(wanted) == 1:
+            self._fail_all("install", result.tail(20), sorted(alive))
+            return False
+        # one resolver call failed: find out which package cannot install, so one
+        # package does not fail the others
+        logger.info("%s: the install failed; installing each package alone", self.round.kind)
+        for name, requirement in wanted.items():
+            argv = self.plan.installer.install_argv(env, [*own, requirement], options)
+            alone = self._step("install", self._run(argv, env, self.work))
+            if not alone.ok:
+                self._fail_all("install", alone.tail(20), [name])
+        return bool(self._alive())
+
+    def _build_sdists(self, env: Environment) -> dict[str, Path]:
+        out_root = self.work / "sdist-wheels"
+        out_root.mkdir()
+        builders = self.work / "builds"
+
+        def build(target: Target) -> tuple[Target, Result, Path]:
+            assert target.sdist is not None
+            source = copy_checked(target.sdist, self.work / "sdists")
+            out = builders / target.name
+            out.mkdir(parents=True)
+            argv = self.plan.installer.wheel_argv(env, source, out, self.round.options)
+            return target, self._run(argv, env, self.work), out
+
+        built: dict[str, Path] = {}
+        logger.info("sdist: building %d sdist(s) into wheels", len(self.round.targets))
+        (self.work / "sdists").mkdir()
+        with ThreadPoolExecutor(max_workers=min(4, len(self.round.targets))) as pool:
+            for target, result, out in pool.map(build, self.round.targets):
+                self._step("build", result)
+                wheels = sorted(out.glob("*.whl"))
+                if not result.ok or len(wheels) != 1:
+                    detail = result.tail(20) if not result.ok else f"made {len(wheels)} wheels"
+                    self._fail_all("build wheel from sdist", detail, [target.name])
+                    continue
+                wheel = shutil.move(str(wheels[0]), out_root / wheels[0].name)
+                try:
+                    facts = wheel_facts(Path(wheel))
+                except VerifyError as exc:
+                    self._fail_all("build wheel from sdist", str(exc), [target.name])
+                    continue
+                self.facts[target.name] = facts
+                checks = self.results[target.name].checks
+                checks.append(Check("build wheel from sdist", True))
+                if target.facts is not None:
+                    checks.append(compare_files(facts, target.facts))
+                built[target.name] = Path(wheel)
+        return built
+
+    def _install_index(self, env: Environment) -> bool:
+        """``name==version`` from the index alone (no dependencies), then the
+        dependencies from the other index; siblings already installed are kept."""
+        rnd = self.round
+        requirements = [t.requirement for t in rnd.targets]
+        only_index = dataclasses.replace(
+            rnd.options, default_index=rnd.index_url, extra_indexes=(), no_deps=True
+        )
+        argv = self.plan.installer.install_argv(env, requirements, only_index)
+        deadline = time.monotonic() + rnd.wait
+        attempt = 0
+        while True:
+            result = self._step("install", self._run(argv, env, self.work))
+            remaining = deadline - time.monotonic()
+            if result.ok or remaining <= 0 or not _not_there_yet(result.output):
+                break
+            pause = min(2.0**attempt, 15.0, remaining)
+            attempt += 1
+            logger.info(
+                "index: not all of %s on %s yet; retrying in %.0fs (%.0fs left)",
+                ", ".join(requirements),
+                rnd.index_name,
+                pause,
+                remaining,
+            )
+            time.sleep(pause)
+        if not result.ok:
+            self._fail_all("install", f"from {rnd.index_url}:\n{result.tail(20)}")
+            return False
+        if rnd.options.no_deps:
+            return True
+        deps = dataclasses.replace(rnd.options, fresh=())
+        argv = self.plan.installer.install_argv(env, requirements, deps)
+        result = self._step("install", self._run(argv, env, self.work))
+        if not result.ok:
+            self._fail_all("install dependencies", result.tail(20))
+        return result.ok
+
+    def _check(self, env: Environment) -> None:
+        targets = self._alive()
+        check_dir, cwd = self.work / "check", self.work / "cwd"
+        check_dir.mkdir()
+        cwd.mkdir()
+        spec = check_dir / "spec.json"
+        out = check_dir / "result.json"
+        spec.write_text(json.dumps(check_spec([(t.name, t.modules) for t in targets])), "utf-8")
+        (check_dir / "check.py").write_text(CHECK_SCRIPT, encoding="utf-8")
+        argv = [str(env.python), "-I", str(check_dir / "check.py"), str(spec), str(out)]
+        logger.info("%s: checking %d package(s) in one process", self.round.kind, len(targets))
+        result = self._step("check", self._run(argv, env, cwd))
+        if not result.ok or not out.is_file():
+            self._fail_all("check process", result.tail(20), [t.name for t in targets])
+            return
+        seen_all = json.loads(out.read_text(encoding="utf-8"))
+        self.python = seen_all.get("python", "")
+        jobs: list[tuple[str | None, str, Argv]] = []
+        for target, seen in zip(targets, seen_all["packages"], strict=True):
+            result_ = self.results[target.name]
+            result_.checks += judge(target.version, seen)
+            result_.seconds += float(seen.get("seconds", 0.0))
+            facts = self.facts.get(target.name)
+            scripts = sorted({*(facts.scripts if facts else ()), *seen.get("scripts", [])})
+            for script in scripts:
+                args = self.plan.script_args.for_script(script)
+                if args is None:
+                    continue
+                exe = env.bin_dir / script
+                if not exe.exists():
+                    result_.checks.append(
+                        Check(f"script {script}", False, f"{exe} was not installed")
+                    )
+                    continue
+                jobs.append((target.name, f"script {script}", (str(exe), *args)))
+            jobs += [(target.name, f"command {_join(c)}", c) for c in target.commands]
+        jobs += [(None, f"command {_join(c)}", c) for c in self.plan.commands]
+        self._run_jobs(env, cwd, jobs)
+
+    def _run_jobs(
+        self, env: Environment, cwd: Path, jobs: Sequence[tuple[str | None, str, Argv]]
+    ) -> None:
+        if not jobs:
+            return
+        child_env = env.child_env()
+
+        def one(job: tuple[str | None, str, Argv]) -> Result:
+            argv = list(job[2])
+            found = shutil.which(argv[0], path=child_env["PATH"])
+            return proc.run(
+                [found or argv[0], *argv[1:]], env=child_env, cwd=cwd, timeout=self.plan.timeout
+            )
+
+        with ThreadPoolExecutor(max_workers=min(4, len(jobs))) as pool:
+            for (owner, label, argv), result in zip(jobs, pool.map(one, jobs), strict=True):
+                self._step("scripts", result)
+                detail = f"{_join(argv)} exited {result.returncode}:\n{result.tail()}"
+                check = Check(label, result.ok, "" if result.ok else detail)
+                if owner is None:
+                    prefix = f"[{self.round.kind}] " if len(self.plan.rounds) > 1 else ""
+                    self.commands.append(dataclasses.replace(check, name=prefix + label))
+                else:
+                    self.results[owner].checks.append(check)
+                    self.results[owner].seconds += result.seconds
+
+
+#: what uv and pip say when a version is not (yet) on an index
+_NOT_FOUND = (
+    "no version of",
+    "not found in the package registry",
+    "no matching distribution",
+    "could not find a version",
+)
+
+
+def _wheel_requirement(target: Target, wheel: Path) -> str:
+    """The wheel file, or ``name[extras] @ file:///...whl`` to install extras with it."""
+    if not target.extras:
+        return str(wheel)
+    return f"{target.name}{target.extras_text} @ {wheel.resolve().as_uri()}"
+
+
+def _not_there_yet(output: str) -> bool:
+    text = output.lower()
+    return any(marker in text for marker in _NOT_FOUND)
+
+
+def _join(argv: Sequence[str]) -> str:
+    import shlex
+
+    return shlex.join(argv)

@@ -1,0 +1,187 @@
+"""Which environment each package is checked in, and with which extras.
+
+A package is checked with an interpreter its ``requires-python`` allows: the one asked
+for (``--python``, default the one running relnox) when it does, else one ``uv python
+find`` names; packages that need the same interpreter share an environment. A package
+no installed interpreter satisfies is *skipped* (``needs Python >=3.12, none found``),
+not failed, and the others are unaffected.
+
+``--extras`` names extras to install with the packages: ``cli`` (every package that
+declares it) or ``name[cli]`` (that package); several with commas or repeated.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from relnox.errors import VerifyError
+from relnox.tools.envs import find_python, interpreter_version
+
+if TYPE_CHECKING:
+    from relnox.verify.plan import Round, Target
+
+logger = logging.getLogger("relnox")
+
+
+def _extra(name: str) -> str:
+    """PEP 685 normalization of an extra's name."""
+    return str(canonicalize_name(name))
+
+
+def parse_extras(values: Sequence[str]) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """``["cli", "demo-core[http,ssh]"]`` -> (("cli",), {"demo-core": ("http", "ssh")})."""
+    common: list[str] = []
+    per_package: dict[str, tuple[str, ...]] = {}
+    for value in values:
+        for item in _split(value):
+            if "[" not in item:
+                common.append(_extra(item))
+                continue
+            try:
+                req = Requirement(item)
+            except InvalidRequirement:
+                raise VerifyError(
+                    f"--extras {item!r} is neither an extra (cli) nor a package with extras "
+                    "(demo-core[cli]); write one of those"
+                ) from None
+            name = canonicalize_name(req.name)
+            per_package[name] = tuple(
+                dict.fromkeys([*per_package.get(name, ()), *sorted(map(_extra, req.extras))])
+            )
+    return tuple(dict.fromkeys(common)), per_package
+
+
+def _split(value: str) -> list[str]:
+    """Commas separate items, except inside brackets (``a[x,y],b``)."""
+    items, depth, current = [], 0, ""
+    for char in value:
+        depth += {"[": 1, "]": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            items.append(current.strip())
+            current = ""
+        else:
+            current += char
+    items.append(current.strip())
+    return [i for i in items if i]
+
+
+def satisfies(requires_python: str | None, version: str | None) -> bool:
+    """Whether ``version`` is allowed (an unknown version or a malformed specifier: yes)."""
+    if not requires_python or version is None:
+        return True
+    try:
+        return SpecifierSet(requires_python).contains(Version(version), prereleases=True)
+    except (InvalidSpecifier, InvalidVersion):
+        return True
+
+
+@dataclasses.dataclass(frozen=True)
+class Placement:
+    """Each package's interpreter (None: the one asked for), and the skipped packages."""
+
+    python: dict[str, str | None]
+    skipped: dict[str, str]  # name -> reason
+
+
+def place(targets: Sequence[tuple[str, str | None]], python: str, version: str | None) -> Placement:
+    """``targets`` are (name, requires-python); ``python`` at ``version`` is the default."""
+    placed: dict[str, str | None] = {}
+    skipped: dict[str, str] = {}
+    for name, requires in targets:
+        if satisfies(requires, version):
+            placed[name] = None
+            continue
+        assert requires is not None
+        found = find_python(requires)
+        if found is None:
+            skipped[name] = f"needs Python {requires}, none found"
+            logger.warning(
+                "%s: skipped: it needs Python %s and %s is %s; no installed interpreter "
+                "satisfies it (uv python install, or --python)",
+                name,
+                requires,
+                python,
+                version,
+            )
+            continue
+        logger.info("%s: needs Python %s; checking it with %s", name, requires, found)
+        placed[name] = found
+    return Placement(placed, skipped)
+
+
+def check_extras(
+    common: Sequence[str],
+    per_package: dict[str, tuple[str, ...]],
+    declared: dict[str, tuple[str, ...] | None],
+) -> dict[str, tuple[str, ...]]:
+    """The extras of each package in ``declared`` (its Provides-Extra; None: unknown, as
+    for a package installed from an index, and then every extra asked for is taken)."""
+    unknown = [n for n in per_package if n not in declared]
+    if unknown:
+        raise VerifyError(
+            f"--extras names {', '.join(unknown)}, which is not verified here; name a package "
+            f"of the release ({', '.join(declared)})"
+        )
+    chosen: dict[str, tuple[str, ...]] = {}
+    for name, has in declared.items():
+        mine = list(per_package.get(name, ()))
+        missing = [e for e in mine if has is not None and e not in has]
+        if missing:
+            raise VerifyError(
+                f"--extras {name}[{','.join(missing)}]: {name} declares no such extra "
+                f"(it has {', '.join(has or ()) or 'none'}); check the name"
+            )
+        mine += [e for e in common if has is None or e in has]
+        if mine:
+            chosen[name] = tuple(dict.fromkeys(mine))
+    for extra in common:
+        if not any(extra in chosen.get(n, ()) for n in declared):
+            raise VerifyError(
+                f"--extras {extra}: no package verified here declares the extra {extra}; "
+                "check the name, or write name[extra]"
+            )
+    return chosen
+
+
+def by_interpreter(
+    rounds: Sequence[Round], python: str, extras: Sequence[str]
+) -> tuple[list[Round], list[tuple[str, Target, str]]]:
+    """Each round split by the interpreter its packages' requires-python needs (the
+    packages no interpreter satisfies are skipped), with the extras asked for."""
+    targets = {t.name: t for r in rounds for t in r.targets}
+    common, per_package = parse_extras(extras)
+    declared = {n: (t.facts.extras if t.facts else None) for n, t in targets.items()}
+    chosen = check_extras(common, per_package, declared) if extras else {}
+    placement = place(
+        [(n, t.requires_python) for n, t in targets.items()], python, interpreter_version(python)
+    )
+    split: list[Round] = []
+    skipped: list[tuple[str, Target, str]] = []
+    for rnd in rounds:
+        groups: dict[str | None, list[Target]] = {}
+        for target in rnd.targets:
+            target = dataclasses.replace(target, extras=chosen.get(target.name, ()))
+            if target.name in placement.skipped:
+                skipped.append((rnd.kind, target, placement.skipped[target.name]))
+                continue
+            groups.setdefault(placement.python[target.name], []).append(target)
+        for interpreter, members in sorted(groups.items(), key=lambda kv: kv[0] is not None):
+            names = {t.name for t in members}
+            others = tuple(t.wheel for t in rnd.targets if t.name not in names and t.wheel)
+            split.append(
+                dataclasses.replace(
+                    rnd,
+                    targets=tuple(members),
+                    python=interpreter,
+                    available=rnd.available + others,
+                )
+            )
+    return split, skipped

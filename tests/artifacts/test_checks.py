@@ -1,0 +1,184 @@
+"""Artifact checks on small real wheel and sdist files (written here, checked by twine's code)."""
+
+from __future__ import annotations
+
+import io
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+from packaging.version import Version
+
+from relnox.artifacts.checks import (
+    ArtifactError,
+    Expectation,
+    check_artifact,
+    check_artifacts,
+    name_and_version,
+)
+from relnox.project.workspace import load_workspace
+from relnox.sample import ProjectSpec, write_project
+
+EXPECTED = Expectation("demo-pkg", "1.0", import_packages=("demo_pkg",), readme="README.md")
+
+
+def _metadata(
+    name: str = "demo-pkg",
+    version: str = "1.0",
+    content_type: str | None = "text/markdown",
+    description: str = "# Demo\n\nA demo.\n",
+) -> str:
+    lines = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}", "Summary: A demo."]
+    if content_type:
+        lines.append(f"Description-Content-Type: {content_type}")
+    return "\n".join(lines) + "\n\n" + description
+
+
+def make_wheel(
+    directory: Path,
+    files: dict[str, str] | None = None,
+    *,
+    filename: str = "demo_pkg-1.0-py3-none-any.whl",
+    metadata: str | None = None,
+) -> Path:
+    path = directory / filename
+    distinfo = "demo_pkg-1.0.dist-info"
+    contents = {"demo_pkg/__init__.py": ""} if files is None else files
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in contents.items():
+            archive.writestr(name, text)
+        archive.writestr(f"{distinfo}/METADATA", metadata or _metadata())
+        archive.writestr(f"{distinfo}/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\n")
+        archive.writestr(f"{distinfo}/RECORD", "")
+    return path
+
+
+def make_sdist(
+    directory: Path,
+    members: tuple[str, ...] = ("pyproject.toml", "README.md", "demo_pkg/__init__.py"),
+    *,
+    filename: str = "demo_pkg-1.0.tar.gz",
+    metadata: str | None = None,
+) -> Path:
+    path = directory / filename
+    top = filename.removesuffix(".tar.gz")
+    with tarfile.open(path, "w:gz") as archive:
+        for name, text in [("PKG-INFO", metadata or _metadata()), *((m, "") for m in members)]:
+            data = text.encode()
+            info = tarfile.TarInfo(f"{top}/{name}")
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return path
+
+
+def test_good_wheel_and_sdist_pass(tmp_path: Path) -> None:
+    for path in (make_wheel(tmp_path), make_sdist(tmp_path)):
+        found = check_artifact(path, EXPECTED)
+        assert (found.problems, found.warnings) == ([], [])
+    assert check_artifacts([tmp_path / "demo_pkg-1.0.tar.gz"], EXPECTED) == []
+
+
+def test_an_empty_wheel_is_an_error(tmp_path: Path) -> None:
+    found = check_artifact(make_wheel(tmp_path, files={}), EXPECTED)
+    assert len(found.problems) == 1 and found.problems[0].startswith("the wheel is empty")
+
+
+def test_a_wheel_without_the_import_package(tmp_path: Path) -> None:
+    wheel = make_wheel(tmp_path, files={"other/__init__.py": ""})
+    (problem,) = check_artifact(wheel, EXPECTED).problems
+    assert "lacks the import package 'demo_pkg' (it holds other)" in problem
+
+
+def test_modules_in_data_purelib_and_single_files_count(tmp_path: Path) -> None:
+    wheel = make_wheel(tmp_path, files={"demo_pkg-1.0.data/purelib/demo_pkg/x.py": ""})
+    assert check_artifact(wheel, EXPECTED).problems == []
+    single = Expectation("demo-pkg", "1.0", import_packages=("demo_pkg",))
+    module = make_wheel(tmp_path, files={"demo_pkg.py": ""})
+    assert check_artifact(module, single).problems == []
+
+
+def test_version_and_name_must_match(tmp_path: Path) -> None:
+    wheel = make_wheel(
+        tmp_path, filename="demo_pkg-1.1-py3-none-any.whl", metadata=_metadata("other", "1.1")
+    )
+    problems = check_artifact(wheel, EXPECTED).problems
+    assert any("file name is 1.1, but demo-pkg is at 1.0" in p for p in problems)
+    assert any("metadata Version is 1.1" in p for p in problems)
+    assert any("metadata Name is 'other', not 'demo-pkg'" in p for p in problems)
+
+
+def test_versions_compare_normalized(tmp_path: Path) -> None:
+    wheel = make_wheel(tmp_path, metadata=_metadata(version="1.0.0"))
+    assert check_artifact(wheel, Expectation("demo-pkg", "1.0", ("demo_pkg",))).problems == []
+
+
+def test_a_vcs_version_mismatch_is_a_warning(tmp_path: Path) -> None:
+    wheel = make_wheel(tmp_path)
+    vcs = Expectation("demo-pkg", "0.9", ("demo_pkg",), exact_version=False)
+    found = check_artifact(wheel, vcs)
+    assert found.problems == [] and any("from the VCS" in w for w in found.warnings)
+
+
+def test_sdist_needs_pyproject_pkg_info_and_readme(tmp_path: Path) -> None:
+    sdist = make_sdist(tmp_path, members=("demo_pkg/__init__.py",))
+    problems = check_artifact(sdist, EXPECTED).problems
+    assert any("lacks pyproject.toml" in p for p in problems)
+    assert any("lacks README.md" in p for p in problems)
+
+
+def test_unnormalized_sdist_name_is_a_warning(tmp_path: Path) -> None:
+    sdist = make_sdist(tmp_path, filename="demo-pkg-1.0.tar.gz")
+    found = check_artifact(sdist, EXPECTED)
+    assert found.problems == []
+    assert found.warnings == [
+        "the sdist name is not normalized (PEP 625 wants demo_pkg-1.0.tar.gz); upgrade the backend"
+    ]
+
+
+def test_twine_strict_wants_a_description_and_its_content_type(tmp_path: Path) -> None:
+    no_type = make_wheel(tmp_path, metadata=_metadata(content_type=None, description="Plain.\n"))
+    assert any(
+        "no Description-Content-Type" in p for p in check_artifact(no_type, EXPECTED).problems
+    )
+    (tmp_path / "b").mkdir()
+    empty = make_wheel(tmp_path / "b", metadata=_metadata(description=""))
+    assert any("no long description" in p for p in check_artifact(empty, EXPECTED).problems)
+
+
+def test_broken_restructuredtext_would_not_render(tmp_path: Path) -> None:
+    rst = _metadata(content_type="text/x-rst", description="Title\n=====\n\n.. bogus-directive::\n")
+    problems = check_artifact(make_wheel(tmp_path, metadata=rst), EXPECTED).problems
+    assert len(problems) == 1 and "reStructuredText errors" in problems[0]
+
+
+def test_invalid_metadata_is_reported_by_twine(tmp_path: Path) -> None:
+    bad = make_wheel(tmp_path, metadata="Metadata-Version: 2.1\nName: demo-pkg\n\n")
+    problems = check_artifact(bad, EXPECTED).problems
+    assert any(p.startswith("twine check: Invalid distribution metadata") for p in problems)
+
+
+def test_check_artifacts_names_every_bad_file(tmp_path: Path) -> None:
+    wheel = make_wheel(tmp_path, files={})
+    sdist = make_sdist(tmp_path, members=("pyproject.toml",))
+    with pytest.raises(ArtifactError) as info:
+        check_artifacts([wheel, sdist], EXPECTED)
+    message = str(info.value)
+    assert message.startswith("demo-pkg 1.0: 2 problem(s) in the built files:")
+    assert "demo_pkg-1.0-py3-none-any.whl: the wheel is empty" in message
+    assert "demo_pkg-1.0.tar.gz: the sdist lacks README.md" in message
+
+
+def test_names_and_versions_of_files() -> None:
+    assert name_and_version("demo_pkg-1.0-py3-none-any.whl") == ("demo-pkg", Version("1.0"))
+    assert name_and_version("Demo.Pkg-1.0.0.tar.gz") == ("demo-pkg", Version("1.0"))
+    assert name_and_version("notes.txt") is None
+    assert name_and_version("broken.whl") is None
+
+
+def test_expectation_of_a_workspace_package(tmp_path: Path) -> None:
+    write_project(tmp_path, ProjectSpec("my-lib", "2.0.1", "hatchling"))
+    (pkg,) = load_workspace(tmp_path).packages
+    assert Expectation.for_package(pkg) == Expectation(
+        "my-lib", "2.0.1", ("my_lib",), "README.md", exact_version=True
+    )

@@ -1,0 +1,184 @@
+"""build_all when things go wrong: backend failures, a file missing from the sdist,
+empty wheels, --keep-going through a graph with a failure in the middle."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from relnox.build.run import BuildOptions, build_all
+from relnox.artifacts.manifest import read_manifest
+from relnox.sample import ProjectSpec, git_init, write_workspace
+from tests.build_support import edit, shared, summarize
+from tests.conftest import run_relnox
+
+#  fx-base <- fx-broken <- fx-top     and independent: fx-alone, fx-nobackend,
+#  fx-sdistmiss, fx-emptywheel, fx-setempty
+SPECS = [
+    ProjectSpec("fx-base"),
+    ProjectSpec("fx-broken", backend="setuptools", requires=["fx-base>=0.1.0"]),
+    ProjectSpec("fx-top", requires=["fx-broken>=0.1.0"]),
+    ProjectSpec("fx-alone", backend="flit"),
+    ProjectSpec("fx-nobackend"),
+    ProjectSpec("fx-sdistmiss"),
+    ProjectSpec("fx-emptywheel"),
+    ProjectSpec("fx-setempty", backend="setuptools"),
+]
+
+
+def _workspace(directory: Path) -> Path:
+    root = write_workspace(directory / "ws", SPECS)
+    pkgs = root / "packages"
+    (pkgs / "fx-broken/setup.py").write_text("from setuptools import setup\nsetup(name=\n")
+    edit(pkgs / "fx-nobackend/pyproject.toml", '"hatchling.build"', '"nowhere_backend.api"')
+    # the wheel needs data/extra.txt, which the sdist leaves out
+    (pkgs / "fx-sdistmiss/data").mkdir()
+    (pkgs / "fx-sdistmiss/data/extra.txt").write_text("needed\n")
+    with (pkgs / "fx-sdistmiss/pyproject.toml").open("a") as fh:
+        fh.write(
+            '\n[tool.hatch.build.targets.sdist]\nexclude = ["data"]\n'
+            "\n[tool.hatch.build.targets.wheel.force-include]\n"
+            '"data/extra.txt" = "fx_sdistmiss/extra.txt"\n'
+        )
+    # a mis-named module directory: hatchling finds nothing to ship
+    (pkgs / "fx-emptywheel/fx_emptywheel").rename(pkgs / "fx-emptywheel/fx_empty_wheel")
+    # setuptools told to ship no package: an empty wheel, caught by relnox's checks
+    with (pkgs / "fx-setempty/pyproject.toml").open("a") as fh:
+        fh.write("\n[tool.setuptools]\npackages = []\n")
+    (pkgs / "fx-alone/tests").mkdir()
+    (pkgs / "fx-alone/tests/test_alone.py").write_text("def test_fails():\n    assert False\n")
+    with (pkgs / "fx-alone/pyproject.toml").open("a") as fh:
+        fh.write('\n[dependency-groups]\ntest = ["pytest"]\n')
+    git_init(root)
+    return root
+
+
+def _keep_going(directory: Path) -> dict[str, Any]:
+    root = _workspace(directory)
+    return summarize(build_all(root, BuildOptions(jobs=2, keep_going=True, test=True)))
+
+
+@pytest.fixture(scope="module")
+def kept(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    directory, summary = shared(tmp_path_factory, "failures", _keep_going)
+    return directory / "ws", summary
+
+
+def test_keep_going_builds_every_package_it_can(kept: tuple[Path, dict[str, Any]]) -> None:
+    root, summary = kept
+    status = {name: o["status"] for name, o in summary["outcomes"].items()}
+    assert status == {
+        "fx-base": "built",
+        "fx-alone": "built",
+        "fx-broken": "failed",
+        "fx-top": "skipped",
+        "fx-nobackend": "failed",
+        "fx-sdistmiss": "failed",
+        "fx-emptywheel": "failed",
+        "fx-setempty": "failed",
+    }
+    assert summary["outcomes"]["fx-top"]["reason"] == "needs fx-broken, which failed"
+    assert summary["skipped"] == ["fx-top"]
+    assert {r.name for r in read_manifest(root / "dist").packages} == {"fx-base", "fx-alone"}
+    built = {p.name for p in (root / "dist").glob("*.*") if "manifest" not in p.name.lower()}
+    assert built == {
+        "fx_base-0.1.0.tar.gz",
+        "fx_base-0.1.0-py3-none-any.whl",
+        "fx_alone-0.1.0.tar.gz",
+        "fx_alone-0.1.0-py3-none-any.whl",
+    }  # nothing of a failed package reaches dist/
+
+
+def test_the_error_lists_every_package_not_built(kept: tuple[Path, dict[str, Any]]) -> None:
+    error = kept[1]["error"]
+    assert error.startswith("6 of 8 package(s) not built:")
+    for name in ("fx-broken", "fx-nobackend", "fx-sdistmiss", "fx-emptywheel", "fx-setempty"):
+        assert f"{name} 0.1.0: " in error
+    assert "fx-top: skipped (needs fx-broken, which failed)" in error
+
+
+def test_a_backend_failure_shows_the_package_and_the_backends_last_lines(
+    kept: tuple[Path, dict[str, Any]],
+) -> None:
+    error = kept[1]["outcomes"]["fx-broken"]["error"]
+    assert error.startswith(
+        "fx-broken 0.1.0: the build backend setuptools.build_meta failed to build the sdist"
+    )
+    assert "its last lines:" in error and "SyntaxError" in error
+
+
+def test_a_bad_build_backend_is_named(kept: tuple[Path, dict[str, Any]]) -> None:
+    error = kept[1]["outcomes"]["fx-nobackend"]["error"]
+    assert "fx-nobackend 0.1.0: the build backend nowhere_backend.api failed" in error
+    assert "Backend 'nowhere_backend.api' is not available" in error
+    assert "No module named 'nowhere_backend'" in error
+
+
+def test_a_file_missing_from_the_sdist_fails_the_wheel(kept: tuple[Path, dict[str, Any]]) -> None:
+    error = kept[1]["outcomes"]["fx-sdistmiss"]["error"]
+    assert "failed to build the wheel" in error and "extra.txt" in error
+    assert "the wheel is built from the sdist: a file the wheel needs may be missing" in error
+
+
+def test_empty_wheels_are_errors(kept: tuple[Path, dict[str, Any]]) -> None:
+    outcomes = kept[1]["outcomes"]
+    hatch = outcomes["fx-emptywheel"]["error"]
+    assert (
+        "fx-emptywheel 0.1.0: the build backend hatchling.build failed to build the wheel" in hatch
+    )
+    assert "Unable to determine which files to ship" in hatch
+    setuptools = outcomes["fx-setempty"]["error"]
+    assert setuptools.startswith("fx-setempty 0.1.0: 1 problem(s) in the built files:")
+    assert "fx_setempty-0.1.0-py3-none-any.whl: the wheel is empty" in setuptools
+
+
+def test_failing_tests_without_strict_warn_and_build(kept: tuple[Path, dict[str, Any]]) -> None:
+    outcomes = kept[1]["outcomes"]
+    assert outcomes["fx-alone"]["tests"] == "failed" and outcomes["fx-alone"]["status"] == "built"
+    assert outcomes["fx-base"]["tests"] == "none"
+
+
+def test_without_keep_going_the_first_failure_stops_the_build(
+    kept: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    root = kept[0]
+    names = ["fx-base", "fx-broken", "fx-top", "fx-alone"]
+    result = build_all(root, BuildOptions(packages=names, jobs=1, out=tmp_path / "d"))
+    status = {o.package.name: o.status for o in result.outcomes}
+    assert status == {
+        "fx-base": "built",
+        "fx-broken": "failed",
+        "fx-top": "skipped",
+        "fx-alone": "not run",
+    }
+    with pytest.raises(Exception, match="--keep-going builds every package it can"):
+        result.raise_for_failures()
+
+
+def test_wheel_only_builds_from_the_source_tree(
+    kept: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    result = build_all(kept[0], BuildOptions(packages=["fx-sdistmiss"], sdist=False, out=tmp_path))
+    assert not result.not_built
+    assert result.to_dict()["files"] == ["fx_sdistmiss-0.1.0-py3-none-any.whl"]
+
+
+def test_the_command_exits_1_with_the_reason(
+    kept: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    root = kept[0]
+    proc = run_relnox(
+        "build-all", "--package", "fx-base", "--package", "fx-broken", "--keep-going",
+        "--out", str(tmp_path), "--json", "-v", cwd=root,
+    )  # fmt: skip
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout)["failed"] == ["fx-broken"]
+    assert proc.stderr.count("relnox: error: 1 of 2 package(s) not built:") == 1
+    assert "fx-broken 0.1.0: the build backend setuptools.build_meta failed" in proc.stderr
+    assert "  [fx-broken 0.1.0] " in proc.stderr  # -v streamed the backend's output as it ran
+    assert (
+        'File "' + str(Path(__file__).parents[1] / "relnox") not in proc.stderr
+    )  # no relnox traceback

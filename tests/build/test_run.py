@@ -1,0 +1,475 @@
+"""build_all on real fixture projects: every backend, a workspace with internal
+dependencies, reproducibility, stale artifacts, --clean, --test, the native path."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from relnox.tools import git
+from relnox.build.run import BuildOptions, build_all, execute, plan_build
+from relnox.errors import BuildError
+from relnox.artifacts.manifest import MANIFEST_TXT, read_manifest, sha256_of
+from relnox.sample import ProjectSpec, git_commit_all, git_init, write_project, write_workspace
+from relnox.project.workspace import load_workspace
+from tests.build_support import edit, shared, summarize, wheel_metadata
+from tests.bump_support import write_files
+from tests.conftest import run_relnox
+
+CORE = "bk-core>=0.1.0,<0.2.0"
+BACKEND_SPECS = [
+    ProjectSpec("bk-core", backend="hatchling"),
+    ProjectSpec("bk-agents", backend="setuptools", requires=[CORE]),
+    ProjectSpec("bk-runtime", backend="flit", requires=[CORE, "bk-agents>=0.1.0"], script=True),
+    ProjectSpec("bk-poetry", backend="poetry", requires=[CORE]),
+    ProjectSpec("bk-pdm", backend="pdm"),
+    ProjectSpec("bk-legacy", backend="none"),
+]
+
+
+def _backends(directory: Path) -> dict[str, Any]:
+    root = write_workspace(directory / "ws", BACKEND_SPECS)
+    # requires-python that excludes this interpreter: builds anyway, like python -m build
+    edit(root / "packages/bk-pdm/pyproject.toml", '">=3.9"', '">=3.99"')
+    git_init(root)
+    dist = root / "dist"
+    dist.mkdir()
+    (dist / "bk_core-0.0.1.tar.gz").write_bytes(b"an old build")  # stale: another version
+    (dist / "elsewhere-1.0-py3-none-any.whl").write_bytes(b"not ours")  # not a package here
+    return summarize(build_all(root, BuildOptions(jobs=2)))
+
+
+@pytest.fixture(scope="module")
+def backends(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    directory, summary = shared(tmp_path_factory, "backends", _backends)
+    return directory / "ws", summary
+
+
+def test_every_backend_builds_an_sdist_and_a_wheel(backends: tuple[Path, dict[str, Any]]) -> None:
+    root, summary = backends
+    assert summary["error"] == "" and summary["failed"] == []
+    names = [s.name for s in BACKEND_SPECS]
+    assert sorted(summary["packages"]) == sorted(names)
+    expected = {
+        f"{n.replace('-', '_')}-0.1.0{suffix}"
+        for n in names
+        for suffix in (".tar.gz", "-py3-none-any.whl")
+    }
+    assert set(summary["files"]) == expected
+    on_disk = {p.name for p in (root / "dist").iterdir()}
+    assert on_disk == expected | {
+        "bk_core-0.0.1.tar.gz",
+        "elsewhere-1.0-py3-none-any.whl",
+    }  # nothing half-written or hidden is left behind
+
+
+def test_dependencies_are_built_first(backends: tuple[Path, dict[str, Any]]) -> None:
+    _, summary = backends
+    outcomes = summary["outcomes"]
+    for spec in BACKEND_SPECS:
+        for req in spec.requires:
+            dep = req.split(">")[0]
+            assert outcomes[dep]["finished"] <= outcomes[spec.name]["started"]
+
+
+def test_one_environment_per_set_of_build_requirements(
+    backends: tuple[Path, dict[str, Any]],
+) -> None:
+    # hatchling, flit-core, poetry-core, pdm-backend, and one setuptools environment
+    # shared by "setuptools>=61" and the PEP 517 default "setuptools>=40.8.0"
+    assert backends[1]["environments"] == 5
+
+
+def test_the_manifest_records_every_file(backends: tuple[Path, dict[str, Any]]) -> None:
+    root, _ = backends
+    manifest = read_manifest(root / "dist")
+    assert [r.name for r in manifest.packages] == [p.name for p in load_workspace(root).packages]
+    assert manifest.git_commit == git.head(root)
+    assert manifest.source_date_epoch == git.commit_time(root)
+    assert manifest.created and manifest.extra["installer"] == "uv"
+    runtime = manifest.get("bk-runtime")
+    assert runtime.backend == "flit_core.buildapi"
+    assert runtime.directory == "packages/bk-runtime"
+    assert set(runtime.depends_on) == {"bk-core", "bk-agents"}
+    assert runtime.seconds > 0
+    for record in manifest.packages:
+        assert [f.kind for f in record.files] == ["sdist", "wheel"]
+        for artifact in record.files:
+            path = manifest.checked_path(artifact)
+            assert artifact.sha256 == sha256_of(path) and artifact.size == path.stat().st_size
+    text = (root / ".relnox" / "dist" / MANIFEST_TXT).read_text()
+    assert "bk-poetry 0.1.0 (poetry.core.masonry.api" in text and "sha256:" in text
+
+
+def test_wheels_carry_the_requirements_users_get(backends: tuple[Path, dict[str, Any]]) -> None:
+    root, _ = backends
+    agents = wheel_metadata(root / "dist/bk_agents-0.1.0-py3-none-any.whl")
+    requires = [line for line in agents.splitlines() if line.startswith("Requires-Dist:")]
+    assert requires == ["Requires-Dist: bk-core<0.2.0,>=0.1.0"]  # no workspace path or URL
+    poetry = wheel_metadata(root / "dist/bk_poetry-0.1.0-py3-none-any.whl")
+    assert "Requires-Dist: bk-core (>=0.1.0,<0.2.0)" in poetry
+
+
+def test_requires_python_excluding_this_interpreter_still_builds(
+    backends: tuple[Path, dict[str, Any]],
+) -> None:
+    root, summary = backends
+    assert "bk-pdm" in summary["packages"]
+    assert "Requires-Python: >=3.99" in wheel_metadata(root / "dist/bk_pdm-0.1.0-py3-none-any.whl")
+
+
+def test_other_versions_in_dist_are_reported_not_recorded(
+    backends: tuple[Path, dict[str, Any]],
+) -> None:
+    root, summary = backends
+    assert summary["stale"] == ["bk_core-0.0.1.tar.gz"]
+    recorded = {f.filename for r in read_manifest(root / "dist").packages for f in r.files}
+    assert "bk_core-0.0.1.tar.gz" not in recorded
+
+
+# --- one small hatchling project: reproducibility, --clean, SOURCE_DATE_EPOCH, --test
+
+
+@pytest.fixture
+def lib(tmp_path: Path) -> Path:
+    root = write_project(tmp_path / "lib", ProjectSpec("repro-lib", "1.2.0", "hatchling"))
+    (root / ".gitignore").write_text("dist/\nbuild/\n*.egg-info/\n")
+    (root / "tests").mkdir()
+    (root / "tests/test_it.py").write_text(
+        "import os\n\ndef test_it():\n    assert os.environ.get('LIB_FAIL') != '1'\n"
+    )
+    with (root / "pyproject.toml").open("a") as fh:
+        fh.write('\n[dependency-groups]\ntest = ["pytest"]\n')
+    git_init(root)
+    return root
+
+
+def test_two_builds_of_one_commit_are_byte_identical(lib: Path, tmp_path: Path) -> None:
+    first = build_all(lib, BuildOptions(out=tmp_path / "one"))
+    second = build_all(lib, BuildOptions(out=tmp_path / "two"))
+    hashes = [
+        {f.filename: f.sha256 for o in r.built if o.record for f in o.record.files}
+        for r in (first, second)
+    ]
+    assert hashes[0] == hashes[1] and len(hashes[0]) == 2
+    assert first.plan.epoch_of(first.plan.packages[0]) == git.commit_time(lib)
+
+
+REPRO_SPECS = [
+    ProjectSpec("rp-hatch", backend="hatchling"),
+    ProjectSpec("rp-flit", backend="flit"),
+    ProjectSpec("rp-pdm", backend="pdm"),
+    ProjectSpec("rp-poetry", backend="poetry"),
+    ProjectSpec("rp-setuptools", backend="setuptools"),
+]
+
+
+def test_an_unrelated_commit_changes_no_byte_of_a_package(tmp_path: Path) -> None:
+    """Each package is built at its own last commit's time, whatever came after."""
+    root = write_workspace(tmp_path / "ws", REPRO_SPECS)
+    (root / ".gitignore").write_text("dist/\nbuild/\n*.egg-info/\n")
+    git_init(root)
+
+    def hashes(out: str) -> dict[str, str]:
+        result = build_all(root, BuildOptions(out=tmp_path / out, jobs=3))
+        return {f.filename: f.sha256 for o in result.built if o.record for f in o.record.files}
+
+    first = hashes("one")
+    subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", "later"], cwd=root, check=True)
+    (root / "NOTES.md").write_text("unrelated\n")
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    subprocess.run(["git", "commit", "-q", "-m", "notes"], cwd=root, check=True)
+    second = hashes("two")
+    assert len(first) == 2 * len(REPRO_SPECS)
+    changed = sorted(name for name in first if first[name] != second.get(name))
+    assert changed == [], changed
+
+
+def test_source_date_epoch_is_overridable(
+    lib: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = load_workspace(lib)
+    assert plan_build(
+        workspace, BuildOptions(source_date_epoch="1700000000")
+    ).source_date_epoch == (1700000000)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")
+    assert plan_build(workspace, BuildOptions()).source_date_epoch == 1600000000
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(BuildError, match="'yesterday' is not a whole number of seconds"):
+        plan_build(workspace, BuildOptions())
+
+
+def test_clean_removes_old_artifacts_first(lib: Path) -> None:
+    dist = lib / "dist"
+    dist.mkdir()
+    (dist / "repro_lib-1.1.0-py3-none-any.whl").write_bytes(b"old")
+    (dist / "notes.txt").write_text("kept: not an artifact")
+    (lib / "build" / "lib").mkdir(parents=True)
+    (lib / "repro_lib.egg-info").mkdir()
+    plan = plan_build(load_workspace(lib), BuildOptions(clean=True, sdist=False))
+    assert {p.name for p in plan.clean} == {
+        "build",
+        "repro_lib.egg-info",
+        "repro_lib-1.1.0-py3-none-any.whl",
+    }
+    assert any(line.startswith("remove build") for line in plan.describe())
+    result = execute(plan)
+    assert result.stale == ()
+    assert sorted(p.name for p in dist.iterdir()) == [
+        "notes.txt",
+        "repro_lib-1.2.0-py3-none-any.whl",
+    ]
+    assert not (lib / "build").exists() and not (lib / "repro_lib.egg-info").exists()
+
+
+def test_tests_run_against_the_built_wheel_and_strict_makes_them_count(
+    lib: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LIB_FAIL", "1")
+    lenient = build_all(lib, BuildOptions(out=tmp_path / "a", test=True, sdist=False))
+    assert [o.tests for o in lenient.outcomes] == ["failed"] and not lenient.not_built
+    strict = build_all(lib, BuildOptions(out=tmp_path / "b", test=True, strict=True, sdist=False))
+    (outcome,) = strict.not_built
+    assert "repro-lib: its tests failed (exit 1)" in str(outcome.error)
+    assert "--strict" in str(outcome.error)
+    assert not (tmp_path / "b").exists() or not any((tmp_path / "b").glob("*.whl"))
+
+
+def test_a_src_layout_is_tested_against_its_wheel_and_a_missing_runner_is_named(
+    tmp_path: Path,
+) -> None:
+    root = write_files(
+        tmp_path / "srcpkg",
+        {
+            "pyproject.toml": '[project]\nname = "src-pkg"\nversion = "1.0.0"\n'
+            'description = "x"\nreadme = "README.md"\n'
+            '[project.optional-dependencies]\ntest = ["pytest"]\n'
+            '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+            "src/src_pkg/__init__.py": "ANSWER = 42\n",
+            "README.md": "# src-pkg\n",
+            "tests/test_answer.py": "import src_pkg\n\ndef test_answer():\n"
+            "    assert src_pkg.ANSWER == 42\n",
+        },
+    )
+    git_init(root)
+    result = build_all(root, BuildOptions(out=tmp_path / "dist", test=True, strict=True))
+    assert [o.tests for o in result.outcomes] == ["passed"], result.to_dict()
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('test = ["pytest"]', 'test = ["packaging"]'))
+    result = build_all(root, BuildOptions(out=tmp_path / "dist2", test=True, strict=True))
+    (outcome,) = result.not_built
+    assert "--test runs pytest, but neither a test extra nor a test dependency group" in str(
+        outcome.error
+    )
+
+
+def test_the_pip_fallback_builds_the_same_files(lib: Path, tmp_path: Path) -> None:
+    result = build_all(lib, BuildOptions(out=tmp_path / "pip", installer="pip"))
+    assert result.plan.installer.name == "pip" and not result.not_built
+    assert sorted(result.to_dict()["files"]) == [
+        "repro_lib-1.2.0-py3-none-any.whl",
+        "repro_lib-1.2.0.tar.gz",
+    ]
+
+
+def test_bad_options_fail_before_anything_is_touched(lib: Path) -> None:
+    workspace = load_workspace(lib)
+    with pytest.raises(BuildError, match="--wheel-only and --sdist-only exclude each other"):
+        plan_build(workspace, BuildOptions(sdist=False, wheel=False))
+    with pytest.raises(BuildError, match="--python /no/such/python: no such interpreter"):
+        plan_build(workspace, BuildOptions(python="/no/such/python"))
+    with pytest.raises(BuildError, match="installer 'conda' is unknown"):
+        plan_build(workspace, BuildOptions(installer="conda"))
+    assert not (lib / "dist").exists()
+
+
+# --- native backends
+
+
+NATIVE_PYPROJECT = """[build-system]
+requires = ["{requires}"]
+build-backend = "{backend}"
+
+[project]
+name = "{name}"
+version = "0.1.0"
+description = "A native sample."
+readme = "README.md"
+requires-python = ">=3.9"
+"""
+
+
+def _native(root: Path, name: str, requires: str, backend: str) -> Path:
+    directory = root / name
+    (directory / "src" / name.replace("-", "_")).mkdir(parents=True)
+    (directory / "src" / name.replace("-", "_") / "__init__.py").write_text("")
+    (directory / "README.md").write_text(f"# {name}\n")
+    (directory / "pyproject.toml").write_text(
+        NATIVE_PYPROJECT.format(requires=requires, backend=backend, name=name)
+    )
+    return directory
+
+
+def test_a_missing_native_toolchain_is_named_before_building(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "root"\nversion = "0"\n[tool.uv]\npackage = false\n'
+        '[tool.uv.workspace]\nmembers = ["*"]\n'
+    )
+    _native(tmp_path, "nat-rs", "maturin>=1", "maturin")
+    _native(tmp_path, "nat-c", "scikit-build-core", "scikit_build_core.build")
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    monkeypatch.setenv("PATH", str(bare))  # no cargo, no cmake, no compiler, no git
+    monkeypatch.delenv("CC", raising=False)
+    with pytest.raises(BuildError) as info:
+        plan_build(load_workspace(tmp_path), BuildOptions())
+    message = str(info.value)
+    assert message.startswith("native build toolchain missing: ")
+    assert "nat-rs (backend maturin) needs Rust's cargo (rustup.rs) (cargo on PATH)" in message
+    assert "nat-c (backend scikit_build_core.build) needs CMake (cmake on PATH)" in message
+    assert "a C compiler (cc or gcc or clang on PATH, or $CC)" in message
+    assert message.endswith("install it, or leave the package out with --package")
+
+
+CMAKE = """cmake_minimum_required(VERSION 3.15)
+project(${SKBUILD_PROJECT_NAME} LANGUAGES C)
+find_package(Python COMPONENTS Interpreter Development.Module REQUIRED)
+python_add_library(_core MODULE src/core.c WITH_SOABI)
+install(TARGETS _core DESTINATION nat_ext)
+"""
+C_SOURCE = """#include <Python.h>
+static PyObject *answer(PyObject *self, PyObject *args) { return PyLong_FromLong(42); }
+static PyMethodDef methods[] = {{"answer", answer, METH_NOARGS, "42"}, {NULL, NULL, 0, NULL}};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_core", NULL, -1, methods};
+PyMODINIT_FUNC PyInit__core(void) { return PyModule_Create(&module); }
+"""
+
+
+@pytest.mark.skipif(
+    not (shutil.which("cmake") and (shutil.which("cc") or shutil.which("gcc"))),
+    reason="needs cmake and a C compiler",
+)
+def test_a_scikit_build_core_extension_builds_for_this_platform(tmp_path: Path) -> None:
+    root = _native(tmp_path, "nat-ext", "scikit-build-core>=0.8", "scikit_build_core.build")
+    (root / "CMakeLists.txt").write_text(CMAKE)
+    (root / "src" / "core.c").write_text(C_SOURCE)
+    result = build_all(root)
+    assert not result.not_built, result.not_built[0].error
+    (wheel,) = [f for f in result.to_dict()["files"] if f.endswith(".whl")]
+    assert wheel.startswith("nat_ext-0.1.0-cp3") and "-none-any" not in wheel
+    target = tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(root / "dist" / wheel),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    answer = subprocess.run(
+        [sys.executable, "-c", "import nat_ext._core as c; print(c.answer())"],
+        env={"PYTHONPATH": str(target)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert answer.stdout.strip() == "42"
+
+
+# --- the adapters: the real relnox command, and nox
+
+
+def test_relnox_build_all_command(lib: Path) -> None:
+    proc = run_relnox("build-all", "--wheel-only", "--json", "-v", cwd=lib)
+    assert proc.returncode == 0, proc.stderr
+    assert "making a build environment (uv) for ('hatchling',)" in proc.stderr  # -v: details
+    data = json.loads(proc.stdout)
+    assert data["files"] == ["repro_lib-1.2.0-py3-none-any.whl"] and data["failed"] == []
+    assert "[1/1] repro-lib 1.2.0: building (hatchling.build)" in proc.stderr
+    assert "repro-lib 1.2.0: built in " in proc.stderr
+    dry = run_relnox("build-all", "--dry-run", "--clean", cwd=lib)
+    assert dry.returncode == 0 and "build repro-lib 1.2.0 (hatchling.build)" in dry.stdout
+    assert "remove dist/repro_lib-1.2.0-py3-none-any.whl" in dry.stdout
+    assert (lib / "dist/repro_lib-1.2.0-py3-none-any.whl").is_file()  # a dry run touches nothing
+
+
+def test_dist_holds_only_distributions_and_the_state_is_ignored_by_git(lib: Path) -> None:
+    (lib / ".gitignore").write_text("build/\n*.egg-info/\n")  # dist/ itself not ignored
+    git_commit_all(lib, "ignore less")
+    proc = run_relnox("build-all", cwd=lib)
+    assert proc.returncode == 0, proc.stderr
+    dist = sorted(str(p) for p in (lib / "dist").iterdir())
+    assert [Path(p).name for p in dist] == [
+        "repro_lib-1.2.0-py3-none-any.whl",
+        "repro_lib-1.2.0.tar.gz",
+    ]
+    check = subprocess.run(
+        [sys.executable, "-m", "twine", "check", "--strict", *dist],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    state = lib / ".relnox"
+    assert (state / "dist" / "build-manifest.json").is_file()
+    assert (state / ".gitignore").read_text().splitlines()[-1] == "*"
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=lib,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert ".relnox" not in status and "dist/repro_lib-1.2.0.tar.gz" in status
+    assert read_manifest(lib / "dist").get("repro-lib").version == "1.2.0"
+
+
+def test_a_manifest_an_older_relnox_left_in_dist_is_read_and_moved_out(lib: Path) -> None:
+    build_all(lib, BuildOptions(wheel=False))
+    state = lib / ".relnox" / "dist"
+    for name in ("build-manifest.json", MANIFEST_TXT):
+        (state / name).replace(lib / "dist" / name)
+    assert read_manifest(lib / "dist").get("repro-lib").files[0].kind == "sdist"
+    build_all(lib, BuildOptions(sdist=False))
+    assert sorted(p.name for p in (lib / "dist").iterdir()) == [
+        "repro_lib-1.2.0-py3-none-any.whl",
+        "repro_lib-1.2.0.tar.gz",
+    ]
+    assert (state / "build-manifest.json").is_file()
+
+
+def test_nox_build_all_session(lib: Path) -> None:
+    (lib / "noxfile.py").write_text("import relnox.nox\nrelnox.nox.register()\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "nox", "-s", "build_all", "--", "--sdist-only"],
+        cwd=lib,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "repro_lib-1.2.0.tar.gz" in proc.stdout and "built" in proc.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "nox", "-s", "build_all", "--", "--sdist-only", "--wheel-only"],
+        cwd=lib,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    assert "Session build_all aborted: relnox: error: --wheel-only and --sdist-only" in bad.stderr

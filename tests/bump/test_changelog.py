@@ -1,0 +1,144 @@
+"""Changelog sections: headings as projects write them (read), and what a bump writes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from relnox.bump.changelog import has_unreleased, release_changelog, release_links
+from relnox.project.changelog import UNRELEASED, find_section, parse_title
+
+DAY = date(2026, 5, 3)
+
+
+LINKED = (
+    "# Changelog\n\n## [Unreleased]\n\n- New.\n\n## [1.0.0] - 2026-01-01\n\n- First.\n\n"
+    "[Unreleased]: https://github.com/o/r/compare/v1.0.0...HEAD\n"
+    "[1.0.0]: https://github.com/o/r/compare/v0.9.0...v1.0.0\n"
+)
+
+
+def test_compare_links_move_on_to_the_new_tag() -> None:
+    assert release_changelog(LINKED, "1.1.0", DAY, "v1.1.0") == (
+        "# Changelog\n\n## [Unreleased]\n\n## [1.1.0] - 2026-05-03\n\n- New.\n\n"
+        "## [1.0.0] - 2026-01-01\n\n- First.\n\n"
+        "[Unreleased]: https://github.com/o/r/compare/v1.1.0...HEAD\n"
+        "[1.1.0]: https://github.com/o/r/compare/v1.0.0...v1.1.0\n"
+        "[1.0.0]: https://github.com/o/r/compare/v0.9.0...v1.0.0\n"
+    )
+    # without a tag (the root changelog of independent versions) only the section changes
+    assert release_changelog(LINKED, "a 0.2.0, b 1.1.0", DAY) == LINKED.replace(
+        "- New.", "## [a 0.2.0, b 1.1.0] - 2026-05-03\n\n- New."
+    )
+
+
+def test_compare_links_keep_crlf_spacing_and_a_missing_final_newline() -> None:
+    text = (
+        "## [Unreleased]\r\n- Fixed.\r\n\r\n"
+        "[unreleased]:  https://gitlab.example/g/p/-/compare/pkg-v2.0.0...HEAD \r\n"
+        "[2.0.0]:  https://gitlab.example/g/p/-/tags/pkg-v2.0.0"
+    )
+    assert release_changelog(text, "2.0.1", DAY, "pkg-v2.0.1") == (
+        "## [Unreleased]\r\n\r\n## [2.0.1] - 2026-05-03\r\n- Fixed.\r\n\r\n"
+        "[unreleased]:  https://gitlab.example/g/p/-/compare/pkg-v2.0.1...HEAD \r\n"
+        "[2.0.1]:  https://gitlab.example/g/p/-/compare/pkg-v2.0.0...pkg-v2.0.1\r\n"
+        "[2.0.0]:  https://gitlab.example/g/p/-/tags/pkg-v2.0.0"
+    )
+    last = "[Unreleased]: https://gitea.example/o/r/compare/v1...HEAD"
+    assert release_links(last, "2", "v2") == (
+        "[Unreleased]: https://gitea.example/o/r/compare/v2...HEAD\n"
+        "[2]: https://gitea.example/o/r/compare/v1...v2"
+    )
+
+
+@pytest.mark.parametrize(
+    "links",
+    [
+        "",  # no link definitions at all
+        "[Unreleased]: https://github.com/o/r/commits/main\n",  # not a compare link
+        "[Unreleased]: https://github.com/o/r/compare/v1.0.0...main\n",  # not ...HEAD
+        "See [Unreleased]: https://github.com/o/r/compare/v1.0.0...HEAD\n",  # not a definition
+        # already released: the Unreleased link starts at the tag, or [1.1.0] is defined
+        "[Unreleased]: https://github.com/o/r/compare/v1.1.0...HEAD\n",
+        "[Unreleased]: https://github.com/o/r/compare/v1.0.0...HEAD\n[1.1.0]: https://x/1.1.0\n",
+    ],
+)
+def test_other_link_definitions_are_left_alone(links: str) -> None:
+    text = f"# Changelog\n\n## [Unreleased]\n\n- New.\n\n{links}"
+    assert release_links(text, "1.1.0", "v1.1.0") == text
+    assert release_changelog(text, "1.1.0", DAY, "v1.1.0") == release_changelog(text, "1.1.0", DAY)
+
+
+FENCED = (
+    "# Changelog\n\nWrite entries like this:\n\n```markdown\n## [Unreleased]\n- Your change.\n```\n\n"
+    "## [Unreleased]\n\n- Real change.\n\n## [1.0.0] - 2026-01-01\n"
+)
+
+
+def test_an_unreleased_heading_in_a_code_fence_is_text_to_the_writer_as_to_the_reader() -> None:
+    assert find_section(FENCED, UNRELEASED) is not None
+    assert find_section(FENCED, UNRELEASED).body == "- Real change."  # type: ignore[union-attr]
+    released = release_changelog(FENCED, "1.1.0", DAY)
+    assert released == FENCED.replace(
+        "## [Unreleased]\n\n- Real", "## [Unreleased]\n\n## [1.1.0] - 2026-05-03\n\n- Real"
+    )
+    assert "```markdown\n## [Unreleased]\n- Your change.\n```" in released
+    only_fenced = "# Changelog\n\n```\n## [Unreleased]\n```\n\n## [1.0.0] - 2026-01-01\n"
+    assert not has_unreleased(only_fenced)
+    assert release_changelog(only_fenced, "1.1.0", DAY) is None
+
+
+def test_a_setext_unreleased_section_gets_a_setext_release() -> None:
+    text = "Changelog\n=========\n\nUnreleased\n----------\n\n- New.\n\n1.0.0\n-----\n\n- Old.\n"
+    released = release_changelog(text, "1.1.0", DAY)
+    assert released == text.replace(
+        "----------\n\n- New.", "----------\n\n1.1.0 (2026-05-03)\n------------------\n\n- New."
+    )
+    section = find_section(released or "", "1.1.0")
+    assert section is not None and section.body == "- New."
+
+
+@pytest.mark.parametrize(
+    ("heading", "version"),
+    [
+        ("## Release v2.28.2 (2026-08-18)", "2.28.2"),  # towncrier, as requests writes it
+        ("## [1.2.0] - 2026-01-01", "1.2.0"),  # Keep a Changelog
+        ("## [1.2.0](https://github.com/o/r/compare/v1.1.0...v1.2.0) - 2026-01-01", "1.2.0"),
+        ("## 1.2.0 (2026-01-01)", "1.2.0"),
+        ("## v1.2.0", "1.2.0"),
+        ("### 1.2.0", "1.2.0"),
+        ("# relnox 1.2.0 (2026-01-01)", "1.2.0"),  # towncrier's default title
+        ("## Version 1.2.0", "1.2.0"),
+        ("## 1.2.0 \u2014 2026-01-01", "1.2.0"),
+        ("## 2.0.0rc1", "2.0.0rc1"),
+        ("1.2.0\n=====", "1.2.0"),
+        ("1.2.0 (2026-01-01)\n------------------", "1.2.0"),  # towncrier's reST title
+        ("v1.2.0\n~~~~~~", "1.2.0"),
+        ("## [core 1.2.0, agents 0.3.0] - 2026-01-01", "0.3.0"),  # relnox's own, several
+    ],
+)
+def test_release_headings_as_projects_write_them(heading: str, version: str) -> None:
+    older = heading.replace(version, "0.0.1")  # the section below, in the same style
+    text = f"Changelog\n\n{heading}\n\n- The change.\n\n{older}\n\n- Old.\n"
+    section = find_section(text, version)
+    assert section is not None, heading
+    assert section.body == "- The change."
+    assert find_section(text, "9.9.9") is None
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["## Python 3.12 support", "## 2026-01-01", "## Changelog", "### Added", "## Notes for 1.2"],
+)
+def test_other_headings_are_not_releases(heading: str) -> None:
+    assert parse_title(heading.lstrip("# ")) is None
+
+
+def test_a_heading_of_several_packages_is_read_per_package() -> None:
+    text = "## [core 1.2.0, agents 0.3.0] - 2026-01-01\n\n- Both.\n"
+    assert find_section(text, "1.2.0", "core") is not None
+    assert find_section(text, "0.3.0", "agents") is not None
+    assert find_section(text, "0.3.0", "core") is None  # core is at 1.2.0
+    one = "## requests 2.32.0 (2024-05-20)\n\n- One.\n"  # one name: free text, any package
+    assert find_section(one, "2.32.0", "some-other-name") is not None

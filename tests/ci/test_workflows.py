@@ -1,0 +1,266 @@
+"""Every workflow ci-init can write passes zizmor (offline, default audits) and actionlint.
+
+The variants are the modes ci-init has: one package or a workspace, at the top of
+the repository or in a subdirectory, pure Python or with native packages (maturin,
+scikit-build-core; as one package or among others), and every ``[tool.relnox.ci]``
+setting set.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import relnox
+from relnox.ci.init import ci_settings, generate
+from relnox.ci.pins import PINS
+from relnox.errors import ConfigError
+from relnox.project.workspace import load_workspace
+from relnox.sample import ProjectSpec, demo_specs, git_init, write_project, write_workspace
+from tests.conftest import run_relnox
+from tests.ci.test_init import native_spec, tool
+
+SETTINGS = """[tool.relnox.ci]
+python-versions = ["3.11", "3.12"]
+branch = "trunk"
+install = ["nox==2025.5.1", "relnox"]
+relnox-requirement = "relnox @ git+https://github.com/example/relnox@0123456789abcdef0123456789abcdef01234567"
+os = ["ubuntu-24.04", "windows-2022"]
+"""
+
+
+def _single(tmp: Path) -> Path:
+    root = write_project(tmp / "single", ProjectSpec("failextract", "1.0.0"))
+    git_init(root)
+    return root
+
+
+def _single_native(tmp: Path) -> Path:
+    root = tmp / "rs"
+    native_spec(root, "fast-rs", "maturin")
+    root = root / "packages" / "fast-rs"
+    git_init(root)
+    return root
+
+
+def _workspace_subdir(tmp: Path) -> Path:
+    root = write_workspace(tmp / "repo" / "python", demo_specs())
+    git_init(tmp / "repo")
+    return root
+
+
+def _workspace_native(tmp: Path) -> Path:
+    root = write_workspace(tmp / "ws", [ProjectSpec("fast-core", "1.0.0")])
+    native_spec(root, "fast-rs", "maturin")
+    native_spec(root, "fast-cpp", "scikit_build_core.build")
+    git_init(root)
+    return root
+
+
+def _all_settings(tmp: Path) -> Path:
+    root = write_workspace(tmp / "cfg" / "py", [ProjectSpec("fast-core", "1.0.0")], relnox=SETTINGS)
+    native_spec(root, "fast-rs", "maturin")
+    git_init(tmp / "cfg")
+    return root
+
+
+VARIANTS: dict[str, Callable[[Path], Path]] = {
+    "single": _single,
+    "single-native": _single_native,
+    "workspace-subdir": _workspace_subdir,
+    "workspace-native": _workspace_native,
+    "all-settings": _all_settings,
+}
+
+
+def write_variant(name: str, tmp: Path) -> list[Path]:
+    root = VARIANTS[name](tmp)
+    out = tmp / "out" / name
+    paths = []
+    for rel, text in generate(load_workspace(root)).items():
+        if rel.endswith(".yml"):
+            path = out / ".github" / "workflows" / Path(rel).name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            paths.append(path)
+    assert [p.name for p in paths] == ["release.yml", "auto-tag.yml"]
+    return paths
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_zizmor_finds_nothing(variant: str, tmp_path: Path) -> None:
+    paths = write_variant(variant, tmp_path)
+    proc = subprocess.run(
+        [tool("zizmor"), "--offline", "--no-config", "--format", "json", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    findings = json.loads(proc.stdout or "[]")
+    assert findings == [], json.dumps(findings, indent=1)[:4000]
+    assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_actionlint_finds_nothing(variant: str, tmp_path: Path) -> None:
+    paths = write_variant(variant, tmp_path)
+    proc = subprocess.run(
+        [tool("actionlint"), "-no-color", "-oneline", "-shellcheck", tool("shellcheck")]
+        + [str(p) for p in paths],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (proc.returncode, proc.stdout + proc.stderr) == (0, "")
+
+
+def steps(doc: dict[Any, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [(name, step) for name, job in doc["jobs"].items() for step in job["steps"]]
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_hardening(variant: str, tmp_path: Path) -> None:
+    for path in write_variant(variant, tmp_path):
+        text = path.read_text(encoding="utf-8")
+        doc = yaml.safe_load(text)
+        assert doc["permissions"] == {}
+        for job in doc["jobs"].values():
+            assert "write" not in json.dumps(job["permissions"]) or job["permissions"] in (
+                {"contents": "write", "actions": "write"},  # auto-tag: push tags, start runs
+                {"contents": "write"},  # github-release
+                {"contents": "read", "id-token": "write"},  # trusted publishing
+            )
+        for line in re.findall(r"uses: (.*)", text):
+            action, _, rest = line.partition("@")
+            sha, _, version = rest.partition(" # ")
+            assert (sha, version) == (PINS[action].sha, PINS[action].version), line
+        for job, step in steps(doc):
+            if step.get("uses", "").startswith("actions/checkout@"):
+                pushes = "--push" in json.dumps(doc["jobs"][job]["steps"])
+                assert step["with"]["persist-credentials"] is pushes, job
+
+
+def test_install_step_pins_relnox(tmp_path: Path) -> None:
+    release = yaml.safe_load(write_variant("single", tmp_path)[0].read_text(encoding="utf-8"))
+    installs = {s["run"] for _, s in steps(release) if s.get("name") == "Install nox and relnox"}
+    assert installs == {f"python -m pip install nox relnox=={relnox.__version__}"}
+    release = yaml.safe_load(write_variant("all-settings", tmp_path)[0].read_text(encoding="utf-8"))
+    installs = {s["run"] for _, s in steps(release) if s.get("name") == "Install nox and relnox"}
+    assert installs == {
+        "python -m pip install nox==2025.5.1 'relnox @ git+https://github.com/example/relnox"
+        "@0123456789abcdef0123456789abcdef01234567'"
+    }
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ('relnox-requirement = "notrelnox==1.0"', "not a requirement on relnox"),
+        ('relnox-requirement = "relnox @@ nowhere"', "not a requirement on relnox"),
+        ("relnox-requirement = 3", "not a requirement on relnox"),
+        ('install = ["nox", "relnox==0.0.1"]', "name the relnox to install in relnox-requirement"),
+        ('relnox_requirement = "relnox==1"', "did you mean 'relnox-requirement'"),
+    ],
+)
+def test_ci_settings_are_validated(
+    setting: str, message: str, make_workspace: Callable[..., Path]
+) -> None:
+    root = make_workspace(
+        [ProjectSpec("one", "1.0.0")], git=False, relnox=f"[tool.relnox.ci]\n{setting}"
+    )
+    with pytest.raises(ConfigError, match=re.escape(message)) as caught:
+        ci_settings(load_workspace(root))
+    assert "[tool.relnox.ci]" in str(caught.value)
+
+
+def job_steps(job: dict[str, Any]) -> list[str]:
+    return [step.get("name") or step["uses"].split("@")[0] for step in job["steps"]]
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_trusted_publishing_jobs_sign_their_own_files(variant: str, tmp_path: Path) -> None:
+    release = yaml.safe_load(write_variant(variant, tmp_path)[0].read_text(encoding="utf-8"))
+    jobs = release["jobs"]
+    oidc = {name for name, job in jobs.items() if "id-token" in job["permissions"]}
+    assert oidc == {"pypi", "testpypi"}  # the identity that signs and publishes, nowhere else
+    native = any(name.startswith("wheels-") for name in jobs)
+    for target, publish in (("pypi", "nox -s publish -- --yes --attestations"),
+                            ("testpypi", "nox -s publish-test -- --attestations")):  # fmt: skip
+        job = jobs[target]
+        assert job["permissions"] == {"contents": "read", "id-token": "write"}
+        names = job_steps(job)
+        sign = next(i for i, n in enumerate(names) if n.startswith("Sign every file"))
+        downloads = [
+            i for i, n in enumerate(names) if "download-artifact" in json.dumps(job["steps"][i])
+        ]
+        assert len(downloads) == (2 if native else 1) and max(downloads) < sign
+        assert job["steps"][sign + 1]["run"] == publish  # signed in this job, uploaded right after
+        script = job["steps"][sign]["run"]
+        assert "pypi-attestations==" in script
+        assert re.search(
+            r"python -m pypi_attestations sign \S*dist/\*\.whl \S*dist/\*\.tar\.gz", script
+        )
+    # no job hands its attestations to another: they are never an artifact
+    assert ".attestation" not in json.dumps(release)
+
+
+def test_a_private_index_gets_no_attestations(make_project: Callable[..., Path]) -> None:
+    spec = ProjectSpec("private", "1.0.0")
+    root = make_project(spec)
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8")
+        + '\n[tool.relnox.repositories]\ntestpypi = "http://127.0.0.1:8080/"\n',
+        encoding="utf-8",
+    )
+    text = generate(load_workspace(root))[".github/workflows/release.yml"]
+    jobs = yaml.safe_load(text)["jobs"]
+    assert jobs["testpypi"]["steps"][-1]["run"] == "nox -s publish-test"
+    assert not any(n.startswith("Sign") for n in job_steps(jobs["testpypi"]))
+    assert any(n.startswith("Sign") for n in job_steps(jobs["pypi"]))
+    assert "a local or private index gets none" in text.replace("\n# ", " ")
+
+
+def test_dry_run_shows_the_signing_step(make_project: Callable[..., Path]) -> None:
+    root = make_project(ProjectSpec("failextract", "1.0.0"))
+    dry = run_relnox("ci-init", "--dry-run", cwd=root, check=True)
+    assert "python -m pypi_attestations sign dist/*.whl dist/*.tar.gz" in dry.stdout
+    assert "nox -s publish -- --yes --attestations" in dry.stdout
+
+
+@pytest.mark.parametrize("variant", ["single-native", "workspace-native", "all-settings"])
+def test_matrix_wheels_are_published_from_the_directory_relnox_reads(
+    variant: str, tmp_path: Path
+) -> None:
+    release = yaml.safe_load(write_variant(variant, tmp_path)[0].read_text(encoding="utf-8"))
+    top = release.get("defaults", {}).get("run", {}).get("working-directory", "")
+    dist = f"{top}/dist/" if top else "dist/"  # the dist-dir relnox publish reads by default
+    jobs = release["jobs"]
+    wheel_jobs = sorted(name for name in jobs if name.startswith("wheels-"))
+    assert wheel_jobs
+    for name in wheel_jobs:  # every wheel of the OS x Python matrix becomes an artifact
+        matrix = jobs[name]["strategy"]["matrix"]
+        assert len(matrix["os"]) >= 2 and len(matrix["python"]) >= 2
+        upload = jobs[name]["steps"][-1]
+        assert upload["uses"].startswith("actions/upload-artifact@")
+        assert upload["with"]["name"].startswith("wheels-") and upload["with"]["path"].endswith(
+            "*.whl"
+        )
+    for target in ("pypi", "testpypi", "github-release"):
+        job = jobs[target]
+        downloads = [s["with"] for s in job["steps"] if "download-artifact" in s.get("uses", "")]
+        assert downloads == [
+            {"name": "dist", "path": dist},
+            {"pattern": "wheels-*", "merge-multiple": True, "path": dist},
+        ]
+        if target != "github-release":
+            assert set(job["needs"]) >= set(wheel_jobs)
+            assert job["steps"][-1]["run"].startswith(("nox -s publish -- ", "nox -s publish-test"))
+            assert "--dist" not in job["steps"][-1]["run"]  # the default directory is that one

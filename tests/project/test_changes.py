@@ -1,0 +1,147 @@
+"""plan and changed_packages on a real history where one package changed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from invoke.context import Context
+
+from relnox.project.changes import changed_packages, last_tag, plan
+from relnox.project.workspace import load_workspace
+from relnox.release.tagging import apply_tags, plan_tags
+from relnox.sample import ProjectSpec, demo_specs, git_commit_all
+
+
+def git(repo: Path, *args: str) -> str:
+    proc = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True)
+    return proc.stdout.strip()
+
+
+@pytest.fixture
+def history(make_workspace: Callable[..., Path]) -> Path:
+    """Three packages released (tagged), then two commits touching only demo-agents."""
+    root = make_workspace(demo_specs())
+    ws = load_workspace(root)
+    apply_tags(ws, plan_tags(ws, missing=True))
+    agents = root / "packages" / "demo-agents" / "demo_agents"
+    (agents / "extra.py").write_text("VALUE = 1\n", encoding="utf-8")
+    git_commit_all(root, "agents: add extra")
+    (agents / "extra.py").write_text("VALUE = 2\n", encoding="utf-8")
+    (root / "CHANGELOG.md").write_text("# Changelog\n", encoding="utf-8")  # not a package's
+    git_commit_all(root, "agents: change extra")
+    return root
+
+
+def test_plan_marks_only_the_changed_package(history: Path) -> None:
+    ws = load_workspace(history)
+    rows = {row.name: row for row in plan(ws, part="minor")}
+    assert rows["demo-agents"].changed
+    assert (rows["demo-agents"].commits, rows["demo-agents"].files) == (2, 1)
+    assert rows["demo-agents"].last_tag == "demo-agents-v0.1.0"
+    assert rows["demo-agents"].next_version == "0.2.0"
+    for name in ("demo-core", "demo-runtime"):
+        assert not rows[name].changed
+        assert rows[name].files == 0
+        assert rows[name].next_version is None
+    assert changed_packages(ws) == ["demo-agents"]
+    # against an explicit revision: the commit before the last one
+    assert changed_packages(ws, since="HEAD~1") == ["demo-agents"]
+    assert changed_packages(ws, since="HEAD") == []
+
+
+def test_never_tagged_packages_count_as_changed(make_workspace: Callable[..., Path]) -> None:
+    ws = load_workspace(make_workspace(demo_specs()))
+    rows = plan(ws, part="patch")
+    assert all(r.changed and r.last_tag is None and r.commits is None for r in rows)
+    assert [r.next_version for r in rows] == ["0.1.1", "0.1.1", "0.1.1"]
+
+
+def test_last_tag_is_the_highest_version_reachable(history: Path) -> None:
+    ws = load_workspace(history)
+    git(history, "tag", "demo-core-v0.1.5", "HEAD~1")
+    git(history, "tag", "demo-core-v0.10.0", "HEAD")
+    git(history, "checkout", "-q", "-b", "side", "HEAD~2")
+    git(history, "commit", "-q", "--allow-empty", "-m", "side work")
+    git(history, "tag", "demo-core-v9.0.0")  # on another branch: not reachable from main
+    git(history, "checkout", "-q", "main")
+    ws = load_workspace(history)  # tags are read when the workspace is loaded
+    assert last_tag(ws, ws.get("demo-core")) == "demo-core-v0.10.0"
+    assert str(ws.get("demo-core").released) == "9.0.0"  # the highest anywhere bounds bumps
+
+
+def test_root_package_ignores_nested_packages(make_project: Callable[..., Path]) -> None:
+    root = make_project(
+        ProjectSpec("outer", "1.0.0"),
+    )
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8") + '\n[tool.uv.workspace]\nmembers = ["libs/*"]\n',
+        encoding="utf-8",
+    )
+    from relnox.sample import write_project
+
+    write_project(root / "libs" / "inner", ProjectSpec("inner", "1.0.0"))
+    git_commit_all(root, "Add inner")
+    ws = load_workspace(root)
+    apply_tags(ws, plan_tags(ws, missing=True))
+    (root / "libs" / "inner" / "inner" / "more.py").write_text("X = 1\n", encoding="utf-8")
+    git_commit_all(root, "inner only")
+    assert changed_packages(load_workspace(root)) == ["inner"]
+
+
+def test_plan_task_json(history: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from relnox.invoke import plan as plan_task
+
+    result = plan_task(Context(), root=str(history), part="major", json=True)
+    data = json.loads(capsys.readouterr().out)
+    assert data["schema"] == 1
+    rows = data["packages"]
+    assert [r["name"] for r in rows if r["changed"]] == ["demo-agents"]
+    assert result["packages"] == ["demo-agents"]
+    assert result["versions"] == {"demo-agents": "1.0.0"}
+
+
+def test_plan_session_through_nox(history: Path) -> None:
+    (history / "noxfile.py").write_text(
+        "import relnox.nox\n\nrelnox.nox.register()\n", encoding="utf-8"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "nox", "-s", "plan", "--", "--part", "minor"],
+        cwd=history,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    table = [line.split() for line in proc.stdout.splitlines()]
+    assert ["demo-agents", "0.1.0", "demo-agents-v0.1.0", "yes", "2", "1", "0.2.0"] in table
+    assert ["demo-core", "0.1.0", "demo-core-v0.1.0", "no", "0", "0", "-"] in table
+
+
+def test_release_set_is_what_is_not_released_yet(tmp_path: Path) -> None:
+    from relnox.project.changes import release_set
+    from tests.shapes import commit, project, repo
+
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["libs/*"]\n[tool.relnox]\nlockstep = [["g-*"]]\n',
+        "libs/a/pyproject.toml": project("a", "1.0.0"),
+        "libs/b/pyproject.toml": project("b", "2.0.0"),
+        "libs/g1/pyproject.toml": project("g-one", "0.1.0"),
+        "libs/g2/pyproject.toml": project("g-two", "0.1.0"),
+    }
+    root = repo(
+        tmp_path / "r", files, tags=["a-v1.0.0", "b-v2.0.0", "g-one-v0.1.0", "g-two-v0.1.0"]
+    )
+    commit(root, {"libs/b/pyproject.toml": project("b", "2.1.0")})
+    ws = load_workspace(root)
+    assert [p.name for p in release_set(ws, changed=True)] == ["b"]
+    assert [p.name for p in release_set(ws, ["g-one"], changed=True)] == ["b", "g-one", "g-two"]
+    git(root, "tag", "b-v2.1.0")  # tagged on HEAD: still this release's
+    assert [p.name for p in release_set(load_workspace(root), changed=True)] == ["b"]
+    commit(root, {"x.txt": "later"})
+    assert release_set(load_workspace(root), changed=True) == ()

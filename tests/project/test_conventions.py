@@ -1,0 +1,325 @@
+"""Tag conventions read from real git tags: every spelling real repositories use."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from packaging.version import Version
+
+from relnox.bump.plan import plan_bump
+from relnox.errors import ConfigError, GitError, VersionError
+from relnox.project.changes import plan
+from relnox.project.conventions import split_tag, stem
+from relnox.project.workspace import discover, load_workspace
+from relnox.release.doctor import doctor
+from relnox.release.tagging import check_tag, plan_tags
+from tests.conftest import run_relnox
+from tests.shapes import commit, git, project, repo
+
+INIT = '__version__ = "{}"\n'
+
+
+@pytest.mark.parametrize(
+    ("tag", "prefix", "version"),
+    [
+        ("1.6.0", "", "1.6.0"),
+        ("v1.6.0", "v", "1.6.0"),
+        ("agent-v0.8.4", "agent-v", "0.8.4"),
+        ("name==4.2.0", "name==", "4.2.0"),
+        ("pkg@1.0.0rc1", "pkg@", "1.0.0rc1"),
+        ("py2-lib-1.0.0", "py2-lib-", "1.0.0"),
+    ],
+)
+def test_split_tag(tag: str, prefix: str, version: str) -> None:
+    assert split_tag(tag) == (prefix, Version(version))
+
+
+def test_stem_drops_separators_and_v() -> None:
+    assert [stem(p) for p in ("agent-v", "v", "", "name==", "pkg@", "python-v")] == [
+        "agent",
+        "",
+        "",
+        "name",
+        "pkg",
+        "python",
+    ]
+    assert split_tag("not-a-release") is None
+
+
+def test_bare_tags_with_setuptools_scm_give_the_real_version(tmp_path: Path) -> None:
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": project("plug", None, backend="setuptools-scm"),
+            "src/plug/__init__.py": "",
+        },
+        tags=["1.5.0", "v1.5.1"],
+    )
+    commit(root, {"x.txt": "x"}, "1.6.0")
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.vcs_versioned) == ("1.6.0", True)
+    assert pkg.tags is not None and pkg.tags.convention.accepts == ("{version}", "v{version}")
+    bump = plan_bump(load_workspace(root), part="minor", tag=True, commit=True, allow_dirty=True)
+    assert bump.tags == ["1.7.0"]  # the spelling of the newest release tag
+    out = run_relnox("doctor", cwd=root).stdout
+    assert "1.6.0 comes from the tags" in out and "0.0.0" not in out
+
+
+def test_tags_that_name_nothing_are_an_error_for_a_tag_versioned_package(tmp_path: Path) -> None:
+    root = repo(
+        tmp_path / "r",
+        {"pyproject.toml": project("plug", None, backend="setuptools-scm")},
+        tags=["release-1.0", "release-1.1"],
+    )
+    ws = discover(root)
+    assert not ws.packages
+    (problem,) = ws.problems
+    assert "release-1.1" in problem and "tag-format" in problem
+    proc = run_relnox("packages", cwd=root)
+    assert proc.returncode == 1 and "0.0.0" not in proc.stdout + proc.stderr
+
+
+def _monorepo(tmp_path: Path) -> Path:
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["libs/python/*"]\n',
+        "libs/python/agent/pyproject.toml": project("cua-agent", "0.8.4"),
+        "libs/python/cua-sandbox/pyproject.toml": project("cua-sandbox", "0.4.3"),
+        "libs/python/cua-cli/pyproject.toml": project("cua-cli", "0.1.15"),
+        "libs/python/fresh/pyproject.toml": project("cua-fresh", "0.1.0"),
+    }
+    return repo(
+        tmp_path / "mono",
+        files,
+        tags=["agent-v0.8.3", "agent-v0.8.4", "sandbox-v0.4.3", "cli-v0.1.15", "cli-v0.1.14"],
+    )
+
+
+def test_per_package_prefixes_learned_from_history(tmp_path: Path) -> None:
+    root = _monorepo(tmp_path)
+    ws = load_workspace(root)
+    formats = {p.name: ws.tag_format_of(p) for p in ws.packages}
+    assert formats == {
+        "cua-agent": "agent-v{version}",
+        "cua-sandbox": "sandbox-v{version}",
+        "cua-cli": "cli-v{version}",
+        "cua-fresh": "{name}-v{version}",  # no tags yet: the default, said as such
+    }
+    agent = ws.get("cua-agent")
+    assert (
+        agent.tags is not None
+        and "inferred from 2 tags like agent-v0.8.4" in agent.tags.convention.evidence
+    )
+    rows = {row.name: row for row in plan(ws)}
+    assert rows["cua-cli"].last_tag == "cli-v0.1.15" and not rows["cua-cli"].changed
+    bump = plan_bump(ws, part="minor", packages=["cua-sandbox"], commit=True, tag=True)
+    assert bump.tags == ["sandbox-v0.5.0"]
+    data = json.loads(run_relnox("packages", "--json", cwd=root, check=True).stdout)
+    by_name = {row["name"]: row for row in data["packages"]}
+    assert by_name["cua-agent"]["tag_format"] == "agent-v{version}"
+    assert by_name["cua-agent"]["last_tag"] == "agent-v0.8.4"
+    assert by_name["cua-agent"]["primary"] == "libs/python/agent/pyproject.toml [project].version"
+    assert [c.tag for c in check_tag(ws, "sandbox-v0.4.3")] == ["sandbox-v0.4.3"]
+
+
+@pytest.mark.parametrize(
+    ("tags", "expected"),
+    [
+        (["core-v0.1.8", "core-v0.1.9"], "core-v{version}"),
+        (["core@0.1.9"], "core@{version}"),
+        (["core==0.1.9"], "core=={version}"),
+        (["acme-core-v0.1.9"], "acme-core-v{version}"),
+    ],
+)
+def test_name_and_dir_spellings(tmp_path: Path, tags: list[str], expected: str) -> None:
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["libs/*"]\n',
+        "libs/core/pyproject.toml": project("acme-core", "0.1.9"),
+        "libs/web/pyproject.toml": project("acme-web", "0.2.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=tags)
+    ws = load_workspace(root)
+    assert ws.tag_format_of(ws.get("acme-core")) == expected
+    assert ws.tag_for(ws.get("acme-core"), "0.2.0") == expected.format(version="0.2.0")
+
+
+def test_one_tag_for_a_whole_directory(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": '[tool.relnox]\npackages = ["python/*"]\n',
+        "python/alpha/pyproject.toml": project("alpha", "0.7.5"),
+        "python/beta/pyproject.toml": project("beta", "0.7.5"),
+    }
+    root = repo(tmp_path / "r", files, tags=["python-v0.7.4", "python-v0.7.5"])
+    ws = load_workspace(root)
+    assert {ws.tag_for(p) for p in ws.packages} == {"python-v0.7.5"}
+    assert {p.name for p, _v in ws.match_tag("python-v0.7.5")} == {"alpha", "beta"}
+    assert "one tag for the whole directory" in (ws.packages[0].tags.convention.evidence or "")  # type: ignore[union-attr]
+
+
+def test_a_prefix_two_packages_could_own_is_settled_by_the_tagged_commit(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["pkgs/*"]\n',
+        "pkgs/a/pyproject.toml": project("acme-cli-tools", "1.0.0"),
+        "pkgs/b/pyproject.toml": project("other-cli", "3.0.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["cli-v3.0.0"])
+    ws = load_workspace(root)
+    assert ws.tag_format_of(ws.get("other-cli")) == "cli-v{version}"
+    assert ws.tag_format_of(ws.get("acme-cli-tools")) == "{name}-v{version}"
+
+
+def test_configured_formats_win(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": (
+            '[tool.uv.workspace]\nmembers = ["libs/*"]\n'
+            '[tool.relnox.tag-formats]\nacme-web = "website/{version}"\n'
+        ),
+        "libs/core/pyproject.toml": project(
+            "acme-core", "0.1.9", extra='[tool.relnox]\ntag-format = "c{version}"\n'
+        ),
+        "libs/web/pyproject.toml": project("acme-web", "0.2.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["core-v0.1.9"])
+    ws = load_workspace(root)
+    assert ws.tag_for(ws.get("acme-core")) == "c0.1.9"
+    assert ws.tag_for(ws.get("acme-web")) == "website/0.2.0"
+    assert "configured" in ws.get("acme-web").tags.convention.evidence  # type: ignore[union-attr]
+
+
+def test_newest_release_on_a_release_branch_bounds_the_bump(tmp_path: Path) -> None:
+    root = repo(tmp_path / "r", {"pyproject.toml": project("lib", "1.6.0")}, tags=["v1.6.0"])
+    git(root, "checkout", "-q", "-b", "release-1.6")
+    commit(root, {"pyproject.toml": project("lib", "1.6.1")}, "v1.6.1")
+    git(root, "checkout", "-q", "main")
+    ws = load_workspace(root)
+    assert str(ws.packages[0].released) == "1.6.1"
+    with pytest.raises(VersionError, match=r"1\.6\.1 was already released \(its tag v1\.6\.1"):
+        plan_bump(ws, part="patch")
+    with pytest.raises(VersionError, match=r"1\.6\.0\.post1 is not above 1\.6\.1"):
+        plan_bump(ws, to="1.6.0.post1")
+    assert plan_bump(ws, part="minor").versions == {"lib": ("1.6.0", "1.7.0")}
+    doctor = run_relnox("doctor", cwd=root).stdout
+    assert "tag v1.6.1 is newer than 1.6.0" in doctor
+
+
+def test_backend_describe_match_narrows_the_tags_and_a_side_project_is_named(
+    tmp_path: Path,
+) -> None:
+    extra = (
+        '[tool.hatch.version]\nsource = "vcs"\n'
+        "[tool.hatch.version.raw-options]\n"
+        'git_describe_command = ["git", "describe", "--dirty", "--tags", "--long", "--match", "hatch-v*"]\n'
+    )
+    files = {
+        "pyproject.toml": project("hatch", None, backend="hatch-vcs", extra=extra),
+        "src/hatch/__init__.py": "",
+        "backend/pyproject.toml": project(
+            "hatchling", None, extra='[tool.hatch.version]\npath = "src/hatchling/__about__.py"\n'
+        ),
+        "backend/src/hatchling/__about__.py": INIT.format("1.27.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["hatch-v1.13.0", "hatchling-v1.27.0", "hatch-v1.14.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.name, pkg.version) == ("hatch", "1.14.0")
+    assert "--match hatch-v*" in pkg.tags.convention.evidence  # type: ignore[union-attr]
+    assert ws.tag_for(pkg, "1.15.0") == "hatch-v1.15.0"
+    (note,) = ws.notes
+    assert "backend/pyproject.toml (hatchling) is not a member" in note
+
+
+def test_shallow_clone_refuses_what_needs_tags(tmp_path: Path) -> None:
+    origin = repo(tmp_path / "origin", {"pyproject.toml": project("lib", "1.0.0")}, tags=["v1.0.0"])
+    commit(origin, {"a.txt": "a"})
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{origin}", str(clone))
+    ws = load_workspace(clone)
+    with pytest.raises(GitError, match=r"shallow clone.*fetch --unshallow"):
+        plan(ws)
+    with pytest.raises(GitError, match="shallow clone"):
+        plan_tags(ws, missing=True)
+    with pytest.raises(GitError, match="shallow clone"):
+        plan_bump(ws, part="minor", changed_only=True)
+    proc = run_relnox("plan", cwd=clone)
+    assert proc.returncode == 1 and "shallow clone" in proc.stderr
+
+
+def test_an_old_pre_release_above_the_line_does_not_block_it(tmp_path: Path) -> None:
+    root = repo(tmp_path / "r", {"pyproject.toml": project("client", "0.27.0")}, tags=["0.27.0"])
+    commit(root, {"pyproject.toml": project("client", "1.0.0b0")}, "1.0.0.beta0")
+    commit(root, {"pyproject.toml": project("client", "0.28.1")}, "0.28.1")
+    git(root, "tag", "-f", "0.28.1")  # same second as the beta: creation order decides
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.tags is not None and pkg.tags.reachable_tag == "0.28.1"
+    assert str(pkg.tags.highest) == "0.28.1"
+    assert plan_bump(ws, part="minor").versions == {"client": ("0.28.1", "0.29.0")}
+    with pytest.raises(VersionError, match=r"1\.0\.0b0 was already released"):
+        plan_bump(ws, to="1.0.0b0")
+    assert "newer than" not in run_relnox("doctor", cwd=root).stdout
+
+
+def test_a_token_prefix_the_tagged_commit_contradicts_is_another_projects(
+    tmp_path: Path,
+) -> None:
+    """``bench-v0.2.11`` tags a project outside the workspace, not ``acme-bench-ui`` at 0.7.0."""
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["libs/python/*"]\n',
+        "libs/python/bench-ui/pyproject.toml": project("acme-bench-ui", "0.7.0"),
+        "libs/python/core/pyproject.toml": project("acme-core", "0.3.1"),
+        "libs/bench/pyproject.toml": project("acme-bench", "0.2.11"),
+    }
+    root = repo(tmp_path / "r", files, tags=["bench-v0.2.11", "core-v0.3.1"])
+    ws = load_workspace(root)
+    ui = ws.get("acme-bench-ui")
+    assert ws.tag_for(ui) == "bench-ui-v0.7.0" and ui.released is None  # as its siblings
+    assert ws.tag_format_of(ws.get("acme-core")) == "core-v{version}"
+    assert any("libs/bench/pyproject.toml (acme-bench)" in note for note in ws.notes)
+    commit(root, {"libs/python/bench-ui/pyproject.toml": project("acme-bench-ui", "0.2.12")})
+    git(root, "tag", "bench-v0.2.12")  # now the tagged commit agrees: the prefix is its own
+    again = load_workspace(root)
+    assert again.tag_format_of(again.get("acme-bench-ui")) == "bench-v{version}"
+
+
+def test_a_higher_tag_on_a_commit_without_the_package_is_said_to_be_ambiguous(
+    tmp_path: Path,
+) -> None:
+    root = repo(tmp_path / "r", {"js/cli/package.json": "{}\n"}, tags=["tool-v0.1.8"])
+    commit(
+        root,
+        {
+            "pyproject.toml": '[tool.uv.workspace]\nmembers = ["py/*"]\n',
+            "py/tool/pyproject.toml": project("tool", "0.1.6"),
+            "py/core/pyproject.toml": project("tool-core", "1.0.0"),
+        },
+        "tool-v0.1.6",
+        "tool-core-v1.0.0",
+    )
+    row = {r.check: r for r in doctor(root).checks}["tags tool"]
+    assert row.status == "warn"
+    assert row.detail.startswith(
+        "tag tool-v0.1.8 is newer than 0.1.6 but tags a commit without py/tool/pyproject.toml; "
+        "if it is another project's, set tag-format in tool's [tool.relnox]"
+    )
+    with pytest.raises(VersionError, match=r"0\.1\.7 is not above 0\.1\.8"):
+        plan_bump(load_workspace(root), part="patch", packages=["tool"])
+
+
+def test_tag_versioned_members_share_the_repositorys_bare_tags(tmp_path: Path) -> None:
+    """Every member reads v2.33.0 as its backend's git describe does; they move together."""
+    vcs = '\n[tool.hatch.version]\nsource = "uv-dynamic-versioning"\n'
+    files = {
+        "pyproject.toml": project("agentkit", None, backend="hatch-vcs", extra=vcs)
+        + '\n[tool.uv.workspace]\nmembers = ["slim", "evals"]\n',
+        "slim/pyproject.toml": project("agentkit-slim", None, backend="hatch-vcs", extra=vcs),
+        "evals/pyproject.toml": project("agentkit-evals", None, backend="hatch-vcs", extra=vcs),
+    }
+    root = repo(tmp_path / "r", files, tags=["v2.32.0", "v2.33.0"])
+    ws = load_workspace(root)
+    assert {p.name: p.version for p in ws.packages} == dict.fromkeys(
+        ("agentkit", "agentkit-slim", "agentkit-evals"), "2.33.0"
+    )
+    assert plan_bump(ws, part="minor").tags == ["v2.34.0"]
+    with pytest.raises(ConfigError, match=r"share the tag v\{version\}, so agentkit-evals cannot"):
+        plan_bump(ws, part="minor", packages=["agentkit-evals"])

@@ -1,0 +1,308 @@
+"""Every way a backend keeps a version, read as the backend reads it; bad inputs; drift."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from relnox.bump.plan import apply_bump, plan_bump
+from relnox.errors import ConfigError, VersionError
+from relnox.project.workspace import discover, load_workspace
+from tests.conftest import run_relnox
+from tests.shapes import commit, project, repo, write
+
+INIT = '__version__ = "{}"\n'
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        '[tool.hatch.version]\nsource = "uv-dynamic-versioning"\n',
+        '[tool.hatch.version]\nsource = "versioningit"\n',
+        "[tool.versioningit]\n",
+        "[tool.setuptools-git-versioning]\nenabled = true\n",
+        '[tool.pdm.version]\nsource = "scm"\n',
+    ],
+)
+def test_version_from_tags_plugins(tmp_path: Path, extra: str) -> None:
+    files = {"pyproject.toml": project("plug", None, extra=extra), "src/plug/__init__.py": ""}
+    root = repo(tmp_path / "r", files, tags=["v2.1.0"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version_source, pkg.version) == ("vcs", "2.1.0")
+
+
+def test_version_source_override(tmp_path: Path) -> None:
+    extra = '[tool.relnox]\nversion-source = "vcs"\n'
+    root = repo(tmp_path / "r", {"pyproject.toml": project("plug", None, extra=extra)}, ["0.3.0"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.evidence.startswith("[tool.relnox] version-source")) == ("0.3.0", True)
+
+
+def test_maturin_cargo_version_with_workspace_inheritance(tmp_path: Path) -> None:
+    files = {
+        "Cargo.toml": '[workspace]\nmembers = ["crates/*"]\n\n[workspace.package]\nversion = "0.4.0-beta.2"\n',
+        "crates/py/Cargo.toml": '[package]\nname = "fast"\nversion.workspace = true\n',
+        "crates/py/pyproject.toml": project("fast", None, backend="maturin"),
+        "crates/py/python/fast/__init__.py": "",
+        "pyproject.toml": '[tool.relnox]\npackages = ["crates/py"]\n',
+    }
+    root = repo(tmp_path / "r", files)
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.version == "0.4.0b2" and pkg.primary is not None
+    assert pkg.primary.path == root / "Cargo.toml"
+    apply_bump(plan_bump(ws, to="0.4.0rc1", commit=True))
+    assert 'version = "0.4.0-rc.1"' in (root / "Cargo.toml").read_text()
+    apply_bump(plan_bump(load_workspace(root), part="release"))
+    assert 'version = "0.4.0"' in (root / "Cargo.toml").read_text()
+
+
+def test_maturin_own_cargo_version(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": project("native", None, backend="maturin"),
+        "Cargo.toml": '[package]\nname = "native"\nversion = "1.2.3"\n',
+    }
+    (pkg,) = load_workspace(repo(tmp_path / "r", files)).packages
+    assert (pkg.version, pkg.version_source) == ("1.2.3", "cargo")
+
+
+def test_scikit_build_regex_and_meson(tmp_path: Path) -> None:
+    sk = (
+        "[tool.scikit-build.metadata.version]\n"
+        'provider = "scikit_build_core.metadata.regex"\ninput = "src/sk/__init__.py"\n'
+    )
+    files = {
+        "pyproject.toml": '[tool.relnox]\npackages = ["sk", "ms"]\n',
+        "sk/pyproject.toml": project("sk", None, backend="skbuild", extra=sk),
+        "sk/src/sk/__init__.py": INIT.format("3.1.0"),
+        "ms/pyproject.toml": project("ms", None, backend="meson"),
+        "ms/meson.build": "project(\n  'ms',\n  'c',\n  meson_version: '>= 1.1',\n  version: '2.0.1',\n)\n",
+    }
+    root = repo(tmp_path / "r", files)
+    ws = load_workspace(root)
+    assert {p.name: p.version for p in ws.packages} == {"sk": "3.1.0", "ms": "2.0.1"}
+    apply_bump(plan_bump(ws, part="minor", packages=["ms"]))
+    assert "version: '2.1.0'" in (root / "ms/meson.build").read_text()
+    assert "meson_version: '>= 1.1'" in (root / "ms/meson.build").read_text()
+
+
+@pytest.mark.parametrize(
+    ("cfg_version", "more", "expected"),
+    [
+        ("1.4.1", {}, "1.4.1"),
+        ("attr: sig.__version__", {"sig/__init__.py": INIT.format("1.4.2")}, "1.4.2"),
+        ("file: VERSION", {"VERSION": "1.4.3\n"}, "1.4.3"),
+    ],
+)
+def test_setup_cfg_metadata(
+    tmp_path: Path, cfg_version: str, more: dict[str, str], expected: str
+) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools>=64"]\nbuild-backend = "setuptools.build_meta"\n',
+        "setup.cfg": f"[metadata]\nname = sig\nversion = {cfg_version}\n\n[options]\npython_requires = >=3.9\n",
+        **more,
+    }
+    root = repo(tmp_path / "r", files)
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.name, pkg.version, pkg.requires_python) == ("sig", expected, ">=3.9")
+    apply_bump(plan_bump(ws, part="minor"))
+    assert load_workspace(root).packages[0].version.startswith("1.5.0")
+
+
+def test_setup_py_computing_its_version_names_the_line_that_fixes_it(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n',
+        "setup.py": 'from setuptools import setup\nsetup(name="calc", version=open("v.txt").read())\n',
+        "calc/__init__.py": INIT.format("0.9.0"),
+    }
+    root = repo(tmp_path / "r", files)
+    (problem,) = discover(root).problems
+    assert "setup.py computes the version" in problem and "version-files" in problem
+    write(
+        root,
+        {
+            "pyproject.toml": files["pyproject.toml"]
+            + '[tool.relnox]\nversion-files = ["calc/__init__.py"]\n'
+        },
+    )
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.name, pkg.version) == ("calc", "0.9.0")
+
+
+def test_version_files_are_read_before_giving_up(tmp_path: Path) -> None:
+    extra = '[tool.relnox]\nversion-files = ["VERSION.txt"]\n'
+    files = {
+        "pyproject.toml": project("odd", None, backend="setuptools", extra=extra),
+        "VERSION.txt": 'version = "5.0.0"\n',
+    }
+    (pkg,) = load_workspace(repo(tmp_path / "r", files)).packages
+    assert (pkg.version, pkg.version_source) == ("5.0.0", "version-files")
+
+
+def test_package_false_root_is_a_package_when_listed(tmp_path: Path) -> None:
+    base = project("native", "0.2.0") + "[tool.uv]\npackage = false\n"
+    root = repo(tmp_path / "r", {"pyproject.toml": base})
+    with pytest.raises(ConfigError, match="no package to release"):
+        load_workspace(root)
+    write(root, {"pyproject.toml": base + '[tool.relnox]\npackages = ["."]\n'})
+    assert [p.name for p in load_workspace(root).packages] == ["native"]
+
+
+def test_no_root_pyproject_finds_the_projects_below(tmp_path: Path) -> None:
+    files = {
+        "python/pyproject.toml": project("sdk", "1.0.0"),
+        "docs/pyproject.toml": project("docs-site", "0.0.1"),
+        "README.md": "hi\n",
+    }
+    ws = load_workspace(repo(tmp_path / "r", files))
+    assert [p.name for p in ws.packages] == ["sdk"]
+
+
+def test_drift_is_a_finding_rewritten_by_bump_to(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["libs/*"]\n',
+        "libs/one/pyproject.toml": project("one", "0.5.0"),
+        "libs/one/one/__init__.py": INIT.format("0.4.0"),
+        "libs/two/pyproject.toml": project("two", "1.0.0"),
+    }
+    root = repo(tmp_path / "r", files)
+    packages = run_relnox("packages", cwd=root)
+    assert packages.returncode == 0 and "says '0.4.0'" in packages.stderr
+    assert run_relnox("check-versions", cwd=root).returncode == 1
+    doctor = run_relnox("doctor", cwd=root)
+    assert doctor.returncode == 1 and "says '0.4.0'" in doctor.stdout
+    other = run_relnox("bump", "--package", "two", "--part", "minor", "--allow-dirty", cwd=root)
+    assert other.returncode == 0, other.stderr  # an unrelated package is not blocked
+    bumped = run_relnox("bump", "--package", "one", "--to", "0.5.1", "--allow-dirty", cwd=root)
+    assert bumped.returncode == 0, bumped.stderr
+    assert "(was 0.4.0" in bumped.stdout
+    assert (root / "libs/one/one/__init__.py").read_text() == INIT.format("0.5.1")
+    assert run_relnox("check-versions", cwd=root).returncode == 0
+
+
+def test_a_module_laid_out_by_backend_includes_is_seen(tmp_path: Path) -> None:
+    extra = '[tool.pdm.build]\nincludes = ["computer/"]\n'
+    files = {
+        "pyproject.toml": project("cua-computer", "0.3.0", backend="pdm", extra=extra),
+        "computer/__init__.py": INIT.format("0.2.0"),
+    }
+    (pkg,) = load_workspace(repo(tmp_path / "r", files)).packages
+    assert pkg.import_packages == ("computer",)
+    assert [loc.path.parent.name for loc in pkg.drift] == ["computer"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe", "not UTF-8"),
+        ('\ufeff[project]\nname = "x"\nversion = "1.0"\n'.encode(), "byte order mark (BOM)"),
+    ],
+)
+def test_unreadable_pyproject_is_one_line(tmp_path: Path, content: bytes, message: str) -> None:
+    root = repo(tmp_path / "r", {"pyproject.toml": content})
+    proc = run_relnox("packages", cwd=root)
+    assert proc.returncode == 1 and message in proc.stderr
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_two_members_with_one_name(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["libs/*"]\n',
+        "libs/a/pyproject.toml": project("same", "1.0.0"),
+        "libs/b/pyproject.toml": project("Same", "2.0.0"),
+        "libs/c/pyproject.toml": project("other", "1.0.0"),
+    }
+    ws = discover(repo(tmp_path / "r", files))
+    assert [p.name for p in ws.packages] == ["other"]
+    assert (
+        len(ws.problems) == 2
+        and "libs/a/pyproject.toml and libs/b/pyproject.toml" in ws.problems[0]
+    )
+
+
+def test_unknown_relnox_key_suggests_the_right_one(tmp_path: Path) -> None:
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": project(
+                "x", "1.0.0", extra='[tool.relnox]\ntag_format = "v{version}"\n'
+            )
+        },
+    )
+    with pytest.raises(ConfigError, match="unknown key 'tag_format'; did you mean 'tag-format'"):
+        discover(root)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="symlinks")
+def test_bump_writes_through_a_symlinked_pyproject(tmp_path: Path) -> None:
+    root = repo(
+        tmp_path / "r", {"shared/pyproject.toml": project("linked", "1.0.0"), "README.md": ""}
+    )
+    (root / "pyproject.toml").symlink_to("shared/pyproject.toml")
+    commit(root, {})
+    apply_bump(plan_bump(load_workspace(root), part="minor"))
+    assert (root / "pyproject.toml").is_symlink()
+    assert 'version = "1.1.0"' in (root / "shared/pyproject.toml").read_text()
+
+
+def test_version_error_names_file_for_invalid_primary(tmp_path: Path) -> None:
+    root = repo(tmp_path / "r", {"pyproject.toml": project("x", "banana")})
+    with pytest.raises(VersionError, match="'banana' is not a valid PEP 440 version"):
+        load_workspace(root)
+
+
+def test_flit_follows_the_module_it_imports_the_version_from(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": '[project]\nname = "fl"\ndynamic = ["version", "description"]\n'
+        '[build-system]\nrequires = ["flit_core>=3.4"]\nbuild-backend = "flit_core.buildapi"\n',
+        "fl/__init__.py": '"""fl."""\nfrom ._version import __version__\n',
+        "fl/_version.py": INIT.format("0.6.0"),
+    }
+    (pkg,) = load_workspace(repo(tmp_path / "r", files)).packages
+    assert (pkg.version, pkg.version_source) == ("0.6.0", "flit")
+
+
+def test_setup_py_literal_and_tag_regex(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n',
+        "setup.py": 'from setuptools import setup\nsetup(name="lit", version="2.2.0")\n',
+    }
+    ws = load_workspace(repo(tmp_path / "r", files))
+    assert [(p.name, p.version, p.version_source) for p in ws.packages] == [
+        ("lit", "2.2.0", "setup.py")
+    ]
+    extra = '[tool.setuptools_scm]\ntag_regex = "^rel/(?P<version>[0-9.]+)$"\n'
+    root = repo(
+        tmp_path / "scm",
+        {"pyproject.toml": project("scm", None, backend="setuptools-scm", extra=extra)},
+        tags=["rel/3.0.0", "v9.0.0"],
+    )
+    (pkg,) = load_workspace(root).packages
+    assert pkg.version == "3.0.0"
+
+
+def test_runtime_packages_pinned_exactly_follow_the_main_package(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": project("main-pkg", "0.9.0", requires=["main-pkg-runtime==0.9.0"])
+        + '[tool.relnox]\npackages = [".", "runtime/*"]\nlockstep = true\n',
+        "runtime/linux/pyproject.toml": project("main-pkg-runtime", None, backend="maturin"),
+        "runtime/linux/Cargo.toml": '[package]\nname = "rt"\nversion = "0.9.0"\n',
+    }
+    root = repo(tmp_path / "r", files)
+    apply_bump(plan_bump(load_workspace(root), part="minor"))
+    assert '"main-pkg-runtime==0.10.0"' in (root / "pyproject.toml").read_text()
+    assert 'version = "0.10.0"' in (root / "runtime/linux/Cargo.toml").read_text()
+
+
+def test_setuptools_flat_layout_module_with_another_name_is_seen(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": project("dist-name", "1.1.0", backend="setuptools"),
+        "engine/__init__.py": INIT.format("1.0.0"),
+        "tests/__init__.py": "",
+    }
+    (pkg,) = load_workspace(repo(tmp_path / "r", files)).packages
+    assert pkg.import_packages == ("engine",)
+    assert [loc.value for loc in pkg.drift] == ["1.0.0"]

@@ -1,0 +1,83 @@
+"""Rewriting one version location keeps everything else of the file byte for byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from relnox.errors import ConfigError, VersionError
+from relnox.project.sources import pattern_location, python_location, text_location, toml_location
+from relnox.project.workspace import load_toml
+
+
+def test_toml_keeps_crlf_comments_and_literal_quotes(tmp_path: Path) -> None:
+    path = tmp_path / "pyproject.toml"
+    original = (
+        "# top comment\r\n[project]\r\nname = 'p'   # the name\r\n"
+        "version = '1.0.0'  # bumped by relnox\r\n\r\n[tool.x]\r\nkeep = \"1.0.0\"\r\n"
+    )
+    path.write_bytes(original.encode())
+    loc = toml_location(path, load_toml(path), ("project", "version"))
+    assert (loc.value, loc.label) == ("1.0.0", f"{path} [project].version")
+    new = loc.render(original, "1.1.0")
+    assert new == original.replace("version = '1.0.0'", "version = '1.1.0'")
+
+
+def test_python_and_text_and_pattern_locations(tmp_path: Path) -> None:
+    init = tmp_path / "__init__.py"
+    init.write_text('"""Doc."""\n\n__version__: str = "2.0.0"  # keep me\nVERSION_INFO = (2, 0)\n')
+    loc = python_location(init)
+    assert loc is not None and loc.value == "2.0.0"
+    assert (
+        loc.render(init.read_text(), "2.1.0").splitlines()[2]
+        == '__version__: str = "2.1.0"  # keep me'
+    )
+    assert python_location(tmp_path / "missing.py") is None
+
+    version_file = tmp_path / "VERSION"
+    version_file.write_text("2.0.0\n")
+    assert text_location(version_file).render("2.0.0\n", "3.0.0") == "3.0.0\n"
+
+    readme = tmp_path / "README.md"
+    readme.write_text("Install with `pip install p==2.0.0` today.\n")
+    pattern = pattern_location(readme, "p=={version}`")
+    assert pattern.value == "2.0.0"
+    assert (
+        pattern.render(readme.read_text(), "2.0.1")
+        == "Install with `pip install p==2.0.1` today.\n"
+    )
+    with pytest.raises(ConfigError, match="no text matches version-files search"):
+        pattern_location(readme, "q=={version}")
+
+
+def test_a_location_that_moved_is_refused(tmp_path: Path) -> None:
+    init = tmp_path / "__init__.py"
+    init.write_text('__version__ = "1.0.0"\n')
+    loc = python_location(init)
+    assert loc is not None
+    with pytest.raises(VersionError, match="no longer where it was read"):
+        loc.render('__version__ = "9.9.9"\n', "1.0.1")
+
+
+def test_non_string_toml_version_names_the_fix(tmp_path: Path) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text("[project]\nname = 'p'\nversion = 1.0\n")
+    with pytest.raises(VersionError, match=r"must be a string, not 1\.0; quote it"):
+        toml_location(path, load_toml(path), ("project", "version"))
+
+
+def test_every_fallback_assignment_of_the_version_moves(tmp_path: Path) -> None:
+    path = tmp_path / "__init__.py"
+    path.write_text(
+        "try:\n    __version__ = version('x')\nexcept Exception:\n"
+        '    if ok:\n        __version__ = "2.0.0"  # fallback\n'
+        '    else:\n        __version__ = "2.0.0"\n'
+        'OTHER = "1.0.0"\nversion = "0.9"\n',
+        encoding="utf-8",
+    )
+    loc = python_location(path)
+    assert loc is not None and loc.value == "2.0.0"
+    text = loc.render(path.read_text(), "2.1.0")
+    assert text.count('__version__ = "2.1.0"') == 2 and '"2.0.0"' not in text
+    assert 'version = "0.9"' in text  # another value: not this version

@@ -1,0 +1,341 @@
+"""Discovery, version sources, release order and their errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from packaging.specifiers import SpecifierSet
+
+from relnox.ci.init import default_pythons
+from relnox.errors import ConfigError, VersionError
+from relnox.project.workspace import discover, load_workspace
+from relnox.sample import ProjectSpec, demo_specs, write_project, write_workspace
+from tests.conftest import run_relnox
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_demo_workspace_release_order_and_dependencies(tmp_path: Path) -> None:
+    specs = list(reversed(demo_specs()))  # runtime first on disk order: order must still be right
+    write_workspace(tmp_path, specs)
+    ws = load_workspace(tmp_path)
+    assert [p.name for p in ws.packages] == ["demo-core", "demo-agents", "demo-runtime"]
+    assert ws.get("demo-runtime").internal_deps == ("demo-core", "demo-agents")
+    assert ws.is_workspace and ws.tag_format == "{name}-v{version}"
+    assert [p.name for p in ws.dependents("demo-core")] == ["demo-agents", "demo-runtime"]
+    assert ws.get("demo_core").name == "demo-core"  # any spelling of the name
+    assert ws.get("demo-agents").backend == "setuptools.build_meta"
+
+
+def test_single_package_root(tmp_path: Path) -> None:
+    write_project(tmp_path, ProjectSpec("solo", "1.2.3", "hatchling"))
+    ws = load_workspace(tmp_path)
+    (pkg,) = ws.packages
+    assert (pkg.name, pkg.version, pkg.version_source) == ("solo", "1.2.3", "project.version")
+    assert [loc.kind for loc in pkg.locations] == ["toml", "python"]  # __version__ kept in step
+    assert not ws.is_workspace and ws.tag_format == "v{version}"
+
+
+def test_uv_members_exclude_and_virtual_root(tmp_path: Path) -> None:
+    _write(
+        tmp_path / "pyproject.toml",
+        '[tool.uv.workspace]\nmembers = ["libs/*"]\nexclude = ["libs/skip"]\n',
+    )
+    for name in ("a", "b", "skip"):
+        write_project(tmp_path / "libs" / name, ProjectSpec(f"pkg-{name}"))
+    _write(tmp_path / "libs" / "notes" / "README.md", "not a package")
+    ws = load_workspace(tmp_path)
+    assert [p.name for p in ws.packages] == ["pkg-a", "pkg-b"]
+
+
+def test_root_with_package_false_is_not_released(tmp_path: Path) -> None:
+    write_workspace(tmp_path, demo_specs())
+    assert "workspace-root" not in [p.name for p in load_workspace(tmp_path).packages]
+
+
+def test_tool_relnox_packages_overrides_uv_members(tmp_path: Path) -> None:
+    write_workspace(tmp_path, demo_specs(), relnox='packages = ["packages/demo-core"]')
+    assert [p.name for p in load_workspace(tmp_path).packages] == ["demo-core"]
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "files", "source", "kinds"),
+    [
+        (
+            '[tool.poetry]\nname = "p"\nversion = "1.0.0"\n',
+            {},
+            "tool.poetry.version",
+            ["toml"],
+        ),
+        (
+            '[project]\nname = "p"\ndynamic = ["version"]\n[tool.hatch.version]\npath = "p/__about__.py"\n'
+            '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+            {"p/__about__.py": '__version__ = "1.0.0"\n', "p/__init__.py": ""},
+            "hatch",
+            ["python"],
+        ),
+        (
+            '[project]\nname = "p"\ndynamic = ["version"]\n'
+            '[tool.setuptools.dynamic]\nversion = {attr = "p.__version__"}\n',
+            {"src/p/__init__.py": "__version__ = '1.0.0'\n"},
+            "setuptools-attr",
+            ["python"],
+        ),
+        (
+            '[project]\nname = "p"\ndynamic = ["version"]\n'
+            '[tool.setuptools.dynamic]\nversion = {file = "VERSION"}\n',
+            {"VERSION": "1.0.0\n"},
+            "setuptools-file",
+            ["text"],
+        ),
+        (
+            '[project]\nname = "p"\ndynamic = ["version"]\n'
+            '[tool.pdm.version]\nsource = "file"\npath = "p/_version.py"\n',
+            {"p/_version.py": '__version__ = "1.0.0"\n', "p/__init__.py": ""},
+            "pdm",
+            ["python"],
+        ),
+        (
+            '[project]\nname = "p"\ndynamic = ["version", "description"]\n'
+            '[build-system]\nrequires = ["flit_core"]\nbuild-backend = "flit_core.buildapi"\n',
+            {"p/__init__.py": '"""Doc."""\n__version__ = "1.0.0"\n'},
+            "flit",
+            ["python"],
+        ),
+        (
+            '[project]\nname = "p"\nversion = "1.0.0"\n[tool.relnox]\n'
+            'version-files = ["docs/conf.py", {path = "README.md", search = "p=={version}"}]\n',
+            {
+                "docs/conf.py": 'release = "x"\nversion = "1.0.0"\n',
+                "README.md": "pip install p==1.0.0\n",
+            },
+            "project.version",
+            ["toml", "python", "pattern"],
+        ),
+        (
+            '[project]\nname = "p"\ndynamic = ["version"]\n[tool.hatch.version]\nsource = "vcs"\n',
+            {},
+            "vcs",
+            [],
+        ),
+        (
+            '[project]\nname = "p"\ndynamic = ["version"]\n[tool.setuptools_scm]\n',
+            {},
+            "vcs",
+            [],
+        ),
+        (
+            '[project]\nname = "p"\ndynamic = ["version"]\n[tool.pdm.version]\nsource = "scm"\n',
+            {},
+            "vcs",
+            [],
+        ),
+    ],
+    ids=[
+        "poetry",
+        "hatch-path",
+        "setuptools-attr",
+        "setuptools-file",
+        "pdm-file",
+        "flit",
+        "version-files",
+        "hatch-vcs",
+        "setuptools-scm",
+        "pdm-scm",
+    ],
+)
+def test_version_sources(
+    tmp_path: Path, pyproject: str, files: dict[str, str], source: str, kinds: list[str]
+) -> None:
+    _write(tmp_path / "pyproject.toml", pyproject)
+    for rel, text in files.items():
+        _write(tmp_path / rel, text)
+    (pkg,) = load_workspace(tmp_path).packages
+    assert pkg.version_source == source
+    assert [loc.kind for loc in pkg.locations] == kinds
+    assert pkg.version == ("0.0.0" if source == "vcs" else "1.0.0")
+
+
+def test_vcs_version_comes_from_the_last_tag(make_project: object, tmp_path: Path) -> None:
+    import subprocess
+
+    root = tmp_path / "scm"
+    _write(
+        root / "pyproject.toml",
+        '[project]\nname = "p"\ndynamic = ["version"]\n[tool.hatch.version]\nsource = "vcs"\n',
+    )
+    from relnox.sample import git_init
+
+    git_init(root)
+    for tag in ("v1.0.0", "v1.2.0", "v1.10.0rc1", "unrelated"):
+        subprocess.run(["git", "tag", tag], cwd=root, check=True)
+    assert load_workspace(root).packages[0].version == "1.10.0rc1"
+
+
+def test_disagreeing_sources_are_drift_naming_each_file_and_value(tmp_path: Path) -> None:
+    write_project(tmp_path, ProjectSpec("p", "1.0.0"))
+    init = tmp_path / "p" / "__init__.py"
+    init.write_text(init.read_text().replace('"1.0.0"', '"1.0.1"'))
+    ws = load_workspace(tmp_path)  # a finding, not a wall
+    (message,) = ws.warnings
+    assert "'1.0.0'" in message and "'1.0.1'" in message
+    assert "pyproject.toml" in message and "__init__.py" in message
+    checked = run_relnox("check-versions", cwd=tmp_path)
+    assert checked.returncode == 1 and "'1.0.1'" in checked.stdout
+
+
+def test_cycle_names_the_cycle(tmp_path: Path) -> None:
+    write_workspace(
+        tmp_path,
+        [
+            ProjectSpec("a", requires=["b"]),
+            ProjectSpec("b", requires=["c"]),
+            ProjectSpec("c", requires=["a"]),
+        ],
+    )
+    with pytest.raises(ConfigError, match=r"dependency cycle .*a -> b -> c -> a"):
+        load_workspace(tmp_path)
+
+
+def test_a_capitalised_name_finds_its_lowercase_flat_module(tmp_path: Path) -> None:
+    _write(
+        tmp_path / "pyproject.toml",
+        '[project]\nname = "Flask-Login"\nversion = "0.6.0"\n'
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+    )
+    _write(tmp_path / "flask_login" / "__init__.py", '__version__ = "0.6.0"\n')
+    (pkg,) = load_workspace(tmp_path).packages
+    assert pkg.import_packages == ("flask_login",)
+    assert [loc.path.name for loc in pkg.locations] == ["pyproject.toml", "__init__.py"]
+
+
+def test_poetry_python_constraint_is_the_requires_python(tmp_path: Path) -> None:
+    _write(
+        tmp_path / "pyproject.toml",
+        '[tool.poetry]\nname = "ai-ops"\nversion = "1.0.0"\n'
+        '[tool.poetry.dependencies]\npython = "^3.9,<3.12"\n',
+    )
+    (pkg,) = load_workspace(tmp_path).packages
+    assert pkg.requires_python is not None
+    assert SpecifierSet(pkg.requires_python) == SpecifierSet(">=3.9,<3.12,<4")
+    assert default_pythons(load_workspace(tmp_path)) == ("3.10", "3.11")  # ci-init's matrix
+
+
+def test_a_dotted_name_keeps_its_nested_version_module_in_step(tmp_path: Path) -> None:
+    _write(
+        tmp_path / "pyproject.toml",
+        '[project]\nname = "Foo.Bar_baz"\nversion = "1.2.0"\n'
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+        '[tool.hatch.build.targets.wheel]\npackages = ["src/foo"]\n',
+    )
+    _write(tmp_path / "src" / "foo" / "bar_baz" / "__init__.py", '__version__ = "1.2.1"\n')
+    (pkg,) = load_workspace(tmp_path).packages
+    assert pkg.version == "1.2.0"  # the primary, [project] version
+    assert [loc.path.parent.name for loc in pkg.drift] == ["bar_baz"]
+
+
+def test_an_extra_on_a_package_that_needs_this_one_is_no_cycle(tmp_path: Path) -> None:
+    # dask[distributed] -> distributed -> dask: dask is released first
+    write_workspace(tmp_path, [ProjectSpec("dask"), ProjectSpec("distributed", requires=["dask"])])
+    pyproject = tmp_path / "packages" / "dask" / "pyproject.toml"
+    with pyproject.open("a", encoding="utf-8") as fh:
+        fh.write('\n[project.optional-dependencies]\ndistributed = ["distributed>=0.1"]\n')
+    ws = load_workspace(tmp_path)
+    assert [p.name for p in ws.packages] == ["dask", "distributed"]
+    assert ws.get("dask").internal_deps == ()
+    assert [r.target for r in ws.get("dask").requirements] == ["distributed"]  # pins still follow
+    assert [p.name for p in ws.dependents("dask")] == ["distributed"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('[project\nname = "x"', "invalid TOML"),
+        ('[project]\nname = "x"\n', "no version"),
+        ('[project]\nname = "x"\nversion = "one"\n', "not a valid PEP 440 version"),
+        ('[project]\nversion = "1.0"\n', "has no name"),
+        (
+            '[project]\nname = "x"\nversion = "1.0"\n[tool.relnox]\nversion-scheme = "calver"\n',
+            "version-scheme",
+        ),
+    ],
+)
+def test_bad_pyproject_raises_one_clear_error(tmp_path: Path, text: str, expected: str) -> None:
+    _write(tmp_path / "pyproject.toml", text)
+    with pytest.raises((ConfigError, VersionError)) as info:
+        load_workspace(tmp_path)
+    message = str(info.value)
+    assert expected in message and str(tmp_path / "pyproject.toml") in message
+    assert "\n" not in message
+
+
+def test_missing_root_pyproject(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"no pyproject\.toml"):
+        load_workspace(tmp_path)
+
+
+def test_unknown_package_lists_known_ones(tmp_path: Path) -> None:
+    write_workspace(tmp_path, demo_specs())
+    with pytest.raises(ConfigError, match=r"unknown package 'nope'.*demo-core"):
+        load_workspace(tmp_path).select(["nope"])
+
+
+def test_discover_collects_every_problem(tmp_path: Path) -> None:
+    write_workspace(tmp_path, demo_specs())
+    _write(tmp_path / "packages" / "demo-core" / "pyproject.toml", "[project\n")
+    agents = tmp_path / "packages" / "demo-agents" / "pyproject.toml"
+    agents.write_text(agents.read_text().replace('version = "0.1.0"', 'version = "zero"'))
+    ws = discover(tmp_path)
+    assert len(ws.problems) == 2
+    # the healthy package is still there; naming a broken one gives its own error
+    assert [p.name for p in load_workspace(tmp_path).packages] == ["demo-runtime"]
+    with pytest.raises(VersionError, match="zero"):
+        load_workspace(tmp_path).select(["demo-agents"])
+    for name in ("demo-core", "demo-agents", "demo-runtime"):
+        _write(tmp_path / "packages" / name / "pyproject.toml", "[project\n")
+    with pytest.raises(ConfigError, match=r"and 2 more problems; run relnox check-versions"):
+        load_workspace(tmp_path)
+
+
+def test_packages_command_text_and_json(tmp_path: Path) -> None:
+    write_workspace(tmp_path, demo_specs())
+    text = run_relnox("packages", cwd=tmp_path, check=True).stdout
+    assert text.index("demo-core") < text.index("demo-agents") < text.index("demo-runtime")
+    data = json.loads(run_relnox("packages", "--json", cwd=tmp_path, check=True).stdout)
+    assert data["schema"] == 1 and data["notes"] == []
+    data = data["packages"]
+    assert data[2]["name"] == "demo-runtime" and data[2]["depends_on"] == [
+        "demo-core",
+        "demo-agents",
+    ]
+    assert data[2]["source"] == "flit"
+
+
+def test_check_versions_lists_every_problem_and_exits_1(tmp_path: Path) -> None:
+    write_workspace(tmp_path, demo_specs())
+    ok = run_relnox("check-versions", cwd=tmp_path)
+    assert ok.returncode == 0 and "3 package(s) checked" in ok.stdout
+    _write(tmp_path / "packages" / "demo-core" / "pyproject.toml", "[project\n")
+    agents = tmp_path / "packages" / "demo-agents" / "pyproject.toml"
+    agents.write_text(agents.read_text().replace('version = "0.1.0"', 'version = "zero"'))
+    bad = run_relnox("check-versions", cwd=tmp_path)
+    assert bad.returncode == 1
+    assert "invalid TOML" in bad.stdout and "'zero'" in bad.stdout
+    assert "Traceback" not in bad.stderr and bad.stderr.strip().count("\n") == 0
+
+
+def test_maturin_module_name_gives_the_import_package(tmp_path: Path) -> None:
+    _write(
+        tmp_path / "pyproject.toml",
+        '[project]\nname = "fastcore"\nversion = "1.0.0"\n'
+        '[tool.maturin]\npython-source = "."\nmodule-name = "fastcore._native"\n'
+        '[build-system]\nrequires = ["maturin>=1,<2"]\nbuild-backend = "maturin"\n',
+    )
+    (pkg,) = load_workspace(tmp_path).packages
+    assert pkg.import_packages == ("fastcore",) and pkg.backend == "maturin"

@@ -1,0 +1,418 @@
+"""``relnox publish`` against a real pypiserver behind a fault-injecting proxy (all on 127.0.0.1).
+
+Every case runs the real command the way CI runs it (``GITHUB_ACTIONS=true``, step
+outputs and summary in files, -vvv) and checks three things: the token appears
+nowhere (stdout, stderr, any file under the test's directories or ``HOME``, the
+argv of every child relnox started), the run ends within its bound, and a rerun
+once the fault is gone leaves every file exactly once on the index.
+
+The index serves reads only to authenticated users (the proxy answers 401 to a
+read without credentials), so relnox really holds credentials it could leak.
+Network bounds are made small in the workspace's ``[tool.relnox.network]``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import relnox as relnox_package
+from relnox.tools.index_server import LocalIndex, free_port, write_htpasswd
+from tests.fault_server import DROP, HANG, Answer, FaultServer, Reply, Rule, Seen
+from tests.publish_support import SPY, USER, copy_tree, shared_release
+
+TOKEN = "relnox-FAULT-token-5c1e9a77d0"
+CORE_WHEEL, CORE_SDIST = "demo_core-0.1.0-py3-none-any.whl", "demo_core-0.1.0.tar.gz"
+AGENTS_WHEEL, AGENTS_SDIST = "demo_agents-0.1.0-py3-none-any.whl", "demo_agents-0.1.0.tar.gz"
+CORE = ["-p", "demo-core"]
+#: no run may take longer than this (the stall case needs about 2 * stall + 1 s of backoff)
+BOUND = 45.0
+NETWORK = "[tool.relnox.network]\ntimeout = 2\nstall = 2\nretries = 1\n"
+UNAUTHORIZED = Reply(401, (("WWW-Authenticate", 'Basic realm="index"'),), b"login required")
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return shared_release(tmp_path_factory)
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Iterator[LocalIndex]:
+    htpasswd = write_htpasswd(tmp_path / "htpasswd", {USER: TOKEN})
+    with LocalIndex(tmp_path / "index-data", password_file=htpasswd) as idx:
+        yield idx
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[..., FaultServer]]:
+    """``serve(upstream=..., rule=..., rewrite=..., port=...)``; all stopped when the test ends."""
+    started: list[FaultServer] = []
+
+    def start(**kwargs: object) -> FaultServer:
+        server = FaultServer(**kwargs)  # type: ignore[arg-type]
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def ws(release: Path, tmp_path: Path) -> Path:
+    root = copy_tree(release, tmp_path / "ws")
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "\n" + NETWORK)
+    return root
+
+
+def private(rule: Rule | None = None) -> Rule:
+    """Reads need credentials (as on a private index); then ``rule`` decides."""
+
+    def decide(seen: Seen) -> Answer:
+        if seen.method == "GET" and not seen.authorized:
+            return UNAUTHORIZED
+        return rule(seen) if rule is not None else None
+
+    return decide
+
+
+@dataclass
+class Run:
+    out: str
+    err: str
+    code: int
+    seconds: float
+
+    @property
+    def error_line(self) -> str:
+        lines = [ln for ln in self.err.splitlines() if ln.startswith("relnox: error:")]
+        assert len(lines) == 1, self.err
+        return lines[0]
+
+
+def relnox(ws: Path, *args: str, url_in_argv: str | None = None, **env: str) -> Run:
+    """``relnox publish ARGS -vvv`` as on GitHub Actions, bounded by :data:`BOUND`."""
+    work = ws.parent
+    spy = work / "spy"
+    spy.mkdir(exist_ok=True)
+    (spy / "sitecustomize.py").write_text(SPY, encoding="utf-8")
+    (work / "tmp").mkdir(exist_ok=True)
+    child_env = {
+        **os.environ,
+        "TWINE_USERNAME": USER,
+        "TWINE_PASSWORD": TOKEN,
+        **env,
+        "PYTHONPATH": str(spy),
+        "RELNOX_SPY_LOG": str(work / "spy.log"),
+        "TMPDIR": str(work / "tmp"),
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_OUTPUT": str(work / "github-output"),
+        "GITHUB_STEP_SUMMARY": str(work / "github-summary"),
+    }
+    child_env = {k: v for k, v in child_env.items() if v}
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "relnox", "publish", *args, "-vvv"],
+        cwd=ws,
+        env=child_env,
+        capture_output=True,
+        text=True,
+        timeout=BOUND + 30,
+        check=False,
+    )
+    run = Run(proc.stdout, proc.stderr, proc.returncode, time.monotonic() - started)
+    assert run.seconds < BOUND, f"took {run.seconds:.0f}s:\n{run.err[-3000:]}"
+    # twine's own output (a traceback of its ConnectionError at -vvv) may be shown; none of relnox
+    ours = (
+        str(Path(relnox_package.__file__).parent) + os.sep
+    )  # not "/relnox/": a clone's venv has it
+    assert ours not in "".join(ln for ln in run.err.splitlines() if ln.lstrip().startswith("File "))
+    if run.code:
+        assert run.err.rstrip().splitlines()[-1].startswith("relnox: error: "), run.err[-2000:]
+    token_nowhere(work, run, url_in_argv)
+    return run
+
+
+def token_nowhere(work: Path, run: Run, url_in_argv: str | None) -> None:
+    for text in (run.out, run.err):
+        assert TOKEN not in text
+    for root in (work, Path(os.environ["HOME"])):
+        for path in root.rglob("*"):
+            if path.is_file() and not path.is_symlink() and path.name != "spy.log":
+                assert TOKEN.encode() not in path.read_bytes(), path
+    for line in (work / "spy.log").read_text().splitlines():
+        entry = json.loads(line)
+        argv = entry.get("argv") or entry.get("popen") or []
+        if url_in_argv is not None and url_in_argv in argv and "relnox" in argv:
+            continue  # the user's own command line: what they typed
+        assert TOKEN not in json.dumps(entry), entry
+    (work / "spy.log").unlink()
+
+
+def on_index(index: LocalIndex) -> list[str]:
+    return sorted(p.name for p in index.data_dir.iterdir())
+
+
+def converged(index: LocalIndex, files: list[str], *servers: FaultServer) -> None:
+    """Every file on the index, each stored by exactly one upload."""
+    assert on_index(index) == sorted(files)
+    stored = [name for server in servers for name in server.stored()]
+    assert len(stored) == len(set(stored)), stored
+
+
+def hidden(path: str, times: int = 1) -> Rule:
+    """The first ``times`` reads of ``path`` answer 404: an index whose listing lags behind."""
+    calls = {"n": 0}
+
+    def rule(seen: Seen) -> Reply | None:
+        if seen.method == "GET" and seen.path == path:
+            calls["n"] += 1
+            if calls["n"] <= times:
+                return Reply(404)
+        return None
+
+    return rule
+
+
+def _changed_wheel(original: Path, target: Path) -> None:
+    with zipfile.ZipFile(original) as src, zipfile.ZipFile(target, "w") as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item.filename))
+        dst.writestr("demo_core/extra.py", "CHANGED = True\n")
+
+
+# -- credentials stay with their origin ---------------------------------------------------
+
+
+def test_a_file_linked_on_another_host_is_fetched_without_credentials(
+    ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+) -> None:
+    shutil.copy(ws / "dist" / CORE_WHEEL, index.data_dir / CORE_WHEEL)  # to be hashed
+    foreign = serve(rule=lambda seen: UNAUTHORIZED)
+
+    def elsewhere(seen: Seen, reply: Reply) -> Reply:  # links to the other host, no #sha256
+        body = re.sub(
+            rb'href="[^"]*/([^"/#]+)(#[^"]*)?"',
+            rb'href="%sfiles/\1"' % foreign.url.encode(),
+            reply.body,
+        )
+        return Reply(reply.status, reply.headers, body)
+
+    proxy = serve(upstream=index.url, rule=private(), rewrite=elsewhere)
+    for args in (["--dry-run"], []):
+        run = relnox(ws, "-r", proxy.url, *CORE, *args)
+        assert run.code == 1 and CORE_WHEEL in run.err
+        assert "not the index's own address, so relnox sends it no credentials" in run.error_line
+        assert run.out.startswith("::error::") and "no credentials" in run.out  # the annotation
+    assert foreign.seen and not any(seen.authorized for seen in foreign.seen)
+    assert on_index(index) == [CORE_WHEEL]
+
+    healthy = serve(upstream=index.url, rule=private())
+    again = relnox(ws, "-r", healthy.url, *CORE)
+    assert again.code == 0, again.err
+    converged(index, [CORE_WHEEL, CORE_SDIST], proxy, healthy)
+    assert healthy.stored() == [CORE_SDIST]
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_redirect_to_another_host_gets_no_credentials(
+    method: str, ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+) -> None:
+    """A read redirected after its 401, or an upload redirected: the other host sees no token."""
+    foreign = serve(rule=lambda seen: UNAUTHORIZED)
+
+    def away(seen: Seen) -> Reply | None:
+        if seen.method == method:
+            status = 302 if method == "GET" else 307
+            return Reply(status, (("Location", f"{foreign.url.rstrip('/')}{seen.path}"),))
+        return None
+
+    proxy = serve(upstream=index.url, rule=private(away))
+    run = relnox(ws, "-r", proxy.url, *CORE)
+    assert run.code == 1
+    if method == "GET":
+        assert "HTTP 401" in run.error_line and "not the index's own address" in run.error_line
+    else:
+        assert CORE_WHEEL in run.error_line and "redirect" in run.error_line.lower()
+        assert CORE_SDIST not in run.error_line
+    assert not any(seen.authorized for seen in foreign.seen)
+    assert on_index(index) == [] and proxy.stored() == []
+
+    healthy = serve(upstream=index.url, rule=private())
+    again = relnox(ws, "-r", healthy.url, *CORE)
+    assert again.code == 0, again.err
+    converged(index, [CORE_WHEEL, CORE_SDIST], healthy)
+
+
+def test_userinfo_in_the_repository_url_is_the_credentials_and_never_shown(
+    ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+) -> None:
+    proxy = serve(upstream=index.url, rule=private())
+    port = proxy.url.rsplit(":", 1)[1].rstrip("/")
+    wrong = f"http://{USER}:{TOKEN}-wrong@127.0.0.1:{port}"
+    refused = relnox(
+        ws, "-r", wrong, *CORE, url_in_argv=wrong, TWINE_USERNAME="", TWINE_PASSWORD=""
+    )
+    assert refused.code == 1 and "HTTP 403" in refused.error_line
+    assert f"http://127.0.0.1:{port}/" in refused.error_line and "@" not in refused.error_line
+    assert "::error::" in refused.out and "@127.0.0.1" not in refused.out
+    assert "the repository URL's userinfo" in refused.err
+
+    url = f"http://{USER}:{TOKEN}@127.0.0.1:{port}/"
+    run = relnox(ws, "-r", url, *CORE, url_in_argv=url, TWINE_USERNAME="", TWINE_PASSWORD="")
+    assert run.code == 0, run.err
+    assert "@127.0.0.1" not in run.out + run.err
+    summary = (ws.parent / "github-summary").read_text()
+    assert f"127.0.0.1:{port}" in summary or "demo-core" in summary
+    converged(index, [CORE_WHEEL, CORE_SDIST], proxy)
+
+
+# -- every wait is bounded -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("what", ["upload", "read"])
+def test_a_hanging_index_is_given_up_on_within_the_configured_bounds(
+    what: str, ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+) -> None:
+    method = "POST" if what == "upload" else "GET"
+    proxy = serve(
+        upstream=index.url,
+        rule=private(lambda seen: HANG if seen.method == method else None),
+    )
+    run = relnox(ws, "-r", proxy.url, *CORE)
+    assert run.code == 1
+    line = run.error_line
+    if what == "upload":
+        assert CORE_WHEEL in line and "[tool.relnox.network] stall = 2" in line
+        assert proxy.url in line and "2 attempts" in line
+        assert "retrying in 1.0s (attempt 2 of 2)" in run.err
+    else:
+        assert "[tool.relnox.network] timeout" in line and "after 2 attempts" in line
+    assert on_index(index) == []
+
+    healthy = serve(upstream=index.url, rule=private())
+    again = relnox(ws, "-r", healthy.url, *CORE)
+    assert again.code == 0, again.err
+    converged(index, [CORE_WHEEL, CORE_SDIST], healthy)
+
+
+def test_an_index_that_is_down_fails_quickly_and_a_rerun_once_it_is_up_completes(
+    ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    run = relnox(ws, "-r", url, *CORE)
+    assert run.code == 1 and "cannot be reached" in run.error_line and url in run.error_line
+    proxy = serve(upstream=index.url, rule=private(), port=port)
+    again = relnox(ws, "-r", url, *CORE)
+    assert again.code == 0, again.err
+    converged(index, [CORE_WHEEL, CORE_SDIST], proxy)
+
+
+# -- refusals are attributed to the file that was sent ------------------------------------------
+
+
+@pytest.mark.parametrize("status", [400, 409])
+def test_already_exists_with_the_same_content_is_skipped_and_the_rest_goes_on(
+    status: int, ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+) -> None:
+    shutil.copy(ws / "dist" / CORE_WHEEL, index.data_dir / CORE_WHEEL)
+    hide = hidden("/simple/demo-core/", times=2)  # at planning, and just after the 400
+
+    def exists(seen: Seen) -> Answer:
+        if seen.filename == CORE_WHEEL:
+            return Reply(status, body=b"File already exists")
+        return hide(seen)
+
+    proxy = serve(upstream=index.url, rule=private(exists))
+    run = relnox(ws, "-r", proxy.url, *CORE)
+    assert run.code == 0, run.err
+    assert f"{CORE_WHEEL}: already on" in run.err and "skipped" in run.err
+    assert "does not list it; looking again in 1.0s (1 of 1)" in run.err
+    report = json.loads((ws / ".relnox" / "dist" / "publish-report.json").read_text())
+    assert report["skipped"] == [CORE_WHEEL] and report["uploaded"] == [CORE_SDIST]
+    converged(index, [CORE_WHEEL, CORE_SDIST], proxy)
+    again = relnox(ws, "-r", proxy.url, *CORE)
+    assert again.code == 0 and [s.filename for s in proxy.seen if s.filename] == [
+        CORE_WHEEL,
+        CORE_SDIST,
+    ]
+
+
+@pytest.mark.parametrize("status", [400, 409])
+def test_already_exists_with_other_content_names_that_file_only(
+    status: int, ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+) -> None:
+    _changed_wheel(ws / "dist" / CORE_WHEEL, index.data_dir / CORE_WHEEL)
+    hide = hidden("/simple/demo-core/")
+
+    def exists(seen: Seen) -> Answer:
+        if seen.filename == CORE_WHEEL:
+            return Reply(status, body=b"File already exists")
+        return hide(seen)
+
+    proxy = serve(upstream=index.url, rule=private(exists))
+    run = relnox(ws, "-r", proxy.url, *CORE)
+    assert run.code == 1
+    assert CORE_WHEEL in run.error_line and "different content" in run.error_line
+    assert CORE_SDIST not in run.error_line
+    report = json.loads((ws / ".relnox" / "dist" / "publish-report.json").read_text())
+    assert report["failed"] == [CORE_WHEEL] and report["uploaded"] == []
+    assert [s.filename for s in proxy.seen if s.filename] == [CORE_WHEEL]  # the sdist was kept
+
+    (index.data_dir / CORE_WHEEL).unlink()  # the fault: someone else's file, removed
+    healthy = serve(upstream=index.url, rule=private())
+    again = relnox(ws, "-r", healthy.url, *CORE)
+    assert again.code == 0, again.err
+    converged(index, [CORE_WHEEL, CORE_SDIST], healthy)
+
+
+def test_403_names_the_file_and_the_credentials_source(
+    ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+) -> None:
+    proxy = serve(
+        upstream=index.url,
+        rule=private(lambda seen: Reply(403, body=b"Forbidden") if seen.method == "POST" else None),
+    )
+    run = relnox(ws, "-r", proxy.url, *CORE)
+    assert run.code == 1 and "HTTP 403" in run.error_line and CORE_WHEEL in run.error_line
+    assert "TWINE_USERNAME/TWINE_PASSWORD" in run.error_line
+    assert len([s for s in proxy.seen if s.method == "POST"]) == 1  # not retried
+    healthy = serve(upstream=index.url, rule=private())
+    again = relnox(ws, "-r", healthy.url, *CORE)
+    assert again.code == 0, again.err
+    converged(index, [CORE_WHEEL, CORE_SDIST], healthy)
+
+
+@pytest.mark.parametrize("fault", ["500", "dropped connection"])
+def test_a_failure_on_the_third_file_keeps_the_first_two_and_a_rerun_sends_the_rest(
+    fault: str, ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+) -> None:
+    answer = Reply(500) if fault == "500" else DROP
+    proxy = serve(
+        upstream=index.url,
+        rule=private(lambda seen: answer if seen.filename == AGENTS_WHEEL else None),
+    )
+    two = ["-p", "demo-core", "-p", "demo-agents"]
+    run = relnox(ws, "-r", proxy.url, *two)
+    assert run.code == 1 and AGENTS_WHEEL in run.error_line and "kept failing" in run.error_line
+    assert "after 2 attempts" in run.error_line and "retries" in run.error_line
+    assert on_index(index) == [CORE_WHEEL, CORE_SDIST]
+    assert AGENTS_SDIST not in [s.filename for s in proxy.seen]
+    healthy = serve(upstream=index.url, rule=private())
+    again = relnox(ws, "-r", healthy.url, *two)
+    assert again.code == 0, again.err
+    assert sorted(healthy.stored()) == [AGENTS_WHEEL, AGENTS_SDIST]
+    converged(index, [CORE_WHEEL, CORE_SDIST, AGENTS_WHEEL, AGENTS_SDIST], proxy, healthy)

@@ -1,0 +1,84 @@
+"""A project name another project owns on the index: found before any upload (real local
+pypiserver pre-seeded with the other project's files)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from relnox.errors import PublishError
+from relnox.project.workspace import load_workspace
+from relnox.publish.plan import publish
+from relnox.sample import ProjectSpec, git_init, write_project
+from relnox.tools.index_server import LocalIndex, write_htpasswd
+from tests.publish_support import USER
+from tests.verify_support import uv_build
+
+TOKEN = "relnox-fake-upload-token-0003"
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Iterator[LocalIndex]:
+    htpasswd = write_htpasswd(tmp_path / "htpasswd", {USER: TOKEN})
+    with LocalIndex(tmp_path / "index-data", password_file=htpasswd) as idx:
+        yield idx
+
+
+def environ() -> dict[str, str]:
+    return {**os.environ, "TWINE_USERNAME": USER, "TWINE_PASSWORD": TOKEN}
+
+
+@pytest.fixture
+def seeded(tmp_path: Path, index: LocalIndex) -> LocalIndex:
+    """The index already holds versions 3.0.0 and 3.1.0 of an unrelated 'taken-name'."""
+    for version in ("3.0.0", "3.1.0"):
+        other = write_project(tmp_path / f"other-{version}", ProjectSpec("taken-name", version))
+        out = tmp_path / f"other-dist-{version}"
+        uv_build(other, out)
+        for path in out.glob("taken_name-*"):
+            shutil.copy(path, index.data_dir / path.name)
+    return index
+
+
+@pytest.fixture
+def ours(tmp_path: Path) -> Path:
+    root = write_project(tmp_path / "ours", ProjectSpec("taken-name", "0.1.0"))
+    (root / "CHANGELOG.md").write_text("# Changelog\n\n## 0.1.0 - 2026-01-01\n\n- First.\n")
+    git_init(root)
+    uv_build(root, root / "dist")
+    return root
+
+
+def test_a_name_owned_by_another_project_is_reported_before_any_upload(
+    ours: Path, seeded: LocalIndex
+) -> None:
+    before = sorted(p.name for p in seeded.data_dir.iterdir())
+    with pytest.raises(PublishError) as info:
+        publish(load_workspace(ours), repository=seeded.upload_url, environ=environ())
+    message = str(info.value)
+    assert message.startswith(
+        f"the name taken-name on {seeded.upload_url} belongs to another project (versions "
+        "3.1.0, 3.0.0 that this repository never released); rename the package or claim the name"
+    ), message
+    assert "bump" not in message
+    assert sorted(p.name for p in seeded.data_dir.iterdir()) == before  # nothing uploaded
+
+
+def test_a_name_with_versions_this_repository_released_is_ours(
+    ours: Path, seeded: LocalIndex
+) -> None:
+    changelog = ours / "CHANGELOG.md"
+    original = changelog.read_text()
+    changelog.write_text(original + "\n## 3.1.0 - 2025-01-01\n\n- Old.\n")
+    result = publish(load_workspace(ours), repository=seeded.upload_url, environ=environ())
+    assert result.ok and sorted(result.uploaded) == [
+        "taken_name-0.1.0-py3-none-any.whl",
+        "taken_name-0.1.0.tar.gz",
+    ]
+    changelog.write_text(original)  # no history now, but our very files are on the index
+    again = publish(load_workspace(ours), repository=seeded.upload_url, environ=environ())
+    assert again.ok and not again.uploaded and len(again.skipped) == 2

@@ -1,0 +1,456 @@
+"""doctor on a healthy repository and on one broken in each checked way."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from invoke.context import Context
+from invoke.exceptions import Exit
+
+from relnox.project.workspace import load_workspace
+from relnox.release.doctor import ERROR, OK, WARN, doctor, missing_metadata, readme_problem
+from relnox.release.tagging import apply_tags, plan_tags
+from relnox.sample import demo_specs, git_commit_all
+from tests.conftest import run_relnox
+from tests.shapes import repo
+
+CORE = Path("packages") / "demo-core"
+
+
+def git(repo: Path, *args: str) -> str:
+    proc = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True)
+    return proc.stdout.strip()
+
+
+def lock_text(versions: dict[str, str]) -> str:
+    entries = "".join(
+        f'\n[[package]]\nname = "{name}"\nversion = "{version}"\n'
+        f'source = {{ editable = "packages/{name}" }}\n'
+        for name, version in versions.items()
+    )
+    return 'version = 1\nrequires-python = ">=3.9"\n' + entries
+
+
+@pytest.fixture
+def healthy(make_workspace: Callable[..., Path], tmp_path: Path) -> Path:
+    """Released (tagged) and pushed, with a current uv.lock and a changelog."""
+    root = make_workspace(demo_specs())
+    (root / "uv.lock").write_text(
+        lock_text({"demo-core": "0.1.0", "demo-agents": "0.1.0", "demo-runtime": "0.1.0"}),
+        encoding="utf-8",
+    )
+    git_commit_all(root, "Lock")
+    ws = load_workspace(root)
+    apply_tags(ws, plan_tags(ws, missing=True))
+    bare = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(bare))
+    git(root, "remote", "add", "origin", str(bare))
+    git(root, "push", "-q", "-u", "origin", "main", "--tags")
+    return root
+
+
+def statuses(root: Path) -> dict[str, str]:
+    return {c.check: c.status for c in doctor(root).checks}
+
+
+def test_healthy_repo_has_every_check_ok(healthy: Path) -> None:
+    report = doctor(healthy)
+    assert report.errors == () and report.warnings == (), report.checks
+    names = {c.check for c in report.checks}
+    for expected in (
+        "working tree",
+        "branch",
+        "history",
+        "version sources",
+        "metadata demo-core",
+        "readme demo-core",
+        "tags demo-core",
+        "changelog demo-runtime",
+        "uv.lock",
+    ):
+        assert expected in names
+    proc = run_relnox("doctor", cwd=healthy, check=True)
+    assert re.search(r"doctor: \d+ checks, no errors, 0 warning\(s\)", proc.stdout)
+
+
+def _dirty(root: Path) -> None:
+    readme = root / CORE / "README.md"
+    readme.write_text(readme.read_text() + "\nAn edit not committed.\n", encoding="utf-8")
+
+
+def _behind(root: Path) -> None:
+    (root / "more.txt").write_text("x\n", encoding="utf-8")
+    git_commit_all(root, "More")
+    git(root, "push", "-q")
+    git(root, "reset", "-q", "--hard", "HEAD~1")
+
+
+def _sources_disagree(root: Path) -> None:
+    init = root / CORE / "demo_core" / "__init__.py"
+    init.write_text(init.read_text().replace('"0.1.0"', '"0.1.1"'), encoding="utf-8")
+    git_commit_all(root, "Half a bump")
+
+
+def _no_description(root: Path) -> None:
+    pyproject = root / CORE / "pyproject.toml"
+    lines = pyproject.read_text().splitlines(keepends=True)
+    pyproject.write_text("".join(x for x in lines if not x.startswith("description")))
+    git_commit_all(root, "Drop description")
+
+
+def _bad_readme(root: Path) -> None:
+    pyproject = root / CORE / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("README.md", "README.rst"))
+    (root / CORE / "README.rst").write_text("Title\n=====\n\n.. no-such-directive::\n")
+    git_commit_all(root, "RST readme")
+
+
+def _newer_tag(root: Path) -> None:
+    git(root, "tag", "-a", "demo-core-v0.3.0", "-m", "ahead of pyproject")
+
+
+def _tag_on_wrong_commit(root: Path) -> None:
+    for path in (root / CORE / "pyproject.toml", root / CORE / "demo_core" / "__init__.py"):
+        path.write_text(path.read_text().replace('"0.1.0"', '"0.2.0"'))
+    changelog = root / "CHANGELOG.md"
+    changelog.write_text(
+        changelog.read_text().replace("## [0.1.0]", "## [0.2.0]\n\n- x\n\n## [0.1.0]")
+    )
+    git_commit_all(root, "Bump core")
+    git(root, "tag", "-a", "demo-core-v0.2.0", "-m", "too early", "HEAD~1")
+    git(root, "push", "-q")
+
+
+def _stale_lock(root: Path) -> None:
+    (root / "uv.lock").write_text(
+        lock_text({"demo-core": "0.0.9", "demo-agents": "0.1.0"}), encoding="utf-8"
+    )
+    git_commit_all(root, "Old lock")
+    git(root, "push", "-q")
+
+
+def _no_changelog_entry(root: Path) -> None:
+    (root / "CHANGELOG.md").write_text("# Changelog\n\n## [Unreleased]\n\n## [0.0.1]\n\n- old\n")
+    _require_changelog(root)  # without the opt-in a missing section is a warning
+    git_commit_all(root, "Lose the entry")
+    git(root, "push", "-q")
+
+
+def _require_changelog(root: Path) -> None:
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text() + "\n[tool.relnox.doctor]\nrequire-changelog = true\n",
+        encoding="utf-8",
+    )
+
+
+BROKEN = {
+    "working tree": _dirty,
+    "branch": _behind,
+    "version sources": _sources_disagree,
+    "readme demo-core": _bad_readme,
+    "tags demo-core": _newer_tag,
+    "uv.lock": _stale_lock,
+    "changelog demo-core": _no_changelog_entry,
+}
+
+
+@pytest.mark.parametrize("check", list(BROKEN))
+def test_each_broken_way_is_an_error(healthy: Path, check: str) -> None:
+    BROKEN[check](healthy)
+    found = statuses(healthy)
+    assert found.get(check) == ERROR, doctor(healthy).checks
+    assert found["workspace"] == OK
+
+
+def test_tag_on_a_commit_with_another_version(healthy: Path) -> None:
+    _tag_on_wrong_commit(healthy)
+    [row] = [c for c in doctor(healthy).checks if c.check == "tags demo-core"]
+    assert row.status == ERROR
+    assert "points at a commit whose version is 0.1.0" in row.detail
+
+
+def test_shallow_clone_hints_at_fetch_depth(healthy: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{healthy}", str(clone))
+    [row] = [c for c in doctor(clone).checks if c.check == "history"]
+    assert row.status == ERROR
+    assert "fetch-depth: 0" in row.detail
+
+
+def test_doctor_task_exits_non_zero_with_the_table(healthy: Path) -> None:
+    from relnox.invoke import doctor as doctor_task
+
+    _dirty(healthy)
+    with pytest.raises(Exit) as info:
+        doctor_task(Context(), root=str(healthy))
+    assert info.value.code == 1
+    message = str(info.value.message)
+    assert "first: working tree: uncommitted changes to tracked files: " in message
+    assert "packages/demo-core/README.md; commit or stash them" in message
+
+
+def test_untracked_files_do_not_make_the_tree_dirty(healthy: Path) -> None:
+    """tbump's rule: nox's __pycache__/, an un-ignored dist/, a scratch file never block."""
+    (healthy / "__pycache__").mkdir()
+    (healthy / "__pycache__" / "noxfile.cpython-311.pyc").write_bytes(b"\0")
+    (healthy / "dist").mkdir()
+    (healthy / "dist" / "demo_core-0.1.0.tar.gz").write_bytes(b"\0")
+    (healthy / "scratch.txt").write_text("x\n", encoding="utf-8")
+    [row] = [c for c in doctor(healthy).checks if c.check == "working tree"]
+    assert row.status == OK, row
+
+
+def test_a_missing_changelog_section_is_a_warning_unless_required(healthy: Path) -> None:
+    (healthy / "CHANGELOG.md").write_text("# Changelog\n\n## [0.0.1]\n\n- old\n")
+    git_commit_all(healthy, "Lose the entry")
+    git(healthy, "push", "-q")
+    [row] = [c for c in doctor(healthy).checks if c.check == "changelog demo-core"]
+    assert row.status == WARN and "require-changelog" in row.detail, row
+    proc = run_relnox("doctor", cwd=healthy, check=True)
+    assert "no errors, 3 warning(s)" in proc.stdout
+    _require_changelog(healthy)
+    [row] = [c for c in doctor(healthy).checks if c.check == "changelog demo-core"]
+    assert row.status == ERROR, row
+    (healthy / "pyproject.toml").write_text(
+        (healthy / "pyproject.toml").read_text().replace("= true", '= "yes"')
+    )
+    [row] = [c for c in doctor(healthy).checks if c.check == "changelog demo-core"]
+    assert row.status == ERROR and "must be true or false" in row.detail
+
+
+def test_a_missing_license_is_a_warning(healthy: Path) -> None:
+    pyproject = healthy / CORE / "pyproject.toml"
+    pyproject.write_text(
+        "".join(
+            line
+            for line in pyproject.read_text().splitlines(keepends=True)
+            if not line.startswith("license") and "License ::" not in line
+        )
+    )
+    git_commit_all(healthy, "No license")
+    git(healthy, "push", "-q")
+    checks = {c.check: c for c in doctor(healthy).checks}
+    assert checks["metadata demo-core"].status == OK
+    assert checks["license demo-core"].status == WARN
+    assert 'add license = "MIT"' in checks["license demo-core"].detail
+
+
+def test_a_missing_description_or_readme_is_a_warning(healthy: Path) -> None:
+    _no_description(healthy)
+    pyproject = healthy / CORE / "pyproject.toml"
+    pyproject.write_text(
+        "".join(x for x in pyproject.read_text().splitlines(True) if not x.startswith("readme"))
+    )
+    (healthy / CORE / "README.md").unlink()
+    git_commit_all(healthy, "No readme")
+    git(healthy, "push", "-q")
+    report = doctor(healthy)
+    checks = {c.check: c for c in report.checks}
+    assert checks["metadata demo-core"].status == WARN
+    assert checks["metadata demo-core"].detail.startswith(
+        "packages/demo-core/pyproject.toml lacks description, readme; an index accepts that"
+    )
+    assert "readme demo-core" not in checks
+    assert not [c for c in report.checks if c.status == ERROR], report.checks
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "## [0.1.0] - 2026-01-01",
+        "## [0.1.0](https://github.com/o/r/releases/tag/v0.1.0) - 2026-01-01",
+        "## 0.1.0 (2026-01-01)",
+        "## v0.1.0",
+        "### 0.1.0",
+        "## Release v0.1.0 (2026-08-18)",
+        "## demo-core 0.1.0 (2026-01-01)",
+        "## Version 0.1.0",
+        "0.1.0\n=====",
+        "0.1.0 (2026-01-01)\n------------------",
+        "## [demo-core 0.1.0, demo-agents 0.1.0, demo-runtime 0.1.0] - 2026-01-01",
+    ],
+)
+def test_changelog_headings_as_real_projects_write_them(healthy: Path, heading: str) -> None:
+    (healthy / "CHANGELOG.md").write_text(
+        f"# Changelog\n\n{heading}\n\n- First release.\n", encoding="utf-8"
+    )
+    _require_changelog(healthy)
+    git_commit_all(healthy, "Changelog style")
+    git(healthy, "push", "-q")
+    rows = [c for c in doctor(healthy).checks if c.check.startswith("changelog ")]
+    assert rows and all(r.status == OK for r in rows), rows
+
+
+def test_metadata_and_readme_helpers(tmp_path: Path) -> None:
+    assert missing_metadata({"project": {"name": "x"}}) == [
+        "version",
+        "description",
+        "readme",
+        "license",
+        "requires-python",
+    ]
+    poetry = {
+        "tool": {
+            "poetry": {
+                "name": "x",
+                "version": "1",
+                "description": "d",
+                "readme": "README.md",
+                "license": "MIT",
+                "dependencies": {"python": ">=3.9"},
+            }
+        }
+    }
+    assert missing_metadata(poetry) == []
+    classifier = {
+        "project": {
+            "name": "x",
+            "dynamic": ["version", "readme"],
+            "description": "d",
+            "requires-python": ">=3.9",
+            "classifiers": ["License :: OSI Approved :: MIT License"],
+        }
+    }
+    assert missing_metadata(classifier) == []
+    good = tmp_path / "README.rst"
+    good.write_text("Title\n=====\n\nFine text.\n", encoding="utf-8")
+    assert readme_problem(good) is None
+    assert readme_problem(tmp_path / "missing.md") == "missing.md does not exist"
+    odd = tmp_path / "README.adoc"
+    odd.write_text("= Title\n", encoding="utf-8")
+    assert "unknown readme type" in (readme_problem(odd) or "")
+
+
+@pytest.mark.parametrize("unreleased", [False, True])
+def test_what_relnox_bump_commits_passes_relnox_doctor(healthy: Path, unreleased: bool) -> None:
+    """bump (which commits by default) then doctor: no error, whatever the changelog had."""
+    section = "## [Unreleased]\n\n- A change.\n\n" if unreleased else ""
+    (healthy / "CHANGELOG.md").write_text(
+        f"# Changelog\n\n{section}## [0.1.0] - 2026-01-01\n\n- First.\n", encoding="utf-8"
+    )
+    git_commit_all(healthy, "Changelog")
+    git(healthy, "push", "-q")
+    bumped = run_relnox("bump", "--part", "minor", cwd=healthy, check=True)
+    assert "commit" in bumped.stdout
+    assert git(healthy, "status", "--porcelain", "--untracked-files=no") == ""  # committed
+    assert git(healthy, "log", "-1", "--format=%s").startswith("Release ")
+    proc = run_relnox("doctor", cwd=healthy)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    rows = {c.check: c for c in doctor(healthy).checks}
+    assert rows["changelog demo-core"].status == (OK if unreleased else WARN)
+    assert rows["working tree"].status == OK
+    again = run_relnox("bump", "--part", "patch", cwd=healthy)  # the next bump is not refused
+    assert again.returncode == 0, again.stderr
+
+
+def test_bump_no_commit_leaves_the_edits(healthy: Path) -> None:
+    head = git(healthy, "rev-parse", "HEAD")
+    proc = run_relnox("bump", "--part", "minor", "--no-commit", cwd=healthy, check=True)
+    assert "demo-core: 0.1.0 -> 0.2.0" in proc.stdout
+    assert git(healthy, "rev-parse", "HEAD") == head
+    assert "packages/demo-core/pyproject.toml" in git(healthy, "status", "--porcelain")
+
+
+SETUP_CFG = """[metadata]
+name = signals
+version = attr: signals.__version__
+description = Signals for asyncio
+long_description = file: README.rst
+license = Apache 2.0
+
+[options]
+python_requires = >=3.9
+packages = signals
+"""
+
+
+def test_setup_cfg_metadata_and_an_rst_changelog(tmp_path: Path) -> None:
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+            'build-backend = "setuptools.build_meta"\n',
+            "setup.cfg": SETUP_CFG,
+            "signals/__init__.py": '__version__ = "1.4.0"\n',
+            "README.rst": "signals\n=======\n\nText.\n",
+            "CHANGES.rst": "1.4.0 (2026-01-02)\n==================\n\n- Things.\n",
+        },
+        tags=["v1.4.0"],
+    )
+    found = {row.check: row for row in doctor(root).checks}
+    assert found["metadata signals"].status == OK, found["metadata signals"]
+    assert found["changelog signals"].detail == "CHANGES.rst has a section for 1.4.0"
+    cfg = root / "setup.cfg"
+    cfg.write_text(SETUP_CFG.replace("description = Signals for asyncio\n", ""))
+    row = {r.check: r for r in doctor(root).checks}["metadata signals"]
+    assert row.status == WARN and row.detail.startswith("setup.cfg lacks description;")
+    assert row.detail.endswith("add them to [metadata] and [options]")
+
+
+def test_metadata_declared_in_setup_py_is_left_to_twine_check(tmp_path: Path) -> None:
+    root = repo(
+        tmp_path / "r",
+        {
+            "setup.py": 'from setuptools import setup\nsetup(name="legacy", version="2.0.1")\n',
+            "README.md": "# legacy\n",
+        },
+    )
+    row = {r.check: r for r in doctor(root).checks}["metadata legacy"]
+    assert row.status == WARN and "setup.py declares the metadata in code" in row.detail
+
+
+def test_a_setup_py_project_without_pyproject_is_bumped_in_setup_py(tmp_path: Path) -> None:
+    root = repo(
+        tmp_path / "r",
+        {"setup.py": 'from setuptools import setup\nsetup(name="legacy", version="2.0.1")\n'},
+        tags=["v2.0.1"],
+    )
+    proc = run_relnox("bump", "--part", "minor", "--dry-run", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    assert '+setup(name="legacy", version="2.1.0")' in proc.stdout
+
+
+def test_doctor_for_some_packages_and_as_json(healthy: Path) -> None:
+    _newer_tag(healthy)  # a problem of demo-core only
+    proc = run_relnox("doctor", "--package", "demo-agents", "--json", cwd=healthy)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["schema"] == 1 and data["errors"] == 0
+    names = {row["check"] for row in data["checks"]}
+    assert "tags demo-agents" in names and not any("demo-core" in n for n in names)
+    whole = run_relnox("doctor", "--json", cwd=healthy)
+    assert whole.returncode == 1 and json.loads(whole.stdout)["errors"] == 1
+    assert "tags demo-core" in whole.stderr
+    unknown = run_relnox("doctor", "--package", "nope", cwd=healthy)
+    assert unknown.returncode == 1 and "nope" in unknown.stdout + unknown.stderr
+
+
+def test_doctor_asks_the_index_when_told(healthy: Path, tmp_path: Path) -> None:
+    from relnox.tools.index_server import LocalIndex
+
+    with LocalIndex(tmp_path / "index-data") as index:
+        rows = {r.check: r for r in doctor(healthy, repository=index.url).checks}
+        assert rows["index demo-core"].status == OK
+        assert "no demo-core yet; a first upload creates it" in rows["index demo-core"].detail
+        (index.data_dir / "demo_core-0.1.0-py3-none-any.whl").write_bytes(b"released before")
+        rows = {r.check: r for r in doctor(healthy, repository=index.url).checks}
+        assert rows["index demo-core"].status == ERROR
+        assert (
+            "already has demo-core 0.1.0; bump to a new version" in rows["index demo-core"].detail
+        )
+        rows = {r.check: r for r in doctor(healthy, repository=index.url, version="0.2.0").checks}
+        assert rows["index demo-core"].status == OK
+        assert "up to 0.1.0; 0.2.0 not there yet" in rows["index demo-core"].detail
+        (index.data_dir / "demo_agents-7.0.0.tar.gz").write_bytes(b"someone else's")
+        rows = {r.check: r for r in doctor(healthy, repository=index.url).checks}
+        assert "may belong to another project" in rows["index demo-agents"].detail
+    rows = {r.check: r for r in doctor(healthy, repository=index.url).checks}  # index down
+    assert rows["index"].status == ERROR and "index demo-core" not in rows
+    # no index row without --repository:
+    assert not any(r.startswith("index ") for r in {c.check for c in doctor(healthy).checks})

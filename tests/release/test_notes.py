@@ -1,0 +1,120 @@
+"""Changelog sections and release notes with install instructions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from relnox.errors import ConfigError, VersionError
+from relnox.project.changelog import UNRELEASED, find_section, sections
+from relnox.project.workspace import load_workspace
+from relnox.release.notes import release_notes
+from relnox.sample import ProjectSpec, demo_specs
+from relnox.tools.repositories import PYPI, TESTPYPI, builtin
+from tests.conftest import run_relnox
+
+CHANGELOG = """# Changelog
+
+## [Unreleased]
+
+### Added
+- Coming soon.
+
+## [1.2.0] - 2026-02-01
+
+### Fixed
+- A bug.
+
+```
+## 9.9.9 inside a code block is not a heading
+```
+
+## v1.1.0 (2026-01-15)
+
+- Older.
+
+## 1.0 - first
+
+- First.
+"""
+
+
+def test_sections_and_their_bodies() -> None:
+    found = sections(CHANGELOG)
+    assert [s.label for s in found] == [UNRELEASED, "1.2.0", "1.1.0", "1.0"]
+    section = find_section(CHANGELOG, "1.2.0")
+    assert section is not None
+    assert section.body.startswith("### Fixed\n- A bug.")
+    assert "9.9.9 inside a code block" in section.body
+    assert find_section(CHANGELOG, "v1.1.0") is not None
+    assert find_section(CHANGELOG, "1.0.0") == find_section(CHANGELOG, "1.0")  # PEP 440 equal
+    assert find_section(CHANGELOG, "2.0.0") is None
+    unreleased = find_section(CHANGELOG, "unreleased")
+    assert unreleased is not None and unreleased.has_entries
+    assert not sections("# Changelog\n\n## [Unreleased]\n\n### Added\n")[0].has_entries
+
+
+@pytest.fixture
+def single(make_project: Callable[..., Path]) -> Path:
+    root = make_project(ProjectSpec("failextract", "1.2.0"), git=False)
+    (root / "CHANGELOG.md").write_text(CHANGELOG, encoding="utf-8")
+    return root
+
+
+def test_notes_of_a_version(single: Path) -> None:
+    notes = release_notes(load_workspace(single), "1.2.0")
+    assert notes.packages == ("failextract",)
+    assert notes.text.startswith("### Fixed\n- A bug.")
+    assert "```bash\npip install failextract==1.2.0\n```" in notes.text
+    by_tag = release_notes(load_workspace(single), "v1.2.0")
+    assert by_tag.text == notes.text
+
+
+def test_notes_without_a_section_still_say_how_to_install(single: Path) -> None:
+    notes = release_notes(load_workspace(single), "3.0.0")
+    assert notes.changelog is None
+    assert notes.text.startswith("## Installation")
+    assert "pip install failextract==3.0.0" in notes.text
+    with pytest.raises(VersionError, match="neither a version nor a release tag"):
+        release_notes(load_workspace(single), "release-3")
+
+
+def test_workspace_notes_by_tag_and_by_version(make_workspace: Callable[..., Path]) -> None:
+    ws = load_workspace(make_workspace(demo_specs(), git=False))
+    by_tag = release_notes(ws, "demo-agents-v0.1.0")
+    assert by_tag.packages == ("demo-agents",)
+    assert "- First release." in by_tag.text
+    assert "pip install demo-agents==0.1.0" in by_tag.text
+    every = release_notes(ws, "0.1.0")
+    assert every.packages == ("demo-core", "demo-agents", "demo-runtime")
+    assert "pip install demo-runtime==0.1.0" in every.text
+    assert release_notes(ws, "0.1.0", "demo-core").packages == ("demo-core",)
+    with pytest.raises(ConfigError, match="no package of"):
+        release_notes(ws, "7.0.0")
+
+
+def test_release_notes_task_writes_the_notes_file(single: Path) -> None:
+    proc = run_relnox("release-notes", "v1.2.0", cwd=single, check=True)
+    path = single / ".relnox" / "dist" / "release-notes.md"
+    assert f"to {path}" in proc.stdout
+    assert "pip install failextract==1.2.0" in path.read_text(encoding="utf-8")
+    custom = run_relnox("release-notes", "1.2.0", "--output", "notes.md", cwd=single, check=True)
+    assert "notes.md" in custom.stdout and (single / "notes.md").is_file()
+
+
+def test_a_pre_release_says_the_index_it_went_to(single: Path) -> None:
+    notes = release_notes(load_workspace(single), "1.3.0rc1")
+    assert "failextract 1.3.0rc1 is on TestPyPI:" in notes.text
+    test_index = builtin(TESTPYPI)
+    pypi = builtin(PYPI)
+    assert test_index is not None and pypi is not None
+    assert (
+        f"pip install --index-url {test_index.simple_url} --extra-index-url {pypi.simple_url} "
+        "failextract==1.3.0rc1" in notes.text
+    )
+    final = release_notes(load_workspace(single), "1.2.0")
+    assert "is on PyPI:" in final.text
+    local = release_notes(load_workspace(single), "1.2.0", repository="http://127.0.0.1:1/")
+    assert "is on http://127.0.0.1:1/:" in local.text

@@ -1,0 +1,226 @@
+"""The release pipeline, rehearse, the demo and the examples, end to end on 127.0.0.1."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from relnox.errors import RelnoxError
+from relnox.release.pipeline import STAGES, ReleaseOptions, StageReport, release
+from relnox.release.rehearse import rehearse
+from relnox.sample import create_demo_workspace, git_commit_all, git_init
+from relnox.tools.index_server import LocalIndex
+from tests.conftest import run_relnox
+from tests.verify_support import uv_build
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def _tree_digest(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _git(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_demo_runs_end_to_end_and_leaves_nothing_running(tmp_path: Path) -> None:
+    proc = run_relnox("demo", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = proc.stdout
+    for stage in (*STAGES, "install-from-index"):
+        assert f" {stage} " in out
+    assert "demo-core                0.1.0 -> 0.2.0" in out
+    assert "tags: demo-core-v0.2.0, demo-agents-v0.2.0, demo-runtime-v0.2.0" in out
+    assert "publish-test: 6 file(s) uploaded" in out and "publish: 6 file(s) uploaded" in out
+    ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=True).stdout
+    assert "relnox-demo-" not in ps  # both index servers stopped, temp dir gone
+
+
+def test_release_stops_at_the_first_failure_and_a_rerun_resumes(tmp_path: Path) -> None:
+    root = create_demo_workspace(tmp_path / "ws")
+    reports: list[StageReport] = []
+    with LocalIndex(tmp_path / "test-index") as test_index:
+        down = LocalIndex(tmp_path / "prod-index").start()
+        prod_url = down.upload_url
+        down.stop()  # the production index is down for the first run
+        options = ReleaseOptions(
+            part="minor", test_repository=test_index.upload_url, repository=prod_url, yes=True
+        )
+        with pytest.raises(RelnoxError) as info:
+            release(root, options, progress=reports.append)
+        message = str(info.value)
+        assert message.startswith("stage publish failed:")
+        assert "resume with: relnox release" in message
+        assert [r.status for r in reports][:6] == ["done"] * 6 and reports[-1].status == "failed"
+        head_after_first = _git(root, "rev-parse", "HEAD")
+        assert _git(root, "tag", "--list") == ""  # no tag before the release is published
+
+        # rerun with the index back: finished stages are recognised, not redone
+        with LocalIndex(tmp_path / "prod-index", port=int(prod_url.rsplit(":", 1)[1].strip("/"))):
+            reports.clear()
+            result = release(root, options, progress=reports.append)
+    statuses = {r.name: r.status for r in reports}
+    assert statuses["bump"] == "already done"  # not bumped twice
+    assert statuses["build"] == "already done"
+    assert statuses["verify"] == "already done"
+    assert statuses["publish-test"] == "already done"  # the index already has every file
+    assert statuses["publish"] == "done" and statuses["tag"] == "done"
+    assert _git(root, "rev-parse", "HEAD") == head_after_first
+    assert result.versions == {
+        "demo-core": "0.2.0",
+        "demo-agents": "0.2.0",
+        "demo-runtime": "0.2.0",
+    }
+    assert sorted(_git(root, "tag", "--list").split()) == [
+        "demo-agents-v0.2.0",
+        "demo-core-v0.2.0",
+        "demo-runtime-v0.2.0",
+    ]
+    state = json.loads((root / ".relnox" / "dist" / "release-state.json").read_text())
+    assert "complete" in state["done"]
+
+
+def test_unknown_skip_stage_is_a_clear_error(tmp_path: Path) -> None:
+    root = create_demo_workspace(tmp_path / "ws")
+    proc = run_relnox("release", "--skip", "build,deploy", cwd=root)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == (
+        "relnox: error: unknown stage(s) to skip: deploy; the stages are " + ", ".join(STAGES)
+    )
+
+
+def test_rehearse_changes_nothing_in_the_users_repository(tmp_path: Path) -> None:
+    root = create_demo_workspace(tmp_path / "ws")
+    before = _tree_digest(root)
+    rehearsal = rehearse(root, ReleaseOptions(part="patch", skip=frozenset({"doctor"})))
+    assert rehearsal.result.ok
+    assert rehearsal.result.versions["demo-runtime"] == "0.1.1"
+    assert _tree_digest(root) == before
+    assert _git(root, "tag", "--list") == ""
+    assert not rehearsal.workdir.exists()
+
+
+@pytest.mark.parametrize("example", ["uv-monorepo", "lockstep", "poetry-single", "hatch-single"])
+def test_each_example_releases_in_rehearse_mode(tmp_path: Path, example: str) -> None:
+    root = tmp_path / example
+    shutil.copytree(EXAMPLES / example, root)
+    git_init(root, f"The {example} example")
+    proc = run_relnox("rehearse", "--part", "minor", "--json", cwd=root)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    result = json.loads(proc.stdout)
+    assert result["ok"]
+    assert all(v != result["previous"][n] for n, v in result["versions"].items())
+    assert {s["name"] for s in result["stages"]} >= set(STAGES)
+    assert _git(root, "status", "--porcelain") == ""
+    if example == "lockstep":
+        assert set(result["versions"].values()) == {"2.4.0"}
+        assert result["tags"] == ["v2.4.0"]
+
+
+def test_release_of_an_uncommitted_change_is_refused_before_anything_changes(
+    tmp_path: Path,
+) -> None:
+    root = create_demo_workspace(tmp_path / "ws")
+    (root / "notes.txt").write_text("draft\n")  # untracked: tbump's rule, not dirty
+    git_commit_all(root, "notes")
+    (root / "notes.txt").write_text("work in progress\n")  # a tracked file edited
+    before = _tree_digest(root / "packages")
+    proc = run_relnox("release", "--part", "minor", "--skip", "doctor", cwd=root)
+    assert proc.returncode == 1
+    assert "stage bump failed" in proc.stderr and "resume with" in proc.stderr
+    assert _tree_digest(root / "packages") == before
+    git_commit_all(root, "commit the notes")
+
+
+def test_release_prints_each_doctor_warning_and_the_error_once(tmp_path: Path) -> None:
+    root = create_demo_workspace(tmp_path / "ws")  # no upstream, no tags: two warnings
+    proc = run_relnox(
+        "release",
+        "--skip",
+        "bump,build,verify",
+        "--test-repository",
+        "http://127.0.0.1:9/",
+        "--repository",
+        "http://127.0.0.1:9/",
+        "--yes",
+        cwd=root,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "doctor warning: branch: main has no upstream; push it with git push -u" in proc.stderr
+    assert "doctor warning: history: no tags at all" in proc.stderr
+    assert "2 warning(s): branch; history" in proc.stdout
+    [error] = [line for line in proc.stderr.splitlines() if line.startswith("relnox: error: ")]
+    cause = error.removeprefix("relnox: error: stage publish-test failed: ")
+    assert cause != error and (proc.stdout + proc.stderr).count(cause) == 1, proc.stdout
+    assert "[XX] publish-test       failed" in proc.stdout
+
+
+def test_release_skip_build_publishes_a_directory_another_tool_built(tmp_path: Path) -> None:
+    root = create_demo_workspace(tmp_path / "ws")
+    wheels = tmp_path / "from-ci"  # e.g. the artifacts of a CI build matrix, collected
+    files = uv_build(root, wheels)
+    with LocalIndex(tmp_path / "test-index") as test_index, LocalIndex(tmp_path / "index") as index:
+        options = ReleaseOptions(
+            skip=frozenset({"build", "tag"}),
+            dist_dir=str(wheels),
+            test_repository=test_index.upload_url,
+            repository=index.upload_url,
+            yes=True,
+        )
+        result = release(root, options)
+        assert sorted(p.name for p in index.data_dir.iterdir()) == files
+    statuses = {s.name: s.status for s in result.stages}
+    assert statuses == {
+        "doctor": "done",
+        "bump": "skipped",
+        "build": "skipped",
+        "verify": "done",
+        "publish-test": "done",
+        "verify-test": "done",
+        "publish": "done",
+        "tag": "skipped",
+    }
+    assert (tmp_path / ".relnox" / "from-ci" / "build-manifest.json").is_file()
+    assert not (root / "dist").exists()
+
+
+def test_a_failed_rehearsal_says_to_run_it_again_not_to_resume(tmp_path: Path) -> None:
+    root = create_demo_workspace(tmp_path / "ws")
+    with pytest.raises(RelnoxError) as info:
+        rehearse(root, ReleaseOptions(to="0.0.1", skip=frozenset({"doctor"})))
+    message = str(info.value)
+    assert message.startswith("stage bump failed:")
+    assert "run again: relnox release (it starts over on a fresh clone)" in message
+    assert "not redone" not in message
+
+
+def test_release_on_a_detached_head_is_refused_unless_allowed(tmp_path: Path) -> None:
+    root = create_demo_workspace(tmp_path / "ws")
+    _git(root, "checkout", "-q", "--detach")
+    before = _tree_digest(root / "packages")
+    proc = run_relnox("release", "--part", "minor", "--skip", "doctor", cwd=root)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "HEAD is detached" in proc.stderr and "--allow-detached" in proc.stderr
+    assert _tree_digest(root / "packages") == before
+
+
+def test_release_refuses_a_tag_name_git_would_refuse_before_any_stage(tmp_path: Path) -> None:
+    root = create_demo_workspace(tmp_path / "ws")
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[tool.relnox]\ntag-format = "rel {version}"\n')
+    git_commit_all(root, "a tag format with a space")
+    proc = run_relnox("release", "--part", "minor", cwd=root)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "is not a valid git tag name" in proc.stderr and "stage" not in proc.stdout

@@ -1,0 +1,226 @@
+"""tag, check-tag and resolve-version on real git repositories (and a bare remote)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from relnox.errors import GitError, VersionError
+from relnox.project.workspace import load_workspace
+from relnox.release.tagging import apply_tags, check_tag, plan_tags, resolve_version
+from relnox.sample import ProjectSpec, demo_specs, git_commit_all
+from tests.conftest import run_relnox
+
+
+def git(repo: Path, *args: str) -> str:
+    proc = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True)
+    return proc.stdout.strip()
+
+
+def set_version(package_dir: Path, old: str, new: str) -> None:
+    """Rewrite a sample package's version everywhere it is written."""
+    for path in [package_dir / "pyproject.toml", *package_dir.glob("*/__init__.py")]:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(f'"{old}"', f'"{new}"'), encoding="utf-8")
+
+
+@pytest.fixture
+def demo(make_workspace: Callable[..., Path]) -> Path:
+    return make_workspace(demo_specs())
+
+
+@pytest.fixture
+def remote(tmp_path: Path, demo: Path) -> Path:
+    bare = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(bare))
+    git(demo, "remote", "add", "origin", str(bare))
+    git(demo, "push", "-q", "-u", "origin", "main")
+    return bare
+
+
+def bump_two(root: Path) -> None:
+    set_version(root / "packages" / "demo-core", "0.1.0", "0.2.0")
+    set_version(root / "packages" / "demo-agents", "0.1.0", "0.1.1")
+    git_commit_all(root, "Bump core and agents")
+
+
+def test_auto_tag_after_version_change_in_two_of_three(demo: Path, remote: Path) -> None:
+    bump_two(demo)
+    ws = load_workspace(demo)
+    plan = plan_tags(ws)
+    assert plan.since == "HEAD~1"
+    assert [(a.tag, a.action) for a in plan.actions] == [
+        ("demo-core-v0.2.0", "create"),
+        ("demo-agents-v0.1.1", "create"),
+    ]
+    assert plan.unchanged == ("demo-runtime",)
+    apply_tags(ws, plan, push=True)
+    head = git(demo, "rev-parse", "HEAD")
+    for tag in ("demo-core-v0.2.0", "demo-agents-v0.1.1"):
+        assert git(demo, "cat-file", "-t", tag) == "tag"  # annotated
+        assert git(demo, "rev-parse", f"{tag}^{{commit}}") == head
+    pushed = git(remote, "tag", "--list")
+    assert pushed.split() == ["demo-agents-v0.1.1", "demo-core-v0.2.0"]
+
+    # a rerun changes nothing: the tags are on HEAD already
+    rerun = plan_tags(load_workspace(demo))
+    assert [a.action for a in rerun.actions] == ["skip", "skip"]
+    assert rerun.to_create == ()
+    apply_tags(ws, rerun, push=True)
+    assert git(demo, "tag", "--list").split() == ["demo-agents-v0.1.1", "demo-core-v0.2.0"]
+
+
+def test_tag_task_dry_run_and_rerun_through_relnox(demo: Path) -> None:
+    bump_two(demo)
+    dry = run_relnox("tag", "--dry-run", cwd=demo, check=True)
+    assert "would create tag demo-core-v0.2.0" in dry.stdout
+    assert git(demo, "tag", "--list") == ""
+    first = run_relnox("tag", cwd=demo, check=True)
+    assert "create tag demo-agents-v0.1.1" in first.stdout
+    second = run_relnox("tag", cwd=demo, check=True)
+    assert "skip demo-core-v0.2.0" in second.stdout
+    assert git(demo, "tag", "--list").split() == ["demo-agents-v0.1.1", "demo-core-v0.2.0"]
+
+
+def test_conflicting_tag_on_another_commit_is_an_error(demo: Path) -> None:
+    git(demo, "tag", "-a", "demo-core-v0.2.0", "-m", "stale")
+    bump_two(demo)
+    with pytest.raises(GitError, match=r"tag demo-core-v0\.2\.0 already exists on commit"):
+        plan_tags(load_workspace(demo))
+    assert "demo-agents-v0.1.1" not in git(demo, "tag", "--list")  # nothing was tagged
+    proc = run_relnox("tag", cwd=demo)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().startswith("relnox: error: tag demo-core-v0.2.0 already exists")
+
+
+def test_missing_tags_every_untagged_version_once(demo: Path) -> None:
+    ws = load_workspace(demo)
+    git(demo, "tag", "-a", "demo-core-v0.1.0", "-m", "old", "HEAD")
+    plan = plan_tags(ws, missing=True)
+    assert [(a.tag, a.action) for a in plan.actions] == [
+        ("demo-core-v0.1.0", "skip"),
+        ("demo-agents-v0.1.0", "create"),
+        ("demo-runtime-v0.1.0", "create"),
+    ]
+    apply_tags(ws, plan)
+    assert plan_tags(ws, missing=True).to_create == ()
+
+
+def test_since_defaults_to_the_push_before_commit_on_github(demo: Path, tmp_path: Path) -> None:
+    first = git(demo, "rev-parse", "HEAD")
+    bump_two(demo)
+    (demo / "notes.txt").write_text("unrelated\n", encoding="utf-8")
+    git_commit_all(demo, "Unrelated change")
+    ws = load_workspace(demo)
+    assert plan_tags(ws, env={}).actions == ()  # HEAD~1 changed no version
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"before": first}), encoding="utf-8")
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_EVENT_PATH": str(event)}
+    plan = plan_tags(ws, env=env)
+    assert plan.since == first
+    assert [a.tag for a in plan.actions] == ["demo-core-v0.2.0", "demo-agents-v0.1.1"]
+    event.write_text(json.dumps({"before": "1" * 40}), encoding="utf-8")
+    with pytest.raises(GitError, match="fetch-depth: 0"):
+        plan_tags(ws, env=env)
+
+
+def test_since_head_1_on_the_first_commit_tags_every_version(demo: Path) -> None:
+    assert git(demo, "rev-list", "--count", "HEAD") == "1"
+    ws = load_workspace(demo)
+    plan = plan_tags(ws, since="HEAD~1", env={})  # the auto-tag step on a new repository
+    assert plan.since is None
+    assert [a.tag for a in plan.to_create] == [
+        "demo-core-v0.1.0",
+        "demo-agents-v0.1.0",
+        "demo-runtime-v0.1.0",
+    ]
+    with pytest.raises(GitError, match="'nope' is not a commit") as info:
+        plan_tags(ws, since="nope", env={})
+    assert "fetch-depth" not in str(info.value)  # not a shallow clone: fetching would not help
+
+
+def test_push_needs_the_remote(demo: Path) -> None:
+    bump_two(demo)
+    ws = load_workspace(demo)
+    with pytest.raises(GitError, match="no remote 'upstream'"):
+        apply_tags(ws, plan_tags(ws), push=True, remote="upstream")
+    assert git(demo, "tag", "--list") == ""  # checked before tagging
+
+
+@pytest.fixture
+def single(make_project: Callable[..., Path]) -> Path:
+    return make_project(ProjectSpec("failextract", "1.0.0"))
+
+
+def test_check_tag_success_and_mismatch(single: Path) -> None:
+    ws = load_workspace(single)
+    [ok] = check_tag(ws, "v1.0.0")
+    assert (ok.package, ok.version) == ("failextract", "1.0.0")
+    with pytest.raises(VersionError) as info:
+        check_tag(ws, "v1.0.1")
+    assert "Version mismatch: git tag (1.0.1) != pyproject.toml (1.0.0)" in str(info.value)
+    with pytest.raises(VersionError, match="not a release tag of any package"):
+        check_tag(ws, "release-1.0.0")
+    # GitHub's ref when no tag is passed
+    [from_env] = check_tag(ws, env={"GITHUB_REF": "refs/tags/v1.0.0"})
+    assert from_env.tag == "v1.0.0"
+
+
+def test_check_tag_through_relnox_is_one_error_line(single: Path) -> None:
+    assert run_relnox("check-tag", "v1.0.0", cwd=single, check=True).stdout.startswith("ok v1.0.0")
+    proc = run_relnox("check-tag", "v1.0.1", cwd=single)
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "Version mismatch: git tag (1.0.1) != pyproject.toml (1.0.0)" in lines[0]
+
+
+def test_check_tag_in_a_workspace_finds_the_package(demo: Path) -> None:
+    ws = load_workspace(demo)
+    [ok] = check_tag(ws, "demo-agents-v0.1.0")
+    assert ok.package == "demo-agents"
+    with pytest.raises(VersionError, match=r"git tag \(0\.3\.0\) != __init__.py \(0\.1\.0\)"):
+        check_tag(ws, "demo-runtime-v0.3.0")
+
+
+def test_resolve_version_from_tag_then_input_then_pyproject(single: Path) -> None:
+    ws = load_workspace(single)
+    by_tag = resolve_version(ws, tag="v1.0.0", explicit="2.0.0", env={})
+    assert (by_tag.version, by_tag.source) == ("1.0.0", "tag")
+    from_ref = resolve_version(ws, explicit="2.0.0", env={"GITHUB_REF": "refs/tags/v1.0.0"})
+    assert (from_ref.version, from_ref.source) == ("1.0.0", "tag")
+    by_input = resolve_version(ws, explicit="2.0.0", env={"GITHUB_REF": "refs/heads/main"})
+    assert (by_input.version, by_input.source) == ("2.0.0", "input")
+    by_file = resolve_version(ws, explicit="  ", env={})
+    assert (by_file.version, by_file.source) == ("1.0.0", "pyproject")
+    with pytest.raises(VersionError, match="not a valid PEP 440 version"):
+        resolve_version(ws, explicit="one", env={})
+
+
+def test_resolve_version_task_outputs_and_check(demo: Path) -> None:
+    proc = run_relnox(
+        "resolve-version", "--tag", "demo-core-v0.1.0", "--json", cwd=demo, check=True
+    )
+    assert json.loads(proc.stdout) == {
+        "schema": 1,
+        "packages": [{"package": "demo-core", "version": "0.1.0", "source": "tag"}],
+    }
+    everything = run_relnox("resolve-version", cwd=demo, check=True)
+    assert everything.stdout.count("(from pyproject)") == 3
+    checked = run_relnox(
+        "resolve-version", "--package", "demo-core", "--version", "0.9.0", "--check", cwd=demo
+    )
+    assert checked.returncode == 1
+    assert "the input says 0.9.0 but the package is at 0.1.0" in checked.stderr
+
+
+def test_a_tag_name_git_refuses_stops_before_any_tag(make_workspace: Callable[..., Path]) -> None:
+    root = make_workspace(demo_specs(), relnox='tag-format = "-d{version}"')
+    proc = run_relnox("tag", "--missing", cwd=root)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "'-d0.1.0' is not a valid git tag name" in proc.stderr and "tag-format" in proc.stderr
+    assert git(root, "tag", "--list") == ""

@@ -1,0 +1,190 @@
+"""Which credentials publish uses, in which order, and that they never leave as text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from relnox._proc import Result
+from relnox.errors import PublishError
+from relnox.redact import redact
+from relnox.tools.credentials import Credentials, clean_env, resolve_credentials
+from relnox.tools.repositories import Repository, resolve
+from relnox.tools.twine import AUTH, TRUSTED, Attempt, classify, failure_message
+
+PRIVATE = Repository(
+    "private", "https://private.invalid/legacy/", "https://private.invalid/simple/"
+)
+LOCAL = Repository("local", "http://127.0.0.1:9/", "http://127.0.0.1:9/simple/")
+OIDC = {
+    "GITHUB_ACTIONS": "true",
+    "ACTIONS_ID_TOKEN_REQUEST_URL": "http://127.0.0.1:9/oidc",
+    "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "oidc-request-secret-123",
+}
+
+
+def no_keyring(url: str, user: str | None) -> str | None:
+    return None
+
+
+def creds(repo: Repository, env: dict[str, str]) -> Credentials:
+    return resolve_credentials(repo, env, keyring=no_keyring)
+
+
+def test_twine_variables_come_first() -> None:
+    env = {
+        "TWINE_USERNAME": "me",
+        "TWINE_PASSWORD": "twine-secret-1",
+        "PYPI_TOKEN": "pypi-secret-1",
+    }
+    found = creds(resolve("pypi"), env)
+    assert (found.source, found.username, found.password) == (
+        "TWINE_USERNAME/TWINE_PASSWORD",
+        "me",
+        "twine-secret-1",
+    )
+    # on PyPI the username defaults to __token__
+    assert creds(resolve("pypi"), {"TWINE_PASSWORD": "twine-secret-1"}).username == "__token__"
+    with pytest.raises(PublishError, match="set TWINE_USERNAME"):
+        creds(PRIVATE, {"TWINE_PASSWORD": "twine-secret-1"})
+
+
+def test_token_variables_belong_to_their_index() -> None:
+    env = {"PYPI_TOKEN": "pypi-secret-2", "TEST_PYPI_TOKEN": "test-secret-2"}
+    pypi, test = creds(resolve("pypi"), env), creds(resolve("testpypi"), env)
+    assert (pypi.source, pypi.username, pypi.password) == (
+        "PYPI_TOKEN",
+        "__token__",
+        "pypi-secret-2",
+    )
+    assert (test.source, test.password) == ("TEST_PYPI_TOKEN", "test-secret-2")
+    with pytest.raises(PublishError, match="no credentials for uploading to private"):
+        creds(PRIVATE, env)  # a PyPI token is never sent to another index
+
+
+def test_pypirc_then_keyring(hermetic: Path) -> None:
+    (hermetic / ".pypirc").write_text(
+        "[private]\nrepository = https://private.invalid/legacy\nusername = me\npassword = rc-secret-3\n",
+        encoding="utf-8",
+    )
+    found = creds(PRIVATE, {"HOME": str(hermetic)})
+    assert (found.source, found.username, found.password) == (
+        "~/.pypirc [private]",
+        "me",
+        "rc-secret-3",
+    )
+    # matched by URL too, under another name
+    other = Repository(
+        "other", "https://private.invalid/legacy/", "https://private.invalid/simple/"
+    )
+    assert creds(other, {"HOME": str(hermetic)}).source == "~/.pypirc [private]"
+    (hermetic / ".pypirc").unlink()
+
+    asked: list[tuple[str, str | None]] = []
+
+    def keyring(url: str, user: str | None) -> str | None:
+        asked.append((url, user))
+        return "kr-user"
+
+    found = resolve_credentials(resolve("testpypi"), {"HOME": str(hermetic)}, keyring=keyring)
+    assert (found.method, found.username, found.password) == ("keyring", "kr-user", None)
+    assert asked == [(resolve("testpypi").upload_url, "__token__")]
+    env = found.child_env({"PATH": "/bin"})
+    assert (
+        env["TWINE_USERNAME"] == "kr-user" and "TWINE_PASSWORD" not in env
+    )  # twine asks the keyring
+
+
+def test_trusted_publishing_only_on_actions_with_an_oidc_token() -> None:
+    found = creds(resolve("pypi"), OIDC)
+    assert (found.method, found.username, found.password) == (
+        "trusted-publishing",
+        "__token__",
+        None,
+    )
+    env = found.child_env({**OIDC, "PYPI_TOKEN": "x" * 8})
+    assert (
+        env["ACTIONS_ID_TOKEN_REQUEST_URL"]
+        and "PYPI_TOKEN" not in env
+        and "TWINE_PASSWORD" not in env
+    )
+    # not for other indexes
+    with pytest.raises(PublishError, match="no credentials"):
+        creds(PRIVATE, OIDC)
+    # on Actions without id-token: write the message says what is missing
+    with pytest.raises(PublishError, match=r"lacks `permissions: id-token: write`") as info:
+        creds(resolve("testpypi"), {"GITHUB_ACTIONS": "true"})
+    message = str(info.value)
+    for option in (
+        "TWINE_USERNAME and TWINE_PASSWORD",
+        "TEST_PYPI_TOKEN",
+        "~/.pypirc",
+        "keyring",
+        "trusted publishing",
+    ):
+        assert option in message
+
+
+def test_trusted_publishing_refusal_is_actionable() -> None:
+    output = (
+        "ERROR    TrustedPublishingFailure: The token request failed; the index server gave the "
+        "following reasons:\n\n* `invalid-publisher`: valid token, but no corresponding publisher"
+    )
+    kind, _ = classify(Result((), 1, output))
+    assert kind == TRUSTED
+    creds_ = creds(resolve("pypi"), OIDC)
+    message = failure_message(
+        Attempt(kind, 1, None, "invalid-publisher"), "a.whl", "demo", resolve("pypi"), creds_
+    )
+    for need in ("id-token: write", "environment", "pending publisher", "PyPI"):
+        assert need in message
+
+
+def test_403_names_the_variable_used() -> None:
+    found = creds(resolve("testpypi"), {"TEST_PYPI_TOKEN": "test-secret-4"})
+    kind, status = classify(
+        Result((), 1, "ERROR    HTTPError: 403 Forbidden from https://x.invalid/\n Forbidden")
+    )
+    assert (kind, status) == (AUTH, 403)
+    message = failure_message(
+        Attempt(kind, 1, status, ""), "a.whl", "demo", resolve("testpypi"), found
+    )
+    assert "TEST_PYPI_TOKEN" in message and "scoped to the project demo" in message
+    assert "test-secret-4" not in message
+
+
+def test_loopback_index_without_authentication() -> None:
+    found = creds(LOCAL, {})
+    assert found.method == "anonymous" and found.basic_auth() is not None
+
+
+def test_secrets_are_registered_and_kept_out_of_children(hermetic: Path) -> None:
+    env = {
+        "TWINE_USERNAME": "me",
+        "TWINE_PASSWORD": "twine-secret-5",
+        "TEST_PYPI_TOKEN": "unused-secret-5",
+    }
+    found = creds(PRIVATE, env)
+    assert redact("a twine-secret-5 b unused-secret-5") == "a *** b ***"
+    assert "twine-secret-5" not in repr(found)
+    child = found.child_env({**env, "PATH": "/bin"})
+    assert child["TWINE_PASSWORD"] == "twine-secret-5" and "TEST_PYPI_TOKEN" not in child
+    assert "TWINE_PASSWORD" not in clean_env(env) and "TEST_PYPI_TOKEN" not in clean_env(env)
+
+
+def test_userinfo_of_a_repository_url_is_the_credentials_and_is_masked() -> None:
+    repo = resolve("http://me:url-secret-77@127.0.0.1:9/")
+    assert repo.upload_url == "http://127.0.0.1:9/" and "url-secret-77" not in repr(repo)
+    assert repo.name == "http://127.0.0.1:9/"
+    found = creds(repo, {})
+    assert (found.method, found.username, found.password) == ("password", "me", "url-secret-77")
+    assert found.source == "the repository URL's userinfo"
+    # TWINE_PASSWORD still comes first, as in twine
+    assert creds(repo, {"TWINE_USERNAME": "u", "TWINE_PASSWORD": "tw-secret-1"}).username == "u"
+    assert redact("see url-secret-77 and https://x:y@host/") == "see *** and https://***@host/"
+
+
+def test_a_url_password_without_a_user_name_is_refused_with_the_fix() -> None:
+    with pytest.raises(PublishError, match="holds a password but no user name"):
+        creds(resolve("https://:lonely-secret-9@private.invalid/legacy/"), {})

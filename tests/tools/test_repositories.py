@@ -1,0 +1,104 @@
+"""Repository names and URLs: twine's constants, [tool.relnox.repositories], ~/.pypirc, local."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from twine.utils import DEFAULT_REPOSITORY, TEST_REPOSITORY
+
+from relnox.config import load_config
+from relnox.errors import ConfigError
+from relnox.tools.repositories import from_url, resolve, simple_url_for
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc
+
+
+def test_pypi_and_testpypi_come_from_twine() -> None:
+    pypi, test = resolve("pypi"), resolve("testpypi")
+    assert pypi.upload_url == DEFAULT_REPOSITORY and test.upload_url == TEST_REPOSITORY
+    assert _host(pypi.simple_url) == _host(DEFAULT_REPOSITORY).removeprefix("upload.")
+    assert pypi.simple_url.endswith("/simple/") and test.simple_url.endswith("/simple/")
+    assert _host(test.simple_url) == _host(TEST_REPOSITORY)
+    assert (pypi.label, test.label) == ("PyPI", "TestPyPI")
+    assert pypi.needs_confirmation and not test.needs_confirmation
+    # PyPI asks for confirmation however it is named
+    assert (
+        resolve(DEFAULT_REPOSITORY).needs_confirmation
+        and resolve(DEFAULT_REPOSITORY).label == "PyPI"
+    )
+    assert pypi.is_pypi and test.is_pypi and pypi.is_production_pypi and not test.is_production_pypi
+    page = pypi.project_page("Demo_Core")
+    assert page.startswith(f"https://{_host(pypi.simple_url)}/") and page.endswith("/demo-core/")
+
+
+def test_urls() -> None:
+    assert simple_url_for("http://127.0.0.1:8080/") == "http://127.0.0.1:8080/simple/"
+    assert simple_url_for("https://h.invalid/a/legacy/") == "https://h.invalid/a/simple/"
+    repo = resolve("http://127.0.0.1:8080")
+    assert (repo.upload_url, repo.simple_url) == (
+        "http://127.0.0.1:8080/",
+        "http://127.0.0.1:8080/simple/",
+    )
+    assert repo.label == repo.where == "http://127.0.0.1:8080/"
+    from_simple = from_url("http://127.0.0.1:8080/simple/")
+    assert from_simple.upload_url == "http://127.0.0.1:8080/"
+    assert repo.project_page("Demo.Core") == "http://127.0.0.1:8080/simple/demo-core/"
+    assert not repo.is_pypi and not repo.confirm
+
+
+def _config(tmp_path: Path, table: dict[str, object]) -> object:
+    return load_config(tmp_path / "pyproject.toml", {"repositories": table})
+
+
+def test_configured_repositories(tmp_path: Path) -> None:
+    config = load_config(
+        tmp_path / "pyproject.toml",
+        {
+            "repositories": {
+                "staging": "https://stage.invalid/legacy/",
+                "corp": {
+                    "upload": "https://u.invalid/up",
+                    "simple": "https://s.invalid/simple",
+                    "confirm": True,
+                },
+                "bad": 3,
+            }
+        },
+    )
+    staging = resolve("staging", config)
+    assert (staging.name, staging.simple_url) == ("staging", "https://stage.invalid/simple/")
+    corp = resolve("corp", config)
+    assert (corp.upload_url, corp.simple_url, corp.confirm) == (
+        "https://u.invalid/up/",
+        "https://s.invalid/simple/",
+        True,
+    )
+    assert corp.where == "corp (https://u.invalid/up/)"
+    with pytest.raises(ConfigError, match=r"bad = 3 is not a repository.*upload ="):
+        resolve("bad", config)
+    # a configured name wins over the built-in one
+    override = load_config(
+        tmp_path / "pyproject.toml", {"repositories": {"testpypi": "http://127.0.0.1:9/"}}
+    )
+    assert resolve("testpypi", override).upload_url == "http://127.0.0.1:9/"
+
+
+def test_pypirc_and_local(tmp_path: Path, hermetic: Path) -> None:
+    (hermetic / ".pypirc").write_text(
+        "[distutils]\nindex-servers =\n    private\n\n[private]\n"
+        "repository = https://private.invalid/legacy/\nusername = me\npassword = pw\n",
+        encoding="utf-8",
+    )
+    assert resolve("private").upload_url == "https://private.invalid/legacy/"
+    with pytest.raises(ConfigError, match="RELNOX_LOCAL_INDEX"):
+        resolve("local", environ={})
+    local = resolve("local", environ={"RELNOX_LOCAL_INDEX": "http://127.0.0.1:4040"})
+    assert (local.name, local.simple_url) == ("local", "http://127.0.0.1:4040/simple/")
+    with pytest.raises(
+        ConfigError, match=r"unknown repository 'nope'; use one of local, private, pypi, testpypi"
+    ):
+        resolve("nope")

@@ -1,0 +1,170 @@
+"""The simple API client: PEP 691 JSON, PEP 503 HTML, hashes, 404, retries, authentication."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from relnox.errors import PublishError
+from relnox.tools.simple_api import JSON_TYPE, IndexedFile, file_sha256, parse_html, project_files
+
+CONTENT = b"wheel bytes"
+SHA = hashlib.sha256(CONTENT).hexdigest()
+
+
+class Index:
+    """A scripted simple index: ``pages[path] = (status, content type, body)`` in order."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, list[tuple[int, str, bytes]]] = {}
+        self.seen: list[tuple[str, str, str | None]] = []  # (path, accept, authorization)
+        index = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                index.seen.append(
+                    (self.path, self.headers.get("Accept", ""), self.headers.get("Authorization"))
+                )
+                answers = index.pages.get(self.path, [(404, "text/plain", b"")])
+                status, ctype, body = answers.pop(0) if len(answers) > 1 else answers[0]
+                if status == 401 and self.headers.get("Authorization"):
+                    status, ctype, body = index.pages[self.path + "#auth"][0]
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/simple/"
+
+
+@pytest.fixture
+def index() -> Iterator[Index]:
+    idx = Index()
+    thread = threading.Thread(target=idx.server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield idx
+    idx.server.shutdown()
+    idx.server.server_close()
+
+
+def test_pep691_json_is_asked_for_and_read(index: Index) -> None:
+    body = {
+        "meta": {"api-version": "1.1"},
+        "name": "demo-core",
+        "files": [
+            {
+                "filename": "demo_core-1.0-py3-none-any.whl",
+                "url": "../../files/demo_core-1.0-py3-none-any.whl",
+                "hashes": {"sha256": SHA.upper()},
+            },
+            {
+                "filename": "demo_core-1.0.tar.gz",
+                "url": "https://files.invalid/demo_core-1.0.tar.gz",
+                "hashes": {},
+            },
+        ],
+    }
+    index.pages["/simple/demo-core/"] = [(200, JSON_TYPE, json.dumps(body).encode())]
+    files = project_files(index.url, "Demo_Core")
+    assert index.seen[0][0] == "/simple/demo-core/" and index.seen[0][1].startswith(JSON_TYPE)
+    wheel = files["demo_core-1.0-py3-none-any.whl"]
+    assert wheel.sha256 == SHA and wheel.url.endswith("/files/demo_core-1.0-py3-none-any.whl")
+    assert files["demo_core-1.0.tar.gz"].sha256 is None
+
+
+def test_pep503_html_fallback_and_unknown_project(index: Index) -> None:
+    html = (
+        '<html><body><a href="/packages/demo_core-1.0-py3-none-any.whl#sha256=' + SHA + '">'
+        "demo_core-1.0-py3-none-any.whl</a><br>"
+        '<a href="../../packages/demo_core-1.0.tar.gz#md5=abc">demo_core-1.0.tar.gz</a></body></html>'
+    )
+    index.pages["/simple/demo-core/"] = [(200, "text/html; charset=utf-8", html.encode())]
+    files = project_files(index.url, "demo-core")
+    assert files["demo_core-1.0-py3-none-any.whl"].sha256 == SHA
+    assert files["demo_core-1.0.tar.gz"].sha256 is None
+    assert project_files(index.url, "not-there") == {}
+
+
+def test_a_file_without_hash_is_downloaded_and_hashed(index: Index) -> None:
+    index.pages["/packages/demo_core-1.0.tar.gz"] = [(200, "application/octet-stream", CONTENT)]
+    url = index.url.replace("/simple/", "/packages/demo_core-1.0.tar.gz")
+    assert file_sha256(IndexedFile("demo_core-1.0.tar.gz", url, None)) == SHA
+    assert file_sha256(IndexedFile("x", "http://127.0.0.1:9/never", "abc")) == "abc"  # no request
+
+
+def test_transient_errors_are_retried_then_reported(index: Index) -> None:
+    ok = (200, "text/html", b"<a href='/p/demo_core-1.0.tar.gz#sha256=" + SHA.encode() + b"'>x</a>")
+    index.pages["/simple/demo-core/"] = [(503, "text/plain", b""), (429, "text/plain", b""), ok]
+    delays: list[float] = []
+    files = project_files(index.url, "demo-core", retry_delay=0.5, sleep=delays.append)
+    assert list(files) == ["demo_core-1.0.tar.gz"] and delays == [0.5, 1.0]
+    index.pages["/simple/down/"] = [(502, "text/plain", b"")]
+    with pytest.raises(PublishError, match=r"HTTP 502.*check the repository URL"):
+        project_files(index.url, "down", retries=1, sleep=delays.append)
+    with pytest.raises(PublishError, match="cannot be reached"):
+        project_files("http://127.0.0.1:9/simple/", "demo-core", retries=0)
+
+
+def test_authentication_is_sent_only_when_asked_for(index: Index) -> None:
+    index.pages["/simple/private/"] = [(401, "text/plain", b"")]
+    index.pages["/simple/private/#auth"] = [(200, "text/html", b"")]
+    assert project_files(index.url, "private", auth=("me", "pw-secret")) == {}
+    first, second = index.seen
+    assert first[2] is None
+    assert second[2] == "Basic " + base64.b64encode(b"me:pw-secret").decode()
+    with pytest.raises(PublishError, match="HTTP 401"):
+        project_files(index.url, "private")
+
+
+def test_html_parser_uses_the_link_path_for_the_name() -> None:
+    files = parse_html(
+        '<a href="https://f.invalid/x/demo-1.0.tar.gz#sha256=AB">label</a>',
+        "https://i.invalid/simple/demo/",
+    )
+    assert files == {
+        "demo-1.0.tar.gz": IndexedFile(
+            "demo-1.0.tar.gz", "https://f.invalid/x/demo-1.0.tar.gz", "ab"
+        )
+    }
+
+
+def test_credentials_stay_with_the_index_origin() -> None:
+    """A file on another host is hashed without credentials; a redirect there drops them."""
+    from tests.fault_server import FaultServer, Reply, Seen
+
+    def files(seen: Seen) -> Reply:
+        if seen.path == "/files/demo_core-1.0.tar.gz":
+            return Reply(200, (("Content-Type", "application/octet-stream"),), CONTENT)
+        return Reply(401, (("WWW-Authenticate", 'Basic realm="x"'),))
+
+    with FaultServer(rule=files) as other:
+
+        def private(seen: Seen) -> Reply:
+            if not seen.authorized:
+                return Reply(401, (("WWW-Authenticate", 'Basic realm="index"'),))
+            if seen.path == "/simple/demo-core/":
+                link = f'<a href="{other.url}files/demo_core-1.0.tar.gz">x</a>'.encode()
+                return Reply(200, (("Content-Type", "text/html"),), link)
+            return Reply(302, (("Location", f"{other.url}elsewhere/"),))
+
+        with FaultServer(rule=private) as index:
+            auth = ("me", "pw-secret")
+            listed = project_files(f"{index.url}simple/", "demo-core", auth=auth)
+            entry = listed["demo_core-1.0.tar.gz"]
+            assert entry.sha256 is None and entry.url.startswith(other.url)
+            assert file_sha256(entry, auth=auth, origins=[("http", "127.0.0.1", 1)]) == SHA
+            with pytest.raises(PublishError, match=r"HTTP 401.*redirected to .*no credentials"):
+                project_files(f"{index.url}simple/", "moved", auth=auth, retries=0)
+            assert sum(seen.authorized for seen in index.seen) == 2  # the index's own origin
+    assert other.seen and not any(seen.authorized for seen in other.seen)

@@ -1,0 +1,330 @@
+"""verify_install with real wheels, real fresh environments and a real local index."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from relnox.errors import RelnoxError, VerifyError
+from relnox.project.workspace import load_workspace
+from relnox.sample import ProjectSpec, demo_specs, write_workspace
+from relnox.tools.index_server import LOCAL_INDEX_ENV, LocalIndex
+from relnox.verify.run import (
+    PackageResult,
+    VerifyReport,
+    plan_verify,
+    render_report,
+    verify_install,
+)
+from tests.conftest import run_relnox
+from tests.verify_support import build_release
+
+pytestmark = pytest.mark.slow
+
+#: a version no index has: whatever installs it can only have come from dist/
+VERSION = "7.3.0"
+GOOD_CONFIG = """
+[tool.relnox.verify]
+commands = ["vfyrlx-runtime --help", ["python", "-c", "import vfyrlx_agents"]]
+"""
+
+
+@pytest.fixture(scope="module")
+def good(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """core <- agents <- runtime (a console script) at 7.3.0, built once with uv."""
+    root = tmp_path_factory.mktemp("good") / "ws"
+    write_workspace(root, demo_specs("vfyrlx", VERSION), relnox=GOOD_CONFIG)
+    build_release(root)
+    return root
+
+
+BROKEN = [
+    ProjectSpec("vfybad-empty", VERSION, "setuptools"),  # its wheel ships no module (see below)
+    ProjectSpec(
+        "vfybad-version",
+        VERSION,
+        "hatchling",
+        extra_files={
+            "vfybad_version/__init__.py": "from vfybad_version._meta import __version__\n",
+            "vfybad_version/_meta.py": '__version__ = "0.0.1"\n',
+        },
+    ),
+    ProjectSpec(
+        "vfybad-script",
+        VERSION,
+        "hatchling",
+        script=True,
+        extra_files={
+            "vfybad_script/__init__.py": f'__version__ = "{VERSION}"\n\n\n'
+            "def main() -> int:\n"
+            '    raise RuntimeError("the script is broken")\n'
+        },
+    ),
+    ProjectSpec("vfybad-fine", VERSION, "hatchling"),
+]
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Four packages: no module in the wheel, a wrong __version__, a crashing script, one fine."""
+    root = tmp_path_factory.mktemp("broken") / "ws"
+    write_workspace(root, BROKEN)
+    pyproject = root / "packages" / "vfybad-empty" / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8") + "\n[tool.setuptools]\npackages = []\n",
+        encoding="utf-8",
+    )
+    build_release(root)
+    return root
+
+
+def by_name(report: VerifyReport) -> dict[str, PackageResult]:
+    return {r.name: r for r in report.results}
+
+
+# -- a good release ----------------------------------------------------------------------
+
+
+def test_release_installs_with_its_new_siblings_from_dist(good: Path) -> None:
+    report = verify_install(load_workspace(good), offline=True)
+
+    assert report.ok, "\n".join(render_report(report))
+    assert [r.name for r in report.results] == ["vfyrlx-core", "vfyrlx-agents", "vfyrlx-runtime"]
+    for result in report.results:
+        module = result.name.replace("-", "_")
+        assert result.version == VERSION
+        assert result.kind == "wheel"
+        assert result.artifact.endswith(f"{module}-{VERSION}-py3-none-any.whl")
+        assert {"metadata", f"import {module}", f"{module}.__version__"} <= set(result.passed)
+    # agents needs core>=7.3.0,<7.4.0: no index has it and --offline forbids one, so the
+    # core it imported is the new one from dist/
+    assert "script vfyrlx-runtime" in by_name(report)["vfyrlx-runtime"].passed
+    assert [c.name for c in report.commands] == [
+        "command vfyrlx-runtime --help",
+        "command python -c 'import vfyrlx_agents'",
+    ]
+    assert all(c.ok for c in report.commands)
+    assert report.installer == "uv"
+    assert report.python == ".".join(map(str, sys.version_info[:3]))
+    data = report.to_dict()
+    assert data["ok"] is True and data["failed"] == []
+    assert data["packages"] == ["vfyrlx-core", "vfyrlx-agents", "vfyrlx-runtime"]
+
+
+def test_one_package_gets_its_siblings_from_dist(good: Path) -> None:
+    report = verify_install(load_workspace(good), packages=["vfyrlx-runtime"], offline=True)
+
+    assert report.ok, "\n".join(render_report(report))
+    assert [r.name for r in report.results] == ["vfyrlx-runtime"]
+    assert report.commands == []  # the release-wide commands need the whole release
+
+
+def test_sdists_build_into_the_same_wheels(good: Path) -> None:
+    report = verify_install(load_workspace(good), offline=True, sdist=True)
+
+    assert report.ok, "\n".join(render_report(report))
+    from_sdist = [r for r in report.results if r.kind == "sdist"]
+    assert [r.name for r in from_sdist] == ["vfyrlx-core", "vfyrlx-agents", "vfyrlx-runtime"]
+    for result in from_sdist:
+        assert result.artifact.endswith(f"-{VERSION}.tar.gz")
+        assert {"build wheel from sdist", "same files as wheel", "metadata"} <= set(result.passed)
+    assert len([r for r in report.results if r.kind == "wheel"]) == 3
+
+
+def test_pip_is_the_fallback_installer(good: Path) -> None:
+    report = verify_install(
+        load_workspace(good), packages=["vfyrlx-agents"], offline=True, installer="pip"
+    )
+
+    assert report.ok, "\n".join(render_report(report))
+    assert report.installer == "pip"
+    assert "import vfyrlx_agents" in report.results[0].passed
+
+
+def test_a_tampered_artifact_is_refused_before_anything_is_installed(
+    good: Path, tmp_path: Path
+) -> None:
+    dist = shutil.copytree(good / "dist", tmp_path / "dist")
+    shutil.copytree(good / ".relnox", tmp_path / ".relnox")  # the manifest, beside dist/
+    wheel = next(dist.glob("vfyrlx_core-*.whl"))
+    wheel.write_bytes(wheel.read_bytes() + b"\0")
+
+    with pytest.raises(VerifyError, match=r"vfyrlx_core-7\.3\.0-py3-none-any\.whl: sha256 differs"):
+        verify_install(load_workspace(good), dist_dir=dist, offline=True)
+
+
+def test_the_plan_names_every_file_and_installs_nothing(good: Path) -> None:
+    plan = plan_verify(load_workspace(good), offline=True, sdist=True)
+
+    text = "\n".join(plan.describe())
+    assert [r.kind for r in plan.rounds] == ["wheel", "sdist"]
+    assert f"vfyrlx_core-{VERSION}-py3-none-any.whl" in text
+    assert f"vfyrlx_core-{VERSION}.tar.gz" in text
+    assert "command: vfyrlx-runtime --help" in text
+    assert plan.rounds[0].targets[2].facts is not None
+    assert plan.rounds[0].targets[2].facts.scripts == ("vfyrlx-runtime",)
+
+
+# -- a broken release ----------------------------------------------------------------------
+
+
+def test_each_broken_package_fails_its_own_check(broken: Path) -> None:
+    report = verify_install(load_workspace(broken), offline=True)
+    results = by_name(report)
+
+    assert not report.ok
+    empty = results["vfybad-empty"]
+    assert [c.name for c in empty.failed] == ["import vfybad_empty"]
+    assert "No module named 'vfybad_empty'" in empty.failed[0].detail
+    assert "metadata" in empty.passed
+
+    version = results["vfybad-version"]
+    assert [c.name for c in version.failed] == ["vfybad_version.__version__"]
+    assert "'0.0.1', expected 7.3.0" in version.failed[0].detail
+
+    script = results["vfybad-script"]
+    assert [c.name for c in script.failed] == ["script vfybad-script"]
+    assert "RuntimeError: the script is broken" in script.failed[0].detail
+    assert "import vfybad_script" in script.passed
+
+    assert results["vfybad-fine"].ok
+    assert sorted(report.to_dict()["failed"]) == ["vfybad-empty", "vfybad-script", "vfybad-version"]
+
+
+def test_relnox_verify_install_prints_the_failures_and_exits_1(broken: Path) -> None:
+    proc = run_relnox("verify-install", "--offline", cwd=broken)
+
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    out = proc.stdout
+    assert f"ok    vfybad-fine {VERSION}: metadata, import vfybad_fine" in out
+    assert f"FAIL  vfybad-empty {VERSION}: import vfybad_empty failed" in out
+    assert f"artifact: {broken / 'dist' / f'vfybad_empty-{VERSION}-py3-none-any.whl'}" in out
+    assert "ModuleNotFoundError: No module named 'vfybad_empty'" in out
+    assert "RuntimeError: the script is broken" in out
+    assert "1/4 package checks passed" in out
+    assert (
+        "relnox: error: verify-install failed because of the package itself: vfybad-" in proc.stderr
+    )
+    assert "vfybad-fine" not in proc.stderr
+
+
+# -- from an index -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def local_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalIndex]:
+    with LocalIndex(tmp_path / "index") as index:
+        monkeypatch.setenv(LOCAL_INDEX_ENV, index.url)
+        yield index
+
+
+def upload(index: LocalIndex, files: list[Path]) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "twine", "upload", "--non-interactive"]
+        + ["--repository-url", index.upload_url, "-u", "relnox", "-p", "unused"]
+        + [str(f) for f in files],
+        check=True,
+        capture_output=True,
+    )
+
+
+class UploadWhenWaiting(logging.Handler):
+    """Uploads the release the moment relnox says it waits for it: a real late upload."""
+
+    def __init__(self, index: LocalIndex, files: list[Path]) -> None:
+        super().__init__(logging.INFO)
+        self.upload = threading.Thread(target=upload, args=(index, files))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "retrying" in record.getMessage() and self.upload.ident is None:
+            self.upload.start()
+
+
+def test_a_just_uploaded_release_is_verified_from_the_index(
+    good: Path, local_index: LocalIndex
+) -> None:
+    logger = logging.getLogger("relnox")
+    uploader = UploadWhenWaiting(local_index, sorted((good / "dist").glob("vfyrlx*")))
+    level = logger.level
+    logger.addHandler(uploader)
+    logger.setLevel(logging.INFO)
+    try:
+        report = verify_install(
+            load_workspace(good), index="local", extra_index=local_index.simple_url, wait=60
+        )
+    finally:
+        logger.removeHandler(uploader)
+        logger.setLevel(level)
+        if uploader.upload.ident is not None:
+            uploader.upload.join()
+
+    assert uploader.upload.ident is not None, "relnox never waited for the upload"
+    assert report.ok, "\n".join(render_report(report))
+    for result in report.results:
+        assert result.kind == "index"
+        assert result.artifact == f"{result.name}=={VERSION} from local"
+        assert {"metadata", f"import {result.name.replace('-', '_')}"} <= set(result.passed)
+    assert "script vfyrlx-runtime" in by_name(report)["vfyrlx-runtime"].passed
+
+
+def test_a_version_missing_from_the_index_fails_after_the_wait(
+    good: Path, local_index: LocalIndex
+) -> None:
+    report = verify_install(
+        load_workspace(good), packages=["vfyrlx-core"], index=local_index.simple_url, wait=0
+    )
+
+    assert not report.ok
+    [failed] = report.results[0].failed
+    assert failed.name == "install"
+    assert local_index.simple_url in failed.detail
+
+
+# -- usage errors ----------------------------------------------------------------------------
+
+
+def test_usage_errors_are_raised_before_anything_runs(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws", [ProjectSpec("vfyplan-core", VERSION)])
+    workspace = load_workspace(root)
+
+    with pytest.raises(
+        VerifyError, match=r"ws[/\\]dist: no such directory; build the release first"
+    ):
+        plan_verify(workspace)
+    with pytest.raises(VerifyError, match="--offline cannot be combined with --index"):
+        plan_verify(workspace, index="http://127.0.0.1:9/simple/", offline=True)
+    with pytest.raises(RelnoxError, match="unknown package 'nope'"):
+        plan_verify(workspace, packages=["nope"])
+    with pytest.raises(VerifyError, match="unknown installer 'conda'"):
+        plan_verify(workspace, installer="conda")
+
+
+def test_verify_settings_are_read_and_checked(tmp_path: Path) -> None:
+    config = """
+[tool.relnox.verify]
+commands = ["tool --version"]
+script-args = { "vfycfg-core" = "--version", other = false }
+"""
+    root = write_workspace(tmp_path / "ws", [ProjectSpec("vfycfg-core", VERSION)], relnox=config)
+    plan = plan_verify(load_workspace(root), index="http://127.0.0.1:9/simple/", wait=0)
+
+    assert plan.commands == (("tool", "--version"),)
+    assert plan.script_args.for_script("vfycfg-core") == ("--version",)
+    assert plan.script_args.for_script("other") is None
+    assert plan.script_args.for_script("third") == ("--help",)
+    assert plan.rounds[0].index_url == "http://127.0.0.1:9/simple/"
+
+    bad = write_workspace(
+        tmp_path / "bad",
+        [ProjectSpec("vfycfg-core", VERSION)],
+        relnox='[tool.relnox.verify]\ncommands = "x"',
+    )
+    with pytest.raises(VerifyError, match="commands must be a list"):
+        plan_verify(load_workspace(bad), index="http://127.0.0.1:9/simple/")

@@ -1,0 +1,102 @@
+"""What a wheel promises (read from the .whl) and how the check results are judged."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from relnox.errors import VerifyError
+from relnox.verify.smoke import compare_files, judge, same_version, top_level_names, wheel_facts
+
+
+def test_top_level_names_are_what_the_wheel_installs() -> None:
+    paths = [
+        "pkg/__init__.py",
+        "pkg/sub/mod.py",
+        "single.py",
+        "_native.cpython-311-x86_64-linux-gnu.so",
+        "extras.pth",
+        "__pycache__/single.cpython-311.pyc",
+        "name-1.0.dist-info/RECORD",
+        "name-1.0.data/purelib/plugin/__init__.py",
+        "name-1.0.data/scripts/tool",
+        "not-an-identifier/data.txt",
+    ]
+    assert top_level_names(paths) == ("_native", "pkg", "plugin", "single")
+
+
+def make_wheel(path: Path, files: dict[str, str], entry_points: str = "") -> Path:
+    info = "demo_pkg-1.2.0.dist-info"
+    with zipfile.ZipFile(path, "w") as whl:
+        for name, text in files.items():
+            whl.writestr(name, text)
+        whl.writestr(f"{info}/METADATA", "Metadata-Version: 2.1\nName: Demo_Pkg\nVersion: 1.2.0\n")
+        if entry_points:
+            whl.writestr(f"{info}/entry_points.txt", entry_points)
+        record = "".join(f"{n},,\n" for n in [*files, f"{info}/METADATA", f"{info}/RECORD"])
+        whl.writestr(f"{info}/RECORD", record)
+    return path
+
+
+def test_wheel_facts_come_from_the_wheel_itself(tmp_path: Path) -> None:
+    wheel = make_wheel(
+        tmp_path / "demo_pkg-1.2.0-py3-none-any.whl",
+        {"demo_pkg/__init__.py": "", "demo_pkg/data.json": "{}"},
+        "[console_scripts]\nDemo-Tool = demo_pkg:main\n[gui_scripts]\ngui = demo_pkg:gui\n",
+    )
+    facts = wheel_facts(wheel)
+
+    assert (facts.name, facts.version) == ("demo-pkg", "1.2.0")
+    assert facts.top_level == ("demo_pkg",)
+    assert facts.scripts == ("Demo-Tool",)
+    assert facts.files == {"demo_pkg/__init__.py", "demo_pkg/data.json"}
+
+
+def test_a_file_that_is_no_wheel_is_a_verify_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad-1.0-py3-none-any.whl"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(VerifyError, match="not a readable wheel"):
+        wheel_facts(bad)
+
+
+def test_sdist_build_is_compared_file_by_file(tmp_path: Path) -> None:
+    full = wheel_facts(
+        make_wheel(tmp_path / "a.whl", {"demo_pkg/__init__.py": "", "demo_pkg/data.json": ""})
+    )
+    partial = wheel_facts(make_wheel(tmp_path / "b.whl", {"demo_pkg/__init__.py": ""}))
+
+    assert compare_files(full, full).ok
+    check = compare_files(partial, full)
+    assert not check.ok
+    assert "missing from the sdist build: demo_pkg/data.json" in check.detail
+
+
+def test_versions_compare_as_pep440() -> None:
+    assert same_version("1.0", "1.0.0")
+    assert same_version("1.0.0rc1", "1.0.0-rc.1")
+    assert not same_version("1.0.1", "1.0.0")
+    assert not same_version(None, "1.0.0")
+    assert same_version("weird", "weird")
+
+
+def test_judge_reports_each_check() -> None:
+    seen = {
+        "name": "demo-pkg",
+        "installed": "1.2.0",
+        "modules": [
+            {"module": "demo_pkg", "ok": True, "version": "1.1.0", "inside": True},
+            {"module": "helper", "ok": True, "version": None, "inside": False, "location": "/src"},
+            {"module": "gone", "ok": False, "error": "ModuleNotFoundError: No module named 'gone'"},
+        ],
+    }
+    checks = {c.name: c for c in judge("1.2.0", seen)}
+
+    assert checks["metadata"].ok
+    assert checks["import demo_pkg"].ok
+    assert not checks["demo_pkg.__version__"].ok
+    assert "'1.1.0', expected 1.2.0" in checks["demo_pkg.__version__"].detail
+    assert "outside the fresh environment" in checks["import helper"].detail
+    assert "No module named 'gone'" in checks["import gone"].detail
+    assert not judge("1.2.0", {"name": "x", "installed": None, "modules": []})[0].ok

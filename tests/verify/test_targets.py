@@ -1,0 +1,247 @@
+"""verify_install per package: namespace packages descended, an interpreter by
+requires-python (or skipped), extras, one package not failing the others, and a closing
+message naming the real cause. Real builds, real fresh environments, offline."""
+
+from __future__ import annotations
+
+import platform
+from pathlib import Path
+
+import pytest
+
+from relnox.build.run import BuildOptions, build_all
+from relnox.errors import VerifyError
+from relnox.project.workspace import load_workspace
+from relnox.sample import ProjectSpec, write_workspace
+from relnox.tools.envs import find_python
+from relnox.verify.report import (
+    EXTRA,
+    INTERPRETER,
+    NETWORK,
+    PACKAGE,
+    closing_message,
+    failure_cause,
+)
+from relnox.verify.run import render_report, verify_install
+from relnox.verify.smoke import Check, import_names
+from relnox.verify.targets import parse_extras, satisfies
+from tests.conftest import run_relnox
+from tests.verify_support import uv_build
+
+pytestmark = pytest.mark.slow
+
+THIS = platform.python_version()
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# -- namespace packages ----------------------------------------------------------------
+
+
+def test_import_names_descend_namespace_packages() -> None:
+    paths = [
+        "ns/plugin/__init__.py",
+        "ns/plugin/impl.py",
+        "ns/loose.py",
+        "deep/er/still/__init__.py",
+        "pkg/__init__.py",
+        "pkg/sub/mod.py",
+        "single.py",
+        "_native.cpython-311-x86_64-linux-gnu.so",
+        "extras.pth",
+        "data/schema.json",
+        "__pycache__/single.cpython-311.pyc",
+        "name-1.0.dist-info/RECORD",
+        "name-1.0.data/purelib/plugin/__init__.py",
+        "not-an-identifier/x.py",
+    ]
+    assert import_names(paths) == [
+        "_native",
+        "deep.er.still",
+        "ns.loose",
+        "ns.plugin",
+        "pkg",
+        "plugin",
+        "single",
+    ]
+
+
+@pytest.fixture(scope="module")
+def plugins(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One project shipping two plugins of the namespace ``nsx``; one's import raises."""
+    root = tmp_path_factory.mktemp("ns") / "nsx-plugins"
+    (root / "src" / "nsx" / "good").mkdir(parents=True)
+    (root / "src" / "nsx" / "bad").mkdir(parents=True)
+    (root / "src" / "nsx" / "good" / "__init__.py").write_text('__version__ = "1.0.0"\n')
+    (root / "src" / "nsx" / "bad" / "__init__.py").write_text(
+        'raise ImportError("the bad plugin cannot load its backend")\n'
+    )
+    (root / "README.md").write_text("# nsx-plugins\n\nTwo plugins.\n")
+    (root / "pyproject.toml").write_text(
+        "[project]\n"
+        'name = "nsx-plugins"\nversion = "1.0.0"\ndescription = "Plugins."\n'
+        'readme = "README.md"\nrequires-python = ">=3.9"\n\n'
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n'
+        '[tool.hatch.build.targets.wheel]\npackages = ["src/nsx"]\n'
+    )
+    uv_build(root, root / "dist")
+    return root
+
+
+def test_a_namespace_plugin_whose_import_raises_fails(plugins: Path) -> None:
+    report = verify_install(load_workspace(plugins), offline=True)
+    assert not report.ok
+    (result,) = report.results
+    assert "import nsx.good" in result.passed
+    assert [c.name for c in result.failed] == ["import nsx.bad"]
+    assert "ImportError: the bad plugin cannot load its backend" in result.failed[0].detail
+    assert closing_message(report).startswith(
+        "verify-install failed because of the package itself: nsx-plugins;"
+    )
+
+
+# -- requires-python, one package not failing the others ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """core <- app; future needs Python >=3.99; other excludes this very interpreter;
+    needy needs a distribution no index here has."""
+    root = write_workspace(
+        tmp_path_factory.mktemp("mixed") / "ws",
+        [
+            ProjectSpec("mixpy-core"),
+            ProjectSpec("mixpy-app", requires=["mixpy-core>=0.1.0"], script=True),
+            ProjectSpec("mixpy-future"),
+            ProjectSpec("mixpy-other"),
+            ProjectSpec("mixpy-needy"),
+        ],
+    )
+    packages = root / "packages"
+    _edit(packages / "mixpy-future/pyproject.toml", '">=3.9"', '">=3.99"')
+    _edit(packages / "mixpy-other/pyproject.toml", '">=3.9"', f'"!={THIS}"')
+    _edit(
+        packages / "mixpy-needy/pyproject.toml",
+        "dependencies = [\n]",
+        'dependencies = [\n    "relnox-no-such-distribution>=1",\n]',
+    )
+    build_all(root, BuildOptions(jobs=2)).raise_for_failures()
+    return root
+
+
+def test_each_package_gets_an_interpreter_its_requires_python_allows(mixed: Path) -> None:
+    report = verify_install(load_workspace(mixed), offline=True)
+    results = {r.name: r for r in report.results}
+    text = "\n".join(render_report(report))
+
+    assert results["mixpy-core"].ok and not results["mixpy-core"].skipped, text
+    assert results["mixpy-app"].ok and "script mixpy-app" in results["mixpy-app"].passed, text
+    future = results["mixpy-future"]
+    assert future.ok and future.skipped == "needs Python >=3.99, none found"
+    assert "skip  mixpy-future 0.1.0: skipped, needs Python >=3.99, none found" in text
+    other = results["mixpy-other"]
+    if find_python(f"!={THIS}") is None:  # this machine has one interpreter only
+        assert other.skipped == f"needs Python !={THIS}, none found"
+    else:  # checked with another interpreter, in an environment of its own
+        assert other.ok and not other.skipped, text
+        assert len(report.python.split(", ")) == 2
+    # needy's dependency is nowhere: its install fails, and only its own
+    needy = results["mixpy-needy"]
+    assert [c.name for c in needy.failed] == ["install"]
+    assert failure_cause(needy.failed[0]) == NETWORK
+    assert report.to_dict()["failed"] == ["mixpy-needy"]
+    assert closing_message(report).startswith(
+        "verify-install failed because of the network or the index: installing mixpy-needy"
+    )
+
+
+def test_the_plan_says_what_is_skipped(mixed: Path) -> None:
+    proc = run_relnox("verify-install", "--dry-run", "--offline", cwd=mixed)
+    assert proc.returncode == 0, proc.stderr
+    assert "wheel: skip mixpy-future 0.1.0: needs Python >=3.99, none found" in proc.stdout
+
+
+# -- extras ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tool(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """xtra-tool's console script needs xtra-helper, which only its extra ``cli`` brings."""
+    root = write_workspace(
+        tmp_path_factory.mktemp("extras") / "ws",
+        [ProjectSpec("xtra-helper"), ProjectSpec("xtra-tool", script=True)],
+    )
+    tool = root / "packages" / "xtra-tool"
+    _edit(
+        tool / "pyproject.toml",
+        "[project.scripts]",
+        '[project.optional-dependencies]\ncli = ["xtra-helper>=0.1.0"]\n\n[project.scripts]',
+    )
+    _edit(
+        tool / "xtra_tool" / "__init__.py",
+        "    import sys\n",
+        "    import sys\n    import xtra_helper\n",
+    )
+    uv_build(root, root / "dist")
+    return root
+
+
+def test_a_script_that_needs_an_extra_is_checked_with_extras(tool: Path) -> None:
+    workspace = load_workspace(tool)
+    without = verify_install(workspace, packages=["xtra-tool"], offline=True)
+    (result,) = without.results
+    assert [c.name for c in result.failed] == ["script xtra-tool"]
+    assert failure_cause(result.failed[0]) == EXTRA
+    assert "pass --extras NAME[EXTRA]" in closing_message(without)
+
+    for extras in (["cli"], ["xtra-tool[cli]"]):
+        report = verify_install(workspace, packages=["xtra-tool"], offline=True, extras=extras)
+        assert report.ok, "\n".join(render_report(report))
+        assert "script xtra-tool" in report.results[0].passed
+
+    with pytest.raises(VerifyError, match="no package verified here declares the extra gui"):
+        verify_install(workspace, packages=["xtra-tool"], offline=True, extras=["gui"])
+    with pytest.raises(VerifyError, match=r"xtra-tool\[nope\]: xtra-tool declares no such extra"):
+        verify_install(workspace, packages=["xtra-tool"], offline=True, extras=["xtra-tool[nope]"])
+
+
+def test_extras_through_the_command_line(tool: Path) -> None:
+    ok = run_relnox("verify-install", "-p", "xtra-tool", "--offline", "--extras", "cli", cwd=tool)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    failed = run_relnox("verify-install", "-p", "xtra-tool", "--offline", cwd=tool)
+    assert failed.returncode == 1
+    assert "relnox: error: verify-install failed because of a missing extra: " in failed.stderr
+
+
+# -- small parts -------------------------------------------------------------------------
+
+
+def test_extras_and_requires_python_parsing() -> None:
+    assert parse_extras(["cli", "a[x,Y_z],b[w]", "Web"]) == (
+        ("cli", "web"),
+        {"a": ("x", "y-z"), "b": ("w",)},
+    )
+    with pytest.raises(VerifyError, match="neither an extra"):
+        parse_extras(["a[x"])
+    assert satisfies(">=3.9", "3.11.7") and not satisfies(">=3.99", "3.11.7")
+    assert satisfies(None, "3.11.7") and satisfies("not a specifier", "3.11.7")
+
+
+def test_failure_causes() -> None:
+    assert failure_cause(Check("environment", False, "cannot run python3.99")) == INTERPRETER
+    assert (
+        failure_cause(
+            Check("install", False, "Because the current Python version (3.11.7) does not ...")
+        )
+        == INTERPRETER
+    )
+    assert failure_cause(Check("install", False, "Failed to fetch: `http://...`")) == NETWORK
+    assert (
+        failure_cause(Check("script tool", False, "ModuleNotFoundError: No module named 'x'"))
+        == EXTRA
+    )
+    assert failure_cause(Check("import pkg", False, "SyntaxError: invalid syntax")) == PACKAGE
