@@ -20,10 +20,22 @@ nox.options.error_on_external_run = True
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the test suite (real builds, real venvs, a real local index)."""
-    session.install("-e", ".[test]")
+    """The full gate: ruff, mypy --strict, then the whole test suite (real builds, real
+    venvs, a real local index). ``nox -s tests -- -m "not slow"`` is the fast loop."""
+    session.install("-e", ".[dev]")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("mypy")
     args = session.posargs or ["-n", "auto", "--durations=15"]
     session.run("pytest", *args)
+
+
+@nox.session
+def fast(session: nox.Session) -> None:
+    """The fast loop: every test that builds nothing, starts no server and makes no
+    environment (``-m "not slow"``), in well under a minute."""
+    session.install("-e", ".[test]")
+    session.run("pytest", "-m", "not slow", "-n", "auto", *session.posargs)
 
 
 @nox.session
@@ -60,7 +72,7 @@ def benchmarks(session: nox.Session) -> None:
 def update_action_pins(session: nox.Session) -> None:
     """Re-resolve the commit SHA of each action tag ci-init writes (needs the network).
 
-    Edit a version in relnox/ci_pins.py first to move to a newer release; then run
+    Edit a version in relnox/ci/pins.py first to move to a newer release; then run
     this, review the diff and run the tests (zizmor and actionlint check the output).
     """
     sys.path.insert(0, str(ROOT))

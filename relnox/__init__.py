@@ -1,6 +1,37 @@
-"""relnox: release automation for Python repositories, as nox sessions and invoke tasks."""
+"""relnox: release automation for Python repositories, as nox sessions and invoke tasks.
+
+The public API: the hosts (:mod:`relnox.nox`, :mod:`relnox.invoke`, the ``relnox``
+command) and the core functions below, each importable from here or from its stage
+(``relnox.build.build_all``; ``relnox.publish.publish`` and ``relnox.release.release``). They are imported on first use, so ``import
+relnox`` stays cheap and never loads nox or invoke.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 from relnox.errors import RelnoxError
 
 __version__ = "0.1.0"
-__all__ = ["RelnoxError", "__version__"]
+
+#: public name -> the module that defines it
+_API = {
+    "load_workspace": "relnox.project.workspace",
+    "plan_bump": "relnox.bump",
+    "apply_bump": "relnox.bump",
+    "build_all": "relnox.build",
+    "verify_install": "relnox.verify",
+    "doctor": "relnox.release",
+    "rehearse": "relnox.release",
+}
+# publish() and release() share their names with their stages: relnox.publish.publish,
+# relnox.release.release
+
+__all__ = ["RelnoxError", "__version__", *_API]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        return getattr(importlib.import_module(_API[name]), name)
+    raise AttributeError(f"module 'relnox' has no attribute {name!r}")

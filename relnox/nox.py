@@ -22,6 +22,7 @@ its own fresh environments with uv, so no session virtualenv is needed.
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -131,10 +132,12 @@ def register(
     for session_name in spellings:
         task = ns[SESSIONS[session_name]]
         body = _make_session(session_name, task)
-        if overwrite:
-            nox.registry._REGISTRY.pop(session_name, None)
         own = session_name == task.name
-        nox.session(
-            name=session_name, python=False, default=False, tags=[TAG, *tags] if own else []
-        )(body)
+        with warnings.catch_warnings():
+            # overwrite=True: nox replaces a session registered again under the same name
+            # (its public decorator; it warns that a future nox may refuse)
+            warnings.filterwarnings("ignore", "The session .* already been registered")
+            nox.session(
+                name=session_name, python=False, default=False, tags=[TAG, *tags] if own else []
+            )(body)
     return spellings

@@ -128,6 +128,7 @@ def test_a_close_enough_name_is_not_guessed(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_aliases_answer_in_the_relnox_command(tmp_path: Path) -> None:
     for alias, name in ALIASES.items():
         proc = run_relnox(alias, "--help", cwd=tmp_path, check=True)
@@ -224,6 +225,7 @@ def test_star_import_does_not_replace_the_root_namespace() -> None:
     assert {"bump", "build-all", "verify-install", "publish-test", "publish"} <= names
 
 
+@pytest.mark.slow
 def test_aliases_answer_in_invoke(tmp_path: Path) -> None:
     import relnox.invoke
 
@@ -261,6 +263,7 @@ def _nox(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_nox_register_adds_release_sessions_not_default(tmp_path: Path) -> None:
     write_workspace(tmp_path, demo_specs())
     _noxfile(
@@ -290,6 +293,7 @@ def test_nox_session_runs_the_task_with_posargs(tmp_path: Path) -> None:
     assert '"demo-agents"' in proc.stdout
 
 
+@pytest.mark.slow
 def test_nox_session_error_is_one_clean_line(tmp_path: Path) -> None:
     _noxfile(tmp_path, "import relnox.nox\nrelnox.nox.register()\n")
     proc = _nox(tmp_path, "-s", "packages")
@@ -316,6 +320,7 @@ def test_nox_session_error_is_one_clean_line(tmp_path: Path) -> None:
     assert "Traceback" not in jobs.stderr
 
 
+@pytest.mark.slow
 def test_aliases_answer_in_nox(tmp_path: Path) -> None:
     write_workspace(tmp_path, demo_specs())
     _noxfile(tmp_path, "import relnox.nox\nrelnox.nox.register()\n")
@@ -333,6 +338,7 @@ def test_aliases_answer_in_nox(tmp_path: Path) -> None:
     assert "bump" not in listing
 
 
+@pytest.mark.slow
 def test_nox_register_refuses_a_clash_unless_overwrite(tmp_path: Path) -> None:
     body = (
         "import nox, relnox.nox\n"
@@ -346,6 +352,7 @@ def test_nox_register_refuses_a_clash_unless_overwrite(tmp_path: Path) -> None:
     assert _nox(tmp_path, "--list").returncode == 0
 
 
+@pytest.mark.slow
 def test_third_party_logs_are_quiet_unless_vv(
     tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
 ) -> None:

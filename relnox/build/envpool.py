@@ -50,7 +50,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from relnox import _proc as proc
-from relnox.tools.envs import Environment, Installer, InstallOptions, child_env, create_environment
+from relnox.tools.envs import Environment, Installer, child_env, create_environment, install
 from relnox.errors import BuildError
 
 logger = logging.getLogger("relnox")
@@ -255,8 +255,7 @@ class EnvPool:
             shutil.rmtree(path, ignore_errors=True)
             env, made = create_environment(installer, path, str(self.python), on_line=log.add)
         if made.ok and key:
-            argv = installer.install_argv(env, key, InstallOptions())
-            made = proc.run(argv, env=child_env(), on_line=log.add)
+            made = install(installer, env, key, on_line=log.add)
         if not made.ok:
             raise BuildError(
                 f"could not install the build requirements {', '.join(key) or '(none)'} with "

@@ -22,7 +22,7 @@ from relnox import _proc as proc
 from relnox.build.envpool import OutputLog
 from relnox.build.plan import TEST_DIRS
 from relnox.project.pyproject import table
-from relnox.tools.envs import Installer, InstallOptions, child_env, create_environment
+from relnox.tools.envs import Installer, create_environment, install
 from relnox.errors import BuildError
 from relnox.project.workspace import Package, load_toml
 
@@ -81,8 +81,7 @@ def run_package_tests(
     target = f"{pkg.name}[{extra}] @ {wheel.as_uri()}" if extra else str(wheel)
     if made.ok:
         requirements = [target, *_sibling_wheels(pkg, dist_dir), *group]
-        argv = installer.install_argv(env, requirements, InstallOptions())
-        made = proc.run(argv, env=child_env(), on_line=log.add)
+        made = install(installer, env, requirements, on_line=log.add)
     if not made.ok:
         raise BuildError(
             f"{pkg.name}: its test environment could not be made (installing {wheel.name}"

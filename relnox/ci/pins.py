@@ -69,7 +69,7 @@ def rewrite_table(source: str, shas: Mapping[str, str]) -> str:
         )
         source, count = line.subn(rf"\g<1>{sha}\g<2>", source)
         if count != 1:
-            raise RelnoxError(f"{action} is not in the PINS table of relnox/ci_pins.py")
+            raise RelnoxError(f"{action} is not in the PINS table of relnox/ci/pins.py")
     return source
 
 

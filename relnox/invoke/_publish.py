@@ -190,30 +190,24 @@ def testpypi(
     summary = result.summary()
     if dry_run:
         return summary
-    from relnox.errors import VerifyError
     from relnox.project.workspace import load_workspace
-    from relnox.verify.report import closing_message
-    from relnox.verify.run import render_report, verify_install
+    from relnox.release.from_index import check, verify_from_index
+    from relnox.verify.run import render_report
 
-    workspace = load_workspace(root)
     echo(f"verifying the release from {result.repository.label}")  # its URL was logged
-    report = verify_install(
-        workspace,
+    report = verify_from_index(
+        load_workspace(root),
         packages=[name for name, _ in result.packages],
+        repository=repository,
+        label=result.repository.label,
         dist_dir=Path(dist) if dist else None,
-        index=repository,
-        extra_index=extra_index or None,
+        extra_index=extra_index,
         wait=float(wait),
         extras=listed(extras),
     )
     summary["verified"] = bool(report.ok)
     echo("\n".join(render_report(report)))
-    if not report.ok:
-        raise VerifyError(
-            f"the release was published to {result.repository.label}, but "
-            f"{closing_message(report)}\n(run relnox verify-install --index {repository} -v "
-            "for details)"
-        )
+    check(report, repository=repository, label=result.repository.label)
     echo(f"verified: {', '.join(name for name, _ in result.packages)} install from there")
     return summary
 

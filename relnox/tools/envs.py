@@ -201,7 +201,7 @@ def find_installer(
     preferred = None if preferred == "auto" else preferred
     if preferred not in (None, *INSTALLERS):
         raise error(
-            f"installer {preferred!r} is unknown; use one of auto, {', '.join(INSTALLERS)} "
+            f"unknown installer {preferred!r}; use one of auto, {', '.join(INSTALLERS)} "
             "(auto: uv with pip as the fallback)"
         )
     if preferred != "pip":
@@ -287,3 +287,16 @@ def create_environment(
         on_line=on_line,
     )
     return Environment(root, installer.name), result
+
+
+def install(
+    installer: Installer,
+    env: Environment,
+    requirements: Sequence[str],
+    *,
+    options: InstallOptions | None = None,
+    on_line: proc.LineSink | None = None,
+) -> proc.Result:
+    """Install ``requirements`` into ``env``; the result says whether it worked."""
+    argv = installer.install_argv(env, requirements, options or InstallOptions())
+    return proc.run(argv, env=child_env(), on_line=on_line)

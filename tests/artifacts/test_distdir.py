@@ -22,6 +22,8 @@ from relnox.verify.run import render_report, verify_install
 from tests.publish_support import USER, release_specs
 from tests.verify_support import retag, uv_build
 
+pytestmark = pytest.mark.slow  # builds, serves or makes environments
+
 TOKEN = "relnox-fake-upload-token-0002"
 
 

@@ -109,6 +109,7 @@ CASES: dict[str, tuple[Callable[[Path], Path], list[str], list[str]]] = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_input(tmp_path: Path, case: str) -> None:
     make, extra, expected = CASES[case]
@@ -158,6 +159,7 @@ def test_a_detached_head_is_allowed_when_asked(tmp_path: Path) -> None:
     assert "v0.1.1" in run_git(root, "tag", "--list", "--points-at", "HEAD")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bytecode", ["written", "not written"])
 def test_bad_input_through_nox(tmp_path: Path, bytecode: str) -> None:
     """The same on every machine: nox's __pycache__/ next to the noxfile is untracked."""
@@ -184,6 +186,7 @@ def test_bad_input_through_nox(tmp_path: Path, bytecode: str) -> None:
     assert snapshot(root) == before and git_state(root) == state
 
 
+@pytest.mark.slow
 def test_a_dry_run_on_a_dirty_tree_shows_the_plan_and_warns(tmp_path: Path) -> None:
     root = _single(tmp_path)
     git_init(root)

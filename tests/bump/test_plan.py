@@ -134,6 +134,7 @@ SOURCES: dict[str, Callable[[Path], set[str]]] = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("source", list(SOURCES))
 def test_every_version_source_is_bumped(tmp_path: Path, source: str) -> None:
     root = tmp_path / "proj"
@@ -403,6 +404,7 @@ def test_lockstep_moves_every_package_to_one_version(tmp_path: Path) -> None:
         plan_bump(load_workspace(root), part="patch", packages=["ls-a"])
 
 
+@pytest.mark.slow
 def test_pre_release_sequence_through_the_command(make_project: Callable[..., Path]) -> None:
     root = make_project(ProjectSpec("seq-pkg", "1.0.0"))
     seen = []
@@ -551,6 +553,7 @@ def test_a_failing_write_restores_the_files_already_written(
     assert snapshot(root) == before and git_state(root) == state
 
 
+@pytest.mark.slow
 def test_changed_only_bumps_packages_changed_since_their_tag(
     make_workspace: Callable[..., Path],
 ) -> None:

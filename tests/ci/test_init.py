@@ -92,6 +92,7 @@ def check_auto_tag_shape(auto: dict[Any, Any]) -> None:
     assert "gh workflow run release.yml" in runs(job)
 
 
+@pytest.mark.slow
 def test_single_package(make_project: Callable[..., Path]) -> None:
     root = make_project(ProjectSpec("failextract", "1.0.0"))
     proc = run_relnox("ci-init", cwd=root, check=True)
@@ -165,6 +166,7 @@ def test_native_packages_get_a_wheel_matrix(tmp_path: Path) -> None:
     assert "--sdist-only" in runs(jobs["build"])
 
 
+@pytest.mark.slow
 def test_dry_run_force_and_refusal(make_project: Callable[..., Path]) -> None:
     root = make_project(ProjectSpec("failextract", "1.0.0"))
     dry = run_relnox("ci-init", "--dry-run", cwd=root, check=True)
@@ -207,6 +209,7 @@ def test_python_versions_follow_requires_python_or_config(
 text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)
 
 
+@pytest.mark.slow
 @given(st.dictionaries(text, st.one_of(text, st.lists(text, max_size=3), st.booleans())))
 @example({"": "="})  # PyYAML read a plain `=` as tag:yaml.org,2002:value
 def test_yaml_writer_round_trips(document: dict[str, Any]) -> None:

@@ -24,8 +24,8 @@ from relnox.ci.pins import PINS
 from relnox.errors import ConfigError
 from relnox.project.workspace import load_workspace
 from relnox.sample import ProjectSpec, demo_specs, git_init, write_project, write_workspace
-from tests.conftest import run_relnox
 from tests.ci.test_init import native_spec, tool
+from tests.conftest import run_relnox
 
 SETTINGS = """[tool.relnox.ci]
 python-versions = ["3.11", "3.12"]
@@ -228,6 +228,7 @@ def test_a_private_index_gets_no_attestations(make_project: Callable[..., Path])
     assert "a local or private index gets none" in text.replace("\n# ", " ")
 
 
+@pytest.mark.slow
 def test_dry_run_shows_the_signing_step(make_project: Callable[..., Path]) -> None:
     root = make_project(ProjectSpec("failextract", "1.0.0"))
     dry = run_relnox("ci-init", "--dry-run", cwd=root, check=True)

@@ -106,6 +106,7 @@ def test_plan_task_json(history: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert result["versions"] == {"demo-agents": "1.0.0"}
 
 
+@pytest.mark.slow
 def test_plan_session_through_nox(history: Path) -> None:
     (history / "noxfile.py").write_text(
         "import relnox.nox\n\nrelnox.nox.register()\n", encoding="utf-8"

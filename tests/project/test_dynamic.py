@@ -161,6 +161,7 @@ def test_no_root_pyproject_finds_the_projects_below(tmp_path: Path) -> None:
     assert [p.name for p in ws.packages] == ["sdk"]
 
 
+@pytest.mark.slow
 def test_drift_is_a_finding_rewritten_by_bump_to(tmp_path: Path) -> None:
     files = {
         "pyproject.toml": '[tool.uv.workspace]\nmembers = ["libs/*"]\n',

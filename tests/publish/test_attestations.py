@@ -192,6 +192,7 @@ def run(ws: Path, url: str, argvs: list[list[str]], **kwargs: Any) -> PublishRes
     )  # fmt: skip
 
 
+@pytest.mark.slow
 def test_attestations_are_uploaded_with_their_files(ws: Path, index: LocalIndex) -> None:
     dist = ws / "dist"
     files = sorted(p for p in dist.iterdir() if p.name.startswith("demo_core-"))
@@ -223,6 +224,7 @@ def test_attestations_are_uploaded_with_their_files(ws: Path, index: LocalIndex)
     assert sorted(p.name for p in index.data_dir.iterdir()) == sorted(made)  # files only
 
 
+@pytest.mark.slow
 def test_a_file_without_an_attestation_stops_before_any_upload(ws: Path, index: LocalIndex) -> None:
     wheel = next((ws / "dist").glob("demo_core-*.whl"))
     attest(wheel)  # the sdist has none

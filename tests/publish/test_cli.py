@@ -17,6 +17,8 @@ from relnox.tools.index_server import LocalIndex, write_htpasswd
 from tests.conftest import run_relnox
 from tests.publish_support import USER, copy_tree, shared_release
 
+pytestmark = pytest.mark.slow  # builds, serves or makes environments
+
 TOKEN = "relnox-cli-fake-token-0003"
 
 

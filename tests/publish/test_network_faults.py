@@ -32,6 +32,8 @@ from relnox.tools.index_server import LocalIndex, free_port, write_htpasswd
 from tests.fault_server import DROP, HANG, Answer, FaultServer, Reply, Rule, Seen
 from tests.publish_support import SPY, USER, copy_tree, shared_release
 
+pytestmark = pytest.mark.slow  # builds, serves or makes environments
+
 TOKEN = "relnox-FAULT-token-5c1e9a77d0"
 CORE_WHEEL, CORE_SDIST = "demo_core-0.1.0-py3-none-any.whl", "demo_core-0.1.0.tar.gz"
 AGENTS_WHEEL, AGENTS_SDIST = "demo_agents-0.1.0-py3-none-any.whl", "demo_agents-0.1.0.tar.gz"

@@ -18,6 +18,8 @@ from relnox.tools.index_server import LocalIndex, write_htpasswd
 from tests.publish_support import USER
 from tests.verify_support import uv_build
 
+pytestmark = pytest.mark.slow  # builds, serves or makes environments
+
 TOKEN = "relnox-fake-upload-token-0003"
 
 

@@ -26,6 +26,8 @@ from relnox.tools.repositories import Repository, resolve
 from relnox.tools.twine import run_command
 from tests.publish_support import USER, build_release, copy_tree, faulty_proxy, shared_release
 
+pytestmark = pytest.mark.slow  # builds, serves or makes environments
+
 TOKEN = "relnox-fake-upload-token-0001"
 CORE_WHEEL, CORE_SDIST = "demo_core-0.1.0-py3-none-any.whl", "demo_core-0.1.0.tar.gz"
 

@@ -20,6 +20,8 @@ from relnox.tools.index_server import LocalIndex, write_htpasswd
 from tests.conftest import run_relnox
 from tests.publish_support import SPY, USER, copy_tree, shared_release
 
+pytestmark = pytest.mark.slow  # builds, serves or makes environments
+
 GOOD = "pypi-AgEIcHlwaS5vcmcRELNOXgoodFAKEtoken0001"
 TWO = ["-p", "demo-core", "-p", "demo-agents"]
 WRONG = "pypi-AgEIcHlwaS5vcmcRELNOXwrongFAKEtoken0002"

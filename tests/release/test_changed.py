@@ -10,6 +10,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from relnox.project.workspace import load_workspace
 from relnox.release.doctor import doctor
 from relnox.release.pipeline import ReleaseOptions, release
@@ -17,6 +19,8 @@ from relnox.release.tagging import apply_tags, plan_tags
 from relnox.sample import ProjectSpec, git_commit_all, git_init, write_workspace
 from relnox.tools.index_server import LocalIndex
 from tests.conftest import run_relnox
+
+pytestmark = pytest.mark.slow  # builds, serves or makes environments
 
 SPECS = [
     ProjectSpec("mr-core", "1.0.0"),

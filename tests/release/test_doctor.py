@@ -206,6 +206,7 @@ def test_untracked_files_do_not_make_the_tree_dirty(healthy: Path) -> None:
     assert row.status == OK, row
 
 
+@pytest.mark.slow
 def test_a_missing_changelog_section_is_a_warning_unless_required(healthy: Path) -> None:
     (healthy / "CHANGELOG.md").write_text("# Changelog\n\n## [0.0.1]\n\n- old\n")
     git_commit_all(healthy, "Lose the entry")
@@ -327,6 +328,7 @@ def test_metadata_and_readme_helpers(tmp_path: Path) -> None:
     assert "unknown readme type" in (readme_problem(odd) or "")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("unreleased", [False, True])
 def test_what_relnox_bump_commits_passes_relnox_doctor(healthy: Path, unreleased: bool) -> None:
     """bump (which commits by default) then doctor: no error, whatever the changelog had."""
@@ -416,6 +418,7 @@ def test_a_setup_py_project_without_pyproject_is_bumped_in_setup_py(tmp_path: Pa
     assert '+setup(name="legacy", version="2.1.0")' in proc.stdout
 
 
+@pytest.mark.slow
 def test_doctor_for_some_packages_and_as_json(healthy: Path) -> None:
     _newer_tag(healthy)  # a problem of demo-core only
     proc = run_relnox("doctor", "--package", "demo-agents", "--json", cwd=healthy)
@@ -431,6 +434,7 @@ def test_doctor_for_some_packages_and_as_json(healthy: Path) -> None:
     assert unknown.returncode == 1 and "nope" in unknown.stdout + unknown.stderr
 
 
+@pytest.mark.slow
 def test_doctor_asks_the_index_when_told(healthy: Path, tmp_path: Path) -> None:
     from relnox.tools.index_server import LocalIndex
 

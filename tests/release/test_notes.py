@@ -95,6 +95,7 @@ def test_workspace_notes_by_tag_and_by_version(make_workspace: Callable[..., Pat
         release_notes(ws, "7.0.0")
 
 
+@pytest.mark.slow
 def test_release_notes_task_writes_the_notes_file(single: Path) -> None:
     proc = run_relnox("release-notes", "v1.2.0", cwd=single, check=True)
     path = single / ".relnox" / "dist" / "release-notes.md"

@@ -18,7 +18,9 @@ from relnox.tools.index_server import LocalIndex
 from tests.conftest import run_relnox
 from tests.verify_support import uv_build
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+pytestmark = pytest.mark.slow  # builds, serves or makes environments
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def _tree_digest(root: Path) -> str:

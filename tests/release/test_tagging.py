@@ -74,6 +74,7 @@ def test_auto_tag_after_version_change_in_two_of_three(demo: Path, remote: Path)
     assert git(demo, "tag", "--list").split() == ["demo-agents-v0.1.1", "demo-core-v0.2.0"]
 
 
+@pytest.mark.slow
 def test_tag_task_dry_run_and_rerun_through_relnox(demo: Path) -> None:
     bump_two(demo)
     dry = run_relnox("tag", "--dry-run", cwd=demo, check=True)
@@ -201,6 +202,7 @@ def test_resolve_version_from_tag_then_input_then_pyproject(single: Path) -> Non
         resolve_version(ws, explicit="one", env={})
 
 
+@pytest.mark.slow
 def test_resolve_version_task_outputs_and_check(demo: Path) -> None:
     proc = run_relnox(
         "resolve-version", "--tag", "demo-core-v0.1.0", "--json", cwd=demo, check=True

@@ -18,6 +18,8 @@ from relnox.sample import ProjectSpec, write_project
 from relnox.tools.index_server import IndexServerError, LocalIndex, is_loopback, write_htpasswd
 from relnox.tools.repositories import resolve
 
+pytestmark = pytest.mark.slow  # builds, serves or makes environments
+
 USER, PASSWORD = "uploader", "index-password-1"
 
 
@@ -206,7 +208,7 @@ def test_a_failing_test_leaves_no_server_behind(tmp_path: Path) -> None:
     )
     (inner / "test_inner.py").write_text(INNER_TEST)
     pids_file = tmp_path / "pids.json"
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     proc = subprocess.run(
         [
             sys.executable,

@@ -41,6 +41,7 @@ def test_settings_are_read_and_checked(tmp_path: Path) -> None:
             network_settings(load_config(source, {"network": table}))
 
 
+@pytest.mark.slow
 def test_a_silent_child_is_stopped_after_the_stall_and_a_busy_one_is_not() -> None:
     started = time.monotonic()
     result = proc.run(
