@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from relnox.project.workspace import load_toml, load_workspace
+from relnox.project.discovery import load_toml, load_workspace
 from relnox.sample import generated_specs, git_init, write_workspace
 
 

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from relnox.bump.plan import plan_bump
-from relnox.project.workspace import load_workspace
+from relnox.project.discovery import load_workspace
 from relnox.sample import generated_specs, git_env, git_init, write_workspace
 
 SIZES = (1, 50, 200)

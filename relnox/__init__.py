@@ -17,7 +17,7 @@ __version__ = "0.1.0"
 
 #: public name -> the module that defines it
 _API = {
-    "load_workspace": "relnox.project.workspace",
+    "load_workspace": "relnox.project.discovery",
     "plan_bump": "relnox.bump",
     "apply_bump": "relnox.bump",
     "build_all": "relnox.build",

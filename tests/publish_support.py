@@ -25,7 +25,7 @@ from relnox.artifacts.manifest import (
     sha256_of,
     write_manifest,
 )
-from relnox.project.workspace import load_workspace
+from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, write_workspace
 
 USER = "uploader"

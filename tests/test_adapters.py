@@ -180,7 +180,7 @@ def test_error_is_one_line_exit_1_no_traceback(tmp_path: Path) -> None:
 
 def test_a_bug_still_shows_its_traceback(tmp_path: Path) -> None:
     code = (
-        "import relnox.project.workspace as w\n"
+        "import relnox.project.discovery as w\n"
         "def boom(*a, **k): raise ZeroDivisionError('bug')\n"
         "w.load_workspace = boom\n"
         "from relnox.cli import main; main(['packages'])\n"

@@ -17,7 +17,7 @@ from relnox.artifacts.manifest import (
     sha256_of,
     write_manifest,
 )
-from relnox.project.workspace import load_workspace
+from relnox.project.discovery import load_workspace
 from relnox.tools.envs import uv_binary
 
 _UV_CACHE = os.environ.get("UV_CACHE_DIR") or str(Path.home() / ".cache" / "uv")

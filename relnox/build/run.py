@@ -417,6 +417,6 @@ def execute(plan: BuildPlan) -> BuildResult:
 
 def build_all(root: Path | str = ".", options: BuildOptions | None = None) -> BuildResult:
     """Load the workspace at ``root``, plan and execute the build."""
-    from relnox.project.workspace import load_workspace
+    from relnox.project.discovery import load_workspace
 
     return execute(plan_build(load_workspace(root), options or BuildOptions()))

@@ -24,7 +24,8 @@ from relnox.build.plan import TEST_DIRS
 from relnox.project.pyproject import table
 from relnox.tools.envs import Installer, create_environment, install
 from relnox.errors import BuildError
-from relnox.project.workspace import Package, load_toml
+from relnox.project.workspace import Package
+from relnox.project.discovery import load_toml
 
 logger = logging.getLogger("relnox")
 

@@ -58,7 +58,7 @@ def build_all(
     """Build an sdist and a wheel of every package, in dependency order, checked and recorded."""
     from relnox.build.run import BuildOptions, execute, plan_build
     from relnox.errors import BuildError
-    from relnox.project.workspace import load_workspace
+    from relnox.project.discovery import load_workspace
 
     if wheel_only and sdist_only:
         raise BuildError("--wheel-only and --sdist-only exclude each other; pass one of them")

@@ -51,7 +51,7 @@ def bump(
 ) -> dict[str, Any]:
     """Bump versions: every version source, dependents' pins, uv.lock, changelogs; one commit."""
     from relnox.bump.plan import apply_bump, plan_bump
-    from relnox.project.workspace import load_workspace
+    from relnox.project.discovery import load_workspace
     from relnox.tools import git
 
     workspace = load_workspace(root)

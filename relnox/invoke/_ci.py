@@ -38,7 +38,7 @@ def tag(
     verbose: int = 0,
 ) -> dict[str, Any]:
     """Create the annotated release tag of every package whose version changed (auto-tag)."""
-    from relnox.project.workspace import load_workspace
+    from relnox.project.discovery import load_workspace
     from relnox.release.tagging import apply_tags, plan_tags
 
     workspace = load_workspace(root)
@@ -64,7 +64,7 @@ def tag(
 )
 def check_tag(c: Any, tag: str, root: str = ".", verbose: int = 0) -> dict[str, Any]:
     """Fail unless TAG's version equals the version in its package's pyproject.toml."""
-    from relnox.project.workspace import load_workspace
+    from relnox.project.discovery import load_workspace
     from relnox.release.tagging import check_tag as check
 
     checks = check(load_workspace(root), tag)
@@ -100,7 +100,7 @@ def resolve_version(
 ) -> dict[str, Any]:
     """Print a package's release version: from the tag, else --version, else pyproject.toml."""
     from relnox.errors import VersionError
-    from relnox.project.workspace import load_workspace
+    from relnox.project.discovery import load_workspace
     from relnox.release.tagging import ResolvedVersion, resolve_version, same_version
     from relnox.tools.github import ref_tag
 
@@ -164,7 +164,7 @@ def plan(
 ) -> dict[str, Any]:
     """Per package: last tag, changed since it, and the version a --part bump would give."""
     from relnox.project.changes import plan as make_plan
-    from relnox.project.workspace import load_workspace
+    from relnox.project.discovery import load_workspace
     from relnox.report import render_table
 
     workspace = load_workspace(root)
@@ -251,7 +251,7 @@ def ci_init(
 ) -> dict[str, Any]:
     """Write GitHub Actions workflows (release + auto-tag) that run relnox's nox sessions."""
     from relnox.ci.init import plan_files, write_files
-    from relnox.project.workspace import load_workspace
+    from relnox.project.discovery import load_workspace
 
     workspace = load_workspace(root)
     files = plan_files(workspace, force=force or dry_run)
@@ -290,7 +290,7 @@ def release_notes(
 ) -> dict[str, Any]:
     """Write VERSION's changelog section plus install instructions, for gh release --notes-file."""
     from relnox.artifacts.manifest import ensure_state_dir
-    from relnox.project.workspace import load_workspace
+    from relnox.project.discovery import load_workspace
     from relnox.release.notes import NOTES_FILE, release_notes, write_notes
 
     workspace = load_workspace(root)

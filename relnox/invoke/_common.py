@@ -186,7 +186,7 @@ def chosen(root: str, package: Any, changed: bool) -> list[str] | None:
     if not changed:
         return names
     from relnox.project.changes import release_set
-    from relnox.project.workspace import load_workspace
+    from relnox.project.discovery import load_workspace
 
     found = [p.name for p in release_set(load_workspace(root), names, changed=True)]
     return found or None

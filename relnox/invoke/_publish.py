@@ -88,7 +88,7 @@ def _publish(
     attestations: bool = False,
 ) -> PublishResult:
     from relnox.errors import PublishError
-    from relnox.project.workspace import load_workspace
+    from relnox.project.discovery import load_workspace
     from relnox.publish.plan import publish as publish_release
 
     workspace = load_workspace(root)
@@ -190,7 +190,7 @@ def testpypi(
     summary = result.summary()
     if dry_run:
         return summary
-    from relnox.project.workspace import load_workspace
+    from relnox.project.discovery import load_workspace
     from relnox.release.from_index import check, verify_from_index
     from relnox.verify.run import render_report
 

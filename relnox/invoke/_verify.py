@@ -76,7 +76,7 @@ def verify_install(
 ) -> dict[str, Any]:
     """Install the release into a fresh environment and check every package imports and runs."""
     from relnox.errors import VerifyError
-    from relnox.project.workspace import load_workspace
+    from relnox.project.discovery import load_workspace
     from relnox.verify.report import closing_message
     from relnox.verify.run import plan_verify, render_report, run_plan
 

@@ -10,7 +10,7 @@ from relnox.invoke._common import echo, echo_json, relnox_task
 @relnox_task(help={"root": "repository root (default: .)", "json": "print JSON for machines"})
 def packages(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> dict[str, Any]:
     """List the packages in release order: version, version source, backend, internal deps."""
-    from relnox.project.workspace import load_workspace
+    from relnox.project.discovery import load_workspace
     from relnox.report import packages_rows, render_table
 
     workspace = load_workspace(root)
@@ -44,7 +44,7 @@ def packages(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> d
 def check_versions(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> dict[str, Any]:
     """Validate every pyproject.toml: it parses, its version is PEP 440, its sources agree."""
     from relnox.errors import VersionError
-    from relnox.project.workspace import discover
+    from relnox.project.discovery import discover
 
     workspace = discover(root)
     problems = [

@@ -1,6 +1,6 @@
 """Reading one pyproject.toml: where its version is written, what it ships, what it needs.
 
-The pieces of :func:`relnox.project.workspace.discover` that look inside one project:
+The pieces of :func:`relnox.project.discovery.discover` that look inside one project:
 version sources (static, dynamic per backend, VCS), import packages, internal
 requirements and the readme.
 """

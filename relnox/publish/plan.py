@@ -19,7 +19,6 @@ import logging
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.utils import (
@@ -35,6 +34,7 @@ from relnox.artifacts.distdir import load_release
 from relnox.artifacts.manifest import Manifest, PackageRecord
 from relnox.errors import PublishError
 from relnox.project.workspace import Workspace
+from relnox.publish.model import PublishPlan
 from relnox.publish.owner import check_owner
 from relnox.publish.report import (
     SKIPPED,
@@ -57,27 +57,6 @@ __all__ = ["PublishPlan", "PublishResult", "TagRoute", "plan_publish", "publish"
 logger = logging.getLogger("relnox")
 
 Confirm = Callable[[str], bool]
-
-
-@dataclass(frozen=True)
-class PublishPlan:
-    repository: Repository
-    credentials: Credentials
-    records: tuple[PackageRecord, ...]  # upload order
-    files: tuple[PlannedFile, ...]  # upload order, wheels before sdists
-    manifest: Manifest
-
-    @property
-    def to_upload(self) -> tuple[PlannedFile, ...]:
-        return tuple(f for f in self.files if f.action == "upload")
-
-    def confirmation(self) -> str:
-        files, packages = len(self.to_upload), len({f.package for f in self.to_upload})
-        return (
-            f"About to upload {files} file{'s' * (files != 1)} of {packages} "
-            f"package{'s' * (packages != 1)} to {self.repository.label}. "
-            "This cannot be undone. Continue? (yes/no)"
-        )
 
 
 def _select(

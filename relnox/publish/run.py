@@ -18,10 +18,10 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from relnox.errors import PublishError
 from relnox.project.workspace import Workspace
+from relnox.publish.model import PublishPlan
 from relnox.publish.report import (
     FAILED,
     HELD_BACK,
@@ -35,9 +35,6 @@ from relnox.publish.report import (
 from relnox.tools.network import NetworkSettings
 from relnox.tools.simple_api import IndexReader
 from relnox.tools.twine import EXISTS, OK, STALL, TRANSIENT, Runner, failure_message, upload_once
-
-if TYPE_CHECKING:
-    from relnox.publish.plan import PublishPlan
 
 logger = logging.getLogger("relnox")
 

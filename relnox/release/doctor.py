@@ -19,8 +19,9 @@ from packaging.version import Version
 from relnox.artifacts.checks import readme_problem as render_problem
 from relnox.errors import ConfigError, RelnoxError
 from relnox.project.changelog import UNRELEASED, read_section
+from relnox.project.discovery import discover, load_toml
 from relnox.project.pyproject import setup_cfg
-from relnox.project.workspace import Package, Workspace, changelog_in, discover, load_toml
+from relnox.project.workspace import Package, Workspace, changelog_in
 from relnox.release.tagging import FETCH_HINT, is_shallow, same_version, version_at
 from relnox.tools import git
 

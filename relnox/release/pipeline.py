@@ -21,7 +21,8 @@ from typing import Any
 from relnox.artifacts.manifest import ensure_state_dir, manifest_path, read_manifest, state_dir
 from relnox.atomic import write_atomic
 from relnox.errors import RelnoxError
-from relnox.project.workspace import Workspace, load_workspace
+from relnox.project.discovery import load_workspace
+from relnox.project.workspace import Workspace
 from relnox.tools import git
 
 logger = logging.getLogger("relnox")

@@ -80,7 +80,7 @@ def _clone(root: Path, into: Path) -> Path:
 
 def _final_check(result: ReleaseResult, root: Path, index: str, progress: Progress) -> None:
     """Install every released package from the 'PyPI' index: siblings resolve there."""
-    from relnox.project.workspace import load_workspace
+    from relnox.project.discovery import load_workspace
     from relnox.verify.run import render_report, verify_install
 
     started = time.monotonic()

@@ -17,7 +17,7 @@ from relnox.artifacts.checks import (
     check_artifacts,
     name_and_version,
 )
-from relnox.project.workspace import load_workspace
+from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, write_project
 
 EXPECTED = Expectation("demo-pkg", "1.0", import_packages=("demo_pkg",), readme="README.md")

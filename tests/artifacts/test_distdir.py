@@ -14,7 +14,7 @@ import pytest
 from relnox.artifacts.distdir import load_release
 from relnox.artifacts.manifest import BUILT, FOUND, read_manifest, write_manifest
 from relnox.errors import BuildError, PublishError, RelnoxError
-from relnox.project.workspace import load_workspace
+from relnox.project.discovery import load_workspace
 from relnox.publish.plan import publish
 from relnox.sample import ProjectSpec, write_project, write_workspace
 from relnox.tools.index_server import LocalIndex, write_htpasswd

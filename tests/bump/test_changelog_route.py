@@ -8,7 +8,7 @@ from pathlib import Path
 from relnox.bump.changelog_route import Release, route_changelog
 from relnox.bump.plan import apply_bump, plan_bump
 from relnox.project.changelog import read_section
-from relnox.project.workspace import load_workspace
+from relnox.project.discovery import load_workspace
 from relnox.release.doctor import doctor
 from tests.shapes import commit, project, repo
 

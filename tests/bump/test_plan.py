@@ -12,7 +12,7 @@ import pytest
 
 from relnox.bump.plan import apply_bump, plan_bump
 from relnox.errors import ConfigError, GitError, RelnoxError, VersionError
-from relnox.project.workspace import load_workspace
+from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, git_commit_all, git_init, write_project, write_workspace
 from tests.bump_support import error_lines, git_state, run_git, snapshot, write_files
 from tests.conftest import run_relnox

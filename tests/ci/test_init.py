@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from relnox.ci.init import ci_settings, generate, plan_files, write_files
 from relnox.ci.yaml import dump
 from relnox.errors import ConfigError
-from relnox.project.workspace import load_workspace
+from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, demo_specs, git_init, write_project, write_workspace
 from tests.conftest import run_relnox
 

@@ -22,7 +22,7 @@ import relnox
 from relnox.ci.init import ci_settings, generate
 from relnox.ci.pins import PINS
 from relnox.errors import ConfigError
-from relnox.project.workspace import load_workspace
+from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, demo_specs, git_init, write_project, write_workspace
 from tests.ci.test_init import native_spec, tool
 from tests.conftest import run_relnox

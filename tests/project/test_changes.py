@@ -12,7 +12,7 @@ import pytest
 from invoke.context import Context
 
 from relnox.project.changes import changed_packages, last_tag, plan
-from relnox.project.workspace import load_workspace
+from relnox.project.discovery import load_workspace
 from relnox.release.tagging import apply_tags, plan_tags
 from relnox.sample import ProjectSpec, demo_specs, git_commit_all
 

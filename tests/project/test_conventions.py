@@ -12,7 +12,7 @@ from relnox.bump.plan import plan_bump
 from relnox.errors import ConfigError, GitError, VersionError
 from relnox.project.changes import plan
 from relnox.project.conventions import split_tag, stem
-from relnox.project.workspace import discover, load_workspace
+from relnox.project.discovery import discover, load_workspace
 from relnox.release.doctor import doctor
 from relnox.release.tagging import check_tag, plan_tags
 from tests.conftest import run_relnox

@@ -9,7 +9,7 @@ import pytest
 
 from relnox.bump.plan import apply_bump, plan_bump
 from relnox.errors import ConfigError, VersionError
-from relnox.project.workspace import discover, load_workspace
+from relnox.project.discovery import discover, load_workspace
 from tests.conftest import run_relnox
 from tests.shapes import commit, project, repo, write
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from relnox.errors import ConfigError, VersionError
+from relnox.project.discovery import load_toml
 from relnox.project.sources import pattern_location, python_location, text_location, toml_location
-from relnox.project.workspace import load_toml
 
 
 def test_toml_keeps_crlf_comments_and_literal_quotes(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from packaging.specifiers import SpecifierSet
 
 from relnox.ci.init import default_pythons
 from relnox.errors import ConfigError, VersionError
-from relnox.project.workspace import discover, load_workspace
+from relnox.project.discovery import discover, load_workspace
 from relnox.sample import ProjectSpec, demo_specs, write_project, write_workspace
 from tests.conftest import run_relnox
 

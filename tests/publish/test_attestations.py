@@ -33,7 +33,7 @@ from pypi_attestations import Attestation, Distribution
 
 from relnox._proc import Result
 from relnox.errors import PublishError
-from relnox.project.workspace import load_workspace
+from relnox.project.discovery import load_workspace
 from relnox.publish.plan import publish
 from relnox.publish.report import PublishResult
 from relnox.tools.index_server import LocalIndex, write_htpasswd

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from relnox.errors import PublishError
-from relnox.project.workspace import load_workspace
+from relnox.project.discovery import load_workspace
 from relnox.publish.plan import publish
 from relnox.sample import ProjectSpec, git_init, write_project
 from relnox.tools.index_server import LocalIndex, write_htpasswd

@@ -16,7 +16,7 @@ import pytest
 from relnox._proc import Result
 from relnox.artifacts.manifest import read_manifest
 from relnox.errors import BuildError, PublishError, RelnoxError
-from relnox.project.workspace import load_workspace
+from relnox.project.discovery import load_workspace
 from relnox.publish.plan import PublishPlan, publish, route_for_tag
 from relnox.publish.report import HELD_BACK, NOT_ATTEMPTED, SKIPPED, UPLOADED, PublishResult
 from relnox.sample import ProjectSpec, write_workspace

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from relnox.project.workspace import load_workspace
+from relnox.project.discovery import load_workspace
 from relnox.release.doctor import doctor
 from relnox.release.pipeline import ReleaseOptions, release
 from relnox.release.tagging import apply_tags, plan_tags

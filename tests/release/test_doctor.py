@@ -12,7 +12,7 @@ import pytest
 from invoke.context import Context
 from invoke.exceptions import Exit
 
-from relnox.project.workspace import load_workspace
+from relnox.project.discovery import load_workspace
 from relnox.release.doctor import ERROR, OK, WARN, doctor, missing_metadata, readme_problem
 from relnox.release.tagging import apply_tags, plan_tags
 from relnox.sample import demo_specs, git_commit_all

@@ -9,7 +9,7 @@ import pytest
 
 from relnox.errors import ConfigError, VersionError
 from relnox.project.changelog import UNRELEASED, find_section, sections
-from relnox.project.workspace import load_workspace
+from relnox.project.discovery import load_workspace
 from relnox.release.notes import release_notes
 from relnox.sample import ProjectSpec, demo_specs
 from relnox.tools.repositories import PYPI, TESTPYPI, builtin

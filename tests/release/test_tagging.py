@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from relnox.errors import GitError, VersionError
-from relnox.project.workspace import load_workspace
+from relnox.project.discovery import load_workspace
 from relnox.release.tagging import apply_tags, check_tag, plan_tags, resolve_version
 from relnox.sample import ProjectSpec, demo_specs, git_commit_all
 from tests.conftest import run_relnox

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from relnox.errors import RelnoxError, VerifyError
-from relnox.project.workspace import load_workspace
+from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, demo_specs, write_workspace
 from relnox.tools.index_server import LOCAL_INDEX_ENV, LocalIndex
 from relnox.verify.run import (

@@ -11,7 +11,7 @@ import pytest
 
 from relnox.build.run import BuildOptions, build_all
 from relnox.errors import VerifyError
-from relnox.project.workspace import load_workspace
+from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, write_workspace
 from relnox.tools.envs import find_python
 from relnox.verify.report import (

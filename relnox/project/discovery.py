@@ -1,0 +1,522 @@
+"""Finding a repository's packages and reading each one: the workspace of a command.
+
+Discovery starts at the root ``pyproject.toml``: ``[tool.relnox] packages``
+globs if given, otherwise the root project plus ``[tool.uv.workspace]`` members
+(minus ``exclude``); without a root project, the projects in the directories below.
+Then the repository's tags are read (:func:`relnox.project.vcs.read_tags`), so each
+package knows its tag convention and its releases. A package that cannot be read is
+:class:`~relnox.project.workspace.Broken`: left out, never stopping the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from relnox.config import (
+    MEMBER_KEYS,
+    Config,
+    check_keys,
+    check_tag_format,
+    check_version_source,
+    load_config,
+)
+from relnox.errors import ConfigError, RelnoxError, VersionError
+from relnox.project.dynamic import dynamic_version, unreadable, vcs_plugin
+from relnox.project.pins import poetry_specifier
+from relnox.project.pyproject import (
+    DEFAULT_BACKEND,
+    DEFAULT_BUILD_REQUIRES,
+    VCS_SOURCE,
+    VERSION_MODULE_FILES,
+    import_packages,
+    internal_requirements,
+    is_package,
+    is_project_dir,
+    load_toml,
+    project_doc,
+    readme_path,
+    setup_cfg,
+    source_roots,
+    table,
+    validate_version,
+    version_files,
+)
+from relnox.project.sources import VersionLocation, python_location, toml_location
+from relnox.project.vcs import read_tags
+from relnox.project.workspace import Broken, Package, Workspace
+
+__all__ = [
+    "discover",
+    "is_package",
+    "load_toml",
+    "load_workspace",
+    "release_order",
+    "validate_version",
+]
+
+
+def _name_of(directory: Path, doc: Mapping[str, Any]) -> str | None:
+    """The project name as written: [project], [tool.poetry], setup.cfg or a literal in setup.py."""
+    name = table(doc, "project").get("name") or table(doc, "tool", "poetry").get("name")
+    if isinstance(name, str) and name:
+        return name
+    name = setup_cfg(directory).get("metadata", {}).get("name")
+    if name:
+        return name.strip()
+    setup_py = directory / "setup.py"
+    if setup_py.is_file():
+        import re
+
+        from relnox.project.sources import read_text
+
+        match = re.search(r"""\bname\s*=\s*(['"])([A-Za-z0-9._-]+)\1""", read_text(setup_py))
+        if match:
+            return match.group(2)
+    return None
+
+
+def _tag_rules(doc: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """How a version-from-tags backend narrows its tags: (describe --match glob, tag regex)."""
+    from relnox.project.conventions import describe_match
+
+    tool = table(doc, "tool")
+    hatch = table(tool, "hatch", "version")
+    raw = table(hatch, "raw-options")
+    scm = table(tool, "setuptools_scm") or table(tool, "setuptools-scm")
+    pdm = table(tool, "pdm", "version")
+    match = describe_match(raw.get("git_describe_command") or scm.get("git_describe_command"))
+    if match is None and isinstance(pdm.get("tag_filter"), str):
+        match = pdm["tag_filter"]
+    regex = (
+        hatch.get("tag-pattern")
+        or raw.get("tag_regex")
+        or scm.get("tag_regex")
+        or pdm.get("tag_regex")
+    )
+    for dunamai in ("uv-dynamic-versioning", "poetry-dynamic-versioning"):
+        pattern = table(tool, dunamai).get("pattern")
+        if isinstance(pattern, str) and "(?P<base>" in pattern:
+            regex = pattern.replace("(?P<base>", "(?P<version>")
+    return match, regex if isinstance(regex, str) else None
+
+
+def _secondaries(
+    directory: Path,
+    doc: Mapping[str, Any],
+    project_name: str,
+    modules: tuple[str, ...],
+    known: list[VersionLocation],
+) -> list[VersionLocation]:
+    """Literal copies of the version: ``__version__`` in the packages it ships, poetry's key."""
+    found: list[VersionLocation] = []
+    pyproject = directory / "pyproject.toml"
+    tool_poetry = table(doc, "tool", "poetry")
+    poetry_key = ("tool", "poetry", "version")
+    if isinstance(tool_poetry.get("version"), str) and all(k.key != poetry_key for k in known):
+        found.append(toml_location(pyproject, doc, poetry_key))
+    dotted = project_name.lower().replace("-", "_").split(".")  # zope.interface: zope/interface
+    nested = ["/".join(dotted)] if len(dotted) > 1 and dotted[0] in modules else []
+    roots = source_roots(directory, doc)
+    for module_name in [*modules, *nested]:
+        for filename in VERSION_MODULE_FILES:
+            for base in roots:
+                loc = python_location(base / module_name / filename)
+                if loc is not None and all(loc.path != k.path for k in [*known, *found]):
+                    found.append(loc)
+    return found
+
+
+def _load_package(
+    directory: Path, doc: Mapping[str, Any], names: set[str], config: Config, is_root: bool
+) -> Package:
+    pyproject = directory / "pyproject.toml"
+    project = table(doc, "project")
+    tool_poetry = table(doc, "tool", "poetry")
+    project_name = _name_of(directory, doc)
+    if not project_name:
+        raise ConfigError(f'{pyproject}: [project] has no name; add name = "your-package"')
+    build_system = table(doc, "build-system")
+    backend = build_system.get("build-backend") or DEFAULT_BACKEND
+    requires = tuple(
+        build_system.get(
+            "requires", DEFAULT_BUILD_REQUIRES if "build-backend" not in build_system else ()
+        )
+    )
+    modules = import_packages(directory, project_name, doc)
+    settings = config.raw if is_root else table(doc, "tool", "relnox")
+    if not is_root:
+        check_keys(pyproject, settings, MEMBER_KEYS)
+    override = (
+        check_version_source(pyproject, settings.get("version-source")) or config.version_source
+    )
+    cfg = setup_cfg(directory) if not project else {}
+    metadata = cfg.get("metadata", {})
+
+    locations: list[VersionLocation] = []
+    if override == VCS_SOURCE:
+        source, evidence = VCS_SOURCE, "[tool.relnox] version-source = 'vcs'"
+    elif "version" in project:
+        source, evidence = "project.version", "[project] version"
+        locations.append(toml_location(pyproject, doc, ("project", "version")))
+    elif "version" in tool_poetry and "version" not in project.get("dynamic", ()):
+        if vcs_plugin(doc, requires) == "poetry-dynamic-versioning":
+            source, evidence = VCS_SOURCE, "poetry-dynamic-versioning (versions from git tags)"
+        else:
+            source, evidence = "tool.poetry.version", "[tool.poetry] version"
+            locations.append(toml_location(pyproject, doc, ("tool", "poetry", "version")))
+    elif "version" in project.get("dynamic", ()) or not project:
+        found = dynamic_version(
+            directory,
+            doc,
+            str(backend),
+            [str(r) for r in requires],
+            roots=source_roots(directory, doc),
+            modules=modules,
+            metadata=metadata,
+            load=load_toml,
+        )
+        if found is None:
+            listed = version_files(settings, directory, config.source if is_root else pyproject)
+            if not listed:
+                raise unreadable(directory)
+            found = ("version-files", listed, "[tool.relnox] version-files (first entry)")
+        source, locations, evidence = found[0], list(found[1]), found[2]
+    else:
+        raise VersionError(
+            f'{pyproject}: no version; add version = "0.1.0" to [project] '
+            'or declare dynamic = ["version"] with its source'
+        )
+    drift: list[VersionLocation] = []
+    if source != VCS_SOURCE:
+        locations += _secondaries(directory, doc, project_name, modules, locations)
+        extra = version_files(settings, directory, config.source if is_root else pyproject)
+        locations += [loc for loc in extra if all(loc.path != k.path for k in locations)]
+        primary = validate_version(locations[0].value, locations[0].label)
+        for loc in locations[1:]:
+            try:
+                same = Version(loc.value) == primary
+            except InvalidVersion:
+                same = False
+            if not same:
+                drift.append(loc)
+        version = str(primary) if locations[0].semver else locations[0].value
+    else:
+        version = "0.0.0"  # replaced by the package's last tag in discover
+    tag_format = settings.get("tag-format") if not is_root else None
+    tag_where = f"{pyproject} [tool.relnox] tag-format"
+    for key in (canonicalize_name(project_name), project_name, directory.name):
+        if key in config.tag_formats:
+            tag_format, tag_where = (
+                config.tag_formats[key],
+                f"{config.source} [tool.relnox.tag-formats] {key}",
+            )
+    if tag_format is None and config.tag_format:
+        tag_format, tag_where = config.tag_format, f"{config.source} [tool.relnox] tag-format"
+    if tag_format is not None:
+        check_tag_format(pyproject, tag_format)
+    match, regex = _tag_rules(doc) if source == VCS_SOURCE else (None, None)
+    scripts = {**table(tool_poetry, "scripts"), **table(project, "scripts")}
+    return Package(
+        name=canonicalize_name(project_name),
+        project_name=project_name,
+        directory=directory,
+        pyproject=pyproject,
+        version=version,
+        version_source=source,
+        locations=tuple(locations),
+        backend=str(backend),
+        build_requires=tuple(str(r) for r in requires),
+        requirements=internal_requirements(pyproject, doc, names),
+        import_packages=modules,
+        scripts={k: str(v) for k, v in scripts.items() if isinstance(v, str)},
+        readme=readme_path(directory, doc),
+        requires_python=project.get("requires-python")
+        or _poetry_python(tool_poetry)
+        or cfg.get("options", {}).get("python_requires")
+        or None,
+        settings=dict(settings),
+        evidence=evidence,
+        drift=tuple(drift),
+        tag_format=tag_format,
+        tag_format_where=tag_where if tag_format else "",
+        tag_match=match,
+        tag_regex=regex,
+    )
+
+
+def _poetry_python(tool_poetry: Mapping[str, Any]) -> str | None:
+    """``[tool.poetry.dependencies] python = "^3.9"`` as a PEP 440 ``requires-python``."""
+    python = table(tool_poetry, "dependencies").get("python")
+    return poetry_specifier(python) if isinstance(python, str) else None
+
+
+def _member_dirs(root: Path, doc: Mapping[str, Any] | None, config: Config) -> list[Path]:
+    if doc is None:  # no root pyproject.toml: every project below the root
+        return _projects_below(root)
+    if config.packages is not None:
+        globs, excludes = list(config.packages), []
+    else:
+        uv_ws = table(doc, "tool", "uv", "workspace")
+        globs = [g for g in uv_ws.get("members", []) if isinstance(g, str)]
+        excludes = [g for g in uv_ws.get("exclude", []) if isinstance(g, str)]
+        if is_package(doc, root):
+            globs.insert(0, ".")
+    excluded = {p.resolve() for g in excludes for p in root.glob(g)}
+    dirs: list[Path] = []
+    seen: set[Path] = set()  # resolved once each: discovery stays linear in the member count
+    for pattern in globs:
+        matches = [root] if pattern in (".", "", "./") else sorted(root.glob(pattern))
+        for path in matches:
+            resolved = path.resolve()
+            if resolved in excluded or resolved in seen or not is_project_dir(path):
+                continue
+            seen.add(resolved)
+            dirs.append(path)
+    return dirs
+
+
+_NOT_PROJECTS = {
+    "tests",
+    "test",
+    "docs",
+    "doc",
+    "examples",
+    "example",
+    "fixtures",
+    "benchmarks",
+    "node_modules",
+    "build",
+    "dist",
+    "site-packages",
+    "vendor",
+    "third_party",
+}
+
+
+def _projects_below(root: Path, depth: int = 3) -> list[Path]:
+    """Directories up to ``depth`` levels below ``root`` holding a pyproject.toml."""
+    found: list[Path] = []
+    level = [root]
+    for _ in range(depth):
+        below: list[Path] = []
+        for directory in level:
+            try:
+                children = sorted(p for p in directory.iterdir() if p.is_dir())
+            except OSError:
+                continue
+            for child in children:
+                if (
+                    child.name.startswith(".")
+                    or child.name in _NOT_PROJECTS
+                    or "venv" in child.name
+                ):
+                    continue
+                if (child / "pyproject.toml").is_file():
+                    found.append(child)
+                else:
+                    below.append(child)
+        level = below
+    return found
+
+
+def _outside(root: Path, dirs: Sequence[Path]) -> tuple[str, ...]:
+    """Projects next to the workspace that no member list names (a ``backend/`` of its own)."""
+    members = {d.resolve() for d in dirs}
+    notes = []
+    for directory in _projects_below(root, depth=3):
+        if directory.resolve() in members:
+            continue
+        try:
+            doc = load_toml(directory / "pyproject.toml")
+        except RelnoxError:
+            continue
+        name = _name_of(directory, doc)
+        if name and is_package(doc, directory):
+            rel = directory.relative_to(root).as_posix()
+            notes.append(
+                f"{rel}/pyproject.toml ({name}) is not a member of this workspace; "
+                f'add "{rel}" to [tool.relnox] packages to release it with relnox'
+            )
+    return tuple(notes)
+
+
+def _defer_optional_cycles(packages: Sequence[Package]) -> list[Package]:
+    """Mark the extras' requirements that would close a cycle as :attr:`Package.deferred`."""
+    edges: dict[str, set[str]] = {
+        p.name: {r.target for r in p.requirements if r.runtime and not r.optional} for p in packages
+    }
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, todo = set(), [start]
+        while todo:
+            name = todo.pop()
+            if name == goal:
+                return True
+            if name not in seen:
+                seen.add(name)
+                todo += edges.get(name, ())
+        return False
+
+    out = []
+    for pkg in packages:
+        deferred = []
+        for req in pkg.requirements:
+            if not (req.runtime and req.optional) or req.target in edges[pkg.name]:
+                continue
+            if reaches(req.target, pkg.name):
+                deferred.append(req.target)
+            else:
+                edges[pkg.name].add(req.target)
+        out.append(replace(pkg, deferred=tuple(dict.fromkeys(deferred))) if deferred else pkg)
+    return out
+
+
+def release_order(packages: Sequence[Package]) -> tuple[Package, ...]:
+    """Dependencies before dependents; ties keep discovery order. A cycle is an error."""
+    by_name = {p.name: p for p in packages}
+    state: dict[str, int] = {}  # 1 = visiting, 2 = done
+    ordered: list[Package] = []
+
+    def visit(pkg: Package, stack: list[str]) -> None:
+        if state.get(pkg.name) == 2:
+            return
+        if state.get(pkg.name) == 1:
+            cycle = [*stack[stack.index(pkg.name) :], pkg.name]
+            raise ConfigError(
+                f"dependency cycle between workspace packages: {' -> '.join(cycle)}; "
+                "remove one of these requirements"
+            )
+        state[pkg.name] = 1
+        for dep in pkg.internal_deps:
+            if dep in by_name and dep != pkg.name:
+                visit(by_name[dep], [*stack, pkg.name])
+        state[pkg.name] = 2
+        ordered.append(pkg)
+
+    for pkg in packages:
+        visit(pkg, [])
+    return tuple(ordered)
+
+
+def discover(root: Path | str = ".") -> Workspace:
+    """Load every package; problems with single packages are collected, not raised.
+
+    Errors that make the whole workspace meaningless (a malformed root
+    ``[tool.relnox]``, a dependency cycle, no package at all) are raised.
+    """
+    root = Path(root).resolve()
+    root_pyproject = root / "pyproject.toml"
+    doc: Mapping[str, Any] | None = load_toml(root_pyproject) if root_pyproject.exists() else None
+    if doc is None and (root / "setup.py").is_file():
+        doc = {}  # a setup.py project: build's legacy setuptools backend builds it
+    config = load_config(root_pyproject, table(doc or {}, "tool", "relnox"))
+    dirs = _member_dirs(root, doc, config)
+    if doc is None and not dirs:
+        raise ConfigError(
+            f"{root}: no pyproject.toml here or in the directories below; "
+            "run relnox from the repository root or pass --root"
+        )
+    explicit = config.packages is not None
+    docs: dict[Path, Mapping[str, Any]] = {}
+    broken: list[Broken] = []
+    for directory in dirs:
+        try:
+            loaded = doc if directory == root and doc is not None else project_doc(directory)
+        except RelnoxError as exc:
+            broken.append(Broken(directory, None, exc))
+            continue
+        if is_package(loaded, directory, explicit=explicit):
+            docs[directory] = loaded
+    names: set[str] = set()
+    for directory, data in docs.items():
+        name = _name_of(directory, data)
+        if name:
+            names.add(canonicalize_name(name))
+    packages: list[Package] = []
+    for directory, data in docs.items():
+        try:
+            packages.append(_load_package(directory, data, names, config, directory == root))
+        except RelnoxError as exc:
+            name = _name_of(directory, data)
+            broken.append(Broken(directory, canonicalize_name(name) if name else None, exc))
+    packages, broken = _unique(root, packages, broken)
+    if not packages and not broken:
+        raise ConfigError(
+            f"{root_pyproject}: no package to release; add a [project] table, "
+            "[tool.uv.workspace] members or [tool.relnox] packages"
+        )
+    ordered = release_order(_defer_optional_cycles(packages))
+    notes = _outside(root, dirs) if doc is not None and not explicit else ()
+    workspace = Workspace(
+        root=root,
+        config=config,
+        packages=ordered,
+        is_workspace=len(dirs) > 1 or doc is None or not is_package(doc, root, explicit),
+        broken=tuple(broken),
+        notes=notes,
+    )
+    workspace = read_tags(workspace)
+    return _with_problems(workspace)
+
+
+def _unique(
+    root: Path, packages: list[Package], broken: list[Broken]
+) -> tuple[list[Package], list[Broken]]:
+    """Two members with one project name are both left out, naming each other."""
+    by_name: dict[str, list[Package]] = {}
+    for pkg in packages:
+        by_name.setdefault(pkg.name, []).append(pkg)
+    kept = []
+    for pkg in packages:
+        twins = by_name[pkg.name]
+        if len(twins) == 1:
+            kept.append(pkg)
+            continue
+        where = " and ".join(str(t.pyproject.relative_to(root)) for t in twins)
+        broken.append(
+            Broken(
+                pkg.directory,
+                pkg.name,
+                ConfigError(
+                    f"{pkg.pyproject}: the project name {pkg.project_name!r} is used by {where}; "
+                    "give each package its own name, or leave one out of the workspace"
+                ),
+            )
+        )
+    return kept, broken
+
+
+def _with_problems(workspace: Workspace) -> Workspace:
+    errors = tuple(b.error for b in workspace.broken)
+    return replace(workspace, errors=errors, problems=tuple(str(e) for e in errors))
+
+
+def load_workspace(root: Path | str = ".") -> Workspace:
+    """:func:`discover` for a command: a broken package is left out with a warning.
+
+    A problem in one package never stops work on another; a command that names the
+    broken package (``--package``) gets its error. When no package could be loaded,
+    the first problem is raised.
+    """
+    import logging
+
+    workspace = discover(root)
+    log = logging.getLogger("relnox")
+    for warning in workspace.warnings:
+        log.warning("warning: %s", warning)
+    if workspace.problems and not workspace.packages:
+        more = len(workspace.problems) - 1
+        suffix = (
+            f" (and {more} more problem{'s' if more > 1 else ''}; run relnox check-versions)"
+            if more
+            else ""
+        )
+        first = workspace.errors[0]
+        raise type(first)(str(first) + suffix)
+    return workspace
