@@ -50,6 +50,10 @@ from relnox.artifacts.manifest import (
 from relnox.artifacts.reproducible import normalize_sdist
 from relnox.schedule import FAILED, OK, Outcome, run_graph
 from relnox.project.workspace import Package
+from relnox.build.backend import PackageBuilder
+from relnox.build.testing import run_package_tests
+from relnox.project.discovery import load_workspace
+from relnox.report import render_table
 
 logger = logging.getLogger("relnox")
 
@@ -120,7 +124,6 @@ class BuildResult:
         return rows
 
     def table(self) -> str:
-        from relnox.report import render_table
 
         return render_table(
             self.rows(), ["package", "version", "files", "size", "seconds", "status"]
@@ -184,7 +187,6 @@ def _run_tests(
     workdir: Path,
 ) -> str:
     """``passed``, ``failed`` (only without --strict) or ``none``; see :mod:`relnox.build.testing`."""
-    from relnox.build.testing import run_package_tests
 
     assert plan.test_command is not None
     code = run_package_tests(
@@ -250,7 +252,6 @@ class _Run:
     times: dict[str, tuple[float, float]] = field(default_factory=dict)  # failed: start, seconds
 
     def build(self, name: str) -> PackageOutcome:
-        from relnox.build.backend import PackageBuilder
 
         pkg = self.plan.workspace.get(name)
         label = f"{pkg.name} {pkg.version}"
@@ -417,6 +418,5 @@ def execute(plan: BuildPlan) -> BuildResult:
 
 def build_all(root: Path | str = ".", options: BuildOptions | None = None) -> BuildResult:
     """Load the workspace at ``root``, plan and execute the build."""
-    from relnox.project.discovery import load_workspace
 
     return execute(plan_build(load_workspace(root), options or BuildOptions()))

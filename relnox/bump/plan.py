@@ -27,10 +27,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from relnox.bump.apply import apply
+from relnox.bump.changelog import release_changelog
+from relnox.bump.changelog_route import Release, route_changelog
 from relnox.bump.checks import changed_names, git_plan
 from relnox.bump.model import BumpPlan, BumpResult, FileEdit, GitAction, relative
 from relnox.errors import ConfigError, VersionError
+from relnox.project.changelog import UNRELEASED, find_section
+from relnox.project.pins import rewrite_requirement
 from relnox.project.sources import read_text
+from relnox.project.uvlock import update_uv_lock
 from relnox.project.workspace import Package, Workspace, changelog_in
 from relnox.versioning import PARTS, parse_version, target_version
 
@@ -196,7 +202,6 @@ def _rewrite_dependents(
     workspace: Workspace, versions: Mapping[str, tuple[str, str]], files: _Files
 ) -> list[tuple[str, str]]:
     """``(dependent, line)`` for every requirement rewritten to admit the new versions."""
-    from relnox.project.pins import rewrite_requirement
 
     lines = []
     for pkg in workspace.packages:
@@ -232,9 +237,6 @@ def _changelogs(
     when every package is released at once, one ``## [a 0.4.0, b 1.2.0] - day`` holds all.
     An Unreleased section without entries gives no empty section.
     """
-    from relnox.bump.changelog import release_changelog
-    from relnox.bump.changelog_route import Release, route_changelog
-    from relnox.project.changelog import UNRELEASED, find_section
 
     config = workspace.config
     notes: list[str] = []
@@ -355,8 +357,6 @@ def plan_bump(
     files.flush_toml()
     lock = workspace.uv_lock
     if lock is not None and versions:
-        from relnox.project.uvlock import update_uv_lock
-
         pep440 = {name: str(parse_version(v[1])) for name, v in versions.items()}
         files.set(lock, update_uv_lock(files.get(lock), pep440))
     plan.notes = (
@@ -382,6 +382,5 @@ def plan_bump(
 
 def apply_bump(plan: BumpPlan) -> BumpResult:
     """Write every file and run every git action of ``plan``; all or nothing."""
-    from relnox.bump.apply import apply
 
     return apply(plan)

@@ -27,6 +27,7 @@ from relnox.config import (
     load_config,
 )
 from relnox.errors import ConfigError, RelnoxError, VersionError
+from relnox.project.conventions import describe_match
 from relnox.project.dynamic import dynamic_version, unreadable, vcs_plugin
 from relnox.project.pins import poetry_specifier
 from relnox.project.pyproject import (
@@ -47,7 +48,7 @@ from relnox.project.pyproject import (
     validate_version,
     version_files,
 )
-from relnox.project.sources import VersionLocation, python_location, toml_location
+from relnox.project.sources import VersionLocation, python_location, read_text, toml_location
 from relnox.project.vcs import read_tags
 from relnox.project.workspace import Broken, Package, Workspace
 
@@ -73,8 +74,6 @@ def _name_of(directory: Path, doc: Mapping[str, Any]) -> str | None:
     if setup_py.is_file():
         import re
 
-        from relnox.project.sources import read_text
-
         match = re.search(r"""\bname\s*=\s*(['"])([A-Za-z0-9._-]+)\1""", read_text(setup_py))
         if match:
             return match.group(2)
@@ -83,7 +82,6 @@ def _name_of(directory: Path, doc: Mapping[str, Any]) -> str | None:
 
 def _tag_rules(doc: Mapping[str, Any]) -> tuple[str | None, str | None]:
     """How a version-from-tags backend narrows its tags: (describe --match glob, tag regex)."""
-    from relnox.project.conventions import describe_match
 
     tool = table(doc, "tool")
     hatch = table(tool, "hatch", "version")

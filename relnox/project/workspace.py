@@ -24,7 +24,7 @@ from relnox.config import (
     Config,
 )
 from relnox.errors import ConfigError, GitError, RelnoxError
-from relnox.project.conventions import TagFacts
+from relnox.project.conventions import TagConvention, TagFacts
 from relnox.project.pyproject import (
     VCS_SOURCE,
     InternalRequirement,
@@ -298,7 +298,6 @@ class Workspace:
         if pkg.tags is not None:
             found = pkg.tags.convention.version_of(tag, name=pkg.name, dir=pkg.directory.name)
             return str(found) if found is not None else None
-        from relnox.project.conventions import TagConvention
 
         fmt = self.tag_format_of(pkg)
         found = TagConvention(fmt, (fmt,), "").version_of(

@@ -22,6 +22,7 @@ from relnox.project.changelog import UNRELEASED, read_section
 from relnox.project.discovery import discover, load_toml
 from relnox.project.pyproject import setup_cfg
 from relnox.project.workspace import Package, Workspace, changelog_in
+from relnox.release.doctor_index import index_checks
 from relnox.release.tagging import FETCH_HINT, is_shallow, same_version, version_at
 from relnox.tools import git
 
@@ -462,7 +463,5 @@ def doctor(
         _guarded(rows, f"changelog {pkg.name}", _changelog, ws, pkg, version)
     _guarded(rows, "uv.lock", _uv_lock, ws)
     if repository:
-        from relnox.release.doctor_index import index_checks
-
         _guarded(rows, "index", index_checks, ws, chosen, repository, version, Check)
     return DoctorReport(root, tuple(rows))

@@ -20,10 +20,19 @@ from typing import Any
 
 from relnox.artifacts.manifest import ensure_state_dir, manifest_path, read_manifest, state_dir
 from relnox.atomic import write_atomic
+from relnox.build.plan import BuildOptions
+from relnox.build.run import build_all
+from relnox.bump.checks import changed_names
+from relnox.bump.plan import apply_bump, plan_bump
 from relnox.errors import RelnoxError
+from relnox.project.changes import release_set
 from relnox.project.discovery import load_workspace
 from relnox.project.workspace import Workspace
+from relnox.publish.plan import publish
+from relnox.release.doctor import doctor
+from relnox.release.tagging import apply_tags, plan_tags
 from relnox.tools import git
+from relnox.verify.run import render_report, verify_install
 
 logger = logging.getLogger("relnox")
 
@@ -179,8 +188,6 @@ class Pipeline:
         options = self.options
         if not options.changed:
             return tuple(p.name for p in self.workspace.select(options.packages))
-        from relnox.bump.checks import changed_names
-        from relnox.project.changes import release_set
 
         wanted = {p.name for p in release_set(self.workspace, options.packages, changed=True)}
         if options.part or options.to or options.pre:  # what the bump will move
@@ -206,7 +213,6 @@ class Pipeline:
 
     # -- stages ---------------------------------------------------------------------
     def doctor(self) -> tuple[str, str]:
-        from relnox.release.doctor import doctor
 
         report = doctor(self.workspace.root, packages=self.names)
         if report.errors:
@@ -222,7 +228,6 @@ class Pipeline:
             return "skipped", "no --part/--to given: releasing the current versions"
         if self.state.done("bump"):
             return "already done", "versions " + _versions_text(self._versions())
-        from relnox.bump.plan import apply_bump, plan_bump
 
         plan = plan_bump(
             self.workspace,
@@ -246,8 +251,6 @@ class Pipeline:
     def build(self) -> tuple[str, str]:
         if _build_is_current(self.workspace, self.names, self.dist_dir):
             return "already done", f"{manifest_path(self.dist_dir)} is current and intact"
-        from relnox.build.plan import BuildOptions
-        from relnox.build.run import build_all
 
         built = build_all(
             self.workspace.root,
@@ -269,7 +272,6 @@ class Pipeline:
         fingerprint = _manifest_fingerprint(self.dist_dir) + (index or "")
         if self.state.done(stage, fingerprint):
             return "already done", "verified before for this build"
-        from relnox.verify.run import render_report, verify_install
 
         report = verify_install(
             self.workspace,
@@ -291,7 +293,6 @@ class Pipeline:
         )
 
     def publish(self, repository: str, stage: str) -> tuple[str, str]:
-        from relnox.publish.plan import publish
 
         published = publish(
             self.workspace,
@@ -315,7 +316,6 @@ class Pipeline:
     def tag(self) -> tuple[str, str]:
         if not git.is_repo(self.workspace.root):
             return "skipped", "not a git repository"
-        from relnox.release.tagging import apply_tags, plan_tags
 
         plan = plan_tags(self.workspace, missing=True, packages=self.names)
         if self.options.push:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from relnox.errors import RelnoxError
+from relnox.project.discovery import load_workspace
 from relnox.release.pipeline import (
     Progress,
     ReleaseError,
@@ -30,6 +31,8 @@ from relnox.release.pipeline import (
 )
 from relnox.sample import GIT_ENV, create_demo_workspace, git_env
 from relnox.tools import git
+from relnox.tools.index_server import LocalIndex
+from relnox.verify.run import render_report, verify_install
 
 logger = logging.getLogger("relnox")
 
@@ -44,7 +47,6 @@ class Rehearsal:
 
 @contextlib.contextmanager
 def _indexes(base: Path) -> Iterator[tuple[str, str]]:
-    from relnox.tools.index_server import LocalIndex
 
     with LocalIndex(base / "test-index") as test_index, LocalIndex(base / "index") as index:
         logger.info("local TestPyPI stand-in: %s", test_index.simple_url)
@@ -80,8 +82,6 @@ def _clone(root: Path, into: Path) -> Path:
 
 def _final_check(result: ReleaseResult, root: Path, index: str, progress: Progress) -> None:
     """Install every released package from the 'PyPI' index: siblings resolve there."""
-    from relnox.project.discovery import load_workspace
-    from relnox.verify.run import render_report, verify_install
 
     started = time.monotonic()
     workspace = load_workspace(root)

@@ -49,6 +49,7 @@ from relnox.tools.envs import (
     find_installer,
     resolve_python,
 )
+from relnox.tools.repositories import resolve
 from relnox.verify.smoke import WheelFacts, wheel_facts
 from relnox.verify.targets import by_interpreter
 
@@ -391,7 +392,6 @@ def plan_verify(
                 f"{flag} cannot be combined with --index {index}: an index is online and "
                 "holds built wheels; leave --index out to verify dist/"
             )
-        from relnox.tools.repositories import resolve
 
         try:
             repository = resolve(index, workspace.config)
