@@ -188,3 +188,27 @@ def test_userinfo_of_a_repository_url_is_the_credentials_and_is_masked() -> None
 def test_a_url_password_without_a_user_name_is_refused_with_the_fix() -> None:
     with pytest.raises(PublishError, match="holds a password but no user name"):
         creds(resolve("https://:lonely-secret-9@private.invalid/legacy/"), {})
+
+
+def test_pypirc_is_read_as_twine_reads_it(hermetic: Path) -> None:
+    """relnox owns the ~/.pypirc reading (credentials are bound to an origin before twine
+    sees them); for every section, the address, user and password are twine's own."""
+    from twine.utils import get_repository_from_config
+
+    pypirc = hermetic / ".pypirc"
+    pypirc.write_text(
+        "[distutils]\nindex-servers =\n    pypi\n    testpypi\n    private\n\n"
+        "[pypi]\nusername = __token__\npassword = pypi-first-secret-1\n\n"
+        "[testpypi]\nusername = __token__\npassword = pypi-second-secret-2\n\n"
+        "[private]\nrepository = http://127.0.0.1:9/legacy/\nusername = alice\n"
+        "password = private-secret-3\n",
+        encoding="utf-8",
+    )
+    env = {"HOME": str(hermetic)}
+    for name in ("pypi", "testpypi", "private"):
+        theirs = get_repository_from_config(str(pypirc), name)
+        repo = resolve(name, environ=env)
+        ours = creds(repo, env)
+        assert repo.upload_url.rstrip("/") == str(theirs["repository"]).rstrip("/"), name
+        assert (ours.username, ours.password) == (theirs["username"], theirs["password"]), name
+        assert ours.source == f"~/.pypirc [{name}]"
