@@ -48,8 +48,3 @@ def parse_tag(tag_format: str, tag: str) -> ParsedTag | None:
         return None
     groups = match.groupdict()
     return ParsedTag(tag, groups["version"], groups.get("name"), groups.get("dir"))
-
-
-def tag_glob(tag_format: str, *, name: str, dir: str) -> str:
-    """A ``git tag --list`` pattern for every version of one package."""
-    return tag_format.replace("{version}", "*").format(name=name, dir=dir)

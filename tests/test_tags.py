@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from relnox.errors import ConfigError
-from relnox.tags import format_tag, parse_tag, tag_glob
+from relnox.tags import format_tag, parse_tag
 
 
 @pytest.mark.parametrize(
@@ -33,8 +33,6 @@ def test_shapes_that_do_not_match() -> None:
     assert parse_tag("{name}-v{version}", "v1.0.0") is None
 
 
-def test_glob_and_unknown_field() -> None:
-    assert tag_glob("{name}-v{version}", name="core", dir="libs") == "core-v*"
-    assert tag_glob("{dir}-v{version}", name="cua-core", dir="core") == "core-v*"
+def test_unknown_field() -> None:
     with pytest.raises(ConfigError, match=r"only \{name\}, \{dir\} and \{version\} exist"):
         parse_tag("{package}-{version}", "a-1")

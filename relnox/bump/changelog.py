@@ -32,10 +32,6 @@ def _unreleased(text: str) -> Section | None:
     return next((s for s in sections(text) if s.label == UNRELEASED), None)
 
 
-def has_unreleased(text: str) -> bool:
-    return _unreleased(text) is not None
-
-
 def _eol(text: str) -> str:
     return "\r\n" if "\r\n" in text else "\n"
 

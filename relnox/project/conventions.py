@@ -26,7 +26,6 @@ import fnmatch
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
@@ -438,11 +437,3 @@ def describe_match(command: object) -> str | None:
         if arg.startswith("--match="):
             return arg.split("=", 1)[1]
     return None
-
-
-def rel_parents(root: Path, directory: Path) -> tuple[str, ...]:
-    try:
-        parts = directory.resolve().relative_to(root.resolve()).parts
-    except ValueError:
-        return ()
-    return tuple(parts[:-1])

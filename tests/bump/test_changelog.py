@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from relnox.bump.changelog import has_unreleased, release_changelog, release_links
+from relnox.bump.changelog import release_changelog, release_links
 from relnox.project.changelog import UNRELEASED, find_section, parse_title
 
 DAY = date(2026, 5, 3)
@@ -85,7 +85,7 @@ def test_an_unreleased_heading_in_a_code_fence_is_text_to_the_writer_as_to_the_r
     )
     assert "```markdown\n## [Unreleased]\n- Your change.\n```" in released
     only_fenced = "# Changelog\n\n```\n## [Unreleased]\n```\n\n## [1.0.0] - 2026-01-01\n"
-    assert not has_unreleased(only_fenced)
+    assert find_section(only_fenced, UNRELEASED) is None
     assert release_changelog(only_fenced, "1.1.0", DAY) is None
 
 

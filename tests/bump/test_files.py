@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from relnox.bump.changelog import has_unreleased, release_changelog
+from relnox.bump.changelog import release_changelog
+from relnox.project.changelog import UNRELEASED, find_section
 from relnox.project.uvlock import update_uv_lock
 
 DAY = date(2026, 5, 3)
@@ -15,7 +16,7 @@ DAY = date(2026, 5, 3)
 @pytest.mark.parametrize("heading", ["## [Unreleased]", "## Unreleased", "## [unreleased] "])
 def test_unreleased_becomes_the_release(heading: str) -> None:
     text = f"# Changelog\n\n{heading}\n\n### Added\n- A thing.\n\n## [0.1.0] - 2026-01-01\n"
-    assert has_unreleased(text)
+    assert find_section(text, UNRELEASED) is not None
     assert release_changelog(text, "0.2.0", DAY) == (
         f"# Changelog\n\n{heading}\n\n## [0.2.0] - 2026-05-03\n\n### Added\n- A thing.\n\n"
         "## [0.1.0] - 2026-01-01\n"
@@ -34,7 +35,7 @@ def test_crlf_and_a_heading_at_the_end_of_the_file() -> None:
 
 def test_without_unreleased_nothing_happens() -> None:
     text = "# Changelog\n\n## [0.1.0] - 2026-01-01\n- Unreleased features were released.\n"
-    assert not has_unreleased(text)
+    assert find_section(text, UNRELEASED) is None
     assert release_changelog(text, "0.2.0", DAY) is None
 
 
