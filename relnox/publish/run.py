@@ -123,7 +123,7 @@ class PackageUploader:
                 )
             if attempt.kind in (TRANSIENT, STALL) and failures < self.network.retries:
                 failures += 1
-                delay = self.network.retry_delay * 2 ** (failures - 1)
+                delay = self.network.backoff(failures)
                 logger.warning(
                     "    %s: %s; retrying in %.1fs (attempt %d of %d)",
                     file.filename,
@@ -154,7 +154,7 @@ class PackageUploader:
         """After "already exists" for a file the index does not list: its listing may lag."""
         found: str | None = ABSENT
         for look in range(1, self.network.retries + 1):
-            delay = self.network.retry_delay * 2 ** (look - 1)
+            delay = self.network.backoff(look)
             logger.warning(
                 "    %s: the index says it exists but does not list it; looking again in "
                 "%.1fs (%d of %d)",

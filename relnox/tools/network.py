@@ -36,6 +36,15 @@ class NetworkSettings:
     retries: int = 2
     retry_delay: float = 1.0  # the first backoff; doubles with each retry
 
+    def backoff(self, attempt: int) -> float:
+        """Seconds to wait before retry number ``attempt`` (1, 2, ...)."""
+        return backoff_delay(self.retry_delay, attempt)
+
+
+def backoff_delay(first: float, attempt: int) -> float:
+    """The wait before retry ``attempt``: ``first``, doubled with each retry."""
+    return first * 2.0 ** (attempt - 1)
+
 
 def _positive(source: Path, key: str, value: Any, *, whole: bool = False) -> Any:
     kinds = (int,) if whole else (int, float)

@@ -31,6 +31,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from packaging.utils import canonicalize_name
 
 from relnox.errors import PublishError
+from relnox.tools.network import backoff_delay
 from relnox.tools.repositories import origin
 
 Origin = tuple[str, str, "int | None"]
@@ -200,7 +201,7 @@ def _fetch(
                     "then run again"
                 ) from None
             problem = str(reason)
-        delay = retry_delay * 2 ** (attempt - 1)
+        delay = backoff_delay(retry_delay, attempt)
         logger.warning(
             "  %s: %s; retrying in %.1fs (attempt %d of %d)",
             url,
