@@ -279,3 +279,20 @@ def target_version(
         new = bump_version(old, part, pre)
         check_increase(old, new, f"{where}: bumping {current} by {part!r}")
     return written(old, new, scheme)
+
+
+def maybe_version(text: str) -> Version | None:
+    """``text`` as a PEP 440 version, or None when it is not one."""
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
+
+
+def same_version(a: str | None, b: str | None) -> bool:
+    """Whether ``a`` and ``b`` name one version (``1.2`` is ``1.2.0``); not versions at
+    all, they must be equal strings; ``None`` equals only ``None``."""
+    if a is None or b is None:
+        return a is b
+    va, vb = maybe_version(a), maybe_version(b)
+    return va == vb if va is not None and vb is not None else a == b

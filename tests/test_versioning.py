@@ -9,7 +9,15 @@ from hypothesis import strategies as st
 from packaging.version import Version
 
 from relnox.errors import VersionError
-from relnox.versioning import PARTS, next_version, parse_version, target_version, to_scheme
+from relnox.versioning import (
+    PARTS,
+    maybe_version,
+    next_version,
+    parse_version,
+    same_version,
+    target_version,
+    to_scheme,
+)
 
 
 @pytest.mark.parametrize(
@@ -181,3 +189,13 @@ def test_plain_semver_input_always_bumps_in_both_schemes(
     pep440 = next_version(current, part)
     assert next_version(current, part, scheme="semver") == pep440
     assert semver.Version.parse(pep440) > semver.Version.parse(current)
+
+
+def test_versions_compare_as_pep440() -> None:
+    assert same_version("1.0", "1.0.0")
+    assert same_version("1.0.0rc1", "1.0.0-rc.1")
+    assert not same_version("1.0.1", "1.0.0")
+    assert not same_version(None, "1.0.0")
+    assert same_version("weird", "weird")
+    assert same_version(None, None) and not same_version("1.0", None)
+    assert maybe_version("1.2") == maybe_version("1.2.0") and maybe_version("x") is None

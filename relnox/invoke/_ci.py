@@ -101,8 +101,9 @@ def resolve_version(
     """Print a package's release version: from the tag, else --version, else pyproject.toml."""
     from relnox.errors import VersionError
     from relnox.project.discovery import load_workspace
-    from relnox.release.tagging import ResolvedVersion, resolve_version, same_version
+    from relnox.release.tagging import ResolvedVersion, resolve_version
     from relnox.tools.github import ref_tag
+    from relnox.versioning import same_version
 
     workspace = load_workspace(root)
     resolved: list[ResolvedVersion]

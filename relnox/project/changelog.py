@@ -26,6 +26,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from relnox.project.sources import read_text
+from relnox.versioning import same_version
 
 _ATX = re.compile(r"^(?P<level>#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
 _UNDERLINE = re.compile(r"^(?P<char>[=\-~^*+])(?P=char){2,}\s*$")
@@ -190,19 +191,12 @@ def sections(text: str) -> list[Section]:
     return result
 
 
-def _same(a: str, b: str) -> bool:
-    try:
-        return Version(a) == Version(b.removeprefix("v"))
-    except InvalidVersion:
-        return a == b
-
-
 def _matches(section: Section, version: str, package: str | None) -> bool:
     if section.label == UNRELEASED or version.lower() == UNRELEASED:
         return section.label == version.lower()
     several = len(section.versions) > 1  # one name before a version is free text (towncrier)
     return any(
-        _same(found, version) and (not several or _named(name, package))
+        same_version(found, version.removeprefix("v")) and (not several or _named(name, package))
         for name, found in section.versions
     )
 

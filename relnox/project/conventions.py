@@ -27,9 +27,10 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from relnox.tags import tag_regex
+from relnox.versioning import maybe_version
 
 _SEPARATORS = "-_/@=.+"
 
@@ -88,7 +89,7 @@ class TagConvention:
                 return None
             groups = found.groupdict()
             text = groups.get("version") or (found.group(1) if found.groups() else found.group(0))
-            return _version(text.removeprefix("v").removeprefix("V"))
+            return maybe_version(text.removeprefix("v").removeprefix("V"))
         if not self.accepts:  # the backend's --match alone decides: any version-shaped tag
             split = split_tag(tag)
             return split[1] if split else None
@@ -96,7 +97,7 @@ class TagConvention:
             concrete = fmt.replace("{name}", name).replace("{dir}", dir)
             hit = tag_regex(concrete).match(tag)
             if hit is not None:
-                return _version(hit.group("version"))
+                return maybe_version(hit.group("version"))
         return None
 
 
@@ -114,19 +115,12 @@ class TagFacts:
     released: frozenset[Version] = frozenset()  # every version a tag of it marks
 
 
-def _version(text: str) -> Version | None:
-    try:
-        return Version(text)
-    except InvalidVersion:
-        return None
-
-
 def split_tag(tag: str) -> tuple[str, Version] | None:
     """``agent-v0.8.4`` -> (``agent-v``, 0.8.4); ``None`` for a tag without a version."""
     for index, char in enumerate(tag):
         if not char.isdigit() or (index and (tag[index - 1].isdigit() or tag[index - 1] == ".")):
             continue
-        version = _version(tag[index:])
+        version = maybe_version(tag[index:])
         if version is not None:
             return tag[:index], version
     return None
@@ -281,7 +275,7 @@ def _tag_contradicts(
     text = show_file(tag, member.version_file)
     if text is None:
         return False
-    quoted = [_version(m) for m in _QUOTED.findall(text)]
+    quoted = [maybe_version(m) for m in _QUOTED.findall(text)]
     return version not in quoted and any(v is not None for v in quoted)
 
 

@@ -22,14 +22,11 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from packaging.utils import (
-    InvalidSdistFilename,
-    InvalidWheelFilename,
     canonicalize_name,
-    parse_sdist_filename,
-    parse_wheel_filename,
 )
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
+from relnox.artifacts.checks import name_and_version
 from relnox.artifacts.distdir import load_release
 from relnox.artifacts.manifest import Manifest, PackageRecord
 from relnox.errors import PublishError
@@ -86,16 +83,12 @@ def _select(
 
 
 def _artifact_version(filename: str) -> tuple[str, Version]:
-    try:
-        if filename.endswith(".whl"):
-            name, version, _build, _tags = parse_wheel_filename(filename)
-        else:
-            name, version = parse_sdist_filename(filename)
-    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+    parsed = name_and_version(filename)
+    if parsed is None:
         raise PublishError(
             f"{filename}: not a wheel or sdist file name; rebuild with relnox build-all"
-        ) from None
-    return str(name), version
+        )
+    return parsed
 
 
 def _check_artifacts(

@@ -23,8 +23,9 @@ from relnox.project.discovery import discover, load_toml
 from relnox.project.pyproject import setup_cfg
 from relnox.project.workspace import Package, Workspace, changelog_in
 from relnox.release.doctor_index import index_checks
-from relnox.release.tagging import FETCH_HINT, is_shallow, same_version, version_at
+from relnox.release.tagging import FETCH_HINT, is_shallow, version_at
 from relnox.tools import git
+from relnox.versioning import same_version
 
 logger = logging.getLogger("relnox")
 OK, WARN, ERROR = "ok", "warn", "error"

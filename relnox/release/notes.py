@@ -15,8 +15,9 @@ from relnox.atomic import write_atomic
 from relnox.errors import ConfigError, VersionError
 from relnox.project.changelog import read_section
 from relnox.project.workspace import Package, Workspace, changelog_in
-from relnox.release.tagging import packages_of_tag, parse_release_tag, same_version
+from relnox.release.tagging import packages_of_tag, parse_release_tag
 from relnox.tools.repositories import PYPI, TESTPYPI, Repository, builtin, resolve
+from relnox.versioning import same_version
 
 logger = logging.getLogger("relnox")
 NOTES_FILE = "release-notes.md"

@@ -28,6 +28,7 @@ from relnox.project.workspace import Package, Workspace
 from relnox.tags import ParsedTag, parse_tag
 from relnox.tools import git
 from relnox.tools.github import event_before, ref_tag
+from relnox.versioning import same_version
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -39,15 +40,6 @@ FETCH_HINT = (
     "fetch the full history and the tags (actions/checkout with fetch-depth: 0, "
     "or git fetch --unshallow --tags)"
 )
-
-
-def same_version(a: str | None, b: str | None) -> bool:
-    if a is None or b is None:
-        return a is b
-    try:
-        return Version(a) == Version(b)
-    except InvalidVersion:
-        return a == b
 
 
 def _rel(workspace: Workspace, path: Path) -> str:

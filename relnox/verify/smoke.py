@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
 
 from relnox.errors import VerifyError
+from relnox.versioning import same_version
 
 _NATIVE_SUFFIXES = (".so", ".pyd")
 
@@ -203,15 +203,6 @@ def check_spec(packages: Sequence[tuple[str, Sequence[str]]]) -> dict[str, Any]:
     """The check script's input: each package with the modules it must import (the
     script adds every top-level name the installed distribution ships)."""
     return {"packages": [{"name": n, "modules": list(m)} for n, m in packages]}
-
-
-def same_version(found: str | None, expected: str) -> bool:
-    if found is None:
-        return False
-    try:
-        return Version(found) == Version(expected)
-    except InvalidVersion:
-        return found == expected
 
 
 def judge(expected_version: str, seen: Mapping[str, Any]) -> list[Check]:
