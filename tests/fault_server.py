@@ -2,7 +2,8 @@
 
 With ``upstream`` it is a proxy in front of a real index (pypiserver): each request
 is shown to ``rule``, which may answer it itself (:class:`Reply`), hold it until the
-server stops (:data:`HANG`), or let it through (``None``); ``rewrite`` may change a
+server stops (:data:`HANG`), answer 200 with a body that never ends (:data:`TRICKLE`
+a few bytes at a time, :data:`FLOOD` as fast as it is read), or let it through (``None``); ``rewrite`` may change a
 forwarded answer. Without ``upstream`` it is a plain host that answers by ``rule``
 (404 when the rule says nothing). Every request is recorded with its headers, so a
 test can tell which host ever saw an ``Authorization`` header.
@@ -52,6 +53,10 @@ class _Hang:
 HANG = _Hang()
 #: close the connection without any answer (as a crashed or restarted server)
 DROP = _Hang()
+#: answer 200 and send a few bytes every 50 ms until the client goes or the server stops
+TRICKLE = _Hang()
+#: answer 200 and send 1 MiB after 1 MiB until the client goes or the server stops
+FLOOD = _Hang()
 
 Answer = Reply | _Hang | None
 Rule = Callable[[Seen], Answer]
@@ -64,6 +69,8 @@ class FaultServer:
     rule: Rule = lambda seen: None
     rewrite: Rewrite | None = None
     port: int = 0
+    #: bytes per second it reads a request body at (0: as fast as it comes), as a slow link
+    read_rate: int = 0
     seen: list[Seen] = field(default_factory=list)
     #: (file name, status the upstream answered) of every upload forwarded
     forwarded_uploads: list[tuple[str, int]] = field(default_factory=list)
@@ -120,7 +127,7 @@ class FaultServer:
 
             def _serve(self, method: str) -> None:
                 length = int(self.headers.get("Content-Length", "0") or 0)
-                body = self.rfile.read(length) if length else None
+                body = self._body(length) if length else None
                 match = re.search(rb'filename="([^"]+)"', body or b"")
                 headers = {
                     k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")
@@ -131,6 +138,9 @@ class FaultServer:
                 answer = server.rule(seen)
                 if answer is DROP:
                     self.close_connection = True
+                    return
+                if answer is TRICKLE or answer is FLOOD:
+                    self._endless(answer is FLOOD)
                     return
                 if isinstance(answer, _Hang):
                     server._release.wait()
@@ -144,6 +154,17 @@ class FaultServer:
                         answer = server.rewrite(seen, answer)
                 self._answer(answer or Reply(404))
 
+            def _body(self, length: int) -> bytes:
+                if not server.read_rate:
+                    return self.rfile.read(length)
+                parts: list[bytes] = []
+                step = max(1, server.read_rate // 10)
+                while length > 0 and not server._release.is_set():
+                    parts.append(self.rfile.read(min(step, length)))
+                    length -= len(parts[-1])
+                    server._release.wait(0.1)  # throttled, as a slow link
+                return b"".join(parts)
+
             def _answer(self, reply: Reply) -> None:
                 self.send_response(reply.status)
                 for key, value in reply.headers:
@@ -152,6 +173,20 @@ class FaultServer:
                 self.send_header("Content-Length", str(len(reply.body)))
                 self.end_headers()
                 self.wfile.write(reply.body)
+
+            def _endless(self, flood: bool) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.end_headers()
+                chunk = b"<!-- " + b"x" * (1024 * 1024 - 9) + b" -->" if flood else b"<p>x</p>"
+                try:
+                    while not server._release.is_set():
+                        self.wfile.write(chunk)
+                        self.wfile.flush()
+                        if not flood:
+                            server._release.wait(0.05)
+                except OSError:  # the client gave up: what the test wants
+                    pass
 
             def do_GET(self) -> None:
                 self._serve("GET")

@@ -314,7 +314,7 @@ class WorkflowBuilder:
         if final:
             steps.append(
                 {
-                    "name": "Publish to PyPI (trusted publishing)",
+                    "name": "Publish to PyPI (trusted publishing)" if attest else "Publish",
                     "run": f"nox -s publish -- --yes{flag}",
                 }
             )
@@ -325,6 +325,10 @@ class WorkflowBuilder:
                     "run": f"nox -s publish-test --{flag}" if flag else "nox -s publish-test",
                 }
             )
+        # id-token only where it is used: PyPI's and TestPyPI's trusted publishing and signing
+        permissions: dict[str, str] = {**READ}
+        if attest:
+            permissions["id-token"] = Commented("write", "trusted publishing and PEP 740 signing")
         return {
             "name": "Publish to PyPI" if final else "Publish to TestPyPI",
             "needs": needs,
@@ -333,10 +337,7 @@ class WorkflowBuilder:
             f"(github.ref_type != 'tag' && inputs.target == '{target}'))",
             "runs-on": "ubuntu-latest",
             "environment": {"name": target},
-            "permissions": {
-                **READ,
-                "id-token": Commented("write", "trusted publishing and PEP 740 signing"),
-            },
+            "permissions": permissions,
             "steps": steps,
         }
 

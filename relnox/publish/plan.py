@@ -141,6 +141,7 @@ def index_reader(
         network.retries,
         network.retry_delay,
         sleep,
+        network.stall,
     )
 
 
@@ -223,7 +224,7 @@ def plan_publish(
             on_index = indexed.get(artifact.filename)
             action, reason = "upload", ""
             if on_index is not None:
-                remote = reader.sha256(on_index)
+                remote = reader.sha256(on_index, artifact.size)
                 if remote != artifact.sha256:
                     conflicts.append(
                         f"{artifact.filename} (index sha256 {remote[:12]}…, built {artifact.sha256[:12]}…)"

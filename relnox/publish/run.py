@@ -64,7 +64,7 @@ class PackageUploader:
             entry = self.reader.files(file.package).get(file.filename)
             if entry is None:
                 return ABSENT
-            remote = self.reader.sha256(entry)
+            remote = self.reader.sha256(entry, file.path.stat().st_size)
         except PublishError as exc:
             logger.warning("    cannot tell whether %s arrived: %s", file.filename, exc)
             return None

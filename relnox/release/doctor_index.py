@@ -43,6 +43,7 @@ def index_checks(
         network.timeout,
         network.retries,
         network.retry_delay,
+        stall=network.stall,
     )
     rows: list[R] = []
     for pkg in packages:

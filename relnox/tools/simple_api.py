@@ -11,6 +11,14 @@ Credentials are bound to origins (scheme, host, port): they are sent only after 
 as ``origins``), never to a file host elsewhere, and a redirect to another origin
 drops the ``Authorization`` header (the standard library's handler would copy it;
 requests and pip drop it the same way).
+
+Only ``http`` and ``https`` addresses are read, links and redirects alike (an index
+linking ``file:///dev/zero`` gets an error, not a read of this machine). Every
+answer is bounded: connect and each read by ``timeout``, and the whole body by
+size (:data:`MAX_PAGE` for a project page; for a file, one byte more than ours:
+anything longer is other content) and by time: it must be complete within
+``stall`` seconds plus one second per MiB received, so an index that trickles a
+never-ending page is given up on, as a stalled upload is.
 """
 
 from __future__ import annotations
@@ -41,6 +49,13 @@ logger = logging.getLogger("relnox")
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 ACCEPT = f"{JSON_TYPE}, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
 TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
+SCHEMES = ("http", "https")
+#: the most a project page may hold (the largest real ones are tens of MiB)
+MAX_PAGE = 256 * 1024 * 1024
+#: the most a file download may hold when the size of ours is not known
+MAX_FILE = 8 * 1024 * 1024 * 1024
+_MIB = 1024 * 1024
+_CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -116,6 +131,10 @@ class _SameOriginAuth(urllib.request.HTTPRedirectHandler):
         headers: Any,
         newurl: str,
     ) -> urllib.request.Request | None:
+        if urlsplit(newurl).scheme.lower() not in SCHEMES:
+            raise urllib.error.HTTPError(
+                newurl, code, f"redirected to a non-HTTP address {newurl}", headers, fp
+            )
         new = super().redirect_request(req, fp, code, msg, headers, newurl)
         if new is not None and origin(newurl) not in self.allowed:
             for key in [k for k in new.headers if k.lower() == "authorization"]:
@@ -134,6 +153,44 @@ def _request(url: str, accept: str, auth: tuple[str, str] | None) -> urllib.requ
     return urllib.request.Request(url, headers=headers)
 
 
+class _Body:
+    """Where an answer's body goes: kept (a page) or only hashed (a file)."""
+
+    def __init__(self, keep: bool) -> None:
+        self.keep = keep
+        self.chunks: list[bytes] = []
+        self.hash = hashlib.sha256()
+        self.size = 0
+
+    def add(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        self.hash.update(chunk)
+        if self.keep:
+            self.chunks.append(chunk)
+
+    @property
+    def data(self) -> bytes:
+        return b"".join(self.chunks)
+
+
+def _read(resp: Any, url: str, body: _Body, *, limit: int, stall: float) -> None:
+    """``resp``'s body into ``body``: at most ``limit`` bytes (more are left unread), within
+    ``stall`` s plus 1 s per MiB received."""
+    started = time.monotonic()
+    while body.size < limit:
+        chunk = resp.read1(min(_CHUNK, limit - body.size))  # what has arrived, no more
+        if not chunk:
+            return
+        body.add(chunk)
+        if time.monotonic() - started > stall + body.size / _MIB:
+            raise PublishError(
+                f"{url}: the index was still sending its answer after "
+                f"{time.monotonic() - started:.0f}s ({body.size} bytes so far), more than "
+                f"[tool.relnox.network] stall = {stall:g} plus 1s per MiB allows; check the "
+                "repository URL and that the index works, then run again"
+            )
+
+
 def _fetch(
     url: str,
     *,
@@ -144,11 +201,20 @@ def _fetch(
     retries: int,
     retry_delay: float,
     sleep: Callable[[float], None],
-) -> tuple[int, str, bytes]:
-    """``(status, content type, body)``; 404 is ``(404, "", b"")``.
+    stall: float = 120.0,
+    limit: int = MAX_PAGE,
+    keep: bool = True,
+) -> tuple[int, str, _Body]:
+    """``(status, content type, body)``; 404 is ``(404, "", <empty body>)``.
 
     A 401 from one of ``origins`` is retried with ``auth``; ``auth`` goes nowhere else.
+    At most ``limit`` bytes of the body are read (a page longer than that is refused).
     """
+    if urlsplit(url).scheme.lower() not in SCHEMES:
+        raise PublishError(
+            f"{url}: the index links a file at an address relnox does not read (only http "
+            "and https); ask the index's administrator, or publish elsewhere"
+        )
     opener = urllib.request.build_opener(_SameOriginAuth(origins))
     use_auth: tuple[str, str] | None = None
     attempt = 0
@@ -156,10 +222,17 @@ def _fetch(
         attempt += 1
         try:
             with opener.open(_request(url, accept, use_auth), timeout=timeout) as resp:
-                return resp.status, resp.headers.get("Content-Type", ""), resp.read()
+                body = _Body(keep)
+                _read(resp, url, body, limit=limit, stall=stall)
+                if keep and body.size >= limit and resp.read(1):
+                    raise PublishError(
+                        f"{url}: the index's answer is longer than {limit // _MIB} MiB, more "
+                        "than any project page; check the repository URL"
+                    )
+                return resp.status, resp.headers.get("Content-Type", ""), body
         except urllib.error.HTTPError as exc:
             if exc.code == 404:
-                return 404, "", b""
+                return 404, "", _Body(keep)
             answered_by = exc.geturl() or url
             if (
                 exc.code == 401
@@ -223,6 +296,7 @@ def project_files(
     retries: int = 3,
     retry_delay: float = 1.0,
     sleep: Callable[[float], None] = time.sleep,
+    stall: float = 120.0,
 ) -> dict[str, IndexedFile]:
     """Every file the index at ``simple_url`` lists for ``project`` (by file name).
 
@@ -238,11 +312,12 @@ def project_files(
         retries=retries,
         retry_delay=retry_delay,
         sleep=sleep,
+        stall=stall,
     )
     if status == 404:
         logger.debug("  %s: not on the index yet", project)
         return {}
-    text = body.decode("utf-8", "replace")
+    text = body.data.decode("utf-8", "replace")
     if content_type.split(";")[0].strip() == JSON_TYPE:
         try:
             return parse_json(json.loads(text), url)
@@ -262,11 +337,14 @@ def file_sha256(
     retries: int = 3,
     retry_delay: float = 1.0,
     sleep: Callable[[float], None] = time.sleep,
+    stall: float = 120.0,
+    size: int | None = None,
 ) -> str:
     """The sha256 of an indexed file: the listed one, else of its downloaded content.
 
     ``auth`` is sent only when the file lives on one of ``origins`` (the index's own):
-    a file on another host is downloaded without credentials.
+    a file on another host is downloaded without credentials. With ``size`` (of the
+    file it is compared with) at most ``size + 1`` bytes are read: a longer file differs.
     """
     if file.sha256:
         return file.sha256
@@ -279,13 +357,16 @@ def file_sha256(
         retries=retries,
         retry_delay=retry_delay,
         sleep=sleep,
+        stall=stall,
+        limit=MAX_FILE if size is None else size + 1,
+        keep=False,
     )
     if status == 404:
         raise PublishError(
             f"{file.url}: listed by the index but not downloadable (404); "
             "the index is inconsistent, ask its administrator"
         )
-    return hashlib.sha256(body).hexdigest()
+    return body.hash.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -299,6 +380,7 @@ class IndexReader:
     retries: int = 3
     retry_delay: float = 1.0
     sleep: Callable[[float], None] = time.sleep
+    stall: float = 120.0
 
     def files(self, project: str) -> dict[str, IndexedFile]:
         return project_files(
@@ -310,9 +392,10 @@ class IndexReader:
             retries=self.retries,
             retry_delay=self.retry_delay,
             sleep=self.sleep,
+            stall=self.stall,
         )
 
-    def sha256(self, file: IndexedFile) -> str:
+    def sha256(self, file: IndexedFile, size: int | None = None) -> str:
         return file_sha256(
             file,
             auth=self.auth,
@@ -321,4 +404,6 @@ class IndexReader:
             retries=self.retries,
             retry_delay=self.retry_delay,
             sleep=self.sleep,
+            stall=self.stall,
+            size=size,
         )

@@ -71,13 +71,30 @@ def _all_settings(tmp: Path) -> Path:
     return root
 
 
+def _private_index(tmp: Path) -> Path:
+    """``pypi`` and ``testpypi`` both configured to a private index: no OIDC, no signing."""
+    root = write_project(tmp / "private", ProjectSpec("private", "1.0.0"))
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8")
+        + "\n[tool.relnox.repositories]\n"
+        + 'testpypi = "http://127.0.0.1:8080/test/"\npypi = "http://127.0.0.1:8080/prod/"\n',
+        encoding="utf-8",
+    )
+    git_init(root)
+    return root
+
+
 VARIANTS: dict[str, Callable[[Path], Path]] = {
     "single": _single,
     "single-native": _single_native,
     "workspace-subdir": _workspace_subdir,
     "workspace-native": _workspace_native,
     "all-settings": _all_settings,
+    "private-index": _private_index,
 }
+#: the variants whose publishing jobs go to PyPI and TestPyPI
+PUBLIC = sorted(set(VARIANTS) - {"private-index"})
 
 
 def write_variant(name: str, tmp: Path) -> list[Path]:
@@ -184,7 +201,7 @@ def job_steps(job: dict[str, Any]) -> list[str]:
     return [step.get("name") or step["uses"].split("@")[0] for step in job["steps"]]
 
 
-@pytest.mark.parametrize("variant", sorted(VARIANTS))
+@pytest.mark.parametrize("variant", PUBLIC)
 def test_trusted_publishing_jobs_sign_their_own_files(variant: str, tmp_path: Path) -> None:
     release = yaml.safe_load(write_variant(variant, tmp_path)[0].read_text(encoding="utf-8"))
     jobs = release["jobs"]
@@ -226,6 +243,17 @@ def test_a_private_index_gets_no_attestations(make_project: Callable[..., Path])
     assert not any(n.startswith("Sign") for n in job_steps(jobs["testpypi"]))
     assert any(n.startswith("Sign") for n in job_steps(jobs["pypi"]))
     assert "a local or private index gets none" in text.replace("\n# ", " ")
+    assert jobs["testpypi"]["permissions"] == {"contents": "read"}  # no identity to sign with
+    assert jobs["pypi"]["permissions"] == {"contents": "read", "id-token": "write"}
+
+
+def test_a_private_index_job_gets_no_oidc_identity(tmp_path: Path) -> None:
+    release = yaml.safe_load(write_variant("private-index", tmp_path)[0].read_text("utf-8"))
+    oidc = [name for name, job in release["jobs"].items() if "id-token" in job["permissions"]]
+    assert oidc == []
+    assert "pypi_attestations" not in json.dumps(release) and "--attestations" not in json.dumps(
+        release
+    )
 
 
 @pytest.mark.slow

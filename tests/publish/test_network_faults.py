@@ -28,8 +28,24 @@ from pathlib import Path
 import pytest
 
 import relnox as relnox_package
+from relnox.tools.credentials import Credentials
 from relnox.tools.index_server import LocalIndex, free_port, write_htpasswd
-from tests.fault_server import DROP, HANG, Answer, FaultServer, Reply, Rule, Seen
+from relnox.tools.network import NetworkSettings
+from relnox.tools.repositories import from_url
+from relnox.tools.simple_api import JSON_TYPE
+from relnox.tools.twine import upload_once, watched_runner
+from tests.fault_server import (
+    DROP,
+    FLOOD,
+    HANG,
+    TRICKLE,
+    Answer,
+    FaultServer,
+    Reply,
+    Rewrite,
+    Rule,
+    Seen,
+)
 from tests.publish_support import SPY, USER, copy_tree, shared_release
 
 pytestmark = pytest.mark.slow  # builds, serves or makes environments
@@ -152,6 +168,8 @@ def token_nowhere(work: Path, run: Run, url_in_argv: str | None) -> None:
         assert TOKEN not in text
     for root in (work, Path(os.environ["HOME"])):
         for path in root.rglob("*"):
+            if path == Path(os.environ["HOME"], ".pypirc"):
+                continue  # the user's own file, which relnox only reads
             if path.is_file() and not path.is_symlink() and path.name != "spy.log":
                 assert TOKEN.encode() not in path.read_bytes(), path
     for line in (work / "spy.log").read_text().splitlines():
@@ -198,9 +216,25 @@ def _changed_wheel(original: Path, target: Path) -> None:
 # -- credentials stay with their origin ---------------------------------------------------
 
 
+def json_page(url_of: Callable[[str], str]) -> Rewrite:
+    """The index's project pages as PEP 691 JSON, each file at ``url_of(its name)``, no hashes."""
+
+    def rewrite(seen: Seen, reply: Reply) -> Reply:
+        if reply.status != 200 or not seen.path.startswith("/simple/demo-core"):
+            return reply
+        names = re.findall(rb'href="[^"]*/([^"/#]+)(?:#[^"]*)?"', reply.body)
+        files = [{"filename": n.decode(), "url": url_of(n.decode()), "hashes": {}} for n in names]
+        page = {"meta": {"api-version": "1.0"}, "name": "demo-core", "files": files}
+        return Reply(200, (("Content-Type", JSON_TYPE),), json.dumps(page).encode())
+
+    return rewrite
+
+
+@pytest.mark.parametrize("page", ["html", "json"])
 def test_a_file_linked_on_another_host_is_fetched_without_credentials(
-    ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+    page: str, ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
 ) -> None:
+    """The other host is 127.0.0.1 on another port: another origin all the same."""
     shutil.copy(ws / "dist" / CORE_WHEEL, index.data_dir / CORE_WHEEL)  # to be hashed
     foreign = serve(rule=lambda seen: UNAUTHORIZED)
 
@@ -212,7 +246,8 @@ def test_a_file_linked_on_another_host_is_fetched_without_credentials(
         )
         return Reply(reply.status, reply.headers, body)
 
-    proxy = serve(upstream=index.url, rule=private(), rewrite=elsewhere)
+    rewrite = elsewhere if page == "html" else json_page(lambda name: f"{foreign.url}files/{name}")
+    proxy = serve(upstream=index.url, rule=private(), rewrite=rewrite)
     for args in (["--dry-run"], []):
         run = relnox(ws, "-r", proxy.url, *CORE, *args)
         assert run.code == 1 and CORE_WHEEL in run.err
@@ -226,6 +261,46 @@ def test_a_file_linked_on_another_host_is_fetched_without_credentials(
     assert again.code == 0, again.err
     converged(index, [CORE_WHEEL, CORE_SDIST], proxy, healthy)
     assert healthy.stored() == [CORE_SDIST]
+
+
+def test_a_file_link_that_is_not_http_is_never_read(
+    ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+) -> None:
+    """An index linking ``file:///dev/zero`` had relnox read this machine's files, forever."""
+    shutil.copy(ws / "dist" / CORE_WHEEL, index.data_dir / CORE_WHEEL)
+    proxy = serve(
+        upstream=index.url, rule=private(), rewrite=json_page(lambda _: "file:///dev/zero")
+    )
+    run = relnox(ws, "-r", proxy.url, *CORE)
+    assert run.code == 1 and "file:///dev/zero" in run.error_line
+    assert "only http and https" in run.error_line
+    assert on_index(index) == [CORE_WHEEL] and proxy.stored() == []
+    healthy = serve(upstream=index.url, rule=private())
+    again = relnox(ws, "-r", healthy.url, *CORE)
+    assert again.code == 0, again.err
+    converged(index, [CORE_WHEEL, CORE_SDIST], healthy)
+
+
+@pytest.mark.parametrize("where", ["repository URL", "password"])
+def test_credentials_from_pypirc_are_never_shown(
+    where: str, ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+) -> None:
+    """``-r corp`` with the token in ``~/.pypirc``: in its ``repository`` URL, or as its password."""
+    proxy = serve(upstream=index.url, rule=private())
+    hostport = proxy.url.removeprefix("http://").rstrip("/")
+    pypirc = Path(os.environ["HOME"], ".pypirc")
+    for token, code in ((f"{TOKEN}-wrong", 1), (TOKEN, 0)):
+        if where == "repository URL":
+            section = f"repository = http://{USER}:{token}@{hostport}/\n"
+        else:
+            section = f"repository = http://{hostport}/\nusername = {USER}\npassword = {token}\n"
+        pypirc.write_text(f"[distutils]\nindex-servers = corp\n[corp]\n{section}")
+        run = relnox(ws, "-r", "corp", *CORE, TWINE_USERNAME="", TWINE_PASSWORD="")
+        assert run.code == code, run.err
+        assert "@127.0.0.1" not in run.out + run.err
+        if code:
+            assert "HTTP 403" in run.error_line and proxy.url in run.error_line
+    converged(index, [CORE_WHEEL, CORE_SDIST], proxy)
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
@@ -303,6 +378,31 @@ def test_a_hanging_index_is_given_up_on_within_the_configured_bounds(
     else:
         assert "[tool.relnox.network] timeout" in line and "after 2 attempts" in line
     assert on_index(index) == []
+
+    healthy = serve(upstream=index.url, rule=private())
+    again = relnox(ws, "-r", healthy.url, *CORE)
+    assert again.code == 0, again.err
+    converged(index, [CORE_WHEEL, CORE_SDIST], healthy)
+
+
+@pytest.mark.parametrize("answer", ["trickle", "flood"])
+def test_a_never_ending_project_page_is_given_up_on(
+    answer: str, ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+) -> None:
+    """A page that never ends: a few bytes at a time (every read within the timeout), or fast."""
+    endless = TRICKLE if answer == "trickle" else FLOOD
+    proxy = serve(
+        upstream=index.url,
+        rule=private(lambda seen: endless if seen.path.startswith("/simple/") else None),
+    )
+    run = relnox(ws, "-r", proxy.url, *CORE)
+    assert run.code == 1 and "/simple/demo-core/" in run.error_line
+    if answer == "trickle":
+        assert "still sending" in run.error_line
+        assert "[tool.relnox.network] stall = 2" in run.error_line
+    else:
+        assert "longer than 256 MiB" in run.error_line
+    assert on_index(index) == [] and proxy.stored() == []
 
     healthy = serve(upstream=index.url, rule=private())
     again = relnox(ws, "-r", healthy.url, *CORE)
@@ -418,3 +518,41 @@ def test_a_failure_on_the_third_file_keeps_the_first_two_and_a_rerun_sends_the_r
     assert again.code == 0, again.err
     assert sorted(healthy.stored()) == [AGENTS_WHEEL, AGENTS_SDIST]
     converged(index, [CORE_WHEEL, CORE_SDIST, AGENTS_WHEEL, AGENTS_SDIST], proxy, healthy)
+
+
+def test_a_slow_but_steady_upload_is_not_a_stall(
+    ws: Path, index: LocalIndex, serve: Callable[..., FaultServer], tmp_path: Path
+) -> None:
+    """A file that takes several times ``stall`` to send goes through: progress is what counts.
+
+    twine prints nothing while it sends; what shows progress is the file being read as
+    it leaves (``/proc/<pid>/io``). An index that stops taking bytes is a stall.
+    """
+    big = tmp_path / "big" / CORE_WHEEL
+    big.parent.mkdir()
+    with zipfile.ZipFile(ws / "dist" / CORE_WHEEL) as src, zipfile.ZipFile(big, "w") as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item.filename))
+        dst.writestr("demo_core/blob.bin", os.urandom(48 * 1024 * 1024))  # incompressible
+    rate = 8 * 1024 * 1024
+    proxy = serve(upstream=index.url, rule=private(), read_rate=rate)
+    repository = from_url(proxy.url)
+    credentials = Credentials("test", "password", USER, TOKEN)
+    settings = NetworkSettings(stall=3)
+    started = time.monotonic()
+    attempt = upload_once(
+        [big], repository, credentials, environ=os.environ, run=watched_runner(settings)
+    )
+    seconds = time.monotonic() - started
+    assert attempt.kind == "ok", attempt.output
+    assert seconds > 2 * settings.stall  # it really took longer than the stall rule
+    assert proxy.stored() == [CORE_WHEEL]
+
+    stopped = serve(
+        upstream=index.url, rule=private(lambda seen: HANG if seen.method == "POST" else None)
+    )
+    started = time.monotonic()
+    hung = upload_once(
+        [big], from_url(stopped.url), credentials, environ=os.environ, run=watched_runner(settings)
+    )
+    assert hung.kind == "stall" and time.monotonic() - started < 4 * settings.stall

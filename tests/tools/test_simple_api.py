@@ -168,3 +168,24 @@ def test_credentials_stay_with_the_index_origin() -> None:
                 project_files(f"{index.url}simple/", "moved", auth=auth, retries=0)
             assert sum(seen.authorized for seen in index.seen) == 2  # the index's own origin
     assert other.seen and not any(seen.authorized for seen in other.seen)
+
+
+def test_a_file_longer_than_ours_is_read_no_further_and_differs(index: Index) -> None:
+    """Hashed as it streams; with the size of ours, one byte more is enough to tell."""
+    index.pages["/files/big.whl"] = [(200, "application/octet-stream", CONTENT * 1000)]
+    entry = IndexedFile("big.whl", index.url.replace("simple/", "files/big.whl"), None)
+    assert file_sha256(entry) == hashlib.sha256(CONTENT * 1000).hexdigest()
+    partial = hashlib.sha256((CONTENT * 1000)[: len(CONTENT) + 1]).hexdigest()
+    assert file_sha256(entry, size=len(CONTENT)) == partial != SHA
+
+
+@pytest.mark.parametrize("target", ["file:///dev/zero", "ftp://127.0.0.1:1/x.whl"])
+def test_only_http_addresses_are_read_links_and_redirects_alike(target: str, index: Index) -> None:
+    with pytest.raises(PublishError, match="only http and https"):
+        file_sha256(IndexedFile("x.whl", target, None), retries=0)
+    from tests.fault_server import FaultServer, Reply
+
+    redirect = Reply(302, (("Location", target),))
+    with FaultServer(rule=lambda seen: redirect) as moved, pytest.raises(PublishError) as caught:
+        project_files(f"{moved.url}simple/", "demo", retries=0)
+    assert "HTTP 302" in str(caught.value) and target in str(caught.value)
