@@ -32,6 +32,9 @@ CHANGELOG_NAMES = (
     "CHANGES",
 )
 DEFAULT_COMMIT_MESSAGE = "Release {summary}"
+#: the title bump gives a released changelog section ({title}: "1.2.0", "core 1.2.0" or
+#: "core 1.2.0, cli 0.3.0"; {date}: the day, ISO 8601), after the Unreleased heading's #s
+DEFAULT_CHANGELOG_HEADING = "[{title}] - {date}"
 VERSION_SCHEMES = ("pep440", "semver")
 VERSION_SOURCES = ("vcs",)
 # Every key [tool.relnox] may hold at the root; a member's own table holds MEMBER_KEYS.
@@ -44,6 +47,7 @@ ROOT_KEYS = (
     "tag-format",
     "tag-formats",
     "changelog",
+    "changelog-heading",
     "doctor",
     "commit-message",
     "dist-dir",
@@ -78,6 +82,7 @@ class Config:
     tag_format: str | None = None
     changelog: str = DEFAULT_CHANGELOG
     changelog_set: bool = False  # `changelog` was configured: no other name is looked for
+    changelog_heading: str = DEFAULT_CHANGELOG_HEADING
     commit_message: str = DEFAULT_COMMIT_MESSAGE
     dist_dir: str = "dist"
     tag_formats: Mapping[str, str] = field(default_factory=dict)  # package or dir -> format
@@ -121,6 +126,41 @@ def check_keys(
         close = difflib.get_close_matches(key.replace("_", "-"), known, n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(known)}"
         raise ConfigError(f"{source}: [{name}] has an unknown key {key!r}; {hint}")
+
+
+def check_changelog_heading(source: Path, value: object) -> str:
+    """``changelog-heading``: a template with ``{title}`` whose headings relnox reads back."""
+    import string
+
+    from relnox.project.changelog import sections
+
+    example = '"{title} - {date}" or "[{title}] - {date}"'
+    if not isinstance(value, str) or "{title}" not in value:
+        raise ConfigError(
+            f"{source}: [tool.relnox] changelog-heading {value!r} must be a string with "
+            f"{{title}} (and {{date}} if you like), like {example}"
+        )
+    fields = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
+    unknown = sorted(fields - {"title", "date"})
+    if unknown:
+        raise ConfigError(
+            f"{source}: [tool.relnox] changelog-heading {value!r} has {{{unknown[0]}}}; "
+            f"only {{title}} and {{date}} are known, like {example}"
+        )
+    for title, versions in (
+        ("1.2.0", ((None, "1.2.0"),)),
+        ("acme-core 1.2.0", (("acme-core", "1.2.0"),)),
+        ("acme-core 1.2.0, acme-cli 0.3.0", (("acme-core", "1.2.0"), ("acme-cli", "0.3.0"))),
+    ):
+        heading = "## " + value.format(title=title, date="2026-01-31")
+        found = sections(heading + "\n\n- entry\n")
+        if not found or found[0].versions != versions:
+            raise ConfigError(
+                f"{source}: [tool.relnox] changelog-heading {value!r} gives {heading!r}, which "
+                f"doctor and release-notes would not read as the section of {title}; put the "
+                f"title first (words like Release or Version may lead), like {example}"
+            )
+    return value
 
 
 def check_tag_format(source: Path, tag_format: Any, key: str = "tag-format") -> str:
@@ -202,6 +242,9 @@ def load_config(source: Path, table: Mapping[str, Any]) -> Config:
         tag_format=tag_format,
         changelog=_expect(source, "changelog", raw.get("changelog", DEFAULT_CHANGELOG), str),
         changelog_set="changelog" in raw,
+        changelog_heading=check_changelog_heading(
+            source, raw.get("changelog-heading", DEFAULT_CHANGELOG_HEADING)
+        ),
         commit_message=_expect(
             source, "commit-message", raw.get("commit-message", DEFAULT_COMMIT_MESSAGE), str
         ),

@@ -42,6 +42,7 @@ class Reply:
     status: int
     headers: tuple[tuple[str, str], ...] = ()
     body: bytes = b""
+    reason: str = ""  # the status line's phrase (PyPI says why it refused a file there)
 
 
 class _Hang:
@@ -166,7 +167,7 @@ class FaultServer:
                 return b"".join(parts)
 
             def _answer(self, reply: Reply) -> None:
-                self.send_response(reply.status)
+                self.send_response(reply.status, reply.reason or None)
                 for key, value in reply.headers:
                     if key.lower() not in ("transfer-encoding", "connection", "content-length"):
                         self.send_header(key, value)

@@ -6,6 +6,10 @@ the build time into the gzip header, and setuptools takes file times and order f
 the disk. :func:`normalize_sdist` rewrites such an archive, only when needed, with
 members sorted by name, times clamped to the epoch, owners zeroed and a gzip header
 dated at the epoch; the files inside are the same bytes.
+
+What cannot be made reproducible here is said so (:func:`not_reproducible`): a wheel of
+compiled code holds what the compiler and linker made of the sources, which depends
+on the toolchain and the machine, not on ``SOURCE_DATE_EPOCH``.
 """
 
 from __future__ import annotations
@@ -15,6 +19,27 @@ import io
 import os
 import tarfile
 from pathlib import Path
+
+#: backends whose wheels hold compiled code (by the start of the backend's module name)
+COMPILED = {
+    "maturin": "Rust compiled by cargo",
+    "scikit_build_core": "C/C++ compiled through CMake",
+    "mesonpy": "code compiled through Meson",
+}
+
+
+def not_reproducible(backend: str, wheel: bool = True) -> str | None:
+    """Why a backend's artifacts cannot be made bit-identical by relnox, or ``None``."""
+    if not wheel:
+        return None
+    for prefix, what in COMPILED.items():
+        if backend.lower().startswith(prefix):
+            return (
+                f"{backend}: its wheel holds {what}, whose bytes depend on the compiler, "
+                "linker and machine, not on SOURCE_DATE_EPOCH; the sdist is reproducible, "
+                "the wheel is only as reproducible as the toolchain"
+            )
+    return None
 
 
 def normalize_sdist(path: Path, epoch: int) -> bool:

@@ -123,7 +123,7 @@ def _epoch(value: int | str | None, root: Path) -> int | None:
         except ValueError:
             raise BuildError(
                 f"SOURCE_DATE_EPOCH {value!r} is not a whole number of seconds; "
-                "pass one like 1700000000 (or leave it unset to use the last commit's time)"
+                "pass one like 1700000000 (or leave it unset to use each package's last commit time)"
             ) from None
     return None
 

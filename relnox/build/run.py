@@ -47,7 +47,7 @@ from relnox.artifacts.manifest import (
     sha256_of,
     write_manifest,
 )
-from relnox.artifacts.reproducible import normalize_sdist
+from relnox.artifacts.reproducible import normalize_sdist, not_reproducible
 from relnox.schedule import FAILED, OK, Outcome, run_graph
 from relnox.project.workspace import Package
 from relnox.build.backend import PackageBuilder
@@ -82,6 +82,7 @@ class PackageOutcome:
     reason: str = ""
     tests: str | None = None
     warnings: tuple[str, ...] = ()
+    not_reproducible: str = ""  # which backend and why its bytes may differ between builds
     started: float = 0.0  # seconds since the run started
     finished: float = 0.0
 
@@ -139,6 +140,9 @@ class BuildResult:
                 o.package.name for o in self.outcomes if o.status not in ("built", "failed")
             ],
             "stale": [p.name for p in self.stale],
+            "not_reproducible": {
+                o.package.name: o.not_reproducible for o in self.built if o.not_reproducible
+            },
             "dist_dir": str(self.plan.dist_dir),
             "manifest": str(self.manifest) if self.manifest else None,
             "seconds": round(self.seconds, 2),
@@ -303,6 +307,7 @@ class _Run:
             depends_on=pkg.internal_deps,
         )
         logger.info("%s: built in %.1fs: %s", label, seconds, ", ".join(p.name for p in moved))
+        wheel = any(artifact_kind(p.name) == "wheel" for p in moved)
         return PackageOutcome(
             pkg,
             "built",
@@ -310,6 +315,7 @@ class _Run:
             record,
             tests=tests,
             warnings=tuple(notes),
+            not_reproducible=not_reproducible(pkg.backend, wheel) or "",
             started=start - self.epoch,
             finished=time.monotonic() - self.epoch,
         )

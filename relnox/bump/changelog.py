@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from relnox.config import DEFAULT_CHANGELOG_HEADING
 from relnox.project.changelog import UNRELEASED, Section, sections
 
 UNRELEASED_LINK_RE = re.compile(
@@ -36,11 +37,18 @@ def _eol(text: str) -> str:
     return "\r\n" if "\r\n" in text else "\n"
 
 
-def release_changelog(text: str, title: str, day: date, tag: str | None = None) -> str | None:
+def release_changelog(
+    text: str,
+    title: str,
+    day: date,
+    tag: str | None = None,
+    heading_format: str = DEFAULT_CHANGELOG_HEADING,
+) -> str | None:
     """``text`` with its Unreleased section titled ``[title] - day``; ``None`` if none.
 
-    With ``tag`` (the new version's git tag) the compare links follow, see
-    :func:`release_links`.
+    ``heading_format`` (``[tool.relnox] changelog-heading``) words an ATX heading. With
+    ``tag`` (the new version's git tag) the compare links follow, see
+    :func:`release_links` (only for a ``[title]`` heading, which a link can target).
     """
     unreleased = _unreleased(text)
     if unreleased is None:
@@ -50,12 +58,15 @@ def release_changelog(text: str, title: str, day: date, tag: str | None = None) 
     heading_end = sum(len(line) for line in lines[: unreleased.end])
     lead = "" if lines[unreleased.end - 1].endswith(("\n", "\r")) else eol
     if unreleased.marker.startswith("#"):
-        heading = f"{unreleased.marker} [{title}] - {day.isoformat()}"
+        words = heading_format.format(title=title, date=day.isoformat())
+        heading = f"{unreleased.marker} {words}"
     else:  # setext: underline the new title with the same character
         words = f"{title} ({day.isoformat()})"
         heading = f"{words}{eol}{unreleased.marker * len(words)}"
     released = text[:heading_end] + f"{lead}{eol}{heading}{eol}" + text[heading_end:]
-    return released if tag is None else release_links(released, title, tag)
+    if tag is None or "[{title}]" not in heading_format:
+        return released
+    return release_links(released, title, tag)
 
 
 def release_links(text: str, title: str, tag: str) -> str:

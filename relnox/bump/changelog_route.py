@@ -9,8 +9,8 @@ under ``## [Unreleased]`` belongs to a package when
   is dropped from the released entry; a scope two packages could own names neither).
 
 A bump of some packages moves each one's entries into its own section,
-``## [acme-core 0.4.0] - 2026-11-22`` (the ``[name version]`` form relnox's changelog
-reader, ``doctor`` and ``release-notes`` read back), keeping category sub-headings
+``## [acme-core 0.4.0] - 2026-11-22`` (``[tool.relnox] changelog-heading``, whose every
+form relnox's changelog reader, ``doctor`` and ``release-notes`` read back), keeping category sub-headings
 (``### Fixed``). Entries of packages not bumped, and entries without a scope, stay under
 Unreleased; a package without entries gets no empty section.
 """
@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from relnox.config import DEFAULT_CHANGELOG_HEADING
 from relnox.project.changelog import UNRELEASED, headings, sections
 
 _BULLET = re.compile(r"^[-*+]\s+")
@@ -68,11 +69,15 @@ def _owner_of(title: str, releases: list[Release], everyone: list[Release]) -> s
 
 
 def route_changelog(
-    text: str, releases: list[Release], everyone: list[Release], day: date
+    text: str,
+    releases: list[Release],
+    everyone: list[Release],
+    day: date,
+    heading_format: str = DEFAULT_CHANGELOG_HEADING,
 ) -> Routed | None:
     """``text`` with each release's entries moved to its own section; ``None`` without an
     Unreleased section. ``everyone``: every package of the workspace (scopes of packages
-    not released now stay put)."""
+    not released now stay put); ``heading_format``: ``[tool.relnox] changelog-heading``."""
     unreleased = next((s for s in sections(text) if s.label == UNRELEASED), None)
     if unreleased is None:
         return None
@@ -101,7 +106,10 @@ def route_changelog(
                 f"{release.version}"
             )
             continue
-        section = [f"{level} [{release.name} {release.version}] - {day.isoformat()}{eol}", eol]
+        title = heading_format.format(
+            title=f"{release.name} {release.version}", date=day.isoformat()
+        )
+        section = [f"{level} {title}{eol}", eol]
         section += _render(mine, eol, released=True)
         new_sections.append("".join(section))
     unscoped = [e for e in staying if e.owner is None]

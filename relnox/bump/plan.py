@@ -221,6 +221,26 @@ def _rewrite_dependents(
     return lines
 
 
+def _with_moved_pins(
+    workspace: Workspace, versions: dict[str, tuple[str, str]]
+) -> tuple[Package, ...]:
+    """``--changed``: a dependent whose pin on a bumped package must move is released too.
+
+    Its published files still carry the old pin, which excludes the new version, so it
+    gets a patch release (with its lockstep group), and so on down the dependency chain.
+    ``versions`` is extended in place; the result is the selection in release order.
+    """
+    while True:
+        moved = {name for name, _ in _rewrite_dependents(workspace, versions, _Files())}
+        added = {q.name for name in moved for q in workspace.group_of(workspace.get(name))} - set(
+            versions
+        )
+        if not added:
+            return tuple(p for p in workspace.packages if p.name in versions)
+        extra = tuple(p for p in workspace.packages if p.name in added)
+        versions.update(_new_versions(workspace, extra, "patch", None, None))
+
+
 def _changelogs(
     workspace: Workspace,
     selected: Sequence[Package],
@@ -250,7 +270,7 @@ def _changelogs(
         elif not section.has_entries:
             notes.append(f"note: {rel} has no Unreleased entries; no section written for {title}")
         else:
-            released = release_changelog(text, title, today, tag)
+            released = release_changelog(text, title, today, tag, config.changelog_heading)
             if released is not None:
                 files.set(path, released)
 
@@ -284,6 +304,7 @@ def _changelogs(
         [Release(p.name, p.directory.name, versions[p.name][1]) for p in in_root],
         [Release(p.name, p.directory.name, p.version) for p in workspace.packages],
         today,
+        config.changelog_heading,
     )
     rel = relative(root_log, workspace.root)
     if routed is None:
@@ -325,6 +346,8 @@ def plan_bump(
         workspace.require_history("bump --changed" if changed_only else "bump --tag")
     selected = _select(workspace, names, changed_only)
     versions = _new_versions(workspace, selected, part, to, pre)
+    if changed_only and selected:
+        selected = _with_moved_pins(workspace, versions)
     _refuse_downgrades(workspace, selected, versions)
     plan = BumpPlan(workspace=workspace, versions=versions)
     if not selected:  # --changed and nothing changed: nothing to do

@@ -20,7 +20,9 @@ Settings, ``[tool.relnox.ci]``: ``python-versions`` (default: 3.10-3.13 allowed
 by every ``requires-python``), ``branch`` ("main"), ``install`` (tools installed
 beside relnox, ["nox"]), ``relnox-requirement`` (default ``relnox==<the version
 that wrote the workflow>``; a VCS URL pinned to a commit works too), ``os`` (the
-native wheel runners).
+native wheel runners), ``trigger`` (``"tag"``: release.yml runs when a release tag is
+pushed, the default; ``"release"``: when a GitHub Release is published, as seeds 002
+and 004 do, and the artifacts are attached to that release).
 """
 
 from __future__ import annotations
@@ -36,13 +38,19 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from relnox import __version__
-from relnox.ci.workflows import DEFAULT_OS, DEFAULT_PYTHONS, CiSettings, WorkflowBuilder
+from relnox.ci.workflows import (
+    DEFAULT_OS,
+    DEFAULT_PYTHONS,
+    TRIGGERS,
+    CiSettings,
+    WorkflowBuilder,
+)
 from relnox.config import check_keys
 from relnox.errors import ConfigError
 from relnox.project.workspace import Workspace
 from relnox.tools import git
 
-CI_KEYS = ("python-versions", "branch", "install", "relnox-requirement", "os")
+CI_KEYS = ("python-versions", "branch", "install", "relnox-requirement", "os", "trigger")
 CANDIDATE_PYTHONS = ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
 NOXFILE = '''"""Release sessions from relnox: nox -l lists them, nox -s build_all runs one."""
 
@@ -109,7 +117,15 @@ def ci_settings(workspace: Workspace) -> CiSettings:
                 f"{where}: [tool.relnox.ci] install has {entry!r}; name the relnox to install "
                 "in relnox-requirement instead (default: the relnox that wrote the workflow)"
             )
+    trigger = section.get("trigger", "tag")
+    if trigger not in TRIGGERS:
+        raise ConfigError(
+            f"{where}: [tool.relnox.ci] trigger {trigger!r} is not one of "
+            f'{", ".join(map(repr, TRIGGERS))}; write "tag" (a pushed release tag starts '
+            'the release) or "release" (a published GitHub Release starts it)'
+        )
     return CiSettings(
+        trigger=trigger,
         python_versions=_strings(section, "python-versions", where) or default_pythons(workspace),
         branch=branch,
         # a bare "relnox" (the old default) means the pinned one

@@ -25,6 +25,8 @@ from relnox.tools.repositories import resolve
 
 DEFAULT_PYTHONS = ("3.10", "3.11", "3.12", "3.13")
 DEFAULT_OS = ("ubuntu-latest", "macos-latest", "windows-latest")
+#: what starts release.yml: a pushed release tag, or a published GitHub Release
+TRIGGERS = ("tag", "release")
 CHECKOUT = "actions/checkout"
 SETUP_PYTHON = "actions/setup-python"
 UPLOAD = "actions/upload-artifact"
@@ -54,6 +56,7 @@ class CiSettings:
     install: tuple[str, ...] = ("nox",)
     relnox_requirement: str = f"relnox=={__version__}"
     os: tuple[str, ...] = DEFAULT_OS
+    trigger: str = "tag"
 
 
 def native_builder(pkg: Package) -> str | None:
@@ -364,13 +367,24 @@ class WorkflowBuilder:
         }
 
     def github_release_job(self) -> dict[str, Any]:
-        script = (
+        files = f"{self.dist}/*.whl {self.dist}/*.tar.gz"
+        create = (
             "args=()\n"
             'if [ "$PRERELEASE" = true ]; then args+=(--prerelease); fi\n'
             'nox -s release_notes -- "$TAG" --output release-notes.md\n'
             'gh release create "$TAG" --title "$TAG" --notes-file release-notes.md "${args[@]}" '
-            f"{self.dist}/*.whl {self.dist}/*.tar.gz\n"
+            f"{files}\n"
         )
+        if self.settings.trigger == "release":
+            # the release that started this run keeps its own notes and gets every file;
+            # a manual run on a tag (or auto-tag's) has no release yet and creates one
+            script = (
+                'if gh release view "$TAG" > /dev/null 2>&1; then\n'
+                f'  gh release upload "$TAG" --clobber {files}\n'
+                "else\n" + "".join("  " + line + "\n" for line in create.splitlines()) + "fi\n"
+            )
+        else:
+            script = create
         return {
             "name": "GitHub release",
             "needs": ["plan", "testpypi", "pypi"],
@@ -382,7 +396,9 @@ class WorkflowBuilder:
                 *self.setup(self.build_python),
                 *self.download_dist(),
                 {
-                    "name": "Create the release with notes from the changelog",
+                    "name": "Attach every file to the GitHub release (or create it)"
+                    if self.settings.trigger == "release"
+                    else "Create the release with notes from the changelog",
                     "run": script,
                     "env": {
                         "GH_TOKEN": "${{ github.token }}",
@@ -427,7 +443,11 @@ class WorkflowBuilder:
         doc: dict[str, Any] = {
             "name": "Release",
             "on": {
-                "push": {"tags": [tag_pattern(self.ws.tag_format)]},
+                **(
+                    {"release": {"types": ["published"]}}
+                    if self.settings.trigger == "release"
+                    else {"push": {"tags": [tag_pattern(self.ws.tag_format)]}}
+                ),
                 "workflow_dispatch": {"inputs": inputs},
             },
             "permissions": {},

@@ -25,7 +25,7 @@ HELP = {
     "test": "run each package's test suite before building it",
     "strict": "with --test: a failing suite fails the package's build",
     "keep-going": "build every package it can; dependents of a failed one are skipped",
-    "source-date-epoch": "timestamp for reproducible builds (default: $SOURCE_DATE_EPOCH, else the last commit's time)",
+    "source-date-epoch": "timestamp for reproducible builds (default: $SOURCE_DATE_EPOCH, else the time of the last commit that touched each package)",
     "installer": "how build environments are made: auto (uv if it can run), uv or pip",
     "dry-run": "print the plan, build nothing",
     "root": "repository root (default: .)",
@@ -90,6 +90,9 @@ def build_all(
         echo_json(result.to_dict())
     else:
         echo(result.table())
+        for outcome in result.built:
+            if outcome.not_reproducible:
+                echo(f"not reproducible: {outcome.package.name} ({outcome.not_reproducible})")
         if result.built:
             echo(
                 f"{len(result.built)} package(s) built in {result.seconds:.1f}s into {plan.dist_dir}"

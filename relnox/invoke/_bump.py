@@ -11,7 +11,8 @@ HELP = {
     "to": "set this exact version instead of --part",
     "pre": "pre-release label alpha, beta or rc (with --part pre/major/minor/patch)",
     "package": "bump only this package (repeatable; default: all)",
-    "changed": "bump only the packages changed since their last tag",
+    "changed": "bump only the packages changed since their last tag, and (a patch) "
+    "each dependent whose pin on them has to move",
     "dry-run": "print the diff of every file and every git action; change nothing",
     "commit": "commit the edited files, and only them, in one commit (the default in a git "
     "repository; --no-commit leaves the edits uncommitted)",

@@ -24,6 +24,7 @@ ROOT_HELP = "repository root (default: .)"
         "remote": "remote to push to (default: origin)",
         "package": "only this package (repeatable)",
         "dry_run": "print the tags that would be created, change nothing",
+        "json": "print the result as JSON",
     },
 )
 def tag(
@@ -35,6 +36,7 @@ def tag(
     remote: str = "origin",
     package: Any = None,
     dry_run: bool = False,
+    json: bool = False,
     verbose: int = 0,
 ) -> dict[str, Any]:
     """Create the annotated release tag of every package whose version changed (auto-tag)."""
@@ -45,36 +47,49 @@ def tag(
     tag_plan = plan_tags(
         workspace, since=since or None, missing=missing, packages=listed(package) or None
     )
-    for line in tag_plan.describe():
-        echo(("would " if dry_run and line.startswith("create") else "") + line)
+    if not json:
+        for line in tag_plan.describe():
+            echo(("would " if dry_run and line.startswith("create") else "") + line)
     if not dry_run:
         apply_tags(workspace, tag_plan, push=push, remote=remote)
-        if push and tag_plan.actions:
+        if push and tag_plan.actions and not json:
             echo(f"pushed {', '.join(a.tag for a in tag_plan.actions)} to {remote}")
     results = tag_plan.results(workspace)
     if dry_run:
         results["created"] = []
+    if json:
+        echo_json({**results, "dry_run": dry_run, "pushed": push and not dry_run})
     return results
 
 
 @relnox_task(
     name="check-tag",
     positional=["tag"],
-    help={"tag": "the tag to check, e.g. v1.0.0 or core-v1.0.0", "root": ROOT_HELP},
+    help={
+        "tag": "the tag to check, e.g. v1.0.0 or core-v1.0.0",
+        "root": ROOT_HELP,
+        "json": "print the result as JSON",
+    },
 )
-def check_tag(c: Any, tag: str, root: str = ".", verbose: int = 0) -> dict[str, Any]:
+def check_tag(
+    c: Any, tag: str, root: str = ".", json: bool = False, verbose: int = 0
+) -> dict[str, Any]:
     """Fail unless TAG's version equals the version in its package's pyproject.toml."""
     from relnox.project.discovery import load_workspace
     from relnox.release.tagging import check_tag as check
 
     checks = check(load_workspace(root), tag)
-    for item in checks:
-        echo(f"ok {item.tag}: {item.package} {item.version} ({item.file})")
-    return {
+    result = {
         "packages": [item.package for item in checks],
         "versions": {item.package: item.version for item in checks},
         "tags": [checks[0].tag] if checks else [],
     }
+    if json:
+        echo_json({**result, "files": {item.package: str(item.file) for item in checks}})
+    else:
+        for item in checks:
+            echo(f"ok {item.tag}: {item.package} {item.version} ({item.file})")
+    return result
 
 
 @relnox_task(
@@ -245,10 +260,16 @@ def doctor(
         "root": ROOT_HELP,
         "dry_run": "print the files instead of writing them",
         "force": "overwrite existing workflow files",
+        "json": "print the result as JSON (with --dry-run, each file's text too)",
     },
 )
 def ci_init(
-    c: Any, root: str = ".", dry_run: bool = False, force: bool = False, verbose: int = 0
+    c: Any,
+    root: str = ".",
+    dry_run: bool = False,
+    force: bool = False,
+    json: bool = False,
+    verbose: int = 0,
 ) -> dict[str, Any]:
     """Write GitHub Actions workflows (release + auto-tag) that run relnox's nox sessions."""
     from relnox.ci.init import plan_files, write_files
@@ -257,15 +278,20 @@ def ci_init(
     workspace = load_workspace(root)
     files = plan_files(workspace, force=force or dry_run)
     top = files[0].path.parents[2]
-    if dry_run:
-        for item in files:
-            echo(f"# --- {item.path.relative_to(top)}")
+    if not dry_run:
+        write_files(files)
+    names = [f.path.relative_to(top).as_posix() for f in files]
+    if json:
+        texts = {"texts": {n: f.text for n, f in zip(names, files, strict=True)}} if dry_run else {}
+        echo_json({"files": names, "dry_run": dry_run, **texts})
+    elif dry_run:
+        for name, item in zip(names, files, strict=True):
+            echo(f"# --- {name}")
             echo(item.text.rstrip("\n"))
     else:
-        write_files(files)
         for item in files:
             echo(item.describe(top))
-    return {"files": [str(f.path.relative_to(top)) for f in files], "dry_run": dry_run}
+    return {"files": names, "dry_run": dry_run}
 
 
 @relnox_task(
@@ -278,6 +304,7 @@ def ci_init(
         "repository": "the index the release went to, named in the install lines (default: "
         "the publish routing: pre-releases to TestPyPI, final versions to PyPI)",
         "root": ROOT_HELP,
+        "json": "print the result as JSON (with --output -, the notes' text too)",
     },
 )
 def release_notes(
@@ -287,6 +314,7 @@ def release_notes(
     output: str = "",
     repository: str = "",
     root: str = ".",
+    json: bool = False,
     verbose: int = 0,
 ) -> dict[str, Any]:
     """Write VERSION's changelog section plus install instructions, for gh release --notes-file."""
@@ -297,15 +325,22 @@ def release_notes(
     workspace = load_workspace(root)
     notes = release_notes(workspace, version, package or None, repository or None)
     if output == "-":
-        echo(notes.text.rstrip("\n"))
+        if not json:
+            echo(notes.text.rstrip("\n"))
         path = None
     else:
         dist = workspace.root / workspace.config.dist_dir  # dist/ holds only distributions
         target = Path(output) if output else ensure_state_dir(dist) / NOTES_FILE
         path = write_notes(notes, target)
-        echo(f"wrote the release notes of {', '.join(notes.packages)} {notes.version} to {path}")
-    return {
+        if not json:
+            echo(
+                f"wrote the release notes of {', '.join(notes.packages)} {notes.version} to {path}"
+            )
+    result = {
         "packages": list(notes.packages),
         "versions": dict.fromkeys(notes.packages, notes.version),
         "notes_file": str(path) if path else "",
     }
+    if json:
+        echo_json({**result, **({"text": notes.text} if path is None else {})})
+    return result

@@ -13,7 +13,8 @@ RELEASE_HELP = {
     "pre": "pre-release label for --part pre: alpha, beta or rc",
     "package": "release only this package (repeatable; default: all)",
     "changed": "release only the packages changed since their last tag (bumped with --part) "
-    "or bumped but not yet tagged, with their lockstep groups",
+    "or bumped but not yet tagged, with their lockstep groups and the dependents whose "
+    "pins had to move",
     "skip": "skip a stage (repeatable or comma-separated): doctor, bump, build, verify, "
     "publish-test, verify-test, publish, tag",
     "test_repository": "the TestPyPI stage's index (default: testpypi)",

@@ -80,7 +80,8 @@ def verify_install(
     from relnox.verify.report import closing_message
     from relnox.verify.run import plan_verify, render_report, run_plan
 
-    names = chosen(root, package, changed)
+    seconds = {"timeout": _seconds(timeout, "timeout"), "wait": _seconds(wait, "wait")}
+    names = chosen(root, package, changed)  # a usage error comes first (exit 2)
     if names is None:
         echo(NOTHING_CHANGED)
         return {"packages": [], "ok": True}
@@ -94,9 +95,9 @@ def verify_install(
         offline=offline,
         sdist=sdist,
         python=python or None,
-        timeout=_seconds(timeout, "timeout"),
+        timeout=seconds["timeout"],
         script_args=script_args or None,
-        wait=_seconds(wait, "wait"),
+        wait=seconds["wait"],
         installer=installer or None,
         extras=listed(extras),
         write_record=not dry_run,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -135,10 +136,7 @@ class PackageUploader:
                 self.sleep(delay)
                 continue
             if attempt.kind == EXISTS and found == ABSENT:
-                message = (
-                    f"{label} refused {file.filename} (HTTP {attempt.status}) and does not list "
-                    "it; check the file's metadata and that the project name is yours on that index"
-                )
+                message = refused_unlisted(label, file.filename, attempt.status, attempt.detail)
             else:
                 message = failure_message(
                     dataclasses.replace(attempt, attempts=failures + 1),
@@ -223,3 +221,28 @@ def upload_all(
     waiting = sorted({f.package for f in plan.files if f.package in held})
     if waiting:
         logger.warning("held back because a dependency failed: %s", ", ".join(waiting))
+
+
+#: how an index words a refusal of a filename it took once (and that was deleted since)
+_REUSED = re.compile(r"(already|previously) (been )?used|file-?name-?reuse|re-?use", re.I)
+
+
+def refused_unlisted(label: str, filename: str, status: int | None, detail: str) -> str:
+    """A 400/409 for a file the index does not list: the server's reason, and what to do.
+
+    PyPI answers 400 with "This filename has already been used" for a file uploaded
+    once and deleted since: no index takes a filename twice, so only a new version helps.
+    """
+    reason = re.sub(r"^HTTPError: \d{3} [A-Za-z ]+? from \S+\s*", "", detail).strip()
+    said = f"HTTP {status}: {reason}" if reason else f"HTTP {status}"
+    if _REUSED.search(detail):
+        return (
+            f"{label} refused {filename} ({said}) and does not list it: a file of that name "
+            "was uploaded before and deleted, and an index never takes a filename twice; "
+            "bump the version (relnox bump) and rebuild"
+        )
+    return (
+        f"{label} refused {filename} ({said}) and does not list it; check the file's "
+        "metadata and that the project name is yours on that index (if a file of that name "
+        "was deleted from it, bump the version: relnox bump)"
+    )

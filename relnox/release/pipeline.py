@@ -235,12 +235,18 @@ class Pipeline:
             to=self.options.to,
             pre=self.options.pre,
             packages=self.names if self.options.changed else self.options.packages,
+            changed_only=self.options.changed,  # and the dependents whose pins must move
             commit=git.is_repo(self.workspace.root),
             allow_dirty=self.options.allow_dirty,
             allow_detached=self.options.allow_detached,
         )
         applied = apply_bump(plan)
         self._reload()
+        if self.options.changed:  # a dependent whose pin moved is released with them
+            moved = set(self.names) | set(applied.versions)
+            self.names = tuple(p.name for p in self.workspace.packages if p.name in moved)
+            for name, (old, _) in applied.versions.items():
+                self.result.previous.setdefault(name, old)
         self.state = _State(self.dist_dir, self._versions())
         self.state.mark("bump")
         changes = ", ".join(f"{n} {old} -> {new}" for n, (old, new) in applied.versions.items())

@@ -172,21 +172,35 @@ REPRO_SPECS = [
 ]
 
 
-def test_an_unrelated_commit_changes_no_byte_of_a_package(tmp_path: Path) -> None:
-    """Each package is built at its own last commit's time, whatever came after."""
+def test_an_unrelated_commit_changes_no_byte_of_a_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each package is built at its own last commit's time, whatever came after.
+
+    The commits are dated a month apart, so a build dated by the repository's last
+    commit (or by the clock) could not give the same bytes.
+    """
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     root = write_workspace(tmp_path / "ws", REPRO_SPECS)
     (root / ".gitignore").write_text("dist/\nbuild/\n*.egg-info/\n")
+    for variable in ("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"):
+        monkeypatch.setenv(variable, "2026-01-01T12:00:00+00:00")
     git_init(root)
 
     def hashes(out: str) -> dict[str, str]:
         result = build_all(root, BuildOptions(out=tmp_path / out, jobs=3))
+        assert {result.plan.epoch_of(p) for p in result.plan.packages} == {1767268800}
+        assert result.to_dict()["not_reproducible"] == {}
         return {f.filename: f.sha256 for o in result.built if o.record for f in o.record.files}
 
     first = hashes("one")
+    for variable in ("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"):
+        monkeypatch.setenv(variable, "2026-02-01T12:00:00+00:00")
     subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", "later"], cwd=root, check=True)
     (root / "NOTES.md").write_text("unrelated\n")
     subprocess.run(["git", "add", "-A"], cwd=root, check=True)
     subprocess.run(["git", "commit", "-q", "-m", "notes"], cwd=root, check=True)
+    assert git.commit_time(root) == 1769947200
     second = hashes("two")
     assert len(first) == 2 * len(REPRO_SPECS)
     changed = sorted(name for name in first if first[name] != second.get(name))
@@ -367,6 +381,9 @@ def test_a_scikit_build_core_extension_builds_for_this_platform(tmp_path: Path) 
     assert not result.not_built, result.not_built[0].error
     (wheel,) = [f for f in result.to_dict()["files"] if f.endswith(".whl")]
     assert wheel.startswith("nat_ext-0.1.0-cp3") and "-none-any" not in wheel
+    # what relnox cannot make reproducible, the report names with the backend and why
+    (why,) = result.to_dict()["not_reproducible"].values()
+    assert why.startswith("scikit_build_core.build: its wheel holds C/C++") and "compiler" in why
     target = tmp_path / "site"
     subprocess.run(
         [

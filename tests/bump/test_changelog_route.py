@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from relnox.bump.changelog_route import Release, route_changelog
 from relnox.bump.plan import apply_bump, plan_bump
+from relnox.errors import ConfigError
 from relnox.project.changelog import read_section
 from relnox.project.discovery import load_workspace
 from relnox.release.doctor import doctor
+from relnox.release.notes import release_notes
 from tests.shapes import commit, project, repo
 
 DAY = date(2026, 11, 22)
@@ -85,9 +90,9 @@ def test_a_package_without_entries_gets_no_empty_section() -> None:
     assert routed.notes[0].startswith("no Unreleased entry names acme-other")
 
 
-def _workspace(tmp_path: Path) -> Path:
+def _workspace(tmp_path: Path, relnox: str = "") -> Path:
     files = {
-        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["libs/*"]\n',
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["libs/*"]\n' + relnox,
         "CHANGELOG.md": LOG,
     }
     for name, version in (("core", "0.3.0"), ("web", "2.0.0"), ("cli", "1.0.0")):
@@ -116,3 +121,42 @@ def test_two_partial_bumps_each_pass_doctor(tmp_path: Path) -> None:
     unreleased = read_section(log, "unreleased")  # cli was not released: its entry waits
     assert unreleased is not None and "### acme-cli\n\n- a --quiet flag" in unreleased.body
     assert "- a README typo" in unreleased.body
+
+
+def test_the_heading_form_is_configurable_and_read_back(tmp_path: Path) -> None:
+    heading = '\n[tool.relnox]\nchangelog-heading = "{title} \u2014 {date}"\n'
+    root = _workspace(tmp_path, heading)
+    apply_bump(plan_bump(load_workspace(root), part="minor", packages=["acme-core"], today=DAY))
+    log = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "\n## acme-core 0.4.0 \u2014 2026-11-22\n\n### Fixed\n\n- a leak in the pool" in log
+    rows = {r.check: r for r in doctor(root).checks}
+    assert rows["changelog acme-core"].status == "ok", rows["changelog acme-core"]
+    notes = release_notes(load_workspace(root), "core-v0.4.0")
+    assert "a leak in the pool" in notes.text and "the 404 page" not in notes.text
+    commit(root, {}, "core-v0.4.0", message="release core")
+    # every package at once: one heading naming them all, in the same form
+    apply_bump(plan_bump(load_workspace(root), part="patch", today=DAY))
+    log = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert re.search(
+        r"^## acme-\w+ [\d.]+, acme-\w+ [\d.]+, acme-\w+ [\d.]+ \u2014 2026-11-22$", log, re.M
+    )
+    logs = [c for c in doctor(root).checks if c.check.startswith("changelog")]
+    assert len(logs) == 3 and all(c.status == "ok" for c in logs), logs
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('"{date}"', "must be a string with {title}"),
+        ('"{title} {when}"', "has {when}; only {title} and {date} are known"),
+        ('"{date}: {title}"', "would not read as the section of 1.2.0"),
+        ('"Notes for {title}"', "would not read as the section of 1.2.0"),
+    ],
+)
+def test_a_heading_form_relnox_could_not_read_back_is_refused(
+    tmp_path: Path, value: str, message: str
+) -> None:
+    root = _workspace(tmp_path, f"\n[tool.relnox]\nchangelog-heading = {value}\n")
+    with pytest.raises(ConfigError, match=re.escape(message)) as caught:
+        load_workspace(root)
+    assert "pyproject.toml: [tool.relnox] changelog-heading" in str(caught.value)

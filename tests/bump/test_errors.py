@@ -86,6 +86,11 @@ CASES: dict[str, tuple[Callable[[Path], Path], list[str], list[str]]] = {
         ["--existing-tag", "--commit", "--tag"],
         ["0.2.0 was already released", "its tag v0.2.0 exists", "--to"],
     ),
+    "existing tag, no --tag": (  # refused too: that version is released, tagged or not now
+        _single,
+        ["--existing-tag", "--no-commit"],
+        ["0.2.0 was already released", "its tag v0.2.0 exists", "--to"],
+    ),
     "tag read as an option": (
         _tag_format("-d{version}"),
         ["--commit", "--tag"],

@@ -569,6 +569,40 @@ def test_changed_only_bumps_packages_changed_since_their_tag(
     assert "nothing to bump" in proc.stdout
 
 
+def test_changed_also_releases_a_dependent_whose_pin_must_move(
+    make_workspace: Callable[..., Path],
+) -> None:
+    """A major bump of pin-core moves pin-web's ``<2.0``: pin-web's files on the index
+    would exclude the new core, so ``--changed`` gives it a patch release too; pin-app,
+    whose range admits 2.0, and pin-other are left alone."""
+    root = make_workspace(
+        [
+            ProjectSpec("pin-core", "1.0.0"),
+            ProjectSpec("pin-web", "0.4.0", requires=["pin-core>=1.0,<2.0"]),
+            ProjectSpec("pin-app", "3.0.0", requires=["pin-core>=1.0"]),
+            ProjectSpec("pin-cli", "0.2.0", requires=["pin-web>=0.4,<0.4.1"]),
+            ProjectSpec("pin-other", "0.1.0"),
+        ]
+    )
+    for name, version in (("pin-core", "1.0.0"), ("pin-web", "0.4.0"), ("pin-app", "3.0.0"),
+                          ("pin-cli", "0.2.0"), ("pin-other", "0.1.0")):  # fmt: skip
+        run_git(root, "tag", "-a", "-m", name, f"{name}-v{version}")
+    (root / "packages/pin-core/pin_core/extra.py").write_text("X = 1\n")
+    git_commit_all(root, "Change core")
+    plan = plan_bump(load_workspace(root), part="major", changed_only=True)
+    assert {n: v[1] for n, v in plan.versions.items()} == {
+        "pin-core": "2.0.0",
+        "pin-web": "0.4.1",  # its pin moved
+        "pin-cli": "0.2.1",  # its pin on pin-web 0.4.1 moved in turn
+    }
+    assert "pin-web requires pin-core>=2.0,<3.0" in " ".join(plan.rewrites)
+    assert not [n for n in plan.notes if "is not bumped but its requirement changed" in n]
+    # without --changed a named package is bumped alone, and the dependents are named
+    plan = plan_bump(load_workspace(root), part="major", packages=["pin-core"])
+    assert list(plan.versions) == ["pin-core"]
+    assert any("pin-web is not bumped but its requirement changed" in n for n in plan.notes)
+
+
 def test_outside_git_files_change_but_git_flags_are_refused(
     make_project: Callable[..., Path],
 ) -> None:

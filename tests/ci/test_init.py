@@ -154,6 +154,11 @@ def test_native_packages_get_a_wheel_matrix(tmp_path: Path) -> None:
         assert matrix["os"] == ["ubuntu-latest", "macos-latest", "windows-latest"]
         assert [p["version"] for p in matrix["python"]] == ["3.10", "3.11", "3.12", "3.13"]
         assert "import " in runs(job)  # the smoke test of seed 001
+    # a wheel matrix runs only when its package is released; a skipped one stops no publish
+    for name, job in (("fast-rs", rust), ("fast-cpp", cpp)):
+        assert job["if"] == f"contains(format(' {{0}} ', needs.plan.outputs.packages), ' {name} ')"
+    for target in ("pypi", "testpypi"):
+        assert jobs[target]["if"].startswith("!cancelled() && !failure() && ")
     assert "PyO3/maturin-action" in uses(rust)
     assert "pypa/cibuildwheel" in uses(cpp)
     assert set(jobs["pypi"]["needs"]) >= {"wheels-fast-rs", "wheels-fast-cpp"}

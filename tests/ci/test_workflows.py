@@ -2,8 +2,8 @@
 
 The variants are the modes ci-init has: one package or a workspace, at the top of
 the repository or in a subdirectory, pure Python or with native packages (maturin,
-scikit-build-core; as one package or among others), and every ``[tool.relnox.ci]``
-setting set.
+scikit-build-core; as one package or among others), started by a pushed tag or by a
+published GitHub Release, and every ``[tool.relnox.ci]`` setting set.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ branch = "trunk"
 install = ["nox==2025.5.1", "relnox"]
 relnox-requirement = "relnox @ git+https://github.com/example/relnox@0123456789abcdef0123456789abcdef01234567"
 os = ["ubuntu-24.04", "windows-2022"]
+trigger = "release"
 """
 
 
@@ -46,6 +47,15 @@ def _single_native(tmp: Path) -> Path:
     root = tmp / "rs"
     native_spec(root, "fast-rs", "maturin")
     root = root / "packages" / "fast-rs"
+    git_init(root)
+    return root
+
+
+def _single_on_release(tmp: Path) -> Path:
+    spec = ProjectSpec("failextract", "1.0.0")
+    root = write_project(tmp / "single-rel", spec)
+    with (root / "pyproject.toml").open("a", encoding="utf-8") as fh:
+        fh.write('\n[tool.relnox.ci]\ntrigger = "release"\n')
     git_init(root)
     return root
 
@@ -88,6 +98,7 @@ def _private_index(tmp: Path) -> Path:
 VARIANTS: dict[str, Callable[[Path], Path]] = {
     "single": _single,
     "single-native": _single_native,
+    "single-on-release": _single_on_release,
     "workspace-subdir": _workspace_subdir,
     "workspace-native": _workspace_native,
     "all-settings": _all_settings,
@@ -184,6 +195,7 @@ def test_install_step_pins_relnox(tmp_path: Path) -> None:
         ("relnox-requirement = 3", "not a requirement on relnox"),
         ('install = ["nox", "relnox==0.0.1"]', "name the relnox to install in relnox-requirement"),
         ('relnox_requirement = "relnox==1"', "did you mean 'relnox-requirement'"),
+        ('trigger = "published"', "trigger 'published' is not one of 'tag', 'release'"),
     ],
 )
 def test_ci_settings_are_validated(
@@ -195,6 +207,30 @@ def test_ci_settings_are_validated(
     with pytest.raises(ConfigError, match=re.escape(message)) as caught:
         ci_settings(load_workspace(root))
     assert "[tool.relnox.ci]" in str(caught.value)
+
+
+@pytest.mark.parametrize("variant", ["single", "single-on-release", "all-settings"])
+def test_a_published_github_release_starts_the_release_when_chosen(
+    variant: str, tmp_path: Path
+) -> None:
+    """Seeds 002 and 004: ``on: release: types: [published]``, artifacts attached to it."""
+    release = yaml.safe_load(write_variant(variant, tmp_path)[0].read_text(encoding="utf-8"))
+    on, job = release[True], release["jobs"]["github-release"]  # PyYAML: `on` is a boolean
+    script = job["steps"][-1]["run"]
+    assert "workflow_dispatch" in on
+    if variant == "single":  # the default is unchanged: a pushed tag, a release created
+        assert set(on) == {"push", "workflow_dispatch"} and on["push"]["tags"] == ["v[0-9]*"]
+        assert script.count("gh release") == 1 and "gh release create" in script
+        return
+    assert set(on) == {"release", "workflow_dispatch"} and on["release"] == {"types": ["published"]}
+    dist = "py/dist" if variant == "all-settings" else "dist"
+    upload = f'gh release upload "$TAG" --clobber {dist}/*.whl {dist}/*.tar.gz'
+    assert upload in script  # the published release keeps its notes and gets every file
+    assert 'if gh release view "$TAG"' in script and "gh release create" in script.split("else")[1]
+    assert job["permissions"] == {"contents": "write"}
+    assert "github.ref_type == 'tag'" in job["if"]  # a release event runs on its tag
+    downloads = [s["with"] for s in job["steps"] if "download-artifact" in s.get("uses", "")]
+    assert downloads[0] == {"name": "dist", "path": dist + "/"}
 
 
 def job_steps(job: dict[str, Any]) -> list[str]:

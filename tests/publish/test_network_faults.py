@@ -481,6 +481,33 @@ def test_already_exists_with_other_content_names_that_file_only(
     converged(index, [CORE_WHEEL, CORE_SDIST], healthy)
 
 
+def test_a_filename_used_before_keeps_the_servers_reason_and_says_to_bump(
+    ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+) -> None:
+    """PyPI's 400 for a file uploaded once and deleted since: no rerun helps, a new version does."""
+    reason = "This filename has already been used, use a different version."
+
+    def reused(seen: Seen) -> Answer:
+        return Reply(400, reason=reason) if seen.filename == CORE_WHEEL else None
+
+    proxy = serve(upstream=index.url, rule=private(reused))
+    run = relnox(ws, "-r", proxy.url, *CORE)
+    assert run.code == 1
+    line = run.error_line
+    assert CORE_WHEEL in line and f"HTTP 400: {reason}" in line, line
+    assert "relnox bump" in line and "uploaded before and deleted" in line
+    assert CORE_SDIST not in line and on_index(index) == []
+
+    other = "Invalid value for classifiers."  # another refusal keeps its own reason
+
+    def invalid(seen: Seen) -> Answer:
+        return Reply(400, reason=other) if seen.filename == CORE_WHEEL else None
+
+    run = relnox(ws, "-r", serve(upstream=index.url, rule=private(invalid)).url, *CORE)
+    assert run.code == 1 and f"HTTP 400: {other}" in run.error_line, run.err
+    assert "uploaded before and deleted" not in run.error_line
+
+
 def test_403_names_the_file_and_the_credentials_source(
     ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
 ) -> None:

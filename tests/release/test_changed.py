@@ -2,12 +2,17 @@
 
 A workspace of five packages shares a root changelog; two form a lockstep group, three
 move on their own. After a change to one package, ``release --changed`` bumps, builds,
-verifies, publishes and tags exactly that package (or its group) and nothing else.
+verifies, publishes and tags exactly that package (or its group) and nothing else; a
+major release also takes the dependent whose pin had to move.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import re
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -73,15 +78,50 @@ def test_release_changed_touches_only_what_changed(tmp_path: Path) -> None:
         assert _files_on(test_index) == _files_on(index)
         assert set(_git(root, "tag").split()) - tags_before == {"mr-cli-v2.2.0"}
         log = (root / "CHANGELOG.md").read_text()
-        assert "## [mr-cli 2.2.0]" in log and log.count("## [") == 3  # Unreleased, cli, core
+        headings = re.findall(r"^## \[(.+?)\]", log, flags=re.M)
+        assert headings == ["Unreleased", "mr-cli 2.2.0", "mr-core 1.0.0"]  # no empty section
+        assert "- a --quiet flag" in log.split("## [mr-cli 2.2.0]")[1].split("## [")[0]
         assert not [c for c in doctor(root).checks if c.status == "error"]
         dist = sorted(p.name for p in (root / "dist").iterdir())
         assert dist == ["mr_cli-2.2.0-py3-none-any.whl", "mr_cli-2.2.0.tar.gz"]
 
-        # a change to one member of the lockstep group releases the whole group
+        cli_files = {
+            p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in (root / "dist").iterdir()
+        }
+
+        # a change to one member of the lockstep group releases the whole group, through
+        # the command this time
         _change(root, "mr-types", "- types: a new alias")
-        result = release(root, options)
-        assert result.versions == {"mr-core": "1.1.0", "mr-types": "1.1.0"}
+        proc = run_relnox(
+            "release",
+            "--changed",
+            "--part",
+            "minor",
+            "--test-repository",
+            test_index.upload_url,
+            "--repository",
+            index.upload_url,
+            "--yes",
+            "--json",
+            cwd=root,
+        )
+        assert proc.returncode == 0, proc.stderr
+        data = json.loads(proc.stdout)
+        assert data["versions"] == {"mr-core": "1.1.0", "mr-types": "1.1.0"}
+        assert sorted(data["tags"]) == ["mr-core-v1.1.0", "mr-types-v1.1.0"]
+        built = re.findall(r"\] (\S+) [0-9.]+: building", proc.stderr)
+        assert sorted(built) == ["mr-core", "mr-types"], proc.stderr
+        for name, (content, mtime) in cli_files.items():  # mr-cli's files were not rebuilt
+            path = root / "dist" / name
+            assert path.read_bytes() == content and path.stat().st_mtime_ns == mtime
+        assert not [
+            p for p in (root / "dist").iterdir() if p.name.startswith(("mr_web", "mr_docs"))
+        ]
+        log = (root / "CHANGELOG.md").read_text()
+        headings = re.findall(r"^## \[(.+?)\]", log, flags=re.M)
+        assert headings == ["Unreleased", "mr-types 1.1.0", "mr-cli 2.2.0", "mr-core 1.0.0"]
+        section = log.split("## [mr-types 1.1.0]")[1].split("## [")[0]
+        assert "- a new alias" in section and "quiet" not in section
         new_files = {f for f in _files_on(index) if not f.startswith("mr_cli")}
         assert new_files == {
             "mr_core-1.1.0-py3-none-any.whl",
@@ -105,3 +145,23 @@ def test_release_changed_touches_only_what_changed(tmp_path: Path) -> None:
             assert proc.returncode == 0 and "nothing to do" in proc.stdout, proc.stderr
         untouched = ("mr_web", "mr_docs")
         assert not [f for f in _files_on(index) + _files_on(test_index) if f.startswith(untouched)]
+
+        # a major release of the group moves mr-web's pin (<2.0): its files on the index
+        # would exclude the new core, so it gets a patch release too; nothing else moves
+        tags_before = set(_git(root, "tag").split())
+        _change(root, "mr-core", "- core: a breaking change")
+        result = release(root, dataclasses.replace(options, part="major"))
+        assert result.versions == {"mr-core": "2.0.0", "mr-types": "2.0.0", "mr-web": "0.4.1"}
+        assert result.previous["mr-web"] == "0.4.0"
+        assert set(_git(root, "tag").split()) - tags_before == {
+            "mr-core-v2.0.0",
+            "mr-types-v2.0.0",
+            "mr-web-v0.4.1",
+        }
+        released = {f for f in _files_on(index) if "-2.0.0" in f or "-0.4.1" in f}
+        assert {f.split("-")[0] for f in released} == {"mr_core", "mr_types", "mr_web"}
+        assert len(released) == 6 and not [f for f in _files_on(index) if "mr_docs" in f]
+        with zipfile.ZipFile(index.data_dir / "mr_web-0.4.1-py3-none-any.whl") as wheel:
+            metadata = wheel.read("mr_web-0.4.1.dist-info/METADATA").decode()
+        assert "Requires-Dist: mr-core<3.0,>=2.0" in metadata
+        assert not [c for c in doctor(root).checks if c.status == "error"]

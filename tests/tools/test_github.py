@@ -154,6 +154,35 @@ def test_every_task_publishes_through_relnox(
     assert "| demo-runtime | 0.1.0 |" in summary
 
 
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["packages"], {"packages": "demo-core demo-agents demo-runtime"}),
+        (["check-versions"], {"ok": "true"}),
+        (["doctor"], {"errors": "0"}),
+        (["check-tag", "demo-core-v0.1.0"], {"packages": "demo-core", "tags": "demo-core-v0.1.0"}),
+        (["tag", "--missing", "--dry-run"], {"created": ""}),
+        (
+            ["release-notes", "0.1.0", "--package", "demo-core", "--output", "-"],
+            {"packages": "demo-core"},
+        ),
+        (["ci-init", "--dry-run"], {"dry_run": "true"}),
+    ],
+)
+def test_tasks_that_give_a_result_write_github_outputs(
+    argv: list[str],
+    expected: dict[str, str],
+    make_workspace: Callable[..., Path],
+    actions: dict[str, str],
+) -> None:
+    root = make_workspace(demo_specs())
+    proc = run_relnox(*argv, cwd=root, env={**os.environ, **actions})
+    assert proc.returncode == 0, proc.stderr
+    out = read_outputs(Path(actions["GITHUB_OUTPUT"]))
+    assert {key: out.get(key) for key in expected} == expected, out
+    assert f"### relnox {argv[0]}" in Path(actions["GITHUB_STEP_SUMMARY"]).read_text("utf-8")
+
+
 def test_failure_is_an_error_annotation(
     make_project: Callable[..., Path], actions: dict[str, str]
 ) -> None:

@@ -304,6 +304,14 @@ def test_usage_errors_are_raised_before_anything_runs(tmp_path: Path) -> None:
         plan_verify(workspace, packages=["nope"])
     with pytest.raises(VerifyError, match="unknown installer 'conda'"):
         plan_verify(workspace, installer="conda")
+    # a malformed number is a usage error (exit 2), even where no workspace is found
+    (tmp_path / "empty").mkdir()
+    for flag in ("--wait", "--timeout"):
+        proc = run_relnox("verify-install", flag, "abc", cwd=tmp_path / "empty")
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr == (
+            f"relnox: error: {flag} 'abc' is not a number of seconds; write e.g. {flag} 120\n"
+        )
 
 
 def test_verify_settings_are_read_and_checked(tmp_path: Path) -> None:
