@@ -14,6 +14,7 @@ is left running after a test, failed or not.
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import re
 import threading
@@ -167,6 +168,13 @@ class FaultServer:
                 return b"".join(parts)
 
             def _answer(self, reply: Reply) -> None:
+                if reply.reason and not reply.body:  # as PyPI: the reason in the page too
+                    title = f"{reply.status} {reply.reason}"
+                    reply = dataclasses.replace(
+                        reply,
+                        body=f"<html><head><title>{title}</title></head><body><h1>{title}"
+                        "</h1></body></html>".encode(),
+                    )
                 self.send_response(reply.status, reply.reason or None)
                 for key, value in reply.headers:
                     if key.lower() not in ("transfer-encoding", "connection", "content-length"):

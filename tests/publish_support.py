@@ -42,7 +42,12 @@ if _LOG:
     _write({"pid": os.getpid(), "argv": list(sys.orig_argv), "password_in_env": "TWINE_PASSWORD" in os.environ})
     _init = subprocess.Popen.__init__
     def _spy_init(self, args, *a, **kw):
-        _write({"parent": os.getpid(), "popen": list(args) if isinstance(args, (list, tuple)) else [args]})
+        env = kw.get("env") or {}
+        _write({
+            "parent": os.getpid(),
+            "popen": list(args) if isinstance(args, (list, tuple)) else [args],
+            "password_in_env": any(k in env for k in ("TWINE_PASSWORD", "UV_PUBLISH_PASSWORD")),
+        })
         _init(self, args, *a, **kw)
     subprocess.Popen.__init__ = _spy_init
 """

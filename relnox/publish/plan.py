@@ -42,12 +42,15 @@ from relnox.publish.report import (
     write_report,
 )
 from relnox.publish.route import TagRoute, ci_tag, route_for_tag
-from relnox.publish.run import PackageUploader, upload_all
+from relnox.publish.run import PackageUploader, Waiting, upload_all
 from relnox.tools.credentials import Credentials, resolve_credentials
+from relnox.tools.envs import uv_binary, uv_cannot_run
 from relnox.tools.network import NetworkSettings, network_settings
 from relnox.tools.repositories import PYPI, Repository, resolve
 from relnox.tools.simple_api import IndexReader
-from relnox.tools.twine import Runner, attestations_of, twine_check, watched_runner
+from relnox.tools.twine import Twine, twine_check
+from relnox.tools.upload import TRANSPORTS, Runner, Transport, attestations_of, watched_runner
+from relnox.tools.uv_publish import UvPublish
 
 __all__ = ["PublishPlan", "PublishResult", "TagRoute", "plan_publish", "publish", "route_for_tag"]
 
@@ -253,6 +256,35 @@ def plan_publish(
     return PublishPlan(repo, credentials, tuple(records), tuple(planned), manifest)
 
 
+def choose_transport(
+    workspace: Workspace,
+    credentials: Credentials,
+    preferred: str | None = None,
+    *,
+    attestations: bool = False,
+) -> Transport:
+    """``uv publish`` where uv runs (the faster, see :mod:`relnox.tools.upload`), else
+    twine; twine for keyring credentials (it reads the keyring itself) and for PEP 740
+    attestations (uv does not send them to every index). ``preferred`` (or
+    ``[tool.relnox.publish] transport``) asks for one."""
+    where = f"{workspace.config.source}: [tool.relnox.publish] transport"
+    wanted = preferred or workspace.config.section("publish").get("transport", "auto")
+    if wanted not in ("auto", *TRANSPORTS):
+        raise PublishError(
+            f"{where} is {wanted!r}; use one of auto, {', '.join(TRANSPORTS)} (auto: uv publish "
+            "where uv runs, else twine)"
+        )
+    if wanted == "twine" or credentials.method == "keyring" or attestations:
+        return Twine()
+    uv = uv_binary()
+    why = "uv is not installed" if uv is None else uv_cannot_run(uv)
+    if uv is not None and why is None:
+        return UvPublish(uv)
+    if wanted == "uv":
+        raise PublishError(f"{where} is 'uv', but {why}; install uv (pip install uv) or use twine")
+    return Twine()
+
+
 def check_attestations(plan: PublishPlan) -> None:
     """``--attestations``: every file to upload has one beside it, before anything is sent."""
     missing = [
@@ -274,7 +306,7 @@ def publish(
     dist_dir: Path | None = None,
     from_tag: str | None = None,
     dry_run: bool = False,
-    keep_going: bool = False,
+    keep_going: bool = True,
     confirm: Confirm | None = None,
     environ: Mapping[str, str] | None = None,
     run: Runner | None = None,
@@ -284,6 +316,10 @@ def publish(
     sleep: Callable[[float], None] = time.sleep,
     verbose: bool = False,
     attestations: bool = False,
+    jobs: int = 4,
+    wait: float | None = 300.0,
+    check_installable: Callable[[Sequence[tuple[str, str]]], str | None] | None = None,
+    transport: str | None = None,
 ) -> PublishResult:
     """Plan, confirm (``repository.confirm``: PyPI), upload; returns what happened.
 
@@ -337,8 +373,28 @@ def publish(
             )
     reader = index_reader(plan.repository, plan.credentials, network, sleep)
     uploader = PackageUploader(
-        plan, env, run, reader, network, sleep, verbose, attestations=attestations
+        plan,
+        env,
+        run,
+        reader,
+        network,
+        sleep,
+        verbose,
+        attestations=attestations,
+        transport=choose_transport(
+            workspace, plan.credentials, transport, attestations=attestations
+        ),
     )
-    upload_all(plan, result, workspace, uploader, keep_going=keep_going)
+    logger.info("uploading with %s", uploader.transport.name)
+    upload_all(
+        plan,
+        result,
+        workspace,
+        uploader,
+        keep_going=keep_going,
+        jobs=jobs,
+        waiting=Waiting(wait),
+        check_installable=check_installable,
+    )
     write_report(result, plan.manifest.dist_dir)
     return result

@@ -18,6 +18,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from relnox.errors import PublishError
@@ -33,9 +34,11 @@ from relnox.publish.report import (
     PlannedFile,
     PublishResult,
 )
+from relnox.publish.tiers import tiers
 from relnox.tools.network import NetworkSettings
 from relnox.tools.simple_api import IndexReader
-from relnox.tools.twine import EXISTS, OK, STALL, TRANSIENT, Runner, failure_message, upload_once
+from relnox.tools.twine import Twine
+from relnox.tools.upload import EXISTS, OK, STALL, TRANSIENT, Runner, Transport, failure_message
 
 logger = logging.getLogger("relnox")
 
@@ -55,6 +58,7 @@ class PackageUploader:
     sleep: Callable[[float], None] = time.sleep
     verbose: bool = False
     attestations: bool = False  # upload each file's PEP 740 attestations with it
+    transport: Transport = field(default_factory=lambda: Twine())
 
     def on_index(self, file: PlannedFile) -> str | None:
         """Whether the index lists ``file``: ``SAME`` (our sha256), ``OTHER`` or ``ABSENT``.
@@ -89,12 +93,13 @@ class PackageUploader:
         while True:
             outcome.attempts += 1
             started = time.monotonic()
-            attempt = upload_once(
+            attempt = self.transport.upload(
                 [file.path],
                 self.plan.repository,
                 self.plan.credentials,
                 environ=self.environ,
                 run=self.run,
+                network=self.network,
                 verbose=self.verbose,
                 attestations=self.attestations,
             )
@@ -173,57 +178,182 @@ class PackageUploader:
         return message
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """How long a tier may take to show on the index (``None``: do not wait)."""
+
+    seconds: float | None = 300.0
+    poll: float = 0.5  # the first pause between looks; doubles up to 5 s
+    clock: Callable[[], float] = time.monotonic
+
+
+def wait_visible(
+    files: Sequence[PlannedFile],
+    reader: IndexReader,
+    label: str,
+    waiting: Waiting,
+    sleep: Callable[[float], None] = time.sleep,
+) -> tuple[list[str], str]:
+    """Wait until the index lists every one of ``files`` with our sha256.
+
+    Returns the file names still not listed (empty: all shown) and why: the time ran out
+    (``waiting.seconds``), or the index could not be read (after the reader's retries).
+    """
+    pending = {f.filename: f for f in files}
+    if waiting.seconds is None or not pending:
+        return [], ""
+    start, pause, told = waiting.clock(), waiting.poll, -5.0
+    while True:
+        for package in sorted({f.package for f in pending.values()}):
+            try:
+                listed = reader.files(package)
+                for name, file in list(pending.items()):
+                    entry = listed.get(name) if file.package == package else None
+                    size = file.path.stat().st_size
+                    if entry is not None and reader.sha256(entry, size) == file.sha256:
+                        del pending[name]
+            except PublishError as exc:
+                return sorted(pending), f"the index could not be read to see them ({exc})"
+        elapsed = waiting.clock() - start
+        if not pending:
+            logger.info("  all %d file(s) show on %s (%.1fs)", len(files), label, elapsed)
+            return [], ""
+        if elapsed >= waiting.seconds:
+            return sorted(pending), (
+                f"they did not show within {waiting.seconds:g}s ([tool.relnox.publish] wait)"
+            )
+        if elapsed - told >= 5:
+            told = elapsed
+            logger.info(
+                "  waiting for %d file(s) to show on %s (%.0fs of at most %.0fs): %s",
+                len(pending),
+                label,
+                elapsed,
+                waiting.seconds,
+                ", ".join(sorted(pending)[:3]) + (" ..." if len(pending) > 3 else ""),
+            )
+        sleep(min(pause, max(0.05, waiting.seconds - elapsed)))
+        pause = min(pause * 2, 5.0)
+
+
 def upload_all(
     plan: PublishPlan,
     result: PublishResult,
     workspace: Workspace,
     uploader: PackageUploader,
     *,
-    keep_going: bool = False,
+    keep_going: bool = True,
+    jobs: int = 4,
+    waiting: Waiting | None = None,
+    check_installable: Callable[[Sequence[tuple[str, str]]], str | None] | None = None,
 ) -> None:
-    """Every package of ``plan`` in order; outcomes are added to ``result``."""
-    held: dict[str, str] = {}  # package -> the failed package it needs
+    """Every package of ``plan``, tier by tier; outcomes are added to ``result``.
+
+    Within a tier, packages upload in parallel (at most ``jobs`` at a time). A tier's
+    files must then show on the index (``waiting``; and install, with
+    ``check_installable``) before the next tier starts. A failure holds back exactly
+    the packages that need the failed one, directly or not; the others go on. Without
+    ``keep_going`` no new tier starts after a failure.
+    """
+    waiting = waiting or Waiting()
+    names = [r.name for r in plan.records]
+    records = {r.name: r for r in plan.records}
+    failed: dict[str, str] = {}  # package -> the error that stopped it
+    held: set[str] = set()  # packages held back because something they need failed
     stopped = False
-    sending = [r.name for r in plan.records if any(f.package == r.name for f in plan.to_upload)]
-    for record in plan.records:
-        outcomes = [FileOutcome(f, SKIPPED) for f in plan.files if f.package == record.name]
-        result.outcomes += outcomes
-        for outcome in outcomes:
-            if outcome.file.action == "skip":
-                logger.info("  %s: %s already published", record.name, outcome.file.filename)
-        todo = [o for o in outcomes if o.file.action == "upload"]
-        if not todo:
-            continue
-        if stopped or record.name in held:
-            for outcome in todo:
-                outcome.status = HELD_BACK if record.name in held else NOT_ATTEMPTED
-                if record.name in held:
-                    outcome.error = f"held back: it needs {held[record.name]}, whose upload failed"
-            continue
-        logger.info(
-            "[%d/%d] %s %s: uploading %s",
-            sending.index(record.name) + 1,
-            len(sending),
-            record.name,
-            record.version,
-            ", ".join(o.file.filename for o in todo),
-        )
-        error = uploader.upload(todo)
-        if error is None:
-            continue
-        result.error = result.error or error
-        if not keep_going:  # the run ends with this error: the caller reports it, once
+    sending = [n for n in names if any(f.package == n for f in plan.to_upload)]
+    grouped = tiers(names, workspace)
+    for number, tier in enumerate(grouped):
+        go: list[tuple[str, list[FileOutcome]]] = []
+        done: list[PlannedFile] = []  # files of this tier the index should now list
+        for name in tier:
+            outcomes = [FileOutcome(f, SKIPPED) for f in plan.files if f.package == name]
+            result.outcomes += outcomes
+            for outcome in outcomes:
+                if outcome.file.action == "skip":
+                    logger.info("  %s: %s already published", name, outcome.file.filename)
+            todo = [o for o in outcomes if o.file.action == "upload"]
+            blocker = next((d for d in _all_needs(name, workspace) if d in failed), None)
+            if todo and (stopped or blocker is not None):
+                if blocker:
+                    held.add(name)
+                for outcome in todo:
+                    outcome.status = HELD_BACK if blocker else NOT_ATTEMPTED
+                    if blocker:
+                        outcome.error = f"held back: it needs {blocker}, whose upload failed"
+            elif todo:
+                go.append((name, todo))
+            else:
+                done += [o.file for o in outcomes]
+        if go:
+            logger.info(
+                "tier %d: %s",
+                number,
+                ", ".join(f"{name} {records[name].version}" for name, _ in go),
+            )
+
+        def one(job: tuple[str, list[FileOutcome]]) -> str | None:
+            name, todo = job
+            logger.info(
+                "[%d/%d] %s %s: uploading %s",
+                sending.index(name) + 1,
+                len(sending),
+                name,
+                records[name].version,
+                ", ".join(o.file.filename for o in todo),
+            )
+            return uploader.upload(todo)
+
+        with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(go) or 1))) as pool:
+            for (name, todo), error in zip(go, pool.map(one, go), strict=True):
+                if error is None:
+                    done += [o.file for o in todo]
+                    continue
+                failed[name] = error
+                result.error = result.error or error
+                logger.error("  %s: %s", name, error)
+        if failed and not keep_going:
             stopped = True
+        if stopped or number == len(grouped) - 1:
             continue
-        logger.error("  %s: %s", record.name, error)
-        for dependent in workspace.dependents(record.name):
-            held.setdefault(dependent.name, record.name)
-    waiting = sorted({f.package for f in plan.files if f.package in held})
-    if waiting:
-        logger.warning("held back because a dependency failed: %s", ", ".join(waiting))
+        missing, why = wait_visible(
+            done, uploader.reader, plan.repository.label, waiting, uploader.sleep
+        )
+        for package in sorted({f.package for f in done if f.filename in missing}):
+            files = ", ".join(
+                f.filename for f in done if f.filename in missing and f.package == package
+            )
+            failed[package] = (
+                f"{files} uploaded to {plan.repository.label}, but {why}; its dependents wait: "
+                "run the same command again once they show"
+            )
+            result.error = result.error or failed[package]
+        if check_installable is not None:
+            shown = sorted({(f.package, f.version) for f in done if f.package not in failed})
+            problem = check_installable(shown) if shown else None
+            if problem is not None:
+                for package, _ in shown:
+                    failed[package] = problem
+                result.error = result.error or problem
+    if held:
+        logger.warning(
+            "held back because a dependency failed: %s",
+            ", ".join(n for n in names if n in held),
+        )
 
 
-#: how an index words a refusal of a filename it took once (and that was deleted since)
+def _all_needs(name: str, workspace: Workspace) -> list[str]:
+    """Every workspace package ``name`` requires, directly or not."""
+    seen: list[str] = []
+    stack = list(workspace.get(name).internal_deps)
+    while stack:
+        dep = stack.pop()
+        if dep not in seen:
+            seen.append(dep)
+            stack += workspace.get(dep).internal_deps
+    return seen
+
+
 _REUSED = re.compile(r"(already|previously) (been )?used|file-?name-?reuse|re-?use", re.I)
 
 
@@ -233,7 +363,11 @@ def refused_unlisted(label: str, filename: str, status: int | None, detail: str)
     PyPI answers 400 with "This filename has already been used" for a file uploaded
     once and deleted since: no index takes a filename twice, so only a new version helps.
     """
-    reason = re.sub(r"^HTTPError: \d{3} [A-Za-z ]+? from \S+\s*", "", detail).strip()
+    reason = re.sub(
+        r"^(HTTPError: \d{3} [A-Za-z ]+? from \S+|Server returned status code \d{3} [A-Za-z ]+:)\s*",
+        "",
+        detail,
+    ).strip()
     said = f"HTTP {status}: {reason}" if reason else f"HTTP {status}"
     if _REUSED.search(detail):
         return (

@@ -187,7 +187,7 @@ def uv_binary() -> str | None:
 
 
 @functools.lru_cache(maxsize=8)
-def _uv_runs(uv: str) -> str | None:
+def uv_cannot_run(uv: str) -> str | None:
     """``None`` when ``uv --version`` works, else why not."""
     probe = proc.run([uv, "--version"], timeout=30)
     return None if probe.ok else probe.tail(1)
@@ -207,7 +207,7 @@ def find_installer(
     if preferred != "pip":
         uv = uv_binary()
         if uv is not None:
-            why = _uv_runs(uv)
+            why = uv_cannot_run(uv)
             if why is None:
                 return UvInstaller(uv)
             logger.warning("uv cannot run (%s); falling back to venv + pip", why)

@@ -1,4 +1,5 @@
-"""twine as a child process: ``twine check --strict`` and one ``twine upload`` per file.
+"""twine as a child process: ``twine check --strict``, and ``twine upload`` as a
+:class:`relnox.tools.upload.Transport`.
 
 Each upload is watched (:func:`relnox._proc.run` with a ``stall``): a child that shows no
 progress for ``[tool.relnox.network] stall`` seconds is stopped and counts as a
@@ -11,21 +12,54 @@ and 429) from the others; :mod:`relnox.publish.run` decides what to do about the
 
 from __future__ import annotations
 
-import glob
 import logging
 import re
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from relnox import _proc as proc
 from relnox._proc import Result
 from relnox.errors import BuildError
 from relnox.redact import redact
-from relnox.tools.credentials import Credentials, clean_env, no_credentials_message
+from relnox.tools.credentials import Credentials, clean_env
 from relnox.tools.network import NetworkSettings
 from relnox.tools.repositories import Repository
+from relnox.tools.upload import (
+    AUTH,
+    EXISTS,
+    FAILED,
+    NO_CREDENTIALS,
+    OK,
+    STALL,
+    TRANSIENT,
+    TRUSTED,
+    Attempt,
+    Runner,
+    attestations_of,
+    failure_message,
+    run_command,
+    watched_runner,
+)
+
+__all__ = [
+    "AUTH",
+    "EXISTS",
+    "STALL",
+    "TRANSIENT",
+    "TRUSTED",
+    "Attempt",
+    "Runner",
+    "Twine",
+    "attestations_of",
+    "classify",
+    "failure_message",
+    "run_command",
+    "twine_check",
+    "upload_argv",
+    "upload_once",
+    "watched_runner",
+]
 
 logger = logging.getLogger("relnox")
 
@@ -42,35 +76,6 @@ _TRANSIENT_WORDS = (
     "timed out",
     "Timeout",
 )
-
-# kinds of upload outcome
-OK = "ok"
-EXISTS = "exists"  # 400/409: the index may already have the file
-TRANSIENT = "transient"
-STALL = "stall"  # no progress for `stall` seconds: stopped, then retried like a transient one
-AUTH = "auth"
-TRUSTED = "trusted-publishing"
-NO_CREDENTIALS = "no-credentials"
-FAILED = "failed"
-
-
-Runner = Callable[[Sequence[str], Mapping[str, str]], Result]
-
-
-def run_command(
-    argv: Sequence[str], env: Mapping[str, str], stall: float = NetworkSettings.stall
-) -> Result:
-    """The default runner: ``argv`` in a child process, output captured, stopped on a stall."""
-    return proc.run(argv, env=env, stall=stall)
-
-
-def watched_runner(settings: NetworkSettings) -> Runner:
-    """:func:`run_command` with ``settings.stall``."""
-
-    def run(argv: Sequence[str], env: Mapping[str, str]) -> Result:
-        return run_command(argv, env, stall=settings.stall)
-
-    return run
 
 
 def twine_argv(*args: str) -> list[str]:
@@ -120,17 +125,6 @@ def twine_check(
     )
 
 
-@dataclass(frozen=True)
-class Attempt:
-    """How one ``twine upload`` ended: ``kind`` is one of the module's outcome kinds."""
-
-    kind: str
-    attempts: int
-    status: int | None = None
-    detail: str = ""  # twine's last error sentence, secrets masked
-    output: str = ""  # all of twine's output of the last attempt, secrets masked
-
-
 def classify(result: Result) -> tuple[str, int | None]:
     if result.returncode == 0:
         return OK, None
@@ -154,11 +148,6 @@ def classify(result: Result) -> tuple[str, int | None]:
     if any(word in text for word in _TRANSIENT_WORDS):
         return TRANSIENT, None
     return FAILED, None
-
-
-def attestations_of(path: Path) -> list[Path]:
-    """The PEP 740 attestations beside a distribution (``<file>.<kind>.attestation``)."""
-    return sorted(path.parent.glob(f"{glob.escape(path.name)}.*.attestation"))
 
 
 def upload_argv(
@@ -207,64 +196,30 @@ def upload_once(
     return Attempt(kind, 1, status, last_error(result.output), output)
 
 
-def failure_message(
-    attempt: Attempt,
-    filename: str,
-    project: str,
-    repository: Repository,
-    credentials: Credentials,
-    stall: float = NetworkSettings.stall,
-) -> str:
-    """One actionable sentence for an upload that did not succeed."""
-    label = repository.label
-    if attempt.kind == AUTH and credentials.method == "anonymous":
-        return (
-            f"{label} ({repository.upload_url}) answered HTTP {attempt.status} for {filename}: "
-            "it needs credentials for uploads and none were given; set TWINE_USERNAME and "
-            "TWINE_PASSWORD, or add a section for it to ~/.pypirc"
+@dataclass(frozen=True)
+class Twine:
+    """``twine upload``: reads a keyring itself; a Python process per call."""
+
+    name: str = "twine"
+
+    def upload(
+        self,
+        paths: Sequence[Path],
+        repository: Repository,
+        credentials: Credentials,
+        *,
+        environ: Mapping[str, str],
+        run: Runner,
+        network: NetworkSettings,
+        verbose: bool = False,
+        attestations: bool = False,
+    ) -> Attempt:
+        return upload_once(
+            paths,
+            repository,
+            credentials,
+            environ=environ,
+            run=run,
+            verbose=verbose,
+            attestations=attestations,
         )
-    if attempt.kind == TRUSTED or (
-        attempt.kind == AUTH and credentials.method == "trusted-publishing"
-    ):
-        return (
-            f"trusted publishing to {label} was refused for {filename} ({attempt.detail}); the "
-            "workflow job needs `permissions: id-token: write`, must run in the GitHub environment "
-            f"named in the publisher's settings on {label} (for example `environment: pypi`), and a "
-            f"project that does not exist there yet needs a pending publisher for {project}"
-        )
-    if attempt.kind == AUTH and repository.is_pypi:
-        return (
-            f"{label} refused {filename} with HTTP {attempt.status}: the token from "
-            f"{credentials.source} is not accepted; check that it is valid and not expired, "
-            f"that it is scoped to the project {project} (or the whole account), and that it "
-            f"was made for {label} itself (a PyPI token does not work on TestPyPI, nor the reverse)"
-        )
-    if attempt.kind == AUTH:
-        return (
-            f"{label} refused {filename} with HTTP {attempt.status}: the credentials from "
-            f"{credentials.source} are not accepted there; check the user name and the password "
-            f"(or token) for {repository.upload_url}, and that this user may upload {project}"
-        )
-    if attempt.kind == NO_CREDENTIALS:
-        return f"twine found no credentials for {filename}: " + no_credentials_message(
-            repository, on_actions=False, can_mint=False
-        )
-    if attempt.kind == STALL:
-        return (
-            f"{repository.where} made no progress uploading {filename} for "
-            f"{stall:g}s in each of {attempt.attempts} attempt{'s' * (attempt.attempts != 1)}, "
-            f"so relnox stopped twine ([tool.relnox.network] stall = {stall:g}); check that the "
-            "index works (or raise stall if it is that slow) and run the same command again, "
-            "it uploads only what is missing"
-        )
-    if attempt.kind == TRANSIENT:
-        return (
-            f"{repository.upload_url} kept failing for {filename} ({attempt.detail}) after "
-            f"{attempt.attempts} attempt{'s' * (attempt.attempts != 1)} "
-            "([tool.relnox.network] retries); the index may be down: run the same command "
-            "again later, it uploads only what is missing"
-        )
-    return (
-        f"twine could not upload {filename} to {label} ({attempt.detail}); fix that and run "
-        "the same command again, files already uploaded are skipped"
-    )

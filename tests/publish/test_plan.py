@@ -81,7 +81,7 @@ def run(
         environ=env() if environ is None else environ,
         retry_delay=0.01,
         sleep=lambda seconds: None,
-        **kwargs,
+        **{"transport": "twine", **kwargs},
     )
 
 
@@ -100,22 +100,21 @@ def test_upload_in_dependency_order_wheels_first_then_a_rerun_skips_everything(
         result = run(ws, proxy.url)
         assert result.ok and len(result.uploaded) == 8 and not result.skipped
         names = [name for name, _ in proxy.uploads]
-        assert names == result.uploaded
+        assert sorted(names) == sorted(result.uploaded)
         packages = [n.split("-")[0] for n in names]
-        assert (
-            packages
-            == ["demo_core"] * 2 + ["demo_agents"] * 2 + ["demo_extra"] * 2 + ["demo_runtime"] * 2
-        )
-        assert all(
-            a.endswith(".whl") and b.endswith(".tar.gz")
-            for a, b in zip(names[::2], names[1::2], strict=True)
-        )
+        # tier 0 (core, extra: in parallel), then agents, then runtime; each package's
+        # wheel before its sdist, and nothing before every file of what it needs
+        assert set(packages[:4]) == {"demo_core", "demo_extra"}
+        assert packages[4:] == ["demo_agents"] * 2 + ["demo_runtime"] * 2
+        for package in set(packages):
+            mine = [n for n in names if n.startswith(package + "-")]
+            assert mine[0].endswith(".whl") and mine[1].endswith(".tar.gz")
         assert on_index(index) == sorted(names)
 
         report = json.loads((ws / ".relnox" / "dist" / "publish-report.json").read_text())
         assert (
             report["ok"]
-            and report["uploaded"] == names
+            and sorted(report["uploaded"]) == sorted(names)
             and report["credentials"] == "TWINE_USERNAME/TWINE_PASSWORD"
         )
         core = report["packages"][0]
@@ -176,14 +175,15 @@ def test_wrong_password_is_a_403_that_names_the_variable_and_hides_the_token(
     ws: Path, index: LocalIndex, relnox_log: list[str]
 ) -> None:
     wrong = "relnox-WRONG-token-0002"
-    result = run(ws, index.url, env(wrong), verbose=True)
-    assert not result.ok and result.failed == [CORE_WHEEL]
-    assert set(statuses(result).values()) == {"failed", NOT_ATTEMPTED}
+    result = run(ws, index.url, env(wrong), verbose=True, keep_going=False)
+    # tier 0 (core and extra) is tried, in parallel; no later tier starts
+    assert not result.ok and CORE_WHEEL in result.failed
+    assert set(statuses(result).values()) == {"failed", NOT_ATTEMPTED, HELD_BACK}
     assert "HTTP 403" in (result.error or "") and "TWINE_USERNAME/TWINE_PASSWORD" in (
         result.error or ""
     )
     report = (ws / ".relnox" / "dist" / "publish-report.json").read_text()
-    assert json.loads(report)["failed"] == [CORE_WHEEL]
+    assert CORE_WHEEL in json.loads(report)["failed"]
     everything = "\n".join(
         [report, result.error or "", *relnox_log, *(o.error or "" for o in result.outcomes)]
     )
@@ -196,9 +196,10 @@ def test_a_server_failing_midway_then_a_rerun_completes_without_duplicates(
     ws: Path, index: LocalIndex
 ) -> None:
     with faulty_proxy(index.url, lambda n, name: 500 if n >= 3 else None) as broken:
-        first = run(ws, broken.url, retries=1)
+        first = run(ws, broken.url, retries=1, jobs=1, keep_going=False)
+    # tier 0 one package at a time: core's two files pass, extra's wheel meets the 500s
     assert not first.ok and first.uploaded == ["demo_core-0.1.0-py3-none-any.whl", CORE_SDIST]
-    assert first.failed == ["demo_agents-0.1.0-py3-none-any.whl"]
+    assert first.failed == ["demo_extra-0.1.0-py3-none-any.whl"]
     assert sum(s == NOT_ATTEMPTED for s in statuses(first).values()) == 5
     assert "kept failing" in (first.error or "") and "run the same command again" in (
         first.error or ""
@@ -228,7 +229,12 @@ def test_a_server_dying_midway_then_a_rerun_after_restart(ws: Path, tmp_path: Pa
             return result
 
         first = run(
-            ws, index.url, run=dies_after_two, retries=1, packages=["demo-core", "demo-agents"]
+            ws,
+            index.url,
+            run=dies_after_two,
+            retries=1,
+            packages=["demo-core", "demo-agents"],
+            wait=None,  # straight on to agents, into the dead server
         )
         assert not first.ok and first.uploaded == [CORE_WHEEL, CORE_SDIST]
         assert first.failed == ["demo_agents-0.1.0-py3-none-any.whl"] and "kept failing" in (
@@ -263,16 +269,17 @@ def test_keep_going_continues_with_packages_that_do_not_need_the_failed_one(
     def agents_refused(n: int, name: str) -> int | None:
         return 422 if name.startswith("demo_agents") else None
 
+    extra = ["demo_extra-0.1.0-py3-none-any.whl", "demo_extra-0.1.0.tar.gz"]
     with faulty_proxy(index.url, agents_refused) as proxy:
-        stop = run(ws, proxy.url)
+        stop = run(ws, proxy.url, packages=["demo-core", "demo-agents", "demo-runtime"])
         assert stop.failed == ["demo_agents-0.1.0-py3-none-any.whl"] and stop.uploaded == [
             CORE_WHEEL,
             CORE_SDIST,
         ]
         assert "twine could not upload" in (stop.error or "")
-        going = run(ws, proxy.url, keep_going=True)
+        going = run(ws, proxy.url)  # the default: what does not need agents goes on
     assert going.skipped == [CORE_WHEEL, CORE_SDIST]
-    assert going.uploaded == ["demo_extra-0.1.0-py3-none-any.whl", "demo_extra-0.1.0.tar.gz"]
+    assert going.uploaded == extra
     assert going.failed == ["demo_agents-0.1.0-py3-none-any.whl"] and going.held_back == [
         "demo-runtime"
     ]

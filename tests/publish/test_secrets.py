@@ -90,15 +90,29 @@ def _assert_nowhere(
     return entries
 
 
-def _twine_uploads(entries: list[dict[str, object]]) -> list[dict[str, object]]:
-    return [e for e in entries if "argv" in e and "twine" in e["argv"] and "upload" in e["argv"]]  # type: ignore[operator]
+def _uploads(entries: list[dict[str, object]], transport: str) -> list[dict[str, object]]:
+    """The upload children: twine's own processes, or the ``uv publish`` relnox started."""
+    key, words = ("argv", ("twine", "upload")) if transport == "twine" else ("popen", ("publish",))
+    return [e for e in entries if all(w in list(e.get(key) or []) for w in words)]  # type: ignore[call-overload]
 
 
+def _use(ws: Path, transport: str) -> None:
+    pyproject = ws / "pyproject.toml"
+    text = f'\n[tool.relnox.publish]\ntransport = "{transport}"\n'
+    pyproject.write_text(pyproject.read_text() + text)
+
+
+@pytest.mark.parametrize("transport", ["uv", "twine"])
 def test_publish_at_full_verbosity_hides_the_token(
-    release: Path, work: Path, hermetic: Path, indexes: tuple[LocalIndex, LocalIndex]
+    release: Path,
+    work: Path,
+    hermetic: Path,
+    indexes: tuple[LocalIndex, LocalIndex],
+    transport: str,
 ) -> None:
     private, _ = indexes
     ws = copy_tree(release, work / "ws")
+    _use(ws, transport)
     out1, err1, code1 = _run(
         ["publish", "--repository", private.url, *TWO],
         ws,
@@ -107,8 +121,10 @@ def test_publish_at_full_verbosity_hides_the_token(
         TWINE_USERNAME=USER,
         TWINE_PASSWORD=WRONG,
     )
-    assert code1 == 1 and "HTTP 403" in err1 and "TWINE_USERNAME/TWINE_PASSWORD" in err1
-    assert "403 Forbidden" in err1  # twine's own output is shown at -vvv
+    assert code1 == 1 and "HTTP 403" in err1 and "TWINE_USERNAME/TWINE_PASSWORD" in err1, err1[
+        -2000:
+    ]
+    assert "403 Forbidden" in err1  # the uploader's own output is shown at -vvv
     out2, err2, code2 = _run(
         ["publish", "--repository", private.url, *TWO],
         ws,
@@ -118,32 +134,41 @@ def test_publish_at_full_verbosity_hides_the_token(
         TWINE_PASSWORD=GOOD,
     )
     assert code2 == 0, err2
-    assert "password: <hidden>" in err2  # twine ran with --verbose
+    if transport == "twine":
+        assert "password: <hidden>" in err2  # twine ran with --verbose
+    else:
+        assert "Uploading demo_core-0.1.0-py3-none-any.whl" in err2  # uv's own output, shown
     entries = _assert_nowhere((GOOD, WRONG), work, hermetic, [out1, err1, out2, err2])
-    uploads = _twine_uploads(entries)
+    uploads = _uploads(entries, transport)
     assert len(uploads) == 5  # 1 refused + one per file
     assert all(u["password_in_env"] for u in uploads)  # the token went by environment
     assert any("popen" in e for e in entries)  # child argv were recorded
     assert len(list(private.data_dir.iterdir())) == 4
 
 
+@pytest.mark.parametrize("transport", ["uv", "twine"])
 def test_testpypi_at_full_verbosity_hides_the_token(
-    release: Path, work: Path, hermetic: Path, indexes: tuple[LocalIndex, LocalIndex]
+    release: Path,
+    work: Path,
+    hermetic: Path,
+    indexes: tuple[LocalIndex, LocalIndex],
+    transport: str,
 ) -> None:
     _, testpypi = indexes
     ws = copy_tree(release, work / "ws")
+    _use(ws, transport)
     pyproject = ws / "pyproject.toml"
     pyproject.write_text(
         pyproject.read_text() + f'\n[tool.relnox.repositories]\ntestpypi = "{testpypi.url}"\n'
     )
     out1, err1, code1 = _run(["testpypi", *TWO], ws, work, hermetic, TEST_PYPI_TOKEN=WRONG)
-    assert code1 == 1 and "TEST_PYPI_TOKEN" in err1 and "HTTP 403" in err1
+    assert code1 == 1 and "TEST_PYPI_TOKEN" in err1 and "HTTP 403" in err1, err1[-1500:]
     out2, err2, code2 = _run(
         ["testpypi", *TWO, "--wait", "30"], ws, work, hermetic, TEST_PYPI_TOKEN=GOOD
     )
     assert code2 == 0, out2 + err2
     assert "verified:" in out2
     entries = _assert_nowhere((GOOD, WRONG), work, hermetic, [out1, err1, out2, err2])
-    uploads = _twine_uploads(entries)
-    assert len(uploads) == 5 and all(u["password_in_env"] for u in uploads)  # one per file
+    uploads = _uploads(entries, transport)
+    assert len(uploads) == 5 and all(u["password_in_env"] for u in uploads), uploads  # one per file
     assert len(list(testpypi.data_dir.iterdir())) == 4

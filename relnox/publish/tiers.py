@@ -1,0 +1,84 @@
+"""The tiers of a publish: packages grouped by dependency depth, and how they look.
+
+Tier 0 holds the packages that need no other package of this publish; tier k those
+whose deepest dependency among them is in tier k-1. A tier is uploaded (in parallel,
+wheels before sdists in each package) and made visible on the index before the next
+one starts, so no package is ever installable from the index before what it needs.
+
+:func:`graph_text` draws the tiers for a terminal, :func:`graph_mermaid` for a GitHub
+job summary; both show each package's state when outcomes are known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from relnox.project.workspace import Workspace
+
+
+def tiers(names: Sequence[str], workspace: Workspace) -> list[list[str]]:
+    """``names`` (in release order, dependencies first) grouped by dependency depth."""
+    chosen = set(names)
+    depth: dict[str, int] = {}
+    for name in names:
+        deps = [d for d in workspace.get(name).internal_deps if d in chosen and d in depth]
+        depth[name] = 1 + max((depth[d] for d in deps), default=-1)
+    grouped: list[list[str]] = [[] for _ in range(1 + max(depth.values(), default=-1))]
+    for name in names:
+        grouped[depth[name]].append(name)
+    return grouped
+
+
+def needs(names: Sequence[str], workspace: Workspace) -> dict[str, list[str]]:
+    """Each of ``names`` -> the packages among ``names`` it requires directly."""
+    chosen = set(names)
+    return {n: [d for d in workspace.get(n).internal_deps if d in chosen] for n in names}
+
+
+def graph_text(
+    names: Sequence[str], workspace: Workspace, states: Mapping[str, str] | None = None
+) -> list[str]:
+    """The tiers as lines: ``tier 1: agents (uploaded) <- core``."""
+    wanted = needs(names, workspace)
+    lines = []
+    for number, tier in enumerate(tiers(names, workspace)):
+        parts = []
+        for name in tier:
+            state = f" ({states[name]})" if states and name in states else ""
+            after = f" <- {', '.join(wanted[name])}" if wanted[name] else ""
+            parts.append(f"{name}{state}{after}")
+        lines.append(f"tier {number}: " + "; ".join(parts))
+    return lines
+
+
+_STYLE = {
+    "uploaded": "fill:#d4f7d4",
+    "published": "fill:#d4f7d4",
+    "skipped": "fill:#e8e8e8",
+    "failed": "fill:#f7d4d4",
+    "held-back": "fill:#f7ecd4",
+    "not-attempted": "fill:#f7ecd4",
+}
+
+
+def graph_mermaid(
+    names: Sequence[str], workspace: Workspace, states: Mapping[str, str] | None = None
+) -> str:
+    """A Mermaid flowchart of the tiers (a GitHub job summary renders it)."""
+    ids = {name: f"p{i}" for i, name in enumerate(names)}
+    lines = ["```mermaid", "flowchart LR"]
+    for number, tier in enumerate(tiers(names, workspace)):
+        lines.append(f'  subgraph t{number}["tier {number}"]')
+        for name in tier:
+            state = states.get(name) if states else None
+            label = f"{name}<br/>{state}" if state else name
+            lines.append(f'    {ids[name]}["{label}"]')
+        lines.append("  end")
+    for name, deps in needs(names, workspace).items():
+        lines += [f"  {ids[dep]} --> {ids[name]}" for dep in deps]
+    for name in names:
+        state = states.get(name) if states else None
+        if state in _STYLE:
+            lines.append(f"  style {ids[name]} {_STYLE[state]}")
+    lines.append("```")
+    return "\n".join(lines)

@@ -1,0 +1,180 @@
+"""``uv publish`` as a :class:`relnox.tools.upload.Transport`: one file per call.
+
+relnox decides the credentials (:mod:`relnox.tools.credentials`) and hands them to uv
+in ``UV_PUBLISH_USERNAME`` / ``UV_PUBLISH_PASSWORD``; every other ``UV_PUBLISH_*`` or
+index setting of the caller's environment is dropped, so uv uploads exactly where
+relnox says with exactly those credentials. Trusted publishing is on only when relnox
+chose it (``--trusted-publishing always``), never guessed for another index. uv's own
+retries are off (``UV_HTTP_RETRIES=0``: relnox retries, after asking the index what
+arrived) and its read timeout is ``[tool.relnox.network] stall``: an upload that hears
+nothing for that long is a stall, whether uv or relnox's watchdog notices first. PEP 740
+attestations beside a file are uploaded with it only with ``--attestations``.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from relnox._proc import Result
+from relnox.redact import redact
+from relnox.tools.credentials import Credentials
+from relnox.tools.network import NetworkSettings
+from relnox.tools.repositories import Repository
+from relnox.tools.twine import Twine
+from relnox.tools.upload import (
+    AUTH,
+    EXISTS,
+    FAILED,
+    OK,
+    STALL,
+    TRANSIENT,
+    TRUSTED,
+    Attempt,
+    Runner,
+)
+
+logger = logging.getLogger("relnox")
+
+_STATUS = re.compile(r"status code (\d{3})\b")
+_TRANSIENT_WORDS = (
+    "Failed to send POST request",
+    "error sending request",
+    "connect error",
+    "Connection refused",
+    "connection closed",
+    "Connection reset",
+)
+#: uv's words when the server stopped reading before the whole file was sent
+_CUT_OFF = ("Broken pipe", "error writing a body", "connection reset")
+_TIMED_OUT = ("timed out", "operation timed out", "Timeout")
+#: variables of the caller that would change where or as whom uv uploads
+_DROPPED_PREFIXES = ("UV_PUBLISH_", "UV_INDEX", "UV_KEYRING", "UV_TRUSTED_PUBLISHING")
+
+
+def child_env(
+    credentials: Credentials, environ: Mapping[str, str], network: NetworkSettings
+) -> dict[str, str]:
+    """The environment of one ``uv publish``: the credentials relnox chose, nothing else."""
+    base = credentials.child_env(environ)
+    user, password = base.pop("TWINE_USERNAME", None), base.pop("TWINE_PASSWORD", None)
+    env = {k: v for k, v in base.items() if not k.startswith(_DROPPED_PREFIXES)}
+    if user:
+        env["UV_PUBLISH_USERNAME"] = user
+    if password:
+        env["UV_PUBLISH_PASSWORD"] = password
+    env["UV_HTTP_RETRIES"] = "0"
+    # uv's read timeout is the stall rule: no byte for that long is no progress
+    env["UV_HTTP_TIMEOUT"] = str(max(1, round(network.stall)))
+    env["NO_COLOR"] = "1"
+    env["COLUMNS"] = "4000"  # one line per message: a wrapped line could split a secret
+    return env
+
+
+def upload_argv(
+    uv: str, repository: Repository, paths: Sequence[Path], *, trusted: bool, attestations: bool
+) -> list[str]:
+    argv = [uv, "publish", "--no-progress", "--publish-url", repository.upload_url]
+    argv += ["--trusted-publishing", "always" if trusted else "never"]
+    if not attestations:
+        argv.append("--no-attestations")
+    return [*argv, *map(str, paths)]
+
+
+def classify(result: Result) -> tuple[str, int | None]:
+    if result.returncode == 0:
+        return OK, None
+    if result.stalled:
+        return STALL, None
+    text = result.output
+    match = _STATUS.search(text)
+    status = int(match.group(1)) if match else None
+    if "rusted publishing" in text and (status is None or status in (401, 403)):
+        return TRUSTED, status
+    if status is not None:
+        if status in (400, 409):
+            return EXISTS, status
+        if status in (401, 403):
+            return AUTH, status
+        if status == 429 or status >= 500:
+            return TRANSIENT, status
+        return FAILED, status
+    if any(word in text for word in _TIMED_OUT):
+        return STALL, None
+    if any(word in text for word in _TRANSIENT_WORDS):
+        return TRANSIENT, None
+    return FAILED, None
+
+
+def last_error(output: str) -> str:
+    """uv's error in one line: the HTTP status and what the server said (HTML stripped),
+    else its last cause."""
+    text = " ".join(redact(output).split())  # uv wraps long lines
+    status = re.search(r"status code (\d{3}) ([A-Za-z ]*?)\. Server says: ?(.*)", text)
+    if status:
+        body = status.group(3)
+        said = re.search(r"<pre>(.*?)</pre>", body) or re.search(r"<title>(.*?)</title>", body)
+        reason = html.unescape(said.group(1)) if said else re.sub(r"<[^>]+>", " ", body)
+        reason = re.sub(r"^\d{3}\s+", "", " ".join(reason.split()))[:300]
+        return f"Server returned status code {status.group(1)} {status.group(2)}: {reason}"
+    causes = re.findall(r"cause: (.*?)(?= cause: |$)", text)
+    if causes:
+        return str(causes[-1]).strip()
+    lines = [ln.strip() for ln in redact(output).splitlines() if ln.strip()]
+    return lines[-1] if lines else "no output"
+
+
+@dataclass(frozen=True)
+class UvPublish:
+    """``uv publish``: a native binary, fast to start."""
+
+    uv: str
+    name: str = "uv"
+
+    def upload(
+        self,
+        paths: Sequence[Path],
+        repository: Repository,
+        credentials: Credentials,
+        *,
+        environ: Mapping[str, str],
+        run: Runner,
+        network: NetworkSettings,
+        verbose: bool = False,
+        attestations: bool = False,
+    ) -> Attempt:
+        argv = upload_argv(
+            self.uv,
+            repository,
+            paths,
+            trusted=credentials.method == "trusted-publishing",
+            attestations=attestations,
+        )
+        if verbose:
+            argv.insert(2, "--verbose")
+        result = run(argv, child_env(credentials, environ, network))
+        kind, status = classify(result)
+        if kind == TRANSIENT and any(word in result.output for word in _CUT_OFF):
+            # the server closed the connection before uv sent the whole file: an index
+            # that refuses early (a 401/403 before reading the body) reads as a broken
+            # pipe to uv; twine reads the answer, so ask once with twine
+            logger.debug("uv was cut off while sending %s; asking with twine", paths[0].name)
+            return Twine().upload(
+                paths,
+                repository,
+                credentials,
+                environ=environ,
+                run=run,
+                network=network,
+                verbose=verbose,
+                attestations=attestations,
+            )
+        output = redact(result.output)
+        logger.debug("%s", output)
+        if kind == OK:
+            return Attempt(OK, 1, output=output, tool=self.name)
+        return Attempt(kind, 1, status, last_error(result.output), output, tool=self.name)
