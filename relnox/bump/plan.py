@@ -72,6 +72,18 @@ def _select(
     return selected
 
 
+def _by_version(group: Sequence[Package]) -> str:
+    """``1.7.0: a, b and 69 more; 0.3.0: c`` -- every version, a few names each."""
+    by: dict[str, list[str]] = {}
+    for pkg in group:
+        by.setdefault(pkg.version, []).append(pkg.name)
+    parts = []
+    for version, names in by.items():
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        parts.append(f"{version}: {shown}")
+    return "; ".join(parts)
+
+
 def _new_versions(
     workspace: Workspace,
     selected: Sequence[Package],
@@ -87,11 +99,13 @@ def _new_versions(
         group = [p for p in workspace.group_of(pkg) if p in selected]
         current = {p.name: parse_version(p.version, str(p.pyproject)) for p in group}
         if len(set(current.values())) > 1 and to is None:
-            listing = ", ".join(f"{p.name} {p.version}" for p in group)
             highest = max(current.values())
+            everyone = {p.name for p in group} == {p.name for p in workspace.packages}
+            flags = "" if everyone else "".join(f"--package {p.name} " for p in group)
             raise VersionError(
-                f"lockstep group with diverged versions ({listing}); align them first with "
-                f"relnox bump {' '.join(f'--package {p.name}' for p in group)} --to {highest}"
+                f"lockstep group with diverged versions ({_by_version(group)}); align them "
+                f"first with relnox bump {flags}--to {highest}, or list only the packages "
+                "that move together in [tool.relnox] lockstep"
             )
         if len(set(current.values())) == 1:
             new = target_version(
@@ -196,6 +210,28 @@ def _set_toml(doc: Any, key: Sequence[str | int], value: str) -> str:
     literal = isinstance(old, String) and old.type in (StringType.SLL, StringType.MLL)
     table[key[-1]] = tomlkit.string(value, literal=literal)
     return str(old)
+
+
+def _update_cargo_locks(
+    workspace: Workspace,
+    selected: Sequence[Package],
+    versions: Mapping[str, tuple[str, str]],
+    files: _Files,
+) -> None:
+    """The ``Cargo.lock`` entry of every crate whose manifest version the bump edits."""
+    from relnox.cargolock import crates_of, lock_for, update_cargo_lock
+
+    per_lock: dict[Path, dict[str, tuple[str, str]]] = {}
+    for pkg in selected:
+        new = versions[pkg.name][1]
+        for loc in pkg.locations:
+            crates = crates_of(loc)
+            lock = lock_for(loc.path, workspace.root) if crates else None
+            if lock is not None:
+                for crate in crates:
+                    per_lock.setdefault(lock, {})[crate] = (loc.value, loc.spell(new))
+    for lock, moves in per_lock.items():
+        files.set(lock, update_cargo_lock(files.get(lock), moves))
 
 
 def _rewrite_dependents(
@@ -378,6 +414,7 @@ def plan_bump(
             f"(relnox bump --package {dependent} --part patch) so users get the new pin"
         )
     files.flush_toml()
+    _update_cargo_locks(workspace, selected, versions, files)
     lock = workspace.uv_lock
     if lock is not None and versions:
         pep440 = {name: str(parse_version(v[1])) for name, v in versions.items()}

@@ -134,6 +134,10 @@ def stem(prefix: str) -> str:
     return text.rstrip(_SEPARATORS).lower()
 
 
+def _squash(text: str) -> str:
+    return re.sub(r"[-_.]+", "", text.lower())
+
+
 def _tokens(text: str) -> list[str]:
     return [t for t in re.split(r"[-_.]+", text.lower()) if t]
 
@@ -201,17 +205,31 @@ def infer_conventions(
     names = {m.name: _names(m) for m in members}
     exact: dict[str, list[Member]] = {}
     for member in members:
-        for name in names[member.name]:
+        # a name or directory as written, or with its separators dropped
+        # (``checkpointpostgres==3.1.2`` for ``libs/checkpoint-postgres``)
+        for name in dict.fromkeys([*names[member.name], *map(_squash, names[member.name])]):
             exact.setdefault(name, []).append(member)
     for prefix in groups:
         prefix_stem = stem(prefix)
-        if prefix_stem and prefix_stem in exact:  # a name or directory: nothing else competes
-            claims[prefix] = {m.name: 4 for m in exact[prefix_stem]}
+        key = prefix_stem if prefix_stem in exact else _squash(prefix_stem)
+        if prefix_stem and key in exact:  # a name or directory: nothing else competes
+            claims[prefix] = {m.name: 4 for m in dict.fromkeys(exact[key])}
             continue
         for member in members:
             score = _score(member, prefix_stem, single, names[member.name])
             if score:
                 claims.setdefault(prefix, {})[member.name] = score
+    for prefix in groups:
+        if stem(prefix) or prefix in claims or len(members) < 2:
+            continue
+        # bare tags among several packages, none of them the root: the one package whose
+        # version file names the newest such tag's version at its commit owns them
+        newest_version, newest_tag = groups[prefix][-1]
+        confirmed = [
+            m.name for m in members if _tag_names_version(m, newest_tag, newest_version, show_file)
+        ]
+        if len(confirmed) == 1:
+            claims[prefix] = {confirmed[0]: 1}
     owned: dict[str, list[str]] = {m.name: [] for m in members}
     for prefix, scores in claims.items():
         best = max(scores.values())
@@ -225,13 +243,11 @@ def infer_conventions(
                 and _tag_names_version(m, newest_tag, newest_version, show_file)
             ]
             winners = confirmed if len(confirmed) == 1 else []
-        elif best in (2, 3):  # a token or a parent directory: the tagged commit may say no
-            newest_version, newest_tag = groups[prefix][-1]
+        elif best in (2, 3):  # a token or a parent directory: the tagged commits may say no
             winners = [
                 m.name
                 for m in members
-                if m.name in winners
-                and not _tag_contradicts(m, newest_tag, newest_version, show_file)
+                if m.name in winners and not _every_tag_contradicts(m, groups[prefix], show_file)
             ]
         for name in winners:
             owned[name].append(prefix)
@@ -279,6 +295,27 @@ def _tag_contradicts(
     return version not in quoted and any(v is not None for v in quoted)
 
 
+_CONTRADICTIONS_READ = 40  # newest tags read before a prefix is judged another project's
+
+
+def _every_tag_contradicts(
+    member: Member,
+    group: Sequence[tuple[Version, str]],
+    show_file: Callable[[str, str], str | None] | None,
+) -> bool:
+    """No tag of the prefix agrees: each tagged commit's version file names another version.
+
+    One agreeing tag is enough: a project that later publishes builds made elsewhere
+    (its file left behind at 0.0.10 while ``fleet-v0.1.14`` is released) still owns
+    ``fleet-v``, and its file is then below its released version, which is reported.
+    The newest tags are read first, at most ``_CONTRADICTIONS_READ`` of them.
+    """
+    return all(
+        _tag_contradicts(member, tag, version, show_file)
+        for version, tag in list(reversed(group))[:_CONTRADICTIONS_READ]
+    )
+
+
 def _facts(
     member: Member,
     prefixes: list[str],
@@ -299,9 +336,9 @@ def _facts(
             default, (), f"the build backend's {rule}", False, member.match, member.regex
         )
         measured = _measure(member, convention, tags)
-        if measured.highest_tag is not None:
-            split = split_tag(measured.highest_tag)
-            fmt = (split[0] + "{version}") if split else default
+        split = split_tag(measured.highest_tag) if measured.highest_tag is not None else None
+        fmt = (split[0] + "{version}") if split else _format_of_rule(member) or default
+        if fmt != default:
             convention = TagConvention(
                 fmt, (), convention.evidence, False, member.match, member.regex
             )
@@ -312,12 +349,14 @@ def _facts(
             member, TagConvention(default, (default,), f"no tags yet; default {default}"), tags
         )
         if facts.highest is None and examples and (member.vcs or len(claims) == 0):
+            split = split_tag(examples[0])
+            example = f"{split[0]}{{version}}" if split is not None else default
             facts = TagFacts(
                 facts.convention,
                 problem=(
                     f"tags such as {', '.join(examples)} exist but none names {member.name}; "
-                    f'set tag-format (e.g. tag-format = "{default}") in its [tool.relnox] '
-                    "if its releases are tagged another way"
+                    f'set tag-format (e.g. tag-format = "{example}", as {examples[0]}) in '
+                    "its [tool.relnox] if its releases are tagged another way"
                 ),
             )
         return facts
@@ -335,6 +374,27 @@ def _facts(
         evidence += "; one tag for the whole directory"
     convention = TagConvention(accepts[0], accepts, evidence, inferred=True)
     return _measure(member, convention, tags)
+
+
+def _format_of_rule(member: Member) -> str | None:
+    """The first tag's spelling the backend's own rule asks for, before any tag exists.
+
+    ``--match 'pkgs/core-v[0-9]*'`` or a ``tag_regex`` of ``^pkgs/core-v(?P<version>...)``:
+    the literal text before the version, when the rule spells one; ``None`` otherwise.
+    """
+    if member.match is not None:
+        literal = re.split(r"[*?\[]", member.match, maxsplit=1)[0]
+        candidate = literal + "{version}"
+        if literal and fnmatch.fnmatchcase(candidate.replace("{version}", "1.0.0"), member.match):
+            return candidate
+    if member.regex is not None:
+        head = re.split(r"\(\?P<version>", member.regex, maxsplit=1)[0].removeprefix("^")
+        literal = re.sub(r"\\(.)", r"\1", head)
+        if head and not re.search(r"[\\.*+?()\[\]{}|^$]", re.sub(r"\\.", "", head)):
+            found = re.search(member.regex, literal + "1.0.0")
+            if found is not None and found.groupdict().get("version") == "1.0.0":
+                return literal + "{version}"
+    return None
 
 
 def _candidates(member: Member, convention: TagConvention, tags: RepoTags) -> Sequence[str]:

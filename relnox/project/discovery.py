@@ -124,10 +124,20 @@ def _secondaries(
     for module_name in [*modules, *nested]:
         for filename in VERSION_MODULE_FILES:
             for base in roots:
-                loc = python_location(base / module_name / filename)
-                if loc is not None and all(loc.path != k.path for k in [*known, *found]):
-                    found.append(loc)
+                for package in _regular_packages(base / module_name):
+                    loc = python_location(package / filename)
+                    if loc is not None and all(loc.path != k.path for k in [*known, *found]):
+                        found.append(loc)
     return found
+
+
+def _regular_packages(path: Path) -> list[Path]:
+    """``path`` itself, or for a namespace package (a directory without ``__init__.py``)
+    the regular packages directly inside it: ``src/poetry/core`` of a wheel shipping ``poetry``.
+    """
+    if not path.is_dir() or (path / "__init__.py").is_file():
+        return [path]
+    return sorted(child for child in path.iterdir() if (child / "__init__.py").is_file())
 
 
 def _load_package(
@@ -423,14 +433,31 @@ def discover(root: Path | str = ".") -> Workspace:
     explicit = config.packages is not None
     docs: dict[Path, Mapping[str, Any]] = {}
     broken: list[Broken] = []
+    skipped: list[str] = []
     for directory in dirs:
         try:
             loaded = doc if directory == root and doc is not None else project_doc(directory)
         except RelnoxError as exc:
             broken.append(Broken(directory, None, exc))
             continue
-        if is_package(loaded, directory, explicit=explicit):
-            docs[directory] = loaded
+        if not is_package(loaded, directory, explicit=explicit):
+            continue
+        name = _name_of(directory, loaded)
+        if name and not _VALID_NAME.fullmatch(name):
+            error = ConfigError(
+                f"{directory / 'pyproject.toml'}: {name!r} is not a valid project name "
+                "(letters, digits and . _ - only); fix it there"
+            )
+            if doc is None:  # found by scanning, not listed: a template, said and left out
+                rel = (directory / "pyproject.toml").relative_to(root).as_posix()
+                skipped.append(
+                    f"{rel}: {name!r} is not a valid project name, so it is left out "
+                    "(a template?); fix the name there if it is a package"
+                )
+            else:
+                broken.append(Broken(directory, None, error))
+            continue
+        docs[directory] = loaded
     names: set[str] = set()
     for directory, data in docs.items():
         name = _name_of(directory, data)
@@ -445,12 +472,31 @@ def discover(root: Path | str = ".") -> Workspace:
             broken.append(Broken(directory, canonicalize_name(name) if name else None, exc))
     packages, broken = _unique(root, packages, broken)
     if not packages and not broken:
+        uv_virtual = doc is not None and table(doc, "tool", "uv").get("package") is False
+        if uv_virtual and doc is not None and "project" in doc:
+            raise ConfigError(
+                f"{root_pyproject}: no package to release: [tool.uv] package = false marks "
+                'this [project] as not built; if it is released, add packages = ["."] '
+                "to [tool.relnox]"
+            )
         raise ConfigError(
             f"{root_pyproject}: no package to release; add a [project] table, "
             "[tool.uv.workspace] members or [tool.relnox] packages"
         )
     ordered = release_order(_defer_optional_cycles(packages))
     notes = _outside(root, dirs) if doc is not None and not explicit else ()
+    notes += tuple(skipped)
+    if (
+        doc is not None
+        and not explicit
+        and {"project", "build-system"} <= doc.keys()
+        and table(doc, "tool", "uv").get("package") is False
+    ):
+        notes += (
+            f"pyproject.toml ({_name_of(root, doc) or 'the root project'}) has a "
+            "[build-system] but [tool.uv] package = false, so relnox does not release it; "
+            'if it is released, add "." to [tool.relnox] packages',
+        )
     workspace = Workspace(
         root=root,
         config=config,

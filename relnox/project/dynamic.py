@@ -242,13 +242,36 @@ def _cargo(directory: Path, doc: Mapping[str, Any], load: Callable[[Path], Any])
     raise VersionError(f'{manifest}: [package] has no version; add version = "0.1.0"')
 
 
-def _scikit_build(directory: Path, doc: Mapping[str, Any]) -> Found | None:
+_VCS_PROVIDERS = ("setuptools_scm", "vcs_versioning", "setuptools_git_versioning", "dunamai")
+
+
+def _dynamic_metadata_version(doc: Mapping[str, Any]) -> tuple[Mapping[str, Any], str]:
+    """The version provider's settings and where they are written.
+
+    scikit-build-core's ``[tool.scikit-build.metadata.version]``, or the shared
+    dynamic-metadata protocol: ``[[tool.dynamic-metadata]]`` with ``field = "version"``
+    (scikit-build-core 1.0+) or a ``[tool.dynamic-metadata.version]`` table.
+    """
     settings = _table(doc, "tool", "scikit-build", "metadata", "version")
+    if settings:
+        return settings, "[tool.scikit-build.metadata.version]"
+    shared = _table(doc, "tool").get("dynamic-metadata")
+    if isinstance(shared, list):
+        for entry in shared:
+            if isinstance(entry, Mapping) and entry.get("field") == "version":
+                return entry, '[[tool.dynamic-metadata]] field = "version"'
+    if isinstance(shared, Mapping) and isinstance(shared.get("version"), Mapping):
+        return shared["version"], "[tool.dynamic-metadata.version]"
+    return {}, ""
+
+
+def _scikit_build(directory: Path, doc: Mapping[str, Any]) -> Found | None:
+    settings, where = _dynamic_metadata_version(doc)
     provider = settings.get("provider")
     if not isinstance(provider, str):
         return None
-    if provider.endswith("setuptools_scm"):
-        return VCS_SOURCE, [], f"[tool.scikit-build.metadata.version] provider = {provider!r}"
+    if any(name in provider for name in _VCS_PROVIDERS):
+        return VCS_SOURCE, [], f"{where} provider = {provider!r} (versions from git tags)"
     if provider.endswith("regex") and isinstance(settings.get("input"), str):
         pattern = settings.get("regex")
         if isinstance(pattern, str):
@@ -257,11 +280,7 @@ def _scikit_build(directory: Path, doc: Mapping[str, Any]) -> Found | None:
         else:
             pattern = SKBUILD_DEFAULT_REGEX
         loc = regex_location(directory / settings["input"], pattern, "scikit-build regex")
-        return (
-            "scikit-build",
-            [loc],
-            f"[tool.scikit-build.metadata.version] input = {settings['input']!r}",
-        )
+        return "scikit-build", [loc], f"{where} input = {settings['input']!r}"
     return None
 
 

@@ -8,6 +8,8 @@ requirements and the readme.
 from __future__ import annotations
 
 import itertools
+import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -165,6 +167,11 @@ def source_roots(directory: Path, doc: Mapping[str, Any]) -> tuple[Path, ...]:
     for item in table(doc, "tool", "poetry").get("packages", []) or []:
         if isinstance(item, Mapping) and isinstance(item.get("from"), str):
             roots.insert(0, directory / item["from"])
+    if str(table(doc, "build-system").get("build-backend", "")).startswith("mesonpy"):
+        roots[:0] = [package.parent for package in meson_packages(directory)]
+    sk_packages = table(doc, "tool", "scikit-build", "wheel").get("packages")
+    if isinstance(sk_packages, list):
+        roots[:0] = [(directory / p.rstrip("/")).parent for p in sk_packages if isinstance(p, str)]
     sources = table(doc, "tool", "hatch", "build", "targets", "wheel").get("sources")
     if isinstance(sources, list):
         roots[:0] = [directory / s for s in sources if isinstance(s, str)]
@@ -173,6 +180,47 @@ def source_roots(directory: Path, doc: Mapping[str, Any]) -> tuple[Path, ...]:
             directory / k for k, v in sources.items() if isinstance(k, str) and k and not v
         ]
     return tuple(dict.fromkeys(roots))
+
+
+_MESON_SKIP = {
+    "build", "builddir", "subprojects", "vendored", "tests", "test", "docs", "node_modules",
+}  # fmt: skip
+_MESON_SUBDIR = re.compile(r"""\bsubdir\s*:\s*['"]([\w.-]+)['"]""")
+_MESON_INIT = re.compile(r"""['"]((?:[\w.-]+/)*[\w.-]+)/__init__\.py['"]""")
+
+
+def meson_packages(directory: Path, depth: int = 4) -> tuple[Path, ...]:
+    """The top-level import packages meson-python installs, read from the meson.build files.
+
+    ``py.install_sources([...], subdir: 'pkg')`` in ``lib/pkg/meson.build`` installs the
+    directory ``lib/pkg`` as ``pkg``; ``install_sources('pkg/__init__.py', ...)`` names
+    ``pkg/`` beside that meson.build. Only directories holding an ``__init__.py`` count.
+    """
+    found: list[Path] = []
+    for here, dirs, files in os.walk(directory):
+        rel_depth = len(Path(here).relative_to(directory).parts)
+        dirs[:] = [
+            d
+            for d in sorted(dirs)
+            if rel_depth < depth and not d.startswith((".", "_")) and d not in _MESON_SKIP
+        ]
+        if "meson.build" not in files:
+            continue
+        base = Path(here)
+        try:
+            text = (base / "meson.build").read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if "install_sources" not in text:
+            continue
+        for name in _MESON_SUBDIR.findall(text):
+            if name == base.name and (base / "__init__.py").is_file():
+                found.append(base)
+        for path in _MESON_INIT.findall(text):
+            package = base / path
+            if len(Path(path).parts) == 1 and (package / "__init__.py").is_file():
+                found.append(package)
+    return tuple(dict.fromkeys(found))
 
 
 def _find_module(directory: Path, dotted: str, roots: Sequence[Path] = ()) -> Path | None:
@@ -202,6 +250,9 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
                 path = directory / item.rstrip("/")
                 if (path / "__init__.py").is_file() or path.suffix == ".py" or path.is_dir():
                     found.append(path.stem if path.suffix == ".py" else path.name)
+    sk_packages = table(doc, "tool", "scikit-build", "wheel").get("packages")
+    if isinstance(sk_packages, list):  # "src/pkg" or "pkg": the directory is the package
+        found += [Path(p.rstrip("/")).name for p in sk_packages if isinstance(p, str)]
     flit = table(doc, "tool", "flit", "module").get("name")
     if isinstance(flit, str):
         found.append(flit)
@@ -215,6 +266,8 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
     for pattern in st_find.get("include", []) if isinstance(st_find.get("include"), list) else []:
         if isinstance(pattern, str) and pattern.split(".")[0].replace("_", "").isalnum():
             found.append(pattern.split(".")[0])
+    if str(table(doc, "build-system").get("build-backend", "")).startswith("mesonpy"):
+        found += [package.name for package in meson_packages(directory)]
     poetry_packages = table(doc, "tool", "poetry").get("packages")
     if isinstance(poetry_packages, list):
         found += [
@@ -310,12 +363,33 @@ def internal_requirements(
             else:  # a path dependency without a version: ordering only
                 found.append(InternalRequirement(target, "*", pyproject, (), "poetry", runtime))
 
+    def templated(items: Any, optional: bool) -> None:
+        for text in items if isinstance(items, list) else []:
+            if not isinstance(text, str):
+                continue
+            try:
+                req = Requirement(re.sub(r"\{\{[^}]*\}\}", "0", text))
+            except InvalidRequirement:
+                continue
+            target = canonicalize_name(req.name)
+            if target in names and target != own:
+                found.append(
+                    InternalRequirement(target, "*", pyproject, (), "poetry", True, optional)
+                )
+
     project = table(doc, "project")
     pep508(project.get("dependencies"), ("project", "dependencies"), True)
     for extra, items in table(project, "optional-dependencies").items():
         pep508(items, ("project", "optional-dependencies", extra), True, optional=True)
     for group, items in table(doc, "dependency-groups").items():
         pep508(items, ("dependency-groups", group), False)
+    for hook in table(doc, "tool", "hatch", "metadata", "hooks").values():
+        # a metadata hook's templated requirements ("core=={{ version }}"): filled in by
+        # the build from the same version, so never rewritten, but they order the release
+        if isinstance(hook, Mapping):
+            templated(hook.get("dependencies"), False)
+            for items in table(hook, "optional-dependencies").values():
+                templated(items, True)
     tool_poetry = table(doc, "tool", "poetry")
     poetry(tool_poetry.get("dependencies"), ("tool", "poetry", "dependencies"), True)
     poetry(tool_poetry.get("dev-dependencies"), ("tool", "poetry", "dev-dependencies"), False)

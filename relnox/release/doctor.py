@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from packaging.utils import canonicalize_name
-from packaging.version import Version
+from packaging.version import InvalidVersion, Version
 
 from relnox.artifacts.checks import readme_problem as render_problem
 from relnox.errors import ConfigError, RelnoxError
@@ -333,7 +333,45 @@ def _tags(ws: Workspace, pkg: Package) -> list[Check]:
                 )
             ]
         return [Check(name, OK, f"{tag} matches (already released); {convention}")]
+    shared = _released_under_another_tag(ws, pkg)
+    if shared is not None:
+        other, other_tag = shared
+        fmt = ws.tag_for(other, "{version}")
+        return [
+            Check(
+                name,
+                WARN,
+                f"{tag} not created yet, but {other_tag} of {other.name} tags a commit where "
+                f"{pkg.name} is already {pkg.version}: if they are released together, set "
+                f'lockstep (e.g. ["{other.name}", "{pkg.name}"]) and tag-format = "{fmt}" '
+                "in [tool.relnox]",
+            )
+        ]
     return [Check(name, OK, f"{tag} not created yet; {convention}")]
+
+
+def _released_under_another_tag(ws: Workspace, pkg: Package) -> tuple[Package, str] | None:
+    """Another package's tag of this version, on a commit where this one had it too.
+
+    One tag for several packages released together, named after one of them
+    (``core@1.7.0`` for every plugin at 1.7.0): not this package's convention, so
+    relnox does not guess; doctor names the settings that decide.
+    """
+    if pkg.tags is None or pkg.tags.convention.evidence.startswith("configured"):
+        return None
+    version = Version(pkg.version)
+    for other in ws.packages:
+        if other is pkg or other.tags is None or Version(other.version) != version:
+            continue
+        if version not in other.tags.released:
+            continue
+        other_tag = ws.tag_for(other)
+        if git.tag_exists(ws.root, other_tag) and same_version(
+            version_at(ws, pkg, other_tag), pkg.version
+        ):
+            return other, other_tag
+        return None
+    return None
 
 
 def _uv_lock(ws: Workspace) -> list[Check]:
@@ -409,6 +447,44 @@ def _changelog(ws: Workspace, pkg: Package, version: str | None) -> list[Check]:
     ]
 
 
+def _pins(ws: Workspace, pkg: Package) -> list[Check]:
+    """Requirements on workspace packages that do not admit their version here.
+
+    A release of ``pkg`` would then install another build of the package it needs
+    than the one released with it (or none: ``==0.1.6`` of a package at 0.1.2).
+    """
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    from relnox.project.pins import poetry_admits
+
+    rows = []
+    versions = {p.name: p for p in ws.packages}
+    for req in pkg.requirements:
+        target = versions.get(req.target)
+        if not req.runtime or not req.key or target is None or target.vcs_versioned:
+            continue
+        try:
+            version = Version(target.version)
+            if req.style == "poetry":
+                admits = poetry_admits(req.text, version)
+            else:
+                admits = SpecifierSet(req.specifier).contains(version, prereleases=True)
+        except (InvalidSpecifier, InvalidVersion, ValueError):
+            continue
+        written = req.text if req.style == "pep508" else f"{target.name} {req.text}"
+        if not admits:
+            rows.append(
+                Check(
+                    f"pins {pkg.name}",
+                    WARN,
+                    f"{_rel(ws, req.path)} requires {written!r}, which does not admit "
+                    f"{target.name} {target.version} of this repository; a bump of "
+                    f"{target.name} rewrites it, or fix it by hand if the pin is meant",
+                )
+            )
+    return rows
+
+
 def _guarded(rows: list[Check], name: str, fn: Callable[..., list[Check]], *args: Any) -> None:
     try:
         rows.extend(fn(*args))
@@ -461,6 +537,7 @@ def doctor(
         _guarded(rows, f"metadata {pkg.name}", _metadata, ws, pkg)
         if git.is_repo(root):
             _guarded(rows, f"tags {pkg.name}", _tags, ws, pkg)
+        _guarded(rows, f"pins {pkg.name}", _pins, ws, pkg)
         _guarded(rows, f"changelog {pkg.name}", _changelog, ws, pkg, version)
     _guarded(rows, "uv.lock", _uv_lock, ws)
     if repository:

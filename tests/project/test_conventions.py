@@ -76,7 +76,7 @@ def test_tags_that_name_nothing_are_an_error_for_a_tag_versioned_package(tmp_pat
     ws = discover(root)
     assert not ws.packages
     (problem,) = ws.problems
-    assert "release-1.1" in problem and "tag-format" in problem
+    assert "release-1.1" in problem and 'tag-format = "release-{version}"' in problem
     proc = run_relnox("packages", cwd=root)
     assert proc.returncode == 1 and "0.0.0" not in proc.stdout + proc.stderr
 
@@ -229,6 +229,35 @@ def test_backend_describe_match_narrows_the_tags_and_a_side_project_is_named(
     assert "backend/pyproject.toml (hatchling) is not a member" in note
 
 
+@pytest.mark.parametrize(
+    "rule",
+    [
+        """git_describe_command = 'git describe --tags --match="pkgs/{dir}-v[0-9]*"'""",
+        "tag-pattern = 'pkgs\\/{dir}-v(?P<version>.*)'",
+    ],
+)
+def test_a_first_tag_is_spelled_as_the_backends_own_rule_asks(tmp_path: Path, rule: str) -> None:
+    """No tag of ``pkgs/new_one`` yet: its first one must be what its describe will match."""
+
+    def member(name: str, dir: str) -> str:
+        extra = f'[tool.hatch.version]\nsource = "vcs"\n{rule.format(dir=dir)}\n'
+        if "describe" in rule:
+            extra = f'[tool.hatch.version]\nsource = "vcs"\n[tool.hatch.version.raw-options]\n{rule.format(dir=dir)}\n'
+        return project(name, None, backend="hatch-vcs", extra=extra)
+
+    files = {
+        "pkgs/old_one/pyproject.toml": member("old-one-x", "old_one"),
+        "pkgs/new_one/pyproject.toml": member("new-one-x", "new_one"),
+    }
+    root = repo(tmp_path / "r", files, tags=["pkgs/old_one-v1.2.0"])
+    ws = load_workspace(root)
+    assert ws.get("old-one-x").version == "1.2.0"
+    new = ws.get("new-one-x")
+    assert ws.tag_for(new, "0.1.0") == "pkgs/new_one-v0.1.0"
+    bump = plan_bump(ws, part="minor", packages=["new-one-x"], tag=True, commit=True)
+    assert bump.tags == ["pkgs/new_one-v0.1.0"]
+
+
 def test_shallow_clone_refuses_what_needs_tags(tmp_path: Path) -> None:
     origin = repo(tmp_path / "origin", {"pyproject.toml": project("lib", "1.0.0")}, tags=["v1.0.0"])
     commit(origin, {"a.txt": "a"})
@@ -282,6 +311,34 @@ def test_a_token_prefix_the_tagged_commit_contradicts_is_another_projects(
     assert again.tag_format_of(again.get("acme-bench-ui")) == "bench-v{version}"
 
 
+def test_a_token_prefix_with_one_agreeing_tag_is_the_packages_even_if_newer_ones_disagree(
+    tmp_path: Path,
+) -> None:
+    """``fleet-v0.0.2`` tagged the file at 0.0.2; ``fleet-v0.1.4`` was built elsewhere.
+
+    The prefix is still the package's, and its file is below its released version:
+    a bump that would not pass 0.1.4 is refused instead of proposing a downgrade.
+    """
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["libs/*"]\n',
+        "libs/acme-fleet/pyproject.toml": project("acme-fleet", "0.0.2"),
+        "libs/acme-core/pyproject.toml": project("acme-core", "0.3.1"),
+    }
+    root = repo(tmp_path / "r", files, tags=["fleet-v0.0.2", "core-v0.3.1"])
+    commit(root, {"ci.txt": "wheels of 0.1.4 come from another repository"}, "fleet-v0.1.4")
+    ws = load_workspace(root)
+    fleet = ws.get("acme-fleet")
+    assert ws.tag_format_of(fleet) == "fleet-v{version}"
+    assert fleet.tags is not None and str(fleet.tags.highest) == "0.1.4"
+    with pytest.raises(VersionError, match=r"0\.1\.0 is not above 0\.1\.4.*fleet-v0\.1\.4"):
+        plan_bump(ws, part="minor")
+    assert plan_bump(ws, part="minor", packages=["acme-core"]).versions == {
+        "acme-core": ("0.3.1", "0.4.0")
+    }
+    out = run_relnox("doctor", cwd=root, check=False).stdout
+    assert "fleet-v0.1.4 is newer than 0.0.2" in out
+
+
 def test_a_higher_tag_on_a_commit_without_the_package_is_said_to_be_ambiguous(
     tmp_path: Path,
 ) -> None:
@@ -323,3 +380,80 @@ def test_tag_versioned_members_share_the_repositorys_bare_tags(tmp_path: Path) -
     assert plan_bump(ws, part="minor").tags == ["v2.34.0"]
     with pytest.raises(ConfigError, match=r"share the tag v\{version\}, so agentkit-evals cannot"):
         plan_bump(ws, part="minor", packages=["agentkit-evals"])
+
+
+def test_one_tag_named_after_one_package_for_several_released_together_is_named_not_guessed(
+    tmp_path: Path,
+) -> None:
+    """``core@1.2.0`` marks the plugin at 1.2.0 too; its own tags stopped at 0.2.0."""
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["pkgs/*"]\n',
+        "pkgs/core/pyproject.toml": project("core", "0.9.0"),
+        "pkgs/plugin-x/pyproject.toml": project("plugin-x", "0.2.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["core@0.9.0", "plugin-x@0.2.0"])
+    commit(
+        root,
+        {
+            "pkgs/core/pyproject.toml": project("core", "1.2.0"),
+            "pkgs/plugin-x/pyproject.toml": project("plugin-x", "1.2.0"),
+        },
+        "core@1.2.0",
+    )
+    commit(root, {"pkgs/core/notes.txt": "later"})
+    out = run_relnox("doctor", cwd=root).stdout
+    assert "plugin-x@1.2.0 not created yet, but core@1.2.0 of core tags a commit" in out
+    assert 'tag-format = "core@{version}"' in out
+    config = '\n[tool.relnox]\nlockstep = true\ntag-format = "core@{version}"\n'
+    commit(root, {"pyproject.toml": files["pyproject.toml"] + config})
+    ws = load_workspace(root)
+    assert {ws.tag_for(p) for p in ws.packages} == {"core@1.2.0"}
+    assert "not created yet, but" not in run_relnox("doctor", cwd=root).stdout
+    assert plan_bump(ws, part="minor", tag=True, commit=True).tags == ["core@1.3.0"]
+
+
+def test_tags_spelled_without_separators_and_bare_tags_of_one_package_among_several(
+    tmp_path: Path,
+) -> None:
+    """No root project: ``1.2.11`` is the package whose file said 1.2.11 at that tag;
+    ``checkpointpostgres==3.1.2`` is ``libs/checkpoint-postgres``'s."""
+    files = {
+        "libs/graph/pyproject.toml": project("acme-graph", "1.2.11"),
+        "libs/checkpoint-postgres/pyproject.toml": project("acme-checkpoint-postgres", "3.1.2"),
+        "libs/checkpoint/pyproject.toml": project("acme-checkpoint", "4.2.0"),
+    }
+    root = repo(
+        tmp_path / "r", files, tags=["1.2.11", "checkpointpostgres==3.1.2", "checkpoint==4.2.0"]
+    )
+    ws = load_workspace(root)
+    assert {p.name: ws.tag_format_of(p) for p in ws.packages} == {
+        "acme-graph": "{version}",
+        "acme-checkpoint-postgres": "checkpointpostgres=={version}",
+        "acme-checkpoint": "checkpoint=={version}",
+    }
+    graph = ws.get("acme-graph")
+    assert graph.tags is not None and str(graph.tags.highest) == "1.2.11"
+    assert plan_bump(ws, part="minor", packages=["acme-graph"], tag=True, commit=True).tags == [
+        "1.3.0"
+    ]
+    # two packages at the tagged version: the bare tags are nobody's, nothing is guessed
+    commit(root, {"libs/checkpoint/pyproject.toml": project("acme-checkpoint", "1.3.0")})
+    commit(root, {"libs/graph/pyproject.toml": project("acme-graph", "1.3.0")}, "1.3.0")
+    again = load_workspace(root)
+    assert again.tag_format_of(again.get("acme-graph")) == "{name}-v{version}"
+
+
+def test_tags_that_name_no_package_of_static_versions_warn_but_pass_check_versions(
+    tmp_path: Path,
+) -> None:
+    """``v1.44.0`` marks a release train of packages with versions of their own."""
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["api", "sdk"]\n',
+        "api/pyproject.toml": project("train-api", "1.45.0.dev0"),
+        "sdk/pyproject.toml": project("train-sdk", "0.66b0.dev0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.44.0"])
+    proc = run_relnox("check-versions", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    assert 'tag-format = "v{version}", as v1.44.0' in proc.stdout
+    assert json.loads(run_relnox("check-versions", "--json", cwd=root).stdout)["warnings"]
