@@ -10,6 +10,7 @@ package knows its tag convention and its releases. A package that cannot be read
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -60,6 +61,10 @@ __all__ = [
     "release_order",
     "validate_version",
 ]
+
+
+#: a valid distribution name (PEP 508); a template's '$pkg-haystack' is not one
+_VALID_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?")
 
 
 def _name_of(directory: Path, doc: Mapping[str, Any]) -> str | None:
