@@ -35,7 +35,7 @@ from typing import Any, TextIO
 from packaging.version import InvalidVersion, Version
 
 from relnox.build.envpool import EnvPool, OutputLog
-from relnox.build.plan import BuildOptions, BuildPlan, plan_build, rel
+from relnox.build.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build, rel
 from relnox.artifacts.checks import Expectation, artifact_kind, check_artifacts, name_and_version, preload
 from relnox.errors import BuildError, RelnoxError
 from relnox.artifacts.manifest import (
@@ -75,7 +75,7 @@ def _size(count: int) -> str:
 @dataclass(frozen=True)
 class PackageOutcome:
     package: Package
-    status: str  # built | failed | skipped | not run
+    status: str  # built | reused | failed | skipped | not run
     seconds: float = 0.0
     record: PackageRecord | None = None
     error: RelnoxError | None = None
@@ -84,6 +84,11 @@ class PackageOutcome:
     warnings: tuple[str, ...] = ()
     started: float = 0.0  # seconds since the run started
     finished: float = 0.0
+    why: str = ""  # why it was built rather than reused ("" for a first build)
+
+
+DONE = ("built", "reused")
+REUSED_STATUS = "unchanged, reused"
 
 
 @dataclass(frozen=True)
@@ -97,18 +102,29 @@ class BuildResult:
 
     @property
     def built(self) -> tuple[PackageOutcome, ...]:
-        return tuple(o for o in self.outcomes if o.status == "built")
+        """Every package whose files are in dist/ and recorded: built now, or reused."""
+        return tuple(o for o in self.outcomes if o.status in DONE)
+
+    @property
+    def reused(self) -> tuple[PackageOutcome, ...]:
+        """Unchanged since the recorded build: its verified files stand."""
+        return tuple(o for o in self.outcomes if o.status == "reused")
 
     @property
     def not_built(self) -> tuple[PackageOutcome, ...]:
         """Failed, skipped (a dependency failed) and not run (stopped after a failure)."""
-        return tuple(o for o in self.outcomes if o.status != "built")
+        return tuple(o for o in self.outcomes if o.status not in DONE)
 
     def rows(self) -> list[dict[str, Any]]:
         rows = []
         for o in self.outcomes:
             files = o.record.files if o.record else ()
-            status = o.status if o.status == "built" else f"{o.status}: {o.reason}"[:70]
+            if o.status == "reused":
+                status = REUSED_STATUS
+            elif o.status == "built":
+                status = f"built ({o.why})" if o.why else "built"
+            else:
+                status = f"{o.status}: {o.reason}"[:70]
             if o.tests and o.status == "built":
                 status += f" (tests {o.tests})"
             rows.append(
@@ -134,9 +150,13 @@ class BuildResult:
             "packages": [o.package.name for o in self.built],
             "versions": {o.package.name: o.package.version for o in self.built},
             "files": [f.filename for o in self.built if o.record for f in o.record.files],
+            "reused": [o.package.name for o in self.reused],
+            "rebuilt": {
+                o.package.name: o.why for o in self.outcomes if o.status == "built" and o.why
+            },
             "failed": [o.package.name for o in self.outcomes if o.status == "failed"],
             "skipped": [
-                o.package.name for o in self.outcomes if o.status not in ("built", "failed")
+                o.package.name for o in self.outcomes if o.status not in (*DONE, "failed")
             ],
             "stale": [p.name for p in self.stale],
             "dist_dir": str(self.plan.dist_dir),
@@ -257,6 +277,15 @@ class _Run:
         label = f"{pkg.name} {pkg.version}"
         number = next(self.counter)
         total = len(self.plan.packages)
+        reused = self.plan.reuse.get(name)
+        if reused is not None:
+            logger.info("[%d/%d] %s: %s", number, total, label, REUSED_STATUS)
+            now = time.monotonic() - self.epoch
+            return PackageOutcome(pkg, "reused", 0.0, reused, started=now, finished=now)
+        why = self.plan.why.get(name, "")
+        why = "" if why == FIRST_BUILD else why
+        if why:
+            logger.info("%s: rebuilt: %s", label, why)
         logger.info("[%d/%d] %s: building (%s)", number, total, label, pkg.backend)
         start = time.monotonic()
         log = OutputLog(label)
@@ -301,6 +330,7 @@ class _Run:
                 for p in moved
             ),
             depends_on=pkg.internal_deps,
+            inputs=dict(self.plan.inputs[name].parts) if name in self.plan.inputs else {},
         )
         logger.info("%s: built in %.1fs: %s", label, seconds, ", ".join(p.name for p in moved))
         return PackageOutcome(
@@ -312,6 +342,7 @@ class _Run:
             warnings=tuple(notes),
             started=start - self.epoch,
             finished=time.monotonic() - self.epoch,
+            why=why,
         )
 
 
@@ -389,7 +420,7 @@ def execute(plan: BuildPlan) -> BuildResult:
     threading.Thread(target=preload, name="relnox-preload", daemon=True).start()
     with tempfile.TemporaryDirectory(prefix="relnox-build-") as tmp, _backend_warnings():
         pool = EnvPool(plan.installer, plan.python, Path(tmp) / "envs", plan.fallback)
-        pool.prefetch(pkg.build_requires for pkg in plan.packages)
+        pool.prefetch(pkg.build_requires for pkg in plan.packages if pkg.name not in plan.reuse)
         run = _Run(plan, pool, Path(tmp), environ)
         try:
             outcomes = run_graph(
