@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +37,7 @@ from relnox.artifacts.manifest import (
     read_manifest,
 )
 from relnox.build.inputs import Inputs, package_inputs
-from relnox.project.changes import pathspec
+from relnox.project.changes import pathspecs
 from relnox.project.workspace import Package, Workspace
 
 DEFAULT_TEST_COMMAND = ("{python}", "-m", "pytest", "-q", "-p", "no:cacheprovider", "{tests}")
@@ -150,18 +151,20 @@ def _epoch(value: int | str | None, root: Path) -> int | None:
 
 
 def _package_epochs(workspace: Workspace, packages: Sequence[Package]) -> dict[str, int]:
-    """Each package's last commit time (its own files; nested packages excluded)."""
+    """Each package's last commit time (its own files; nested packages excluded); one
+    ``git log`` per package, a few at a time."""
     root = workspace.root
     if not (shutil.which("git") and git.is_repo(root)):
         return {}
-    epochs: dict[str, int] = {}
-    for pkg in packages:
-        out = git.git(
-            root, "log", "-1", "--format=%ct", "HEAD", "--", *pathspec(workspace, pkg), check=False
-        )
-        if out.isdigit():
-            epochs[pkg.name] = int(out)
-    return epochs
+    specs = pathspecs(workspace, packages)
+
+    def last_commit(name: str) -> str:
+        return git.git(root, "log", "-1", "--format=%ct", "HEAD", "--", *specs[name], check=False)
+
+    names = [pkg.name for pkg in packages]
+    with ThreadPoolExecutor(max_workers=max(1, min(8, len(names)))) as pool:
+        found = dict(zip(names, pool.map(last_commit, names), strict=True))
+    return {name: int(out) for name, out in found.items() if out.isdigit()}
 
 
 def _clean_targets(selected: Sequence[Package], dist_dir: Path, everything: bool) -> list[Path]:
