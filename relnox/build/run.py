@@ -11,6 +11,11 @@ the build manifest (:mod:`relnox.artifacts.manifest`; it lives in the state dire
 of other versions of the selected packages (they are not in the manifest, so
 publish refuses them).
 
+A package whose inputs did not change since the build the manifest records, and whose
+recorded files still have their sha256, is not built again: its files are reused
+("unchanged, reused"); what its inputs are, and when they cannot be established (so it
+is always rebuilt), is in :mod:`relnox.build.inputs`. ``--force`` rebuilds.
+
 How environments are made and why (measurements): :mod:`relnox.build.envpool`.
 """
 
