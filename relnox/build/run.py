@@ -422,7 +422,8 @@ def execute(plan: BuildPlan) -> BuildResult:
     environ = dict(os.environ)
     if plan.source_date_epoch is not None:
         environ["SOURCE_DATE_EPOCH"] = str(plan.source_date_epoch)
-    threading.Thread(target=preload, name="relnox-preload", daemon=True).start()
+    if len(plan.reuse) < len(plan.packages):  # files to check: load the checkers meanwhile
+        threading.Thread(target=preload, name="relnox-preload", daemon=True).start()
     with tempfile.TemporaryDirectory(prefix="relnox-build-") as tmp, _backend_warnings():
         pool = EnvPool(plan.installer, plan.python, Path(tmp) / "envs", plan.fallback)
         pool.prefetch(pkg.build_requires for pkg in plan.packages if pkg.name not in plan.reuse)
