@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from relnox.project.workspace import load_workspace  # noqa: E402
+from relnox.project.discovery import load_workspace  # noqa: E402
 from relnox.release.pipeline import ReleaseOptions  # noqa: E402
 from relnox.release.rehearse import rehearse  # noqa: E402
 from relnox.sample import generated_specs, git_init, write_workspace  # noqa: E402

@@ -207,8 +207,10 @@ def _watched(
         deadline = None if timeout is None else time.monotonic() + timeout
         poll = 0.25 if stall is None else min(0.25, stall / 4)
         while True:
+            if reader.is_alive():  # its output ends when the child exits: wakes at once
+                reader.join(timeout=poll)  # (Popen.wait(timeout) would poll, up to 50 ms late)
             try:
-                proc.wait(timeout=poll)
+                proc.wait(timeout=0 if reader.is_alive() else poll)
                 break
             except subprocess.TimeoutExpired:
                 pass

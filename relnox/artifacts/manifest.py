@@ -76,6 +76,9 @@ class PackageRecord:
     files: tuple[ArtifactRecord, ...]
     depends_on: tuple[str, ...] = ()
     origin: str = BUILT  # BUILT: relnox made and checked the files; FOUND: read from the directory
+    inputs: dict[str, str] = field(
+        default_factory=dict
+    )  # relnox.build.inputs: what it was built from
 
     @property
     def wheels(self) -> tuple[ArtifactRecord, ...]:
@@ -189,6 +192,7 @@ def read_manifest(dist_dir: Path) -> Manifest:
             files=tuple(ArtifactRecord(**f) for f in p["files"]),
             depends_on=tuple(p.get("depends_on", ())),
             origin=p.get("origin", BUILT),
+            inputs={str(k): str(v) for k, v in (p.get("inputs") or {}).items()},
         )
         for p in data.get("packages", [])
     )

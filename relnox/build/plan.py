@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,9 +27,17 @@ from relnox.tools import git
 from relnox.build.envpool import missing_toolchain
 from relnox.artifacts.checks import name_and_version
 from relnox.tools.envs import Installer, PipInstaller, find_installer, resolve_python
-from relnox.errors import BuildError
-from relnox.artifacts.manifest import MANIFEST_JSON, MANIFEST_TXT, manifest_path
-from relnox.project.changes import pathspec
+from relnox.errors import BuildError, RelnoxError
+from relnox.artifacts.manifest import (
+    BUILT,
+    MANIFEST_JSON,
+    MANIFEST_TXT,
+    PackageRecord,
+    manifest_path,
+    read_manifest,
+)
+from relnox.build.inputs import Inputs, package_inputs
+from relnox.project.changes import pathspecs
 from relnox.project.workspace import Package, Workspace
 
 DEFAULT_TEST_COMMAND = ("{python}", "-m", "pytest", "-q", "-p", "no:cacheprovider", "{tests}")
@@ -51,6 +60,11 @@ class BuildOptions:
     keep_going: bool = False
     source_date_epoch: int | str | None = None
     installer: str = "auto"
+    force: bool = False
+
+
+#: why a package is built although a build of it is recorded (not worth saying when first built)
+FIRST_BUILD = "no earlier build recorded"
 
 
 @dataclass(frozen=True)
@@ -73,6 +87,9 @@ class BuildPlan:
     test_command: tuple[str, ...] | None = None  # None: no --test
     strict: bool = False
     epochs: Mapping[str, int] = field(default_factory=dict)  # per package, when none is given
+    inputs: Mapping[str, Inputs] = field(default_factory=dict)  # per package (relnox.build.inputs)
+    reuse: Mapping[str, PackageRecord] = field(default_factory=dict)  # unchanged, files verified
+    why: Mapping[str, str] = field(default_factory=dict)  # why a package is built, not reused
 
     def epoch_of(self, pkg: Package) -> int | None:
         """The SOURCE_DATE_EPOCH ``pkg`` is built with."""
@@ -101,9 +118,14 @@ class BuildPlan:
         ]
         lines += [f"remove {rel(path, root)}" for path in self.clean]
         for pkg in self.packages:
+            if pkg.name in self.reuse:
+                lines.append(f"reuse {pkg.name} {pkg.version}: unchanged, files verified")
+                continue
             deps = f" after {', '.join(pkg.internal_deps)}" if pkg.internal_deps else ""
             tests = " (tests first)" if self.test_command else ""
-            lines.append(f"build {pkg.name} {pkg.version} ({pkg.backend}){deps}{tests}")
+            why = self.why.get(pkg.name, "")
+            why = f": {why}" if why and why != FIRST_BUILD else ""
+            lines.append(f"build {pkg.name} {pkg.version} ({pkg.backend}){deps}{tests}{why}")
         lines.append(f"write {rel(manifest_path(self.dist_dir), root)} and {MANIFEST_TXT}")
         return lines
 
@@ -129,18 +151,20 @@ def _epoch(value: int | str | None, root: Path) -> int | None:
 
 
 def _package_epochs(workspace: Workspace, packages: Sequence[Package]) -> dict[str, int]:
-    """Each package's last commit time (its own files; nested packages excluded)."""
+    """Each package's last commit time (its own files; nested packages excluded); one
+    ``git log`` per package, a few at a time."""
     root = workspace.root
     if not (shutil.which("git") and git.is_repo(root)):
         return {}
-    epochs: dict[str, int] = {}
-    for pkg in packages:
-        out = git.git(
-            root, "log", "-1", "--format=%ct", "HEAD", "--", *pathspec(workspace, pkg), check=False
-        )
-        if out.isdigit():
-            epochs[pkg.name] = int(out)
-    return epochs
+    specs = pathspecs(workspace, packages)
+
+    def last_commit(name: str) -> str:
+        return git.git(root, "log", "-1", "--format=%ct", "HEAD", "--", *specs[name], check=False)
+
+    names = [pkg.name for pkg in packages]
+    with ThreadPoolExecutor(max_workers=max(1, min(8, len(names)))) as pool:
+        found = dict(zip(names, pool.map(last_commit, names), strict=True))
+    return {name: int(out) for name, out in found.items() if out.isdigit()}
 
 
 def _clean_targets(selected: Sequence[Package], dist_dir: Path, everything: bool) -> list[Path]:
@@ -165,6 +189,43 @@ def _clean_targets(selected: Sequence[Package], dist_dir: Path, everything: bool
             if ours or (everything and path.name in (MANIFEST_JSON, MANIFEST_TXT)):
                 targets.append(path)
     return list(dict.fromkeys(targets))
+
+
+def _reuse(
+    dist_dir: Path,
+    packages: Sequence[Package],
+    inputs: Mapping[str, Inputs],
+    refuse: str,
+) -> tuple[dict[str, PackageRecord], dict[str, str]]:
+    """The recorded builds that can stand (inputs unchanged, files verified), and why the
+    others are built."""
+    reuse: dict[str, PackageRecord] = {}
+    why: dict[str, str] = {}
+    try:
+        manifest = read_manifest(dist_dir)
+        recorded = {r.name: r for r in manifest.packages if r.origin == BUILT and r.inputs}
+    except RelnoxError:
+        recorded = {}
+    for pkg in packages:
+        record = recorded.get(pkg.name)
+        facts = inputs[pkg.name]
+        if refuse:
+            why[pkg.name] = refuse
+        elif facts.unknown:
+            why[pkg.name] = facts.unknown
+        elif record is None:
+            why[pkg.name] = FIRST_BUILD
+        elif changed := facts.changed(record.inputs):
+            why[pkg.name] = f"{', '.join(changed)} changed"
+        else:
+            try:
+                for artifact in record.files:
+                    manifest.checked_path(artifact)
+            except RelnoxError:
+                why[pkg.name] = "its recorded files are missing or changed"
+            else:
+                reuse[pkg.name] = record
+    return reuse, why
 
 
 def _test_command(workspace: Workspace) -> tuple[str, ...]:
@@ -198,21 +259,46 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
     everything = len(selected) == len(workspace.packages)
     installer = find_installer(options.installer, error=BuildError)
     jobs = options.jobs if options.jobs and options.jobs > 0 else os.cpu_count() or 1
+    python = Path(resolve_python(options.python, error=BuildError))
+    given = _epoch(options.source_date_epoch, root)
+    epochs = {} if given is not None else _package_epochs(workspace, selected)
+    kinds = "+".join(k for k, on in (("sdist", options.sdist), ("wheel", options.wheel)) if on)
+    inputs = package_inputs(
+        workspace,
+        selected,
+        python=python,
+        epochs={p.name: given if given is not None else epochs.get(p.name) for p in selected},
+        kinds=kinds,
+        output=dist_dir,
+    )
+    refuse = (
+        "--force"
+        if options.force
+        else "--clean"
+        if options.clean
+        else "--test runs its tests"
+        if options.test
+        else ""
+    )
+    reuse, why = _reuse(dist_dir, selected, inputs, refuse)
     return BuildPlan(
         workspace=workspace,
         packages=selected,
         dist_dir=dist_dir,
-        python=Path(resolve_python(options.python, error=BuildError)),
+        python=python,
         installer=installer,
         fallback=PipInstaller() if options.installer == "auto" and installer.name == "uv" else None,
         jobs=max(1, min(jobs, len(selected))),
         sdist=options.sdist,
         wheel=options.wheel,
         keep_going=options.keep_going,
-        source_date_epoch=(given := _epoch(options.source_date_epoch, root)),
-        epochs={} if given is not None else _package_epochs(workspace, selected),
+        source_date_epoch=given,
+        epochs=epochs,
         git_commit=git.head(root) if shutil.which("git") and git.is_repo(root) else None,
         clean=tuple(_clean_targets(selected, dist_dir, everything)) if options.clean else (),
         test_command=_test_command(workspace) if options.test else None,
         strict=options.strict,
+        inputs=inputs,
+        reuse=reuse,
+        why=why,
     )

@@ -11,6 +11,11 @@ the build manifest (:mod:`relnox.artifacts.manifest`; it lives in the state dire
 of other versions of the selected packages (they are not in the manifest, so
 publish refuses them).
 
+A package whose inputs did not change since the build the manifest records, and whose
+recorded files still have their sha256, is not built again: its files are reused
+("unchanged, reused"); what its inputs are, and when they cannot be established (so it
+is always rebuilt), is in :mod:`relnox.build.inputs`. ``--force`` rebuilds.
+
 How environments are made and why (measurements): :mod:`relnox.build.envpool`.
 """
 
@@ -35,7 +40,7 @@ from typing import Any, TextIO
 from packaging.version import InvalidVersion, Version
 
 from relnox.build.envpool import EnvPool, OutputLog
-from relnox.build.plan import BuildOptions, BuildPlan, plan_build, rel
+from relnox.build.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build, rel
 from relnox.artifacts.checks import Expectation, artifact_kind, check_artifacts, name_and_version, preload
 from relnox.errors import BuildError, RelnoxError
 from relnox.artifacts.manifest import (
@@ -75,7 +80,7 @@ def _size(count: int) -> str:
 @dataclass(frozen=True)
 class PackageOutcome:
     package: Package
-    status: str  # built | failed | skipped | not run
+    status: str  # built | reused | failed | skipped | not run
     seconds: float = 0.0
     record: PackageRecord | None = None
     error: RelnoxError | None = None
@@ -85,6 +90,11 @@ class PackageOutcome:
     not_reproducible: str = ""  # which backend and why its bytes may differ between builds
     started: float = 0.0  # seconds since the run started
     finished: float = 0.0
+    why: str = ""  # why it was built rather than reused ("" for a first build)
+
+
+DONE = ("built", "reused")
+REUSED_STATUS = "unchanged, reused"
 
 
 @dataclass(frozen=True)
@@ -98,18 +108,29 @@ class BuildResult:
 
     @property
     def built(self) -> tuple[PackageOutcome, ...]:
-        return tuple(o for o in self.outcomes if o.status == "built")
+        """Every package whose files are in dist/ and recorded: built now, or reused."""
+        return tuple(o for o in self.outcomes if o.status in DONE)
+
+    @property
+    def reused(self) -> tuple[PackageOutcome, ...]:
+        """Unchanged since the recorded build: its verified files stand."""
+        return tuple(o for o in self.outcomes if o.status == "reused")
 
     @property
     def not_built(self) -> tuple[PackageOutcome, ...]:
         """Failed, skipped (a dependency failed) and not run (stopped after a failure)."""
-        return tuple(o for o in self.outcomes if o.status != "built")
+        return tuple(o for o in self.outcomes if o.status not in DONE)
 
     def rows(self) -> list[dict[str, Any]]:
         rows = []
         for o in self.outcomes:
             files = o.record.files if o.record else ()
-            status = o.status if o.status == "built" else f"{o.status}: {o.reason}"[:70]
+            if o.status == "reused":
+                status = REUSED_STATUS
+            elif o.status == "built":
+                status = f"built ({o.why})" if o.why else "built"
+            else:
+                status = f"{o.status}: {o.reason}"[:70]
             if o.tests and o.status == "built":
                 status += f" (tests {o.tests})"
             rows.append(
@@ -135,9 +156,13 @@ class BuildResult:
             "packages": [o.package.name for o in self.built],
             "versions": {o.package.name: o.package.version for o in self.built},
             "files": [f.filename for o in self.built if o.record for f in o.record.files],
+            "reused": [o.package.name for o in self.reused],
+            "rebuilt": {
+                o.package.name: o.why for o in self.outcomes if o.status == "built" and o.why
+            },
             "failed": [o.package.name for o in self.outcomes if o.status == "failed"],
             "skipped": [
-                o.package.name for o in self.outcomes if o.status not in ("built", "failed")
+                o.package.name for o in self.outcomes if o.status not in (*DONE, "failed")
             ],
             "stale": [p.name for p in self.stale],
             "not_reproducible": {
@@ -261,6 +286,15 @@ class _Run:
         label = f"{pkg.name} {pkg.version}"
         number = next(self.counter)
         total = len(self.plan.packages)
+        reused = self.plan.reuse.get(name)
+        if reused is not None:
+            logger.info("[%d/%d] %s: %s", number, total, label, REUSED_STATUS)
+            now = time.monotonic() - self.epoch
+            return PackageOutcome(pkg, "reused", 0.0, reused, started=now, finished=now)
+        why = self.plan.why.get(name, "")
+        why = "" if why == FIRST_BUILD else why
+        if why:
+            logger.info("%s: rebuilt: %s", label, why)
         logger.info("[%d/%d] %s: building (%s)", number, total, label, pkg.backend)
         start = time.monotonic()
         log = OutputLog(label)
@@ -305,6 +339,7 @@ class _Run:
                 for p in moved
             ),
             depends_on=pkg.internal_deps,
+            inputs=dict(self.plan.inputs[name].parts) if name in self.plan.inputs else {},
         )
         logger.info("%s: built in %.1fs: %s", label, seconds, ", ".join(p.name for p in moved))
         wheel = any(artifact_kind(p.name) == "wheel" for p in moved)
@@ -318,6 +353,7 @@ class _Run:
             not_reproducible=not_reproducible(pkg.backend, wheel) or "",
             started=start - self.epoch,
             finished=time.monotonic() - self.epoch,
+            why=why,
         )
 
 
@@ -392,10 +428,11 @@ def execute(plan: BuildPlan) -> BuildResult:
     environ = dict(os.environ)
     if plan.source_date_epoch is not None:
         environ["SOURCE_DATE_EPOCH"] = str(plan.source_date_epoch)
-    threading.Thread(target=preload, name="relnox-preload", daemon=True).start()
+    if len(plan.reuse) < len(plan.packages):  # files to check: load the checkers meanwhile
+        threading.Thread(target=preload, name="relnox-preload", daemon=True).start()
     with tempfile.TemporaryDirectory(prefix="relnox-build-") as tmp, _backend_warnings():
         pool = EnvPool(plan.installer, plan.python, Path(tmp) / "envs", plan.fallback)
-        pool.prefetch(pkg.build_requires for pkg in plan.packages)
+        pool.prefetch(pkg.build_requires for pkg in plan.packages if pkg.name not in plan.reuse)
         run = _Run(plan, pool, Path(tmp), environ)
         try:
             outcomes = run_graph(

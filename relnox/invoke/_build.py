@@ -27,6 +27,7 @@ HELP = {
     "keep-going": "build every package it can; dependents of a failed one are skipped",
     "source-date-epoch": "timestamp for reproducible builds (default: $SOURCE_DATE_EPOCH, else the time of the last commit that touched each package)",
     "installer": "how build environments are made: auto (uv if it can run), uv or pip",
+    "force": "rebuild every selected package, even those unchanged since their recorded build",
     "dry-run": "print the plan, build nothing",
     "root": "repository root (default: .)",
     "json": "print the results as JSON for machines",
@@ -50,6 +51,7 @@ def build_all(
     keep_going: bool = False,
     source_date_epoch: str = "",
     installer: str = "auto",
+    force: bool = False,
     dry_run: bool = False,
     root: str = ".",
     json: bool = False,
@@ -79,6 +81,7 @@ def build_all(
         keep_going=keep_going,
         source_date_epoch=source_date_epoch or None,
         installer=installer,
+        force=force,
     )
     plan = plan_build(load_workspace(root), options)
     if dry_run:
@@ -94,8 +97,8 @@ def build_all(
             if outcome.not_reproducible:
                 echo(f"not reproducible: {outcome.package.name} ({outcome.not_reproducible})")
         if result.built:
-            echo(
-                f"{len(result.built)} package(s) built in {result.seconds:.1f}s into {plan.dist_dir}"
-            )
+            fresh = len(result.built) - len(result.reused)
+            reused = f" ({len(result.reused)} unchanged, reused)" if result.reused else ""
+            echo(f"{fresh} package(s) built{reused} in {result.seconds:.1f}s into {plan.dist_dir}")
     result.raise_for_failures()
     return result.to_dict()

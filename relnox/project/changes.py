@@ -8,7 +8,7 @@ A package that was never tagged counts as changed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,23 @@ def pathspec(workspace: Workspace, pkg: Package) -> list[str]:
         if other_dir != own and own in other_dir.parents:
             spec.append(f":(exclude){_rel(workspace.root, other_dir)}")
     return spec
+
+
+def pathspecs(workspace: Workspace, packages: Sequence[Package]) -> dict[str, list[str]]:
+    """:func:`pathspec` of each of ``packages``, in time linear in the workspace's size."""
+    dirs = {pkg.name: pkg.directory.resolve() for pkg in workspace.packages}
+    owner = {path: name for name, path in dirs.items()}
+    nested: dict[str, list[str]] = {}
+    for path in dirs.values():
+        for parent in path.parents:
+            if parent in owner:  # excluded from every enclosing package, as pathspec does
+                nested.setdefault(owner[parent], []).append(
+                    f":(exclude){_rel(workspace.root, path)}"
+                )
+    return {
+        pkg.name: [_rel(workspace.root, dirs[pkg.name]), *nested.get(pkg.name, [])]
+        for pkg in packages
+    }
 
 
 def _rel(root: Path, path: Path) -> str:

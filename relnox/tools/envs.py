@@ -246,7 +246,13 @@ def resolve_python(python: str | None, *, error: type[RelnoxError] = RelnoxError
 
 
 def interpreter_version(python: str, *, timeout: float = 60.0) -> str | None:
-    """The version of the interpreter ``python`` (``3.11.7``), or None when it cannot run."""
+    """The version of the interpreter ``python`` (``3.11.7``), or None when it cannot run.
+
+    The interpreter relnox runs under (the same file) answers without a child process."""
+    if os.path.realpath(python) == os.path.realpath(sys.executable):
+        import platform
+
+        return platform.python_version()
     probe = "import platform; print(platform.python_version())"
     result = proc.run([python, "-c", probe], timeout=timeout)
     lines = result.output.strip().splitlines()

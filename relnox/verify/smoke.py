@@ -153,7 +153,7 @@ def wheel_facts(path: Path) -> WheelFacts:
 #: Standard library only; it reports facts and judges nothing.
 CHECK_SCRIPT = (
     r"""from __future__ import annotations
-import importlib, importlib.metadata as md, json, os, sys, time, traceback
+import importlib, importlib.metadata as md, json, os, sys, time
 from collections.abc import Iterable
 """
     + inspect.getsource(import_names)
@@ -182,6 +182,8 @@ for pkg in spec["packages"]:
         try:
             module = importlib.import_module(name)
         except BaseException:
+            import traceback  # only when an import failed: it costs every check otherwise
+
             seen["error"] = "".join(traceback.format_exc().strip().splitlines(True)[-8:])
         else:
             seen["ok"] = True

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from invoke.context import Context
 
-from relnox.project.changes import changed_packages, last_tag, plan
+from relnox.project.changes import changed_packages, last_tag, pathspec, pathspecs, plan
 from relnox.project.discovery import load_workspace
 from relnox.release.tagging import apply_tags, plan_tags
 from relnox.sample import ProjectSpec, demo_specs, git_commit_all
@@ -92,6 +92,9 @@ def test_root_package_ignores_nested_packages(make_project: Callable[..., Path])
     (root / "libs" / "inner" / "inner" / "more.py").write_text("X = 1\n", encoding="utf-8")
     git_commit_all(root, "inner only")
     assert changed_packages(load_workspace(root)) == ["inner"]
+    ws = load_workspace(root)
+    assert pathspecs(ws, ws.packages) == {p.name: pathspec(ws, p) for p in ws.packages}
+    assert pathspecs(ws, ws.packages)["outer"] == [".", ":(exclude)libs/inner"]
 
 
 def test_plan_task_json(history: Path, capsys: pytest.CaptureFixture[str]) -> None:
