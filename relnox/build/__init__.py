@@ -1,0 +1,14 @@
+"""build_all: every selected package built, checked and recorded, in dependency order."""
+
+from relnox.build.plan import BuildOptions, BuildPlan, plan_build
+from relnox.build.run import BuildResult, PackageOutcome, build_all, execute
+
+__all__ = [
+    "BuildOptions",
+    "BuildPlan",
+    "BuildResult",
+    "PackageOutcome",
+    "build_all",
+    "execute",
+    "plan_build",
+]
