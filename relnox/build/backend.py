@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from relnox.build.envpool import BuildEnv, EnvPool, OutputLog
-from relnox.project.pyproject import is_project_dir
 from relnox.errors import BuildError
+from relnox.project.pyproject import is_project_dir
 
 if TYPE_CHECKING:
     from build import ProjectBuilder, RunnerType

@@ -50,8 +50,8 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from relnox import _proc as proc
-from relnox.tools.envs import Environment, Installer, child_env, create_environment, install
 from relnox.errors import BuildError
+from relnox.tools.envs import Environment, Installer, child_env, create_environment, install
 
 logger = logging.getLogger("relnox")
 

@@ -18,16 +18,12 @@ from __future__ import annotations
 
 import os
 import shutil
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from relnox.tools import git
-from relnox.build.envpool import missing_toolchain
 from relnox.artifacts.checks import name_and_version
-from relnox.tools.envs import Installer, PipInstaller, find_installer, resolve_python
-from relnox.errors import BuildError, RelnoxError
 from relnox.artifacts.manifest import (
     BUILT,
     MANIFEST_JSON,
@@ -36,9 +32,13 @@ from relnox.artifacts.manifest import (
     manifest_path,
     read_manifest,
 )
+from relnox.build.envpool import missing_toolchain
 from relnox.build.inputs import Inputs, package_inputs
+from relnox.errors import BuildError, RelnoxError
 from relnox.project.changes import pathspecs
 from relnox.project.workspace import Package, Workspace
+from relnox.tools import git
+from relnox.tools.envs import Installer, PipInstaller, find_installer, resolve_python
 
 DEFAULT_TEST_COMMAND = ("{python}", "-m", "pytest", "-q", "-p", "no:cacheprovider", "{tests}")
 TEST_DIRS = ("tests", "test")

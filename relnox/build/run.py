@@ -39,10 +39,13 @@ from typing import Any, TextIO
 
 from packaging.version import InvalidVersion, Version
 
-from relnox.build.envpool import EnvPool, OutputLog
-from relnox.build.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build, rel
-from relnox.artifacts.checks import Expectation, artifact_kind, check_artifacts, name_and_version, preload
-from relnox.errors import BuildError, RelnoxError
+from relnox.artifacts.checks import (
+    Expectation,
+    artifact_kind,
+    check_artifacts,
+    name_and_version,
+    preload,
+)
 from relnox.artifacts.manifest import (
     ArtifactRecord,
     Manifest,
@@ -53,12 +56,15 @@ from relnox.artifacts.manifest import (
     write_manifest,
 )
 from relnox.artifacts.reproducible import normalize_sdist, not_reproducible
-from relnox.schedule import FAILED, OK, Outcome, run_graph
-from relnox.project.workspace import Package
 from relnox.build.backend import PackageBuilder
+from relnox.build.envpool import EnvPool, OutputLog
+from relnox.build.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build, rel
 from relnox.build.testing import run_package_tests
+from relnox.errors import BuildError, RelnoxError
 from relnox.project.discovery import load_workspace
+from relnox.project.workspace import Package
 from relnox.report import render_table
+from relnox.schedule import FAILED, OK, Outcome, run_graph
 
 logger = logging.getLogger("relnox")
 
@@ -161,9 +167,7 @@ class BuildResult:
                 o.package.name: o.why for o in self.outcomes if o.status == "built" and o.why
             },
             "failed": [o.package.name for o in self.outcomes if o.status == "failed"],
-            "skipped": [
-                o.package.name for o in self.outcomes if o.status not in (*DONE, "failed")
-            ],
+            "skipped": [o.package.name for o in self.outcomes if o.status not in (*DONE, "failed")],
             "stale": [p.name for p in self.stale],
             "not_reproducible": {
                 o.package.name: o.not_reproducible for o in self.built if o.not_reproducible

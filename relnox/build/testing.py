@@ -18,14 +18,13 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
-from relnox import _proc as proc
 from relnox.build.envpool import OutputLog
 from relnox.build.plan import TEST_DIRS
-from relnox.project.pyproject import table
-from relnox.tools.envs import Installer, create_environment, install
 from relnox.errors import BuildError
-from relnox.project.workspace import Package
 from relnox.project.discovery import load_toml
+from relnox.project.pyproject import table
+from relnox.project.workspace import Package
+from relnox.tools.envs import Installer, create_environment, install
 
 logger = logging.getLogger("relnox")
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from relnox.invoke._common import (
     CHANGED_HELP,
     NOTHING_CHANGED,
+    UsageError,
     chosen,
     echo,
     echo_json,
@@ -31,7 +32,13 @@ PUBLISH_HELP = {
     "dist": "directory of the wheels and sdists, whoever built them (default: [tool.relnox] dist-dir)",
     "dry_run": "do the whole preflight, print what would be uploaded and skipped, upload nothing",
     "yes": "do not ask before uploading to PyPI (needed without a terminal)",
-    "keep_going": "after a failed package, go on with the packages that do not depend on it",
+    "keep_going": "after a failed package, go on with the packages that do not need it "
+    "(the default; --no-keep-going starts no new tier after a failure)",
+    "jobs": "packages uploaded at once within a tier (default: 4)",
+    "wait": "seconds a tier may take to show on the index before the next starts (default: 300)",
+    "no_wait": "start each tier without waiting for the one before to show on the index",
+    "verify_installable": "after each tier shows, install it from the index in a fresh "
+    "environment before the next starts",
     "from_tag": "route by this tag: pre-releases to TestPyPI, final versions to PyPI (default: CI's tag)",
     "attestations": "upload each file with its PEP 740 attestations (FILE.*.attestation beside "
     "it, from python -m pypi_attestations sign; PyPI and TestPyPI only)",
@@ -67,6 +74,8 @@ def show(result: PublishResult, as_json: bool) -> None:
         echo(f"Dry run: nothing is uploaded to {result.repository.where}")
         echo(f"credentials: {result.credentials}")
         echo("\n".join(plan_lines([o.file for o in result.outcomes])) or "  nothing to publish")
+        if result.new_projects:
+            echo(f"new projects on {result.repository.label}: {', '.join(result.new_projects)}")
     echo(
         render_table(result.rows(), ["package", "version", "uploaded", "skipped", "status", "page"])
     )
@@ -86,12 +95,22 @@ def _publish(
     as_json: bool,
     verbose: int,
     attestations: bool = False,
+    *,
+    jobs: int = 4,
+    wait: float | None = 300.0,
+    verify_installable: bool = False,
+    extra_index: str | None = None,
 ) -> PublishResult:
     from relnox.errors import PublishError
     from relnox.project.discovery import load_workspace
+    from relnox.publish.plan import installable_check
     from relnox.publish.plan import publish as publish_release
+    from relnox.publish.tiers import graph_text
 
     workspace = load_workspace(root)
+    if jobs < 1:
+        raise UsageError(f"--jobs {jobs}: give 1 or more parallel uploads")
+    check = installable_check(workspace, extra_index) if verify_installable else None
     result = publish_release(
         workspace,
         repository=repository or None,
@@ -103,7 +122,12 @@ def _publish(
         confirm=confirmation(yes),
         verbose=verbose >= 2,
         attestations=attestations,
+        jobs=jobs,
+        wait=wait,
+        check_installable=check,
     )
+    if result.dry_run and not as_json:
+        echo("\n".join(graph_text([n for n, _ in result.packages], workspace)))
     show(result, as_json)
     if not result.ok:
         more = f"; see {result.report_path}" if result.report_path else ""
@@ -119,16 +143,20 @@ def publish(
     changed: bool = False,
     dry_run: bool = False,
     yes: bool = False,
-    keep_going: bool = False,
+    keep_going: bool = True,
     from_tag: str | None = None,
     skip_existing: bool = False,
     attestations: bool = False,
+    jobs: int = 4,
+    wait: int = 300,
+    no_wait: bool = False,
+    verify_installable: bool = False,
     dist: str | None = None,
     root: str = ".",
     json: bool = False,
     verbose: int = 0,
 ) -> dict[str, Any]:
-    """Upload the built release to an index: hash-checked, resumable, wheels first, in dependency order."""
+    """Upload the built release to an index in dependency tiers: hash-checked, resumable, wheels first."""
     names = chosen(root, package, changed)
     if names is None:
         echo(NOTHING_CHANGED)
@@ -145,6 +173,9 @@ def publish(
         json,
         verbose,
         attestations,
+        jobs=jobs,
+        wait=None if no_wait else float(wait),
+        verify_installable=verify_installable,
     )
     return result.summary()
 
@@ -153,7 +184,12 @@ def publish(
     name="publish-test",
     aliases=("testpypi",),
     help={
-        **{k: v for k, v in PUBLISH_HELP.items() if k not in ("yes", "from_tag", "skip_existing")},
+        **{
+            k: v
+            for k, v in PUBLISH_HELP.items()
+            if k
+            not in ("yes", "from_tag", "skip_existing", "jobs", "no_wait", "verify_installable")
+        },
         "repository": "where to publish and install from (default: testpypi)",
         "wait": "seconds the uploaded version may take to become installable (default: 120)",
         "extra_index": "index for third-party dependencies when verifying from the test index "
@@ -169,7 +205,7 @@ def testpypi(
     package: Any = None,
     changed: bool = False,
     dry_run: bool = False,
-    keep_going: bool = False,
+    keep_going: bool = True,
     attestations: bool = False,
     dist: str | None = None,
     root: str = ".",

@@ -21,6 +21,7 @@ class PublishPlan:
     records: tuple[PackageRecord, ...]  # upload order
     files: tuple[PlannedFile, ...]  # upload order, wheels before sdists
     manifest: Manifest
+    new_projects: tuple[str, ...] = ()  # packages whose project the index does not have yet
 
     @property
     def to_upload(self) -> tuple[PlannedFile, ...]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -42,11 +43,13 @@ from relnox.publish.report import (
     write_report,
 )
 from relnox.publish.route import TagRoute, ci_tag, route_for_tag
-from relnox.publish.run import PackageUploader, Waiting, upload_all
+from relnox.publish.run import InstallableCheck, PackageUploader, Waiting, upload_all
+from relnox.publish.tiers import graph_mermaid
+from relnox.tools import git
 from relnox.tools.credentials import Credentials, resolve_credentials
 from relnox.tools.envs import uv_binary, uv_cannot_run
 from relnox.tools.network import NetworkSettings, network_settings
-from relnox.tools.repositories import PYPI, Repository, resolve
+from relnox.tools.repositories import PYPI, TESTPYPI, Repository, builtin, resolve
 from relnox.tools.simple_api import IndexReader
 from relnox.tools.twine import Twine, twine_check
 from relnox.tools.upload import TRANSPORTS, Runner, Transport, attestations_of, watched_runner
@@ -210,9 +213,12 @@ def plan_publish(
 
     planned: list[PlannedFile] = []
     conflicts: list[str] = []
+    new: list[str] = []
     reader = index_reader(repo, credentials, network, sleep)
     for record in records:
         indexed = reader.files(record.name)
+        if not indexed:
+            new.append(record.name)
         check_owner(
             workspace.get(record.name),
             workspace,
@@ -253,7 +259,75 @@ def plan_publish(
             "versions on an index are immutable, so bump the version (relnox bump) and rebuild; "
             "nothing was uploaded"
         )
-    return PublishPlan(repo, credentials, tuple(records), tuple(planned), manifest)
+    if new:
+        logger.info("new on %s (first release): %s", repo.label, ", ".join(new))
+        check_new_projects(workspace, repo, new, [r.name for r in records])
+    return PublishPlan(repo, credentials, tuple(records), tuple(planned), manifest, tuple(new))
+
+
+#: PyPI lets a user (and an IP) create about this many new projects a day
+PYPI_NEW_PROJECTS_A_DAY = 4
+
+
+def new_project_limit(workspace: Workspace, repo: Repository) -> int | None:
+    """``[tool.relnox.publish] new-project-limit``; by default PyPI's daily limit on PyPI and
+    TestPyPI, none elsewhere."""
+    value = workspace.config.section("publish").get("new-project-limit")
+    if value is None:
+        return PYPI_NEW_PROJECTS_A_DAY if repo.is_pypi else None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise PublishError(
+            f"{workspace.config.source}: [tool.relnox.publish] new-project-limit must be a whole "
+            f"number of projects, 1 or more, not {value!r}; for example "
+            f"new-project-limit = {PYPI_NEW_PROJECTS_A_DAY}"
+        )
+    return value
+
+
+def trusted_publisher_lines(
+    workspace: Workspace, repo: Repository, names: Sequence[str]
+) -> list[str]:
+    """What to register as a pending trusted publisher for each new project (GitHub)."""
+    url = (
+        git.git(workspace.root, "remote", "get-url", "origin", check=False)
+        if git.is_repo(workspace.root)
+        else ""
+    )
+    found = re.search(r"github\.com[:/]+([^/]+)/([^/]+?)(?:\.git)?/?$", url)
+    owner, name = (found.group(1), found.group(2)) if found else ("OWNER", "REPOSITORY")
+    environment = TESTPYPI if repo.name == TESTPYPI else PYPI
+    return [
+        f"  {project}: owner {owner}, repository {name}, workflow release.yml, "
+        f"environment {environment}"
+        for project in names
+    ]
+
+
+def check_new_projects(
+    workspace: Workspace, repo: Repository, new: Sequence[str], order: Sequence[str]
+) -> None:
+    """Refuse, before any upload, a publish that would create more projects than the index
+    allows in a day: a half-created set is worse than none. Says which to release first
+    (dependencies first: a prefix of the release order) and what to register."""
+    limit = new_project_limit(workspace, repo)
+    if repo.is_pypi:
+        logger.info(
+            "register a pending trusted publisher for each new project on %s first:\n%s",
+            repo.label,
+            "\n".join(trusted_publisher_lines(workspace, repo, new)),
+        )
+    if limit is None or len(new) <= limit:
+        return
+    wanted = set(new)
+    first = [n for n in order if n in wanted][:limit]
+    rest = [n for n in new if n not in first]
+    raise PublishError(
+        f"this publish would create {len(new)} new projects on {repo.label} "
+        f"({', '.join(new)}), more than the {limit} a day it allows "
+        "([tool.relnox.publish] new-project-limit); nothing was uploaded. Release the first "
+        f"{limit} now, dependencies first: relnox publish {' '.join('-p ' + n for n in first)}; "
+        f"then, a day later, the rest: {', '.join(rest)}"
+    )
 
 
 def choose_transport(
@@ -283,6 +357,56 @@ def choose_transport(
     if wanted == "uv":
         raise PublishError(f"{where} is 'uv', but {why}; install uv (pip install uv) or use twine")
     return Twine()
+
+
+def installable_check(workspace: Workspace, extra_index: str | None = None) -> InstallableCheck:
+    """``--verify-installable``: a tier that shows on the index must also install from it.
+
+    Each check makes a fresh environment and installs ``name==version`` of the tier's
+    packages from the repository's simple index (``extra_index`` for third-party
+    requirements, the default for TestPyPI being PyPI), never from a cache.
+    """
+    import tempfile
+
+    from relnox.tools.envs import (
+        InstallOptions,
+        create_environment,
+        find_installer,
+        install,
+        resolve_python,
+    )
+
+    pypi = builtin(PYPI)
+
+    def check(repo: Repository, packages: Sequence[tuple[str, str]]) -> str | None:
+        extra = extra_index or (pypi.simple_url if pypi and repo.name == TESTPYPI else None)
+        installer = find_installer(error=PublishError)
+        with tempfile.TemporaryDirectory(prefix="relnox-installable-") as tmp:
+            env, made = create_environment(
+                installer, Path(tmp) / "venv", resolve_python(None), timeout=300
+            )
+            if made.ok:
+                options = InstallOptions(
+                    default_index=repo.simple_url,
+                    extra_indexes=(extra,) if extra else (),
+                    fresh=tuple(name for name, _ in packages),
+                )
+                wanted = [f"{name}=={version}" for name, version in packages]
+                made = install(installer, env, wanted, options=options)
+        if made.ok:
+            logger.info(
+                "  installable from %s: %s",
+                repo.label,
+                ", ".join(f"{n} {v}" for n, v in packages),
+            )
+            return None
+        return (
+            f"{', '.join(f'{n} {v}' for n, v in packages)} show on {repo.label} but do not "
+            f"install from it ({made.last_line()}); the next tier waits: fix it and run the "
+            "same command again"
+        )
+
+    return check
 
 
 def check_attestations(plan: PublishPlan) -> None:
@@ -318,7 +442,7 @@ def publish(
     attestations: bool = False,
     jobs: int = 4,
     wait: float | None = 300.0,
-    check_installable: Callable[[Sequence[tuple[str, str]]], str | None] | None = None,
+    check_installable: InstallableCheck | None = None,
     transport: str | None = None,
 ) -> PublishResult:
     """Plan, confirm (``repository.confirm``: PyPI), upload; returns what happened.
@@ -353,13 +477,16 @@ def publish(
         plan.credentials.source,
         dry_run,
         [(r.name, r.version) for r in plan.records],
+        new_projects=list(plan.new_projects),
     )
     if attestations:
         check_attestations(plan)
+    names = [r.name for r in plan.records]
     if dry_run:
         result.outcomes = [
             FileOutcome(f, WOULD_UPLOAD if f.action == "upload" else SKIPPED) for f in plan.files
         ]
+        result.graph = graph_mermaid(names, workspace)
         return result
     if plan.to_upload and plan.repository.needs_confirmation:
         if confirm is None:
@@ -396,5 +523,8 @@ def publish(
         waiting=Waiting(wait),
         check_installable=check_installable,
     )
+    result.graph = graph_mermaid(names, workspace, {n: result.package_status(n) for n in names})
+    for line in result.fix_forward():
+        logger.warning("%s", line)
     write_report(result, plan.manifest.dist_dir)
     return result

@@ -72,6 +72,8 @@ class PublishResult:
     report_path: Path | None = None
     started: str = field(default_factory=lambda: _now())
     finished: str = ""
+    new_projects: list[str] = field(default_factory=list)  # projects this publish creates
+    graph: str = ""  # the tiers as Mermaid (for a job summary)
 
     def with_status(self, *statuses: str) -> list[str]:
         return [o.file.filename for o in self.outcomes if o.status in statuses]
@@ -102,6 +104,33 @@ class PublishResult:
             if status in statuses:
                 return status
         return SKIPPED
+
+    def fix_forward(self) -> list[str]:
+        """After a partial publish: what is live, what is not, and how to finish or supersede.
+
+        A file name can never be used twice on an index and a release cannot be taken
+        back through an API, so the way out is forward: run again once the cause is
+        fixed (only what is missing is sent), or release the failed packages anew.
+        """
+        if self.ok or self.dry_run:
+            return []
+        live = [(n, v) for n, v in self.packages if self.package_status(n) in (UPLOADED, SKIPPED)]
+        stuck = [(n, v) for n, v in self.packages if (n, v) not in live]
+        lines = [
+            f"live on {self.repository.label}: "
+            + (", ".join(f"{n} {v}" for n, v in live) or "nothing"),
+            "not published: " + ", ".join(f"{n} {v} ({self.package_status(n)})" for n, v in stuck),
+            "to finish: fix the cause and run the same command again (only what is missing "
+            "is sent)",
+        ]
+        failed = [n for n, _ in stuck if self.package_status(n) == FAILED]
+        if failed:
+            names = " ".join(f"-p {n}" for n in failed)
+            lines.append(
+                "to supersede (a file the index refused keeps its name for ever): relnox bump "
+                f"--part post {names} (or --part patch), rebuild and publish those"
+            )
+        return lines
 
     def rows(self) -> list[dict[str, Any]]:
         """One row per package for :func:`relnox.report.render_table`."""
@@ -144,6 +173,8 @@ class PublishResult:
             "skipped": self.skipped,
             "failed": self.failed,
             "held_back": self.held_back,
+            "new_projects": self.new_projects,
+            "fix_forward": self.fix_forward(),
         }
 
     def summary(self) -> dict[str, Any]:
@@ -157,7 +188,9 @@ class PublishResult:
             "failed": self.failed,
             "held_back": self.held_back,
             "dry_run": self.dry_run,
+            "new_projects": self.new_projects,
             "report": str(self.report_path) if self.report_path else None,
+            **({"graph": self.graph} if self.graph else {}),
         }
 
 

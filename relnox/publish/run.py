@@ -36,6 +36,7 @@ from relnox.publish.report import (
 )
 from relnox.publish.tiers import tiers
 from relnox.tools.network import NetworkSettings
+from relnox.tools.repositories import Repository
 from relnox.tools.simple_api import IndexReader
 from relnox.tools.twine import Twine
 from relnox.tools.upload import EXISTS, OK, STALL, TRANSIENT, Runner, Transport, failure_message
@@ -178,6 +179,10 @@ class PackageUploader:
         return message
 
 
+#: ``(repository, [(name, version)]) -> why they do not install`` (None: they do)
+InstallableCheck = Callable[[Repository, Sequence[tuple[str, str]]], "str | None"]
+
+
 @dataclass(frozen=True)
 class Waiting:
     """How long a tier may take to show on the index (``None``: do not wait)."""
@@ -245,7 +250,7 @@ def upload_all(
     keep_going: bool = True,
     jobs: int = 4,
     waiting: Waiting | None = None,
-    check_installable: Callable[[Sequence[tuple[str, str]]], str | None] | None = None,
+    check_installable: InstallableCheck | None = None,
 ) -> None:
     """Every package of ``plan``, tier by tier; outcomes are added to ``result``.
 
@@ -330,7 +335,7 @@ def upload_all(
             result.error = result.error or failed[package]
         if check_installable is not None:
             shown = sorted({(f.package, f.version) for f in done if f.package not in failed})
-            problem = check_installable(shown) if shown else None
+            problem = check_installable(plan.repository, shown) if shown else None
             if problem is not None:
                 for package, _ in shown:
                     failed[package] = problem

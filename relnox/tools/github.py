@@ -14,6 +14,7 @@ The result keys with a fixed meaning (other keys are written too):
 ``is_prerelease``  bool                   -> ``true``/``false`` (derived from
                                              ``versions`` when absent)
 ``matrix``         derived when absent:   ``{"include": [{"package", "directory", "version"}]}``
+``graph``          a Mermaid block        -> drawn in the job summary (not an output)
 
 A single package also gets ``package``, ``version`` and (with one tag) ``tag``.
 """
@@ -109,6 +110,7 @@ def outputs_for(results: Mapping[str, Any]) -> dict[str, str]:
     tags = data.get("tags")
     if isinstance(tags, Sequence) and not isinstance(tags, str) and len(tags) == 1:
         data.setdefault("tag", str(tags[0]))
+    data.pop("graph", None)  # a picture for the summary, not an output
     return {_output_name(k): redact(_as_text(v)) for k, v in data.items() if v is not None}
 
 
@@ -147,10 +149,13 @@ def summary_markdown(task_name: str, results: Mapping[str, Any]) -> str:
     if tags:
         lines += ["Tags: " + ", ".join(f"`{t}`" for t in tags), ""]
     for key, value in results.items():
-        if key in ("packages", "versions", "tags", "matrix", "directories"):
+        if key in ("packages", "versions", "tags", "matrix", "directories", "graph"):
             continue
         if isinstance(value, (str, int, float, bool)) and value != "":
             lines.append(f"- **{_md(key)}**: {_md(value)}")
+    graph = results.get("graph")
+    if isinstance(graph, str) and graph.startswith("```mermaid"):  # a picture of the plan
+        lines += ["", graph]
     return redact("\n".join(lines).rstrip() + "\n\n")
 
 

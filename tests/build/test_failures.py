@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from relnox.build.run import BuildOptions, build_all
 from relnox.artifacts.manifest import read_manifest
+from relnox.build.run import BuildOptions, build_all
 from relnox.sample import ProjectSpec, git_init, write_workspace
 from tests.build_support import edit, shared, summarize
 from tests.conftest import run_relnox

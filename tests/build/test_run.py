@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from relnox.tools import git
+from relnox.artifacts.manifest import MANIFEST_TXT, read_manifest, sha256_of
 from relnox.build.run import BuildOptions, build_all, execute, plan_build
 from relnox.errors import BuildError
-from relnox.artifacts.manifest import MANIFEST_TXT, read_manifest, sha256_of
-from relnox.sample import ProjectSpec, git_commit_all, git_init, write_project, write_workspace
 from relnox.project.discovery import load_workspace
+from relnox.sample import ProjectSpec, git_commit_all, git_init, write_project, write_workspace
+from relnox.tools import git
 from tests.build_support import edit, shared, summarize, wheel_metadata
 from tests.bump_support import write_files
 from tests.conftest import run_relnox
