@@ -1,5 +1,5 @@
 """publish: plan and preflight every upload, then send what the index lacks."""
 
-from relnox.publish.plan import PublishPlan, plan_publish, publish
+from relnox.publish.plan import PublishPlan, new_project_limit, plan_publish, publish
 
-__all__ = ["PublishPlan", "plan_publish", "publish"]
+__all__ = ["PublishPlan", "new_project_limit", "plan_publish", "publish"]

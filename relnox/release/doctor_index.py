@@ -16,6 +16,7 @@ from packaging.version import Version
 from relnox.artifacts.checks import name_and_version
 from relnox.errors import RelnoxError
 from relnox.project.workspace import Package, Workspace
+from relnox.publish import new_project_limit
 from relnox.publish.owner import our_versions
 from relnox.tools.credentials import resolve_credentials
 from relnox.tools.network import network_settings
@@ -46,6 +47,7 @@ def index_checks(
         stall=network.stall,
     )
     rows: list[R] = []
+    new: list[str] = []
     for pkg in packages:
         name = f"index {pkg.name}"
         wanted = Version(version or pkg.version)
@@ -58,6 +60,7 @@ def index_checks(
             break
         versions = {v for f in files if (p := name_and_version(f)) and (v := p[1])}
         if not versions:
+            new.append(pkg.name)
             rows.append(
                 make_row(name, "ok", f"{repo.label}: no {pkg.name} yet; a first upload creates it")
             )
@@ -89,4 +92,15 @@ def index_checks(
                     f"{repo.label} has {pkg.name} up to {max(versions)}; {wanted} not there yet",
                 )
             )
+    limit = new_project_limit(ws, repo)
+    if limit is not None and len(new) > limit:
+        rows.append(
+            make_row(
+                "index new projects",
+                "error",
+                f"{len(new)} new projects on {repo.label} ({', '.join(new)}), more than the "
+                f"{limit} a day it allows ([tool.relnox.publish] new-project-limit); publish "
+                f"the first {limit} today, dependencies first: {', '.join(new[:limit])}",
+            )
+        )
     return rows

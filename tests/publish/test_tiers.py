@@ -241,3 +241,17 @@ def test_a_bad_new_project_limit_is_one_line(ws: Path, index: LocalIndex) -> Non
     )
     with pytest.raises(PublishError, match=r"new-project-limit must be a whole number"):
         run(ws, index.url, dry_run=True)
+
+
+def test_doctor_names_new_projects_and_the_daily_limit(ws: Path, index: LocalIndex) -> None:
+    from relnox.release.doctor import doctor
+
+    pyproject = ws / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "\n[tool.relnox.publish]\nnew-project-limit = 3\n")
+    rows = {r.check: r for r in doctor(ws, repository=index.url).checks}
+    assert "a first upload creates it" in rows["index demo-runtime"].detail
+    limit = rows["index new projects"]
+    assert limit.status == "error" and "4 new projects" in limit.detail
+    assert "publish the first 3 today, dependencies first: demo-core, demo-agents, demo-extra" in (
+        limit.detail
+    )
