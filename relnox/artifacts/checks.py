@@ -5,8 +5,8 @@ All in-process (no ``twine`` subprocess per file):
 * ``twine check --strict``'s checks: the metadata parses and validates
   (:mod:`packaging.metadata`, as twine validates it), the long description is present,
   has a content type, and renders (:func:`readme_problem`: reStructuredText through
-  readme_renderer, as twine and PyPI do); ``twine check --strict`` itself runs once
-  more over the files a publish is about to upload (:func:`relnox.tools.twine.twine_check`);
+  readme_renderer, as twine and PyPI do); build-all runs them on what it builds, and
+  publish again on every file it is about to upload (whoever built it);
 * the file name parses and names the package and its expected version (normalized);
 * the metadata ``Name`` and ``Version`` are the package's;
 * a wheel holds the package's import packages (an empty wheel is an error);

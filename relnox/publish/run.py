@@ -39,9 +39,22 @@ from relnox.tools.network import NetworkSettings
 from relnox.tools.repositories import Repository
 from relnox.tools.simple_api import IndexReader
 from relnox.tools.twine import Twine
-from relnox.tools.upload import EXISTS, OK, STALL, TRANSIENT, Runner, Transport, failure_message
+from relnox.tools.upload import (
+    EXISTS,
+    OK,
+    STALL,
+    TRANSIENT,
+    Attempt,
+    Runner,
+    Transport,
+    failure_message,
+)
 
 logger = logging.getLogger("relnox")
+
+#: project pages read at once: a small index server (pypiserver's default server listens
+#: with a backlog of 5) drops connections beyond that, and each then waits a second
+READERS = 4
 
 # what the index says about a file after a failed upload
 SAME, OTHER, ABSENT = "same", "other", "absent"
@@ -76,34 +89,66 @@ class PackageUploader:
             return None
         return SAME if remote == file.sha256 else OTHER
 
-    def upload(self, outcomes: Sequence[FileOutcome]) -> str | None:
-        """Upload one package's files in order, one twine run each; the error that stopped it."""
-        for i, outcome in enumerate(outcomes):
-            error = self.upload_file(outcome)
+    def upload(self, outcomes: Sequence[FileOutcome], first: Attempt | None = None) -> str | None:
+        """Upload one package's files in order; the error that stopped it.
+
+        A transport that stops at the first failed file (``uv publish``) sends them all in
+        one child (see :meth:`batch`); ``first`` is how such a child already ended for the
+        first of ``outcomes``. The failed file and those after it go on one at a time.
+        """
+        start = 0
+        if first is None and self.transport.batch and len(outcomes) > 1:
+            first, start = self.batch(outcomes)
+            if first is None:
+                return None
+        for i, outcome in enumerate(outcomes[start:], start):
+            error = self.upload_file(outcome, first if i == start else None)
             if error is not None:
                 for later in outcomes[i + 1 :]:
                     later.status = NOT_ATTEMPTED
                 return error
         return None
 
-    def upload_file(self, outcome: FileOutcome) -> str | None:
-        """One file, retried on transient failures; ``None`` once the index has it."""
+    def batch(self, outcomes: Sequence[FileOutcome]) -> tuple[Attempt | None, int]:
+        """``outcomes`` in one child: ``(None, n)`` when all arrived, else how it ended and
+        the position of the file it stopped at (those before it arrived)."""
+        attempt = self.send([o.file for o in outcomes])
+        if attempt.kind == OK:
+            stop = len(outcomes)
+        else:
+            stop = next(
+                (i for i, o in enumerate(outcomes) if f"{o.file.filename}`" in attempt.output), 0
+            )
+        for outcome in outcomes[:stop]:
+            outcome.attempts, outcome.status = 1, UPLOADED
+            logger.info("    uploaded %s", outcome.file.filename)
+        return (None, stop) if attempt.kind == OK else (attempt, stop)
+
+    def send(self, files: Sequence[PlannedFile]) -> Attempt:
+        """One child of the transport for ``files``."""
+        return self.transport.upload(
+            [f.path for f in files],
+            self.plan.repository,
+            self.plan.credentials,
+            environ=self.environ,
+            run=self.run,
+            network=self.network,
+            verbose=self.verbose,
+            attestations=self.attestations,
+        )
+
+    def upload_file(self, outcome: FileOutcome, first: Attempt | None = None) -> str | None:
+        """One file, retried on transient failures; ``None`` once the index has it.
+
+        ``first``: how the file's first attempt already ended (sent with others).
+        """
         file = outcome.file
         label = self.plan.repository.label
         failures = 0
         while True:
             outcome.attempts += 1
             started = time.monotonic()
-            attempt = self.transport.upload(
-                [file.path],
-                self.plan.repository,
-                self.plan.credentials,
-                environ=self.environ,
-                run=self.run,
-                network=self.network,
-                verbose=self.verbose,
-                attestations=self.attestations,
-            )
+            attempt, first = first or self.send([file]), None
             if attempt.kind == OK:
                 outcome.status = UPLOADED
                 logger.info("    uploaded %s (%.1fs)", file.filename, time.monotonic() - started)
@@ -209,17 +254,19 @@ def wait_visible(
         return [], ""
     start, pause, told = waiting.clock(), waiting.poll, -5.0
     while True:
-        for package in sorted({f.package for f in pending.values()}):
-            try:
-                listed = reader.files(package)
-                for name, file in list(pending.items()):
-                    entry = listed.get(name) if file.package == package else None
-                    size = file.path.stat().st_size
-                    if entry is not None and reader.sha256(entry, size) == file.sha256:
-                        del pending[name]
-            except PublishError as exc:
-                return sorted(pending), f"the index could not be read to see them ({exc})"
+        packages = sorted({f.package for f in pending.values()})
+        try:
+            with ThreadPoolExecutor(max_workers=min(READERS, len(packages))) as pool:
+                pages = dict(zip(packages, pool.map(reader.files, packages), strict=True))
+            for name, file in list(pending.items()):
+                entry = pages[file.package].get(name)
+                size = file.path.stat().st_size
+                if entry is not None and reader.sha256(entry, size) == file.sha256:
+                    del pending[name]
+        except PublishError as exc:
+            return sorted(pending), f"the index could not be read to see them ({exc})"
         elapsed = waiting.clock() - start
+        logger.debug("  look at %.2fs: %d file(s) not shown yet", elapsed, len(pending))
         if not pending:
             logger.info("  all %d file(s) show on %s (%.1fs)", len(files), label, elapsed)
             return [], ""
@@ -297,7 +344,38 @@ def upload_all(
                 ", ".join(f"{name} {records[name].version}" for name, _ in go),
             )
 
-        def one(job: tuple[str, list[FileOutcome]]) -> str | None:
+        firsts: dict[str, Attempt] = {}
+        workers = max(1, min(jobs, len(go) or 1))
+        if uploader.transport.batch and len(go) > workers:
+            # more packages than workers: each worker sends its share of the tier in one
+            # child (packages whole, wheels first); what a failure stopped goes on below
+            groups = [go[i::workers] for i in range(workers)]
+            logger.info(
+                "  %d files in %d %s children",
+                sum(len(todo) for _, todo in go),
+                workers,
+                uploader.transport.name,
+            )
+
+            def send(group: list[tuple[str, list[FileOutcome]]]) -> tuple[int, Attempt | None]:
+                everything = [o for _, todo in group for o in todo]
+                attempt, stop = uploader.batch(everything)
+                return stop, attempt
+
+            arrived: set[int] = set()
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                for group, (stop, attempt) in zip(groups, pool.map(send, groups), strict=True):
+                    everything = [o for _, todo in group for o in todo]
+                    done += [o.file for o in everything[:stop]]
+                    arrived |= {id(o) for o in everything[:stop]}
+                    if attempt is not None:
+                        firsts[everything[stop].file.package] = attempt
+            go = [(n, [o for o in todo if id(o) not in arrived]) for n, todo in go]
+            go = [(n, todo) for n, todo in go if todo]
+
+        def one(
+            job: tuple[str, list[FileOutcome]], firsts: Mapping[str, Attempt] = firsts
+        ) -> str | None:
             name, todo = job
             logger.info(
                 "[%d/%d] %s %s: uploading %s",
@@ -307,7 +385,7 @@ def upload_all(
                 records[name].version,
                 ", ".join(o.file.filename for o in todo),
             )
-            return uploader.upload(todo)
+            return uploader.upload(todo, firsts.get(name))
 
         with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(go) or 1))) as pool:
             for (name, todo), error in zip(go, pool.map(one, go), strict=True):

@@ -20,7 +20,10 @@ that is used and shown.
 
 from __future__ import annotations
 
+import ast
 import configparser
+import functools
+import importlib.util
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -38,10 +41,29 @@ TESTPYPI = "testpypi"
 LOCAL = "local"
 
 
+@functools.lru_cache(maxsize=1)
 def _twine_urls() -> tuple[str, str]:
-    from twine.utils import DEFAULT_REPOSITORY, TEST_REPOSITORY
+    """PyPI's and TestPyPI's upload URLs: twine's ``DEFAULT_REPOSITORY`` and
+    ``TEST_REPOSITORY``, read from its source (importing ``twine.utils`` would load
+    requests, a tenth of a second, for two strings); imported where reading fails."""
+    names = ("DEFAULT_REPOSITORY", "TEST_REPOSITORY")
+    spec = importlib.util.find_spec("twine.utils")
+    try:
+        source = Path(spec.origin).read_text(encoding="utf-8")  # type: ignore[union-attr,arg-type]
+        found = {
+            node.targets[0].id: node.value.value
+            for node in ast.parse(source).body
+            if isinstance(node, ast.Assign)
+            and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id in names
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+        }
+        return found[names[0]], found[names[1]]
+    except (OSError, SyntaxError, KeyError, TypeError):
+        from twine.utils import DEFAULT_REPOSITORY, TEST_REPOSITORY
 
-    return str(DEFAULT_REPOSITORY), str(TEST_REPOSITORY)
+        return str(DEFAULT_REPOSITORY), str(TEST_REPOSITORY)
 
 
 def simple_url_for(upload_url: str) -> str:

@@ -1,5 +1,4 @@
-"""twine as a child process: ``twine check --strict``, and ``twine upload`` as a
-:class:`relnox.tools.upload.Transport`.
+"""twine as a child process: ``twine upload`` as a :class:`relnox.tools.upload.Transport`.
 
 Each upload is watched (:func:`relnox._proc.run` with a ``stall``): a child that shows no
 progress for ``[tool.relnox.network] stall`` seconds is stopped and counts as a
@@ -20,9 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from relnox._proc import Result
-from relnox.errors import BuildError
 from relnox.redact import redact
-from relnox.tools.credentials import Credentials, clean_env
+from relnox.tools.credentials import Credentials
 from relnox.tools.network import NetworkSettings
 from relnox.tools.repositories import Repository
 from relnox.tools.upload import (
@@ -55,7 +53,6 @@ __all__ = [
     "classify",
     "failure_message",
     "run_command",
-    "twine_check",
     "upload_argv",
     "upload_once",
     "watched_runner",
@@ -96,33 +93,6 @@ def last_error(output: str) -> str:
             rest = [ln.strip() for ln in lines[i + 1 : i + 3] if ln.startswith(" ")]
             return " ".join([line.removeprefix("ERROR").strip(), *rest])
     return lines[-1].strip() if lines else "no output"
-
-
-def twine_check(
-    paths: Sequence[Path], *, environ: Mapping[str, str], run: Runner = run_command
-) -> None:
-    """``twine check --strict`` over ``paths``; a failure names each bad file and why."""
-    if not paths:
-        return
-    result = run(
-        twine_argv("check", "--strict", *map(str, paths)), {**clean_env(environ), **PLAIN_OUTPUT}
-    )
-    output = tidy(result.output)
-    logger.debug("%s", output)
-    if result.returncode == 0:
-        return
-    lines = output.splitlines()
-    bad = [
-        Path(m.group(1)).name
-        for m in (re.match(r"Checking (.+): (FAILED|PASSED with warnings)", ln) for ln in lines)
-        if m
-    ]
-    details = [ln.strip() for ln in lines if ln.startswith(("ERROR", "WARNING", " "))]
-    raise BuildError(
-        f"twine check --strict refused {', '.join(bad) or 'the artifacts'} "
-        f"({'; '.join(details[:4]) or last_error(result.output)}); fix the package metadata "
-        "(README, long_description_content_type...) and rebuild with relnox build-all"
-    )
 
 
 def classify(result: Result) -> tuple[str, int | None]:
@@ -201,6 +171,7 @@ class Twine:
     """``twine upload``: reads a keyring itself; a Python process per call."""
 
     name: str = "twine"
+    batch: bool = False  # one file a child: what twine says after a 5xx is about that file
 
     def upload(
         self,

@@ -80,6 +80,11 @@ class Transport(Protocol):
     @property
     def name(self) -> str: ...
 
+    @property
+    def batch(self) -> bool:
+        """Whether one child may send several files (it stops at the first that fails)."""
+        ...
+
     def upload(
         self,
         paths: Sequence[Path],

@@ -134,6 +134,7 @@ class UvPublish:
 
     uv: str
     name: str = "uv"
+    batch: bool = True  # a package's files in one child: uv stops at the first failure
 
     def upload(
         self,

@@ -138,13 +138,14 @@ def test_tiers_group_packages_by_dependency_depth(release: Path) -> None:
     assert "style p1 fill:#f7d4d4" in mermaid  # the failed one stands out
 
 
+@pytest.mark.parametrize("jobs", [4, 1])
 def test_each_tier_shows_on_the_index_before_the_next_is_uploaded(
-    ws: Path, index: LocalIndex
+    ws: Path, index: LocalIndex, jobs: int
 ) -> None:
     """The index's pages lag two reads behind each upload; relnox waits for them."""
     proxy = TierProxy(index.url, hide_reads=2)
     with proxy:
-        result = run(ws, proxy.url, wait=60)
+        result = run(ws, proxy.url, wait=60, jobs=jobs)
     assert result.ok and sorted(result.uploaded) == sorted(CORE + AGENTS + EXTRA + RUNTIME)
     order = proxy.events
     for later, needed in ((AGENTS, CORE), (RUNTIME, CORE + AGENTS)):
@@ -171,10 +172,13 @@ def test_a_tier_that_does_not_show_in_time_holds_the_next_and_a_rerun_goes_on(
     assert sorted(again.uploaded) == sorted(AGENTS)
 
 
-def test_a_failure_in_a_tier_holds_back_exactly_what_needs_it(ws: Path, index: LocalIndex) -> None:
+@pytest.mark.parametrize("jobs", [4, 1])  # 1: each tier's packages share one uv child
+def test_a_failure_in_a_tier_holds_back_exactly_what_needs_it(
+    ws: Path, index: LocalIndex, jobs: int
+) -> None:
     proxy = TierProxy(index.url, refuse="demo_agents")
     with proxy:
-        first = run(ws, proxy.url)
+        first = run(ws, proxy.url, jobs=jobs)
     assert first.failed == [AGENTS[0]] and first.held_back == ["demo-runtime"]
     assert sorted(first.uploaded) == sorted(CORE + EXTRA)  # extra needs nothing that failed
     statuses = {r["package"]: r["status"] for r in first.rows()}
@@ -192,7 +196,7 @@ def test_a_failure_in_a_tier_holds_back_exactly_what_needs_it(ws: Path, index: L
     assert "relnox bump --part post -p demo-agents" in lines[3]
     report = json.loads((ws / ".relnox" / "dist" / "publish-report.json").read_text())
     assert report["fix_forward"] == lines
-    second = run(ws, index.url)  # the refusal is gone: the rerun sends only what is missing
+    second = run(ws, index.url, jobs=jobs)  # no refusal now: only what is missing is sent
     assert second.ok and sorted(second.uploaded) == sorted(AGENTS + RUNTIME)
     assert set(second.skipped) == set(CORE + EXTRA)
     assert sorted(p.name for p in index.data_dir.iterdir()) == sorted(

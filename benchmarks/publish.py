@@ -1,0 +1,110 @@
+"""relnox publish against ``uv publish --check-url`` of the same files to the same kind of index.
+
+    python benchmarks/publish.py [--count 20] [--runs 3]
+
+The packages of ``relnox.sample.generated_specs(count)`` (every third one needs the one
+before it, so the publish has several dependency tiers) are built once with relnox
+build-all (not timed). Then, interleaved, ``--runs`` times each after one warm-up of each,
+every run against a fresh local index (pypiserver on 127.0.0.1, uploads need a password):
+
+* relnox: ``relnox publish -r URL`` as a user runs it (a new process: start-up, the
+  workspace, the preflight that asks the index about every file, the uploads in tiers,
+  the wait until each tier shows, the report);
+* uv: ``uv publish --publish-url URL --check-url SIMPLE`` of the same files.
+
+Prints the median and best of each and the ratio relnox / uv (target <= 3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from relnox.sample import generated_specs, git_init, write_workspace  # noqa: E402
+from relnox.tools.envs import uv_binary  # noqa: E402
+from relnox.tools.index_server import LocalIndex, write_htpasswd  # noqa: E402
+
+USER, PASSWORD = "bench", "bench-password-1"
+
+
+def _check(proc: subprocess.CompletedProcess[str], what: str) -> None:
+    if proc.returncode != 0:
+        raise SystemExit(f"{what} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+
+
+def relnox_way(root: Path, index: LocalIndex) -> None:
+    env = {**os.environ, "TWINE_USERNAME": USER, "TWINE_PASSWORD": PASSWORD}
+    argv = [sys.executable, "-m", "relnox", "-q", "publish", "-r", index.url, "--root", str(root)]
+    _check(subprocess.run(argv, env=env, capture_output=True, text=True), "relnox publish")
+
+
+def uv_way(files: list[Path], index: LocalIndex) -> None:
+    uv = uv_binary()
+    assert uv is not None
+    env = {**os.environ, "UV_PUBLISH_USERNAME": USER, "UV_PUBLISH_PASSWORD": PASSWORD}
+    argv = [uv, "publish", "--no-progress", "--publish-url", index.url]
+    argv += ["--check-url", index.simple_url, "--trusted-publishing", "never"]
+    _check(subprocess.run([*argv, *map(str, files)], env=env, capture_output=True, text=True), "uv")
+
+
+def timed(work: Path, label: str, run: Callable[[LocalIndex], None], htpasswd: Path) -> float:
+    with LocalIndex(
+        Path(tempfile.mkdtemp(prefix=f"{label}-", dir=work)), password_file=htpasswd
+    ) as index:
+        start = time.perf_counter()
+        run(index)
+        seconds = time.perf_counter() - start
+        stored = len(list(index.data_dir.iterdir()))
+    return seconds if stored else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="relnox-bench-publish-") as tmp:
+        work = Path(tmp)
+        root = write_workspace(work / "ws", generated_specs(args.count))
+        git_init(root)
+        built = subprocess.run(
+            [sys.executable, "-m", "relnox", "-q", "build-all", "--root", str(root)],
+            capture_output=True,
+            text=True,
+        )
+        _check(built, "relnox build-all")
+        files = sorted(p for p in (root / "dist").iterdir() if p.suffix in (".whl", ".gz"))
+        htpasswd = write_htpasswd(work / "htpasswd", {USER: PASSWORD})
+        ways: dict[str, Callable[[LocalIndex], None]] = {
+            "relnox publish": lambda index: relnox_way(root, index),
+            "uv publish --check-url": lambda index: uv_way(files, index),
+        }
+        times: dict[str, list[float]] = {name: [] for name in ways}
+        for round_ in range(args.runs + 1):  # the first round warms caches, untimed
+            for name, way in ways.items():
+                seconds = timed(work, name.split()[0], way, htpasswd)
+                if round_:
+                    times[name].append(seconds)
+        print(
+            f"{args.count} packages, {len(files)} files, {args.runs} runs each (load: {os.getloadavg()[0]:.1f})"
+        )
+        for name, values in times.items():
+            print(f"  {name:24} median {statistics.median(values):6.2f}s  best {min(values):6.2f}s")
+        ratio = statistics.median(times["relnox publish"]) / statistics.median(
+            times["uv publish --check-url"]
+        )
+        print(f"relnox / uv: {ratio:.2f} (target <= 3)")
+
+
+if __name__ == "__main__":
+    main()
