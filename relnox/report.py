@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
+from relnox.paths import rel
 from relnox.project.sources import VersionLocation
 from relnox.project.workspace import Workspace
 
 
-def _rel(workspace: Workspace, path: Path) -> str:
-    try:
-        return path.relative_to(workspace.root).as_posix() or "."
-    except ValueError:
-        return str(path)
-
-
 def _where(workspace: Workspace, loc: VersionLocation) -> str:
     label = loc.label
-    return label.replace(str(loc.path), _rel(workspace, loc.path), 1)
+    return label.replace(str(loc.path), rel(loc.path, workspace.root), 1)
 
 
 def packages_rows(workspace: Workspace) -> list[dict[str, Any]]:
@@ -34,7 +27,7 @@ def packages_rows(workspace: Workspace) -> list[dict[str, Any]]:
                 "source": p.version_source,
                 "backend": p.backend,
                 "depends_on": list(p.internal_deps),
-                "directory": _rel(workspace, p.directory),
+                "directory": rel(p.directory, workspace.root),
                 "locations": [loc.label for loc in p.locations],
                 "primary": _where(workspace, p.primary) if p.primary else "git tags",
                 "evidence": p.evidence,

@@ -48,6 +48,7 @@ from relnox.artifacts.manifest import (
     write_manifest,
 )
 from relnox.errors import BuildError, RelnoxError
+from relnox.paths import rel
 from relnox.project.workspace import Package, Workspace
 
 logger = logging.getLogger("relnox")
@@ -55,13 +56,6 @@ logger = logging.getLogger("relnox")
 __all__ = ["load_release"]
 
 Found = list[tuple[Path, Version]]
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _scan(dist_dir: Path) -> dict[str, Found]:
@@ -217,7 +211,7 @@ def _record(
     return PackageRecord(
         name=pkg.name,
         version=str(version) if recorded is None else recorded.version,
-        directory=_rel(pkg.directory, workspace.root),
+        directory=rel(pkg.directory, workspace.root),
         backend=recorded.backend if recorded is not None else "",
         seconds=0.0,
         files=tuple(records),

@@ -136,10 +136,6 @@ class Manifest:
         }
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    write_atomic(path, text)
-
-
 def render_text(manifest: Manifest) -> str:
     lines = [
         "Build manifest",
@@ -160,8 +156,8 @@ def write_manifest(manifest: Manifest) -> Path:
     returned. A manifest an older relnox left inside the dist directory is removed."""
     state = ensure_state_dir(manifest.dist_dir)
     path = state / MANIFEST_JSON
-    _atomic_write(path, json.dumps(manifest.to_json(), indent=2, sort_keys=False) + "\n")
-    _atomic_write(state / MANIFEST_TXT, render_text(manifest))
+    write_atomic(path, json.dumps(manifest.to_json(), indent=2, sort_keys=False) + "\n")
+    write_atomic(state / MANIFEST_TXT, render_text(manifest))
     for legacy in (MANIFEST_JSON, MANIFEST_TXT):
         (manifest.dist_dir / legacy).unlink(missing_ok=True)
     return path

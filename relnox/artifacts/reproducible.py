@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import gzip
 import io
-import os
 import tarfile
 from pathlib import Path
+
+from relnox.atomic import write_atomic
 
 #: backends whose wheels hold compiled code (by the start of the backend's module name)
 COMPILED = {
@@ -73,7 +74,5 @@ def normalize_sdist(path: Path, epoch: int) -> bool:
     packed = io.BytesIO()
     with gzip.GzipFile(filename="", mode="wb", fileobj=packed, mtime=epoch) as zipped:
         zipped.write(raw.getvalue())
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(packed.getvalue())
-    os.replace(tmp, path)
+    write_atomic(path, packed.getvalue())
     return True

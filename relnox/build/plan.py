@@ -35,6 +35,7 @@ from relnox.artifacts.manifest import (
 from relnox.build.envpool import missing_toolchain
 from relnox.build.inputs import Inputs, package_inputs
 from relnox.errors import BuildError, RelnoxError
+from relnox.paths import rel
 from relnox.project.changes import pathspecs
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
@@ -128,13 +129,6 @@ class BuildPlan:
             lines.append(f"build {pkg.name} {pkg.version} ({pkg.backend}){deps}{tests}{why}")
         lines.append(f"write {rel(manifest_path(self.dist_dir), root)} and {MANIFEST_TXT}")
         return lines
-
-
-def rel(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root)) or "."
-    except ValueError:
-        return str(path)
 
 
 def _epoch(value: int | str | None, root: Path) -> int | None:

@@ -58,9 +58,10 @@ from relnox.artifacts.manifest import (
 from relnox.artifacts.reproducible import normalize_sdist, not_reproducible
 from relnox.build.backend import PackageBuilder
 from relnox.build.envpool import EnvPool, OutputLog
-from relnox.build.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build, rel
+from relnox.build.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build
 from relnox.build.testing import run_package_tests
 from relnox.errors import BuildError, RelnoxError
+from relnox.paths import rel
 from relnox.project.discovery import load_workspace
 from relnox.project.workspace import Package
 from relnox.report import render_table

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from relnox.bump.model import BumpPlan, GitAction, relative
+from relnox.bump.model import BumpPlan, GitAction
 from relnox.errors import ConfigError, GitError
+from relnox.paths import rel as relative
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
 

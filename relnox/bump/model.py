@@ -11,15 +11,8 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from relnox.paths import rel
 from relnox.project.workspace import Workspace
-
-
-def relative(path: Path, root: Path) -> str:
-    """``path`` relative to ``root`` in POSIX form (as it is when outside ``root``)."""
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 @dataclass(frozen=True)
@@ -31,7 +24,7 @@ class FileEdit:
     after: bytes
 
     def diff(self, root: Path) -> str:
-        name = relative(self.path, root)
+        name = rel(self.path, root)
         old = self.before.decode("utf-8").splitlines()
         new = self.after.decode("utf-8").splitlines()
         lines = difflib.unified_diff(old, new, f"a/{name}", f"b/{name}", lineterm="")

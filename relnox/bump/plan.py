@@ -31,8 +31,9 @@ from relnox.bump.apply import apply
 from relnox.bump.changelog import release_changelog
 from relnox.bump.changelog_route import Release, route_changelog
 from relnox.bump.checks import changed_names, git_plan
-from relnox.bump.model import BumpPlan, BumpResult, FileEdit, GitAction, relative
+from relnox.bump.model import BumpPlan, BumpResult, FileEdit, GitAction
 from relnox.errors import ConfigError, VersionError
+from relnox.paths import rel as relative
 from relnox.project.changelog import UNRELEASED, find_section
 from relnox.project.pins import rewrite_requirement
 from relnox.project.sources import read_text

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from relnox.invoke._common import echo, echo_json, listed, relnox_task
+from relnox.paths import rel
 
 ROOT_HELP = "repository root (default: .)"
 
@@ -150,14 +151,10 @@ def resolve_version(
         "packages": [r.package for r in resolved],
         "versions": {r.package: r.version for r in resolved},
         "directories": {
-            r.package: _rel(workspace.root, workspace.get(r.package).directory) for r in resolved
+            r.package: rel(workspace.get(r.package).directory, workspace.root) for r in resolved
         },
         "source": resolved[0].source if len(resolved) == 1 else "pyproject",
     }
-
-
-def _rel(root: Path, path: Path) -> str:
-    return path.relative_to(root).as_posix() or "."
 
 
 @relnox_task(

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 
 from relnox.errors import GitError
+from relnox.paths import rel
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
 
@@ -43,11 +43,11 @@ def last_tag(workspace: Workspace, pkg: Package) -> str | None:
 def pathspec(workspace: Workspace, pkg: Package) -> list[str]:
     """The package's directory without the directories of packages nested in it."""
     own = pkg.directory.resolve()
-    spec = [_rel(workspace.root, own)]
+    spec = [rel(own, workspace.root)]
     for other in workspace.packages:
         other_dir = other.directory.resolve()
         if other_dir != own and own in other_dir.parents:
-            spec.append(f":(exclude){_rel(workspace.root, other_dir)}")
+            spec.append(f":(exclude){rel(other_dir, workspace.root)}")
     return spec
 
 
@@ -60,17 +60,12 @@ def pathspecs(workspace: Workspace, packages: Sequence[Package]) -> dict[str, li
         for parent in path.parents:
             if parent in owner:  # excluded from every enclosing package, as pathspec does
                 nested.setdefault(owner[parent], []).append(
-                    f":(exclude){_rel(workspace.root, path)}"
+                    f":(exclude){rel(path, workspace.root)}"
                 )
     return {
-        pkg.name: [_rel(workspace.root, dirs[pkg.name]), *nested.get(pkg.name, [])]
+        pkg.name: [rel(dirs[pkg.name], workspace.root), *nested.get(pkg.name, [])]
         for pkg in packages
     }
-
-
-def _rel(root: Path, path: Path) -> str:
-    rel = path.relative_to(root.resolve()).as_posix()
-    return rel or "."
 
 
 def _changes(workspace: Workspace, pkg: Package, since: str) -> tuple[int, int]:
@@ -131,7 +126,7 @@ def plan(
             PlanRow(
                 name=pkg.name,
                 version=pkg.version,
-                directory=_rel(workspace.root, pkg.directory),
+                directory=rel(pkg.directory, workspace.root),
                 last_tag=tag,
                 changed=changed,
                 commits=commits,

@@ -18,6 +18,7 @@ from packaging.version import InvalidVersion, Version
 
 from relnox.artifacts.checks import readme_problem as render_problem
 from relnox.errors import ConfigError, RelnoxError
+from relnox.paths import rel
 from relnox.project.changelog import UNRELEASED, read_section
 from relnox.project.discovery import discover, load_toml
 from relnox.project.pyproject import setup_cfg
@@ -213,7 +214,7 @@ def _metadata(ws: Workspace, pkg: Package) -> list[Check]:
             Check(
                 f"metadata {pkg.name}",
                 WARN,
-                f"{_rel(ws, where)} declares the metadata in code; build-all's twine check "
+                f"{rel(where, ws.root)} declares the metadata in code; build-all's twine check "
                 "--strict checks it once built",
             )
         ]
@@ -225,7 +226,7 @@ def _metadata(ws: Workspace, pkg: Package) -> list[Check]:
             Check(
                 f"metadata {pkg.name}",
                 ERROR,
-                f"{_rel(ws, where)} lacks {', '.join(required)}; add them to {table}",
+                f"{rel(where, ws.root)} lacks {', '.join(required)}; add them to {table}",
             )
         )
     elif wanted:
@@ -233,7 +234,7 @@ def _metadata(ws: Workspace, pkg: Package) -> list[Check]:
             Check(
                 f"metadata {pkg.name}",
                 WARN,
-                f"{_rel(ws, where)} lacks {', '.join(wanted)}; an index accepts that, but the "
+                f"{rel(where, ws.root)} lacks {', '.join(wanted)}; an index accepts that, but the "
                 f"project page (and pip, for requires-python) use them: add them to {table}",
             )
         )
@@ -251,7 +252,7 @@ def _metadata(ws: Workspace, pkg: Package) -> list[Check]:
             Check(
                 f"license {pkg.name}",
                 WARN,
-                f"{_rel(ws, where)} has no license; an index accepts that but users cannot "
+                f"{rel(where, ws.root)} has no license; an index accepts that but users cannot "
                 f'tell the terms: add license = "MIT" (any SPDX expression) to {table}',
             )
         )
@@ -265,15 +266,8 @@ def _metadata(ws: Workspace, pkg: Package) -> list[Check]:
             )
         )
     elif pkg.readme is not None:
-        rows.append(Check(f"readme {pkg.name}", OK, f"{_rel(ws, pkg.readme)} renders"))
+        rows.append(Check(f"readme {pkg.name}", OK, f"{rel(pkg.readme, ws.root)} renders"))
     return rows
-
-
-def _rel(ws: Workspace, path: Path) -> str:
-    try:
-        return path.relative_to(ws.root).as_posix() or "."
-    except ValueError:
-        return str(path)
 
 
 def _tags(ws: Workspace, pkg: Package) -> list[Check]:
@@ -297,7 +291,7 @@ def _tags(ws: Workspace, pkg: Package) -> list[Check]:
         return [Check(name, OK, f"version {pkg.version} comes from the tags; {convention}")]
     current = Version(pkg.version)
     if facts is not None and facts.highest is not None and facts.highest > current:
-        where = _rel(ws, pkg.primary.path if pkg.primary else pkg.pyproject)
+        where = rel(pkg.primary.path if pkg.primary else pkg.pyproject, ws.root)
         if facts.highest_tag and version_at(ws, pkg, facts.highest_tag) is None:
             # two readings: a release of this package from before its file moved, or a
             # tag of another project that shares the prefix
@@ -316,7 +310,7 @@ def _tags(ws: Workspace, pkg: Package) -> list[Check]:
                 name,
                 ERROR,
                 f"tag {facts.highest_tag} is newer than {pkg.version} in "
-                f"{_rel(ws, pkg.primary.path if pkg.primary else pkg.pyproject)}; "
+                f"{rel(pkg.primary.path if pkg.primary else pkg.pyproject, ws.root)}; "
                 "bump the version above it",
             )
         ]
@@ -429,19 +423,21 @@ def _changelog(ws: Workspace, pkg: Package, version: str | None) -> list[Check]:
         ]
     wanted = version or pkg.version
     if read_section(path, wanted, pkg.name):
-        return [Check(name, OK, f"{_rel(ws, path)} has a section for {wanted}")]
+        return [Check(name, OK, f"{rel(path, ws.root)} has a section for {wanted}")]
     unreleased = read_section(path, UNRELEASED)
     if unreleased is not None and unreleased.has_entries:
         return [
             Check(
-                name, OK, f"{_rel(ws, path)}: Unreleased entries become {wanted}'s section on bump"
+                name,
+                OK,
+                f"{rel(path, ws.root)}: Unreleased entries become {wanted}'s section on bump",
             )
         ]
     return [
         Check(
             name,
             missing,
-            f"{_rel(ws, path)} has no section for {wanted} and no Unreleased entries; "
+            f"{rel(path, ws.root)} has no section for {wanted} and no Unreleased entries; "
             f"add ## [{wanted}] (or entries under ## [Unreleased]){opt_in}",
         )
     ]
@@ -477,7 +473,7 @@ def _pins(ws: Workspace, pkg: Package) -> list[Check]:
                 Check(
                     f"pins {pkg.name}",
                     WARN,
-                    f"{_rel(ws, req.path)} requires {written!r}, which does not admit "
+                    f"{rel(req.path, ws.root)} requires {written!r}, which does not admit "
                     f"{target.name} {target.version} of this repository; a bump of "
                     f"{target.name} rewrites it, or fix it by hand if the pin is meant",
                 )
@@ -519,7 +515,7 @@ def doctor(
     else:
         rows.append(Check("version sources", OK, "every version source agrees"))
     for pkg in chosen:
-        where = _rel(ws, pkg.primary.path) if pkg.primary else "git tags"
+        where = rel(pkg.primary.path, ws.root) if pkg.primary else "git tags"
         rows.append(
             Check(f"version {pkg.name}", OK, f"{pkg.version} from {where} ({pkg.evidence})")
         )

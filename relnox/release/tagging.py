@@ -23,6 +23,7 @@ from typing import Any
 from packaging.version import InvalidVersion, Version
 
 from relnox.errors import ConfigError, GitError, VersionError
+from relnox.paths import rel
 from relnox.project.sources import PY_VERSION_RE, VersionLocation
 from relnox.project.workspace import Package, Workspace
 from relnox.tags import ParsedTag, parse_tag
@@ -40,13 +41,6 @@ FETCH_HINT = (
     "fetch the full history and the tags (actions/checkout with fetch-depth: 0, "
     "or git fetch --unshallow --tags)"
 )
-
-
-def _rel(workspace: Workspace, path: Path) -> str:
-    try:
-        return path.relative_to(workspace.root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def value_in(loc: VersionLocation, text: str) -> str | None:
@@ -71,7 +65,7 @@ def version_at(workspace: Workspace, pkg: Package, rev: str) -> str | None:
     if not pkg.locations:
         return None
     loc = pkg.locations[0]
-    text = git.show_file(workspace.root, rev, "./" + _rel(workspace, loc.path))
+    text = git.show_file(workspace.root, rev, "./" + rel(loc.path, workspace.root))
     return None if text is None else value_in(loc, text)
 
 
@@ -145,7 +139,9 @@ class TagPlan:
             "versions": {a.package: a.version for a in self.actions},
             "tags": [a.tag for a in self.actions],
             "created": [a.tag for a in self.to_create],
-            "directories": {n: _rel(workspace, workspace.get(n).directory) or "." for n in names},
+            "directories": {
+                n: rel(workspace.get(n).directory, workspace.root) or "." for n in names
+            },
         }
 
 
@@ -295,7 +291,7 @@ def check_tag(
     parsed = parse_release_tag(workspace, tag)
     checks = []
     for pkg in packages_of_tag(workspace, parsed):
-        file = _rel(workspace, pkg.locations[0].path if pkg.locations else pkg.pyproject)
+        file = rel(pkg.locations[0].path if pkg.locations else pkg.pyproject, workspace.root)
         if not pkg.vcs_versioned and not same_version(parsed.version, pkg.version):
             raise VersionError(
                 f"Version mismatch: git tag ({parsed.version}) != {Path(file).name} ({pkg.version}) "
