@@ -47,6 +47,7 @@ from relnox.tools.upload import (
     Attempt,
     Runner,
     Transport,
+    Upload,
     failure_message,
 )
 
@@ -127,14 +128,16 @@ class PackageUploader:
     def send(self, files: Sequence[PlannedFile]) -> Attempt:
         """One child of the transport for ``files``."""
         return self.transport.upload(
-            [f.path for f in files],
-            self.plan.repository,
-            self.plan.credentials,
-            environ=self.environ,
-            run=self.run,
-            network=self.network,
-            verbose=self.verbose,
-            attestations=self.attestations,
+            Upload(
+                [f.path for f in files],
+                self.plan.repository,
+                self.plan.credentials,
+                self.environ,
+                self.run,
+                self.network,
+                self.verbose,
+                self.attestations,
+            )
         )
 
     def upload_file(self, outcome: FileOutcome, first: Attempt | None = None) -> str | None:

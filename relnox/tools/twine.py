@@ -21,7 +21,6 @@ from pathlib import Path
 from relnox._proc import Result
 from relnox.redact import redact
 from relnox.tools.credentials import Credentials
-from relnox.tools.network import NetworkSettings
 from relnox.tools.repositories import Repository
 from relnox.tools.upload import (
     AUTH,
@@ -34,6 +33,7 @@ from relnox.tools.upload import (
     TRUSTED,
     Attempt,
     Runner,
+    Upload,
     attestations_of,
     failure_message,
     run_command,
@@ -173,24 +173,13 @@ class Twine:
     name: str = "twine"
     batch: bool = False  # one file a child: what twine says after a 5xx is about that file
 
-    def upload(
-        self,
-        paths: Sequence[Path],
-        repository: Repository,
-        credentials: Credentials,
-        *,
-        environ: Mapping[str, str],
-        run: Runner,
-        network: NetworkSettings,
-        verbose: bool = False,
-        attestations: bool = False,
-    ) -> Attempt:
+    def upload(self, request: Upload) -> Attempt:
         return upload_once(
-            paths,
-            repository,
-            credentials,
-            environ=environ,
-            run=run,
-            verbose=verbose,
-            attestations=attestations,
+            request.paths,
+            request.repository,
+            request.credentials,
+            environ=request.environ,
+            run=request.run,
+            verbose=request.verbose,
+            attestations=request.attestations,
         )

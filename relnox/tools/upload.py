@@ -74,6 +74,20 @@ def attestations_of(path: Path) -> list[Path]:
     return sorted(path.parent.glob(f"{glob.escape(path.name)}.*.attestation"))
 
 
+@dataclass(frozen=True)
+class Upload:
+    """One child's worth of files for one repository, and how to run it."""
+
+    paths: Sequence[Path]
+    repository: Repository
+    credentials: Credentials
+    environ: Mapping[str, str]
+    run: Runner
+    network: NetworkSettings
+    verbose: bool = False
+    attestations: bool = False
+
+
 class Transport(Protocol):
     """Uploads files to a repository in one child process."""
 
@@ -85,18 +99,7 @@ class Transport(Protocol):
         """Whether one child may send several files (it stops at the first that fails)."""
         ...
 
-    def upload(
-        self,
-        paths: Sequence[Path],
-        repository: Repository,
-        credentials: Credentials,
-        *,
-        environ: Mapping[str, str],
-        run: Runner,
-        network: NetworkSettings,
-        verbose: bool = False,
-        attestations: bool = False,
-    ) -> Attempt: ...
+    def upload(self, request: Upload) -> Attempt: ...
 
 
 def failure_message(

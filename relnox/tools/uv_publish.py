@@ -35,7 +35,7 @@ from relnox.tools.upload import (
     TRANSIENT,
     TRUSTED,
     Attempt,
-    Runner,
+    Upload,
 )
 
 logger = logging.getLogger("relnox")
@@ -136,44 +136,25 @@ class UvPublish:
     name: str = "uv"
     batch: bool = True  # a package's files in one child: uv stops at the first failure
 
-    def upload(
-        self,
-        paths: Sequence[Path],
-        repository: Repository,
-        credentials: Credentials,
-        *,
-        environ: Mapping[str, str],
-        run: Runner,
-        network: NetworkSettings,
-        verbose: bool = False,
-        attestations: bool = False,
-    ) -> Attempt:
+    def upload(self, request: Upload) -> Attempt:
         argv = upload_argv(
             self.uv,
-            repository,
-            paths,
-            trusted=credentials.method == "trusted-publishing",
-            attestations=attestations,
+            request.repository,
+            request.paths,
+            trusted=request.credentials.method == "trusted-publishing",
+            attestations=request.attestations,
         )
-        if verbose:
+        if request.verbose:
             argv.insert(2, "--verbose")
-        result = run(argv, child_env(credentials, environ, network))
+        env = child_env(request.credentials, request.environ, request.network)
+        result = request.run(argv, env)
         kind, status = classify(result)
         if kind == TRANSIENT and any(word in result.output for word in _CUT_OFF):
             # the server closed the connection before uv sent the whole file: an index
             # that refuses early (a 401/403 before reading the body) reads as a broken
             # pipe to uv; twine reads the answer, so ask once with twine
-            logger.debug("uv was cut off while sending %s; asking with twine", paths[0].name)
-            return Twine().upload(
-                paths,
-                repository,
-                credentials,
-                environ=environ,
-                run=run,
-                network=network,
-                verbose=verbose,
-                attestations=attestations,
-            )
+            logger.debug("uv was cut off while sending; asking with twine")
+            return Twine().upload(request)
         output = redact(result.output)
         logger.debug("%s", output)
         if kind == OK:
