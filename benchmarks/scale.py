@@ -11,7 +11,10 @@ commands run in a child process each, as a user runs them:
 * ``relnox packages``, ``relnox plan``, ``relnox bump --part minor --dry-run``: the
   best of ``--runs`` after one warm-up;
 * ``relnox build-all`` cold (a fresh output directory; once per size) and with nothing
-  changed (the same directory again: every package reused; best of ``--runs``).
+  changed (the same directory again: every package reused; best of ``--runs``);
+* ``relnox verify-install --offline`` of what was built (best of ``--runs``);
+* ``relnox publish`` of it to a fresh local index each run (pypiserver on 127.0.0.1;
+  best of ``--runs``).
 
 Prints a table of seconds per task and size, then per task the ratio of the largest
 size to the one before it, against the ratio of their package counts. The target for
@@ -31,8 +34,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 from relnox.sample import generated_specs, git_env, git_init, write_workspace
+from relnox.tools.index_server import LocalIndex
 
-TASKS = ("packages", "plan", "bump --dry-run", "build-all cold", "build-all unchanged")
+TASKS = (
+    "packages",
+    "plan",
+    "bump --dry-run",
+    "build-all cold",
+    "build-all unchanged",
+    "verify-install",
+    "publish",
+)
+BUILT = ("build-all cold", "build-all unchanged", "verify-install", "publish")
 
 
 def command(argv: list[str], cwd: Path) -> Callable[[], float]:
@@ -47,6 +60,14 @@ def command(argv: list[str], cwd: Path) -> Callable[[], float]:
         return seconds
 
     return run
+
+
+def publish(root: Path, tmp: Path) -> float:
+    """``relnox publish`` of the built release to a fresh local index."""
+    data = Path(tempfile.mkdtemp(prefix="index-", dir=tmp))
+    with LocalIndex(data) as index:
+        argv = [sys.executable, "-m", "relnox", "publish", "-r", index.url]
+        return command(argv, root)()
 
 
 def best(fn: Callable[[], float], runs: int, warm: bool = True) -> float:
@@ -65,7 +86,7 @@ def main() -> int:
     parser.add_argument("--no-build", action="store_true", help="leave build-all out")
     args = parser.parse_args()
     sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
-    tasks = [t for t in TASKS if not (args.no_build and t.startswith("build-all"))]
+    tasks = [t for t in TASKS if not (args.no_build and t in BUILT)]
     relnox = [sys.executable, "-m", "relnox"]
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
     times: dict[str, dict[int, float]] = {task: {} for task in tasks}
@@ -82,6 +103,9 @@ def main() -> int:
                 build = command([*relnox, "build-all", *jobs], root)
                 times["build-all cold"][size] = build()
                 times["build-all unchanged"][size] = best(build, args.runs, warm=False)
+                verify = command([*relnox, "verify-install", "--offline"], root)
+                times["verify-install"][size] = best(verify, args.runs, warm=False)
+                times["publish"][size] = min(publish(root, Path(tmp)) for _ in range(args.runs))
             row = "  ".join(f"{task} {times[task][size]:.2f}s" for task in tasks)
             print(f"{size:>4} package(s): {row}", flush=True)
     print()
