@@ -259,3 +259,18 @@ def test_doctor_names_new_projects_and_the_daily_limit(ws: Path, index: LocalInd
     assert "publish the first 3 today, dependencies first: demo-core, demo-agents, demo-extra" in (
         limit.detail
     )
+
+
+def test_verify_installable_installs_each_tier_from_the_index_before_the_next(
+    ws: Path, index: LocalIndex
+) -> None:
+    from relnox.publish.plan import installable_check
+
+    check = installable_check(load_workspace(ws))
+    # demo-core is not published: agents shows, but cannot install, so runtime waits
+    held = run(ws, index.url, packages=["demo-agents", "demo-runtime"], check_installable=check)
+    assert sorted(held.uploaded) == sorted(AGENTS) and held.held_back == ["demo-runtime"]
+    assert "demo-agents 0.1.0 show on" in (held.error or "")
+    assert "but do not install from it" in (held.error or "")
+    whole = run(ws, index.url, check_installable=check)  # with core, every tier installs
+    assert whole.ok and sorted(whole.uploaded) == sorted(CORE + EXTRA + RUNTIME)
