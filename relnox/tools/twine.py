@@ -36,6 +36,7 @@ from relnox.tools.upload import (
     Upload,
     attestations_of,
     failure_message,
+    kind_of_status,
     run_command,
     watched_runner,
 )
@@ -108,13 +109,7 @@ def classify(result: Result) -> tuple[str, int | None]:
     if "NonInteractive" in text or "Credential not found" in text:
         return NO_CREDENTIALS, status
     if status is not None:
-        if status in (400, 409):
-            return EXISTS, status
-        if status in (401, 403):
-            return AUTH, status
-        if status == 429 or status >= 500:
-            return TRANSIENT, status
-        return FAILED, status
+        return kind_of_status(status), status
     if any(word in text for word in _TRANSIENT_WORDS):
         return TRANSIENT, None
     return FAILED, None

@@ -74,6 +74,17 @@ def attestations_of(path: Path) -> list[Path]:
     return sorted(path.parent.glob(f"{glob.escape(path.name)}.*.attestation"))
 
 
+def kind_of_status(status: int) -> str:
+    """What an index's HTTP answer to an upload means, whichever uploader heard it."""
+    if status in (400, 409):
+        return EXISTS  # the index may already have the file: relnox asks it
+    if status in (401, 403):
+        return AUTH
+    if status == 429 or status >= 500:
+        return TRANSIENT
+    return FAILED
+
+
 @dataclass(frozen=True)
 class Upload:
     """One child's worth of files for one repository, and how to run it."""

@@ -27,8 +27,6 @@ from relnox.tools.network import NetworkSettings
 from relnox.tools.repositories import Repository
 from relnox.tools.twine import Twine
 from relnox.tools.upload import (
-    AUTH,
-    EXISTS,
     FAILED,
     OK,
     STALL,
@@ -36,6 +34,7 @@ from relnox.tools.upload import (
     TRUSTED,
     Attempt,
     Upload,
+    kind_of_status,
 )
 
 logger = logging.getLogger("relnox")
@@ -96,13 +95,7 @@ def classify(result: Result) -> tuple[str, int | None]:
     if "rusted publishing" in text and (status is None or status in (401, 403)):
         return TRUSTED, status
     if status is not None:
-        if status in (400, 409):
-            return EXISTS, status
-        if status in (401, 403):
-            return AUTH, status
-        if status == 429 or status >= 500:
-            return TRANSIENT, status
-        return FAILED, status
+        return kind_of_status(status), status
     if any(word in text for word in _TIMED_OUT):
         return STALL, None
     if any(word in text for word in _TRANSIENT_WORDS):
