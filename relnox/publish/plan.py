@@ -18,6 +18,7 @@ import dataclasses
 import logging
 import os
 import re
+import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -48,7 +49,15 @@ from relnox.publish.run import READERS, InstallableCheck, PackageUploader, Waiti
 from relnox.publish.tiers import graph_mermaid
 from relnox.tools import git
 from relnox.tools.credentials import Credentials, resolve_credentials
-from relnox.tools.envs import uv_binary, uv_cannot_run
+from relnox.tools.envs import (
+    InstallOptions,
+    create_environment,
+    find_installer,
+    install,
+    resolve_python,
+    uv_binary,
+    uv_cannot_run,
+)
 from relnox.tools.network import NetworkSettings, network_settings
 from relnox.tools.repositories import PYPI, TESTPYPI, Repository, builtin, resolve
 from relnox.tools.simple_api import IndexReader
@@ -369,16 +378,6 @@ def installable_check(workspace: Workspace, extra_index: str | None = None) -> I
     packages from the repository's simple index (``extra_index`` for third-party
     requirements, the default for TestPyPI being PyPI), never from a cache.
     """
-    import tempfile
-
-    from relnox.tools.envs import (
-        InstallOptions,
-        create_environment,
-        find_installer,
-        install,
-        resolve_python,
-    )
-
     pypi = builtin(PYPI)
 
     def check(repo: Repository, packages: Sequence[tuple[str, str]]) -> str | None:

@@ -24,30 +24,12 @@ from relnox.tools.credentials import Credentials
 from relnox.tools.index_server import LocalIndex, write_htpasswd
 from relnox.tools.repositories import Repository, resolve
 from relnox.tools.twine import run_command
-from tests.publish_support import USER, build_release, copy_tree, faulty_proxy, shared_release
+from tests.publish.conftest import TOKEN
+from tests.publish_support import USER, build_release, copy_tree, faulty_proxy
 
 pytestmark = pytest.mark.slow  # builds, serves or makes environments
 
-TOKEN = "relnox-fake-upload-token-0001"
 CORE_WHEEL, CORE_SDIST = "demo_core-0.1.0-py3-none-any.whl", "demo_core-0.1.0.tar.gz"
-
-
-@pytest.fixture(scope="module")
-def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """core <- agents <- runtime, plus an independent extra; built once per run."""
-    return shared_release(tmp_path_factory)
-
-
-@pytest.fixture
-def ws(release: Path, tmp_path: Path) -> Path:
-    return copy_tree(release, tmp_path / "ws")
-
-
-@pytest.fixture
-def index(tmp_path: Path) -> Iterator[LocalIndex]:
-    htpasswd = write_htpasswd(tmp_path / "htpasswd", {USER: TOKEN})
-    with LocalIndex(tmp_path / "index-data", password_file=htpasswd) as idx:
-        yield idx
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,33 +19,16 @@ from relnox.project.discovery import load_workspace
 from relnox.publish.plan import publish
 from relnox.publish.report import HELD_BACK, SKIPPED, UPLOADED, PublishResult
 from relnox.publish.tiers import graph_mermaid, graph_text, tiers
-from relnox.tools.index_server import LocalIndex, write_htpasswd
-from tests.publish_support import USER, FaultyProxy, copy_tree, shared_release
+from relnox.tools.index_server import LocalIndex
+from tests.publish.conftest import TOKEN
+from tests.publish_support import USER, FaultyProxy
 
 pytestmark = pytest.mark.slow  # builds, serves and uploads
 
-TOKEN = "relnox-tiers-fake-token-0015"
 CORE = ["demo_core-0.1.0-py3-none-any.whl", "demo_core-0.1.0.tar.gz"]
 AGENTS = ["demo_agents-0.1.0-py3-none-any.whl", "demo_agents-0.1.0.tar.gz"]
 EXTRA = ["demo_extra-0.1.0-py3-none-any.whl", "demo_extra-0.1.0.tar.gz"]
 RUNTIME = ["demo_runtime-0.1.0-py3-none-any.whl", "demo_runtime-0.1.0.tar.gz"]
-
-
-@pytest.fixture(scope="module")
-def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return shared_release(tmp_path_factory)
-
-
-@pytest.fixture
-def ws(release: Path, tmp_path: Path) -> Path:
-    return copy_tree(release, tmp_path / "ws")
-
-
-@pytest.fixture
-def index(tmp_path: Path) -> Iterator[LocalIndex]:
-    htpasswd = write_htpasswd(tmp_path / "htpasswd", {USER: TOKEN})
-    with LocalIndex(tmp_path / "data", password_file=htpasswd) as running:
-        yield running
 
 
 class TierProxy(FaultyProxy):
