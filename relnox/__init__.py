@@ -2,7 +2,7 @@
 
 The public API: the hosts (:mod:`relnox.nox`, :mod:`relnox.invoke`, the ``relnox``
 command) and the core functions below, each importable from here or from its stage
-(``relnox.build.build_all``; ``relnox.publish.publish`` and ``relnox.release.release``). They are imported on first use, so ``import
+(``relnox.builds.build_all``; ``relnox.publish.publish`` and ``relnox.release.release``). They are imported on first use, so ``import
 relnox`` stays cheap and never loads nox or invoke.
 """
 
@@ -20,7 +20,7 @@ _API = {
     "load_workspace": "relnox.project.discovery",
     "plan_bump": "relnox.bump",
     "apply_bump": "relnox.bump",
-    "build_all": "relnox.build",
+    "build_all": "relnox.builds",
     "verify_install": "relnox.verify",
     "doctor": "relnox.release",
     "rehearse": "relnox.release",

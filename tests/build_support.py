@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from relnox.build.run import BuildResult
+from relnox.builds.run import BuildResult
 from relnox.errors import BuildError
 
 UV_CACHE = os.environ.get("UV_CACHE_DIR") or str(Path.home() / ".cache" / "uv")

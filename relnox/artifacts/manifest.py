@@ -78,7 +78,7 @@ class PackageRecord:
     origin: str = BUILT  # BUILT: relnox made and checked the files; FOUND: read from the directory
     inputs: dict[str, str] = field(
         default_factory=dict
-    )  # relnox.build.inputs: what it was built from
+    )  # relnox.builds.inputs: what it was built from
 
     @property
     def wheels(self) -> tuple[ArtifactRecord, ...]:

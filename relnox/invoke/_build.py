@@ -1,4 +1,4 @@
-"""The ``build-all`` task (nox session ``build_all``): see :mod:`relnox.build.run`."""
+"""The ``build-all`` task (nox session ``build_all``): see :mod:`relnox.builds.run`."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def build_all(
     verbose: int = 0,
 ) -> dict[str, Any]:
     """Build an sdist and a wheel of every package, in dependency order, checked and recorded."""
-    from relnox.build.run import BuildOptions, execute, plan_build
+    from relnox.builds.run import BuildOptions, execute, plan_build
     from relnox.errors import BuildError
     from relnox.project.discovery import load_workspace
 

@@ -20,8 +20,8 @@ from typing import Any
 
 from relnox.artifacts.manifest import ensure_state_dir, manifest_path, read_manifest, state_dir
 from relnox.atomic import write_atomic
-from relnox.build.plan import BuildOptions
-from relnox.build.run import build_all
+from relnox.builds.plan import BuildOptions
+from relnox.builds.run import build_all
 from relnox.bump.checks import changed_names
 from relnox.bump.plan import apply_bump, plan_bump
 from relnox.errors import RelnoxError

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from relnox.build.run import BuildOptions, build_all
+from relnox.builds.run import BuildOptions, build_all
 from relnox.errors import VerifyError
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, write_workspace

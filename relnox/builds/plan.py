@@ -8,9 +8,9 @@ toolchains are present; :meth:`BuildPlan.describe` is what ``--dry-run`` prints.
 
 ``--test`` installs each package's freshly built wheel (with its test extra or
 test dependency group) into a new environment and runs the command
-``[tool.relnox.build] test-command`` of the root pyproject there (``{python}`` is that
+``[tool.relnox.builds] test-command`` of the root pyproject there (``{python}`` is that
 environment's interpreter, ``{tests}`` the package's ``tests/`` or ``test/`` directory;
-default ``{python} -m pytest -q {tests}``); see :mod:`relnox.build.testing`. A package
+default ``{python} -m pytest -q {tests}``); see :mod:`relnox.builds.testing`. A package
 without such a directory has nothing to test.
 """
 
@@ -32,8 +32,8 @@ from relnox.artifacts.manifest import (
     manifest_path,
     read_manifest,
 )
-from relnox.build.envpool import missing_toolchain
-from relnox.build.inputs import Inputs, package_inputs
+from relnox.builds.envpool import missing_toolchain
+from relnox.builds.inputs import Inputs, package_inputs
 from relnox.errors import BuildError, RelnoxError
 from relnox.paths import rel
 from relnox.project.changes import pathspecs
@@ -88,7 +88,7 @@ class BuildPlan:
     test_command: tuple[str, ...] | None = None  # None: no --test
     strict: bool = False
     epochs: Mapping[str, int] = field(default_factory=dict)  # per package, when none is given
-    inputs: Mapping[str, Inputs] = field(default_factory=dict)  # per package (relnox.build.inputs)
+    inputs: Mapping[str, Inputs] = field(default_factory=dict)  # per package (relnox.builds.inputs)
     reuse: Mapping[str, PackageRecord] = field(default_factory=dict)  # unchanged, files verified
     why: Mapping[str, str] = field(default_factory=dict)  # why a package is built, not reused
 
@@ -226,7 +226,7 @@ def _test_command(workspace: Workspace) -> tuple[str, ...]:
     command = workspace.config.section("build").get("test-command", DEFAULT_TEST_COMMAND)
     if not isinstance(command, (list, tuple)) or not all(isinstance(c, str) for c in command):
         raise BuildError(
-            f"{workspace.config.source}: [tool.relnox.build] test-command must be a list of "
+            f"{workspace.config.source}: [tool.relnox.builds] test-command must be a list of "
             'strings, like ["{python}", "-m", "pytest", "-q", "{tests}"]; fix it'
         )
     return tuple(command)

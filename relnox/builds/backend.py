@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from relnox.build.envpool import BuildEnv, EnvPool, OutputLog
+from relnox.builds.envpool import BuildEnv, EnvPool, OutputLog
 from relnox.errors import BuildError
 from relnox.project.pyproject import is_project_dir
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from relnox.artifacts.manifest import read_manifest
-from relnox.build.run import BuildOptions, build_all
+from relnox.builds.run import BuildOptions, build_all
 from relnox.sample import ProjectSpec, git_init, write_workspace
 from tests.build_support import edit, shared, summarize
 from tests.conftest import run_relnox

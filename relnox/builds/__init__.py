@@ -1,7 +1,7 @@
 """build_all: every selected package built, checked and recorded, in dependency order."""
 
-from relnox.build.plan import BuildOptions, BuildPlan, plan_build
-from relnox.build.run import BuildResult, PackageOutcome, build_all, execute
+from relnox.builds.plan import BuildOptions, BuildPlan, plan_build
+from relnox.builds.run import BuildResult, PackageOutcome, build_all, execute
 
 __all__ = [
     "BuildOptions",

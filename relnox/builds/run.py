@@ -1,9 +1,9 @@
 """build_all: every selected package built, checked and recorded, in dependency order.
 
-Plan, then act: :func:`relnox.build.plan.plan_build` checks everything it can
+Plan, then act: :func:`relnox.builds.plan.plan_build` checks everything it can
 first. :func:`execute` then builds packages in parallel (a package starts once
 the workspace packages it needs are built; :mod:`relnox.schedule`), each into a
-temporary directory (:mod:`relnox.build.backend`); its files are checked
+temporary directory (:mod:`relnox.builds.backend`); its files are checked
 (:mod:`relnox.artifacts.checks`) and moved into ``dist/`` only when all of them pass, so
 ``dist/`` never holds a half-written or unchecked file. The run ends by writing
 the build manifest (:mod:`relnox.artifacts.manifest`; it lives in the state directory beside
@@ -14,9 +14,9 @@ publish refuses them).
 A package whose inputs did not change since the build the manifest records, and whose
 recorded files still have their sha256, is not built again: its files are reused
 ("unchanged, reused"); what its inputs are, and when they cannot be established (so it
-is always rebuilt), is in :mod:`relnox.build.inputs`. ``--force`` rebuilds.
+is always rebuilt), is in :mod:`relnox.builds.inputs`. ``--force`` rebuilds.
 
-How environments are made and why (measurements): :mod:`relnox.build.envpool`.
+How environments are made and why (measurements): :mod:`relnox.builds.envpool`.
 """
 
 from __future__ import annotations
@@ -56,10 +56,10 @@ from relnox.artifacts.manifest import (
     write_manifest,
 )
 from relnox.artifacts.reproducible import normalize_sdist, not_reproducible
-from relnox.build.backend import PackageBuilder
-from relnox.build.envpool import EnvPool, OutputLog
-from relnox.build.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build
-from relnox.build.testing import run_package_tests
+from relnox.builds.backend import PackageBuilder
+from relnox.builds.envpool import EnvPool, OutputLog
+from relnox.builds.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build
+from relnox.builds.testing import run_package_tests
 from relnox.errors import BuildError, RelnoxError
 from relnox.paths import rel
 from relnox.project.discovery import load_workspace
@@ -220,7 +220,7 @@ def _run_tests(
     files: Sequence[Path],
     workdir: Path,
 ) -> str:
-    """``passed``, ``failed`` (only without --strict) or ``none``; see :mod:`relnox.build.testing`."""
+    """``passed``, ``failed`` (only without --strict) or ``none``; see :mod:`relnox.builds.testing`."""
 
     assert plan.test_command is not None
     code = run_package_tests(

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from relnox.build.envpool import NATIVE_TOOLCHAINS
+from relnox.builds.envpool import NATIVE_TOOLCHAINS
 from relnox.errors import RelnoxError
 from relnox.project.pyproject import load_toml
 from relnox.project.workspace import Package, Workspace

@@ -3,7 +3,7 @@
 The wheel is installed with its test extra (``test``, ``tests`` or ``testing`` in
 ``[project.optional-dependencies]``) and the plain requirements of a ``test``/``tests``
 dependency group, next to the wheels of the workspace packages it needs (already built:
-dependencies build first). The tests then run there (``[tool.relnox.build]
+dependencies build first). The tests then run there (``[tool.relnox.builds]
 test-command``, default ``{python} -m pytest -q {tests}``), from the package's
 directory, so a src layout imports the installed wheel. A test runner that the
 environment lacks is an error that says where to declare it, never a test failure.
@@ -18,8 +18,8 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
-from relnox.build.envpool import OutputLog
-from relnox.build.plan import TEST_DIRS
+from relnox.builds.envpool import OutputLog
+from relnox.builds.plan import TEST_DIRS
 from relnox.errors import BuildError
 from relnox.project.discovery import load_toml
 from relnox.project.pyproject import table
@@ -95,7 +95,7 @@ def run_package_tests(
             f"{pkg.name}: --test runs pytest, but neither a test extra nor a test dependency "
             f"group of {pkg.pyproject.name} brings it; add pytest to "
             "[project.optional-dependencies] test or [dependency-groups] test (or set "
-            "[tool.relnox.build] test-command)"
+            "[tool.relnox.builds] test-command)"
         )
     logger.info("%s: running its tests against %s: %s", pkg.name, wheel.name, shlex.join(argv))
     return log.run(argv, cwd=pkg.directory, env=environ)

@@ -1,5 +1,5 @@
 """Incremental builds: a package is rebuilt exactly when one of its inputs changed
-(real git repositories, real builds; see :mod:`relnox.build.inputs`)."""
+(real git repositories, real builds; see :mod:`relnox.builds.inputs`)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from relnox.artifacts.manifest import read_manifest, sha256_of
-from relnox.build.inputs import package_inputs
-from relnox.build.run import BuildOptions, BuildResult, build_all
+from relnox.builds.inputs import package_inputs
+from relnox.builds.run import BuildOptions, BuildResult, build_all
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, generated_specs, git_commit_all, git_init, write_workspace
 from tests.build_support import edit, isolated

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from relnox.artifacts.manifest import MANIFEST_TXT, read_manifest, sha256_of
-from relnox.build.run import BuildOptions, build_all, execute, plan_build
+from relnox.builds.run import BuildOptions, build_all, execute, plan_build
 from relnox.errors import BuildError
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, git_commit_all, git_init, write_project, write_workspace
