@@ -1,22 +1,5 @@
 """The build stage's former import path, kept stable: the stage lives in :mod:`relnox.builds`
 (a folder named ``build`` is skipped as build output by pytest and other tools)."""
 
-from relnox.builds import (
-    BuildOptions,
-    BuildPlan,
-    BuildResult,
-    PackageOutcome,
-    build_all,
-    execute,
-    plan_build,
-)
-
-__all__ = [
-    "BuildOptions",
-    "BuildPlan",
-    "BuildResult",
-    "PackageOutcome",
-    "build_all",
-    "execute",
-    "plan_build",
-]
+from relnox.builds import *  # noqa: F403
+from relnox.builds import __all__ as __all__

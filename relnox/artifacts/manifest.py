@@ -46,7 +46,7 @@ def ensure_state_dir(dist_dir: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     ignore = path.parent / ".gitignore"
     if not ignore.is_file():
-        ignore.write_text("# relnox's records of built distributions; never committed\n*\n")
+        write_atomic(ignore, "# relnox's records of built distributions; never committed\n*\n")
     return path
 
 

@@ -20,11 +20,6 @@ from relnox.tools import git
 logger = logging.getLogger("relnox")
 
 
-def write_bytes(path: Path, data: bytes) -> None:
-    """Replace ``path`` by ``data`` atomically, keeping its mode (see :mod:`relnox.atomic`)."""
-    write_atomic(path, data)
-
-
 def _run_git(repo: Path, kind: str, args: tuple[str, ...]) -> None:
     git.git(repo, *args, what=kind)
 
@@ -59,7 +54,7 @@ def apply(plan: BumpPlan) -> BumpResult:
     try:
         for edit in plan.edits:
             try:
-                write_bytes(edit.path, edit.after)
+                write_atomic(edit.path, edit.after)
             except OSError as exc:
                 raise GitError(f"could not write {edit.path} ({exc.strerror or exc})") from None
             written.append(edit.path)
@@ -121,7 +116,7 @@ def _rollback(
     originals = {edit.path: edit.before for edit in plan.edits}
     for path in reversed(written):
         try:
-            write_bytes(path, originals[path])
+            write_atomic(path, originals[path])
         except OSError as exc:
             problems.append(f"{path} could not be restored ({exc})")
     logger.debug("bump: undone (%d file(s) restored, %d tag(s) deleted)", len(written), len(tags))

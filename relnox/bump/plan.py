@@ -220,7 +220,7 @@ def _update_cargo_locks(
     files: _Files,
 ) -> None:
     """The ``Cargo.lock`` entry of every crate whose manifest version the bump edits."""
-    from relnox.cargolock import crates_of, lock_for, update_cargo_lock
+    from relnox.project.cargolock import crates_of, lock_for, update_cargo_lock
 
     per_lock: dict[Path, dict[str, tuple[str, str]]] = {}
     for pkg in selected:

@@ -38,6 +38,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from relnox import __version__
+from relnox.atomic import write_atomic
 from relnox.ci.workflows import (
     DEFAULT_OS,
     DEFAULT_PYTHONS,
@@ -178,7 +179,6 @@ def plan_files(workspace: Workspace, *, force: bool = False) -> list[GeneratedFi
 def write_files(files: Sequence[GeneratedFile]) -> list[Path]:
     written = []
     for item in files:
-        item.path.parent.mkdir(parents=True, exist_ok=True)
-        item.path.write_text(item.text, encoding="utf-8", newline="\n")
+        write_atomic(item.path, item.text)
         written.append(item.path)
     return written

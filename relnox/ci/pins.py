@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from relnox.atomic import write_atomic
 from relnox.ci.yaml import Commented
 from relnox.errors import RelnoxError
 
@@ -86,5 +87,5 @@ def refresh(run: Callable[[Sequence[str]], str], module: Path = Path(__file__)) 
             run(["git", "ls-remote", "--tags", url, tag, tag + "^{}"]), pin.version
         )
     text = module.read_text(encoding="utf-8")
-    module.write_text(rewrite_table(text, shas), encoding="utf-8")
+    write_atomic(module, rewrite_table(text, shas))
     return {action: sha for action, sha in shas.items() if sha != PINS[action].sha}

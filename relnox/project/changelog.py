@@ -25,6 +25,7 @@ from pathlib import Path
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from relnox.errors import ConfigError
 from relnox.project.sources import read_text
 from relnox.versioning import same_version
 
@@ -222,3 +223,22 @@ def read_section(path: Path, version: str, package: str | None = None) -> Sectio
     if not path.is_file():
         return None
     return find_section(read_text(path), version, package)
+
+
+def check_heading(source: Path, template: str) -> None:
+    """``[tool.relnox] changelog-heading``: the headings it writes are read back as the
+    sections of the versions they name (by :func:`sections`, as doctor and release-notes do)."""
+    example = '"{title} - {date}" or "[{title}] - {date}"'
+    for title, versions in (
+        ("1.2.0", ((None, "1.2.0"),)),
+        ("acme-core 1.2.0", (("acme-core", "1.2.0"),)),
+        ("acme-core 1.2.0, acme-cli 0.3.0", (("acme-core", "1.2.0"), ("acme-cli", "0.3.0"))),
+    ):
+        heading = "## " + template.format(title=title, date="2026-01-31")
+        found = sections(heading + "\n\n- entry\n")
+        if not found or found[0].versions != versions:
+            raise ConfigError(
+                f"{source}: [tool.relnox] changelog-heading {template!r} gives {heading!r}, "
+                f"which doctor and release-notes would not read as the section of {title}; put "
+                f"the title first (words like Release or Version may lead), like {example}"
+            )

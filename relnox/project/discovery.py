@@ -28,6 +28,7 @@ from relnox.config import (
     load_config,
 )
 from relnox.errors import ConfigError, RelnoxError, VersionError
+from relnox.project.changelog import check_heading
 from relnox.project.conventions import describe_match
 from relnox.project.dynamic import dynamic_version, unreadable, vcs_plugin
 from relnox.project.pins import poetry_specifier
@@ -429,6 +430,7 @@ def discover(root: Path | str = ".") -> Workspace:
     if doc is None and (root / "setup.py").is_file():
         doc = {}  # a setup.py project: build's legacy setuptools backend builds it
     config = load_config(root_pyproject, table(doc or {}, "tool", "relnox"))
+    check_heading(root_pyproject, config.changelog_heading)
     dirs = _member_dirs(root, doc, config)
     if doc is None and not dirs:
         raise ConfigError(

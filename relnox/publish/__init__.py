@@ -1,5 +1,6 @@
 """publish: plan and preflight every upload, then send what the index lacks."""
 
+from relnox.publish.owner import our_versions
 from relnox.publish.plan import PublishPlan, new_project_limit, plan_publish, publish
 
-__all__ = ["PublishPlan", "new_project_limit", "plan_publish", "publish"]
+__all__ = ["PublishPlan", "new_project_limit", "our_versions", "plan_publish", "publish"]

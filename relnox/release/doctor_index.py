@@ -16,8 +16,7 @@ from packaging.version import Version
 from relnox.artifacts.checks import name_and_version
 from relnox.errors import RelnoxError
 from relnox.project.workspace import Package, Workspace
-from relnox.publish import new_project_limit
-from relnox.publish.owner import our_versions
+from relnox.publish import new_project_limit, our_versions
 from relnox.tools.credentials import resolve_credentials
 from relnox.tools.network import network_settings
 from relnox.tools.repositories import resolve

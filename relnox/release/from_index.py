@@ -13,8 +13,7 @@ from pathlib import Path
 
 from relnox.errors import VerifyError
 from relnox.project.workspace import Workspace
-from relnox.verify.report import VerifyReport, closing_message
-from relnox.verify.run import verify_install
+from relnox.verify import VerifyReport, closing_message, verify_install
 
 
 def verify_from_index(

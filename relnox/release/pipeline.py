@@ -20,19 +20,17 @@ from typing import Any
 
 from relnox.artifacts.manifest import ensure_state_dir, manifest_path, read_manifest, state_dir
 from relnox.atomic import write_atomic
-from relnox.builds.plan import BuildOptions
-from relnox.builds.run import build_all
-from relnox.bump.checks import changed_names
-from relnox.bump.plan import apply_bump, plan_bump
+from relnox.builds import BuildOptions, build_all
+from relnox.bump import apply_bump, changed_names, plan_bump
 from relnox.errors import RelnoxError
 from relnox.project.changes import release_set
 from relnox.project.discovery import load_workspace
 from relnox.project.workspace import Workspace
-from relnox.publish.plan import publish
+from relnox.publish import publish
 from relnox.release.doctor import doctor
 from relnox.release.tagging import apply_tags, plan_tags
 from relnox.tools import git
-from relnox.verify.run import render_report, verify_install
+from relnox.verify import render_report, verify_install
 
 logger = logging.getLogger("relnox")
 

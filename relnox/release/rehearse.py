@@ -32,7 +32,7 @@ from relnox.release.pipeline import (
 from relnox.sample import GIT_ENV, create_demo_workspace, git_env
 from relnox.tools import git
 from relnox.tools.index_server import LocalIndex
-from relnox.verify.run import render_report, verify_install
+from relnox.verify import render_report, verify_install
 
 logger = logging.getLogger("relnox")
 

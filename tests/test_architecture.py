@@ -1,0 +1,197 @@
+"""docs/architecture.md's rules, read from the code, so the document and the code cannot
+drift apart: imports go downward only, a stage uses another stage through its public face,
+the shared modules stay small, every child process starts in ``_proc`` and every file relnox
+leaves behind is written through ``atomic``."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+RELNOX = Path(__file__).parent.parent / "relnox"
+TESTS = Path(__file__).parent
+
+HOSTS = {"cli", "nox", "invoke", "__main__"}
+#: folders below the hosts: each release stage (``release`` composes the others)
+STAGES = {"bump", "builds", "verify", "publish", "release", "ci", "build"}
+#: the model of the repository, the artifacts, the outside programs
+LOWER = {"project", "artifacts", "tools"}
+#: shared modules that reach down (docs/architecture.md names each): what, and why
+SHARED_REACHING_DOWN = {
+    "report": {"paths", "project"},  # tables of packages read the workspace model
+    "sample": {"tools"},  # sample repositories are committed with tools/git.py
+    "build": {"builds"},  # the stage's former import path, re-exported
+}
+#: files that write with open()/write_text() instead of atomic.write_atomic, and why
+SCRATCH_WRITERS = {
+    "sample.py": "writes a new sample repository into a directory it creates",
+    "verify/run.py": "writes its check script and spec into its own temporary directory",
+    "tools/github.py": "appends to GITHUB_OUTPUT/GITHUB_STEP_SUMMARY, which the runner owns",
+}
+WRITE_CALLS = {"write_text", "write_bytes"}
+
+
+@dataclass(frozen=True)
+class Import:
+    source: str  # relnox.publish.plan
+    target: str  # relnox.tools.git
+    where: str  # relnox/publish/plan.py:12
+
+
+def _module(path: Path) -> str:
+    parts = list(path.relative_to(RELNOX.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _sources() -> Iterator[tuple[Path, ast.Module]]:
+    for path in sorted(RELNOX.rglob("*.py")):
+        yield path, ast.parse(path.read_text(encoding="utf-8"), str(path))
+
+
+def _imports() -> list[Import]:
+    found = []
+    for path, tree in _sources():
+        source = _module(path)
+        where = f"{path.relative_to(RELNOX.parent)}"
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+                if node.module == "relnox":  # from relnox import publish
+                    names = [f"relnox.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            for name in names:
+                if name == "relnox" or name.startswith("relnox."):
+                    found.append(Import(source, name, f"{where}:{getattr(node, 'lineno', 0)}"))
+    return found
+
+
+def _floor(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def test_the_layers_are_known() -> None:
+    """A new folder of relnox/ gets a floor here (and a line in docs/architecture.md)."""
+    folders = {p.name for p in RELNOX.iterdir() if p.is_dir() and (p / "__init__.py").is_file()}
+    assert folders <= HOSTS | STAGES | LOWER, sorted(folders - (HOSTS | STAGES | LOWER))
+    doc = (RELNOX.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    for folder in sorted(folders):
+        assert f"{folder}/" in doc, f"docs/architecture.md does not place relnox/{folder}/"
+
+
+def test_nothing_below_the_hosts_imports_a_host() -> None:
+    bad = [
+        f"{i.where} imports {i.target}"
+        for i in _imports()
+        if _floor(i.target) in HOSTS and _floor(i.source) not in HOSTS
+    ]
+    assert not bad, "\n".join(bad)
+
+
+def test_the_model_and_the_tools_never_import_a_stage() -> None:
+    bad = [
+        f"{i.where} imports {i.target}"
+        for i in _imports()
+        if _floor(i.source) in LOWER and _floor(i.target) in STAGES
+    ]
+    assert not bad, "\n".join(bad)
+
+
+def test_a_stage_uses_another_stage_only_through_its_public_face() -> None:
+    bad = [
+        f"{i.where} imports {i.target}; import it from relnox.{_floor(i.target)}"
+        for i in _imports()
+        if _floor(i.source) in STAGES
+        and _floor(i.target) in STAGES
+        and _floor(i.source) != _floor(i.target)
+        and i.target.count(".") > 1
+        and _floor(i.source) != "build"
+    ]
+    assert not bad, "\n".join(bad)
+
+
+def test_shared_modules_import_only_errors_and_redact() -> None:
+    bad = []
+    for i in _imports():
+        floor = _floor(i.source)
+        if floor in HOSTS | STAGES | LOWER or "." not in i.source:
+            continue
+        target = _floor(i.target)
+        allowed = {"errors", "redact", ""} | SHARED_REACHING_DOWN.get(floor, set())
+        if target not in allowed and target not in {"atomic"}:
+            bad.append(f"{i.where} imports {i.target}")
+    assert not bad, "\n".join(bad)
+
+
+def test_every_child_process_starts_in_proc() -> None:
+    bad = []
+    for path, tree in _sources():
+        rel = str(path.relative_to(RELNOX))
+        if rel == "_proc.py":
+            continue
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id in {"subprocess", "os"}
+                and node.func.attr
+                in {"run", "Popen", "call", "check_call", "check_output", "system", "popen"}
+            ):
+                bad.append(
+                    f"relnox/{rel}:{node.lineno} calls {node.func.value.id}.{node.func.attr}"
+                )
+    assert not bad, "\n".join(bad)
+
+
+def _opens_for_writing(node: ast.Call) -> bool:
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    if name in WRITE_CALLS:
+        return True
+    if name != "open":
+        return False
+    modes = [a for a in node.args[1:2]] + [k.value for k in node.keywords if k.arg == "mode"]
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        if func.value.id in {"tarfile", "zipfile", "os"}:
+            return False
+        if not isinstance(func.value, ast.Name) or func.value.id not in {"io", "builtins"}:
+            modes = [a for a in node.args[0:1]] + modes  # Path.open("w")
+    return any(
+        isinstance(m, ast.Constant) and isinstance(m.value, str) and set(m.value) & set("wax+")
+        for m in modes
+    )
+
+
+def test_files_are_written_through_atomic() -> None:
+    bad = []
+    for path, tree in _sources():
+        rel = str(path.relative_to(RELNOX))
+        if rel == "atomic.py" or rel in SCRATCH_WRITERS:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and _opens_for_writing(node):
+                bad.append(f"relnox/{rel}:{node.lineno}: write through relnox.atomic.write_atomic")
+    assert not bad, "\n".join(bad)
+
+
+@pytest.mark.parametrize("scratch", sorted(SCRATCH_WRITERS))
+def test_each_scratch_writer_still_writes(scratch: str) -> None:
+    """An exception that is no longer needed is removed, not kept as a hole in the rule."""
+    tree = ast.parse((RELNOX / scratch).read_text(encoding="utf-8"))
+    assert any(isinstance(n, ast.Call) and _opens_for_writing(n) for n in ast.walk(tree))
+
+
+def test_tests_mirror_the_tree() -> None:
+    """tests/<folder>/ stands for relnox/<folder>/; there is no test folder of nothing."""
+    folders = {p.name for p in TESTS.iterdir() if p.is_dir() and any(p.glob("test_*.py"))}
+    packages = {p.name for p in RELNOX.iterdir() if p.is_dir() and (p / "__init__.py").is_file()}
+    assert folders <= packages, sorted(folders - packages)
