@@ -22,8 +22,8 @@ from relnox.builds.envpool import OutputLog
 from relnox.builds.plan import TEST_DIRS
 from relnox.errors import BuildError
 from relnox.project.discovery import load_toml
-from relnox.project.pyproject import table
 from relnox.project.workspace import Package
+from relnox.toml import table
 from relnox.tools.envs import Installer, create_environment, install
 
 logger = logging.getLogger("relnox")

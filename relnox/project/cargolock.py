@@ -11,17 +11,12 @@ from __future__ import annotations
 
 import glob
 import re
-import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from relnox.project.sources import VersionLocation
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+from relnox.toml import table, tomllib
 
 _KEY_RE = re.compile(r'^(?P<key>name|version)\s*=\s*"(?P<value>[^"]*)"', re.MULTILINE)
 
@@ -34,20 +29,13 @@ def _load(path: Path) -> Mapping[str, Any]:
         return {}
 
 
-def _table(doc: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
-    value: Any = doc
-    for key in keys:
-        value = value.get(key, {}) if isinstance(value, Mapping) else {}
-    return value if isinstance(value, Mapping) else {}
-
-
 def _inheriting(manifest: Path, doc: Mapping[str, Any]) -> list[str]:
     """The crates of a Cargo workspace whose version is ``version.workspace = true``."""
     names: list[str] = []
-    own = _table(doc, "package")
+    own = table(doc, "package")
     if isinstance(own.get("version"), Mapping) and isinstance(own.get("name"), str):
         names.append(own["name"])
-    workspace = _table(doc, "workspace")
+    workspace = table(doc, "workspace")
     members = workspace.get("members", [])
     excluded = {
         (manifest.parent / e).resolve() for e in workspace.get("exclude", []) if isinstance(e, str)
@@ -59,7 +47,7 @@ def _inheriting(manifest: Path, doc: Mapping[str, Any]) -> list[str]:
             member = Path(found)
             if member.resolve() in excluded or not (member / "Cargo.toml").is_file():
                 continue
-            package = _table(_load(member / "Cargo.toml"), "package")
+            package = table(_load(member / "Cargo.toml"), "package")
             version = package.get("version")
             inherits = isinstance(version, Mapping) and version.get("workspace") is True
             if inherits and isinstance(package.get("name"), str):
@@ -73,7 +61,7 @@ def crates_of(location: VersionLocation) -> list[str]:
         return []
     doc = _load(location.path)
     if location.key == ("package", "version"):
-        name = _table(doc, "package").get("name")
+        name = table(doc, "package").get("name")
         return [name] if isinstance(name, str) else []
     if location.key == ("workspace", "package", "version"):
         return _inheriting(location.path, doc)

@@ -46,13 +46,13 @@ from relnox.project.pyproject import (
     readme_path,
     setup_cfg,
     source_roots,
-    table,
     validate_version,
     version_files,
 )
 from relnox.project.sources import VersionLocation, python_location, read_text, toml_location
 from relnox.project.vcs import read_tags
 from relnox.project.workspace import Broken, Package, Workspace
+from relnox.toml import table
 
 __all__ = [
     "discover",

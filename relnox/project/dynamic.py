@@ -36,6 +36,7 @@ from relnox.project.sources import (
     text_location,
     toml_location,
 )
+from relnox.toml import table
 
 VCS_SOURCE = "vcs"
 # build requirements / tool tables of plugins that take the version from git tags
@@ -61,28 +62,21 @@ SKBUILD_DEFAULT_REGEX = (
 Found = tuple[str, list[VersionLocation], str]  # source, primary first, evidence
 
 
-def _table(doc: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
-    value: Any = doc
-    for key in keys:
-        value = value.get(key, {}) if isinstance(value, Mapping) else {}
-    return value if isinstance(value, Mapping) else {}
-
-
 def _normal(name: str) -> str:
     return re.split(r"[<>=!~;\[ @]", name.strip().lower().replace("_", "-"), maxsplit=1)[0]
 
 
 def vcs_plugin(doc: Mapping[str, Any], build_requires: Sequence[str]) -> str | None:
     """The version-from-tags plugin this project builds with, if any."""
-    tool = _table(doc, "tool")
+    tool = table(doc, "tool")
     required = {_normal(r) for r in build_requires}
     for plugin in VCS_PLUGINS:
         if plugin == "setuptools-git-versioning":
-            if _table(tool, plugin).get("enabled") is True:
+            if table(tool, plugin).get("enabled") is True:
                 return plugin
             continue
         if plugin == "poetry-dynamic-versioning":
-            if _table(tool, plugin).get("enable") is True:
+            if table(tool, plugin).get("enable") is True:
                 return plugin
             continue
         if plugin in required or plugin in tool or plugin.replace("-", "_") in tool:
@@ -148,7 +142,7 @@ def _hatch(directory: Path, pyproject: Path, hatch: Mapping[str, Any]) -> Found 
 def _setuptools(
     directory: Path, pyproject: Path, doc: Mapping[str, Any], roots: Sequence[Path]
 ) -> Found | None:
-    version = _table(doc, "tool", "setuptools", "dynamic").get("version")
+    version = table(doc, "tool", "setuptools", "dynamic").get("version")
     if not isinstance(version, Mapping):
         return None
     attr = version.get("attr")
@@ -207,7 +201,7 @@ def setup_cfg_version(
 
 
 def _cargo(directory: Path, doc: Mapping[str, Any], load: Callable[[Path], Any]) -> Found:
-    manifest_path = _table(doc, "tool", "maturin").get("manifest-path")
+    manifest_path = table(doc, "tool", "maturin").get("manifest-path")
     manifest = directory / (manifest_path if isinstance(manifest_path, str) else "Cargo.toml")
     if not manifest.is_file():
         raise VersionError(
@@ -215,7 +209,7 @@ def _cargo(directory: Path, doc: Mapping[str, Any], load: Callable[[Path], Any])
             "does not exist; set [tool.maturin] manifest-path or add [project] version"
         )
     data = load(manifest)
-    version = _table(data, "package").get("version")
+    version = table(data, "package").get("version")
     if isinstance(version, str):
         loc = toml_location(manifest, data, ("package", "version"), semver=True)
         return "cargo", [loc], f"{manifest.name} [package] version (maturin)"
@@ -227,7 +221,7 @@ def _cargo(directory: Path, doc: Mapping[str, Any], load: Callable[[Path], Any])
             ws = load(candidate)
             if "workspace" not in ws:
                 continue
-            if isinstance(_table(ws, "workspace", "package").get("version"), str):
+            if isinstance(table(ws, "workspace", "package").get("version"), str):
                 loc = toml_location(candidate, ws, ("workspace", "package", "version"), semver=True)
                 return (
                     "cargo",
@@ -252,10 +246,10 @@ def _dynamic_metadata_version(doc: Mapping[str, Any]) -> tuple[Mapping[str, Any]
     dynamic-metadata protocol: ``[[tool.dynamic-metadata]]`` with ``field = "version"``
     (scikit-build-core 1.0+) or a ``[tool.dynamic-metadata.version]`` table.
     """
-    settings = _table(doc, "tool", "scikit-build", "metadata", "version")
+    settings = table(doc, "tool", "scikit-build", "metadata", "version")
     if settings:
         return settings, "[tool.scikit-build.metadata.version]"
-    shared = _table(doc, "tool").get("dynamic-metadata")
+    shared = table(doc, "tool").get("dynamic-metadata")
     if isinstance(shared, list):
         for entry in shared:
             if isinstance(entry, Mapping) and entry.get("field") == "version":
@@ -319,13 +313,13 @@ def dynamic_version(
 ) -> Found | None:
     """The primary version source of a dynamic-version project; ``None`` if not known."""
     pyproject = directory / "pyproject.toml"
-    tool = _table(doc, "tool")
-    hatch = _table(tool, "hatch", "version")
+    tool = table(doc, "tool")
+    hatch = table(tool, "hatch", "version")
     if hatch:
         found = _hatch(directory, pyproject, hatch)
         if found is not None:
             return found
-    pdm = _table(tool, "pdm", "version")
+    pdm = table(tool, "pdm", "version")
     if pdm.get("source") == "scm":
         return VCS_SOURCE, [], "[tool.pdm.version] source = 'scm'"
     if pdm.get("source") == "file" and isinstance(pdm.get("path"), str):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 import os
 import re
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,11 +27,7 @@ from relnox.project.sources import (
     python_location,
     read_text,
 )
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+from relnox.toml import table, tomllib
 
 DEFAULT_BACKEND = "setuptools.build_meta:__legacy__"
 DEFAULT_BUILD_REQUIRES = ("setuptools>=40.8.0",)
@@ -107,13 +102,6 @@ def setup_cfg(directory: Path) -> dict[str, dict[str, str]]:
         first = str(exc).splitlines()[0]
         raise ConfigError(f"{path}: cannot be read ({first}); fix the syntax there") from None
     return {name: dict(parser[name]) for name in parser.sections()}
-
-
-def table(doc: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
-    value: Any = doc
-    for key in keys:
-        value = value.get(key, {}) if isinstance(value, Mapping) else {}
-    return value if isinstance(value, Mapping) else {}
 
 
 def is_package(

@@ -25,6 +25,7 @@ from relnox.project.pyproject import setup_cfg
 from relnox.project.workspace import Package, Workspace, changelog_in
 from relnox.release.doctor_index import index_checks
 from relnox.release.tagging import FETCH_HINT, is_shallow, version_at
+from relnox.toml import table
 from relnox.tools import git
 from relnox.versioning import same_version
 
@@ -119,17 +120,10 @@ def _history(ws: Workspace) -> list[Check]:
     return [Check("history", OK, "full history with tags")]
 
 
-def _table(doc: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
-    value: Any = doc
-    for key in keys:
-        value = value.get(key, {}) if isinstance(value, Mapping) else {}
-    return value if isinstance(value, Mapping) else {}
-
-
 def missing_metadata(doc: Mapping[str, Any]) -> list[str]:
     """The required core metadata fields a pyproject document lacks."""
-    project = _table(doc, "project")
-    poetry = _table(doc, "tool", "poetry")
+    project = table(doc, "project")
+    poetry = table(doc, "tool", "poetry")
     dynamic = set(project.get("dynamic", ()))
 
     def has(key: str, poetry_key: str | None = None) -> bool:
@@ -144,7 +138,7 @@ def missing_metadata(doc: Mapping[str, Any]) -> list[str]:
     )
     if not license_known:
         missing.append("license")
-    if not has("requires-python") and not _table(poetry, "dependencies").get("python"):
+    if not has("requires-python") and not table(poetry, "dependencies").get("python"):
         missing.append("requires-python")
     return missing
 
@@ -196,7 +190,7 @@ def _declared(pkg: Package) -> tuple[list[str] | None, Path, str]:
     ``None`` for the fields when only ``setup.py`` declares them (code relnox does not run).
     """
     doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
-    if _table(doc, "project") or _table(doc, "tool", "poetry"):
+    if table(doc, "project") or table(doc, "tool", "poetry"):
         return missing_metadata(doc), pkg.pyproject, "[project]"
     sections = setup_cfg(pkg.directory)
     if sections.get("metadata"):

@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,14 +26,10 @@ from relnox.paths import rel
 from relnox.project.sources import PY_VERSION_RE, VersionLocation
 from relnox.project.workspace import Package, Workspace
 from relnox.tags import ParsedTag, parse_tag
+from relnox.toml import tomllib
 from relnox.tools import git
 from relnox.tools.github import event_before, ref_tag
 from relnox.versioning import same_version
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 logger = logging.getLogger("relnox")
 FETCH_HINT = (

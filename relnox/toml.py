@@ -1,0 +1,24 @@
+"""Reading TOML: the one ``tomllib`` import (``tomli`` before Python 3.11) and the one
+lookup of a nested table. Writing keeps the user's formatting: that is tomlkit's, in
+the modules that edit a file."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+__all__ = ["table", "tomllib"]
+
+
+def table(doc: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
+    """``doc[k1][k2]...``, or an empty table where a key is missing or not a table."""
+    value: Any = doc
+    for key in keys:
+        value = value.get(key, {}) if isinstance(value, Mapping) else {}
+    return value if isinstance(value, Mapping) else {}
