@@ -4,12 +4,12 @@ For CI steps that have neither a noxfile nor a tasks.py: ``relnox bump --part mi
 Only the task modules' light imports run at start-up; heavy dependencies (twine,
 build, requests) are imported by the task that needs them.
 
-invoke's Program does the parsing and runs the tasks; what a user of a release tool
-sees is relnox's own: ``relnox --help`` lists the commands and the three options that
-apply (``--help``, ``--version``, ``-v``), not the task runner's shell-command machinery
-(``--pty``, ``--echo``, ``--prompt-for-sudo-password`` ...); a mistake on the command
-line is one ``relnox: error:`` line with a "did you mean" when a name is close, and
-exit code 2.
+The tasks are invoke's (their definitions, their ``Context``); the command line is
+relnox's own: :mod:`relnox.invoke._args` parses a task's flags from its public
+``get_arguments()``, and a mistake is a typed :class:`UsageError`, one ``relnox: error:``
+line with a "did you mean" when a name is close, and exit code 2. ``relnox --help``
+lists the commands and the options that apply (``--help``, ``--version``, ``-v``,
+``-q``), not a task runner's shell-command machinery (``--pty``, ``--echo`` ...).
 """
 
 from __future__ import annotations
@@ -18,17 +18,22 @@ import os
 import sys
 import textwrap
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-from invoke.completion.complete import complete, print_completion_script
-from invoke.exceptions import Exit, ParseError
-from invoke.parser.argument import Argument
-from invoke.parser.parser import ParseResult
-from invoke.program import Program
+from invoke.completion.complete import print_completion_script
+from invoke.context import Context
+from invoke.exceptions import Exit
+from invoke.parser.context import ParserContext
 
 from relnox import __version__
-from relnox.invoke._common import USAGE_EXIT, usage_message
+from relnox.invoke._args import (
+    USAGE_EXIT,
+    UnknownCommand,
+    UnknownOption,
+    UsageError,
+    message,
+    parse,
+)
 from relnox.log import QUIET_ENV
 
 #: how ``relnox --help`` groups the commands (a task missing here goes under the last)
@@ -62,107 +67,97 @@ OPTIONS = (
 WIDTH = 100
 
 
-class _Program(Program):
-    """invoke's Program with a release tool's options, help and usage errors."""
+class Command:
+    """The ``relnox`` program: its own options, then one command and that command's flags."""
 
-    def core_args(self) -> list[Argument]:
-        return [
-            Argument(names=("help", "h"), optional=True, help=OPTIONS[0][1]),
-            Argument(names=("version", "V"), kind=bool, default=False, help=OPTIONS[1][1]),
-            Argument(names=("verbose", "v"), kind=int, default=0, incrementable=True),
-            Argument(names=("quiet", "q"), kind=bool, default=False, help=OPTIONS[3][1]),
-            # not shown: task listing and shell completion keep working
-            Argument(names=("list",), optional=True),
-            Argument(names=("complete",), kind=bool, default=False),
-            Argument(names=("print-completion-script",), kind=str, default=""),
-        ]
-
-    # -- parsing ------------------------------------------------------------------
-    def parse_core(self, argv: list[str] | None) -> None:
-        self.normalize_argv(argv)
-        try:
-            self.parse_core_args()
-        except ParseError as exc:
-            raise self._usage(exc) from None
-        if self.args.version.value:
-            self.print_version()
-            raise Exit
-        if self.args.quiet.value:
-            os.environ[QUIET_ENV] = "1"  # the tasks' echo and logging read it
-        if self.args["print-completion-script"].value:
-            print_completion_script(
-                shell=self.args["print-completion-script"].value, names=self.binary_names
-            )
-            raise Exit
-
-    def parse_tasks(self) -> None:
-        """Parse the commands; ``relnox check-tag --help`` shows the task's help.
-
-        invoke gives a task's missing positional argument the next token, even
-        ``--help``, so ``check-tag`` and ``release-notes`` would run on a tag named
-        ``--help``. ``relnox -v bump`` gives ``bump`` the ``-v``.
-        """
-        argv = self.core.unparsed
-        head = argv[: argv.index("--")] if "--" in argv else argv
-        parser = self._make_parser()
-        context = parser.contexts[head[0]] if head and head[0] in parser.contexts else None
-        wants_help = context is not None and any(
-            t in ("-h", "--help") and t not in context.flags for t in head[1:]
-        )
-        if context is not None and context.positional_args and wants_help:
-            self.parser = parser
-            self.args.help.value = context.name  # parse_cleanup prints the task's help
-            self.tasks = ParseResult()
-            return
-        try:
-            super().parse_tasks()
-        except ParseError as exc:  # a bad number has no context: name the command
-            raise self._usage(exc, context.name if context is not None else None) from None
-        for task in self.tasks:
-            for _ in range(self.args.verbose.value if "verbose" in task.args else 0):
-                task.args.verbose.set_value(True)  # -v before the command counts too
-
-    def parse_cleanup(self) -> None:
-        wanted = self.args.help.value
-        if wanted is True:
-            self.print_help()
-            raise Exit
-        if wanted:
-            if wanted not in self.parser.contexts:
-                raise self._usage(ParseError(f"No idea what {wanted!r} is!"))
-            self.print_task_help(self.parser.contexts[wanted].name)
-            raise Exit
-        if self.args.list.value:
-            self.print_commands()
-            raise Exit
-        if self.args.complete.value:
-            complete(
-                names=self.binary_names,
-                core=self.core,
-                initial_context=self.initial_context,
-                collection=self.collection,
-                parser=self._make_parser(),
-            )
-        if not self.tasks:
-            self.print_help()
-            raise Exit
-
-    def update_config(self, merge: bool = True) -> None:
-        """No shell-command settings come from the command line: relnox runs no shell."""
-        self.config.load_overrides({}, merge=False)
-        runtime = os.environ.get("INVOKE_RUNTIME_CONFIG")
-        self.config.set_runtime_path(Path(runtime) if runtime else None)
-        self.config.load_runtime(merge=False)
-        if merge:
-            self.config.merge()
-
-    def _usage(self, exc: ParseError, command: str | None = None) -> Exit:
+    def __init__(self) -> None:
         from relnox.invoke import TASKS, names
 
-        task = getattr(getattr(exc, "context", None), "name", None) or command
-        hint = f"relnox {task} --help" if task else "relnox --help"
-        commands = {n: t.name for t in TASKS for n in names(t)}
-        return Exit(usage_message(exc, commands, hint), code=USAGE_EXIT)
+        self.tasks = {t.name: t for t in TASKS}
+        #: every spelling of a command (aliases, ``_`` for ``-``) -> its task's name
+        self.commands: dict[str, str] = {n: t.name for t in TASKS for n in names(t)}
+
+    def run(self, argv: Sequence[str]) -> None:
+        """Parse ``argv`` (without the program name) and run the command it names."""
+        try:
+            self._run(list(argv))
+        except UsageError as exc:
+            task = getattr(exc, "task", None)
+            hint = f"relnox {task} --help" if task else "relnox --help"
+            self._exit(message(exc, hint), USAGE_EXIT)
+        except Exit as exc:  # a task's RelnoxError, already one clean line
+            self._exit(str(exc.message) if exc.message else "", exc.code)
+
+    @staticmethod
+    def _exit(text: str, code: int) -> None:
+        if text:
+            print(text, file=sys.stderr)
+        raise SystemExit(code)
+
+    def _run(self, argv: list[str]) -> None:
+        verbose = 0
+        while argv and argv[0].startswith("-"):
+            token = argv.pop(0)
+            if token in ("-h", "--help"):
+                if argv and not argv[0].startswith("-"):
+                    self.print_task_help(self._task_name(argv[0]))
+                else:
+                    self.print_help()
+                return
+            if token in ("-V", "--version"):
+                print(f"relnox {__version__}")
+                return
+            if token == "--list":
+                self.print_commands()
+                return
+            if token == "--complete":
+                self.complete(argv[1:] if argv[:1] == ["--"] else argv)
+                return
+            if token.startswith("--print-completion-script"):
+                shell = token.partition("=")[2] or (argv.pop(0) if argv else "")
+                print_completion_script(shell=shell, names=["relnox"])
+                return
+            if token in ("-q", "--quiet"):
+                os.environ[QUIET_ENV] = "1"  # the tasks' echo and logging read it
+            elif token == "--verbose" or (token[1:] and set(token[1:]) == {"v"}):
+                verbose += 1 if token == "--verbose" else len(token) - 1
+            else:
+                flags = [flag for spelled, _ in OPTIONS for flag in _spellings(spelled)]
+                raise UnknownOption(token, None, flags)
+        if not argv:
+            self.print_help()
+            return
+        name = self._task_name(argv.pop(0))
+        task = self.tasks[name]
+        head = argv[: argv.index("--")] if "--" in argv else argv
+        if any(t in ("-h", "--help") for t in head):
+            self.print_task_help(name)
+            return
+        try:
+            kwargs = parse(name, task.get_arguments(), argv)
+        except UsageError as exc:
+            exc.task = name  # type: ignore[attr-defined]
+            raise
+        if "verbose" in kwargs:
+            kwargs["verbose"] = int(kwargs["verbose"] or 0) + verbose  # -v before the command
+        task(Context(), **kwargs)
+
+    def _task_name(self, token: str) -> str:
+        if token not in self.commands:
+            raise UnknownCommand(token, self.commands)
+        name: str = self.commands[token]
+        return name
+
+    def complete(self, words: list[str]) -> None:
+        """Shell completion: the commands, or the flags of the command on the line."""
+        words = words[1:] if words[:1] == ["relnox"] else words
+        named = [self.commands[w] for w in words if w in self.commands]
+        last = words[-1] if words else ""
+        if named and last.startswith("-"):
+            for argument in self.tasks[named[-1]].get_arguments():
+                print(*(("-" if len(n) == 1 else "--") + n for n in argument.names), sep="\n")
+        elif not named:
+            print(*sorted(self.tasks), sep="\n")
 
     # -- help ---------------------------------------------------------------------
     def print_help(self) -> None:
@@ -202,9 +197,9 @@ class _Program(Program):
     def print_task_help(self, name: str) -> None:
         from relnox.invoke import names
 
-        task = self.collection[name]
-        context = self.parser.contexts[name]
-        positional = " ".join(a.name.upper() for a in context.positional_args)
+        task = self.tasks[name]
+        context = ParserContext(name=name, args=task.get_arguments())
+        positional = " ".join(str(a.name).upper() for a in context.positional_args)
         print(f"Usage: relnox {name} {positional + ' ' if positional else ''}[options]")
         aliases = names(task)[1:]
         if aliases:
@@ -214,22 +209,28 @@ class _Program(Program):
             print(f"  {line.strip()}" if line.strip() else "")
         print("")
         print("Options:")
-        self.print_columns(context.help_tuples())
+        for flags, text in context.help_tuples():
+            lines = textwrap.wrap(text or "", WIDTH - 36) or [""]
+            if len(flags) > 30:
+                print(f"  {flags}")
+                flags = ""
+            print(f"  {flags:30}  {lines[0]}")
+            for line in lines[1:]:
+                print(f"{'':34}{line}")
 
-    def print_version(self) -> None:
-        print(f"relnox {__version__}")
+
+def _spellings(spelled: str) -> list[str]:
+    """``"-h, --help [COMMAND]"`` -> ``["-h", "--help"]``."""
+    return [part.split()[0] for part in spelled.split(", ")]
 
 
-def program() -> Program:
-    from relnox.invoke import collection
-
-    return _Program(namespace=collection(), name="relnox", binary="relnox", version=__version__)
+def program() -> Command:
+    return Command()
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    argv = list(argv) if argv is not None else None
     try:
-        program().run(["relnox", *argv] if argv is not None else None)
+        program().run(sys.argv[1:] if argv is None else list(argv))
     except BrokenPipeError:  # `relnox --help | head`: the reader left
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise SystemExit(1) from None

@@ -29,14 +29,12 @@ from typing import Any
 import nox
 import nox.registry
 from invoke.context import Context
-from invoke.exceptions import Exit, ParseError
-from invoke.parser.context import ParserContext
-from invoke.parser.parser import Parser
+from invoke.exceptions import Exit
 from invoke.tasks import Task
 
 import relnox.invoke as _tasks
 from relnox.errors import ConfigError
-from relnox.invoke._common import usage_message
+from relnox.invoke._args import UsageError, message, parse
 
 #: tasks that are not sessions (relnox's own noxfile runs ``nox -s demo``)
 NOT_SESSIONS = ("demo",)
@@ -51,13 +49,8 @@ TAG = "release"
 
 
 def parse_args(task: Task[Any], argv: Sequence[str]) -> dict[str, Any]:
-    """The keyword arguments ``argv`` gives ``task``, parsed by invoke's own parser."""
-    context = ParserContext(name=task.name, args=task.get_arguments())
-    result = Parser(contexts=[context]).parse_argv([task.name, *argv])
-    parsed = result[0]
-    if result.remainder:
-        raise ParseError(f"unexpected arguments: {result.remainder}")
-    return parsed.as_kwargs
+    """The keyword arguments ``argv`` gives ``task`` (a :class:`UsageError` for a mistake)."""
+    return parse(task.name, task.get_arguments(), argv)
 
 
 def _help(task: Task[Any], session_name: str) -> str:
@@ -82,8 +75,8 @@ def run_task(task: Task[Any], argv: Sequence[str], error: Callable[[str], Any], 
     logging.getLogger("invoke").setLevel(logging.WARNING)
     try:
         kwargs = parse_args(task, argv)
-    except ParseError as exc:
-        error(usage_message(exc, {}, f"nox -s {name} -- --help"))
+    except UsageError as exc:
+        error(message(exc, f"nox -s {name} -- --help"))
         return
     try:
         task(Context(), **kwargs)

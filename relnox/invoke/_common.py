@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import inspect
 import json
 import os
-import re
 import sys
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
@@ -18,12 +16,12 @@ from invoke.tasks import Task
 from invoke.tasks import task as invoke_task
 
 from relnox.errors import RelnoxError
+from relnox.invoke._args import USAGE_EXIT, UsageError
 from relnox.log import QUIET_ENV, setup_logging
 from relnox.redact import redact
 
 F = TypeVar("F", bound=Callable[..., Any])
 VERBOSE_HELP = "more log output (repeatable: -vv also shows the tools relnox runs)"
-USAGE_EXIT = 2  # a mistake on the command line, as argparse and git have it
 
 #: the only short flags, each with one meaning in every task (and none made up by invoke)
 SHORT_FLAGS = {
@@ -39,12 +37,9 @@ SHORT_FLAGS = {
 }
 
 
-class UsageError(RelnoxError):
-    """A flag's value is malformed (``--jobs abc``): one line and exit 2, like a typo."""
-
-
 class CheckedArgument(Argument):
-    """An Argument whose malformed number is a usage error naming the flag, not a traceback."""
+    """An Argument whose malformed number is a usage error naming the flag, not a traceback
+    (in invoke's own ``invoke`` program; relnox's command and sessions parse in ``_args``)."""
 
     def set_value(self, value: Any, cast: bool = True) -> None:
         try:
@@ -190,49 +185,3 @@ def chosen(root: str, package: Any, changed: bool) -> list[str] | None:
 
     found = [p.name for p in release_set(load_workspace(root), names, changed=True)]
     return found or None
-
-
-_UNKNOWN = re.compile(r"No idea what '(?P<token>.*)' is!")
-_NEEDS_VALUE = re.compile(r"Flag <\w+: (?P<name>[\w-]+)\b.*> needed value")
-_TAKES_NO_VALUE = re.compile(r"Flag <\w+: (?P<name>[\w-]+)\b.*> doesn't take any value")
-_POSITIONAL = re.compile(
-    r"'(?P<task>[\w-]+)' did not receive required positional arguments: (?P<names>.*)"
-)
-
-
-def _suggest(token: str, candidates: Mapping[str, str]) -> str:
-    """ "; did you mean X?" for the closest candidate (shown as its canonical spelling)."""
-    close = difflib.get_close_matches(token, list(candidates), n=1, cutoff=0.6)
-    return f"; did you mean {candidates[close[0]]}?" if close else ""
-
-
-def usage_message(exc: ParseError, commands: Mapping[str, str], help_hint: str) -> str:
-    """invoke's parse error as one ``relnox: error:`` line, with a "did you mean" when close.
-
-    ``commands`` maps every spelling of a task name a typo may be close to onto the
-    task's own name; ``help_hint`` is the command that lists the right spelling
-    (``relnox bump --help``).
-    """
-    text = str(exc)
-    context = getattr(exc, "context", None)
-    task = getattr(context, "name", None)
-    if (unknown := _UNKNOWN.fullmatch(text)) is not None:
-        token = unknown.group("token")
-        if token.startswith("-") and context is not None:
-            flags = {f: f for f in [*context.flags, *context.inverse_flags]}
-            where = f"{task} has no option" if task else "no option"
-            message = f"{where} {token}{_suggest(token, flags)}"
-        elif token.startswith("-"):
-            message = f"no option {token}"
-        else:
-            message = f"unknown command {token!r}{_suggest(token, commands)}"
-    elif (needs := _NEEDS_VALUE.search(text)) is not None:
-        message = f"--{needs.group('name').replace('_', '-')} needs a value"
-    elif (takes := _TAKES_NO_VALUE.search(text)) is not None:
-        message = f"--{takes.group('name').replace('_', '-')} takes no value"
-    elif (positional := _POSITIONAL.fullmatch(text)) is not None:
-        names = positional.group("names").replace("'", "").upper()
-        message = f"{positional.group('task')} needs {names}"
-    else:
-        message = text.rstrip("!")
-    return f"relnox: error: {message} (see {help_hint})"

@@ -11,10 +11,10 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
+from relnox.invoke._args import UsageError
 from relnox.invoke._common import (
     CHANGED_HELP,
     NOTHING_CHANGED,
-    UsageError,
     chosen,
     echo,
     echo_json,

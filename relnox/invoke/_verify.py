@@ -39,7 +39,7 @@ VERIFY_HELP = {
 
 
 def _seconds(value: str, flag: str) -> float | None:
-    from relnox.invoke._common import UsageError
+    from relnox.invoke._args import UsageError
 
     if not value:
         return None
