@@ -11,13 +11,9 @@ from __future__ import annotations
 class RelnoxError(Exception):
     """An expected failure with a message the user can act on."""
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(self, message: str) -> None:
         self.message = message
-        self.hint = hint
-        super().__init__(message if hint is None else f"{message} ({hint})")
-
-    def __str__(self) -> str:
-        return self.message if self.hint is None else f"{self.message}; {self.hint}"
+        super().__init__(message)
 
 
 class ConfigError(RelnoxError):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -209,18 +209,6 @@ def meson_packages(directory: Path, depth: int = 4) -> tuple[Path, ...]:
             if len(Path(path).parts) == 1 and (package / "__init__.py").is_file():
                 found.append(package)
     return tuple(dict.fromkeys(found))
-
-
-def _find_module(directory: Path, dotted: str, roots: Sequence[Path] = ()) -> Path | None:
-    parts = dotted.split(".")
-    for base in roots or (directory / "src", directory):
-        pkg_dir = base.joinpath(*parts)
-        if (pkg_dir / "__init__.py").is_file():
-            return pkg_dir / "__init__.py"
-        module = base.joinpath(*parts[:-1], parts[-1] + ".py")
-        if module.is_file():
-            return module
-    return None
 
 
 def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple[str, ...]:
