@@ -33,6 +33,8 @@ RELEASE_HELP = {
     "release publishes them as they are (default: [tool.relnox] dist-dir)",
     "root": "repository root (default: .)",
     "json": "print the result as JSON",
+    "dry_run": "print every stage's plan (the bump's diff summary, what is built, uploaded "
+    "and tagged); change nothing",
 }
 
 
@@ -125,14 +127,24 @@ def release(
     extras: Any = None,
     dist: str | None = None,
     root: str = ".",
+    dry_run: bool = False,
     json: bool = False,
     verbose: int = 0,
 ) -> dict[str, Any]:
     """The whole release: doctor, bump, build, verify, TestPyPI, verify from it, PyPI, tag."""
     from relnox.invoke._publish import confirmation
+    from relnox.release.pipeline import plan_release
     from relnox.release.pipeline import release as run_release
 
     options = _options(**locals(), resume_command=_rerun_command())
+    if dry_run:
+        plan = plan_release(root, options)
+        if json:
+            echo_json(plan.to_json())
+        else:
+            for line in plan.describe():
+                echo(line)
+        return plan.to_json()
     result = run_release(
         root, options, confirm=confirmation(yes), progress=None if json else _show_stage
     )
@@ -155,6 +167,7 @@ REHEARSE_HELP = {
         "allow_dirty",
         "allow_detached",
         "dist",
+        "dry_run",
         "changed",
     )
 }

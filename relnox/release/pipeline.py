@@ -99,6 +99,41 @@ class ReleaseResult:
         }
 
 
+@dataclass
+class StagePlan:
+    """What one stage of the release would do, as lines a person reads."""
+
+    name: str
+    lines: list[str]
+    skipped: bool = False
+
+
+@dataclass
+class ReleasePlan:
+    """The release as it would run: every stage's plan, nothing done (``--dry-run``)."""
+
+    root: Path
+    stages: list[StagePlan]
+    versions: dict[str, tuple[str, str]]  # name -> (now, after the bump)
+
+    def describe(self) -> list[str]:
+        lines = []
+        for stage in self.stages:
+            state = " (skipped)" if stage.skipped else ""
+            lines.append(f"== {stage.name}{state}")
+            lines += [f"   {line}" for line in stage.lines] if not stage.skipped else []
+        return lines
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "dry_run": True,
+            "packages": list(self.versions),
+            "versions": {n: after for n, (_, after) in self.versions.items()},
+            "previous": {n: now for n, (now, _) in self.versions.items()},
+            "stages": [dataclasses.asdict(s) for s in self.stages],
+        }
+
+
 Progress = Callable[[StageReport], None]
 Confirm = Callable[[str], bool]
 
@@ -333,6 +368,56 @@ class Pipeline:
             return "already done", f"tags {', '.join(self.result.tags)} already on HEAD{pushed}"
         return "done", f"created {', '.join(created)}{pushed}"
 
+    # -- the plan -------------------------------------------------------------------
+    def plan(self) -> ReleasePlan:
+        """Every stage's plan, from the bump's (which is computed, not applied) onward."""
+        o = self.options
+        now = self._versions()
+        after = dict(now)
+        bump_lines = ["no --part/--to given: releasing the current versions"]
+        if o.part is not None or o.to is not None or o.pre is not None:
+            bump = plan_bump(
+                self.workspace,
+                part=o.part,
+                to=o.to,
+                pre=o.pre,
+                packages=self.names if o.changed else o.packages,
+                changed_only=o.changed,
+                commit=git.is_repo(self.workspace.root),
+                allow_dirty=o.allow_dirty,
+                allow_detached=o.allow_detached,
+            )
+            after.update({n: new for n, (_, new) in bump.versions.items()})
+            bump_lines = [f"{n}: {old} -> {new}" for n, (old, new) in bump.versions.items()]
+            bump_lines += [f"edit {rel}" for rel in _relative(bump.files, self.workspace.root)]
+            bump_lines += [a.describe() for a in bump.actions] + list(bump.notes)
+        packages = [p for p in self.workspace.packages if p.name in after]
+        dist = _relative([self.dist_dir], self.workspace.root)[0]
+        releases = [f"{p.name} {after[p.name]}" for p in packages]
+        tags = [self.workspace.tag_for(p, after[p.name]) for p in packages if not p.vcs_versioned]
+        plans = {
+            "doctor": [f"read-only checks of {len(packages)} package(s)"],
+            "bump": bump_lines,
+            "build": [f"sdist and wheel of {r} into {dist}/" for r in releases],
+            "verify": [
+                f"install {', '.join(releases)} in a fresh environment; import, "
+                "version, scripts" + (" (offline)" if o.offline else "")
+            ],
+            "publish-test": [f"upload {', '.join(releases)} to {o.test_repository}"],
+            "verify-test": [f"install {', '.join(releases)} from {o.test_repository}"],
+            "publish": [
+                f"upload {', '.join(releases)} to {o.repository}"
+                + ("" if o.yes else " (asks first)")
+            ],
+            "tag": [f"create {', '.join(tags)}" if tags else "no tags (versions from git tags)"]
+            + (["push the branch and the tags to origin"] if o.push else []),
+        }
+        return ReleasePlan(
+            root=self.workspace.root,
+            stages=[StagePlan(name, plans[name], name in o.skip) for name in STAGES],
+            versions={n: (now[n], after[n]) for n in after},
+        )
+
     # -- driver ---------------------------------------------------------------------
     def check_tag_names(self) -> None:
         """The tags the release will make are names git accepts, before any stage changes anything."""
@@ -383,6 +468,10 @@ class Pipeline:
         return self.result
 
 
+def _relative(paths: list[Path], root: Path) -> list[str]:
+    return [str(p.relative_to(root)) if p.is_relative_to(root) else str(p) for p in paths]
+
+
 def _versions_text(versions: Mapping[str, str]) -> str:
     return ", ".join(f"{n} {v}" for n, v in versions.items())
 
@@ -399,3 +488,9 @@ def release(
     _validate_skip(options.skip)
     pipeline = Pipeline(Path(root), options, confirm=confirm, progress=progress, environ=environ)
     return pipeline.run()
+
+
+def plan_release(root: Path | str, options: ReleaseOptions) -> ReleasePlan:
+    """The release of the workspace at ``root`` as it would run; nothing is changed."""
+    _validate_skip(options.skip)
+    return Pipeline(Path(root), options).plan()

@@ -226,3 +226,37 @@ def test_release_refuses_a_tag_name_git_would_refuse_before_any_stage(tmp_path: 
     proc = run_relnox("release", "--part", "minor", cwd=root)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "is not a valid git tag name" in proc.stderr and "stage" not in proc.stdout
+
+
+def test_release_dry_run_prints_every_stage_plan_and_changes_nothing(tmp_path: Path) -> None:
+    root = create_demo_workspace(tmp_path / "ws")
+    before = _tree_digest(root), _git(root, "rev-parse", "HEAD"), _git(root, "tag")
+    proc = run_relnox(
+        "release",
+        "--part",
+        "minor",
+        "--skip",
+        "publish-test,verify-test",
+        "--dry-run",
+        "--json",
+        cwd=root,
+        check=True,
+    )
+    plan = json.loads(proc.stdout)
+    assert [s["name"] for s in plan["stages"]] == list(STAGES)
+    skipped = {s["name"] for s in plan["stages"] if s["skipped"]}
+    assert skipped == {"publish-test", "verify-test"}
+    assert plan["previous"] == {
+        "demo-core": "0.1.0",
+        "demo-agents": "0.1.0",
+        "demo-runtime": "0.1.0",
+    }
+    assert set(plan["versions"].values()) == {"0.2.0"}
+    stages = {s["name"]: s["lines"] for s in plan["stages"]}
+    assert "demo-core: 0.1.0 -> 0.2.0" in stages["bump"]
+    assert any(line.startswith("git commit") for line in stages["bump"])
+    assert stages["tag"] == ["create demo-core-v0.2.0, demo-agents-v0.2.0, demo-runtime-v0.2.0"]
+    text = run_relnox("release", "--part", "minor", "--dry-run", cwd=root, check=True).stdout
+    assert "== publish\n" in text and "to pypi (asks first)" in text
+    assert (_tree_digest(root), _git(root, "rev-parse", "HEAD"), _git(root, "tag")) == before
+    assert not (root / "dist").exists() and not (root / ".relnox").exists()
