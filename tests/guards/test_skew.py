@@ -1,0 +1,102 @@
+"""The skew guard with real builds, a real local index and real fresh environments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from relnox.guards.skew import (
+    SkewError,
+    check_skew,
+    closing_message,
+    parse_accept,
+    render_skew,
+)
+from relnox.project.discovery import load_workspace
+from relnox.tools.index_server import LocalIndex
+from tests.guards.support import CORE_V1, CORE_WITHOUT_HELPER, publish_files, released_then_changed
+
+
+def test_accept_is_name_and_version() -> None:
+    assert parse_accept(["Demo_Agents==1.4"]) == frozenset({"demo-agents==1.4"})
+    with pytest.raises(SkewError, match="NAME==VERSION"):
+        parse_accept(["demo-agents"])
+
+
+@pytest.mark.slow
+def test_old_dependent_broken_by_new_dependency_is_named(tmp_path: Path) -> None:
+    old, _new = released_then_changed(tmp_path, "skwbrk", CORE_WITHOUT_HELPER)
+    publish_files(old, tmp_path / "index-data")
+    workspace = load_workspace(tmp_path / "ws")
+    with LocalIndex(tmp_path / "index-data", allow_anonymous=True) as index:
+        report = check_skew(workspace, index=index.simple_url, packages=["skwbrk-core"])
+        assert not report.ok
+        [result] = report.results
+        assert (result.case.dependent, result.case.version, result.status) == (
+            "skwbrk-agents",
+            "1.0.0",
+            "failed",
+        )
+        assert result.case.new == (("skwbrk-core", "2.0.0"),)
+        [failed] = result.failed
+        assert failed.name == "import skwbrk_agents"
+        assert "helper" in failed.detail
+        text = "\n".join(render_skew(report))
+        assert "skwbrk-agents 1.0.0 (published) with skwbrk-core 2.0.0" in text
+        assert "--accept-skew skwbrk-agents==1.0.0" in text
+        assert "post1" in text
+        assert "skwbrk-agents==1.0.0 with skwbrk-core 2.0.0" in closing_message(report)
+        # accepted knowingly: the report still holds the failure, and records the acceptance
+        accepted = check_skew(
+            workspace,
+            index=index.simple_url,
+            packages=["skwbrk-core"],
+            accept=["skwbrk-agents==1.0.0"],
+        )
+        assert accepted.ok
+        assert [r.case.key for r in accepted.accepted] == ["skwbrk-agents==1.0.0"]
+        assert accepted.to_dict()["accepted"] == ["skwbrk-agents==1.0.0"]
+        assert accepted.results[0].failed
+
+
+@pytest.mark.slow
+def test_compatible_new_dependency_passes(tmp_path: Path) -> None:
+    old, _new = released_then_changed(tmp_path, "skwok", CORE_V1)
+    publish_files(old, tmp_path / "index-data")
+    with LocalIndex(tmp_path / "index-data", allow_anonymous=True) as index:
+        report = check_skew(
+            load_workspace(tmp_path / "ws"), index=index.simple_url, packages=["skwok-core"]
+        )
+    assert report.ok, render_skew(report)
+    [result] = report.results
+    assert result.status == "ok"
+    names = [c.name for c in result.checks]
+    assert "import skwok_agents" in names
+    assert "skwok_agents.__version__" in names
+
+
+@pytest.mark.slow
+def test_capped_old_dependent_is_not_at_risk(tmp_path: Path) -> None:
+    old, _new = released_then_changed(tmp_path, "skwcap", CORE_WITHOUT_HELPER, ">=1.0.0,<2")
+    publish_files(old, tmp_path / "index-data")
+    with LocalIndex(tmp_path / "index-data", allow_anonymous=True) as index:
+        report = check_skew(
+            load_workspace(tmp_path / "ws"), index=index.simple_url, packages=["skwcap-core"]
+        )
+    assert report.ok
+    [result] = report.results
+    assert result.status == "capped"
+    assert "skwcap-core<2" in result.capped[0]
+
+
+@pytest.mark.slow
+def test_nothing_published_is_a_note(tmp_path: Path) -> None:
+    _old, _new = released_then_changed(tmp_path, "skwnew", CORE_WITHOUT_HELPER)
+    (tmp_path / "index-data").mkdir()
+    with LocalIndex(tmp_path / "index-data", allow_anonymous=True) as index:
+        report = check_skew(
+            load_workspace(tmp_path / "ws"), index=index.simple_url, packages=["skwnew-core"]
+        )
+    assert report.ok and not report.results
+    assert any("no published version" in n for n in report.plan.notes)
