@@ -42,6 +42,7 @@ GROUPS = {
         "publish-test",
         "publish",
         "tag",
+        "audit",
     ),
     "Look before you release": (
         "doctor",

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import tarfile
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -226,3 +226,42 @@ def check_bump(workspace: Workspace, versions: Mapping[str, tuple[str, str]]) ->
     if refused:
         raise ApiError(" | ".join(refused))
     return changes
+
+
+def doctor_checks(
+    workspace: Workspace, packages: Sequence[Package], make: Callable[[str, str, str], Any]
+) -> list[Any]:
+    """``[tool.relnox] check-api = true``: one doctor row per package (``make(check,
+    status, detail)`` builds it): an error when its version is a smaller bump than its API
+    change since the last release tag demands."""
+    if not enabled(workspace):
+        return []
+    rows = []
+    for pkg in packages:
+        change = api_change(workspace, pkg)
+        check = f"api {pkg.name}"
+        if change.released is None:
+            rows.append(make(check, "ok", change.note))
+            continue
+        try:
+            bumped = bumped_part(change.released, pkg.version)
+        except InvalidVersion:
+            continue
+        moved = Version(pkg.version) > Version(change.released)
+        what = "; ".join(change.breakages[:5]) or (
+            f"added {', '.join(change.added[:5])}" if change.added else "no public API change"
+        )
+        if moved and PARTS.index(bumped) < PARTS.index(change.demands):
+            rows.append(
+                make(
+                    check,
+                    "error",
+                    f"{change.released} -> {pkg.version} is a {bumped} bump, but the API "
+                    f"changed since {change.tag}: {what}; bump with --part {change.demands}",
+                )
+            )
+        else:
+            rows.append(
+                make(check, "ok", f"since {change.tag}: {what}; demands a {change.demands} bump")
+            )
+    return rows
