@@ -168,4 +168,3 @@ def test_the_command_reports_json_and_a_job_summary(
     assert "Traceback" not in failed.stderr
     assert "relnox: error: the audit of" in failed.stderr
     assert "listed (html)" in failed.stdout
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from relnox.guards.skew import (
 )
 from relnox.project.discovery import load_workspace
 from relnox.tools.index_server import LocalIndex
+from tests.conftest import run_relnox
 from tests.guards.support import CORE_V1, CORE_WITHOUT_HELPER, publish_files, released_then_changed
 
 
@@ -100,3 +102,22 @@ def test_nothing_published_is_a_note(tmp_path: Path) -> None:
         )
     assert report.ok and not report.results
     assert any("no published version" in n for n in report.plan.notes)
+
+
+@pytest.mark.slow
+def test_verify_install_skew_from_names_the_break(tmp_path: Path) -> None:
+    old, _new = released_then_changed(tmp_path, "skwcli", CORE_WITHOUT_HELPER)
+    publish_files(old, tmp_path / "index-data")
+    root = tmp_path / "ws"
+    with LocalIndex(tmp_path / "index-data", allow_anonymous=True) as index:
+        args = ("verify-install", "-p", "skwcli-core", "--offline", "--skew-from", index.simple_url)
+        failed = run_relnox(*args, cwd=root)
+        assert failed.returncode == 1, failed.stdout + failed.stderr
+        assert "Traceback" not in failed.stderr
+        assert "skwcli-agents 1.0.0 (published) with skwcli-core 2.0.0" in failed.stdout
+        assert "relnox: error: the new release breaks 1 published dependent" in failed.stderr
+        accepted = run_relnox(*args, "--accept-skew", "skwcli-agents==1.0.0", "--json", cwd=root)
+        assert accepted.returncode == 0, accepted.stderr
+        assert json.loads(accepted.stdout)["skew"]["accepted"] == ["skwcli-agents==1.0.0"]
+    usage = run_relnox("verify-install", "--skew-depth", "2", cwd=root)
+    assert usage.returncode == 2 and "need --skew-from" in usage.stderr
