@@ -8,8 +8,10 @@ each of its workspace dependents from the index; :func:`run_skew` installs each 
 environment and runs verify's own smoke checks on it (metadata, every import,
 ``__version__``, console scripts and ``[tool.relnox.verify] commands``).
 
-An old version whose requirement excludes the new release (a cap, ``core<2``) is not at
-risk: its users keep the old dependency. A failure names the old dependent, the new
+The new wheels are candidates for the resolver, not orders: it takes each one the old
+version's requirements allow, as it will for a user the day the release ships. An old
+version that gets none of them (a cap, ``core<2``) is not at risk: its users keep the old
+dependency. A failure names the old dependent, the new
 dependency and the error, and the ways out; ``accept=("name==version",)`` accepts one
 knowingly and the report records it.
 """
@@ -26,7 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from packaging.requirements import InvalidRequirement, Requirement
 from packaging.tags import sys_tags
 from packaging.utils import (
     InvalidSdistFilename,
@@ -51,11 +52,17 @@ logger = logging.getLogger("relnox")
 
 DEFAULT_DEPTH = 1
 
-#: what the installed old dependent requires (run in its environment, ``python -I``)
-_REQUIRES = (
-    "import importlib.metadata as m, json, sys; "
-    "print(json.dumps(m.distribution(sys.argv[1]).requires or []))"
-)
+#: the installed version of each named distribution (run in the environment, ``python -I``)
+_VERSIONS = """
+import importlib.metadata as m, json, sys
+found = {}
+for name in sys.argv[1:]:
+    try:
+        found[name] = m.version(name)
+    except m.PackageNotFoundError:
+        found[name] = None
+print(json.dumps(found))
+"""
 
 
 class SkewError(RelnoxError):
@@ -121,7 +128,7 @@ class SkewResult:
     case: SkewCase
     status: str = "ok"  # "ok", "failed", "accepted", "capped"
     checks: list[Check] = field(default_factory=list)
-    capped: list[str] = field(default_factory=list)  # requirements that keep old dependencies
+    capped: list[str] = field(default_factory=list)  # new versions its requirements keep out
     seconds: float = 0.0
 
     @property
@@ -369,59 +376,50 @@ class _CaseRun:
         )
         if not created.ok:
             return self._fail("environment", created.tail())
+        # the new wheels are candidates, not orders: the resolver takes each one the old
+        # version's requirements allow, as it will for a user the day the release ships
+        links = self.work / "links"
+        for wheel in case.wheels:
+            copy_checked(wheel, links)
         index_url = self.plan.repository.simple_url
         extra = (self.plan.extra_index,) if self.plan.extra_index else ()
-        only = InstallOptions(default_index=index_url, no_deps=True, fresh=(case.dependent,))
-        argv = verify.installer.install_argv(env, [case.key], only)
+        fresh = (case.dependent, *(n for n, _ in case.new))
+        options = InstallOptions(
+            find_links=(links,) if case.wheels else (),
+            default_index=index_url,
+            extra_indexes=extra,
+            fresh=fresh,
+        )
+        argv = verify.installer.install_argv(env, [case.key], options)
         installed = self._run(argv, env)
         if not installed.ok:
             return self._fail("install", f"{case.key} from {index_url}:\n{installed.tail(20)}")
-        wheels = self._uncapped(env)
-        if wheels is None:
-            return self._fail("metadata", f"cannot read what {case.key} requires")
-        if not wheels:
+        versions = self._installed(env)
+        if versions is None:
+            return self._fail("metadata", "cannot read the installed versions")
+        kept = [(n, v) for n, v in case.new if versions.get(n) != v]
+        self.result.capped = [
+            f"{case.key} keeps {n} {versions.get(n) or '(not installed)'}, not {v}" for n, v in kept
+        ]
+        if len(kept) == len(case.new):
             self.result.status = "capped"
             return self.result
-        links = self.work / "links"
-        files = [str(copy_checked(w, links)) for w in wheels]
-        fresh = (case.dependent, *(n for n, _ in case.new))
-        options = InstallOptions(default_index=index_url, extra_indexes=extra, fresh=fresh)
-        argv = verify.installer.install_argv(env, [*files, case.key], options)
-        installed = self._run(argv, env)
-        if not installed.ok:
-            return self._fail("install", installed.tail(20))
         self._check(env)
         if self.result.failed:
             self.result.status = "accepted" if case.key in self.plan.accept else "failed"
         return self.result
 
-    def _uncapped(self, env: Environment) -> list[Artifact] | None:
-        """The new wheels the old version's requirements allow (a capped one is left out:
-        its users keep the old dependency); None when its metadata cannot be read."""
-        probe = self._run([str(env.python), "-I", "-c", _REQUIRES, self.case.dependent], env)
+    def _installed(self, env: Environment) -> dict[str, str | None] | None:
+        """The installed version of each package of the release (None: not installed)."""
+        names = [n for n, _ in self.case.new]
+        probe = self._run([str(env.python), "-I", "-c", _VERSIONS, *names], env)
         try:
-            requires = json.loads(probe.output.strip().splitlines()[-1]) if probe.ok else None
+            found = json.loads(probe.output.strip().splitlines()[-1]) if probe.ok else None
         except (ValueError, IndexError):
-            requires = None
-        if not isinstance(requires, list):
+            found = None
+        if not isinstance(found, dict):
             return None
-        keep: list[Artifact] = []
-        for (name, version), wheel in zip(self.case.new, self.case.wheels, strict=True):
-            for text in requires:
-                try:
-                    req = Requirement(str(text))
-                except InvalidRequirement:
-                    continue
-                if canonicalize_name(req.name) != name:
-                    continue
-                if req.marker is not None and not req.marker.evaluate({"extra": ""}):
-                    continue
-                if not req.specifier.contains(version, prereleases=True):
-                    self.result.capped.append(f"{self.case.key} requires {req}")
-                    break
-            else:
-                keep.append(wheel)
-        return keep
+        return {str(k): (str(v) if v is not None else None) for k, v in found.items()}
 
     def _check(self, env: Environment) -> None:
         target, plan = self.case.target, self.plan.verify
@@ -482,7 +480,7 @@ def render_skew(report: SkewReport) -> list[str]:
         case = result.case
         head = f"  {result.status:<8} {case.dependent} {case.version} (published) with {_new_text(case)}"
         if result.status == "capped":
-            head += ": " + "; ".join(result.capped) + " (its users keep the old version)"
+            head += ": " + "; ".join(result.capped) + " (its requirements cap it)"
         lines.append(head)
         for check in result.failed:
             detail = check.detail.strip().splitlines()

@@ -1,4 +1,5 @@
-"""The release pipeline: doctor, bump, build, verify, TestPyPI, verify from it, PyPI, tag.
+"""The release pipeline: doctor, bump, build, verify, TestPyPI, verify from it, the skew
+guard, PyPI, tag, and the audit of what is live.
 
 Each stage is skippable; the first failure stops the run with a "resume with ..."
 line. A rerun resumes: the stages already finished for the same versions are
@@ -25,6 +26,10 @@ from relnox.builds.run import build_all
 from relnox.bump.checks import changed_names
 from relnox.bump.plan import apply_bump, plan_bump
 from relnox.errors import RelnoxError
+from relnox.guards.audit import audit, audit_markdown, render_audit
+from relnox.guards.audit import closing_message as audit_message
+from relnox.guards.skew import check_skew, render_skew
+from relnox.guards.skew import closing_message as skew_message
 from relnox.project.changes import release_set
 from relnox.project.discovery import load_workspace
 from relnox.project.workspace import Workspace
@@ -36,8 +41,20 @@ from relnox.verify.run import render_report, verify_install
 
 logger = logging.getLogger("relnox")
 
-STAGES = ("doctor", "bump", "build", "verify", "publish-test", "verify-test", "publish", "tag")
+STAGES = (
+    "doctor",
+    "bump",
+    "build",
+    "verify",
+    "publish-test",
+    "verify-test",
+    "skew",  # relnox.guards.skew: published dependents with the new release, before PyPI
+    "publish",
+    "tag",
+    "audit",  # relnox.guards.audit: what the index now serves, file by file
+)
 STATE_FILE = "release-state.json"
+AUDIT_RECORD = "audit.md"  # the audit's table, a release record for the GitHub release
 
 
 class ReleaseError(RelnoxError):
@@ -66,6 +83,9 @@ class ReleaseOptions:
     extras: tuple[str, ...] = ()  # installed with the packages when verifying
     resume_command: str = "relnox release"
     resumes: bool = True  # False for a rehearsal: each run starts over on a fresh clone
+    skew_depth: int = 1  # published versions of each dependent the skew guard checks
+    accept_skew: tuple[str, ...] = ()  # NAME==VERSION of old dependents accepted broken
+    integrity_url: str | None = None  # the audit's integrity API (default: beside the index)
 
 
 @dataclass
@@ -84,6 +104,7 @@ class ReleaseResult:
     previous: dict[str, str] = field(default_factory=dict)
     tags: list[str] = field(default_factory=list)
     uploads: dict[str, list[str]] = field(default_factory=dict)  # stage -> files uploaded
+    guards: dict[str, Any] = field(default_factory=dict)  # "skew", "audit": their reports
 
     @property
     def ok(self) -> bool:
@@ -98,6 +119,7 @@ class ReleaseResult:
             "tags": self.tags,
             "stages": [dataclasses.asdict(s) for s in self.stages],
             "uploads": self.uploads,
+            **self.guards,
         }
 
 
@@ -319,6 +341,52 @@ class Pipeline:
             f"{len(published.uploaded)} uploaded to {where}, {len(published.skipped)} already there",
         )
 
+    def skew(self) -> tuple[str, str]:
+        """The published versions of the dependents, installed with the new release."""
+        if "publish" in self.options.skip:
+            return "skipped", "publish is skipped: nothing new reaches the index"
+        fingerprint = _manifest_fingerprint(self.dist_dir) + self.options.repository
+        if self.state.done("skew", fingerprint):
+            return "already done", "checked before for this build"
+        report = check_skew(
+            self.workspace,
+            index=self.options.repository,
+            packages=self.names,
+            dist_dir=self.dist_dir,
+            depth=self.options.skew_depth,
+            accept=self.options.accept_skew,
+            extra_index=self.options.extra_index,
+        )
+        self.result.guards["skew"] = report.to_dict()
+        if not report.ok:
+            lines = render_skew(report)
+            raise ReleaseError("\n".join([*lines, skew_message(report)]))
+        self.state.mark("skew", fingerprint)
+        accepted = [r.case.key for r in report.accepted]
+        shown = f"; accepted: {', '.join(accepted)}" if accepted else ""
+        return "done", report.summary() + shown
+
+    def audit(self) -> tuple[str, str]:
+        """What the index serves now: every file, its sha256, provenance, project status."""
+        if "publish" in self.options.skip:
+            return "skipped", "publish is skipped: nothing was released to audit"
+        report = audit(
+            self.workspace,
+            repository=self.options.repository,
+            packages=self.names,
+            dist_dir=self.dist_dir,
+            integrity_url=self.options.integrity_url,
+            wait=self.options.wait if self.options.wait is not None else 60.0,
+        )
+        self.result.guards["audit"] = report.to_dict()
+        record = ensure_state_dir(self.dist_dir) / AUDIT_RECORD
+        write_atomic(record, audit_markdown(report))
+        if not report.ok:
+            lines = render_audit(report)
+            raise ReleaseError("\n".join([*lines, audit_message(report)]))
+        checks = len(report.findings)
+        return "done", f"{checks} checks on {report.repository.label} passed; record: {record}"
+
     def tag(self) -> tuple[str, str]:
         if not git.is_repo(self.workspace.root):
             return "skipped", "not a git repository"
@@ -354,8 +422,10 @@ class Pipeline:
             ("verify", self.verify),
             ("publish-test", lambda: self.publish(o.test_repository, "publish-test")),
             ("verify-test", lambda: self.verify(o.test_repository)),
+            ("skew", self.skew),
             ("publish", lambda: self.publish(o.repository, "publish")),
             ("tag", self.tag),
+            ("audit", self.audit),
         ]
         for name, step in steps:
             started = time.monotonic()

@@ -63,7 +63,7 @@ def test_release_stops_at_the_first_failure_and_a_rerun_resumes(tmp_path: Path) 
         with pytest.raises(RelnoxError) as info:
             release(root, options, progress=reports.append)
         message = str(info.value)
-        assert message.startswith("stage publish failed:")
+        assert message.startswith("stage skew failed:")  # the first stage that reads it
         assert "resume with: relnox release" in message
         assert [r.status for r in reports][:6] == ["done"] * 6 and reports[-1].status == "failed"
         head_after_first = _git(root, "rev-parse", "HEAD")
