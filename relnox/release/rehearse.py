@@ -144,11 +144,13 @@ def _seed(root: Path, index: str, out: Path, progress: Progress) -> StageReport:
     from relnox.builds.plan import BuildOptions
     from relnox.builds.run import build_all
     from relnox.publish.plan import publish
+    from relnox.release.tagging import apply_tags, plan_tags
 
     started = time.monotonic()
-    built = build_all(root, BuildOptions(out=out))
+    built = build_all(root, BuildOptions(out=out, sdist=False))  # wheels are what it installs
     built.raise_for_failures()
     workspace = load_workspace(root)
+    apply_tags(workspace, plan_tags(workspace, missing=True), push=True)  # released: tagged
     published = publish(
         workspace, repository=index, dist_dir=out, confirm=lambda _m: True, environ=_local_environ()
     )
