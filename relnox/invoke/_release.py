@@ -143,7 +143,7 @@ def release(
     json: bool = False,
     verbose: int = 0,
 ) -> dict[str, Any]:
-    """The whole release: doctor, bump, build, verify, TestPyPI, verify from it, PyPI, tag."""
+    """The whole release: doctor, bump, build, verify, TestPyPI, verify from it, skew, PyPI, tag, audit."""
     from relnox.invoke._publish import confirmation
     from relnox.release.pipeline import release as run_release
 
