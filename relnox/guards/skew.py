@@ -47,6 +47,7 @@ from relnox.tools.repositories import Repository, resolve
 from relnox.tools.simple_api import IndexReader
 from relnox.verify.plan import Artifact, ScriptArgs, Target, VerifyPlan, copy_checked, plan_verify
 from relnox.verify.smoke import CHECK_SCRIPT, Check, check_spec, judge
+from relnox.versioning import same_version
 
 logger = logging.getLogger("relnox")
 
@@ -397,7 +398,7 @@ class _CaseRun:
         versions = self._installed(env)
         if versions is None:
             return self._fail("metadata", "cannot read the installed versions")
-        kept = [(n, v) for n, v in case.new if versions.get(n) != v]
+        kept = [(n, v) for n, v in case.new if not same_version(versions.get(n), v)]
         self.result.capped = [
             f"{case.key} keeps {n} {versions.get(n) or '(not installed)'}, not {v}" for n, v in kept
         ]

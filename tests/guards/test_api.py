@@ -137,3 +137,24 @@ def test_without_griffe_the_error_names_the_extra(
     workspace = load_workspace(root)
     with pytest.raises(ApiError, match=r"relnox\[api\]"):
         api_change(workspace, workspace.get("apilib"))
+
+
+@pytest.mark.parametrize(
+    ("released", "breaks", "added", "policy", "part"),
+    [
+        ("1.4.0", True, False, "minor", "major"),
+        ("0.4.0", True, False, "minor", "minor"),
+        ("0.4.0", True, False, "major", "major"),
+        ("1.4.0", False, True, "minor", "minor"),
+        ("1.4.0", False, False, "minor", "patch"),
+    ],
+)
+def test_the_part_a_change_demands(
+    released: str, breaks: bool, added: bool, policy: str, part: str
+) -> None:
+    from relnox.guards.api import ApiChange, demanded
+
+    change = ApiChange("x", released, f"v{released}")
+    change.breakages = ["x.f: removed"] if breaks else []
+    change.added = ["x.g"] if added else []
+    assert demanded(change, released, policy) == part

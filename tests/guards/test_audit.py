@@ -20,7 +20,16 @@ from tests.guards.integrity_server import IntegrityServer
 from tests.guards.support import publish_files
 from tests.verify_support import build_release
 
-pytestmark = pytest.mark.slow
+
+def test_provenance_address() -> None:
+    from relnox.guards.audit import integrity_base, provenance_url
+    from relnox.tools.repositories import from_url
+
+    base = integrity_base(from_url("http://127.0.0.1:8080/simple/"))
+    assert base == "http://127.0.0.1:8080/integrity/"
+    assert provenance_url(base, "Acme_Core", "1.0.0", "acme_core-1.0.0-py3-none-any.whl") == (
+        "http://127.0.0.1:8080/integrity/acme-core/1.0.0/acme_core-1.0.0-py3-none-any.whl/provenance"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +53,7 @@ def _problems(report: object) -> list[tuple[str, str, str]]:
     return [(f.package, f.check, f.subject) for f in report.problems]  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow
 def test_a_complete_release_passes(live: tuple[Path, Manifest, LocalIndex]) -> None:
     root, manifest, index = live
     report = audit(load_workspace(root), repository=index.simple_url)
@@ -56,6 +66,7 @@ def test_a_complete_release_passes(live: tuple[Path, Manifest, LocalIndex]) -> N
     assert files == {a.filename for r in manifest.packages for a in r.files}
 
 
+@pytest.mark.slow
 def test_a_missing_file_is_found(live: tuple[Path, Manifest, LocalIndex], tmp_path: Path) -> None:
     root, manifest, index = live
     wheel = manifest.get("adtrlx-app").wheels[0].filename
@@ -68,6 +79,7 @@ def test_a_missing_file_is_found(live: tuple[Path, Manifest, LocalIndex], tmp_pa
     assert {f.package for f in report.problems} == {"adtrlx-app"}
 
 
+@pytest.mark.slow
 def test_a_different_sha256_is_found(
     live: tuple[Path, Manifest, LocalIndex], tmp_path: Path
 ) -> None:
@@ -79,6 +91,7 @@ def test_a_different_sha256_is_found(
     assert manifest.get("adtrlx-core").sdists[0].sha256 in report.problems[0].detail
 
 
+@pytest.mark.slow
 def test_a_missing_attestation_is_found(
     live: tuple[Path, Manifest, LocalIndex], tmp_path: Path
 ) -> None:
@@ -113,6 +126,7 @@ def test_a_missing_attestation_is_found(
         }
 
 
+@pytest.mark.slow
 def test_json_page_and_project_status(built: Path) -> None:
     """An index serving the PEP 691 JSON page: its hashes and its PEP 792 status are read."""
     manifest = read_manifest(built / "dist")
@@ -137,11 +151,13 @@ def test_json_page_and_project_status(built: Path) -> None:
     assert any("serves no HTML" in n for n in report.notes)
 
 
+@pytest.mark.slow
 def test_version_other_than_the_build_is_a_usage_error(built: Path) -> None:
     with pytest.raises(AuditError, match=r"--version 9\.9\.9: the build manifest"):
         audit(load_workspace(built), repository="http://127.0.0.1:9/simple/", version="9.9.9")
 
 
+@pytest.mark.slow
 def test_the_command_reports_json_and_a_job_summary(
     live: tuple[Path, Manifest, LocalIndex], tmp_path: Path
 ) -> None:
