@@ -26,10 +26,6 @@ from relnox.builds.run import build_all
 from relnox.bump.checks import changed_names
 from relnox.bump.plan import apply_bump, plan_bump
 from relnox.errors import RelnoxError
-from relnox.guards.audit import audit, audit_markdown, render_audit
-from relnox.guards.audit import closing_message as audit_message
-from relnox.guards.skew import check_skew, render_skew
-from relnox.guards.skew import closing_message as skew_message
 from relnox.project.changes import release_set
 from relnox.project.discovery import load_workspace
 from relnox.project.workspace import Workspace
@@ -54,7 +50,6 @@ STAGES = (
     "audit",  # relnox.guards.audit: what the index now serves, file by file
 )
 STATE_FILE = "release-state.json"
-AUDIT_RECORD = "audit.md"  # the audit's table, a release record for the GitHub release
 
 
 class ReleaseError(RelnoxError):
@@ -342,50 +337,14 @@ class Pipeline:
         )
 
     def skew(self) -> tuple[str, str]:
-        """The published versions of the dependents, installed with the new release."""
-        if "publish" in self.options.skip:
-            return "skipped", "publish is skipped: nothing new reaches the index"
-        fingerprint = _manifest_fingerprint(self.dist_dir) + self.options.repository
-        if self.state.done("skew", fingerprint):
-            return "already done", "checked before for this build"
-        report = check_skew(
-            self.workspace,
-            index=self.options.repository,
-            packages=self.names,
-            dist_dir=self.dist_dir,
-            depth=self.options.skew_depth,
-            accept=self.options.accept_skew,
-            extra_index=self.options.extra_index,
-        )
-        self.result.guards["skew"] = report.to_dict()
-        if not report.ok:
-            lines = render_skew(report)
-            raise ReleaseError("\n".join([*lines, skew_message(report)]))
-        self.state.mark("skew", fingerprint)
-        accepted = [r.case.key for r in report.accepted]
-        shown = f"; accepted: {', '.join(accepted)}" if accepted else ""
-        return "done", report.summary() + shown
+        from relnox.release.guard_stages import skew_stage  # it reads this module's pieces
+
+        return skew_stage(self)
 
     def audit(self) -> tuple[str, str]:
-        """What the index serves now: every file, its sha256, provenance, project status."""
-        if "publish" in self.options.skip:
-            return "skipped", "publish is skipped: nothing was released to audit"
-        report = audit(
-            self.workspace,
-            repository=self.options.repository,
-            packages=self.names,
-            dist_dir=self.dist_dir,
-            integrity_url=self.options.integrity_url,
-            wait=self.options.wait if self.options.wait is not None else 60.0,
-        )
-        self.result.guards["audit"] = report.to_dict()
-        record = ensure_state_dir(self.dist_dir) / AUDIT_RECORD
-        write_atomic(record, audit_markdown(report))
-        if not report.ok:
-            lines = render_audit(report)
-            raise ReleaseError("\n".join([*lines, audit_message(report)]))
-        checks = len(report.findings)
-        return "done", f"{checks} checks on {report.repository.label} passed; record: {record}"
+        from relnox.release.guard_stages import audit_stage
+
+        return audit_stage(self)
 
     def tag(self) -> tuple[str, str]:
         if not git.is_repo(self.workspace.root):
