@@ -26,6 +26,8 @@ from relnox.builds.run import build_all
 from relnox.bump.checks import changed_names
 from relnox.bump.plan import apply_bump, plan_bump
 from relnox.errors import RelnoxError
+from relnox.guards.api import check_bump
+from relnox.guards.api import enabled as api_enabled
 from relnox.project.changes import release_set
 from relnox.project.discovery import load_workspace
 from relnox.project.workspace import Workspace
@@ -257,6 +259,8 @@ class Pipeline:
             allow_dirty=self.options.allow_dirty,
             allow_detached=self.options.allow_detached,
         )
+        if api_enabled(self.workspace):  # [tool.relnox] check-api: before any file is written
+            check_bump(self.workspace, plan.versions)
         applied = apply_bump(plan)
         self._reload()
         if self.options.changed:  # a dependent whose pin moved is released with them

@@ -105,7 +105,9 @@ def test_the_bump_command_refuses_and_writes_nothing(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert '"api": {\n    "apilib": "major"' in done.stdout
     plan = run_relnox("plan", "--api", cwd=root, check=True)
-    assert "api" in plan.stdout.splitlines()[0]
+    header, *rows = plan.stdout.splitlines()
+    assert header.split()[-1] == "api"
+    assert [r.split()[-1] for r in rows if r.startswith("apilib")] == ["major"]
 
 
 def test_doctor_finds_it_when_configured(tmp_path: Path) -> None:
@@ -158,3 +160,17 @@ def test_the_part_a_change_demands(
     change.breakages = ["x.f: removed"] if breaks else []
     change.added = ["x.g"] if added else []
     assert demanded(change, released, policy) == part
+
+
+def test_release_with_check_api_refuses_the_bump_before_writing(tmp_path: Path) -> None:
+    from relnox.errors import RelnoxError
+    from relnox.release.pipeline import ReleaseOptions, release
+
+    root = _released(tmp_path, relnox="[tool.relnox]\ncheck-api = true\n")
+    _drop_function(root)
+    before = (root / "pyproject.toml").read_text(encoding="utf-8")
+    options = ReleaseOptions(part="minor", skip=frozenset({"doctor"}))
+    with pytest.raises(RelnoxError) as info:
+        release(root, options)
+    assert str(info.value).startswith("stage bump failed: apilib 1.0.0 -> 1.1.0 is a minor bump")
+    assert (root / "pyproject.toml").read_text(encoding="utf-8") == before
