@@ -47,6 +47,7 @@ GROUPS = {
         "publish-test",
         "publish",
         "tag",
+        "audit",
     ),
     "Look before you release": (
         "doctor",

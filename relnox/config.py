@@ -57,6 +57,9 @@ ROOT_KEYS = (
     "verify",
     "build",
     "ci",
+    "check-api",  # relnox.guards.api: a doctor finding when the bump is smaller than the API change
+    "api-zero-policy",
+    "audit",  # relnox.guards.audit: integrity-url
 )
 MEMBER_KEYS = ("version-files", "version-source", "tag-format", "verify", "build")
 

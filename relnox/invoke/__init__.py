@@ -30,6 +30,7 @@ from invoke.tasks import Task
 from relnox.invoke._build import build_all
 from relnox.invoke._bump import bump
 from relnox.invoke._ci import check_tag, ci_init, doctor, plan, release_notes, resolve_version, tag
+from relnox.invoke._guards import audit
 from relnox.invoke._publish import publish, serve_index, testpypi
 from relnox.invoke._release import demo, rehearse, release
 from relnox.invoke._verify import verify_install
@@ -53,10 +54,12 @@ TASKS = (
     release_notes,
     release,
     rehearse,
+    audit,
     demo,
 )
 
 __all__ = [
+    "audit",
     "build_all",
     "bump",
     "check_tag",

@@ -26,6 +26,9 @@ HELP = {
     "root": "repository root (default: .)",
     "verbose": "more log output (repeatable)",
     "json": "print the result as JSON",
+    "check-api": "refuse a bump smaller than each package's public API change since its last "
+    "release tag demands (griffe: pip install 'relnox[api]'; on by default with "
+    "[tool.relnox] check-api = true)",
 }
 
 
@@ -49,6 +52,7 @@ def bump(
     root: str = ".",
     verbose: int = 0,
     json: bool = False,
+    check_api: bool = False,
 ) -> dict[str, Any]:
     """Bump versions: every version source, dependents' pins, uv.lock, changelogs; one commit."""
     from relnox.bump.plan import apply_bump, plan_bump
@@ -73,6 +77,7 @@ def bump(
         message=message,
         dry_run=dry_run,
     )
+    api = _check_api(workspace, plan.versions, check_api)
     files = [_relative(path, workspace.root) for path in plan.files]
     result: dict[str, Any] = {
         "versions": {name: new for name, (_old, new) in plan.versions.items()},
@@ -84,6 +89,7 @@ def bump(
         "rewrites": list(plan.rewrites),
         "commit": None,
         "dry_run": dry_run,
+        **({"api": api} if api is not None else {}),
     }
     if not plan.versions:
         if not json:
@@ -113,6 +119,18 @@ def bump(
     for note in plan.notes:
         echo(note)
     return result
+
+
+def _check_api(
+    workspace: Any, versions: dict[str, tuple[str, str]], asked: bool
+) -> dict[str, str] | None:
+    """``--check-api`` (or ``[tool.relnox] check-api = true``): the part each package's API
+    change demands; a bump smaller than that is refused before any file is written."""
+    from relnox.guards.api import check_bump, enabled
+
+    if not versions or not (asked or enabled(workspace)):
+        return None
+    return {change.name: change.demands for change in check_bump(workspace, versions)}
 
 
 def _relative(path: Any, root: Any) -> str:

@@ -162,6 +162,8 @@ def resolve_version(
         "part": "show the versions this bump would give (major, minor, patch, pre, ...)",
         "pre": "pre-release label for --part (a, b, rc, dev, ...)",
         "since": "compare with this commit instead of each package's last tag",
+        "api": "show the part each package's public API change since its last release tag "
+        "demands (griffe: pip install 'relnox[api]'; on with [tool.relnox] check-api = true)",
         "json": "print JSON",
         "root": ROOT_HELP,
     }
@@ -171,6 +173,7 @@ def plan(
     part: str = "",
     pre: str = "",
     since: str = "",
+    api: bool = False,
     json: bool = False,
     root: str = ".",
     verbose: int = 0,
@@ -182,15 +185,22 @@ def plan(
 
     workspace = load_workspace(root)
     rows = make_plan(workspace, part or None, pre or None, since=since or None)
+    demands = _api_demands(workspace, api)
     if json:
-        echo_json({"packages": [r.as_dict() for r in rows]})
+        echo_json({"packages": [{**r.as_dict(), **_api_cell(demands, r.name, dict)} for r in rows]})
     else:
         table = [
-            {**r.as_dict(), "changed": "yes" if r.changed else "no", "next": r.next_version}
+            {
+                **r.as_dict(),
+                "changed": "yes" if r.changed else "no",
+                "next": r.next_version,
+                **_api_cell(demands, r.name, str),
+            }
             for r in rows
         ]
         columns = ["name", "version", "last_tag", "changed", "commits", "files"]
-        echo(render_table(table, [*columns, "next"] if part else columns))
+        columns += ["next"] if part else []
+        echo(render_table(table, [*columns, "api"] if demands is not None else columns))
     changed = [r for r in rows if r.changed]
     return {
         "packages": [r.name for r in changed],
@@ -198,6 +208,24 @@ def plan(
         "directories": {r.name: r.directory for r in changed},
         "changed": bool(changed),
     }
+
+
+def _api_demands(workspace: Any, asked: bool) -> dict[str, Any] | None:
+    """The API change of each package since its last release tag (``plan --api``)."""
+    from relnox.guards.api import api_changes, enabled
+
+    if not (asked or enabled(workspace)):
+        return None
+    return {change.name: change for change in api_changes(workspace)}
+
+
+def _api_cell(demands: dict[str, Any] | None, name: str, kind: type) -> dict[str, Any]:
+    if demands is None or name not in demands:
+        return {}
+    change = demands[name]
+    if kind is dict:
+        return {"api": change.to_dict()}
+    return {"api": change.demands if change.released else "-"}
 
 
 @relnox_task(

@@ -16,7 +16,15 @@ RELEASE_HELP = {
     "or bumped but not yet tagged, with their lockstep groups and the dependents whose "
     "pins had to move",
     "skip": "skip a stage (repeatable or comma-separated): doctor, bump, build, verify, "
-    "publish-test, verify-test, publish, tag",
+    "publish-test, verify-test, skew, publish, tag, audit",
+    "no_skew": "skip the skew guard (the published versions of each dependent, installed "
+    "with the new release before it is published); the same as --skip skew",
+    "skew_depth": "how many published versions of each dependent the skew guard checks "
+    "(default: 1)",
+    "accept_skew": "accept this published dependent failing with the new release, knowingly "
+    "(NAME==VERSION, repeatable; recorded in the result)",
+    "integrity_url": "the audit's integrity API base (PEP 740 provenance; default: beside "
+    "the index's simple API)",
     "test_repository": "the TestPyPI stage's index (default: testpypi)",
     "repository": "the production index (default: pypi)",
     "extra_index": "index for third-party dependencies when verifying from an index",
@@ -51,7 +59,7 @@ def _options(**kw: Any) -> Any:
         pre=kw["pre"],
         packages=tuple(listed(kw["package"])),
         changed=kw.get("changed", False),
-        skip=_skip(kw["skip"]),
+        skip=_skip(kw["skip"]) | ({"skew"} if kw.get("no_skew") else set()),
         test_repository=kw.get("test_repository") or "testpypi",
         repository=kw.get("repository") or "pypi",
         extra_index=kw["extra_index"],
@@ -65,6 +73,9 @@ def _options(**kw: Any) -> Any:
         dist_dir=kw.get("dist") or None,
         extras=tuple(listed(kw.get("extras"))),
         resume_command=kw.get("resume_command", "relnox release"),
+        skew_depth=number(kw.get("skew_depth"), "skew-depth") or 1,
+        accept_skew=tuple(listed(kw.get("accept_skew"))),
+        integrity_url=kw.get("integrity_url") or None,
     )
 
 
@@ -103,7 +114,7 @@ def _summary(result: Any, title: str) -> None:
 
 
 @relnox_task(
-    iterable=["package", "skip", "extras"],
+    iterable=["package", "skip", "extras", "accept_skew"],
     help=RELEASE_HELP,
 )
 def release(
@@ -126,12 +137,16 @@ def release(
     jobs: str | None = None,
     extras: Any = None,
     dist: str | None = None,
+    no_skew: bool = False,
+    skew_depth: str | None = None,
+    accept_skew: Any = None,
+    integrity_url: str | None = None,
     root: str = ".",
     dry_run: bool = False,
     json: bool = False,
     verbose: int = 0,
 ) -> dict[str, Any]:
-    """The whole release: doctor, bump, build, verify, TestPyPI, verify from it, PyPI, tag."""
+    """The whole release: doctor, bump, build, verify, TestPyPI, verify from it, skew, PyPI, tag, audit."""
     from relnox.invoke._publish import confirmation
     from relnox.release.pipeline import plan_release
     from relnox.release.pipeline import release as run_release
@@ -169,11 +184,12 @@ REHEARSE_HELP = {
         "dist",
         "dry_run",
         "changed",
+        "integrity_url",
     )
 }
 
 
-@relnox_task(iterable=["package", "skip", "extras"], help=REHEARSE_HELP)
+@relnox_task(iterable=["package", "skip", "extras", "accept_skew"], help=REHEARSE_HELP)
 def rehearse(
     c: Any,
     part: str | None = None,
@@ -186,6 +202,9 @@ def rehearse(
     wait: str | None = None,
     jobs: str | None = None,
     extras: Any = None,
+    no_skew: bool = False,
+    skew_depth: str | None = None,
+    accept_skew: Any = None,
     root: str = ".",
     json: bool = False,
     verbose: int = 0,
@@ -211,7 +230,9 @@ def demo(c: Any, json: bool = False, verbose: int = 0) -> dict[str, Any]:
     echo(
         "stages: doctor, bump minor, build_all, verify_install, publish-test, verify from the test index,"
     )
-    echo("        publish, tag and push, install everything from the PyPI stand-in")
+    echo("        skew guard (0.1.0 of the dependents, already on the PyPI stand-in, with the")
+    echo("        new release), publish, tag and push, audit of the PyPI stand-in, install")
+    echo("        everything from it")
     echo("")
     rehearsal = run_demo(progress=None if json else _show_stage)
     result = rehearsal.result

@@ -31,6 +31,11 @@ VERIFY_HELP = {
     "installer": "uv or pip (default: uv, with venv + pip when uv cannot run)",
     "extras": "install these extras with the packages: an extra (cli: every package that "
     "declares it) or name[cli] (repeatable, or comma-separated)",
+    "skew_from": "skew guard: also install the last published versions of each package's "
+    "workspace dependents from this index with the new release and check them",
+    "skew_depth": "with --skew-from: how many published versions of each dependent (default: 1)",
+    "accept_skew": "with --skew-from: accept this old dependent failing, knowingly "
+    "(NAME==VERSION, repeatable; recorded in the report)",
     "dry_run": "print what would be installed and checked, do nothing",
     "root": "repository root (default: .)",
     "json": "print the result as JSON",
@@ -52,7 +57,7 @@ def _seconds(value: str, flag: str) -> float | None:
     return number
 
 
-@relnox_task(name="verify-install", help=VERIFY_HELP, iterable=["package", "extras"])
+@relnox_task(name="verify-install", help=VERIFY_HELP, iterable=["package", "extras", "accept_skew"])
 def verify_install(
     c: Any,
     package: Any = None,
@@ -69,6 +74,9 @@ def verify_install(
     script_args: str = "",
     installer: str = "",
     extras: Any = None,
+    skew_from: str = "",
+    skew_depth: str = "",
+    accept_skew: Any = None,
     dry_run: bool = False,
     root: str = ".",
     json: bool = False,
@@ -85,6 +93,7 @@ def verify_install(
     if names is None:
         echo(NOTHING_CHANGED)
         return {"packages": [], "ok": True}
+    kw = {"installer": installer or None, "python": python or None, "timeout": seconds["timeout"]}
     plan = plan_verify(
         load_workspace(root),
         packages=names,
@@ -102,15 +111,69 @@ def verify_install(
         extras=listed(extras),
         write_record=not dry_run,
     )
+    skew = _skew_plan(root, names, dist, skew_from, skew_depth, accept_skew, extra_index, kw)
     if dry_run:
         echo("Dry run: nothing is installed")
         echo("\n".join(plan.describe()))
+        if skew is not None:
+            echo("\n".join(skew.describe()))
         return {"dry_run": True, "packages": [t.name for r in plan.rounds for t in r.targets]}
     report = run_plan(plan)
+    skew_report = _run_skew(skew) if skew is not None and report.ok else None
+    result = report.to_dict()
+    if skew_report is not None:
+        result["skew"] = skew_report.to_dict()
     if json:
-        echo_json(report.to_dict())
+        echo_json(result)
     else:
         echo("\n".join(render_report(report)))
+        if skew_report is not None:
+            from relnox.guards.skew import render_skew
+
+            echo("\n".join(render_skew(skew_report)))
     if not report.ok:
         raise VerifyError(closing_message(report))
-    return report.to_dict()
+    if skew_report is not None and not skew_report.ok:
+        from relnox.guards.skew import SkewError
+        from relnox.guards.skew import closing_message as skew_message
+
+        raise SkewError(skew_message(skew_report))
+    return result
+
+
+def _skew_plan(
+    root: str,
+    names: list[str],
+    dist: str,
+    index: str,
+    depth: str,
+    accept: Any,
+    extra_index: str,
+    kw: dict[str, Any],
+) -> Any:
+    """``--skew-from``: the skew guard's plan (usage errors come before anything runs)."""
+    from relnox.invoke._common import UsageError, number
+
+    if not index:
+        if depth or listed(accept):
+            raise UsageError("--skew-depth and --accept-skew need --skew-from INDEX")
+        return None
+    from relnox.guards.skew import DEFAULT_DEPTH, plan_skew
+    from relnox.project.discovery import load_workspace
+
+    return plan_skew(
+        load_workspace(root),
+        index=index,
+        packages=names,
+        dist_dir=dist or None,
+        depth=DEFAULT_DEPTH if not depth else number(depth, "skew-depth"),
+        accept=listed(accept),
+        extra_index=extra_index or None,
+        **kw,
+    )
+
+
+def _run_skew(plan: Any) -> Any:
+    from relnox.guards.skew import run_skew
+
+    return run_skew(plan)

@@ -18,6 +18,7 @@ from packaging.version import InvalidVersion, Version
 
 from relnox.artifacts.checks import readme_problem as render_problem
 from relnox.errors import ConfigError, RelnoxError
+from relnox.guards.api import doctor_checks as api_checks
 from relnox.paths import rel
 from relnox.project.changelog import UNRELEASED, read_section
 from relnox.project.discovery import discover, load_toml
@@ -530,6 +531,7 @@ def doctor(
         _guarded(rows, f"pins {pkg.name}", _pins, ws, pkg)
         _guarded(rows, f"changelog {pkg.name}", _changelog, ws, pkg, version)
     _guarded(rows, "uv.lock", _uv_lock, ws)
+    _guarded(rows, "api", api_checks, ws, chosen, Check)  # [tool.relnox] check-api = true
     if repository:
         _guarded(rows, "index", index_checks, ws, chosen, repository, version, Check)
     return DoctorReport(root, tuple(rows))

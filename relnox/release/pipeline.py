@@ -1,4 +1,5 @@
-"""The release pipeline: doctor, bump, build, verify, TestPyPI, verify from it, PyPI, tag.
+"""The release pipeline: doctor, bump, build, verify, TestPyPI, verify from it, the skew
+guard, PyPI, tag, and the audit of what is live.
 
 Each stage is skippable; the first failure stops the run with a "resume with ..."
 line. A rerun resumes: the stages already finished for the same versions are
@@ -23,6 +24,8 @@ from relnox.atomic import write_atomic
 from relnox.builds import BuildOptions, build_all
 from relnox.bump import apply_bump, changed_names, plan_bump
 from relnox.errors import RelnoxError
+from relnox.guards.api import check_bump
+from relnox.guards.api import enabled as api_enabled
 from relnox.project.changes import release_set
 from relnox.project.discovery import load_workspace
 from relnox.project.workspace import Workspace
@@ -34,7 +37,18 @@ from relnox.verify import render_report, verify_install
 
 logger = logging.getLogger("relnox")
 
-STAGES = ("doctor", "bump", "build", "verify", "publish-test", "verify-test", "publish", "tag")
+STAGES = (
+    "doctor",
+    "bump",
+    "build",
+    "verify",
+    "publish-test",
+    "verify-test",
+    "skew",  # relnox.guards.skew: published dependents with the new release, before PyPI
+    "publish",
+    "tag",
+    "audit",  # relnox.guards.audit: what the index now serves, file by file
+)
 STATE_FILE = "release-state.json"
 
 
@@ -64,6 +78,9 @@ class ReleaseOptions:
     extras: tuple[str, ...] = ()  # installed with the packages when verifying
     resume_command: str = "relnox release"
     resumes: bool = True  # False for a rehearsal: each run starts over on a fresh clone
+    skew_depth: int = 1  # published versions of each dependent the skew guard checks
+    accept_skew: tuple[str, ...] = ()  # NAME==VERSION of old dependents accepted broken
+    integrity_url: str | None = None  # the audit's integrity API (default: beside the index)
 
 
 @dataclass
@@ -82,6 +99,7 @@ class ReleaseResult:
     previous: dict[str, str] = field(default_factory=dict)
     tags: list[str] = field(default_factory=list)
     uploads: dict[str, list[str]] = field(default_factory=dict)  # stage -> files uploaded
+    guards: dict[str, Any] = field(default_factory=dict)  # "skew", "audit": their reports
 
     @property
     def ok(self) -> bool:
@@ -96,6 +114,7 @@ class ReleaseResult:
             "tags": self.tags,
             "stages": [dataclasses.asdict(s) for s in self.stages],
             "uploads": self.uploads,
+            **self.guards,
         }
 
 
@@ -273,6 +292,8 @@ class Pipeline:
             allow_dirty=self.options.allow_dirty,
             allow_detached=self.options.allow_detached,
         )
+        if api_enabled(self.workspace):  # [tool.relnox] check-api: before any file is written
+            check_bump(self.workspace, plan.versions)
         applied = apply_bump(plan)
         self._reload()
         if self.options.changed:  # a dependent whose pin moved is released with them
@@ -351,6 +372,16 @@ class Pipeline:
             "done",
             f"{len(published.uploaded)} uploaded to {where}, {len(published.skipped)} already there",
         )
+
+    def skew(self) -> tuple[str, str]:
+        from relnox.release.guard_stages import skew_stage  # it reads this module's pieces
+
+        return skew_stage(self)
+
+    def audit(self) -> tuple[str, str]:
+        from relnox.release.guard_stages import audit_stage
+
+        return audit_stage(self)
 
     def tag(self) -> tuple[str, str]:
         if not git.is_repo(self.workspace.root):
@@ -437,8 +468,10 @@ class Pipeline:
             ("verify", self.verify),
             ("publish-test", lambda: self.publish(o.test_repository, "publish-test")),
             ("verify-test", lambda: self.verify(o.test_repository)),
+            ("skew", self.skew),
             ("publish", lambda: self.publish(o.repository, "publish")),
             ("tag", self.tag),
+            ("audit", self.audit),
         ]
         for name, step in steps:
             started = time.monotonic()

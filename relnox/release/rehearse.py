@@ -138,8 +138,38 @@ def _local_environ() -> dict[str, str]:
     return env
 
 
+def _seed(root: Path, index: str, out: Path, progress: Progress) -> StageReport:
+    """The sample's current versions built and published to the 'PyPI' index first, as a
+    real project has them: what the skew guard installs with the new release."""
+    from relnox.builds.plan import BuildOptions
+    from relnox.builds.run import build_all
+    from relnox.publish.plan import publish
+    from relnox.release.tagging import apply_tags, plan_tags
+
+    started = time.monotonic()
+    built = build_all(root, BuildOptions(out=out, sdist=False))  # wheels are what it installs
+    built.raise_for_failures()
+    workspace = load_workspace(root)
+    apply_tags(workspace, plan_tags(workspace, missing=True), push=True)  # released: tagged
+    published = publish(
+        workspace, repository=index, dist_dir=out, confirm=lambda _m: True, environ=_local_environ()
+    )
+    if published.error or published.failed:
+        raise ReleaseError(published.error or f"upload failed: {', '.join(published.failed)}")
+    versions = ", ".join(f"{p.name} {p.version}" for p in workspace.packages)
+    stage = StageReport(
+        "published before",
+        "done",
+        f"{versions} already on the PyPI stand-in (what the skew guard checks)",
+        time.monotonic() - started,
+    )
+    progress(stage)
+    return stage
+
+
 def demo(*, progress: Progress | None = None, workdir: Path | None = None) -> Rehearsal:
-    """Create the sample workspace and run its full release against two local indexes."""
+    """Create the sample workspace, publish its current versions to the local 'PyPI', and
+    run its full release against two local indexes."""
     progress = progress or (lambda report: None)
     with contextlib.ExitStack() as stack:
         base = workdir or Path(
@@ -152,6 +182,7 @@ def demo(*, progress: Progress | None = None, workdir: Path | None = None) -> Re
         git.git(root, "push", "-q", "origin", "main")
         logger.info("sample workspace: %s (remote %s)", root, remote)
         test_index, index = stack.enter_context(_indexes(base))
+        seeded = _seed(root, index, base / "published", progress)
         options = ReleaseOptions(
             part="minor",
             test_repository=test_index,
@@ -162,6 +193,7 @@ def demo(*, progress: Progress | None = None, workdir: Path | None = None) -> Re
             resumes=False,
         )
         result = release(root, options, progress=progress, environ=_local_environ())
+        result.stages.insert(0, seeded)
         _final_check(result, root, index, progress)
         return Rehearsal(result, test_index, index, base)
     raise AssertionError("unreachable")  # pragma: no cover

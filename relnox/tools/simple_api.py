@@ -407,3 +407,28 @@ class IndexReader:
             stall=self.stall,
             size=size,
         )
+
+
+def read_page(
+    url: str,
+    *,
+    accept: str,
+    auth: tuple[str, str] | None = None,
+    origins: Collection[Origin] = (),
+    timeout: float = 30.0,
+    retries: int = 3,
+    sleep: Callable[[float], None] = time.sleep,
+) -> tuple[int, str, str]:
+    """``(status, content type, text)`` of one page of an index or its APIs (a project
+    page in one format, PEP 740's integrity API); 404 is ``(404, "", "")``."""
+    status, content_type, body = _fetch(
+        url,
+        accept=accept,
+        auth=auth,
+        origins={origin(url), *origins},
+        timeout=timeout,
+        retries=retries,
+        retry_delay=1.0,
+        sleep=sleep,
+    )
+    return status, content_type, body.data.decode("utf-8", "replace")

@@ -1,0 +1,267 @@
+"""The API check: the bump a package's public API change demands, with griffe.
+
+:func:`api_changes` loads each package's public API at its last release tag (``git
+archive`` of the tag into a temporary directory: the working tree is never touched) and
+in the working tree, and asks griffe (``relnox[api]``) for the breakages between them:
+a public object removed, a parameter removed or made required, a kind changed... An
+object added is a feature. The part the change demands:
+
+- a breakage: ``major``; under ``0.x`` the project's declared policy,
+  ``[tool.relnox] api-zero-policy``: ``"minor"`` (the default: at 0.x a minor bump may
+  break, as Cargo and npm read semver) or ``"major"`` (breaking at 0.x needs 1.0);
+- an addition: ``minor``; otherwise ``patch``.
+
+:func:`check_bump` refuses a bump smaller than that, with the breakages and the part
+that fits. ``[tool.relnox] check-api = true`` makes it a doctor finding too.
+"""
+
+from __future__ import annotations
+
+import logging
+import tarfile
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from packaging.version import InvalidVersion, Version
+
+from relnox import _proc as proc
+from relnox.errors import RelnoxError
+from relnox.project.workspace import Package, Workspace
+from relnox.tools import git
+
+logger = logging.getLogger("relnox")
+
+PARTS = ("patch", "minor", "major")
+POLICIES = ("minor", "major")
+DEFAULT_ZERO_POLICY = "minor"
+
+
+class ApiError(RelnoxError):
+    """The API check cannot run (no griffe, no tag), or a bump is smaller than the change."""
+
+
+@dataclass
+class ApiChange:
+    """What changed in one package's public API since its last release."""
+
+    name: str
+    released: str | None  # the version of the last release tag (None: never released)
+    tag: str | None
+    breakages: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    demands: str = "patch"
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "released": self.released,
+            "tag": self.tag,
+            "demands": self.demands,
+            "breakages": self.breakages,
+            "added": self.added,
+            "note": self.note,
+        }
+
+
+def _griffe() -> Any:
+    try:
+        import griffe
+    except ImportError:
+        raise ApiError(
+            "the API check needs griffe; install relnox with it: pip install 'relnox[api]'"
+        ) from None
+    return griffe
+
+
+def zero_policy(workspace: Workspace) -> str:
+    value = workspace.config.raw.get("api-zero-policy", DEFAULT_ZERO_POLICY)
+    if value not in POLICIES:
+        raise ApiError(
+            f"{workspace.config.source}: [tool.relnox] api-zero-policy = {value!r}; write "
+            '"minor" (a minor bump at 0.x may break) or "major"'
+        )
+    return str(value)
+
+
+def enabled(workspace: Workspace) -> bool:
+    """``[tool.relnox] check-api = true``."""
+    value = workspace.config.raw.get("check-api", False)
+    if not isinstance(value, bool):
+        raise ApiError(
+            f"{workspace.config.source}: [tool.relnox] check-api = {value!r} must be true or false"
+        )
+    return value
+
+
+def _search_path(root: Path, modules: Iterable[str]) -> Path:
+    """Where ``modules`` are importable from below ``root``: ``src/`` or ``root`` itself."""
+    for candidate in (root / "src", root):
+        if any((candidate / m.split(".")[0]).exists() for m in modules):
+            return candidate
+        if any((candidate / f"{m.split('.')[0]}.py").exists() for m in modules):
+            return candidate
+    return root
+
+
+def _archive(workspace: Workspace, pkg: Package, tag: str, into: Path) -> Path:
+    """The package's directory at ``tag``, extracted into ``into``; its path there."""
+    top = Path(git.toplevel(workspace.root))
+    rel = pkg.directory.resolve().relative_to(top.resolve()).as_posix()
+    tar = into / "tag.tar"
+    argv = ["git", "archive", "--format=tar", "-o", str(tar), tag, "--", rel if rel != "." else "."]
+    result = proc.run(argv, cwd=top, timeout=300)
+    if not result.ok:
+        raise ApiError(f"{top}: git archive of {tag} failed ({result.tail(1)}); fetch the tags")
+    with tarfile.open(tar) as archive:
+        archive.extractall(into / "tree", filter="data")
+    return into / "tree" / rel
+
+
+def _public(obj: Any, prefix: str = "") -> set[str]:
+    """The public names below ``obj`` (modules and classes, not inside functions)."""
+    names: set[str] = set()
+    for name, member in getattr(obj, "members", {}).items():
+        if name.startswith("_"):
+            continue
+        try:
+            if member.is_alias and not member.is_exported:
+                continue
+        except Exception:  # an alias griffe cannot resolve: leave it out
+            continue
+        path = f"{prefix}{name}"
+        names.add(path)
+        if getattr(member, "kind", None) is not None and member.kind.value in ("module", "class"):
+            names |= _public(member, path + ".")
+    return names
+
+
+def _load(griffe: Any, module: str, path: Path) -> Any:
+    try:
+        return griffe.load(
+            module, search_paths=[str(path)], allow_inspection=False, resolve_aliases=False
+        )
+    except (ImportError, ModuleNotFoundError):
+        return None
+
+
+def api_change(workspace: Workspace, pkg: Package) -> ApiChange:
+    """What changed in ``pkg``'s public API since its last release tag."""
+    griffe = _griffe()
+    released = pkg.released
+    if released is None:
+        return ApiChange(pkg.name, None, None, note="never released: nothing to compare")
+    tag = workspace.tag_for(pkg, str(released))
+    change = ApiChange(pkg.name, str(released), tag)
+    modules = [m for m in pkg.import_packages if "." not in m] or [pkg.dist_name]
+    with tempfile.TemporaryDirectory(prefix="relnox-api-") as tmp:
+        old_root = _archive(workspace, pkg, tag, Path(tmp))
+        for module in modules:
+            new = _load(griffe, module, _search_path(pkg.directory, [module]))
+            old = _load(griffe, module, _search_path(old_root, [module]))
+            if old is None or new is None:
+                if old is not None:
+                    change.breakages.append(f"{module}: the module is gone")
+                continue
+            for breakage in griffe.find_breaking_changes(old, new):
+                change.breakages.append(_explain(breakage))
+            change.added += sorted(f"{module}.{n}" for n in _public(new) - _public(old))
+    change.demands = demanded(change, str(released), zero_policy(workspace))
+    return change
+
+
+def _explain(breakage: Any) -> str:
+    text = str(breakage.explain()).strip()
+    return " ".join(text.split())
+
+
+def demanded(change: ApiChange, released: str, policy: str) -> str:
+    if change.breakages:
+        try:
+            zero = Version(released).major == 0
+        except InvalidVersion:
+            zero = False
+        return policy if zero else "major"
+    return "minor" if change.added else "patch"
+
+
+def bumped_part(old: str, new: str) -> str:
+    """Which part a bump from ``old`` to ``new`` moved: ``major``, ``minor`` or ``patch``."""
+    a, b = Version(old), Version(new)
+    if b.major != a.major:
+        return "major"
+    if b.minor != a.minor:
+        return "minor"
+    return "patch"
+
+
+def api_changes(workspace: Workspace, packages: Sequence[str] = ()) -> list[ApiChange]:
+    return [api_change(workspace, pkg) for pkg in workspace.select(packages)]
+
+
+def check_bump(workspace: Workspace, versions: Mapping[str, tuple[str, str]]) -> list[ApiChange]:
+    """Refuse ``versions`` (name -> (old, new)) where a package's API change demands more.
+
+    The comparison is with each package's last release tag; a package never released
+    passes."""
+    changes = []
+    refused = []
+    for name, (_old, new) in versions.items():
+        pkg = workspace.get(name)
+        change = api_change(workspace, pkg)
+        changes.append(change)
+        if change.released is None:
+            continue
+        part = bumped_part(change.released, new)
+        if PARTS.index(part) < PARTS.index(change.demands):
+            shown = "; ".join(change.breakages[:10]) or ", ".join(change.added[:10])
+            refused.append(
+                f"{name} {change.released} -> {new} is a {part} bump, but its public API "
+                f"changed since {change.tag}: {shown}; the part that fits is --part "
+                f"{change.demands}"
+            )
+    if refused:
+        raise ApiError(" | ".join(refused))
+    return changes
+
+
+def doctor_checks(
+    workspace: Workspace, packages: Sequence[Package], make: Callable[[str, str, str], Any]
+) -> list[Any]:
+    """``[tool.relnox] check-api = true``: one doctor row per package (``make(check,
+    status, detail)`` builds it): an error when its version is a smaller bump than its API
+    change since the last release tag demands."""
+    if not enabled(workspace):
+        return []
+    rows = []
+    for pkg in packages:
+        change = api_change(workspace, pkg)
+        check = f"api {pkg.name}"
+        if change.released is None:
+            rows.append(make(check, "ok", change.note))
+            continue
+        try:
+            bumped = bumped_part(change.released, pkg.version)
+        except InvalidVersion:
+            continue
+        moved = Version(pkg.version) > Version(change.released)
+        what = "; ".join(change.breakages[:5]) or (
+            f"added {', '.join(change.added[:5])}" if change.added else "no public API change"
+        )
+        if moved and PARTS.index(bumped) < PARTS.index(change.demands):
+            rows.append(
+                make(
+                    check,
+                    "error",
+                    f"{change.released} -> {pkg.version} is a {bumped} bump, but the API "
+                    f"changed since {change.tag}: {what}; bump with --part {change.demands}",
+                )
+            )
+        else:
+            rows.append(
+                make(check, "ok", f"since {change.tag}: {what}; demands a {change.demands} bump")
+            )
+    return rows

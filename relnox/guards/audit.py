@@ -1,0 +1,406 @@
+"""The audit: is what the build manifest lists live on the index, whole and intact?
+
+For every file the build manifest lists (each package of ``--package``, at the version of
+``--version`` when given), :func:`audit` reads the project's page of the simple API in
+both formats (PEP 691 JSON and PEP 503 HTML; an index serving only one is noted, not
+failed) and checks that
+
+- the file is listed, with the sha256 of the manifest (a file listed without a hash is
+  downloaded and hashed);
+- the release is complete: every wheel (tag) the manifest expects and the sdist;
+- its provenance is on the integrity API (PEP 740, ``/integrity/<project>/<version>/
+  <file>/provenance``) when attestations were uploaded (``FILE.*.attestation`` beside it
+  in ``dist/``);
+- the project's status (PEP 792: JSON ``project-status``, HTML ``pypi:project-status``
+  meta) is ``active`` (no status is active).
+
+The report renders as text, JSON and a markdown table (a job summary, or a release record
+to attach to the GitHub release). Problems are findings in the report; only usage errors
+raise :class:`AuditError`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from packaging.utils import canonicalize_name, parse_wheel_filename
+from packaging.version import InvalidVersion, Version
+
+from relnox.artifacts.manifest import Manifest, PackageRecord, read_manifest
+from relnox.errors import RelnoxError
+from relnox.project.workspace import Workspace
+from relnox.tools.repositories import Repository, resolve
+from relnox.tools.simple_api import (
+    JSON_TYPE,
+    IndexedFile,
+    IndexReader,
+    parse_html,
+    parse_json,
+    read_page,
+)
+from relnox.tools.upload import attestations_of
+
+logger = logging.getLogger("relnox")
+
+HTML_ACCEPT = "application/vnd.pypi.simple.v1+html, text/html;q=0.5"
+ACTIVE = "active"
+
+
+class AuditError(RelnoxError):
+    """A usage error of the audit (no manifest, an unknown package or version)."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing checked for one file or project: ``ok`` or what is wrong."""
+
+    package: str
+    version: str
+    check: str  # "listed (json)", "sha256 (html)", "complete", "provenance", "status"
+    ok: bool
+    subject: str = ""  # the file, or "" for the project
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "package": self.package,
+            "version": self.version,
+            "check": self.check,
+            "ok": self.ok,
+            "file": self.subject,
+            "detail": self.detail,
+        }
+
+
+@dataclass
+class AuditReport:
+    repository: Repository
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return all(f.ok for f in self.findings)
+
+    @property
+    def problems(self) -> list[Finding]:
+        return [f for f in self.findings if not f.ok]
+
+    @property
+    def packages(self) -> dict[str, str]:
+        return {f.package: f.version for f in self.findings}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "repository": self.repository.to_json(),
+            "packages": list(self.packages),
+            "versions": self.packages,
+            "problems": len(self.problems),
+            "findings": [f.to_dict() for f in self.findings],
+            "notes": self.notes,
+            "seconds": round(self.seconds, 2),
+        }
+
+
+class _StatusMeta(HTMLParser):
+    """The PEP 792 ``<meta name="pypi:project-status" content="...">`` of an HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.status: str | None = None
+        self.reason: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "meta":
+            return
+        found = dict(attrs)
+        if found.get("name") == "pypi:project-status":
+            self.status = found.get("content")
+        elif found.get("name") == "pypi:project-status-reason":
+            self.reason = found.get("content")
+
+
+@dataclass(frozen=True)
+class _Page:
+    kind: str  # "json" or "html"
+    files: dict[str, IndexedFile]
+    status: str | None  # PEP 792; None: not stated (active)
+    reason: str | None = None
+
+
+def _pages(reader: IndexReader, project: str) -> tuple[list[_Page], list[str]]:
+    """The project's page in each format the index serves, and notes on the others."""
+    url = f"{reader.simple_url.rstrip('/')}/{canonicalize_name(project)}/"
+    pages: list[_Page] = []
+    notes: list[str] = []
+    for kind, accept in (("json", JSON_TYPE), ("html", HTML_ACCEPT)):
+        status, content_type, text = read_page(
+            url,
+            accept=accept,
+            auth=reader.auth,
+            origins=reader.origins,
+            timeout=reader.timeout,
+            retries=reader.retries,
+            sleep=reader.sleep,
+        )
+        served = "json" if content_type.split(";")[0].strip() == JSON_TYPE else "html"
+        if status == 404:
+            pages.append(_Page(kind, {}, None))
+            continue
+        if served != kind:
+            notes.append(f"{project}: the index serves no {kind.upper()} simple page; not checked")
+            continue
+        if kind == "json":
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError:
+                raise AuditError(f"{url}: the index sent invalid PEP 691 JSON") from None
+            state = data.get("project-status") or {}
+            pages.append(
+                _Page(kind, parse_json(data, url), state.get("status"), state.get("reason"))
+            )
+        else:
+            meta = _StatusMeta()
+            meta.feed(text)
+            pages.append(_Page(kind, parse_html(text, url), meta.status, meta.reason))
+    return pages, notes
+
+
+def integrity_base(repository: Repository) -> str:
+    """Where the index's integrity API is: beside its simple API (``.../integrity/``)."""
+    return repository.simple_url.removesuffix("simple/") + "integrity/"
+
+
+def provenance_url(base: str, project: str, version: str, filename: str) -> str:
+    name = canonicalize_name(project)
+    return f"{base.rstrip('/')}/{name}/{quote(version)}/{quote(filename)}/provenance"
+
+
+def _expected_tags(record: PackageRecord) -> list[str]:
+    tags = []
+    for wheel in record.wheels:
+        tags += sorted({str(t) for t in parse_wheel_filename(wheel.filename)[3]})[:1]
+    return tags
+
+
+def _version_of(filename: str) -> str | None:
+    from packaging.utils import parse_sdist_filename
+
+    try:
+        if filename.endswith(".whl"):
+            return str(parse_wheel_filename(filename)[1])
+        return str(parse_sdist_filename(filename)[1])
+    except (ValueError, InvalidVersion):
+        return None
+
+
+def _select(
+    manifest: Manifest, packages: Sequence[str], version: str | None
+) -> tuple[PackageRecord, ...]:
+    try:
+        records = manifest.select([canonicalize_name(p) for p in packages])
+    except RelnoxError as exc:
+        raise AuditError(str(exc)) from None
+    if version is not None:
+        try:
+            wanted = Version(version)
+        except InvalidVersion:
+            raise AuditError(f"--version {version!r} is not a version; write e.g. 1.4.0") from None
+        others = [f"{r.name} {r.version}" for r in records if Version(r.version) != wanted]
+        if others:
+            raise AuditError(
+                f"--version {version}: the build manifest of {manifest.dist_dir} holds "
+                f"{', '.join(others)}, so it cannot say which files {version} should have; "
+                "audit the version it holds, or build that version first"
+            )
+    return records
+
+
+def audit(
+    workspace: Workspace,
+    *,
+    repository: str = "pypi",
+    packages: Sequence[str] = (),
+    version: str | None = None,
+    dist_dir: Path | str | None = None,
+    integrity_url: str | None = None,
+    wait: float = 0.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> AuditReport:
+    """Audit the release the build manifest of ``dist_dir`` describes on ``repository``.
+
+    ``wait`` seconds: read again while a file is missing (an index or CDN that is slow to
+    show a new upload); ``integrity_url`` is the integrity API's base (default: beside the
+    simple API, as PyPI has it).
+    """
+    start = time.perf_counter()
+    try:
+        repo = resolve(repository, workspace.config)
+        dist = Path(dist_dir) if dist_dir is not None else Path(workspace.config.dist_dir)
+        manifest = read_manifest(dist if dist.is_absolute() else workspace.root / dist)
+    except RelnoxError as exc:
+        raise AuditError(str(exc)) from None
+    records = _select(manifest, packages, version)
+    auth = (repo.username or "__token__", repo.password) if repo.password else None
+    reader = IndexReader(repo.simple_url, auth, repo.origins, sleep=sleep)
+    base = integrity_url or integrity_base(repo)
+    deadline = time.monotonic() + wait
+    attempt = 0
+    while True:
+        report = AuditReport(repo)
+        for record in records:
+            _audit_package(report, reader, manifest, record, base)
+        missing = any(not f.ok and f.check.startswith("listed") for f in report.findings)
+        if not missing or time.monotonic() >= deadline:
+            break
+        attempt += 1
+        pause = min(2.0**attempt, 15.0, max(deadline - time.monotonic(), 0.0))
+        logger.info("audit: files not listed yet on %s; reading again in %.0fs", repo.label, pause)
+        sleep(pause)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _audit_package(
+    report: AuditReport,
+    reader: IndexReader,
+    manifest: Manifest,
+    record: PackageRecord,
+    base: str,
+) -> None:
+    name, version = record.name, record.version
+
+    def found(check: str, ok: bool, subject: str = "", detail: str = "") -> None:
+        report.findings.append(Finding(name, version, check, ok, subject, detail))
+
+    logger.info("audit: %s %s on %s", name, version, report.repository.label)
+    pages, notes = _pages(reader, name)
+    report.notes += notes
+    for page in pages:
+        for artifact in record.files:
+            listed = page.files.get(artifact.filename)
+            check = f"listed ({page.kind})"
+            if listed is None:
+                found(check, False, artifact.filename, f"not on the {page.kind.upper()} page")
+                continue
+            found(check, True, artifact.filename)
+            sha = reader.sha256(listed, artifact.size)
+            found(
+                f"sha256 ({page.kind})",
+                sha == artifact.sha256,
+                artifact.filename,
+                ""
+                if sha == artifact.sha256
+                else f"the index has {sha}, the build {artifact.sha256}",
+            )
+        status = page.status or ACTIVE
+        reason = f" ({page.reason})" if page.reason else ""
+        found(
+            f"status ({page.kind})",
+            status == ACTIVE,
+            "",
+            ""
+            if status == ACTIVE
+            else f"the project is {status}{reason}; installers may refuse it",
+        )
+    # completeness: the manifest's file set against what the index has of this version
+    on_index = {f for page in pages for f in page.files if _version_of(f) == version}
+    wanted = {a.filename for a in record.files}
+    missing = sorted(wanted - on_index)
+    extra = sorted(on_index - wanted)
+    problems = []
+    if missing:
+        problems.append(f"missing {', '.join(missing)}")
+    if not record.sdists:
+        problems.append("the build made no sdist")
+    detail = "; ".join(problems) or (
+        f"{len(record.wheels)} wheel(s) ({', '.join(_expected_tags(record))}) and "
+        f"{len(record.sdists)} sdist"
+    )
+    found("complete", not problems, "", detail)
+    if extra:
+        report.notes.append(
+            f"{name} {version}: the index also has {', '.join(extra)}, which this build did not make"
+        )
+    for artifact in record.files:
+        if not attestations_of(manifest.dist_dir / artifact.filename):
+            continue
+        url = provenance_url(base, name, version, artifact.filename)
+        code, _, text = read_page(
+            url,
+            accept="application/vnd.pypi.integrity.v1+json, application/json",
+            auth=reader.auth,
+            origins=reader.origins,
+            timeout=reader.timeout,
+            retries=reader.retries,
+            sleep=reader.sleep,
+        )
+        ok = code == 200 and _has_bundles(text)
+        found(
+            "provenance",
+            ok,
+            artifact.filename,
+            "" if ok else f"attestations were made but {url} has none (HTTP {code})",
+        )
+
+
+def _has_bundles(text: str) -> bool:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return False
+    return isinstance(data, dict) and bool(data.get("attestation_bundles"))
+
+
+def render_audit(report: AuditReport) -> list[str]:
+    """The report in words: one line per package, then each problem."""
+    lines = [f"Audit of {report.repository.where}:"]
+    for name, version in report.packages.items():
+        mine = [f for f in report.findings if f.package == name]
+        bad = [f for f in mine if not f.ok]
+        lines.append(
+            f"  {'ok  ' if not bad else 'FAIL'} {name} {version}: {len(mine) - len(bad)} of "
+            f"{len(mine)} checks passed"
+        )
+        for f in bad:
+            subject = f" {f.subject}" if f.subject else ""
+            lines.append(f"       {f.check}{subject}: {f.detail}")
+    lines += [f"  note: {n}" for n in report.notes]
+    return lines
+
+
+def audit_markdown(report: AuditReport) -> str:
+    """A markdown table of the report (a job summary, or the release record)."""
+    lines = [
+        f"### relnox audit: {report.repository.label}",
+        "",
+        "| package | version | check | file | result |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for f in report.findings:
+        result = "ok" if f.ok else f"**{f.detail or 'failed'}**".replace("|", "\\|")
+        lines.append(f"| {f.package} | {f.version} | {f.check} | {f.subject or '-'} | {result} |")
+    lines += ["", *[f"- {n}" for n in report.notes]]
+    return "\n".join(lines).rstrip() + "\n\n"
+
+
+def closing_message(report: AuditReport) -> str:
+    named = "; ".join(
+        f"{f.package} {f.version} {f.check}{' ' + f.subject if f.subject else ''}: {f.detail}"
+        for f in report.problems[:5]
+    )
+    return (
+        f"the audit of {report.repository.label} found {len(report.problems)} problem(s): "
+        f"{named}; a missing file can be uploaded again (relnox publish), a changed file "
+        "or a missing attestation cannot: release a post version"
+    )

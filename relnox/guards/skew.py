@@ -1,0 +1,502 @@
+"""The skew guard: the versions of dependents already on an index, against the new release.
+
+Dependents pin their siblings with ``>=`` floors, so every version of a dependent already
+published installs the *new* release of its dependencies the day it ships. For each
+package of the release, :func:`plan_skew` takes the last ``depth`` published versions of
+each of its workspace dependents from the index; :func:`run_skew` installs each one
+(``dependent==old`` from the index) together with the new wheels of ``dist/`` in a fresh
+environment and runs verify's own smoke checks on it (metadata, every import,
+``__version__``, console scripts and ``[tool.relnox.verify] commands``).
+
+The new wheels are candidates for the resolver, not orders: it takes each one the old
+version's requirements allow, as it will for a user the day the release ships. An old
+version that gets none of them (a cap, ``core<2``) is not at risk: its users keep the old
+dependency. A failure names the old dependent, the new
+dependency and the error, and the ways out; ``accept=("name==version",)`` accepts one
+knowingly and the report records it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from packaging.tags import sys_tags
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    canonicalize_name,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+from packaging.version import InvalidVersion, Version
+
+from relnox import _proc as proc
+from relnox.artifacts.manifest import Manifest, PackageRecord, read_manifest
+from relnox.errors import RelnoxError
+from relnox.project.workspace import Workspace
+from relnox.tools.envs import Environment, InstallOptions, create_environment
+from relnox.tools.repositories import Repository, resolve
+from relnox.tools.simple_api import IndexReader
+from relnox.verify.plan import Artifact, ScriptArgs, Target, VerifyPlan, copy_checked, plan_verify
+from relnox.verify.smoke import CHECK_SCRIPT, Check, check_spec, judge
+from relnox.versioning import same_version
+
+logger = logging.getLogger("relnox")
+
+DEFAULT_DEPTH = 1
+
+#: the installed version of each named distribution (run in the environment, ``python -I``)
+_VERSIONS = """
+import importlib.metadata as m, json, sys
+found = {}
+for name in sys.argv[1:]:
+    try:
+        found[name] = m.version(name)
+    except m.PackageNotFoundError:
+        found[name] = None
+print(json.dumps(found))
+"""
+
+
+class SkewError(RelnoxError):
+    """A usage error of the skew guard, or old dependents broken by the new release."""
+
+
+@dataclass(frozen=True)
+class SkewCase:
+    """One published version of a dependent, to install with the new release."""
+
+    dependent: str
+    version: str  # the old version, from the index
+    new: tuple[tuple[str, str], ...]  # (released package it needs, its new version)
+    wheels: tuple[Artifact, ...]  # the new wheels installed with it
+    target: Target
+
+    @property
+    def key(self) -> str:
+        return f"{self.dependent}=={self.version}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "dependent": self.dependent,
+            "version": self.version,
+            "with": {n: v for n, v in self.new},
+        }
+
+
+@dataclass(frozen=True)
+class SkewPlan:
+    repository: Repository
+    depth: int
+    cases: tuple[SkewCase, ...]
+    notes: tuple[str, ...]  # dependents with nothing published, and the like
+    accept: frozenset[str]
+    verify: VerifyPlan  # installer, interpreter, timeout and script arguments
+    extra_index: str | None = None
+
+    def describe(self) -> list[str]:
+        lines = [
+            f"skew: the last {self.depth} published version(s) of each dependent on "
+            f"{self.repository.where}, with the new release"
+        ]
+        for case in self.cases:
+            new = ", ".join(f"{n} {v}" for n, v in case.new)
+            accepted = " (accepted: --accept-skew)" if case.key in self.accept else ""
+            lines.append(f"  {case.dependent} {case.version} with {new}{accepted}")
+        lines += [f"  {note}" for note in self.notes]
+        return lines
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "repository": self.repository.to_json(),
+            "depth": self.depth,
+            "cases": [c.to_dict() for c in self.cases],
+            "notes": list(self.notes),
+            "accept": sorted(self.accept),
+        }
+
+
+@dataclass
+class SkewResult:
+    case: SkewCase
+    status: str = "ok"  # "ok", "failed", "accepted", "capped"
+    checks: list[Check] = field(default_factory=list)
+    capped: list[str] = field(default_factory=list)  # new versions its requirements keep out
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[Check]:
+        return [c for c in self.checks if not c.ok]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.case.to_dict(),
+            "status": self.status,
+            "capped": self.capped,
+            "failed": [{"check": c.name, "detail": c.detail} for c in self.failed],
+            "seconds": round(self.seconds, 2),
+        }
+
+
+@dataclass
+class SkewReport:
+    plan: SkewPlan
+    results: list[SkewResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return all(r.status != "failed" for r in self.results)
+
+    @property
+    def accepted(self) -> list[SkewResult]:
+        return [r for r in self.results if r.status == "accepted"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            **self.plan.to_dict(),
+            "results": [r.to_dict() for r in self.results],
+            "accepted": [r.case.key for r in self.accepted],
+            "seconds": round(self.seconds, 2),
+        }
+
+    def summary(self) -> str:
+        counts: dict[str, int] = {}
+        for r in self.results:
+            counts[r.status] = counts.get(r.status, 0) + 1
+        shown = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "nothing to check"
+        return f"{len(self.results)} published dependent version(s) checked: {shown}"
+
+
+def _versions_on(reader: IndexReader, name: str) -> list[Version]:
+    """The final versions the index has files of, newest first."""
+    found: set[Version] = set()
+    for filename in reader.files(name):
+        try:
+            if filename.endswith(".whl"):
+                version = parse_wheel_filename(filename)[1]
+            else:
+                version = parse_sdist_filename(filename)[1]
+        except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+            continue
+        if not version.is_prerelease and not version.is_devrelease:
+            found.add(version)
+    return sorted(found, reverse=True)
+
+
+def _wheel_here(record: PackageRecord, manifest: Manifest) -> Artifact:
+    """The wheel of ``record`` that installs on this interpreter."""
+    supported = list(sys_tags())
+    for tag in supported:
+        for wheel in record.wheels:
+            if tag in parse_wheel_filename(wheel.filename)[3]:
+                return Artifact(manifest.checked_path(wheel), wheel.sha256)
+    raise SkewError(
+        f"{manifest.dist_dir}: no wheel of {record.name} installs on this interpreter; "
+        "build one with relnox build-all, or skip the skew guard (--skip skew)"
+    )
+
+
+def parse_accept(values: Sequence[str]) -> frozenset[str]:
+    """``["demo-agents==0.1.0"]`` -> the canonical keys :attr:`SkewCase.key` compares with."""
+    keys = set()
+    for value in values:
+        name, sep, version = value.partition("==")
+        try:
+            keys.add(f"{canonicalize_name(name.strip())}=={Version(version.strip())}")
+        except InvalidVersion:
+            sep = ""
+        if not sep or not name.strip():
+            raise SkewError(
+                f"--accept-skew {value!r} is not NAME==VERSION; write the old dependent "
+                "and version the failure names, like demo-agents==1.4.0"
+            )
+    return frozenset(keys)
+
+
+def plan_skew(
+    workspace: Workspace,
+    *,
+    index: str,
+    packages: Sequence[str] = (),
+    dist_dir: Path | str | None = None,
+    depth: int = DEFAULT_DEPTH,
+    accept: Sequence[str] = (),
+    extra_index: str | None = None,
+    installer: str | None = None,
+    python: str | None = None,
+    timeout: float | None = None,
+    reader: IndexReader | None = None,
+) -> SkewPlan:
+    """Which published dependent versions to install with the release of ``dist_dir``."""
+    if depth < 1:
+        raise SkewError(f"--skew-depth {depth}: must be 1 or more (the versions to check)")
+    try:
+        repository = resolve(index, workspace.config)
+    except RelnoxError as exc:
+        raise SkewError(str(exc)) from None
+    dist = Path(dist_dir) if dist_dir is not None else Path(workspace.config.dist_dir)
+    dist = dist if dist.is_absolute() else workspace.root / dist
+    try:
+        manifest = read_manifest(dist)
+        records = {str(canonicalize_name(r.name)): r for r in manifest.select(packages)}
+    except RelnoxError as exc:
+        raise SkewError(str(exc)) from None
+    if reader is None:
+        auth = (
+            (repository.username or "__token__", repository.password)
+            if repository.password
+            else None
+        )
+        reader = IndexReader(repository.simple_url, auth, repository.origins)
+    released: dict[str, str] = {str(n): r.version for n, r in records.items()}
+    needs: dict[str, list[str]] = {}  # dependent -> released packages it needs
+    for name in released:
+        for dependent in workspace.dependents(name):
+            needs.setdefault(dependent.name, []).append(name)
+    notes: list[str] = []
+    cases: list[SkewCase] = []
+    dependents = [str(p.name) for p in workspace.packages if p.name in needs]
+    verify = plan_verify(
+        workspace,
+        packages=dependents or list(released)[:1],
+        index=index,
+        extra_index=extra_index,
+        installer=installer,
+        python=python,
+        timeout=timeout,
+        script_args=None,
+        write_record=False,
+    )
+    targets = {t.name: t for r in verify.rounds for t in r.targets}
+    for dep in dependents:
+        try:
+            published = _versions_on(reader, dep)
+        except RelnoxError as exc:
+            raise SkewError(str(exc)) from None
+        if dep in released:  # being released now: its new version is verified as usual
+            published = [v for v in published if str(v) != released[dep]]
+        if not published:
+            notes.append(f"{dep}: no published version on {repository.label}; nothing to check")
+            continue
+        if dep not in targets:
+            notes.append(f"{dep}: skipped by verify (requires-python); not checked")
+            continue
+        closure = _closure(workspace, dep)
+        new = tuple((n, released[n]) for n in released if n in closure)
+        wheels = tuple(_wheel_here(records[n], manifest) for n, _ in new)
+        for version in published[:depth]:
+            cases.append(SkewCase(dep, str(version), new, wheels, targets[dep]))
+    return SkewPlan(
+        repository=repository,
+        depth=depth,
+        cases=tuple(cases),
+        notes=tuple(notes),
+        accept=parse_accept(accept),
+        verify=verify,
+        extra_index=extra_index,
+    )
+
+
+def _closure(workspace: Workspace, name: str) -> set[str]:
+    """Every workspace package ``name`` needs at run time, directly or through others."""
+    found: set[str] = set()
+    todo = list(workspace.get(name).internal_deps)
+    while todo:
+        dep = canonicalize_name(todo.pop())
+        if dep in found:
+            continue
+        found.add(dep)
+        try:
+            todo += workspace.get(dep).internal_deps
+        except RelnoxError:
+            continue
+    return found
+
+
+def run_skew(plan: SkewPlan) -> SkewReport:
+    """Install and check every case of ``plan`` in its own fresh environment."""
+    start = time.perf_counter()
+    report = SkewReport(plan)
+    if not plan.cases:
+        return report
+    with (
+        tempfile.TemporaryDirectory(prefix="relnox-skew-") as tmp,
+        ThreadPoolExecutor(max_workers=min(4, len(plan.cases))) as pool,
+    ):
+        runs = [
+            pool.submit(_CaseRun(plan, case, Path(tmp) / f"case-{i}").run)
+            for i, case in enumerate(plan.cases)
+        ]
+        report.results = [future.result() for future in runs]
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def check_skew(workspace: Workspace, *, index: str, **kwargs: Any) -> SkewReport:
+    """:func:`plan_skew`, then :func:`run_skew`."""
+    return run_skew(plan_skew(workspace, index=index, **kwargs))
+
+
+class _CaseRun:
+    """One old dependent: a fresh environment, install, the smoke checks."""
+
+    def __init__(self, plan: SkewPlan, case: SkewCase, work: Path) -> None:
+        self.plan = plan
+        self.case = case
+        self.work = work
+        self.result = SkewResult(case)
+        self.timeout = plan.verify.timeout
+
+    def _run(self, argv: Sequence[str], env: Environment) -> proc.Result:
+        result = proc.run(argv, env=env.child_env(), cwd=self.work, timeout=self.timeout)
+        self.result.seconds += result.seconds
+        return result
+
+    def _fail(self, check: str, detail: str) -> SkewResult:
+        self.result.checks.append(Check(check, False, detail))
+        accepted = self.case.key in self.plan.accept
+        self.result.status = "accepted" if accepted else "failed"
+        return self.result
+
+    def run(self) -> SkewResult:
+        case, verify = self.case, self.plan.verify
+        self.work.mkdir(parents=True)
+        logger.info("skew: %s %s with %s", case.dependent, case.version, _new_text(case))
+        env, created = create_environment(
+            verify.installer, self.work / "venv", verify.python, cwd=self.work, timeout=self.timeout
+        )
+        if not created.ok:
+            return self._fail("environment", created.tail())
+        # the new wheels are candidates, not orders: the resolver takes each one the old
+        # version's requirements allow, as it will for a user the day the release ships
+        links = self.work / "links"
+        for wheel in case.wheels:
+            copy_checked(wheel, links)
+        index_url = self.plan.repository.simple_url
+        extra = (self.plan.extra_index,) if self.plan.extra_index else ()
+        fresh = (case.dependent, *(n for n, _ in case.new))
+        options = InstallOptions(
+            find_links=(links,) if case.wheels else (),
+            default_index=index_url,
+            extra_indexes=extra,
+            fresh=fresh,
+        )
+        argv = verify.installer.install_argv(env, [case.key], options)
+        installed = self._run(argv, env)
+        if not installed.ok:
+            return self._fail("install", f"{case.key} from {index_url}:\n{installed.tail(20)}")
+        versions = self._installed(env)
+        if versions is None:
+            return self._fail("metadata", "cannot read the installed versions")
+        kept = [(n, v) for n, v in case.new if not same_version(versions.get(n), v)]
+        self.result.capped = [
+            f"{case.key} keeps {n} {versions.get(n) or '(not installed)'}, not {v}" for n, v in kept
+        ]
+        if len(kept) == len(case.new):
+            self.result.status = "capped"
+            return self.result
+        self._check(env)
+        if self.result.failed:
+            self.result.status = "accepted" if case.key in self.plan.accept else "failed"
+        return self.result
+
+    def _installed(self, env: Environment) -> dict[str, str | None] | None:
+        """The installed version of each package of the release (None: not installed)."""
+        names = [n for n, _ in self.case.new]
+        probe = self._run([str(env.python), "-I", "-c", _VERSIONS, *names], env)
+        try:
+            found = json.loads(probe.output.strip().splitlines()[-1]) if probe.ok else None
+        except (ValueError, IndexError):
+            found = None
+        if not isinstance(found, dict):
+            return None
+        return {str(k): (str(v) if v is not None else None) for k, v in found.items()}
+
+    def _check(self, env: Environment) -> None:
+        target, plan = self.case.target, self.plan.verify
+        check_dir, cwd = self.work / "check", self.work / "cwd"
+        check_dir.mkdir()
+        cwd.mkdir()
+        spec, out = check_dir / "spec.json", check_dir / "result.json"
+        spec.write_text(json.dumps(check_spec([(target.name, target.modules)])), "utf-8")
+        (check_dir / "check.py").write_text(CHECK_SCRIPT, encoding="utf-8")
+        argv = [str(env.python), "-I", str(check_dir / "check.py"), str(spec), str(out)]
+        result = proc.run(argv, env=env.child_env(), cwd=cwd, timeout=self.timeout)
+        if not result.ok or not out.is_file():
+            self.result.checks.append(Check("check process", False, result.tail(20)))
+            return
+        seen = json.loads(out.read_text(encoding="utf-8"))["packages"][0]
+        self.result.checks += judge(self.case.version, seen)
+        jobs = [
+            (f"script {s}", (str(env.bin_dir / s), *args))
+            for s, args in _scripts(plan.script_args, seen)
+        ]
+        jobs += [(f"command {' '.join(c)}", c) for c in target.commands]
+        for label, job in jobs:
+            ran = proc.run(job, env=env.child_env(), cwd=cwd, timeout=self.timeout)
+            detail = "" if ran.ok else f"exited {ran.returncode}:\n{ran.tail()}"
+            self.result.checks.append(Check(label, ran.ok, detail))
+
+
+def _scripts(args: ScriptArgs, seen: dict[str, Any]) -> list[tuple[str, tuple[str, ...]]]:
+    out = []
+    for script in seen.get("scripts", []):
+        chosen = args.for_script(script)
+        if chosen is not None:
+            out.append((script, chosen))
+    return out
+
+
+def _new_text(case: SkewCase) -> str:
+    return ", ".join(f"{n} {v}" for n, v in case.new)
+
+
+def ways_out(result: SkewResult) -> list[str]:
+    """What to do about one broken old dependent."""
+    case = result.case
+    new = _new_text(case)
+    first = case.new[0] if case.new else (case.dependent, case.version)
+    return [
+        f"make {new} compatible with {case.key} again (keep what it uses), or",
+        f"raise {case.dependent}'s floor to {first[0]}>={first[1]} and publish "
+        f"{case.dependent} {case.version}.post1 capped at {first[0]}<{first[1]}, or",
+        f"accept it knowingly: --accept-skew {case.key} (recorded in the report)",
+    ]
+
+
+def render_skew(report: SkewReport) -> list[str]:
+    """The report in words; each failure with the old and new versions, the error and the ways out."""
+    lines = [f"Skew guard against {report.plan.repository.where}: {report.summary()}"]
+    for result in report.results:
+        case = result.case
+        head = f"  {result.status:<8} {case.dependent} {case.version} (published) with {_new_text(case)}"
+        if result.status == "capped":
+            head += ": " + "; ".join(result.capped) + " (its requirements cap it)"
+        lines.append(head)
+        for check in result.failed:
+            detail = check.detail.strip().splitlines()
+            lines.append(f"           {check.name}: {detail[-1] if detail else 'failed'}")
+        if result.status == "failed":
+            lines += [f"           - {way}" for way in ways_out(result)]
+    lines += [f"  {note}" for note in report.plan.notes]
+    return lines
+
+
+def closing_message(report: SkewReport) -> str:
+    broken = [r for r in report.results if r.status == "failed"]
+    named = ", ".join(f"{r.case.key} with {_new_text(r.case)}" for r in broken)
+    return (
+        f"the new release breaks {len(broken)} published dependent version(s): {named}; "
+        "make the release compatible, publish capped post releases of them, or accept "
+        "with --accept-skew NAME==VERSION"
+    )

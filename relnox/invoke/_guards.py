@@ -1,0 +1,95 @@
+"""Task ``audit``: is the release the build manifest describes live on the index, whole?"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from relnox.invoke._common import echo, echo_json, listed, number, relnox_task
+
+AUDIT_HELP = {
+    "repository": "the index to audit: pypi (default), testpypi, local, a name from "
+    "[tool.relnox.repositories] or ~/.pypirc, or a URL",
+    "package": "audit only this package (repeatable; default: every package of the manifest)",
+    "version": "the version to audit (it must be the one dist/ was built at)",
+    "dist": "directory whose build manifest lists the files (default: [tool.relnox] dist-dir)",
+    "integrity_url": "base of the index's integrity API (PEP 740 provenance; default: "
+    "beside the simple API, as on PyPI; [tool.relnox.audit] integrity-url)",
+    "wait": "seconds to read again while a file is not listed yet (a slow index or CDN)",
+    "markdown": "write the report as a markdown table to this file (a release record to "
+    "attach to the GitHub release)",
+    "root": "repository root (default: .)",
+    "json": "print the report as JSON",
+}
+
+
+def integrity_setting(workspace: Any, given: str | None) -> str | None:
+    """``--integrity-url``, else ``[tool.relnox.audit] integrity-url``."""
+    from relnox.guards.audit import AuditError
+
+    if given:
+        return given
+    section = workspace.config.section("audit")
+    value = section.get("integrity-url")
+    if value is not None and not isinstance(value, str):
+        raise AuditError(
+            f"{workspace.config.source}: [tool.relnox.audit] integrity-url = {value!r} must "
+            'be a URL like "https://host/integrity/"'
+        )
+    return value
+
+
+@relnox_task(name="audit", help=AUDIT_HELP, iterable=["package"])
+def audit(
+    c: Any,
+    repository: str = "pypi",
+    package: Any = None,
+    version: str = "",
+    dist: str = "",
+    integrity_url: str = "",
+    wait: str = "",
+    markdown: str = "",
+    root: str = ".",
+    json: bool = False,
+    verbose: int = 0,
+) -> dict[str, Any]:
+    """Audit a release on its index: every file, its sha256, completeness, provenance, status."""
+    from pathlib import Path
+
+    from relnox.atomic import write_atomic
+    from relnox.guards.audit import (
+        audit as run_audit,
+    )
+    from relnox.guards.audit import (
+        audit_markdown,
+        closing_message,
+        render_audit,
+    )
+    from relnox.project.discovery import load_workspace
+
+    workspace = load_workspace(root)
+    report = run_audit(
+        workspace,
+        repository=repository or "pypi",
+        packages=listed(package),
+        version=version or None,
+        dist_dir=dist or None,
+        integrity_url=integrity_setting(workspace, integrity_url or None),
+        wait=number(wait, "wait", float) or 0.0,
+    )
+    table = audit_markdown(report)
+    if markdown:
+        write_atomic(Path(markdown), table)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with Path(summary).open("a", encoding="utf-8", newline="\n") as fh:
+            fh.write(table)
+    if json:
+        echo_json(report.to_dict())
+    else:
+        echo("\n".join(render_audit(report)))
+    if not report.ok:
+        from relnox.guards.audit import AuditError
+
+        raise AuditError(closing_message(report))
+    return {"packages": list(report.packages), "versions": report.packages, "ok": True}

@@ -1,0 +1,73 @@
+"""The guards as stages of the release: ``skew`` before PyPI, ``audit`` last.
+
+The skew guard (:mod:`relnox.guards.skew`) installs the published versions of each
+dependent with the new release, against the production index, before anything reaches
+it; the audit (:mod:`relnox.guards.audit`) reads the index back after the release and
+keeps its table as a release record (``.relnox/dist/audit.md``). Both are skipped when
+publish is.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from relnox.artifacts.manifest import ensure_state_dir
+from relnox.atomic import write_atomic
+from relnox.guards.audit import audit, audit_markdown, render_audit
+from relnox.guards.audit import closing_message as audit_message
+from relnox.guards.skew import check_skew, render_skew
+from relnox.guards.skew import closing_message as skew_message
+from relnox.release.pipeline import ReleaseError, _manifest_fingerprint
+
+if TYPE_CHECKING:
+    from relnox.release.pipeline import Pipeline
+
+AUDIT_RECORD = "audit.md"  # the audit's table, a release record for the GitHub release
+
+
+def skew_stage(pipeline: Pipeline) -> tuple[str, str]:
+    """The published versions of the dependents, installed with the new release."""
+    if "publish" in pipeline.options.skip:
+        return "skipped", "publish is skipped: nothing new reaches the index"
+    fingerprint = _manifest_fingerprint(pipeline.dist_dir) + pipeline.options.repository
+    if pipeline.state.done("skew", fingerprint):
+        return "already done", "checked before for this build"
+    report = check_skew(
+        pipeline.workspace,
+        index=pipeline.options.repository,
+        packages=pipeline.names,
+        dist_dir=pipeline.dist_dir,
+        depth=pipeline.options.skew_depth,
+        accept=pipeline.options.accept_skew,
+        extra_index=pipeline.options.extra_index,
+    )
+    pipeline.result.guards["skew"] = report.to_dict()
+    if not report.ok:
+        lines = render_skew(report)
+        raise ReleaseError("\n".join([*lines, skew_message(report)]))
+    pipeline.state.mark("skew", fingerprint)
+    accepted = [r.case.key for r in report.accepted]
+    shown = f"; accepted: {', '.join(accepted)}" if accepted else ""
+    return "done", report.summary() + shown
+
+
+def audit_stage(pipeline: Pipeline) -> tuple[str, str]:
+    """What the index serves now: every file, its sha256, provenance, project status."""
+    if "publish" in pipeline.options.skip:
+        return "skipped", "publish is skipped: nothing was released to audit"
+    report = audit(
+        pipeline.workspace,
+        repository=pipeline.options.repository,
+        packages=pipeline.names,
+        dist_dir=pipeline.dist_dir,
+        integrity_url=pipeline.options.integrity_url,
+        wait=pipeline.options.wait if pipeline.options.wait is not None else 60.0,
+    )
+    pipeline.result.guards["audit"] = report.to_dict()
+    record = ensure_state_dir(pipeline.dist_dir) / AUDIT_RECORD
+    write_atomic(record, audit_markdown(report))
+    if not report.ok:
+        lines = render_audit(report)
+        raise ReleaseError("\n".join([*lines, audit_message(report)]))
+    checks = len(report.findings)
+    return "done", f"{checks} checks on {report.repository.label} passed; record: {record}"

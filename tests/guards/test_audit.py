@@ -1,0 +1,186 @@
+"""The audit of a release on a real local index (pypiserver) and a stand-in integrity API."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from relnox.artifacts.manifest import Manifest, read_manifest, write_manifest
+from relnox.guards.audit import AuditError, audit, render_audit
+from relnox.project.discovery import load_workspace
+from relnox.sample import ProjectSpec, write_workspace
+from relnox.tools.index_server import LocalIndex
+from tests.conftest import run_relnox
+from tests.guards.integrity_server import IntegrityServer
+from tests.guards.support import publish_files
+from tests.verify_support import build_release
+
+
+def test_provenance_address() -> None:
+    from relnox.guards.audit import integrity_base, provenance_url
+    from relnox.tools.repositories import from_url
+
+    base = integrity_base(from_url("http://127.0.0.1:8080/simple/"))
+    assert base == "http://127.0.0.1:8080/integrity/"
+    assert provenance_url(base, "Acme_Core", "1.0.0", "acme_core-1.0.0-py3-none-any.whl") == (
+        "http://127.0.0.1:8080/integrity/acme-core/1.0.0/acme_core-1.0.0-py3-none-any.whl/provenance"
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("audit") / "ws"
+    write_workspace(root, [ProjectSpec("adtrlx-core", "1.2.0"), ProjectSpec("adtrlx-app", "1.2.0")])
+    build_release(root)
+    return root
+
+
+@pytest.fixture
+def live(built: Path, tmp_path: Path) -> Iterator[tuple[Path, Manifest, LocalIndex]]:
+    """The built release, uploaded: its files where a real local index serves them."""
+    manifest = read_manifest(built / "dist")
+    publish_files(manifest, tmp_path / "index-data")
+    with LocalIndex(tmp_path / "index-data", allow_anonymous=True) as index:
+        yield built, manifest, index
+
+
+def _problems(report: object) -> list[tuple[str, str, str]]:
+    return [(f.package, f.check, f.subject) for f in report.problems]  # type: ignore[attr-defined]
+
+
+@pytest.mark.slow
+def test_a_complete_release_passes(live: tuple[Path, Manifest, LocalIndex]) -> None:
+    root, manifest, index = live
+    report = audit(load_workspace(root), repository=index.simple_url)
+    assert report.ok, render_audit(report)
+    checks = {(f.package, f.check) for f in report.findings}
+    assert ("adtrlx-core", "sha256 (html)") in checks
+    assert ("adtrlx-app", "complete") in checks
+    assert any("serves no JSON" in n for n in report.notes)  # pypiserver: HTML only
+    files = {f.subject for f in report.findings if f.check == "sha256 (html)"}
+    assert files == {a.filename for r in manifest.packages for a in r.files}
+
+
+@pytest.mark.slow
+def test_a_missing_file_is_found(live: tuple[Path, Manifest, LocalIndex], tmp_path: Path) -> None:
+    root, manifest, index = live
+    wheel = manifest.get("adtrlx-app").wheels[0].filename
+    (tmp_path / "index-data" / wheel).unlink()
+    report = audit(load_workspace(root), repository=index.simple_url)
+    assert not report.ok
+    assert ("adtrlx-app", "listed (html)", wheel) in _problems(report)
+    complete = [f for f in report.problems if f.check == "complete"]
+    assert complete and wheel in complete[0].detail
+    assert {f.package for f in report.problems} == {"adtrlx-app"}
+
+
+@pytest.mark.slow
+def test_a_different_sha256_is_found(
+    live: tuple[Path, Manifest, LocalIndex], tmp_path: Path
+) -> None:
+    root, manifest, index = live
+    sdist = manifest.get("adtrlx-core").sdists[0].filename
+    (tmp_path / "index-data" / sdist).write_bytes(b"not the file that was built")
+    report = audit(load_workspace(root), repository=index.simple_url)
+    assert _problems(report) == [("adtrlx-core", "sha256 (html)", sdist)]
+    assert manifest.get("adtrlx-core").sdists[0].sha256 in report.problems[0].detail
+
+
+@pytest.mark.slow
+def test_a_missing_attestation_is_found(
+    live: tuple[Path, Manifest, LocalIndex], tmp_path: Path
+) -> None:
+    root, manifest, index = live
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    for record in manifest.packages:  # a copy of dist/ whose core wheel was attested
+        for artifact in record.files:
+            (dist / artifact.filename).write_bytes(
+                (manifest.dist_dir / artifact.filename).read_bytes()
+            )
+    write_manifest(dataclasses.replace(manifest, dist_dir=dist))
+    wheel = manifest.get("adtrlx-core").wheels[0].filename
+    (dist / f"{wheel}.publish.attestation").write_text("{}", encoding="utf-8")
+    with IntegrityServer() as integrity:
+        base = integrity.url + "integrity/"
+        report = audit(
+            load_workspace(root), repository=index.simple_url, dist_dir=dist, integrity_url=base
+        )
+        assert _problems(report) == [("adtrlx-core", "provenance", wheel)]
+        assert f"/integrity/adtrlx-core/1.2.0/{wheel}/provenance" in integrity.requests
+        integrity.provenance[f"adtrlx-core/1.2.0/{wheel}"] = {
+            "version": 1,
+            "attestation_bundles": [{"publisher": {"kind": "GitHub"}, "attestations": [{}]}],
+        }
+        again = audit(
+            load_workspace(root), repository=index.simple_url, dist_dir=dist, integrity_url=base
+        )
+        assert again.ok, render_audit(again)
+        assert ("adtrlx-core", "provenance", wheel) in {
+            (f.package, f.check, f.subject) for f in again.findings
+        }
+
+
+@pytest.mark.slow
+def test_json_page_and_project_status(built: Path) -> None:
+    """An index serving the PEP 691 JSON page: its hashes and its PEP 792 status are read."""
+    manifest = read_manifest(built / "dist")
+    with IntegrityServer() as server:
+        for record in manifest.packages:
+            server.pages[record.name] = {
+                "meta": {"api-version": "1.4"},
+                "name": record.name,
+                "files": [
+                    {
+                        "filename": a.filename,
+                        "url": f"../../files/{a.filename}",
+                        "hashes": {"sha256": a.sha256},
+                    }
+                    for a in record.files
+                ],
+            }
+        server.pages["adtrlx-app"]["project-status"] = {"status": "archived", "reason": "moved"}
+        report = audit(load_workspace(built), repository=server.url + "simple/")
+    assert _problems(report) == [("adtrlx-app", "status (json)", "")]
+    assert "archived (moved)" in report.problems[0].detail
+    assert any("serves no HTML" in n for n in report.notes)
+
+
+@pytest.mark.slow
+def test_version_other_than_the_build_is_a_usage_error(built: Path) -> None:
+    with pytest.raises(AuditError, match=r"--version 9\.9\.9: the build manifest"):
+        audit(load_workspace(built), repository="http://127.0.0.1:9/simple/", version="9.9.9")
+
+
+@pytest.mark.slow
+def test_the_command_reports_json_and_a_job_summary(
+    live: tuple[Path, Manifest, LocalIndex], tmp_path: Path
+) -> None:
+    root, manifest, index = live
+    summary = tmp_path / "summary.md"
+    env = {**os.environ, "GITHUB_STEP_SUMMARY": str(summary)}
+    done = run_relnox(
+        "audit",
+        "--repository",
+        index.simple_url,
+        "--package",
+        "adtrlx-core",
+        "--json",
+        cwd=root,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["ok"] is True and data["packages"] == ["adtrlx-core"]
+    assert "| adtrlx-core | 1.2.0 | sha256 (html) |" in summary.read_text(encoding="utf-8")
+    (tmp_path / "index-data" / manifest.get("adtrlx-core").wheels[0].filename).unlink()
+    failed = run_relnox("audit", "--repository", index.simple_url, cwd=root, env=env)
+    assert failed.returncode == 1
+    assert "Traceback" not in failed.stderr
+    assert "relnox: error: the audit of" in failed.stderr
+    assert "listed (html)" in failed.stdout

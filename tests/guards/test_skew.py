@@ -1,0 +1,123 @@
+"""The skew guard with real builds, a real local index and real fresh environments."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from relnox.guards.skew import (
+    SkewError,
+    check_skew,
+    closing_message,
+    parse_accept,
+    render_skew,
+)
+from relnox.project.discovery import load_workspace
+from relnox.tools.index_server import LocalIndex
+from tests.conftest import run_relnox
+from tests.guards.support import CORE_V1, CORE_WITHOUT_HELPER, publish_files, released_then_changed
+
+
+def test_accept_is_name_and_version() -> None:
+    assert parse_accept(["Demo_Agents==1.4"]) == frozenset({"demo-agents==1.4"})
+    with pytest.raises(SkewError, match="NAME==VERSION"):
+        parse_accept(["demo-agents"])
+
+
+@pytest.mark.slow
+def test_old_dependent_broken_by_new_dependency_is_named(tmp_path: Path) -> None:
+    old, _new = released_then_changed(tmp_path, "skwbrk", CORE_WITHOUT_HELPER)
+    publish_files(old, tmp_path / "index-data")
+    workspace = load_workspace(tmp_path / "ws")
+    with LocalIndex(tmp_path / "index-data", allow_anonymous=True) as index:
+        report = check_skew(workspace, index=index.simple_url, packages=["skwbrk-core"])
+        assert not report.ok
+        [result] = report.results
+        assert (result.case.dependent, result.case.version, result.status) == (
+            "skwbrk-agents",
+            "1.0.0",
+            "failed",
+        )
+        assert result.case.new == (("skwbrk-core", "2.0.0"),)
+        [failed] = result.failed
+        assert failed.name == "import skwbrk_agents"
+        assert "helper" in failed.detail
+        text = "\n".join(render_skew(report))
+        assert "skwbrk-agents 1.0.0 (published) with skwbrk-core 2.0.0" in text
+        assert "--accept-skew skwbrk-agents==1.0.0" in text
+        assert "post1" in text
+        assert "skwbrk-agents==1.0.0 with skwbrk-core 2.0.0" in closing_message(report)
+        # accepted knowingly: the report still holds the failure, and records the acceptance
+        accepted = check_skew(
+            workspace,
+            index=index.simple_url,
+            packages=["skwbrk-core"],
+            accept=["skwbrk-agents==1.0.0"],
+        )
+        assert accepted.ok
+        assert [r.case.key for r in accepted.accepted] == ["skwbrk-agents==1.0.0"]
+        assert accepted.to_dict()["accepted"] == ["skwbrk-agents==1.0.0"]
+        assert accepted.results[0].failed
+
+
+@pytest.mark.slow
+def test_compatible_new_dependency_passes(tmp_path: Path) -> None:
+    old, _new = released_then_changed(tmp_path, "skwok", CORE_V1)
+    publish_files(old, tmp_path / "index-data")
+    with LocalIndex(tmp_path / "index-data", allow_anonymous=True) as index:
+        report = check_skew(
+            load_workspace(tmp_path / "ws"), index=index.simple_url, packages=["skwok-core"]
+        )
+    assert report.ok, render_skew(report)
+    [result] = report.results
+    assert result.status == "ok"
+    names = [c.name for c in result.checks]
+    assert "import skwok_agents" in names
+    assert "skwok_agents.__version__" in names
+
+
+@pytest.mark.slow
+def test_capped_old_dependent_is_not_at_risk(tmp_path: Path) -> None:
+    old, _new = released_then_changed(tmp_path, "skwcap", CORE_WITHOUT_HELPER, ">=1.0.0,<2")
+    publish_files(old, tmp_path / "index-data")
+    with LocalIndex(tmp_path / "index-data", allow_anonymous=True) as index:
+        report = check_skew(
+            load_workspace(tmp_path / "ws"), index=index.simple_url, packages=["skwcap-core"]
+        )
+    assert report.ok
+    [result] = report.results
+    assert result.status == "capped"
+    assert result.capped == ["skwcap-agents==1.0.0 keeps skwcap-core 1.0.0, not 2.0.0"]
+
+
+@pytest.mark.slow
+def test_nothing_published_is_a_note(tmp_path: Path) -> None:
+    _old, _new = released_then_changed(tmp_path, "skwnew", CORE_WITHOUT_HELPER)
+    (tmp_path / "index-data").mkdir()
+    with LocalIndex(tmp_path / "index-data", allow_anonymous=True) as index:
+        report = check_skew(
+            load_workspace(tmp_path / "ws"), index=index.simple_url, packages=["skwnew-core"]
+        )
+    assert report.ok and not report.results
+    assert any("no published version" in n for n in report.plan.notes)
+
+
+@pytest.mark.slow
+def test_verify_install_skew_from_names_the_break(tmp_path: Path) -> None:
+    old, _new = released_then_changed(tmp_path, "skwcli", CORE_WITHOUT_HELPER)
+    publish_files(old, tmp_path / "index-data")
+    root = tmp_path / "ws"
+    with LocalIndex(tmp_path / "index-data", allow_anonymous=True) as index:
+        args = ("verify-install", "-p", "skwcli-core", "--offline", "--skew-from", index.simple_url)
+        failed = run_relnox(*args, cwd=root)
+        assert failed.returncode == 1, failed.stdout + failed.stderr
+        assert "Traceback" not in failed.stderr
+        assert "skwcli-agents 1.0.0 (published) with skwcli-core 2.0.0" in failed.stdout
+        assert "relnox: error: the new release breaks 1 published dependent" in failed.stderr
+        accepted = run_relnox(*args, "--accept-skew", "skwcli-agents==1.0.0", "--json", cwd=root)
+        assert accepted.returncode == 0, accepted.stderr
+        assert json.loads(accepted.stdout)["skew"]["accepted"] == ["skwcli-agents==1.0.0"]
+    usage = run_relnox("verify-install", "--skew-depth", "2", cwd=root)
+    assert usage.returncode == 2 and "need --skew-from" in usage.stderr
