@@ -17,7 +17,7 @@ TESTS = Path(__file__).parent
 
 HOSTS = {"cli", "nox", "invoke", "__main__"}
 #: folders below the hosts: each release stage (``release`` composes the others)
-STAGES = {"bump", "builds", "verify", "publish", "release", "ci", "build"}
+STAGES = {"bump", "builds", "verify", "publish", "release", "ci", "guards", "build"}
 #: the model of the repository, the artifacts, the outside programs
 LOWER = {"project", "artifacts", "tools"}
 #: shared modules that reach down (docs/architecture.md names each): what, and why
@@ -30,6 +30,7 @@ SHARED_REACHING_DOWN = {
 SCRATCH_WRITERS = {
     "sample.py": "writes a new sample repository into a directory it creates",
     "verify/run.py": "writes its check script and spec into its own temporary directory",
+    "guards/skew.py": "writes verify's check script and spec into its own temporary directory",
     "tools/github.py": "appends to GITHUB_OUTPUT/GITHUB_STEP_SUMMARY, which the runner owns",
 }
 WRITE_CALLS = {"write_text", "write_bytes"}

@@ -45,8 +45,18 @@ from relnox.project.workspace import Workspace
 from relnox.tools.envs import Environment, InstallOptions, create_environment
 from relnox.tools.repositories import Repository, resolve
 from relnox.tools.simple_api import IndexReader
-from relnox.verify.plan import Artifact, ScriptArgs, Target, VerifyPlan, copy_checked, plan_verify
-from relnox.verify.smoke import CHECK_SCRIPT, Check, check_spec, judge
+from relnox.verify import (
+    CHECK_SCRIPT,
+    Artifact,
+    Check,
+    ScriptArgs,
+    Target,
+    VerifyPlan,
+    check_spec,
+    copy_checked,
+    judge,
+    plan_verify,
+)
 from relnox.versioning import same_version
 
 logger = logging.getLogger("relnox")

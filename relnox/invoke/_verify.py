@@ -152,7 +152,8 @@ def _skew_plan(
     kw: dict[str, Any],
 ) -> Any:
     """``--skew-from``: the skew guard's plan (usage errors come before anything runs)."""
-    from relnox.invoke._common import UsageError, number
+    from relnox.invoke._args import UsageError
+    from relnox.invoke._common import number
 
     if not index:
         if depth or listed(accept):

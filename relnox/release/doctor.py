@@ -18,7 +18,7 @@ from packaging.version import InvalidVersion, Version
 
 from relnox.artifacts.checks import readme_problem as render_problem
 from relnox.errors import ConfigError, RelnoxError
-from relnox.guards.api import doctor_checks as api_checks
+from relnox.guards import doctor_checks as api_checks
 from relnox.paths import rel
 from relnox.project.changelog import UNRELEASED, read_section
 from relnox.project.discovery import discover, load_toml

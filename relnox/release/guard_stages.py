@@ -13,10 +13,15 @@ from typing import TYPE_CHECKING
 
 from relnox.artifacts.manifest import ensure_state_dir
 from relnox.atomic import write_atomic
-from relnox.guards.audit import audit, audit_markdown, render_audit
-from relnox.guards.audit import closing_message as audit_message
-from relnox.guards.skew import check_skew, render_skew
-from relnox.guards.skew import closing_message as skew_message
+from relnox.guards import (
+    audit,
+    audit_markdown,
+    audit_message,
+    check_skew,
+    render_audit,
+    render_skew,
+    skew_message,
+)
 from relnox.release.pipeline import ReleaseError, _manifest_fingerprint
 
 if TYPE_CHECKING:

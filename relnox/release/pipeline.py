@@ -24,8 +24,8 @@ from relnox.atomic import write_atomic
 from relnox.builds import BuildOptions, build_all
 from relnox.bump import apply_bump, changed_names, plan_bump
 from relnox.errors import RelnoxError
-from relnox.guards.api import check_bump
-from relnox.guards.api import enabled as api_enabled
+from relnox.guards import check_bump
+from relnox.guards import enabled as api_enabled
 from relnox.project.changes import release_set
 from relnox.project.discovery import load_workspace
 from relnox.project.workspace import Workspace

@@ -141,9 +141,8 @@ def _local_environ() -> dict[str, str]:
 def _seed(root: Path, index: str, out: Path, progress: Progress) -> StageReport:
     """The sample's current versions built and published to the 'PyPI' index first, as a
     real project has them: what the skew guard installs with the new release."""
-    from relnox.builds.plan import BuildOptions
-    from relnox.builds.run import build_all
-    from relnox.publish.plan import publish
+    from relnox.builds import BuildOptions, build_all
+    from relnox.publish import publish
     from relnox.release.tagging import apply_tags, plan_tags
 
     started = time.monotonic()

@@ -1,13 +1,22 @@
 """verify_install: prove a release installs and works in a fresh environment."""
 
-from relnox.verify.plan import VerifyPlan, plan_verify
+from relnox.verify.plan import Artifact, ScriptArgs, Target, VerifyPlan, copy_checked, plan_verify
 from relnox.verify.report import VerifyReport, closing_message
 from relnox.verify.run import render_report, verify_install
+from relnox.verify.smoke import CHECK_SCRIPT, Check, check_spec, judge
 
 __all__ = [
+    "CHECK_SCRIPT",
+    "Artifact",
+    "Check",
+    "ScriptArgs",
+    "Target",
     "VerifyPlan",
     "VerifyReport",
+    "check_spec",
     "closing_message",
+    "copy_checked",
+    "judge",
     "plan_verify",
     "render_report",
     "verify_install",
