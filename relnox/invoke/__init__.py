@@ -32,6 +32,7 @@ from relnox.invoke._bump import bump
 from relnox.invoke._ci import check_tag, ci_init, doctor, plan, release_notes, resolve_version, tag
 from relnox.invoke._publish import publish, serve_index, testpypi
 from relnox.invoke._release import demo, rehearse, release
+from relnox.invoke._shards import assemble
 from relnox.invoke._verify import verify_install
 from relnox.invoke._workspace import check_versions, packages
 
@@ -41,6 +42,7 @@ TASKS = (
     bump,
     build_all,
     verify_install,
+    assemble,
     testpypi,
     publish,
     serve_index,
@@ -57,6 +59,7 @@ TASKS = (
 )
 
 __all__ = [
+    "assemble",
     "build_all",
     "bump",
     "check_tag",

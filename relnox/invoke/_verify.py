@@ -13,6 +13,7 @@ from relnox.invoke._common import (
     listed,
     relnox_task,
 )
+from relnox.invoke._shards import SHARD_HELP, TIMINGS_HELP
 
 VERIFY_HELP = {
     "package": "verify only this package (repeatable; default: every package of the release)",
@@ -31,6 +32,8 @@ VERIFY_HELP = {
     "installer": "uv or pip (default: uv, with venv + pip when uv cannot run)",
     "extras": "install these extras with the packages: an extra (cli: every package that "
     "declares it) or name[cli] (repeatable, or comma-separated)",
+    "shard": SHARD_HELP,
+    "timings": TIMINGS_HELP,
     "dry_run": "print what would be installed and checked, do nothing",
     "root": "repository root (default: .)",
     "json": "print the result as JSON",
@@ -69,6 +72,8 @@ def verify_install(
     script_args: str = "",
     installer: str = "",
     extras: Any = None,
+    shard: str = "",
+    timings: str = "",
     dry_run: bool = False,
     root: str = ".",
     json: bool = False,
@@ -85,6 +90,13 @@ def verify_install(
     if names is None:
         echo(NOTHING_CHANGED)
         return {"packages": [], "ok": True}
+    if shard:
+        from relnox.invoke._shards import shard_names
+
+        names = shard_names(root, shard, names, timings)
+        if not names:
+            echo(f"shard {shard} has no packages: nothing to verify")
+            return {"packages": [], "ok": True, "shard": shard}
     plan = plan_verify(
         load_workspace(root),
         packages=names,
