@@ -57,7 +57,8 @@ def plan_shards_task(
         echo_json(data)
     else:
         echo("\n".join(plan.describe()))
-    return {"shards": data["matrix"], "count": plan.count}
+    # on Actions the step outputs: `matrix` is what a job's strategy.matrix takes (fromJSON)
+    return {"shards": data["matrix"], "count": plan.count, "matrix": {"shard": data["matrix"]}}
 
 
 @relnox_task(

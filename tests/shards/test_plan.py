@@ -4,6 +4,7 @@ build-time ties, and build-all/verify-install --shard agreeing with it."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,13 @@ def test_specs_without_workspace_members_fail_cleanly(tmp_path: Path) -> None:
     git_init(root)
     out = run_relnox("plan", "--shards", "0", cwd=root)
     assert out.returncode == 1 and "--shards '0' is not a number of shards" in out.stderr
+
+
+def test_on_actions_the_matrix_is_a_step_output(tmp_path: Path) -> None:
+    root = _workspace(tmp_path, 3)
+    outputs = tmp_path / "github-output"
+    env = {**os.environ, "GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": str(outputs)}
+    run_relnox("plan", "--shards", "2", "--json", cwd=root, env=env, check=True)
+    lines = dict(line.split("=", 1) for line in outputs.read_text(encoding="utf-8").splitlines())
+    assert json.loads(lines["matrix"]) == {"shard": ["1/2", "2/2"]}
+    assert lines["count"] == "2"
