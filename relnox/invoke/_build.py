@@ -81,6 +81,11 @@ def build_all(
                 "--test installs each package's siblings from dist/, which one shard does not "
                 "hold; build the shards without --test and run verify-install after assemble"
             )
+        if not out:
+            raise BuildError(
+                f"--shard {shard} needs --out DIR: each shard builds into a directory of its "
+                "own (dist/ is where relnox assemble DIR... puts them together)"
+            )
         names = shard_names(root, shard, names, timings)
         if not names:
             return empty_shard(root, shard, out)

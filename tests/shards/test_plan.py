@@ -121,17 +121,21 @@ def test_the_command_prints_the_plan_and_dry_runs_agree(tmp_path: Path) -> None:
         ["sh-pkg1", "sh-pkg2", "sh-pkg3", "sh-pkg4"],
     ]
     assert "build-time dependency" in data["rule"]
-    dry = run_relnox("build-all", "--shard", "2/2", "--dry-run", cwd=root, check=True)
+    dry = run_relnox(
+        "build-all", "--shard", "2/2", "--out", "s2", "--dry-run", cwd=root, check=True
+    )
     assert (
         "build sdist and wheel of 4 package(s)" in dry.stdout and "sh-pkg0 0.1.0" not in dry.stdout
     )
     auto = run_relnox("plan", "--shards", "auto", "--json", cwd=root, check=True)
     assert json.loads(auto.stdout)["count"] == 1
-    bad = run_relnox("build-all", "--shard", "2", cwd=root)
+    bad = run_relnox("build-all", "--shard", "2", "--out", "s", cwd=root)
     assert bad.returncode == 1 and bad.stderr.strip().count("\n") == 0
     assert "--shard '2' is not K/N" in bad.stderr and "Traceback" not in bad.stderr
-    test = run_relnox("build-all", "--shard", "1/2", "--test", cwd=root)
+    test = run_relnox("build-all", "--shard", "1/2", "--out", "s1", "--test", cwd=root)
     assert test.returncode == 1 and "without --test" in test.stderr
+    into_dist = run_relnox("build-all", "--shard", "1/2", cwd=root)
+    assert into_dist.returncode == 1 and "--shard 1/2 needs --out DIR" in into_dist.stderr
     assert not (root / "dist" / "sh_pkg0-0.1.0.tar.gz").exists()
 
 
