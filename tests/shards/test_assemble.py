@@ -200,6 +200,10 @@ def test_sharded_builds_assemble_byte_identical_to_one_build(tmp_path: Path) -> 
         run_relnox("plan", "--shards", "3", "--json", cwd=root, check=True).stdout
     )
     assert replanned["estimated"] == [] and replanned["times"] == times
+    # a build that reuses them keeps each package's last build time, not the reuse's 0s
+    again = json.loads(run_relnox("build-all", "--json", cwd=root, check=True).stdout)
+    assert sorted(again["reused"]) == sorted(times)
+    assert {r.name: r.seconds for r in read_manifest(root / "dist").packages} == times
     # verify-install of one shard checks only its packages (of the split by the recorded
     # times now), from the assembled dist/
     first = replanned["shards"][0]["packages"]
