@@ -57,7 +57,7 @@ GROUPS = {
         "resolve-version",
         "check-tag",
     ),
-    "CI and tools": ("ci-init", "release-notes", "serve-index", "demo"),
+    "CI and tools": ("ci-init", "assemble", "release-notes", "serve-index", "demo"),
 }
 OPTIONS = (
     ("-h, --help [COMMAND]", "show this help, or the options of COMMAND"),

@@ -17,7 +17,7 @@ TESTS = Path(__file__).parent
 
 HOSTS = {"cli", "nox", "invoke", "__main__"}
 #: folders below the hosts: each release stage (``release`` composes the others)
-STAGES = {"bump", "builds", "verify", "publish", "release", "ci", "guards", "build"}
+STAGES = {"bump", "builds", "verify", "publish", "release", "ci", "guards", "shards", "build"}
 #: the model of the repository, the artifacts, the outside programs
 LOWER = {"project", "artifacts", "tools"}
 #: shared modules that reach down (docs/architecture.md names each): what, and why

@@ -22,7 +22,9 @@ beside relnox, ["nox"]), ``relnox-requirement`` (default ``relnox==<the version
 that wrote the workflow>``; a VCS URL pinned to a commit works too), ``os`` (the
 native wheel runners), ``trigger`` (``"tag"``: release.yml runs when a release tag is
 pushed, the default; ``"release"``: when a GitHub Release is published, as seeds 002
-and 004 do, and the artifacts are attached to that release).
+and 004 do, and the artifacts are attached to that release), ``shards`` (N or ``"auto"``:
+the build spread over a matrix of N machines, then assembled and verified; see
+:mod:`relnox.ci.shards`).
 """
 
 from __future__ import annotations
@@ -45,13 +47,14 @@ from relnox.ci.workflows import (
     TRIGGERS,
     CiSettings,
     WorkflowBuilder,
+    native_builder,
 )
 from relnox.config import check_keys
 from relnox.errors import ConfigError
 from relnox.project.workspace import Workspace
 from relnox.tools import git
 
-CI_KEYS = ("python-versions", "branch", "install", "relnox-requirement", "os", "trigger")
+CI_KEYS = ("python-versions", "branch", "install", "relnox-requirement", "os", "trigger", "shards")
 CANDIDATE_PYTHONS = ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
 NOXFILE = '''"""Release sessions from relnox: nox -l lists them, nox -s build_all runs one."""
 
@@ -133,7 +136,27 @@ def ci_settings(workspace: Workspace) -> CiSettings:
         install=tuple(entry for entry in install if entry.strip() != "relnox"),
         relnox_requirement=relnox_requirement(section, where),
         os=_strings(section, "os", where) or DEFAULT_OS,
+        shards=ci_shards(workspace, section.get("shards"), where),
     )
+
+
+def ci_shards(workspace: Workspace, value: Any, where: Path) -> str | None:
+    """``shards = N`` (a whole number >= 1) or ``"auto"``, as the text ``plan --shards`` takes."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not ((isinstance(value, int) and value >= 1) or value == "auto"):
+        raise ConfigError(
+            f"{where}: [tool.relnox.ci] shards {value!r} is not a number of shards; write a "
+            'whole number like 4, or "auto" (one shard per ~10 packages)'
+        )
+    native = [pkg.name for pkg in workspace.packages if native_builder(pkg)]
+    if native:
+        raise ConfigError(
+            f"{where}: [tool.relnox.ci] shards cannot be combined with native packages yet "
+            f"({', '.join(native)}: their wheels already build in a per-platform matrix); "
+            "remove shards"
+        )
+    return str(value)
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ class CiSettings:
     relnox_requirement: str = f"relnox=={__version__}"
     os: tuple[str, ...] = DEFAULT_OS
     trigger: str = "tag"
+    shards: str | None = None  # N or "auto": the build over a matrix (relnox.ci.shards)
 
 
 def native_builder(pkg: Package) -> str | None:
@@ -430,7 +431,13 @@ class WorkflowBuilder:
             "options": ["testpypi", "pypi"],
             "default": "testpypi",
         }
-        jobs: dict[str, Any] = {"plan": self.plan_job(), "build": self.build_job()}
+        jobs: dict[str, Any] = {"plan": self.plan_job()}
+        if self.settings.shards:
+            from relnox.ci.shards import shard_jobs
+
+            jobs.update(shard_jobs(self, self.settings.shards))
+        else:
+            jobs["build"] = self.build_job()
         wheel_jobs = []
         for pkg in self.native:
             name = f"wheels-{_slug(pkg.name)}"

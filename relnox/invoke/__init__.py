@@ -33,6 +33,7 @@ from relnox.invoke._ci import check_tag, ci_init, doctor, plan, release_notes, r
 from relnox.invoke._guards import audit
 from relnox.invoke._publish import publish, serve_index, testpypi
 from relnox.invoke._release import demo, rehearse, release
+from relnox.invoke._shards import assemble
 from relnox.invoke._verify import verify_install
 from relnox.invoke._workspace import check_versions, packages
 
@@ -42,6 +43,7 @@ TASKS = (
     bump,
     build_all,
     verify_install,
+    assemble,
     testpypi,
     publish,
     serve_index,
@@ -59,6 +61,7 @@ TASKS = (
 )
 
 __all__ = [
+    "assemble",
     "audit",
     "build_all",
     "bump",

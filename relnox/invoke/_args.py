@@ -177,14 +177,17 @@ def parse(task: str, arguments: Iterable[Any], argv: Sequence[str]) -> dict[str,
                     break
                 values[spec.key] = values[spec.key] + 1 if spec.incrementable else True
                 j += 1
+        elif positional and positional[0].kind is list:  # DIR...: takes every one left
+            values[positional[0].key].append(token)
         elif positional:
             spec = positional.pop(0)
             values[spec.key] = _cast(spec, spec.names[0].upper(), token)
         else:
             raise UnexpectedArgument(task, token)
         i += 1
-    if positional:
-        raise MissingPositional(task, [s.names[0] for s in positional])
+    missing = [s for s in positional if s.kind is not list or not values[s.key]]
+    if missing:
+        raise MissingPositional(task, [s.names[0] for s in missing])
     return values
 
 

@@ -12,6 +12,7 @@ from relnox.invoke._common import (
     echo_json,
     relnox_task,
 )
+from relnox.invoke._shards import SHARD_HELP, TIMINGS_HELP
 
 HELP = {
     "package": "build only this package (repeatable; default: all, in dependency order)",
@@ -28,6 +29,8 @@ HELP = {
     "source-date-epoch": "timestamp for reproducible builds (default: $SOURCE_DATE_EPOCH, else the time of the last commit that touched each package)",
     "installer": "how build environments are made: auto (uv if it can run), uv or pip",
     "force": "rebuild every selected package, even those unchanged since their recorded build",
+    "shard": SHARD_HELP,
+    "timings": TIMINGS_HELP,
     "dry-run": "print the plan, build nothing",
     "root": "repository root (default: .)",
     "json": "print the results as JSON for machines",
@@ -52,6 +55,8 @@ def build_all(
     source_date_epoch: str = "",
     installer: str = "auto",
     force: bool = False,
+    shard: str = "",
+    timings: str = "",
     dry_run: bool = False,
     root: str = ".",
     json: bool = False,
@@ -68,6 +73,22 @@ def build_all(
     if names is None:
         echo(NOTHING_CHANGED)
         return {"packages": [], "files": []}
+    if shard:
+        from relnox.invoke._shards import empty_shard, shard_names
+
+        if test:
+            raise BuildError(
+                "--test installs each package's siblings from dist/, which one shard does not "
+                "hold; build the shards without --test and run verify-install after assemble"
+            )
+        if not out:
+            raise BuildError(
+                f"--shard {shard} needs --out DIR: each shard builds into a directory of its "
+                "own (dist/ is where relnox assemble DIR... puts them together)"
+            )
+        names = shard_names(root, shard, names, timings)
+        if not names:
+            return empty_shard(root, shard, out)
     options = BuildOptions(
         packages=names,
         jobs=jobs or None,
@@ -89,6 +110,10 @@ def build_all(
             echo(line)
         return {"packages": [p.name for p in plan.packages], "dry_run": True}
     result = execute(plan)
+    if shard:
+        from relnox.shards import parse_shard, record_shard
+
+        record_shard(plan.dist_dir, parse_shard(shard), names)
     if json:
         echo_json(result.to_dict())
     else:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from relnox.invoke._common import echo, echo_json, listed, relnox_task
+from relnox.invoke._shards import TIMINGS_HELP
 from relnox.paths import rel
 
 ROOT_HELP = "repository root (default: .)"
@@ -166,7 +167,12 @@ def resolve_version(
         "demands (griffe: pip install 'relnox[api]'; on with [tool.relnox] check-api = true)",
         "json": "print JSON",
         "root": ROOT_HELP,
-    }
+        "shards": "instead: split the packages into N shards (or auto) balanced by their last "
+        "build times, for build-all --shard K/N (relnox.shards)",
+        "package": "with --shards: split only these packages (repeatable; default: all)",
+        "timings": "with --shards: " + TIMINGS_HELP,
+    },
+    iterable=["package"],
 )
 def plan(
     c: Any,
@@ -176,9 +182,16 @@ def plan(
     api: bool = False,
     json: bool = False,
     root: str = ".",
+    shards: str = "",
+    package: Any = None,
+    timings: str = "",
     verbose: int = 0,
 ) -> dict[str, Any]:
     """Per package: last tag, changed since it, and the version a --part bump would give."""
+    if shards:
+        from relnox.invoke._shards import plan_shards_task
+
+        return plan_shards_task(root, shards, package, timings, json)
     from relnox.project.changes import plan as make_plan
     from relnox.project.discovery import load_workspace
     from relnox.report import render_table

@@ -13,6 +13,7 @@ from relnox.invoke._common import (
     listed,
     relnox_task,
 )
+from relnox.invoke._shards import SHARD_HELP, TIMINGS_HELP
 
 VERIFY_HELP = {
     "package": "verify only this package (repeatable; default: every package of the release)",
@@ -36,6 +37,8 @@ VERIFY_HELP = {
     "skew_depth": "with --skew-from: how many published versions of each dependent (default: 1)",
     "accept_skew": "with --skew-from: accept this old dependent failing, knowingly "
     "(NAME==VERSION, repeatable; recorded in the report)",
+    "shard": SHARD_HELP,
+    "timings": TIMINGS_HELP,
     "dry_run": "print what would be installed and checked, do nothing",
     "root": "repository root (default: .)",
     "json": "print the result as JSON",
@@ -77,6 +80,8 @@ def verify_install(
     skew_from: str = "",
     skew_depth: str = "",
     accept_skew: Any = None,
+    shard: str = "",
+    timings: str = "",
     dry_run: bool = False,
     root: str = ".",
     json: bool = False,
@@ -94,6 +99,13 @@ def verify_install(
         echo(NOTHING_CHANGED)
         return {"packages": [], "ok": True}
     kw = {"installer": installer or None, "python": python or None, "timeout": seconds["timeout"]}
+    if shard:
+        from relnox.invoke._shards import shard_names
+
+        names = shard_names(root, shard, names, timings)
+        if not names:
+            echo(f"shard {shard} has no packages: nothing to verify")
+            return {"packages": [], "ok": True, "shard": shard}
     plan = plan_verify(
         load_workspace(root),
         packages=names,

@@ -95,6 +95,19 @@ def _private_index(tmp: Path) -> Path:
     return root
 
 
+def _workspace_shards(tmp: Path) -> Path:
+    """The build over a matrix of three shards, the workspace in a subdirectory."""
+    root = write_workspace(tmp / "sh" / "py", demo_specs(), relnox="[tool.relnox.ci]\nshards = 3\n")
+    git_init(tmp / "sh")
+    return root
+
+
+def _workspace_shards_auto(tmp: Path) -> Path:
+    root = write_workspace(tmp / "sha", demo_specs(), relnox='[tool.relnox.ci]\nshards = "auto"\n')
+    git_init(root)
+    return root
+
+
 VARIANTS: dict[str, Callable[[Path], Path]] = {
     "single": _single,
     "single-native": _single_native,
@@ -103,6 +116,8 @@ VARIANTS: dict[str, Callable[[Path], Path]] = {
     "workspace-native": _workspace_native,
     "all-settings": _all_settings,
     "private-index": _private_index,
+    "workspace-shards": _workspace_shards,
+    "workspace-shards-auto": _workspace_shards_auto,
 }
 #: the variants whose publishing jobs go to PyPI and TestPyPI
 PUBLIC = sorted(set(VARIANTS) - {"private-index"})

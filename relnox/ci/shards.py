@@ -1,0 +1,142 @@
+"""ci-init's shards mode (``[tool.relnox.ci] shards = N`` or ``"auto"``): the build spread
+over a matrix of machines, relnox planning and checking it.
+
+In place of release.yml's one build job:
+
+``shards``       ``nox -s plan -- --shards N --json`` over the release's packages: the
+                 matrix (``1/N`` ... ``N/N``) as a job output and the plan itself as the
+                 ``shard-plan`` artifact, so every shard splits exactly as this job did
+                 (``--timings shards.json``);
+``build-shard``  one job per shard: ``nox -s build_all -- --shard K/N``, its dist and
+                 shard manifest uploaded as ``shard-<n>``;
+``build``        every shard downloaded, ``nox -s assemble`` (every file's sha256
+                 checked again; duplicates, missing packages, mixed commits or versions
+                 refused), ``nox -s verify_install``, then the assembled dist/ uploaded as
+                 ``dist``: what the verify matrix and the tiered publish of the usual
+                 workflow take, unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from relnox.ci.pins import uses
+from relnox.ci.yaml import Commented
+
+if TYPE_CHECKING:
+    from relnox.ci.workflows import WorkflowBuilder
+
+UPLOAD = "actions/upload-artifact"
+DOWNLOAD = "actions/download-artifact"
+PLAN_FILE = "shards.json"
+SHARD_OUT = "shard"  # each shard's --out, beside its .relnox/shard/ manifest
+SHARDS_DIR = "shards"  # where the assemble job downloads them
+PACKAGE_ARGS = 'args=()\nfor package in $PACKAGES; do args+=(--package "$package"); done\n'
+READ: dict[str, str] = {"contents": Commented("read", "check out the repository")}
+
+
+def _env(builder: WorkflowBuilder) -> dict[str, str]:
+    return {"PACKAGES": "${{ needs.plan.outputs.packages }}"}
+
+
+def plan_job(builder: WorkflowBuilder, shards: str) -> dict[str, Any]:
+    return {
+        "name": "Split the build into shards (nox -s plan -- --shards)",
+        "needs": "plan",
+        "runs-on": "ubuntu-latest",
+        "permissions": READ,
+        "outputs": {"matrix": "${{ steps.split.outputs.matrix }}"},
+        "steps": [
+            *builder.setup(builder.build_python, fetch_all=True),
+            {
+                "name": "Split the release's packages, balanced by their last build times",
+                "id": "split",
+                "run": PACKAGE_ARGS
+                + f'nox -s plan -- --shards "$SHARDS" --json "${{args[@]}}" > {PLAN_FILE}\n',
+                "env": {**_env(builder), "SHARDS": shards},
+            },
+            {
+                "uses": uses(UPLOAD),
+                "with": {
+                    "name": "shard-plan",
+                    "path": builder.prefix + PLAN_FILE,
+                    "if-no-files-found": "error",
+                },
+            },
+        ],
+    }
+
+
+def build_job(builder: WorkflowBuilder) -> dict[str, Any]:
+    state = builder.prefix + ".relnox/" + SHARD_OUT + "/"
+    return {
+        "name": "Build shard ${{ matrix.shard }} (nox -s build_all -- --shard)",
+        "needs": ["plan", "shards"],
+        "runs-on": "ubuntu-latest",
+        "permissions": READ,
+        "strategy": {"matrix": "${{ fromJSON(needs.shards.outputs.matrix) }}"},
+        "steps": [
+            *builder.setup(builder.build_python, fetch_all=True),
+            {"uses": uses(DOWNLOAD), "with": {"name": "shard-plan", "path": builder.prefix or "."}},
+            {
+                "name": "Build, check and record this shard",
+                "run": PACKAGE_ARGS + 'nox -s build_all -- --shard "$SHARD" --timings '
+                f'{PLAN_FILE} --out {SHARD_OUT} "${{args[@]}}"\n',
+                "env": {**_env(builder), "SHARD": "${{ matrix.shard }}"},
+            },
+            {
+                "uses": uses(UPLOAD),
+                "with": {
+                    "name": "shard-${{ strategy.job-index }}",
+                    "path": f"{builder.prefix}{SHARD_OUT}/\n{state}\n",
+                    "include-hidden-files": True,  # the shard manifest is in .relnox/
+                    "if-no-files-found": "error",
+                },
+            },
+        ],
+    }
+
+
+def assemble_job(builder: WorkflowBuilder) -> dict[str, Any]:
+    return {
+        "name": "Assemble the shards and verify (nox -s assemble)",
+        "needs": ["plan", "build-shard"],
+        "runs-on": "ubuntu-latest",
+        "permissions": READ,
+        "steps": [
+            *builder.setup(builder.build_python, fetch_all=True),
+            {
+                "uses": uses(DOWNLOAD),
+                "with": {"pattern": "shard-[0-9]*", "path": builder.prefix + SHARDS_DIR + "/"},
+            },
+            {
+                "name": "Assemble dist/, every file checked against its shard's manifest",
+                "run": PACKAGE_ARGS
+                + f'nox -s assemble -- "${{args[@]}}" {SHARDS_DIR}/shard-*/{SHARD_OUT}\n',
+                "env": _env(builder),
+            },
+            {
+                "name": "Install and import every package",
+                "run": PACKAGE_ARGS + 'nox -s verify_install -- "${args[@]}"\n',
+                "env": _env(builder),
+            },
+            {
+                "uses": uses(UPLOAD),
+                "with": {
+                    "name": "dist",
+                    "path": builder.dist + "/",
+                    "if-no-files-found": "error",
+                },
+            },
+        ],
+    }
+
+
+def shard_jobs(builder: WorkflowBuilder, shards: str) -> dict[str, Any]:
+    """The jobs that replace release.yml's ``build`` job; the last is named ``build``, so
+    the verify and publish jobs that need it are unchanged."""
+    return {
+        "shards": plan_job(builder, shards),
+        "build-shard": build_job(builder),
+        "build": assemble_job(builder),
+    }

@@ -1,0 +1,104 @@
+"""Task ``assemble`` and the ``--shard``/``--shards`` parts of build-all, verify-install and
+plan: see :mod:`relnox.shards`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from relnox.invoke._common import echo, echo_json, listed, relnox_task
+
+SHARD_HELP = (
+    "act on shard K of N only (e.g. 2/8): the split relnox plan --shards N makes for the "
+    "same packages and times"
+)
+TIMINGS_HELP = (
+    "read the build times to balance by from this file: a build manifest or the JSON of "
+    "relnox plan --shards (default: the manifest of dist/)"
+)
+
+
+def shard_names(root: str, shard: str, names: list[str], timings: str) -> list[str]:
+    """The packages of ``--shard K/N`` among ``names`` (all packages when none)."""
+    from relnox.project.discovery import load_workspace
+    from relnox.shards import parse_shard, shard_packages
+
+    spec = parse_shard(shard)
+    return list(shard_packages(load_workspace(root), spec, names, timings or None))
+
+
+def empty_shard(root: str, shard: str, out: str) -> dict[str, Any]:
+    """A shard with no packages (fewer packages than shards): an empty shard manifest, so
+    ``assemble`` is given every shard's directory all the same."""
+    from pathlib import Path
+
+    from relnox.artifacts.manifest import Manifest, write_manifest
+    from relnox.project.discovery import load_workspace
+    from relnox.tools import git
+
+    workspace = load_workspace(root)
+    dist = Path(out).absolute() if out else workspace.root / workspace.config.dist_dir
+    dist.mkdir(parents=True, exist_ok=True)
+    head = git.head(workspace.root) if git.is_repo(workspace.root) else None
+    write_manifest(Manifest(dist, (), git_commit=head, extra={"shard": shard}))
+    echo(f"shard {shard} has no packages: nothing to build")
+    return {"packages": [], "files": [], "shard": shard}
+
+
+def plan_shards_task(
+    root: str, shards: str, package: Any, timings: str, json: bool
+) -> dict[str, Any]:
+    """``relnox plan --shards N``."""
+    from relnox.project.discovery import load_workspace
+    from relnox.shards import ShardOptions, plan_shards
+
+    plan = plan_shards(load_workspace(root), ShardOptions(shards, listed(package), timings or None))
+    data = plan.to_json()
+    if json:
+        echo_json(data)
+    else:
+        echo("\n".join(plan.describe()))
+    # on Actions the step outputs: `matrix` is what a job's strategy.matrix takes (fromJSON)
+    return {"shards": data["matrix"], "count": plan.count, "matrix": {"shard": data["matrix"]}}
+
+
+@relnox_task(
+    positional=["dirs"],
+    iterable=["dirs", "package"],
+    help={
+        "dirs": "the shards' dist directories (each with its .relnox/ manifest beside it)",
+        "package": "the packages the assembled set must hold (repeatable; default: all)",
+        "out": "where to assemble (default: [tool.relnox] dist-dir, 'dist' under the root)",
+        "dry-run": "check every shard and print what would be written; write nothing",
+        "root": "repository root (default: .)",
+        "json": "print the result as JSON",
+    },
+)
+def assemble(
+    c: Any,
+    dirs: Any = None,
+    package: Any = None,
+    out: str = "",
+    dry_run: bool = False,
+    root: str = ".",
+    json: bool = False,
+    verbose: int = 0,
+) -> dict[str, Any]:
+    """Merge the shards' dist directories into dist/ and one manifest, every file re-checked."""
+    from relnox.project.discovery import load_workspace
+    from relnox.shards import AssembleOptions, plan_assemble, run_assemble
+
+    options = AssembleOptions(listed(dirs), listed(package), out or None)
+    plan = plan_assemble(load_workspace(root), options)
+    if dry_run:
+        echo("\n".join(plan.describe()))
+        return {**plan.to_json(), "dry_run": True}
+    result = run_assemble(plan)
+    data = result.to_dict()
+    if json:
+        echo_json(data)
+    else:
+        echo(
+            f"assembled {len(plan.pieces)} package(s), {len(result.files)} file(s) from "
+            f"{len(plan.shards)} shard(s) into {plan.dist_dir}"
+        )
+    return data

@@ -1,0 +1,38 @@
+"""Shards: a release's builds split over machines, then put back together.
+
+``plan --shards N`` splits the selected packages into N shards balanced by their last
+build times (:mod:`relnox.shards.plan`, the rule in :mod:`relnox.shards.split`);
+``build-all --shard K/N`` and ``verify-install --shard K/N`` act on one shard; and
+``assemble DIR...`` merges the shards' dist directories into one, every file checked
+(:mod:`relnox.shards.assemble`).
+"""
+
+from relnox.shards.assemble import (
+    AssembleOptions,
+    AssemblePlan,
+    AssembleResult,
+    assemble,
+    plan_assemble,
+    record_shard,
+    run_assemble,
+)
+from relnox.shards.plan import ShardOptions, ShardPlan, plan_shards, shard_packages
+from relnox.shards.split import ShardSpec, parse_shard, shard_count, split
+
+__all__ = [
+    "AssembleOptions",
+    "AssemblePlan",
+    "AssembleResult",
+    "ShardOptions",
+    "ShardPlan",
+    "ShardSpec",
+    "assemble",
+    "parse_shard",
+    "plan_assemble",
+    "plan_shards",
+    "record_shard",
+    "run_assemble",
+    "shard_count",
+    "shard_packages",
+    "split",
+]

@@ -1,0 +1,125 @@
+"""Splitting packages into shards: a pure function of the names, their times and their ties.
+
+The rule for build order. relnox builds every package from its own source tree in an
+isolated environment of its own, so a package that needs a sibling only at run time
+(``dependencies``) needs no sibling wheel to build: such packages are split freely,
+and within a shard they keep release order. A package whose ``[build-system] requires``
+names a workspace package needs that sibling built first, so the two (and everything
+tied to them that way) form one group that always lands in one shard.
+
+Balancing is longest-processing-time first: groups from the slowest (ties: release
+order), each to the least loaded shard (ties: the lowest shard number). Every input
+is ordered, so the same names, times and shard count always give the same split,
+on any machine; that is what lets ``build-all --shard K/N`` in a CI matrix job agree
+with the ``plan --shards N`` of another job.
+
+A package never built has no recorded time: it counts as the median of the recorded
+times, or :data:`DEFAULT_ESTIMATE` seconds when none is recorded.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from relnox.errors import BuildError
+
+DEFAULT_ESTIMATE = 1.0
+#: ``plan --shards auto``: about this many packages per shard, at most MAX_AUTO shards
+AUTO_PER_SHARD = 10
+MAX_AUTO = 16
+
+
+@dataclass(frozen=True)
+class ShardSpec:
+    """``K/N``: shard ``index`` (1-based) of ``count``."""
+
+    index: int
+    count: int
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
+
+def parse_shard(value: str) -> ShardSpec:
+    """``"2/8"`` -> ShardSpec(2, 8); anything else is a one-line error."""
+    found = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", value or "")
+    if found:
+        index, count = int(found[1]), int(found[2])
+        if 1 <= index <= count:
+            return ShardSpec(index, count)
+    raise BuildError(
+        f"--shard {value!r} is not K/N with 1 <= K <= N; write e.g. --shard 2/8 "
+        "(the second of eight shards)"
+    )
+
+
+def shard_count(value: str | int, packages: int) -> int:
+    """``--shards N`` or ``auto`` (one shard per ~10 packages, at most 16)."""
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return max(1, min(MAX_AUTO, -(-packages // AUTO_PER_SHARD)))
+    try:
+        count = int(value)
+    except (TypeError, ValueError):
+        count = 0
+    if count < 1:
+        raise BuildError(
+            f"--shards {value!r} is not a number of shards; write a whole number >= 1 "
+            'or "auto" (one shard per ~10 packages)'
+        )
+    return count
+
+
+def estimate(times: Mapping[str, float]) -> float:
+    """What a package never built counts as: the median recorded time, else 1 second."""
+    known = [t for t in times.values() if t > 0]
+    return round(statistics.median(known), 3) if known else DEFAULT_ESTIMATE
+
+
+def groups(names: Sequence[str], build_deps: Mapping[str, Sequence[str]]) -> list[list[str]]:
+    """``names`` joined by build-time dependencies among them, each group in ``names`` order,
+    groups ordered by their first member."""
+    parent = {name: name for name in names}
+    order = {name: i for i, name in enumerate(names)}
+
+    def find(name: str) -> str:
+        while parent[name] != name:
+            parent[name] = parent[parent[name]]
+            name = parent[name]
+        return name
+
+    for name in names:
+        for dep in build_deps.get(name, ()):
+            if dep in parent:
+                a, b = find(name), find(dep)
+                if a != b:
+                    parent[max(a, b, key=order.__getitem__)] = min(a, b, key=order.__getitem__)
+    found: dict[str, list[str]] = {}
+    for name in names:
+        found.setdefault(find(name), []).append(name)
+    return list(found.values())
+
+
+def split(
+    names: Sequence[str],
+    times: Mapping[str, float],
+    count: int,
+    build_deps: Mapping[str, Sequence[str]] | None = None,
+) -> list[list[str]]:
+    """``names`` (release order) into ``count`` shards, each in release order; a shard may
+    be empty when there are fewer groups than shards."""
+    if count < 1:
+        raise BuildError(f"cannot split into {count} shards; ask for at least one")
+    order = {name: i for i, name in enumerate(names)}
+    parts = groups(names, build_deps or {})
+    weights = [sum(times[n] for n in part) for part in parts]
+    ranked = sorted(range(len(parts)), key=lambda i: (-weights[i], order[parts[i][0]]))
+    loads = [0.0] * count
+    shards: list[list[str]] = [[] for _ in range(count)]
+    for i in ranked:
+        target = min(range(count), key=lambda s: (loads[s], s))
+        loads[target] += weights[i]
+        shards[target].extend(parts[i])
+    return [sorted(shard, key=order.__getitem__) for shard in shards]

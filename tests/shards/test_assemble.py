@@ -1,0 +1,212 @@
+"""assemble: shard outputs merged into dist/, each refusal one line naming the shard.
+
+The refusal tests write shard directories the way build-all leaves them (files and a
+manifest in .relnox/ beside them) without building; the slow test builds real shards
+and proves the assembled dist/ byte-identical to a single build-all."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from relnox.artifacts.manifest import (
+    ArtifactRecord,
+    Manifest,
+    PackageRecord,
+    read_manifest,
+    write_manifest,
+)
+from relnox.errors import BuildError
+from relnox.project.discovery import load_workspace
+from relnox.sample import generated_specs, git_commit_all, git_init, write_workspace
+from relnox.shards import AssembleOptions, assemble, plan_assemble
+from tests.conftest import run_relnox
+
+
+def _workspace(tmp_path: Path, count: int = 3) -> Path:
+    root = write_workspace(tmp_path / "ws", generated_specs(count, prefix="sh"))
+    git_init(root)
+    return root
+
+
+def _head(root: Path) -> str:
+    return subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def _shard(
+    directory: Path, root: Path, names: list[str], version: str = "0.1.0", commit: str = ""
+) -> Path:
+    """A shard's dist/ and manifest, as build-all --shard K/N --out DIR leaves them."""
+    directory.mkdir(parents=True)
+    records = []
+    for name in names:
+        files = []
+        for filename in (
+            f"{name.replace('-', '_')}-{version}.tar.gz",
+            f"{name.replace('-', '_')}-{version}-py3-none-any.whl",
+        ):
+            data = f"{filename} built from {name}".encode()
+            (directory / filename).write_bytes(data)
+            kind = "wheel" if filename.endswith(".whl") else "sdist"
+            files.append(
+                ArtifactRecord(filename, kind, hashlib.sha256(data).hexdigest(), len(data))
+            )
+        records.append(
+            PackageRecord(name, version, f"packages/{name}", "hatchling", 1.0, tuple(files))
+        )
+    write_manifest(Manifest(directory, tuple(records), git_commit=commit or _head(root)))
+    return directory
+
+
+def _refusal(root: Path, dirs: list[Path], **options: object) -> str:
+    with pytest.raises(BuildError) as caught:
+        plan_assemble(load_workspace(root), AssembleOptions(dirs, **options))  # type: ignore[arg-type]
+    message = str(caught.value)
+    assert "\n" not in message
+    assert not (root / "dist").exists()  # nothing written before everything is checked
+    return message
+
+
+def test_shards_are_merged_into_dist_with_one_manifest(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    one = _shard(tmp_path / "s1", root, ["sh-pkg0", "sh-pkg2"])
+    two = _shard(tmp_path / "s2", root, ["sh-pkg1"])
+    result = assemble(root, AssembleOptions([two, one]))
+    manifest = read_manifest(root / "dist")
+    assert [r.name for r in manifest.packages] == ["sh-pkg0", "sh-pkg1", "sh-pkg2"]
+    assert manifest.git_commit == _head(root)
+    for record in manifest.packages:
+        for artifact in record.files:
+            manifest.checked_path(artifact)  # every file where the manifest says, same sha256
+    assert len(result.files) == 6
+    assert sorted(p.name for p in (root / "dist").iterdir()) == sorted(
+        f.filename for r in manifest.packages for f in r.files
+    )
+
+
+def test_a_package_in_two_shards_is_refused(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    one = _shard(tmp_path / "s1", root, ["sh-pkg0", "sh-pkg1"])
+    two = _shard(tmp_path / "s2", root, ["sh-pkg1", "sh-pkg2"])
+    message = _refusal(root, [one, two])
+    assert message.startswith(f"{two}: sh-pkg1 is also built by {one}")
+
+
+def test_a_package_no_shard_built_is_refused(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    one = _shard(tmp_path / "s1", root, ["sh-pkg0"])
+    message = _refusal(root, [one])
+    assert message.startswith(f"{one}: no shard built sh-pkg1, sh-pkg2")
+    # the selection decides what is missing
+    plan = plan_assemble(load_workspace(root), AssembleOptions([one], ["sh-pkg0"]))
+    assert [p.record.name for p in plan.pieces] == ["sh-pkg0"]
+
+
+def test_shards_of_another_commit_are_refused(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    one = _shard(tmp_path / "s1", root, ["sh-pkg0", "sh-pkg1"])
+    (root / "README.md").write_text("a later commit\n", encoding="utf-8")
+    git_commit_all(root, "later")
+    two = _shard(tmp_path / "s2", root, ["sh-pkg2"])
+    message = _refusal(root, [two, one])
+    assert message.startswith(f"{one}: built from commit ")
+    assert "mixed commits" in message and _head(root)[:12] in message
+
+
+def test_a_version_other_than_the_checkouts_is_refused(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    one = _shard(tmp_path / "s1", root, ["sh-pkg0", "sh-pkg1"])
+    two = _shard(tmp_path / "s2", root, ["sh-pkg2"], version="0.2.0")
+    message = _refusal(root, [one, two])
+    assert message.startswith(f"{two}: sh-pkg2 0.2.0 but this checkout has 0.1.0")
+
+
+def test_a_changed_file_is_refused(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    one = _shard(tmp_path / "s1", root, ["sh-pkg0", "sh-pkg1"])
+    two = _shard(tmp_path / "s2", root, ["sh-pkg2"])
+    (two / "sh_pkg2-0.1.0-py3-none-any.whl").write_bytes(b"tampered")
+    message = _refusal(root, [one, two])
+    assert message.startswith(f"{two}: sh_pkg2-0.1.0-py3-none-any.whl of sh-pkg2 does not match")
+    (two / "sh_pkg2-0.1.0-py3-none-any.whl").unlink()
+    assert _refusal(root, [one, two]).startswith(
+        f"{two}: sh_pkg2-0.1.0-py3-none-any.whl of sh-pkg2 is listed"
+    )
+
+
+def test_a_directory_that_is_no_shard_is_refused(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    one = _shard(tmp_path / "s1", root, ["sh-pkg0", "sh-pkg1", "sh-pkg2"])
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    assert _refusal(root, [one, bare]).startswith(f"{bare}: no build manifest")
+    assert _refusal(root, [one, tmp_path / "absent"]).startswith(f"{tmp_path / 'absent'}: no such")
+    broken = _shard(tmp_path / "s3", root, [])
+    (tmp_path / ".relnox/s3/build-manifest.json").write_text("{", encoding="utf-8")
+    assert _refusal(root, [one, broken]).startswith(f"{broken}: ")
+
+
+def test_the_command_refuses_in_one_line_and_writes_nothing(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    one = _shard(tmp_path / "s1", root, ["sh-pkg0", "sh-pkg1"])
+    two = _shard(tmp_path / "s2", root, ["sh-pkg1", "sh-pkg2"])
+    out = run_relnox("assemble", str(one), str(two), cwd=root)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert (
+        out.stderr.strip()
+        == f"relnox: error: {two}: sh-pkg1 is also built by {one}; each package must come from one shard (check the --shard K/N of each build)"
+    )
+    assert not (root / "dist").exists()
+    none = run_relnox("assemble", cwd=root)
+    assert none.returncode == 2 and "assemble needs DIRS" in none.stderr
+    three = _shard(tmp_path / "s3", root, ["sh-pkg2"])
+    done = run_relnox("assemble", str(one), str(three), "--json", cwd=root, check=True)
+    data = json.loads(done.stdout)
+    assert data["packages"] == {"sh-pkg0": str(one), "sh-pkg1": str(one), "sh-pkg2": str(three)}
+    assert len(list((root / "dist").iterdir())) == 6
+
+
+@pytest.mark.slow
+def test_sharded_builds_assemble_byte_identical_to_one_build(tmp_path: Path) -> None:
+    root = _workspace(tmp_path, 4)
+    plan = json.loads(run_relnox("plan", "--shards", "3", "--json", cwd=root, check=True).stdout)
+    assert plan["matrix"] == ["1/3", "2/3", "3/3"]
+    shards = []
+    for k in plan["matrix"]:
+        out = tmp_path / f"shard{k[0]}"
+        run_relnox("build-all", "--shard", k, "--out", str(out), cwd=root, check=True)
+        shards.append(out)
+        recorded = json.loads((tmp_path / f".relnox/{out.name}/build-manifest.json").read_text())
+        assert recorded["shard"] == k
+        assert [p["name"] for p in recorded["packages"]] == plan["shards"][int(k[0]) - 1][
+            "packages"
+        ]
+    run_relnox("assemble", *map(str, shards), cwd=root, check=True)
+    single = tmp_path / "single"
+    run_relnox("build-all", "--out", str(single), cwd=root, check=True)
+    assembled = {p.name: p.read_bytes() for p in (root / "dist").iterdir()}
+    assert len(assembled) == 8
+    assert assembled == {p.name: p.read_bytes() for p in single.iterdir()}
+    # every shard's recorded time is in the assembled manifest: the next plan balances by them
+    times = {r.name: r.seconds for r in read_manifest(root / "dist").packages}
+    assert all(t > 0 for t in times.values())
+    replanned = json.loads(
+        run_relnox("plan", "--shards", "3", "--json", cwd=root, check=True).stdout
+    )
+    assert replanned["estimated"] == [] and replanned["times"] == times
+    # a build that reuses them keeps each package's last build time, not the reuse's 0s
+    again = json.loads(run_relnox("build-all", "--json", cwd=root, check=True).stdout)
+    assert sorted(again["reused"]) == sorted(times)
+    assert {r.name: r.seconds for r in read_manifest(root / "dist").packages} == times
+    # verify-install of one shard checks only its packages (of the split by the recorded
+    # times now), from the assembled dist/
+    first = replanned["shards"][0]["packages"]
+    verify = run_relnox("verify-install", "--shard", "1/3", "--json", cwd=root, check=True)
+    report = json.loads(verify.stdout)
+    assert report["ok"] is True and report["packages"] == first
