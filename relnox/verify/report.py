@@ -8,6 +8,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from relnox.tools import cooldown
 from relnox.verify.smoke import Check
 
 
@@ -148,8 +149,26 @@ _NETWORK = (
     "--no-index",
 )
 _MISSING_MODULE = ("modulenotfounderror", "no module named", "importerror")
+#: an index that wants a login it did not get, or refused the one it got
+_LOGIN = (
+    "401 unauthorized",
+    "403 forbidden",
+    "401 client error",
+    "403 client error",
+    "missing credentials",
+    "failed to authenticate",
+    "user for ",  # pip with --no-input, asked for a user name it may not ask for
+)
+
+
+def refused_login(output: str) -> bool:
+    """Whether an installer's ``output`` says the index wants a login, or refused one."""
+    text = " ".join(output.lower().split())
+    return any(marker in text for marker in _LOGIN)
+
 
 INTERPRETER, EXTRA, NETWORK, PACKAGE = "interpreter", "extra", "network", "package"
+COOLDOWN, LOGIN = "cooldown", "login"
 
 
 def failure_cause(check: Check) -> str:
@@ -157,6 +176,11 @@ def failure_cause(check: Check) -> str:
     text = " ".join(check.detail.lower().split())  # installers wrap their lines
     if check.name == "environment" or any(m in text for m in _INTERPRETER):
         return INTERPRETER
+    installing = check.name.startswith(("install", "build wheel"))
+    if installing and cooldown.mentioned(text):
+        return COOLDOWN
+    if installing and refused_login(text):
+        return LOGIN
     if check.name.startswith(("install", "build wheel")) and any(m in text for m in _NETWORK):
         return NETWORK
     if check.name.startswith(("script ", "command ")) and any(m in text for m in _MISSING_MODULE):
@@ -174,7 +198,15 @@ def closing_message(report: VerifyReport) -> str:
                 names.append(result.name)
     if any(not c.ok for c in report.commands):
         causes.setdefault(PACKAGE, []).append("the release's commands")
+    cooling = "; ".join(cooldown.settings(report.installer or "uv")) or "an exclude-newer setting"
+    cooling = cooling.replace("{", "{{").replace("}", "}}")  # the fixes are .format()ted
     fixes = {
+        COOLDOWN: f"a dependency cooldown of this machine ({cooling}), not the packages: "
+        "installing {names} needs a file uploaded after its cutoff; unset it for this run, "
+        "or exempt that dependency",
+        LOGIN: "a login: the index refused installing {names} without a valid one; give it one "
+        "(a ~/.pypirc section, TWINE_USERNAME/TWINE_PASSWORD, a keyring entry or the URL's "
+        "userinfo)",
         INTERPRETER: "the interpreter: {names} cannot install or run on the Python of the fresh "
         "environment; pass --python with one that its requires-python allows",
         EXTRA: "a missing extra: a console script or command of {names} needs a module that is "

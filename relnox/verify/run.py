@@ -32,7 +32,9 @@ from relnox import _proc as proc
 from relnox._proc import Result
 from relnox.errors import VerifyError
 from relnox.project.workspace import Workspace
+from relnox.tools import cooldown
 from relnox.tools.envs import Environment, create_environment
+from relnox.tools.index_auth import NETRC_ENV, write_netrc
 from relnox.verify.plan import (
     DEFAULT_TIMEOUT,
     Argv,
@@ -42,7 +44,7 @@ from relnox.verify.plan import (
     copy_checked,
     plan_verify,
 )
-from relnox.verify.report import PackageResult, VerifyReport, render_report
+from relnox.verify.report import PackageResult, VerifyReport, refused_login, render_report
 from relnox.verify.smoke import (
     CHECK_SCRIPT,
     Check,
@@ -165,6 +167,7 @@ class _RoundRun:
         self.commands: list[Check] = []
         self.steps: dict[str, float] = {}
         self.python = ""
+        self.netrc: Path | None = None  # the round's index logins (tools/index_auth.py)
 
     # -- helpers -------------------------------------------------------------------
     def _step(self, name: str, result: Result) -> Result:
@@ -184,11 +187,30 @@ class _RoundRun:
         ]
 
     def _run(self, argv: Sequence[str], env: Environment, cwd: Path) -> Result:
+        """A child that runs the package's code: no credential in its environment."""
         return proc.run(argv, env=env.child_env(), cwd=cwd, timeout=self.plan.timeout)
+
+    def _install(self, argv: Sequence[str], env: Environment, *, exempt: bool = False) -> Result:
+        """An installer child: the round's index logins through ``NETRC``, never argv.
+        ``exempt``: it installs only the release's own packages, which no pip cooldown
+        holds back (uv's exemption is in argv: ``--exclude-newer-package``)."""
+        environ = env.child_env(index_logins=True)
+        if self.netrc is not None:
+            environ[NETRC_ENV] = str(self.netrc)
+        if exempt and self.round.cooldown and self.plan.installer.name == "pip":
+            environ[cooldown.PIP_VARIABLE] = FAR_FUTURE
+        result = proc.run(argv, env=environ, cwd=self.work, timeout=self.plan.timeout)
+        cooled = cooldown.mentioned(result.output) or _not_there_yet(result.output)
+        if not result.ok and self.round.cooldown and cooled:
+            note = cooldown.explain(list(self.round.cooldown))
+            result = dataclasses.replace(result, output=f"{result.output}\n{note}")
+        return result
 
     # -- the round -----------------------------------------------------------------
     def run(self) -> _RoundRun:
         self.work.mkdir(parents=True)
+        if self.round.logins:
+            self.netrc = write_netrc(self.work / "auth", self.round.logins)
         logger.info(
             "%s: creating a fresh %s environment", self.round.kind, self.plan.installer.name
         )
@@ -230,7 +252,7 @@ class _RoundRun:
         logger.info("%s: installing %d wheel(s) with one command", self.round.kind, len(wanted))
         own = [str(p) for p in siblings]
         argv = self.plan.installer.install_argv(env, [*own, *wanted.values()], options)
-        result = self._step("install", self._run(argv, env, self.work))
+        result = self._step("install", self._install(argv, env))
         if result.ok:
             return True
         if len(wanted) == 1:
@@ -241,7 +263,7 @@ class _RoundRun:
         logger.info("%s: the install failed; installing each package alone", self.round.kind)
         for name, requirement in wanted.items():
             argv = self.plan.installer.install_argv(env, [*own, requirement], options)
-            alone = self._step("install", self._run(argv, env, self.work))
+            alone = self._step("install", self._install(argv, env))
             if not alone.ok:
                 self._fail_all("install", alone.tail(20), [name])
         return bool(self._alive())
@@ -257,7 +279,7 @@ class _RoundRun:
             out = builders / target.name
             out.mkdir(parents=True)
             argv = self.plan.installer.wheel_argv(env, source, out, self.round.options)
-            return target, self._run(argv, env, self.work), out
+            return target, self._install(argv, env), out
 
         built: dict[str, Path] = {}
         logger.info("sdist: building %d sdist(s) into wheels", len(self.round.targets))
@@ -296,9 +318,12 @@ class _RoundRun:
         deadline = time.monotonic() + rnd.wait
         attempt = 0
         while True:
-            result = self._step("install", self._run(argv, env, self.work))
+            result = self._step("install", self._install(argv, env, exempt=True))
+            if refused_login(result.output):
+                raise VerifyError(self._login_message(result))
             remaining = deadline - time.monotonic()
-            if result.ok or remaining <= 0 or not _not_there_yet(result.output):
+            held_back = cooldown.mentioned(result.output)  # not "not there yet": never will be
+            if result.ok or remaining <= 0 or held_back or not _not_there_yet(result.output):
                 break
             pause = min(2.0**attempt, 15.0, remaining)
             attempt += 1
@@ -317,10 +342,23 @@ class _RoundRun:
             return True
         deps = dataclasses.replace(rnd.options, fresh=())
         argv = self.plan.installer.install_argv(env, requirements, deps)
-        result = self._step("install", self._run(argv, env, self.work))
+        result = self._step("install", self._install(argv, env))
         if not result.ok:
             self._fail_all("install dependencies", result.tail(20))
         return result.ok
+
+    def _login_message(self, result: Result) -> str:
+        rnd = self.round
+        status = "401" if "401" in result.output else "403" if "403" in result.output else ""
+        said = f" (HTTP {status})" if status else ""
+        if rnd.index_login:
+            what = f"refused the login from {rnd.index_login}{said}; check it, or "
+        else:
+            what = f"asks for a login{said} and relnox found none to send; "
+        return (
+            f"cannot install from {rnd.index_name} ({rnd.index_url}): it {what}"
+            f"{rnd.login_help}. The release was not checked"
+        )
 
     def _check(self, env: Environment) -> None:
         targets = self._alive()
@@ -402,6 +440,10 @@ def _wheel_requirement(target: Target, wheel: Path) -> str:
     if not target.extras:
         return str(wheel)
     return f"{target.name}{target.extras_text} @ {wheel.resolve().as_uri()}"
+
+
+#: pip's cutoff for the release's own packages: none at all
+FAR_FUTURE = "2999-12-31T00:00:00Z"
 
 
 def _not_there_yet(output: str) -> bool:
