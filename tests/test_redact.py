@@ -12,7 +12,7 @@ import pytest
 
 from relnox.redact import MASK, RedactingFilter, redact, register_secret
 
-SECRET = "pypi-AgEI/cHl+wa S5vcmc=tok$en\"q"
+SECRET = 'pypi-AgEI/cHl+wa S5vcmc=tok$en"q'
 
 
 @pytest.fixture(autouse=True)

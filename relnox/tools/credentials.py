@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 from relnox.errors import PublishError
 from relnox.redact import register_secret
-from relnox.tools.envs import is_credential_variable
+from relnox.tools.envs import holds_secret, is_credential_variable
 from relnox.tools.index_auth import IndexLogin
 from relnox.tools.repositories import (
     PYPI,
@@ -100,7 +100,7 @@ def register_environment_secrets(environ: Mapping[str, str]) -> None:
     """Register every credential of ``environ``: credential variables, and the userinfo
     of URLs in pip's and uv's variables."""
     for name, value in environ.items():
-        if is_credential_variable(name) and not name.upper().endswith("USERNAME"):
+        if holds_secret(name):
             register_secret(value)
         elif name.upper().startswith(("PIP_", "UV_")):
             for userinfo in _USERINFO.findall(value):

@@ -58,6 +58,12 @@ def is_credential_variable(name: str) -> bool:
     )
 
 
+def holds_secret(name: str) -> bool:
+    """Whether the variable ``name`` holds a secret value (a token, a password), not a
+    user name, URL or path that only goes with one."""
+    return bool(_SECRET_NAME.search(name))
+
+
 def without_credentials(
     base: Mapping[str, str], *, keep_index_logins: bool = False
 ) -> dict[str, str]:
