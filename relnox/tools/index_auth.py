@@ -88,7 +88,14 @@ def write_netrc(
     """A netrc (mode 0600) in ``directory`` with ``logins`` and the user's own hosts."""
     env = os.environ if environ is None else environ
     hosts = _existing(env)
+    ours: dict[str, IndexLogin] = {}
     for login in logins:
+        other = ours.setdefault(login.host, login)
+        if (other.username, other.password) != (login.username, login.password):
+            raise RelnoxError(
+                f"two different logins for {login.host} ({other.source}; {login.source}): "
+                "uv and pip take one login per host; use the same one for both indexes"
+            )
         hosts[login.host] = (login.username, "", login.password)
     lines = []
     for host, (user, _account, password) in hosts.items():
