@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from relnox.sample import ProjectSpec, git_init, write_workspace
+from relnox.tools.index_server import LocalIndex
 from tests.conftest import run_relnox
 
 pytestmark = pytest.mark.slow  # builds and makes environments
@@ -104,3 +105,20 @@ def test_the_credentials_were_there_to_leak(tmp_path: Path) -> None:
     assert all(e.get("RELNOX_SPY_MARK") == "plain-value" for e in _recorded(spy, "hook"))
     assert run_relnox("verify-install", "--offline", cwd=root, env=env).returncode == 0
     assert all(e.get("RELNOX_SPY_MARK") == "plain-value" for e in _recorded(spy, "script"))
+
+
+def test_relnox_release_gives_no_credential_to_hooks_and_scripts(tmp_path: Path) -> None:
+    """The whole pipeline (build, verify, publish-test, verify from it, publish) with every
+    credential variable set: only the uploads may see them."""
+    spy = tmp_path / "spy"
+    root = _workspace(tmp_path / "ws", spy)
+    env = {**os.environ, **CREDENTIALS}
+    with LocalIndex(tmp_path / "test-index") as test, LocalIndex(tmp_path / "prod") as prod:
+        args = ["--part", "patch", "--test-repository", test.url, "--repository", prod.url]
+        proc = run_relnox("release", *args, "--yes", cwd=root, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    _assert_clean(_recorded(spy, "hook"))
+    scripts = _recorded(spy, "script")
+    assert len(scripts) >= 2  # verify of dist/, and of the test index
+    _assert_clean(scripts)
+    assert not [s for s in SECRETS if s in proc.stdout + proc.stderr]
