@@ -156,6 +156,8 @@ class InstallOptions:
     #: packages no dependency cooldown applies to (the release under test; uv only: pip
     #: has no per-package form, see :mod:`relnox.tools.cooldown`)
     exempt: tuple[str, ...] = ()
+    #: index logins for the installer (:func:`relnox.tools.index_auth.write_netrc`), by NETRC
+    netrc: Path | None = None
 
 
 class Installer(Protocol):
@@ -378,5 +380,9 @@ def install(
     on_line: proc.LineSink | None = None,
 ) -> proc.Result:
     """Install ``requirements`` into ``env``; the result says whether it worked."""
-    argv = installer.install_argv(env, requirements, options or InstallOptions())
-    return proc.run(argv, env=child_env(index_logins=True), on_line=on_line)
+    options = options or InstallOptions()
+    argv = installer.install_argv(env, requirements, options)
+    environ = child_env(index_logins=True)
+    if options.netrc is not None:
+        environ["NETRC"] = str(options.netrc)
+    return proc.run(argv, env=environ, on_line=on_line)

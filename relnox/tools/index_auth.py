@@ -29,6 +29,24 @@ logger = logging.getLogger("relnox")
 NETRC_ENV = "NETRC"
 
 
+#: what uv and pip say when an index wants a login it did not get, or refused the one it got
+_REFUSED = (
+    "401 unauthorized",
+    "403 forbidden",
+    "401 client error",
+    "403 client error",
+    "missing credentials",
+    "failed to authenticate",
+    "user for ",  # pip with --no-input, asked for a user name it may not ask for
+)
+
+
+def refused_login(output: str) -> bool:
+    """Whether an installer's ``output`` says the index wants a login, or refused one."""
+    text = " ".join(output.lower().split())
+    return any(marker in text for marker in _REFUSED)
+
+
 @dataclass(frozen=True)
 class IndexLogin:
     """A user name and password for the host of an index (``source``: safe to print)."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from relnox.tools import cooldown
+from relnox.tools.index_auth import refused_login
 from relnox.verify.smoke import Check
 
 
@@ -149,24 +150,6 @@ _NETWORK = (
     "--no-index",
 )
 _MISSING_MODULE = ("modulenotfounderror", "no module named", "importerror")
-#: an index that wants a login it did not get, or refused the one it got
-_LOGIN = (
-    "401 unauthorized",
-    "403 forbidden",
-    "401 client error",
-    "403 client error",
-    "missing credentials",
-    "failed to authenticate",
-    "user for ",  # pip with --no-input, asked for a user name it may not ask for
-)
-
-
-def refused_login(output: str) -> bool:
-    """Whether an installer's ``output`` says the index wants a login, or refused one."""
-    text = " ".join(output.lower().split())
-    return any(marker in text for marker in _LOGIN)
-
-
 INTERPRETER, EXTRA, NETWORK, PACKAGE = "interpreter", "extra", "network", "package"
 COOLDOWN, LOGIN = "cooldown", "login"
 

@@ -34,7 +34,7 @@ from relnox.errors import VerifyError
 from relnox.project.workspace import Workspace
 from relnox.tools import cooldown
 from relnox.tools.envs import Environment, create_environment
-from relnox.tools.index_auth import NETRC_ENV, write_netrc
+from relnox.tools.index_auth import NETRC_ENV, refused_login, write_netrc
 from relnox.verify.plan import (
     DEFAULT_TIMEOUT,
     Argv,
@@ -44,7 +44,7 @@ from relnox.verify.plan import (
     copy_checked,
     plan_verify,
 )
-from relnox.verify.report import PackageResult, VerifyReport, refused_login, render_report
+from relnox.verify.report import PackageResult, VerifyReport, render_report
 from relnox.verify.smoke import (
     CHECK_SCRIPT,
     Check,
