@@ -21,20 +21,23 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import re
 import shutil
 import tempfile
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from relnox import _proc as proc
 from relnox._proc import Result
-from relnox.errors import VerifyError
+from relnox.errors import RelnoxError, VerifyError
 from relnox.project.workspace import Workspace
 from relnox.tools import cooldown
 from relnox.tools.envs import Environment, create_environment
 from relnox.tools.index_auth import NETRC_ENV, refused_login, write_netrc
+from relnox.tools.simple_api import project_files
 from relnox.verify.plan import (
     DEFAULT_TIMEOUT,
     Argv,
@@ -320,7 +323,9 @@ class _RoundRun:
         while True:
             result = self._step("install", self._install(argv, env, exempt=True))
             if refused_login(result.output):
-                raise VerifyError(self._login_message(result))
+                raise VerifyError(self._login_message(result.output))
+            if not result.ok and attempt == 0 and _not_there_yet(result.output):
+                self._ask_index(rnd.targets[0].name)  # pip hides a 401 as "no version"
             remaining = deadline - time.monotonic()
             held_back = cooldown.mentioned(result.output)  # not "not there yet": never will be
             if result.ok or remaining <= 0 or held_back or not _not_there_yet(result.output):
@@ -347,9 +352,30 @@ class _RoundRun:
             self._fail_all("install dependencies", result.tail(20))
         return result.ok
 
-    def _login_message(self, result: Result) -> str:
+    def _ask_index(self, project: str) -> None:
+        """Read the index's page of ``project`` as the installer would (its login, if any):
+        an index that refuses it is an authentication error now, not "not there yet"."""
         rnd = self.round
-        status = "401" if "401" in result.output else "403" if "403" in result.output else ""
+        if rnd.index_url is None:
+            return
+        host = urlsplit(rnd.index_url).hostname
+        login = next((x for x in rnd.logins if x.host == host), None)
+        try:
+            project_files(
+                rnd.index_url,
+                project,
+                auth=(login.username, login.password) if login else None,
+                retries=0,
+                timeout=min(30.0, self.plan.timeout),
+            )
+        except RelnoxError as exc:
+            if re.search(r"HTTP 40[13]\b", str(exc)):
+                raise VerifyError(self._login_message(str(exc))) from None
+            logger.debug("index: reading %s: %s", rnd.index_url, exc)
+
+    def _login_message(self, output: str) -> str:
+        rnd = self.round
+        status = "401" if "401" in output else "403" if "403" in output else ""
         said = f" (HTTP {status})" if status else ""
         if rnd.index_login:
             what = f"refused the login from {rnd.index_login}{said}; check it, or "

@@ -135,7 +135,7 @@ def test_a_pypirc_login_is_used_to_verify_from_a_named_index(
     assert PASSWORD not in output
 
 
-@pytest.mark.parametrize("source", ["pypirc", "env", "none"])
+@pytest.mark.parametrize("source", ["pypirc", "env", "none", "none-pip"])
 def test_a_refused_login_is_an_authentication_error_at_once(
     release: Path, private: FaultServer, tmp_path: Path, hermetic: Path, source: str
 ) -> None:
@@ -150,7 +150,9 @@ def test_a_refused_login_is_an_authentication_error_at_once(
         index = f"{private.url}simple/"
     if source == "env":
         environ = {"TWINE_USERNAME": USER, "TWINE_PASSWORD": "wrong-Pass-0043"}
-    code, output, _, seconds = _run(release, tmp_path, "--index", index, "--wait", "120", **environ)
+    installer = "pip" if source == "none-pip" else "uv"
+    args = ["--index", index, "--wait", "120", "--installer", installer]
+    code, output, _, seconds = _run(release, tmp_path, *args, **environ)
     assert code == 1, output
     assert seconds < 60, f"waited {seconds:.0f}s for an index that refused the login"
     assert "not all of" not in output  # never "not there yet"
@@ -159,6 +161,7 @@ def test_a_refused_login_is_an_authentication_error_at_once(
         "pypirc": "refused the login from ~/.pypirc [corp]",
         "env": "refused the login from TWINE_USERNAME/TWINE_PASSWORD",
         "none": "asks for a login (HTTP 401) and relnox found none to send",
+        "none-pip": "asks for a login (HTTP 401) and relnox found none to send",
     }[source]
     assert expected in " ".join(output.split()), output[-2000:]
     assert "~/.pypirc" in output and "keyring set" in output  # where a login can come from
