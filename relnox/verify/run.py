@@ -202,12 +202,18 @@ class _RoundRun:
             environ[NETRC_ENV] = str(self.netrc)
         if exempt and self.round.cooldown and self.plan.installer.name == "pip":
             environ[cooldown.PIP_VARIABLE] = FAR_FUTURE
-        result = proc.run(argv, env=environ, cwd=self.work, timeout=self.plan.timeout)
-        cooled = cooldown.mentioned(result.output) or _not_there_yet(result.output)
-        if not result.ok and self.round.cooldown and cooled:
-            note = cooldown.explain(list(self.round.cooldown))
-            result = dataclasses.replace(result, output=f"{result.output}\n{note}")
-        return result
+        return proc.run(argv, env=environ, cwd=self.work, timeout=self.plan.timeout)
+
+    def _why(self, result: Result) -> str:
+        """The end of a failed install's output, and the cooldown when it is the cause (uv
+        says so; pip only says "no version"): the environment, never the package."""
+        output = result.tail(20)
+        said = cooldown.mentioned(output)
+        if self.plan.installer.name == "pip":
+            said = said or _not_there_yet(output)
+        if self.round.cooldown and said:
+            output += "\n" + cooldown.explain(list(self.round.cooldown))
+        return output
 
     # -- the round -----------------------------------------------------------------
     def run(self) -> _RoundRun:
@@ -259,7 +265,7 @@ class _RoundRun:
         if result.ok:
             return True
         if len(wanted) == 1:
-            self._fail_all("install", result.tail(20), sorted(alive))
+            self._fail_all("install", self._why(result), sorted(alive))
             return False
         # one resolver call failed: find out which package cannot install, so one
         # package does not fail the others
@@ -268,7 +274,7 @@ class _RoundRun:
             argv = self.plan.installer.install_argv(env, [*own, requirement], options)
             alone = self._step("install", self._install(argv, env))
             if not alone.ok:
-                self._fail_all("install", alone.tail(20), [name])
+                self._fail_all("install", self._why(alone), [name])
         return bool(self._alive())
 
     def _build_sdists(self, env: Environment) -> dict[str, Path]:
@@ -292,7 +298,7 @@ class _RoundRun:
                 self._step("build", result)
                 wheels = sorted(out.glob("*.whl"))
                 if not result.ok or len(wheels) != 1:
-                    detail = result.tail(20) if not result.ok else f"made {len(wheels)} wheels"
+                    detail = self._why(result) if not result.ok else f"made {len(wheels)} wheels"
                     self._fail_all("build wheel from sdist", detail, [target.name])
                     continue
                 wheel = shutil.move(str(wheels[0]), out_root / wheels[0].name)
@@ -341,7 +347,7 @@ class _RoundRun:
             )
             time.sleep(pause)
         if not result.ok:
-            self._fail_all("install", f"from {rnd.index_url}:\n{result.tail(20)}")
+            self._fail_all("install", f"from {rnd.index_url}:\n{self._why(result)}")
             return False
         if rnd.options.no_deps:
             return True
@@ -349,7 +355,7 @@ class _RoundRun:
         argv = self.plan.installer.install_argv(env, requirements, deps)
         result = self._step("install", self._install(argv, env))
         if not result.ok:
-            self._fail_all("install dependencies", result.tail(20))
+            self._fail_all("install dependencies", self._why(result))
         return result.ok
 
     def _ask_index(self, project: str) -> None:

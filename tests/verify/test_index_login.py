@@ -190,3 +190,33 @@ def test_a_dependency_held_back_by_a_cooldown_blames_the_setting_not_the_package
     closing = output.split("error:")[-1]
     assert "UV_EXCLUDE_NEWER=2020-01-01T00:00:00Z" in closing, closing
     assert "the package itself" not in closing and "network" not in closing, closing
+
+
+def test_a_release_not_there_yet_is_still_waited_for_under_a_cooldown(
+    release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The exemption does not turn "not uploaded yet" into "held back for ever"."""
+    import logging
+
+    from relnox.project.discovery import load_workspace
+    from relnox.verify.run import render_report, verify_install
+    from tests.verify.test_run import UploadWhenWaiting
+
+    monkeypatch.setenv("UV_EXCLUDE_NEWER", "2020-01-01T00:00:00Z")
+    logger = logging.getLogger("relnox")
+    with LocalIndex(tmp_path / "late") as late:
+        uploader = UploadWhenWaiting(late, sorted((release / "dist").glob("vfyauth_core*")))
+        level = logger.level
+        logger.addHandler(uploader)
+        logger.setLevel(logging.INFO)
+        try:
+            report = verify_install(
+                load_workspace(release), packages=[CORE], index=late.simple_url, wait=60
+            )
+        finally:
+            logger.removeHandler(uploader)
+            logger.setLevel(level)
+            if uploader.upload.ident is not None:
+                uploader.upload.join()
+    assert uploader.upload.ident is not None, "relnox never waited for the upload"
+    assert report.ok, "\n".join(render_report(report))
