@@ -1,12 +1,22 @@
-"""Secrets never reach output: every registered secret is replaced by ``***``.
+"""Secrets never reach output: every registered secret is replaced by ``***``, in any encoding.
 
-Publish registers each token it resolves; adapters install :class:`RedactingFilter`
-on their log handler and pass everything they print through :func:`redact`. The
-userinfo of any URL (``https://user:TOKEN@host/``) is masked too, registered or not.
+Publish and verify register each credential they resolve; adapters install
+:class:`RedactingFilter` on their log handler and pass everything they print, annotate
+or write (``--json``, the publish report) through :func:`redact`. A secret is masked
+
+- as it is, and percent-encoded or JSON-escaped, character by character in any mix
+  (``%2F`` or ``%2f``, ``\\u002f``): one pattern per secret;
+- inside base64, as in ``Authorization: Basic base64(user:secret)`` that an index echoes
+  in an error body: every base64 run is decoded (at each of the four alignments) and
+  masked whole when the decoded bytes hold a secret, whatever the user name;
+- in the userinfo of any URL (``https://user:TOKEN@host/``), registered or not.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import functools
 import logging
 import re
 
@@ -14,16 +24,26 @@ MASK = "***"
 _SECRETS: set[str] = set()
 #: ``scheme://userinfo@`` in a URL: the userinfo is a credential
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@'\"<>]+@")
+#: a run of base64 (standard or URL-safe alphabet) long enough to hold a credential
+_BASE64 = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}")
+_MIN_LENGTH = 4
 
 
 def register_secret(value: str | None) -> None:
-    if value and len(value) >= 4:
+    """Mask ``value`` (4 characters or more) in everything :func:`redact` sees from now on."""
+    if value and len(value) >= _MIN_LENGTH:
         _SECRETS.add(value)
 
 
+def secrets_known() -> bool:
+    return bool(_SECRETS)
+
+
 def redact(text: str) -> str:
-    for secret in sorted(_SECRETS, key=len, reverse=True):
-        text = text.replace(secret, MASK)
+    if _SECRETS:
+        text = _BASE64.sub(_mask_base64, text)
+        for secret in sorted(_SECRETS, key=len, reverse=True):
+            text = _pattern(secret).sub(MASK, text)
     return redact_url(text)
 
 
@@ -32,8 +52,53 @@ def redact_url(text: str) -> str:
     return _USERINFO.sub(rf"\1{MASK}@", text)
 
 
+@functools.lru_cache(maxsize=256)
+def _pattern(secret: str) -> re.Pattern[str]:
+    """``secret`` with each character as it is, percent-encoded or JSON-escaped."""
+    parts = []
+    for char in secret:
+        options = [re.escape(char)]
+        options += [f"(?i:%{byte:02x})" for byte in char.encode("utf-8")]
+        if char == " ":
+            options.append(r"\+")
+        if char in '\\"':
+            options.append(re.escape("\\" + char))
+        if ord(char) < 0x10000:
+            options.append(rf"(?i:\\u{ord(char):04x})")
+        parts.append("(?:" + "|".join(options) + ")")
+    return re.compile("".join(parts))
+
+
+def _holds_secret(decoded: str) -> bool:
+    return any(secret in decoded for secret in _SECRETS)
+
+
+def _mask_base64(match: re.Match[str]) -> str:
+    run = match.group(0)
+    stripped = run.rstrip("=")
+    for offset in range(4):
+        chunk = stripped[offset:]
+        chunk = chunk[: len(chunk) - 1] if len(chunk) % 4 == 1 else chunk
+        padded = chunk + "=" * (-len(chunk) % 4)
+        for decode in (base64.b64decode, base64.urlsafe_b64decode):
+            try:
+                raw = decode(padded)
+            except (binascii.Error, ValueError):
+                continue
+            if _holds_secret(raw.decode("utf-8", "ignore")):
+                return MASK
+    return run
+
+
 class RedactingFilter(logging.Filter):
+    """Masks secrets in a record's message and in the traceback it carries."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(record.getMessage())
+        message = record.getMessage()
+        if record.exc_info:
+            message += "\n" + logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+            record.exc_text = None
+        record.msg = redact(message)
         record.args = None
         return True

@@ -179,9 +179,14 @@ class FaultServer:
                 for key, value in reply.headers:
                     if key.lower() not in ("transfer-encoding", "connection", "content-length"):
                         self.send_header(key, value)
-                self.send_header("Content-Length", str(len(reply.body)))
+                length = str(len(reply.body))
+                if self.command == "HEAD":  # the length of what a GET would bring
+                    given = [v for k, v in reply.headers if k.lower() == "content-length"]
+                    length = given[0] if given else length
+                self.send_header("Content-Length", length)
                 self.end_headers()
-                self.wfile.write(reply.body)
+                if self.command != "HEAD":
+                    self.wfile.write(reply.body)
 
             def _endless(self, flood: bool) -> None:
                 self.send_response(200)
@@ -202,5 +207,8 @@ class FaultServer:
 
             def do_POST(self) -> None:
                 self._serve("POST")
+
+            def do_HEAD(self) -> None:  # uv asks before a ranged download of a wheel
+                self._serve("HEAD")
 
         return Handler

@@ -66,6 +66,7 @@ from relnox.project.discovery import load_workspace
 from relnox.project.workspace import Package
 from relnox.report import render_table
 from relnox.schedule import FAILED, OK, Outcome, run_graph
+from relnox.tools.envs import without_credentials
 
 logger = logging.getLogger("relnox")
 
@@ -430,7 +431,7 @@ def execute(plan: BuildPlan) -> BuildResult:
         logger.info("removing %s", rel(path, plan.workspace.root))
         _remove(path)
     plan.dist_dir.mkdir(parents=True, exist_ok=True)
-    environ = dict(os.environ)
+    environ = without_credentials(os.environ)  # hooks and tests never see a token
     if plan.source_date_epoch is not None:
         environ["SOURCE_DATE_EPOCH"] = str(plan.source_date_epoch)
     if len(plan.reuse) < len(plan.packages):  # files to check: load the checkers meanwhile

@@ -34,6 +34,7 @@ from relnox.artifacts.distdir import load_release
 from relnox.artifacts.manifest import Manifest, PackageRecord
 from relnox.errors import PublishError
 from relnox.project.workspace import Workspace
+from relnox.publish.installable import installable_options
 from relnox.publish.model import PublishPlan
 from relnox.publish.owner import check_owner
 from relnox.publish.report import (
@@ -48,9 +49,8 @@ from relnox.publish.route import TagRoute, ci_tag, route_for_tag
 from relnox.publish.run import READERS, InstallableCheck, PackageUploader, Waiting, upload_all
 from relnox.publish.tiers import graph_mermaid
 from relnox.tools import git
-from relnox.tools.credentials import Credentials, resolve_credentials
+from relnox.tools.credentials import Credentials, login_help, resolve_credentials
 from relnox.tools.envs import (
-    InstallOptions,
     create_environment,
     find_installer,
     install,
@@ -58,6 +58,7 @@ from relnox.tools.envs import (
     uv_binary,
     uv_cannot_run,
 )
+from relnox.tools.index_auth import refused_login
 from relnox.tools.network import NetworkSettings, network_settings
 from relnox.tools.repositories import PYPI, TESTPYPI, Repository, builtin, resolve
 from relnox.tools.simple_api import IndexReader
@@ -388,13 +389,15 @@ def installable_check(workspace: Workspace, extra_index: str | None = None) -> I
                 installer, Path(tmp) / "venv", resolve_python(None), timeout=300
             )
             if made.ok:
-                options = InstallOptions(
-                    default_index=repo.simple_url,
-                    extra_indexes=(extra,) if extra else (),
-                    fresh=tuple(name for name, _ in packages),
-                )
+                options = installable_options(repo, extra, installer, packages, Path(tmp))
                 wanted = [f"{name}=={version}" for name, version in packages]
                 made = install(installer, env, wanted, options=options)
+        if refused_login(made.output):  # the index's fault is a login, not the package
+            return (
+                f"{', '.join(f'{n} {v}' for n, v in packages)} show on {repo.label}, but "
+                f"installing from it was refused (a login is needed or was wrong): "
+                f"{login_help(repo)}; the next tier waits"
+            )
         if made.ok:
             logger.info(
                 "  installable from %s: %s",

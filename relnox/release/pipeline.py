@@ -30,6 +30,7 @@ from relnox.project.changes import release_set
 from relnox.project.discovery import load_workspace
 from relnox.project.workspace import Workspace
 from relnox.publish import publish
+from relnox.redact import redact_url
 from relnox.release.doctor import doctor
 from relnox.release.tagging import apply_tags, plan_tags
 from relnox.tools import git
@@ -329,7 +330,7 @@ class Pipeline:
 
     def verify(self, index: str | None = None) -> tuple[str, str]:
         stage = "verify" if index is None else "verify-test"
-        fingerprint = _manifest_fingerprint(self.dist_dir) + (index or "")
+        fingerprint = _manifest_fingerprint(self.dist_dir) + redact_url(index or "")
         if self.state.done(stage, fingerprint):
             return "already done", "verified before for this build"
 
@@ -346,7 +347,7 @@ class Pipeline:
         if not report.ok:
             raise ReleaseError("\n".join(render_report(report)))
         # verify records files it found (a dist/ relnox did not build): the manifest as it is now
-        self.state.mark(stage, _manifest_fingerprint(self.dist_dir) + (index or ""))
+        self.state.mark(stage, _manifest_fingerprint(self.dist_dir) + redact_url(index or ""))
         return (
             "done",
             f"{len(report.results)} package(s) installed and checked in {report.seconds:.1f}s",

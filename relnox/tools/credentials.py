@@ -19,20 +19,37 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from relnox.errors import PublishError
 from relnox.redact import register_secret
-from relnox.tools.repositories import PYPI, TESTPYPI, Repository, pypirc_path, read_pypirc
+from relnox.tools.envs import holds_secret, is_credential_variable
+from relnox.tools.index_auth import IndexLogin
+from relnox.tools.repositories import (
+    PYPI,
+    TESTPYPI,
+    Repository,
+    pypirc_path,
+    read_pypirc,
+)
 
 logger = logging.getLogger("relnox")
 
 TOKEN_USERNAME = "__token__"
 #: variables holding secrets: never passed on to a child as they are
-SECRET_VARIABLES = ("TWINE_PASSWORD", "PYPI_TOKEN", "TEST_PYPI_TOKEN")
+SECRET_VARIABLES = (
+    "TWINE_PASSWORD",
+    "PYPI_TOKEN",
+    "TEST_PYPI_TOKEN",
+    "UV_PUBLISH_PASSWORD",
+    "UV_PUBLISH_TOKEN",
+)
 OIDC_VARIABLES = ("ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN")
+#: the userinfo of URLs in a variable's value
+_USERINFO = re.compile(r"://([^/\s@]+)@")
 _LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 #: ``(upload_url, username or None) -> username`` when a keyring holds a password
@@ -66,14 +83,30 @@ class Credentials:
 
 
 def clean_env(base: Mapping[str, str], *, keep_oidc: bool = False) -> dict[str, str]:
-    """A child's environment: ``base`` without any secret variable."""
-    drop = set(SECRET_VARIABLES) | (set() if keep_oidc else set(OIDC_VARIABLES))
-    return {k: v for k, v in base.items() if k not in drop}
+    """An upload child's environment: ``base`` without any credential variable
+    (:func:`relnox.tools.envs.is_credential_variable`) but twine's own settings
+    (``TWINE_CERT``...) and, for trusted publishing, GitHub's OIDC variables."""
+    keep = set(OIDC_VARIABLES) if keep_oidc else set()
+    return {
+        k: v
+        for k, v in base.items()
+        if k in keep
+        or not is_credential_variable(k)
+        or (k.startswith("TWINE_") and k not in SECRET_VARIABLES)
+    }
 
 
 def register_environment_secrets(environ: Mapping[str, str]) -> None:
-    for name in (*SECRET_VARIABLES, "ACTIONS_ID_TOKEN_REQUEST_TOKEN"):
-        register_secret(environ.get(name))
+    """Register every credential of ``environ``: credential variables, and the userinfo
+    of URLs in pip's and uv's variables."""
+    for name, value in environ.items():
+        if holds_secret(name):
+            register_secret(value)
+        elif name.upper().startswith(("PIP_", "UV_")):
+            for userinfo in _USERINFO.findall(value):
+                password = userinfo.partition(":")[2]
+                register_secret(unquote(password))
+                register_secret(password)
 
 
 def keyring_lookup(url: str, username: str | None) -> str | None:
@@ -209,4 +242,72 @@ def no_credentials_message(repository: Repository, *, on_actions: bool, can_mint
     return (
         f"no credentials for uploading to {repository.label} ({repository.upload_url}){why}; "
         f"give one of: {'; '.join(options)}"
+    )
+
+
+def keyring_password(url: str, username: str | None) -> tuple[str, str] | None:
+    """``(username, password)`` a keyring holds for ``url`` (``None``: no keyring, no entry)."""
+    try:
+        import keyring
+    except ImportError:
+        return None
+    try:
+        if username:
+            password = keyring.get_password(url, username)
+            found = (username, password) if password else None
+        else:
+            credential = keyring.get_credential(url, None)
+            found = (
+                (credential.username, credential.password)
+                if credential and credential.password
+                else None
+            )
+    except Exception as exc:  # no backend, a locked keyring...: not usable
+        logger.debug("keyring not usable for %s: %s", url, exc.__class__.__name__)
+        return None
+    if found:
+        register_secret(found[1])
+    return found
+
+
+#: ``(url, username or None) -> (username, password)`` from a keyring
+PasswordLookup = Callable[[str, "str | None"], "tuple[str, str] | None"]
+
+
+def read_login(
+    repository: Repository,
+    environ: Mapping[str, str] | None = None,
+    *,
+    keyring: PasswordLookup | None = keyring_password,
+) -> IndexLogin | None:
+    """The login to read ``repository``'s simple API with, from the sources of an upload
+    (URL userinfo, ``TWINE_USERNAME``/``TWINE_PASSWORD``, ``~/.pypirc``, a keyring);
+    ``None`` for PyPI/TestPyPI (reading needs no login: an upload token is never sent
+    to be read with) and where there is none."""
+    if repository.is_pypi:
+        return None
+    host = urlsplit(repository.simple_url).hostname or ""
+    env = os.environ if environ is None else environ
+    try:
+        found = resolve_credentials(repository, env, keyring=None)
+    except PublishError:
+        found = None
+    if found is not None and found.method == "password" and found.username and found.password:
+        return IndexLogin(host, found.username, found.password, found.source)
+    if keyring is not None:
+        wanted = env.get("TWINE_USERNAME") or _pypirc_section(repository, env)[1].get("username")
+        for url in dict.fromkeys((repository.simple_url, repository.upload_url)):
+            pair = keyring(url, wanted)
+            if pair:
+                return IndexLogin(host, pair[0], pair[1], f"keyring ({url})")
+    return None
+
+
+def login_help(repository: Repository) -> str:
+    """Where a login for reading ``repository`` can come from, for an error message."""
+    return (
+        f"give it a login: a [{repository.name}] section with repository, username and "
+        f"password in ~/.pypirc; TWINE_USERNAME and TWINE_PASSWORD; a keyring entry "
+        f"(keyring set {repository.simple_url} USERNAME); or https://USER:PASSWORD@host/ "
+        "in the index URL"
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 import shutil
 import sys
 from collections.abc import Mapping, Sequence
@@ -31,17 +32,83 @@ INSTALLERS = ("uv", "pip")
 _LEAKY = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONUSERBASE", "PYTHONEXECUTABLE")
 
 
+#: credentials for uploading, and other tokens: no child but an upload's ever gets them
+UPLOAD_CREDENTIALS = (
+    "PYPI_TOKEN",
+    "TEST_PYPI_TOKEN",
+    "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+    "ACTIONS_ID_TOKEN_REQUEST_URL",
+)
+_UPLOAD_PREFIXES = ("TWINE_", "UV_PUBLISH_")
+#: any other variable named like a secret (``CORP_PYPI_TOKEN``, ``GH_TOKEN``, ``X_PASSWORD``)
+_SECRET_NAME = re.compile(r"(?i)(?:^|_)(?:TOKEN|PASSWORD|PASSWD|SECRET|API_?KEY)$")
+#: index credentials an installer reads: ``UV_INDEX_<NAME>_USERNAME/PASSWORD``
+_INDEX_LOGIN = re.compile(r"(?i)^UV_INDEX_.+_(?:USERNAME|PASSWORD)$")
+#: ``scheme://userinfo@`` in an installer's URL variable (``PIP_INDEX_URL``, ``UV_INDEX``...)
+_URL_LOGIN = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@")
+
+
+def is_credential_variable(name: str) -> bool:
+    """Whether the variable ``name`` holds a credential (upload or index)."""
+    upper = name.upper()
+    return (
+        upper in UPLOAD_CREDENTIALS
+        or upper.startswith(_UPLOAD_PREFIXES)
+        or bool(_INDEX_LOGIN.match(upper) or _SECRET_NAME.search(upper))
+    )
+
+
+def holds_secret(name: str) -> bool:
+    """Whether the variable ``name`` holds a secret value (a token, a password), not a
+    user name, URL or path that only goes with one."""
+    return bool(_SECRET_NAME.search(name))
+
+
+def without_credentials(
+    base: Mapping[str, str], *, keep_index_logins: bool = False
+) -> dict[str, str]:
+    """``base`` without any credential variable, and the userinfo taken out of the URLs of
+    pip's and uv's variables (``PIP_INDEX_URL=https://user:PASS@host/``).
+
+    ``keep_index_logins`` keeps what an installer needs to read a private index (its
+    ``UV_INDEX_*_USERNAME/PASSWORD``, URLs with userinfo, ``NETRC``) and drops only upload
+    credentials and other tokens: for the installer's own process, never its hooks."""
+    out: dict[str, str] = {}
+    for key, value in base.items():
+        index_login = bool(_INDEX_LOGIN.match(key))
+        if is_credential_variable(key) and not (keep_index_logins and index_login):
+            continue
+        if not keep_index_logins and key.upper().startswith(("PIP_", "UV_")):
+            value = _URL_LOGIN.sub(r"\1", value)
+        out[key] = value
+    if not keep_index_logins:
+        out.pop("NETRC", None)
+    return out
+
+
+def _no_login(url: str) -> str:
+    """``url`` without userinfo: a login never goes into argv (it reaches an installer
+    through ``NETRC``, :mod:`relnox.tools.index_auth`)."""
+    return _URL_LOGIN.sub(r"\1", url)
+
+
 def child_env(
     base: Mapping[str, str] | None = None,
     env: Environment | None = None,
     *,
     bytecode: bool = False,
+    index_logins: bool = False,
 ) -> dict[str, str]:
     """The environment of a child: ``base`` (default ``os.environ``) with nothing that
-    could make another tree importable, no interpreter downloads, and ``env`` (if any)
-    active and first on PATH. ``bytecode`` lets the child write ``__pycache__``
-    (build hooks: the first hook to import a module caches it for the others)."""
-    out = {k: v for k, v in (os.environ if base is None else base).items() if k not in _LEAKY}
+    could make another tree importable, no credential (:func:`without_credentials`;
+    ``index_logins`` keeps those an installer reads an index with), no interpreter
+    downloads, and ``env`` (if any) active and first on PATH. ``bytecode`` lets the child
+    write ``__pycache__`` (build hooks: the first hook to import a module caches it for the
+    others)."""
+    clean = without_credentials(
+        os.environ if base is None else base, keep_index_logins=index_logins
+    )
+    out = {k: v for k, v in clean.items() if k not in _LEAKY}
     out["UV_PYTHON_DOWNLOADS"] = "never"
     out.pop("VIRTUAL_ENV", None)
     if env is not None:
@@ -70,9 +137,11 @@ class Environment:
     def python(self) -> Path:
         return self.bin_dir / ("python.exe" if os.name == "nt" else "python")
 
-    def child_env(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    def child_env(
+        self, base: Mapping[str, str] | None = None, *, index_logins: bool = False
+    ) -> dict[str, str]:
         """:func:`child_env` with this environment active."""
-        return child_env(base, self)
+        return child_env(base, self, index_logins=index_logins)
 
 
 @dataclass(frozen=True)
@@ -84,6 +153,11 @@ class InstallOptions:
     offline: bool = False  # no index at all: find-links and the given files only
     fresh: tuple[str, ...] = ()  # packages whose cached data must not be reused
     constraints: Path | None = None
+    #: packages no dependency cooldown applies to (the release under test; uv only: pip
+    #: has no per-package form, see :mod:`relnox.tools.cooldown`)
+    exempt: tuple[str, ...] = ()
+    #: index logins for the installer (:func:`relnox.tools.index_auth.write_netrc`), by NETRC
+    netrc: Path | None = None
 
 
 class Installer(Protocol):
@@ -119,11 +193,13 @@ class UvInstaller:
             argv += ["--offline", "--no-index"]
         else:
             if options.default_index:
-                argv += ["--default-index", options.default_index]
+                argv += ["--default-index", _no_login(options.default_index)]
             for url in options.extra_indexes:
-                argv += ["--index", url]
+                argv += ["--index", _no_login(url)]
             for name in options.fresh:
                 argv += ["--refresh-package", name]
+            for name in options.exempt:
+                argv += ["--exclude-newer-package", f"{name}=false"]
         if options.no_deps:
             argv.append("--no-deps")
         if options.constraints:
@@ -158,9 +234,9 @@ class PipInstaller:
             argv.append("--no-index")
         else:
             if options.default_index:
-                argv += ["--index-url", options.default_index]
+                argv += ["--index-url", _no_login(options.default_index)]
             for url in options.extra_indexes:
-                argv += ["--extra-index-url", url]
+                argv += ["--extra-index-url", _no_login(url)]
         if options.no_deps:
             argv.append("--no-deps")
         if options.constraints:
@@ -304,5 +380,9 @@ def install(
     on_line: proc.LineSink | None = None,
 ) -> proc.Result:
     """Install ``requirements`` into ``env``; the result says whether it worked."""
-    argv = installer.install_argv(env, requirements, options or InstallOptions())
-    return proc.run(argv, env=child_env(), on_line=on_line)
+    options = options or InstallOptions()
+    argv = installer.install_argv(env, requirements, options)
+    environ = child_env(index_logins=True)
+    if options.netrc is not None:
+        environ["NETRC"] = str(options.netrc)
+    return proc.run(argv, env=environ, on_line=on_line)

@@ -43,12 +43,15 @@ from relnox.artifacts.manifest import (
 )
 from relnox.errors import RelnoxError, VerifyError
 from relnox.project.workspace import Package, Workspace
+from relnox.tools import cooldown
+from relnox.tools.credentials import login_help, read_login
 from relnox.tools.envs import (
     Installer,
     InstallOptions,
     find_installer,
     resolve_python,
 )
+from relnox.tools.index_auth import IndexLogin, split_logins
 from relnox.tools.repositories import resolve
 from relnox.verify.smoke import WheelFacts, wheel_facts
 from relnox.verify.targets import by_interpreter
@@ -110,6 +113,12 @@ class Round:
     wait: float = 0.0
     python: str | None = None  # None: the plan's interpreter; else one requires-python needs
     available: tuple[Artifact, ...] = ()  # wheels the resolver may take (other rounds' targets)
+    #: logins for the indexes of this round, handed to the installer in a netrc (never argv)
+    logins: tuple[IndexLogin, ...] = ()
+    #: where the index's login came from (``None``: none is sent), and where one could come from
+    index_login: str | None = None
+    login_help: str = ""
+    cooldown: tuple[str, ...] = ()  # the installer's cooldown settings (tools/cooldown.py)
 
 
 @dataclass(frozen=True)
@@ -382,7 +391,9 @@ def plan_verify(
         if script_args is None
         else ScriptArgs(default=_args(script_args, "--script-args"))
     )
+    (extra_index,), logins = split_logins([extra_index], "the --extra-index URL's userinfo")
     extra = (extra_index,) if extra_index else ()
+    cooling = tuple(cooldown.settings(chosen_installer.name))
     rounds: list[Round] = []
     dist: Path | None = None
     if index is not None:
@@ -412,16 +423,25 @@ def plan_verify(
                 )
             )
         wait_for = _first(wait, _number(section, "wait", where), timeout, DEFAULT_WAIT)
+        login = read_login(repository)
+        names_ = tuple(t.name for t in targets)
         rounds.append(
             Round(
                 kind="index",
                 targets=tuple(targets),
                 options=InstallOptions(
-                    default_index=extra_index, no_deps=no_deps, fresh=tuple(t.name for t in targets)
+                    default_index=extra_index,
+                    no_deps=no_deps,
+                    fresh=names_,
+                    exempt=names_ if cooling and chosen_installer.name == "uv" else (),
                 ),
                 index_name=repository.name,
                 index_url=repository.simple_url,
                 wait=wait_for,
+                logins=(*logins, *([login] if login else [])),
+                index_login=login.source if login else None,
+                login_help=login_help(repository),
+                cooldown=cooling,
             )
         )
     else:
@@ -440,17 +460,22 @@ def plan_verify(
         targets, siblings, available = _dist_targets(workspace, manifest, names, sdist)
         fresh = tuple(r.name for r in manifest.packages)
         options = InstallOptions(extra_indexes=extra, no_deps=no_deps, offline=offline, fresh=fresh)
-        rounds.append(
-            Round("wheel", tuple(targets), tuple(siblings), options, available=tuple(available))
+        wheel_round = Round(
+            "wheel",
+            tuple(targets),
+            tuple(siblings),
+            options,
+            available=tuple(available),
+            logins=tuple(logins),
+            cooldown=cooling,
         )
+        rounds.append(wheel_round)
         if sdist:
             from_sdists = tuple(
                 dataclasses.replace(t, artifact=str(t.sdist.path) if t.sdist else t.artifact)
                 for t in targets
             )
-            rounds.append(
-                Round("sdist", from_sdists, tuple(siblings), options, available=tuple(available))
-            )
+            rounds.append(dataclasses.replace(wheel_round, kind="sdist", targets=from_sdists))
     release_commands = _commands(section, where)
     if names and release_commands:
         logger.info("%s: commands are for the whole release; skipped for --package", where)

@@ -8,6 +8,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from relnox.tools import cooldown
+from relnox.tools.index_auth import refused_login
 from relnox.verify.smoke import Check
 
 
@@ -148,8 +150,8 @@ _NETWORK = (
     "--no-index",
 )
 _MISSING_MODULE = ("modulenotfounderror", "no module named", "importerror")
-
 INTERPRETER, EXTRA, NETWORK, PACKAGE = "interpreter", "extra", "network", "package"
+COOLDOWN, LOGIN = "cooldown", "login"
 
 
 def failure_cause(check: Check) -> str:
@@ -157,6 +159,11 @@ def failure_cause(check: Check) -> str:
     text = " ".join(check.detail.lower().split())  # installers wrap their lines
     if check.name == "environment" or any(m in text for m in _INTERPRETER):
         return INTERPRETER
+    installing = check.name.startswith(("install", "build wheel"))
+    if installing and cooldown.mentioned(text):
+        return COOLDOWN
+    if installing and refused_login(text):
+        return LOGIN
     if check.name.startswith(("install", "build wheel")) and any(m in text for m in _NETWORK):
         return NETWORK
     if check.name.startswith(("script ", "command ")) and any(m in text for m in _MISSING_MODULE):
@@ -174,7 +181,15 @@ def closing_message(report: VerifyReport) -> str:
                 names.append(result.name)
     if any(not c.ok for c in report.commands):
         causes.setdefault(PACKAGE, []).append("the release's commands")
+    cooling = "; ".join(cooldown.settings(report.installer or "uv")) or "an exclude-newer setting"
+    cooling = cooling.replace("{", "{{").replace("}", "}}")  # the fixes are .format()ted
     fixes = {
+        COOLDOWN: f"a dependency cooldown of this machine ({cooling}), not the packages: "
+        "installing {names} needs a file uploaded after its cutoff; unset it for this run, "
+        "or exempt that dependency",
+        LOGIN: "a login: the index refused installing {names} without a valid one; give it one "
+        "(a ~/.pypirc section, TWINE_USERNAME/TWINE_PASSWORD, a keyring entry or the URL's "
+        "userinfo)",
         INTERPRETER: "the interpreter: {names} cannot install or run on the Python of the fresh "
         "environment; pass --python with one that its requires-python allows",
         EXTRA: "a missing extra: a console script or command of {names} needs a module that is "

@@ -21,18 +21,23 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import re
 import shutil
 import tempfile
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from relnox import _proc as proc
 from relnox._proc import Result
-from relnox.errors import VerifyError
+from relnox.errors import RelnoxError, VerifyError
 from relnox.project.workspace import Workspace
+from relnox.tools import cooldown
 from relnox.tools.envs import Environment, create_environment
+from relnox.tools.index_auth import NETRC_ENV, refused_login, write_netrc
+from relnox.tools.simple_api import project_files
 from relnox.verify.plan import (
     DEFAULT_TIMEOUT,
     Argv,
@@ -165,6 +170,7 @@ class _RoundRun:
         self.commands: list[Check] = []
         self.steps: dict[str, float] = {}
         self.python = ""
+        self.netrc: Path | None = None  # the round's index logins (tools/index_auth.py)
 
     # -- helpers -------------------------------------------------------------------
     def _step(self, name: str, result: Result) -> Result:
@@ -184,11 +190,36 @@ class _RoundRun:
         ]
 
     def _run(self, argv: Sequence[str], env: Environment, cwd: Path) -> Result:
+        """A child that runs the package's code: no credential in its environment."""
         return proc.run(argv, env=env.child_env(), cwd=cwd, timeout=self.plan.timeout)
+
+    def _install(self, argv: Sequence[str], env: Environment, *, exempt: bool = False) -> Result:
+        """An installer child: the round's index logins through ``NETRC``, never argv.
+        ``exempt``: it installs only the release's own packages, which no pip cooldown
+        holds back (uv's exemption is in argv: ``--exclude-newer-package``)."""
+        environ = env.child_env(index_logins=True)
+        if self.netrc is not None:
+            environ[NETRC_ENV] = str(self.netrc)
+        if exempt and self.round.cooldown and self.plan.installer.name == "pip":
+            environ[cooldown.PIP_VARIABLE] = FAR_FUTURE
+        return proc.run(argv, env=environ, cwd=self.work, timeout=self.plan.timeout)
+
+    def _why(self, result: Result) -> str:
+        """The end of a failed install's output, and the cooldown when it is the cause (uv
+        says so; pip only says "no version"): the environment, never the package."""
+        output = result.tail(20)
+        said = cooldown.mentioned(output)
+        if self.plan.installer.name == "pip":
+            said = said or _not_there_yet(output)
+        if self.round.cooldown and said:
+            output += "\n" + cooldown.explain(list(self.round.cooldown))
+        return output
 
     # -- the round -----------------------------------------------------------------
     def run(self) -> _RoundRun:
         self.work.mkdir(parents=True)
+        if self.round.logins:
+            self.netrc = write_netrc(self.work / "auth", self.round.logins)
         logger.info(
             "%s: creating a fresh %s environment", self.round.kind, self.plan.installer.name
         )
@@ -230,20 +261,20 @@ class _RoundRun:
         logger.info("%s: installing %d wheel(s) with one command", self.round.kind, len(wanted))
         own = [str(p) for p in siblings]
         argv = self.plan.installer.install_argv(env, [*own, *wanted.values()], options)
-        result = self._step("install", self._run(argv, env, self.work))
+        result = self._step("install", self._install(argv, env))
         if result.ok:
             return True
         if len(wanted) == 1:
-            self._fail_all("install", result.tail(20), sorted(alive))
+            self._fail_all("install", self._why(result), sorted(alive))
             return False
         # one resolver call failed: find out which package cannot install, so one
         # package does not fail the others
         logger.info("%s: the install failed; installing each package alone", self.round.kind)
         for name, requirement in wanted.items():
             argv = self.plan.installer.install_argv(env, [*own, requirement], options)
-            alone = self._step("install", self._run(argv, env, self.work))
+            alone = self._step("install", self._install(argv, env))
             if not alone.ok:
-                self._fail_all("install", alone.tail(20), [name])
+                self._fail_all("install", self._why(alone), [name])
         return bool(self._alive())
 
     def _build_sdists(self, env: Environment) -> dict[str, Path]:
@@ -257,7 +288,7 @@ class _RoundRun:
             out = builders / target.name
             out.mkdir(parents=True)
             argv = self.plan.installer.wheel_argv(env, source, out, self.round.options)
-            return target, self._run(argv, env, self.work), out
+            return target, self._install(argv, env), out
 
         built: dict[str, Path] = {}
         logger.info("sdist: building %d sdist(s) into wheels", len(self.round.targets))
@@ -267,7 +298,7 @@ class _RoundRun:
                 self._step("build", result)
                 wheels = sorted(out.glob("*.whl"))
                 if not result.ok or len(wheels) != 1:
-                    detail = result.tail(20) if not result.ok else f"made {len(wheels)} wheels"
+                    detail = self._why(result) if not result.ok else f"made {len(wheels)} wheels"
                     self._fail_all("build wheel from sdist", detail, [target.name])
                     continue
                 wheel = shutil.move(str(wheels[0]), out_root / wheels[0].name)
@@ -296,9 +327,14 @@ class _RoundRun:
         deadline = time.monotonic() + rnd.wait
         attempt = 0
         while True:
-            result = self._step("install", self._run(argv, env, self.work))
+            result = self._step("install", self._install(argv, env, exempt=True))
+            if refused_login(result.output):
+                raise VerifyError(self._login_message(result.output))
+            if not result.ok and attempt == 0 and _not_there_yet(result.output):
+                self._ask_index(rnd.targets[0].name)  # pip hides a 401 as "no version"
             remaining = deadline - time.monotonic()
-            if result.ok or remaining <= 0 or not _not_there_yet(result.output):
+            held_back = cooldown.mentioned(result.output)  # not "not there yet": never will be
+            if result.ok or remaining <= 0 or held_back or not _not_there_yet(result.output):
                 break
             pause = min(2.0**attempt, 15.0, remaining)
             attempt += 1
@@ -311,16 +347,50 @@ class _RoundRun:
             )
             time.sleep(pause)
         if not result.ok:
-            self._fail_all("install", f"from {rnd.index_url}:\n{result.tail(20)}")
+            self._fail_all("install", f"from {rnd.index_url}:\n{self._why(result)}")
             return False
         if rnd.options.no_deps:
             return True
         deps = dataclasses.replace(rnd.options, fresh=())
         argv = self.plan.installer.install_argv(env, requirements, deps)
-        result = self._step("install", self._run(argv, env, self.work))
+        result = self._step("install", self._install(argv, env))
         if not result.ok:
-            self._fail_all("install dependencies", result.tail(20))
+            self._fail_all("install dependencies", self._why(result))
         return result.ok
+
+    def _ask_index(self, project: str) -> None:
+        """Read the index's page of ``project`` as the installer would (its login, if any):
+        an index that refuses it is an authentication error now, not "not there yet"."""
+        rnd = self.round
+        if rnd.index_url is None:
+            return
+        host = urlsplit(rnd.index_url).hostname
+        login = next((x for x in rnd.logins if x.host == host), None)
+        try:
+            project_files(
+                rnd.index_url,
+                project,
+                auth=(login.username, login.password) if login else None,
+                retries=0,
+                timeout=min(30.0, self.plan.timeout),
+            )
+        except RelnoxError as exc:
+            if re.search(r"HTTP 40[13]\b", str(exc)):
+                raise VerifyError(self._login_message(str(exc))) from None
+            logger.debug("index: reading %s: %s", rnd.index_url, exc)
+
+    def _login_message(self, output: str) -> str:
+        rnd = self.round
+        status = "401" if "401" in output else "403" if "403" in output else ""
+        said = f" (HTTP {status})" if status else ""
+        if rnd.index_login:
+            what = f"refused the login from {rnd.index_login}{said}; check it, or "
+        else:
+            what = f"asks for a login{said} and relnox found none to send; "
+        return (
+            f"cannot install from {rnd.index_name} ({rnd.index_url}): it {what}"
+            f"{rnd.login_help}. The release was not checked"
+        )
 
     def _check(self, env: Environment) -> None:
         targets = self._alive()
@@ -402,6 +472,10 @@ def _wheel_requirement(target: Target, wheel: Path) -> str:
     if not target.extras:
         return str(wheel)
     return f"{target.name}{target.extras_text} @ {wheel.resolve().as_uri()}"
+
+
+#: pip's cutoff for the release's own packages: none at all
+FAR_FUTURE = "2999-12-31T00:00:00Z"
 
 
 def _not_there_yet(output: str) -> bool:

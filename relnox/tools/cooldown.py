@@ -1,0 +1,119 @@
+"""Dependency cooldowns: an installer told to ignore files uploaded after a date.
+
+Users guard against fresh malicious uploads with ``UV_EXCLUDE_NEWER`` (a date, or a
+span like ``P3D`` / ``3 days``), ``exclude-newer`` in ``uv.toml``, or pip's
+``uploaded-prior-to``. A release that was just uploaded is newer than any such cutoff,
+so installing it from an index would fail for every package. relnox exempts the
+packages under release (uv: ``--exclude-newer-package NAME=false``; pip, which has no
+per-package form, installs them alone with no cutoff and no dependencies) and, when an
+install still fails, :func:`settings` names the setting so the failure is blamed on the
+environment, never on the package.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+UV_VARIABLES = ("UV_EXCLUDE_NEWER", "UV_EXCLUDE_NEWER_PACKAGE")
+PIP_VARIABLE = "PIP_UPLOADED_PRIOR_TO"
+#: what uv and pip print when a cooldown hid a file
+MARKERS = ("exclude-newer", "exclude_newer", "uploaded-prior-to", "uploaded prior to")
+
+
+def _home(environ: Mapping[str, str]) -> Path:
+    return Path(environ.get("HOME") or Path.home())
+
+
+def _uv_configs(environ: Mapping[str, str]) -> list[Path]:
+    if environ.get("UV_NO_CONFIG"):
+        return []
+    if environ.get("UV_CONFIG_FILE"):
+        return [Path(environ["UV_CONFIG_FILE"])]
+    config_home = Path(environ.get("XDG_CONFIG_HOME") or _home(environ) / ".config")
+    system = [
+        Path(d) / "uv" / "uv.toml" for d in environ.get("XDG_CONFIG_DIRS", "/etc/xdg").split(":")
+    ]
+    return [config_home / "uv" / "uv.toml", *system, Path("/etc/uv/uv.toml")]
+
+
+def _pip_configs(environ: Mapping[str, str]) -> list[Path]:
+    if environ.get("PIP_CONFIG_FILE"):
+        return [Path(environ["PIP_CONFIG_FILE"])]
+    config_home = Path(environ.get("XDG_CONFIG_HOME") or _home(environ) / ".config")
+    return [
+        Path("/etc/pip.conf"),
+        Path("/etc/xdg/pip/pip.conf"),
+        _home(environ) / ".pip" / "pip.conf",
+        config_home / "pip" / "pip.conf",
+    ]
+
+
+def _uv_file_setting(path: Path) -> str | None:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    for key in ("exclude-newer", "exclude-newer-package"):
+        if key in data:
+            return f"{key} = {data[key]!r} in {path}"
+        pip = data.get("pip")
+        if isinstance(pip, Mapping) and key in pip:
+            return f"[pip] {key} = {pip[key]!r} in {path}"
+    return None
+
+
+def _pip_file_setting(path: Path) -> str | None:
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, OSError):
+        return None
+    for section in parser.sections():
+        for key in ("uploaded-prior-to", "uploaded_prior_to"):
+            if parser.has_option(section, key):
+                return f"[{section}] {key} = {parser.get(section, key)} in {path}"
+    return None
+
+
+def settings(installer: str, environ: Mapping[str, str] | None = None) -> list[str]:
+    """The cooldown settings ``installer`` (``uv`` or ``pip``) obeys here, each as a
+    phrase naming where it is set (``UV_EXCLUDE_NEWER=P3D``)."""
+    env = os.environ if environ is None else environ
+    found: list[str] = []
+    if installer == "uv":
+        found += [f"{name}={env[name]}" for name in UV_VARIABLES if env.get(name)]
+        found += [s for s in map(_uv_file_setting, _uv_configs(env)) if s]
+    else:
+        found += [f"{PIP_VARIABLE}={env[PIP_VARIABLE]}"] if env.get(PIP_VARIABLE) else []
+        found += [s for s in map(_pip_file_setting, _pip_configs(env)) if s]
+    return found
+
+
+def explain(found: list[str]) -> str:
+    """Why an install failed when a cooldown is set: the environment, not the package."""
+    return (
+        f"a dependency cooldown is set on this machine ({'; '.join(found)}): the installer "
+        "ignores files uploaded after its cutoff. The packages of the release are exempt; a "
+        "dependency newer than the cutoff is not. This is the environment's setting, not "
+        "the package: install with an older dependency, exempt it, or unset the setting"
+    )
+
+
+def mentioned(output: str) -> bool:
+    """Whether an installer's ``output`` says a cooldown filtered something."""
+    text = output.lower()
+    return any(marker in text for marker in MARKERS)
+
+
+def without_cooldown(environ: Mapping[str, str]) -> dict[str, str]:
+    """``environ`` without pip's cooldown variable (the released packages' own install)."""
+    return {k: v for k, v in environ.items() if k != PIP_VARIABLE}

@@ -1,0 +1,131 @@
+"""Logins for reading a private index, handed to uv and pip the only safe way: a netrc file.
+
+A password in an installer's argv (``uv pip install --index https://user:PASS@host/``)
+is readable by every user of the machine (``/proc/PID/cmdline``) and lands in logs. So
+the userinfo of every index URL is taken out (:func:`split_logins`), and the logins
+reach the installer through ``NETRC``, a file of mode 0600 in the run's temporary
+directory that both uv and pip (through requests) read (:func:`write_netrc`). The
+user's own ``$NETRC`` or ``~/.netrc`` is merged in, so their other hosts still work.
+
+Where a login comes from for an index known by name is
+:func:`relnox.tools.credentials.read_login`: the same sources as an upload.
+"""
+
+from __future__ import annotations
+
+import logging
+import netrc
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from relnox.errors import RelnoxError
+from relnox.tools.repositories import split_userinfo
+
+logger = logging.getLogger("relnox")
+
+NETRC_ENV = "NETRC"
+
+
+#: what uv and pip say when an index wants a login it did not get, or refused the one it got
+_REFUSED = (
+    "401 unauthorized",
+    "403 forbidden",
+    "401 client error",
+    "403 client error",
+    "missing credentials",
+    "failed to authenticate",
+    "user for ",  # pip with --no-input, asked for a user name it may not ask for
+)
+
+
+def refused_login(output: str) -> bool:
+    """Whether an installer's ``output`` says the index wants a login, or refused one."""
+    text = " ".join(output.lower().split())
+    return any(marker in text for marker in _REFUSED)
+
+
+@dataclass(frozen=True)
+class IndexLogin:
+    """A user name and password for the host of an index (``source``: safe to print)."""
+
+    host: str
+    username: str
+    password: str = field(repr=False)
+    source: str = ""
+
+
+def split_logins(
+    urls: Iterable[str | None], source: str = "the index URL's userinfo"
+) -> tuple[list[str | None], list[IndexLogin]]:
+    """``urls`` without userinfo, and a login for each URL that held one."""
+    plain: list[str | None] = []
+    logins: list[IndexLogin] = []
+    for url in urls:
+        if url is None:
+            plain.append(None)
+            continue
+        bare, username, password = split_userinfo(url)
+        plain.append(bare)
+        host = urlsplit(bare).hostname
+        if host and (username or password):
+            logins.append(IndexLogin(host, username or "", password or "", source))
+    return plain, logins
+
+
+def _token(value: str, what: str, host: str) -> str:
+    if not value or any(c.isspace() or c in "\"'#" for c in value):
+        raise RelnoxError(
+            f"the {what} for {host} is empty or holds a space, quote or '#', which a netrc file "
+            "cannot carry to uv or pip; use a login without them (an API token)"
+        )
+    return value
+
+
+def _existing(environ: Mapping[str, str]) -> dict[str, tuple[str, str, str]]:
+    """The hosts of the user's own netrc (``$NETRC``, else ``~/.netrc``)."""
+    path = environ.get(NETRC_ENV) or str(Path(environ.get("HOME") or Path.home()) / ".netrc")
+    if not os.path.isfile(path):
+        return {}
+    try:
+        parsed = netrc.netrc(path)
+    except (netrc.NetrcParseError, OSError) as exc:
+        logger.warning("%s cannot be read (%s); its logins are not used here", path, exc)
+        return {}
+    return {
+        host: (login or "", account or "", password or "")
+        for host, (login, account, password) in parsed.hosts.items()
+    }
+
+
+def write_netrc(
+    directory: Path, logins: Iterable[IndexLogin], environ: Mapping[str, str] | None = None
+) -> Path:
+    """A netrc (mode 0600) in ``directory`` with ``logins`` and the user's own hosts."""
+    env = os.environ if environ is None else environ
+    hosts = _existing(env)
+    ours: dict[str, IndexLogin] = {}
+    for login in logins:
+        other = ours.setdefault(login.host, login)
+        if (other.username, other.password) != (login.username, login.password):
+            raise RelnoxError(
+                f"two different logins for {login.host} ({other.source}; {login.source}): "
+                "uv and pip take one login per host; use the same one for both indexes"
+            )
+        hosts[login.host] = (login.username, "", login.password)
+    lines = []
+    for host, (user, _account, password) in hosts.items():
+        entry = f"machine {_token(host, 'host name', host)}"
+        if user:
+            entry += f" login {_token(user, 'user name', host)}"
+        if password:
+            entry += f" password {_token(password, 'password', host)}"
+        lines.append(entry)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "netrc"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+    return path

@@ -1,0 +1,76 @@
+"""One redaction layer: a registered secret is masked in every encoding it travels in."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import re
+from urllib.parse import quote, quote_plus
+
+import pytest
+
+from relnox.redact import MASK, RedactingFilter, redact, register_secret
+
+SECRET = 'pypi-AgEI/cHl+wa S5vcmc=tok$en"q'
+
+
+@pytest.fixture(autouse=True)
+def registered() -> None:
+    register_secret(SECRET)
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        SECRET,
+        _b64(f"__token__:{SECRET}"),
+        _b64(f"__token__:{SECRET}").rstrip("="),
+        _b64(f"someone:{SECRET}"),  # any user name
+        base64.urlsafe_b64encode(f"x:{SECRET}".encode()).decode(),
+        quote(SECRET, safe=""),
+        re.sub("%[0-9A-F]{2}", lambda m: m.group(0).lower(), quote(SECRET, safe="")),
+        quote(SECRET),
+        quote_plus(SECRET),
+        json.dumps(SECRET)[1:-1],
+        json.dumps(SECRET, ensure_ascii=True).replace("/", "\\u002F")[1:-1],
+    ],
+)
+def test_every_encoding_of_a_secret_is_masked(shown: str) -> None:
+    for text in (shown, f"Authorization: Basic {shown}\n", f"<p>{shown}</p>", f"x={shown}&y=1"):
+        masked = redact(text)
+        assert shown not in masked and MASK in masked, (text, masked)
+
+
+def test_base64_glued_to_other_text_is_masked_at_any_alignment() -> None:
+    for prefix in ("", "B", "Ba", "Bas", "Basic"):
+        text = prefix + _b64(f"user:{SECRET}")
+        assert _b64(f"user:{SECRET}")[8:30] not in redact(text)
+
+
+def test_text_without_a_secret_is_left_alone() -> None:
+    text = "Uploading demo_core-0.1.0-py3-none-any.whl dGhpcyBpcyBmaW5l 100% https://host/simple/"
+    assert redact(text) == text
+
+
+def test_the_userinfo_of_any_url_is_masked() -> None:
+    assert redact("see https://bob:unregistered@host/simple/") == "see https://***@host/simple/"
+
+
+def test_the_log_filter_masks_the_message_its_arguments_and_a_traceback() -> None:
+    try:
+        raise ValueError(f"boom {SECRET}")
+    except ValueError:
+        import sys
+
+        record = logging.LogRecord(
+            "relnox", logging.ERROR, __file__, 1, "sent %s", (_b64(f"u:{SECRET}"),), sys.exc_info()
+        )
+    RedactingFilter().filter(record)
+    message = record.getMessage()
+    assert "sent ***" in message and "ValueError" in message
+    assert SECRET not in message and record.exc_info is None

@@ -1,0 +1,86 @@
+"""The one policy for a child's environment: no credential reaches a child that runs code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from relnox.redact import redact
+from relnox.tools.credentials import clean_env, register_environment_secrets
+from relnox.tools.envs import (
+    Environment,
+    InstallOptions,
+    PipInstaller,
+    UvInstaller,
+    child_env,
+    is_credential_variable,
+    without_credentials,
+)
+
+BASE = {
+    "PATH": "/usr/bin",
+    "HOME": "/home/u",
+    "PYPI_TOKEN": "tok1x",
+    "TEST_PYPI_TOKEN": "tok2x",
+    "TWINE_USERNAME": "u",
+    "TWINE_PASSWORD": "tok3x",
+    "TWINE_CERT": "/etc/ca.pem",
+    "UV_PUBLISH_TOKEN": "tok4x",
+    "UV_INDEX_CORP_USERNAME": "corp",
+    "UV_INDEX_CORP_PASSWORD": "tok5x",
+    "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "tok6x",
+    "ACTIONS_ID_TOKEN_REQUEST_URL": "https://oidc.invalid/",
+    "GH_TOKEN": "tok7x",
+    "PIP_INDEX_URL": "https://bob:tok8x@pkgs.invalid/simple/",
+    "UV_INDEX": "corp=https://bob:tok9x@pkgs.invalid/simple/",
+    "NETRC": "/home/u/.netrc",
+    "LANG": "C.UTF-8",
+}
+
+
+def test_a_child_that_runs_code_gets_no_credential() -> None:
+    env = child_env(BASE)
+    assert not [k for k in env if is_credential_variable(k)]
+    assert env["PIP_INDEX_URL"] == "https://pkgs.invalid/simple/"
+    assert env["UV_INDEX"] == "corp=https://pkgs.invalid/simple/"
+    assert "NETRC" not in env
+    assert env["LANG"] == "C.UTF-8" and env["HOME"] == "/home/u"
+    root = Environment(Path("/tmp/venv"), "uv")
+    assert not [k for k in root.child_env(BASE) if is_credential_variable(k)]
+
+
+def test_an_installer_keeps_its_index_logins_and_never_an_upload_credential() -> None:
+    env = without_credentials(BASE, keep_index_logins=True)
+    assert env["UV_INDEX_CORP_PASSWORD"] == "tok5x" and env["NETRC"] == "/home/u/.netrc"
+    assert env["PIP_INDEX_URL"] == BASE["PIP_INDEX_URL"]
+    for name in ("PYPI_TOKEN", "TWINE_PASSWORD", "UV_PUBLISH_TOKEN", "GH_TOKEN"):
+        assert name not in env
+    assert "ACTIONS_ID_TOKEN_REQUEST_TOKEN" not in env
+
+
+def test_an_upload_child_keeps_twine_settings_but_no_other_secret() -> None:
+    env = clean_env(BASE)
+    assert env["TWINE_CERT"] == "/etc/ca.pem"
+    for name in ("PYPI_TOKEN", "TWINE_PASSWORD", "UV_INDEX_CORP_PASSWORD", "GH_TOKEN"):
+        assert name not in env
+    assert "ACTIONS_ID_TOKEN_REQUEST_TOKEN" in clean_env(BASE, keep_oidc=True)
+
+
+def test_every_credential_of_the_environment_is_registered() -> None:
+    register_environment_secrets(BASE)
+    shown = " ".join(f"{k}={v}" for k, v in BASE.items() if k not in ("TWINE_USERNAME",))
+    masked = redact(shown)
+    for secret in ("tok1x", "tok2x", "tok3x", "tok4x", "tok5x", "tok6x", "tok7x", "tok8x", "tok9x"):
+        assert secret not in masked
+    assert "TWINE_CERT=/etc/ca.pem" in masked  # not a secret: shown
+
+
+def test_no_installer_puts_an_index_login_in_argv() -> None:
+    options = InstallOptions(
+        default_index="https://bob:s3cret@pkgs.invalid/simple/",
+        extra_indexes=("http://ann:0ther@extra.invalid/simple/",),
+    )
+    env = Environment(Path("/tmp/venv"), "x")
+    for installer in (UvInstaller("uv"), PipInstaller()):
+        argv = " ".join(installer.install_argv(env, ["pkg"], options))
+        assert "s3cret" not in argv and "0ther" not in argv and "@" not in argv
+        assert "https://pkgs.invalid/simple/" in argv
