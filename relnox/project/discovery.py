@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
 
 from relnox.config import (
     MEMBER_KEYS,
@@ -46,12 +45,12 @@ from relnox.project.pyproject import (
     setup_cfg,
     source_roots,
     table,
-    validate_version,
     version_files,
 )
 from relnox.project.sources import VersionLocation, python_location, read_text, toml_location
 from relnox.project.vcs import read_tags
 from relnox.project.workspace import Broken, Package, Workspace
+from relnox.versioning import maybe_version, validate_version
 
 __all__ = [
     "discover",
@@ -212,11 +211,7 @@ def _load_package(
         locations += [loc for loc in extra if all(loc.path != k.path for k in locations)]
         primary = validate_version(locations[0].value, locations[0].label)
         for loc in locations[1:]:
-            try:
-                same = Version(loc.value) == primary
-            except InvalidVersion:
-                same = False
-            if not same:
+            if maybe_version(loc.value) != primary:
                 drift.append(loc)
         version = str(primary) if locations[0].semver else locations[0].value
     else:

@@ -18,10 +18,9 @@ from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
 
 from relnox.config import load_config
-from relnox.errors import ConfigError, VersionError
+from relnox.errors import ConfigError
 from relnox.project.sources import (
     VersionLocation,
     pattern_location,
@@ -138,16 +137,6 @@ def is_package(
     if "name" in setup_cfg(directory).get("metadata", {}):
         return True
     return (directory / "setup.py").is_file()
-
-
-def validate_version(value: str, where: str) -> Version:
-    try:
-        return Version(value)
-    except InvalidVersion:
-        raise VersionError(
-            f"{where}: {value!r} is not a valid PEP 440 version; "
-            "write it like 1.2.3, 1.2.3rc1 or 1.2.3.post1"
-        ) from None
 
 
 def source_roots(directory: Path, doc: Mapping[str, Any]) -> tuple[Path, ...]:

@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from packaging.version import InvalidVersion, Version
-
 from relnox.errors import ConfigError, GitError, VersionError
 from relnox.paths import rel
 from relnox.project.sources import PY_VERSION_RE, VersionLocation
@@ -29,7 +27,7 @@ from relnox.project.workspace import Package, Workspace
 from relnox.tags import ParsedTag, parse_tag
 from relnox.tools import git
 from relnox.tools.github import event_before, ref_tag
-from relnox.versioning import same_version
+from relnox.versioning import same_version, validate_version
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -311,12 +309,7 @@ class ResolvedVersion:
 
 
 def _valid(version: str, where: str) -> str:
-    try:
-        Version(version)
-    except InvalidVersion:
-        raise VersionError(
-            f"{where}: {version!r} is not a valid PEP 440 version; write it like 1.2.3 or 1.2.3rc1"
-        ) from None
+    validate_version(version, where)
     return version
 
 
