@@ -63,9 +63,17 @@ def load_toml(path: Path) -> dict[str, Any]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found") from None
+        raise ConfigError(
+            f"{path}: file not found; create it, or fix the setting or link that names it"
+        ) from None
     except IsADirectoryError:
         raise ConfigError(f"{path}: is a directory, not a TOML file; remove or rename it") from None
+    except PermissionError:
+        raise ConfigError(
+            f"{path}: cannot be read (permission denied); make it readable (chmod u+r)"
+        ) from None
+    except OSError as exc:  # a symlink loop, an I/O error, a FIFO ...
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc}); fix the file") from None
     if raw.startswith(b"\xef\xbb\xbf"):
         raise ConfigError(f"{path}: starts with a UTF-8 byte order mark (BOM); save it without BOM")
     try:
