@@ -280,8 +280,9 @@ def _member_dirs(
         if is_package(doc, root):
             globs.insert(0, ".")
     excluded: set[Path | None] = set()  # as matched, and resolved when it resolves
-    for path in (p for g in excludes for p in root.glob(g)):
-        excluded |= {path.absolute(), member_path(path)[0]}
+    for pattern in excludes:  # a literal path too: a looping link matches no glob
+        for path in [root / pattern, *root.glob(pattern)]:
+            excluded |= {path.absolute(), member_path(path)[0]}
     dirs: list[Path] = []
     broken: list[Broken] = []
     seen: set[Path] = set()  # resolved once each: discovery stays linear in the member count

@@ -17,6 +17,7 @@ fix, never a traceback deep in a later stage:
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -124,7 +125,7 @@ def _not_a_file(pyproject: Path) -> ConfigError:
         try:
             pyproject.stat()
         except OSError as exc:
-            why = "a symbolic link loop" if "loop" in str(exc).lower() else "a broken symbolic link"
+            why = "a symbolic link loop" if exc.errno == errno.ELOOP else "a broken symbolic link"
             return ConfigError(
                 f"{pyproject}: {why} (to {os.readlink(pyproject)!r}); point it at the "
                 "project's pyproject.toml or remove it"
