@@ -153,9 +153,17 @@ def plan_tags(
 ) -> TagPlan:
     """Which tags to create on HEAD; raises when a wanted tag sits on another commit."""
     repo = workspace.root
+    if not git.is_repo(repo):
+        raise GitError(
+            f"{repo} is not a git repository, so there is nothing to tag; make it one and "
+            "commit the release first (git init && git add -A && git commit -m 'Initial commit')"
+        )
     head = git.head(repo)
     if head is None:
-        raise GitError(f"{repo} has no commit yet; commit the release first, then tag it")
+        raise GitError(
+            f"{repo} has no commit yet; commit the release first (git add -A && git commit "
+            "-m 'Initial commit'), then tag it"
+        )
     workspace.require_history("tag --missing" if missing else "tag")
     selected = workspace.select(packages)
     notes = [f"{p.name}: its version comes from tags; skipped" for p in selected if p.vcs_versioned]
