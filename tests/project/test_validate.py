@@ -257,3 +257,33 @@ def test_a_version_error_stays_a_version_error(tmp_path: Path) -> None:
     _workspace(tmp_path / "ws", _text(project("bad-pkg", "one")))
     with pytest.raises(VersionError):
         load_workspace(tmp_path / "ws")
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("a directory", "pyproject.toml: is a directory, not a TOML file"),
+        ("a symlink loop", "pyproject.toml: cannot be read (Too many levels of symbolic links)"),
+        ("a broken symlink", "pyproject.toml: file not found; create it, or fix the setting"),
+        ("a BOM", "pyproject.toml: starts with a UTF-8 byte order mark"),
+        ("[project] a string", "pyproject.toml: [project] must be a table, not str"),
+    ],
+)
+def test_a_hostile_root_pyproject_is_one_line(tmp_path: Path, kind: str, expected: str) -> None:
+    root = tmp_path / "ws"
+    root.mkdir()
+    pyproject = root / "pyproject.toml"
+    if kind == "a directory":
+        pyproject.mkdir()
+    elif kind == "a symlink loop":
+        os.symlink("pyproject.toml", pyproject)
+    elif kind == "a broken symlink":
+        os.symlink("gone.toml", pyproject)
+    elif kind == "a BOM":
+        pyproject.write_bytes(b"\xef\xbb\xbf" + project("x").encode())
+    else:
+        pyproject.write_text('project = "x"\n')
+    proc = run_relnox("packages", cwd=root)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.startswith(f"relnox: error: {root}/{expected}"), proc.stderr
+    assert proc.stderr.count("\n") == 1
