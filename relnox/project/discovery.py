@@ -48,7 +48,13 @@ from relnox.project.pyproject import (
     version_files,
 )
 from relnox.project.sources import VersionLocation, python_location, read_text, toml_location
-from relnox.project.validate import check_root, check_shape, member_path, workspace_error
+from relnox.project.validate import (
+    check_file_name,
+    check_root,
+    check_shape,
+    member_path,
+    workspace_error,
+)
 from relnox.project.vcs import read_tags
 from relnox.project.workspace import Broken, Package, Workspace
 from relnox.versioning import maybe_version, validate_version
@@ -215,6 +221,7 @@ def _load_package(
             if maybe_version(loc.value) != primary:
                 drift.append(loc)
         version = str(primary) if locations[0].semver else locations[0].value
+        check_file_name(locations[0].label, canonicalize_name(project_name), version)
     else:
         version = "0.0.0"  # replaced by the package's last tag in discover
     tag_format = settings.get("tag-format") if not is_root else None

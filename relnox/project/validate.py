@@ -23,9 +23,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from relnox.errors import ConfigError, RelnoxError
+from relnox.errors import ConfigError, RelnoxError, VersionError
+from relnox.versioning import MAX_VERSION_LENGTH
 
-__all__ = ["check_root", "check_shape", "member_path", "workspace_error"]
+__all__ = ["check_file_name", "check_root", "check_shape", "member_path", "workspace_error"]
 
 #: (key path, what it must be, the types that are that)
 _SHAPES: tuple[tuple[tuple[str, ...], str, tuple[type, ...]], ...] = (
@@ -88,6 +89,22 @@ def check_shape(pyproject: Path, doc: Mapping[str, Any]) -> None:
                 f"{pyproject}: [project.optional-dependencies] must map each extra to a list "
                 "of requirement strings; fix it there"
             )
+
+
+def check_file_name(where: str, dist_name: str, version: str) -> None:
+    """The shortest wheel name of ``dist_name`` at ``version`` fits in one file name.
+
+    :data:`relnox.versioning.MAX_VERSION_LENGTH` bounds the version alone; with the
+    distribution name and the tags (``-py3-none-any.whl``, the shortest a wheel has) a
+    long name and a long version can still make a name no file system stores.
+    """
+    wheel = f"{dist_name}-{version}-py3-none-any.whl"
+    if len(wheel.encode()) > MAX_VERSION_LENGTH:
+        raise VersionError(
+            f"{where}: the wheel of {dist_name} {version[:20]}... would be named with "
+            f"{len(wheel.encode())} characters, more than the {MAX_VERSION_LENGTH} a file name "
+            "may have; shorten the version"
+        )
 
 
 def check_root(root: Path) -> None:

@@ -287,3 +287,21 @@ def test_a_hostile_root_pyproject_is_one_line(tmp_path: Path, kind: str, expecte
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
     assert proc.stderr.startswith(f"relnox: error: {root}/{expected}"), proc.stderr
     assert proc.stderr.count("\n") == 1
+
+
+def test_a_long_name_and_a_long_version_are_refused_together(tmp_path: Path) -> None:
+    """Each fits its own limit, but the wheel's file name would pass 255 bytes."""
+    from relnox.bump.plan import plan_bump
+
+    name = "n" * 100
+    version = "1." + "0" * 150  # 152 characters: a valid version of its own
+    _workspace(tmp_path / "ws", _text(project(name, version)))
+    with pytest.raises(VersionError) as info:
+        load_workspace(tmp_path / "ws")
+    assert "the wheel of" in str(info.value) and "more than the 255" in str(info.value)
+    assert str(tmp_path / "ws/packages/bad/pyproject.toml") in str(info.value)
+    # and bump --to cannot make one either
+    _workspace(tmp_path / "ws2", _text(project(name, "1.0.0")))
+    ws = load_workspace(tmp_path / "ws2")
+    with pytest.raises(VersionError, match=r"the wheel of n+ 2\.1+\.\.\. .*more than the 255"):
+        plan_bump(ws, to="2." + "1" * 150, packages=[name])
