@@ -37,24 +37,59 @@ PRE_LABELS = {"alpha": "a", "a": "a", "beta": "b", "b": "b", "rc": "rc", "c": "r
 _SEMVER_LABELS = {"a": "alpha", "b": "beta", "rc": "rc"}
 _SEMVER_PRE = {"alpha": "a", "a": "a", "beta": "b", "b": "b", "rc": "rc", "c": "rc"}
 
+#: The longest version relnox accepts, in characters. PEP 440 sets no limit, but a version
+#: is part of the file name of every artifact (``name-1.2.3.tar.gz``, the sdist's top
+#: directory ``name-1.2.3/``, ``name-1.2.3.dist-info/``, ``name-1.2.3-py3-none-any.whl``),
+#: and 255 bytes is the longest file name component ext4, XFS, btrfs, APFS and NTFS store
+#: (NAME_MAX). A longer version can never be built ("File name too long"); PEP 440
+#: versions are ASCII, so characters are bytes. Checked before ``packaging`` parses the
+#: text: a release segment of thousands of digits is not even an int Python converts.
+MAX_VERSION_LENGTH = 255
+_EXAMPLES = "write it like 1.2.3, 1.2.3rc1 or 1.2.3.post1"
 
-def parse_version(text: str, where: str = "version") -> Version:
-    """``text`` as a :class:`Version`; semver forms such as ``2.0.1-alpha.0`` too.
 
-    ``where`` (a file or setting) starts the error message.
+def _too_long(text: str, where: str) -> VersionError:
+    return VersionError(
+        f"{where}: the version is {len(text)} characters long ({text[:20]!r}...), more than "
+        f"the {MAX_VERSION_LENGTH} relnox accepts (every artifact's file name holds the version, "
+        f"and {MAX_VERSION_LENGTH} bytes is the longest file name a file system stores); "
+        + _EXAMPLES
+    )
+
+
+def validate_version(value: object, where: str, *, semver: bool = False) -> Version:
+    """``value`` as a PEP 440 :class:`Version`, or a :class:`VersionError` starting with ``where``.
+
+    The one check of a version a user wrote (a pyproject, a tag, ``--to``, a workflow
+    input): a string, at most :data:`MAX_VERSION_LENGTH` characters, valid PEP 440; with
+    ``semver`` also a semver spelling (``2.0.1-alpha.0`` is ``2.0.1a0``).
     """
-    text = text.strip()
+    if not isinstance(value, str):
+        raise VersionError(
+            f"{where}: the version must be a string, not {type(value).__name__} ({value!r}); "
+            f'quote it: "{value}"'
+        )
+    if len(value) > MAX_VERSION_LENGTH:
+        raise _too_long(value, where)
     try:
-        return Version(text)
+        return Version(value)
     except InvalidVersion:
         pass
-    converted = _from_semver(text)
-    if converted is None:
+    converted = _from_semver(value) if semver else None
+    if converted is not None:
+        return converted
+    if semver:
         raise VersionError(
-            f"{where}: {text!r} is not a valid version; write it like 1.2.3, 1.2.3rc1 "
+            f"{where}: {value!r} is not a valid version; write it like 1.2.3, 1.2.3rc1 "
             "(PEP 440) or 1.2.3-rc.1 (semver)"
         )
-    return converted
+    raise VersionError(f"{where}: {value!r} is not a valid PEP 440 version; {_EXAMPLES}")
+
+
+def parse_version(text: str, where: str = "version") -> Version:
+    """``text`` (surrounding blanks dropped) as a :class:`Version`; semver forms such as
+    ``2.0.1-alpha.0`` too. ``where`` (a file or setting) starts the error message."""
+    return validate_version(text.strip(), where, semver=True)
 
 
 def _from_semver(text: str) -> Version | None:
@@ -282,7 +317,10 @@ def target_version(
 
 
 def maybe_version(text: str) -> Version | None:
-    """``text`` as a PEP 440 version, or None when it is not one."""
+    """``text`` as a PEP 440 version, or None when it is not one (or longer than
+    :data:`MAX_VERSION_LENGTH`: a tag of 5,000 digits names no version)."""
+    if len(text) > MAX_VERSION_LENGTH:
+        return None
     try:
         return Version(text)
     except InvalidVersion:

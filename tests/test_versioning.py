@@ -199,3 +199,50 @@ def test_versions_compare_as_pep440() -> None:
     assert same_version("weird", "weird")
     assert same_version(None, None) and not same_version("1.0", None)
     assert maybe_version("1.2") == maybe_version("1.2.0") and maybe_version("x") is None
+
+
+# -- the one validation: strings only, PEP 440, at most MAX_VERSION_LENGTH characters -----
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1.0." + "1" * 10_000, "10004 characters long"),  # a 10,000-digit segment: no int
+        ("1.0+" + "a" * 300, "more than the 255 relnox accepts"),
+        (1, "must be a string, not int"),
+        (1.0, "must be a string, not float"),
+        ("one", "'one' is not a valid PEP 440 version"),
+    ],
+)
+def test_validate_version_refuses_with_the_limit_named(value: object, expected: str) -> None:
+    from relnox.versioning import validate_version
+
+    with pytest.raises(VersionError) as info:
+        validate_version(value, "pkg/pyproject.toml")
+    message = str(info.value)
+    assert message.startswith("pkg/pyproject.toml: ") and expected in message
+    assert "\n" not in message and len(message) < 400  # the value is shown cut short
+
+
+def test_the_limit_is_the_longest_file_name() -> None:
+    from relnox.versioning import MAX_VERSION_LENGTH, validate_version
+
+    longest = "1." + "0" * (MAX_VERSION_LENGTH - 2)
+    assert validate_version(longest, "x") == Version(longest)
+    with pytest.raises(VersionError, match=f"the {MAX_VERSION_LENGTH} relnox accepts"):
+        validate_version(longest + "0", "x")
+    # the semver spelling (--to, a bump's input) and tags go through the same limit
+    with pytest.raises(VersionError, match="characters long"):
+        parse_version("1.2.3-" + "a" * 300, "--to")
+    assert maybe_version("1." + "1" * 5000) is None
+
+
+def test_validation_is_written_once() -> None:
+    """Every module checks a version with relnox.versioning, not a copy of its own."""
+    import inspect
+
+    import relnox.project.pyproject
+    import relnox.release.tagging
+
+    for module in (relnox.project.pyproject, relnox.release.tagging):
+        assert "InvalidVersion" not in inspect.getsource(module), module.__name__

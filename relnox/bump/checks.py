@@ -1,7 +1,9 @@
 """The git side of a bump: checks made before anything changes, and the actions.
 
-Outside a git repository only ``--commit/--tag/--push`` (and packages whose version
-lives in git tags) are refused. Inside one: a dirty tree unless ``allow_dirty``,
+Outside a git repository ``--commit`` (the default), ``--tag`` and ``--push`` (and
+packages whose version lives in git tags) are refused, and so they are in a repository
+without a commit, where the bump's commit would be the first and hold only version
+files: both errors say the first step to take. Inside one: a dirty tree unless ``allow_dirty``,
 ``--commit/--tag`` on a detached HEAD unless ``allow_detached``, tag names git would
 refuse (checked with ``git check-ref-format``), tags that already exist, ``--push``
 without ``origin`` or on a detached HEAD. Tag names go after ``--`` in every argv.
@@ -18,6 +20,8 @@ from relnox.errors import ConfigError, GitError
 from relnox.paths import rel as relative
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
+
+FIRST_COMMIT = "git init && git add -A && git commit -m 'Initial commit'"
 
 
 def changed_names(workspace: Workspace) -> list[str]:
@@ -92,10 +96,14 @@ def git_plan(
     wants = [flag for flag, on in (("--commit", commit), ("--tag", tag), ("--push", push)) if on]
     if not git.is_repo(root):
         if wants:
-            raise GitError(
-                f"{root} is not a git repository, so {'/'.join(wants)} cannot run; "
-                "run `git init` first or drop those flags"
+            problem = (
+                f"{root} is not a git repository, so {'/'.join(wants)} cannot run (bump "
+                f"commits its edits by default); make it one first ({FIRST_COMMIT}), or pass "
+                "--no-commit to only edit the files"
             )
+            if not dry_run:
+                raise GitError(problem)
+            plan.notes.append(f"warning: {problem} (a dry run shows the plan anyway)")
         if vcs:
             raise GitError(
                 f"{vcs[0].pyproject}: the version of {vcs[0].name} comes from git tags but "
@@ -103,6 +111,15 @@ def git_plan(
             )
         return
     plan.repo = git.toplevel(root)
+    if git.head(root) is None and (wants or vcs):
+        problem = (
+            f"{root}: the repository has no commit yet, so bump would make a first commit "
+            "holding only its version files; commit your project first: "
+            f"{FIRST_COMMIT.removeprefix('git init && ')}"
+        )
+        if not dry_run:
+            raise GitError(problem)
+        plan.notes.append(f"warning: {problem} (a dry run shows the plan anyway)")
     if not allow_dirty:
         dirty = git.dirty_files(root)
         if dirty:

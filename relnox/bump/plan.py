@@ -38,6 +38,7 @@ from relnox.project.changelog import UNRELEASED, find_section
 from relnox.project.pins import rewrite_requirement
 from relnox.project.sources import read_text
 from relnox.project.uvlock import update_uv_lock
+from relnox.project.validate import check_file_name
 from relnox.project.workspace import Package, Workspace, changelog_in
 from relnox.versioning import PARTS, parse_version, target_version
 
@@ -121,6 +122,7 @@ def _new_versions(
                 )
             new = str(to)
         for member in group:
+            check_file_name(str(member.pyproject), member.name, new)
             versions[member.name] = (member.version, new)
     return versions
 

@@ -104,7 +104,7 @@ def build_all(
         installer=installer,
         force=force,
     )
-    plan = plan_build(load_workspace(root), options)
+    plan = plan_build(load_workspace(root, names), options)
     if dry_run:
         for line in plan.describe():
             echo(line)

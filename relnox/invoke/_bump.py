@@ -57,10 +57,8 @@ def bump(
     """Bump versions: every version source, dependents' pins, uv.lock, changelogs; one commit."""
     from relnox.bump.plan import apply_bump, plan_bump
     from relnox.project.discovery import load_workspace
-    from relnox.tools import git
 
-    workspace = load_workspace(root)
-    commit = commit and git.is_repo(workspace.root)  # outside git there is nothing to commit
+    workspace = load_workspace(root, listed(package))
     plan = plan_bump(
         workspace,
         part=part,

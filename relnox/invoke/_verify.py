@@ -107,7 +107,7 @@ def verify_install(
             echo(f"shard {shard} has no packages: nothing to verify")
             return {"packages": [], "ok": True, "shard": shard}
     plan = plan_verify(
-        load_workspace(root),
+        load_workspace(root, names),
         packages=names,
         dist_dir=dist or None,
         index=index or None,

@@ -23,11 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
 
 from relnox.errors import ConfigError
 from relnox.project.sources import read_text
-from relnox.versioning import same_version
+from relnox.versioning import maybe_version, same_version
 
 _ATX = re.compile(r"^(?P<level>#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
 _UNDERLINE = re.compile(r"^(?P<char>[=\-~^*+])(?P=char){2,}\s*$")
@@ -110,11 +109,7 @@ def _version(token: str) -> str | None:
         token = token[1:]
     if not token[:1].isdigit() or _DATE.match(token):
         return None
-    try:
-        Version(token)
-    except InvalidVersion:
-        return None
-    return token
+    return token if maybe_version(token) is not None else None
 
 
 def _is_tail(words: list[str]) -> bool:

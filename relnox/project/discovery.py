@@ -10,6 +10,7 @@ package knows its tag convention and its releases. A package that cannot be read
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -17,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
 
 from relnox.config import (
     MEMBER_KEYS,
@@ -40,19 +40,25 @@ from relnox.project.pyproject import (
     import_packages,
     internal_requirements,
     is_package,
-    is_project_dir,
     load_toml,
     project_doc,
     readme_path,
     setup_cfg,
     source_roots,
-    validate_version,
     version_files,
 )
 from relnox.project.sources import VersionLocation, python_location, read_text, toml_location
+from relnox.project.validate import (
+    check_file_name,
+    check_root,
+    check_shape,
+    member_path,
+    workspace_error,
+)
 from relnox.project.vcs import read_tags
 from relnox.project.workspace import Broken, Package, Workspace
 from relnox.toml import table
+from relnox.versioning import maybe_version, validate_version
 
 __all__ = [
     "discover",
@@ -213,13 +219,10 @@ def _load_package(
         locations += [loc for loc in extra if all(loc.path != k.path for k in locations)]
         primary = validate_version(locations[0].value, locations[0].label)
         for loc in locations[1:]:
-            try:
-                same = Version(loc.value) == primary
-            except InvalidVersion:
-                same = False
-            if not same:
+            if maybe_version(loc.value) != primary:
                 drift.append(loc)
         version = str(primary) if locations[0].semver else locations[0].value
+        check_file_name(locations[0].label, canonicalize_name(project_name), version)
     else:
         version = "0.0.0"  # replaced by the package's last tag in discover
     tag_format = settings.get("tag-format") if not is_root else None
@@ -270,9 +273,12 @@ def _poetry_python(tool_poetry: Mapping[str, Any]) -> str | None:
     return poetry_specifier(python) if isinstance(python, str) else None
 
 
-def _member_dirs(root: Path, doc: Mapping[str, Any] | None, config: Config) -> list[Path]:
+def _member_dirs(
+    root: Path, doc: Mapping[str, Any] | None, config: Config
+) -> tuple[list[Path], list[Broken]]:
+    """The member directories the globs name, and the matches that cannot be read."""
     if doc is None:  # no root pyproject.toml: every project below the root
-        return _projects_below(root)
+        return _projects_below(root), []
     if config.packages is not None:
         globs, excludes = list(config.packages), []
     else:
@@ -281,18 +287,26 @@ def _member_dirs(root: Path, doc: Mapping[str, Any] | None, config: Config) -> l
         excludes = [g for g in uv_ws.get("exclude", []) if isinstance(g, str)]
         if is_package(doc, root):
             globs.insert(0, ".")
-    excluded = {p.resolve() for g in excludes for p in root.glob(g)}
+    excluded: set[Path | None] = set()  # as matched, and resolved when it resolves
+    for pattern in excludes:  # a literal path too: a looping link matches no glob
+        for path in [root / pattern, *root.glob(pattern)]:
+            excluded |= {path.absolute(), member_path(path)[0]}
     dirs: list[Path] = []
+    broken: list[Broken] = []
     seen: set[Path] = set()  # resolved once each: discovery stays linear in the member count
     for pattern in globs:
         matches = [root] if pattern in (".", "", "./") else sorted(root.glob(pattern))
         for path in matches:
-            resolved = path.resolve()
-            if resolved in excluded or resolved in seen or not is_project_dir(path):
+            if path.absolute() in excluded:
+                continue
+            resolved, error = member_path(path)
+            if error is not None:
+                broken.append(Broken(path, None, error))
+            if resolved is None or resolved in excluded or resolved in seen:
                 continue
             seen.add(resolved)
             dirs.append(path)
-    return dirs
+    return dirs, broken
 
 
 _NOT_PROJECTS = {
@@ -425,31 +439,37 @@ def discover(root: Path | str = ".") -> Workspace:
     ``[tool.relnox]``, a dependency cycle, no package at all) are raised.
     """
     root = Path(root).resolve()
+    check_root(root)
     root_pyproject = root / "pyproject.toml"
-    doc: Mapping[str, Any] | None = load_toml(root_pyproject) if root_pyproject.exists() else None
+    exists = os.path.lexists(root_pyproject)
+    doc: Mapping[str, Any] | None = load_toml(root_pyproject) if exists else None
+    if doc is not None:
+        check_shape(root_pyproject, doc)
     if doc is None and (root / "setup.py").is_file():
         doc = {}  # a setup.py project: build's legacy setuptools backend builds it
     config = load_config(root_pyproject, table(doc or {}, "tool", "relnox"))
     check_heading(root_pyproject, config.changelog_heading)
-    dirs = _member_dirs(root, doc, config)
-    if doc is None and not dirs:
+    dirs, broken = _member_dirs(root, doc, config)
+    if doc is None and not dirs and not broken:
         raise ConfigError(
             f"{root}: no pyproject.toml here or in the directories below; "
             "run relnox from the repository root or pass --root"
         )
     explicit = config.packages is not None
     docs: dict[Path, Mapping[str, Any]] = {}
-    broken: list[Broken] = []
     skipped: list[str] = []
     for directory in dirs:
-        try:
+        try:  # anything unreadable in one member is that member's problem, listed with the rest
             loaded = doc if directory == root and doc is not None else project_doc(directory)
+            check_shape(directory / "pyproject.toml", loaded)
+            if not is_package(loaded, directory, explicit=explicit):
+                if doc is not None and directory != root and not _virtual(loaded):
+                    raise _no_project(root, directory)
+                continue
+            name = _name_of(directory, loaded)
         except RelnoxError as exc:
             broken.append(Broken(directory, None, exc))
             continue
-        if not is_package(loaded, directory, explicit=explicit):
-            continue
-        name = _name_of(directory, loaded)
         if name and not _VALID_NAME.fullmatch(name):
             error = ConfigError(
                 f"{directory / 'pyproject.toml'}: {name!r} is not a valid project name "
@@ -516,6 +536,20 @@ def discover(root: Path | str = ".") -> Workspace:
     return _with_problems(workspace)
 
 
+def _virtual(doc: Mapping[str, Any]) -> bool:
+    """``[tool.uv] package = false``: a member uv installs but never builds."""
+    return table(doc, "tool", "uv").get("package") is False
+
+
+def _no_project(root: Path, directory: Path) -> ConfigError:
+    rel = directory.relative_to(root).as_posix() if directory.is_relative_to(root) else directory
+    return ConfigError(
+        f"{directory / 'pyproject.toml'}: a workspace member without a [project] table (nor "
+        f"[tool.poetry] name and version, setup.cfg or setup.py); add [project] with name and "
+        f'version, or leave "{rel}" out of the members in {root / "pyproject.toml"}'
+    )
+
+
 def _unique(
     root: Path, packages: list[Package], broken: list[Broken]
 ) -> tuple[list[Package], list[Broken]]:
@@ -548,12 +582,17 @@ def _with_problems(workspace: Workspace) -> Workspace:
     return replace(workspace, errors=errors, problems=tuple(str(e) for e in errors))
 
 
-def load_workspace(root: Path | str = ".") -> Workspace:
-    """:func:`discover` for a command: a broken package is left out with a warning.
+def load_workspace(root: Path | str = ".", packages: Sequence[str] | None = None) -> Workspace:
+    """:func:`discover` for a command: every input checked before any work.
 
-    A problem in one package never stops work on another; a command that names the
-    broken package (``--package``) gets its error. When no package could be loaded,
-    the first problem is raised.
+    A package that cannot be read is never left out silently: when any member is
+    broken (a malformed pyproject, two members whose names normalise alike, a version
+    that is not PEP 440 ...), every problem is raised together, one line each with its
+    file (:func:`relnox.project.validate.workspace_error`). A command told to act on
+    named ``packages`` only goes on when each is a sound package, with every problem of
+    the others logged as a warning: a problem in one package never stops work on
+    another the user asked for. ``doctor`` and ``check-versions`` use :func:`discover`,
+    which collects them instead.
     """
     import logging
 
@@ -561,13 +600,9 @@ def load_workspace(root: Path | str = ".") -> Workspace:
     log = logging.getLogger("relnox")
     for warning in workspace.warnings:
         log.warning("warning: %s", warning)
-    if workspace.problems and not workspace.packages:
-        more = len(workspace.problems) - 1
-        suffix = (
-            f" (and {more} more problem{'s' if more > 1 else ''}; run relnox check-versions)"
-            if more
-            else ""
-        )
-        first = workspace.errors[0]
-        raise type(first)(str(first) + suffix)
+    if workspace.errors:
+        problem = workspace_error(workspace.root, workspace.errors)
+        if not packages or not all(workspace.has(name) for name in packages):
+            raise problem
+        log.warning("warning: left out, not asked for: %s", problem)
     return workspace

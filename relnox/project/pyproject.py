@@ -17,10 +17,9 @@ from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
 
 from relnox.config import load_config
-from relnox.errors import ConfigError, VersionError
+from relnox.errors import ConfigError
 from relnox.project.sources import (
     VersionLocation,
     pattern_location,
@@ -59,9 +58,17 @@ def load_toml(path: Path) -> dict[str, Any]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found") from None
+        raise ConfigError(
+            f"{path}: file not found; create it, or fix the setting or link that names it"
+        ) from None
     except IsADirectoryError:
         raise ConfigError(f"{path}: is a directory, not a TOML file; remove or rename it") from None
+    except PermissionError:
+        raise ConfigError(
+            f"{path}: cannot be read (permission denied); make it readable (chmod u+r)"
+        ) from None
+    except OSError as exc:  # a symlink loop, an I/O error, a FIFO ...
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc}); fix the file") from None
     if raw.startswith(b"\xef\xbb\xbf"):
         raise ConfigError(f"{path}: starts with a UTF-8 byte order mark (BOM); save it without BOM")
     try:
@@ -126,16 +133,6 @@ def is_package(
     if "name" in setup_cfg(directory).get("metadata", {}):
         return True
     return (directory / "setup.py").is_file()
-
-
-def validate_version(value: str, where: str) -> Version:
-    try:
-        return Version(value)
-    except InvalidVersion:
-        raise VersionError(
-            f"{where}: {value!r} is not a valid PEP 440 version; "
-            "write it like 1.2.3, 1.2.3rc1 or 1.2.3.post1"
-        ) from None
 
 
 def source_roots(directory: Path, doc: Mapping[str, Any]) -> tuple[Path, ...]:

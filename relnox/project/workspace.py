@@ -180,6 +180,11 @@ class Workspace:
             return self.config.tag_format
         return "{name}-v{version}" if self.is_workspace else "v{version}"
 
+    def has(self, name: str) -> bool:
+        """``name`` is a package that could be loaded (by name or directory name)."""
+        wanted = canonicalize_name(name)
+        return any(p.name == wanted or p.directory.name == name for p in self.packages)
+
     def get(self, name: str) -> Package:
         """A package by its name, its name as written, or its directory name."""
         wanted = canonicalize_name(name)

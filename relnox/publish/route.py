@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from packaging.version import InvalidVersion, Version
-
 from relnox.errors import PublishError, VersionError
 from relnox.project.workspace import Workspace
 from relnox.tags import ParsedTag, parse_tag
 from relnox.tools.repositories import PYPI, TESTPYPI
+from relnox.versioning import maybe_version
 
 
 @dataclass(frozen=True)
@@ -41,13 +40,12 @@ def route_for_tag(tag: str, workspace: Workspace) -> TagRoute:
         else parse_tag(workspace.tag_format, tag)
     )
     raw = parsed.version if parsed else name.rsplit("-v", 1)[-1].removeprefix("v")
-    try:
-        version = Version(raw)
-    except InvalidVersion:
+    version = maybe_version(raw)
+    if version is None:
         raise VersionError(
             f"tag {name!r} holds no PEP 440 version (tag-format is {workspace.tag_format!r}); "
             "pass a release tag such as v1.2.0 or 1.2.0rc1"
-        ) from None
+        )
     package = None
     if parsed and (parsed.name or parsed.dir):
         package = workspace.get(parsed.name or parsed.dir or "").name

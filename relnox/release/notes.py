@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from relnox.atomic import write_atomic
 from relnox.errors import ConfigError, VersionError
@@ -17,7 +17,7 @@ from relnox.project.changelog import read_section
 from relnox.project.workspace import Package, Workspace, changelog_in
 from relnox.release.tagging import packages_of_tag, parse_release_tag
 from relnox.tools.repositories import PYPI, TESTPYPI, Repository, builtin, resolve
-from relnox.versioning import same_version
+from relnox.versioning import maybe_version, same_version
 
 logger = logging.getLogger("relnox")
 NOTES_FILE = "release-notes.md"
@@ -36,10 +36,9 @@ def _target(
 ) -> tuple[str, tuple[Package, ...]]:
     text = version_or_tag.strip()
     tagged: tuple[Package, ...] = ()
-    try:
-        Version(text)
+    if maybe_version(text) is not None:
         version = text.lstrip("vV")
-    except InvalidVersion:
+    else:
         try:
             parsed = parse_release_tag(workspace, text)
         except VersionError:

@@ -394,11 +394,8 @@ class Pipeline:
             git.git(self.workspace.root, "push", "origin", f"HEAD:refs/heads/{branch}")
         apply_tags(self.workspace, plan, push=self.options.push)
         self.result.tags = [a.tag for a in plan.actions]
-        created = [a.tag for a in plan.to_create]
-        pushed = " and pushed with the branch" if self.options.push else ""
-        if not created:
-            return "already done", f"tags {', '.join(self.result.tags)} already on HEAD{pushed}"
-        return "done", f"created {', '.join(created)}{pushed}"
+        pushed = " (pushed with the branch)" if self.options.push else ""
+        return ("done" if plan.to_create else "already done"), plan.summary() + pushed
 
     # -- the plan -------------------------------------------------------------------
     def plan(self) -> ReleasePlan:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from relnox.errors import ConfigError, GitError, VersionError
 from relnox.paths import rel
@@ -29,7 +29,7 @@ from relnox.tags import ParsedTag, parse_tag
 from relnox.toml import tomllib
 from relnox.tools import git
 from relnox.tools.github import event_before, ref_tag
-from relnox.versioning import same_version
+from relnox.versioning import maybe_version, same_version, validate_version
 
 logger = logging.getLogger("relnox")
 FETCH_HINT = (
@@ -93,18 +93,22 @@ def default_since(workspace: Workspace, env: Mapping[str, str] | None = None) ->
 
 @dataclass(frozen=True)
 class TagAction:
-    """One tag of the plan: ``create`` it on HEAD, or ``skip`` it (already there)."""
+    """One tag of the plan: ``create`` it on HEAD, ``skip`` it (already on HEAD), or
+    ``keep`` it where it is (on an older commit: a release tag is never moved)."""
 
     tag: str
     package: str
     version: str
     commit: str
-    action: str  # "create" or "skip"
+    action: str  # "create", "skip" or "keep"
     reason: str
 
     def describe(self) -> str:
+        what = f"{self.tag} ({self.package} {self.version})"
+        if self.action == "keep":
+            return f"warning: not moving {what} from older commit {self.commit[:12]}: {self.reason}"
         verb = "create tag" if self.action == "create" else "skip"
-        return f"{verb} {self.tag} ({self.package} {self.version}) on {self.commit[:12]}: {self.reason}"
+        return f"{verb} {what} on {self.commit[:12]}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -123,9 +127,22 @@ class TagPlan:
         lines = [a.describe() for a in self.actions]
         lines += list(self.notes)
         if not self.actions:
-            since = self.since or "the first commit"
-            lines.append(f"no version changed since {since}: nothing to tag")
+            since = f" since {self.since}" if self.since else ""
+            lines.append(f"no version changed{since}: nothing to tag")
         return lines
+
+    def summary(self) -> str:
+        """One line: what was created, what HEAD already had, what stays on older commits."""
+        parts = []
+        for action, words in (
+            ("create", "created {}"),
+            ("skip", "{} already on HEAD"),
+            ("keep", "{} on an older commit, not moved (bump to release HEAD)"),
+        ):
+            tags = list(dict.fromkeys(a.tag for a in self.actions if a.action == action))
+            if tags:
+                parts.append(words.format(", ".join(tags)))
+        return "; ".join(parts) or "nothing to tag"
 
     def results(self, workspace: Workspace) -> dict[str, Any]:
         names = list(dict.fromkeys(a.package for a in self.actions))
@@ -150,9 +167,17 @@ def plan_tags(
 ) -> TagPlan:
     """Which tags to create on HEAD; raises when a wanted tag sits on another commit."""
     repo = workspace.root
+    if not git.is_repo(repo):
+        raise GitError(
+            f"{repo} is not a git repository, so there is nothing to tag; make it one and "
+            "commit the release first (git init && git add -A && git commit -m 'Initial commit')"
+        )
     head = git.head(repo)
     if head is None:
-        raise GitError(f"{repo} has no commit yet; commit the release first, then tag it")
+        raise GitError(
+            f"{repo} has no commit yet; commit the release first (git add -A && git commit "
+            "-m 'Initial commit'), then tag it"
+        )
     workspace.require_history("tag --missing" if missing else "tag")
     selected = workspace.select(packages)
     notes = [f"{p.name}: its version comes from tags; skipped" for p in selected if p.vcs_versioned]
@@ -177,18 +202,39 @@ def plan_tags(
             else:
                 wanted.append((pkg, f"version {before or 'none'} -> {pkg.version}"))
     actions: dict[str, TagAction] = {}
+    shared = _shared_tags(workspace) if wanted else {}
     for pkg, reason in wanted:
         tag = workspace.tag_for(pkg)
         if tag in actions:
             continue  # one tag for several packages (lockstep, "v{version}")
         git.check_tag_name(repo, tag)
         on = git.tag_commit(repo, tag)
+        why = "already on HEAD"
+        if on is None:  # a tag without the package's name may already mark this version
+            found = _shared_for(workspace, pkg, shared, head)
+            if found is not None:
+                tag, on = found
+                why = (
+                    f"the shared tag {tag} already marks {pkg.name} {pkg.version}; "
+                    "no tag of its own is created"
+                )
+                if tag in actions:
+                    continue
         if on is None:
             actions[tag] = TagAction(tag, pkg.name, pkg.version, head, "create", reason)
         elif on == head:
-            actions[tag] = TagAction(tag, pkg.name, pkg.version, head, "skip", "already on HEAD")
-        elif missing:
-            continue  # tagged before, on the commit that released it
+            actions[tag] = TagAction(tag, pkg.name, pkg.version, head, "skip", why)
+        elif missing:  # tagged before: a release tag never moves, and HEAD gets no second one
+            actions[tag] = TagAction(
+                tag,
+                pkg.name,
+                pkg.version,
+                on,
+                "keep",
+                f"{pkg.name} {pkg.version} was released there and HEAD ({head[:12]}) is "
+                f"another commit; bump {pkg.name} to release HEAD, or delete the tag "
+                f"(git tag -d {tag}) if that release never happened",
+            )
         else:
             raise GitError(
                 f"tag {tag} already exists on commit {on[:12]}, not on HEAD ({head[:12]}), "
@@ -196,6 +242,63 @@ def plan_tags(
                 f"version, or delete the stale tag (git tag -d {tag}) if it was never released"
             )
     return TagPlan(head, rev, tuple(actions.values()), tuple(unchanged), tuple(notes))
+
+
+#: tags that name a version and no package: the repository's single convention
+_SHARED_FORMATS = ("v{version}", "{version}", "V{version}", "release-{version}")
+
+
+def _shared_tags(workspace: Workspace) -> dict[Version, list[tuple[str, str]]]:
+    """Every tag without a package's name in it, by the version it names: [(tag, commit)].
+
+    ``v1.2.0`` for a lockstep group, the repository's one convention, or the configured
+    ``tag-format`` when it has no ``{name}``/``{dir}``. One ``for-each-ref`` reads them all.
+    """
+    formats = list(_SHARED_FORMATS)
+    configured = [
+        workspace.config.tag_format,
+        *(workspace.tag_format_of(p) for p in workspace.packages),
+    ]
+    formats += [f for f in configured if f and "{name}" not in f and "{dir}" not in f]
+    out = git.git(
+        workspace.root,
+        "for-each-ref",
+        "--format=%(refname:strip=2) %(objectname) %(*objectname)",  # no blank in a tag name
+        "refs/tags",
+    )
+    found: dict[Version, list[tuple[str, str]]] = {}
+    for line in out.splitlines():
+        name, obj, peeled = [*line.split(" "), "", ""][:3]
+        for fmt in dict.fromkeys(formats):
+            parsed = parse_tag(fmt, name)
+            version = maybe_version(parsed.version) if parsed else None
+            if version is not None:
+                found.setdefault(version, []).append((name, peeled or obj))
+                break
+    return found
+
+
+def _shared_for(
+    workspace: Workspace,
+    pkg: Package,
+    shared: Mapping[Version, list[tuple[str, str]]],
+    head: str,
+) -> tuple[str, str] | None:
+    """The shared tag that releases ``pkg`` at its version (the one on HEAD first), or None.
+
+    A tag another package's own convention claims (``v{version}`` of a package that is
+    tagged that way, while this one is not) is that package's, not shared.
+    """
+    version = maybe_version(pkg.version)
+    if version is None:
+        return None
+    candidates = []
+    for name, commit in shared.get(version, ()):
+        owners = [p.name for p, _v in workspace.match_tag(name)]
+        if not owners or pkg.name in owners:
+            candidates.append((name, commit))
+    candidates.sort(key=lambda item: item[1] != head)
+    return candidates[0] if candidates else None
 
 
 def apply_tags(
@@ -306,12 +409,7 @@ class ResolvedVersion:
 
 
 def _valid(version: str, where: str) -> str:
-    try:
-        Version(version)
-    except InvalidVersion:
-        raise VersionError(
-            f"{where}: {version!r} is not a valid PEP 440 version; write it like 1.2.3 or 1.2.3rc1"
-        ) from None
+    validate_version(version, where)
     return version
 
 

@@ -205,3 +205,42 @@ def test_a_dry_run_on_a_dirty_tree_shows_the_plan_and_warns(tmp_path: Path) -> N
     assert "dry run: nothing was changed" in dry.stdout
     real = run_relnox("bump", "--part", "minor", cwd=root)
     assert real.returncode == 1 and "uncommitted changes" in real.stderr
+
+
+def test_a_repository_without_commits_is_refused_with_the_first_step(tmp_path: Path) -> None:
+    """The bump's commit would be the repository's first, holding only version files."""
+    root = _single(tmp_path / "repo")
+    run_git(root, "init", "-q", "-b", "main")
+    before = snapshot(root)
+    for args in ([], ["--tag"], ["--commit", "--tag", "--push"]):
+        proc = run_relnox("bump", "--part", "minor", *args, cwd=root)
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+        lines = error_lines(proc.stderr)
+        assert len(lines) == 1 and "has no commit yet" in lines[0], lines
+        assert "commit your project first: git add -A && git commit" in lines[0]
+        assert snapshot(root) == before
+        assert run_git(root, "rev-parse", "--verify", "--quiet", "HEAD", check=False) == ""
+    dry = run_relnox("bump", "--part", "minor", "--dry-run", cwd=root)
+    assert dry.returncode == 0 and "has no commit yet" in dry.stdout + dry.stderr
+    # only editing the files makes no commit, so it is allowed
+    edit = run_relnox("bump", "--part", "minor", "--no-commit", cwd=root)
+    assert edit.returncode == 0, edit.stderr
+    assert 'version = "0.2.0"' in (root / "pyproject.toml").read_text()
+    assert run_git(root, "rev-parse", "--verify", "--quiet", "HEAD", check=False) == ""
+
+
+def test_a_directory_outside_git_is_refused_unless_no_commit(tmp_path: Path) -> None:
+    root = _single(tmp_path / "plain")
+    before = snapshot(root)
+    proc = run_relnox("bump", "--part", "patch", cwd=root)
+    lines = error_lines(proc.stderr)
+    assert proc.returncode == 1 and len(lines) == 1, proc.stderr
+    assert f"{root} is not a git repository, so --commit cannot run" in lines[0]
+    assert "git init && git add -A && git commit" in lines[0] and "--no-commit" in lines[0]
+    assert snapshot(root) == before
+    tag = run_relnox("tag", "--missing", cwd=root)
+    assert (
+        tag.returncode == 1 and "is not a git repository, so there is nothing to tag" in tag.stderr
+    )
+    assert run_relnox("bump", "--part", "patch", "--no-commit", cwd=root).returncode == 0
+    assert 'version = "0.1.1"' in (root / "pyproject.toml").read_text()

@@ -226,3 +226,105 @@ def test_a_tag_name_git_refuses_stops_before_any_tag(make_workspace: Callable[..
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "'-d0.1.0' is not a valid git tag name" in proc.stderr and "tag-format" in proc.stderr
     assert git(root, "tag", "--list") == ""
+
+
+# -- tag --missing and one shared tag (a lockstep group's v1.2.0, the repository's one
+#    convention): recognised, nothing created; a version's tag on an older commit stays
+
+
+def _two_at(root: Path, version: str, relnox: str = "") -> Path:
+    from tests.shapes import project, repo
+
+    return repo(
+        root,
+        {
+            "pyproject.toml": f'[tool.uv.workspace]\nmembers = ["p/*"]\n{relnox}',
+            "p/a/pyproject.toml": project("sh-a", version),
+            "p/b/pyproject.toml": project("sh-b", version),
+        },
+    )
+
+
+@pytest.mark.parametrize("shape", ["one convention", "lockstep group", "lightweight"])
+def test_missing_recognises_a_shared_tag_on_head(tmp_path: Path, shape: str) -> None:
+    relnox = "[tool.relnox]\nlockstep = true\n" if shape == "lockstep group" else ""
+    root = _two_at(tmp_path / "ws", "1.1.0", relnox)
+    git(root, "tag", "-a", "-m", "r", "v1.1.0")
+    for pkg in ("a", "b"):
+        set_version(root / "p" / pkg, "1.1.0", "1.2.0")
+    git_commit_all(root, "Release 1.2.0")
+    if shape == "lightweight":
+        git(root, "tag", "v1.2.0")
+    else:
+        git(root, "tag", "-a", "-m", "Release 1.2.0", "v1.2.0")
+    before = git(root, "tag", "--list")
+    plan = plan_tags(load_workspace(root), missing=True)
+    assert plan.to_create == ()
+    assert [(a.tag, a.action) for a in plan.actions] == [("v1.2.0", "skip")]
+    # a lockstep group's convention is v{version} already; otherwise the tag is recognised
+    said = "already on HEAD" if shape == "lockstep group" else "no tag of its own is created"
+    assert plan.describe()[0].startswith("skip v1.2.0 (sh-a 1.2.0)")
+    assert said in plan.describe()[0]
+    assert plan.summary() == "v1.2.0 already on HEAD"
+    proc = run_relnox("tag", "--missing", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    assert said in proc.stdout
+    assert git(root, "tag", "--list") == before  # no sh-a-v1.2.0, no sh-b-v1.2.0
+    # ... and the version-change mode agrees
+    assert plan_tags(load_workspace(root)).to_create == ()
+
+
+def test_missing_never_moves_a_tag_from_an_older_commit(tmp_path: Path) -> None:
+    root = _two_at(tmp_path / "ws", "1.2.0")
+    git(root, "tag", "-a", "-m", "r", "v1.2.0")
+    released = git(root, "rev-parse", "HEAD")
+    git(root, "commit", "-q", "--allow-empty", "-m", "later work, same version")
+    plan = plan_tags(load_workspace(root), missing=True)
+    assert plan.to_create == ()
+    assert [(a.tag, a.action, a.commit) for a in plan.actions] == [("v1.2.0", "keep", released)]
+    assert "on an older commit, not moved" in plan.summary()
+    assert "already on HEAD" not in plan.summary()
+    proc = run_relnox("tag", "--missing", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    assert f"warning: not moving v1.2.0 (sh-a 1.2.0) from older commit {released[:12]}" in (
+        proc.stdout
+    )
+    assert git(root, "tag", "--list") == "v1.2.0"
+    assert git(root, "rev-parse", "v1.2.0^{commit}") == released
+
+
+def test_missing_keeps_a_package_tag_on_an_older_commit_and_says_so(demo: Path) -> None:
+    git(demo, "tag", "-a", "demo-core-v0.1.0", "-m", "old", "HEAD")
+    git(demo, "commit", "-q", "--allow-empty", "-m", "later")
+    plan = plan_tags(load_workspace(demo), missing=True)
+    actions = {a.tag: a.action for a in plan.actions}
+    assert actions == {
+        "demo-core-v0.1.0": "keep",
+        "demo-agents-v0.1.0": "create",
+        "demo-runtime-v0.1.0": "create",
+    }
+    assert plan.summary() == (
+        "created demo-agents-v0.1.0, demo-runtime-v0.1.0; "
+        "demo-core-v0.1.0 on an older commit, not moved (bump to release HEAD)"
+    )
+
+
+def test_a_tag_another_package_owns_is_not_shared(tmp_path: Path) -> None:
+    """``v{version}`` is app's own convention: lib at the same version still gets its tag."""
+    from tests.shapes import project, repo
+
+    root = repo(
+        tmp_path / "ws",
+        {
+            "pyproject.toml": '[tool.uv.workspace]\nmembers = ["p/*"]\n'
+            '[tool.relnox.tag-formats]\nsh-app = "v{version}"\n',
+            "p/app/pyproject.toml": project("sh-app", "1.0.0"),
+            "p/lib/pyproject.toml": project("sh-lib", "1.0.0"),
+        },
+    )
+    git(root, "tag", "-a", "-m", "r", "v1.0.0")
+    plan = plan_tags(load_workspace(root), missing=True)
+    assert {a.tag: a.action for a in plan.actions} == {
+        "v1.0.0": "skip",
+        "sh-lib-v1.0.0": "create",
+    }

@@ -1,0 +1,168 @@
+"""Every input checked before work: the shape of a pyproject, a member path, all problems at once.
+
+Discovery (:mod:`relnox.project.discovery`) reads what a pyproject says; this module
+says whether it can be read at all, so a mistake is one line naming the file and the
+fix, never a traceback deep in a later stage:
+
+* :func:`check_shape` -- the tables and keys relnox (and every build backend) reads have
+  the types PEP 621 and PEP 518 give them: ``[project]`` a table, ``name`` a string,
+  ``dependencies`` a list of strings ...
+* :func:`member_path` -- a member directory from a workspace glob that exists and
+  resolves (a symlink loop is named, not a ``RuntimeError``), and whether its
+  ``pyproject.toml`` is something that should be read (a directory or a dangling link
+  named ``pyproject.toml`` is an error to report, not a directory to skip).
+* :func:`workspace_error` -- the problems of every package of a workspace in one error:
+  a problem in one package never hides the others.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from relnox.errors import ConfigError, RelnoxError, VersionError
+from relnox.versioning import MAX_VERSION_LENGTH
+
+__all__ = ["check_file_name", "check_root", "check_shape", "member_path", "workspace_error"]
+
+#: (key path, what it must be, the types that are that)
+_SHAPES: tuple[tuple[tuple[str, ...], str, tuple[type, ...]], ...] = (
+    (("project",), "a table", (Mapping,)),
+    (("build-system",), "a table", (Mapping,)),
+    (("tool",), "a table", (Mapping,)),
+    (("tool", "relnox"), "a table", (Mapping,)),
+    (("build-system", "requires"), "a list of strings", (list,)),
+    (("build-system", "build-backend"), "a string", (str,)),
+    (("project", "name"), "a string", (str,)),
+    (("project", "dynamic"), "a list of strings", (list,)),
+    (("project", "dependencies"), "a list of strings", (list,)),
+    (("project", "optional-dependencies"), "a table of lists", (Mapping,)),
+    (("project", "requires-python"), "a string", (str,)),
+    (("project", "readme"), "a string or a table", (str, Mapping)),
+    (("project", "scripts"), "a table", (Mapping,)),
+    (("project", "gui-scripts"), "a table", (Mapping,)),
+    (("project", "entry-points"), "a table", (Mapping,)),
+)
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def check_shape(pyproject: Path, doc: Mapping[str, Any]) -> None:
+    """Raise :class:`ConfigError` for the first key of ``doc`` whose type is wrong.
+
+    Only keys that are present are checked (a missing one is another message's
+    business); the message names the file, the key, what it must be and what it is.
+    """
+    for keys, what, types in _SHAPES:
+        value: Any = doc
+        for key in keys:
+            if not isinstance(value, Mapping) or key not in value:
+                value = None
+                break
+            value = value[key]
+        if value is None:
+            continue
+        if not isinstance(value, types):
+            where = f"[{keys[0]}]" if len(keys) == 1 else f"[{'.'.join(keys[:-1])}] {keys[-1]}"
+            raise ConfigError(
+                f"{pyproject}: {where} must be {what}, not {type(value).__name__} "
+                f"({_shown(value)}); fix it there (PEP 621/518 give its form)"
+            )
+        if isinstance(value, list) and not all(isinstance(v, str) for v in value):
+            bad = next(v for v in value if not isinstance(v, str))
+            raise ConfigError(
+                f"{pyproject}: [{'.'.join(keys[:-1])}] {keys[-1]} must be a list of strings, "
+                f"but holds {_shown(bad)}; quote each item there"
+            )
+        if isinstance(value, Mapping) and what == "a table of lists":
+            lists = all(isinstance(v, list) for v in value.values())
+        else:
+            lists = True
+        if not lists:
+            raise ConfigError(
+                f"{pyproject}: [project.optional-dependencies] must map each extra to a list "
+                "of requirement strings; fix it there"
+            )
+
+
+def check_file_name(where: str, dist_name: str, version: str) -> None:
+    """The shortest wheel name of ``dist_name`` at ``version`` fits in one file name.
+
+    :data:`relnox.versioning.MAX_VERSION_LENGTH` bounds the version alone; with the
+    distribution name and the tags (``-py3-none-any.whl``, the shortest a wheel has) a
+    long name and a long version can still make a name no file system stores.
+    """
+    wheel = f"{dist_name}-{version}-py3-none-any.whl"
+    if len(wheel.encode()) > MAX_VERSION_LENGTH:
+        raise VersionError(
+            f"{where}: the wheel of {dist_name} {version[:20]}... would be named with "
+            f"{len(wheel.encode())} characters, more than the {MAX_VERSION_LENGTH} a file name "
+            "may have; shorten the version"
+        )
+
+
+def check_root(root: Path) -> None:
+    """``root`` (``--root``, or the current directory) is a directory that exists."""
+    if root.is_dir():
+        return
+    if root.exists():
+        raise ConfigError(f"{root}: is a file, not a directory; pass --root the repository root")
+    raise ConfigError(f"{root}: no such directory; pass --root an existing repository root")
+
+
+def member_path(path: Path) -> tuple[Path | None, RelnoxError | None]:
+    """A workspace glob's match: ``(resolved, None)`` when it is a directory to read,
+    ``(None, error)`` when it is one that cannot be read, ``(None, None)`` when it is
+    nothing to read (a plain file, a directory holding no project)."""
+    try:
+        resolved = path.resolve(strict=False)
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
+        return None, ConfigError(
+            f"{path}: cannot be resolved ({exc}); a symbolic link loops back on itself, "
+            "remove the link or exclude it from the workspace members"
+        )
+    pyproject = path / "pyproject.toml"
+    if os.path.lexists(pyproject) and not pyproject.is_file():
+        return None, _not_a_file(pyproject)
+    if pyproject.is_file() or (path / "setup.py").is_file():
+        return resolved, None
+    return None, None
+
+
+def _not_a_file(pyproject: Path) -> ConfigError:
+    if pyproject.is_dir():
+        return ConfigError(f"{pyproject}: is a directory, not a TOML file; remove or rename it")
+    if pyproject.is_symlink():
+        try:
+            pyproject.stat()
+        except OSError as exc:
+            why = "a symbolic link loop" if exc.errno == errno.ELOOP else "a broken symbolic link"
+            return ConfigError(
+                f"{pyproject}: {why} (to {os.readlink(pyproject)!r}); point it at the "
+                "project's pyproject.toml or remove it"
+            )
+    return ConfigError(f"{pyproject}: not a regular file; make it the project's pyproject.toml")
+
+
+def workspace_error(root: Path, errors: Sequence[RelnoxError]) -> RelnoxError:
+    """One error holding every package's problem, one line each (each names its file).
+
+    One problem is that error itself; several are listed below a line that counts them.
+    The class is the problems' own when they share one (a :class:`VersionError` for bad
+    versions), else :class:`ConfigError`.
+    """
+    if len(errors) == 1:
+        return type(errors[0])(str(errors[0]))
+    kinds = {type(e) for e in errors}
+    kind = kinds.pop() if len(kinds) == 1 else ConfigError
+    lines = "".join(f"\n  {e}" for e in errors)
+    return kind(
+        f"{len(errors)} problems in the packages of {root}; fix each file below "
+        f"(relnox doctor lists them too):{lines}"
+    )

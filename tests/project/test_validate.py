@@ -1,0 +1,320 @@
+"""Every input checked before work: a hostile member is one line naming its file, never a
+traceback, never a package silently left out (relnox.project.validate, load_workspace)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from relnox.errors import ConfigError, RelnoxError, VersionError
+from relnox.project.discovery import discover, load_workspace
+from relnox.release.doctor import doctor
+from tests.conftest import run_relnox
+from tests.shapes import project, repo
+
+GOOD = project("good-pkg", "1.0.0")
+ROOT = '[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+
+
+def _text(body: str) -> Callable[[Path], None]:
+    def make(member: Path) -> None:
+        (member / "pyproject.toml").write_text(body, encoding="utf-8", newline="")
+
+    return make
+
+
+def _bytes(body: bytes) -> Callable[[Path], None]:
+    def make(member: Path) -> None:
+        (member / "pyproject.toml").write_bytes(body)
+
+    return make
+
+
+def _directory(member: Path) -> None:
+    (member / "pyproject.toml").mkdir()
+    (member / "pyproject.toml" / "x").write_text("a directory named pyproject.toml")
+
+
+def _loop(member: Path) -> None:
+    os.symlink("other.toml", member / "pyproject.toml")
+    os.symlink("pyproject.toml", member / "other.toml")
+
+
+def _dangling(member: Path) -> None:
+    os.symlink("../nowhere/pyproject.toml", member / "pyproject.toml")
+
+
+def _setup_cfg(member: Path) -> None:
+    (member / "setup.py").write_text("from setuptools import setup\nsetup()\n")
+    (member / "setup.cfg").write_text("[metadata\nname = bad\n")
+
+
+def _setup_py_binary(member: Path) -> None:
+    (member / "setup.py").write_bytes(b"\xff\xfe name='bad'")
+
+
+V = 'name = "bad-pkg"\nversion = "1.0.0"\n'
+HOSTILE: dict[str, tuple[Callable[[Path], None], str]] = {
+    # case: (write the member, what its one line says)
+    "empty name": (_text('[project]\nname = ""\nversion = "1.0.0"\n'), "[project] has no name"),
+    "name not a string": (
+        _text('[project]\nname = 5\nversion = "1.0.0"\n'),
+        "[project] name must be a string, not int",
+    ),
+    "version an int": (
+        _text('[project]\nname = "bad-pkg"\nversion = 1\n'),
+        "[project].version must be a string",
+    ),
+    "version a float": (
+        _text('[project]\nname = "bad-pkg"\nversion = 1.0\n'),
+        "[project].version must be a string",
+    ),
+    "version of 10,000 characters": (
+        _text('[project]\nname = "bad-pkg"\nversion = "1.0.' + "1" * 10_000 + '"\n'),
+        "more than the 255 relnox accepts",
+    ),
+    "version not PEP 440": (
+        _text('[project]\nname = "bad-pkg"\nversion = "one"\n'),
+        "'one' is not a valid PEP 440 version",
+    ),
+    "project not a table": (_text('project = "bad-pkg"\n'), "[project] must be a table, not str"),
+    "dynamic not a list": (
+        _text('[project]\nname = "bad-pkg"\ndynamic = "version"\n'),
+        "[project] dynamic must be a list of strings",
+    ),
+    "dependencies not strings": (
+        _text(f"[project]\n{V}dependencies = [1]\n"),
+        "[project] dependencies must be a list of strings, but holds 1",
+    ),
+    "build-system not a table": (
+        _text(f"build-system = 1\n[project]\n{V}"),
+        "[build-system] must be a table, not int",
+    ),
+    "requires not a list": (
+        _text(f'[build-system]\nrequires = "hatchling"\n[project]\n{V}'),
+        "[build-system] requires must be a list of strings",
+    ),
+    "[tool.relnox] not a table": (
+        _text(f"[project]\n{V}[tool]\nrelnox = 3\n"),
+        "[tool] relnox must be a table",
+    ),
+    "readme an int": (_text(f"[project]\n{V}readme = 3\n"), "[project] readme must be a string"),
+    "no [project] at all": (_text("[tool.ruff]\nline-length = 99\n"), "without a [project] table"),
+    "empty file": (_text(""), "without a [project] table"),
+    "BOM": (_bytes(b"\xef\xbb\xbf[project]\n" + V.encode()), "byte order mark"),
+    "invalid UTF-8": (_bytes(b'[project]\nname = "bad\xff"\nversion = "1"\n'), "not UTF-8"),
+    "NUL byte": (_bytes(b"[project]\n" + V.encode() + b"x = '\x00'\n"), "invalid TOML"),
+    "invalid TOML": (_text("[project\n"), "invalid TOML"),
+    "a directory": (_directory, "is a directory, not a TOML file"),
+    "a symlink loop": (_loop, "a symbolic link loop"),
+    "a broken symlink": (_dangling, "a broken symbolic link"),
+    "setup.cfg unreadable": (_setup_cfg, "setup.cfg: cannot be read"),
+    "setup.py not UTF-8": (_setup_py_binary, "setup.py: not UTF-8 text"),
+}
+
+
+def _workspace(root: Path, make: Callable[[Path], None]) -> Path:
+    repo(root, {"pyproject.toml": ROOT, "packages/good/pyproject.toml": GOOD})
+    bad = root / "packages" / "bad"
+    bad.mkdir()
+    make(bad)
+    return bad
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_a_hostile_member_is_one_line_with_its_file(tmp_path: Path, case: str) -> None:
+    make, expected = HOSTILE[case]
+    bad = _workspace(tmp_path / "ws", make)
+    # discover (doctor, check-versions) keeps the good package and names the bad one
+    ws = discover(tmp_path / "ws")
+    assert [p.name for p in ws.packages] == ["good-pkg"]
+    assert len(ws.problems) == 1 and str(bad) in ws.problems[0], ws.problems
+    assert expected in ws.problems[0] and "\n" not in ws.problems[0]
+    assert len(ws.problems[0]) < 600  # a 10,000-character value is not echoed back
+    # every command that loads the workspace refuses, with that one line
+    with pytest.raises(RelnoxError) as info:
+        load_workspace(tmp_path / "ws")
+    assert str(info.value) == ws.problems[0]
+    # doctor lists it as a finding
+    report = doctor(tmp_path / "ws")
+    assert any(c.status == "error" and str(bad) in c.detail for c in report.checks)
+
+
+def test_the_command_line_shows_it_once_without_a_traceback(tmp_path: Path) -> None:
+    """One real child per command: packages, plan and check-versions refuse with the file."""
+    make, expected = HOSTILE["version of 10,000 characters"]
+    bad = _workspace(tmp_path / "ws", make)
+    for command in ("packages", "plan", "check-versions"):
+        proc = run_relnox(command, cwd=tmp_path / "ws")
+        assert proc.returncode == 1, (command, proc.stdout, proc.stderr)
+        assert "Traceback" not in proc.stderr
+        shown = proc.stdout + proc.stderr
+        assert str(bad / "pyproject.toml") in shown and expected in shown, (command, shown)
+
+
+def _names_alike(root: Path) -> None:
+    repo(
+        root,
+        {
+            "pyproject.toml": ROOT,
+            "packages/a/pyproject.toml": project("Foo_Bar", "1.0.0"),
+            "packages/b/pyproject.toml": project("foo-bar", "1.0.0"),
+            "packages/c/pyproject.toml": "[project\n",
+            "packages/d/pyproject.toml": project("d-pkg", "zero"),
+            "packages/good/pyproject.toml": GOOD,
+        },
+    )
+
+
+def test_every_problem_is_listed_together_each_with_its_file(tmp_path: Path) -> None:
+    """Two names that normalise alike (PEP 503) and two malformed members: four lines."""
+    root = tmp_path / "ws"
+    _names_alike(root)
+    with pytest.raises(ConfigError) as info:
+        load_workspace(root)
+    lines = str(info.value).splitlines()
+    assert lines[0] == (
+        f"4 problems in the packages of {root}; fix each file below (relnox doctor lists them too):"
+    )
+    body = "\n".join(lines[1:])
+    for member, text in (
+        ("a", "the project name 'Foo_Bar' is used by"),
+        ("b", "the project name 'foo-bar' is used by"),
+        ("c", "invalid TOML"),
+        ("d", "'zero' is not a valid PEP 440 version"),
+    ):
+        file = root / "packages" / member / "pyproject.toml"
+        line = next(line for line in lines[1:] if line.strip().startswith(f"{file}"))
+        assert text in line, body
+    assert "packages/a/pyproject.toml and packages/b/pyproject.toml" in body
+    assert "give each package its own name" in body
+    proc = run_relnox("packages", "--json", cwd=root)
+    assert proc.returncode == 1 and proc.stdout == "" and "Traceback" not in proc.stderr
+    assert proc.stderr.count("\n") == 5 and proc.stderr.startswith("relnox: error: 4 problems")
+    # doctor names the same four as findings
+    checks = doctor(root).checks
+    assert sum(c.status == "error" and c.check == "version sources" for c in checks) == 4
+
+
+def test_check_versions_shows_every_error_of_thirty_packages(tmp_path: Path) -> None:
+    files = {"pyproject.toml": ROOT}
+    kinds = ['version = "v.{i}"', "version = {i}", 'version = "1.0.{i}"\ndynamic = "x"']
+    for i in range(30):
+        files[f"packages/p{i}/pyproject.toml"] = f'[project]\nname = "p{i}"\n' + kinds[
+            i % 3
+        ].format(i=i)
+    repo(tmp_path / "ws", files)
+    proc = run_relnox("check-versions", "--json", cwd=tmp_path / "ws")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    problems = json.loads(proc.stdout)["problems"]
+    assert len(problems) == 30
+    assert {p.split(":")[0].split(" ")[0] for p in problems} == {
+        str(tmp_path / "ws" / f"packages/p{i}/pyproject.toml") for i in range(30)
+    }
+
+
+def test_a_symlink_loop_in_a_workspace_glob_is_named(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    repo(root, {"pyproject.toml": ROOT, "packages/good/pyproject.toml": GOOD})
+    os.symlink("loop", root / "packages" / "loop")  # packages/loop -> packages/loop
+    with pytest.raises(ConfigError, match=r"packages/loop: cannot be resolved .*symbolic link"):
+        load_workspace(root)
+    # excluded by the workspace, it is not looked at
+    (root / "pyproject.toml").write_text(ROOT + 'exclude = ["packages/loop"]\n')
+    assert [p.name for p in load_workspace(root).packages] == ["good-pkg"]
+
+
+@pytest.mark.parametrize("kind", ["missing", "a file"])
+def test_a_root_that_is_not_a_directory(tmp_path: Path, kind: str) -> None:
+    root = tmp_path / "there"
+    if kind == "a file":
+        root.write_text("")
+    proc = run_relnox("packages", "--root", str(root), cwd=tmp_path)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    expected = "no such directory" if kind == "missing" else "is a file, not a directory"
+    assert f"{root}: {expected}" in proc.stderr and proc.stderr.count("\n") == 1
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its mode")
+def test_an_unreadable_pyproject(tmp_path: Path) -> None:
+    bad = _workspace(tmp_path / "ws", _text(project("bad-pkg")))
+    (bad / "pyproject.toml").chmod(0)
+    with pytest.raises(ConfigError, match=r"pyproject.toml: cannot be read \(permission denied\)"):
+        load_workspace(tmp_path / "ws")
+
+
+def test_crlf_is_read_like_lf(tmp_path: Path) -> None:
+    _workspace(tmp_path / "ws", _text(project("bad-pkg", "2.0.0").replace("\n", "\r\n")))
+    versions = {p.name: p.version for p in load_workspace(tmp_path / "ws").packages}
+    assert versions == {"good-pkg": "1.0.0", "bad-pkg": "2.0.0"}
+
+
+def test_a_version_error_stays_a_version_error(tmp_path: Path) -> None:
+    _workspace(tmp_path / "ws", _text(project("bad-pkg", "one")))
+    with pytest.raises(VersionError):
+        load_workspace(tmp_path / "ws")
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("a directory", "pyproject.toml: is a directory, not a TOML file"),
+        ("a symlink loop", "pyproject.toml: cannot be read (Too many levels of symbolic links)"),
+        ("a broken symlink", "pyproject.toml: file not found; create it, or fix the setting"),
+        ("a BOM", "pyproject.toml: starts with a UTF-8 byte order mark"),
+        ("[project] a string", "pyproject.toml: [project] must be a table, not str"),
+    ],
+)
+def test_a_hostile_root_pyproject_is_one_line(tmp_path: Path, kind: str, expected: str) -> None:
+    root = tmp_path / "ws"
+    root.mkdir()
+    pyproject = root / "pyproject.toml"
+    if kind == "a directory":
+        pyproject.mkdir()
+    elif kind == "a symlink loop":
+        os.symlink("pyproject.toml", pyproject)
+    elif kind == "a broken symlink":
+        os.symlink("gone.toml", pyproject)
+    elif kind == "a BOM":
+        pyproject.write_bytes(b"\xef\xbb\xbf" + project("x").encode())
+    else:
+        pyproject.write_text('project = "x"\n')
+    proc = run_relnox("packages", cwd=root)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.startswith(f"relnox: error: {root}/{expected}"), proc.stderr
+    assert proc.stderr.count("\n") == 1
+
+
+def test_a_long_name_and_a_long_version_are_refused_together(tmp_path: Path) -> None:
+    """Each fits its own limit, but the wheel's file name would pass 255 bytes."""
+    from relnox.bump.plan import plan_bump
+
+    name = "n" * 100
+    version = "1." + "0" * 150  # 152 characters: a valid version of its own
+    _workspace(tmp_path / "ws", _text(project(name, version)))
+    with pytest.raises(VersionError) as info:
+        load_workspace(tmp_path / "ws")
+    assert "the wheel of" in str(info.value) and "more than the 255" in str(info.value)
+    assert str(tmp_path / "ws/packages/bad/pyproject.toml") in str(info.value)
+    # and bump --to cannot make one either
+    _workspace(tmp_path / "ws2", _text(project(name, "1.0.0")))
+    ws = load_workspace(tmp_path / "ws2")
+    with pytest.raises(VersionError, match=r"the wheel of n+ 2\.1+\.\.\. .*more than the 255"):
+        plan_bump(ws, to="2." + "1" * 150, packages=[name])
+
+
+def test_a_broken_member_does_not_stop_work_on_a_package_asked_for(tmp_path: Path) -> None:
+    """All packages: every problem, exit 1. Named sound packages: a warning, and the work."""
+    root = tmp_path / "ws"
+    _names_alike(root)
+    whole = run_relnox("build-all", "--dry-run", cwd=root)
+    assert whole.returncode == 1 and "4 problems in the packages of" in whole.stderr
+    named = run_relnox("build-all", "--dry-run", "--package", "good", cwd=root)
+    assert named.returncode == 0, named.stderr
+    assert "left out, not asked for" in named.stderr and "packages/c/pyproject.toml" in named.stderr
+    broken = run_relnox("build-all", "--dry-run", "--package", "foo-bar", cwd=root)
+    assert broken.returncode == 1 and "Traceback" not in broken.stderr
