@@ -8,7 +8,9 @@ its ``timeout`` or its ``stall`` rule gives 124 (as coreutils' ``timeout``).
 
 With ``stall``, the child and everything it starts run in a process group of their
 own, watched: no output and, where ``/proc/<pid>/io`` can be read (Linux), no bytes
-read or written for ``stall`` seconds stops the whole group. A Ctrl-C or an error
+read or written for ``stall`` seconds stops the whole group. With ``answer=(bytes,
+seconds)`` as well, once the child has written ``bytes`` (a whole request sent) the
+silence it may keep is ``seconds`` (the wait for the other side's answer), if shorter. A Ctrl-C or an error
 while watching takes the group along too.
 
 :func:`spawn` starts a long-running child (a local index server); it is the only
@@ -39,6 +41,8 @@ TIMED_OUT = 124
 #: the exit code of a program that could not be started
 CANNOT_RUN = 127
 STALLED = "Stalled"  # the word the output of a stalled child ends with
+#: what a child stopped by the ``answer`` rule says after :data:`STALLED`
+NO_ANSWER = "sent the whole request and heard no answer"
 #: where :func:`run` can stream a child's lines
 LineSink = Callable[[str], None]
 
@@ -85,6 +89,7 @@ def run(
     merge: bool = True,
     on_line: LineSink | None = None,
     stall: float | None = None,
+    answer: tuple[int, float] | None = None,
 ) -> Result:
     """Run ``argv`` to its end; never raises for a failing program.
 
@@ -96,7 +101,7 @@ def run(
     logger.debug("$ %s", shlex.join(argv))
     start = time.perf_counter()
     if on_line is not None or stall is not None:
-        return _watched(argv, cwd, env, timeout, on_line, stall, start)
+        return _watched(argv, cwd, env, timeout, on_line, stall, start, answer)
     try:
         proc = subprocess.run(
             argv,
@@ -159,6 +164,7 @@ def _watched(
     on_line: LineSink | None,
     stall: float | None,
     start: float,
+    answer: tuple[int, float] | None = None,
 ) -> Result:
     """A child in its own process group, its merged output read as it comes."""
     try:
@@ -202,7 +208,7 @@ def _watched(
     try:  # from here on, Ctrl-C or any error takes the child along
         reader = threading.Thread(target=read, daemon=True)
         reader.start()
-        counters = _io_counters(proc.pid)
+        counters = first = _io_counters(proc.pid)
         progress = time.monotonic()
         deadline = None if timeout is None else time.monotonic() + timeout
         poll = 0.25 if stall is None else min(0.25, stall / 4)
@@ -224,9 +230,19 @@ def _watched(
             now_counters = _io_counters(proc.pid)
             if now_counters is not None and now_counters != counters:
                 counters, progress = now_counters, now
+            first = first or now_counters
             progress = max(progress, last_output[0])
-            if now - progress > stall:
-                stopped = f"{STALLED}: no progress for {stall:g}s"
+            limit, why = stall, f"no progress for {stall:g}s"
+            if (
+                answer is not None
+                and answer[1] < stall
+                and counters is not None
+                and first is not None
+                and counters[1] - first[1] >= answer[0]
+            ):
+                limit, why = answer[1], f"{NO_ANSWER} for {answer[1]:g}s"
+            if now - progress > limit:
+                stopped = f"{STALLED}: {why}"
                 kill()
                 break
     finally:

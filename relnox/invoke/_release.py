@@ -101,6 +101,7 @@ def _summary(result: Any, title: str) -> None:
 
 
 @relnox_task(
+    locked=True,
     iterable=["package", "skip", "extras"],
     help=RELEASE_HELP,
 )

@@ -45,6 +45,7 @@ from relnox.publish.report import (
     write_report,
 )
 from relnox.publish.route import TagRoute, ci_tag, route_for_tag
+from relnox.publish.rules import late_files, status_problems, upload_window_days
 from relnox.publish.run import READERS, InstallableCheck, PackageUploader, Waiting, upload_all
 from relnox.publish.tiers import graph_mermaid
 from relnox.tools import git
@@ -227,8 +228,18 @@ def plan_publish(
     new: list[str] = []
     reader = index_reader(repo, credentials, network, sleep)
     with ThreadPoolExecutor(max_workers=min(READERS, len(records) or 1)) as pool:
-        pages = list(pool.map(lambda r: reader.files(r.name), records))
-    for record, indexed in zip(records, pages, strict=True):
+        pages = list(pool.map(lambda r: reader.page(r.name), records))
+    refused, warnings = status_problems(
+        {r.name: page for r, page in zip(records, pages, strict=True)}, repo.label
+    )
+    for warning in warnings:
+        logger.warning("%s", warning)
+    if refused:
+        raise PublishError("; ".join(refused) + "; nothing was uploaded")
+    window = upload_window_days(workspace, repo)
+    late: list[str] = []
+    for record, page in zip(records, pages, strict=True):
+        indexed = page.files
         if not indexed:
             new.append(record.name)
         check_owner(
@@ -265,12 +276,21 @@ def plan_publish(
                 )
             )
             logger.debug("  %s: %s", record.name, planned[-1].describe())
+        if window is not None:
+            sending = [
+                f.filename for f in planned if f.package == record.name and f.action == "upload"
+            ]
+            problem = late_files(record.name, record.version, page, sending, window, repo.label)
+            if problem:
+                late.append(problem)
     if conflicts:
         raise PublishError(
             f"{repo.label} already has different files under the same names: {'; '.join(conflicts)}; "
             "versions on an index are immutable, so bump the version (relnox bump) and rebuild; "
             "nothing was uploaded"
         )
+    if late:
+        raise PublishError("; ".join(late) + "; nothing was uploaded")
     if new:
         logger.info("new on %s (first release): %s", repo.label, ", ".join(new))
         check_new_projects(workspace, repo, new, [r.name for r in records])

@@ -34,6 +34,7 @@ from relnox.publish.report import (
     PlannedFile,
     PublishResult,
 )
+from relnox.publish.rules import creation_limited
 from relnox.publish.tiers import tiers
 from relnox.tools.network import NetworkSettings
 from relnox.tools.repositories import Repository
@@ -74,6 +75,10 @@ class PackageUploader:
     verbose: bool = False
     attestations: bool = False  # upload each file's PEP 740 attestations with it
     transport: Transport = field(default_factory=lambda: Twine())
+    #: new projects (``plan.new_projects``) a file of which this run has uploaded
+    created: set[str] = field(default_factory=set)
+    #: why no more projects may be created in this run (a 429 for a project's first file)
+    creation_refused: str | None = None
 
     def on_index(self, file: PlannedFile) -> str | None:
         """Whether the index lists ``file``: ``SAME`` (our sha256), ``OTHER`` or ``ABSENT``.
@@ -98,6 +103,11 @@ class PackageUploader:
         first of ``outcomes``. The failed file and those after it go on one at a time.
         """
         start = 0
+        if outcomes and self._would_create(outcomes[0].file.package) and self.creation_refused:
+            for outcome in outcomes:
+                outcome.status = NOT_ATTEMPTED
+                outcome.error = "not attempted: the index refused to create more projects"
+            return self.creation_refused
         if first is None and self.transport.batch and len(outcomes) > 1:
             first, start = self.batch(outcomes)
             if first is None:
@@ -117,11 +127,18 @@ class PackageUploader:
         if attempt.kind == OK:
             stop = len(outcomes)
         else:
+            failed = re.search(r"Failed to publish `([^`]*)`", attempt.output)
             stop = next(
-                (i for i, o in enumerate(outcomes) if f"{o.file.filename}`" in attempt.output), 0
+                (
+                    i
+                    for i, o in enumerate(outcomes)
+                    if failed and failed.group(1).endswith(o.file.filename)
+                ),
+                0,
             )
         for outcome in outcomes[:stop]:
             outcome.attempts, outcome.status = 1, UPLOADED
+            self.created.add(outcome.file.package)
             logger.info("    uploaded %s", outcome.file.filename)
         return (None, stop) if attempt.kind == OK else (attempt, stop)
 
@@ -154,8 +171,19 @@ class PackageUploader:
             attempt, first = first or self.send([file]), None
             if attempt.kind == OK:
                 outcome.status = UPLOADED
+                self.created.add(file.package)
                 logger.info("    uploaded %s (%.1fs)", file.filename, time.monotonic() - started)
                 return None
+            if attempt.status == 429 and self._would_create(file.package):
+                # a refused creation counts against the limit: never try it again
+                self.creation_refused = creation_limited(
+                    label,
+                    file.filename,
+                    [p for p in self.plan.new_projects if p not in self.created],
+                    dict(attempt.headers),
+                    attempt.detail,
+                )
+                return self._fail(outcome, self.creation_refused)
             found = self.on_index(file)
             if attempt.kind == EXISTS and found == ABSENT:
                 found = self.look_again(file)
@@ -199,8 +227,13 @@ class PackageUploader:
                     self.plan.repository,
                     self.plan.credentials,
                     self.network.stall,
+                    self.network.timeout,
                 )
             return self._fail(outcome, message)
+
+    def _would_create(self, package: str) -> bool:
+        """Whether uploading a file of ``package`` now creates its project on the index."""
+        return package in self.plan.new_projects and package not in self.created
 
     def look_again(self, file: PlannedFile) -> str | None:
         """After "already exists" for a file the index does not list: its listing may lag."""
@@ -246,36 +279,56 @@ def wait_visible(
     label: str,
     waiting: Waiting,
     sleep: Callable[[float], None] = time.sleep,
-) -> tuple[list[str], str]:
+) -> tuple[list[str], str, bool]:
     """Wait until the index lists every one of ``files`` with our sha256.
 
-    Returns the file names still not listed (empty: all shown) and why: the time ran out
-    (``waiting.seconds``), or the index could not be read (after the reader's retries).
+    Returns the file names still not listed (empty: all shown), why, and whether waiting
+    longer could help (``False`` for other content): the time ran out
+    (``waiting.seconds``), the index could not be read (after the reader's retries), or it
+    lists one of them with another sha256 than ours (said at once, not after the wait:
+    an index never changes a file it has).
     """
     pending = {f.filename: f for f in files}
     if waiting.seconds is None or not pending:
-        return [], ""
+        return [], "", True
     start, pause, told = waiting.clock(), waiting.poll, -5.0
     while True:
         packages = sorted({f.package for f in pending.values()})
         try:
             with ThreadPoolExecutor(max_workers=min(READERS, len(packages))) as pool:
                 pages = dict(zip(packages, pool.map(reader.files, packages), strict=True))
+            other: list[str] = []
             for name, file in list(pending.items()):
                 entry = pages[file.package].get(name)
-                size = file.path.stat().st_size
-                if entry is not None and reader.sha256(entry, size) == file.sha256:
+                if entry is None:
+                    continue
+                remote = reader.sha256(entry, file.path.stat().st_size)
+                if remote == file.sha256:
                     del pending[name]
+                else:
+                    other.append(f"{name} (listed with sha256 {remote}, ours is {file.sha256})")
         except PublishError as exc:
-            return sorted(pending), f"the index could not be read to see them ({exc})"
+            return sorted(pending), f"the index could not be read to see them ({exc})", True
+        if other:
+            return (
+                sorted(pending),
+                (
+                    f"{label} lists {'; '.join(other)}: the index holds other content under that "
+                    "name, and an index never replaces a file; ask its administrator what it "
+                    "stored, then bump the version (relnox bump) and rebuild"
+                ),
+                False,
+            )
         elapsed = waiting.clock() - start
         logger.debug("  look at %.2fs: %d file(s) not shown yet", elapsed, len(pending))
         if not pending:
             logger.info("  all %d file(s) show on %s (%.1fs)", len(files), label, elapsed)
-            return [], ""
+            return [], "", True
         if elapsed >= waiting.seconds:
-            return sorted(pending), (
-                f"they did not show within {waiting.seconds:g}s ([tool.relnox.publish] wait)"
+            return (
+                sorted(pending),
+                (f"they did not show within {waiting.seconds:g}s ([tool.relnox.publish] wait)"),
+                True,
             )
         if elapsed - told >= 5:
             told = elapsed
@@ -402,7 +455,7 @@ def upload_all(
             stopped = True
         if stopped or number == len(grouped) - 1:
             continue
-        missing, why = wait_visible(
+        missing, why, later = wait_visible(
             done, uploader.reader, plan.repository.label, waiting, uploader.sleep
         )
         for package in sorted({f.package for f in done if f.filename in missing}):
@@ -410,8 +463,8 @@ def upload_all(
                 f.filename for f in done if f.filename in missing and f.package == package
             )
             failed[package] = (
-                f"{files} uploaded to {plan.repository.label}, but {why}; its dependents wait: "
-                "run the same command again once they show"
+                f"{files} uploaded to {plan.repository.label}, but {why}; its dependents wait"
+                + (": run the same command again once they show" if later else "")
             )
             result.error = result.error or failed[package]
         if check_installable is not None:
