@@ -43,15 +43,29 @@ class LockError(RelnoxError):
     """Another relnox command holds the repository's lock."""
 
 
+def git_common_dir(path: Path) -> Path | None:
+    """The git directory shared by every worktree of the repository holding ``path``."""
+    for folder in (path, *path.parents):
+        dot_git = folder / ".git"
+        if dot_git.is_dir():
+            return dot_git
+        if dot_git.is_file():  # a worktree or submodule: "gitdir: <its own git directory>"
+            text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
+            if not text.startswith("gitdir:"):
+                return None
+            own = (folder / text.removeprefix("gitdir:").strip()).resolve()
+            common = own / "commondir"
+            if common.is_file():
+                return (own / common.read_text(encoding="utf-8").strip()).resolve()
+            return own
+    return None
+
+
 def lock_path(root: Path) -> Path:
     """Where the lock of the repository holding ``root`` lives."""
-    from relnox.tools import git
-
     root = root.resolve()
-    common = git.run(root, "rev-parse", "--git-common-dir")
-    if common.ok and common.output.strip():
-        return (root / common.output.strip()).resolve() / "relnox.lock"
-    return root / ".relnox" / "lock"
+    common = git_common_dir(root)
+    return common.resolve() / "relnox.lock" if common else root / ".relnox" / "lock"
 
 
 def lock_wait(environ: Mapping[str, str] | None = None) -> float:

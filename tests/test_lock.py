@@ -128,3 +128,11 @@ def test_an_unwritable_place_is_a_clear_error(tmp_path: Path) -> None:
         repository_lock(plain, "relnox bump"),
     ):
         pass
+
+
+def test_worktrees_of_one_repository_share_one_lock(tmp_path: Path) -> None:
+    repo = git_repo(tmp_path / "repo")
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "first"], check=True)
+    subprocess.run([*git, "worktree", "add", "-q", str(tmp_path / "other")], check=True)
+    assert lock_path(tmp_path / "other") == lock_path(repo)
