@@ -8,9 +8,10 @@ its ``timeout`` or its ``stall`` rule gives 124 (as coreutils' ``timeout``).
 
 With ``stall``, the child and everything it starts run in a process group of their
 own, watched: no output and, where ``/proc/<pid>/io`` can be read (Linux), no bytes
-read or written for ``stall`` seconds stops the whole group. With ``answer=(bytes,
-seconds)`` as well, once the child has written ``bytes`` (a whole request sent) the
-silence it may keep is ``seconds`` (the wait for the other side's answer), if shorter. A Ctrl-C or an error
+read or written for ``stall`` seconds stops the whole group. With ``answer`` (seconds)
+as well, a child that has sent everything it wrote to its TCP connections (nothing left
+in their send queues, ``/proc/<pid>/net/tcp``: it waits for the other side's answer) is
+stopped after ``answer`` seconds without progress, if that is shorter. A Ctrl-C or an error
 while watching takes the group along too.
 
 :func:`spawn` starts a long-running child (a local index server); it is the only
@@ -42,7 +43,7 @@ TIMED_OUT = 124
 CANNOT_RUN = 127
 STALLED = "Stalled"  # the word the output of a stalled child ends with
 #: what a child stopped by the ``answer`` rule says after :data:`STALLED`
-NO_ANSWER = "sent the whole request and heard no answer"
+NO_ANSWER = "sent everything and heard no answer"
 #: where :func:`run` can stream a child's lines
 LineSink = Callable[[str], None]
 
@@ -89,7 +90,7 @@ def run(
     merge: bool = True,
     on_line: LineSink | None = None,
     stall: float | None = None,
-    answer: tuple[int, float] | None = None,
+    answer: float | None = None,
 ) -> Result:
     """Run ``argv`` to its end; never raises for a failing program.
 
@@ -156,6 +157,33 @@ def _io_counters(pid: int) -> tuple[int, int] | None:
         return None
 
 
+def _all_sent(pid: int) -> bool:
+    """Whether ``pid`` has an open TCP connection and nothing queued to send on any of them
+    (Linux; elsewhere ``False``)."""
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+        links = []
+        for fd in fds:
+            with contextlib.suppress(OSError):
+                links.append(os.readlink(f"/proc/{pid}/fd/{fd}"))
+    except OSError:
+        return False
+    inodes = {link[8:-1] for link in links if link.startswith("socket:[")}
+    found = False
+    for table in ("tcp", "tcp6"):
+        try:
+            rows = Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if len(fields) > 9 and fields[9] in inodes and fields[3] == "01":  # established
+                found = True
+                if int(fields[4].split(":")[0], 16):  # tx_queue: bytes not yet taken
+                    return False
+    return found
+
+
 def _watched(
     argv: list[str],
     cwd: Path | str | None,
@@ -164,7 +192,7 @@ def _watched(
     on_line: LineSink | None,
     stall: float | None,
     start: float,
-    answer: tuple[int, float] | None = None,
+    answer: float | None = None,
 ) -> Result:
     """A child in its own process group, its merged output read as it comes."""
     try:
@@ -208,7 +236,7 @@ def _watched(
     try:  # from here on, Ctrl-C or any error takes the child along
         reader = threading.Thread(target=read, daemon=True)
         reader.start()
-        counters = first = _io_counters(proc.pid)
+        counters = _io_counters(proc.pid)
         progress = time.monotonic()
         deadline = None if timeout is None else time.monotonic() + timeout
         poll = 0.25 if stall is None else min(0.25, stall / 4)
@@ -230,17 +258,15 @@ def _watched(
             now_counters = _io_counters(proc.pid)
             if now_counters is not None and now_counters != counters:
                 counters, progress = now_counters, now
-            first = first or now_counters
             progress = max(progress, last_output[0])
             limit, why = stall, f"no progress for {stall:g}s"
             if (
                 answer is not None
-                and answer[1] < stall
-                and counters is not None
-                and first is not None
-                and counters[1] - first[1] >= answer[0]
+                and answer < stall
+                and now - progress > answer
+                and _all_sent(proc.pid)
             ):
-                limit, why = answer[1], f"{NO_ANSWER} for {answer[1]:g}s"
+                limit, why = answer, f"{NO_ANSWER} for {answer:g}s"
             if now - progress > limit:
                 stopped = f"{STALLED}: {why}"
                 kill()

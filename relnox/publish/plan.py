@@ -533,6 +533,7 @@ def publish(
         transport=choose_transport(
             workspace, plan.credentials, transport, attestations=attestations
         ),
+        serial_creations=new_project_limit(workspace, plan.repository) is not None,
     )
     logger.info("uploading with %s", uploader.transport.name)
     upload_all(

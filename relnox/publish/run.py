@@ -13,9 +13,11 @@ packages that depend on the failed one are held back.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -79,6 +81,10 @@ class PackageUploader:
     created: set[str] = field(default_factory=set)
     #: why no more projects may be created in this run (a 429 for a project's first file)
     creation_refused: str | None = None
+    #: create new projects one at a time (an index that limits creations: each refused
+    #: attempt counts, so none is sent after the first refusal)
+    serial_creations: bool = False
+    _creating: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def on_index(self, file: PlannedFile) -> str | None:
         """Whether the index lists ``file``: ``SAME`` (our sha256), ``OTHER`` or ``ABSENT``.
@@ -102,12 +108,21 @@ class PackageUploader:
         one child (see :meth:`batch`); ``first`` is how such a child already ended for the
         first of ``outcomes``. The failed file and those after it go on one at a time.
         """
+        if outcomes and self._would_create(outcomes[0].file.package):
+            # after a refusal (429) no other creation is attempted: each refused attempt
+            # counts against the index's limit too; where the index limits creations, they
+            # go one at a time, so none is sent after the first refusal
+            with self._creating if self.serial_creations else contextlib.nullcontext():
+                if self.creation_refused:
+                    for outcome in outcomes:
+                        outcome.status = NOT_ATTEMPTED
+                        outcome.error = "not attempted: the index refused to create more projects"
+                    return self.creation_refused
+                return self._upload(outcomes, first)
+        return self._upload(outcomes, first)
+
+    def _upload(self, outcomes: Sequence[FileOutcome], first: Attempt | None) -> str | None:
         start = 0
-        if outcomes and self._would_create(outcomes[0].file.package) and self.creation_refused:
-            for outcome in outcomes:
-                outcome.status = NOT_ATTEMPTED
-                outcome.error = "not attempted: the index refused to create more projects"
-            return self.creation_refused
         if first is None and self.transport.batch and len(outcomes) > 1:
             first, start = self.batch(outcomes)
             if first is None:
@@ -402,13 +417,19 @@ def upload_all(
 
         firsts: dict[str, Attempt] = {}
         workers = max(1, min(jobs, len(go) or 1))
-        if uploader.transport.batch and len(go) > workers:
+        # on an index that limits creations, new projects go one at a time (below)
+        known = [
+            (n, todo)
+            for n, todo in go
+            if not (uploader.serial_creations and n in plan.new_projects)
+        ]
+        if uploader.transport.batch and len(known) > workers:
             # more packages than workers: each worker sends its share of the tier in one
             # child (packages whole, wheels first); what a failure stopped goes on below
-            groups = [go[i::workers] for i in range(workers)]
+            groups = [known[i::workers] for i in range(workers)]
             logger.info(
                 "  %d files in %d %s children",
-                sum(len(todo) for _, todo in go),
+                sum(len(todo) for _, todo in known),
                 workers,
                 uploader.transport.name,
             )

@@ -49,20 +49,11 @@ def run_command(
 ) -> Result:
     """The default runner: ``argv`` in a child process, output captured, stopped on a stall.
 
-    With ``timeout``: once the child has written as many bytes as the distributions on its
-    command line hold (the request is sent), it is stopped after ``timeout`` seconds of
-    silence: the index's answer is waited for as any other answer (``[tool.relnox.network]
-    timeout``).
+    With ``timeout``: a child that has sent its whole request and waits for the index's
+    answer is stopped after ``timeout`` seconds without one, as any wait for an answer is
+    (``[tool.relnox.network] timeout``).
     """
-    answer = None
-    if timeout is not None:
-        sizes = [Path(a).stat().st_size for a in argv[1:] if _is_distribution(a)]
-        answer = (sum(sizes), timeout) if sizes else None
-    return proc.run(argv, env=env, stall=stall, answer=answer)
-
-
-def _is_distribution(arg: str) -> bool:
-    return arg.endswith((".whl", ".tar.gz", ".zip")) and Path(arg).is_file()
+    return proc.run(argv, env=env, stall=stall, answer=timeout)
 
 
 def watched_runner(settings: NetworkSettings) -> Runner:

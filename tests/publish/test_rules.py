@@ -174,7 +174,10 @@ def as_json(
 def test_a_429_for_a_new_project_is_never_retried_and_says_when_the_limit_resets(
     ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
 ) -> None:
-    configure(ws, "[tool.relnox.network]\nretries = 2\n")
+    # the local index limits creations as PyPI does (by default only PyPI and TestPyPI)
+    configure(
+        ws, "[tool.relnox.network]\nretries = 2\n[tool.relnox.publish]\nnew-project-limit = 4\n"
+    )
     headers = (
         ("Retry-After", "3600"),
         ("RateLimit", "limit=4, remaining=0, reset=3600"),
@@ -183,11 +186,12 @@ def test_a_429_for_a_new_project_is_never_retried_and_says_when_the_limit_resets
     limited = Reply(429, headers, b"Too many new projects created", "Too Many Requests")
     proxy = serve(upstream=index.url, rule=lambda seen: limited if seen.method == "POST" else None)
     before = datetime.now(timezone.utc)
-    run = relnox(ws, "-r", proxy.url, "-p", "demo-core", "-p", "demo-extra", "--jobs", "1")
+    run = relnox(ws, "-r", proxy.url, "-p", "demo-core", "-p", "demo-extra", "--jobs", "4")
     after = datetime.now(timezone.utc)
     assert run.code == 1
     line = run.error_line
     # one refused creation, no retry, and no further creation attempted: each one counts
+    # (the two are of one tier and would go in parallel: creations go one at a time)
     assert len(posts(proxy)) == 1, posts(proxy)
     assert "retrying" not in run.err
     assert "HTTP 429" in line and "4 per 24h" in line and "does not retry" in line
@@ -311,11 +315,13 @@ def test_a_file_listed_with_another_sha256_is_a_mismatch_at_once(
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("transport", ["uv", "twine"])
 def test_an_upload_the_index_never_answers_fails_within_the_timeout(
-    ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+    transport: str, ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
 ) -> None:
     """The proxy takes the whole request and holds it; stall stays at its 120 s default."""
     configure(ws, "[tool.relnox.network]\ntimeout = 2\nretries = 1\n")
+    configure(ws, f'[tool.relnox.publish]\ntransport = "{transport}"\n')
     proxy = serve(upstream=index.url, rule=lambda seen: HANG if seen.method == "POST" else None)
     run = relnox(ws, "-r", proxy.url, "-p", "demo-core")
     assert run.code == 1
