@@ -259,7 +259,7 @@ def plan_publish(
                 remote = reader.sha256(on_index, artifact.size)
                 if remote != artifact.sha256:
                     conflicts.append(
-                        f"{artifact.filename} (index sha256 {remote[:12]}…, built {artifact.sha256[:12]}…)"
+                        f"{artifact.filename} (index sha256 {remote}, built {artifact.sha256})"
                     )
                     continue
                 action, reason = "skip", "already published"

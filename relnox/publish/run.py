@@ -84,6 +84,8 @@ class PackageUploader:
     #: create new projects one at a time (an index that limits creations: each refused
     #: attempt counts, so none is sent after the first refusal)
     serial_creations: bool = False
+    #: the sha256 the index lists for a file of ours with other content
+    listed_sha256: dict[str, str] = field(default_factory=dict)
     _creating: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def on_index(self, file: PlannedFile) -> str | None:
@@ -99,7 +101,10 @@ class PackageUploader:
         except PublishError as exc:
             logger.warning("    cannot tell whether %s arrived: %s", file.filename, exc)
             return None
-        return SAME if remote == file.sha256 else OTHER
+        if remote != file.sha256:
+            self.listed_sha256[file.filename] = remote
+            return OTHER
+        return SAME
 
     def upload(self, outcomes: Sequence[FileOutcome], first: Attempt | None = None) -> str | None:
         """Upload one package's files in order; the error that stopped it.
@@ -216,8 +221,10 @@ class PackageUploader:
             if found == OTHER:
                 return self._fail(
                     outcome,
-                    f"{label} already has {file.filename} with different content; versions on "
-                    "an index are immutable: bump the version (relnox bump) and rebuild",
+                    f"{label} already has {file.filename} with different content (its sha256 "
+                    f"{self.listed_sha256.get(file.filename, '?')}, ours {file.sha256}); "
+                    "versions on an index are immutable: bump the version (relnox bump) and "
+                    "rebuild",
                 )
             if attempt.kind in (TRANSIENT, STALL) and failures < self.network.retries:
                 failures += 1
