@@ -4,7 +4,9 @@
 them (:func:`relnox.artifacts.distdir.load_release`: names and versions from the file names,
 the set of files per package, relnox's manifest where there is one), refuses
 artifacts that changed or belong to another version, runs ``twine check --strict``,
-refuses a project name another project owns on the index (:mod:`relnox.publish.owner`), and asks the index per
+refuses a project name another project owns on the index (:mod:`relnox.publish.owner`) and what
+the index's own rules forbid (:mod:`relnox.publish.rules`: an archived or quarantined project,
+a late file for an old release), and asks the index per
 file whether it has it: new -> upload, same sha256 -> skip ("already published"),
 different content -> the whole release is refused (versions are immutable). Only
 then does :func:`publish` upload, package by package in dependency order, wheels

@@ -7,7 +7,9 @@ relnox says with exactly those credentials. Trusted publishing is on only when r
 chose it (``--trusted-publishing always``), never guessed for another index. uv's own
 retries are off (``UV_HTTP_RETRIES=0``: relnox retries, after asking the index what
 arrived) and its read timeout is ``[tool.relnox.network] stall``: an upload that hears
-nothing for that long is a stall, whether uv or relnox's watchdog notices first. PEP 740
+nothing for that long is a stall, whether uv or relnox's watchdog notices first. uv traces
+its answers' headers (``RUST_LOG=uv_publish=trace``: the response only, never the request)
+so that a 429's ``Retry-After`` and ``RateLimit`` headers can be read. PEP 740
 attestations beside a file are uploaded with it only with ``--attestations``.
 """
 
