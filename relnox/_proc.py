@@ -158,8 +158,8 @@ def _io_counters(pid: int) -> tuple[int, int] | None:
 
 
 def _all_sent(pid: int) -> bool:
-    """Whether ``pid`` has an open TCP connection and nothing queued to send on any of them
-    (Linux; elsewhere ``False``)."""
+    """Whether ``pid`` has a TCP connection (open or opening) and nothing queued to send on
+    any of them: it waits for the other side (Linux; elsewhere ``False``)."""
     try:
         fds = os.listdir(f"/proc/{pid}/fd")
         links = []
@@ -177,7 +177,8 @@ def _all_sent(pid: int) -> bool:
             continue
         for row in rows:
             fields = row.split()
-            if len(fields) > 9 and fields[9] in inodes and fields[3] == "01":  # established
+            # 01 established, 02 connecting: both wait for the other side
+            if len(fields) > 9 and fields[9] in inodes and fields[3] in ("01", "02"):
                 found = True
                 if int(fields[4].split(":")[0], 16):  # tx_queue: bytes not yet taken
                     return False
