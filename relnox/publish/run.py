@@ -62,6 +62,8 @@ READERS = 4
 
 # what the index says about a file after a failed upload
 SAME, OTHER, ABSENT = "same", "other", "absent"
+#: how an index says a 429 is about creating projects (PyPI: "Too many new projects created")
+_CREATION = re.compile(r"new projects?|project[ ._-]?creat|create (a )?(new )?project", re.I)
 #: what twine says when it posts a file again after a 5xx answer
 _TWINE_REPOSTED = "upload appears to have failed"
 
@@ -194,7 +196,7 @@ class PackageUploader:
                 self.created.add(file.package)
                 logger.info("    uploaded %s (%.1fs)", file.filename, time.monotonic() - started)
                 return None
-            if attempt.status == 429 and self._would_create(file.package):
+            if attempt.status == 429 and self._creation_limited(file.package, attempt):
                 # a refused creation counts against the limit: never try it again
                 self.creation_refused = creation_limited(
                     label,
@@ -252,6 +254,13 @@ class PackageUploader:
                     self.network.timeout,
                 )
             return self._fail(outcome, message)
+
+    def _creation_limited(self, package: str, attempt: Attempt) -> bool:
+        """Whether a 429 for a file of ``package`` refused the creation of its project: on an
+        index that limits creations (``serial_creations``), or one that says so."""
+        if not self._would_create(package):
+            return False
+        return self.serial_creations or bool(_CREATION.search(attempt.detail + attempt.output))
 
     def _would_create(self, package: str) -> bool:
         """Whether uploading a file of ``package`` now creates its project on the index."""

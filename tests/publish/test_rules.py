@@ -171,13 +171,15 @@ def as_json(
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("configured", [True, False], ids=["limiting-index", "index-says-so"])
 def test_a_429_for_a_new_project_is_never_retried_and_says_when_the_limit_resets(
-    ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+    configured: bool, ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
 ) -> None:
-    # the local index limits creations as PyPI does (by default only PyPI and TestPyPI)
-    configure(
-        ws, "[tool.relnox.network]\nretries = 2\n[tool.relnox.publish]\nnew-project-limit = 4\n"
-    )
+    """On an index that limits creations (PyPI's, here by new-project-limit) the two new
+    projects of one tier go one at a time; elsewhere the 429's own words tell."""
+    configure(ws, "[tool.relnox.network]\nretries = 2\n")
+    if configured:
+        configure(ws, "[tool.relnox.publish]\nnew-project-limit = 4\n")
     headers = (
         ("Retry-After", "3600"),
         ("RateLimit", "limit=4, remaining=0, reset=3600"),
@@ -186,12 +188,12 @@ def test_a_429_for_a_new_project_is_never_retried_and_says_when_the_limit_resets
     limited = Reply(429, headers, b"Too many new projects created", "Too Many Requests")
     proxy = serve(upstream=index.url, rule=lambda seen: limited if seen.method == "POST" else None)
     before = datetime.now(timezone.utc)
-    run = relnox(ws, "-r", proxy.url, "-p", "demo-core", "-p", "demo-extra", "--jobs", "4")
+    jobs = "4" if configured else "1"
+    run = relnox(ws, "-r", proxy.url, "-p", "demo-core", "-p", "demo-extra", "--jobs", jobs)
     after = datetime.now(timezone.utc)
     assert run.code == 1
     line = run.error_line
     # one refused creation, no retry, and no further creation attempted: each one counts
-    # (the two are of one tier and would go in parallel: creations go one at a time)
     assert len(posts(proxy)) == 1, posts(proxy)
     assert "retrying" not in run.err
     assert "HTTP 429" in line and "4 per 24h" in line and "does not retry" in line
