@@ -9,8 +9,11 @@
   ``[tool.relnox.publish] upload-window-days`` sets the window for another index
   (by default 14 on PyPI and TestPyPI, none elsewhere; ``0`` turns it off).
 - PyPI limits how many projects a user (and an IP) may create a day, and a refused
-  attempt counts: a 429 for a project's first file is never retried; its ``Retry-After``
-  and ``RateLimit`` / ``RateLimit-Policy`` headers say when the limit resets.
+  attempt counts: a 429 for a project's first file (on an index with a
+  ``new-project-limit``, or whose answer speaks of new projects) is never retried, and
+  no other project is created in that run (:mod:`relnox.publish.run`); its
+  ``Retry-After`` and ``RateLimit`` / ``RateLimit-Policy`` headers say when the limit
+  resets.
 """
 
 from __future__ import annotations
