@@ -8,7 +8,10 @@ its ``timeout`` or its ``stall`` rule gives 124 (as coreutils' ``timeout``).
 
 With ``stall``, the child and everything it starts run in a process group of their
 own, watched: no output and, where ``/proc/<pid>/io`` can be read (Linux), no bytes
-read or written for ``stall`` seconds stops the whole group. A Ctrl-C or an error
+read or written for ``stall`` seconds stops the whole group. With ``answer`` (seconds)
+as well, a child that has sent everything it wrote to its TCP connections (nothing left
+in their send queues, ``/proc/<pid>/net/tcp``: it waits for the other side's answer) is
+stopped after ``answer`` seconds without progress, if that is shorter. A Ctrl-C or an error
 while watching takes the group along too.
 
 :func:`spawn` starts a long-running child (a local index server); it is the only
@@ -39,6 +42,8 @@ TIMED_OUT = 124
 #: the exit code of a program that could not be started
 CANNOT_RUN = 127
 STALLED = "Stalled"  # the word the output of a stalled child ends with
+#: what a child stopped by the ``answer`` rule says after :data:`STALLED`
+NO_ANSWER = "sent everything and heard no answer"
 #: where :func:`run` can stream a child's lines
 LineSink = Callable[[str], None]
 
@@ -85,6 +90,7 @@ def run(
     merge: bool = True,
     on_line: LineSink | None = None,
     stall: float | None = None,
+    answer: float | None = None,
 ) -> Result:
     """Run ``argv`` to its end; never raises for a failing program.
 
@@ -96,7 +102,7 @@ def run(
     logger.debug("$ %s", shlex.join(argv))
     start = time.perf_counter()
     if on_line is not None or stall is not None:
-        return _watched(argv, cwd, env, timeout, on_line, stall, start)
+        return _watched(argv, cwd, env, timeout, on_line, stall, start, answer)
     try:
         proc = subprocess.run(
             argv,
@@ -151,6 +157,34 @@ def _io_counters(pid: int) -> tuple[int, int] | None:
         return None
 
 
+def _all_sent(pid: int) -> bool:
+    """Whether ``pid`` has a TCP connection (open or opening) and nothing queued to send on
+    any of them: it waits for the other side (Linux; elsewhere ``False``)."""
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+        links = []
+        for fd in fds:
+            with contextlib.suppress(OSError):
+                links.append(os.readlink(f"/proc/{pid}/fd/{fd}"))
+    except OSError:
+        return False
+    inodes = {link[8:-1] for link in links if link.startswith("socket:[")}
+    found = False
+    for table in ("tcp", "tcp6"):
+        try:
+            rows = Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            # 01 established, 02 connecting: both wait for the other side
+            if len(fields) > 9 and fields[9] in inodes and fields[3] in ("01", "02"):
+                found = True
+                if int(fields[4].split(":")[0], 16):  # tx_queue: bytes not yet taken
+                    return False
+    return found
+
+
 def _watched(
     argv: list[str],
     cwd: Path | str | None,
@@ -159,6 +193,7 @@ def _watched(
     on_line: LineSink | None,
     stall: float | None,
     start: float,
+    answer: float | None = None,
 ) -> Result:
     """A child in its own process group, its merged output read as it comes."""
     try:
@@ -225,8 +260,16 @@ def _watched(
             if now_counters is not None and now_counters != counters:
                 counters, progress = now_counters, now
             progress = max(progress, last_output[0])
-            if now - progress > stall:
-                stopped = f"{STALLED}: no progress for {stall:g}s"
+            limit, why = stall, f"no progress for {stall:g}s"
+            if (
+                answer is not None
+                and answer < stall
+                and now - progress > answer
+                and _all_sent(proc.pid)
+            ):
+                limit, why = answer, f"{NO_ANSWER} for {answer:g}s"
+            if now - progress > limit:
+                stopped = f"{STALLED}: {why}"
                 kill()
                 break
     finally:

@@ -31,6 +31,7 @@ SCRATCH_WRITERS = {
     "sample.py": "writes a new sample repository into a directory it creates",
     "verify/run.py": "writes its check script and spec into its own temporary directory",
     "guards/skew.py": "writes verify's check script and spec into its own temporary directory",
+    "lock.py": "holds the repository's lock file open under flock; it notes only the holder",
     "tools/github.py": "appends to GITHUB_OUTPUT/GITHUB_STEP_SUMMARY, which the runner owns",
 }
 WRITE_CALLS = {"write_text", "write_bytes"}

@@ -28,3 +28,27 @@ def test_a_grandchild_holding_the_output_open_does_not_hold_the_run() -> None:
     )
     result = proc.run([sys.executable, "-c", spawn], on_line=lambda _: None, timeout=60)
     assert result.returncode == 0 and "parent" in result.output
+
+
+def test_a_child_waiting_for_an_answer_is_stopped_after_answer_seconds() -> None:
+    """It sent its whole request to a server that takes it and never answers: ``answer``
+    bounds the silence, not ``stall``; a child silent for other reasons keeps ``stall``."""
+    import socket
+    import time
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+        port = server.getsockname()[1]
+        code = (
+            f"import socket; s = socket.create_connection(('127.0.0.1', {port})); "
+            "s.sendall(b'POST / HTTP/1.0\\r\\n\\r\\n'); s.recv(1)"
+        )
+        started = time.monotonic()
+        result = proc.run([sys.executable, "-c", code], stall=30, answer=1, timeout=60)
+        assert result.stalled and proc.NO_ANSWER in result.output
+        assert time.monotonic() - started < 10
+    quiet = "import time; time.sleep(30)"
+    result = proc.run([sys.executable, "-c", quiet], stall=2, answer=0.5, timeout=60)
+    assert result.stalled and "no progress for 2s" in result.output
+    assert proc.NO_ANSWER not in result.output

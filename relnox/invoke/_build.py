@@ -38,7 +38,7 @@ HELP = {
 }
 
 
-@relnox_task(name="build-all", iterable=["package"], help=HELP)
+@relnox_task(name="build-all", locked=True, iterable=["package"], help=HELP)
 def build_all(
     c: Any,
     package: Any = None,

@@ -32,7 +32,7 @@ HELP = {
 }
 
 
-@relnox_task(name="bump", aliases=("version_bump",), help=HELP, iterable=["package"])
+@relnox_task(name="bump", locked=True, aliases=("version_bump",), help=HELP, iterable=["package"])
 def bump(
     c: Any,
     part: str | None = None,

@@ -17,6 +17,7 @@ ROOT_HELP = "repository root (default: .)"
 
 
 @relnox_task(
+    locked=True,
     iterable=["package"],
     help={
         "root": ROOT_HELP,

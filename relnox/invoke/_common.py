@@ -107,6 +107,7 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
     still shows its traceback.
     """
     kwargs["auto_shortflags"] = False  # short flags come from SHORT_FLAGS only
+    locked = kwargs.pop("locked", False)  # holds the repository's lock (relnox.lock)
 
     def decorate(fn: F) -> Any:
         if "verbose" in inspect.signature(fn).parameters:
@@ -118,7 +119,16 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
             setup_logging(int(kw.get("verbose") or 0))
             on_actions = os.environ.get("GITHUB_ACTIONS", "").lower() == "true"
             try:
-                result = fn(c, *a, **kw)
+                if locked and not kw.get("dry_run"):
+                    from pathlib import Path
+
+                    from relnox.lock import repository_lock
+
+                    name = kwargs.get("name") or fn.__name__.replace("_", "-")
+                    with repository_lock(Path(kw.get("root") or "."), f"relnox {name}"):
+                        result = fn(c, *a, **kw)
+                else:
+                    result = fn(c, *a, **kw)
             except RelnoxError as exc:
                 if on_actions:  # an ::error:: annotation on the run's page
                     from relnox.tools.github import annotate_error

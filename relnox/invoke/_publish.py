@@ -135,7 +135,7 @@ def _publish(
     return result
 
 
-@relnox_task(help=PUBLISH_HELP, iterable=["package"])
+@relnox_task(help=PUBLISH_HELP, locked=True, iterable=["package"])
 def publish(
     c: Any,
     repository: str | None = None,
@@ -181,6 +181,7 @@ def publish(
 
 
 @relnox_task(
+    locked=True,
     name="publish-test",
     aliases=("testpypi",),
     help={

@@ -114,6 +114,7 @@ def _summary(result: Any, title: str) -> None:
 
 
 @relnox_task(
+    locked=True,
     iterable=["package", "skip", "extras", "accept_skew"],
     help=RELEASE_HELP,
 )

@@ -2,5 +2,13 @@
 
 from relnox.publish.owner import our_versions
 from relnox.publish.plan import PublishPlan, new_project_limit, plan_publish, publish
+from relnox.publish.rules import status_problems
 
-__all__ = ["PublishPlan", "new_project_limit", "our_versions", "plan_publish", "publish"]
+__all__ = [
+    "PublishPlan",
+    "new_project_limit",
+    "our_versions",
+    "plan_publish",
+    "publish",
+    "status_problems",
+]

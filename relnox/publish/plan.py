@@ -4,7 +4,9 @@
 them (:func:`relnox.artifacts.distdir.load_release`: names and versions from the file names,
 the set of files per package, relnox's manifest where there is one), refuses
 artifacts that changed or belong to another version, runs ``twine check --strict``,
-refuses a project name another project owns on the index (:mod:`relnox.publish.owner`), and asks the index per
+refuses a project name another project owns on the index (:mod:`relnox.publish.owner`) and what
+the index's own rules forbid (:mod:`relnox.publish.rules`: an archived or quarantined project,
+a late file for an old release), and asks the index per
 file whether it has it: new -> upload, same sha256 -> skip ("already published"),
 different content -> the whole release is refused (versions are immutable). Only
 then does :func:`publish` upload, package by package in dependency order, wheels
@@ -46,6 +48,7 @@ from relnox.publish.report import (
     write_report,
 )
 from relnox.publish.route import TagRoute, ci_tag, route_for_tag
+from relnox.publish.rules import late_files, status_problems, upload_window_days
 from relnox.publish.run import READERS, InstallableCheck, PackageUploader, Waiting, upload_all
 from relnox.publish.tiers import graph_mermaid
 from relnox.tools import git
@@ -228,8 +231,18 @@ def plan_publish(
     new: list[str] = []
     reader = index_reader(repo, credentials, network, sleep)
     with ThreadPoolExecutor(max_workers=min(READERS, len(records) or 1)) as pool:
-        pages = list(pool.map(lambda r: reader.files(r.name), records))
-    for record, indexed in zip(records, pages, strict=True):
+        pages = list(pool.map(lambda r: reader.page(r.name), records))
+    refused, warnings = status_problems(
+        {r.name: page for r, page in zip(records, pages, strict=True)}, repo.label
+    )
+    for warning in warnings:
+        logger.warning("%s", warning)
+    if refused:
+        raise PublishError("; ".join(refused) + "; nothing was uploaded")
+    window = upload_window_days(workspace, repo)
+    late: list[str] = []
+    for record, page in zip(records, pages, strict=True):
+        indexed = page.files
         if not indexed:
             new.append(record.name)
         check_owner(
@@ -249,7 +262,7 @@ def plan_publish(
                 remote = reader.sha256(on_index, artifact.size)
                 if remote != artifact.sha256:
                     conflicts.append(
-                        f"{artifact.filename} (index sha256 {remote[:12]}…, built {artifact.sha256[:12]}…)"
+                        f"{artifact.filename} (index sha256 {remote}, built {artifact.sha256})"
                     )
                     continue
                 action, reason = "skip", "already published"
@@ -266,12 +279,21 @@ def plan_publish(
                 )
             )
             logger.debug("  %s: %s", record.name, planned[-1].describe())
+        if window is not None:
+            sending = [
+                f.filename for f in planned if f.package == record.name and f.action == "upload"
+            ]
+            problem = late_files(record.name, record.version, page, sending, window, repo.label)
+            if problem:
+                late.append(problem)
     if conflicts:
         raise PublishError(
             f"{repo.label} already has different files under the same names: {'; '.join(conflicts)}; "
             "versions on an index are immutable, so bump the version (relnox bump) and rebuild; "
             "nothing was uploaded"
         )
+    if late:
+        raise PublishError("; ".join(late) + "; nothing was uploaded")
     if new:
         logger.info("new on %s (first release): %s", repo.label, ", ".join(new))
         check_new_projects(workspace, repo, new, [r.name for r in records])
@@ -516,6 +538,7 @@ def publish(
         transport=choose_transport(
             workspace, plan.credentials, transport, attestations=attestations
         ),
+        serial_creations=new_project_limit(workspace, plan.repository) is not None,
     )
     logger.info("uploading with %s", uploader.transport.name)
     upload_all(

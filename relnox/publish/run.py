@@ -13,9 +13,11 @@ packages that depend on the failed one are held back.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -34,6 +36,7 @@ from relnox.publish.report import (
     PlannedFile,
     PublishResult,
 )
+from relnox.publish.rules import creation_limited
 from relnox.publish.tiers import tiers
 from relnox.tools.network import NetworkSettings
 from relnox.tools.repositories import Repository
@@ -59,6 +62,8 @@ READERS = 4
 
 # what the index says about a file after a failed upload
 SAME, OTHER, ABSENT = "same", "other", "absent"
+#: how an index says a 429 is about creating projects (PyPI: "Too many new projects created")
+_CREATION = re.compile(r"new projects?|project[ ._-]?creat|create (a )?(new )?project", re.I)
 #: what twine says when it posts a file again after a 5xx answer
 _TWINE_REPOSTED = "upload appears to have failed"
 
@@ -74,6 +79,16 @@ class PackageUploader:
     verbose: bool = False
     attestations: bool = False  # upload each file's PEP 740 attestations with it
     transport: Transport = field(default_factory=lambda: Twine())
+    #: new projects (``plan.new_projects``) a file of which this run has uploaded
+    created: set[str] = field(default_factory=set)
+    #: why no more projects may be created in this run (a 429 for a project's first file)
+    creation_refused: str | None = None
+    #: create new projects one at a time (an index that limits creations: each refused
+    #: attempt counts, so none is sent after the first refusal)
+    serial_creations: bool = False
+    #: the sha256 the index lists for a file of ours with other content
+    listed_sha256: dict[str, str] = field(default_factory=dict)
+    _creating: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def on_index(self, file: PlannedFile) -> str | None:
         """Whether the index lists ``file``: ``SAME`` (our sha256), ``OTHER`` or ``ABSENT``.
@@ -88,7 +103,10 @@ class PackageUploader:
         except PublishError as exc:
             logger.warning("    cannot tell whether %s arrived: %s", file.filename, exc)
             return None
-        return SAME if remote == file.sha256 else OTHER
+        if remote != file.sha256:
+            self.listed_sha256[file.filename] = remote
+            return OTHER
+        return SAME
 
     def upload(self, outcomes: Sequence[FileOutcome], first: Attempt | None = None) -> str | None:
         """Upload one package's files in order; the error that stopped it.
@@ -97,6 +115,20 @@ class PackageUploader:
         one child (see :meth:`batch`); ``first`` is how such a child already ended for the
         first of ``outcomes``. The failed file and those after it go on one at a time.
         """
+        if outcomes and self._would_create(outcomes[0].file.package):
+            # after a refusal (429) no other creation is attempted: each refused attempt
+            # counts against the index's limit too; where the index limits creations, they
+            # go one at a time, so none is sent after the first refusal
+            with self._creating if self.serial_creations else contextlib.nullcontext():
+                if self.creation_refused:
+                    for outcome in outcomes:
+                        outcome.status = NOT_ATTEMPTED
+                        outcome.error = "not attempted: the index refused to create more projects"
+                    return self.creation_refused
+                return self._upload(outcomes, first)
+        return self._upload(outcomes, first)
+
+    def _upload(self, outcomes: Sequence[FileOutcome], first: Attempt | None) -> str | None:
         start = 0
         if first is None and self.transport.batch and len(outcomes) > 1:
             first, start = self.batch(outcomes)
@@ -117,11 +149,18 @@ class PackageUploader:
         if attempt.kind == OK:
             stop = len(outcomes)
         else:
+            failed = re.search(r"Failed to publish `([^`]*)`", attempt.output)
             stop = next(
-                (i for i, o in enumerate(outcomes) if f"{o.file.filename}`" in attempt.output), 0
+                (
+                    i
+                    for i, o in enumerate(outcomes)
+                    if failed and failed.group(1).endswith(o.file.filename)
+                ),
+                0,
             )
         for outcome in outcomes[:stop]:
             outcome.attempts, outcome.status = 1, UPLOADED
+            self.created.add(outcome.file.package)
             logger.info("    uploaded %s", outcome.file.filename)
         return (None, stop) if attempt.kind == OK else (attempt, stop)
 
@@ -154,8 +193,19 @@ class PackageUploader:
             attempt, first = first or self.send([file]), None
             if attempt.kind == OK:
                 outcome.status = UPLOADED
+                self.created.add(file.package)
                 logger.info("    uploaded %s (%.1fs)", file.filename, time.monotonic() - started)
                 return None
+            if attempt.status == 429 and self._creation_limited(file.package, attempt):
+                # a refused creation counts against the limit: never try it again
+                self.creation_refused = creation_limited(
+                    label,
+                    file.filename,
+                    [p for p in self.plan.new_projects if p not in self.created],
+                    dict(attempt.headers),
+                    attempt.detail,
+                )
+                return self._fail(outcome, self.creation_refused)
             found = self.on_index(file)
             if attempt.kind == EXISTS and found == ABSENT:
                 found = self.look_again(file)
@@ -173,8 +223,10 @@ class PackageUploader:
             if found == OTHER:
                 return self._fail(
                     outcome,
-                    f"{label} already has {file.filename} with different content; versions on "
-                    "an index are immutable: bump the version (relnox bump) and rebuild",
+                    f"{label} already has {file.filename} with different content (its sha256 "
+                    f"{self.listed_sha256.get(file.filename, '?')}, ours {file.sha256}); "
+                    "versions on an index are immutable: bump the version (relnox bump) and "
+                    "rebuild",
                 )
             if attempt.kind in (TRANSIENT, STALL) and failures < self.network.retries:
                 failures += 1
@@ -199,8 +251,20 @@ class PackageUploader:
                     self.plan.repository,
                     self.plan.credentials,
                     self.network.stall,
+                    self.network.timeout,
                 )
             return self._fail(outcome, message)
+
+    def _creation_limited(self, package: str, attempt: Attempt) -> bool:
+        """Whether a 429 for a file of ``package`` refused the creation of its project: on an
+        index that limits creations (``serial_creations``), or one that says so."""
+        if not self._would_create(package):
+            return False
+        return self.serial_creations or bool(_CREATION.search(attempt.detail + attempt.output))
+
+    def _would_create(self, package: str) -> bool:
+        """Whether uploading a file of ``package`` now creates its project on the index."""
+        return package in self.plan.new_projects and package not in self.created
 
     def look_again(self, file: PlannedFile) -> str | None:
         """After "already exists" for a file the index does not list: its listing may lag."""
@@ -246,36 +310,56 @@ def wait_visible(
     label: str,
     waiting: Waiting,
     sleep: Callable[[float], None] = time.sleep,
-) -> tuple[list[str], str]:
+) -> tuple[list[str], str, bool]:
     """Wait until the index lists every one of ``files`` with our sha256.
 
-    Returns the file names still not listed (empty: all shown) and why: the time ran out
-    (``waiting.seconds``), or the index could not be read (after the reader's retries).
+    Returns the file names still not listed (empty: all shown), why, and whether waiting
+    longer could help (``False`` for other content): the time ran out
+    (``waiting.seconds``), the index could not be read (after the reader's retries), or it
+    lists one of them with another sha256 than ours (said at once, not after the wait:
+    an index never changes a file it has).
     """
     pending = {f.filename: f for f in files}
     if waiting.seconds is None or not pending:
-        return [], ""
+        return [], "", True
     start, pause, told = waiting.clock(), waiting.poll, -5.0
     while True:
         packages = sorted({f.package for f in pending.values()})
         try:
             with ThreadPoolExecutor(max_workers=min(READERS, len(packages))) as pool:
                 pages = dict(zip(packages, pool.map(reader.files, packages), strict=True))
+            other: list[str] = []
             for name, file in list(pending.items()):
                 entry = pages[file.package].get(name)
-                size = file.path.stat().st_size
-                if entry is not None and reader.sha256(entry, size) == file.sha256:
+                if entry is None:
+                    continue
+                remote = reader.sha256(entry, file.path.stat().st_size)
+                if remote == file.sha256:
                     del pending[name]
+                else:
+                    other.append(f"{name} (listed with sha256 {remote}, ours is {file.sha256})")
         except PublishError as exc:
-            return sorted(pending), f"the index could not be read to see them ({exc})"
+            return sorted(pending), f"the index could not be read to see them ({exc})", True
+        if other:
+            return (
+                sorted(pending),
+                (
+                    f"{label} lists {'; '.join(other)}: the index holds other content under that "
+                    "name, and an index never replaces a file; ask its administrator what it "
+                    "stored, then bump the version (relnox bump) and rebuild"
+                ),
+                False,
+            )
         elapsed = waiting.clock() - start
         logger.debug("  look at %.2fs: %d file(s) not shown yet", elapsed, len(pending))
         if not pending:
             logger.info("  all %d file(s) show on %s (%.1fs)", len(files), label, elapsed)
-            return [], ""
+            return [], "", True
         if elapsed >= waiting.seconds:
-            return sorted(pending), (
-                f"they did not show within {waiting.seconds:g}s ([tool.relnox.publish] wait)"
+            return (
+                sorted(pending),
+                (f"they did not show within {waiting.seconds:g}s ([tool.relnox.publish] wait)"),
+                True,
             )
         if elapsed - told >= 5:
             told = elapsed
@@ -349,13 +433,19 @@ def upload_all(
 
         firsts: dict[str, Attempt] = {}
         workers = max(1, min(jobs, len(go) or 1))
-        if uploader.transport.batch and len(go) > workers:
+        # on an index that limits creations, new projects go one at a time (below)
+        known = [
+            (n, todo)
+            for n, todo in go
+            if not (uploader.serial_creations and n in plan.new_projects)
+        ]
+        if uploader.transport.batch and len(known) > workers:
             # more packages than workers: each worker sends its share of the tier in one
             # child (packages whole, wheels first); what a failure stopped goes on below
-            groups = [go[i::workers] for i in range(workers)]
+            groups = [known[i::workers] for i in range(workers)]
             logger.info(
                 "  %d files in %d %s children",
-                sum(len(todo) for _, todo in go),
+                sum(len(todo) for _, todo in known),
                 workers,
                 uploader.transport.name,
             )
@@ -402,7 +492,7 @@ def upload_all(
             stopped = True
         if stopped or number == len(grouped) - 1:
             continue
-        missing, why = wait_visible(
+        missing, why, later = wait_visible(
             done, uploader.reader, plan.repository.label, waiting, uploader.sleep
         )
         for package in sorted({f.package for f in done if f.filename in missing}):
@@ -410,8 +500,8 @@ def upload_all(
                 f.filename for f in done if f.filename in missing and f.package == package
             )
             failed[package] = (
-                f"{files} uploaded to {plan.repository.label}, but {why}; its dependents wait: "
-                "run the same command again once they show"
+                f"{files} uploaded to {plan.repository.label}, but {why}; its dependents wait"
+                + (": run the same command again once they show" if later else "")
             )
             result.error = result.error or failed[package]
         if check_installable is not None:

@@ -16,7 +16,7 @@ from packaging.version import Version
 from relnox.artifacts.checks import name_and_version
 from relnox.errors import RelnoxError
 from relnox.project.workspace import Package, Workspace
-from relnox.publish import new_project_limit, our_versions
+from relnox.publish import new_project_limit, our_versions, status_problems
 from relnox.tools.credentials import resolve_credentials
 from relnox.tools.network import network_settings
 from relnox.tools.repositories import resolve
@@ -51,12 +51,22 @@ def index_checks(
         name = f"index {pkg.name}"
         wanted = Version(version or pkg.version)
         try:
-            files = reader.files(pkg.name)
+            page = reader.page(pkg.name)
         except (
             RelnoxError
         ) as exc:  # unreachable or refusing: asking again per package only waits longer
             rows.append(make_row("index", "error", f"{repo.where}: {exc}"))
             break
+        files = page.files
+        refused, warnings = status_problems({pkg.name: page}, repo.label)
+        if refused or warnings:
+            rows.append(
+                make_row(
+                    f"index {pkg.name} status",
+                    "error" if refused else "warn",
+                    (refused or warnings)[0],
+                )
+            )
         versions = {v for f in files if (p := name_and_version(f)) and (v := p[1])}
         if not versions:
             new.append(pkg.name)

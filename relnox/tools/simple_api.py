@@ -32,6 +32,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from datetime import datetime
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -63,16 +64,51 @@ class IndexedFile:
     filename: str
     url: str
     sha256: str | None  # None: the index gave no sha256 (see :func:`file_sha256`)
+    upload_time: datetime | None = None  # PEP 700 ``upload-time`` (JSON only)
+
+
+@dataclass(frozen=True)
+class ProjectPage:
+    """What the index says about a project: its files and (PEP 792) its status."""
+
+    files: dict[str, IndexedFile] = field(default_factory=dict)
+    status: str = "active"  # "active", "archived", "quarantined" or "deprecated"
+    reason: str = ""  # the index's words about the status, if any
+
+
+def upload_time(value: Any) -> datetime | None:
+    """A PEP 700 ``upload-time`` (ISO 8601, UTC), or ``None`` when absent or unreadable."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _api_version_at_least(value: Any, wanted: tuple[int, int]) -> bool:
+    """Whether a ``meta`` api-version (``"1.4"``) is ``wanted`` or newer; absent counts as new."""
+    if value is None:
+        return True
+    try:
+        major, minor = (int(part) for part in str(value).split(".")[:2])
+    except ValueError:
+        return True
+    return (major, minor) >= wanted
 
 
 class _Links(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.links: list[tuple[str, str]] = []  # (href, text)
+        self.meta: dict[str, str] = {}  # <meta name=... content=...>
         self._href: str | None = None
         self._text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "meta":
+            values = dict(attrs)
+            self.meta[values.get("name") or ""] = values.get("content") or ""
         if tag == "a":
             self._href = dict(attrs).get("href") or ""
             self._text = []
@@ -91,8 +127,8 @@ def _filename_of(url: str) -> str:
     return unquote(urlsplit(url).path.rsplit("/", 1)[-1])
 
 
-def parse_html(text: str, base_url: str) -> dict[str, IndexedFile]:
-    """The files of a PEP 503 project page."""
+def parse_html_page(text: str, base_url: str) -> ProjectPage:
+    """A PEP 503 project page (with PEP 792's ``pypi:project-status`` meta tag)."""
     parser = _Links()
     parser.feed(text)
     files: dict[str, IndexedFile] = {}
@@ -101,18 +137,45 @@ def parse_html(text: str, base_url: str) -> dict[str, IndexedFile]:
         name = _filename_of(url) or label
         algo, _, value = fragment.partition("=")
         files[name] = IndexedFile(name, url, value.lower() if algo == "sha256" and value else None)
-    return files
+    status = parser.meta.get("pypi:project-status", "")
+    if not _api_version_at_least(parser.meta.get("pypi:repository-version"), (1, 4)):
+        status = ""
+    return ProjectPage(
+        files, status.strip().lower() or "active", parser.meta.get("pypi:project-status-reason", "")
+    )
 
 
-def parse_json(data: dict[str, Any], base_url: str) -> dict[str, IndexedFile]:
-    """The files of a PEP 691 project page."""
+def parse_html(text: str, base_url: str) -> dict[str, IndexedFile]:
+    """The files of a PEP 503 project page."""
+    return parse_html_page(text, base_url).files
+
+
+def parse_json_page(data: dict[str, Any], base_url: str) -> ProjectPage:
+    """A PEP 691 project page: files (with PEP 700 upload times) and PEP 792 status."""
     files: dict[str, IndexedFile] = {}
     for entry in data.get("files", []):
         url = urljoin(base_url, entry.get("url", ""))
         name = entry.get("filename") or _filename_of(url)
         sha = (entry.get("hashes") or {}).get("sha256")
-        files[name] = IndexedFile(name, url, sha.lower() if isinstance(sha, str) else None)
-    return files
+        files[name] = IndexedFile(
+            name,
+            url,
+            sha.lower() if isinstance(sha, str) else None,
+            upload_time(entry.get("upload-time")),
+        )
+    status, reason = "active", ""
+    project_status = data.get("project-status")
+    meta = data.get("meta")
+    meta = meta if isinstance(meta, dict) else {}
+    if isinstance(project_status, dict) and _api_version_at_least(meta.get("api-version"), (1, 4)):
+        status = str(project_status.get("status") or "active").strip().lower()
+        reason = str(project_status.get("reason") or "")
+    return ProjectPage(files, status, reason)
+
+
+def parse_json(data: dict[str, Any], base_url: str) -> dict[str, IndexedFile]:
+    """The files of a PEP 691 project page."""
+    return parse_json_page(data, base_url).files
 
 
 class _SameOriginAuth(urllib.request.HTTPRedirectHandler):
@@ -286,7 +349,7 @@ def _fetch(
         sleep(delay)
 
 
-def project_files(
+def project_page(
     simple_url: str,
     project: str,
     *,
@@ -297,8 +360,9 @@ def project_files(
     retry_delay: float = 1.0,
     sleep: Callable[[float], None] = time.sleep,
     stall: float = 120.0,
-) -> dict[str, IndexedFile]:
-    """Every file the index at ``simple_url`` lists for ``project`` (by file name).
+) -> ProjectPage:
+    """What the index at ``simple_url`` says of ``project``: every file it lists (by file
+    name), and the project's status.
 
     ``auth`` is sent only to the origin of ``simple_url`` and to ``origins``.
     """
@@ -316,16 +380,21 @@ def project_files(
     )
     if status == 404:
         logger.debug("  %s: not on the index yet", project)
-        return {}
+        return ProjectPage()
     text = body.data.decode("utf-8", "replace")
     if content_type.split(";")[0].strip() == JSON_TYPE:
         try:
-            return parse_json(json.loads(text), url)
-        except (json.JSONDecodeError, AttributeError):
+            return parse_json_page(json.loads(text), url)
+        except (json.JSONDecodeError, AttributeError, TypeError):
             raise PublishError(
                 f"{url}: the index sent invalid PEP 691 JSON; check the repository URL"
             ) from None
-    return parse_html(text, url)
+    return parse_html_page(text, url)
+
+
+def project_files(simple_url: str, project: str, **kwargs: Any) -> dict[str, IndexedFile]:
+    """Every file the index at ``simple_url`` lists for ``project`` (by file name)."""
+    return project_page(simple_url, project, **kwargs).files
 
 
 def file_sha256(
@@ -383,7 +452,10 @@ class IndexReader:
     stall: float = 120.0
 
     def files(self, project: str) -> dict[str, IndexedFile]:
-        return project_files(
+        return self.page(project).files
+
+    def page(self, project: str) -> ProjectPage:
+        return project_page(
             self.simple_url,
             project,
             auth=self.auth,

@@ -42,17 +42,25 @@ Runner = Callable[[Sequence[str], Mapping[str, str]], Result]
 
 
 def run_command(
-    argv: Sequence[str], env: Mapping[str, str], stall: float = NetworkSettings.stall
+    argv: Sequence[str],
+    env: Mapping[str, str],
+    stall: float = NetworkSettings.stall,
+    timeout: float | None = None,
 ) -> Result:
-    """The default runner: ``argv`` in a child process, output captured, stopped on a stall."""
-    return proc.run(argv, env=env, stall=stall)
+    """The default runner: ``argv`` in a child process, output captured, stopped on a stall.
+
+    With ``timeout``: a child that has sent its whole request and waits for the index's
+    answer is stopped after ``timeout`` seconds without one, as any wait for an answer is
+    (``[tool.relnox.network] timeout``).
+    """
+    return proc.run(argv, env=env, stall=stall, answer=timeout)
 
 
 def watched_runner(settings: NetworkSettings) -> Runner:
-    """:func:`run_command` with ``settings.stall``."""
+    """:func:`run_command` with ``settings.stall`` and ``settings.timeout``."""
 
     def run(argv: Sequence[str], env: Mapping[str, str]) -> Result:
-        return run_command(argv, env, stall=settings.stall)
+        return run_command(argv, env, stall=settings.stall, timeout=settings.timeout)
 
     return run
 
@@ -67,6 +75,8 @@ class Attempt:
     detail: str = ""  # the uploader's last error sentence, secrets masked
     output: str = ""  # all of the uploader's output of the last attempt, secrets masked
     tool: str = "twine"  # which uploader made the attempt
+    #: the index's rate-limit headers (``Retry-After``, ``RateLimit*``) where the uploader shows them
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def attestations_of(path: Path) -> list[Path]:
@@ -120,6 +130,7 @@ def failure_message(
     repository: Repository,
     credentials: Credentials,
     stall: float = NetworkSettings.stall,
+    timeout: float = NetworkSettings.timeout,
 ) -> str:
     """One actionable sentence for an upload that did not succeed."""
     label = repository.label
@@ -154,6 +165,14 @@ def failure_message(
     if attempt.kind == NO_CREDENTIALS:
         return f"no credentials for {filename}: " + no_credentials_message(
             repository, on_actions=False, can_mint=False
+        )
+    if attempt.kind == STALL and proc.NO_ANSWER in attempt.output:
+        return (
+            f"{repository.where} took all of {filename} but gave no answer within {timeout:g}s "
+            f"in each of {attempt.attempts} attempt{'s' * (attempt.attempts != 1)}, so relnox "
+            f"stopped waiting ([tool.relnox.network] timeout = {timeout:g}); check that the "
+            "index works (or raise timeout if it is that slow to answer) and run the same "
+            "command again, it uploads only what is missing"
         )
     if attempt.kind == STALL:
         return (

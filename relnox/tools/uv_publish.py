@@ -7,7 +7,9 @@ relnox says with exactly those credentials. Trusted publishing is on only when r
 chose it (``--trusted-publishing always``), never guessed for another index. uv's own
 retries are off (``UV_HTTP_RETRIES=0``: relnox retries, after asking the index what
 arrived) and its read timeout is ``[tool.relnox.network] stall``: an upload that hears
-nothing for that long is a stall, whether uv or relnox's watchdog notices first. PEP 740
+nothing for that long is a stall, whether uv or relnox's watchdog notices first. uv traces
+its answers' headers (``RUST_LOG=uv_publish=trace``: the response only, never the request)
+so that a 429's ``Retry-After`` and ``RateLimit`` headers can be read. PEP 740
 attestations beside a file are uploaded with it only with ``--attestations``.
 """
 
@@ -69,6 +71,8 @@ def child_env(
     env["UV_HTTP_RETRIES"] = "0"
     # uv's read timeout is the stall rule: no byte for that long is no progress
     env["UV_HTTP_TIMEOUT"] = str(max(1, round(network.stall)))
+    # uv shows an answer's headers only at trace level: relnox reads the rate-limit ones
+    env["RUST_LOG"] = "uv_publish=trace"
     env["NO_COLOR"] = "1"
     env["COLUMNS"] = "4000"  # one line per message: a wrapped line could split a secret
     return env
@@ -121,6 +125,23 @@ def last_error(output: str) -> str:
     return lines[-1] if lines else "no output"
 
 
+_RESPONSE_HEADERS = re.compile(r"Response headers for \S+: Response \{.*?headers: \{(.*?)\} \}")
+_HEADER = re.compile(r'"([^"]+)": "([^"]*)"')
+_RATE_HEADERS = ("retry-after", "ratelimit")
+
+
+def rate_headers(output: str) -> tuple[tuple[str, str], ...]:
+    """The rate-limit headers of the last answer uv traced (``RUST_LOG=uv_publish=trace``)."""
+    answers = _RESPONSE_HEADERS.findall(output)
+    if not answers:
+        return ()
+    return tuple(
+        (key, value)
+        for key, value in _HEADER.findall(answers[-1])
+        if key.lower().startswith(_RATE_HEADERS)
+    )
+
+
 @dataclass(frozen=True)
 class UvPublish:
     """``uv publish``: a native binary, fast to start."""
@@ -152,4 +173,12 @@ class UvPublish:
         logger.debug("%s", output)
         if kind == OK:
             return Attempt(OK, 1, output=output, tool=self.name)
-        return Attempt(kind, 1, status, last_error(result.output), output, tool=self.name)
+        return Attempt(
+            kind,
+            1,
+            status,
+            last_error(result.output),
+            output,
+            tool=self.name,
+            headers=rate_headers(result.output),
+        )

@@ -189,3 +189,49 @@ def test_only_http_addresses_are_read_links_and_redirects_alike(target: str, ind
     with FaultServer(rule=lambda seen: redirect) as moved, pytest.raises(PublishError) as caught:
         project_files(f"{moved.url}simple/", "demo", retries=0)
     assert "HTTP 302" in str(caught.value) and target in str(caught.value)
+
+
+def test_a_json_page_gives_upload_times_and_the_project_status() -> None:
+    from datetime import datetime, timezone
+
+    from relnox.tools.simple_api import parse_json_page
+
+    page = parse_json_page(
+        {
+            "meta": {"api-version": "1.4"},
+            "project-status": {"status": "Archived", "reason": "moved"},
+            "files": [
+                {
+                    "filename": "a-1.0.tar.gz",
+                    "url": "a-1.0.tar.gz",
+                    "hashes": {"sha256": "AB"},
+                    "upload-time": "2026-01-02T03:04:05.123456Z",
+                },
+                {"filename": "a-1.0-py3-none-any.whl", "url": "w", "hashes": {}},
+            ],
+        },
+        "http://127.0.0.1/simple/a/",
+    )
+    assert page.status == "archived" and page.reason == "moved"
+    sdist = page.files["a-1.0.tar.gz"]
+    assert sdist.sha256 == "ab" and sdist.url == "http://127.0.0.1/simple/a/a-1.0.tar.gz"
+    assert sdist.upload_time == datetime(2026, 1, 2, 3, 4, 5, 123456, tzinfo=timezone.utc)
+    assert page.files["a-1.0-py3-none-any.whl"].upload_time is None
+    older = parse_json_page(
+        {"meta": {"api-version": "1.1"}, "project-status": {"status": "archived"}, "files": []},
+        "http://127.0.0.1/simple/a/",
+    )
+    assert older.status == "active"  # project-status is defined from api-version 1.4 on
+
+
+def test_an_html_page_gives_the_project_status() -> None:
+    from relnox.tools.simple_api import parse_html_page
+
+    html = (
+        '<html><head><meta name="pypi:repository-version" content="1.4">'
+        '<meta name="pypi:project-status" content="quarantined"></head>'
+        '<body><a href="a-1.0.tar.gz#sha256=ab">a-1.0.tar.gz</a></body></html>'
+    )
+    page = parse_html_page(html, "http://127.0.0.1/simple/a/")
+    assert page.status == "quarantined" and list(page.files) == ["a-1.0.tar.gz"]
+    assert parse_html_page("<a href='x.tar.gz'>x</a>", "http://h/").status == "active"

@@ -1,0 +1,210 @@
+"""One lock per repository: ``bump``, ``build-all``, ``publish`` and ``tag`` never overlap.
+
+Two of them at once in one repository race each other: two publishes would send every
+file twice (the index refuses the copies, after the bytes went), two bumps would
+write the same files. :func:`repository_lock` holds an exclusive ``flock`` on
+``relnox.lock`` in the repository's git directory (``.relnox/lock`` outside git, so
+the lock never shows as an untracked file) and writes the holder into it: pid,
+command and start time. A second run waits at most ``RELNOX_LOCK_WAIT`` seconds
+(default :data:`DEFAULT_WAIT`) and then names the process that holds it. The
+operating system drops a lock whose process died; what such a process left in the
+file is taken over with a note. The lock is re-entrant within a process (``release``
+runs bump, build, publish and tag under one lock).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any
+
+from relnox.errors import RelnoxError
+
+logger = logging.getLogger("relnox")
+
+#: seconds a second run waits for the lock by default
+DEFAULT_WAIT = 15.0
+WAIT_ENV = "RELNOX_LOCK_WAIT"
+_POLL = 0.1
+
+_held: dict[Path, int] = {}  # lock files this process holds -> depth
+_guard = threading.Lock()
+
+
+class LockError(RelnoxError):
+    """Another relnox command holds the repository's lock."""
+
+
+def git_common_dir(path: Path) -> Path | None:
+    """The git directory shared by every worktree of the repository holding ``path``."""
+    for folder in (path, *path.parents):
+        dot_git = folder / ".git"
+        if dot_git.is_dir():
+            return dot_git
+        if dot_git.is_file():  # a worktree or submodule: "gitdir: <its own git directory>"
+            text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
+            if not text.startswith("gitdir:"):
+                return None
+            own = (folder / text.removeprefix("gitdir:").strip()).resolve()
+            common = own / "commondir"
+            if common.is_file():
+                return (own / common.read_text(encoding="utf-8").strip()).resolve()
+            return own
+    return None
+
+
+def lock_path(root: Path) -> Path:
+    """Where the lock of the repository holding ``root`` lives."""
+    root = root.resolve()
+    common = git_common_dir(root)
+    return common.resolve() / "relnox.lock" if common else root / ".relnox" / "lock"
+
+
+def lock_wait(environ: Mapping[str, str] | None = None) -> float:
+    """``RELNOX_LOCK_WAIT`` in seconds (default :data:`DEFAULT_WAIT`)."""
+    value = (os.environ if environ is None else environ).get(WAIT_ENV, "")
+    if not value.strip():
+        return DEFAULT_WAIT
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:
+        raise LockError(f"{WAIT_ENV}={value!r}: give a number of seconds, 0 or more, like 15")
+    return seconds
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _holder(text: str) -> dict[str, Any]:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def describe(holder: Mapping[str, Any]) -> str:
+    """``relnox publish (pid 1234, started 12:00:01 UTC, 35s ago)``."""
+    started = holder.get("started")
+    when = ""
+    if isinstance(started, (int, float)):
+        stamp = datetime.fromtimestamp(started, timezone.utc)
+        when = f", started {stamp:%Y-%m-%d %H:%M:%S} UTC, {max(0, time.time() - started):.0f}s ago"
+    return f"`{holder.get('command') or 'relnox'}` (pid {holder.get('pid', '?')}{when})"
+
+
+def _try_lock(handle: IO[str]) -> bool:
+    if sys.platform == "win32":  # pragma: no cover - no Windows runner here
+        import msvcrt
+
+        try:
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def repository_lock(
+    root: Path,
+    command: str,
+    *,
+    wait: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    pause: Callable[[float], None] = time.sleep,
+) -> Iterator[Path]:
+    """Hold the lock of the repository at ``root`` while running ``command``."""
+    path = lock_path(root)
+    with _guard:
+        if path in _held:
+            _held[path] += 1
+            reentered = True
+        else:
+            reentered = False
+    if reentered:
+        try:
+            yield path
+        finally:
+            with _guard:
+                _held[path] -= 1
+        return
+    wait = lock_wait() if wait is None else wait
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held until the end
+    except OSError as exc:
+        raise LockError(
+            f"{path}: cannot create the repository's lock ({exc.strerror or exc}); make its "
+            "folder writable"
+        ) from None
+    try:
+        deadline, told = clock() + wait, False
+        while not _try_lock(handle):
+            handle.seek(0)
+            holder = _holder(handle.read())
+            if clock() >= deadline:
+                raise LockError(
+                    f"another relnox command is running in this repository: {describe(holder)} "
+                    f"holds {path}; waited {wait:g}s ({WAIT_ENV}); let it finish, then run "
+                    "this again"
+                )
+            if not told:
+                told = True
+                logger.warning(
+                    "%s is running in this repository (it holds %s); waiting up to %gs for it "
+                    "to finish",
+                    describe(holder),
+                    path,
+                    wait,
+                )
+            pause(_POLL)
+        handle.seek(0)
+        left = _holder(handle.read())
+        pid = left.get("pid")
+        if isinstance(pid, int) and pid != os.getpid():
+            state = "no longer running" if not _alive(pid) else "no longer holding it"
+            logger.warning("took over the lock %s left by %s, %s", path, describe(left), state)
+        elif told:
+            logger.info("the other relnox command finished; going on")
+        handle.seek(0)
+        handle.truncate()
+        handle.write(
+            json.dumps({"pid": os.getpid(), "command": command, "started": time.time()}) + "\n"
+        )
+        handle.flush()
+        with _guard:
+            _held[path] = 1
+        try:
+            yield path
+        finally:
+            with _guard:
+                del _held[path]
+            handle.seek(0)
+            handle.truncate()
+            handle.flush()
+    finally:
+        handle.close()  # closing drops the flock

@@ -1,0 +1,194 @@
+"""The index's own rules, known before an upload or read from its answer.
+
+- A project can be archived, quarantined or deprecated (PEP 792 ``project-status`` in
+  the simple API): archived and quarantined projects take no uploads, so a publish
+  refuses them before sending anything; deprecated is a warning.
+- PyPI takes new files for a release only within 14 days of its first file (PEP 700
+  ``upload-time`` tells when that was): a resume or a late wheel after that must be a
+  new version (a post release), and relnox says so before uploading.
+  ``[tool.relnox.publish] upload-window-days`` sets the window for another index
+  (by default 14 on PyPI and TestPyPI, none elsewhere; ``0`` turns it off).
+- PyPI limits how many projects a user (and an IP) may create a day, and a refused
+  attempt counts: a 429 for a project's first file (on an index with a
+  ``new-project-limit``, or whose answer speaks of new projects) is never retried, and
+  no other project is created in that run (:mod:`relnox.publish.run`); its
+  ``Retry-After`` and ``RateLimit`` / ``RateLimit-Policy`` headers say when the limit
+  resets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+
+from packaging.version import Version
+
+from relnox.artifacts.checks import name_and_version
+from relnox.errors import PublishError
+from relnox.project.workspace import Workspace
+from relnox.tools.repositories import Repository
+from relnox.tools.simple_api import ProjectPage
+
+#: how long PyPI takes new files for a release after its first one
+PYPI_UPLOAD_WINDOW_DAYS = 14
+#: statuses (PEP 792) under which an index takes no uploads
+REFUSING = ("archived", "quarantined")
+
+
+def status_problems(pages: Mapping[str, ProjectPage], label: str) -> tuple[list[str], list[str]]:
+    """``(errors, warnings)`` for the PEP 792 status of each project in ``pages``."""
+    errors: list[str] = []
+    warnings: list[str] = []
+    for name, page in pages.items():
+        said = f" ({page.reason})" if page.reason else ""
+        if page.status in REFUSING:
+            errors.append(
+                f"{name} is {page.status} on {label}{said}, and an index takes no uploads for "
+                f"a{'n' * (page.status[0] in 'aeiou')} {page.status} project; "
+                + (
+                    "its owners can unarchive it in the project's settings on the index"
+                    if page.status == "archived"
+                    else "the index's administrators must lift the quarantine first"
+                )
+                + f", or leave {name} out of this publish (-p for the others)"
+            )
+        elif page.status == "deprecated":
+            warnings.append(
+                f"{name} is marked deprecated on {label}{said}; uploads still work, but users "
+                "are told not to use it"
+            )
+        elif page.status not in ("", "active"):
+            warnings.append(f"{name} has the status {page.status!r} on {label}{said}")
+    return errors, warnings
+
+
+def upload_window_days(workspace: Workspace, repo: Repository) -> int | None:
+    """``[tool.relnox.publish] upload-window-days``; by default PyPI's 14 on PyPI and
+    TestPyPI, none elsewhere (``0``: no window)."""
+    value = workspace.config.section("publish").get("upload-window-days")
+    if value is None:
+        return PYPI_UPLOAD_WINDOW_DAYS if repo.is_pypi else None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise PublishError(
+            f"{workspace.config.source}: [tool.relnox.publish] upload-window-days must be a "
+            f"whole number of days, 0 (no window) or more, not {value!r}; for example "
+            f"upload-window-days = {PYPI_UPLOAD_WINDOW_DAYS}"
+        )
+    return value or None
+
+
+def post_version(version: str) -> str:
+    """The next post release of ``version`` (``1.2.0`` -> ``1.2.0.post1``)."""
+    parsed = Version(version)
+    pre = f"{parsed.pre[0]}{parsed.pre[1]}" if parsed.pre else ""
+    base = parsed.base_version + pre
+    return f"{base}.post{(parsed.post or 0) + 1}"
+
+
+def late_files(
+    package: str,
+    version: str,
+    page: ProjectPage,
+    to_upload: Sequence[str],
+    window_days: int,
+    label: str,
+    now: datetime | None = None,
+) -> str | None:
+    """Why ``to_upload`` (files of ``package`` ``version``) can no longer be added, or ``None``.
+
+    The release's age is that of its oldest file on the index (PEP 700 ``upload-time``);
+    an index that gives no times is not judged.
+    """
+    if not to_upload:
+        return None
+    times = [
+        f.upload_time
+        for f in page.files.values()
+        if f.upload_time is not None
+        and (parsed := name_and_version(f.filename)) is not None
+        and parsed[1] == Version(version)
+    ]
+    if not times:
+        return None
+    first = min(t if t.tzinfo else t.replace(tzinfo=timezone.utc) for t in times)
+    now = now or datetime.now(timezone.utc)
+    age = now - first
+    if age <= timedelta(days=window_days):
+        return None
+    return (
+        f"{label} has had {package} {version} since {first:%Y-%m-%d %H:%M} UTC ({age.days} days), "
+        f"and takes no new files for a release older than {window_days} days "
+        "([tool.relnox.publish] upload-window-days), so "
+        f"{', '.join(to_upload)} cannot be added to it; release them as a new version instead: "
+        f"relnox bump --part post -p {package} (to {post_version(version)}), rebuild and publish"
+    )
+
+
+def _seconds(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def reset_time(headers: Mapping[str, str], now: datetime | None = None) -> datetime | None:
+    """When a rate limit resets, from ``Retry-After`` (seconds or an HTTP date) or the
+    IETF ``RateLimit`` header (``reset=``/``t=``) or ``RateLimit-Reset``."""
+    now = now or datetime.now(timezone.utc)
+    lower = {k.lower(): v.strip() for k, v in headers.items()}
+    seconds: float | None = None
+    ratelimit = lower.get("ratelimit", "")
+    found = re.search(r"(?:^|[;,\s])(?:reset|t)=(\d+(?:\.\d+)?)", ratelimit)
+    if found:
+        seconds = float(found.group(1))
+    elif "ratelimit-reset" in lower:
+        seconds = _seconds(lower["ratelimit-reset"])
+    if seconds is None and "retry-after" in lower:
+        seconds = _seconds(lower["retry-after"])
+        if seconds is None:
+            try:
+                return parsedate_to_datetime(lower["retry-after"]).astimezone(timezone.utc)
+            except (TypeError, ValueError):
+                return None
+    return None if seconds is None else now + timedelta(seconds=seconds)
+
+
+def policy(headers: Mapping[str, str]) -> str:
+    """``RateLimit-Policy`` in words (``4 per 24h``), or ``""``."""
+    value = {k.lower(): v for k, v in headers.items()}.get("ratelimit-policy", "")
+    quota = re.search(r"(?:^|[;,\s])q=(\d+)", value) or re.match(r"\s*(\d+)", value)
+    window = re.search(r"(?:^|[;,\s])w=(\d+)", value)
+    if not quota:
+        return ""
+    if not window:
+        return f"{quota.group(1)} at a time"
+    seconds = int(window.group(1))
+    span = f"{seconds // 3600}h" if seconds % 3600 == 0 else f"{seconds}s"
+    return f"{quota.group(1)} per {span}"
+
+
+def creation_limited(
+    label: str,
+    filename: str,
+    projects: Sequence[str],
+    headers: Mapping[str, str],
+    detail: str,
+    now: datetime | None = None,
+) -> str:
+    """The error for a 429 on a project's first file: when to try again, and what waits."""
+    when = reset_time(headers, now)
+    rule = policy(headers)
+    reset = (
+        f"the limit resets at {when:%Y-%m-%d %H:%M} UTC"
+        if when
+        else "it did not say when the limit resets (PyPI's window is a day)"
+    )
+    return (
+        f"{label} refused to create a new project for {filename} (HTTP 429: {detail}): it limits "
+        f"how many projects a user and an address may create"
+        f"{f' ({rule})' if rule else ''}, and a refused attempt counts too, so relnox does not "
+        f"retry; {reset}. Not created: {', '.join(projects)}; run the same command again after "
+        "that, it uploads only what is missing"
+    )

@@ -1,0 +1,333 @@
+"""The index's own rules (:mod:`relnox.publish.rules`), each against a real pypiserver behind a
+proxy on 127.0.0.1 that answers the way the real index does: a 429 for a project's
+creation, a release older than its upload window (PEP 700 ``upload-time``), an archived,
+quarantined or deprecated project (PEP 792), a file listed with another sha256, and an
+upload the index never answers."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from relnox.publish.rules import creation_limited, policy, post_version, reset_time
+from relnox.tools.index_server import LocalIndex
+from relnox.tools.simple_api import JSON_TYPE
+from tests.fault_server import HANG, FaultServer, Reply, Rewrite, Seen
+from tests.publish.conftest import TOKEN
+from tests.publish_support import USER
+
+CORE_WHEEL, CORE_SDIST = "demo_core-0.1.0-py3-none-any.whl", "demo_core-0.1.0.tar.gz"
+EXTRA_WHEEL = "demo_extra-0.1.0-py3-none-any.whl"
+#: no run here may take longer than this
+BOUND = 60.0
+
+
+# -- the rules' words, without a network ---------------------------------------------------
+
+
+def test_reset_time_reads_ratelimit_then_retry_after() -> None:
+    now = datetime(2026, 1, 2, 3, 4, tzinfo=timezone.utc)
+    assert reset_time({"RateLimit": "limit=4, remaining=0, reset=3600"}, now) == now + timedelta(
+        hours=1
+    )
+    assert reset_time({"ratelimit": '"default";r=0;t=90'}, now) == now + timedelta(seconds=90)
+    assert reset_time({"RateLimit-Reset": "60"}, now) == now + timedelta(minutes=1)
+    assert reset_time({"Retry-After": "120"}, now) == now + timedelta(minutes=2)
+    when = reset_time({"Retry-After": "Fri, 02 Jan 2026 05:00:00 GMT"}, now)
+    assert when == datetime(2026, 1, 2, 5, 0, tzinfo=timezone.utc)
+    assert reset_time({}, now) is None
+    assert reset_time({"Retry-After": "soon"}, now) is None
+
+
+def test_policy_in_words() -> None:
+    assert policy({"RateLimit-Policy": "4;w=86400"}) == "4 per 24h"
+    assert policy({"ratelimit-policy": '"new-projects";q=4;w=86400'}) == "4 per 24h"
+    assert policy({}) == ""
+
+
+def test_the_creation_message_names_the_reset_and_the_projects() -> None:
+    now = datetime(2026, 1, 2, 3, 4, tzinfo=timezone.utc)
+    text = creation_limited(
+        "pypi", "a-1.0.tar.gz", ["a", "b"], {"Retry-After": "3600"}, "Too many", now
+    )
+    assert "resets at 2026-01-02 04:04 UTC" in text and "Not created: a, b" in text
+    assert "does not retry" in text
+    unknown = creation_limited("pypi", "a-1.0.tar.gz", ["a"], {}, "Too many", now)
+    assert "did not say when" in unknown
+
+
+@pytest.mark.parametrize(
+    ("version", "post"),
+    [("1.2.0", "1.2.0.post1"), ("1.2.0.post1", "1.2.0.post2"), ("2.0rc1", "2.0rc1.post1")],
+)
+def test_post_version(version: str, post: str) -> None:
+    assert post_version(version) == post
+
+
+# -- against a real index ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[..., FaultServer]]:
+    """``serve(upstream=..., rule=..., rewrite=...)``; all stopped when the test ends."""
+    started: list[FaultServer] = []
+
+    def start(**kwargs: object) -> FaultServer:
+        server = FaultServer(**kwargs)  # type: ignore[arg-type]
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@dataclass
+class Run:
+    out: str
+    err: str
+    code: int
+    seconds: float
+
+    @property
+    def error_line(self) -> str:
+        lines = [ln for ln in self.err.splitlines() if ln.startswith("relnox: error:")]
+        assert len(lines) == 1, self.err
+        return lines[0]
+
+
+def relnox(ws: Path, *args: str, command: str = "publish") -> Run:
+    env = {**os.environ, "TWINE_USERNAME": USER, "TWINE_PASSWORD": TOKEN}
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "relnox", command, *args],
+        cwd=ws,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=BOUND + 30,
+        check=False,
+    )
+    run = Run(proc.stdout, proc.stderr, proc.returncode, time.monotonic() - started)
+    assert run.seconds < BOUND, run.err[-3000:]
+    assert "Traceback" not in run.err, run.err[-3000:]
+    return run
+
+
+def configure(ws: Path, text: str) -> None:
+    pyproject = ws / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "\n" + text)
+
+
+def posts(server: FaultServer) -> list[str]:
+    return [seen.filename for seen in server.seen if seen.method == "POST"]
+
+
+def as_json(
+    *,
+    status: str | None = None,
+    uploaded: datetime | None = None,
+    sha256: Callable[[str, str], str] = lambda name, sha: sha,
+    api: str = "1.4",
+) -> Rewrite:
+    """pypiserver's HTML project pages as PEP 691 JSON: with PEP 700 upload times, a PEP 792
+    status, and (``sha256``) the hashes the test wants the index to claim."""
+
+    def rewrite(seen: Seen, reply: Reply) -> Reply:
+        if not seen.path.startswith("/simple/") or seen.path == "/simple/":
+            return reply
+        name = seen.path.strip("/").split("/")[-1]
+        files = []
+        if reply.status == 200:
+            for href, filename, sha in re.findall(
+                rb'href="([^"#]*/([^"/#]+))#sha256=([0-9a-f]+)"', reply.body
+            ):
+                entry = {
+                    "filename": filename.decode(),
+                    "url": href.decode(),
+                    "hashes": {"sha256": sha256(filename.decode(), sha.decode())},
+                }
+                if uploaded is not None:
+                    entry["upload-time"] = uploaded.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+                files.append(entry)
+        elif status is None:
+            return reply
+        page: dict[str, object] = {"meta": {"api-version": api}, "name": name, "files": files}
+        if status is not None:
+            page["project-status"] = {"status": status, "reason": "maintainer's choice"}
+        return Reply(200, (("Content-Type", JSON_TYPE),), json.dumps(page).encode())
+
+    return rewrite
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("configured", [True, False], ids=["limiting-index", "index-says-so"])
+def test_a_429_for_a_new_project_is_never_retried_and_says_when_the_limit_resets(
+    configured: bool, ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+) -> None:
+    """On an index that limits creations (PyPI's, here by new-project-limit) the two new
+    projects of one tier go one at a time; elsewhere the 429's own words tell."""
+    configure(ws, "[tool.relnox.network]\nretries = 2\n")
+    if configured:
+        configure(ws, "[tool.relnox.publish]\nnew-project-limit = 4\n")
+    headers = (
+        ("Retry-After", "3600"),
+        ("RateLimit", "limit=4, remaining=0, reset=3600"),
+        ("RateLimit-Policy", "4;w=86400"),
+    )
+    limited = Reply(429, headers, b"Too many new projects created", "Too Many Requests")
+    proxy = serve(upstream=index.url, rule=lambda seen: limited if seen.method == "POST" else None)
+    before = datetime.now(timezone.utc)
+    jobs = "4" if configured else "1"
+    run = relnox(ws, "-r", proxy.url, "-p", "demo-core", "-p", "demo-extra", "--jobs", jobs)
+    after = datetime.now(timezone.utc)
+    assert run.code == 1
+    line = run.error_line
+    # one refused creation, no retry, and no further creation attempted: each one counts
+    assert len(posts(proxy)) == 1, posts(proxy)
+    assert "retrying" not in run.err
+    assert "HTTP 429" in line and "4 per 24h" in line and "does not retry" in line
+    resets = {f"{t + timedelta(hours=1):%Y-%m-%d %H:%M} UTC" for t in (before, after)}
+    assert any(f"resets at {r}" in line for r in resets), line
+    assert "Not created: demo-core, demo-extra" in line
+    assert os.listdir(index.data_dir) == []
+
+
+@pytest.mark.slow
+def test_a_429_for_a_project_that_exists_is_retried(
+    ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+) -> None:
+    """Only a creation is never retried: an existing project's 429 is a busy index."""
+    first = relnox(ws, "-r", index.url, "-p", "demo-core", "--no-wait")
+    assert first.code == 0, first.err
+    (index.data_dir / CORE_WHEEL).unlink()  # a resume: the wheel is still to go
+    answers = iter([Reply(429, (("Retry-After", "1"),), b"slow down", "Too Many Requests")])
+    proxy = serve(
+        upstream=index.url,
+        rule=lambda seen: next(answers, None) if seen.method == "POST" else None,
+    )
+    configure(ws, "[tool.relnox.network]\nretries = 1\n")
+    run = relnox(ws, "-r", proxy.url, "-p", "demo-core")
+    assert run.code == 0, run.err
+    assert posts(proxy) == [CORE_WHEEL, CORE_WHEEL]
+    assert CORE_WHEEL in os.listdir(index.data_dir)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("days", "window", "refused"),
+    [(20, "upload-window-days = 14", True), (3, "upload-window-days = 14", False), (20, "", False)],
+    ids=["late", "within-the-window", "no-window-on-this-index"],
+)
+def test_a_late_file_for_an_old_release_is_refused_before_uploading(
+    days: int,
+    window: str,
+    refused: bool,
+    ws: Path,
+    index: LocalIndex,
+    serve: Callable[..., FaultServer],
+) -> None:
+    first = relnox(ws, "-r", index.url, "-p", "demo-core", "--no-wait")
+    assert first.code == 0, first.err
+    (index.data_dir / CORE_WHEEL).unlink()  # the sdist went out; the wheel comes late
+    configure(ws, f"[tool.relnox.publish]\n{window}\n")
+    uploaded = datetime.now(timezone.utc) - timedelta(days=days)
+    proxy = serve(upstream=index.url, rewrite=as_json(uploaded=uploaded))
+    run = relnox(ws, "-r", proxy.url, "-p", "demo-core")
+    if refused:
+        assert run.code == 1
+        line = run.error_line
+        assert f"since {uploaded:%Y-%m-%d}" in line and f"({days} days)" in line
+        assert "older than 14 days" in line and CORE_WHEEL in line
+        assert "relnox bump --part post -p demo-core (to 0.1.0.post1)" in line
+        assert "nothing was uploaded" in line
+        assert posts(proxy) == []
+    else:
+        assert run.code == 0, run.err
+        assert posts(proxy) == [CORE_WHEEL]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("status", ["archived", "quarantined", "deprecated"])
+def test_an_archived_or_quarantined_project_is_refused_before_any_upload(
+    status: str, ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+) -> None:
+    proxy = serve(upstream=index.url, rewrite=as_json(status=status))
+    doctor = relnox(ws, "--repository", proxy.url, "-p", "demo-core", command="doctor")
+    row = next(ln for ln in doctor.out.splitlines() if "index demo-core status" in ln)
+    assert status in row and "maintainer's choice" in row
+    run = relnox(ws, "-r", proxy.url, "-p", "demo-core", "-p", "demo-extra")
+    if status == "deprecated":
+        assert "warn" in row
+        assert run.code == 0, run.err
+        assert "demo-core is marked deprecated" in run.err
+        assert sorted(posts(proxy)) == sorted(
+            [CORE_WHEEL, CORE_SDIST, EXTRA_WHEEL, "demo_extra-0.1.0.tar.gz"]
+        )
+    else:
+        assert doctor.code == 1 and "error" in row
+        assert run.code == 1
+        line = run.error_line
+        assert f"demo-core is {status} on" in line and "demo-extra" in line
+        assert "nothing was uploaded" in line
+        assert posts(proxy) == []
+
+
+@pytest.mark.slow
+def test_a_status_before_api_version_1_4_is_not_read(
+    ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+) -> None:
+    proxy = serve(upstream=index.url, rewrite=as_json(status="archived", api="1.1"))
+    run = relnox(ws, "-r", proxy.url, "-p", "demo-core", "--no-wait")
+    assert run.code == 0, run.err
+
+
+@pytest.mark.slow
+def test_a_file_listed_with_another_sha256_is_a_mismatch_at_once(
+    ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+) -> None:
+    """demo-core (tier 0) uploads; the index then lists its wheel with other bytes' hash."""
+    other = "0" * 64
+    ours: dict[str, str] = {}
+
+    def claim(name: str, sha: str) -> str:
+        if name == CORE_WHEEL:
+            ours[name] = sha
+            return other
+        return sha
+
+    proxy = serve(upstream=index.url)
+    proxy.rewrite = as_json(sha256=lambda n, s: claim(n, s) if posts(proxy) else s)
+    run = relnox(ws, "-r", proxy.url, "-p", "demo-core", "-p", "demo-agents", "--wait", "300")
+    assert run.code == 1
+    assert run.seconds < 30  # not after the 300 s wait
+    assert f"{CORE_WHEEL} (listed with sha256 {other}, ours is {ours[CORE_WHEEL]})" in run.err
+    assert "did not show" not in run.err
+    assert "demo_agents" not in "".join(posts(proxy))  # its dependent waits
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("transport", ["uv", "twine"])
+def test_an_upload_the_index_never_answers_fails_within_the_timeout(
+    transport: str, ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+) -> None:
+    """The proxy takes the whole request and holds it; stall stays at its 120 s default."""
+    configure(ws, "[tool.relnox.network]\ntimeout = 2\nretries = 1\n")
+    configure(ws, f'[tool.relnox.publish]\ntransport = "{transport}"\n')
+    proxy = serve(upstream=index.url, rule=lambda seen: HANG if seen.method == "POST" else None)
+    run = relnox(ws, "-r", proxy.url, "-p", "demo-core")
+    assert run.code == 1
+    assert run.seconds < 20, run.seconds  # 2 attempts of 2 s, a 1 s backoff, and start-up
+    line = run.error_line
+    assert "[tool.relnox.network] timeout = 2" in line and CORE_WHEEL in line
+    assert "2 attempts" in line
