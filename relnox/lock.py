@@ -3,8 +3,9 @@
 Two of them at once in one repository race each other: two publishes would send every
 file twice (the index refuses the copies, after the bytes went), two bumps would
 write the same files. :func:`repository_lock` holds an exclusive ``flock`` on
-``relnox.lock`` in the repository's git directory (``.relnox/lock`` outside git, so
-the lock never shows as an untracked file) and writes the holder into it: pid,
+``relnox.lock`` in the repository's git directory (outside git, a file named by the
+directory's path in the user's temporary directory: a lock never shows as an untracked
+file, and a refused command leaves nothing in the project) and writes the holder into it: pid,
 command and start time. A second run waits at most ``RELNOX_LOCK_WAIT`` seconds
 (default :data:`DEFAULT_WAIT`) and then names the process that holds it. The
 operating system drops a lock whose process died; what such a process left in the
@@ -65,7 +66,14 @@ def lock_path(root: Path) -> Path:
     """Where the lock of the repository holding ``root`` lives."""
     root = root.resolve()
     common = git_common_dir(root)
-    return common.resolve() / "relnox.lock" if common else root / ".relnox" / "lock"
+    if common:
+        return common.resolve() / "relnox.lock"
+    import hashlib
+    import tempfile
+
+    key = hashlib.sha256(os.fsencode(root)).hexdigest()[:24]
+    user = os.getuid() if hasattr(os, "getuid") else os.getlogin()
+    return Path(tempfile.gettempdir()) / f"relnox-locks-{user}" / f"{key}.lock"
 
 
 def lock_wait(environ: Mapping[str, str] | None = None) -> float:

@@ -57,7 +57,9 @@ def test_the_lock_lives_in_the_git_directory(tmp_path: Path) -> None:
     assert lock_path(repo / "sub") == (repo / ".git" / "relnox.lock").resolve()
     plain = tmp_path / "plain"
     plain.mkdir()
-    assert lock_path(plain) == plain.resolve() / ".relnox" / "lock"
+    outside = lock_path(plain)
+    assert not outside.is_relative_to(plain.resolve())  # a refused command leaves nothing there
+    assert outside == lock_path(plain / ".." / "plain") != lock_path(repo)
 
 
 def test_a_second_run_waits_within_its_bound_then_names_the_holder(
