@@ -122,12 +122,11 @@ def test_a_malformed_wait_is_named(value: str) -> None:
 
 
 def test_an_unwritable_place_is_a_clear_error(tmp_path: Path) -> None:
-    plain = tmp_path / "plain"
-    plain.mkdir()
-    (plain / ".relnox").write_text("a file, not a folder")
+    repo = git_repo(tmp_path / "repo")
+    (repo / ".git" / "relnox.lock").mkdir()  # a folder where the lock file goes
     with (
         pytest.raises(LockError, match="cannot create the repository's lock"),
-        repository_lock(plain, "relnox bump"),
+        repository_lock(repo, "relnox bump"),
     ):
         pass
 
