@@ -21,7 +21,7 @@ from relnox.ci.pins import uses
 from relnox.ci.yaml import Commented, dump
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
-from relnox.tools.repositories import resolve
+from relnox.tools.repositories import Repository, resolve
 
 DEFAULT_PYTHONS = ("3.10", "3.11", "3.12", "3.13")
 DEFAULT_OS = ("ubuntu-latest", "macos-latest", "windows-latest")
@@ -332,6 +332,14 @@ class WorkflowBuilder:
         permissions: dict[str, str] = {**READ}
         if attest:
             permissions["id-token"] = Commented("write", "trusted publishing and PEP 740 signing")
+        secrets = self.secrets(target)
+        if secrets:  # a private index: its user and password from the repository's secrets
+            steps[-1]["env"] = {
+                variable: f"${{{{ secrets.{secret} }}}}"
+                for variable, secret in zip(
+                    ("TWINE_USERNAME", "TWINE_PASSWORD"), secrets, strict=True
+                )
+            }
         return {
             "name": "Publish to PyPI" if final else "Publish to TestPyPI",
             "needs": needs,
@@ -344,13 +352,25 @@ class WorkflowBuilder:
             "steps": steps,
         }
 
+    def repository(self, target: str) -> Repository:
+        return resolve(target, self.ws.config, environ={})
+
+    def secrets(self, target: str) -> tuple[str, ...]:
+        """The secrets (user, password) the ``target`` job needs: none for PyPI/TestPyPI,
+        which use trusted publishing; ``INDEX_USERNAME``/``INDEX_PASSWORD`` (``TEST_``
+        first for testpypi) for a private index in their place."""
+        if self.signs(target):
+            return ()
+        prefix = "TEST_" if target == "testpypi" else ""
+        return (f"{prefix}INDEX_USERNAME", f"{prefix}INDEX_PASSWORD")
+
     def signs(self, target: str) -> bool:
         """Whether ``target`` (pypi, testpypi) is PyPI or TestPyPI, which take attestations.
 
         A ``[tool.relnox.repositories]`` entry of that name pointing elsewhere (a
         private index) gets no signing step.
         """
-        return resolve(target, self.ws.config, environ={}).is_pypi
+        return self.repository(target).is_pypi
 
     def sign_step(self) -> dict[str, Any]:
         """PEP 740: ``<file>.publish.attestation`` beside every file, from this job's identity.

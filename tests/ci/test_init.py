@@ -19,6 +19,7 @@ from relnox.ci.yaml import dump
 from relnox.errors import ConfigError
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, demo_specs, git_init, write_project, write_workspace
+from tests.ci.conftest import pin_relnox
 from tests.conftest import run_relnox
 
 
@@ -94,7 +95,7 @@ def check_auto_tag_shape(auto: dict[Any, Any]) -> None:
 
 @pytest.mark.slow
 def test_single_package(make_project: Callable[..., Path]) -> None:
-    root = make_project(ProjectSpec("failextract", "1.0.0"))
+    root = pin_relnox(make_project(ProjectSpec("failextract", "1.0.0")))
     proc = run_relnox("ci-init", cwd=root, check=True)
     assert "write .github/workflows/release.yml" in proc.stdout
     actionlint(root)
@@ -173,7 +174,7 @@ def test_native_packages_get_a_wheel_matrix(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_dry_run_force_and_refusal(make_project: Callable[..., Path]) -> None:
-    root = make_project(ProjectSpec("failextract", "1.0.0"))
+    root = pin_relnox(make_project(ProjectSpec("failextract", "1.0.0")))
     dry = run_relnox("ci-init", "--dry-run", cwd=root, check=True)
     assert "# --- .github/workflows/release.yml" in dry.stdout
     assert "nox -s publish -- --yes" in dry.stdout
