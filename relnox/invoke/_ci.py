@@ -306,6 +306,7 @@ def ci_init(
         "the publish routing: pre-releases to TestPyPI, final versions to PyPI)",
         "root": ROOT_HELP,
         "json": "print the result as JSON (with --output -, the notes' text too)",
+        "install_only": "only the installation section (to append to notes written on GitHub)",
     },
 )
 def release_notes(
@@ -315,6 +316,7 @@ def release_notes(
     output: str = "",
     repository: str = "",
     root: str = ".",
+    install_only: bool = False,
     json: bool = False,
     verbose: int = 0,
 ) -> dict[str, Any]:
@@ -324,7 +326,9 @@ def release_notes(
     from relnox.release.notes import NOTES_FILE, release_notes, write_notes
 
     workspace = load_workspace(root)
-    notes = release_notes(workspace, version, package or None, repository or None)
+    notes = release_notes(
+        workspace, version, package or None, repository or None, install_only=install_only
+    )
     if output == "-":
         if not json:
             echo(notes.text.rstrip("\n"))
