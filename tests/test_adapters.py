@@ -427,6 +427,7 @@ JSON_RUNS = {
     "tag": ["--missing", "--dry-run"],
     "check-tag": ["demo-core-v0.1.0"],
     "ci-init": ["--dry-run"],
+    "build-all": ["--dry-run"],
     "release-notes": ["0.1.0", "--package", "demo-core", "--output", "-"],
 }
 
@@ -452,3 +453,29 @@ def test_every_task_that_gives_a_result_takes_json() -> None:
                 continue
             proc = run_relnox(task, "--help", cwd=Path.cwd())
             assert "--json" in proc.stdout, task
+
+
+@pytest.mark.parametrize(
+    ("argv", "default", "expected"),
+    [
+        (
+            ["/v/bin/nox", "-s", "rehearse", "--", "--part", "minor"],
+            "relnox rehearse",
+            "nox -s rehearse -- --part minor",
+        ),
+        (
+            ["/v/bin/relnox", "rehearse", "--part", "minor"],
+            "relnox rehearse",
+            "relnox rehearse --part minor",
+        ),
+        (["/v/bin/invoke", "demo"], "relnox demo", "invoke demo"),
+        (["/v/lib/nox/__main__.py", "-s", "demo"], "relnox demo", "python -m nox -s demo"),
+        ([], "relnox demo", "relnox demo"),
+    ],
+)
+def test_rerun_hints_name_the_host_and_keep_the_options(
+    argv: list[str], default: str, expected: str
+) -> None:
+    from relnox.invoke._release import _rerun_command
+
+    assert _rerun_command(default, argv) == expected

@@ -138,8 +138,15 @@ def _local_environ() -> dict[str, str]:
     return env
 
 
-def demo(*, progress: Progress | None = None, workdir: Path | None = None) -> Rehearsal:
-    """Create the sample workspace and run its full release against two local indexes."""
+def demo(
+    *,
+    progress: Progress | None = None,
+    workdir: Path | None = None,
+    resume_command: str = "relnox demo",
+) -> Rehearsal:
+    """Create the sample workspace and run its full release against two local indexes.
+
+    ``resume_command``: how the user started it (``nox -s demo``), for the rerun hint."""
     progress = progress or (lambda report: None)
     with contextlib.ExitStack() as stack:
         base = workdir or Path(
@@ -158,7 +165,7 @@ def demo(*, progress: Progress | None = None, workdir: Path | None = None) -> Re
             repository=index,
             yes=True,
             push=True,
-            resume_command="relnox demo",
+            resume_command=resume_command,
             resumes=False,
         )
         result = release(root, options, progress=progress, environ=_local_environ())
