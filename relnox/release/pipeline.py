@@ -331,8 +331,12 @@ class Pipeline:
         self.result.tags = [a.tag for a in plan.actions]
         created = [a.tag for a in plan.to_create]
         pushed = " and pushed with the branch" if self.options.push else ""
+        if not created and not plan.actions:  # every tag sits on an older commit: say so
+            return "done", "; ".join(plan.notes) or "nothing to tag"
         if not created:
-            return "already done", f"tags {', '.join(self.result.tags)} already on HEAD{pushed}"
+            elsewhere = "".join(f"; {note}" for note in plan.notes if note.startswith("tag "))
+            on_head = f"tags {', '.join(self.result.tags)} already on HEAD{pushed}"
+            return "already done", on_head + elsewhere
         return "done", f"created {', '.join(created)}{pushed}"
 
     # -- driver ---------------------------------------------------------------------

@@ -192,8 +192,14 @@ def plan_tags(
             actions[tag] = TagAction(tag, pkg.name, pkg.version, head, "create", reason)
         elif on == head:
             actions[tag] = TagAction(tag, pkg.name, pkg.version, head, "skip", "already on HEAD")
-        elif missing:
-            continue  # tagged before, on the commit that released it
+        elif missing:  # tagged before, on the commit that released it: not moved
+            older = (
+                f"tag {tag} already exists on an older commit ({on[:12]}, not HEAD "
+                f"{head[:12]}): {pkg.name} {pkg.version} was released from there and is not "
+                "tagged again; if this is a new release, bump to a new version"
+            )
+            logger.warning("%s", older)
+            notes.append(older)
         else:
             raise GitError(
                 f"tag {tag} already exists on commit {on[:12]}, not on HEAD ({head[:12]}), "
