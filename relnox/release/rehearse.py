@@ -80,12 +80,28 @@ def _clone(root: Path, into: Path) -> Path:
     return into / Path(root).resolve().relative_to(top)
 
 
-def _final_check(result: ReleaseResult, root: Path, index: str, progress: Progress) -> None:
-    """Install every released package from the 'PyPI' index: siblings resolve there."""
+def _final_check(
+    result: ReleaseResult,
+    root: Path,
+    index: str,
+    progress: Progress,
+    options: ReleaseOptions | None = None,
+) -> None:
+    """Install every released package from the 'PyPI' index: siblings resolve there.
+
+    With the extras and the third-party index of ``options`` (``rehearse --extras cli``
+    installs ``[cli]`` here too, as the verify stages did)."""
 
     started = time.monotonic()
     workspace = load_workspace(root)
-    report = verify_install(workspace, packages=list(result.versions), index=index, wait=30)
+    report = verify_install(
+        workspace,
+        packages=list(result.versions),
+        index=index,
+        wait=30,
+        extras=options.extras if options else (),
+        extra_index=options.extra_index if options else None,
+    )
     stage = StageReport(
         "install-from-index",
         "done" if report.ok else "failed",
@@ -123,7 +139,7 @@ def rehearse(
             resumes=False,
         )
         result = release(clone, rehearsal_options, progress=progress, environ=_local_environ())
-        _final_check(result, clone, index, progress)
+        _final_check(result, clone, index, progress, options)
         return Rehearsal(result, test_index, index, base)
     raise AssertionError("unreachable")  # pragma: no cover
 
