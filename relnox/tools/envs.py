@@ -23,6 +23,7 @@ from typing import Protocol
 
 from relnox import _proc as proc
 from relnox.errors import RelnoxError
+from relnox.tools.trust import trust_environment
 
 logger = logging.getLogger("relnox")
 
@@ -38,11 +39,13 @@ def child_env(
     bytecode: bool = False,
 ) -> dict[str, str]:
     """The environment of a child: ``base`` (default ``os.environ``) with nothing that
-    could make another tree importable, no interpreter downloads, and ``env`` (if any)
+    could make another tree importable, no interpreter downloads, pip's CA bundle and
+    proxy for uv (:mod:`relnox.tools.trust`), and ``env`` (if any)
     active and first on PATH. ``bytecode`` lets the child write ``__pycache__``
     (build hooks: the first hook to import a module caches it for the others)."""
     out = {k: v for k, v in (os.environ if base is None else base).items() if k not in _LEAKY}
     out["UV_PYTHON_DOWNLOADS"] = "never"
+    out.update(trust_environment(out))  # uv trusts and proxies as pip does (tools/trust.py)
     out.pop("VIRTUAL_ENV", None)
     if env is not None:
         out["VIRTUAL_ENV"] = str(env.root)
