@@ -427,13 +427,16 @@ JSON_RUNS = {
     "tag": ["--missing", "--dry-run"],
     "check-tag": ["demo-core-v0.1.0"],
     "ci-init": ["--dry-run"],
+    "build-all": ["--dry-run"],
     "release-notes": ["0.1.0", "--package", "demo-core", "--output", "-"],
 }
 
 
 @pytest.mark.parametrize("task", sorted(JSON_RUNS))
 def test_every_json_result_is_one_object_with_a_schema(tmp_path: Path, task: str) -> None:
-    write_workspace(tmp_path, demo_specs())
+    # an editable relnox cannot go into a workflow: ci-init needs relnox-requirement set
+    pin = '[tool.relnox.ci]\nrelnox-requirement = "relnox==0.1.0"' if task == "ci-init" else ""
+    write_workspace(tmp_path, demo_specs(), relnox=pin)
     git_init(tmp_path)
     proc = run_relnox(task, "--json", *JSON_RUNS[task], cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
@@ -450,3 +453,29 @@ def test_every_task_that_gives_a_result_takes_json() -> None:
                 continue
             proc = run_relnox(task, "--help", cwd=Path.cwd())
             assert "--json" in proc.stdout, task
+
+
+@pytest.mark.parametrize(
+    ("argv", "default", "expected"),
+    [
+        (
+            ["/v/bin/nox", "-s", "rehearse", "--", "--part", "minor"],
+            "relnox rehearse",
+            "nox -s rehearse -- --part minor",
+        ),
+        (
+            ["/v/bin/relnox", "rehearse", "--part", "minor"],
+            "relnox rehearse",
+            "relnox rehearse --part minor",
+        ),
+        (["/v/bin/invoke", "demo"], "relnox demo", "invoke demo"),
+        (["/v/lib/nox/__main__.py", "-s", "demo"], "relnox demo", "python -m nox -s demo"),
+        ([], "relnox demo", "relnox demo"),
+    ],
+)
+def test_rerun_hints_name_the_host_and_keep_the_options(
+    argv: list[str], default: str, expected: str
+) -> None:
+    from relnox.invoke._release import _rerun_command
+
+    assert _rerun_command(default, argv) == expected

@@ -9,7 +9,9 @@ All in-process (no ``twine`` subprocess per file):
   publish again on every file it is about to upload (whoever built it);
 * the file name parses and names the package and its expected version (normalized);
 * the metadata ``Name`` and ``Version`` are the package's;
-* a wheel holds the package's import packages (an empty wheel is an error);
+* a wheel holds the package's import packages (an empty wheel is an error; a wheel
+  of only a binary in ``.data/scripts``, maturin's ``bindings = "bin"``, is checked by
+  verify-install running it);
 * an sdist holds ``pyproject.toml`` (or ``setup.py``), ``PKG-INFO`` and the readme.
 
 :func:`check_artifact` returns the problems; :func:`check_artifacts` raises one
@@ -242,6 +244,14 @@ def _wheel_modules(names: Iterable[str]) -> set[str]:
     return found
 
 
+def _is_data_script(name: str) -> bool:
+    """``<dist>.data/scripts/<file>``: installed into the environment's bin/Scripts."""
+    parts = name.split("/")
+    return (
+        len(parts) == 3 and parts[0].endswith(".data") and parts[1] == "scripts" and parts[2] != ""
+    )
+
+
 def _check_wheel(path: Path, expected: Expectation, out: Findings) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
@@ -250,6 +260,8 @@ def _check_wheel(path: Path, expected: Expectation, out: Findings) -> None:
         out.problems.append(f"not a readable zip file ({exc})")
         return
     modules = _wheel_modules(names)
+    if not modules and any(_is_data_script(name) for name in names):
+        return  # binary-only (ruff's, uv's shape): verify-install runs the binary
     if not modules:
         out.problems.append(
             "the wheel is empty: it holds only its .dist-info metadata, no Python package; "

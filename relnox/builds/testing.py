@@ -4,9 +4,12 @@ The wheel is installed with its test extra (``test``, ``tests`` or ``testing`` i
 ``[project.optional-dependencies]``) and the plain requirements of a ``test``/``tests``
 dependency group, next to the wheels of the workspace packages it needs (already built:
 dependencies build first). The tests then run there (``[tool.relnox.builds]
-test-command``, default ``{python} -m pytest -q {tests}``), from the package's
-directory, so a src layout imports the installed wheel. A test runner that the
-environment lacks is an error that says where to declare it, never a test failure.
+test-command``, default ``{python} -m pytest -q {tests}``) from an empty directory, and
+pytest in its importlib mode (no test or conftest directory put on ``sys.path``;
+``--rootdir`` the package's directory, so its pytest settings apply): a flat layout's
+tests import the installed wheel, never the source tree beside them, so a module the
+wheel does not ship fails its test. A test runner that the environment lacks is an
+error that says where to declare it, never a test failure.
 """
 
 from __future__ import annotations
@@ -97,5 +100,13 @@ def run_package_tests(
             "[project.optional-dependencies] test or [dependency-groups] test (or set "
             "[tool.relnox.builds] test-command)"
         )
+    if argv[1:3] == ["-m", "pytest"]:  # the source tree off sys.path (see the module doc)
+        given = " ".join(argv)
+        argv[3:3] = [
+            *([] if "--import-mode" in given else ["--import-mode=importlib"]),
+            *([] if "--rootdir" in given else [f"--rootdir={pkg.directory}"]),
+        ]
+    away = workdir / "test-run"  # python -m puts the working directory first on sys.path
+    away.mkdir(parents=True, exist_ok=True)
     logger.info("%s: running its tests against %s: %s", pkg.name, wheel.name, shlex.join(argv))
-    return log.run(argv, cwd=pkg.directory, env=environ)
+    return log.run(argv, cwd=away, env=environ)

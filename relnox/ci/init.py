@@ -18,8 +18,9 @@ repository has none):
 
 Settings, ``[tool.relnox.ci]``: ``python-versions`` (default: 3.10-3.13 allowed
 by every ``requires-python``), ``branch`` ("main"), ``install`` (tools installed
-beside relnox, ["nox"]), ``relnox-requirement`` (default ``relnox==<the version
-that wrote the workflow>``; a VCS URL pinned to a commit works too), ``os`` (the
+beside relnox, ["nox"]), ``relnox-requirement`` (default: what the relnox that
+writes the workflow was installed from, see :mod:`relnox.ci.requirement`; a VCS URL
+pinned to a commit works too), ``os`` (the
 native wheel runners), ``trigger`` (``"tag"``: release.yml runs when a release tag is
 pushed, the default; ``"release"``: when a GitHub Release is published, as seeds 002
 and 004 do, and the artifacts are attached to that release), ``shards`` (N or ``"auto"``:
@@ -39,8 +40,8 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
-from relnox import __version__
 from relnox.atomic import write_atomic
+from relnox.ci.requirement import installed_requirement, squatting_warning
 from relnox.ci.workflows import (
     DEFAULT_OS,
     DEFAULT_PYTHONS,
@@ -89,10 +90,10 @@ def default_pythons(workspace: Workspace) -> tuple[str, ...]:
 
 
 def relnox_requirement(section: Mapping[str, Any], where: Path) -> str:
-    """``relnox==<this version>``, or ``relnox-requirement`` (a relnox requirement) as set."""
+    """``relnox-requirement`` (a relnox requirement) as set, or where this relnox came from."""
     value = section.get("relnox-requirement")
     if value is None:
-        return f"relnox=={__version__}"
+        return installed_requirement()
     hint = '"relnox @ git+https://github.com/OWNER/relnox@COMMIT" or "relnox==0.1.0"'
     try:
         requirement = Requirement(value) if isinstance(value, str) else None
@@ -180,6 +181,26 @@ def generate(workspace: Workspace, settings: CiSettings | None = None) -> dict[s
     if not (workspace.root / "noxfile.py").exists():
         files[builder.prefix + "noxfile.py"] = NOXFILE
     return files
+
+
+def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]:
+    """What the user must know before the first run: secrets to create, risks taken."""
+    settings = settings or ci_settings(workspace)
+    builder = WorkflowBuilder(workspace, settings)
+    found = []
+    if any(builder.signs(target) for target in ("testpypi", "pypi")):
+        warning = squatting_warning(builder.requirements)
+        if warning:
+            found.append("warning: " + warning)
+    for target in ("testpypi", "pypi"):
+        secrets = builder.secrets(target)
+        if secrets:
+            found.append(
+                f"the {target} job uploads to {builder.repository(target).label}: create the "
+                f"secrets {' and '.join(secrets)} (Settings > Secrets and variables > Actions, "
+                f"or in the environment {target!r})"
+            )
+    return found
 
 
 def plan_files(workspace: Workspace, *, force: bool = False) -> list[GeneratedFile]:

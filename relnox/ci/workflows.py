@@ -21,7 +21,7 @@ from relnox.ci.pins import uses
 from relnox.ci.yaml import Commented, dump
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
-from relnox.tools.repositories import resolve
+from relnox.tools.repositories import Repository, resolve
 
 DEFAULT_PYTHONS = ("3.10", "3.11", "3.12", "3.13")
 DEFAULT_OS = ("ubuntu-latest", "macos-latest", "windows-latest")
@@ -231,11 +231,14 @@ class WorkflowBuilder:
                 "with": {"package-dir": directory, "output-dir": wheelhouse},
                 "env": {"CIBW_BUILD": "${{ matrix.python.cp }}-*"},
             }
-        module = pkg.import_packages[0] if pkg.import_packages else pkg.dist_name
-        smoke = (
-            'python -m pip install --only-binary "$NAME" --find-links "$WHEELHOUSE" "$NAME==$VERSION"\n'
-            'cd "$RUNNER_TEMP"\n'
-            f"python -c \"import {module}, importlib.metadata as m; print('$NAME', m.version('$NAME'))\"\n"
+        # the full install check of verify-install (imports, __version__, console scripts,
+        # [tool.relnox.verify] commands) on this OS and the matrix Python (by its path);
+        # relnox itself runs on the build Python, set up after the build
+        matrix_python = self.setup("${{ matrix.python.version }}", install=False)
+        matrix_python[1] = {"id": "python", **matrix_python[1]}
+        verify = (
+            'nox -s verify_install -- --package "$PACKAGE" --dist "$WHEELHOUSE" '
+            '--python "$PYTHON"\n'
         )
         return {
             "name": f"Wheels of {pkg.name} (${{{{ matrix.os }}}}, Python ${{{{ matrix.python.version }}}})",
@@ -248,16 +251,17 @@ class WorkflowBuilder:
                 "matrix": {"os": list(self.settings.os), "python": pythons},
             },
             "steps": [
-                *self.setup("${{ matrix.python.version }}", install=False),
+                *matrix_python,
                 build,
+                *self.setup(self.build_python)[1:],  # relnox's own Python is the default
                 {
-                    "name": "Smoke test: install the wheel in a clean place and import it",
+                    "name": "Install the wheel in a fresh environment and check it (verify-install)",
                     "shell": "bash",
-                    "run": smoke,
+                    "run": verify,
                     "env": {
-                        "NAME": pkg.project_name,
+                        "PACKAGE": pkg.name,
                         "WHEELHOUSE": f"${{{{ github.workspace }}}}/{wheelhouse}",
-                        "VERSION": f"${{{{ fromJSON(needs.plan.outputs.versions)['{pkg.name}'] }}}}",
+                        "PYTHON": "${{ steps.python.outputs.python-path }}",
                     },
                 },
                 {
@@ -271,10 +275,16 @@ class WorkflowBuilder:
             ],
         }
 
-    def verify_job(self) -> dict[str, Any]:
-        return {
+    def verify_job(self, wheel_jobs: list[str]) -> dict[str, Any]:
+        """Every package of the release, native ones from the wheels of their matrix."""
+        job: dict[str, Any] = {
             "name": "Verify on Python ${{ matrix.python-version }} (nox -s verify_install)",
-            "needs": ["plan", "build"],
+            "needs": ["plan", "build", *wheel_jobs],
+        }
+        if wheel_jobs:  # a wheel job of a package outside this release is skipped, not failed
+            job["if"] = "!cancelled() && !failure()"
+        return {
+            **job,
             "runs-on": "ubuntu-latest",
             "permissions": READ,
             "strategy": {
@@ -283,28 +293,9 @@ class WorkflowBuilder:
             },
             "steps": [
                 *self.setup("${{ matrix.python-version }}"),
-                *self.download_dist()[:1],  # native wheels are smoke-tested by their matrix
-                self.verify_step(),
+                *self.download_dist(),
+                {"name": "Install every package and check it", "run": "nox -s verify_install"},
             ],
-        }
-
-    def verify_step(self) -> dict[str, Any]:
-        if not self.native:
-            return {"name": "Install and import every package", "run": "nox -s verify_install"}
-        script = (  # native wheels are smoke-tested by their own matrix
-            "args=()\n"
-            "for package in $PACKAGES; do\n"
-            '  case " $NATIVE " in *" $package "*) ;; *) args+=(--package "$package") ;; esac\n'
-            "done\n"
-            'if [ "${#args[@]}" -gt 0 ]; then nox -s verify_install -- "${args[@]}"; fi\n'
-        )
-        return {
-            "name": "Install and import every pure-Python package",
-            "run": script,
-            "env": {
-                "PACKAGES": "${{ needs.plan.outputs.packages }}",
-                "NATIVE": " ".join(p.name for p in self.native),
-            },
         }
 
     def publish_job(self, target: str, needs: list[str]) -> dict[str, Any]:
@@ -333,6 +324,14 @@ class WorkflowBuilder:
         permissions: dict[str, str] = {**READ}
         if attest:
             permissions["id-token"] = Commented("write", "trusted publishing and PEP 740 signing")
+        secrets = self.secrets(target)
+        if secrets:  # a private index: its user and password from the repository's secrets
+            steps[-1]["env"] = {
+                variable: f"${{{{ secrets.{secret} }}}}"
+                for variable, secret in zip(
+                    ("TWINE_USERNAME", "TWINE_PASSWORD"), secrets, strict=True
+                )
+            }
         return {
             "name": "Publish to PyPI" if final else "Publish to TestPyPI",
             "needs": needs,
@@ -345,13 +344,25 @@ class WorkflowBuilder:
             "steps": steps,
         }
 
+    def repository(self, target: str) -> Repository:
+        return resolve(target, self.ws.config, environ={})
+
+    def secrets(self, target: str) -> tuple[str, ...]:
+        """The secrets (user, password) the ``target`` job needs: none for PyPI/TestPyPI,
+        which use trusted publishing; ``INDEX_USERNAME``/``INDEX_PASSWORD`` (``TEST_``
+        first for testpypi) for a private index in their place."""
+        if self.signs(target):
+            return ()
+        prefix = "TEST_" if target == "testpypi" else ""
+        return (f"{prefix}INDEX_USERNAME", f"{prefix}INDEX_PASSWORD")
+
     def signs(self, target: str) -> bool:
         """Whether ``target`` (pypi, testpypi) is PyPI or TestPyPI, which take attestations.
 
         A ``[tool.relnox.repositories]`` entry of that name pointing elsewhere (a
         private index) gets no signing step.
         """
-        return resolve(target, self.ws.config, environ={}).is_pypi
+        return self.repository(target).is_pypi
 
     def sign_step(self) -> dict[str, Any]:
         """PEP 740: ``<file>.publish.attestation`` beside every file, from this job's identity.
@@ -379,9 +390,16 @@ class WorkflowBuilder:
         if self.settings.trigger == "release":
             # the release that started this run keeps its own notes and gets every file;
             # a manual run on a tag (or auto-tag's) has no release yet and creates one
+            # its notes, written on GitHub, get the install instructions once (seed 004)
             script = (
                 'if gh release view "$TAG" > /dev/null 2>&1; then\n'
                 f'  gh release upload "$TAG" --clobber {files}\n'
+                '  gh release view "$TAG" --json body --jq .body > release-notes.md\n'
+                "  if ! grep -qx '## Installation' release-notes.md; then\n"
+                '    nox -s release_notes -- "$TAG" --install-only --output install.md\n'
+                "    { echo; cat install.md; } >> release-notes.md\n"
+                '    gh release edit "$TAG" --notes-file release-notes.md\n'
+                "  fi\n"
                 "else\n" + "".join("  " + line + "\n" for line in create.splitlines()) + "fi\n"
             )
         else:
@@ -397,7 +415,8 @@ class WorkflowBuilder:
                 *self.setup(self.build_python),
                 *self.download_dist(),
                 {
-                    "name": "Attach every file to the GitHub release (or create it)"
+                    "name": "Attach every file and the install instructions to the GitHub "
+                    "release (or create it)"
                     if self.settings.trigger == "release"
                     else "Create the release with notes from the changelog",
                     "run": script,
@@ -443,7 +462,7 @@ class WorkflowBuilder:
             name = f"wheels-{_slug(pkg.name)}"
             jobs[name] = self.wheels_job(pkg)
             wheel_jobs.append(name)
-        jobs["verify"] = self.verify_job()
+        jobs["verify"] = self.verify_job(wheel_jobs)
         jobs["testpypi"] = self.publish_job("testpypi", ["plan", "verify", *wheel_jobs])
         jobs["pypi"] = self.publish_job("pypi", ["plan", "verify", *wheel_jobs])
         jobs["github-release"] = self.github_release_job()

@@ -106,9 +106,18 @@ def build_all(
     )
     plan = plan_build(load_workspace(root, names), options)
     if dry_run:
-        for line in plan.describe():
-            echo(line)
-        return {"packages": [p.name for p in plan.packages], "dry_run": True}
+        planned = {
+            "packages": [p.name for p in plan.packages],
+            "versions": {p.name: p.version for p in plan.packages},
+            "dry_run": True,
+            "steps": plan.describe(),
+        }
+        if json:
+            echo_json(planned)
+        else:
+            for line in plan.describe():
+                echo(line)
+        return {"packages": planned["packages"], "dry_run": True}
     result = execute(plan)
     if shard:
         from relnox.shards import parse_shard, record_shard

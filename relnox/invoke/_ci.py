@@ -312,18 +312,19 @@ def ci_init(
     verbose: int = 0,
 ) -> dict[str, Any]:
     """Write GitHub Actions workflows (release + auto-tag) that run relnox's nox sessions."""
-    from relnox.ci.init import plan_files, write_files
+    from relnox.ci.init import notes, plan_files, write_files
     from relnox.project.discovery import load_workspace
 
     workspace = load_workspace(root)
     files = plan_files(workspace, force=force or dry_run)
+    found = notes(workspace)
     top = files[0].path.parents[2]
     if not dry_run:
         write_files(files)
     names = [f.path.relative_to(top).as_posix() for f in files]
     if json:
         texts = {"texts": {n: f.text for n, f in zip(names, files, strict=True)}} if dry_run else {}
-        echo_json({"files": names, "dry_run": dry_run, **texts})
+        echo_json({"files": names, "dry_run": dry_run, "notes": found, **texts})
     elif dry_run:
         for name, item in zip(names, files, strict=True):
             echo(f"# --- {name}")
@@ -331,7 +332,10 @@ def ci_init(
     else:
         for item in files:
             echo(item.describe(top))
-    return {"files": names, "dry_run": dry_run}
+    if not json:
+        for note in found:
+            echo(note)
+    return {"files": names, "dry_run": dry_run, "notes": found}
 
 
 @relnox_task(
@@ -345,6 +349,7 @@ def ci_init(
         "the publish routing: pre-releases to TestPyPI, final versions to PyPI)",
         "root": ROOT_HELP,
         "json": "print the result as JSON (with --output -, the notes' text too)",
+        "install_only": "only the installation section (to append to notes written on GitHub)",
     },
 )
 def release_notes(
@@ -354,6 +359,7 @@ def release_notes(
     output: str = "",
     repository: str = "",
     root: str = ".",
+    install_only: bool = False,
     json: bool = False,
     verbose: int = 0,
 ) -> dict[str, Any]:
@@ -363,7 +369,9 @@ def release_notes(
     from relnox.release.notes import NOTES_FILE, release_notes, write_notes
 
     workspace = load_workspace(root)
-    notes = release_notes(workspace, version, package or None, repository or None)
+    notes = release_notes(
+        workspace, version, package or None, repository or None, install_only=install_only
+    )
     if output == "-":
         if not json:
             echo(notes.text.rstrip("\n"))

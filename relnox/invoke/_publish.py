@@ -45,7 +45,8 @@ PUBLISH_HELP = {
     "skip_existing": "accepted for twine users: files already on the index are always skipped",
     "root": "repository root (default: .)",
     "json": "print the result as JSON",
-    "verbose": "more detail (-v: relnox's steps and twine's output; -vv: twine --verbose)",
+    "verbose": "more detail (-v: relnox's steps and the uploader's output, uv publish or twine; "
+    "-vv: its --verbose)",
 }
 
 

@@ -79,15 +79,28 @@ def _options(**kw: Any) -> Any:
     )
 
 
-def _rerun_command() -> str:
-    """The command line that started this run (nox, invoke or relnox), to run it again."""
+def _rerun_command(default: str = "relnox release", argv: list[str] | None = None) -> str:
+    """The command line that started this run, with every option given, to run it again.
+
+    Named by the host that ran it: ``nox -s rehearse -- --part minor`` under nox (whose
+    venv may be the only place relnox is installed), ``invoke ...``, or ``relnox ...``;
+    ``default`` when the command line is not known.
+    """
     import shlex
     from pathlib import Path
 
-    program = Path(sys.argv[0]).name if sys.argv else ""
+    argv = list(sys.argv if argv is None else argv)
+    if not argv:
+        return default
+    path = Path(argv[0])
+    program = path.name
+    if program == "__main__.py" and path.parent.name in ("nox", "invoke", "relnox"):
+        program = path.parent.name  # python -m nox / invoke / relnox
+        if program != "relnox":
+            return shlex.join(["python", "-m", program, *argv[1:]])
     if program in ("nox", "invoke", "inv"):
-        return shlex.join([program, *sys.argv[1:]])
-    return shlex.join(["relnox", *sys.argv[1:]]) if sys.argv[1:] else "relnox release"
+        return shlex.join([program, *argv[1:]])
+    return shlex.join(["relnox", *argv[1:]]) if argv[1:] else default
 
 
 def _show_stage(report: Any) -> None:
@@ -213,7 +226,7 @@ def rehearse(
     """The whole release on a temporary clone, against two throwaway local indexes."""
     from relnox.release.rehearse import rehearse as run_rehearsal
 
-    options = _options(**locals(), resume_command="relnox rehearse")
+    options = _options(**locals(), resume_command=_rerun_command("relnox rehearse"))
     rehearsal = run_rehearsal(root, options, progress=None if json else _show_stage)
     if json:
         echo_json(rehearsal.result.to_dict())
@@ -235,7 +248,9 @@ def demo(c: Any, json: bool = False, verbose: int = 0) -> dict[str, Any]:
     echo("        new release), publish, tag and push, audit of the PyPI stand-in, install")
     echo("        everything from it")
     echo("")
-    rehearsal = run_demo(progress=None if json else _show_stage)
+    rehearsal = run_demo(
+        progress=None if json else _show_stage, resume_command=_rerun_command("relnox demo")
+    )
     result = rehearsal.result
     if json:
         echo_json(result.to_dict())

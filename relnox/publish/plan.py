@@ -353,16 +353,47 @@ def check_new_projects(
         )
     if limit is None or len(new) <= limit:
         return
-    wanted = set(new)
-    first = [n for n in order if n in wanted][:limit]
+    first = advised_first(workspace, new, order, limit)
     rest = [n for n in new if n not in first]
+    needed = [n for n in first if n not in new]
+    also = (
+        f" ({', '.join(needed)}: new versions of existing projects they need, in this release)"
+        if needed
+        else ""
+    )
     raise PublishError(
         f"this publish would create {len(new)} new projects on {repo.label} "
         f"({', '.join(new)}), more than the {limit} a day it allows "
         "([tool.relnox.publish] new-project-limit); nothing was uploaded. Release the first "
-        f"{limit} now, dependencies first: relnox publish {' '.join('-p ' + n for n in first)}; "
-        f"then, a day later, the rest: {', '.join(rest)}"
+        f"{limit} now, dependencies first: relnox publish {' '.join('-p ' + n for n in first)}"
+        f"{also}; then, a day later, the rest: {', '.join(rest)}"
     )
+
+
+def advised_first(
+    workspace: Workspace, new: Sequence[str], order: Sequence[str], limit: int
+) -> list[str]:
+    """The packages to publish today: new projects in release order, each with everything
+    of this release it needs (closed under "what it needs from this release": a new version
+    of an existing project is added, it counts against no limit), while at most ``limit``
+    new projects are in the set."""
+    in_release, wanted = set(order), set(new)
+
+    def needs(name: str) -> set[str]:
+        found, stack = {name}, [name]
+        while stack:
+            for dep in workspace.get(stack.pop()).internal_deps:
+                if dep in in_release and dep not in found:
+                    found.add(dep)
+                    stack.append(dep)
+        return found
+
+    chosen: set[str] = set()
+    for name in (n for n in order if n in wanted):
+        grown = chosen | needs(name)
+        if len(grown & wanted) <= limit:
+            chosen = grown
+    return [n for n in order if n in chosen]
 
 
 def choose_transport(

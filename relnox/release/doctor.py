@@ -8,6 +8,7 @@ others. Nothing is written, fetched or locked.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from relnox.artifacts.checks import readme_problem as render_problem
 from relnox.errors import ConfigError, RelnoxError
 from relnox.guards import doctor_checks as api_checks
 from relnox.paths import rel
-from relnox.project.changelog import UNRELEASED, read_section
+from relnox.project.changelog import UNRELEASED, read_section, sections
 from relnox.project.discovery import discover, load_toml
 from relnox.project.pyproject import setup_cfg
 from relnox.project.workspace import Package, Workspace, changelog_in
@@ -402,6 +403,27 @@ def changelog_required(ws: Workspace) -> bool:
     return value
 
 
+def heading_like(path: Path, version: str) -> str:
+    """A heading for ``version`` in the style of ``path``'s latest release section
+    (``Version 3.3.0`` underlined with ``-`` in a reStructuredText changelog); Keep a
+    Changelog's ``## [version]`` when the file has none to copy."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    for section in sections(text):
+        if section.label == UNRELEASED or len(section.versions) != 1:
+            continue
+        first = section.heading.splitlines()[0]
+        old = section.versions[0][1]
+        at = first.find(old)
+        if at < 0:
+            continue
+        title = first[:at] + version + first[at + len(old) :]
+        title = re.sub(r"\d{4}-\d{2}-\d{2}", "YYYY-MM-DD", title)
+        if first.startswith("#"):
+            return f"'{title}'"
+        return f"'{title}' underlined with {section.marker * len(title)}"
+    return f"## [{version}] (or entries under ## [Unreleased])"
+
+
 def _changelog(ws: Workspace, pkg: Package, version: str | None) -> list[Check]:
     name = f"changelog {pkg.name}"
     required = changelog_required(ws)
@@ -433,7 +455,7 @@ def _changelog(ws: Workspace, pkg: Package, version: str | None) -> list[Check]:
             name,
             missing,
             f"{rel(path, ws.root)} has no section for {wanted} and no Unreleased entries; "
-            f"add ## [{wanted}] (or entries under ## [Unreleased]){opt_in}",
+            f"add {heading_like(path, wanted)}{opt_in}",
         )
     ]
 

@@ -91,17 +91,22 @@ def release_notes(
     version_or_tag: str,
     package: str | None = None,
     repository: str | None = None,
+    *,
+    install_only: bool = False,
 ) -> ReleaseNotes:
     """The notes of ``version_or_tag`` (``1.2.0`` or a release tag) for its package(s),
-    naming the index it is released to (``repository``, else the publish routing)."""
+    naming the index it is released to (``repository``, else the publish routing).
+
+    ``install_only``: only the installation section, to append to notes written by
+    hand on GitHub (a release-triggered workflow, seed 004)."""
     version, packages = _target(workspace, version_or_tag, package)
     first = packages[0]
     changelog = first.changelog(workspace.config) or changelog_in(workspace.root, workspace.config)
-    section = read_section(changelog, version)
+    section = None if install_only else read_section(changelog, version)
     lines: list[str] = []
     if section is not None and section.body:
         lines += [section.body, ""]
-    else:
+    elif not install_only:
         logger.warning(
             "%s has no section for %s; the notes only say how to install it",
             changelog.name,

@@ -80,12 +80,28 @@ def _clone(root: Path, into: Path) -> Path:
     return into / Path(root).resolve().relative_to(top)
 
 
-def _final_check(result: ReleaseResult, root: Path, index: str, progress: Progress) -> None:
-    """Install every released package from the 'PyPI' index: siblings resolve there."""
+def _final_check(
+    result: ReleaseResult,
+    root: Path,
+    index: str,
+    progress: Progress,
+    options: ReleaseOptions | None = None,
+) -> None:
+    """Install every released package from the 'PyPI' index: siblings resolve there.
+
+    With the extras and the third-party index of ``options`` (``rehearse --extras cli``
+    installs ``[cli]`` here too, as the verify stages did)."""
 
     started = time.monotonic()
     workspace = load_workspace(root)
-    report = verify_install(workspace, packages=list(result.versions), index=index, wait=30)
+    report = verify_install(
+        workspace,
+        packages=list(result.versions),
+        index=index,
+        wait=30,
+        extras=options.extras if options else (),
+        extra_index=options.extra_index if options else None,
+    )
     stage = StageReport(
         "install-from-index",
         "done" if report.ok else "failed",
@@ -123,7 +139,7 @@ def rehearse(
             resumes=False,
         )
         result = release(clone, rehearsal_options, progress=progress, environ=_local_environ())
-        _final_check(result, clone, index, progress)
+        _final_check(result, clone, index, progress, options)
         return Rehearsal(result, test_index, index, base)
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -166,9 +182,16 @@ def _seed(root: Path, index: str, out: Path, progress: Progress) -> StageReport:
     return stage
 
 
-def demo(*, progress: Progress | None = None, workdir: Path | None = None) -> Rehearsal:
+def demo(
+    *,
+    progress: Progress | None = None,
+    workdir: Path | None = None,
+    resume_command: str = "relnox demo",
+) -> Rehearsal:
     """Create the sample workspace, publish its current versions to the local 'PyPI', and
-    run its full release against two local indexes."""
+    run its full release against two local indexes.
+
+    ``resume_command``: how the user started it (``nox -s demo``), for the rerun hint."""
     progress = progress or (lambda report: None)
     with contextlib.ExitStack() as stack:
         base = workdir or Path(
@@ -188,7 +211,7 @@ def demo(*, progress: Progress | None = None, workdir: Path | None = None) -> Re
             repository=index,
             yes=True,
             push=True,
-            resume_command="relnox demo",
+            resume_command=resume_command,
             resumes=False,
         )
         result = release(root, options, progress=progress, environ=_local_environ())

@@ -24,6 +24,7 @@ from typing import Protocol
 
 from relnox import _proc as proc
 from relnox.errors import RelnoxError
+from relnox.tools.trust import trust_environment
 
 logger = logging.getLogger("relnox")
 
@@ -102,7 +103,8 @@ def child_env(
     """The environment of a child: ``base`` (default ``os.environ``) with nothing that
     could make another tree importable, no credential (:func:`without_credentials`;
     ``index_logins`` keeps those an installer reads an index with), no interpreter
-    downloads, and ``env`` (if any) active and first on PATH. ``bytecode`` lets the child
+    downloads, pip's CA bundle and proxy for uv (:mod:`relnox.tools.trust`), and ``env``
+    (if any) active and first on PATH. ``bytecode`` lets the child
     write ``__pycache__`` (build hooks: the first hook to import a module caches it for the
     others)."""
     clean = without_credentials(
@@ -110,6 +112,7 @@ def child_env(
     )
     out = {k: v for k, v in clean.items() if k not in _LEAKY}
     out["UV_PYTHON_DOWNLOADS"] = "never"
+    out.update(trust_environment(out))  # uv trusts and proxies as pip does (tools/trust.py)
     out.pop("VIRTUAL_ENV", None)
     if env is not None:
         out["VIRTUAL_ENV"] = str(env.root)

@@ -27,6 +27,7 @@ from relnox.redact import redact
 from relnox.tools.credentials import Credentials
 from relnox.tools.network import NetworkSettings
 from relnox.tools.repositories import Repository
+from relnox.tools.trust import trust_environment
 from relnox.tools.twine import Twine
 from relnox.tools.upload import (
     FAILED,
@@ -68,6 +69,7 @@ def child_env(
         env["UV_PUBLISH_USERNAME"] = user
     if password:
         env["UV_PUBLISH_PASSWORD"] = password
+    env.update(trust_environment(env))  # pip's CA bundle and proxy (relnox.tools.trust)
     env["UV_HTTP_RETRIES"] = "0"
     # uv's read timeout is the stall rule: no byte for that long is no progress
     env["UV_HTTP_TIMEOUT"] = str(max(1, round(network.stall)))

@@ -153,7 +153,7 @@ def wheel_facts(path: Path) -> WheelFacts:
 #: Standard library only; it reports facts and judges nothing.
 CHECK_SCRIPT = (
     r"""from __future__ import annotations
-import importlib, importlib.metadata as md, json, os, sys, time
+import importlib, importlib.metadata as md, json, os, subprocess, sys, time
 from collections.abc import Iterable
 """
     + inspect.getsource(import_names)
@@ -161,6 +161,27 @@ from collections.abc import Iterable
 
 def top_level(dist):
     return import_names(str(f) for f in dist.files or ())
+
+def run_binaries(dist):
+    # a binary-only wheel (.data/scripts): run each binary it installed with --version
+    seen = []
+    for file in dist.files or ():
+        path = os.path.realpath(dist.locate_file(file))
+        parent = os.path.basename(os.path.dirname(path))
+        if parent not in ("bin", "Scripts") or not path.startswith(prefix + os.sep):
+            continue
+        result = {"binary": os.path.basename(path), "ok": False, "output": ""}
+        try:
+            proc = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=60)
+        except (OSError, subprocess.SubprocessError) as exc:
+            result["output"] = str(exc)
+        else:
+            result["ok"] = proc.returncode == 0
+            lines = (proc.stdout or proc.stderr).strip().splitlines()
+            result["output"] = lines[0] if lines else f"exit {proc.returncode}"
+        seen.append(result)
+    return seen
+
 
 prefix = os.path.realpath(sys.prefix)
 with open(sys.argv[1], encoding="utf-8") as fh:
@@ -177,6 +198,7 @@ for pkg in spec["packages"]:
     except md.PackageNotFoundError:
         pass
     modules = sorted(set(pkg["modules"]) | set(out["top_level"]))
+    out["binaries"] = [] if modules or out["installed"] is None else run_binaries(dist)
     for name in modules:
         seen = {"module": name, "ok": False, "error": None, "version": None, "location": None}
         try:
@@ -223,7 +245,12 @@ def judge(expected_version: str, seen: Mapping[str, Any]) -> list[Check]:
             )
         )
     modules = seen.get("modules") or []
-    if not modules:
+    binaries = seen.get("binaries") or []
+    for binary in binaries:  # a binary-only wheel: its binaries run
+        checks.append(
+            Check(f"run {binary['binary']} --version", bool(binary["ok"]), binary["output"])
+        )
+    if not modules and not binaries:
         checks.append(Check("import", False, "the wheel ships no importable package or module"))
     for module in modules:
         name = module["module"]

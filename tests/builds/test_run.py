@@ -285,6 +285,37 @@ def test_a_src_layout_is_tested_against_its_wheel_and_a_missing_runner_is_named(
     )
 
 
+def test_a_flat_layout_is_tested_against_its_wheel_not_its_source(tmp_path: Path) -> None:
+    """A module beside the package that the wheel does not ship fails its test (seed 003)."""
+    root = write_files(
+        tmp_path / "flat",
+        {
+            "pyproject.toml": '[project]\nname = "flat-pkg"\nversion = "1.0.0"\n'
+            'description = "x"\nreadme = "README.md"\n'
+            '[project.optional-dependencies]\ntest = ["pytest"]\n'
+            '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+            '[tool.hatch.build.targets.wheel]\npackages = ["flat_pkg"]\n',
+            "flat_pkg/__init__.py": "ANSWER = 42\n",
+            "helper.py": "HELP = 1\n",  # beside the package, not in the wheel
+            "conftest.py": "",
+            "README.md": "# flat-pkg\n",
+            "tests/__init__.py": "",
+            "tests/test_answer.py": "import flat_pkg\n\ndef test_answer():\n"
+            "    assert flat_pkg.ANSWER == 42\n"
+            "    assert 'site-packages' in flat_pkg.__file__, flat_pkg.__file__\n",
+        },
+    )
+    git_init(root)
+    result = build_all(root, BuildOptions(out=tmp_path / "dist", test=True, strict=True))
+    assert [o.tests for o in result.outcomes] == ["passed"], result.to_dict()
+    (root / "tests" / "test_helper.py").write_text(
+        "import helper\n\ndef test_helper():\n    assert helper.HELP == 1\n", encoding="utf-8"
+    )
+    git_commit_all(root, "A test of a module the wheel does not ship")
+    result = build_all(root, BuildOptions(out=tmp_path / "dist2", test=True))
+    assert [o.tests for o in result.outcomes] == ["failed"], result.to_dict()
+
+
 def test_the_pip_fallback_builds_the_same_files(lib: Path, tmp_path: Path) -> None:
     result = build_all(lib, BuildOptions(out=tmp_path / "pip", installer="pip"))
     assert result.plan.installer.name == "pip" and not result.not_built

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from relnox.ci.yaml import dump
 from relnox.errors import ConfigError
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, demo_specs, git_init, write_project, write_workspace
+from tests.ci.conftest import pin_relnox
 from tests.conftest import run_relnox
 
 
@@ -94,7 +96,7 @@ def check_auto_tag_shape(auto: dict[Any, Any]) -> None:
 
 @pytest.mark.slow
 def test_single_package(make_project: Callable[..., Path]) -> None:
-    root = make_project(ProjectSpec("failextract", "1.0.0"))
+    root = pin_relnox(make_project(ProjectSpec("failextract", "1.0.0")))
     proc = run_relnox("ci-init", cwd=root, check=True)
     assert "write .github/workflows/release.yml" in proc.stdout
     actionlint(root)
@@ -153,7 +155,15 @@ def test_native_packages_get_a_wheel_matrix(tmp_path: Path) -> None:
         matrix = job["strategy"]["matrix"]
         assert matrix["os"] == ["ubuntu-latest", "macos-latest", "windows-latest"]
         assert [p["version"] for p in matrix["python"]] == ["3.10", "3.11", "3.12", "3.13"]
-        assert "import " in runs(job)  # the smoke test of seed 001
+        # seed 001's smoke test and more: verify-install's whole check (imports,
+        # __version__, scripts, [tool.relnox.verify] commands) on the matrix Python's path
+        assert "nox -s verify_install -- --package" in runs(job)
+        [check] = [s for s in job["steps"] if "verify_install" in s.get("run", "")]
+        assert check["env"]["PYTHON"] == "${{ steps.python.outputs.python-path }}"
+        assert job["steps"][1]["id"] == "python"
+    # the verify job checks native packages too, from the wheels of their matrix
+    assert set(jobs["verify"]["needs"]) == {"plan", "build", "wheels-fast-rs", "wheels-fast-cpp"}
+    assert "pattern" in json.dumps(jobs["verify"]["steps"]) and "NATIVE" not in runs(jobs["verify"])
     # a wheel matrix runs only when its package is released; a skipped one stops no publish
     for name, job in (("fast-rs", rust), ("fast-cpp", cpp)):
         assert job["if"] == f"contains(format(' {{0}} ', needs.plan.outputs.packages), ' {name} ')"
@@ -173,7 +183,7 @@ def test_native_packages_get_a_wheel_matrix(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_dry_run_force_and_refusal(make_project: Callable[..., Path]) -> None:
-    root = make_project(ProjectSpec("failextract", "1.0.0"))
+    root = pin_relnox(make_project(ProjectSpec("failextract", "1.0.0")))
     dry = run_relnox("ci-init", "--dry-run", cwd=root, check=True)
     assert "# --- .github/workflows/release.yml" in dry.stdout
     assert "nox -s publish -- --yes" in dry.stdout

@@ -19,11 +19,12 @@ import pytest
 import yaml
 
 import relnox
-from relnox.ci.init import ci_settings, generate
+from relnox.ci.init import ci_settings, generate, notes
 from relnox.ci.pins import PINS
 from relnox.errors import ConfigError
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, demo_specs, git_init, write_project, write_workspace
+from tests.ci.conftest import pin_relnox
 from tests.ci.test_init import native_spec, tool
 from tests.conftest import run_relnox
 
@@ -309,7 +310,7 @@ def test_a_private_index_job_gets_no_oidc_identity(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_dry_run_shows_the_signing_step(make_project: Callable[..., Path]) -> None:
-    root = make_project(ProjectSpec("failextract", "1.0.0"))
+    root = pin_relnox(make_project(ProjectSpec("failextract", "1.0.0")))
     dry = run_relnox("ci-init", "--dry-run", cwd=root, check=True)
     assert "python -m pypi_attestations sign dist/*.whl dist/*.tar.gz" in dry.stdout
     assert "nox -s publish -- --yes --attestations" in dry.stdout
@@ -344,3 +345,21 @@ def test_matrix_wheels_are_published_from_the_directory_relnox_reads(
             assert set(job["needs"]) >= set(wheel_jobs)
             assert job["steps"][-1]["run"].startswith(("nox -s publish -- ", "nox -s publish-test"))
             assert "--dist" not in job["steps"][-1]["run"]  # the default directory is that one
+
+
+def test_a_private_index_job_is_given_its_secrets_by_name(tmp_path: Path) -> None:
+    root = _private_index(tmp_path)
+    release = yaml.safe_load(generate(load_workspace(root))[".github/workflows/release.yml"])
+    for target, prefix in (("pypi", ""), ("testpypi", "TEST_")):
+        [publish] = [
+            s for s in release["jobs"][target]["steps"] if "nox -s publish" in s.get("run", "")
+        ]
+        assert publish["env"] == {
+            "TWINE_USERNAME": f"${{{{ secrets.{prefix}INDEX_USERNAME }}}}",
+            "TWINE_PASSWORD": f"${{{{ secrets.{prefix}INDEX_PASSWORD }}}}",
+        }
+    said = "\n".join(notes(load_workspace(root)))
+    assert "create the secrets INDEX_USERNAME and INDEX_PASSWORD" in said
+    assert "create the secrets TEST_INDEX_USERNAME and TEST_INDEX_PASSWORD" in said
+    public = yaml.safe_load(write_variant("single", tmp_path)[0].read_text(encoding="utf-8"))
+    assert "secrets." not in json.dumps(public["jobs"]["pypi"])

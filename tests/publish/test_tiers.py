@@ -257,3 +257,19 @@ def test_verify_installable_installs_each_tier_from_the_index_before_the_next(
     assert "but do not install from it" in (held.error or "")
     whole = run(ws, index.url, check_installable=check)  # with core, every tier installs
     assert whole.ok and sorted(whole.uploaded) == sorted(CORE + EXTRA + RUNTIME)
+
+
+def test_the_advised_first_set_brings_what_it_needs_from_this_release(tmp_path: Path) -> None:
+    """core exists on the index and is released anew; agents (new) needs that new core."""
+    from relnox.project.discovery import load_workspace
+    from relnox.publish.plan import advised_first
+    from relnox.sample import demo_specs, write_workspace
+
+    workspace = load_workspace(write_workspace(tmp_path / "ws", demo_specs()))
+    order = [p.name for p in workspace.packages]
+    assert order == ["demo-core", "demo-agents", "demo-runtime"]
+    new = ["demo-agents", "demo-runtime"]
+    # the old advice, a prefix of the new ones, left demo-core's new version out
+    assert advised_first(workspace, new, order, 1) == ["demo-core", "demo-agents"]
+    assert advised_first(workspace, new, order, 2) == order
+    assert advised_first(workspace, ["demo-core", "demo-runtime"], order, 1) == ["demo-core"]

@@ -395,6 +395,30 @@ def test_setup_cfg_metadata_and_an_rst_changelog(tmp_path: Path) -> None:
     assert row.detail.endswith("add them to [metadata] and [options]")
 
 
+def test_an_rst_version_section_is_read_and_its_style_suggested(tmp_path: Path) -> None:
+    """A reStructuredText changelog of ``Version 3.2.0`` sections (the Pallets style)."""
+    changes = (
+        "Version 3.2.0\n-------------\n\nUnreleased\n\n-   Fix a thing.\n\n\n"
+        "Version 3.1.0\n-------------\n\nReleased 2025-01-01\n\n-   Older.\n"
+    )
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+        'build-backend = "setuptools.build_meta"\n',
+        "setup.cfg": SETUP_CFG.replace("1.4.0", "3.2.0"),
+        "signals/__init__.py": '__version__ = "3.2.0"\n',
+        "README.rst": "signals\n=======\n\nText.\n",
+        "CHANGES.rst": changes,
+    }
+    root = repo(tmp_path / "r", files, tags=["v3.1.0"])
+    row = {r.check: r for r in doctor(root).checks}["changelog signals"]
+    assert row.detail == "CHANGES.rst has a section for 3.2.0", row
+    (root / "CHANGES.rst").write_text(changes.replace("3.2.0", "3.0.9"), encoding="utf-8")
+    row = {r.check: r for r in doctor(root).checks}["changelog signals"]
+    assert row.status == WARN
+    assert "add 'Version 3.2.0' underlined with -------------" in row.detail, row
+    assert "##" not in row.detail
+
+
 def test_metadata_declared_in_setup_py_is_left_to_twine_check(tmp_path: Path) -> None:
     root = repo(
         tmp_path / "r",

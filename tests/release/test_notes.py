@@ -72,6 +72,13 @@ def test_notes_of_a_version(single: Path) -> None:
     assert by_tag.text == notes.text
 
 
+def test_install_only_notes_leave_the_changelog_out(single: Path) -> None:
+    """What a release-triggered workflow appends to notes written on GitHub."""
+    notes = release_notes(load_workspace(single), "1.2.0", install_only=True)
+    assert notes.text.startswith("## Installation") and "A bug." not in notes.text
+    assert "pip install failextract==1.2.0" in notes.text
+
+
 def test_notes_without_a_section_still_say_how_to_install(single: Path) -> None:
     notes = release_notes(load_workspace(single), "3.0.0")
     assert notes.changelog is None

@@ -111,6 +111,20 @@ def test_missing_tags_every_untagged_version_once(demo: Path) -> None:
     assert plan_tags(ws, missing=True).to_create == ()
 
 
+def test_a_version_tagged_on_an_older_commit_is_said_not_hidden(demo: Path) -> None:
+    """The release's tag stage: the version was released before, from another commit."""
+    git(demo, "tag", "-a", "demo-core-v0.1.0", "-m", "old", "HEAD")
+    (demo / "notes.txt").write_text("later\n", encoding="utf-8")
+    git_commit_all(demo, "A later commit, same versions")
+    plan = plan_tags(load_workspace(demo), missing=True, packages=["demo-core"])
+    assert plan.to_create == ()
+    [kept] = plan.actions
+    assert (kept.tag, kept.action) == ("demo-core-v0.1.0", "keep")
+    assert "bump demo-core to release HEAD" in kept.reason
+    assert "on an older commit, not moved" in plan.summary()
+    assert "already on HEAD" not in plan.summary()
+
+
 def test_since_defaults_to_the_push_before_commit_on_github(demo: Path, tmp_path: Path) -> None:
     first = git(demo, "rev-parse", "HEAD")
     bump_two(demo)

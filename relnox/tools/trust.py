@@ -1,0 +1,79 @@
+"""pip's certificate and proxy settings, for uv too (corporate networks).
+
+On a network whose proxy re-signs TLS, pip works (``cert`` in pip.conf, ``PIP_CERT``,
+``REQUESTS_CA_BUNDLE``) while uv, which trusts its own bundled roots, fails with
+``UnknownIssuer``. :func:`trust_environment` gives every uv child the trust and proxy
+pip is given, unless uv has its own already:
+
+- the CA bundle: ``SSL_CERT_FILE`` from ``PIP_CERT``, else ``REQUESTS_CA_BUNDLE``,
+  else ``cert`` of pip's configuration files (``[global]`` or ``[install]``);
+- the proxy: ``HTTPS_PROXY`` / ``HTTP_PROXY`` from ``PIP_PROXY`` or pip.conf ``proxy``.
+
+Set ``UV_NATIVE_TLS=1`` (uv's ``--native-tls``) to make uv use the system's trust
+store instead; relnox passes it through and then sets no ``SSL_CERT_FILE``.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+
+def pip_config_files(environ: Mapping[str, str]) -> list[Path]:
+    """pip's configuration files in pip's order (later ones win), those that exist."""
+    if environ.get("PIP_CONFIG_FILE"):
+        candidates = [Path(environ["PIP_CONFIG_FILE"])]
+    else:
+        xdg_dirs = environ.get("XDG_CONFIG_DIRS") or "/etc/xdg"
+        home = Path(environ.get("HOME") or Path.home())
+        xdg_home = Path(environ.get("XDG_CONFIG_HOME") or home / ".config")
+        candidates = [
+            *(Path(d) / "pip" / "pip.conf" for d in xdg_dirs.split(os.pathsep) if d),
+            Path("/etc/pip.conf"),
+            home / ".pip" / "pip.conf",
+            xdg_home / "pip" / "pip.conf",
+        ]
+        if sys.platform == "win32" and environ.get("APPDATA"):
+            candidates.append(Path(environ["APPDATA"]) / "pip" / "pip.ini")
+        if environ.get("VIRTUAL_ENV"):
+            candidates.append(Path(environ["VIRTUAL_ENV"]) / "pip.conf")
+    return [path for path in candidates if path.is_file()]
+
+
+def pip_setting(key: str, environ: Mapping[str, str]) -> str | None:
+    """``key`` of ``[install]`` or ``[global]`` in pip's configuration files (last wins)."""
+    found = None
+    for path in pip_config_files(environ):
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read(path, encoding="utf-8")
+        except (configparser.Error, UnicodeDecodeError):
+            continue  # pip reports its own broken configuration
+        for section in ("global", "install"):
+            if parser.has_option(section, key):
+                found = parser.get(section, key).strip() or found
+    return found
+
+
+def trust_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """What to add to a uv child's environment so it trusts and proxies as pip does."""
+    added: dict[str, str] = {}
+    native = environ.get("UV_NATIVE_TLS", "").lower() in ("1", "true", "yes", "on")
+    if not native and not environ.get("SSL_CERT_FILE"):
+        bundle = (
+            environ.get("PIP_CERT")
+            or environ.get("REQUESTS_CA_BUNDLE")
+            or pip_setting("cert", environ)
+        )
+        if bundle and Path(bundle).is_file():
+            added["SSL_CERT_FILE"] = bundle
+    if not any(environ.get(k) for k in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")):
+        proxy = environ.get("PIP_PROXY") or pip_setting("proxy", environ)
+        if proxy:
+            added["HTTPS_PROXY"] = proxy
+            if not (environ.get("HTTP_PROXY") or environ.get("http_proxy")):
+                added["HTTP_PROXY"] = proxy
+    return added

@@ -1,0 +1,424 @@
+"""Run a generated GitHub Actions workflow here, job by job, as a runner would.
+
+:class:`Actions` reads a workflow file and runs its jobs in ``needs`` order. Each
+job gets a fresh checkout of the repository (a clone of the bare ``origin``, at
+the commit of ``GITHUB_REF``), its own ``GITHUB_OUTPUT``, ``GITHUB_ENV``,
+``GITHUB_STEP_SUMMARY`` and ``RUNNER_TEMP``, the event payload in
+``GITHUB_EVENT_PATH``, and ``${{ ... }}`` expressions (``github``, ``inputs``,
+``needs``, ``matrix``, ``steps``, ``env``, ``secrets``, ``runner``) substituted.
+``run:`` steps run with ``bash --noprofile --norc -eo pipefail``, GitHub's own
+shell; the ``uses:`` steps are stood in for:
+
+- ``actions/checkout``: the clone above;
+- ``actions/setup-python``: the one interpreter of the run (a venv of the
+  current interpreter; every ``python-version`` maps to it);
+- ``actions/upload-artifact`` / ``download-artifact``: a directory per artifact.
+
+``gh`` (GitHub's API) is a recorder: releases are directories under
+``github/releases/<tag>`` (notes, files), ``gh workflow run`` is logged. A matrix
+runs its first combination (they differ only in the Python, which is one here).
+Native-wheel jobs (maturin-action, cibuildwheel) are not stood in for.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}", re.S)
+TOKEN = re.compile(
+    r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<num>\d+(?:\.\d+)?)|(?P<op>==|!=|<=|>=|&&|\|\||[!()\[\],<>])"
+    r"|(?P<name>[A-Za-z_][\w-]*(?:\.[A-Za-z_*][\w-]*)*))"
+)
+GH = """#!/usr/bin/env bash
+# gh stand-in: releases are directories, workflow runs are logged
+set -eo pipefail
+root="$HARNESS_GITHUB"
+case "$1 $2" in
+  "release view")
+    test -d "$root/releases/$3"
+    if [ "$4" = --json ]; then cat "$root/releases/$3/notes.md"; fi ;;
+  "release create")
+    tag="$3"; shift 3; mkdir -p "$root/releases/$tag"
+    while [ $# -gt 0 ]; do
+      case "$1" in
+        --title) shift 2 ;;
+        --notes-file) cp "$2" "$root/releases/$tag/notes.md"; shift 2 ;;
+        --prerelease) touch "$root/releases/$tag/prerelease"; shift ;;
+        *) cp "$1" "$root/releases/$tag/"; shift ;;
+      esac
+    done ;;
+  "release upload")
+    tag="$3"; shift 3; test -d "$root/releases/$tag"
+    for f in "$@"; do case "$f" in --clobber) ;; *) cp "$f" "$root/releases/$tag/" ;; esac; done ;;
+  "release edit")
+    tag="$3"; shift 3
+    while [ $# -gt 0 ]; do
+      case "$1" in --notes-file) cp "$2" "$root/releases/$tag/notes.md"; shift 2 ;; *) shift ;; esac
+    done ;;
+  "workflow run") echo "$3 $5" >> "$root/dispatched" ;;
+  *) echo "gh stand-in: unsupported: $*" >&2; exit 2 ;;
+esac
+"""
+
+
+class WorkflowFailed(AssertionError):
+    pass
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _contains(haystack: Any, needle: Any) -> bool:
+    if isinstance(haystack, list):
+        return any(_text(item).lower() == _text(needle).lower() for item in haystack)
+    return _text(needle).lower() in _text(haystack).lower()
+
+
+def _format(template: str, *args: Any) -> str:
+    return re.sub(r"\{(\d+)\}", lambda m: _text(args[int(m.group(1))]), template)
+
+
+def parse_outputs(path: Path) -> dict[str, str]:
+    """``key=value`` and ``key<<DELIM`` ... ``DELIM`` lines, as GitHub reads them."""
+    found: dict[str, str] = {}
+    lines = iter(path.read_text(encoding="utf-8").splitlines() if path.exists() else [])
+    for line in lines:
+        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
+            key, delimiter = line.split("<<", 1)
+            body = []
+            for item in lines:
+                if item == delimiter:
+                    break
+                body.append(item)
+            found[key] = "\n".join(body)
+        elif "=" in line:
+            key, value = line.split("=", 1)
+            found[key] = value
+    return found
+
+
+@dataclass
+class Context:
+    """The expression contexts of one job."""
+
+    data: dict[str, Any]
+    results: Mapping[str, str] = field(default_factory=dict)  # needs -> result
+
+    def lookup(self, path: str) -> Any:
+        value: Any = self.data
+        for part in path.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        return value
+
+    def evaluate(self, expression: str) -> Any:
+        source = []
+        for match in TOKEN.finditer(expression.strip()):
+            kind = match.lastgroup
+            token = match.group(kind or 0)
+            if kind == "str":
+                source.append(repr(token[1:-1].replace("''", "'")))
+            elif kind == "num":
+                source.append(token)
+            elif kind == "op":
+                source.append({"&&": " and ", "||": " or ", "!": " not "}.get(token, token))
+            elif token in ("true", "false", "null"):
+                source.append({"true": "True", "false": "False", "null": "None"}[token])
+            elif expression[match.end() :].lstrip().startswith("("):
+                source.append(f"_fn_{token.lower()}")
+            else:
+                source.append(f"_get({token!r})")
+        results = list(self.results.values())
+        functions = {
+            "_get": self.lookup,
+            "_fn_contains": _contains,
+            "_fn_format": _format,
+            "_fn_fromjson": json.loads,
+            "_fn_tojson": json.dumps,
+            "_fn_startswith": lambda a, b: _text(a).lower().startswith(_text(b).lower()),
+            "_fn_endswith": lambda a, b: _text(a).lower().endswith(_text(b).lower()),
+            "_fn_always": lambda: True,
+            "_fn_cancelled": lambda: False,
+            "_fn_success": lambda: all(r == "success" for r in results),
+            "_fn_failure": lambda: any(r == "failure" for r in results),
+        }
+        return eval("".join(source), {"__builtins__": {}}, functions)
+
+    def substitute(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return EXPRESSION.sub(lambda m: _text(self.evaluate(m.group(1))), value)
+        if isinstance(value, dict):
+            return {k: self.substitute(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.substitute(v) for v in value]
+        return value
+
+    def condition(self, expression: Any) -> bool:
+        text = str(expression).strip()
+        match = EXPRESSION.fullmatch(text)
+        return bool(self.evaluate(match.group(1) if match else text))
+
+
+@dataclass
+class Actions:
+    """One repository on "GitHub": its bare ``origin``, releases, artifacts, a runner."""
+
+    origin: Path  # the bare repository that checkout clones and pushes go to
+    work: Path  # where runs, artifacts and the gh stand-in live
+    python_bin: Path  # the bin directory of the run's interpreter (setup-python)
+    base_env: Mapping[str, str]
+    secrets: Mapping[str, str] = field(default_factory=dict)
+    log: list[str] = field(default_factory=list)
+
+    @property
+    def github_dir(self) -> Path:
+        return self.work / "github"
+
+    def releases(self) -> dict[str, list[str]]:
+        root = self.github_dir / "releases"
+        return (
+            {tag.name: sorted(p.name for p in tag.iterdir()) for tag in sorted(root.iterdir())}
+            if root.exists()
+            else {}
+        )
+
+    def dispatched(self) -> list[str]:
+        path = self.github_dir / "dispatched"
+        return path.read_text(encoding="utf-8").split("\n")[:-1] if path.exists() else []
+
+    def _git(self, *args: str, cwd: Path) -> str:
+        return subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            env=dict(self.base_env),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+
+    def run(
+        self,
+        workflow: Path,
+        *,
+        event: str,
+        ref: str,
+        payload: Mapping[str, Any] | None = None,
+        inputs: Mapping[str, str] | None = None,
+    ) -> dict[str, str]:
+        """Run every job of ``workflow`` for ``event`` on ``ref``; job -> result."""
+        doc = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+        on = doc.get(True) or doc.get("on") or {}
+        if event not in on:
+            raise WorkflowFailed(f"{workflow.name} does not run on {event}: {sorted(on)}")
+        declared = (on.get("workflow_dispatch") or {}).get("inputs") or {}
+        dispatched = event == "workflow_dispatch"
+        given = {k: _text(v.get("default")) for k, v in declared.items()} if dispatched else {}
+        given.update(inputs or {})
+        sha = self._git("rev-parse", f"{ref}^{{commit}}", cwd=self.origin)
+        kind, _, name = ref.removeprefix("refs/").partition("/")
+        run_dir = self.work / f"run-{len(list(self.work.glob('run-*')))}-{workflow.stem}"
+        (self.github_dir / "bin").mkdir(parents=True, exist_ok=True)
+        gh = self.github_dir / "bin" / "gh"
+        gh.write_text(GH, encoding="utf-8")
+        gh.chmod(0o755)
+        event_path = run_dir / "event.json"
+        run_dir.mkdir(parents=True)
+        event_path.write_text(json.dumps(dict(payload or {})), encoding="utf-8")
+        github: dict[str, Any] = {
+            "ref": ref,
+            "ref_name": name,
+            "ref_type": "tag" if kind == "tags" else "branch",
+            "sha": sha,
+            "event_name": event,
+            "event": dict(payload or {}),
+            "token": "harness-token",
+            "repository": "owner/repo",
+        }
+        env = {
+            "GITHUB_ACTIONS": "true",
+            "CI": "true",
+            "GITHUB_REF": ref,
+            "GITHUB_REF_NAME": name,
+            "GITHUB_REF_TYPE": github["ref_type"],
+            "GITHUB_SHA": sha,
+            "GITHUB_EVENT_NAME": event,
+            "GITHUB_EVENT_PATH": str(event_path),
+            "GITHUB_REPOSITORY": "owner/repo",
+            "RUNNER_OS": "Linux",
+            "HARNESS_GITHUB": str(self.github_dir),
+        }
+        results: dict[str, str] = {}
+        needs_ctx: dict[str, Any] = {}
+        jobs: dict[str, Any] = doc["jobs"]
+        pending = list(jobs)
+        while pending:
+            ready = [j for j in pending if all(n in results for n in _needs(jobs[j]))]
+            if not ready:
+                raise WorkflowFailed(f"jobs wait on each other: {pending}")
+            for job_id in ready:
+                pending.remove(job_id)
+                job = jobs[job_id]
+                needs = _needs(job)
+                ctx = Context(
+                    {
+                        "github": github,
+                        "inputs": given,
+                        "needs": {n: needs_ctx[n] for n in needs},
+                        "secrets": dict(self.secrets),
+                        "runner": {"os": "Linux"},
+                        "env": {},
+                    },
+                    {n: results[n] for n in needs},
+                )
+                default_if = "success()"
+                if not ctx.condition(job.get("if", default_if)):
+                    results[job_id] = "skipped"
+                    needs_ctx[job_id] = {"result": "skipped", "outputs": {}}
+                    self.log.append(f"{workflow.stem}/{job_id}: skipped")
+                    continue
+                outputs = self._job(doc, job_id, job, ctx, env, run_dir / job_id)
+                results[job_id] = "success"
+                needs_ctx[job_id] = {"result": "success", "outputs": outputs}
+                self.log.append(f"{workflow.stem}/{job_id}: success")
+        return results
+
+    def _job(
+        self,
+        doc: dict[str, Any],
+        job_id: str,
+        job: dict[str, Any],
+        ctx: Context,
+        run_env: Mapping[str, str],
+        job_dir: Path,
+    ) -> dict[str, str]:
+        ctx.results = {}  # a step's success() asks about earlier steps: a failed one ends the job
+        matrix = (job.get("strategy") or {}).get("matrix") or {}
+        ctx.data["matrix"] = {k: v[0] for k, v in matrix.items() if isinstance(v, list)}
+        workspace = job_dir / "workspace"
+        temp = job_dir / "temp"
+        temp.mkdir(parents=True)
+        files = {name: job_dir / name for name in ("output", "env", "summary")}
+        for path in files.values():
+            path.touch()
+        base_dir = ((doc.get("defaults") or {}).get("run") or {}).get("working-directory")
+        job_dir_default = ((job.get("defaults") or {}).get("run") or {}).get("working-directory")
+        ctx.data["github"] = {**ctx.data["github"], "workspace": str(workspace)}
+        ctx.data["steps"] = {}
+        workflow_env = ctx.substitute(doc.get("env") or {})
+        job_env = {**workflow_env, **ctx.substitute(job.get("env") or {})}
+        added: dict[str, str] = {}
+        for number, step in enumerate(job["steps"]):
+            ctx.data["env"] = {**job_env, **added}
+            label = f"{job_id} step {number + 1} ({step.get('name') or step.get('uses')})"
+            if not ctx.condition(step.get("if", "success()")):
+                self.log.append(f"  {label}: skipped")
+                continue
+            if "uses" in step:
+                action = step["uses"].split("@")[0]
+                with_ = ctx.substitute(step.get("with") or {})
+                self._uses(action, with_, workspace, ctx.data["github"]["sha"], label)
+                continue
+            step_env = {**ctx.data["env"], **ctx.substitute(step.get("env") or {})}
+            env = {
+                **self.base_env,
+                **run_env,
+                **{k: _text(v) for k, v in step_env.items()},
+                "GITHUB_WORKSPACE": str(workspace),
+                "GITHUB_OUTPUT": str(files["output"]),
+                "GITHUB_ENV": str(files["env"]),
+                "GITHUB_STEP_SUMMARY": str(files["summary"]),
+                "RUNNER_TEMP": str(temp),
+                "PATH": os.pathsep.join(
+                    [str(self.github_dir / "bin"), str(self.python_bin), self.base_env["PATH"]]
+                ),
+            }
+            files["output"].write_text("", encoding="utf-8")
+            cwd = workspace / (step.get("working-directory") or job_dir_default or base_dir or ".")
+            proc = subprocess.run(
+                [
+                    "bash",
+                    "--noprofile",
+                    "--norc",
+                    "-eo",
+                    "pipefail",
+                    "-c",
+                    ctx.substitute(step["run"]),
+                ],
+                cwd=cwd,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            self.log.append(f"  {label}: exit {proc.returncode}")
+            if proc.returncode != 0:
+                raise WorkflowFailed(
+                    f"{label} failed ({proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-6000:]}"
+                )
+            if "id" in step:
+                ctx.data["steps"][step["id"]] = {"outputs": parse_outputs(files["output"])}
+            added.update(parse_outputs(files["env"]))
+        return {k: _text(v) for k, v in ctx.substitute(job.get("outputs") or {}).items()}
+
+    def _uses(
+        self, action: str, with_: Mapping[str, Any], workspace: Path, sha: str, label: str
+    ) -> None:
+        artifacts = self.work / "artifacts"
+        if action == "actions/checkout":
+            subprocess.run(
+                ["git", "clone", "-q", str(self.origin), str(workspace)],
+                env=dict(self.base_env),
+                check=True,
+                capture_output=True,
+            )
+            self._git("checkout", "-q", sha, cwd=workspace)
+        elif action == "actions/setup-python":
+            pass  # one interpreter: python_bin is on PATH
+        elif action == "actions/upload-artifact":
+            target = artifacts / with_["name"]
+            found = sorted(workspace.glob(str(with_["path"]).rstrip("/")))
+            paths = [p for f in found for p in (sorted(f.iterdir()) if f.is_dir() else [f])]
+            if not paths and with_.get("if-no-files-found") == "error":
+                raise WorkflowFailed(f"{label}: no files at {with_['path']}")
+            target.mkdir(parents=True, exist_ok=True)
+            for path in paths:
+                shutil.copy2(path, target / path.name)
+        elif action == "actions/download-artifact":
+            names = (
+                [with_["name"]]
+                if "name" in with_
+                else sorted(p.name for p in artifacts.glob(str(with_["pattern"])))
+            )
+            destination = workspace / str(with_.get("path", "."))
+            destination.mkdir(parents=True, exist_ok=True)
+            for name in names:
+                if not (artifacts / name).is_dir():
+                    raise WorkflowFailed(f"{label}: no artifact {name!r}")
+                for path in (artifacts / name).iterdir():
+                    shutil.copy2(path, destination / path.name)
+        else:
+            raise WorkflowFailed(f"{label}: the harness has no stand-in for {action}")
+        self.log.append(f"  {label}: stood in")
+
+
+def _needs(job: Mapping[str, Any]) -> list[str]:
+    needs = job.get("needs") or []
+    return [needs] if isinstance(needs, str) else list(needs)

@@ -1,0 +1,279 @@
+"""The generated workflows, run: every job's steps in order (tests/ci/harness.py).
+
+Each test writes a project, runs the real ``relnox ci-init`` on it, commits the
+files, and plays GitHub: the bare ``origin`` is the repository, two pypiservers
+stand in for TestPyPI and PyPI (``[tool.relnox.repositories]``), and the relnox
+the workflow installs is a wheel of this checkout (``relnox-requirement``). A
+flow ends with the files on the local "PyPI", the tag in ``origin`` and the
+GitHub release (notes and files). The harness's own rules are tested first.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from relnox.sample import (
+    ProjectSpec,
+    demo_specs,
+    git_commit_all,
+    git_init,
+    write_project,
+    write_workspace,
+)
+from relnox.tools.index_server import LocalIndex, write_htpasswd
+from tests.ci.harness import Actions, Context, WorkflowFailed, parse_outputs
+from tests.conftest import run_relnox
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_expressions_evaluate_as_github_does() -> None:
+    ctx = Context(
+        {
+            "github": {"ref_type": "tag"},
+            "needs": {"plan": {"outputs": {"packages": "a b", "versions": '{"a": "1.0"}'}}},
+            "inputs": {},
+        },
+        {"plan": "success", "wheels": "skipped"},
+    )
+    assert ctx.condition("github.ref_type == 'tag' && !cancelled() && !failure()")
+    assert ctx.condition("contains(format(' {0} ', needs.plan.outputs.packages), ' b ')")
+    assert not ctx.condition("contains(format(' {0} ', needs.plan.outputs.packages), ' c ')")
+    assert ctx.substitute("v=${{ fromJSON(needs.plan.outputs.versions)['a'] }}") == "v=1.0"
+    assert ctx.substitute("${{ inputs.version }}|${{ github.ref_type != 'tag' }}") == "|false"
+    assert not ctx.condition("success()")  # a skipped need
+
+
+def test_outputs_are_read_as_github_reads_them(tmp_path: Path) -> None:
+    path = tmp_path / "out"
+    path.write_text("a=1\nnotes<<EOF\nline 1\nline=2\nEOF\nb=x=y\n", encoding="utf-8")
+    assert parse_outputs(path) == {"a": "1", "notes": "line 1\nline=2", "b": "x=y"}
+
+
+@pytest.fixture(scope="session")
+def relnox_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A wheel of this checkout, built once per session: the relnox the workflows install."""
+    out = tmp_path_factory.mktemp("relnox-wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(ROOT), "-w", str(out)],
+        check=True,
+        capture_output=True,
+    )
+    [wheel] = out.glob("relnox-*.whl")
+    return wheel
+
+
+@pytest.fixture(scope="session")
+def runner_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """setup-python's interpreter: a venv of this one, empty until a job installs into it."""
+    venv = tmp_path_factory.mktemp("runner") / "python"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+    return venv / "bin"
+
+
+@dataclass
+class Github:
+    root: Path  # the user's clone
+    actions: Actions
+    pypi: LocalIndex
+    testpypi: LocalIndex
+
+    def tags(self) -> list[str]:
+        proc = subprocess.run(
+            ["git", "tag"], cwd=self.actions.origin, capture_output=True, text=True, check=True
+        )
+        return proc.stdout.split()
+
+    def push(self, *refs: str) -> None:
+        subprocess.run(
+            ["git", "push", "-q", str(self.actions.origin), *refs],
+            cwd=self.root,
+            check=True,
+            capture_output=True,
+        )
+
+
+SECRETS = {"INDEX_USERNAME": "publisher", "INDEX_PASSWORD": "s3cret-harness-token"}
+
+
+@pytest.fixture
+def github(
+    tmp_path: Path, relnox_wheel: Path, runner_python: Path, request: pytest.FixtureRequest
+) -> Iterator[Callable[..., Github]]:
+    started: list[LocalIndex] = []
+
+    def make(root: Path, top: Path, *, ci: str = "", protected: bool = False) -> Github:
+        password = write_htpasswd(tmp_path / "htpasswd", {"publisher": SECRETS["INDEX_PASSWORD"]})
+        pypi = LocalIndex(tmp_path / "pypi", password_file=password if protected else None)
+        testpypi = LocalIndex(tmp_path / "testpypi")
+        for index in (pypi, testpypi):
+            index.start()
+            started.append(index)
+        with (root / "pyproject.toml").open("a", encoding="utf-8") as fh:
+            fh.write(
+                f'\n[tool.relnox.ci]\nrelnox-requirement = "relnox @ {relnox_wheel.as_uri()}"\n'
+                f"{ci}\n[tool.relnox.repositories]\n"
+                f'pypi = {{ upload = "{pypi.url}", simple = "{pypi.simple_url}" }}\n'
+                f'testpypi = {{ upload = "{testpypi.url}", simple = "{testpypi.simple_url}" }}\n'
+            )
+        init = run_relnox("ci-init", cwd=root, check=True)
+        git_commit_all(top, "CI from relnox ci-init\n\n" + init.stdout)
+        origin = tmp_path / "origin.git"
+        subprocess.run(
+            ["git", "clone", "-q", "--bare", str(top), str(origin)], check=True, capture_output=True
+        )
+        subprocess.run(["git", "remote", "add", "origin", str(origin)], cwd=top, check=True)
+        actions = Actions(
+            origin=origin,
+            work=tmp_path / "github-actions",
+            python_bin=runner_python,
+            base_env=dict(os.environ),
+            secrets=SECRETS if protected else {},
+        )
+        return Github(top, actions, pypi, testpypi)
+
+    yield make
+    for index in started:
+        index.stop()
+
+
+def files(index: LocalIndex) -> list[str]:
+    return sorted(p.name for p in index.data_dir.iterdir() if p.is_file())
+
+
+def bump_and_push(gh: Github, root: Path, *args: str) -> None:
+    """The maintainer's release commit: ``relnox bump``, pushed to main."""
+    run_relnox("bump", *args, cwd=root, check=True)
+    gh.push("main")
+
+
+def auto_tag_then_release(gh: Github, workflows: Path) -> str:
+    """A push to main: auto-tag tags and pushes, then starts release.yml on each new tag."""
+    gh.actions.run(workflows / "auto-tag.yml", event="push", ref="refs/heads/main")
+    [dispatch] = gh.actions.dispatched()
+    workflow, tag = dispatch.split()
+    assert workflow == "release.yml"
+    results = gh.actions.run(
+        workflows / workflow, event="workflow_dispatch", ref=f"refs/tags/{tag}", inputs={}
+    )
+    assert results["pypi"] == "success" and results["testpypi"] == "skipped", gh.actions.log
+    return tag
+
+
+@pytest.mark.slow
+def test_single_package_tag_flow(tmp_path: Path, github: Callable[..., Github]) -> None:
+    root = write_project(tmp_path / "single", ProjectSpec("failextract", "0.9.0"))
+    git_init(root)
+    gh = github(root, root)
+    bump_and_push(gh, root, "--to", "1.0.0")
+    tag = auto_tag_then_release(gh, root / ".github" / "workflows")
+    assert tag == "v1.0.0" and gh.tags() == ["v1.0.0"]
+    assert files(gh.pypi) == ["failextract-1.0.0-py3-none-any.whl", "failextract-1.0.0.tar.gz"]
+    assert files(gh.testpypi) == []
+    assert "v1.0.0" in gh.actions.releases(), "\n".join(gh.actions.log)
+    release = gh.actions.releases()["v1.0.0"]
+    assert "notes.md" in release and "failextract-1.0.0.tar.gz" in release
+
+
+@pytest.mark.slow
+def test_a_pushed_tag_starts_the_release(tmp_path: Path, github: Callable[..., Github]) -> None:
+    root = write_project(tmp_path / "pushed", ProjectSpec("failextract", "1.1.0rc1"))
+    git_init(root)
+    gh = github(root, root)
+    subprocess.run(["git", "tag", "v1.1.0rc1"], cwd=root, check=True)
+    gh.push("v1.1.0rc1")
+    workflows = root / ".github" / "workflows"
+    results = gh.actions.run(workflows / "release.yml", event="push", ref="refs/tags/v1.1.0rc1")
+    assert results["testpypi"] == "success" and results["pypi"] == "skipped", gh.actions.log
+    assert files(gh.testpypi) == [
+        "failextract-1.1.0rc1-py3-none-any.whl",
+        "failextract-1.1.0rc1.tar.gz",
+    ]
+    assert files(gh.pypi) == []
+    assert "prerelease" in gh.actions.releases()["v1.1.0rc1"]
+
+
+@pytest.mark.slow
+def test_a_published_release_starts_the_release(
+    tmp_path: Path, github: Callable[..., Github]
+) -> None:
+    root = write_project(tmp_path / "on-release", ProjectSpec("failextract", "1.0.0"))
+    git_init(root)
+    gh = github(root, root, ci='trigger = "release"')
+    subprocess.run(["git", "tag", "v1.0.0"], cwd=root, check=True)
+    gh.push("v1.0.0")
+    release_dir = gh.actions.github_dir / "releases" / "v1.0.0"
+    release_dir.mkdir(parents=True)
+    (release_dir / "notes.md").write_text("Written by hand on GitHub.\n", encoding="utf-8")
+    payload = {"action": "published", "release": {"tag_name": "v1.0.0", "body": "by hand"}}
+    workflows = root / ".github" / "workflows"
+    with pytest.raises(WorkflowFailed, match="does not run on push"):
+        gh.actions.run(workflows / "release.yml", event="push", ref="refs/tags/v1.0.0")
+    results = gh.actions.run(
+        workflows / "release.yml", event="release", ref="refs/tags/v1.0.0", payload=payload
+    )
+    assert results["github-release"] == "success", gh.actions.log
+    assert files(gh.pypi) == ["failextract-1.0.0-py3-none-any.whl", "failextract-1.0.0.tar.gz"]
+    assert gh.actions.releases()["v1.0.0"] == [
+        "failextract-1.0.0-py3-none-any.whl",
+        "failextract-1.0.0.tar.gz",
+        "notes.md",
+    ]
+    assert gh.tags() == ["v1.0.0"]
+    notes = (release_dir / "notes.md").read_text(encoding="utf-8")
+    assert notes.startswith("Written by hand on GitHub.\n")  # kept, then extended once
+    assert notes.count("## Installation") == 1 and "failextract==1.0.0" in notes, notes
+
+
+@pytest.mark.slow
+def test_private_index_flow_uses_the_named_secrets(
+    tmp_path: Path, github: Callable[..., Github]
+) -> None:
+    """The publish job's credentials come from the secrets ci-init names, or it fails."""
+    root = write_project(tmp_path / "private", ProjectSpec("private", "1.0.0"))
+    git_init(root)
+    gh = github(root, root, protected=True)
+    bump_and_push(gh, root, "--part", "major")
+    auto_tag_then_release(gh, root / ".github" / "workflows")
+    assert files(gh.pypi) == ["private-2.0.0-py3-none-any.whl", "private-2.0.0.tar.gz"]
+    assert gh.tags() == ["v2.0.0"]
+    joined = "\n".join(gh.actions.log)
+    assert SECRETS["INDEX_PASSWORD"] not in joined
+
+
+@pytest.mark.slow
+def test_workspace_in_a_subdirectory_flow(tmp_path: Path, github: Callable[..., Github]) -> None:
+    """auto-tag tags each bumped package; one manual run from main publishes them together.
+
+    (One release.yml run per tag, as auto-tag starts them, verifies a package whose new
+    dependency is published by a sibling run at the same time: see the report of issue 24.)
+    """
+    top = tmp_path / "repo"
+    root = write_workspace(top / "python", demo_specs()[:2])
+    git_init(top)
+    gh = github(root, top)
+    bump_and_push(gh, root, "--part", "minor")
+    workflows = top / ".github" / "workflows"
+    gh.actions.run(workflows / "auto-tag.yml", event="push", ref="refs/heads/main")
+    tags = sorted(line.split()[1] for line in gh.actions.dispatched())
+    assert tags == gh.tags() == ["demo-agents-v0.2.0", "demo-core-v0.2.0"]
+    results = gh.actions.run(
+        workflows / "release.yml",
+        event="workflow_dispatch",
+        ref="refs/heads/main",
+        inputs={"target": "pypi"},
+    )
+    assert results["pypi"] == "success" and results["github-release"] == "skipped"
+    assert files(gh.pypi) == [
+        "demo_agents-0.2.0-py3-none-any.whl",
+        "demo_agents-0.2.0.tar.gz",
+        "demo_core-0.2.0-py3-none-any.whl",
+        "demo_core-0.2.0.tar.gz",
+    ]

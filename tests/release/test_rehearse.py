@@ -1,0 +1,40 @@
+"""rehearse's final install from the 'PyPI' stand-in keeps the options the release was given."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from relnox.release.pipeline import ReleaseOptions, ReleaseResult, StageReport
+from relnox.sample import ProjectSpec, write_project
+
+rehearse_module = sys.modules["relnox.release.rehearse"]
+
+
+class _Report:
+    ok = True
+    results = ("one",)
+
+
+def test_the_final_install_check_keeps_extras_and_the_extra_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``rehearse --extras cli``: the last install is ``[cli]`` too, not the bare package."""
+    root = write_project(tmp_path / "p", ProjectSpec("failextract", "1.0.0"))
+    seen: dict[str, Any] = {}
+
+    def spy(workspace: object, **kwargs: Any) -> _Report:  # the index is a stand-in here
+        seen.update(kwargs)
+        return _Report()
+
+    monkeypatch.setattr(rehearse_module, "verify_install", spy)
+    result = ReleaseResult(root, versions={"failextract": "1.0.0"})
+    stages: list[StageReport] = []
+    options = ReleaseOptions(extras=("cli",), extra_index="https://mirror.example.invalid/simple/")
+    rehearse_module._final_check(result, root, "http://127.0.0.1:9/", stages.append, options)
+    assert seen["extras"] == ("cli",)
+    assert seen["extra_index"] == "https://mirror.example.invalid/simple/"
+    assert [s.name for s in stages] == ["install-from-index"]
