@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import sys
@@ -49,6 +50,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from packaging.utils import canonicalize_name
 
 from relnox.artifacts.manifest import BUILT, PackageRecord, state_dir
 from relnox.builds.envpool import NATIVE_TOOLCHAINS
@@ -65,6 +68,8 @@ from relnox.errors import RelnoxError
 from relnox.project.pyproject import load_toml
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
+
+logger = logging.getLogger("relnox")
 
 #: recorded with a build whose artifacts hold bytes no input covers: why it is always rebuilt
 UNPROVABLE = "unprovable"
@@ -321,3 +326,33 @@ def stale_builds(
         if changed:
             stale[record.name] = ", ".join(changed) + " changed"
     return stale
+
+
+def refuse_stale(
+    workspace: Workspace,
+    records: Sequence[PackageRecord],
+    dist_dir: Path,
+    *,
+    allow: Sequence[str] = (),
+    error: type[RelnoxError],
+) -> dict[str, str]:
+    """Raise ``error`` naming every package of ``records`` whose sources changed since
+    build-all made its files (:func:`stale_builds`), with the command that rebuilds them;
+    the packages named in ``allow`` (``--allow-stale``) pass, and are returned (name ->
+    what changed) for the report. Files relnox did not build are not judged."""
+    allowed = {canonicalize_name(n) for n in allow}
+    stale = stale_builds(workspace, records, dist_dir)
+    refused = {n: why for n, why in stale.items() if canonicalize_name(n) not in allowed}
+    if refused:
+        names = sorted(refused)
+        lines = [f"  {n}: {refused[n]} since its files in {dist_dir} were built" for n in names]
+        packages = " ".join(f"--package {n}" for n in names)
+        raise error(
+            f"{len(names)} package(s) changed since their files were built: "
+            f"{', '.join(names)}; rebuild with relnox build-all {packages} "
+            f"(or pass --allow-stale {names[0]} to use the old files deliberately)\n"
+            + "\n".join(lines)
+        )
+    for name, why in sorted(stale.items()):
+        logger.warning("%s: %s since its files were built; used anyway (--allow-stale)", name, why)
+    return dict(sorted(stale.items()))

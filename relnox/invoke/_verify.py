@@ -32,6 +32,8 @@ VERIFY_HELP = {
     "extras": "install these extras with the packages: an extra (cli: every package that "
     "declares it) or name[cli] (repeatable, or comma-separated)",
     "dry_run": "print what would be installed and checked, do nothing",
+    "allow_stale": "use the files of this package although its sources changed since they were "
+    "built (repeatable; recorded in the report)",
     "root": "repository root (default: .)",
     "json": "print the result as JSON",
     "verbose": "more detail (-v: every command relnox runs)",
@@ -52,7 +54,7 @@ def _seconds(value: str, flag: str) -> float | None:
     return number
 
 
-@relnox_task(name="verify-install", help=VERIFY_HELP, iterable=["package", "extras"])
+@relnox_task(name="verify-install", help=VERIFY_HELP, iterable=["package", "extras", "allow_stale"])
 def verify_install(
     c: Any,
     package: Any = None,
@@ -69,6 +71,7 @@ def verify_install(
     script_args: str = "",
     installer: str = "",
     extras: Any = None,
+    allow_stale: Any = None,
     dry_run: bool = False,
     root: str = ".",
     json: bool = False,
@@ -101,6 +104,7 @@ def verify_install(
         installer=installer or None,
         extras=listed(extras),
         write_record=not dry_run,
+        allow_stale=listed(allow_stale),
     )
     if dry_run:
         echo("Dry run: nothing is installed")
