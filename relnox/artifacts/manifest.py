@@ -89,6 +89,12 @@ def check_state_dir(dist_dir: Path) -> None:
         raise state_error(path, NotADirectoryError(20, "Not a directory"))
     if not os.access(existing, os.W_OK | os.X_OK):
         raise state_error(path, PermissionError(13, "Permission denied"))
+    for name in (MANIFEST_JSON, MANIFEST_TXT):
+        record = path / name
+        if (record.exists() or record.is_symlink()) and not record.is_file():
+            raise BuildError(
+                f"{record}: not a file, so relnox cannot write its build record there; remove it"
+            )
 
 
 def sha256_of(path: Path) -> str:

@@ -205,7 +205,7 @@ def _reuse(
         try:
             manifest = read_manifest(dist_dir)
         except RelnoxError as exc:
-            logger.warning("%s (building every package)", exc)
+            logger.warning("%s; building every package", str(exc).split("; rebuild with")[0])
         else:
             recorded = {r.name: r for r in manifest.packages if r.origin == BUILT and r.inputs}
     for pkg in packages:
