@@ -10,6 +10,7 @@ import shutil
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,7 +46,7 @@ def ws(first_build: Path, tmp_path: Path) -> Iterator[Path]:
             path.chmod(0o755)
 
 
-def build(root: Path) -> tuple[int, str, dict[str, object]]:
+def build(root: Path) -> tuple[int, str, dict[str, Any]]:
     proc = run_relnox("build-all", "--json", cwd=root)
     assert "Traceback" not in proc.stderr, proc.stderr
     return proc.returncode, proc.stderr, json.loads(proc.stdout) if proc.returncode == 0 else {}
