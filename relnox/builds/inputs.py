@@ -11,9 +11,10 @@ A package is rebuilt unless every byte that went into the build recorded in the 
 * ``outside``: files outside its directory that its pyproject names (a ``readme`` or
   license file of the repository, hatch ``force-include`` sources), hashed;
 * ``ignore``: the ``.gitignore`` files above it up to the repository's top (they decide
-  what some backends include); ``ignored``: the names, sizes and times of the files git
-  ignores in its directory (a backend may include one; recorded after the build, so
-  what the build itself writes there, an ``.egg-info``, is part of the record);
+  what some backends include); ``ignored``: the names of the files git ignores in its
+  directory (a backend may take in a new one; one it took in is ``unprovable``), and the
+  sizes and times of those in an ``.egg-info``, which setuptools reads back; recorded
+  after the build, so what the build itself writes there is part of the record;
 * ``build``: its ``[build-system]`` table (requirements as declared, backend) and the
   relnox version (which normalises sdists);
 * ``python``: the interpreter's path, the file it resolves to and that file's size and
@@ -208,9 +209,21 @@ def ignored_part(workspace: Workspace, pkg: Package, output: Path | None) -> tup
     return _ignored_digest(listing.ignored.get(pkg.name, []), top, _package_dir(pkg, top))
 
 
+#: directories a backend writes into the package and reads back (setuptools reads the
+#: file list of an existing egg-info): their files' sizes and times are inputs too
+SCRATCH = (".egg-info", ".pdm-build")
+
+
 def _ignored_digest(paths: Sequence[str], top: Path, prefix: str) -> tuple[str, list[str]]:
+    """The names of the files git ignores in a package (backends choose files by name: a
+    new one may be taken in, a changed one they left out stays out; one they took in is
+    ``unprovable``), with the sizes and times of those in :data:`SCRATCH` directories."""
     inside = [p[len(prefix) :] for p in sorted(paths)]
-    return _digest([[p, stat_of(top / prefix / p)] for p in inside]), inside
+    facts = [
+        [p, stat_of(top / prefix / p)] if any(d.endswith(SCRATCH) for d in p.split("/")[:-1]) else p
+        for p in inside
+    ]
+    return _digest(facts), inside
 
 
 def package_inputs(

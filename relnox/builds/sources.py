@@ -140,18 +140,43 @@ def stat_of(path: Path) -> list[Any]:
     return [info.st_size, info.st_mtime_ns]
 
 
-def _strings(value: Any) -> Iterable[str]:
+#: pyproject tables no build backend reads (dependency sources, tool settings): paths there
+#: (``[tool.uv.sources] x = { path = "../x" }``) are not build inputs
+NOT_READ_BY_BACKENDS = (
+    ("project", "dependencies"),
+    ("project", "optional-dependencies"),
+    ("project", "urls"),
+    ("dependency-groups",),
+    ("tool", "uv"),
+    ("tool", "hatch", "envs"),
+    ("tool", "pdm", "dev-dependencies"),
+    ("tool", "pdm", "scripts"),
+    ("tool", "poetry", "dependencies"),
+    ("tool", "poetry", "group"),
+    ("tool", "relnox"),
+    ("tool", "pytest"),
+    ("tool", "mypy"),
+    ("tool", "ruff"),
+    ("tool", "coverage"),
+    ("tool", "pyright"),
+    ("tool", "tox"),
+)
+
+
+def _strings(value: Any, where: tuple[str, ...] = ()) -> Iterable[str]:
     """Every string in a TOML document, table keys included (hatch force-include maps
-    source paths as keys)."""
+    source paths as keys), but for the tables of :data:`NOT_READ_BY_BACKENDS`."""
+    if where in NOT_READ_BY_BACKENDS:
+        return
     if isinstance(value, str):
         yield value
     elif isinstance(value, Mapping):
         for key, item in value.items():
             yield str(key)
-            yield from _strings(item)
+            yield from _strings(item, (*where, str(key)))
     elif isinstance(value, list):
         for item in value:
-            yield from _strings(item)
+            yield from _strings(item, where)
 
 
 def outside_files(directory: Path, document: Mapping[str, Any]) -> dict[str, Any]:

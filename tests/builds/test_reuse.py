@@ -163,7 +163,12 @@ def test_a_new_ignored_file_in_the_package_rebuilds_it(tmp_path: Path) -> None:
     (package(root) / MODULE / "notes.local").write_text("mine\n")
     status, why = statuses(build_all(root))[PKG]
     assert (status, why) == ("built", "ignored changed")
+    assert f"{MODULE}/notes.local" not in wheel_names(root)
     assert statuses(build_all(root)) == {PKG: ("reused", "")}
+    # left out by name, it stays out whatever it holds
+    (package(root) / MODULE / "notes.local").write_text("other words\n")
+    assert statuses(build_all(root)) == {PKG: ("reused", "")}
+    assert_same_as_clean(root, tmp_path)
 
 
 def test_a_module_ignored_only_by_the_global_excludes_file_is_never_trusted(
