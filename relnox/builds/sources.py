@@ -181,12 +181,15 @@ def _strings(value: Any, where: tuple[str, ...] = ()) -> Iterable[str]:
 
 def outside_files(directory: Path, document: Mapping[str, Any]) -> dict[str, Any]:
     """The files outside ``directory`` its pyproject names (relative paths with ``..``,
-    globs expanded), each with :func:`content_digest` (``missing`` when absent)."""
+    absolute paths that exist; globs expanded), each with :func:`content_digest`
+    (``missing`` when absent)."""
     top = directory.resolve()
     found: dict[str, Any] = {}
     for text in _strings(document):
         value = text.replace("\\", "/")
-        if "../" not in value or "://" in value or "\n" in value:
+        if "://" in value or "\n" in value or len(value) > 4096:
+            continue
+        if "../" not in value and not (value.startswith("/") and Path(value).exists()):
             continue
         pattern = str(directory / value)
         matches = sorted(glob.glob(pattern)) if glob.has_magic(value) else [pattern]
