@@ -20,6 +20,7 @@ A package is rebuilt unless every byte that went into the build recorded in the 
 * ``python``: the interpreter's path, the file it resolves to and that file's size and
   modification time (an upgrade in place changes them);
 * ``epoch``: the ``SOURCE_DATE_EPOCH`` it is built with; ``version``: its version;
+* ``environ``: the environment variables backends read (:data:`BACKEND_ENVIRON`);
 * ``kinds``: sdist and/or wheel (a wheel-only build makes its wheel from the tree).
 
 What cannot be proven forbids reuse, and the reason is printed: untracked, modified or
@@ -174,6 +175,15 @@ def _ignore_rules(directory: Path, top: Path) -> list[str]:
     return rules
 
 
+#: prefixes of environment variables build backends read (HATCH_BUILD_CLEAN,
+#: SETUPTOOLS_SCM_PRETEND_VERSION, PDM_BUILD_SCM_VERSION, ...)
+BACKEND_ENVIRON = ("HATCH_", "SETUPTOOLS_", "PDM_", "POETRY_", "FLIT_", "DISTUTILS_", "PBR_")
+
+
+def _environ() -> str:
+    return _digest(sorted((k, v) for k, v in os.environ.items() if k.startswith(BACKEND_ENVIRON)))
+
+
 def _interpreter(python: Path) -> str:
     real = Path(os.path.realpath(python))
     try:
@@ -258,6 +268,7 @@ def package_inputs(
             if owner in wanted and owner not in dirty:
                 dirty[owner] = (kind, path)
     interpreter = _interpreter(python)
+    environ = _environ()
     result: dict[str, Inputs] = {}
     for pkg in packages:
         tracked = sorted(listing.tracked.get(pkg.name, []), key=lambda item: item[1])
@@ -280,6 +291,7 @@ def package_inputs(
             "epoch": _digest(epochs.get(pkg.name)),
             "version": _digest(pkg.version),
             "kinds": _digest(kinds),
+            "environ": environ,
         }
         result[pkg.name] = Inputs(parts, _unknown(pkg, dirty, listing))
     return result

@@ -218,3 +218,14 @@ def test_a_readme_outside_the_package_is_hashed_not_refused(tmp_path: Path) -> N
     assert statuses(build_all(root)) == {PKG: ("built", "outside changed")}
     assert statuses(build_all(root)) == {PKG: ("reused", "")}
     assert_same_as_clean(root, tmp_path)
+
+
+def test_an_environment_variable_a_backend_reads_rebuilds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = workspace(tmp_path / "ws")
+    git_init(root)
+    build_all(root).raise_for_failures()
+    monkeypatch.setenv("HATCH_BUILD_NO_HOOKS", "true")
+    assert statuses(build_all(root)) == {PKG: ("built", "environ changed")}
+    assert statuses(build_all(root)) == {PKG: ("reused", "")}
