@@ -450,3 +450,12 @@ def test_every_task_that_gives_a_result_takes_json() -> None:
                 continue
             proc = run_relnox(task, "--help", cwd=Path.cwd())
             assert "--json" in proc.stdout, task
+
+
+@pytest.mark.parametrize("session", ["verify-install", "publish", "publish-test"])
+def test_allow_stale_is_a_repeatable_flag_of_every_host(session: str) -> None:
+    from relnox.nox import parse_args, task_for
+
+    task = task_for(session)  # the invoke task; nox sessions and the relnox command parse it
+    parsed = parse_args(task, ["--allow-stale", "a", "--allow-stale", "b"])
+    assert parsed["allow_stale"] == ["a", "b"]
