@@ -479,3 +479,12 @@ def test_rerun_hints_name_the_host_and_keep_the_options(
     from relnox.invoke._release import _rerun_command
 
     assert _rerun_command(default, argv) == expected
+
+
+@pytest.mark.parametrize("session", ["verify-install", "publish", "publish-test"])
+def test_allow_stale_is_a_repeatable_flag_of_every_host(session: str) -> None:
+    from relnox.nox import parse_args, task_for
+
+    task = task_for(session)  # the invoke task; nox sessions and the relnox command parse it
+    parsed = parse_args(task, ["--allow-stale", "a", "--allow-stale", "b"])
+    assert parsed["allow_stale"] == ["a", "b"]

@@ -284,7 +284,7 @@ def load_release(
         )
         try:
             path = write_manifest(dataclasses.replace(manifest, packages=(*kept, *records)))
-        except OSError as exc:
+        except (OSError, BuildError) as exc:
             logger.warning("%s: cannot record the files found (%s)", dist_dir, exc)
         else:
             logger.info(

@@ -8,12 +8,19 @@ out of git. There ``build-manifest.json`` is the record machines read and
 ``BUILD_MANIFEST.txt`` the same for people. A file whose sha256 no longer matches
 is refused. Manifests of older relnox versions inside ``dist/`` are still read, and
 moved out when the next manifest is written.
+
+Manifests are forward-compatible: ``schema`` is the major version of the format (written,
+and checked when read); fields a reader does not know are ignored, so a newer relnox may
+add some. A manifest that cannot be read (not JSON, wrong shapes, a newer major schema)
+raises :class:`ManifestError` with one line naming the file; build-all then warns and
+builds everything, verify and publish stop with that line.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -21,6 +28,11 @@ from typing import Any
 
 from relnox.atomic import write_atomic
 from relnox.errors import BuildError
+
+
+class ManifestError(BuildError):
+    """The build manifest cannot be read (malformed, foreign, or from a newer relnox)."""
+
 
 MANIFEST_JSON = "build-manifest.json"
 MANIFEST_TXT = "BUILD_MANIFEST.txt"
@@ -41,13 +53,48 @@ def manifest_path(dist_dir: Path) -> Path:
 
 
 def ensure_state_dir(dist_dir: Path) -> Path:
-    """:func:`state_dir`, made, with a ``.gitignore`` of ``*`` that keeps it out of git."""
+    """:func:`state_dir`, made, with a ``.gitignore`` of ``*`` that keeps it out of git.
+
+    A state directory that cannot be made or written (a file in its place, no permission)
+    raises a :class:`BuildError` naming it."""
     path = state_dir(dist_dir)
-    path.mkdir(parents=True, exist_ok=True)
-    ignore = path.parent / ".gitignore"
-    if not ignore.is_file():
-        write_atomic(ignore, "# relnox's records of built distributions; never committed\n*\n")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        ignore = path.parent / ".gitignore"
+        if not ignore.is_file():
+            write_atomic(ignore, "# relnox's records of built distributions; never committed\n*\n")
+    except OSError as exc:
+        raise state_error(path, exc) from None
     return path
+
+
+def state_error(path: Path, exc: OSError) -> BuildError:
+    """The one-line error for a state directory relnox cannot make or write."""
+    blocker = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
+    what = f"{blocker} is a file, not a directory" if blocker else (exc.strerror or str(exc))
+    return BuildError(
+        f"{path}: relnox cannot write its build records there ({what}); make it a writable "
+        f"directory (or remove {blocker or path}), or build into another directory with --out"
+    )
+
+
+def check_state_dir(dist_dir: Path) -> None:
+    """Raise the :func:`state_error` now (before any build) when the state directory of
+    ``dist_dir`` cannot be made or written."""
+    path = state_dir(dist_dir)
+    existing = next((p for p in (path, *path.parents) if p.exists()), None)
+    if existing is None:
+        return
+    if not existing.is_dir():
+        raise state_error(path, NotADirectoryError(20, "Not a directory"))
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise state_error(path, PermissionError(13, "Permission denied"))
+    for name in (MANIFEST_JSON, MANIFEST_TXT):
+        record = path / name
+        if (record.exists() or record.is_symlink()) and not record.is_file():
+            raise BuildError(
+                f"{record}: not a file, so relnox cannot write its build record there; remove it"
+            )
 
 
 def sha256_of(path: Path) -> str:
@@ -156,8 +203,11 @@ def write_manifest(manifest: Manifest) -> Path:
     returned. A manifest an older relnox left inside the dist directory is removed."""
     state = ensure_state_dir(manifest.dist_dir)
     path = state / MANIFEST_JSON
-    write_atomic(path, json.dumps(manifest.to_json(), indent=2, sort_keys=False) + "\n")
-    write_atomic(state / MANIFEST_TXT, render_text(manifest))
+    try:
+        write_atomic(path, json.dumps(manifest.to_json(), indent=2, sort_keys=False) + "\n")
+        write_atomic(state / MANIFEST_TXT, render_text(manifest))
+    except OSError as exc:
+        raise state_error(state, exc) from None
     for legacy in (MANIFEST_JSON, MANIFEST_TXT):
         (manifest.dist_dir / legacy).unlink(missing_ok=True)
     return path
@@ -167,39 +217,113 @@ def has_manifest(dist_dir: Path) -> bool:
     return manifest_path(dist_dir).is_file() or (dist_dir / MANIFEST_JSON).is_file()
 
 
+def _major(value: Any) -> int | None:
+    """The major version of a ``schema`` field (``1``, ``"1"``, ``"1.2"``), or ``None``."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.split(".")[0].isdigit():
+        return int(value.split(".")[0])
+    return None
+
+
+def _text(data: dict[str, Any], key: str, where: str, default: str | None = None) -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str):
+        raise ValueError(f"{where}: {key!r} must be a string")
+    return value
+
+
+def _artifact(data: Any, where: str) -> ArtifactRecord:
+    if not isinstance(data, dict):
+        raise ValueError(f"{where} must be an object")
+    size = data.get("size")
+    if not isinstance(size, int) or isinstance(size, bool):
+        raise ValueError(f"{where}: 'size' must be a whole number")
+    return ArtifactRecord(
+        filename=_text(data, "filename", where),
+        kind=_text(data, "kind", where),
+        sha256=_text(data, "sha256", where),
+        size=size,
+    )
+
+
+def _package(data: Any, where: str) -> PackageRecord:
+    if not isinstance(data, dict):
+        raise ValueError(f"{where} must be an object")
+    files = data.get("files")
+    if not isinstance(files, list):
+        raise ValueError(f"{where}: 'files' must be a list")
+    seconds = data.get("seconds", 0.0)
+    if not isinstance(seconds, (int, float)) or isinstance(seconds, bool):
+        raise ValueError(f"{where}: 'seconds' must be a number")
+    depends = data.get("depends_on", [])
+    inputs = data.get("inputs") or {}
+    if not isinstance(depends, list) or not all(isinstance(d, str) for d in depends):
+        raise ValueError(f"{where}: 'depends_on' must be a list of names")
+    if not isinstance(inputs, dict):
+        raise ValueError(f"{where}: 'inputs' must be an object")
+    return PackageRecord(
+        name=_text(data, "name", where),
+        version=_text(data, "version", where),
+        directory=_text(data, "directory", where, ""),
+        backend=_text(data, "backend", where, ""),
+        seconds=float(seconds),
+        files=tuple(_artifact(f, f"{where} file {i + 1}") for i, f in enumerate(files)),
+        depends_on=tuple(depends),
+        origin=_text(data, "origin", where, BUILT),
+        inputs={str(k): str(v) for k, v in inputs.items()},
+    )
+
+
 def read_manifest(dist_dir: Path) -> Manifest:
+    """The manifest of ``dist_dir``; :class:`ManifestError` (one line, naming the file and
+    the fix) when there is none or it cannot be read."""
     path = manifest_path(dist_dir)
     if not path.is_file() and (dist_dir / MANIFEST_JSON).is_file():
         path = dist_dir / MANIFEST_JSON  # written by an older relnox
+    fix = "rebuild with relnox build-all"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise BuildError(f"{path}: no build manifest; run relnox build-all first") from None
+        raise ManifestError(f"{path}: no build manifest; run relnox build-all first") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ManifestError(f"{path}: cannot be read ({exc}); {fix}") from None
     except json.JSONDecodeError as exc:
-        raise BuildError(f"{path}: not valid JSON ({exc}); rebuild with relnox build-all") from None
-    known = {"schema", "created", "git_commit", "source_date_epoch", "packages"}
-    packages = tuple(
-        PackageRecord(
-            name=p["name"],
-            version=p["version"],
-            directory=p.get("directory", ""),
-            backend=p.get("backend", ""),
-            seconds=float(p.get("seconds", 0.0)),
-            files=tuple(ArtifactRecord(**f) for f in p["files"]),
-            depends_on=tuple(p.get("depends_on", ())),
-            origin=p.get("origin", BUILT),
-            inputs={str(k): str(v) for k, v in (p.get("inputs") or {}).items()},
+        raise ManifestError(f"{path}: not valid JSON ({exc}); {fix}") from None
+    if not isinstance(data, dict):
+        raise ManifestError(f"{path}: not a build manifest (a JSON object); {fix}")
+    major = _major(data.get("schema", SCHEMA))
+    if major is None:
+        raise ManifestError(f"{path}: 'schema' {data.get('schema')!r} is not a version; {fix}")
+    if major > SCHEMA:
+        raise ManifestError(
+            f"{path}: written by a newer relnox (schema {data.get('schema')}, this one reads "
+            f"{SCHEMA}); {fix}, or upgrade relnox"
         )
-        for p in data.get("packages", [])
-    )
-    return Manifest(
-        dist_dir=dist_dir,
-        packages=packages,
-        git_commit=data.get("git_commit"),
-        source_date_epoch=data.get("source_date_epoch"),
-        created=data.get("created", ""),
-        extra={k: v for k, v in data.items() if k not in known},
-    )
+    known = {"schema", "created", "git_commit", "source_date_epoch", "packages"}
+    try:
+        packages = data.get("packages", [])
+        if not isinstance(packages, list):
+            raise ValueError("'packages' must be a list")
+        commit = data.get("git_commit")
+        epoch = data.get("source_date_epoch")
+        if commit is not None and not isinstance(commit, str):
+            raise ValueError("'git_commit' must be a string")
+        if epoch is not None and (not isinstance(epoch, int) or isinstance(epoch, bool)):
+            raise ValueError("'source_date_epoch' must be a whole number")
+        manifest = Manifest(
+            dist_dir=dist_dir,
+            packages=tuple(_package(p, f"package {i + 1}") for i, p in enumerate(packages)),
+            git_commit=commit,
+            source_date_epoch=epoch,
+            created=_text(data, "created", "the manifest", ""),
+            extra={k: v for k, v in data.items() if k not in known},
+        )
+    except ValueError as exc:
+        raise ManifestError(f"{path}: malformed ({exc}); {fix}") from None
+    return manifest
 
 
 def merge(old: Manifest | None, new: Sequence[PackageRecord], **fields: Any) -> Manifest:

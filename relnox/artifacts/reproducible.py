@@ -7,6 +7,12 @@ the disk. :func:`normalize_sdist` rewrites such an archive, only when needed, wi
 members sorted by name, times clamped to the epoch, owners zeroed and a gzip header
 dated at the epoch; the files inside are the same bytes.
 
+A backend that keeps a symlink in an sdist (hatchling does) makes an archive whose link
+points outside it when the link leads out of the package (a ``LICENSE`` linked from the
+repository's top): unpacking it fails (``tarfile``'s data filter, pip, uv) or leaves a
+dangling link. :func:`resolve_outside_links` replaces each such link by the bytes it
+pointed to when the sdist was built, as a copying backend would have.
+
 What cannot be made reproducible here is said so (:func:`not_reproducible`): a wheel of
 compiled code holds what the compiler and linker made of the sources, which depends
 on the toolchain and the machine, not on ``SOURCE_DATE_EPOCH``.
@@ -16,10 +22,13 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
+import posixpath
 import tarfile
 from pathlib import Path
 
 from relnox.atomic import write_atomic
+from relnox.errors import BuildError
 
 #: backends whose wheels hold compiled code (by the start of the backend's module name)
 COMPILED = {
@@ -76,3 +85,66 @@ def normalize_sdist(path: Path, epoch: int) -> bool:
         zipped.write(raw.getvalue())
     write_atomic(path, packed.getvalue())
     return True
+
+
+def _escapes(member: tarfile.TarInfo) -> bool:
+    """Whether a link member points outside the archive's top directory."""
+    if not (member.issym() or member.islnk()):
+        return False
+    if member.islnk():
+        target = member.linkname
+    else:
+        target = posixpath.join(posixpath.dirname(member.name), member.linkname)
+    normal = posixpath.normpath(target)
+    top = member.name.split("/")[0]
+    return member.linkname.startswith("/") or not (normal == top or normal.startswith(top + "/"))
+
+
+def resolve_outside_links(path: Path, source: Path) -> list[str]:
+    """Replace the links of the sdist at ``path`` that point outside it by the files they
+    lead to in ``source`` (the directory it was built from); the members replaced.
+
+    A link to a directory becomes the files under it. Raises :class:`BuildError` when
+    the target cannot be read."""
+    if not path.name.endswith(".tar.gz"):
+        return []
+    data = path.read_bytes()
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
+        members = archive.getmembers()
+        if not any(_escapes(m) for m in members):
+            return []
+        contents = {
+            m.name: archive.extractfile(m).read() if m.isfile() else None  # type: ignore[union-attr]
+            for m in members
+        }
+    replaced: list[str] = []
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as out:
+        for member in members:
+            if not _escapes(member):
+                body = contents[member.name]
+                out.addfile(member, io.BytesIO(body) if body is not None else None)
+                continue
+            origin = source / member.name.partition("/")[2]
+            real = Path(os.path.realpath(origin))
+            files = sorted(p for p in real.rglob("*") if p.is_file()) if real.is_dir() else [real]
+            for file in files:
+                name = member.name if file == real else f"{member.name}/{file.relative_to(real)}"
+                try:
+                    body = file.read_bytes()
+                except OSError as exc:
+                    raise BuildError(
+                        f"{path.name}: {member.name} is a link to {member.linkname}, outside "
+                        f"the sdist, and {file} cannot be read ({exc.strerror}); replace the "
+                        "link by a copy of the file"
+                    ) from None
+                info = tarfile.TarInfo(name)
+                info.size, info.mode, info.mtime = len(body), 0o644, member.mtime
+                out.addfile(info, io.BytesIO(body))
+            replaced.append(member.name)
+    header_time = int.from_bytes(data[4:8], "little")
+    packed = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=packed, mtime=header_time) as zipped:
+        zipped.write(raw.getvalue())
+    write_atomic(path, packed.getvalue())
+    return replaced

@@ -1,5 +1,6 @@
 """build_all: every selected package built, checked and recorded, in dependency order."""
 
+from relnox.builds.inputs import refuse_stale, stale_builds
 from relnox.builds.plan import BuildOptions, BuildPlan, plan_build
 from relnox.builds.run import BuildResult, PackageOutcome, build_all, execute
 
@@ -11,4 +12,6 @@ __all__ = [
     "build_all",
     "execute",
     "plan_build",
+    "refuse_stale",
+    "stale_builds",
 ]

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from relnox.artifacts.reproducible import resolve_outside_links
 from relnox.builds.envpool import BuildEnv, EnvPool, OutputLog
 from relnox.errors import BuildError
 from relnox.project.pyproject import is_project_dir
@@ -71,11 +72,19 @@ def unpack_sdist(sdist: Path, destination: Path) -> Path:
         with zipfile.ZipFile(sdist) as archive:
             archive.extractall(destination)
     else:
-        with tarfile.open(sdist) as archive:
-            if hasattr(tarfile, "data_filter"):
-                archive.extractall(destination, filter="data")
-            else:  # pragma: no cover - Pythons without extraction filters
-                archive.extractall(destination)
+        try:
+            with tarfile.open(sdist) as archive:
+                if hasattr(tarfile, "data_filter"):
+                    archive.extractall(destination, filter="data")
+                else:  # pragma: no cover - Pythons without extraction filters
+                    archive.extractall(destination)
+        except tarfile.TarError as exc:
+            raise BuildError(
+                f"{sdist.name}: the sdist cannot be unpacked ({exc}); a path or link in it "
+                "leads outside its directory (a file the pyproject names outside the package, "
+                "like readme = '../../README.md'?): name a file inside the package directory "
+                "(a copy, or a link relnox resolves), or build with --wheel-only"
+            ) from None
     tops = [p for p in destination.iterdir() if p.is_dir()]
     if len(tops) != 1 or not is_project_dir(tops[0]):
         raise BuildError(
@@ -147,6 +156,8 @@ class PackageBuilder:
         wheel_source = source
         if sdist:
             built = self.build_one(source, "sdist", outdir)
+            for name in resolve_outside_links(built, source):
+                self.log.add(f"{built.name}: {name} linked outside the sdist; its file put in")
             files.append(built)
             wheel_source = unpack_sdist(built, workdir / "unpacked")
         if wheel:

@@ -1,47 +1,80 @@
 """What a package's build depends on: its input fingerprint, and whether a build can be reused.
 
-A package is rebuilt only when one of its inputs changed since the build recorded in the
-manifest (:mod:`relnox.artifacts.manifest`). Its inputs, simply and safely:
+A package is rebuilt unless every byte that went into the build recorded in the manifest
+(:mod:`relnox.artifacts.manifest`) is proven unchanged. Its inputs (facts from
+:mod:`relnox.builds.sources`):
 
-* ``files``: the git-tracked files of its directory (packages nested in it excluded), as
-  ``git ls-files -s`` names them (mode, blob hash, path); ``ignore``: the ``.gitignore``
-  files above it up to the repository's top (they decide what some backends include). Any untracked, modified or
-  staged file there means the inputs cannot be established: the package is rebuilt.
-  Files git ignores are not inputs (backends leave them out of what they build).
+* ``files``: its git-tracked files (packages nested in it excluded) as git's index names
+  them (mode, blob, path); ``contents``: the bytes of those files on disk, symlinks
+  resolved to their targets (a shared ``LICENSE`` or schema directory linked into the
+  package is hashed where it lives);
+* ``outside``: files outside its directory that its pyproject names (a ``readme`` or
+  license file of the repository, hatch ``force-include`` sources), hashed;
+* ``ignore``: the ``.gitignore`` files above it up to the repository's top (they decide
+  what some backends include); ``ignored``: the names of the files git ignores in its
+  directory (a backend may take in a new one; one it took in is ``unprovable``), and the
+  sizes and times of those in an ``.egg-info``, which setuptools reads back; recorded
+  after the build, so what the build itself writes there is part of the record;
 * ``build``: its ``[build-system]`` table (requirements as declared, backend) and the
   relnox version (which normalises sdists);
 * ``python``: the interpreter's path, the file it resolves to and that file's size and
   modification time (an upgrade in place changes them);
 * ``epoch``: the ``SOURCE_DATE_EPOCH`` it is built with; ``version``: its version;
+* ``environ``: the environment variables backends read (:data:`BACKEND_ENVIRON`);
 * ``kinds``: sdist and/or wheel (a wheel-only build makes its wheel from the tree).
 
-The pyproject is one of the tracked files, so backend configuration is covered. Inputs
-cannot be established (and nothing is reused) without a git repository, for versions a
-backend reads from git tags, and for backends that run code of the project's own at
-build time: ``setup.py``, a custom backend (``backend-path``), hatch build or metadata
-hooks, a poetry build script, a pdm build hook, setuptools ``cmdclass`` or
-``ext-modules``, or a pyproject that refers to files outside the package directory; nor
-for native backends (maturin, scikit-build-core, meson-python), whose compiler and
-toolchain are not fingerprinted. The resolved versions of build requirements are not
-inputs: after upgrading a backend, ``--force`` rebuilds everything.
+What cannot be proven forbids reuse, and the reason is printed: untracked, modified or
+staged files in its directory; a file marked ``assume-unchanged`` or ``skip-worktree``;
+a file there ignored only by ``.git/info/exclude`` or the user's ``core.excludesFile``
+(backends do not read those, so they may include it); hatch ``artifacts``; a file git
+ignores found in the artifacts of its last build (``unprovable``, recorded with the
+build); no git repository; a version a backend reads from git tags; and backends that
+run code of the project's own at build time: ``setup.py``, a custom backend
+(``backend-path``), hatch build or metadata hooks, a poetry build script, a pdm build
+hook, setuptools ``cmdclass`` or ``ext-modules``; nor for native backends (maturin,
+scikit-build-core, meson-python), whose compiler and toolchain are not fingerprinted.
+The resolved versions of build requirements are not inputs: after upgrading a backend,
+``--force`` rebuilds everything.
+
+The same fingerprint tells verify and publish whether the files in ``dist/`` are still
+what the tree would build (:func:`stale_builds`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from packaging.utils import canonicalize_name
+
+from relnox.artifacts.manifest import BUILT, PackageRecord, state_dir
 from relnox.builds.envpool import NATIVE_TOOLCHAINS
+from relnox.builds.sources import (
+    GITLINK,
+    Listing,
+    content_digest,
+    list_sources,
+    outside_files,
+    owner_of,
+    stat_of,
+)
 from relnox.errors import RelnoxError
 from relnox.project.pyproject import load_toml
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
+
+logger = logging.getLogger("relnox")
+
+#: recorded with a build whose artifacts hold bytes no input covers: why it is always rebuilt
+UNPROVABLE = "unprovable"
 
 
 @dataclass(frozen=True)
@@ -103,19 +136,9 @@ def dynamic_steps(pkg: Package) -> str:
     setuptools = _table(doc, "tool", "setuptools")
     if setuptools.get("cmdclass") or setuptools.get("ext-modules"):
         return "setuptools cmdclass or ext-modules (code or a compiler at build time)"
-    if "../" in pkg.pyproject.read_text(encoding="utf-8", errors="replace").replace("\\", "/"):
-        return f"{pkg.pyproject.name} refers to files outside the package directory"
+    if build.get("artifacts") or any(_table(targets, name).get("artifacts") for name in targets):
+        return "hatch artifacts (files git ignores that the backend includes) cannot be proven unchanged"
     return ""
-
-
-def _owner(path: str, owners: Mapping[str, str]) -> str | None:
-    """The package whose directory holds ``path`` (the deepest one), if any."""
-    parent = path
-    while parent:
-        parent = parent.rpartition("/")[0]
-        if parent in owners:
-            return owners[parent]
-    return owners.get("")
 
 
 def _relative(directory: Path, top: Path) -> str:
@@ -152,6 +175,15 @@ def _ignore_rules(directory: Path, top: Path) -> list[str]:
     return rules
 
 
+#: prefixes of environment variables build backends read (HATCH_BUILD_CLEAN,
+#: SETUPTOOLS_SCM_PRETEND_VERSION, PDM_BUILD_SCM_VERSION, ...)
+BACKEND_ENVIRON = ("HATCH_", "SETUPTOOLS_", "PDM_", "POETRY_", "FLIT_", "DISTUTILS_", "PBR_")
+
+
+def _environ() -> str:
+    return _digest(sorted((k, v) for k, v in os.environ.items() if k.startswith(BACKEND_ENVIRON)))
+
+
 def _interpreter(python: Path) -> str:
     real = Path(os.path.realpath(python))
     try:
@@ -160,6 +192,48 @@ def _interpreter(python: Path) -> str:
     except OSError:
         facts = [str(python), str(real)]
     return _digest(facts)
+
+
+def _skipped(top: Path, output: Path | None) -> list[str]:
+    """Directories (relative to the top, ending in ``/``) whose files are never inputs:
+    the dist directory and relnox's state directory beside it."""
+    if output is None:
+        return []
+    places = [output, state_dir(output).parent]
+    return [_relative(p, top) + "/" for p in places if p.resolve().is_relative_to(top) and p != top]
+
+
+def _package_dir(pkg: Package, top: Path) -> str:
+    path = _relative(pkg.directory, top)
+    return path + "/" if path else ""
+
+
+def ignored_part(workspace: Workspace, pkg: Package, output: Path | None) -> tuple[str, list[str]]:
+    """``pkg``'s ``ignored`` digest as its directory is now, and the ignored paths
+    (relative to its directory); read again after a build, which writes some."""
+    top = git.toplevel(workspace.root).resolve()
+    owners = {_relative(p.directory, top): p.name for p in workspace.packages}
+    listing = list_sources(
+        workspace.root, owners, _skipped(top, output), spec=str(pkg.directory.resolve())
+    )
+    return _ignored_digest(listing.ignored.get(pkg.name, []), top, _package_dir(pkg, top))
+
+
+#: directories a backend writes into the package and reads back (setuptools reads the
+#: file list of an existing egg-info): their files' sizes and times are inputs too
+SCRATCH = (".egg-info", ".pdm-build")
+
+
+def _ignored_digest(paths: Sequence[str], top: Path, prefix: str) -> tuple[str, list[str]]:
+    """The names of the files git ignores in a package (backends choose files by name: a
+    new one may be taken in, a changed one they left out stays out; one they took in is
+    ``unprovable``), with the sizes and times of those in :data:`SCRATCH` directories."""
+    inside = [p[len(prefix) :] for p in sorted(paths)]
+    facts = [
+        [p, stat_of(top / prefix / p)] if any(d.endswith(SCRATCH) for d in p.split("/")[:-1]) else p
+        for p in inside
+    ]
+    return _digest(facts), inside
 
 
 def package_inputs(
@@ -171,8 +245,10 @@ def package_inputs(
     kinds: str,
     output: Path | None = None,
 ) -> dict[str, Inputs]:
-    """Each package's :class:`Inputs`: two git commands for the whole workspace. Files
-    under ``output`` (the dist directory, when git does not ignore it) are not inputs."""
+    """Each package's :class:`Inputs`: a few git commands for the whole workspace. Files
+    under ``output`` (the dist directory, when git does not ignore it) are not inputs.
+    The parts are computed even where reuse is refused (``unknown``), so verify and
+    publish can compare them with a recorded build."""
     from relnox import __version__
 
     root = workspace.root
@@ -180,46 +256,128 @@ def package_inputs(
         return {pkg.name: Inputs({}, "no git repository") for pkg in packages}
     top = git.toplevel(root).resolve()
     owners = {_relative(pkg.directory, top): pkg.name for pkg in workspace.packages}
-    files: dict[str, list[str]] = {pkg.name: [] for pkg in packages}
-    listing = git.run(root, "ls-files", "-s", "-z", "--full-name", "--", ".").output
-    for entry in listing.split("\0"):
-        meta, _, path = entry.partition("\t")
-        owner = _owner(path, owners) if path else None
-        if owner in files:
-            files[owner].append(f"{meta} {path}")
+    skip = _skipped(top, output)
+    listing = list_sources(root, owners, skip)
     untracked, modified = _status_paths(root)
-    if output is not None and output.resolve().is_relative_to(top):
-        out = _relative(output, top) + "/"
-        untracked = [p for p in untracked if not p.startswith(out)]
+    untracked = [p for p in untracked if not any(p.startswith(s) for s in skip)]
+    wanted = {pkg.name for pkg in packages}
     dirty: dict[str, tuple[str, str]] = {}
     for kind, paths in (("modified files", modified), ("untracked changes", untracked)):
         for path in paths:
-            owner = _owner(path.rstrip("/"), owners)
-            if owner in files and owner not in dirty:
+            owner = owner_of(path.rstrip("/"), owners)
+            if owner in wanted and owner not in dirty:
                 dirty[owner] = (kind, path)
     interpreter = _interpreter(python)
+    environ = _environ()
     result: dict[str, Inputs] = {}
     for pkg in packages:
-        if pkg.name in dirty:
-            kind, path = dirty[pkg.name]
-            result[pkg.name] = Inputs({}, f"{kind}: {path}")
-            continue
-        if pkg.vcs_versioned:
-            result[pkg.name] = Inputs({}, "its version comes from git tags at build time")
-            continue
-        steps = dynamic_steps(pkg)
-        if steps:
-            result[pkg.name] = Inputs({}, steps)
-            continue
-        result[pkg.name] = Inputs(
-            {
-                "files": _digest(files[pkg.name]),
-                "ignore": _digest(_ignore_rules(pkg.directory, top)),
-                "build": _digest([pkg.backend, list(pkg.build_requires), __version__]),
-                "python": interpreter,
-                "epoch": _digest(epochs.get(pkg.name)),
-                "version": _digest(pkg.version),
-                "kinds": _digest(kinds),
-            }
-        )
+        tracked = sorted(listing.tracked.get(pkg.name, []), key=lambda item: item[1])
+        try:
+            document: Mapping[str, Any] = load_toml(pkg.pyproject)
+        except RelnoxError:
+            document = {}
+        parts = {
+            "files": _digest([f"{meta} {path}" for meta, path in tracked]),
+            "contents": _digest(
+                [[p, content_digest(top / p)] for m, p in tracked if not m.startswith(GITLINK)]
+            ),
+            "outside": _digest(outside_files(pkg.directory, document)),
+            "ignore": _digest(_ignore_rules(pkg.directory, top)),
+            "ignored": _ignored_digest(
+                listing.ignored.get(pkg.name, []), top, _package_dir(pkg, top)
+            )[0],
+            "build": _digest([pkg.backend, list(pkg.build_requires), __version__]),
+            "python": interpreter,
+            "epoch": _digest(epochs.get(pkg.name)),
+            "version": _digest(pkg.version),
+            "kinds": _digest(kinds),
+            "environ": environ,
+        }
+        result[pkg.name] = Inputs(parts, _unknown(pkg, dirty, listing))
     return result
+
+
+def _unknown(pkg: Package, dirty: Mapping[str, tuple[str, str]], listing: Listing) -> str:
+    """Why ``pkg``'s inputs cannot be proven ("" when they can)."""
+    if pkg.name in dirty:
+        kind, path = dirty[pkg.name]
+        return f"{kind}: {path}"
+    if pkg.name in listing.assumed:
+        path = listing.assumed[pkg.name]
+        return (
+            f"{path} is marked assume-unchanged or skip-worktree in git's index, so git "
+            f"cannot tell whether it changed (git update-index --no-assume-unchanged "
+            "--no-skip-worktree clears it)"
+        )
+    if pkg.name in listing.private:
+        path = listing.private[pkg.name]
+        return (
+            f"{path} is ignored only by .git/info/exclude or core.excludesFile, which build "
+            "backends do not read (they may include it)"
+        )
+    if pkg.vcs_versioned:
+        return "its version comes from git tags at build time"
+    return dynamic_steps(pkg)
+
+
+#: the parts that say what a package's files are made of (not how or when they were built)
+SOURCE_PARTS = ("files", "contents", "outside", "ignore", "build", "version")
+
+
+def stale_builds(
+    workspace: Workspace, records: Sequence[PackageRecord], dist_dir: Path
+) -> dict[str, str]:
+    """The packages of ``records`` built by build-all whose sources changed since (name ->
+    which parts changed). Records without inputs (files relnox did not build, or a
+    manifest of an older relnox) are not judged."""
+    judged = [r for r in records if r.origin == BUILT and r.inputs]
+    known = {p.name for p in workspace.packages}
+    packages = [workspace.get(r.name) for r in judged if r.name in known]
+    if not packages:
+        return {}
+    current = package_inputs(
+        workspace, packages, python=Path(sys.executable), epochs={}, kinds="", output=dist_dir
+    )
+    stale: dict[str, str] = {}
+    for record in judged:
+        facts = current.get(record.name)
+        if facts is None or not facts.parts:
+            continue
+        changed = [
+            part
+            for part in SOURCE_PARTS
+            if part in record.inputs and facts.parts.get(part) != record.inputs[part]
+        ]
+        if changed:
+            stale[record.name] = ", ".join(changed) + " changed"
+    return stale
+
+
+def refuse_stale(
+    workspace: Workspace,
+    records: Sequence[PackageRecord],
+    dist_dir: Path,
+    *,
+    allow: Sequence[str] = (),
+    error: type[RelnoxError],
+) -> dict[str, str]:
+    """Raise ``error`` naming every package of ``records`` whose sources changed since
+    build-all made its files (:func:`stale_builds`), with the command that rebuilds them;
+    the packages named in ``allow`` (``--allow-stale``) pass, and are returned (name ->
+    what changed) for the report. Files relnox did not build are not judged."""
+    allowed = {canonicalize_name(n) for n in allow}
+    stale = stale_builds(workspace, records, dist_dir)
+    refused = {n: why for n, why in stale.items() if canonicalize_name(n) not in allowed}
+    if refused:
+        names = sorted(refused)
+        lines = [f"  {n}: {refused[n]} since its files in {dist_dir} were built" for n in names]
+        packages = " ".join(f"--package {n}" for n in names)
+        raise error(
+            f"{len(names)} package(s) changed since their files were built: "
+            f"{', '.join(names)}; rebuild with relnox build-all {packages} "
+            f"(or pass --allow-stale {names[0]} to use the old files deliberately)\n"
+            + "\n".join(lines)
+        )
+    for name, why in sorted(stale.items()):
+        logger.warning("%s: %s since its files were built; used anyway (--allow-stale)", name, why)
+    return dict(sorted(stale.items()))

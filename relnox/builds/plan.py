@@ -16,6 +16,7 @@ without such a directory has nothing to test.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from collections.abc import Mapping, Sequence
@@ -29,17 +30,21 @@ from relnox.artifacts.manifest import (
     MANIFEST_JSON,
     MANIFEST_TXT,
     PackageRecord,
+    check_state_dir,
+    has_manifest,
     manifest_path,
     read_manifest,
 )
 from relnox.builds.envpool import missing_toolchain
-from relnox.builds.inputs import Inputs, package_inputs
+from relnox.builds.inputs import UNPROVABLE, Inputs, package_inputs
 from relnox.errors import BuildError, RelnoxError
 from relnox.paths import rel
 from relnox.project.changes import pathspecs
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
 from relnox.tools.envs import Installer, PipInstaller, find_installer, resolve_python
+
+logger = logging.getLogger("relnox")
 
 DEFAULT_TEST_COMMAND = ("{python}", "-m", "pytest", "-q", "-p", "no:cacheprovider", "{tests}")
 TEST_DIRS = ("tests", "test")
@@ -195,11 +200,14 @@ def _reuse(
     others are built."""
     reuse: dict[str, PackageRecord] = {}
     why: dict[str, str] = {}
-    try:
-        manifest = read_manifest(dist_dir)
-        recorded = {r.name: r for r in manifest.packages if r.origin == BUILT and r.inputs}
-    except RelnoxError:
-        recorded = {}
+    recorded: dict[str, PackageRecord] = {}
+    if has_manifest(dist_dir):
+        try:
+            manifest = read_manifest(dist_dir)
+        except RelnoxError as exc:
+            logger.warning("%s; building every package", str(exc).split("; rebuild with")[0])
+        else:
+            recorded = {r.name: r for r in manifest.packages if r.origin == BUILT and r.inputs}
     for pkg in packages:
         record = recorded.get(pkg.name)
         facts = inputs[pkg.name]
@@ -209,6 +217,8 @@ def _reuse(
             why[pkg.name] = facts.unknown
         elif record is None:
             why[pkg.name] = FIRST_BUILD
+        elif record.inputs.get(UNPROVABLE):
+            why[pkg.name] = record.inputs[UNPROVABLE]
         elif changed := facts.changed(record.inputs):
             why[pkg.name] = f"{', '.join(changed)} changed"
         else:
@@ -250,6 +260,7 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
         )
     root = workspace.root
     dist_dir = Path(options.out).absolute() if options.out else root / workspace.config.dist_dir
+    check_state_dir(dist_dir)
     everything = len(selected) == len(workspace.packages)
     installer = find_installer(options.installer, error=BuildError)
     jobs = options.jobs if options.jobs and options.jobs > 0 else os.cpu_count() or 1

@@ -58,7 +58,9 @@ from relnox.artifacts.manifest import (
 from relnox.artifacts.reproducible import normalize_sdist, not_reproducible
 from relnox.builds.backend import PackageBuilder
 from relnox.builds.envpool import EnvPool, OutputLog
+from relnox.builds.inputs import UNPROVABLE, ignored_part
 from relnox.builds.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build
+from relnox.builds.sources import unprovable
 from relnox.builds.testing import run_package_tests
 from relnox.errors import BuildError, RelnoxError
 from relnox.paths import rel
@@ -286,6 +288,21 @@ class _Run:
     epoch: float = field(default_factory=time.monotonic)
     times: dict[str, tuple[float, float]] = field(default_factory=dict)  # failed: start, seconds
 
+    def _inputs(self, pkg: Package, files: Sequence[Path]) -> dict[str, str]:
+        """What the build of ``pkg`` is recorded as made from: the plan's inputs, with the
+        files git ignores read again (the build writes some) and, when its artifacts hold
+        one of those, why it can never be reused (:mod:`relnox.builds.sources`)."""
+        facts = self.plan.inputs.get(pkg.name)
+        if facts is None or not facts.parts:
+            return {}
+        inputs = dict(facts.parts)
+        digest, ignored = ignored_part(self.plan.workspace, pkg, self.plan.dist_dir)
+        inputs["ignored"] = digest
+        reason = unprovable(files, pkg.directory, ignored)
+        if reason:
+            inputs[UNPROVABLE] = reason
+        return inputs
+
     def build(self, name: str) -> PackageOutcome:
 
         pkg = self.plan.workspace.get(name)
@@ -345,7 +362,7 @@ class _Run:
                 for p in moved
             ),
             depends_on=pkg.internal_deps,
-            inputs=dict(self.plan.inputs[name].parts) if name in self.plan.inputs else {},
+            inputs=self._inputs(pkg, moved),
         )
         logger.info("%s: built in %.1fs: %s", label, seconds, ", ".join(p.name for p in moved))
         wheel = any(artifact_kind(p.name) == "wheel" for p in moved)

@@ -6,7 +6,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -42,6 +42,8 @@ PUBLISH_HELP = {
     "from_tag": "route by this tag: pre-releases to TestPyPI, final versions to PyPI (default: CI's tag)",
     "attestations": "upload each file with its PEP 740 attestations (FILE.*.attestation beside "
     "it, from python -m pypi_attestations sign; PyPI and TestPyPI only)",
+    "allow_stale": "use the files of this package although its sources changed since they were "
+    "built (repeatable; recorded in the report)",
     "skip_existing": "accepted for twine users: files already on the index are always skipped",
     "root": "repository root (default: .)",
     "json": "print the result as JSON",
@@ -101,6 +103,7 @@ def _publish(
     wait: float | None = 300.0,
     verify_installable: bool = False,
     extra_index: str | None = None,
+    allow_stale: Sequence[str] = (),
 ) -> PublishResult:
     from relnox.errors import PublishError
     from relnox.project.discovery import load_workspace
@@ -126,6 +129,7 @@ def _publish(
         jobs=jobs,
         wait=wait,
         check_installable=check,
+        allow_stale=allow_stale,
     )
     if result.dry_run and not as_json:
         echo("\n".join(graph_text([n for n, _ in result.packages], workspace)))
@@ -136,7 +140,7 @@ def _publish(
     return result
 
 
-@relnox_task(help=PUBLISH_HELP, locked=True, iterable=["package"])
+@relnox_task(help=PUBLISH_HELP, locked=True, iterable=["package", "allow_stale"])
 def publish(
     c: Any,
     repository: str | None = None,
@@ -153,6 +157,7 @@ def publish(
     no_wait: bool = False,
     verify_installable: bool = False,
     dist: str | None = None,
+    allow_stale: Any = None,
     root: str = ".",
     json: bool = False,
     verbose: int = 0,
@@ -177,6 +182,7 @@ def publish(
         jobs=jobs,
         wait=None if no_wait else float(wait),
         verify_installable=verify_installable,
+        allow_stale=listed(allow_stale),
     )
     return result.summary()
 
@@ -199,7 +205,7 @@ def publish(
         "extras": "install these extras when verifying: an extra (cli) or name[cli] "
         "(repeatable, or comma-separated)",
     },
-    iterable=["package", "extras"],
+    iterable=["package", "extras", "allow_stale"],
 )
 def testpypi(
     c: Any,
@@ -214,6 +220,7 @@ def testpypi(
     wait: int = 120,
     extra_index: str | None = None,
     extras: Any = None,
+    allow_stale: Any = None,
     json: bool = False,
     verbose: int = 0,
 ) -> dict[str, Any]:
@@ -223,7 +230,18 @@ def testpypi(
         echo(NOTHING_CHANGED)
         return {"packages": [], "uploaded": 0}
     result = _publish(
-        root, repository, names, dist, dry_run, False, keep_going, None, json, verbose, attestations
+        root,
+        repository,
+        names,
+        dist,
+        dry_run,
+        False,
+        keep_going,
+        None,
+        json,
+        verbose,
+        attestations,
+        allow_stale=listed(allow_stale),
     )
     summary = result.summary()
     if dry_run:

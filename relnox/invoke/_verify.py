@@ -40,6 +40,8 @@ VERIFY_HELP = {
     "shard": SHARD_HELP,
     "timings": TIMINGS_HELP,
     "dry_run": "print what would be installed and checked, do nothing",
+    "allow_stale": "use the files of this package although its sources changed since they were "
+    "built (repeatable; recorded in the report)",
     "root": "repository root (default: .)",
     "json": "print the result as JSON",
     "verbose": "more detail (-v: every command relnox runs)",
@@ -60,7 +62,11 @@ def _seconds(value: str, flag: str) -> float | None:
     return number
 
 
-@relnox_task(name="verify-install", help=VERIFY_HELP, iterable=["package", "extras", "accept_skew"])
+@relnox_task(
+    name="verify-install",
+    help=VERIFY_HELP,
+    iterable=["package", "extras", "accept_skew", "allow_stale"],
+)
 def verify_install(
     c: Any,
     package: Any = None,
@@ -82,6 +88,7 @@ def verify_install(
     accept_skew: Any = None,
     shard: str = "",
     timings: str = "",
+    allow_stale: Any = None,
     dry_run: bool = False,
     root: str = ".",
     json: bool = False,
@@ -122,6 +129,7 @@ def verify_install(
         installer=installer or None,
         extras=listed(extras),
         write_record=not dry_run,
+        allow_stale=listed(allow_stale),
     )
     skew = _skew_plan(root, names, dist, skew_from, skew_depth, accept_skew, extra_index, kw)
     if dry_run:

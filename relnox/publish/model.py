@@ -6,7 +6,8 @@ Made by :func:`relnox.publish.plan.plan_publish`, carried out by
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from relnox.artifacts.manifest import Manifest, PackageRecord
 from relnox.publish.report import PlannedFile
@@ -22,6 +23,7 @@ class PublishPlan:
     files: tuple[PlannedFile, ...]  # upload order, wheels before sdists
     manifest: Manifest
     new_projects: tuple[str, ...] = ()  # packages whose project the index does not have yet
+    allowed_stale: Mapping[str, str] = field(default_factory=dict)  # --allow-stale: what changed
 
     @property
     def to_upload(self) -> tuple[PlannedFile, ...]:

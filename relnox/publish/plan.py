@@ -34,6 +34,7 @@ from packaging.version import Version
 from relnox.artifacts.checks import Expectation, check_artifacts, name_and_version
 from relnox.artifacts.distdir import load_release
 from relnox.artifacts.manifest import Manifest, PackageRecord
+from relnox.builds import refuse_stale
 from relnox.errors import PublishError
 from relnox.project.workspace import Workspace
 from relnox.publish.installable import installable_options
@@ -178,6 +179,7 @@ def plan_publish(
     sleep: Callable[[float], None] = time.sleep,
     require_credentials: bool = True,
     write_record: bool = True,
+    allow_stale: Sequence[str] = (),
 ) -> PublishPlan:
     """Everything that can be checked before the first upload (``--dry-run`` stops here).
 
@@ -217,6 +219,9 @@ def plan_publish(
         write_record=write_record,
     )
     records = _select(workspace, manifest, packages, route)
+    allowed = refuse_stale(
+        workspace, records, manifest.dist_dir, allow=allow_stale, error=PublishError
+    )
     checked = _check_artifacts(workspace, manifest, records, route)
 
     started = time.monotonic()
@@ -297,7 +302,9 @@ def plan_publish(
     if new:
         logger.info("new on %s (first release): %s", repo.label, ", ".join(new))
         check_new_projects(workspace, repo, new, [r.name for r in records])
-    return PublishPlan(repo, credentials, tuple(records), tuple(planned), manifest, tuple(new))
+    return PublishPlan(
+        repo, credentials, tuple(records), tuple(planned), manifest, tuple(new), allowed
+    )
 
 
 #: PyPI lets a user (and an IP) create about this many new projects a day
@@ -502,6 +509,7 @@ def publish(
     wait: float | None = 300.0,
     check_installable: InstallableCheck | None = None,
     transport: str | None = None,
+    allow_stale: Sequence[str] = (),
 ) -> PublishResult:
     """Plan, confirm (``repository.confirm``: PyPI), upload; returns what happened.
 
@@ -529,6 +537,7 @@ def publish(
         sleep=sleep,
         require_credentials=not dry_run,
         write_record=not dry_run,
+        allow_stale=allow_stale,
     )
     result = PublishResult(
         plan.repository,
@@ -536,6 +545,7 @@ def publish(
         dry_run,
         [(r.name, r.version) for r in plan.records],
         new_projects=list(plan.new_projects),
+        allowed_stale=dict(plan.allowed_stale),
     )
     if attestations:
         check_attestations(plan)

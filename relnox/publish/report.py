@@ -74,6 +74,7 @@ class PublishResult:
     finished: str = ""
     new_projects: list[str] = field(default_factory=list)  # projects this publish creates
     graph: str = ""  # the tiers as Mermaid (for a job summary)
+    allowed_stale: dict[str, str] = field(default_factory=dict)  # --allow-stale: what changed
 
     def with_status(self, *statuses: str) -> list[str]:
         return [o.file.filename for o in self.outcomes if o.status in statuses]
@@ -174,6 +175,7 @@ class PublishResult:
             "failed": self.failed,
             "held_back": self.held_back,
             "new_projects": self.new_projects,
+            "allowed_stale": self.allowed_stale,
             "fix_forward": self.fix_forward(),
         }
 
@@ -189,6 +191,7 @@ class PublishResult:
             "held_back": self.held_back,
             "dry_run": self.dry_run,
             "new_projects": self.new_projects,
+            "allowed_stale": self.allowed_stale,
             "report": str(self.report_path) if self.report_path else None,
             **({"graph": self.graph} if self.graph else {}),
         }

@@ -41,6 +41,7 @@ from relnox.artifacts.manifest import (
     read_manifest,
     sha256_of,
 )
+from relnox.builds import refuse_stale
 from relnox.errors import RelnoxError, VerifyError
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import cooldown
@@ -141,6 +142,7 @@ class VerifyPlan:
     commands: tuple[Argv, ...]  # [tool.relnox.verify] commands of the root, run in every round
     dist_dir: Path | None
     skipped: tuple[tuple[str, Target, str], ...] = ()  # (round kind, target, why)
+    allowed_stale: Mapping[str, str] = field(default_factory=dict)  # --allow-stale: what changed
 
     def describe(self) -> list[str]:
         """The plan in words (``--dry-run``)."""
@@ -373,6 +375,7 @@ def plan_verify(
     installer: str | None = None,
     extras: Sequence[str] = (),
     write_record: bool = True,
+    allow_stale: Sequence[str] = (),
 ) -> VerifyPlan:
     """Everything verify_install will do; raises :class:`VerifyError` for any usage error."""
     where = f"{workspace.config.source} [tool.relnox.verify]"
@@ -396,6 +399,7 @@ def plan_verify(
     cooling = tuple(cooldown.settings(chosen_installer.name))
     rounds: list[Round] = []
     dist: Path | None = None
+    allowed: dict[str, str] = {}
     if index is not None:
         if offline or sdist:
             flag = "--offline" if offline else "--sdist"
@@ -457,6 +461,9 @@ def plan_verify(
             )
         except RelnoxError as exc:
             raise VerifyError(str(exc)) from None
+        allowed = refuse_stale(
+            workspace, manifest.packages, dist, allow=allow_stale, error=VerifyError
+        )
         targets, siblings, available = _dist_targets(workspace, manifest, names, sdist)
         fresh = tuple(r.name for r in manifest.packages)
         options = InstallOptions(extra_indexes=extra, no_deps=no_deps, offline=offline, fresh=fresh)
@@ -492,6 +499,7 @@ def plan_verify(
         script_args=args,
         commands=release_commands,
         dist_dir=dist,
+        allowed_stale=allowed,
     )
 
 

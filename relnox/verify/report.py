@@ -62,6 +62,7 @@ class VerifyReport:
     python: str = ""
     seconds: float = 0.0
     steps: dict[str, float] = field(default_factory=dict)  # "wheel install" -> seconds
+    allowed_stale: dict[str, str] = field(default_factory=dict)  # --allow-stale: what changed
 
     @property
     def ok(self) -> bool:
@@ -78,6 +79,7 @@ class VerifyReport:
             "installer": self.installer,
             "python": self.python,
             "seconds": round(self.seconds, 3),
+            "allowed_stale": dict(self.allowed_stale),
         }
 
 
@@ -107,6 +109,8 @@ def render_report(report: VerifyReport) -> list[str]:
     for check in report.commands:
         lines.append(f"{'ok   ' if check.ok else 'FAIL '} {check.name}")
         lines += [f"        {line}" for line in check.detail.splitlines()]
+    for name, why in report.allowed_stale.items():
+        lines.append(f"stale {name}: {why} since its files were built (--allow-stale)")
     steps = ", ".join(f"{k} {v:.2f}s" for k, v in report.steps.items())
     checked = [r for r in report.results if not r.skipped]
     good = sum(r.ok for r in checked)

@@ -90,6 +90,7 @@ def verify_install(
     wait: float | None = None,
     installer: str | None = None,
     extras: Sequence[str] = (),
+    allow_stale: Sequence[str] = (),
 ) -> VerifyReport:
     """Install the release into a fresh environment and check every package.
 
@@ -118,6 +119,7 @@ def verify_install(
         wait=wait,
         installer=installer,
         extras=extras,
+        allow_stale=allow_stale,
     )
     return run_plan(plan)
 
@@ -125,7 +127,9 @@ def verify_install(
 def run_plan(plan: VerifyPlan) -> VerifyReport:
     """Run every round of ``plan`` (in parallel) in fresh environments under a temp dir."""
     start = time.perf_counter()
-    report = VerifyReport(results=[], installer=plan.installer.name)
+    report = VerifyReport(
+        results=[], installer=plan.installer.name, allowed_stale=dict(plan.allowed_stale)
+    )
     with (
         tempfile.TemporaryDirectory(prefix="relnox-verify-") as tmp,
         ThreadPoolExecutor(max_workers=len(plan.rounds)) as pool,

@@ -12,7 +12,9 @@ from relnox.artifacts.manifest import (
     MANIFEST_TXT,
     ArtifactRecord,
     Manifest,
+    ManifestError,
     PackageRecord,
+    check_state_dir,
     merge,
     read_manifest,
     sha256_of,
@@ -88,3 +90,82 @@ def test_merge_replaces_rebuilt_packages_and_keeps_others(tmp_path: Path) -> Non
         ("agents", "2.0.0"),
         ("core", "1.1.0"),
     ]
+
+
+def _written(tmp_path: Path) -> tuple[Path, dict[str, object]]:
+    manifest = _release(tmp_path / "dist")
+    path = write_manifest(manifest)
+    return path, json.loads(path.read_text())
+
+
+def test_unknown_fields_are_ignored_everywhere(tmp_path: Path) -> None:
+    path, data = _written(tmp_path)
+    before = read_manifest(tmp_path / "dist")
+    data["from_the_future"] = {"x": 1}
+    packages = data["packages"]
+    assert isinstance(packages, list)
+    packages[0]["signed_by"] = "someone"
+    packages[0]["files"][0]["attestation"] = "x.publish.attestation"
+    path.write_text(json.dumps(data))
+    after = read_manifest(tmp_path / "dist")
+    assert after.packages == before.packages
+    assert after.extra["from_the_future"] == {"x": 1}
+
+
+def test_the_schema_is_written_and_a_newer_major_is_refused(tmp_path: Path) -> None:
+    path, data = _written(tmp_path)
+    assert data["schema"] == 1
+    for same in (1, "1", "1.7"):
+        data["schema"] = same
+        path.write_text(json.dumps(data))
+        read_manifest(tmp_path / "dist")
+    data["schema"] = 2
+    path.write_text(json.dumps(data))
+    with pytest.raises(ManifestError, match="newer relnox"):
+        read_manifest(tmp_path / "dist")
+
+
+MALFORMED = {
+    "not JSON": "this is not json at all",
+    "truncated": '{"schema": 1, "packages": [{"name": "core", "vers',
+    "a list": '[{"name": "core"}]',
+    "a number": "42",
+    "packages not a list": '{"schema": 1, "packages": {"core": {}}}',
+    "a package not an object": '{"schema": 1, "packages": ["core"]}',
+    "a missing key": '{"schema": 1, "packages": [{"name": "core", "files": []}]}',
+    "a wrong type": '{"schema": 1, "packages": [{"name": 3, "version": "1", "files": []}]}',
+    "a file of a wrong shape": (
+        '{"schema": 1, "packages": [{"name": "core", "version": "1", "files": [{"filename": 1}]}]}'
+    ),
+    "files not a list": '{"schema": 1, "packages": [{"name": "c", "version": "1", "files": 3}]}',
+    "a size as text": (
+        '{"schema": 1, "packages": [{"name": "c", "version": "1", "files": [{"filename": "f",'
+        ' "kind": "wheel", "sha256": "0", "size": "12"}]}]}'
+    ),
+    "inputs not an object": (
+        '{"schema": 1, "packages": [{"name": "c", "version": "1", "files": [], "inputs": [1]}]}'
+    ),
+    "a schema not a version": '{"schema": "new", "packages": []}',
+    "not UTF-8": b"\xff\xfe\x00{".decode("latin-1"),
+}
+
+
+@pytest.mark.parametrize("text", list(MALFORMED.values()), ids=list(MALFORMED))
+def test_a_malformed_manifest_is_one_line_naming_the_file(tmp_path: Path, text: str) -> None:
+    path, _ = _written(tmp_path)
+    path.write_bytes(text.encode("latin-1"))
+    with pytest.raises(ManifestError) as caught:
+        read_manifest(tmp_path / "dist")
+    message = str(caught.value)
+    assert message.startswith(str(path)) and "\n" not in message
+    assert "relnox build-all" in message
+
+
+def test_a_state_directory_that_cannot_be_made_is_named(tmp_path: Path) -> None:
+    manifest = _release(tmp_path / "dist")
+    (tmp_path / ".relnox").write_text("a file where relnox keeps its records\n")
+    with pytest.raises(BuildError, match=r"\.relnox is a file, not a directory") as caught:
+        check_state_dir(tmp_path / "dist")
+    assert "\n" not in str(caught.value)
+    with pytest.raises(BuildError, match=r"\.relnox/dist: relnox cannot write"):
+        write_manifest(manifest)

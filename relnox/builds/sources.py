@@ -1,0 +1,249 @@
+"""What a backend can read when it builds a package, as bytes on disk, not as git sees it.
+
+:mod:`relnox.builds.inputs` fingerprints a package from these facts:
+
+* :func:`list_sources`: one listing of the workspace from git: the tracked files (with
+  the assume-unchanged and skip-worktree marks of git's index), the files git ignores,
+  and those ignored only by rules build backends never read (``.git/info/exclude``,
+  the user's ``core.excludesFile``);
+* :func:`content_digest`: the bytes of files as they are on disk, symlinks resolved to
+  their targets (a symlinked directory is every file under it), so a shared file linked
+  into a package, or a file git was told to assume unchanged, is covered by its bytes;
+* :func:`outside_files`: files outside the package directory its ``pyproject.toml``
+  names (``readme = "../../README.md"``, license files, hatch ``force-include``);
+* :func:`unprovable`: whether a built sdist or wheel holds a file git ignores (hatch
+  ``artifacts``, setuptools package data): such bytes cannot be proven unchanged, so the
+  package is rebuilt every time, and the reason is recorded with its build.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+import tarfile
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from relnox.tools import git
+
+MISSING = "missing"
+#: git index modes that are not files on disk (a submodule is a commit)
+GITLINK = "160000"
+
+
+def owner_of(path: str, owners: Mapping[str, str]) -> str | None:
+    """The package whose directory holds ``path`` (the deepest one), if any."""
+    parent = path
+    while parent:
+        parent = parent.rpartition("/")[0]
+        if parent in owners:
+            return owners[parent]
+    return owners.get("")
+
+
+def _split(output: str) -> list[str]:
+    return [p for p in output.split("\0") if p]
+
+
+@dataclass
+class Listing:
+    """Per package (by name): paths relative to the repository's top."""
+
+    tracked: dict[str, list[tuple[str, str]]] = field(
+        default_factory=dict
+    )  # (mode blob stage, path)
+    assumed: dict[str, str] = field(default_factory=dict)  # first assume-unchanged path
+    ignored: dict[str, list[str]] = field(default_factory=dict)
+    private: dict[str, str] = field(default_factory=dict)  # first path ignored by private rules
+
+
+def _ignored(root: Path, spec: str, *rules: str) -> list[str]:
+    out = git.run(root, "ls-files", "-z", "-o", "-i", "--full-name", *rules, "--", spec)
+    return _split(out.output)
+
+
+def list_sources(
+    root: Path, owners: Mapping[str, str], skip: Sequence[str], spec: str = "."
+) -> Listing:
+    """The files of every package under ``spec`` (relative to ``root``); paths under
+    ``skip`` (directories relative to the top, ending in ``/``) are left out."""
+    listing = Listing()
+
+    def mine(path: str) -> str | None:
+        if any(path.startswith(prefix) for prefix in skip):
+            return None
+        return owner_of(path, owners)
+
+    for entry in _split(git.run(root, "ls-files", "-s", "-z", "--full-name", "--", spec).output):
+        meta, _, path = entry.partition("\t")
+        owner = mine(path)
+        if owner is not None:
+            listing.tracked.setdefault(owner, []).append((meta, path))
+    for entry in _split(git.run(root, "ls-files", "-v", "-z", "--full-name", "--", spec).output):
+        tag, path = entry[:1], entry[2:]
+        owner = mine(path)
+        if owner is not None and (tag.islower() or tag == "S"):
+            listing.assumed.setdefault(owner, path)
+    ignored = _ignored(root, spec, "--exclude-standard")
+    by_gitignore = set(_ignored(root, spec, "--exclude-per-directory=.gitignore"))
+    for path in ignored:
+        owner = mine(path)
+        if owner is None:
+            continue
+        listing.ignored.setdefault(owner, []).append(path)
+        if path not in by_gitignore:
+            listing.private.setdefault(owner, path)
+    return listing
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def content_digest(path: Path) -> Any:
+    """The bytes at ``path`` with symlinks followed: a file's sha256, a directory's files
+    (relative name -> sha256, links followed, each real directory once), or ``missing``."""
+    try:
+        if not path.is_dir():
+            return _file_digest(path)
+        found: dict[str, str] = {}
+        seen: set[tuple[int, int]] = set()
+        for current, dirs, files in os.walk(path, followlinks=True):
+            info = os.stat(current)
+            if (info.st_dev, info.st_ino) in seen:
+                dirs[:] = []
+                continue
+            seen.add((info.st_dev, info.st_ino))
+            dirs.sort()
+            for name in sorted(files):
+                full = Path(current, name)
+                found[full.relative_to(path).as_posix()] = content_digest(full)
+        return found
+    except OSError:
+        return MISSING
+
+
+def stat_of(path: Path) -> list[Any]:
+    """What changes when a file git ignores changes: its size and modification time."""
+    try:
+        info = path.stat()
+    except OSError:
+        return [MISSING]
+    return [info.st_size, info.st_mtime_ns]
+
+
+#: pyproject tables no build backend reads (dependency sources, tool settings): paths there
+#: (``[tool.uv.sources] x = { path = "../x" }``) are not build inputs
+NOT_READ_BY_BACKENDS = (
+    ("project", "dependencies"),
+    ("project", "optional-dependencies"),
+    ("project", "urls"),
+    ("dependency-groups",),
+    ("tool", "uv"),
+    ("tool", "hatch", "envs"),
+    ("tool", "pdm", "dev-dependencies"),
+    ("tool", "pdm", "scripts"),
+    ("tool", "poetry", "dependencies"),
+    ("tool", "poetry", "group"),
+    ("tool", "relnox"),
+    ("tool", "pytest"),
+    ("tool", "mypy"),
+    ("tool", "ruff"),
+    ("tool", "coverage"),
+    ("tool", "pyright"),
+    ("tool", "tox"),
+)
+
+
+def _strings(value: Any, where: tuple[str, ...] = ()) -> Iterable[str]:
+    """Every string in a TOML document, table keys included (hatch force-include maps
+    source paths as keys), but for the tables of :data:`NOT_READ_BY_BACKENDS`."""
+    if where in NOT_READ_BY_BACKENDS:
+        return
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield str(key)
+            yield from _strings(item, (*where, str(key)))
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item, where)
+
+
+def outside_files(directory: Path, document: Mapping[str, Any]) -> dict[str, Any]:
+    """The files outside ``directory`` its pyproject names (relative paths with ``..``,
+    absolute paths that exist; globs expanded), each with :func:`content_digest`
+    (``missing`` when absent)."""
+    top = directory.resolve()
+    found: dict[str, Any] = {}
+    for text in _strings(document):
+        value = text.replace("\\", "/")
+        if "://" in value or "\n" in value or len(value) > 4096:
+            continue
+        if "../" not in value and not (value.startswith("/") and Path(value).exists()):
+            continue
+        pattern = str(directory / value)
+        matches = sorted(glob.glob(pattern)) if glob.has_magic(value) else [pattern]
+        for match in matches or [pattern]:
+            resolved = Path(os.path.normpath(match))
+            if resolved.resolve().is_relative_to(top):
+                continue
+            found[value if match == pattern else f"{value}:{Path(match).name}"] = content_digest(
+                resolved
+            )
+    return found
+
+
+def artifact_members(path: Path) -> list[str]:
+    """The files of an sdist (its top directory stripped) or a wheel (``.dist-info``
+    left out; ``.data/<kind>/`` stripped), as paths relative to what they were built from."""
+    names: list[str] = []
+    if path.name.endswith(".whl"):
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                first, _, rest = name.partition("/")
+                if first.endswith(".dist-info") or name.endswith("/"):
+                    continue
+                if first.endswith(".data"):
+                    name = rest.partition("/")[2]
+                names.append(name)
+    elif path.name.endswith((".tar.gz", ".tgz")):
+        with tarfile.open(path) as archive:
+            for member in archive.getmembers():
+                rest = member.name.partition("/")[2]
+                if rest and not member.isdir():
+                    names.append(rest)
+    return names
+
+
+def unprovable(artifacts: Sequence[Path], directory: Path, ignored: Iterable[str]) -> str:
+    """Why the bytes of ``artifacts`` (built from ``directory``) cannot be proven unchanged
+    next time: a file in them that git ignores in ``directory`` (paths relative to it), so
+    no git record covers it. ``""`` when there is none."""
+    ignored = sorted(ignored)
+    if not ignored:
+        return ""
+    # setuptools writes its egg-info during the build (the ``ignored`` part covers it)
+    ignored = [p for p in ignored if not any(d.endswith(".egg-info") for d in p.split("/")[:-1])]
+    exact = set(ignored)
+    for artifact in artifacts:
+        wheel = artifact.name.endswith(".whl")
+        for member in artifact_members(artifact):
+            if member in exact:
+                return f"{member} is in its artifacts but git ignores it"
+            if not wheel:  # an sdist holds the tree as it is; a wheel may move it (src/)
+                continue
+            suffix = "/" + member
+            hit = next((p for p in ignored if p.endswith(suffix)), None)
+            if hit is not None and not (directory / member).exists():
+                return f"{hit} is in its artifacts but git ignores it"
+    return ""

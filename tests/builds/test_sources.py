@@ -1,0 +1,119 @@
+"""What a backend can read: bytes on disk with links followed, files outside the package
+its pyproject names, ignored files in built artifacts (:mod:`relnox.builds.sources`)."""
+
+from __future__ import annotations
+
+import io
+import os
+import tarfile
+import zipfile
+from pathlib import Path
+
+from relnox.builds.sources import (
+    MISSING,
+    content_digest,
+    list_sources,
+    outside_files,
+    unprovable,
+)
+from relnox.sample import git_init
+from relnox.tools import git
+
+
+def test_a_linked_directory_is_every_file_under_its_target(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "a.json").write_text("1")
+    link = tmp_path / "pkg" / "schemas"
+    link.parent.mkdir()
+    os.symlink("../shared", link)
+    before = content_digest(link)
+    assert set(before) == {"a.json"}
+    (shared / "b.json").write_text("2")
+    assert set(content_digest(link)) == {"a.json", "b.json"}
+    (shared / "a.json").write_text("changed")
+    assert content_digest(link)["a.json"] != before["a.json"]
+    os.symlink("missing-target", tmp_path / "pkg" / "dangling")
+    assert content_digest(tmp_path / "pkg" / "dangling") == MISSING
+
+
+def test_a_link_loop_is_walked_once(tmp_path: Path) -> None:
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "f").write_text("x")
+    os.symlink("..", tmp_path / "d" / "up")
+    assert "f" in content_digest(tmp_path / "d")
+
+
+def test_outside_files_are_the_paths_a_backend_may_read(tmp_path: Path) -> None:
+    pkg = tmp_path / "packages" / "p"
+    pkg.mkdir(parents=True)
+    (tmp_path / "README.md").write_text("top")
+    (tmp_path / "LICENSE-A").write_text("a")
+    (tmp_path / "LICENSE-B").write_text("b")
+    document = {
+        "project": {
+            "readme": "../../README.md",
+            "license-files": ["../../LICENSE-*"],
+            "dependencies": ["x @ file:///../elsewhere"],
+        },
+        "tool": {
+            "hatch": {"build": {"force-include": {"../../README.md": "p/README.md"}}},
+            "uv": {"sources": {"sibling": {"path": "../sibling"}}},
+        },
+    }
+    found = outside_files(pkg, document)
+    assert set(found) == {
+        "../../README.md",
+        "../../LICENSE-*:LICENSE-A",
+        "../../LICENSE-*:LICENSE-B",
+    }
+    before = found["../../README.md"]
+    (tmp_path / "README.md").write_text("changed")
+    assert outside_files(pkg, document)["../../README.md"] != before
+    (tmp_path / "README.md").unlink()
+    assert outside_files(pkg, document)["../../README.md"] == MISSING
+    assert outside_files(pkg, {"project": {"readme": "README.md"}}) == {}
+
+
+def _wheel(path: Path, *names: str) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name in names:
+            archive.writestr(name, "x")
+    return path
+
+
+def _sdist(path: Path, *names: str) -> Path:
+    with tarfile.open(path, "w:gz") as archive:
+        for name in names:
+            info = tarfile.TarInfo(f"p-1.0/{name}")
+            info.size = 1
+            archive.addfile(info, io.BytesIO(b"x"))
+    return path
+
+
+def test_an_ignored_file_in_the_artifacts_is_unprovable(tmp_path: Path) -> None:
+    wheel = _wheel(tmp_path / "p-1.0-py3-none-any.whl", "p/__init__.py", "p/data.dat")
+    sdist = _sdist(tmp_path / "p-1.0.tar.gz", "src/p/__init__.py", "PKG-INFO")
+    assert unprovable([sdist, wheel], tmp_path, []) == ""
+    assert "src/p/data.dat is in its artifacts but git ignores it" in unprovable(
+        [sdist, wheel], tmp_path, ["src/p/data.dat"]
+    )
+    setuptools = _sdist(tmp_path / "q-1.0.tar.gz", "p.egg-info/PKG-INFO", "PKG-INFO")
+    assert unprovable([setuptools], tmp_path, ["p.egg-info/PKG-INFO"]) == ""
+
+
+def test_the_listing_sees_assumed_and_privately_ignored_files(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    (root / "p").mkdir(parents=True)
+    (root / "p" / "a.py").write_text("a")
+    (root / ".gitignore").write_text("*.log\n")
+    git_init(root)
+    (root / "p" / "x.log").write_text("log")
+    (root / "p" / "private.py").write_text("mine")
+    (root / ".git" / "info").mkdir(exist_ok=True)
+    (root / ".git" / "info" / "exclude").write_text("private.py\n")
+    git.git(root, "update-index", "--assume-unchanged", "p/a.py")
+    listing = list_sources(root, {"p": "p"}, [])
+    assert listing.assumed == {"p": "p/a.py"}
+    assert sorted(listing.ignored["p"]) == ["p/private.py", "p/x.log"]
+    assert listing.private == {"p": "p/private.py"}

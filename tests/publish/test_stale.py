@@ -1,0 +1,86 @@
+"""publish and publish-test refuse a package whose sources changed since build-all made
+its files (real git repository, real builds, a real local index)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from relnox.builds.run import BuildOptions, build_all
+from relnox.sample import ProjectSpec, git_commit_all, git_init, write_workspace
+from relnox.tools.index_server import LocalIndex
+from tests.build_support import edit
+from tests.conftest import run_relnox
+from tests.publish.conftest import TOKEN
+from tests.publish_support import USER
+
+pytestmark = pytest.mark.slow  # builds and serves an index
+
+
+def env() -> dict[str, str]:
+    return {**os.environ, "TWINE_USERNAME": USER, "TWINE_PASSWORD": TOKEN}
+
+
+@pytest.fixture
+def changed(tmp_path: Path) -> Path:
+    """Two packages built; then a commit changes the code of ``pub-stale``."""
+    root = write_workspace(tmp_path / "ws", [ProjectSpec("pub-stale"), ProjectSpec("pub-fresh")])
+    git_init(root)
+    build_all(root, BuildOptions(jobs=2)).raise_for_failures()
+    edit(root / "packages/pub-stale/pub_stale/__init__.py", "def main", "NEW = 1\n\n\ndef main")
+    git_commit_all(root, "Change pub-stale after the build")
+    return root
+
+
+def on_index(index: LocalIndex) -> list[str]:
+    return sorted(p.name for p in index.data_dir.iterdir())
+
+
+def test_publish_refuses_a_stale_package_before_any_upload(
+    changed: Path, index: LocalIndex
+) -> None:
+    for task in (("publish", "--yes"), ("publish-test",)):
+        proc = run_relnox(*task, "--repository", index.url, cwd=changed, env=env())
+        assert proc.returncode != 0, proc.stdout
+        assert "Traceback" not in proc.stderr
+        assert "pub-stale" in proc.stderr and "pub-fresh:" not in proc.stderr
+        assert "relnox build-all --package pub-stale" in proc.stderr
+    assert on_index(index) == []
+    fresh = run_relnox(
+        "publish", "--repository", index.url, "-p", "pub-fresh", cwd=changed, env=env()
+    )
+    assert fresh.returncode == 0, fresh.stderr
+
+
+def test_allow_stale_uploads_and_is_recorded(changed: Path, index: LocalIndex) -> None:
+    proc = run_relnox(
+        "publish",
+        "--repository",
+        index.url,
+        "--allow-stale",
+        "pub-stale",
+        "--json",
+        cwd=changed,
+        env=env(),
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert list(json.loads(proc.stdout)["allowed_stale"]) == ["pub-stale"]
+    report = json.loads((changed / ".relnox/dist/publish-report.json").read_text())
+    assert list(report["allowed_stale"]) == ["pub-stale"]
+    assert len(on_index(index)) == 4
+
+
+def test_foreign_files_are_published_as_they_are(
+    changed: Path, index: LocalIndex, tmp_path: Path
+) -> None:
+    foreign = tmp_path / "foreign"
+    shutil.copytree(changed / "dist", foreign)
+    proc = run_relnox(
+        "publish", "--repository", index.url, "--dist", str(foreign), cwd=changed, env=env()
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert len(on_index(index)) == 4
