@@ -1,7 +1,9 @@
 """The release plan: per package, its last tag, whether it changed since, its next version.
 
 "Changed" means a committed file under the package's directory differs between
-the package's last tag (the highest version tag reachable from HEAD) and HEAD;
+the package's last tag (the last release of HEAD's line: the highest of its tags that
+HEAD contains or that releases a version HEAD's files have reached, see
+:func:`relnox.project.conventions._measure`) and HEAD;
 nested package directories do not count for their parent (a workspace root).
 A package that was never tagged counts as changed.
 """
@@ -34,9 +36,9 @@ class PlanRow:
 
 
 def last_tag(workspace: Workspace, pkg: Package) -> str | None:
-    """The package's highest version tag that HEAD contains (``None`` if never tagged)."""
+    """The last release tag of HEAD's line (``None`` if never tagged)."""
     if pkg.tags is not None:
-        return pkg.tags.reachable_tag
+        return pkg.tags.last_tag
     return None
 
 

@@ -44,6 +44,8 @@ class RepoTags:
     shallow: bool = False
     is_repo: bool = False
     nearness: Mapping[str, int] = field(default_factory=dict)  # merged tag -> rank, nearest 0
+    dates: Mapping[str, int] = field(default_factory=dict)  # tag -> creation time (unix)
+    triggers: tuple[str, ...] = ()  # the release workflows' ``on: push: tags:`` globs
 
     def starting_with(self, prefix: str) -> list[str]:
         """The tags that start with ``prefix`` (a binary search in the sorted names)."""
@@ -113,6 +115,13 @@ class TagFacts:
     count: int = 0
     problem: str | None = None  # tags exist but none is this package's
     released: frozenset[Version] = frozenset()  # every version a tag of it marks
+    last: Version | None = None  # the last release of HEAD's line (see :func:`_measure`)
+    last_tag: str | None = None
+
+    @property
+    def backport(self) -> bool:
+        """HEAD's line is below a release made on another branch (a maintenance branch)."""
+        return self.last is not None and self.highest is not None and self.highest > self.last
 
 
 def split_tag(tag: str) -> tuple[str, Version] | None:
@@ -164,6 +173,7 @@ class Member:
     regex: str | None = None
     version_file: str | None = None  # repo-relative path whose content names the version
     vcs: bool = False  # its version comes from its tags
+    current: Version | None = None  # the version HEAD's files give it (None: from its tags)
 
 
 def _names(member: Member) -> set[str]:
@@ -251,6 +261,7 @@ def infer_conventions(
             ]
         for name in winners:
             owned[name].append(prefix)
+    _follow_new_conventions(members, claims, owned, groups, tags, show_file)
     owners = {prefix for prefixes in owned.values() for prefix in prefixes}
     unclaimed = [
         groups[p][-1][1] for p in sorted(groups, key=lambda p: -len(groups[p])) if p not in owners
@@ -262,6 +273,68 @@ def infer_conventions(
             member, owned[member.name], claims, groups, tags, default, examples
         )
     return _with_default_for_new(facts, members, default)
+
+
+def _span(tags: RepoTags, group: Sequence[tuple[Version, str]]) -> tuple[int, int]:
+    """The first and last creation times of a prefix's tags (0, 0 when unknown)."""
+    times = [tags.dates.get(tag, 0) for _v, tag in group]
+    return (min(times), max(times)) if times and all(times) else (0, 0)
+
+
+def _continues(
+    newer: Sequence[tuple[Version, str]],
+    older: Sequence[tuple[Version, str]],
+    tags: RepoTags,
+) -> bool:
+    """``newer`` took over from ``older``: every tag of it came after the last of ``older``
+    and its versions go on from where ``older`` stopped (``python-v0.7.5`` then ``v0.8.0``)."""
+    (new_first, _), (_, old_last) = _span(tags, newer), _span(tags, older)
+    return bool(new_first and old_last and new_first >= old_last) and min(newer)[0] > max(older)[0]
+
+
+def _triggered(tags: RepoTags, tag: str) -> bool:
+    """The release workflow's ``on: push: tags:`` filter fires on ``tag``."""
+    return any(fnmatch.fnmatchcase(tag, glob) for glob in tags.triggers)
+
+
+def _follow_new_conventions(
+    members: Sequence[Member],
+    claims: dict[str, dict[str, int]],
+    owned: dict[str, list[str]],
+    groups: Mapping[str, list[tuple[Version, str]]],
+    tags: RepoTags,
+    show_file: Callable[[str, str], str | None] | None,
+) -> None:
+    """A package whose tags changed spelling keeps the newest spelling as its current one.
+
+    A prefix ``U`` the package holds weakly (bare ``v`` beside its own ``python-v``) or
+    nobody holds is the package's, as strongly as its own prefix ``P``, when ``U``
+    continues ``P`` (:func:`_continues`) and the evidence agrees: the package's version
+    file names the version at ``U``'s newest tag, or the release workflow's tag trigger
+    fires on ``U``'s tags and not on ``P``'s. Without that agreement nothing changes.
+    """
+    taken = {prefix for prefixes in owned.values() for prefix in prefixes}
+    for member in members:
+        mine = owned[member.name]
+        if not mine or member.configured or member.match or member.regex:
+            continue
+        best = max(claims[p][member.name] for p in mine)
+        own = [p for p in mine if claims[p][member.name] == best]
+        for prefix, group in groups.items():
+            if prefix in own or (prefix in taken and prefix not in mine):
+                continue
+            followed = [p for p in own if _continues(group, groups[p], tags)]
+            if not followed:
+                continue
+            version, tag = group[-1]
+            triggered = _triggered(tags, tag) and not any(
+                _triggered(tags, groups[p][-1][1]) for p in followed
+            )
+            if not (triggered or _tag_names_version(member, tag, version, show_file)):
+                continue
+            claims.setdefault(prefix, {})[member.name] = best
+            if prefix not in mine:
+                mine.append(prefix)
 
 
 def _tag_names_version(
@@ -421,6 +494,15 @@ def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFa
     finals = [item for item in found if not item[0].is_prerelease] or found
     highest = max(finals, default=None)
     merged = [item for item in found if item[1] in tags.merged]
+    # HEAD's line: the tags HEAD contains, and those elsewhere that release a version HEAD's
+    # files have reached (a release branch's tags seen from main, a release commit amended
+    # after tagging); its highest is the last release, the base of every comparison
+    line = [
+        item
+        for item in found
+        if item[1] in tags.merged or (member.current is not None and item[0] <= member.current)
+    ]
+    last = max([item for item in line if not item[0].is_prerelease] or line, default=None)
     # git describe finds the nearest tag HEAD contains; on one commit, the higher version
     reachable = max(
         merged, key=lambda item: (-tags.nearness.get(item[1], 0), item[0]), default=None
@@ -433,6 +515,8 @@ def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFa
         reachable[1] if reachable else None,
         len(found),
         released=frozenset(v for v, _tag in found),
+        last=last[0] if last else None,
+        last_tag=last[1] if last else None,
     )
 
 

@@ -305,6 +305,17 @@ def _tags(ws: Workspace, pkg: Package) -> list[Check]:
                     "below until then)",
                 )
             ]
+        if facts.backport and facts.last is not None and facts.last <= current:
+            # HEAD's line has its own releases: a maintenance branch (or a main behind one)
+            return [
+                Check(
+                    name,
+                    WARN,
+                    f"tag {facts.highest_tag} is newer than {pkg.version} and is on another "
+                    f"branch; this branch's last release is {facts.last_tag}, so a bump here "
+                    f"below {facts.highest} is a maintenance release (not marked latest)",
+                )
+            ]
         return [
             Check(
                 name,

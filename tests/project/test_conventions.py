@@ -9,7 +9,7 @@ import pytest
 from packaging.version import Version
 
 from relnox.bump.plan import plan_bump
-from relnox.errors import ConfigError, GitError, VersionError
+from relnox.errors import GitError, VersionError
 from relnox.project.changes import plan
 from relnox.project.conventions import split_tag, stem
 from relnox.project.discovery import discover, load_workspace
@@ -196,8 +196,9 @@ def test_newest_release_on_a_release_branch_bounds_the_bump(tmp_path: Path) -> N
     assert str(ws.packages[0].released) == "1.6.1"
     with pytest.raises(VersionError, match=r"1\.6\.1 was already released \(its tag v1\.6\.1"):
         plan_bump(ws, part="patch")
-    with pytest.raises(VersionError, match=r"1\.6\.0\.post1 is not above 1\.6\.1"):
-        plan_bump(ws, to="1.6.0.post1")
+    # above every release HEAD holds and nowhere released: a maintenance release (issue 24)
+    backport = plan_bump(ws, to="1.6.0.post1")
+    assert any("1.6.0.post1 is a maintenance release" in n for n in backport.notes)
     assert plan_bump(ws, part="minor").versions == {"lib": ("1.6.0", "1.7.0")}
     doctor = run_relnox("doctor", cwd=root).stdout
     assert "tag v1.6.1 is newer than 1.6.0" in doctor
@@ -378,8 +379,10 @@ def test_tag_versioned_members_share_the_repositorys_bare_tags(tmp_path: Path) -
         ("agentkit", "agentkit-slim", "agentkit-evals"), "2.33.0"
     )
     assert plan_bump(ws, part="minor").tags == ["v2.34.0"]
-    with pytest.raises(ConfigError, match=r"share the tag v\{version\}, so agentkit-evals cannot"):
-        plan_bump(ws, part="minor", packages=["agentkit-evals"])
+    # one shared tag: naming one member moves the group, and the plan says so (issue 22, 4)
+    moved = plan_bump(ws, part="minor", packages=["agentkit-evals"])
+    assert set(moved.versions) == {"agentkit", "agentkit-slim", "agentkit-evals"}
+    assert any("move with agentkit-evals" in n for n in moved.notes)
 
 
 def test_one_tag_named_after_one_package_for_several_released_together_is_named_not_guessed(
