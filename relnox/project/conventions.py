@@ -80,6 +80,7 @@ class TagConvention:
     inferred: bool = False
     match: str | None = None  # glob from the backend's describe command
     regex: str | None = None  # the backend's tag_regex
+    semver_pre: bool = False  # pre-releases are tagged semver style: v1.2.0-beta.4
 
     def version_of(self, tag: str, *, name: str, dir: str) -> Version | None:
         """The version ``tag`` gives this package, ``None`` if it is not one of its tags."""
@@ -261,7 +262,7 @@ def infer_conventions(
             ]
         for name in winners:
             owned[name].append(prefix)
-    _follow_new_conventions(members, claims, owned, groups, tags, show_file)
+    why = _follow_new_conventions(members, claims, owned, groups, tags, show_file)
     owners = {prefix for prefixes in owned.values() for prefix in prefixes}
     unclaimed = [
         groups[p][-1][1] for p in sorted(groups, key=lambda p: -len(groups[p])) if p not in owners
@@ -270,7 +271,14 @@ def infer_conventions(
     facts: dict[str, TagFacts] = {}
     for member in members:
         facts[member.name] = _facts(
-            member, owned[member.name], claims, groups, tags, default, examples
+            member,
+            owned[member.name],
+            claims,
+            groups,
+            tags,
+            default,
+            examples,
+            why.get(member.name, ""),
         )
     return _with_default_for_new(facts, members, default)
 
@@ -286,10 +294,11 @@ def _continues(
     older: Sequence[tuple[Version, str]],
     tags: RepoTags,
 ) -> bool:
-    """``newer`` took over from ``older``: every tag of it came after the last of ``older``
-    and its versions go on from where ``older`` stopped (``python-v0.7.5`` then ``v0.8.0``)."""
-    (new_first, _), (_, old_last) = _span(tags, newer), _span(tags, older)
-    return bool(new_first and old_last and new_first >= old_last) and min(newer)[0] > max(older)[0]
+    """``newer`` took over from ``older``: its newest tag came after the last of ``older``
+    and releases a higher version (``python-v0.2.8`` then ``v0.3.0`` onwards; a few
+    releases tagged both ways in between do not matter)."""
+    (_, new_last), (_, old_last) = _span(tags, newer), _span(tags, older)
+    return bool(new_last and old_last and new_last > old_last) and max(newer) > max(older)
 
 
 def _triggered(tags: RepoTags, tag: str) -> bool:
@@ -304,7 +313,7 @@ def _follow_new_conventions(
     groups: Mapping[str, list[tuple[Version, str]]],
     tags: RepoTags,
     show_file: Callable[[str, str], str | None] | None,
-) -> None:
+) -> dict[str, str]:
     """A package whose tags changed spelling keeps the newest spelling as its current one.
 
     A prefix ``U`` the package holds weakly (bare ``v`` beside its own ``python-v``) or
@@ -314,6 +323,7 @@ def _follow_new_conventions(
     fires on ``U``'s tags and not on ``P``'s. Without that agreement nothing changes.
     """
     taken = {prefix for prefixes in owned.values() for prefix in prefixes}
+    why: dict[str, str] = {}
     for member in members:
         mine = owned[member.name]
         if not mine or member.configured or member.match or member.regex:
@@ -326,7 +336,9 @@ def _follow_new_conventions(
             followed = [p for p in own if _continues(group, groups[p], tags)]
             if not followed:
                 continue
-            version, tag = group[-1]
+            version, tag = next(
+                ((v, t) for v, t in reversed(group) if not v.is_prerelease), group[-1]
+            )
             triggered = _triggered(tags, tag) and not any(
                 _triggered(tags, groups[p][-1][1]) for p in followed
             )
@@ -335,6 +347,16 @@ def _follow_new_conventions(
             claims.setdefault(prefix, {})[member.name] = best
             if prefix not in mine:
                 mine.append(prefix)
+            evidence = (
+                "the release workflow's tag trigger fires on it"
+                if triggered
+                else f"{member.version_file} says {version} at {tag}"
+            )
+            why[member.name] = (
+                f"{prefix}{{version}} is the current convention: its tags came after the last "
+                f"{followed[0]}{{version}} tag ({groups[followed[0]][-1][1]}) and {evidence}"
+            )
+    return why
 
 
 def _tag_names_version(
@@ -343,9 +365,7 @@ def _tag_names_version(
     if show_file is None or member.version_file is None:
         return False
     text = show_file(tag, member.version_file)
-    return (
-        text is not None and re.search(rf"""['"]{re.escape(str(version))}['"]""", text) is not None
-    )
+    return text is not None and version in {maybe_version(m) for m in _QUOTED.findall(text)}
 
 
 _QUOTED = re.compile(r"""['"](\d[^'"\s]*)['"]""")
@@ -397,6 +417,7 @@ def _facts(
     tags: RepoTags,
     default: str,
     examples: list[str],
+    why: str = "",
 ) -> TagFacts:
     if member.configured is not None:
         convention = TagConvention(
@@ -445,8 +466,20 @@ def _facts(
     evidence = f"inferred from {count} tag{'s' if count != 1 else ''} like {example} ({spelled})"
     if best == 2:
         evidence += "; one tag for the whole directory"
-    convention = TagConvention(accepts[0], accepts, evidence, inferred=True)
+    if why:
+        evidence += f"; {why}"
+    pres = [tag for p in chosen for v, tag in groups[p] if v.is_prerelease]
+    semver_pre = (
+        bool(pres)
+        and _SEMVER_PRE_TAG.search(max(pres, key=lambda t: tags.dates.get(t, 0))) is not None
+    )
+    if semver_pre:
+        evidence += "; pre-releases spelled semver style (-beta.N)"
+    convention = TagConvention(accepts[0], accepts, evidence, inferred=True, semver_pre=semver_pre)
     return _measure(member, convention, tags)
+
+
+_SEMVER_PRE_TAG = re.compile(r"\d-(alpha|beta|rc)\.\d+$", re.IGNORECASE)
 
 
 def _format_of_rule(member: Member) -> str | None:
