@@ -17,7 +17,7 @@ def _tags_filter(root: Path) -> list[str]:
     doc: dict[Any, Any] = yaml.safe_load(
         generate(load_workspace(root))[".github/workflows/release.yml"]
     )
-    on = doc.get(True, doc.get("on"))
+    on: dict[str, Any] = doc[True] if True in doc else doc["on"]
     found: list[str] = on["push"]["tags"]
     return found
 
