@@ -233,14 +233,18 @@ def infer_conventions(
     for prefix in groups:
         if stem(prefix) or prefix in claims or len(members) < 2:
             continue
-        # bare tags among several packages, none of them the root: the one package whose
-        # version file names the newest such tag's version at its commit owns them
-        newest_version, newest_tag = groups[prefix][-1]
+        # bare tags among several packages, none of them the root: the packages whose
+        # version file names the newest such tag's version at its commit own them (several:
+        # one tag for a line released together, which makes them a lockstep group)
+        newest_version, newest_tag = _newest(groups[prefix], tags)
         confirmed = [
-            m.name for m in members if _tag_names_version(m, newest_tag, newest_version, show_file)
+            m.name
+            for m in members
+            if not _has_own_tags(m.name, claims)
+            and _tag_names_version(m, newest_tag, newest_version, show_file)
         ]
-        if len(confirmed) == 1:
-            claims[prefix] = {confirmed[0]: 1}
+        if confirmed:
+            claims[prefix] = dict.fromkeys(confirmed, 1)
     owned: dict[str, list[str]] = {m.name: [] for m in members}
     for prefix, scores in claims.items():
         best = max(scores.values())
@@ -268,6 +272,9 @@ def infer_conventions(
         groups[p][-1][1] for p in sorted(groups, key=lambda p: -len(groups[p])) if p not in owners
     ]
     examples = unclaimed[:3]
+    strays = _strays(members, owned, groups, show_file)
+    if strays:
+        tags = _without(tags, strays)
     facts: dict[str, TagFacts] = {}
     for member in members:
         facts[member.name] = _facts(
@@ -281,6 +288,53 @@ def infer_conventions(
             why.get(member.name, ""),
         )
     return _with_default_for_new(facts, members, default)
+
+
+def _has_own_tags(name: str, claims: Mapping[str, Mapping[str, int]]) -> bool:
+    """Tags named after the package (``checkpoint==4.2.0``) exist: a bare tag that its
+    file happens to agree with is not its own."""
+    return any(scores.get(name, 0) >= 3 for scores in claims.values())
+
+
+def _strays(
+    members: Sequence[Member],
+    owned: Mapping[str, list[str]],
+    groups: Mapping[str, list[tuple[Version, str]]],
+    show_file: Callable[[str, str], str | None] | None,
+) -> set[str]:
+    """The highest tags of a shared bare prefix that release none of its owners.
+
+    ``v1.16.0`` on the commit that releases the line at ``0.37b0`` (a tag made by mistake
+    with another repository's number): no owner's version file names 1.16.0 there and
+    one names another version, so it is not a release of theirs.
+    """
+    found: set[str] = set()
+    for prefix, group in groups.items():
+        owners = [m for m in members if prefix in owned[m.name]]
+        if stem(prefix) or len(owners) < 2:
+            continue
+        for version, tag in list(reversed(group))[:_STRAYS_READ]:
+            if any(_tag_names_version(m, tag, version, show_file) for m in owners):
+                break
+            if not any(_tag_contradicts(m, tag, version, show_file) for m in owners):
+                break
+            found.add(tag)
+    return found
+
+
+def _without(tags: RepoTags, strays: set[str]) -> RepoTags:
+    import dataclasses
+
+    return dataclasses.replace(
+        tags,
+        all=tuple(t for t in tags.all if t not in strays),
+        merged=tags.merged - strays,
+    )
+
+
+def _newest(group: Sequence[tuple[Version, str]], tags: RepoTags) -> tuple[Version, str]:
+    """The most recently created tag of a prefix (the highest version when dates tie)."""
+    return max(group, key=lambda item: (tags.dates.get(item[1], 0), item[0]))
 
 
 def _span(tags: RepoTags, group: Sequence[tuple[Version, str]]) -> tuple[int, int]:
@@ -418,6 +472,7 @@ def _facts(
     default: str,
     examples: list[str],
     why: str = "",
+    show_file: Callable[[str, str], str | None] | None = None,
 ) -> TagFacts:
     if member.configured is not None:
         convention = TagConvention(
@@ -476,7 +531,7 @@ def _facts(
     if semver_pre:
         evidence += "; pre-releases spelled semver style (-beta.N)"
     convention = TagConvention(accepts[0], accepts, evidence, inferred=True, semver_pre=semver_pre)
-    return _measure(member, convention, tags)
+    return _measure(member, convention, tags, show_file)
 
 
 _SEMVER_PRE_TAG = re.compile(r"\d-(alpha|beta|rc)\.\d+$", re.IGNORECASE)
@@ -517,13 +572,32 @@ def _candidates(member: Member, convention: TagConvention, tags: RepoTags) -> Se
     return list(dict.fromkeys(found))
 
 
-def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFacts:
-    """The package's tags: highest final release, newest reachable tag, every version."""
+_STRAYS_READ = 3  # highest tags checked against the version file before they count
+
+
+def _measure(
+    member: Member,
+    convention: TagConvention,
+    tags: RepoTags,
+    show_file: Callable[[str, str], str | None] | None = None,
+) -> TagFacts:
+    """The package's tags: highest final release, newest reachable tag, every version.
+
+    An inferred convention's highest tags are read at their commits: one whose version
+    file names another version (``v1.16.0`` on a commit releasing ``0.37b0``) is a stray
+    and does not count (at most :data:`_STRAYS_READ` are read).
+    """
     found: list[tuple[Version, str]] = []
     for tag in _candidates(member, convention, tags):
         version = convention.version_of(tag, name=member.name, dir=member.dir)
         if version is not None:
             found.append((version, tag))
+    if show_file is not None and convention.inferred:
+        found.sort()
+        for _ in range(_STRAYS_READ):
+            if not found or not _tag_contradicts(member, found[-1][1], found[-1][0], show_file):
+                break
+            found.pop()
     finals = [item for item in found if not item[0].is_prerelease] or found
     highest = max(finals, default=None)
     merged = [item for item in found if item[1] in tags.merged]

@@ -305,6 +305,20 @@ def _tags(ws: Workspace, pkg: Package) -> list[Check]:
                     "below until then)",
                 )
             ]
+        leads_to = Version(current.base_version) if current.dev is not None else current
+        if current.dev is not None and current.pre is not None:
+            leads_to = Version(str(current).split(".dev")[0])
+        if current.dev is not None and leads_to in facts.released:
+            # main at 8.5.0.dev while 8.5.0 was tagged on a release branch not merged back
+            return [
+                Check(
+                    name,
+                    ERROR,
+                    f"{pkg.version} leads to {leads_to}, already released by tag "
+                    f"{ws.tag_for(pkg, str(leads_to))} on another branch; merge that branch "
+                    f"into this one, or set the version above {facts.highest}",
+                )
+            ]
         if facts.backport and facts.last is not None and facts.last <= current:
             # HEAD's line has its own releases: a maintenance branch (or a main behind one)
             return [

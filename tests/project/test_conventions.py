@@ -439,11 +439,13 @@ def test_tags_spelled_without_separators_and_bare_tags_of_one_package_among_seve
     assert plan_bump(ws, part="minor", packages=["acme-graph"], tag=True, commit=True).tags == [
         "1.3.0"
     ]
-    # two packages at the tagged version: the bare tags are nobody's, nothing is guessed
+    # two packages at the tagged version, one of them with tags of its own: that one's
+    # agreement is a coincidence, the bare tags stay acme-graph's
     commit(root, {"libs/checkpoint/pyproject.toml": project("acme-checkpoint", "1.3.0")})
     commit(root, {"libs/graph/pyproject.toml": project("acme-graph", "1.3.0")}, "1.3.0")
     again = load_workspace(root)
-    assert again.tag_format_of(again.get("acme-graph")) == "{name}-v{version}"
+    assert again.tag_format_of(again.get("acme-graph")) == "{version}"
+    assert again.tag_format_of(again.get("acme-checkpoint")) == "checkpoint=={version}"
 
 
 def test_tags_that_name_no_package_of_static_versions_warn_but_pass_check_versions(

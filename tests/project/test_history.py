@@ -266,3 +266,35 @@ def test_release_tags_are_planned_once_for_a_maintenance_release(tmp_path: Path)
     ws = load_workspace(repo.root)
     tags = plan_tags(ws, missing=True)
     assert [a.tag for a in tags.to_create] == ["v1.2.4"]
+
+
+def test_a_line_released_under_one_bare_tag_beside_independent_name_tags(
+    tmp_path: Path,
+) -> None:
+    """``v0.41b0`` for a line of packages released together, ``name==1.0.1`` for one
+    released on its own, and a stray ``v1.20.0`` made on a commit releasing the line at
+    0.40b0 (another repository's number): the line owns the bare tags, the stray counts
+    for nobody, the independent package keeps its own."""
+    line = ("one", "two", "three")
+
+    def files(version: str, own: str = "1.0.1") -> dict[str, str]:
+        found = {f"line/{m}/pyproject.toml": project(f"obs-{m}", version) for m in line}
+        found["pyproject.toml"] = '[tool.uv.workspace]\nmembers = ["line/*", "solo"]\n'
+        found["solo/pyproject.toml"] = project("obs-solo", own)
+        return found
+
+    repo = History(tmp_path / "r", files("0.40b0", "1.0.0"))
+    git(repo.root, "tag", "v0.40b0")
+    git(repo.root, "tag", "v1.20.0")  # the stray
+    git(repo.root, "tag", "obs-solo==1.0.0")
+    repo.commit(files("0.41b0"), "v0.41b0", "obs-solo==1.0.1")
+    repo.commit(files("0.42b0.dev"))
+    ws = load_workspace(repo.root)
+    assert {ws.tag_format_of(p) for p in ws.packages if p.name != "obs-solo"} == {"v{version}"}
+    assert ws.tag_format_of(ws.get("obs-solo")) == "obs-solo=={version}"
+    facts = ws.get("obs-two").tags
+    assert facts is not None and (facts.last_tag, facts.highest_tag) == ("v0.41b0", "v0.41b0")
+    bump = plan_bump(ws, part="patch", packages=["obs-two"], tag=True, commit=True)
+    assert bump.versions == {f"obs-{m}": ("0.42b0.dev", "0.42b0") for m in line}
+    assert bump.tags == ["v0.42b0"]
+    assert not any("maintenance" in n for n in bump.notes)
