@@ -21,7 +21,7 @@ from relnox.errors import VersionError
 from relnox.project.changes import plan
 from relnox.project.discovery import load_workspace
 from relnox.release.doctor import doctor
-from relnox.release.tagging import plan_tags
+from relnox.release.tagging import is_latest, plan_tags
 from tests.conftest import run_relnox
 from tests.shapes import git, project, write
 
@@ -298,3 +298,9 @@ def test_a_line_released_under_one_bare_tag_beside_independent_name_tags(
     assert bump.versions == {f"obs-{m}": ("0.42b0.dev", "0.42b0") for m in line}
     assert bump.tags == ["v0.42b0"]
     assert not any("maintenance" in n for n in bump.notes)
+
+
+def test_a_maintenance_release_is_not_the_latest(tmp_path: Path) -> None:
+    ws = load_workspace(_maintained(tmp_path).root)
+    assert not is_latest(ws, "lib", "1.2.4")
+    assert is_latest(ws, "lib", "2.0.1")
