@@ -304,3 +304,34 @@ def test_a_maintenance_release_is_not_the_latest(tmp_path: Path) -> None:
     ws = load_workspace(_maintained(tmp_path).root)
     assert not is_latest(ws, "lib", "1.2.4")
     assert is_latest(ws, "lib", "2.0.1")
+
+
+# 8. what a package's build reads -------------------------------------------------------
+
+
+def test_commits_to_the_crate_a_wheel_is_compiled_from_change_the_package(tmp_path: Path) -> None:
+    """bindings/python builds with maturin from its own Cargo.toml, whose path dependency
+    ``../../core`` is the Rust crate the wheel compiles; a Cargo workspace at the top."""
+    maturin = '\n[tool.maturin]\nmanifest-path = "Cargo.toml"\n'
+    crate = '[package]\nname = "{}"\nversion = "0.4.0"\n'
+    files = {
+        "Cargo.toml": '[workspace]\nmembers = ["core", "bindings/python"]\n\n'
+        '[workspace.dependencies]\nfastcore = { path = "core" }\n',
+        "core/Cargo.toml": crate.format("fastcore"),
+        "core/src/lib.rs": "// v1\n",
+        "bindings/python/Cargo.toml": crate.format("fastcore-py")
+        + "\n[dependencies]\nfastcore = { workspace = true }\n",
+        "bindings/python/pyproject.toml": project(
+            "fastcore", None, backend="maturin", extra=maturin
+        ),
+        "docs/index.md": "docs\n",
+    }
+    repo = History(tmp_path / "r", files)
+    git(repo.root, "tag", "v0.4.0")
+    repo.commit({"docs/index.md": "more docs\n"})
+    ws = load_workspace(repo.root / "bindings" / "python")
+    assert [(row.last_tag, row.changed) for row in plan(ws)] == [("v0.4.0", False)]
+    repo.commit({"core/src/lib.rs": "// v2\n"}, message="core: faster")
+    repo.commit({"core/src/lib.rs": "// v3\n"}, message="core: fix")
+    rows = plan(load_workspace(repo.root / "bindings" / "python"))
+    assert [(row.changed, row.commits) for row in rows] == [(True, 2)]
