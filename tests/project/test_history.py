@@ -335,3 +335,40 @@ def test_commits_to_the_crate_a_wheel_is_compiled_from_change_the_package(tmp_pa
     repo.commit({"core/src/lib.rs": "// v3\n"}, message="core: fix")
     rows = plan(load_workspace(repo.root / "bindings" / "python"))
     assert [(row.changed, row.commits) for row in rows] == [(True, 2)]
+
+
+# 6. versions computed by the backend ---------------------------------------------------
+
+HEADER = """#pragma once
+#define FASTMATH_VERSION_MAJOR 3
+#define FASTMATH_VERSION_MINOR 0
+#define FASTMATH_VERSION_PATCH 1
+"""
+SKBUILD = """
+[tool.scikit-build.metadata.version]
+provider = "scikit_build_core.metadata.regex"
+input = "include/fastmath/version.h"
+regex = '''(?sx)
+\\#define \\s+ FASTMATH_VERSION_MAJOR \\s+ (?P<major>\\d+) .*?
+\\#define \\s+ FASTMATH_VERSION_MINOR \\s+ (?P<minor>\\d+) .*?
+\\#define \\s+ FASTMATH_VERSION_PATCH \\s+ (?P<patch>\\d+)
+'''
+result = "{major}.{minor}.{patch}"
+"""
+
+
+def test_a_version_made_of_several_regex_groups_is_read_and_bumped(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": project("fastmath", None, backend="skbuild", extra=SKBUILD),
+        "include/fastmath/version.h": HEADER,
+    }
+    repo = History(tmp_path / "r", files)
+    git(repo.root, "tag", "v3.0.1")
+    ws = load_workspace(repo.root)
+    assert ws.packages[0].version == "3.0.1"
+    bump = plan_bump(ws, part="minor")
+    assert bump.versions == {"fastmath": ("3.0.1", "3.1.0")}
+    (edit,) = [e for e in bump.edits if e.path.name == "version.h"]
+    assert edit.after.decode() == HEADER.replace("MINOR 0", "MINOR 1").replace("PATCH 1", "PATCH 0")
+    with pytest.raises(VersionError, match=r"3\.1\.0rc0 cannot be written by the scikit-build"):
+        plan_bump(ws, part="minor", pre="rc")
