@@ -372,3 +372,34 @@ def test_a_version_made_of_several_regex_groups_is_read_and_bumped(tmp_path: Pat
     assert edit.after.decode() == HEADER.replace("MINOR 0", "MINOR 1").replace("PATCH 1", "PATCH 0")
     with pytest.raises(VersionError, match=r"3\.1\.0rc0 cannot be written by the scikit-build"):
         plan_bump(ws, part="minor", pre="rc")
+
+
+PDM_SRC = '\n[tool.pdm.build]\npackage-dir = "src"\nincludes = ["src"]\n'
+
+
+def test_pdm_includes_of_the_package_dir_ship_what_it_holds(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": project("tidy-tool", "1.0.0", backend="pdm", extra=PDM_SRC),
+        "src/tidy/__init__.py": "",
+        "src/tidy_cli.py": "",
+    }
+    repo = History(tmp_path / "r", files)
+    (pkg,) = load_workspace(repo.root).packages
+    assert pkg.import_packages == ("tidy", "tidy_cli")
+
+
+@pytest.mark.slow
+def test_a_pdm_wheel_of_includes_src_passes_the_wheel_check(tmp_path: Path) -> None:
+    text = project("tidy-tool", "1.0.0", backend="pdm", extra=PDM_SRC)
+    files = {
+        "pyproject.toml": text.replace(
+            "dependencies = []", 'readme = "README.md"\ndependencies = []'
+        ),
+        "README.md": "# tidy\n",
+        "src/tidy/__init__.py": "VALUE = 1\n",
+    }
+    repo = History(tmp_path / "r", files)
+    result = run_relnox("build-all", cwd=repo.root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "lacks the import package" not in result.stdout + result.stderr
+    assert list((repo.root / "dist").glob("tidy_tool-1.0.0-*.whl"))
