@@ -403,3 +403,56 @@ def test_a_pdm_wheel_of_includes_src_passes_the_wheel_check(tmp_path: Path) -> N
     assert result.returncode == 0, result.stdout + result.stderr
     assert "lacks the import package" not in result.stdout + result.stderr
     assert list((repo.root / "dist").glob("tidy_tool-1.0.0-*.whl"))
+
+
+# 5. packages no workspace declares -----------------------------------------------------
+
+
+def test_a_backend_released_from_its_own_directory_with_its_own_tags_is_a_package(
+    tmp_path: Path,
+) -> None:
+    """The tool at the root, its build backend in backend/ (tags tool-v*, forge-v*); a
+    test fixture project and a template without tags stay out."""
+    files = {
+        "pyproject.toml": project("tool", "1.18.0"),
+        "backend/pyproject.toml": project("forge", "1.32.0"),
+        "tests/fixtures/sample/pyproject.toml": project("sample-project", "0.0.1"),
+        "templates/new/pyproject.toml": project("my-package", "0.1.0"),
+    }
+    repo = History(tmp_path / "r", files)
+    git(repo.root, "tag", "tool-v1.18.0")
+    git(repo.root, "tag", "forge-v1.32.0")
+    ws = load_workspace(repo.root)
+    assert sorted(p.name for p in ws.packages) == ["forge", "tool"]
+    assert any("backend is released (tags named forge exist)" in n for n in ws.notes)
+    assert ws.tag_for(ws.get("forge"), "1.33.0") == "forge-v1.33.0"
+    bump = plan_bump(ws, part="minor", packages=["forge"], tag=True, commit=True)
+    assert bump.tags == ["forge-v1.33.0"]
+
+
+def test_runtime_wheels_built_by_the_release_workflow_are_packages(tmp_path: Path) -> None:
+    workflow = (
+        "on:\n  push:\n    tags: ['v*']\njobs:\n  wheels:\n    steps:\n"
+        "      - uses: PyO3/maturin-action@v1\n        with:\n"
+        "          working-directory: runtime/linux\n"
+    )
+    files = {
+        "pyproject.toml": project("engine", "0.9.0"),
+        "runtime/linux/pyproject.toml": project("engine-runtime-linux", "0.9.0"),
+        "examples/demo/pyproject.toml": project("demo", "0.1.0"),
+        ".github/workflows/release.yml": workflow,
+    }
+    repo = History(tmp_path / "r", files)
+    git(repo.root, "tag", "v0.9.0")
+    ws = load_workspace(repo.root)
+    assert sorted(p.name for p in ws.packages) == ["engine", "engine-runtime-linux"]
+    assert any("the release workflow builds runtime/linux" in n for n in ws.notes)
+
+
+def test_a_uv_virtual_root_with_a_backend_and_its_own_tags_is_released(tmp_path: Path) -> None:
+    uv = "\n[tool.uv]\npackage = false\n"
+    repo = History(tmp_path / "r", {"pyproject.toml": project("lonely", "2.1.0", extra=uv)})
+    git(repo.root, "tag", "lonely-v2.1.0")
+    ws = load_workspace(repo.root)
+    assert [p.name for p in ws.packages] == ["lonely"]
+    assert plan_bump(ws, part="patch", tag=True, commit=True).tags == ["lonely-v2.1.1"]
