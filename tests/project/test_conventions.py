@@ -222,12 +222,14 @@ def test_backend_describe_match_narrows_the_tags_and_a_side_project_is_named(
     }
     root = repo(tmp_path / "r", files, tags=["hatch-v1.13.0", "hatchling-v1.27.0", "hatch-v1.14.0"])
     ws = load_workspace(root)
-    (pkg,) = ws.packages
+    pkg = ws.get("hatch")
     assert (pkg.name, pkg.version) == ("hatch", "1.14.0")
     assert "--match hatch-v*" in pkg.tags.convention.evidence  # type: ignore[union-attr]
     assert ws.tag_for(pkg, "1.15.0") == "hatch-v1.15.0"
+    # the backend has release tags of its own: it is released too (issue 22, 5)
+    assert ws.tag_for(ws.get("hatchling"), "1.28.0") == "hatchling-v1.28.0"
     (note,) = ws.notes
-    assert "backend/pyproject.toml (hatchling) is not a member" in note
+    assert "backend is released (tags named hatchling exist)" in note
 
 
 @pytest.mark.parametrize(
@@ -298,14 +300,13 @@ def test_a_token_prefix_the_tagged_commit_contradicts_is_another_projects(
         "pyproject.toml": '[tool.uv.workspace]\nmembers = ["libs/python/*"]\n',
         "libs/python/bench-ui/pyproject.toml": project("acme-bench-ui", "0.7.0"),
         "libs/python/core/pyproject.toml": project("acme-core", "0.3.1"),
-        "libs/bench/pyproject.toml": project("acme-bench", "0.2.11"),
+        "libs/bench/package.json": '{"name": "acme-bench", "version": "0.2.11"}\n',
     }
     root = repo(tmp_path / "r", files, tags=["bench-v0.2.11", "core-v0.3.1"])
     ws = load_workspace(root)
     ui = ws.get("acme-bench-ui")
     assert ws.tag_for(ui) == "bench-ui-v0.7.0" and ui.released is None  # as its siblings
     assert ws.tag_format_of(ws.get("acme-core")) == "core-v{version}"
-    assert any("libs/bench/pyproject.toml (acme-bench)" in note for note in ws.notes)
     commit(root, {"libs/python/bench-ui/pyproject.toml": project("acme-bench-ui", "0.2.12")})
     git(root, "tag", "bench-v0.2.12")  # now the tagged commit agrees: the prefix is its own
     again = load_workspace(root)
