@@ -45,7 +45,11 @@ def packages_rows(workspace: Workspace) -> list[dict[str, Any]]:
                 "last_release": str(tags.last) if tags and tags.last else None,
                 "last_tag": tags.last_tag if tags else None,
                 "highest_tag": tags.highest_tag if tags else None,
-                "warnings": [*p.drift_notes, *([tags.problem] if tags and tags.problem else [])],
+                "warnings": [
+                    *p.drift_notes,
+                    *([tags.problem] if tags and tags.problem else []),
+                    *([tags.finding] if tags and tags.finding else []),
+                ],
             }
         )
     return rows

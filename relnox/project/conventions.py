@@ -22,6 +22,7 @@ gets the default format for new tags, and a tag-versioned package is an error.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import fnmatch
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -116,6 +117,7 @@ class TagFacts:
     count: int = 0
     problem: str | None = None  # tags exist but none is this package's
     released: frozenset[Version] = frozenset()  # every version a tag of it marks
+    finding: str | None = None  # ambiguous evidence: the choices and the setting that decides
     last: Version | None = None  # the last release of HEAD's line (see :func:`_measure`)
     last_tag: str | None = None
 
@@ -266,7 +268,7 @@ def infer_conventions(
             ]
         for name in winners:
             owned[name].append(prefix)
-    why = _follow_new_conventions(members, claims, owned, groups, tags, show_file)
+    why, doubts = _follow_new_conventions(members, claims, owned, groups, tags, show_file)
     owners = {prefix for prefixes in owned.values() for prefix in prefixes}
     unclaimed = [
         groups[p][-1][1] for p in sorted(groups, key=lambda p: -len(groups[p])) if p not in owners
@@ -286,7 +288,12 @@ def infer_conventions(
             default,
             examples,
             why.get(member.name, ""),
+            show_file,
         )
+        if member.name in doubts:
+            facts[member.name] = dataclasses.replace(
+                facts[member.name], finding=doubts[member.name]
+            )
     return _with_default_for_new(facts, members, default)
 
 
@@ -323,8 +330,6 @@ def _strays(
 
 
 def _without(tags: RepoTags, strays: set[str]) -> RepoTags:
-    import dataclasses
-
     return dataclasses.replace(
         tags,
         all=tuple(t for t in tags.all if t not in strays),
@@ -367,7 +372,7 @@ def _follow_new_conventions(
     groups: Mapping[str, list[tuple[Version, str]]],
     tags: RepoTags,
     show_file: Callable[[str, str], str | None] | None,
-) -> dict[str, str]:
+) -> tuple[dict[str, str], dict[str, str]]:
     """A package whose tags changed spelling keeps the newest spelling as its current one.
 
     A prefix ``U`` the package holds weakly (bare ``v`` beside its own ``python-v``) or
@@ -378,6 +383,7 @@ def _follow_new_conventions(
     """
     taken = {prefix for prefixes in owned.values() for prefix in prefixes}
     why: dict[str, str] = {}
+    doubts: dict[str, str] = {}
     for member in members:
         mine = owned[member.name]
         if not mine or member.configured or member.match or member.regex:
@@ -397,6 +403,15 @@ def _follow_new_conventions(
                 _triggered(tags, groups[p][-1][1]) for p in followed
             )
             if not (triggered or _tag_names_version(member, tag, version, show_file)):
+                if not _tag_contradicts(member, tag, version, show_file):
+                    old = f"{followed[0]}{{version}}"
+                    doubts[member.name] = (
+                        f"tags {prefix}{{version}} (newest {tag}) came after the last {old} "
+                        f"tag ({groups[followed[0]][-1][1]}), but nothing says they are "
+                        f"{member.name}'s; relnox keeps {old}: set tag-format = "
+                        f'"{prefix}{{version}}" in its [tool.relnox] if that is the current '
+                        "convention"
+                    )
                 continue
             claims.setdefault(prefix, {})[member.name] = best
             if prefix not in mine:
@@ -410,7 +425,9 @@ def _follow_new_conventions(
                 f"{prefix}{{version}} is the current convention: its tags came after the last "
                 f"{followed[0]}{{version}} tag ({groups[followed[0]][-1][1]}) and {evidence}"
             )
-    return why
+    for name in why:
+        doubts.pop(name, None)
+    return why, doubts
 
 
 def _tag_names_version(
@@ -531,7 +548,7 @@ def _facts(
     if semver_pre:
         evidence += "; pre-releases spelled semver style (-beta.N)"
     convention = TagConvention(accepts[0], accepts, evidence, inferred=True, semver_pre=semver_pre)
-    return _measure(member, convention, tags, show_file)
+    return _measure(member, convention, tags)
 
 
 _SEMVER_PRE_TAG = re.compile(r"\d-(alpha|beta|rc)\.\d+$", re.IGNORECASE)
@@ -575,29 +592,13 @@ def _candidates(member: Member, convention: TagConvention, tags: RepoTags) -> Se
 _STRAYS_READ = 3  # highest tags checked against the version file before they count
 
 
-def _measure(
-    member: Member,
-    convention: TagConvention,
-    tags: RepoTags,
-    show_file: Callable[[str, str], str | None] | None = None,
-) -> TagFacts:
-    """The package's tags: highest final release, newest reachable tag, every version.
-
-    An inferred convention's highest tags are read at their commits: one whose version
-    file names another version (``v1.16.0`` on a commit releasing ``0.37b0``) is a stray
-    and does not count (at most :data:`_STRAYS_READ` are read).
-    """
+def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFacts:
+    """The package's tags: highest final release, the last of HEAD's line, every version."""
     found: list[tuple[Version, str]] = []
     for tag in _candidates(member, convention, tags):
         version = convention.version_of(tag, name=member.name, dir=member.dir)
         if version is not None:
             found.append((version, tag))
-    if show_file is not None and convention.inferred:
-        found.sort()
-        for _ in range(_STRAYS_READ):
-            if not found or not _tag_contradicts(member, found[-1][1], found[-1][0], show_file):
-                break
-            found.pop()
     finals = [item for item in found if not item[0].is_prerelease] or found
     highest = max(finals, default=None)
     merged = [item for item in found if item[1] in tags.merged]

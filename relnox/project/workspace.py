@@ -159,6 +159,7 @@ class Workspace:
             for pkg in self.packages
             if pkg.tags and pkg.tags.problem
         ]
+        found += [f"{p.name}: {p.tags.finding}" for p in self.packages if p.tags and p.tags.finding]
         return tuple(found)
 
     def require_history(self, what: str) -> None:

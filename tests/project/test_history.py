@@ -456,3 +456,25 @@ def test_a_uv_virtual_root_with_a_backend_and_its_own_tags_is_released(tmp_path:
     ws = load_workspace(repo.root)
     assert [p.name for p in ws.packages] == ["lonely"]
     assert plan_bump(ws, part="patch", tag=True, commit=True).tags == ["lonely-v2.1.1"]
+
+
+def test_a_newer_prefix_nothing_confirms_is_one_finding_naming_the_setting(
+    tmp_path: Path,
+) -> None:
+    """A tag-versioned package tagged ``python-v`` until 0.3.0, then bare ``v0.4.0``: its
+    files name no version and no workflow says which tags release it."""
+    vcs = '\n[tool.hatch.version]\nsource = "vcs"\n'
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["python/*"]\n',
+        "python/kit/pyproject.toml": project("kit", None, backend="hatch-vcs", extra=vcs),
+        "python/other/pyproject.toml": project("other", "1.0.0"),
+    }
+    repo = History(tmp_path / "r", files)
+    git(repo.root, "tag", "kit-v0.3.0")
+    repo.commit({"x.txt": "1"}, "release-0.4.0")
+    ws = load_workspace(repo.root)
+    kit = ws.get("kit")
+    assert ws.tag_format_of(kit) == "kit-v{version}"
+    (finding,) = [w for w in ws.warnings if w.startswith("kit:")]
+    assert "release-{version}" in finding and "kit-v{version}" in finding
+    assert 'set tag-format = "release-{version}"' in finding
