@@ -292,19 +292,6 @@ def _tags(ws: Workspace, pkg: Package) -> list[Check]:
     current = Version(pkg.version)
     if facts is not None and facts.highest is not None and facts.highest > current:
         where = rel(pkg.primary.path if pkg.primary else pkg.pyproject, ws.root)
-        if facts.highest_tag and version_at(ws, pkg, facts.highest_tag) is None:
-            # two readings: a release of this package from before its file moved, or a
-            # tag of another project that shares the prefix
-            return [
-                Check(
-                    name,
-                    WARN,
-                    f"tag {facts.highest_tag} is newer than {pkg.version} but tags a commit "
-                    f"without {where}; if it is another project's, set tag-format in "
-                    f"{pkg.name}'s [tool.relnox] (relnox refuses a bump to {facts.highest} or "
-                    "below until then)",
-                )
-            ]
         leads_to = Version(current.base_version) if current.dev is not None else current
         if current.dev is not None and current.pre is not None:
             leads_to = Version(str(current).split(".dev")[0])
@@ -328,6 +315,19 @@ def _tags(ws: Workspace, pkg: Package) -> list[Check]:
                     f"tag {facts.highest_tag} is newer than {pkg.version} and is on another "
                     f"branch; this branch's last release is {facts.last_tag}, so a bump here "
                     f"below {facts.highest} is a maintenance release (not marked latest)",
+                )
+            ]
+        if facts.highest_tag and version_at(ws, pkg, facts.highest_tag) is None:
+            # two readings: a release of this package from before its file moved, or a
+            # tag of another project that shares the prefix
+            return [
+                Check(
+                    name,
+                    WARN,
+                    f"tag {facts.highest_tag} is newer than {pkg.version} but tags a commit "
+                    f"without {where}; if it is another project's, set tag-format in "
+                    f"{pkg.name}'s [tool.relnox] (relnox refuses a bump to {facts.highest} or "
+                    "below until then)",
                 )
             ]
         return [
