@@ -647,8 +647,17 @@ def _with_default_for_new(
     if shape == default:
         return facts
     out = dict(facts)
+    # one tag for all (no {name}/{dir}) joins a lockstep line: only a package at the
+    # line's version joins it (1.45.0.dev beside 0.66b0.dev packages does not)
+    line = (
+        {m.current for m in members if facts[m.name].count}
+        if "{name}" not in shape and "{dir}" not in shape
+        else None
+    )
     for member in members:
         fact = facts[member.name]
+        if line is not None and member.current not in line:
+            continue
         if fact.count == 0 and member.configured is None and fact.problem is None:
             out[member.name] = TagFacts(
                 TagConvention(shape, (shape,), f"no tags yet; {shape} as the other packages' tags")
