@@ -478,3 +478,28 @@ def test_a_newer_prefix_nothing_confirms_is_one_finding_naming_the_setting(
     (finding,) = [w for w in ws.warnings if w.startswith("kit:")]
     assert "release-{version}" in finding and "kit-v{version}" in finding
     assert 'set tag-format = "release-{version}"' in finding
+
+
+def test_a_release_train_tag_is_the_stable_lines_and_bumping_one_moves_that_line(
+    tmp_path: Path,
+) -> None:
+    """``v1.44.0`` releases api and sdk at 1.44.0 and, on the same commit, semconv at
+    0.65b0: the tag is the stable line's; semconv keeps a convention of its own."""
+
+    def files(stable: str, beta: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": '[tool.uv.workspace]\nmembers = ["api", "sdk", "semconv"]\n',
+            "api/pyproject.toml": project("train-api", stable),
+            "sdk/pyproject.toml": project("train-sdk", stable),
+            "semconv/pyproject.toml": project("train-semconv", beta),
+        }
+
+    repo = History(tmp_path / "r", files("1.44.0", "0.65b0"))
+    git(repo.root, "tag", "v1.44.0")
+    repo.commit(files("1.45.0.dev", "0.66b0.dev"))
+    ws = load_workspace(repo.root)
+    assert ws.tag_format_of(ws.get("train-semconv")) == "{name}-v{version}"
+    bump = plan_bump(ws, part="minor", packages=["train-sdk"], tag=True, commit=True)
+    assert bump.versions == {n: ("1.45.0.dev", "1.45.0") for n in ("train-api", "train-sdk")}
+    assert bump.tags == ["v1.45.0"]
+    assert any("train-api moves with train-sdk" in n for n in bump.notes)
