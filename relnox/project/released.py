@@ -76,8 +76,12 @@ def released_elsewhere(
     root: Path, candidates: Iterable[tuple[Path, str]]
 ) -> list[tuple[Path, str]]:
     """The ``(directory, why)`` of each candidate ``(directory, name)`` with evidence."""
+    candidates = list(candidates)
+    if not candidates:
+        return []
     stems = tag_stems(root)
-    top = git.toplevel(root) if git.is_repo(root) else root
+    in_repo = shutil.which("git") is not None and git.is_repo(root)
+    top = git.toplevel(root) if in_repo else root
     workflows = _workflow_dirs(top)
     found = []
     for directory, name in candidates:
