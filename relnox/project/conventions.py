@@ -384,6 +384,7 @@ def _follow_new_conventions(
     taken = {prefix for prefixes in owned.values() for prefix in prefixes}
     why: dict[str, str] = {}
     doubts: dict[str, str] = {}
+    ranks: dict[str, tuple[tuple[bool, bool, int], str, int]] = {}
     for member in members:
         mine = owned[member.name]
         if not mine or member.configured or member.match or member.regex:
@@ -413,9 +414,13 @@ def _follow_new_conventions(
                         "convention"
                     )
                 continue
-            claims.setdefault(prefix, {})[member.name] = best
-            if prefix not in mine:
-                mine.append(prefix)
+            # rank: the workflow fires on it, then the bare spelling (the project's own
+            # name for a release), then the newest; a sibling language's prefix tagged on
+            # the same commits (node-v0.23.1 beside v0.23.1) is never taken with it
+            rank = (triggered, stem(prefix) == "", _span(tags, group)[1])
+            if member.name in ranks and ranks[member.name][0] >= rank:
+                continue
+            ranks[member.name] = (rank, prefix, best)
             evidence = (
                 "the release workflow's tag trigger fires on it"
                 if triggered
@@ -425,6 +430,12 @@ def _follow_new_conventions(
                 f"{prefix}{{version}} is the current convention: its tags came after the last "
                 f"{followed[0]}{{version}} tag ({groups[followed[0]][-1][1]}) and {evidence}"
             )
+    for member in members:
+        if member.name in ranks:
+            _rank, prefix, best = ranks[member.name]
+            claims.setdefault(prefix, {})[member.name] = best
+            if prefix not in owned[member.name]:
+                owned[member.name].append(prefix)
     for name in why:
         doubts.pop(name, None)
     return why, doubts

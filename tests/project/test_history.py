@@ -503,3 +503,21 @@ def test_a_release_train_tag_is_the_stable_lines_and_bumping_one_moves_that_line
     assert bump.versions == {n: ("1.45.0.dev", "1.45.0") for n in ("train-api", "train-sdk")}
     assert bump.tags == ["v1.45.0"]
     assert any("train-api moves with train-sdk" in n for n in bump.notes)
+
+
+def test_a_sibling_languages_tags_on_the_same_commits_are_not_taken_with_the_new_one(
+    tmp_path: Path,
+) -> None:
+    """python-v0.13.3, then each release tagged v0.14.0 and node-v0.14.0 on one commit."""
+    repo = History(tmp_path / "r", {"bindings/python/pyproject.toml": project("tok", "0.13.3")})
+    git(repo.root, "tag", "python-v0.13.3")
+    for version in ("0.14.0", "0.15.0"):
+        repo.commit(
+            {"bindings/python/pyproject.toml": project("tok", version)},
+            f"v{version}",
+            f"node-v{version}",
+        )
+    ws = load_workspace(repo.root / "bindings" / "python")
+    facts = ws.packages[0].tags
+    assert facts is not None and ws.tag_format_of(ws.packages[0]) == "v{version}"
+    assert facts.convention.accepts == ("v{version}", "python-v{version}")
