@@ -41,9 +41,15 @@ def packages_rows(workspace: Workspace) -> list[dict[str, Any]]:
                 ],
                 "tag_format": workspace.tag_format_of(p),
                 "tag_evidence": tags.convention.evidence if tags else "not a git repository",
-                "last_release": str(tags.highest) if tags and tags.highest else None,
-                "last_tag": tags.highest_tag if tags else None,
-                "warnings": [*p.drift_notes, *([tags.problem] if tags and tags.problem else [])],
+                # HEAD's line, as plan says; the highest anywhere when another branch is above
+                "last_release": str(tags.last) if tags and tags.last else None,
+                "last_tag": tags.last_tag if tags else None,
+                "highest_tag": tags.highest_tag if tags else None,
+                "warnings": [
+                    *p.drift_notes,
+                    *([tags.problem] if tags and tags.problem else []),
+                    *([tags.finding] if tags and tags.finding else []),
+                ],
             }
         )
     return rows

@@ -2,6 +2,12 @@
 
 Parts and what they do to ``1.2.3`` (and to pre-releases):
 
+Development versions: HEAD at ``X.devN`` names the release it leads to, so ``major``,
+``minor`` and ``patch`` give ``X`` when ``X`` is already that step (its lower parts are
+zero): ``1.3.0.dev2`` -> ``1.3.0`` for ``patch`` or ``minor``, ``0.60b0.dev0`` -> ``0.60b0``
+(the pre-release is kept: only ``release`` drops it). A part that asks for more
+(``major`` on ``1.3.0.dev2`` -> ``2.0.0``) or a ``--pre`` label bumps as usual.
+
 ``major`` / ``minor`` / ``patch``
     ``2.0.0`` / ``1.3.0`` / ``1.2.4``. On a pre-release whose release number is
     already the target (``2.0.0rc1`` for ``major``, ``1.3.0a2`` for ``minor``, any
@@ -212,6 +218,8 @@ def bump_version(v: Version, part: str, pre: str | None = None) -> Version:
     if part in ("major", "minor", "patch"):
         index = ("major", "minor", "patch").index(part)
         tail = list(v.release[index + 1 :])
+        if label is None and v.dev is not None and v.post is None and not any(tail):
+            return _build(v, v.release, pre=v.pre)  # 0.60b0.dev0 -> 0.60b0, 1.3.0.dev2 -> 1.3.0
         if label is None and unfinished and not any(tail):
             return _build(v, v.release)  # 2.0.0rc1 -> 2.0.0
         release = _bumped_release(v, index)

@@ -69,6 +69,7 @@ from relnox.builds.sources import (
 from relnox.errors import RelnoxError
 from relnox.project.pyproject import load_toml
 from relnox.project.workspace import Package, Workspace
+from relnox.toml import table
 from relnox.tools import git
 
 logger = logging.getLogger("relnox")
@@ -95,14 +96,6 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
-def _table(doc: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
-    """``doc[k1][k2]...``, or an empty table where a key is missing or not a table."""
-    for key in keys:
-        value = doc.get(key)
-        doc = value if isinstance(value, Mapping) else {}
-    return doc
-
-
 def dynamic_steps(pkg: Package) -> str:
     """Why the backend runs project code or a toolchain at build time that no fingerprint
     covers ("" if it does not)."""
@@ -115,28 +108,28 @@ def dynamic_steps(pkg: Package) -> str:
         doc = load_toml(pkg.pyproject)
     except RelnoxError:
         return f"{pkg.pyproject.name} cannot be read"
-    if _table(doc, "build-system").get("backend-path"):
+    if table(doc, "build-system").get("backend-path"):
         return "a custom build backend (backend-path)"
-    build = _table(doc, "tool", "hatch", "build")
-    targets = _table(build, "targets")
+    build = table(doc, "tool", "hatch", "build")
+    targets = table(build, "targets")
     if (
         build.get("hooks")
-        or any(_table(targets, name).get("hooks") for name in targets)
-        or _table(doc, "tool", "hatch", "metadata").get("hooks")
+        or any(table(targets, name).get("hooks") for name in targets)
+        or table(doc, "tool", "hatch", "metadata").get("hooks")
         or (directory / "hatch_build.py").is_file()
     ):
         return "a hatch build hook"
-    poetry_build = _table(doc, "tool", "poetry").get("build")
-    if isinstance(poetry_build, str) or _table(doc, "tool", "poetry", "build").get("script"):
+    poetry_build = table(doc, "tool", "poetry").get("build")
+    if isinstance(poetry_build, str) or table(doc, "tool", "poetry", "build").get("script"):
         return "a poetry build script"
-    if (directory / "pdm_build.py").is_file() or _table(doc, "tool", "pdm", "build").get(
+    if (directory / "pdm_build.py").is_file() or table(doc, "tool", "pdm", "build").get(
         "custom-hook"
     ):
         return "a pdm build hook"
-    setuptools = _table(doc, "tool", "setuptools")
+    setuptools = table(doc, "tool", "setuptools")
     if setuptools.get("cmdclass") or setuptools.get("ext-modules"):
         return "setuptools cmdclass or ext-modules (code or a compiler at build time)"
-    if build.get("artifacts") or any(_table(targets, name).get("artifacts") for name in targets):
+    if build.get("artifacts") or any(table(targets, name).get("artifacts") for name in targets):
         return "hatch artifacts (files git ignores that the backend includes) cannot be proven unchanged"
     return ""
 

@@ -49,29 +49,41 @@ logger = logging.getLogger("relnox")
 
 def _select(
     workspace: Workspace, packages: Sequence[str], changed_only: bool
-) -> tuple[Package, ...]:
+) -> tuple[tuple[Package, ...], list[str]]:
+    """The packages to bump, and a note for each group moved with a named member.
+
+    Packages released under one shared tag (inferred lockstep) move together: naming one
+    moves the group, and the note says so. A configured lockstep group must be named
+    whole (the configuration is the user's word; a partial selection is a mistake).
+    """
     selected = workspace.select(packages)
     names = {p.name for p in selected}
+    notes = []
     for pkg in selected:
         group = workspace.group_of(pkg)
         missing = [p.name for p in group if p.name not in names]
-        if missing:
+        if missing and workspace.shares_a_tag(group):
+            names.update(missing)
+            notes.append(
+                f"note: {', '.join(missing)} move{'s' if len(missing) == 1 else ''} with "
+                f"{pkg.name}: they share the tag {workspace.tag_format_of(pkg)} (their tags "
+                "name one version); set [tool.relnox] lockstep or give each its own "
+                "tag-format to decide otherwise"
+            )
+        elif missing:
             everyone = " ".join(f"--package {p.name}" for p in group)
-            why = (
-                f"{', '.join(p.name for p in group)} share the tag {workspace.tag_format_of(pkg)}"
-                if workspace.shares_a_tag(group)
-                else f"{workspace.config.source}: [tool.relnox] lockstep keeps "
-                f"{', '.join(p.name for p in group)} on one version"
-            )
             raise ConfigError(
-                f"{why}, so {pkg.name} cannot be bumped without {', '.join(missing)}; "
-                f"pass {everyone} (or give {pkg.name} its own tag-format)"
+                f"{workspace.config.source}: [tool.relnox] lockstep keeps "
+                f"{', '.join(p.name for p in group)} on one version, so {pkg.name} cannot be "
+                f"bumped without {', '.join(missing)}; pass {everyone} (or give {pkg.name} "
+                "its own tag-format)"
             )
+    selected = tuple(p for p in workspace.packages if p.name in names)
     if changed_only:
         changed = set(changed_names(workspace))
         moving = {p.name for p in selected for q in workspace.group_of(p) if q.name in changed}
         selected = tuple(p for p in selected if p.name in moving)
-    return selected
+    return selected, notes
 
 
 def _by_version(group: Sequence[Package]) -> str:
@@ -129,12 +141,18 @@ def _new_versions(
 
 def _refuse_downgrades(
     workspace: Workspace, selected: Sequence[Package], versions: Mapping[str, tuple[str, str]]
-) -> None:
-    """No bump may give a version a tag already marks, or one at or below the last final.
+) -> list[str]:
+    """No bump may give a version a tag already marks, or one at or below HEAD's last release.
 
-    An old pre-release above the current line (httpx's 1.0.0b0 before 0.28.1) does not
-    hold back the next 0.x release; the version it marks stays taken.
+    HEAD's last release is the last of its line (:attr:`TagFacts.last`): a maintenance
+    branch (``release-1.2.x`` at 1.2.3 while 2.0.0 is released on main) may release
+    1.2.4, which exists nowhere and is above every release HEAD holds; such a backport is
+    said in a note and never called the latest. Without a release on HEAD's line, a
+    version below the highest release is refused as before. An old pre-release above the
+    current line (httpx's 1.0.0b0 before 0.28.1) does not hold back the next 0.x release;
+    the version it marks stays taken. Returns the notes.
     """
+    notes = []
     for pkg in selected:
         facts = pkg.tags
         if facts is None:
@@ -146,12 +164,22 @@ def _refuse_downgrades(
                 f"{workspace.tag_for(pkg, versions[pkg.name][1])} exists); bump to a higher "
                 "version (--to or another --part)"
             )
-        if facts.highest is not None and new <= facts.highest:
+        floor, floor_tag = facts.last, facts.last_tag
+        if floor is None:
+            floor, floor_tag = facts.highest, facts.highest_tag
+        if floor is not None and new <= floor:
             raise VersionError(
-                f"{pkg.name}: {versions[pkg.name][1]} is not above {facts.highest}, which tag "
-                f"{facts.highest_tag} already released; bump to a higher version "
+                f"{pkg.name}: {versions[pkg.name][1]} is not above {floor}, which tag "
+                f"{floor_tag} already released; bump to a higher version "
                 f"(--to or another --part)"
             )
+        if facts.highest is not None and new < facts.highest:
+            notes.append(
+                f"note: {pkg.name} {versions[pkg.name][1]} is a maintenance release: above "
+                f"{facts.last_tag}, the last release of this branch, and below "
+                f"{facts.highest_tag} released elsewhere; it is not marked latest"
+            )
+    return notes
 
 
 class _Files:
@@ -383,12 +411,13 @@ def plan_bump(
     names = list(packages)
     if changed_only or tag:
         workspace.require_history("bump --changed" if changed_only else "bump --tag")
-    selected = _select(workspace, names, changed_only)
+    selected, moved = _select(workspace, names, changed_only)
     versions = _new_versions(workspace, selected, part, to, pre)
     if changed_only and selected:
         selected = _with_moved_pins(workspace, versions)
-    _refuse_downgrades(workspace, selected, versions)
+    backports = _refuse_downgrades(workspace, selected, versions)
     plan = BumpPlan(workspace=workspace, versions=versions)
+    plan.notes += moved + backports
     if not selected:  # --changed and nothing changed: nothing to do
         return plan
     files = _Files()

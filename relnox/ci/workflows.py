@@ -75,6 +75,18 @@ def tag_pattern(tag_format: str) -> str:
     return re.sub(r"\{(name|dir)\}", "*", tag_format).replace("{version}", "[0-9]*")
 
 
+def tag_patterns(workspace: Workspace) -> list[str]:
+    """The tag filters of the release workflow: each package's convention, as detected.
+
+    A convention read from the repository's tags is concrete (``core-v{version}``), so the
+    workflow fires on this project's tags only, not another project's ``lume-v1.0`` beside
+    them, and a repository tagging ``0.28.1`` gets ``[0-9]*``. A configured or default
+    ``{name}-v{version}`` stays a glob (``*-v[0-9]*``) so packages added later are covered.
+    """
+    found = [tag_pattern(workspace.tag_format_of(pkg)) for pkg in workspace.packages]
+    return list(dict.fromkeys(found)) or [tag_pattern(workspace.tag_format)]
+
+
 def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
 
@@ -472,7 +484,7 @@ class WorkflowBuilder:
                 **(
                     {"release": {"types": ["published"]}}
                     if self.settings.trigger == "release"
-                    else {"push": {"tags": [tag_pattern(self.ws.tag_format)]}}
+                    else {"push": {"tags": tag_patterns(self.ws)}}
                 ),
                 "workflow_dispatch": {"inputs": inputs},
             },

@@ -1,19 +1,24 @@
 """The release plan: per package, its last tag, whether it changed since, its next version.
 
 "Changed" means a committed file under the package's directory differs between
-the package's last tag (the highest version tag reachable from HEAD) and HEAD;
+the package's last tag (the last release of HEAD's line: the highest of its tags that
+HEAD contains or that releases a version HEAD's files have reached, see
+:func:`relnox.project.conventions._measure`) and HEAD;
 nested package directories do not count for their parent (a workspace root).
 A package that was never tagged counts as changed.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from relnox.errors import GitError
 from relnox.paths import rel
+from relnox.project.build_inputs import build_inputs_of
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
 
@@ -34,16 +39,34 @@ class PlanRow:
 
 
 def last_tag(workspace: Workspace, pkg: Package) -> str | None:
-    """The package's highest version tag that HEAD contains (``None`` if never tagged)."""
+    """The last release tag of HEAD's line (``None`` if never tagged)."""
     if pkg.tags is not None:
-        return pkg.tags.reachable_tag
+        return pkg.tags.last_tag
     return None
 
 
+def _top(workspace: Workspace) -> Path:
+    return git.toplevel(workspace.root) if git.is_repo(workspace.root) else workspace.root
+
+
+def _inputs(workspace: Workspace, pkg: Package, top: Path) -> list[str]:
+    """The directories outside the package's own that its build reads (a Rust crate
+    at ``../rust``, a CMake source dir), as paths relative to the workspace root."""
+    root = workspace.root.resolve()
+    found = []
+    for path in build_inputs_of(pkg.pyproject, top):
+        try:
+            found.append(path.relative_to(root).as_posix())
+        except ValueError:  # above the workspace root: git takes ../ paths from its cwd
+            found.append(os.path.relpath(path, root).replace(os.sep, "/"))
+    return found
+
+
 def pathspec(workspace: Workspace, pkg: Package) -> list[str]:
-    """The package's directory without the directories of packages nested in it."""
+    """The package's directory without the directories of packages nested in it, plus
+    the directories its build reads (:mod:`relnox.project.build_inputs`)."""
     own = pkg.directory.resolve()
-    spec = [rel(own, workspace.root)]
+    spec = [rel(own, workspace.root), *_inputs(workspace, pkg, _top(workspace))]
     for other in workspace.packages:
         other_dir = other.directory.resolve()
         if other_dir != own and own in other_dir.parents:
@@ -62,8 +85,13 @@ def pathspecs(workspace: Workspace, packages: Sequence[Package]) -> dict[str, li
                 nested.setdefault(owner[parent], []).append(
                     f":(exclude){rel(path, workspace.root)}"
                 )
+    top = _top(workspace)
     return {
-        pkg.name: [rel(dirs[pkg.name], workspace.root), *nested.get(pkg.name, [])]
+        pkg.name: [
+            rel(dirs[pkg.name], workspace.root),
+            *_inputs(workspace, pkg, top),
+            *nested.get(pkg.name, []),
+        ]
         for pkg in packages
     }
 

@@ -22,6 +22,7 @@ gets the default format for new tags, and a tag-versioned package is an error.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import fnmatch
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -44,6 +45,8 @@ class RepoTags:
     shallow: bool = False
     is_repo: bool = False
     nearness: Mapping[str, int] = field(default_factory=dict)  # merged tag -> rank, nearest 0
+    dates: Mapping[str, int] = field(default_factory=dict)  # tag -> creation time (unix)
+    triggers: tuple[str, ...] = ()  # the release workflows' ``on: push: tags:`` globs
 
     def starting_with(self, prefix: str) -> list[str]:
         """The tags that start with ``prefix`` (a binary search in the sorted names)."""
@@ -78,6 +81,7 @@ class TagConvention:
     inferred: bool = False
     match: str | None = None  # glob from the backend's describe command
     regex: str | None = None  # the backend's tag_regex
+    semver_pre: bool = False  # pre-releases are tagged semver style: v1.2.0-beta.4
 
     def version_of(self, tag: str, *, name: str, dir: str) -> Version | None:
         """The version ``tag`` gives this package, ``None`` if it is not one of its tags."""
@@ -113,6 +117,14 @@ class TagFacts:
     count: int = 0
     problem: str | None = None  # tags exist but none is this package's
     released: frozenset[Version] = frozenset()  # every version a tag of it marks
+    finding: str | None = None  # ambiguous evidence: the choices and the setting that decides
+    last: Version | None = None  # the last release of HEAD's line (see :func:`_measure`)
+    last_tag: str | None = None
+
+    @property
+    def backport(self) -> bool:
+        """HEAD's line is below a release made on another branch (a maintenance branch)."""
+        return self.last is not None and self.highest is not None and self.highest > self.last
 
 
 def split_tag(tag: str) -> tuple[str, Version] | None:
@@ -164,6 +176,7 @@ class Member:
     regex: str | None = None
     version_file: str | None = None  # repo-relative path whose content names the version
     vcs: bool = False  # its version comes from its tags
+    current: Version | None = None  # the version HEAD's files give it (None: from its tags)
 
 
 def _names(member: Member) -> set[str]:
@@ -222,14 +235,32 @@ def infer_conventions(
     for prefix in groups:
         if stem(prefix) or prefix in claims or len(members) < 2:
             continue
-        # bare tags among several packages, none of them the root: the one package whose
-        # version file names the newest such tag's version at its commit owns them
-        newest_version, newest_tag = groups[prefix][-1]
+        # bare tags among several packages, none of them the root: the packages whose
+        # version file names the newest such tag's version at its commit own them (several:
+        # one tag for a line released together, which makes them a lockstep group)
+        newest_version, newest_tag = _newest(groups[prefix], tags)
         confirmed = [
-            m.name for m in members if _tag_names_version(m, newest_tag, newest_version, show_file)
+            m.name
+            for m in members
+            if not _has_own_tags(m.name, claims)
+            and _tag_names_version(m, newest_tag, newest_version, show_file)
         ]
-        if len(confirmed) == 1:
-            claims[prefix] = {confirmed[0]: 1}
+        if confirmed:
+            claims[prefix] = dict.fromkeys(confirmed, 1)
+    # a prefix a tag-format configures for one package is that package's, never inferred
+    # for another (``[tool.relnox.tag-formats] app = "v{version}"``: lib gets no v-tags)
+    configured = {
+        m.configured.partition("{version}")[0]: m.name
+        for m in members
+        if m.configured and "{version}" in m.configured
+    }
+    for prefix in list(claims):
+        if prefix in configured:
+            kept = {n: s for n, s in claims[prefix].items() if n == configured[prefix]}
+            if kept:
+                claims[prefix] = kept
+            else:
+                del claims[prefix]
     owned: dict[str, list[str]] = {m.name: [] for m in members}
     for prefix, scores in claims.items():
         best = max(scores.values())
@@ -251,17 +282,177 @@ def infer_conventions(
             ]
         for name in winners:
             owned[name].append(prefix)
+    why, doubts = _follow_new_conventions(members, claims, owned, groups, tags, show_file)
     owners = {prefix for prefixes in owned.values() for prefix in prefixes}
     unclaimed = [
         groups[p][-1][1] for p in sorted(groups, key=lambda p: -len(groups[p])) if p not in owners
     ]
     examples = unclaimed[:3]
+    strays = _strays(members, owned, groups, show_file)
+    if strays:
+        tags = _without(tags, strays)
     facts: dict[str, TagFacts] = {}
     for member in members:
         facts[member.name] = _facts(
-            member, owned[member.name], claims, groups, tags, default, examples
+            member,
+            owned[member.name],
+            claims,
+            groups,
+            tags,
+            default,
+            examples,
+            why.get(member.name, ""),
+            show_file,
         )
+        if member.name in doubts:
+            facts[member.name] = dataclasses.replace(
+                facts[member.name], finding=doubts[member.name]
+            )
     return _with_default_for_new(facts, members, default)
+
+
+def _has_own_tags(name: str, claims: Mapping[str, Mapping[str, int]]) -> bool:
+    """Tags named after the package (``checkpoint==4.2.0``) exist: a bare tag that its
+    file happens to agree with is not its own."""
+    return any(scores.get(name, 0) >= 3 for scores in claims.values())
+
+
+def _strays(
+    members: Sequence[Member],
+    owned: Mapping[str, list[str]],
+    groups: Mapping[str, list[tuple[Version, str]]],
+    show_file: Callable[[str, str], str | None] | None,
+) -> set[str]:
+    """The highest tags of a shared bare prefix that release none of its owners.
+
+    ``v1.16.0`` on the commit that releases the line at ``0.37b0`` (a tag made by mistake
+    with another repository's number): no owner's version file names 1.16.0 there and
+    one names another version, so it is not a release of theirs.
+    """
+    found: set[str] = set()
+    for prefix, group in groups.items():
+        owners = [m for m in members if prefix in owned[m.name]]
+        if stem(prefix) or len(owners) < 2:
+            continue
+        for version, tag in list(reversed(group))[:_STRAYS_READ]:
+            if any(_tag_names_version(m, tag, version, show_file) for m in owners):
+                break
+            if not any(_tag_contradicts(m, tag, version, show_file) for m in owners):
+                break
+            found.add(tag)
+    return found
+
+
+def _without(tags: RepoTags, strays: set[str]) -> RepoTags:
+    return dataclasses.replace(
+        tags,
+        all=tuple(t for t in tags.all if t not in strays),
+        merged=tags.merged - strays,
+    )
+
+
+def _newest(group: Sequence[tuple[Version, str]], tags: RepoTags) -> tuple[Version, str]:
+    """The most recently created tag of a prefix (the highest version when dates tie)."""
+    return max(group, key=lambda item: (tags.dates.get(item[1], 0), item[0]))
+
+
+def _span(tags: RepoTags, group: Sequence[tuple[Version, str]]) -> tuple[int, int]:
+    """The first and last creation times of a prefix's tags (0, 0 when unknown)."""
+    times = [tags.dates.get(tag, 0) for _v, tag in group]
+    return (min(times), max(times)) if times and all(times) else (0, 0)
+
+
+def _continues(
+    newer: Sequence[tuple[Version, str]],
+    older: Sequence[tuple[Version, str]],
+    tags: RepoTags,
+) -> bool:
+    """``newer`` took over from ``older``: its newest tag came after the last of ``older``
+    and releases a higher version (``python-v0.2.8`` then ``v0.3.0`` onwards; a few
+    releases tagged both ways in between do not matter)."""
+    (_, new_last), (_, old_last) = _span(tags, newer), _span(tags, older)
+    return bool(new_last and old_last and new_last > old_last) and max(newer) > max(older)
+
+
+def _triggered(tags: RepoTags, tag: str) -> bool:
+    """The release workflow's ``on: push: tags:`` filter fires on ``tag``."""
+    return any(fnmatch.fnmatchcase(tag, glob) for glob in tags.triggers)
+
+
+def _follow_new_conventions(
+    members: Sequence[Member],
+    claims: dict[str, dict[str, int]],
+    owned: dict[str, list[str]],
+    groups: Mapping[str, list[tuple[Version, str]]],
+    tags: RepoTags,
+    show_file: Callable[[str, str], str | None] | None,
+) -> tuple[dict[str, str], dict[str, str]]:
+    """A package whose tags changed spelling keeps the newest spelling as its current one.
+
+    A prefix ``U`` the package holds weakly (bare ``v`` beside its own ``python-v``) or
+    nobody holds is the package's, as strongly as its own prefix ``P``, when ``U``
+    continues ``P`` (:func:`_continues`) and the evidence agrees: the package's version
+    file names the version at ``U``'s newest tag, or the release workflow's tag trigger
+    fires on ``U``'s tags and not on ``P``'s. Without that agreement nothing changes.
+    """
+    taken = {prefix for prefixes in owned.values() for prefix in prefixes}
+    why: dict[str, str] = {}
+    doubts: dict[str, str] = {}
+    ranks: dict[str, tuple[tuple[bool, bool, int], str, int]] = {}
+    for member in members:
+        mine = owned[member.name]
+        if not mine or member.configured or member.match or member.regex:
+            continue
+        best = max(claims[p][member.name] for p in mine)
+        own = [p for p in mine if claims[p][member.name] == best]
+        for prefix, group in groups.items():
+            if prefix in own or (prefix in taken and prefix not in mine):
+                continue
+            followed = [p for p in own if _continues(group, groups[p], tags)]
+            if not followed:
+                continue
+            version, tag = next(
+                ((v, t) for v, t in reversed(group) if not v.is_prerelease), group[-1]
+            )
+            triggered = _triggered(tags, tag) and not any(
+                _triggered(tags, groups[p][-1][1]) for p in followed
+            )
+            if not (triggered or _tag_names_version(member, tag, version, show_file)):
+                if not _tag_contradicts(member, tag, version, show_file):
+                    old = f"{followed[0]}{{version}}"
+                    doubts[member.name] = (
+                        f"tags {prefix}{{version}} (newest {tag}) came after the last {old} "
+                        f"tag ({groups[followed[0]][-1][1]}), but nothing says they are "
+                        f"{member.name}'s; relnox keeps {old}: set tag-format = "
+                        f'"{prefix}{{version}}" in its [tool.relnox] if that is the current '
+                        "convention"
+                    )
+                continue
+            # rank: the workflow fires on it, then the bare spelling (the project's own
+            # name for a release), then the newest; a sibling language's prefix tagged on
+            # the same commits (node-v0.23.1 beside v0.23.1) is never taken with it
+            rank = (triggered, stem(prefix) == "", _span(tags, group)[1])
+            if member.name in ranks and ranks[member.name][0] >= rank:
+                continue
+            ranks[member.name] = (rank, prefix, best)
+            evidence = (
+                "the release workflow's tag trigger fires on it"
+                if triggered
+                else f"{member.version_file} says {version} at {tag}"
+            )
+            why[member.name] = (
+                f"{prefix}{{version}} is the current convention: its tags came after the last "
+                f"{followed[0]}{{version}} tag ({groups[followed[0]][-1][1]}) and {evidence}"
+            )
+    for member in members:
+        if member.name in ranks:
+            _rank, prefix, best = ranks[member.name]
+            claims.setdefault(prefix, {})[member.name] = best
+            if prefix not in owned[member.name]:
+                owned[member.name].append(prefix)
+    for name in why:
+        doubts.pop(name, None)
+    return why, doubts
 
 
 def _tag_names_version(
@@ -270,9 +461,7 @@ def _tag_names_version(
     if show_file is None or member.version_file is None:
         return False
     text = show_file(tag, member.version_file)
-    return (
-        text is not None and re.search(rf"""['"]{re.escape(str(version))}['"]""", text) is not None
-    )
+    return text is not None and version in {maybe_version(m) for m in _QUOTED.findall(text)}
 
 
 _QUOTED = re.compile(r"""['"](\d[^'"\s]*)['"]""")
@@ -324,6 +513,8 @@ def _facts(
     tags: RepoTags,
     default: str,
     examples: list[str],
+    why: str = "",
+    show_file: Callable[[str, str], str | None] | None = None,
 ) -> TagFacts:
     if member.configured is not None:
         convention = TagConvention(
@@ -372,8 +563,20 @@ def _facts(
     evidence = f"inferred from {count} tag{'s' if count != 1 else ''} like {example} ({spelled})"
     if best == 2:
         evidence += "; one tag for the whole directory"
-    convention = TagConvention(accepts[0], accepts, evidence, inferred=True)
+    if why:
+        evidence += f"; {why}"
+    pres = [tag for p in chosen for v, tag in groups[p] if v.is_prerelease]
+    semver_pre = (
+        bool(pres)
+        and _SEMVER_PRE_TAG.search(max(pres, key=lambda t: tags.dates.get(t, 0))) is not None
+    )
+    if semver_pre:
+        evidence += "; pre-releases spelled semver style (-beta.N)"
+    convention = TagConvention(accepts[0], accepts, evidence, inferred=True, semver_pre=semver_pre)
     return _measure(member, convention, tags)
+
+
+_SEMVER_PRE_TAG = re.compile(r"\d-(alpha|beta|rc)\.\d+$", re.IGNORECASE)
 
 
 def _format_of_rule(member: Member) -> str | None:
@@ -411,8 +614,11 @@ def _candidates(member: Member, convention: TagConvention, tags: RepoTags) -> Se
     return list(dict.fromkeys(found))
 
 
+_STRAYS_READ = 3  # highest tags checked against the version file before they count
+
+
 def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFacts:
-    """The package's tags: highest final release, newest reachable tag, every version."""
+    """The package's tags: highest final release, the last of HEAD's line, every version."""
     found: list[tuple[Version, str]] = []
     for tag in _candidates(member, convention, tags):
         version = convention.version_of(tag, name=member.name, dir=member.dir)
@@ -421,6 +627,15 @@ def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFa
     finals = [item for item in found if not item[0].is_prerelease] or found
     highest = max(finals, default=None)
     merged = [item for item in found if item[1] in tags.merged]
+    # HEAD's line: the tags HEAD contains, and those elsewhere that release a version HEAD's
+    # files have reached (a release branch's tags seen from main, a release commit amended
+    # after tagging); its highest is the last release, the base of every comparison
+    line = [
+        item
+        for item in found
+        if item[1] in tags.merged or (member.current is not None and item[0] <= member.current)
+    ]
+    last = max([item for item in line if not item[0].is_prerelease] or line, default=None)
     # git describe finds the nearest tag HEAD contains; on one commit, the higher version
     reachable = max(
         merged, key=lambda item: (-tags.nearness.get(item[1], 0), item[0]), default=None
@@ -433,6 +648,8 @@ def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFa
         reachable[1] if reachable else None,
         len(found),
         released=frozenset(v for v, _tag in found),
+        last=last[0] if last else None,
+        last_tag=last[1] if last else None,
     )
 
 
@@ -455,8 +672,17 @@ def _with_default_for_new(
     if shape == default:
         return facts
     out = dict(facts)
+    # one tag for all (no {name}/{dir}) joins a lockstep line: only a package at the
+    # line's version joins it (1.45.0.dev beside 0.66b0.dev packages does not)
+    line = (
+        {m.current for m in members if facts[m.name].count}
+        if "{name}" not in shape and "{dir}" not in shape
+        else None
+    )
     for member in members:
         fact = facts[member.name]
+        if line is not None and member.current not in line:
+            continue
         if fact.count == 0 and member.configured is None and fact.problem is None:
             out[member.name] = TagFacts(
                 TagConvention(shape, (shape,), f"no tags yet; {shape} as the other packages' tags")

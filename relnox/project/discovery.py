@@ -28,6 +28,7 @@ from relnox.config import (
     load_config,
 )
 from relnox.errors import ConfigError, RelnoxError, VersionError
+from relnox.paths import rel as relpath
 from relnox.project.changelog import check_heading
 from relnox.project.conventions import describe_match
 from relnox.project.dynamic import dynamic_version, unreadable, vcs_plugin
@@ -353,6 +354,35 @@ def _projects_below(root: Path, depth: int = 3) -> list[Path]:
     return found
 
 
+def _released_by_evidence(
+    root: Path, doc: Mapping[str, Any], dirs: Sequence[Path]
+) -> dict[Path, str]:
+    """Projects no workspace file lists whose release history says they are released
+    (:mod:`relnox.project.released`): directory -> the evidence."""
+    from relnox.project.released import released_elsewhere
+
+    members = {d.resolve() for d in dirs}
+    candidates: list[tuple[Path, str]] = []
+    if (
+        root.resolve() not in members
+        and {"project", "build-system"} <= doc.keys()
+        and table(doc, "tool", "uv").get("package") is False
+    ):
+        candidates.append((root, _name_of(root, doc) or root.name))
+    for directory in _projects_below(root, depth=3):
+        if directory.resolve() in members:
+            continue
+        try:
+            found = load_toml(directory / "pyproject.toml")
+        except RelnoxError:
+            continue
+        name = _name_of(directory, found)
+        valid = name is not None and _VALID_NAME.fullmatch(name) is not None
+        if valid and "build-system" in found and is_package(found, directory):
+            candidates.append((directory, name or directory.name))
+    return dict(released_elsewhere(root, candidates))
+
+
 def _outside(root: Path, dirs: Sequence[Path]) -> tuple[str, ...]:
     """Projects next to the workspace that no member list names (a ``backend/`` of its own)."""
     members = {d.resolve() for d in dirs}
@@ -456,13 +486,17 @@ def discover(root: Path | str = ".") -> Workspace:
             "run relnox from the repository root or pass --root"
         )
     explicit = config.packages is not None
+    inferred: dict[Path, str] = (
+        {} if explicit or doc is None else _released_by_evidence(root, doc, dirs)
+    )
+    dirs = [*dirs, *(d for d in inferred if d not in dirs)]
     docs: dict[Path, Mapping[str, Any]] = {}
     skipped: list[str] = []
     for directory in dirs:
         try:  # anything unreadable in one member is that member's problem, listed with the rest
             loaded = doc if directory == root and doc is not None else project_doc(directory)
             check_shape(directory / "pyproject.toml", loaded)
-            if not is_package(loaded, directory, explicit=explicit):
+            if not is_package(loaded, directory, explicit=explicit or directory in inferred):
                 if doc is not None and directory != root and not _virtual(loaded):
                     raise _no_project(root, directory)
                 continue
@@ -513,8 +547,14 @@ def discover(root: Path | str = ".") -> Workspace:
     ordered = release_order(_defer_optional_cycles(packages))
     notes = _outside(root, dirs) if doc is not None and not explicit else ()
     notes += tuple(skipped)
+    notes += tuple(
+        f"{relpath(d, root) if d != root else 'pyproject.toml'} is released ({why}), though no "
+        "workspace file lists it; [tool.relnox] packages decides otherwise"
+        for d, why in inferred.items()
+    )
     if (
-        doc is not None
+        root not in inferred
+        and doc is not None
         and not explicit
         and {"project", "build-system"} <= doc.keys()
         and table(doc, "tool", "uv").get("package") is False

@@ -93,6 +93,23 @@ def regex_location(path: Path, pattern: str, what: str) -> VersionLocation:
     return VersionLocation(path, "pattern", match.group("version"), pattern=pattern)
 
 
+def groups_location(path: Path, pattern: str, result: str) -> VersionLocation:
+    """A version made of several named groups (scikit-build-core's ``result`` template)."""
+    from relnox.project.sources import compose
+
+    match = re.search(pattern, read_text(path), re.MULTILINE)
+    if match is None:
+        raise VersionError(f"{path}: the scikit-build regex {pattern!r} matches nothing; fix it")
+    try:
+        value = compose(result, match.groupdict())
+    except (KeyError, IndexError, ValueError):
+        raise VersionError(
+            f"{path}: the scikit-build result {result!r} names a group the regex does not "
+            "have; make every {field} a (?P<field>...) group"
+        ) from None
+    return VersionLocation(path, "pattern", value, pattern=pattern, result=result)
+
+
 def _literal(path: Path, what: str, pyproject: Path) -> VersionLocation:
     loc = python_location(path)
     if loc is None:
@@ -273,7 +290,11 @@ def _scikit_build(directory: Path, doc: Mapping[str, Any]) -> Found | None:
             pattern = pattern if pattern.startswith("(?") else "(?m)" + pattern
         else:
             pattern = SKBUILD_DEFAULT_REGEX
-        loc = regex_location(directory / settings["input"], pattern, "scikit-build regex")
+        result = settings.get("result")
+        if "(?P<version>" not in pattern and isinstance(result, str):
+            loc = groups_location(directory / settings["input"], pattern, result)
+        else:
+            loc = regex_location(directory / settings["input"], pattern, "scikit-build regex")
         return "scikit-build", [loc], f"{where} input = {settings['input']!r}"
     return None
 

@@ -216,12 +216,21 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
         items = wheel.get(key) or table(doc, "tool", "hatch", "build").get(key)
         if isinstance(items, list):
             found += [Path(p.rstrip("/")).name for p in items if isinstance(p, str)]
-    pdm_includes = table(doc, "tool", "pdm", "build").get("includes")
+    pdm_build = table(doc, "tool", "pdm", "build")
+    pdm_includes = pdm_build.get("includes")
+    package_dir = pdm_build.get("package-dir")
     if isinstance(pdm_includes, list):
         for item in pdm_includes:
             if isinstance(item, str) and "*" not in item:
                 path = directory / item.rstrip("/")
-                if (path / "__init__.py").is_file() or path.suffix == ".py" or path.is_dir():
+                if isinstance(package_dir, str) and path == directory / package_dir.rstrip("/"):
+                    # includes = ["src"] with package-dir = "src": what src holds is shipped
+                    found += sorted(
+                        child.stem if child.suffix == ".py" else child.name
+                        for child in (path.iterdir() if path.is_dir() else ())
+                        if (child / "__init__.py").is_file() or child.suffix == ".py"
+                    )
+                elif (path / "__init__.py").is_file() or path.suffix == ".py" or path.is_dir():
                     found.append(path.stem if path.suffix == ".py" else path.name)
     sk_packages = table(doc, "tool", "scikit-build", "wheel").get("packages")
     if isinstance(sk_packages, list):  # "src/pkg" or "pkg": the directory is the package

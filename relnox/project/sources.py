@@ -9,6 +9,7 @@ line endings).
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,7 @@ class VersionLocation:
     key: tuple[str, ...] = ()
     pattern: str | None = None
     semver: bool = False  # Cargo.toml: written as 1.2.0-alpha.1, read as PEP 440 1.2.0a1
+    result: str | None = None  # several groups make the version: "{major}.{minor}.{patch}"
 
     def spell(self, new: str) -> str:
         """``new`` (PEP 440) as this place writes versions."""
@@ -65,6 +67,8 @@ class VersionLocation:
             if stripped != self.value:
                 raise VersionError(f"{self.path}: expected {self.value!r}, found {stripped!r}")
             return text.replace(stripped, new, 1)
+        if self.result is not None and self.pattern is not None:
+            return render_groups(self.path, self.pattern, self.result, self.value, text, new)
         regex = re.compile(self.pattern) if self.pattern else PY_VERSION_RE
         match = regex.search(text)
         if match is None or match.group("version") != self.value:
@@ -85,6 +89,40 @@ class VersionLocation:
             )
         start, end = match.span("version")
         return text[:start] + self.spell(new) + text[end:]
+
+
+def compose(result: str, groups: dict[str, str | None]) -> str:
+    """scikit-build-core's ``result``: the template filled with the regex's groups."""
+    return result.format(**{k: v or "" for k, v in groups.items()})
+
+
+def render_groups(path: Path, pattern: str, result: str, old: str, text: str, new: str) -> str:
+    """``text`` with each named group rewritten so that ``result`` gives ``new``.
+
+    ``#define VERSION_MAJOR 3`` ... with ``result = "{major}.{minor}.{patch}"``: the new
+    version is split by the template (``{field}`` is digits, the rest literal) and each
+    group's text replaced. A version the template cannot spell is an error naming both.
+    """
+    match = re.search(pattern, text)
+    if match is None or compose(result, match.groupdict()) != old:
+        raise VersionError(f"{path}: the version {old!r} is no longer where it was read; rerun")
+    shape = ""
+    for literal, field, _spec, _conv in string.Formatter().parse(result):
+        shape += re.escape(literal)
+        if field is not None:
+            shape += rf"(?P<{field}>\d+)" if f"(?P<{field}>" in pattern else ""
+    parts = re.fullmatch(shape, new)
+    if parts is None:
+        raise VersionError(
+            f"{path}: {new} cannot be written by the scikit-build regex result {result!r} "
+            "(it has no place for that part); choose a version of that shape with --to"
+        )
+    edits = sorted(
+        ((match.span(name), value) for name, value in parts.groupdict().items()), reverse=True
+    )
+    for (start, end), value in edits:
+        text = text[:start] + value + text[end:]
+    return text
 
 
 _PRE_WORDS = {"a": "alpha", "b": "beta", "rc": "rc"}

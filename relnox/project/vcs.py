@@ -18,6 +18,7 @@ from relnox.errors import GitError, RelnoxError, VersionError
 from relnox.project.conventions import Member, RepoTags, infer_conventions
 from relnox.project.workspace import Broken, Package, Workspace
 from relnox.tools import git
+from relnox.versioning import maybe_version
 
 
 def repo_tags(root: Path) -> tuple[RepoTags, Path | None]:
@@ -25,7 +26,15 @@ def repo_tags(root: Path) -> tuple[RepoTags, Path | None]:
     if shutil.which("git") is None or not git.is_repo(root):
         return RepoTags(), None
     top = git.toplevel(root)
-    names = git.git(root, "for-each-ref", "--format=%(refname:strip=2)", "refs/tags").splitlines()
+    listing = git.git(
+        root, "for-each-ref", "--format=%(creatordate:unix) %(refname:strip=2)", "refs/tags"
+    ).splitlines()
+    dates: dict[str, int] = {}
+    for line in listing:
+        when, _, name = line.partition(" ")
+        if name:
+            dates[name] = int(when) if when.isdigit() else 0
+    names = list(dates)
     nearness: dict[str, int] = {}
     if git.head(root) is not None:
         # the tags HEAD contains, nearest first (git describe's order): one walk of history
@@ -37,7 +46,36 @@ def repo_tags(root: Path) -> tuple[RepoTags, Path | None]:
                 if ref.startswith("tag: "):
                     nearness.setdefault(ref[5:], rank)  # tags on one commit share a rank
     shallow = git.git(root, "rev-parse", "--is-shallow-repository", check=False) == "true"
-    return RepoTags(tuple(n for n in names if n), frozenset(nearness), shallow, True, nearness), top
+    found = RepoTags(
+        tuple(names), frozenset(nearness), shallow, True, nearness, dates, release_triggers(top)
+    )
+    return found, top
+
+
+def release_triggers(top: Path) -> tuple[str, ...]:
+    """The tag globs of the repository's GitHub workflows (``on: push: tags:``).
+
+    Evidence of the project's current tag convention: a release workflow fires only on
+    the tags it names. Unreadable workflows say nothing.
+    """
+    import yaml
+
+    found: list[str] = []
+    folder = top / ".github" / "workflows"
+    files = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]) if folder.is_dir() else []
+    for path in files:
+        try:
+            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        on = doc.get(True, doc.get("on")) if isinstance(doc, dict) else None  # YAML 1.1: on: True
+        push = on.get("push") if isinstance(on, dict) else None
+        globs = push.get("tags") if isinstance(push, dict) else None
+        if isinstance(globs, str):
+            globs = [globs]
+        if isinstance(globs, list):
+            found += [g for g in globs if isinstance(g, str) and g not in found]
+    return tuple(found)
 
 
 def _rel(top: Path, path: Path) -> str:
@@ -63,6 +101,7 @@ def _member(pkg: Package, top: Path, root: Path) -> Member:
         regex=pkg.tag_regex,
         version_file=_rel(top, version_file),
         vcs=pkg.vcs_versioned,
+        current=None if pkg.vcs_versioned else maybe_version(pkg.version),
     )
 
 

@@ -159,6 +159,7 @@ class Workspace:
             for pkg in self.packages
             if pkg.tags and pkg.tags.problem
         ]
+        found += [f"{p.name}: {p.tags.finding}" for p in self.packages if p.tags and p.tags.finding]
         return tuple(found)
 
     def require_history(self, what: str) -> None:
@@ -290,11 +291,17 @@ class Workspace:
         return pkg.tag_format or self.tag_format
 
     def tag_for(self, pkg: Package, version: str | None = None) -> str:
+        """The tag of ``version``, spelled as the package's tags are (``v1.2.0-beta.5`` when
+        its pre-releases are tagged semver style)."""
+        text = version or pkg.version
+        if pkg.tags is not None and pkg.tags.convention.semver_pre:
+            from relnox.versioning import maybe_version, to_scheme
+
+            parsed = maybe_version(text)
+            if parsed is not None and parsed.pre is not None and parsed.dev is None:
+                text = to_scheme(parsed, "semver")
         return format_tag(
-            self.tag_format_of(pkg),
-            name=pkg.name,
-            dir=pkg.directory.name,
-            version=version or pkg.version,
+            self.tag_format_of(pkg), name=pkg.name, dir=pkg.directory.name, version=text
         )
 
     def version_of_tag(self, pkg: Package, tag: str) -> str | None:

@@ -288,6 +288,31 @@ def _tags(ws: Workspace, pkg: Package) -> list[Check]:
     current = Version(pkg.version)
     if facts is not None and facts.highest is not None and facts.highest > current:
         where = rel(pkg.primary.path if pkg.primary else pkg.pyproject, ws.root)
+        leads_to = Version(current.base_version) if current.dev is not None else current
+        if current.dev is not None and current.pre is not None:
+            leads_to = Version(str(current).split(".dev")[0])
+        if current.dev is not None and leads_to in facts.released:
+            # main at 8.5.0.dev while 8.5.0 was tagged on a release branch not merged back
+            return [
+                Check(
+                    name,
+                    ERROR,
+                    f"{pkg.version} leads to {leads_to}, already released by tag "
+                    f"{ws.tag_for(pkg, str(leads_to))} on another branch; merge that branch "
+                    f"into this one, or set the version above {facts.highest}",
+                )
+            ]
+        if facts.backport and facts.last is not None and facts.last <= current:
+            # HEAD's line has its own releases: a maintenance branch (or a main behind one)
+            return [
+                Check(
+                    name,
+                    WARN,
+                    f"tag {facts.highest_tag} is newer than {pkg.version} and is on another "
+                    f"branch; this branch's last release is {facts.last_tag}, so a bump here "
+                    f"below {facts.highest} is a maintenance release (not marked latest)",
+                )
+            ]
         if facts.highest_tag and version_at(ws, pkg, facts.highest_tag) is None:
             # two readings: a release of this package from before its file moved, or a
             # tag of another project that shares the prefix

@@ -453,3 +453,16 @@ def resolve_version(
         version = _valid(explicit.strip(), "the explicit version input")
         return ResolvedVersion(pkg.name, version, "input")
     return ResolvedVersion(pkg.name, pkg.version, "pyproject")
+
+
+def is_latest(workspace: Workspace, package: str, version: str) -> bool:
+    """Whether releasing ``package`` at ``version`` may be called the latest release.
+
+    ``False`` for a maintenance release (1.2.4 while 2.0.0 is released on another branch):
+    the GitHub release must not be marked latest (``gh release create --latest=false``).
+    """
+    pkg = workspace.get(package)
+    facts = pkg.tags
+    if facts is None or facts.highest is None:
+        return True
+    return Version(version) >= facts.highest

@@ -14,14 +14,10 @@ from __future__ import annotations
 
 import configparser
 import os
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+from relnox.toml import tomllib
 
 UV_VARIABLES = ("UV_EXCLUDE_NEWER", "UV_EXCLUDE_NEWER_PACKAGE")
 PIP_VARIABLE = "PIP_UPLOADED_PRIOR_TO"

@@ -9,7 +9,7 @@ import pytest
 from packaging.version import Version
 
 from relnox.bump.plan import plan_bump
-from relnox.errors import ConfigError, GitError, VersionError
+from relnox.errors import GitError, VersionError
 from relnox.project.changes import plan
 from relnox.project.conventions import split_tag, stem
 from relnox.project.discovery import discover, load_workspace
@@ -196,8 +196,9 @@ def test_newest_release_on_a_release_branch_bounds_the_bump(tmp_path: Path) -> N
     assert str(ws.packages[0].released) == "1.6.1"
     with pytest.raises(VersionError, match=r"1\.6\.1 was already released \(its tag v1\.6\.1"):
         plan_bump(ws, part="patch")
-    with pytest.raises(VersionError, match=r"1\.6\.0\.post1 is not above 1\.6\.1"):
-        plan_bump(ws, to="1.6.0.post1")
+    # above every release HEAD holds and nowhere released: a maintenance release (issue 24)
+    backport = plan_bump(ws, to="1.6.0.post1")
+    assert any("1.6.0.post1 is a maintenance release" in n for n in backport.notes)
     assert plan_bump(ws, part="minor").versions == {"lib": ("1.6.0", "1.7.0")}
     doctor = run_relnox("doctor", cwd=root).stdout
     assert "tag v1.6.1 is newer than 1.6.0" in doctor
@@ -221,12 +222,14 @@ def test_backend_describe_match_narrows_the_tags_and_a_side_project_is_named(
     }
     root = repo(tmp_path / "r", files, tags=["hatch-v1.13.0", "hatchling-v1.27.0", "hatch-v1.14.0"])
     ws = load_workspace(root)
-    (pkg,) = ws.packages
+    pkg = ws.get("hatch")
     assert (pkg.name, pkg.version) == ("hatch", "1.14.0")
     assert "--match hatch-v*" in pkg.tags.convention.evidence  # type: ignore[union-attr]
     assert ws.tag_for(pkg, "1.15.0") == "hatch-v1.15.0"
+    # the backend has release tags of its own: it is released too (issue 22, 5)
+    assert ws.tag_for(ws.get("hatchling"), "1.28.0") == "hatchling-v1.28.0"
     (note,) = ws.notes
-    assert "backend/pyproject.toml (hatchling) is not a member" in note
+    assert "backend is released (tags named hatchling exist)" in note
 
 
 @pytest.mark.parametrize(
@@ -297,14 +300,13 @@ def test_a_token_prefix_the_tagged_commit_contradicts_is_another_projects(
         "pyproject.toml": '[tool.uv.workspace]\nmembers = ["libs/python/*"]\n',
         "libs/python/bench-ui/pyproject.toml": project("acme-bench-ui", "0.7.0"),
         "libs/python/core/pyproject.toml": project("acme-core", "0.3.1"),
-        "libs/bench/pyproject.toml": project("acme-bench", "0.2.11"),
+        "libs/bench/package.json": '{"name": "acme-bench", "version": "0.2.11"}\n',
     }
     root = repo(tmp_path / "r", files, tags=["bench-v0.2.11", "core-v0.3.1"])
     ws = load_workspace(root)
     ui = ws.get("acme-bench-ui")
     assert ws.tag_for(ui) == "bench-ui-v0.7.0" and ui.released is None  # as its siblings
     assert ws.tag_format_of(ws.get("acme-core")) == "core-v{version}"
-    assert any("libs/bench/pyproject.toml (acme-bench)" in note for note in ws.notes)
     commit(root, {"libs/python/bench-ui/pyproject.toml": project("acme-bench-ui", "0.2.12")})
     git(root, "tag", "bench-v0.2.12")  # now the tagged commit agrees: the prefix is its own
     again = load_workspace(root)
@@ -378,8 +380,10 @@ def test_tag_versioned_members_share_the_repositorys_bare_tags(tmp_path: Path) -
         ("agentkit", "agentkit-slim", "agentkit-evals"), "2.33.0"
     )
     assert plan_bump(ws, part="minor").tags == ["v2.34.0"]
-    with pytest.raises(ConfigError, match=r"share the tag v\{version\}, so agentkit-evals cannot"):
-        plan_bump(ws, part="minor", packages=["agentkit-evals"])
+    # one shared tag: naming one member moves the group, and the plan says so (issue 22, 4)
+    moved = plan_bump(ws, part="minor", packages=["agentkit-evals"])
+    assert set(moved.versions) == {"agentkit", "agentkit-slim", "agentkit-evals"}
+    assert any("move with agentkit-evals" in n for n in moved.notes)
 
 
 def test_one_tag_named_after_one_package_for_several_released_together_is_named_not_guessed(
@@ -436,11 +440,13 @@ def test_tags_spelled_without_separators_and_bare_tags_of_one_package_among_seve
     assert plan_bump(ws, part="minor", packages=["acme-graph"], tag=True, commit=True).tags == [
         "1.3.0"
     ]
-    # two packages at the tagged version: the bare tags are nobody's, nothing is guessed
+    # two packages at the tagged version, one of them with tags of its own: that one's
+    # agreement is a coincidence, the bare tags stay acme-graph's
     commit(root, {"libs/checkpoint/pyproject.toml": project("acme-checkpoint", "1.3.0")})
     commit(root, {"libs/graph/pyproject.toml": project("acme-graph", "1.3.0")}, "1.3.0")
     again = load_workspace(root)
-    assert again.tag_format_of(again.get("acme-graph")) == "{name}-v{version}"
+    assert again.tag_format_of(again.get("acme-graph")) == "{version}"
+    assert again.tag_format_of(again.get("acme-checkpoint")) == "checkpoint=={version}"
 
 
 def test_tags_that_name_no_package_of_static_versions_warn_but_pass_check_versions(

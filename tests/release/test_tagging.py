@@ -275,8 +275,9 @@ def test_missing_recognises_a_shared_tag_on_head(tmp_path: Path, shape: str) -> 
     plan = plan_tags(load_workspace(root), missing=True)
     assert plan.to_create == ()
     assert [(a.tag, a.action) for a in plan.actions] == [("v1.2.0", "skip")]
-    # a lockstep group's convention is v{version} already; otherwise the tag is recognised
-    said = "already on HEAD" if shape == "lockstep group" else "no tag of its own is created"
+    # the shared tags make v{version} the packages' convention (a lockstep line): the tag
+    # is theirs, already on HEAD
+    said = "already on HEAD"
     assert plan.describe()[0].startswith("skip v1.2.0 (sh-a 1.2.0)")
     assert said in plan.describe()[0]
     assert plan.summary() == "v1.2.0 already on HEAD"

@@ -1,0 +1,106 @@
+"""What a package's build reads besides its own directory.
+
+A wheel compiled from a Rust crate elsewhere in the repository (``manifest-path =
+"../rust/Cargo.toml"``, or a crate of its own with ``path = "../../core"`` dependencies)
+or from a CMake project above it changes when those files change. :func:`build_inputs`
+lists those directories so ``plan`` and ``--changed`` count their commits:
+
+- maturin: the directory of ``[tool.maturin] manifest-path`` (else the package's own
+  ``Cargo.toml``), and every crate it reaches through ``path`` dependencies, also through
+  ``{ workspace = true }`` entries of the Cargo workspace around it;
+- scikit-build-core: ``[tool.scikit-build] cmake.source-dir``.
+
+Only directories inside the repository count; nothing is read from the network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from relnox.toml import table, tomllib
+
+_DEPENDENCY_TABLES = ("dependencies", "build-dependencies")
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return dict(tomllib.load(handle))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def _dependency_specs(doc: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    tables = [doc, *(t for t in table(doc, "target").values() if isinstance(t, Mapping))]
+    for section in tables:
+        for name in _DEPENDENCY_TABLES:
+            for dep, spec in table(section, name).items():
+                if isinstance(spec, Mapping):
+                    yield dep, spec
+
+
+def _cargo_workspace(manifest: Path, top: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The Cargo workspace manifest at or above ``manifest`` (inside ``top``)."""
+    for folder in [manifest.parent, *manifest.parent.parents]:
+        candidate = folder / "Cargo.toml"
+        if candidate.is_file():
+            doc = _load(candidate)
+            if isinstance(doc.get("workspace"), Mapping):
+                return candidate, doc
+        if folder == top:
+            break
+    return None
+
+
+def _crates(manifest: Path, top: Path) -> list[Path]:
+    """The directories of ``manifest``'s crate and every crate it reaches by path."""
+    found: list[Path] = []
+    todo = [manifest.resolve()]
+    while todo:
+        current = todo.pop()
+        if current.parent in found or not current.is_file():
+            continue
+        found.append(current.parent)
+        doc = _load(current)
+        around = _cargo_workspace(current, top)
+        shared = table(around[1], "workspace", "dependencies") if around else {}
+        for dep, spec in _dependency_specs(doc):
+            base, entry = current.parent, spec
+            if spec.get("workspace") is True and around is not None:
+                inherited = shared.get(dep)
+                base, entry = around[0].parent, inherited if isinstance(inherited, Mapping) else {}
+            path = entry.get("path")
+            if isinstance(path, str):
+                todo.append((base / path / "Cargo.toml").resolve())
+    return found
+
+
+def build_inputs_of(pyproject: Path, top: Path) -> list[Path]:
+    """:func:`build_inputs` of the package whose ``pyproject.toml`` is ``pyproject``."""
+    return build_inputs(pyproject.parent, _load(pyproject), top)
+
+
+def build_inputs(directory: Path, doc: Mapping[str, Any], top: Path) -> list[Path]:
+    """Directories outside ``directory`` that the package's build reads (absolute)."""
+    own = directory.resolve()
+    top = top.resolve()
+    found: list[Path] = []
+    maturin = table(doc, "tool", "maturin")
+    backend = str(table(doc, "build-system").get("build-backend", ""))
+    if maturin or backend.startswith("maturin"):
+        manifest = maturin.get("manifest-path")
+        path = own / manifest if isinstance(manifest, str) else own / "Cargo.toml"
+        found += _crates(path, top)
+    skbuild = table(doc, "tool", "scikit-build")
+    source = table(skbuild, "cmake").get("source-dir", skbuild.get("cmake.source-dir"))
+    if isinstance(source, str):
+        found.append((own / source).resolve())
+    inside = []
+    for path in dict.fromkeys(found):
+        if path == own or own in path.parents:
+            continue  # already the package's own directory
+        if top in path.parents:  # the whole repository would say nothing
+            inside.append(path)
+    return inside

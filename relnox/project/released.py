@@ -1,0 +1,91 @@
+"""Packages the release history says are released, though no workspace file lists them.
+
+A repository that releases a tool from its root and its build backend from ``backend/``
+(tags ``tool-v1.18.0`` and ``backend-v1.32.0``), or runtime wheels from ``runtime/*``
+beside a main package: the workspace declares one, the tags show more.
+:func:`released_elsewhere` finds the projects below the root that have a build backend
+and release tags of their own (a tag prefix that is their name or directory), or that
+the release workflow builds (``working-directory: runtime/linux``). Test fixtures,
+samples and templates have neither and stay out. ``[tool.relnox] packages`` decides
+otherwise, as always.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from relnox.project.conventions import split_tag, stem
+from relnox.tools import git
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[-_.]+", "", text.lower())
+
+
+def tag_stems(root: Path) -> frozenset[str]:
+    """The squashed name parts of the repository's version tags (``hatchling-v1.0`` ->
+    ``hatchling``); empty outside a git repository."""
+    if shutil.which("git") is None or not git.is_repo(root):
+        return frozenset()
+    names = git.git(root, "for-each-ref", "--format=%(refname:strip=2)", "refs/tags")
+    found = set()
+    for tag in names.splitlines():
+        split = split_tag(tag)
+        if split is not None and stem(split[0]):
+            found.add(_squash(stem(split[0]).rsplit("/", 1)[-1]))
+    return frozenset(found)
+
+
+def _workflow_dirs(top: Path) -> str:
+    """The text of the workflows that run on tags or releases (where releases are built)."""
+    folder = top / ".github" / "workflows"
+    texts = []
+    if folder.is_dir():
+        for path in sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]):
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            if re.search(r"^\s*(tags|release)\s*:", text, re.MULTILINE):
+                texts.append(text)
+    return "\n".join(texts)
+
+
+def evidence(
+    directory: Path, name: str, root: Path, stems: frozenset[str], workflows: str
+) -> str | None:
+    """Why ``directory`` (project ``name``) is released, or ``None``."""
+    rel = directory.relative_to(root).as_posix() if directory != root else "."
+    for candidate in (name, directory.name):
+        if _squash(candidate) in stems:
+            return f"tags named {candidate} exist"
+    if rel != "." and re.search(
+        rf"(working-directory|manifest-path|packages-dir|-m|--manifest-path|path)\s*[:=]?\s*"
+        rf"['\"]?(\./)?{re.escape(rel)}(/|['\"\s]|$)",
+        workflows,
+        re.MULTILINE,
+    ):
+        return f"the release workflow builds {rel}"
+    return None
+
+
+def released_elsewhere(
+    root: Path, candidates: Iterable[tuple[Path, str]]
+) -> list[tuple[Path, str]]:
+    """The ``(directory, why)`` of each candidate ``(directory, name)`` with evidence."""
+    candidates = list(candidates)
+    if not candidates:
+        return []
+    stems = tag_stems(root)
+    in_repo = shutil.which("git") is not None and git.is_repo(root)
+    top = git.toplevel(root) if in_repo else root
+    workflows = _workflow_dirs(top)
+    found = []
+    for directory, name in candidates:
+        why = evidence(directory, name, root, stems, workflows)
+        if why is not None:
+            found.append((directory, why))
+    return found

@@ -1,0 +1,47 @@
+"""The release workflow's tag trigger follows the convention read from the repository's tags."""
+
+from __future__ import annotations
+
+import fnmatch
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from relnox.ci.init import generate
+from relnox.project.discovery import load_workspace
+from tests.shapes import commit, project, repo
+
+
+def _tags_filter(root: Path) -> list[str]:
+    doc: dict[Any, Any] = yaml.safe_load(
+        generate(load_workspace(root))[".github/workflows/release.yml"]
+    )
+    on: dict[str, Any] = doc[True] if True in doc else doc["on"]
+    found: list[str] = on["push"]["tags"]
+    return found
+
+
+def _fires(globs: list[str], tag: str) -> bool:
+    return any(fnmatch.fnmatchcase(tag, g) for g in globs)
+
+
+def test_bare_version_tags_get_a_bare_trigger(tmp_path: Path) -> None:
+    root = repo(tmp_path / "r", {"pyproject.toml": project("web", "0.28.1")}, tags=["0.28.0"])
+    commit(root, {}, "0.28.1")
+    globs = _tags_filter(root)
+    assert globs == ["[0-9]*"]
+    assert _fires(globs, "0.29.0") and not _fires(globs, "v0.29.0")
+
+
+def test_the_trigger_never_fires_on_another_projects_tags(tmp_path: Path) -> None:
+    """Python tags ``core-v*`` beside a Swift tool's ``lume-v*`` in one repository."""
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["libs/python/*"]\n',
+        "libs/python/core/pyproject.toml": project("cua-core", "0.1.9"),
+        "libs/lume/Package.swift": "// swift\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["core-v0.1.9", "lume-v0.2.1"])
+    globs = _tags_filter(root)
+    assert _fires(globs, "core-v0.2.0")
+    assert not _fires(globs, "lume-v0.2.2")

@@ -1,0 +1,523 @@
+"""The release history as real repositories have it (issue 22's shapes, issue 24's backports).
+
+Each fixture is a small repository of a shape read from real public projects: tags on
+release branches and amended release commits (not ancestors of HEAD), a tag convention
+that changed, semver-style pre-release tags, one tag shared by several packages, a
+development version at HEAD, and a maintenance branch below the newest release.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+from relnox.bump.plan import plan_bump
+from relnox.errors import VersionError
+from relnox.project.changes import plan
+from relnox.project.discovery import load_workspace
+from relnox.release.doctor import doctor
+from relnox.release.tagging import is_latest, plan_tags
+from tests.conftest import run_relnox
+from tests.shapes import git, project, write
+
+DAY = 86400
+START = 1_700_000_000
+
+
+class History:
+    """A repository whose commits (and so its lightweight tags) get increasing dates."""
+
+    def __init__(self, root: Path, files: Mapping[str, str]) -> None:
+        self.root = root
+        self.clock = START
+        root.mkdir(parents=True)
+        git(root, "init", "-q", "-b", "main")
+        self.commit(files, message="initial")
+
+    def commit(
+        self, files: Mapping[str, str], *tags: str, message: str = "change", amend: bool = False
+    ) -> None:
+        self.clock += DAY
+        write(self.root, files)
+        stamp = f"@{self.clock} +0000"
+        env = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+        subprocess.run(["git", "add", "-A"], cwd=self.root, check=True, env=env)
+        args = ["commit", "-q", "--allow-empty", "-m", message] + (["--amend"] if amend else [])
+        subprocess.run(["git", *args], cwd=self.root, check=True, env=env)
+        for tag in tags:
+            subprocess.run(["git", "tag", tag], cwd=self.root, check=True, env=env)
+
+
+def _json(root: Path, *args: str) -> dict[str, object]:
+    proc = run_relnox(*args, "--json", cwd=root, check=True)
+    found: dict[str, object] = json.loads(proc.stdout)
+    return found
+
+
+def _last_tags(root: Path) -> tuple[str | None, str | None]:
+    """``packages --json``'s and ``plan --json``'s last tag of the only package."""
+    packages = _json(root, "packages")["packages"]
+    planned = _json(root, "plan")
+    rows = planned["packages"] if isinstance(planned, dict) and "packages" in planned else planned
+    assert isinstance(packages, list) and isinstance(rows, list)
+    return packages[0]["last_tag"], rows[0]["last_tag"]
+
+
+# 1. release tags that are not ancestors of HEAD ------------------------------------------
+
+
+def test_a_release_commit_amended_after_tagging_is_still_heads_last_release(
+    tmp_path: Path,
+) -> None:
+    """Tag v1.4.0, then the release commit amended (a lockfile refresh): the tag is on a
+    sibling of HEAD, which holds 1.4.0 all the same."""
+    repo = History(tmp_path / "r", {"pyproject.toml": project("lib", "1.3.0")})
+    git(repo.root, "tag", "v1.3.0")
+    repo.commit({"pyproject.toml": project("lib", "1.4.0")}, "v1.4.0", message="release 1.4.0")
+    repo.commit({"uv.lock.txt": "refreshed"}, message="release 1.4.0", amend=True)
+    assert git(repo.root, "tag", "--merged", "HEAD").split() == ["v1.3.0"]
+    ws = load_workspace(repo.root)
+    facts = ws.packages[0].tags
+    assert facts is not None and (facts.last_tag, facts.backport) == ("v1.4.0", False)
+    assert [row.last_tag for row in plan(ws)] == ["v1.4.0"]
+    assert _last_tags(repo.root) == ("v1.4.0", "v1.4.0")  # packages and plan agree
+    assert plan_bump(ws, part="patch").versions == {"lib": ("1.4.0", "1.4.1")}
+
+
+def test_releases_tagged_on_release_branches_are_mains_last_release(tmp_path: Path) -> None:
+    """main moved on to 2.1.0.dev0 while 2.0.0 and 2.0.1 were tagged on release/v2.0.x."""
+    repo = History(tmp_path / "r", {"pyproject.toml": project("lib", "1.9.0")})
+    git(repo.root, "tag", "v1.9.0")
+    git(repo.root, "checkout", "-q", "-b", "release/v2.0.x")
+    repo.commit({"pyproject.toml": project("lib", "2.0.0")}, "v2.0.0")
+    repo.commit({"pyproject.toml": project("lib", "2.0.1"), "fix.txt": "1"}, "v2.0.1")
+    git(repo.root, "checkout", "-q", "main")
+    repo.commit({"pyproject.toml": project("lib", "2.1.0.dev0"), "feature.txt": "1"})
+    ws = load_workspace(repo.root)
+    assert [(row.last_tag, row.changed) for row in plan(ws)] == [("v2.0.1", True)]
+    assert _last_tags(repo.root) == ("v2.0.1", "v2.0.1")
+    # the development version names the next release (rule 7)
+    assert plan_bump(ws, part="minor").versions == {"lib": ("2.1.0.dev0", "2.1.0")}
+    assert not doctor(repo.root).errors
+
+
+# maintenance branches (issue 24) -------------------------------------------------------
+
+
+def _maintained(tmp_path: Path) -> History:
+    """release-1.2.x at 1.2.3 (tagged) while main released 2.0.0; HEAD on release-1.2.x."""
+    repo = History(tmp_path / "r", {"pyproject.toml": project("lib", "1.2.0")})
+    git(repo.root, "tag", "v1.2.0")
+    git(repo.root, "checkout", "-q", "-b", "release-1.2.x")
+    repo.commit({"pyproject.toml": project("lib", "1.2.3")}, "v1.2.3")
+    git(repo.root, "checkout", "-q", "main")
+    repo.commit({"pyproject.toml": project("lib", "2.0.0"), "new.txt": "1"}, "v2.0.0")
+    git(repo.root, "checkout", "-q", "release-1.2.x")
+    repo.commit({"fix.txt": "backported"})
+    return repo
+
+
+def test_a_backport_on_a_maintenance_branch_is_allowed_and_never_called_latest(
+    tmp_path: Path,
+) -> None:
+    repo = _maintained(tmp_path)
+    ws = load_workspace(repo.root)
+    facts = ws.packages[0].tags
+    assert facts is not None and facts.backport
+    assert (facts.last_tag, facts.highest_tag) == ("v1.2.3", "v2.0.0")
+    bump = plan_bump(ws, part="patch", commit=True, tag=True)
+    assert bump.versions == {"lib": ("1.2.3", "1.2.4")} and bump.tags == ["v1.2.4"]
+    assert any(
+        "1.2.4 is a maintenance release" in n and "not marked latest" in n for n in bump.notes
+    )
+    assert [row.last_tag for row in plan(ws)] == ["v1.2.3"]
+    assert _last_tags(repo.root) == ("v1.2.3", "v1.2.3")
+    # doctor: a warning that explains, not an error that blocks
+    checks = [c for c in doctor(repo.root).checks if "v2.0.0" in c.detail]
+    assert checks and all(c.status == "warn" for c in checks), checks
+    # a version that exists anywhere, or is not above this branch's last release, is refused
+    with pytest.raises(VersionError, match=r"2\.0\.0 was already released"):
+        plan_bump(ws, to="2.0.0")
+    with pytest.raises(VersionError, match=r"not higher than 1\.2\.3"):
+        plan_bump(ws, to="1.2.2")
+    result = run_relnox("bump", "--part", "patch", "--dry-run", cwd=repo.root)
+    assert result.returncode == 0 and "maintenance release" in result.stdout + result.stderr
+
+
+def test_without_a_release_on_its_line_a_version_below_the_newest_is_refused(
+    tmp_path: Path,
+) -> None:
+    """A branch that never released (file at 0.1.0) is not a maintenance line of 2.0.0."""
+    repo = History(tmp_path / "r", {"pyproject.toml": project("lib", "0.1.0")})
+    git(repo.root, "checkout", "-q", "-b", "other")
+    repo.commit({"pyproject.toml": project("lib", "2.0.0")}, "v2.0.0")
+    git(repo.root, "checkout", "-q", "main")
+    with pytest.raises(VersionError, match=r"0\.1\.1 is not above 2\.0\.0"):
+        plan_bump(load_workspace(repo.root), part="patch")
+
+
+# 2. conventions that change over time --------------------------------------------------
+
+
+def test_the_newest_tag_convention_is_the_current_one(tmp_path: Path) -> None:
+    """python-v0.1.0 ... python-v0.3.0 for a while, a few releases tagged both ways, then
+    only v0.4.0, v0.5.0; the release workflow fires on ``v*``."""
+    workflow = "on:\n  push:\n    tags: ['v*']\njobs: {}\n"
+    repo = History(
+        tmp_path / "r",
+        {"python/pyproject.toml": project("acme", "0.1.0"), ".github/workflows/r.yml": workflow},
+    )
+    git(repo.root, "tag", "python-v0.1.0")
+    repo.commit({"python/pyproject.toml": project("acme", "0.2.0")}, "python-v0.2.0")
+    repo.commit({"python/pyproject.toml": project("acme", "0.3.0")}, "python-v0.3.0", "v0.3.0")
+    repo.commit({"python/pyproject.toml": project("acme", "0.4.0")}, "v0.4.0")
+    repo.commit({"python/pyproject.toml": project("acme", "0.5.0")}, "v0.5.0")
+    ws = load_workspace(repo.root / "python")
+    pkg = ws.packages[0]
+    assert pkg.tags is not None
+    assert ws.tag_format_of(pkg) == "v{version}"
+    assert "v{version} is the current convention" in pkg.tags.convention.evidence
+    assert "python-v0.3.0" in pkg.tags.convention.evidence
+    assert pkg.tags.last_tag == "v0.5.0"
+    assert plan_bump(ws, part="minor", tag=True, commit=True).tags == ["v0.6.0"]
+
+
+def test_a_convention_of_another_project_beside_it_is_not_taken(tmp_path: Path) -> None:
+    """python-v tags for the Python package, rust-v tags (newer, other versions) for the
+    crate: the crate's tags never name the package's version, so nothing changes."""
+    repo = History(tmp_path / "r", {"python/pyproject.toml": project("deltaish", "1.0.0")})
+    git(repo.root, "tag", "python-v1.0.0")
+    repo.commit({"python/pyproject.toml": project("deltaish", "1.1.0")}, "python-v1.1.0")
+    repo.commit({"crate.txt": "0.31"}, "rust-v0.31.0")
+    repo.commit({"crate.txt": "2.0"}, "rust-v2.0.0")
+    ws = load_workspace(repo.root / "python")
+    assert ws.tag_format_of(ws.packages[0]) == "python-v{version}"
+    assert plan_bump(ws, part="patch", tag=True, commit=True).tags == ["python-v1.1.1"]
+
+
+# 3. tags spelled the way another tool spells versions ----------------------------------
+
+
+def test_semver_style_pre_release_tags_are_written_back_in_that_spelling(tmp_path: Path) -> None:
+    repo = History(tmp_path / "r", {"pyproject.toml": project("lib", "2.0.0b3")})
+    git(repo.root, "tag", "v2.0.0-beta.3")
+    repo.commit({"pyproject.toml": project("lib", "2.0.0b4")}, "v2.0.0-beta.4")
+    ws = load_workspace(repo.root)
+    bump = plan_bump(ws, part="pre", tag=True, commit=True)
+    assert bump.versions == {"lib": ("2.0.0b4", "2.0.0b5")}
+    assert bump.tags == ["v2.0.0-beta.5"]
+    pkg = ws.packages[0]
+    assert pkg.tags is not None and "semver style" in pkg.tags.convention.evidence
+    assert plan_bump(ws, part="release", tag=True, commit=True).tags == ["v2.0.0"]
+
+
+# 4. shared tags imply lockstep ---------------------------------------------------------
+
+
+def test_one_tag_shared_by_three_packages_moves_them_together(tmp_path: Path) -> None:
+    members = ("alpha", "beta", "gamma")
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["python/*"]\n',
+        **{f"python/{m}/pyproject.toml": project(f"kit-{m}", "0.7.5") for m in members},
+    }
+    repo = History(tmp_path / "r", files)
+    git(repo.root, "tag", "python-v0.7.5")
+    ws = load_workspace(repo.root)
+    assert {ws.tag_for(p) for p in ws.packages} == {"python-v0.7.5"}
+    bump = plan_bump(ws, part="patch", packages=["kit-beta"], tag=True, commit=True)
+    assert bump.versions == {f"kit-{m}": ("0.7.5", "0.7.6") for m in members}
+    assert bump.tags == ["python-v0.7.6"]
+    assert any("kit-alpha, kit-gamma move with kit-beta" in n for n in bump.notes)
+
+
+# 7. development versions ---------------------------------------------------------------
+
+
+def test_a_dev_version_at_head_releases_as_itself_with_pins_following(tmp_path: Path) -> None:
+    """A line of packages at 0.60b0.dev whose every release is 0.NNb0, pinned exactly."""
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["pkgs/*"]\n',
+        "pkgs/base/pyproject.toml": project("line-base", "0.60b0.dev"),
+        "pkgs/plugin/pyproject.toml": project(
+            "line-plugin", "0.60b0.dev", requires=["line-base == 0.60b0.dev"]
+        ),
+    }
+    repo = History(tmp_path / "r", files)
+    git(repo.root, "tag", "v0.59b0")
+    ws = load_workspace(repo.root)
+    bump = plan_bump(ws, part="patch")
+    assert bump.versions == {
+        "line-base": ("0.60b0.dev", "0.60b0"),
+        "line-plugin": ("0.60b0.dev", "0.60b0"),
+    }
+    assert any("line-base == 0.60b0" in line for line in bump.rewrites)
+    assert plan_bump(ws, part="release").versions["line-base"] == ("0.60b0.dev", "0.60")
+
+
+def test_release_tags_are_planned_once_for_a_maintenance_release(tmp_path: Path) -> None:
+    repo = _maintained(tmp_path)
+    write(repo.root, {"pyproject.toml": project("lib", "1.2.4")})
+    repo.commit({}, message="release 1.2.4")
+    ws = load_workspace(repo.root)
+    tags = plan_tags(ws, missing=True)
+    assert [a.tag for a in tags.to_create] == ["v1.2.4"]
+
+
+def test_a_line_released_under_one_bare_tag_beside_independent_name_tags(
+    tmp_path: Path,
+) -> None:
+    """``v0.41b0`` for a line of packages released together, ``name==1.0.1`` for one
+    released on its own, and a stray ``v1.20.0`` made on a commit releasing the line at
+    0.40b0 (another repository's number): the line owns the bare tags, the stray counts
+    for nobody, the independent package keeps its own."""
+    line = ("one", "two", "three")
+
+    def files(version: str, own: str = "1.0.1") -> dict[str, str]:
+        found = {f"line/{m}/pyproject.toml": project(f"obs-{m}", version) for m in line}
+        found["pyproject.toml"] = '[tool.uv.workspace]\nmembers = ["line/*", "solo"]\n'
+        found["solo/pyproject.toml"] = project("obs-solo", own)
+        return found
+
+    repo = History(tmp_path / "r", files("0.40b0", "1.0.0"))
+    git(repo.root, "tag", "v0.40b0")
+    git(repo.root, "tag", "v1.20.0")  # the stray
+    git(repo.root, "tag", "obs-solo==1.0.0")
+    repo.commit(files("0.41b0"), "v0.41b0", "obs-solo==1.0.1")
+    repo.commit(files("0.42b0.dev"))
+    ws = load_workspace(repo.root)
+    assert {ws.tag_format_of(p) for p in ws.packages if p.name != "obs-solo"} == {"v{version}"}
+    assert ws.tag_format_of(ws.get("obs-solo")) == "obs-solo=={version}"
+    facts = ws.get("obs-two").tags
+    assert facts is not None and (facts.last_tag, facts.highest_tag) == ("v0.41b0", "v0.41b0")
+    bump = plan_bump(ws, part="patch", packages=["obs-two"], tag=True, commit=True)
+    assert bump.versions == {f"obs-{m}": ("0.42b0.dev", "0.42b0") for m in line}
+    assert bump.tags == ["v0.42b0"]
+    assert not any("maintenance" in n for n in bump.notes)
+
+
+def test_a_maintenance_release_is_not_the_latest(tmp_path: Path) -> None:
+    ws = load_workspace(_maintained(tmp_path).root)
+    assert not is_latest(ws, "lib", "1.2.4")
+    assert is_latest(ws, "lib", "2.0.1")
+
+
+# 8. what a package's build reads -------------------------------------------------------
+
+
+def test_commits_to_the_crate_a_wheel_is_compiled_from_change_the_package(tmp_path: Path) -> None:
+    """bindings/python builds with maturin from its own Cargo.toml, whose path dependency
+    ``../../core`` is the Rust crate the wheel compiles; a Cargo workspace at the top."""
+    maturin = '\n[tool.maturin]\nmanifest-path = "Cargo.toml"\n'
+    crate = '[package]\nname = "{}"\nversion = "0.4.0"\n'
+    files = {
+        "Cargo.toml": '[workspace]\nmembers = ["core", "bindings/python"]\n\n'
+        '[workspace.dependencies]\nfastcore = { path = "core" }\n',
+        "core/Cargo.toml": crate.format("fastcore"),
+        "core/src/lib.rs": "// v1\n",
+        "bindings/python/Cargo.toml": crate.format("fastcore-py")
+        + "\n[dependencies]\nfastcore = { workspace = true }\n",
+        "bindings/python/pyproject.toml": project(
+            "fastcore", None, backend="maturin", extra=maturin
+        ),
+        "docs/index.md": "docs\n",
+    }
+    repo = History(tmp_path / "r", files)
+    git(repo.root, "tag", "v0.4.0")
+    repo.commit({"docs/index.md": "more docs\n"})
+    ws = load_workspace(repo.root / "bindings" / "python")
+    assert [(row.last_tag, row.changed) for row in plan(ws)] == [("v0.4.0", False)]
+    repo.commit({"core/src/lib.rs": "// v2\n"}, message="core: faster")
+    repo.commit({"core/src/lib.rs": "// v3\n"}, message="core: fix")
+    rows = plan(load_workspace(repo.root / "bindings" / "python"))
+    assert [(row.changed, row.commits) for row in rows] == [(True, 2)]
+
+
+# 6. versions computed by the backend ---------------------------------------------------
+
+HEADER = """#pragma once
+#define FASTMATH_VERSION_MAJOR 3
+#define FASTMATH_VERSION_MINOR 0
+#define FASTMATH_VERSION_PATCH 1
+"""
+SKBUILD = """
+[tool.scikit-build.metadata.version]
+provider = "scikit_build_core.metadata.regex"
+input = "include/fastmath/version.h"
+regex = '''(?sx)
+\\#define \\s+ FASTMATH_VERSION_MAJOR \\s+ (?P<major>\\d+) .*?
+\\#define \\s+ FASTMATH_VERSION_MINOR \\s+ (?P<minor>\\d+) .*?
+\\#define \\s+ FASTMATH_VERSION_PATCH \\s+ (?P<patch>\\d+)
+'''
+result = "{major}.{minor}.{patch}"
+"""
+
+
+def test_a_version_made_of_several_regex_groups_is_read_and_bumped(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": project("fastmath", None, backend="skbuild", extra=SKBUILD),
+        "include/fastmath/version.h": HEADER,
+    }
+    repo = History(tmp_path / "r", files)
+    git(repo.root, "tag", "v3.0.1")
+    ws = load_workspace(repo.root)
+    assert ws.packages[0].version == "3.0.1"
+    bump = plan_bump(ws, part="minor")
+    assert bump.versions == {"fastmath": ("3.0.1", "3.1.0")}
+    (edit,) = [e for e in bump.edits if e.path.name == "version.h"]
+    assert edit.after.decode() == HEADER.replace("MINOR 0", "MINOR 1").replace("PATCH 1", "PATCH 0")
+    with pytest.raises(VersionError, match=r"3\.1\.0rc0 cannot be written by the scikit-build"):
+        plan_bump(ws, part="minor", pre="rc")
+
+
+PDM_SRC = '\n[tool.pdm.build]\npackage-dir = "src"\nincludes = ["src"]\n'
+
+
+def test_pdm_includes_of_the_package_dir_ship_what_it_holds(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": project("tidy-tool", "1.0.0", backend="pdm", extra=PDM_SRC),
+        "src/tidy/__init__.py": "",
+        "src/tidy_cli.py": "",
+    }
+    repo = History(tmp_path / "r", files)
+    (pkg,) = load_workspace(repo.root).packages
+    assert pkg.import_packages == ("tidy", "tidy_cli")
+
+
+@pytest.mark.slow
+def test_a_pdm_wheel_of_includes_src_passes_the_wheel_check(tmp_path: Path) -> None:
+    text = project("tidy-tool", "1.0.0", backend="pdm", extra=PDM_SRC)
+    files = {
+        "pyproject.toml": text.replace(
+            "dependencies = []", 'readme = "README.md"\ndependencies = []'
+        ),
+        "README.md": "# tidy\n",
+        "src/tidy/__init__.py": "VALUE = 1\n",
+    }
+    repo = History(tmp_path / "r", files)
+    result = run_relnox("build-all", cwd=repo.root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "lacks the import package" not in result.stdout + result.stderr
+    assert list((repo.root / "dist").glob("tidy_tool-1.0.0-*.whl"))
+
+
+# 5. packages no workspace declares -----------------------------------------------------
+
+
+def test_a_backend_released_from_its_own_directory_with_its_own_tags_is_a_package(
+    tmp_path: Path,
+) -> None:
+    """The tool at the root, its build backend in backend/ (tags tool-v*, forge-v*); a
+    test fixture project and a template without tags stay out."""
+    files = {
+        "pyproject.toml": project("tool", "1.18.0"),
+        "backend/pyproject.toml": project("forge", "1.32.0"),
+        "tests/fixtures/sample/pyproject.toml": project("sample-project", "0.0.1"),
+        "templates/new/pyproject.toml": project("my-package", "0.1.0"),
+    }
+    repo = History(tmp_path / "r", files)
+    git(repo.root, "tag", "tool-v1.18.0")
+    git(repo.root, "tag", "forge-v1.32.0")
+    ws = load_workspace(repo.root)
+    assert sorted(p.name for p in ws.packages) == ["forge", "tool"]
+    assert any("backend is released (tags named forge exist)" in n for n in ws.notes)
+    assert ws.tag_for(ws.get("forge"), "1.33.0") == "forge-v1.33.0"
+    bump = plan_bump(ws, part="minor", packages=["forge"], tag=True, commit=True)
+    assert bump.tags == ["forge-v1.33.0"]
+
+
+def test_runtime_wheels_built_by_the_release_workflow_are_packages(tmp_path: Path) -> None:
+    workflow = (
+        "on:\n  push:\n    tags: ['v*']\njobs:\n  wheels:\n    steps:\n"
+        "      - uses: PyO3/maturin-action@v1\n        with:\n"
+        "          working-directory: runtime/linux\n"
+    )
+    files = {
+        "pyproject.toml": project("engine", "0.9.0"),
+        "runtime/linux/pyproject.toml": project("engine-runtime-linux", "0.9.0"),
+        "examples/demo/pyproject.toml": project("demo", "0.1.0"),
+        ".github/workflows/release.yml": workflow,
+    }
+    repo = History(tmp_path / "r", files)
+    git(repo.root, "tag", "v0.9.0")
+    ws = load_workspace(repo.root)
+    assert sorted(p.name for p in ws.packages) == ["engine", "engine-runtime-linux"]
+    assert any("the release workflow builds runtime/linux" in n for n in ws.notes)
+
+
+def test_a_uv_virtual_root_with_a_backend_and_its_own_tags_is_released(tmp_path: Path) -> None:
+    uv = "\n[tool.uv]\npackage = false\n"
+    repo = History(tmp_path / "r", {"pyproject.toml": project("lonely", "2.1.0", extra=uv)})
+    git(repo.root, "tag", "lonely-v2.1.0")
+    ws = load_workspace(repo.root)
+    assert [p.name for p in ws.packages] == ["lonely"]
+    assert plan_bump(ws, part="patch", tag=True, commit=True).tags == ["lonely-v2.1.1"]
+
+
+def test_a_newer_prefix_nothing_confirms_is_one_finding_naming_the_setting(
+    tmp_path: Path,
+) -> None:
+    """A tag-versioned package tagged ``python-v`` until 0.3.0, then bare ``v0.4.0``: its
+    files name no version and no workflow says which tags release it."""
+    vcs = '\n[tool.hatch.version]\nsource = "vcs"\n'
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["python/*"]\n',
+        "python/kit/pyproject.toml": project("kit", None, backend="hatch-vcs", extra=vcs),
+        "python/other/pyproject.toml": project("other", "1.0.0"),
+    }
+    repo = History(tmp_path / "r", files)
+    git(repo.root, "tag", "kit-v0.3.0")
+    repo.commit({"x.txt": "1"}, "release-0.4.0")
+    ws = load_workspace(repo.root)
+    kit = ws.get("kit")
+    assert ws.tag_format_of(kit) == "kit-v{version}"
+    (finding,) = [w for w in ws.warnings if w.startswith("kit:")]
+    assert "release-{version}" in finding and "kit-v{version}" in finding
+    assert 'set tag-format = "release-{version}"' in finding
+
+
+def test_a_release_train_tag_is_the_stable_lines_and_bumping_one_moves_that_line(
+    tmp_path: Path,
+) -> None:
+    """``v1.44.0`` releases api and sdk at 1.44.0 and, on the same commit, semconv at
+    0.65b0: the tag is the stable line's; semconv keeps a convention of its own."""
+
+    def files(stable: str, beta: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": '[tool.uv.workspace]\nmembers = ["api", "sdk", "semconv"]\n',
+            "api/pyproject.toml": project("train-api", stable),
+            "sdk/pyproject.toml": project("train-sdk", stable),
+            "semconv/pyproject.toml": project("train-semconv", beta),
+        }
+
+    repo = History(tmp_path / "r", files("1.44.0", "0.65b0"))
+    git(repo.root, "tag", "v1.44.0")
+    repo.commit(files("1.45.0.dev", "0.66b0.dev"))
+    ws = load_workspace(repo.root)
+    assert ws.tag_format_of(ws.get("train-semconv")) == "{name}-v{version}"
+    bump = plan_bump(ws, part="minor", packages=["train-sdk"], tag=True, commit=True)
+    assert bump.versions == {n: ("1.45.0.dev", "1.45.0") for n in ("train-api", "train-sdk")}
+    assert bump.tags == ["v1.45.0"]
+    assert any("train-api moves with train-sdk" in n for n in bump.notes)
+
+
+def test_a_sibling_languages_tags_on_the_same_commits_are_not_taken_with_the_new_one(
+    tmp_path: Path,
+) -> None:
+    """python-v0.13.3, then each release tagged v0.14.0 and node-v0.14.0 on one commit."""
+    repo = History(tmp_path / "r", {"bindings/python/pyproject.toml": project("tok", "0.13.3")})
+    git(repo.root, "tag", "python-v0.13.3")
+    for version in ("0.14.0", "0.15.0"):
+        repo.commit(
+            {"bindings/python/pyproject.toml": project("tok", version)},
+            f"v{version}",
+            f"node-v{version}",
+        )
+    ws = load_workspace(repo.root / "bindings" / "python")
+    facts = ws.packages[0].tags
+    assert facts is not None and ws.tag_format_of(ws.packages[0]) == "v{version}"
+    assert facts.convention.accepts == ("v{version}", "python-v{version}")
