@@ -158,6 +158,10 @@ INTERPRETER, EXTRA, NETWORK, PACKAGE = "interpreter", "extra", "network", "packa
 COOLDOWN, LOGIN = "cooldown", "login"
 
 
+#: how verify words a script that failed saying which of its package's extras it needs
+MISSING_EXTRA = "needs the extra"
+
+
 def failure_cause(check: Check) -> str:
     """What a failed check points at: INTERPRETER, EXTRA, NETWORK or PACKAGE."""
     text = " ".join(check.detail.lower().split())  # installers wrap their lines
@@ -170,7 +174,9 @@ def failure_cause(check: Check) -> str:
         return LOGIN
     if check.name.startswith(("install", "build wheel")) and any(m in text for m in _NETWORK):
         return NETWORK
-    if check.name.startswith(("script ", "command ")) and any(m in text for m in _MISSING_MODULE):
+    if check.name.startswith(("script ", "command ")) and (
+        any(m in text for m in _MISSING_MODULE) or MISSING_EXTRA in text
+    ):
         return EXTRA
     return PACKAGE
 

@@ -30,6 +30,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from packaging.utils import canonicalize_name
+
 from relnox import _proc as proc
 from relnox._proc import Result
 from relnox.errors import RelnoxError, VerifyError
@@ -47,7 +49,7 @@ from relnox.verify.plan import (
     copy_checked,
     plan_verify,
 )
-from relnox.verify.report import PackageResult, VerifyReport, render_report
+from relnox.verify.report import MISSING_EXTRA, PackageResult, VerifyReport, render_report
 from relnox.verify.smoke import (
     CHECK_SCRIPT,
     Check,
@@ -435,6 +437,29 @@ class _RoundRun:
         jobs += [(None, f"command {_join(c)}", c) for c in self.plan.commands]
         self._run_jobs(env, cwd, jobs)
 
+    def _needs_extra(self, owner: str, result: Result) -> str | None:
+        """A script of ``owner`` that failed saying it needs one of the package's own extras
+        (``pip install 'httpx[cli]'``) which this check did not install: the note that says
+        so and how to check the script with it (``--extras``), or ``None``."""
+        facts = self.facts.get(owner)
+        if facts is None or not facts.extras:
+            return None
+        declared = {canonicalize_name(e): e for e in facts.extras}
+        installed = {canonicalize_name(e) for t in self.round.targets for e in t.extras}
+        for name, extras in _EXTRA_RE.findall(result.output):
+            if canonicalize_name(name) != owner:
+                continue
+            wanted = [
+                declared[x] for x in map(canonicalize_name, extras.split(",")) if x in declared
+            ]
+            if wanted and not {canonicalize_name(w) for w in wanted} <= installed:
+                spelled = f"{owner}[{','.join(wanted)}]"
+                return (
+                    f"{MISSING_EXTRA} {spelled} (the script says so itself), which this "
+                    f"check did not install; check it with --extras {spelled}"
+                )
+        return None
+
     def _run_jobs(
         self, env: Environment, cwd: Path, jobs: Sequence[tuple[str | None, str, Argv]]
     ) -> None:
@@ -454,6 +479,9 @@ class _RoundRun:
                 self._step("scripts", result)
                 detail = f"{_join(argv)} exited {result.returncode}:\n{result.tail()}"
                 check = Check(label, result.ok, "" if result.ok else detail)
+                needs = None if result.ok or owner is None else self._needs_extra(owner, result)
+                if needs is not None:  # the script says which extra it needs: not a fault
+                    check = Check(label, False, f"{needs}\n{detail}")
                 if owner is None:
                     prefix = f"[{self.round.kind}] " if len(self.plan.rounds) > 1 else ""
                     self.commands.append(dataclasses.replace(check, name=prefix + label))
@@ -461,6 +489,9 @@ class _RoundRun:
                     self.results[owner].checks.append(check)
                     self.results[owner].seconds += result.seconds
 
+
+#: ``name[extra]`` or ``name[a,b]`` as a script's own message spells an install
+_EXTRA_RE = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)\[([A-Za-z0-9._,-]+)\]")
 
 #: what uv and pip say when a version is not (yet) on an index
 _NOT_FOUND = (

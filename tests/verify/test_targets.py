@@ -245,3 +245,43 @@ def test_failure_causes() -> None:
         == EXTRA
     )
     assert failure_cause(Check("import pkg", False, "SyntaxError: invalid syntax")) == PACKAGE
+
+
+@pytest.fixture(scope="module")
+def says_extra(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """say-tool's script exits 1 with its own hint when its extra ``cli`` is missing
+    (the shape of a CLI that prints ``pip install 'name[cli]'``, no traceback)."""
+    root = write_workspace(
+        tmp_path_factory.mktemp("says") / "ws",
+        [ProjectSpec("say-helper"), ProjectSpec("say-tool", script=True)],
+    )
+    tool = root / "packages" / "say-tool"
+    _edit(
+        tool / "pyproject.toml",
+        "[project.scripts]",
+        '[project.optional-dependencies]\ncli = ["say-helper>=0.1.0"]\n\n[project.scripts]',
+    )
+    _edit(
+        tool / "say_tool" / "__init__.py",
+        "    import sys\n",
+        "    import sys\n    try:\n        import say_helper  # noqa: F401\n"
+        "    except ImportError:\n"
+        "        print(\"To use the command line, run: pip install 'say-tool[cli]'\")\n"
+        "        return 1\n",
+    )
+    uv_build(root, root / "dist")
+    return root
+
+
+def test_a_script_that_names_the_extra_it_needs_is_not_the_packages_fault(
+    says_extra: Path,
+) -> None:
+    workspace = load_workspace(says_extra)
+    without = verify_install(workspace, packages=["say-tool"], offline=True)
+    (result,) = without.results
+    [failed] = result.failed
+    assert failed.name == "script say-tool" and failure_cause(failed) == EXTRA
+    assert "needs the extra say-tool[cli]" in failed.detail
+    assert "--extras say-tool[cli]" in failed.detail
+    report = verify_install(workspace, packages=["say-tool"], offline=True, extras=["cli"])
+    assert report.ok, "\n".join(render_report(report))
