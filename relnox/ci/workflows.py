@@ -158,7 +158,7 @@ class WorkflowBuilder:
         if self.ws.is_workspace:
             args += ' --package "$PACKAGE"'
             env["PACKAGE"] = "${{ inputs.package }}"
-        outputs = ("packages", "versions", "is_prerelease", "matrix")
+        outputs = ("packages", "versions", "is_prerelease", "is_latest", "matrix")
         return {
             "name": "Plan the release",
             "runs-on": "ubuntu-latest",
@@ -395,6 +395,7 @@ class WorkflowBuilder:
         create = (
             "args=()\n"
             'if [ "$PRERELEASE" = true ]; then args+=(--prerelease); fi\n'
+            'if [ "$LATEST" = false ]; then args+=(--latest=false); fi\n'
             'nox -s release_notes -- "$TAG" --output release-notes.md\n'
             'gh release create "$TAG" --title "$TAG" --notes-file release-notes.md "${args[@]}" '
             f"{files}\n"
@@ -436,6 +437,7 @@ class WorkflowBuilder:
                         "GH_TOKEN": "${{ github.token }}",
                         "TAG": "${{ github.ref_name }}",
                         "PRERELEASE": "${{ needs.plan.outputs.is_prerelease }}",
+                        "LATEST": "${{ needs.plan.outputs.is_latest }}",
                     },
                 },
             ],

@@ -120,7 +120,7 @@ def resolve_version(
     """Print a package's release version: from the tag, else --version, else pyproject.toml."""
     from relnox.errors import VersionError
     from relnox.project.discovery import load_workspace
-    from relnox.release.tagging import ResolvedVersion, resolve_version
+    from relnox.release.tagging import ResolvedVersion, is_latest, resolve_version
     from relnox.tools.github import ref_tag
     from relnox.versioning import same_version
 
@@ -157,6 +157,8 @@ def resolve_version(
             r.package: rel(workspace.get(r.package).directory, workspace.root) for r in resolved
         },
         "source": resolved[0].source if len(resolved) == 1 else "pyproject",
+        # a maintenance release (1.2.4 while 2.0.0 is out) is never marked the latest
+        "is_latest": all(is_latest(workspace, r.package, r.version) for r in resolved),
     }
 
 

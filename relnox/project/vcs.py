@@ -11,6 +11,7 @@ never guessed as 0.0.0 while tags exist.
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 from pathlib import Path
 
@@ -56,26 +57,73 @@ def release_triggers(top: Path) -> tuple[str, ...]:
     """The tag globs of the repository's GitHub workflows (``on: push: tags:``).
 
     Evidence of the project's current tag convention: a release workflow fires only on
-    the tags it names. Unreadable workflows say nothing.
+    the tags it names. Unreadable workflows say nothing. Read by :func:`push_tags`, not a
+    YAML library: relnox's command needs none, and this one key is all it reads.
     """
-    import yaml
-
     found: list[str] = []
     folder = top / ".github" / "workflows"
     files = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]) if folder.is_dir() else []
     for path in files:
         try:
-            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
             continue
-        on = doc.get(True, doc.get("on")) if isinstance(doc, dict) else None  # YAML 1.1: on: True
-        push = on.get("push") if isinstance(on, dict) else None
-        globs = push.get("tags") if isinstance(push, dict) else None
-        if isinstance(globs, str):
-            globs = [globs]
-        if isinstance(globs, list):
-            found += [g for g in globs if isinstance(g, str) and g not in found]
+        found += [g for g in push_tags(text) if g not in found]
     return tuple(found)
+
+
+_KEY = re.compile(r"""^(?P<indent> *)(?P<q>["']?)(?P<key>[\w-]+)(?P=q)\s*:(?:\s+(?P<value>.*))?$""")
+
+
+def _scalar(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    return text
+
+
+def _uncomment(line: str) -> str:
+    """The line without a trailing ``# comment`` (a ``#`` inside quotes stays)."""
+    quote = ""
+    for i, char in enumerate(line):
+        if char in "'\"" and (not quote or quote == char):
+            quote = "" if quote else char
+        elif char == "#" and not quote and (i == 0 or line[i - 1] in " \t"):
+            return line[:i].rstrip()
+    return line.rstrip()
+
+
+def push_tags(text: str) -> list[str]:
+    """The globs of ``on: push: tags:`` in one workflow's text, in block or flow style."""
+    lines = [_uncomment(line) for line in text.splitlines()]
+    path: list[tuple[int, str]] = []  # (indent, key) of the mapping keys around a line
+    for number, line in enumerate(lines):
+        match = _KEY.match(line)
+        if match is None or line.lstrip().startswith("-"):
+            continue
+        indent, key = len(match["indent"]), match["key"]
+        while path and path[-1][0] >= indent:
+            path.pop()
+        path.append((indent, key))
+        if [k for _, k in path] != ["on", "push", "tags"]:
+            continue
+        value = (match["value"] or "").strip()
+        if value.startswith("["):
+            return [_scalar(v) for v in value.strip("[]").split(",") if _scalar(v)]
+        if value:
+            return [_scalar(value)]
+        globs = []
+        for item in lines[number + 1 :]:
+            stripped = item.strip()
+            if not stripped:
+                continue
+            if len(item) - len(item.lstrip()) <= indent and not stripped.startswith("-"):
+                break
+            if not stripped.startswith("-"):
+                break
+            globs.append(_scalar(stripped[1:]))
+        return [g for g in globs if g]
+    return []
 
 
 def _rel(top: Path, path: Path) -> str:

@@ -438,8 +438,17 @@ class Pipeline:
                 f"upload {', '.join(releases)} to {o.repository}"
                 + ("" if o.yes else " (asks first)")
             ],
+            "skew": [
+                f"install the last {o.skew_depth} published version(s) of each workspace "
+                f"dependent from {o.repository} with {', '.join(releases)}; import, version, "
+                "commands"
+            ],
             "tag": [f"create {', '.join(tags)}" if tags else "no tags (versions from git tags)"]
             + (["push the branch and the tags to origin"] if o.push else []),
+            "audit": [
+                f"every built file of {', '.join(releases)} on {o.repository}: listed, "
+                "same sha256, the release complete, provenance where attested"
+            ],
         }
         return ReleasePlan(
             root=self.workspace.root,

@@ -521,3 +521,26 @@ def test_a_sibling_languages_tags_on_the_same_commits_are_not_taken_with_the_new
     facts = ws.packages[0].tags
     assert facts is not None and ws.tag_format_of(ws.packages[0]) == "v{version}"
     assert facts.convention.accepts == ("v{version}", "python-v{version}")
+
+
+def test_the_release_workflow_hears_a_maintenance_release_is_not_the_latest(
+    tmp_path: Path,
+) -> None:
+    """resolve-version's step output ``is_latest`` (the plan job's, which the GitHub release
+    step turns into ``--latest=false``): false for 1.2.4 on release-1.2.x, true on main."""
+    import os
+
+    repo = _maintained(tmp_path)
+    repo.commit({"pyproject.toml": project("lib", "1.2.4")}, "v1.2.4")
+
+    def output() -> list[str]:
+        out = tmp_path / "github-output"
+        out.unlink(missing_ok=True)
+        env = {**os.environ, "GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": str(out)}
+        env.pop("GITHUB_REF", None)
+        run_relnox("resolve-version", cwd=repo.root, env=env, check=True)
+        return out.read_text(encoding="utf-8").splitlines()
+
+    assert "is_latest=false" in output()
+    git(repo.root, "checkout", "-q", "main")
+    assert "is_latest=true" in output()
