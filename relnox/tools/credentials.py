@@ -111,23 +111,8 @@ def register_environment_secrets(environ: Mapping[str, str]) -> None:
 
 def keyring_lookup(url: str, username: str | None) -> str | None:
     """The username a keyring holds a password for at ``url`` (``None``: no keyring, no entry)."""
-    try:
-        import keyring
-    except ImportError:
-        return None
-    try:
-        if username:
-            password = keyring.get_password(url, username)
-            found = username if password else None
-        else:
-            credential = keyring.get_credential(url, None)
-            password = credential.password if credential else None
-            found = credential.username if credential and password else None
-    except Exception as exc:  # no backend, a locked keyring...: not usable
-        logger.debug("keyring not usable for %s: %s", url, exc.__class__.__name__)
-        return None
-    register_secret(password)
-    return found
+    found = keyring_password(url, username)
+    return found[0] if found else None
 
 
 def _same_url(a: str, b: str) -> bool:
