@@ -160,3 +160,27 @@ def test_pages_are_linked_and_name_no_index_host() -> None:
             assert f"(docs/{page.name})" in readme, f"README.md does not link docs/{page.name}"
     for host in hosts:
         assert host not in readme
+
+
+_STAGE_LINE = re.compile(
+    r"^\[(?:ok|--|XX)\] (?P<stage>[\w-]+) +(?P<status>done|already done|skipped|failed)\b"
+)
+
+
+def test_sample_release_runs_show_the_pipelines_stages_in_order() -> None:
+    """Every sample run in the docs lists the release's stages as the pipeline runs them:
+    all of them, in order (a failed run stops at its failing stage)."""
+    from relnox.release.pipeline import STAGES
+
+    checked = 0
+    for page in [*PAGES, ROOT / "README.md"]:
+        for block in re.findall(r"```text\n(.*?)```", page.read_text(encoding="utf-8"), re.S):
+            found = [m for m in map(_STAGE_LINE.match, block.splitlines()) if m]
+            stages = [m["stage"] for m in found if m["stage"] in STAGES]
+            if not stages:
+                continue
+            checked += 1
+            failed = found[-1]["status"] == "failed" if found else False
+            expected = list(STAGES[: len(stages)]) if failed else list(STAGES)
+            assert stages == expected, f"{page.name}: a sample run shows {stages}"
+    assert checked >= 4
