@@ -172,16 +172,17 @@ def test_a_package_scratch_goes_when_its_build_ends(
     import tempfile
 
     import relnox.builds.run as run_module
+    from relnox.artifacts.checks import check_artifacts as real_check
 
     specs = [ProjectSpec("sc-one", backend="hatchling"), ProjectSpec("sc-two", backend="hatchling")]
     root = write_workspace(tmp_path / "ws", specs)
     git_init(root)
     made: list[Path] = []
     left_when_checked: list[list[str]] = []
-    real_mkdtemp, real_check = tempfile.mkdtemp, run_module.check_artifacts
+    real_mkdtemp = tempfile.mkdtemp
 
     def mkdtemp(*args: Any, **kwargs: Any) -> str:
-        path = real_mkdtemp(*args, **kwargs)
+        path = str(real_mkdtemp(*args, **kwargs))
         if Path(path).parent.name.startswith("relnox-build-"):
             made.append(Path(path))
         return path
