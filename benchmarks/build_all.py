@@ -1,7 +1,7 @@
 """Time build_all against the seeds' way and against uv, on the same workspace.
 
     python benchmarks/build_all.py                 # a generated workspace of 8 packages
-    python benchmarks/build_all.py PATH            # any real repository instead
+    python benchmarks/build_all.py --repo PATH     # a real repository snapshot instead
     python benchmarks/build_all.py --rounds 5 --packages 10
 
 (a) the seeds' way: a serial loop of ``python -m build`` per package (sdist, then
@@ -15,8 +15,10 @@ Every command runs once untimed first (warm caches), then ``--rounds`` times,
 interleaved (``--seed-rounds 0`` leaves the slow (a) out); (b) builds into a fresh
 directory each time, so nothing is reused. The median wall-clock time decides, the
 best run and the CPU time (of all child processes, which other load on the machine
-hardly changes) are printed beside it. Targets: (a)/(b) >= 6, (b)/(c) <= 1.0,
-(d)/(c) <= 0.1.
+hardly changes) are printed beside it, and each ratio to (c) pair by pair (the runs of
+one round are neighbours in time) as min/median/max with the machine's load. Targets:
+(a)/(b) >= 6, (b)/(c) <= 1.0, (d)/(c) <= 0.1. ``relnox build-all -v`` on the same
+repository shows where a cold build's time goes (each command with its start).
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _pairs import load, spread
 
 from relnox.project.discovery import load_toml, load_workspace
 from relnox.sample import generated_specs, git_init, write_workspace
@@ -106,6 +112,7 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("path", nargs="?", help="a repository to build (default: a generated one)")
+    parser.add_argument("--repo", help="the same as PATH: a repository snapshot to build")
     parser.add_argument("--packages", type=int, default=8, help="size of the generated workspace")
     parser.add_argument("--rounds", type=int, default=3, help="timed runs of (b) and (c)")
     parser.add_argument(
@@ -116,8 +123,8 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="relnox-bench-") as tmp:
         scratch = Path(tmp)
-        if args.path:
-            root = Path(args.path).resolve()
+        if args.path or args.repo:
+            root = Path(args.path or args.repo).resolve()
         else:
             root = write_workspace(scratch / "ws", generated_specs(args.packages))
             git_init(root)
@@ -190,6 +197,8 @@ def main() -> int:
                     cpu_median[key] / max(cpu_median["c"], 1e-9),
                 )
                 print(f"        target <= {target}:", _verdict(median[key] / median["c"] <= target))
+                pairs = [t / c for t, c in zip(times[key], times["c"], strict=True)]
+                print(f"        pair by pair ({len(pairs)}): {spread(pairs)}; {load()}")
         else:
             print("(c) skipped: the packages do not form a uv workspace")
     return 0

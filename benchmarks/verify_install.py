@@ -1,20 +1,25 @@
-"""verify_install against what a fast user would script with uv, on the same wheels.
+"""The ``relnox verify-install`` command against a bare uv script doing the same job.
 
-    python benchmarks/verify_install.py [--count 5] [--runs 5] [--seeds]
+    python benchmarks/verify_install.py [--count 3] [--runs 7] [--seeds]
+    python benchmarks/verify_install.py --repo PATH [--online]   # a real repository
 
 The packages of ``relnox.sample.generated_specs(count)`` (every third one needs the one
-before it) are built once with ``uv build`` (not timed). Then, interleaved, ``--runs``
-times each after one warm-up of each:
+before it), or those of the repository at ``--repo`` (a snapshot you fetched yourself),
+are built once with ``relnox build-all --out`` into a scratch directory (not timed).
+Then, pair by pair (A then B, the order alternating), ``--runs`` times after a warm-up:
 
-* relnox: ``verify_install(workspace, offline=True)``, the whole call: the sha256 of
-  every file against the manifest, one fresh uv environment, one install command, one
-  check process (metadata, imports, ``__version__``, files), console scripts;
-* the bare uv way: ``uv venv`` + ``uv pip install`` of the same wheels (siblings from
-  ``dist/``, no index) + one ``python -c "import X"`` per package.
+* A, what a user runs: ``relnox verify-install --offline --dist DIR`` as a new process
+  (start-up, the workspace, the stale-build check, one fresh uv environment, one install
+  command, one check process, the report);
+* B, the bare script, each step a new process: ``uv venv``, one ``uv pip install`` of
+  the same wheels (siblings from the same directory, no index), one
+  ``python -c "import a, b, c"`` of every wheel's import names.
 
-Prints the median and best of each and the ratio relnox / bare uv (target <= 1.3).
-``--seeds`` also times the seeds' way (per package ``python -m venv`` + ``pip install``
-+ an import) once, against relnox (the older target: >= 20).
+``--online`` drops ``--offline``/``--no-index`` on both sides (third-party dependencies
+from the installer's configured index), for a real repository whose dependencies are not
+in uv's cache. Prints each side's min/median/max, the ratio A/B pair by pair (min,
+median, max) and the machine's load; target: median ratio <= 1.3. ``--seeds`` also
+times the seeds' way once (per package ``python -m venv`` + ``pip install`` + an import).
 """
 
 from __future__ import annotations
@@ -22,114 +27,125 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from relnox.project.discovery import load_workspace  # noqa: E402
-from relnox.sample import generated_specs, write_workspace  # noqa: E402
+from _pairs import bytecode_note, load, paired, report, timed  # noqa: E402
+
+from relnox.sample import generated_specs, git_init, write_workspace  # noqa: E402
 from relnox.tools.envs import uv_binary  # noqa: E402
-from relnox.verify.run import render_report, verify_install  # noqa: E402
-from tests.verify_support import build_release  # noqa: E402
+from relnox.verify.smoke import wheel_facts  # noqa: E402
+
+
+class Failed(Exception):
+    """A command of the benchmark failed."""
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PYTHON", "VIRTUAL"))}
-    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
-    env["PIP_CONFIG_FILE"] = os.devnull
+    env = dict(os.environ)
     env["UV_PYTHON_DOWNLOADS"] = "never"
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     return env
 
 
-def bare_uv(dist: Path, wheels: list[tuple[str, Path]], work: Path) -> None:
-    """uv venv + uv pip install of every wheel (siblings from dist/) + an import per package."""
-    uv, env = uv_binary(), _env()
-    assert uv, "uv is needed"
+def _run(argv: list[str], cwd: Path) -> None:
+    proc = subprocess.run(argv, cwd=cwd, env=_env(), capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise Failed(f"failed: {' '.join(argv)}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+
+
+def relnox_command() -> list[str]:
+    """The ``relnox`` console script of this interpreter's environment (what a user types),
+    else ``python -m relnox``."""
+    script = Path(sys.executable).parent / "relnox"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "relnox"]
+
+
+def bare_uv(dist: Path, wheels: list[Path], modules: list[str], work: Path, online: bool) -> None:
+    """B: uv venv + one uv pip install of every wheel + one import of them all."""
+    uv = uv_binary()
+    if not uv:
+        raise Failed("uv is needed (pip install uv)")
     venv = Path(tempfile.mkdtemp(prefix="bare-", dir=work))
-    subprocess.run([uv, "venv", "-q", "--python", sys.executable, str(venv)], check=True, env=env)
-    python = str(venv / "bin" / "python")
-    install = [uv, "pip", "install", "-q", "--python", python, "--offline", "--no-index"]
-    subprocess.run(
-        [*install, "--find-links", str(dist), *[str(w) for _, w in wheels]], check=True, env=env
-    )
-    for module, _ in wheels:
-        subprocess.run([python, "-c", f"import {module}"], check=True, env=env, cwd=venv)
+    _run([uv, "venv", "-q", "--python", sys.executable, str(venv / "v")], work)
+    python = str(venv / "v" / "bin" / "python")
+    offline = [] if online else ["--offline", "--no-index"]
+    install = [uv, "pip", "install", "-q", "--python", python, *offline, "--find-links", str(dist)]
+    _run([*install, *map(str, wheels)], work)
+    _run([python, "-c", f"import {', '.join(modules)}"], venv)
     shutil.rmtree(venv)
 
 
-def seeds_way(dist: Path, wheels: list[tuple[str, Path]], work: Path) -> None:
+def seeds_way(dist: Path, wheels: list[Path], modules: list[list[str]], work: Path) -> None:
     """Per package: a fresh venv, pip install of its wheel, an import."""
-    env = _env()
-    for module, wheel in wheels:
-        venv = work / f"venv-{module}"
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, env=env)
-        python = venv / "bin" / "python"
-        pip = [str(python), "-m", "pip", "install", "--quiet", "--no-index"]
-        subprocess.run([*pip, "--find-links", str(dist), str(wheel)], check=True, env=env)
-        subprocess.run([str(python), "-c", f"import {module}"], check=True, env=env, cwd=work)
+    for wheel, names in zip(wheels, modules, strict=True):
+        venv = work / "seed-venv"
+        _run([sys.executable, "-m", "venv", str(venv)], work)
+        python = str(venv / "bin" / "python")
+        _run(
+            [python, "-m", "pip", "install", "-q", "--no-index", "-f", str(dist), str(wheel)], work
+        )
+        _run([python, "-c", f"import {', '.join(names)}"], work)
         shutil.rmtree(venv)
 
 
-def timed(fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=5, help="packages (default 5)")
-    parser.add_argument("--runs", type=int, default=5, help="timed runs of each (default 5)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--count", type=int, default=3, help="sample packages (default 3)")
+    parser.add_argument("--runs", type=int, default=7, help="timed pairs (default 7)")
+    parser.add_argument("--repo", type=Path, help="a repository snapshot instead of the sample")
+    parser.add_argument("--online", action="store_true", help="dependencies from the index")
     parser.add_argument("--seeds", action="store_true", help="also time the seeds' way once")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="relnox-bench-verify-") as tmp:
         work = Path(tmp)
-        root = write_workspace(work / "ws", generated_specs(args.count, prefix="vbench"))
+        if args.repo:
+            root = args.repo.resolve()
+        else:
+            root = write_workspace(work / "ws", generated_specs(args.count, prefix="vbench"))
+            git_init(root)
+        dist = work / "dist"
+        relnox = relnox_command()
         start = time.perf_counter()
-        manifest = build_release(root)
-        print(f"built {args.count} packages with uv build in {time.perf_counter() - start:.1f}s")
-        workspace = load_workspace(root)
-        wheels = [
-            (record.name.replace("-", "_"), manifest.dist_dir / record.wheels[0].filename)
-            for record in manifest.packages
-        ]
-
-        def relnox() -> None:
-            report = verify_install(workspace, offline=True)
-            assert report.ok, "\n".join(render_report(report))
-
-        ways: dict[str, Callable[[], object]] = {
-            "relnox verify-install": relnox,
-            "bare uv venv + install + imports": lambda: bare_uv(manifest.dist_dir, wheels, work),
-        }
-        for fn in ways.values():  # warm-up: uv's cache and interpreter discovery
-            fn()
-        times: dict[str, list[float]] = {name: [] for name in ways}
-        for _ in range(args.runs):
-            for name, fn in ways.items():
-                times[name].append(timed(fn))
-        for name, values in times.items():
-            runs = ", ".join(f"{v:.2f}" for v in values)
-            print(
-                f"{name:34} median {statistics.median(values):5.2f}s  "
-                f"best {min(values):5.2f}s  [{runs}]"
-            )
-        relnox_median, bare_median = (statistics.median(v) for v in times.values())
-        relnox_best, bare_best = (min(v) for v in times.values())
-        ratio = relnox_median / bare_median
+        try:
+            _run([*relnox, "build-all", "--root", str(root), "--out", str(dist)], root)
+        except Failed as exc:
+            raise SystemExit(str(exc)) from None
+        wheels = sorted(dist.glob("*.whl"))
+        facts = [wheel_facts(w) for w in wheels]
+        modules = [list(f.imports or f.top_level) for f in facts]
+        flat = sorted({m for names in modules for m in names})
         print(
-            f"ratio relnox/bare uv: {ratio:.2f} median (best-of {relnox_best / bare_best:.2f}); "
-            f"target <= 1.3: {'met' if ratio <= 1.3 else 'MISSED'}"
+            f"{len(wheels)} wheels of {root} built in {time.perf_counter() - start:.1f}s; "
+            f"imports: {', '.join(flat)}; {bytecode_note()}; {load()}",
+            flush=True,
         )
+        offline = [] if args.online else ["--offline"]
+        verify = [*relnox, "verify-install", "--root", str(root), "--dist", str(dist), *offline]
+
+        def a() -> None:
+            _run(verify, root)
+
+        def b() -> None:
+            bare_uv(dist, wheels, flat, work, args.online)
+
+        try:
+            times = paired(a, b, args.runs)
+        except Failed as exc:
+            raise SystemExit(str(exc)) from None
+        ratio = report("relnox verify-install", "bare uv venv + install + import", times)
+        print(f"target median <= 1.3: {'met' if ratio <= 1.3 else 'MISSED'}")
         if args.seeds:
-            seeds = timed(lambda: seeds_way(manifest.dist_dir, wheels, work))
+            seeds = timed(lambda: seeds_way(dist, wheels, modules, work))
+            relnox_median = sorted(times[0])[len(times[0]) // 2]
             print(f"seeds' way (venv + pip install + import, per package): {seeds:.2f}s")
             print(f"ratio seeds/relnox: {seeds / relnox_median:.1f}x (target >= 20)")
     return 0

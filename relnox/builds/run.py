@@ -322,8 +322,10 @@ class _Run:
         start = time.monotonic()
         log = OutputLog(label)
         _current.log = log
+        # this package's scratch (an unpacked sdist, a test environment) goes as soon as its
+        # build ends, while the others still build: not all at once at the end of the run
+        work = Path(tempfile.mkdtemp(prefix=f"{pkg.dist_name}-", dir=self.workdir))
         try:
-            work = Path(tempfile.mkdtemp(prefix=f"{pkg.dist_name}-", dir=self.workdir))
             environ = dict(self.environ)
             epoch = self.plan.epoch_of(pkg)
             if epoch is not None:
@@ -345,11 +347,13 @@ class _Run:
             seconds = time.monotonic() - start
             self.times[name] = (start - self.epoch, seconds)
             logger.info("%s: FAILED after %.1fs: %s", label, seconds, first)
+            shutil.rmtree(work, ignore_errors=True)
             raise
         for note in notes:
             logger.warning("%s: %s", label, note)
         files.sort(key=lambda p: artifact_kind(p.name) != "sdist")
         moved = [_move_into(path, self.plan.dist_dir) for path in files]
+        shutil.rmtree(work, ignore_errors=True)
         seconds = time.monotonic() - start
         record = PackageRecord(
             name=pkg.name,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from relnox.errors import GitError, RelnoxError, VersionError
@@ -153,6 +154,24 @@ def _member(pkg: Package, top: Path, root: Path) -> Member:
     )
 
 
+def files_at(top: Path) -> Callable[[str, str], str | None]:
+    """``git show REV:PATH`` in ``top``, each pair asked of git once.
+
+    Inferring the conventions asks for the same version file at the same tag more than once
+    (whether the tag names its version, then whether it contradicts it): on a repository with
+    many tags that doubled the ``git`` processes of every command's start. The tags are read
+    once per call of :func:`read_tags`, and a file at a tag does not change within it.
+    """
+    seen: dict[tuple[str, str], str | None] = {}
+
+    def show(rev: str, path: str) -> str | None:
+        if (rev, path) not in seen:
+            seen[rev, path] = git.show_file(top, rev, path)
+        return seen[rev, path]
+
+    return show
+
+
 def read_tags(workspace: Workspace) -> Workspace:
     """``workspace`` with every package's :class:`~relnox.project.conventions.TagFacts` attached."""
     tags, top = repo_tags(workspace.root)
@@ -163,7 +182,7 @@ def read_tags(workspace: Workspace) -> Workspace:
         members,
         tags,
         default=workspace.tag_format,
-        show_file=lambda rev, path: git.show_file(top, rev, path),
+        show_file=files_at(top),
         shared=workspace.config.lockstep,
     )
     packages: list[Package] = []

@@ -1,0 +1,71 @@
+"""Pair-by-pair timing of whole processes, shared by the benchmarks.
+
+Each round runs A then B (the order alternating from round to round), so a drift of the
+machine's speed hits both sides of a pair; the ratio A/B is taken pair by pair and
+printed as min, median and max, with the load average before and after.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from collections.abc import Callable
+
+
+def load() -> str:
+    """The 1-minute load average and the CPU count, for the printed figures."""
+    try:
+        one, five, _ = os.getloadavg()
+    except OSError:
+        return f"load unknown, {os.cpu_count()} CPUs"
+    return f"load {one:.2f} (1 min) {five:.2f} (5 min), {os.cpu_count()} CPUs"
+
+
+def bytecode_note() -> str:
+    """Whether this interpreter writes ``__pycache__``: a user's wheel install of relnox
+    has it compiled; an editable checkout under ``PYTHONDONTWRITEBYTECODE`` recompiles
+    every module of relnox on every start (run ``python -m compileall -q relnox`` first)."""
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        return "bytecode writing off (PYTHONDONTWRITEBYTECODE): compile relnox first"
+    return "bytecode writing on"
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def paired(
+    a: Callable[[], object], b: Callable[[], object], runs: int, *, warmup: int = 1
+) -> tuple[list[float], list[float]]:
+    """Seconds of ``runs`` runs of ``a`` and of ``b``, in pairs, after ``warmup`` each."""
+    for _ in range(warmup):
+        a()
+        b()
+    times_a: list[float] = []
+    times_b: list[float] = []
+    for round_ in range(runs):
+        if round_ % 2:
+            tb, ta = timed(b), timed(a)
+        else:
+            ta, tb = timed(a), timed(b)
+        times_a.append(ta)
+        times_b.append(tb)
+        print(f"  round {round_ + 1}: A {ta:.3f}s  B {tb:.3f}s  A/B {ta / tb:.2f}", flush=True)
+    return times_a, times_b
+
+
+def spread(values: list[float]) -> str:
+    return f"min {min(values):.3f}  median {statistics.median(values):.3f}  max {max(values):.3f}"
+
+
+def report(label_a: str, label_b: str, times: tuple[list[float], list[float]]) -> float:
+    """Print each side and the pair-by-pair ratio; return the median ratio."""
+    times_a, times_b = times
+    ratios = [ta / tb for ta, tb in zip(times_a, times_b, strict=True)]
+    print(f"A {label_a}: {spread(times_a)} s")
+    print(f"B {label_b}: {spread(times_b)} s")
+    print(f"A/B pair by pair ({len(ratios)} pairs): {spread(ratios)}; {load()}")
+    return statistics.median(ratios)
