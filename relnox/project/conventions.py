@@ -232,6 +232,8 @@ def infer_conventions(
             score = _score(member, prefix_stem, single, names[member.name])
             if score:
                 claims.setdefault(prefix, {})[member.name] = score
+    if not single:
+        _drop_roots_never_released(members, claims, groups, show_file)
     for prefix in groups:
         if stem(prefix) or prefix in claims or len(members) < 2:
             continue
@@ -309,6 +311,29 @@ def infer_conventions(
                 facts[member.name], finding=doubts[member.name]
             )
     return _with_default_for_new(facts, members, default)
+
+
+def _drop_roots_never_released(
+    members: Sequence[Member],
+    claims: dict[str, dict[str, int]],
+    groups: Mapping[str, list[tuple[Version, str]]],
+    show_file: Callable[[str, str], str | None] | None,
+) -> None:
+    """Bare tags are the root's only when its version file ever named their versions.
+
+    A root project that is never released (a workspace's dev project at 0.1.1 beside a
+    member tagged ``v1.2.3``) would otherwise take the member's tags and be told that
+    0.1.1 is not above 1.2.3. When every tagged commit's root file names another
+    version, the claim is dropped and the members whose files name the tag's version
+    take the tags (below). A tag-versioned root, or a file missing at the tags, says
+    nothing, and the root keeps them.
+    """
+    roots = [m for m in members if m.is_root]
+    for prefix, scores in list(claims.items()):
+        if stem(prefix) or set(scores) != {r.name for r in roots} or not roots:
+            continue
+        if all(_every_tag_contradicts(root, groups[prefix], show_file) for root in roots):
+            del claims[prefix]
 
 
 def _has_own_tags(name: str, claims: Mapping[str, Mapping[str, int]]) -> bool:

@@ -405,6 +405,39 @@ def test_a_pdm_wheel_of_includes_src_passes_the_wheel_check(tmp_path: Path) -> N
     assert list((repo.root / "dist").glob("tidy_tool-1.0.0-*.whl"))
 
 
+WORKSPACE = '\n[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+
+
+def test_a_root_never_released_does_not_take_a_members_bare_tags(tmp_path: Path) -> None:
+    """The workspace's own project (0.1.1, never released) beside ``packages/acme``
+    tagged ``v1.2.2``, ``v1.2.3``: the tags are acme's, the root has none."""
+    files = {
+        "pyproject.toml": project("acme-workspace", "0.1.1", extra=WORKSPACE),
+        "packages/acme/pyproject.toml": project("acme", "1.2.2"),
+    }
+    repo = History(tmp_path / "r", files)
+    git(repo.root, "tag", "v1.2.2")
+    repo.commit({"packages/acme/pyproject.toml": project("acme", "1.2.3")}, "v1.2.3")
+    ws = load_workspace(repo.root)
+    root, acme = ws.get("acme-workspace"), ws.get("acme")
+    assert (root.released, str(acme.released)) == (None, "1.2.3")
+    bump = plan_bump(ws, part="minor", tag=True, commit=True)
+    assert bump.versions == {"acme-workspace": ("0.1.1", "0.2.0"), "acme": ("1.2.3", "1.3.0")}
+    assert bump.tags == ["acme-workspace-v0.2.0", "v1.3.0"]
+    assert not [c for c in doctor(repo.root).checks if c.status == "error"]
+
+
+def test_a_released_root_keeps_its_bare_tags_beside_a_member(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": project("tool", "2.0.0", extra=WORKSPACE),
+        "packages/plugin/pyproject.toml": project("tool-plugin", "0.3.0"),
+    }
+    repo = History(tmp_path / "r", files)
+    git(repo.root, "tag", "v2.0.0")
+    ws = load_workspace(repo.root)
+    assert (str(ws.get("tool").released), ws.get("tool-plugin").released) == ("2.0.0", None)
+
+
 # 5. packages no workspace declares -----------------------------------------------------
 
 
