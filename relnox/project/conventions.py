@@ -179,8 +179,13 @@ class Member:
     current: Version | None = None  # the version HEAD's files give it (None: from its tags)
 
 
-def _names(member: Member) -> set[str]:
-    names = {member.name, member.project_name.lower(), member.dir.lower()}
+def _names(member: Member, several: bool = False) -> set[str]:
+    """The names tags may call ``member`` by. A root's directory is the checkout's name,
+    often a member's (``setuptools-scm/`` holding ``setuptools-scm/``): beside other
+    packages it names none of them."""
+    names = {member.name, member.project_name.lower()}
+    if not (member.is_root and several):
+        names.add(member.dir.lower())
     return names | {n.replace("-", "_") for n in names} | {n.replace("_", "-") for n in names}
 
 
@@ -215,7 +220,7 @@ def infer_conventions(
     groups = tags.by_prefix()
     single = len(members) == 1 or shared
     claims: dict[str, dict[str, int]] = {}  # prefix -> member -> score
-    names = {m.name: _names(m) for m in members}
+    names = {m.name: _names(m, several=len(members) > 1) for m in members}
     exact: dict[str, list[Member]] = {}
     for member in members:
         # a name or directory as written, or with its separators dropped
@@ -232,6 +237,12 @@ def infer_conventions(
             score = _score(member, prefix_stem, single, names[member.name])
             if score:
                 claims.setdefault(prefix, {})[member.name] = score
+    for member in members:
+        if member.current is not None and member.current.local is not None:
+            # ``0.1+private``: no index takes a local version, so no tag released it
+            for scores in claims.values():
+                scores.pop(member.name, None)
+    claims = {prefix: scores for prefix, scores in claims.items() if scores}
     if not single:
         _drop_roots_never_released(members, claims, groups, show_file)
     for prefix in groups:
@@ -433,7 +444,10 @@ def _follow_new_conventions(
         for prefix, group in groups.items():
             if prefix in own or (prefix in taken and prefix not in mine):
                 continue
-            followed = [p for p in own if _continues(group, groups[p], tags)]
+            # it must take over from the package's current prefix, not from one it left
+            # behind (a lone ``vcs-versioning-1.0.0.dev`` beside ``vcs-versioning-v2.3.1``)
+            latest = max(own, key=lambda p: _span(tags, groups[p])[1])
+            followed = [latest] if _continues(group, groups[latest], tags) else []
             if not followed:
                 continue
             version, tag = next(

@@ -42,6 +42,7 @@ from relnox.project.pyproject import (
     internal_requirements,
     is_package,
     load_toml,
+    not_built,
     project_doc,
     readme_path,
     setup_cfg,
@@ -577,8 +578,9 @@ def discover(root: Path | str = ".") -> Workspace:
 
 
 def _virtual(doc: Mapping[str, Any]) -> bool:
-    """``[tool.uv] package = false``: a member uv installs but never builds."""
-    return table(doc, "tool", "uv").get("package") is False
+    """``[tool.uv] package = false`` (poetry: ``package-mode = false``): a member its
+    tool installs but never builds."""
+    return not_built(doc)
 
 
 def _no_project(root: Path, directory: Path) -> ConfigError:

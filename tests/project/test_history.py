@@ -577,3 +577,87 @@ def test_the_release_workflow_hears_a_maintenance_release_is_not_the_latest(
     assert "is_latest=false" in output()
     git(repo.root, "checkout", "-q", "main")
     assert "is_latest=true" in output()
+
+
+# tried on real repositories: shapes that broke ----------------------------------------
+
+
+VCS = '\n[tool.hatch.version]\nsource = "vcs"\n'
+
+
+def test_a_roots_checkout_directory_named_like_a_member_takes_none_of_its_tags(
+    tmp_path: Path,
+) -> None:
+    """The checkout is ``kit/``, the workspace's dev project sits at its root and the
+    released, tag-versioned ``kit`` in ``kit/kit``: ``kit-v*`` tags are the member's,
+    and ``kit`` names the member, not the checkout."""
+    files = {
+        "pyproject.toml": project(
+            "kit-dev", "0.3.0", extra='\n[tool.uv.workspace]\nmembers = ["kit"]\n'
+        ),
+        "kit/pyproject.toml": project("kit", None, backend="hatch-vcs", extra=VCS),
+    }
+    repo = History(tmp_path / "kit", files)
+    git(repo.root, "tag", "kit-v2.0.0")
+    ws = load_workspace(repo.root)
+    assert (ws.get("kit-dev").released, str(ws.get("kit").released)) == (None, "2.0.0")
+    assert ws.tag_for(ws.get("kit-dev"), "0.4.0") == "kit-dev-v0.4.0"
+
+
+def test_a_root_at_a_local_version_was_never_released_and_takes_no_tags(tmp_path: Path) -> None:
+    """``0.1+private``: no index accepts it, so the bare tags of the project that once
+    lived at the root (its file then said nothing of a version) are not its releases."""
+    old_root = '[project]\nname = "tool"\ndynamic = ["version"]\n'
+    repo = History(tmp_path / "r", {"pyproject.toml": old_root})
+    git(repo.root, "tag", "v1.15.0")
+    extra = '\n[tool.uv.workspace]\nmembers = ["tool"]\n'
+    repo.commit(
+        {
+            "pyproject.toml": project("tool-workspace", "0.1+private", extra=extra),
+            "tool/pyproject.toml": project("tool", "2.0.0"),
+        },
+        "tool-v2.0.0",
+    )
+    ws = load_workspace(repo.root)
+    assert ws.get("tool-workspace").released is None
+    assert not [c for c in doctor(repo.root).checks if c.status == "error"]
+
+
+def test_a_newer_prefix_must_take_over_from_the_current_one_not_a_forgotten_one(
+    tmp_path: Path,
+) -> None:
+    """``core-1.0.0.dev0`` tagged once long ago, ``core-v*`` since; ``plugin-v*`` tags
+    that the release workflow fires on came after the forgotten tag but before core's
+    current ones: they are no new convention of core's."""
+    workflow = "on:\n  push:\n    tags: ['plugin-v*']\njobs: {}\n"
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["core", "extra"]\n',
+        "core/pyproject.toml": project("core", "1.0.0.dev0"),
+        "extra/pyproject.toml": project("extra", "0.1.0"),
+        ".github/workflows/release.yml": workflow,
+    }
+    repo = History(tmp_path / "r", files)
+    git(repo.root, "tag", "core-1.0.0.dev0")
+    repo.commit({"plugin.txt": "5.1"}, "plugin-v5.1.0")
+    repo.commit({"plugin.txt": "10.2"}, "plugin-v10.2.1")
+    repo.commit({"core/pyproject.toml": project("core", "2.3.1")}, "core-v2.3.1")
+    ws = load_workspace(repo.root)
+    core = ws.get("core")
+    assert core.tags is not None and core.tags.last_tag == "core-v2.3.1"
+    assert ws.tag_for(core, "2.4.0") == "core-v2.4.0"
+
+
+def test_projects_their_tool_never_builds_are_not_packages(tmp_path: Path) -> None:
+    """poetry's ``package-mode = false`` (a vendoring project) and a uv workspace root
+    without a build system are installed, never built: no package, no note."""
+    vendors = '[project]\nname = "vendors"\ndynamic = ["version"]\n\n[tool.poetry]\npackage-mode = false\n'
+    files = {
+        "pyproject.toml": project("engine", "1.0.0"),
+        "vendors/pyproject.toml": vendors,
+    }
+    ws = load_workspace(History(tmp_path / "a", files).root)
+    assert [p.name for p in ws.packages] == ["engine"] and not ws.notes
+    root = '[project]\nname = "dev"\nversion = "0.1.0"\n\n[tool.uv.workspace]\nmembers = ["lib"]\n'
+    files = {"pyproject.toml": root, "lib/pyproject.toml": project("lib", "1.0.0")}
+    ws = load_workspace(History(tmp_path / "b", files).root)
+    assert [p.name for p in ws.packages] == ["lib"]
