@@ -245,6 +245,7 @@ def infer_conventions(
     claims = {prefix: scores for prefix, scores in claims.items() if scores}
     if not single:
         _drop_roots_never_released(members, claims, groups, show_file)
+        _share_roots_tags(members, claims, groups, tags, show_file)
     for prefix in groups:
         if stem(prefix) or prefix in claims or len(members) < 2:
             continue
@@ -345,6 +346,29 @@ def _drop_roots_never_released(
             continue
         if all(_every_tag_contradicts(root, groups[prefix], show_file) for root in roots):
             del claims[prefix]
+
+
+def _share_roots_tags(
+    members: Sequence[Member],
+    claims: dict[str, dict[str, int]],
+    groups: Mapping[str, list[tuple[Version, str]]],
+    tags: RepoTags,
+    show_file: Callable[[str, str], str | None] | None,
+) -> None:
+    """The root's bare tags also release the members whose version file names the
+    newest tag's version at its commit (a ``-api`` package published with the root
+    under one ``v4.41.0``): one tag for both, which makes them a lockstep group."""
+    for prefix, scores in claims.items():
+        if stem(prefix) or not any(m.is_root and m.name in scores for m in members):
+            continue
+        version, tag = _newest(groups[prefix], tags)
+        for member in members:
+            if (
+                member.name not in scores
+                and not _has_own_tags(member.name, claims)
+                and _tag_names_version(member, tag, version, show_file)
+            ):
+                scores[member.name] = 1
 
 
 def _has_own_tags(name: str, claims: Mapping[str, Mapping[str, int]]) -> bool:

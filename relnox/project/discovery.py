@@ -139,7 +139,7 @@ def _secondaries(
         for filename in VERSION_MODULE_FILES:
             for base in roots:
                 for package in _regular_packages(base / module_name):
-                    loc = python_location(package / filename)
+                    loc = python_location(package / filename, top_level=True)
                     if loc is not None and all(loc.path != k.path for k in [*known, *found]):
                         found.append(loc)
     return found

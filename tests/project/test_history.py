@@ -661,3 +661,25 @@ def test_projects_their_tool_never_builds_are_not_packages(tmp_path: Path) -> No
     files = {"pyproject.toml": root, "lib/pyproject.toml": project("lib", "1.0.0")}
     ws = load_workspace(History(tmp_path / "b", files).root)
     assert [p.name for p in ws.packages] == ["lib"]
+
+
+def test_a_member_released_under_the_roots_bare_tags_shares_them(tmp_path: Path) -> None:
+    """The root and ``sdk-api`` are published together under ``v4.1.0`` (its file names
+    4.1.0 there); the api package's stub ``VERSION = '0.0.0'`` for when the root is not
+    installed is no version source of it."""
+    stub = "try:\n    import sdk\nexcept ImportError:\n    VERSION = '0.0.0'\n"
+    files = {
+        "pyproject.toml": project("sdk", "4.1.0", extra=WORKSPACE.replace("packages/*", "sdk-api")),
+        "sdk-api/pyproject.toml": project("sdk-api", "4.1.0"),
+        "sdk-api/sdk_api/__init__.py": stub,
+    }
+    repo = History(tmp_path / "r", files)
+    git(repo.root, "tag", "v4.1.0")
+    ws = load_workspace(repo.root)
+    api = ws.get("sdk-api")
+    assert api.tags is not None and api.tags.last_tag == "v4.1.0"
+    assert [loc.path.name for loc in api.locations] == ["pyproject.toml"]
+    assert not [c for c in doctor(repo.root).checks if c.status == "error"]
+    bump = plan_bump(ws, part="minor", packages=["sdk-api"], tag=True, commit=True)
+    assert bump.versions == {"sdk": ("4.1.0", "4.2.0"), "sdk-api": ("4.1.0", "4.2.0")}
+    assert bump.tags == ["v4.2.0"]
