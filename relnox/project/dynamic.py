@@ -54,6 +54,9 @@ VCS_PLUGINS = (
     "setuptools-vcs-version",
 )
 HATCH_STATIC_SOURCES = ("regex", "code", "env")
+NODEJS_VERSION = (
+    r'(?m)^\s{0,4}"version"\s*:\s*"(?P<version>[^"]+)"'  # package.json's own, near the top
+)
 MESON_VERSION = r"project\s*\(\s*'[^']*'(?:[^']|'[^']*')*?\bversion\s*:\s*'(?P<version>[^']+)'"
 SKBUILD_DEFAULT_REGEX = (
     r"""(?im)^(__version__|VERSION)(?: ?\: ?str)? *= *(['"])v?(?P<version>.+?)\2"""
@@ -135,6 +138,15 @@ def _find_module(roots: Sequence[Path], dotted: str) -> Path | None:
 def _hatch(directory: Path, pyproject: Path, hatch: Mapping[str, Any]) -> Found | None:
     source = hatch.get("source", "regex")
     path = hatch.get("path")
+    if source == "nodejs":  # hatch-nodejs-version: the "version" of package.json
+        target = directory / (path if isinstance(path, str) else "package.json")
+        if not target.is_file():
+            raise VersionError(
+                f"{pyproject}: [tool.hatch.version] source = 'nodejs' reads {target.name}, "
+                "which is missing; add it or set [tool.hatch.version] path"
+            )
+        loc = regex_location(target, NODEJS_VERSION, "[tool.hatch.version] source = 'nodejs'")
+        return "hatch", [loc], f"[tool.hatch.version] source = 'nodejs' ({target.name})"
     if source not in HATCH_STATIC_SOURCES:
         return VCS_SOURCE, [], f"[tool.hatch.version] source = {source!r} (versions from git tags)"
     if source == "env":
