@@ -496,3 +496,25 @@ def test_hatch_nodejs_version_reads_and_bumps_package_json(tmp_path: Path) -> No
         VersionError, match=r"source = 'nodejs' reads package\.json, which is missing"
     ):
         load_workspace(root)
+
+
+def test_a_setup_py_reading_its_version_from_cargo_toml_is_read_there(tmp_path: Path) -> None:
+    """setuptools-rust style: setup.py loads Cargo.toml and passes ``["package"]["version"]``."""
+    setup = (
+        "import tomllib\nfrom setuptools import setup\n\n"
+        'with open("Cargo.toml", "rb") as fp:\n'
+        '    version = tomllib.load(fp)["package"]["version"]\n\n'
+        'setup(name="forge", version=version)\n'
+    )
+    cargo = '[package]\nname = "forge"\nversion = "1.14.1"\nedition = "2021"\n'
+    files = {
+        "pyproject.toml": project("forge", None, backend="setuptools"),
+        "setup.py": setup,
+        "Cargo.toml": cargo,
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.14.1"])
+    (pkg,) = load_workspace(root).packages
+    assert pkg.version == "1.14.1" and pkg.primary is not None
+    assert pkg.primary.path.name == "Cargo.toml"
+    apply_bump(plan_bump(load_workspace(root), part="minor"))
+    assert 'version = "1.15.0"' in (root / "Cargo.toml").read_text()

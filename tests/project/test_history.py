@@ -683,3 +683,22 @@ def test_a_member_released_under_the_roots_bare_tags_shares_them(tmp_path: Path)
     bump = plan_bump(ws, part="minor", packages=["sdk-api"], tag=True, commit=True)
     assert bump.versions == {"sdk": ("4.1.0", "4.2.0"), "sdk-api": ("4.1.0", "4.2.0")}
     assert bump.tags == ["v4.2.0"]
+
+
+def test_a_test_crate_the_workflows_build_is_not_a_released_package(tmp_path: Path) -> None:
+    workflow = (
+        "on:\n  push:\n    tags: ['v*']\njobs:\n  check:\n    steps:\n"
+        "      - run: maturin build -m test-crates/mixed/Cargo.toml\n"
+        "      - uses: PyO3/maturin-action@v1\n        with:\n"
+        "          working-directory: runtime/linux\n"
+    )
+    files = {
+        "pyproject.toml": project("engine", "0.9.0"),
+        "test-crates/mixed/pyproject.toml": project("mixed", "2.1.5"),
+        "runtime/linux/pyproject.toml": project("engine-runtime-linux", "0.9.0"),
+        ".github/workflows/release.yml": workflow,
+    }
+    repo = History(tmp_path / "r", files)
+    git(repo.root, "tag", "v0.9.0")
+    ws = load_workspace(repo.root)
+    assert sorted(p.name for p in ws.packages) == ["engine", "engine-runtime-linux"]
