@@ -179,8 +179,13 @@ class Member:
     current: Version | None = None  # the version HEAD's files give it (None: from its tags)
 
 
-def _names(member: Member) -> set[str]:
-    names = {member.name, member.project_name.lower(), member.dir.lower()}
+def _names(member: Member, several: bool = False) -> set[str]:
+    """The names tags may call ``member`` by. A root's directory is the checkout's name,
+    often a member's (``setuptools-scm/`` holding ``setuptools-scm/``): beside other
+    packages it names none of them."""
+    names = {member.name, member.project_name.lower()}
+    if not (member.is_root and several):
+        names.add(member.dir.lower())
     return names | {n.replace("-", "_") for n in names} | {n.replace("_", "-") for n in names}
 
 
@@ -215,7 +220,7 @@ def infer_conventions(
     groups = tags.by_prefix()
     single = len(members) == 1 or shared
     claims: dict[str, dict[str, int]] = {}  # prefix -> member -> score
-    names = {m.name: _names(m) for m in members}
+    names = {m.name: _names(m, several=len(members) > 1) for m in members}
     exact: dict[str, list[Member]] = {}
     for member in members:
         # a name or directory as written, or with its separators dropped
@@ -232,6 +237,15 @@ def infer_conventions(
             score = _score(member, prefix_stem, single, names[member.name])
             if score:
                 claims.setdefault(prefix, {})[member.name] = score
+    for member in members:
+        if member.current is not None and member.current.local is not None:
+            # ``0.1+private``: no index takes a local version, so no tag released it
+            for scores in claims.values():
+                scores.pop(member.name, None)
+    claims = {prefix: scores for prefix, scores in claims.items() if scores}
+    if not single:
+        _drop_roots_never_released(members, claims, groups, show_file)
+        _share_roots_tags(members, claims, groups, tags, show_file)
     for prefix in groups:
         if stem(prefix) or prefix in claims or len(members) < 2:
             continue
@@ -309,6 +323,52 @@ def infer_conventions(
                 facts[member.name], finding=doubts[member.name]
             )
     return _with_default_for_new(facts, members, default)
+
+
+def _drop_roots_never_released(
+    members: Sequence[Member],
+    claims: dict[str, dict[str, int]],
+    groups: Mapping[str, list[tuple[Version, str]]],
+    show_file: Callable[[str, str], str | None] | None,
+) -> None:
+    """Bare tags are the root's only when its version file ever named their versions.
+
+    A root project that is never released (a workspace's dev project at 0.1.1 beside a
+    member tagged ``v1.2.3``) would otherwise take the member's tags and be told that
+    0.1.1 is not above 1.2.3. When every tagged commit's root file names another
+    version, the claim is dropped and the members whose files name the tag's version
+    take the tags (below). A tag-versioned root, or a file missing at the tags, says
+    nothing, and the root keeps them.
+    """
+    roots = [m for m in members if m.is_root]
+    for prefix, scores in list(claims.items()):
+        if stem(prefix) or set(scores) != {r.name for r in roots} or not roots:
+            continue
+        if all(_every_tag_contradicts(root, groups[prefix], show_file) for root in roots):
+            del claims[prefix]
+
+
+def _share_roots_tags(
+    members: Sequence[Member],
+    claims: dict[str, dict[str, int]],
+    groups: Mapping[str, list[tuple[Version, str]]],
+    tags: RepoTags,
+    show_file: Callable[[str, str], str | None] | None,
+) -> None:
+    """The root's bare tags also release the members whose version file names the
+    newest tag's version at its commit (a ``-api`` package published with the root
+    under one ``v4.41.0``): one tag for both, which makes them a lockstep group."""
+    for prefix, scores in claims.items():
+        if stem(prefix) or not any(m.is_root and m.name in scores for m in members):
+            continue
+        version, tag = _newest(groups[prefix], tags)
+        for member in members:
+            if (
+                member.name not in scores
+                and not _has_own_tags(member.name, claims)
+                and _tag_names_version(member, tag, version, show_file)
+            ):
+                scores[member.name] = 1
 
 
 def _has_own_tags(name: str, claims: Mapping[str, Mapping[str, int]]) -> bool:
@@ -408,7 +468,10 @@ def _follow_new_conventions(
         for prefix, group in groups.items():
             if prefix in own or (prefix in taken and prefix not in mine):
                 continue
-            followed = [p for p in own if _continues(group, groups[p], tags)]
+            # it must take over from the package's current prefix, not from one it left
+            # behind (a lone ``vcs-versioning-1.0.0.dev`` beside ``vcs-versioning-v2.3.1``)
+            latest = max(own, key=lambda p: _span(tags, groups[p])[1])
+            followed = [latest] if _continues(group, groups[latest], tags) else []
             if not followed:
                 continue
             version, tag = next(

@@ -42,6 +42,7 @@ from relnox.project.pyproject import (
     internal_requirements,
     is_package,
     load_toml,
+    not_built,
     project_doc,
     readme_path,
     setup_cfg,
@@ -138,7 +139,7 @@ def _secondaries(
         for filename in VERSION_MODULE_FILES:
             for base in roots:
                 for package in _regular_packages(base / module_name):
-                    loc = python_location(package / filename)
+                    loc = python_location(package / filename, top_level=True)
                     if loc is not None and all(loc.path != k.path for k in [*known, *found]):
                         found.append(loc)
     return found
@@ -577,8 +578,9 @@ def discover(root: Path | str = ".") -> Workspace:
 
 
 def _virtual(doc: Mapping[str, Any]) -> bool:
-    """``[tool.uv] package = false``: a member uv installs but never builds."""
-    return table(doc, "tool", "uv").get("package") is False
+    """``[tool.uv] package = false`` (poetry: ``package-mode = false``): a member its
+    tool installs but never builds."""
+    return not_built(doc)
 
 
 def _no_project(root: Path, directory: Path) -> ConfigError:

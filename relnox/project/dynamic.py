@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from relnox.errors import VersionError
+from relnox.errors import RelnoxError, VersionError
 from relnox.project.sources import (
     VersionLocation,
     python_location,
@@ -54,6 +54,9 @@ VCS_PLUGINS = (
     "setuptools-vcs-version",
 )
 HATCH_STATIC_SOURCES = ("regex", "code", "env")
+NODEJS_VERSION = (
+    r'(?m)^\s{0,4}"version"\s*:\s*"(?P<version>[^"]+)"'  # package.json's own, near the top
+)
 MESON_VERSION = r"project\s*\(\s*'[^']*'(?:[^']|'[^']*')*?\bversion\s*:\s*'(?P<version>[^']+)'"
 SKBUILD_DEFAULT_REGEX = (
     r"""(?im)^(__version__|VERSION)(?: ?\: ?str)? *= *(['"])v?(?P<version>.+?)\2"""
@@ -135,6 +138,15 @@ def _find_module(roots: Sequence[Path], dotted: str) -> Path | None:
 def _hatch(directory: Path, pyproject: Path, hatch: Mapping[str, Any]) -> Found | None:
     source = hatch.get("source", "regex")
     path = hatch.get("path")
+    if source == "nodejs":  # hatch-nodejs-version: the "version" of package.json
+        target = directory / (path if isinstance(path, str) else "package.json")
+        if not target.is_file():
+            raise VersionError(
+                f"{pyproject}: [tool.hatch.version] source = 'nodejs' reads {target.name}, "
+                "which is missing; add it or set [tool.hatch.version] path"
+            )
+        loc = regex_location(target, NODEJS_VERSION, "[tool.hatch.version] source = 'nodejs'")
+        return "hatch", [loc], f"[tool.hatch.version] source = 'nodejs' ({target.name})"
     if source not in HATCH_STATIC_SOURCES:
         return VCS_SOURCE, [], f"[tool.hatch.version] source = {source!r} (versions from git tags)"
     if source == "env":
@@ -371,7 +383,7 @@ def dynamic_version(
             loc = _followed(module) if module else None
             if loc is not None:
                 return "flit", [loc], f"flit: __version__ of {module_name}"
-    found = _setup_py_literal(directory)
+    found = _setup_py_literal(directory) or _setup_py_toml(directory)
     return found
 
 
@@ -404,6 +416,36 @@ def _setup_py_literal(directory: Path) -> Found | None:
         [regex_location(setup_py, pattern, "setup.py")],
         "setup.py setup(version=...)",
     )
+
+
+_TOML_OPENED = re.compile(r"""open\(\s*(['"])(?P<file>[\w./-]+\.toml)\1""")
+_TOML_KEY = re.compile(
+    r"""\[\s*(['"])(?P<table>package|project)\1\s*\]\s*\[\s*(['"])version\3\s*\]"""
+)
+
+
+def _setup_py_toml(directory: Path) -> Found | None:
+    """A setup.py that reads its version from a TOML file beside it (setuptools-rust
+    projects: ``tomllib.load(open("Cargo.toml", "rb"))["package"]["version"]``)."""
+    from relnox.project.pyproject import load_toml
+
+    setup_py = directory / "setup.py"
+    if not setup_py.is_file():
+        return None
+    text = read_text(setup_py)
+    opened, key = _TOML_OPENED.findall(text), _TOML_KEY.search(text)
+    files = {match[1] for match in opened}
+    if key is None or len(files) != 1:
+        return None
+    path = directory / files.pop()
+    try:
+        doc = load_toml(path)
+    except RelnoxError:
+        return None
+    if not isinstance(doc.get(key.group("table"), {}).get("version"), str):
+        return None
+    loc = toml_location(path, doc, (key.group("table"), "version"))
+    return "setup.py", [loc], f"setup.py reads {path.name} [{key.group('table')}] version"
 
 
 def unreadable(directory: Path) -> VersionError:

@@ -111,17 +111,42 @@ def setup_cfg(directory: Path) -> dict[str, dict[str, str]]:
     return {name: dict(parser[name]) for name in parser.sections()}
 
 
+def not_built(doc: Mapping[str, Any]) -> bool:
+    """``[tool.uv] package = false`` or ``[tool.poetry] package-mode = false``: a project
+    its tool installs (dependencies only) but never builds."""
+    return (
+        table(doc, "tool", "uv").get("package") is False
+        or table(doc, "tool", "poetry").get("package-mode") is False
+    )
+
+
+def _uv_virtual_root(doc: Mapping[str, Any], directory: Path | None) -> bool:
+    """A uv workspace root with ``[project]`` but no ``[build-system]`` (nor setup.py or
+    setup.cfg): uv installs its dependencies and never builds it (its ``package``
+    setting defaults to false without a build system), so it is not released."""
+    uv = table(doc, "tool", "uv")
+    return (
+        "workspace" in uv
+        and "build-system" not in doc
+        and uv.get("package") is not True
+        and directory is not None
+        and not (directory / "setup.py").is_file()
+        and not (directory / "setup.cfg").is_file()
+    )
+
+
 def is_package(
     doc: Mapping[str, Any], directory: Path | None = None, explicit: bool = False
 ) -> bool:
     """A pyproject describes a releasable package (not a virtual workspace root).
 
-    ``[tool.uv] package = false`` makes a root virtual unless [tool.relnox] packages
-    names it (``explicit``): native projects set it only so ``uv run`` does not rebuild.
+    ``[tool.uv] package = false`` (or poetry's ``package-mode = false``) makes a root
+    virtual unless [tool.relnox] packages names it (``explicit``): native projects set
+    it only so ``uv run`` does not rebuild.
     A directory without ``[project]`` is a package when ``setup.cfg`` names one or a
     ``setup.py`` builds one (with or without a pyproject.toml).
     """
-    if table(doc, "tool", "uv").get("package") is False and not explicit:
+    if (not_built(doc) or _uv_virtual_root(doc, directory)) and not explicit:
         return False
     if "project" in doc:
         return True

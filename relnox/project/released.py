@@ -6,7 +6,9 @@ beside a main package: the workspace declares one, the tags show more.
 :func:`released_elsewhere` finds the projects below the root that have a build backend
 and release tags of their own (a tag prefix that is their name or directory), or that
 the release workflow builds (``working-directory: runtime/linux``). Test fixtures,
-samples and templates have neither and stay out. ``[tool.relnox] packages`` decides
+samples and templates have neither and stay out; a project under a test or example
+directory (``test-crates/mixed``) that a workflow builds is tested there, not released,
+unless tags name it. ``[tool.relnox] packages`` decides
 otherwise, as always.
 """
 
@@ -54,6 +56,10 @@ def _workflow_dirs(top: Path) -> str:
     return "\n".join(texts)
 
 
+# directories whose projects a workflow builds to test the tool, not to release them
+_TEST_DIRS = {"test", "tests", "test-crates", "testing", "fixtures", "examples", "samples"}
+
+
 def evidence(
     directory: Path, name: str, root: Path, stems: frozenset[str], workflows: str
 ) -> str | None:
@@ -62,11 +68,15 @@ def evidence(
     for candidate in (name, directory.name):
         if _squash(candidate) in stems:
             return f"tags named {candidate} exist"
-    if rel != "." and re.search(
-        rf"(working-directory|manifest-path|packages-dir|-m|--manifest-path|path)\s*[:=]?\s*"
-        rf"['\"]?(\./)?{re.escape(rel)}(/|['\"\s]|$)",
-        workflows,
-        re.MULTILINE,
+    if (
+        rel != "."
+        and not _TEST_DIRS & set(rel.lower().split("/")[:-1])
+        and re.search(
+            rf"(working-directory|manifest-path|packages-dir|-m|--manifest-path|path)\s*[:=]?\s*"
+            rf"['\"]?(\./)?{re.escape(rel)}(/|['\"\s]|$)",
+            workflows,
+            re.MULTILINE,
+        )
     ):
         return f"the release workflow builds {rel}"
     return None

@@ -162,11 +162,17 @@ def read_text(path: Path) -> str:
         ) from None
 
 
-def python_location(path: Path) -> VersionLocation | None:
-    """The literal ``__version__`` assignment of a Python file, if it has one."""
+def python_location(path: Path, *, top_level: bool = False) -> VersionLocation | None:
+    """The literal ``__version__`` assignment of a Python file, if it has one.
+
+    ``top_level``: only an unindented one. A file found by looking (not configured)
+    whose only assignment is indented holds a stub or a fallback (``VERSION = '0.0.0'``
+    in an ``except ImportError:`` block), not the package's version.
+    """
     if not path.is_file():
         return None
-    match = PY_VERSION_RE.search(read_text(path))
+    matches = PY_VERSION_RE.finditer(read_text(path))
+    match = next((m for m in matches if not (top_level and m.group("lhs")[:1].isspace())), None)
     if match is None:
         return None
     return VersionLocation(path, "python", match.group("version"))

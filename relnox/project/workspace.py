@@ -187,9 +187,10 @@ class Workspace:
         return any(p.name == wanted or p.directory.name == name for p in self.packages)
 
     def get(self, name: str) -> Package:
-        """A package by its name, its name as written, or its directory name."""
+        """A package by its name, its name as written, or its directory name (a name
+        first: the checkout ``kit/`` holding package ``kit`` in ``kit/kit``)."""
         wanted = canonicalize_name(name)
-        for pkg in self.packages:
+        for pkg in sorted(self.packages, key=lambda p: p.name != wanted):
             if pkg.name == wanted or pkg.directory.name == name:
                 return pkg
         for broken in self.broken:

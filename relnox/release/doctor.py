@@ -389,6 +389,14 @@ def _released_under_another_tag(ws: Workspace, pkg: Package) -> tuple[Package, s
     return None
 
 
+def _uv_locks(pyproject: Path) -> bool:
+    """uv locks a project only when its pyproject.toml has a ``[project]`` table."""
+    try:
+        return pyproject.is_file() and "project" in load_toml(pyproject)
+    except RelnoxError:
+        return True
+
+
 def _uv_lock(ws: Workspace) -> list[Check]:
     lock = ws.uv_lock
     if lock is None:
@@ -402,6 +410,8 @@ def _uv_lock(ws: Workspace) -> list[Check]:
     stale = []
     for pkg in ws.packages:
         entry = local.get(pkg.name)
+        if entry is None and not _uv_locks(pkg.pyproject):
+            continue  # a setup.py project beside a pyproject of tool settings: uv locks none
         if entry is None:
             stale.append(f"{pkg.name} is missing")
         elif (

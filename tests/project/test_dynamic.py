@@ -472,3 +472,49 @@ def test_doctor_names_a_pin_that_does_not_admit_the_workspace_version(tmp_path: 
     out = run_relnox("doctor", cwd=root).stdout
     assert "app/pyproject.toml requires 'lib==0.1.6', which does not admit lib 0.1.2" in out
     assert "pins cli" not in out
+
+
+def test_hatch_nodejs_version_reads_and_bumps_package_json(tmp_path: Path) -> None:
+    """``source = "nodejs"`` (hatch-nodejs-version): the version is package.json's, not
+    the tags'; its dependencies' versions are left alone."""
+    nodejs = '\n[tool.hatch.version]\nsource = "nodejs"\n'
+    package_json = (
+        '{\n  "name": "@acme/ext",\n  "version": "5.0.0",\n'
+        '  "dependencies": {\n    "left-pad": "1.3.0"\n  }\n}\n'
+    )
+    files = {
+        "pyproject.toml": project("acme-ext", None, backend="hatchling", extra=nodejs),
+        "package.json": package_json,
+    }
+    root = repo(tmp_path / "r", files, tags=["v4.0.0"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.vcs_versioned) == ("5.0.0", False)
+    apply_bump(plan_bump(load_workspace(root), part="minor"))
+    assert (root / "package.json").read_text() == package_json.replace("5.0.0", "5.1.0")
+    (root / "package.json").unlink()
+    with pytest.raises(
+        VersionError, match=r"source = 'nodejs' reads package\.json, which is missing"
+    ):
+        load_workspace(root)
+
+
+def test_a_setup_py_reading_its_version_from_cargo_toml_is_read_there(tmp_path: Path) -> None:
+    """setuptools-rust style: setup.py loads Cargo.toml and passes ``["package"]["version"]``."""
+    setup = (
+        "import tomllib\nfrom setuptools import setup\n\n"
+        'with open("Cargo.toml", "rb") as fp:\n'
+        '    version = tomllib.load(fp)["package"]["version"]\n\n'
+        'setup(name="forge", version=version)\n'
+    )
+    cargo = '[package]\nname = "forge"\nversion = "1.14.1"\nedition = "2021"\n'
+    files = {
+        "pyproject.toml": project("forge", None, backend="setuptools"),
+        "setup.py": setup,
+        "Cargo.toml": cargo,
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.14.1"])
+    (pkg,) = load_workspace(root).packages
+    assert pkg.version == "1.14.1" and pkg.primary is not None
+    assert pkg.primary.path.name == "Cargo.toml"
+    apply_bump(plan_bump(load_workspace(root), part="minor"))
+    assert 'version = "1.15.0"' in (root / "Cargo.toml").read_text()

@@ -405,6 +405,39 @@ def test_a_pdm_wheel_of_includes_src_passes_the_wheel_check(tmp_path: Path) -> N
     assert list((repo.root / "dist").glob("tidy_tool-1.0.0-*.whl"))
 
 
+WORKSPACE = '\n[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+
+
+def test_a_root_never_released_does_not_take_a_members_bare_tags(tmp_path: Path) -> None:
+    """The workspace's own project (0.1.1, never released) beside ``packages/acme``
+    tagged ``v1.2.2``, ``v1.2.3``: the tags are acme's, the root has none."""
+    files = {
+        "pyproject.toml": project("acme-workspace", "0.1.1", extra=WORKSPACE),
+        "packages/acme/pyproject.toml": project("acme", "1.2.2"),
+    }
+    repo = History(tmp_path / "r", files)
+    git(repo.root, "tag", "v1.2.2")
+    repo.commit({"packages/acme/pyproject.toml": project("acme", "1.2.3")}, "v1.2.3")
+    ws = load_workspace(repo.root)
+    root, acme = ws.get("acme-workspace"), ws.get("acme")
+    assert (root.released, str(acme.released)) == (None, "1.2.3")
+    bump = plan_bump(ws, part="minor", tag=True, commit=True)
+    assert bump.versions == {"acme-workspace": ("0.1.1", "0.2.0"), "acme": ("1.2.3", "1.3.0")}
+    assert bump.tags == ["acme-workspace-v0.2.0", "v1.3.0"]
+    assert not [c for c in doctor(repo.root).checks if c.status == "error"]
+
+
+def test_a_released_root_keeps_its_bare_tags_beside_a_member(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": project("tool", "2.0.0", extra=WORKSPACE),
+        "packages/plugin/pyproject.toml": project("tool-plugin", "0.3.0"),
+    }
+    repo = History(tmp_path / "r", files)
+    git(repo.root, "tag", "v2.0.0")
+    ws = load_workspace(repo.root)
+    assert (str(ws.get("tool").released), ws.get("tool-plugin").released) == ("2.0.0", None)
+
+
 # 5. packages no workspace declares -----------------------------------------------------
 
 
@@ -544,3 +577,128 @@ def test_the_release_workflow_hears_a_maintenance_release_is_not_the_latest(
     assert "is_latest=false" in output()
     git(repo.root, "checkout", "-q", "main")
     assert "is_latest=true" in output()
+
+
+# tried on real repositories: shapes that broke ----------------------------------------
+
+
+VCS = '\n[tool.hatch.version]\nsource = "vcs"\n'
+
+
+def test_a_roots_checkout_directory_named_like_a_member_takes_none_of_its_tags(
+    tmp_path: Path,
+) -> None:
+    """The checkout is ``kit/``, the workspace's dev project sits at its root and the
+    released, tag-versioned ``kit`` in ``kit/kit``: ``kit-v*`` tags are the member's,
+    and ``kit`` names the member, not the checkout."""
+    files = {
+        "pyproject.toml": project(
+            "kit-dev", "0.3.0", extra='\n[tool.uv.workspace]\nmembers = ["kit"]\n'
+        ),
+        "kit/pyproject.toml": project("kit", None, backend="hatch-vcs", extra=VCS),
+    }
+    repo = History(tmp_path / "kit", files)
+    git(repo.root, "tag", "kit-v2.0.0")
+    ws = load_workspace(repo.root)
+    assert (ws.get("kit-dev").released, str(ws.get("kit").released)) == (None, "2.0.0")
+    assert ws.tag_for(ws.get("kit-dev"), "0.4.0") == "kit-dev-v0.4.0"
+
+
+def test_a_root_at_a_local_version_was_never_released_and_takes_no_tags(tmp_path: Path) -> None:
+    """``0.1+private``: no index accepts it, so the bare tags of the project that once
+    lived at the root (its file then said nothing of a version) are not its releases."""
+    old_root = '[project]\nname = "tool"\ndynamic = ["version"]\n'
+    repo = History(tmp_path / "r", {"pyproject.toml": old_root})
+    git(repo.root, "tag", "v1.15.0")
+    extra = '\n[tool.uv.workspace]\nmembers = ["tool"]\n'
+    repo.commit(
+        {
+            "pyproject.toml": project("tool-workspace", "0.1+private", extra=extra),
+            "tool/pyproject.toml": project("tool", "2.0.0"),
+        },
+        "tool-v2.0.0",
+    )
+    ws = load_workspace(repo.root)
+    assert ws.get("tool-workspace").released is None
+    assert not [c for c in doctor(repo.root).checks if c.status == "error"]
+
+
+def test_a_newer_prefix_must_take_over_from_the_current_one_not_a_forgotten_one(
+    tmp_path: Path,
+) -> None:
+    """``core-1.0.0.dev0`` tagged once long ago, ``core-v*`` since; ``plugin-v*`` tags
+    that the release workflow fires on came after the forgotten tag but before core's
+    current ones: they are no new convention of core's."""
+    workflow = "on:\n  push:\n    tags: ['plugin-v*']\njobs: {}\n"
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["core", "extra"]\n',
+        "core/pyproject.toml": project("core", "1.0.0.dev0"),
+        "extra/pyproject.toml": project("extra", "0.1.0"),
+        ".github/workflows/release.yml": workflow,
+    }
+    repo = History(tmp_path / "r", files)
+    git(repo.root, "tag", "core-1.0.0.dev0")
+    repo.commit({"plugin.txt": "5.1"}, "plugin-v5.1.0")
+    repo.commit({"plugin.txt": "10.2"}, "plugin-v10.2.1")
+    repo.commit({"core/pyproject.toml": project("core", "2.3.1")}, "core-v2.3.1")
+    ws = load_workspace(repo.root)
+    core = ws.get("core")
+    assert core.tags is not None and core.tags.last_tag == "core-v2.3.1"
+    assert ws.tag_for(core, "2.4.0") == "core-v2.4.0"
+
+
+def test_projects_their_tool_never_builds_are_not_packages(tmp_path: Path) -> None:
+    """poetry's ``package-mode = false`` (a vendoring project) and a uv workspace root
+    without a build system are installed, never built: no package, no note."""
+    vendors = '[project]\nname = "vendors"\ndynamic = ["version"]\n\n[tool.poetry]\npackage-mode = false\n'
+    files = {
+        "pyproject.toml": project("engine", "1.0.0"),
+        "vendors/pyproject.toml": vendors,
+    }
+    ws = load_workspace(History(tmp_path / "a", files).root)
+    assert [p.name for p in ws.packages] == ["engine"] and not ws.notes
+    root = '[project]\nname = "dev"\nversion = "0.1.0"\n\n[tool.uv.workspace]\nmembers = ["lib"]\n'
+    files = {"pyproject.toml": root, "lib/pyproject.toml": project("lib", "1.0.0")}
+    ws = load_workspace(History(tmp_path / "b", files).root)
+    assert [p.name for p in ws.packages] == ["lib"]
+
+
+def test_a_member_released_under_the_roots_bare_tags_shares_them(tmp_path: Path) -> None:
+    """The root and ``sdk-api`` are published together under ``v4.1.0`` (its file names
+    4.1.0 there); the api package's stub ``VERSION = '0.0.0'`` for when the root is not
+    installed is no version source of it."""
+    stub = "try:\n    import sdk\nexcept ImportError:\n    VERSION = '0.0.0'\n"
+    files = {
+        "pyproject.toml": project("sdk", "4.1.0", extra=WORKSPACE.replace("packages/*", "sdk-api")),
+        "sdk-api/pyproject.toml": project("sdk-api", "4.1.0"),
+        "sdk-api/sdk_api/__init__.py": stub,
+    }
+    repo = History(tmp_path / "r", files)
+    git(repo.root, "tag", "v4.1.0")
+    ws = load_workspace(repo.root)
+    api = ws.get("sdk-api")
+    assert api.tags is not None and api.tags.last_tag == "v4.1.0"
+    assert [loc.path.name for loc in api.locations] == ["pyproject.toml"]
+    assert not [c for c in doctor(repo.root).checks if c.status == "error"]
+    bump = plan_bump(ws, part="minor", packages=["sdk-api"], tag=True, commit=True)
+    assert bump.versions == {"sdk": ("4.1.0", "4.2.0"), "sdk-api": ("4.1.0", "4.2.0")}
+    assert bump.tags == ["v4.2.0"]
+
+
+def test_a_test_crate_the_workflows_build_is_not_a_released_package(tmp_path: Path) -> None:
+    workflow = (
+        "on:\n  push:\n    tags: ['v*']\njobs:\n  check:\n    steps:\n"
+        "      - run: maturin build -m test-crates/mixed/Cargo.toml\n"
+        "      - uses: PyO3/maturin-action@v1\n        with:\n"
+        "          working-directory: runtime/linux\n"
+    )
+    files = {
+        "pyproject.toml": project("engine", "0.9.0"),
+        "test-crates/mixed/pyproject.toml": project("mixed", "2.1.5"),
+        "runtime/linux/pyproject.toml": project("engine-runtime-linux", "0.9.0"),
+        ".github/workflows/release.yml": workflow,
+    }
+    repo = History(tmp_path / "r", files)
+    git(repo.root, "tag", "v0.9.0")
+    ws = load_workspace(repo.root)
+    assert sorted(p.name for p in ws.packages) == ["engine", "engine-runtime-linux"]

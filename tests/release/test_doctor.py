@@ -482,3 +482,23 @@ def test_doctor_asks_the_index_when_told(healthy: Path, tmp_path: Path) -> None:
     assert rows["index"].status == ERROR and "index demo-core" not in rows
     # no index row without --repository:
     assert not any(r.startswith("index ") for r in {c.check for c in doctor(healthy).checks})
+
+
+def test_a_setup_py_project_is_not_expected_in_a_lock_of_dependency_groups(
+    tmp_path: Path,
+) -> None:
+    """pyproject.toml holds only [dependency-groups] and tool settings, setup.py builds
+    the package: uv locks the groups and never the package, so nothing is missing."""
+    setup = "from setuptools import setup\nsetup(name='sdk', version='2.0.0')\n"
+    lock = 'version = 1\nrequires-python = ">=3.9"\n\n[manifest]\n\n[[package]]\nname = "pytest"\n'
+    files = {
+        "setup.py": setup,
+        "pyproject.toml": '[dependency-groups]\ndev = ["pytest"]\n',
+        "uv.lock": lock,
+    }
+    root = repo(tmp_path / "r", files)
+    (check,) = [c for c in doctor(root).checks if c.check == "uv.lock"]
+    assert check.status == OK, check
+    (root / "pyproject.toml").write_text('[project]\nname = "sdk"\nversion = "2.0.0"\n')
+    (check,) = [c for c in doctor(root).checks if c.check == "uv.lock"]
+    assert check.status == ERROR and "sdk is missing" in check.detail
