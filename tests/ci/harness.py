@@ -15,7 +15,8 @@ shell; the ``uses:`` steps are stood in for:
 - ``actions/upload-artifact`` / ``download-artifact``: a directory per artifact.
 
 ``gh`` (GitHub's API) is a recorder: releases are directories under
-``github/releases/<tag>`` (notes, files), ``gh workflow run`` is logged. A matrix
+``github/releases/<tag>`` (notes, files), ``gh workflow run`` is logged
+(:meth:`Actions.dispatched`) and :meth:`Actions.run_dispatched` starts those runs. A matrix
 runs its first combination (they differ only in the Python, which is one here).
 Native-wheel jobs (maturin-action, cibuildwheel) are not stood in for.
 """
@@ -65,7 +66,16 @@ case "$1 $2" in
     while [ $# -gt 0 ]; do
       case "$1" in --notes-file) cp "$2" "$root/releases/$tag/notes.md"; shift 2 ;; *) shift ;; esac
     done ;;
-  "workflow run") echo "$3 $5" >> "$root/dispatched" ;;
+  "workflow run")
+    line="$3"; ref=""; shift 3
+    while [ $# -gt 0 ]; do
+      case "$1" in
+        --ref) ref="$2"; shift 2 ;;
+        -f|-F|--field|--raw-field) line="$line"$'\t'"$2"; shift 2 ;;
+        *) echo "gh stand-in: unsupported: workflow run ... $1" >&2; exit 2 ;;
+      esac
+    done
+    printf '%s\t%s\n' "$ref" "$line" >> "$root/dispatched" ;;
   *) echo "gh stand-in: unsupported: $*" >&2; exit 2 ;;
 esac
 """
@@ -177,6 +187,26 @@ class Context:
         return bool(self.evaluate(match.group(1) if match else text))
 
 
+@dataclass(frozen=True)
+class Dispatch:
+    """One ``gh workflow run WORKFLOW --ref REF -f key=value ...``."""
+
+    workflow: str
+    ref: str  # a branch or tag name, as gh takes it
+    inputs: dict[str, str]
+
+    def qualified_ref(self, origin: Path, env: Mapping[str, str]) -> str:
+        """``refs/tags/...`` or ``refs/heads/...``: GitHub looks the name up, branches first."""
+        for kind in ("heads", "tags"):
+            ref = f"refs/{kind}/{self.ref}"
+            found = subprocess.run(
+                ["git", "show-ref", "--verify", "-q", ref], cwd=origin, env=dict(env), check=False
+            )
+            if found.returncode == 0:
+                return ref
+        raise WorkflowFailed(f"gh workflow run --ref {self.ref}: no such branch or tag")
+
+
 @dataclass
 class Actions:
     """One repository on "GitHub": its bare ``origin``, releases, artifacts, a runner."""
@@ -187,6 +217,7 @@ class Actions:
     base_env: Mapping[str, str]
     secrets: Mapping[str, str] = field(default_factory=dict)
     log: list[str] = field(default_factory=list)
+    _dispatches_run: int = 0
 
     @property
     def github_dir(self) -> Path:
@@ -200,9 +231,30 @@ class Actions:
             else {}
         )
 
-    def dispatched(self) -> list[str]:
+    def dispatched(self) -> list[Dispatch]:
+        """Every ``gh workflow run`` so far, in order."""
         path = self.github_dir / "dispatched"
-        return path.read_text(encoding="utf-8").split("\n")[:-1] if path.exists() else []
+        found = []
+        for line in path.read_text(encoding="utf-8").splitlines() if path.exists() else []:
+            ref, workflow, *fields = line.split("\t")
+            inputs = dict(field.split("=", 1) for field in fields)
+            found.append(Dispatch(workflow, ref, inputs))
+        return found
+
+    def run_dispatched(self, workflows: Path) -> list[dict[str, str]]:
+        """Run the dispatched runs not run yet, as GitHub starts them; their results."""
+        done = self._dispatches_run
+        pending = self.dispatched()[done:]
+        self._dispatches_run = done + len(pending)
+        return [
+            self.run(
+                workflows / item.workflow,
+                event="workflow_dispatch",
+                ref=item.qualified_ref(self.origin, self.base_env),
+                inputs=item.inputs,
+            )
+            for item in pending
+        ]
 
     def _git(self, *args: str, cwd: Path) -> str:
         return subprocess.run(
