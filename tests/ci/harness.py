@@ -17,12 +17,15 @@ shell; the ``uses:`` steps are stood in for:
 ``gh`` (GitHub's API) is a recorder: releases are directories under
 ``github/releases/<tag>`` (notes, files), ``gh workflow run`` is logged
 (:meth:`Actions.dispatched`) and :meth:`Actions.run_dispatched` starts those runs. A matrix
-runs its first combination (they differ only in the Python, which is one here).
+(a mapping or a ``fromJSON`` expression, as the shards' is) runs every combination, in
+order, with ``matrix`` and ``strategy.job-index``; a Python-version axis runs its first
+value only (the one interpreter here).
 Native-wheel jobs (maturin-action, cibuildwheel) are not stood in for.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -346,7 +349,13 @@ class Actions:
                     needs_ctx[job_id] = {"result": "skipped", "outputs": {}}
                     self.log.append(f"{workflow.stem}/{job_id}: skipped")
                     continue
-                outputs = self._job(doc, job_id, job, ctx, env, run_dir / job_id)
+                combinations = _combinations(job, ctx)
+                outputs: dict[str, str] = {}
+                for index, combination in enumerate(combinations):
+                    ctx.data["matrix"] = combination
+                    ctx.data["strategy"] = {"job-index": index, "job-total": len(combinations)}
+                    job_dir = run_dir / job_id / (str(index) if len(combinations) > 1 else "")
+                    outputs.update(self._job(doc, job_id, job, ctx, env, job_dir))
                 results[job_id] = "success"
                 needs_ctx[job_id] = {"result": "success", "outputs": outputs}
                 self.log.append(f"{workflow.stem}/{job_id}: success")
@@ -362,8 +371,6 @@ class Actions:
         job_dir: Path,
     ) -> dict[str, str]:
         ctx.results = {}  # a step's success() asks about earlier steps: a failed one ends the job
-        matrix = (job.get("strategy") or {}).get("matrix") or {}
-        ctx.data["matrix"] = {k: v[0] for k, v in matrix.items() if isinstance(v, list)}
         workspace = job_dir / "workspace"
         temp = job_dir / "temp"
         temp.mkdir(parents=True)
@@ -445,14 +452,7 @@ class Actions:
         elif action == "actions/setup-python":
             pass  # one interpreter: python_bin is on PATH
         elif action == "actions/upload-artifact":
-            target = artifacts / with_["name"]
-            found = sorted(workspace.glob(str(with_["path"]).rstrip("/")))
-            paths = [p for f in found for p in (sorted(f.iterdir()) if f.is_dir() else [f])]
-            if not paths and with_.get("if-no-files-found") == "error":
-                raise WorkflowFailed(f"{label}: no files at {with_['path']}")
-            target.mkdir(parents=True, exist_ok=True)
-            for path in paths:
-                shutil.copy2(path, target / path.name)
+            self._upload(with_, workspace, artifacts, label)
         elif action == "actions/download-artifact":
             names = (
                 [with_["name"]]
@@ -464,11 +464,62 @@ class Actions:
             for name in names:
                 if not (artifacts / name).is_dir():
                     raise WorkflowFailed(f"{label}: no artifact {name!r}")
-                for path in (artifacts / name).iterdir():
-                    shutil.copy2(path, destination / path.name)
+                # by name, or merge-multiple: into path; by pattern: path/<artifact name>/
+                into = destination if "name" in with_ or with_.get("merge-multiple") else None
+                shutil.copytree(artifacts / name, into or destination / name, dirs_exist_ok=True)
         else:
             raise WorkflowFailed(f"{label}: the harness has no stand-in for {action}")
         self.log.append(f"  {label}: stood in")
+
+    def _upload(
+        self, with_: Mapping[str, Any], workspace: Path, artifacts: Path, label: str
+    ) -> None:
+        """upload-artifact: every path (one a line), kept relative to their common ancestor;
+        files in hidden directories only with ``include-hidden-files``."""
+        patterns = [line.strip().rstrip("/") for line in str(with_["path"]).splitlines()]
+        found = [p for pattern in patterns if pattern for p in sorted(workspace.glob(pattern))]
+        if len(found) == 1 and found[0].is_dir():
+            root = found[0]
+        else:
+            root = Path(
+                os.path.commonpath([p if p.is_dir() else p.parent for p in found or [workspace]])
+            )
+        files = [
+            path
+            for item in found
+            for path in ([item] if item.is_file() else sorted(item.rglob("*")))
+            if path.is_file()
+            and (
+                with_.get("include-hidden-files")
+                or not any(part.startswith(".") for part in path.relative_to(root).parts)
+            )
+        ]
+        if not files and with_.get("if-no-files-found") == "error":
+            raise WorkflowFailed(f"{label}: no files at {with_['path']}")
+        target = artifacts / with_["name"]
+        if target.exists():
+            raise WorkflowFailed(f"{label}: artifact {with_['name']!r} uploaded twice")
+        for path in files:
+            copy = target / path.relative_to(root)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, copy)
+
+
+def _combinations(job: Mapping[str, Any], ctx: Context) -> list[dict[str, Any]]:
+    """The matrix of ``job`` (a mapping or a ``fromJSON`` expression), every combination,
+    except that a Python version axis runs its first value only (one interpreter here)."""
+    matrix: Any = (job.get("strategy") or {}).get("matrix") or {}
+    if isinstance(matrix, str):
+        matrix = json.loads(ctx.substitute(matrix))
+    axes = {
+        key: values[:1] if "python" in key else values
+        for key, values in matrix.items()
+        if key not in ("include", "exclude") and isinstance(values, list)
+    }
+    found = [dict(zip(axes, values, strict=True)) for values in itertools.product(*axes.values())]
+    return (
+        found + list(matrix.get("include") or []) if axes else list(matrix.get("include") or [{}])
+    )
 
 
 def _needs(job: Mapping[str, Any]) -> list[str]:

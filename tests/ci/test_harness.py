@@ -281,3 +281,29 @@ def test_workspace_in_a_subdirectory_flow(tmp_path: Path, github: Callable[..., 
         "demo_agents-0.2.0.tar.gz",
         "notes.md",
     ]
+
+
+@pytest.mark.slow
+def test_sharded_workspace_flow(tmp_path: Path, github: Callable[..., Github]) -> None:
+    """Issue 27: ci-init with ``[tool.relnox.ci] shards = 3``, run end to end from auto-tag:
+    the plan splits the release's three packages over three build-shard jobs, the assemble
+    job checks and joins their files, verify and publish take the joined dist."""
+    top = tmp_path / "repo"
+    root = write_workspace(top / "python", demo_specs())
+    git_init(top)
+    gh = github(root, top, ci="shards = 3")
+    bump_and_push(gh, root, "--part", "minor")
+    tags = auto_tag_then_release(gh, top / ".github" / "workflows")
+    assert sorted(tags) == gh.tags() == [f"demo-{n}-v0.2.0" for n in ("agents", "core", "runtime")]
+    shards = sorted((gh.actions.work / "artifacts").glob("shard-[0-9]*"))
+    assert [p.name for p in shards] == ["shard-0", "shard-1", "shard-2"], gh.actions.log
+    built = [sorted(f.name for f in (shard / "shard").iterdir() if f.is_file()) for shard in shards]
+    assert all(len(names) == 2 for names in built)  # one package (wheel + sdist) a shard
+    expected = sorted(
+        f"demo_{n}-0.2.0{suffix}"
+        for n in ("agents", "core", "runtime")
+        for suffix in ("-py3-none-any.whl", ".tar.gz")
+    )
+    assert sorted(name for names in built for name in names) == expected
+    assert files(gh.pypi) == expected
+    assert files(gh.testpypi) == []
