@@ -220,7 +220,7 @@ class Actions:
     base_env: Mapping[str, str]
     secrets: Mapping[str, str] = field(default_factory=dict)
     log: list[str] = field(default_factory=list)
-    _dispatches_run: int = 0
+    _dispatches_run: int = field(default=0, init=False)
 
     @property
     def github_dir(self) -> Path:
