@@ -154,10 +154,27 @@ class WorkflowBuilder:
 
     def plan_job(self) -> dict[str, Any]:
         args = '--check --version "$VERSION"'
-        env = {"VERSION": "${{ inputs.version }}"}
+        env = {"VERSION": "${{ inputs.version }}", "TAGS": "${{ inputs.tags }}"}
         if self.ws.is_workspace:
             args += ' --package "$PACKAGE"'
             env["PACKAGE"] = "${{ inputs.package }}"
+        # auto-tag's dispatch names every tag of one push: one run releases them together,
+        # built from the commit they tag and published in dependency tiers
+        check = (
+            "for tag in ${TAGS:-$GITHUB_REF_NAME}; do\n"
+            '  nox -s check_tag -- "$tag"\n'
+            '  if [ "$(git rev-parse "$tag^{commit}")" != "$(git rev-parse HEAD)" ]; then\n'
+            '    echo "::error::$tag does not tag $GITHUB_SHA; start the run on $tag, or '
+            'release its commit on its own"\n'
+            "    exit 1\n"
+            "  fi\n"
+            "done\n"
+        )
+        resolve = (
+            f"args=({args})\n"
+            'for tag in $TAGS; do args+=(--tag "$tag"); done\n'
+            'nox -s resolve_version -- "${args[@]}"\n'
+        )
         outputs = ("packages", "versions", "is_prerelease", "is_latest", "matrix")
         return {
             "name": "Plan the release",
@@ -167,14 +184,15 @@ class WorkflowBuilder:
             "steps": [
                 *self.setup(self.build_python, fetch_all=True),
                 {
-                    "name": "Check the tag against the package version",
-                    "if": "github.ref_type == 'tag'",
-                    "run": 'nox -s check_tag -- "$GITHUB_REF_NAME"',
+                    "name": "Check each release tag against its package's version",
+                    "if": "github.ref_type == 'tag' || inputs.tags",
+                    "run": check,
+                    "env": {"TAGS": "${{ inputs.tags }}"},
                 },
                 {
-                    "name": "Resolve the version (tag, then dispatch input, then pyproject.toml)",
+                    "name": "Resolve the version (tags, then dispatch input, then pyproject.toml)",
                     "id": "resolve",
-                    "run": f"nox -s resolve_version -- {args}",
+                    "run": resolve,
                     "env": env,
                 },
             ],
@@ -318,7 +336,17 @@ class WorkflowBuilder:
         if attest:
             steps.append(self.sign_step())
         flag = " --attestations" if attest else ""
-        if final:
+        if final and self.ws.is_workspace:
+            # every package of the run: on a tag, publish alone takes only the tag's package
+            steps.append(
+                {
+                    "name": "Publish to PyPI (trusted publishing)" if attest else "Publish",
+                    "run": 'args=()\nfor package in $PACKAGES; do args+=(--package "$package"); '
+                    f'done\nnox -s publish -- --yes{flag} "${{args[@]}}"\n',
+                    "env": {"PACKAGES": "${{ needs.plan.outputs.packages }}"},
+                }
+            )
+        elif final:
             steps.append(
                 {
                     "name": "Publish to PyPI (trusted publishing)" if attest else "Publish",
@@ -339,10 +367,13 @@ class WorkflowBuilder:
         secrets = self.secrets(target)
         if secrets:  # a private index: its user and password from the repository's secrets
             steps[-1]["env"] = {
-                variable: f"${{{{ secrets.{secret} }}}}"
-                for variable, secret in zip(
-                    ("TWINE_USERNAME", "TWINE_PASSWORD"), secrets, strict=True
-                )
+                **steps[-1].get("env", {}),
+                **{
+                    variable: f"${{{{ secrets.{secret} }}}}"
+                    for variable, secret in zip(
+                        ("TWINE_USERNAME", "TWINE_PASSWORD"), secrets, strict=True
+                    )
+                },
             }
         return {
             "name": "Publish to PyPI" if final else "Publish to TestPyPI",
@@ -391,32 +422,38 @@ class WorkflowBuilder:
         }
 
     def github_release_job(self) -> dict[str, Any]:
-        files = f"{self.dist}/*.whl {self.dist}/*.tar.gz"
         create = (
-            "args=()\n"
-            'if [ "$PRERELEASE" = true ]; then args+=(--prerelease); fi\n'
-            'if [ "$LATEST" = false ]; then args+=(--latest=false); fi\n'
-            'nox -s release_notes -- "$TAG" --output release-notes.md\n'
-            'gh release create "$TAG" --title "$TAG" --notes-file release-notes.md "${args[@]}" '
-            f"{files}\n"
+            'gh release create "$tag" --title "$tag" --notes-file release-notes.md "${args[@]}" '
+            '"${files[@]}"\n'
         )
         if self.settings.trigger == "release":
             # the release that started this run keeps its own notes and gets every file;
             # a manual run on a tag (or auto-tag's) has no release yet and creates one
             # its notes, written on GitHub, get the install instructions once (seed 004)
-            script = (
-                'if gh release view "$TAG" > /dev/null 2>&1; then\n'
-                f'  gh release upload "$TAG" --clobber {files}\n'
-                '  gh release view "$TAG" --json body --jq .body > release-notes.md\n'
+            create = (
+                'if gh release view "$tag" > /dev/null 2>&1; then\n'
+                '  gh release upload "$tag" --clobber "${files[@]}"\n'
+                '  gh release view "$tag" --json body --jq .body > release-notes.md\n'
                 "  if ! grep -qx '## Installation' release-notes.md; then\n"
-                '    nox -s release_notes -- "$TAG" --install-only --output install.md\n'
+                '    nox -s release_notes -- "$tag" --install-only --output install.md\n'
                 "    { echo; cat install.md; } >> release-notes.md\n"
-                '    gh release edit "$TAG" --notes-file release-notes.md\n'
+                '    gh release edit "$tag" --notes-file release-notes.md\n'
                 "  fi\n"
-                "else\n" + "".join("  " + line + "\n" for line in create.splitlines()) + "fi\n"
+                "else\n  " + create + "fi\n"
             )
-        else:
-            script = create
+        # one release per tag of the run (auto-tag's run has several), each with its own files
+        script = (
+            "args=()\n"
+            'if [ "$PRERELEASE" = true ]; then args+=(--prerelease); fi\n'
+            'if [ "$LATEST" = false ]; then args+=(--latest=false); fi\n'
+            "for tag in $TAGS; do\n"
+            '  nox -s release_notes -- "$tag" --output release-notes.md --files release-files.txt\n'
+            "  mapfile -t files < release-files.txt\n"
+            '  if [ "${#files[@]}" -eq 0 ]; then\n'
+            '    echo "::error::no file of $tag in the dist artifact"\n'
+            "    exit 1\n"
+            "  fi\n" + "".join("  " + line + "\n" for line in create.splitlines()) + "done\n"
+        )
         return {
             "name": "GitHub release",
             "needs": ["plan", "testpypi", "pypi"],
@@ -435,7 +472,7 @@ class WorkflowBuilder:
                     "run": script,
                     "env": {
                         "GH_TOKEN": "${{ github.token }}",
-                        "TAG": "${{ github.ref_name }}",
+                        "TAGS": "${{ inputs.tags || github.ref_name }}",
                         "PRERELEASE": "${{ needs.plan.outputs.is_prerelease }}",
                         "LATEST": "${{ needs.plan.outputs.is_latest }}",
                     },
@@ -457,6 +494,12 @@ class WorkflowBuilder:
                 "required": False,
                 "type": "string",
             }
+        inputs["tags"] = {
+            "description": "Release tags of one commit to release together, space-separated "
+            "(auto-tag sets it; start the run on one of them)",
+            "required": False,
+            "type": "string",
+        }
         inputs["target"] = {
             "description": "Index to publish to from a branch (tags route by version)",
             "required": True,
@@ -499,7 +542,9 @@ class WorkflowBuilder:
         return dump(doc, HEADER)
 
     def auto_tag(self) -> str:
-        dispatch = 'for tag in $TAGS; do gh workflow run release.yml --ref "$tag"; done\n'
+        # one run for every tag of the push: a package and the new version of a dependency
+        # it needs are built, verified and published together, in dependency tiers
+        dispatch = 'gh workflow run release.yml --ref "${TAGS%% *}" -f tags="$TAGS"\n'
         doc: dict[str, Any] = {
             "name": "Auto-tag",
             "on": {"push": {"branches": [self.settings.branch]}},
@@ -514,7 +559,7 @@ class WorkflowBuilder:
                 "runs-on": "ubuntu-latest",
                 "permissions": {
                     "contents": Commented("write", "push the tags"),
-                    "actions": Commented("write", "start release.yml for each new tag"),
+                    "actions": Commented("write", "start release.yml for the new tags"),
                 },
                 "steps": [
                     *self.setup(self.build_python, fetch_all=True, push=True),
@@ -525,7 +570,7 @@ class WorkflowBuilder:
                     },
                     {"name": "Tag and push", "id": "tag", "run": "nox -s tag -- --push"},
                     {
-                        "name": "Start the release workflow for each new tag",
+                        "name": "Start one release run for all the new tags",
                         "if": "steps.tag.outputs.created != ''",
                         "run": dispatch,
                         "env": {

@@ -100,17 +100,19 @@ def check_tag(
     name="resolve-version",
     help={
         "package": "the package (default: the only one, or the one the tag names)",
-        "tag": "a release tag (default: the tag GitHub runs for, if any)",
+        "tag": "a release tag (default: the tag GitHub runs for, if any); repeatable: every "
+        "package of every tag, released together (auto-tag's dispatch)",
         "version": "an explicit version, e.g. a workflow_dispatch input (empty: ignored)",
         "check": "fail unless the resolved version equals the package's version",
         "json": "print JSON",
         "root": ROOT_HELP,
     },
+    iterable=["tag"],
 )
 def resolve_version(
     c: Any,
     package: str = "",
-    tag: str = "",
+    tag: Any = None,
     version: str = "",
     check: bool = False,
     json: bool = False,
@@ -120,15 +122,35 @@ def resolve_version(
     """Print a package's release version: from the tag, else --version, else pyproject.toml."""
     from relnox.errors import VersionError
     from relnox.project.discovery import load_workspace
-    from relnox.release.tagging import ResolvedVersion, is_latest, resolve_version
+    from relnox.release.tagging import (
+        ResolvedVersion,
+        is_latest,
+        packages_of_tag,
+        parse_release_tag,
+        resolve_version,
+    )
     from relnox.tools.github import ref_tag
     from relnox.versioning import same_version
 
     workspace = load_workspace(root)
+    tags = listed(tag)
     resolved: list[ResolvedVersion]
-    if package or tag or ref_tag() or len(workspace.packages) == 1:
+    if len(tags) > 1 and package:
+        raise VersionError(
+            f"--package {package} with {len(tags)} tags: pass the tags alone (every package "
+            "of every tag is released), or one --tag with --package"
+        )
+    if len(tags) > 1:  # one release of several tags (auto-tag's): every package of each tag
         resolved = [
-            resolve_version(workspace, package or None, tag=tag or None, explicit=version or None)
+            resolve_version(workspace, pkg.name, tag=name)
+            for name in dict.fromkeys(tags)
+            for pkg in packages_of_tag(workspace, parse_release_tag(workspace, name))
+        ]
+    elif package or tags or ref_tag() or len(workspace.packages) == 1:
+        resolved = [
+            resolve_version(
+                workspace, package or None, tag=tags[0] if tags else None, explicit=version or None
+            )
         ]
     elif version:
         raise VersionError(
@@ -352,6 +374,8 @@ def ci_init(
         "root": ROOT_HELP,
         "json": "print the result as JSON (with --output -, the notes' text too)",
         "install_only": "only the installation section (to append to notes written on GitHub)",
+        "files": "also write the paths of this release's files in dist/ (its packages at "
+        "VERSION) to this file, one a line: what gh release create attaches",
     },
 )
 def release_notes(
@@ -362,11 +386,13 @@ def release_notes(
     repository: str = "",
     root: str = ".",
     install_only: bool = False,
+    files: str = "",
     json: bool = False,
     verbose: int = 0,
 ) -> dict[str, Any]:
     """Write VERSION's changelog section plus install instructions, for gh release --notes-file."""
     from relnox.artifacts.manifest import ensure_state_dir
+    from relnox.atomic import write_atomic
     from relnox.project.discovery import load_workspace
     from relnox.release.notes import NOTES_FILE, release_notes, write_notes
 
@@ -391,6 +417,34 @@ def release_notes(
         "versions": dict.fromkeys(notes.packages, notes.version),
         "notes_file": str(path) if path else "",
     }
+    if files:
+        dist = workspace.root / workspace.config.dist_dir
+        found = _release_files(dist, notes.packages, notes.version)
+        write_atomic(Path(files), "".join(f"{f}\n" for f in found))
+        result["files"] = [f.name for f in found]
     if json:
         echo_json({**result, **({"text": notes.text} if path is None else {})})
     return result
+
+
+def _release_files(dist: Path, packages: tuple[str, ...], version: str) -> list[Path]:
+    """The wheels and sdists in ``dist`` of ``packages`` at ``version`` (by their names)."""
+    from packaging.utils import canonicalize_name, parse_sdist_filename, parse_wheel_filename
+
+    from relnox.versioning import same_version
+
+    wanted = {canonicalize_name(name) for name in packages}
+    found = []
+    for path in sorted(dist.glob("*")) if dist.is_dir() else []:
+        try:
+            if path.name.endswith(".whl"):
+                name, parsed, *_ = parse_wheel_filename(path.name)
+            elif path.name.endswith(".tar.gz"):
+                name, parsed = parse_sdist_filename(path.name)
+            else:
+                continue
+        except ValueError:  # not a distribution's name: not this release's file
+            continue
+        if name in wanted and same_version(str(parsed), version):
+            found.append(path)
+    return found

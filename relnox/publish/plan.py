@@ -128,7 +128,10 @@ def _check_artifacts(
                 f"but its pyproject says {expected}; artifacts of other versions are refused: "
                 "rebuild with relnox build-all"
             )
-        if route is not None and Version(record.version) != Version(route.version):
+        # a tag naming one package speaks for that package only: a release of several
+        # tags (auto-tag's one run) names the others with --package, each at its own version
+        tagged = route is not None and route.package in (None, record.name)
+        if route is not None and tagged and Version(record.version) != Version(route.version):
             raise PublishError(
                 f"tag {route.tag} is for version {route.version} but {record.name} was built at "
                 f"{record.version}; build the tagged commit or publish without --from-tag"

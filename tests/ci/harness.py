@@ -15,13 +15,17 @@ shell; the ``uses:`` steps are stood in for:
 - ``actions/upload-artifact`` / ``download-artifact``: a directory per artifact.
 
 ``gh`` (GitHub's API) is a recorder: releases are directories under
-``github/releases/<tag>`` (notes, files), ``gh workflow run`` is logged. A matrix
-runs its first combination (they differ only in the Python, which is one here).
+``github/releases/<tag>`` (notes, files), ``gh workflow run`` is logged
+(:meth:`Actions.dispatched`) and :meth:`Actions.run_dispatched` starts those runs. A matrix
+(a mapping or a ``fromJSON`` expression, as the shards' is) runs every combination, in
+order, with ``matrix`` and ``strategy.job-index``; a Python-version axis runs its first
+value only (the one interpreter here).
 Native-wheel jobs (maturin-action, cibuildwheel) are not stood in for.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -65,7 +69,16 @@ case "$1 $2" in
     while [ $# -gt 0 ]; do
       case "$1" in --notes-file) cp "$2" "$root/releases/$tag/notes.md"; shift 2 ;; *) shift ;; esac
     done ;;
-  "workflow run") echo "$3 $5" >> "$root/dispatched" ;;
+  "workflow run")
+    line="$3"; ref=""; shift 3
+    while [ $# -gt 0 ]; do
+      case "$1" in
+        --ref) ref="$2"; shift 2 ;;
+        -f|-F|--field|--raw-field) line="$line"$'\t'"$2"; shift 2 ;;
+        *) echo "gh stand-in: unsupported: workflow run ... $1" >&2; exit 2 ;;
+      esac
+    done
+    printf '%s\t%s\n' "$ref" "$line" >> "$root/dispatched" ;;
   *) echo "gh stand-in: unsupported: $*" >&2; exit 2 ;;
 esac
 """
@@ -177,6 +190,26 @@ class Context:
         return bool(self.evaluate(match.group(1) if match else text))
 
 
+@dataclass(frozen=True)
+class Dispatch:
+    """One ``gh workflow run WORKFLOW --ref REF -f key=value ...``."""
+
+    workflow: str
+    ref: str  # a branch or tag name, as gh takes it
+    inputs: dict[str, str]
+
+    def qualified_ref(self, origin: Path, env: Mapping[str, str]) -> str:
+        """``refs/tags/...`` or ``refs/heads/...``: GitHub looks the name up, branches first."""
+        for kind in ("heads", "tags"):
+            ref = f"refs/{kind}/{self.ref}"
+            found = subprocess.run(
+                ["git", "show-ref", "--verify", "-q", ref], cwd=origin, env=dict(env), check=False
+            )
+            if found.returncode == 0:
+                return ref
+        raise WorkflowFailed(f"gh workflow run --ref {self.ref}: no such branch or tag")
+
+
 @dataclass
 class Actions:
     """One repository on "GitHub": its bare ``origin``, releases, artifacts, a runner."""
@@ -187,6 +220,7 @@ class Actions:
     base_env: Mapping[str, str]
     secrets: Mapping[str, str] = field(default_factory=dict)
     log: list[str] = field(default_factory=list)
+    _dispatches_run: int = field(default=0, init=False)
 
     @property
     def github_dir(self) -> Path:
@@ -200,9 +234,30 @@ class Actions:
             else {}
         )
 
-    def dispatched(self) -> list[str]:
+    def dispatched(self) -> list[Dispatch]:
+        """Every ``gh workflow run`` so far, in order."""
         path = self.github_dir / "dispatched"
-        return path.read_text(encoding="utf-8").split("\n")[:-1] if path.exists() else []
+        found = []
+        for line in path.read_text(encoding="utf-8").splitlines() if path.exists() else []:
+            ref, workflow, *fields = line.split("\t")
+            inputs = dict(field.split("=", 1) for field in fields)
+            found.append(Dispatch(workflow, ref, inputs))
+        return found
+
+    def run_dispatched(self, workflows: Path) -> list[dict[str, str]]:
+        """Run the dispatched runs not run yet, as GitHub starts them; their results."""
+        done = self._dispatches_run
+        pending = self.dispatched()[done:]
+        self._dispatches_run = done + len(pending)
+        return [
+            self.run(
+                workflows / item.workflow,
+                event="workflow_dispatch",
+                ref=item.qualified_ref(self.origin, self.base_env),
+                inputs=item.inputs,
+            )
+            for item in pending
+        ]
 
     def _git(self, *args: str, cwd: Path) -> str:
         return subprocess.run(
@@ -294,7 +349,13 @@ class Actions:
                     needs_ctx[job_id] = {"result": "skipped", "outputs": {}}
                     self.log.append(f"{workflow.stem}/{job_id}: skipped")
                     continue
-                outputs = self._job(doc, job_id, job, ctx, env, run_dir / job_id)
+                combinations = _combinations(job, ctx)
+                outputs: dict[str, str] = {}
+                for index, combination in enumerate(combinations):
+                    ctx.data["matrix"] = combination
+                    ctx.data["strategy"] = {"job-index": index, "job-total": len(combinations)}
+                    job_dir = run_dir / job_id / (str(index) if len(combinations) > 1 else "")
+                    outputs.update(self._job(doc, job_id, job, ctx, env, job_dir))
                 results[job_id] = "success"
                 needs_ctx[job_id] = {"result": "success", "outputs": outputs}
                 self.log.append(f"{workflow.stem}/{job_id}: success")
@@ -310,8 +371,6 @@ class Actions:
         job_dir: Path,
     ) -> dict[str, str]:
         ctx.results = {}  # a step's success() asks about earlier steps: a failed one ends the job
-        matrix = (job.get("strategy") or {}).get("matrix") or {}
-        ctx.data["matrix"] = {k: v[0] for k, v in matrix.items() if isinstance(v, list)}
         workspace = job_dir / "workspace"
         temp = job_dir / "temp"
         temp.mkdir(parents=True)
@@ -393,14 +452,7 @@ class Actions:
         elif action == "actions/setup-python":
             pass  # one interpreter: python_bin is on PATH
         elif action == "actions/upload-artifact":
-            target = artifacts / with_["name"]
-            found = sorted(workspace.glob(str(with_["path"]).rstrip("/")))
-            paths = [p for f in found for p in (sorted(f.iterdir()) if f.is_dir() else [f])]
-            if not paths and with_.get("if-no-files-found") == "error":
-                raise WorkflowFailed(f"{label}: no files at {with_['path']}")
-            target.mkdir(parents=True, exist_ok=True)
-            for path in paths:
-                shutil.copy2(path, target / path.name)
+            self._upload(with_, workspace, artifacts, label)
         elif action == "actions/download-artifact":
             names = (
                 [with_["name"]]
@@ -412,11 +464,62 @@ class Actions:
             for name in names:
                 if not (artifacts / name).is_dir():
                     raise WorkflowFailed(f"{label}: no artifact {name!r}")
-                for path in (artifacts / name).iterdir():
-                    shutil.copy2(path, destination / path.name)
+                # by name, or merge-multiple: into path; by pattern: path/<artifact name>/
+                into = destination if "name" in with_ or with_.get("merge-multiple") else None
+                shutil.copytree(artifacts / name, into or destination / name, dirs_exist_ok=True)
         else:
             raise WorkflowFailed(f"{label}: the harness has no stand-in for {action}")
         self.log.append(f"  {label}: stood in")
+
+    def _upload(
+        self, with_: Mapping[str, Any], workspace: Path, artifacts: Path, label: str
+    ) -> None:
+        """upload-artifact: every path (one a line), kept relative to their common ancestor;
+        files in hidden directories only with ``include-hidden-files``."""
+        patterns = [line.strip().rstrip("/") for line in str(with_["path"]).splitlines()]
+        found = [p for pattern in patterns if pattern for p in sorted(workspace.glob(pattern))]
+        if len(found) == 1 and found[0].is_dir():
+            root = found[0]
+        else:
+            root = Path(
+                os.path.commonpath([p if p.is_dir() else p.parent for p in found or [workspace]])
+            )
+        files = [
+            path
+            for item in found
+            for path in ([item] if item.is_file() else sorted(item.rglob("*")))
+            if path.is_file()
+            and (
+                with_.get("include-hidden-files")
+                or not any(part.startswith(".") for part in path.relative_to(root).parts)
+            )
+        ]
+        if not files and with_.get("if-no-files-found") == "error":
+            raise WorkflowFailed(f"{label}: no files at {with_['path']}")
+        target = artifacts / with_["name"]
+        if target.exists():
+            raise WorkflowFailed(f"{label}: artifact {with_['name']!r} uploaded twice")
+        for path in files:
+            copy = target / path.relative_to(root)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, copy)
+
+
+def _combinations(job: Mapping[str, Any], ctx: Context) -> list[dict[str, Any]]:
+    """The matrix of ``job`` (a mapping or a ``fromJSON`` expression), every combination,
+    except that a Python version axis runs its first value only (one interpreter here)."""
+    matrix: Any = (job.get("strategy") or {}).get("matrix") or {}
+    if isinstance(matrix, str):
+        matrix = json.loads(ctx.substitute(matrix))
+    axes = {
+        key: values[:1] if "python" in key else values
+        for key, values in matrix.items()
+        if key not in ("include", "exclude") and isinstance(values, list)
+    }
+    found = [dict(zip(axes, values, strict=True)) for values in itertools.product(*axes.values())]
+    return (
+        found + list(matrix.get("include") or []) if axes else list(matrix.get("include") or [{}])
+    )
 
 
 def _needs(job: Mapping[str, Any]) -> list[str]:

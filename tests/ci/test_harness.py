@@ -154,17 +154,17 @@ def bump_and_push(gh: Github, root: Path, *args: str) -> None:
     gh.push("main")
 
 
-def auto_tag_then_release(gh: Github, workflows: Path) -> str:
-    """A push to main: auto-tag tags and pushes, then starts release.yml on each new tag."""
+def auto_tag_then_release(gh: Github, workflows: Path) -> list[str]:
+    """A push to main: auto-tag tags and pushes, then starts ONE release.yml run for the tags."""
     gh.actions.run(workflows / "auto-tag.yml", event="push", ref="refs/heads/main")
     [dispatch] = gh.actions.dispatched()
-    workflow, tag = dispatch.split()
-    assert workflow == "release.yml"
-    results = gh.actions.run(
-        workflows / workflow, event="workflow_dispatch", ref=f"refs/tags/{tag}", inputs={}
-    )
+    assert dispatch.workflow == "release.yml"
+    tags = dispatch.inputs["tags"].split()
+    assert dispatch.ref == tags[0]
+    [results] = gh.actions.run_dispatched(workflows)
     assert results["pypi"] == "success" and results["testpypi"] == "skipped", gh.actions.log
-    return tag
+    assert results["github-release"] == "success", gh.actions.log
+    return tags
 
 
 @pytest.mark.slow
@@ -173,8 +173,8 @@ def test_single_package_tag_flow(tmp_path: Path, github: Callable[..., Github]) 
     git_init(root)
     gh = github(root, root)
     bump_and_push(gh, root, "--to", "1.0.0")
-    tag = auto_tag_then_release(gh, root / ".github" / "workflows")
-    assert tag == "v1.0.0" and gh.tags() == ["v1.0.0"]
+    tags = auto_tag_then_release(gh, root / ".github" / "workflows")
+    assert tags == gh.tags() == ["v1.0.0"]
     assert files(gh.pypi) == ["failextract-1.0.0-py3-none-any.whl", "failextract-1.0.0.tar.gz"]
     assert files(gh.testpypi) == []
     assert "v1.0.0" in gh.actions.releases(), "\n".join(gh.actions.log)
@@ -250,30 +250,60 @@ def test_private_index_flow_uses_the_named_secrets(
 
 @pytest.mark.slow
 def test_workspace_in_a_subdirectory_flow(tmp_path: Path, github: Callable[..., Github]) -> None:
-    """auto-tag tags each bumped package; one manual run from main publishes them together.
-
-    (One release.yml run per tag, as auto-tag starts them, verifies a package whose new
-    dependency is published by a sibling run at the same time: see the report of issue 24.)
-    """
+    """One push bumps demo-core and demo-agents (which needs the new demo-core): auto-tag
+    tags both and starts one release run for both tags, which verifies them together and
+    publishes them in dependency tiers; a run per tag would verify demo-agents against an
+    index without its new demo-core."""
     top = tmp_path / "repo"
     root = write_workspace(top / "python", demo_specs()[:2])
     git_init(top)
     gh = github(root, top)
     bump_and_push(gh, root, "--part", "minor")
-    workflows = top / ".github" / "workflows"
-    gh.actions.run(workflows / "auto-tag.yml", event="push", ref="refs/heads/main")
-    tags = sorted(line.split()[1] for line in gh.actions.dispatched())
-    assert tags == gh.tags() == ["demo-agents-v0.2.0", "demo-core-v0.2.0"]
-    results = gh.actions.run(
-        workflows / "release.yml",
-        event="workflow_dispatch",
-        ref="refs/heads/main",
-        inputs={"target": "pypi"},
-    )
-    assert results["pypi"] == "success" and results["github-release"] == "skipped"
+    requires = (root / "packages" / "demo-agents" / "pyproject.toml").read_text(encoding="utf-8")
+    assert "demo-core>=0.2.0" in requires  # the dependent needs the version of this push
+    tags = auto_tag_then_release(gh, top / ".github" / "workflows")
+    assert sorted(tags) == gh.tags() == ["demo-agents-v0.2.0", "demo-core-v0.2.0"]
     assert files(gh.pypi) == [
         "demo_agents-0.2.0-py3-none-any.whl",
         "demo_agents-0.2.0.tar.gz",
         "demo_core-0.2.0-py3-none-any.whl",
         "demo_core-0.2.0.tar.gz",
     ]
+    assert files(gh.testpypi) == []
+    releases = gh.actions.releases()
+    assert releases["demo-core-v0.2.0"] == [
+        "demo_core-0.2.0-py3-none-any.whl",
+        "demo_core-0.2.0.tar.gz",
+        "notes.md",
+    ]
+    assert releases["demo-agents-v0.2.0"] == [
+        "demo_agents-0.2.0-py3-none-any.whl",
+        "demo_agents-0.2.0.tar.gz",
+        "notes.md",
+    ]
+
+
+@pytest.mark.slow
+def test_sharded_workspace_flow(tmp_path: Path, github: Callable[..., Github]) -> None:
+    """Issue 27: ci-init with ``[tool.relnox.ci] shards = 3``, run end to end from auto-tag:
+    the plan splits the release's three packages over three build-shard jobs, the assemble
+    job checks and joins their files, verify and publish take the joined dist."""
+    top = tmp_path / "repo"
+    root = write_workspace(top / "python", demo_specs())
+    git_init(top)
+    gh = github(root, top, ci="shards = 3")
+    bump_and_push(gh, root, "--part", "minor")
+    tags = auto_tag_then_release(gh, top / ".github" / "workflows")
+    assert sorted(tags) == gh.tags() == [f"demo-{n}-v0.2.0" for n in ("agents", "core", "runtime")]
+    shards = sorted((gh.actions.work / "artifacts").glob("shard-[0-9]*"))
+    assert [p.name for p in shards] == ["shard-0", "shard-1", "shard-2"], gh.actions.log
+    built = [sorted(f.name for f in (shard / "shard").iterdir() if f.is_file()) for shard in shards]
+    assert all(len(names) == 2 for names in built)  # one package (wheel + sdist) a shard
+    expected = sorted(
+        f"demo_{n}-0.2.0{suffix}"
+        for n in ("agents", "core", "runtime")
+        for suffix in ("-py3-none-any.whl", ".tar.gz")
+    )
+    assert sorted(name for names in built for name in names) == expected
+    assert files(gh.pypi) == expected
+    assert files(gh.testpypi) == []

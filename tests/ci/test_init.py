@@ -81,7 +81,9 @@ def check_release_shape(release: dict[Any, Any], tag_filter: str) -> None:
     notes = runs(jobs["github-release"])
     assert "nox -s release_notes" in notes and "gh release create" in notes
     assert jobs["github-release"]["permissions"]["contents"] == "write"
-    assert 'nox -s check_tag -- "$GITHUB_REF_NAME"' in runs(jobs["plan"])
+    plan = runs(jobs["plan"])  # the run's tag, or every tag auto-tag's dispatch names
+    assert 'for tag in ${TAGS:-$GITHUB_REF_NAME}; do\n  nox -s check_tag -- "$tag"' in plan
+    assert "nox -s resolve_version" in plan and 'args+=(--tag "$tag")' in plan
 
 
 def check_auto_tag_shape(auto: dict[Any, Any]) -> None:
@@ -91,7 +93,9 @@ def check_auto_tag_shape(auto: dict[Any, Any]) -> None:
     job = auto["jobs"]["tag"]
     assert job["steps"][0]["with"]["fetch-depth"] == 0
     assert "nox -s tag -- --push" in runs(job)
-    assert "gh workflow run release.yml" in runs(job)
+    # one run for all the tags of a push, started on one of them (the commit they tag)
+    assert 'gh workflow run release.yml --ref "${TAGS%% *}" -f tags="$TAGS"' in runs(job)
+    assert runs(job).count("gh workflow run") == 1 and "for tag" not in runs(job)
 
 
 @pytest.mark.slow

@@ -443,3 +443,34 @@ def test_preflight_refuses_changed_or_stale_artifacts(ws: Path, tmp_path: Path) 
         match=r"built at 0\.1\.0 but its pyproject says 0\.2\.0; artifacts of other versions are refused",
     ):
         run(ws, nowhere, packages=["demo-agents"])
+
+
+def test_one_run_of_several_tags_publishes_each_package_at_its_own_version(
+    tmp_path: Path, index: LocalIndex
+) -> None:
+    """auto-tag's one run on core-v0.2.0 names every package of its tags: core is checked
+    against the tag's version, agents (tagged agents-v0.1.1 at the same commit) at its own."""
+    root = write_workspace(
+        tmp_path / "ws",
+        [
+            ProjectSpec("tv-core", "0.2.0"),
+            ProjectSpec("tv-agents", "0.1.1", requires=["tv-core>=0.2.0"]),
+        ],
+    )
+    build_release(root)
+    _add_config(
+        root,
+        f'[tool.relnox.repositories]\npypi = {{ upload = "{index.upload_url}", '
+        f'simple = "{index.simple_url}" }}',
+    )
+    environ = env(GITHUB_REF="refs/tags/tv-core-v0.2.0")
+    result = run(root, None, environ, packages=["tv-core", "tv-agents"])
+    assert result.ok and result.repository.name == "pypi"
+    assert on_index(index) == [
+        "tv_agents-0.1.1-py3-none-any.whl",
+        "tv_agents-0.1.1.tar.gz",
+        "tv_core-0.2.0-py3-none-any.whl",
+        "tv_core-0.2.0.tar.gz",
+    ]
+    with pytest.raises(PublishError, match=r"tag tv-core-v0.3.0 is for version 0.3.0"):
+        run(root, None, {**environ, "GITHUB_REF": "refs/tags/tv-core-v0.3.0"}, packages=["tv-core"])

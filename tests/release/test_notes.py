@@ -112,6 +112,32 @@ def test_release_notes_task_writes_the_notes_file(single: Path) -> None:
     assert "notes.md" in custom.stdout and (single / "notes.md").is_file()
 
 
+@pytest.mark.slow
+def test_release_notes_lists_the_files_of_the_release(make_workspace: Callable[..., Path]) -> None:
+    """--files: the wheels and sdists in dist/ of the tag's package at its version only."""
+    demo = make_workspace(demo_specs(), git=False)
+    dist = demo / "dist"
+    dist.mkdir()
+    for name in (
+        "demo_core-0.1.0-py3-none-any.whl",
+        "demo_core-0.1.0.tar.gz",
+        "demo_core-0.0.9.tar.gz",  # an older build
+        "demo_agents-0.1.0.tar.gz",  # a sibling's
+        "README.txt",
+    ):
+        (dist / name).write_bytes(b"")
+    run_relnox(
+        "release-notes", "demo-core-v0.1.0", "--output", "n.md", "--files", "files.txt",
+        cwd=demo, check=True,
+    )  # fmt: skip
+    listed = (demo / "files.txt").read_text(encoding="utf-8").splitlines()
+    assert [Path(line).name for line in listed] == [
+        "demo_core-0.1.0-py3-none-any.whl",
+        "demo_core-0.1.0.tar.gz",
+    ]
+    assert all(Path(line).is_file() for line in listed)
+
+
 def test_a_pre_release_says_the_index_it_went_to(single: Path) -> None:
     notes = release_notes(load_workspace(single), "1.3.0rc1")
     assert "failextract 1.3.0rc1 is on TestPyPI:" in notes.text

@@ -234,6 +234,24 @@ def test_resolve_version_task_outputs_and_check(demo: Path) -> None:
     assert "the input says 0.9.0 but the package is at 0.1.0" in checked.stderr
 
 
+@pytest.mark.slow
+def test_resolve_version_takes_every_tag_of_one_release(demo: Path) -> None:
+    """auto-tag's one run of several tags: every package of every tag, each at its tag."""
+    tags = ("--tag", "demo-core-v0.1.0", "--tag", "demo-agents-v0.1.0")
+    proc = run_relnox("resolve-version", *tags, "--check", "--json", cwd=demo, check=True)
+    assert json.loads(proc.stdout)["packages"] == [
+        {"package": "demo-core", "version": "0.1.0", "source": "tag"},
+        {"package": "demo-agents", "version": "0.1.0", "source": "tag"},
+    ]
+    mixed = run_relnox("resolve-version", *tags, "--package", "demo-core", cwd=demo)
+    assert mixed.returncode == 1 and "Traceback" not in mixed.stderr
+    assert "pass the tags alone" in mixed.stderr
+    wrong = run_relnox(
+        "resolve-version", *tags[:2], "--tag", "demo-agents-v0.9.0", "--check", cwd=demo
+    )
+    assert wrong.returncode == 1 and "demo-agents" in wrong.stderr and "0.9.0" in wrong.stderr
+
+
 def test_a_tag_name_git_refuses_stops_before_any_tag(make_workspace: Callable[..., Path]) -> None:
     root = make_workspace(demo_specs(), relnox='tag-format = "-d{version}"')
     proc = run_relnox("tag", "--missing", cwd=root)
