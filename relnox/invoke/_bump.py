@@ -55,25 +55,27 @@ def bump(
     check_api: bool = False,
 ) -> dict[str, Any]:
     """Bump versions: every version source, dependents' pins, uv.lock, changelogs; one commit."""
-    from relnox.bump.plan import apply_bump, plan_bump
+    from relnox.bump import BumpOptions, apply_bump, plan_bump
     from relnox.project.discovery import load_workspace
 
     workspace = load_workspace(root, listed(package))
     plan = plan_bump(
         workspace,
-        part=part,
-        to=to,
-        pre=pre,
-        packages=listed(package),
-        changed_only=changed,
-        commit=commit,
-        tag=tag,
-        push=push,
-        sign=sign,
-        allow_dirty=allow_dirty or force,
-        allow_detached=allow_detached,
-        message=message,
-        dry_run=dry_run,
+        BumpOptions(
+            part=part,
+            to=to,
+            pre=pre,
+            packages=listed(package),
+            changed_only=changed,
+            commit=commit,
+            tag=tag,
+            push=push,
+            sign=sign,
+            allow_dirty=allow_dirty or force,
+            allow_detached=allow_detached,
+            message=message,
+            dry_run=dry_run,
+        ),
     )
     api = _check_api(workspace, plan.versions, check_api)
     files = [_relative(path, workspace.root) for path in plan.files]
@@ -107,7 +109,7 @@ def bump(
     for line in plan.rewrites:
         echo(f"  {line}")
     if dry_run:
-        echo(plan.describe())
+        echo("\n".join(plan.describe()))
         echo("dry run: nothing was changed")
         return result
     for path in files:

@@ -186,12 +186,12 @@ NOTHING_CHANGED = "nothing to do: every selected package's version is already re
 
 def chosen(root: str, package: Any, changed: bool) -> list[str] | None:
     """The packages a task acts on: those named, or with ``--changed`` the release set
-    (:func:`relnox.project.changes.release_set`); ``None`` when ``--changed`` leaves none."""
+    (:func:`relnox.project.selection.select_packages`); ``None`` when ``--changed`` leaves none."""
     names = listed(package)
     if not changed:
         return names
-    from relnox.project.changes import release_set
     from relnox.project.discovery import load_workspace
+    from relnox.project.selection import select_packages
 
-    found = [p.name for p in release_set(load_workspace(root), names, changed=True)]
-    return found or None
+    found = select_packages(load_workspace(root), names, changed=True).names
+    return list(found) or None

@@ -36,6 +36,7 @@ from relnox.artifacts.distdir import load_release
 from relnox.artifacts.manifest import Manifest, PackageRecord
 from relnox.builds import refuse_stale
 from relnox.errors import PublishError
+from relnox.project.selection import select_packages
 from relnox.project.workspace import Workspace
 from relnox.publish.installable import installable_options
 from relnox.publish.model import PublishPlan
@@ -89,7 +90,7 @@ def _select(
         )
     wanted = list(names) or ([route.package] if route and route.package else [])
     if wanted:
-        return tuple(manifest.get(p.name) for p in workspace.select(wanted))
+        return tuple(manifest.get(p.name) for p in select_packages(workspace, wanted).packages)
     records = tuple(manifest.get(p.name) for p in workspace.packages if p.name in built)
     if route is not None:
         records = tuple(r for r in records if Version(r.version) == Version(route.version))

@@ -22,12 +22,12 @@ from typing import Any
 from relnox.artifacts.manifest import ensure_state_dir, manifest_path, read_manifest, state_dir
 from relnox.atomic import write_atomic
 from relnox.builds import BuildOptions, build_all
-from relnox.bump import apply_bump, changed_names, plan_bump
+from relnox.bump import BumpOptions, apply_bump, plan_bump
 from relnox.errors import RelnoxError
 from relnox.guards import check_bump
 from relnox.guards import enabled as api_enabled
-from relnox.project.changes import release_set
 from relnox.project.discovery import load_workspace
+from relnox.project.selection import select_packages
 from relnox.project.workspace import Workspace
 from relnox.publish import publish
 from relnox.redact import redact_url
@@ -238,25 +238,15 @@ class Pipeline:
 
     def _selection(self) -> tuple[str, ...]:
         """The packages released: named, or with ``changed`` the changed and unreleased ones."""
-        options = self.options
-        if not options.changed:
-            return tuple(p.name for p in self.workspace.select(options.packages))
-
-        wanted = {p.name for p in release_set(self.workspace, options.packages, changed=True)}
-        if options.part or options.to or options.pre:  # what the bump will move
-            wanted |= set(changed_names(self.workspace))
-            wanted |= {
-                q.name
-                for p in self.workspace.packages
-                if p.name in wanted
-                for q in self.workspace.group_of(p)
-            }
-        if not wanted:
+        o = self.options
+        bumping = o.part is not None or o.to is not None or o.pre is not None
+        names = select_packages(self.workspace, o.packages, changed=o.changed, bumping=bumping)
+        if o.changed and not names.packages:
             raise ReleaseError(
                 "--changed: no package changed since its last tag and none is bumped but "
                 "untagged; nothing to release"
             )
-        return tuple(p.name for p in self.workspace.packages if p.name in wanted)
+        return names.names
 
     def _versions(self) -> dict[str, str]:
         return {p.name: p.version for p in self.workspace.select(self.names)}
@@ -284,14 +274,16 @@ class Pipeline:
 
         plan = plan_bump(
             self.workspace,
-            part=self.options.part,
-            to=self.options.to,
-            pre=self.options.pre,
-            packages=self.names if self.options.changed else self.options.packages,
-            changed_only=self.options.changed,  # and the dependents whose pins must move
-            commit=git.is_repo(self.workspace.root),
-            allow_dirty=self.options.allow_dirty,
-            allow_detached=self.options.allow_detached,
+            BumpOptions(
+                part=self.options.part,
+                to=self.options.to,
+                pre=self.options.pre,
+                packages=self.names if self.options.changed else self.options.packages,
+                changed_only=self.options.changed,
+                commit=git.is_repo(self.workspace.root),
+                allow_dirty=self.options.allow_dirty,
+                allow_detached=self.options.allow_detached,
+            ),
         )
         if api_enabled(self.workspace):  # [tool.relnox] check-api: before any file is written
             check_bump(self.workspace, plan.versions)
@@ -407,14 +399,16 @@ class Pipeline:
         if o.part is not None or o.to is not None or o.pre is not None:
             bump = plan_bump(
                 self.workspace,
-                part=o.part,
-                to=o.to,
-                pre=o.pre,
-                packages=self.names if o.changed else o.packages,
-                changed_only=o.changed,
-                commit=git.is_repo(self.workspace.root),
-                allow_dirty=o.allow_dirty,
-                allow_detached=o.allow_detached,
+                BumpOptions(
+                    part=o.part,
+                    to=o.to,
+                    pre=o.pre,
+                    packages=self.names if o.changed else o.packages,
+                    changed_only=o.changed,
+                    commit=git.is_repo(self.workspace.root),
+                    allow_dirty=o.allow_dirty,
+                    allow_detached=o.allow_detached,
+                ),
             )
             after.update({n: new for n, (_, new) in bump.versions.items()})
             bump_lines = [f"{n}: {old} -> {new}" for n, (old, new) in bump.versions.items()]

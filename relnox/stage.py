@@ -1,0 +1,62 @@
+"""The one contract every stage keeps: options, plan, describe, run.
+
+A stage (``relnox.bump``, ``relnox.builds``, ``relnox.verify``, ``relnox.publish``,
+``relnox.release.tagging`` through ``relnox.release``, ``relnox.guards``,
+``relnox.shards``, ``relnox.ci``) exposes, in its ``__init__``:
+
+- ``Options``: a frozen dataclass of everything a person decides (the hosts build it
+  once from their flags);
+- ``plan(workspace, options) -> Plan``: reads, decides and checks; changes nothing;
+- ``Plan.describe() -> list[str]`` and ``Plan.to_json() -> dict``: the plan as a person
+  and a machine read it (every ``--dry-run`` prints these);
+- ``run(plan, runtime) -> Result``: does what the plan says, with what only a run has
+  (a person to ask, the environment's secrets, a progress callback).
+
+:class:`StageStatus` is how a stage of the release ended; the release pipeline
+(:mod:`relnox.release.pipeline`) is a loop over the stages that reports one per stage.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+class StageStatus(str, enum.Enum):
+    """How one stage of a release ended. Its value is what JSON outputs and tables show."""
+
+    DONE = "done"
+    ALREADY_DONE = "already done"  # a rerun found it finished for the same versions and files
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+
+class Plan(Protocol):
+    """What a stage would do, nothing done yet."""
+
+    def describe(self) -> list[str]: ...
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
+Confirm = Callable[[str], bool]
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What only a run has: who answers a question, and the environment secrets come from.
+
+    ``confirm`` is None where nobody can answer (CI): a stage that must ask refuses
+    instead. ``environ`` is None for this process's own environment.
+    """
+
+    confirm: Confirm | None = None
+    environ: Mapping[str, str] | None = None
