@@ -51,6 +51,7 @@ from relnox.verify import (
     Check,
     ScriptArgs,
     Target,
+    VerifyOptions,
     VerifyPlan,
     check_spec,
     copy_checked,
@@ -278,14 +279,16 @@ def plan_skew(
     dependents = [str(p.name) for p in workspace.packages if p.name in needs]
     verify = plan_verify(
         workspace,
-        packages=dependents or list(released)[:1],
-        index=index,
-        extra_index=extra_index,
-        installer=installer,
-        python=python,
-        timeout=timeout,
-        script_args=None,
-        write_record=False,
+        VerifyOptions(
+            packages=dependents or list(released)[:1],
+            index=index,
+            extra_index=extra_index,
+            installer=installer,
+            python=python,
+            timeout=timeout,
+            script_args=None,
+            write_record=False,
+        ),
     )
     targets = {t.name: t for r in verify.rounds for t in r.targets}
     for dep in dependents:

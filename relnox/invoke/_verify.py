@@ -97,8 +97,8 @@ def verify_install(
     """Install the release into a fresh environment and check every package imports and runs."""
     from relnox.errors import VerifyError
     from relnox.project.discovery import load_workspace
+    from relnox.verify import VerifyOptions, plan_verify, render_report, run_plan
     from relnox.verify.report import closing_message
-    from relnox.verify.run import plan_verify, render_report, run_plan
 
     seconds = {"timeout": _seconds(timeout, "timeout"), "wait": _seconds(wait, "wait")}
     names = chosen(root, package, changed)  # a usage error comes first (exit 2)
@@ -115,21 +115,23 @@ def verify_install(
             return {"packages": [], "ok": True, "shard": shard}
     plan = plan_verify(
         load_workspace(root, names),
-        packages=names,
-        dist_dir=dist or None,
-        index=index or None,
-        extra_index=extra_index or None,
-        no_deps=no_deps,
-        offline=offline,
-        sdist=sdist,
-        python=python or None,
-        timeout=seconds["timeout"],
-        script_args=script_args or None,
-        wait=seconds["wait"],
-        installer=installer or None,
-        extras=listed(extras),
-        write_record=not dry_run,
-        allow_stale=listed(allow_stale),
+        VerifyOptions(
+            packages=names,
+            dist_dir=dist or None,
+            index=index or None,
+            extra_index=extra_index or None,
+            no_deps=no_deps,
+            offline=offline,
+            sdist=sdist,
+            python=python or None,
+            timeout=seconds["timeout"],
+            script_args=script_args or None,
+            wait=seconds["wait"],
+            installer=installer or None,
+            extras=listed(extras),
+            write_record=not dry_run,
+            allow_stale=listed(allow_stale),
+        ),
     )
     skew = _skew_plan(root, names, dist, skew_from, skew_depth, accept_skew, extra_index, kw)
     if dry_run:

@@ -34,7 +34,7 @@ from relnox.redact import redact_url
 from relnox.release.doctor import doctor
 from relnox.release.tagging import apply_tags, plan_tags
 from relnox.tools import git
-from relnox.verify import render_report, verify_install
+from relnox.verify import VerifyOptions, render_report, verify_install
 
 logger = logging.getLogger("relnox")
 
@@ -328,13 +328,15 @@ class Pipeline:
 
         report = verify_install(
             self.workspace,
-            packages=self.names,
-            dist_dir=self.dist_dir,
-            index=index,
-            extra_index=self.options.extra_index if index else None,
-            offline=self.options.offline and index is None,
-            wait=self.options.wait,
-            extras=self.options.extras,
+            VerifyOptions(
+                packages=self.names,
+                dist_dir=self.dist_dir,
+                index=index,
+                extra_index=self.options.extra_index if index else None,
+                offline=self.options.offline and index is None,
+                wait=self.options.wait,
+                extras=self.options.extras,
+            ),
         )
         if not report.ok:
             raise ReleaseError("\n".join(render_report(report)))

@@ -32,7 +32,7 @@ from relnox.release.pipeline import (
 from relnox.sample import GIT_ENV, create_demo_workspace, git_env
 from relnox.tools import git
 from relnox.tools.index_server import LocalIndex
-from relnox.verify import render_report, verify_install
+from relnox.verify import VerifyOptions, render_report, verify_install
 
 logger = logging.getLogger("relnox")
 
@@ -96,11 +96,13 @@ def _final_check(
     workspace = load_workspace(root)
     report = verify_install(
         workspace,
-        packages=list(result.versions),
-        index=index,
-        wait=30,
-        extras=options.extras if options else (),
-        extra_index=options.extra_index if options else None,
+        VerifyOptions(
+            packages=list(result.versions),
+            index=index,
+            wait=30,
+            extras=options.extras if options else (),
+            extra_index=options.extra_index if options else None,
+        ),
     )
     stage = StageReport(
         "install-from-index",

@@ -1,8 +1,16 @@
 """verify_install: prove a release installs and works in a fresh environment."""
 
-from relnox.verify.plan import Artifact, ScriptArgs, Target, VerifyPlan, copy_checked, plan_verify
+from relnox.verify.plan import (
+    Artifact,
+    ScriptArgs,
+    Target,
+    VerifyOptions,
+    VerifyPlan,
+    copy_checked,
+    plan_verify,
+)
 from relnox.verify.report import VerifyReport, closing_message
-from relnox.verify.run import render_report, verify_install
+from relnox.verify.run import render_report, run_plan, verify_install
 from relnox.verify.smoke import CHECK_SCRIPT, Check, check_spec, judge
 
 __all__ = [
@@ -11,6 +19,7 @@ __all__ = [
     "Check",
     "ScriptArgs",
     "Target",
+    "VerifyOptions",
     "VerifyPlan",
     "VerifyReport",
     "check_spec",
@@ -19,5 +28,6 @@ __all__ = [
     "judge",
     "plan_verify",
     "render_report",
+    "run_plan",
     "verify_install",
 ]
