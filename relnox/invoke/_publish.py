@@ -6,7 +6,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -23,6 +23,7 @@ from relnox.invoke._common import (
 )
 
 if TYPE_CHECKING:
+    from relnox.publish import PublishOptions
     from relnox.publish.report import PublishResult
 
 PUBLISH_HELP = {
@@ -88,53 +89,31 @@ def show(result: PublishResult, as_json: bool) -> None:
 
 def _publish(
     root: str,
-    repository: str | None,
-    package: list[str],
-    dist: str | None,
-    dry_run: bool,
-    yes: bool,
-    keep_going: bool,
-    from_tag: str | None,
-    as_json: bool,
-    verbose: int,
-    attestations: bool = False,
+    options: PublishOptions,
     *,
-    jobs: int = 4,
-    wait: float | None = 300.0,
+    yes: bool,
+    as_json: bool,
     verify_installable: bool = False,
     extra_index: str | None = None,
-    allow_stale: Sequence[str] = (),
 ) -> PublishResult:
-    from relnox.errors import PublishError
     from relnox.project.discovery import load_workspace
+    from relnox.publish import PublishRuntime, publish
     from relnox.publish.plan import installable_check
-    from relnox.publish.plan import publish as publish_release
-    from relnox.publish.tiers import graph_text
 
     workspace = load_workspace(root)
-    if jobs < 1:
-        raise UsageError(f"--jobs {jobs}: give 1 or more parallel uploads")
+    if options.jobs < 1:
+        raise UsageError(f"--jobs {options.jobs}: give 1 or more parallel uploads")
     check = installable_check(workspace, extra_index) if verify_installable else None
-    result = publish_release(
-        workspace,
-        repository=repository or None,
-        packages=package,
-        dist_dir=Path(dist) if dist else None,
-        from_tag=from_tag or None,
-        dry_run=dry_run,
-        keep_going=keep_going,
-        confirm=confirmation(yes),
-        verbose=verbose >= 2,
-        attestations=attestations,
-        jobs=jobs,
-        wait=wait,
-        check_installable=check,
-        allow_stale=allow_stale,
-    )
+    runtime = PublishRuntime(confirm=confirmation(yes), check_installable=check)
+    result = publish(workspace, options, runtime)
     if result.dry_run and not as_json:
+        from relnox.publish.tiers import graph_text
+
         echo("\n".join(graph_text([n for n, _ in result.packages], workspace)))
     show(result, as_json)
     if not result.ok:
+        from relnox.errors import PublishError
+
         more = f"; see {result.report_path}" if result.report_path else ""
         raise PublishError(f"{result.error or 'some files were not uploaded'}{more}")
     return result
@@ -167,23 +146,22 @@ def publish(
     if names is None:
         echo(NOTHING_CHANGED)
         return {"packages": [], "uploaded": 0}
-    result = _publish(
-        root,
-        repository,
-        names,
-        dist,
-        dry_run,
-        yes,
-        keep_going,
-        from_tag,
-        json,
-        verbose,
-        attestations,
+    from relnox.publish import PublishOptions
+
+    options = PublishOptions(
+        repository=repository or None,
+        packages=names,
+        dist_dir=Path(dist) if dist else None,
+        from_tag=from_tag or None,
+        dry_run=dry_run,
+        keep_going=keep_going,
+        verbose=verbose >= 2,
+        attestations=attestations,
         jobs=jobs,
         wait=None if no_wait else float(wait),
-        verify_installable=verify_installable,
         allow_stale=listed(allow_stale),
     )
+    result = _publish(root, options, yes=yes, as_json=json, verify_installable=verify_installable)
     return result.summary()
 
 
@@ -229,20 +207,19 @@ def testpypi(
     if names is None:
         echo(NOTHING_CHANGED)
         return {"packages": [], "uploaded": 0}
-    result = _publish(
-        root,
-        repository,
-        names,
-        dist,
-        dry_run,
-        False,
-        keep_going,
-        None,
-        json,
-        verbose,
-        attestations,
+    from relnox.publish import PublishOptions
+
+    options = PublishOptions(
+        repository=repository or None,
+        packages=names,
+        dist_dir=Path(dist) if dist else None,
+        dry_run=dry_run,
+        keep_going=keep_going,
+        verbose=verbose >= 2,
+        attestations=attestations,
         allow_stale=listed(allow_stale),
     )
+    result = _publish(root, options, yes=False, as_json=json)
     summary = result.summary()
     if dry_run:
         return summary

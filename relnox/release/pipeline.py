@@ -29,7 +29,7 @@ from relnox.guards import enabled as api_enabled
 from relnox.project.discovery import load_workspace
 from relnox.project.selection import select_packages
 from relnox.project.workspace import Workspace
-from relnox.publish import publish
+from relnox.publish import PublishOptions, PublishRuntime, publish
 from relnox.redact import redact_url
 from relnox.release.doctor import doctor
 from relnox.release.tagging import apply_tags, plan_tags
@@ -351,11 +351,11 @@ class Pipeline:
 
         published = publish(
             self.workspace,
-            repository=repository,
-            packages=self.names,
-            dist_dir=self.dist_dir,
-            confirm=(lambda _msg: True) if self.options.yes else self.confirm,
-            environ=self.environ,
+            PublishOptions(repository=repository, packages=self.names, dist_dir=self.dist_dir),
+            PublishRuntime(
+                confirm=(lambda _msg: True) if self.options.yes else self.confirm,
+                environ=self.environ,
+            ),
         )
         if published.error or published.failed:
             raise ReleaseError(published.error or f"upload failed: {', '.join(published.failed)}")

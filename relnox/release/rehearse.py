@@ -21,6 +21,7 @@ from pathlib import Path
 
 from relnox.errors import RelnoxError
 from relnox.project.discovery import load_workspace
+from relnox.publish import PublishOptions, PublishRuntime
 from relnox.release.pipeline import (
     Progress,
     ReleaseError,
@@ -169,7 +170,9 @@ def _seed(root: Path, index: str, out: Path, progress: Progress) -> StageReport:
     workspace = load_workspace(root)
     apply_tags(workspace, plan_tags(workspace, missing=True), push=True)  # released: tagged
     published = publish(
-        workspace, repository=index, dist_dir=out, confirm=lambda _m: True, environ=_local_environ()
+        workspace,
+        PublishOptions(repository=index, dist_dir=out),
+        PublishRuntime(confirm=lambda _m: True, environ=_local_environ()),
     )
     if published.error or published.failed:
         raise ReleaseError(published.error or f"upload failed: {', '.join(published.failed)}")
