@@ -45,17 +45,24 @@ def tag(
 ) -> dict[str, Any]:
     """Create the annotated release tag of every package whose version changed (auto-tag)."""
     from relnox.project.discovery import load_workspace
-    from relnox.release.tagging import apply_tags, plan_tags
+    from relnox.release.tagging import TagOptions, apply_tags, plan_tags
 
     workspace = load_workspace(root)
     tag_plan = plan_tags(
-        workspace, since=since or None, missing=missing, packages=listed(package) or None
+        workspace,
+        TagOptions(
+            since=since or None,
+            missing=missing,
+            packages=listed(package) or None,
+            push=push,
+            remote=remote,
+        ),
     )
     if not json:
         for line in tag_plan.describe():
             echo(("would " if dry_run and line.startswith("create") else "") + line)
     if not dry_run:
-        apply_tags(workspace, tag_plan, push=push, remote=remote)
+        apply_tags(tag_plan)
         if push and tag_plan.actions and not json:
             echo(f"pushed {', '.join(a.tag for a in tag_plan.actions)} to {remote}")
     results = tag_plan.results(workspace)

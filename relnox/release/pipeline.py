@@ -32,7 +32,7 @@ from relnox.project.workspace import Workspace
 from relnox.publish import PublishOptions, PublishRuntime, publish
 from relnox.redact import redact_url
 from relnox.release.doctor import doctor
-from relnox.release.tagging import apply_tags, plan_tags
+from relnox.release.tagging import TagOptions, apply_tags, plan_tags
 from relnox.tools import git
 from relnox.verify import VerifyOptions, render_report, verify_install
 
@@ -382,11 +382,13 @@ class Pipeline:
         if not git.is_repo(self.workspace.root):
             return "skipped", "not a git repository"
 
-        plan = plan_tags(self.workspace, missing=True, packages=self.names)
+        plan = plan_tags(
+            self.workspace, TagOptions(missing=True, packages=self.names, push=self.options.push)
+        )
         if self.options.push:
             branch = git.current_branch(self.workspace.root) or "HEAD"
             git.git(self.workspace.root, "push", "origin", f"HEAD:refs/heads/{branch}")
-        apply_tags(self.workspace, plan, push=self.options.push)
+        apply_tags(plan)
         self.result.tags = [a.tag for a in plan.actions]
         pushed = " (pushed with the branch)" if self.options.push else ""
         return ("done" if plan.to_create else "already done"), plan.summary() + pushed

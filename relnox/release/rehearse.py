@@ -30,6 +30,7 @@ from relnox.release.pipeline import (
     StageReport,
     release,
 )
+from relnox.release.tagging import TagOptions
 from relnox.sample import GIT_ENV, create_demo_workspace, git_env
 from relnox.tools import git
 from relnox.tools.index_server import LocalIndex
@@ -168,7 +169,7 @@ def _seed(root: Path, index: str, out: Path, progress: Progress) -> StageReport:
     built = build_all(root, BuildOptions(out=out, sdist=False))  # wheels are what it installs
     built.raise_for_failures()
     workspace = load_workspace(root)
-    apply_tags(workspace, plan_tags(workspace, missing=True), push=True)  # released: tagged
+    apply_tags(plan_tags(workspace, TagOptions(missing=True, push=True)))  # released: tagged
     published = publish(
         workspace,
         PublishOptions(repository=index, dist_dir=out),

@@ -13,7 +13,7 @@ from invoke.context import Context
 
 from relnox.project.changes import changed_packages, last_tag, pathspec, pathspecs, plan
 from relnox.project.discovery import load_workspace
-from relnox.release.tagging import apply_tags, plan_tags
+from relnox.release.tagging import TagOptions, apply_tags, plan_tags
 from relnox.sample import ProjectSpec, demo_specs, git_commit_all
 
 
@@ -27,7 +27,7 @@ def history(make_workspace: Callable[..., Path]) -> Path:
     """Three packages released (tagged), then two commits touching only demo-agents."""
     root = make_workspace(demo_specs())
     ws = load_workspace(root)
-    apply_tags(ws, plan_tags(ws, missing=True))
+    apply_tags(plan_tags(ws, TagOptions(missing=True)))
     agents = root / "packages" / "demo-agents" / "demo_agents"
     (agents / "extra.py").write_text("VALUE = 1\n", encoding="utf-8")
     git_commit_all(root, "agents: add extra")
@@ -88,7 +88,7 @@ def test_root_package_ignores_nested_packages(make_project: Callable[..., Path])
     write_project(root / "libs" / "inner", ProjectSpec("inner", "1.0.0"))
     git_commit_all(root, "Add inner")
     ws = load_workspace(root)
-    apply_tags(ws, plan_tags(ws, missing=True))
+    apply_tags(plan_tags(ws, TagOptions(missing=True)))
     (root / "libs" / "inner" / "inner" / "more.py").write_text("X = 1\n", encoding="utf-8")
     git_commit_all(root, "inner only")
     assert changed_packages(load_workspace(root)) == ["inner"]

@@ -15,7 +15,7 @@ from relnox.project.changes import plan
 from relnox.project.conventions import split_tag, stem
 from relnox.project.discovery import discover, load_workspace
 from relnox.release.doctor import doctor
-from relnox.release.tagging import check_tag, plan_tags
+from relnox.release.tagging import TagOptions, check_tag, plan_tags
 from tests.conftest import run_relnox
 from tests.shapes import commit, git, project, repo
 
@@ -273,7 +273,7 @@ def test_shallow_clone_refuses_what_needs_tags(tmp_path: Path) -> None:
     with pytest.raises(GitError, match=r"shallow clone.*fetch --unshallow"):
         plan(ws)
     with pytest.raises(GitError, match="shallow clone"):
-        plan_tags(ws, missing=True)
+        plan_tags(ws, TagOptions(missing=True))
     with pytest.raises(GitError, match="shallow clone"):
         plan_bump(ws, BumpOptions(part="minor", changed_only=True))
     proc = run_relnox("plan", cwd=clone)

@@ -22,7 +22,7 @@ from relnox.errors import VersionError
 from relnox.project.changes import plan
 from relnox.project.discovery import load_workspace
 from relnox.release.doctor import doctor
-from relnox.release.tagging import is_latest, plan_tags
+from relnox.release.tagging import TagOptions, is_latest, plan_tags
 from tests.conftest import run_relnox
 from tests.shapes import git, project, write
 
@@ -268,7 +268,7 @@ def test_release_tags_are_planned_once_for_a_maintenance_release(tmp_path: Path)
     write(repo.root, {"pyproject.toml": project("lib", "1.2.4")})
     repo.commit({}, message="release 1.2.4")
     ws = load_workspace(repo.root)
-    tags = plan_tags(ws, missing=True)
+    tags = plan_tags(ws, TagOptions(missing=True))
     assert [a.tag for a in tags.to_create] == ["v1.2.4"]
 
 
