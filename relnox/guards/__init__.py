@@ -2,10 +2,18 @@
 demands (api), and an audit of what is live on the index (audit)."""
 
 from relnox.guards.api import ApiChange, ApiError, api_changes, check_bump, doctor_checks, enabled
-from relnox.guards.audit import AuditError, AuditReport, audit, audit_markdown, render_audit
+from relnox.guards.audit import (
+    AuditError,
+    AuditOptions,
+    AuditReport,
+    audit,
+    audit_markdown,
+    render_audit,
+)
 from relnox.guards.audit import closing_message as audit_message
 from relnox.guards.skew import (
     SkewError,
+    SkewOptions,
     SkewReport,
     check_skew,
     plan_skew,
@@ -18,8 +26,10 @@ __all__ = [
     "ApiChange",
     "ApiError",
     "AuditError",
+    "AuditOptions",
     "AuditReport",
     "SkewError",
+    "SkewOptions",
     "SkewReport",
     "api_changes",
     "audit",

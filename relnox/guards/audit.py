@@ -226,23 +226,33 @@ def _select(
     return records
 
 
-def audit(
-    workspace: Workspace,
-    *,
-    repository: str = "pypi",
-    packages: Sequence[str] = (),
-    version: str | None = None,
-    dist_dir: Path | str | None = None,
-    integrity_url: str | None = None,
-    wait: float = 0.0,
-    sleep: Callable[[float], None] = time.sleep,
-) -> AuditReport:
-    """Audit the release the build manifest of ``dist_dir`` describes on ``repository``.
+@dataclass(frozen=True)
+class AuditOptions:
+    """What a person decides about the audit (``relnox audit``'s flags).
 
     ``wait`` seconds: read again while a file is missing (an index or CDN that is slow to
     show a new upload); ``integrity_url`` is the integrity API's base (default: beside the
     simple API, as PyPI has it).
     """
+
+    repository: str = "pypi"
+    packages: Sequence[str] = ()
+    version: str | None = None  # the release's version when it is not the manifest's
+    dist_dir: Path | str | None = None
+    integrity_url: str | None = None
+    wait: float = 0.0
+
+
+def audit(
+    workspace: Workspace,
+    options: AuditOptions,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+) -> AuditReport:
+    """Audit the release the build manifest of ``dist_dir`` describes on ``repository``."""
+    o = options
+    repository, packages, version, dist_dir = o.repository, o.packages, o.version, o.dist_dir
+    integrity_url, wait = o.integrity_url, o.wait
     start = time.perf_counter()
     try:
         repo = resolve(repository, workspace.config)

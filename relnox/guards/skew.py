@@ -42,6 +42,7 @@ from relnox import _proc as proc
 from relnox.artifacts.manifest import Manifest, PackageRecord, read_manifest
 from relnox.errors import RelnoxError
 from relnox.project.workspace import Workspace
+from relnox.stage import Runtime
 from relnox.tools.envs import Environment, InstallOptions, create_environment
 from relnox.tools.repositories import Repository, resolve
 from relnox.tools.simple_api import IndexReader
@@ -234,21 +235,29 @@ def parse_accept(values: Sequence[str]) -> frozenset[str]:
     return frozenset(keys)
 
 
+@dataclass(frozen=True)
+class SkewOptions:
+    """What a person decides about the skew guard (``--skew-depth``, ``--accept-skew``)."""
+
+    index: str  # the production index the dependents' published versions come from
+    packages: Sequence[str] = ()  # the released packages (default: all of the manifest)
+    dist_dir: Path | str | None = None
+    depth: int = DEFAULT_DEPTH  # published versions of each dependent checked
+    accept: Sequence[str] = ()  # NAME==VERSION of old dependents accepted broken
+    extra_index: str | None = None
+    installer: str | None = None
+    python: str | None = None
+    timeout: float | None = None
+
+
 def plan_skew(
-    workspace: Workspace,
-    *,
-    index: str,
-    packages: Sequence[str] = (),
-    dist_dir: Path | str | None = None,
-    depth: int = DEFAULT_DEPTH,
-    accept: Sequence[str] = (),
-    extra_index: str | None = None,
-    installer: str | None = None,
-    python: str | None = None,
-    timeout: float | None = None,
-    reader: IndexReader | None = None,
+    workspace: Workspace, options: SkewOptions, reader: IndexReader | None = None
 ) -> SkewPlan:
-    """Which published dependent versions to install with the release of ``dist_dir``."""
+    """Which published dependent versions to install with the release of ``dist_dir``
+    (``reader``: the index's simple API, by default from the options' index)."""
+    o = options
+    index, packages, dist_dir, depth, accept = o.index, o.packages, o.dist_dir, o.depth, o.accept
+    extra_index, installer, python, timeout = o.extra_index, o.installer, o.python, o.timeout
     if depth < 1:
         raise SkewError(f"--skew-depth {depth}: must be 1 or more (the versions to check)")
     try:
@@ -336,7 +345,7 @@ def _closure(workspace: Workspace, name: str) -> set[str]:
     return found
 
 
-def run_skew(plan: SkewPlan) -> SkewReport:
+def run_skew(plan: SkewPlan, runtime: Runtime | None = None) -> SkewReport:
     """Install and check every case of ``plan`` in its own fresh environment."""
     start = time.perf_counter()
     report = SkewReport(plan)
@@ -355,9 +364,9 @@ def run_skew(plan: SkewPlan) -> SkewReport:
     return report
 
 
-def check_skew(workspace: Workspace, *, index: str, **kwargs: Any) -> SkewReport:
+def check_skew(workspace: Workspace, options: SkewOptions) -> SkewReport:
     """:func:`plan_skew`, then :func:`run_skew`."""
-    return run_skew(plan_skew(workspace, index=index, **kwargs))
+    return run_skew(plan_skew(workspace, options))
 
 
 class _CaseRun:

@@ -57,6 +57,7 @@ def audit(
     from pathlib import Path
 
     from relnox.atomic import write_atomic
+    from relnox.guards import AuditOptions
     from relnox.guards.audit import (
         audit as run_audit,
     )
@@ -68,8 +69,7 @@ def audit(
     from relnox.project.discovery import load_workspace
 
     workspace = load_workspace(root)
-    report = run_audit(
-        workspace,
+    options = AuditOptions(
         repository=repository or "pypi",
         packages=listed(package),
         version=version or None,
@@ -77,6 +77,7 @@ def audit(
         integrity_url=integrity_setting(workspace, integrity_url or None),
         wait=number(wait, "wait", float) or 0.0,
     )
+    report = run_audit(workspace, options)
     table = audit_markdown(report)
     if markdown:
         write_atomic(Path(markdown), table)

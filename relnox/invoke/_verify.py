@@ -105,7 +105,6 @@ def verify_install(
     if names is None:
         echo(NOTHING_CHANGED)
         return {"packages": [], "ok": True}
-    kw = {"installer": installer or None, "python": python or None, "timeout": seconds["timeout"]}
     if shard:
         from relnox.invoke._shards import shard_names
 
@@ -113,27 +112,25 @@ def verify_install(
         if not names:
             echo(f"shard {shard} has no packages: nothing to verify")
             return {"packages": [], "ok": True, "shard": shard}
-    plan = plan_verify(
-        load_workspace(root, names),
-        VerifyOptions(
-            packages=names,
-            dist_dir=dist or None,
-            index=index or None,
-            extra_index=extra_index or None,
-            no_deps=no_deps,
-            offline=offline,
-            sdist=sdist,
-            python=python or None,
-            timeout=seconds["timeout"],
-            script_args=script_args or None,
-            wait=seconds["wait"],
-            installer=installer or None,
-            extras=listed(extras),
-            write_record=not dry_run,
-            allow_stale=listed(allow_stale),
-        ),
+    options = VerifyOptions(
+        packages=names,
+        dist_dir=dist or None,
+        index=index or None,
+        extra_index=extra_index or None,
+        no_deps=no_deps,
+        offline=offline,
+        sdist=sdist,
+        python=python or None,
+        timeout=seconds["timeout"],
+        script_args=script_args or None,
+        wait=seconds["wait"],
+        installer=installer or None,
+        extras=listed(extras),
+        write_record=not dry_run,
+        allow_stale=listed(allow_stale),
     )
-    skew = _skew_plan(root, names, dist, skew_from, skew_depth, accept_skew, extra_index, kw)
+    plan = plan_verify(load_workspace(root, names), options)
+    skew = _skew_plan(root, options, skew_from, skew_depth, accept_skew)
     if dry_run:
         echo("Dry run: nothing is installed")
         echo("\n".join(plan.describe()))
@@ -163,16 +160,7 @@ def verify_install(
     return result
 
 
-def _skew_plan(
-    root: str,
-    names: list[str],
-    dist: str,
-    index: str,
-    depth: str,
-    accept: Any,
-    extra_index: str,
-    kw: dict[str, Any],
-) -> Any:
+def _skew_plan(root: str, verify: Any, index: str, depth: str, accept: Any) -> Any:
     """``--skew-from``: the skew guard's plan (usage errors come before anything runs)."""
     from relnox.invoke._args import UsageError
     from relnox.invoke._common import number
@@ -181,19 +169,22 @@ def _skew_plan(
         if depth or listed(accept):
             raise UsageError("--skew-depth and --accept-skew need --skew-from INDEX")
         return None
-    from relnox.guards.skew import DEFAULT_DEPTH, plan_skew
+    from relnox.guards import SkewOptions, plan_skew
+    from relnox.guards.skew import DEFAULT_DEPTH
     from relnox.project.discovery import load_workspace
 
-    return plan_skew(
-        load_workspace(root),
+    options = SkewOptions(
         index=index,
-        packages=names,
-        dist_dir=dist or None,
+        packages=verify.packages,
+        dist_dir=verify.dist_dir,
         depth=DEFAULT_DEPTH if not depth else number(depth, "skew-depth"),
         accept=listed(accept),
-        extra_index=extra_index or None,
-        **kw,
+        extra_index=verify.extra_index,
+        installer=verify.installer,
+        python=verify.python,
+        timeout=verify.timeout,
     )
+    return plan_skew(load_workspace(root), options)
 
 
 def _run_skew(plan: Any) -> Any:

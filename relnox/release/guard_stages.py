@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from relnox.artifacts.manifest import ensure_state_dir
 from relnox.atomic import write_atomic
 from relnox.guards import (
+    AuditOptions,
+    SkewOptions,
     audit,
     audit_markdown,
     audit_message,
@@ -39,12 +41,14 @@ def skew_stage(pipeline: Pipeline) -> tuple[str, str]:
         return "already done", "checked before for this build"
     report = check_skew(
         pipeline.workspace,
-        index=pipeline.options.repository,
-        packages=pipeline.names,
-        dist_dir=pipeline.dist_dir,
-        depth=pipeline.options.skew_depth,
-        accept=pipeline.options.accept_skew,
-        extra_index=pipeline.options.extra_index,
+        SkewOptions(
+            index=pipeline.options.repository,
+            packages=pipeline.names,
+            dist_dir=pipeline.dist_dir,
+            depth=pipeline.options.skew_depth,
+            accept=pipeline.options.accept_skew,
+            extra_index=pipeline.options.extra_index,
+        ),
     )
     pipeline.result.guards["skew"] = report.to_dict()
     if not report.ok:
@@ -62,11 +66,13 @@ def audit_stage(pipeline: Pipeline) -> tuple[str, str]:
         return "skipped", "publish is skipped: nothing was released to audit"
     report = audit(
         pipeline.workspace,
-        repository=pipeline.options.repository,
-        packages=pipeline.names,
-        dist_dir=pipeline.dist_dir,
-        integrity_url=pipeline.options.integrity_url,
-        wait=pipeline.options.wait if pipeline.options.wait is not None else 60.0,
+        AuditOptions(
+            repository=pipeline.options.repository,
+            packages=pipeline.names,
+            dist_dir=pipeline.dist_dir,
+            integrity_url=pipeline.options.integrity_url,
+            wait=pipeline.options.wait if pipeline.options.wait is not None else 60.0,
+        ),
     )
     pipeline.result.guards["audit"] = report.to_dict()
     record = ensure_state_dir(pipeline.dist_dir) / AUDIT_RECORD
