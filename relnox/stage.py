@@ -19,9 +19,10 @@ A stage (``relnox.bump``, ``relnox.builds``, ``relnox.verify``, ``relnox.publish
 from __future__ import annotations
 
 import enum
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 
 class StageStatus(str, enum.Enum):
@@ -52,7 +53,8 @@ Confirm = Callable[[str], bool]
 
 @dataclass(frozen=True)
 class Runtime:
-    """What only a run has: who answers a question, and the environment secrets come from.
+    """What only a run has: who answers a question, the environment secrets come from,
+    and the clock every bounded wait sleeps on.
 
     ``confirm`` is None where nobody can answer (CI): a stage that must ask refuses
     instead. ``environ`` is None for this process's own environment.
@@ -60,3 +62,23 @@ class Runtime:
 
     confirm: Confirm | None = None
     environ: Mapping[str, str] | None = None
+    sleep: Callable[[float], None] = time.sleep
+
+
+OptionsT = TypeVar("OptionsT")
+PlanT = TypeVar("PlanT", bound=Plan)
+ResultT = TypeVar("ResultT")
+
+
+@dataclass(frozen=True)
+class Stage(Generic[OptionsT, PlanT, ResultT]):
+    """One stage's public face: its name, its options type, ``plan`` and ``run``.
+
+    ``plan(workspace, options)`` may take the runtime as a third argument when its checks
+    read the environment (publish asks the index with the run's credentials).
+    """
+
+    name: str
+    options: type[OptionsT]
+    plan: Callable[..., PlanT]
+    run: Callable[[PlanT, Runtime | None], ResultT]

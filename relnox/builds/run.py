@@ -68,6 +68,7 @@ from relnox.project.discovery import load_workspace
 from relnox.project.workspace import Package
 from relnox.report import render_table
 from relnox.schedule import FAILED, OK, Outcome, run_graph
+from relnox.stage import Runtime
 from relnox.tools.envs import without_credentials
 
 logger = logging.getLogger("relnox")
@@ -445,8 +446,10 @@ def _write_manifest(plan: BuildPlan, outcomes: Sequence[PackageOutcome]) -> Path
     return write_manifest(dataclasses.replace(manifest, packages=ordered))
 
 
-def execute(plan: BuildPlan) -> BuildResult:
-    """Carry out ``plan``; package failures are in the result (see ``raise_for_failures``)."""
+def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
+    """Carry out ``plan``; package failures are in the result (see ``raise_for_failures``).
+
+    A build asks nobody and reads its backends' settings from this process's environment."""
     start = time.monotonic()
     for path in plan.clean:
         logger.info("removing %s", rel(path, plan.workspace.root))

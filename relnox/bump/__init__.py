@@ -2,8 +2,12 @@
 
 from relnox.bump.model import BumpOptions, BumpPlan, BumpResult, FileEdit, GitAction
 from relnox.bump.plan import apply_bump, plan_bump
+from relnox.stage import Stage
+
+STAGE: Stage[BumpOptions, BumpPlan, BumpResult] = Stage("bump", BumpOptions, plan_bump, apply_bump)
 
 __all__ = [
+    "STAGE",
     "BumpOptions",
     "BumpPlan",
     "BumpResult",

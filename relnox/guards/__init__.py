@@ -5,15 +5,19 @@ from relnox.guards.api import ApiChange, ApiError, api_changes, check_bump, doct
 from relnox.guards.audit import (
     AuditError,
     AuditOptions,
+    AuditPlan,
     AuditReport,
     audit,
     audit_markdown,
+    plan_audit,
     render_audit,
+    run_audit,
 )
 from relnox.guards.audit import closing_message as audit_message
 from relnox.guards.skew import (
     SkewError,
     SkewOptions,
+    SkewPlan,
     SkewReport,
     check_skew,
     plan_skew,
@@ -21,15 +25,27 @@ from relnox.guards.skew import (
     run_skew,
 )
 from relnox.guards.skew import closing_message as skew_message
+from relnox.stage import Stage
+
+SKEW_STAGE: Stage[SkewOptions, SkewPlan, SkewReport] = Stage(
+    "skew", SkewOptions, plan_skew, run_skew
+)
+AUDIT_STAGE: Stage[AuditOptions, AuditPlan, AuditReport] = Stage(
+    "audit", AuditOptions, plan_audit, run_audit
+)
 
 __all__ = [
+    "AUDIT_STAGE",
+    "SKEW_STAGE",
     "ApiChange",
     "ApiError",
     "AuditError",
     "AuditOptions",
+    "AuditPlan",
     "AuditReport",
     "SkewError",
     "SkewOptions",
+    "SkewPlan",
     "SkewReport",
     "api_changes",
     "audit",
@@ -39,9 +55,11 @@ __all__ = [
     "check_skew",
     "doctor_checks",
     "enabled",
+    "plan_audit",
     "plan_skew",
     "render_audit",
     "render_skew",
+    "run_audit",
     "run_skew",
     "skew_message",
 ]

@@ -126,7 +126,7 @@ class SkewPlan:
         lines += [f"  {note}" for note in self.notes]
         return lines
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         return {
             "repository": self.repository.to_json(),
             "depth": self.depth,
@@ -175,7 +175,7 @@ class SkewReport:
     def to_dict(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
-            **self.plan.to_dict(),
+            **self.plan.to_json(),
             "results": [r.to_dict() for r in self.results],
             "accepted": [r.case.key for r in self.accepted],
             "seconds": round(self.seconds, 2),

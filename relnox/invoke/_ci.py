@@ -343,16 +343,13 @@ def ci_init(
     verbose: int = 0,
 ) -> dict[str, Any]:
     """Write GitHub Actions workflows (release + auto-tag) that run relnox's nox sessions."""
-    from relnox.ci.init import notes, plan_files, write_files
+    from relnox.ci import CiOptions, plan_files, write_files
     from relnox.project.discovery import load_workspace
 
-    workspace = load_workspace(root)
-    files = plan_files(workspace, force=force or dry_run)
-    found = notes(workspace)
-    top = files[0].path.parents[2]
+    plan = plan_files(load_workspace(root), CiOptions(force=force or dry_run))
+    files, found, top, names = plan.files, list(plan.notes), plan.top, plan.names
     if not dry_run:
-        write_files(files)
-    names = [f.path.relative_to(top).as_posix() for f in files]
+        write_files(plan)
     if json:
         texts = {"texts": {n: f.text for n, f in zip(names, files, strict=True)}} if dry_run else {}
         echo_json({"files": names, "dry_run": dry_run, "notes": found, **texts})

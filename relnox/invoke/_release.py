@@ -104,11 +104,12 @@ def _rerun_command(default: str = "relnox release", argv: list[str] | None = Non
 
 
 def _show_stage(report: Any) -> None:
-    mark = {"done": "ok", "already done": "ok", "skipped": "--", "failed": "XX"}.get(
-        report.status, ""
-    )
+    from relnox.stage import StageStatus
+
+    marks = {StageStatus.SKIPPED: "--", StageStatus.FAILED: "XX"}
+    mark = marks.get(report.status, "ok")
     detail = report.detail.splitlines()[0] if report.detail else ""
-    if report.status == "failed":
+    if report.status is StageStatus.FAILED:
         detail = "(the error follows)"  # printed once, by the error line itself
     echo(f"[{mark:2}] {report.name:18} {report.status:12} {report.seconds:6.1f}s  {detail}")
 

@@ -9,9 +9,16 @@ from relnox.publish.plan import (
     publish,
     run_publish,
 )
+from relnox.publish.report import PublishResult
 from relnox.publish.rules import status_problems
+from relnox.stage import Stage
+
+STAGE: Stage[PublishOptions, PublishPlan, PublishResult] = Stage(
+    "publish", PublishOptions, plan_publish, run_publish
+)
 
 __all__ = [
+    "STAGE",
     "PublishOptions",
     "PublishPlan",
     "PublishRuntime",

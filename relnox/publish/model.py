@@ -6,7 +6,6 @@ Made by :func:`relnox.publish.plan.plan_publish`, carried out by
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,10 +54,9 @@ class PublishOptions:
 @dataclass(frozen=True)
 class PublishRuntime(Runtime):
     """A run's :class:`~relnox.stage.Runtime` and the seams of an upload: the process
-    runner, the clock's sleep and the installability check (tests replace them)."""
+    runner and the installability check (tests replace them)."""
 
     run: Runner | None = None
-    sleep: Callable[[float], None] = time.sleep
     check_installable: InstallableCheck | None = None
 
     @classmethod
@@ -66,7 +64,7 @@ class PublishRuntime(Runtime):
         if isinstance(runtime, PublishRuntime):
             return runtime
         base = runtime or Runtime()
-        return cls(confirm=base.confirm, environ=base.environ)
+        return cls(confirm=base.confirm, environ=base.environ, sleep=base.sleep)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from relnox.release.pipeline import (
 )
 from relnox.release.tagging import TagOptions
 from relnox.sample import GIT_ENV, create_demo_workspace, git_env
+from relnox.stage import StageStatus
 from relnox.tools import git
 from relnox.tools.index_server import LocalIndex
 from relnox.verify import VerifyOptions, render_report, verify_install
@@ -108,7 +109,7 @@ def _final_check(
     )
     stage = StageReport(
         "install-from-index",
-        "done" if report.ok else "failed",
+        StageStatus.DONE if report.ok else StageStatus.FAILED,
         f"{len(report.results)} package(s) installed from {index} and checked",
         time.monotonic() - started,
     )
@@ -180,7 +181,7 @@ def _seed(root: Path, index: str, out: Path, progress: Progress) -> StageReport:
     versions = ", ".join(f"{p.name} {p.version}" for p in workspace.packages)
     stage = StageReport(
         "published before",
-        "done",
+        StageStatus.DONE,
         f"{versions} already on the PyPI stand-in (what the skew guard checks)",
         time.monotonic() - started,
     )

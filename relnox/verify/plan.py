@@ -44,6 +44,7 @@ from relnox.artifacts.manifest import (
 from relnox.builds import refuse_stale
 from relnox.errors import RelnoxError, VerifyError
 from relnox.project.workspace import Package, Workspace
+from relnox.redact import redact_url
 from relnox.tools import cooldown
 from relnox.tools.credentials import login_help, read_login
 from relnox.tools.envs import (
@@ -160,6 +161,24 @@ class VerifyPlan:
             lines.append(f"{kind}: skip {target.name} {target.version}: {why}")
         lines += [f"command: {shlex.join(c)}" for c in self.commands]
         return lines
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "installer": self.installer.name,
+            "python": self.python,
+            "rounds": [
+                {
+                    "kind": rnd.kind,
+                    "index": redact_url(rnd.index_url) if rnd.index_url else None,
+                    "packages": {t.name: t.version for t in rnd.targets},
+                }
+                for rnd in self.rounds
+            ],
+            "skipped": [
+                {"round": kind, "package": t.name, "why": why} for kind, t, why in self.skipped
+            ],
+            "commands": [list(c) for c in self.commands],
+        }
 
 
 def _argv(value: Any, where: str) -> Argv:

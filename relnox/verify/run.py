@@ -90,7 +90,7 @@ def verify_install(
     return run_plan(plan_verify(workspace, options))
 
 
-def run_plan(plan: VerifyPlan) -> VerifyReport:
+def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
     """Run every round of ``plan`` (in parallel) in fresh environments under a temp dir."""
     start = time.perf_counter()
     report = VerifyReport(
