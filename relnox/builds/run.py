@@ -227,17 +227,7 @@ def _run_tests(
     """``passed``, ``failed`` (only without --strict) or ``none``; see :mod:`relnox.builds.testing`."""
 
     assert plan.test_command is not None
-    code = run_package_tests(
-        pkg,
-        command=plan.test_command,
-        installer=plan.installer,
-        python=plan.python,
-        files=files,
-        dist_dir=plan.dist_dir,
-        workdir=workdir,
-        log=log,
-        environ=environ,
-    )
+    code = run_package_tests(pkg, plan, files, workdir, log, environ)
     if code is None or code == 5:  # 5: pytest collected no tests
         return "none"
     if code == 0:

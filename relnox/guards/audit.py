@@ -43,6 +43,7 @@ from relnox.tools.simple_api import (
     JSON_TYPE,
     IndexedFile,
     IndexReader,
+    Patience,
     parse_html,
     parse_json,
     read_page,
@@ -150,9 +151,7 @@ def _pages(reader: IndexReader, project: str) -> tuple[list[_Page], list[str]]:
             accept=accept,
             auth=reader.auth,
             origins=reader.origins,
-            timeout=reader.timeout,
-            retries=reader.retries,
-            sleep=reader.sleep,
+            patience=reader.patience,
         )
         served = "json" if content_type.split(";")[0].strip() == JSON_TYPE else "html"
         if status == 404:
@@ -290,7 +289,7 @@ def run_audit(plan: AuditPlan, runtime: Runtime | None = None) -> AuditReport:
     start = time.perf_counter()
     repo = plan.repository
     auth = (repo.username or "__token__", repo.password) if repo.password else None
-    reader = IndexReader(repo.simple_url, auth, repo.origins, sleep=sleep)
+    reader = IndexReader(repo.simple_url, auth, repo.origins, Patience(sleep=sleep))
     deadline = time.monotonic() + plan.wait
     attempt = 0
     while True:
@@ -385,9 +384,7 @@ def _audit_package(
             accept="application/vnd.pypi.integrity.v1+json, application/json",
             auth=reader.auth,
             origins=reader.origins,
-            timeout=reader.timeout,
-            retries=reader.retries,
-            sleep=reader.sleep,
+            patience=reader.patience,
         )
         ok = code == 200 and _has_bundles(text)
         found(

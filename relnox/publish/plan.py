@@ -67,7 +67,7 @@ from relnox.tools.envs import (
 from relnox.tools.index_auth import refused_login
 from relnox.tools.network import NetworkSettings, network_settings
 from relnox.tools.repositories import PYPI, TESTPYPI, Repository, builtin, resolve
-from relnox.tools.simple_api import IndexReader
+from relnox.tools.simple_api import IndexReader, Patience
 from relnox.tools.twine import Twine
 from relnox.tools.upload import TRANSPORTS, Transport, attestations_of, watched_runner
 from relnox.tools.uv_publish import UvPublish
@@ -163,11 +163,7 @@ def index_reader(
         repository.simple_url,
         credentials.basic_auth(),
         repository.origins,
-        network.timeout,
-        network.retries,
-        network.retry_delay,
-        sleep,
-        network.stall,
+        Patience.of(network, sleep),
     )
 
 

@@ -40,7 +40,7 @@ from relnox.stage import Runtime
 from relnox.tools import cooldown
 from relnox.tools.envs import Environment, create_environment
 from relnox.tools.index_auth import NETRC_ENV, refused_login, write_netrc
-from relnox.tools.simple_api import project_files
+from relnox.tools.simple_api import Patience, project_files
 from relnox.verify.plan import (
     DEFAULT_TIMEOUT,
     Argv,
@@ -341,8 +341,7 @@ class _RoundRun:
                 rnd.index_url,
                 project,
                 auth=(login.username, login.password) if login else None,
-                retries=0,
-                timeout=min(30.0, self.plan.timeout),
+                patience=Patience(timeout=min(30.0, self.plan.timeout), retries=0),
             )
         except RelnoxError as exc:
             if re.search(r"HTTP 40[13]\b", str(exc)):
