@@ -7,6 +7,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -119,50 +120,82 @@ def _publish(
     return result
 
 
-@relnox_task(help=PUBLISH_HELP, locked=True, iterable=["package", "allow_stale"])
-def publish(
-    c: Any,
-    repository: str | None = None,
-    package: Any = None,
-    changed: bool = False,
-    dry_run: bool = False,
-    yes: bool = False,
-    keep_going: bool = True,
-    from_tag: str | None = None,
-    skip_existing: bool = False,
-    attestations: bool = False,
-    jobs: int = 4,
-    wait: int = 300,
-    no_wait: bool = False,
-    verify_installable: bool = False,
-    dist: str | None = None,
-    allow_stale: Any = None,
-    root: str = ".",
-    json: bool = False,
-    verbose: int = 0,
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class PublishFlags:
+    """The flags of ``publish``, one field each (see its task)."""
+
+    repository: str | None = None
+    package: Any = None
+    changed: bool = False
+    dry_run: bool = False
+    yes: bool = False
+    keep_going: bool = True
+    from_tag: str | None = None
+    skip_existing: bool = False
+    attestations: bool = False
+    jobs: int = 4
+    wait: int = 300
+    no_wait: bool = False
+    verify_installable: bool = False
+    dist: str | None = None
+    allow_stale: Any = None
+    root: str = "."
+    json: bool = False
+    verbose: int = 0
+
+
+@relnox_task(
+    help=PUBLISH_HELP, locked=True, iterable=["package", "allow_stale"], flags=PublishFlags
+)
+def publish(c: Any, flags: PublishFlags) -> dict[str, Any]:
     """Upload the built release to an index in dependency tiers: hash-checked, resumable, wheels first."""
-    names = chosen(root, package, changed)
+    names = chosen(flags.root, flags.package, flags.changed)
     if names is None:
         echo(NOTHING_CHANGED)
         return {"packages": [], "uploaded": 0}
     from relnox.publish import PublishOptions
 
     options = PublishOptions(
-        repository=repository or None,
+        repository=flags.repository or None,
         packages=names,
-        dist_dir=Path(dist) if dist else None,
-        from_tag=from_tag or None,
-        dry_run=dry_run,
-        keep_going=keep_going,
-        verbose=verbose >= 2,
-        attestations=attestations,
-        jobs=jobs,
-        wait=None if no_wait else float(wait),
-        allow_stale=listed(allow_stale),
+        dist_dir=Path(flags.dist) if flags.dist else None,
+        from_tag=flags.from_tag or None,
+        dry_run=flags.dry_run,
+        keep_going=flags.keep_going,
+        verbose=flags.verbose >= 2,
+        attestations=flags.attestations,
+        jobs=flags.jobs,
+        wait=None if flags.no_wait else float(flags.wait),
+        allow_stale=listed(flags.allow_stale),
     )
-    result = _publish(root, options, yes=yes, as_json=json, verify_installable=verify_installable)
+    result = _publish(
+        flags.root,
+        options,
+        yes=flags.yes,
+        as_json=flags.json,
+        verify_installable=flags.verify_installable,
+    )
     return result.summary()
+
+
+@dataclass(frozen=True)
+class PublishTestFlags:
+    """The flags of ``testpypi``, one field each (see its task)."""
+
+    repository: str = "testpypi"
+    package: Any = None
+    changed: bool = False
+    dry_run: bool = False
+    keep_going: bool = True
+    attestations: bool = False
+    dist: str | None = None
+    root: str = "."
+    wait: int = 120
+    extra_index: str | None = None
+    extras: Any = None
+    allow_stale: Any = None
+    json: bool = False
+    verbose: int = 0
 
 
 @relnox_task(
@@ -184,44 +217,29 @@ def publish(
         "(repeatable, or comma-separated)",
     },
     iterable=["package", "extras", "allow_stale"],
+    flags=PublishTestFlags,
 )
-def testpypi(
-    c: Any,
-    repository: str = "testpypi",
-    package: Any = None,
-    changed: bool = False,
-    dry_run: bool = False,
-    keep_going: bool = True,
-    attestations: bool = False,
-    dist: str | None = None,
-    root: str = ".",
-    wait: int = 120,
-    extra_index: str | None = None,
-    extras: Any = None,
-    allow_stale: Any = None,
-    json: bool = False,
-    verbose: int = 0,
-) -> dict[str, Any]:
+def testpypi(c: Any, flags: PublishTestFlags) -> dict[str, Any]:
     """Publish to TestPyPI, then install the release from there in fresh environments and check it."""
-    names = chosen(root, package, changed)
+    names = chosen(flags.root, flags.package, flags.changed)
     if names is None:
         echo(NOTHING_CHANGED)
         return {"packages": [], "uploaded": 0}
     from relnox.publish import PublishOptions
 
     options = PublishOptions(
-        repository=repository or None,
+        repository=flags.repository or None,
         packages=names,
-        dist_dir=Path(dist) if dist else None,
-        dry_run=dry_run,
-        keep_going=keep_going,
-        verbose=verbose >= 2,
-        attestations=attestations,
-        allow_stale=listed(allow_stale),
+        dist_dir=Path(flags.dist) if flags.dist else None,
+        dry_run=flags.dry_run,
+        keep_going=flags.keep_going,
+        verbose=flags.verbose >= 2,
+        attestations=flags.attestations,
+        allow_stale=listed(flags.allow_stale),
     )
-    result = _publish(root, options, yes=False, as_json=json)
+    result = _publish(flags.root, options, yes=False, as_json=flags.json)
     summary = result.summary()
-    if dry_run:
+    if flags.dry_run:
         return summary
     from relnox.project.discovery import load_workspace
     from relnox.release.from_index import check, verify_from_index
@@ -229,18 +247,18 @@ def testpypi(
 
     echo(f"verifying the release from {result.repository.label}")  # its URL was logged
     report = verify_from_index(
-        load_workspace(root),
+        load_workspace(flags.root),
         packages=[name for name, _ in result.packages],
-        repository=repository,
+        repository=flags.repository,
         label=result.repository.label,
-        dist_dir=Path(dist) if dist else None,
-        extra_index=extra_index,
-        wait=float(wait),
-        extras=listed(extras),
+        dist_dir=Path(flags.dist) if flags.dist else None,
+        extra_index=flags.extra_index,
+        wait=float(flags.wait),
+        extras=listed(flags.extras),
     )
     summary["verified"] = bool(report.ok)
     echo("\n".join(render_report(report)))
-    check(report, repository=repository, label=result.repository.label)
+    check(report, repository=flags.repository, label=result.repository.label)
     echo(f"verified: {', '.join(name for name, _ in result.packages)} install from there")
     return summary
 
