@@ -25,19 +25,24 @@ from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 
-class StageStatus(str, enum.Enum):
-    """How one stage of a release ended. Its value is what JSON outputs and tables show."""
+class Status(str, enum.Enum):
+    """A status with one spelling: its value, which JSON outputs and tables show (each
+    domain has its own: a stage, a build, an upload, a skew case, a scheduled job)."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+
+class StageStatus(Status):
+    """How one stage of a release ended."""
 
     DONE = "done"
     ALREADY_DONE = "already done"  # a rerun found it finished for the same versions and files
     SKIPPED = "skipped"
     FAILED = "failed"
-
-    def __str__(self) -> str:
-        return self.value
-
-    def __format__(self, spec: str) -> str:
-        return format(self.value, spec)
 
 
 class Plan(Protocol):

@@ -42,7 +42,7 @@ from relnox import _proc as proc
 from relnox.artifacts.manifest import Manifest, PackageRecord, read_manifest
 from relnox.errors import RelnoxError
 from relnox.project.workspace import Workspace
-from relnox.stage import Runtime
+from relnox.stage import Runtime, Status
 from relnox.tools.envs import Environment, InstallOptions, create_environment
 from relnox.tools.repositories import Repository, resolve
 from relnox.tools.simple_api import IndexReader
@@ -136,10 +136,19 @@ class SkewPlan:
         }
 
 
+class SkewStatus(Status):
+    """How one old dependent fared with the new release."""
+
+    OK = "ok"
+    FAILED = "failed"
+    ACCEPTED = "accepted"  # failed, and --accept-skew NAME==VERSION says so
+    CAPPED = "capped"  # its requirement excludes the new release: nothing to check
+
+
 @dataclass
 class SkewResult:
     case: SkewCase
-    status: str = "ok"  # "ok", "failed", "accepted", "capped"
+    status: SkewStatus = SkewStatus.OK
     checks: list[Check] = field(default_factory=list)
     capped: list[str] = field(default_factory=list)  # new versions its requirements keep out
     seconds: float = 0.0
@@ -151,7 +160,7 @@ class SkewResult:
     def to_dict(self) -> dict[str, Any]:
         return {
             **self.case.to_dict(),
-            "status": self.status,
+            "status": self.status.value,
             "capped": self.capped,
             "failed": [{"check": c.name, "detail": c.detail} for c in self.failed],
             "seconds": round(self.seconds, 2),
@@ -166,11 +175,11 @@ class SkewReport:
 
     @property
     def ok(self) -> bool:
-        return all(r.status != "failed" for r in self.results)
+        return all(r.status is not SkewStatus.FAILED for r in self.results)
 
     @property
     def accepted(self) -> list[SkewResult]:
-        return [r for r in self.results if r.status == "accepted"]
+        return [r for r in self.results if r.status is SkewStatus.ACCEPTED]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -184,7 +193,7 @@ class SkewReport:
     def summary(self) -> str:
         counts: dict[str, int] = {}
         for r in self.results:
-            counts[r.status] = counts.get(r.status, 0) + 1
+            counts[r.status.value] = counts.get(r.status.value, 0) + 1
         shown = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "nothing to check"
         return f"{len(self.results)} published dependent version(s) checked: {shown}"
 
@@ -387,7 +396,7 @@ class _CaseRun:
     def _fail(self, check: str, detail: str) -> SkewResult:
         self.result.checks.append(Check(check, False, detail))
         accepted = self.case.key in self.plan.accept
-        self.result.status = "accepted" if accepted else "failed"
+        self.result.status = SkewStatus.ACCEPTED if accepted else SkewStatus.FAILED
         return self.result
 
     def run(self) -> SkewResult:
@@ -425,11 +434,13 @@ class _CaseRun:
             f"{case.key} keeps {n} {versions.get(n) or '(not installed)'}, not {v}" for n, v in kept
         ]
         if len(kept) == len(case.new):
-            self.result.status = "capped"
+            self.result.status = SkewStatus.CAPPED
             return self.result
         self._check(env)
         if self.result.failed:
-            self.result.status = "accepted" if case.key in self.plan.accept else "failed"
+            self.result.status = (
+                SkewStatus.ACCEPTED if case.key in self.plan.accept else SkewStatus.FAILED
+            )
         return self.result
 
     def _installed(self, env: Environment) -> dict[str, str | None] | None:
@@ -502,20 +513,20 @@ def render_skew(report: SkewReport) -> list[str]:
     for result in report.results:
         case = result.case
         head = f"  {result.status:<8} {case.dependent} {case.version} (published) with {_new_text(case)}"
-        if result.status == "capped":
+        if result.status is SkewStatus.CAPPED:
             head += ": " + "; ".join(result.capped) + " (its requirements cap it)"
         lines.append(head)
         for check in result.failed:
             detail = check.detail.strip().splitlines()
             lines.append(f"           {check.name}: {detail[-1] if detail else 'failed'}")
-        if result.status == "failed":
+        if result.status is SkewStatus.FAILED:
             lines += [f"           - {way}" for way in ways_out(result)]
     lines += [f"  {note}" for note in report.plan.notes]
     return lines
 
 
 def closing_message(report: SkewReport) -> str:
-    broken = [r for r in report.results if r.status == "failed"]
+    broken = [r for r in report.results if r.status is SkewStatus.FAILED]
     named = ", ".join(f"{r.case.key} with {_new_text(r.case)}" for r in broken)
     return (
         f"the new release breaks {len(broken)} published dependent version(s): {named}; "
