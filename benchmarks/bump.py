@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from relnox.bump import BumpOptions
 from relnox.bump.plan import plan_bump
 from relnox.project.discovery import load_workspace
 from relnox.sample import generated_specs, git_env, git_init, write_workspace
@@ -45,7 +46,7 @@ def command(argv: list[str], cwd: Path | None = None) -> Callable[[], object]:
 
 def in_process(root: Path) -> Callable[[], object]:
     def run() -> object:
-        return plan_bump(load_workspace(root), part="minor").describe()
+        return plan_bump(load_workspace(root), BumpOptions(part="minor")).describe()
 
     return run
 

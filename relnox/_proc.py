@@ -80,6 +80,15 @@ class Result:
         return self
 
 
+@dataclass(frozen=True)
+class Watch:
+    """The stall rule of the module doc: ``stall`` seconds without progress stop the
+    child's group; ``answer`` seconds, if shorter, once it has sent everything."""
+
+    stall: float
+    answer: float | None = None
+
+
 def run(
     argv: Sequence[str],
     *,
@@ -89,19 +98,19 @@ def run(
     timeout: float | None = None,
     merge: bool = True,
     on_line: LineSink | None = None,
-    stall: float | None = None,
-    answer: float | None = None,
+    watch: Watch | None = None,
 ) -> Result:
     """Run ``argv`` to its end; never raises for a failing program.
 
     ``merge`` puts stderr into :attr:`Result.output`; ``on_line`` receives each line
     of the merged output as it comes; ``stall`` stops the child's process group after
-    that many seconds without progress (see the module's docstring).
+    that many seconds without progress (``watch``: see the module's docstring).
     """
     argv = [str(arg) for arg in argv]
     logger.debug("$ %s", shlex.join(argv))
     start = time.perf_counter()
-    if on_line is not None or stall is not None:
+    if on_line is not None or watch is not None:
+        stall, answer = (watch.stall, watch.answer) if watch else (None, None)
         return _watched(argv, cwd, env, timeout, on_line, stall, start, answer)
     try:
         proc = subprocess.run(

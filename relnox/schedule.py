@@ -16,18 +16,26 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from relnox.errors import RelnoxError
+from relnox.stage import Status
 
 T = TypeVar("T")
 
-OK = "ok"
-FAILED = "failed"
-SKIPPED = "skipped"  # a dependency failed or was skipped
-NOT_RUN = "not run"  # stopped after another job failed (no --keep-going)
+
+class JobStatus(Status):
+    """How one scheduled job ended."""
+
+    OK = "ok"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # a dependency failed or was skipped
+    NOT_RUN = "not run"  # stopped after another job failed (no --keep-going)
+
+
+OK, FAILED, SKIPPED, NOT_RUN = JobStatus.OK, JobStatus.FAILED, JobStatus.SKIPPED, JobStatus.NOT_RUN
 
 
 @dataclass(frozen=True)
 class Outcome(Generic[T]):
-    status: str
+    status: JobStatus
     value: T | None = None
     error: RelnoxError | None = None
     reason: str = ""

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -26,6 +27,9 @@ from relnox.artifacts.manifest import (
     write_manifest,
 )
 from relnox.project.discovery import load_workspace
+from relnox.project.workspace import Workspace
+from relnox.publish import PublishOptions, PublishRuntime, publish
+from relnox.publish.report import PublishResult
 from relnox.sample import ProjectSpec, write_workspace
 
 USER = "uploader"
@@ -225,3 +229,13 @@ class FaultyProxy:
 def faulty_proxy(upstream: str, rule: FaultRule | None = None) -> Iterator[FaultyProxy]:
     with FaultyProxy(upstream, rule) as proxy:
         yield proxy
+
+
+#: publish()'s keyword arguments that belong to the run, not to the options
+RUNTIME = {"confirm", "environ", "run", "sleep", "check_installable"}
+
+
+def publish_with(workspace: Workspace, **kwargs: Any) -> PublishResult:
+    """``publish(workspace, PublishOptions(...), PublishRuntime(...))`` from keywords."""
+    runtime = {k: kwargs.pop(k) for k in list(kwargs) if k in RUNTIME}
+    return publish(workspace, PublishOptions(**kwargs), PublishRuntime(**runtime))

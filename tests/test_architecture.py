@@ -6,11 +6,18 @@ leaves behind is written through ``atomic``."""
 from __future__ import annotations
 
 import ast
+import dataclasses
+import importlib
+import inspect
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from relnox.stage import Stage
 
 RELNOX = Path(__file__).parent.parent / "relnox"
 TESTS = Path(__file__).parent
@@ -128,7 +135,7 @@ def test_shared_modules_import_only_errors_and_redact() -> None:
             continue
         target = _floor(i.target)
         allowed = {"errors", "redact", ""} | SHARED_REACHING_DOWN.get(floor, set())
-        if target not in allowed and target not in {"atomic"}:
+        if target not in allowed and target not in {"atomic", "stage"}:
             bad.append(f"{i.where} imports {i.target}")
     assert not bad, "\n".join(bad)
 
@@ -197,3 +204,86 @@ def test_tests_mirror_the_tree() -> None:
     folders = {p.name for p in TESTS.iterdir() if p.is_dir() and any(p.glob("test_*.py"))}
     packages = {p.name for p in RELNOX.iterdir() if p.is_dir() and (p / "__init__.py").is_file()}
     assert folders <= packages, sorted(folders - packages)
+
+
+#: the stages of relnox and each one's public face (relnox.stage.Stage), by folder
+STAGE_FACES = {
+    "bump": ("STAGE",),
+    "builds": ("STAGE",),
+    "verify": ("STAGE",),
+    "publish": ("STAGE",),
+    "release": ("TAG_STAGE",),
+    "guards": ("SKEW_STAGE", "AUDIT_STAGE"),
+    "shards": ("STAGE",),
+    "ci": ("STAGE",),
+}
+
+
+def _stages() -> list[tuple[str, Any]]:
+    found = []
+    for folder, names in STAGE_FACES.items():
+        module = importlib.import_module(f"relnox.{folder}")
+        found += [(f"relnox.{folder}.{name}", getattr(module, name)) for name in names]
+    return found
+
+
+def test_every_stage_folder_has_a_public_face() -> None:
+    """Each stage folder (but ``build``, the old import path) keeps the one contract."""
+    assert set(STAGE_FACES) == STAGES - {"build"}
+    for folder, names in STAGE_FACES.items():
+        module = importlib.import_module(f"relnox.{folder}")
+        faces = [n for n, v in vars(module).items() if isinstance(v, Stage)]
+        assert sorted(faces) == sorted(names), folder
+
+
+@pytest.mark.parametrize("where,stage", _stages(), ids=[w for w, _ in _stages()])
+def test_each_stage_keeps_the_contract(where: str, stage: Any) -> None:
+    """``Options`` a frozen dataclass; ``plan(workspace, options[, runtime]) -> Plan`` with
+    ``describe() -> list[str]`` and ``to_json() -> dict``; ``run(plan, runtime) -> Result``."""
+    assert isinstance(stage, Stage)
+    assert dataclasses.is_dataclass(stage.options), where
+    assert vars(stage.options)["__dataclass_params__"].frozen, f"{where}: options frozen"
+    plan = inspect.signature(stage.plan)
+    params = list(plan.parameters.values())
+    assert [p.name for p in params[:2]] == ["workspace", "options"], (where, plan)
+    assert all(p.default is not inspect.Parameter.empty for p in params[2:]), (where, plan)
+    plan_type = typing.get_type_hints(stage.plan)["return"]
+    for method in ("describe", "to_json"):
+        assert callable(getattr(plan_type, method, None)), f"{plan_type.__name__}.{method}"
+    assert typing.get_type_hints(plan_type.describe)["return"] == list[str], plan_type
+    run = list(inspect.signature(stage.run).parameters.values())
+    assert [p.name for p in run] == ["plan", "runtime"], (where, run)
+    assert run[1].default is None, f"{where}: run's runtime defaults to None"
+
+
+def test_no_function_takes_more_than_eight_arguments() -> None:
+    """Options objects carry what a person decides: no function takes more than eight
+    arguments. A task's flags are the fields of one dataclass (``relnox_task(flags=...)``),
+    which the host turns into invoke's parameters and the task receives as one object."""
+    bad = []
+    for path, tree in _sources():
+        rel = path.relative_to(RELNOX)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                a = node.args
+                names = [x.arg for x in a.posonlyargs + a.args + a.kwonlyargs]
+                count = len([n for n in names if n not in ("self", "cls")])
+                if count > 8:
+                    bad.append(f"{rel}:{node.lineno} {node.name} takes {count}")
+    assert not bad, "\n".join(bad)
+
+
+def test_one_place_selects_packages() -> None:
+    """Which packages a command acts on is decided by project/selection.py alone: nothing
+    else completes lockstep groups or reads what is unreleased."""
+    bad = []
+    for path, tree in _sources():
+        rel = str(path.relative_to(RELNOX))
+        if rel == "project/selection.py":
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute | ast.Name):
+                name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+                if name in {"unreleased", "release_set", "changed_names"}:
+                    bad.append(f"{rel}:{node.lineno} calls {name}")
+    assert not bad, "\n".join(bad)

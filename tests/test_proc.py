@@ -45,10 +45,10 @@ def test_a_child_waiting_for_an_answer_is_stopped_after_answer_seconds() -> None
             "s.sendall(b'POST / HTTP/1.0\\r\\n\\r\\n'); s.recv(1)"
         )
         started = time.monotonic()
-        result = proc.run([sys.executable, "-c", code], stall=30, answer=1, timeout=60)
+        result = proc.run([sys.executable, "-c", code], watch=proc.Watch(30, answer=1), timeout=60)
         assert result.stalled and proc.NO_ANSWER in result.output
         assert time.monotonic() - started < 10
     quiet = "import time; time.sleep(30)"
-    result = proc.run([sys.executable, "-c", quiet], stall=2, answer=0.5, timeout=60)
+    result = proc.run([sys.executable, "-c", quiet], watch=proc.Watch(2, answer=0.5), timeout=60)
     assert result.stalled and "no progress for 2s" in result.output
     assert proc.NO_ANSWER not in result.output

@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from relnox.artifacts.checks import name_and_version
 from relnox.artifacts.manifest import (
@@ -106,6 +107,15 @@ class BuildPlan:
     @property
     def kinds(self) -> str:
         return " and ".join(k for k, on in (("sdist", self.sdist), ("wheel", self.wheel)) if on)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "packages": [p.name for p in self.packages],
+            "versions": {p.name: p.version for p in self.packages},
+            "reuse": sorted(self.reuse),
+            "dist_dir": str(self.dist_dir),
+            "steps": self.describe(),
+        }
 
     def describe(self) -> list[str]:
         """The plan, one line per step (what ``--dry-run`` prints)."""

@@ -67,7 +67,8 @@ from relnox.paths import rel
 from relnox.project.discovery import load_workspace
 from relnox.project.workspace import Package
 from relnox.report import render_table
-from relnox.schedule import FAILED, OK, Outcome, run_graph
+from relnox.schedule import OK, Outcome, run_graph
+from relnox.stage import Runtime, Status
 from relnox.tools.envs import without_credentials
 
 logger = logging.getLogger("relnox")
@@ -87,10 +88,20 @@ def _size(count: int) -> str:
     return f"{count / 1024:.1f} kB" if count < 1024 * 1024 else f"{count / 1048576:.1f} MB"
 
 
+class BuildStatus(Status):
+    """How one package's build ended."""
+
+    BUILT = "built"
+    REUSED = "reused"  # unchanged since its recorded build, files verified
+    FAILED = "failed"
+    SKIPPED = "skipped"  # a dependency failed (--keep-going)
+    NOT_RUN = "not run"  # stopped after another package failed
+
+
 @dataclass(frozen=True)
 class PackageOutcome:
     package: Package
-    status: str  # built | reused | failed | skipped | not run
+    status: BuildStatus
     seconds: float = 0.0
     record: PackageRecord | None = None
     error: RelnoxError | None = None
@@ -103,7 +114,7 @@ class PackageOutcome:
     why: str = ""  # why it was built rather than reused ("" for a first build)
 
 
-DONE = ("built", "reused")
+DONE = (BuildStatus.BUILT, BuildStatus.REUSED)
 REUSED_STATUS = "unchanged, reused"
 
 
@@ -124,7 +135,7 @@ class BuildResult:
     @property
     def reused(self) -> tuple[PackageOutcome, ...]:
         """Unchanged since the recorded build: its verified files stand."""
-        return tuple(o for o in self.outcomes if o.status == "reused")
+        return tuple(o for o in self.outcomes if o.status is BuildStatus.REUSED)
 
     @property
     def not_built(self) -> tuple[PackageOutcome, ...]:
@@ -135,13 +146,13 @@ class BuildResult:
         rows = []
         for o in self.outcomes:
             files = o.record.files if o.record else ()
-            if o.status == "reused":
+            if o.status is BuildStatus.REUSED:
                 status = REUSED_STATUS
-            elif o.status == "built":
+            elif o.status is BuildStatus.BUILT:
                 status = f"built ({o.why})" if o.why else "built"
             else:
                 status = f"{o.status}: {o.reason}"[:70]
-            if o.tests and o.status == "built":
+            if o.tests and o.status is BuildStatus.BUILT:
                 status += f" (tests {o.tests})"
             rows.append(
                 {
@@ -168,10 +179,14 @@ class BuildResult:
             "files": [f.filename for o in self.built if o.record for f in o.record.files],
             "reused": [o.package.name for o in self.reused],
             "rebuilt": {
-                o.package.name: o.why for o in self.outcomes if o.status == "built" and o.why
+                o.package.name: o.why
+                for o in self.outcomes
+                if o.status is BuildStatus.BUILT and o.why
             },
-            "failed": [o.package.name for o in self.outcomes if o.status == "failed"],
-            "skipped": [o.package.name for o in self.outcomes if o.status not in (*DONE, "failed")],
+            "failed": [o.package.name for o in self.outcomes if o.status is BuildStatus.FAILED],
+            "skipped": [
+                o.package.name for o in self.outcomes if o.status not in (*DONE, BuildStatus.FAILED)
+            ],
             "stale": [p.name for p in self.stale],
             "not_reproducible": {
                 o.package.name: o.not_reproducible for o in self.built if o.not_reproducible
@@ -226,17 +241,7 @@ def _run_tests(
     """``passed``, ``failed`` (only without --strict) or ``none``; see :mod:`relnox.builds.testing`."""
 
     assert plan.test_command is not None
-    code = run_package_tests(
-        pkg,
-        command=plan.test_command,
-        installer=plan.installer,
-        python=plan.python,
-        files=files,
-        dist_dir=plan.dist_dir,
-        workdir=workdir,
-        log=log,
-        environ=environ,
-    )
+    code = run_package_tests(pkg, plan, files, workdir, log, environ)
     if code is None or code == 5:  # 5: pytest collected no tests
         return "none"
     if code == 0:
@@ -313,7 +318,7 @@ class _Run:
         if reused is not None:
             logger.info("[%d/%d] %s: %s", number, total, label, REUSED_STATUS)
             now = time.monotonic() - self.epoch
-            return PackageOutcome(pkg, "reused", 0.0, reused, started=now, finished=now)
+            return PackageOutcome(pkg, BuildStatus.REUSED, 0.0, reused, started=now, finished=now)
         why = self.plan.why.get(name, "")
         why = "" if why == FIRST_BUILD else why
         if why:
@@ -372,7 +377,7 @@ class _Run:
         wheel = any(artifact_kind(p.name) == "wheel" for p in moved)
         return PackageOutcome(
             pkg,
-            "built",
+            BuildStatus.BUILT,
             seconds,
             record,
             tests=tests,
@@ -387,7 +392,7 @@ class _Run:
 def _outcome(pkg: Package, outcome: Outcome[PackageOutcome], run: _Run) -> PackageOutcome:
     if outcome.status == OK and outcome.value is not None:
         return outcome.value
-    status = "failed" if outcome.status == FAILED else outcome.status
+    status = BuildStatus(outcome.status.value)  # failed, skipped or not run
     started, seconds = run.times.get(pkg.name, (0.0, 0.0))
     return PackageOutcome(
         pkg,
@@ -445,8 +450,10 @@ def _write_manifest(plan: BuildPlan, outcomes: Sequence[PackageOutcome]) -> Path
     return write_manifest(dataclasses.replace(manifest, packages=ordered))
 
 
-def execute(plan: BuildPlan) -> BuildResult:
-    """Carry out ``plan``; package failures are in the result (see ``raise_for_failures``)."""
+def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
+    """Carry out ``plan``; package failures are in the result (see ``raise_for_failures``).
+
+    A build asks nobody and reads its backends' settings from this process's environment."""
     start = time.monotonic()
     for path in plan.clean:
         logger.info("removing %s", rel(path, plan.workspace.root))

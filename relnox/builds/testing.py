@@ -22,12 +22,12 @@ from pathlib import Path
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
 from relnox.builds.envpool import OutputLog
-from relnox.builds.plan import TEST_DIRS
+from relnox.builds.plan import TEST_DIRS, BuildPlan
 from relnox.errors import BuildError
 from relnox.project.discovery import load_toml
 from relnox.project.workspace import Package
 from relnox.toml import table
-from relnox.tools.envs import Installer, create_environment, install
+from relnox.tools.envs import create_environment, install
 
 logger = logging.getLogger("relnox")
 
@@ -59,17 +59,16 @@ def _sibling_wheels(pkg: Package, dist_dir: Path) -> list[str]:
 
 def run_package_tests(
     pkg: Package,
-    *,
-    command: Sequence[str],
-    installer: Installer,
-    python: Path,
+    plan: BuildPlan,
     files: Sequence[Path],
-    dist_dir: Path,
     workdir: Path,
     log: OutputLog,
     environ: Mapping[str, str],
 ) -> int | None:
-    """The test command's exit code; ``None`` when there is nothing to test."""
+    """The test command's exit code (the plan's ``--test`` command, in a fresh environment
+    of its installer and interpreter); ``None`` when there is nothing to test."""
+    command, installer, python = plan.test_command or (), plan.installer, plan.python
+    dist_dir = plan.dist_dir
     tests = next((pkg.directory / d for d in TEST_DIRS if (pkg.directory / d).is_dir()), None)
     if tests is None:
         logger.info("%s: no tests/ directory, nothing to test", pkg.name)

@@ -15,43 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from relnox.bump.model import BumpPlan, GitAction
+from relnox.bump.model import BumpOptions, BumpPlan, GitAction
 from relnox.errors import ConfigError, GitError
 from relnox.paths import rel as relative
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
 
 FIRST_COMMIT = "git init && git add -A && git commit -m 'Initial commit'"
-
-
-def changed_names(workspace: Workspace) -> list[str]:
-    """Packages changed since their last tag, from :mod:`relnox.project.changes` when it exists."""
-    try:
-        from relnox.project.changes import changed_packages
-    except ImportError:  # pragma: no cover - relnox.project.changes is optional to this module
-        return _changed_since_tags(workspace)
-    return list(changed_packages(workspace))
-
-
-def _changed_since_tags(workspace: Workspace) -> list[str]:
-    """Fallback: a package changed if its directory differs from its last tag (or has none)."""
-    from relnox.project.vcs import last_tagged_version
-
-    if not git.is_repo(workspace.root):
-        return [p.name for p in workspace.packages]
-    changed = []
-    for pkg in workspace.packages:
-        version = last_tagged_version(workspace, pkg.name, pkg.directory.name)
-        if version is None:
-            changed.append(pkg.name)
-            continue
-        tag = f"refs/tags/{workspace.tag_for(pkg, version)}"
-        diff = git.git(
-            workspace.root, "diff", "--no-renames", "--name-only", tag, "--", str(pkg.directory)
-        )
-        if diff:
-            changed.append(pkg.name)
-    return changed
 
 
 def _summary(
@@ -77,19 +47,10 @@ def _message(workspace: Workspace, template: str, fields: Mapping[str, str]) -> 
         ) from None
 
 
-def git_plan(
-    plan: BumpPlan,
-    selected: Sequence[Package],
-    *,
-    commit: bool,
-    tag: bool,
-    push: bool,
-    sign: bool,
-    allow_dirty: bool,
-    message: str | None,
-    dry_run: bool = False,
-    allow_detached: bool = False,
-) -> None:
+def git_plan(plan: BumpPlan, selected: Sequence[Package], options: BumpOptions) -> None:
+    commit, tag, push, sign = options.commit, options.tag, options.push, options.sign
+    allow_dirty, message, dry_run = options.allow_dirty, options.message, options.dry_run
+    allow_detached = options.allow_detached
     workspace = plan.workspace
     root = workspace.root
     vcs = [p for p in selected if p.vcs_versioned]

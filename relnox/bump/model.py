@@ -8,11 +8,34 @@ checks and the executor share them without importing each other.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from relnox.paths import rel
 from relnox.project.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class BumpOptions:
+    """What a person decides about a bump (``relnox bump``'s flags)."""
+
+    part: str | None = None  # major, minor, patch, pre, release, post, dev
+    to: str | None = None  # an exact version instead of a part
+    pre: str | None = None  # a pre-release label (a, b, rc) with the part
+    packages: Sequence[str] = ()  # the named packages (all when none)
+    changed_only: bool = False  # only those changed since their last tag
+    commit: bool = False
+    tag: bool = False
+    push: bool = False
+    sign: bool = False
+    allow_dirty: bool = False
+    allow_detached: bool = False
+    dry_run: bool = False
+    message: str | None = None  # the commit message (default: "release: ...")
+    today: date | None = None  # the changelog's date (default: today)
 
 
 @dataclass(frozen=True)
@@ -65,13 +88,23 @@ class BumpPlan:
     def files(self) -> list[Path]:
         return [edit.path for edit in self.edits]
 
-    def describe(self) -> str:
-        """Unified diffs of every file, then every git action."""
-        parts = [edit.diff(self.workspace.root) for edit in self.edits]
-        if self.actions:
-            parts.append("\n".join(action.describe() for action in self.actions))
-        parts += self.notes
-        return "\n".join(parts)
+    def describe(self) -> list[str]:
+        """Unified diffs of every file, then every git action, then the notes."""
+        lines = [
+            line for edit in self.edits for line in edit.diff(self.workspace.root).splitlines()
+        ]
+        return lines + [action.describe() for action in self.actions] + self.notes
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "versions": {name: new for name, (_, new) in self.versions.items()},
+            "previous": {name: old for name, (old, _) in self.versions.items()},
+            "files": [rel(path, self.workspace.root) for path in self.files],
+            "git": [action.describe() for action in self.actions],
+            "tags": list(self.tags),
+            "rewrites": list(self.rewrites),
+            "notes": list(self.notes),
+        }
 
 
 @dataclass

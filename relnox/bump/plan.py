@@ -22,7 +22,7 @@ are bumped by creating their next tag; none of their files is edited.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -30,60 +30,23 @@ from typing import Any
 from relnox.bump.apply import apply
 from relnox.bump.changelog import release_changelog
 from relnox.bump.changelog_route import Release, route_changelog
-from relnox.bump.checks import changed_names, git_plan
-from relnox.bump.model import BumpPlan, BumpResult, FileEdit, GitAction
+from relnox.bump.checks import git_plan
+from relnox.bump.model import BumpOptions, BumpPlan, BumpResult, FileEdit, GitAction
 from relnox.errors import ConfigError, VersionError
 from relnox.paths import rel as relative
 from relnox.project.changelog import UNRELEASED, find_section
 from relnox.project.pins import rewrite_requirement
+from relnox.project.selection import Rule, select_packages
 from relnox.project.sources import read_text
 from relnox.project.uvlock import update_uv_lock
 from relnox.project.validate import check_file_name
 from relnox.project.workspace import Package, Workspace, changelog_in
+from relnox.stage import Runtime
 from relnox.versioning import PARTS, parse_version, target_version
 
 __all__ = ["BumpPlan", "BumpResult", "FileEdit", "GitAction", "apply_bump", "plan_bump"]
 
 logger = logging.getLogger("relnox")
-
-
-def _select(
-    workspace: Workspace, packages: Sequence[str], changed_only: bool
-) -> tuple[tuple[Package, ...], list[str]]:
-    """The packages to bump, and a note for each group moved with a named member.
-
-    Packages released under one shared tag (inferred lockstep) move together: naming one
-    moves the group, and the note says so. A configured lockstep group must be named
-    whole (the configuration is the user's word; a partial selection is a mistake).
-    """
-    selected = workspace.select(packages)
-    names = {p.name for p in selected}
-    notes = []
-    for pkg in selected:
-        group = workspace.group_of(pkg)
-        missing = [p.name for p in group if p.name not in names]
-        if missing and workspace.shares_a_tag(group):
-            names.update(missing)
-            notes.append(
-                f"note: {', '.join(missing)} move{'s' if len(missing) == 1 else ''} with "
-                f"{pkg.name}: they share the tag {workspace.tag_format_of(pkg)} (their tags "
-                "name one version); set [tool.relnox] lockstep or give each its own "
-                "tag-format to decide otherwise"
-            )
-        elif missing:
-            everyone = " ".join(f"--package {p.name}" for p in group)
-            raise ConfigError(
-                f"{workspace.config.source}: [tool.relnox] lockstep keeps "
-                f"{', '.join(p.name for p in group)} on one version, so {pkg.name} cannot be "
-                f"bumped without {', '.join(missing)}; pass {everyone} (or give {pkg.name} "
-                "its own tag-format)"
-            )
-    selected = tuple(p for p in workspace.packages if p.name in names)
-    if changed_only:
-        changed = set(changed_names(workspace))
-        moving = {p.name for p in selected for q in workspace.group_of(p) if q.name in changed}
-        selected = tuple(p for p in selected if p.name in moving)
-    return selected, notes
 
 
 def _by_version(group: Sequence[Package]) -> str:
@@ -382,25 +345,9 @@ def _changelogs(
     return notes
 
 
-def plan_bump(
-    workspace: Workspace,
-    *,
-    part: str | None = None,
-    to: str | None = None,
-    pre: str | None = None,
-    packages: Iterable[str] = (),
-    changed_only: bool = False,
-    commit: bool = False,
-    tag: bool = False,
-    push: bool = False,
-    sign: bool = False,
-    allow_dirty: bool = False,
-    allow_detached: bool = False,
-    dry_run: bool = False,
-    message: str | None = None,
-    today: date | None = None,
-) -> BumpPlan:
+def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
     """Compute and check every edit and git action of a bump; nothing is written."""
+    part, to, pre, changed_only = options.part, options.to, options.pre, options.changed_only
     if part is not None and part not in PARTS:
         raise ConfigError(f"unknown part {part!r}; use one of {', '.join(PARTS)}")
     if part is None and to is None and pre is None:
@@ -408,10 +355,11 @@ def plan_bump(
             "nothing to bump to: give --part (major, minor, patch, pre, release, post, dev) "
             "or --to VERSION"
         )
-    names = list(packages)
-    if changed_only or tag:
+    names = list(options.packages)
+    if changed_only or options.tag:
         workspace.require_history("bump --changed" if changed_only else "bump --tag")
-    selected, moved = _select(workspace, names, changed_only)
+    selection = select_packages(workspace, names, changed=changed_only, rule=Rule.BUMP)
+    selected, moved = selection.packages, list(selection.notes)
     versions = _new_versions(workspace, selected, part, to, pre)
     if changed_only and selected:
         selected = _with_moved_pins(workspace, versions)
@@ -452,27 +400,19 @@ def plan_bump(
         pep440 = {name: str(parse_version(v[1])) for name, v in versions.items()}
         files.set(lock, update_uv_lock(files.get(lock), pep440))
     plan.notes = (
-        _changelogs(workspace, selected, versions, files, today or date.today()) + plan.notes
+        _changelogs(workspace, selected, versions, files, options.today or date.today())
+        + plan.notes
     )
     plan.edits = files.edits()
-    git_plan(
-        plan,
-        selected,
-        commit=commit,
-        tag=tag,
-        push=push,
-        sign=sign,
-        allow_dirty=allow_dirty,
-        dry_run=dry_run,
-        message=message,
-        allow_detached=allow_detached,
-    )
+    git_plan(plan, selected, options)
     for name, (old, new) in versions.items():
         logger.debug("bump plan: %s %s -> %s", name, old, new)
     return plan
 
 
-def apply_bump(plan: BumpPlan) -> BumpResult:
-    """Write every file and run every git action of ``plan``; all or nothing."""
+def apply_bump(plan: BumpPlan, runtime: Runtime | None = None) -> BumpResult:
+    """Write every file and run every git action of ``plan``; all or nothing.
+
+    A bump asks nobody and reads no secret: ``runtime`` is there for the stage contract."""
 
     return apply(plan)

@@ -31,7 +31,7 @@ the build spread over a matrix of N machines, then assembled and verified; see
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,6 +53,7 @@ from relnox.ci.workflows import (
 from relnox.config import check_keys
 from relnox.errors import ConfigError
 from relnox.project.workspace import Workspace
+from relnox.stage import Runtime, Stage
 from relnox.tools import git
 
 CI_KEYS = ("python-versions", "branch", "install", "relnox-requirement", "os", "trigger", "shards")
@@ -203,26 +204,56 @@ def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]
     return found
 
 
-def plan_files(workspace: Workspace, *, force: bool = False) -> list[GeneratedFile]:
+@dataclass(frozen=True)
+class CiOptions:
+    """What a person decides about ci-init: ``force`` overwrites workflow files that differ."""
+
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class CiPlan:
+    """The workflow files to write (under the git top level) and what the user must know."""
+
+    top: Path
+    files: tuple[GeneratedFile, ...]
+    notes: tuple[str, ...]
+
+    @property
+    def names(self) -> list[str]:
+        return [f.path.relative_to(self.top).as_posix() for f in self.files]
+
+    def describe(self) -> list[str]:
+        return [f.describe(self.top) for f in self.files] + list(self.notes)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"files": self.names, "notes": list(self.notes)}
+
+
+def plan_files(workspace: Workspace, options: CiOptions) -> CiPlan:
     """The files to write; existing workflow files are refused unless ``force``."""
     top = git.toplevel(workspace.root) if git.is_repo(workspace.root) else workspace.root
-    planned = [
+    planned = tuple(
         GeneratedFile(top / rel, text, (top / rel).exists())
         for rel, text in generate(workspace).items()
-    ]
+    )
     clashes = [f for f in planned if f.exists and f.text != f.path.read_text(encoding="utf-8")]
-    if clashes and not force:
+    if clashes and not options.force:
         listing = ", ".join(str(f.path.relative_to(top)) for f in clashes)
         raise ConfigError(
             f"{listing} already exist(s) with other content; pass --force to overwrite, "
             "or --dry-run to see the new files"
         )
-    return planned
+    return CiPlan(top, planned, tuple(notes(workspace)))
 
 
-def write_files(files: Sequence[GeneratedFile]) -> list[Path]:
+def write_files(plan: CiPlan, runtime: Runtime | None = None) -> list[Path]:
+    """Write every planned file, each whole or not at all."""
     written = []
-    for item in files:
+    for item in plan.files:
         write_atomic(item.path, item.text)
         written.append(item.path)
     return written
+
+
+STAGE: Stage[CiOptions, CiPlan, list[Path]] = Stage("ci-init", CiOptions, plan_files, write_files)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -37,11 +37,13 @@ from packaging.version import InvalidVersion, Version
 from relnox.artifacts.manifest import Manifest, PackageRecord, read_manifest
 from relnox.errors import RelnoxError
 from relnox.project.workspace import Workspace
+from relnox.stage import Runtime
 from relnox.tools.repositories import Repository, resolve
 from relnox.tools.simple_api import (
     JSON_TYPE,
     IndexedFile,
     IndexReader,
+    Patience,
     parse_html,
     parse_json,
     read_page,
@@ -149,9 +151,7 @@ def _pages(reader: IndexReader, project: str) -> tuple[list[_Page], list[str]]:
             accept=accept,
             auth=reader.auth,
             origins=reader.origins,
-            timeout=reader.timeout,
-            retries=reader.retries,
-            sleep=reader.sleep,
+            patience=reader.patience,
         )
         served = "json" if content_type.split(";")[0].strip() == JSON_TYPE else "html"
         if status == 404:
@@ -226,40 +226,76 @@ def _select(
     return records
 
 
-def audit(
-    workspace: Workspace,
-    *,
-    repository: str = "pypi",
-    packages: Sequence[str] = (),
-    version: str | None = None,
-    dist_dir: Path | str | None = None,
-    integrity_url: str | None = None,
-    wait: float = 0.0,
-    sleep: Callable[[float], None] = time.sleep,
-) -> AuditReport:
-    """Audit the release the build manifest of ``dist_dir`` describes on ``repository``.
+@dataclass(frozen=True)
+class AuditOptions:
+    """What a person decides about the audit (``relnox audit``'s flags).
 
     ``wait`` seconds: read again while a file is missing (an index or CDN that is slow to
     show a new upload); ``integrity_url`` is the integrity API's base (default: beside the
     simple API, as PyPI has it).
     """
-    start = time.perf_counter()
+
+    repository: str = "pypi"
+    packages: Sequence[str] = ()
+    version: str | None = None  # the release's version when it is not the manifest's
+    dist_dir: Path | str | None = None
+    integrity_url: str | None = None
+    wait: float = 0.0
+
+
+@dataclass(frozen=True)
+class AuditPlan:
+    """Which release to read back from which index, and for how long to wait for it."""
+
+    repository: Repository
+    manifest: Manifest
+    records: tuple[PackageRecord, ...]
+    integrity_url: str
+    wait: float
+
+    def describe(self) -> list[str]:
+        return [
+            f"{r.name} {r.version}: {len(r.files)} file(s) on {self.repository.label}: listed, "
+            "same sha256, the release complete, provenance where attested"
+            for r in self.records
+        ]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "repository": self.repository.label,
+            "packages": {r.name: r.version for r in self.records},
+            "files": [a.filename for r in self.records for a in r.files],
+            "integrity_url": self.integrity_url,
+            "wait": self.wait,
+        }
+
+
+def plan_audit(workspace: Workspace, options: AuditOptions) -> AuditPlan:
+    """The release the build manifest of ``dist_dir`` describes, on ``repository``."""
     try:
-        repo = resolve(repository, workspace.config)
-        dist = Path(dist_dir) if dist_dir is not None else Path(workspace.config.dist_dir)
+        repo = resolve(options.repository, workspace.config)
+        dist = Path(options.dist_dir or workspace.config.dist_dir)
         manifest = read_manifest(dist if dist.is_absolute() else workspace.root / dist)
     except RelnoxError as exc:
         raise AuditError(str(exc)) from None
-    records = _select(manifest, packages, version)
+    records = tuple(_select(manifest, options.packages, options.version))
+    base = options.integrity_url or integrity_base(repo)
+    return AuditPlan(repo, manifest, records, base, options.wait)
+
+
+def run_audit(plan: AuditPlan, runtime: Runtime | None = None) -> AuditReport:
+    """Read every file of the plan back from the index (again while one is not listed yet)."""
+    sleep = (runtime or Runtime()).sleep
+    start = time.perf_counter()
+    repo = plan.repository
     auth = (repo.username or "__token__", repo.password) if repo.password else None
-    reader = IndexReader(repo.simple_url, auth, repo.origins, sleep=sleep)
-    base = integrity_url or integrity_base(repo)
-    deadline = time.monotonic() + wait
+    reader = IndexReader(repo.simple_url, auth, repo.origins, Patience(sleep=sleep))
+    deadline = time.monotonic() + plan.wait
     attempt = 0
     while True:
         report = AuditReport(repo)
-        for record in records:
-            _audit_package(report, reader, manifest, record, base)
+        for record in plan.records:
+            _audit_package(report, reader, plan.manifest, record, plan.integrity_url)
         missing = any(not f.ok and f.check.startswith("listed") for f in report.findings)
         if not missing or time.monotonic() >= deadline:
             break
@@ -269,6 +305,13 @@ def audit(
         sleep(pause)
     report.seconds = time.perf_counter() - start
     return report
+
+
+def audit(
+    workspace: Workspace, options: AuditOptions, runtime: Runtime | None = None
+) -> AuditReport:
+    """:func:`plan_audit`, then :func:`run_audit`."""
+    return run_audit(plan_audit(workspace, options), runtime)
 
 
 def _audit_package(
@@ -341,9 +384,7 @@ def _audit_package(
             accept="application/vnd.pypi.integrity.v1+json, application/json",
             auth=reader.auth,
             origins=reader.origins,
-            timeout=reader.timeout,
-            retries=reader.retries,
-            sleep=reader.sleep,
+            patience=reader.patience,
         )
         ok = code == 200 and _has_bundles(text)
         found(

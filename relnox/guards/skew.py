@@ -42,6 +42,7 @@ from relnox import _proc as proc
 from relnox.artifacts.manifest import Manifest, PackageRecord, read_manifest
 from relnox.errors import RelnoxError
 from relnox.project.workspace import Workspace
+from relnox.stage import Runtime, Status
 from relnox.tools.envs import Environment, InstallOptions, create_environment
 from relnox.tools.repositories import Repository, resolve
 from relnox.tools.simple_api import IndexReader
@@ -51,6 +52,7 @@ from relnox.verify import (
     Check,
     ScriptArgs,
     Target,
+    VerifyOptions,
     VerifyPlan,
     check_spec,
     copy_checked,
@@ -124,7 +126,7 @@ class SkewPlan:
         lines += [f"  {note}" for note in self.notes]
         return lines
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         return {
             "repository": self.repository.to_json(),
             "depth": self.depth,
@@ -134,10 +136,19 @@ class SkewPlan:
         }
 
 
+class SkewStatus(Status):
+    """How one old dependent fared with the new release."""
+
+    OK = "ok"
+    FAILED = "failed"
+    ACCEPTED = "accepted"  # failed, and --accept-skew NAME==VERSION says so
+    CAPPED = "capped"  # its requirement excludes the new release: nothing to check
+
+
 @dataclass
 class SkewResult:
     case: SkewCase
-    status: str = "ok"  # "ok", "failed", "accepted", "capped"
+    status: SkewStatus = SkewStatus.OK
     checks: list[Check] = field(default_factory=list)
     capped: list[str] = field(default_factory=list)  # new versions its requirements keep out
     seconds: float = 0.0
@@ -149,7 +160,7 @@ class SkewResult:
     def to_dict(self) -> dict[str, Any]:
         return {
             **self.case.to_dict(),
-            "status": self.status,
+            "status": self.status.value,
             "capped": self.capped,
             "failed": [{"check": c.name, "detail": c.detail} for c in self.failed],
             "seconds": round(self.seconds, 2),
@@ -164,16 +175,16 @@ class SkewReport:
 
     @property
     def ok(self) -> bool:
-        return all(r.status != "failed" for r in self.results)
+        return all(r.status is not SkewStatus.FAILED for r in self.results)
 
     @property
     def accepted(self) -> list[SkewResult]:
-        return [r for r in self.results if r.status == "accepted"]
+        return [r for r in self.results if r.status is SkewStatus.ACCEPTED]
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
-            **self.plan.to_dict(),
+            **self.plan.to_json(),
             "results": [r.to_dict() for r in self.results],
             "accepted": [r.case.key for r in self.accepted],
             "seconds": round(self.seconds, 2),
@@ -182,7 +193,7 @@ class SkewReport:
     def summary(self) -> str:
         counts: dict[str, int] = {}
         for r in self.results:
-            counts[r.status] = counts.get(r.status, 0) + 1
+            counts[r.status.value] = counts.get(r.status.value, 0) + 1
         shown = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "nothing to check"
         return f"{len(self.results)} published dependent version(s) checked: {shown}"
 
@@ -233,21 +244,29 @@ def parse_accept(values: Sequence[str]) -> frozenset[str]:
     return frozenset(keys)
 
 
+@dataclass(frozen=True)
+class SkewOptions:
+    """What a person decides about the skew guard (``--skew-depth``, ``--accept-skew``)."""
+
+    index: str  # the production index the dependents' published versions come from
+    packages: Sequence[str] = ()  # the released packages (default: all of the manifest)
+    dist_dir: Path | str | None = None
+    depth: int = DEFAULT_DEPTH  # published versions of each dependent checked
+    accept: Sequence[str] = ()  # NAME==VERSION of old dependents accepted broken
+    extra_index: str | None = None
+    installer: str | None = None
+    python: str | None = None
+    timeout: float | None = None
+
+
 def plan_skew(
-    workspace: Workspace,
-    *,
-    index: str,
-    packages: Sequence[str] = (),
-    dist_dir: Path | str | None = None,
-    depth: int = DEFAULT_DEPTH,
-    accept: Sequence[str] = (),
-    extra_index: str | None = None,
-    installer: str | None = None,
-    python: str | None = None,
-    timeout: float | None = None,
-    reader: IndexReader | None = None,
+    workspace: Workspace, options: SkewOptions, reader: IndexReader | None = None
 ) -> SkewPlan:
-    """Which published dependent versions to install with the release of ``dist_dir``."""
+    """Which published dependent versions to install with the release of ``dist_dir``
+    (``reader``: the index's simple API, by default from the options' index)."""
+    o = options
+    index, packages, dist_dir, depth, accept = o.index, o.packages, o.dist_dir, o.depth, o.accept
+    extra_index, installer, python, timeout = o.extra_index, o.installer, o.python, o.timeout
     if depth < 1:
         raise SkewError(f"--skew-depth {depth}: must be 1 or more (the versions to check)")
     try:
@@ -278,14 +297,16 @@ def plan_skew(
     dependents = [str(p.name) for p in workspace.packages if p.name in needs]
     verify = plan_verify(
         workspace,
-        packages=dependents or list(released)[:1],
-        index=index,
-        extra_index=extra_index,
-        installer=installer,
-        python=python,
-        timeout=timeout,
-        script_args=None,
-        write_record=False,
+        VerifyOptions(
+            packages=dependents or list(released)[:1],
+            index=index,
+            extra_index=extra_index,
+            installer=installer,
+            python=python,
+            timeout=timeout,
+            script_args=None,
+            write_record=False,
+        ),
     )
     targets = {t.name: t for r in verify.rounds for t in r.targets}
     for dep in dependents:
@@ -333,7 +354,7 @@ def _closure(workspace: Workspace, name: str) -> set[str]:
     return found
 
 
-def run_skew(plan: SkewPlan) -> SkewReport:
+def run_skew(plan: SkewPlan, runtime: Runtime | None = None) -> SkewReport:
     """Install and check every case of ``plan`` in its own fresh environment."""
     start = time.perf_counter()
     report = SkewReport(plan)
@@ -352,9 +373,9 @@ def run_skew(plan: SkewPlan) -> SkewReport:
     return report
 
 
-def check_skew(workspace: Workspace, *, index: str, **kwargs: Any) -> SkewReport:
+def check_skew(workspace: Workspace, options: SkewOptions) -> SkewReport:
     """:func:`plan_skew`, then :func:`run_skew`."""
-    return run_skew(plan_skew(workspace, index=index, **kwargs))
+    return run_skew(plan_skew(workspace, options))
 
 
 class _CaseRun:
@@ -375,7 +396,7 @@ class _CaseRun:
     def _fail(self, check: str, detail: str) -> SkewResult:
         self.result.checks.append(Check(check, False, detail))
         accepted = self.case.key in self.plan.accept
-        self.result.status = "accepted" if accepted else "failed"
+        self.result.status = SkewStatus.ACCEPTED if accepted else SkewStatus.FAILED
         return self.result
 
     def run(self) -> SkewResult:
@@ -413,11 +434,13 @@ class _CaseRun:
             f"{case.key} keeps {n} {versions.get(n) or '(not installed)'}, not {v}" for n, v in kept
         ]
         if len(kept) == len(case.new):
-            self.result.status = "capped"
+            self.result.status = SkewStatus.CAPPED
             return self.result
         self._check(env)
         if self.result.failed:
-            self.result.status = "accepted" if case.key in self.plan.accept else "failed"
+            self.result.status = (
+                SkewStatus.ACCEPTED if case.key in self.plan.accept else SkewStatus.FAILED
+            )
         return self.result
 
     def _installed(self, env: Environment) -> dict[str, str | None] | None:
@@ -490,20 +513,20 @@ def render_skew(report: SkewReport) -> list[str]:
     for result in report.results:
         case = result.case
         head = f"  {result.status:<8} {case.dependent} {case.version} (published) with {_new_text(case)}"
-        if result.status == "capped":
+        if result.status is SkewStatus.CAPPED:
             head += ": " + "; ".join(result.capped) + " (its requirements cap it)"
         lines.append(head)
         for check in result.failed:
             detail = check.detail.strip().splitlines()
             lines.append(f"           {check.name}: {detail[-1] if detail else 'failed'}")
-        if result.status == "failed":
+        if result.status is SkewStatus.FAILED:
             lines += [f"           - {way}" for way in ways_out(result)]
     lines += [f"  {note}" for note in report.plan.notes]
     return lines
 
 
 def closing_message(report: SkewReport) -> str:
-    broken = [r for r in report.results if r.status == "failed"]
+    broken = [r for r in report.results if r.status is SkewStatus.FAILED]
     named = ", ".join(f"{r.case.key} with {_new_text(r.case)}" for r in broken)
     return (
         f"the new release breaks {len(broken)} published dependent version(s): {named}; "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from relnox.invoke._common import (
@@ -38,92 +39,91 @@ HELP = {
 }
 
 
-@relnox_task(name="build-all", locked=True, iterable=["package"], help=HELP)
-def build_all(
-    c: Any,
-    package: Any = None,
-    changed: bool = False,
-    jobs: int = 0,
-    wheel_only: bool = False,
-    sdist_only: bool = False,
-    clean: bool = False,
-    out: str = "",
-    python: str = "",
-    test: bool = False,
-    strict: bool = False,
-    keep_going: bool = False,
-    source_date_epoch: str = "",
-    installer: str = "auto",
-    force: bool = False,
-    shard: str = "",
-    timings: str = "",
-    dry_run: bool = False,
-    root: str = ".",
-    json: bool = False,
-    verbose: int = 0,
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class BuildAllFlags:
+    """The flags of ``build-all``, one field each (see its task)."""
+
+    package: Any = None
+    changed: bool = False
+    jobs: int = 0
+    wheel_only: bool = False
+    sdist_only: bool = False
+    clean: bool = False
+    out: str = ""
+    python: str = ""
+    test: bool = False
+    strict: bool = False
+    keep_going: bool = False
+    source_date_epoch: str = ""
+    installer: str = "auto"
+    force: bool = False
+    shard: str = ""
+    timings: str = ""
+    dry_run: bool = False
+    root: str = "."
+    json: bool = False
+    verbose: int = 0
+
+
+@relnox_task(name="build-all", locked=True, iterable=["package"], help=HELP, flags=BuildAllFlags)
+def build_all(c: Any, flags: BuildAllFlags) -> dict[str, Any]:
     """Build an sdist and a wheel of every package, in dependency order, checked and recorded."""
     from relnox.builds.run import BuildOptions, execute, plan_build
     from relnox.errors import BuildError
     from relnox.project.discovery import load_workspace
 
-    if wheel_only and sdist_only:
+    if flags.wheel_only and flags.sdist_only:
         raise BuildError("--wheel-only and --sdist-only exclude each other; pass one of them")
-    names = chosen(root, package, changed)
+    names = chosen(flags.root, flags.package, flags.changed)
     if names is None:
         echo(NOTHING_CHANGED)
         return {"packages": [], "files": []}
-    if shard:
+    if flags.shard:
         from relnox.invoke._shards import empty_shard, shard_names
 
-        if test:
+        if flags.test:
             raise BuildError(
                 "--test installs each package's siblings from dist/, which one shard does not "
                 "hold; build the shards without --test and run verify-install after assemble"
             )
-        if not out:
+        if not flags.out:
             raise BuildError(
-                f"--shard {shard} needs --out DIR: each shard builds into a directory of its "
+                f"--shard {flags.shard} needs --out DIR: each shard builds into a directory of its "
                 "own (dist/ is where relnox assemble DIR... puts them together)"
             )
-        names = shard_names(root, shard, names, timings)
+        names = shard_names(flags.root, flags.shard, names, flags.timings)
         if not names:
-            return empty_shard(root, shard, out)
+            return empty_shard(flags.root, flags.shard, flags.out)
     options = BuildOptions(
         packages=names,
-        jobs=jobs or None,
-        sdist=not wheel_only,
-        wheel=not sdist_only,
-        clean=clean,
-        out=out or None,
-        python=python or None,
-        test=test,
-        strict=strict,
-        keep_going=keep_going,
-        source_date_epoch=source_date_epoch or None,
-        installer=installer,
-        force=force,
+        jobs=flags.jobs or None,
+        sdist=not flags.wheel_only,
+        wheel=not flags.sdist_only,
+        clean=flags.clean,
+        out=flags.out or None,
+        python=flags.python or None,
+        test=flags.test,
+        strict=flags.strict,
+        keep_going=flags.keep_going,
+        source_date_epoch=flags.source_date_epoch or None,
+        installer=flags.installer,
+        force=flags.force,
     )
-    plan = plan_build(load_workspace(root, names), options)
-    if dry_run:
-        planned = {
-            "packages": [p.name for p in plan.packages],
-            "versions": {p.name: p.version for p in plan.packages},
-            "dry_run": True,
-            "steps": plan.describe(),
-        }
-        if json:
+    plan = plan_build(load_workspace(flags.root, names), options)
+    if flags.dry_run:
+        planned = {**plan.to_json(), "dry_run": True}
+        if flags.json:
             echo_json(planned)
         else:
             for line in plan.describe():
                 echo(line)
         return {"packages": planned["packages"], "dry_run": True}
     result = execute(plan)
-    if shard:
+    if flags.shard:
         from relnox.shards import parse_shard, record_shard
 
-        record_shard(plan.dist_dir, parse_shard(shard), names)
-    if json:
+        record_shard(plan.dist_dir, parse_shard(flags.shard), names)
+    if flags.json:
         echo_json(result.to_dict())
     else:
         echo(result.table())

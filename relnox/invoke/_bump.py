@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from relnox.invoke._common import echo, echo_json, listed, relnox_task
@@ -32,50 +33,63 @@ HELP = {
 }
 
 
-@relnox_task(name="bump", locked=True, aliases=("version_bump",), help=HELP, iterable=["package"])
-def bump(
-    c: Any,
-    part: str | None = None,
-    to: str | None = None,
-    pre: str | None = None,
-    package: list[str] | None = None,
-    changed: bool = False,
-    dry_run: bool = False,
-    commit: bool = True,
-    tag: bool = False,
-    push: bool = False,
-    sign: bool = False,
-    allow_dirty: bool = False,
-    force: bool = False,
-    allow_detached: bool = False,
-    message: str | None = None,
-    root: str = ".",
-    verbose: int = 0,
-    json: bool = False,
-    check_api: bool = False,
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class BumpFlags:
+    """The flags of ``bump``, one field each (see its task)."""
+
+    part: str | None = None
+    to: str | None = None
+    pre: str | None = None
+    package: list[str] | None = None
+    changed: bool = False
+    dry_run: bool = False
+    commit: bool = True
+    tag: bool = False
+    push: bool = False
+    sign: bool = False
+    allow_dirty: bool = False
+    force: bool = False
+    allow_detached: bool = False
+    message: str | None = None
+    root: str = "."
+    verbose: int = 0
+    json: bool = False
+    check_api: bool = False
+
+
+@relnox_task(
+    name="bump",
+    locked=True,
+    aliases=("version_bump",),
+    help=HELP,
+    iterable=["package"],
+    flags=BumpFlags,
+)
+def bump(c: Any, flags: BumpFlags) -> dict[str, Any]:
     """Bump versions: every version source, dependents' pins, uv.lock, changelogs; one commit."""
-    from relnox.bump.plan import apply_bump, plan_bump
+    from relnox.bump import BumpOptions, apply_bump, plan_bump
     from relnox.project.discovery import load_workspace
 
-    workspace = load_workspace(root, listed(package))
+    workspace = load_workspace(flags.root, listed(flags.package))
     plan = plan_bump(
         workspace,
-        part=part,
-        to=to,
-        pre=pre,
-        packages=listed(package),
-        changed_only=changed,
-        commit=commit,
-        tag=tag,
-        push=push,
-        sign=sign,
-        allow_dirty=allow_dirty or force,
-        allow_detached=allow_detached,
-        message=message,
-        dry_run=dry_run,
+        BumpOptions(
+            part=flags.part,
+            to=flags.to,
+            pre=flags.pre,
+            packages=listed(flags.package),
+            changed_only=flags.changed,
+            commit=flags.commit,
+            tag=flags.tag,
+            push=flags.push,
+            sign=flags.sign,
+            allow_dirty=flags.allow_dirty or flags.force,
+            allow_detached=flags.allow_detached,
+            message=flags.message,
+            dry_run=flags.dry_run,
+        ),
     )
-    api = _check_api(workspace, plan.versions, check_api)
+    api = _check_api(workspace, plan.versions, flags.check_api)
     files = [_relative(path, workspace.root) for path in plan.files]
     result: dict[str, Any] = {
         "versions": {name: new for name, (_old, new) in plan.versions.items()},
@@ -86,28 +100,28 @@ def bump(
         "files": files,
         "rewrites": list(plan.rewrites),
         "commit": None,
-        "dry_run": dry_run,
+        "dry_run": flags.dry_run,
         **({"api": api} if api is not None else {}),
     }
     if not plan.versions:
-        if not json:
+        if not flags.json:
             echo("nothing to bump: no selected package changed since its last tag")
         else:
             echo_json(result)
         return result
-    if not dry_run:
+    if not flags.dry_run:
         done = apply_bump(plan)
         result["commit"] = done.commit
         result["tags"] = done.tags
-    if json:
+    if flags.json:
         echo_json(result)
         return result
     for name, (old, new) in plan.versions.items():
         echo(f"{name}: {old} -> {new}")
     for line in plan.rewrites:
         echo(f"  {line}")
-    if dry_run:
-        echo(plan.describe())
+    if flags.dry_run:
+        echo("\n".join(plan.describe()))
         echo("dry run: nothing was changed")
         return result
     for path in files:

@@ -6,6 +6,7 @@ and a job summary (see :mod:`relnox.tools.github`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,21 @@ from relnox.invoke._shards import TIMINGS_HELP
 from relnox.paths import rel
 
 ROOT_HELP = "repository root (default: .)"
+
+
+@dataclass(frozen=True)
+class TagFlags:
+    """The flags of ``tag``, one field each (see its task)."""
+
+    root: str = "."
+    since: str = ""
+    missing: bool = False
+    push: bool = False
+    remote: str = "origin"
+    package: Any = None
+    dry_run: bool = False
+    json: bool = False
+    verbose: int = 0
 
 
 @relnox_task(
@@ -30,39 +46,36 @@ ROOT_HELP = "repository root (default: .)"
         "dry_run": "print the tags that would be created, change nothing",
         "json": "print the result as JSON",
     },
+    flags=TagFlags,
 )
-def tag(
-    c: Any,
-    root: str = ".",
-    since: str = "",
-    missing: bool = False,
-    push: bool = False,
-    remote: str = "origin",
-    package: Any = None,
-    dry_run: bool = False,
-    json: bool = False,
-    verbose: int = 0,
-) -> dict[str, Any]:
+def tag(c: Any, flags: TagFlags) -> dict[str, Any]:
     """Create the annotated release tag of every package whose version changed (auto-tag)."""
     from relnox.project.discovery import load_workspace
-    from relnox.release.tagging import apply_tags, plan_tags
+    from relnox.release.tagging import TagOptions, apply_tags, plan_tags
 
-    workspace = load_workspace(root)
+    workspace = load_workspace(flags.root)
     tag_plan = plan_tags(
-        workspace, since=since or None, missing=missing, packages=listed(package) or None
+        workspace,
+        TagOptions(
+            since=flags.since or None,
+            missing=flags.missing,
+            packages=listed(flags.package) or None,
+            push=flags.push,
+            remote=flags.remote,
+        ),
     )
-    if not json:
+    if not flags.json:
         for line in tag_plan.describe():
-            echo(("would " if dry_run and line.startswith("create") else "") + line)
-    if not dry_run:
-        apply_tags(workspace, tag_plan, push=push, remote=remote)
-        if push and tag_plan.actions and not json:
-            echo(f"pushed {', '.join(a.tag for a in tag_plan.actions)} to {remote}")
+            echo(("would " if flags.dry_run and line.startswith("create") else "") + line)
+    if not flags.dry_run:
+        apply_tags(tag_plan)
+        if flags.push and tag_plan.actions and not flags.json:
+            echo(f"pushed {', '.join(a.tag for a in tag_plan.actions)} to {flags.remote}")
     results = tag_plan.results(workspace)
-    if dry_run:
+    if flags.dry_run:
         results["created"] = []
-    if json:
-        echo_json({**results, "dry_run": dry_run, "pushed": push and not dry_run})
+    if flags.json:
+        echo_json({**results, "dry_run": flags.dry_run, "pushed": flags.push and not flags.dry_run})
     return results
 
 
@@ -184,6 +197,22 @@ def resolve_version(
     }
 
 
+@dataclass(frozen=True)
+class PlanFlags:
+    """The flags of ``plan``, one field each (see its task)."""
+
+    part: str = ""
+    pre: str = ""
+    since: str = ""
+    api: bool = False
+    json: bool = False
+    root: str = "."
+    shards: str = ""
+    package: Any = None
+    timings: str = ""
+    verbose: int = 0
+
+
 @relnox_task(
     help={
         "part": "show the versions this bump would give (major, minor, patch, pre, ...)",
@@ -199,33 +228,22 @@ def resolve_version(
         "timings": "with --shards: " + TIMINGS_HELP,
     },
     iterable=["package"],
+    flags=PlanFlags,
 )
-def plan(
-    c: Any,
-    part: str = "",
-    pre: str = "",
-    since: str = "",
-    api: bool = False,
-    json: bool = False,
-    root: str = ".",
-    shards: str = "",
-    package: Any = None,
-    timings: str = "",
-    verbose: int = 0,
-) -> dict[str, Any]:
+def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
     """Per package: last tag, changed since it, and the version a --part bump would give."""
-    if shards:
+    if flags.shards:
         from relnox.invoke._shards import plan_shards_task
 
-        return plan_shards_task(root, shards, package, timings, json)
+        return plan_shards_task(flags.root, flags.shards, flags.package, flags.timings, flags.json)
     from relnox.project.changes import plan as make_plan
     from relnox.project.discovery import load_workspace
     from relnox.report import render_table
 
-    workspace = load_workspace(root)
-    rows = make_plan(workspace, part or None, pre or None, since=since or None)
-    demands = _api_demands(workspace, api)
-    if json:
+    workspace = load_workspace(flags.root)
+    rows = make_plan(workspace, flags.part or None, flags.pre or None, since=flags.since or None)
+    demands = _api_demands(workspace, flags.api)
+    if flags.json:
         echo_json({"packages": [{**r.as_dict(), **_api_cell(demands, r.name, dict)} for r in rows]})
     else:
         table = [
@@ -238,7 +256,7 @@ def plan(
             for r in rows
         ]
         columns = ["name", "version", "last_tag", "changed", "commits", "files"]
-        columns += ["next"] if part else []
+        columns += ["next"] if flags.part else []
         echo(render_table(table, [*columns, "api"] if demands is not None else columns))
     changed = [r for r in rows if r.changed]
     return {
@@ -336,16 +354,13 @@ def ci_init(
     verbose: int = 0,
 ) -> dict[str, Any]:
     """Write GitHub Actions workflows (release + auto-tag) that run relnox's nox sessions."""
-    from relnox.ci.init import notes, plan_files, write_files
+    from relnox.ci import CiOptions, plan_files, write_files
     from relnox.project.discovery import load_workspace
 
-    workspace = load_workspace(root)
-    files = plan_files(workspace, force=force or dry_run)
-    found = notes(workspace)
-    top = files[0].path.parents[2]
+    plan = plan_files(load_workspace(root), CiOptions(force=force or dry_run))
+    files, found, top, names = plan.files, list(plan.notes), plan.top, plan.names
     if not dry_run:
-        write_files(files)
-    names = [f.path.relative_to(top).as_posix() for f in files]
+        write_files(plan)
     if json:
         texts = {"texts": {n: f.text for n, f in zip(names, files, strict=True)}} if dry_run else {}
         echo_json({"files": names, "dry_run": dry_run, "notes": found, **texts})
@@ -360,6 +375,21 @@ def ci_init(
         for note in found:
             echo(note)
     return {"files": names, "dry_run": dry_run, "notes": found}
+
+
+@dataclass(frozen=True)
+class ReleaseNotesFlags:
+    """The flags of ``release-notes``, one field each (see its task)."""
+
+    version: str
+    package: str = ""
+    output: str = ""
+    repository: str = ""
+    root: str = "."
+    install_only: bool = False
+    files: str = ""
+    json: bool = False
+    verbose: int = 0
 
 
 @relnox_task(
@@ -377,38 +407,32 @@ def ci_init(
         "files": "also write the paths of this release's files in dist/ (its packages at "
         "VERSION) to this file, one a line: what gh release create attaches",
     },
+    flags=ReleaseNotesFlags,
 )
-def release_notes(
-    c: Any,
-    version: str,
-    package: str = "",
-    output: str = "",
-    repository: str = "",
-    root: str = ".",
-    install_only: bool = False,
-    files: str = "",
-    json: bool = False,
-    verbose: int = 0,
-) -> dict[str, Any]:
+def release_notes(c: Any, flags: ReleaseNotesFlags) -> dict[str, Any]:
     """Write VERSION's changelog section plus install instructions, for gh release --notes-file."""
     from relnox.artifacts.manifest import ensure_state_dir
     from relnox.atomic import write_atomic
     from relnox.project.discovery import load_workspace
     from relnox.release.notes import NOTES_FILE, release_notes, write_notes
 
-    workspace = load_workspace(root)
+    workspace = load_workspace(flags.root)
     notes = release_notes(
-        workspace, version, package or None, repository or None, install_only=install_only
+        workspace,
+        flags.version,
+        flags.package or None,
+        flags.repository or None,
+        install_only=flags.install_only,
     )
-    if output == "-":
-        if not json:
+    if flags.output == "-":
+        if not flags.json:
             echo(notes.text.rstrip("\n"))
         path = None
     else:
         dist = workspace.root / workspace.config.dist_dir  # dist/ holds only distributions
-        target = Path(output) if output else ensure_state_dir(dist) / NOTES_FILE
+        target = Path(flags.output) if flags.output else ensure_state_dir(dist) / NOTES_FILE
         path = write_notes(notes, target)
-        if not json:
+        if not flags.json:
             echo(
                 f"wrote the release notes of {', '.join(notes.packages)} {notes.version} to {path}"
             )
@@ -417,12 +441,12 @@ def release_notes(
         "versions": dict.fromkeys(notes.packages, notes.version),
         "notes_file": str(path) if path else "",
     }
-    if files:
+    if flags.files:
         dist = workspace.root / workspace.config.dist_dir
         found = _release_files(dist, notes.packages, notes.version)
-        write_atomic(Path(files), "".join(f"{f}\n" for f in found))
+        write_atomic(Path(flags.files), "".join(f"{f}\n" for f in found))
         result["files"] = [f.name for f in found]
-    if json:
+    if flags.json:
         echo_json({**result, **({"text": notes.text} if path is None else {})})
     return result
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import json
@@ -108,8 +109,11 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
     """
     kwargs["auto_shortflags"] = False  # short flags come from SHORT_FLAGS only
     locked = kwargs.pop("locked", False)  # holds the repository's lock (relnox.lock)
+    flags = kwargs.pop("flags", None)  # a dataclass: one field per flag, the body takes one
 
     def decorate(fn: F) -> Any:
+        if flags is not None:
+            fn = _from_flags(fn, flags)
         if "verbose" in inspect.signature(fn).parameters:
             kwargs.setdefault("incrementable", ["verbose"])
             kwargs["help"] = {"verbose": VERBOSE_HELP, **(kwargs.get("help") or {})}
@@ -145,6 +149,30 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
         return invoke_task(*args, klass=RelnoxTask, **kwargs)(body)
 
     return decorate
+
+
+def _from_flags(fn: Callable[..., Any], flags: type) -> Any:
+    """``fn(c, flags)`` as invoke sees a task: one parameter per field of the ``flags``
+    dataclass (its default gives the flag's kind), the object built once from them."""
+    fields = dataclasses.fields(flags)
+    params = [inspect.Parameter("c", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    params += [
+        inspect.Parameter(
+            f.name,
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            default=inspect.Parameter.empty if f.default is dataclasses.MISSING else f.default,
+        )
+        for f in fields
+    ]
+
+    def body(c: Any, *args: Any, **kw: Any) -> Any:
+        given = dict(zip([f.name for f in fields], args, strict=False))
+        return fn(c, flags(**given, **kw))
+
+    body.__name__, body.__qualname__, body.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
+    body.__module__ = fn.__module__
+    body.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    return body
 
 
 def echo(text: str = "") -> None:
@@ -186,12 +214,12 @@ NOTHING_CHANGED = "nothing to do: every selected package's version is already re
 
 def chosen(root: str, package: Any, changed: bool) -> list[str] | None:
     """The packages a task acts on: those named, or with ``--changed`` the release set
-    (:func:`relnox.project.changes.release_set`); ``None`` when ``--changed`` leaves none."""
+    (:func:`relnox.project.selection.select_packages`); ``None`` when ``--changed`` leaves none."""
     names = listed(package)
     if not changed:
         return names
-    from relnox.project.changes import release_set
     from relnox.project.discovery import load_workspace
+    from relnox.project.selection import select_packages
 
-    found = [p.name for p in release_set(load_workspace(root), names, changed=True)]
-    return found or None
+    found = select_packages(load_workspace(root), names, changed=True).names
+    return list(found) or None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from typing import Any
 
 from relnox.invoke._common import echo, echo_json, listed, number, relnox_task
@@ -39,24 +40,29 @@ def integrity_setting(workspace: Any, given: str | None) -> str | None:
     return value
 
 
-@relnox_task(name="audit", help=AUDIT_HELP, iterable=["package"])
-def audit(
-    c: Any,
-    repository: str = "pypi",
-    package: Any = None,
-    version: str = "",
-    dist: str = "",
-    integrity_url: str = "",
-    wait: str = "",
-    markdown: str = "",
-    root: str = ".",
-    json: bool = False,
-    verbose: int = 0,
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class AuditFlags:
+    """The flags of ``audit``, one field each (see its task)."""
+
+    repository: str = "pypi"
+    package: Any = None
+    version: str = ""
+    dist: str = ""
+    integrity_url: str = ""
+    wait: str = ""
+    markdown: str = ""
+    root: str = "."
+    json: bool = False
+    verbose: int = 0
+
+
+@relnox_task(name="audit", help=AUDIT_HELP, iterable=["package"], flags=AuditFlags)
+def audit(c: Any, flags: AuditFlags) -> dict[str, Any]:
     """Audit a release on its index: every file, its sha256, completeness, provenance, status."""
     from pathlib import Path
 
     from relnox.atomic import write_atomic
+    from relnox.guards import AuditOptions
     from relnox.guards.audit import (
         audit as run_audit,
     )
@@ -67,24 +73,24 @@ def audit(
     )
     from relnox.project.discovery import load_workspace
 
-    workspace = load_workspace(root)
-    report = run_audit(
-        workspace,
-        repository=repository or "pypi",
-        packages=listed(package),
-        version=version or None,
-        dist_dir=dist or None,
-        integrity_url=integrity_setting(workspace, integrity_url or None),
-        wait=number(wait, "wait", float) or 0.0,
+    workspace = load_workspace(flags.root)
+    options = AuditOptions(
+        repository=flags.repository or "pypi",
+        packages=listed(flags.package),
+        version=flags.version or None,
+        dist_dir=flags.dist or None,
+        integrity_url=integrity_setting(workspace, flags.integrity_url or None),
+        wait=number(flags.wait, "wait", float) or 0.0,
     )
+    report = run_audit(workspace, options)
     table = audit_markdown(report)
-    if markdown:
-        write_atomic(Path(markdown), table)
+    if flags.markdown:
+        write_atomic(Path(flags.markdown), table)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with Path(summary).open("a", encoding="utf-8", newline="\n") as fh:
             fh.write(table)
-    if json:
+    if flags.json:
         echo_json(report.to_dict())
     else:
         echo("\n".join(render_audit(report)))

@@ -6,7 +6,8 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,7 @@ from relnox.invoke._common import (
 )
 
 if TYPE_CHECKING:
+    from relnox.publish import PublishOptions
     from relnox.publish.report import PublishResult
 
 PUBLISH_HELP = {
@@ -88,103 +90,112 @@ def show(result: PublishResult, as_json: bool) -> None:
 
 def _publish(
     root: str,
-    repository: str | None,
-    package: list[str],
-    dist: str | None,
-    dry_run: bool,
-    yes: bool,
-    keep_going: bool,
-    from_tag: str | None,
-    as_json: bool,
-    verbose: int,
-    attestations: bool = False,
+    options: PublishOptions,
     *,
-    jobs: int = 4,
-    wait: float | None = 300.0,
+    yes: bool,
+    as_json: bool,
     verify_installable: bool = False,
     extra_index: str | None = None,
-    allow_stale: Sequence[str] = (),
 ) -> PublishResult:
-    from relnox.errors import PublishError
     from relnox.project.discovery import load_workspace
+    from relnox.publish import PublishRuntime, publish
     from relnox.publish.plan import installable_check
-    from relnox.publish.plan import publish as publish_release
-    from relnox.publish.tiers import graph_text
 
     workspace = load_workspace(root)
-    if jobs < 1:
-        raise UsageError(f"--jobs {jobs}: give 1 or more parallel uploads")
+    if options.jobs < 1:
+        raise UsageError(f"--jobs {options.jobs}: give 1 or more parallel uploads")
     check = installable_check(workspace, extra_index) if verify_installable else None
-    result = publish_release(
-        workspace,
-        repository=repository or None,
-        packages=package,
-        dist_dir=Path(dist) if dist else None,
-        from_tag=from_tag or None,
-        dry_run=dry_run,
-        keep_going=keep_going,
-        confirm=confirmation(yes),
-        verbose=verbose >= 2,
-        attestations=attestations,
-        jobs=jobs,
-        wait=wait,
-        check_installable=check,
-        allow_stale=allow_stale,
-    )
+    runtime = PublishRuntime(confirm=confirmation(yes), check_installable=check)
+    result = publish(workspace, options, runtime)
     if result.dry_run and not as_json:
+        from relnox.publish.tiers import graph_text
+
         echo("\n".join(graph_text([n for n, _ in result.packages], workspace)))
     show(result, as_json)
     if not result.ok:
+        from relnox.errors import PublishError
+
         more = f"; see {result.report_path}" if result.report_path else ""
         raise PublishError(f"{result.error or 'some files were not uploaded'}{more}")
     return result
 
 
-@relnox_task(help=PUBLISH_HELP, locked=True, iterable=["package", "allow_stale"])
-def publish(
-    c: Any,
-    repository: str | None = None,
-    package: Any = None,
-    changed: bool = False,
-    dry_run: bool = False,
-    yes: bool = False,
-    keep_going: bool = True,
-    from_tag: str | None = None,
-    skip_existing: bool = False,
-    attestations: bool = False,
-    jobs: int = 4,
-    wait: int = 300,
-    no_wait: bool = False,
-    verify_installable: bool = False,
-    dist: str | None = None,
-    allow_stale: Any = None,
-    root: str = ".",
-    json: bool = False,
-    verbose: int = 0,
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class PublishFlags:
+    """The flags of ``publish``, one field each (see its task)."""
+
+    repository: str | None = None
+    package: Any = None
+    changed: bool = False
+    dry_run: bool = False
+    yes: bool = False
+    keep_going: bool = True
+    from_tag: str | None = None
+    skip_existing: bool = False
+    attestations: bool = False
+    jobs: int = 4
+    wait: int = 300
+    no_wait: bool = False
+    verify_installable: bool = False
+    dist: str | None = None
+    allow_stale: Any = None
+    root: str = "."
+    json: bool = False
+    verbose: int = 0
+
+
+@relnox_task(
+    help=PUBLISH_HELP, locked=True, iterable=["package", "allow_stale"], flags=PublishFlags
+)
+def publish(c: Any, flags: PublishFlags) -> dict[str, Any]:
     """Upload the built release to an index in dependency tiers: hash-checked, resumable, wheels first."""
-    names = chosen(root, package, changed)
+    names = chosen(flags.root, flags.package, flags.changed)
     if names is None:
         echo(NOTHING_CHANGED)
         return {"packages": [], "uploaded": 0}
+    from relnox.publish import PublishOptions
+
+    options = PublishOptions(
+        repository=flags.repository or None,
+        packages=names,
+        dist_dir=Path(flags.dist) if flags.dist else None,
+        from_tag=flags.from_tag or None,
+        dry_run=flags.dry_run,
+        keep_going=flags.keep_going,
+        verbose=flags.verbose >= 2,
+        attestations=flags.attestations,
+        jobs=flags.jobs,
+        wait=None if flags.no_wait else float(flags.wait),
+        allow_stale=listed(flags.allow_stale),
+    )
     result = _publish(
-        root,
-        repository,
-        names,
-        dist,
-        dry_run,
-        yes,
-        keep_going,
-        from_tag,
-        json,
-        verbose,
-        attestations,
-        jobs=jobs,
-        wait=None if no_wait else float(wait),
-        verify_installable=verify_installable,
-        allow_stale=listed(allow_stale),
+        flags.root,
+        options,
+        yes=flags.yes,
+        as_json=flags.json,
+        verify_installable=flags.verify_installable,
     )
     return result.summary()
+
+
+@dataclass(frozen=True)
+class PublishTestFlags:
+    """The flags of ``testpypi``, one field each (see its task)."""
+
+    repository: str = "testpypi"
+    package: Any = None
+    changed: bool = False
+    dry_run: bool = False
+    keep_going: bool = True
+    attestations: bool = False
+    dist: str | None = None
+    root: str = "."
+    wait: int = 120
+    extra_index: str | None = None
+    extras: Any = None
+    allow_stale: Any = None
+    json: bool = False
+    verbose: int = 0
 
 
 @relnox_task(
@@ -206,45 +217,29 @@ def publish(
         "(repeatable, or comma-separated)",
     },
     iterable=["package", "extras", "allow_stale"],
+    flags=PublishTestFlags,
 )
-def testpypi(
-    c: Any,
-    repository: str = "testpypi",
-    package: Any = None,
-    changed: bool = False,
-    dry_run: bool = False,
-    keep_going: bool = True,
-    attestations: bool = False,
-    dist: str | None = None,
-    root: str = ".",
-    wait: int = 120,
-    extra_index: str | None = None,
-    extras: Any = None,
-    allow_stale: Any = None,
-    json: bool = False,
-    verbose: int = 0,
-) -> dict[str, Any]:
+def testpypi(c: Any, flags: PublishTestFlags) -> dict[str, Any]:
     """Publish to TestPyPI, then install the release from there in fresh environments and check it."""
-    names = chosen(root, package, changed)
+    names = chosen(flags.root, flags.package, flags.changed)
     if names is None:
         echo(NOTHING_CHANGED)
         return {"packages": [], "uploaded": 0}
-    result = _publish(
-        root,
-        repository,
-        names,
-        dist,
-        dry_run,
-        False,
-        keep_going,
-        None,
-        json,
-        verbose,
-        attestations,
-        allow_stale=listed(allow_stale),
+    from relnox.publish import PublishOptions
+
+    options = PublishOptions(
+        repository=flags.repository or None,
+        packages=names,
+        dist_dir=Path(flags.dist) if flags.dist else None,
+        dry_run=flags.dry_run,
+        keep_going=flags.keep_going,
+        verbose=flags.verbose >= 2,
+        attestations=flags.attestations,
+        allow_stale=listed(flags.allow_stale),
     )
+    result = _publish(flags.root, options, yes=False, as_json=flags.json)
     summary = result.summary()
-    if dry_run:
+    if flags.dry_run:
         return summary
     from relnox.project.discovery import load_workspace
     from relnox.release.from_index import check, verify_from_index
@@ -252,18 +247,18 @@ def testpypi(
 
     echo(f"verifying the release from {result.repository.label}")  # its URL was logged
     report = verify_from_index(
-        load_workspace(root),
+        load_workspace(flags.root),
         packages=[name for name, _ in result.packages],
-        repository=repository,
+        repository=flags.repository,
         label=result.repository.label,
-        dist_dir=Path(dist) if dist else None,
-        extra_index=extra_index,
-        wait=float(wait),
-        extras=listed(extras),
+        dist_dir=Path(flags.dist) if flags.dist else None,
+        extra_index=flags.extra_index,
+        wait=float(flags.wait),
+        extras=listed(flags.extras),
     )
     summary["verified"] = bool(report.ok)
     echo("\n".join(render_report(report)))
-    check(report, repository=repository, label=result.repository.label)
+    check(report, repository=flags.repository, label=result.repository.label)
     echo(f"verified: {', '.join(name for name, _ in result.packages)} install from there")
     return summary
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 from relnox.invoke._common import echo, echo_json, listed, number, relnox_task
@@ -50,32 +51,37 @@ def _skip(values: Any) -> frozenset[str]:
     return frozenset(s.strip() for v in listed(values) for s in str(v).split(",") if s.strip())
 
 
-def _options(**kw: Any) -> Any:
+def _options(flags: Any, resume_command: str) -> Any:
+    """The pipeline's options, built once from the flags of ``release`` or ``rehearse``
+    (a flag the task does not have keeps the pipeline's default)."""
     from relnox.release.pipeline import ReleaseOptions
 
+    def flag(name: str, default: Any = None) -> Any:
+        return getattr(flags, name, default)
+
     return ReleaseOptions(
-        part=kw["part"],
-        to=kw["to"],
-        pre=kw["pre"],
-        packages=tuple(listed(kw["package"])),
-        changed=kw.get("changed", False),
-        skip=_skip(kw["skip"]) | ({"skew"} if kw.get("no_skew") else set()),
-        test_repository=kw.get("test_repository") or "testpypi",
-        repository=kw.get("repository") or "pypi",
-        extra_index=kw["extra_index"],
-        yes=kw.get("yes", False),
-        push=kw.get("push", False),
-        allow_dirty=kw.get("allow_dirty", False),
-        allow_detached=kw.get("allow_detached", False),
-        offline=kw["offline"],
-        wait=number(kw["wait"], "wait", float),
-        jobs=number(kw["jobs"], "jobs") or None,
-        dist_dir=kw.get("dist") or None,
-        extras=tuple(listed(kw.get("extras"))),
-        resume_command=kw.get("resume_command", "relnox release"),
-        skew_depth=number(kw.get("skew_depth"), "skew-depth") or 1,
-        accept_skew=tuple(listed(kw.get("accept_skew"))),
-        integrity_url=kw.get("integrity_url") or None,
+        part=flags.part,
+        to=flags.to,
+        pre=flags.pre,
+        packages=tuple(listed(flags.package)),
+        changed=flag("changed", False),
+        skip=_skip(flags.skip) | ({"skew"} if flag("no_skew") else set()),
+        test_repository=flag("test_repository") or "testpypi",
+        repository=flag("repository") or "pypi",
+        extra_index=flags.extra_index,
+        yes=flag("yes", False),
+        push=flag("push", False),
+        allow_dirty=flag("allow_dirty", False),
+        allow_detached=flag("allow_detached", False),
+        offline=flags.offline,
+        wait=number(flags.wait, "wait", float),
+        jobs=number(flags.jobs, "jobs") or None,
+        dist_dir=flag("dist") or None,
+        extras=tuple(listed(flag("extras"))),
+        resume_command=resume_command,
+        skew_depth=number(flag("skew_depth"), "skew-depth") or 1,
+        accept_skew=tuple(listed(flag("accept_skew"))),
+        integrity_url=flag("integrity_url") or None,
     )
 
 
@@ -104,11 +110,12 @@ def _rerun_command(default: str = "relnox release", argv: list[str] | None = Non
 
 
 def _show_stage(report: Any) -> None:
-    mark = {"done": "ok", "already done": "ok", "skipped": "--", "failed": "XX"}.get(
-        report.status, ""
-    )
+    from relnox.stage import StageStatus
+
+    marks = {StageStatus.SKIPPED: "--", StageStatus.FAILED: "XX"}
+    mark = marks.get(report.status, "ok")
     detail = report.detail.splitlines()[0] if report.detail else ""
-    if report.status == "failed":
+    if report.status is StageStatus.FAILED:
         detail = "(the error follows)"  # printed once, by the error line itself
     echo(f"[{mark:2}] {report.name:18} {report.status:12} {report.seconds:6.1f}s  {detail}")
 
@@ -126,58 +133,66 @@ def _summary(result: Any, title: str) -> None:
         echo(f"  {stage}: {len(files)} file(s) uploaded")
 
 
+@dataclass(frozen=True)
+class ReleaseFlags:
+    """The flags of ``release``, one field each (see its task)."""
+
+    part: str | None = None
+    to: str | None = None
+    pre: str | None = None
+    package: Any = None
+    changed: bool = False
+    skip: Any = None
+    test_repository: str | None = None
+    repository: str | None = None
+    extra_index: str | None = None
+    yes: bool = False
+    push: bool = False
+    allow_dirty: bool = False
+    allow_detached: bool = False
+    offline: bool = False
+    wait: str | None = None
+    jobs: str | None = None
+    extras: Any = None
+    dist: str | None = None
+    no_skew: bool = False
+    skew_depth: str | None = None
+    accept_skew: Any = None
+    integrity_url: str | None = None
+    root: str = "."
+    dry_run: bool = False
+    json: bool = False
+    verbose: int = 0
+
+
 @relnox_task(
     locked=True,
     iterable=["package", "skip", "extras", "accept_skew"],
     help=RELEASE_HELP,
+    flags=ReleaseFlags,
 )
-def release(
-    c: Any,
-    part: str | None = None,
-    to: str | None = None,
-    pre: str | None = None,
-    package: Any = None,
-    changed: bool = False,
-    skip: Any = None,
-    test_repository: str | None = None,
-    repository: str | None = None,
-    extra_index: str | None = None,
-    yes: bool = False,
-    push: bool = False,
-    allow_dirty: bool = False,
-    allow_detached: bool = False,
-    offline: bool = False,
-    wait: str | None = None,
-    jobs: str | None = None,
-    extras: Any = None,
-    dist: str | None = None,
-    no_skew: bool = False,
-    skew_depth: str | None = None,
-    accept_skew: Any = None,
-    integrity_url: str | None = None,
-    root: str = ".",
-    dry_run: bool = False,
-    json: bool = False,
-    verbose: int = 0,
-) -> dict[str, Any]:
+def release(c: Any, flags: ReleaseFlags) -> dict[str, Any]:
     """The whole release: doctor, bump, build, verify, TestPyPI, verify from it, skew, PyPI, tag, audit."""
     from relnox.invoke._publish import confirmation
     from relnox.release.pipeline import plan_release
     from relnox.release.pipeline import release as run_release
 
-    options = _options(**locals(), resume_command=_rerun_command())
-    if dry_run:
-        plan = plan_release(root, options)
-        if json:
+    options = _options(flags, _rerun_command())
+    if flags.dry_run:
+        plan = plan_release(flags.root, options)
+        if flags.json:
             echo_json(plan.to_json())
         else:
             for line in plan.describe():
                 echo(line)
         return plan.to_json()
     result = run_release(
-        root, options, confirm=confirmation(yes), progress=None if json else _show_stage
+        flags.root,
+        options,
+        confirm=confirmation(flags.yes),
+        progress=None if flags.json else _show_stage,
     )
-    if json:
+    if flags.json:
         echo_json(result.to_dict())
     else:
         _summary(result, "Release finished:")
@@ -203,32 +218,38 @@ REHEARSE_HELP = {
 }
 
 
-@relnox_task(iterable=["package", "skip", "extras", "accept_skew"], help=REHEARSE_HELP)
-def rehearse(
-    c: Any,
-    part: str | None = None,
-    to: str | None = None,
-    pre: str | None = None,
-    package: Any = None,
-    skip: Any = None,
-    extra_index: str | None = None,
-    offline: bool = False,
-    wait: str | None = None,
-    jobs: str | None = None,
-    extras: Any = None,
-    no_skew: bool = False,
-    skew_depth: str | None = None,
-    accept_skew: Any = None,
-    root: str = ".",
-    json: bool = False,
-    verbose: int = 0,
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class RehearseFlags:
+    """The flags of ``rehearse``, one field each (see its task)."""
+
+    part: str | None = None
+    to: str | None = None
+    pre: str | None = None
+    package: Any = None
+    skip: Any = None
+    extra_index: str | None = None
+    offline: bool = False
+    wait: str | None = None
+    jobs: str | None = None
+    extras: Any = None
+    no_skew: bool = False
+    skew_depth: str | None = None
+    accept_skew: Any = None
+    root: str = "."
+    json: bool = False
+    verbose: int = 0
+
+
+@relnox_task(
+    iterable=["package", "skip", "extras", "accept_skew"], help=REHEARSE_HELP, flags=RehearseFlags
+)
+def rehearse(c: Any, flags: RehearseFlags) -> dict[str, Any]:
     """The whole release on a temporary clone, against two throwaway local indexes."""
     from relnox.release.rehearse import rehearse as run_rehearsal
 
-    options = _options(**locals(), resume_command=_rerun_command("relnox rehearse"))
-    rehearsal = run_rehearsal(root, options, progress=None if json else _show_stage)
-    if json:
+    options = _options(flags, _rerun_command("relnox rehearse"))
+    rehearsal = run_rehearsal(flags.root, options, progress=None if flags.json else _show_stage)
+    if flags.json:
         echo_json(rehearsal.result.to_dict())
     else:
         _summary(rehearsal.result, "Rehearsal finished; nothing in your repository changed:")

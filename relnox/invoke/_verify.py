@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from relnox.invoke._common import (
@@ -62,77 +63,81 @@ def _seconds(value: str, flag: str) -> float | None:
     return number
 
 
+@dataclass(frozen=True)
+class VerifyFlags:
+    """The flags of ``verify-install``, one field each (see its task)."""
+
+    package: Any = None
+    changed: bool = False
+    dist: str = ""
+    index: str = ""
+    extra_index: str = ""
+    wait: str = ""
+    no_deps: bool = False
+    offline: bool = False
+    sdist: bool = False
+    python: str = ""
+    timeout: str = ""
+    script_args: str = ""
+    installer: str = ""
+    extras: Any = None
+    skew_from: str = ""
+    skew_depth: str = ""
+    accept_skew: Any = None
+    shard: str = ""
+    timings: str = ""
+    allow_stale: Any = None
+    dry_run: bool = False
+    root: str = "."
+    json: bool = False
+    verbose: int = 0
+
+
 @relnox_task(
     name="verify-install",
     help=VERIFY_HELP,
     iterable=["package", "extras", "accept_skew", "allow_stale"],
+    flags=VerifyFlags,
 )
-def verify_install(
-    c: Any,
-    package: Any = None,
-    changed: bool = False,
-    dist: str = "",
-    index: str = "",
-    extra_index: str = "",
-    wait: str = "",
-    no_deps: bool = False,
-    offline: bool = False,
-    sdist: bool = False,
-    python: str = "",
-    timeout: str = "",
-    script_args: str = "",
-    installer: str = "",
-    extras: Any = None,
-    skew_from: str = "",
-    skew_depth: str = "",
-    accept_skew: Any = None,
-    shard: str = "",
-    timings: str = "",
-    allow_stale: Any = None,
-    dry_run: bool = False,
-    root: str = ".",
-    json: bool = False,
-    verbose: int = 0,
-) -> dict[str, Any]:
+def verify_install(c: Any, flags: VerifyFlags) -> dict[str, Any]:
     """Install the release into a fresh environment and check every package imports and runs."""
     from relnox.errors import VerifyError
     from relnox.project.discovery import load_workspace
+    from relnox.verify import VerifyOptions, plan_verify, render_report, run_plan
     from relnox.verify.report import closing_message
-    from relnox.verify.run import plan_verify, render_report, run_plan
 
-    seconds = {"timeout": _seconds(timeout, "timeout"), "wait": _seconds(wait, "wait")}
-    names = chosen(root, package, changed)  # a usage error comes first (exit 2)
+    seconds = {"timeout": _seconds(flags.timeout, "timeout"), "wait": _seconds(flags.wait, "wait")}
+    names = chosen(flags.root, flags.package, flags.changed)  # a usage error comes first (exit 2)
     if names is None:
         echo(NOTHING_CHANGED)
         return {"packages": [], "ok": True}
-    kw = {"installer": installer or None, "python": python or None, "timeout": seconds["timeout"]}
-    if shard:
+    if flags.shard:
         from relnox.invoke._shards import shard_names
 
-        names = shard_names(root, shard, names, timings)
+        names = shard_names(flags.root, flags.shard, names, flags.timings)
         if not names:
-            echo(f"shard {shard} has no packages: nothing to verify")
-            return {"packages": [], "ok": True, "shard": shard}
-    plan = plan_verify(
-        load_workspace(root, names),
+            echo(f"shard {flags.shard} has no packages: nothing to verify")
+            return {"packages": [], "ok": True, "shard": flags.shard}
+    options = VerifyOptions(
         packages=names,
-        dist_dir=dist or None,
-        index=index or None,
-        extra_index=extra_index or None,
-        no_deps=no_deps,
-        offline=offline,
-        sdist=sdist,
-        python=python or None,
+        dist_dir=flags.dist or None,
+        index=flags.index or None,
+        extra_index=flags.extra_index or None,
+        no_deps=flags.no_deps,
+        offline=flags.offline,
+        sdist=flags.sdist,
+        python=flags.python or None,
         timeout=seconds["timeout"],
-        script_args=script_args or None,
+        script_args=flags.script_args or None,
         wait=seconds["wait"],
-        installer=installer or None,
-        extras=listed(extras),
-        write_record=not dry_run,
-        allow_stale=listed(allow_stale),
+        installer=flags.installer or None,
+        extras=listed(flags.extras),
+        write_record=not flags.dry_run,
+        allow_stale=listed(flags.allow_stale),
     )
-    skew = _skew_plan(root, names, dist, skew_from, skew_depth, accept_skew, extra_index, kw)
-    if dry_run:
+    plan = plan_verify(load_workspace(flags.root, names), options)
+    skew = _skew_plan(flags.root, options, flags.skew_from, flags.skew_depth, flags.accept_skew)
+    if flags.dry_run:
         echo("Dry run: nothing is installed")
         echo("\n".join(plan.describe()))
         if skew is not None:
@@ -143,7 +148,7 @@ def verify_install(
     result = report.to_dict()
     if skew_report is not None:
         result["skew"] = skew_report.to_dict()
-    if json:
+    if flags.json:
         echo_json(result)
     else:
         echo("\n".join(render_report(report)))
@@ -161,16 +166,7 @@ def verify_install(
     return result
 
 
-def _skew_plan(
-    root: str,
-    names: list[str],
-    dist: str,
-    index: str,
-    depth: str,
-    accept: Any,
-    extra_index: str,
-    kw: dict[str, Any],
-) -> Any:
+def _skew_plan(root: str, verify: Any, index: str, depth: str, accept: Any) -> Any:
     """``--skew-from``: the skew guard's plan (usage errors come before anything runs)."""
     from relnox.invoke._args import UsageError
     from relnox.invoke._common import number
@@ -179,19 +175,22 @@ def _skew_plan(
         if depth or listed(accept):
             raise UsageError("--skew-depth and --accept-skew need --skew-from INDEX")
         return None
-    from relnox.guards.skew import DEFAULT_DEPTH, plan_skew
+    from relnox.guards import SkewOptions, plan_skew
+    from relnox.guards.skew import DEFAULT_DEPTH
     from relnox.project.discovery import load_workspace
 
-    return plan_skew(
-        load_workspace(root),
+    options = SkewOptions(
         index=index,
-        packages=names,
-        dist_dir=dist or None,
+        packages=verify.packages,
+        dist_dir=verify.dist_dir,
         depth=DEFAULT_DEPTH if not depth else number(depth, "skew-depth"),
         accept=listed(accept),
-        extra_index=extra_index or None,
-        **kw,
+        extra_index=verify.extra_index,
+        installer=verify.installer,
+        python=verify.python,
+        timeout=verify.timeout,
     )
+    return plan_skew(load_workspace(root), options)
 
 
 def _run_skew(plan: Any) -> Any:

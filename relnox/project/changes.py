@@ -11,7 +11,7 @@ A package that was never tagged counts as changed.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -177,25 +177,3 @@ def unreleased(workspace: Workspace, pkg: Package) -> bool:
     tag = workspace.tag_for(pkg)
     on = git.tag_commit(workspace.root, tag)
     return on is None or on == git.head(workspace.root)
-
-
-def release_set(
-    workspace: Workspace, packages: Iterable[str] = (), *, changed: bool = False
-) -> tuple[Package, ...]:
-    """The packages a build, verify or publish acts on, in release order.
-
-    Without ``changed``: the named packages (all when none is named). With it: the
-    packages whose current version is not released yet (a bump gave them a new
-    version; a dependent whose pin moved was bumped too), the named ones, and the rest
-    of their lockstep groups. Packages outside the set are neither built nor uploaded.
-    """
-    names = list(packages)
-    if not changed:
-        return workspace.select(names)
-    workspace.require_history("--changed")
-    wanted = {workspace.get(n).name for n in names}
-    wanted |= {p.name for p in workspace.packages if unreleased(workspace, p)}
-    wanted |= {
-        q.name for p in workspace.packages if p.name in wanted for q in workspace.group_of(p)
-    }
-    return tuple(p for p in workspace.packages if p.name in wanted)

@@ -316,7 +316,6 @@ def infer_conventions(
             default,
             examples,
             why.get(member.name, ""),
-            show_file,
         )
         if member.name in doubts:
             facts[member.name] = dataclasses.replace(
@@ -577,7 +576,6 @@ def _facts(
     default: str,
     examples: list[str],
     why: str = "",
-    show_file: Callable[[str, str], str | None] | None = None,
 ) -> TagFacts:
     if member.configured is not None:
         convention = TagConvention(

@@ -6,13 +6,65 @@ Made by :func:`relnox.publish.plan.plan_publish`, carried out by
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from relnox.artifacts.manifest import Manifest, PackageRecord
+from relnox.project.workspace import Workspace
 from relnox.publish.report import PlannedFile
+from relnox.stage import Runtime
 from relnox.tools.credentials import Credentials
+from relnox.tools.network import NetworkSettings
 from relnox.tools.repositories import Repository
+from relnox.tools.upload import Runner
+
+#: ``(repository, [(name, version)]) -> why they do not install`` (None: they do)
+InstallableCheck = Callable[[Repository, Sequence[tuple[str, str]]], "str | None"]
+
+
+@dataclass(frozen=True)
+class PublishOptions:
+    """What a person decides about a publish (``relnox publish``'s flags).
+
+    ``repository`` None routes by the CI tag (a pre-release to the test index), else
+    PyPI. ``network`` (default: the workspace's ``[tool.relnox.network]``) bounds every
+    wait; ``retries`` and ``retry_delay`` override it. ``wait`` bounds the wait for a
+    tier to become installable before the next is uploaded.
+    """
+
+    repository: str | Repository | None = None
+    packages: Sequence[str] = ()
+    dist_dir: Path | None = None
+    from_tag: str | None = None
+    dry_run: bool = False  # plan and preflight; credentials may be missing; nothing recorded
+    keep_going: bool = True
+    retries: int | None = None
+    retry_delay: float | None = None
+    verbose: bool = False
+    attestations: bool = False
+    jobs: int = 4
+    wait: float | None = 300.0
+    transport: str | None = None  # uv or twine (default: [tool.relnox] or uv)
+    allow_stale: Sequence[str] = ()
+    network: NetworkSettings | None = None
+
+
+@dataclass(frozen=True)
+class PublishRuntime(Runtime):
+    """A run's :class:`~relnox.stage.Runtime` and the seams of an upload: the process
+    runner and the installability check (tests replace them)."""
+
+    run: Runner | None = None
+    check_installable: InstallableCheck | None = None
+
+    @classmethod
+    def of(cls, runtime: Runtime | None) -> PublishRuntime:
+        if isinstance(runtime, PublishRuntime):
+            return runtime
+        base = runtime or Runtime()
+        return cls(confirm=base.confirm, environ=base.environ, sleep=base.sleep)
 
 
 @dataclass(frozen=True)
@@ -22,12 +74,31 @@ class PublishPlan:
     records: tuple[PackageRecord, ...]  # upload order
     files: tuple[PlannedFile, ...]  # upload order, wheels before sdists
     manifest: Manifest
+    workspace: Workspace
+    options: PublishOptions
     new_projects: tuple[str, ...] = ()  # packages whose project the index does not have yet
     allowed_stale: Mapping[str, str] = field(default_factory=dict)  # --allow-stale: what changed
 
     @property
     def to_upload(self) -> tuple[PlannedFile, ...]:
         return tuple(f for f in self.files if f.action == "upload")
+
+    def describe(self) -> list[str]:
+        return [f"{f.package} {f.version}: {f.describe()}" for f in self.files] + [
+            f"new project on {self.repository.label}: {name}" for name in self.new_projects
+        ]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "repository": self.repository.label,
+            "credentials": self.credentials.source,
+            "packages": {r.name: r.version for r in self.records},
+            "files": [
+                {"package": f.package, "version": f.version, "action": f.action, "file": f.filename}
+                for f in self.files
+            ],
+            "new_projects": list(self.new_projects),
+        }
 
     def confirmation(self) -> str:
         files, packages = len(self.to_upload), len({f.package for f in self.to_upload})

@@ -22,7 +22,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -36,9 +36,10 @@ from relnox.artifacts.distdir import load_release
 from relnox.artifacts.manifest import Manifest, PackageRecord
 from relnox.builds import refuse_stale
 from relnox.errors import PublishError
+from relnox.project.selection import select_packages
 from relnox.project.workspace import Workspace
 from relnox.publish.installable import installable_options
-from relnox.publish.model import PublishPlan
+from relnox.publish.model import InstallableCheck, PublishOptions, PublishPlan, PublishRuntime
 from relnox.publish.owner import check_owner
 from relnox.publish.report import (
     SKIPPED,
@@ -50,8 +51,9 @@ from relnox.publish.report import (
 )
 from relnox.publish.route import TagRoute, ci_tag, route_for_tag
 from relnox.publish.rules import late_files, status_problems, upload_window_days
-from relnox.publish.run import READERS, InstallableCheck, PackageUploader, Waiting, upload_all
+from relnox.publish.run import READERS, PackageUploader, Waiting, upload_all
 from relnox.publish.tiers import graph_mermaid
+from relnox.stage import Runtime
 from relnox.tools import git
 from relnox.tools.credentials import Credentials, login_help, resolve_credentials
 from relnox.tools.envs import (
@@ -65,9 +67,9 @@ from relnox.tools.envs import (
 from relnox.tools.index_auth import refused_login
 from relnox.tools.network import NetworkSettings, network_settings
 from relnox.tools.repositories import PYPI, TESTPYPI, Repository, builtin, resolve
-from relnox.tools.simple_api import IndexReader
+from relnox.tools.simple_api import IndexReader, Patience
 from relnox.tools.twine import Twine
-from relnox.tools.upload import TRANSPORTS, Runner, Transport, attestations_of, watched_runner
+from relnox.tools.upload import TRANSPORTS, Transport, attestations_of, watched_runner
 from relnox.tools.uv_publish import UvPublish
 
 __all__ = ["PublishPlan", "PublishResult", "TagRoute", "plan_publish", "publish", "route_for_tag"]
@@ -89,7 +91,7 @@ def _select(
         )
     wanted = list(names) or ([route.package] if route and route.package else [])
     if wanted:
-        return tuple(manifest.get(p.name) for p in workspace.select(wanted))
+        return tuple(manifest.get(p.name) for p in select_packages(workspace, wanted).packages)
     records = tuple(manifest.get(p.name) for p in workspace.packages if p.name in built)
     if route is not None:
         records = tuple(r for r in records if Version(r.version) == Version(route.version))
@@ -161,37 +163,26 @@ def index_reader(
         repository.simple_url,
         credentials.basic_auth(),
         repository.origins,
-        network.timeout,
-        network.retries,
-        network.retry_delay,
-        sleep,
-        network.stall,
+        Patience.of(network, sleep),
     )
 
 
 def plan_publish(
-    workspace: Workspace,
-    *,
-    repository: str | Repository | None = None,
-    packages: Sequence[str] = (),
-    dist_dir: Path | None = None,
-    from_tag: str | None = None,
-    environ: Mapping[str, str] | None = None,
-    run: Runner | None = None,
-    network: NetworkSettings | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-    require_credentials: bool = True,
-    write_record: bool = True,
-    allow_stale: Sequence[str] = (),
+    workspace: Workspace, options: PublishOptions, runtime: Runtime | None = None
 ) -> PublishPlan:
     """Everything that can be checked before the first upload (``--dry-run`` stops here).
 
-    Without ``require_credentials`` (a dry run) missing credentials are a warning;
-    without ``write_record`` the files found are not recorded in the state directory.
+    In a dry run missing credentials are a warning and the files found are not
+    recorded in the state directory. The index is asked about every file
+    (``runtime``'s environment holds its credentials).
     """
-    env = dict(os.environ if environ is None else environ)
-    network = network or network_settings(workspace.config)
-    run = run or watched_runner(network)
+    seams = PublishRuntime.of(runtime)
+    env = dict(os.environ if seams.environ is None else seams.environ)
+    network = _network(workspace, options)
+    sleep = seams.sleep
+    repository, packages, dist_dir = options.repository, options.packages, options.dist_dir
+    from_tag, allow_stale = options.from_tag, options.allow_stale
+    require_credentials = write_record = not options.dry_run
     tag = from_tag or (ci_tag(env) if repository is None else None)
     route = route_for_tag(tag, workspace) if tag else None
     target = repository if repository is not None else (route.repository if route else PYPI)
@@ -306,7 +297,15 @@ def plan_publish(
         logger.info("new on %s (first release): %s", repo.label, ", ".join(new))
         check_new_projects(workspace, repo, new, [r.name for r in records])
     return PublishPlan(
-        repo, credentials, tuple(records), tuple(planned), manifest, tuple(new), allowed
+        repo,
+        credentials,
+        tuple(records),
+        tuple(planned),
+        manifest,
+        workspace,
+        options,
+        tuple(new),
+        allowed,
     )
 
 
@@ -490,29 +489,17 @@ def check_attestations(plan: PublishPlan) -> None:
         )
 
 
+def _network(workspace: Workspace, options: PublishOptions) -> NetworkSettings:
+    network = options.network or network_settings(workspace.config)
+    if options.retries is not None:
+        network = dataclasses.replace(network, retries=options.retries)
+    if options.retry_delay is not None:
+        network = dataclasses.replace(network, retry_delay=options.retry_delay)
+    return network
+
+
 def publish(
-    workspace: Workspace,
-    *,
-    repository: str | Repository | None = None,
-    packages: Sequence[str] = (),
-    dist_dir: Path | None = None,
-    from_tag: str | None = None,
-    dry_run: bool = False,
-    keep_going: bool = True,
-    confirm: Confirm | None = None,
-    environ: Mapping[str, str] | None = None,
-    run: Runner | None = None,
-    network: NetworkSettings | None = None,
-    retries: int | None = None,
-    retry_delay: float | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-    verbose: bool = False,
-    attestations: bool = False,
-    jobs: int = 4,
-    wait: float | None = 300.0,
-    check_installable: InstallableCheck | None = None,
-    transport: str | None = None,
-    allow_stale: Sequence[str] = (),
+    workspace: Workspace, options: PublishOptions, runtime: Runtime | None = None
 ) -> PublishResult:
     """Plan, confirm (``repository.confirm``: PyPI), upload; returns what happened.
 
@@ -521,27 +508,18 @@ def publish(
     and ``dist/publish-report.json`` records it. ``network`` (default: the workspace's
     ``[tool.relnox.network]``) bounds every wait; ``retries`` and ``retry_delay`` override it.
     """
-    env = dict(os.environ if environ is None else environ)
-    network = network or network_settings(workspace.config)
-    if retries is not None:
-        network = dataclasses.replace(network, retries=retries)
-    if retry_delay is not None:
-        network = dataclasses.replace(network, retry_delay=retry_delay)
-    run = run or watched_runner(network)
-    plan = plan_publish(
-        workspace,
-        repository=repository,
-        packages=packages,
-        dist_dir=dist_dir,
-        from_tag=from_tag,
-        environ=env,
-        run=run,
-        network=network,
-        sleep=sleep,
-        require_credentials=not dry_run,
-        write_record=not dry_run,
-        allow_stale=allow_stale,
-    )
+    seams = PublishRuntime.of(runtime)
+    return run_publish(plan_publish(workspace, options, seams), seams)
+
+
+def run_publish(plan: PublishPlan, runtime: Runtime | None = None) -> PublishResult:
+    """Confirm (``repository.confirm``: PyPI) and upload what ``plan`` says, tier by tier."""
+    seams = PublishRuntime.of(runtime)
+    workspace, options = plan.workspace, plan.options
+    env = dict(os.environ if seams.environ is None else seams.environ)
+    network = _network(workspace, options)
+    run, sleep, confirm = seams.run or watched_runner(network), seams.sleep, seams.confirm
+    dry_run, attestations = options.dry_run, options.attestations
     result = PublishResult(
         plan.repository,
         plan.credentials.source,
@@ -577,10 +555,10 @@ def publish(
         reader,
         network,
         sleep,
-        verbose,
+        options.verbose,
         attestations=attestations,
         transport=choose_transport(
-            workspace, plan.credentials, transport, attestations=attestations
+            workspace, plan.credentials, options.transport, attestations=attestations
         ),
         serial_creations=new_project_limit(workspace, plan.repository) is not None,
     )
@@ -590,10 +568,10 @@ def publish(
         result,
         workspace,
         uploader,
-        keep_going=keep_going,
-        jobs=jobs,
-        waiting=Waiting(wait),
-        check_installable=check_installable,
+        keep_going=options.keep_going,
+        jobs=options.jobs,
+        waiting=Waiting(options.wait),
+        check_installable=seams.check_installable,
     )
     result.graph = graph_mermaid(names, workspace, {n: result.package_status(n) for n in names})
     for line in result.fix_forward():

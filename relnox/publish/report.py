@@ -13,17 +13,33 @@ from typing import Any
 from relnox.artifacts.manifest import ensure_state_dir
 from relnox.atomic import write_atomic
 from relnox.redact import redact
+from relnox.stage import Status
 from relnox.tools.repositories import Repository
 
 REPORT_JSON = "publish-report.json"
 
-# file statuses
-WOULD_UPLOAD = "would-upload"  # dry run
-UPLOADED = "uploaded"
-SKIPPED = "skipped"  # already on the index with the same sha256
-FAILED = "failed"
-HELD_BACK = "held-back"  # a dependency failed (--keep-going)
-NOT_ATTEMPTED = "not-attempted"  # relnox stopped at an earlier failure
+
+class UploadStatus(Status):
+    """What happened to one file of a publish."""
+
+    WOULD_UPLOAD = "would-upload"  # dry run
+    UPLOADED = "uploaded"
+    SKIPPED = "skipped"  # already on the index with the same sha256
+    FAILED = "failed"
+    HELD_BACK = "held-back"  # a dependency failed (--keep-going)
+    NOT_ATTEMPTED = "not-attempted"  # relnox stopped at an earlier failure
+
+
+WOULD_UPLOAD, UPLOADED, SKIPPED = (
+    UploadStatus.WOULD_UPLOAD,
+    UploadStatus.UPLOADED,
+    UploadStatus.SKIPPED,
+)
+FAILED, HELD_BACK, NOT_ATTEMPTED = (
+    UploadStatus.FAILED,
+    UploadStatus.HELD_BACK,
+    UploadStatus.NOT_ATTEMPTED,
+)
 
 
 @dataclass(frozen=True)
@@ -46,7 +62,7 @@ class PlannedFile:
 @dataclass
 class FileOutcome:
     file: PlannedFile
-    status: str
+    status: UploadStatus
     attempts: int = 0
     error: str | None = None
 
@@ -55,7 +71,7 @@ class FileOutcome:
             "filename": self.file.filename,
             "kind": self.file.kind,
             "sha256": self.file.sha256,
-            "status": self.status,
+            "status": self.status.value,
             "attempts": self.attempts,
             "error": redact(self.error) if self.error else None,
         }
@@ -76,7 +92,7 @@ class PublishResult:
     graph: str = ""  # the tiers as Mermaid (for a job summary)
     allowed_stale: dict[str, str] = field(default_factory=dict)  # --allow-stale: what changed
 
-    def with_status(self, *statuses: str) -> list[str]:
+    def with_status(self, *statuses: UploadStatus) -> list[str]:
         return [o.file.filename for o in self.outcomes if o.status in statuses]
 
     @property

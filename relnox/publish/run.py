@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from relnox.errors import PublishError
 from relnox.project.workspace import Workspace
-from relnox.publish.model import PublishPlan
+from relnox.publish.model import InstallableCheck, PublishPlan
 from relnox.publish.report import (
     FAILED,
     HELD_BACK,
@@ -39,7 +39,6 @@ from relnox.publish.report import (
 from relnox.publish.rules import creation_limited
 from relnox.publish.tiers import tiers
 from relnox.tools.network import NetworkSettings
-from relnox.tools.repositories import Repository
 from relnox.tools.simple_api import IndexReader
 from relnox.tools.twine import Twine
 from relnox.tools.upload import (
@@ -289,10 +288,6 @@ class PackageUploader:
     def _fail(outcome: FileOutcome, message: str) -> str:
         outcome.status, outcome.error = FAILED, message
         return message
-
-
-#: ``(repository, [(name, version)]) -> why they do not install`` (None: they do)
-InstallableCheck = Callable[[Repository, Sequence[tuple[str, str]]], "str | None"]
 
 
 @dataclass(frozen=True)

@@ -3,5 +3,20 @@
 from relnox.release.doctor import doctor
 from relnox.release.pipeline import ReleaseOptions, ReleaseResult, release
 from relnox.release.rehearse import rehearse
+from relnox.release.tagging import TagOptions, TagPlan, apply_tags, plan_tags
+from relnox.stage import Stage
 
-__all__ = ["ReleaseOptions", "ReleaseResult", "doctor", "rehearse", "release"]
+TAG_STAGE: Stage[TagOptions, TagPlan, None] = Stage("tag", TagOptions, plan_tags, apply_tags)
+
+__all__ = [
+    "TAG_STAGE",
+    "ReleaseOptions",
+    "ReleaseResult",
+    "TagOptions",
+    "TagPlan",
+    "apply_tags",
+    "doctor",
+    "plan_tags",
+    "rehearse",
+    "release",
+]

@@ -20,7 +20,7 @@ from relnox.publish import new_project_limit, our_versions, status_problems
 from relnox.tools.credentials import resolve_credentials
 from relnox.tools.network import network_settings
 from relnox.tools.repositories import resolve
-from relnox.tools.simple_api import IndexReader
+from relnox.tools.simple_api import IndexReader, Patience
 
 R = TypeVar("R")
 
@@ -37,13 +37,7 @@ def index_checks(
     network = network_settings(ws.config)
     credentials = resolve_credentials(repo)
     reader = IndexReader(
-        repo.simple_url,
-        credentials.basic_auth(),
-        repo.origins,
-        network.timeout,
-        network.retries,
-        network.retry_delay,
-        stall=network.stall,
+        repo.simple_url, credentials.basic_auth(), repo.origins, Patience.of(network)
     )
     rows: list[R] = []
     new: list[str] = []

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from relnox.errors import VerifyError
 from relnox.project.workspace import Workspace
-from relnox.verify import VerifyReport, closing_message, verify_install
+from relnox.verify import VerifyOptions, VerifyReport, closing_message, verify_install
 
 
 def verify_from_index(
@@ -30,12 +30,14 @@ def verify_from_index(
     """The report of installing ``packages`` from ``repository`` (see :func:`check`)."""
     return verify_install(
         workspace,
-        packages=list(packages),
-        dist_dir=dist_dir,
-        index=repository,
-        extra_index=extra_index or None,
-        wait=wait,
-        extras=list(extras),
+        VerifyOptions(
+            packages=list(packages),
+            dist_dir=dist_dir,
+            index=repository,
+            extra_index=extra_index or None,
+            wait=wait,
+            extras=list(extras),
+        ),
     )
 
 

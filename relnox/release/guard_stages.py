@@ -14,15 +14,18 @@ from typing import TYPE_CHECKING
 from relnox.artifacts.manifest import ensure_state_dir
 from relnox.atomic import write_atomic
 from relnox.guards import (
-    audit,
+    AUDIT_STAGE,
+    SKEW_STAGE,
+    AuditOptions,
+    SkewOptions,
     audit_markdown,
     audit_message,
-    check_skew,
     render_audit,
     render_skew,
     skew_message,
 )
-from relnox.release.pipeline import ReleaseError, _manifest_fingerprint
+from relnox.release.model import Outcome, ReleaseError, manifest_fingerprint
+from relnox.stage import StageStatus
 
 if TYPE_CHECKING:
     from relnox.release.pipeline import Pipeline
@@ -30,22 +33,25 @@ if TYPE_CHECKING:
 AUDIT_RECORD = "audit.md"  # the audit's table, a release record for the GitHub release
 
 
-def skew_stage(pipeline: Pipeline) -> tuple[str, str]:
+def skew_stage(pipeline: Pipeline) -> Outcome:
     """The published versions of the dependents, installed with the new release."""
     if "publish" in pipeline.options.skip:
-        return "skipped", "publish is skipped: nothing new reaches the index"
-    fingerprint = _manifest_fingerprint(pipeline.dist_dir) + pipeline.options.repository
+        return StageStatus.SKIPPED, "publish is skipped: nothing new reaches the index"
+    fingerprint = manifest_fingerprint(pipeline.dist_dir) + pipeline.options.repository
     if pipeline.state.done("skew", fingerprint):
-        return "already done", "checked before for this build"
-    report = check_skew(
+        return StageStatus.ALREADY_DONE, "checked before for this build"
+    plan = SKEW_STAGE.plan(
         pipeline.workspace,
-        index=pipeline.options.repository,
-        packages=pipeline.names,
-        dist_dir=pipeline.dist_dir,
-        depth=pipeline.options.skew_depth,
-        accept=pipeline.options.accept_skew,
-        extra_index=pipeline.options.extra_index,
+        SkewOptions(
+            index=pipeline.options.repository,
+            packages=pipeline.names,
+            dist_dir=pipeline.dist_dir,
+            depth=pipeline.options.skew_depth,
+            accept=pipeline.options.accept_skew,
+            extra_index=pipeline.options.extra_index,
+        ),
     )
+    report = SKEW_STAGE.run(plan, pipeline.runtime)
     pipeline.result.guards["skew"] = report.to_dict()
     if not report.ok:
         lines = render_skew(report)
@@ -53,21 +59,24 @@ def skew_stage(pipeline: Pipeline) -> tuple[str, str]:
     pipeline.state.mark("skew", fingerprint)
     accepted = [r.case.key for r in report.accepted]
     shown = f"; accepted: {', '.join(accepted)}" if accepted else ""
-    return "done", report.summary() + shown
+    return StageStatus.DONE, report.summary() + shown
 
 
-def audit_stage(pipeline: Pipeline) -> tuple[str, str]:
+def audit_stage(pipeline: Pipeline) -> Outcome:
     """What the index serves now: every file, its sha256, provenance, project status."""
     if "publish" in pipeline.options.skip:
-        return "skipped", "publish is skipped: nothing was released to audit"
-    report = audit(
+        return StageStatus.SKIPPED, "publish is skipped: nothing was released to audit"
+    plan = AUDIT_STAGE.plan(
         pipeline.workspace,
-        repository=pipeline.options.repository,
-        packages=pipeline.names,
-        dist_dir=pipeline.dist_dir,
-        integrity_url=pipeline.options.integrity_url,
-        wait=pipeline.options.wait if pipeline.options.wait is not None else 60.0,
+        AuditOptions(
+            repository=pipeline.options.repository,
+            packages=pipeline.names,
+            dist_dir=pipeline.dist_dir,
+            integrity_url=pipeline.options.integrity_url,
+            wait=pipeline.options.wait if pipeline.options.wait is not None else 60.0,
+        ),
     )
+    report = AUDIT_STAGE.run(plan, pipeline.runtime)
     pipeline.result.guards["audit"] = report.to_dict()
     record = ensure_state_dir(pipeline.dist_dir) / AUDIT_RECORD
     write_atomic(record, audit_markdown(report))
@@ -75,4 +84,7 @@ def audit_stage(pipeline: Pipeline) -> tuple[str, str]:
         lines = render_audit(report)
         raise ReleaseError("\n".join([*lines, audit_message(report)]))
     checks = len(report.findings)
-    return "done", f"{checks} checks on {report.repository.label} passed; record: {record}"
+    return (
+        StageStatus.DONE,
+        f"{checks} checks on {report.repository.label} passed; record: {record}",
+    )

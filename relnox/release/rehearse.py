@@ -21,6 +21,7 @@ from pathlib import Path
 
 from relnox.errors import RelnoxError
 from relnox.project.discovery import load_workspace
+from relnox.publish import PublishOptions, PublishRuntime
 from relnox.release.pipeline import (
     Progress,
     ReleaseError,
@@ -29,10 +30,12 @@ from relnox.release.pipeline import (
     StageReport,
     release,
 )
+from relnox.release.tagging import TagOptions
 from relnox.sample import GIT_ENV, create_demo_workspace, git_env
+from relnox.stage import StageStatus
 from relnox.tools import git
 from relnox.tools.index_server import LocalIndex
-from relnox.verify import render_report, verify_install
+from relnox.verify import VerifyOptions, render_report, verify_install
 
 logger = logging.getLogger("relnox")
 
@@ -96,15 +99,17 @@ def _final_check(
     workspace = load_workspace(root)
     report = verify_install(
         workspace,
-        packages=list(result.versions),
-        index=index,
-        wait=30,
-        extras=options.extras if options else (),
-        extra_index=options.extra_index if options else None,
+        VerifyOptions(
+            packages=list(result.versions),
+            index=index,
+            wait=30,
+            extras=options.extras if options else (),
+            extra_index=options.extra_index if options else None,
+        ),
     )
     stage = StageReport(
         "install-from-index",
-        "done" if report.ok else "failed",
+        StageStatus.DONE if report.ok else StageStatus.FAILED,
         f"{len(report.results)} package(s) installed from {index} and checked",
         time.monotonic() - started,
     )
@@ -165,16 +170,18 @@ def _seed(root: Path, index: str, out: Path, progress: Progress) -> StageReport:
     built = build_all(root, BuildOptions(out=out, sdist=False))  # wheels are what it installs
     built.raise_for_failures()
     workspace = load_workspace(root)
-    apply_tags(workspace, plan_tags(workspace, missing=True), push=True)  # released: tagged
+    apply_tags(plan_tags(workspace, TagOptions(missing=True, push=True)))  # released: tagged
     published = publish(
-        workspace, repository=index, dist_dir=out, confirm=lambda _m: True, environ=_local_environ()
+        workspace,
+        PublishOptions(repository=index, dist_dir=out),
+        PublishRuntime(confirm=lambda _m: True, environ=_local_environ()),
     )
     if published.error or published.failed:
         raise ReleaseError(published.error or f"upload failed: {', '.join(published.failed)}")
     versions = ", ".join(f"{p.name} {p.version}" for p in workspace.packages)
     stage = StageReport(
         "published before",
-        "done",
+        StageStatus.DONE,
         f"{versions} already on the PyPI stand-in (what the skew guard checks)",
         time.monotonic() - started,
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from relnox.errors import ConfigError, GitError, VersionError
 from relnox.paths import rel
 from relnox.project.sources import PY_VERSION_RE, VersionLocation
 from relnox.project.workspace import Package, Workspace
+from relnox.stage import Runtime
 from relnox.tags import ParsedTag, parse_tag
 from relnox.toml import tomllib
 from relnox.tools import git
@@ -112,7 +113,25 @@ class TagAction:
 
 
 @dataclass(frozen=True)
+class TagOptions:
+    """What a person decides about tagging (``relnox tag``'s flags).
+
+    ``since`` (default: the last release commit, or the event's ``before`` in CI) is
+    what versions are compared with; ``missing`` tags every selected version that has
+    no tag yet instead. ``push`` pushes every planned tag (created or already there) to
+    ``remote``."""
+
+    since: str | None = None
+    missing: bool = False
+    packages: Sequence[str] | None = None
+    push: bool = False
+    remote: str = "origin"
+
+
+@dataclass(frozen=True)
 class TagPlan:
+    workspace: Workspace
+    options: TagOptions
     head: str
     since: str | None
     actions: tuple[TagAction, ...]
@@ -130,6 +149,16 @@ class TagPlan:
             since = f" since {self.since}" if self.since else ""
             lines.append(f"no version changed{since}: nothing to tag")
         return lines
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **self.results(self.workspace),
+            "actions": [
+                {"tag": a.tag, "action": a.action, "commit": a.commit, "reason": a.reason}
+                for a in self.actions
+            ],
+            "notes": list(self.notes),
+        }
 
     def summary(self) -> str:
         """One line: what was created, what HEAD already had, what stays on older commits."""
@@ -157,15 +186,12 @@ class TagPlan:
         }
 
 
-def plan_tags(
-    workspace: Workspace,
-    *,
-    since: str | None = None,
-    missing: bool = False,
-    packages: Iterable[str] | None = None,
-    env: Mapping[str, str] | None = None,
-) -> TagPlan:
-    """Which tags to create on HEAD; raises when a wanted tag sits on another commit."""
+def plan_tags(workspace: Workspace, options: TagOptions, runtime: Runtime | None = None) -> TagPlan:
+    """Which tags to create on HEAD; raises when a wanted tag sits on another commit.
+
+    ``runtime``'s environment is the CI event's (the push's ``before`` commit)."""
+    since, missing, packages = options.since, options.missing, options.packages
+    env = runtime.environ if runtime else None
     repo = workspace.root
     if not git.is_repo(repo):
         raise GitError(
@@ -241,7 +267,9 @@ def plan_tags(
                 f"but {pkg.name} changed to {pkg.version} since {rev}; bump {pkg.name} to a new "
                 f"version, or delete the stale tag (git tag -d {tag}) if it was never released"
             )
-    return TagPlan(head, rev, tuple(actions.values()), tuple(unchanged), tuple(notes))
+    return TagPlan(
+        workspace, options, head, rev, tuple(actions.values()), tuple(unchanged), tuple(notes)
+    )
 
 
 #: tags that name a version and no package: the repository's single convention
@@ -301,11 +329,11 @@ def _shared_for(
     return candidates[0] if candidates else None
 
 
-def apply_tags(
-    workspace: Workspace, plan: TagPlan, *, push: bool = False, remote: str = "origin"
-) -> None:
-    """Create the planned tags; with ``push``, push every planned tag (created or skipped)."""
-    repo = workspace.root
+def apply_tags(plan: TagPlan, runtime: Runtime | None = None) -> None:
+    """Create the planned tags; with ``push``, push every planned tag (created or skipped).
+
+    Tagging asks nobody; git's own credentials push."""
+    repo, push, remote = plan.workspace.root, plan.options.push, plan.options.remote
     if push and plan.actions and not git.git(repo, "remote", "get-url", remote, check=False):
         raise GitError(f"{repo} has no remote {remote!r}; add it or pass --remote NAME")
     for action in plan.to_create:

@@ -18,8 +18,14 @@ from relnox.shards.assemble import (
 )
 from relnox.shards.plan import ShardOptions, ShardPlan, plan_shards, shard_packages
 from relnox.shards.split import ShardSpec, parse_shard, shard_count, split
+from relnox.stage import Stage
+
+STAGE: Stage[AssembleOptions, AssemblePlan, AssembleResult] = Stage(
+    "assemble", AssembleOptions, plan_assemble, run_assemble
+)
 
 __all__ = [
+    "STAGE",
     "AssembleOptions",
     "AssemblePlan",
     "AssembleResult",

@@ -35,6 +35,7 @@ from relnox.errors import BuildError, RelnoxError
 from relnox.paths import rel
 from relnox.project.workspace import Workspace
 from relnox.shards.split import ShardSpec
+from relnox.stage import Runtime
 from relnox.tools import git
 
 SHARD_KEY = "shard"  # the shard manifest's extra field: "K/N"
@@ -211,7 +212,7 @@ def plan_assemble(workspace: Workspace, options: AssembleOptions) -> AssemblePla
     )
 
 
-def run_assemble(plan: AssemblePlan) -> AssembleResult:
+def run_assemble(plan: AssemblePlan, runtime: Runtime | None = None) -> AssembleResult:
     """Write the checked files into dist/ and one manifest of them all."""
     written = []
     for piece in plan.pieces:

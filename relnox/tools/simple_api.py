@@ -254,17 +254,30 @@ def _read(resp: Any, url: str, body: _Body, *, limit: int, stall: float) -> None
             )
 
 
+@dataclass(frozen=True)
+class Patience:
+    """How long to wait for an index: each request (``timeout``), a body that stops
+    coming (``stall``), and how often to retry, backing off from ``retry_delay``."""
+
+    timeout: float = 30.0
+    retries: int = 3
+    retry_delay: float = 1.0
+    stall: float = 120.0
+    sleep: Callable[[float], None] = time.sleep
+
+    @classmethod
+    def of(cls, network: Any, sleep: Callable[[float], None] = time.sleep) -> Patience:
+        """From ``[tool.relnox.network]`` (:class:`relnox.tools.network.NetworkSettings`)."""
+        return cls(network.timeout, network.retries, network.retry_delay, network.stall, sleep)
+
+
 def _fetch(
     url: str,
     *,
     accept: str,
     auth: tuple[str, str] | None,
     origins: Collection[Origin],
-    timeout: float,
-    retries: int,
-    retry_delay: float,
-    sleep: Callable[[float], None],
-    stall: float = 120.0,
+    patience: Patience,
     limit: int = MAX_PAGE,
     keep: bool = True,
 ) -> tuple[int, str, _Body]:
@@ -273,6 +286,8 @@ def _fetch(
     A 401 from one of ``origins`` is retried with ``auth``; ``auth`` goes nowhere else.
     At most ``limit`` bytes of the body are read (a page longer than that is refused).
     """
+    timeout, retries, stall = patience.timeout, patience.retries, patience.stall
+    retry_delay, sleep = patience.retry_delay, patience.sleep
     if urlsplit(url).scheme.lower() not in SCHEMES:
         raise PublishError(
             f"{url}: the index links a file at an address relnox does not read (only http "
@@ -355,11 +370,7 @@ def project_page(
     *,
     auth: tuple[str, str] | None = None,
     origins: Collection[Origin] = (),
-    timeout: float = 30.0,
-    retries: int = 3,
-    retry_delay: float = 1.0,
-    sleep: Callable[[float], None] = time.sleep,
-    stall: float = 120.0,
+    patience: Patience = Patience(),
 ) -> ProjectPage:
     """What the index at ``simple_url`` says of ``project``: every file it lists (by file
     name), and the project's status.
@@ -372,11 +383,7 @@ def project_page(
         accept=ACCEPT,
         auth=auth,
         origins={origin(simple_url), *origins},
-        timeout=timeout,
-        retries=retries,
-        retry_delay=retry_delay,
-        sleep=sleep,
-        stall=stall,
+        patience=patience,
     )
     if status == 404:
         logger.debug("  %s: not on the index yet", project)
@@ -402,11 +409,7 @@ def file_sha256(
     *,
     auth: tuple[str, str] | None = None,
     origins: Collection[Origin] = (),
-    timeout: float = 60.0,
-    retries: int = 3,
-    retry_delay: float = 1.0,
-    sleep: Callable[[float], None] = time.sleep,
-    stall: float = 120.0,
+    patience: Patience = Patience(timeout=60.0),
     size: int | None = None,
 ) -> str:
     """The sha256 of an indexed file: the listed one, else of its downloaded content.
@@ -422,11 +425,7 @@ def file_sha256(
         accept="*/*",
         auth=auth,
         origins=origins,
-        timeout=timeout,
-        retries=retries,
-        retry_delay=retry_delay,
-        sleep=sleep,
-        stall=stall,
+        patience=patience,
         limit=MAX_FILE if size is None else size + 1,
         keep=False,
     )
@@ -445,11 +444,7 @@ class IndexReader:
     simple_url: str
     auth: tuple[str, str] | None = field(default=None, repr=False)
     origins: frozenset[Origin] = frozenset()
-    timeout: float = 30.0
-    retries: int = 3
-    retry_delay: float = 1.0
-    sleep: Callable[[float], None] = time.sleep
-    stall: float = 120.0
+    patience: Patience = Patience()
 
     def files(self, project: str) -> dict[str, IndexedFile]:
         return self.page(project).files
@@ -460,11 +455,7 @@ class IndexReader:
             project,
             auth=self.auth,
             origins=self.origins,
-            timeout=self.timeout,
-            retries=self.retries,
-            retry_delay=self.retry_delay,
-            sleep=self.sleep,
-            stall=self.stall,
+            patience=self.patience,
         )
 
     def sha256(self, file: IndexedFile, size: int | None = None) -> str:
@@ -472,11 +463,7 @@ class IndexReader:
             file,
             auth=self.auth,
             origins={origin(self.simple_url), *self.origins},
-            timeout=self.timeout,
-            retries=self.retries,
-            retry_delay=self.retry_delay,
-            sleep=self.sleep,
-            stall=self.stall,
+            patience=self.patience,
             size=size,
         )
 
@@ -487,9 +474,7 @@ def read_page(
     accept: str,
     auth: tuple[str, str] | None = None,
     origins: Collection[Origin] = (),
-    timeout: float = 30.0,
-    retries: int = 3,
-    sleep: Callable[[float], None] = time.sleep,
+    patience: Patience = Patience(),
 ) -> tuple[int, str, str]:
     """``(status, content type, text)`` of one page of an index or its APIs (a project
     page in one format, PEP 740's integrity API); 404 is ``(404, "", "")``."""
@@ -498,9 +483,6 @@ def read_page(
         accept=accept,
         auth=auth,
         origins={origin(url), *origins},
-        timeout=timeout,
-        retries=retries,
-        retry_delay=1.0,
-        sleep=sleep,
+        patience=patience,
     )
     return status, content_type, body.data.decode("utf-8", "replace")

@@ -53,7 +53,7 @@ def run_command(
     answer is stopped after ``timeout`` seconds without one, as any wait for an answer is
     (``[tool.relnox.network] timeout``).
     """
-    return proc.run(argv, env=env, stall=stall, answer=timeout)
+    return proc.run(argv, env=env, watch=proc.Watch(stall, answer=timeout))
 
 
 def watched_runner(settings: NetworkSettings) -> Runner:

@@ -44,6 +44,7 @@ from relnox.artifacts.manifest import (
 from relnox.builds import refuse_stale
 from relnox.errors import RelnoxError, VerifyError
 from relnox.project.workspace import Package, Workspace
+from relnox.redact import redact_url
 from relnox.tools import cooldown
 from relnox.tools.credentials import login_help, read_login
 from relnox.tools.envs import (
@@ -160,6 +161,24 @@ class VerifyPlan:
             lines.append(f"{kind}: skip {target.name} {target.version}: {why}")
         lines += [f"command: {shlex.join(c)}" for c in self.commands]
         return lines
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "installer": self.installer.name,
+            "python": self.python,
+            "rounds": [
+                {
+                    "kind": rnd.kind,
+                    "index": redact_url(rnd.index_url) if rnd.index_url else None,
+                    "packages": {t.name: t.version for t in rnd.targets},
+                }
+                for rnd in self.rounds
+            ],
+            "skipped": [
+                {"round": kind, "package": t.name, "why": why} for kind, t, why in self.skipped
+            ],
+            "commands": [list(c) for c in self.commands],
+        }
 
 
 def _argv(value: Any, where: str) -> Argv:
@@ -358,26 +377,42 @@ def _manifest_versions(workspace: Workspace, dist_dir: Path | str | None) -> dic
     return {canonicalize_name(r.name): r.version for r in manifest.packages}
 
 
-def plan_verify(
-    workspace: Workspace,
-    *,
-    packages: Sequence[str] = (),
-    dist_dir: Path | str | None = None,
-    index: str | None = None,
-    extra_index: str | None = None,
-    no_deps: bool = False,
-    offline: bool = False,
-    sdist: bool = False,
-    python: str | None = None,
-    timeout: float | None = None,
-    script_args: Sequence[str] | str | None = None,
-    wait: float | None = None,
-    installer: str | None = None,
-    extras: Sequence[str] = (),
-    write_record: bool = True,
-    allow_stale: Sequence[str] = (),
-) -> VerifyPlan:
+@dataclass(frozen=True)
+class VerifyOptions:
+    """What a person decides about a verify (``relnox verify-install``'s flags).
+
+    ``index`` None verifies the wheels of ``dist_dir`` (default ``[tool.relnox]
+    dist-dir``) listed in its build manifest; otherwise ``name==version`` of each
+    package is installed from that repository (``pypi``, ``testpypi``, ``local``, a
+    configured name or a URL), retrying for up to ``wait`` seconds while a new upload
+    is not visible yet. Third-party dependencies come from ``extra_index`` (default:
+    the installer's configured index). ``timeout`` (default 600) limits each command.
+    ``extras`` (``cli``, ``name[cli]``) are installed with the packages.
+    """
+
+    packages: Sequence[str] = ()
+    dist_dir: Path | str | None = None
+    index: str | None = None
+    extra_index: str | None = None
+    no_deps: bool = False
+    offline: bool = False
+    sdist: bool = False
+    python: str | None = None
+    timeout: float | None = None
+    script_args: Sequence[str] | str | None = None
+    wait: float | None = None
+    installer: str | None = None
+    extras: Sequence[str] = ()
+    write_record: bool = True  # record the files found in a dist/ relnox did not build
+    allow_stale: Sequence[str] = ()
+
+
+def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
     """Everything verify_install will do; raises :class:`VerifyError` for any usage error."""
+    o = options
+    packages, dist_dir, index, extra_index = o.packages, o.dist_dir, o.index, o.extra_index
+    offline, sdist, python, timeout, wait = o.offline, o.sdist, o.python, o.timeout, o.wait
+    installer, script_args, no_deps, extras = o.installer, o.script_args, o.no_deps, o.extras
     where = f"{workspace.config.source} [tool.relnox.verify]"
     try:
         section = workspace.config.section("verify")
@@ -457,21 +492,21 @@ def plan_verify(
                 names,
                 dependencies=True,
                 error=VerifyError,
-                write_record=write_record,
+                write_record=o.write_record,
             )
         except RelnoxError as exc:
             raise VerifyError(str(exc)) from None
         allowed = refuse_stale(
-            workspace, manifest.packages, dist, allow=allow_stale, error=VerifyError
+            workspace, manifest.packages, dist, allow=o.allow_stale, error=VerifyError
         )
         targets, siblings, available = _dist_targets(workspace, manifest, names, sdist)
         fresh = tuple(r.name for r in manifest.packages)
-        options = InstallOptions(extra_indexes=extra, no_deps=no_deps, offline=offline, fresh=fresh)
+        install = InstallOptions(extra_indexes=extra, no_deps=no_deps, offline=offline, fresh=fresh)
         wheel_round = Round(
             "wheel",
             tuple(targets),
             tuple(siblings),
-            options,
+            install,
             available=tuple(available),
             logins=tuple(logins),
             cooldown=cooling,

@@ -36,15 +36,17 @@ from relnox import _proc as proc
 from relnox._proc import Result
 from relnox.errors import RelnoxError, VerifyError
 from relnox.project.workspace import Workspace
+from relnox.stage import Runtime
 from relnox.tools import cooldown
 from relnox.tools.envs import Environment, create_environment
 from relnox.tools.index_auth import NETRC_ENV, refused_login, write_netrc
-from relnox.tools.simple_api import project_files
+from relnox.tools.simple_api import Patience, project_files
 from relnox.verify.plan import (
     DEFAULT_TIMEOUT,
     Argv,
     Round,
     Target,
+    VerifyOptions,
     VerifyPlan,
     copy_checked,
     plan_verify,
@@ -77,56 +79,18 @@ __all__ = [
 
 
 def verify_install(
-    workspace: Workspace,
-    *,
-    packages: Sequence[str] = (),
-    dist_dir: Path | str | None = None,
-    index: str | None = None,
-    extra_index: str | None = None,
-    no_deps: bool = False,
-    offline: bool = False,
-    sdist: bool = False,
-    python: str | None = None,
-    timeout: float | None = None,
-    script_args: Sequence[str] | str | None = None,
-    wait: float | None = None,
-    installer: str | None = None,
-    extras: Sequence[str] = (),
-    allow_stale: Sequence[str] = (),
+    workspace: Workspace, options: VerifyOptions, runtime: Runtime | None = None
 ) -> VerifyReport:
-    """Install the release into a fresh environment and check every package.
+    """Install the release in fresh environments and check it (see :class:`VerifyOptions`).
 
-    ``index`` None verifies the wheels of ``dist_dir`` (default ``[tool.relnox]
-    dist-dir``) listed in its build manifest; otherwise ``name==version`` of each
-    package is installed from that repository (``pypi``, ``testpypi``, ``local``, a
-    configured name or a URL), retrying for up to ``wait`` seconds while a new upload
-    is not visible yet. Third-party dependencies come from ``extra_index`` (default:
-    the installer's configured index). ``timeout`` (default 600) limits each command.
     Each package is checked with an interpreter its requires-python allows (one ``uv
     python find`` names when ``python`` does not); one that none satisfies is skipped.
-    ``extras`` (``cli``, ``name[cli]``) are installed with the packages.
+    A verify asks nobody; index logins come from the options' URLs and the environment.
     """
-    plan = plan_verify(
-        workspace,
-        packages=packages,
-        dist_dir=dist_dir,
-        index=index,
-        extra_index=extra_index,
-        no_deps=no_deps,
-        offline=offline,
-        sdist=sdist,
-        python=python,
-        timeout=timeout,
-        script_args=script_args,
-        wait=wait,
-        installer=installer,
-        extras=extras,
-        allow_stale=allow_stale,
-    )
-    return run_plan(plan)
+    return run_plan(plan_verify(workspace, options))
 
 
-def run_plan(plan: VerifyPlan) -> VerifyReport:
+def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
     """Run every round of ``plan`` (in parallel) in fresh environments under a temp dir."""
     start = time.perf_counter()
     report = VerifyReport(
@@ -377,8 +341,7 @@ class _RoundRun:
                 rnd.index_url,
                 project,
                 auth=(login.username, login.password) if login else None,
-                retries=0,
-                timeout=min(30.0, self.plan.timeout),
+                patience=Patience(timeout=min(30.0, self.plan.timeout), retries=0),
             )
         except RelnoxError as exc:
             if re.search(r"HTTP 40[13]\b", str(exc)):

@@ -15,9 +15,11 @@ from relnox.artifacts.distdir import load_release
 from relnox.artifacts.manifest import BUILT, FOUND, read_manifest, write_manifest
 from relnox.errors import BuildError, PublishError, RelnoxError
 from relnox.project.discovery import load_workspace
+from relnox.publish import PublishOptions, PublishRuntime
 from relnox.publish.plan import publish
 from relnox.sample import ProjectSpec, write_project, write_workspace
 from relnox.tools.index_server import LocalIndex, write_htpasswd
+from relnox.verify import VerifyOptions
 from relnox.verify.run import render_report, verify_install
 from tests.publish_support import USER, release_specs
 from tests.verify_support import retag, uv_build
@@ -57,10 +59,16 @@ def test_a_uv_build_directory_is_published_verified_and_recorded(
     assert not (ws / ".relnox").exists()
     workspace = load_workspace(ws)
     dry = publish(
-        workspace, repository=index.upload_url, environ=environ(), dry_run=True, retry_delay=0.01
+        workspace,
+        PublishOptions(repository=index.upload_url, dry_run=True, retry_delay=0.01),
+        PublishRuntime(environ=environ()),
     )
     assert len(dry.outcomes) == 8 and not (ws / ".relnox").exists()  # a dry run writes nothing
-    result = publish(workspace, repository=index.upload_url, environ=environ(), retry_delay=0.01)
+    result = publish(
+        workspace,
+        PublishOptions(repository=index.upload_url, retry_delay=0.01),
+        PublishRuntime(environ=environ()),
+    )
     assert result.ok and len(result.uploaded) == 8, result.error
     files = sorted(p.name for p in (ws / "dist").iterdir() if not p.name.startswith("."))
     assert sorted(p.name for p in index.data_dir.iterdir()) == files
@@ -68,10 +76,14 @@ def test_a_uv_build_directory_is_published_verified_and_recorded(
     assert [r.name for r in manifest.packages] == [p.name for p in workspace.packages]
     assert {r.origin for r in manifest.packages} == {FOUND}
     assert files == sorted(f.filename for r in manifest.packages for f in r.files)
-    report = verify_install(workspace, offline=True)
+    report = verify_install(workspace, VerifyOptions(offline=True))
     assert report.ok, "\n".join(render_report(report))
     assert "script demo-runtime" in {c for r in report.results for c in r.passed}
-    again = publish(workspace, repository=index.upload_url, environ=environ(), retry_delay=0.01)
+    again = publish(
+        workspace,
+        PublishOptions(repository=index.upload_url, retry_delay=0.01),
+        PublishRuntime(environ=environ()),
+    )
     assert again.ok and not again.uploaded and len(again.skipped) == 8
 
 
@@ -83,10 +95,12 @@ def test_a_second_backend_in_a_directory_outside_the_repository(
     assert uv_build(root, out) == ["flitty-2.0.0-py3-none-any.whl", "flitty-2.0.0.tar.gz"]
     workspace = load_workspace(root)
     result = publish(
-        workspace, repository=index.upload_url, dist_dir=out, environ=environ(), retry_delay=0.01
+        workspace,
+        PublishOptions(repository=index.upload_url, dist_dir=out, retry_delay=0.01),
+        PublishRuntime(environ=environ()),
     )
     assert result.ok and result.uploaded == ["flitty-2.0.0-py3-none-any.whl", "flitty-2.0.0.tar.gz"]
-    report = verify_install(workspace, dist_dir=out, offline=True)
+    report = verify_install(workspace, VerifyOptions(dist_dir=out, offline=True))
     assert report.ok, "\n".join(render_report(report))
     assert (tmp_path / ".relnox" / "ci-artifacts" / "build-manifest.json").is_file()
     assert not (root / ".relnox").exists() and sorted(p.name for p in out.glob("flitty-*")) == [
@@ -191,11 +205,13 @@ def test_platform_wheels_of_a_ci_matrix_are_published_and_the_right_one_verified
     workspace = load_workspace(root)
     manifest = load_release(workspace, matrix)
     assert sorted(f.filename for f in manifest.get("natty").wheels) == wheels
-    report = verify_install(workspace, dist_dir=matrix, offline=True)
+    report = verify_install(workspace, VerifyOptions(dist_dir=matrix, offline=True))
     assert report.ok, "\n".join(render_report(report))
     assert report.results[0].artifact.endswith(f"natty-1.4.0-{here}.whl")
     result = publish(
-        workspace, repository=index.upload_url, dist_dir=matrix, environ=environ(), retry_delay=0.01
+        workspace,
+        PublishOptions(repository=index.upload_url, dist_dir=matrix, retry_delay=0.01),
+        PublishRuntime(environ=environ()),
     )
     assert result.ok and sorted(result.uploaded) == sorted([*wheels, "natty-1.4.0.tar.gz"])
     assert result.uploaded[-1] == "natty-1.4.0.tar.gz"  # wheels first

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from relnox.bump import BumpOptions
 from relnox.bump.changelog_route import Release, route_changelog
 from relnox.bump.plan import apply_bump, plan_bump
 from relnox.errors import ConfigError
@@ -104,7 +105,9 @@ def _workspace(tmp_path: Path, relnox: str = "") -> Path:
 
 def test_two_partial_bumps_each_pass_doctor(tmp_path: Path) -> None:
     root = _workspace(tmp_path)
-    plan = plan_bump(load_workspace(root), part="minor", packages=["acme-core"], today=DAY)
+    plan = plan_bump(
+        load_workspace(root), BumpOptions(part="minor", packages=["acme-core"], today=DAY)
+    )
     apply_bump(plan)
     log = root / "CHANGELOG.md"
     section = read_section(log, "0.4.0", "acme-core")
@@ -112,7 +115,9 @@ def test_two_partial_bumps_each_pass_doctor(tmp_path: Path) -> None:
     rows = {r.check: r for r in doctor(root).checks}
     assert rows["changelog acme-core"].status == "ok", rows["changelog acme-core"]
     commit(root, {}, "core-v0.4.0", message="release core")
-    plan = plan_bump(load_workspace(root), part="patch", packages=["acme-web"], today=DAY)
+    plan = plan_bump(
+        load_workspace(root), BumpOptions(part="patch", packages=["acme-web"], today=DAY)
+    )
     apply_bump(plan)
     section = read_section(log, "2.0.1", "acme-web")
     assert section is not None and section.body.endswith("- the 404 page")
@@ -126,7 +131,11 @@ def test_two_partial_bumps_each_pass_doctor(tmp_path: Path) -> None:
 def test_the_heading_form_is_configurable_and_read_back(tmp_path: Path) -> None:
     heading = '\n[tool.relnox]\nchangelog-heading = "{title} \u2014 {date}"\n'
     root = _workspace(tmp_path, heading)
-    apply_bump(plan_bump(load_workspace(root), part="minor", packages=["acme-core"], today=DAY))
+    apply_bump(
+        plan_bump(
+            load_workspace(root), BumpOptions(part="minor", packages=["acme-core"], today=DAY)
+        )
+    )
     log = (root / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "\n## acme-core 0.4.0 \u2014 2026-11-22\n\n### Fixed\n\n- a leak in the pool" in log
     rows = {r.check: r for r in doctor(root).checks}
@@ -135,7 +144,7 @@ def test_the_heading_form_is_configurable_and_read_back(tmp_path: Path) -> None:
     assert "a leak in the pool" in notes.text and "the 404 page" not in notes.text
     commit(root, {}, "core-v0.4.0", message="release core")
     # every package at once: one heading naming them all, in the same form
-    apply_bump(plan_bump(load_workspace(root), part="patch", today=DAY))
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part="patch", today=DAY)))
     log = (root / "CHANGELOG.md").read_text(encoding="utf-8")
     assert re.search(
         r"^## acme-\w+ [\d.]+, acme-\w+ [\d.]+, acme-\w+ [\d.]+ \u2014 2026-11-22$", log, re.M

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from relnox.bump import BumpOptions
 from relnox.bump.plan import apply_bump, plan_bump
 from relnox.errors import ConfigError, GitError, RelnoxError, VersionError
 from relnox.project.discovery import load_workspace
@@ -144,7 +145,7 @@ def test_every_version_source_is_bumped(tmp_path: Path, source: str) -> None:
     before = snapshot(root)
     workspace = load_workspace(root)
     assert workspace.packages[0].version == "1.2.3"
-    plan = plan_bump(workspace, part="minor", commit=True)
+    plan = plan_bump(workspace, BumpOptions(part="minor", commit=True))
     assert {p.relative_to(root).as_posix() for p in plan.files} == expected
     result = apply_bump(plan)
     assert result.versions == {"srcpkg": ("1.2.3", "1.3.0")}
@@ -180,9 +181,10 @@ def test_vcs_versioned_package_is_bumped_by_its_next_tag(tmp_path: Path, backend
     workspace = load_workspace(root)
     assert workspace.packages[0].version == "0.1.0"
     before = snapshot(root)
-    plan = plan_bump(workspace, part="minor")
+    plan = plan_bump(workspace, BumpOptions(part="minor"))
     assert plan.edits == [] and plan.tags == ["v0.2.0"]
-    assert "versioned by git tags" in plan.describe() and "v0.2.0" in plan.describe()
+    described = "\n".join(plan.describe())
+    assert "versioned by git tags" in described and "v0.2.0" in described
     apply_bump(plan)
     assert snapshot(root) == before
     assert run_git(root, "cat-file", "-t", "v0.2.0") == "tag"
@@ -268,7 +270,7 @@ def _deps_workspace(root: Path) -> Path:
 def test_dependents_are_rewritten_and_uv_lock_follows(tmp_path: Path) -> None:
     root = _deps_workspace(tmp_path / "ws")
     workspace = load_workspace(root)
-    plan = plan_bump(workspace, part="minor", packages=["ws-core"], today=DAY)
+    plan = plan_bump(workspace, BumpOptions(part="minor", packages=["ws-core"], today=DAY))
     assert plan.versions == {"ws-core": ("0.3.0", "0.4.0")}
     assert sorted(plan.rewrites) == [
         "ws-agents requires ws-core>=0.4.0,<0.5.0 (was ws-core>=0.3.0,<0.4.0) "
@@ -280,7 +282,7 @@ def test_dependents_are_rewritten_and_uv_lock_follows(tmp_path: Path) -> None:
     hints = [n for n in plan.notes if "is not bumped but its requirement changed" in n]
     assert [h.split()[1] for h in hints] == ["ws-agents", "ws-cli", "ws-poet"]
     assert "relnox bump --package ws-agents --part patch" in hints[0]
-    described = plan.describe()
+    described = "\n".join(plan.describe())
     assert (
         '-    "ws-core>=0.3.0,<0.4.0",' in described
         and '+    "ws-core>=0.4.0,<0.5.0",' in described
@@ -307,7 +309,7 @@ def test_dependents_are_rewritten_and_uv_lock_follows(tmp_path: Path) -> None:
 
 def test_independent_versions_title_the_root_changelog_per_package(tmp_path: Path) -> None:
     root = _deps_workspace(tmp_path / "ws")
-    plan = plan_bump(load_workspace(root), part="patch", today=DAY)
+    plan = plan_bump(load_workspace(root), BumpOptions(part="patch", today=DAY))
     assert plan.versions["ws-cli"] == ("2.1.0", "2.1.1")
     apply_bump(plan)
     text = (root / "CHANGELOG.md").read_text()
@@ -325,7 +327,7 @@ def test_crlf_files_with_comments_keep_every_byte_but_the_version(tmp_path: Path
         tmp_path / "crlf", {"pyproject.toml": pyproject, "crlf_pkg/__init__.py": init}
     )
     git_init(root)
-    apply_bump(plan_bump(load_workspace(root), part="patch"))
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part="patch")))
     assert (root / "pyproject.toml").read_bytes() == pyproject.replace(
         b"version = '1.0.0'", b"version = '1.0.1'"
     )
@@ -345,8 +347,8 @@ def test_changelog_compare_links_follow_the_new_tag_in_a_crlf_file(tmp_path: Pat
         {"pyproject.toml": '[project]\nname = "linked"\nversion = "1.0.0"\n', "CHANGELOG.md": log},
     )
     git_init(root)
-    plan = plan_bump(load_workspace(root), part="minor", today=DAY)
-    assert "+[1.1.0]: https://github.com/o/r/compare/v1.0.0...v1.1.0" in plan.describe()
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
+    assert "+[1.1.0]: https://github.com/o/r/compare/v1.0.0...v1.1.0" in "\n".join(plan.describe())
     apply_bump(plan)
     assert (root / "CHANGELOG.md").read_bytes() == log.replace(
         "- New.", "## [1.1.0] - 2026-05-03\r\n\r\n- New."
@@ -366,7 +368,7 @@ def test_changelog_links_use_package_tags_and_skip_a_per_package_root_title(
     root_log.write_text(root_log.read_text() + "\n" + LINKS.format(old="ws-core-v0.3.0"))
     git_commit_all(root, "Link the changelogs")
     root_before = root_log.read_text()
-    apply_bump(plan_bump(load_workspace(root), part="patch", today=DAY))
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part="patch", today=DAY)))
     assert core_log.read_text().endswith(
         "[Unreleased]: https://github.com/o/r/compare/ws-core-v0.3.1...HEAD\n"
         "[0.3.1]: https://github.com/o/r/compare/ws-core-v0.3.0...ws-core-v0.3.1\n"
@@ -390,8 +392,8 @@ def test_lockstep_moves_every_package_to_one_version(tmp_path: Path) -> None:
     git_init(root)
     workspace = load_workspace(root)
     with pytest.raises(RelnoxError, match=r"diverged versions .*relnox bump --to 0\.3\.0"):
-        plan_bump(workspace, part="minor", commit=True, tag=True, today=DAY)
-    plan = plan_bump(workspace, to="0.4.0", commit=True, tag=True, today=DAY)
+        plan_bump(workspace, BumpOptions(part="minor", commit=True, tag=True, today=DAY))
+    plan = plan_bump(workspace, BumpOptions(to="0.4.0", commit=True, tag=True, today=DAY))
     assert {name: new for name, (_, new) in plan.versions.items()} == dict.fromkeys(
         ("ls-a", "ls-b", "ls-c"), "0.4.0"
     )
@@ -401,7 +403,7 @@ def test_lockstep_moves_every_package_to_one_version(tmp_path: Path) -> None:
     assert "ls-a>=0.4.0,<0.5.0" in (root / "packages/ls-b/pyproject.toml").read_text()
     assert run_git(root, "log", "-1", "--format=%s") == "Release 0.4.0"
     with pytest.raises(RelnoxError, match="lockstep keeps ls-a, ls-b, ls-c on one version"):
-        plan_bump(load_workspace(root), part="patch", packages=["ls-a"])
+        plan_bump(load_workspace(root), BumpOptions(part="patch", packages=["ls-a"]))
 
 
 @pytest.mark.slow
@@ -431,9 +433,9 @@ def test_semver_scheme_writes_semver(tmp_path: Path) -> None:
         },
     )
     git_init(root)
-    apply_bump(plan_bump(load_workspace(root), part="pre", pre="alpha", commit=True))
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part="pre", pre="alpha", commit=True)))
     assert 'version = "2.0.1-alpha.0"' in (root / "pyproject.toml").read_text()
-    plan = plan_bump(load_workspace(root), part="pre", commit=True, tag=True)
+    plan = plan_bump(load_workspace(root), BumpOptions(part="pre", commit=True, tag=True))
     assert plan.tags == ["v2.0.1-alpha.1"]
     apply_bump(plan)
     assert '__version__ = "2.0.1-alpha.1"' in (root / "sv_pkg/__init__.py").read_text()
@@ -462,7 +464,8 @@ def test_commit_and_annotated_tag(make_workspace: Callable[..., Path]) -> None:
     root = make_workspace([ProjectSpec("ct-core", "0.1.0"), ProjectSpec("ct-app", "0.1.0")])
     head = run_git(root, "rev-parse", "HEAD")
     plan = plan_bump(
-        load_workspace(root), part="minor", commit=True, tag=True, message="Ship {summary}"
+        load_workspace(root),
+        BumpOptions(part="minor", commit=True, tag=True, message="Ship {summary}"),
     )
     result = apply_bump(plan)
     assert sorted(result.tags) == ["ct-app-v0.2.0", "ct-core-v0.2.0"]
@@ -519,7 +522,9 @@ def test_a_failing_push_rolls_back_commit_and_tags(
     root = make_project(ProjectSpec("np-pkg", "0.1.0"))
     run_git(root, "remote", "add", "origin", str(tmp_path / "missing.git"))
     before, state = snapshot(root), git_state(root)
-    plan = plan_bump(load_workspace(root), part="patch", commit=True, tag=True, push=True)
+    plan = plan_bump(
+        load_workspace(root), BumpOptions(part="patch", commit=True, tag=True, push=True)
+    )
     with pytest.raises(GitError, match=r"git push failed.*the bump was undone"):
         apply_bump(plan)
     assert snapshot(root) == before and git_state(root) == state
@@ -562,7 +567,7 @@ def test_changed_only_bumps_packages_changed_since_their_tag(
         run_git(root, "tag", "-a", "-m", name, f"{name}-v0.1.0")
     (root / "packages/ch-b/ch_b/extra.py").write_text("X = 1\n")
     git_commit_all(root, "Change b")
-    plan = plan_bump(load_workspace(root), part="patch", changed_only=True)
+    plan = plan_bump(load_workspace(root), BumpOptions(part="patch", changed_only=True))
     assert list(plan.versions) == ["ch-b"]
     run_git(root, "tag", "-a", "-m", "b", "ch-b-v0.1.1")
     proc = run_relnox("bump", "--part", "patch", "--changed", "--commit", cwd=root, check=True)
@@ -589,7 +594,7 @@ def test_changed_also_releases_a_dependent_whose_pin_must_move(
         run_git(root, "tag", "-a", "-m", name, f"{name}-v{version}")
     (root / "packages/pin-core/pin_core/extra.py").write_text("X = 1\n")
     git_commit_all(root, "Change core")
-    plan = plan_bump(load_workspace(root), part="major", changed_only=True)
+    plan = plan_bump(load_workspace(root), BumpOptions(part="major", changed_only=True))
     assert {n: v[1] for n, v in plan.versions.items()} == {
         "pin-core": "2.0.0",
         "pin-web": "0.4.1",  # its pin moved
@@ -598,7 +603,7 @@ def test_changed_also_releases_a_dependent_whose_pin_must_move(
     assert "pin-web requires pin-core>=2.0,<3.0" in " ".join(plan.rewrites)
     assert not [n for n in plan.notes if "is not bumped but its requirement changed" in n]
     # without --changed a named package is bumped alone, and the dependents are named
-    plan = plan_bump(load_workspace(root), part="major", packages=["pin-core"])
+    plan = plan_bump(load_workspace(root), BumpOptions(part="major", packages=["pin-core"]))
     assert list(plan.versions) == ["pin-core"]
     assert any("pin-web is not bumped but its requirement changed" in n for n in plan.notes)
 
@@ -608,8 +613,8 @@ def test_outside_git_files_change_but_git_flags_are_refused(
 ) -> None:
     root = make_project(ProjectSpec("nogit-pkg", "0.1.0"), git=False)
     with pytest.raises(GitError, match="not a git repository, so --commit/--tag cannot run"):
-        plan_bump(load_workspace(root), part="patch", commit=True, tag=True)
-    apply_bump(plan_bump(load_workspace(root), part="patch"))
+        plan_bump(load_workspace(root), BumpOptions(part="patch", commit=True, tag=True))
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part="patch")))
     assert load_workspace(root).packages[0].version == "0.1.1"
 
 
@@ -638,15 +643,17 @@ def test_allow_dirty_commits_only_the_bump(make_project: Callable[..., Path]) ->
 
 def test_sign_flags_are_planned(make_project: Callable[..., Path]) -> None:
     root = make_project(ProjectSpec("sign-pkg", "0.1.0"))
-    described = plan_bump(
-        load_workspace(root), part="patch", commit=True, tag=True, sign=True
-    ).describe()
+    described = "\n".join(
+        plan_bump(
+            load_workspace(root), BumpOptions(part="patch", commit=True, tag=True, sign=True)
+        ).describe()
+    )
     assert "git commit -S -m 'Release sign-pkg 0.1.1'" in described
     assert "git tag -s -m 'Release 0.1.1' -- v0.1.1" in described
     with pytest.raises(GitError, match="--sign signs the commit and tags"):
-        plan_bump(load_workspace(root), part="patch", sign=True)
+        plan_bump(load_workspace(root), BumpOptions(part="patch", sign=True))
     with pytest.raises(GitError, match="--tag without --commit"):
-        plan_bump(load_workspace(root), part="patch", tag=True)
+        plan_bump(load_workspace(root), BumpOptions(part="patch", tag=True))
 
 
 def test_lockstep_groups_move_together_and_the_rest_independently(tmp_path: Path) -> None:
@@ -662,15 +669,15 @@ def test_lockstep_groups_move_together_and_the_rest_independently(tmp_path: Path
     root = repo(tmp_path / "r", files)
     ws = load_workspace(root)
     assert [p.name for p in ws.group_of(ws.get("core-extra"))] == ["core", "core-extra"]
-    assert plan_bump(ws, part="minor", packages=["plugin"]).versions == {
+    assert plan_bump(ws, BumpOptions(part="minor", packages=["plugin"])).versions == {
         "plugin": ("0.3.0", "0.4.0")
     }
-    assert plan_bump(ws, part="minor", packages=["core", "core-extra"]).versions == {
+    assert plan_bump(ws, BumpOptions(part="minor", packages=["core", "core-extra"])).versions == {
         "core": ("1.0.0", "1.1.0"),
         "core-extra": ("1.0.0", "1.1.0"),
     }
     with pytest.raises(ConfigError, match="cannot be bumped without core-extra"):
-        plan_bump(ws, part="minor", packages=["core"])
+        plan_bump(ws, BumpOptions(part="minor", packages=["core"]))
     (root / "libs/core-extra/pyproject.toml").write_text(project("core-extra", "1.2.0"))
     ws = load_workspace(root)
     with pytest.raises(
@@ -678,6 +685,8 @@ def test_lockstep_groups_move_together_and_the_rest_independently(tmp_path: Path
         match=r"diverged versions \(1\.0\.0: core; 1\.2\.0: core-extra\).*"
         r"--package core --package core-extra --to 1\.2\.0",
     ):
-        plan_bump(ws, part="minor", allow_dirty=True)
-    aligned = plan_bump(ws, to="1.2.0", packages=["core", "core-extra"], allow_dirty=True)
+        plan_bump(ws, BumpOptions(part="minor", allow_dirty=True))
+    aligned = plan_bump(
+        ws, BumpOptions(to="1.2.0", packages=["core", "core-extra"], allow_dirty=True)
+    )
     assert aligned.versions["core"] == ("1.0.0", "1.2.0")

@@ -15,7 +15,7 @@ import yaml
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from relnox.ci.init import ci_settings, generate, plan_files, write_files
+from relnox.ci.init import CiOptions, ci_settings, generate, plan_files, write_files
 from relnox.ci.yaml import dump
 from relnox.errors import ConfigError
 from relnox.project.discovery import load_workspace
@@ -118,8 +118,8 @@ def test_workspace_in_a_subdirectory(tmp_path: Path) -> None:
     )
     (root / "noxfile.py").write_text("import relnox.nox\nrelnox.nox.register()\n", encoding="utf-8")
     git_init(repo)
-    files = plan_files(load_workspace(root))
-    assert [f.path.relative_to(repo).as_posix() for f in files] == [
+    files = plan_files(load_workspace(root), CiOptions())
+    assert [f.path.relative_to(repo).as_posix() for f in files.files] == [
         ".github/workflows/release.yml",
         ".github/workflows/auto-tag.yml",
     ]  # the existing noxfile is kept
@@ -149,7 +149,7 @@ def test_native_packages_get_a_wheel_matrix(tmp_path: Path) -> None:
     native_spec(root, "fast-rs", "maturin")
     native_spec(root, "fast-cpp", "scikit_build_core.build")
     git_init(root)
-    write_files(plan_files(load_workspace(root)))
+    write_files(plan_files(load_workspace(root), CiOptions()))
     actionlint(root)
     release = load(root, "release.yml")
     check_release_shape(release, "*-v[0-9]*")
@@ -192,12 +192,12 @@ def test_dry_run_force_and_refusal(make_project: Callable[..., Path]) -> None:
     assert "# --- .github/workflows/release.yml" in dry.stdout
     assert "nox -s publish -- --yes" in dry.stdout
     assert not (root / ".github").exists()
-    write_files(plan_files(load_workspace(root)))
-    plan_files(load_workspace(root))  # identical content: nothing to refuse
+    write_files(plan_files(load_workspace(root), CiOptions()))
+    plan_files(load_workspace(root), CiOptions())  # identical content: nothing to refuse
     release = root / ".github" / "workflows" / "release.yml"
     release.write_text("name: mine\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="already exist"):
-        plan_files(load_workspace(root))
+        plan_files(load_workspace(root), CiOptions())
     refused = run_relnox("ci-init", cwd=root)
     assert refused.returncode == 1 and "--force" in refused.stderr
     run_relnox("ci-init", "--force", cwd=root, check=True)

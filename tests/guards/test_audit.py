@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from relnox.artifacts.manifest import Manifest, read_manifest, write_manifest
+from relnox.guards import AuditOptions
 from relnox.guards.audit import AuditError, audit, render_audit
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, write_workspace
@@ -56,7 +57,7 @@ def _problems(report: object) -> list[tuple[str, str, str]]:
 @pytest.mark.slow
 def test_a_complete_release_passes(live: tuple[Path, Manifest, LocalIndex]) -> None:
     root, manifest, index = live
-    report = audit(load_workspace(root), repository=index.simple_url)
+    report = audit(load_workspace(root), AuditOptions(repository=index.simple_url))
     assert report.ok, render_audit(report)
     checks = {(f.package, f.check) for f in report.findings}
     assert ("adtrlx-core", "sha256 (html)") in checks
@@ -71,7 +72,7 @@ def test_a_missing_file_is_found(live: tuple[Path, Manifest, LocalIndex], tmp_pa
     root, manifest, index = live
     wheel = manifest.get("adtrlx-app").wheels[0].filename
     (tmp_path / "index-data" / wheel).unlink()
-    report = audit(load_workspace(root), repository=index.simple_url)
+    report = audit(load_workspace(root), AuditOptions(repository=index.simple_url))
     assert not report.ok
     assert ("adtrlx-app", "listed (html)", wheel) in _problems(report)
     complete = [f for f in report.problems if f.check == "complete"]
@@ -86,7 +87,7 @@ def test_a_different_sha256_is_found(
     root, manifest, index = live
     sdist = manifest.get("adtrlx-core").sdists[0].filename
     (tmp_path / "index-data" / sdist).write_bytes(b"not the file that was built")
-    report = audit(load_workspace(root), repository=index.simple_url)
+    report = audit(load_workspace(root), AuditOptions(repository=index.simple_url))
     assert _problems(report) == [("adtrlx-core", "sha256 (html)", sdist)]
     assert manifest.get("adtrlx-core").sdists[0].sha256 in report.problems[0].detail
 
@@ -109,7 +110,8 @@ def test_a_missing_attestation_is_found(
     with IntegrityServer() as integrity:
         base = integrity.url + "integrity/"
         report = audit(
-            load_workspace(root), repository=index.simple_url, dist_dir=dist, integrity_url=base
+            load_workspace(root),
+            AuditOptions(repository=index.simple_url, dist_dir=dist, integrity_url=base),
         )
         assert _problems(report) == [("adtrlx-core", "provenance", wheel)]
         assert f"/integrity/adtrlx-core/1.2.0/{wheel}/provenance" in integrity.requests
@@ -118,7 +120,8 @@ def test_a_missing_attestation_is_found(
             "attestation_bundles": [{"publisher": {"kind": "GitHub"}, "attestations": [{}]}],
         }
         again = audit(
-            load_workspace(root), repository=index.simple_url, dist_dir=dist, integrity_url=base
+            load_workspace(root),
+            AuditOptions(repository=index.simple_url, dist_dir=dist, integrity_url=base),
         )
         assert again.ok, render_audit(again)
         assert ("adtrlx-core", "provenance", wheel) in {
@@ -145,7 +148,7 @@ def test_json_page_and_project_status(built: Path) -> None:
                 ],
             }
         server.pages["adtrlx-app"]["project-status"] = {"status": "archived", "reason": "moved"}
-        report = audit(load_workspace(built), repository=server.url + "simple/")
+        report = audit(load_workspace(built), AuditOptions(repository=server.url + "simple/"))
     assert _problems(report) == [("adtrlx-app", "status (json)", "")]
     assert "archived (moved)" in report.problems[0].detail
     assert any("serves no HTML" in n for n in report.notes)
@@ -154,7 +157,10 @@ def test_json_page_and_project_status(built: Path) -> None:
 @pytest.mark.slow
 def test_version_other_than_the_build_is_a_usage_error(built: Path) -> None:
     with pytest.raises(AuditError, match=r"--version 9\.9\.9: the build manifest"):
-        audit(load_workspace(built), repository="http://127.0.0.1:9/simple/", version="9.9.9")
+        audit(
+            load_workspace(built),
+            AuditOptions(repository="http://127.0.0.1:9/simple/", version="9.9.9"),
+        )
 
 
 @pytest.mark.slow

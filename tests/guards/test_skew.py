@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from relnox.guards import SkewOptions
 from relnox.guards.skew import (
     SkewError,
     check_skew,
@@ -32,7 +33,9 @@ def test_old_dependent_broken_by_new_dependency_is_named(tmp_path: Path) -> None
     publish_files(old, tmp_path / "index-data")
     workspace = load_workspace(tmp_path / "ws")
     with LocalIndex(tmp_path / "index-data", allow_anonymous=True) as index:
-        report = check_skew(workspace, index=index.simple_url, packages=["skwbrk-core"])
+        report = check_skew(
+            workspace, SkewOptions(index=index.simple_url, packages=["skwbrk-core"])
+        )
         assert not report.ok
         [result] = report.results
         assert (result.case.dependent, result.case.version, result.status) == (
@@ -52,9 +55,9 @@ def test_old_dependent_broken_by_new_dependency_is_named(tmp_path: Path) -> None
         # accepted knowingly: the report still holds the failure, and records the acceptance
         accepted = check_skew(
             workspace,
-            index=index.simple_url,
-            packages=["skwbrk-core"],
-            accept=["skwbrk-agents==1.0.0"],
+            SkewOptions(
+                index=index.simple_url, packages=["skwbrk-core"], accept=["skwbrk-agents==1.0.0"]
+            ),
         )
         assert accepted.ok
         assert [r.case.key for r in accepted.accepted] == ["skwbrk-agents==1.0.0"]
@@ -68,7 +71,8 @@ def test_compatible_new_dependency_passes(tmp_path: Path) -> None:
     publish_files(old, tmp_path / "index-data")
     with LocalIndex(tmp_path / "index-data", allow_anonymous=True) as index:
         report = check_skew(
-            load_workspace(tmp_path / "ws"), index=index.simple_url, packages=["skwok-core"]
+            load_workspace(tmp_path / "ws"),
+            SkewOptions(index=index.simple_url, packages=["skwok-core"]),
         )
     assert report.ok, render_skew(report)
     [result] = report.results
@@ -84,7 +88,8 @@ def test_capped_old_dependent_is_not_at_risk(tmp_path: Path) -> None:
     publish_files(old, tmp_path / "index-data")
     with LocalIndex(tmp_path / "index-data", allow_anonymous=True) as index:
         report = check_skew(
-            load_workspace(tmp_path / "ws"), index=index.simple_url, packages=["skwcap-core"]
+            load_workspace(tmp_path / "ws"),
+            SkewOptions(index=index.simple_url, packages=["skwcap-core"]),
         )
     assert report.ok
     [result] = report.results
@@ -98,7 +103,8 @@ def test_nothing_published_is_a_note(tmp_path: Path) -> None:
     (tmp_path / "index-data").mkdir()
     with LocalIndex(tmp_path / "index-data", allow_anonymous=True) as index:
         report = check_skew(
-            load_workspace(tmp_path / "ws"), index=index.simple_url, packages=["skwnew-core"]
+            load_workspace(tmp_path / "ws"),
+            SkewOptions(index=index.simple_url, packages=["skwnew-core"]),
         )
     assert report.ok and not report.results
     assert any("no published version" in n for n in report.plan.notes)

@@ -13,7 +13,7 @@ from invoke.context import Context
 
 from relnox.project.changes import changed_packages, last_tag, pathspec, pathspecs, plan
 from relnox.project.discovery import load_workspace
-from relnox.release.tagging import apply_tags, plan_tags
+from relnox.release.tagging import TagOptions, apply_tags, plan_tags
 from relnox.sample import ProjectSpec, demo_specs, git_commit_all
 
 
@@ -27,7 +27,7 @@ def history(make_workspace: Callable[..., Path]) -> Path:
     """Three packages released (tagged), then two commits touching only demo-agents."""
     root = make_workspace(demo_specs())
     ws = load_workspace(root)
-    apply_tags(ws, plan_tags(ws, missing=True))
+    apply_tags(plan_tags(ws, TagOptions(missing=True)))
     agents = root / "packages" / "demo-agents" / "demo_agents"
     (agents / "extra.py").write_text("VALUE = 1\n", encoding="utf-8")
     git_commit_all(root, "agents: add extra")
@@ -88,7 +88,7 @@ def test_root_package_ignores_nested_packages(make_project: Callable[..., Path])
     write_project(root / "libs" / "inner", ProjectSpec("inner", "1.0.0"))
     git_commit_all(root, "Add inner")
     ws = load_workspace(root)
-    apply_tags(ws, plan_tags(ws, missing=True))
+    apply_tags(plan_tags(ws, TagOptions(missing=True)))
     (root / "libs" / "inner" / "inner" / "more.py").write_text("X = 1\n", encoding="utf-8")
     git_commit_all(root, "inner only")
     assert changed_packages(load_workspace(root)) == ["inner"]
@@ -125,27 +125,3 @@ def test_plan_session_through_nox(history: Path) -> None:
     table = [line.split() for line in proc.stdout.splitlines()]
     assert ["demo-agents", "0.1.0", "demo-agents-v0.1.0", "yes", "2", "1", "0.2.0"] in table
     assert ["demo-core", "0.1.0", "demo-core-v0.1.0", "no", "0", "0", "-"] in table
-
-
-def test_release_set_is_what_is_not_released_yet(tmp_path: Path) -> None:
-    from relnox.project.changes import release_set
-    from tests.shapes import commit, project, repo
-
-    files = {
-        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["libs/*"]\n[tool.relnox]\nlockstep = [["g-*"]]\n',
-        "libs/a/pyproject.toml": project("a", "1.0.0"),
-        "libs/b/pyproject.toml": project("b", "2.0.0"),
-        "libs/g1/pyproject.toml": project("g-one", "0.1.0"),
-        "libs/g2/pyproject.toml": project("g-two", "0.1.0"),
-    }
-    root = repo(
-        tmp_path / "r", files, tags=["a-v1.0.0", "b-v2.0.0", "g-one-v0.1.0", "g-two-v0.1.0"]
-    )
-    commit(root, {"libs/b/pyproject.toml": project("b", "2.1.0")})
-    ws = load_workspace(root)
-    assert [p.name for p in release_set(ws, changed=True)] == ["b"]
-    assert [p.name for p in release_set(ws, ["g-one"], changed=True)] == ["b", "g-one", "g-two"]
-    git(root, "tag", "b-v2.1.0")  # tagged on HEAD: still this release's
-    assert [p.name for p in release_set(load_workspace(root), changed=True)] == ["b"]
-    commit(root, {"x.txt": "later"})
-    assert release_set(load_workspace(root), changed=True) == ()

@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
+from relnox.bump import BumpOptions
 from relnox.bump.plan import plan_bump
 from relnox.errors import GitError, VersionError
 from relnox.project.changes import plan
 from relnox.project.conventions import split_tag, stem
 from relnox.project.discovery import discover, load_workspace
 from relnox.release.doctor import doctor
-from relnox.release.tagging import check_tag, plan_tags
+from relnox.release.tagging import TagOptions, check_tag, plan_tags
 from tests.conftest import run_relnox
 from tests.shapes import commit, git, project, repo
 
@@ -61,7 +62,9 @@ def test_bare_tags_with_setuptools_scm_give_the_real_version(tmp_path: Path) -> 
     (pkg,) = load_workspace(root).packages
     assert (pkg.version, pkg.vcs_versioned) == ("1.6.0", True)
     assert pkg.tags is not None and pkg.tags.convention.accepts == ("{version}", "v{version}")
-    bump = plan_bump(load_workspace(root), part="minor", tag=True, commit=True, allow_dirty=True)
+    bump = plan_bump(
+        load_workspace(root), BumpOptions(part="minor", tag=True, commit=True, allow_dirty=True)
+    )
     assert bump.tags == ["1.7.0"]  # the spelling of the newest release tag
     out = run_relnox("doctor", cwd=root).stdout
     assert "1.6.0 comes from the tags" in out and "0.0.0" not in out
@@ -113,7 +116,7 @@ def test_per_package_prefixes_learned_from_history(tmp_path: Path) -> None:
     )
     rows = {row.name: row for row in plan(ws)}
     assert rows["cua-cli"].last_tag == "cli-v0.1.15" and not rows["cua-cli"].changed
-    bump = plan_bump(ws, part="minor", packages=["cua-sandbox"], commit=True, tag=True)
+    bump = plan_bump(ws, BumpOptions(part="minor", packages=["cua-sandbox"], commit=True, tag=True))
     assert bump.tags == ["sandbox-v0.5.0"]
     data = json.loads(run_relnox("packages", "--json", cwd=root, check=True).stdout)
     by_name = {row["name"]: row for row in data["packages"]}
@@ -195,11 +198,11 @@ def test_newest_release_on_a_release_branch_bounds_the_bump(tmp_path: Path) -> N
     ws = load_workspace(root)
     assert str(ws.packages[0].released) == "1.6.1"
     with pytest.raises(VersionError, match=r"1\.6\.1 was already released \(its tag v1\.6\.1"):
-        plan_bump(ws, part="patch")
+        plan_bump(ws, BumpOptions(part="patch"))
     # above every release HEAD holds and nowhere released: a maintenance release (issue 24)
-    backport = plan_bump(ws, to="1.6.0.post1")
+    backport = plan_bump(ws, BumpOptions(to="1.6.0.post1"))
     assert any("1.6.0.post1 is a maintenance release" in n for n in backport.notes)
-    assert plan_bump(ws, part="minor").versions == {"lib": ("1.6.0", "1.7.0")}
+    assert plan_bump(ws, BumpOptions(part="minor")).versions == {"lib": ("1.6.0", "1.7.0")}
     doctor = run_relnox("doctor", cwd=root).stdout
     assert "tag v1.6.1 is newer than 1.6.0" in doctor
 
@@ -257,7 +260,7 @@ def test_a_first_tag_is_spelled_as_the_backends_own_rule_asks(tmp_path: Path, ru
     assert ws.get("old-one-x").version == "1.2.0"
     new = ws.get("new-one-x")
     assert ws.tag_for(new, "0.1.0") == "pkgs/new_one-v0.1.0"
-    bump = plan_bump(ws, part="minor", packages=["new-one-x"], tag=True, commit=True)
+    bump = plan_bump(ws, BumpOptions(part="minor", packages=["new-one-x"], tag=True, commit=True))
     assert bump.tags == ["pkgs/new_one-v0.1.0"]
 
 
@@ -270,9 +273,9 @@ def test_shallow_clone_refuses_what_needs_tags(tmp_path: Path) -> None:
     with pytest.raises(GitError, match=r"shallow clone.*fetch --unshallow"):
         plan(ws)
     with pytest.raises(GitError, match="shallow clone"):
-        plan_tags(ws, missing=True)
+        plan_tags(ws, TagOptions(missing=True))
     with pytest.raises(GitError, match="shallow clone"):
-        plan_bump(ws, part="minor", changed_only=True)
+        plan_bump(ws, BumpOptions(part="minor", changed_only=True))
     proc = run_relnox("plan", cwd=clone)
     assert proc.returncode == 1 and "shallow clone" in proc.stderr
 
@@ -286,9 +289,9 @@ def test_an_old_pre_release_above_the_line_does_not_block_it(tmp_path: Path) -> 
     (pkg,) = ws.packages
     assert pkg.tags is not None and pkg.tags.reachable_tag == "0.28.1"
     assert str(pkg.tags.highest) == "0.28.1"
-    assert plan_bump(ws, part="minor").versions == {"client": ("0.28.1", "0.29.0")}
+    assert plan_bump(ws, BumpOptions(part="minor")).versions == {"client": ("0.28.1", "0.29.0")}
     with pytest.raises(VersionError, match=r"1\.0\.0b0 was already released"):
-        plan_bump(ws, to="1.0.0b0")
+        plan_bump(ws, BumpOptions(to="1.0.0b0"))
     assert "newer than" not in run_relnox("doctor", cwd=root).stdout
 
 
@@ -333,8 +336,8 @@ def test_a_token_prefix_with_one_agreeing_tag_is_the_packages_even_if_newer_ones
     assert ws.tag_format_of(fleet) == "fleet-v{version}"
     assert fleet.tags is not None and str(fleet.tags.highest) == "0.1.4"
     with pytest.raises(VersionError, match=r"0\.1\.0 is not above 0\.1\.4.*fleet-v0\.1\.4"):
-        plan_bump(ws, part="minor")
-    assert plan_bump(ws, part="minor", packages=["acme-core"]).versions == {
+        plan_bump(ws, BumpOptions(part="minor"))
+    assert plan_bump(ws, BumpOptions(part="minor", packages=["acme-core"])).versions == {
         "acme-core": ("0.3.1", "0.4.0")
     }
     out = run_relnox("doctor", cwd=root, check=False).stdout
@@ -362,7 +365,7 @@ def test_a_higher_tag_on_a_commit_without_the_package_is_said_to_be_ambiguous(
         "if it is another project's, set tag-format in tool's [tool.relnox]"
     )
     with pytest.raises(VersionError, match=r"0\.1\.7 is not above 0\.1\.8"):
-        plan_bump(load_workspace(root), part="patch", packages=["tool"])
+        plan_bump(load_workspace(root), BumpOptions(part="patch", packages=["tool"]))
 
 
 def test_tag_versioned_members_share_the_repositorys_bare_tags(tmp_path: Path) -> None:
@@ -379,9 +382,9 @@ def test_tag_versioned_members_share_the_repositorys_bare_tags(tmp_path: Path) -
     assert {p.name: p.version for p in ws.packages} == dict.fromkeys(
         ("agentkit", "agentkit-slim", "agentkit-evals"), "2.33.0"
     )
-    assert plan_bump(ws, part="minor").tags == ["v2.34.0"]
+    assert plan_bump(ws, BumpOptions(part="minor")).tags == ["v2.34.0"]
     # one shared tag: naming one member moves the group, and the plan says so (issue 22, 4)
-    moved = plan_bump(ws, part="minor", packages=["agentkit-evals"])
+    moved = plan_bump(ws, BumpOptions(part="minor", packages=["agentkit-evals"]))
     assert set(moved.versions) == {"agentkit", "agentkit-slim", "agentkit-evals"}
     assert any("move with agentkit-evals" in n for n in moved.notes)
 
@@ -413,7 +416,7 @@ def test_one_tag_named_after_one_package_for_several_released_together_is_named_
     ws = load_workspace(root)
     assert {ws.tag_for(p) for p in ws.packages} == {"core@1.2.0"}
     assert "not created yet, but" not in run_relnox("doctor", cwd=root).stdout
-    assert plan_bump(ws, part="minor", tag=True, commit=True).tags == ["core@1.3.0"]
+    assert plan_bump(ws, BumpOptions(part="minor", tag=True, commit=True)).tags == ["core@1.3.0"]
 
 
 def test_tags_spelled_without_separators_and_bare_tags_of_one_package_among_several(
@@ -437,9 +440,9 @@ def test_tags_spelled_without_separators_and_bare_tags_of_one_package_among_seve
     }
     graph = ws.get("acme-graph")
     assert graph.tags is not None and str(graph.tags.highest) == "1.2.11"
-    assert plan_bump(ws, part="minor", packages=["acme-graph"], tag=True, commit=True).tags == [
-        "1.3.0"
-    ]
+    assert plan_bump(
+        ws, BumpOptions(part="minor", packages=["acme-graph"], tag=True, commit=True)
+    ).tags == ["1.3.0"]
     # two packages at the tagged version, one of them with tags of its own: that one's
     # agreement is a coincidence, the bare tags stay acme-graph's
     commit(root, {"libs/checkpoint/pyproject.toml": project("acme-checkpoint", "1.3.0")})

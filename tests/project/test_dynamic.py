@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from relnox.bump import BumpOptions
 from relnox.bump.plan import apply_bump, plan_bump
 from relnox.errors import ConfigError, VersionError
 from relnox.project.discovery import discover, load_workspace
@@ -53,9 +54,9 @@ def test_maturin_cargo_version_with_workspace_inheritance(tmp_path: Path) -> Non
     (pkg,) = ws.packages
     assert pkg.version == "0.4.0b2" and pkg.primary is not None
     assert pkg.primary.path == root / "Cargo.toml"
-    apply_bump(plan_bump(ws, to="0.4.0rc1", commit=True))
+    apply_bump(plan_bump(ws, BumpOptions(to="0.4.0rc1", commit=True)))
     assert 'version = "0.4.0-rc.1"' in (root / "Cargo.toml").read_text()
-    apply_bump(plan_bump(load_workspace(root), part="release"))
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part="release")))
     assert 'version = "0.4.0"' in (root / "Cargo.toml").read_text()
 
 
@@ -83,7 +84,7 @@ def test_scikit_build_regex_and_meson(tmp_path: Path) -> None:
     root = repo(tmp_path / "r", files)
     ws = load_workspace(root)
     assert {p.name: p.version for p in ws.packages} == {"sk": "3.1.0", "ms": "2.0.1"}
-    apply_bump(plan_bump(ws, part="minor", packages=["ms"]))
+    apply_bump(plan_bump(ws, BumpOptions(part="minor", packages=["ms"])))
     assert "version: '2.1.0'" in (root / "ms/meson.build").read_text()
     assert "meson_version: '>= 1.1'" in (root / "ms/meson.build").read_text()
 
@@ -108,7 +109,7 @@ def test_setup_cfg_metadata(
     ws = load_workspace(root)
     (pkg,) = ws.packages
     assert (pkg.name, pkg.version, pkg.requires_python) == ("sig", expected, ">=3.9")
-    apply_bump(plan_bump(ws, part="minor"))
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
     assert load_workspace(root).packages[0].version.startswith("1.5.0")
 
 
@@ -258,7 +259,7 @@ def test_bump_writes_through_a_symlinked_pyproject(tmp_path: Path) -> None:
     )
     (root / "pyproject.toml").symlink_to("shared/pyproject.toml")
     commit(root, {})
-    apply_bump(plan_bump(load_workspace(root), part="minor"))
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part="minor")))
     assert (root / "pyproject.toml").is_symlink()
     assert 'version = "1.1.0"' in (root / "shared/pyproject.toml").read_text()
 
@@ -307,7 +308,7 @@ def test_runtime_packages_pinned_exactly_follow_the_main_package(tmp_path: Path)
         "runtime/linux/Cargo.toml": '[package]\nname = "rt"\nversion = "0.9.0"\n',
     }
     root = repo(tmp_path / "r", files)
-    apply_bump(plan_bump(load_workspace(root), part="minor"))
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part="minor")))
     assert '"main-pkg-runtime==0.10.0"' in (root / "pyproject.toml").read_text()
     assert 'version = "0.10.0"' in (root / "runtime/linux/Cargo.toml").read_text()
 
@@ -345,7 +346,7 @@ def test_meson_installed_packages_are_read_from_meson_build(tmp_path: Path) -> N
         (pkg,) = load_workspace(root / name).packages
         assert pkg.import_packages == (module,)
         assert str(root / name / path) in {str(loc.path) for loc in pkg.locations}
-    apply_bump(plan_bump(load_workspace(root / "a"), part="minor", allow_dirty=True))
+    apply_bump(plan_bump(load_workspace(root / "a"), BumpOptions(part="minor", allow_dirty=True)))
     assert (root / "a/lib/alib/_version.py").read_text() == INIT.format(
         "1.3.0"
     )  # a dev release of 1.3.0 -> 1.3.0
@@ -394,13 +395,13 @@ def test_cargo_lock_follows_the_manifest_versions_a_bump_edits(tmp_path: Path) -
         "ws/pyproject.toml": '[tool.relnox]\npackages = ["crates/py"]\n',
     }
     root = repo(tmp_path / "r", files)
-    plan = plan_bump(load_workspace(root / "own"), part="minor", commit=True)
+    plan = plan_bump(load_workspace(root / "own"), BumpOptions(part="minor", commit=True))
     assert [edit.path.name for edit in plan.edits] == ["Cargo.toml", "Cargo.lock"]
     apply_bump(plan)
     assert (root / "own/Cargo.lock").read_text() == _lock(
         ("itoa", "1.2.3", True), ("native-core", "1.3.0", False)
     )
-    apply_bump(plan_bump(load_workspace(root / "ws"), to="0.4.0rc1", commit=True))
+    apply_bump(plan_bump(load_workspace(root / "ws"), BumpOptions(to="0.4.0rc1", commit=True)))
     assert (root / "ws/Cargo.lock").read_text() == _lock(
         ("fast-lib", "0.4.0-rc.1", False),
         ("fast-py", "0.4.0-rc.1", False),
@@ -421,7 +422,7 @@ def test_templated_requirements_of_a_metadata_hook_order_the_release(tmp_path: P
     root = repo(tmp_path / "r", files)
     ws = load_workspace(root)
     assert [p.name for p in ws.packages] == ["core", "app"]
-    plan = plan_bump(ws, part="minor")
+    plan = plan_bump(ws, BumpOptions(part="minor"))
     assert plan.rewrites == []
     apply_bump(plan)
     assert "core[x]=={{ version }}" in (root / "pyproject.toml").read_text()
@@ -489,7 +490,7 @@ def test_hatch_nodejs_version_reads_and_bumps_package_json(tmp_path: Path) -> No
     root = repo(tmp_path / "r", files, tags=["v4.0.0"])
     (pkg,) = load_workspace(root).packages
     assert (pkg.version, pkg.vcs_versioned) == ("5.0.0", False)
-    apply_bump(plan_bump(load_workspace(root), part="minor"))
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part="minor")))
     assert (root / "package.json").read_text() == package_json.replace("5.0.0", "5.1.0")
     (root / "package.json").unlink()
     with pytest.raises(
@@ -516,5 +517,5 @@ def test_a_setup_py_reading_its_version_from_cargo_toml_is_read_there(tmp_path: 
     (pkg,) = load_workspace(root).packages
     assert pkg.version == "1.14.1" and pkg.primary is not None
     assert pkg.primary.path.name == "Cargo.toml"
-    apply_bump(plan_bump(load_workspace(root), part="minor"))
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part="minor")))
     assert 'version = "1.15.0"' in (root / "Cargo.toml").read_text()

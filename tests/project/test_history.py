@@ -16,12 +16,13 @@ from pathlib import Path
 
 import pytest
 
+from relnox.bump import BumpOptions
 from relnox.bump.plan import plan_bump
 from relnox.errors import VersionError
 from relnox.project.changes import plan
 from relnox.project.discovery import load_workspace
 from relnox.release.doctor import doctor
-from relnox.release.tagging import is_latest, plan_tags
+from relnox.release.tagging import TagOptions, is_latest, plan_tags
 from tests.conftest import run_relnox
 from tests.shapes import git, project, write
 
@@ -86,7 +87,7 @@ def test_a_release_commit_amended_after_tagging_is_still_heads_last_release(
     assert facts is not None and (facts.last_tag, facts.backport) == ("v1.4.0", False)
     assert [row.last_tag for row in plan(ws)] == ["v1.4.0"]
     assert _last_tags(repo.root) == ("v1.4.0", "v1.4.0")  # packages and plan agree
-    assert plan_bump(ws, part="patch").versions == {"lib": ("1.4.0", "1.4.1")}
+    assert plan_bump(ws, BumpOptions(part="patch")).versions == {"lib": ("1.4.0", "1.4.1")}
 
 
 def test_releases_tagged_on_release_branches_are_mains_last_release(tmp_path: Path) -> None:
@@ -102,7 +103,7 @@ def test_releases_tagged_on_release_branches_are_mains_last_release(tmp_path: Pa
     assert [(row.last_tag, row.changed) for row in plan(ws)] == [("v2.0.1", True)]
     assert _last_tags(repo.root) == ("v2.0.1", "v2.0.1")
     # the development version names the next release (rule 7)
-    assert plan_bump(ws, part="minor").versions == {"lib": ("2.1.0.dev0", "2.1.0")}
+    assert plan_bump(ws, BumpOptions(part="minor")).versions == {"lib": ("2.1.0.dev0", "2.1.0")}
     assert not doctor(repo.root).errors
 
 
@@ -130,7 +131,7 @@ def test_a_backport_on_a_maintenance_branch_is_allowed_and_never_called_latest(
     facts = ws.packages[0].tags
     assert facts is not None and facts.backport
     assert (facts.last_tag, facts.highest_tag) == ("v1.2.3", "v2.0.0")
-    bump = plan_bump(ws, part="patch", commit=True, tag=True)
+    bump = plan_bump(ws, BumpOptions(part="patch", commit=True, tag=True))
     assert bump.versions == {"lib": ("1.2.3", "1.2.4")} and bump.tags == ["v1.2.4"]
     assert any(
         "1.2.4 is a maintenance release" in n and "not marked latest" in n for n in bump.notes
@@ -142,9 +143,9 @@ def test_a_backport_on_a_maintenance_branch_is_allowed_and_never_called_latest(
     assert checks and all(c.status == "warn" for c in checks), checks
     # a version that exists anywhere, or is not above this branch's last release, is refused
     with pytest.raises(VersionError, match=r"2\.0\.0 was already released"):
-        plan_bump(ws, to="2.0.0")
+        plan_bump(ws, BumpOptions(to="2.0.0"))
     with pytest.raises(VersionError, match=r"not higher than 1\.2\.3"):
-        plan_bump(ws, to="1.2.2")
+        plan_bump(ws, BumpOptions(to="1.2.2"))
     result = run_relnox("bump", "--part", "patch", "--dry-run", cwd=repo.root)
     assert result.returncode == 0 and "maintenance release" in result.stdout + result.stderr
 
@@ -158,7 +159,7 @@ def test_without_a_release_on_its_line_a_version_below_the_newest_is_refused(
     repo.commit({"pyproject.toml": project("lib", "2.0.0")}, "v2.0.0")
     git(repo.root, "checkout", "-q", "main")
     with pytest.raises(VersionError, match=r"0\.1\.1 is not above 2\.0\.0"):
-        plan_bump(load_workspace(repo.root), part="patch")
+        plan_bump(load_workspace(repo.root), BumpOptions(part="patch"))
 
 
 # 2. conventions that change over time --------------------------------------------------
@@ -184,7 +185,7 @@ def test_the_newest_tag_convention_is_the_current_one(tmp_path: Path) -> None:
     assert "v{version} is the current convention" in pkg.tags.convention.evidence
     assert "python-v0.3.0" in pkg.tags.convention.evidence
     assert pkg.tags.last_tag == "v0.5.0"
-    assert plan_bump(ws, part="minor", tag=True, commit=True).tags == ["v0.6.0"]
+    assert plan_bump(ws, BumpOptions(part="minor", tag=True, commit=True)).tags == ["v0.6.0"]
 
 
 def test_a_convention_of_another_project_beside_it_is_not_taken(tmp_path: Path) -> None:
@@ -197,7 +198,7 @@ def test_a_convention_of_another_project_beside_it_is_not_taken(tmp_path: Path) 
     repo.commit({"crate.txt": "2.0"}, "rust-v2.0.0")
     ws = load_workspace(repo.root / "python")
     assert ws.tag_format_of(ws.packages[0]) == "python-v{version}"
-    assert plan_bump(ws, part="patch", tag=True, commit=True).tags == ["python-v1.1.1"]
+    assert plan_bump(ws, BumpOptions(part="patch", tag=True, commit=True)).tags == ["python-v1.1.1"]
 
 
 # 3. tags spelled the way another tool spells versions ----------------------------------
@@ -208,12 +209,12 @@ def test_semver_style_pre_release_tags_are_written_back_in_that_spelling(tmp_pat
     git(repo.root, "tag", "v2.0.0-beta.3")
     repo.commit({"pyproject.toml": project("lib", "2.0.0b4")}, "v2.0.0-beta.4")
     ws = load_workspace(repo.root)
-    bump = plan_bump(ws, part="pre", tag=True, commit=True)
+    bump = plan_bump(ws, BumpOptions(part="pre", tag=True, commit=True))
     assert bump.versions == {"lib": ("2.0.0b4", "2.0.0b5")}
     assert bump.tags == ["v2.0.0-beta.5"]
     pkg = ws.packages[0]
     assert pkg.tags is not None and "semver style" in pkg.tags.convention.evidence
-    assert plan_bump(ws, part="release", tag=True, commit=True).tags == ["v2.0.0"]
+    assert plan_bump(ws, BumpOptions(part="release", tag=True, commit=True)).tags == ["v2.0.0"]
 
 
 # 4. shared tags imply lockstep ---------------------------------------------------------
@@ -229,7 +230,7 @@ def test_one_tag_shared_by_three_packages_moves_them_together(tmp_path: Path) ->
     git(repo.root, "tag", "python-v0.7.5")
     ws = load_workspace(repo.root)
     assert {ws.tag_for(p) for p in ws.packages} == {"python-v0.7.5"}
-    bump = plan_bump(ws, part="patch", packages=["kit-beta"], tag=True, commit=True)
+    bump = plan_bump(ws, BumpOptions(part="patch", packages=["kit-beta"], tag=True, commit=True))
     assert bump.versions == {f"kit-{m}": ("0.7.5", "0.7.6") for m in members}
     assert bump.tags == ["python-v0.7.6"]
     assert any("kit-alpha, kit-gamma move with kit-beta" in n for n in bump.notes)
@@ -250,13 +251,16 @@ def test_a_dev_version_at_head_releases_as_itself_with_pins_following(tmp_path: 
     repo = History(tmp_path / "r", files)
     git(repo.root, "tag", "v0.59b0")
     ws = load_workspace(repo.root)
-    bump = plan_bump(ws, part="patch")
+    bump = plan_bump(ws, BumpOptions(part="patch"))
     assert bump.versions == {
         "line-base": ("0.60b0.dev", "0.60b0"),
         "line-plugin": ("0.60b0.dev", "0.60b0"),
     }
     assert any("line-base == 0.60b0" in line for line in bump.rewrites)
-    assert plan_bump(ws, part="release").versions["line-base"] == ("0.60b0.dev", "0.60")
+    assert plan_bump(ws, BumpOptions(part="release")).versions["line-base"] == (
+        "0.60b0.dev",
+        "0.60",
+    )
 
 
 def test_release_tags_are_planned_once_for_a_maintenance_release(tmp_path: Path) -> None:
@@ -264,7 +268,7 @@ def test_release_tags_are_planned_once_for_a_maintenance_release(tmp_path: Path)
     write(repo.root, {"pyproject.toml": project("lib", "1.2.4")})
     repo.commit({}, message="release 1.2.4")
     ws = load_workspace(repo.root)
-    tags = plan_tags(ws, missing=True)
+    tags = plan_tags(ws, TagOptions(missing=True))
     assert [a.tag for a in tags.to_create] == ["v1.2.4"]
 
 
@@ -294,7 +298,7 @@ def test_a_line_released_under_one_bare_tag_beside_independent_name_tags(
     assert ws.tag_format_of(ws.get("obs-solo")) == "obs-solo=={version}"
     facts = ws.get("obs-two").tags
     assert facts is not None and (facts.last_tag, facts.highest_tag) == ("v0.41b0", "v0.41b0")
-    bump = plan_bump(ws, part="patch", packages=["obs-two"], tag=True, commit=True)
+    bump = plan_bump(ws, BumpOptions(part="patch", packages=["obs-two"], tag=True, commit=True))
     assert bump.versions == {f"obs-{m}": ("0.42b0.dev", "0.42b0") for m in line}
     assert bump.tags == ["v0.42b0"]
     assert not any("maintenance" in n for n in bump.notes)
@@ -366,12 +370,12 @@ def test_a_version_made_of_several_regex_groups_is_read_and_bumped(tmp_path: Pat
     git(repo.root, "tag", "v3.0.1")
     ws = load_workspace(repo.root)
     assert ws.packages[0].version == "3.0.1"
-    bump = plan_bump(ws, part="minor")
+    bump = plan_bump(ws, BumpOptions(part="minor"))
     assert bump.versions == {"fastmath": ("3.0.1", "3.1.0")}
     (edit,) = [e for e in bump.edits if e.path.name == "version.h"]
     assert edit.after.decode() == HEADER.replace("MINOR 0", "MINOR 1").replace("PATCH 1", "PATCH 0")
     with pytest.raises(VersionError, match=r"3\.1\.0rc0 cannot be written by the scikit-build"):
-        plan_bump(ws, part="minor", pre="rc")
+        plan_bump(ws, BumpOptions(part="minor", pre="rc"))
 
 
 PDM_SRC = '\n[tool.pdm.build]\npackage-dir = "src"\nincludes = ["src"]\n'
@@ -421,7 +425,7 @@ def test_a_root_never_released_does_not_take_a_members_bare_tags(tmp_path: Path)
     ws = load_workspace(repo.root)
     root, acme = ws.get("acme-workspace"), ws.get("acme")
     assert (root.released, str(acme.released)) == (None, "1.2.3")
-    bump = plan_bump(ws, part="minor", tag=True, commit=True)
+    bump = plan_bump(ws, BumpOptions(part="minor", tag=True, commit=True))
     assert bump.versions == {"acme-workspace": ("0.1.1", "0.2.0"), "acme": ("1.2.3", "1.3.0")}
     assert bump.tags == ["acme-workspace-v0.2.0", "v1.3.0"]
     assert not [c for c in doctor(repo.root).checks if c.status == "error"]
@@ -459,7 +463,7 @@ def test_a_backend_released_from_its_own_directory_with_its_own_tags_is_a_packag
     assert sorted(p.name for p in ws.packages) == ["forge", "tool"]
     assert any("backend is released (tags named forge exist)" in n for n in ws.notes)
     assert ws.tag_for(ws.get("forge"), "1.33.0") == "forge-v1.33.0"
-    bump = plan_bump(ws, part="minor", packages=["forge"], tag=True, commit=True)
+    bump = plan_bump(ws, BumpOptions(part="minor", packages=["forge"], tag=True, commit=True))
     assert bump.tags == ["forge-v1.33.0"]
 
 
@@ -488,7 +492,7 @@ def test_a_uv_virtual_root_with_a_backend_and_its_own_tags_is_released(tmp_path:
     git(repo.root, "tag", "lonely-v2.1.0")
     ws = load_workspace(repo.root)
     assert [p.name for p in ws.packages] == ["lonely"]
-    assert plan_bump(ws, part="patch", tag=True, commit=True).tags == ["lonely-v2.1.1"]
+    assert plan_bump(ws, BumpOptions(part="patch", tag=True, commit=True)).tags == ["lonely-v2.1.1"]
 
 
 def test_a_newer_prefix_nothing_confirms_is_one_finding_naming_the_setting(
@@ -532,7 +536,7 @@ def test_a_release_train_tag_is_the_stable_lines_and_bumping_one_moves_that_line
     repo.commit(files("1.45.0.dev", "0.66b0.dev"))
     ws = load_workspace(repo.root)
     assert ws.tag_format_of(ws.get("train-semconv")) == "{name}-v{version}"
-    bump = plan_bump(ws, part="minor", packages=["train-sdk"], tag=True, commit=True)
+    bump = plan_bump(ws, BumpOptions(part="minor", packages=["train-sdk"], tag=True, commit=True))
     assert bump.versions == {n: ("1.45.0.dev", "1.45.0") for n in ("train-api", "train-sdk")}
     assert bump.tags == ["v1.45.0"]
     assert any("train-api moves with train-sdk" in n for n in bump.notes)
@@ -680,7 +684,7 @@ def test_a_member_released_under_the_roots_bare_tags_shares_them(tmp_path: Path)
     assert api.tags is not None and api.tags.last_tag == "v4.1.0"
     assert [loc.path.name for loc in api.locations] == ["pyproject.toml"]
     assert not [c for c in doctor(repo.root).checks if c.status == "error"]
-    bump = plan_bump(ws, part="minor", packages=["sdk-api"], tag=True, commit=True)
+    bump = plan_bump(ws, BumpOptions(part="minor", packages=["sdk-api"], tag=True, commit=True))
     assert bump.versions == {"sdk": ("4.1.0", "4.2.0"), "sdk-api": ("4.1.0", "4.2.0")}
     assert bump.tags == ["v4.2.0"]
 

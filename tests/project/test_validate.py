@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from relnox.bump import BumpOptions
 from relnox.errors import ConfigError, RelnoxError, VersionError
 from relnox.project.discovery import discover, load_workspace
 from relnox.release.doctor import doctor
@@ -304,7 +305,7 @@ def test_a_long_name_and_a_long_version_are_refused_together(tmp_path: Path) -> 
     _workspace(tmp_path / "ws2", _text(project(name, "1.0.0")))
     ws = load_workspace(tmp_path / "ws2")
     with pytest.raises(VersionError, match=r"the wheel of n+ 2\.1+\.\.\. .*more than the 255"):
-        plan_bump(ws, to="2." + "1" * 150, packages=[name])
+        plan_bump(ws, BumpOptions(to="2." + "1" * 150, packages=[name]))
 
 
 def test_a_broken_member_does_not_stop_work_on_a_package_asked_for(tmp_path: Path) -> None:

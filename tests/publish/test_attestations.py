@@ -34,11 +34,10 @@ from pypi_attestations import Attestation, Distribution
 from relnox._proc import Result
 from relnox.errors import PublishError
 from relnox.project.discovery import load_workspace
-from relnox.publish.plan import publish
 from relnox.publish.report import PublishResult
 from relnox.tools.index_server import LocalIndex, write_htpasswd
 from relnox.tools.twine import run_command, upload_argv
-from tests.publish_support import USER, FaultyProxy, copy_tree, shared_release
+from tests.publish_support import USER, FaultyProxy, copy_tree, publish_with, shared_release
 
 TOKEN = "relnox-fake-upload-token-0002"
 WORKFLOW = "example/project/.github/workflows/release.yml@refs/tags/v0.1.0"
@@ -186,7 +185,7 @@ def run(ws: Path, url: str, argvs: list[list[str]], **kwargs: Any) -> PublishRes
         return run_command(argv, env)
 
     environ = {**os.environ, "TWINE_USERNAME": USER, "TWINE_PASSWORD": TOKEN}
-    return publish(
+    return publish_with(
         load_workspace(ws), repository=url, environ=environ, run=recording, retry_delay=0.01,
         sleep=lambda seconds: None, packages=["demo-core"], **kwargs,
     )  # fmt: skip

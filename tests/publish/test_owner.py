@@ -12,6 +12,7 @@ import pytest
 
 from relnox.errors import PublishError
 from relnox.project.discovery import load_workspace
+from relnox.publish import PublishOptions, PublishRuntime
 from relnox.publish.plan import publish
 from relnox.sample import ProjectSpec, git_init, write_project
 from relnox.tools.index_server import LocalIndex, write_htpasswd
@@ -60,7 +61,11 @@ def test_a_name_owned_by_another_project_is_reported_before_any_upload(
 ) -> None:
     before = sorted(p.name for p in seeded.data_dir.iterdir())
     with pytest.raises(PublishError) as info:
-        publish(load_workspace(ours), repository=seeded.upload_url, environ=environ())
+        publish(
+            load_workspace(ours),
+            PublishOptions(repository=seeded.upload_url),
+            PublishRuntime(environ=environ()),
+        )
     message = str(info.value)
     assert message.startswith(
         f"the name taken-name on {seeded.upload_url} belongs to another project (versions "
@@ -76,11 +81,19 @@ def test_a_name_with_versions_this_repository_released_is_ours(
     changelog = ours / "CHANGELOG.md"
     original = changelog.read_text()
     changelog.write_text(original + "\n## 3.1.0 - 2025-01-01\n\n- Old.\n")
-    result = publish(load_workspace(ours), repository=seeded.upload_url, environ=environ())
+    result = publish(
+        load_workspace(ours),
+        PublishOptions(repository=seeded.upload_url),
+        PublishRuntime(environ=environ()),
+    )
     assert result.ok and sorted(result.uploaded) == [
         "taken_name-0.1.0-py3-none-any.whl",
         "taken_name-0.1.0.tar.gz",
     ]
     changelog.write_text(original)  # no history now, but our very files are on the index
-    again = publish(load_workspace(ours), repository=seeded.upload_url, environ=environ())
+    again = publish(
+        load_workspace(ours),
+        PublishOptions(repository=seeded.upload_url),
+        PublishRuntime(environ=environ()),
+    )
     assert again.ok and not again.uploaded and len(again.skipped) == 2

@@ -17,7 +17,8 @@ from relnox._proc import Result
 from relnox.artifacts.manifest import read_manifest
 from relnox.errors import BuildError, PublishError, RelnoxError
 from relnox.project.discovery import load_workspace
-from relnox.publish.plan import PublishPlan, publish, route_for_tag
+from relnox.publish import PublishOptions
+from relnox.publish.plan import PublishPlan, route_for_tag
 from relnox.publish.report import HELD_BACK, NOT_ATTEMPTED, SKIPPED, UPLOADED, PublishResult
 from relnox.sample import ProjectSpec, write_workspace
 from relnox.tools.credentials import Credentials
@@ -25,7 +26,7 @@ from relnox.tools.index_server import LocalIndex, write_htpasswd
 from relnox.tools.repositories import Repository, resolve
 from relnox.tools.twine import run_command
 from tests.publish.conftest import TOKEN
-from tests.publish_support import USER, build_release, copy_tree, faulty_proxy
+from tests.publish_support import USER, build_release, copy_tree, faulty_proxy, publish_with
 
 pytestmark = pytest.mark.slow  # builds, serves or makes environments
 
@@ -57,7 +58,7 @@ def run(
     environ: Mapping[str, str] | None = None,
     **kwargs: Any,
 ) -> PublishResult:
-    return publish(
+    return publish_with(
         load_workspace(ws),
         repository=repository,
         environ=env() if environ is None else environ,
@@ -312,7 +313,15 @@ def test_confirmation_before_a_production_index(ws: Path, index: LocalIndex) -> 
     ]  # nothing to ask about
     # PyPI itself always asks, naming it
     files = tuple(o.file for o in result.outcomes)
-    plan = PublishPlan(resolve("pypi"), result_credentials(), (), files, read_manifest(ws / "dist"))
+    plan = PublishPlan(
+        resolve("pypi"),
+        result_credentials(),
+        (),
+        files,
+        read_manifest(ws / "dist"),
+        load_workspace(ws),
+        PublishOptions(),
+    )
     assert (
         plan.confirmation()
         == "About to upload 2 files of 1 package to PyPI. This cannot be undone. Continue? (yes/no)"

@@ -16,12 +16,11 @@ import pytest
 
 from relnox.errors import PublishError
 from relnox.project.discovery import load_workspace
-from relnox.publish.plan import publish
 from relnox.publish.report import HELD_BACK, SKIPPED, UPLOADED, PublishResult
 from relnox.publish.tiers import graph_mermaid, graph_text, tiers
 from relnox.tools.index_server import LocalIndex
 from tests.publish.conftest import TOKEN
-from tests.publish_support import USER, FaultyProxy
+from tests.publish_support import USER, FaultyProxy, publish_with
 
 pytestmark = pytest.mark.slow  # builds, serves and uploads
 
@@ -94,7 +93,7 @@ def run(ws: Path, url: str, **kwargs: Any) -> PublishResult:
         "TWINE_USERNAME": USER,
         "TWINE_PASSWORD": TOKEN,
     }
-    return publish(
+    return publish_with(
         load_workspace(ws),
         repository=url,
         environ=environ,

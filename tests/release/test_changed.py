@@ -20,7 +20,7 @@ import pytest
 from relnox.project.discovery import load_workspace
 from relnox.release.doctor import doctor
 from relnox.release.pipeline import ReleaseOptions, release
-from relnox.release.tagging import apply_tags, plan_tags
+from relnox.release.tagging import TagOptions, apply_tags, plan_tags
 from relnox.sample import ProjectSpec, git_commit_all, git_init, write_workspace
 from relnox.tools.index_server import LocalIndex
 from tests.conftest import run_relnox
@@ -60,7 +60,7 @@ def test_release_changed_touches_only_what_changed(tmp_path: Path) -> None:
     (root / ".gitignore").write_text("dist/\n")
     git_init(root)
     ws = load_workspace(root)
-    apply_tags(ws, plan_tags(ws, missing=True))
+    apply_tags(plan_tags(ws, TagOptions(missing=True)))
     tags_before = set(_git(root, "tag").split())
 
     with LocalIndex(tmp_path / "test-index") as test_index, LocalIndex(tmp_path / "index") as index:

@@ -14,7 +14,7 @@ from invoke.exceptions import Exit
 
 from relnox.project.discovery import load_workspace
 from relnox.release.doctor import ERROR, OK, WARN, doctor, missing_metadata, readme_problem
-from relnox.release.tagging import apply_tags, plan_tags
+from relnox.release.tagging import TagOptions, apply_tags, plan_tags
 from relnox.sample import demo_specs, git_commit_all
 from tests.conftest import run_relnox
 from tests.shapes import repo
@@ -46,7 +46,7 @@ def healthy(make_workspace: Callable[..., Path], tmp_path: Path) -> Path:
     )
     git_commit_all(root, "Lock")
     ws = load_workspace(root)
-    apply_tags(ws, plan_tags(ws, missing=True))
+    apply_tags(plan_tags(ws, TagOptions(missing=True)))
     bare = tmp_path / "remote.git"
     git(tmp_path, "init", "-q", "--bare", str(bare))
     git(root, "remote", "add", "origin", str(bare))

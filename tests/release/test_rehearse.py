@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from relnox.release.pipeline import ReleaseOptions, ReleaseResult, StageReport
 from relnox.sample import ProjectSpec, write_project
+from relnox.verify import VerifyOptions
 
 rehearse_module = sys.modules["relnox.release.rehearse"]
 
@@ -24,10 +24,10 @@ def test_the_final_install_check_keeps_extras_and_the_extra_index(
 ) -> None:
     """``rehearse --extras cli``: the last install is ``[cli]`` too, not the bare package."""
     root = write_project(tmp_path / "p", ProjectSpec("failextract", "1.0.0"))
-    seen: dict[str, Any] = {}
+    seen: list[VerifyOptions] = []
 
-    def spy(workspace: object, **kwargs: Any) -> _Report:  # the index is a stand-in here
-        seen.update(kwargs)
+    def spy(workspace: object, options: VerifyOptions) -> _Report:  # the index is a stand-in
+        seen.append(options)
         return _Report()
 
     monkeypatch.setattr(rehearse_module, "verify_install", spy)
@@ -35,6 +35,6 @@ def test_the_final_install_check_keeps_extras_and_the_extra_index(
     stages: list[StageReport] = []
     options = ReleaseOptions(extras=("cli",), extra_index="https://mirror.example.invalid/simple/")
     rehearse_module._final_check(result, root, "http://127.0.0.1:9/", stages.append, options)
-    assert seen["extras"] == ("cli",)
-    assert seen["extra_index"] == "https://mirror.example.invalid/simple/"
+    assert seen[0].extras == ("cli",)
+    assert seen[0].extra_index == "https://mirror.example.invalid/simple/"
     assert [s.name for s in stages] == ["install-from-index"]

@@ -11,8 +11,9 @@ import pytest
 
 from relnox.errors import GitError, VersionError
 from relnox.project.discovery import load_workspace
-from relnox.release.tagging import apply_tags, check_tag, plan_tags, resolve_version
+from relnox.release.tagging import TagOptions, apply_tags, check_tag, plan_tags, resolve_version
 from relnox.sample import ProjectSpec, demo_specs, git_commit_all
+from relnox.stage import Runtime
 from tests.conftest import run_relnox
 
 
@@ -51,14 +52,14 @@ def bump_two(root: Path) -> None:
 def test_auto_tag_after_version_change_in_two_of_three(demo: Path, remote: Path) -> None:
     bump_two(demo)
     ws = load_workspace(demo)
-    plan = plan_tags(ws)
+    plan = plan_tags(ws, TagOptions(push=True))
     assert plan.since == "HEAD~1"
     assert [(a.tag, a.action) for a in plan.actions] == [
         ("demo-core-v0.2.0", "create"),
         ("demo-agents-v0.1.1", "create"),
     ]
     assert plan.unchanged == ("demo-runtime",)
-    apply_tags(ws, plan, push=True)
+    apply_tags(plan)
     head = git(demo, "rev-parse", "HEAD")
     for tag in ("demo-core-v0.2.0", "demo-agents-v0.1.1"):
         assert git(demo, "cat-file", "-t", tag) == "tag"  # annotated
@@ -67,10 +68,10 @@ def test_auto_tag_after_version_change_in_two_of_three(demo: Path, remote: Path)
     assert pushed.split() == ["demo-agents-v0.1.1", "demo-core-v0.2.0"]
 
     # a rerun changes nothing: the tags are on HEAD already
-    rerun = plan_tags(load_workspace(demo))
+    rerun = plan_tags(load_workspace(demo), TagOptions(push=True))
     assert [a.action for a in rerun.actions] == ["skip", "skip"]
     assert rerun.to_create == ()
-    apply_tags(ws, rerun, push=True)
+    apply_tags(rerun)
     assert git(demo, "tag", "--list").split() == ["demo-agents-v0.1.1", "demo-core-v0.2.0"]
 
 
@@ -91,7 +92,7 @@ def test_conflicting_tag_on_another_commit_is_an_error(demo: Path) -> None:
     git(demo, "tag", "-a", "demo-core-v0.2.0", "-m", "stale")
     bump_two(demo)
     with pytest.raises(GitError, match=r"tag demo-core-v0\.2\.0 already exists on commit"):
-        plan_tags(load_workspace(demo))
+        plan_tags(load_workspace(demo), TagOptions())
     assert "demo-agents-v0.1.1" not in git(demo, "tag", "--list")  # nothing was tagged
     proc = run_relnox("tag", cwd=demo)
     assert proc.returncode == 1
@@ -101,14 +102,14 @@ def test_conflicting_tag_on_another_commit_is_an_error(demo: Path) -> None:
 def test_missing_tags_every_untagged_version_once(demo: Path) -> None:
     ws = load_workspace(demo)
     git(demo, "tag", "-a", "demo-core-v0.1.0", "-m", "old", "HEAD")
-    plan = plan_tags(ws, missing=True)
+    plan = plan_tags(ws, TagOptions(missing=True))
     assert [(a.tag, a.action) for a in plan.actions] == [
         ("demo-core-v0.1.0", "skip"),
         ("demo-agents-v0.1.0", "create"),
         ("demo-runtime-v0.1.0", "create"),
     ]
-    apply_tags(ws, plan)
-    assert plan_tags(ws, missing=True).to_create == ()
+    apply_tags(plan)
+    assert plan_tags(ws, TagOptions(missing=True)).to_create == ()
 
 
 def test_a_version_tagged_on_an_older_commit_is_said_not_hidden(demo: Path) -> None:
@@ -116,7 +117,7 @@ def test_a_version_tagged_on_an_older_commit_is_said_not_hidden(demo: Path) -> N
     git(demo, "tag", "-a", "demo-core-v0.1.0", "-m", "old", "HEAD")
     (demo / "notes.txt").write_text("later\n", encoding="utf-8")
     git_commit_all(demo, "A later commit, same versions")
-    plan = plan_tags(load_workspace(demo), missing=True, packages=["demo-core"])
+    plan = plan_tags(load_workspace(demo), TagOptions(missing=True, packages=["demo-core"]))
     assert plan.to_create == ()
     [kept] = plan.actions
     assert (kept.tag, kept.action) == ("demo-core-v0.1.0", "keep")
@@ -131,22 +132,26 @@ def test_since_defaults_to_the_push_before_commit_on_github(demo: Path, tmp_path
     (demo / "notes.txt").write_text("unrelated\n", encoding="utf-8")
     git_commit_all(demo, "Unrelated change")
     ws = load_workspace(demo)
-    assert plan_tags(ws, env={}).actions == ()  # HEAD~1 changed no version
+    assert (
+        plan_tags(ws, TagOptions(), Runtime(environ={})).actions == ()
+    )  # HEAD~1 changed no version
     event = tmp_path / "event.json"
     event.write_text(json.dumps({"before": first}), encoding="utf-8")
     env = {"GITHUB_ACTIONS": "true", "GITHUB_EVENT_PATH": str(event)}
-    plan = plan_tags(ws, env=env)
+    plan = plan_tags(ws, TagOptions(), Runtime(environ=env))
     assert plan.since == first
     assert [a.tag for a in plan.actions] == ["demo-core-v0.2.0", "demo-agents-v0.1.1"]
     event.write_text(json.dumps({"before": "1" * 40}), encoding="utf-8")
     with pytest.raises(GitError, match="fetch-depth: 0"):
-        plan_tags(ws, env=env)
+        plan_tags(ws, TagOptions(), Runtime(environ=env))
 
 
 def test_since_head_1_on_the_first_commit_tags_every_version(demo: Path) -> None:
     assert git(demo, "rev-list", "--count", "HEAD") == "1"
     ws = load_workspace(demo)
-    plan = plan_tags(ws, since="HEAD~1", env={})  # the auto-tag step on a new repository
+    plan = plan_tags(
+        ws, TagOptions(since="HEAD~1"), Runtime(environ={})
+    )  # the auto-tag step on a new repository
     assert plan.since is None
     assert [a.tag for a in plan.to_create] == [
         "demo-core-v0.1.0",
@@ -154,7 +159,7 @@ def test_since_head_1_on_the_first_commit_tags_every_version(demo: Path) -> None
         "demo-runtime-v0.1.0",
     ]
     with pytest.raises(GitError, match="'nope' is not a commit") as info:
-        plan_tags(ws, since="nope", env={})
+        plan_tags(ws, TagOptions(since="nope"), Runtime(environ={}))
     assert "fetch-depth" not in str(info.value)  # not a shallow clone: fetching would not help
 
 
@@ -162,7 +167,7 @@ def test_push_needs_the_remote(demo: Path) -> None:
     bump_two(demo)
     ws = load_workspace(demo)
     with pytest.raises(GitError, match="no remote 'upstream'"):
-        apply_tags(ws, plan_tags(ws), push=True, remote="upstream")
+        apply_tags(plan_tags(ws, TagOptions(push=True, remote="upstream")))
     assert git(demo, "tag", "--list") == ""  # checked before tagging
 
 
@@ -290,7 +295,7 @@ def test_missing_recognises_a_shared_tag_on_head(tmp_path: Path, shape: str) -> 
     else:
         git(root, "tag", "-a", "-m", "Release 1.2.0", "v1.2.0")
     before = git(root, "tag", "--list")
-    plan = plan_tags(load_workspace(root), missing=True)
+    plan = plan_tags(load_workspace(root), TagOptions(missing=True))
     assert plan.to_create == ()
     assert [(a.tag, a.action) for a in plan.actions] == [("v1.2.0", "skip")]
     # the shared tags make v{version} the packages' convention (a lockstep line): the tag
@@ -304,7 +309,7 @@ def test_missing_recognises_a_shared_tag_on_head(tmp_path: Path, shape: str) -> 
     assert said in proc.stdout
     assert git(root, "tag", "--list") == before  # no sh-a-v1.2.0, no sh-b-v1.2.0
     # ... and the version-change mode agrees
-    assert plan_tags(load_workspace(root)).to_create == ()
+    assert plan_tags(load_workspace(root), TagOptions()).to_create == ()
 
 
 def test_missing_never_moves_a_tag_from_an_older_commit(tmp_path: Path) -> None:
@@ -312,7 +317,7 @@ def test_missing_never_moves_a_tag_from_an_older_commit(tmp_path: Path) -> None:
     git(root, "tag", "-a", "-m", "r", "v1.2.0")
     released = git(root, "rev-parse", "HEAD")
     git(root, "commit", "-q", "--allow-empty", "-m", "later work, same version")
-    plan = plan_tags(load_workspace(root), missing=True)
+    plan = plan_tags(load_workspace(root), TagOptions(missing=True))
     assert plan.to_create == ()
     assert [(a.tag, a.action, a.commit) for a in plan.actions] == [("v1.2.0", "keep", released)]
     assert "on an older commit, not moved" in plan.summary()
@@ -329,7 +334,7 @@ def test_missing_never_moves_a_tag_from_an_older_commit(tmp_path: Path) -> None:
 def test_missing_keeps_a_package_tag_on_an_older_commit_and_says_so(demo: Path) -> None:
     git(demo, "tag", "-a", "demo-core-v0.1.0", "-m", "old", "HEAD")
     git(demo, "commit", "-q", "--allow-empty", "-m", "later")
-    plan = plan_tags(load_workspace(demo), missing=True)
+    plan = plan_tags(load_workspace(demo), TagOptions(missing=True))
     actions = {a.tag: a.action for a in plan.actions}
     assert actions == {
         "demo-core-v0.1.0": "keep",
@@ -356,7 +361,7 @@ def test_a_tag_another_package_owns_is_not_shared(tmp_path: Path) -> None:
         },
     )
     git(root, "tag", "-a", "-m", "r", "v1.0.0")
-    plan = plan_tags(load_workspace(root), missing=True)
+    plan = plan_tags(load_workspace(root), TagOptions(missing=True))
     assert {a.tag: a.action for a in plan.actions} == {
         "v1.0.0": "skip",
         "sh-lib-v1.0.0": "create",

@@ -47,7 +47,7 @@ def test_a_silent_child_is_stopped_after_the_stall_and_a_busy_one_is_not() -> No
     result = proc.run(
         [sys.executable, "-c", "import time; print('hello', flush=True); time.sleep(60)"],
         env={},
-        stall=0.5,
+        watch=proc.Watch(0.5),
     )
     assert result.stalled and result.returncode == proc.TIMED_OUT
     assert result.output.startswith("hello")
@@ -55,7 +55,7 @@ def test_a_silent_child_is_stopped_after_the_stall_and_a_busy_one_is_not() -> No
     assert classify(result) == (STALL, None)
 
     talker = "import time\nfor i in range(6):\n    print(i, flush=True); time.sleep(0.2)"
-    result = proc.run([sys.executable, "-c", talker], env={}, stall=3)
+    result = proc.run([sys.executable, "-c", talker], env={}, watch=proc.Watch(3))
     assert (result.returncode, result.stalled) == (0, False)
     assert result.output.split() == ["0", "1", "2", "3", "4", "5"]
 
@@ -66,9 +66,9 @@ def test_ctrl_c_while_watching_kills_the_child_too(tmp_path: Path) -> None:
     child = f"import os, time; open({str(fifo)!r}, 'w').write(str(os.getpid())); time.sleep(60)"
     parent = (
         "import sys\n"
-        "from relnox._proc import run\n"
+        "from relnox._proc import Watch, run\n"
         "try:\n"
-        f"    run([sys.executable, '-c', {child!r}], env={{}}, stall=60)\n"
+        f"    run([sys.executable, '-c', {child!r}], env={{}}, watch=Watch(60))\n"
         "except KeyboardInterrupt:\n"
         "    sys.exit(130)\n"
     )

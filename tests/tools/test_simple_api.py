@@ -12,7 +12,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from relnox.errors import PublishError
-from relnox.tools.simple_api import JSON_TYPE, IndexedFile, file_sha256, parse_html, project_files
+from relnox.tools.simple_api import (
+    JSON_TYPE,
+    IndexedFile,
+    Patience,
+    file_sha256,
+    parse_html,
+    project_files,
+)
 
 CONTENT = b"wheel bytes"
 SHA = hashlib.sha256(CONTENT).hexdigest()
@@ -107,13 +114,15 @@ def test_transient_errors_are_retried_then_reported(index: Index) -> None:
     ok = (200, "text/html", b"<a href='/p/demo_core-1.0.tar.gz#sha256=" + SHA.encode() + b"'>x</a>")
     index.pages["/simple/demo-core/"] = [(503, "text/plain", b""), (429, "text/plain", b""), ok]
     delays: list[float] = []
-    files = project_files(index.url, "demo-core", retry_delay=0.5, sleep=delays.append)
+    files = project_files(
+        index.url, "demo-core", patience=Patience(retry_delay=0.5, sleep=delays.append)
+    )
     assert list(files) == ["demo_core-1.0.tar.gz"] and delays == [0.5, 1.0]
     index.pages["/simple/down/"] = [(502, "text/plain", b"")]
     with pytest.raises(PublishError, match=r"HTTP 502.*check the repository URL"):
-        project_files(index.url, "down", retries=1, sleep=delays.append)
+        project_files(index.url, "down", patience=Patience(retries=1, sleep=delays.append))
     with pytest.raises(PublishError, match="cannot be reached"):
-        project_files("http://127.0.0.1:9/simple/", "demo-core", retries=0)
+        project_files("http://127.0.0.1:9/simple/", "demo-core", patience=Patience(retries=0))
 
 
 def test_authentication_is_sent_only_when_asked_for(index: Index) -> None:
@@ -165,7 +174,9 @@ def test_credentials_stay_with_the_index_origin() -> None:
             assert entry.sha256 is None and entry.url.startswith(other.url)
             assert file_sha256(entry, auth=auth, origins=[("http", "127.0.0.1", 1)]) == SHA
             with pytest.raises(PublishError, match=r"HTTP 401.*redirected to .*no credentials"):
-                project_files(f"{index.url}simple/", "moved", auth=auth, retries=0)
+                project_files(
+                    f"{index.url}simple/", "moved", auth=auth, patience=Patience(retries=0)
+                )
             assert sum(seen.authorized for seen in index.seen) == 2  # the index's own origin
     assert other.seen and not any(seen.authorized for seen in other.seen)
 
@@ -182,12 +193,12 @@ def test_a_file_longer_than_ours_is_read_no_further_and_differs(index: Index) ->
 @pytest.mark.parametrize("target", ["file:///dev/zero", "ftp://127.0.0.1:1/x.whl"])
 def test_only_http_addresses_are_read_links_and_redirects_alike(target: str, index: Index) -> None:
     with pytest.raises(PublishError, match="only http and https"):
-        file_sha256(IndexedFile("x.whl", target, None), retries=0)
+        file_sha256(IndexedFile("x.whl", target, None), patience=Patience(retries=0))
     from tests.fault_server import FaultServer, Reply
 
     redirect = Reply(302, (("Location", target),))
     with FaultServer(rule=lambda seen: redirect) as moved, pytest.raises(PublishError) as caught:
-        project_files(f"{moved.url}simple/", "demo", retries=0)
+        project_files(f"{moved.url}simple/", "demo", patience=Patience(retries=0))
     assert "HTTP 302" in str(caught.value) and target in str(caught.value)
 
 

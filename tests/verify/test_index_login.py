@@ -20,6 +20,7 @@ import pytest
 
 from relnox.sample import ProjectSpec, write_project, write_workspace
 from relnox.tools.index_server import LocalIndex
+from relnox.verify import VerifyOptions
 from tests.conftest import run_relnox
 from tests.fault_server import FaultServer, Reply, Seen
 from tests.publish_support import SPY
@@ -211,7 +212,8 @@ def test_a_release_not_there_yet_is_still_waited_for_under_a_cooldown(
         logger.setLevel(logging.INFO)
         try:
             report = verify_install(
-                load_workspace(release), packages=[CORE], index=late.simple_url, wait=60
+                load_workspace(release),
+                VerifyOptions(packages=[CORE], index=late.simple_url, wait=60),
             )
         finally:
             logger.removeHandler(uploader)

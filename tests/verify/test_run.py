@@ -16,6 +16,7 @@ from relnox.errors import RelnoxError, VerifyError
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, demo_specs, write_workspace
 from relnox.tools.index_server import LOCAL_INDEX_ENV, LocalIndex
+from relnox.verify import VerifyOptions
 from relnox.verify.run import (
     PackageResult,
     VerifyReport,
@@ -93,7 +94,7 @@ def by_name(report: VerifyReport) -> dict[str, PackageResult]:
 
 
 def test_release_installs_with_its_new_siblings_from_dist(good: Path) -> None:
-    report = verify_install(load_workspace(good), offline=True)
+    report = verify_install(load_workspace(good), VerifyOptions(offline=True))
 
     assert report.ok, "\n".join(render_report(report))
     assert [r.name for r in report.results] == ["vfyrlx-core", "vfyrlx-agents", "vfyrlx-runtime"]
@@ -119,7 +120,9 @@ def test_release_installs_with_its_new_siblings_from_dist(good: Path) -> None:
 
 
 def test_one_package_gets_its_siblings_from_dist(good: Path) -> None:
-    report = verify_install(load_workspace(good), packages=["vfyrlx-runtime"], offline=True)
+    report = verify_install(
+        load_workspace(good), VerifyOptions(packages=["vfyrlx-runtime"], offline=True)
+    )
 
     assert report.ok, "\n".join(render_report(report))
     assert [r.name for r in report.results] == ["vfyrlx-runtime"]
@@ -127,7 +130,7 @@ def test_one_package_gets_its_siblings_from_dist(good: Path) -> None:
 
 
 def test_sdists_build_into_the_same_wheels(good: Path) -> None:
-    report = verify_install(load_workspace(good), offline=True, sdist=True)
+    report = verify_install(load_workspace(good), VerifyOptions(offline=True, sdist=True))
 
     assert report.ok, "\n".join(render_report(report))
     from_sdist = [r for r in report.results if r.kind == "sdist"]
@@ -140,7 +143,8 @@ def test_sdists_build_into_the_same_wheels(good: Path) -> None:
 
 def test_pip_is_the_fallback_installer(good: Path) -> None:
     report = verify_install(
-        load_workspace(good), packages=["vfyrlx-agents"], offline=True, installer="pip"
+        load_workspace(good),
+        VerifyOptions(packages=["vfyrlx-agents"], offline=True, installer="pip"),
     )
 
     assert report.ok, "\n".join(render_report(report))
@@ -157,11 +161,11 @@ def test_a_tampered_artifact_is_refused_before_anything_is_installed(
     wheel.write_bytes(wheel.read_bytes() + b"\0")
 
     with pytest.raises(VerifyError, match=r"vfyrlx_core-7\.3\.0-py3-none-any\.whl: sha256 differs"):
-        verify_install(load_workspace(good), dist_dir=dist, offline=True)
+        verify_install(load_workspace(good), VerifyOptions(dist_dir=dist, offline=True))
 
 
 def test_the_plan_names_every_file_and_installs_nothing(good: Path) -> None:
-    plan = plan_verify(load_workspace(good), offline=True, sdist=True)
+    plan = plan_verify(load_workspace(good), VerifyOptions(offline=True, sdist=True))
 
     text = "\n".join(plan.describe())
     assert [r.kind for r in plan.rounds] == ["wheel", "sdist"]
@@ -176,7 +180,7 @@ def test_the_plan_names_every_file_and_installs_nothing(good: Path) -> None:
 
 
 def test_each_broken_package_fails_its_own_check(broken: Path) -> None:
-    report = verify_install(load_workspace(broken), offline=True)
+    report = verify_install(load_workspace(broken), VerifyOptions(offline=True))
     results = by_name(report)
 
     assert not report.ok
@@ -257,7 +261,8 @@ def test_a_just_uploaded_release_is_verified_from_the_index(
     logger.setLevel(logging.INFO)
     try:
         report = verify_install(
-            load_workspace(good), index="local", extra_index=local_index.simple_url, wait=60
+            load_workspace(good),
+            VerifyOptions(index="local", extra_index=local_index.simple_url, wait=60),
         )
     finally:
         logger.removeHandler(uploader)
@@ -278,7 +283,8 @@ def test_a_version_missing_from_the_index_fails_after_the_wait(
     good: Path, local_index: LocalIndex
 ) -> None:
     report = verify_install(
-        load_workspace(good), packages=["vfyrlx-core"], index=local_index.simple_url, wait=0
+        load_workspace(good),
+        VerifyOptions(packages=["vfyrlx-core"], index=local_index.simple_url, wait=0),
     )
 
     assert not report.ok
@@ -297,13 +303,13 @@ def test_usage_errors_are_raised_before_anything_runs(tmp_path: Path) -> None:
     with pytest.raises(
         VerifyError, match=r"ws[/\\]dist: no such directory; build the release first"
     ):
-        plan_verify(workspace)
+        plan_verify(workspace, VerifyOptions())
     with pytest.raises(VerifyError, match="--offline cannot be combined with --index"):
-        plan_verify(workspace, index="http://127.0.0.1:9/simple/", offline=True)
+        plan_verify(workspace, VerifyOptions(index="http://127.0.0.1:9/simple/", offline=True))
     with pytest.raises(RelnoxError, match="unknown package 'nope'"):
-        plan_verify(workspace, packages=["nope"])
+        plan_verify(workspace, VerifyOptions(packages=["nope"]))
     with pytest.raises(VerifyError, match="unknown installer 'conda'"):
-        plan_verify(workspace, installer="conda")
+        plan_verify(workspace, VerifyOptions(installer="conda"))
     # a malformed number is a usage error (exit 2), even where no workspace is found
     (tmp_path / "empty").mkdir()
     for flag in ("--wait", "--timeout"):
@@ -321,7 +327,9 @@ commands = ["tool --version"]
 script-args = { "vfycfg-core" = "--version", other = false }
 """
     root = write_workspace(tmp_path / "ws", [ProjectSpec("vfycfg-core", VERSION)], relnox=config)
-    plan = plan_verify(load_workspace(root), index="http://127.0.0.1:9/simple/", wait=0)
+    plan = plan_verify(
+        load_workspace(root), VerifyOptions(index="http://127.0.0.1:9/simple/", wait=0)
+    )
 
     assert plan.commands == (("tool", "--version"),)
     assert plan.script_args.for_script("vfycfg-core") == ("--version",)
@@ -335,4 +343,4 @@ script-args = { "vfycfg-core" = "--version", other = false }
         relnox='[tool.relnox.verify]\ncommands = "x"',
     )
     with pytest.raises(VerifyError, match="commands must be a list"):
-        plan_verify(load_workspace(bad), index="http://127.0.0.1:9/simple/")
+        plan_verify(load_workspace(bad), VerifyOptions(index="http://127.0.0.1:9/simple/"))

@@ -14,6 +14,7 @@ from relnox.errors import VerifyError
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, write_workspace
 from relnox.tools.envs import find_python
+from relnox.verify import VerifyOptions
 from relnox.verify.report import (
     EXTRA,
     INTERPRETER,
@@ -93,7 +94,7 @@ def plugins(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_a_namespace_plugin_whose_import_raises_fails(plugins: Path) -> None:
-    report = verify_install(load_workspace(plugins), offline=True)
+    report = verify_install(load_workspace(plugins), VerifyOptions(offline=True))
     assert not report.ok
     (result,) = report.results
     assert "import nsx.good" in result.passed
@@ -134,7 +135,7 @@ def mixed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_each_package_gets_an_interpreter_its_requires_python_allows(mixed: Path) -> None:
-    report = verify_install(load_workspace(mixed), offline=True)
+    report = verify_install(load_workspace(mixed), VerifyOptions(offline=True))
     results = {r.name: r for r in report.results}
     text = "\n".join(render_report(report))
 
@@ -192,21 +193,28 @@ def tool(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_a_script_that_needs_an_extra_is_checked_with_extras(tool: Path) -> None:
     workspace = load_workspace(tool)
-    without = verify_install(workspace, packages=["xtra-tool"], offline=True)
+    without = verify_install(workspace, VerifyOptions(packages=["xtra-tool"], offline=True))
     (result,) = without.results
     assert [c.name for c in result.failed] == ["script xtra-tool"]
     assert failure_cause(result.failed[0]) == EXTRA
     assert "pass --extras NAME[EXTRA]" in closing_message(without)
 
     for extras in (["cli"], ["xtra-tool[cli]"]):
-        report = verify_install(workspace, packages=["xtra-tool"], offline=True, extras=extras)
+        report = verify_install(
+            workspace, VerifyOptions(packages=["xtra-tool"], offline=True, extras=extras)
+        )
         assert report.ok, "\n".join(render_report(report))
         assert "script xtra-tool" in report.results[0].passed
 
     with pytest.raises(VerifyError, match="no package verified here declares the extra gui"):
-        verify_install(workspace, packages=["xtra-tool"], offline=True, extras=["gui"])
+        verify_install(
+            workspace, VerifyOptions(packages=["xtra-tool"], offline=True, extras=["gui"])
+        )
     with pytest.raises(VerifyError, match=r"xtra-tool\[nope\]: xtra-tool declares no such extra"):
-        verify_install(workspace, packages=["xtra-tool"], offline=True, extras=["xtra-tool[nope]"])
+        verify_install(
+            workspace,
+            VerifyOptions(packages=["xtra-tool"], offline=True, extras=["xtra-tool[nope]"]),
+        )
 
 
 def test_extras_through_the_command_line(tool: Path) -> None:
@@ -277,11 +285,13 @@ def test_a_script_that_names_the_extra_it_needs_is_not_the_packages_fault(
     says_extra: Path,
 ) -> None:
     workspace = load_workspace(says_extra)
-    without = verify_install(workspace, packages=["say-tool"], offline=True)
+    without = verify_install(workspace, VerifyOptions(packages=["say-tool"], offline=True))
     (result,) = without.results
     [failed] = result.failed
     assert failed.name == "script say-tool" and failure_cause(failed) == EXTRA
     assert "needs the extra say-tool[cli]" in failed.detail
     assert "--extras say-tool[cli]" in failed.detail
-    report = verify_install(workspace, packages=["say-tool"], offline=True, extras=["cli"])
+    report = verify_install(
+        workspace, VerifyOptions(packages=["say-tool"], offline=True, extras=["cli"])
+    )
     assert report.ok, "\n".join(render_report(report))

@@ -1,0 +1,107 @@
+"""Which packages a command acts on: the one rule every stage and host calls.
+
+:func:`select_packages` answers for ``bump``, ``build-all``, ``verify-install``,
+``publish``, ``release`` and the hosts' ``--package``/``--changed`` flags:
+
+- by name: the named packages, all when none is named (a broken package among "all"
+  stops the command: it never acts on a silently smaller set);
+- ``changed`` (after a bump: ``build-all``/``verify``/``publish --changed``): the named
+  packages, every package whose version is not released yet, and the rest of their
+  lockstep groups;
+- ``changed`` with ``bumping`` (``release --changed --part ...``): the same, and every
+  package changed since its last tag (the bump will move it), with its group;
+- ``bump`` (:attr:`Rule.BUMP`): the named packages (all when none), each with the rest
+  of a group that shares one tag (said in a note); a configured lockstep group named in
+  part is an error (the configuration is the user's word). With ``changed`` only those
+  whose group changed since its last tag.
+
+Everything comes back in release order (dependencies first).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from relnox.errors import ConfigError
+from relnox.project.changes import changed_packages, unreleased
+from relnox.project.workspace import Package, Workspace
+
+
+class Rule(enum.Enum):
+    RELEASE = "release"  # build, verify, publish, release: what ships
+    BUMP = "bump"  # what a version bump moves
+
+
+@dataclass(frozen=True)
+class Selection:
+    packages: tuple[Package, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.packages)
+
+
+def select_packages(
+    workspace: Workspace,
+    names: Iterable[str] = (),
+    *,
+    changed: bool = False,
+    bumping: bool = False,
+    rule: Rule = Rule.RELEASE,
+) -> Selection:
+    """The packages a command acts on (see the module doc), in release order."""
+    names = list(names)
+    if rule is Rule.BUMP:
+        return _bump(workspace, names, changed)
+    if not changed:
+        return Selection(workspace.select(names))
+    workspace.require_history("--changed")
+    wanted = {workspace.get(n).name for n in names}
+    wanted |= {p.name for p in workspace.packages if unreleased(workspace, p)}
+    if bumping:
+        wanted |= set(changed_packages(workspace))
+    return Selection(_in_order(workspace, _with_groups(workspace, wanted)))
+
+
+def _with_groups(workspace: Workspace, wanted: set[str]) -> set[str]:
+    """``wanted`` and the rest of each of their lockstep groups."""
+    return wanted | {
+        q.name for p in workspace.packages if p.name in wanted for q in workspace.group_of(p)
+    }
+
+
+def _in_order(workspace: Workspace, wanted: set[str]) -> tuple[Package, ...]:
+    return tuple(p for p in workspace.packages if p.name in wanted)
+
+
+def _bump(workspace: Workspace, names: list[str], changed: bool) -> Selection:
+    selected = workspace.select(names)
+    wanted = {p.name for p in selected}
+    notes = []
+    for pkg in selected:
+        group = workspace.group_of(pkg)
+        missing = [p.name for p in group if p.name not in wanted]
+        if missing and workspace.shares_a_tag(group):
+            wanted.update(missing)
+            notes.append(
+                f"note: {', '.join(missing)} move{'s' if len(missing) == 1 else ''} with "
+                f"{pkg.name}: they share the tag {workspace.tag_format_of(pkg)} (their tags "
+                "name one version); set [tool.relnox] lockstep or give each its own "
+                "tag-format to decide otherwise"
+            )
+        elif missing:
+            everyone = " ".join(f"--package {p.name}" for p in group)
+            raise ConfigError(
+                f"{workspace.config.source}: [tool.relnox] lockstep keeps "
+                f"{', '.join(p.name for p in group)} on one version, so {pkg.name} cannot be "
+                f"bumped without {', '.join(missing)}; pass {everyone} (or give {pkg.name} "
+                "its own tag-format)"
+            )
+    packages = _in_order(workspace, wanted)
+    if changed:
+        moved = set(changed_packages(workspace))
+        packages = tuple(p for p in packages if any(q.name in moved for q in workspace.group_of(p)))
+    return Selection(packages, tuple(notes))

@@ -1,0 +1,200 @@
+"""What the release pipeline is made of: its options, each stage's report, the result,
+the dry run's plan, and the state file a rerun resumes from."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from relnox.artifacts.manifest import ensure_state_dir, manifest_path, read_manifest, state_dir
+from relnox.atomic import write_atomic
+from relnox.errors import RelnoxError
+from relnox.project.workspace import Workspace
+from relnox.stage import StageStatus
+from relnox.tools import git
+
+STATE_FILE = "release-state.json"
+
+
+class ReleaseError(RelnoxError):
+    """A stage failed; the message says which and how to resume."""
+
+
+@dataclass(frozen=True)
+class ReleaseOptions:
+    part: str | None = None
+    to: str | None = None
+    pre: str | None = None
+    packages: tuple[str, ...] = ()
+    changed: bool = False  # only what changed since its last tag, or is bumped and untagged
+    skip: frozenset[str] = frozenset()
+    test_repository: str = "testpypi"
+    repository: str = "pypi"
+    extra_index: str | None = None  # third-party dependencies when verifying from an index
+    yes: bool = False
+    push: bool = False
+    allow_dirty: bool = False
+    allow_detached: bool = False  # bump commits (and tags) on a detached HEAD
+    offline: bool = False
+    wait: float | None = None
+    jobs: int | None = None
+    dist_dir: str | None = None  # default: [tool.relnox] dist-dir; any build tool's output
+    extras: tuple[str, ...] = ()  # installed with the packages when verifying
+    resume_command: str = "relnox release"
+    resumes: bool = True  # False for a rehearsal: each run starts over on a fresh clone
+    skew_depth: int = 1  # published versions of each dependent the skew guard checks
+    accept_skew: tuple[str, ...] = ()  # NAME==VERSION of old dependents accepted broken
+    integrity_url: str | None = None  # the audit's integrity API (default: beside the index)
+
+
+@dataclass
+class StageReport:
+    name: str
+    status: StageStatus
+    detail: str = ""
+    seconds: float = 0.0
+
+
+#: what a stage says when it ends: how, and one line of what it did
+Outcome = tuple[StageStatus, str]
+
+
+@dataclass
+class ReleaseResult:
+    root: Path
+    stages: list[StageReport] = field(default_factory=list)
+    versions: dict[str, str] = field(default_factory=dict)
+    previous: dict[str, str] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+    uploads: dict[str, list[str]] = field(default_factory=dict)  # stage -> files uploaded
+    guards: dict[str, Any] = field(default_factory=dict)  # "skew", "audit": their reports
+
+    @property
+    def ok(self) -> bool:
+        return all(s.status is not StageStatus.FAILED for s in self.stages)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "packages": list(self.versions),
+            "versions": self.versions,
+            "previous": self.previous,
+            "tags": self.tags,
+            "stages": [{**dataclasses.asdict(s), "status": s.status.value} for s in self.stages],
+            "uploads": self.uploads,
+            **self.guards,
+        }
+
+
+@dataclass
+class StagePlan:
+    """What one stage of the release would do, as lines a person reads."""
+
+    name: str
+    lines: list[str]
+    skipped: bool = False
+
+
+@dataclass
+class ReleasePlan:
+    """The release as it would run: every stage's plan, nothing done (``--dry-run``)."""
+
+    root: Path
+    stages: list[StagePlan]
+    versions: dict[str, tuple[str, str]]  # name -> (now, after the bump)
+
+    def describe(self) -> list[str]:
+        lines = []
+        for stage in self.stages:
+            state = " (skipped)" if stage.skipped else ""
+            lines.append(f"== {stage.name}{state}")
+            lines += [f"   {line}" for line in stage.lines] if not stage.skipped else []
+        return lines
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "dry_run": True,
+            "packages": list(self.versions),
+            "versions": {n: after for n, (_, after) in self.versions.items()},
+            "previous": {n: now for n, (now, _) in self.versions.items()},
+            "stages": [dataclasses.asdict(s) for s in self.stages],
+        }
+
+
+Progress = Callable[[StageReport], None]
+
+
+class State:
+    """``release-state.json`` in the dist directory's state directory: which stages
+    finished, for which versions."""
+
+    def __init__(self, dist_dir: Path, versions: Mapping[str, str]) -> None:
+        self.dist_dir = dist_dir
+        self.path = state_dir(dist_dir) / STATE_FILE
+        self.data: dict[str, Any] = {"versions": dict(versions), "done": {}}
+        try:
+            old = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            old = None
+        finished = isinstance(old, dict) and "complete" in old.get("done", {})
+        if isinstance(old, dict) and old.get("versions") == dict(versions) and not finished:
+            self.data = old
+
+    def done(self, stage: str, fingerprint: str = "") -> bool:
+        return bool(self.data["done"].get(stage) == (fingerprint or "done"))
+
+    def mark(self, stage: str, fingerprint: str = "") -> None:
+        self.data["done"][stage] = fingerprint or "done"
+        ensure_state_dir(self.dist_dir)
+        write_atomic(self.path, json.dumps(self.data, indent=2) + "\n")
+
+
+def _manifest_fingerprint(dist_dir: Path) -> str:
+    path = manifest_path(dist_dir)
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+
+
+def _build_is_current(workspace: Workspace, names: tuple[str, ...], dist_dir: Path) -> bool:
+    """The manifest holds every selected package at its version, built from HEAD, files intact."""
+    try:
+        manifest = read_manifest(dist_dir)
+        head = git.head(workspace.root) if git.is_repo(workspace.root) else None
+        if head and manifest.git_commit != head:
+            return False
+        for pkg in workspace.select(names):
+            record = manifest.get(pkg.name)
+            if record.version != pkg.version or not record.files:
+                return False
+            for artifact in record.files:
+                manifest.checked_path(artifact)
+    except RelnoxError:
+        return False
+    return True
+
+
+def manifest_fingerprint(dist_dir: Path) -> str:
+    path = manifest_path(dist_dir)
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+
+
+def build_is_current(workspace: Workspace, names: tuple[str, ...], dist_dir: Path) -> bool:
+    """The manifest holds every selected package at its version, built from HEAD, files intact."""
+    try:
+        manifest = read_manifest(dist_dir)
+        head = git.head(workspace.root) if git.is_repo(workspace.root) else None
+        if head and manifest.git_commit != head:
+            return False
+        for pkg in workspace.select(names):
+            record = manifest.get(pkg.name)
+            if record.version != pkg.version or not record.files:
+                return False
+            for artifact in record.files:
+                manifest.checked_path(artifact)
+    except RelnoxError:
+        return False
+    return True

@@ -1,0 +1,279 @@
+"""The stages of the release, each a :class:`Step`: what it does (``act``) and what it
+would do (``preview``, the ``--dry-run`` lines). The pipeline is a loop over :data:`STEPS`.
+
+Each step calls its stage through the stage's public face (:class:`relnox.stage.Stage`:
+``plan(workspace, options)`` then ``run(plan, runtime)``), with options built from the
+release's own, and recognises work a rerun finds finished (the state file, the build
+manifest, the index, git).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from relnox.artifacts.manifest import manifest_path
+from relnox.builds import STAGE as BUILD
+from relnox.builds import BuildOptions
+from relnox.bump import STAGE as BUMP
+from relnox.bump import BumpOptions, BumpPlan
+from relnox.guards import check_bump
+from relnox.guards import enabled as api_enabled
+from relnox.publish import STAGE as PUBLISH
+from relnox.publish import PublishOptions
+from relnox.redact import redact_url
+from relnox.release.doctor import doctor
+from relnox.release.guard_stages import audit_stage, skew_stage
+from relnox.release.model import (
+    Outcome,
+    ReleaseError,
+    State,
+    build_is_current,
+    manifest_fingerprint,
+)
+from relnox.release.tagging import TagOptions, apply_tags, plan_tags
+from relnox.stage import StageStatus
+from relnox.tools import git
+from relnox.verify import STAGE as VERIFY
+from relnox.verify import VerifyOptions, render_report
+
+if TYPE_CHECKING:
+    from relnox.release.pipeline import Pipeline
+
+logger = logging.getLogger("relnox")
+
+DONE, ALREADY_DONE, SKIPPED = StageStatus.DONE, StageStatus.ALREADY_DONE, StageStatus.SKIPPED
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the dry run knows: the versions before and after the bump, the bump's plan."""
+
+    now: Mapping[str, str]
+    after: Mapping[str, str]
+    bump: BumpPlan | None
+
+    def releases(self, pipeline: Pipeline) -> str:
+        packages = [p for p in pipeline.workspace.packages if p.name in self.after]
+        return ", ".join(f"{p.name} {self.after[p.name]}" for p in packages)
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    act: Callable[[Pipeline], Outcome]
+    preview: Callable[[Pipeline, Preview], list[str]]
+
+
+def bump_options(pipeline: Pipeline) -> BumpOptions:
+    o = pipeline.options
+    return BumpOptions(
+        part=o.part,
+        to=o.to,
+        pre=o.pre,
+        packages=pipeline.names if o.changed else o.packages,
+        changed_only=o.changed,  # and the dependents whose pins must move
+        commit=git.is_repo(pipeline.workspace.root),
+        allow_dirty=o.allow_dirty,
+        allow_detached=o.allow_detached,
+    )
+
+
+def _doctor(pipeline: Pipeline) -> Outcome:
+    report = doctor(pipeline.workspace.root, packages=pipeline.names)
+    if report.errors:
+        problems = "; ".join(f"{c.check}: {c.detail}" for c in report.errors)
+        raise ReleaseError(f"doctor found {len(report.errors)} problem(s): {problems}")
+    for check in report.warnings:
+        logger.warning("doctor warning: %s: %s", check.check, check.detail)
+    shown = ": " + "; ".join(c.check for c in report.warnings) if report.warnings else ""
+    return DONE, f"{len(report.checks)} checks, {len(report.warnings)} warning(s){shown}"
+
+
+def _bump(pipeline: Pipeline) -> Outcome:
+    if not pipeline.bumps:
+        return SKIPPED, "no --part/--to given: releasing the current versions"
+    if pipeline.state.done("bump"):
+        return ALREADY_DONE, "versions " + _versions_text(pipeline.versions())
+    plan = BUMP.plan(pipeline.workspace, bump_options(pipeline))
+    if api_enabled(pipeline.workspace):  # [tool.relnox] check-api: before any file is written
+        check_bump(pipeline.workspace, plan.versions)
+    applied = BUMP.run(plan, pipeline.runtime)
+    pipeline.reload()
+    if pipeline.options.changed:  # a dependent whose pin moved is released with them
+        moved = set(pipeline.names) | set(applied.versions)
+        pipeline.names = tuple(p.name for p in pipeline.workspace.packages if p.name in moved)
+        for name, (old, _) in applied.versions.items():
+            pipeline.result.previous.setdefault(name, old)
+    pipeline.state = State(pipeline.dist_dir, pipeline.versions())
+    pipeline.state.mark("bump")
+    changes = ", ".join(f"{n} {old} -> {new}" for n, (old, new) in applied.versions.items())
+    extra = f"; {len(applied.rewrites)} requirement(s) rewritten" if applied.rewrites else ""
+    commit = f"; commit {applied.commit[:12]}" if applied.commit else ""
+    return DONE, changes + extra + commit
+
+
+def _build(pipeline: Pipeline) -> Outcome:
+    if build_is_current(pipeline.workspace, pipeline.names, pipeline.dist_dir):
+        return ALREADY_DONE, f"{manifest_path(pipeline.dist_dir)} is current and intact"
+    options = BuildOptions(
+        packages=pipeline.names,
+        jobs=pipeline.options.jobs,
+        out=pipeline.dist_dir if pipeline.options.dist_dir else None,
+    )
+    built = BUILD.run(BUILD.plan(pipeline.workspace, options), pipeline.runtime)
+    built.raise_for_failures()
+    files = [f for o in built.built if o.record for f in o.record.files]
+    return DONE, f"{len(files)} files of {len(built.built)} package(s) in {built.seconds:.1f}s"
+
+
+def _verify(pipeline: Pipeline, index: str | None) -> Outcome:
+    """The release installs and works: from dist/ (``index`` None) or from the test index."""
+    stage = "verify" if index is None else "verify-test"
+    o = pipeline.options
+    fingerprint = manifest_fingerprint(pipeline.dist_dir) + redact_url(index or "")
+    if pipeline.state.done(stage, fingerprint):
+        return ALREADY_DONE, "verified before for this build"
+    options = VerifyOptions(
+        packages=pipeline.names,
+        dist_dir=pipeline.dist_dir,
+        index=index,
+        extra_index=o.extra_index if index else None,
+        offline=o.offline and index is None,
+        wait=o.wait,
+        extras=o.extras,
+    )
+    report = VERIFY.run(VERIFY.plan(pipeline.workspace, options), pipeline.runtime)
+    if not report.ok:
+        raise ReleaseError("\n".join(render_report(report)))
+    # verify records files it found (a dist/ relnox did not build): the manifest as it is now
+    pipeline.state.mark(stage, manifest_fingerprint(pipeline.dist_dir) + redact_url(index or ""))
+    return DONE, f"{len(report.results)} package(s) installed and checked in {report.seconds:.1f}s"
+
+
+def _publish(pipeline: Pipeline, repository: str, stage: str) -> Outcome:
+    options = PublishOptions(
+        repository=repository, packages=pipeline.names, dist_dir=pipeline.dist_dir
+    )
+    plan = PUBLISH.plan(pipeline.workspace, options, pipeline.runtime)
+    published = PUBLISH.run(plan, pipeline.runtime)
+    if published.error or published.failed:
+        raise ReleaseError(published.error or f"upload failed: {', '.join(published.failed)}")
+    pipeline.result.uploads[stage] = list(published.uploaded)
+    where = published.repository.label
+    if not published.uploaded:
+        return ALREADY_DONE, f"all {len(published.skipped)} file(s) already on {where}"
+    uploaded, skipped = len(published.uploaded), len(published.skipped)
+    return DONE, f"{uploaded} uploaded to {where}, {skipped} already there"
+
+
+def _tag(pipeline: Pipeline) -> Outcome:
+    root = pipeline.workspace.root
+    if not git.is_repo(root):
+        return SKIPPED, "not a git repository"
+    push = pipeline.options.push
+    plan = plan_tags(
+        pipeline.workspace, TagOptions(missing=True, packages=pipeline.names, push=push)
+    )
+    if push:
+        branch = git.current_branch(root) or "HEAD"
+        git.git(root, "push", "origin", f"HEAD:refs/heads/{branch}")
+    apply_tags(plan, pipeline.runtime)
+    pipeline.result.tags = [a.tag for a in plan.actions]
+    pushed = " (pushed with the branch)" if push else ""
+    return (DONE if plan.to_create else ALREADY_DONE), plan.summary() + pushed
+
+
+def _versions_text(versions: Mapping[str, str]) -> str:
+    return ", ".join(f"{n} {v}" for n, v in versions.items())
+
+
+def _relative(path: Path, root: Path) -> str:
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
+# -- what each stage would do (the dry run) -----------------------------------------------
+def _preview_bump(pipeline: Pipeline, preview: Preview) -> list[str]:
+    bump = preview.bump
+    if bump is None:
+        return ["no --part/--to given: releasing the current versions"]
+    lines = [f"{n}: {old} -> {new}" for n, (old, new) in bump.versions.items()]
+    lines += [f"edit {_relative(path, pipeline.workspace.root)}" for path in bump.files]
+    return lines + [a.describe() for a in bump.actions] + list(bump.notes)
+
+
+def _preview_tag(pipeline: Pipeline, preview: Preview) -> list[str]:
+    ws = pipeline.workspace
+    packages = [p for p in ws.packages if p.name in preview.after and not p.vcs_versioned]
+    tags = [ws.tag_for(p, preview.after[p.name]) for p in packages]
+    lines = [f"create {', '.join(tags)}" if tags else "no tags (versions from git tags)"]
+    return lines + (["push the branch and the tags to origin"] if pipeline.options.push else [])
+
+
+def _preview_build(pipeline: Pipeline, preview: Preview) -> list[str]:
+    dist = _relative(pipeline.dist_dir, pipeline.workspace.root)
+    packages = [p for p in pipeline.workspace.packages if p.name in preview.after]
+    return [f"sdist and wheel of {p.name} {preview.after[p.name]} into {dist}/" for p in packages]
+
+
+def _preview_verify(pipeline: Pipeline, preview: Preview) -> list[str]:
+    offline = " (offline)" if pipeline.options.offline else ""
+    return [
+        f"install {preview.releases(pipeline)} in a fresh environment; import, version, "
+        f"scripts{offline}"
+    ]
+
+
+def _preview_publish(pipeline: Pipeline, preview: Preview, test: bool) -> list[str]:
+    o = pipeline.options
+    where = o.test_repository if test else o.repository
+    asks = "" if test or o.yes else " (asks first)"
+    return [f"upload {preview.releases(pipeline)} to {where}{asks}"]
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        "doctor",
+        _doctor,
+        lambda p, v: [f"read-only checks of {len(v.after)} package(s)"],
+    ),
+    Step("bump", _bump, _preview_bump),
+    Step("build", _build, _preview_build),
+    Step("verify", lambda p: _verify(p, None), _preview_verify),
+    Step(
+        "publish-test",
+        lambda p: _publish(p, p.options.test_repository, "publish-test"),
+        lambda p, v: _preview_publish(p, v, test=True),
+    ),
+    Step(
+        "verify-test",
+        lambda p: _verify(p, p.options.test_repository),
+        lambda p, v: [f"install {v.releases(p)} from {p.options.test_repository}"],
+    ),
+    Step(  # relnox.guards.skew: published dependents with the new release, before PyPI
+        "skew",
+        skew_stage,
+        lambda p, v: [
+            f"install the last {p.options.skew_depth} published version(s) of each workspace "
+            f"dependent from {p.options.repository} with {v.releases(p)}; import, version, "
+            "commands"
+        ],
+    ),
+    Step(
+        "publish",
+        lambda p: _publish(p, p.options.repository, "publish"),
+        lambda p, v: _preview_publish(p, v, test=False),
+    ),
+    Step("tag", _tag, _preview_tag),
+    Step(  # relnox.guards.audit: what the index now serves, file by file
+        "audit",
+        audit_stage,
+        lambda p, v: [
+            f"every built file of {v.releases(p)} on {p.options.repository}: listed, same "
+            "sha256, the release complete, provenance where attested"
+        ],
+    ),
+)

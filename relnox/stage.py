@@ -1,0 +1,89 @@
+"""The one contract every stage keeps: options, plan, describe, run.
+
+A stage (``relnox.bump``, ``relnox.builds``, ``relnox.verify``, ``relnox.publish``,
+``relnox.release.tagging`` through ``relnox.release``, ``relnox.guards``,
+``relnox.shards``, ``relnox.ci``) exposes, in its ``__init__``:
+
+- ``Options``: a frozen dataclass of everything a person decides (the hosts build it
+  once from their flags);
+- ``plan(workspace, options) -> Plan``: reads, decides and checks; changes nothing;
+- ``Plan.describe() -> list[str]`` and ``Plan.to_json() -> dict``: the plan as a person
+  and a machine read it (every ``--dry-run`` prints these);
+- ``run(plan, runtime) -> Result``: does what the plan says, with what only a run has
+  (a person to ask, the environment's secrets, a progress callback).
+
+:class:`StageStatus` is how a stage of the release ended; the release pipeline
+(:mod:`relnox.release.pipeline`) is a loop over the stages that reports one per stage.
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
+
+class Status(str, enum.Enum):
+    """A status with one spelling: its value, which JSON outputs and tables show (each
+    domain has its own: a stage, a build, an upload, a skew case, a scheduled job)."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+
+class StageStatus(Status):
+    """How one stage of a release ended."""
+
+    DONE = "done"
+    ALREADY_DONE = "already done"  # a rerun found it finished for the same versions and files
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+class Plan(Protocol):
+    """What a stage would do, nothing done yet."""
+
+    def describe(self) -> list[str]: ...
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
+Confirm = Callable[[str], bool]
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What only a run has: who answers a question, the environment secrets come from,
+    and the clock every bounded wait sleeps on.
+
+    ``confirm`` is None where nobody can answer (CI): a stage that must ask refuses
+    instead. ``environ`` is None for this process's own environment.
+    """
+
+    confirm: Confirm | None = None
+    environ: Mapping[str, str] | None = None
+    sleep: Callable[[float], None] = time.sleep
+
+
+OptionsT = TypeVar("OptionsT")
+PlanT = TypeVar("PlanT", bound=Plan)
+ResultT = TypeVar("ResultT")
+
+
+@dataclass(frozen=True)
+class Stage(Generic[OptionsT, PlanT, ResultT]):
+    """One stage's public face: its name, its options type, ``plan`` and ``run``.
+
+    ``plan(workspace, options)`` may take the runtime as a third argument when its checks
+    read the environment (publish asks the index with the run's credentials).
+    """
+
+    name: str
+    options: type[OptionsT]
+    plan: Callable[..., PlanT]
+    run: Callable[[PlanT, Runtime | None], ResultT]

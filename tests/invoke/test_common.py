@@ -1,0 +1,42 @@
+"""relnox_task(flags=...): a task's flags are one dataclass, built once from the command line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from invoke.context import Context
+
+from relnox.invoke._common import relnox_task
+
+
+@dataclass(frozen=True)
+class _Flags:
+    name: str
+    package: Any = None
+    jobs: int = 4
+    dry_run: bool = False
+
+
+seen: list[_Flags] = []
+
+
+@relnox_task(flags=_Flags, iterable=["package"], help={"name": "who"})
+def _task(c: Any, flags: _Flags) -> dict[str, Any]:
+    seen.append(flags)
+    return {"name": flags.name}
+
+
+def test_the_flags_are_the_fields_of_the_dataclass() -> None:
+    arguments = {a.name: a for a in _task.get_arguments()}
+    assert list(arguments) == ["name", "package", "jobs", "dry_run"]
+    assert arguments["jobs"].kind is int and arguments["jobs"].default == 4
+    assert arguments["dry_run"].kind is bool
+    assert arguments["name"].help == "who"
+    assert arguments["package"].kind is list  # iterable, as the task declares it
+
+
+def test_the_task_receives_one_object_built_from_the_given_flags() -> None:
+    seen.clear()
+    assert _task(Context(), "demo", jobs=2) == {"name": "demo"}
+    assert seen == [_Flags(name="demo", jobs=2)]

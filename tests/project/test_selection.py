@@ -1,0 +1,77 @@
+"""select_packages: the one rule for which packages a command acts on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from relnox.errors import ConfigError
+from relnox.project.discovery import load_workspace
+from relnox.project.selection import Rule, select_packages
+from tests.shapes import commit, git, project, repo
+
+MEMBERS = '[tool.uv.workspace]\nmembers = ["libs/*"]\n'
+
+
+def _names(selection: object) -> list[str]:
+    return [p.name for p in selection.packages]  # type: ignore[attr-defined]
+
+
+def _workspace(tmp_path: Path, relnox: str = '[tool.relnox]\nlockstep = [["g-*"]]\n') -> Path:
+    files = {
+        "pyproject.toml": MEMBERS + relnox,
+        "libs/a/pyproject.toml": project("a", "1.0.0"),
+        "libs/b/pyproject.toml": project("b", "2.0.0"),
+        "libs/g1/pyproject.toml": project("g-one", "0.1.0"),
+        "libs/g2/pyproject.toml": project("g-two", "0.1.0"),
+    }
+    return repo(
+        tmp_path / "r", files, tags=["a-v1.0.0", "b-v2.0.0", "g-one-v0.1.0", "g-two-v0.1.0"]
+    )
+
+
+def test_changed_is_what_is_not_released_yet(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    commit(root, {"libs/b/pyproject.toml": project("b", "2.1.0")})
+    ws = load_workspace(root)
+    assert _names(select_packages(ws, changed=True)) == ["b"]
+    # a named member brings its lockstep group
+    assert _names(select_packages(ws, ["g-one"], changed=True)) == ["b", "g-one", "g-two"]
+    git(root, "tag", "b-v2.1.0")  # tagged on HEAD: still this release's
+    assert _names(select_packages(load_workspace(root), changed=True)) == ["b"]
+    commit(root, {"x.txt": "later"})
+    assert select_packages(load_workspace(root), changed=True).packages == ()
+
+
+def test_bumping_adds_what_changed_since_its_last_tag(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    commit(root, {"libs/a/src/a/extra.py": "X = 1\n"})  # changed, version still released
+    ws = load_workspace(root)
+    assert _names(select_packages(ws, changed=True)) == []
+    assert _names(select_packages(ws, changed=True, bumping=True)) == ["a"]
+
+
+def test_without_changed_the_named_or_all_in_release_order(tmp_path: Path) -> None:
+    ws = load_workspace(_workspace(tmp_path))
+    assert _names(select_packages(ws)) == [p.name for p in ws.packages]
+    assert _names(select_packages(ws, ["b", "a"])) == ["a", "b"]
+
+
+def test_a_bump_refuses_part_of_a_configured_lockstep_group(tmp_path: Path) -> None:
+    ws = load_workspace(_workspace(tmp_path))
+    with pytest.raises(ConfigError, match="lockstep keeps g-one, g-two on one version"):
+        select_packages(ws, ["g-one"], rule=Rule.BUMP)
+    assert _names(select_packages(ws, ["g-one", "g-two"], rule=Rule.BUMP)) == ["g-one", "g-two"]
+
+
+def test_a_bump_moves_a_shared_tag_group_and_says_so(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": MEMBERS + '[tool.relnox]\ntag-format = "v{version}"\n',
+        "libs/a/pyproject.toml": project("a", "1.0.0"),
+        "libs/b/pyproject.toml": project("b", "1.0.0"),
+    }
+    ws = load_workspace(repo(tmp_path / "r", files, tags=["v1.0.0"]))
+    selection = select_packages(ws, ["a"], rule=Rule.BUMP)
+    assert _names(selection) == ["a", "b"]
+    assert any("b moves with a" in note for note in selection.notes), selection.notes
