@@ -244,7 +244,7 @@ class WorkflowBuilder:
 
     def wheels_job(self, pkg: Package) -> dict[str, Any]:
         directory = self._dir(pkg)
-        wheelhouse = f"{directory}/wheelhouse"
+        wheelhouse = "wheelhouse" if directory == "." else f"{directory}/wheelhouse"
         pythons = [
             {"version": v, "cp": "cp" + v.replace(".", "")} for v in self.settings.python_versions
         ]

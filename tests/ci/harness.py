@@ -648,18 +648,16 @@ class Actions:
 def _one_interpreter(args: list[str], python: str) -> list[str]:
     """``args`` with every ``--interpreter``/``-i`` value list replaced by ``python``."""
     found: list[str] = []
-    items = iter(args)
-    for arg in items:
+    values = False  # in the value list of an --interpreter
+    for arg in args:
         if arg in ("--interpreter", "-i"):
             found += ["--interpreter", python]
-            rest = list(items)
-            while rest and not rest[0].startswith("-"):
-                rest.pop(0)
-            items = iter(rest)
-        elif arg.startswith("--interpreter="):
-            found.append(f"--interpreter={python}")
+            values = True
+        elif values and not arg.startswith("-"):
+            continue
         else:
-            found.append(arg)
+            values = False
+            found.append(f"--interpreter={python}" if arg.startswith("--interpreter=") else arg)
     return found
 
 

@@ -33,7 +33,14 @@ from relnox.sample import (
     write_workspace,
 )
 from relnox.tools.index_server import LocalIndex, write_htpasswd
-from tests.ci.harness import Actions, Context, WorkflowFailed, parse_outputs
+from tests.ci.harness import (
+    Actions,
+    Context,
+    WorkflowFailed,
+    _combinations,
+    _one_interpreter,
+    parse_outputs,
+)
 from tests.ci.native_projects import RUST_ENV, write_bin_crate, write_c_extension
 from tests.conftest import run_relnox
 
@@ -122,6 +129,64 @@ def test_outputs_are_read_as_github_reads_them(tmp_path: Path) -> None:
     path = tmp_path / "out"
     path.write_text("a=1\nnotes<<EOF\nline 1\nline=2\nEOF\nb=x=y\n", encoding="utf-8")
     assert parse_outputs(path) == {"a": "1", "notes": "line 1\nline=2", "b": "x=y"}
+
+
+def test_a_matrix_runs_this_machines_python_and_linux_runners() -> None:
+    """One interpreter and Linux here: a Python axis runs the interpreter's value (else its
+    first), an ``os`` axis its Linux runners; a matrix with no Linux runner cannot run."""
+    pythons = [{"version": v, "cp": "cp" + v.replace(".", "")} for v in ("3.10", "3.11")]
+    job = {"strategy": {"matrix": {"os": ["ubuntu-latest", "windows-latest"], "python": pythons}}}
+    ctx = Context({})
+    assert _combinations(job, ctx, "3.11.7") == [{"os": "ubuntu-latest", "python": pythons[1]}]
+    assert _combinations(job, ctx, "3.13.1") == [{"os": "ubuntu-latest", "python": pythons[0]}]
+    plain = {"strategy": {"matrix": {"python-version": ["3.10", "3.11", "3.12"]}}}
+    assert _combinations(plain, ctx, "3.12.0") == [{"python-version": "3.12"}]
+    with pytest.raises(WorkflowFailed, match="no Linux runner"):
+        _combinations({"strategy": {"matrix": {"os": ["macos-latest"]}}}, ctx, "3.11.7")
+
+
+def test_maturin_builds_for_the_runs_interpreter() -> None:
+    args = ["--release", "--interpreter", "python3.10", "python3.11", "--out", "wheelhouse"]
+    assert _one_interpreter(args, "/py") == [
+        "--release",
+        "--interpreter",
+        "/py",
+        "--out",
+        "wheelhouse",
+    ]
+    assert _one_interpreter(["-i", "python", "--interpreter=python3"], "/py") == [
+        "--interpreter",
+        "/py",
+        "--interpreter=/py",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("action", "with_", "env", "error"),
+    [
+        (
+            "PyO3/maturin-action",
+            {"target": "aarch64"},
+            {},
+            r"maturin-action stand-in has no \['target'\]",
+        ),
+        ("pypa/cibuildwheel", {"only": "cp311-manylinux_x86_64"}, {}, r"has no \['only'\]"),
+        ("pypa/cibuildwheel", {}, {"CIBW_TEST_COMMAND": "pytest"}, "has no .'CIBW_TEST_COMMAND'."),
+        ("pypa/cibuildwheel", {}, {"CIBW_BUILD": "cp27-*"}, "No build identifiers selected"),
+        ("pypa/cibuildwheel", {}, {"CIBW_SKIP": "*linux*"}, "No build identifiers selected"),
+    ],
+)
+def test_native_stand_ins_refuse_what_they_cannot_do_as_the_action_would(
+    tmp_path: Path, action: str, with_: dict[str, str], env: dict[str, str], error: str
+) -> None:
+    """An input the stand-in does not honour fails the step (rather than a build that
+    differs from the action's); a CIBW_BUILD/CIBW_SKIP selecting no build fails as
+    cibuildwheel does. All before anything is built."""
+    actions = Actions(tmp_path, tmp_path, Path(sys.executable).parent, dict(os.environ))
+    full_env = {**os.environ, **env}
+    with pytest.raises(WorkflowFailed, match=error):
+        actions._uses(action, with_, full_env, tmp_path, "", tmp_path, "step")
+    assert not (tmp_path / "wheelhouse").exists()
 
 
 @pytest.fixture(scope="session")
