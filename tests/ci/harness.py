@@ -38,8 +38,8 @@ workflow that starts using one fails here until the stand-in learns it.
 order, with ``matrix`` and ``strategy.job-index``; a Python-version axis runs one value
 only (the one interpreter here): the one of the run's interpreter when the axis has it,
 else its first; an ``os`` axis runs its Linux (``ubuntu-*``) runners only, as this
-machine is Linux (``runner.os`` is ``Linux``).
-:attr:`Actions.runs` keeps every run (:class:`Run`): its workflow, job results and artifacts.
+machine is Linux (``runner.os`` is ``Linux``). :attr:`Actions.runs` keeps every run
+(:class:`Run`): its workflow, job results and artifacts.
 """
 
 from __future__ import annotations

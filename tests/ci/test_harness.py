@@ -53,14 +53,23 @@ VALUE_SETTINGS = frozenset({"python_versions", "branch", "install", "relnox_requ
 FLOWS: dict[str, frozenset[str]] = {}
 
 
+#: the modes no flow here can run, and why
+NOT_RUN = {
+    "publish=trusted": "PyPI's trusted publishing and PEP 740 signing need GitHub's OIDC "
+    "token and Sigstore; every flow publishes to a local index, which ci-init writes as a "
+    "private one (tests/ci/test_workflows.py lints the trusted jobs)",
+}
+
+
 def ci_modes() -> set[str]:
     """Every mode ci-init can write, read from the code: each trigger, each native wheel
-    builder, each CiSettings field that is no plain value (shards), and a private index
-    (``[tool.relnox.repositories]`` elsewhere than PyPI: secrets in place of OIDC)."""
+    builder, each CiSettings field that is no plain value (shards), and both ways to
+    publish (WorkflowBuilder.signs: PyPI's trusted publishing, or a private index's
+    secrets)."""
     modes = {f"trigger={t}" for t in TRIGGERS}
     modes |= {f"native={b}" for b in {*NATIVE_BACKENDS.values(), *BUILDER_ACTIONS}}
     modes |= {f.name for f in fields(CiSettings)} - VALUE_SETTINGS - {"trigger"}
-    return modes | {"private-index"}
+    return modes | {"publish=trusted", "publish=private-index"}
 
 
 def modes_run(actions: Actions) -> set[str]:
@@ -75,8 +84,8 @@ def modes_run(actions: Actions) -> set[str]:
             continue
         on = doc.get(True) or doc.get("on") or {}  # YAML reads the key "on" as True
         found.add("trigger=release" if "release" in on else "trigger=tag")
-        if any("secrets." in json.dumps(doc["jobs"][job]) for job in published):
-            found.add("private-index")
+        if actions.secrets and any("secrets." in json.dumps(doc["jobs"][j]) for j in published):
+            found.add("publish=private-index")  # the index took only the named secrets
         if "build-shard" in ran:
             found.add("shards")
         for job in ran:
@@ -377,7 +386,7 @@ def test_a_published_release_starts_the_release(tmp_path: Path, github: GithubFa
 
 
 @pytest.mark.slow
-@flow("trigger=tag", "private-index")
+@flow("trigger=tag", "publish=private-index")
 def test_private_index_flow_uses_the_named_secrets(tmp_path: Path, github: GithubFactory) -> None:
     """The publish job's credentials come from the secrets ci-init names, or it fails."""
     root = write_project(tmp_path / "private", ProjectSpec("private", "1.0.0"))
@@ -550,8 +559,9 @@ def test_every_ci_init_mode_has_a_harness_flow() -> None:
     no plain value) fails here until a flow test above runs it."""
     assert set(BUILDER_ACTIONS) == set(NATIVE_BACKENDS.values())  # each builder, its action
     covered = set().union(*FLOWS.values())
-    missing = ci_modes() - covered
+    missing = ci_modes() - covered - set(NOT_RUN)
     assert not missing, f"ci-init modes no harness flow runs: {sorted(missing)}"
     assert covered <= ci_modes(), covered - ci_modes()
+    assert set(NOT_RUN) <= ci_modes() and not set(NOT_RUN) & covered
     tests = {name for name in globals() if name.startswith("test_")}
     assert set(FLOWS) <= tests
