@@ -6,6 +6,13 @@ stand in for TestPyPI and PyPI (``[tool.relnox.repositories]``), and the relnox
 the workflow installs is a wheel of this checkout (``relnox-requirement``). A
 flow ends with the files on the local "PyPI", the tag in ``origin`` and the
 GitHub release (notes and files). The harness's own rules are tested first.
+
+Each flow declares the modes of ci-init it runs (``@flow``: a trigger, a native wheel
+builder, shards, a private index), and its runs must show them;
+:func:`test_every_ci_init_mode_has_a_harness_flow` reads the modes from the code, so a
+mode ci-init gains fails there until a flow runs it. The native flows build for real: a
+maturin ``bindings = "bin"`` crate with cargo (offline) and a C extension with
+scikit-build-core (tests/ci/native_projects.py); a missing toolchain fails them.
 """
 
 from __future__ import annotations
