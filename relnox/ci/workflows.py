@@ -60,14 +60,20 @@ class CiSettings:
     shards: str | None = None  # N or "auto": the build over a matrix (relnox.ci.shards)
 
 
+#: the wheel builder of each native build backend (by the backend's module), and the
+#: action each builder runs in the wheel matrix
+NATIVE_BACKENDS = {
+    "maturin": "maturin",
+    "scikit_build_core": "cibuildwheel",
+    "mesonpy": "cibuildwheel",
+}
+BUILDER_ACTIONS = {"maturin": MATURIN, "cibuildwheel": CIBUILDWHEEL}
+
+
 def native_builder(pkg: Package) -> str | None:
     """``maturin`` or ``cibuildwheel`` for a package with a native build backend."""
     backend = pkg.backend.lower()
-    if backend.startswith("maturin"):
-        return "maturin"
-    if backend.startswith("scikit_build_core"):
-        return "cibuildwheel"
-    return None
+    return next((b for name, b in NATIVE_BACKENDS.items() if backend.startswith(name)), None)
 
 
 def tag_pattern(tag_format: str) -> str:
@@ -238,14 +244,15 @@ class WorkflowBuilder:
 
     def wheels_job(self, pkg: Package) -> dict[str, Any]:
         directory = self._dir(pkg)
-        wheelhouse = f"{directory}/wheelhouse"
+        wheelhouse = "wheelhouse" if directory == "." else f"{directory}/wheelhouse"
         pythons = [
             {"version": v, "cp": "cp" + v.replace(".", "")} for v in self.settings.python_versions
         ]
-        if native_builder(pkg) == "maturin":
+        builder = native_builder(pkg) or "cibuildwheel"
+        if builder == "maturin":
             build: dict[str, Any] = {
                 "name": "Build the wheel (maturin)",
-                "uses": uses(MATURIN),
+                "uses": uses(BUILDER_ACTIONS[builder]),
                 "with": {
                     "working-directory": directory,
                     "command": "build",
@@ -257,7 +264,7 @@ class WorkflowBuilder:
         else:
             build = {
                 "name": "Build the wheels (cibuildwheel)",
-                "uses": uses(CIBUILDWHEEL),
+                "uses": uses(BUILDER_ACTIONS[builder]),
                 "with": {"package-dir": directory, "output-dir": wheelhouse},
                 "env": {"CIBW_BUILD": "${{ matrix.python.cp }}-*"},
             }

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from packaging.tags import Tag, parse_tag, sys_tags
+
 from relnox import _proc as proc
 from relnox.errors import RelnoxError
 from relnox.tools.trust import trust_environment
@@ -336,6 +338,40 @@ def interpreter_version(python: str, *, timeout: float = 60.0) -> str | None:
     result = proc.run([python, "-c", probe], timeout=timeout)
     lines = result.output.strip().splitlines()
     return lines[-1].strip() if result.ok and lines else None
+
+
+#: run by another interpreter with a copy of relnox's ``packaging`` first on its path
+TAGS_PROBE = (
+    "import sys; sys.path.insert(0, sys.argv[1]); from packaging.tags import sys_tags; "
+    "print('\\n'.join(map(str, sys_tags())))"
+)
+
+
+@functools.lru_cache(maxsize=16)
+def interpreter_tags(python: str, *, timeout: float = 60.0) -> tuple[Tag, ...] | None:
+    """The wheel tags ``python`` installs, most specific first (``packaging.tags.sys_tags``
+    as that interpreter computes them), or None when it cannot tell.
+
+    The interpreter relnox runs under answers without a child process; another one runs
+    ``sys_tags`` from a copy of relnox's own ``packaging``, so it needs none installed."""
+    if os.path.realpath(python) == os.path.realpath(sys.executable):
+        return tuple(sys_tags())
+    import tempfile
+
+    import packaging
+
+    with tempfile.TemporaryDirectory(prefix="relnox-tags-") as where:
+        shutil.copytree(
+            Path(packaging.__file__).parent,
+            Path(where) / "packaging",
+            ignore=shutil.ignore_patterns("__pycache__"),
+        )
+        result = proc.run([python, "-I", "-c", TAGS_PROBE, where], timeout=timeout, merge=False)
+    lines = result.output.split()
+    if not result.ok or not lines:
+        logger.debug("no wheel tags from %s: %s", python, result.tail(2))
+        return None
+    return tuple(tag for line in lines for tag in sorted(parse_tag(line), key=str))
 
 
 @functools.lru_cache(maxsize=64)

@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from packaging.tags import sys_tags
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
 from relnox.artifacts.distdir import load_release
@@ -51,6 +50,7 @@ from relnox.tools.envs import (
     Installer,
     InstallOptions,
     find_installer,
+    interpreter_tags,
     resolve_python,
 )
 from relnox.tools.index_auth import IndexLogin, split_logins
@@ -243,7 +243,9 @@ def _package_commands(workspace: Workspace, pkg: Package | None) -> tuple[Argv, 
     return _commands(section, f"{pkg.pyproject} [tool.relnox.verify]")
 
 
-def _pick_wheel(record: PackageRecord, manifest: Manifest) -> ArtifactRecord:
+def _pick_wheel(record: PackageRecord, manifest: Manifest, python: str) -> ArtifactRecord:
+    """The wheel of ``record`` that ``python`` (the fresh environment's interpreter, not
+    necessarily relnox's) installs: a wheel matrix's directory holds one per platform."""
     wheels = record.wheels
     if not wheels:
         raise VerifyError(
@@ -252,14 +254,19 @@ def _pick_wheel(record: PackageRecord, manifest: Manifest) -> ArtifactRecord:
         )
     if len(wheels) == 1:
         return wheels[0]
-    supported = list(sys_tags())
+    supported = interpreter_tags(python)
+    if supported is None:
+        raise VerifyError(
+            f"--python {python}: cannot read which wheels it installs (it did not run "
+            f"packaging.tags), so none of {', '.join(w.filename for w in wheels)} can be picked"
+        )
     for tag in supported:  # most specific first
         for wheel in wheels:
             if tag in parse_wheel_filename(wheel.filename)[3]:
                 return wheel
     raise VerifyError(
         f"{manifest.dist_dir}: none of the wheels of {record.name} "
-        f"({', '.join(w.filename for w in wheels)}) installs on this interpreter; "
+        f"({', '.join(w.filename for w in wheels)}) installs on {python}; "
         "verify on a matching platform or build a wheel for it"
     )
 
@@ -294,7 +301,7 @@ def _closure(workspace: Workspace, manifest: Manifest, names: Sequence[str]) -> 
 
 
 def _dist_targets(
-    workspace: Workspace, manifest: Manifest, names: Sequence[str], sdist: bool
+    workspace: Workspace, manifest: Manifest, names: Sequence[str], sdist: bool, python: str
 ) -> tuple[list[Target], list[Artifact], list[Artifact]]:
     """The targets, the siblings they need (installed with them) and the wheels of the
     other packages of the directory (there for the resolver: extras' packages)."""
@@ -313,12 +320,12 @@ def _dist_targets(
     for record in manifest.packages:
         if record.name not in closure and record.wheels:
             try:
-                available.append(_checked(manifest, _pick_wheel(record, manifest)))
+                available.append(_checked(manifest, _pick_wheel(record, manifest, python)))
             except VerifyError:  # no wheel for this platform: the resolver does without it
                 continue
     for name in closure:
         record = by_name[name]
-        wheel = _checked(manifest, _pick_wheel(record, manifest))
+        wheel = _checked(manifest, _pick_wheel(record, manifest, python))
         if name not in selected:
             siblings.append(wheel)
             continue
@@ -499,7 +506,7 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
         allowed = refuse_stale(
             workspace, manifest.packages, dist, allow=o.allow_stale, error=VerifyError
         )
-        targets, siblings, available = _dist_targets(workspace, manifest, names, sdist)
+        targets, siblings, available = _dist_targets(workspace, manifest, names, sdist, interpreter)
         fresh = tuple(r.name for r in manifest.packages)
         install = InstallOptions(extra_indexes=extra, no_deps=no_deps, offline=offline, fresh=fresh)
         wheel_round = Round(

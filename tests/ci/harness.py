@@ -7,32 +7,57 @@ the commit of ``GITHUB_REF``), its own ``GITHUB_OUTPUT``, ``GITHUB_ENV``,
 ``GITHUB_EVENT_PATH``, and ``${{ ... }}`` expressions (``github``, ``inputs``,
 ``needs``, ``matrix``, ``steps``, ``env``, ``secrets``, ``runner``) substituted.
 ``run:`` steps run with ``bash --noprofile --norc -eo pipefail``, GitHub's own
-shell; the ``uses:`` steps are stood in for:
+shell (what each printed is kept: :meth:`Actions.output`); the ``uses:`` steps are
+stood in for:
 
 - ``actions/checkout``: the clone above;
 - ``actions/setup-python``: the one interpreter of the run (a venv of the
-  current interpreter; every ``python-version`` maps to it);
-- ``actions/upload-artifact`` / ``download-artifact``: a directory per artifact.
+  current interpreter; every ``python-version`` maps to it), with its
+  ``python-path`` and ``python-version`` outputs;
+- ``actions/upload-artifact`` / ``download-artifact``: a directory per artifact of the
+  run (a run sees only its own artifacts, as on GitHub);
+- ``PyO3/maturin-action``: the real ``maturin COMMAND ARGS`` (the test environment's
+  maturin, the machine's cargo) in ``working-directory``, every ``--interpreter`` /
+  ``-i`` value mapped to the run's interpreter; ``manylinux`` (a build inside a
+  manylinux container) is ignored: the build runs on this machine, so a wheel gets the
+  platform tag of this machine's glibc;
+- ``pypa/cibuildwheel``: a real PEP 517 build (``pip wheel --no-deps``) of
+  ``package-dir`` into ``output-dir`` by the run's interpreter, the one build
+  identifier of this machine (``cpXY-manylinux_<arch>``) selected by ``CIBW_BUILD`` and
+  ``CIBW_SKIP`` as cibuildwheel selects: a selector that picks no build fails as
+  cibuildwheel's "No build identifiers selected" does. There is no auditwheel repair
+  here, so the wheel keeps its ``linux_<arch>`` tag.
+
+Either stand-in refuses an input (or ``CIBW_*`` variable) it does not honour, so a
+workflow that starts using one fails here until the stand-in learns it.
 
 ``gh`` (GitHub's API) is a recorder: releases are directories under
 ``github/releases/<tag>`` (notes, files), ``gh workflow run`` is logged
 (:meth:`Actions.dispatched`) and :meth:`Actions.run_dispatched` starts those runs. A matrix
 (a mapping or a ``fromJSON`` expression, as the shards' is) runs every combination, in
-order, with ``matrix`` and ``strategy.job-index``; a Python-version axis runs its first
-value only (the one interpreter here).
-Native-wheel jobs (maturin-action, cibuildwheel) are not stood in for.
+order, with ``matrix`` and ``strategy.job-index``; a Python-version axis runs one value
+only (the one interpreter here): the one of the run's interpreter when the axis has it,
+else its first; an ``os`` axis runs its Linux (``ubuntu-*``) runners only, as this
+machine is Linux (``runner.os`` is ``Linux``). :attr:`Actions.runs` keeps every run
+(:class:`Run`): its workflow, job results and artifacts.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import itertools
 import json
 import os
+import platform
 import re
+import shlex
 import shutil
 import subprocess
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +107,13 @@ case "$1 $2" in
   *) echo "gh stand-in: unsupported: $*" >&2; exit 2 ;;
 esac
 """
+
+
+#: the inputs each native stand-in honours, and those it knows and ignores
+MATURIN_INPUTS = frozenset({"working-directory", "command", "args"})
+MATURIN_IGNORED = frozenset({"manylinux"})  # the build runs on this machine, not in a container
+CIBUILDWHEEL_INPUTS = frozenset({"package-dir", "output-dir"})
+CIBUILDWHEEL_ENV = frozenset({"CIBW_BUILD", "CIBW_SKIP"})
 
 
 class WorkflowFailed(AssertionError):
@@ -210,6 +242,20 @@ class Dispatch:
         raise WorkflowFailed(f"gh workflow run --ref {self.ref}: no such branch or tag")
 
 
+@dataclass(frozen=True)
+class Run:
+    """One finished workflow run: its document, each job's result, its directory (the
+    jobs' workspaces and logs, and ``artifacts/``: a run's artifacts are its own)."""
+
+    doc: dict[Any, Any]
+    results: dict[str, str]
+    directory: Path
+
+    @property
+    def artifacts(self) -> Path:
+        return self.directory / "artifacts"
+
+
 @dataclass
 class Actions:
     """One repository on "GitHub": its bare ``origin``, releases, artifacts, a runner."""
@@ -220,7 +266,23 @@ class Actions:
     base_env: Mapping[str, str]
     secrets: Mapping[str, str] = field(default_factory=dict)
     log: list[str] = field(default_factory=list)
+    runs: list[Run] = field(default_factory=list)  # every finished run, in order
     _dispatches_run: int = field(default=0, init=False)
+
+    @property
+    def python(self) -> Path:
+        return self.python_bin / "python"
+
+    @functools.cached_property
+    def python_version(self) -> str:
+        """The run's interpreter's full version (``3.11.9``), as setup-python reports it."""
+        proc = subprocess.run(
+            [str(self.python), "-c", "import platform; print(platform.python_version())"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return proc.stdout.strip()
 
     @property
     def github_dir(self) -> Path:
@@ -233,6 +295,11 @@ class Actions:
             if root.exists()
             else {}
         )
+
+    def output(self, job: str) -> str:
+        """What the ``run:`` steps of ``job`` printed, in every run and matrix combination."""
+        logs = sorted(self.work.glob(f"run-*/{job}/**/step-*.log"))
+        return "".join(path.read_text(encoding="utf-8") for path in logs)
 
     def dispatched(self) -> list[Dispatch]:
         """Every ``gh workflow run`` so far, in order."""
@@ -349,16 +416,17 @@ class Actions:
                     needs_ctx[job_id] = {"result": "skipped", "outputs": {}}
                     self.log.append(f"{workflow.stem}/{job_id}: skipped")
                     continue
-                combinations = _combinations(job, ctx)
+                combinations = _combinations(job, ctx, self.python_version)
                 outputs: dict[str, str] = {}
                 for index, combination in enumerate(combinations):
                     ctx.data["matrix"] = combination
                     ctx.data["strategy"] = {"job-index": index, "job-total": len(combinations)}
                     job_dir = run_dir / job_id / (str(index) if len(combinations) > 1 else "")
-                    outputs.update(self._job(doc, job_id, job, ctx, env, job_dir))
+                    outputs.update(self._job(doc, job_id, job, ctx, env, job_dir, run_dir))
                 results[job_id] = "success"
                 needs_ctx[job_id] = {"result": "success", "outputs": outputs}
                 self.log.append(f"{workflow.stem}/{job_id}: success")
+        self.runs.append(Run(doc, dict(results), run_dir))
         return results
 
     def _job(
@@ -369,6 +437,7 @@ class Actions:
         ctx: Context,
         run_env: Mapping[str, str],
         job_dir: Path,
+        run_dir: Path,
     ) -> dict[str, str]:
         ctx.results = {}  # a step's success() asks about earlier steps: a failed one ends the job
         workspace = job_dir / "workspace"
@@ -390,11 +459,6 @@ class Actions:
             if not ctx.condition(step.get("if", "success()")):
                 self.log.append(f"  {label}: skipped")
                 continue
-            if "uses" in step:
-                action = step["uses"].split("@")[0]
-                with_ = ctx.substitute(step.get("with") or {})
-                self._uses(action, with_, workspace, ctx.data["github"]["sha"], label)
-                continue
             step_env = {**ctx.data["env"], **ctx.substitute(step.get("env") or {})}
             env = {
                 **self.base_env,
@@ -409,6 +473,14 @@ class Actions:
                     [str(self.github_dir / "bin"), str(self.python_bin), self.base_env["PATH"]]
                 ),
             }
+            if "uses" in step:
+                action = step["uses"].split("@")[0]
+                with_ = ctx.substitute(step.get("with") or {})
+                sha = ctx.data["github"]["sha"]
+                outputs = self._uses(action, with_, env, workspace, sha, run_dir, label)
+                if "id" in step:
+                    ctx.data["steps"][step["id"]] = {"outputs": outputs}
+                continue
             files["output"].write_text("", encoding="utf-8")
             cwd = workspace / (step.get("working-directory") or job_dir_default or base_dir or ".")
             proc = subprocess.run(
@@ -428,6 +500,7 @@ class Actions:
                 check=False,
             )
             self.log.append(f"  {label}: exit {proc.returncode}")
+            (job_dir / f"step-{number + 1}.log").write_text(proc.stdout + proc.stderr, "utf-8")
             if proc.returncode != 0:
                 raise WorkflowFailed(
                     f"{label} failed ({proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-6000:]}"
@@ -438,9 +511,18 @@ class Actions:
         return {k: _text(v) for k, v in ctx.substitute(job.get("outputs") or {}).items()}
 
     def _uses(
-        self, action: str, with_: Mapping[str, Any], workspace: Path, sha: str, label: str
-    ) -> None:
-        artifacts = self.work / "artifacts"
+        self,
+        action: str,
+        with_: Mapping[str, Any],
+        env: Mapping[str, str],
+        workspace: Path,
+        sha: str,
+        run_dir: Path,
+        label: str,
+    ) -> dict[str, str]:
+        """Stand in for one ``uses:`` step; its outputs."""
+        artifacts = run_dir / "artifacts"
+        outputs: dict[str, str] = {}
         if action == "actions/checkout":
             subprocess.run(
                 ["git", "clone", "-q", str(self.origin), str(workspace)],
@@ -449,8 +531,8 @@ class Actions:
                 capture_output=True,
             )
             self._git("checkout", "-q", sha, cwd=workspace)
-        elif action == "actions/setup-python":
-            pass  # one interpreter: python_bin is on PATH
+        elif action == "actions/setup-python":  # one interpreter: python_bin is on PATH
+            outputs = {"python-path": str(self.python), "python-version": self.python_version}
         elif action == "actions/upload-artifact":
             self._upload(with_, workspace, artifacts, label)
         elif action == "actions/download-artifact":
@@ -467,9 +549,67 @@ class Actions:
                 # by name, or merge-multiple: into path; by pattern: path/<artifact name>/
                 into = destination if "name" in with_ or with_.get("merge-multiple") else None
                 shutil.copytree(artifacts / name, into or destination / name, dirs_exist_ok=True)
+        elif action == "PyO3/maturin-action":
+            self._maturin(with_, env, workspace, label)
+        elif action == "pypa/cibuildwheel":
+            self._cibuildwheel(with_, env, workspace, label)
         else:
             raise WorkflowFailed(f"{label}: the harness has no stand-in for {action}")
         self.log.append(f"  {label}: stood in")
+        return outputs
+
+    def _maturin(
+        self, with_: Mapping[str, Any], env: Mapping[str, str], workspace: Path, label: str
+    ) -> None:
+        """maturin-action: ``maturin COMMAND ARGS`` in ``working-directory``, here."""
+        unknown = set(with_) - MATURIN_INPUTS - MATURIN_IGNORED
+        if unknown:
+            raise WorkflowFailed(f"{label}: the maturin-action stand-in has no {sorted(unknown)}")
+        if importlib.util.find_spec("maturin") is None:
+            raise WorkflowFailed(
+                f"{label}: maturin is not installed in the test environment; "
+                "pip install -e '.[test]' installs it"
+            )
+        if shutil.which("cargo", path=env["PATH"]) is None:
+            raise WorkflowFailed(f"{label}: maturin needs Rust's cargo on PATH (rustup.rs)")
+        args = _one_interpreter(shlex.split(_text(with_.get("args"))), str(self.python))
+        command = _text(with_.get("command")) or "build"
+        cwd = workspace / (_text(with_.get("working-directory")) or ".")
+        self._tool(label, [sys.executable, "-m", "maturin", command, *args], cwd, env)
+
+    def _cibuildwheel(
+        self, with_: Mapping[str, Any], env: Mapping[str, str], workspace: Path, label: str
+    ) -> None:
+        """cibuildwheel: this machine's one build identifier, if selected, built by pip."""
+        unknown = set(with_) - CIBUILDWHEEL_INPUTS
+        unknown |= {k for k in env if k.startswith("CIBW_")} - CIBUILDWHEEL_ENV
+        if unknown:
+            raise WorkflowFailed(f"{label}: the cibuildwheel stand-in has no {sorted(unknown)}")
+        major, minor = self.python_version.split(".")[:2]
+        identifier = f"cp{major}{minor}-manylinux_{platform.machine()}"
+        build, skip = env.get("CIBW_BUILD") or "*", env.get("CIBW_SKIP") or ""
+        if not any(fnmatch(identifier, p) for p in build.split()) or any(
+            fnmatch(identifier, p) for p in skip.split()
+        ):
+            raise WorkflowFailed(
+                f"{label}: cibuildwheel: No build identifiers selected: CIBW_BUILD={build!r}, "
+                f"CIBW_SKIP={skip!r}; the one build of this machine is {identifier}"
+            )
+        package = workspace / (_text(with_.get("package-dir")) or ".")
+        output = workspace / (_text(with_.get("output-dir")) or "wheelhouse")
+        output.mkdir(parents=True, exist_ok=True)
+        argv = [str(self.python), "-m", "pip", "wheel", "-q", "--no-deps", str(package)]
+        self._tool(label, [*argv, "--wheel-dir", str(output)], workspace, env)
+
+    def _tool(self, label: str, argv: list[str], cwd: Path, env: Mapping[str, str]) -> None:
+        proc = subprocess.run(
+            argv, cwd=cwd, env=dict(env), capture_output=True, text=True, check=False
+        )
+        self.log.append(f"  {label}: {shlex.join(argv[-6:])}: exit {proc.returncode}")
+        if proc.returncode != 0:
+            raise WorkflowFailed(
+                f"{label} failed ({proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-6000:]}"
+            )
 
     def _upload(
         self, with_: Mapping[str, Any], workspace: Path, artifacts: Path, label: str
@@ -505,14 +645,50 @@ class Actions:
             shutil.copy2(path, copy)
 
 
-def _combinations(job: Mapping[str, Any], ctx: Context) -> list[dict[str, Any]]:
+def _one_interpreter(args: list[str], python: str) -> list[str]:
+    """``args`` with every ``--interpreter``/``-i`` value list replaced by ``python``."""
+    found: list[str] = []
+    values = False  # in the value list of an --interpreter
+    for arg in args:
+        if arg in ("--interpreter", "-i"):
+            found += ["--interpreter", python]
+            values = True
+        elif values and not arg.startswith("-"):
+            continue
+        else:
+            values = False
+            found.append(f"--interpreter={python}" if arg.startswith("--interpreter=") else arg)
+    return found
+
+
+def _one_python(values: list[Any], version: str) -> list[Any]:
+    """Of a Python-version axis, the value of the run's interpreter, else the first."""
+    minor = ".".join(version.split(".")[:2])
+    mine = [v for v in values if _text(v.get("version") if isinstance(v, dict) else v) == minor]
+    return mine[:1] or values[:1]
+
+
+def _linux(runners: list[Any]) -> list[Any]:
+    """Of a runner axis, the Linux runners (``ubuntu-*``): this machine runs Linux only."""
+    found = [r for r in runners if _text(r).startswith("ubuntu")]
+    if not found:
+        raise WorkflowFailed(f"matrix os {runners}: no Linux runner, and this machine is Linux")
+    return found
+
+
+def _combinations(job: Mapping[str, Any], ctx: Context, python: str) -> list[dict[str, Any]]:
     """The matrix of ``job`` (a mapping or a ``fromJSON`` expression), every combination,
-    except that a Python version axis runs its first value only (one interpreter here)."""
+    except that a Python version axis runs one value only (one interpreter here, whose
+    full version is ``python``)."""
     matrix: Any = (job.get("strategy") or {}).get("matrix") or {}
     if isinstance(matrix, str):
         matrix = json.loads(ctx.substitute(matrix))
     axes = {
-        key: values[:1] if "python" in key else values
+        key: _one_python(values, python)
+        if "python" in key
+        else _linux(values)
+        if key == "os"
+        else values
         for key, values in matrix.items()
         if key not in ("include", "exclude") and isinstance(values, list)
     }

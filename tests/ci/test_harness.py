@@ -6,19 +6,31 @@ stand in for TestPyPI and PyPI (``[tool.relnox.repositories]``), and the relnox
 the workflow installs is a wheel of this checkout (``relnox-requirement``). A
 flow ends with the files on the local "PyPI", the tag in ``origin`` and the
 GitHub release (notes and files). The harness's own rules are tested first.
+
+Each flow declares the modes of ci-init it runs (``@flow``: a trigger, a native wheel
+builder, shards, a private index), and its runs must show them;
+:func:`test_every_ci_init_mode_has_a_harness_flow` reads the modes from the code, so a
+mode ci-init gains fails there until a flow runs it. The native flows build for real: a
+maturin ``bindings = "bin"`` crate with cargo (offline) and a C extension with
+scikit-build-core (tests/ci/native_projects.py); a missing toolchain fails them.
 """
 
 from __future__ import annotations
 
+import fnmatch
+import functools
+import json
 import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from relnox.ci.workflows import BUILDER_ACTIONS, NATIVE_BACKENDS, TRIGGERS, CiSettings
 from relnox.sample import (
     ProjectSpec,
     demo_specs,
@@ -28,10 +40,88 @@ from relnox.sample import (
     write_workspace,
 )
 from relnox.tools.index_server import LocalIndex, write_htpasswd
-from tests.ci.harness import Actions, Context, WorkflowFailed, parse_outputs
+from tests.ci.harness import (
+    Actions,
+    Context,
+    WorkflowFailed,
+    _combinations,
+    _one_interpreter,
+    parse_outputs,
+)
+from tests.ci.native_projects import RUST_ENV, write_bin_crate, write_c_extension
 from tests.conftest import run_relnox
 
 ROOT = Path(__file__).resolve().parents[2]
+
+#: the CiSettings fields that only fill values into the files; every other field is a
+#: mode of ci-init that a flow below must run
+VALUE_SETTINGS = frozenset({"python_versions", "branch", "install", "relnox_requirement", "os"})
+#: flow test -> the modes of ci-init it runs (checked against what its runs showed)
+FLOWS: dict[str, frozenset[str]] = {}
+
+
+#: the modes no flow here can run, and why
+NOT_RUN = {
+    "publish=trusted": "PyPI's trusted publishing and PEP 740 signing need GitHub's OIDC "
+    "token and Sigstore; every flow publishes to a local index, which ci-init writes as a "
+    "private one (tests/ci/test_workflows.py lints the trusted jobs)",
+}
+
+
+def ci_modes() -> set[str]:
+    """Every mode ci-init can write, read from the code: each trigger, each native wheel
+    builder, each CiSettings field that is no plain value (shards), and both ways to
+    publish (WorkflowBuilder.signs: PyPI's trusted publishing, or a private index's
+    secrets)."""
+    modes = {f"trigger={t}" for t in TRIGGERS}
+    modes |= {f"native={b}" for b in {*NATIVE_BACKENDS.values(), *BUILDER_ACTIONS}}
+    modes |= {f.name for f in fields(CiSettings)} - VALUE_SETTINGS - {"trigger"}
+    return modes | {"publish=trusted", "publish=private-index"}
+
+
+def modes_run(actions: Actions) -> set[str]:
+    """The modes that ``actions``' runs showed: a run counts once a publish job succeeded."""
+    builders = {action: builder for builder, action in BUILDER_ACTIONS.items()}
+    found: set[str] = set()
+    for run in actions.runs:
+        doc = run.doc
+        ran = {job for job, result in run.results.items() if result == "success"}
+        published = ran & {"pypi", "testpypi"}
+        if not published:
+            continue
+        on = doc.get(True) or doc.get("on") or {}  # YAML reads the key "on" as True
+        found.add("trigger=release" if "release" in on else "trigger=tag")
+        if actions.secrets and any("secrets." in json.dumps(doc["jobs"][j]) for j in published):
+            found.add("publish=private-index")  # the index took only the named secrets
+        if "build-shard" in ran:
+            found.add("shards")
+        for job in ran:
+            for step in doc["jobs"][job]["steps"]:
+                builder = builders.get(str(step.get("uses", "")).split("@")[0])
+                if builder:
+                    found.add(f"native={builder}")
+    return found
+
+
+def flow(*modes: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Declare the ci-init modes a flow test runs; after the test, its runs must show them."""
+
+    def declare(test: Callable[..., None]) -> Callable[..., None]:
+        FLOWS[test.__name__] = frozenset(modes)
+
+        @functools.wraps(test)
+        def run(*args: Any, **kwargs: Any) -> None:
+            test(*args, **kwargs)
+            made: list[Github] = kwargs["github"].made
+            seen = set().union(*(modes_run(gh.actions) for gh in made))
+            missing = set(modes) - seen
+            assert not missing, (
+                f"{test.__name__} declares {sorted(missing)}; its runs showed {seen}"
+            )
+
+        return run
+
+    return declare
 
 
 def test_expressions_evaluate_as_github_does() -> None:
@@ -55,6 +145,64 @@ def test_outputs_are_read_as_github_reads_them(tmp_path: Path) -> None:
     path = tmp_path / "out"
     path.write_text("a=1\nnotes<<EOF\nline 1\nline=2\nEOF\nb=x=y\n", encoding="utf-8")
     assert parse_outputs(path) == {"a": "1", "notes": "line 1\nline=2", "b": "x=y"}
+
+
+def test_a_matrix_runs_this_machines_python_and_linux_runners() -> None:
+    """One interpreter and Linux here: a Python axis runs the interpreter's value (else its
+    first), an ``os`` axis its Linux runners; a matrix with no Linux runner cannot run."""
+    pythons = [{"version": v, "cp": "cp" + v.replace(".", "")} for v in ("3.10", "3.11")]
+    job = {"strategy": {"matrix": {"os": ["ubuntu-latest", "windows-latest"], "python": pythons}}}
+    ctx = Context({})
+    assert _combinations(job, ctx, "3.11.7") == [{"os": "ubuntu-latest", "python": pythons[1]}]
+    assert _combinations(job, ctx, "3.13.1") == [{"os": "ubuntu-latest", "python": pythons[0]}]
+    plain = {"strategy": {"matrix": {"python-version": ["3.10", "3.11", "3.12"]}}}
+    assert _combinations(plain, ctx, "3.12.0") == [{"python-version": "3.12"}]
+    with pytest.raises(WorkflowFailed, match="no Linux runner"):
+        _combinations({"strategy": {"matrix": {"os": ["macos-latest"]}}}, ctx, "3.11.7")
+
+
+def test_maturin_builds_for_the_runs_interpreter() -> None:
+    args = ["--release", "--interpreter", "python3.10", "python3.11", "--out", "wheelhouse"]
+    assert _one_interpreter(args, "/py") == [
+        "--release",
+        "--interpreter",
+        "/py",
+        "--out",
+        "wheelhouse",
+    ]
+    assert _one_interpreter(["-i", "python", "--interpreter=python3"], "/py") == [
+        "--interpreter",
+        "/py",
+        "--interpreter=/py",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("action", "with_", "env", "error"),
+    [
+        (
+            "PyO3/maturin-action",
+            {"target": "aarch64"},
+            {},
+            r"maturin-action stand-in has no \['target'\]",
+        ),
+        ("pypa/cibuildwheel", {"only": "cp311-manylinux_x86_64"}, {}, r"has no \['only'\]"),
+        ("pypa/cibuildwheel", {}, {"CIBW_TEST_COMMAND": "pytest"}, "has no .'CIBW_TEST_COMMAND'."),
+        ("pypa/cibuildwheel", {}, {"CIBW_BUILD": "cp27-*"}, "No build identifiers selected"),
+        ("pypa/cibuildwheel", {}, {"CIBW_SKIP": "*linux*"}, "No build identifiers selected"),
+    ],
+)
+def test_native_stand_ins_refuse_what_they_cannot_do_as_the_action_would(
+    tmp_path: Path, action: str, with_: dict[str, str], env: dict[str, str], error: str
+) -> None:
+    """An input the stand-in does not honour fails the step (rather than a build that
+    differs from the action's); a CIBW_BUILD/CIBW_SKIP selecting no build fails as
+    cibuildwheel does. All before anything is built."""
+    actions = Actions(tmp_path, tmp_path, Path(sys.executable).parent, dict(os.environ))
+    full_env = {**os.environ, **env}
+    with pytest.raises(WorkflowFailed, match=error):
+        actions._uses(action, with_, full_env, tmp_path, "", tmp_path, "step")
+    assert not (tmp_path / "wheelhouse").exists()
 
 
 @pytest.fixture(scope="session")
@@ -103,13 +251,24 @@ class Github:
 SECRETS = {"INDEX_USERNAME": "publisher", "INDEX_PASSWORD": "s3cret-harness-token"}
 
 
+class GithubFactory:
+    """``github(root, top, ci=..., protected=...)``: one repository on "GitHub"."""
+
+    def __init__(self, make: Callable[..., Github]) -> None:
+        self.make = make
+        self.made: list[Github] = []
+
+    def __call__(self, root: Path, top: Path, *, ci: str = "", protected: bool = False) -> Github:
+        gh = self.make(root, top, ci=ci, protected=protected)
+        self.made.append(gh)
+        return gh
+
+
 @pytest.fixture
-def github(
-    tmp_path: Path, relnox_wheel: Path, runner_python: Path, request: pytest.FixtureRequest
-) -> Iterator[Callable[..., Github]]:
+def github(tmp_path: Path, relnox_wheel: Path, runner_python: Path) -> Iterator[GithubFactory]:
     started: list[LocalIndex] = []
 
-    def make(root: Path, top: Path, *, ci: str = "", protected: bool = False) -> Github:
+    def make(root: Path, top: Path, *, ci: str, protected: bool) -> Github:
         password = write_htpasswd(tmp_path / "htpasswd", {"publisher": SECRETS["INDEX_PASSWORD"]})
         pypi = LocalIndex(tmp_path / "pypi", password_file=password if protected else None)
         testpypi = LocalIndex(tmp_path / "testpypi")
@@ -134,12 +293,12 @@ def github(
             origin=origin,
             work=tmp_path / "github-actions",
             python_bin=runner_python,
-            base_env=dict(os.environ),
+            base_env={**os.environ, **RUST_ENV},
             secrets=SECRETS if protected else {},
         )
         return Github(top, actions, pypi, testpypi)
 
-    yield make
+    yield GithubFactory(make)
     for index in started:
         index.stop()
 
@@ -168,7 +327,8 @@ def auto_tag_then_release(gh: Github, workflows: Path) -> list[str]:
 
 
 @pytest.mark.slow
-def test_single_package_tag_flow(tmp_path: Path, github: Callable[..., Github]) -> None:
+@flow("trigger=tag")
+def test_single_package_tag_flow(tmp_path: Path, github: GithubFactory) -> None:
     root = write_project(tmp_path / "single", ProjectSpec("failextract", "0.9.0"))
     git_init(root)
     gh = github(root, root)
@@ -183,7 +343,8 @@ def test_single_package_tag_flow(tmp_path: Path, github: Callable[..., Github]) 
 
 
 @pytest.mark.slow
-def test_a_pushed_tag_starts_the_release(tmp_path: Path, github: Callable[..., Github]) -> None:
+@flow("trigger=tag")
+def test_a_pushed_tag_starts_the_release(tmp_path: Path, github: GithubFactory) -> None:
     root = write_project(tmp_path / "pushed", ProjectSpec("failextract", "1.1.0rc1"))
     git_init(root)
     gh = github(root, root)
@@ -201,9 +362,8 @@ def test_a_pushed_tag_starts_the_release(tmp_path: Path, github: Callable[..., G
 
 
 @pytest.mark.slow
-def test_a_published_release_starts_the_release(
-    tmp_path: Path, github: Callable[..., Github]
-) -> None:
+@flow("trigger=release")
+def test_a_published_release_starts_the_release(tmp_path: Path, github: GithubFactory) -> None:
     root = write_project(tmp_path / "on-release", ProjectSpec("failextract", "1.0.0"))
     git_init(root)
     gh = github(root, root, ci='trigger = "release"')
@@ -233,9 +393,8 @@ def test_a_published_release_starts_the_release(
 
 
 @pytest.mark.slow
-def test_private_index_flow_uses_the_named_secrets(
-    tmp_path: Path, github: Callable[..., Github]
-) -> None:
+@flow("trigger=tag", "publish=private-index")
+def test_private_index_flow_uses_the_named_secrets(tmp_path: Path, github: GithubFactory) -> None:
     """The publish job's credentials come from the secrets ci-init names, or it fails."""
     root = write_project(tmp_path / "private", ProjectSpec("private", "1.0.0"))
     git_init(root)
@@ -249,7 +408,8 @@ def test_private_index_flow_uses_the_named_secrets(
 
 
 @pytest.mark.slow
-def test_workspace_in_a_subdirectory_flow(tmp_path: Path, github: Callable[..., Github]) -> None:
+@flow("trigger=tag")
+def test_workspace_in_a_subdirectory_flow(tmp_path: Path, github: GithubFactory) -> None:
     """One push bumps demo-core and demo-agents (which needs the new demo-core): auto-tag
     tags both and starts one release run for both tags, which verifies them together and
     publishes them in dependency tiers; a run per tag would verify demo-agents against an
@@ -284,7 +444,8 @@ def test_workspace_in_a_subdirectory_flow(tmp_path: Path, github: Callable[..., 
 
 
 @pytest.mark.slow
-def test_sharded_workspace_flow(tmp_path: Path, github: Callable[..., Github]) -> None:
+@flow("trigger=tag", "shards")
+def test_sharded_workspace_flow(tmp_path: Path, github: GithubFactory) -> None:
     """Issue 27: ci-init with ``[tool.relnox.ci] shards = 3``, run end to end from auto-tag:
     the plan splits the release's three packages over three build-shard jobs, the assemble
     job checks and joins their files, verify and publish take the joined dist."""
@@ -295,7 +456,7 @@ def test_sharded_workspace_flow(tmp_path: Path, github: Callable[..., Github]) -
     bump_and_push(gh, root, "--part", "minor")
     tags = auto_tag_then_release(gh, top / ".github" / "workflows")
     assert sorted(tags) == gh.tags() == [f"demo-{n}-v0.2.0" for n in ("agents", "core", "runtime")]
-    shards = sorted((gh.actions.work / "artifacts").glob("shard-[0-9]*"))
+    shards = sorted(gh.actions.runs[-1].artifacts.glob("shard-[0-9]*"))
     assert [p.name for p in shards] == ["shard-0", "shard-1", "shard-2"], gh.actions.log
     built = [sorted(f.name for f in (shard / "shard").iterdir() if f.is_file()) for shard in shards]
     assert all(len(names) == 2 for names in built)  # one package (wheel + sdist) a shard
@@ -307,3 +468,107 @@ def test_sharded_workspace_flow(tmp_path: Path, github: Callable[..., Github]) -
     assert sorted(name for names in built for name in names) == expected
     assert files(gh.pypi) == expected
     assert files(gh.testpypi) == []
+
+
+def native_workspace(tmp_path: Path, version: str) -> tuple[Path, Path]:
+    """A repository whose uv workspace (in ``python/``) holds a pure package, a maturin
+    binary crate and a scikit-build-core C extension, all at ``version``."""
+    top = tmp_path / "repo"
+    root = write_workspace(top / "python", [ProjectSpec("demo-core", version)])
+    write_bin_crate(root / "packages" / "fast-rs", "fast-rs", version)
+    write_c_extension(root / "packages" / "fast-ext", "fast-ext", version)
+    git_init(top)
+    return top, root
+
+
+def native_files(version: str) -> list[str]:
+    """The files of the two native packages: each sdist and this machine's native wheel."""
+    major, minor = sys.version_info[:2]
+    return [
+        f"fast_ext-{version}-cp{major}{minor}-cp{major}{minor}-*linux*.whl",
+        f"fast_ext-{version}.tar.gz",
+        f"fast_rs-{version}-py3-none-*linux*.whl",
+        f"fast_rs-{version}.tar.gz",
+    ]
+
+
+def matches(names: list[str], patterns: list[str]) -> bool:
+    """Each name matches its pattern, in order, one for one."""
+    return len(names) == len(patterns) and all(
+        fnmatch.fnmatchcase(name, pattern) for name, pattern in zip(names, patterns, strict=True)
+    )
+
+
+@pytest.mark.slow
+@flow("trigger=tag", "native=maturin", "native=cibuildwheel")
+def test_native_workspace_tag_flow(tmp_path: Path, github: GithubFactory) -> None:
+    """A push bumps a pure package, a maturin binary crate and a C extension: auto-tag
+    tags the three and starts one release run; each native package's wheel job builds
+    its wheel (maturin-action, cibuildwheel: real builds here) and checks it with
+    verify-install (the binary runs; the extension's verify command calls into it);
+    PyPI gets the sdists and the native wheels from one directory."""
+    top, root = native_workspace(tmp_path, "1.0.0")
+    gh = github(root, top)
+    bump_and_push(gh, root, "--part", "minor")
+    cargo = (root / "packages" / "fast-rs" / "Cargo.toml").read_text(encoding="utf-8")
+    assert 'version = "1.1.0"' in cargo
+    tags = auto_tag_then_release(gh, top / ".github" / "workflows")
+    expected_tags = ["demo-core-v1.1.0", "fast-ext-v1.1.0", "fast-rs-v1.1.0"]
+    assert sorted(tags) == gh.tags() == expected_tags
+    pure = ["demo_core-1.1.0-py3-none-any.whl", "demo_core-1.1.0.tar.gz"]
+    published = files(gh.pypi)
+    assert published[:2] == pure, published
+    assert matches(published[2:], native_files("1.1.0")), published
+    assert files(gh.testpypi) == []
+    # each wheel job's verify-install checked its wheel: the binary ran, the extension's
+    # verify command called into it; the verify job checked all three together
+    assert "fast-rs 1.1.0: metadata, run fast-rs --version" in gh.actions.output("wheels-fast-rs")
+    called = "command python -c 'import fast_ext._core as c; assert c.answer() == 42"
+    assert called in gh.actions.output("wheels-fast-ext")
+    assert "3/3 package checks passed" in gh.actions.output("verify")
+    releases = gh.actions.releases()
+    assert matches(releases["fast-rs-v1.1.0"], [*native_files("1.1.0")[2:], "notes.md"])
+
+
+@pytest.mark.slow
+@flow("trigger=release", "native=maturin", "native=cibuildwheel")
+def test_native_packages_on_published_releases(tmp_path: Path, github: GithubFactory) -> None:
+    """``trigger = "release"``: a GitHub Release published for each native package's tag
+    starts a run that builds that package's wheel in its wheel job, verifies it, publishes
+    it with its sdist and attaches both to that release."""
+    top, root = native_workspace(tmp_path, "1.0.0")
+    gh = github(root, top, ci='trigger = "release"')
+    workflows = top / ".github" / "workflows"
+    for name in ("fast-rs", "fast-ext"):
+        tag = f"{name}-v1.0.0"
+        subprocess.run(["git", "tag", tag], cwd=top, check=True)
+        gh.push(tag)
+        release_dir = gh.actions.github_dir / "releases" / tag
+        release_dir.mkdir(parents=True)
+        (release_dir / "notes.md").write_text(f"{name}, by hand.\n", encoding="utf-8")
+        payload = {"action": "published", "release": {"tag_name": tag, "body": "by hand"}}
+        results = gh.actions.run(
+            workflows / "release.yml", event="release", ref=f"refs/tags/{tag}", payload=payload
+        )
+        assert results["pypi"] == results["github-release"] == "success", gh.actions.log
+        other = "wheels-fast-ext" if name == "fast-rs" else "wheels-fast-rs"
+        assert results[f"wheels-{name}"] == "success" and results[other] == "skipped"
+    published = files(gh.pypi)
+    assert matches(published, native_files("1.0.0")), published
+    releases = gh.actions.releases()
+    assert matches(releases["fast-ext-v1.0.0"], [*native_files("1.0.0")[:2], "notes.md"])
+    assert matches(releases["fast-rs-v1.0.0"], [*native_files("1.0.0")[2:], "notes.md"])
+    assert gh.tags() == ["fast-ext-v1.0.0", "fast-rs-v1.0.0"]
+
+
+def test_every_ci_init_mode_has_a_harness_flow() -> None:
+    """A mode ci-init gains (a trigger, a native wheel builder, a CiSettings field that is
+    no plain value) fails here until a flow test above runs it."""
+    assert set(BUILDER_ACTIONS) == set(NATIVE_BACKENDS.values())  # each builder, its action
+    covered = set().union(*FLOWS.values())
+    missing = ci_modes() - covered - set(NOT_RUN)
+    assert not missing, f"ci-init modes no harness flow runs: {sorted(missing)}"
+    assert covered <= ci_modes(), covered - ci_modes()
+    assert set(NOT_RUN) <= ci_modes() and not set(NOT_RUN) & covered
+    tests = {name for name in globals() if name.startswith("test_")}
+    assert set(FLOWS) <= tests

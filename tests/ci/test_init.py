@@ -148,14 +148,15 @@ def test_native_packages_get_a_wheel_matrix(tmp_path: Path) -> None:
     root = write_workspace(tmp_path / "ws", [ProjectSpec("fast-core", "1.0.0")])
     native_spec(root, "fast-rs", "maturin")
     native_spec(root, "fast-cpp", "scikit_build_core.build")
+    native_spec(root, "fast-meson", "mesonpy")
     git_init(root)
     write_files(plan_files(load_workspace(root), CiOptions()))
     actionlint(root)
     release = load(root, "release.yml")
     check_release_shape(release, "*-v[0-9]*")
     jobs = release["jobs"]
-    rust, cpp = jobs["wheels-fast-rs"], jobs["wheels-fast-cpp"]
-    for job in (rust, cpp):
+    rust, cpp, meson = jobs["wheels-fast-rs"], jobs["wheels-fast-cpp"], jobs["wheels-fast-meson"]
+    for job in (rust, cpp, meson):
         matrix = job["strategy"]["matrix"]
         assert matrix["os"] == ["ubuntu-latest", "macos-latest", "windows-latest"]
         assert [p["version"] for p in matrix["python"]] == ["3.10", "3.11", "3.12", "3.13"]
@@ -166,7 +167,13 @@ def test_native_packages_get_a_wheel_matrix(tmp_path: Path) -> None:
         assert check["env"]["PYTHON"] == "${{ steps.python.outputs.python-path }}"
         assert job["steps"][1]["id"] == "python"
     # the verify job checks native packages too, from the wheels of their matrix
-    assert set(jobs["verify"]["needs"]) == {"plan", "build", "wheels-fast-rs", "wheels-fast-cpp"}
+    assert set(jobs["verify"]["needs"]) == {
+        "plan",
+        "build",
+        "wheels-fast-rs",
+        "wheels-fast-cpp",
+        "wheels-fast-meson",
+    }
     assert "pattern" in json.dumps(jobs["verify"]["steps"]) and "NATIVE" not in runs(jobs["verify"])
     # a wheel matrix runs only when its package is released; a skipped one stops no publish
     for name, job in (("fast-rs", rust), ("fast-cpp", cpp)):
@@ -175,6 +182,9 @@ def test_native_packages_get_a_wheel_matrix(tmp_path: Path) -> None:
         assert jobs[target]["if"].startswith("!cancelled() && !failure() && ")
     assert "PyO3/maturin-action" in uses(rust)
     assert "pypa/cibuildwheel" in uses(cpp)
+    assert "pypa/cibuildwheel" in uses(
+        meson
+    )  # meson-python too: a single Linux wheel is no release
     assert set(jobs["pypi"]["needs"]) >= {"wheels-fast-rs", "wheels-fast-cpp"}
     for target in ("pypi", "testpypi"):  # the matrix wheels join the sdists in one directory
         collect = [s for s in jobs[target]["steps"] if s.get("with", {}).get("pattern")]

@@ -367,3 +367,28 @@ def test_a_private_index_job_is_given_its_secrets_by_name(tmp_path: Path) -> Non
     assert "create the secrets TEST_INDEX_USERNAME and TEST_INDEX_PASSWORD" in said
     public = yaml.safe_load(write_variant("single", tmp_path)[0].read_text(encoding="utf-8"))
     assert "secrets." not in json.dumps(public["jobs"]["pypi"])
+
+
+def test_the_native_wheels_sample_in_the_recipes_is_what_ci_init_writes(tmp_path: Path) -> None:
+    """docs/recipes.md shows a scikit-build-core package's wheel job: each of its lines
+    (``# ...`` marks lines left out) is, in order, a line of what ci-init writes."""
+    text = (Path(__file__).parents[2] / "docs" / "recipes.md").read_text(encoding="utf-8")
+    section = text[text.index("## Native wheels") :]
+    start = section.index("```yaml\n") + len("```yaml\n")
+    sample = section[start : section.index("\n```\n", start)].splitlines()
+    assert sample[0] == "  wheels-fastmath:" and len(sample) > 40
+    root = write_project(tmp_path / "fastmath", ProjectSpec("fastmath", "1.0.0"))
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8")
+        .replace('requires = ["hatchling"]', 'requires = ["scikit-build-core"]')
+        .replace('"hatchling.build"', '"scikit_build_core.build"')
+        .replace('requires-python = ">=3.9"', 'requires-python = ">=3.10"'),
+        encoding="utf-8",
+    )
+    git_init(root)
+    written = iter(generate(load_workspace(root))[".github/workflows/release.yml"].splitlines())
+    for line in sample:
+        if line.strip().startswith("# "):
+            continue
+        assert any(line == found for found in written), f"not written (or not in order): {line}"

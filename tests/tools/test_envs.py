@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
+from packaging.tags import sys_tags
 
 from relnox.redact import redact
 from relnox.tools.credentials import clean_env, register_environment_secrets
@@ -12,6 +18,7 @@ from relnox.tools.envs import (
     PipInstaller,
     UvInstaller,
     child_env,
+    interpreter_tags,
     is_credential_variable,
     without_credentials,
 )
@@ -84,3 +91,20 @@ def test_no_installer_puts_an_index_login_in_argv() -> None:
         argv = " ".join(installer.install_argv(env, ["pkg"], options))
         assert "s3cret" not in argv and "0ther" not in argv and "@" not in argv
         assert "https://pkgs.invalid/simple/" in argv
+
+
+@pytest.mark.slow
+def test_an_interpreters_wheel_tags_are_its_own(tmp_path: Path) -> None:
+    """Another interpreter (a copied venv: not the file relnox runs) reports the tags it
+    installs through relnox's own packaging; one that cannot run reports none."""
+    venv = tmp_path / "copy"
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--copies", "--without-pip", str(venv)], check=True
+    )
+    python = str(venv / "bin" / "python")
+    assert os.path.realpath(python) != os.path.realpath(sys.executable)
+    assert interpreter_tags(python) == tuple(sys_tags())
+    broken = tmp_path / "broken-python"
+    broken.write_text("#!/bin/sh\nexit 3\n", encoding="utf-8")
+    broken.chmod(0o755)
+    assert interpreter_tags(str(broken)) is None

@@ -1,0 +1,123 @@
+"""Native packages for the workflow harness: each builds for real on this machine.
+
+:func:`write_bin_crate` is a maturin ``bindings = "bin"`` package, the shape of ruff
+and uv: a Rust binary of no crate dependency (crates.io is not reachable here) in the
+wheel's ``.data/scripts``, its version in ``Cargo.toml``. :func:`write_c_extension` is
+a scikit-build-core package with one C extension module (the shape of
+tests/builds/test_run.py's), whose ``[tool.relnox.verify] commands`` call into it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+#: rustup's and cargo's homes (``cargo`` is a rustup shim), read before the tests isolate
+#: ``HOME``; crates.io is not reachable from here, so every cargo build is offline
+RUST_ENV = {
+    "RUSTUP_HOME": os.environ.get("RUSTUP_HOME") or str(Path.home() / ".rustup"),
+    "CARGO_HOME": os.environ.get("CARGO_HOME") or str(Path.home() / ".cargo"),
+    "CARGO_NET_OFFLINE": "true",
+}
+
+BIN_PYPROJECT = """[build-system]
+requires = ["maturin>=1.5,<2"]
+build-backend = "maturin"
+
+[project]
+name = "{name}"
+dynamic = ["version"]
+description = "A command written in Rust."
+readme = "README.md"
+requires-python = ">=3.9"
+
+[tool.maturin]
+bindings = "bin"
+"""
+CARGO_TOML = """[package]
+name = "{name}"
+version = "{version}"
+edition = "2021"
+
+[profile.release]
+opt-level = 0  # a fixture: build fast
+"""
+MAIN_RS = """fn main() {
+    println!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"));
+}
+"""
+EXT_PYPROJECT = """[build-system]
+requires = ["scikit-build-core>=0.8"]
+build-backend = "scikit_build_core.build"
+
+[project]
+name = "{name}"
+version = "{version}"
+description = "A C extension."
+readme = "README.md"
+requires-python = ">=3.9"
+
+[tool.relnox.verify]
+commands = [["python", "-c", "import {module}._core as c; assert c.answer() == 42, c.answer()"]]
+"""
+CMAKE = """cmake_minimum_required(VERSION 3.15)
+project(${{SKBUILD_PROJECT_NAME}} LANGUAGES C)
+find_package(Python COMPONENTS Interpreter Development.Module REQUIRED)
+python_add_library(_core MODULE src/core.c WITH_SOABI)
+install(TARGETS _core DESTINATION {module})
+"""
+C_SOURCE = """#include <Python.h>
+static PyObject *answer(PyObject *self, PyObject *args) { return PyLong_FromLong(42); }
+static PyMethodDef methods[] = {{"answer", answer, METH_NOARGS, "42"}, {NULL, NULL, 0, NULL}};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_core", NULL, -1, methods};
+PyMODINIT_FUNC PyInit__core(void) { return PyModule_Create(&module); }
+"""
+
+
+def need(*programs: str) -> None:
+    """Fail (not skip) when a toolchain the native flows build with is missing."""
+    missing = [p for p in programs if shutil.which(p) is None]
+    if missing:
+        pytest.fail(f"the native CI flows need {', '.join(missing)} on PATH", pytrace=False)
+
+
+def write_bin_crate(directory: Path, name: str, version: str) -> Path:
+    """A maturin ``bindings = "bin"`` package with its ``Cargo.lock``; returns it."""
+    need("cargo")
+    (directory / "src").mkdir(parents=True)
+    (directory / "pyproject.toml").write_text(BIN_PYPROJECT.format(name=name), encoding="utf-8")
+    (directory / "Cargo.toml").write_text(
+        CARGO_TOML.format(name=name, version=version), encoding="utf-8"
+    )
+    (directory / "src" / "main.rs").write_text(MAIN_RS, encoding="utf-8")
+    (directory / "README.md").write_text(f"# {name}\n\nA command.\n", encoding="utf-8")
+    (directory / ".gitignore").write_text("target/\n", encoding="utf-8")
+    subprocess.run(
+        ["cargo", "generate-lockfile", "--offline"],
+        cwd=directory,
+        env={**os.environ, **RUST_ENV},
+        check=True,
+        capture_output=True,
+    )
+    return directory
+
+
+def write_c_extension(directory: Path, name: str, version: str) -> Path:
+    """A scikit-build-core package whose ``_core`` extension is C; returns it."""
+    need("cmake", "cc")
+    module = name.replace("-", "_")
+    (directory / "src" / module).mkdir(parents=True)
+    (directory / "pyproject.toml").write_text(
+        EXT_PYPROJECT.format(name=name, version=version, module=module), encoding="utf-8"
+    )
+    (directory / "CMakeLists.txt").write_text(CMAKE.format(module=module), encoding="utf-8")
+    (directory / "src" / "core.c").write_text(C_SOURCE, encoding="utf-8")
+    (directory / "src" / module / "__init__.py").write_text(
+        f'"""{name}: a C extension."""\n\n__version__ = "{version}"\n', encoding="utf-8"
+    )
+    (directory / "README.md").write_text(f"# {name}\n\nA C extension.\n", encoding="utf-8")
+    return directory
