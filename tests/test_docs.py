@@ -15,6 +15,7 @@ import pytest
 import relnox.invoke
 from relnox.invoke._args import MissingPositional, UsageError
 from relnox.nox import SESSIONS, parse_args, task_for
+from tests.docs_support import printed_by
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -184,3 +185,57 @@ def test_sample_release_runs_show_the_pipelines_stages_in_order() -> None:
             expected = list(STAGES[: len(stages)]) if failed else list(STAGES)
             assert stages == expected, f"{page.name}: a sample run shows {stages}"
     assert checked >= 4
+
+
+TROUBLESHOOTING = DOCS / "troubleshooting.md"
+QUOTED = re.compile(r"`([^`]+)`")
+
+
+def github_anchor(heading: str) -> str:
+    """The ``#anchor`` GitHub gives a heading: lower case, punctuation dropped, spaces -."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_each_troubleshooting_heading_quotes_what_relnox_prints() -> None:
+    """An entry is found by the message in front of the user: its heading quotes (in
+    backticks, ``...`` for the varying parts) a message of relnox's own source, so an
+    entry cannot drift from the message it explains; the table of other messages too."""
+    text = TROUBLESHOOTING.read_text(encoding="utf-8")
+    headings = re.findall(r"^## (.*)$", text, re.M)
+    assert len(headings) >= 10
+    for heading in headings:
+        if heading == "Other messages":
+            continue
+        quoted = QUOTED.findall(heading)
+        assert quoted, f"troubleshooting.md: '## {heading}' quotes no message of relnox"
+        for message in quoted:
+            assert len(message) >= 20, f"'## {heading}': quote more of the message"
+            assert printed_by(message, ROOT / "relnox"), (
+                f"troubleshooting.md: '## {heading}': relnox prints no `{message}`"
+            )
+    table = text.split("\n## Other messages\n", 1)[1]
+    rows = re.findall(r"^\| (`.*?) \|", table, re.M)
+    assert len(rows) >= 10
+    for row in rows:
+        for message in QUOTED.findall(row):
+            assert printed_by(message, ROOT / "relnox"), f"relnox prints no `{message}`"
+
+
+def test_a_message_relnox_does_not_print_is_caught() -> None:
+    """The check above can fail: an invented message, and one that drifted (the dirty
+    tree's old wording) are not found; the same message as relnox words it is."""
+    source = ROOT / "relnox"
+    assert not printed_by("relnox exploded while uploading the files", source)
+    assert not printed_by("/repo: the working tree has uncommitted changes (a.py)", source)
+    assert printed_by("/repo: tracked files have uncommitted changes (a.py)", source)
+    assert printed_by("Version mismatch: git tag (9.9) != setup.cfg (1.0)", source)
+
+
+def test_links_to_troubleshooting_entries_resolve() -> None:
+    text = TROUBLESHOOTING.read_text(encoding="utf-8")
+    anchors = {github_anchor(h) for h in re.findall(r"^#+ (.*)$", text, re.M)}
+    for page in [*PAGES, ROOT / "README.md"]:
+        body = page.read_text(encoding="utf-8")
+        own = re.findall(r"\]\(#([^)]+)\)", body) if page == TROUBLESHOOTING else []
+        for anchor in own + re.findall(r"troubleshooting\.md#([^)]+)\)", body):
+            assert anchor in anchors, f"{page.name}: no troubleshooting entry #{anchor}"
