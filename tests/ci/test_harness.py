@@ -394,3 +394,25 @@ def test_tags_pushed_by_hand_start_a_run_each_and_release_once(
         "demo_core-0.2.0.tar.gz",
         "notes.md",
     ]
+
+
+@pytest.mark.slow
+def test_a_run_from_a_branch_goes_where_its_target_says(
+    tmp_path: Path, github: Callable[..., Github]
+) -> None:
+    """*Run workflow* on main with target testpypi: the plan routes the package there
+    (the user's choice, not its version), nothing to PyPI, no tag and no GitHub release."""
+    root = write_project(tmp_path / "branch", ProjectSpec("failextract", "1.2.0"))
+    git_init(root)
+    gh = github(root, root)
+    workflow = root / ".github" / "workflows" / "release.yml"
+    results = gh.actions.run(
+        workflow, event="workflow_dispatch", ref="refs/heads/main", inputs={"target": "testpypi"}
+    )
+    assert results["testpypi"] == "success" and results["pypi"] == "skipped", gh.actions.log
+    assert results["github-release"] == "skipped"
+    assert files(gh.testpypi) == [
+        "failextract-1.2.0-py3-none-any.whl",
+        "failextract-1.2.0.tar.gz",
+    ]
+    assert files(gh.pypi) == [] and gh.actions.releases() == {} and gh.tags() == []
