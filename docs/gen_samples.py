@@ -315,6 +315,18 @@ def ci_init_run() -> dict[str, str]:
         return {"ci-init": run.normalise(text + auto, hashes=False)}
 
 
+def config_error_run() -> dict[str, str]:
+    """configuration.md: a mistyped value, as every command reports it."""
+    from relnox.sample import ProjectSpec, write_project
+
+    with scratch() as run:
+        root = write_project(run.tmp / "repo", ProjectSpec("failextract", "1.0.0"))
+        run.roots.append(root)
+        with (root / "pyproject.toml").open("a", encoding="utf-8") as fh:
+            fh.write('\n[tool.relnox]\ntag-format = "release-{name}"\n')
+        return {"config-error": run.normalise(run.relnox("packages", cwd=root))}
+
+
 #: each recipe and the sample blocks it fills
 RECIPES: dict[str, Callable[[], dict[str, str]]] = {
     "release-fail release-resume": release_runs,
@@ -322,6 +334,7 @@ RECIPES: dict[str, Callable[[], dict[str, str]]] = {
     "prerelease": prerelease_run,
     "publish-routed": routed_run,
     "ci-init": ci_init_run,
+    "config-error": config_error_run,
     "bump-independent bump-lockstep bump-lockstep-some": bump_runs,
 }
 
