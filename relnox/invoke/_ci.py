@@ -28,7 +28,8 @@ ROOT_HELP = "repository root (default: .)"
         "since": "compare versions with this commit (default: HEAD~1, or the push's before commit on GitHub)",
         "missing": "tag every current version that has no tag yet (a shared tag such as v1.2.0 "
         "counts; a tag on an older commit is kept, never moved)",
-        "push": "push the tags to the remote",
+        "push": "push the tags to the remote, at most three a push (GitHub starts no tag "
+        "workflow for a push of more)",
         "remote": "remote to push to (default: origin)",
         "package": "only this package (repeatable)",
         "dry_run": "print the tags that would be created, change nothing",
