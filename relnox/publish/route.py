@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from packaging.version import Version
+
 from relnox.errors import PublishError, VersionError
 from relnox.project.workspace import Workspace
 from relnox.tags import ParsedTag, parse_tag
@@ -119,6 +121,7 @@ def ci_routes(
             test.append(name)
         else:
             final[name] = where
+    _refuse_finals_needing_test_only(workspace, versions, final, set(test))
     places = sorted(set(final.values()))
     if len(places) > 1:
         raise PublishError(
@@ -127,3 +130,42 @@ def ci_routes(
             "release the tags of each index in a run of its own"
         )
     return CiRoutes(tuple(test), tuple(final), places[0] if places else PYPI, tuple(pre_tags))
+
+
+def _refuse_finals_needing_test_only(
+    workspace: Workspace, versions: Mapping[str, str], final: Mapping[str, str], test: set[str]
+) -> None:
+    """A final version routed to PyPI whose requirement on a package of this run only that
+    package's pre-release satisfies (``agents 2.0.0`` needing ``core>=1.3.0rc1``) could not
+    be installed from PyPI: the pre-release goes to the test index only. Refused before
+    anything is built, naming both ways out."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    for name, where in final.items():
+        for requirement in workspace.get(name).requirements:
+            dep = requirement.target
+            if dep not in test or not requirement.runtime or requirement.style != "pep508":
+                continue
+            try:
+                wanted = SpecifierSet(requirement.specifier)
+            except InvalidSpecifier:
+                continue
+            if not wanted.contains(versions[dep], prereleases=True):
+                continue  # it does not take this release's pre-release anyway
+            released = workspace.get(dep).released
+            if released is not None and not released.is_prerelease:
+                if wanted.contains(released, prereleases=False):
+                    continue  # the last final release of the dependency will do
+            elif not any(
+                spec.operator in (">=", ">", "==", "~=", "===")
+                and (maybe_version(spec.version) or Version("0")).is_prerelease
+                for spec in wanted
+            ):
+                continue  # no tag says which finals exist; only a bound on a pre-release is sure
+            raise PublishError(
+                f"{name} {versions[name]} goes to {where}, but it needs {dep}{wanted} "
+                f"({requirement.path}), which only {dep} {versions[dep]} of this release "
+                f"satisfies, and a pre-release goes to {TESTPYPI} only: nobody could install "
+                f"{name} from {where}; release {dep} as a final version too, or {name} as a "
+                "pre-release"
+            )

@@ -454,3 +454,20 @@ def test_each_package_is_routed_by_its_own_version(demo: Path, tmp_path: Path) -
     bad = run_relnox("resolve-version", "--target", "prod", cwd=demo)
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
     assert "--target 'prod'" in bad.stderr and "testpypi or pypi" in bad.stderr
+
+
+def test_a_final_that_needs_a_pre_release_of_the_run_is_refused(demo: Path, tmp_path: Path) -> None:
+    """agents 0.2.0 to PyPI needing core>=0.2.0rc1, a pre-release that goes to the test
+    index only: refused by the plan, before anything is built."""
+    set_version(demo / "packages" / "demo-core", "0.1.0", "0.2.0rc1")
+    set_version(demo / "packages" / "demo-agents", "0.1.0", "0.2.0")
+    agents = demo / "packages" / "demo-agents" / "pyproject.toml"
+    text = agents.read_text(encoding="utf-8")
+    agents.write_text(text.replace("demo-core>=0.1.0,<0.2.0", "demo-core>=0.2.0rc1,<0.3.0"))
+    git_commit_all(demo, "core rc, agents final on it")
+    for name in ("demo-core-v0.2.0rc1", "demo-agents-v0.2.0"):
+        git(demo, "tag", name)
+    proc = run_relnox("resolve-version", "--tag", "demo-core-v0.2.0rc1", "--at", "HEAD", cwd=demo)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "demo-agents 0.2.0 goes to pypi, but it needs demo-core" in proc.stderr
+    assert "release demo-core as a final version too" in proc.stderr
