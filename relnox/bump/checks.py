@@ -151,8 +151,13 @@ def git_plan(plan: BumpPlan, selected: Sequence[Package], options: BumpOptions) 
             )
         )
     if push:
+        # the branch with the first tags in one atomic push, the rest at most three a push:
+        # GitHub starts no tag-triggered workflow for a push of more than three tags
         refs = [f"refs/tags/{name}" for name in plan.tags]
-        plan.actions.append(GitAction("push", ("push", "--atomic", "--", "origin", "HEAD", *refs)))
+        first, *rest = git.tag_batches(refs)
+        plan.actions.append(GitAction("push", ("push", "--atomic", "--", "origin", "HEAD", *first)))
+        for batch in rest:
+            plan.actions.append(GitAction("push", ("push", "--", "origin", *batch)))
     if vcs and plan.edits and not commit:
         plan.notes.append(
             "note: the tags of git-versioned packages go on HEAD, which does not hold this "

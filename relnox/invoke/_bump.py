@@ -18,7 +18,8 @@ HELP = {
     "commit": "commit the edited files, and only them, in one commit (the default in a git "
     "repository; --no-commit leaves the edits uncommitted)",
     "tag": "create an annotated tag per package ([tool.relnox] tag-format)",
-    "push": "push the branch and the new tags to origin in one atomic push",
+    "push": "push the branch and the new tags to origin in one atomic push (more than three "
+    "tags: the rest in pushes of three, as GitHub starts no tag workflow for more)",
     "sign": "sign the commit (-S) and the tags (-s)",
     "allow-dirty": "run even if the working tree has uncommitted changes",
     "force": "alias of --allow-dirty",

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from relnox.invoke._common import echo, echo_json, listed, relnox_task
 from relnox.invoke._shards import TIMINGS_HELP
 from relnox.paths import rel
+
+if TYPE_CHECKING:
+    from relnox.publish.route import CiRoutes
+    from relnox.release.tagging import ResolvedVersion
 
 ROOT_HELP = "repository root (default: .)"
 
@@ -40,7 +44,8 @@ class TagFlags:
         "since": "compare versions with this commit (default: HEAD~1, or the push's before commit on GitHub)",
         "missing": "tag every current version that has no tag yet (a shared tag such as v1.2.0 "
         "counts; a tag on an older commit is kept, never moved)",
-        "push": "push the tags to the remote",
+        "push": "push the tags to the remote, at most three a push (GitHub starts no tag "
+        "workflow for a push of more)",
         "remote": "remote to push to (default: origin)",
         "package": "only this package (repeatable)",
         "dry_run": "print the tags that would be created, change nothing",
@@ -117,10 +122,16 @@ def check_tag(
         "package of every tag, released together (auto-tag's dispatch)",
         "version": "an explicit version, e.g. a workflow_dispatch input (empty: ignored)",
         "check": "fail unless the resolved version equals the package's version",
+        "at": "also every other release tag pointing at this commit (e.g. HEAD): a run "
+        "started by one of several tags pushed together releases them all",
+        "released": "a tag released already (its GitHub release exists), left out "
+        "(repeatable); nothing left: an empty plan",
+        "target": "testpypi or pypi: where every package goes (a run from a branch); "
+        "default: each package by its own version (pre-releases to TestPyPI)",
         "json": "print JSON",
         "root": ROOT_HELP,
     },
-    iterable=["tag"],
+    iterable=["tag", "released"],
 )
 def resolve_version(
     c: Any,
@@ -128,6 +139,9 @@ def resolve_version(
     tag: Any = None,
     version: str = "",
     check: bool = False,
+    at: str = "",
+    released: Any = None,
+    target: str = "",
     json: bool = False,
     root: str = ".",
     verbose: int = 0,
@@ -135,11 +149,13 @@ def resolve_version(
     """Print a package's release version: from the tag, else --version, else pyproject.toml."""
     from relnox.errors import VersionError
     from relnox.project.discovery import load_workspace
+    from relnox.publish.route import ci_routes
     from relnox.release.tagging import (
         ResolvedVersion,
         is_latest,
         packages_of_tag,
         parse_release_tag,
+        release_tags_at,
         resolve_version,
     )
     from relnox.tools.github import ref_tag
@@ -147,6 +163,17 @@ def resolve_version(
 
     workspace = load_workspace(root)
     tags = listed(tag)
+    if at:
+        tags = list(dict.fromkeys([*tags, *release_tags_at(workspace, at)]))
+    done = set(listed(released))
+    if done and tags:
+        left = [t for t in tags if t not in done]
+        for name in (t for t in tags if t in done):
+            echo(f"{name}: released already (its GitHub release exists), left out")
+        if not left:  # every tag of the run was released by an earlier run: nothing to do
+            echo(f"nothing to release: {', '.join(tags)} released already")
+            return _routed([], {}, {}, ci_routes(workspace, {}, {}))
+        tags = left
     resolved: list[ResolvedVersion]
     if len(tags) > 1 and package:
         raise VersionError(
@@ -179,21 +206,45 @@ def resolve_version(
                 f"{item.package}: the {item.source} says {item.version} but the package is at "
                 f"{current}; bump it to {item.version} (relnox bump --to {item.version}) first"
             )
+    versions = {r.package: r.version for r in resolved}
+    routes = ci_routes(workspace, versions, {r.package: r.tag for r in resolved}, target or None)
     rows = [{"package": r.package, "version": r.version, "source": r.source} for r in resolved]
     if json:
-        echo_json({"packages": rows})
+        echo_json({"packages": rows, "routes": {"testpypi": routes.testpypi, "pypi": routes.pypi}})
     else:
         for r in resolved:
-            echo(f"{r.package} {r.version} (from {r.source})")
+            where = "testpypi" if r.package in routes.testpypi else routes.repository
+            echo(f"{r.package} {r.version} (from {r.source}) -> {where}")
+    directories = {
+        r.package: rel(workspace.get(r.package).directory, workspace.root) for r in resolved
+    }
+    result = _routed(resolved, versions, directories, routes)
+    result["source"] = resolved[0].source if len(resolved) == 1 else "pyproject"
+    # a maintenance release (1.2.4 while 2.0.0 is out) is never marked the latest
+    result["is_latest"] = all(is_latest(workspace, r.package, r.version) for r in resolved)
+    return result
+
+
+def _routed(
+    resolved: list[ResolvedVersion],
+    versions: dict[str, str],
+    directories: dict[str, str],
+    routes: CiRoutes,
+) -> dict[str, Any]:
+    """resolve-version's results: the release and its one routing decision (the jobs'
+    ``if``s read ``testpypi``/``pypi``, the GitHub release ``prerelease_tags``)."""
+    from relnox.tools.github import is_prerelease
+
     return {
         "packages": [r.package for r in resolved],
-        "versions": {r.package: r.version for r in resolved},
-        "directories": {
-            r.package: rel(workspace.get(r.package).directory, workspace.root) for r in resolved
-        },
-        "source": resolved[0].source if len(resolved) == 1 else "pyproject",
-        # a maintenance release (1.2.4 while 2.0.0 is out) is never marked the latest
-        "is_latest": all(is_latest(workspace, r.package, r.version) for r in resolved),
+        "versions": versions,
+        "directories": directories,
+        "tags": list(dict.fromkeys(r.tag for r in resolved if r.tag)),
+        "testpypi": list(routes.testpypi),
+        "pypi": list(routes.pypi),
+        "pypi_repository": routes.repository,
+        "prerelease_tags": list(routes.prerelease_tags),
+        "is_prerelease": any(is_prerelease(v) for v in versions.values()),
     }
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from packaging.version import Version
+
 from relnox.errors import PublishError, VersionError
 from relnox.project.workspace import Workspace
 from relnox.tags import ParsedTag, parse_tag
@@ -49,18 +51,121 @@ def route_for_tag(tag: str, workspace: Workspace) -> TagRoute:
     package = None
     if parsed and (parsed.name or parsed.dir):
         package = workspace.get(parsed.name or parsed.dir or "").name
-    settings = workspace.config.section("publish")
-    key = "prerelease" if version.is_prerelease else "final"
-    target = settings.get(key, TESTPYPI if version.is_prerelease else PYPI)
+    target = configured_target(workspace, version.is_prerelease)
+    return TagRoute(name, str(version), package, version.is_prerelease, target)
+
+
+def configured_target(workspace: Workspace, prerelease: bool) -> str:
+    """``[tool.relnox.publish] prerelease`` (default testpypi) or ``final`` (default pypi)."""
+    key = "prerelease" if prerelease else "final"
+    target = workspace.config.section("publish").get(key, TESTPYPI if prerelease else PYPI)
     if not isinstance(target, str):
         raise PublishError(
             f"{workspace.config.source}: [tool.relnox.publish] {key} must be a repository name "
-            f'or URL, not {target!r}; for example {key} = "{TESTPYPI if key == "prerelease" else PYPI}"'
+            f'or URL, not {target!r}; for example {key} = "{TESTPYPI if prerelease else PYPI}"'
         )
-    return TagRoute(name, str(version), package, version.is_prerelease, target)
+    return target
 
 
 def ci_tag(environ: Mapping[str, str]) -> str | None:
     """The tag a CI run was started for (GitHub Actions' ``GITHUB_REF``)."""
     ref = environ.get("GITHUB_REF", "")
     return ref.removeprefix("refs/tags/") if ref.startswith("refs/tags/") else None
+
+
+@dataclass(frozen=True)
+class CiRoutes:
+    """The one routing decision of a CI release run: which publish job takes which package.
+
+    The generated release.yml has two publish jobs: ``testpypi`` (``publish-test``:
+    upload, then install from there) and ``pypi`` (``publish`` to ``repository``). A run
+    of several tags routes each package by its own version, so ``core 1.3.0rc1`` and
+    ``agents 2.0.0`` go out together, the first to the test index only.
+    """
+
+    testpypi: tuple[str, ...]  # packages for the test-index job
+    pypi: tuple[str, ...]  # packages for the PyPI job
+    repository: str  # where the PyPI job publishes (``[tool.relnox.publish] final``)
+    prerelease_tags: tuple[str, ...]  # tags whose GitHub release is a pre-release
+
+
+def ci_routes(
+    workspace: Workspace,
+    versions: Mapping[str, str],
+    tags: Mapping[str, str | None],
+    target: str | None = None,
+) -> CiRoutes:
+    """Route each package of ``versions`` (name -> version, tag of each in ``tags``).
+
+    ``target`` (``testpypi`` or ``pypi``: a run from a branch, the user's choice) sends
+    every package there. Otherwise a pre-release goes where ``[tool.relnox.publish]
+    prerelease`` says (default TestPyPI) and a final version where ``final`` says (PyPI):
+    to the test job when that is ``testpypi``, else to the PyPI job.
+    """
+    if target is not None and target not in (TESTPYPI, PYPI):
+        raise PublishError(
+            f"--target {target!r}: the release workflow publishes to {TESTPYPI} or {PYPI}; "
+            "pass one of them"
+        )
+    test: list[str] = []
+    final: dict[str, str] = {}  # package -> repository
+    pre_tags: list[str] = []
+    for name, raw in versions.items():
+        version = maybe_version(raw)
+        prerelease = bool(version and version.is_prerelease)
+        tag = tags.get(name)
+        if prerelease and tag and tag not in pre_tags:
+            pre_tags.append(tag)
+        where = target or configured_target(workspace, prerelease)
+        if where == TESTPYPI:
+            test.append(name)
+        else:
+            final[name] = where
+    _refuse_finals_needing_test_only(workspace, versions, final, set(test))
+    places = sorted(set(final.values()))
+    if len(places) > 1:
+        raise PublishError(
+            f"{workspace.config.source}: [tool.relnox.publish] sends this release's packages to "
+            f"{' and '.join(places)}; one run publishes to one index besides {TESTPYPI}: "
+            "release the tags of each index in a run of its own"
+        )
+    return CiRoutes(tuple(test), tuple(final), places[0] if places else PYPI, tuple(pre_tags))
+
+
+def _refuse_finals_needing_test_only(
+    workspace: Workspace, versions: Mapping[str, str], final: Mapping[str, str], test: set[str]
+) -> None:
+    """A final version routed to PyPI whose requirement on a package of this run only that
+    package's pre-release satisfies (``agents 2.0.0`` needing ``core>=1.3.0rc1``) could not
+    be installed from PyPI: the pre-release goes to the test index only. Refused before
+    anything is built, naming both ways out."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    for name, where in final.items():
+        for requirement in workspace.get(name).requirements:
+            dep = requirement.target
+            if dep not in test or not requirement.runtime or requirement.style != "pep508":
+                continue
+            try:
+                wanted = SpecifierSet(requirement.specifier)
+            except InvalidSpecifier:
+                continue
+            if not wanted.contains(versions[dep], prereleases=True):
+                continue  # it does not take this release's pre-release anyway
+            released = workspace.get(dep).released
+            if released is not None and not released.is_prerelease:
+                if wanted.contains(released, prereleases=False):
+                    continue  # the last final release of the dependency will do
+            elif not any(
+                spec.operator in (">=", ">", "==", "~=", "===")
+                and (maybe_version(spec.version) or Version("0")).is_prerelease
+                for spec in wanted
+            ):
+                continue  # no tag says which finals exist; only a bound on a pre-release is sure
+            raise PublishError(
+                f"{name} {versions[name]} goes to {where}, but it needs {dep}{wanted} "
+                f"({requirement.path}), which only {dep} {versions[dep]} of this release "
+                f"satisfies, and a pre-release goes to {TESTPYPI} only: nobody could install "
+                f"{name} from {where}; release {dep} as a final version too, or {name} as a "
+                "pre-release"
+            )

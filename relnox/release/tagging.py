@@ -350,14 +350,19 @@ def apply_tags(plan: TagPlan, runtime: Runtime | None = None) -> None:
         )
     if push and plan.actions:
         refs = [f"refs/tags/{a.tag}:refs/tags/{a.tag}" for a in plan.actions]
-        logger.info("pushing %s to %s", ", ".join(a.tag for a in plan.actions), remote)
-        try:
-            git.git(repo, "push", "--", remote, *refs)
-        except GitError as exc:
-            raise GitError(
-                f"pushing tags to {remote} failed ({exc}); the tags exist locally: "
-                "if the remote has a tag of the same name on another commit, bump the version"
-            ) from None
+        # at most three tags a push: GitHub starts no tag-triggered workflow for a push
+        # of more, so a release.yml on tags would silently never run for any of them
+        for batch in git.tag_batches(refs):
+            names = [ref.split(":", 1)[0].removeprefix("refs/tags/") for ref in batch]
+            logger.info("pushing %s to %s", ", ".join(names), remote)
+            try:
+                git.git(repo, "push", "--", remote, *batch)
+            except GitError as exc:
+                raise GitError(
+                    f"pushing tags to {remote} failed ({exc}); the tags exist locally: "
+                    "if the remote has a tag of the same name on another commit, bump the "
+                    "version"
+                ) from None
 
 
 @dataclass(frozen=True)
@@ -403,6 +408,22 @@ def parse_release_tag(workspace: Workspace, tag: str) -> ParsedTag:
             f"({workspace.config.source})"
         )
     return parsed
+
+
+def release_tags_at(workspace: Workspace, rev: str = "HEAD") -> list[str]:
+    """The release tags of this workspace pointing at ``rev``; other tags there are left out.
+
+    A run started by one of them releases them all (GitHub starts one run per pushed tag:
+    the runs after the first find their tags released already).
+    """
+    found = []
+    for name in git.tags_at(workspace.root, rev):
+        try:
+            packages_of_tag(workspace, parse_release_tag(workspace, name))
+        except (VersionError, ConfigError):  # another project's tag, or a non-release tag
+            continue
+        found.append(name)
+    return found
 
 
 def check_tag(

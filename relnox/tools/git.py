@@ -77,6 +77,21 @@ def tags(repo: Path, pattern: str | None = None) -> list[str]:
     return git(repo, *args).splitlines()
 
 
+def tags_at(repo: Path, rev: str = "HEAD") -> list[str]:
+    """The tags pointing at ``rev`` (any tag, release or not), sorted by name."""
+    return sorted(git(repo, "tag", "--points-at", rev).split())
+
+
+#: GitHub creates no push event for the tags of a push that carries more than three
+#: (GitHub docs, the ``push`` event): a tag-triggered workflow would never start
+TAGS_PER_PUSH = 3
+
+
+def tag_batches(refs: Sequence[str], size: int = TAGS_PER_PUSH) -> list[list[str]]:
+    """``refs`` in pushes of at most ``size`` tags, so each push starts its tag workflows."""
+    return [list(refs[i : i + size]) for i in range(0, len(refs), size)] or [[]]
+
+
 def current_branch(repo: Path) -> str | None:
     out = git(repo, "symbolic-ref", "--quiet", "--short", "HEAD", check=False)
     return out or None

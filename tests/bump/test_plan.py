@@ -496,6 +496,27 @@ def test_push_to_a_bare_remote(make_project: Callable[..., Path], tmp_path: Path
     assert run_git(remote, "rev-parse", "v0.1.1^{commit}") == local
 
 
+def test_push_of_many_tags_goes_three_a_push(
+    make_workspace: Callable[..., Path], tmp_path: Path
+) -> None:
+    """The branch with the first three tags in one atomic push, the rest three at most a
+    push: GitHub starts no tag workflow for a push of more than three tags."""
+    from relnox.sample import generated_specs
+
+    root = make_workspace(generated_specs(4))
+    remote = tmp_path / "remote.git"
+    run_git(tmp_path, "init", "-q", "--bare", str(remote))
+    hook = remote / "hooks" / "pre-receive"
+    hook.write_text('#!/bin/sh\nwc -l >> "$GIT_DIR/pushes"\n', encoding="utf-8")
+    hook.chmod(0o755)
+    run_git(root, "remote", "add", "origin", str(remote))
+    run_git(root, "push", "-q", "origin", "main")
+    run_relnox("bump", "--part", "patch", "--tag", "--push", cwd=root, check=True)
+    counts = [int(n) for n in (remote / "pushes").read_text(encoding="utf-8").split()]
+    assert counts == [1, 4, 1]  # main; main and three tags; the fourth tag
+    assert len(run_git(remote, "tag").split()) == 4
+
+
 def test_a_failing_commit_hook_rolls_everything_back(make_workspace: Callable[..., Path]) -> None:
     root = make_workspace(
         [

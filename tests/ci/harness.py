@@ -77,12 +77,15 @@ case "$1 $2" in
     test -d "$root/releases/$3"
     if [ "$4" = --json ]; then cat "$root/releases/$3/notes.md"; fi ;;
   "release create")
-    tag="$3"; shift 3; mkdir -p "$root/releases/$tag"
+    tag="$3"; shift 3
+    if [ -d "$root/releases/$tag" ]; then echo "release $tag already exists" >&2; exit 1; fi
+    mkdir -p "$root/releases/$tag"
     while [ $# -gt 0 ]; do
       case "$1" in
         --title) shift 2 ;;
         --notes-file) cp "$2" "$root/releases/$tag/notes.md"; shift 2 ;;
         --prerelease) touch "$root/releases/$tag/prerelease"; shift ;;
+        --latest=false) touch "$root/releases/$tag/not-latest"; shift ;;
         *) cp "$1" "$root/releases/$tag/"; shift ;;
       esac
     done ;;

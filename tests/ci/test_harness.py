@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from relnox.ci.workflows import BUILDER_ACTIONS, NATIVE_BACKENDS, TRIGGERS, CiSettings
 from relnox.sample import (
@@ -572,3 +573,111 @@ def test_every_ci_init_mode_has_a_harness_flow() -> None:
     assert set(NOT_RUN) <= ci_modes() and not set(NOT_RUN) & covered
     tests = {name for name in globals() if name.startswith("test_")}
     assert set(FLOWS) <= tests
+
+
+@pytest.mark.slow
+def test_pre_release_and_final_tags_of_one_push_each_go_their_own_way(
+    tmp_path: Path, github: Callable[..., Github]
+) -> None:
+    """One push releases demo-core 0.2.0rc1 and demo-tools 1.0.0: auto-tag starts one run,
+    whose plan routes each package by its own version: the pre-release to the test index
+    only, the final version to PyPI; the GitHub release of the rc tag is a pre-release."""
+    top = tmp_path / "repo"
+    root = write_workspace(
+        top, [ProjectSpec("demo-core", "0.1.0"), ProjectSpec("demo-tools", "0.1.0")]
+    )
+    git_init(top)
+    gh = github(root, top)
+    before = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=top, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    run_relnox("bump", "--package", "demo-core", "--to", "0.2.0rc1", cwd=root, check=True)
+    run_relnox("bump", "--package", "demo-tools", "--to", "1.0.0", cwd=root, check=True)
+    gh.push("main")  # one push of both bump commits: auto-tag compares with its before
+    workflows = top / ".github" / "workflows"
+    gh.actions.run(
+        workflows / "auto-tag.yml", event="push", ref="refs/heads/main", payload={"before": before}
+    )
+    [dispatch] = gh.actions.dispatched()
+    assert sorted(dispatch.inputs["tags"].split()) == ["demo-core-v0.2.0rc1", "demo-tools-v1.0.0"]
+    [results] = gh.actions.run_dispatched(workflows)
+    assert results["testpypi"] == results["pypi"] == "success", gh.actions.log
+    assert results["github-release"] == "success", gh.actions.log
+    assert files(gh.testpypi) == [
+        "demo_core-0.2.0rc1-py3-none-any.whl",
+        "demo_core-0.2.0rc1.tar.gz",
+    ]
+    assert files(gh.pypi) == ["demo_tools-1.0.0-py3-none-any.whl", "demo_tools-1.0.0.tar.gz"]
+    releases = gh.actions.releases()
+    assert "prerelease" in releases["demo-core-v0.2.0rc1"]
+    assert "prerelease" not in releases["demo-tools-v1.0.0"]
+    assert "demo_tools-1.0.0.tar.gz" in releases["demo-tools-v1.0.0"]
+    assert "demo_core-0.2.0rc1.tar.gz" in releases["demo-core-v0.2.0rc1"]
+
+
+@pytest.mark.slow
+def test_tags_pushed_by_hand_start_a_run_each_and_release_once(
+    tmp_path: Path, github: Callable[..., Github]
+) -> None:
+    """``git push --tags`` of two packages' tags: GitHub starts two tag runs, queued in one
+    concurrency group (the commit's). The first releases both tags of its commit, in
+    dependency tiers; the second finds both GitHub releases made and releases nothing.
+    Both runs are green, every file is on the index once, one GitHub release a tag."""
+    top = tmp_path / "repo"
+    root = write_workspace(top, demo_specs()[:2])
+    git_init(top)
+    gh = github(root, top)
+    run_relnox("bump", "--part", "minor", cwd=root, check=True)
+    run_relnox("tag", cwd=root, check=True)
+    tags = ["demo-agents-v0.2.0", "demo-core-v0.2.0"]
+    gh.push("main", *tags)
+    workflow = top / ".github" / "workflows" / "release.yml"
+    release = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+    assert release["concurrency"] == {
+        "group": "release-${{ github.sha }}",
+        "cancel-in-progress": False,
+    }
+    first = gh.actions.run(workflow, event="push", ref=f"refs/tags/{tags[1]}")
+    assert first["pypi"] == first["github-release"] == "success", gh.actions.log
+    published = files(gh.pypi)
+    assert published == [
+        "demo_agents-0.2.0-py3-none-any.whl",
+        "demo_agents-0.2.0.tar.gz",
+        "demo_core-0.2.0-py3-none-any.whl",
+        "demo_core-0.2.0.tar.gz",
+    ]
+    releases = gh.actions.releases()
+    second = gh.actions.run(workflow, event="push", ref=f"refs/tags/{tags[0]}")
+    assert second["plan"] == "success"
+    assert {second[j] for j in ("build", "verify", "pypi", "testpypi", "github-release")} == {
+        "skipped"
+    }, gh.actions.log
+    assert files(gh.pypi) == published and files(gh.testpypi) == []
+    assert gh.actions.releases() == releases and sorted(releases) == tags
+    assert releases["demo-core-v0.2.0"] == [
+        "demo_core-0.2.0-py3-none-any.whl",
+        "demo_core-0.2.0.tar.gz",
+        "notes.md",
+    ]
+
+
+@pytest.mark.slow
+def test_a_run_from_a_branch_goes_where_its_target_says(
+    tmp_path: Path, github: Callable[..., Github]
+) -> None:
+    """*Run workflow* on main with target testpypi: the plan routes the package there
+    (the user's choice, not its version), nothing to PyPI, no tag and no GitHub release."""
+    root = write_project(tmp_path / "branch", ProjectSpec("failextract", "1.2.0"))
+    git_init(root)
+    gh = github(root, root)
+    workflow = root / ".github" / "workflows" / "release.yml"
+    results = gh.actions.run(
+        workflow, event="workflow_dispatch", ref="refs/heads/main", inputs={"target": "testpypi"}
+    )
+    assert results["testpypi"] == "success" and results["pypi"] == "skipped", gh.actions.log
+    assert results["github-release"] == "skipped"
+    assert files(gh.testpypi) == [
+        "failextract-1.2.0-py3-none-any.whl",
+        "failextract-1.2.0.tar.gz",
+    ]
+    assert files(gh.pypi) == [] and gh.actions.releases() == {} and gh.tags() == []

@@ -236,7 +236,9 @@ def test_a_published_github_release_starts_the_release_when_chosen(
     assert "workflow_dispatch" in on
     if variant == "single":  # the default is unchanged: a pushed tag, a release created
         assert set(on) == {"push", "workflow_dispatch"} and on["push"]["tags"] == ["v[0-9]*"]
-        assert script.count("gh release") == 1 and "gh release create" in script
+        # a release an earlier run of the same commit made is left alone, never duplicated
+        assert script.count("gh release") == 2 and "gh release create" in script
+        assert 'if gh release view "$tag"' in script
         return
     assert set(on) == {"release", "workflow_dispatch"} and on["release"] == {"types": ["published"]}
     dist = "py/dist" if variant == "all-settings" else "dist"
@@ -244,9 +246,9 @@ def test_a_published_github_release_starts_the_release_when_chosen(
     assert "--files release-files.txt" in script and "mapfile -t files" in script
     assert 'gh release upload "$tag" --clobber "${files[@]}"' in script
     assert 'if gh release view "$tag"' in script and "gh release create" in script.split("else")[1]
-    assert job["steps"][-1]["env"]["TAGS"] == "${{ inputs.tags || github.ref_name }}"
+    assert job["steps"][-1]["env"]["TAGS"] == "${{ needs.plan.outputs.tags }}"  # the plan's
     assert job["permissions"] == {"contents": "write"}
-    assert "github.ref_type == 'tag'" in job["if"]  # a release event runs on its tag
+    assert "needs.plan.outputs.tags != ''" in job["if"]  # a release event runs on its tag
     downloads = [s["with"] for s in job["steps"] if "download-artifact" in s.get("uses", "")]
     assert downloads[0] == {"name": "dist", "path": dist + "/"}
 
@@ -262,7 +264,7 @@ def test_trusted_publishing_jobs_sign_their_own_files(variant: str, tmp_path: Pa
     oidc = {name for name, job in jobs.items() if "id-token" in job["permissions"]}
     assert oidc == {"pypi", "testpypi"}  # the identity that signs and publishes, nowhere else
     native = any(name.startswith("wheels-") for name in jobs)
-    for target, publish in (("pypi", "nox -s publish -- --yes --attestations"),
+    for target, publish in (("pypi", 'nox -s publish -- --yes --repository "$REPOSITORY" --attestations'),
                             ("testpypi", "nox -s publish-test -- --attestations")):  # fmt: skip
         job = jobs[target]
         assert job["permissions"] == {"contents": "read", "id-token": "write"}
@@ -294,7 +296,7 @@ def test_a_private_index_gets_no_attestations(make_project: Callable[..., Path])
     )
     text = generate(load_workspace(root))[".github/workflows/release.yml"]
     jobs = yaml.safe_load(text)["jobs"]
-    assert jobs["testpypi"]["steps"][-1]["run"] == "nox -s publish-test"
+    assert jobs["testpypi"]["steps"][-1]["run"].endswith('nox -s publish-test -- "${args[@]}"\n')
     assert not any(n.startswith("Sign") for n in job_steps(jobs["testpypi"]))
     assert any(n.startswith("Sign") for n in job_steps(jobs["pypi"]))
     assert "a local or private index gets none" in text.replace("\n# ", " ")
@@ -316,7 +318,7 @@ def test_dry_run_shows_the_signing_step(make_project: Callable[..., Path]) -> No
     root = pin_relnox(make_project(ProjectSpec("failextract", "1.0.0")))
     dry = run_relnox("ci-init", "--dry-run", cwd=root, check=True)
     assert "python -m pypi_attestations sign dist/*.whl dist/*.tar.gz" in dry.stdout
-    assert "nox -s publish -- --yes --attestations" in dry.stdout
+    assert 'nox -s publish -- --yes --repository "$REPOSITORY" --attestations' in dry.stdout
 
 
 @pytest.mark.parametrize("variant", ["single-native", "workspace-native", "all-settings"])
@@ -359,6 +361,8 @@ def test_a_private_index_job_is_given_its_secrets_by_name(tmp_path: Path) -> Non
             s for s in release["jobs"][target]["steps"] if "nox -s publish" in s.get("run", "")
         ]
         assert publish["env"] == {
+            "PACKAGES": f"${{{{ needs.plan.outputs.{target} }}}}",
+            **({"REPOSITORY": "${{ needs.plan.outputs.pypi_repository }}"} if not prefix else {}),
             "TWINE_USERNAME": f"${{{{ secrets.{prefix}INDEX_USERNAME }}}}",
             "TWINE_PASSWORD": f"${{{{ secrets.{prefix}INDEX_PASSWORD }}}}",
         }

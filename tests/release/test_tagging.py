@@ -229,6 +229,7 @@ def test_resolve_version_task_outputs_and_check(demo: Path) -> None:
     assert json.loads(proc.stdout) == {
         "schema": 1,
         "packages": [{"package": "demo-core", "version": "0.1.0", "source": "tag"}],
+        "routes": {"testpypi": [], "pypi": ["demo-core"]},
     }
     everything = run_relnox("resolve-version", cwd=demo, check=True)
     assert everything.stdout.count("(from pyproject)") == 3
@@ -366,3 +367,112 @@ def test_a_tag_another_package_owns_is_not_shared(tmp_path: Path) -> None:
         "v1.0.0": "skip",
         "sh-lib-v1.0.0": "create",
     }
+
+
+def test_tags_are_pushed_at_most_three_a_push(
+    make_workspace: Callable[..., Path], tmp_path: Path
+) -> None:
+    """GitHub creates no push event for a push of more than three tags: five new tags go
+    out in pushes of three and two, each seen by the remote's hook, and all arrive."""
+    from relnox.sample import generated_specs
+
+    root = make_workspace(generated_specs(5))
+    bare = tmp_path / "counted.git"
+    git(tmp_path, "init", "-q", "--bare", str(bare))
+    hook = bare / "hooks" / "pre-receive"
+    hook.write_text('#!/bin/sh\nwc -l >> "$GIT_DIR/pushes"\n', encoding="utf-8")
+    hook.chmod(0o755)
+    git(root, "remote", "add", "origin", str(bare))
+    git(root, "push", "-q", "origin", "main")
+    for pkg in (root / "packages").iterdir():
+        set_version(pkg, "0.1.0", "0.2.0")
+    git_commit_all(root, "Bump every package")
+    ws = load_workspace(root)
+    plan = plan_tags(ws, TagOptions(push=True))
+    assert len(plan.actions) == 5
+    apply_tags(plan)
+    counts = [int(n) for n in (bare / "pushes").read_text(encoding="utf-8").split()]
+    assert counts == [1, 3, 2]  # main, then the tags three and two
+    assert sorted(git(bare, "tag").split()) == sorted(a.tag for a in plan.actions)
+
+
+def _outputs(root: Path, tmp_path: Path, *args: str) -> dict[str, str]:
+    """resolve-version's step outputs, as the plan job of release.yml gets them."""
+    import os
+
+    from tests.ci.harness import parse_outputs
+
+    out = tmp_path / "output"
+    out.write_text("", encoding="utf-8")
+    env = {**os.environ, "GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": str(out)}
+    env["GITHUB_REF"] = "refs/heads/main"
+    run_relnox("resolve-version", "--check", *args, cwd=root, env=env, check=True)
+    return parse_outputs(out)
+
+
+def test_a_run_releases_every_release_tag_of_its_commit_once(demo: Path, tmp_path: Path) -> None:
+    """``--at HEAD``: the run of one pushed tag takes every release tag of its commit
+    (not another project's tag there); ``--released`` leaves out what an earlier run of the
+    commit released, and nothing left is an empty plan, not a second release."""
+    for name in ("demo-core-v0.1.0", "demo-agents-v0.1.0", "lume-v1.0"):
+        git(demo, "tag", name)
+    found = _outputs(demo, tmp_path, "--tag", "demo-core-v0.1.0", "--at", "HEAD")
+    assert found["packages"] == "demo-core demo-agents"
+    assert found["tags"] == "demo-core-v0.1.0 demo-agents-v0.1.0"
+    assert (found["pypi"], found["testpypi"], found["prerelease_tags"]) == (
+        "demo-core demo-agents",
+        "",
+        "",
+    )
+    left = _outputs(
+        demo,
+        tmp_path,
+        "--tag",
+        "demo-agents-v0.1.0",
+        "--at",
+        "HEAD",
+        "--released",
+        "demo-core-v0.1.0",
+    )
+    assert (left["packages"], left["tags"]) == ("demo-agents", "demo-agents-v0.1.0")
+    released = ("--released", "demo-core-v0.1.0", "--released", "demo-agents-v0.1.0")
+    nothing = _outputs(demo, tmp_path, "--tag", "demo-agents-v0.1.0", "--at", "HEAD", *released)
+    assert nothing["packages"] == nothing["tags"] == nothing["pypi"] == nothing["testpypi"] == ""
+
+
+def test_each_package_is_routed_by_its_own_version(demo: Path, tmp_path: Path) -> None:
+    """One run of a pre-release tag and a final tag: the one decision the jobs read."""
+    set_version(demo / "packages" / "demo-core", "0.1.0", "0.2.0rc1")
+    git_commit_all(demo, "core rc")
+    git(demo, "tag", "demo-core-v0.2.0rc1")
+    git(demo, "tag", "demo-agents-v0.1.0")
+    found = _outputs(demo, tmp_path, "--tag", "demo-core-v0.2.0rc1", "--at", "HEAD")
+    assert (found["testpypi"], found["pypi"]) == ("demo-core", "demo-agents")
+    assert found["prerelease_tags"] == "demo-core-v0.2.0rc1"
+    assert found["pypi_repository"] == "pypi"
+    branch = _outputs(demo, tmp_path, "--target", "testpypi")  # a branch run: the user's choice
+    assert (branch["testpypi"], branch["pypi"], branch["tags"]) == (
+        "demo-core demo-agents demo-runtime",
+        "",
+        "",
+    )
+    bad = run_relnox("resolve-version", "--target", "prod", cwd=demo)
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    assert "--target 'prod'" in bad.stderr and "testpypi or pypi" in bad.stderr
+
+
+def test_a_final_that_needs_a_pre_release_of_the_run_is_refused(demo: Path, tmp_path: Path) -> None:
+    """agents 0.2.0 to PyPI needing core>=0.2.0rc1, a pre-release that goes to the test
+    index only: refused by the plan, before anything is built."""
+    set_version(demo / "packages" / "demo-core", "0.1.0", "0.2.0rc1")
+    set_version(demo / "packages" / "demo-agents", "0.1.0", "0.2.0")
+    agents = demo / "packages" / "demo-agents" / "pyproject.toml"
+    text = agents.read_text(encoding="utf-8")
+    agents.write_text(text.replace("demo-core>=0.1.0,<0.2.0", "demo-core>=0.2.0rc1,<0.3.0"))
+    git_commit_all(demo, "core rc, agents final on it")
+    for name in ("demo-core-v0.2.0rc1", "demo-agents-v0.2.0"):
+        git(demo, "tag", name)
+    proc = run_relnox("resolve-version", "--tag", "demo-core-v0.2.0rc1", "--at", "HEAD", cwd=demo)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "demo-agents 0.2.0 goes to pypi, but it needs demo-core" in proc.stderr
+    assert "release demo-core as a final version too" in proc.stderr
