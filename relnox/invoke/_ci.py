@@ -114,6 +114,22 @@ def check_tag(
     return result
 
 
+@dataclass(frozen=True)
+class ResolveVersionFlags:
+    """The flags of ``resolve-version``, one field each (see its task)."""
+
+    package: str = ""
+    tag: Any = None
+    version: str = ""
+    check: bool = False
+    at: str = ""
+    released: Any = None
+    target: str = ""
+    json: bool = False
+    root: str = "."
+    verbose: int = 0
+
+
 @relnox_task(
     name="resolve-version",
     help={
@@ -132,20 +148,9 @@ def check_tag(
         "root": ROOT_HELP,
     },
     iterable=["tag", "released"],
+    flags=ResolveVersionFlags,
 )
-def resolve_version(
-    c: Any,
-    package: str = "",
-    tag: Any = None,
-    version: str = "",
-    check: bool = False,
-    at: str = "",
-    released: Any = None,
-    target: str = "",
-    json: bool = False,
-    root: str = ".",
-    verbose: int = 0,
-) -> dict[str, Any]:
+def resolve_version(c: Any, flags: ResolveVersionFlags) -> dict[str, Any]:
     """Print a package's release version: from the tag, else --version, else pyproject.toml."""
     from relnox.errors import VersionError
     from relnox.project.discovery import load_workspace
@@ -161,11 +166,11 @@ def resolve_version(
     from relnox.tools.github import ref_tag
     from relnox.versioning import same_version
 
-    workspace = load_workspace(root)
-    tags = listed(tag)
-    if at:
-        tags = list(dict.fromkeys([*tags, *release_tags_at(workspace, at)]))
-    done = set(listed(released))
+    workspace = load_workspace(flags.root)
+    tags = listed(flags.tag)
+    if flags.at:
+        tags = list(dict.fromkeys([*tags, *release_tags_at(workspace, flags.at)]))
+    done = set(listed(flags.released))
     if done and tags:
         left = [t for t in tags if t not in done]
         for name in (t for t in tags if t in done):
@@ -175,9 +180,9 @@ def resolve_version(
             return _routed([], {}, {}, ci_routes(workspace, {}, {}))
         tags = left
     resolved: list[ResolvedVersion]
-    if len(tags) > 1 and package:
+    if len(tags) > 1 and flags.package:
         raise VersionError(
-            f"--package {package} with {len(tags)} tags: pass the tags alone (every package "
+            f"--package {flags.package} with {len(tags)} tags: pass the tags alone (every package "
             "of every tag is released), or one --tag with --package"
         )
     if len(tags) > 1:  # one release of several tags (auto-tag's): every package of each tag
@@ -186,30 +191,35 @@ def resolve_version(
             for name in dict.fromkeys(tags)
             for pkg in packages_of_tag(workspace, parse_release_tag(workspace, name))
         ]
-    elif package or tags or ref_tag() or len(workspace.packages) == 1:
+    elif flags.package or tags or ref_tag() or len(workspace.packages) == 1:
         resolved = [
             resolve_version(
-                workspace, package or None, tag=tags[0] if tags else None, explicit=version or None
+                workspace,
+                flags.package or None,
+                tag=tags[0] if tags else None,
+                explicit=flags.version or None,
             )
         ]
-    elif version:
+    elif flags.version:
         raise VersionError(
-            f"--version {version} is ambiguous in a workspace of {len(workspace.packages)} "
+            f"--version {flags.version} is ambiguous in a workspace of {len(workspace.packages)} "
             "packages; pass --package NAME too"
         )
     else:  # a workspace release without a tag: every package at its own version
         resolved = [ResolvedVersion(p.name, p.version, "pyproject") for p in workspace.packages]
     for item in resolved:
         current = workspace.get(item.package).version
-        if check and not same_version(item.version, current):
+        if flags.check and not same_version(item.version, current):
             raise VersionError(
                 f"{item.package}: the {item.source} says {item.version} but the package is at "
                 f"{current}; bump it to {item.version} (relnox bump --to {item.version}) first"
             )
     versions = {r.package: r.version for r in resolved}
-    routes = ci_routes(workspace, versions, {r.package: r.tag for r in resolved}, target or None)
+    routes = ci_routes(
+        workspace, versions, {r.package: r.tag for r in resolved}, flags.target or None
+    )
     rows = [{"package": r.package, "version": r.version, "source": r.source} for r in resolved]
-    if json:
+    if flags.json:
         echo_json({"packages": rows, "routes": {"testpypi": routes.testpypi, "pypi": routes.pypi}})
     else:
         for r in resolved:
