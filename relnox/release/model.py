@@ -154,29 +154,6 @@ class State:
         write_atomic(self.path, json.dumps(self.data, indent=2) + "\n")
 
 
-def _manifest_fingerprint(dist_dir: Path) -> str:
-    path = manifest_path(dist_dir)
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
-
-
-def _build_is_current(workspace: Workspace, names: tuple[str, ...], dist_dir: Path) -> bool:
-    """The manifest holds every selected package at its version, built from HEAD, files intact."""
-    try:
-        manifest = read_manifest(dist_dir)
-        head = git.head(workspace.root) if git.is_repo(workspace.root) else None
-        if head and manifest.git_commit != head:
-            return False
-        for pkg in workspace.select(names):
-            record = manifest.get(pkg.name)
-            if record.version != pkg.version or not record.files:
-                return False
-            for artifact in record.files:
-                manifest.checked_path(artifact)
-    except RelnoxError:
-        return False
-    return True
-
-
 def manifest_fingerprint(dist_dir: Path) -> str:
     path = manifest_path(dist_dir)
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
