@@ -142,9 +142,10 @@ def _relative(directory: Path, top: Path) -> str:
     return "" if path == "." else path
 
 
-def _status_paths(root: Path) -> tuple[list[str], list[str]]:
-    """(untracked, modified) paths under ``root``, relative to the repository's top."""
-    out = git.run(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".")
+def _status_paths(root: Path, places: Sequence[str] = (".",)) -> tuple[list[str], list[str]]:
+    """(untracked, modified) paths under ``places`` (paths relative to ``root`` or absolute;
+    default all of ``root``), relative to the repository's top."""
+    out = git.run(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *places)
     untracked: list[str] = []
     modified: list[str] = []
     fields = iter(out.output.split("\0"))
@@ -277,7 +278,12 @@ def package_inputs(
     owners = {_relative(pkg.directory, top): pkg.name for pkg in workspace.packages}
     skip = _skipped(top, output)
     listing = list_sources(root, owners, skip)
-    untracked, modified = _status_paths(root)
+    # only the packages asked about: a file elsewhere in the repository (another package, a
+    # large untracked tree) decides nothing here, and git need not walk it
+    dirs = [pkg.directory.resolve() for pkg in packages]
+    inside = all(d != top and d.is_relative_to(top) for d in dirs)
+    places = sorted({str(d) for d in dirs}) if dirs and inside else ["."]
+    untracked, modified = _status_paths(root, places)
     untracked = [p for p in untracked if not any(p.startswith(s) for s in skip)]
     wanted = {pkg.name for pkg in packages}
     dirty: dict[str, tuple[str, str]] = {}
