@@ -51,6 +51,7 @@ import os
 import shutil
 import sys
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -277,13 +278,15 @@ def package_inputs(
     top = git.toplevel(root).resolve()
     owners = {_relative(pkg.directory, top): pkg.name for pkg in workspace.packages}
     skip = _skipped(top, output)
-    listing = list_sources(root, owners, skip)
     # only the packages asked about: a file elsewhere in the repository (another package, a
     # large untracked tree) decides nothing here, and git need not walk it
     dirs = [pkg.directory.resolve() for pkg in packages]
     inside = all(d != top and d.is_relative_to(top) for d in dirs)
     places = sorted({str(d) for d in dirs}) if dirs and inside else ["."]
-    untracked, modified = _status_paths(root, places)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # git status while git lists the files
+        status = pool.submit(_status_paths, root, places)
+        listing = list_sources(root, owners, skip)
+        untracked, modified = status.result()
     untracked = [p for p in untracked if not any(p.startswith(s) for s in skip)]
     wanted = {pkg.name for pkg in packages}
     dirty: dict[str, tuple[str, str]] = {}
