@@ -17,7 +17,7 @@ directory each time, so nothing is reused. The median wall-clock time decides, t
 best run and the CPU time (of all child processes, which other load on the machine
 hardly changes) are printed beside it, and each ratio to (c) pair by pair (the runs of
 one round are neighbours in time) as min/median/max with the machine's load. Targets:
-(a)/(b) >= 6, (b)/(c) <= 1.0, (d)/(c) <= 0.1. ``relnox build-all -v`` on the same
+(a)/(b) >= 8, (b)/(c) <= 1.0, (d)/(c) <= 0.1. ``relnox build-all -v`` on the same
 repository shows where a cold build's time goes (each command with its start).
 """
 
@@ -32,7 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -54,15 +54,19 @@ def _run(argv: list[str], cwd: Path) -> None:
         raise Failed(f"failed: {' '.join(argv)}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
 
 
-def seeds_way(root: Path, out: Path) -> None:
+def seeds_way(root: Path, out: Path, packages: Sequence[str] = ()) -> None:
     """(a) a serial loop of python -m build, one package after the other."""
     for pkg in load_workspace(root).packages:
+        if packages and pkg.name not in packages:
+            continue
         _run([sys.executable, "-m", "build", "--outdir", str(out), str(pkg.directory)], root)
 
 
-def relnox_way(root: Path, out: Path, jobs: int) -> None:
-    """(b) relnox build-all: builds, checks, manifest; (d) the same into a built ``out``."""
+def relnox_way(root: Path, out: Path, jobs: int, packages: Sequence[str] = ()) -> None:
+    """(b) relnox build-all: builds, checks, manifest; (d) the same into a built ``out``;
+    only ``packages`` when given (the members uv builds, where relnox finds more)."""
     argv = [sys.executable, "-m", "relnox", "build-all", "--root", str(root), "--out", str(out)]
+    argv += [arg for name in packages for arg in ("--package", name)]
     _run(argv + (["--jobs", str(jobs)] if jobs else []), root)
 
 
@@ -77,6 +81,23 @@ def uv_way(root: Path, out: Path) -> None:
 def is_uv_workspace(root: Path) -> bool:
     doc = load_toml(root / "pyproject.toml")
     return bool(doc.get("tool", {}).get("uv", {}).get("workspace"))
+
+
+def uv_members(root: Path) -> list[str]:
+    """The names of the members ``uv build --all-packages`` builds (its workspace's
+    ``members`` globs less ``exclude``), so both sides build the same packages."""
+    table = load_toml(root / "pyproject.toml").get("tool", {}).get("uv", {}).get("workspace", {})
+    excluded = {p.resolve() for pattern in table.get("exclude", []) for p in root.glob(pattern)}
+    names = []
+    for pattern in table.get("members", []):
+        for directory in sorted(root.glob(pattern)):
+            pyproject = directory / "pyproject.toml"
+            if directory.resolve() in excluded or not pyproject.is_file():
+                continue
+            name = load_toml(pyproject).get("project", {}).get("name")
+            if name and name not in names:
+                names.append(name)
+    return names
 
 
 def _cpu() -> float:
@@ -128,11 +149,18 @@ def main() -> int:
         else:
             root = write_workspace(scratch / "ws", generated_specs(args.packages))
             git_init(root)
-        count = len(load_workspace(root).packages)
+        found = [p.name for p in load_workspace(root).packages]
+        same: list[str] = []
+        if is_uv_workspace(root) and set(found) - set(uv_members(root)):
+            same = [n for n in uv_members(root) if n in found]  # uv builds only these
+            print(
+                f"relnox finds {len(found)} packages, uv's workspace {len(same)}: both build those"
+            )
+        count = len(same or found)
         ways: dict[str, Callable[[Path], None]] = {
-            "a": lambda out: seeds_way(root, out),
-            "b": lambda out: relnox_way(root, out, args.jobs),
-            "d": lambda out: relnox_way(root, out, args.jobs),
+            "a": lambda out: seeds_way(root, out, same),
+            "b": lambda out: relnox_way(root, out, args.jobs, same),
+            "d": lambda out: relnox_way(root, out, args.jobs, same),
         }
         if not args.seed_rounds:
             del ways["a"]
@@ -187,7 +215,7 @@ def main() -> int:
                 best["a"] / best["b"],
                 cpu_median["a"] / cpu_median["b"],
             )
-            print("        target >= 6:", _verdict(median["a"] / median["b"] >= 6))
+            print("        target >= 8:", _verdict(median["a"] / median["b"] >= 8))
         if "c" in median:
             for key, target in (("b", 1.0), ("d", 0.1)):
                 _ratio(

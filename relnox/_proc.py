@@ -14,8 +14,9 @@ in their send queues, ``/proc/<pid>/net/tcp``: it waits for the other side's ans
 stopped after ``answer`` seconds without progress, if that is shorter. A Ctrl-C or an error
 while watching takes the group along too.
 
-:func:`spawn` starts a long-running child (a local index server); it is the only
-other place that starts a process.
+:func:`spawn` starts a long-running child (a local index server) and :func:`coprocess`
+one that answers requests on its stdin (``git cat-file --batch``); they are the only
+other places that start a process.
 """
 
 from __future__ import annotations
@@ -141,6 +142,20 @@ def spawn(argv: Sequence[str], *, log: IO[bytes], **kwargs: Any) -> subprocess.P
     argv = [str(arg) for arg in argv]
     logger.debug("$ %s &", shlex.join(argv))
     return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, **kwargs)
+
+
+def coprocess(argv: Sequence[str], *, cwd: Path | str | None = None) -> subprocess.Popen[bytes]:
+    """Start ``argv`` with pipes to its stdin and from its stdout (stderr discarded): one
+    request written, one answer read, many times; the caller closes its stdin and waits."""
+    argv = [str(arg) for arg in argv]
+    logger.debug("$ %s (requests on stdin)", shlex.join(argv))
+    return subprocess.Popen(
+        argv,
+        cwd=cwd,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def _since(start: float) -> float:

@@ -20,20 +20,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
-from invoke.completion.complete import print_completion_script
-from invoke.context import Context
-from invoke.exceptions import Exit
-from invoke.parser.context import ParserContext
-
-from relnox import __version__
-from relnox.invoke._args import (
-    USAGE_EXIT,
-    UnknownCommand,
-    UnknownOption,
-    UsageError,
-    message,
-    parse,
-)
+from relnox import __version__, _light
 from relnox.log import QUIET_ENV
 
 #: how ``relnox --help`` groups the commands (a task missing here goes under the last)
@@ -72,6 +59,8 @@ class Command:
     """The ``relnox`` program: its own options, then one command and that command's flags."""
 
     def __init__(self) -> None:
+        if "relnox.invoke" not in sys.modules:
+            _light.ACTIVE = True  # the tasks without invoke (relnox._light)
         from relnox.invoke import TASKS, names
 
         self.tasks = {t.name: t for t in TASKS}
@@ -80,14 +69,19 @@ class Command:
 
     def run(self, argv: Sequence[str]) -> None:
         """Parse ``argv`` (without the program name) and run the command it names."""
+        from relnox.invoke._args import USAGE_EXIT, UsageError, message
+
         try:
             self._run(list(argv))
         except UsageError as exc:
             task = getattr(exc, "task", None)
             hint = f"relnox {task} --help" if task else "relnox --help"
             self._exit(message(exc, hint), USAGE_EXIT)
-        except Exit as exc:  # a task's RelnoxError, already one clean line
-            self._exit(str(exc.message) if exc.message else "", exc.code)
+        except Exception as exc:
+            if not _is_exit(exc):
+                raise
+            # a task's RelnoxError, already one clean line
+            self._exit(str(exc.message) if exc.message else "", exc.code)  # type: ignore[attr-defined]
 
     @staticmethod
     def _exit(text: str, code: int) -> None:
@@ -96,6 +90,8 @@ class Command:
         raise SystemExit(code)
 
     def _run(self, argv: list[str]) -> None:
+        from relnox.invoke._args import UnknownOption, UsageError, parse
+
         verbose = 0
         while argv and argv[0].startswith("-"):
             token = argv.pop(0)
@@ -116,6 +112,8 @@ class Command:
                 return
             if token.startswith("--print-completion-script"):
                 shell = token.partition("=")[2] or (argv.pop(0) if argv else "")
+                from invoke.completion.complete import print_completion_script
+
                 print_completion_script(shell=shell, names=["relnox"])
                 return
             if token in ("-q", "--quiet"):
@@ -141,9 +139,11 @@ class Command:
             raise
         if "verbose" in kwargs:
             kwargs["verbose"] = int(kwargs["verbose"] or 0) + verbose  # -v before the command
-        task(Context(), **kwargs)
+        task(_context(task), **kwargs)
 
     def _task_name(self, token: str) -> str:
+        from relnox.invoke._args import UnknownCommand
+
         if token not in self.commands:
             raise UnknownCommand(token, self.commands)
         name: str = self.commands[token]
@@ -196,10 +196,15 @@ class Command:
             print(f"{'':28}{line}")
 
     def print_task_help(self, name: str) -> None:
+        from invoke.parser.context import ParserContext
+
         from relnox.invoke import names
 
         task = self.tasks[name]
-        context = ParserContext(name=name, args=task.get_arguments())
+        arguments = (
+            task.invoke_arguments() if isinstance(task, _light.LightTask) else task.get_arguments()
+        )
+        context = ParserContext(name=name, args=arguments)
         positional = " ".join(str(a.name).upper() for a in context.positional_args)
         print(f"Usage: relnox {name} {positional + ' ' if positional else ''}[options]")
         aliases = names(task)[1:]
@@ -218,6 +223,24 @@ class Command:
             print(f"  {flags:30}  {lines[0]}")
             for line in lines[1:]:
                 print(f"{'':34}{line}")
+
+
+def _context(task: Any) -> Any:
+    """What ``task`` is called with: nothing for a light task, else invoke's ``Context``."""
+    if isinstance(task, _light.LightTask):
+        return None
+    from invoke.context import Context
+
+    return Context()
+
+
+def _is_exit(exc: BaseException) -> bool:
+    """A task's clean exit: :class:`relnox._light.TaskExit`, or invoke's ``Exit`` where
+    invoke is loaded (the tasks were imported as invoke's before the command started)."""
+    if isinstance(exc, _light.TaskExit):
+        return True
+    exceptions = sys.modules.get("invoke.exceptions")
+    return exceptions is not None and isinstance(exc, exceptions.Exit)
 
 
 def _spellings(spelled: str) -> list[str]:

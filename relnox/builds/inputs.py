@@ -14,7 +14,9 @@ A package is rebuilt unless every byte that went into the build recorded in the 
   what some backends include); ``ignored``: the names of the files git ignores in its
   directory (a backend may take in a new one; one it took in is ``unprovable``), and the
   sizes and times of those in an ``.egg-info``, which setuptools reads back; recorded
-  after the build, so what the build itself writes there is part of the record;
+  after the build, so what the build itself writes there is part of the record; a
+  scratch directory the backend empties before every build (pdm-backend's ``.pdm-build``,
+  which ``uv build`` of the tree leaves behind) is not read;
 * ``build``: its ``[build-system]`` table (requirements as declared, backend) and the
   relnox version (which normalises sdists);
 * ``python``: the interpreter's path, the file it resolves to and that file's size and
@@ -49,6 +51,7 @@ import os
 import shutil
 import sys
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -140,9 +143,10 @@ def _relative(directory: Path, top: Path) -> str:
     return "" if path == "." else path
 
 
-def _status_paths(root: Path) -> tuple[list[str], list[str]]:
-    """(untracked, modified) paths under ``root``, relative to the repository's top."""
-    out = git.run(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".")
+def _status_paths(root: Path, places: Sequence[str] = (".",)) -> tuple[list[str], list[str]]:
+    """(untracked, modified) paths under ``places`` (paths relative to ``root`` or absolute;
+    default all of ``root``), relative to the repository's top."""
+    out = git.run(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *places)
     untracked: list[str] = []
     modified: list[str] = []
     fields = iter(out.output.split("\0"))
@@ -209,19 +213,43 @@ def ignored_part(workspace: Workspace, pkg: Package, output: Path | None) -> tup
     listing = list_sources(
         workspace.root, owners, _skipped(top, output), spec=str(pkg.directory.resolve())
     )
-    return _ignored_digest(listing.ignored.get(pkg.name, []), top, _package_dir(pkg, top))
+    return _ignored_digest(
+        listing.ignored.get(pkg.name, []), top, _package_dir(pkg, top), emptied_scratch(pkg)
+    )
 
 
 #: directories a backend writes into the package and reads back (setuptools reads the
 #: file list of an existing egg-info): their files' sizes and times are inputs too
 SCRATCH = (".egg-info", ".pdm-build")
 
+#: pdm-backend's PDM_BUILD_NO_CLEAN values that still empty ``.pdm-build`` (unset as well)
+_PDM_CLEANS = ("0", "false", "no")
 
-def _ignored_digest(paths: Sequence[str], top: Path, prefix: str) -> tuple[str, list[str]]:
+
+def emptied_scratch(pkg: Package) -> tuple[str, ...]:
+    """The scratch directories at the top of ``pkg`` its backend empties before every build
+    and never takes files from the tree: what another frontend's in-place build left there
+    (``uv build`` or ``pip wheel .`` of a pdm-backend project writes ``.pdm-build/``) is
+    no input. pdm-backend removes ``.pdm-build`` first unless the ``no-clean-build``
+    config setting (relnox passes none) or ``PDM_BUILD_NO_CLEAN`` says otherwise, and
+    excludes it from the files it collects; with that variable set to keep it, it stays
+    an input (its files' sizes and times)."""
+    if pkg.backend.split(":")[0].strip() != "pdm.backend":
+        return ()
+    if os.environ.get("PDM_BUILD_NO_CLEAN", "0").lower() not in _PDM_CLEANS:
+        return ()
+    return (".pdm-build",)
+
+
+def _ignored_digest(
+    paths: Sequence[str], top: Path, prefix: str, emptied: Sequence[str] = ()
+) -> tuple[str, list[str]]:
     """The names of the files git ignores in a package (backends choose files by name: a
     new one may be taken in, a changed one they left out stays out; one they took in is
-    ``unprovable``), with the sizes and times of those in :data:`SCRATCH` directories."""
+    ``unprovable``), with the sizes and times of those in :data:`SCRATCH` directories;
+    files under ``emptied`` (:func:`emptied_scratch`) are left out."""
     inside = [p[len(prefix) :] for p in sorted(paths)]
+    inside = [p for p in inside if p.split("/", 1)[0] not in emptied]
     facts = [
         [p, stat_of(top / prefix / p)] if any(d.endswith(SCRATCH) for d in p.split("/")[:-1]) else p
         for p in inside
@@ -250,8 +278,15 @@ def package_inputs(
     top = git.toplevel(root).resolve()
     owners = {_relative(pkg.directory, top): pkg.name for pkg in workspace.packages}
     skip = _skipped(top, output)
-    listing = list_sources(root, owners, skip)
-    untracked, modified = _status_paths(root)
+    # only the packages asked about: a file elsewhere in the repository (another package, a
+    # large untracked tree) decides nothing here, and git need not walk it
+    dirs = [pkg.directory.resolve() for pkg in packages]
+    inside = all(d != top and d.is_relative_to(top) for d in dirs)
+    places = sorted({str(d) for d in dirs}) if dirs and inside else ["."]
+    with ThreadPoolExecutor(max_workers=1) as pool:  # git status while git lists the files
+        status = pool.submit(_status_paths, root, places)
+        listing = list_sources(root, owners, skip)
+        untracked, modified = status.result()
     untracked = [p for p in untracked if not any(p.startswith(s) for s in skip)]
     wanted = {pkg.name for pkg in packages}
     dirty: dict[str, tuple[str, str]] = {}
@@ -277,7 +312,10 @@ def package_inputs(
             "outside": _digest(outside_files(pkg.directory, document)),
             "ignore": _digest(_ignore_rules(pkg.directory, top)),
             "ignored": _ignored_digest(
-                listing.ignored.get(pkg.name, []), top, _package_dir(pkg, top)
+                listing.ignored.get(pkg.name, []),
+                top,
+                _package_dir(pkg, top),
+                emptied_scratch(pkg),
             )[0],
             "build": _digest([pkg.backend, list(pkg.build_requires), __version__]),
             "python": interpreter,

@@ -22,10 +22,8 @@ invoke turns every ``_`` of a name into ``-`` (``invoke version-bump``).
 
 from __future__ import annotations
 
-from typing import Any
-
-from invoke.collection import Collection
-from invoke.tasks import Task
+import functools
+from typing import TYPE_CHECKING, Any
 
 from relnox.invoke._build import build_all
 from relnox.invoke._bump import bump
@@ -89,7 +87,11 @@ __all__ = [
 publish_test = testpypi  # the task's own name is publish-test; testpypi is its alias
 
 
-def names(task: Task[Any]) -> tuple[str, ...]:
+if TYPE_CHECKING:
+    from invoke.collection import Collection
+
+
+def names(task: Any) -> tuple[str, ...]:
     """Every name ``task`` answers to: its own first, then its aliases, each also spelled
     with ``_`` for ``-`` and ``-`` for ``_`` (nox's and invoke's habits)."""
     found: list[str] = []
@@ -100,26 +102,40 @@ def names(task: Task[Any]) -> tuple[str, ...]:
     return tuple(found)
 
 
-class RelnoxCollection(Collection):
-    """A Collection whose tasks answer to every one of their :func:`names`.
+@functools.cache
+def _collection_class() -> type[Collection]:
+    """``RelnoxCollection`` (invoke's ``Collection``, imported on first use)."""
+    from invoke.collection import Collection
 
-    The parser learns the extra spellings from :attr:`task_names`; they are not
-    aliases in ``tasks``, where invoke's own loader would dash ``build_all`` into
-    ``build-all``, an alias of itself.
-    """
+    class RelnoxCollection(Collection):
+        """A Collection whose tasks answer to every one of their :func:`names`.
 
-    @property
-    def task_names(self) -> dict[str, list[str]]:
-        found: dict[str, list[str]] = super().task_names
-        for name, task in self.tasks.items():
-            aliases = found.setdefault(name, [])
-            aliases += [n for n in names(task) if n != name and n not in aliases]
-        return found
+        The parser learns the extra spellings from :attr:`task_names`; they are not
+        aliases in ``tasks``, where invoke's own loader would dash ``build_all`` into
+        ``build-all``, an alias of itself.
+        """
+
+        @property
+        def task_names(self) -> dict[str, list[str]]:
+            found: dict[str, list[str]] = super().task_names
+            for name, task in self.tasks.items():
+                aliases = found.setdefault(name, [])
+                aliases += [n for n in names(task) if n != name and n not in aliases]
+            return found
+
+    return RelnoxCollection
+
+
+def __getattr__(name: str) -> Any:
+    if name == "RelnoxCollection":
+        return _collection_class()
+    raise AttributeError(name)
 
 
 def collection(name: str | None = None) -> Collection:
     """A fresh :class:`invoke.Collection` holding every relnox task under all its names."""
-    ns = RelnoxCollection(name) if name else RelnoxCollection()
+    cls = _collection_class()
+    ns = cls(name) if name else cls()
     for task in TASKS:
         ns.add_task(task)
     return ns

@@ -11,11 +11,7 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from invoke.exceptions import Exit, ParseError
-from invoke.parser.argument import Argument
-from invoke.tasks import Task
-from invoke.tasks import task as invoke_task
-
+from relnox import _light
 from relnox.errors import RelnoxError
 from relnox.invoke._args import USAGE_EXIT, UsageError
 from relnox.log import QUIET_ENV, setup_logging
@@ -38,53 +34,13 @@ SHORT_FLAGS = {
 }
 
 
-class CheckedArgument(Argument):
-    """An Argument whose malformed number is a usage error naming the flag, not a traceback
-    (in invoke's own ``invoke`` program; relnox's command and sessions parse in ``_args``)."""
+def __getattr__(name: str) -> Any:
+    """``RelnoxTask`` and ``CheckedArgument`` (invoke's classes, imported on first use)."""
+    if name in ("RelnoxTask", "CheckedArgument"):
+        from relnox.invoke import _tasks
 
-    def set_value(self, value: Any, cast: bool = True) -> None:
-        try:
-            super().set_value(value, cast)
-        except (TypeError, ValueError):
-            kind = "a whole number" if self.kind is int else f"a {self.kind.__name__}"
-            raise ParseError(f"--{self.names[0]} takes {kind}, not {value!r}") from None
-
-
-class RelnoxTask(Task):  # type: ignore[type-arg]
-    """A Task with relnox's short flags whose help texts survive ``get_arguments()``.
-
-    invoke pops the help texts on first use, and makes up a short flag from each
-    parameter's first free letter, so ``-p`` would be --package in one task and --part
-    in the next; relnox gives short flags only from :data:`SHORT_FLAGS`.
-    """
-
-    def arg_opts(self, name: str, default: Any, taken_names: set[str]) -> dict[str, Any]:
-        opts: dict[str, Any] = super().arg_opts(name, default, taken_names)
-        short = SHORT_FLAGS.get(name)
-        if short is not None and short not in taken_names:
-            opts["names"] = [*opts["names"], short]
-        return opts
-
-    def get_arguments(self, ignore_unknown_help: bool | None = None) -> Any:
-        kept = dict(self.help)
-        try:
-            arguments = super().get_arguments(ignore_unknown_help)
-        finally:
-            self.help = kept
-        return [_checked(argument) for argument in arguments]
-
-
-def _checked(argument: Argument) -> CheckedArgument:
-    return CheckedArgument(
-        names=argument.names,
-        kind=argument.kind,
-        default=argument.default,
-        help=argument.help,
-        positional=argument.positional,
-        optional=argument.optional,
-        incrementable=argument.incrementable,
-        attr_name=argument.attr_name,
-    )
+        return getattr(_tasks, name)
+    raise AttributeError(name)
 
 
 def number(value: Any, flag: str, kind: type[int] | type[float] = int) -> Any:
@@ -114,6 +70,7 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
     def decorate(fn: F) -> Any:
         if flags is not None:
             fn = _from_flags(fn, flags)
+        light = _light.ACTIVE and not args
         if "verbose" in inspect.signature(fn).parameters:
             kwargs.setdefault("incrementable", ["verbose"])
             kwargs["help"] = {"verbose": VERBOSE_HELP, **(kwargs.get("help") or {})}
@@ -139,12 +96,23 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
 
                     annotate_error(str(exc))
                 code = USAGE_EXIT if isinstance(exc, UsageError) else 1
-                raise Exit(redact(f"relnox: error: {exc}"), code=code) from None
+                text = redact(f"relnox: error: {exc}")
+                if light:
+                    raise _light.TaskExit(text, code) from None
+                from invoke.exceptions import Exit
+
+                raise Exit(text, code=code) from None
             if on_actions and isinstance(result, Mapping):  # step outputs and summary
                 from relnox.tools.github import publish_results
 
                 publish_results(kwargs.get("name") or fn.__name__.replace("_", "-"), result)
             return result
+
+        if light:  # the relnox command: no invoke (relnox._light)
+            return _light.LightTask(body, short_flags=SHORT_FLAGS, **kwargs)
+        from invoke.tasks import task as invoke_task
+
+        from relnox.invoke._tasks import RelnoxTask
 
         return invoke_task(*args, klass=RelnoxTask, **kwargs)(body)
 

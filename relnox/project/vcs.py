@@ -154,8 +154,11 @@ def _member(pkg: Package, top: Path, root: Path) -> Member:
     )
 
 
-def files_at(top: Path) -> Callable[[str, str], str | None]:
-    """``git show REV:PATH`` in ``top``, each pair asked of git once.
+def files_at(
+    top: Path, read: Callable[[str, str], str | None] | None = None
+) -> Callable[[str, str], str | None]:
+    """``git show REV:PATH`` in ``top`` (or ``read``: a :class:`~relnox.tools.git.Blobs`'
+    ``show``, one git process for all), each pair asked of git once.
 
     Inferring the conventions asks for the same version file at the same tag more than once
     (whether the tag names its version, then whether it contradicts it): on a repository with
@@ -166,7 +169,7 @@ def files_at(top: Path) -> Callable[[str, str], str | None]:
 
     def show(rev: str, path: str) -> str | None:
         if (rev, path) not in seen:
-            seen[rev, path] = git.show_file(top, rev, path)
+            seen[rev, path] = read(rev, path) if read else git.show_file(top, rev, path)
         return seen[rev, path]
 
     return show
@@ -178,13 +181,14 @@ def read_tags(workspace: Workspace) -> Workspace:
     if top is None:
         return workspace
     members = [_member(pkg, top, workspace.root) for pkg in workspace.packages]
-    facts = infer_conventions(
-        members,
-        tags,
-        default=workspace.tag_format,
-        show_file=files_at(top),
-        shared=workspace.config.lockstep,
-    )
+    with git.Blobs(top) as blobs:  # one git process for every file asked at a tag
+        facts = infer_conventions(
+            members,
+            tags,
+            default=workspace.tag_format,
+            show_file=files_at(top, blobs.show),
+            shared=workspace.config.lockstep,
+        )
     packages: list[Package] = []
     broken = list(workspace.broken)
     for pkg in workspace.packages:

@@ -190,9 +190,11 @@ class Workspace:
         """A package by its name, its name as written, or its directory name (a name
         first: the checkout ``kit/`` holding package ``kit`` in ``kit/kit``)."""
         wanted = canonicalize_name(name)
-        for pkg in sorted(self.packages, key=lambda p: p.name != wanted):
-            if pkg.name == wanted or pkg.directory.name == name:
-                return pkg
+        found = next((p for p in self.packages if p.name == wanted), None) or next(
+            (p for p in self.packages if p.directory.name == name), None
+        )  # one pass each, no sort: called once per package, so no n^2 log n on 500
+        if found is not None:
+            return found
         for broken in self.broken:
             if broken.name == wanted or broken.directory.name == name:
                 raise type(broken.error)(str(broken.error))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -106,6 +108,64 @@ def show_file(repo: Path, rev: str, path: str) -> str | None:
     """A file's content at ``rev`` (``None`` if it did not exist there)."""
     result = run(repo, "show", f"{rev}:{path}")
     return result.output if result.ok else None
+
+
+class Blobs:
+    """Files at revisions, as :func:`show_file` gives them, from one ``git cat-file
+    --batch`` process for every request instead of one ``git show`` each (a repository's
+    start reads a version file at dozens of tags). A request it cannot answer as a plain
+    file (a name with a newline, a tree, git gone) goes to :func:`show_file`."""
+
+    def __init__(self, repo: Path) -> None:
+        self.repo = repo
+        self._child: subprocess.Popen[bytes] | None = None
+        self._broken = False
+
+    def __enter__(self) -> Blobs:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        child, self._child = self._child, None
+        if child is not None:
+            with contextlib.suppress(OSError):
+                assert child.stdin is not None
+                child.stdin.close()
+            try:
+                child.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+            if child.stdout is not None:
+                child.stdout.close()
+
+    def show(self, rev: str, path: str) -> str | None:
+        """``path``'s text at ``rev`` (``None`` if it did not exist there)."""
+        if self._broken or "\n" in rev or "\n" in path:
+            return show_file(self.repo, rev, path)
+        try:
+            if self._child is None:
+                self._child = proc.coprocess(["git", "cat-file", "--batch"], cwd=self.repo)
+            child = self._child
+            assert child.stdin is not None and child.stdout is not None
+            child.stdin.write(f"{rev}:{path}\n".encode())
+            child.stdin.flush()
+            header = child.stdout.readline().split()
+            if header[-1:] in ([b"missing"], [b"ambiguous"]):
+                return None
+            if len(header) != 3 or not header[2].isdigit():
+                raise OSError(f"git cat-file answered {header!r}")
+            data = child.stdout.read(int(header[2]) + 1)[:-1]  # the content, then a newline
+        except OSError:
+            self._broken = True
+            self.close()
+            return show_file(self.repo, rev, path)
+        if header[1] != b"blob":
+            return show_file(self.repo, rev, path)  # what git show prints for a tree
+        # as git show read in text mode: UTF-8 (errors replaced), universal newlines
+        return data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def add(repo: Path, paths: Sequence[Path]) -> None:

@@ -177,3 +177,33 @@ def test_dynamic_build_steps_and_missing_git_are_never_fingerprinted(tmp_path: P
         "dyn-custom": "a custom build backend (backend-path)",
         "dyn-setup": "setup.py runs code at build time",
     }
+
+
+def test_each_package_is_dirty_from_its_own_files_only_whichever_are_asked(
+    tmp_path: Path,
+) -> None:
+    """git is asked only about the packages being judged; a change is found for its own
+    package whether that package is asked alone or with others, and never for another."""
+    root = write_workspace(tmp_path / "ws", generated_specs(3, prefix="dirty"))
+    git_init(root)
+    edit(root / "packages/dirty-pkg1/README.md", "A sample", "A changed sample")
+    (root / "packages/dirty-pkg2/new.py").write_text("NEW = 1\n", encoding="utf-8")
+    ws = load_workspace(root)
+    pkgs = {p.name: p for p in ws.packages}
+
+    def unknown(*names: str) -> dict[str, str]:
+        found = package_inputs(
+            ws,
+            [pkgs[n] for n in names],
+            python=Path(shutil.which("python3") or "python3"),
+            epochs={},
+            kinds="sdist+wheel",
+        )
+        return {name: facts.unknown for name, facts in found.items()}
+
+    assert unknown("dirty-pkg0") == {"dirty-pkg0": ""}
+    assert unknown("dirty-pkg1") == {"dirty-pkg1": "modified files: packages/dirty-pkg1/README.md"}
+    assert unknown("dirty-pkg0", "dirty-pkg2") == {
+        "dirty-pkg0": "",
+        "dirty-pkg2": "untracked changes: packages/dirty-pkg2/new.py",
+    }

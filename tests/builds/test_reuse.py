@@ -6,6 +6,7 @@ see :mod:`relnox.builds.inputs` and :mod:`relnox.builds.sources`)."""
 from __future__ import annotations
 
 import os
+import subprocess
 import tarfile
 import zipfile
 from pathlib import Path
@@ -229,3 +230,59 @@ def test_an_environment_variable_a_backend_reads_rebuilds(
     monkeypatch.setenv("HATCH_BUILD_NO_HOOKS", "true")
     assert statuses(build_all(root)) == {PKG: ("built", "environ changed")}
     assert statuses(build_all(root)) == {PKG: ("reused", "")}
+
+
+def pdm_workspace(root: Path) -> Path:
+    """A uv workspace of pdm-backend members under ``libs/python/<short dir>``, each with a
+    readme of its own, the repository ignoring ``.pdm-build/`` (the shape of a real
+    monorepo on pdm-backend)."""
+    specs = [
+        ProjectSpec("acme-core", backend="pdm", dir="core"),
+        ProjectSpec("acme-agent", backend="pdm", dir="agent", requires=["acme-core>=0.1.0"]),
+    ]
+    write_workspace(root, specs, members_dir="libs/python")
+    with (root / ".gitignore").open("a", encoding="utf-8") as fh:
+        fh.write(".pdm-build/\n")
+    return root
+
+
+def uv_build_in_tree(root: Path, out: Path) -> None:
+    """What a user's ``uv build --all-packages`` does to the tree: pdm-backend builds each
+    member in place and leaves its ``.pdm-build/`` there."""
+    from uv import find_uv_bin
+
+    argv = [find_uv_bin(), "build", "-q", "--all-packages", "--no-sources", "--out-dir", str(out)]
+    proc = subprocess.run(argv, cwd=root, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_pdm_members_are_reused_after_another_frontend_built_them_in_place(
+    tmp_path: Path,
+) -> None:
+    root = pdm_workspace(tmp_path / "ws")
+    git_init(root)
+    build_all(root).raise_for_failures()
+    uv_build_in_tree(root, tmp_path / "uv-out")
+    assert (root / "libs/python/core/.pdm-build").is_dir()  # what made them rebuild before
+    assert statuses(build_all(root)) == {
+        "acme-core": ("reused", ""),
+        "acme-agent": ("reused", ""),
+    }
+    uv_build_in_tree(root, tmp_path / "uv-out")
+    result = run_relnox("build-all", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert "2 unchanged, reused" in result.stdout + result.stderr
+    assert_same_as_clean(root, tmp_path)
+
+
+def test_pdm_scratch_kept_by_pdm_build_no_clean_is_an_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PDM_BUILD_NO_CLEAN", "1")  # pdm-backend then builds from .pdm-build
+    root = pdm_workspace(tmp_path / "ws")
+    git_init(root)
+    build_all(root).raise_for_failures()
+    (root / "libs/python/core/.pdm-build").mkdir(exist_ok=True)
+    (root / "libs/python/core/.pdm-build/extra.py").write_text("EXTRA = 1\n", encoding="utf-8")
+    assert statuses(build_all(root))["acme-core"] == ("built", "ignored changed")
+    assert statuses(build_all(root))["acme-core"] == ("reused", "")

@@ -1,0 +1,171 @@
+"""The tasks as the ``relnox`` command needs them, without importing invoke.
+
+Importing invoke costs a new process about 80 ms (its ``importlib.metadata`` version
+look-up, ``unittest.mock``, its YAML loader), which the command paid on every run although
+it parses with :mod:`relnox.invoke._args` and only calls a task's body. When the command
+starts (:func:`relnox.cli.main` sets :data:`ACTIVE` before the tasks are imported),
+:func:`relnox.invoke._common.relnox_task` makes a :class:`LightTask`: the same name,
+aliases, help and :meth:`LightTask.get_arguments` as the invoke task (a test holds every
+task's arguments to invoke's, field by field), and a body that raises :class:`TaskExit`
+instead of invoke's ``Exit``. Everywhere else (``tasks.py``, nox sessions, tests) the tasks
+are invoke's own ``Task`` objects, as before.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+#: the relnox command is starting: tasks imported from now on are :class:`LightTask`
+ACTIVE = False
+
+
+class TaskExit(Exception):
+    """A task's clean failure (one line, an exit code): invoke's ``Exit`` for light tasks."""
+
+    def __init__(self, message: str | None = None, code: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code if code is not None else (1 if message else 0)
+
+
+class LightArgument:
+    """A task's flag, with the fields of invoke's ``Argument`` that relnox reads."""
+
+    def __init__(
+        self,
+        names: Iterable[str],
+        kind: Any = str,
+        default: Any = None,
+        help: str | None = None,
+        positional: bool = False,
+        optional: bool = False,
+        incrementable: bool = False,
+        attr_name: str | None = None,
+    ) -> None:
+        self.names = tuple(names)
+        self.kind = kind
+        self.default = default
+        self.help = help
+        self.positional = positional
+        self.optional = optional
+        self.incrementable = incrementable
+        self.attr_name = attr_name
+
+    @property
+    def name(self) -> str:
+        return self.attr_name or self.names[0]
+
+
+def _dashed(name: str) -> str:
+    """invoke's ``translate_underscores``."""
+    return name.lstrip("_").rstrip("_").replace("_", "-")
+
+
+class LightTask:
+    """A task body with invoke's task options (``@task(name=..., help=...)``), answering
+    ``name``, ``aliases``, ``get_arguments()`` and a call as invoke's ``Task`` does."""
+
+    def __init__(
+        self, body: Callable[..., Any], *, short_flags: Mapping[str, str], **options: Any
+    ) -> None:
+        """``options`` are invoke's ``@task`` keywords (``name``, ``aliases``, ``help``,
+        ``positional``, ``optional``, ``iterable``, ``incrementable``); others are ignored."""
+        self.body = body
+        self.__doc__ = getattr(body, "__doc__", "")
+        self.__name__ = getattr(body, "__name__", "")
+        self.__module__ = getattr(body, "__module__", "")
+        self.__wrapped__ = body
+        self.name = options.get("name") or self.__name__
+        self.aliases = tuple(options.get("aliases") or ())
+        self.optional = tuple(options.get("optional") or ())
+        self.iterable = list(options.get("iterable") or [])
+        self.incrementable = list(options.get("incrementable") or [])
+        self.help = dict(options.get("help") or {})
+        self.short_flags = dict(short_flags)
+        parameters = list(self._parameters())
+        positional = options.get("positional")
+        self.positional = (
+            list(positional)
+            if positional is not None
+            else [p.name for p in parameters if p.default is inspect.Parameter.empty]
+        )
+        if options.get("auto_shortflags"):  # relnox never asks for invoke's made-up short flags
+            raise TypeError("relnox tasks take their short flags from SHORT_FLAGS only")
+
+    def _parameters(self) -> list[inspect.Parameter]:
+        """The body's parameters after the context (invoke's ``argspec``)."""
+        return list(inspect.signature(self.body).parameters.values())[1:]
+
+    def __call__(self, context: Any, *args: Any, **kwargs: Any) -> Any:
+        return self.body(context, *args, **kwargs)
+
+    def _options(self, name: str, default: Any, taken: set[str], help: dict[str, str]) -> Any:
+        """invoke's ``Task.arg_opts`` with relnox's short flags (``RelnoxTask.arg_opts``)."""
+        opts: dict[str, Any] = {
+            "positional": name in self.positional,
+            "optional": name in self.optional,
+        }
+        if name in self.iterable:
+            opts["kind"] = list
+            opts["default"] = default if default is not None else []
+        if name in self.incrementable:
+            opts["incrementable"] = True
+        original = name
+        if "_" in name:
+            opts["attr_name"] = name
+            name = _dashed(name)
+        names = [name]
+        if default not in (None, inspect.Parameter.empty):
+            kind = type(default)
+            if not (opts["optional"] and kind is bool):
+                opts["kind"] = kind
+            opts["default"] = default
+        for possibility in (name, original):
+            if possibility in help:
+                opts["help"] = help.pop(possibility)
+                break
+        short = self.short_flags.get(original)
+        if short is not None and short not in taken:
+            names.append(short)
+        opts["names"] = names
+        return opts
+
+    def get_arguments(self) -> list[LightArgument]:
+        """The task's flags, in invoke's order (positional ones first)."""
+        parameters = self._parameters()
+        taken = {p.name for p in parameters}
+        help = dict(self.help)
+        arguments: list[LightArgument] = []
+        for parameter in parameters:
+            argument = LightArgument(
+                **self._options(parameter.name, parameter.default, taken, help)
+            )
+            arguments.append(argument)
+            taken.update(argument.names)
+        for name in reversed(self.positional):
+            for i, argument in enumerate(arguments):
+                if argument.name == name:
+                    arguments.insert(0, arguments.pop(i))
+                    break
+        return arguments
+
+    def invoke_arguments(self) -> list[Any]:
+        """The flags as invoke's ``Argument`` objects (for ``--help``, which uses invoke's
+        help layout)."""
+        from invoke.parser.argument import Argument
+
+        return [
+            Argument(
+                names=a.names,
+                kind=a.kind,
+                default=a.default,
+                help=a.help,
+                positional=a.positional,
+                optional=a.optional,
+                incrementable=a.incrementable,
+                attr_name=a.attr_name,
+            )
+            for a in self.get_arguments()
+        ]

@@ -1,0 +1,83 @@
+"""``git.Blobs``: one ``git cat-file --batch`` process answers what a ``git show REV:PATH``
+each answered, byte for byte as relnox reads them (real repositories)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from relnox import _proc as proc
+from relnox.tools import git
+from tests.bump_support import run_git
+
+FILES = {
+    "pyproject.toml": b'[project]\nversion = "1.0.0"\n',
+    "crlf.txt": b"one\r\ntwo\r\nthree\rfour\n",
+    "latin.txt": b"caf\xe9\n",
+    "with space/v.py": b'__version__ = "1.0.0"\n',
+    "empty.txt": b"",
+    "no-newline.txt": b"last line",
+}
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    run_git(tmp_path, "init", "-q")
+    for name, data in FILES.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(data)
+    run_git(tmp_path, "add", "-A")
+    run_git(tmp_path, "commit", "-q", "-m", "one")
+    run_git(tmp_path, "tag", "v1.0.0")
+    (tmp_path / "pyproject.toml").write_bytes(b'[project]\nversion = "2.0.0"\n')
+    run_git(tmp_path, "commit", "-q", "-am", "two")
+    return tmp_path
+
+
+ASKED = [
+    *(("v1.0.0", name) for name in FILES),
+    ("HEAD", "pyproject.toml"),
+    ("v1.0.0", "missing.toml"),  # not there
+    ("no-such-tag", "pyproject.toml"),  # no such revision
+    ("v1.0.0", "with space"),  # a directory: git show lists it
+    ("v1.0.0", "pyproject.toml"),  # asked again after a miss
+]
+
+
+def test_blobs_answer_as_git_show_does(repo: Path) -> None:
+    with git.Blobs(repo) as blobs:
+        for rev, path in ASKED:
+            assert blobs.show(rev, path) == git.show_file(repo, rev, path), (rev, path)
+
+
+def test_blobs_use_one_process(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[list[str]] = []
+    real_run, real_coprocess = proc.run, proc.coprocess
+
+    def counting_run(argv: list[str], **kwargs: object) -> proc.Result:
+        started.append(list(argv))
+        return real_run(argv, **kwargs)  # type: ignore[arg-type]
+
+    def counting_coprocess(argv: list[str], **kwargs: object) -> object:
+        started.append(list(argv))
+        return real_coprocess(argv, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(proc, "run", counting_run)
+    monkeypatch.setattr(proc, "coprocess", counting_coprocess)
+    with git.Blobs(repo) as blobs:
+        for name in FILES:
+            assert blobs.show("v1.0.0", name) is not None
+    assert started == [["git", "cat-file", "--batch"]]
+
+
+def test_blobs_fall_back_to_git_show_when_the_process_is_gone(repo: Path) -> None:
+    blobs = git.Blobs(repo)
+    assert blobs.show("v1.0.0", "pyproject.toml") == '[project]\nversion = "1.0.0"\n'
+    child = blobs._child
+    assert child is not None
+    child.kill()
+    child.wait()
+    assert blobs.show("HEAD", "pyproject.toml") == '[project]\nversion = "2.0.0"\n'
+    blobs.close()
+    assert blobs._child is None
