@@ -19,8 +19,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -159,6 +159,27 @@ def _epoch(value: int | str | None, root: Path) -> int | None:
     return None
 
 
+class _Epochs(Mapping[str, "int | None"]):
+    """The epoch of each package: ``given`` for all, else its last commit time from
+    ``found`` (a future of :func:`_package_epochs`), waited for on first use."""
+
+    def __init__(self, given: int | None, found: Future[dict[str, int]] | None) -> None:
+        self.given = given
+        self.found = found
+
+    def _times(self) -> dict[str, int]:
+        return self.found.result() if self.found is not None else {}
+
+    def __getitem__(self, name: str) -> int | None:
+        return self.given if self.given is not None else self._times().get(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._times())
+
+    def __len__(self) -> int:
+        return len(self._times())
+
+
 def _package_epochs(workspace: Workspace, packages: Sequence[Package]) -> dict[str, int]:
     """Each package's last commit time (its own files; nested packages excluded); one
     ``git log`` per package, a few at a time."""
@@ -276,16 +297,20 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
     jobs = options.jobs if options.jobs and options.jobs > 0 else os.cpu_count() or 1
     python = Path(resolve_python(options.python, error=BuildError))
     given = _epoch(options.source_date_epoch, root)
-    epochs = {} if given is not None else _package_epochs(workspace, selected)
     kinds = "+".join(k for k, on in (("sdist", options.sdist), ("wheel", options.wheel)) if on)
-    inputs = package_inputs(
-        workspace,
-        selected,
-        python=python,
-        epochs={p.name: given if given is not None else epochs.get(p.name) for p in selected},
-        kinds=kinds,
-        output=dist_dir,
-    )
+    # each package's last commit time (a git log each) while git lists the files: the
+    # inputs read the times only at their end (_Epochs waits for them there)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        found = pool.submit(_package_epochs, workspace, selected) if given is None else None
+        inputs = package_inputs(
+            workspace,
+            selected,
+            python=python,
+            epochs=_Epochs(given, found),
+            kinds=kinds,
+            output=dist_dir,
+        )
+        epochs = found.result() if found is not None else {}
     refuse = (
         "--force"
         if options.force
