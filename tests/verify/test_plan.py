@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import pwd
 import shutil
 import subprocess
 import sys
@@ -14,7 +16,9 @@ from tests.ci.native_projects import write_c_extension
 from tests.conftest import run_relnox
 
 #: installed CPythons of this machine other than the running one, read before HOME is isolated
-CANDIDATES = sorted(Path.home().glob(".pyenv/versions/3.*/bin/python3")) + [
+#: the user's own home, whatever ``HOME`` says (a clean ``HOME`` still has pyenv's Pythons)
+HOME = Path(pwd.getpwuid(os.getuid()).pw_dir)
+CANDIDATES = sorted(HOME.glob(".pyenv/versions/3.*/bin/python3")) + [
     Path(found) for minor in range(9, 15) if (found := shutil.which(f"python3.{minor}"))
 ]
 
