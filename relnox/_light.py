@@ -30,6 +30,24 @@ class TaskExit(Exception):
         self.code = code if code is not None else (1 if message else 0)
 
 
+#: what a flag is, in invoke's ``Argument`` and in :class:`LightArgument` alike
+ARGUMENT_FIELDS = (
+    "names",
+    "kind",
+    "default",
+    "help",
+    "positional",
+    "optional",
+    "incrementable",
+    "attr_name",
+)
+
+
+def argument_fields(argument: Any) -> dict[str, Any]:
+    """The fields of a flag (either kind of argument), to make the other kind from it."""
+    return {name: getattr(argument, name) for name in ARGUMENT_FIELDS}
+
+
 class LightArgument:
     """A task's flag, with the fields of invoke's ``Argument`` that relnox reads."""
 
@@ -156,16 +174,4 @@ class LightTask:
         help layout)."""
         from invoke.parser.argument import Argument
 
-        return [
-            Argument(
-                names=a.names,
-                kind=a.kind,
-                default=a.default,
-                help=a.help,
-                positional=a.positional,
-                optional=a.optional,
-                incrementable=a.incrementable,
-                attr_name=a.attr_name,
-            )
-            for a in self.get_arguments()
-        ]
+        return [Argument(**argument_fields(a)) for a in self.get_arguments()]

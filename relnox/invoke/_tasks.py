@@ -10,6 +10,7 @@ from invoke.exceptions import ParseError
 from invoke.parser.argument import Argument
 from invoke.tasks import Task
 
+from relnox._light import argument_fields
 from relnox.invoke._common import SHORT_FLAGS
 
 
@@ -50,13 +51,4 @@ class RelnoxTask(Task):  # type: ignore[type-arg]
 
 
 def _checked(argument: Argument) -> CheckedArgument:
-    return CheckedArgument(
-        names=argument.names,
-        kind=argument.kind,
-        default=argument.default,
-        help=argument.help,
-        positional=argument.positional,
-        optional=argument.optional,
-        incrementable=argument.incrementable,
-        attr_name=argument.attr_name,
-    )
+    return CheckedArgument(**argument_fields(argument))

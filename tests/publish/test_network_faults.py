@@ -73,21 +73,6 @@ def index(tmp_path: Path) -> Iterator[LocalIndex]:
 
 
 @pytest.fixture
-def serve() -> Iterator[Callable[..., FaultServer]]:
-    """``serve(upstream=..., rule=..., rewrite=..., port=...)``; all stopped when the test ends."""
-    started: list[FaultServer] = []
-
-    def start(**kwargs: object) -> FaultServer:
-        server = FaultServer(**kwargs)  # type: ignore[arg-type]
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
-
-
-@pytest.fixture
 def ws(release: Path, tmp_path: Path) -> Path:
     root = copy_tree(release, tmp_path / "ws")
     pyproject = root / "pyproject.toml"

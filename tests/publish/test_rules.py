@@ -12,7 +12,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -75,21 +75,6 @@ def test_post_version(version: str, post: str) -> None:
 
 
 # -- against a real index ----------------------------------------------------------------------
-
-
-@pytest.fixture
-def serve() -> Iterator[Callable[..., FaultServer]]:
-    """``serve(upstream=..., rule=..., rewrite=...)``; all stopped when the test ends."""
-    started: list[FaultServer] = []
-
-    def start(**kwargs: object) -> FaultServer:
-        server = FaultServer(**kwargs)  # type: ignore[arg-type]
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
 
 
 @dataclass
