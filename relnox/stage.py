@@ -10,7 +10,14 @@ A stage (``relnox.bump``, ``relnox.builds``, ``relnox.verify``, ``relnox.publish
 - ``Plan.describe() -> list[str]`` and ``Plan.to_json() -> dict``: the plan as a person
   and a machine read it (every ``--dry-run`` prints these);
 - ``run(plan, runtime) -> Result``: does what the plan says, with what only a run has
-  (a person to ask, the environment's secrets, a progress callback).
+  (a person to ask, the environment's secrets, a progress callback);
+- ``Result.describe() -> list[str]`` and ``Result.to_json() -> dict``: what was done, as a
+  person and a machine read it; ``Result.raise_for_failures()`` raises the stage's error,
+  each cause with its fix, when something failed.
+
+Everything else in a stage folder is private: hosts and other stages import a stage's
+package (``relnox.verify``), never its modules, and use only the names of its ``__all__``
+(tests/test_architecture.py holds both rules).
 
 :class:`StageStatus` is how a stage of the release ended; the release pipeline
 (:mod:`relnox.release.pipeline`) is a loop over the stages that reports one per stage.
@@ -53,6 +60,16 @@ class Plan(Protocol):
     def to_json(self) -> dict[str, Any]: ...
 
 
+class Result(Protocol):
+    """What a stage did."""
+
+    def describe(self) -> list[str]: ...
+
+    def to_json(self) -> dict[str, Any]: ...
+
+    def raise_for_failures(self) -> None: ...
+
+
 Confirm = Callable[[str], bool]
 
 
@@ -72,7 +89,17 @@ class Runtime:
 
 OptionsT = TypeVar("OptionsT")
 PlanT = TypeVar("PlanT", bound=Plan)
-ResultT = TypeVar("ResultT")
+ResultT = TypeVar("ResultT", bound=Result)
+
+
+PlanIn = TypeVar("PlanIn", bound=Plan, contravariant=True)
+ResultOut = TypeVar("ResultOut", bound=Result, covariant=True)
+
+
+class Run(Protocol[PlanIn, ResultOut]):
+    """A stage's ``run``: the runtime may be left out (nobody to ask, this environment)."""
+
+    def __call__(self, plan: PlanIn, runtime: Runtime | None = None) -> ResultOut: ...
 
 
 @dataclass(frozen=True)
@@ -86,4 +113,4 @@ class Stage(Generic[OptionsT, PlanT, ResultT]):
     name: str
     options: type[OptionsT]
     plan: Callable[..., PlanT]
-    run: Callable[[PlanT, Runtime | None], ResultT]
+    run: Run[PlanT, ResultT]

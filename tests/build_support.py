@@ -69,7 +69,7 @@ def summarize(result: BuildResult) -> dict[str, Any]:
     except BuildError as exc:
         message = str(exc)
     return {
-        **result.to_dict(),
+        **result.to_json(),
         "error": message,
         "environments": result.environments,
         "outcomes": {

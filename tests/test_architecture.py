@@ -114,17 +114,72 @@ def test_the_model_and_the_tools_never_import_a_stage() -> None:
     assert not bad, "\n".join(bad)
 
 
-def test_a_stage_uses_another_stage_only_through_its_public_face() -> None:
+def test_a_stage_is_used_only_through_its_public_face() -> None:
+    """Hosts, shared modules and other stages import a stage's package, never its modules."""
     bad = [
         f"{i.where} imports {i.target}; import it from relnox.{_floor(i.target)}"
         for i in _imports()
-        if _floor(i.source) in STAGES
-        and _floor(i.target) in STAGES
+        if _floor(i.target) in STAGES
         and _floor(i.source) != _floor(i.target)
         and i.target.count(".") > 1
-        and _floor(i.source) != "build"
     ]
     assert not bad, "\n".join(bad)
+
+
+def _face_imports() -> list[tuple[str, str, str]]:
+    """(stage, name, where) for every name imported from a stage's package by another floor."""
+    found = []
+    for path, tree in _sources():
+        source = _module(path)
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.ImportFrom) and node.level == 0 and node.module):
+                continue
+            parts = node.module.split(".")
+            if len(parts) != 2 or parts[0] != "relnox" or parts[1] not in STAGES:
+                continue
+            if _floor(source) == parts[1] or source == "relnox.build":
+                continue
+            where = f"{path.relative_to(RELNOX.parent)}:{node.lineno}"
+            found += [(parts[1], alias.name, where) for alias in node.names]
+    return found
+
+
+def test_only_a_stages_all_is_used_from_outside() -> None:
+    """What a stage's ``__all__`` does not list is private to the stage."""
+    bad = []
+    for stage, name, where in _face_imports():
+        public = importlib.import_module(f"relnox.{stage}").__all__
+        if name not in public:
+            bad.append(f"{where} imports {name} from relnox.{stage}, which is not in its __all__")
+    assert not bad, "\n".join(bad)
+
+
+def _documented_faces() -> dict[str, set[str]]:
+    """docs/architecture.md's table of what each stage's face holds besides its Stage and
+    its types: ``| `relnox.verify` | `verify_install`, `judge` | why |``."""
+    doc = (RELNOX.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = doc.split("## What a stage's face holds", 1)[1].split("\n## ", 1)[0]
+    faces: dict[str, set[str]] = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 2 and cells[0].startswith("`relnox."):
+            names = {
+                n.strip().strip("`") for n in cells[1].split(",") if n.strip() not in ("", "-")
+            }
+            faces[cells[0].strip("`").split(".")[1]] = names
+    return faces
+
+
+def test_each_face_holds_its_stage_its_types_and_what_the_docs_name() -> None:
+    """A stage's ``__all__`` is its Stage(s), classes (options, plans, results, errors) and
+    the functions docs/architecture.md names for it, each with its reason: anything else a
+    stage defines is private, and the document cannot drift from the code."""
+    documented = _documented_faces()
+    assert set(documented) == STAGES - {"build"}, sorted(documented)
+    for folder, names in documented.items():
+        module = importlib.import_module(f"relnox.{folder}")
+        extras = {n for n in module.__all__ if not isinstance(getattr(module, n), Stage | type)}
+        assert extras == names, (folder, sorted(extras ^ names))
 
 
 def test_shared_modules_import_only_errors_and_redact() -> None:
@@ -254,6 +309,10 @@ def test_each_stage_keeps_the_contract(where: str, stage: Any) -> None:
     run = list(inspect.signature(stage.run).parameters.values())
     assert [p.name for p in run] == ["plan", "runtime"], (where, run)
     assert run[1].default is None, f"{where}: run's runtime defaults to None"
+    result_type = typing.get_type_hints(stage.run)["return"]
+    for method in ("describe", "to_json", "raise_for_failures"):
+        assert callable(getattr(result_type, method, None)), f"{result_type.__name__}.{method}"
+    assert typing.get_type_hints(result_type.describe)["return"] == list[str], result_type
 
 
 def test_no_function_takes_more_than_eight_arguments() -> None:

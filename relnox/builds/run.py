@@ -172,7 +172,23 @@ class BuildResult:
             self.rows(), ["package", "version", "files", "size", "seconds", "status"]
         )
 
-    def to_dict(self) -> dict[str, Any]:
+    def describe(self) -> list[str]:
+        """The table, what did not build reproducibly, and a closing line."""
+        lines = [self.table()]
+        lines += [
+            f"not reproducible: {o.package.name} ({o.not_reproducible})"
+            for o in self.built
+            if o.not_reproducible
+        ]
+        if self.built:
+            fresh = len(self.built) - len(self.reused)
+            reused = f" ({len(self.reused)} unchanged, reused)" if self.reused else ""
+            lines.append(
+                f"{fresh} package(s) built{reused} in {self.seconds:.1f}s into {self.plan.dist_dir}"
+            )
+        return lines
+
+    def to_json(self) -> dict[str, Any]:
         return {
             "packages": [o.package.name for o in self.built],
             "versions": {o.package.name: o.package.version for o in self.built},

@@ -115,3 +115,23 @@ class BumpResult:
     rewrites: list[str]
     commit: str | None = None
     pushed: bool = False
+
+    def describe(self) -> list[str]:
+        lines = [f"{name}: {old} -> {new}" for name, (old, new) in self.versions.items()]
+        lines += [f"  wrote {path}" for path in self.files]
+        lines += [f"  commit {self.commit}"] if self.commit else []
+        return lines + [f"  tag {tag}" for tag in self.tags]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "versions": {name: new for name, (_, new) in self.versions.items()},
+            "previous": {name: old for name, (old, _) in self.versions.items()},
+            "files": [str(path) for path in self.files],
+            "rewrites": list(self.rewrites),
+            "commit": self.commit,
+            "tags": list(self.tags),
+            "pushed": self.pushed,
+        }
+
+    def raise_for_failures(self) -> None:
+        """A bump applies all or nothing: a failure raises, its files restored."""

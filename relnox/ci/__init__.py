@@ -1,5 +1,8 @@
-"""ci-init: hardened GitHub Actions workflows that call relnox."""
+"""ci-init: hardened GitHub Actions workflows that call relnox.
 
-from relnox.ci.init import STAGE, CiOptions, CiPlan, generate, plan_files, write_files
+The face: :data:`STAGE` and its types.
+"""
 
-__all__ = ["STAGE", "CiOptions", "CiPlan", "generate", "plan_files", "write_files"]
+from relnox.ci.init import STAGE, CiOptions, CiPlan, CiResult
+
+__all__ = ["STAGE", "CiOptions", "CiPlan", "CiResult"]

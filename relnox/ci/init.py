@@ -247,13 +247,27 @@ def plan_files(workspace: Workspace, options: CiOptions) -> CiPlan:
     return CiPlan(top, planned, tuple(notes(workspace)))
 
 
-def write_files(plan: CiPlan, runtime: Runtime | None = None) -> list[Path]:
+@dataclass(frozen=True)
+class CiResult:
+    """The files ci-init wrote."""
+
+    files: tuple[Path, ...]
+
+    def describe(self) -> list[str]:
+        return [f"wrote {path}" for path in self.files]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"files": [str(path) for path in self.files]}
+
+    def raise_for_failures(self) -> None:
+        """A file that cannot be written raises as it happens; none is left half-written."""
+
+
+def write_files(plan: CiPlan, runtime: Runtime | None = None) -> CiResult:
     """Write every planned file, each whole or not at all."""
-    written = []
     for item in plan.files:
         write_atomic(item.path, item.text)
-        written.append(item.path)
-    return written
+    return CiResult(tuple(item.path for item in plan.files))
 
 
-STAGE: Stage[CiOptions, CiPlan, list[Path]] = Stage("ci-init", CiOptions, plan_files, write_files)
+STAGE: Stage[CiOptions, CiPlan, CiResult] = Stage("ci-init", CiOptions, plan_files, write_files)

@@ -1,5 +1,10 @@
 """Release guards: old dependents against the new release (skew), the bump an API change
-demands (api), and an audit of what is live on the index (audit)."""
+demands (api), and an audit of what is live on the index (audit).
+
+The face: :data:`SKEW_STAGE`, :data:`AUDIT_STAGE` and their types, ``check_skew`` and
+``audit`` (plan and run in one call), and the API guard, a check other stages ask rather
+than a stage (``api_changes``, ``check_bump``, ``enabled``, ``doctor_checks``).
+"""
 
 from relnox.guards.api import ApiChange, ApiError, api_changes, check_bump, doctor_checks, enabled
 from relnox.guards.audit import (
@@ -8,12 +13,9 @@ from relnox.guards.audit import (
     AuditPlan,
     AuditReport,
     audit,
-    audit_markdown,
     plan_audit,
-    render_audit,
     run_audit,
 )
-from relnox.guards.audit import closing_message as audit_message
 from relnox.guards.skew import (
     SkewError,
     SkewOptions,
@@ -21,10 +23,8 @@ from relnox.guards.skew import (
     SkewReport,
     check_skew,
     plan_skew,
-    render_skew,
     run_skew,
 )
-from relnox.guards.skew import closing_message as skew_message
 from relnox.stage import Stage
 
 SKEW_STAGE: Stage[SkewOptions, SkewPlan, SkewReport] = Stage(
@@ -49,17 +49,8 @@ __all__ = [
     "SkewReport",
     "api_changes",
     "audit",
-    "audit_markdown",
-    "audit_message",
     "check_bump",
     "check_skew",
     "doctor_checks",
     "enabled",
-    "plan_audit",
-    "plan_skew",
-    "render_audit",
-    "render_skew",
-    "run_audit",
-    "run_skew",
-    "skew_message",
 ]

@@ -101,7 +101,19 @@ class AuditReport:
     def packages(self) -> dict[str, str]:
         return {f.package: f.version for f in self.findings}
 
-    def to_dict(self) -> dict[str, Any]:
+    def describe(self) -> list[str]:
+        """The report in words (:func:`render_audit`)."""
+        return render_audit(self)
+
+    def markdown(self) -> str:
+        """The report as a markdown table (a job summary, or the release record)."""
+        return audit_markdown(self)
+
+    def raise_for_failures(self) -> None:
+        if not self.ok:
+            raise AuditError(closing_message(self))
+
+    def to_json(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
             "repository": self.repository.to_json(),

@@ -57,8 +57,8 @@ from relnox.verify import (
     check_spec,
     copy_checked,
     judge,
-    plan_verify,
 )
+from relnox.verify import STAGE as VERIFY
 from relnox.versioning import same_version
 
 logger = logging.getLogger("relnox")
@@ -181,7 +181,15 @@ class SkewReport:
     def accepted(self) -> list[SkewResult]:
         return [r for r in self.results if r.status is SkewStatus.ACCEPTED]
 
-    def to_dict(self) -> dict[str, Any]:
+    def describe(self) -> list[str]:
+        """The report in words (:func:`render_skew`)."""
+        return render_skew(self)
+
+    def raise_for_failures(self) -> None:
+        if not self.ok:
+            raise SkewError(closing_message(self))
+
+    def to_json(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
             **self.plan.to_json(),
@@ -295,7 +303,7 @@ def plan_skew(
     notes: list[str] = []
     cases: list[SkewCase] = []
     dependents = [str(p.name) for p in workspace.packages if p.name in needs]
-    verify = plan_verify(
+    verify = VERIFY.plan(
         workspace,
         VerifyOptions(
             packages=dependents or list(released)[:1],

@@ -68,7 +68,7 @@ class BuildAllFlags:
 @relnox_task(name="build-all", locked=True, iterable=["package"], help=HELP, flags=BuildAllFlags)
 def build_all(c: Any, flags: BuildAllFlags) -> dict[str, Any]:
     """Build an sdist and a wheel of every package, in dependency order, checked and recorded."""
-    from relnox.builds.run import BuildOptions, execute, plan_build
+    from relnox.builds import STAGE, BuildOptions
     from relnox.errors import BuildError
     from relnox.project.discovery import load_workspace
 
@@ -109,7 +109,7 @@ def build_all(c: Any, flags: BuildAllFlags) -> dict[str, Any]:
         installer=flags.installer,
         force=flags.force,
     )
-    plan = plan_build(load_workspace(flags.root, names), options)
+    plan = STAGE.plan(load_workspace(flags.root, names), options)
     if flags.dry_run:
         planned = {**plan.to_json(), "dry_run": True}
         if flags.json:
@@ -118,21 +118,11 @@ def build_all(c: Any, flags: BuildAllFlags) -> dict[str, Any]:
             for line in plan.describe():
                 echo(line)
         return {"packages": planned["packages"], "dry_run": True}
-    result = execute(plan)
+    result = STAGE.run(plan)
     if flags.shard:
         from relnox.shards import parse_shard, record_shard
 
         record_shard(plan.dist_dir, parse_shard(flags.shard), names)
-    if flags.json:
-        echo_json(result.to_dict())
-    else:
-        echo(result.table())
-        for outcome in result.built:
-            if outcome.not_reproducible:
-                echo(f"not reproducible: {outcome.package.name} ({outcome.not_reproducible})")
-        if result.built:
-            fresh = len(result.built) - len(result.reused)
-            reused = f" ({len(result.reused)} unchanged, reused)" if result.reused else ""
-            echo(f"{fresh} package(s) built{reused} in {result.seconds:.1f}s into {plan.dist_dir}")
+    echo_json(result.to_json()) if flags.json else echo("\n".join(result.describe()))
     result.raise_for_failures()
-    return result.to_dict()
+    return result.to_json()

@@ -68,11 +68,11 @@ class BumpFlags:
 )
 def bump(c: Any, flags: BumpFlags) -> dict[str, Any]:
     """Bump versions: every version source, dependents' pins, uv.lock, changelogs; one commit."""
-    from relnox.bump import BumpOptions, apply_bump, plan_bump
+    from relnox.bump import STAGE, BumpOptions
     from relnox.project.discovery import load_workspace
 
     workspace = load_workspace(flags.root, listed(flags.package))
-    plan = plan_bump(
+    plan = STAGE.plan(
         workspace,
         BumpOptions(
             part=flags.part,
@@ -111,7 +111,7 @@ def bump(c: Any, flags: BumpFlags) -> dict[str, Any]:
             echo_json(result)
         return result
     if not flags.dry_run:
-        done = apply_bump(plan)
+        done = STAGE.run(plan)
         result["commit"] = done.commit
         result["tags"] = done.tags
     if flags.json:
@@ -139,7 +139,7 @@ def _check_api(
 ) -> dict[str, str] | None:
     """``--check-api`` (or ``[tool.relnox] check-api = true``): the part each package's API
     change demands; a bump smaller than that is refused before any file is written."""
-    from relnox.guards.api import check_bump, enabled
+    from relnox.guards import check_bump, enabled
 
     if not versions or not (asked or enabled(workspace)):
         return None

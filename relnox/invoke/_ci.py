@@ -15,8 +15,8 @@ from relnox.invoke._shards import TIMINGS_HELP
 from relnox.paths import rel
 
 if TYPE_CHECKING:
-    from relnox.publish.route import CiRoutes
-    from relnox.release.tagging import ResolvedVersion
+    from relnox.publish import CiRoutes
+    from relnox.release import ResolvedVersion
 
 ROOT_HELP = "repository root (default: .)"
 
@@ -56,10 +56,10 @@ class TagFlags:
 def tag(c: Any, flags: TagFlags) -> dict[str, Any]:
     """Create the annotated release tag of every package whose version changed (auto-tag)."""
     from relnox.project.discovery import load_workspace
-    from relnox.release.tagging import TagOptions, apply_tags, plan_tags
+    from relnox.release import TAG_STAGE, TagOptions
 
     workspace = load_workspace(flags.root)
-    tag_plan = plan_tags(
+    tag_plan = TAG_STAGE.plan(
         workspace,
         TagOptions(
             since=flags.since or None,
@@ -73,7 +73,7 @@ def tag(c: Any, flags: TagFlags) -> dict[str, Any]:
         for line in tag_plan.describe():
             echo(("would " if flags.dry_run and line.startswith("create") else "") + line)
     if not flags.dry_run:
-        apply_tags(tag_plan)
+        TAG_STAGE.run(tag_plan)
         if flags.push and tag_plan.actions and not flags.json:
             echo(f"pushed {', '.join(a.tag for a in tag_plan.actions)} to {flags.remote}")
     results = tag_plan.results(workspace)
@@ -98,7 +98,7 @@ def check_tag(
 ) -> dict[str, Any]:
     """Fail unless TAG's version equals the version in its package's pyproject.toml."""
     from relnox.project.discovery import load_workspace
-    from relnox.release.tagging import check_tag as check
+    from relnox.release import check_tag as check
 
     checks = check(load_workspace(root), tag)
     result = {
@@ -154,8 +154,8 @@ def resolve_version(c: Any, flags: ResolveVersionFlags) -> dict[str, Any]:
     """Print a package's release version: from the tag, else --version, else pyproject.toml."""
     from relnox.errors import VersionError
     from relnox.project.discovery import load_workspace
-    from relnox.publish.route import ci_routes
-    from relnox.release.tagging import (
+    from relnox.publish import ci_routes
+    from relnox.release import (
         ResolvedVersion,
         is_latest,
         packages_of_tag,
@@ -330,7 +330,7 @@ def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
 
 def _api_demands(workspace: Any, asked: bool) -> dict[str, Any] | None:
     """The API change of each package since its last release tag (``plan --api``)."""
-    from relnox.guards.api import api_changes, enabled
+    from relnox.guards import api_changes, enabled
 
     if not (asked or enabled(workspace)):
         return None
@@ -368,7 +368,7 @@ def doctor(
 ) -> dict[str, Any]:
     """Check the repository before a release (read-only); exit 1 on any error."""
     from relnox.errors import RelnoxError
-    from relnox.release.doctor import doctor as run_doctor
+    from relnox.release import doctor as run_doctor
     from relnox.report import render_table
 
     report = run_doctor(
@@ -415,13 +415,13 @@ def ci_init(
     verbose: int = 0,
 ) -> dict[str, Any]:
     """Write GitHub Actions workflows (release + auto-tag) that run relnox's nox sessions."""
-    from relnox.ci import CiOptions, plan_files, write_files
+    from relnox.ci import STAGE, CiOptions
     from relnox.project.discovery import load_workspace
 
-    plan = plan_files(load_workspace(root), CiOptions(force=force or dry_run))
+    plan = STAGE.plan(load_workspace(root), CiOptions(force=force or dry_run))
     files, found, top, names = plan.files, list(plan.notes), plan.top, plan.names
     if not dry_run:
-        write_files(plan)
+        STAGE.run(plan)
     if json:
         texts = {"texts": {n: f.text for n, f in zip(names, files, strict=True)}} if dry_run else {}
         echo_json({"files": names, "dry_run": dry_run, "notes": found, **texts})
@@ -475,7 +475,7 @@ def release_notes(c: Any, flags: ReleaseNotesFlags) -> dict[str, Any]:
     from relnox.artifacts.manifest import ensure_state_dir
     from relnox.atomic import write_atomic
     from relnox.project.discovery import load_workspace
-    from relnox.release.notes import NOTES_FILE, release_notes, write_notes
+    from relnox.release import NOTES_FILE, release_notes, write_notes
 
     workspace = load_workspace(flags.root)
     notes = release_notes(

@@ -26,7 +26,7 @@ AUDIT_HELP = {
 
 def integrity_setting(workspace: Any, given: str | None) -> str | None:
     """``--integrity-url``, else ``[tool.relnox.audit] integrity-url``."""
-    from relnox.guards.audit import AuditError
+    from relnox.guards import AuditError
 
     if given:
         return given
@@ -62,15 +62,7 @@ def audit(c: Any, flags: AuditFlags) -> dict[str, Any]:
     from pathlib import Path
 
     from relnox.atomic import write_atomic
-    from relnox.guards import AuditOptions
-    from relnox.guards.audit import (
-        audit as run_audit,
-    )
-    from relnox.guards.audit import (
-        audit_markdown,
-        closing_message,
-        render_audit,
-    )
+    from relnox.guards import AUDIT_STAGE, AuditOptions
     from relnox.project.discovery import load_workspace
 
     workspace = load_workspace(flags.root)
@@ -82,20 +74,14 @@ def audit(c: Any, flags: AuditFlags) -> dict[str, Any]:
         integrity_url=integrity_setting(workspace, flags.integrity_url or None),
         wait=number(flags.wait, "wait", float) or 0.0,
     )
-    report = run_audit(workspace, options)
-    table = audit_markdown(report)
+    report = AUDIT_STAGE.run(AUDIT_STAGE.plan(workspace, options))
+    table = report.markdown()
     if flags.markdown:
         write_atomic(Path(flags.markdown), table)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with Path(summary).open("a", encoding="utf-8", newline="\n") as fh:
             fh.write(table)
-    if flags.json:
-        echo_json(report.to_dict())
-    else:
-        echo("\n".join(render_audit(report)))
-    if not report.ok:
-        from relnox.guards.audit import AuditError
-
-        raise AuditError(closing_message(report))
+    echo_json(report.to_json()) if flags.json else echo("\n".join(report.describe()))
+    report.raise_for_failures()
     return {"packages": list(report.packages), "versions": report.packages, "ok": True}

@@ -24,8 +24,7 @@ from relnox.invoke._common import (
 )
 
 if TYPE_CHECKING:
-    from relnox.publish import PublishOptions
-    from relnox.publish.report import PublishResult
+    from relnox.publish import PublishOptions, PublishResult
 
 PUBLISH_HELP = {
     "repository": "pypi, testpypi, local, a name from [tool.relnox.repositories] or ~/.pypirc, or a URL",
@@ -68,26 +67,6 @@ def confirmation(yes: bool) -> Callable[[str], bool] | None:
     return ask if sys.stdin.isatty() else None
 
 
-def show(result: PublishResult, as_json: bool) -> None:
-    from relnox.publish.report import plan_lines
-    from relnox.report import render_table
-
-    if as_json:
-        echo_json(result.to_json())
-        return
-    if result.dry_run:
-        echo(f"Dry run: nothing is uploaded to {result.repository.where}")
-        echo(f"credentials: {result.credentials}")
-        echo("\n".join(plan_lines([o.file for o in result.outcomes])) or "  nothing to publish")
-        if result.new_projects:
-            echo(f"new projects on {result.repository.label}: {', '.join(result.new_projects)}")
-    echo(
-        render_table(result.rows(), ["package", "version", "uploaded", "skipped", "status", "page"])
-    )
-    if result.report_path:
-        echo(f"report: {result.report_path}")
-
-
 def _publish(
     root: str,
     options: PublishOptions,
@@ -98,25 +77,19 @@ def _publish(
     extra_index: str | None = None,
 ) -> PublishResult:
     from relnox.project.discovery import load_workspace
-    from relnox.publish import PublishRuntime, publish
-    from relnox.publish.plan import installable_check
+    from relnox.publish import STAGE, PublishRuntime, installable_check
 
     workspace = load_workspace(root)
     if options.jobs < 1:
         raise UsageError(f"--jobs {options.jobs}: give 1 or more parallel uploads")
     check = installable_check(workspace, extra_index) if verify_installable else None
     runtime = PublishRuntime(confirm=confirmation(yes), check_installable=check)
-    result = publish(workspace, options, runtime)
+    plan = STAGE.plan(workspace, options, runtime)
+    result = STAGE.run(plan, runtime)
     if result.dry_run and not as_json:
-        from relnox.publish.tiers import graph_text
-
-        echo("\n".join(graph_text([n for n, _ in result.packages], workspace)))
-    show(result, as_json)
-    if not result.ok:
-        from relnox.errors import PublishError
-
-        more = f"; see {result.report_path}" if result.report_path else ""
-        raise PublishError(f"{result.error or 'some files were not uploaded'}{more}")
+        echo("\n".join(plan.tiers()))
+    echo_json(result.to_json()) if as_json else echo("\n".join(result.describe()))
+    result.raise_for_failures()
     return result
 
 
@@ -241,24 +214,29 @@ def testpypi(c: Any, flags: PublishTestFlags) -> dict[str, Any]:
     summary = result.summary()
     if flags.dry_run:
         return summary
+    from relnox.errors import VerifyError
     from relnox.project.discovery import load_workspace
-    from relnox.release.from_index import check, verify_from_index
-    from relnox.verify.run import render_report
+    from relnox.verify import STAGE as VERIFY
+    from relnox.verify import VerifyOptions
 
-    echo(f"verifying the release from {result.repository.label}")  # its URL was logged
-    report = verify_from_index(
-        load_workspace(flags.root),
+    label = result.repository.label
+    echo(f"verifying the release from {label}")  # its URL was logged
+    checks = VerifyOptions(
         packages=[name for name, _ in result.packages],
-        repository=flags.repository,
-        label=result.repository.label,
         dist_dir=Path(flags.dist) if flags.dist else None,
-        extra_index=flags.extra_index,
+        index=flags.repository,
+        extra_index=flags.extra_index or None,
         wait=float(flags.wait),
         extras=listed(flags.extras),
     )
+    report = VERIFY.run(VERIFY.plan(load_workspace(flags.root), checks))
     summary["verified"] = bool(report.ok)
-    echo("\n".join(render_report(report)))
-    check(report, repository=flags.repository, label=result.repository.label)
+    echo("\n".join(report.describe()))
+    if not report.ok:
+        raise VerifyError(
+            f"the release was published to {label}, but {report.closing()}\n"
+            f"(run relnox verify-install --index {flags.repository} -v for details)"
+        )
     echo(f"verified: {', '.join(name for name, _ in result.packages)} install from there")
     return summary
 

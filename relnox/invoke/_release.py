@@ -54,7 +54,7 @@ def _skip(values: Any) -> frozenset[str]:
 def _options(flags: Any, resume_command: str) -> Any:
     """The pipeline's options, built once from the flags of ``release`` or ``rehearse``
     (a flag the task does not have keeps the pipeline's default)."""
-    from relnox.release.pipeline import ReleaseOptions
+    from relnox.release import ReleaseOptions
 
     def flag(name: str, default: Any = None) -> Any:
         return getattr(flags, name, default)
@@ -174,8 +174,8 @@ class ReleaseFlags:
 def release(c: Any, flags: ReleaseFlags) -> dict[str, Any]:
     """The whole release: doctor, bump, build, verify, TestPyPI, verify from it, skew, PyPI, tag, audit."""
     from relnox.invoke._publish import confirmation
-    from relnox.release.pipeline import plan_release
-    from relnox.release.pipeline import release as run_release
+    from relnox.release import plan_release
+    from relnox.release import release as run_release
 
     options = _options(flags, _rerun_command())
     if flags.dry_run:
@@ -193,10 +193,10 @@ def release(c: Any, flags: ReleaseFlags) -> dict[str, Any]:
         progress=None if flags.json else _show_stage,
     )
     if flags.json:
-        echo_json(result.to_dict())
+        echo_json(result.to_json())
     else:
         _summary(result, "Release finished:")
-    return result.to_dict()
+    return result.to_json()
 
 
 REHEARSE_HELP = {
@@ -245,21 +245,21 @@ class RehearseFlags:
 )
 def rehearse(c: Any, flags: RehearseFlags) -> dict[str, Any]:
     """The whole release on a temporary clone, against two throwaway local indexes."""
-    from relnox.release.rehearse import rehearse as run_rehearsal
+    from relnox.release import rehearse as run_rehearsal
 
     options = _options(flags, _rerun_command("relnox rehearse"))
     rehearsal = run_rehearsal(flags.root, options, progress=None if flags.json else _show_stage)
     if flags.json:
-        echo_json(rehearsal.result.to_dict())
+        echo_json(rehearsal.result.to_json())
     else:
         _summary(rehearsal.result, "Rehearsal finished; nothing in your repository changed:")
-    return rehearsal.result.to_dict()
+    return rehearsal.result.to_json()
 
 
 @relnox_task(help={"json": "print the result as JSON"})
 def demo(c: Any, json: bool = False, verbose: int = 0) -> dict[str, Any]:
     """Release a sample workspace of three packages end to end against two local indexes."""
-    from relnox.release.rehearse import demo as run_demo
+    from relnox.release import demo as run_demo
 
     echo("relnox demo: core <- agents <- runtime (hatchling, setuptools, flit-core)")
     echo(
@@ -274,9 +274,9 @@ def demo(c: Any, json: bool = False, verbose: int = 0) -> dict[str, Any]:
     )
     result = rehearsal.result
     if json:
-        echo_json(result.to_dict())
+        echo_json(result.to_json())
     else:
         _summary(result, "Demo release finished:")
         echo(f"  test index: {rehearsal.test_index}   PyPI stand-in: {rehearsal.index}")
         echo("  both index servers are stopped and the temporary workspace is removed.")
-    return result.to_dict()
+    return result.to_json()

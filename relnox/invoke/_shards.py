@@ -85,20 +85,14 @@ def assemble(
 ) -> dict[str, Any]:
     """Merge the shards' dist directories into dist/ and one manifest, every file re-checked."""
     from relnox.project.discovery import load_workspace
-    from relnox.shards import AssembleOptions, plan_assemble, run_assemble
+    from relnox.shards import STAGE, AssembleOptions
 
     options = AssembleOptions(listed(dirs), listed(package), out or None)
-    plan = plan_assemble(load_workspace(root), options)
+    plan = STAGE.plan(load_workspace(root), options)
     if dry_run:
         echo("\n".join(plan.describe()))
         return {**plan.to_json(), "dry_run": True}
-    result = run_assemble(plan)
-    data = result.to_dict()
-    if json:
-        echo_json(data)
-    else:
-        echo(
-            f"assembled {len(plan.pieces)} package(s), {len(result.files)} file(s) from "
-            f"{len(plan.shards)} shard(s) into {plan.dist_dir}"
-        )
+    result = STAGE.run(plan)
+    data = result.to_json()
+    echo_json(data) if json else echo("\n".join(result.describe()))
     return data

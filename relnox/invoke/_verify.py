@@ -101,10 +101,8 @@ class VerifyFlags:
 )
 def verify_install(c: Any, flags: VerifyFlags) -> dict[str, Any]:
     """Install the release into a fresh environment and check every package imports and runs."""
-    from relnox.errors import VerifyError
     from relnox.project.discovery import load_workspace
-    from relnox.verify import VerifyOptions, plan_verify, render_report, run_plan
-    from relnox.verify.report import closing_message
+    from relnox.verify import STAGE, VerifyOptions
 
     seconds = {"timeout": _seconds(flags.timeout, "timeout"), "wait": _seconds(flags.wait, "wait")}
     names = chosen(flags.root, flags.package, flags.changed)  # a usage error comes first (exit 2)
@@ -135,7 +133,7 @@ def verify_install(c: Any, flags: VerifyFlags) -> dict[str, Any]:
         write_record=not flags.dry_run,
         allow_stale=listed(flags.allow_stale),
     )
-    plan = plan_verify(load_workspace(flags.root, names), options)
+    plan = STAGE.plan(load_workspace(flags.root, names), options)
     skew = _skew_plan(flags.root, options, flags.skew_from, flags.skew_depth, flags.accept_skew)
     if flags.dry_run:
         echo("Dry run: nothing is installed")
@@ -143,26 +141,20 @@ def verify_install(c: Any, flags: VerifyFlags) -> dict[str, Any]:
         if skew is not None:
             echo("\n".join(skew.describe()))
         return {"dry_run": True, "packages": [t.name for r in plan.rounds for t in r.targets]}
-    report = run_plan(plan)
+    report = STAGE.run(plan)
     skew_report = _run_skew(skew) if skew is not None and report.ok else None
-    result = report.to_dict()
+    result = report.to_json()
     if skew_report is not None:
-        result["skew"] = skew_report.to_dict()
+        result["skew"] = skew_report.to_json()
     if flags.json:
         echo_json(result)
     else:
-        echo("\n".join(render_report(report)))
+        echo("\n".join(report.describe()))
         if skew_report is not None:
-            from relnox.guards.skew import render_skew
-
-            echo("\n".join(render_skew(skew_report)))
-    if not report.ok:
-        raise VerifyError(closing_message(report))
-    if skew_report is not None and not skew_report.ok:
-        from relnox.guards.skew import SkewError
-        from relnox.guards.skew import closing_message as skew_message
-
-        raise SkewError(skew_message(skew_report))
+            echo("\n".join(skew_report.describe()))
+    report.raise_for_failures()
+    if skew_report is not None:
+        skew_report.raise_for_failures()
     return result
 
 
@@ -175,25 +167,24 @@ def _skew_plan(root: str, verify: Any, index: str, depth: str, accept: Any) -> A
         if depth or listed(accept):
             raise UsageError("--skew-depth and --accept-skew need --skew-from INDEX")
         return None
-    from relnox.guards import SkewOptions, plan_skew
-    from relnox.guards.skew import DEFAULT_DEPTH
+    from relnox.guards import SKEW_STAGE, SkewOptions
     from relnox.project.discovery import load_workspace
 
     options = SkewOptions(
         index=index,
         packages=verify.packages,
         dist_dir=verify.dist_dir,
-        depth=DEFAULT_DEPTH if not depth else number(depth, "skew-depth"),
+        depth=SkewOptions.depth if not depth else number(depth, "skew-depth"),
         accept=listed(accept),
         extra_index=verify.extra_index,
         installer=verify.installer,
         python=verify.python,
         timeout=verify.timeout,
     )
-    return plan_skew(load_workspace(root), options)
+    return SKEW_STAGE.plan(load_workspace(root), options)
 
 
 def _run_skew(plan: Any) -> Any:
-    from relnox.guards.skew import run_skew
+    from relnox.guards import SKEW_STAGE
 
-    return run_skew(plan)
+    return SKEW_STAGE.run(plan)

@@ -1,15 +1,22 @@
-"""publish: plan and preflight every upload, then send what the index lacks."""
+"""publish: plan and preflight every upload, then send what the index lacks.
 
-from relnox.publish.model import PublishOptions, PublishRuntime
+The face: :data:`STAGE` and its types, ``publish`` (plan and run in one call),
+``installable_check`` (the ``--verify-installable`` check a :class:`PublishRuntime`
+carries), ``ci_routes`` (where a CI run's tags publish) and the index's own answers that
+doctor asks for (``new_project_limit``, ``our_versions``, ``status_problems``).
+"""
+
+from relnox.publish.model import PublishOptions, PublishPlan, PublishRuntime
 from relnox.publish.owner import our_versions
 from relnox.publish.plan import (
-    PublishPlan,
+    installable_check,
     new_project_limit,
     plan_publish,
     publish,
     run_publish,
 )
 from relnox.publish.report import PublishResult
+from relnox.publish.route import CiRoutes, ci_routes
 from relnox.publish.rules import status_problems
 from relnox.stage import Stage
 
@@ -19,13 +26,15 @@ STAGE: Stage[PublishOptions, PublishPlan, PublishResult] = Stage(
 
 __all__ = [
     "STAGE",
+    "CiRoutes",
     "PublishOptions",
     "PublishPlan",
+    "PublishResult",
     "PublishRuntime",
+    "ci_routes",
+    "installable_check",
     "new_project_limit",
     "our_versions",
-    "plan_publish",
     "publish",
-    "run_publish",
     "status_problems",
 ]

@@ -88,6 +88,12 @@ class PublishPlan:
             f"new project on {self.repository.label}: {name}" for name in self.new_projects
         ]
 
+    def tiers(self) -> list[str]:
+        """The upload order as dependency tiers, a line each."""
+        from relnox.publish.tiers import graph_text
+
+        return graph_text([r.name for r in self.records], self.workspace)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "repository": self.repository.label,

@@ -12,6 +12,7 @@ from typing import Any
 
 from relnox.artifacts.manifest import ensure_state_dir
 from relnox.atomic import write_atomic
+from relnox.errors import PublishError
 from relnox.redact import redact
 from relnox.stage import Status
 from relnox.tools.repositories import Repository
@@ -148,6 +149,32 @@ class PublishResult:
                 f"--part post {names} (or --part patch), rebuild and publish those"
             )
         return lines
+
+    def describe(self) -> list[str]:
+        """What was (or, dry, would be) uploaded: the files of a dry run, then the table."""
+        from relnox.report import render_table
+
+        lines = []
+        if self.dry_run:
+            lines += [
+                f"Dry run: nothing is uploaded to {self.repository.where}",
+                f"credentials: {self.credentials}",
+                *(plan_lines([o.file for o in self.outcomes]) or ["  nothing to publish"]),
+            ]
+            if self.new_projects:
+                names = ", ".join(self.new_projects)
+                lines.append(f"new projects on {self.repository.label}: {names}")
+        columns = ["package", "version", "uploaded", "skipped", "status", "page"]
+        lines.append(render_table(self.rows(), columns))
+        if self.report_path:
+            lines.append(f"report: {self.report_path}")
+        return lines
+
+    def raise_for_failures(self) -> None:
+        """A publish that did not upload everything it should raises, naming its report."""
+        if not self.ok:
+            more = f"; see {self.report_path}" if self.report_path else ""
+            raise PublishError(f"{self.error or 'some files were not uploaded'}{more}")
 
     def rows(self) -> list[dict[str, Any]]:
         """One row per package for :func:`relnox.report.render_table`."""

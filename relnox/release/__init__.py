@@ -1,22 +1,59 @@
-"""The release pipeline and what surrounds it: doctor, tags, notes, rehearsals."""
+"""The release pipeline and what surrounds it: doctor, tags, notes, rehearsals.
 
-from relnox.release.doctor import doctor
-from relnox.release.pipeline import ReleaseOptions, ReleaseResult, release
-from relnox.release.rehearse import rehearse
-from relnox.release.tagging import TagOptions, TagPlan, apply_tags, plan_tags
+The face: :data:`TAG_STAGE` and the types of the tag stage and of the release; the
+release itself (``release``, ``plan_release``, ``rehearse``, ``demo``) and ``doctor``
+(the library's); and what a CI run asks of its tags (``check_tag``, ``resolve_version``,
+``release_tags_at``, ``parse_release_tag``, ``packages_of_tag``, ``is_latest``) and of
+its notes (``release_notes``, ``write_notes``, ``NOTES_FILE``).
+"""
+
+from relnox.release.doctor import DoctorReport, doctor
+from relnox.release.model import ReleaseOptions, ReleasePlan, ReleaseResult
+from relnox.release.notes import NOTES_FILE, ReleaseNotes, release_notes, write_notes
+from relnox.release.pipeline import plan_release, release
+from relnox.release.rehearse import Rehearsal, demo, rehearse
+from relnox.release.tagging import (
+    ResolvedVersion,
+    TagOptions,
+    TagPlan,
+    TagResult,
+    apply_tags,
+    check_tag,
+    is_latest,
+    packages_of_tag,
+    parse_release_tag,
+    plan_tags,
+    release_tags_at,
+    resolve_version,
+)
 from relnox.stage import Stage
 
-TAG_STAGE: Stage[TagOptions, TagPlan, None] = Stage("tag", TagOptions, plan_tags, apply_tags)
+TAG_STAGE: Stage[TagOptions, TagPlan, TagResult] = Stage("tag", TagOptions, plan_tags, apply_tags)
 
 __all__ = [
+    "NOTES_FILE",
     "TAG_STAGE",
+    "DoctorReport",
+    "Rehearsal",
+    "ReleaseNotes",
     "ReleaseOptions",
+    "ReleasePlan",
     "ReleaseResult",
+    "ResolvedVersion",
     "TagOptions",
     "TagPlan",
-    "apply_tags",
+    "TagResult",
+    "check_tag",
+    "demo",
     "doctor",
-    "plan_tags",
+    "is_latest",
+    "packages_of_tag",
+    "parse_release_tag",
+    "plan_release",
     "rehearse",
     "release",
+    "release_notes",
+    "release_tags_at",
+    "resolve_version",
+    "write_notes",
 ]

@@ -13,19 +13,10 @@ from typing import TYPE_CHECKING
 
 from relnox.artifacts.manifest import ensure_state_dir
 from relnox.atomic import write_atomic
-from relnox.guards import (
-    AUDIT_STAGE,
-    SKEW_STAGE,
-    AuditOptions,
-    SkewOptions,
-    audit_markdown,
-    audit_message,
-    render_audit,
-    render_skew,
-    skew_message,
-)
+from relnox.errors import RelnoxError
+from relnox.guards import AUDIT_STAGE, SKEW_STAGE, AuditOptions, SkewOptions
 from relnox.release.model import Outcome, ReleaseError, manifest_fingerprint
-from relnox.stage import StageStatus
+from relnox.stage import Result, StageStatus
 
 if TYPE_CHECKING:
     from relnox.release.pipeline import Pipeline
@@ -52,10 +43,8 @@ def skew_stage(pipeline: Pipeline) -> Outcome:
         ),
     )
     report = SKEW_STAGE.run(plan, pipeline.runtime)
-    pipeline.result.guards["skew"] = report.to_dict()
-    if not report.ok:
-        lines = render_skew(report)
-        raise ReleaseError("\n".join([*lines, skew_message(report)]))
+    pipeline.result.guards["skew"] = report.to_json()
+    _raise_for_failures(report)
     pipeline.state.mark("skew", fingerprint)
     accepted = [r.case.key for r in report.accepted]
     shown = f"; accepted: {', '.join(accepted)}" if accepted else ""
@@ -77,14 +66,20 @@ def audit_stage(pipeline: Pipeline) -> Outcome:
         ),
     )
     report = AUDIT_STAGE.run(plan, pipeline.runtime)
-    pipeline.result.guards["audit"] = report.to_dict()
+    pipeline.result.guards["audit"] = report.to_json()
     record = ensure_state_dir(pipeline.dist_dir) / AUDIT_RECORD
-    write_atomic(record, audit_markdown(report))
-    if not report.ok:
-        lines = render_audit(report)
-        raise ReleaseError("\n".join([*lines, audit_message(report)]))
+    write_atomic(record, report.markdown())
+    _raise_for_failures(report)
     checks = len(report.findings)
     return (
         StageStatus.DONE,
         f"{checks} checks on {report.repository.label} passed; record: {record}",
     )
+
+
+def _raise_for_failures(report: Result) -> None:
+    """A guard that failed stops the release with its report and its closing message."""
+    try:
+        report.raise_for_failures()
+    except RelnoxError as failed:
+        raise ReleaseError("\n".join([*report.describe(), failed.message])) from None

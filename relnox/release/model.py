@@ -78,7 +78,7 @@ class ReleaseResult:
     def ok(self) -> bool:
         return all(s.status is not StageStatus.FAILED for s in self.stages)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
             "packages": list(self.versions),

@@ -35,7 +35,8 @@ from relnox.sample import GIT_ENV, create_demo_workspace, git_env
 from relnox.stage import StageStatus
 from relnox.tools import git
 from relnox.tools.index_server import LocalIndex
-from relnox.verify import VerifyOptions, render_report, verify_install
+from relnox.verify import STAGE as VERIFY
+from relnox.verify import VerifyOptions
 
 logger = logging.getLogger("relnox")
 
@@ -97,16 +98,14 @@ def _final_check(
 
     started = time.monotonic()
     workspace = load_workspace(root)
-    report = verify_install(
-        workspace,
-        VerifyOptions(
-            packages=list(result.versions),
-            index=index,
-            wait=30,
-            extras=options.extras if options else (),
-            extra_index=options.extra_index if options else None,
-        ),
+    checks = VerifyOptions(
+        packages=list(result.versions),
+        index=index,
+        wait=30,
+        extras=options.extras if options else (),
+        extra_index=options.extra_index if options else None,
     )
+    report = VERIFY.run(VERIFY.plan(workspace, checks))
     stage = StageReport(
         "install-from-index",
         StageStatus.DONE if report.ok else StageStatus.FAILED,
@@ -116,7 +115,7 @@ def _final_check(
     result.stages.append(stage)
     progress(stage)
     if not report.ok:
-        raise ReleaseError("\n".join(render_report(report)))
+        raise ReleaseError("\n".join(report.describe()))
 
 
 def rehearse(
@@ -162,20 +161,19 @@ def _local_environ() -> dict[str, str]:
 def _seed(root: Path, index: str, out: Path, progress: Progress) -> StageReport:
     """The sample's current versions built and published to the 'PyPI' index first, as a
     real project has them: what the skew guard installs with the new release."""
-    from relnox.builds import BuildOptions, build_all
-    from relnox.publish import publish
+    from relnox.builds import STAGE as BUILD
+    from relnox.builds import BuildOptions
+    from relnox.publish import STAGE as PUBLISH
     from relnox.release.tagging import apply_tags, plan_tags
 
     started = time.monotonic()
-    built = build_all(root, BuildOptions(out=out, sdist=False))  # wheels are what it installs
-    built.raise_for_failures()
+    built = BUILD.run(BUILD.plan(load_workspace(root), BuildOptions(out=out, sdist=False)))
+    built.raise_for_failures()  # wheels are what the skew guard installs
     workspace = load_workspace(root)
     apply_tags(plan_tags(workspace, TagOptions(missing=True, push=True)))  # released: tagged
-    published = publish(
-        workspace,
-        PublishOptions(repository=index, dist_dir=out),
-        PublishRuntime(confirm=lambda _m: True, environ=_local_environ()),
-    )
+    runtime = PublishRuntime(confirm=lambda _m: True, environ=_local_environ())
+    plan = PUBLISH.plan(workspace, PublishOptions(repository=index, dist_dir=out), runtime)
+    published = PUBLISH.run(plan, runtime)
     if published.error or published.failed:
         raise ReleaseError(published.error or f"upload failed: {', '.join(published.failed)}")
     versions = ", ".join(f"{p.name} {p.version}" for p in workspace.packages)

@@ -38,7 +38,7 @@ from relnox.release.tagging import TagOptions, apply_tags, plan_tags
 from relnox.stage import StageStatus
 from relnox.tools import git
 from relnox.verify import STAGE as VERIFY
-from relnox.verify import VerifyOptions, render_report
+from relnox.verify import VerifyOptions
 
 if TYPE_CHECKING:
     from relnox.release.pipeline import Pipeline
@@ -148,7 +148,7 @@ def _verify(pipeline: Pipeline, index: str | None) -> Outcome:
     )
     report = VERIFY.run(VERIFY.plan(pipeline.workspace, options), pipeline.runtime)
     if not report.ok:
-        raise ReleaseError("\n".join(render_report(report)))
+        raise ReleaseError("\n".join(report.describe()))
     # verify records files it found (a dist/ relnox did not build): the manifest as it is now
     pipeline.state.mark(stage, manifest_fingerprint(pipeline.dist_dir) + redact_url(index or ""))
     return DONE, f"{len(report.results)} package(s) installed and checked in {report.seconds:.1f}s"

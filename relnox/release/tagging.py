@@ -329,7 +329,24 @@ def _shared_for(
     return candidates[0] if candidates else None
 
 
-def apply_tags(plan: TagPlan, runtime: Runtime | None = None) -> None:
+@dataclass(frozen=True)
+class TagResult:
+    """The tags made, and those pushed (every planned one with ``push``)."""
+
+    created: tuple[str, ...]
+    pushed: tuple[str, ...] = ()
+
+    def describe(self) -> list[str]:
+        return [f"tagged {t}" for t in self.created] + [f"pushed {t}" for t in self.pushed]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"created": list(self.created), "pushed": list(self.pushed)}
+
+    def raise_for_failures(self) -> None:
+        """A tag that cannot be made or pushed raises :class:`GitError` as it happens."""
+
+
+def apply_tags(plan: TagPlan, runtime: Runtime | None = None) -> TagResult:
     """Create the planned tags; with ``push``, push every planned tag (created or skipped).
 
     Tagging asks nobody; git's own credentials push."""
@@ -363,6 +380,8 @@ def apply_tags(plan: TagPlan, runtime: Runtime | None = None) -> None:
                     "if the remote has a tag of the same name on another commit, bump the "
                     "version"
                 ) from None
+    pushed = tuple(a.tag for a in plan.actions) if push else ()
+    return TagResult(tuple(a.tag for a in plan.to_create), pushed)
 
 
 @dataclass(frozen=True)

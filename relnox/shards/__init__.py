@@ -5,6 +5,11 @@ build times (:mod:`relnox.shards.plan`, the rule in :mod:`relnox.shards.split`);
 ``build-all --shard K/N`` and ``verify-install --shard K/N`` act on one shard; and
 ``assemble DIR...`` merges the shards' dist directories into one, every file checked
 (:mod:`relnox.shards.assemble`).
+
+The face: :data:`STAGE` (assemble) and its types, ``assemble`` (plan and run in one call),
+and the shard plan a host asks for: ``plan_shards`` (``plan --shards N``, a plan with
+nothing to run), ``shard_packages`` and ``parse_shard`` (``--shard K/N``) and
+``record_shard`` (the manifest of one shard's build).
 """
 
 from relnox.shards.assemble import (
@@ -17,7 +22,7 @@ from relnox.shards.assemble import (
     run_assemble,
 )
 from relnox.shards.plan import ShardOptions, ShardPlan, plan_shards, shard_packages
-from relnox.shards.split import ShardSpec, parse_shard, shard_count, split
+from relnox.shards.split import ShardSpec, parse_shard
 from relnox.stage import Stage
 
 STAGE: Stage[AssembleOptions, AssemblePlan, AssembleResult] = Stage(
@@ -34,11 +39,7 @@ __all__ = [
     "ShardSpec",
     "assemble",
     "parse_shard",
-    "plan_assemble",
     "plan_shards",
     "record_shard",
-    "run_assemble",
-    "shard_count",
     "shard_packages",
-    "split",
 ]

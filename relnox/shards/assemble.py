@@ -96,8 +96,17 @@ class AssembleResult:
     manifest: Path
     files: tuple[Path, ...]
 
-    def to_dict(self) -> dict[str, Any]:
+    def describe(self) -> list[str]:
+        return [
+            f"assembled {len(self.plan.pieces)} package(s), {len(self.files)} file(s) from "
+            f"{len(self.plan.shards)} shard(s) into {self.plan.dist_dir}"
+        ]
+
+    def to_json(self) -> dict[str, Any]:
         return {**self.plan.to_json(), "manifest": str(self.manifest)}
+
+    def raise_for_failures(self) -> None:
+        """Every refusal (a duplicate, a missing package, a hash) raises before a file moves."""
 
 
 def record_shard(dist_dir: Path, spec: ShardSpec, names: Sequence[str]) -> Path:

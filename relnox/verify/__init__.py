@@ -1,4 +1,10 @@
-"""verify_install: prove a release installs and works in a fresh environment."""
+"""verify_install: prove a release installs and works in a fresh environment.
+
+The face: :data:`STAGE` and its types, ``verify_install`` (plan and run in one call, the
+library's ``relnox.verify_install``), and the checks an installed package gets
+(``CHECK_SCRIPT``, ``check_spec``, ``judge``, ``copy_checked`` and their types), which
+the skew guard runs on published dependents.
+"""
 
 from relnox.stage import Stage
 from relnox.verify.plan import (
@@ -10,8 +16,8 @@ from relnox.verify.plan import (
     copy_checked,
     plan_verify,
 )
-from relnox.verify.report import VerifyReport, closing_message
-from relnox.verify.run import render_report, run_plan, verify_install
+from relnox.verify.report import VerifyReport
+from relnox.verify.run import run_plan, verify_install
 from relnox.verify.smoke import CHECK_SCRIPT, Check, check_spec, judge
 
 STAGE: Stage[VerifyOptions, VerifyPlan, VerifyReport] = Stage(
@@ -29,11 +35,7 @@ __all__ = [
     "VerifyPlan",
     "VerifyReport",
     "check_spec",
-    "closing_message",
     "copy_checked",
     "judge",
-    "plan_verify",
-    "render_report",
-    "run_plan",
     "verify_install",
 ]

@@ -8,6 +8,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from relnox.errors import VerifyError
 from relnox.tools import cooldown
 from relnox.tools.index_auth import refused_login
 from relnox.verify.smoke import Check
@@ -68,7 +69,19 @@ class VerifyReport:
     def ok(self) -> bool:
         return all(r.ok for r in self.results) and all(c.ok for c in self.commands)
 
-    def to_dict(self) -> dict[str, Any]:
+    def describe(self) -> list[str]:
+        """The report as a person reads it (:func:`render_report`)."""
+        return render_report(self)
+
+    def closing(self) -> str:
+        """Why verify-install failed, each cause with its fix (:func:`closing_message`)."""
+        return closing_message(self)
+
+    def raise_for_failures(self) -> None:
+        if not self.ok:
+            raise VerifyError(closing_message(self))
+
+    def to_json(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
             "packages": list(dict.fromkeys(r.name for r in self.results)),

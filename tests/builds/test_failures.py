@@ -165,7 +165,7 @@ def test_wheel_only_builds_from_the_source_tree(
 ) -> None:
     result = build_all(kept[0], BuildOptions(packages=["fx-sdistmiss"], sdist=False, out=tmp_path))
     assert not result.not_built
-    assert result.to_dict()["files"] == ["fx_sdistmiss-0.1.0-py3-none-any.whl"]
+    assert result.to_json()["files"] == ["fx_sdistmiss-0.1.0-py3-none-any.whl"]
 
 
 def test_the_command_exits_1_with_the_reason(

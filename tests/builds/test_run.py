@@ -226,7 +226,7 @@ def test_an_unrelated_commit_changes_no_byte_of_a_package(
     def hashes(out: str) -> dict[str, str]:
         result = build_all(root, BuildOptions(out=tmp_path / out, jobs=3))
         assert {result.plan.epoch_of(p) for p in result.plan.packages} == {1767268800}
-        assert result.to_dict()["not_reproducible"] == {}
+        assert result.to_json()["not_reproducible"] == {}
         return {f.filename: f.sha256 for o in result.built if o.record for f in o.record.files}
 
     first = hashes("one")
@@ -311,7 +311,7 @@ def test_a_src_layout_is_tested_against_its_wheel_and_a_missing_runner_is_named(
     )
     git_init(root)
     result = build_all(root, BuildOptions(out=tmp_path / "dist", test=True, strict=True))
-    assert [o.tests for o in result.outcomes] == ["passed"], result.to_dict()
+    assert [o.tests for o in result.outcomes] == ["passed"], result.to_json()
     pyproject = root / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('test = ["pytest"]', 'test = ["packaging"]'))
     result = build_all(root, BuildOptions(out=tmp_path / "dist2", test=True, strict=True))
@@ -343,19 +343,19 @@ def test_a_flat_layout_is_tested_against_its_wheel_not_its_source(tmp_path: Path
     )
     git_init(root)
     result = build_all(root, BuildOptions(out=tmp_path / "dist", test=True, strict=True))
-    assert [o.tests for o in result.outcomes] == ["passed"], result.to_dict()
+    assert [o.tests for o in result.outcomes] == ["passed"], result.to_json()
     (root / "tests" / "test_helper.py").write_text(
         "import helper\n\ndef test_helper():\n    assert helper.HELP == 1\n", encoding="utf-8"
     )
     git_commit_all(root, "A test of a module the wheel does not ship")
     result = build_all(root, BuildOptions(out=tmp_path / "dist2", test=True))
-    assert [o.tests for o in result.outcomes] == ["failed"], result.to_dict()
+    assert [o.tests for o in result.outcomes] == ["failed"], result.to_json()
 
 
 def test_the_pip_fallback_builds_the_same_files(lib: Path, tmp_path: Path) -> None:
     result = build_all(lib, BuildOptions(out=tmp_path / "pip", installer="pip"))
     assert result.plan.installer.name == "pip" and not result.not_built
-    assert sorted(result.to_dict()["files"]) == [
+    assert sorted(result.to_json()["files"]) == [
         "repro_lib-1.2.0-py3-none-any.whl",
         "repro_lib-1.2.0.tar.gz",
     ]
@@ -446,10 +446,10 @@ def test_a_scikit_build_core_extension_builds_for_this_platform(tmp_path: Path) 
     (root / "src" / "core.c").write_text(C_SOURCE)
     result = build_all(root)
     assert not result.not_built, result.not_built[0].error
-    (wheel,) = [f for f in result.to_dict()["files"] if f.endswith(".whl")]
+    (wheel,) = [f for f in result.to_json()["files"] if f.endswith(".whl")]
     assert wheel.startswith("nat_ext-0.1.0-cp3") and "-none-any" not in wheel
     # what relnox cannot make reproducible, the report names with the backend and why
-    (why,) = result.to_dict()["not_reproducible"].values()
+    (why,) = result.to_json()["not_reproducible"].values()
     assert why.startswith("scikit_build_core.build: its wheel holds C/C++") and "compiler" in why
     target = tmp_path / "site"
     subprocess.run(

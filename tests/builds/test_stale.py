@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from relnox.artifacts.manifest import read_manifest
-from relnox.builds import stale_builds
+from relnox.builds.inputs import stale_builds
 from relnox.builds.run import BuildOptions, build_all
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, git_commit_all, git_init, write_workspace

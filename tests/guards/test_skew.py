@@ -61,7 +61,7 @@ def test_old_dependent_broken_by_new_dependency_is_named(tmp_path: Path) -> None
         )
         assert accepted.ok
         assert [r.case.key for r in accepted.accepted] == ["skwbrk-agents==1.0.0"]
-        assert accepted.to_dict()["accepted"] == ["skwbrk-agents==1.0.0"]
+        assert accepted.to_json()["accepted"] == ["skwbrk-agents==1.0.0"]
         assert accepted.results[0].failed
 
 

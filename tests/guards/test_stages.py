@@ -54,4 +54,4 @@ def test_release_stops_at_the_skew_stage_before_publishing(tmp_path: Path) -> No
     assert "accepted: skwrel-agents==1.0.0" in stages["skew"].detail
     assert result.guards["skew"]["accepted"] == ["skwrel-agents==1.0.0"]
     assert stages["publish"].status == "done" and stages["audit"].status == "done"
-    assert result.to_dict()["audit"]["ok"] is True
+    assert result.to_json()["audit"]["ok"] is True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -26,11 +27,12 @@ def test_the_final_install_check_keeps_extras_and_the_extra_index(
     root = write_project(tmp_path / "p", ProjectSpec("failextract", "1.0.0"))
     seen: list[VerifyOptions] = []
 
-    def spy(workspace: object, options: VerifyOptions) -> _Report:  # the index is a stand-in
-        seen.append(options)
-        return _Report()
+    def plan(workspace: object, options: VerifyOptions) -> VerifyOptions:
+        seen.append(options)  # the index is a stand-in: nothing is installed
+        return options
 
-    monkeypatch.setattr(rehearse_module, "verify_install", spy)
+    stand_in = SimpleNamespace(plan=plan, run=lambda plan, runtime=None: _Report())
+    monkeypatch.setattr(rehearse_module, "VERIFY", stand_in)
     result = ReleaseResult(root, versions={"failextract": "1.0.0"})
     stages: list[StageReport] = []
     options = ReleaseOptions(extras=("cli",), extra_index="https://mirror.example.invalid/simple/")

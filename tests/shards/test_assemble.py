@@ -23,7 +23,7 @@ from relnox.artifacts.manifest import (
 from relnox.errors import BuildError
 from relnox.project.discovery import load_workspace
 from relnox.sample import generated_specs, git_commit_all, git_init, write_workspace
-from relnox.shards import AssembleOptions, assemble, plan_assemble
+from relnox.shards.assemble import AssembleOptions, assemble, plan_assemble
 from tests.conftest import run_relnox
 
 

@@ -114,7 +114,7 @@ def test_release_installs_with_its_new_siblings_from_dist(good: Path) -> None:
     assert all(c.ok for c in report.commands)
     assert report.installer == "uv"
     assert report.python == ".".join(map(str, sys.version_info[:3]))
-    data = report.to_dict()
+    data = report.to_json()
     assert data["ok"] is True and data["failed"] == []
     assert data["packages"] == ["vfyrlx-core", "vfyrlx-agents", "vfyrlx-runtime"]
 
@@ -199,7 +199,7 @@ def test_each_broken_package_fails_its_own_check(broken: Path) -> None:
     assert "import vfybad_script" in script.passed
 
     assert results["vfybad-fine"].ok
-    assert sorted(report.to_dict()["failed"]) == ["vfybad-empty", "vfybad-script", "vfybad-version"]
+    assert sorted(report.to_json()["failed"]) == ["vfybad-empty", "vfybad-script", "vfybad-version"]
 
 
 def test_relnox_verify_install_prints_the_failures_and_exits_1(broken: Path) -> None:

@@ -154,7 +154,7 @@ def test_each_package_gets_an_interpreter_its_requires_python_allows(mixed: Path
     needy = results["mixpy-needy"]
     assert [c.name for c in needy.failed] == ["install"]
     assert failure_cause(needy.failed[0]) == NETWORK
-    assert report.to_dict()["failed"] == ["mixpy-needy"]
+    assert report.to_json()["failed"] == ["mixpy-needy"]
     assert closing_message(report).startswith(
         "verify-install failed because of the network or the index: installing mixpy-needy"
     )
