@@ -41,6 +41,8 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from relnox.atomic import write_atomic
+from relnox.ci.native import native_builder
+from relnox.ci.publishing import repository, secrets, signs
 from relnox.ci.requirement import installed_requirement, squatting_warning
 from relnox.ci.workflows import (
     DEFAULT_OS,
@@ -48,7 +50,6 @@ from relnox.ci.workflows import (
     TRIGGERS,
     CiSettings,
     WorkflowBuilder,
-    native_builder,
 )
 from relnox.config import check_keys
 from relnox.errors import ConfigError
@@ -189,16 +190,16 @@ def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]
     settings = settings or ci_settings(workspace)
     builder = WorkflowBuilder(workspace, settings)
     found = []
-    if any(builder.signs(target) for target in ("testpypi", "pypi")):
+    if any(signs(builder, target) for target in ("testpypi", "pypi")):
         warning = squatting_warning(builder.requirements)
         if warning:
             found.append("warning: " + warning)
     for target in ("testpypi", "pypi"):
-        secrets = builder.secrets(target)
-        if secrets:
+        needed = secrets(builder, target)
+        if needed:
             found.append(
-                f"the {target} job uploads to {builder.repository(target).label}: create the "
-                f"secrets {' and '.join(secrets)} (Settings > Secrets and variables > Actions, "
+                f"the {target} job uploads to {repository(builder, target).label}: create the "
+                f"secrets {' and '.join(needed)} (Settings > Secrets and variables > Actions, "
                 f"or in the environment {target!r})"
             )
     return found

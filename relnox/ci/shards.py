@@ -20,19 +20,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from relnox.ci.actions import DOWNLOAD, READ, UPLOAD
 from relnox.ci.pins import uses
-from relnox.ci.yaml import Commented
 
 if TYPE_CHECKING:
     from relnox.ci.workflows import WorkflowBuilder
 
-UPLOAD = "actions/upload-artifact"
-DOWNLOAD = "actions/download-artifact"
 PLAN_FILE = "shards.json"
 SHARD_OUT = "shard"  # each shard's --out, beside its .relnox/shard/ manifest
 SHARDS_DIR = "shards"  # where the assemble job downloads them
 PACKAGE_ARGS = 'args=()\nfor package in $PACKAGES; do args+=(--package "$package"); done\n'
-READ: dict[str, str] = {"contents": Commented("read", "check out the repository")}
 
 
 def _env(builder: WorkflowBuilder) -> dict[str, str]:

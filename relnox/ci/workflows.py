@@ -17,24 +17,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from relnox import __version__
+from relnox.ci.actions import CHECKOUT, DOWNLOAD, READ, SETUP_PYTHON, UPLOAD, slug
+from relnox.ci.native import native_builder, wheels_job
 from relnox.ci.pins import uses
+from relnox.ci.publishing import github_release_job, publish_job
 from relnox.ci.yaml import Commented, dump
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
-from relnox.tools.repositories import Repository, resolve
 
 DEFAULT_PYTHONS = ("3.10", "3.11", "3.12", "3.13")
 DEFAULT_OS = ("ubuntu-latest", "macos-latest", "windows-latest")
 #: what starts release.yml: a pushed release tag, or a published GitHub Release
 TRIGGERS = ("tag", "release")
-CHECKOUT = "actions/checkout"
-SETUP_PYTHON = "actions/setup-python"
-UPLOAD = "actions/upload-artifact"
-DOWNLOAD = "actions/download-artifact"
-MATURIN = "PyO3/maturin-action"
-CIBUILDWHEEL = "pypa/cibuildwheel"
-PYPI_ATTESTATIONS = "pypi-attestations==0.0.30"  # signs with the job's OIDC identity
-READ: dict[str, str] = {"contents": Commented("read", "check out the repository")}
 #: a run whose tags an earlier run released (tags pushed together) builds nothing
 NOTHING_LEFT = "needs.plan.outputs.packages != ''"
 #: what the plan job decides once for the run (``relnox resolve-version``): the other
@@ -75,22 +69,6 @@ class CiSettings:
     shards: str | None = None  # N or "auto": the build over a matrix (relnox.ci.shards)
 
 
-#: the wheel builder of each native build backend (by the backend's module), and the
-#: action each builder runs in the wheel matrix
-NATIVE_BACKENDS = {
-    "maturin": "maturin",
-    "scikit_build_core": "cibuildwheel",
-    "mesonpy": "cibuildwheel",
-}
-BUILDER_ACTIONS = {"maturin": MATURIN, "cibuildwheel": CIBUILDWHEEL}
-
-
-def native_builder(pkg: Package) -> str | None:
-    """``maturin`` or ``cibuildwheel`` for a package with a native build backend."""
-    backend = pkg.backend.lower()
-    return next((b for name, b in NATIVE_BACKENDS.items() if backend.startswith(name)), None)
-
-
 def tag_pattern(tag_format: str) -> str:
     """The ``on.push.tags`` filter matching tag-format (``{name}-v{version}`` -> ``*-v[0-9]*``)."""
     return re.sub(r"\{(name|dir)\}", "*", tag_format).replace("{version}", "[0-9]*")
@@ -108,10 +86,6 @@ def tag_patterns(workspace: Workspace) -> list[str]:
     return list(dict.fromkeys(found)) or [tag_pattern(workspace.tag_format)]
 
 
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
-
-
 class WorkflowBuilder:
     """Builds the two workflow documents for one workspace."""
 
@@ -125,7 +99,7 @@ class WorkflowBuilder:
         self.build_python = settings.python_versions[-1]
         self.native = [p for p in workspace.packages if native_builder(p)]
 
-    def _dir(self, pkg: Package) -> str:
+    def directory_of(self, pkg: Package) -> str:
         rel = pkg.directory.relative_to(self.ws.root).as_posix()
         return (self.prefix + rel).rstrip("/.") or "."
 
@@ -279,76 +253,6 @@ class WorkflowBuilder:
             ],
         }
 
-    def wheels_job(self, pkg: Package) -> dict[str, Any]:
-        directory = self._dir(pkg)
-        wheelhouse = "wheelhouse" if directory == "." else f"{directory}/wheelhouse"
-        pythons = [
-            {"version": v, "cp": "cp" + v.replace(".", "")} for v in self.settings.python_versions
-        ]
-        builder = native_builder(pkg) or "cibuildwheel"
-        if builder == "maturin":
-            build: dict[str, Any] = {
-                "name": "Build the wheel (maturin)",
-                "uses": uses(BUILDER_ACTIONS[builder]),
-                "with": {
-                    "working-directory": directory,
-                    "command": "build",
-                    "args": "--release --out wheelhouse --interpreter ${{ runner.os == 'Linux' "
-                    "&& format('python{0}', matrix.python.version) || 'python' }}",
-                    "manylinux": "auto",
-                },
-            }
-        else:
-            build = {
-                "name": "Build the wheels (cibuildwheel)",
-                "uses": uses(BUILDER_ACTIONS[builder]),
-                "with": {"package-dir": directory, "output-dir": wheelhouse},
-                "env": {"CIBW_BUILD": "${{ matrix.python.cp }}-*"},
-            }
-        # the full install check of verify-install (imports, __version__, console scripts,
-        # [tool.relnox.verify] commands) on this OS and the matrix Python (by its path);
-        # relnox itself runs on the build Python, set up after the build
-        matrix_python = self.setup("${{ matrix.python.version }}", install=False)
-        matrix_python[1] = {"id": "python", **matrix_python[1]}
-        verify = (
-            'nox -s verify_install -- --package "$PACKAGE" --dist "$WHEELHOUSE" '
-            '--python "$PYTHON"\n'
-        )
-        return {
-            "name": f"Wheels of {pkg.name} (${{{{ matrix.os }}}}, Python ${{{{ matrix.python.version }}}})",
-            "needs": "plan",
-            "if": f"contains(format(' {{0}} ', needs.plan.outputs.packages), ' {pkg.name} ')",
-            "runs-on": "${{ matrix.os }}",
-            "permissions": READ,
-            "strategy": {
-                "fail-fast": False,
-                "matrix": {"os": list(self.settings.os), "python": pythons},
-            },
-            "steps": [
-                *matrix_python,
-                build,
-                *self.setup(self.build_python)[1:],  # relnox's own Python is the default
-                {
-                    "name": "Install the wheel in a fresh environment and check it (verify-install)",
-                    "shell": "bash",
-                    "run": verify,
-                    "env": {
-                        "PACKAGE": pkg.name,
-                        "WHEELHOUSE": f"${{{{ github.workspace }}}}/{wheelhouse}",
-                        "PYTHON": "${{ steps.python.outputs.python-path }}",
-                    },
-                },
-                {
-                    "uses": uses(UPLOAD),
-                    "with": {
-                        "name": f"wheels-{_slug(pkg.name)}-${{{{ matrix.os }}}}-${{{{ matrix.python.version }}}}",
-                        "path": f"{wheelhouse}/*.whl",
-                        "if-no-files-found": "error",
-                    },
-                },
-            ],
-        }
-
     def verify_job(self, wheel_jobs: list[str]) -> dict[str, Any]:
         """Every package of the release, native ones from the wheels of their matrix."""
         job: dict[str, Any] = {
@@ -369,163 +273,6 @@ class WorkflowBuilder:
                 *self.setup("${{ matrix.python-version }}"),
                 *self.download_dist(),
                 {"name": "Install every package and check it", "run": "nox -s verify_install"},
-            ],
-        }
-
-    def publish_job(self, target: str, needs: list[str]) -> dict[str, Any]:
-        final = target == "pypi"
-        steps = [*self.setup(self.build_python), *self.download_dist()]
-        attest = self.signs(target)
-        if attest:
-            steps.append(self.sign_step())
-        flag = " --attestations" if attest else ""
-        packages = 'args=()\nfor package in $PACKAGES; do args+=(--package "$package"); done\n'
-        # the packages the plan routed here: on a run of several tags, pre-releases go to
-        # the test index and final versions to PyPI, each by its own version
-        env = {"PACKAGES": f"${{{{ needs.plan.outputs.{target} }}}}"}
-        if final:
-            env["REPOSITORY"] = "${{ needs.plan.outputs.pypi_repository }}"
-            steps.append(
-                {
-                    "name": "Publish to PyPI (trusted publishing)" if attest else "Publish",
-                    "run": packages
-                    + f'nox -s publish -- --yes --repository "$REPOSITORY"{flag} "${{args[@]}}"\n',
-                    "env": env,
-                }
-            )
-        else:
-            steps.append(
-                {
-                    "name": "Publish to TestPyPI, then install from it",
-                    "run": packages + f'nox -s publish-test --{flag} "${{args[@]}}"\n',
-                    "env": env,
-                }
-            )
-        # id-token only where it is used: PyPI's and TestPyPI's trusted publishing and signing
-        permissions: dict[str, str] = {**READ}
-        if attest:
-            permissions["id-token"] = Commented("write", "trusted publishing and PEP 740 signing")
-        secrets = self.secrets(target)
-        if secrets:  # a private index: its user and password from the repository's secrets
-            steps[-1]["env"] = {
-                **steps[-1].get("env", {}),
-                **{
-                    variable: f"${{{{ secrets.{secret} }}}}"
-                    for variable, secret in zip(
-                        ("TWINE_USERNAME", "TWINE_PASSWORD"), secrets, strict=True
-                    )
-                },
-            }
-        return {
-            "name": "Publish to PyPI" if final else "Publish to TestPyPI",
-            "needs": needs,
-            # a wheel job of a package outside this release is skipped, not failed
-            "if": f"!cancelled() && !failure() && needs.plan.outputs.{target} != ''",
-            "runs-on": "ubuntu-latest",
-            "environment": {"name": target},
-            "permissions": permissions,
-            "steps": steps,
-        }
-
-    def repository(self, target: str) -> Repository:
-        return resolve(target, self.ws.config, environ={})
-
-    def secrets(self, target: str) -> tuple[str, ...]:
-        """The secrets (user, password) the ``target`` job needs: none for PyPI/TestPyPI,
-        which use trusted publishing; ``INDEX_USERNAME``/``INDEX_PASSWORD`` (``TEST_``
-        first for testpypi) for a private index in their place."""
-        if self.signs(target):
-            return ()
-        prefix = "TEST_" if target == "testpypi" else ""
-        return (f"{prefix}INDEX_USERNAME", f"{prefix}INDEX_PASSWORD")
-
-    def signs(self, target: str) -> bool:
-        """Whether ``target`` (pypi, testpypi) is PyPI or TestPyPI, which take attestations.
-
-        A ``[tool.relnox.repositories]`` entry of that name pointing elsewhere (a
-        private index) gets no signing step.
-        """
-        return self.repository(target).is_pypi
-
-    def sign_step(self) -> dict[str, Any]:
-        """PEP 740: ``<file>.publish.attestation`` beside every file, from this job's identity.
-
-        Each publishing job signs its own download of the files, so PyPI and
-        TestPyPI never see each other's attestations.
-        """
-        files = " ".join(f"{shlex.quote(self.dist)}/{pattern}" for pattern in ("*.whl", "*.tar.gz"))
-        return {
-            "name": "Sign every file (PEP 740 attestations, with this job's OIDC identity)",
-            "run": f"python -m pip install {PYPI_ATTESTATIONS}\n"
-            "shopt -s nullglob\n"
-            f"python -m pypi_attestations sign {files}\n",
-        }
-
-    def github_release_job(self) -> dict[str, Any]:
-        create = (
-            'gh release create "$tag" --title "$tag" --notes-file release-notes.md "${args[@]}" '
-            '"${files[@]}"\n'
-        )
-        if self.settings.trigger == "release":
-            # the release that started this run keeps its own notes and gets every file;
-            # a manual run on a tag (or auto-tag's) has no release yet and creates one
-            # its notes, written on GitHub, get the install instructions once (seed 004)
-            create = (
-                'if gh release view "$tag" > /dev/null 2>&1; then\n'
-                '  gh release upload "$tag" --clobber "${files[@]}"\n'
-                '  gh release view "$tag" --json body --jq .body > release-notes.md\n'
-                "  if ! grep -qx '## Installation' release-notes.md; then\n"
-                '    nox -s release_notes -- "$tag" --install-only --output install.md\n'
-                "    { echo; cat install.md; } >> release-notes.md\n"
-                '    gh release edit "$tag" --notes-file release-notes.md\n'
-                "  fi\n"
-                "else\n  " + create + "fi\n"
-            )
-        else:  # a release made by an earlier run of the same tags is left as it is
-            create = (
-                'if gh release view "$tag" > /dev/null 2>&1; then\n'
-                '  echo "$tag: its GitHub release exists already"\n'
-                "else\n  " + create + "fi\n"
-            )
-        # one release per tag of the run (auto-tag's run has several), each with its own
-        # files, a pre-release where the plan says its version is one
-        script = (
-            "for tag in $TAGS; do\n"
-            "  args=()\n"
-            '  case " $PRERELEASE_TAGS " in *" $tag "*) args+=(--prerelease) ;; esac\n'
-            '  if [ "$LATEST" = false ]; then args+=(--latest=false); fi\n'
-            '  nox -s release_notes -- "$tag" --output release-notes.md --files release-files.txt\n'
-            "  mapfile -t files < release-files.txt\n"
-            '  if [ "${#files[@]}" -eq 0 ]; then\n'
-            '    echo "::error::no file of $tag in the dist artifact"\n'
-            "    exit 1\n"
-            "  fi\n" + "".join("  " + line + "\n" for line in create.splitlines()) + "done\n"
-        )
-        return {
-            "name": "GitHub release",
-            "needs": ["plan", "testpypi", "pypi"],
-            # a run of several tags may publish to both indexes: neither may have failed
-            "if": "!cancelled() && needs.plan.outputs.tags != '' && "
-            "needs.pypi.result != 'failure' && needs.testpypi.result != 'failure' && "
-            "(needs.pypi.result == 'success' || needs.testpypi.result == 'success')",
-            "runs-on": "ubuntu-latest",
-            "permissions": {"contents": Commented("write", "create the release")},
-            "steps": [
-                *self.setup(self.build_python),
-                *self.download_dist(),
-                {
-                    "name": "Attach every file and the install instructions to the GitHub "
-                    "release (or create it)"
-                    if self.settings.trigger == "release"
-                    else "Create the release with notes from the changelog",
-                    "run": script,
-                    "env": {
-                        "GH_TOKEN": "${{ github.token }}",
-                        "TAGS": "${{ needs.plan.outputs.tags }}",
-                        "PRERELEASE_TAGS": "${{ needs.plan.outputs.prerelease_tags }}",
-                        "LATEST": "${{ needs.plan.outputs.is_latest }}",
-                    },
-                },
             ],
         }
 
@@ -565,13 +312,13 @@ class WorkflowBuilder:
             jobs["build"] = self.build_job()
         wheel_jobs = []
         for pkg in self.native:
-            name = f"wheels-{_slug(pkg.name)}"
-            jobs[name] = self.wheels_job(pkg)
+            name = f"wheels-{slug(pkg.name)}"
+            jobs[name] = wheels_job(self, pkg)
             wheel_jobs.append(name)
         jobs["verify"] = self.verify_job(wheel_jobs)
-        jobs["testpypi"] = self.publish_job("testpypi", ["plan", "verify", *wheel_jobs])
-        jobs["pypi"] = self.publish_job("pypi", ["plan", "verify", *wheel_jobs])
-        jobs["github-release"] = self.github_release_job()
+        jobs["testpypi"] = publish_job(self, "testpypi", ["plan", "verify", *wheel_jobs])
+        jobs["pypi"] = publish_job(self, "pypi", ["plan", "verify", *wheel_jobs])
+        jobs["github-release"] = github_release_job(self)
         doc: dict[str, Any] = {
             "name": "Release",
             "on": {

@@ -27,11 +27,12 @@ from typing import TYPE_CHECKING, Any
 
 from relnox.invoke._build import build_all
 from relnox.invoke._bump import bump
-from relnox.invoke._ci import check_tag, ci_init, doctor, plan, release_notes, resolve_version, tag
+from relnox.invoke._ci import ci_init, doctor, plan, release_notes
 from relnox.invoke._guards import audit
 from relnox.invoke._publish import publish, serve_index, testpypi
 from relnox.invoke._release import demo, rehearse, release
 from relnox.invoke._shards import assemble
+from relnox.invoke._tags import check_tag, resolve_version, tag
 from relnox.invoke._verify import verify_install
 from relnox.invoke._workspace import check_versions, packages
 

@@ -19,6 +19,7 @@ from relnox.redact import redact
 
 F = TypeVar("F", bound=Callable[..., Any])
 VERBOSE_HELP = "more log output (repeatable: -vv also shows the tools relnox runs)"
+ROOT_HELP = "repository root (default: .)"
 
 #: the only short flags, each with one meaning in every task (and none made up by invoke)
 SHORT_FLAGS = {

@@ -31,7 +31,8 @@ from typing import Any
 import pytest
 import yaml
 
-from relnox.ci.workflows import BUILDER_ACTIONS, NATIVE_BACKENDS, TRIGGERS, CiSettings
+from relnox.ci.native import BUILDER_ACTIONS, NATIVE_BACKENDS
+from relnox.ci.workflows import TRIGGERS, CiSettings
 from relnox.sample import (
     ProjectSpec,
     demo_specs,

@@ -13,7 +13,8 @@ from invoke.context import Context
 from invoke.exceptions import Exit
 
 from relnox.project.discovery import load_workspace
-from relnox.release.doctor import ERROR, OK, WARN, doctor, missing_metadata, readme_problem
+from relnox.release.doctor import doctor
+from relnox.release.doctor_package import ERROR, OK, WARN, missing_metadata, readme_problem
 from relnox.release.tagging import TagOptions, apply_tags, plan_tags
 from relnox.sample import demo_specs, git_commit_all
 from tests.conftest import run_relnox

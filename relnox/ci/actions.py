@@ -1,0 +1,20 @@
+"""The actions and the permission every generated job names, and the job names' slugs."""
+
+from __future__ import annotations
+
+import re
+
+from relnox.ci.yaml import Commented
+
+CHECKOUT = "actions/checkout"
+SETUP_PYTHON = "actions/setup-python"
+UPLOAD = "actions/upload-artifact"
+DOWNLOAD = "actions/download-artifact"
+MATURIN = "PyO3/maturin-action"
+CIBUILDWHEEL = "pypa/cibuildwheel"
+READ: dict[str, str] = {"contents": Commented("read", "check out the repository")}
+
+
+def slug(name: str) -> str:
+    """A package name as a job or artifact name takes it: ``My_Pkg.x`` -> ``my-pkg-x``."""
+    return re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")

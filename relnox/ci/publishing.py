@@ -1,0 +1,179 @@
+"""The publishing jobs of release.yml: TestPyPI and PyPI (each signing what it uploads,
+PEP 740, where the index takes attestations) and the GitHub release of every tag."""
+
+from __future__ import annotations
+
+import shlex
+from typing import TYPE_CHECKING, Any
+
+from relnox.ci.actions import READ
+from relnox.ci.yaml import Commented
+from relnox.tools.repositories import Repository, resolve
+
+if TYPE_CHECKING:
+    from relnox.ci.workflows import WorkflowBuilder
+
+PYPI_ATTESTATIONS = "pypi-attestations==0.0.30"  # signs with the job's OIDC identity
+
+
+def publish_job(builder: WorkflowBuilder, target: str, needs: list[str]) -> dict[str, Any]:
+    final = target == "pypi"
+    steps = [*builder.setup(builder.build_python), *builder.download_dist()]
+    attest = signs(builder, target)
+    if attest:
+        steps.append(sign_step(builder))
+    flag = " --attestations" if attest else ""
+    packages = 'args=()\nfor package in $PACKAGES; do args+=(--package "$package"); done\n'
+    # the packages the plan routed here: on a run of several tags, pre-releases go to
+    # the test index and final versions to PyPI, each by its own version
+    env = {"PACKAGES": f"${{{{ needs.plan.outputs.{target} }}}}"}
+    if final:
+        env["REPOSITORY"] = "${{ needs.plan.outputs.pypi_repository }}"
+        steps.append(
+            {
+                "name": "Publish to PyPI (trusted publishing)" if attest else "Publish",
+                "run": packages
+                + f'nox -s publish -- --yes --repository "$REPOSITORY"{flag} "${{args[@]}}"\n',
+                "env": env,
+            }
+        )
+    else:
+        steps.append(
+            {
+                "name": "Publish to TestPyPI, then install from it",
+                "run": packages + f'nox -s publish-test --{flag} "${{args[@]}}"\n',
+                "env": env,
+            }
+        )
+    # id-token only where it is used: PyPI's and TestPyPI's trusted publishing and signing
+    permissions: dict[str, str] = {**READ}
+    if attest:
+        permissions["id-token"] = Commented("write", "trusted publishing and PEP 740 signing")
+    needed = secrets(builder, target)
+    if needed:  # a private index: its user and password from the repository's secrets
+        steps[-1]["env"] = {
+            **steps[-1].get("env", {}),
+            **{
+                variable: f"${{{{ secrets.{secret} }}}}"
+                for variable, secret in zip(
+                    ("TWINE_USERNAME", "TWINE_PASSWORD"), needed, strict=True
+                )
+            },
+        }
+    return {
+        "name": "Publish to PyPI" if final else "Publish to TestPyPI",
+        "needs": needs,
+        # a wheel job of a package outside this release is skipped, not failed
+        "if": f"!cancelled() && !failure() && needs.plan.outputs.{target} != ''",
+        "runs-on": "ubuntu-latest",
+        "environment": {"name": target},
+        "permissions": permissions,
+        "steps": steps,
+    }
+
+
+def repository(builder: WorkflowBuilder, target: str) -> Repository:
+    return resolve(target, builder.ws.config, environ={})
+
+
+def secrets(builder: WorkflowBuilder, target: str) -> tuple[str, ...]:
+    """The secrets (user, password) the ``target`` job needs: none for PyPI/TestPyPI,
+    which use trusted publishing; ``INDEX_USERNAME``/``INDEX_PASSWORD`` (``TEST_``
+    first for testpypi) for a private index in their place."""
+    if signs(builder, target):
+        return ()
+    prefix = "TEST_" if target == "testpypi" else ""
+    return (f"{prefix}INDEX_USERNAME", f"{prefix}INDEX_PASSWORD")
+
+
+def signs(builder: WorkflowBuilder, target: str) -> bool:
+    """Whether ``target`` (pypi, testpypi) is PyPI or TestPyPI, which take attestations.
+
+    A ``[tool.relnox.repositories]`` entry of that name pointing elsewhere (a
+    private index) gets no signing step.
+    """
+    return repository(builder, target).is_pypi
+
+
+def sign_step(builder: WorkflowBuilder) -> dict[str, Any]:
+    """PEP 740: ``<file>.publish.attestation`` beside every file, from this job's identity.
+
+    Each publishing job signs its own download of the files, so PyPI and
+    TestPyPI never see each other's attestations.
+    """
+    files = " ".join(f"{shlex.quote(builder.dist)}/{pattern}" for pattern in ("*.whl", "*.tar.gz"))
+    return {
+        "name": "Sign every file (PEP 740 attestations, with this job's OIDC identity)",
+        "run": f"python -m pip install {PYPI_ATTESTATIONS}\n"
+        "shopt -s nullglob\n"
+        f"python -m pypi_attestations sign {files}\n",
+    }
+
+
+def github_release_job(builder: WorkflowBuilder) -> dict[str, Any]:
+    create = (
+        'gh release create "$tag" --title "$tag" --notes-file release-notes.md "${args[@]}" '
+        '"${files[@]}"\n'
+    )
+    if builder.settings.trigger == "release":
+        # the release that started this run keeps its own notes and gets every file;
+        # a manual run on a tag (or auto-tag's) has no release yet and creates one
+        # its notes, written on GitHub, get the install instructions once (seed 004)
+        create = (
+            'if gh release view "$tag" > /dev/null 2>&1; then\n'
+            '  gh release upload "$tag" --clobber "${files[@]}"\n'
+            '  gh release view "$tag" --json body --jq .body > release-notes.md\n'
+            "  if ! grep -qx '## Installation' release-notes.md; then\n"
+            '    nox -s release_notes -- "$tag" --install-only --output install.md\n'
+            "    { echo; cat install.md; } >> release-notes.md\n"
+            '    gh release edit "$tag" --notes-file release-notes.md\n'
+            "  fi\n"
+            "else\n  " + create + "fi\n"
+        )
+    else:  # a release made by an earlier run of the same tags is left as it is
+        create = (
+            'if gh release view "$tag" > /dev/null 2>&1; then\n'
+            '  echo "$tag: its GitHub release exists already"\n'
+            "else\n  " + create + "fi\n"
+        )
+    # one release per tag of the run (auto-tag's run has several), each with its own
+    # files, a pre-release where the plan says its version is one
+    script = (
+        "for tag in $TAGS; do\n"
+        "  args=()\n"
+        '  case " $PRERELEASE_TAGS " in *" $tag "*) args+=(--prerelease) ;; esac\n'
+        '  if [ "$LATEST" = false ]; then args+=(--latest=false); fi\n'
+        '  nox -s release_notes -- "$tag" --output release-notes.md --files release-files.txt\n'
+        "  mapfile -t files < release-files.txt\n"
+        '  if [ "${#files[@]}" -eq 0 ]; then\n'
+        '    echo "::error::no file of $tag in the dist artifact"\n'
+        "    exit 1\n"
+        "  fi\n" + "".join("  " + line + "\n" for line in create.splitlines()) + "done\n"
+    )
+    return {
+        "name": "GitHub release",
+        "needs": ["plan", "testpypi", "pypi"],
+        # a run of several tags may publish to both indexes: neither may have failed
+        "if": "!cancelled() && needs.plan.outputs.tags != '' && "
+        "needs.pypi.result != 'failure' && needs.testpypi.result != 'failure' && "
+        "(needs.pypi.result == 'success' || needs.testpypi.result == 'success')",
+        "runs-on": "ubuntu-latest",
+        "permissions": {"contents": Commented("write", "create the release")},
+        "steps": [
+            *builder.setup(builder.build_python),
+            *builder.download_dist(),
+            {
+                "name": "Attach every file and the install instructions to the GitHub "
+                "release (or create it)"
+                if builder.settings.trigger == "release"
+                else "Create the release with notes from the changelog",
+                "run": script,
+                "env": {
+                    "GH_TOKEN": "${{ github.token }}",
+                    "TAGS": "${{ needs.plan.outputs.tags }}",
+                    "PRERELEASE_TAGS": "${{ needs.plan.outputs.prerelease_tags }}",
+                    "LATEST": "${{ needs.plan.outputs.is_latest }}",
+                },
+            },
+        ],
+    }
