@@ -8,7 +8,6 @@ than a stage (``api_changes``, ``check_bump``, ``enabled``, ``doctor_checks``).
 
 from relnox.guards.api import ApiChange, ApiError, api_changes, check_bump, doctor_checks, enabled
 from relnox.guards.audit import (
-    AuditError,
     AuditOptions,
     AuditPlan,
     AuditReport,
@@ -16,6 +15,7 @@ from relnox.guards.audit import (
     plan_audit,
     run_audit,
 )
+from relnox.guards.audit_pages import AuditError
 from relnox.guards.skew import (
     SkewError,
     SkewOptions,

@@ -21,43 +21,38 @@ raise :class:`AuditError`.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from packaging.utils import canonicalize_name, parse_wheel_filename
 from packaging.version import InvalidVersion, Version
 
 from relnox.artifacts.manifest import Manifest, PackageRecord, read_manifest
 from relnox.errors import RelnoxError
+from relnox.guards.audit_pages import (
+    AuditError,
+    has_bundles,
+    integrity_base,
+    pages_of,
+    provenance_url,
+)
 from relnox.project.workspace import Workspace
 from relnox.stage import Runtime
 from relnox.tools.repositories import Repository, resolve
 from relnox.tools.simple_api import (
-    JSON_TYPE,
-    IndexedFile,
     IndexReader,
     Patience,
-    parse_html,
-    parse_json,
     read_page,
 )
 from relnox.tools.upload import attestations_of
 
 logger = logging.getLogger("relnox")
 
-HTML_ACCEPT = "application/vnd.pypi.simple.v1+html, text/html;q=0.5"
 ACTIVE = "active"
-
-
-class AuditError(RelnoxError):
-    """A usage error of the audit (no manifest, an unknown package or version)."""
 
 
 @dataclass(frozen=True)
@@ -124,78 +119,6 @@ class AuditReport:
             "notes": self.notes,
             "seconds": round(self.seconds, 2),
         }
-
-
-class _StatusMeta(HTMLParser):
-    """The PEP 792 ``<meta name="pypi:project-status" content="...">`` of an HTML page."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.status: str | None = None
-        self.reason: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag != "meta":
-            return
-        found = dict(attrs)
-        if found.get("name") == "pypi:project-status":
-            self.status = found.get("content")
-        elif found.get("name") == "pypi:project-status-reason":
-            self.reason = found.get("content")
-
-
-@dataclass(frozen=True)
-class _Page:
-    kind: str  # "json" or "html"
-    files: dict[str, IndexedFile]
-    status: str | None  # PEP 792; None: not stated (active)
-    reason: str | None = None
-
-
-def _pages(reader: IndexReader, project: str) -> tuple[list[_Page], list[str]]:
-    """The project's page in each format the index serves, and notes on the others."""
-    url = f"{reader.simple_url.rstrip('/')}/{canonicalize_name(project)}/"
-    pages: list[_Page] = []
-    notes: list[str] = []
-    for kind, accept in (("json", JSON_TYPE), ("html", HTML_ACCEPT)):
-        status, content_type, text = read_page(
-            url,
-            accept=accept,
-            auth=reader.auth,
-            origins=reader.origins,
-            patience=reader.patience,
-        )
-        served = "json" if content_type.split(";")[0].strip() == JSON_TYPE else "html"
-        if status == 404:
-            pages.append(_Page(kind, {}, None))
-            continue
-        if served != kind:
-            notes.append(f"{project}: the index serves no {kind.upper()} simple page; not checked")
-            continue
-        if kind == "json":
-            try:
-                data = json.loads(text)
-            except json.JSONDecodeError:
-                raise AuditError(f"{url}: the index sent invalid PEP 691 JSON") from None
-            state = data.get("project-status") or {}
-            pages.append(
-                _Page(kind, parse_json(data, url), state.get("status"), state.get("reason"))
-            )
-        else:
-            meta = _StatusMeta()
-            meta.feed(text)
-            pages.append(_Page(kind, parse_html(text, url), meta.status, meta.reason))
-    return pages, notes
-
-
-def integrity_base(repository: Repository) -> str:
-    """Where the index's integrity API is: beside its simple API (``.../integrity/``)."""
-    return repository.simple_url.removesuffix("simple/") + "integrity/"
-
-
-def provenance_url(base: str, project: str, version: str, filename: str) -> str:
-    name = canonicalize_name(project)
-    return f"{base.rstrip('/')}/{name}/{quote(version)}/{quote(filename)}/provenance"
 
 
 def _expected_tags(record: PackageRecord) -> list[str]:
@@ -339,7 +262,7 @@ def _audit_package(
         report.findings.append(Finding(name, version, check, ok, subject, detail))
 
     logger.info("audit: %s %s on %s", name, version, report.repository.label)
-    pages, notes = _pages(reader, name)
+    pages, notes = pages_of(reader, name)
     report.notes += notes
     for page in pages:
         for artifact in record.files:
@@ -398,21 +321,13 @@ def _audit_package(
             origins=reader.origins,
             patience=reader.patience,
         )
-        ok = code == 200 and _has_bundles(text)
+        ok = code == 200 and has_bundles(text)
         found(
             "provenance",
             ok,
             artifact.filename,
             "" if ok else f"attestations were made but {url} has none (HTTP {code})",
         )
-
-
-def _has_bundles(text: str) -> bool:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        return False
-    return isinstance(data, dict) and bool(data.get("attestation_bundles"))
 
 
 def render_audit(report: AuditReport) -> list[str]:
