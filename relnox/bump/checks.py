@@ -48,72 +48,103 @@ def _message(workspace: Workspace, template: str, fields: Mapping[str, str]) -> 
 
 
 def git_plan(plan: BumpPlan, selected: Sequence[Package], options: BumpOptions) -> None:
-    commit, tag, push, sign = options.commit, options.tag, options.push, options.sign
-    allow_dirty, message, dry_run = options.allow_dirty, options.message, options.dry_run
-    allow_detached = options.allow_detached
-    workspace = plan.workspace
-    root = workspace.root
+    """The bump's git actions (add, commit, tags, push), after every git precondition."""
     vcs = [p for p in selected if p.vcs_versioned]
-    wants = [flag for flag, on in (("--commit", commit), ("--tag", tag), ("--push", push)) if on]
-    if not git.is_repo(root):
-        if wants:
-            problem = (
-                f"{root} is not a git repository, so {'/'.join(wants)} cannot run (bump "
-                f"commits its edits by default); make it one first ({FIRST_COMMIT}), or pass "
-                "--no-commit to only edit the files"
-            )
-            if not dry_run:
-                raise GitError(problem)
-            plan.notes.append(f"warning: {problem} (a dry run shows the plan anyway)")
-        if vcs:
-            raise GitError(
-                f"{vcs[0].pyproject}: the version of {vcs[0].name} comes from git tags but "
-                f"{root} is not a git repository; run `git init` first"
-            )
+    if not _repository_ready(plan, vcs, options):
         return
-    plan.repo = git.toplevel(root)
-    if git.head(root) is None and (wants or vcs):
-        problem = (
-            f"{root}: the repository has no commit yet, so bump would make a first commit "
-            "holding only its version files; commit your project first: "
-            f"{FIRST_COMMIT.removeprefix('git init && ')}"
-        )
-        if not dry_run:
-            raise GitError(problem)
-        plan.notes.append(f"warning: {problem} (a dry run shows the plan anyway)")
-    if not allow_dirty:
-        dirty = git.dirty_files(root)
-        if dirty:
-            shown = ", ".join(dirty[:3]) + (f" and {len(dirty) - 3} more" if len(dirty) > 3 else "")
-            problem = (
-                f"{root}: tracked files have uncommitted changes ({shown}); commit or stash "
-                "them, or pass --allow-dirty"
-            )
-            if not dry_run:
-                raise GitError(problem)
-            plan.notes.append(f"warning: {problem} (a dry run shows the plan anyway)")
-    if (commit or tag) and not allow_detached and git.current_branch(root) is None:
-        flags = "/".join(flag for flag in wants if flag != "--push")
-        problem = (
-            f"{root}: HEAD is detached (no branch is checked out), so {flags} would make a "
-            "commit or tag no branch holds; check out a branch (git switch -c NAME), or pass "
-            "--allow-detached if this is intended"
-        )
-        if not dry_run:
-            raise GitError(problem)
-        plan.notes.append(f"warning: {problem} (a dry run shows the plan anyway)")
+    commit, tag, push = options.commit, options.tag, options.push
     if push and not (commit or tag):
         raise GitError("--push has nothing to push without --commit or --tag; add them")
-    if sign and not (commit or tag):
+    if options.sign and not (commit or tag):
         raise GitError("--sign signs the commit and tags; add --commit and/or --tag")
     if tag and plan.edits and not commit:
         raise GitError(
             "--tag without --commit would tag the commit before the bump's edits; add --commit"
         )
-    fields = _summary(selected, plan.versions)
-    text = _message(workspace, message or workspace.config.commit_message, fields)
+    annotations = _tag_annotations(plan, selected, selected if tag else vcs)
+    plan.tags = list(annotations)
+    root = plan.workspace.root
+    if push:
+        if git.current_branch(root) is None:
+            raise GitError(f"{root}: HEAD is detached, so --push has no branch; check one out")
+        if "origin" not in git.git(root, "remote").splitlines():
+            raise GitError(
+                f"{root}: no git remote named origin for --push; add it with "
+                "`git remote add origin URL`"
+            )
+    _git_actions(plan, selected, annotations, options)
+    if vcs and plan.edits and not commit:
+        plan.notes.append(
+            "note: the tags of git-versioned packages go on HEAD, which does not hold this "
+            "bump's edits; pass --commit to include them"
+        )
+
+
+def _refuse(plan: BumpPlan, problem: str, dry_run: bool) -> None:
+    """A git precondition that fails: an error, or in a dry run a warning beside the plan."""
+    if not dry_run:
+        raise GitError(problem)
+    plan.notes.append(f"warning: {problem} (a dry run shows the plan anyway)")
+
+
+def _repository_ready(plan: BumpPlan, vcs: Sequence[Package], options: BumpOptions) -> bool:
+    """The repository a commit, tag or push needs: a git repository with a first commit, a
+    clean tree and a branch. False when it is no repository and nothing needs one."""
+    commit, tag, push, dry_run = options.commit, options.tag, options.push, options.dry_run
+    root = plan.workspace.root
+    wants = [flag for flag, on in (("--commit", commit), ("--tag", tag), ("--push", push)) if on]
+    if not git.is_repo(root):
+        if wants:
+            _refuse(
+                plan,
+                f"{root} is not a git repository, so {'/'.join(wants)} cannot run (bump "
+                f"commits its edits by default); make it one first ({FIRST_COMMIT}), or pass "
+                "--no-commit to only edit the files",
+                dry_run,
+            )
+        if vcs:
+            raise GitError(
+                f"{vcs[0].pyproject}: the version of {vcs[0].name} comes from git tags but "
+                f"{root} is not a git repository; run `git init` first"
+            )
+        return False
+    plan.repo = git.toplevel(root)
+    if git.head(root) is None and (wants or vcs):
+        _refuse(
+            plan,
+            f"{root}: the repository has no commit yet, so bump would make a first commit "
+            "holding only its version files; commit your project first: "
+            f"{FIRST_COMMIT.removeprefix('git init && ')}",
+            dry_run,
+        )
+    dirty = [] if options.allow_dirty else git.dirty_files(root)
+    if dirty:
+        shown = ", ".join(dirty[:3]) + (f" and {len(dirty) - 3} more" if len(dirty) > 3 else "")
+        _refuse(
+            plan,
+            f"{root}: tracked files have uncommitted changes ({shown}); commit or stash "
+            "them, or pass --allow-dirty",
+            dry_run,
+        )
+    if (commit or tag) and not options.allow_detached and git.current_branch(root) is None:
+        flags = "/".join(flag for flag in wants if flag != "--push")
+        _refuse(
+            plan,
+            f"{root}: HEAD is detached (no branch is checked out), so {flags} would make a "
+            "commit or tag no branch holds; check out a branch (git switch -c NAME), or pass "
+            "--allow-detached if this is intended",
+            dry_run,
+        )
+    return True
+
+
+def _tag_annotations(
+    plan: BumpPlan, selected: Sequence[Package], tagged: Sequence[Package]
+) -> dict[str, str]:
+    """Each new tag and its message; a tag that exists already is refused."""
+    workspace, root = plan.workspace, plan.workspace.root
     annotations: dict[str, str] = {}
-    for pkg in selected if tag else vcs:
+    for pkg in tagged:
         new = plan.versions[pkg.name][1]
         name = workspace.tag_for(pkg, new)
         if name in annotations:
@@ -129,16 +160,17 @@ def git_plan(plan: BumpPlan, selected: Sequence[Package], options: BumpOptions) 
         annotations[name] = (
             f"Release {new}" if lockstep_tag else f"Release {pkg.project_name} {new}"
         )
-    plan.tags = list(annotations)
-    if push:
-        if git.current_branch(root) is None:
-            raise GitError(f"{root}: HEAD is detached, so --push has no branch; check one out")
-        if "origin" not in git.git(root, "remote").splitlines():
-            raise GitError(
-                f"{root}: no git remote named origin for --push; add it with "
-                "`git remote add origin URL`"
-            )
-    if commit and plan.edits:
+    return annotations
+
+
+def _git_actions(
+    plan: BumpPlan, selected: Sequence[Package], annotations: dict[str, str], options: BumpOptions
+) -> None:
+    """add and commit the edits, make the tags, push: in that order."""
+    workspace, sign = plan.workspace, options.sign
+    fields = _summary(selected, plan.versions)
+    text = _message(workspace, options.message or workspace.config.commit_message, fields)
+    if options.commit and plan.edits and plan.repo is not None:
         paths = [relative(edit.path, plan.repo) for edit in plan.edits]
         plan.actions.append(GitAction("add", ("add", "--", *paths)))
         plan.actions.append(
@@ -150,7 +182,7 @@ def git_plan(plan: BumpPlan, selected: Sequence[Package], options: BumpOptions) 
                 "tag", ("tag", "-s" if sign else "-a", "-m", annotation, "--", name), tag=name
             )
         )
-    if push:
+    if options.push:
         # the branch with the first tags in one atomic push, the rest at most three a push:
         # GitHub starts no tag-triggered workflow for a push of more than three tags
         refs = [f"refs/tags/{name}" for name in plan.tags]
@@ -158,8 +190,3 @@ def git_plan(plan: BumpPlan, selected: Sequence[Package], options: BumpOptions) 
         plan.actions.append(GitAction("push", ("push", "--atomic", "--", "origin", "HEAD", *first)))
         for batch in rest:
             plan.actions.append(GitAction("push", ("push", "--", "origin", *batch)))
-    if vcs and plan.edits and not commit:
-        plan.notes.append(
-            "note: the tags of git-versioned packages go on HEAD, which does not hold this "
-            "bump's edits; pass --commit to include them"
-        )
