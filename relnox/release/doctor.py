@@ -19,6 +19,7 @@ from packaging.version import Version
 from relnox.errors import RelnoxError
 from relnox.guards import doctor_checks as api_checks
 from relnox.paths import rel
+from relnox.project.conventions import TagFacts
 from relnox.project.discovery import discover, load_toml
 from relnox.project.workspace import Package, Workspace
 from relnox.release.doctor_index import index_checks
@@ -136,54 +137,7 @@ def tag_checks(ws: Workspace, pkg: Package) -> list[Check]:
         return [Check(name, OK, f"version {pkg.version} comes from the tags; {convention}")]
     current = Version(pkg.version)
     if facts is not None and facts.highest is not None and facts.highest > current:
-        where = rel(pkg.primary.path if pkg.primary else pkg.pyproject, ws.root)
-        leads_to = Version(current.base_version) if current.dev is not None else current
-        if current.dev is not None and current.pre is not None:
-            leads_to = Version(str(current).split(".dev")[0])
-        if current.dev is not None and leads_to in facts.released:
-            # main at 8.5.0.dev while 8.5.0 was tagged on a release branch not merged back
-            return [
-                Check(
-                    name,
-                    ERROR,
-                    f"{pkg.version} leads to {leads_to}, already released by tag "
-                    f"{ws.tag_for(pkg, str(leads_to))} on another branch; merge that branch "
-                    f"into this one, or set the version above {facts.highest}",
-                )
-            ]
-        if facts.backport and facts.last is not None and facts.last <= current:
-            # HEAD's line has its own releases: a maintenance branch (or a main behind one)
-            return [
-                Check(
-                    name,
-                    WARN,
-                    f"tag {facts.highest_tag} is newer than {pkg.version} and is on another "
-                    f"branch; this branch's last release is {facts.last_tag}, so a bump here "
-                    f"below {facts.highest} is a maintenance release (not marked latest)",
-                )
-            ]
-        if facts.highest_tag and version_at(ws, pkg, facts.highest_tag) is None:
-            # two readings: a release of this package from before its file moved, or a
-            # tag of another project that shares the prefix
-            return [
-                Check(
-                    name,
-                    WARN,
-                    f"tag {facts.highest_tag} is newer than {pkg.version} but tags a commit "
-                    f"without {where}; if it is another project's, set tag-format in "
-                    f"{pkg.name}'s [tool.relnox] (relnox refuses a bump to {facts.highest} or "
-                    "below until then)",
-                )
-            ]
-        return [
-            Check(
-                name,
-                ERROR,
-                f"tag {facts.highest_tag} is newer than {pkg.version} in "
-                f"{rel(pkg.primary.path if pkg.primary else pkg.pyproject, ws.root)}; "
-                "bump the version above it",
-            )
-        ]
+        return [_newer_tag(ws, pkg, facts, name)]
     tag = ws.tag_for(pkg)
     if git.tag_exists(ws.root, tag):
         at_tag = version_at(ws, pkg, tag)
@@ -212,6 +166,51 @@ def tag_checks(ws: Workspace, pkg: Package) -> list[Check]:
             )
         ]
     return [Check(name, OK, f"{tag} not created yet; {convention}")]
+
+
+def _newer_tag(ws: Workspace, pkg: Package, facts: TagFacts, name: str) -> Check:
+    """A release tag above the version in the files: which of the three readings it is."""
+    current = Version(pkg.version)
+    where = rel(pkg.primary.path if pkg.primary else pkg.pyproject, ws.root)
+    leads_to = Version(current.base_version) if current.dev is not None else current
+    if current.dev is not None and current.pre is not None:
+        leads_to = Version(str(current).split(".dev")[0])
+    if current.dev is not None and leads_to in facts.released:
+        # main at 8.5.0.dev while 8.5.0 was tagged on a release branch not merged back
+        return Check(
+            name,
+            ERROR,
+            f"{pkg.version} leads to {leads_to}, already released by tag "
+            f"{ws.tag_for(pkg, str(leads_to))} on another branch; merge that branch "
+            f"into this one, or set the version above {facts.highest}",
+        )
+    if facts.backport and facts.last is not None and facts.last <= current:
+        # HEAD's line has its own releases: a maintenance branch (or a main behind one)
+        return Check(
+            name,
+            WARN,
+            f"tag {facts.highest_tag} is newer than {pkg.version} and is on another "
+            f"branch; this branch's last release is {facts.last_tag}, so a bump here "
+            f"below {facts.highest} is a maintenance release (not marked latest)",
+        )
+    if facts.highest_tag and version_at(ws, pkg, facts.highest_tag) is None:
+        # two readings: a release of this package from before its file moved, or a
+        # tag of another project that shares the prefix
+        return Check(
+            name,
+            WARN,
+            f"tag {facts.highest_tag} is newer than {pkg.version} but tags a commit "
+            f"without {where}; if it is another project's, set tag-format in "
+            f"{pkg.name}'s [tool.relnox] (relnox refuses a bump to {facts.highest} or "
+            "below until then)",
+        )
+    return Check(
+        name,
+        ERROR,
+        f"tag {facts.highest_tag} is newer than {pkg.version} in "
+        f"{rel(pkg.primary.path if pkg.primary else pkg.pyproject, ws.root)}; "
+        "bump the version above it",
+    )
 
 
 def _released_under_another_tag(ws: Workspace, pkg: Package) -> tuple[Package, str] | None:
