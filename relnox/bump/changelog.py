@@ -17,10 +17,25 @@ definitions, or none, are left alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from datetime import date
+from pathlib import Path
+from typing import Protocol
 
+from relnox.bump.changelog_route import Release, route_changelog
 from relnox.config import DEFAULT_CHANGELOG_HEADING
-from relnox.project.changelog import UNRELEASED, Section, sections
+from relnox.paths import rel as relative
+from relnox.project.changelog import UNRELEASED, Section, find_section, sections
+from relnox.project.workspace import Package, Workspace, changelog_in
+
+
+class Texts(Protocol):
+    """The files a bump edits, as it will leave them (nothing is written until it applies)."""
+
+    def get(self, path: Path) -> str: ...
+
+    def set(self, path: Path, text: str) -> None: ...
+
 
 UNRELEASED_LINK_RE = re.compile(
     r"^(?P<label>\[unreleased\]:)(?P<gap>[ \t]*)(?P<base>\S*/compare/)(?P<old>\S+?)\.\.\.HEAD"
@@ -90,3 +105,77 @@ def release_links(text: str, title: str, tag: str) -> str:
         f"[{title}]:{gap}{base}{match.group('old')}...{tag}{match.group('eol')}"
     )
     return text[: match.start()] + links + text[match.end() :]
+
+
+def changelog_edits(
+    workspace: Workspace,
+    selected: Sequence[Package],
+    versions: Mapping[str, tuple[str, str]],
+    files: Texts,
+    today: date,
+) -> list[str]:
+    """Each released package's Unreleased entries become its section.
+
+    A package's own changelog gets ``## [0.4.0] - day``. The root changelog gets the same
+    when the workspace has one package or the released packages share one tag; in a
+    workspace of independent packages each package's entries (scoped or under its
+    sub-heading, see :mod:`relnox.bump.changelog_route`) go to ``## [name 0.4.0] - day``;
+    when every package is released at once, one ``## [a 0.4.0, b 1.2.0] - day`` holds all.
+    An Unreleased section without entries gives no empty section.
+    """
+
+    config = workspace.config
+    notes: list[str] = []
+
+    def release(path: Path, title: str, tag: str | None) -> None:
+        text = files.get(path)
+        section = find_section(text, UNRELEASED)
+        rel = relative(path, workspace.root)
+        if section is None:
+            notes.append(f"note: {rel} has no Unreleased section")
+        elif not section.has_entries:
+            notes.append(f"note: {rel} has no Unreleased entries; no section written for {title}")
+        else:
+            released = release_changelog(text, title, today, tag, config.changelog_heading)
+            if released is not None:
+                files.set(path, released)
+
+    root_log = changelog_in(workspace.root, config)
+    in_root: list[Package] = []
+    for pkg in selected:
+        own = changelog_in(pkg.directory, config)
+        if own != root_log and own.is_file():
+            new = versions[pkg.name][1]
+            release(own, new, workspace.tag_for(pkg, new))
+        else:
+            in_root.append(pkg)
+    if not root_log.is_file() or not in_root:
+        return notes
+    tags = {workspace.tag_for(p, versions[p.name][1]) for p in in_root}
+    if len(workspace.packages) == 1 or (len(tags) == 1 and len(in_root) > 1):
+        new = versions[in_root[0].name][1]
+        release(root_log, new, tags.pop())
+        return notes
+    users = [
+        p
+        for p in workspace.packages
+        if changelog_in(p.directory, config) in (root_log, None)
+        or not changelog_in(p.directory, config).is_file()
+    ]
+    if len(in_root) == len(users):  # all that use it at once: one section for all
+        release(root_log, ", ".join(f"{p.name} {versions[p.name][1]}" for p in in_root), None)
+        return notes
+    routed = route_changelog(
+        files.get(root_log),
+        [Release(p.name, p.directory.name, versions[p.name][1]) for p in in_root],
+        [Release(p.name, p.directory.name, p.version) for p in workspace.packages],
+        today,
+        config.changelog_heading,
+    )
+    rel = relative(root_log, workspace.root)
+    if routed is None:
+        notes.append(f"note: {rel} has no Unreleased section")
+        return notes
+    files.set(root_log, routed.text)
+    notes += [f"note: {rel}: {note}" for note in routed.notes]
+    return notes

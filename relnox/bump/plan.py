@@ -28,19 +28,17 @@ from pathlib import Path
 from typing import Any
 
 from relnox.bump.apply import apply
-from relnox.bump.changelog import release_changelog
-from relnox.bump.changelog_route import Release, route_changelog
+from relnox.bump.changelog import changelog_edits
 from relnox.bump.checks import git_plan
 from relnox.bump.model import BumpOptions, BumpPlan, BumpResult, FileEdit, GitAction
 from relnox.errors import ConfigError, VersionError
 from relnox.paths import rel as relative
-from relnox.project.changelog import UNRELEASED, find_section
 from relnox.project.pins import rewrite_requirement
 from relnox.project.selection import Rule, select_packages
 from relnox.project.sources import read_text
 from relnox.project.uvlock import update_uv_lock
 from relnox.project.validate import check_file_name
-from relnox.project.workspace import Package, Workspace, changelog_in
+from relnox.project.workspace import Package, Workspace
 from relnox.stage import Runtime
 from relnox.versioning import PARTS, parse_version, target_version
 
@@ -271,80 +269,6 @@ def _with_moved_pins(
         versions.update(_new_versions(workspace, extra, "patch", None, None))
 
 
-def _changelogs(
-    workspace: Workspace,
-    selected: Sequence[Package],
-    versions: Mapping[str, tuple[str, str]],
-    files: _Files,
-    today: date,
-) -> list[str]:
-    """Each released package's Unreleased entries become its section.
-
-    A package's own changelog gets ``## [0.4.0] - day``. The root changelog gets the same
-    when the workspace has one package or the released packages share one tag; in a
-    workspace of independent packages each package's entries (scoped or under its
-    sub-heading, see :mod:`relnox.bump.changelog_route`) go to ``## [name 0.4.0] - day``;
-    when every package is released at once, one ``## [a 0.4.0, b 1.2.0] - day`` holds all.
-    An Unreleased section without entries gives no empty section.
-    """
-
-    config = workspace.config
-    notes: list[str] = []
-
-    def release(path: Path, title: str, tag: str | None) -> None:
-        text = files.get(path)
-        section = find_section(text, UNRELEASED)
-        rel = relative(path, workspace.root)
-        if section is None:
-            notes.append(f"note: {rel} has no Unreleased section")
-        elif not section.has_entries:
-            notes.append(f"note: {rel} has no Unreleased entries; no section written for {title}")
-        else:
-            released = release_changelog(text, title, today, tag, config.changelog_heading)
-            if released is not None:
-                files.set(path, released)
-
-    root_log = changelog_in(workspace.root, config)
-    in_root: list[Package] = []
-    for pkg in selected:
-        own = changelog_in(pkg.directory, config)
-        if own != root_log and own.is_file():
-            new = versions[pkg.name][1]
-            release(own, new, workspace.tag_for(pkg, new))
-        else:
-            in_root.append(pkg)
-    if not root_log.is_file() or not in_root:
-        return notes
-    tags = {workspace.tag_for(p, versions[p.name][1]) for p in in_root}
-    if len(workspace.packages) == 1 or (len(tags) == 1 and len(in_root) > 1):
-        new = versions[in_root[0].name][1]
-        release(root_log, new, tags.pop())
-        return notes
-    users = [
-        p
-        for p in workspace.packages
-        if changelog_in(p.directory, config) in (root_log, None)
-        or not changelog_in(p.directory, config).is_file()
-    ]
-    if len(in_root) == len(users):  # all that use it at once: one section for all
-        release(root_log, ", ".join(f"{p.name} {versions[p.name][1]}" for p in in_root), None)
-        return notes
-    routed = route_changelog(
-        files.get(root_log),
-        [Release(p.name, p.directory.name, versions[p.name][1]) for p in in_root],
-        [Release(p.name, p.directory.name, p.version) for p in workspace.packages],
-        today,
-        config.changelog_heading,
-    )
-    rel = relative(root_log, workspace.root)
-    if routed is None:
-        notes.append(f"note: {rel} has no Unreleased section")
-        return notes
-    files.set(root_log, routed.text)
-    notes += [f"note: {rel}: {note}" for note in routed.notes]
-    return notes
-
-
 def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
     """Compute and check every edit and git action of a bump; nothing is written."""
     part, to, pre, changed_only = options.part, options.to, options.pre, options.changed_only
@@ -400,7 +324,7 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
         pep440 = {name: str(parse_version(v[1])) for name, v in versions.items()}
         files.set(lock, update_uv_lock(files.get(lock), pep440))
     plan.notes = (
-        _changelogs(workspace, selected, versions, files, options.today or date.today())
+        changelog_edits(workspace, selected, versions, files, options.today or date.today())
         + plan.notes
     )
     plan.edits = files.edits()
