@@ -64,37 +64,7 @@ def index_checks(
         versions = {v for f in files if (p := name_and_version(f)) and (v := p[1])}
         if not versions:
             new.append(pkg.name)
-            rows.append(
-                make_row(name, "ok", f"{repo.label}: no {pkg.name} yet; a first upload creates it")
-            )
-        elif wanted in versions:
-            rows.append(
-                make_row(
-                    name,
-                    "error",
-                    f"{repo.label} already has {pkg.name} {wanted}; bump to a new version "
-                    "(an index never takes a file name twice)",
-                )
-            )
-        elif not versions & our_versions(pkg, ws):
-            shown = ", ".join(str(v) for v in sorted(versions)[-3:])
-            rows.append(
-                make_row(
-                    name,
-                    "error",
-                    f"{repo.label} has {pkg.name} {shown}, none of them a version of this "
-                    "repository: the name may belong to another project; rename the package "
-                    "or claim the name",
-                )
-            )
-        else:
-            rows.append(
-                make_row(
-                    name,
-                    "ok",
-                    f"{repo.label} has {pkg.name} up to {max(versions)}; {wanted} not there yet",
-                )
-            )
+        rows.append(make_row(name, *_versions_there(ws, pkg, repo.label, versions, wanted)))
     limit = new_project_limit(ws, repo)
     if limit is not None and len(new) > limit:
         rows.append(
@@ -107,3 +77,26 @@ def index_checks(
             )
         )
     return rows
+
+
+def _versions_there(
+    ws: Workspace, pkg: Package, label: str, versions: set[Version], wanted: Version
+) -> tuple[str, str]:
+    """What the index's versions of ``pkg`` say about releasing ``wanted``: (status, detail)."""
+    if not versions:
+        return "ok", f"{label}: no {pkg.name} yet; a first upload creates it"
+    if wanted in versions:
+        return (
+            "error",
+            f"{label} already has {pkg.name} {wanted}; bump to a new version "
+            "(an index never takes a file name twice)",
+        )
+    if not versions & our_versions(pkg, ws):
+        shown = ", ".join(str(v) for v in sorted(versions)[-3:])
+        return (
+            "error",
+            f"{label} has {pkg.name} {shown}, none of them a version of this "
+            "repository: the name may belong to another project; rename the package "
+            "or claim the name",
+        )
+    return "ok", f"{label} has {pkg.name} up to {max(versions)}; {wanted} not there yet"
