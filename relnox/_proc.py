@@ -209,6 +209,38 @@ def _all_sent(pid: int) -> bool:
     return found
 
 
+class _Output:
+    """A child's merged output, read as it comes: every chunk, when the last came, and
+    each whole line to ``on_line``."""
+
+    def __init__(self, fd: int, on_line: LineSink | None) -> None:
+        self.fd, self.on_line = fd, on_line
+        self.chunks: list[bytes] = []
+        self.last = time.monotonic()
+
+    def read(self) -> None:
+        pending = b""
+        for chunk in iter(lambda: os.read(self.fd, 65536), b""):
+            self.chunks.append(chunk)
+            self.last = time.monotonic()
+            if self.on_line is not None:
+                pending += chunk
+                *lines, pending = pending.split(b"\n")
+                for line in lines:
+                    self.on_line(line.decode("utf-8", "replace"))
+        if self.on_line is not None and pending:
+            self.on_line(pending.decode("utf-8", "replace"))
+
+
+def _stalled(pid: int, quiet: float, stall: float, answer: float | None) -> str:
+    """Why a child that made no progress for ``quiet`` seconds is stopped ('' to go on):
+    ``stall`` without progress, or sooner, ``answer`` once it has sent all it had and
+    waits for a reply that does not come."""
+    if answer is not None and answer < stall and quiet > answer and _all_sent(pid):
+        return f"{NO_ANSWER} for {answer:g}s"
+    return f"no progress for {stall:g}s" if quiet > stall else ""
+
+
 def _watched(
     argv: list[str],
     cwd: Path | str | None,
@@ -234,23 +266,8 @@ def _watched(
         if on_line is not None:
             on_line(f"cannot run {argv[0]}: {exc}")
         return Result(tuple(argv), CANNOT_RUN, f"cannot run {argv[0]}: {exc}", "", 0.0)
-    chunks: list[bytes] = []
-    last_output = [time.monotonic()]
-
-    def read() -> None:
-        assert proc.stdout is not None
-        fd = proc.stdout.fileno()
-        pending = b""
-        for chunk in iter(lambda: os.read(fd, 65536), b""):
-            chunks.append(chunk)
-            last_output[0] = time.monotonic()
-            if on_line is not None:
-                pending += chunk
-                *lines, pending = pending.split(b"\n")
-                for line in lines:
-                    on_line(line.decode("utf-8", "replace"))
-        if on_line is not None and pending:
-            on_line(pending.decode("utf-8", "replace"))
+    assert proc.stdout is not None
+    out = _Output(proc.stdout.fileno(), on_line)
 
     def kill() -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -259,7 +276,7 @@ def _watched(
 
     stopped = ""
     try:  # from here on, Ctrl-C or any error takes the child along
-        reader = threading.Thread(target=read, daemon=True)
+        reader = threading.Thread(target=out.read, daemon=True)
         reader.start()
         counters = _io_counters(proc.pid)
         progress = time.monotonic()
@@ -283,16 +300,9 @@ def _watched(
             now_counters = _io_counters(proc.pid)
             if now_counters is not None and now_counters != counters:
                 counters, progress = now_counters, now
-            progress = max(progress, last_output[0])
-            limit, why = stall, f"no progress for {stall:g}s"
-            if (
-                answer is not None
-                and answer < stall
-                and now - progress > answer
-                and _all_sent(proc.pid)
-            ):
-                limit, why = answer, f"{NO_ANSWER} for {answer:g}s"
-            if now - progress > limit:
+            progress = max(progress, out.last)
+            why = _stalled(proc.pid, now - progress, stall, answer)
+            if why:
                 stopped = f"{STALLED}: {why}"
                 kill()
                 break
@@ -302,7 +312,7 @@ def _watched(
     reader.join(timeout=5)
     if proc.stdout is not None:
         proc.stdout.close()
-    output = b"".join(chunks).decode("utf-8", "replace")
+    output = b"".join(out.chunks).decode("utf-8", "replace")
     if stopped:
         return Result(
             tuple(argv),
