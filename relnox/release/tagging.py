@@ -190,7 +190,7 @@ def plan_tags(workspace: Workspace, options: TagOptions, runtime: Runtime | None
     """Which tags to create on HEAD; raises when a wanted tag sits on another commit.
 
     ``runtime``'s environment is the CI event's (the push's ``before`` commit)."""
-    since, missing, packages = options.since, options.missing, options.packages
+    missing, packages = options.missing, options.packages
     env = runtime.environ if runtime else None
     repo = workspace.root
     if not git.is_repo(repo):
@@ -208,25 +208,7 @@ def plan_tags(workspace: Workspace, options: TagOptions, runtime: Runtime | None
     selected = workspace.select(packages)
     notes = [f"{p.name}: its version comes from tags; skipped" for p in selected if p.vcs_versioned]
     selected = tuple(p for p in selected if not p.vcs_versioned)
-    wanted: list[tuple[Package, str]] = []
-    unchanged: list[str] = []
-    if missing:
-        rev = None
-        wanted = [(p, "no tag for this version yet") for p in selected]
-    else:
-        rev = since or default_since(workspace, env)
-        first_commit = since in ("HEAD~1", "HEAD^") and _commit_of(repo, since) is None
-        if first_commit and not is_shallow(repo):
-            rev = None  # HEAD has no parent: every version is new, as without --since
-        if rev is not None and _commit_of(repo, rev) is None:
-            hint = FETCH_HINT if is_shallow(repo) else "pass a commit, branch or tag of it"
-            raise GitError(f"--since {rev!r} is not a commit of {repo}; {hint}")
-        for pkg in selected:
-            before = version_at(workspace, pkg, rev) if rev else None
-            if same_version(before, pkg.version):
-                unchanged.append(pkg.name)
-            else:
-                wanted.append((pkg, f"version {before or 'none'} -> {pkg.version}"))
+    rev, wanted, unchanged = _wanted(workspace, selected, options, env)
     actions: dict[str, TagAction] = {}
     shared = _shared_tags(workspace) if wanted else {}
     for pkg, reason in wanted:
@@ -270,6 +252,35 @@ def plan_tags(workspace: Workspace, options: TagOptions, runtime: Runtime | None
     return TagPlan(
         workspace, options, head, rev, tuple(actions.values()), tuple(unchanged), tuple(notes)
     )
+
+
+def _wanted(
+    workspace: Workspace,
+    selected: Sequence[Package],
+    options: TagOptions,
+    env: Mapping[str, str] | None,
+) -> tuple[str | None, list[tuple[Package, str]], list[str]]:
+    """The commit compared with (None: none), the packages to tag with why, and those
+    whose version did not change since it (``--missing``: every package, no commit)."""
+    if options.missing:
+        return None, [(p, "no tag for this version yet") for p in selected], []
+    repo, since = workspace.root, options.since
+    rev = since or default_since(workspace, env)
+    first_commit = since in ("HEAD~1", "HEAD^") and _commit_of(repo, since) is None
+    if first_commit and not is_shallow(repo):
+        rev = None  # HEAD has no parent: every version is new, as without --since
+    if rev is not None and _commit_of(repo, rev) is None:
+        hint = FETCH_HINT if is_shallow(repo) else "pass a commit, branch or tag of it"
+        raise GitError(f"--since {rev!r} is not a commit of {repo}; {hint}")
+    wanted: list[tuple[Package, str]] = []
+    unchanged: list[str] = []
+    for pkg in selected:
+        before = version_at(workspace, pkg, rev) if rev else None
+        if same_version(before, pkg.version):
+            unchanged.append(pkg.name)
+        else:
+            wanted.append((pkg, f"version {before or 'none'} -> {pkg.version}"))
+    return rev, wanted, unchanged
 
 
 #: tags that name a version and no package: the repository's single convention
