@@ -318,14 +318,16 @@ def _flat_layout(directory: Path) -> list[str]:
     )
 
 
-def internal_requirements(
-    pyproject: Path, doc: Mapping[str, Any], names: set[str]
-) -> tuple[InternalRequirement, ...]:
-    found: list[InternalRequirement] = []
-    project_name = table(doc, "project").get("name") or table(doc, "tool", "poetry").get("name")
-    own = canonicalize_name(str(project_name or ""))
+class _Requirements:
+    """The requirements of one pyproject.toml on the workspace's other packages."""
 
-    def pep508(items: Any, key: tuple[str, ...], runtime: bool, optional: bool = False) -> None:
+    def __init__(self, pyproject: Path, names: set[str], own: str) -> None:
+        self.pyproject, self.names, self.own = pyproject, names, own
+        self.found: list[InternalRequirement] = []
+
+    def pep508(
+        self, items: Any, key: tuple[str, ...], runtime: bool, optional: bool = False
+    ) -> None:
         if not isinstance(items, list):
             return
         for index, text in enumerate(items):
@@ -335,42 +337,46 @@ def internal_requirements(
                 req = Requirement(text)
             except InvalidRequirement as exc:
                 raise ConfigError(
-                    f"{pyproject}: invalid requirement {text!r} in {'.'.join(key)} ({exc}); fix it"
+                    f"{self.pyproject}: invalid requirement {text!r} in {'.'.join(key)} ({exc}); fix it"
                 ) from None
             target = canonicalize_name(req.name)
-            if target in names and target != own:
-                found.append(
+            if target in self.names and target != self.own:
+                self.found.append(
                     InternalRequirement(
-                        target, text, pyproject, (*key, index), "pep508", runtime, optional
+                        target, text, self.pyproject, (*key, index), "pep508", runtime, optional
                     )
                 )
 
-    def poetry(deps: Any, key: tuple[str, ...], runtime: bool) -> None:
+    def poetry(self, deps: Any, key: tuple[str, ...], runtime: bool) -> None:
         if not isinstance(deps, Mapping):
             return
         for dep, value in deps.items():
             target = canonicalize_name(dep)
-            if target not in names or target == own:
+            if target not in self.names or target == self.own:
                 continue
             if isinstance(value, str):
-                found.append(
-                    InternalRequirement(target, value, pyproject, (*key, dep), "poetry", runtime)
+                self.found.append(
+                    InternalRequirement(
+                        target, value, self.pyproject, (*key, dep), "poetry", runtime
+                    )
                 )
             elif isinstance(value, Mapping) and isinstance(value.get("version"), str):
-                found.append(
+                self.found.append(
                     InternalRequirement(
                         target,
                         value["version"],
-                        pyproject,
+                        self.pyproject,
                         (*key, dep, "version"),
                         "poetry",
                         runtime,
                     )
                 )
             else:  # a path dependency without a version: ordering only
-                found.append(InternalRequirement(target, "*", pyproject, (), "poetry", runtime))
+                self.found.append(
+                    InternalRequirement(target, "*", self.pyproject, (), "poetry", runtime)
+                )
 
-    def templated(items: Any, optional: bool) -> None:
+    def templated(self, items: Any, optional: bool) -> None:
         for text in items if isinstance(items, list) else []:
             if not isinstance(text, str):
                 continue
@@ -379,35 +385,43 @@ def internal_requirements(
             except InvalidRequirement:
                 continue
             target = canonicalize_name(req.name)
-            if target in names and target != own:
-                found.append(
-                    InternalRequirement(target, "*", pyproject, (), "poetry", True, optional)
+            if target in self.names and target != self.own:
+                self.found.append(
+                    InternalRequirement(target, "*", self.pyproject, (), "poetry", True, optional)
                 )
 
+
+def internal_requirements(
+    pyproject: Path, doc: Mapping[str, Any], names: set[str]
+) -> tuple[InternalRequirement, ...]:
+    """Every requirement of ``doc`` on another package of ``names``: PEP 508 (dependencies,
+    extras, dependency groups), Poetry's tables and hatch metadata hooks' templates."""
+    project_name = table(doc, "project").get("name") or table(doc, "tool", "poetry").get("name")
+    reqs = _Requirements(pyproject, names, canonicalize_name(str(project_name or "")))
     project = table(doc, "project")
-    pep508(project.get("dependencies"), ("project", "dependencies"), True)
+    reqs.pep508(project.get("dependencies"), ("project", "dependencies"), True)
     for extra, items in table(project, "optional-dependencies").items():
-        pep508(items, ("project", "optional-dependencies", extra), True, optional=True)
+        reqs.pep508(items, ("project", "optional-dependencies", extra), True, optional=True)
     for group, items in table(doc, "dependency-groups").items():
-        pep508(items, ("dependency-groups", group), False)
+        reqs.pep508(items, ("dependency-groups", group), False)
     for hook in table(doc, "tool", "hatch", "metadata", "hooks").values():
         # a metadata hook's templated requirements ("core=={{ version }}"): filled in by
         # the build from the same version, so never rewritten, but they order the release
         if isinstance(hook, Mapping):
-            templated(hook.get("dependencies"), False)
+            reqs.templated(hook.get("dependencies"), False)
             for items in table(hook, "optional-dependencies").values():
-                templated(items, True)
+                reqs.templated(items, True)
     tool_poetry = table(doc, "tool", "poetry")
-    poetry(tool_poetry.get("dependencies"), ("tool", "poetry", "dependencies"), True)
-    poetry(tool_poetry.get("dev-dependencies"), ("tool", "poetry", "dev-dependencies"), False)
+    reqs.poetry(tool_poetry.get("dependencies"), ("tool", "poetry", "dependencies"), True)
+    reqs.poetry(tool_poetry.get("dev-dependencies"), ("tool", "poetry", "dev-dependencies"), False)
     for group, group_table in table(tool_poetry, "group").items():
         if isinstance(group_table, Mapping):
-            poetry(
+            reqs.poetry(
                 group_table.get("dependencies"),
                 ("tool", "poetry", "group", group, "dependencies"),
                 False,
             )
-    return tuple(found)
+    return tuple(reqs.found)
 
 
 def readme_path(directory: Path, doc: Mapping[str, Any]) -> Path | None:
