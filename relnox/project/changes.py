@@ -3,7 +3,7 @@
 "Changed" means a committed file under the package's directory differs between
 the package's last tag (the last release of HEAD's line: the highest of its tags that
 HEAD contains or that releases a version HEAD's files have reached, see
-:func:`relnox.project.conventions._measure`) and HEAD;
+:func:`relnox.project.tag_facts._measure`) and HEAD;
 nested package directories do not count for their parent (a workspace root).
 A package that was never tagged counts as changed.
 """

@@ -30,7 +30,6 @@ from relnox.config import (
 from relnox.errors import ConfigError, RelnoxError, VersionError
 from relnox.paths import rel as relpath
 from relnox.project.changelog import check_heading
-from relnox.project.conventions import describe_match
 from relnox.project.dynamic import dynamic_version, unreadable, vcs_plugin
 from relnox.project.pins import poetry_specifier
 from relnox.project.pyproject import (
@@ -50,6 +49,7 @@ from relnox.project.pyproject import (
     version_files,
 )
 from relnox.project.sources import VersionLocation, python_location, read_text, toml_location
+from relnox.project.tag_facts import describe_match
 from relnox.project.validate import (
     check_file_name,
     check_root,

@@ -19,7 +19,7 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from relnox.project.conventions import split_tag, stem
+from relnox.project.tag_model import split_tag, stem
 from relnox.tools import git
 
 

@@ -17,7 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from relnox.errors import GitError, RelnoxError, VersionError
-from relnox.project.conventions import Member, RepoTags, infer_conventions
+from relnox.project.conventions import infer_conventions
+from relnox.project.tag_model import Member, RepoTags
 from relnox.project.workspace import Broken, Package, Workspace
 from relnox.tools import git
 from relnox.versioning import maybe_version
@@ -176,7 +177,7 @@ def files_at(
 
 
 def read_tags(workspace: Workspace) -> Workspace:
-    """``workspace`` with every package's :class:`~relnox.project.conventions.TagFacts` attached."""
+    """``workspace`` with every package's :class:`~relnox.project.tag_model.TagFacts` attached."""
     tags, top = repo_tags(workspace.root)
     if top is None:
         return workspace

@@ -24,12 +24,12 @@ from relnox.config import (
     Config,
 )
 from relnox.errors import ConfigError, GitError, RelnoxError
-from relnox.project.conventions import TagConvention, TagFacts
 from relnox.project.pyproject import (
     VCS_SOURCE,
     InternalRequirement,
 )
 from relnox.project.sources import VersionLocation
+from relnox.project.tag_model import TagConvention, TagFacts
 from relnox.tags import format_tag
 
 __all__ = ["Broken", "InternalRequirement", "Package", "Workspace", "changelog_in"]

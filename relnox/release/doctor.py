@@ -19,8 +19,8 @@ from packaging.version import Version
 from relnox.errors import RelnoxError
 from relnox.guards import doctor_checks as api_checks
 from relnox.paths import rel
-from relnox.project.conventions import TagFacts
 from relnox.project.discovery import discover, load_toml
+from relnox.project.tag_model import TagFacts
 from relnox.project.workspace import Package, Workspace
 from relnox.release.doctor_index import index_checks
 from relnox.release.doctor_package import (

@@ -12,8 +12,8 @@ from relnox.bump import BumpOptions
 from relnox.bump.plan import plan_bump
 from relnox.errors import GitError, VersionError
 from relnox.project.changes import plan
-from relnox.project.conventions import split_tag, stem
 from relnox.project.discovery import discover, load_workspace
+from relnox.project.tag_model import split_tag, stem
 from relnox.release.doctor import doctor
 from relnox.release.tagging import TagOptions, check_tag, plan_tags
 from tests.conftest import run_relnox

@@ -1,0 +1,278 @@
+"""A package's tags read with its convention: which tags are its own (a tag whose commit's
+version file names another version is another project's), its released versions, the
+highest and the last on this branch, and the format new tags get (see
+:mod:`relnox.project.conventions`)."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Callable, Mapping, Sequence
+
+from packaging.version import Version
+
+from relnox.project.tag_model import Member, RepoTags, TagConvention, TagFacts, split_tag, stem
+from relnox.versioning import maybe_version
+
+
+def tag_names_version(
+    member: Member, tag: str, version: Version, show_file: Callable[[str, str], str | None] | None
+) -> bool:
+    if show_file is None or member.version_file is None:
+        return False
+    text = show_file(tag, member.version_file)
+    return text is not None and version in {maybe_version(m) for m in _QUOTED.findall(text)}
+
+
+_QUOTED = re.compile(r"""['"](\d[^'"\s]*)['"]""")
+
+
+def tag_contradicts(
+    member: Member, tag: str, version: Version, show_file: Callable[[str, str], str | None] | None
+) -> bool:
+    """At ``tag``, the member's version file exists and names another version, never this one.
+
+    (cua-bench-ui's pyproject says 0.7.0 at ``bench-v0.2.11``: that tag is another
+    project's.) A file missing at the tag, or a tag-versioned member, says nothing.
+    """
+    if show_file is None or member.version_file is None or member.vcs:
+        return False
+    text = show_file(tag, member.version_file)
+    if text is None:
+        return False
+    quoted = [maybe_version(m) for m in _QUOTED.findall(text)]
+    return version not in quoted and any(v is not None for v in quoted)
+
+
+_CONTRADICTIONS_READ = 40  # newest tags read before a prefix is judged another project's
+
+
+def every_tag_contradicts(
+    member: Member,
+    group: Sequence[tuple[Version, str]],
+    show_file: Callable[[str, str], str | None] | None,
+) -> bool:
+    """No tag of the prefix agrees: each tagged commit's version file names another version.
+
+    One agreeing tag is enough: a project that later publishes builds made elsewhere
+    (its file left behind at 0.0.10 while ``fleet-v0.1.14`` is released) still owns
+    ``fleet-v``, and its file is then below its released version, which is reported.
+    The newest tags are read first, at most ``_CONTRADICTIONS_READ`` of them.
+    """
+    return all(
+        tag_contradicts(member, tag, version, show_file)
+        for version, tag in list(reversed(group))[:_CONTRADICTIONS_READ]
+    )
+
+
+def facts_of(
+    member: Member,
+    prefixes: list[str],
+    claims: Mapping[str, Mapping[str, int]],
+    groups: Mapping[str, list[tuple[Version, str]]],
+    tags: RepoTags,
+    default: str,
+    examples: list[str],
+    why: str = "",
+) -> TagFacts:
+    if member.configured is not None:
+        convention = TagConvention(
+            member.configured, (member.configured,), f"configured: {member.configured_where}"
+        )
+        return _measure(member, convention, tags)
+    if member.match is not None or member.regex is not None:
+        rule = f"--match {member.match}" if member.match else f"tag_regex {member.regex}"
+        convention = TagConvention(
+            default, (), f"the build backend's {rule}", False, member.match, member.regex
+        )
+        measured = _measure(member, convention, tags)
+        split = split_tag(measured.highest_tag) if measured.highest_tag is not None else None
+        fmt = (split[0] + "{version}") if split else _format_of_rule(member) or default
+        if fmt != default:
+            convention = TagConvention(
+                fmt, (), convention.evidence, False, member.match, member.regex
+            )
+            measured = _measure(member, convention, tags)
+        return measured
+    if not prefixes:
+        facts = _measure(
+            member, TagConvention(default, (default,), f"no tags yet; default {default}"), tags
+        )
+        if facts.highest is None and examples and (member.vcs or len(claims) == 0):
+            split = split_tag(examples[0])
+            example = f"{split[0]}{{version}}" if split is not None else default
+            facts = TagFacts(
+                facts.convention,
+                problem=(
+                    f"tags such as {', '.join(examples)} exist but none names {member.name}; "
+                    f'set tag-format (e.g. tag-format = "{example}", as {examples[0]}) in '
+                    "its [tool.relnox] if its releases are tagged another way"
+                ),
+            )
+        return facts
+    best = max(claims[p][member.name] for p in prefixes)
+    chosen = [p for p in prefixes if claims[p][member.name] == best]
+    # the prefix holding the newest release writes new tags; every chosen prefix is read
+    chosen.sort(key=lambda p: groups[p][-1][0], reverse=True)
+    accepts = tuple(p + "{version}" for p in chosen)
+    count = sum(len(groups[p]) for p in chosen)
+    group = groups[chosen[0]]
+    example = next((t for v, t in reversed(group) if not v.is_prerelease), group[-1][1])
+    spelled = " and ".join(repr(p + "{version}") for p in chosen)
+    evidence = f"inferred from {count} tag{'s' if count != 1 else ''} like {example} ({spelled})"
+    if best == 2:
+        evidence += "; one tag for the whole directory"
+    if why:
+        evidence += f"; {why}"
+    pres = [tag for p in chosen for v, tag in groups[p] if v.is_prerelease]
+    semver_pre = (
+        bool(pres)
+        and _SEMVER_PRE_TAG.search(max(pres, key=lambda t: tags.dates.get(t, 0))) is not None
+    )
+    if semver_pre:
+        evidence += "; pre-releases spelled semver style (-beta.N)"
+    convention = TagConvention(accepts[0], accepts, evidence, inferred=True, semver_pre=semver_pre)
+    return _measure(member, convention, tags)
+
+
+_SEMVER_PRE_TAG = re.compile(r"\d-(alpha|beta|rc)\.\d+$", re.IGNORECASE)
+
+
+def _format_of_rule(member: Member) -> str | None:
+    """The first tag's spelling the backend's own rule asks for, before any tag exists.
+
+    ``--match 'pkgs/core-v[0-9]*'`` or a ``tag_regex`` of ``^pkgs/core-v(?P<version>...)``:
+    the literal text before the version, when the rule spells one; ``None`` otherwise.
+    """
+    if member.match is not None:
+        literal = re.split(r"[*?\[]", member.match, maxsplit=1)[0]
+        candidate = literal + "{version}"
+        if literal and fnmatch.fnmatchcase(candidate.replace("{version}", "1.0.0"), member.match):
+            return candidate
+    if member.regex is not None:
+        head = re.split(r"\(\?P<version>", member.regex, maxsplit=1)[0].removeprefix("^")
+        literal = re.sub(r"\\(.)", r"\1", head)
+        if head and not re.search(r"[\\.*+?()\[\]{}|^$]", re.sub(r"\\.", "", head)):
+            found = re.search(member.regex, literal + "1.0.0")
+            if found is not None and found.groupdict().get("version") == "1.0.0":
+                return literal + "{version}"
+    return None
+
+
+def _candidates(member: Member, convention: TagConvention, tags: RepoTags) -> Sequence[str]:
+    """The tags that can match: those starting with a format's literal prefix."""
+    if convention.match is not None or convention.regex is not None or not convention.accepts:
+        return tags.all
+    prefixes = []
+    for fmt in convention.accepts:
+        concrete = fmt.replace("{name}", member.name).replace("{dir}", member.dir)
+        prefixes.append(concrete.split("{", 1)[0])
+    found: list[str] = []
+    for prefix in dict.fromkeys(prefixes):
+        found += tags.starting_with(prefix)
+    return list(dict.fromkeys(found))
+
+
+STRAYS_READ = 3  # highest tags checked against the version file before they count
+
+
+def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFacts:
+    """The package's tags: highest final release, the last of HEAD's line, every version."""
+    found: list[tuple[Version, str]] = []
+    for tag in _candidates(member, convention, tags):
+        version = convention.version_of(tag, name=member.name, dir=member.dir)
+        if version is not None:
+            found.append((version, tag))
+    finals = [item for item in found if not item[0].is_prerelease] or found
+    highest = max(finals, default=None)
+    merged = [item for item in found if item[1] in tags.merged]
+    # HEAD's line: the tags HEAD contains, and those elsewhere that release a version HEAD's
+    # files have reached (a release branch's tags seen from main, a release commit amended
+    # after tagging); its highest is the last release, the base of every comparison
+    line = [
+        item
+        for item in found
+        if item[1] in tags.merged or (member.current is not None and item[0] <= member.current)
+    ]
+    last = max([item for item in line if not item[0].is_prerelease] or line, default=None)
+    # git describe finds the nearest tag HEAD contains; on one commit, the higher version
+    reachable = max(
+        merged, key=lambda item: (-tags.nearness.get(item[1], 0), item[0]), default=None
+    )
+    return TagFacts(
+        convention,
+        highest[0] if highest else None,
+        highest[1] if highest else None,
+        reachable[0] if reachable else None,
+        reachable[1] if reachable else None,
+        len(found),
+        released=frozenset(v for v, _tag in found),
+        last=last[0] if last else None,
+        last_tag=last[1] if last else None,
+    )
+
+
+def with_default_for_new(
+    facts: dict[str, TagFacts], members: Sequence[Member], default: str
+) -> dict[str, TagFacts]:
+    """A package without tags follows its siblings when they all spell tags one way."""
+    shapes = set()
+    for member in members:
+        fact = facts[member.name]
+        if not fact.convention.inferred or fact.convention.regex or fact.convention.match:
+            continue
+        shape = _generalise(fact.convention.format, member)
+        if shape is None:
+            return facts
+        shapes.add(shape)
+    if len(shapes) != 1:
+        return facts
+    (shape,) = shapes
+    if shape == default:
+        return facts
+    out = dict(facts)
+    # one tag for all (no {name}/{dir}) joins a lockstep line: only a package at the
+    # line's version joins it (1.45.0.dev beside 0.66b0.dev packages does not)
+    line = (
+        {m.current for m in members if facts[m.name].count}
+        if "{name}" not in shape and "{dir}" not in shape
+        else None
+    )
+    for member in members:
+        fact = facts[member.name]
+        if line is not None and member.current not in line:
+            continue
+        if fact.count == 0 and member.configured is None and fact.problem is None:
+            out[member.name] = TagFacts(
+                TagConvention(shape, (shape,), f"no tags yet; {shape} as the other packages' tags")
+            )
+    return out
+
+
+def _generalise(fmt: str, member: Member) -> str | None:
+    prefix = fmt.removesuffix("{version}")
+    for placeholder, value in (("{name}", member.name), ("{dir}", member.dir)):
+        if prefix.lower().startswith(value.lower()) and len(prefix) > len(value):
+            return placeholder + prefix[len(value) :] + "{version}"
+    return fmt if "{" in prefix or stem(prefix) == "" else None
+
+
+def describe_match(command: object) -> str | None:
+    """The ``--match`` glob of a ``git describe`` command (string or argv list)."""
+    if isinstance(command, str):
+        import shlex
+
+        try:
+            argv = shlex.split(command)
+        except ValueError:
+            return None
+    elif isinstance(command, list) and all(isinstance(a, str) for a in command):
+        argv = list(command)
+    else:
+        return None
+    for index, arg in enumerate(argv):
+        if arg == "--match" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--match="):
+            return arg.split("=", 1)[1]
+    return None

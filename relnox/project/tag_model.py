@@ -1,0 +1,187 @@
+"""What tag inference works with: a repository's version-shaped tags, a package as
+inference sees it (:class:`Member`), a tag convention and the facts read with it, and
+how a tag prefix is scored against a package's names (see :mod:`relnox.project.conventions`)."""
+
+from __future__ import annotations
+
+import bisect
+import fnmatch
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from packaging.version import Version
+
+from relnox.tags import tag_regex
+from relnox.versioning import maybe_version
+
+_SEPARATORS = "-_/@=.+"
+
+
+@dataclass(frozen=True)
+class RepoTags:
+    """The version-shaped tags of a repository, read once."""
+
+    all: tuple[str, ...] = ()
+    merged: frozenset[str] = frozenset()  # tags HEAD contains
+    shallow: bool = False
+    is_repo: bool = False
+    nearness: Mapping[str, int] = field(default_factory=dict)  # merged tag -> rank, nearest 0
+    dates: Mapping[str, int] = field(default_factory=dict)  # tag -> creation time (unix)
+    triggers: tuple[str, ...] = ()  # the release workflows' ``on: push: tags:`` globs
+
+    def starting_with(self, prefix: str) -> list[str]:
+        """The tags that start with ``prefix`` (a binary search in the sorted names)."""
+        ordered: list[str] | None = self.__dict__.get("_sorted")
+        if ordered is None:
+            ordered = sorted(self.all)
+            object.__setattr__(self, "_sorted", ordered)
+        start = bisect.bisect_left(ordered, prefix)
+        end = start
+        while end < len(ordered) and ordered[end].startswith(prefix):
+            end += 1
+        return ordered[start:end]
+
+    def by_prefix(self) -> dict[str, list[tuple[Version, str]]]:
+        groups: dict[str, list[tuple[Version, str]]] = {}
+        for tag in self.all:
+            split = split_tag(tag)
+            if split is not None:
+                groups.setdefault(split[0], []).append((split[1], tag))
+        for items in groups.values():
+            items.sort()
+        return groups
+
+
+@dataclass(frozen=True)
+class TagConvention:
+    """How one package's release tags are spelled, and why relnox thinks so."""
+
+    format: str  # for new tags; may hold {name}, {dir}, {version}
+    accepts: tuple[str, ...]  # formats whose tags are this package's (format first)
+    evidence: str
+    inferred: bool = False
+    match: str | None = None  # glob from the backend's describe command
+    regex: str | None = None  # the backend's tag_regex
+    semver_pre: bool = False  # pre-releases are tagged semver style: v1.2.0-beta.4
+
+    def version_of(self, tag: str, *, name: str, dir: str) -> Version | None:
+        """The version ``tag`` gives this package, ``None`` if it is not one of its tags."""
+        if self.match is not None and not fnmatch.fnmatchcase(tag, self.match):
+            return None
+        if self.regex is not None:
+            found = re.search(self.regex, tag)
+            if found is None:
+                return None
+            groups = found.groupdict()
+            text = groups.get("version") or (found.group(1) if found.groups() else found.group(0))
+            return maybe_version(text.removeprefix("v").removeprefix("V"))
+        if not self.accepts:  # the backend's --match alone decides: any version-shaped tag
+            split = split_tag(tag)
+            return split[1] if split else None
+        for fmt in self.accepts:
+            concrete = fmt.replace("{name}", name).replace("{dir}", dir)
+            hit = tag_regex(concrete).match(tag)
+            if hit is not None:
+                return maybe_version(hit.group("version"))
+        return None
+
+
+@dataclass(frozen=True)
+class TagFacts:
+    """A package's convention and what its tags say about its released versions."""
+
+    convention: TagConvention
+    highest: Version | None = None  # the highest final release anywhere (pre-releases if none)
+    highest_tag: str | None = None
+    reachable: Version | None = None  # the newest tag HEAD contains (what git describe sees)
+    reachable_tag: str | None = None
+    count: int = 0
+    problem: str | None = None  # tags exist but none is this package's
+    released: frozenset[Version] = frozenset()  # every version a tag of it marks
+    finding: str | None = None  # ambiguous evidence: the choices and the setting that decides
+    last: Version | None = None  # the last release of HEAD's line (see :func:`_measure`)
+    last_tag: str | None = None
+
+    @property
+    def backport(self) -> bool:
+        """HEAD's line is below a release made on another branch (a maintenance branch)."""
+        return self.last is not None and self.highest is not None and self.highest > self.last
+
+
+def split_tag(tag: str) -> tuple[str, Version] | None:
+    """``agent-v0.8.4`` -> (``agent-v``, 0.8.4); ``None`` for a tag without a version."""
+    for index, char in enumerate(tag):
+        if not char.isdigit() or (index and (tag[index - 1].isdigit() or tag[index - 1] == ".")):
+            continue
+        version = maybe_version(tag[index:])
+        if version is not None:
+            return tag[:index], version
+    return None
+
+
+def stem(prefix: str) -> str:
+    """``agent-v`` -> ``agent``; ``name==`` -> ``name``; ``v`` -> ``""``."""
+    text = prefix.rstrip(_SEPARATORS)
+    if text.endswith(("v", "V")) and (len(text) == 1 or text[-2] in _SEPARATORS):
+        text = text[:-1]
+    return text.rstrip(_SEPARATORS).lower()
+
+
+def squash(text: str) -> str:
+    return re.sub(r"[-_.]+", "", text.lower())
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in re.split(r"[-_.]+", text.lower()) if t]
+
+
+def _contains(whole: Sequence[str], part: Sequence[str]) -> bool:
+    n = len(part)
+    return 0 < n < len(whole) and any(
+        list(whole[i : i + n]) == list(part) for i in range(len(whole) - n + 1)
+    )
+
+
+@dataclass(frozen=True)
+class Member:
+    """What inference needs to know of a package."""
+
+    name: str  # canonical
+    project_name: str
+    dir: str  # directory name
+    parents: tuple[str, ...]  # directory names between the root and the package
+    is_root: bool
+    configured: str | None = None  # a tag-format set for this package
+    configured_where: str = ""
+    match: str | None = None
+    regex: str | None = None
+    version_file: str | None = None  # repo-relative path whose content names the version
+    vcs: bool = False  # its version comes from its tags
+    current: Version | None = None  # the version HEAD's files give it (None: from its tags)
+
+
+def member_names(member: Member, several: bool = False) -> set[str]:
+    """The names tags may call ``member`` by. A root's directory is the checkout's name,
+    often a member's (``setuptools-scm/`` holding ``setuptools-scm/``): beside other
+    packages it names none of them."""
+    names = {member.name, member.project_name.lower()}
+    if not (member.is_root and several):
+        names.add(member.dir.lower())
+    return names | {n.replace("-", "_") for n in names} | {n.replace("_", "-") for n in names}
+
+
+def prefix_score(member: Member, prefix_stem: str, single: bool, names: set[str]) -> int:
+    """How surely tags with this prefix stem are ``member``'s: 0 (not) to 4 (its name)."""
+    if prefix_stem == "":
+        # a tag-versioned member reads the repository's bare tags as its backend does
+        # (git describe sees every tag): pydantic-ai's members all take v2.33.0
+        return 1 if (single or member.is_root or member.vcs) else 0
+    if prefix_stem in names:
+        return 4
+    stem_tokens = _tokens(prefix_stem)
+    if any(_contains(_tokens(n), stem_tokens) for n in names):
+        return 3
+    if prefix_stem in {p.lower() for p in member.parents}:
+        return 2
+    return 0
