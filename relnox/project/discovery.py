@@ -11,7 +11,6 @@ package knows its tag convention and its releases. A package that cannot be read
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -20,47 +19,28 @@ from typing import Any
 from packaging.utils import canonicalize_name
 
 from relnox.config import (
-    MEMBER_KEYS,
-    Config,
-    check_keys,
-    check_tag_format,
-    check_version_source,
     load_config,
 )
-from relnox.errors import ConfigError, RelnoxError, VersionError
+from relnox.errors import ConfigError, RelnoxError
 from relnox.paths import rel as relpath
 from relnox.project.changelog import check_heading
-from relnox.project.dynamic import dynamic_version, unreadable, vcs_plugin
-from relnox.project.pins import poetry_specifier
+from relnox.project.members import member_dirs, outside_members, released_by_evidence
+from relnox.project.package_load import VALID_NAME, load_package, name_of
 from relnox.project.pyproject import (
-    DEFAULT_BACKEND,
-    DEFAULT_BUILD_REQUIRES,
-    VCS_SOURCE,
-    VERSION_MODULE_FILES,
-    import_packages,
-    internal_requirements,
     is_package,
     load_toml,
     not_built,
     project_doc,
-    readme_path,
-    setup_cfg,
-    source_roots,
-    version_files,
 )
-from relnox.project.sources import VersionLocation, python_location, read_text, toml_location
-from relnox.project.tag_facts import describe_match
 from relnox.project.validate import (
-    check_file_name,
     check_root,
     check_shape,
-    member_path,
     workspace_error,
 )
 from relnox.project.vcs import read_tags
 from relnox.project.workspace import Broken, Package, Workspace
 from relnox.toml import table
-from relnox.versioning import maybe_version, validate_version
+from relnox.versioning import validate_version
 
 __all__ = [
     "discover",
@@ -70,339 +50,6 @@ __all__ = [
     "release_order",
     "validate_version",
 ]
-
-
-#: a valid distribution name (PEP 508); a template's '$pkg-haystack' is not one
-_VALID_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?")
-
-
-def _name_of(directory: Path, doc: Mapping[str, Any]) -> str | None:
-    """The project name as written: [project], [tool.poetry], setup.cfg or a literal in setup.py."""
-    name = table(doc, "project").get("name") or table(doc, "tool", "poetry").get("name")
-    if isinstance(name, str) and name:
-        return name
-    name = setup_cfg(directory).get("metadata", {}).get("name")
-    if name:
-        return name.strip()
-    setup_py = directory / "setup.py"
-    if setup_py.is_file():
-        import re
-
-        match = re.search(r"""\bname\s*=\s*(['"])([A-Za-z0-9._-]+)\1""", read_text(setup_py))
-        if match:
-            return match.group(2)
-    return None
-
-
-def _tag_rules(doc: Mapping[str, Any]) -> tuple[str | None, str | None]:
-    """How a version-from-tags backend narrows its tags: (describe --match glob, tag regex)."""
-
-    tool = table(doc, "tool")
-    hatch = table(tool, "hatch", "version")
-    raw = table(hatch, "raw-options")
-    scm = table(tool, "setuptools_scm") or table(tool, "setuptools-scm")
-    pdm = table(tool, "pdm", "version")
-    match = describe_match(raw.get("git_describe_command") or scm.get("git_describe_command"))
-    if match is None and isinstance(pdm.get("tag_filter"), str):
-        match = pdm["tag_filter"]
-    regex = (
-        hatch.get("tag-pattern")
-        or raw.get("tag_regex")
-        or scm.get("tag_regex")
-        or pdm.get("tag_regex")
-    )
-    for dunamai in ("uv-dynamic-versioning", "poetry-dynamic-versioning"):
-        pattern = table(tool, dunamai).get("pattern")
-        if isinstance(pattern, str) and "(?P<base>" in pattern:
-            regex = pattern.replace("(?P<base>", "(?P<version>")
-    return match, regex if isinstance(regex, str) else None
-
-
-def _secondaries(
-    directory: Path,
-    doc: Mapping[str, Any],
-    project_name: str,
-    modules: tuple[str, ...],
-    known: list[VersionLocation],
-) -> list[VersionLocation]:
-    """Literal copies of the version: ``__version__`` in the packages it ships, poetry's key."""
-    found: list[VersionLocation] = []
-    pyproject = directory / "pyproject.toml"
-    tool_poetry = table(doc, "tool", "poetry")
-    poetry_key = ("tool", "poetry", "version")
-    if isinstance(tool_poetry.get("version"), str) and all(k.key != poetry_key for k in known):
-        found.append(toml_location(pyproject, doc, poetry_key))
-    dotted = project_name.lower().replace("-", "_").split(".")  # zope.interface: zope/interface
-    nested = ["/".join(dotted)] if len(dotted) > 1 and dotted[0] in modules else []
-    roots = source_roots(directory, doc)
-    for module_name in [*modules, *nested]:
-        for filename in VERSION_MODULE_FILES:
-            for base in roots:
-                for package in _regular_packages(base / module_name):
-                    loc = python_location(package / filename, top_level=True)
-                    if loc is not None and all(loc.path != k.path for k in [*known, *found]):
-                        found.append(loc)
-    return found
-
-
-def _regular_packages(path: Path) -> list[Path]:
-    """``path`` itself, or for a namespace package (a directory without ``__init__.py``)
-    the regular packages directly inside it: ``src/poetry/core`` of a wheel shipping ``poetry``.
-    """
-    if not path.is_dir() or (path / "__init__.py").is_file():
-        return [path]
-    return sorted(child for child in path.iterdir() if (child / "__init__.py").is_file())
-
-
-def _load_package(
-    directory: Path, doc: Mapping[str, Any], names: set[str], config: Config, is_root: bool
-) -> Package:
-    pyproject = directory / "pyproject.toml"
-    project = table(doc, "project")
-    tool_poetry = table(doc, "tool", "poetry")
-    project_name = _name_of(directory, doc)
-    if not project_name:
-        raise ConfigError(f'{pyproject}: [project] has no name; add name = "your-package"')
-    build_system = table(doc, "build-system")
-    backend = build_system.get("build-backend") or DEFAULT_BACKEND
-    requires = tuple(
-        build_system.get(
-            "requires", DEFAULT_BUILD_REQUIRES if "build-backend" not in build_system else ()
-        )
-    )
-    modules = import_packages(directory, project_name, doc)
-    settings = config.raw if is_root else table(doc, "tool", "relnox")
-    if not is_root:
-        check_keys(pyproject, settings, MEMBER_KEYS)
-    override = (
-        check_version_source(pyproject, settings.get("version-source")) or config.version_source
-    )
-    cfg = setup_cfg(directory) if not project else {}
-    metadata = cfg.get("metadata", {})
-
-    locations: list[VersionLocation] = []
-    if override == VCS_SOURCE:
-        source, evidence = VCS_SOURCE, "[tool.relnox] version-source = 'vcs'"
-    elif "version" in project:
-        source, evidence = "project.version", "[project] version"
-        locations.append(toml_location(pyproject, doc, ("project", "version")))
-    elif "version" in tool_poetry and "version" not in project.get("dynamic", ()):
-        if vcs_plugin(doc, requires) == "poetry-dynamic-versioning":
-            source, evidence = VCS_SOURCE, "poetry-dynamic-versioning (versions from git tags)"
-        else:
-            source, evidence = "tool.poetry.version", "[tool.poetry] version"
-            locations.append(toml_location(pyproject, doc, ("tool", "poetry", "version")))
-    elif "version" in project.get("dynamic", ()) or not project:
-        found = dynamic_version(
-            directory,
-            doc,
-            str(backend),
-            [str(r) for r in requires],
-            roots=source_roots(directory, doc),
-            modules=modules,
-            metadata=metadata,
-            load=load_toml,
-        )
-        if found is None:
-            listed = version_files(settings, directory, config.source if is_root else pyproject)
-            if not listed:
-                raise unreadable(directory)
-            found = ("version-files", listed, "[tool.relnox] version-files (first entry)")
-        source, locations, evidence = found[0], list(found[1]), found[2]
-    else:
-        raise VersionError(
-            f'{pyproject}: no version; add version = "0.1.0" to [project] '
-            'or declare dynamic = ["version"] with its source'
-        )
-    drift: list[VersionLocation] = []
-    if source != VCS_SOURCE:
-        locations += _secondaries(directory, doc, project_name, modules, locations)
-        extra = version_files(settings, directory, config.source if is_root else pyproject)
-        locations += [loc for loc in extra if all(loc.path != k.path for k in locations)]
-        primary = validate_version(locations[0].value, locations[0].label)
-        for loc in locations[1:]:
-            if maybe_version(loc.value) != primary:
-                drift.append(loc)
-        version = str(primary) if locations[0].semver else locations[0].value
-        check_file_name(locations[0].label, canonicalize_name(project_name), version)
-    else:
-        version = "0.0.0"  # replaced by the package's last tag in discover
-    tag_format = settings.get("tag-format") if not is_root else None
-    tag_where = f"{pyproject} [tool.relnox] tag-format"
-    for key in (canonicalize_name(project_name), project_name, directory.name):
-        if key in config.tag_formats:
-            tag_format, tag_where = (
-                config.tag_formats[key],
-                f"{config.source} [tool.relnox.tag-formats] {key}",
-            )
-    if tag_format is None and config.tag_format:
-        tag_format, tag_where = config.tag_format, f"{config.source} [tool.relnox] tag-format"
-    if tag_format is not None:
-        check_tag_format(pyproject, tag_format)
-    match, regex = _tag_rules(doc) if source == VCS_SOURCE else (None, None)
-    scripts = {**table(tool_poetry, "scripts"), **table(project, "scripts")}
-    return Package(
-        name=canonicalize_name(project_name),
-        project_name=project_name,
-        directory=directory,
-        pyproject=pyproject,
-        version=version,
-        version_source=source,
-        locations=tuple(locations),
-        backend=str(backend),
-        build_requires=tuple(str(r) for r in requires),
-        requirements=internal_requirements(pyproject, doc, names),
-        import_packages=modules,
-        scripts={k: str(v) for k, v in scripts.items() if isinstance(v, str)},
-        readme=readme_path(directory, doc),
-        requires_python=project.get("requires-python")
-        or _poetry_python(tool_poetry)
-        or cfg.get("options", {}).get("python_requires")
-        or None,
-        settings=dict(settings),
-        evidence=evidence,
-        drift=tuple(drift),
-        tag_format=tag_format,
-        tag_format_where=tag_where if tag_format else "",
-        tag_match=match,
-        tag_regex=regex,
-    )
-
-
-def _poetry_python(tool_poetry: Mapping[str, Any]) -> str | None:
-    """``[tool.poetry.dependencies] python = "^3.9"`` as a PEP 440 ``requires-python``."""
-    python = table(tool_poetry, "dependencies").get("python")
-    return poetry_specifier(python) if isinstance(python, str) else None
-
-
-def _member_dirs(
-    root: Path, doc: Mapping[str, Any] | None, config: Config
-) -> tuple[list[Path], list[Broken]]:
-    """The member directories the globs name, and the matches that cannot be read."""
-    if doc is None:  # no root pyproject.toml: every project below the root
-        return _projects_below(root), []
-    if config.packages is not None:
-        globs, excludes = list(config.packages), []
-    else:
-        uv_ws = table(doc, "tool", "uv", "workspace")
-        globs = [g for g in uv_ws.get("members", []) if isinstance(g, str)]
-        excludes = [g for g in uv_ws.get("exclude", []) if isinstance(g, str)]
-        if is_package(doc, root):
-            globs.insert(0, ".")
-    excluded: set[Path | None] = set()  # as matched, and resolved when it resolves
-    for pattern in excludes:  # a literal path too: a looping link matches no glob
-        for path in [root / pattern, *root.glob(pattern)]:
-            excluded |= {path.absolute(), member_path(path)[0]}
-    dirs: list[Path] = []
-    broken: list[Broken] = []
-    seen: set[Path] = set()  # resolved once each: discovery stays linear in the member count
-    for pattern in globs:
-        matches = [root] if pattern in (".", "", "./") else sorted(root.glob(pattern))
-        for path in matches:
-            if path.absolute() in excluded:
-                continue
-            resolved, error = member_path(path)
-            if error is not None:
-                broken.append(Broken(path, None, error))
-            if resolved is None or resolved in excluded or resolved in seen:
-                continue
-            seen.add(resolved)
-            dirs.append(path)
-    return dirs, broken
-
-
-_NOT_PROJECTS = {
-    "tests",
-    "test",
-    "docs",
-    "doc",
-    "examples",
-    "example",
-    "fixtures",
-    "benchmarks",
-    "node_modules",
-    "build",
-    "dist",
-    "site-packages",
-    "vendor",
-    "third_party",
-}
-
-
-def _projects_below(root: Path, depth: int = 3) -> list[Path]:
-    """Directories up to ``depth`` levels below ``root`` holding a pyproject.toml."""
-    found: list[Path] = []
-    level = [root]
-    for _ in range(depth):
-        below: list[Path] = []
-        for directory in level:
-            try:
-                children = sorted(p for p in directory.iterdir() if p.is_dir())
-            except OSError:
-                continue
-            for child in children:
-                if (
-                    child.name.startswith(".")
-                    or child.name in _NOT_PROJECTS
-                    or "venv" in child.name
-                ):
-                    continue
-                if (child / "pyproject.toml").is_file():
-                    found.append(child)
-                else:
-                    below.append(child)
-        level = below
-    return found
-
-
-def _released_by_evidence(
-    root: Path, doc: Mapping[str, Any], dirs: Sequence[Path]
-) -> dict[Path, str]:
-    """Projects no workspace file lists whose release history says they are released
-    (:mod:`relnox.project.released`): directory -> the evidence."""
-    from relnox.project.released import released_elsewhere
-
-    members = {d.resolve() for d in dirs}
-    candidates: list[tuple[Path, str]] = []
-    if (
-        root.resolve() not in members
-        and {"project", "build-system"} <= doc.keys()
-        and table(doc, "tool", "uv").get("package") is False
-    ):
-        candidates.append((root, _name_of(root, doc) or root.name))
-    for directory in _projects_below(root, depth=3):
-        if directory.resolve() in members:
-            continue
-        try:
-            found = load_toml(directory / "pyproject.toml")
-        except RelnoxError:
-            continue
-        name = _name_of(directory, found)
-        valid = name is not None and _VALID_NAME.fullmatch(name) is not None
-        if valid and "build-system" in found and is_package(found, directory):
-            candidates.append((directory, name or directory.name))
-    return dict(released_elsewhere(root, candidates))
-
-
-def _outside(root: Path, dirs: Sequence[Path]) -> tuple[str, ...]:
-    """Projects next to the workspace that no member list names (a ``backend/`` of its own)."""
-    members = {d.resolve() for d in dirs}
-    notes = []
-    for directory in _projects_below(root, depth=3):
-        if directory.resolve() in members:
-            continue
-        try:
-            doc = load_toml(directory / "pyproject.toml")
-        except RelnoxError:
-            continue
-        name = _name_of(directory, doc)
-        if name and is_package(doc, directory):
-            rel = directory.relative_to(root).as_posix()
-            notes.append(
-                f"{rel}/pyproject.toml ({name}) is not a member of this workspace; "
-                f'add "{rel}" to [tool.relnox] packages to release it with relnox'
-            )
-    return tuple(notes)
 
 
 def _defer_optional_cycles(packages: Sequence[Package]) -> list[Package]:
@@ -480,7 +127,7 @@ def discover(root: Path | str = ".") -> Workspace:
         doc = {}  # a setup.py project: build's legacy setuptools backend builds it
     config = load_config(root_pyproject, table(doc or {}, "tool", "relnox"))
     check_heading(root_pyproject, config.changelog_heading)
-    dirs, broken = _member_dirs(root, doc, config)
+    dirs, broken = member_dirs(root, doc, config)
     if doc is None and not dirs and not broken:
         raise ConfigError(
             f"{root}: no pyproject.toml here or in the directories below; "
@@ -488,7 +135,7 @@ def discover(root: Path | str = ".") -> Workspace:
         )
     explicit = config.packages is not None
     inferred: dict[Path, str] = (
-        {} if explicit or doc is None else _released_by_evidence(root, doc, dirs)
+        {} if explicit or doc is None else released_by_evidence(root, doc, dirs)
     )
     dirs = [*dirs, *(d for d in inferred if d not in dirs)]
     docs: dict[Path, Mapping[str, Any]] = {}
@@ -501,11 +148,11 @@ def discover(root: Path | str = ".") -> Workspace:
                 if doc is not None and directory != root and not _virtual(loaded):
                     raise _no_project(root, directory)
                 continue
-            name = _name_of(directory, loaded)
+            name = name_of(directory, loaded)
         except RelnoxError as exc:
             broken.append(Broken(directory, None, exc))
             continue
-        if name and not _VALID_NAME.fullmatch(name):
+        if name and not VALID_NAME.fullmatch(name):
             error = ConfigError(
                 f"{directory / 'pyproject.toml'}: {name!r} is not a valid project name "
                 "(letters, digits and . _ - only); fix it there"
@@ -522,15 +169,15 @@ def discover(root: Path | str = ".") -> Workspace:
         docs[directory] = loaded
     names: set[str] = set()
     for directory, data in docs.items():
-        name = _name_of(directory, data)
+        name = name_of(directory, data)
         if name:
             names.add(canonicalize_name(name))
     packages: list[Package] = []
     for directory, data in docs.items():
         try:
-            packages.append(_load_package(directory, data, names, config, directory == root))
+            packages.append(load_package(directory, data, names, config, directory == root))
         except RelnoxError as exc:
-            name = _name_of(directory, data)
+            name = name_of(directory, data)
             broken.append(Broken(directory, canonicalize_name(name) if name else None, exc))
     packages, broken = _unique(root, packages, broken)
     if not packages and not broken:
@@ -546,7 +193,7 @@ def discover(root: Path | str = ".") -> Workspace:
             "[tool.uv.workspace] members or [tool.relnox] packages"
         )
     ordered = release_order(_defer_optional_cycles(packages))
-    notes = _outside(root, dirs) if doc is not None and not explicit else ()
+    notes = outside_members(root, dirs) if doc is not None and not explicit else ()
     notes += tuple(skipped)
     notes += tuple(
         f"{relpath(d, root) if d != root else 'pyproject.toml'} is released ({why}), though no "
@@ -561,7 +208,7 @@ def discover(root: Path | str = ".") -> Workspace:
         and table(doc, "tool", "uv").get("package") is False
     ):
         notes += (
-            f"pyproject.toml ({_name_of(root, doc) or 'the root project'}) has a "
+            f"pyproject.toml ({name_of(root, doc) or 'the root project'}) has a "
             "[build-system] but [tool.uv] package = false, so relnox does not release it; "
             'if it is released, add "." to [tool.relnox] packages',
         )

@@ -1,0 +1,154 @@
+"""Where a workspace's packages are: ``[tool.relnox] packages`` globs or uv's workspace
+members, the projects below a root without one, and the projects that left the workspace
+but still have releases."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from relnox.config import (
+    Config,
+)
+from relnox.errors import RelnoxError
+from relnox.project.package_load import VALID_NAME, name_of
+from relnox.project.pyproject import (
+    is_package,
+    load_toml,
+)
+from relnox.project.validate import (
+    member_path,
+)
+from relnox.project.workspace import Broken
+from relnox.toml import table
+
+
+def member_dirs(
+    root: Path, doc: Mapping[str, Any] | None, config: Config
+) -> tuple[list[Path], list[Broken]]:
+    """The member directories the globs name, and the matches that cannot be read."""
+    if doc is None:  # no root pyproject.toml: every project below the root
+        return _projects_below(root), []
+    if config.packages is not None:
+        globs, excludes = list(config.packages), []
+    else:
+        uv_ws = table(doc, "tool", "uv", "workspace")
+        globs = [g for g in uv_ws.get("members", []) if isinstance(g, str)]
+        excludes = [g for g in uv_ws.get("exclude", []) if isinstance(g, str)]
+        if is_package(doc, root):
+            globs.insert(0, ".")
+    excluded: set[Path | None] = set()  # as matched, and resolved when it resolves
+    for pattern in excludes:  # a literal path too: a looping link matches no glob
+        for path in [root / pattern, *root.glob(pattern)]:
+            excluded |= {path.absolute(), member_path(path)[0]}
+    dirs: list[Path] = []
+    broken: list[Broken] = []
+    seen: set[Path] = set()  # resolved once each: discovery stays linear in the member count
+    for pattern in globs:
+        matches = [root] if pattern in (".", "", "./") else sorted(root.glob(pattern))
+        for path in matches:
+            if path.absolute() in excluded:
+                continue
+            resolved, error = member_path(path)
+            if error is not None:
+                broken.append(Broken(path, None, error))
+            if resolved is None or resolved in excluded or resolved in seen:
+                continue
+            seen.add(resolved)
+            dirs.append(path)
+    return dirs, broken
+
+
+_NOT_PROJECTS = {
+    "tests",
+    "test",
+    "docs",
+    "doc",
+    "examples",
+    "example",
+    "fixtures",
+    "benchmarks",
+    "node_modules",
+    "build",
+    "dist",
+    "site-packages",
+    "vendor",
+    "third_party",
+}
+
+
+def _projects_below(root: Path, depth: int = 3) -> list[Path]:
+    """Directories up to ``depth`` levels below ``root`` holding a pyproject.toml."""
+    found: list[Path] = []
+    level = [root]
+    for _ in range(depth):
+        below: list[Path] = []
+        for directory in level:
+            try:
+                children = sorted(p for p in directory.iterdir() if p.is_dir())
+            except OSError:
+                continue
+            for child in children:
+                if (
+                    child.name.startswith(".")
+                    or child.name in _NOT_PROJECTS
+                    or "venv" in child.name
+                ):
+                    continue
+                if (child / "pyproject.toml").is_file():
+                    found.append(child)
+                else:
+                    below.append(child)
+        level = below
+    return found
+
+
+def released_by_evidence(
+    root: Path, doc: Mapping[str, Any], dirs: Sequence[Path]
+) -> dict[Path, str]:
+    """Projects no workspace file lists whose release history says they are released
+    (:mod:`relnox.project.released`): directory -> the evidence."""
+    from relnox.project.released import released_elsewhere
+
+    members = {d.resolve() for d in dirs}
+    candidates: list[tuple[Path, str]] = []
+    if (
+        root.resolve() not in members
+        and {"project", "build-system"} <= doc.keys()
+        and table(doc, "tool", "uv").get("package") is False
+    ):
+        candidates.append((root, name_of(root, doc) or root.name))
+    for directory in _projects_below(root, depth=3):
+        if directory.resolve() in members:
+            continue
+        try:
+            found = load_toml(directory / "pyproject.toml")
+        except RelnoxError:
+            continue
+        name = name_of(directory, found)
+        valid = name is not None and VALID_NAME.fullmatch(name) is not None
+        if valid and "build-system" in found and is_package(found, directory):
+            candidates.append((directory, name or directory.name))
+    return dict(released_elsewhere(root, candidates))
+
+
+def outside_members(root: Path, dirs: Sequence[Path]) -> tuple[str, ...]:
+    """Projects next to the workspace that no member list names (a ``backend/`` of its own)."""
+    members = {d.resolve() for d in dirs}
+    notes = []
+    for directory in _projects_below(root, depth=3):
+        if directory.resolve() in members:
+            continue
+        try:
+            doc = load_toml(directory / "pyproject.toml")
+        except RelnoxError:
+            continue
+        name = name_of(directory, doc)
+        if name and is_package(doc, directory):
+            rel = directory.relative_to(root).as_posix()
+            notes.append(
+                f"{rel}/pyproject.toml ({name}) is not a member of this workspace; "
+                f'add "{rel}" to [tool.relnox] packages to release it with relnox'
+            )
+    return tuple(notes)

@@ -1,0 +1,246 @@
+"""One package read from its ``pyproject.toml`` (or ``setup.cfg``): its name, version and
+where the version is written, its tag rules, its requirements on siblings; or the reason
+it cannot be read (:class:`~relnox.project.workspace.Broken`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from packaging.utils import canonicalize_name
+
+from relnox.config import (
+    MEMBER_KEYS,
+    Config,
+    check_keys,
+    check_tag_format,
+    check_version_source,
+)
+from relnox.errors import ConfigError, VersionError
+from relnox.project.dynamic import dynamic_version, unreadable, vcs_plugin
+from relnox.project.pins import poetry_specifier
+from relnox.project.pyproject import (
+    DEFAULT_BACKEND,
+    DEFAULT_BUILD_REQUIRES,
+    VCS_SOURCE,
+    VERSION_MODULE_FILES,
+    import_packages,
+    internal_requirements,
+    load_toml,
+    readme_path,
+    setup_cfg,
+    source_roots,
+    version_files,
+)
+from relnox.project.sources import VersionLocation, python_location, read_text, toml_location
+from relnox.project.tag_facts import describe_match
+from relnox.project.validate import (
+    check_file_name,
+)
+from relnox.project.workspace import Package
+from relnox.toml import table
+from relnox.versioning import maybe_version, validate_version
+
+#: a valid distribution name (PEP 508); a template's '$pkg-haystack' is not one
+VALID_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?")
+
+
+def name_of(directory: Path, doc: Mapping[str, Any]) -> str | None:
+    """The project name as written: [project], [tool.poetry], setup.cfg or a literal in setup.py."""
+    name = table(doc, "project").get("name") or table(doc, "tool", "poetry").get("name")
+    if isinstance(name, str) and name:
+        return name
+    name = setup_cfg(directory).get("metadata", {}).get("name")
+    if name:
+        return name.strip()
+    setup_py = directory / "setup.py"
+    if setup_py.is_file():
+        import re
+
+        match = re.search(r"""\bname\s*=\s*(['"])([A-Za-z0-9._-]+)\1""", read_text(setup_py))
+        if match:
+            return match.group(2)
+    return None
+
+
+def _tag_rules(doc: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """How a version-from-tags backend narrows its tags: (describe --match glob, tag regex)."""
+
+    tool = table(doc, "tool")
+    hatch = table(tool, "hatch", "version")
+    raw = table(hatch, "raw-options")
+    scm = table(tool, "setuptools_scm") or table(tool, "setuptools-scm")
+    pdm = table(tool, "pdm", "version")
+    match = describe_match(raw.get("git_describe_command") or scm.get("git_describe_command"))
+    if match is None and isinstance(pdm.get("tag_filter"), str):
+        match = pdm["tag_filter"]
+    regex = (
+        hatch.get("tag-pattern")
+        or raw.get("tag_regex")
+        or scm.get("tag_regex")
+        or pdm.get("tag_regex")
+    )
+    for dunamai in ("uv-dynamic-versioning", "poetry-dynamic-versioning"):
+        pattern = table(tool, dunamai).get("pattern")
+        if isinstance(pattern, str) and "(?P<base>" in pattern:
+            regex = pattern.replace("(?P<base>", "(?P<version>")
+    return match, regex if isinstance(regex, str) else None
+
+
+def _secondaries(
+    directory: Path,
+    doc: Mapping[str, Any],
+    project_name: str,
+    modules: tuple[str, ...],
+    known: list[VersionLocation],
+) -> list[VersionLocation]:
+    """Literal copies of the version: ``__version__`` in the packages it ships, poetry's key."""
+    found: list[VersionLocation] = []
+    pyproject = directory / "pyproject.toml"
+    tool_poetry = table(doc, "tool", "poetry")
+    poetry_key = ("tool", "poetry", "version")
+    if isinstance(tool_poetry.get("version"), str) and all(k.key != poetry_key for k in known):
+        found.append(toml_location(pyproject, doc, poetry_key))
+    dotted = project_name.lower().replace("-", "_").split(".")  # zope.interface: zope/interface
+    nested = ["/".join(dotted)] if len(dotted) > 1 and dotted[0] in modules else []
+    roots = source_roots(directory, doc)
+    for module_name in [*modules, *nested]:
+        for filename in VERSION_MODULE_FILES:
+            for base in roots:
+                for package in _regular_packages(base / module_name):
+                    loc = python_location(package / filename, top_level=True)
+                    if loc is not None and all(loc.path != k.path for k in [*known, *found]):
+                        found.append(loc)
+    return found
+
+
+def _regular_packages(path: Path) -> list[Path]:
+    """``path`` itself, or for a namespace package (a directory without ``__init__.py``)
+    the regular packages directly inside it: ``src/poetry/core`` of a wheel shipping ``poetry``.
+    """
+    if not path.is_dir() or (path / "__init__.py").is_file():
+        return [path]
+    return sorted(child for child in path.iterdir() if (child / "__init__.py").is_file())
+
+
+def load_package(
+    directory: Path, doc: Mapping[str, Any], names: set[str], config: Config, is_root: bool
+) -> Package:
+    pyproject = directory / "pyproject.toml"
+    project = table(doc, "project")
+    tool_poetry = table(doc, "tool", "poetry")
+    project_name = name_of(directory, doc)
+    if not project_name:
+        raise ConfigError(f'{pyproject}: [project] has no name; add name = "your-package"')
+    build_system = table(doc, "build-system")
+    backend = build_system.get("build-backend") or DEFAULT_BACKEND
+    requires = tuple(
+        build_system.get(
+            "requires", DEFAULT_BUILD_REQUIRES if "build-backend" not in build_system else ()
+        )
+    )
+    modules = import_packages(directory, project_name, doc)
+    settings = config.raw if is_root else table(doc, "tool", "relnox")
+    if not is_root:
+        check_keys(pyproject, settings, MEMBER_KEYS)
+    override = (
+        check_version_source(pyproject, settings.get("version-source")) or config.version_source
+    )
+    cfg = setup_cfg(directory) if not project else {}
+    metadata = cfg.get("metadata", {})
+
+    locations: list[VersionLocation] = []
+    if override == VCS_SOURCE:
+        source, evidence = VCS_SOURCE, "[tool.relnox] version-source = 'vcs'"
+    elif "version" in project:
+        source, evidence = "project.version", "[project] version"
+        locations.append(toml_location(pyproject, doc, ("project", "version")))
+    elif "version" in tool_poetry and "version" not in project.get("dynamic", ()):
+        if vcs_plugin(doc, requires) == "poetry-dynamic-versioning":
+            source, evidence = VCS_SOURCE, "poetry-dynamic-versioning (versions from git tags)"
+        else:
+            source, evidence = "tool.poetry.version", "[tool.poetry] version"
+            locations.append(toml_location(pyproject, doc, ("tool", "poetry", "version")))
+    elif "version" in project.get("dynamic", ()) or not project:
+        found = dynamic_version(
+            directory,
+            doc,
+            str(backend),
+            [str(r) for r in requires],
+            roots=source_roots(directory, doc),
+            modules=modules,
+            metadata=metadata,
+            load=load_toml,
+        )
+        if found is None:
+            listed = version_files(settings, directory, config.source if is_root else pyproject)
+            if not listed:
+                raise unreadable(directory)
+            found = ("version-files", listed, "[tool.relnox] version-files (first entry)")
+        source, locations, evidence = found[0], list(found[1]), found[2]
+    else:
+        raise VersionError(
+            f'{pyproject}: no version; add version = "0.1.0" to [project] '
+            'or declare dynamic = ["version"] with its source'
+        )
+    drift: list[VersionLocation] = []
+    if source != VCS_SOURCE:
+        locations += _secondaries(directory, doc, project_name, modules, locations)
+        extra = version_files(settings, directory, config.source if is_root else pyproject)
+        locations += [loc for loc in extra if all(loc.path != k.path for k in locations)]
+        primary = validate_version(locations[0].value, locations[0].label)
+        for loc in locations[1:]:
+            if maybe_version(loc.value) != primary:
+                drift.append(loc)
+        version = str(primary) if locations[0].semver else locations[0].value
+        check_file_name(locations[0].label, canonicalize_name(project_name), version)
+    else:
+        version = "0.0.0"  # replaced by the package's last tag in discover
+    tag_format = settings.get("tag-format") if not is_root else None
+    tag_where = f"{pyproject} [tool.relnox] tag-format"
+    for key in (canonicalize_name(project_name), project_name, directory.name):
+        if key in config.tag_formats:
+            tag_format, tag_where = (
+                config.tag_formats[key],
+                f"{config.source} [tool.relnox.tag-formats] {key}",
+            )
+    if tag_format is None and config.tag_format:
+        tag_format, tag_where = config.tag_format, f"{config.source} [tool.relnox] tag-format"
+    if tag_format is not None:
+        check_tag_format(pyproject, tag_format)
+    match, regex = _tag_rules(doc) if source == VCS_SOURCE else (None, None)
+    scripts = {**table(tool_poetry, "scripts"), **table(project, "scripts")}
+    return Package(
+        name=canonicalize_name(project_name),
+        project_name=project_name,
+        directory=directory,
+        pyproject=pyproject,
+        version=version,
+        version_source=source,
+        locations=tuple(locations),
+        backend=str(backend),
+        build_requires=tuple(str(r) for r in requires),
+        requirements=internal_requirements(pyproject, doc, names),
+        import_packages=modules,
+        scripts={k: str(v) for k, v in scripts.items() if isinstance(v, str)},
+        readme=readme_path(directory, doc),
+        requires_python=project.get("requires-python")
+        or _poetry_python(tool_poetry)
+        or cfg.get("options", {}).get("python_requires")
+        or None,
+        settings=dict(settings),
+        evidence=evidence,
+        drift=tuple(drift),
+        tag_format=tag_format,
+        tag_format_where=tag_where if tag_format else "",
+        tag_match=match,
+        tag_regex=regex,
+    )
+
+
+def _poetry_python(tool_poetry: Mapping[str, Any]) -> str | None:
+    """``[tool.poetry.dependencies] python = "^3.9"`` as a PEP 440 ``requires-python``."""
+    python = table(tool_poetry, "dependencies").get("python")
+    return poetry_specifier(python) if isinstance(python, str) else None
