@@ -7,25 +7,21 @@ release itself (``release``, ``plan_release``, ``rehearse``, ``demo``) and ``doc
 its notes (``release_notes``, ``write_notes``, ``NOTES_FILE``).
 """
 
+from relnox.release.ci_tags import (
+    ResolvedVersion,
+    check_tag,
+    is_latest,
+    packages_of_tag,
+    parse_release_tag,
+    release_tags_at,
+    resolve_version,
+)
 from relnox.release.doctor import DoctorReport, doctor
 from relnox.release.model import ReleaseOptions, ReleasePlan, ReleaseResult
 from relnox.release.notes import NOTES_FILE, ReleaseNotes, release_notes, write_notes
 from relnox.release.pipeline import plan_release, release
 from relnox.release.rehearse import Rehearsal, demo, rehearse
-from relnox.release.tagging import (
-    ResolvedVersion,
-    TagOptions,
-    TagPlan,
-    TagResult,
-    apply_tags,
-    check_tag,
-    is_latest,
-    packages_of_tag,
-    parse_release_tag,
-    plan_tags,
-    release_tags_at,
-    resolve_version,
-)
+from relnox.release.tagging import TagOptions, TagPlan, TagResult, apply_tags, plan_tags
 from relnox.stage import Stage
 
 TAG_STAGE: Stage[TagOptions, TagPlan, TagResult] = Stage("tag", TagOptions, plan_tags, apply_tags)

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,16 +20,16 @@ from typing import Any
 
 from packaging.version import Version
 
-from relnox.errors import ConfigError, GitError, VersionError
+from relnox.errors import GitError
 from relnox.paths import rel
 from relnox.project.sources import PY_VERSION_RE, VersionLocation
 from relnox.project.workspace import Package, Workspace
 from relnox.stage import Runtime
-from relnox.tags import ParsedTag, parse_tag
+from relnox.tags import parse_tag
 from relnox.toml import tomllib
 from relnox.tools import git
-from relnox.tools.github import event_before, ref_tag
-from relnox.versioning import maybe_version, same_version, validate_version
+from relnox.tools.github import event_before
+from relnox.versioning import maybe_version, same_version
 
 logger = logging.getLogger("relnox")
 FETCH_HINT = (
@@ -393,155 +392,3 @@ def apply_tags(plan: TagPlan, runtime: Runtime | None = None) -> TagResult:
                 ) from None
     pushed = tuple(a.tag for a in plan.actions) if push else ()
     return TagResult(tuple(a.tag for a in plan.to_create), pushed)
-
-
-@dataclass(frozen=True)
-class TagCheck:
-    tag: str
-    package: str
-    tag_version: str
-    version: str
-    file: str
-
-
-def packages_of_tag(workspace: Workspace, parsed: ParsedTag) -> tuple[Package, ...]:
-    """The packages ``parsed`` releases: by their tag conventions, else by its name/dir."""
-    if parsed.name is not None:
-        return (workspace.get(parsed.name),)
-    if parsed.dir is not None:
-        for pkg in workspace.packages:
-            if pkg.directory.name == parsed.dir:
-                return (pkg,)
-        raise ConfigError(
-            f"tag {parsed.tag}: no package lives in a directory named {parsed.dir!r}; "
-            f"the packages are: {', '.join(p.name for p in workspace.packages)}"
-        )
-    matched = tuple(pkg for pkg, _version in workspace.match_tag(parsed.tag))
-    return matched or workspace.packages
-
-
-def parse_release_tag(workspace: Workspace, tag: str) -> ParsedTag:
-    """``tag`` read by the conventions of the workspace's packages (one tag may name several)."""
-    name = tag.removeprefix("refs/tags/")
-    matches = workspace.match_tag(name)
-    if len(matches) == 1:
-        pkg, version = matches[0]
-        return ParsedTag(name, version, name=pkg.name)
-    if matches:
-        return ParsedTag(name, matches[0][1])
-    parsed = parse_tag(workspace.tag_format, name)
-    if parsed is None:
-        examples = ", ".join(dict.fromkeys(workspace.tag_for(p) for p in workspace.packages[:3]))
-        raise VersionError(
-            f"tag {name!r} is not a release tag of any package here (tags look like "
-            f"{examples}); use such a tag, or set tag-format in [tool.relnox] "
-            f"({workspace.config.source})"
-        )
-    return parsed
-
-
-def release_tags_at(workspace: Workspace, rev: str = "HEAD") -> list[str]:
-    """The release tags of this workspace pointing at ``rev``; other tags there are left out.
-
-    A run started by one of them releases them all (GitHub starts one run per pushed tag:
-    the runs after the first find their tags released already).
-    """
-    found = []
-    for name in git.tags_at(workspace.root, rev):
-        try:
-            packages_of_tag(workspace, parse_release_tag(workspace, name))
-        except (VersionError, ConfigError):  # another project's tag, or a non-release tag
-            continue
-        found.append(name)
-    return found
-
-
-def check_tag(
-    workspace: Workspace, tag: str | None = None, env: Mapping[str, str] | None = None
-) -> list[TagCheck]:
-    """The tag's version equals the pyproject version of its package(s), or VersionError."""
-    tag = tag or ref_tag(env)
-    if not tag:
-        raise VersionError(
-            "no tag to check; pass TAG (or run on a tag push, GITHUB_REF=refs/tags/...)"
-        )
-    parsed = parse_release_tag(workspace, tag)
-    checks = []
-    for pkg in packages_of_tag(workspace, parsed):
-        file = rel(pkg.locations[0].path if pkg.locations else pkg.pyproject, workspace.root)
-        if not pkg.vcs_versioned and not same_version(parsed.version, pkg.version):
-            raise VersionError(
-                f"Version mismatch: git tag ({parsed.version}) != {Path(file).name} ({pkg.version}) "
-                f"for {pkg.name} in {file}; set the version to {parsed.version} there, "
-                f"or tag {workspace.tag_for(pkg)} instead"
-            )
-        checks.append(TagCheck(parsed.tag, pkg.name, parsed.version, pkg.version, file))
-    return checks
-
-
-@dataclass(frozen=True)
-class ResolvedVersion:
-    package: str
-    version: str
-    source: str  # "tag", "input" or "pyproject"
-    tag: str | None = None
-
-
-def _valid(version: str, where: str) -> str:
-    validate_version(version, where)
-    return version
-
-
-def resolve_version(
-    workspace: Workspace,
-    package: str | None = None,
-    *,
-    tag: str | None = None,
-    explicit: str | None = None,
-    env: Mapping[str, str] | None = None,
-) -> ResolvedVersion:
-    """A package's release version: from the tag, else the explicit input, else pyproject."""
-    env = os.environ if env is None else env
-    parsed: ParsedTag | None = None
-    if tag:
-        parsed = parse_release_tag(workspace, tag)
-    elif ref_tag(env):
-        try:
-            parsed = parse_release_tag(workspace, ref_tag(env) or "")
-        except VersionError:
-            parsed = None
-    pkg: Package | None = workspace.get(package) if package else None
-    tagged = packages_of_tag(workspace, parsed) if parsed else ()
-    if pkg is None:
-        if len(workspace.packages) == 1:
-            pkg = workspace.packages[0]
-        elif len(tagged) == 1:
-            pkg = tagged[0]
-        else:
-            raise ConfigError(
-                f"{workspace.root} has {len(workspace.packages)} packages; pass --package NAME "
-                f"(one of {', '.join(p.name for p in workspace.packages)})"
-            )
-    if parsed is not None:
-        if pkg in tagged:
-            version = _valid(parsed.version, f"tag {parsed.tag}")
-            return ResolvedVersion(pkg.name, version, "tag", parsed.tag)
-        if tag:
-            raise VersionError(f"tag {tag} is not a tag of {pkg.name}; pass a tag of that package")
-    if explicit and explicit.strip():
-        version = _valid(explicit.strip(), "the explicit version input")
-        return ResolvedVersion(pkg.name, version, "input")
-    return ResolvedVersion(pkg.name, pkg.version, "pyproject")
-
-
-def is_latest(workspace: Workspace, package: str, version: str) -> bool:
-    """Whether releasing ``package`` at ``version`` may be called the latest release.
-
-    ``False`` for a maintenance release (1.2.4 while 2.0.0 is released on another branch):
-    the GitHub release must not be marked latest (``gh release create --latest=false``).
-    """
-    pkg = workspace.get(package)
-    facts = pkg.tags
-    if facts is None or facts.highest is None:
-        return True
-    return Version(version) >= facts.highest

@@ -14,8 +14,9 @@ from relnox.errors import GitError, VersionError
 from relnox.project.changes import plan
 from relnox.project.discovery import discover, load_workspace
 from relnox.project.tag_model import split_tag, stem
+from relnox.release.ci_tags import check_tag
 from relnox.release.doctor import doctor
-from relnox.release.tagging import TagOptions, check_tag, plan_tags
+from relnox.release.tagging import TagOptions, plan_tags
 from tests.conftest import run_relnox
 from tests.shapes import commit, git, project, repo
 

@@ -21,8 +21,9 @@ from relnox.bump.plan import plan_bump
 from relnox.errors import VersionError
 from relnox.project.changes import plan
 from relnox.project.discovery import load_workspace
+from relnox.release.ci_tags import is_latest
 from relnox.release.doctor import doctor
-from relnox.release.tagging import TagOptions, is_latest, plan_tags
+from relnox.release.tagging import TagOptions, plan_tags
 from tests.conftest import run_relnox
 from tests.shapes import git, project, write
 

@@ -11,7 +11,8 @@ import pytest
 
 from relnox.errors import GitError, VersionError
 from relnox.project.discovery import load_workspace
-from relnox.release.tagging import TagOptions, apply_tags, check_tag, plan_tags, resolve_version
+from relnox.release.ci_tags import check_tag, resolve_version
+from relnox.release.tagging import TagOptions, apply_tags, plan_tags
 from relnox.sample import ProjectSpec, demo_specs, git_commit_all
 from relnox.stage import Runtime
 from tests.conftest import run_relnox
