@@ -20,18 +20,17 @@ from relnox.config import (
 )
 from relnox.errors import ConfigError, VersionError
 from relnox.project.dynamic import dynamic_version, unreadable, vcs_plugin
+from relnox.project.modules import import_packages, source_roots
 from relnox.project.pins import poetry_specifier
 from relnox.project.pyproject import (
     DEFAULT_BACKEND,
     DEFAULT_BUILD_REQUIRES,
     VCS_SOURCE,
     VERSION_MODULE_FILES,
-    import_packages,
     internal_requirements,
     load_toml,
     readme_path,
     setup_cfg,
-    source_roots,
     version_files,
 )
 from relnox.project.sources import VersionLocation, python_location, read_text, toml_location

@@ -1,0 +1,172 @@
+"""Which modules a package ships, read as its build backend finds them: the source roots
+its backend is told (or would find), the top-level packages and modules there, a meson
+project's ``install_sources``."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from relnox.toml import table
+
+
+def source_roots(directory: Path, doc: Mapping[str, Any]) -> tuple[Path, ...]:
+    """Where the backend looks for import packages: src/, the directory, configured roots."""
+    roots: list[Path] = [directory / "src", directory]
+    setuptools = table(doc, "tool", "setuptools")
+    package_dir = setuptools.get("package-dir")
+    if isinstance(package_dir, Mapping) and isinstance(package_dir.get(""), str):
+        roots.insert(0, directory / package_dir[""])
+    find = table(setuptools, "packages", "find")
+    for where in find.get("where", []) if isinstance(find.get("where"), list) else []:
+        if isinstance(where, str):
+            roots.insert(0, directory / where)
+    pdm_dir = table(doc, "tool", "pdm", "build").get("package-dir")
+    if isinstance(pdm_dir, str):
+        roots.insert(0, directory / pdm_dir)
+    for item in table(doc, "tool", "poetry").get("packages", []) or []:
+        if isinstance(item, Mapping) and isinstance(item.get("from"), str):
+            roots.insert(0, directory / item["from"])
+    if str(table(doc, "build-system").get("build-backend", "")).startswith("mesonpy"):
+        roots[:0] = [package.parent for package in meson_packages(directory)]
+    sk_packages = table(doc, "tool", "scikit-build", "wheel").get("packages")
+    if isinstance(sk_packages, list):
+        roots[:0] = [(directory / p.rstrip("/")).parent for p in sk_packages if isinstance(p, str)]
+    sources = table(doc, "tool", "hatch", "build", "targets", "wheel").get("sources")
+    if isinstance(sources, list):
+        roots[:0] = [directory / s for s in sources if isinstance(s, str)]
+    elif isinstance(sources, Mapping):
+        roots[:0] = [
+            directory / k for k, v in sources.items() if isinstance(k, str) and k and not v
+        ]
+    return tuple(dict.fromkeys(roots))
+
+
+_MESON_SKIP = {
+    "build", "builddir", "subprojects", "vendored", "tests", "test", "docs", "node_modules",
+}  # fmt: skip
+_MESON_SUBDIR = re.compile(r"""\bsubdir\s*:\s*['"]([\w.-]+)['"]""")
+_MESON_INIT = re.compile(r"""['"]((?:[\w.-]+/)*[\w.-]+)/__init__\.py['"]""")
+
+
+def meson_packages(directory: Path, depth: int = 4) -> tuple[Path, ...]:
+    """The top-level import packages meson-python installs, read from the meson.build files.
+
+    ``py.install_sources([...], subdir: 'pkg')`` in ``lib/pkg/meson.build`` installs the
+    directory ``lib/pkg`` as ``pkg``; ``install_sources('pkg/__init__.py', ...)`` names
+    ``pkg/`` beside that meson.build. Only directories holding an ``__init__.py`` count.
+    """
+    found: list[Path] = []
+    for here, dirs, files in os.walk(directory):
+        rel_depth = len(Path(here).relative_to(directory).parts)
+        dirs[:] = [
+            d
+            for d in sorted(dirs)
+            if rel_depth < depth and not d.startswith((".", "_")) and d not in _MESON_SKIP
+        ]
+        if "meson.build" not in files:
+            continue
+        base = Path(here)
+        try:
+            text = (base / "meson.build").read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if "install_sources" not in text:
+            continue
+        for name in _MESON_SUBDIR.findall(text):
+            if name == base.name and (base / "__init__.py").is_file():
+                found.append(base)
+        for path in _MESON_INIT.findall(text):
+            package = base / path
+            if len(Path(path).parts) == 1 and (package / "__init__.py").is_file():
+                found.append(package)
+    return tuple(dict.fromkeys(found))
+
+
+def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple[str, ...]:
+    """The top-level import packages a build of this project ships (best effort)."""
+    found: list[str] = []
+    wheel = table(doc, "tool", "hatch", "build", "targets", "wheel")
+    for key in ("packages", "only-include"):
+        items = wheel.get(key) or table(doc, "tool", "hatch", "build").get(key)
+        if isinstance(items, list):
+            found += [Path(p.rstrip("/")).name for p in items if isinstance(p, str)]
+    pdm_build = table(doc, "tool", "pdm", "build")
+    pdm_includes = pdm_build.get("includes")
+    package_dir = pdm_build.get("package-dir")
+    if isinstance(pdm_includes, list):
+        for item in pdm_includes:
+            if isinstance(item, str) and "*" not in item:
+                path = directory / item.rstrip("/")
+                if isinstance(package_dir, str) and path == directory / package_dir.rstrip("/"):
+                    # includes = ["src"] with package-dir = "src": what src holds is shipped
+                    found += sorted(
+                        child.stem if child.suffix == ".py" else child.name
+                        for child in (path.iterdir() if path.is_dir() else ())
+                        if (child / "__init__.py").is_file() or child.suffix == ".py"
+                    )
+                elif (path / "__init__.py").is_file() or path.suffix == ".py" or path.is_dir():
+                    found.append(path.stem if path.suffix == ".py" else path.name)
+    sk_packages = table(doc, "tool", "scikit-build", "wheel").get("packages")
+    if isinstance(sk_packages, list):  # "src/pkg" or "pkg": the directory is the package
+        found += [Path(p.rstrip("/")).name for p in sk_packages if isinstance(p, str)]
+    flit = table(doc, "tool", "flit", "module").get("name")
+    if isinstance(flit, str):
+        found.append(flit)
+    maturin = table(doc, "tool", "maturin").get("module-name")
+    if isinstance(maturin, str):  # "pkg._core": the import package is "pkg"
+        found.append(maturin)
+    st_packages = table(doc, "tool", "setuptools").get("packages")
+    if isinstance(st_packages, list):
+        found += [p.split(".")[0] for p in st_packages if isinstance(p, str)]
+    st_find = table(doc, "tool", "setuptools", "packages", "find")
+    for pattern in st_find.get("include", []) if isinstance(st_find.get("include"), list) else []:
+        if isinstance(pattern, str) and pattern.split(".")[0].replace("_", "").isalnum():
+            found.append(pattern.split(".")[0])
+    if str(table(doc, "build-system").get("build-backend", "")).startswith("mesonpy"):
+        found += [package.name for package in meson_packages(directory)]
+    poetry_packages = table(doc, "tool", "poetry").get("packages")
+    if isinstance(poetry_packages, list):
+        found += [
+            p["include"] for p in poetry_packages if isinstance(p, Mapping) and "include" in p
+        ]
+    if not found:
+        module = name.replace("-", "_").replace(".", "_")
+        spellings = dict.fromkeys((module, module.lower()))  # Flask-Login ships flask_login
+        roots = source_roots(directory, doc)
+        for base, module in itertools.product(roots, spellings):
+            if (base / module / "__init__.py").is_file() or (base / f"{module}.py").is_file():
+                found.append(module)
+                break
+        else:
+            src = directory / "src"
+            if src.is_dir():
+                found += sorted(p.name for p in src.iterdir() if (p / "__init__.py").is_file())
+            elif "setuptools" in str(table(doc, "build-system").get("build-backend", "setuptools")):
+                found += _flat_layout(directory)
+    return tuple(dict.fromkeys(p.split("/")[-1].split(".")[0] for p in found if p))
+
+
+# what setuptools' automatic discovery leaves out of a flat layout
+_NOT_SHIPPED = {
+    "bin", "benchmark", "benchmarks", "build", "changelog", "ci", "debian", "dist", "doc",
+    "docs", "documentation", "env", "example", "examples", "exercise", "exercises", "fabfile",
+    "htmlcov", "manpages", "news", "newsfragments", "python", "requirements", "scripts",
+    "site_scons", "tasks", "test", "tests", "tools", "unit_test", "unit_tests", "util",
+    "utils", "venv",
+}  # fmt: skip
+
+
+def _flat_layout(directory: Path) -> list[str]:
+    """Top-level packages setuptools would find in a flat layout."""
+    return sorted(
+        p.name
+        for p in directory.iterdir()
+        if (p / "__init__.py").is_file()
+        and p.name not in _NOT_SHIPPED
+        and not p.name.startswith((".", "_"))
+    )
