@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -212,3 +212,52 @@ def toml_location(
             'quote it, e.g. version = "1.0.0"'
         )
     return VersionLocation(path, "toml", str(value), key=key, semver=semver)
+
+
+Found = tuple[str, list[VersionLocation], str]  # source, primary first, evidence
+
+
+def regex_location(path: Path, pattern: str, what: str) -> VersionLocation:
+    if "(?P<version>" not in pattern:
+        raise VersionError(f"{path}: the {what} pattern {pattern!r} has no (?P<version>...) group")
+    match = re.search(pattern, read_text(path), re.MULTILINE)
+    if match is None:
+        raise VersionError(f"{path}: the {what} pattern {pattern!r} matches nothing; fix it")
+    return VersionLocation(path, "pattern", match.group("version"), pattern=pattern)
+
+
+def groups_location(path: Path, pattern: str, result: str) -> VersionLocation:
+    """A version made of several named groups (scikit-build-core's ``result`` template)."""
+    match = re.search(pattern, read_text(path), re.MULTILINE)
+    if match is None:
+        raise VersionError(f"{path}: the scikit-build regex {pattern!r} matches nothing; fix it")
+    try:
+        value = compose(result, match.groupdict())
+    except (KeyError, IndexError, ValueError):
+        raise VersionError(
+            f"{path}: the scikit-build result {result!r} names a group the regex does not "
+            "have; make every {field} a (?P<field>...) group"
+        ) from None
+    return VersionLocation(path, "pattern", value, pattern=pattern, result=result)
+
+
+def literal_location(path: Path, what: str, pyproject: Path) -> VersionLocation:
+    loc = python_location(path)
+    if loc is None:
+        raise VersionError(
+            f'{path}: no literal __version__ = "..." line, which {pyproject} {what} points at; '
+            'add one, or set [tool.relnox] version-files = ["<file with the version>"]'
+        )
+    return loc
+
+
+def find_module(roots: Sequence[Path], dotted: str) -> Path | None:
+    parts = dotted.split(".")
+    for base in roots:
+        pkg_dir = base.joinpath(*parts)
+        if (pkg_dir / "__init__.py").is_file():
+            return pkg_dir / "__init__.py"
+        module = base.joinpath(*parts[:-1], parts[-1] + ".py")
+        if module.is_file():
+            return module
+    return None

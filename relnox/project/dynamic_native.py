@@ -1,0 +1,132 @@
+"""The versions of native build backends, as each reads it: Cargo.toml (maturin), a regex
+over a file or the dynamic-metadata plugins (scikit-build-core), meson.build (meson-python)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from relnox.errors import VersionError
+from relnox.project.pyproject import VCS_SOURCE
+from relnox.project.sources import (
+    Found,
+    groups_location,
+    read_text,
+    regex_location,
+    text_location,
+    toml_location,
+)
+from relnox.toml import table
+
+MESON_VERSION = r"project\s*\(\s*'[^']*'(?:[^']|'[^']*')*?\bversion\s*:\s*'(?P<version>[^']+)'"
+
+
+SKBUILD_DEFAULT_REGEX = (
+    r"""(?im)^(__version__|VERSION)(?: ?\: ?str)? *= *(['"])v?(?P<version>.+?)\2"""
+)
+
+
+def cargo_version(directory: Path, doc: Mapping[str, Any], load: Callable[[Path], Any]) -> Found:
+    manifest_path = table(doc, "tool", "maturin").get("manifest-path")
+    manifest = directory / (manifest_path if isinstance(manifest_path, str) else "Cargo.toml")
+    if not manifest.is_file():
+        raise VersionError(
+            f"{directory / 'pyproject.toml'}: maturin takes the version from {manifest}, which "
+            "does not exist; set [tool.maturin] manifest-path or add [project] version"
+        )
+    data = load(manifest)
+    version = table(data, "package").get("version")
+    if isinstance(version, str):
+        loc = toml_location(manifest, data, ("package", "version"), semver=True)
+        return "cargo", [loc], f"{manifest.name} [package] version (maturin)"
+    if isinstance(version, Mapping) and version.get("workspace") is True:
+        for parent in manifest.parent.parents:
+            candidate = parent / "Cargo.toml"
+            if not candidate.is_file():
+                continue
+            ws = load(candidate)
+            if "workspace" not in ws:
+                continue
+            if isinstance(table(ws, "workspace", "package").get("version"), str):
+                loc = toml_location(candidate, ws, ("workspace", "package", "version"), semver=True)
+                return (
+                    "cargo",
+                    [loc],
+                    (f"{candidate} [workspace.package] version, inherited by {manifest} (maturin)"),
+                )
+            break
+        raise VersionError(
+            f"{manifest}: version.workspace = true but no Cargo workspace above it has "
+            "[workspace.package] version; add it there"
+        )
+    raise VersionError(f'{manifest}: [package] has no version; add version = "0.1.0"')
+
+
+_VCS_PROVIDERS = ("setuptools_scm", "vcs_versioning", "setuptools_git_versioning", "dunamai")
+
+
+def _dynamic_metadata_version(doc: Mapping[str, Any]) -> tuple[Mapping[str, Any], str]:
+    """The version provider's settings and where they are written.
+
+    scikit-build-core's ``[tool.scikit-build.metadata.version]``, or the shared
+    dynamic-metadata protocol: ``[[tool.dynamic-metadata]]`` with ``field = "version"``
+    (scikit-build-core 1.0+) or a ``[tool.dynamic-metadata.version]`` table.
+    """
+    settings = table(doc, "tool", "scikit-build", "metadata", "version")
+    if settings:
+        return settings, "[tool.scikit-build.metadata.version]"
+    shared = table(doc, "tool").get("dynamic-metadata")
+    if isinstance(shared, list):
+        for entry in shared:
+            if isinstance(entry, Mapping) and entry.get("field") == "version":
+                return entry, '[[tool.dynamic-metadata]] field = "version"'
+    if isinstance(shared, Mapping) and isinstance(shared.get("version"), Mapping):
+        return shared["version"], "[tool.dynamic-metadata.version]"
+    return {}, ""
+
+
+def scikit_build_version(directory: Path, doc: Mapping[str, Any]) -> Found | None:
+    settings, where = _dynamic_metadata_version(doc)
+    provider = settings.get("provider")
+    if not isinstance(provider, str):
+        return None
+    if any(name in provider for name in _VCS_PROVIDERS):
+        return VCS_SOURCE, [], f"{where} provider = {provider!r} (versions from git tags)"
+    if provider.endswith("regex") and isinstance(settings.get("input"), str):
+        pattern = settings.get("regex")
+        if isinstance(pattern, str):
+            pattern = pattern.replace("(?P<value>", "(?P<version>")
+            pattern = pattern if pattern.startswith("(?") else "(?m)" + pattern
+        else:
+            pattern = SKBUILD_DEFAULT_REGEX
+        result = settings.get("result")
+        if "(?P<version>" not in pattern and isinstance(result, str):
+            loc = groups_location(directory / settings["input"], pattern, result)
+        else:
+            loc = regex_location(directory / settings["input"], pattern, "scikit-build regex")
+        return "scikit-build", [loc], f"{where} input = {settings['input']!r}"
+    return None
+
+
+def meson_version(directory: Path) -> Found:
+    build = directory / "meson.build"
+    text = read_text(build)
+    if re.search(MESON_VERSION, text):
+        return (
+            "meson",
+            [regex_location(build, MESON_VERSION, "meson.build")],
+            ("meson.build project(version: ...) (meson-python)"),
+        )
+    files = re.search(r"\bversion\s*:\s*files\s*\(\s*'([^']+)'", text)
+    if files:
+        return (
+            "meson",
+            [text_location(directory / files.group(1))],
+            (f"meson.build project(version: files({files.group(1)!r})) (meson-python)"),
+        )
+    raise VersionError(
+        f"{build}: project() computes its version, which relnox cannot read without running it; "
+        'set [tool.relnox] version-files = ["<file holding the version>"] or version-source = "vcs"'
+    )
