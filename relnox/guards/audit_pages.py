@@ -13,14 +13,8 @@ from packaging.utils import canonicalize_name
 
 from relnox.errors import RelnoxError
 from relnox.tools.repositories import Repository
-from relnox.tools.simple_api import (
-    JSON_TYPE,
-    IndexedFile,
-    IndexReader,
-    parse_html,
-    parse_json,
-    read_page,
-)
+from relnox.tools.simple_api import JSON_TYPE, IndexReader, read_page
+from relnox.tools.simple_pages import IndexedFile, parse_html, parse_json
 
 HTML_ACCEPT = "application/vnd.pypi.simple.v1+html, text/html;q=0.5"
 

@@ -20,7 +20,7 @@ from relnox.artifacts.checks import name_and_version
 from relnox.errors import PublishError
 from relnox.project.changelog import sections
 from relnox.project.workspace import Package, Workspace
-from relnox.tools.simple_api import IndexedFile
+from relnox.tools.simple_pages import IndexedFile
 
 logger = logging.getLogger("relnox")
 

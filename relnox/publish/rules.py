@@ -29,7 +29,7 @@ from relnox.artifacts.checks import name_and_version
 from relnox.errors import PublishError
 from relnox.project.workspace import Workspace
 from relnox.tools.repositories import Repository
-from relnox.tools.simple_api import ProjectPage
+from relnox.tools.simple_pages import ProjectPage
 
 #: how long PyPI takes new files for a release after its first one
 PYPI_UPLOAD_WINDOW_DAYS = 14

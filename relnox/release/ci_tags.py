@@ -4,7 +4,6 @@ is the newest release (a maintenance release is never marked latest)."""
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,8 +18,6 @@ from relnox.tags import ParsedTag, parse_tag
 from relnox.tools import git
 from relnox.tools.github import ref_tag
 from relnox.versioning import same_version, validate_version
-
-logger = logging.getLogger("relnox")
 
 
 @dataclass(frozen=True)

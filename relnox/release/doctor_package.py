@@ -3,7 +3,6 @@ tags, its pins on siblings and its changelog. Each gives rows of :class:`Check`.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,7 +20,6 @@ from relnox.project.pyproject import setup_cfg
 from relnox.project.workspace import Package, Workspace, changelog_in
 from relnox.toml import table
 
-logger = logging.getLogger("relnox")
 OK, WARN, ERROR = "ok", "warn", "error"
 
 

@@ -12,14 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from relnox.errors import PublishError
-from relnox.tools.simple_api import (
-    JSON_TYPE,
-    IndexedFile,
-    Patience,
-    file_sha256,
-    parse_html,
-    project_files,
-)
+from relnox.tools.simple_api import JSON_TYPE, Patience, file_sha256, project_files
+from relnox.tools.simple_pages import IndexedFile, parse_html
 
 CONTENT = b"wheel bytes"
 SHA = hashlib.sha256(CONTENT).hexdigest()
@@ -205,7 +199,7 @@ def test_only_http_addresses_are_read_links_and_redirects_alike(target: str, ind
 def test_a_json_page_gives_upload_times_and_the_project_status() -> None:
     from datetime import datetime, timezone
 
-    from relnox.tools.simple_api import parse_json_page
+    from relnox.tools.simple_pages import parse_json_page
 
     page = parse_json_page(
         {
@@ -236,7 +230,7 @@ def test_a_json_page_gives_upload_times_and_the_project_status() -> None:
 
 
 def test_an_html_page_gives_the_project_status() -> None:
-    from relnox.tools.simple_api import parse_html_page
+    from relnox.tools.simple_pages import parse_html_page
 
     html = (
         '<html><head><meta name="pypi:repository-version" content="1.4">'
