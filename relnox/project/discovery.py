@@ -138,8 +138,59 @@ def discover(root: Path | str = ".") -> Workspace:
         {} if explicit or doc is None else released_by_evidence(root, doc, dirs)
     )
     dirs = [*dirs, *(d for d in inferred if d not in dirs)]
-    docs: dict[Path, Mapping[str, Any]] = {}
     skipped: list[str] = []
+    docs = _member_docs(root, doc, dirs, explicit, set(inferred), (broken, skipped))
+    names: set[str] = set()
+    for directory, data in docs.items():
+        name = name_of(directory, data)
+        if name:
+            names.add(canonicalize_name(name))
+    packages: list[Package] = []
+    for directory, data in docs.items():
+        try:
+            packages.append(load_package(directory, data, names, config, directory == root))
+        except RelnoxError as exc:
+            name = name_of(directory, data)
+            broken.append(Broken(directory, canonicalize_name(name) if name else None, exc))
+    packages, broken = _unique(root, packages, broken)
+    if not packages and not broken:
+        uv_virtual = doc is not None and table(doc, "tool", "uv").get("package") is False
+        if uv_virtual and doc is not None and "project" in doc:
+            raise ConfigError(
+                f"{root_pyproject}: no package to release: [tool.uv] package = false marks "
+                'this [project] as not built; if it is released, add packages = ["."] '
+                "to [tool.relnox]"
+            )
+        raise ConfigError(
+            f"{root_pyproject}: no package to release; add a [project] table, "
+            "[tool.uv.workspace] members or [tool.relnox] packages"
+        )
+    ordered = release_order(_defer_optional_cycles(packages))
+    notes = _notes(root, doc, dirs, explicit, inferred, skipped)
+    workspace = Workspace(
+        root=root,
+        config=config,
+        packages=ordered,
+        is_workspace=len(dirs) > 1 or doc is None or not is_package(doc, root, explicit),
+        broken=tuple(broken),
+        notes=notes,
+    )
+    workspace = read_tags(workspace)
+    return _with_problems(workspace)
+
+
+def _member_docs(
+    root: Path,
+    doc: Mapping[str, Any] | None,
+    dirs: Sequence[Path],
+    explicit: bool,
+    inferred: set[Path],
+    problems: tuple[list[Broken], list[str]],
+) -> dict[Path, Mapping[str, Any]]:
+    """Each member's pyproject, read and checked; one that cannot be read, or is no
+    package, is added to ``problems`` (broken members, and templates left out) instead."""
+    docs: dict[Path, Mapping[str, Any]] = {}
+    broken, skipped = problems
     for directory in dirs:
         try:  # anything unreadable in one member is that member's problem, listed with the rest
             loaded = doc if directory == root and doc is not None else project_doc(directory)
@@ -167,32 +218,19 @@ def discover(root: Path | str = ".") -> Workspace:
                 broken.append(Broken(directory, None, error))
             continue
         docs[directory] = loaded
-    names: set[str] = set()
-    for directory, data in docs.items():
-        name = name_of(directory, data)
-        if name:
-            names.add(canonicalize_name(name))
-    packages: list[Package] = []
-    for directory, data in docs.items():
-        try:
-            packages.append(load_package(directory, data, names, config, directory == root))
-        except RelnoxError as exc:
-            name = name_of(directory, data)
-            broken.append(Broken(directory, canonicalize_name(name) if name else None, exc))
-    packages, broken = _unique(root, packages, broken)
-    if not packages and not broken:
-        uv_virtual = doc is not None and table(doc, "tool", "uv").get("package") is False
-        if uv_virtual and doc is not None and "project" in doc:
-            raise ConfigError(
-                f"{root_pyproject}: no package to release: [tool.uv] package = false marks "
-                'this [project] as not built; if it is released, add packages = ["."] '
-                "to [tool.relnox]"
-            )
-        raise ConfigError(
-            f"{root_pyproject}: no package to release; add a [project] table, "
-            "[tool.uv.workspace] members or [tool.relnox] packages"
-        )
-    ordered = release_order(_defer_optional_cycles(packages))
+    return docs
+
+
+def _notes(
+    root: Path,
+    doc: Mapping[str, Any] | None,
+    dirs: Sequence[Path],
+    explicit: bool,
+    inferred: Mapping[Path, str],
+    skipped: Sequence[str],
+) -> tuple[str, ...]:
+    """What the workspace says about how it was read: members outside it, templates left
+    out, projects released though no workspace file lists them, a root uv does not build."""
     notes = outside_members(root, dirs) if doc is not None and not explicit else ()
     notes += tuple(skipped)
     notes += tuple(
@@ -212,16 +250,7 @@ def discover(root: Path | str = ".") -> Workspace:
             "[build-system] but [tool.uv] package = false, so relnox does not release it; "
             'if it is released, add "." to [tool.relnox] packages',
         )
-    workspace = Workspace(
-        root=root,
-        config=config,
-        packages=ordered,
-        is_workspace=len(dirs) > 1 or doc is None or not is_package(doc, root, explicit),
-        broken=tuple(broken),
-        notes=notes,
-    )
-    workspace = read_tags(workspace)
-    return _with_problems(workspace)
+    return notes
 
 
 def _virtual(doc: Mapping[str, Any]) -> bool:
