@@ -5,7 +5,7 @@ it cannot be read (:class:`~relnox.project.workspace.Broken`)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -185,30 +185,13 @@ def load_package(
             'or declare dynamic = ["version"] with its source'
         )
     drift: list[VersionLocation] = []
+    version = "0.0.0"  # a tag-versioned package's: replaced by its last tag in discover
     if source != VCS_SOURCE:
         locations += _secondaries(directory, doc, project_name, modules, locations)
         extra = version_files(settings, directory, config.source if is_root else pyproject)
         locations += [loc for loc in extra if all(loc.path != k.path for k in locations)]
-        primary = validate_version(locations[0].value, locations[0].label)
-        for loc in locations[1:]:
-            if maybe_version(loc.value) != primary:
-                drift.append(loc)
-        version = str(primary) if locations[0].semver else locations[0].value
-        check_file_name(locations[0].label, canonicalize_name(project_name), version)
-    else:
-        version = "0.0.0"  # replaced by the package's last tag in discover
-    tag_format = settings.get("tag-format") if not is_root else None
-    tag_where = f"{pyproject} [tool.relnox] tag-format"
-    for key in (canonicalize_name(project_name), project_name, directory.name):
-        if key in config.tag_formats:
-            tag_format, tag_where = (
-                config.tag_formats[key],
-                f"{config.source} [tool.relnox.tag-formats] {key}",
-            )
-    if tag_format is None and config.tag_format:
-        tag_format, tag_where = config.tag_format, f"{config.source} [tool.relnox] tag-format"
-    if tag_format is not None:
-        check_tag_format(pyproject, tag_format)
+        version, drift = _version_and_drift(project_name, locations)
+    tag_format, tag_where = _tag_format(pyproject, project_name, settings, config, is_root)
     match, regex = _tag_rules(doc) if source == VCS_SOURCE else (None, None)
     scripts = {**table(tool_poetry, "scripts"), **table(project, "scripts")}
     return Package(
@@ -237,6 +220,36 @@ def load_package(
         tag_match=match,
         tag_regex=regex,
     )
+
+
+def _tag_format(
+    pyproject: Path, project_name: str, settings: Mapping[str, Any], config: Config, is_root: bool
+) -> tuple[str | None, str]:
+    """The package's configured tag-format and where it is set: ``[tool.relnox.tag-formats]``
+    by name or directory, its own ``[tool.relnox]``, then the root's; None: none is set."""
+    tag_format = settings.get("tag-format") if not is_root else None
+    tag_where = f"{pyproject} [tool.relnox] tag-format"
+    for key in (canonicalize_name(project_name), project_name, pyproject.parent.name):
+        if key in config.tag_formats:
+            tag_format = config.tag_formats[key]
+            tag_where = f"{config.source} [tool.relnox.tag-formats] {key}"
+    if tag_format is None and config.tag_format:
+        tag_format, tag_where = config.tag_format, f"{config.source} [tool.relnox] tag-format"
+    if tag_format is not None:
+        check_tag_format(pyproject, tag_format)
+    return tag_format, tag_where
+
+
+def _version_and_drift(
+    project_name: str, locations: Sequence[VersionLocation]
+) -> tuple[str, list[VersionLocation]]:
+    """The version the primary location gives (in the project's spelling when it is not
+    PEP 440's), and the other locations that disagree with it."""
+    primary = validate_version(locations[0].value, locations[0].label)
+    drift = [loc for loc in locations[1:] if maybe_version(loc.value) != primary]
+    version = str(primary) if locations[0].semver else locations[0].value
+    check_file_name(locations[0].label, canonicalize_name(project_name), version)
+    return version, drift
 
 
 def _poetry_python(tool_poetry: Mapping[str, Any]) -> str | None:
