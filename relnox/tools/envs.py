@@ -374,6 +374,29 @@ def interpreter_tags(python: str, *, timeout: float = 60.0) -> tuple[Tag, ...] |
     return tuple(tag for line in lines for tag in sorted(parse_tag(line), key=str))
 
 
+def wheel_for(
+    filenames: Sequence[str], python: str, *, error: type[RelnoxError] = RelnoxError
+) -> str | None:
+    """The wheel of ``filenames`` (one package's) that ``python`` installs, by that
+    interpreter's own tags, most specific first (:func:`interpreter_tags`): not
+    necessarily relnox's. None when none installs there; ``error`` when ``python`` cannot
+    say which tags it installs. Every stage that picks a wheel for an environment asks here."""
+    from packaging.utils import parse_wheel_filename
+
+    supported = interpreter_tags(python)
+    if supported is None:
+        raise error(
+            f"--python {python}: cannot read which wheels it installs (it did not run "
+            f"packaging.tags), so none of {', '.join(filenames)} can be picked"
+        )
+    tags = {name: parse_wheel_filename(name)[3] for name in filenames}
+    for tag in supported:
+        for name in filenames:
+            if tag in tags[name]:
+                return name
+    return None
+
+
 @functools.lru_cache(maxsize=64)
 def find_python(requires_python: str) -> str | None:
     """An installed interpreter satisfying ``requires_python`` (``>=3.12``), found with

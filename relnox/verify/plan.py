@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from packaging.utils import canonicalize_name, parse_wheel_filename
+from packaging.utils import canonicalize_name
 
 from relnox.artifacts.distdir import load_release
 from relnox.artifacts.manifest import (
@@ -50,8 +50,8 @@ from relnox.tools.envs import (
     Installer,
     InstallOptions,
     find_installer,
-    interpreter_tags,
     resolve_python,
+    wheel_for,
 )
 from relnox.tools.index_auth import IndexLogin, split_logins
 from relnox.tools.repositories import resolve
@@ -254,16 +254,10 @@ def _pick_wheel(record: PackageRecord, manifest: Manifest, python: str) -> Artif
         )
     if len(wheels) == 1:
         return wheels[0]
-    supported = interpreter_tags(python)
-    if supported is None:
-        raise VerifyError(
-            f"--python {python}: cannot read which wheels it installs (it did not run "
-            f"packaging.tags), so none of {', '.join(w.filename for w in wheels)} can be picked"
-        )
-    for tag in supported:  # most specific first
-        for wheel in wheels:
-            if tag in parse_wheel_filename(wheel.filename)[3]:
-                return wheel
+    picked = wheel_for([w.filename for w in wheels], python, error=VerifyError)
+    for wheel in wheels:
+        if wheel.filename == picked:
+            return wheel
     raise VerifyError(
         f"{manifest.dist_dir}: none of the wheels of {record.name} "
         f"({', '.join(w.filename for w in wheels)}) installs on {python}; "
