@@ -163,6 +163,9 @@ class InstallOptions:
     exempt: tuple[str, ...] = ()
     #: index logins for the installer (:func:`relnox.tools.index_auth.write_netrc`), by NETRC
     netrc: Path | None = None
+    #: requirements files (``-r``); every ``--hash`` they hold is checked, whatever the
+    #: user's configuration says (uv: ``--verify-hashes``; pip always checks)
+    requirement_files: tuple[Path, ...] = ()
 
 
 class Installer(Protocol):
@@ -209,6 +212,10 @@ class UvInstaller:
             argv.append("--no-deps")
         if options.constraints:
             argv += ["--constraints", str(options.constraints)]
+        for file in options.requirement_files:
+            argv += ["--requirements", str(file)]
+        if options.requirement_files:
+            argv.append("--verify-hashes")  # over a user's verify-hashes = false
         return [*argv, *requirements]
 
     def wheel_argv(
@@ -246,6 +253,8 @@ class PipInstaller:
             argv.append("--no-deps")
         if options.constraints:
             argv += ["--constraint", str(options.constraints)]
+        for file in options.requirement_files:
+            argv += ["--requirement", str(file)]
         return [*argv, *requirements]
 
     def wheel_argv(
