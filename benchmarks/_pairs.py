@@ -8,9 +8,15 @@ printed as min, median and max, with the load average before and after.
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import time
 from collections.abc import Callable
+
+#: CPU seconds (user + system) of each side's child processes, run by run, kept by
+#: :func:`paired`: on a shared machine whose load changes from second to second, the CPU
+#: a side spends is steadier than its wall time, and :func:`report` prints both ratios
+CPU: dict[str, list[float]] = {"a": [], "b": []}
 
 
 def load() -> str:
@@ -31,10 +37,20 @@ def bytecode_note() -> str:
     return "bytecode writing on"
 
 
-def timed(fn: Callable[[], object]) -> float:
+def children_cpu() -> float:
+    """CPU seconds (user + system) of every child process waited for so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(fn: Callable[[], object], side: str | None = None) -> float:
+    cpu = children_cpu()
     start = time.perf_counter()
     fn()
-    return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    if side is not None:
+        CPU[side].append(children_cpu() - cpu)
+    return seconds
 
 
 def paired(
@@ -48,9 +64,9 @@ def paired(
     times_b: list[float] = []
     for round_ in range(runs):
         if round_ % 2:
-            tb, ta = timed(b), timed(a)
+            tb, ta = timed(b, "b"), timed(a, "a")
         else:
-            ta, tb = timed(a), timed(b)
+            ta, tb = timed(a, "a"), timed(b, "b")
         times_a.append(ta)
         times_b.append(tb)
         print(f"  round {round_ + 1}: A {ta:.3f}s  B {tb:.3f}s  A/B {ta / tb:.2f}", flush=True)
@@ -68,4 +84,10 @@ def report(label_a: str, label_b: str, times: tuple[list[float], list[float]]) -
     print(f"A {label_a}: {spread(times_a)} s")
     print(f"B {label_b}: {spread(times_b)} s")
     print(f"A/B pair by pair ({len(ratios)} pairs): {spread(ratios)}; {load()}")
+    if len(CPU["a"]) == len(CPU["b"]) == len(ratios):
+        cpu = [ca / cb for ca, cb in zip(CPU["a"], CPU["b"], strict=True) if cb > 0]
+        print(
+            f"CPU seconds of the children: A {spread(CPU['a'])}; B {spread(CPU['b'])}; "
+            f"A/B pair by pair: {spread(cpu)} (steadier than wall time on a busy machine)"
+        )
     return statistics.median(ratios)

@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _pairs import bytecode_note, load, spread  # noqa: E402
+from _pairs import bytecode_note, children_cpu, load, spread  # noqa: E402
 
 from relnox.sample import generated_specs, git_init, write_workspace  # noqa: E402
 from relnox.tools.envs import uv_binary  # noqa: E402
@@ -62,13 +62,19 @@ def uv_way(files: list[Path], index: LocalIndex) -> None:
     _check(subprocess.run([*argv, *map(str, files)], env=env, capture_output=True, text=True), "uv")
 
 
+#: CPU seconds (user + system) of each way's processes, run by run (not the index's)
+CPU: dict[str, list[float]] = {}
+
+
 def timed(work: Path, label: str, run: Callable[[LocalIndex], None], htpasswd: Path) -> float:
     with LocalIndex(
         Path(tempfile.mkdtemp(prefix=f"{label}-", dir=work)), password_file=htpasswd
     ) as index:
+        cpu = children_cpu()
         start = time.perf_counter()
         run(index)
         seconds = time.perf_counter() - start
+        CPU.setdefault(label, []).append(children_cpu() - cpu)
         stored = len(list(index.data_dir.iterdir()))
     return seconds if stored else float("nan")
 
@@ -119,6 +125,12 @@ def main() -> None:
             for r, u in zip(times["relnox publish"], times["uv publish --check-url"], strict=True)
         ]
         print(f"relnox / uv pair by pair ({len(ratios)} pairs): {spread(ratios)}; {load()}")
+        mine, theirs = CPU["relnox"][1:], CPU["uv"][1:]  # the warm-up round left out
+        cpu = [m / t for m, t in zip(mine, theirs, strict=True) if t > 0]
+        print(
+            f"CPU seconds (the index's left out): relnox {spread(mine)}; uv {spread(theirs)}; "
+            f"relnox / uv pair by pair: {spread(cpu)}"
+        )
         ratio = statistics.median(ratios)
         print(f"target median <= 1.5: {'met' if ratio <= 1.5 else 'MISSED'}")
 

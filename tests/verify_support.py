@@ -6,8 +6,12 @@ against artifacts made by a plain, well-known builder.
 
 from __future__ import annotations
 
+import functools
 import os
+import pwd
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from relnox.artifacts.manifest import (
@@ -21,6 +25,29 @@ from relnox.project.discovery import load_workspace
 from relnox.tools.envs import uv_binary
 
 _UV_CACHE = os.environ.get("UV_CACHE_DIR") or str(Path.home() / ".cache" / "uv")
+
+#: the user's own home, whatever ``HOME`` says (a clean ``HOME`` still has pyenv's Pythons)
+HOME = Path(pwd.getpwuid(os.getuid()).pw_dir)
+
+
+@functools.cache
+def other_python() -> str | None:
+    """An installed CPython 3.9+ (with pip) of another minor version than the one running
+    the tests, or None when this machine has none."""
+    candidates = sorted(HOME.glob(".pyenv/versions/3.*/bin/python3")) + [
+        Path(found) for minor in range(9, 15) if (found := shutil.which(f"python3.{minor}"))
+    ]
+    for candidate in candidates:
+        probe = subprocess.run(
+            [str(candidate), "-c", "import sys, pip; print(*sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        version = tuple(int(part) for part in probe.stdout.split()) if probe.returncode == 0 else ()
+        if version and (3, 9) <= version != sys.version_info[:2]:
+            return str(candidate)
+    return None
 
 
 def uv() -> str:

@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from packaging.tags import sys_tags
 from packaging.utils import (
     InvalidSdistFilename,
     InvalidWheelFilename,
@@ -43,7 +42,7 @@ from relnox.artifacts.manifest import Manifest, PackageRecord, read_manifest
 from relnox.errors import RelnoxError
 from relnox.project.workspace import Workspace
 from relnox.stage import Runtime, Status
-from relnox.tools.envs import Environment, InstallOptions, create_environment
+from relnox.tools.envs import Environment, InstallOptions, create_environment, wheel_for
 from relnox.tools.repositories import Repository, resolve
 from relnox.tools.simple_api import IndexReader
 from relnox.verify import (
@@ -222,15 +221,15 @@ def _versions_on(reader: IndexReader, name: str) -> list[Version]:
     return sorted(found, reverse=True)
 
 
-def _wheel_here(record: PackageRecord, manifest: Manifest) -> Artifact:
-    """The wheel of ``record`` that installs on this interpreter."""
-    supported = list(sys_tags())
-    for tag in supported:
-        for wheel in record.wheels:
-            if tag in parse_wheel_filename(wheel.filename)[3]:
-                return Artifact(manifest.checked_path(wheel), wheel.sha256)
+def _wheel_here(record: PackageRecord, manifest: Manifest, python: str) -> Artifact:
+    """The wheel of ``record`` that ``python`` installs: the interpreter of the skew
+    environments (``--python``), asked for its own tags, not relnox's."""
+    picked = wheel_for([w.filename for w in record.wheels], python, error=SkewError)
+    for wheel in record.wheels:
+        if wheel.filename == picked:
+            return Artifact(manifest.checked_path(wheel), wheel.sha256)
     raise SkewError(
-        f"{manifest.dist_dir}: no wheel of {record.name} installs on this interpreter; "
+        f"{manifest.dist_dir}: no wheel of {record.name} installs on {python}; "
         "build one with relnox build-all, or skip the skew guard (--skip skew)"
     )
 
@@ -332,7 +331,7 @@ def plan_skew(
             continue
         closure = _closure(workspace, dep)
         new = tuple((n, released[n]) for n in released if n in closure)
-        wheels = tuple(_wheel_here(records[n], manifest) for n, _ in new)
+        wheels = tuple(_wheel_here(records[n], manifest, verify.python) for n, _ in new)
         for version in published[:depth]:
             cases.append(SkewCase(dep, str(version), new, wheels, targets[dep]))
     return SkewPlan(

@@ -141,7 +141,11 @@ def _check_artifacts(
         if not record.files:
             raise PublishError(f"{record.name}: the build manifest lists no files; rebuild it")
         for artifact in sorted(record.files, key=lambda a: a.kind != "wheel"):
-            path = manifest.checked_path(artifact)
+            # load_release hashed every file a moment ago (its sha256 is that digest): not
+            # hashed again; the index's listing is checked against it after the upload
+            path = manifest.dist_dir / artifact.filename
+            if not path.is_file():
+                raise PublishError(f"{path}: listed in the build manifest but missing; rebuild it")
             name, version = _artifact_version(artifact.filename)
             if name != canonicalize_name(record.name) or version != Version(record.version):
                 raise PublishError(

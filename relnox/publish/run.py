@@ -305,8 +305,10 @@ def wait_visible(
     label: str,
     waiting: Waiting,
     sleep: Callable[[float], None] = time.sleep,
+    readers: int = READERS,
 ) -> tuple[list[str], str, bool]:
-    """Wait until the index lists every one of ``files`` with our sha256.
+    """Wait until the index lists every one of ``files`` with our sha256 (reading at most
+    ``readers`` project pages at once).
 
     Returns the file names still not listed (empty: all shown), why, and whether waiting
     longer could help (``False`` for other content): the time ran out
@@ -321,7 +323,7 @@ def wait_visible(
     while True:
         packages = sorted({f.package for f in pending.values()})
         try:
-            with ThreadPoolExecutor(max_workers=min(READERS, len(packages))) as pool:
+            with ThreadPoolExecutor(max_workers=max(1, min(readers, len(packages)))) as pool:
                 pages = dict(zip(packages, pool.map(reader.files, packages), strict=True))
             other: list[str] = []
             for name, file in list(pending.items()):
@@ -427,6 +429,15 @@ def upload_all(
             )
 
         firsts: dict[str, Attempt] = {}
+        # each worker asks the index for its own files as soon as they are sent, while the
+        # others still upload; the next tier starts only once every answer is in (below)
+        shown = _Shown(
+            uploader.reader,
+            plan.repository.label,
+            waiting,
+            uploader.sleep,
+            check=number < len(grouped) - 1 and not stopped,
+        )
         workers = max(1, min(jobs, len(go) or 1))
         # on an index that limits creations, new projects go one at a time (below)
         known = [
@@ -445,12 +456,17 @@ def upload_all(
                 uploader.transport.name,
             )
 
-            def send(group: list[tuple[str, list[FileOutcome]]]) -> tuple[int, Attempt | None]:
+            def send(
+                group: list[tuple[str, list[FileOutcome]]], shown: _Shown = shown
+            ) -> tuple[int, Attempt | None]:
                 everything = [o for _, todo in group for o in todo]
                 attempt, stop = uploader.batch(everything)
+                shown.sent()
+                shown.look([o.file for o in everything[:stop]])
                 return stop, attempt
 
             arrived: set[int] = set()
+            shown.start(workers, len(groups))
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 for group, (stop, attempt) in zip(groups, pool.map(send, groups), strict=True):
                     everything = [o for _, todo in group for o in todo]
@@ -462,7 +478,9 @@ def upload_all(
             go = [(n, todo) for n, todo in go if todo]
 
         def one(
-            job: tuple[str, list[FileOutcome]], firsts: Mapping[str, Attempt] = firsts
+            job: tuple[str, list[FileOutcome]],
+            firsts: Mapping[str, Attempt] = firsts,
+            shown: _Shown = shown,
         ) -> str | None:
             name, todo = job
             logger.info(
@@ -473,8 +491,13 @@ def upload_all(
                 records[name].version,
                 ", ".join(o.file.filename for o in todo),
             )
-            return uploader.upload(todo, firsts.get(name))
+            error = uploader.upload(todo, firsts.get(name))
+            shown.sent()
+            if error is None:
+                shown.look([o.file for o in todo])
+            return error
 
+        shown.start(max(1, min(jobs, len(go) or 1)), len(go))
         with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(go) or 1))) as pool:
             for (name, todo), error in zip(go, pool.map(one, go), strict=True):
                 if error is None:
@@ -487,9 +510,8 @@ def upload_all(
             stopped = True
         if stopped or number == len(grouped) - 1:
             continue
-        missing, why, later = wait_visible(
-            done, uploader.reader, plan.repository.label, waiting, uploader.sleep
-        )
+        shown.look([f for f in done if f.filename not in shown.looked])  # already there
+        missing, why, later = shown.answer()
         for package in sorted({f.package for f in done if f.filename in missing}):
             files = ", ".join(
                 f.filename for f in done if f.filename in missing and f.package == package
@@ -500,10 +522,10 @@ def upload_all(
             )
             result.error = result.error or failed[package]
         if check_installable is not None:
-            shown = sorted({(f.package, f.version) for f in done if f.package not in failed})
-            problem = check_installable(plan.repository, shown) if shown else None
+            visible = sorted({(f.package, f.version) for f in done if f.package not in failed})
+            problem = check_installable(plan.repository, visible) if visible else None
             if problem is not None:
-                for package, _ in shown:
+                for package, _ in visible:
                     failed[package] = problem
                 result.error = result.error or problem
     if held:
@@ -511,6 +533,53 @@ def upload_all(
             "held back because a dependency failed: %s",
             ", ".join(n for n in names if n in held),
         )
+
+
+@dataclass
+class _Shown:
+    """The visibility checks of one tier (:func:`wait_visible`), each started by the
+    worker that sent the files, as soon as it sent them."""
+
+    reader: IndexReader
+    label: str
+    waiting: Waiting
+    sleep: Callable[[float], None]
+    check: bool  # False: the last tier, or a stopped run (nothing waits for it)
+    #: uploads still running beside a look: it reads fewer pages at once, so the index
+    #: never has more than READERS + 1 connections of this run waiting (a small server's
+    #: listen backlog is 5: beyond it a connection waits a second)
+    workers: int = 0
+    jobs_left: int = 0
+    looks: list[tuple[list[str], str, bool]] = field(default_factory=list)
+    looked: set[str] = field(default_factory=set)
+    _one_at_a_time: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _counting: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def look(self, files: Sequence[PlannedFile]) -> None:
+        self.looked.update(f.filename for f in files)
+        if not self.check or not files:
+            return
+        with self._one_at_a_time:
+            readers = max(1, READERS - min(self.workers, self.jobs_left))
+            seen = wait_visible(files, self.reader, self.label, self.waiting, self.sleep, readers)
+            self.looks.append(seen)
+
+    def start(self, workers: int, jobs: int) -> None:
+        """``jobs`` uploads begin, ``workers`` at a time."""
+        self.workers, self.jobs_left = workers, jobs
+
+    def sent(self) -> None:
+        """One job is done uploading (a look after it may read more pages at once)."""
+        with self._counting:
+            self.jobs_left = max(0, self.jobs_left - 1)
+
+    def answer(self) -> tuple[list[str], str, bool]:
+        """Like :func:`wait_visible`'s: every file not shown, the first reason, and whether
+        waiting longer could help them all."""
+        missing = sorted({name for names, _, _ in self.looks for name in names})
+        why = next((reason for names, reason, _ in self.looks if names), "")
+        later = all(again for names, _, again in self.looks if names)
+        return missing, why, later
 
 
 def _all_needs(name: str, workspace: Workspace) -> list[str]:

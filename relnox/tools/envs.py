@@ -163,6 +163,9 @@ class InstallOptions:
     exempt: tuple[str, ...] = ()
     #: index logins for the installer (:func:`relnox.tools.index_auth.write_netrc`), by NETRC
     netrc: Path | None = None
+    #: requirements files (``-r``); every ``--hash`` they hold is checked, whatever the
+    #: user's configuration says (uv: ``--verify-hashes``; pip always checks)
+    requirement_files: tuple[Path, ...] = ()
 
 
 class Installer(Protocol):
@@ -209,6 +212,10 @@ class UvInstaller:
             argv.append("--no-deps")
         if options.constraints:
             argv += ["--constraints", str(options.constraints)]
+        for file in options.requirement_files:
+            argv += ["--requirements", str(file)]
+        if options.requirement_files:
+            argv.append("--verify-hashes")  # over a user's verify-hashes = false
         return [*argv, *requirements]
 
     def wheel_argv(
@@ -246,6 +253,8 @@ class PipInstaller:
             argv.append("--no-deps")
         if options.constraints:
             argv += ["--constraint", str(options.constraints)]
+        for file in options.requirement_files:
+            argv += ["--requirement", str(file)]
         return [*argv, *requirements]
 
     def wheel_argv(
@@ -372,6 +381,29 @@ def interpreter_tags(python: str, *, timeout: float = 60.0) -> tuple[Tag, ...] |
         logger.debug("no wheel tags from %s: %s", python, result.tail(2))
         return None
     return tuple(tag for line in lines for tag in sorted(parse_tag(line), key=str))
+
+
+def wheel_for(
+    filenames: Sequence[str], python: str, *, error: type[RelnoxError] = RelnoxError
+) -> str | None:
+    """The wheel of ``filenames`` (one package's) that ``python`` installs, by that
+    interpreter's own tags, most specific first (:func:`interpreter_tags`): not
+    necessarily relnox's. None when none installs there; ``error`` when ``python`` cannot
+    say which tags it installs. Every stage that picks a wheel for an environment asks here."""
+    from packaging.utils import parse_wheel_filename
+
+    supported = interpreter_tags(python)
+    if supported is None:
+        raise error(
+            f"--python {python}: cannot read which wheels it installs (it did not run "
+            f"packaging.tags), so none of {', '.join(filenames)} can be picked"
+        )
+    tags = {name: parse_wheel_filename(name)[3] for name in filenames}
+    for tag in supported:
+        for name in filenames:
+            if tag in tags[name]:
+                return name
+    return None
 
 
 @functools.lru_cache(maxsize=64)

@@ -34,7 +34,6 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from relnox.config import Config
 from relnox.errors import ConfigError
 from relnox.redact import register_secret
-from relnox.tools.index_server import LOCAL_INDEX_ENV
 
 PYPI = "pypi"
 TESTPYPI = "testpypi"
@@ -192,6 +191,10 @@ def builtin(name: str, environ: Mapping[str, str] | None = None) -> Repository |
     if name == TESTPYPI:
         return Repository(TESTPYPI, test, simple_url_for(test))
     if name == LOCAL:
+        # imported here: the index server's module loads urllib.request, ssl and http
+        # (~6 ms), which a command that never serves an index should not pay for
+        from relnox.tools.index_server import LOCAL_INDEX_ENV
+
         env = os.environ if environ is None else environ
         url = env.get(LOCAL_INDEX_ENV, "").strip()
         if not url:

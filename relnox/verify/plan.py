@@ -25,12 +25,13 @@ from __future__ import annotations
 import dataclasses
 import logging
 import shlex
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from packaging.utils import canonicalize_name, parse_wheel_filename
+from packaging.utils import canonicalize_name
 
 from relnox.artifacts.distdir import load_release
 from relnox.artifacts.manifest import (
@@ -45,16 +46,14 @@ from relnox.errors import RelnoxError, VerifyError
 from relnox.project.workspace import Package, Workspace
 from relnox.redact import redact_url
 from relnox.tools import cooldown
-from relnox.tools.credentials import login_help, read_login
 from relnox.tools.envs import (
     Installer,
     InstallOptions,
     find_installer,
-    interpreter_tags,
     resolve_python,
+    wheel_for,
 )
 from relnox.tools.index_auth import IndexLogin, split_logins
-from relnox.tools.repositories import resolve
 from relnox.verify.smoke import WheelFacts, wheel_facts
 from relnox.verify.targets import by_interpreter
 
@@ -254,16 +253,10 @@ def _pick_wheel(record: PackageRecord, manifest: Manifest, python: str) -> Artif
         )
     if len(wheels) == 1:
         return wheels[0]
-    supported = interpreter_tags(python)
-    if supported is None:
-        raise VerifyError(
-            f"--python {python}: cannot read which wheels it installs (it did not run "
-            f"packaging.tags), so none of {', '.join(w.filename for w in wheels)} can be picked"
-        )
-    for tag in supported:  # most specific first
-        for wheel in wheels:
-            if tag in parse_wheel_filename(wheel.filename)[3]:
-                return wheel
+    picked = wheel_for([w.filename for w in wheels], python, error=VerifyError)
+    for wheel in wheels:
+        if wheel.filename == picked:
+            return wheel
     raise VerifyError(
         f"{manifest.dist_dir}: none of the wheels of {record.name} "
         f"({', '.join(w.filename for w in wheels)}) installs on {python}; "
@@ -272,10 +265,13 @@ def _pick_wheel(record: PackageRecord, manifest: Manifest, python: str) -> Artif
 
 
 def _checked(manifest: Manifest, record: ArtifactRecord) -> Artifact:
-    try:
-        return Artifact(manifest.checked_path(record), record.sha256)
-    except RelnoxError as exc:
-        raise VerifyError(str(exc)) from None
+    """The file of ``record``, which :func:`load_release` hashed a moment ago (its sha256
+    is that digest): not hashed again here. What is installed is checked against it at
+    install time (uv's ``--hash``, or :func:`copy_checked`)."""
+    path = manifest.dist_dir / record.filename
+    if not path.is_file():
+        raise VerifyError(f"{path}: listed in the build manifest but missing; rebuild it")
+    return Artifact(path, record.sha256)
 
 
 def _closure(workspace: Workspace, manifest: Manifest, names: Sequence[str]) -> list[str]:
@@ -414,6 +410,15 @@ class VerifyOptions:
     allow_stale: Sequence[str] = ()
 
 
+def _soon(find: Callable[..., Installer], preferred: str | None) -> Future[Installer]:
+    """``find(preferred)`` started in a thread of its own (it runs ``uv --version``)."""
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        return pool.submit(find, preferred, error=VerifyError)
+    finally:
+        pool.shutdown(wait=False)
+
+
 def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
     """Everything verify_install will do; raises :class:`VerifyError` for any usage error."""
     o = options
@@ -426,23 +431,48 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
     except RelnoxError as exc:
         raise VerifyError(str(exc)) from None
     names = [workspace.get(n).name for n in packages]
-    chosen_installer = find_installer(
-        installer or _string(section, "installer", where), error=VerifyError
-    )
-    interpreter = resolve_python(python or _string(section, "python", where), error=VerifyError)
-    limit = timeout or _number(section, "timeout", where) or DEFAULT_TIMEOUT
-    args = (
-        _script_args(section.get("script-args"), where)
-        if script_args is None
-        else ScriptArgs(default=_args(script_args, "--script-args"))
-    )
-    (extra_index,), logins = split_logins([extra_index], "the --extra-index URL's userinfo")
+    # ``uv --version`` (can uv run here?) in the background while the files are read
+    finding = _soon(find_installer, installer or _string(section, "installer", where))
+    dist: Path | None = None
+    allowed: dict[str, str] = {}
+    try:
+        interpreter = resolve_python(python or _string(section, "python", where), error=VerifyError)
+        limit = timeout or _number(section, "timeout", where) or DEFAULT_TIMEOUT
+        args = (
+            _script_args(section.get("script-args"), where)
+            if script_args is None
+            else ScriptArgs(default=_args(script_args, "--script-args"))
+        )
+        (extra_index,), logins = split_logins([extra_index], "the --extra-index URL's userinfo")
+        if index is None:
+            dist = _dist_path(workspace, dist_dir)
+            try:
+                manifest = load_release(
+                    workspace,
+                    dist,
+                    names,
+                    dependencies=True,
+                    error=VerifyError,
+                    write_record=o.write_record,
+                )
+            except RelnoxError as exc:
+                raise VerifyError(str(exc)) from None
+            allowed = refuse_stale(
+                workspace, manifest.packages, dist, allow=o.allow_stale, error=VerifyError
+            )
+            targets, siblings, available = _dist_targets(
+                workspace, manifest, names, sdist, interpreter
+            )
+    finally:
+        chosen_installer = finding.result()  # its usage error first, as it always came first
     extra = (extra_index,) if extra_index else ()
     cooling = tuple(cooldown.settings(chosen_installer.name))
     rounds: list[Round] = []
-    dist: Path | None = None
-    allowed: dict[str, str] = {}
     if index is not None:
+        # an index's modules (logins, repositories: ~8 ms of imports) only for --index
+        from relnox.tools.credentials import login_help, read_login
+        from relnox.tools.repositories import resolve
+
         if offline or sdist:
             flag = "--offline" if offline else "--sdist"
             raise VerifyError(
@@ -491,22 +521,6 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
             )
         )
     else:
-        dist = _dist_path(workspace, dist_dir)
-        try:
-            manifest = load_release(
-                workspace,
-                dist,
-                names,
-                dependencies=True,
-                error=VerifyError,
-                write_record=o.write_record,
-            )
-        except RelnoxError as exc:
-            raise VerifyError(str(exc)) from None
-        allowed = refuse_stale(
-            workspace, manifest.packages, dist, allow=o.allow_stale, error=VerifyError
-        )
-        targets, siblings, available = _dist_targets(workspace, manifest, names, sdist, interpreter)
         fresh = tuple(r.name for r in manifest.packages)
         install = InstallOptions(extra_indexes=extra, no_deps=no_deps, offline=offline, fresh=fresh)
         wheel_round = Round(

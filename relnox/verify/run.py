@@ -30,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from packaging.utils import canonicalize_name
+from packaging.utils import canonicalize_name, parse_wheel_filename
 
 from relnox import _proc as proc
 from relnox._proc import Result
@@ -38,12 +38,12 @@ from relnox.errors import RelnoxError, VerifyError
 from relnox.project.workspace import Workspace
 from relnox.stage import Runtime
 from relnox.tools import cooldown
-from relnox.tools.envs import Environment, create_environment
+from relnox.tools.envs import Environment, InstallOptions, create_environment
 from relnox.tools.index_auth import NETRC_ENV, refused_login, write_netrc
-from relnox.tools.simple_api import Patience, project_files
 from relnox.verify.plan import (
     DEFAULT_TIMEOUT,
     Argv,
+    Artifact,
     Round,
     Target,
     VerifyOptions,
@@ -168,6 +168,7 @@ class _RoundRun:
         ``exempt``: it installs only the release's own packages, which no pip cooldown
         holds back (uv's exemption is in argv: ``--exclude-newer-package``)."""
         environ = env.child_env(index_logins=True)
+        environ.pop("UV_NO_VERIFY_HASHES", None)  # the wheels' hashes are always checked
         if self.netrc is not None:
             environ[NETRC_ENV] = str(self.netrc)
         if exempt and self.round.cooldown and self.plan.installer.name == "pip":
@@ -212,6 +213,8 @@ class _RoundRun:
         return self
 
     def _install_files(self, env: Environment) -> bool:
+        if self.round.kind == "wheel" and self.plan.installer.name == "uv":
+            return self._install_hashed(env)
         links = self.work / "links"
         links.mkdir()
         siblings = [copy_checked(a, links) for a in self.round.siblings]
@@ -228,21 +231,58 @@ class _RoundRun:
         if not alive:
             return False
         options = dataclasses.replace(self.round.options, find_links=find_links)
-        logger.info("%s: installing %d wheel(s) with one command", self.round.kind, len(wanted))
         own = [str(p) for p in siblings]
-        argv = self.plan.installer.install_argv(env, [*own, *wanted.values()], options)
-        result = self._step("install", self._install(argv, env))
+        return self._install_each(env, own, wanted, options)
+
+    def _install_hashed(self, env: Environment) -> bool:
+        """The wheels of dist/ installed where they are, each with the sha256 of the build
+        manifest (``--hash``; uv checks it, also against what its cache holds): the bytes
+        installed are the bytes built, with no copy into a new folder each run, so uv's
+        cache of an unchanged wheel is reused. Only wheels the resolver may take (another
+        package's, for an extra) are still copied and checked."""
+        options = self.round.options
+        if self.round.available:
+            links = self.work / "links"
+            for artifact in self.round.available:
+                copy_checked(artifact, links)
+            options = dataclasses.replace(options, find_links=(links,))
+        own = [_hashed(parse_wheel_filename(a.filename)[0], "", a) for a in self.round.siblings]
+        wanted = {
+            t.name: _hashed(t.name, t.extras_text, t.wheel) for t in self.round.targets if t.wheel
+        }
+        return self._install_each(env, own, wanted, options, hashed=True)
+
+    def _install_each(
+        self,
+        env: Environment,
+        own: list[str],
+        wanted: dict[str, str],
+        options: InstallOptions,
+        *,
+        hashed: bool = False,
+    ) -> bool:
+        """One installer command for ``own`` (siblings) and ``wanted``; when it fails, each
+        package alone with the siblings, so one package does not fail the others."""
+        logger.info("%s: installing %d wheel(s) with one command", self.round.kind, len(wanted))
+
+        def argv(requirements: list[str], label: str) -> list[str]:
+            if not hashed:
+                return self.plan.installer.install_argv(env, requirements, options)
+            file = self.work / f"requirements-{label}.txt"
+            file.write_text("".join(f"{r}\n" for r in requirements), encoding="utf-8")
+            files = dataclasses.replace(options, requirement_files=(file,))
+            return self.plan.installer.install_argv(env, [], files)
+
+        result = self._step("install", self._install(argv([*own, *wanted.values()], "all"), env))
         if result.ok:
             return True
         if len(wanted) == 1:
-            self._fail_all("install", self._why(result), sorted(alive))
+            self._fail_all("install", self._why(result), sorted(wanted))
             return False
-        # one resolver call failed: find out which package cannot install, so one
-        # package does not fail the others
+        # one resolver call failed: find out which package cannot install
         logger.info("%s: the install failed; installing each package alone", self.round.kind)
         for name, requirement in wanted.items():
-            argv = self.plan.installer.install_argv(env, [*own, requirement], options)
-            alone = self._step("install", self._install(argv, env))
+            alone = self._step("install", self._install(argv([*own, requirement], name), env))
             if not alone.ok:
                 self._fail_all("install", self._why(alone), [name])
         return bool(self._alive())
@@ -331,6 +371,8 @@ class _RoundRun:
     def _ask_index(self, project: str) -> None:
         """Read the index's page of ``project`` as the installer would (its login, if any):
         an index that refuses it is an authentication error now, not "not there yet"."""
+        from relnox.tools.simple_api import Patience, project_files
+
         rnd = self.round
         if rnd.index_url is None:
             return
@@ -463,6 +505,13 @@ _NOT_FOUND = (
     "no matching distribution",
     "could not find a version",
 )
+
+
+def _hashed(name: str, extras: str, artifact: Artifact | None) -> str:
+    """A requirements-file line: the wheel of dist/ by its file URL and its sha256."""
+    assert artifact is not None
+    uri = artifact.path.resolve().as_uri()
+    return f"{name}{extras} @ {uri} --hash=sha256:{artifact.sha256}"
 
 
 def _wheel_requirement(target: Target, wheel: Path) -> str:

@@ -17,7 +17,6 @@ import io
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from email.parser import HeaderParser
 from pathlib import Path
 from typing import Any
 
@@ -106,8 +105,84 @@ def import_names(paths: Iterable[str]) -> list[str]:
     return sorted(names)
 
 
+def read_dist_info(name: str, path: Sequence[str]) -> dict[str, Any] | None:
+    """What ``importlib.metadata.distribution(name)`` says of an installed distribution
+    (version, files, console scripts, where its files are), read from the same file it
+    reads: the first ``*.dist-info`` of ``name`` on ``path`` (``sys.path``), in its
+    order. None when that is not a plain ``.dist-info`` directory (an egg, a zip, a folded
+    header, no METADATA): the caller asks importlib.metadata, which costs the check
+    process ~25 ms of imports (email, zipfile, pathlib...) every run.
+
+    Standard library only: the check script runs this very function's source.
+    """
+    import csv
+    import os
+
+    def normal(text: str) -> str:  # importlib.metadata's Prepared.normalize
+        out = text.lower().replace("-", "_").replace(".", "_")
+        while "__" in out:
+            out = out.replace("__", "_")
+        return out
+
+    def read(folder: str, file: str) -> str | None:
+        try:
+            with open(os.path.join(folder, file), encoding="utf-8") as fh:
+                return fh.read()
+        except FileNotFoundError:
+            return None
+
+    wanted = normal(name)
+    for entry in path:
+        root = entry or "."
+        if os.path.isfile(root):
+            return None  # a zip on the path: importlib.metadata looks inside it
+        try:
+            children = os.listdir(root)
+        except OSError:
+            continue
+        for child in children:
+            low = child.lower()
+            if not low.endswith((".dist-info", ".egg-info")):
+                continue
+            if normal(low.rpartition(".")[0].partition("-")[0]) != wanted:
+                continue
+            info = os.path.join(root, child)
+            text = read(info, "METADATA") if low.endswith(".dist-info") else None
+            if text is None:
+                return None
+            version = None
+            lines = text.split("\n")
+            for number, line in enumerate(lines):
+                if not line.strip():
+                    break
+                key, sep, value = line.partition(":")
+                if sep and key.lower() == "version" and version is None:
+                    following = lines[number + 1] if number + 1 < len(lines) else ""
+                    if following[:1] in (" ", "\t"):
+                        return None  # a folded header: email's parser decides
+                    version = value.lstrip(" \t").rstrip("\r")
+            if version is None:
+                return None
+            record = read(info, "RECORD")
+            rows = csv.reader(record.splitlines()) if record else ()
+            files = [row[0] for row in rows if row]
+            scripts, section = [], None
+            for raw in (read(info, "entry_points.txt") or "").splitlines():
+                line = raw.strip()
+                if not line or line.startswith("#"):
+                    continue
+                if line.startswith("[") and line.endswith("]"):
+                    section = line.strip("[]")
+                elif section == "console_scripts":
+                    scripts.append(line.split("=", 1)[0].strip())
+            return {"version": version, "files": files, "scripts": sorted(scripts), "base": root}
+    return None
+
+
 def wheel_facts(path: Path) -> WheelFacts:
     """Read what ``path`` (a .whl) ships; an unreadable wheel is a :class:`VerifyError`."""
+    from email.parser import HeaderParser  # email: ~6 ms of imports, for wheels only
+
     try:
         with zipfile.ZipFile(path) as whl:
             names = whl.namelist()
@@ -150,23 +225,44 @@ def wheel_facts(path: Path) -> WheelFacts:
 
 
 #: Runs inside the fresh environment: ``python -I check.py spec.json result.json``.
-#: Standard library only; it reports facts and judges nothing.
+#: Standard library only; it reports facts and judges nothing. It imports only what every
+#: run needs (json, os, sys, time, csv; annotations are never evaluated): importlib.metadata and subprocess are imported
+#: when a distribution is not a plain .dist-info, or ships binaries only.
 CHECK_SCRIPT = (
     r"""from __future__ import annotations
-import importlib, importlib.metadata as md, json, os, subprocess, sys, time
-from collections.abc import Iterable
+import importlib, json, os, sys, time
 """
     + inspect.getsource(import_names)
+    + "\n\n"
+    + inspect.getsource(read_dist_info)
     + r"""
 
-def top_level(dist):
-    return import_names(str(f) for f in dist.files or ())
+def installed(name):
+    # (version, files, console scripts, where files are relative to), or None
+    found = read_dist_info(name, sys.path)
+    if found is not None:
+        return found
+    import importlib.metadata as md
+
+    try:
+        dist = md.distribution(name)
+    except md.PackageNotFoundError:
+        return None
+    return {
+        "version": dist.version,
+        "files": [str(f) for f in dist.files or ()],
+        "scripts": sorted(e.name for e in dist.entry_points if e.group == "console_scripts"),
+        "base": str(dist.locate_file("")),
+    }
+
 
 def run_binaries(dist):
     # a binary-only wheel (.data/scripts): run each binary it installed with --version
+    import subprocess
+
     seen = []
-    for file in dist.files or ():
-        path = os.path.realpath(dist.locate_file(file))
+    for file in dist["files"]:
+        path = os.path.realpath(os.path.join(dist["base"], file))
         parent = os.path.basename(os.path.dirname(path))
         if parent not in ("bin", "Scripts") or not path.startswith(prefix + os.sep):
             continue
@@ -190,15 +286,13 @@ results = []
 for pkg in spec["packages"]:
     start = time.perf_counter()
     out = {"name": pkg["name"], "installed": None, "top_level": [], "scripts": [], "modules": []}
-    try:
-        dist = md.distribution(pkg["name"])
-        out["installed"] = dist.version
-        out["top_level"] = top_level(dist)
-        out["scripts"] = sorted(e.name for e in dist.entry_points if e.group == "console_scripts")
-    except md.PackageNotFoundError:
-        pass
+    dist = installed(pkg["name"])
+    if dist is not None:
+        out["installed"] = dist["version"]
+        out["top_level"] = import_names(dist["files"])
+        out["scripts"] = dist["scripts"]
     modules = sorted(set(pkg["modules"]) | set(out["top_level"]))
-    out["binaries"] = [] if modules or out["installed"] is None else run_binaries(dist)
+    out["binaries"] = [] if modules or dist is None else run_binaries(dist)
     for name in modules:
         seen = {"module": name, "ok": False, "error": None, "version": None, "location": None}
         try:

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import sys
 from pathlib import Path
 
 import pytest
 
+from relnox.artifacts.manifest import ArtifactRecord, sha256_of, write_manifest
 from relnox.guards import SkewOptions
 from relnox.guards.skew import (
     SkewError,
     check_skew,
     closing_message,
     parse_accept,
+    plan_skew,
     render_skew,
 )
 from relnox.project.discovery import load_workspace
+from relnox.tools.envs import interpreter_tags
 from relnox.tools.index_server import LocalIndex
+from tests import verify_support
 from tests.conftest import run_relnox
 from tests.guards.support import CORE_V1, CORE_WITHOUT_HELPER, publish_files, released_then_changed
+from tests.verify_support import retag
 
 
 def test_accept_is_name_and_version() -> None:
@@ -127,3 +134,46 @@ def test_verify_install_skew_from_names_the_break(tmp_path: Path) -> None:
         assert json.loads(accepted.stdout)["skew"]["accepted"] == ["skwcli-agents==1.0.0"]
     usage = run_relnox("verify-install", "--skew-depth", "2", cwd=root)
     assert usage.returncode == 2 and "need --skew-from" in usage.stderr
+
+
+@pytest.mark.slow
+def test_the_new_wheel_is_the_one_the_checked_interpreter_installs(tmp_path: Path) -> None:
+    """``--python`` names another interpreter than relnox's: of a wheel matrix's files
+    (one per CPython), the skew environments get the wheel *that* interpreter installs,
+    by its own tags, not the one relnox's interpreter would take."""
+    other = verify_support.other_python()
+    if other is None:
+        pytest.skip("no second CPython (3.9+, with pip) on this machine")
+    old, new = released_then_changed(tmp_path, "skwtag", CORE_V1)
+    publish_files(old, tmp_path / "index-data")
+    core = new.get("skwtag-core")
+    [pure] = core.wheels
+    tags = {}
+    for python in (sys.executable, other):
+        first = interpreter_tags(python)
+        assert first
+        tags[python] = next(t for t in first if t.abi != "none")
+    assert tags[sys.executable] != tags[other]
+    matrix = []
+    for tag in tags.values():
+        made = retag(new.dist_dir / pure.filename, str(tag), new.dist_dir)
+        matrix.append(ArtifactRecord(made.name, "wheel", sha256_of(made), made.stat().st_size))
+    (new.dist_dir / pure.filename).unlink()
+    files = (*core.sdists, *matrix)
+    write_manifest(
+        dataclasses.replace(
+            new,
+            packages=tuple(
+                dataclasses.replace(r, files=files) if r.name == core.name else r
+                for r in new.packages
+            ),
+        )
+    )
+    with LocalIndex(tmp_path / "index-data", allow_anonymous=True) as index:
+        plan = plan_skew(
+            load_workspace(tmp_path / "ws"),
+            SkewOptions(index=index.simple_url, packages=["skwtag-core"], python=other),
+        )
+    [case] = plan.cases
+    [wheel] = case.wheels
+    assert wheel.filename.endswith(f"-{tags[other]}.whl"), wheel.filename

@@ -108,3 +108,15 @@ def test_an_interpreters_wheel_tags_are_its_own(tmp_path: Path) -> None:
     broken.write_text("#!/bin/sh\nexit 3\n", encoding="utf-8")
     broken.chmod(0o755)
     assert interpreter_tags(str(broken)) is None
+
+
+def test_requirements_files_have_their_hashes_checked_by_either_installer() -> None:
+    """A requirements file's ``--hash`` lines are checked: uv is told so (over a user's
+    ``verify-hashes = false``), pip always checks them."""
+    options = InstallOptions(requirement_files=(Path("/tmp/wheels.txt"),))
+    env = Environment(Path("/tmp/venv"), "x")
+    uv = UvInstaller("uv").install_argv(env, [], options)
+    assert uv[-3:] == ["--requirements", "/tmp/wheels.txt", "--verify-hashes"]
+    pip = PipInstaller().install_argv(env, [], options)
+    assert pip[-2:] == ["--requirement", "/tmp/wheels.txt"]
+    assert "--verify-hashes" not in UvInstaller("uv").install_argv(env, ["x"], InstallOptions())

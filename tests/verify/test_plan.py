@@ -2,41 +2,25 @@
 
 from __future__ import annotations
 
-import os
-import pwd
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from relnox.sample import git_init
+from tests import verify_support
 from tests.ci.native_projects import write_c_extension
 from tests.conftest import run_relnox
-
-#: installed CPythons of this machine other than the running one, read before HOME is isolated
-#: the user's own home, whatever ``HOME`` says (a clean ``HOME`` still has pyenv's Pythons)
-HOME = Path(pwd.getpwuid(os.getuid()).pw_dir)
-CANDIDATES = sorted(HOME.glob(".pyenv/versions/3.*/bin/python3")) + [
-    Path(found) for minor in range(9, 15) if (found := shutil.which(f"python3.{minor}"))
-]
 
 
 @pytest.fixture(scope="session")
 def other_python() -> str:
     """A CPython 3.9+ of another minor version than the one running the tests."""
-    for candidate in CANDIDATES:
-        probe = subprocess.run(
-            [str(candidate), "-c", "import sys, pip; print(*sys.version_info[:2])"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        version = tuple(int(part) for part in probe.stdout.split()) if probe.returncode == 0 else ()
-        if version and (3, 9) <= version != sys.version_info[:2]:
-            return str(candidate)
-    pytest.skip("no second CPython (3.9+, with pip) on this machine")
+    found = verify_support.other_python()
+    if found is None:
+        pytest.skip("no second CPython (3.9+, with pip) on this machine")
+    return found
 
 
 @pytest.mark.slow

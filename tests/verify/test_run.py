@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from relnox.verify.run import (
     VerifyReport,
     plan_verify,
     render_report,
+    run_plan,
     verify_install,
 )
 from tests.conftest import run_relnox
@@ -162,6 +164,32 @@ def test_a_tampered_artifact_is_refused_before_anything_is_installed(
 
     with pytest.raises(VerifyError, match=r"vfyrlx_core-7\.3\.0-py3-none-any\.whl: sha256 differs"):
         verify_install(load_workspace(good), VerifyOptions(dist_dir=dist, offline=True))
+
+
+def test_a_wheel_changed_after_the_plan_is_not_installed(
+    good: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The wheels are installed from dist/ where they are (no copy), each with the sha256
+    of the build manifest: a file that changes between the plan and the install fails the
+    install, though the installer's cache may know the file's path, and though the user
+    turned uv's hash checks off."""
+    monkeypatch.setenv("UV_NO_VERIFY_HASHES", "1")
+    dist = shutil.copytree(good / "dist", tmp_path / "dist")
+    shutil.copytree(good / ".relnox", tmp_path / ".relnox")
+    workspace = load_workspace(good)
+    options = VerifyOptions(dist_dir=dist, offline=True, packages=["vfyrlx-core"])
+    assert run_plan(plan_verify(workspace, options)).ok  # cached by uv under this path
+    plan = plan_verify(workspace, options)
+    wheel = next(dist.glob("vfyrlx_core-*.whl"))
+    with zipfile.ZipFile(wheel, "a") as whl:
+        whl.writestr("vfyrlx_core/extra.py", "CHANGED = True\n")
+
+    report = run_plan(plan)
+
+    assert not report.ok
+    [failed] = report.results[0].failed
+    assert failed.name == "install"
+    assert "hash" in failed.detail.lower()
 
 
 def test_the_plan_names_every_file_and_installs_nothing(good: Path) -> None:

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import importlib.metadata
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from relnox.errors import VerifyError
-from relnox.verify.smoke import compare_files, judge, top_level_names, wheel_facts
+from relnox.verify.smoke import (
+    compare_files,
+    judge,
+    read_dist_info,
+    top_level_names,
+    wheel_facts,
+)
 
 
 def test_top_level_names_are_what_the_wheel_installs() -> None:
@@ -92,3 +100,52 @@ def test_judge_reports_each_check() -> None:
     assert "outside the fresh environment" in checks["import helper"].detail
     assert "No module named 'gone'" in checks["import gone"].detail
     assert not judge("1.2.0", {"name": "x", "installed": None, "modules": []})[0].ok
+
+
+def test_the_check_reads_what_importlib_metadata_reads() -> None:
+    """For every distribution of this environment (real ones, with RECORDs and console
+    scripts), the check process's own reader of ``.dist-info`` gives importlib.metadata's
+    version, files, console scripts and location, or leaves the answer to it."""
+    seen = 0
+    for dist in importlib.metadata.distributions():
+        name = dist.metadata["Name"]
+        found = read_dist_info(name, sys.path)
+        if found is None:
+            continue
+        first = importlib.metadata.distribution(name)  # the one the check would import
+        assert found["version"] == first.version, name
+        assert found["files"] == [str(f) for f in first.files or ()], name
+        scripts = sorted(e.name for e in first.entry_points if e.group == "console_scripts")
+        assert found["scripts"] == scripts, name
+        assert Path(found["base"]).resolve() == Path(str(first.locate_file(""))).resolve()
+        seen += 1
+    assert seen >= 10  # pytest, packaging, ruff, mypy... all plain .dist-info here
+    assert read_dist_info("no-such-distribution", sys.path) is None
+
+
+def test_the_check_leaves_what_it_cannot_read_to_importlib_metadata(tmp_path: Path) -> None:
+    """A folded Version header, an egg-info or a zip on the path: no answer of its own."""
+    site = tmp_path / "site"
+    folded = site / "folded-1.0.dist-info"
+    folded.mkdir(parents=True)
+    (folded / "METADATA").write_text("Name: folded\nVersion:\n 1.0\n\n", encoding="utf-8")
+    (site / "egged-1.0.egg-info").mkdir()
+    (site / "egged-1.0.egg-info" / "PKG-INFO").write_text("Version: 1.0\n", encoding="utf-8")
+    plain = site / "Plain_Pkg-2.0.dist-info"
+    plain.mkdir()
+    (plain / "METADATA").write_text("Name: plain.pkg\nversion:  2.0\n\nBody\n", encoding="utf-8")
+    (plain / "entry_points.txt").write_text(
+        "# c\n[gui_scripts]\ng = m:f\n[console_scripts]\n b = m:f \na=m:g\n", encoding="utf-8"
+    )
+    zipped = tmp_path / "lib.zip"
+    zipped.write_bytes(b"PK")
+    path = [str(site)]
+    assert read_dist_info("folded", path) is None
+    assert read_dist_info("egged", path) is None
+    assert read_dist_info("plain-pkg", [str(zipped), *path]) is None
+    assert read_dist_info("PLAIN.pkg", path) == {
+        "version": "2.0",
+        "files": [],
+        "scripts": ["a", "b"],
+        "base": str(site),
+    }

@@ -1,0 +1,70 @@
+"""What relnox asks git, with a real git: the work tree a directory is in."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from relnox.tools import git
+
+
+def _init(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "init", "-q", str(path)], check=True)
+    return path
+
+
+@pytest.fixture
+def counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every git call of the test is written to the returned file (a ``git`` first on PATH
+    that records its arguments and runs the real one)."""
+    real = shutil.which("git")
+    assert real is not None
+    shims, log = tmp_path / "shims", tmp_path / "calls.log"
+    shims.mkdir()
+    shim = shims / "git"
+    lines = [
+        f"#!{sys.executable}",
+        "import os, sys",
+        f"with open({str(log)!r}, 'a') as out:",
+        "    out.write(' '.join(sys.argv[1:]) + '\\n')",
+        f"os.execv({real!r}, [{real!r}, *sys.argv[1:]])",
+    ]
+    shim.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shim.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{shims}{os.pathsep}{os.environ['PATH']}")
+    return log
+
+
+def test_a_work_tree_is_asked_about_once(tmp_path: Path, counted: Path) -> None:
+    """is_repo and toplevel of one directory: one git call, however often asked."""
+    root = _init(tmp_path / "repo").resolve()
+    counted.write_text("", encoding="utf-8")  # from here on
+    for _ in range(3):
+        assert git.is_repo(root)
+        assert git.toplevel(root) == root
+    assert counted.read_text(encoding="utf-8").splitlines() == [
+        "rev-parse --is-inside-work-tree --show-toplevel"
+    ]
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    assert not git.is_repo(outside)  # never kept: asked again each time
+    assert not git.is_repo(outside)
+    assert len(counted.read_text(encoding="utf-8").splitlines()) == 3
+
+
+def test_a_repository_made_inside_or_removed_is_seen(tmp_path: Path, counted: Path) -> None:
+    root = _init(tmp_path / "repo").resolve()
+    inner = root / "packages" / "core"
+    inner.mkdir(parents=True)
+    assert git.toplevel(inner) == root
+    _init(inner)  # a repository of its own now (a sample made inside a checkout)
+    assert git.toplevel(inner) == inner
+    shutil.rmtree(inner / ".git")
+    shutil.rmtree(root / ".git")
+    assert not git.is_repo(inner)
