@@ -51,8 +51,9 @@ from relnox.publish.report import (
 )
 from relnox.publish.route import TagRoute, ci_tag, route_for_tag
 from relnox.publish.rules import late_files, status_problems, upload_window_days
-from relnox.publish.run import READERS, PackageUploader, Waiting, upload_all
+from relnox.publish.run import READERS, Waiting, upload_all
 from relnox.publish.tiers import graph_mermaid
+from relnox.publish.uploader import PackageUploader
 from relnox.stage import Runtime
 from relnox.tools import git
 from relnox.tools.credentials import Credentials, login_help, resolve_credentials

@@ -13,10 +13,7 @@ packages that depend on the failed one are held back.
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -27,30 +24,18 @@ from relnox.errors import PublishError
 from relnox.project.workspace import Workspace
 from relnox.publish.model import InstallableCheck, PublishPlan
 from relnox.publish.report import (
-    FAILED,
     HELD_BACK,
     NOT_ATTEMPTED,
     SKIPPED,
-    UPLOADED,
     FileOutcome,
     PlannedFile,
     PublishResult,
 )
-from relnox.publish.rules import creation_limited
 from relnox.publish.tiers import tiers
-from relnox.tools.network import NetworkSettings
+from relnox.publish.uploader import PackageUploader
 from relnox.tools.simple_api import IndexReader
-from relnox.tools.twine import Twine
 from relnox.tools.upload import (
-    EXISTS,
-    OK,
-    STALL,
-    TRANSIENT,
     Attempt,
-    Runner,
-    Transport,
-    Upload,
-    failure_message,
 )
 
 logger = logging.getLogger("relnox")
@@ -58,236 +43,6 @@ logger = logging.getLogger("relnox")
 #: project pages read at once: a small index server (pypiserver's default server listens
 #: with a backlog of 5) drops connections beyond that, and each then waits a second
 READERS = 4
-
-# what the index says about a file after a failed upload
-SAME, OTHER, ABSENT = "same", "other", "absent"
-#: how an index says a 429 is about creating projects (PyPI: "Too many new projects created")
-_CREATION = re.compile(r"new projects?|project[ ._-]?creat|create (a )?(new )?project", re.I)
-#: what twine says when it posts a file again after a 5xx answer
-_TWINE_REPOSTED = "upload appears to have failed"
-
-
-@dataclass
-class PackageUploader:
-    plan: PublishPlan
-    environ: Mapping[str, str]
-    run: Runner
-    reader: IndexReader
-    network: NetworkSettings = field(default_factory=NetworkSettings)
-    sleep: Callable[[float], None] = time.sleep
-    verbose: bool = False
-    attestations: bool = False  # upload each file's PEP 740 attestations with it
-    transport: Transport = field(default_factory=lambda: Twine())
-    #: new projects (``plan.new_projects``) a file of which this run has uploaded
-    created: set[str] = field(default_factory=set)
-    #: why no more projects may be created in this run (a 429 for a project's first file)
-    creation_refused: str | None = None
-    #: create new projects one at a time (an index that limits creations: each refused
-    #: attempt counts, so none is sent after the first refusal)
-    serial_creations: bool = False
-    #: the sha256 the index lists for a file of ours with other content
-    listed_sha256: dict[str, str] = field(default_factory=dict)
-    _creating: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def on_index(self, file: PlannedFile) -> str | None:
-        """Whether the index lists ``file``: ``SAME`` (our sha256), ``OTHER`` or ``ABSENT``.
-
-        ``None`` when the index cannot be asked right now.
-        """
-        try:
-            entry = self.reader.files(file.package).get(file.filename)
-            if entry is None:
-                return ABSENT
-            remote = self.reader.sha256(entry, file.path.stat().st_size)
-        except PublishError as exc:
-            logger.warning("    cannot tell whether %s arrived: %s", file.filename, exc)
-            return None
-        if remote != file.sha256:
-            self.listed_sha256[file.filename] = remote
-            return OTHER
-        return SAME
-
-    def upload(self, outcomes: Sequence[FileOutcome], first: Attempt | None = None) -> str | None:
-        """Upload one package's files in order; the error that stopped it.
-
-        A transport that stops at the first failed file (``uv publish``) sends them all in
-        one child (see :meth:`batch`); ``first`` is how such a child already ended for the
-        first of ``outcomes``. The failed file and those after it go on one at a time.
-        """
-        if outcomes and self._would_create(outcomes[0].file.package):
-            # after a refusal (429) no other creation is attempted: each refused attempt
-            # counts against the index's limit too; where the index limits creations, they
-            # go one at a time, so none is sent after the first refusal
-            with self._creating if self.serial_creations else contextlib.nullcontext():
-                if self.creation_refused:
-                    for outcome in outcomes:
-                        outcome.status = NOT_ATTEMPTED
-                        outcome.error = "not attempted: the index refused to create more projects"
-                    return self.creation_refused
-                return self._upload(outcomes, first)
-        return self._upload(outcomes, first)
-
-    def _upload(self, outcomes: Sequence[FileOutcome], first: Attempt | None) -> str | None:
-        start = 0
-        if first is None and self.transport.batch and len(outcomes) > 1:
-            first, start = self.batch(outcomes)
-            if first is None:
-                return None
-        for i, outcome in enumerate(outcomes[start:], start):
-            error = self.upload_file(outcome, first if i == start else None)
-            if error is not None:
-                for later in outcomes[i + 1 :]:
-                    later.status = NOT_ATTEMPTED
-                return error
-        return None
-
-    def batch(self, outcomes: Sequence[FileOutcome]) -> tuple[Attempt | None, int]:
-        """``outcomes`` in one child: ``(None, n)`` when all arrived, else how it ended and
-        the position of the file it stopped at (those before it arrived)."""
-        attempt = self.send([o.file for o in outcomes])
-        if attempt.kind == OK:
-            stop = len(outcomes)
-        else:
-            failed = re.search(r"Failed to publish `([^`]*)`", attempt.output)
-            stop = next(
-                (
-                    i
-                    for i, o in enumerate(outcomes)
-                    if failed and failed.group(1).endswith(o.file.filename)
-                ),
-                0,
-            )
-        for outcome in outcomes[:stop]:
-            outcome.attempts, outcome.status = 1, UPLOADED
-            self.created.add(outcome.file.package)
-            logger.info("    uploaded %s", outcome.file.filename)
-        return (None, stop) if attempt.kind == OK else (attempt, stop)
-
-    def send(self, files: Sequence[PlannedFile]) -> Attempt:
-        """One child of the transport for ``files``."""
-        return self.transport.upload(
-            Upload(
-                [f.path for f in files],
-                self.plan.repository,
-                self.plan.credentials,
-                self.environ,
-                self.run,
-                self.network,
-                self.verbose,
-                self.attestations,
-            )
-        )
-
-    def upload_file(self, outcome: FileOutcome, first: Attempt | None = None) -> str | None:
-        """One file, retried on transient failures; ``None`` once the index has it.
-
-        ``first``: how the file's first attempt already ended (sent with others).
-        """
-        file = outcome.file
-        label = self.plan.repository.label
-        failures = 0
-        while True:
-            outcome.attempts += 1
-            started = time.monotonic()
-            attempt, first = first or self.send([file]), None
-            if attempt.kind == OK:
-                outcome.status = UPLOADED
-                self.created.add(file.package)
-                logger.info("    uploaded %s (%.1fs)", file.filename, time.monotonic() - started)
-                return None
-            if attempt.status == 429 and self._creation_limited(file.package, attempt):
-                # a refused creation counts against the limit: never try it again
-                self.creation_refused = creation_limited(
-                    label,
-                    file.filename,
-                    [p for p in self.plan.new_projects if p not in self.created],
-                    dict(attempt.headers),
-                    attempt.detail,
-                )
-                return self._fail(outcome, self.creation_refused)
-            found = self.on_index(file)
-            if attempt.kind == EXISTS and found == ABSENT:
-                found = self.look_again(file)
-            if found == SAME:
-                # an earlier try of this run may have stored it with the answer lost (twine
-                # itself posts again after a 5xx); otherwise the index had it already
-                ours = failures > 0 or attempt.kind != EXISTS or _TWINE_REPOSTED in attempt.output
-                outcome.status = UPLOADED if ours else SKIPPED
-                logger.info(
-                    "    %s: %s",
-                    file.filename,
-                    "arrived" if ours else f"already on {label} with the same sha256, skipped",
-                )
-                return None
-            if found == OTHER:
-                return self._fail(
-                    outcome,
-                    f"{label} already has {file.filename} with different content (its sha256 "
-                    f"{self.listed_sha256.get(file.filename, '?')}, ours {file.sha256}); "
-                    "versions on an index are immutable: bump the version (relnox bump) and "
-                    "rebuild",
-                )
-            if attempt.kind in (TRANSIENT, STALL) and failures < self.network.retries:
-                failures += 1
-                delay = self.network.backoff(failures)
-                logger.warning(
-                    "    %s: %s; retrying in %.1fs (attempt %d of %d)",
-                    file.filename,
-                    attempt.detail,
-                    delay,
-                    failures + 1,
-                    self.network.retries + 1,
-                )
-                self.sleep(delay)
-                continue
-            if attempt.kind == EXISTS and found == ABSENT:
-                message = refused_unlisted(label, file.filename, attempt.status, attempt.detail)
-            else:
-                message = failure_message(
-                    dataclasses.replace(attempt, attempts=failures + 1),
-                    file.filename,
-                    file.package,
-                    self.plan.repository,
-                    self.plan.credentials,
-                    self.network.stall,
-                    self.network.timeout,
-                )
-            return self._fail(outcome, message)
-
-    def _creation_limited(self, package: str, attempt: Attempt) -> bool:
-        """Whether a 429 for a file of ``package`` refused the creation of its project: on an
-        index that limits creations (``serial_creations``), or one that says so."""
-        if not self._would_create(package):
-            return False
-        return self.serial_creations or bool(_CREATION.search(attempt.detail + attempt.output))
-
-    def _would_create(self, package: str) -> bool:
-        """Whether uploading a file of ``package`` now creates its project on the index."""
-        return package in self.plan.new_projects and package not in self.created
-
-    def look_again(self, file: PlannedFile) -> str | None:
-        """After "already exists" for a file the index does not list: its listing may lag."""
-        found: str | None = ABSENT
-        for look in range(1, self.network.retries + 1):
-            delay = self.network.backoff(look)
-            logger.warning(
-                "    %s: the index says it exists but does not list it; looking again in "
-                "%.1fs (%d of %d)",
-                file.filename,
-                delay,
-                look,
-                self.network.retries,
-            )
-            self.sleep(delay)
-            found = self.on_index(file)
-            if found != ABSENT:
-                break
-        return found
-
-    @staticmethod
-    def _fail(outcome: FileOutcome, message: str) -> str:
-        outcome.status, outcome.error = FAILED, message
-        return message
 
 
 @dataclass(frozen=True)
@@ -592,31 +347,3 @@ def _all_needs(name: str, workspace: Workspace) -> list[str]:
             seen.append(dep)
             stack += workspace.get(dep).internal_deps
     return seen
-
-
-_REUSED = re.compile(r"(already|previously) (been )?used|file-?name-?reuse|re-?use", re.I)
-
-
-def refused_unlisted(label: str, filename: str, status: int | None, detail: str) -> str:
-    """A 400/409 for a file the index does not list: the server's reason, and what to do.
-
-    PyPI answers 400 with "This filename has already been used" for a file uploaded
-    once and deleted since: no index takes a filename twice, so only a new version helps.
-    """
-    reason = re.sub(
-        r"^(HTTPError: \d{3} [A-Za-z ]+? from \S+|Server returned status code \d{3} [A-Za-z ]+:)\s*",
-        "",
-        detail,
-    ).strip()
-    said = f"HTTP {status}: {reason}" if reason else f"HTTP {status}"
-    if _REUSED.search(detail):
-        return (
-            f"{label} refused {filename} ({said}) and does not list it: a file of that name "
-            "was uploaded before and deleted, and an index never takes a filename twice; "
-            "bump the version (relnox bump) and rebuild"
-        )
-    return (
-        f"{label} refused {filename} ({said}) and does not list it; check the file's "
-        "metadata and that the project name is yours on that index (if a file of that name "
-        "was deleted from it, bump the version: relnox bump)"
-    )
