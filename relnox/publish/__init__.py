@@ -6,15 +6,11 @@ carries), ``ci_routes`` (where a CI run's tags publish) and the index's own answ
 doctor asks for (``new_project_limit``, ``our_versions``, ``status_problems``).
 """
 
+from relnox.publish.installable import installable_check
 from relnox.publish.model import PublishOptions, PublishPlan, PublishRuntime
+from relnox.publish.new_projects import new_project_limit
 from relnox.publish.owner import our_versions
-from relnox.publish.plan import (
-    installable_check,
-    new_project_limit,
-    plan_publish,
-    publish,
-    run_publish,
-)
+from relnox.publish.plan import plan_publish, publish, run_publish
 from relnox.publish.report import PublishResult
 from relnox.publish.route import CiRoutes, ci_routes
 from relnox.publish.rules import status_problems

@@ -3,14 +3,28 @@ login and the release exempt from a dependency cooldown, like verify from an ind
 
 from __future__ import annotations
 
+import logging
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from relnox.errors import PublishError
+from relnox.project.workspace import Workspace
+from relnox.publish.model import InstallableCheck
 from relnox.tools import cooldown
-from relnox.tools.credentials import read_login
-from relnox.tools.envs import Installer, InstallOptions
-from relnox.tools.index_auth import split_logins, write_netrc
-from relnox.tools.repositories import Repository
+from relnox.tools.credentials import login_help, read_login
+from relnox.tools.envs import (
+    Installer,
+    InstallOptions,
+    create_environment,
+    find_installer,
+    install,
+    resolve_python,
+)
+from relnox.tools.index_auth import refused_login, split_logins, write_netrc
+from relnox.tools.repositories import PYPI, TESTPYPI, Repository, builtin
+
+logger = logging.getLogger("relnox")
 
 
 def installable_options(
@@ -35,3 +49,45 @@ def installable_options(
         exempt=names if cooling else (),
         netrc=write_netrc(tmp / "auth", logins) if logins else None,
     )
+
+
+def installable_check(workspace: Workspace, extra_index: str | None = None) -> InstallableCheck:
+    """``--verify-installable``: a tier that shows on the index must also install from it.
+
+    Each check makes a fresh environment and installs ``name==version`` of the tier's
+    packages from the repository's simple index (``extra_index`` for third-party
+    requirements, the default for TestPyPI being PyPI), never from a cache.
+    """
+    pypi = builtin(PYPI)
+
+    def check(repo: Repository, packages: Sequence[tuple[str, str]]) -> str | None:
+        extra = extra_index or (pypi.simple_url if pypi and repo.name == TESTPYPI else None)
+        installer = find_installer(error=PublishError)
+        with tempfile.TemporaryDirectory(prefix="relnox-installable-") as tmp:
+            env, made = create_environment(
+                installer, Path(tmp) / "venv", resolve_python(None), timeout=300
+            )
+            if made.ok:
+                options = installable_options(repo, extra, installer, packages, Path(tmp))
+                wanted = [f"{name}=={version}" for name, version in packages]
+                made = install(installer, env, wanted, options=options)
+        if refused_login(made.output):  # the index's fault is a login, not the package
+            return (
+                f"{', '.join(f'{n} {v}' for n, v in packages)} show on {repo.label}, but "
+                f"installing from it was refused (a login is needed or was wrong): "
+                f"{login_help(repo)}; the next tier waits"
+            )
+        if made.ok:
+            logger.info(
+                "  installable from %s: %s",
+                repo.label,
+                ", ".join(f"{n} {v}" for n, v in packages),
+            )
+            return None
+        return (
+            f"{', '.join(f'{n} {v}' for n, v in packages)} show on {repo.label} but do not "
+            f"install from it ({made.last_line()}); the next tier waits: fix it and run the "
+            "same command again"
+        )
+
+    return check

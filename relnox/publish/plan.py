@@ -19,56 +19,36 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-import re
-import tempfile
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+from collections.abc import Callable
 
-from packaging.utils import (
-    canonicalize_name,
-)
-from packaging.version import Version
-
-from relnox.artifacts.checks import Expectation, check_artifacts, name_and_version
+from relnox.artifacts.checks import Expectation, check_artifacts
 from relnox.artifacts.distdir import load_release
-from relnox.artifacts.manifest import Manifest, PackageRecord
 from relnox.builds import refuse_stale
 from relnox.errors import PublishError
-from relnox.project.selection import select_packages
 from relnox.project.workspace import Workspace
-from relnox.publish.installable import installable_options
-from relnox.publish.model import InstallableCheck, PublishOptions, PublishPlan, PublishRuntime
-from relnox.publish.owner import check_owner
+from relnox.publish.model import PublishOptions, PublishPlan, PublishRuntime
+from relnox.publish.new_projects import check_new_projects, new_project_limit
+from relnox.publish.preflight import against_index, check_files, index_reader, select_records
 from relnox.publish.report import (
     SKIPPED,
     WOULD_UPLOAD,
     FileOutcome,
-    PlannedFile,
     PublishResult,
     write_report,
 )
 from relnox.publish.route import TagRoute, ci_tag, route_for_tag
-from relnox.publish.rules import late_files, status_problems, upload_window_days
-from relnox.publish.run import READERS, Waiting, upload_all
+from relnox.publish.run import Waiting, upload_all
 from relnox.publish.tiers import graph_mermaid
 from relnox.publish.uploader import PackageUploader
 from relnox.stage import Runtime
-from relnox.tools import git
-from relnox.tools.credentials import Credentials, login_help, resolve_credentials
+from relnox.tools.credentials import Credentials, resolve_credentials
 from relnox.tools.envs import (
-    create_environment,
-    find_installer,
-    install,
-    resolve_python,
     uv_binary,
     uv_cannot_run,
 )
-from relnox.tools.index_auth import refused_login
 from relnox.tools.network import NetworkSettings, network_settings
-from relnox.tools.repositories import PYPI, TESTPYPI, Repository, builtin, resolve
-from relnox.tools.simple_api import IndexReader, Patience
+from relnox.tools.repositories import PYPI, Repository, resolve
 from relnox.tools.twine import Twine
 from relnox.tools.upload import TRANSPORTS, Transport, attestations_of, watched_runner
 from relnox.tools.uv_publish import UvPublish
@@ -78,98 +58,6 @@ __all__ = ["PublishPlan", "PublishResult", "TagRoute", "plan_publish", "publish"
 logger = logging.getLogger("relnox")
 
 Confirm = Callable[[str], bool]
-
-
-def _select(
-    workspace: Workspace, manifest: Manifest, names: Sequence[str], route: TagRoute | None
-) -> tuple[PackageRecord, ...]:
-    built = {r.name for r in manifest.packages}
-    strangers = [n for n in built if n not in {p.name for p in workspace.packages}]
-    if strangers:
-        raise PublishError(
-            f"{manifest.dist_dir}: builds of {', '.join(sorted(strangers))}, which "
-            f"are not packages of {workspace.root}; rebuild with relnox build-all"
-        )
-    wanted = list(names) or ([route.package] if route and route.package else [])
-    if wanted:
-        return tuple(manifest.get(p.name) for p in select_packages(workspace, wanted).packages)
-    records = tuple(manifest.get(p.name) for p in workspace.packages if p.name in built)
-    if route is not None:
-        records = tuple(r for r in records if Version(r.version) == Version(route.version))
-        if not records:
-            raise PublishError(
-                f"tag {route.tag} is for version {route.version}, but no package in "
-                f"{manifest.dist_dir} was built at that version; build the tagged commit"
-            )
-    if not records:
-        raise PublishError(f"{manifest.dist_dir} holds no wheels or sdists; run relnox build-all")
-    return records
-
-
-def _artifact_version(filename: str) -> tuple[str, Version]:
-    parsed = name_and_version(filename)
-    if parsed is None:
-        raise PublishError(
-            f"{filename}: not a wheel or sdist file name; rebuild with relnox build-all"
-        )
-    return parsed
-
-
-def _check_artifacts(
-    workspace: Workspace,
-    manifest: Manifest,
-    records: Sequence[PackageRecord],
-    route: TagRoute | None,
-) -> list[tuple[PackageRecord, Path]]:
-    """Every file exists unchanged and is of the version the package has now."""
-    checked: list[tuple[PackageRecord, Path]] = []
-    for record in records:
-        expected = workspace.get(record.name).version
-        if Version(record.version) != Version(expected):
-            raise PublishError(
-                f"{manifest.dist_dir}: {record.name} was built at {record.version} "
-                f"but its pyproject says {expected}; artifacts of other versions are refused: "
-                "rebuild with relnox build-all"
-            )
-        # a tag naming one package speaks for that package only: a release of several
-        # tags (auto-tag's one run) names the others with --package, each at its own version
-        tagged = route is not None and route.package in (None, record.name)
-        if route is not None and tagged and Version(record.version) != Version(route.version):
-            raise PublishError(
-                f"tag {route.tag} is for version {route.version} but {record.name} was built at "
-                f"{record.version}; build the tagged commit or publish without --from-tag"
-            )
-        if not record.files:
-            raise PublishError(f"{record.name}: the build manifest lists no files; rebuild it")
-        for artifact in sorted(record.files, key=lambda a: a.kind != "wheel"):
-            # load_release hashed every file a moment ago (its sha256 is that digest): not
-            # hashed again; the index's listing is checked against it after the upload
-            path = manifest.dist_dir / artifact.filename
-            if not path.is_file():
-                raise PublishError(f"{path}: listed in the build manifest but missing; rebuild it")
-            name, version = _artifact_version(artifact.filename)
-            if name != canonicalize_name(record.name) or version != Version(record.version):
-                raise PublishError(
-                    f"{path}: is {name} {version}, not {record.name} {record.version}; artifacts "
-                    "of other versions are refused: rebuild with relnox build-all"
-                )
-            checked.append((record, path))
-    return checked
-
-
-def index_reader(
-    repository: Repository,
-    credentials: Credentials,
-    network: NetworkSettings,
-    sleep: Callable[[float], None] = time.sleep,
-) -> IndexReader:
-    """How publish reads ``repository``: credentials only to its own origins, bounded waits."""
-    return IndexReader(
-        repository.simple_url,
-        credentials.basic_auth(),
-        repository.origins,
-        Patience.of(network, sleep),
-    )
 
 
 def plan_publish(
@@ -217,11 +105,11 @@ def plan_publish(
         error=PublishError,
         write_record=write_record,
     )
-    records = _select(workspace, manifest, packages, route)
+    records = select_records(workspace, manifest, packages, route)
     allowed = refuse_stale(
         workspace, records, manifest.dist_dir, allow=allow_stale, error=PublishError
     )
-    checked = _check_artifacts(workspace, manifest, records, route)
+    checked = check_files(workspace, manifest, records, route)
 
     started = time.monotonic()
     for record in records:  # twine check --strict's checks, in process, as build-all ran them
@@ -230,66 +118,8 @@ def plan_publish(
             logger.warning("%s: %s", record.name, note)
     logger.info("%d files checked (%.2fs)", len(checked), time.monotonic() - started)
 
-    planned: list[PlannedFile] = []
-    conflicts: list[str] = []
-    new: list[str] = []
     reader = index_reader(repo, credentials, network, sleep)
-    with ThreadPoolExecutor(max_workers=min(READERS, len(records) or 1)) as pool:
-        pages = list(pool.map(lambda r: reader.page(r.name), records))
-    refused, warnings = status_problems(
-        {r.name: page for r, page in zip(records, pages, strict=True)}, repo.label
-    )
-    for warning in warnings:
-        logger.warning("%s", warning)
-    if refused:
-        raise PublishError("; ".join(refused) + "; nothing was uploaded")
-    window = upload_window_days(workspace, repo)
-    late: list[str] = []
-    for record, page in zip(records, pages, strict=True):
-        indexed = page.files
-        if not indexed:
-            new.append(record.name)
-        check_owner(
-            workspace.get(record.name),
-            workspace,
-            record.version,
-            indexed,
-            {a.filename: a.sha256 for a in record.files},
-            repo.label,
-            reader.sha256,
-        )
-        for artifact in sorted(record.files, key=lambda a: a.kind != "wheel"):
-            path = manifest.dist_dir / artifact.filename
-            on_index = indexed.get(artifact.filename)
-            action, reason = "upload", ""
-            if on_index is not None:
-                remote = reader.sha256(on_index, artifact.size)
-                if remote != artifact.sha256:
-                    conflicts.append(
-                        f"{artifact.filename} (index sha256 {remote}, built {artifact.sha256})"
-                    )
-                    continue
-                action, reason = "skip", "already published"
-            planned.append(
-                PlannedFile(
-                    record.name,
-                    record.version,
-                    artifact.filename,
-                    artifact.kind,
-                    path,
-                    artifact.sha256,
-                    action,
-                    reason,
-                )
-            )
-            logger.debug("  %s: %s", record.name, planned[-1].describe())
-        if window is not None:
-            sending = [
-                f.filename for f in planned if f.package == record.name and f.action == "upload"
-            ]
-            problem = late_files(record.name, record.version, page, sending, window, repo.label)
-            if problem:
-                late.append(problem)
+    planned, conflicts, new, late = against_index(workspace, manifest, records, repo, reader)
     if conflicts:
         raise PublishError(
             f"{repo.label} already has different files under the same names: {'; '.join(conflicts)}; "
@@ -312,102 +142,6 @@ def plan_publish(
         tuple(new),
         allowed,
     )
-
-
-#: PyPI lets a user (and an IP) create about this many new projects a day
-PYPI_NEW_PROJECTS_A_DAY = 4
-
-
-def new_project_limit(workspace: Workspace, repo: Repository) -> int | None:
-    """``[tool.relnox.publish] new-project-limit``; by default PyPI's daily limit on PyPI and
-    TestPyPI, none elsewhere."""
-    value = workspace.config.section("publish").get("new-project-limit")
-    if value is None:
-        return PYPI_NEW_PROJECTS_A_DAY if repo.is_pypi else None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise PublishError(
-            f"{workspace.config.source}: [tool.relnox.publish] new-project-limit must be a whole "
-            f"number of projects, 1 or more, not {value!r}; for example "
-            f"new-project-limit = {PYPI_NEW_PROJECTS_A_DAY}"
-        )
-    return value
-
-
-def trusted_publisher_lines(
-    workspace: Workspace, repo: Repository, names: Sequence[str]
-) -> list[str]:
-    """What to register as a pending trusted publisher for each new project (GitHub)."""
-    url = (
-        git.git(workspace.root, "remote", "get-url", "origin", check=False)
-        if git.is_repo(workspace.root)
-        else ""
-    )
-    found = re.search(r"github\.com[:/]+([^/]+)/([^/]+?)(?:\.git)?/?$", url)
-    owner, name = (found.group(1), found.group(2)) if found else ("OWNER", "REPOSITORY")
-    environment = TESTPYPI if repo.name == TESTPYPI else PYPI
-    return [
-        f"  {project}: owner {owner}, repository {name}, workflow release.yml, "
-        f"environment {environment}"
-        for project in names
-    ]
-
-
-def check_new_projects(
-    workspace: Workspace, repo: Repository, new: Sequence[str], order: Sequence[str]
-) -> None:
-    """Refuse, before any upload, a publish that would create more projects than the index
-    allows in a day: a half-created set is worse than none. Says which to release first
-    (dependencies first: a prefix of the release order) and what to register."""
-    limit = new_project_limit(workspace, repo)
-    if repo.is_pypi:
-        logger.info(
-            "register a pending trusted publisher for each new project on %s first:\n%s",
-            repo.label,
-            "\n".join(trusted_publisher_lines(workspace, repo, new)),
-        )
-    if limit is None or len(new) <= limit:
-        return
-    first = advised_first(workspace, new, order, limit)
-    rest = [n for n in new if n not in first]
-    needed = [n for n in first if n not in new]
-    also = (
-        f" ({', '.join(needed)}: new versions of existing projects they need, in this release)"
-        if needed
-        else ""
-    )
-    raise PublishError(
-        f"this publish would create {len(new)} new projects on {repo.label} "
-        f"({', '.join(new)}), more than the {limit} a day it allows "
-        "([tool.relnox.publish] new-project-limit); nothing was uploaded. Release the first "
-        f"{limit} now, dependencies first: relnox publish {' '.join('-p ' + n for n in first)}"
-        f"{also}; then, a day later, the rest: {', '.join(rest)}"
-    )
-
-
-def advised_first(
-    workspace: Workspace, new: Sequence[str], order: Sequence[str], limit: int
-) -> list[str]:
-    """The packages to publish today: new projects in release order, each with everything
-    of this release it needs (closed under "what it needs from this release": a new version
-    of an existing project is added, it counts against no limit), while at most ``limit``
-    new projects are in the set."""
-    in_release, wanted = set(order), set(new)
-
-    def needs(name: str) -> set[str]:
-        found, stack = {name}, [name]
-        while stack:
-            for dep in workspace.get(stack.pop()).internal_deps:
-                if dep in in_release and dep not in found:
-                    found.add(dep)
-                    stack.append(dep)
-        return found
-
-    chosen: set[str] = set()
-    for name in (n for n in order if n in wanted):
-        grown = chosen | needs(name)
-        if len(grown & wanted) <= limit:
-            chosen = grown
-    return [n for n in order if n in chosen]
 
 
 def choose_transport(
@@ -437,48 +171,6 @@ def choose_transport(
     if wanted == "uv":
         raise PublishError(f"{where} is 'uv', but {why}; install uv (pip install uv) or use twine")
     return Twine()
-
-
-def installable_check(workspace: Workspace, extra_index: str | None = None) -> InstallableCheck:
-    """``--verify-installable``: a tier that shows on the index must also install from it.
-
-    Each check makes a fresh environment and installs ``name==version`` of the tier's
-    packages from the repository's simple index (``extra_index`` for third-party
-    requirements, the default for TestPyPI being PyPI), never from a cache.
-    """
-    pypi = builtin(PYPI)
-
-    def check(repo: Repository, packages: Sequence[tuple[str, str]]) -> str | None:
-        extra = extra_index or (pypi.simple_url if pypi and repo.name == TESTPYPI else None)
-        installer = find_installer(error=PublishError)
-        with tempfile.TemporaryDirectory(prefix="relnox-installable-") as tmp:
-            env, made = create_environment(
-                installer, Path(tmp) / "venv", resolve_python(None), timeout=300
-            )
-            if made.ok:
-                options = installable_options(repo, extra, installer, packages, Path(tmp))
-                wanted = [f"{name}=={version}" for name, version in packages]
-                made = install(installer, env, wanted, options=options)
-        if refused_login(made.output):  # the index's fault is a login, not the package
-            return (
-                f"{', '.join(f'{n} {v}' for n, v in packages)} show on {repo.label}, but "
-                f"installing from it was refused (a login is needed or was wrong): "
-                f"{login_help(repo)}; the next tier waits"
-            )
-        if made.ok:
-            logger.info(
-                "  installable from %s: %s",
-                repo.label,
-                ", ".join(f"{n} {v}" for n, v in packages),
-            )
-            return None
-        return (
-            f"{', '.join(f'{n} {v}' for n, v in packages)} show on {repo.label} but do not "
-            f"install from it ({made.last_line()}); the next tier waits: fix it and run the "
-            "same command again"
-        )
-
-    return check
 
 
 def check_attestations(plan: PublishPlan) -> None:

@@ -1,0 +1,199 @@
+"""What a publish checks before the first upload: which built files are the release's, that
+they are intact and what the tag routes, and what the index says about each (on it with
+our sha256: skipped; with other content, or past the index's upload window: refused)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from packaging.utils import (
+    canonicalize_name,
+)
+from packaging.version import Version
+
+from relnox.artifacts.checks import name_and_version
+from relnox.artifacts.manifest import Manifest, PackageRecord
+from relnox.errors import PublishError
+from relnox.project.selection import select_packages
+from relnox.project.workspace import Workspace
+from relnox.publish.owner import check_owner
+from relnox.publish.report import (
+    PlannedFile,
+)
+from relnox.publish.route import TagRoute
+from relnox.publish.rules import late_files, status_problems, upload_window_days
+from relnox.publish.run import READERS
+from relnox.tools.credentials import Credentials
+from relnox.tools.network import NetworkSettings
+from relnox.tools.repositories import Repository
+from relnox.tools.simple_api import IndexReader, Patience
+
+logger = logging.getLogger("relnox")
+
+
+def select_records(
+    workspace: Workspace, manifest: Manifest, names: Sequence[str], route: TagRoute | None
+) -> tuple[PackageRecord, ...]:
+    built = {r.name for r in manifest.packages}
+    strangers = [n for n in built if n not in {p.name for p in workspace.packages}]
+    if strangers:
+        raise PublishError(
+            f"{manifest.dist_dir}: builds of {', '.join(sorted(strangers))}, which "
+            f"are not packages of {workspace.root}; rebuild with relnox build-all"
+        )
+    wanted = list(names) or ([route.package] if route and route.package else [])
+    if wanted:
+        return tuple(manifest.get(p.name) for p in select_packages(workspace, wanted).packages)
+    records = tuple(manifest.get(p.name) for p in workspace.packages if p.name in built)
+    if route is not None:
+        records = tuple(r for r in records if Version(r.version) == Version(route.version))
+        if not records:
+            raise PublishError(
+                f"tag {route.tag} is for version {route.version}, but no package in "
+                f"{manifest.dist_dir} was built at that version; build the tagged commit"
+            )
+    if not records:
+        raise PublishError(f"{manifest.dist_dir} holds no wheels or sdists; run relnox build-all")
+    return records
+
+
+def _artifact_version(filename: str) -> tuple[str, Version]:
+    parsed = name_and_version(filename)
+    if parsed is None:
+        raise PublishError(
+            f"{filename}: not a wheel or sdist file name; rebuild with relnox build-all"
+        )
+    return parsed
+
+
+def check_files(
+    workspace: Workspace,
+    manifest: Manifest,
+    records: Sequence[PackageRecord],
+    route: TagRoute | None,
+) -> list[tuple[PackageRecord, Path]]:
+    """Every file exists unchanged and is of the version the package has now."""
+    checked: list[tuple[PackageRecord, Path]] = []
+    for record in records:
+        expected = workspace.get(record.name).version
+        if Version(record.version) != Version(expected):
+            raise PublishError(
+                f"{manifest.dist_dir}: {record.name} was built at {record.version} "
+                f"but its pyproject says {expected}; artifacts of other versions are refused: "
+                "rebuild with relnox build-all"
+            )
+        # a tag naming one package speaks for that package only: a release of several
+        # tags (auto-tag's one run) names the others with --package, each at its own version
+        tagged = route is not None and route.package in (None, record.name)
+        if route is not None and tagged and Version(record.version) != Version(route.version):
+            raise PublishError(
+                f"tag {route.tag} is for version {route.version} but {record.name} was built at "
+                f"{record.version}; build the tagged commit or publish without --from-tag"
+            )
+        if not record.files:
+            raise PublishError(f"{record.name}: the build manifest lists no files; rebuild it")
+        for artifact in sorted(record.files, key=lambda a: a.kind != "wheel"):
+            # load_release hashed every file a moment ago (its sha256 is that digest): not
+            # hashed again; the index's listing is checked against it after the upload
+            path = manifest.dist_dir / artifact.filename
+            if not path.is_file():
+                raise PublishError(f"{path}: listed in the build manifest but missing; rebuild it")
+            name, version = _artifact_version(artifact.filename)
+            if name != canonicalize_name(record.name) or version != Version(record.version):
+                raise PublishError(
+                    f"{path}: is {name} {version}, not {record.name} {record.version}; artifacts "
+                    "of other versions are refused: rebuild with relnox build-all"
+                )
+            checked.append((record, path))
+    return checked
+
+
+def index_reader(
+    repository: Repository,
+    credentials: Credentials,
+    network: NetworkSettings,
+    sleep: Callable[[float], None] = time.sleep,
+) -> IndexReader:
+    """How publish reads ``repository``: credentials only to its own origins, bounded waits."""
+    return IndexReader(
+        repository.simple_url,
+        credentials.basic_auth(),
+        repository.origins,
+        Patience.of(network, sleep),
+    )
+
+
+def against_index(
+    workspace: Workspace,
+    manifest: Manifest,
+    records: Sequence[PackageRecord],
+    repo: Repository,
+    reader: IndexReader,
+) -> tuple[list[PlannedFile], list[str], list[str], list[str]]:
+    """Each file to upload or skip (on the index with our sha256), and what stops the
+    publish: files the index has with other content, and files past its upload window;
+    with the projects this publish creates. Refused project statuses raise."""
+    planned: list[PlannedFile] = []
+    conflicts: list[str] = []
+    new: list[str] = []
+    with ThreadPoolExecutor(max_workers=min(READERS, len(records) or 1)) as pool:
+        pages = list(pool.map(lambda r: reader.page(r.name), records))
+    refused, warnings = status_problems(
+        {r.name: page for r, page in zip(records, pages, strict=True)}, repo.label
+    )
+    for warning in warnings:
+        logger.warning("%s", warning)
+    if refused:
+        raise PublishError("; ".join(refused) + "; nothing was uploaded")
+    window = upload_window_days(workspace, repo)
+    late: list[str] = []
+    for record, page in zip(records, pages, strict=True):
+        indexed = page.files
+        if not indexed:
+            new.append(record.name)
+        check_owner(
+            workspace.get(record.name),
+            workspace,
+            record.version,
+            indexed,
+            {a.filename: a.sha256 for a in record.files},
+            repo.label,
+            reader.sha256,
+        )
+        for artifact in sorted(record.files, key=lambda a: a.kind != "wheel"):
+            path = manifest.dist_dir / artifact.filename
+            on_index = indexed.get(artifact.filename)
+            action, reason = "upload", ""
+            if on_index is not None:
+                remote = reader.sha256(on_index, artifact.size)
+                if remote != artifact.sha256:
+                    conflicts.append(
+                        f"{artifact.filename} (index sha256 {remote}, built {artifact.sha256})"
+                    )
+                    continue
+                action, reason = "skip", "already published"
+            planned.append(
+                PlannedFile(
+                    record.name,
+                    record.version,
+                    artifact.filename,
+                    artifact.kind,
+                    path,
+                    artifact.sha256,
+                    action,
+                    reason,
+                )
+            )
+            logger.debug("  %s: %s", record.name, planned[-1].describe())
+        if window is not None:
+            sending = [
+                f.filename for f in planned if f.package == record.name and f.action == "upload"
+            ]
+            problem = late_files(record.name, record.version, page, sending, window, repo.label)
+            if problem:
+                late.append(problem)
+    return planned, conflicts, new, late
