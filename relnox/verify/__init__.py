@@ -7,15 +7,8 @@ the skew guard runs on published dependents.
 """
 
 from relnox.stage import Stage
-from relnox.verify.plan import (
-    Artifact,
-    ScriptArgs,
-    Target,
-    VerifyOptions,
-    VerifyPlan,
-    copy_checked,
-    plan_verify,
-)
+from relnox.verify.model import Artifact, ScriptArgs, Target, VerifyOptions, VerifyPlan
+from relnox.verify.plan import copy_checked, plan_verify
 from relnox.verify.report import VerifyReport
 from relnox.verify.run import run_plan, verify_install
 from relnox.verify.smoke import CHECK_SCRIPT, Check, check_spec, judge

@@ -24,12 +24,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import shlex
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from packaging.utils import canonicalize_name
 
@@ -38,13 +35,11 @@ from relnox.artifacts.manifest import (
     ArtifactRecord,
     Manifest,
     PackageRecord,
-    read_manifest,
     sha256_of,
 )
 from relnox.builds import refuse_stale
 from relnox.errors import RelnoxError, VerifyError
 from relnox.project.workspace import Package, Workspace
-from relnox.redact import redact_url
 from relnox.tools import cooldown
 from relnox.tools.envs import (
     Installer,
@@ -53,193 +48,30 @@ from relnox.tools.envs import (
     resolve_python,
     wheel_for,
 )
-from relnox.tools.index_auth import IndexLogin, split_logins
-from relnox.verify.smoke import WheelFacts, wheel_facts
+from relnox.tools.index_auth import split_logins
+from relnox.verify.from_index import index_round
+from relnox.verify.model import (
+    DEFAULT_TIMEOUT,
+    Artifact,
+    Round,
+    ScriptArgs,
+    Target,
+    VerifyOptions,
+    VerifyPlan,
+)
+from relnox.verify.settings import (
+    args_of,
+    commands_of,
+    dist_path,
+    number_of,
+    package_commands,
+    script_args_of,
+    string_of,
+)
+from relnox.verify.smoke import wheel_facts
 from relnox.verify.targets import by_interpreter
 
 logger = logging.getLogger("relnox")
-
-DEFAULT_TIMEOUT = 600.0
-DEFAULT_WAIT = 60.0  # --index: how long a just-uploaded version may take to appear
-DEFAULT_SCRIPT_ARGS: tuple[str, ...] = ("--help",)
-Argv = tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Artifact:
-    """A file of the release, with the sha256 the manifest promises."""
-
-    path: Path
-    sha256: str
-
-    @property
-    def filename(self) -> str:
-        return self.path.name
-
-
-@dataclass(frozen=True)
-class Target:
-    """One package to check in one environment."""
-
-    name: str
-    version: str
-    artifact: str  # how the output names it: a file of dist/, or "name==version from INDEX"
-    modules: tuple[str, ...]  # import packages the wheel ships (plus the source tree's)
-    facts: WheelFacts | None = None  # the released wheel (None when installing from an index)
-    wheel: Artifact | None = None
-    sdist: Artifact | None = None  # the sdist round builds this into a wheel first
-    commands: tuple[Argv, ...] = ()
-    requires_python: str | None = None
-    extras: tuple[str, ...] = ()  # installed with it (--extras)
-
-    @property
-    def requirement(self) -> str:
-        return f"{self.name}{self.extras_text}=={self.version}"
-
-    @property
-    def extras_text(self) -> str:
-        return f"[{','.join(self.extras)}]" if self.extras else ""
-
-
-@dataclass(frozen=True)
-class Round:
-    """One fresh environment: ``kind`` is ``wheel``, ``sdist`` or ``index``."""
-
-    kind: str
-    targets: tuple[Target, ...]
-    siblings: tuple[Artifact, ...] = ()  # internal dependencies installed but not checked
-    options: InstallOptions = field(default_factory=InstallOptions)
-    index_name: str | None = None
-    index_url: str | None = None
-    wait: float = 0.0
-    python: str | None = None  # None: the plan's interpreter; else one requires-python needs
-    available: tuple[Artifact, ...] = ()  # wheels the resolver may take (other rounds' targets)
-    #: logins for the indexes of this round, handed to the installer in a netrc (never argv)
-    logins: tuple[IndexLogin, ...] = ()
-    #: where the index's login came from (``None``: none is sent), and where one could come from
-    index_login: str | None = None
-    login_help: str = ""
-    cooldown: tuple[str, ...] = ()  # the installer's cooldown settings (tools/cooldown.py)
-
-
-@dataclass(frozen=True)
-class ScriptArgs:
-    default: Argv | None = DEFAULT_SCRIPT_ARGS
-    per_script: Mapping[str, Argv | None] = field(default_factory=dict)
-
-    def for_script(self, name: str) -> Argv | None:
-        """The arguments to start ``name`` with; None: do not run it."""
-        return self.per_script.get(name, self.default)
-
-
-@dataclass(frozen=True)
-class VerifyPlan:
-    rounds: tuple[Round, ...]
-    installer: Installer
-    python: str
-    timeout: float
-    script_args: ScriptArgs
-    commands: tuple[Argv, ...]  # [tool.relnox.verify] commands of the root, run in every round
-    dist_dir: Path | None
-    skipped: tuple[tuple[str, Target, str], ...] = ()  # (round kind, target, why)
-    allowed_stale: Mapping[str, str] = field(default_factory=dict)  # --allow-stale: what changed
-
-    def describe(self) -> list[str]:
-        """The plan in words (``--dry-run``)."""
-        lines = []
-        for rnd in self.rounds:
-            source = f"{rnd.index_name} ({rnd.index_url})" if rnd.index_url else str(self.dist_dir)
-            lines.append(
-                f"{rnd.kind}: one fresh {self.installer.name} environment "
-                f"({rnd.python or self.python}), {len(rnd.targets)} package(s) from {source}"
-            )
-            for target in rnd.targets:
-                extras = f" with extras {target.extras_text}" if target.extras else ""
-                lines.append(f"  {target.name} {target.version}: {target.artifact}{extras}")
-        for kind, target, why in self.skipped:
-            lines.append(f"{kind}: skip {target.name} {target.version}: {why}")
-        lines += [f"command: {shlex.join(c)}" for c in self.commands]
-        return lines
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "installer": self.installer.name,
-            "python": self.python,
-            "rounds": [
-                {
-                    "kind": rnd.kind,
-                    "index": redact_url(rnd.index_url) if rnd.index_url else None,
-                    "packages": {t.name: t.version for t in rnd.targets},
-                }
-                for rnd in self.rounds
-            ],
-            "skipped": [
-                {"round": kind, "package": t.name, "why": why} for kind, t, why in self.skipped
-            ],
-            "commands": [list(c) for c in self.commands],
-        }
-
-
-def _argv(value: Any, where: str) -> Argv:
-    if isinstance(value, str) and value.strip():
-        return tuple(shlex.split(value))
-    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-        return tuple(value)
-    raise VerifyError(
-        f"{where}: {value!r} is not a command; write a string like "
-        '"tool --version" or a list like ["tool", "--version"]'
-    )
-
-
-def _commands(section: Mapping[str, Any], where: str) -> tuple[Argv, ...]:
-    value = section.get("commands", [])
-    if not isinstance(value, list):
-        raise VerifyError(f"{where}: commands must be a list of commands, not {value!r}")
-    return tuple(_argv(item, f"{where} commands") for item in value)
-
-
-def _script_args(value: Any, where: str) -> ScriptArgs:
-    if value is None:
-        return ScriptArgs()
-    if isinstance(value, Mapping):
-        per: dict[str, Argv | None] = {}
-        for name, args in value.items():
-            per[name] = None if args is False else _args(args, f"{where} script-args.{name}")
-        return ScriptArgs(per_script=per)
-    return ScriptArgs(default=None if value is False else _args(value, f"{where} script-args"))
-
-
-def _args(value: Any, where: str) -> Argv:
-    if isinstance(value, str):
-        return tuple(shlex.split(value))
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return tuple(value)
-    raise VerifyError(f'{where}: {value!r} must be a string like "--help" or a list of strings')
-
-
-def _number(section: Mapping[str, Any], key: str, where: str) -> float | None:
-    value = section.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise VerifyError(f"{where}: {key} = {value!r} must be a number of seconds (>= 0)")
-    return float(value)
-
-
-def _string(section: Mapping[str, Any], key: str, where: str) -> str | None:
-    value = section.get(key)
-    if value is not None and not isinstance(value, str):
-        raise VerifyError(f'{where}: {key} = {value!r} must be a string like "3.11"')
-    return value
-
-
-def _package_commands(workspace: Workspace, pkg: Package | None) -> tuple[Argv, ...]:
-    if pkg is None or pkg.pyproject == workspace.config.source:
-        return ()  # the root's own commands run once for the whole release
-    section = pkg.settings.get("verify", {})
-    if not isinstance(section, Mapping):
-        raise VerifyError(f"{pkg.pyproject}: [tool.relnox.verify] must be a table")
-    return _commands(section, f"{pkg.pyproject} [tool.relnox.verify]")
 
 
 def _pick_wheel(record: PackageRecord, manifest: Manifest, python: str) -> ArtifactRecord:
@@ -355,59 +187,11 @@ def _dist_targets(
                 facts=facts,
                 wheel=wheel,
                 sdist=sdist_file,
-                commands=_package_commands(workspace, pkg),
+                commands=package_commands(workspace, pkg),
                 requires_python=facts.requires_python,
             )
         )
     return targets, siblings, available
-
-
-def _first(*values: float | None) -> float:
-    return next(v for v in values if v is not None)
-
-
-def _dist_path(workspace: Workspace, dist_dir: Path | str | None) -> Path:
-    dist = Path(dist_dir) if dist_dir is not None else Path(workspace.config.dist_dir)
-    return dist if dist.is_absolute() else workspace.root / dist
-
-
-def _manifest_versions(workspace: Workspace, dist_dir: Path | str | None) -> dict[str, str]:
-    """The versions dist/ was built at (what was published), when it has a manifest."""
-    try:
-        manifest = read_manifest(_dist_path(workspace, dist_dir))
-    except RelnoxError:
-        return {}
-    return {canonicalize_name(r.name): r.version for r in manifest.packages}
-
-
-@dataclass(frozen=True)
-class VerifyOptions:
-    """What a person decides about a verify (``relnox verify-install``'s flags).
-
-    ``index`` None verifies the wheels of ``dist_dir`` (default ``[tool.relnox]
-    dist-dir``) listed in its build manifest; otherwise ``name==version`` of each
-    package is installed from that repository (``pypi``, ``testpypi``, ``local``, a
-    configured name or a URL), retrying for up to ``wait`` seconds while a new upload
-    is not visible yet. Third-party dependencies come from ``extra_index`` (default:
-    the installer's configured index). ``timeout`` (default 600) limits each command.
-    ``extras`` (``cli``, ``name[cli]``) are installed with the packages.
-    """
-
-    packages: Sequence[str] = ()
-    dist_dir: Path | str | None = None
-    index: str | None = None
-    extra_index: str | None = None
-    no_deps: bool = False
-    offline: bool = False
-    sdist: bool = False
-    python: str | None = None
-    timeout: float | None = None
-    script_args: Sequence[str] | str | None = None
-    wait: float | None = None
-    installer: str | None = None
-    extras: Sequence[str] = ()
-    write_record: bool = True  # record the files found in a dist/ relnox did not build
-    allow_stale: Sequence[str] = ()
 
 
 def _soon(find: Callable[..., Installer], preferred: str | None) -> Future[Installer]:
@@ -423,7 +207,7 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
     """Everything verify_install will do; raises :class:`VerifyError` for any usage error."""
     o = options
     packages, dist_dir, index, extra_index = o.packages, o.dist_dir, o.index, o.extra_index
-    offline, sdist, python, timeout, wait = o.offline, o.sdist, o.python, o.timeout, o.wait
+    offline, sdist, python, timeout = o.offline, o.sdist, o.python, o.timeout
     installer, script_args, no_deps, extras = o.installer, o.script_args, o.no_deps, o.extras
     where = f"{workspace.config.source} [tool.relnox.verify]"
     try:
@@ -432,20 +216,22 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
         raise VerifyError(str(exc)) from None
     names = [workspace.get(n).name for n in packages]
     # ``uv --version`` (can uv run here?) in the background while the files are read
-    finding = _soon(find_installer, installer or _string(section, "installer", where))
+    finding = _soon(find_installer, installer or string_of(section, "installer", where))
     dist: Path | None = None
     allowed: dict[str, str] = {}
     try:
-        interpreter = resolve_python(python or _string(section, "python", where), error=VerifyError)
-        limit = timeout or _number(section, "timeout", where) or DEFAULT_TIMEOUT
+        interpreter = resolve_python(
+            python or string_of(section, "python", where), error=VerifyError
+        )
+        limit = timeout or number_of(section, "timeout", where) or DEFAULT_TIMEOUT
         args = (
-            _script_args(section.get("script-args"), where)
+            script_args_of(section.get("script-args"), where)
             if script_args is None
-            else ScriptArgs(default=_args(script_args, "--script-args"))
+            else ScriptArgs(default=args_of(script_args, "--script-args"))
         )
         (extra_index,), logins = split_logins([extra_index], "the --extra-index URL's userinfo")
         if index is None:
-            dist = _dist_path(workspace, dist_dir)
+            dist = dist_path(workspace, dist_dir)
             try:
                 manifest = load_release(
                     workspace,
@@ -469,56 +255,8 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
     cooling = tuple(cooldown.settings(chosen_installer.name))
     rounds: list[Round] = []
     if index is not None:
-        # an index's modules (logins, repositories: ~8 ms of imports) only for --index
-        from relnox.tools.credentials import login_help, read_login
-        from relnox.tools.repositories import resolve
-
-        if offline or sdist:
-            flag = "--offline" if offline else "--sdist"
-            raise VerifyError(
-                f"{flag} cannot be combined with --index {index}: an index is online and "
-                "holds built wheels; leave --index out to verify dist/"
-            )
-
-        try:
-            repository = resolve(index, workspace.config)
-        except RelnoxError as exc:
-            raise VerifyError(str(exc)) from None
-        built = _manifest_versions(workspace, dist_dir)
-        targets = []
-        for pkg in workspace.select(names):
-            version = built.get(pkg.name, pkg.version)
-            targets.append(
-                Target(
-                    name=pkg.name,
-                    version=version,
-                    artifact=f"{pkg.name}=={version} from {repository.name}",
-                    modules=pkg.import_packages,
-                    commands=_package_commands(workspace, pkg),
-                    requires_python=pkg.requires_python,
-                )
-            )
-        wait_for = _first(wait, _number(section, "wait", where), timeout, DEFAULT_WAIT)
-        login = read_login(repository)
-        names_ = tuple(t.name for t in targets)
         rounds.append(
-            Round(
-                kind="index",
-                targets=tuple(targets),
-                options=InstallOptions(
-                    default_index=extra_index,
-                    no_deps=no_deps,
-                    fresh=names_,
-                    exempt=names_ if cooling and chosen_installer.name == "uv" else (),
-                ),
-                index_name=repository.name,
-                index_url=repository.simple_url,
-                wait=wait_for,
-                logins=(*logins, *([login] if login else [])),
-                index_login=login.source if login else None,
-                login_help=login_help(repository),
-                cooldown=cooling,
-            )
+            index_round(workspace, o, (section, where), names, cooling, chosen_installer, logins)
         )
     else:
         fresh = tuple(r.name for r in manifest.packages)
@@ -539,7 +277,7 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
                 for t in targets
             )
             rounds.append(dataclasses.replace(wheel_round, kind="sdist", targets=from_sdists))
-    release_commands = _commands(section, where)
+    release_commands = commands_of(section, where)
     if names and release_commands:
         logger.info("%s: commands are for the whole release; skipped for --package", where)
         release_commands = ()

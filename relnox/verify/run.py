@@ -40,7 +40,7 @@ from relnox.stage import Runtime
 from relnox.tools import cooldown
 from relnox.tools.envs import Environment, InstallOptions, create_environment
 from relnox.tools.index_auth import NETRC_ENV, refused_login, write_netrc
-from relnox.verify.plan import (
+from relnox.verify.model import (
     DEFAULT_TIMEOUT,
     Argv,
     Artifact,
@@ -48,9 +48,8 @@ from relnox.verify.plan import (
     Target,
     VerifyOptions,
     VerifyPlan,
-    copy_checked,
-    plan_verify,
 )
+from relnox.verify.plan import copy_checked, plan_verify
 from relnox.verify.report import MISSING_EXTRA, PackageResult, VerifyReport, render_report
 from relnox.verify.smoke import (
     CHECK_SCRIPT,

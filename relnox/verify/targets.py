@@ -26,7 +26,7 @@ from relnox.errors import VerifyError
 from relnox.tools.envs import find_python, interpreter_version
 
 if TYPE_CHECKING:
-    from relnox.verify.plan import Round, Target
+    from relnox.verify.model import Round, Target
 
 logger = logging.getLogger("relnox")
 

@@ -1,0 +1,80 @@
+"""``[tool.relnox.verify]`` read and checked: commands, script arguments, timeouts, the
+interpreter and the installer, each a clear error naming the setting when it is wrong."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from relnox.errors import VerifyError
+from relnox.project.workspace import Package, Workspace
+from relnox.verify.model import Argv, ScriptArgs
+
+
+def argv_of(value: Any, where: str) -> Argv:
+    if isinstance(value, str) and value.strip():
+        return tuple(shlex.split(value))
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise VerifyError(
+        f"{where}: {value!r} is not a command; write a string like "
+        '"tool --version" or a list like ["tool", "--version"]'
+    )
+
+
+def commands_of(section: Mapping[str, Any], where: str) -> tuple[Argv, ...]:
+    value = section.get("commands", [])
+    if not isinstance(value, list):
+        raise VerifyError(f"{where}: commands must be a list of commands, not {value!r}")
+    return tuple(argv_of(item, f"{where} commands") for item in value)
+
+
+def script_args_of(value: Any, where: str) -> ScriptArgs:
+    if value is None:
+        return ScriptArgs()
+    if isinstance(value, Mapping):
+        per: dict[str, Argv | None] = {}
+        for name, args in value.items():
+            per[name] = None if args is False else args_of(args, f"{where} script-args.{name}")
+        return ScriptArgs(per_script=per)
+    return ScriptArgs(default=None if value is False else args_of(value, f"{where} script-args"))
+
+
+def args_of(value: Any, where: str) -> Argv:
+    if isinstance(value, str):
+        return tuple(shlex.split(value))
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise VerifyError(f'{where}: {value!r} must be a string like "--help" or a list of strings')
+
+
+def number_of(section: Mapping[str, Any], key: str, where: str) -> float | None:
+    value = section.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise VerifyError(f"{where}: {key} = {value!r} must be a number of seconds (>= 0)")
+    return float(value)
+
+
+def string_of(section: Mapping[str, Any], key: str, where: str) -> str | None:
+    value = section.get(key)
+    if value is not None and not isinstance(value, str):
+        raise VerifyError(f'{where}: {key} = {value!r} must be a string like "3.11"')
+    return value
+
+
+def package_commands(workspace: Workspace, pkg: Package | None) -> tuple[Argv, ...]:
+    if pkg is None or pkg.pyproject == workspace.config.source:
+        return ()  # the root's own commands run once for the whole release
+    section = pkg.settings.get("verify", {})
+    if not isinstance(section, Mapping):
+        raise VerifyError(f"{pkg.pyproject}: [tool.relnox.verify] must be a table")
+    return commands_of(section, f"{pkg.pyproject} [tool.relnox.verify]")
+
+
+def dist_path(workspace: Workspace, dist_dir: Path | str | None) -> Path:
+    dist = Path(dist_dir) if dist_dir is not None else Path(workspace.config.dist_dir)
+    return dist if dist.is_absolute() else workspace.root / dist
