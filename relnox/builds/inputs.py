@@ -285,7 +285,7 @@ def package_inputs(
     places = sorted({str(d) for d in dirs}) if dirs and inside else ["."]
     with ThreadPoolExecutor(max_workers=1) as pool:  # git status while git lists the files
         status = pool.submit(_status_paths, root, places)
-        listing = list_sources(root, owners, skip)
+        listing = list_sources(root, owners, skip, places)
         untracked, modified = status.result()
     untracked = [p for p in untracked if not any(p.startswith(s) for s in skip)]
     wanted = {pkg.name for pkg in packages}

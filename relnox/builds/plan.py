@@ -16,6 +16,7 @@ without such a directory has nothing to test.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -42,7 +43,7 @@ from relnox.errors import BuildError, RelnoxError
 from relnox.paths import rel
 from relnox.project.changes import pathspecs
 from relnox.project.workspace import Package, Workspace
-from relnox.tools import git
+from relnox.tools import git, history
 from relnox.tools.envs import Installer, PipInstaller, find_installer, resolve_python
 
 logger = logging.getLogger("relnox")
@@ -181,20 +182,31 @@ class _Epochs(Mapping[str, "int | None"]):
 
 
 def _package_epochs(workspace: Workspace, packages: Sequence[Package]) -> dict[str, int]:
-    """Each package's last commit time (its own files; nested packages excluded); one
-    ``git log`` per package, a few at a time."""
+    """Each package's last commit time (its own files; nested packages excluded): one
+    ``git log`` per package, a few at a time, for those not remembered from an earlier
+    run with the same HEAD and refs (:mod:`relnox.tools.history`)."""
     root = workspace.root
     if not (shutil.which("git") and git.is_repo(root)):
         return {}
     specs = pathspecs(workspace, packages)
+    head = git.head(root)
+    if head is None:
+        return {}
+    key = history.history_key(root, head, history.ref_listing(root))
+    # remembered by what git is asked, where (a package may move, or have one nested anew)
+    asked = {pkg.name: json.dumps([str(root.resolve()), specs[pkg.name]]) for pkg in packages}
 
-    def last_commit(name: str) -> str:
-        return git.git(root, "log", "-1", "--format=%ct", "HEAD", "--", *specs[name], check=False)
+    def last_commit(question: str) -> str:
+        spec = json.loads(question)[1]
+        return git.git(root, "log", "-1", "--format=%ct", head, "--", *spec, check=False)
 
-    names = [pkg.name for pkg in packages]
-    with ThreadPoolExecutor(max_workers=max(1, min(8, len(names)))) as pool:
-        found = dict(zip(names, pool.map(last_commit, names), strict=True))
-    return {name: int(out) for name, out in found.items() if out.isdigit()}
+    def compute(wanted: list[str]) -> dict[str, int]:
+        with ThreadPoolExecutor(max_workers=max(1, min(8, len(wanted)))) as pool:
+            found = dict(zip(wanted, pool.map(last_commit, wanted), strict=True))
+        return {spec: int(out) for spec, out in found.items() if out.isdigit()}
+
+    times = history.remembered(key, "epochs", sorted(set(asked.values())), compute)
+    return {name: int(times[spec]) for name, spec in asked.items() if spec in times}
 
 
 def _clean_targets(selected: Sequence[Package], dist_dir: Path, everything: bool) -> list[Path]:
