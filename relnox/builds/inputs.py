@@ -64,6 +64,7 @@ from relnox.builds.sources import (
     GITLINK,
     Listing,
     content_digest,
+    list_ignored,
     list_sources,
     outside_files,
     owner_of,
@@ -205,16 +206,19 @@ def _package_dir(pkg: Package, top: Path) -> str:
     return path + "/" if path else ""
 
 
-def ignored_part(workspace: Workspace, pkg: Package, output: Path | None) -> tuple[str, list[str]]:
+def ignored_part(
+    workspace: Workspace, pkg: Package, output: Path | None, top: Path | None = None
+) -> tuple[str, list[str]]:
     """``pkg``'s ``ignored`` digest as its directory is now, and the ignored paths
-    (relative to its directory); read again after a build, which writes some."""
-    top = git.toplevel(workspace.root).resolve()
+    (relative to its directory); read again after a build, which writes some. ``top``:
+    the repository's top (resolved), when the caller knows it."""
+    top = top or git.toplevel(workspace.root).resolve()
     owners = {_relative(p.directory, top): p.name for p in workspace.packages}
-    listing = list_sources(
+    ignored = list_ignored(
         workspace.root, owners, _skipped(top, output), spec=str(pkg.directory.resolve())
     )
     return _ignored_digest(
-        listing.ignored.get(pkg.name, []), top, _package_dir(pkg, top), emptied_scratch(pkg)
+        ignored.get(pkg.name, []), top, _package_dir(pkg, top), emptied_scratch(pkg)
     )
 
 

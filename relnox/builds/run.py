@@ -69,6 +69,7 @@ from relnox.project.workspace import Package
 from relnox.report import render_table
 from relnox.schedule import OK, Outcome, run_graph
 from relnox.stage import Runtime, Status
+from relnox.tools import git
 from relnox.tools.envs import without_credentials
 
 logger = logging.getLogger("relnox")
@@ -283,6 +284,39 @@ def _backend_warnings() -> Iterator[None]:
         yield
 
 
+class _NeedFailed(RelnoxError):
+    """A package this one needs was not built: this one's files stay out of dist/."""
+
+    def __init__(self, need: str) -> None:
+        super().__init__(f"needs {need}, which was not built")
+        self.need = need
+
+
+def _ordered(plan: BuildPlan) -> bool:
+    """Whether a package's build must wait for the packages it needs: with ``--test``
+    (its tests install their wheels), or where the release order puts a package before
+    one it needs (a cycle; the scheduler reports it)."""
+    if plan.test_command is not None:
+        return True
+    index = {pkg.name: i for i, pkg in enumerate(plan.packages)}
+    return any(
+        index.get(dep, -1) > index[pkg.name] for pkg in plan.packages for dep in pkg.internal_deps
+    )
+
+
+def _chains_first(order: Sequence[str], needs: Mapping[str, Sequence[str]]) -> list[str]:
+    """``order`` (needs first) with the head of the longest chain of dependents first, as
+    :func:`relnox.schedule.run_graph` starts them: still needs first (a package's chain
+    is longer than each of its dependents'), so one waiting for its needs never waits
+    for a package not started."""
+    height = dict.fromkeys(order, 1)
+    for name in reversed(order):
+        for dep in needs.get(name, ()):
+            height[dep] = max(height[dep], height[name] + 1)
+    index = {name: i for i, name in enumerate(order)}
+    return sorted(order, key=lambda n: (-height[n], index[n]))
+
+
 @dataclass
 class _Run:
     plan: BuildPlan
@@ -292,6 +326,30 @@ class _Run:
     counter: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     epoch: float = field(default_factory=time.monotonic)
     times: dict[str, tuple[float, float]] = field(default_factory=dict)  # failed: start, seconds
+    # without --test the builds of a package and of the packages it needs are independent
+    # (a build environment never sees workspace sources): a package is built at once, and
+    # its files wait for those packages' outcomes before they reach dist/ (see _ordered)
+    waits: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    ended: dict[str, threading.Event] = field(default_factory=dict)
+    fine: set[str] = field(default_factory=set)  # built or reused
+    top: Path | None = None  # the repository's top, resolved (read once for every package)
+
+    def build(self, name: str) -> PackageOutcome:
+        try:
+            outcome = self._build(name)
+            self.fine.add(name)
+            return outcome
+        finally:
+            if name in self.ended:
+                self.ended[name].set()
+
+    def _wait_for_needs(self, pkg: Package) -> None:
+        """Wait until the packages ``pkg`` needs are done; a :class:`_NeedFailed` if one
+        of them was not built (its files then never reach dist/)."""
+        for dep in self.waits.get(pkg.name, ()):
+            self.ended[dep].wait()
+            if dep not in self.fine:
+                raise _NeedFailed(dep)
 
     def _inputs(self, pkg: Package, files: Sequence[Path]) -> dict[str, str]:
         """What the build of ``pkg`` is recorded as made from: the plan's inputs, with the
@@ -301,15 +359,14 @@ class _Run:
         if facts is None or not facts.parts:
             return {}
         inputs = dict(facts.parts)
-        digest, ignored = ignored_part(self.plan.workspace, pkg, self.plan.dist_dir)
+        digest, ignored = ignored_part(self.plan.workspace, pkg, self.plan.dist_dir, self.top)
         inputs["ignored"] = digest
         reason = unprovable(files, pkg.directory, ignored)
         if reason:
             inputs[UNPROVABLE] = reason
         return inputs
 
-    def build(self, name: str) -> PackageOutcome:
-
+    def _build(self, name: str) -> PackageOutcome:
         pkg = self.plan.workspace.get(name)
         label = f"{pkg.name} {pkg.version}"
         number = next(self.counter)
@@ -354,6 +411,11 @@ class _Run:
             logger.info("%s: FAILED after %.1fs: %s", label, seconds, first)
             shutil.rmtree(work, ignore_errors=True)
             raise
+        try:
+            self._wait_for_needs(pkg)
+        except _NeedFailed:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
         for note in notes:
             logger.warning("%s: %s", label, note)
         files.sort(key=lambda p: artifact_kind(p.name) != "sdist")
@@ -389,17 +451,30 @@ class _Run:
         )
 
 
-def _outcome(pkg: Package, outcome: Outcome[PackageOutcome], run: _Run) -> PackageOutcome:
+def _outcome(
+    pkg: Package,
+    outcome: Outcome[PackageOutcome],
+    run: _Run,
+    done: Mapping[str, PackageOutcome],
+) -> PackageOutcome:
     if outcome.status == OK and outcome.value is not None:
         return outcome.value
     status = BuildStatus(outcome.status.value)  # failed, skipped or not run
+    error, reason = outcome.error, outcome.reason
+    # built at once (not _ordered): a package whose need failed is skipped, as the
+    # scheduler skips it when it waits; so is one not run after that failure
+    bad = [done[d] for d in run.waits.get(pkg.name, ()) if done[d].status not in DONE]
+    if bad and (isinstance(error, _NeedFailed) or status is BuildStatus.NOT_RUN):
+        status, error = BuildStatus.SKIPPED, None
+        why = "failed" if bad[0].status is BuildStatus.FAILED else f"was {bad[0].status}"
+        reason = f"needs {bad[0].package.name}, which {why}"
     started, seconds = run.times.get(pkg.name, (0.0, 0.0))
     return PackageOutcome(
         pkg,
         status,
         seconds,
-        error=outcome.error,
-        reason=outcome.reason,
+        error=error,
+        reason=reason,
         started=started,
         finished=started + seconds,
     )
@@ -468,10 +543,18 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
         pool = EnvPool(plan.installer, plan.python, Path(tmp) / "envs", plan.fallback)
         pool.prefetch(pkg.build_requires for pkg in plan.packages if pkg.name not in plan.reuse)
         run = _Run(plan, pool, Path(tmp), environ)
+        if any(f.parts for n, f in plan.inputs.items() if n not in plan.reuse):
+            run.top = git.toplevel(plan.workspace.root).resolve()
+        order = [pkg.name for pkg in plan.packages]
+        needs = {pkg.name: pkg.internal_deps for pkg in plan.packages}
+        if not _ordered(plan):  # each built at once; its files wait for its needs (_Run)
+            run.waits = {name: tuple(d for d in needs[name] if d in needs) for name in order}
+            run.ended = {name: threading.Event() for name in order}
+            order, needs = _chains_first(order, run.waits), {}
         try:
             outcomes = run_graph(
-                [pkg.name for pkg in plan.packages],
-                {pkg.name: pkg.internal_deps for pkg in plan.packages},
+                order,
+                needs,
                 run.build,
                 jobs=plan.jobs,
                 keep_going=plan.keep_going,
@@ -479,7 +562,10 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
         finally:
             pool.join()
         environments = pool.count
-    results = tuple(_outcome(pkg, outcomes[pkg.name], run) for pkg in plan.packages)
+    done: dict[str, PackageOutcome] = {}
+    for pkg in plan.packages:  # release order: a package's needs are done before it
+        done[pkg.name] = _outcome(pkg, outcomes[pkg.name], run, done)
+    results = tuple(done.values())
     manifest = _write_manifest(plan, results)
     stale = _stale(plan)
     for path in stale:

@@ -109,6 +109,20 @@ def list_sources(
     return listing
 
 
+def list_ignored(
+    root: Path, owners: Mapping[str, str], skip: Sequence[str], spec: str | Sequence[str] = "."
+) -> dict[str, list[str]]:
+    """:attr:`Listing.ignored` of :func:`list_sources` alone: one git process, not four
+    (read again after each build, which writes some)."""
+    specs = [spec] if isinstance(spec, str) else list(spec)
+    found: dict[str, list[str]] = {}
+    for path in _ignored(root, specs, "--exclude-standard"):
+        owner = owner_of(path, owners)
+        if owner is not None and not any(path.startswith(prefix) for prefix in skip):
+            found.setdefault(owner, []).append(path)
+    return found
+
+
 def _file_digest(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
