@@ -305,14 +305,15 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
     dist_dir = Path(options.out).absolute() if options.out else root / workspace.config.dist_dir
     check_state_dir(dist_dir)
     everything = len(selected) == len(workspace.packages)
-    installer = find_installer(options.installer, error=BuildError)
     jobs = options.jobs if options.jobs and options.jobs > 0 else os.cpu_count() or 1
     python = Path(resolve_python(options.python, error=BuildError))
     given = _epoch(options.source_date_epoch, root)
     kinds = "+".join(k for k, on in (("sdist", options.sdist), ("wheel", options.wheel)) if on)
-    # each package's last commit time (a git log each) while git lists the files: the
-    # inputs read the times only at their end (_Epochs waits for them there)
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    # whether uv runs (uv --version) and each package's last commit time (a git log each)
+    # while git lists the files: the inputs read the times only at their end (_Epochs
+    # waits for them there)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        probe = pool.submit(find_installer, options.installer, error=BuildError)
         found = pool.submit(_package_epochs, workspace, selected) if given is None else None
         inputs = package_inputs(
             workspace,
@@ -323,6 +324,7 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
             output=dist_dir,
         )
         epochs = found.result() if found is not None else {}
+        installer = probe.result()
     refuse = (
         "--force"
         if options.force
