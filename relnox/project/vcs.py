@@ -140,14 +140,17 @@ def push_tags(text: str) -> list[str]:
 
 
 def _rel(top: Path, path: Path) -> str:
+    """``path`` relative to ``top`` (resolved by the caller, once for every package)."""
     try:
-        return path.resolve().relative_to(top.resolve()).as_posix()
+        return path.resolve().relative_to(top).as_posix()
     except ValueError:
         return path.name
 
 
 def _member(pkg: Package, top: Path, root: Path) -> Member:
-    rel = _rel(top, pkg.directory)
+    """``pkg`` as the conventions see it (``top`` and ``root`` resolved by the caller)."""
+    directory = pkg.directory.resolve()
+    rel = _rel(top, directory)
     parts = tuple(part for part in rel.split("/")[:-1] if part and part != ".")
     version_file = pkg.primary.path if pkg.primary is not None else pkg.pyproject
     return Member(
@@ -155,7 +158,7 @@ def _member(pkg: Package, top: Path, root: Path) -> Member:
         project_name=pkg.project_name,
         dir=pkg.directory.name,
         parents=parts,
-        is_root=pkg.directory.resolve() == root.resolve(),
+        is_root=directory == root,
         configured=pkg.tag_format,
         configured_where=pkg.tag_format_where,
         match=pkg.tag_match,
@@ -192,7 +195,9 @@ def read_tags(workspace: Workspace) -> Workspace:
     tags, top = repo_tags(workspace.root)
     if top is None:
         return workspace
-    members = [_member(pkg, top, workspace.root) for pkg in workspace.packages]
+    top = top.resolve()
+    root = workspace.root.resolve()
+    members = [_member(pkg, top, root) for pkg in workspace.packages]
     with git.Blobs(top) as blobs:  # one git process for every file asked at a tag
         facts = infer_conventions(
             members,
