@@ -4,9 +4,10 @@ Two questions every command's start asks of git read the whole history on a repo
 with thousands of commits: which tags HEAD contains, nearest first (one walk of every
 commit; 40 ms on 4,400 commits), and each package's last commit time (one ``git log``
 per package). Their answers depend only on the commit graph reachable from HEAD and on
-the refs that decorate or rewrite it, so they are kept in git's own directory
-(``relnox/history.json``, never in the work tree, so no tree becomes dirty) under a
-:class:`HistoryKey` made of everything that can change them:
+the refs that decorate or rewrite it, so they are kept in the user's cache directory
+(``$XDG_CACHE_HOME/relnox/history/``, else ``~/.cache/relnox/history/``; one file per git
+directory, so neither the work tree nor the repository changes, and a dry run writes
+nothing in either) under a :class:`HistoryKey` made of everything that can change them:
 
 * the commit HEAD names (a commit's ancestry never changes: objects are named by content);
 * every ref under ``refs/tags`` and ``refs/replace`` with the object it names (a new,
@@ -35,8 +36,8 @@ from relnox.tools import git
 
 logger = logging.getLogger("relnox")
 
-#: where the answers are kept, relative to git's directory (``git rev-parse --git-path``)
-CACHE = "relnox/history.json"
+#: where the answers are kept, under the user's cache directory: one file per git directory
+CACHE = Path("relnox", "history")
 #: the refs whose objects are part of the key (``git for-each-ref`` patterns)
 KEY_REFS = ("refs/tags", "refs/replace")
 #: the format of :data:`KEY_REFS` listings: object, creation date, full ref name
@@ -65,14 +66,25 @@ def history_key(root: Path, head: str | None, refs: str) -> HistoryKey | None:
     kept under another key); ``None`` when no key can be made."""
     if not head:
         return None
+    home = cache_home()
+    if home is None:
+        return None
     out = git.run(
-        root, "rev-parse", "--git-path", CACHE, "--git-path", "shallow", "--git-path", "info/grafts"
+        root,
+        "rev-parse",
+        "--absolute-git-dir",
+        "--git-path",
+        "shallow",
+        "--git-path",
+        "info/grafts",
     )
     paths = out.output.splitlines()
     if not out.ok or len(paths) != 3:
         return None
-    cache, *files = (Path(root, p) for p in paths)  # relative paths are relative to root
-    facts: list[Any] = [_VERSION, head, refs]
+    gitdir, *files = (Path(root, p) for p in paths)  # relative paths are relative to root
+    name = hashlib.sha256(str(gitdir).encode()).hexdigest()[:24]
+    cache = home / CACHE / f"{name}.json"
+    facts: list[Any] = [_VERSION, str(gitdir), head, refs]
     for path in files:
         try:
             facts.append(hashlib.sha256(path.read_bytes()).hexdigest())
@@ -92,6 +104,17 @@ def history_key(root: Path, head: str | None, refs: str) -> HistoryKey | None:
         if isinstance(answers, dict):
             key.answers = {k: v for k, v in answers.items() if isinstance(v, dict)}
     return key
+
+
+def cache_home() -> Path | None:
+    """The user's cache directory (``$XDG_CACHE_HOME``, else ``~/.cache``); ``None`` when
+    there is no home to put it in."""
+    if os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"])
+    try:
+        return Path.home() / ".cache"
+    except RuntimeError:
+        return None
 
 
 def remembered(

@@ -11,7 +11,7 @@ import pytest
 from relnox.builds import BuildOptions, plan_build
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, git_init, write_workspace
-from relnox.tools import history
+from relnox.tools import git, history
 
 JAN, FEB, MAR = (
     "2026-01-01T12:00:00+00:00",
@@ -43,8 +43,9 @@ def test_epochs_follow_new_commits_and_are_kept_between_runs(
     git_init(root)
     first = _epochs(root)
     assert set(first.values()) == {1767268800}
-    kept = root / ".git" / history.CACHE
-    assert kept.is_file()
+    key = history.history_key(root, git.head(root), history.ref_listing(root))
+    assert key is not None and key.path.is_file()
+    kept = key.path
 
     # kept: the answer stands without git being asked (a wrong one planted shows it)
     text = kept.read_text(encoding="utf-8")

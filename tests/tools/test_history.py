@@ -37,6 +37,12 @@ def _key(repo: Path) -> history.HistoryKey | None:
     return history.history_key(repo, git.head(repo), history.ref_listing(repo))
 
 
+def _path(repo: Path) -> Path:
+    key = _key(repo)
+    assert key is not None
+    return key.path
+
+
 def _nearness(repo: Path) -> dict[str, int]:
     return dict(repo_tags(repo)[0].nearness)
 
@@ -51,9 +57,10 @@ def test_kept_answers_are_used_while_the_key_holds(repo: Path) -> None:
     assert history.remembered(_key(repo), "k", ["ab", "c"], compute) == {"ab": 2, "c": 1}
     assert history.remembered(_key(repo), "k", ["ab", "xyz"], compute) == {"ab": 2, "xyz": 3}
     assert asked == [["ab", "c"], ["xyz"]]  # only what was not kept is computed
-    kept = (repo / ".git" / history.CACHE).read_text(encoding="utf-8")
+    kept = _path(repo).read_text(encoding="utf-8")
     assert json.loads(kept)["answers"]["k"] == {"ab": 2, "c": 1, "xyz": 3}
     assert run_git(repo, "status", "--porcelain") == ""  # the work tree is untouched
+    assert not (repo / ".git" / "relnox").exists()  # and so is the repository
 
 
 @pytest.mark.parametrize("change", ["commit", "tag", "moved tag", "replace", "graft", "env"])
@@ -102,7 +109,7 @@ def test_a_replacement_object_rewrites_the_kept_walk(repo: Path) -> None:
 
 def test_a_kept_answer_of_another_key_is_not_used(repo: Path) -> None:
     assert _nearness(repo) == {"v1.0.0": 0}
-    path = repo / ".git" / history.CACHE
+    path = _path(repo)
     kept = json.loads(path.read_text(encoding="utf-8"))
     kept["answers"]["tags"]["HEAD"] = {"v9.9.9": 0}
     path.write_text(json.dumps(kept), encoding="utf-8")
@@ -114,14 +121,15 @@ def test_a_kept_answer_of_another_key_is_not_used(repo: Path) -> None:
 
 @pytest.mark.parametrize("content", ["{not json", "[]", '{"key": 1, "answers": 2}'])
 def test_an_unreadable_file_is_work_done(repo: Path, content: str) -> None:
-    path = repo / ".git" / history.CACHE
+    path = _path(repo)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(content, encoding="utf-8")
     assert _nearness(repo) == {"v1.0.0": 0}
 
 
 def test_an_unwritable_place_is_work_done(repo: Path) -> None:
-    (repo / ".git" / "relnox").write_text("a file where the folder goes", encoding="utf-8")
+    _path(repo).parent.parent.mkdir(parents=True, exist_ok=True)
+    _path(repo).parent.write_text("a file where the folder goes", encoding="utf-8")
     assert _nearness(repo) == {"v1.0.0": 0}
     assert _nearness(repo) == {"v1.0.0": 0}
 
@@ -130,4 +138,5 @@ def test_no_commit_no_key(tmp_path: Path) -> None:
     run_git(tmp_path, "init", "-q")
     assert history.history_key(tmp_path, git.head(tmp_path), "") is None
     assert repo_tags(tmp_path)[0].nearness == {}
-    assert not (tmp_path / ".git" / history.CACHE).exists()
+    home = history.cache_home()
+    assert home is not None and not (home / history.CACHE).exists()
