@@ -59,6 +59,7 @@ from relnox.artifacts.reproducible import normalize_sdist, not_reproducible
 from relnox.builds.backend import PackageBuilder
 from relnox.builds.envpool import EnvPool, OutputLog
 from relnox.builds.inputs import UNPROVABLE, ignored_part
+from relnox.builds.needs import NeedFailed, Needs, chains_first, must_start_after_needs
 from relnox.builds.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build
 from relnox.builds.sources import unprovable
 from relnox.builds.testing import run_package_tests
@@ -284,39 +285,6 @@ def _backend_warnings() -> Iterator[None]:
         yield
 
 
-class _NeedFailed(RelnoxError):
-    """A package this one needs was not built: this one's files stay out of dist/."""
-
-    def __init__(self, need: str) -> None:
-        super().__init__(f"needs {need}, which was not built")
-        self.need = need
-
-
-def _ordered(plan: BuildPlan) -> bool:
-    """Whether a package's build must wait for the packages it needs: with ``--test``
-    (its tests install their wheels), or where the release order puts a package before
-    one it needs (a cycle; the scheduler reports it)."""
-    if plan.test_command is not None:
-        return True
-    index = {pkg.name: i for i, pkg in enumerate(plan.packages)}
-    return any(
-        index.get(dep, -1) > index[pkg.name] for pkg in plan.packages for dep in pkg.internal_deps
-    )
-
-
-def _chains_first(order: Sequence[str], needs: Mapping[str, Sequence[str]]) -> list[str]:
-    """``order`` (needs first) with the head of the longest chain of dependents first, as
-    :func:`relnox.schedule.run_graph` starts them: still needs first (a package's chain
-    is longer than each of its dependents'), so one waiting for its needs never waits
-    for a package not started."""
-    height = dict.fromkeys(order, 1)
-    for name in reversed(order):
-        for dep in needs.get(name, ()):
-            height[dep] = max(height[dep], height[name] + 1)
-    index = {name: i for i, name in enumerate(order)}
-    return sorted(order, key=lambda n: (-height[n], index[n]))
-
-
 @dataclass
 class _Run:
     plan: BuildPlan
@@ -326,30 +294,20 @@ class _Run:
     counter: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     epoch: float = field(default_factory=time.monotonic)
     times: dict[str, tuple[float, float]] = field(default_factory=dict)  # failed: start, seconds
-    # without --test the builds of a package and of the packages it needs are independent
-    # (a build environment never sees workspace sources): a package is built at once, and
-    # its files wait for those packages' outcomes before they reach dist/ (see _ordered)
-    waits: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    ended: dict[str, threading.Event] = field(default_factory=dict)
-    fine: set[str] = field(default_factory=set)  # built or reused
+    needs: Needs = field(default_factory=Needs)  # what each one's files wait for (needs.py)
     top: Path | None = None  # the repository's top, resolved (read once for every package)
 
     def build(self, name: str) -> PackageOutcome:
+        ok = False
         try:
             outcome = self._build(name)
-            self.fine.add(name)
+            ok = True
             return outcome
         finally:
-            if name in self.ended:
-                self.ended[name].set()
+            self.needs.ended(name, ok)
 
     def _wait_for_needs(self, pkg: Package) -> None:
-        """Wait until the packages ``pkg`` needs are done; a :class:`_NeedFailed` if one
-        of them was not built (its files then never reach dist/)."""
-        for dep in self.waits.get(pkg.name, ()):
-            self.ended[dep].wait()
-            if dep not in self.fine:
-                raise _NeedFailed(dep)
+        self.needs.wait(pkg.name)
 
     def _inputs(self, pkg: Package, files: Sequence[Path]) -> dict[str, str]:
         """What the build of ``pkg`` is recorded as made from: the plan's inputs, with the
@@ -413,7 +371,7 @@ class _Run:
             raise
         try:
             self._wait_for_needs(pkg)
-        except _NeedFailed:
+        except NeedFailed:
             shutil.rmtree(work, ignore_errors=True)
             raise
         for note in notes:
@@ -461,13 +419,13 @@ def _outcome(
         return outcome.value
     status = BuildStatus(outcome.status.value)  # failed, skipped or not run
     error, reason = outcome.error, outcome.reason
-    # built at once (not _ordered): a package whose need failed is skipped, as the
-    # scheduler skips it when it waits; so is one not run after that failure
-    bad = [done[d] for d in run.waits.get(pkg.name, ()) if done[d].status not in DONE]
-    if bad and (isinstance(error, _NeedFailed) or status is BuildStatus.NOT_RUN):
-        status, error = BuildStatus.SKIPPED, None
-        why = "failed" if bad[0].status is BuildStatus.FAILED else f"was {bad[0].status}"
-        reason = f"needs {bad[0].package.name}, which {why}"
+    # built at once (relnox.builds.needs): one whose need was not built is skipped, as
+    # the scheduler skips it when it waits to start; so is one not run after that failure
+    if isinstance(error, NeedFailed) or status is BuildStatus.NOT_RUN:
+        not_built = {n: o.status.value for n, o in done.items() if o.status not in DONE}
+        skipped = run.needs.skipped(pkg.name, not_built)
+        if skipped:
+            status, error, reason = BuildStatus.SKIPPED, None, skipped
     started, seconds = run.times.get(pkg.name, (0.0, 0.0))
     return PackageOutcome(
         pkg,
@@ -547,10 +505,9 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
             run.top = git.toplevel(plan.workspace.root).resolve()
         order = [pkg.name for pkg in plan.packages]
         needs = {pkg.name: pkg.internal_deps for pkg in plan.packages}
-        if not _ordered(plan):  # each built at once; its files wait for its needs (_Run)
-            run.waits = {name: tuple(d for d in needs[name] if d in needs) for name in order}
-            run.ended = {name: threading.Event() for name in order}
-            order, needs = _chains_first(order, run.waits), {}
+        if not must_start_after_needs(plan.packages, plan.test_command is not None):
+            run.needs = Needs.of(plan.packages)  # each starts at once; its files wait
+            order, needs = chains_first(order, run.needs.waits), {}
         try:
             outcomes = run_graph(
                 order,
