@@ -206,14 +206,25 @@ def _package_dir(pkg: Package, top: Path) -> str:
     return path + "/" if path else ""
 
 
+def package_owners(workspace: Workspace, top: Path) -> dict[str, str]:
+    """Each package's directory relative to the repository's top (resolved) -> its name."""
+    return {_relative(p.directory, top): p.name for p in workspace.packages}
+
+
 def ignored_part(
-    workspace: Workspace, pkg: Package, output: Path | None, top: Path | None = None
+    workspace: Workspace,
+    pkg: Package,
+    output: Path | None,
+    top: Path | None = None,
+    owners: Mapping[str, str] | None = None,
 ) -> tuple[str, list[str]]:
     """``pkg``'s ``ignored`` digest as its directory is now, and the ignored paths
-    (relative to its directory); read again after a build, which writes some. ``top``:
-    the repository's top (resolved), when the caller knows it."""
+    (relative to its directory); read again after a build, which writes some. ``top``
+    (the repository's top, resolved) and ``owners`` (:func:`package_owners`): when the
+    caller knows them (a build of 500 packages resolved every package's directory once
+    per package built without them)."""
     top = top or git.toplevel(workspace.root).resolve()
-    owners = {_relative(p.directory, top): p.name for p in workspace.packages}
+    owners = owners if owners is not None else package_owners(workspace, top)
     ignored = list_ignored(
         workspace.root, owners, _skipped(top, output), spec=str(pkg.directory.resolve())
     )
@@ -280,7 +291,7 @@ def package_inputs(
     if not (shutil.which("git") and git.is_repo(root)):
         return {pkg.name: Inputs({}, "no git repository") for pkg in packages}
     top = git.toplevel(root).resolve()
-    owners = {_relative(pkg.directory, top): pkg.name for pkg in workspace.packages}
+    owners = package_owners(workspace, top)
     skip = _skipped(top, output)
     # only the packages asked about: a file elsewhere in the repository (another package, a
     # large untracked tree) decides nothing here, and git need not walk it

@@ -58,7 +58,7 @@ from relnox.artifacts.manifest import (
 from relnox.artifacts.reproducible import normalize_sdist, not_reproducible
 from relnox.builds.backend import PackageBuilder
 from relnox.builds.envpool import EnvPool, OutputLog
-from relnox.builds.inputs import UNPROVABLE, ignored_part
+from relnox.builds.inputs import UNPROVABLE, ignored_part, package_owners
 from relnox.builds.needs import NeedFailed, Needs, chains_first, must_start_after_needs
 from relnox.builds.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build
 from relnox.builds.sources import unprovable
@@ -296,6 +296,7 @@ class _Run:
     times: dict[str, tuple[float, float]] = field(default_factory=dict)  # failed: start, seconds
     needs: Needs = field(default_factory=Needs)  # what each one's files wait for (needs.py)
     top: Path | None = None  # the repository's top, resolved (read once for every package)
+    owners: Mapping[str, str] | None = None  # package directories (relnox.builds.inputs)
 
     def build(self, name: str) -> PackageOutcome:
         ok = False
@@ -317,7 +318,9 @@ class _Run:
         if facts is None or not facts.parts:
             return {}
         inputs = dict(facts.parts)
-        digest, ignored = ignored_part(self.plan.workspace, pkg, self.plan.dist_dir, self.top)
+        digest, ignored = ignored_part(
+            self.plan.workspace, pkg, self.plan.dist_dir, self.top, self.owners
+        )
         inputs["ignored"] = digest
         reason = unprovable(files, pkg.directory, ignored)
         if reason:
@@ -503,6 +506,7 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
         run = _Run(plan, pool, Path(tmp), environ)
         if any(f.parts for n, f in plan.inputs.items() if n not in plan.reuse):
             run.top = git.toplevel(plan.workspace.root).resolve()
+            run.owners = package_owners(plan.workspace, run.top)
         order = [pkg.name for pkg in plan.packages]
         needs = {pkg.name: pkg.internal_deps for pkg in plan.packages}
         if not must_start_after_needs(plan.packages, plan.test_command is not None):
