@@ -77,7 +77,8 @@ def seeds_way(root: Path, out: Path, packages: Sequence[str] = (), tool: str = "
             _run([*argv, "--out-dir", str(out), str(pkg.directory)], root)
         else:
             _run([sys.executable, "-m", "build", "--outdir", str(out), str(pkg.directory)], root)
-    _run([sys.executable, "-m", "twine", "check", *sorted(str(p) for p in out.iterdir())], root)
+    built = sorted(str(p) for p in out.iterdir() if p.name.endswith((".whl", ".tar.gz", ".zip")))
+    _run([sys.executable, "-m", "twine", "check", *built], root)  # uv build adds a .gitignore
 
 
 def workspace_root(path: Path) -> Path:
