@@ -181,17 +181,16 @@ class _Epochs(Mapping[str, "int | None"]):
         return len(self._times())
 
 
-def _package_epochs(workspace: Workspace, packages: Sequence[Package]) -> dict[str, int]:
-    """Each package's last commit time (its own files; nested packages excluded): one
-    ``git log`` per package, a few at a time, for those not remembered from an earlier
-    run with the same HEAD and refs (:mod:`relnox.tools.history`)."""
+def _package_epochs(
+    workspace: Workspace, packages: Sequence[Package], head: str | None
+) -> dict[str, int]:
+    """Each package's last commit time at ``head`` (its own files; nested packages
+    excluded): one ``git log`` per package, a few at a time, for those not remembered
+    from an earlier run with the same HEAD and refs (:mod:`relnox.tools.history`)."""
     root = workspace.root
-    if not (shutil.which("git") and git.is_repo(root)):
-        return {}
-    specs = pathspecs(workspace, packages)
-    head = git.head(root)
     if head is None:
         return {}
+    specs = pathspecs(workspace, packages)
     key = history.history_key(root, head, history.ref_listing(root))
     # remembered by what git is asked, where (a package may move, or have one nested anew)
     asked = {pkg.name: json.dumps([str(root.resolve()), specs[pkg.name]]) for pkg in packages}
@@ -312,9 +311,10 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
     # whether uv runs (uv --version) and each package's last commit time (a git log each)
     # while git lists the files: the inputs read the times only at their end (_Epochs
     # waits for them there)
+    head = git.head(root) if shutil.which("git") and git.is_repo(root) else None
     with ThreadPoolExecutor(max_workers=2) as pool:
         probe = pool.submit(find_installer, options.installer, error=BuildError)
-        found = pool.submit(_package_epochs, workspace, selected) if given is None else None
+        found = pool.submit(_package_epochs, workspace, selected, head) if given is None else None
         inputs = package_inputs(
             workspace,
             selected,
@@ -348,7 +348,7 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
         keep_going=options.keep_going,
         source_date_epoch=given,
         epochs=epochs,
-        git_commit=git.head(root) if shutil.which("git") and git.is_repo(root) else None,
+        git_commit=head,
         clean=tuple(_clean_targets(selected, dist_dir, everything)) if options.clean else (),
         test_command=_test_command(workspace) if options.test else None,
         strict=options.strict,
