@@ -5,7 +5,12 @@
     python benchmarks/build_all.py --rounds 5 --packages 10
 
 (a) the seeds' way: a serial loop of ``python -m build`` per package (sdist, then
-    the wheel from it, each in a fresh pip-made environment);
+    the wheel from it, each in a fresh pip-made environment), then ``twine check`` of
+    what it built, as seed 002 does (``python -m build``, ``python -m twine check
+    dist/*``) and seed 003's ``build_packages.sh`` says it does ("validates metadata",
+    then ``twine check dist/*``); seed 003 installs uv for its workspace but does not
+    show which command its script builds with: ``--seed-tool uv`` times a serial loop
+    of ``uv build`` per package instead (the faster reading of it);
 (b) ``relnox build-all`` (the real command: builds, every check, the manifest);
 (c) ``uv build --all-packages --no-sources`` where the packages form a uv workspace;
 (d) ``relnox build-all`` again with nothing changed (its earlier build reused, every
@@ -17,8 +22,13 @@ directory each time, so nothing is reused. The median wall-clock time decides, t
 best run and the CPU time (of all child processes, which other load on the machine
 hardly changes) are printed beside it, and each ratio to (c) pair by pair (the runs of
 one round are neighbours in time) as min/median/max with the machine's load. Targets:
-(a)/(b) >= 8, (b)/(c) <= 1.0, (d)/(c) <= 0.1. ``relnox build-all -v`` on the same
-repository shows where a cold build's time goes (each command with its start).
+(a)/(b) >= 8, (b)/(c) <= 1.0, (d)/(c) <= 0.1. ``--stages`` then builds once more in this
+process with timers around relnox's stages (environments, hooks, normalisation, checks,
+waiting) and prints where a cold build's time goes (``benchmarks/_stages.py``).
+
+PATH is the workspace's root (the directory whose pyproject.toml lists the members); a
+directory without a pyproject.toml (``libs/python`` of a repository whose root holds the
+workspace) is taken as the nearest one above it that has one, and said so.
 """
 
 from __future__ import annotations
@@ -54,12 +64,31 @@ def _run(argv: list[str], cwd: Path) -> None:
         raise Failed(f"failed: {' '.join(argv)}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
 
 
-def seeds_way(root: Path, out: Path, packages: Sequence[str] = ()) -> None:
-    """(a) a serial loop of python -m build, one package after the other."""
+def seeds_way(root: Path, out: Path, packages: Sequence[str] = (), tool: str = "build") -> None:
+    """(a) a serial loop of python -m build (or uv build), one package after the other,
+    then twine check of everything built."""
     for pkg in load_workspace(root).packages:
         if packages and pkg.name not in packages:
             continue
-        _run([sys.executable, "-m", "build", "--outdir", str(out), str(pkg.directory)], root)
+        if tool == "uv":
+            from uv import find_uv_bin
+
+            argv = [str(find_uv_bin()), "build", "--quiet", "--python", sys.executable]
+            _run([*argv, "--out-dir", str(out), str(pkg.directory)], root)
+        else:
+            _run([sys.executable, "-m", "build", "--outdir", str(out), str(pkg.directory)], root)
+    built = sorted(str(p) for p in out.iterdir() if p.name.endswith((".whl", ".tar.gz", ".zip")))
+    _run([sys.executable, "-m", "twine", "check", *built], root)  # uv build adds a .gitignore
+
+
+def workspace_root(path: Path) -> Path:
+    """``path``, or the nearest directory above it with a pyproject.toml."""
+    for candidate in (path, *path.parents):
+        if (candidate / "pyproject.toml").is_file():
+            if candidate != path:
+                print(f"{path} has no pyproject.toml: using {candidate}, the workspace above it")
+            return candidate
+    raise SystemExit(f"{path}: no pyproject.toml here or above; pass a workspace's root")
 
 
 def relnox_way(root: Path, out: Path, jobs: int, packages: Sequence[str] = ()) -> None:
@@ -140,12 +169,21 @@ def main() -> int:
         "--seed-rounds", type=int, default=1, help="timed runs of (a), the slow one (0: skip)"
     )
     parser.add_argument("--jobs", type=int, default=0, help="relnox --jobs (default: CPUs)")
+    parser.add_argument(
+        "--seed-tool",
+        choices=("build", "uv"),
+        default="build",
+        help="(a) loops over python -m build (seed 002) or uv build (a reading of seed 003)",
+    )
+    parser.add_argument(
+        "--stages", action="store_true", help="then where a cold build's time goes, by stage"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="relnox-bench-") as tmp:
         scratch = Path(tmp)
         if args.path or args.repo:
-            root = Path(args.path or args.repo).resolve()
+            root = workspace_root(Path(args.path or args.repo).resolve())
         else:
             root = write_workspace(scratch / "ws", generated_specs(args.packages))
             git_init(root)
@@ -158,7 +196,7 @@ def main() -> int:
             )
         count = len(same or found)
         ways: dict[str, Callable[[Path], None]] = {
-            "a": lambda out: seeds_way(root, out, same),
+            "a": lambda out: seeds_way(root, out, same, args.seed_tool),
             "b": lambda out: relnox_way(root, out, args.jobs, same),
             "d": lambda out: relnox_way(root, out, args.jobs, same),
         }
@@ -167,7 +205,7 @@ def main() -> int:
         if is_uv_workspace(root):
             ways["c"] = lambda out: uv_way(root, out)
         names = {
-            "a": "serial python -m build",
+            "a": f"serial {'uv' if args.seed_tool == 'uv' else 'python -m'} build+twine",
             "b": "relnox build-all (cold)",
             "c": "uv build --all-packages",
             "d": "relnox build-all unchanged",
@@ -229,6 +267,13 @@ def main() -> int:
                 print(f"        pair by pair ({len(pairs)}): {spread(pairs)}; {load()}")
         else:
             print("(c) skipped: the packages do not form a uv workspace")
+        if "a" in median:
+            pairs = [a / b for a, b in zip(times["a"], times["b"], strict=False)]
+            print(f"(a)/(b) pair by pair ({len(pairs)}): {spread(pairs)}; {load()}")
+        if args.stages:
+            from _stages import report
+
+            report(root, scratch / "stages" / "dist", same or found, args.jobs)
     return 0
 
 

@@ -43,7 +43,6 @@ import shutil
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import metadata as importlib_metadata
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -140,6 +139,8 @@ class BuildEnv:
 
     def installed(self) -> dict[str, str]:
         """Canonical name -> version of what is installed (read from disk, no subprocess)."""
+        from importlib import metadata as importlib_metadata  # a build's, not every start's
+
         purelib = self.purelib
         if purelib is None:
             return {}

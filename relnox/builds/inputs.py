@@ -64,6 +64,7 @@ from relnox.builds.sources import (
     GITLINK,
     Listing,
     content_digest,
+    list_ignored,
     list_sources,
     outside_files,
     owner_of,
@@ -205,16 +206,30 @@ def _package_dir(pkg: Package, top: Path) -> str:
     return path + "/" if path else ""
 
 
-def ignored_part(workspace: Workspace, pkg: Package, output: Path | None) -> tuple[str, list[str]]:
+def package_owners(workspace: Workspace, top: Path) -> dict[str, str]:
+    """Each package's directory relative to the repository's top (resolved) -> its name."""
+    return {_relative(p.directory, top): p.name for p in workspace.packages}
+
+
+def ignored_part(
+    workspace: Workspace,
+    pkg: Package,
+    output: Path | None,
+    top: Path | None = None,
+    owners: Mapping[str, str] | None = None,
+) -> tuple[str, list[str]]:
     """``pkg``'s ``ignored`` digest as its directory is now, and the ignored paths
-    (relative to its directory); read again after a build, which writes some."""
-    top = git.toplevel(workspace.root).resolve()
-    owners = {_relative(p.directory, top): p.name for p in workspace.packages}
-    listing = list_sources(
+    (relative to its directory); read again after a build, which writes some. ``top``
+    (the repository's top, resolved) and ``owners`` (:func:`package_owners`): when the
+    caller knows them (a build of 500 packages resolved every package's directory once
+    per package built without them)."""
+    top = top or git.toplevel(workspace.root).resolve()
+    owners = owners if owners is not None else package_owners(workspace, top)
+    ignored = list_ignored(
         workspace.root, owners, _skipped(top, output), spec=str(pkg.directory.resolve())
     )
     return _ignored_digest(
-        listing.ignored.get(pkg.name, []), top, _package_dir(pkg, top), emptied_scratch(pkg)
+        ignored.get(pkg.name, []), top, _package_dir(pkg, top), emptied_scratch(pkg)
     )
 
 
@@ -276,7 +291,7 @@ def package_inputs(
     if not (shutil.which("git") and git.is_repo(root)):
         return {pkg.name: Inputs({}, "no git repository") for pkg in packages}
     top = git.toplevel(root).resolve()
-    owners = {_relative(pkg.directory, top): pkg.name for pkg in workspace.packages}
+    owners = package_owners(workspace, top)
     skip = _skipped(top, output)
     # only the packages asked about: a file elsewhere in the repository (another package, a
     # large untracked tree) decides nothing here, and git need not walk it
@@ -285,7 +300,7 @@ def package_inputs(
     places = sorted({str(d) for d in dirs}) if dirs and inside else ["."]
     with ThreadPoolExecutor(max_workers=1) as pool:  # git status while git lists the files
         status = pool.submit(_status_paths, root, places)
-        listing = list_sources(root, owners, skip)
+        listing = list_sources(root, owners, skip, places)
         untracked, modified = status.result()
     untracked = [p for p in untracked if not any(p.startswith(s) for s in skip)]
     wanted = {pkg.name for pkg in packages}

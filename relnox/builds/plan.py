@@ -16,6 +16,7 @@ without such a directory has nothing to test.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -42,7 +43,7 @@ from relnox.errors import BuildError, RelnoxError
 from relnox.paths import rel
 from relnox.project.changes import pathspecs
 from relnox.project.workspace import Package, Workspace
-from relnox.tools import git
+from relnox.tools import git, history
 from relnox.tools.envs import Installer, PipInstaller, find_installer, resolve_python
 
 logger = logging.getLogger("relnox")
@@ -180,21 +181,31 @@ class _Epochs(Mapping[str, "int | None"]):
         return len(self._times())
 
 
-def _package_epochs(workspace: Workspace, packages: Sequence[Package]) -> dict[str, int]:
-    """Each package's last commit time (its own files; nested packages excluded); one
-    ``git log`` per package, a few at a time."""
+def _package_epochs(
+    workspace: Workspace, packages: Sequence[Package], head: str | None
+) -> dict[str, int]:
+    """Each package's last commit time at ``head`` (its own files; nested packages
+    excluded): one ``git log`` per package, a few at a time, for those not remembered
+    from an earlier run with the same HEAD and refs (:mod:`relnox.tools.history`)."""
     root = workspace.root
-    if not (shutil.which("git") and git.is_repo(root)):
+    if head is None:
         return {}
     specs = pathspecs(workspace, packages)
+    key = history.history_key(root, head, history.ref_listing(root))
+    # remembered by what git is asked, where (a package may move, or have one nested anew)
+    asked = {pkg.name: json.dumps([str(root.resolve()), specs[pkg.name]]) for pkg in packages}
 
-    def last_commit(name: str) -> str:
-        return git.git(root, "log", "-1", "--format=%ct", "HEAD", "--", *specs[name], check=False)
+    def last_commit(question: str) -> str:
+        spec = json.loads(question)[1]
+        return git.git(root, "log", "-1", "--format=%ct", head, "--", *spec, check=False)
 
-    names = [pkg.name for pkg in packages]
-    with ThreadPoolExecutor(max_workers=max(1, min(8, len(names)))) as pool:
-        found = dict(zip(names, pool.map(last_commit, names), strict=True))
-    return {name: int(out) for name, out in found.items() if out.isdigit()}
+    def compute(wanted: list[str]) -> dict[str, int]:
+        with ThreadPoolExecutor(max_workers=max(1, min(8, len(wanted)))) as pool:
+            found = dict(zip(wanted, pool.map(last_commit, wanted), strict=True))
+        return {spec: int(out) for spec, out in found.items() if out.isdigit()}
+
+    times = history.remembered(key, "epochs", sorted(set(asked.values())), compute)
+    return {name: int(times[spec]) for name, spec in asked.items() if spec in times}
 
 
 def _clean_targets(selected: Sequence[Package], dist_dir: Path, everything: bool) -> list[Path]:
@@ -293,15 +304,17 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
     dist_dir = Path(options.out).absolute() if options.out else root / workspace.config.dist_dir
     check_state_dir(dist_dir)
     everything = len(selected) == len(workspace.packages)
-    installer = find_installer(options.installer, error=BuildError)
     jobs = options.jobs if options.jobs and options.jobs > 0 else os.cpu_count() or 1
     python = Path(resolve_python(options.python, error=BuildError))
     given = _epoch(options.source_date_epoch, root)
     kinds = "+".join(k for k, on in (("sdist", options.sdist), ("wheel", options.wheel)) if on)
-    # each package's last commit time (a git log each) while git lists the files: the
-    # inputs read the times only at their end (_Epochs waits for them there)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        found = pool.submit(_package_epochs, workspace, selected) if given is None else None
+    # whether uv runs (uv --version) and each package's last commit time (a git log each)
+    # while git lists the files: the inputs read the times only at their end (_Epochs
+    # waits for them there)
+    head = git.head(root) if shutil.which("git") and git.is_repo(root) else None
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        probe = pool.submit(find_installer, options.installer, error=BuildError)
+        found = pool.submit(_package_epochs, workspace, selected, head) if given is None else None
         inputs = package_inputs(
             workspace,
             selected,
@@ -311,6 +324,7 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
             output=dist_dir,
         )
         epochs = found.result() if found is not None else {}
+        installer = probe.result()
     refuse = (
         "--force"
         if options.force
@@ -334,7 +348,7 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
         keep_going=options.keep_going,
         source_date_epoch=given,
         epochs=epochs,
-        git_commit=git.head(root) if shutil.which("git") and git.is_repo(root) else None,
+        git_commit=head,
         clean=tuple(_clean_targets(selected, dist_dir, everything)) if options.clean else (),
         test_command=_test_command(workspace) if options.test else None,
         strict=options.strict,

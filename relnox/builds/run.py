@@ -58,7 +58,8 @@ from relnox.artifacts.manifest import (
 from relnox.artifacts.reproducible import normalize_sdist, not_reproducible
 from relnox.builds.backend import PackageBuilder
 from relnox.builds.envpool import EnvPool, OutputLog
-from relnox.builds.inputs import UNPROVABLE, ignored_part
+from relnox.builds.inputs import UNPROVABLE, ignored_part, package_owners
+from relnox.builds.needs import NeedFailed, Needs, chains_first, must_start_after_needs
 from relnox.builds.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build
 from relnox.builds.sources import unprovable
 from relnox.builds.testing import run_package_tests
@@ -69,6 +70,7 @@ from relnox.project.workspace import Package
 from relnox.report import render_table
 from relnox.schedule import OK, Outcome, run_graph
 from relnox.stage import Runtime, Status
+from relnox.tools import git
 from relnox.tools.envs import without_credentials
 
 logger = logging.getLogger("relnox")
@@ -308,6 +310,21 @@ class _Run:
     counter: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     epoch: float = field(default_factory=time.monotonic)
     times: dict[str, tuple[float, float]] = field(default_factory=dict)  # failed: start, seconds
+    needs: Needs = field(default_factory=Needs)  # what each one's files wait for (needs.py)
+    top: Path | None = None  # the repository's top, resolved (read once for every package)
+    owners: Mapping[str, str] | None = None  # package directories (relnox.builds.inputs)
+
+    def build(self, name: str) -> PackageOutcome:
+        ok = False
+        try:
+            outcome = self._build(name)
+            ok = True
+            return outcome
+        finally:
+            self.needs.ended(name, ok)
+
+    def _wait_for_needs(self, pkg: Package) -> None:
+        self.needs.wait(pkg.name)
 
     def _inputs(self, pkg: Package, files: Sequence[Path]) -> dict[str, str]:
         """What the build of ``pkg`` is recorded as made from: the plan's inputs, with the
@@ -317,15 +334,16 @@ class _Run:
         if facts is None or not facts.parts:
             return {}
         inputs = dict(facts.parts)
-        digest, ignored = ignored_part(self.plan.workspace, pkg, self.plan.dist_dir)
+        digest, ignored = ignored_part(
+            self.plan.workspace, pkg, self.plan.dist_dir, self.top, self.owners
+        )
         inputs["ignored"] = digest
         reason = unprovable(files, pkg.directory, ignored)
         if reason:
             inputs[UNPROVABLE] = reason
         return inputs
 
-    def build(self, name: str) -> PackageOutcome:
-
+    def _build(self, name: str) -> PackageOutcome:
         pkg = self.plan.workspace.get(name)
         label = f"{pkg.name} {pkg.version}"
         number = next(self.counter)
@@ -370,6 +388,11 @@ class _Run:
             logger.info("%s: FAILED after %.1fs: %s", label, seconds, first)
             shutil.rmtree(work, ignore_errors=True)
             raise
+        try:
+            self._wait_for_needs(pkg)
+        except NeedFailed:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
         for note in notes:
             logger.warning("%s: %s", label, note)
         files.sort(key=lambda p: artifact_kind(p.name) != "sdist")
@@ -405,17 +428,30 @@ class _Run:
         )
 
 
-def _outcome(pkg: Package, outcome: Outcome[PackageOutcome], run: _Run) -> PackageOutcome:
+def _outcome(
+    pkg: Package,
+    outcome: Outcome[PackageOutcome],
+    run: _Run,
+    done: Mapping[str, PackageOutcome],
+) -> PackageOutcome:
     if outcome.status == OK and outcome.value is not None:
         return outcome.value
     status = BuildStatus(outcome.status.value)  # failed, skipped or not run
+    error, reason = outcome.error, outcome.reason
+    # built at once (relnox.builds.needs): one whose need was not built is skipped, as
+    # the scheduler skips it when it waits to start; so is one not run after that failure
+    if isinstance(error, NeedFailed) or status is BuildStatus.NOT_RUN:
+        not_built = {n: o.status.value for n, o in done.items() if o.status not in DONE}
+        skipped = run.needs.skipped(pkg.name, not_built)
+        if skipped:
+            status, error, reason = BuildStatus.SKIPPED, None, skipped
     started, seconds = run.times.get(pkg.name, (0.0, 0.0))
     return PackageOutcome(
         pkg,
         status,
         seconds,
-        error=outcome.error,
-        reason=outcome.reason,
+        error=error,
+        reason=reason,
         started=started,
         finished=started + seconds,
     )
@@ -484,10 +520,18 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
         pool = EnvPool(plan.installer, plan.python, Path(tmp) / "envs", plan.fallback)
         pool.prefetch(pkg.build_requires for pkg in plan.packages if pkg.name not in plan.reuse)
         run = _Run(plan, pool, Path(tmp), environ)
+        if any(f.parts for n, f in plan.inputs.items() if n not in plan.reuse):
+            run.top = git.toplevel(plan.workspace.root).resolve()
+            run.owners = package_owners(plan.workspace, run.top)
+        order = [pkg.name for pkg in plan.packages]
+        needs = {pkg.name: pkg.internal_deps for pkg in plan.packages}
+        if not must_start_after_needs(plan.packages, plan.test_command is not None):
+            run.needs = Needs.of(plan.packages)  # each starts at once; its files wait
+            order, needs = chains_first(order, run.needs.waits), {}
         try:
             outcomes = run_graph(
-                [pkg.name for pkg in plan.packages],
-                {pkg.name: pkg.internal_deps for pkg in plan.packages},
+                order,
+                needs,
                 run.build,
                 jobs=plan.jobs,
                 keep_going=plan.keep_going,
@@ -495,7 +539,10 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
         finally:
             pool.join()
         environments = pool.count
-    results = tuple(_outcome(pkg, outcomes[pkg.name], run) for pkg in plan.packages)
+    done: dict[str, PackageOutcome] = {}
+    for pkg in plan.packages:  # release order: a package's needs are done before it
+        done[pkg.name] = _outcome(pkg, outcomes[pkg.name], run, done)
+    results = tuple(done.values())
     manifest = _write_manifest(plan, results)
     stale = _stale(plan)
     for path in stale:

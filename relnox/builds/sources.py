@@ -62,16 +62,18 @@ class Listing:
     private: dict[str, str] = field(default_factory=dict)  # first path ignored by private rules
 
 
-def _ignored(root: Path, spec: str, *rules: str) -> list[str]:
-    out = git.run(root, "ls-files", "-z", "-o", "-i", "--full-name", *rules, "--", spec)
+def _ignored(root: Path, specs: Sequence[str], *rules: str) -> list[str]:
+    out = git.run(root, "ls-files", "-z", "-o", "-i", "--full-name", *rules, "--", *specs)
     return _split(out.output)
 
 
 def list_sources(
-    root: Path, owners: Mapping[str, str], skip: Sequence[str], spec: str = "."
+    root: Path, owners: Mapping[str, str], skip: Sequence[str], spec: str | Sequence[str] = "."
 ) -> Listing:
-    """The files of every package under ``spec`` (relative to ``root``); paths under
-    ``skip`` (directories relative to the top, ending in ``/``) are left out."""
+    """The files of every package under ``spec`` (one path or several, relative to
+    ``root``); paths under ``skip`` (directories relative to the top, ending in ``/``) are
+    left out."""
+    specs = [spec] if isinstance(spec, str) else list(spec)
     listing = Listing()
 
     def mine(path: str) -> str | None:
@@ -81,10 +83,10 @@ def list_sources(
 
     # the four listings are independent git processes: run at once, read in order
     with ThreadPoolExecutor(max_workers=4) as pool:
-        staged = pool.submit(git.run, root, "ls-files", "-s", "-z", "--full-name", "--", spec)
-        marks = pool.submit(git.run, root, "ls-files", "-v", "-z", "--full-name", "--", spec)
-        every = pool.submit(_ignored, root, spec, "--exclude-standard")
-        public = pool.submit(_ignored, root, spec, "--exclude-per-directory=.gitignore")
+        staged = pool.submit(git.run, root, "ls-files", "-s", "-z", "--full-name", "--", *specs)
+        marks = pool.submit(git.run, root, "ls-files", "-v", "-z", "--full-name", "--", *specs)
+        every = pool.submit(_ignored, root, specs, "--exclude-standard")
+        public = pool.submit(_ignored, root, specs, "--exclude-per-directory=.gitignore")
     for entry in _split(staged.result().output):
         meta, _, path = entry.partition("\t")
         owner = mine(path)
@@ -105,6 +107,20 @@ def list_sources(
         if path not in by_gitignore:
             listing.private.setdefault(owner, path)
     return listing
+
+
+def list_ignored(
+    root: Path, owners: Mapping[str, str], skip: Sequence[str], spec: str | Sequence[str] = "."
+) -> dict[str, list[str]]:
+    """:attr:`Listing.ignored` of :func:`list_sources` alone: one git process, not four
+    (read again after each build, which writes some)."""
+    specs = [spec] if isinstance(spec, str) else list(spec)
+    found: dict[str, list[str]] = {}
+    for path in _ignored(root, specs, "--exclude-standard"):
+        owner = owner_of(path, owners)
+        if owner is not None and not any(path.startswith(prefix) for prefix in skip):
+            found.setdefault(owner, []).append(path)
+    return found
 
 
 def _file_digest(path: Path) -> str:

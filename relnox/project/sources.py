@@ -15,9 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import tomlkit
-from tomlkit.items import String, StringType
-
 from relnox.errors import ConfigError, VersionError
 
 Kind = Literal["toml", "python", "text", "pattern"]
@@ -54,6 +51,9 @@ class VersionLocation:
     def render(self, text: str, new: str) -> str:
         """``text`` (the file's current content) with this version replaced by ``new``."""
         if self.kind == "toml":
+            import tomlkit  # only a bump writes (4 ms of every command's start otherwise)
+            from tomlkit.items import String, StringType
+
             doc = tomlkit.parse(text)
             table: Any = doc
             for part in self.key[:-1]:

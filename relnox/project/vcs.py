@@ -20,7 +20,7 @@ from relnox.errors import GitError, RelnoxError, VersionError
 from relnox.project.conventions import infer_conventions
 from relnox.project.tag_model import Member, RepoTags
 from relnox.project.workspace import Broken, Package, Workspace
-from relnox.tools import git
+from relnox.tools import git, history
 from relnox.versioning import maybe_version
 
 
@@ -29,30 +29,38 @@ def repo_tags(root: Path) -> tuple[RepoTags, Path | None]:
     if shutil.which("git") is None or not git.is_repo(root):
         return RepoTags(), None
     top = git.toplevel(root)
-    listing = git.git(
-        root, "for-each-ref", "--format=%(creatordate:unix) %(refname:strip=2)", "refs/tags"
-    ).splitlines()
+    refs = history.ref_listing(root)
     dates: dict[str, int] = {}
-    for line in listing:
-        when, _, name = line.partition(" ")
-        if name:
-            dates[name] = int(when) if when.isdigit() else 0
+    for line in refs.splitlines():
+        _, when, ref = [*line.split(" ", 2), "", ""][:3]
+        if ref.startswith("refs/tags/") and ref != "refs/tags/":
+            dates[ref[len("refs/tags/") :]] = int(when) if when.isdigit() else 0
     names = list(dates)
+    head = git.head(root)
+    # the tags HEAD contains, nearest first: one walk of all history, remembered while
+    # HEAD and the refs are what they were (relnox.tools.history)
     nearness: dict[str, int] = {}
-    if git.head(root) is not None:
-        # the tags HEAD contains, nearest first (git describe's order): one walk of history
-        walk = git.git(
-            root, "log", "--topo-order", "--decorate-refs=refs/tags", "--format=%D", "HEAD"
-        )
-        for rank, line in enumerate(filter(None, walk.splitlines())):
-            for ref in line.split(", "):
-                if ref.startswith("tag: "):
-                    nearness.setdefault(ref[5:], rank)  # tags on one commit share a rank
+    if head is not None:
+        key = history.history_key(root, head, refs)
+        walked = history.remembered(key, "tags", ["HEAD"], lambda _: {"HEAD": _walk(root)})
+        nearness = dict(walked["HEAD"])
     shallow = git.git(root, "rev-parse", "--is-shallow-repository", check=False) == "true"
     found = RepoTags(
         tuple(names), frozenset(nearness), shallow, True, nearness, dates, release_triggers(top)
     )
     return found, top
+
+
+def _walk(root: Path) -> dict[str, int]:
+    """The tags HEAD contains and their nearness (git describe's order; tags on one commit
+    share a rank): one walk of history."""
+    walk = git.git(root, "log", "--topo-order", "--decorate-refs=refs/tags", "--format=%D", "HEAD")
+    nearness: dict[str, int] = {}
+    for rank, line in enumerate(filter(None, walk.splitlines())):
+        for ref in line.split(", "):
+            if ref.startswith("tag: "):
+                nearness.setdefault(ref[5:], rank)
+    return nearness
 
 
 def release_triggers(top: Path) -> tuple[str, ...]:
@@ -70,6 +78,8 @@ def release_triggers(top: Path) -> tuple[str, ...]:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
+        if "tags" not in text:  # push_tags needs a key spelled so: not a trigger of tags
+            continue
         found += [g for g in push_tags(text) if g not in found]
     return tuple(found)
 
@@ -86,6 +96,8 @@ def _scalar(text: str) -> str:
 
 def _uncomment(line: str) -> str:
     """The line without a trailing ``# comment`` (a ``#`` inside quotes stays)."""
+    if "#" not in line:
+        return line.rstrip()
     quote = ""
     for i, char in enumerate(line):
         if char in "'\"" and (not quote or quote == char):
@@ -129,14 +141,17 @@ def push_tags(text: str) -> list[str]:
 
 
 def _rel(top: Path, path: Path) -> str:
+    """``path`` relative to ``top`` (resolved by the caller, once for every package)."""
     try:
-        return path.resolve().relative_to(top.resolve()).as_posix()
+        return path.resolve().relative_to(top).as_posix()
     except ValueError:
         return path.name
 
 
 def _member(pkg: Package, top: Path, root: Path) -> Member:
-    rel = _rel(top, pkg.directory)
+    """``pkg`` as the conventions see it (``top`` and ``root`` resolved by the caller)."""
+    directory = pkg.directory.resolve()
+    rel = _rel(top, directory)
     parts = tuple(part for part in rel.split("/")[:-1] if part and part != ".")
     version_file = pkg.primary.path if pkg.primary is not None else pkg.pyproject
     return Member(
@@ -144,7 +159,7 @@ def _member(pkg: Package, top: Path, root: Path) -> Member:
         project_name=pkg.project_name,
         dir=pkg.directory.name,
         parents=parts,
-        is_root=pkg.directory.resolve() == root.resolve(),
+        is_root=directory == root,
         configured=pkg.tag_format,
         configured_where=pkg.tag_format_where,
         match=pkg.tag_match,
@@ -181,7 +196,9 @@ def read_tags(workspace: Workspace) -> Workspace:
     tags, top = repo_tags(workspace.root)
     if top is None:
         return workspace
-    members = [_member(pkg, top, workspace.root) for pkg in workspace.packages]
+    top = top.resolve()
+    root = workspace.root.resolve()
+    members = [_member(pkg, top, root) for pkg in workspace.packages]
     with git.Blobs(top) as blobs:  # one git process for every file asked at a tag
         facts = infer_conventions(
             members,

@@ -229,10 +229,15 @@ class Workspace:
 
     def groups(self) -> tuple[tuple[Package, ...], ...]:
         """The lockstep groups: packages that always share one version (configured, or
-        sharing one tag)."""
-        configured = self._configured_groups()
-        grouped = {p.name for group in configured for p in group}
-        return configured + self._shared_tag_groups(grouped)
+        sharing one tag). Worked out once per workspace (it is frozen, its packages and
+        configuration too): :meth:`group_of` asks for every package."""
+        cached: tuple[tuple[Package, ...], ...] | None = self.__dict__.get("_groups")
+        if cached is None:
+            configured = self._configured_groups()
+            grouped = {p.name for group in configured for p in group}
+            cached = configured + self._shared_tag_groups(grouped)
+            object.__setattr__(self, "_groups", cached)
+        return cached
 
     def _configured_groups(self) -> tuple[tuple[Package, ...], ...]:
         if self.config.lockstep:
@@ -276,10 +281,14 @@ class Workspace:
 
     def group_of(self, pkg: Package) -> tuple[Package, ...]:
         """The lockstep group of ``pkg`` (just ``pkg`` when it moves on its own)."""
-        for group in self.groups():
-            if any(p.name == pkg.name for p in group):
-                return group
-        return (pkg,)
+        index: dict[str, tuple[Package, ...]] | None = self.__dict__.get("_group_of")
+        if index is None:
+            index = {}
+            for group in self.groups():
+                for p in group:
+                    index.setdefault(p.name, group)
+            object.__setattr__(self, "_group_of", index)
+        return index.get(pkg.name, (pkg,))
 
     @property
     def tag_formats(self) -> tuple[str, ...]:

@@ -160,6 +160,28 @@ def test_without_keep_going_the_first_failure_stops_the_build(
         result.raise_for_failures()
 
 
+def test_a_package_whose_need_fails_never_reaches_dist(
+    kept: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    """Without --test fx-top is built beside fx-broken, not after it; when fx-broken
+    fails, fx-top is skipped as before and none of its files reach dist/ or the manifest."""
+    out = tmp_path / "d"
+    names = ["fx-base", "fx-broken", "fx-top"]
+    result = build_all(kept[0], BuildOptions(packages=names, jobs=2, keep_going=True, out=out))
+    outcomes = {o.package.name: o for o in result.outcomes}
+    assert {n: o.status for n, o in outcomes.items()} == {
+        "fx-base": "built",
+        "fx-broken": "failed",
+        "fx-top": "skipped",
+    }
+    assert outcomes["fx-top"].reason == "needs fx-broken, which failed"
+    assert {r.name for r in read_manifest(out).packages} == {"fx-base"}
+    assert sorted(p.name for p in out.iterdir()) == [
+        "fx_base-0.1.0-py3-none-any.whl",
+        "fx_base-0.1.0.tar.gz",
+    ]
+
+
 def test_wheel_only_builds_from_the_source_tree(
     kept: tuple[Path, dict[str, Any]], tmp_path: Path
 ) -> None:

@@ -342,3 +342,32 @@ def test_maturin_module_name_gives_the_import_package(tmp_path: Path) -> None:
     )
     (pkg,) = load_workspace(tmp_path).packages
     assert pkg.import_packages == ("fastcore",) and pkg.backend == "maturin"
+
+
+def test_the_lockstep_groups_are_worked_out_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """group_of is asked for every package (selection, bump, changes): the groups are
+    worked out once per workspace, not once per question (500 packages sharing one tag
+    took 500,500 tag format lookups that way), and the answers are the same."""
+    from relnox.project.workspace import Workspace
+    from relnox.sample import generated_specs
+
+    root = write_workspace(tmp_path / "ws", generated_specs(30))
+    with (root / "pyproject.toml").open("a", encoding="utf-8") as fh:
+        fh.write('\n[tool.relnox]\ntag-format = "v{version}"\n')
+    workspace = load_workspace(root)
+    expected = {p.name: tuple(q.name for q in group) for group in workspace.groups() for p in group}
+    assert expected and len(next(iter(expected.values()))) == 30  # one tag: one group
+    fresh = load_workspace(root)
+    calls: list[str] = []
+    original = Workspace.tag_format_of
+
+    def counted(self: Workspace, pkg: object) -> str:
+        calls.append(getattr(pkg, "name", ""))
+        return original(self, pkg)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Workspace, "tag_format_of", counted)
+    found = {p.name: tuple(q.name for q in fresh.group_of(p)) for p in fresh.packages}
+    assert found == expected
+    assert len(calls) <= len(fresh.packages)

@@ -1,0 +1,103 @@
+"""Where a cold ``build-all`` spends its time, stage by stage (``build_all.py --stages``).
+
+One cold build runs in this process with timers around relnox's own functions (the
+whole-process figures of ``build_all.py`` are timed without them). Each stage's time is
+summed over the worker threads, so with ``--jobs`` above 1 the stages add up to more
+than the wall clock; the wall clock of the run and the worker-seconds it offered
+(``jobs x`` the build phase) are printed beside them, the rest being idle slots.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+STAGES = (
+    ("workspace", "load the workspace (pyprojects, tags)"),
+    ("plan", "plan: inputs, epochs, what to reuse"),
+    ("env create", "make build environments (uv venv + install)"),
+    ("env wait", "a package waiting for its environment"),
+    ("hook requires", "hook processes: get_requires_for_build_*"),
+    ("hook build", "hook processes: build_sdist / build_wheel"),
+    ("unpack", "unpack the sdist for the wheel"),
+    ("normalise", "sdist normalisation (SOURCE_DATE_EPOCH)"),
+    ("checks", "checks of every file (twine's and more)"),
+    ("fingerprint", "inputs read again after the build"),
+    ("needs wait", "files waiting for the packages they need"),
+    ("manifest", "write the manifest"),
+)
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.total: dict[str, float] = {}
+        self.lock = threading.Lock()
+
+    def wrap(self, owner: Any, name: str, stage: str) -> Callable[[], None]:
+        original = getattr(owner, name)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                with self.lock:
+                    self.total[stage] = self.total.get(stage, 0.0) + time.perf_counter() - start
+
+        setattr(owner, name, timed)
+        return lambda: setattr(owner, name, original)
+
+
+@contextlib.contextmanager
+def _timers(clock: _Clock) -> Iterator[None]:
+    import build
+
+    import relnox.builds.backend as backend
+    import relnox.builds.envpool as envpool
+    import relnox.builds.run as run
+
+    undo = [
+        clock.wrap(run, "load_workspace", "workspace"),
+        clock.wrap(run, "plan_build", "plan"),
+        clock.wrap(envpool.EnvPool, "_create", "env create"),
+        clock.wrap(backend.PackageBuilder, "_env", "env wait"),
+        clock.wrap(build.ProjectBuilder, "get_requires_for_build", "hook requires"),
+        clock.wrap(build.ProjectBuilder, "build", "hook build"),
+        clock.wrap(backend, "unpack_sdist", "unpack"),
+        clock.wrap(run, "normalize_sdist", "normalise"),
+        clock.wrap(run, "check_artifacts", "checks"),
+        clock.wrap(run._Run, "_inputs", "fingerprint"),
+        clock.wrap(run._Run, "_wait_for_needs", "needs wait"),
+        clock.wrap(run, "_write_manifest", "manifest"),
+    ]
+    try:
+        yield
+    finally:
+        for restore in reversed(undo):
+            restore()
+
+
+def report(root: Path, out: Path, packages: Sequence[str], jobs: int) -> None:
+    """Build ``packages`` of ``root`` cold into ``out`` in this process; print the stages."""
+    from relnox.builds.run import BuildOptions, build_all
+
+    clock = _Clock()
+    with _timers(clock):
+        start = time.perf_counter()
+        result = build_all(root, BuildOptions(packages=packages, out=out, jobs=jobs or None))
+        wall = time.perf_counter() - start
+    result.raise_for_failures()
+    phase = result.seconds  # execute: the build phase, after loading and planning
+    print(f"\nwhere a cold build's time goes ({len(result.outcomes)} packages, in-process):")
+    for stage, label in STAGES:
+        seconds = clock.total.get(stage, 0.0)
+        print(f"  {stage:14} {seconds:6.2f}s  {label}")
+    print(
+        f"  wall {wall:.2f}s; build phase {phase:.2f}s x {result.plan.jobs} job(s) = "
+        f"{phase * result.plan.jobs:.2f} worker-seconds (env wait and hooks overlap: "
+        "a hook waits for its environment)"
+    )
