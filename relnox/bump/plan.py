@@ -68,10 +68,11 @@ def _new_versions(
 ) -> dict[str, tuple[str, str]]:
     scheme = workspace.config.version_scheme
     versions: dict[str, tuple[str, str]] = {}
+    chosen = {p.name for p in selected}  # by name: comparing whole packages is quadratic
     for pkg in selected:
         if pkg.name in versions:
             continue
-        group = [p for p in workspace.group_of(pkg) if p in selected]
+        group = [p for p in workspace.group_of(pkg) if p.name in chosen]
         current = {p.name: parse_version(p.version, str(p.pyproject)) for p in group}
         if len(set(current.values())) > 1 and to is None:
             highest = max(current.values())

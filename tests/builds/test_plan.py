@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from relnox.builds import BuildOptions, plan_build
+from relnox.builds.plan import BuildOptions, plan_build
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, git_init, write_workspace
 from relnox.tools import git, history
