@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import shutil
 import sys
 import zipfile
 from pathlib import Path
@@ -102,17 +103,29 @@ def test_judge_reports_each_check() -> None:
     assert not judge("1.2.0", {"name": "x", "installed": None, "modules": []})[0].ok
 
 
-def test_the_check_reads_what_importlib_metadata_reads() -> None:
+def test_the_check_reads_what_importlib_metadata_reads(tmp_path: Path) -> None:
     """For every distribution of this environment (real ones, with RECORDs and console
     scripts), the check process's own reader of ``.dist-info`` gives importlib.metadata's
-    version, files, console scripts and location, or leaves the answer to it."""
+    version, files, console scripts and location, or leaves the answer to it.
+
+    Both read one snapshot of the environment's ``.dist-info`` folders: a RECORD can
+    change under a running suite (virtualenv appends the bytecode it compiles to the
+    RECORDs of its shared seed packages when a test makes a virtualenv on a fresh home)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    for entry in sys.path:
+        if not Path(entry or ".").is_dir():
+            continue
+        for info in sorted(Path(entry or ".").glob("*.dist-info")):
+            if not (site / info.name).exists() and (info / "METADATA").is_file():
+                shutil.copytree(info, site / info.name)
     seen = 0
-    for dist in importlib.metadata.distributions():
+    for dist in importlib.metadata.distributions(path=[str(site)]):
         name = dist.metadata["Name"]
-        found = read_dist_info(name, sys.path)
+        found = read_dist_info(name, [str(site)])
         if found is None:
             continue
-        first = importlib.metadata.distribution(name)  # the one the check would import
+        (first,) = list(importlib.metadata.distributions(name=name, path=[str(site)]))[:1]
         assert found["version"] == first.version, name
         assert found["files"] == [str(f) for f in first.files or ()], name
         scripts = sorted(e.name for e in first.entry_points if e.group == "console_scripts")
@@ -120,7 +133,7 @@ def test_the_check_reads_what_importlib_metadata_reads() -> None:
         assert Path(found["base"]).resolve() == Path(str(first.locate_file(""))).resolve()
         seen += 1
     assert seen >= 10  # pytest, packaging, ruff, mypy... all plain .dist-info here
-    assert read_dist_info("no-such-distribution", sys.path) is None
+    assert read_dist_info("no-such-distribution", [str(site)]) is None
 
 
 def test_the_check_leaves_what_it_cannot_read_to_importlib_metadata(tmp_path: Path) -> None:
