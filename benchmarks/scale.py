@@ -43,7 +43,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from relnox.sample import generated_specs, git_env, git_init, write_workspace
-from relnox.shards import split
+from relnox.shards.split import split
 from relnox.tools.index_server import LocalIndex
 
 TASKS = (
