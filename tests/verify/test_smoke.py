@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.metadata
+import json
 import shutil
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -103,14 +104,37 @@ def test_judge_reports_each_check() -> None:
     assert not judge("1.2.0", {"name": "x", "installed": None, "modules": []})[0].ok
 
 
+_COMPARE = """
+import importlib.metadata, json, sys
+from pathlib import Path
+from relnox.verify.smoke import read_dist_info
+site = sys.argv[1]
+seen, wrong = 0, []
+for dist in importlib.metadata.distributions(path=[site]):
+    name = dist.metadata["Name"]
+    found = read_dist_info(name, [site])
+    if found is None:
+        continue
+    (first,) = list(importlib.metadata.distributions(name=name, path=[site]))[:1]
+    scripts = sorted(e.name for e in first.entry_points if e.group == "console_scripts")
+    base = Path(str(first.locate_file(""))).resolve()
+    if (found["version"], found["files"], found["scripts"], Path(found["base"]).resolve()) != (
+        first.version, [str(f) for f in first.files or ()], scripts, base
+    ):
+        wrong.append(name)
+    seen += 1
+print(json.dumps({"seen": seen, "wrong": wrong, "none": read_dist_info("no-such", [site])}))
+"""
+
+
 def test_the_check_reads_what_importlib_metadata_reads(tmp_path: Path) -> None:
     """For every distribution of this environment (real ones, with RECORDs and console
     scripts), the check process's own reader of ``.dist-info`` gives importlib.metadata's
     version, files, console scripts and location, or leaves the answer to it.
 
-    Both read one snapshot of the environment's ``.dist-info`` folders: a RECORD can
-    change under a running suite (virtualenv appends the bytecode it compiles to the
-    RECORDs of its shared seed packages when a test makes a virtualenv on a fresh home)."""
+    Both read one snapshot of the environment's ``.dist-info`` folders, in a new process
+    as the check is: the environment can change under a running suite (on a fresh home,
+    virtualenv appends the bytecode it compiles to its seed packages' RECORDs)."""
     site = tmp_path / "site"
     site.mkdir()
     for entry in sys.path:
@@ -119,21 +143,14 @@ def test_the_check_reads_what_importlib_metadata_reads(tmp_path: Path) -> None:
         for info in sorted(Path(entry or ".").glob("*.dist-info")):
             if not (site / info.name).exists() and (info / "METADATA").is_file():
                 shutil.copytree(info, site / info.name)
-    seen = 0
-    for dist in importlib.metadata.distributions(path=[str(site)]):
-        name = dist.metadata["Name"]
-        found = read_dist_info(name, [str(site)])
-        if found is None:
-            continue
-        (first,) = list(importlib.metadata.distributions(name=name, path=[str(site)]))[:1]
-        assert found["version"] == first.version, name
-        assert found["files"] == [str(f) for f in first.files or ()], name
-        scripts = sorted(e.name for e in first.entry_points if e.group == "console_scripts")
-        assert found["scripts"] == scripts, name
-        assert Path(found["base"]).resolve() == Path(str(first.locate_file(""))).resolve()
-        seen += 1
-    assert seen >= 10  # pytest, packaging, ruff, mypy... all plain .dist-info here
-    assert read_dist_info("no-such-distribution", [str(site)]) is None
+    ran = subprocess.run(
+        [sys.executable, "-c", _COMPARE, str(site)], capture_output=True, text=True, check=False
+    )
+    assert ran.returncode == 0, ran.stderr
+    answer = json.loads(ran.stdout)
+    assert answer["wrong"] == []
+    assert answer["seen"] >= 10  # pytest, packaging, ruff, mypy... all plain .dist-info here
+    assert answer["none"] is None
 
 
 def test_the_check_leaves_what_it_cannot_read_to_importlib_metadata(tmp_path: Path) -> None:
