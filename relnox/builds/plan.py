@@ -204,7 +204,9 @@ def _package_epochs(
             found = dict(zip(wanted, pool.map(last_commit, wanted), strict=True))
         return {spec: int(out) for spec, out in found.items() if out.isdigit()}
 
-    times = history.remembered(key, "epochs", sorted(set(asked.values())), compute)
+    times = history.remembered(
+        key, "epochs", sorted(set(asked.values())), compute, valid=lambda t: type(t) is int
+    )
     return {name: int(times[spec]) for name, spec in asked.items() if spec in times}
 
 

@@ -15,6 +15,7 @@ import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from relnox.errors import GitError, RelnoxError, VersionError
 from relnox.project.conventions import infer_conventions
@@ -42,13 +43,22 @@ def repo_tags(root: Path) -> tuple[RepoTags, Path | None]:
     nearness: dict[str, int] = {}
     if head is not None:
         key = history.history_key(root, head, refs)
-        walked = history.remembered(key, "tags", ["HEAD"], lambda _: {"HEAD": _walk(root)})
+        walked = history.remembered(
+            key, "tags", ["HEAD"], lambda _: {"HEAD": _walk(root)}, valid=_is_nearness
+        )
         nearness = dict(walked["HEAD"])
     shallow = git.git(root, "rev-parse", "--is-shallow-repository", check=False) == "true"
     found = RepoTags(
         tuple(names), frozenset(nearness), shallow, True, nearness, dates, release_triggers(top)
     )
     return found, top
+
+
+def _is_nearness(answer: Any) -> bool:
+    """A kept walk has the shape :func:`_walk` gives: tag names to ranks."""
+    return isinstance(answer, dict) and all(
+        isinstance(k, str) and type(v) is int for k, v in answer.items()
+    )
 
 
 def _walk(root: Path) -> dict[str, int]:

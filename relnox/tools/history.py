@@ -122,13 +122,17 @@ def remembered(
     kind: str,
     names: list[str],
     compute: Callable[[list[str]], Mapping[str, Any]],
+    valid: Callable[[Any], bool] = lambda _answer: True,
 ) -> dict[str, Any]:
     """The answers of ``kind`` for ``names``: those kept under ``key``, the others from
     ``compute`` (called with the names not kept, if any) and kept for the next run. A
-    name ``compute`` gives no answer for is asked again next time."""
+    name ``compute`` gives no answer for is asked again next time, and so is one whose
+    kept answer is not ``valid`` (a file edited or written by something else)."""
     if key is None:
         return dict(compute(names))
     known = key.answers.setdefault(kind, {})
+    for name in [name for name in names if name in known and not valid(known[name])]:
+        del known[name]
     missing = [name for name in names if name not in known]
     if missing:
         found = dict(compute(missing))

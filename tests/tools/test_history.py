@@ -140,3 +140,23 @@ def test_no_commit_no_key(tmp_path: Path) -> None:
     assert repo_tags(tmp_path)[0].nearness == {}
     home = history.cache_home()
     assert home is not None and not (home / history.CACHE).exists()
+
+
+@pytest.mark.parametrize("answer", ["v1.0.0", ["v1.0.0"], {"v1.0.0": "0"}, {"v1.0.0": True}])
+def test_a_kept_answer_of_the_wrong_shape_is_work_done(repo: Path, answer: object) -> None:
+    """The key holds, but the kept walk is not tag names to ranks (a file something else
+    wrote): walked again, never a traceback."""
+    assert _nearness(repo) == {"v1.0.0": 0}
+    path = _path(repo)
+    kept = json.loads(path.read_text(encoding="utf-8"))
+    kept["answers"]["tags"]["HEAD"] = answer
+    path.write_text(json.dumps(kept), encoding="utf-8")
+    assert _nearness(repo) == {"v1.0.0": 0}
+
+
+def test_kept_answers_that_are_not_valid_are_computed_again(repo: Path) -> None:
+    history.remembered(_key(repo), "k", ["a", "b"], lambda names: {n: "x" for n in names})
+    again = history.remembered(
+        _key(repo), "k", ["a", "b"], lambda names: {n: 7 for n in names}, valid=lambda v: v == 7
+    )
+    assert again == {"a": 7, "b": 7}
