@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from relnox.errors import PublishError
 from relnox.project.workspace import Workspace
+from relnox.publish.rules import publish_count
 from relnox.tools import git
 from relnox.tools.repositories import PYPI, TESTPYPI, Repository
 
@@ -23,16 +24,8 @@ PYPI_NEW_PROJECTS_A_DAY = 4
 def new_project_limit(workspace: Workspace, repo: Repository) -> int | None:
     """``[tool.relnox.publish] new-project-limit``; by default PyPI's daily limit on PyPI and
     TestPyPI, none elsewhere."""
-    value = workspace.config.section("publish").get("new-project-limit")
-    if value is None:
-        return PYPI_NEW_PROJECTS_A_DAY if repo.is_pypi else None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise PublishError(
-            f"{workspace.config.source}: [tool.relnox.publish] new-project-limit must be a whole "
-            f"number of projects, 1 or more, not {value!r}; for example "
-            f"new-project-limit = {PYPI_NEW_PROJECTS_A_DAY}"
-        )
-    return value
+    unit = "projects, 1 or more"
+    return publish_count(workspace, repo, "new-project-limit", PYPI_NEW_PROJECTS_A_DAY, 1, unit)
 
 
 def trusted_publisher_lines(

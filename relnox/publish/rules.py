@@ -64,19 +64,29 @@ def status_problems(pages: Mapping[str, ProjectPage], label: str) -> tuple[list[
     return errors, warnings
 
 
+def publish_count(
+    workspace: Workspace, repo: Repository, key: str, on_pypi: int, least: int, unit: str
+) -> int | None:
+    """A whole-number ``[tool.relnox.publish]`` setting of at least ``least``; by default
+    ``on_pypi`` (PyPI's own limit) on PyPI and TestPyPI, none elsewhere. ``unit`` says what
+    it counts, for the error (``"days, 0 (no window) or more"``)."""
+    value = workspace.config.section("publish").get(key)
+    if value is None:
+        return on_pypi if repo.is_pypi else None
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise PublishError(
+            f"{workspace.config.source}: [tool.relnox.publish] {key} must be a whole number "
+            f"of {unit}, not {value!r}; for example {key} = {on_pypi}"
+        )
+    return value
+
+
 def upload_window_days(workspace: Workspace, repo: Repository) -> int | None:
     """``[tool.relnox.publish] upload-window-days``; by default PyPI's 14 on PyPI and
     TestPyPI, none elsewhere (``0``: no window)."""
-    value = workspace.config.section("publish").get("upload-window-days")
-    if value is None:
-        return PYPI_UPLOAD_WINDOW_DAYS if repo.is_pypi else None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise PublishError(
-            f"{workspace.config.source}: [tool.relnox.publish] upload-window-days must be a "
-            f"whole number of days, 0 (no window) or more, not {value!r}; for example "
-            f"upload-window-days = {PYPI_UPLOAD_WINDOW_DAYS}"
-        )
-    return value or None
+    unit = "days, 0 (no window) or more"
+    days = publish_count(workspace, repo, "upload-window-days", PYPI_UPLOAD_WINDOW_DAYS, 0, unit)
+    return days or None
 
 
 def post_version(version: str) -> str:
