@@ -1,0 +1,35 @@
+"""The benchmark scripts still start: each one's imports and argument parser run.
+
+``benchmarks/`` is not run by the gate (its figures take minutes and need a quiet
+machine), so a change to a stage's face could break a script unseen; ``--help`` runs
+every import and the parser without building, installing or serving anything.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+SCRIPTS = sorted(p for p in BENCHMARKS.glob("*.py") if not p.name.startswith("_"))
+
+
+def test_there_are_benchmarks() -> None:
+    assert len(SCRIPTS) >= 5, SCRIPTS
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=[p.stem for p in SCRIPTS])
+def test_each_benchmark_starts(script: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(script), "--help"],
+        capture_output=True,
+        text=True,
+        cwd=BENCHMARKS.parent,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "usage:" in done.stdout, done.stdout[-2000:]
