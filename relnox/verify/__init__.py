@@ -6,12 +6,14 @@ library's ``relnox.verify_install``), and the checks an installed package gets
 the skew guard runs on published dependents.
 """
 
+from typing import Any
+
 from relnox.stage import Stage
 from relnox.verify.model import Artifact, ScriptArgs, Target, VerifyOptions, VerifyPlan
 from relnox.verify.plan import copy_checked, plan_verify
 from relnox.verify.report import VerifyReport
 from relnox.verify.run import run_plan, verify_install
-from relnox.verify.smoke import CHECK_SCRIPT, Check, check_spec, judge
+from relnox.verify.smoke import Check, check_script, check_spec, judge
 
 STAGE: Stage[VerifyOptions, VerifyPlan, VerifyReport] = Stage(
     "verify", VerifyOptions, plan_verify, run_plan
@@ -32,3 +34,10 @@ __all__ = [
     "judge",
     "verify_install",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``CHECK_SCRIPT``: made on first use (:func:`relnox.verify.smoke.check_script`)."""
+    if name == "CHECK_SCRIPT":
+        return check_script()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -52,9 +52,9 @@ from relnox.verify.model import (
 from relnox.verify.plan import copy_checked, plan_verify
 from relnox.verify.report import MISSING_EXTRA, PackageResult, VerifyReport, render_report
 from relnox.verify.smoke import (
-    CHECK_SCRIPT,
     Check,
     WheelFacts,
+    check_script,
     check_spec,
     compare_files,
     judge,
@@ -410,7 +410,7 @@ class _RoundRun:
         spec = check_dir / "spec.json"
         out = check_dir / "result.json"
         spec.write_text(json.dumps(check_spec([(t.name, t.modules) for t in targets])), "utf-8")
-        (check_dir / "check.py").write_text(CHECK_SCRIPT, encoding="utf-8")
+        (check_dir / "check.py").write_text(check_script(), encoding="utf-8")
         argv = [str(env.python), "-I", str(check_dir / "check.py"), str(spec), str(out)]
         logger.info("%s: checking %d package(s) in one process", self.round.kind, len(targets))
         result = self._step("check", self._run(argv, env, cwd))
