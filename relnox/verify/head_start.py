@@ -26,18 +26,24 @@ import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from relnox._proc import Result
-from relnox.errors import VerifyError
+from relnox.errors import RelnoxError, VerifyError
 from relnox.tools.envs import Environment, Installer, create_environment, find_installer
-from relnox.verify.model import DEFAULT_TIMEOUT, VerifyPlan
+
+if TYPE_CHECKING:
+    from relnox._proc import Result
+    from relnox.verify.model import VerifyPlan
 
 #: the prefix of every verify's scratch directory (the run's own, or a head start's)
 TEMP_PREFIX = "relnox-verify-"
 #: the first round's directory, as :func:`relnox.verify.run.run_plan` names it
 FIRST_ROUND = "wheel-0"
+#: seconds the head start's command may take when no ``--timeout`` is given; whatever
+#: the bound, an environment that took longer than the plan's timeout is not taken
+BOUND = 600.0
 
-Made = tuple[Installer, Environment, Result]
+Made = tuple[Installer, Environment, "Result"]
 
 
 class HeadStart:
@@ -45,19 +51,27 @@ class HeadStart:
 
     def __init__(self, installer: str | None = None, timeout: float | None = None) -> None:
         """``installer``: the one asked for (``--installer``); the interpreter is this one
-        (the default of a verify without ``--python``)."""
+        (the default of a verify without ``--python``). The installer is found here, in
+        the caller's thread (``uv --version`` is remembered: no process), so the thread
+        has nothing to do before it starts the environment's command."""
         self.python = sys.executable
-        self.timeout = timeout or DEFAULT_TIMEOUT
+        self.timeout = timeout or BOUND
         self.directory = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
         self._taken = False
+        self._made: Future[Made]
+        try:
+            found = find_installer(installer, error=VerifyError)
+        except RelnoxError as exc:  # an unknown --installer: the plan says so, first
+            self._made = Future()
+            self._made.set_exception(exc)
+            return
         pool = ThreadPoolExecutor(max_workers=1)
         try:
-            self._made: Future[Made] = pool.submit(self._make, installer)
+            self._made = pool.submit(self._make, found)
         finally:
             pool.shutdown(wait=False)
 
-    def _make(self, preferred: str | None) -> Made:
-        installer = find_installer(preferred, error=VerifyError)
+    def _make(self, installer: Installer) -> Made:
         work = self.directory / FIRST_ROUND
         work.mkdir()
         env, result = create_environment(
