@@ -345,6 +345,10 @@ def _remember_uv(key: str) -> None:
         logger.debug("cannot keep %s: %s", file, exc)
 
 
+#: the uv binaries :func:`find_installer` said cannot run, in this process
+_WARNED: set[str] = set()
+
+
 def find_installer(
     preferred: str | None = None, *, error: type[RelnoxError] = RelnoxError
 ) -> Installer:
@@ -362,7 +366,9 @@ def find_installer(
             why = uv_cannot_run(uv)
             if why is None:
                 return UvInstaller(uv)
-            logger.warning("uv cannot run (%s); falling back to venv + pip", why)
+            if uv not in _WARNED:  # once: a verify asks twice (its head start, its plan)
+                _WARNED.add(uv)
+                logger.warning("uv cannot run (%s); falling back to venv + pip", why)
         if preferred == "uv":
             raise error(
                 "the uv installer was asked for but uv cannot run here; "

@@ -56,18 +56,23 @@ class HeadStart:
         has nothing to do before it starts the environment's command."""
         self.python = sys.executable
         self.timeout = timeout or BOUND
-        self.directory = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
         self._taken = False
         self._made: Future[Made]
         try:
             found = find_installer(installer, error=VerifyError)
         except RelnoxError as exc:  # an unknown --installer: the plan says so, first
+            found = None
             self._made = Future()
             self._made.set_exception(exc)
+        self.directory = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
+        if found is None:
             return
         pool = ThreadPoolExecutor(max_workers=1)
         try:
             self._made = pool.submit(self._make, found)
+        except BaseException:  # no thread: nothing of it is left behind
+            shutil.rmtree(self.directory, ignore_errors=True)
+            raise
         finally:
             pool.shutdown(wait=False)
 

@@ -181,3 +181,17 @@ def test_a_kept_file_of_the_wrong_shape_or_unwritable_is_work_done(
         assert _ask(uv) is None and _starts(uv) == 3
     finally:
         kept.parent.chmod(0o700)
+
+
+def test_a_uv_that_cannot_run_is_said_once_and_pip_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    uv = _fake_uv(tmp_path / "uv", 3)
+    monkeypatch.setattr(envs, "uv_binary", lambda: uv)
+    envs.uv_cannot_run.cache_clear()
+    with caplog.at_level("WARNING", logger="relnox"):
+        first, second = envs.find_installer(), envs.find_installer()  # a head start, a plan
+    assert first.name == second.name == "pip"
+    assert [r.getMessage() for r in caplog.records].count(
+        "uv cannot run (uv 0.9.0); falling back to venv + pip"
+    ) == 1
