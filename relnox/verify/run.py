@@ -103,8 +103,9 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
     )
     head = runtime.head_start if runtime is not None else None
     made = head.take(plan) if isinstance(head, HeadStart) else None
+    given = head.directory if made is not None and isinstance(head, HeadStart) else None
     with (
-        _scratch(head.directory if made and isinstance(head, HeadStart) else None) as tmp,
+        _scratch(given) as tmp,
         ThreadPoolExecutor(max_workers=len(plan.rounds)) as pool,
     ):
         runs = [
