@@ -59,13 +59,22 @@ class Command:
     """The ``relnox`` program: its own options, then one command and that command's flags."""
 
     def __init__(self) -> None:
-        if "relnox.invoke" not in sys.modules:
+        if not any(m.startswith("relnox.invoke.") for m in sys.modules):
             _light.ACTIVE = True  # the tasks without invoke (relnox._light)
-        from relnox.invoke import TASKS, names
+        from relnox.invoke import TABLE, spellings
 
-        self.tasks = {t.name: t for t in TASKS}
-        #: every spelling of a command (aliases, ``_`` for ``-``) -> its task's name
-        self.commands: dict[str, str] = {n: t.name for t in TASKS for n in names(t)}
+        #: every spelling of a command (aliases, ``_`` for ``-``) -> its task's name, from
+        #: the table of tasks: only the module of the task that runs is imported
+        self.commands: dict[str, str] = {
+            n: name for name, (_, _, aliases) in TABLE.items() for n in spellings(name, aliases)
+        }
+
+    @property
+    def tasks(self) -> dict[str, Any]:
+        """Every task by its name (every task module imported: help, completion)."""
+        from relnox.invoke import TASKS
+
+        return {t.name: t for t in TASKS}
 
     def run(self, argv: Sequence[str]) -> None:
         """Parse ``argv`` (without the program name) and run the command it names."""
@@ -127,7 +136,9 @@ class Command:
             self.print_help()
             return
         name = self._task_name(argv.pop(0))
-        task = self.tasks[name]
+        from relnox.invoke import task as task_named
+
+        task = task_named(name)
         head = argv[: argv.index("--")] if "--" in argv else argv
         if any(t in ("-h", "--help") for t in head):
             self.print_task_help(name)

@@ -85,6 +85,9 @@ class Runtime:
     confirm: Confirm | None = None
     environ: Mapping[str, str] | None = None
     sleep: Callable[[float], None] = time.sleep
+    #: work a host began before the plan was made, which the run takes if it is what the
+    #: run would do (verify: a fresh environment made while planning); the host owns it
+    head_start: object | None = None
 
 
 OptionsT = TypeVar("OptionsT")

@@ -100,3 +100,40 @@ def test_task_help_still_lists_every_flag(tmp_path: Path) -> None:
     proc = run_relnox("build-all", "--help", cwd=tmp_path, check=True)
     for flag in ("--jobs=INT", "-p, --package", "-v INT, --verbose=INT", "--wheel-only"):
         assert flag in proc.stdout, flag
+
+
+def test_the_table_of_tasks_is_the_tasks() -> None:
+    """The command finds a task by :data:`relnox.invoke.TABLE` without importing the others:
+    the table names every task, in order, with its module, name and aliases."""
+    import importlib
+
+    import relnox.invoke
+
+    table = relnox.invoke.TABLE
+    assert [t.name for t in relnox.invoke.TASKS] == list(table)
+    for each in relnox.invoke.TASKS:
+        module, attribute, aliases = table[each.name]
+        assert getattr(importlib.import_module(f"relnox.invoke.{module}"), attribute) is each
+        assert tuple(each.aliases) == aliases
+        assert relnox.invoke.names(each) == relnox.invoke.spellings(each.name, aliases)
+    exported = {n for n in relnox.invoke.__all__ if n not in ("collection", "names")}
+    assert {getattr(relnox.invoke, n) for n in exported} == set(relnox.invoke.TASKS)
+
+
+def test_the_command_imports_only_the_task_it_runs(tmp_path: Path) -> None:
+    write_workspace(tmp_path, demo_specs())
+    code = (
+        "import sys\n"
+        "from relnox.cli import main\n"
+        "try:\n"
+        "    main(['packages', '--json'])\n"
+        "finally:\n"
+        "    print(sorted(m for m in sys.modules if m.startswith('relnox.invoke._')\n"
+        "                 and m not in ('relnox.invoke._args', 'relnox.invoke._common')),\n"
+        "          file=sys.stderr)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == "['relnox.invoke._workspace']"

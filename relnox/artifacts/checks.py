@@ -20,7 +20,6 @@ All in-process (no ``twine`` subprocess per file):
 
 from __future__ import annotations
 
-import email.message
 import io
 import re
 import tarfile
@@ -29,8 +28,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from packaging.metadata import ExceptionGroup as MetadataErrors
-from packaging.metadata import InvalidMetadata, Metadata
 from packaging.utils import (
     InvalidSdistFilename,
     InvalidWheelFilename,
@@ -139,6 +136,8 @@ def _check_filename(path: Path, kind: str, expected: Expectation, out: Findings)
 
 
 def _content_type(value: str) -> tuple[str, dict[str, str]]:
+    import email.message  # the email package: only when an artifact's metadata is read
+
     msg = email.message.EmailMessage()
     msg["content-type"] = value
     return msg.get_content_type(), dict(msg["content-type"].params)
@@ -189,6 +188,10 @@ def _check_metadata(path: Path, expected: Expectation, out: Findings) -> None:
 
     The metadata is validated as twine validates it (:mod:`packaging.metadata`).
     """
+    # packaging.metadata loads the email package: only when an artifact's metadata is read
+    from packaging.metadata import ExceptionGroup as MetadataErrors
+    from packaging.metadata import InvalidMetadata, Metadata
+
     try:
         raw = _raw_metadata(path)
     except (OSError, ValueError, UnicodeDecodeError, tarfile.TarError, zipfile.BadZipFile) as exc:

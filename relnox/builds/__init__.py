@@ -3,16 +3,52 @@
 The face: :data:`STAGE` and its types, ``build_all`` (plan and run in one call, the
 library's ``relnox.build_all``) and ``refuse_stale``, which publish and verify ask before
 they use a dist directory.
+
+Each name is imported from its module on first use (PEP 562): verify and publish ask only
+``refuse_stale`` (``builds/inputs.py``), and a start of relnox that does not build need not
+load the planner, the runner and the build environments.
 """
 
-from relnox.builds.inputs import refuse_stale
-from relnox.builds.plan import BuildOptions, BuildPlan, plan_build
-from relnox.builds.run import BuildResult, PackageOutcome, build_all, execute
-from relnox.stage import Stage
+from __future__ import annotations
 
-STAGE: Stage[BuildOptions, BuildPlan, BuildResult] = Stage(
-    "build", BuildOptions, plan_build, execute
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from relnox.builds.inputs import refuse_stale
+    from relnox.builds.plan import BuildOptions, BuildPlan
+    from relnox.builds.run import BuildResult, PackageOutcome, build_all
+    from relnox.stage import Stage
+
+    STAGE: Stage[BuildOptions, BuildPlan, BuildResult]
+
+#: each name of the face -> the module that defines it
+_FACE = {
+    "refuse_stale": "relnox.builds.inputs",
+    "BuildOptions": "relnox.builds.plan",
+    "BuildPlan": "relnox.builds.plan",
+    "plan_build": "relnox.builds.plan",
+    "BuildResult": "relnox.builds.run",
+    "PackageOutcome": "relnox.builds.run",
+    "build_all": "relnox.builds.run",
+    "execute": "relnox.builds.run",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "STAGE":
+        from relnox.builds.plan import BuildOptions, plan_build
+        from relnox.builds.run import execute
+        from relnox.stage import Stage
+
+        value: Any = Stage("build", BuildOptions, plan_build, execute)
+    elif name in _FACE:
+        value = getattr(importlib.import_module(_FACE[name]), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value  # once: the same object on every later use
+    return value
+
 
 __all__ = [
     "STAGE",

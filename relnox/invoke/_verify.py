@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,9 +102,6 @@ class VerifyFlags:
 )
 def verify_install(c: Any, flags: VerifyFlags) -> dict[str, Any]:
     """Install the release into a fresh environment and check every package imports and runs."""
-    from relnox.project.discovery import load_workspace
-    from relnox.verify import STAGE, VerifyOptions
-
     seconds = {"timeout": _seconds(flags.timeout, "timeout"), "wait": _seconds(flags.wait, "wait")}
     names = chosen(flags.root, flags.package, flags.changed)  # a usage error comes first (exit 2)
     if names is None:
@@ -116,6 +114,18 @@ def verify_install(c: Any, flags: VerifyFlags) -> dict[str, Any]:
         if not names:
             echo(f"shard {flags.shard} has no packages: nothing to verify")
             return {"packages": [], "ok": True, "shard": flags.shard}
+    with _head_start(flags, seconds["timeout"]) as head:  # before the planner is loaded
+        return _verify(flags, names, seconds, head)
+
+
+def _verify(
+    flags: VerifyFlags, names: list[str], seconds: dict[str, float | None], head: Any
+) -> dict[str, Any]:
+    """Plan, run and print the verify (``head``: a head start for the run, or ``None``)."""
+    from relnox.project.discovery import load_workspace
+    from relnox.stage import Runtime
+    from relnox.verify import STAGE, VerifyOptions
+
     options = VerifyOptions(
         packages=names,
         dist_dir=flags.dist or None,
@@ -141,7 +151,7 @@ def verify_install(c: Any, flags: VerifyFlags) -> dict[str, Any]:
         if skew is not None:
             echo("\n".join(skew.describe()))
         return {"dry_run": True, "packages": [t.name for r in plan.rounds for t in r.targets]}
-    report = STAGE.run(plan)
+    report = STAGE.run(plan, Runtime(head_start=head))
     skew_report = _run_skew(skew) if skew is not None and report.ok else None
     result = report.to_json()
     if skew_report is not None:
@@ -156,6 +166,20 @@ def verify_install(c: Any, flags: VerifyFlags) -> dict[str, Any]:
     if skew_report is not None:
         skew_report.raise_for_failures()
     return result
+
+
+def _head_start(
+    flags: VerifyFlags, timeout: float | None
+) -> contextlib.AbstractContextManager[Any]:
+    """The first fresh environment, made while the workspace is read and the plan checked
+    (:class:`relnox.verify.HeadStart`: the run takes it only if it is the environment it
+    would make); none for a dry run, an index (``--index``) or another interpreter
+    (``--python``), whose environments are not the one made here."""
+    if flags.dry_run or flags.index or flags.python:
+        return contextlib.nullcontext()
+    from relnox.verify import HeadStart
+
+    return HeadStart(flags.installer or None, timeout)
 
 
 def _skew_plan(root: str, verify: Any, index: str, depth: str, accept: Any) -> Any:

@@ -30,28 +30,42 @@ def repo_tags(root: Path) -> tuple[RepoTags, Path | None]:
     if shutil.which("git") is None or not git.is_repo(root):
         return RepoTags(), None
     top = git.toplevel(root)
-    refs = history.ref_listing(root)
+    refs, head, paths, shallow = _ask_at_once(root)
     dates: dict[str, int] = {}
     for line in refs.splitlines():
         _, when, ref = [*line.split(" ", 2), "", ""][:3]
         if ref.startswith("refs/tags/") and ref != "refs/tags/":
             dates[ref[len("refs/tags/") :]] = int(when) if when.isdigit() else 0
     names = list(dates)
-    head = git.head(root)
     # the tags HEAD contains, nearest first: one walk of all history, remembered while
     # HEAD and the refs are what they were (relnox.tools.history)
     nearness: dict[str, int] = {}
     if head is not None:
-        key = history.history_key(root, head, refs)
+        key = history.key_of(head, refs, paths)
         walked = history.remembered(
             key, "tags", ["HEAD"], lambda _: {"HEAD": _walk(root)}, valid=_is_nearness
         )
         nearness = dict(walked["HEAD"])
-    shallow = git.git(root, "rev-parse", "--is-shallow-repository", check=False) == "true"
     found = RepoTags(
         tuple(names), frozenset(nearness), shallow, True, nearness, dates, release_triggers(top)
     )
     return found, top
+
+
+def _ask_at_once(root: Path) -> tuple[str, str | None, tuple[Path, ...] | None, bool]:
+    """The refs (:func:`history.ref_listing`), HEAD, git's paths of the history key and
+    whether the clone is shallow: four read-only questions none of which depends on
+    another's answer, so their git processes run at the same time (one process's wait
+    instead of four in a row at every command's start). A failure is raised as it was
+    when they were asked one after the other (the refs' first)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        refs = pool.submit(history.ref_listing, root)
+        head = pool.submit(git.head, root)
+        paths = pool.submit(history.git_paths, root)
+        shallow = pool.submit(git.git, root, "rev-parse", "--is-shallow-repository", check=False)
+        return refs.result(), head.result(), paths.result(), shallow.result() == "true"
 
 
 def _is_nearness(answer: Any) -> bool:

@@ -12,6 +12,7 @@ serve every stage, so ``--python 3.11`` means the same to ``build-all`` and
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import os
 import re
@@ -20,13 +21,14 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
-
-from packaging.tags import Tag, parse_tag, sys_tags
+from typing import TYPE_CHECKING, Protocol
 
 from relnox import _proc as proc
 from relnox.errors import RelnoxError
 from relnox.tools.trust import trust_environment
+
+if TYPE_CHECKING:
+    from packaging.tags import Tag
 
 logger = logging.getLogger("relnox")
 
@@ -278,9 +280,73 @@ def uv_binary() -> str | None:
 
 @functools.lru_cache(maxsize=8)
 def uv_cannot_run(uv: str) -> str | None:
-    """``None`` when ``uv --version`` works, else why not."""
+    """``None`` when ``uv --version`` works, else why not.
+
+    A uv that ran is remembered in the user's cache directory (:func:`_uv_key`: the file's
+    path, device, inode, size and modification time, and the machine's system and
+    architecture), so the next relnox on this machine does not start it to ask again: the
+    same file, untouched, ran here before. A replaced, upgraded or touched binary is a new
+    key and is asked again, and so is one that failed (it is never remembered)."""
+    key = _uv_key(uv)
+    if key is not None and key in _uvs_that_ran():
+        return None
     probe = proc.run([uv, "--version"], timeout=30)
-    return None if probe.ok else probe.tail(1)
+    if not probe.ok:
+        return probe.tail(1)
+    if key is not None:
+        _remember_uv(key)
+    return None
+
+
+#: where the uvs that ran are kept, under the user's cache directory
+UV_RAN = Path("relnox", "uv-ran.json")
+#: how many binaries are kept (a machine has a few: the project's, a global one ...)
+_UVS_KEPT = 8
+
+
+def _uv_key(uv: str) -> str | None:
+    """What :func:`uv_cannot_run`'s remembered answer depends on; ``None``: no key."""
+    try:
+        path = os.path.realpath(uv)
+        stat = os.stat(path)
+    except OSError:
+        return None
+    machine = os.uname() if hasattr(os, "uname") else None
+    where = f"{machine.sysname} {machine.machine}" if machine else sys.platform
+    return f"{path} {stat.st_dev} {stat.st_ino} {stat.st_size} {stat.st_mtime_ns} {where}"
+
+
+def _uv_file() -> Path | None:
+    from relnox.tools.history import cache_home
+
+    home = cache_home()
+    return home / UV_RAN if home is not None else None
+
+
+def _uvs_that_ran() -> list[str]:
+    file = _uv_file()
+    try:
+        kept = json.loads(file.read_text(encoding="utf-8")) if file else []
+    except (OSError, ValueError):
+        return []
+    return [k for k in kept if isinstance(k, str)] if isinstance(kept, list) else []
+
+
+def _remember_uv(key: str) -> None:
+    from relnox.atomic import write_atomic
+
+    file = _uv_file()
+    if file is None:
+        return
+    kept = [k for k in _uvs_that_ran() if k != key][-(_UVS_KEPT - 1) :]
+    try:
+        write_atomic(file, json.dumps([*kept, key]))
+    except OSError as exc:  # a read-only home: asked again next time
+        logger.debug("cannot keep %s: %s", file, exc)
+
+
+#: the uv binaries :func:`find_installer` said cannot run, in this process
+_WARNED: set[str] = set()
 
 
 def find_installer(
@@ -300,7 +366,9 @@ def find_installer(
             why = uv_cannot_run(uv)
             if why is None:
                 return UvInstaller(uv)
-            logger.warning("uv cannot run (%s); falling back to venv + pip", why)
+            if uv not in _WARNED:  # once: a verify asks twice (its head start, its plan)
+                _WARNED.add(uv)
+                logger.warning("uv cannot run (%s); falling back to venv + pip", why)
         if preferred == "uv":
             raise error(
                 "the uv installer was asked for but uv cannot run here; "
@@ -363,6 +431,8 @@ def interpreter_tags(python: str, *, timeout: float = 60.0) -> tuple[Tag, ...] |
 
     The interpreter relnox runs under answers without a child process; another one runs
     ``sys_tags`` from a copy of relnox's own ``packaging``, so it needs none installed."""
+    from packaging.tags import parse_tag, sys_tags  # only when a wheel is picked by tag
+
     if os.path.realpath(python) == os.path.realpath(sys.executable):
         return tuple(sys_tags())
     import tempfile

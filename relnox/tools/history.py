@@ -60,15 +60,11 @@ class HistoryKey:
     answers: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def history_key(root: Path, head: str | None, refs: str) -> HistoryKey | None:
-    """The key of the repository at ``root`` whose HEAD is ``head`` and whose
-    :func:`ref_listing` is ``refs``, with the answers kept under it (none when they were
-    kept under another key); ``None`` when no key can be made."""
-    if not head:
-        return None
-    home = cache_home()
-    if home is None:
-        return None
+def git_paths(root: Path) -> tuple[Path, ...] | None:
+    """git's directory and its ``shallow`` and ``info/grafts`` files (part of the key), or
+    ``None`` when git cannot say. Asks nothing of HEAD or the refs, so a caller may ask it
+    at the same time as :func:`ref_listing` and ``git.head`` and hand it to
+    :func:`key_of`."""
     out = git.run(
         root,
         "rev-parse",
@@ -81,7 +77,25 @@ def history_key(root: Path, head: str | None, refs: str) -> HistoryKey | None:
     paths = out.output.splitlines()
     if not out.ok or len(paths) != 3:
         return None
-    gitdir, *files = (Path(root, p) for p in paths)  # relative paths are relative to root
+    return tuple(Path(root, p) for p in paths)  # relative paths are relative to root
+
+
+def history_key(root: Path, head: str | None, refs: str) -> HistoryKey | None:
+    """The key of the repository at ``root`` whose HEAD is ``head`` and whose
+    :func:`ref_listing` is ``refs``, with the answers kept under it (none when they were
+    kept under another key); ``None`` when no key can be made."""
+    if not head or cache_home() is None:
+        return None
+    return key_of(head, refs, git_paths(root))
+
+
+def key_of(head: str | None, refs: str, paths: tuple[Path, ...] | None) -> HistoryKey | None:
+    """:func:`history_key` from :func:`git_paths`' answer ``paths``, for a caller that asked
+    git for it alongside ``head`` and ``refs``."""
+    home = cache_home()
+    if not head or home is None or paths is None:
+        return None
+    gitdir, *files = paths
     name = hashlib.sha256(str(gitdir).encode()).hexdigest()[:24]
     cache = home / CACHE / f"{name}.json"
     facts: list[Any] = [_VERSION, str(gitdir), head, refs]

@@ -1,27 +1,75 @@
 """verify_install: prove a release installs and works in a fresh environment.
 
-The face: :data:`STAGE` and its types, ``verify_install`` (plan and run in one call, the
-library's ``relnox.verify_install``), and the checks an installed package gets
+The face: :data:`STAGE` and its types (with :class:`HeadStart`, the first environment made
+while the plan is read, which a host hands to the run), ``verify_install`` (plan and run in
+one call, the library's ``relnox.verify_install``), and the checks an installed package gets
 (``CHECK_SCRIPT``, ``check_spec``, ``judge``, ``copy_checked`` and their types), which
 the skew guard runs on published dependents.
+
+Each name is imported from its module on first use (PEP 562): the ``verify-install``
+command starts its :class:`HeadStart` before the planner and the runner are loaded.
 """
 
-from relnox.stage import Stage
-from relnox.verify.model import Artifact, ScriptArgs, Target, VerifyOptions, VerifyPlan
-from relnox.verify.plan import copy_checked, plan_verify
-from relnox.verify.report import VerifyReport
-from relnox.verify.run import run_plan, verify_install
-from relnox.verify.smoke import CHECK_SCRIPT, Check, check_spec, judge
+from __future__ import annotations
 
-STAGE: Stage[VerifyOptions, VerifyPlan, VerifyReport] = Stage(
-    "verify", VerifyOptions, plan_verify, run_plan
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from relnox.stage import Stage
+    from relnox.verify.head_start import HeadStart
+    from relnox.verify.model import Artifact, ScriptArgs, Target, VerifyOptions, VerifyPlan
+    from relnox.verify.plan import copy_checked
+    from relnox.verify.report import VerifyReport
+    from relnox.verify.run import verify_install
+    from relnox.verify.smoke import Check, check_spec, judge
+
+    STAGE: Stage[VerifyOptions, VerifyPlan, VerifyReport]
+    CHECK_SCRIPT: str
+
+#: each name of the face -> the module that defines it
+_FACE = {
+    "HeadStart": "relnox.verify.head_start",
+    "Artifact": "relnox.verify.model",
+    "ScriptArgs": "relnox.verify.model",
+    "Target": "relnox.verify.model",
+    "VerifyOptions": "relnox.verify.model",
+    "VerifyPlan": "relnox.verify.model",
+    "copy_checked": "relnox.verify.plan",
+    "VerifyReport": "relnox.verify.report",
+    "verify_install": "relnox.verify.run",
+    "Check": "relnox.verify.smoke",
+    "check_spec": "relnox.verify.smoke",
+    "judge": "relnox.verify.smoke",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "STAGE":
+        from relnox.stage import Stage
+        from relnox.verify.model import VerifyOptions
+        from relnox.verify.plan import plan_verify
+        from relnox.verify.run import run_plan
+
+        value: Any = Stage("verify", VerifyOptions, plan_verify, run_plan)
+    elif name == "CHECK_SCRIPT":  # made on first use (inspect.getsource reads smoke.py)
+        from relnox.verify.smoke import check_script
+
+        value = check_script()
+    elif name in _FACE:
+        value = getattr(importlib.import_module(_FACE[name]), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value  # once: the same object on every later use
+    return value
+
 
 __all__ = [
     "CHECK_SCRIPT",
     "STAGE",
     "Artifact",
     "Check",
+    "HeadStart",
     "ScriptArgs",
     "Target",
     "VerifyOptions",

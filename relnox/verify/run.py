@@ -18,6 +18,7 @@ Failed checks are in the report; only usage errors raise :class:`VerifyError`.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import logging
@@ -25,7 +26,7 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -40,6 +41,7 @@ from relnox.stage import Runtime
 from relnox.tools import cooldown
 from relnox.tools.envs import Environment, InstallOptions, create_environment
 from relnox.tools.index_auth import NETRC_ENV, refused_login, write_netrc
+from relnox.verify.head_start import TEMP_PREFIX, HeadStart
 from relnox.verify.model import (
     DEFAULT_TIMEOUT,
     Argv,
@@ -52,9 +54,9 @@ from relnox.verify.model import (
 from relnox.verify.plan import copy_checked, plan_verify
 from relnox.verify.report import MISSING_EXTRA, PackageResult, VerifyReport, render_report
 from relnox.verify.smoke import (
-    CHECK_SCRIPT,
     Check,
     WheelFacts,
+    check_script,
     check_spec,
     compare_files,
     judge,
@@ -90,17 +92,26 @@ def verify_install(
 
 
 def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
-    """Run every round of ``plan`` (in parallel) in fresh environments under a temp dir."""
+    """Run every round of ``plan`` (in parallel) in fresh environments under a temp dir.
+
+    A :class:`~relnox.verify.head_start.HeadStart` in ``runtime.head_start`` whose
+    environment is the one the first round would make gives it that environment, and
+    its directory (which the head start removes when it is closed)."""
     start = time.perf_counter()
     report = VerifyReport(
         results=[], installer=plan.installer.name, allowed_stale=dict(plan.allowed_stale)
     )
+    head = runtime.head_start if runtime is not None else None
+    made = head.take(plan) if isinstance(head, HeadStart) else None
+    given = head.directory if made is not None and isinstance(head, HeadStart) else None
     with (
-        tempfile.TemporaryDirectory(prefix="relnox-verify-") as tmp,
+        _scratch(given) as tmp,
         ThreadPoolExecutor(max_workers=len(plan.rounds)) as pool,
     ):
         runs = [
-            pool.submit(_RoundRun(plan, rnd, Path(tmp) / f"{rnd.kind}-{i}").run)
+            pool.submit(
+                _RoundRun(plan, rnd, Path(tmp) / f"{rnd.kind}-{i}", made if i == 0 else None).run
+            )
             for i, rnd in enumerate(plan.rounds)
         ]
         pythons: list[str] = []
@@ -121,6 +132,16 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
     return report
 
 
+@contextlib.contextmanager
+def _scratch(given: Path | None) -> Iterator[str]:
+    """``given`` (a head start's directory, which it removes), or a new temporary one."""
+    if given is not None:
+        yield str(given)
+        return
+    with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX) as tmp:
+        yield tmp
+
+
 #: failed checks after which a package is not installed or checked any further
 _BLOCKING = {"environment", "build wheel from sdist", "install", "install dependencies"}
 
@@ -128,10 +149,18 @@ _BLOCKING = {"environment", "build wheel from sdist", "install", "install depend
 class _RoundRun:
     """One round: environment, install, the check process, scripts and commands."""
 
-    def __init__(self, plan: VerifyPlan, rnd: Round, work: Path) -> None:
+    def __init__(
+        self,
+        plan: VerifyPlan,
+        rnd: Round,
+        work: Path,
+        made: tuple[Environment, Result] | None = None,
+    ) -> None:
+        """``made``: the round's environment, made ahead in ``work`` (a head start)."""
         self.plan = plan
         self.round = rnd
         self.work = work
+        self.made = made
         self.results = {
             t.name: PackageResult(t.name, t.version, rnd.kind, t.artifact) for t in rnd.targets
         }
@@ -187,19 +216,23 @@ class _RoundRun:
 
     # -- the round -----------------------------------------------------------------
     def run(self) -> _RoundRun:
-        self.work.mkdir(parents=True)
+        self.work.mkdir(parents=True, exist_ok=self.made is not None)
         if self.round.logins:
             self.netrc = write_netrc(self.work / "auth", self.round.logins)
-        logger.info(
-            "%s: creating a fresh %s environment", self.round.kind, self.plan.installer.name
-        )
-        env, created = create_environment(
-            self.plan.installer,
-            self.work / "venv",
-            self.round.python or self.plan.python,
-            cwd=self.work,
-            timeout=self.plan.timeout,
-        )
+        if self.made is not None:
+            logger.info("%s: the fresh environment made while planning", self.round.kind)
+            env, created = self.made
+        else:
+            logger.info(
+                "%s: creating a fresh %s environment", self.round.kind, self.plan.installer.name
+            )
+            env, created = create_environment(
+                self.plan.installer,
+                self.work / "venv",
+                self.round.python or self.plan.python,
+                cwd=self.work,
+                timeout=self.plan.timeout,
+            )
         self._step("venv", created)
         if not created.ok:
             self._fail_all("environment", f"{' '.join(created.argv)} failed:\n{created.tail()}")
@@ -410,7 +443,7 @@ class _RoundRun:
         spec = check_dir / "spec.json"
         out = check_dir / "result.json"
         spec.write_text(json.dumps(check_spec([(t.name, t.modules) for t in targets])), "utf-8")
-        (check_dir / "check.py").write_text(CHECK_SCRIPT, encoding="utf-8")
+        (check_dir / "check.py").write_text(check_script(), encoding="utf-8")
         argv = [str(env.python), "-I", str(check_dir / "check.py"), str(spec), str(out)]
         logger.info("%s: checking %d package(s) in one process", self.round.kind, len(targets))
         result = self._step("check", self._run(argv, env, cwd))

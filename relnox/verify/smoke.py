@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import configparser
 import csv
+import functools
 import inspect
 import io
 import zipfile
@@ -228,14 +229,10 @@ def wheel_facts(path: Path) -> WheelFacts:
 #: Standard library only; it reports facts and judges nothing. It imports only what every
 #: run needs (json, os, sys, time, csv; annotations are never evaluated): importlib.metadata and subprocess are imported
 #: when a distribution is not a plain .dist-info, or ships binaries only.
-CHECK_SCRIPT = (
-    r"""from __future__ import annotations
+_CHECK_HEAD = r"""from __future__ import annotations
 import importlib, json, os, sys, time
 """
-    + inspect.getsource(import_names)
-    + "\n\n"
-    + inspect.getsource(read_dist_info)
-    + r"""
+_CHECK_TAIL = r"""
 
 def installed(name):
     # (version, files, console scripts, where files are relative to), or None
@@ -314,7 +311,26 @@ for pkg in spec["packages"]:
 with open(sys.argv[2], "w", encoding="utf-8") as fh:
     json.dump({"prefix": prefix, "python": sys.version.split()[0], "packages": results}, fh)
 """
-)
+
+
+@functools.cache
+def check_script() -> str:
+    """:data:`CHECK_SCRIPT`, made on first use: reading its two functions' source
+    (:func:`inspect.getsource` tokenizes this file) cost every start of relnox that
+    imported this module, although only a run that checks packages writes the script."""
+    return (
+        _CHECK_HEAD
+        + inspect.getsource(import_names)
+        + "\n\n"
+        + inspect.getsource(read_dist_info)
+        + _CHECK_TAIL
+    )
+
+
+def __getattr__(name: str) -> str:
+    if name == "CHECK_SCRIPT":  # made on first use: check_script()
+        return check_script()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def check_spec(packages: Sequence[tuple[str, Sequence[str]]]) -> dict[str, Any]:

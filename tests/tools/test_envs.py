@@ -11,6 +11,7 @@ import pytest
 from packaging.tags import sys_tags
 
 from relnox.redact import redact
+from relnox.tools import envs
 from relnox.tools.credentials import clean_env, register_environment_secrets
 from relnox.tools.envs import (
     Environment,
@@ -120,3 +121,77 @@ def test_requirements_files_have_their_hashes_checked_by_either_installer() -> N
     pip = PipInstaller().install_argv(env, [], options)
     assert pip[-2:] == ["--requirement", "/tmp/wheels.txt"]
     assert "--verify-hashes" not in UvInstaller("uv").install_argv(env, ["x"], InstallOptions())
+
+
+def _fake_uv(path: Path, exit_code: int) -> str:
+    """A program answering ``--version`` as uv does (or failing), and noting each start."""
+    path.write_text(
+        f'#!/bin/sh\necho started >> "{path}.starts"\necho "uv 0.9.0"\nexit {exit_code}\n',
+        encoding="utf-8",
+    )
+    path.chmod(0o755)
+    return str(path)
+
+
+def _starts(uv: str) -> int:
+    log = Path(f"{uv}.starts")
+    return len(log.read_text(encoding="utf-8").splitlines()) if log.exists() else 0
+
+
+def _ask(uv: str) -> str | None:
+    envs.uv_cannot_run.cache_clear()  # a new relnox process
+    return envs.uv_cannot_run(uv)
+
+
+def test_a_uv_that_ran_is_not_started_again_while_its_file_is_the_same(tmp_path: Path) -> None:
+    uv = _fake_uv(tmp_path / "uv", 0)
+    assert _ask(uv) is None and _starts(uv) == 1
+    assert _ask(uv) is None and _starts(uv) == 1  # remembered: not started again
+    os.utime(uv, ns=(1, 1))  # touched (or replaced, upgraded): asked again
+    assert _ask(uv) is None and _starts(uv) == 2
+    assert _ask(uv) is None and _starts(uv) == 2
+    other = _fake_uv(tmp_path / "other-uv", 0)  # another binary has its own key
+    assert _ask(other) is None and _starts(other) == 1
+    assert _ask(uv) is None and _starts(uv) == 2  # both kept
+
+
+def test_a_uv_that_failed_is_asked_every_time(tmp_path: Path) -> None:
+    uv = _fake_uv(tmp_path / "uv", 1)
+    assert _ask(uv) == "uv 0.9.0" and _starts(uv) == 1
+    assert _ask(uv) == "uv 0.9.0" and _starts(uv) == 2
+    Path(uv).write_text(Path(uv).read_text(encoding="utf-8").replace("exit 1", "exit 0"), "utf-8")
+    assert _ask(uv) is None and _starts(uv) == 3  # a file that changed is asked again
+
+
+def test_a_kept_file_of_the_wrong_shape_or_unwritable_is_work_done(
+    tmp_path: Path, hermetic: Path
+) -> None:
+    uv = _fake_uv(tmp_path / "uv", 0)
+    kept = hermetic / ".cache" / envs.UV_RAN
+    kept.parent.mkdir(parents=True)
+    kept.write_text('{"not": "a list"}', encoding="utf-8")
+    assert _ask(uv) is None and _starts(uv) == 1
+    assert _ask(uv) is None and _starts(uv) == 1  # the file was rewritten with the key
+    kept.unlink()
+    kept.parent.chmod(0o500)  # nowhere to keep it: asked every time, never an error
+    try:
+        if os.access(kept.parent, os.W_OK):
+            pytest.skip("root writes a read-only directory")
+        assert _ask(uv) is None and _starts(uv) == 2
+        assert _ask(uv) is None and _starts(uv) == 3
+    finally:
+        kept.parent.chmod(0o700)
+
+
+def test_a_uv_that_cannot_run_is_said_once_and_pip_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    uv = _fake_uv(tmp_path / "uv", 3)
+    monkeypatch.setattr(envs, "uv_binary", lambda: uv)
+    envs.uv_cannot_run.cache_clear()
+    with caplog.at_level("WARNING", logger="relnox"):
+        first, second = envs.find_installer(), envs.find_installer()  # a head start, a plan
+    assert first.name == second.name == "pip"
+    assert [r.getMessage() for r in caplog.records].count(
+        "uv cannot run (uv 0.9.0); falling back to venv + pip"
+    ) == 1

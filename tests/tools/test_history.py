@@ -107,6 +107,27 @@ def test_a_replacement_object_rewrites_the_kept_walk(repo: Path) -> None:
     assert _nearness(repo) == {}
 
 
+def test_a_graft_file_rewrites_the_kept_walk(repo: Path) -> None:
+    # repo_tags asks git's paths alongside HEAD and the refs (at once): the graft file it
+    # names is still part of the key, so a grafted history is walked again
+    assert _nearness(repo) == {"v1.0.0": 0}
+    (repo / ".git" / "info").mkdir(exist_ok=True)
+    (repo / ".git" / "info" / "grafts").write_text(
+        git.git(repo, "rev-parse", "HEAD") + "\n", encoding="utf-8"
+    )
+    assert _nearness(repo) == {}
+
+
+def test_the_key_from_answers_asked_at_once_is_the_key(repo: Path) -> None:
+    head, refs = git.head(repo), history.ref_listing(repo)
+    at_once = history.key_of(head, refs, history.git_paths(repo))
+    one_by_one = _key(repo)
+    assert at_once is not None and one_by_one is not None
+    assert (at_once.digest, at_once.path) == (one_by_one.digest, one_by_one.path)
+    assert history.key_of(head, refs, None) is None  # git could not say: no key
+    assert history.key_of(None, refs, history.git_paths(repo)) is None  # no commit: no key
+
+
 def test_a_kept_answer_of_another_key_is_not_used(repo: Path) -> None:
     assert _nearness(repo) == {"v1.0.0": 0}
     path = _path(repo)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from relnox.errors import VerifyError
+from relnox.verify import smoke
 from relnox.verify.smoke import (
     compare_files,
     judge,
@@ -179,3 +181,35 @@ def test_the_check_leaves_what_it_cannot_read_to_importlib_metadata(tmp_path: Pa
         "scripts": ["a", "b"],
         "base": str(site),
     }
+
+
+#: what importing verify's face must not load: what only another stage, a check of an
+#: artifact's metadata, or the run's check script needs (each made or imported on first use)
+NOT_AT_START = (
+    "import json, sys\n"
+    "from relnox.verify import STAGE, smoke\n"
+    "from relnox.builds import refuse_stale\n"
+    "loaded = [m for m in ('relnox.builds.plan', 'relnox.builds.run', 'email.message',\n"
+    "                      'packaging.metadata') if m in sys.modules]\n"
+    "print(json.dumps({'loaded': loaded, 'script': smoke.check_script.cache_info().currsize}))\n"
+)
+
+
+def test_verifys_start_loads_only_what_it_uses() -> None:
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run(
+        [sys.executable, "-c", NOT_AT_START], cwd=root, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == {"loaded": [], "script": 0}
+
+
+def test_the_check_script_made_on_first_use_is_the_one_script() -> None:
+    from relnox import verify
+
+    script = smoke.check_script()
+    assert verify.CHECK_SCRIPT == smoke.CHECK_SCRIPT == script
+    assert script.startswith("from __future__ import annotations\n")
+    assert inspect.getsource(smoke.import_names) in script
+    assert inspect.getsource(smoke.read_dist_info) in script
+    compile(script, "check.py", "exec")  # the script is whole Python
