@@ -38,7 +38,7 @@ from relnox.publish.report import (
     write_report,
 )
 from relnox.publish.route import TagRoute, ci_tag, route_for_tag
-from relnox.publish.run import Waiting, upload_all
+from relnox.publish.run import Waiting, upload_all, upload_jobs
 from relnox.publish.tiers import graph_mermaid
 from relnox.publish.uploader import PackageUploader
 from relnox.stage import Runtime
@@ -266,7 +266,7 @@ def run_publish(plan: PublishPlan, runtime: Runtime | None = None) -> PublishRes
         workspace,
         uploader,
         keep_going=options.keep_going,
-        jobs=options.jobs,
+        jobs=options.jobs or upload_jobs(plan.repository),
         waiting=Waiting(options.wait),
         check_installable=seams.check_installable,
     )
