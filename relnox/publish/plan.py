@@ -289,7 +289,7 @@ def run_publish(plan: PublishPlan, runtime: Runtime | None = None) -> PublishRes
         waiting=Waiting(options.wait),
         check_installable=seams.check_installable,
     )
-    result.graph = graph_mermaid(names, workspace, {n: result.package_status(n) for n in names})
+    result.graph = graph_mermaid(names, workspace, result.package_statuses())
     for line in result.fix_forward():
         logger.warning("%s", line)
     write_report(result, plan.manifest.dist_dir)

@@ -184,11 +184,14 @@ def upload_all(
         )
 
     grouped = tiers(names, workspace)
+    planned: dict[str, list[PlannedFile]] = {}  # each package's files, in the plan's order
+    for file in plan.files:
+        planned.setdefault(file.package, []).append(file)
     for number, tier in enumerate(grouped):
         go: list[tuple[str, list[FileOutcome]]] = []
         done: list[PlannedFile] = []  # files of this tier the index should now list
         for name in tier:
-            outcomes = [FileOutcome(f, SKIPPED) for f in plan.files if f.package == name]
+            outcomes = [FileOutcome(f, SKIPPED) for f in planned.get(name, [])]
             result.outcomes += outcomes
             for outcome in outcomes:
                 if outcome.file.action == "skip":
@@ -364,12 +367,12 @@ class _Shown:
 
 
 def _all_needs(name: str, workspace: Workspace) -> list[str]:
-    """Every workspace package ``name`` requires, directly or not."""
-    seen: list[str] = []
+    """Every workspace package ``name`` requires, directly or not (in the order found)."""
+    seen: dict[str, None] = {}
     stack = list(workspace.get(name).internal_deps)
     while stack:
         dep = stack.pop()
         if dep not in seen:
-            seen.append(dep)
+            seen[dep] = None
             stack += workspace.get(dep).internal_deps
-    return seen
+    return list(seen)
