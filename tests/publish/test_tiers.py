@@ -8,7 +8,8 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from relnox.tools.index_server import LocalIndex
 from relnox.tools.network import NetworkSettings
 from relnox.tools.repositories import Repository, from_url
 from relnox.tools.upload import watched_runner
+from tests.fault_server import FaultServer
 from tests.publish.conftest import TOKEN
 from tests.publish_support import USER, FaultyProxy, publish_with
 
@@ -170,6 +172,28 @@ def test_by_default_each_tier_goes_to_an_index_on_this_machine_in_one_child(
     for number, name in enumerate(["demo-core", "demo-agents", "demo-extra", "demo-runtime"]):
         assert f"[{number + 1}/4] {name} 0.1.0: uploading" in caplog.text
     assert "4 files in 1 uv child" in caplog.text
+
+
+def test_each_project_page_is_read_at_most_twice_and_nothing_lists_the_whole_index(
+    ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+) -> None:
+    """The index is asked per package, not per package about every package: the preflight
+    reads each project's page once, the wait for a tier once more (a page that shows at
+    once), and nothing waits on the last tier. So the requests grow with the packages, as
+    the uploads do (a page of a local index itself grows with what it holds)."""
+    proxy = serve(upstream=index.url)
+    result = run(ws, proxy.url)
+    assert result.ok
+    gets = Counter(s.path for s in proxy.seen if s.method == "GET")
+    assert gets == {
+        "/simple/demo-core/": 2,
+        "/simple/demo-extra/": 2,
+        "/simple/demo-agents/": 2,
+        "/simple/demo-runtime/": 1,  # the last tier: nothing waits for it
+    }
+    assert sorted(s.filename for s in proxy.seen if s.method == "POST") == sorted(
+        CORE + AGENTS + EXTRA + RUNTIME
+    )
 
 
 def test_a_tier_that_does_not_show_in_time_holds_the_next_and_a_rerun_goes_on(
