@@ -56,8 +56,8 @@ def upload_jobs(repository: Repository) -> int:
 
     Parallel uploads overlap the waits of a distant index's answers. An index on this
     machine answers at once and works on the same CPUs as its uploaders: more children only
-    add their start-ups and compete with it for those CPUs (``benchmarks/publish.py``: 14
-    files to a local pypiserver, 0.05 s in one ``uv publish``, 0.085 s in four at once).
+    add their start-ups and compete with it for those CPUs (measured: 14 files to a local
+    pypiserver, 0.05 s in one ``uv publish``, 0.085 s in four at once).
     """
     hosts = {origin(url)[1] for url in (repository.upload_url, repository.simple_url)}
     return 1 if all(is_loopback(host) for host in hosts) else JOBS
