@@ -16,11 +16,17 @@ Each round runs both (the order alternating from round to round, so a drift of t
 machine's speed hits both sides of a pair); prints each side's min/median/max, the ratio
 relnox / uv pair by pair (min, median, max) and the machine's load; target: median ratio
 <= 1.5. Each index is started and stopped outside the timed part.
+
+``--stages`` then runs relnox once more with timers around its stages
+(``_publish_stages.py``): the interpreter's start-up, the imports, the workspace, each
+preflight step, each tier's upload child and wait until it shows, the report and the
+teardown, in milliseconds, in the order they happened.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -79,10 +85,54 @@ def timed(work: Path, label: str, run: Callable[[LocalIndex], None], htpasswd: P
     return seconds if stored else float("nan")
 
 
+#: what a traced function does until the next mark (else its name)
+INSIDE = {"upload_all": "the tier loop until its first child", "upload child": "an upload child"}
+#: what happens between a traced function's end and the next one's start
+AFTER = {
+    "imports": "the command line until the task",
+    "load_release": "select the packages; the index's pages and uv --version asked ahead",
+    "check_files": "check_artifacts, then the index's pages still to come",
+    "upload child": "after the upload child",
+    "wait_visible": "the next tier's start",
+    "_publish": "the table",
+}
+
+
+def stages(root: Path, work: Path, htpasswd: Path) -> None:
+    """One traced ``relnox publish`` to a fresh index: where its wall time goes."""
+    out = work / "stages.json"
+    env = {**os.environ, "TWINE_USERNAME": USER, "TWINE_PASSWORD": PASSWORD}
+    script = Path(__file__).with_name("_publish_stages.py")
+    with LocalIndex(
+        Path(tempfile.mkdtemp(prefix="stages-", dir=work)), password_file=htpasswd
+    ) as index:
+        argv = [sys.executable, str(script), str(out), "-q", "publish", "-r", index.url]
+        spawned = time.time()
+        proc = subprocess.run([*argv, "--root", str(root)], env=env, capture_output=True, text=True)
+        ended = time.time()
+    _check(proc, "relnox publish (traced)")
+    data = json.loads(out.read_text())
+    marks: list[tuple[float, str]] = [(float(t), str(w)) for t, w in data["marks"]]
+    rows = [("interpreter start-up", data["started_at"] - spawned)]
+    previous, label = 0.0, "imports: relnox, its command line, the publish path"
+    for at, what in marks:
+        rows.append((label, at - previous))
+        previous, name = at, what[2:]
+        label = (
+            INSIDE.get(name, name) if what.startswith("> ") else AFTER.get(name, f"after {name}")
+        )
+    rows.append(("teardown", ended - data["exit_at"]))
+    print(f"where one traced relnox publish spends {ended - spawned:.3f}s ({load()}):")
+    for what, seconds in rows:
+        if seconds >= 0.0005:
+            print(f"  {seconds * 1000:7.1f} ms  {what}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=20)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--stages", action="store_true", help="then one traced run, by stage")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="relnox-bench-publish-") as tmp:
         work = Path(tmp)
@@ -133,6 +183,8 @@ def main() -> None:
         )
         ratio = statistics.median(ratios)
         print(f"target median <= 1.5: {'met' if ratio <= 1.5 else 'MISSED'}")
+        if args.stages:
+            stages(root, work, htpasswd)
 
 
 if __name__ == "__main__":

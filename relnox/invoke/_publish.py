@@ -35,7 +35,8 @@ PUBLISH_HELP = {
     "yes": "do not ask before uploading to PyPI (needed without a terminal)",
     "keep_going": "after a failed package, go on with the packages that do not need it "
     "(the default; --no-keep-going starts no new tier after a failure)",
-    "jobs": "packages uploaded at once within a tier (default: 4)",
+    "jobs": "packages uploaded at once within a tier (default: 4; 1 to an index on this "
+    "machine, which then gets each tier in one upload)",
     "wait": "seconds a tier may take to show on the index before the next starts (default: 300)",
     "no_wait": "start each tier without waiting for the one before to show on the index",
     "verify_installable": "after each tier shows, install it from the index in a fresh "
@@ -80,7 +81,7 @@ def _publish(
     from relnox.publish import STAGE, PublishRuntime, installable_check
 
     workspace = load_workspace(root)
-    if options.jobs < 1:
+    if options.jobs is not None and options.jobs < 1:
         raise UsageError(f"--jobs {options.jobs}: give 1 or more parallel uploads")
     check = installable_check(workspace, extra_index) if verify_installable else None
     runtime = PublishRuntime(confirm=confirmation(yes), check_installable=check)
@@ -106,7 +107,7 @@ class PublishFlags:
     from_tag: str | None = None
     skip_existing: bool = False
     attestations: bool = False
-    jobs: int = 4
+    jobs: int = 0  # the default (relnox.publish.run.upload_jobs)
     wait: int = 300
     no_wait: bool = False
     verify_installable: bool = False
@@ -137,7 +138,7 @@ def publish(c: Any, flags: PublishFlags) -> dict[str, Any]:
         keep_going=flags.keep_going,
         verbose=flags.verbose >= 2,
         attestations=flags.attestations,
-        jobs=flags.jobs,
+        jobs=flags.jobs or None,
         wait=None if flags.no_wait else float(flags.wait),
         allow_stale=listed(flags.allow_stale),
     )

@@ -44,7 +44,8 @@ class PublishOptions:
     retry_delay: float | None = None
     verbose: bool = False
     attestations: bool = False
-    jobs: int = 4
+    #: packages uploaded at once within a tier; None: :func:`relnox.publish.run.upload_jobs`
+    jobs: int | None = None
     wait: float | None = 300.0
     transport: str | None = None  # uv or twine (default: [tool.relnox] or uv)
     allow_stale: Sequence[str] = ()

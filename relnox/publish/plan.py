@@ -27,6 +27,7 @@ from relnox.artifacts.distdir import load_release
 from relnox.builds import refuse_stale
 from relnox.errors import PublishError
 from relnox.project.workspace import Workspace
+from relnox.publish.ahead import Ahead
 from relnox.publish.model import PublishOptions, PublishPlan, PublishRuntime
 from relnox.publish.new_projects import check_new_projects, new_project_limit
 from relnox.publish.preflight import against_index, check_files, index_reader, select_records
@@ -38,7 +39,7 @@ from relnox.publish.report import (
     write_report,
 )
 from relnox.publish.route import TagRoute, ci_tag, route_for_tag
-from relnox.publish.run import Waiting, upload_all
+from relnox.publish.run import READERS, Waiting, upload_all, upload_jobs
 from relnox.publish.tiers import graph_mermaid
 from relnox.publish.uploader import PackageUploader
 from relnox.stage import Runtime
@@ -106,20 +107,30 @@ def plan_publish(
         write_record=write_record,
     )
     records = select_records(workspace, manifest, packages, route)
-    allowed = refuse_stale(
-        workspace, records, manifest.dist_dir, allow=allow_stale, error=PublishError
-    )
-    checked = check_files(workspace, manifest, records, route)
-
-    started = time.monotonic()
-    for record in records:  # twine check --strict's checks, in process, as build-all ran them
-        mine = [path for rec, path in checked if rec is record]
-        for note in check_artifacts(mine, Expectation.for_package(workspace.get(record.name))):
-            logger.warning("%s: %s", record.name, note)
-    logger.info("%d files checked (%.2fs)", len(checked), time.monotonic() - started)
-
+    # the index's pages (and whether uv runs) are asked while the files are checked here;
+    # a local check that fails still stops the plan first, with its own error
     reader = index_reader(repo, credentials, network, sleep)
-    planned, conflicts, new, late = against_index(workspace, manifest, records, repo, reader)
+    with (
+        Ahead(reader.page, [r.name for r in records], READERS) as pages,
+        Ahead(_probe_uv, [] if options.dry_run else [options.transport], 1) as probe,
+    ):
+        allowed = refuse_stale(
+            workspace, records, manifest.dist_dir, allow=allow_stale, error=PublishError
+        )
+        checked = check_files(workspace, manifest, records, route)
+
+        started = time.monotonic()
+        for record in records:  # twine check --strict's checks, in process, as build-all ran
+            mine = [path for rec, path in checked if rec is record]
+            expected = Expectation.for_package(workspace.get(record.name))
+            for note in check_artifacts(mine, expected):
+                logger.warning("%s: %s", record.name, note)
+        logger.info("%d files checked (%.2fs)", len(checked), time.monotonic() - started)
+
+        planned, conflicts, new, late = against_index(
+            workspace, manifest, records, repo, reader, pages.result()
+        )
+        probe.result()
     if conflicts:
         raise PublishError(
             f"{repo.label} already has different files under the same names: {'; '.join(conflicts)}; "
@@ -171,6 +182,14 @@ def choose_transport(
     if wanted == "uv":
         raise PublishError(f"{where} is 'uv', but {why}; install uv (pip install uv) or use twine")
     return Twine()
+
+
+def _probe_uv(preferred: str | None) -> None:
+    """Whether uv runs (``uv --version``, remembered for :func:`choose_transport`), unless
+    twine is asked for."""
+    uv = uv_binary() if preferred != "twine" else None
+    if uv is not None:
+        uv_cannot_run(uv)
 
 
 def check_attestations(plan: PublishPlan) -> None:
@@ -266,11 +285,11 @@ def run_publish(plan: PublishPlan, runtime: Runtime | None = None) -> PublishRes
         workspace,
         uploader,
         keep_going=options.keep_going,
-        jobs=options.jobs,
+        jobs=options.jobs or upload_jobs(plan.repository),
         waiting=Waiting(options.wait),
         check_installable=seams.check_installable,
     )
-    result.graph = graph_mermaid(names, workspace, {n: result.package_status(n) for n in names})
+    result.graph = graph_mermaid(names, workspace, result.package_statuses())
     for line in result.fix_forward():
         logger.warning("%s", line)
     write_report(result, plan.manifest.dist_dir)

@@ -31,6 +31,7 @@ from relnox.tools.credentials import Credentials
 from relnox.tools.network import NetworkSettings
 from relnox.tools.repositories import Repository
 from relnox.tools.simple_api import IndexReader, Patience
+from relnox.tools.simple_pages import ProjectPage
 
 logger = logging.getLogger("relnox")
 
@@ -133,15 +134,19 @@ def against_index(
     records: Sequence[PackageRecord],
     repo: Repository,
     reader: IndexReader,
+    pages: Sequence[ProjectPage] | None = None,
 ) -> tuple[list[PlannedFile], list[str], list[str], list[str]]:
     """Each file to upload or skip (on the index with our sha256), and what stops the
     publish: files the index has with other content, and files past its upload window;
-    with the projects this publish creates. Refused project statuses raise."""
+    with the projects this publish creates. Refused project statuses raise.
+
+    ``pages``: each record's project page, already read (else read here)."""
     planned: list[PlannedFile] = []
     conflicts: list[str] = []
     new: list[str] = []
-    with ThreadPoolExecutor(max_workers=min(READERS, len(records) or 1)) as pool:
-        pages = list(pool.map(lambda r: reader.page(r.name), records))
+    if pages is None:
+        with ThreadPoolExecutor(max_workers=min(READERS, len(records) or 1)) as pool:
+            pages = list(pool.map(lambda r: reader.page(r.name), records))
     refused, warnings = status_problems(
         {r.name: page for r, page in zip(records, pages, strict=True)}, repo.label
     )

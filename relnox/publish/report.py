@@ -4,7 +4,7 @@ state directory, :func:`relnox.artifacts.manifest.state_dir`) and the closing ta
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -117,11 +117,19 @@ class PublishResult:
         return not self.with_status(FAILED, HELD_BACK, NOT_ATTEMPTED) and self.error is None
 
     def package_status(self, name: str) -> str:
-        statuses = {o.status for o in self.outcomes if o.file.package == name}
-        for status in (FAILED, HELD_BACK, NOT_ATTEMPTED, WOULD_UPLOAD, UPLOADED):
-            if status in statuses:
-                return status
-        return SKIPPED
+        return _status_of(o for o in self.outcomes if o.file.package == name)
+
+    def by_package(self) -> dict[str, list[FileOutcome]]:
+        """Each package's outcomes, in one pass (a report of every package reads them all
+        once, not once per package)."""
+        mine: dict[str, list[FileOutcome]] = {name: [] for name, _ in self.packages}
+        for outcome in self.outcomes:
+            mine.setdefault(outcome.file.package, []).append(outcome)
+        return mine
+
+    def package_statuses(self) -> dict[str, str]:
+        """:meth:`package_status` of every package, in one pass."""
+        return {name: _status_of(outcomes) for name, outcomes in self.by_package().items()}
 
     def fix_forward(self) -> list[str]:
         """After a partial publish: what is live, what is not, and how to finish or supersede.
@@ -132,16 +140,17 @@ class PublishResult:
         """
         if self.ok or self.dry_run:
             return []
-        live = [(n, v) for n, v in self.packages if self.package_status(n) in (UPLOADED, SKIPPED)]
-        stuck = [(n, v) for n, v in self.packages if (n, v) not in live]
+        status = self.package_statuses()
+        live = [(n, v) for n, v in self.packages if status[n] in (UPLOADED, SKIPPED)]
+        stuck = [(n, v) for n, v in self.packages if status[n] not in (UPLOADED, SKIPPED)]
         lines = [
             f"live on {self.repository.label}: "
             + (", ".join(f"{n} {v}" for n, v in live) or "nothing"),
-            "not published: " + ", ".join(f"{n} {v} ({self.package_status(n)})" for n, v in stuck),
+            "not published: " + ", ".join(f"{n} {v} ({status[n]})" for n, v in stuck),
             "to finish: fix the cause and run the same command again (only what is missing "
             "is sent)",
         ]
-        failed = [n for n, _ in stuck if self.package_status(n) == FAILED]
+        failed = [n for n, _ in stuck if status[n] == FAILED]
         if failed:
             names = " ".join(f"-p {n}" for n in failed)
             lines.append(
@@ -179,21 +188,23 @@ class PublishResult:
     def rows(self) -> list[dict[str, Any]]:
         """One row per package for :func:`relnox.report.render_table`."""
         rows = []
+        outcomes = self.by_package()
         for name, version in self.packages:
-            mine = [o for o in self.outcomes if o.file.package == name]
+            mine = outcomes[name]
             rows.append(
                 {
                     "package": name,
                     "version": version,
                     "uploaded": sum(o.status in (UPLOADED, WOULD_UPLOAD) for o in mine),
                     "skipped": sum(o.status == SKIPPED for o in mine),
-                    "status": self.package_status(name),
+                    "status": _status_of(mine),
                     "page": self.repository.project_page(name),
                 }
             )
         return rows
 
     def to_json(self) -> dict[str, Any]:
+        outcomes = self.by_package()
         return {
             "schema": 1,
             "started": self.started,
@@ -207,9 +218,9 @@ class PublishResult:
                 {
                     "name": name,
                     "version": version,
-                    "status": self.package_status(name),
+                    "status": _status_of(outcomes[name]),
                     "page": self.repository.project_page(name),
-                    "files": [o.to_json() for o in self.outcomes if o.file.package == name],
+                    "files": [o.to_json() for o in outcomes[name]],
                 }
                 for name, version in self.packages
             ],
@@ -238,6 +249,15 @@ class PublishResult:
             "report": str(self.report_path) if self.report_path else None,
             **({"graph": self.graph} if self.graph else {}),
         }
+
+
+def _status_of(outcomes: Iterable[FileOutcome]) -> str:
+    """A package's status from its files' outcomes: the worst of them."""
+    statuses = {o.status for o in outcomes}
+    for status in (FAILED, HELD_BACK, NOT_ATTEMPTED, WOULD_UPLOAD, UPLOADED):
+        if status in statuses:
+            return status
+    return SKIPPED
 
 
 def _now() -> str:

@@ -33,6 +33,8 @@ from relnox.publish.report import (
 )
 from relnox.publish.tiers import tiers
 from relnox.publish.uploader import PackageUploader
+from relnox.tools.index_server import is_loopback
+from relnox.tools.repositories import Repository, origin
 from relnox.tools.simple_api import IndexReader
 from relnox.tools.upload import (
     Attempt,
@@ -40,9 +42,25 @@ from relnox.tools.upload import (
 
 logger = logging.getLogger("relnox")
 
+#: packages uploaded at once within a tier, by default, on an index elsewhere
+JOBS = 4
+
 #: project pages read at once: a small index server (pypiserver's default server listens
 #: with a backlog of 5) drops connections beyond that, and each then waits a second
 READERS = 4
+
+
+def upload_jobs(repository: Repository) -> int:
+    """How many packages of a tier upload at once by default: :data:`JOBS`, but one on an
+    index on this machine (each tier then goes in one child of a batch transport).
+
+    Parallel uploads overlap the waits of a distant index's answers. An index on this
+    machine answers at once and works on the same CPUs as its uploaders: more children only
+    add their start-ups and compete with it for those CPUs (measured: 14 files to a local
+    pypiserver, 0.05 s in one ``uv publish``, 0.085 s in four at once).
+    """
+    hosts = {origin(url)[1] for url in (repository.upload_url, repository.simple_url)}
+    return 1 if all(is_loopback(host) for host in hosts) else JOBS
 
 
 @dataclass(frozen=True)
@@ -134,7 +152,7 @@ def upload_all(
     uploader: PackageUploader,
     *,
     keep_going: bool = True,
-    jobs: int = 4,
+    jobs: int = JOBS,
     waiting: Waiting | None = None,
     check_installable: InstallableCheck | None = None,
 ) -> None:
@@ -152,13 +170,28 @@ def upload_all(
     failed: dict[str, str] = {}  # package -> the error that stopped it
     held: set[str] = set()  # packages held back because something they need failed
     stopped = False
-    sending = [n for n in names if any(f.package == n for f in plan.to_upload)]
+    uploading = {f.package for f in plan.to_upload}
+    sending = {n: i for i, n in enumerate(n for n in names if n in uploading)}
+
+    def progress(name: str, todo: Sequence[FileOutcome]) -> None:
+        logger.info(
+            "[%d/%d] %s %s: uploading %s",
+            sending[name] + 1,
+            len(sending),
+            name,
+            records[name].version,
+            ", ".join(o.file.filename for o in todo),
+        )
+
     grouped = tiers(names, workspace)
+    planned: dict[str, list[PlannedFile]] = {}  # each package's files, in the plan's order
+    for file in plan.files:
+        planned.setdefault(file.package, []).append(file)
     for number, tier in enumerate(grouped):
         go: list[tuple[str, list[FileOutcome]]] = []
         done: list[PlannedFile] = []  # files of this tier the index should now list
         for name in tier:
-            outcomes = [FileOutcome(f, SKIPPED) for f in plan.files if f.package == name]
+            outcomes = [FileOutcome(f, SKIPPED) for f in planned.get(name, [])]
             result.outcomes += outcomes
             for outcome in outcomes:
                 if outcome.file.action == "skip":
@@ -205,15 +238,18 @@ def upload_all(
             # child (packages whole, wheels first); what a failure stopped goes on below
             groups = [known[i::workers] for i in range(workers)]
             logger.info(
-                "  %d files in %d %s children",
+                "  %d files in %d %s %s",
                 sum(len(todo) for _, todo in known),
                 workers,
                 uploader.transport.name,
+                "child" if workers == 1 else "children",
             )
 
             def send(
                 group: list[tuple[str, list[FileOutcome]]], shown: _Shown = shown
             ) -> tuple[int, Attempt | None]:
+                for name, todo in group:
+                    progress(name, todo)
                 everything = [o for _, todo in group for o in todo]
                 attempt, stop = uploader.batch(everything)
                 shown.sent()
@@ -238,14 +274,7 @@ def upload_all(
             shown: _Shown = shown,
         ) -> str | None:
             name, todo = job
-            logger.info(
-                "[%d/%d] %s %s: uploading %s",
-                sending.index(name) + 1,
-                len(sending),
-                name,
-                records[name].version,
-                ", ".join(o.file.filename for o in todo),
-            )
+            progress(name, todo)
             error = uploader.upload(todo, firsts.get(name))
             shown.sent()
             if error is None:
@@ -338,12 +367,12 @@ class _Shown:
 
 
 def _all_needs(name: str, workspace: Workspace) -> list[str]:
-    """Every workspace package ``name`` requires, directly or not."""
-    seen: list[str] = []
+    """Every workspace package ``name`` requires, directly or not (in the order found)."""
+    seen: dict[str, None] = {}
     stack = list(workspace.get(name).internal_deps)
     while stack:
         dep = stack.pop()
         if dep not in seen:
-            seen.append(dep)
+            seen[dep] = None
             stack += workspace.get(dep).internal_deps
-    return seen
+    return list(seen)

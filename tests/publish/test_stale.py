@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,7 @@ from relnox.sample import ProjectSpec, git_commit_all, git_init, write_workspace
 from relnox.tools.index_server import LocalIndex
 from tests.build_support import edit
 from tests.conftest import run_relnox
+from tests.fault_server import HANG, FaultServer
 from tests.publish.conftest import TOKEN
 from tests.publish_support import USER
 
@@ -54,6 +58,30 @@ def test_publish_refuses_a_stale_package_before_any_upload(
         "publish", "--repository", index.url, "-p", "pub-fresh", cwd=changed, env=env()
     )
     assert fresh.returncode == 0, fresh.stderr
+
+
+def test_a_stale_package_is_refused_at_once_while_the_index_holds_its_answers(
+    changed: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+) -> None:
+    """The preflight asks the index for its pages while it checks the files here: a stale
+    package is still refused with its own error, as the last line, without waiting for an
+    index that holds every page (longer than the 30 s the network timeout would wait)."""
+    proxy = serve(upstream=index.url, rule=lambda seen: HANG if seen.method == "GET" else None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "relnox", "publish", "--repository", proxy.url, "-v"],
+        cwd=changed,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=25,  # waiting for a held page would take the network timeout, 30 s
+    )
+    assert proc.returncode == 1, proc.stderr
+    first, *rest = proc.stderr[proc.stderr.index("relnox: error:") :].strip().splitlines()
+    assert "changed since their files were built: pub-stale" in first, proc.stderr
+    assert "relnox build-all --package pub-stale" in first
+    assert rest == [f"  pub-stale: {rest[0].split(': ', 1)[1]}"], proc.stderr  # its cause only
+    assert any(s.method == "GET" and "/simple/" in s.path for s in proxy.seen)  # asked ahead
+    assert on_index(index) == [] and not [s for s in proxy.seen if s.method == "POST"]
 
 
 def test_allow_stale_uploads_and_is_recorded(changed: Path, index: LocalIndex) -> None:

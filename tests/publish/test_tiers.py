@@ -8,17 +8,24 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from relnox._proc import Result
 from relnox.errors import PublishError
 from relnox.project.discovery import load_workspace
 from relnox.publish.report import HELD_BACK, SKIPPED, UPLOADED, PublishResult
+from relnox.publish.run import JOBS, upload_jobs
 from relnox.publish.tiers import graph_mermaid, graph_text, tiers
 from relnox.tools.index_server import LocalIndex
+from relnox.tools.network import NetworkSettings
+from relnox.tools.repositories import Repository, from_url
+from relnox.tools.upload import watched_runner
+from tests.fault_server import FaultServer
 from tests.publish.conftest import TOKEN
 from tests.publish_support import USER, FaultyProxy, publish_with
 
@@ -120,9 +127,9 @@ def test_tiers_group_packages_by_dependency_depth(release: Path) -> None:
     assert "style p1 fill:#f7d4d4" in mermaid  # the failed one stands out
 
 
-@pytest.mark.parametrize("jobs", [4, 1])
+@pytest.mark.parametrize("jobs", [4, 1, None])  # None: the default, one child a tier here
 def test_each_tier_shows_on_the_index_before_the_next_is_uploaded(
-    ws: Path, index: LocalIndex, jobs: int
+    ws: Path, index: LocalIndex, jobs: int | None
 ) -> None:
     """The index's pages lag two reads behind each upload; relnox waits for them."""
     proxy = TierProxy(index.url, hide_reads=2)
@@ -137,6 +144,56 @@ def test_each_tier_shows_on_the_index_before_the_next_is_uploaded(
     uploads = [name for kind, name in order if kind == "upload"]
     assert uploads.index(AGENTS[0]) > max(uploads.index(f) for f in CORE + EXTRA)
     assert "tier 0" in result.graph and "uploaded" in result.graph
+
+
+def test_upload_jobs_are_one_on_an_index_on_this_machine_and_four_elsewhere() -> None:
+    for url in ("http://127.0.0.1:8080/", "http://localhost:3141/root/dev/", "http://[::1]:80/"):
+        assert upload_jobs(from_url(url)) == 1, url
+    elsewhere = Repository("mirror", "https://upload.example.invalid/legacy/", "http://127.0.0.1/")
+    assert upload_jobs(elsewhere) == JOBS == 4  # uploads to another machine overlap its answers
+    assert upload_jobs(from_url("http://192.0.2.7:8080/")) == 4
+
+
+def test_by_default_each_tier_goes_to_an_index_on_this_machine_in_one_child(
+    ws: Path, index: LocalIndex, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The default (no ``jobs``): one ``uv publish`` a tier, holding exactly that tier's
+    files, wheels first in each package; each package's progress line is still logged."""
+    caplog.set_level(logging.INFO, logger="relnox")
+    children: list[list[str]] = []
+
+    def recording(argv: Sequence[str], env: Mapping[str, str]) -> Result:
+        children.append([Path(a).name for a in argv if a.endswith((".whl", ".tar.gz"))])
+        return watched_runner(NetworkSettings())(argv, env)
+
+    result = run(ws, index.url, run=recording)
+    assert result.ok and sorted(result.uploaded) == sorted(CORE + AGENTS + EXTRA + RUNTIME)
+    assert children == [CORE + EXTRA, AGENTS, RUNTIME]
+    for number, name in enumerate(["demo-core", "demo-agents", "demo-extra", "demo-runtime"]):
+        assert f"[{number + 1}/4] {name} 0.1.0: uploading" in caplog.text
+    assert "4 files in 1 uv child" in caplog.text
+
+
+def test_each_project_page_is_read_at_most_twice_and_nothing_lists_the_whole_index(
+    ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+) -> None:
+    """The index is asked per package, not per package about every package: the preflight
+    reads each project's page once, the wait for a tier once more (a page that shows at
+    once), and nothing waits on the last tier. So the requests grow with the packages, as
+    the uploads do (a page of a local index itself grows with what it holds)."""
+    proxy = serve(upstream=index.url)
+    result = run(ws, proxy.url)
+    assert result.ok
+    gets = Counter(s.path for s in proxy.seen if s.method == "GET")
+    assert gets == {
+        "/simple/demo-core/": 2,
+        "/simple/demo-extra/": 2,
+        "/simple/demo-agents/": 2,
+        "/simple/demo-runtime/": 1,  # the last tier: nothing waits for it
+    }
+    assert sorted(s.filename for s in proxy.seen if s.method == "POST") == sorted(
+        CORE + AGENTS + EXTRA + RUNTIME
+    )
 
 
 def test_a_tier_that_does_not_show_in_time_holds_the_next_and_a_rerun_goes_on(

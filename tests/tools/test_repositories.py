@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -102,3 +104,14 @@ def test_pypirc_and_local(tmp_path: Path, hermetic: Path) -> None:
         ConfigError, match=r"unknown repository 'nope'; use one of local, private, pypi, testpypi"
     ):
         resolve("nope")
+
+
+def test_twines_constants_are_read_without_importing_twine() -> None:
+    """A publish asks ``is_pypi`` of every repository: twine's two addresses come from its
+    source, not from importing twine (its package and metadata cost 10-20 ms a start)."""
+    code = (
+        "import sys; from relnox.tools.repositories import resolve; "
+        "r = resolve('pypi'); print(r.upload_url, r.is_pypi, 'twine' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [DEFAULT_REPOSITORY, "True", "False"]

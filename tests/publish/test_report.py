@@ -1,0 +1,59 @@
+"""The report of a publish reads every file's outcome once, whatever the number of
+packages: its table, its JSON and its fix-forward lines grow linearly."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from relnox.publish.report import (
+    FAILED,
+    HELD_BACK,
+    SKIPPED,
+    UPLOADED,
+    FileOutcome,
+    PlannedFile,
+    PublishResult,
+)
+from relnox.tools.repositories import from_url
+
+
+class CountedOutcomes(list[FileOutcome]):
+    """The outcomes, counting how often they are read whole."""
+
+    reads = 0
+
+    def __iter__(self) -> Iterator[FileOutcome]:
+        CountedOutcomes.reads += 1
+        return super().__iter__()
+
+
+def result_of(packages: int) -> PublishResult:
+    names = [(f"pkg-{i}", "1.0") for i in range(packages)]
+    outcomes = CountedOutcomes()
+    for i, (name, version) in enumerate(names):
+        for kind, filename in (("wheel", f"pkg_{i}-1.0-py3-none-any.whl"), ("sdist", "x.tar.gz")):
+            file = PlannedFile(name, version, filename, kind, Path(filename), "0" * 64, "upload")
+            status = FAILED if i == 3 else HELD_BACK if i == 4 else UPLOADED if i % 2 else SKIPPED
+            outcomes.append(FileOutcome(file, status))
+    result = PublishResult(from_url("http://127.0.0.1:8080/"), "test", False, names)
+    result.outcomes = outcomes
+    return result
+
+
+def test_a_report_reads_the_outcomes_a_fixed_number_of_times_for_any_number_of_packages() -> None:
+    reads = {}
+    for packages in (10, 200):
+        result = result_of(packages)
+        CountedOutcomes.reads = 0
+        rows, document, lines = result.rows(), result.to_json(), result.fix_forward()
+        statuses = result.package_statuses()
+        reads[packages] = CountedOutcomes.reads
+        first = ["skipped", "uploaded", "skipped", "failed", "held-back", "uploaded"]
+        assert [r["status"] for r in rows[:6]] == first
+        assert statuses == {r["package"]: r["status"] for r in rows}
+        assert [p["status"] for p in document["packages"]] == [r["status"] for r in rows]
+        assert all(len(p["files"]) == 2 for p in document["packages"])
+        assert "pkg-3 1.0 (failed)" in lines[1] and "pkg-4 1.0 (held-back)" in lines[1]
+        assert result.package_status("pkg-3") == FAILED  # the one-package question still
+    assert reads[200] == reads[10] < 20  # not once per package
