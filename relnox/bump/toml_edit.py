@@ -14,7 +14,7 @@ the caller makes the edit with tomlkit.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from relnox.toml import tomllib
@@ -35,32 +35,58 @@ def edit_strings(text: str, changes: Sequence[tuple[Sequence[str | int], str, st
         if not (_PLAIN.fullmatch(value) and _PLAIN.fullmatch(old)) or _get(doc, key) != old:
             return None
         _set(doc, key, value)
-        edited = _replace_proven(text, old, value, doc)
-        if edited is None:
+    # most often the first token of each value is the one: one parse proves them all
+    first = text
+    for _, value, old in changes:
+        found = next(_tokens(first, old), None)
+        if found is None:
             return None
-        text = edited
+        first = _put(first, found, value)
+    if _parses_to(first, doc):
+        return first
+    return _one_by_one(text, changes)
+
+
+def _one_by_one(text: str, changes: Sequence[tuple[Sequence[str | int], str, str]]) -> str | None:
+    """Each change proven on its own: the token of ``old`` whose replacement parses to the
+    document with just that change made (and those before it)."""
+    expected = tomllib.loads(text)
+    for key, value, old in changes:
+        _set(expected, key, value)
+        for found in _tokens(text, old):
+            edited = _put(text, found, value)
+            if _parses_to(edited, expected):
+                text = edited
+                break
+        else:
+            return None
     return text
 
 
-def _replace_proven(text: str, old: str, value: str, expected: dict[str, Any]) -> str | None:
-    """``text`` with the one quoted ``old`` whose replacement parses to ``expected``."""
+def _tokens(text: str, old: str) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, quote)`` of each single-line string token holding just ``old``."""
     for quote in _QUOTES:
         token = f"{quote}{old}{quote}"
         start = text.find(token)
         while start != -1:
             end = start + len(token)
-            single = (start == 0 or text[start - 1] not in _QUOTES) and (
+            if (start == 0 or text[start - 1] not in _QUOTES) and (
                 end == len(text) or text[end] not in _QUOTES
-            )  # not part of a multi-line string's quotes
-            if single:
-                edited = f"{text[:start]}{quote}{value}{quote}{text[end:]}"
-                try:
-                    if tomllib.loads(edited) == expected:
-                        return edited
-                except tomllib.TOMLDecodeError:
-                    pass
+            ):  # not part of a multi-line string's quotes
+                yield start, end, quote
             start = text.find(token, start + 1)
-    return None
+
+
+def _put(text: str, found: tuple[int, int, str], value: str) -> str:
+    start, end, quote = found
+    return f"{text[:start]}{quote}{value}{quote}{text[end:]}"
+
+
+def _parses_to(text: str, expected: dict[str, Any]) -> bool:
+    try:
+        return tomllib.loads(text) == expected
+    except tomllib.TOMLDecodeError:
+        return False
 
 
 def _get(doc: Any, key: Sequence[str | int]) -> Any:

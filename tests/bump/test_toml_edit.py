@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 import tomlkit
@@ -95,3 +96,26 @@ def test_a_bump_writes_the_same_files_either_way(tmp_path: Path) -> None:
     files.flush_toml()
     assert files.get(simple) == _tomlkit(PYPROJECT, [(("project", "version"), "0.2.0", "0.1.0")])
     assert files.get(multi) == '[project]\nversion = "0.2.0"\n'
+
+
+def test_a_plain_member_is_proven_by_one_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without decoys the first token of each value is the one: the original and the edited
+    text are parsed once each, whatever the number of changes."""
+    from relnox.toml import tomllib
+
+    text = '[project]\nname = "b"\nversion = "1.0"\ndependencies = ["a>=1.0", "c"]\n'
+    changes: list[Change] = [
+        (("project", "version"), "1.1", "1.0"),
+        (("project", "dependencies", 0), "a>=1.1", "a>=1.0"),
+    ]
+    parses: list[str] = []
+    loads = tomllib.loads
+
+    def counted(source: str) -> dict[str, Any]:
+        parses.append(source)
+        found: dict[str, Any] = loads(source)
+        return found
+
+    monkeypatch.setattr(tomllib, "loads", counted)
+    assert edit_strings(text, changes) == _tomlkit(text, changes)
+    assert len(parses) == 2
