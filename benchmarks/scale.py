@@ -58,14 +58,16 @@ import json
 import math
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 from relnox.sample import generated_specs, git_env, git_init, write_workspace
 from relnox.shards.split import split
@@ -104,11 +106,39 @@ def _run(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
         raise SystemExit(f"failed: {' '.join(argv)}\n{proc.stdout[-2000:]}\n{proc.stderr}")
 
 
-def command(argv: list[str], cwd: Path) -> Callable[[], float]:
-    def run() -> float:
-        start = time.perf_counter()
+class Sample(NamedTuple):
+    """A timed run: wall seconds, and CPU seconds (user + system) of the processes it
+    waited for (relnox or the baseline and their children; never the index server, which
+    is waited for after the run). On a shared machine the CPU is the steadier figure."""
+
+    wall: float
+    cpu: float
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def start() -> Sample:
+    return Sample(time.perf_counter(), _children_cpu())
+
+
+def since(begin: Sample) -> Sample:
+    return Sample(time.perf_counter() - begin.wall, _children_cpu() - begin.cpu)
+
+
+def fastest(samples: Iterable[Sample]) -> Sample:
+    """The least wall time and the least CPU time of several runs."""
+    got = list(samples)
+    return Sample(min(s.wall for s in got), min(s.cpu for s in got))
+
+
+def command(argv: list[str], cwd: Path) -> Callable[[], Sample]:
+    def run() -> Sample:
+        begin = start()
         _run(argv, cwd)
-        return time.perf_counter() - start
+        return since(begin)
 
     return run
 
@@ -123,14 +153,14 @@ def fresh_index(tmp: Path) -> Iterator[LocalIndex]:
         shutil.rmtree(data, ignore_errors=True)
 
 
-def publish(root: Path, tmp: Path) -> float:
+def publish(root: Path, tmp: Path) -> Sample:
     """``relnox publish`` of the built release to a fresh local index."""
     with fresh_index(tmp) as index:
         argv = [sys.executable, "-m", "relnox", "publish", "-r", index.url]
         return command(argv, root)()
 
 
-def uv_publish(root: Path, tmp: Path) -> float:
+def uv_publish(root: Path, tmp: Path) -> Sample:
     """The baseline: ``uv publish --check-url`` of the same files to a fresh index."""
     uv = uv_binary()
     assert uv is not None
@@ -139,12 +169,12 @@ def uv_publish(root: Path, tmp: Path) -> float:
     with fresh_index(tmp) as index:
         argv = [uv, "publish", "--no-progress", "--publish-url", index.url]
         argv += ["--check-url", index.simple_url, "--trusted-publishing", "never", *files]
-        start = time.perf_counter()
+        begin = start()
         _run(argv, root, env)
-        return time.perf_counter() - start
+        return since(begin)
 
 
-def uv_build(root: Path, tmp: Path) -> float:
+def uv_build(root: Path, tmp: Path) -> Sample:
     """The baseline: ``uv build --all-packages`` into a fresh directory."""
     uv = uv_binary()
     assert uv is not None
@@ -157,7 +187,7 @@ def uv_build(root: Path, tmp: Path) -> float:
         shutil.rmtree(out, ignore_errors=True)
 
 
-def uv_verify(root: Path, tmp: Path) -> float:
+def uv_verify(root: Path, tmp: Path) -> Sample:
     """The baseline: ``uv venv``, one ``uv pip install`` of every wheel, one import of
     every module they ship (each a new process, as a bare script runs them)."""
     uv = uv_binary()
@@ -167,13 +197,13 @@ def uv_verify(root: Path, tmp: Path) -> float:
     facts = [wheel_facts(wheel) for wheel in wheels]
     modules = sorted({name for fact in facts for name in (fact.imports or fact.top_level)})
     venv = Path(tempfile.mkdtemp(prefix="bare-", dir=tmp))
-    start = time.perf_counter()
+    begin = start()
     _run([uv, "venv", "-q", "--python", sys.executable, str(venv / "v")], tmp)
     python = str(venv / "v" / "bin" / "python")
     install = [uv, "pip", "install", "-q", "--python", python, "--offline", "--no-index"]
     _run([*install, "--find-links", str(dist), *map(str, wheels)], tmp)
     _run([python, "-c", f"import {', '.join(modules)}"], venv)
-    seconds = time.perf_counter() - start
+    seconds = since(begin)
     shutil.rmtree(venv, ignore_errors=True)
     return seconds
 
@@ -197,10 +227,10 @@ def synthetic_balance(packages: int, shards: int, seed: int = 0) -> float:
     return max(loads) / (sum(loads) / shards)
 
 
-def best(fn: Callable[[], float], runs: int, warm: bool = True) -> float:
+def best(fn: Callable[[], Sample], runs: int, warm: bool = True) -> Sample:
     if warm:
         fn()
-    return min(fn() for _ in range(max(1, runs)))
+    return fastest(fn() for _ in range(max(1, runs)))
 
 
 def reading(ratio: float, allowed: float, growth: float) -> str:
@@ -214,12 +244,12 @@ def reading(ratio: float, allowed: float, growth: float) -> str:
 
 def measure(
     root: Path, size: int, args: argparse.Namespace, tmp: Path
-) -> tuple[dict[str, float], dict[str, float]]:
+) -> tuple[dict[str, Sample], dict[str, Sample]]:
     """Seconds of each task at ``size``, and of each baseline."""
     relnox = [sys.executable, "-m", "relnox"]
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
-    got: dict[str, float] = {}
-    base: dict[str, float] = {}
+    got: dict[str, Sample] = {}
+    base: dict[str, Sample] = {}
     got["packages"] = best(command([*relnox, "packages"], root), args.runs)
     got["plan"] = best(command([*relnox, "plan"], root), args.runs)
     shard = [*relnox, "plan", "--shards", str(args.shards), "--json"]
@@ -233,11 +263,11 @@ def measure(
     got["build-all unchanged"] = best(build, args.runs, warm=False)
     verify = command([*relnox, "verify-install", "--offline"], root)
     got["verify-install"] = best(verify, args.runs, warm=False)
-    got["publish"] = min(publish(root, tmp) for _ in range(args.runs))
+    got["publish"] = fastest(publish(root, tmp) for _ in range(args.runs))
     if not args.no_baseline:
         base["build-all cold"] = uv_build(root, tmp)
         base["verify-install"] = best(lambda: uv_verify(root, tmp), args.runs)
-        base["publish"] = min(uv_publish(root, tmp) for _ in range(args.runs))
+        base["publish"] = fastest(uv_publish(root, tmp) for _ in range(args.runs))
     return got, base
 
 
@@ -264,8 +294,8 @@ def main() -> int:
     sizes = sorted({int(s) for s in ("1,50,200,500" if args.big else args.sizes).split(",") if s})
     tasks = [t for t in TASKS if not (args.no_build and t in BUILT)]
     per_package = [t for t in tasks if t in PER_PACKAGE]
-    times: dict[str, dict[int, float]] = {task: {} for task in tasks}
-    baseline: dict[str, dict[int, float]] = {task: {} for task in per_package}
+    times: dict[str, dict[int, Sample]] = {task: {} for task in tasks}
+    baseline: dict[str, dict[int, Sample]] = {task: {} for task in per_package}
     balance: dict[int, tuple[float, int]] = {}
     print(
         f"{os.cpu_count()} CPUs; load {os.getloadavg()[0]:.1f}; sizes {sizes}; "
@@ -283,33 +313,42 @@ def main() -> int:
             root = write_workspace(where, generated_specs(size, prefix="sc"))
             git_init(root)
             got, base = measure(root, size, args, Path(tmp))
-            for task, seconds in got.items():
-                times[task][size] = seconds
-            for task, seconds in base.items():
-                baseline[task][size] = seconds
+            for task, sample in got.items():
+                times[task][size] = sample
+            for task, sample in base.items():
+                baseline[task][size] = sample
             balance[size] = shard_balance(root, args.shards)
-            row = "  ".join(f"{task} {times[task][size]:.2f}s" for task in tasks)
+            row = "  ".join(f"{task} {times[task][size].wall:.2f}s" for task in tasks)
             print(f"{size:>4} package(s): {row}  (load {os.getloadavg()[0]:.1f})", flush=True)
     report(args, sizes, tasks, times, baseline, balance)
     return 0
+
+
+def _table(
+    title: str,
+    sizes: list[int],
+    tasks: list[str],
+    times: dict[str, dict[int, Sample]],
+    baseline: dict[str, dict[int, Sample]],
+    field: str,
+) -> None:
+    print(f"\n{title:44}" + "".join(f"{size:>10}" for size in sizes))
+    rows = [(task, times[task]) for task in tasks]
+    rows += [(f"  baseline: {PER_PACKAGE[t]}", got) for t, got in baseline.items() if got]
+    for label, got in rows:
+        print(f"{label:44}" + "".join(f"{getattr(got[size], field):>9.2f}s" for size in sizes))
 
 
 def report(
     args: argparse.Namespace,
     sizes: list[int],
     tasks: list[str],
-    times: dict[str, dict[int, float]],
-    baseline: dict[str, dict[int, float]],
+    times: dict[str, dict[int, Sample]],
+    baseline: dict[str, dict[int, Sample]],
     balance: dict[int, tuple[float, int]],
 ) -> None:
-    print()
-    print(f"{'task':36}" + "".join(f"{size:>10}" for size in sizes))
-    for task in tasks:
-        print(f"{task:36}" + "".join(f"{times[task][size]:>9.2f}s" for size in sizes))
-    for task, seconds in baseline.items():
-        if seconds:
-            label = f"  baseline: {PER_PACKAGE[task]}"
-            print(f"{label:36}" + "".join(f"{seconds[size]:>9.2f}s" for size in sizes))
+    _table("wall seconds (best of --runs)", sizes, tasks, times, baseline, "wall")
+    _table("CPU seconds (relnox's side only)", sizes, tasks, times, baseline, "cpu")
     for small, big in itertools.pairwise(sizes):
         growth = big / small
         allowed = args.per_4x ** math.log(growth, 4)
@@ -318,40 +357,46 @@ def report(
             f"{growth:.1f} by linear)"
         )
         for task in tasks:
-            ratio = times[task][big] / times[task][small]
-            print(f"  {task:22} {ratio:5.2f}  {reading(ratio, allowed, growth)}")
+            wall = times[task][big].wall / times[task][small].wall
+            cpu = times[task][big].cpu / times[task][small].cpu
+            print(
+                f"  {task:20} wall {wall:5.2f} {reading(wall, allowed, growth):40}"
+                f" cpu {cpu:5.2f} {reading(cpu, allowed, growth)}"
+            )
     per_package = [t for t in tasks if t in PER_PACKAGE]
     if per_package:
         print(
-            "\nper-package tasks: seconds per package (s/pkg); linear = the same s/pkg at each size"
+            "\nper-package tasks: wall ms per package; linear or better = the same or less per"
+            " package at each size"
         )
-        for task in per_package:
-            base = baseline.get(task, {})
-            print(f"  {task} (baseline: {PER_PACKAGE[task] if base else 'left out'})")
-            for size in sizes:
-                mine = times[task][size] / size
-                line = f"    {size:>4}: relnox {mine * 1000:8.1f} ms/pkg"
-                if size in base:
-                    theirs = base[size] / size
-                    line += (
-                        f"   baseline {theirs * 1000:8.1f} ms/pkg   relnox/baseline "
-                        f"{mine / theirs:5.2f}   relnox's overhead {(mine - theirs) * 1000:8.1f} ms/pkg"
-                    )
-                print(line)
-            for small, big in itertools.pairwise(sizes):
-                grow = (times[task][big] / big) / (times[task][small] / small)
-                verdict = "linear or better" if grow <= 1.0 else "per-package time grew"
-                line = f"    {big}/{small}: s/pkg ratio {grow:5.2f} ({verdict})"
-                if small in base and big in base:
-                    base_grow = (base[big] / big) / (base[small] / small)
-                    over_small = (times[task][small] - base[small]) / small
-                    over_big = (times[task][big] - base[big]) / big
-                    line += f"; baseline's {base_grow:5.2f}"
-                    if over_small > 0 and over_big > 0:
-                        line += f"; relnox's overhead per package x{over_big / over_small:.2f}"
-                    else:
-                        line += "; relnox at or under the baseline"
-                print(line)
+    for task in per_package:
+        base = baseline.get(task, {})
+        print(f"  {task} (baseline: {PER_PACKAGE[task] if base else 'left out'})")
+        for size in sizes:
+            mine = times[task][size].wall / size
+            line = f"    {size:>4}: relnox {mine * 1000:7.1f}"
+            if size in base:
+                theirs = base[size].wall / size
+                line += (
+                    f"   baseline {theirs * 1000:7.1f}   relnox/baseline {mine / theirs:5.2f}"
+                    f"   relnox minus baseline {(mine - theirs) * 1000:7.1f}"
+                )
+            print(line)
+        for small, big in itertools.pairwise(sizes):
+            grow = (times[task][big].wall / big) / (times[task][small].wall / small)
+            cpu = (times[task][big].cpu / big) / (times[task][small].cpu / small)
+            verdict = "linear or better" if grow <= 1.0 else "grew per package"
+            line = f"    {big}/{small}: per package x{grow:.2f} wall ({verdict}), x{cpu:.2f} CPU"
+            if small in base and big in base:
+                theirs = (base[big].wall / big) / (base[small].wall / small)
+                over_small = (times[task][small].wall - base[small].wall) / small
+                over_big = (times[task][big].wall - base[big].wall) / big
+                line += f"; baseline's x{theirs:.2f}"
+                if over_small > 0 and over_big > 0:
+                    line += f"; relnox minus baseline x{over_big / over_small:.2f}"
+                else:
+                    line += "; relnox at or under the baseline"
+            print(line)
     print(f"\nplan --shards {args.shards}: longest shard / mean shard (target <= 1.15)")
     for size in sizes:
         ratio, estimated = balance[size]
