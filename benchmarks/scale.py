@@ -318,7 +318,10 @@ def main() -> int:
             for task, sample in base.items():
                 baseline[task][size] = sample
             balance[size] = shard_balance(root, args.shards)
-            row = "  ".join(f"{task} {times[task][size].wall:.2f}s" for task in tasks)
+            row = "  ".join(
+                f"{task} {sample.wall:.2f}s (cpu {sample.cpu:.2f}s)"
+                for task, sample in [*got.items(), *((f"baseline {t}", b) for t, b in base.items())]
+            )
             print(f"{size:>4} package(s): {row}  (load {os.getloadavg()[0]:.1f})", flush=True)
     report(args, sizes, tasks, times, baseline, balance)
     return 0
