@@ -19,6 +19,6 @@ __all__ = ["table", "tomllib"]
 def table(doc: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
     """``doc[k1][k2]...``, or an empty table where a key is missing or not a table."""
     value: Any = doc
-    for key in keys:
-        value = value.get(key, {}) if isinstance(value, Mapping) else {}
-    return value if isinstance(value, Mapping) else {}
+    for key in keys:  # a dict first: its check is cheap, Mapping's is an ABC's (per member, often)
+        value = value.get(key, {}) if isinstance(value, (dict, Mapping)) else {}
+    return value if isinstance(value, (dict, Mapping)) else {}

@@ -141,9 +141,16 @@ def changelog_edits(
                 files.set(path, released)
 
     root_log = changelog_in(workspace.root, config)
+    logs: dict[Path, Path] = {}  # each directory's changelog looked for once
+
+    def log_of(pkg: Package) -> Path:
+        if pkg.directory not in logs:
+            logs[pkg.directory] = changelog_in(pkg.directory, config)
+        return logs[pkg.directory]
+
     in_root: list[Package] = []
     for pkg in selected:
-        own = changelog_in(pkg.directory, config)
+        own = log_of(pkg)
         if own != root_log and own.is_file():
             new = versions[pkg.name][1]
             release(own, new, workspace.tag_for(pkg, new))
@@ -156,12 +163,7 @@ def changelog_edits(
         new = versions[in_root[0].name][1]
         release(root_log, new, tags.pop())
         return notes
-    users = [
-        p
-        for p in workspace.packages
-        if changelog_in(p.directory, config) in (root_log, None)
-        or not changelog_in(p.directory, config).is_file()
-    ]
+    users = [p for p in workspace.packages if log_of(p) == root_log or not log_of(p).is_file()]
     if len(in_root) == len(users):  # all that use it at once: one section for all
         release(root_log, ", ".join(f"{p.name} {versions[p.name][1]}" for p in in_root), None)
         return notes

@@ -22,9 +22,10 @@ from relnox.config import (
     load_config,
 )
 from relnox.errors import ConfigError, RelnoxError
+from relnox.paths import Resolver
 from relnox.paths import rel as relpath
 from relnox.project.changelog import check_heading
-from relnox.project.members import member_dirs, outside_members, released_by_evidence
+from relnox.project.members import member_dirs, outside, outside_members, released_by_evidence
 from relnox.project.package_load import VALID_NAME, load_package, name_of
 from relnox.project.pyproject import (
     is_package,
@@ -127,15 +128,19 @@ def discover(root: Path | str = ".") -> Workspace:
         doc = {}  # a setup.py project: build's legacy setuptools backend builds it
     config = load_config(root_pyproject, table(doc or {}, "tool", "relnox"))
     check_heading(root_pyproject, config.changelog_heading)
-    dirs, broken = member_dirs(root, doc, config)
+    resolve = Resolver()  # each directory resolved once, however many members it holds
+    dirs, broken = member_dirs(root, doc, config, resolve)
     if doc is None and not dirs and not broken:
         raise ConfigError(
             f"{root}: no pyproject.toml here or in the directories below; "
             "run relnox from the repository root or pass --root"
         )
     explicit = config.packages is not None
+    others = [] if explicit or doc is None else outside(root, dirs, resolve)
     inferred: dict[Path, str] = (
-        {} if explicit or doc is None else released_by_evidence(root, doc, dirs)
+        {}
+        if explicit or doc is None
+        else released_by_evidence(root, doc, others, resolve(root) in {resolve(d) for d in dirs})
     )
     dirs = [*dirs, *(d for d in inferred if d not in dirs)]
     skipped: list[str] = []
@@ -166,7 +171,9 @@ def discover(root: Path | str = ".") -> Workspace:
             "[tool.uv.workspace] members or [tool.relnox] packages"
         )
     ordered = release_order(_defer_optional_cycles(packages))
-    notes = _notes(root, doc, dirs, explicit, inferred, skipped)
+    released = {resolve(d) for d in inferred}
+    others = [d for d in others if resolve(d) not in released]
+    notes = _notes(root, doc, others, explicit, inferred, skipped)
     workspace = Workspace(
         root=root,
         config=config,
@@ -224,14 +231,15 @@ def _member_docs(
 def _notes(
     root: Path,
     doc: Mapping[str, Any] | None,
-    dirs: Sequence[Path],
+    others: Sequence[Path],
     explicit: bool,
     inferred: Mapping[Path, str],
     skipped: Sequence[str],
 ) -> tuple[str, ...]:
-    """What the workspace says about how it was read: members outside it, templates left
-    out, projects released though no workspace file lists them, a root uv does not build."""
-    notes = outside_members(root, dirs) if doc is not None and not explicit else ()
+    """What the workspace says about how it was read: projects outside it (``others``, no
+    member and not released), templates left out, projects released though no workspace
+    file lists them, a root uv does not build."""
+    notes = outside_members(root, others) if doc is not None and not explicit else ()
     notes += tuple(skipped)
     notes += tuple(
         f"{relpath(d, root) if d != root else 'pyproject.toml'} is released ({why}), though no "

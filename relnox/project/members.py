@@ -4,7 +4,7 @@ but still have releases."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +25,13 @@ from relnox.toml import table
 
 
 def member_dirs(
-    root: Path, doc: Mapping[str, Any] | None, config: Config
+    root: Path,
+    doc: Mapping[str, Any] | None,
+    config: Config,
+    resolve: Callable[[Path], Path] = Path.resolve,
 ) -> tuple[list[Path], list[Broken]]:
-    """The member directories the globs name, and the matches that cannot be read."""
+    """The member directories the globs name, and the matches that cannot be read
+    (``resolve``: :class:`relnox.paths.Resolver`, each directory resolved once)."""
     if doc is None:  # no root pyproject.toml: every project below the root
         return _projects_below(root), []
     if config.packages is not None:
@@ -41,7 +45,7 @@ def member_dirs(
     excluded: set[Path | None] = set()  # as matched, and resolved when it resolves
     for pattern in excludes:  # a literal path too: a looping link matches no glob
         for path in [root / pattern, *root.glob(pattern)]:
-            excluded |= {path.absolute(), member_path(path)[0]}
+            excluded |= {path.absolute(), member_path(path, resolve)[0]}
     dirs: list[Path] = []
     broken: list[Broken] = []
     seen: set[Path] = set()  # resolved once each: discovery stays linear in the member count
@@ -50,7 +54,7 @@ def member_dirs(
         for path in matches:
             if path.absolute() in excluded:
                 continue
-            resolved, error = member_path(path)
+            resolved, error = member_path(path, resolve)
             if error is not None:
                 broken.append(Broken(path, None, error))
             if resolved is None or resolved in excluded or resolved in seen:
@@ -104,24 +108,32 @@ def _projects_below(root: Path, depth: int = 3) -> list[Path]:
     return found
 
 
+def outside(
+    root: Path, dirs: Sequence[Path], resolve: Callable[[Path], Path] = Path.resolve
+) -> list[Path]:
+    """The projects up to three levels below ``root`` that are no member: one walk of the
+    tree and one resolution of each directory, for :func:`released_by_evidence` and
+    :func:`outside_members` both."""
+    members = {resolve(d) for d in dirs}
+    return [d for d in _projects_below(root, depth=3) if resolve(d) not in members]
+
+
 def released_by_evidence(
-    root: Path, doc: Mapping[str, Any], dirs: Sequence[Path]
+    root: Path, doc: Mapping[str, Any], others: Sequence[Path], root_is_member: bool
 ) -> dict[Path, str]:
     """Projects no workspace file lists whose release history says they are released
-    (:mod:`relnox.project.released`): directory -> the evidence."""
+    (:mod:`relnox.project.released`): directory -> the evidence. ``others``: the projects
+    below that are no member (:func:`outside`)."""
     from relnox.project.released import released_elsewhere
 
-    members = {d.resolve() for d in dirs}
     candidates: list[tuple[Path, str]] = []
     if (
-        root.resolve() not in members
+        not root_is_member
         and {"project", "build-system"} <= doc.keys()
         and table(doc, "tool", "uv").get("package") is False
     ):
         candidates.append((root, name_of(root, doc) or root.name))
-    for directory in _projects_below(root, depth=3):
-        if directory.resolve() in members:
-            continue
+    for directory in others:
         try:
             found = load_toml(directory / "pyproject.toml")
         except RelnoxError:
@@ -133,13 +145,11 @@ def released_by_evidence(
     return dict(released_elsewhere(root, candidates))
 
 
-def outside_members(root: Path, dirs: Sequence[Path]) -> tuple[str, ...]:
-    """Projects next to the workspace that no member list names (a ``backend/`` of its own)."""
-    members = {d.resolve() for d in dirs}
+def outside_members(root: Path, others: Sequence[Path]) -> tuple[str, ...]:
+    """Projects next to the workspace that no member list names (a ``backend/`` of its own);
+    ``others``: the projects below that are no member (:func:`outside`)."""
     notes = []
-    for directory in _projects_below(root, depth=3):
-        if directory.resolve() in members:
-            continue
+    for directory in others:
         try:
             doc = load_toml(directory / "pyproject.toml")
         except RelnoxError:

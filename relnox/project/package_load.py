@@ -4,6 +4,7 @@ it cannot be read (:class:`~relnox.project.workspace.Broken`)."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -106,13 +107,31 @@ def _secondaries(
     nested = ["/".join(dotted)] if len(dotted) > 1 and dotted[0] in modules else []
     roots = source_roots(directory, doc)
     for module_name in [*modules, *nested]:
+        # each package directory looked at once (its names listed), not once per file name
+        packages = [
+            (package, _names(package))
+            for base in roots
+            for package in _regular_packages(base / module_name)
+        ]
         for filename in VERSION_MODULE_FILES:
-            for base in roots:
-                for package in _regular_packages(base / module_name):
-                    loc = python_location(package / filename, top_level=True)
-                    if loc is not None and all(loc.path != k.path for k in [*known, *found]):
-                        found.append(loc)
+            for package, names in packages:
+                if names is not None and filename not in names:
+                    continue
+                loc = python_location(package / filename, top_level=True)
+                if loc is not None and all(loc.path != k.path for k in [*known, *found]):
+                    found.append(loc)
     return found
+
+
+def _names(directory: Path) -> frozenset[str] | None:
+    """The names in ``directory``: none when it is none; None (ask for each file) when it
+    cannot be listed though it may be read (a directory without read permission)."""
+    try:
+        return frozenset(os.listdir(directory))
+    except (FileNotFoundError, NotADirectoryError):
+        return frozenset()
+    except OSError:
+        return None
 
 
 def _regular_packages(path: Path) -> list[Path]:

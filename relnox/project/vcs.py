@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from relnox.errors import GitError, RelnoxError, VersionError
+from relnox.paths import Resolver
 from relnox.project.conventions import infer_conventions
 from relnox.project.tag_model import Member, RepoTags
 from relnox.project.workspace import Broken, Package, Workspace
@@ -164,18 +165,19 @@ def push_tags(text: str) -> list[str]:
     return []
 
 
-def _rel(top: Path, path: Path) -> str:
+def _rel(top: Path, path: Path, resolve: Resolver) -> str:
     """``path`` relative to ``top`` (resolved by the caller, once for every package)."""
     try:
-        return path.resolve().relative_to(top).as_posix()
+        return resolve(path).relative_to(top).as_posix()
     except ValueError:
         return path.name
 
 
-def _member(pkg: Package, top: Path, root: Path) -> Member:
-    """``pkg`` as the conventions see it (``top`` and ``root`` resolved by the caller)."""
-    directory = pkg.directory.resolve()
-    rel = _rel(top, directory)
+def _member(pkg: Package, top: Path, root: Path, resolve: Resolver) -> Member:
+    """``pkg`` as the conventions see it (``top`` and ``root`` resolved by the caller;
+    ``resolve``: one :class:`~relnox.paths.Resolver` for every package)."""
+    directory = resolve(pkg.directory)
+    rel = _rel(top, directory, resolve)
     parts = tuple(part for part in rel.split("/")[:-1] if part and part != ".")
     version_file = pkg.primary.path if pkg.primary is not None else pkg.pyproject
     return Member(
@@ -188,7 +190,7 @@ def _member(pkg: Package, top: Path, root: Path) -> Member:
         configured_where=pkg.tag_format_where,
         match=pkg.tag_match,
         regex=pkg.tag_regex,
-        version_file=_rel(top, version_file),
+        version_file=_rel(top, version_file, resolve),
         vcs=pkg.vcs_versioned,
         current=None if pkg.vcs_versioned else maybe_version(pkg.version),
     )
@@ -220,9 +222,10 @@ def read_tags(workspace: Workspace) -> Workspace:
     tags, top = repo_tags(workspace.root)
     if top is None:
         return workspace
-    top = top.resolve()
-    root = workspace.root.resolve()
-    members = [_member(pkg, top, root) for pkg in workspace.packages]
+    resolve = Resolver()
+    top = resolve(top)
+    root = resolve(workspace.root)
+    members = [_member(pkg, top, root, resolve) for pkg in workspace.packages]
     with git.Blobs(top) as blobs:  # one git process for every file asked at a tag
         facts = infer_conventions(
             members,

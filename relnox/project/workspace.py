@@ -78,8 +78,11 @@ class Package:
 
     @property
     def drift_notes(self) -> tuple[str, ...]:
+        if not self.drift:
+            return ()
+        cwd = str(Path.cwd().resolve())
+
         def shown(label: str) -> str:  # relative to where relnox runs, when below it
-            cwd = str(Path.cwd().resolve())
             return label[len(cwd) + 1 :] if label.startswith(cwd + os.sep) else label
 
         primary = shown(self.primary.label) if self.primary else "its tags"
@@ -122,11 +125,23 @@ def changelog_in(directory: Path, config: Config) -> Path:
     (:data:`relnox.config.CHANGELOG_NAMES`) are looked for; none existing gives
     CHANGELOG.md, the name a new one gets.
     """
-    if not config.changelog_set:
+    if not config.changelog_set and _may_hold_changelog(directory):
         for name in CHANGELOG_NAMES:
             if (directory / name).is_file():
                 return directory / name
     return directory / config.changelog
+
+
+_CHANGELOG_NAMES = frozenset(name.lower() for name in CHANGELOG_NAMES)
+
+
+def _may_hold_changelog(directory: Path) -> bool:
+    """Whether ``directory`` lists a name of :data:`CHANGELOG_NAMES` in any case (a file
+    system may ignore case): one listing, not a look for each name, in most members."""
+    try:
+        return any(name.lower() in _CHANGELOG_NAMES for name in os.listdir(directory))
+    except OSError:  # cannot be listed: look for each name
+        return True
 
 
 @dataclass(frozen=True)

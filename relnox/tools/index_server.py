@@ -93,8 +93,19 @@ def write_htpasswd(path: Path, users: Mapping[str, str]) -> Path:
     return path
 
 
+def cached_backend() -> bool:
+    """Whether pypiserver's ``cached-dir`` backend can run here (watchdog is installed)."""
+    return importlib.util.find_spec("watchdog") is not None
+
+
 class LocalIndex:
-    """pypiserver serving ``data_dir`` on ``host:port`` (a free port when ``port`` is 0)."""
+    """pypiserver serving ``data_dir`` on ``host:port`` (a free port when ``port`` is 0).
+
+    ``backend``: pypiserver's ``simple-dir`` (the default: every request lists the directory,
+    so a file put there by hand is seen at once, whatever is installed) or ``cached-dir``
+    (the listing and the hashes kept between requests, dropped on an upload or, through
+    watchdog, on a change to the directory; needs watchdog: :func:`cached_backend`).
+    """
 
     def __init__(
         self,
@@ -104,8 +115,10 @@ class LocalIndex:
         password_file: Path | None = None,
         host: str = "127.0.0.1",
         allow_anonymous: bool = False,
+        backend: str = "simple-dir",
     ) -> None:
         self.data_dir = Path(data_dir)
+        self.backend = backend
         self.allow_anonymous = allow_anonymous
         self.password_file = Path(password_file) if password_file else None
         self.host = host
@@ -153,6 +166,8 @@ class LocalIndex:
             "sha256",
             "--health-endpoint",
             "/health",
+            "--backend",
+            self.backend,
             *auth,
             str(self.data_dir),
         ]
@@ -164,6 +179,11 @@ class LocalIndex:
             raise IndexServerError(
                 f"pypiserver is not installed in {sys.executable}, so no local index can run; "
                 "install it with pip install 'relnox[server]'"
+            )
+        if self.backend == "cached-dir" and not cached_backend():
+            raise IndexServerError(
+                "pypiserver's cached-dir backend needs watchdog, which is not installed in "
+                f"{sys.executable}; install it with pip install watchdog or use simple-dir"
             )
         if self.password_file is None and not is_loopback(self.host) and not self.allow_anonymous:
             raise IndexServerError(

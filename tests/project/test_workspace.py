@@ -371,3 +371,33 @@ def test_the_lockstep_groups_are_worked_out_once(
     found = {p.name: tuple(q.name for q in fresh.group_of(p)) for p in fresh.packages}
     assert found == expected
     assert len(calls) <= len(fresh.packages)
+
+
+def test_projects_outside_the_members_are_named_once_and_links_to_members_are_not(
+    tmp_path: Path,
+) -> None:
+    """One walk of the tree serves both readings of what lies outside the members: a
+    project no member list names gets a note; a link to a member is that member."""
+    _write(tmp_path / "pyproject.toml", '[tool.uv.workspace]\nmembers = ["libs/*"]\n')
+    write_project(tmp_path / "libs" / "a", ProjectSpec("pkg-a"))
+    write_project(tmp_path / "backend", ProjectSpec("backend"))
+    (tmp_path / "alias").mkdir()
+    (tmp_path / "alias" / "a").symlink_to(tmp_path / "libs" / "a")
+    ws = load_workspace(tmp_path)
+    assert [p.name for p in ws.packages] == ["pkg-a"]
+    assert [n for n in ws.notes if "not a member" in n] == [
+        "backend/pyproject.toml (backend) is not a member of this workspace; "
+        'add "backend" to [tool.relnox] packages to release it with relnox'
+    ]
+
+
+@pytest.mark.parametrize("name", ["HISTORY.rst", "CHANGELOG.md", None])
+def test_a_members_changelog_is_found_by_any_of_its_names(tmp_path: Path, name: str | None) -> None:
+    write_project(tmp_path, ProjectSpec("solo", "1.2.3"))
+    for old in tmp_path.glob("CHANGELOG*"):
+        old.unlink()
+    if name is not None:
+        _write(tmp_path / name, "# Changelog\n")
+    (pkg,) = load_workspace(tmp_path).packages
+    expected = tmp_path / name if name is not None else None
+    assert pkg.changelog(load_workspace(tmp_path).config) == expected

@@ -15,7 +15,13 @@ from pathlib import Path
 import pytest
 
 from relnox.sample import ProjectSpec, write_project
-from relnox.tools.index_server import IndexServerError, LocalIndex, is_loopback, write_htpasswd
+from relnox.tools.index_server import (
+    IndexServerError,
+    LocalIndex,
+    cached_backend,
+    is_loopback,
+    write_htpasswd,
+)
 from relnox.tools.repositories import resolve
 
 pytestmark = pytest.mark.slow  # builds, serves or makes environments
@@ -89,6 +95,34 @@ def test_open_index_on_a_chosen_port_and_two_at_once(tmp_path: Path, wheel: Path
         with pytest.raises(IndexServerError, match=f"127.0.0.1:{first.port} is already in use"):
             again.start()
         assert not again.running
+
+
+@pytest.mark.skipif(not cached_backend(), reason="watchdog is not installed")
+def test_the_cached_backend_serves_each_upload_and_refuses_a_second(
+    tmp_path: Path, wheel: Path
+) -> None:
+    """pypiserver's cached-dir backend (the benchmarks' index): an upload is on the next
+    page read, and the same file again is refused, as the default backend does."""
+    with LocalIndex(tmp_path / "data", backend="cached-dir") as index:
+        assert "cached-dir" in index.command()
+        urllib.request.urlopen(index.simple_url).read()  # a listing kept before the upload
+        assert _upload(index.upload_url, wheel, "anyone", "anything").returncode == 0
+        page = urllib.request.urlopen(index.simple_url + "idx-probe/").read().decode()
+        assert re.search(rf"{wheel.name}#sha256=[0-9a-f]{{64}}", page)
+        again = _upload(index.upload_url, wheel, "anyone", "anything")
+        assert again.returncode == 1 and "400" in again.stdout + again.stderr
+
+
+def test_the_cached_backend_without_watchdog_is_explained(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import relnox.tools.index_server as index_server
+
+    monkeypatch.setattr(index_server, "cached_backend", lambda: False)
+    index = LocalIndex(tmp_path / "d", backend="cached-dir")
+    with pytest.raises(IndexServerError, match=r"needs watchdog.*pip install watchdog"):
+        index.start()
+    assert not index.running and not (tmp_path / "d").exists()
 
 
 def test_missing_password_file_is_explained(tmp_path: Path) -> None:
