@@ -523,11 +523,14 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
     environ = without_credentials(os.environ)  # hooks and tests never see a token
     if plan.source_date_epoch is not None:
         environ["SOURCE_DATE_EPOCH"] = str(plan.source_date_epoch)
-    if len(plan.reuse) < len(plan.packages):  # files to check: load the checkers meanwhile
-        threading.Thread(target=preload, name="relnox-preload", daemon=True).start()
     with tempfile.TemporaryDirectory(prefix="relnox-build-") as tmp, _backend_warnings():
         pool = EnvPool(plan.installer, plan.python, Path(tmp) / "envs", plan.fallback)
+        # the environments first (no hook runs before one is made), then the checkers'
+        # imports meanwhile: started before them, the imports held the interpreter while
+        # the threads making the environments were still to start their installers
         pool.prefetch(pkg.build_requires for pkg in plan.packages if pkg.name not in plan.reuse)
+        if len(plan.reuse) < len(plan.packages):  # files to check: load the checkers meanwhile
+            threading.Thread(target=preload, name="relnox-preload", daemon=True).start()
         sweeper = Sweeper(Path(tmp) / "bin")
         run = _Run(plan, pool, Path(tmp), environ, sweeper=sweeper)
         if any(f.parts for n, f in plan.inputs.items() if n not in plan.reuse):
