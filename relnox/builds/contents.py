@@ -157,7 +157,7 @@ def vouched(
     entries: Sequence[tuple[str, str]],
     changed: set[str],
     *,
-    read_below: int = READ_BELOW,
+    read_below: int | None = None,
 ) -> dict[str, str]:
     """The paths of ``entries`` ((mode blob stage, path), from ``git ls-files -s``) whose
     bytes on disk git proves to be their blob's (see the docstring) -> that blob id.
@@ -168,7 +168,7 @@ def vouched(
         if mode in PLAIN and stage == "0" and path not in changed:
             blobs[path] = blob
     on_disk = _on_disk_sizes(top, blobs)
-    if sum(on_disk.values()) < read_below:
+    if sum(on_disk.values()) < (READ_BELOW if read_below is None else read_below):
         return {}
     candidates = sorted(on_disk)
     with ThreadPoolExecutor(max_workers=2) as pool:  # three git processes, none needs another
@@ -190,7 +190,7 @@ def tracked_digests(
     entries: Sequence[tuple[str, str]],
     changed: set[str],
     *,
-    read_below: int = READ_BELOW,
+    read_below: int | None = None,
 ) -> dict[str, Any]:
     """Each path of ``entries`` ((mode blob stage, path) from ``git ls-files -s``, relative
     to ``top``) -> the fingerprint of its bytes on disk: the git blob id of a file (from

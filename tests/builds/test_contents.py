@@ -17,9 +17,10 @@ import pytest
 
 import relnox.builds.contents as contents
 from relnox.builds.contents import stat_check_whole, tracked_digests, vouched
-from relnox.builds.inputs import _status_paths
+from relnox.builds.inputs import _status_paths, package_inputs
 from relnox.builds.sources import MISSING, content_digest, list_sources
-from relnox.sample import git_commit_all, git_init
+from relnox.project.discovery import load_workspace
+from relnox.sample import generated_specs, git_commit_all, git_init, write_workspace
 from relnox.tools import git
 
 FILES = {
@@ -277,3 +278,33 @@ def test_a_sha256_repository_fingerprints_with_its_own_ids(tmp_path: Path) -> No
     (root / "p/a.py").write_text("changed")
     found, proven = _fingerprints(root)
     assert "p/a.py" not in proven and found["p/a.py"] == _on_disk(root, "p/a.py")
+
+
+def test_a_workspace_fingerprints_the_same_whichever_way_its_files_are_known(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """package_inputs with every file proven from the index, and with every file read."""
+    root = write_workspace(tmp_path / "ws", generated_specs(2, prefix="cw"))
+    git_init(root)
+    ws = load_workspace(root)
+
+    def parts() -> dict[str, Any]:
+        found = package_inputs(ws, ws.packages, python=Path("python"), epochs={}, kinds="")
+        return {name: dict(facts.parts) for name, facts in found.items()}
+
+    def unread(path: Path, length: int = 40) -> str:
+        raise AssertionError(f"{path} was read")
+
+    monkeypatch.setattr(contents, "READ_BELOW", 0)
+    with monkeypatch.context() as patch:  # a clean tree: no file is read
+        patch.setattr(contents, "git_blob_id", unread)
+        proven = parts()
+    monkeypatch.setattr(contents, "READ_BELOW", 1 << 60)
+    assert parts() == proven and len(proven) == 2
+    edit = next(p for p in (root / "packages").rglob("*.py"))
+    edit.write_text(edit.read_text() + "# changed\n")
+    monkeypatch.setattr(contents, "READ_BELOW", 0)
+    changed = parts()
+    assert changed != proven
+    monkeypatch.setattr(contents, "READ_BELOW", 1 << 60)
+    assert parts() == changed
