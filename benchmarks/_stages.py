@@ -36,6 +36,7 @@ class _Clock:
     def __init__(self) -> None:
         self.total: dict[str, float] = {}
         self.lock = threading.Lock()
+        self.spans: dict[str, list[float]] = {}  # stage -> [first start, last end]
 
     def wrap(self, owner: Any, name: str, stage: str) -> Callable[[], None]:
         original = getattr(owner, name)
@@ -45,8 +46,11 @@ class _Clock:
             try:
                 return original(*args, **kwargs)
             finally:
+                end = time.perf_counter()
                 with self.lock:
-                    self.total[stage] = self.total.get(stage, 0.0) + time.perf_counter() - start
+                    self.total[stage] = self.total.get(stage, 0.0) + end - start
+                    span = self.spans.setdefault(stage, [start, end])
+                    span[0], span[1] = min(span[0], start), max(span[1], end)
 
         setattr(owner, name, timed)
         return lambda: setattr(owner, name, original)
@@ -96,6 +100,14 @@ def report(root: Path, out: Path, packages: Sequence[str], jobs: int) -> None:
     for stage, label in STAGES:
         seconds = clock.total.get(stage, 0.0)
         print(f"  {stage:14} {seconds:6.2f}s  {label}")
+    hooks = [clock.spans[s] for s in ("hook requires", "hook build") if s in clock.spans]
+    if hooks:  # the critical path: nothing but start-up before the first hook, the tail after
+        first, last = min(h[0] for h in hooks) - start, max(h[1] for h in hooks) - start
+        print(
+            f"  first hook starts at {first:.2f}s (imports excluded: the workspace, the plan, "
+            f"the first environment); the last hook ends at {last:.2f}s, "
+            f"{wall - last:.2f}s before the end"
+        )
     print(
         f"  wall {wall:.2f}s; build phase {phase:.2f}s x {result.plan.jobs} job(s) = "
         f"{phase * result.plan.jobs:.2f} worker-seconds (env wait and hooks overlap: "

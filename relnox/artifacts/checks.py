@@ -197,6 +197,7 @@ def _check_metadata(path: Path, expected: Expectation, out: Findings) -> None:
     except (OSError, ValueError, UnicodeDecodeError, tarfile.TarError, zipfile.BadZipFile) as exc:
         out.problems.append(f"twine check: Invalid distribution metadata: {exc}")
         return
+
     try:
         meta = Metadata.from_email(raw, validate=True)
     except (MetadataErrors, InvalidMetadata, ValueError) as exc:
@@ -346,4 +347,7 @@ def check_artifacts(paths: Sequence[Path], expected: Expectation) -> list[str]:
 
 def preload() -> None:
     """Import what the checks need (run it in a thread while environments are made)."""
+    import email.message  # noqa: F401
+
+    import packaging.metadata  # noqa: F401
     import readme_renderer.rst  # noqa: F401

@@ -7,7 +7,8 @@ A package is rebuilt unless every byte that went into the build recorded in the 
 * ``files``: its git-tracked files (packages nested in it excluded) as git's index names
   them (mode, blob, path); ``contents``: the bytes of those files on disk, symlinks
   resolved to their targets (a shared ``LICENSE`` or schema directory linked into the
-  package is hashed where it lives);
+  package is hashed where it lives), each as its git blob id, taken from git's index
+  where git proves the file on disk holds the blob's bytes (:mod:`relnox.builds.contents`);
 * ``outside``: files outside its directory that its pyproject names (a ``readme`` or
   license file of the repository, hatch ``force-include`` sources), hashed;
 * ``ignore``: the ``.gitignore`` files above it up to the repository's top (they decide
@@ -59,11 +60,10 @@ from typing import Any
 from packaging.utils import canonicalize_name
 
 from relnox.artifacts.manifest import BUILT, PackageRecord, state_dir
+from relnox.builds.contents import tracked_digests
 from relnox.builds.envpool import NATIVE_TOOLCHAINS
 from relnox.builds.sources import (
-    GITLINK,
     Listing,
-    content_digest,
     list_ignored,
     list_sources,
     outside_files,
@@ -302,8 +302,10 @@ def package_inputs(
         status = pool.submit(_status_paths, root, places)
         listing = list_sources(root, owners, skip, places)
         untracked, modified = status.result()
-    untracked = [p for p in untracked if not any(p.startswith(s) for s in skip)]
     wanted = {pkg.name for pkg in packages}
+    entries = [entry for name in sorted(wanted) for entry in listing.tracked.get(name, [])]
+    found = tracked_digests(top, entries, {*modified, *listing.marked})
+    untracked = [p for p in untracked if not any(p.startswith(s) for s in skip)]
     dirty: dict[str, tuple[str, str]] = {}
     for kind, paths in (("modified files", modified), ("untracked changes", untracked)):
         for path in paths:
@@ -321,9 +323,7 @@ def package_inputs(
             document = {}
         parts = {
             "files": _digest([f"{meta} {path}" for meta, path in tracked]),
-            "contents": _digest(
-                [[p, content_digest(top / p)] for m, p in tracked if not m.startswith(GITLINK)]
-            ),
+            "contents": _digest([[p, found[p]] for _, p in tracked if p in found]),
             "outside": _digest(outside_files(pkg.directory, document)),
             "ignore": _digest(_ignore_rules(pkg.directory, top)),
             "ignored": _ignored_digest(

@@ -61,6 +61,7 @@ from relnox.builds.envpool import EnvPool, OutputLog
 from relnox.builds.inputs import UNPROVABLE, ignored_part, package_owners
 from relnox.builds.needs import NeedFailed, Needs, chains_first, must_start_after_needs
 from relnox.builds.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build
+from relnox.builds.scratch import Sweeper
 from relnox.builds.sources import unprovable
 from relnox.builds.testing import run_package_tests
 from relnox.errors import BuildError, RelnoxError
@@ -313,6 +314,13 @@ class _Run:
     needs: Needs = field(default_factory=Needs)  # what each one's files wait for (needs.py)
     top: Path | None = None  # the repository's top, resolved (read once for every package)
     owners: Mapping[str, str] | None = None  # package directories (relnox.builds.inputs)
+    sweeper: Sweeper | None = None  # removes each package's scratch beside the builds
+
+    def _discard(self, work: Path) -> None:
+        if self.sweeper is not None:
+            self.sweeper.sweep(work)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
 
     def build(self, name: str) -> PackageOutcome:
         ok = False
@@ -363,6 +371,7 @@ class _Run:
         _current.log = log
         # this package's scratch (an unpacked sdist, a test environment) goes as soon as its
         # build ends, while the others still build: not all at once at the end of the run
+        # (taken off this worker's path at once, removed beside it: relnox.builds.scratch)
         work = Path(tempfile.mkdtemp(prefix=f"{pkg.dist_name}-", dir=self.workdir))
         try:
             environ = dict(self.environ)
@@ -386,18 +395,18 @@ class _Run:
             seconds = time.monotonic() - start
             self.times[name] = (start - self.epoch, seconds)
             logger.info("%s: FAILED after %.1fs: %s", label, seconds, first)
-            shutil.rmtree(work, ignore_errors=True)
+            self._discard(work)
             raise
         try:
             self._wait_for_needs(pkg)
         except NeedFailed:
-            shutil.rmtree(work, ignore_errors=True)
+            self._discard(work)
             raise
         for note in notes:
             logger.warning("%s: %s", label, note)
         files.sort(key=lambda p: artifact_kind(p.name) != "sdist")
         moved = [_move_into(path, self.plan.dist_dir) for path in files]
-        shutil.rmtree(work, ignore_errors=True)
+        self._discard(work)
         seconds = time.monotonic() - start
         record = PackageRecord(
             name=pkg.name,
@@ -514,12 +523,16 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
     environ = without_credentials(os.environ)  # hooks and tests never see a token
     if plan.source_date_epoch is not None:
         environ["SOURCE_DATE_EPOCH"] = str(plan.source_date_epoch)
-    if len(plan.reuse) < len(plan.packages):  # files to check: load the checkers meanwhile
-        threading.Thread(target=preload, name="relnox-preload", daemon=True).start()
     with tempfile.TemporaryDirectory(prefix="relnox-build-") as tmp, _backend_warnings():
         pool = EnvPool(plan.installer, plan.python, Path(tmp) / "envs", plan.fallback)
+        # the environments first (no hook runs before one is made), then the checkers'
+        # imports meanwhile: started before them, the imports held the interpreter while
+        # the threads making the environments were still to start their installers
         pool.prefetch(pkg.build_requires for pkg in plan.packages if pkg.name not in plan.reuse)
-        run = _Run(plan, pool, Path(tmp), environ)
+        if len(plan.reuse) < len(plan.packages):  # files to check: load the checkers meanwhile
+            threading.Thread(target=preload, name="relnox-preload", daemon=True).start()
+        sweeper = Sweeper(Path(tmp) / "bin")
+        run = _Run(plan, pool, Path(tmp), environ, sweeper=sweeper)
         if any(f.parts for n, f in plan.inputs.items() if n not in plan.reuse):
             run.top = git.toplevel(plan.workspace.root).resolve()
             run.owners = package_owners(plan.workspace, run.top)
@@ -538,6 +551,7 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
             )
         finally:
             pool.join()
+            sweeper.close()
         environments = pool.count
     done: dict[str, PackageOutcome] = {}
     for pkg in plan.packages:  # release order: a package's needs are done before it

@@ -3,7 +3,8 @@
 :mod:`relnox.builds.inputs` fingerprints a package from these facts:
 
 * :func:`list_sources`: one listing of the workspace from git: the tracked files (with
-  the assume-unchanged and skip-worktree marks of git's index), the files git ignores,
+  the assume-unchanged and skip-worktree marks of git's index, from the same
+  ``git ls-files -s -v``), the files git ignores,
   and those ignored only by rules build backends never read (``.git/info/exclude``,
   the user's ``core.excludesFile``);
 * :func:`content_digest`: the bytes of files as they are on disk, symlinks resolved to
@@ -23,7 +24,7 @@ import hashlib
 import os
 import tarfile
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +61,7 @@ class Listing:
     assumed: dict[str, str] = field(default_factory=dict)  # first assume-unchanged path
     ignored: dict[str, list[str]] = field(default_factory=dict)
     private: dict[str, str] = field(default_factory=dict)  # first path ignored by private rules
+    marked: set[str] = field(default_factory=set)  # every assume-unchanged or skip-worktree path
 
 
 def _ignored(root: Path, specs: Sequence[str], *rules: str) -> list[str]:
@@ -81,22 +83,25 @@ def list_sources(
             return None
         return owner_of(path, owners)
 
-    # the four listings are independent git processes: run at once, read in order
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        staged = pool.submit(git.run, root, "ls-files", "-s", "-z", "--full-name", "--", *specs)
-        marks = pool.submit(git.run, root, "ls-files", "-v", "-z", "--full-name", "--", *specs)
+    # the three listings are independent git processes: run at once, read in order
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        # -s and -v in one: "TAG MODE BLOB STAGE\tPATH" (the tag says assume-unchanged
+        # in lower case, skip-worktree as S)
+        staged = pool.submit(
+            git.run, root, "ls-files", "-s", "-v", "-z", "--full-name", "--", *specs
+        )
         every = pool.submit(_ignored, root, specs, "--exclude-standard")
         public = pool.submit(_ignored, root, specs, "--exclude-per-directory=.gitignore")
     for entry in _split(staged.result().output):
-        meta, _, path = entry.partition("\t")
+        head, _, path = entry.partition("\t")
+        tag, _, meta = head.partition(" ")
         owner = mine(path)
-        if owner is not None:
-            listing.tracked.setdefault(owner, []).append((meta, path))
-    for entry in _split(marks.result().output):
-        tag, path = entry[:1], entry[2:]
-        owner = mine(path)
-        if owner is not None and (tag.islower() or tag == "S"):
+        if owner is None:
+            continue
+        listing.tracked.setdefault(owner, []).append((meta, path))
+        if tag.islower() or tag == "S":
             listing.assumed.setdefault(owner, path)
+            listing.marked.add(path)
     ignored = every.result()
     by_gitignore = set(public.result())
     for path in ignored:
@@ -112,7 +117,7 @@ def list_sources(
 def list_ignored(
     root: Path, owners: Mapping[str, str], skip: Sequence[str], spec: str | Sequence[str] = "."
 ) -> dict[str, list[str]]:
-    """:attr:`Listing.ignored` of :func:`list_sources` alone: one git process, not four
+    """:attr:`Listing.ignored` of :func:`list_sources` alone: one git process, not three
     (read again after each build, which writes some)."""
     specs = [spec] if isinstance(spec, str) else list(spec)
     found: dict[str, list[str]] = {}
@@ -131,12 +136,13 @@ def _file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def content_digest(path: Path) -> Any:
-    """The bytes at ``path`` with symlinks followed: a file's sha256, a directory's files
-    (relative name -> sha256, links followed, each real directory once), or ``missing``."""
+def content_digest(path: Path, file_digest: Callable[[Path], str] = _file_digest) -> Any:
+    """The bytes at ``path`` with symlinks followed: a file's ``file_digest`` (default its
+    sha256), a directory's files (relative name -> digest, links followed, each real
+    directory once), or ``missing``."""
     try:
         if not path.is_dir():
-            return _file_digest(path)
+            return file_digest(path)
         found: dict[str, str] = {}
         seen: set[tuple[int, int]] = set()
         for current, dirs, files in os.walk(path, followlinks=True):
@@ -148,7 +154,7 @@ def content_digest(path: Path) -> Any:
             dirs.sort()
             for name in sorted(files):
                 full = Path(current, name)
-                found[full.relative_to(path).as_posix()] = content_digest(full)
+                found[full.relative_to(path).as_posix()] = content_digest(full, file_digest)
         return found
     except OSError:
         return MISSING

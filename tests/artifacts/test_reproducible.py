@@ -1,15 +1,18 @@
 """Sdists that unpack anywhere: links leading outside an sdist become the files they
-pointed to (:func:`relnox.artifacts.reproducible.resolve_outside_links`)."""
+pointed to (:func:`relnox.artifacts.reproducible.resolve_outside_links`); sdists that are
+the same bytes on every build (:func:`relnox.artifacts.reproducible.normalize_sdist`)."""
 
 from __future__ import annotations
 
+import gzip
 import io
 import tarfile
+import zlib
 from pathlib import Path
 
 import pytest
 
-from relnox.artifacts.reproducible import resolve_outside_links
+from relnox.artifacts.reproducible import GZIP_LEVEL, normalize_sdist, resolve_outside_links
 from relnox.errors import BuildError
 
 
@@ -61,3 +64,40 @@ def test_a_link_to_nothing_is_named(tmp_path: Path) -> None:
     sdist = _sdist(tmp_path / "p-1.0.tar.gz", {"LICENSE": "../../nowhere"})
     with pytest.raises(BuildError, match=r"p-1.0/LICENSE is a link to \.\./\.\./nowhere"):
         resolve_outside_links(sdist, source)
+
+
+def _packed(path: Path, files: dict[str, bytes], mtime: int) -> Path:
+    """An sdist of ``files`` in the given order, each dated ``mtime`` (after the epoch: clamped to it), owned by uid 1000,
+    its gzip header dated now (as setuptools and pdm-backend write them)."""
+    with tarfile.open(path, "w:gz") as archive:
+        for name, body in files.items():
+            info = tarfile.TarInfo(f"p-1.0/{name}")
+            info.size, info.mtime, info.uid, info.uname = len(body), mtime, 1000, "someone"
+            archive.addfile(info, io.BytesIO(body))
+    return path
+
+
+def test_the_same_files_in_another_order_normalise_to_the_same_bytes(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": b"[project]\n",
+        "PKG-INFO": b"Name: p\n",
+        "p/__init__.py": b"x" * 5000,
+    }
+    epoch = 1_700_000_000
+    one = _packed(tmp_path / "one.tar.gz", files, epoch + 100)
+    other = _packed(tmp_path / "other.tar.gz", dict(reversed(files.items())), epoch + 50)
+    assert one.read_bytes() != other.read_bytes()
+    assert normalize_sdist(one, epoch) and normalize_sdist(other, epoch)
+    assert one.read_bytes() == other.read_bytes()
+    assert not normalize_sdist(one, epoch)  # already normal: left as it is
+    data = one.read_bytes()
+    assert int.from_bytes(data[4:8], "little") == epoch
+    raw = gzip.decompress(data)
+    with tarfile.open(fileobj=io.BytesIO(raw)) as archive:
+        members = archive.getmembers()
+    assert [m.name for m in members] == sorted(f"p-1.0/{n}" for n in files)
+    assert all(m.mtime <= epoch and m.uid == 0 and not m.uname for m in members)
+    assert _members(one) == {f"p-1.0/{n}": b for n, b in files.items()}
+    # the deflate stream is zlib's at GZIP_LEVEL (a change of level changes every sdist)
+    packer = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+    assert packer.compress(raw) + packer.flush() in data

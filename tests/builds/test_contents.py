@@ -1,0 +1,310 @@
+"""A tracked file's fingerprint is the git blob id of its bytes on disk, taken from git's
+index only where git proves the file holds the blob's bytes (:mod:`relnox.builds.contents`).
+
+Every way a file on disk can differ from its blob is made in a real repository, and the
+fingerprint is checked against ``git hash-object --no-filters`` of the file: the bytes a
+backend would read."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import relnox.builds.contents as contents
+from relnox.builds.contents import stat_check_whole, tracked_digests, vouched
+from relnox.builds.inputs import _status_paths, package_inputs
+from relnox.builds.sources import MISSING, content_digest, list_sources
+from relnox.project.discovery import load_workspace
+from relnox.sample import generated_specs, git_commit_all, git_init, write_workspace
+from relnox.tools import git
+
+FILES = {
+    "p/a.py": b"print('a')\n",
+    "p/b.txt": b"line one\nline two\n",
+    "p/data/c.bin": bytes(range(256)) * 4,
+}
+
+
+def _repo(
+    tmp_path: Path, extra: dict[str, bytes] | None = None, init: tuple[str, ...] = ()
+) -> Path:
+    root = tmp_path / "repo"
+    for name, body in {**FILES, **(extra or {})}.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(body)
+    if init:  # an object format or settings the commit must see
+        git.git(root, "init", "-q", *init)
+    git_init(root)
+    return root
+
+
+def _facts(root: Path) -> tuple[list[tuple[str, str]], set[str]]:
+    """What package_inputs gives tracked_digests: the entries and the changed paths."""
+    listing = list_sources(root, {"p": "p"}, [], ["p"])
+    _, modified = _status_paths(root, ["p"])
+    return listing.tracked.get("p", []), {*modified, *listing.marked}
+
+
+def _on_disk(root: Path, path: str) -> Any:
+    """What a backend reads at ``path``, as git hashes bytes without filters."""
+    full = root / path
+    if not full.exists():
+        return MISSING
+    return git.git(root, "hash-object", "--no-filters", "--", path)
+
+
+def _fingerprints(root: Path, read_below: int = 0) -> tuple[dict[str, Any], dict[str, str]]:
+    entries, changed = _facts(root)
+    return (
+        tracked_digests(root, entries, changed, read_below=read_below),
+        vouched(root, entries, changed, read_below=read_below),
+    )
+
+
+def test_clean_files_are_taken_from_the_index_without_reading_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _repo(tmp_path)
+    read = tracked_digests(root, *_facts(root), read_below=1 << 60)  # every file read
+    assert read == {path: _on_disk(root, path) for path in FILES}
+
+    def unread(path: Path, length: int = 40) -> str:
+        raise AssertionError(f"{path} was read")
+
+    monkeypatch.setattr(contents, "git_blob_id", unread)
+    found, proven = _fingerprints(root)
+    assert found == read and sorted(proven) == sorted(FILES)
+
+
+def _same_size_rewrite(root: Path) -> str:
+    """New bytes of the same length, the old modification time put back: git's change
+    time (which no program can set back) still tells git."""
+    path = root / "p/a.py"
+    before = path.stat()
+    path.write_bytes(b"print('b')\n")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    return "p/a.py"
+
+
+def _staged(root: Path) -> str:
+    (root / "p/a.py").write_bytes(b"print('staged')\n")
+    git.git(root, "add", "p/a.py")
+    return "p/a.py"
+
+
+def _assume_unchanged(root: Path) -> str:
+    git.git(root, "update-index", "--assume-unchanged", "p/b.txt")
+    (root / "p/b.txt").write_bytes(b"line one\nline 2!\n")
+    return "p/b.txt"
+
+
+def _skip_worktree(root: Path) -> str:
+    git.git(root, "update-index", "--skip-worktree", "p/b.txt")
+    (root / "p/b.txt").write_bytes(b"line one\nline 2!\n")
+    return "p/b.txt"
+
+
+def _deleted(root: Path) -> str:
+    (root / "p/a.py").unlink()
+    return "p/a.py"
+
+
+def _linked_directory(root: Path) -> str:
+    """A tracked directory replaced by a link to one holding other bytes."""
+    elsewhere = root.parent / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "c.bin").write_bytes(b"other bytes")
+    shutil.rmtree(root / "p/data")
+    (root / "p/data").symlink_to(elsewhere)
+    return "p/data/c.bin"
+
+
+def _crlf_added_under_text_auto(root: Path) -> str:
+    """``text=auto``: a file with CRLF endings is stored with LF; git status says nothing."""
+    (root / ".gitattributes").write_text("* text=auto\n")
+    git_commit_all(root, "attributes")
+    (root / "p/b.txt").write_bytes(b"line one\r\nline two\r\n")
+    git.git(root, "add", "p/b.txt")
+    assert _status_paths(root, ["p"]) == ([], [])  # git vouches for it, wrongly for bytes
+    return "p/b.txt"
+
+
+def _crlf_checked_out(root: Path) -> str:
+    """``eol=crlf``: the checkout writes CRLF over a blob with LF."""
+    (root / ".gitattributes").write_text("*.txt eol=crlf\n")
+    git_commit_all(root, "attributes")
+    (root / "p/b.txt").unlink()
+    git.git(root, "checkout", "--", "p/b.txt")
+    assert (root / "p/b.txt").read_bytes() == b"line one\r\nline two\r\n"
+    return "p/b.txt"
+
+
+def _filtered_same_size(root: Path) -> str:
+    """A clean/smudge filter that keeps the size (rot13): the blob holds other bytes of
+    the same length and git status says nothing."""
+    git.git(root, "config", "filter.rot.clean", "tr a-zA-Z n-za-mN-ZA-M")
+    git.git(root, "config", "filter.rot.smudge", "tr a-zA-Z n-za-mN-ZA-M")
+    (root / ".gitattributes").write_text("*.py filter=rot\n")
+    git.git(root, "rm", "-q", "--cached", "p/a.py")
+    git_commit_all(root, "filtered")
+    assert git.git(root, "cat-file", "-p", "HEAD:p/a.py") != "print('a')"
+    assert _status_paths(root, ["p"]) == ([], [])
+    return "p/a.py"
+
+
+def _ident(root: Path) -> str:
+    (root / ".gitattributes").write_text("*.py ident\n")
+    (root / "p/a.py").write_bytes(b"# $Id$\n")
+    git_commit_all(root, "ident")
+    (root / "p/a.py").unlink()
+    git.git(root, "checkout", "--", "p/a.py")
+    assert (root / "p/a.py").read_bytes() != b"# $Id$\n"
+    return "p/a.py"
+
+
+def _reencoded(root: Path) -> str:
+    (root / ".gitattributes").write_text("*.txt working-tree-encoding=UTF-16LE\n")
+    (root / "p/b.txt").write_bytes("plain text\n".encode("utf-16-le"))
+    git.git(root, "rm", "-q", "--cached", "p/b.txt")
+    git_commit_all(root, "encoded")
+    assert git.git(root, "cat-file", "-p", "HEAD:p/b.txt") == "plain text"
+    return "p/b.txt"
+
+
+DIFFERENCES: dict[str, Callable[[Path], str]] = {
+    "modified, same size and time": _same_size_rewrite,
+    "staged": _staged,
+    "assume-unchanged": _assume_unchanged,
+    "skip-worktree": _skip_worktree,
+    "deleted": _deleted,
+    "under a linked directory": _linked_directory,
+    "CRLF added under text=auto": _crlf_added_under_text_auto,
+    "CRLF checked out (eol=crlf)": _crlf_checked_out,
+    "a filter keeping the size": _filtered_same_size,
+    "ident": _ident,
+    "working-tree-encoding": _reencoded,
+}
+
+
+@pytest.mark.parametrize("difference", list(DIFFERENCES))
+def test_a_file_that_may_differ_from_its_blob_is_read(tmp_path: Path, difference: str) -> None:
+    root = _repo(tmp_path)
+    path = DIFFERENCES[difference](root)
+    found, proven = _fingerprints(root)
+    assert path not in proven
+    if difference == "under a linked directory":
+        assert found[path] == git.git(
+            root, "hash-object", "--no-filters", "--", str(root.parent / "elsewhere/c.bin")
+        )
+    else:
+        assert found[path] == _on_disk(root, path)
+    # the others are still taken from the index, and agree with their bytes
+    others = {p: found[p] for p in proven}
+    assert others and all(others[p] == _on_disk(root, p) for p in others)
+
+
+def test_an_untracked_file_is_no_tracked_fingerprint(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    (root / "p/new.py").write_text("new")
+    found, _ = _fingerprints(root)
+    assert sorted(found) == sorted(FILES)
+
+
+def test_a_tracked_link_is_the_bytes_it_leads_to(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "LICENSE").write_text("one")
+    (root / "p").mkdir()
+    (root / "p/LICENSE").symlink_to("../LICENSE")
+    git_init(root)
+    before, proven = _fingerprints(root)
+    assert "p/LICENSE" not in proven and before["p/LICENSE"] == content_digest(root / "LICENSE")
+    (root / "LICENSE").write_text("two")
+    after, _ = _fingerprints(root)
+    assert after["p/LICENSE"] != before["p/LICENSE"]
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("core.trustctime", "false"),
+        ("core.checkStat", "minimal"),
+        ("core.ignoreStat", "true"),
+        ("core.fsmonitor", ".git/hooks/fsmonitor"),
+    ],
+)
+def test_a_weakened_stat_check_reads_every_file(tmp_path: Path, setting: str, value: str) -> None:
+    root = _repo(tmp_path)
+    assert stat_check_whole(root)
+    git.git(root, "config", setting, value)
+    assert not stat_check_whole(root)
+    entries, changed = _facts(root) if setting != "core.fsmonitor" else _facts_without_status(root)
+    assert vouched(root, entries, changed, read_below=0) == {}
+    found = tracked_digests(root, entries, changed, read_below=0)
+    assert found == {path: _on_disk(root, path) for path in FILES}
+
+
+def _facts_without_status(root: Path) -> tuple[list[tuple[str, str]], set[str]]:
+    """The listing alone (git status would run the fsmonitor hook the setting names)."""
+    return list_sources(root, {"p": "p"}, [], ["p"]).tracked["p"], set()
+
+
+def test_the_default_settings_and_true_trustctime_keep_the_stat_check_whole(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    git.git(root, "config", "core.trustctime", "true")
+    git.git(root, "config", "core.fsmonitor", "false")
+    assert stat_check_whole(root)
+
+
+def test_below_the_threshold_every_file_is_read_to_the_same_fingerprints(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    entries, changed = _facts(root)
+    assert vouched(root, entries, changed, read_below=1 << 20) == {}
+    assert tracked_digests(root, entries, changed, read_below=1 << 20) == tracked_digests(
+        root, entries, changed, read_below=0
+    )
+
+
+def test_a_sha256_repository_fingerprints_with_its_own_ids(tmp_path: Path) -> None:
+    root = _repo(tmp_path, init=("--object-format=sha256",))
+    found, proven = _fingerprints(root)
+    assert sorted(proven) == sorted(FILES)
+    assert all(len(found[p]) == 64 for p in FILES)
+    (root / "p/a.py").write_text("changed")
+    found, proven = _fingerprints(root)
+    assert "p/a.py" not in proven and found["p/a.py"] == _on_disk(root, "p/a.py")
+
+
+def test_a_workspace_fingerprints_the_same_whichever_way_its_files_are_known(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """package_inputs with every file proven from the index, and with every file read."""
+    root = write_workspace(tmp_path / "ws", generated_specs(2, prefix="cw"))
+    git_init(root)
+    ws = load_workspace(root)
+
+    def parts() -> dict[str, Any]:
+        found = package_inputs(ws, ws.packages, python=Path("python"), epochs={}, kinds="")
+        return {name: dict(facts.parts) for name, facts in found.items()}
+
+    def unread(path: Path, length: int = 40) -> str:
+        raise AssertionError(f"{path} was read")
+
+    monkeypatch.setattr(contents, "READ_BELOW", 0)
+    with monkeypatch.context() as patch:  # a clean tree: no file is read
+        patch.setattr(contents, "git_blob_id", unread)
+        proven = parts()
+    monkeypatch.setattr(contents, "READ_BELOW", 1 << 60)
+    assert parts() == proven and len(proven) == 2
+    edit = next(p for p in (root / "packages").rglob("*.py"))
+    edit.write_text(edit.read_text() + "# changed\n")
+    monkeypatch.setattr(contents, "READ_BELOW", 0)
+    changed = parts()
+    assert changed != proven
+    monkeypatch.setattr(contents, "READ_BELOW", 1 << 60)
+    assert parts() == changed
