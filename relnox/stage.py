@@ -26,6 +26,8 @@ package (``relnox.verify``), never its modules, and use only the names of its ``
 from __future__ import annotations
 
 import enum
+import importlib
+import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -117,3 +119,24 @@ class Stage(Generic[OptionsT, PlanT, ResultT]):
     options: type[OptionsT]
     plan: Callable[..., PlanT]
     run: Run[PlanT, ResultT]
+
+
+def lazy_face(
+    module: str, names: Mapping[str, str], made: Mapping[str, Callable[[], Any]]
+) -> Callable[[str], Any]:
+    """A stage face's PEP 562 ``__getattr__``: each of ``names`` (name -> the module that
+    defines it) imported on first use, each of ``made`` (name -> what makes it) made on
+    first use, and kept in ``module``'s globals, so every later use is the same object
+    without a second call."""
+
+    def __getattr__(name: str) -> Any:
+        if name in made:
+            value = made[name]()
+        elif name in names:
+            value = getattr(importlib.import_module(names[name]), name)
+        else:
+            raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        setattr(sys.modules[module], name, value)
+        return value
+
+    return __getattr__

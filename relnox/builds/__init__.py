@@ -11,8 +11,9 @@ load the planner, the runner and the build environments.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from relnox.stage import lazy_face
 
 if TYPE_CHECKING:
     from relnox.builds.inputs import refuse_stale
@@ -35,19 +36,15 @@ _FACE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name == "STAGE":
-        from relnox.builds.plan import BuildOptions, plan_build
-        from relnox.builds.run import execute
-        from relnox.stage import Stage
+def _stage() -> Any:
+    from relnox.builds.plan import BuildOptions, plan_build
+    from relnox.builds.run import execute
+    from relnox.stage import Stage
 
-        value: Any = Stage("build", BuildOptions, plan_build, execute)
-    elif name in _FACE:
-        value = getattr(importlib.import_module(_FACE[name]), name)
-    else:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    globals()[name] = value  # once: the same object on every later use
-    return value
+    return Stage("build", BuildOptions, plan_build, execute)
+
+
+__getattr__ = lazy_face(__name__, _FACE, {"STAGE": _stage})
 
 
 __all__ = [

@@ -12,8 +12,9 @@ command starts its :class:`HeadStart` before the planner and the runner are load
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from relnox.stage import lazy_face
 
 if TYPE_CHECKING:
     from relnox.stage import Stage
@@ -44,24 +45,22 @@ _FACE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name == "STAGE":
-        from relnox.stage import Stage
-        from relnox.verify.model import VerifyOptions
-        from relnox.verify.plan import plan_verify
-        from relnox.verify.run import run_plan
+def _stage() -> Any:
+    from relnox.stage import Stage
+    from relnox.verify.model import VerifyOptions
+    from relnox.verify.plan import plan_verify
+    from relnox.verify.run import run_plan
 
-        value: Any = Stage("verify", VerifyOptions, plan_verify, run_plan)
-    elif name == "CHECK_SCRIPT":  # made on first use (inspect.getsource reads smoke.py)
-        from relnox.verify.smoke import check_script
+    return Stage("verify", VerifyOptions, plan_verify, run_plan)
 
-        value = check_script()
-    elif name in _FACE:
-        value = getattr(importlib.import_module(_FACE[name]), name)
-    else:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    globals()[name] = value  # once: the same object on every later use
-    return value
+
+def _check_script() -> str:  # made on first use (inspect.getsource reads smoke.py)
+    from relnox.verify.smoke import check_script
+
+    return check_script()
+
+
+__getattr__ = lazy_face(__name__, _FACE, {"STAGE": _stage, "CHECK_SCRIPT": _check_script})
 
 
 __all__ = [
