@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ def format_tag(tag_format: str, *, name: str, dir: str, version: str) -> str:
     return tag_format.format(name=name, dir=dir, version=version)
 
 
+@functools.lru_cache(maxsize=256)  # a start asks it per tag and convention: hundreds of times
 def tag_regex(tag_format: str) -> re.Pattern[str]:
     pattern = ""
     for literal, field, _spec, _conv in string.Formatter().parse(tag_format):
