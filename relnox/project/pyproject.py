@@ -7,6 +7,7 @@ requirements and the readme.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -51,8 +52,15 @@ class InternalRequirement:
         return str(Requirement(self.text).specifier)
 
 
+#: each TOML text parsed in this process -> its document: a start reads each member's
+#: pyproject.toml in discovery, the plan and the build inputs; the same text parses to
+#: the same document, and a deep copy of it costs 30 us against 0.4 ms a parse
+_PARSED: dict[str, dict[str, Any]] = {}
+
+
 def load_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file; a syntax error names the file, line and the fix."""
+    """Parse a TOML file; a syntax error names the file, line and the fix. The bytes are
+    read every time; only the parse of a text read before is taken from :data:`_PARSED`."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -73,11 +81,14 @@ def load_toml(path: Path) -> dict[str, Any]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text (binary data?); save it as UTF-8 TOML") from None
-    try:
-        data: dict[str, Any] = tomllib.loads(text)
-        return data
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML ({exc}); fix the syntax there") from None
+    parsed = _PARSED.get(text)
+    if parsed is None:
+        try:
+            parsed = _PARSED[text] = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: invalid TOML ({exc}); fix the syntax there") from None
+    data: dict[str, Any] = copy.deepcopy(parsed)  # the caller's own: the kept one never leaves
+    return data
 
 
 def is_project_dir(directory: Path) -> bool:

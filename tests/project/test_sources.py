@@ -81,3 +81,22 @@ def test_every_fallback_assignment_of_the_version_moves(tmp_path: Path) -> None:
     text = loc.render(path.read_text(), "2.1.0")
     assert text.count('__version__ = "2.1.0"') == 2 and '"2.0.0"' not in text
     assert 'version = "0.9"' in text  # another value: not this version
+
+
+def test_a_toml_file_read_again_is_its_bytes_now_and_each_reader_has_its_own(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text('[project]\nname = "a"\nversion = "1.0"\ndependencies = ["x"]\n')
+    first = load_toml(path)
+    first["project"]["dependencies"].append("changed by a caller")
+    first["project"]["version"] = "9"
+    again = load_toml(path)  # the same text: a parse kept, but not the caller's changes
+    assert again == {"project": {"name": "a", "version": "1.0", "dependencies": ["x"]}}
+    path.write_text('[project]\nname = "a"\nversion = "1.1"\ndependencies = ["x"]\n')
+    assert load_toml(path)["project"]["version"] == "1.1"  # new bytes, new parse
+    path.write_text('[project]\nname = "a"\nversion = "1.0"\ndependencies = ["x"]\n')
+    assert load_toml(path) == again
+    path.write_text("[project\n")
+    with pytest.raises(ConfigError, match="invalid TOML"):
+        load_toml(path)
