@@ -70,7 +70,9 @@ def test_light_tasks_take_the_flags_of_the_invoke_tasks() -> None:
     assert light == heavy
 
 
-def test_the_command_runs_a_task_without_invoke(tmp_path: Path) -> None:
+def _modules_after_packages(tmp_path: Path, listed: str) -> tuple[str, str]:
+    """``relnox packages --json`` run by the command in a new process on the demo workspace:
+    its output, and the modules ``listed`` (an expression over ``sys.modules``) after it."""
     write_workspace(tmp_path, demo_specs())
     code = (
         "import sys\n"
@@ -78,14 +80,21 @@ def test_the_command_runs_a_task_without_invoke(tmp_path: Path) -> None:
         "try:\n"
         "    main(['packages', '--json'])\n"
         "finally:\n"
-        "    print([m for m in sys.modules if m.split('.')[0] == 'invoke'], file=sys.stderr)\n"
+        f"    print({listed}, file=sys.stderr)\n"
     )
     proc = subprocess.run(
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
     )
     assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout)["packages"]
-    assert proc.stderr.strip().splitlines()[-1] == "[]"
+    return proc.stdout, proc.stderr.strip().splitlines()[-1]
+
+
+def test_the_command_runs_a_task_without_invoke(tmp_path: Path) -> None:
+    out, listed = _modules_after_packages(
+        tmp_path, "[m for m in sys.modules if m.split('.')[0] == 'invoke']"
+    )
+    assert json.loads(out)["packages"]
+    assert listed == "[]"
 
 
 def test_a_light_tasks_failure_is_one_line_and_exit_1(tmp_path: Path) -> None:
@@ -121,19 +130,9 @@ def test_the_table_of_tasks_is_the_tasks() -> None:
 
 
 def test_the_command_imports_only_the_task_it_runs(tmp_path: Path) -> None:
-    write_workspace(tmp_path, demo_specs())
-    code = (
-        "import sys\n"
-        "from relnox.cli import main\n"
-        "try:\n"
-        "    main(['packages', '--json'])\n"
-        "finally:\n"
-        "    print(sorted(m for m in sys.modules if m.startswith('relnox.invoke._')\n"
-        "                 and m not in ('relnox.invoke._args', 'relnox.invoke._common')),\n"
-        "          file=sys.stderr)\n"
+    _, listed = _modules_after_packages(
+        tmp_path,
+        "sorted(m for m in sys.modules if m.startswith('relnox.invoke._')"
+        " and m not in ('relnox.invoke._args', 'relnox.invoke._common'))",
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stderr.strip().splitlines()[-1] == "['relnox.invoke._workspace']"
+    assert listed == "['relnox.invoke._workspace']"
