@@ -118,6 +118,21 @@ def outside(
     return [d for d in _projects_below(root, depth=3) if resolve(d) not in members]
 
 
+def _packages(others: Sequence[Path]) -> list[tuple[Path, dict[str, Any], str]]:
+    """``(directory, pyproject, name)`` of each of ``others`` whose pyproject.toml reads,
+    names a project and describes a package (one that cannot be read is no candidate)."""
+    found = []
+    for directory in others:
+        try:
+            doc = load_toml(directory / "pyproject.toml")
+        except RelnoxError:
+            continue
+        name = name_of(directory, doc)
+        if name and is_package(doc, directory):
+            found.append((directory, doc, name))
+    return found
+
+
 def released_by_evidence(
     root: Path, doc: Mapping[str, Any], others: Sequence[Path], root_is_member: bool
 ) -> dict[Path, str]:
@@ -133,15 +148,9 @@ def released_by_evidence(
         and table(doc, "tool", "uv").get("package") is False
     ):
         candidates.append((root, name_of(root, doc) or root.name))
-    for directory in others:
-        try:
-            found = load_toml(directory / "pyproject.toml")
-        except RelnoxError:
-            continue
-        name = name_of(directory, found)
-        valid = name is not None and VALID_NAME.fullmatch(name) is not None
-        if valid and "build-system" in found and is_package(found, directory):
-            candidates.append((directory, name or directory.name))
+    for directory, found, name in _packages(others):
+        if VALID_NAME.fullmatch(name) and "build-system" in found:
+            candidates.append((directory, name))
     return dict(released_elsewhere(root, candidates))
 
 
@@ -149,16 +158,10 @@ def outside_members(root: Path, others: Sequence[Path]) -> tuple[str, ...]:
     """Projects next to the workspace that no member list names (a ``backend/`` of its own);
     ``others``: the projects below that are no member (:func:`outside`)."""
     notes = []
-    for directory in others:
-        try:
-            doc = load_toml(directory / "pyproject.toml")
-        except RelnoxError:
-            continue
-        name = name_of(directory, doc)
-        if name and is_package(doc, directory):
-            rel = directory.relative_to(root).as_posix()
-            notes.append(
-                f"{rel}/pyproject.toml ({name}) is not a member of this workspace; "
-                f'add "{rel}" to [tool.relnox] packages to release it with relnox'
-            )
+    for directory, _, name in _packages(others):
+        rel = directory.relative_to(root).as_posix()
+        notes.append(
+            f"{rel}/pyproject.toml ({name}) is not a member of this workspace; "
+            f'add "{rel}" to [tool.relnox] packages to release it with relnox'
+        )
     return tuple(notes)
