@@ -187,8 +187,9 @@ class _Requirements:
             try:
                 req = Requirement(text)
             except InvalidRequirement as exc:
+                why = str(exc).splitlines()[0]  # packaging adds the text and a caret below
                 raise ConfigError(
-                    f"{self.pyproject}: invalid requirement {text!r} in {'.'.join(key)} ({exc}); fix it"
+                    f"{self.pyproject}: invalid requirement {text!r} in {'.'.join(key)} ({why}); fix it"
                 ) from None
             target = canonicalize_name(req.name)
             if target in self.names and target != self.own:

@@ -264,6 +264,10 @@ def test_an_extra_on_a_package_that_needs_this_one_is_no_cycle(tmp_path: Path) -
             '[project]\nname = "x"\nversion = "1.0"\n[tool.relnox]\nversion-scheme = "calver"\n',
             "version-scheme",
         ),
+        (
+            '[project]\nname = "x"\nversion = "1.0"\ndependencies = ["a b ((("]\n',
+            "invalid requirement 'a b (((' in project.dependencies (Expected",
+        ),
     ],
 )
 def test_bad_pyproject_raises_one_clear_error(tmp_path: Path, text: str, expected: str) -> None:
