@@ -38,3 +38,9 @@ class VerifyError(RelnoxError):
 
 class PublishError(RelnoxError):
     """An upload was refused or could not be made."""
+
+
+def one_line(exc: BaseException) -> str:
+    """A library exception's text on one line, to quote inside a relnox message
+    (tarfile lists one line per method it tried; whitespace runs become one space)."""
+    return " ".join(str(exc).split()) or type(exc).__name__

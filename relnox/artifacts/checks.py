@@ -37,7 +37,7 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
-from relnox.errors import BuildError
+from relnox.errors import BuildError, one_line
 from relnox.project.workspace import Package
 
 SDIST_SUFFIXES = (".tar.gz", ".zip")
@@ -195,7 +195,7 @@ def _check_metadata(path: Path, expected: Expectation, out: Findings) -> None:
     try:
         raw = _raw_metadata(path)
     except (OSError, ValueError, UnicodeDecodeError, tarfile.TarError, zipfile.BadZipFile) as exc:
-        out.problems.append(f"twine check: Invalid distribution metadata: {exc}")
+        out.problems.append(f"twine check: Invalid distribution metadata: {one_line(exc)}")
         return
 
     try:
@@ -293,7 +293,7 @@ def _check_sdist(path: Path, expected: Expectation, out: Findings) -> None:
     try:
         names = _archive_names(path)
     except (OSError, tarfile.TarError, zipfile.BadZipFile) as exc:
-        out.problems.append(f"not a readable archive ({exc})")
+        out.problems.append(f"not a readable archive ({one_line(exc)})")
         return
     tops = {name.split("/")[0] for name in names}
     if len(tops) != 1:

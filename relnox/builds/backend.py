@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal
 
 from relnox.artifacts.reproducible import resolve_outside_links
 from relnox.builds.envpool import BuildEnv, EnvPool, OutputLog
-from relnox.errors import BuildError
+from relnox.errors import BuildError, one_line
 from relnox.project.pyproject import is_project_dir
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ def unpack_sdist(sdist: Path, destination: Path) -> Path:
                     archive.extractall(destination)
         except tarfile.TarError as exc:
             raise BuildError(
-                f"{sdist.name}: the sdist cannot be unpacked ({exc}); a path or link in it "
+                f"{sdist.name}: the sdist cannot be unpacked ({one_line(exc)}); a path or link in it "
                 "leads outside its directory (a file the pyproject names outside the package, "
                 "like readme = '../../README.md'?): name a file inside the package directory "
                 "(a copy, or a link relnox resolves), or build with --wheel-only"

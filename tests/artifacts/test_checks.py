@@ -171,6 +171,21 @@ def test_check_artifacts_names_every_bad_file(tmp_path: Path) -> None:
     assert "demo_pkg-1.0.tar.gz: the sdist lacks README.md" in message
 
 
+def test_files_that_are_no_archive_get_one_line_each(tmp_path: Path) -> None:
+    # tarfile's error lists one line per compression it tried: each problem stays one line
+    wheel = tmp_path / "demo_pkg-1.0-py3-none-any.whl"
+    sdist = tmp_path / "demo_pkg-1.0.tar.gz"
+    wheel.write_text("junk\n")
+    sdist.write_text("junk\n")
+    with pytest.raises(ArtifactError) as info:
+        check_artifacts([wheel, sdist], EXPECTED)
+    lines = str(info.value).splitlines()
+    assert lines[0] == "demo-pkg 1.0: 2 problem(s) in the built files:"
+    assert len(lines) == 3, lines
+    assert any("demo_pkg-1.0.tar.gz: not a readable archive (" in line for line in lines)
+    assert any("demo_pkg-1.0-py3-none-any.whl:" in line for line in lines)
+
+
 def test_names_and_versions_of_files() -> None:
     assert name_and_version("demo_pkg-1.0-py3-none-any.whl") == ("demo-pkg", Version("1.0"))
     assert name_and_version("Demo.Pkg-1.0.0.tar.gz") == ("demo-pkg", Version("1.0"))
