@@ -166,6 +166,17 @@ def discover(root: Path | str = ".") -> Workspace:
                 'this [project] as not built; if it is released, add packages = ["."] '
                 "to [tool.relnox]"
             )
+        members = table(doc or {}, "tool", "uv", "workspace").get("members")
+        if config.packages or (isinstance(members, list) and members):
+            setting = (
+                f"[tool.relnox] packages = {list(config.packages or ())!r}"
+                if config.packages
+                else f"[tool.uv.workspace] members = {members!r}"
+            )
+            raise ConfigError(
+                f"{root_pyproject}: {setting} names no directory with a pyproject.toml "
+                "(or setup.py); point it at the packages' directories"
+            )
         raise ConfigError(
             f"{root_pyproject}: no package to release; add a [project] table, "
             "[tool.uv.workspace] members or [tool.relnox] packages"

@@ -405,3 +405,24 @@ def test_a_members_changelog_is_found_by_any_of_its_names(tmp_path: Path, name: 
     (pkg,) = load_workspace(tmp_path).packages
     expected = tmp_path / name if name is not None else None
     assert pkg.changelog(load_workspace(tmp_path).config) == expected
+
+
+@pytest.mark.parametrize(
+    ("setting", "said"),
+    [
+        ('[tool.uv.workspace]\nmembers = ["pkgs/*"]\n', "[tool.uv.workspace] members = ['pkgs/*']"),
+        ('[tool.relnox]\npackages = ["pkgs/x"]\n', "[tool.relnox] packages = ['pkgs/x']"),
+    ],
+)
+def test_members_that_name_no_package_directory_say_which_setting(
+    tmp_path: Path, setting: str, said: str
+) -> None:
+    (tmp_path / "pkgs").mkdir()
+    (tmp_path / "pkgs" / "x").write_text("a file, not a package directory\n")
+    (tmp_path / "pkgs" / "loop").symlink_to(tmp_path / "pkgs")
+    _write(tmp_path / "pyproject.toml", setting)
+    with pytest.raises(ConfigError) as info:
+        load_workspace(tmp_path)
+    message = str(info.value)
+    assert message.startswith(f"{tmp_path / 'pyproject.toml'}: {said} names no directory")
+    assert "\n" not in message
