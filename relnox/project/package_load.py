@@ -37,6 +37,7 @@ from relnox.project.pyproject import (
 from relnox.project.sources import VersionLocation, python_location, read_text, toml_location
 from relnox.project.tag_facts import describe_match
 from relnox.project.validate import (
+    check_build_system,
     check_file_name,
 )
 from relnox.project.workspace import Package
@@ -159,6 +160,7 @@ def load_package(
             "requires", DEFAULT_BUILD_REQUIRES if "build-backend" not in build_system else ()
         )
     )
+    check_build_system(pyproject, requires, backend)
     modules = import_packages(directory, project_name, doc)
     settings = config.raw if is_root else table(doc, "tool", "relnox")
     if not is_root:

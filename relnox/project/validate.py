@@ -19,14 +19,23 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from relnox.errors import ConfigError, RelnoxError, VersionError
 from relnox.versioning import MAX_VERSION_LENGTH
 
-__all__ = ["check_file_name", "check_root", "check_shape", "member_path", "workspace_error"]
+__all__ = [
+    "check_build_system",
+    "check_file_name",
+    "check_root",
+    "check_shape",
+    "member_path",
+    "workspace_error",
+]
 
 #: (key path, what it must be, the types that are that)
 _SHAPES: tuple[tuple[tuple[str, ...], str, tuple[type, ...]], ...] = (
@@ -89,6 +98,42 @@ def check_shape(pyproject: Path, doc: Mapping[str, Any]) -> None:
                 f"{pyproject}: [project.optional-dependencies] must map each extra to a list "
                 "of requirement strings; fix it there"
             )
+
+
+#: PEP 517: ``build-backend`` is ``module.path`` or ``module.path:object.path``
+_BACKEND = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*(:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*)?")
+
+
+@cache
+def _requirement_problem(text: str) -> str | None:
+    """Why ``text`` is no PEP 508 requirement (packaging's first line), or None.
+    Remembered per text: most packages of a workspace name the same backend."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        Requirement(text)
+    except InvalidRequirement as exc:
+        return str(exc).splitlines()[0]  # packaging adds the text and a caret below
+    return None
+
+
+def check_build_system(pyproject: Path, requires: Sequence[str], backend: str) -> None:
+    """``[build-system]`` names installable requirements and an importable backend
+    object, as PEP 518 and PEP 517 give them: a mistake there is named before any
+    build, not found by the installer of the first build environment."""
+    for text in requires:
+        why = _requirement_problem(text)
+        if why is not None:
+            raise ConfigError(
+                f"{pyproject}: invalid requirement {text!r} in [build-system] requires "
+                f"({why}); write it as PEP 508 gives it (like 'hatchling>=1.20')"
+            )
+    if not _BACKEND.fullmatch(backend):
+        raise ConfigError(
+            f"{pyproject}: [build-system] build-backend {_shown(backend)} is no Python object "
+            "path; write it as PEP 517 gives it (like 'hatchling.build' or "
+            "'setuptools.build_meta:__legacy__')"
+        )
 
 
 def check_file_name(where: str, dist_name: str, version: str) -> None:

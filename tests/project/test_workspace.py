@@ -268,6 +268,16 @@ def test_an_extra_on_a_package_that_needs_this_one_is_no_cycle(tmp_path: Path) -
             '[project]\nname = "x"\nversion = "1.0"\ndependencies = ["a b ((("]\n',
             "invalid requirement 'a b (((' in project.dependencies (Expected",
         ),
+        (
+            '[project]\nname = "x"\nversion = "1.0"\n[build-system]\nrequires = ["hatchling", "a b((("]\n'
+            'build-backend = "hatchling.build"\n',
+            "invalid requirement 'a b(((' in [build-system] requires (Expected",
+        ),
+        (
+            '[project]\nname = "x"\nversion = "1.0"\n[build-system]\nrequires = ["hatchling"]\n'
+            'build-backend = "hatchling build"\n',
+            "[build-system] build-backend 'hatchling build' is no Python object path",
+        ),
     ],
 )
 def test_bad_pyproject_raises_one_clear_error(tmp_path: Path, text: str, expected: str) -> None:
