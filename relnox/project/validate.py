@@ -7,6 +7,8 @@ fix, never a traceback deep in a later stage:
 * :func:`check_shape` -- the tables and keys relnox (and every build backend) reads have
   the types PEP 621 and PEP 518 give them: ``[project]`` a table, ``name`` a string,
   ``dependencies`` a list of strings ...
+* :func:`check_build_system` -- ``[build-system]`` requires are PEP 508 requirements and
+  ``build-backend`` a PEP 517 object path, named before any build environment is made.
 * :func:`member_path` -- a member directory from a workspace glob that exists and
   resolves (a symlink loop is named, not a ``RuntimeError``), and whether its
   ``pyproject.toml`` is something that should be read (a directory or a dangling link
