@@ -256,6 +256,39 @@ def _is_data_script(name: str) -> bool:
     )
 
 
+def _escapes(name: str) -> bool:
+    """An archive member that an extractor would write outside its directory: an
+    absolute path, a drive, or a ``..`` part."""
+    parts = name.replace("\\", "/").split("/")
+    return name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":") or ".." in parts
+
+
+def _check_record(path: Path, names: list[str], out: Findings) -> None:
+    """PEP 427: ``<dist-info>/RECORD`` lists every file of the wheel (itself and its
+    signatures excepted). A file missing from it is one no installer uninstalls, and a
+    wheel without it is refused by pip."""
+    records = [n for n in names if n.count("/") == 1 and n.endswith(".dist-info/RECORD")]
+    if len(records) != 1:
+        out.problems.append(
+            f"has {len(records)} .dist-info/RECORD files, not one (PEP 427); "
+            "rebuild it with relnox build-all"
+        )
+        return
+    import csv
+
+    with zipfile.ZipFile(path) as archive:
+        text = archive.read(records[0]).decode("utf-8", "replace")
+    listed = {row[0] for row in csv.reader(text.splitlines()) if row}
+    ignored = {records[0], records[0] + ".jws", records[0] + ".p7s"}
+    missing = [n for n in names if not n.endswith("/") and n not in listed and n not in ignored]
+    if missing:
+        out.problems.append(
+            f"{len(missing)} file(s) are not listed in {records[0]} "
+            f"({', '.join(repr(n) for n in missing[:3])}); PEP 427 wants every file there: "
+            "rebuild it with relnox build-all"
+        )
+
+
 def _check_wheel(path: Path, expected: Expectation, out: Findings) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
@@ -263,6 +296,14 @@ def _check_wheel(path: Path, expected: Expectation, out: Findings) -> None:
     except (OSError, zipfile.BadZipFile) as exc:
         out.problems.append(f"not a readable zip file ({exc})")
         return
+    unsafe = [name for name in names if _escapes(name)]
+    if unsafe:
+        out.problems.append(
+            f"holds {len(unsafe)} file(s) whose path leads outside the install directory "
+            f"({', '.join(repr(n) for n in unsafe[:3])}); an installer would write them "
+            "elsewhere: rebuild it with relnox build-all"
+        )
+    _check_record(path, names, out)
     modules = _wheel_modules(names)
     if not modules and any(_is_data_script(name) for name in names):
         return  # binary-only (ruff's, uv's shape): verify-install runs the binary

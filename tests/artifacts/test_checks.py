@@ -43,16 +43,21 @@ def make_wheel(
     *,
     filename: str = "demo_pkg-1.0-py3-none-any.whl",
     metadata: str | None = None,
+    record_lists_all: bool = True,
 ) -> Path:
     path = directory / filename
     distinfo = "demo_pkg-1.0.dist-info"
     contents = {"demo_pkg/__init__.py": ""} if files is None else files
+    files = {
+        **contents,
+        f"{distinfo}/METADATA": metadata or _metadata(),
+        f"{distinfo}/WHEEL": "Wheel-Version: 1.0\nRoot-Is-Purelib: true\n",
+    }
+    record = "".join(f"{name},,\n" for name in files) + f"{distinfo}/RECORD,,\n"
     with zipfile.ZipFile(path, "w") as archive:
-        for name, text in contents.items():
+        for name, text in files.items():
             archive.writestr(name, text)
-        archive.writestr(f"{distinfo}/METADATA", metadata or _metadata())
-        archive.writestr(f"{distinfo}/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\n")
-        archive.writestr(f"{distinfo}/RECORD", "")
+        archive.writestr(f"{distinfo}/RECORD", record if record_lists_all else "")
     return path
 
 
@@ -184,6 +189,35 @@ def test_files_that_are_no_archive_get_one_line_each(tmp_path: Path) -> None:
     assert len(lines) == 3, lines
     assert any("demo_pkg-1.0.tar.gz: not a readable archive (" in line for line in lines)
     assert any("demo_pkg-1.0-py3-none-any.whl:" in line for line in lines)
+
+
+def test_a_wheel_whose_paths_leave_the_install_directory(tmp_path: Path) -> None:
+    files = {"demo_pkg/__init__.py": "", "../../evil.py": "", "/etc/evil": "", "C:/evil": ""}
+    problems = check_artifact(make_wheel(tmp_path, files), EXPECTED).problems
+    assert problems == [
+        "holds 3 file(s) whose path leads outside the install directory ('../../evil.py', "
+        "'/etc/evil', 'C:/evil'); an installer would write them elsewhere: rebuild it with "
+        "relnox build-all"
+    ]
+
+
+def test_a_wheel_must_list_every_file_in_its_record(tmp_path: Path) -> None:
+    wheel = make_wheel(tmp_path, record_lists_all=False)
+    assert check_artifact(wheel, EXPECTED).problems == [
+        "3 file(s) are not listed in demo_pkg-1.0.dist-info/RECORD ('demo_pkg/__init__.py', "
+        "'demo_pkg-1.0.dist-info/METADATA', 'demo_pkg-1.0.dist-info/WHEEL'); PEP 427 wants "
+        "every file there: rebuild it with relnox build-all"
+    ]
+    without = tmp_path / "none"
+    without.mkdir()
+    bare = without / "demo_pkg-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(make_wheel(tmp_path)) as src, zipfile.ZipFile(bare, "w") as out:
+        for name in src.namelist():
+            if not name.endswith("RECORD"):
+                out.writestr(name, src.read(name))
+    assert check_artifact(bare, EXPECTED).problems == [
+        "has 0 .dist-info/RECORD files, not one (PEP 427); rebuild it with relnox build-all"
+    ]
 
 
 def test_names_and_versions_of_files() -> None:
