@@ -21,6 +21,7 @@ All in-process (no ``twine`` subprocess per file):
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import tarfile
 import zipfile
@@ -322,19 +323,40 @@ def _check_wheel(path: Path, expected: Expectation, out: Findings) -> None:
             )
 
 
-def _archive_names(path: Path) -> list[str]:
+def _archive_names(path: Path) -> tuple[list[str], list[str]]:
+    """The member names, and the links among them whose target leaves the archive's
+    top directory (``name -> target``)."""
     if path.name.endswith(".zip"):
         with zipfile.ZipFile(path) as archive:
-            return archive.namelist()
+            return archive.namelist(), []
     with tarfile.open(path) as archive:
-        return archive.getnames()
+        members = archive.getmembers()
+    links = []
+    for member in members:
+        if member.issym() or member.islnk():
+            # a symlink's target is relative to its directory, a hard link's to the root
+            base = posixpath.dirname(member.name) if member.issym() else ""
+            target = posixpath.normpath(posixpath.join(base, member.linkname))
+            top = member.name.split("/")[0]
+            absolute = member.linkname.startswith(("/", "\\")) or member.linkname[1:2] == ":"
+            if absolute or not target.startswith(top + "/"):
+                links.append(f"{member.name} -> {member.linkname}")
+    return [m.name for m in members], links
 
 
 def _check_sdist(path: Path, expected: Expectation, out: Findings) -> None:
     try:
-        names = _archive_names(path)
+        names, links = _archive_names(path)
     except (OSError, tarfile.TarError, zipfile.BadZipFile) as exc:
         out.problems.append(f"not a readable archive ({one_line(exc)})")
+        return
+    unsafe = [repr(name) for name in names if _escapes(name)] + [repr(link) for link in links]
+    if unsafe:
+        out.problems.append(
+            f"holds {len(unsafe)} file(s) or link(s) that lead outside its directory "
+            f"({', '.join(unsafe[:3])}); unpacking it would write or read elsewhere: "
+            "rebuild it with relnox build-all"
+        )
         return
     tops = {name.split("/")[0] for name in names}
     if len(tops) != 1:

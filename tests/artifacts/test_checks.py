@@ -220,6 +220,55 @@ def test_a_wheel_must_list_every_file_in_its_record(tmp_path: Path) -> None:
     ]
 
 
+def _sdist_with(path: Path, members: list[tarfile.TarInfo]) -> Path:
+    with tarfile.open(path, "w:gz") as archive:
+        for name, text in [("PKG-INFO", _metadata()), ("pyproject.toml", ""), ("README.md", "")]:
+            data = text.encode()
+            info = tarfile.TarInfo(f"demo_pkg-1.0/{name}")
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+        for info in members:
+            archive.addfile(info, io.BytesIO(b"") if info.isfile() else None)
+    return path
+
+
+def _link(name: str, target: str, kind: bytes = tarfile.SYMTYPE) -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.type = kind
+    info.linkname = target
+    return info
+
+
+@pytest.mark.parametrize(
+    ("member", "shown"),
+    [
+        (tarfile.TarInfo("demo_pkg-1.0/../../evil"), "'demo_pkg-1.0/../../evil'"),
+        (_link("demo_pkg-1.0/passwd", "/etc/passwd"), "'demo_pkg-1.0/passwd -> /etc/passwd'"),
+        (_link("demo_pkg-1.0/a/up", "../../.."), "'demo_pkg-1.0/a/up -> ../../..'"),
+        (_link("demo_pkg-1.0/h", "etc/x", tarfile.LNKTYPE), "'demo_pkg-1.0/h -> etc/x'"),
+    ],
+)
+def test_an_sdist_whose_paths_or_links_leave_its_directory(
+    tmp_path: Path, member: tarfile.TarInfo, shown: str
+) -> None:
+    sdist = _sdist_with(tmp_path / "demo_pkg-1.0.tar.gz", [member])
+    problems = check_artifact(sdist, EXPECTED).problems
+    assert problems[0] == (
+        f"holds 1 file(s) or link(s) that lead outside its directory ({shown}); unpacking it "
+        "would write or read elsewhere: rebuild it with relnox build-all"
+    )
+
+
+def test_links_inside_an_sdist_are_fine(tmp_path: Path) -> None:
+    members = [
+        tarfile.TarInfo("demo_pkg-1.0/demo_pkg/__init__.py"),
+        _link("demo_pkg-1.0/docs/README.md", "../README.md"),
+        _link("demo_pkg-1.0/copy.md", "demo_pkg-1.0/README.md", tarfile.LNKTYPE),
+    ]
+    sdist = _sdist_with(tmp_path / "demo_pkg-1.0.tar.gz", members)
+    assert check_artifact(sdist, EXPECTED).problems == []
+
+
 def test_names_and_versions_of_files() -> None:
     assert name_and_version("demo_pkg-1.0-py3-none-any.whl") == ("demo-pkg", Version("1.0"))
     assert name_and_version("Demo.Pkg-1.0.0.tar.gz") == ("demo-pkg", Version("1.0"))
