@@ -20,10 +20,12 @@ import dataclasses
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
-from relnox.artifacts.checks import Expectation, check_artifacts
+from relnox.artifacts.checks import Expectation, check_artifacts, proof
 from relnox.artifacts.distdir import load_release
+from relnox.artifacts.manifest import PackageRecord
 from relnox.builds import refuse_stale
 from relnox.errors import PublishError
 from relnox.project.workspace import Workspace
@@ -59,6 +61,9 @@ __all__ = ["PublishPlan", "PublishResult", "TagRoute", "plan_publish", "publish"
 logger = logging.getLogger("relnox")
 
 Confirm = Callable[[str], bool]
+
+#: the thread of the stale-build check, run while the files are checked
+STALE_THREAD = "relnox-stale-check"
 
 
 def plan_publish(
@@ -114,19 +119,26 @@ def plan_publish(
         Ahead(reader.page, [r.name for r in records], READERS) as pages,
         Ahead(_probe_uv, [] if options.dry_run else [options.transport], 1) as probe,
     ):
-        allowed = refuse_stale(
-            workspace, records, manifest.dist_dir, allow=allow_stale, error=PublishError
+        # the stale-build check's git children run while the files are checked here;
+        # it is always waited for (no child outlives the plan) and its error comes
+        # first, as in the serial order
+        stale = Ahead(
+            lambda chosen: refuse_stale(
+                workspace, chosen, manifest.dist_dir, allow=allow_stale, error=PublishError
+            ),
+            [records],
+            1,
+            STALE_THREAD,
         )
-        checked = check_files(workspace, manifest, records, route)
-
-        started = time.monotonic()
-        for record in records:  # twine check --strict's checks, in process, as build-all ran
-            mine = [path for rec, path in checked if rec is record]
-            expected = Expectation.for_package(workspace.get(record.name))
-            for note in check_artifacts(mine, expected):
-                logger.warning("%s: %s", record.name, note)
-        logger.info("%d files checked (%.2fs)", len(checked), time.monotonic() - started)
-
+        try:
+            checked = check_files(workspace, manifest, records, route)
+            _check_artifacts(workspace, records, checked)
+        except BaseException:
+            stale.join()
+            stale.result()  # a stale package is said first, as the serial order said it
+            raise
+        stale.join()
+        (allowed,) = stale.result()
         planned, conflicts, new, late = against_index(
             workspace, manifest, records, repo, reader, pages.result()
         )
@@ -152,6 +164,34 @@ def plan_publish(
         options,
         tuple(new),
         allowed,
+    )
+
+
+def _check_artifacts(
+    workspace: Workspace,
+    records: Sequence[PackageRecord],
+    checked: Sequence[tuple[PackageRecord, Path]],
+) -> None:
+    """twine check --strict's checks, in process, as build-all ran them; not again where the
+    record proves that check passed on these bytes (load_release hashed each file a moment
+    ago), expected as they are now, by the same checker (:func:`relnox.artifacts.checks.proof`)."""
+    started = time.monotonic()
+    proven = 0
+    for record in records:
+        mine = [path for rec, path in checked if rec is record]
+        expected = Expectation.for_package(workspace.get(record.name))
+        if record.checked and record.checked == proof(
+            expected, [(a.filename, a.sha256) for a in record.files]
+        ):
+            proven += len(mine)
+            continue
+        for note in check_artifacts(mine, expected):
+            logger.warning("%s: %s", record.name, note)
+    logger.info(
+        "%d files checked, %d of them by the record of the same check (%.2fs)",
+        len(checked),
+        proven,
+        time.monotonic() - started,
     )
 
 
