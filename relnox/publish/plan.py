@@ -112,37 +112,37 @@ def plan_publish(
         write_record=write_record,
     )
     records = select_records(workspace, manifest, packages, route)
-    # the index's pages (and whether uv runs) are asked while the files are checked here;
-    # a local check that fails still stops the plan first, with its own error
-    reader = index_reader(repo, credentials, network, sleep)
-    with (
-        Ahead(reader.page, [r.name for r in records], READERS) as pages,
-        Ahead(_probe_uv, [] if options.dry_run else [options.transport], 1) as probe,
-    ):
-        # the stale-build check's git children run while the files are checked here;
-        # it is always waited for (no child outlives the plan) and its error comes
-        # first, as in the serial order
-        stale = Ahead(
-            lambda chosen: refuse_stale(
-                workspace, chosen, manifest.dist_dir, allow=allow_stale, error=PublishError
-            ),
-            [records],
-            1,
-            STALE_THREAD,
-        )
-        try:
+    # the stale-build check's git children run while the files are checked here (started
+    # first: its children are the longest wait); it is always waited for, so no child
+    # outlives the plan, and its error comes first, as in the serial order
+    stale = Ahead(
+        lambda chosen: refuse_stale(
+            workspace, chosen, manifest.dist_dir, allow=allow_stale, error=PublishError
+        ),
+        [records],
+        1,
+        STALE_THREAD,
+    )
+    try:
+        # the index's pages (and whether uv runs) are asked meanwhile too; a local check
+        # that fails still stops the plan first, with its own error
+        reader = index_reader(repo, credentials, network, sleep)
+        with (
+            Ahead(reader.page, [r.name for r in records], READERS) as pages,
+            Ahead(_probe_uv, [] if options.dry_run else [options.transport], 1) as probe,
+        ):
             checked = check_files(workspace, manifest, records, route)
             _check_artifacts(workspace, records, checked)
-        except BaseException:
             stale.join()
-            stale.result()  # a stale package is said first, as the serial order said it
-            raise
+            (allowed,) = stale.result()
+            planned, conflicts, new, late = against_index(
+                workspace, manifest, records, repo, reader, pages.result()
+            )
+            probe.result()
+    except BaseException:
         stale.join()
-        (allowed,) = stale.result()
-        planned, conflicts, new, late = against_index(
-            workspace, manifest, records, repo, reader, pages.result()
-        )
-        probe.result()
+        stale.result()  # a stale package is said first, as the serial order said it
+        raise
     if conflicts:
         raise PublishError(
             f"{repo.label} already has different files under the same names: {'; '.join(conflicts)}; "
