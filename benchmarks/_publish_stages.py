@@ -51,7 +51,7 @@ def install() -> None:
     mark("< imports")
     wrap(task, "_publish")
     wrap(discovery, "load_workspace")
-    for name in ("load_release", "refuse_stale", "check_files"):
+    for name in ("load_release", "refuse_stale", "check_files", "_check_artifacts"):
         wrap(plan, name)
     for name in ("against_index", "choose_transport", "upload_all", "write_report"):
         wrap(plan, name)

@@ -86,12 +86,18 @@ def timed(work: Path, label: str, run: Callable[[LocalIndex], None], htpasswd: P
 
 
 #: what a traced function does until the next mark (else its name)
-INSIDE = {"upload_all": "the tier loop until its first child", "upload child": "an upload child"}
+INSIDE = {
+    "upload_all": "the tier loop until its first child",
+    "upload child": "an upload child",
+    "refuse_stale": "the stale check's thread starts; the index's pages asked",
+}
 #: what happens between a traced function's end and the next one's start
 AFTER = {
     "imports": "the command line until the task",
-    "load_release": "select the packages; the index's pages and uv --version asked ahead",
-    "check_files": "check_artifacts, then the index's pages still to come",
+    "load_release": "select the packages",
+    "check_files": "after check_files",
+    "_check_artifacts": "waiting for the stale check's thread (its git children)",
+    "refuse_stale": "the index's pages still to come",
     "upload child": "after the upload child",
     "wait_visible": "the next tier's start",
     "_publish": "the table",

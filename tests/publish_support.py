@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import http.client
 import os
 import re
 import shutil
 import subprocess
 import threading
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -239,3 +241,22 @@ def publish_with(workspace: Workspace, **kwargs: Any) -> PublishResult:
     """``publish(workspace, PublishOptions(...), PublishRuntime(...))`` from keywords."""
     runtime = {k: kwargs.pop(k) for k in list(kwargs) if k in RUNTIME}
     return publish(workspace, PublishOptions(**kwargs), PublishRuntime(**runtime))
+
+
+def break_wheel(root: Path, wheel: str) -> None:
+    """``wheel`` (in ``root``'s dist/) fails twine check --strict (its readme would not render); the manifest's
+    sha256 follows the new bytes, so only the check finds it."""
+    path = root / "dist" / wheel
+    old = hashlib.sha256(path.read_bytes()).hexdigest()
+    broken = root / "broken.whl"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(broken, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.endswith("METADATA"):
+                data = data.replace(b"text/markdown", b"text/x-rst")
+                data += b"\n\nBroken\n=====\n\n.. unknown-directive::\n"
+            dst.writestr(item, data)
+    broken.replace(path)
+    manifest = root / ".relnox/dist/build-manifest.json"
+    new = hashlib.sha256(path.read_bytes()).hexdigest()
+    manifest.write_text(manifest.read_text().replace(old, new))

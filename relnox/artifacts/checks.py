@@ -6,7 +6,8 @@ All in-process (no ``twine`` subprocess per file):
   (:mod:`packaging.metadata`, as twine validates it), the long description is present,
   has a content type, and renders (:func:`readme_problem`: reStructuredText through
   readme_renderer, as twine and PyPI do); build-all runs them on what it builds, and
-  publish again on every file it is about to upload (whoever built it);
+  publish again on every file it is about to upload (whoever built it), unless the
+  manifest's :func:`proof` shows the same check passed on the same bytes;
 * the file name parses and names the package and its expected version (normalized);
 * the metadata ``Name`` and ``Version`` are the package's;
 * a wheel holds the package's import packages (an empty wheel is an error; a wheel
@@ -15,18 +16,24 @@ All in-process (no ``twine`` subprocess per file):
 * an sdist holds ``pyproject.toml`` (or ``setup.py``), ``PKG-INFO`` and the readme.
 
 :func:`check_artifact` returns the problems; :func:`check_artifacts` raises one
-:class:`ArtifactError` naming every bad file and what is wrong.
+:class:`ArtifactError` naming every bad file and what is wrong. A check that passed cleanly
+leaves a :func:`proof` in the build manifest: the same bytes, expected the same way, by the
+same checker, pass again, so publish need not check them a second time.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
+import json
 import posixpath
 import re
+import sys
 import tarfile
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from packaging.utils import (
@@ -80,6 +87,9 @@ class Expectation:
 class Findings:
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: the readme went through readme_renderer: its answer depends on its version and
+    #: docutils', which no record holds
+    rendered: bool = False
 
 
 def artifact_kind(filename: str) -> str | None:
@@ -223,6 +233,7 @@ def _check_metadata(path: Path, expected: Expectation, out: Findings) -> None:
             ".rst suffix or set its content-type"
         )
         content_type = "text/x-rst"
+    out.rendered = _content_type(content_type)[0] not in ("text/plain", "text/markdown")
     problem = readme_problem(description, content_type)
     if problem is not None:
         out.problems.append(
@@ -394,18 +405,52 @@ def check_artifact(path: Path, expected: Expectation) -> Findings:
 
 def check_artifacts(paths: Sequence[Path], expected: Expectation) -> list[str]:
     """Check ``paths``; raise :class:`ArtifactError` on any problem, return the warnings."""
+    return check_for_record(paths, expected)[0]
+
+
+def check_for_record(paths: Sequence[Path], expected: Expectation) -> tuple[list[str], bool]:
+    """:func:`check_artifacts`, and whether its outcome may be recorded as a :func:`proof`:
+    no warnings (they are said again when the files are checked again), and no readme
+    rendered by readme_renderer (whose answer hangs on versions the proof does not hold)."""
     problems: list[str] = []
     warnings: list[str] = []
+    rendered = False
     for path in paths:
         found = check_artifact(path, expected)
         problems += [f"{path.name}: {p}" for p in found.problems]
         warnings += [f"{path.name}: {w}" for w in found.warnings]
+        rendered = rendered or found.rendered
     if problems:
         raise ArtifactError(
             f"{expected.name} {expected.version}: {len(problems)} problem(s) in the built "
             "files:\n" + "\n".join(f"  - {p}" for p in problems)
         )
-    return warnings
+    return warnings, not warnings and not rendered and bool(paths)
+
+
+def proof(expected: Expectation, files: Iterable[tuple[str, str]]) -> str:
+    """The record of a clean check of ``files`` (each a file name and its sha256) against
+    ``expected``: one digest of them, of ``expected`` and of the checker (this module's code,
+    packaging's version and Python's). The same bytes, expected the same way, checked by
+    the same code pass the same way, so a record equal to this proves the check; ``""``
+    (proving nothing) when this module's code cannot be read."""
+    checker = _checker()
+    if not checker:
+        return ""
+    facts = {"checker": checker, "expected": asdict(expected), "files": sorted(files)}
+    return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
+
+
+@functools.cache
+def _checker() -> str:
+    """What the checks' outcome depends on besides the files and the expectation."""
+    import packaging
+
+    try:
+        code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+    return f"{code} packaging {packaging.__version__} python {sys.version}"
 
 
 def preload() -> None:

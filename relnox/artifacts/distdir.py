@@ -32,7 +32,13 @@ from pathlib import Path
 from packaging.utils import canonicalize_name, parse_wheel_filename
 from packaging.version import InvalidVersion, Version
 
-from relnox.artifacts.checks import Expectation, artifact_kind, check_artifacts, name_and_version
+from relnox.artifacts.checks import (
+    Expectation,
+    artifact_kind,
+    check_for_record,
+    name_and_version,
+    proof,
+)
 from relnox.artifacts.manifest import (
     BUILT,
     FOUND,
@@ -180,6 +186,7 @@ def _record(
             + "\nrebuild them, or remove the extra files"
         )
     vouched = {f.filename: f for f in recorded.files} if recorded is not None else {}
+    checked = ""  # the proof of a clean check of every file here, made now
     records: list[ArtifactRecord] = []
     unchecked: list[Path] = []
     for path in sorted(paths, key=lambda p: artifact_kind(p.name) != "sdist"):
@@ -204,8 +211,11 @@ def _record(
             ", ".join(p.name for p in unchecked),
         )
         expected = dataclasses.replace(Expectation.for_package(pkg), version=str(version))
-        for note in check_artifacts(unchecked, expected):
+        notes, provable = check_for_record(unchecked, expected)
+        for note in notes:
             logger.warning("%s: %s", pkg.name, note)
+        if provable and len(unchecked) == len(records):  # publish need not check them again
+            checked = proof(expected, [(r.filename, r.sha256) for r in records])
     if recorded is not None and not unchecked and len(records) == len(recorded.files):
         return recorded
     return PackageRecord(
@@ -217,6 +227,7 @@ def _record(
         files=tuple(records),
         depends_on=pkg.internal_deps,
         origin=BUILT if recorded is not None and not unchecked else FOUND,
+        checked=checked,
     )
 
 

@@ -126,6 +126,8 @@ class PackageRecord:
     inputs: dict[str, str] = field(
         default_factory=dict
     )  # relnox.builds.inputs: what it was built from
+    #: relnox.artifacts.checks.proof of a clean check of these files ("": none recorded)
+    checked: str = ""
 
     @property
     def wheels(self) -> tuple[ArtifactRecord, ...]:
@@ -274,6 +276,7 @@ def _package(data: Any, where: str) -> PackageRecord:
         depends_on=tuple(depends),
         origin=_text(data, "origin", where, BUILT),
         inputs={str(k): str(v) for k, v in inputs.items()},
+        checked=_text(data, "checked", where, ""),
     )
 
 

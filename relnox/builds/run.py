@@ -42,9 +42,10 @@ from packaging.version import InvalidVersion, Version
 from relnox.artifacts.checks import (
     Expectation,
     artifact_kind,
-    check_artifacts,
+    check_for_record,
     name_and_version,
     preload,
+    proof,
 )
 from relnox.artifacts.manifest import (
     ArtifactRecord,
@@ -384,7 +385,8 @@ class _Run:
                 for path in files:
                     if normalize_sdist(path, epoch):
                         log.add(f"{path.name}: archive times, owners and order made reproducible")
-            notes = check_artifacts(files, Expectation.for_package(pkg))
+            expected = Expectation.for_package(pkg)
+            notes, provable = check_for_record(files, expected)
             tests = (
                 _run_tests(pkg, self.plan, log, environ, files, work)
                 if self.plan.test_command
@@ -408,18 +410,22 @@ class _Run:
         moved = [_move_into(path, self.plan.dist_dir) for path in files]
         self._discard(work)
         seconds = time.monotonic() - start
+        artifacts = tuple(
+            ArtifactRecord(p.name, artifact_kind(p.name) or "", sha256_of(p), p.stat().st_size)
+            for p in moved
+        )
         record = PackageRecord(
             name=pkg.name,
             version=pkg.version,
             directory=rel(pkg.directory, self.plan.workspace.root),
             backend=pkg.backend,
             seconds=round(seconds, 3),
-            files=tuple(
-                ArtifactRecord(p.name, artifact_kind(p.name) or "", sha256_of(p), p.stat().st_size)
-                for p in moved
-            ),
+            files=artifacts,
             depends_on=pkg.internal_deps,
             inputs=self._inputs(pkg, moved),
+            checked=proof(expected, [(a.filename, a.sha256) for a in artifacts])
+            if provable
+            else "",
         )
         logger.info("%s: built in %.1fs: %s", label, seconds, ", ".join(p.name for p in moved))
         wheel = any(artifact_kind(p.name) == "wheel" for p in moved)

@@ -25,7 +25,9 @@ T = TypeVar("T")
 class Ahead(Generic[K, T]):
     """``work(item)`` for each of ``items``, at most ``workers`` at a time, started now."""
 
-    def __init__(self, work: Callable[[K], T], items: Sequence[K], workers: int) -> None:
+    def __init__(
+        self, work: Callable[[K], T], items: Sequence[K], workers: int, name: str = "relnox-ahead"
+    ) -> None:
         self._work = work
         self._items = list(items)
         self._answers: dict[int, T] = {}
@@ -36,12 +38,14 @@ class Ahead(Generic[K, T]):
         self._running = max(1, min(workers, len(self._items)))
         self._threads: set[int] = set()
         self._abandoned = False
+        self._started: list[threading.Thread] = []
         if not self._items:
             self._done.set()
             return
         for _ in range(self._running):
-            thread = threading.Thread(target=self._loop, name="relnox-ahead", daemon=True)
+            thread = threading.Thread(target=self._loop, name=name, daemon=True)
             thread.start()
+            self._started.append(thread)
 
     def _loop(self) -> None:
         with self._lock:
@@ -69,6 +73,11 @@ class Ahead(Generic[K, T]):
         if self._errors:
             raise self._errors[min(self._errors)]
         return [self._answers[i] for i in range(len(self._items))]
+
+    def join(self) -> None:
+        """Wait until every thread has ended (a caller that leaves nothing running)."""
+        for thread in self._started:
+            thread.join()
 
     def _quiet(self, record: logging.LogRecord) -> bool:
         return record.thread not in self._threads

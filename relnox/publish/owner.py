@@ -18,7 +18,6 @@ from packaging.version import InvalidVersion, Version
 
 from relnox.artifacts.checks import name_and_version
 from relnox.errors import PublishError
-from relnox.project.changelog import sections
 from relnox.project.workspace import Package, Workspace
 from relnox.tools.simple_pages import IndexedFile
 
@@ -32,6 +31,9 @@ def our_versions(pkg: Package, workspace: Workspace) -> set[Version]:
     versions: set[Version] = set(pkg.tags.released) if pkg.tags is not None else set()
     changelog = pkg.changelog(workspace.config)
     if changelog is not None:
+        # asked only of a name the index knows already: a first publish never loads it
+        from relnox.project.changelog import sections
+
         try:
             text = changelog.read_text(encoding="utf-8", errors="replace")
         except OSError:

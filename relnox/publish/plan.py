@@ -3,7 +3,9 @@
 :func:`plan_publish` reads the wheels and sdists of the dist directory, whoever built
 them (:func:`relnox.artifacts.distdir.load_release`: names and versions from the file names,
 the set of files per package, relnox's manifest where there is one), refuses
-artifacts that changed or belong to another version, runs ``twine check --strict``,
+artifacts that changed or belong to another version (the stale-build check runs in a
+thread beside the others), runs ``twine check --strict`` where the manifest does not prove
+that build-all's same check passed on the same bytes (:func:`relnox.artifacts.checks.proof`),
 refuses a project name another project owns on the index (:mod:`relnox.publish.owner`) and what
 the index's own rules forbid (:mod:`relnox.publish.rules`: an archived or quarantined project,
 a late file for an old release), and asks the index per
@@ -20,10 +22,12 @@ import dataclasses
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
-from relnox.artifacts.checks import Expectation, check_artifacts
+from relnox.artifacts.checks import Expectation, check_artifacts, proof
 from relnox.artifacts.distdir import load_release
+from relnox.artifacts.manifest import PackageRecord
 from relnox.builds import refuse_stale
 from relnox.errors import PublishError
 from relnox.project.workspace import Workspace
@@ -59,6 +63,9 @@ __all__ = ["PublishPlan", "PublishResult", "TagRoute", "plan_publish", "publish"
 logger = logging.getLogger("relnox")
 
 Confirm = Callable[[str], bool]
+
+#: the thread of the stale-build check, run while the files are checked
+STALE_THREAD = "relnox-stale-check"
 
 
 def plan_publish(
@@ -107,30 +114,37 @@ def plan_publish(
         write_record=write_record,
     )
     records = select_records(workspace, manifest, packages, route)
-    # the index's pages (and whether uv runs) are asked while the files are checked here;
-    # a local check that fails still stops the plan first, with its own error
-    reader = index_reader(repo, credentials, network, sleep)
-    with (
-        Ahead(reader.page, [r.name for r in records], READERS) as pages,
-        Ahead(_probe_uv, [] if options.dry_run else [options.transport], 1) as probe,
-    ):
-        allowed = refuse_stale(
-            workspace, records, manifest.dist_dir, allow=allow_stale, error=PublishError
-        )
-        checked = check_files(workspace, manifest, records, route)
-
-        started = time.monotonic()
-        for record in records:  # twine check --strict's checks, in process, as build-all ran
-            mine = [path for rec, path in checked if rec is record]
-            expected = Expectation.for_package(workspace.get(record.name))
-            for note in check_artifacts(mine, expected):
-                logger.warning("%s: %s", record.name, note)
-        logger.info("%d files checked (%.2fs)", len(checked), time.monotonic() - started)
-
-        planned, conflicts, new, late = against_index(
-            workspace, manifest, records, repo, reader, pages.result()
-        )
-        probe.result()
+    # the stale-build check's git children run while the files are checked here (started
+    # first: its children are the longest wait); it is always waited for, so no child
+    # outlives the plan, and its error comes first, as in the serial order
+    stale = Ahead(
+        lambda chosen: refuse_stale(
+            workspace, chosen, manifest.dist_dir, allow=allow_stale, error=PublishError
+        ),
+        [records],
+        1,
+        STALE_THREAD,
+    )
+    try:
+        # the index's pages (and whether uv runs) are asked meanwhile too; a local check
+        # that fails still stops the plan first, with its own error
+        reader = index_reader(repo, credentials, network, sleep)
+        with (
+            Ahead(reader.page, [r.name for r in records], READERS) as pages,
+            Ahead(_probe_uv, [] if options.dry_run else [options.transport], 1) as probe,
+        ):
+            checked = check_files(workspace, manifest, records, route)
+            _check_artifacts(workspace, records, checked)
+            stale.join()
+            (allowed,) = stale.result()
+            planned, conflicts, new, late = against_index(
+                workspace, manifest, records, repo, reader, pages.result()
+            )
+            probe.result()
+    except BaseException:
+        stale.join()
+        stale.result()  # a stale package is said first, as the serial order said it
+        raise
     if conflicts:
         raise PublishError(
             f"{repo.label} already has different files under the same names: {'; '.join(conflicts)}; "
@@ -152,6 +166,34 @@ def plan_publish(
         options,
         tuple(new),
         allowed,
+    )
+
+
+def _check_artifacts(
+    workspace: Workspace,
+    records: Sequence[PackageRecord],
+    checked: Sequence[tuple[PackageRecord, Path]],
+) -> None:
+    """twine check --strict's checks, in process, as build-all ran them; not again where the
+    record proves that check passed on these bytes (load_release hashed each file a moment
+    ago), expected as they are now, by the same checker (:func:`relnox.artifacts.checks.proof`)."""
+    started = time.monotonic()
+    proven = 0
+    for record in records:
+        mine = [path for rec, path in checked if rec is record]
+        expected = Expectation.for_package(workspace.get(record.name))
+        if record.checked and record.checked == proof(
+            expected, [(a.filename, a.sha256) for a in record.files]
+        ):
+            proven += len(mine)
+            continue
+        for note in check_artifacts(mine, expected):
+            logger.warning("%s: %s", record.name, note)
+    logger.info(
+        "%d files checked, %d of them by the record of the same check (%.2fs)",
+        len(checked),
+        proven,
+        time.monotonic() - started,
     )
 
 

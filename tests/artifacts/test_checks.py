@@ -17,8 +17,11 @@ from relnox.artifacts.checks import (
     Expectation,
     check_artifact,
     check_artifacts,
+    check_for_record,
     name_and_version,
+    proof,
 )
+from relnox.artifacts.manifest import sha256_of
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, write_project
 
@@ -157,6 +160,59 @@ def test_broken_restructuredtext_would_not_render(tmp_path: Path) -> None:
     rst = _metadata(content_type="text/x-rst", description="Title\n=====\n\n.. bogus-directive::\n")
     problems = check_artifact(make_wheel(tmp_path, metadata=rst), EXPECTED).problems
     assert len(problems) == 1 and "reStructuredText errors" in problems[0]
+
+
+def test_a_clean_check_leaves_a_proof_bound_to_the_bytes_the_expectation_and_the_checker(
+    tmp_path: Path,
+) -> None:
+    files = [make_wheel(tmp_path), make_sdist(tmp_path)]
+    assert check_for_record(files, EXPECTED) == ([], True)
+    shas = [(f.name, sha256_of(f)) for f in files]
+    record = proof(EXPECTED, shas)
+    assert len(record) == 64 and record == proof(EXPECTED, list(reversed(shas)))
+    other_bytes = [(shas[0][0], "0" * 64), shas[1]]
+    assert proof(EXPECTED, other_bytes) != record
+    assert proof(EXPECTED, shas[:1]) != record  # a file left out
+    for changed in (
+        Expectation("demo-pkg", "1.0.0", ("demo_pkg",), "README.md"),
+        Expectation("demo-pkg", "1.0", ("demo_pkg", "extra"), "README.md"),
+        Expectation("demo-pkg", "1.0", ("demo_pkg",), "README.rst"),
+        Expectation("demo-pkg", "1.0", ("demo_pkg",), "README.md", exact_version=False),
+    ):
+        assert proof(changed, shas) != record, changed
+
+
+def test_a_proof_names_the_checker(tmp_path: Path) -> None:
+    """Another checks module (an upgraded relnox), packaging or Python proves nothing."""
+    code = (
+        "import sys; from relnox.artifacts import checks; checks._checker.cache_clear();"
+        "import packaging; packaging.__version__ = sys.argv[1];"
+        "print(checks.proof(checks.Expectation('demo-pkg', '1.0'), [('f.whl', '00')]))"
+    )
+
+    def proof_with(version: str) -> str:
+        proc = subprocess.run(
+            [sys.executable, "-c", code, version], capture_output=True, text=True, check=True
+        )
+        return proc.stdout.strip()
+
+    import packaging
+
+    ours = proof_with(packaging.__version__)
+    assert ours == proof(Expectation("demo-pkg", "1.0"), [("f.whl", "00")])
+    assert proof_with("0.0.1") != ours
+
+
+def test_warnings_or_a_rendered_readme_leave_no_proof(tmp_path: Path) -> None:
+    vcs = Expectation("demo-pkg", "0.9", ("demo_pkg",), exact_version=False)
+    warned = check_for_record([make_wheel(tmp_path)], vcs)
+    assert warned[0] and warned[1] is False  # said again when checked again
+    (tmp_path / "rst").mkdir()
+    rst = _metadata(content_type="text/x-rst", description="Title\n=====\n\nFine.\n")
+    rendered = make_wheel(tmp_path / "rst", metadata=rst)
+    assert check_artifact(rendered, EXPECTED).rendered
+    assert check_for_record([rendered], EXPECTED) == ([], False)  # docutils' answer, unrecorded
+    assert check_for_record([], EXPECTED) == ([], False)
 
 
 def test_invalid_metadata_is_reported_by_twine(tmp_path: Path) -> None:

@@ -75,6 +75,7 @@ def test_a_uv_build_directory_is_published_verified_and_recorded(
     manifest = read_manifest(ws / "dist")  # recorded in the state directory
     assert [r.name for r in manifest.packages] == [p.name for p in workspace.packages]
     assert {r.origin for r in manifest.packages} == {FOUND}
+    assert all(len(r.checked) == 64 for r in manifest.packages)  # checked once, proven after
     assert files == sorted(f.filename for r in manifest.packages for f in r.files)
     report = verify_install(workspace, VerifyOptions(offline=True))
     assert report.ok, "\n".join(render_report(report))

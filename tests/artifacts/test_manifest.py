@@ -49,6 +49,15 @@ def test_round_trip_and_text_twin(tmp_path: Path) -> None:
     assert not list((tmp_path / "dist").glob("*.tmp"))  # atomic writes leave no temp file
 
 
+def test_the_proof_of_a_check_is_kept_and_an_older_manifest_has_none(tmp_path: Path) -> None:
+    manifest = _release(tmp_path / "dist")
+    (record,) = manifest.packages
+    assert record.checked == ""
+    proven = PackageRecord(**{**record.__dict__, "checked": "ab" * 32})
+    write_manifest(Manifest(manifest.dist_dir, (proven,), created="now"))
+    assert read_manifest(tmp_path / "dist").packages == (proven,)
+
+
 def test_a_changed_or_missing_file_is_refused(tmp_path: Path) -> None:
     manifest = _release(tmp_path / "dist")
     wheel, sdist = manifest.packages[0].files

@@ -177,7 +177,7 @@ def test_a_package_scratch_goes_when_its_build_ends(
     import tempfile
 
     import relnox.builds.run as run_module
-    from relnox.artifacts.checks import check_artifacts as real_check
+    from relnox.artifacts.checks import check_for_record as real_check
 
     specs = [ProjectSpec("sc-one", backend="hatchling"), ProjectSpec("sc-two", backend="hatchling")]
     root = write_workspace(tmp_path / "ws", specs)
@@ -197,7 +197,7 @@ def test_a_package_scratch_goes_when_its_build_ends(
         return real_check(*args, **kwargs)
 
     monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
-    monkeypatch.setattr(run_module, "check_artifacts", check)
+    monkeypatch.setattr(run_module, "check_for_record", check)
     result = build_all(root, BuildOptions(jobs=1))
     assert len(result.built) == 2 and len(made) == 2
     assert left_when_checked == [[made[0].name], [made[1].name]]

@@ -15,18 +15,26 @@ import pytest
 
 from relnox._proc import Result
 from relnox.artifacts.manifest import read_manifest
+from relnox.builds.run import BuildOptions, build_all
 from relnox.errors import BuildError, PublishError, RelnoxError
 from relnox.project.discovery import load_workspace
 from relnox.publish import PublishOptions
 from relnox.publish.plan import PublishPlan, route_for_tag
 from relnox.publish.report import HELD_BACK, NOT_ATTEMPTED, SKIPPED, UPLOADED, PublishResult
-from relnox.sample import ProjectSpec, write_workspace
+from relnox.sample import ProjectSpec, git_init, write_workspace
 from relnox.tools.credentials import Credentials
 from relnox.tools.index_server import LocalIndex, write_htpasswd
 from relnox.tools.repositories import Repository, resolve
 from relnox.tools.twine import run_command
 from tests.publish.conftest import TOKEN
-from tests.publish_support import USER, build_release, copy_tree, faulty_proxy, publish_with
+from tests.publish_support import (
+    USER,
+    break_wheel,
+    build_release,
+    copy_tree,
+    faulty_proxy,
+    publish_with,
+)
 
 pytestmark = pytest.mark.slow  # builds, serves or makes environments
 
@@ -403,6 +411,32 @@ def test_a_prerelease_tag_goes_to_testpypi(prerelease: Path, tmp_path: Path) -> 
         assert on_index(fake_testpypi) == sorted(result.uploaded) and len(result.uploaded) == 2
         with pytest.raises(PublishError, match=r"tag v0.3.0rc1 is for version 0.3.0rc1"):
             run(ws, None, {**environ, "GITHUB_REF": "refs/tags/v0.3.0rc1"})
+
+
+def test_the_record_of_build_alls_check_spares_a_second_one_only_while_it_proves_it(
+    tmp_path: Path, index: LocalIndex, relnox_log: list[str]
+) -> None:
+    root = write_workspace(tmp_path / "ws", [ProjectSpec("proof-core"), ProjectSpec("proof-app")])
+    git_init(root)
+    build_all(root, BuildOptions(jobs=2)).raise_for_failures()
+    manifest_path = root / ".relnox" / "dist" / "build-manifest.json"
+    data = json.loads(manifest_path.read_text())
+    assert all(len(p["checked"]) == 64 for p in data["packages"])  # markdown readmes: clean
+    run(root, index.url, dry_run=True)
+    assert "4 files checked, 4 of them by the record of the same check" in "\n".join(relnox_log)
+    relnox_log.clear()
+    data["packages"][0]["checked"] = "0" * 64  # a record that proves nothing: checked again
+    manifest_path.write_text(json.dumps(data))
+    run(root, index.url, dry_run=True)
+    assert "4 files checked, 2 of them by the record of the same check" in "\n".join(relnox_log)
+    # a file changed after the build, with its sha256 written over in the manifest: the
+    # proof (of the old bytes) no longer matches, so the check runs and finds it
+    manifest_path.write_text(json.dumps({**data, "packages": data["packages"][::-1]}))
+    wheel = "proof_core-0.1.0-py3-none-any.whl"
+    break_wheel(root, wheel)
+    with pytest.raises(BuildError, match=f"{wheel}: twine check: the long description"):
+        run(root, index.url)
+    assert on_index(index) == []
 
 
 def test_preflight_refuses_changed_or_stale_artifacts(ws: Path, tmp_path: Path) -> None:

@@ -4,23 +4,30 @@ its files (real git repository, real builds, a real local index)."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from relnox.artifacts.checks import ArtifactError
 from relnox.builds.run import BuildOptions, build_all
+from relnox.errors import PublishError
+from relnox.project.discovery import load_workspace
+from relnox.publish import PublishOptions, PublishRuntime, publish
+from relnox.publish.plan import STALE_THREAD
 from relnox.sample import ProjectSpec, git_commit_all, git_init, write_workspace
 from relnox.tools.index_server import LocalIndex
 from tests.build_support import edit
 from tests.conftest import run_relnox
 from tests.fault_server import HANG, FaultServer
 from tests.publish.conftest import TOKEN
-from tests.publish_support import USER
+from tests.publish_support import USER, break_wheel
 
 pytestmark = pytest.mark.slow  # builds and serves an index
 
@@ -82,6 +89,41 @@ def test_a_stale_package_is_refused_at_once_while_the_index_holds_its_answers(
     assert rest == [f"  pub-stale: {rest[0].split(': ', 1)[1]}"], proc.stderr  # its cause only
     assert any(s.method == "GET" and "/simple/" in s.path for s in proxy.seen)  # asked ahead
     assert on_index(index) == [] and not [s for s in proxy.seen if s.method == "POST"]
+
+
+def publish_in_process(root: Path, index: LocalIndex, allow_stale: tuple[str, ...] = ()) -> None:
+    publish(
+        load_workspace(root),
+        PublishOptions(repository=index.url, allow_stale=allow_stale, retry_delay=0.01),
+        PublishRuntime(environ=env()),
+    )
+
+
+FRESH_WHEEL = "pub_fresh-0.1.0-py3-none-any.whl"
+
+
+def test_the_stale_check_runs_beside_the_file_checks_and_a_stale_package_is_said_first(
+    changed: Path, index: LocalIndex
+) -> None:
+    """Both fail: the stale package is the error (the order of a serial preflight), the
+    stale check's thread (and so its git children) has ended, nothing was sent."""
+    break_wheel(changed, FRESH_WHEEL)
+    with pytest.raises(PublishError, match="changed since their files were built: pub-stale"):
+        publish_in_process(changed, index)
+    assert STALE_THREAD not in {t.name for t in threading.enumerate()}
+    assert on_index(index) == []
+
+
+def test_a_broken_file_stops_the_plan_with_its_own_error_after_the_stale_check_ended(
+    changed: Path, index: LocalIndex, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="relnox")
+    break_wheel(changed, FRESH_WHEEL)
+    with pytest.raises(ArtifactError, match=f"{FRESH_WHEEL}: twine check: the long description"):
+        publish_in_process(changed, index, allow_stale=("pub-stale",))
+    assert STALE_THREAD not in {t.name for t in threading.enumerate()}
+    assert "pub-stale: " in caplog.text and "used anyway (--allow-stale)" in caplog.text
+    assert on_index(index) == []  # no upload started
 
 
 def test_allow_stale_uploads_and_is_recorded(changed: Path, index: LocalIndex) -> None:
