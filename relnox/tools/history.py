@@ -40,14 +40,16 @@ logger = logging.getLogger("relnox")
 CACHE = Path("relnox", "history")
 #: the refs whose objects are part of the key (``git for-each-ref`` patterns)
 KEY_REFS = ("refs/tags", "refs/replace")
-#: the format of :data:`KEY_REFS` listings: object, creation date, full ref name
-REF_FORMAT = "%(objectname) %(creatordate:unix) %(refname)"
-_VERSION = 1
+#: the format of :data:`KEY_REFS` listings: object, full ref name. No date: an object's
+#: name proves its dates (a tag's or commit's bytes hold them), and git lists names
+#: without reading an object (on 778 tags, a third of the time a listing with dates takes)
+REF_FORMAT = "%(objectname) %(refname)"
+_VERSION = 2
 
 
 def ref_listing(root: Path) -> str:
     """:data:`KEY_REFS` in :data:`REF_FORMAT`, one per line (part of the key, and what
-    callers read tags and their dates from)."""
+    callers read the tags from)."""
     return git.git(root, "for-each-ref", f"--format={REF_FORMAT}", *KEY_REFS)
 
 
@@ -65,6 +67,11 @@ def git_paths(root: Path) -> tuple[Path, ...] | None:
     ``None`` when git cannot say. Asks nothing of HEAD or the refs, so a caller may ask it
     at the same time as :func:`ref_listing` and ``git.head`` and hand it to
     :func:`key_of`."""
+    return git_state(root)[0]
+
+
+def git_state(root: Path) -> tuple[tuple[Path, ...] | None, bool]:
+    """:func:`git_paths` and whether the clone is shallow, from one git process."""
     out = git.run(
         root,
         "rev-parse",
@@ -73,11 +80,13 @@ def git_paths(root: Path) -> tuple[Path, ...] | None:
         "shallow",
         "--git-path",
         "info/grafts",
+        "--is-shallow-repository",
     )
-    paths = out.output.splitlines()
-    if not out.ok or len(paths) != 3:
-        return None
-    return tuple(Path(root, p) for p in paths)  # relative paths are relative to root
+    lines = out.output.splitlines()
+    if not out.ok or len(lines) != 4:
+        return None, False
+    # relative paths are relative to root
+    return tuple(Path(root, p) for p in lines[:3]), lines[3] == "true"
 
 
 def history_key(root: Path, head: str | None, refs: str) -> HistoryKey | None:
