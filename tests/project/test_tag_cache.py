@@ -15,7 +15,7 @@ import pytest
 from packaging.version import Version
 
 import relnox.project.vcs as vcs
-from relnox.project import tag_cache
+from relnox.project import conventions, tag_cache
 from relnox.project.discovery import load_workspace
 from relnox.project.tag_model import TagConvention, TagFacts
 from relnox.tools import git as gitlib
@@ -92,7 +92,7 @@ def _evidence(facts: dict[str, TagFacts]) -> set[str]:
 def inferred(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the inferences that run (one per read of the tags that is not kept)."""
     calls: list[int] = []
-    real = vcs.infer_conventions
+    real = conventions.infer_conventions
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
