@@ -16,29 +16,42 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from relnox.project.tag_model import split_tag, stem
 from relnox.tools import git
 
+#: the separators a squashed name drops
+_SEPARATORS = str.maketrans("", "", "-_.")
+
 
 def _squash(text: str) -> str:
-    return re.sub(r"[-_.]+", "", text.lower())
+    return text.lower().translate(_SEPARATORS)
 
 
-def tag_stems(root: Path) -> frozenset[str]:
+def tag_stems(root: Path, among: Collection[str] | None = None) -> frozenset[str]:
     """The squashed name parts of the repository's version tags (``hatchling-v1.0`` ->
-    ``hatchling``); empty outside a git repository."""
+    ``hatchling``); empty outside a git repository. ``among``: only those of these
+    (squashed) names are wanted, and a tag that cannot give one is not read.
+
+    A tag's name part is a piece of the tag (its text before the version, lower case,
+    separators trimmed, after its last ``/``), so squashed it is a piece of the squashed
+    tag: a tag in whose squashed name no wanted name occurs gives none of them, and its
+    version need not be parsed (778 tags on trycua/cua, a version parse or more each)."""
     if shutil.which("git") is None or not git.is_repo(root):
         return frozenset()
     names = git.git(root, "for-each-ref", "--format=%(refname:strip=2)", "refs/tags")
+    wanted = None if among is None else tuple(set(among))
     found = set()
     for tag in names.splitlines():
+        squashed = _squash(tag)
+        if wanted is not None and not any(name in squashed for name in wanted):
+            continue
         split = split_tag(tag)
         if split is not None and stem(split[0]):
             found.add(_squash(stem(split[0]).rsplit("/", 1)[-1]))
-    return frozenset(found)
+    return frozenset(found) if wanted is None else frozenset(found).intersection(wanted)
 
 
 def _workflow_dirs(top: Path) -> str:
@@ -51,7 +64,10 @@ def _workflow_dirs(top: Path) -> str:
                 text = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 continue
-            if re.search(r"^\s*(tags|release)\s*:", text, re.MULTILINE):
+            # the key's word first: most workflows have neither, and a search is slower
+            if ("tags" in text or "release" in text) and re.search(
+                r"^\s*(tags|release)\s*:", text, re.MULTILINE
+            ):
                 texts.append(text)
     return "\n".join(texts)
 
@@ -71,6 +87,7 @@ def evidence(
     if (
         rel != "."
         and not _TEST_DIRS & set(rel.lower().split("/")[:-1])
+        and rel in workflows  # the pattern holds it as written: not there, no match
         and re.search(
             rf"(working-directory|manifest-path|packages-dir|-m|--manifest-path|path)\s*[:=]?\s*"
             rf"['\"]?(\./)?{re.escape(rel)}(/|['\"\s]|$)",
@@ -89,7 +106,9 @@ def released_elsewhere(
     candidates = list(candidates)
     if not candidates:
         return []
-    stems = tag_stems(root)
+    stems = tag_stems(
+        root, {_squash(n) for directory, name in candidates for n in (name, directory.name)}
+    )
     in_repo = shutil.which("git") is not None and git.is_repo(root)
     top = git.toplevel(root) if in_repo else root
     workflows = _workflow_dirs(top)
