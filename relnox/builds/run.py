@@ -356,11 +356,8 @@ class _Run:
         label = f"{pkg.name} {pkg.version}"
         number = next(self.counter)
         total = len(self.plan.packages)
-        reused = self.plan.reuse.get(name)
-        if reused is not None:
-            logger.info("[%d/%d] %s: %s", number, total, label, REUSED_STATUS)
-            now = time.monotonic() - self.epoch
-            return PackageOutcome(pkg, BuildStatus.REUSED, 0.0, reused, started=now, finished=now)
+        if name in self.plan.reuse:
+            return _reused(self.plan, pkg, number, self.epoch)
         why = self.plan.why.get(name, "")
         why = "" if why == FIRST_BUILD else why
         if why:
@@ -435,6 +432,17 @@ class _Run:
             finished=time.monotonic() - self.epoch,
             why=why,
         )
+
+
+def _reused(plan: BuildPlan, pkg: Package, number: int, epoch: float) -> PackageOutcome:
+    """The outcome of ``pkg``, whose recorded build the plan reuses (the ``number``-th
+    package the run takes up, ``epoch`` its start)."""
+    label = f"{pkg.name} {pkg.version}"
+    logger.info("[%d/%d] %s: %s", number, len(plan.packages), label, REUSED_STATUS)
+    now = time.monotonic() - epoch
+    return PackageOutcome(
+        pkg, BuildStatus.REUSED, 0.0, plan.reuse[pkg.name], started=now, finished=now
+    )
 
 
 def _outcome(
@@ -520,6 +528,32 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
         logger.info("removing %s", rel(path, plan.workspace.root))
         _remove(path)
     plan.dist_dir.mkdir(parents=True, exist_ok=True)
+    if all(pkg.name in plan.reuse for pkg in plan.packages):
+        # nothing to build: no environment, scratch directory or worker is started
+        epoch = time.monotonic()
+        results = tuple(
+            _reused(plan, pkg, number, epoch) for number, pkg in enumerate(plan.packages, 1)
+        )
+        environments = 0
+    else:
+        results, environments = _build(plan)
+    manifest = _write_manifest(plan, results)
+    stale = _stale(plan)
+    for path in stale:
+        logger.warning(
+            "%s: an artifact of another version of a selected package; publish leaves it out, "
+            "but twine upload dist/* would not (remove it, or build with --clean)",
+            rel(path, plan.workspace.root),
+        )
+    return BuildResult(
+        plan, results, manifest, tuple(stale), time.monotonic() - start, environments
+    )
+
+
+def _build(plan: BuildPlan) -> tuple[tuple[PackageOutcome, ...], int]:
+    """Build the packages of ``plan`` it does not reuse (and take up those it reuses), in
+    dependency order: every package's outcome, in release order, and how many build
+    environments were made."""
     environ = without_credentials(os.environ)  # hooks and tests never see a token
     if plan.source_date_epoch is not None:
         environ["SOURCE_DATE_EPOCH"] = str(plan.source_date_epoch)
@@ -556,18 +590,7 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
     done: dict[str, PackageOutcome] = {}
     for pkg in plan.packages:  # release order: a package's needs are done before it
         done[pkg.name] = _outcome(pkg, outcomes[pkg.name], run, done)
-    results = tuple(done.values())
-    manifest = _write_manifest(plan, results)
-    stale = _stale(plan)
-    for path in stale:
-        logger.warning(
-            "%s: an artifact of another version of a selected package; publish leaves it out, "
-            "but twine upload dist/* would not (remove it, or build with --clean)",
-            rel(path, plan.workspace.root),
-        )
-    return BuildResult(
-        plan, results, manifest, tuple(stale), time.monotonic() - start, environments
-    )
+    return tuple(done.values()), environments
 
 
 def build_all(root: Path | str = ".", options: BuildOptions | None = None) -> BuildResult:
