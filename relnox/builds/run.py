@@ -35,7 +35,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from packaging.version import InvalidVersion, Version
 
@@ -55,15 +55,10 @@ from relnox.artifacts.manifest import (
     sha256_of,
     write_manifest,
 )
-from relnox.artifacts.reproducible import normalize_sdist, not_reproducible
-from relnox.builds.backend import PackageBuilder
-from relnox.builds.envpool import EnvPool, OutputLog
 from relnox.builds.inputs import UNPROVABLE, ignored_part, package_owners
 from relnox.builds.needs import NeedFailed, Needs, chains_first, must_start_after_needs
 from relnox.builds.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build
-from relnox.builds.scratch import Sweeper
 from relnox.builds.sources import unprovable
-from relnox.builds.testing import run_package_tests
 from relnox.errors import BuildError, RelnoxError
 from relnox.paths import rel
 from relnox.project.discovery import load_workspace
@@ -72,7 +67,10 @@ from relnox.report import render_table
 from relnox.schedule import OK, Outcome, run_graph
 from relnox.stage import Runtime, Status
 from relnox.tools import git
-from relnox.tools.envs import without_credentials
+
+if TYPE_CHECKING:  # the build machinery is loaded when a package is built, not to reuse one
+    from relnox.builds.envpool import EnvPool, OutputLog
+    from relnox.builds.scratch import Sweeper
 
 logger = logging.getLogger("relnox")
 
@@ -259,6 +257,8 @@ def _run_tests(
 ) -> str:
     """``passed``, ``failed`` (only without --strict) or ``none``; see :mod:`relnox.builds.testing`."""
 
+    from relnox.builds.testing import run_package_tests
+
     assert plan.test_command is not None
     code = run_package_tests(pkg, plan, files, workdir, log, environ)
     if code is None or code == 5:  # 5: pytest collected no tests
@@ -352,6 +352,10 @@ class _Run:
         return inputs
 
     def _build(self, name: str) -> PackageOutcome:
+        from relnox.artifacts.reproducible import normalize_sdist, not_reproducible
+        from relnox.builds.backend import PackageBuilder
+        from relnox.builds.envpool import OutputLog
+
         pkg = self.plan.workspace.get(name)
         label = f"{pkg.name} {pkg.version}"
         number = next(self.counter)
@@ -505,6 +509,14 @@ def _write_manifest(plan: BuildPlan, outcomes: Sequence[PackageOutcome]) -> Path
         )
         old = dataclasses.replace(old, packages=kept)
     new = [o.record for o in outcomes if o.record is not None]
+    extra = {"python": str(plan.python)}
+    # the installer that made the environments; none made (every build reused): the one
+    # the manifest names, which made the files it records
+    installer = plan.installer.name if plan.installer is not None else None
+    if installer is None and old is not None and isinstance(old.extra.get("installer"), str):
+        installer = old.extra["installer"]
+    if installer is not None:
+        extra["installer"] = installer
     manifest = merge(
         old,
         new,
@@ -512,7 +524,7 @@ def _write_manifest(plan: BuildPlan, outcomes: Sequence[PackageOutcome]) -> Path
         git_commit=plan.git_commit,
         source_date_epoch=plan.source_date_epoch or max(plan.epochs.values(), default=None),
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        extra={"python": str(plan.python), "installer": plan.installer.name},
+        extra=extra,
     )
     order = {pkg.name: i for i, pkg in enumerate(plan.workspace.packages)}
     ordered = tuple(sorted(manifest.packages, key=lambda r: order.get(r.name, len(order))))
@@ -554,6 +566,11 @@ def _build(plan: BuildPlan) -> tuple[tuple[PackageOutcome, ...], int]:
     """Build the packages of ``plan`` it does not reuse (and take up those it reuses), in
     dependency order: every package's outcome, in release order, and how many build
     environments were made."""
+    from relnox.builds.envpool import EnvPool
+    from relnox.builds.scratch import Sweeper
+    from relnox.tools.envs import without_credentials
+
+    assert plan.installer is not None  # a package to build: the plan found an installer
     environ = without_credentials(os.environ)  # hooks and tests never see a token
     if plan.source_date_epoch is not None:
         environ["SOURCE_DATE_EPOCH"] = str(plan.source_date_epoch)
