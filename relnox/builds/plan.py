@@ -192,16 +192,17 @@ class _Epochs(Mapping[str, "int | None"]):
 
 
 def _package_epochs(
-    workspace: Workspace, packages: Sequence[Package], head: str | None
+    workspace: Workspace, packages: Sequence[Package], state: history.GitState | None
 ) -> dict[str, int]:
-    """Each package's last commit time at ``head`` (its own files; nested packages
+    """Each package's last commit time at HEAD (``state``'s; its own files; nested packages
     excluded): one ``git log`` per package, a few at a time, for those not remembered
     from an earlier run with the same HEAD and refs (:mod:`relnox.tools.history`)."""
     root = workspace.root
-    if head is None:
+    head = state.head if state is not None else None
+    if state is None or head is None:
         return {}
     specs = pathspecs(workspace, packages)
-    key = history.history_key(root, head, history.ref_listing(root))
+    key = history.key_of(head, history.ref_listing(root), state.paths)
     # remembered by what git is asked, where (a package may move, or have one nested anew)
     asked = {pkg.name: json.dumps([str(root.resolve()), specs[pkg.name]]) for pkg in packages}
 
@@ -349,10 +350,12 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
         or options.test
         or not has_manifest(dist_dir)
     )
-    head = git.head(root) if shutil.which("git") and git.is_repo(root) else None
+    # HEAD and the paths of the history key the epochs are kept under: one git process
+    state = history.git_state(root) if shutil.which("git") and git.is_repo(root) else None
+    head = state.head if state is not None else None
     with ThreadPoolExecutor(max_workers=2) as pool:
         probe = pool.submit(_installer, options.installer) if builds else None
-        found = pool.submit(_package_epochs, workspace, selected, head) if given is None else None
+        found = pool.submit(_package_epochs, workspace, selected, state) if given is None else None
         inputs = package_inputs(
             workspace,
             selected,

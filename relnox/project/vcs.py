@@ -83,19 +83,16 @@ def _dates(root: Path) -> dict[str, int]:
 
 
 def _ask_at_once(root: Path) -> tuple[str, str | None, tuple[Path, ...] | None, bool]:
-    """The refs (:func:`history.ref_listing`), HEAD, and git's paths of the history key with
-    whether the clone is shallow (:func:`history.git_state`): three read-only questions none
-    of which depends on another's answer, so their git processes run at the same time (one
-    process's wait instead of three in a row at every command's start). A failure is raised
-    as it was when they were asked one after the other (the refs' first)."""
+    """The refs (:func:`history.ref_listing`), and HEAD with git's paths of the history key
+    and whether the clone is shallow (:func:`history.git_state`): two read-only git
+    processes, neither needing the other's answer, run at the same time. A failure is
+    raised as it was when they were asked one after the other (the refs' first)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=3) as pool:
+    with ThreadPoolExecutor(max_workers=1) as pool:
         refs = pool.submit(history.ref_listing, root)
-        head = pool.submit(git.head, root)
-        state = pool.submit(history.git_state, root)
-        paths, shallow = state.result()
-        return refs.result(), head.result(), paths, shallow
+        state = history.git_state(root)
+        return refs.result(), state.head, state.paths, state.shallow
 
 
 def _is_nearness(answer: Any) -> bool:

@@ -64,14 +64,24 @@ class HistoryKey:
 
 def git_paths(root: Path) -> tuple[Path, ...] | None:
     """git's directory and its ``shallow`` and ``info/grafts`` files (part of the key), or
-    ``None`` when git cannot say. Asks nothing of HEAD or the refs, so a caller may ask it
-    at the same time as :func:`ref_listing` and ``git.head`` and hand it to
-    :func:`key_of`."""
-    return git_state(root)[0]
+    ``None`` when git cannot say. Asks nothing of the refs, so a caller may ask it at the
+    same time as :func:`ref_listing` and hand it to :func:`key_of`."""
+    return git_state(root).paths
 
 
-def git_state(root: Path) -> tuple[tuple[Path, ...] | None, bool]:
-    """:func:`git_paths` and whether the clone is shallow, from one git process."""
+@dataclass(frozen=True)
+class GitState:
+    """What one ``git rev-parse`` tells of a repository: :func:`git_paths`' answer, whether
+    the clone is shallow and the commit HEAD names (``None``: no commit yet)."""
+
+    paths: tuple[Path, ...] | None
+    shallow: bool
+    head: str | None
+
+
+def git_state(root: Path) -> GitState:
+    """:class:`GitState` of the repository at ``root``, from one git process (three
+    questions every command's start asks, and build-all's plan again)."""
     out = git.run(
         root,
         "rev-parse",
@@ -81,12 +91,18 @@ def git_state(root: Path) -> tuple[tuple[Path, ...] | None, bool]:
         "--git-path",
         "info/grafts",
         "--is-shallow-repository",
+        "--verify",
+        "--quiet",
+        "HEAD",
     )
     lines = out.output.splitlines()
-    if not out.ok or len(lines) != 4:
-        return None, False
+    # no commit yet: the first four, and git exits 1 (as ``git rev-parse --verify --quiet
+    # HEAD`` does)
+    if len(lines) not in (4, 5) or (out.returncode, len(lines)) not in ((0, 5), (1, 4)):
+        return GitState(None, False, None)
     # relative paths are relative to root
-    return tuple(Path(root, p) for p in lines[:3]), lines[3] == "true"
+    paths = tuple(Path(root, p) for p in lines[:3])
+    return GitState(paths, lines[3] == "true", lines[4] if len(lines) == 5 else None)
 
 
 def history_key(root: Path, head: str | None, refs: str) -> HistoryKey | None:
