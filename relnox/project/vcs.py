@@ -71,6 +71,16 @@ def _repo_tags(
     )
 
 
+def _objects(refs: str) -> dict[str, str]:
+    """Each tag of ``refs`` (:func:`history.ref_listing`) -> the object it names."""
+    objects: dict[str, str] = {}
+    for line in refs.splitlines():
+        name, _, ref = line.partition(" ")
+        if ref.startswith("refs/tags/"):
+            objects[ref[len("refs/tags/") :]] = name
+    return objects
+
+
 def _dates(root: Path) -> dict[str, int]:
     """Each tag's creation time (unix seconds; 0 when git gives none)."""
     out = git.git(root, "for-each-ref", "--format=%(creatordate:unix) %(refname)", "refs/tags")
@@ -276,14 +286,18 @@ def read_tags(workspace: Workspace) -> Workspace:
 
     def infer() -> dict[str, TagFacts]:
         tags = _repo_tags(workspace.root, refs, head, key, shallow, release_triggers(top, files))
+        # each tag's file read from the object the listing in the key names (a tag moved
+        # since is another key), not by the tag's name (a bare NAME is .git/NAME or
+        # refs/NAME first, if one exists)
+        objects = _objects(refs)
         with git.Blobs(top) as blobs:  # one git process for every file asked at a tag
-            # each tag's own file: refs/tags/NAME, as the tag listing in the key names it
-            # (a bare NAME is .git/NAME or refs/NAME first, if one exists)
             return infer_conventions(
                 members,
                 tags,
                 default=workspace.tag_format,
-                show_file=files_at(top, lambda tag, path: blobs.show(f"refs/tags/{tag}", path)),
+                show_file=files_at(
+                    top, lambda tag, path: blobs.show(objects.get(tag, f"refs/tags/{tag}"), path)
+                ),
                 shared=workspace.config.lockstep,
             )
 
