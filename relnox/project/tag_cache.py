@@ -18,9 +18,9 @@ no-change ``build-all`` on a repository of 778 tags. Its answer is a function of
   (lockstep);
 * the bytes of the release workflows (``.github/workflows/*.yml``, ``*.yaml``), whose tag
   triggers inference reads;
-* the code that infers: :data:`FORMAT`, relnox's version, packaging's version and the bytes
-  of the modules that compute it (:data:`CODE`), so an edited or upgraded relnox computes
-  again.
+* the code that infers: :data:`FORMAT`, relnox's, packaging's and Python's versions and
+  the bytes of the modules that compute it (:data:`CODE`), so an edited or upgraded relnox
+  computes again.
 
 :func:`question` makes the second half of that key (the first is the history key the
 answers are kept under); :func:`remembered_facts` returns the kept answer when both hold,
@@ -102,6 +102,7 @@ def question(
         FORMAT,
         __version__,
         packaging.__version__,
+        sys.version,
         code,
         str(top),
         [_member(m) for m in members],
