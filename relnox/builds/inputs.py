@@ -61,7 +61,6 @@ from packaging.utils import canonicalize_name
 
 from relnox.artifacts.manifest import BUILT, PackageRecord, state_dir
 from relnox.builds.contents import tracked_digests
-from relnox.builds.envpool import NATIVE_TOOLCHAINS
 from relnox.builds.sources import (
     Listing,
     list_ignored,
@@ -70,6 +69,7 @@ from relnox.builds.sources import (
     owner_of,
     stat_of,
 )
+from relnox.builds.toolchains import NATIVE_TOOLCHAINS
 from relnox.errors import RelnoxError
 from relnox.project.pyproject import load_toml
 from relnox.project.workspace import Package, Workspace

@@ -20,11 +20,12 @@ import json
 import logging
 import os
 import shutil
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from relnox.artifacts.checks import name_and_version
 from relnox.artifacts.manifest import (
@@ -37,14 +38,16 @@ from relnox.artifacts.manifest import (
     manifest_path,
     read_manifest,
 )
-from relnox.builds.envpool import missing_toolchain
 from relnox.builds.inputs import UNPROVABLE, Inputs, package_inputs
+from relnox.builds.toolchains import missing_toolchain
 from relnox.errors import BuildError, RelnoxError
 from relnox.paths import rel
 from relnox.project.changes import pathspecs
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git, history
-from relnox.tools.envs import Installer, PipInstaller, find_installer, resolve_python
+
+if TYPE_CHECKING:
+    from relnox.tools.envs import Installer
 
 logger = logging.getLogger("relnox")
 
@@ -83,7 +86,9 @@ class BuildPlan:
     packages: tuple[Package, ...]
     dist_dir: Path
     python: Path
-    installer: Installer
+    # None: --installer auto and every package reused, so no environment is made (and uv is
+    # not asked whether it runs)
+    installer: Installer | None
     fallback: Installer | None  # pip, where uv cannot make an environment (--installer auto)
     jobs: int
     sdist: bool
@@ -121,9 +126,14 @@ class BuildPlan:
     def describe(self) -> list[str]:
         """The plan, one line per step (what ``--dry-run`` prints)."""
         root = self.workspace.root
+        how = (
+            f"{self.installer.name} environments, {self.jobs} job(s)"
+            if self.installer is not None
+            else "no environment: every package is reused"
+        )
         lines = [
             f"build {self.kinds} of {len(self.packages)} package(s) into {rel(self.dist_dir, root)}"
-            f" with {self.python} ({self.installer.name} environments, {self.jobs} job(s))",
+            f" with {self.python} ({how})",
             "SOURCE_DATE_EPOCH="
             + (
                 str(self.source_date_epoch)
@@ -182,16 +192,17 @@ class _Epochs(Mapping[str, "int | None"]):
 
 
 def _package_epochs(
-    workspace: Workspace, packages: Sequence[Package], head: str | None
+    workspace: Workspace, packages: Sequence[Package], state: history.GitState | None
 ) -> dict[str, int]:
-    """Each package's last commit time at ``head`` (its own files; nested packages
+    """Each package's last commit time at HEAD (``state``'s; its own files; nested packages
     excluded): one ``git log`` per package, a few at a time, for those not remembered
     from an earlier run with the same HEAD and refs (:mod:`relnox.tools.history`)."""
     root = workspace.root
-    if head is None:
+    head = state.head if state is not None else None
+    if state is None or head is None:
         return {}
     specs = pathspecs(workspace, packages)
-    key = history.history_key(root, head, history.ref_listing(root))
+    key = history.key_of(head, history.ref_listing(root), state.paths)
     # remembered by what git is asked, where (a package may move, or have one nested anew)
     asked = {pkg.name: json.dumps([str(root.resolve()), specs[pkg.name]]) for pkg in packages}
 
@@ -286,6 +297,24 @@ def _test_command(workspace: Workspace) -> tuple[str, ...]:
     return tuple(command)
 
 
+def _python(given: str | None) -> Path:
+    """The interpreter builds use: ``--python`` resolved (:func:`relnox.tools.envs.resolve_python`),
+    else the one running relnox, which is that function's own answer for none (a plan that
+    builds nothing need not load the installers to learn it)."""
+    if not given:
+        return Path(sys.executable)
+    from relnox.tools.envs import resolve_python
+
+    return Path(resolve_python(given, error=BuildError))
+
+
+def _installer(name: str) -> Installer:
+    """:func:`relnox.tools.envs.find_installer` of ``--installer name``."""
+    from relnox.tools.envs import find_installer
+
+    return find_installer(name, error=BuildError)
+
+
 def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
     """Check everything that can be checked; what :func:`execute` will do."""
     if not options.sdist and not options.wheel:
@@ -307,16 +336,26 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
     check_state_dir(dist_dir)
     everything = len(selected) == len(workspace.packages)
     jobs = options.jobs if options.jobs and options.jobs > 0 else os.cpu_count() or 1
-    python = Path(resolve_python(options.python, error=BuildError))
+    python = _python(options.python)
     given = _epoch(options.source_date_epoch, root)
     kinds = "+".join(k for k, on in (("sdist", options.sdist), ("wheel", options.wheel)) if on)
     # whether uv runs (uv --version) and each package's last commit time (a git log each)
     # while git lists the files: the inputs read the times only at their end (_Epochs
-    # waits for them there)
-    head = git.head(root) if shutil.which("git") and git.is_repo(root) else None
+    # waits for them there). With --installer auto and a recorded build, uv is asked only
+    # once a package is to be built: a rerun that reuses every build makes no environment
+    builds = (
+        options.installer != "auto"
+        or options.force
+        or options.clean
+        or options.test
+        or not has_manifest(dist_dir)
+    )
+    # HEAD and the paths of the history key the epochs are kept under: one git process
+    state = history.git_state(root) if shutil.which("git") and git.is_repo(root) else None
+    head = state.head if state is not None else None
     with ThreadPoolExecutor(max_workers=2) as pool:
-        probe = pool.submit(find_installer, options.installer, error=BuildError)
-        found = pool.submit(_package_epochs, workspace, selected, head) if given is None else None
+        probe = pool.submit(_installer, options.installer) if builds else None
+        found = pool.submit(_package_epochs, workspace, selected, state) if given is None else None
         inputs = package_inputs(
             workspace,
             selected,
@@ -326,7 +365,7 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
             output=dist_dir,
         )
         epochs = found.result() if found is not None else {}
-        installer = probe.result()
+        installer = probe.result() if probe is not None else None
     refuse = (
         "--force"
         if options.force
@@ -337,13 +376,20 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
         else ""
     )
     reuse, why = _reuse(dist_dir, selected, inputs, refuse)
+    if installer is None and len(reuse) < len(selected):
+        installer = _installer(options.installer)
+    fallback = None
+    if installer is not None and options.installer == "auto" and installer.name == "uv":
+        from relnox.tools.envs import PipInstaller
+
+        fallback = PipInstaller()
     return BuildPlan(
         workspace=workspace,
         packages=selected,
         dist_dir=dist_dir,
         python=python,
         installer=installer,
-        fallback=PipInstaller() if options.installer == "auto" and installer.name == "uv" else None,
+        fallback=fallback,
         jobs=max(1, min(jobs, len(selected))),
         sdist=options.sdist,
         wheel=options.wheel,

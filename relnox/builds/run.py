@@ -35,7 +35,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from packaging.version import InvalidVersion, Version
 
@@ -56,15 +56,10 @@ from relnox.artifacts.manifest import (
     sha256_of,
     write_manifest,
 )
-from relnox.artifacts.reproducible import normalize_sdist, not_reproducible
-from relnox.builds.backend import PackageBuilder
-from relnox.builds.envpool import EnvPool, OutputLog
 from relnox.builds.inputs import UNPROVABLE, ignored_part, package_owners
 from relnox.builds.needs import NeedFailed, Needs, chains_first, must_start_after_needs
 from relnox.builds.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build
-from relnox.builds.scratch import Sweeper
 from relnox.builds.sources import unprovable
-from relnox.builds.testing import run_package_tests
 from relnox.errors import BuildError, RelnoxError
 from relnox.paths import rel
 from relnox.project.discovery import load_workspace
@@ -73,7 +68,10 @@ from relnox.report import render_table
 from relnox.schedule import OK, Outcome, run_graph
 from relnox.stage import Runtime, Status
 from relnox.tools import git
-from relnox.tools.envs import without_credentials
+
+if TYPE_CHECKING:  # the build machinery is loaded when a package is built, not to reuse one
+    from relnox.builds.envpool import EnvPool, OutputLog
+    from relnox.builds.scratch import Sweeper
 
 logger = logging.getLogger("relnox")
 
@@ -260,6 +258,8 @@ def _run_tests(
 ) -> str:
     """``passed``, ``failed`` (only without --strict) or ``none``; see :mod:`relnox.builds.testing`."""
 
+    from relnox.builds.testing import run_package_tests
+
     assert plan.test_command is not None
     code = run_package_tests(pkg, plan, files, workdir, log, environ)
     if code is None or code == 5:  # 5: pytest collected no tests
@@ -353,15 +353,16 @@ class _Run:
         return inputs
 
     def _build(self, name: str) -> PackageOutcome:
+        from relnox.artifacts.reproducible import normalize_sdist, not_reproducible
+        from relnox.builds.backend import PackageBuilder
+        from relnox.builds.envpool import OutputLog
+
         pkg = self.plan.workspace.get(name)
         label = f"{pkg.name} {pkg.version}"
         number = next(self.counter)
         total = len(self.plan.packages)
-        reused = self.plan.reuse.get(name)
-        if reused is not None:
-            logger.info("[%d/%d] %s: %s", number, total, label, REUSED_STATUS)
-            now = time.monotonic() - self.epoch
-            return PackageOutcome(pkg, BuildStatus.REUSED, 0.0, reused, started=now, finished=now)
+        if name in self.plan.reuse:
+            return _reused(self.plan, pkg, number, self.epoch)
         why = self.plan.why.get(name, "")
         why = "" if why == FIRST_BUILD else why
         if why:
@@ -443,6 +444,17 @@ class _Run:
         )
 
 
+def _reused(plan: BuildPlan, pkg: Package, number: int, epoch: float) -> PackageOutcome:
+    """The outcome of ``pkg``, whose recorded build the plan reuses (the ``number``-th
+    package the run takes up, ``epoch`` its start)."""
+    label = f"{pkg.name} {pkg.version}"
+    logger.info("[%d/%d] %s: %s", number, len(plan.packages), label, REUSED_STATUS)
+    now = time.monotonic() - epoch
+    return PackageOutcome(
+        pkg, BuildStatus.REUSED, 0.0, plan.reuse[pkg.name], started=now, finished=now
+    )
+
+
 def _outcome(
     pkg: Package,
     outcome: Outcome[PackageOutcome],
@@ -503,6 +515,14 @@ def _write_manifest(plan: BuildPlan, outcomes: Sequence[PackageOutcome]) -> Path
         )
         old = dataclasses.replace(old, packages=kept)
     new = [o.record for o in outcomes if o.record is not None]
+    extra = {"python": str(plan.python)}
+    # the installer that made the environments; none made (every build reused): the one
+    # the manifest names, which made the files it records
+    installer = plan.installer.name if plan.installer is not None else None
+    if installer is None and old is not None and isinstance(old.extra.get("installer"), str):
+        installer = old.extra["installer"]
+    if installer is not None:
+        extra["installer"] = installer
     manifest = merge(
         old,
         new,
@@ -510,7 +530,7 @@ def _write_manifest(plan: BuildPlan, outcomes: Sequence[PackageOutcome]) -> Path
         git_commit=plan.git_commit,
         source_date_epoch=plan.source_date_epoch or max(plan.epochs.values(), default=None),
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        extra={"python": str(plan.python), "installer": plan.installer.name},
+        extra=extra,
     )
     order = {pkg.name: i for i, pkg in enumerate(plan.workspace.packages)}
     ordered = tuple(sorted(manifest.packages, key=lambda r: order.get(r.name, len(order))))
@@ -526,6 +546,37 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
         logger.info("removing %s", rel(path, plan.workspace.root))
         _remove(path)
     plan.dist_dir.mkdir(parents=True, exist_ok=True)
+    if all(pkg.name in plan.reuse for pkg in plan.packages):
+        # nothing to build: no environment, scratch directory or worker is started
+        epoch = time.monotonic()
+        results = tuple(
+            _reused(plan, pkg, number, epoch) for number, pkg in enumerate(plan.packages, 1)
+        )
+        environments = 0
+    else:
+        results, environments = _build(plan)
+    manifest = _write_manifest(plan, results)
+    stale = _stale(plan)
+    for path in stale:
+        logger.warning(
+            "%s: an artifact of another version of a selected package; publish leaves it out, "
+            "but twine upload dist/* would not (remove it, or build with --clean)",
+            rel(path, plan.workspace.root),
+        )
+    return BuildResult(
+        plan, results, manifest, tuple(stale), time.monotonic() - start, environments
+    )
+
+
+def _build(plan: BuildPlan) -> tuple[tuple[PackageOutcome, ...], int]:
+    """Build the packages of ``plan`` it does not reuse (and take up those it reuses), in
+    dependency order: every package's outcome, in release order, and how many build
+    environments were made."""
+    from relnox.builds.envpool import EnvPool
+    from relnox.builds.scratch import Sweeper
+    from relnox.tools.envs import without_credentials
+
+    assert plan.installer is not None  # a package to build: the plan found an installer
     environ = without_credentials(os.environ)  # hooks and tests never see a token
     if plan.source_date_epoch is not None:
         environ["SOURCE_DATE_EPOCH"] = str(plan.source_date_epoch)
@@ -562,18 +613,7 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
     done: dict[str, PackageOutcome] = {}
     for pkg in plan.packages:  # release order: a package's needs are done before it
         done[pkg.name] = _outcome(pkg, outcomes[pkg.name], run, done)
-    results = tuple(done.values())
-    manifest = _write_manifest(plan, results)
-    stale = _stale(plan)
-    for path in stale:
-        logger.warning(
-            "%s: an artifact of another version of a selected package; publish leaves it out, "
-            "but twine upload dist/* would not (remove it, or build with --clean)",
-            rel(path, plan.workspace.root),
-        )
-    return BuildResult(
-        plan, results, manifest, tuple(stale), time.monotonic() - start, environments
-    )
+    return tuple(done.values()), environments
 
 
 def build_all(root: Path | str = ".", options: BuildOptions | None = None) -> BuildResult:

@@ -68,6 +68,7 @@ def run_package_tests(
     """The test command's exit code (the plan's ``--test`` command, in a fresh environment
     of its installer and interpreter); ``None`` when there is nothing to test."""
     command, installer, python = plan.test_command or (), plan.installer, plan.python
+    assert installer is not None  # --test builds every package: the plan found an installer
     dist_dir = plan.dist_dir
     tests = next((pkg.directory / d for d in TEST_DIRS if (pkg.directory / d).is_dir()), None)
     if tests is None:

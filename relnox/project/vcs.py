@@ -13,14 +13,14 @@ from __future__ import annotations
 import dataclasses
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from relnox.errors import GitError, RelnoxError, VersionError
 from relnox.paths import Resolver
 from relnox.project.conventions import infer_conventions
-from relnox.project.tag_model import Member, RepoTags
+from relnox.project.tag_model import Member, RepoTags, TagFacts
 from relnox.project.workspace import Broken, Package, Workspace
 from relnox.tools import git, history
 from relnox.versioning import maybe_version
@@ -32,41 +32,77 @@ def repo_tags(root: Path) -> tuple[RepoTags, Path | None]:
         return RepoTags(), None
     top = git.toplevel(root)
     refs, head, paths, shallow = _ask_at_once(root)
-    dates: dict[str, int] = {}
-    for line in refs.splitlines():
-        _, when, ref = [*line.split(" ", 2), "", ""][:3]
-        if ref.startswith("refs/tags/") and ref != "refs/tags/":
-            dates[ref[len("refs/tags/") :]] = int(when) if when.isdigit() else 0
-    names = list(dates)
+    key = history.key_of(head, refs, paths) if head is not None else None
+    return _repo_tags(root, refs, head, key, shallow, release_triggers(top)), top
+
+
+def _repo_tags(
+    root: Path,
+    refs: str,
+    head: str | None,
+    key: history.HistoryKey | None,
+    shallow: bool,
+    triggers: tuple[str, ...],
+) -> RepoTags:
+    """The tags named in ``refs`` (:func:`history.ref_listing`) with their dates and the
+    nearness of those HEAD contains (``key``: where that walk is kept)."""
+    names = [
+        ref[len("refs/tags/") :]
+        for line in refs.splitlines()
+        if (ref := line.partition(" ")[2]).startswith("refs/tags/") and ref != "refs/tags/"
+    ]
+    dates = _dates(root) if names else {}
     # the tags HEAD contains, nearest first: one walk of all history, remembered while
     # HEAD and the refs are what they were (relnox.tools.history)
     nearness: dict[str, int] = {}
     if head is not None:
-        key = history.key_of(head, refs, paths)
         walked = history.remembered(
             key, "tags", ["HEAD"], lambda _: {"HEAD": _walk(root)}, valid=_is_nearness
         )
         nearness = dict(walked["HEAD"])
-    found = RepoTags(
-        tuple(names), frozenset(nearness), shallow, True, nearness, dates, release_triggers(top)
+    return RepoTags(
+        tuple(names),
+        frozenset(nearness),
+        shallow,
+        True,
+        nearness,
+        {name: dates.get(name, 0) for name in names},
+        triggers,
     )
-    return found, top
+
+
+def _objects(refs: str) -> dict[str, str]:
+    """Each tag of ``refs`` (:func:`history.ref_listing`) -> the object it names."""
+    objects: dict[str, str] = {}
+    for line in refs.splitlines():
+        name, _, ref = line.partition(" ")
+        if ref.startswith("refs/tags/"):
+            objects[ref[len("refs/tags/") :]] = name
+    return objects
+
+
+def _dates(root: Path) -> dict[str, int]:
+    """Each tag's creation time (unix seconds; 0 when git gives none)."""
+    out = git.git(root, "for-each-ref", "--format=%(creatordate:unix) %(refname)", "refs/tags")
+    dates: dict[str, int] = {}
+    for line in out.splitlines():
+        when, _, ref = line.partition(" ")
+        if ref.startswith("refs/tags/"):
+            dates[ref[len("refs/tags/") :]] = int(when) if when.isdigit() else 0
+    return dates
 
 
 def _ask_at_once(root: Path) -> tuple[str, str | None, tuple[Path, ...] | None, bool]:
-    """The refs (:func:`history.ref_listing`), HEAD, git's paths of the history key and
-    whether the clone is shallow: four read-only questions none of which depends on
-    another's answer, so their git processes run at the same time (one process's wait
-    instead of four in a row at every command's start). A failure is raised as it was
-    when they were asked one after the other (the refs' first)."""
+    """The refs (:func:`history.ref_listing`), and HEAD with git's paths of the history key
+    and whether the clone is shallow (:func:`history.git_state`): two read-only git
+    processes, neither needing the other's answer, run at the same time. A failure is
+    raised as it was when they were asked one after the other (the refs' first)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=4) as pool:
+    with ThreadPoolExecutor(max_workers=1) as pool:
         refs = pool.submit(history.ref_listing, root)
-        head = pool.submit(git.head, root)
-        paths = pool.submit(history.git_paths, root)
-        shallow = pool.submit(git.git, root, "rev-parse", "--is-shallow-repository", check=False)
-        return refs.result(), head.result(), paths.result(), shallow.result() == "true"
+        state = history.git_state(root)
+        return refs.result(), state.head, state.paths, state.shallow
 
 
 def _is_nearness(answer: Any) -> bool:
@@ -88,23 +124,40 @@ def _walk(root: Path) -> dict[str, int]:
     return nearness
 
 
-def release_triggers(top: Path) -> tuple[str, ...]:
-    """The tag globs of the repository's GitHub workflows (``on: push: tags:``).
+def workflows(top: Path) -> list[tuple[str, bytes]]:
+    """The repository's GitHub workflows (``.github/workflows/*.yml`` and ``*.yaml``): each
+    file's name and bytes, in name order; an unreadable one is left out."""
+    folder = top / ".github" / "workflows"
+    files = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]) if folder.is_dir() else []
+    found = []
+    for path in files:
+        try:
+            found.append((path.name, path.read_bytes()))
+        except OSError:
+            continue
+    return found
+
+
+def release_triggers(
+    top: Path, files: Sequence[tuple[str, bytes]] | None = None
+) -> tuple[str, ...]:
+    """The tag globs of the repository's GitHub workflows (``on: push: tags:``; ``files``:
+    :func:`workflows`' answer, when the caller read them).
 
     Evidence of the project's current tag convention: a release workflow fires only on
     the tags it names. Unreadable workflows say nothing. Read by :func:`push_tags`, not a
     YAML library: relnox's command needs none, and this one key is all it reads.
     """
     found: list[str] = []
-    folder = top / ".github" / "workflows"
-    files = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]) if folder.is_dir() else []
-    for path in files:
+    for _name, data in workflows(top) if files is None else files:
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
             continue
         if "tags" not in text:  # push_tags needs a key spelled so: not a trigger of tags
             continue
+        # as read_text reads it: universal newlines
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
         found += [g for g in push_tags(text) if g not in found]
     return tuple(found)
 
@@ -219,21 +272,45 @@ def files_at(
 
 def read_tags(workspace: Workspace) -> Workspace:
     """``workspace`` with every package's :class:`~relnox.project.tag_model.TagFacts` attached."""
-    tags, top = repo_tags(workspace.root)
-    if top is None:
+    from relnox.project.tag_cache import question, remembered_facts
+
+    if shutil.which("git") is None or not git.is_repo(workspace.root):
         return workspace
     resolve = Resolver()
-    top = resolve(top)
+    top = resolve(git.toplevel(workspace.root))
     root = resolve(workspace.root)
+    refs, head, paths, shallow = _ask_at_once(workspace.root)
+    key = history.key_of(head, refs, paths) if head is not None else None
     members = [_member(pkg, top, root, resolve) for pkg in workspace.packages]
-    with git.Blobs(top) as blobs:  # one git process for every file asked at a tag
-        facts = infer_conventions(
-            members,
-            tags,
-            default=workspace.tag_format,
-            show_file=files_at(top, blobs.show),
-            shared=workspace.config.lockstep,
-        )
+    files = workflows(top)
+
+    def infer() -> dict[str, TagFacts]:
+        tags = _repo_tags(workspace.root, refs, head, key, shallow, release_triggers(top, files))
+        # each tag's file read from the object the listing in the key names (a tag moved
+        # since is another key), not by the tag's name (a bare NAME is .git/NAME or
+        # refs/NAME first, if one exists)
+        objects = _objects(refs)
+        with git.Blobs(top) as blobs:  # one git process for every file asked at a tag
+            return infer_conventions(
+                members,
+                tags,
+                default=workspace.tag_format,
+                show_file=files_at(
+                    top, lambda tag, path: blobs.show(objects.get(tag, f"refs/tags/{tag}"), path)
+                ),
+                shared=workspace.config.lockstep,
+            )
+
+    # kept under the history key and everything else it is computed from
+    # (relnox.project.tag_cache): a rerun with nothing changed reads no tag
+    asked = question(
+        top,
+        members,
+        default=workspace.tag_format,
+        shared=workspace.config.lockstep,
+        workflows=files,
+    )
+    facts = remembered_facts(key, asked, infer)
     packages: list[Package] = []
     broken = list(workspace.broken)
     for pkg in workspace.packages:
@@ -249,7 +326,7 @@ def read_tags(workspace: Workspace) -> Workspace:
             )
             broken.append(Broken(pkg.directory, pkg.name, error))
             continue
-        if tags.shallow and fact.count == 0:
+        if shallow and fact.count == 0:
             error = GitError(
                 f"{pkg.pyproject}: the version comes from git tags and this shallow clone has "
                 "none of them; run git fetch --unshallow --tags"
@@ -258,7 +335,7 @@ def read_tags(workspace: Workspace) -> Workspace:
             continue
         packages.append(_tag_version(pkg))
     return dataclasses.replace(
-        workspace, packages=tuple(packages), broken=tuple(broken), shallow=tags.shallow
+        workspace, packages=tuple(packages), broken=tuple(broken), shallow=shallow
     )
 
 

@@ -308,3 +308,27 @@ def test_a_workspace_fingerprints_the_same_whichever_way_its_files_are_known(
     assert changed != proven
     monkeypatch.setattr(contents, "READ_BELOW", 1 << 60)
     assert parts() == changed
+
+
+@pytest.mark.parametrize("size", [0, 1, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, (3 << 20) + 7])
+def test_a_read_file_is_its_blob_id_whatever_its_size(tmp_path: Path, size: int) -> None:
+    """Read in blocks of a MiB: a file of any size, empty or a block and a byte, is the id
+    git gives its bytes."""
+    root = _repo(tmp_path, {"p/big.bin": bytes(i % 251 for i in range(size))})
+    found = tracked_digests(root, *_facts(root), read_below=1 << 60)
+    assert found["p/big.bin"] == _on_disk(root, "p/big.bin")
+    assert contents.git_blob_id(str(root / "p/big.bin")) == found["p/big.bin"]
+
+
+def test_a_tracked_file_now_a_directory_or_gone_is_what_is_there(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    entries, changed = _facts(root)
+    (root / "p/b.txt").unlink()
+    (root / "p/b.txt").mkdir()
+    (root / "p/b.txt/inner.txt").write_bytes(b"inner\n")
+    (root / "p/a.py").unlink()
+    with pytest.raises(IsADirectoryError):
+        contents.git_blob_id(root / "p/b.txt")
+    found = tracked_digests(root, entries, changed, read_below=1 << 60)
+    assert found["p/b.txt"] == {"inner.txt": _on_disk(root, "p/b.txt/inner.txt")}
+    assert found["p/a.py"] == MISSING

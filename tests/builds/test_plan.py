@@ -59,3 +59,72 @@ def test_epochs_follow_new_commits_and_are_kept_between_runs(
     # an unrelated commit changes neither
     _commit(root, monkeypatch, MAR, "NOTES.md")
     assert _epochs(root) == {"ep-one": 1769947200, "ep-two": 1767268800}
+
+
+def _probes(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """Each installer probe (``find_installer``) the plans below make."""
+    from relnox.tools import envs
+
+    asked: list[str | None] = []
+    real = envs.find_installer
+
+    def counting(preferred: str | None = None, **kwargs: object) -> envs.Installer:
+        asked.append(preferred)
+        return real(preferred, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(envs, "find_installer", counting)
+    return asked
+
+
+@pytest.mark.slow  # builds
+def test_a_plan_that_reuses_every_build_asks_for_no_installer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--installer auto: uv is asked whether it runs only when a package is to be built;
+    the manifest keeps naming the installer that made the files it records."""
+    from relnox.artifacts.manifest import read_manifest
+    from relnox.builds.run import execute
+
+    root = write_workspace(tmp_path / "ws", [ProjectSpec("inst-one"), ProjectSpec("inst-two")])
+    git_init(root)
+    asked = _probes(monkeypatch)
+    first = plan_build(load_workspace(root), BuildOptions())
+    assert first.installer is not None and asked == ["auto"]  # no manifest yet: at once
+    execute(first).raise_for_failures()
+    made = read_manifest(root / "dist").extra["installer"]
+    assert made == first.installer.name
+    again = plan_build(load_workspace(root), BuildOptions())
+    assert sorted(again.reuse) == ["inst-one", "inst-two"] and again.installer is None
+    assert asked == ["auto"] and "no environment: every package is reused" in again.describe()[0]
+    execute(again).raise_for_failures()
+    assert read_manifest(root / "dist").extra["installer"] == made
+    pinned = plan_build(load_workspace(root), BuildOptions(installer="pip"))  # asked for
+    assert pinned.installer is not None and pinned.installer.name == "pip"
+    assert asked == ["auto", "pip"]
+    (root / "packages" / "inst-two" / "README.md").write_text("changed\n", encoding="utf-8")
+    changed = plan_build(load_workspace(root), BuildOptions())
+    assert sorted(changed.reuse) == ["inst-one"] and changed.installer is not None
+    assert asked == ["auto", "pip", "auto"] and changed.installer.name == made
+
+
+def test_planning_and_reusing_load_no_build_machinery() -> None:
+    """What a rerun that reuses every build runs (the plan, execute) loads neither the
+    build environments nor the installers, the hooks or the tests' runner: they are loaded
+    when a package is built."""
+    import sys
+
+    code = (
+        "import sys, relnox.builds.plan, relnox.builds.run\nprint(' '.join(sorted(sys.modules)))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout.split()
+    for module in (
+        "relnox.builds.envpool",
+        "relnox.builds.backend",
+        "relnox.builds.testing",
+        "relnox.artifacts.reproducible",
+        "relnox.tools.envs",
+        "pyproject_hooks",
+    ):
+        assert module not in loaded

@@ -359,7 +359,8 @@ def test_a_flat_layout_is_tested_against_its_wheel_not_its_source(tmp_path: Path
 
 def test_the_pip_fallback_builds_the_same_files(lib: Path, tmp_path: Path) -> None:
     result = build_all(lib, BuildOptions(out=tmp_path / "pip", installer="pip"))
-    assert result.plan.installer.name == "pip" and not result.not_built
+    installer = result.plan.installer
+    assert installer is not None and installer.name == "pip" and not result.not_built
     assert sorted(result.to_json()["files"]) == [
         "repro_lib-1.2.0-py3-none-any.whl",
         "repro_lib-1.2.0.tar.gz",

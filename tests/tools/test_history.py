@@ -181,3 +181,26 @@ def test_kept_answers_that_are_not_valid_are_computed_again(repo: Path) -> None:
         _key(repo), "k", ["a", "b"], lambda names: {n: 7 for n in names}, valid=lambda v: v == 7
     )
     assert again == {"a": 7, "b": 7}
+
+
+def test_one_process_tells_head_the_paths_and_shallowness(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = history.git_state(repo)
+    assert state.head == git.head(repo) and state.shallow is False
+    assert state.paths is not None and state.paths[0] == repo / ".git"
+    assert state.paths == history.git_paths(repo)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    run_git(empty, "init", "-q")
+    nothing_yet = history.git_state(empty)
+    assert nothing_yet.head is None and nothing_yet.paths is not None  # no commit: no HEAD
+    assert history.key_of(nothing_yet.head, "", nothing_yet.paths) is None
+    shallow = tmp_path / "shallow"
+    run_git(tmp_path, "clone", "-q", "--depth", "1", repo.as_uri(), str(shallow))
+    cloned = history.git_state(shallow)
+    assert cloned.shallow is True and cloned.head == git.head(repo)
+    outside = tmp_path / "not-a-repo"
+    outside.mkdir()
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))  # no repository above
+    assert history.git_state(outside) == history.GitState(None, False, None)

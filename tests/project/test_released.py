@@ -1,0 +1,101 @@
+"""The projects the release history says are released: tag names read only as far as a
+wanted name needs, the same answer as reading every tag."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from relnox.project.released import TRIGGER_KEY, _builds, _has_key, evidence, tag_stems
+from tests.shapes import git, repo
+
+TAGS = [
+    "v1.0.0",
+    "agent/v1.0.0",
+    "libs/Core_Lib-v2.0.0",
+    "name==4.2.0",
+    "Pkg.Name@1.0.0rc1",
+    "cua-driver-rs-v0.1.0",
+    "nightly-cua-driver-1.0.0",
+    "python-v0.7.5",
+    "docs-build",
+    "release-2024",
+]
+
+
+@pytest.fixture(scope="module")
+def tagged(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = repo(tmp_path_factory.mktemp("stems") / "r", {"README.md": "x\n"})
+    for tag in TAGS:
+        git(root, "tag", tag)
+    return root
+
+
+@pytest.mark.parametrize(
+    "among",
+    [
+        set(),
+        {"agent"},
+        {"corelib", "pkgname", "name"},
+        {"cua", "cuadriver", "cuadriverrs", "python"},
+        {"v", "", "release", "docs", "nightlycuadriver"},
+        {"lib", "core", "driver"},
+    ],
+)
+def test_wanted_names_give_what_every_tag_gives(tagged: Path, among: set[str]) -> None:
+    every = tag_stems(tagged)
+    assert every >= {"agent", "corelib", "name", "pkgname", "cuadriverrs", "python"}
+    assert tag_stems(tagged, among) == every & among
+
+
+def test_a_workflow_that_never_names_the_directory_is_no_evidence(tmp_path: Path) -> None:
+    project = tmp_path / "runtime" / "linux"
+    workflows = "jobs:\n  build:\n    working-directory: runtime/windows\n"
+    assert evidence(project, "rt-linux", tmp_path, frozenset(), workflows) is None
+    named = workflows + "    working-directory:\n      ./runtime/linux\n"
+    assert evidence(project, "rt-linux", tmp_path, frozenset(), named) == (
+        "the release workflow builds runtime/linux"
+    )
+
+
+# the pieces workflows are made of, and the characters around a key, shuffled by hypothesis
+PIECES = [
+    "tags", "release", "working-directory", "manifest-path", "packages-dir", "-m",
+    "--manifest-path", "path", "runtime/linux", "runtime/linux-x", "runtime", "linux",
+    ":", "=", " ", "\t", "\n", "\r", "\x0b", "\u2028", "\xa0", "'", '"', "./", ".", "/", "-",
+    "on:", "push:", "x", "#",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=14).map("".join))
+@settings(max_examples=3000, deadline=None)
+@example("on:\n  push:\n    tags:\n      - 'v*'\n")
+@example("  \n  release :")
+@example("xtags:")
+@example("release\n:")
+def test_the_trigger_key_is_found_as_the_pattern_finds_it(text: str) -> None:
+    assert _has_key(text) == bool(re.search(TRIGGER_KEY, text, re.MULTILINE))
+
+
+@given(
+    st.lists(st.sampled_from(PIECES), max_size=14).map("".join),
+    st.sampled_from(["runtime/linux", "runtime", "linux", "m", "path", "x"]),
+)
+@settings(max_examples=3000, deadline=None)
+@example("working-directory: ./runtime/linux\n", "runtime/linux")
+@example("path = 'runtime/linux-x'", "runtime/linux")
+@example("-m\n\n  runtime/linux", "runtime/linux")
+@example("--manifest-path=./path/x", "path")
+@example("-mm", "m")
+@example("path" + " " * 20 + "=" + "\n" * 20 + "'./runtime/linux'", "runtime/linux")
+@example("working-directory" + " " * 30 + ":" + " " * 30 + "./runtime/linux", "runtime/linux")
+def test_a_built_directory_is_found_as_the_pattern_finds_it(text: str, rel: str) -> None:
+    pattern = (
+        r"(working-directory|manifest-path|packages-dir|-m|--manifest-path|path)\s*[:=]?\s*"
+        rf"['\"]?(\./)?{re.escape(rel)}(/|['\"\s]|$)"
+    )
+    assert _builds(text, rel) == bool(re.search(pattern, text, re.MULTILINE))
