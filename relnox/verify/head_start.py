@@ -117,9 +117,10 @@ class HeadStart:
         if found is None:
             return
         pool = ThreadPoolExecutor(max_workers=2 if guess is not None else 1)
+        rnd: Future[Round | None] = Future()  # the environment's thread waits for it
         try:
-            if guess is not None:  # the environment's thread waits for it after its command
-                self._round = rnd = Future()
+            if guess is not None:
+                self._round = rnd
             self._made = pool.submit(self._make, found)
             if guess is not None:
                 pool.submit(_fill, rnd, guess)
