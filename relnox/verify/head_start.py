@@ -100,7 +100,7 @@ class HeadStart:
         (none: the environment only). The installer is found here, in the caller's thread
         (``uv --version`` is remembered: no process), so the thread has nothing to do
         before it starts the environment's command; the install's round is read from the
-        build manifest in a second thread meanwhile."""
+        build manifest here meanwhile."""
         self.python = sys.executable
         self.timeout = timeout or BOUND
         self._taken = False
@@ -116,22 +116,25 @@ class HeadStart:
         self.directory = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
         if found is None:
             return
-        pool = ThreadPoolExecutor(max_workers=2 if guess is not None else 1)
-        rnd: Future[Round | None] = Future()  # the environment's thread waits for it
+        if guess is not None:  # the environment's thread waits for it after its command
+            self._round = Future()
+        pool = ThreadPoolExecutor(max_workers=1)
         try:
-            if guess is not None:
-                self._round = rnd
             self._made = pool.submit(self._make, found)
-            if guess is not None:
-                pool.submit(_fill, rnd, guess)
         except BaseException:  # no thread: nothing of it is left behind
-            self._ending.set()
-            if self._round is not None and not self._round.done():
-                self._round.set_result(None)  # a thread waiting for it goes on
             shutil.rmtree(self.directory, ignore_errors=True)
             raise
         finally:
             pool.shutdown(wait=False)
+        if self._round is not None and guess is not None:
+            try:  # here, while the environment is made: its imports are the plan's
+                self._round.set_result(_guessed_round(guess))
+            except Exception:  # an unreadable manifest: the plan says so; no install
+                self._round.set_result(None)
+            except BaseException:  # Ctrl-C: the thread goes on without it, then all is removed
+                self._round.set_result(None)
+                self.close()
+                raise
 
     def _make(self, installer: Installer) -> _Made:
         work = self.directory / FIRST_ROUND
@@ -151,13 +154,8 @@ class HeadStart:
         return _Made(installer, env, created, (command, command.run(self.timeout)))
 
     def _guessed(self) -> Round | None:
-        """The round read from the guess, or ``None`` (no guess, or it could not be read)."""
-        if self._round is None:
-            return None
-        try:
-            return self._round.result()
-        except Exception:  # an unreadable manifest: the plan says so; the round is not guessed
-            return None
+        """The round read from the guess (waited for), or ``None``."""
+        return self._round.result() if self._round is not None else None
 
     def take(self, plan: VerifyPlan) -> Taken | None:
         """What was made here, when it is what the first round of ``plan`` would make
@@ -195,8 +193,6 @@ class HeadStart:
         self._ending.set()
         try:
             self._made.exception()  # waits; what went wrong there was the plan's to say
-            if self._round is not None:
-                self._round.exception()
         finally:
             shutil.rmtree(self.directory, ignore_errors=True)
 
@@ -210,13 +206,6 @@ class HeadStart:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def _fill(rnd: Future[Round | None], guess: Guess) -> None:
-    try:
-        rnd.set_result(_guessed_round(guess))
-    except BaseException as exc:
-        rnd.set_exception(exc)
 
 
 def _guessed_round(guess: Guess) -> Round | None:
