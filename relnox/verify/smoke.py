@@ -74,10 +74,45 @@ def top_level_names(paths: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(sorted(found)))
 
 
+#: the METADATA fields a wheel's facts need (lower case: names are case-insensitive)
+_FIELDS = ("name", "version", "requires-python", "provides-extra")
+
+
+def metadata_fields(text: str) -> dict[str, list[str]]:
+    """The values of :data:`_FIELDS` in the headers of a METADATA ``text``, each in order,
+    as :class:`email.parser.HeaderParser` reads them (a value without its leading blanks
+    and line end). Plain headers are read here; a header block this reader does not
+    take line by line (one of the fields folded, a line that is not a header, a carriage
+    return inside a line) is read by email's parser, which costs ~6 ms of imports."""
+    found: dict[str, list[str]] = {}
+    last = ""
+    for line in text.split("\n"):
+        line = line[:-1] if line.endswith("\r") else line
+        if not line:
+            return found
+        if "\r" in line:  # a line end of its own, for email
+            return _email_fields(text)
+        if line[0] in " \t" and last and last not in _FIELDS:
+            continue  # a folded line of a field not read here (an old Description)
+        key, colon, value = line.partition(":")
+        plain = colon and key and all("!" <= c <= "~" for c in key)
+        if not plain or line.startswith("From "):
+            return _email_fields(text)
+        last = key.lower()
+        if last in _FIELDS:
+            found.setdefault(last, []).append(value.lstrip(" \t"))
+    return found
+
+
+def _email_fields(text: str) -> dict[str, list[str]]:
+    from email.parser import HeaderParser
+
+    metadata = HeaderParser().parsestr(text)
+    return {f: [str(v) for v in metadata.get_all(f) or ()] for f in _FIELDS if f in metadata}
+
+
 def wheel_facts(path: Path) -> WheelFacts:
     """Read what ``path`` (a .whl) ships; an unreadable wheel is a :class:`VerifyError`."""
-    from email.parser import HeaderParser  # email: ~6 ms of imports, for wheels only
-
     try:
         with zipfile.ZipFile(path) as whl:
             names = whl.namelist()
@@ -85,7 +120,7 @@ def wheel_facts(path: Path) -> WheelFacts:
             if len(dist_info) != 1:
                 raise VerifyError(f"{path}: expected one .dist-info directory, found {dist_info}")
             info = dist_info[0]
-            metadata = HeaderParser().parsestr(whl.read(f"{info}/METADATA").decode("utf-8"))
+            metadata = metadata_fields(whl.read(f"{info}/METADATA").decode("utf-8"))
             record_name = f"{info}/RECORD"
             if record_name in names:
                 record = whl.read(record_name).decode("utf-8")
@@ -108,14 +143,14 @@ def wheel_facts(path: Path) -> WheelFacts:
     files = frozenset(p for p in paths if not p.split("/")[0].endswith(".dist-info"))
     return WheelFacts(
         filename=path.name,
-        name=canonicalize_name(metadata.get("Name", "")),
-        version=metadata.get("Version", ""),
+        name=canonicalize_name(metadata.get("name", [""])[0]),
+        version=metadata.get("version", [""])[0],
         top_level=top_level_names(paths),
         scripts=scripts,
         files=files,
         imports=tuple(import_names(paths)),
-        requires_python=metadata.get("Requires-Python"),
-        extras=tuple(metadata.get_all("Provides-Extra") or ()),
+        requires_python=metadata.get("requires-python", [None])[0],
+        extras=tuple(metadata.get("provides-extra", ())),
     )
 
 
