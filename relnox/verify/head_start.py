@@ -99,14 +99,14 @@ class HeadStart:
         (the default of a verify without ``--python``); ``guess``: the wheels to install
         (none: the environment only). The installer is found here, in the caller's thread
         (``uv --version`` is remembered: no process), so the thread has nothing to do
-        before it starts the environment's command; the install's round is read from the
-        build manifest here meanwhile."""
+        before it starts the environment's command; the install's command is made here
+        meanwhile, from the build manifest."""
         self.python = sys.executable
         self.timeout = timeout or BOUND
         self._taken = False
         self._ending = threading.Event()  # close(): start nothing more
         self._made: Future[_Made]
-        self._round: Future[Round | None] | None = None
+        self._install: Future[Command | None] | None = None
         try:
             found = find_installer(installer, error=VerifyError)
         except RelnoxError as exc:  # an unknown --installer: the plan says so, first
@@ -117,7 +117,7 @@ class HeadStart:
         if found is None:
             return
         if guess is not None:  # the environment's thread waits for it after its command
-            self._round = Future()
+            self._install = Future()
         pool = ThreadPoolExecutor(max_workers=1)
         try:
             self._made = pool.submit(self._make, found)
@@ -126,15 +126,27 @@ class HeadStart:
             raise
         finally:
             pool.shutdown(wait=False)
-        if self._round is not None and guess is not None:
+        if self._install is not None and guess is not None:
             try:  # here, while the environment is made: its imports are the plan's
-                self._round.set_result(_guessed_round(guess))
+                self._install.set_result(self._guessed_install(found, guess))
             except Exception:  # an unreadable manifest: the plan says so; no install
-                self._round.set_result(None)
+                self._install.set_result(None)
             except BaseException:  # Ctrl-C: the thread goes on without it, then all is removed
-                self._round.set_result(None)
+                self._install.set_result(None)
                 self.close()
                 raise
+
+    def _guessed_install(self, installer: Installer, guess: Guess) -> Command | None:
+        """The first round's install as ``guess`` has it, into the environment the thread
+        makes: the command, whole, before the environment is there, so the thread starts it
+        as soon as the environment is made (``None``: no install to start)."""
+        from relnox.verify.commands import first_install
+
+        rnd = _guessed_round(guess)
+        if rnd is None:
+            return None
+        work = self.directory / FIRST_ROUND
+        return first_install(installer, rnd, work, Environment(work / "venv", installer.name))
 
     def _make(self, installer: Installer) -> _Made:
         work = self.directory / FIRST_ROUND
@@ -143,19 +155,10 @@ class HeadStart:
             installer, work / "venv", self.python, cwd=work, timeout=self.timeout
         )
         made = _Made(installer, env, created)
-        rnd = self._guessed()
-        if not created.ok or rnd is None:
-            return made
-        from relnox.verify.commands import first_install
-
-        command = first_install(installer, rnd, work, env)
-        if command is None or self._ending.is_set():
+        command = self._install.result() if self._install is not None else None
+        if not created.ok or command is None or self._ending.is_set():
             return made
         return _Made(installer, env, created, (command, command.run(self.timeout)))
-
-    def _guessed(self) -> Round | None:
-        """The round read from the guess (waited for), or ``None``."""
-        return self._round.result() if self._round is not None else None
 
     def take(self, plan: VerifyPlan) -> Taken | None:
         """What was made here, when it is what the first round of ``plan`` would make
