@@ -128,25 +128,14 @@ class HeadStart:
             pool.shutdown(wait=False)
         if self._install is not None and guess is not None:
             try:  # here, while the environment is made: its imports are the plan's
-                self._install.set_result(self._guessed_install(found, guess))
+                work = self.directory / FIRST_ROUND
+                self._install.set_result(guessed_install(found, guess, work))
             except Exception:  # an unreadable manifest: the plan says so; no install
                 self._install.set_result(None)
             except BaseException:  # Ctrl-C: the thread goes on without it, then all is removed
                 self._install.set_result(None)
                 self.close()
                 raise
-
-    def _guessed_install(self, installer: Installer, guess: Guess) -> Command | None:
-        """The first round's install as ``guess`` has it, into the environment the thread
-        makes: the command, whole, before the environment is there, so the thread starts it
-        as soon as the environment is made (``None``: no install to start)."""
-        from relnox.verify.commands import first_install
-
-        rnd = _guessed_round(guess)
-        if rnd is None:
-            return None
-        work = self.directory / FIRST_ROUND
-        return first_install(installer, rnd, work, Environment(work / "venv", installer.name))
 
     def _make(self, installer: Installer) -> _Made:
         work = self.directory / FIRST_ROUND
@@ -209,6 +198,18 @@ class HeadStart:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def guessed_install(installer: Installer, guess: Guess, work: Path) -> Command | None:
+    """The first round's install as ``guess`` has it, into the environment of ``work``
+    (made or not yet): the command, whole, so the thread starts it as soon as the
+    environment is there (``None``: no install to start)."""
+    from relnox.verify.commands import first_install
+
+    rnd = _guessed_round(guess)
+    if rnd is None:
+        return None
+    return first_install(installer, rnd, work, Environment(work / "venv", installer.name))
 
 
 def _guessed_round(guess: Guess) -> Round | None:

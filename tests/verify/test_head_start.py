@@ -19,9 +19,9 @@ from relnox.builds.run import BuildOptions, build_all
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, git_commit_all, git_init, write_workspace
 from relnox.stage import Runtime
-from relnox.tools.envs import PipInstaller
+from relnox.tools.envs import Environment, PipInstaller
 from relnox.verify.commands import first_install
-from relnox.verify.head_start import FIRST_ROUND, Guess, HeadStart
+from relnox.verify.head_start import FIRST_ROUND, Guess, HeadStart, guessed_install
 from relnox.verify.model import Round, ScriptArgs, VerifyOptions, VerifyPlan
 from relnox.verify.plan import plan_verify
 from relnox.verify.run import run_plan
@@ -313,3 +313,29 @@ def test_an_interrupted_install_leaves_nothing_behind(
         raise KeyboardInterrupt  # Ctrl-C while the plan is read
     assert head._made.done()
     assert list(scratch.iterdir()) == [] and _running_in(scratch) == []
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        {"offline": True},
+        {"offline": False},
+        {"no_deps": True},
+        {"extra_index": "http://127.0.0.1:9/simple/"},
+    ],
+)
+def test_the_guess_is_the_plans_first_install(
+    built: Path, tmp_path: Path, flags: dict[str, Any]
+) -> None:
+    """What the flags say, read with the build manifest, is the command the plan's round
+    runs (argv, requirements file, environment), online or not; another option is not."""
+    plan = plan_verify(load_workspace(built), VerifyOptions(**flags))
+    work = tmp_path / FIRST_ROUND
+    env = Environment(work / "venv", plan.installer.name)
+    planned = first_install(plan.installer, plan.rounds[0], work, env)
+    guessed = guessed_install(plan.installer, _guess(built, **{"offline": False, **flags}), work)
+    assert planned is not None and guessed == planned
+    other = guessed_install(
+        plan.installer, _guess(built, offline=not plan.rounds[0].options.offline), work
+    )
+    assert other is not None and other != planned
