@@ -110,19 +110,13 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
     head = runtime.head_start if runtime is not None else None
     made = head.take(plan) if isinstance(head, HeadStart) else None
     given = head.directory if made is not None and isinstance(head, HeadStart) else None
-    with (
-        _scratch(given) as tmp,
-        ThreadPoolExecutor(max_workers=len(plan.rounds)) as pool,
-    ):
+    with _scratch(given) as tmp:
         runs = [
-            pool.submit(
-                _RoundRun(plan, rnd, Path(tmp) / f"{rnd.kind}-{i}", made if i == 0 else None).run
-            )
+            _RoundRun(plan, rnd, Path(tmp) / f"{rnd.kind}-{i}", made if i == 0 else None)
             for i, rnd in enumerate(plan.rounds)
         ]
         pythons: list[str] = []
-        for future in runs:
-            run = future.result()
+        for run in _each(runs):
             report.results += run.results.values()
             report.commands += run.commands
             for k, v in run.steps.items():
@@ -136,6 +130,15 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
         )
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _each(runs: list[_RoundRun]) -> Iterator[_RoundRun]:
+    """Each round run, in order: one in this thread, several in parallel."""
+    if len(runs) == 1:
+        yield runs[0].run()
+        return
+    with ThreadPoolExecutor(max_workers=len(runs)) as pool:
+        yield from pool.map(lambda run: run.run(), runs)
 
 
 @contextlib.contextmanager
