@@ -40,8 +40,16 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from relnox.errors import RelnoxError, VerifyError
-from relnox.tools.envs import Environment, Installer, create_environment, find_installer
+from relnox.errors import VerifyError
+from relnox.tools.envs import (
+    Environment,
+    Installer,
+    PipInstaller,
+    UvInstaller,
+    create_environment,
+    find_installer,
+    uv_binary,
+)
 
 if TYPE_CHECKING:
     from relnox._proc import Result
@@ -97,45 +105,45 @@ class HeadStart:
     ) -> None:
         """``installer``: the one asked for (``--installer``); the interpreter is this one
         (the default of a verify without ``--python``); ``guess``: the wheels to install
-        (none: the environment only). The installer is found here, in the caller's thread
-        (``uv --version`` is remembered: no process), so the thread has nothing to do
-        before it starts the environment's command; the install's command is made here
-        meanwhile, from the build manifest."""
+        (none: the environment only). The installer is guessed here, in the caller's
+        thread, so the thread has nothing to do before it starts the environment's
+        command; whether uv runs (remembered: no process) and the install's command, from
+        the build manifest, are found here meanwhile."""
         self.python = sys.executable
         self.timeout = timeout or BOUND
         self._taken = False
         self._ending = threading.Event()  # close(): start nothing more
         self._made: Future[_Made]
         self._install: Future[Command | None] | None = None
-        try:
-            found = find_installer(installer, error=VerifyError)
-        except RelnoxError as exc:  # an unknown --installer: the plan says so, first
-            found = None
-            self._made = Future()
-            self._made.set_exception(exc)
+        likely = _likely_installer(installer)
         self.directory = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
-        if found is None:
+        if likely is None:  # an unknown --installer: the plan says so
+            self._made = Future()
+            self._made.set_exception(VerifyError(f"unknown installer {installer!r}"))
             return
         if guess is not None:  # the environment's thread waits for it after its command
             self._install = Future()
         pool = ThreadPoolExecutor(max_workers=1)
         try:
-            self._made = pool.submit(self._make, found)
+            self._made = pool.submit(self._make, likely)
         except BaseException:  # no thread: nothing of it is left behind
             shutil.rmtree(self.directory, ignore_errors=True)
             raise
         finally:
             pool.shutdown(wait=False)
-        if self._install is not None and guess is not None:
-            try:  # here, while the environment is made: its imports are the plan's
-                work = self.directory / FIRST_ROUND
-                self._install.set_result(guessed_install(found, guess, work))
-            except Exception:  # an unreadable manifest: the plan says so; no install
-                self._install.set_result(None)
-            except BaseException:  # Ctrl-C: the thread goes on without it, then all is removed
-                self._install.set_result(None)
-                self.close()
-                raise
+        if self._install is None or guess is None:
+            return
+        command = None
+        try:  # here, while the environment is made (its imports are the plan's)
+            if find_installer(installer, error=VerifyError) == likely:
+                command = guessed_install(likely, guess, self.directory / FIRST_ROUND)
+        except Exception:  # uv cannot run, an unreadable manifest: the plan says so
+            command = None
+        except BaseException:  # Ctrl-C: the thread goes on without it, then all is removed
+            self._install.set_result(None)
+            self.close()
+            raise
+        self._install.set_result(command)
 
     def _make(self, installer: Installer) -> _Made:
         work = self.directory / FIRST_ROUND
@@ -198,6 +206,19 @@ class HeadStart:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _likely_installer(preferred: str | None) -> Installer | None:
+    """The installer :func:`~relnox.tools.envs.find_installer` picks for ``preferred``
+    when uv runs here, found without asking whether it does (that is read from the user's
+    cache, after the environment's command has started); ``None`` for an unknown name. An
+    environment made with another installer than the plan's is not taken."""
+    if preferred == "pip":
+        return PipInstaller()
+    if preferred not in (None, "auto", "uv"):
+        return None
+    uv = uv_binary()
+    return UvInstaller(uv) if uv is not None else PipInstaller()
 
 
 def guessed_install(installer: Installer, guess: Guess, work: Path) -> Command | None:

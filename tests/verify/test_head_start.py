@@ -19,9 +19,15 @@ from relnox.builds.run import BuildOptions, build_all
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, git_commit_all, git_init, write_workspace
 from relnox.stage import Runtime
-from relnox.tools.envs import Environment, PipInstaller
+from relnox.tools.envs import Environment, PipInstaller, find_installer
 from relnox.verify.commands import first_install
-from relnox.verify.head_start import FIRST_ROUND, Guess, HeadStart, guessed_install
+from relnox.verify.head_start import (
+    FIRST_ROUND,
+    Guess,
+    HeadStart,
+    _likely_installer,
+    guessed_install,
+)
 from relnox.verify.model import Round, ScriptArgs, VerifyOptions, VerifyPlan
 from relnox.verify.plan import plan_verify
 from relnox.verify.run import run_plan
@@ -339,3 +345,15 @@ def test_the_guess_is_the_plans_first_install(
         plan.installer, _guess(built, offline=not plan.rounds[0].options.offline), work
     )
     assert other is not None and other != planned
+
+
+def test_the_installer_is_guessed_as_the_plan_finds_it(built: Path) -> None:
+    """The environment's command starts before uv is asked whether it runs: with the
+    installer the plan finds here, or with none for an unknown name (the plan says so)."""
+    assert _likely_installer(None) == _likely_installer("auto") == find_installer()
+    assert _likely_installer("uv") == find_installer("uv")
+    assert _likely_installer("pip") == PipInstaller()
+    assert _likely_installer("conda") is None
+    with HeadStart("conda", guess=_guess(built)) as head:
+        assert head.take(_real_plan(built)) is None
+    assert not head.directory.exists()
