@@ -280,11 +280,14 @@ def package_inputs(
     epochs: Mapping[str, int | None],
     kinds: str,
     output: Path | None = None,
+    ignored: bool = True,
 ) -> dict[str, Inputs]:
     """Each package's :class:`Inputs`: a few git commands for the whole workspace. Files
     under ``output`` (the dist directory, when git does not ignore it) are not inputs.
     The parts are computed even where reuse is refused (``unknown``), so verify and
-    publish can compare them with a recorded build."""
+    publish can compare them with a recorded build. Without ``ignored`` the files git
+    ignores are not listed (two git processes fewer): there is no ``ignored`` part, and
+    no build is reused on such inputs (``unknown`` says so)."""
     from relnox import __version__
 
     root = workspace.root
@@ -300,7 +303,7 @@ def package_inputs(
     places = sorted({str(d) for d in dirs}) if dirs and inside else ["."]
     with ThreadPoolExecutor(max_workers=1) as pool:  # git status while git lists the files
         status = pool.submit(_status_paths, root, places)
-        listing = list_sources(root, owners, skip, places)
+        listing = list_sources(root, owners, skip, places, ignored=ignored)
         untracked, modified = status.result()
     wanted = {pkg.name for pkg in packages}
     entries = [entry for name in sorted(wanted) for entry in listing.tracked.get(name, [])]
@@ -326,12 +329,7 @@ def package_inputs(
             "contents": _digest([[p, found[p]] for _, p in tracked if p in found]),
             "outside": _digest(outside_files(pkg.directory, document)),
             "ignore": _digest(_ignore_rules(pkg.directory, top)),
-            "ignored": _ignored_digest(
-                listing.ignored.get(pkg.name, []),
-                top,
-                _package_dir(pkg, top),
-                emptied_scratch(pkg),
-            )[0],
+            **_ignored_part(pkg, listing, top, ignored),
             "build": _digest([pkg.backend, list(pkg.build_requires), __version__]),
             "python": interpreter,
             "epoch": _digest(epochs.get(pkg.name)),
@@ -339,8 +337,17 @@ def package_inputs(
             "kinds": _digest(kinds),
             "environ": environ,
         }
-        result[pkg.name] = Inputs(parts, _unknown(pkg, dirty, listing))
+        unknown = _unknown(pkg, dirty, listing) if ignored else "ignored files not listed"
+        result[pkg.name] = Inputs(parts, unknown)
     return result
+
+
+def _ignored_part(pkg: Package, listing: Listing, top: Path, listed: bool) -> dict[str, str]:
+    """The ``ignored`` part of ``pkg``'s inputs, when the files git ignores were listed."""
+    if not listed:
+        return {}
+    found = listing.ignored.get(pkg.name, [])
+    return {"ignored": _ignored_digest(found, top, _package_dir(pkg, top), emptied_scratch(pkg))[0]}
 
 
 def _unknown(pkg: Package, dirty: Mapping[str, tuple[str, str]], listing: Listing) -> str:
@@ -381,8 +388,14 @@ def stale_builds(
     packages = [workspace.get(r.name) for r in judged if r.name in known]
     if not packages:
         return {}
-    current = package_inputs(
-        workspace, packages, python=Path(sys.executable), epochs={}, kinds="", output=dist_dir
+    current = package_inputs(  # the files git ignores are no source part: not listed
+        workspace,
+        packages,
+        python=Path(sys.executable),
+        epochs={},
+        kinds="",
+        output=dist_dir,
+        ignored=False,
     )
     stale: dict[str, str] = {}
     for record in judged:

@@ -70,11 +70,17 @@ def _ignored(root: Path, specs: Sequence[str], *rules: str) -> list[str]:
 
 
 def list_sources(
-    root: Path, owners: Mapping[str, str], skip: Sequence[str], spec: str | Sequence[str] = "."
+    root: Path,
+    owners: Mapping[str, str],
+    skip: Sequence[str],
+    spec: str | Sequence[str] = ".",
+    *,
+    ignored: bool = True,
 ) -> Listing:
     """The files of every package under ``spec`` (one path or several, relative to
     ``root``); paths under ``skip`` (directories relative to the top, ending in ``/``) are
-    left out."""
+    left out. Without ``ignored``, the files git ignores are not listed (one git process,
+    not three: :attr:`Listing.ignored` and :attr:`Listing.private` stay empty)."""
     specs = [spec] if isinstance(spec, str) else list(spec)
     listing = Listing()
 
@@ -83,16 +89,32 @@ def list_sources(
             return None
         return owner_of(path, owners)
 
+    # -s and -v in one: "TAG MODE BLOB STAGE\tPATH" (the tag says assume-unchanged in
+    # lower case, skip-worktree as S)
+    staged = ("ls-files", "-s", "-v", "-z", "--full-name", "--", *specs)
+    if not ignored:
+        _tracked(git.run(root, *staged).output, listing, mine)
+        return listing
     # the three listings are independent git processes: run at once, read in order
     with ThreadPoolExecutor(max_workers=3) as pool:
-        # -s and -v in one: "TAG MODE BLOB STAGE\tPATH" (the tag says assume-unchanged
-        # in lower case, skip-worktree as S)
-        staged = pool.submit(
-            git.run, root, "ls-files", "-s", "-v", "-z", "--full-name", "--", *specs
-        )
+        tracked = pool.submit(git.run, root, *staged)
         every = pool.submit(_ignored, root, specs, "--exclude-standard")
         public = pool.submit(_ignored, root, specs, "--exclude-per-directory=.gitignore")
-    for entry in _split(staged.result().output):
+    _tracked(tracked.result().output, listing, mine)
+    by_gitignore = set(public.result())
+    for path in every.result():
+        owner = mine(path)
+        if owner is None:
+            continue
+        listing.ignored.setdefault(owner, []).append(path)
+        if path not in by_gitignore:
+            listing.private.setdefault(owner, path)
+    return listing
+
+
+def _tracked(output: str, listing: Listing, mine: Callable[[str], str | None]) -> None:
+    """The tracked files of ``git ls-files -s -v -z`` into ``listing``, by owner."""
+    for entry in _split(output):
         head, _, path = entry.partition("\t")
         tag, _, meta = head.partition(" ")
         owner = mine(path)
@@ -102,16 +124,6 @@ def list_sources(
         if tag.islower() or tag == "S":
             listing.assumed.setdefault(owner, path)
             listing.marked.add(path)
-    ignored = every.result()
-    by_gitignore = set(public.result())
-    for path in ignored:
-        owner = mine(path)
-        if owner is None:
-            continue
-        listing.ignored.setdefault(owner, []).append(path)
-        if path not in by_gitignore:
-            listing.private.setdefault(owner, path)
-    return listing
 
 
 def list_ignored(

@@ -114,7 +114,7 @@ def verify_install(c: Any, flags: VerifyFlags) -> dict[str, Any]:
         if not names:
             echo(f"shard {flags.shard} has no packages: nothing to verify")
             return {"packages": [], "ok": True, "shard": flags.shard}
-    with _head_start(flags, seconds["timeout"]) as head:  # before the planner is loaded
+    with _head_start(flags, names, seconds["timeout"]) as head:  # before the planner is loaded
         return _verify(flags, names, seconds, head)
 
 
@@ -169,17 +169,29 @@ def _verify(
 
 
 def _head_start(
-    flags: VerifyFlags, timeout: float | None
+    flags: VerifyFlags, names: list[str], timeout: float | None
 ) -> contextlib.AbstractContextManager[Any]:
-    """The first fresh environment, made while the workspace is read and the plan checked
-    (:class:`relnox.verify.HeadStart`: the run takes it only if it is the environment it
-    would make); none for a dry run, an index (``--index``) or another interpreter
+    """The first fresh environment, made while the workspace is read and the plan checked,
+    and with every package verified (no ``--package``, ``--changed`` or ``--shard``
+    selection, no ``--extras``) the install of every wheel of the dist directory
+    (:class:`relnox.verify.HeadStart`: the run takes each only if it is what it would
+    make); none for a dry run, an index (``--index``) or another interpreter
     (``--python``), whose environments are not the one made here."""
     if flags.dry_run or flags.index or flags.python:
         return contextlib.nullcontext()
-    from relnox.verify import HeadStart
+    from pathlib import Path
 
-    return HeadStart(flags.installer or None, timeout)
+    from relnox.verify import Guess, HeadStart
+
+    guess = None
+    if not names and not listed(flags.extras):
+        guess = Guess(
+            dist=Path(flags.root, flags.dist or "dist").absolute(),
+            offline=flags.offline,
+            no_deps=flags.no_deps,
+            extra_index=flags.extra_index or None,
+        )
+    return HeadStart(flags.installer or None, timeout, guess)
 
 
 def _skew_plan(root: str, verify: Any, index: str, depth: str, accept: Any) -> Any:

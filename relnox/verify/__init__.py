@@ -1,7 +1,7 @@
 """verify_install: prove a release installs and works in a fresh environment.
 
-The face: :data:`STAGE` and its types (with :class:`HeadStart`, the first environment made
-while the plan is read, which a host hands to the run), ``verify_install`` (plan and run in
+The face: :data:`STAGE` and its types (with :class:`HeadStart`, the first environment and
+install made while the plan is read from a :class:`Guess`, which a host hands to the run), ``verify_install`` (plan and run in
 one call, the library's ``relnox.verify_install``), and the checks an installed package gets
 (``CHECK_SCRIPT``, ``check_spec``, ``judge``, ``copy_checked`` and their types), which
 the skew guard runs on published dependents.
@@ -18,7 +18,7 @@ from relnox.stage import lazy_face
 
 if TYPE_CHECKING:
     from relnox.stage import Stage
-    from relnox.verify.head_start import HeadStart
+    from relnox.verify.head_start import Guess, HeadStart
     from relnox.verify.model import Artifact, ScriptArgs, Target, VerifyOptions, VerifyPlan
     from relnox.verify.plan import copy_checked
     from relnox.verify.report import VerifyReport
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 #: each name of the face -> the module that defines it
 _FACE = {
+    "Guess": "relnox.verify.head_start",
     "HeadStart": "relnox.verify.head_start",
     "Artifact": "relnox.verify.model",
     "ScriptArgs": "relnox.verify.model",
@@ -68,6 +69,7 @@ __all__ = [
     "STAGE",
     "Artifact",
     "Check",
+    "Guess",
     "HeadStart",
     "ScriptArgs",
     "Target",

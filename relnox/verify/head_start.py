@@ -1,21 +1,31 @@
-"""A fresh environment made while verify plans: creating it needs only the interpreter.
+"""The first environment, and its install, made while verify plans.
 
 ``relnox verify-install`` spends its first tenth of a second reading the workspace, the
 build manifest and git (the stale-build check) before the first environment is made, and
-making that environment (``uv venv``) reads none of them. :class:`HeadStart` makes it in a
-thread meanwhile, the very command the round would run (:func:`create_environment` with
-the same installer, interpreter, directory layout, working directory and environment),
-and :meth:`HeadStart.take` hands it to the run only when it is that command:
+making that environment (``uv venv``) reads none of them; installing the wheels of the dist
+directory needs only that directory. :class:`HeadStart` does both in threads meanwhile,
+the very commands the first round would run, and :meth:`HeadStart.take` hands them to the
+run only when they are those commands:
 
-* the plan's installer is the one found here, its first round is the wheel round in
-  ``wheel-0`` of this directory, with the interpreter made here (a ``python`` of
-  ``[tool.relnox.verify]``, or one requires-python asks for, makes its own);
-* the environment was made without failing within the plan's timeout (a failure or a
-  slower run is not taken: the round makes its own and reports that).
+* the environment: the plan's installer is the one found here, its first round is the
+  wheel round in ``wheel-0`` of this directory, with the interpreter made here (a
+  ``python`` of ``[tool.relnox.verify]``, or one requires-python asks for, makes its own);
+* the install (a :class:`Guess` from the command's flags: every wheel of the dist
+  directory, as its build manifest lists them, no ``--package``): the round's first
+  install command (:func:`relnox.verify.commands.first_install`: the same argv, with each
+  wheel by path and the sha256 the plan has for it, the same requirements file, the same
+  environment and working directory). Installing a wheel runs none of its code;
+* each made without failing within the plan's timeout.
+
+An install that is not the round's is never used, and neither is its environment (it is
+no longer fresh): the round makes its own. The check process, which runs the packages'
+code, is never started here: the run starts it once the plan's checks (the files' hashes,
+the stale-build check, the metadata) have passed, which is when the run would start it.
 
 What is not taken costs the background work only. The directory is removed by
-:meth:`HeadStart.close` (``with``), after the thread is done with it, whatever ended the
-command (a usage error, a stale build, Ctrl-C): nothing is left behind.
+:meth:`HeadStart.close` (``with``), after the threads are done with it, whatever ended the
+command (a usage error, a stale build, Ctrl-C): nothing is left behind, and no install
+starts once the command is ending.
 """
 
 from __future__ import annotations
@@ -23,90 +33,164 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from relnox.errors import RelnoxError, VerifyError
-from relnox.tools.envs import Environment, Installer, create_environment, find_installer
+from relnox.errors import VerifyError
+from relnox.tools.envs import (
+    Environment,
+    Installer,
+    PipInstaller,
+    UvInstaller,
+    create_environment,
+    find_installer,
+    uv_binary,
+)
 
 if TYPE_CHECKING:
     from relnox._proc import Result
-    from relnox.verify.model import VerifyPlan
+    from relnox.verify.commands import Command
+    from relnox.verify.model import Round, VerifyPlan
 
 #: the prefix of every verify's scratch directory (the run's own, or a head start's)
 TEMP_PREFIX = "relnox-verify-"
 #: the first round's directory, as :func:`relnox.verify.run.run_plan` names it
 FIRST_ROUND = "wheel-0"
 #: seconds the head start's command may take when no ``--timeout`` is given; whatever
-#: the bound, an environment that took longer than the plan's timeout is not taken
+#: the bound, a command that took longer than the plan's timeout is not taken
 BOUND = 600.0
 
-Made = tuple[Installer, Environment, "Result"]
+
+@dataclass(frozen=True)
+class Guess:
+    """What the command's flags say of the first round before the workspace is read:
+    every wheel of ``dist`` (the directory, absolute) is installed, with these options."""
+
+    dist: Path
+    offline: bool = False
+    no_deps: bool = False
+    extra_index: str | None = None
+
+
+@dataclass(frozen=True)
+class Taken:
+    """What the first round takes from a head start: its environment, and its first
+    install when the head start ran that very command."""
+
+    env: Environment
+    created: Result
+    installed: tuple[Command, Result] | None = None
+
+
+@dataclass(frozen=True)
+class _Made:
+    installer: Installer
+    env: Environment
+    created: Result
+    installed: tuple[Command, Result] | None = None
 
 
 class HeadStart:
-    """The first round's environment, made in a thread while the plan is read."""
+    """The first round's environment and install, made in threads while the plan is read."""
 
-    def __init__(self, installer: str | None = None, timeout: float | None = None) -> None:
+    def __init__(
+        self,
+        installer: str | None = None,
+        timeout: float | None = None,
+        guess: Guess | None = None,
+    ) -> None:
         """``installer``: the one asked for (``--installer``); the interpreter is this one
-        (the default of a verify without ``--python``). The installer is found here, in
-        the caller's thread (``uv --version`` is remembered: no process), so the thread
-        has nothing to do before it starts the environment's command."""
+        (the default of a verify without ``--python``); ``guess``: the wheels to install
+        (none: the environment only). The installer is guessed here, in the caller's
+        thread, so the thread has nothing to do before it starts the environment's
+        command; whether uv runs (remembered: no process) and the install's command, from
+        the build manifest, are found here meanwhile."""
         self.python = sys.executable
         self.timeout = timeout or BOUND
         self._taken = False
-        self._made: Future[Made]
-        try:
-            found = find_installer(installer, error=VerifyError)
-        except RelnoxError as exc:  # an unknown --installer: the plan says so, first
-            found = None
-            self._made = Future()
-            self._made.set_exception(exc)
+        self._ending = threading.Event()  # close(): start nothing more
+        self._made: Future[_Made]
+        self._install: Future[Command | None] | None = None
+        likely = _likely_installer(installer)
         self.directory = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
-        if found is None:
+        if likely is None:  # an unknown --installer: the plan says so
+            self._made = Future()
+            self._made.set_exception(VerifyError(f"unknown installer {installer!r}"))
             return
+        if guess is not None:  # the environment's thread waits for it after its command
+            self._install = Future()
         pool = ThreadPoolExecutor(max_workers=1)
         try:
-            self._made = pool.submit(self._make, found)
+            self._made = pool.submit(self._make, likely)
         except BaseException:  # no thread: nothing of it is left behind
             shutil.rmtree(self.directory, ignore_errors=True)
             raise
         finally:
             pool.shutdown(wait=False)
+        if self._install is None or guess is None:
+            return
+        command = None
+        try:  # here, while the environment is made (its imports are the plan's)
+            if find_installer(installer, error=VerifyError) == likely:
+                command = guessed_install(likely, guess, self.directory / FIRST_ROUND)
+        except Exception:  # uv cannot run, an unreadable manifest: the plan says so
+            command = None
+        except BaseException:  # Ctrl-C: the thread goes on without it, then all is removed
+            self._install.set_result(None)
+            self.close()
+            raise
+        self._install.set_result(command)
 
-    def _make(self, installer: Installer) -> Made:
+    def _make(self, installer: Installer) -> _Made:
         work = self.directory / FIRST_ROUND
         work.mkdir()
-        env, result = create_environment(
+        env, created = create_environment(
             installer, work / "venv", self.python, cwd=work, timeout=self.timeout
         )
-        return installer, env, result
+        made = _Made(installer, env, created)
+        command = self._install.result() if self._install is not None else None
+        if not created.ok or command is None or self._ending.is_set():
+            return made
+        return _Made(installer, env, created, (command, command.run(self.timeout)))
 
-    def take(self, plan: VerifyPlan) -> tuple[Environment, Result] | None:
-        """The environment made here, when it is the one the first round of ``plan``
-        would make now (the module's rules); else ``None``."""
+    def take(self, plan: VerifyPlan) -> Taken | None:
+        """What was made here, when it is what the first round of ``plan`` would make
+        now (the module's rules); else ``None``."""
         if self._taken or not plan.rounds or plan.rounds[0].kind != "wheel":
             return None
         try:
-            installer, env, result = self._made.result()
+            made = self._made.result()
         except Exception:  # an unknown --installer, no interpreter: the plan said so already
             return None
         first = plan.rounds[0]
+        limit = min(plan.timeout, self.timeout)
         same = (
-            installer == plan.installer
+            made.installer == plan.installer
             and (first.python or plan.python) == self.python
-            and result.ok
-            and result.seconds <= min(plan.timeout, self.timeout)
+            and made.created.ok
+            and made.created.seconds <= limit
         )
         if not same:
             return None
+        if made.installed is not None:
+            from relnox.verify.commands import first_install
+
+            ran, result = made.installed
+            work = self.directory / FIRST_ROUND
+            wanted = first_install(plan.installer, first, work, made.env)
+            if wanted != ran or not result.ok or result.seconds > limit:
+                return None  # not the round's install: its environment is not fresh either
         self._taken = True
-        return env, result
+        return Taken(made.env, made.created, made.installed)
 
     def close(self) -> None:
-        """Wait for the thread (it ends with its child) and remove the directory."""
+        """Start nothing more, wait for the threads (each ends with its child) and remove
+        the directory."""
+        self._ending.set()
         try:
             self._made.exception()  # waits; what went wrong there was the plan's to say
         finally:
@@ -122,3 +206,64 @@ class HeadStart:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _likely_installer(preferred: str | None) -> Installer | None:
+    """The installer :func:`~relnox.tools.envs.find_installer` picks for ``preferred``
+    when uv runs here, found without asking whether it does (that is read from the user's
+    cache, after the environment's command has started); ``None`` for an unknown name. An
+    environment made with another installer than the plan's is not taken."""
+    if preferred == "pip":
+        return PipInstaller()
+    if preferred not in (None, "auto", "uv"):
+        return None
+    # where the uv package's own finder looks first, the scripts of this environment:
+    # found without its ~5 ms of sysconfig (uv_binary, which the plan asks, is compared)
+    beside = Path(sys.executable).with_name("uv")
+    uv = str(beside) if beside.is_file() else uv_binary()
+    return UvInstaller(uv) if uv is not None else PipInstaller()
+
+
+def guessed_install(installer: Installer, guess: Guess, work: Path) -> Command | None:
+    """The first round's install as ``guess`` has it, into the environment of ``work``
+    (made or not yet): the command, whole, so the thread starts it as soon as the
+    environment is there (``None``: no install to start)."""
+    from relnox.verify.commands import first_install
+
+    rnd = _guessed_round(guess)
+    if rnd is None:
+        return None
+    return first_install(installer, rnd, work, Environment(work / "venv", installer.name))
+
+
+def _guessed_round(guess: Guess) -> Round | None:
+    """The first round as the plan makes it when every package of ``guess.dist`` is
+    verified, read from its build manifest; ``None`` when that cannot be told without the
+    workspace (no manifest, a package with several wheels or none, a wheel the manifest
+    does not list, an index login)."""
+    from relnox.artifacts.manifest import has_manifest, read_manifest
+    from relnox.tools.envs import InstallOptions
+    from relnox.tools.index_auth import split_logins
+    from relnox.verify.model import Artifact, Round, Target
+
+    (extra_index,), logins = split_logins([guess.extra_index])
+    if logins or not guess.dist.is_dir() or not has_manifest(guess.dist):
+        return None
+    manifest = read_manifest(guess.dist)
+    present = {p.name for p in guess.dist.iterdir()}
+    records = [r for r in manifest.packages if any(f.filename in present for f in r.files)]
+    targets = []
+    for record in records:
+        if len(record.wheels) != 1 or record.wheels[0].filename not in present:
+            return None
+        wheel = Artifact(guess.dist / record.wheels[0].filename, record.wheels[0].sha256)
+        targets.append(Target(record.name, record.version, str(wheel.path), (), wheel=wheel))
+    if {t.wheel.filename for t in targets if t.wheel} != {n for n in present if n.endswith(".whl")}:
+        return None
+    options = InstallOptions(
+        extra_indexes=(extra_index,) if extra_index else (),
+        no_deps=guess.no_deps,
+        offline=guess.offline,
+        fresh=tuple(sorted(r.name for r in records)),
+    )
+    return Round("wheel", tuple(targets), options=options)

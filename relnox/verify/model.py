@@ -7,15 +7,17 @@ import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from relnox.redact import redact_url
 from relnox.tools.envs import (
     Installer,
     InstallOptions,
 )
-from relnox.tools.index_auth import IndexLogin
-from relnox.verify.smoke import WheelFacts
+
+if TYPE_CHECKING:
+    from relnox.tools.index_auth import IndexLogin
+    from relnox.verify.smoke import WheelFacts
 
 DEFAULT_TIMEOUT = 600.0
 DEFAULT_WAIT = 60.0  # --index: how long a just-uploaded version may take to appear

@@ -24,8 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Sequence
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
@@ -42,7 +41,6 @@ from relnox.errors import RelnoxError, VerifyError
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import cooldown
 from relnox.tools.envs import (
-    Installer,
     InstallOptions,
     find_installer,
     resolve_python,
@@ -194,15 +192,6 @@ def _dist_targets(
     return targets, siblings, available
 
 
-def _soon(find: Callable[..., Installer], preferred: str | None) -> Future[Installer]:
-    """``find(preferred)`` started in a thread of its own (it runs ``uv --version``)."""
-    pool = ThreadPoolExecutor(max_workers=1)
-    try:
-        return pool.submit(find, preferred, error=VerifyError)
-    finally:
-        pool.shutdown(wait=False)
-
-
 def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
     """Everything verify_install will do; raises :class:`VerifyError` for any usage error."""
     o = options
@@ -215,42 +204,39 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
     except RelnoxError as exc:
         raise VerifyError(str(exc)) from None
     names = [workspace.get(n).name for n in packages]
-    # ``uv --version`` (can uv run here?) in the background while the files are read
-    finding = _soon(find_installer, installer or string_of(section, "installer", where))
+    # its usage error first; ``uv --version`` (can uv run here?) is remembered on this
+    # machine (tools/envs.py), so this starts no process but the first time: a thread
+    # asking it in the background cost more to start than it saved
+    chosen_installer = find_installer(
+        installer or string_of(section, "installer", where), error=VerifyError
+    )
     dist: Path | None = None
     allowed: dict[str, str] = {}
-    try:
-        interpreter = resolve_python(
-            python or string_of(section, "python", where), error=VerifyError
-        )
-        limit = timeout or number_of(section, "timeout", where) or DEFAULT_TIMEOUT
-        args = (
-            script_args_of(section.get("script-args"), where)
-            if script_args is None
-            else ScriptArgs(default=args_of(script_args, "--script-args"))
-        )
-        (extra_index,), logins = split_logins([extra_index], "the --extra-index URL's userinfo")
-        if index is None:
-            dist = dist_path(workspace, dist_dir)
-            try:
-                manifest = load_release(
-                    workspace,
-                    dist,
-                    names,
-                    dependencies=True,
-                    error=VerifyError,
-                    write_record=o.write_record,
-                )
-            except RelnoxError as exc:
-                raise VerifyError(str(exc)) from None
-            allowed = refuse_stale(
-                workspace, manifest.packages, dist, allow=o.allow_stale, error=VerifyError
+    interpreter = resolve_python(python or string_of(section, "python", where), error=VerifyError)
+    limit = timeout or number_of(section, "timeout", where) or DEFAULT_TIMEOUT
+    args = (
+        script_args_of(section.get("script-args"), where)
+        if script_args is None
+        else ScriptArgs(default=args_of(script_args, "--script-args"))
+    )
+    (extra_index,), logins = split_logins([extra_index], "the --extra-index URL's userinfo")
+    if index is None:
+        dist = dist_path(workspace, dist_dir)
+        try:
+            manifest = load_release(
+                workspace,
+                dist,
+                names,
+                dependencies=True,
+                error=VerifyError,
+                write_record=o.write_record,
             )
-            targets, siblings, available = _dist_targets(
-                workspace, manifest, names, sdist, interpreter
-            )
-    finally:
-        chosen_installer = finding.result()  # its usage error first, as it always came first
+        except RelnoxError as exc:
+            raise VerifyError(str(exc)) from None
+        allowed = refuse_stale(
+            workspace, manifest.packages, dist, allow=o.allow_stale, error=VerifyError
+        )
+        targets, siblings, available = _dist_targets(workspace, manifest, names, sdist, interpreter)
     extra = (extra_index,) if extra_index else ()
     cooling = tuple(cooldown.settings(chosen_installer.name))
     rounds: list[Round] = []
@@ -259,7 +245,7 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
             index_round(workspace, o, (section, where), names, cooling, chosen_installer, logins)
         )
     else:
-        fresh = tuple(r.name for r in manifest.packages)
+        fresh = tuple(sorted(r.name for r in manifest.packages))  # (the order means nothing)
         install = InstallOptions(extra_indexes=extra, no_deps=no_deps, offline=offline, fresh=fresh)
         wheel_round = Round(
             "wheel",

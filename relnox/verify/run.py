@@ -31,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from packaging.utils import canonicalize_name, parse_wheel_filename
+from packaging.utils import canonicalize_name
 
 from relnox import _proc as proc
 from relnox._proc import Result
@@ -40,12 +40,17 @@ from relnox.project.workspace import Workspace
 from relnox.stage import Runtime
 from relnox.tools import cooldown
 from relnox.tools.envs import Environment, InstallOptions, create_environment
-from relnox.tools.index_auth import NETRC_ENV, refused_login, write_netrc
-from relnox.verify.head_start import TEMP_PREFIX, HeadStart
+from relnox.tools.index_auth import refused_login, write_netrc
+from relnox.verify.commands import (
+    Command,
+    hashed_requirements,
+    install_command,
+    installer_environ,
+)
+from relnox.verify.head_start import TEMP_PREFIX, HeadStart, Taken
 from relnox.verify.model import (
     DEFAULT_TIMEOUT,
     Argv,
-    Artifact,
     Round,
     Target,
     VerifyOptions,
@@ -95,8 +100,9 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
     """Run every round of ``plan`` (in parallel) in fresh environments under a temp dir.
 
     A :class:`~relnox.verify.head_start.HeadStart` in ``runtime.head_start`` whose
-    environment is the one the first round would make gives it that environment, and
-    its directory (which the head start removes when it is closed)."""
+    environment is the one the first round would make gives it that environment (and the
+    first install, when it ran the very command the round would), and its directory
+    (which the head start removes when it is closed)."""
     start = time.perf_counter()
     report = VerifyReport(
         results=[], installer=plan.installer.name, allowed_stale=dict(plan.allowed_stale)
@@ -104,19 +110,13 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
     head = runtime.head_start if runtime is not None else None
     made = head.take(plan) if isinstance(head, HeadStart) else None
     given = head.directory if made is not None and isinstance(head, HeadStart) else None
-    with (
-        _scratch(given) as tmp,
-        ThreadPoolExecutor(max_workers=len(plan.rounds)) as pool,
-    ):
+    with _scratch(given) as tmp:
         runs = [
-            pool.submit(
-                _RoundRun(plan, rnd, Path(tmp) / f"{rnd.kind}-{i}", made if i == 0 else None).run
-            )
+            _RoundRun(plan, rnd, Path(tmp) / f"{rnd.kind}-{i}", made if i == 0 else None)
             for i, rnd in enumerate(plan.rounds)
         ]
         pythons: list[str] = []
-        for future in runs:
-            run = future.result()
+        for run in _each(runs):
             report.results += run.results.values()
             report.commands += run.commands
             for k, v in run.steps.items():
@@ -130,6 +130,15 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
         )
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _each(runs: list[_RoundRun]) -> Iterator[_RoundRun]:
+    """Each round run, in order: one in this thread, several in parallel."""
+    if len(runs) == 1:
+        yield runs[0].run()
+        return
+    with ThreadPoolExecutor(max_workers=len(runs)) as pool:
+        yield from pool.map(lambda run: run.run(), runs)
 
 
 @contextlib.contextmanager
@@ -154,13 +163,15 @@ class _RoundRun:
         plan: VerifyPlan,
         rnd: Round,
         work: Path,
-        made: tuple[Environment, Result] | None = None,
+        made: Taken | None = None,
     ) -> None:
-        """``made``: the round's environment, made ahead in ``work`` (a head start)."""
+        """``made``: the round's environment, made ahead in ``work`` (a head start), and
+        perhaps its first install, run there."""
         self.plan = plan
         self.round = rnd
         self.work = work
         self.made = made
+        self.installed = made.installed if made is not None else None
         self.results = {
             t.name: PackageResult(t.name, t.version, rnd.kind, t.artifact) for t in rnd.targets
         }
@@ -192,15 +203,11 @@ class _RoundRun:
         return proc.run(argv, env=env.child_env(), cwd=cwd, timeout=self.plan.timeout)
 
     def _install(self, argv: Sequence[str], env: Environment, *, exempt: bool = False) -> Result:
-        """An installer child: the round's index logins through ``NETRC``, never argv.
-        ``exempt``: it installs only the release's own packages, which no pip cooldown
-        holds back (uv's exemption is in argv: ``--exclude-newer-package``)."""
-        environ = env.child_env(index_logins=True)
-        environ.pop("UV_NO_VERIFY_HASHES", None)  # the wheels' hashes are always checked
-        if self.netrc is not None:
-            environ[NETRC_ENV] = str(self.netrc)
-        if exempt and self.round.cooldown and self.plan.installer.name == "pip":
-            environ[cooldown.PIP_VARIABLE] = FAR_FUTURE
+        """An installer child (:func:`installer_environ`). ``exempt``: it installs only
+        the release's own packages, which no pip cooldown holds back (uv's exemption is in
+        argv: ``--exclude-newer-package``)."""
+        pip_exempt = exempt and bool(self.round.cooldown) and self.plan.installer.name == "pip"
+        environ = installer_environ(env, self.netrc, pip_exempt=pip_exempt)
         return proc.run(argv, env=environ, cwd=self.work, timeout=self.plan.timeout)
 
     def _why(self, result: Result) -> str:
@@ -221,7 +228,7 @@ class _RoundRun:
             self.netrc = write_netrc(self.work / "auth", self.round.logins)
         if self.made is not None:
             logger.info("%s: the fresh environment made while planning", self.round.kind)
-            env, created = self.made
+            env, created = self.made.env, self.made.created
         else:
             logger.info(
                 "%s: creating a fresh %s environment", self.round.kind, self.plan.installer.name
@@ -272,16 +279,9 @@ class _RoundRun:
         installed are the bytes built, with no copy into a new folder each run, so uv's
         cache of an unchanged wheel is reused. Only wheels the resolver may take (another
         package's, for an extra) are still copied and checked."""
-        options = self.round.options
-        if self.round.available:
-            links = self.work / "links"
-            for artifact in self.round.available:
-                copy_checked(artifact, links)
-            options = dataclasses.replace(options, find_links=(links,))
-        own = [_hashed(parse_wheel_filename(a.filename)[0], "", a) for a in self.round.siblings]
-        wanted = {
-            t.name: _hashed(t.name, t.extras_text, t.wheel) for t in self.round.targets if t.wheel
-        }
+        for artifact in self.round.available:
+            copy_checked(artifact, self.work / "links")
+        own, wanted, options = hashed_requirements(self.round, self.work)
         return self._install_each(env, own, wanted, options, hashed=True)
 
     def _install_each(
@@ -294,18 +294,32 @@ class _RoundRun:
         hashed: bool = False,
     ) -> bool:
         """One installer command for ``own`` (siblings) and ``wanted``; when it fails, each
-        package alone with the siblings, so one package does not fail the others."""
+        package alone with the siblings, so one package does not fail the others. A hashed
+        install's first command may have run already (a head start's, the very command)."""
         logger.info("%s: installing %d wheel(s) with one command", self.round.kind, len(wanted))
+        environ = installer_environ(env, self.netrc)
 
-        def argv(requirements: list[str], label: str) -> list[str]:
-            if not hashed:
-                return self.plan.installer.install_argv(env, requirements, options)
-            file = self.work / f"requirements-{label}.txt"
-            file.write_text("".join(f"{r}\n" for r in requirements), encoding="utf-8")
-            files = dataclasses.replace(options, requirement_files=(file,))
-            return self.plan.installer.install_argv(env, [], files)
+        def command(requirements: list[str], label: str) -> Command:
+            return install_command(
+                self.plan.installer,
+                env,
+                self.work,
+                requirements,
+                options,
+                environ=environ,
+                label=label if hashed else None,
+            )
 
-        result = self._step("install", self._install(argv([*own, *wanted.values()], "all"), env))
+        first = command(
+            sorted([*own, *wanted.values()]) if hashed else [*own, *wanted.values()], "all"
+        )
+        if self.installed is not None:
+            ran, result = self.installed
+            assert ran == first, "a head start's install is taken only when it is the run's"
+            logger.info("%s: the wheels installed while planning", self.round.kind)
+        else:
+            result = first.run(self.plan.timeout)
+        self._step("install", result)
         if result.ok:
             return True
         if len(wanted) == 1:
@@ -314,7 +328,7 @@ class _RoundRun:
         # one resolver call failed: find out which package cannot install
         logger.info("%s: the install failed; installing each package alone", self.round.kind)
         for name, requirement in wanted.items():
-            alone = self._step("install", self._install(argv([*own, requirement], name), env))
+            alone = self._step("install", command([*own, requirement], name).run(self.plan.timeout))
             if not alone.ok:
                 self._fail_all("install", self._why(alone), [name])
         return bool(self._alive())
@@ -539,22 +553,11 @@ _NOT_FOUND = (
 )
 
 
-def _hashed(name: str, extras: str, artifact: Artifact | None) -> str:
-    """A requirements-file line: the wheel of dist/ by its file URL and its sha256."""
-    assert artifact is not None
-    uri = artifact.path.resolve().as_uri()
-    return f"{name}{extras} @ {uri} --hash=sha256:{artifact.sha256}"
-
-
 def _wheel_requirement(target: Target, wheel: Path) -> str:
     """The wheel file, or ``name[extras] @ file:///...whl`` to install extras with it."""
     if not target.extras:
         return str(wheel)
     return f"{target.name}{target.extras_text} @ {wheel.resolve().as_uri()}"
-
-
-#: pip's cutoff for the release's own packages: none at all
-FAR_FUTURE = "2999-12-31T00:00:00Z"
 
 
 def _not_there_yet(output: str) -> bool:

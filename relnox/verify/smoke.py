@@ -1,10 +1,10 @@
 """What a wheel promises, and the one check process that proves it in an environment.
 
 :func:`wheel_facts` reads a ``.whl`` (its RECORD, METADATA and entry_points.txt)
-without installing it. :data:`CHECK_SCRIPT` runs inside the fresh environment
-(``python -I``: no script directory, no user site, no ``PYTHON*`` variables) and
-only *collects* facts: installed version, each import's outcome, ``__version__``
-and where the module came from. :func:`judge` turns those facts into
+without installing it. :data:`CHECK_SCRIPT` (:mod:`relnox.verify.in_env`) runs inside
+the fresh environment (``python -I``: no script directory, no user site, no ``PYTHON*``
+variables) and only *collects* facts: installed version, each import's outcome,
+``__version__`` and where the module came from. :func:`judge` turns those facts into
 :class:`Check` results here, where :mod:`packaging` is at hand.
 """
 
@@ -24,6 +24,7 @@ from typing import Any
 from packaging.utils import canonicalize_name
 
 from relnox.errors import VerifyError
+from relnox.verify.in_env import import_names
 from relnox.versioning import same_version
 
 _NATIVE_SUFFIXES = (".so", ".pyd")
@@ -73,117 +74,45 @@ def top_level_names(paths: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(sorted(found)))
 
 
-def import_names(paths: Iterable[str]) -> list[str]:
-    """What to import to prove the files ``paths`` install work: every regular package
-    (a directory with ``__init__``) and module, descending PEP 420 namespace packages
-    (``ns/plugin/__init__.py`` without ``ns/__init__.py`` gives ``ns.plugin``).
-
-    Standard library only: the check script runs this very function's source.
-    """
-    files = set()
-    for path in paths:
-        parts = tuple(path.replace("\\", "/").split("/"))
-        if parts[0].endswith(".data") and len(parts) > 2 and parts[1] in ("purelib", "platlib"):
-            parts = parts[2:]
-        if parts[0].endswith((".dist-info", ".data")) or parts[0] in ("..", "__pycache__"):
-            continue
-        files.add(parts)
-    code = (".py", ".so", ".pyd")
-    regular = {f[:-1] for f in files if f[-1].split(".")[0] == "__init__" and f[-1].endswith(code)}
-    names = set()
-    for parts in files:
-        for depth in range(1, len(parts)):
-            if not parts[depth - 1].isidentifier():
-                break
-            if parts[:depth] in regular:
-                names.add(".".join(parts[:depth]))
-                break
-        else:  # a module of the top level or of namespace packages only
-            module = (*parts[:-1], parts[-1].split(".")[0])
-            is_code = parts[-1].endswith(code) and module[-1] != "__init__"
-            if is_code and all(p.isidentifier() for p in module):
-                names.add(".".join(module))
-    return sorted(names)
+#: the METADATA fields a wheel's facts need (lower case: names are case-insensitive)
+_FIELDS = ("name", "version", "requires-python", "provides-extra")
 
 
-def read_dist_info(name: str, path: Sequence[str]) -> dict[str, Any] | None:
-    """What ``importlib.metadata.distribution(name)`` says of an installed distribution
-    (version, files, console scripts, where its files are), read from the same file it
-    reads: the first ``*.dist-info`` of ``name`` on ``path`` (``sys.path``), in its
-    order. None when that is not a plain ``.dist-info`` directory (an egg, a zip, a folded
-    header, no METADATA): the caller asks importlib.metadata, which costs the check
-    process ~25 ms of imports (email, zipfile, pathlib...) every run.
+def metadata_fields(text: str) -> dict[str, list[str]]:
+    """The values of :data:`_FIELDS` in the headers of a METADATA ``text``, each in order,
+    as :class:`email.parser.HeaderParser` reads them (a value without its leading blanks
+    and line end). Plain headers are read here; a header block this reader does not
+    take line by line (one of the fields folded, a line that is not a header, a carriage
+    return inside a line) is read by email's parser, which costs ~6 ms of imports."""
+    found: dict[str, list[str]] = {}
+    last = ""
+    for line in text.split("\n"):
+        line = line[:-1] if line.endswith("\r") else line
+        if not line:
+            return found
+        if "\r" in line:  # a line end of its own, for email
+            return _email_fields(text)
+        if line[0] in " \t" and last and last not in _FIELDS:
+            continue  # a folded line of a field not read here (an old Description)
+        key, colon, value = line.partition(":")
+        plain = colon and key and all("!" <= c <= "~" for c in key)
+        if not plain or line.startswith("From "):
+            return _email_fields(text)
+        last = key.lower()
+        if last in _FIELDS:
+            found.setdefault(last, []).append(value.lstrip(" \t"))
+    return found
 
-    Standard library only: the check script runs this very function's source.
-    """
-    import csv
-    import os
 
-    def normal(text: str) -> str:  # importlib.metadata's Prepared.normalize
-        out = text.lower().replace("-", "_").replace(".", "_")
-        while "__" in out:
-            out = out.replace("__", "_")
-        return out
+def _email_fields(text: str) -> dict[str, list[str]]:
+    from email.parser import HeaderParser
 
-    def read(folder: str, file: str) -> str | None:
-        try:
-            with open(os.path.join(folder, file), encoding="utf-8") as fh:
-                return fh.read()
-        except FileNotFoundError:
-            return None
-
-    wanted = normal(name)
-    for entry in path:
-        root = entry or "."
-        if os.path.isfile(root):
-            return None  # a zip on the path: importlib.metadata looks inside it
-        try:
-            children = os.listdir(root)
-        except OSError:
-            continue
-        for child in children:
-            low = child.lower()
-            if not low.endswith((".dist-info", ".egg-info")):
-                continue
-            if normal(low.rpartition(".")[0].partition("-")[0]) != wanted:
-                continue
-            info = os.path.join(root, child)
-            text = read(info, "METADATA") if low.endswith(".dist-info") else None
-            if text is None:
-                return None
-            version = None
-            lines = text.split("\n")
-            for number, line in enumerate(lines):
-                if not line.strip():
-                    break
-                key, sep, value = line.partition(":")
-                if sep and key.lower() == "version" and version is None:
-                    following = lines[number + 1] if number + 1 < len(lines) else ""
-                    if following[:1] in (" ", "\t"):
-                        return None  # a folded header: email's parser decides
-                    version = value.lstrip(" \t").rstrip("\r")
-            if version is None:
-                return None
-            record = read(info, "RECORD")
-            rows = csv.reader(record.splitlines()) if record else ()
-            files = [row[0] for row in rows if row]
-            scripts, section = [], None
-            for raw in (read(info, "entry_points.txt") or "").splitlines():
-                line = raw.strip()
-                if not line or line.startswith("#"):
-                    continue
-                if line.startswith("[") and line.endswith("]"):
-                    section = line.strip("[]")
-                elif section == "console_scripts":
-                    scripts.append(line.split("=", 1)[0].strip())
-            return {"version": version, "files": files, "scripts": sorted(scripts), "base": root}
-    return None
+    metadata = HeaderParser().parsestr(text)
+    return {f: [str(v) for v in metadata.get_all(f) or ()] for f in _FIELDS if f in metadata}
 
 
 def wheel_facts(path: Path) -> WheelFacts:
     """Read what ``path`` (a .whl) ships; an unreadable wheel is a :class:`VerifyError`."""
-    from email.parser import HeaderParser  # email: ~6 ms of imports, for wheels only
-
     try:
         with zipfile.ZipFile(path) as whl:
             names = whl.namelist()
@@ -191,7 +120,7 @@ def wheel_facts(path: Path) -> WheelFacts:
             if len(dist_info) != 1:
                 raise VerifyError(f"{path}: expected one .dist-info directory, found {dist_info}")
             info = dist_info[0]
-            metadata = HeaderParser().parsestr(whl.read(f"{info}/METADATA").decode("utf-8"))
+            metadata = metadata_fields(whl.read(f"{info}/METADATA").decode("utf-8"))
             record_name = f"{info}/RECORD"
             if record_name in names:
                 record = whl.read(record_name).decode("utf-8")
@@ -214,117 +143,24 @@ def wheel_facts(path: Path) -> WheelFacts:
     files = frozenset(p for p in paths if not p.split("/")[0].endswith(".dist-info"))
     return WheelFacts(
         filename=path.name,
-        name=canonicalize_name(metadata.get("Name", "")),
-        version=metadata.get("Version", ""),
+        name=canonicalize_name(metadata.get("name", [""])[0]),
+        version=metadata.get("version", [""])[0],
         top_level=top_level_names(paths),
         scripts=scripts,
         files=files,
         imports=tuple(import_names(paths)),
-        requires_python=metadata.get("Requires-Python"),
-        extras=tuple(metadata.get_all("Provides-Extra") or ()),
+        requires_python=metadata.get("requires-python", [None])[0],
+        extras=tuple(metadata.get("provides-extra", ())),
     )
-
-
-#: Runs inside the fresh environment: ``python -I check.py spec.json result.json``.
-#: Standard library only; it reports facts and judges nothing. It imports only what every
-#: run needs (json, os, sys, time, csv; annotations are never evaluated): importlib.metadata and subprocess are imported
-#: when a distribution is not a plain .dist-info, or ships binaries only.
-_CHECK_HEAD = r"""from __future__ import annotations
-import importlib, json, os, sys, time
-"""
-_CHECK_TAIL = r"""
-
-def installed(name):
-    # (version, files, console scripts, where files are relative to), or None
-    found = read_dist_info(name, sys.path)
-    if found is not None:
-        return found
-    import importlib.metadata as md
-
-    try:
-        dist = md.distribution(name)
-    except md.PackageNotFoundError:
-        return None
-    return {
-        "version": dist.version,
-        "files": [str(f) for f in dist.files or ()],
-        "scripts": sorted(e.name for e in dist.entry_points if e.group == "console_scripts"),
-        "base": str(dist.locate_file("")),
-    }
-
-
-def run_binaries(dist):
-    # a binary-only wheel (.data/scripts): run each binary it installed with --version
-    import subprocess
-
-    seen = []
-    for file in dist["files"]:
-        path = os.path.realpath(os.path.join(dist["base"], file))
-        parent = os.path.basename(os.path.dirname(path))
-        if parent not in ("bin", "Scripts") or not path.startswith(prefix + os.sep):
-            continue
-        result = {"binary": os.path.basename(path), "ok": False, "output": ""}
-        try:
-            proc = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=60)
-        except (OSError, subprocess.SubprocessError) as exc:
-            result["output"] = str(exc)
-        else:
-            result["ok"] = proc.returncode == 0
-            lines = (proc.stdout or proc.stderr).strip().splitlines()
-            result["output"] = lines[0] if lines else f"exit {proc.returncode}"
-        seen.append(result)
-    return seen
-
-
-prefix = os.path.realpath(sys.prefix)
-with open(sys.argv[1], encoding="utf-8") as fh:
-    spec = json.load(fh)
-results = []
-for pkg in spec["packages"]:
-    start = time.perf_counter()
-    out = {"name": pkg["name"], "installed": None, "top_level": [], "scripts": [], "modules": []}
-    dist = installed(pkg["name"])
-    if dist is not None:
-        out["installed"] = dist["version"]
-        out["top_level"] = import_names(dist["files"])
-        out["scripts"] = dist["scripts"]
-    modules = sorted(set(pkg["modules"]) | set(out["top_level"]))
-    out["binaries"] = [] if modules or dist is None else run_binaries(dist)
-    for name in modules:
-        seen = {"module": name, "ok": False, "error": None, "version": None, "location": None}
-        try:
-            module = importlib.import_module(name)
-        except BaseException:
-            import traceback  # only when an import failed: it costs every check otherwise
-
-            seen["error"] = "".join(traceback.format_exc().strip().splitlines(True)[-8:])
-        else:
-            seen["ok"] = True
-            version = getattr(module, "__version__", None)
-            seen["version"] = None if version is None else str(version)
-            where = getattr(module, "__file__", None) or next(iter(getattr(module, "__path__", [])), None)
-            seen["location"] = where
-            seen["inside"] = where is None or os.path.realpath(where).startswith(prefix + os.sep)
-        out["modules"].append(seen)
-    out["seconds"] = time.perf_counter() - start
-    results.append(out)
-with open(sys.argv[2], "w", encoding="utf-8") as fh:
-    json.dump({"prefix": prefix, "python": sys.version.split()[0], "packages": results}, fh)
-"""
 
 
 @functools.cache
 def check_script() -> str:
-    """:data:`CHECK_SCRIPT`, made on first use: reading its two functions' source
-    (:func:`inspect.getsource` tokenizes this file) cost every start of relnox that
-    imported this module, although only a run that checks packages writes the script."""
-    return (
-        _CHECK_HEAD
-        + inspect.getsource(import_names)
-        + "\n\n"
-        + inspect.getsource(read_dist_info)
-        + _CHECK_TAIL
-    )
+    """:data:`CHECK_SCRIPT`, the check process's script: the source of
+    :mod:`relnox.verify.in_env` (read once, on first use)."""
+    from relnox.verify import in_env
+
+    return inspect.getsource(in_env)
 
 
 def __getattr__(name: str) -> str:

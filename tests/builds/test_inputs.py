@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from pathlib import Path
 
 import pytest
 
 from relnox.artifacts.manifest import read_manifest, sha256_of
-from relnox.builds.inputs import package_inputs
+from relnox.builds.inputs import SOURCE_PARTS, Inputs, package_inputs
 from relnox.builds.run import BuildOptions, BuildResult, build_all
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, generated_specs, git_commit_all, git_init, write_workspace
@@ -207,3 +208,34 @@ def test_each_package_is_dirty_from_its_own_files_only_whichever_are_asked(
         "dirty-pkg0": "",
         "dirty-pkg2": "untracked changes: packages/dirty-pkg2/new.py",
     }
+
+
+def test_the_stale_check_lists_no_ignored_files_and_judges_the_same(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """verify and publish compare only the source parts: the files git ignores (two git
+    listings) are not read for them, and those parts are what a full reading gives."""
+    root = write_workspace(tmp_path / "ws", generated_specs(2, prefix="src"))
+    git_init(root)
+    (root / "packages/src-pkg0/scratch.log").write_text("ignored\n", encoding="utf-8")
+    with (root / ".gitignore").open("a", encoding="utf-8") as fh:
+        fh.write("*.log\n")
+    git_commit_all(root, "ignore logs")
+    ws = load_workspace(root)
+    python = Path(shutil.which("python3") or "python3")
+
+    def inputs(ignored: bool) -> dict[str, Inputs]:
+        return package_inputs(ws, ws.packages, python=python, epochs={}, kinds="", ignored=ignored)
+
+    caplog.set_level(logging.DEBUG, logger="relnox")
+    full = inputs(True)
+    assert " -o -i " in caplog.text
+    caplog.clear()
+    sources = inputs(False)
+    assert "ls-files" in caplog.text and " -o -i " not in caplog.text
+    for name, facts in full.items():
+        assert "ignored" in facts.parts and "ignored" not in sources[name].parts
+        assert {p: facts.parts[p] for p in SOURCE_PARTS} == {
+            p: sources[name].parts[p] for p in SOURCE_PARTS
+        }
+        assert facts.unknown == "" and sources[name].unknown  # never reused on these

@@ -1,22 +1,36 @@
-"""The first fresh environment made while verify plans: taken only when it is the one the
-run would make, and never anything left behind, whatever ends the command (real builds,
-real fresh environments, the real command)."""
+"""The first fresh environment and its install made while verify plans: taken only when
+they are what the run would make, and never anything left behind, whatever ends the
+command (real builds, real fresh environments, the real command)."""
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from relnox.builds.run import BuildOptions, build_all
+from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, git_commit_all, git_init, write_workspace
-from relnox.tools.envs import PipInstaller
-from relnox.verify.head_start import FIRST_ROUND, HeadStart
-from relnox.verify.model import Round, ScriptArgs, VerifyPlan
+from relnox.stage import Runtime
+from relnox.tools.envs import Environment, PipInstaller, find_installer
+from relnox.verify.commands import first_install
+from relnox.verify.head_start import (
+    FIRST_ROUND,
+    Guess,
+    HeadStart,
+    _likely_installer,
+    guessed_install,
+)
+from relnox.verify.model import Round, ScriptArgs, VerifyOptions, VerifyPlan
+from relnox.verify.plan import plan_verify
+from relnox.verify.run import run_plan
 from tests.build_support import edit
 from tests.conftest import run_relnox
 
@@ -120,7 +134,7 @@ def test_an_interrupted_plan_leaves_nothing_behind(
 
 def _plan(head: HeadStart, **changes: object) -> VerifyPlan:
     """A plan whose first round would make exactly the head start's environment."""
-    installer, _, _ = head._made.result()
+    installer = head._made.result().installer
     plan = VerifyPlan(
         rounds=(Round("wheel", ()),),
         installer=installer,
@@ -140,13 +154,206 @@ def test_only_the_environment_the_run_would_make_is_taken(tmp_path: Path) -> Non
         required = _plan(head, rounds=(Round("wheel", (), python=str(tmp_path / "py")),))
         index = _plan(head, rounds=(Round("index", ()),))
         pip = _plan(head, installer=PipInstaller())
-        faster = _plan(head, timeout=head._made.result()[2].seconds / 2)
+        faster = _plan(head, timeout=head._made.result().created.seconds / 2)
         for refused in (other_python, required, index, pip, faster):
             assert head.take(refused) is None
         taken = head.take(plan)
-        assert taken is not None
-        env, result = taken
-        assert result.ok and env.root == head.directory / FIRST_ROUND / "venv"
-        assert env.python.is_file()
+        assert taken is not None and taken.installed is None  # no guess: nothing installed
+        assert taken.created.ok and taken.env.root == head.directory / FIRST_ROUND / "venv"
+        assert taken.env.python.is_file()
         assert head.take(plan) is None  # taken once
+    assert not head.directory.exists()
+
+
+# -- the install made while planning ----------------------------------------------------
+
+
+def _installs(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("$ ") and " install " in line]
+
+
+def _checks(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("$ ") and "check.py" in line]
+
+
+def _real_plan(root: Path, **options: Any) -> VerifyPlan:
+    return plan_verify(load_workspace(root), VerifyOptions(offline=True, **options))
+
+
+def _guess(root: Path, **changes: Any) -> Guess:
+    return Guess(**{"dist": root / "dist", "offline": True, **changes})
+
+
+def test_the_command_installs_the_wheels_while_planning(built: Path, tmp_path: Path) -> None:
+    scratch = tmp_path / "tmp"
+    proc = run_relnox("-vv", "verify-install", "--offline", cwd=built, env=_env(scratch))
+    assert proc.returncode == 0, proc.stderr
+    assert "2/2 package checks passed" in proc.stdout
+    assert "wheel: the wheels installed while planning" in proc.stderr
+    assert len(_venvs(proc.stderr)) == 1 and len(_installs(proc.stderr)) == 1, proc.stderr
+    assert len(_checks(proc.stderr)) == 1, proc.stderr
+    assert list(scratch.iterdir()) == [] and _running_in(scratch) == []
+
+
+def test_a_selection_installs_only_what_the_plan_installs(built: Path, tmp_path: Path) -> None:
+    """``--package``: the head start makes the environment only; the round installs."""
+    scratch = tmp_path / "tmp"
+    proc = run_relnox(
+        "-vv", "verify-install", "--offline", "--package", "head-one", cwd=built, env=_env(scratch)
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "made while planning" in proc.stderr and "installed while planning" not in proc.stderr
+    assert len(_venvs(proc.stderr)) == 1 and len(_installs(proc.stderr)) == 1, proc.stderr
+    assert list(scratch.iterdir()) == [] and _running_in(scratch) == []
+
+
+def test_the_install_is_taken_only_when_it_is_the_rounds_first(built: Path) -> None:
+    """Another wheel set, other bytes (another sha256) or other installer options: the
+    install made ahead is not the round's, and its environment is not fresh: nothing is
+    taken. The plan's own first install is."""
+    plan = _real_plan(built)
+    first = plan.rounds[0]
+    target = first.targets[0]
+    assert target.wheel is not None
+    other_bytes = dataclasses.replace(target.wheel, sha256="0" * 64)
+    changed = {
+        "a subset": _real_plan(built, packages=["head-one"]),
+        "other bytes": dataclasses.replace(
+            plan,
+            rounds=(
+                dataclasses.replace(
+                    first,
+                    targets=(dataclasses.replace(target, wheel=other_bytes), *first.targets[1:]),
+                ),
+            ),
+        ),
+        "no deps": dataclasses.replace(
+            plan,
+            rounds=(
+                dataclasses.replace(
+                    first, options=dataclasses.replace(first.options, no_deps=True)
+                ),
+            ),
+        ),
+    }
+    with HeadStart(guess=_guess(built)) as head:
+        assert head._made.result().installed is not None
+        for why, other in changed.items():
+            assert head.take(other) is None, why
+        taken = head.take(plan)
+        assert taken is not None and taken.installed is not None
+        command, result = taken.installed
+        assert result.ok and command == first_install(
+            plan.installer, first, head.directory / FIRST_ROUND, taken.env
+        )
+        lines = command.files[0][1].splitlines()
+        assert [line.split(" @ ")[0] for line in lines] == ["head-one", "head-two"]
+        assert all(
+            f"--hash=sha256:{t.wheel.sha256}" in command.files[0][1]
+            for t in first.targets
+            if t.wheel
+        )
+    assert not head.directory.exists()
+
+
+def test_a_refused_install_leaves_the_run_a_fresh_environment(
+    built: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="relnox")
+    plan = _real_plan(built, no_deps=True)  # the head start installs with dependencies
+    with HeadStart(guess=_guess(built)) as head:
+        report = run_plan(plan, Runtime(head_start=head))
+        made = head.directory / FIRST_ROUND / "venv"
+    assert report.ok, report.describe()
+    assert "wheel: creating a fresh uv environment" in caplog.text
+    assert "while planning" not in caplog.text
+    assert made.parent.parent == head.directory and not head.directory.exists()
+
+
+def test_a_guess_the_manifest_cannot_vouch_for_installs_nothing(
+    built: Path, tmp_path: Path
+) -> None:
+    """A wheel the build manifest does not list, or no manifest at all: no install."""
+    dist = tmp_path / "dist"
+    shutil.copytree(built / "dist", dist)
+    for guess in (
+        _guess(built, dist=dist),  # no manifest beside this copy
+        _guess(built, dist=tmp_path / "missing"),
+    ):
+        with HeadStart(guess=guess) as head:
+            assert head._made.result().installed is None
+            assert head._made.result().created.ok
+    extra = built / "dist" / "stray-1.0-py3-none-any.whl"
+    shutil.copyfile(next((built / "dist").glob("head_one-*.whl")), extra)
+    try:
+        with HeadStart(guess=_guess(built)) as head:
+            assert head._made.result().installed is None
+    finally:
+        extra.unlink()
+
+
+def test_a_stale_build_is_never_checked_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    """The wheels may be installed ahead (that runs none of their code); the check process,
+    which imports them, is the run's: a stale build never gets one."""
+    root = tmp_path / "ws"
+    write_workspace(root, [ProjectSpec("stale-ahead")])
+    git_init(root)
+    build_all(root, BuildOptions()).raise_for_failures()
+    edit(root / "packages/stale-ahead/stale_ahead/__init__.py", "def main", "NEW = 1\n\n\ndef main")
+    git_commit_all(root, "change after the build")
+    scratch = tmp_path / "tmp"
+    proc = run_relnox("-vv", "verify-install", "--offline", cwd=root, env=_env(scratch))
+    assert proc.returncode == 1
+    assert "relnox: error: 1 package(s) changed since their files were built" in proc.stderr
+    assert _checks(proc.stderr) == [] and proc.stdout == ""
+    assert list(scratch.iterdir()) == [] and _running_in(scratch) == []
+
+
+def test_an_interrupted_install_leaves_nothing_behind(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    with pytest.raises(KeyboardInterrupt), HeadStart(guess=_guess(built)) as head:
+        raise KeyboardInterrupt  # Ctrl-C while the plan is read
+    assert head._made.done()
+    assert list(scratch.iterdir()) == [] and _running_in(scratch) == []
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        {"offline": True},
+        {"offline": False},
+        {"no_deps": True},
+        {"extra_index": "http://127.0.0.1:9/simple/"},
+    ],
+)
+def test_the_guess_is_the_plans_first_install(
+    built: Path, tmp_path: Path, flags: dict[str, Any]
+) -> None:
+    """What the flags say, read with the build manifest, is the command the plan's round
+    runs (argv, requirements file, environment), online or not; another option is not."""
+    plan = plan_verify(load_workspace(built), VerifyOptions(**flags))
+    work = tmp_path / FIRST_ROUND
+    env = Environment(work / "venv", plan.installer.name)
+    planned = first_install(plan.installer, plan.rounds[0], work, env)
+    guessed = guessed_install(plan.installer, _guess(built, **{"offline": False, **flags}), work)
+    assert planned is not None and guessed == planned
+    other = guessed_install(
+        plan.installer, _guess(built, offline=not plan.rounds[0].options.offline), work
+    )
+    assert other is not None and other != planned
+
+
+def test_the_installer_is_guessed_as_the_plan_finds_it(built: Path) -> None:
+    """The environment's command starts before uv is asked whether it runs: with the
+    installer the plan finds here, or with none for an unknown name (the plan says so)."""
+    assert _likely_installer(None) == _likely_installer("auto") == find_installer()
+    assert _likely_installer("uv") == find_installer("uv")
+    assert _likely_installer("pip") == PipInstaller()
+    assert _likely_installer("conda") is None
+    with HeadStart("conda", guess=_guess(built)) as head:
+        assert head.take(_real_plan(built)) is None
     assert not head.directory.exists()

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import inspect
 import json
-import shutil
 import subprocess
 import sys
 import zipfile
+from email.parser import HeaderParser
 from pathlib import Path
 
 import pytest
 
 from relnox.errors import VerifyError
-from relnox.verify import smoke
+from relnox.verify import in_env, smoke
 from relnox.verify.smoke import (
     compare_files,
     judge,
-    read_dist_info,
     top_level_names,
     wheel_facts,
 )
@@ -106,83 +106,6 @@ def test_judge_reports_each_check() -> None:
     assert not judge("1.2.0", {"name": "x", "installed": None, "modules": []})[0].ok
 
 
-_COMPARE = """
-import importlib.metadata, json, sys
-from pathlib import Path
-from relnox.verify.smoke import read_dist_info
-site = sys.argv[1]
-seen, wrong = 0, []
-for dist in importlib.metadata.distributions(path=[site]):
-    name = dist.metadata["Name"]
-    found = read_dist_info(name, [site])
-    if found is None:
-        continue
-    (first,) = list(importlib.metadata.distributions(name=name, path=[site]))[:1]
-    scripts = sorted(e.name for e in first.entry_points if e.group == "console_scripts")
-    base = Path(str(first.locate_file(""))).resolve()
-    if (found["version"], found["files"], found["scripts"], Path(found["base"]).resolve()) != (
-        first.version, [str(f) for f in first.files or ()], scripts, base
-    ):
-        wrong.append(name)
-    seen += 1
-print(json.dumps({"seen": seen, "wrong": wrong, "none": read_dist_info("no-such", [site])}))
-"""
-
-
-def test_the_check_reads_what_importlib_metadata_reads(tmp_path: Path) -> None:
-    """For every distribution of this environment (real ones, with RECORDs and console
-    scripts), the check process's own reader of ``.dist-info`` gives importlib.metadata's
-    version, files, console scripts and location, or leaves the answer to it.
-
-    Both read one snapshot of the environment's ``.dist-info`` folders, in a new process
-    as the check is: the environment can change under a running suite (on a fresh home,
-    virtualenv appends the bytecode it compiles to its seed packages' RECORDs)."""
-    site = tmp_path / "site"
-    site.mkdir()
-    for entry in sys.path:
-        if not Path(entry or ".").is_dir():
-            continue
-        for info in sorted(Path(entry or ".").glob("*.dist-info")):
-            if not (site / info.name).exists() and (info / "METADATA").is_file():
-                shutil.copytree(info, site / info.name)
-    ran = subprocess.run(
-        [sys.executable, "-c", _COMPARE, str(site)], capture_output=True, text=True, check=False
-    )
-    assert ran.returncode == 0, ran.stderr
-    answer = json.loads(ran.stdout)
-    assert answer["wrong"] == []
-    assert answer["seen"] >= 10  # pytest, packaging, ruff, mypy... all plain .dist-info here
-    assert answer["none"] is None
-
-
-def test_the_check_leaves_what_it_cannot_read_to_importlib_metadata(tmp_path: Path) -> None:
-    """A folded Version header, an egg-info or a zip on the path: no answer of its own."""
-    site = tmp_path / "site"
-    folded = site / "folded-1.0.dist-info"
-    folded.mkdir(parents=True)
-    (folded / "METADATA").write_text("Name: folded\nVersion:\n 1.0\n\n", encoding="utf-8")
-    (site / "egged-1.0.egg-info").mkdir()
-    (site / "egged-1.0.egg-info" / "PKG-INFO").write_text("Version: 1.0\n", encoding="utf-8")
-    plain = site / "Plain_Pkg-2.0.dist-info"
-    plain.mkdir()
-    (plain / "METADATA").write_text("Name: plain.pkg\nversion:  2.0\n\nBody\n", encoding="utf-8")
-    (plain / "entry_points.txt").write_text(
-        "# c\n[gui_scripts]\ng = m:f\n[console_scripts]\n b = m:f \na=m:g\n", encoding="utf-8"
-    )
-    zipped = tmp_path / "lib.zip"
-    zipped.write_bytes(b"PK")
-    path = [str(site)]
-    assert read_dist_info("folded", path) is None
-    assert read_dist_info("egged", path) is None
-    assert read_dist_info("plain-pkg", [str(zipped), *path]) is None
-    assert read_dist_info("PLAIN.pkg", path) == {
-        "version": "2.0",
-        "files": [],
-        "scripts": ["a", "b"],
-        "base": str(site),
-    }
-
-
 #: what importing verify's face must not load: what only another stage, a check of an
 #: artifact's metadata, or the run's check script needs (each made or imported on first use)
 NOT_AT_START = (
@@ -209,7 +132,45 @@ def test_the_check_script_made_on_first_use_is_the_one_script() -> None:
 
     script = smoke.check_script()
     assert verify.CHECK_SCRIPT == smoke.CHECK_SCRIPT == script
-    assert script.startswith("from __future__ import annotations\n")
-    assert inspect.getsource(smoke.import_names) in script
-    assert inspect.getsource(smoke.read_dist_info) in script
+    assert script == Path(in_env.__file__).read_text(encoding="utf-8")
+    assert inspect.getsource(in_env.import_names) in script
     compile(script, "check.py", "exec")  # the script is whole Python
+
+
+def _email_fields(text: str) -> dict[str, list[str]]:
+    metadata = HeaderParser().parsestr(text)
+    fields = ("name", "version", "requires-python", "provides-extra")
+    return {f: [str(v) for v in metadata.get_all(f) or ()] for f in fields if f in metadata}
+
+
+METADATA_SHAPES = [
+    "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\nRequires-Python: >=3.9\n\nBody\n",
+    "name: demo\r\nVERSION:\t1.0 \r\nProvides-Extra: cli\r\nProvides-Extra: http\r\n\r\n",
+    "Name: demo\nVersion: 1.0\nDescription: one\n        | two\n        | three\nProvides-Extra: x\n",
+    "Name: demo\nVersion:\n 1.0\n\n",  # a folded field: email reads it
+    "Name: demo\nnot a header\nVersion: 1.0\n",  # the headers end there, for email
+    " Name: demo\nVersion: 1.0\n",
+    "From someone\nName: demo\n",
+    "Name: demo\rVersion: 1.0\n",
+    "Name: demo\nDescription: x\n foo\rVersion: 2.0\n",
+    "Name: dé mo\nVersion: 1.0\nRequires-Python: >=3.9,<4\n",
+    ": empty\nName: demo\n",
+    "Name: demo\nVersion: 1.0",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", METADATA_SHAPES)
+def test_metadata_fields_are_what_emails_parser_reads(text: str) -> None:
+    assert smoke.metadata_fields(text) == _email_fields(text)
+
+
+def test_metadata_fields_of_every_installed_distribution() -> None:
+    """This environment's METADATA files (real ones, of many build backends)."""
+    seen = 0
+    for dist in importlib.metadata.distributions():
+        text = dist.read_text("METADATA")
+        if text:
+            assert smoke.metadata_fields(text) == _email_fields(text), dist.metadata["Name"]
+            seen += 1
+    assert seen >= 10

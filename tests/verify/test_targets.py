@@ -15,6 +15,7 @@ from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, write_workspace
 from relnox.tools.envs import find_python
 from relnox.verify import VerifyOptions
+from relnox.verify.in_env import import_names
 from relnox.verify.report import (
     EXTRA,
     INTERPRETER,
@@ -24,7 +25,7 @@ from relnox.verify.report import (
     failure_cause,
 )
 from relnox.verify.run import render_report, verify_install
-from relnox.verify.smoke import Check, import_names
+from relnox.verify.smoke import Check
 from relnox.verify.targets import parse_extras, satisfies
 from tests.conftest import run_relnox
 from tests.verify_support import uv_build

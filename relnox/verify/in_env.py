@@ -1,0 +1,234 @@
+"""The check process: run inside the fresh environment, it only *collects* facts.
+
+``python -I check.py spec.json result.json``, where ``check.py`` is this very file
+(:func:`relnox.verify.smoke.check_script`): for each package of the spec, the installed
+version, files and console scripts (:func:`read_dist_info`, else importlib.metadata),
+each import's outcome, its ``__version__`` and where the module came from; judging is
+the caller's (:func:`relnox.verify.smoke.judge`, where :mod:`packaging` is at hand).
+
+Standard library only, and it runs on the environment's interpreter, which may be older
+than relnox's (annotations are never evaluated). It imports only what every run needs
+(json, os, sys, time, csv): importlib.metadata and subprocess are imported when a
+distribution is not a plain .dist-info, or ships binaries only; typing never.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+import time
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs the check process ~3 ms: never imported at run time
+    from collections.abc import Iterable, Sequence
+    from typing import Any
+
+
+def import_names(paths: Iterable[str]) -> list[str]:
+    """What to import to prove the files ``paths`` install work: every regular package
+    (a directory with ``__init__``) and module, descending PEP 420 namespace packages
+    (``ns/plugin/__init__.py`` without ``ns/__init__.py`` gives ``ns.plugin``).
+
+    """
+    files = set()
+    for path in paths:
+        parts = tuple(path.replace("\\", "/").split("/"))
+        if parts[0].endswith(".data") and len(parts) > 2 and parts[1] in ("purelib", "platlib"):
+            parts = parts[2:]
+        if parts[0].endswith((".dist-info", ".data")) or parts[0] in ("..", "__pycache__"):
+            continue
+        files.add(parts)
+    code = (".py", ".so", ".pyd")
+    regular = {f[:-1] for f in files if f[-1].split(".")[0] == "__init__" and f[-1].endswith(code)}
+    names = set()
+    for parts in files:
+        for depth in range(1, len(parts)):
+            if not parts[depth - 1].isidentifier():
+                break
+            if parts[:depth] in regular:
+                names.add(".".join(parts[:depth]))
+                break
+        else:  # a module of the top level or of namespace packages only
+            module = (*parts[:-1], parts[-1].split(".")[0])
+            is_code = parts[-1].endswith(code) and module[-1] != "__init__"
+            if is_code and all(p.isidentifier() for p in module):
+                names.add(".".join(module))
+    return sorted(names)
+
+
+def read_dist_info(name: str, path: Sequence[str]) -> dict[str, Any] | None:
+    """What ``importlib.metadata.distribution(name)`` says of an installed distribution
+    (version, files, console scripts, where its files are), read from the same file it
+    reads: the first ``*.dist-info`` of ``name`` on ``path`` (``sys.path``), in its
+    order. None when that is not a plain ``.dist-info`` directory (an egg, a zip, a folded
+    header, no METADATA): the caller asks importlib.metadata, which costs the check
+    process ~25 ms of imports (email, zipfile, pathlib...) every run.
+
+    """
+    import csv
+    import os
+
+    def normal(text: str) -> str:  # importlib.metadata's Prepared.normalize
+        out = text.lower().replace("-", "_").replace(".", "_")
+        while "__" in out:
+            out = out.replace("__", "_")
+        return out
+
+    def read(folder: str, file: str) -> str | None:
+        try:
+            with open(os.path.join(folder, file), encoding="utf-8") as fh:
+                return fh.read()
+        except FileNotFoundError:
+            return None
+
+    wanted = normal(name)
+    for entry in path:
+        root = entry or "."
+        if os.path.isfile(root):
+            return None  # a zip on the path: importlib.metadata looks inside it
+        try:
+            children = os.listdir(root)
+        except OSError:
+            continue
+        for child in children:
+            low = child.lower()
+            if not low.endswith((".dist-info", ".egg-info")):
+                continue
+            if normal(low.rpartition(".")[0].partition("-")[0]) != wanted:
+                continue
+            info = os.path.join(root, child)
+            text = read(info, "METADATA") if low.endswith(".dist-info") else None
+            if text is None:
+                return None
+            version = None
+            lines = text.split("\n")
+            for number, line in enumerate(lines):
+                if not line.strip():
+                    break
+                key, sep, value = line.partition(":")
+                if sep and key.lower() == "version" and version is None:
+                    following = lines[number + 1] if number + 1 < len(lines) else ""
+                    if following[:1] in (" ", "\t"):
+                        return None  # a folded header: email's parser decides
+                    version = value.lstrip(" \t").rstrip("\r")
+            if version is None:
+                return None
+            record = read(info, "RECORD")
+            rows = csv.reader(record.splitlines()) if record else ()
+            files = [row[0] for row in rows if row]
+            scripts, section = [], None
+            for raw in (read(info, "entry_points.txt") or "").splitlines():
+                line = raw.strip()
+                if not line or line.startswith("#"):
+                    continue
+                if line.startswith("[") and line.endswith("]"):
+                    section = line.strip("[]")
+                elif section == "console_scripts":
+                    scripts.append(line.split("=", 1)[0].strip())
+            return {"version": version, "files": files, "scripts": sorted(scripts), "base": root}
+    return None
+
+
+def installed(name: str) -> dict[str, Any] | None:
+    """(version, files, console scripts, where files are relative to), or None."""
+    found = read_dist_info(name, sys.path)
+    if found is not None:
+        return found
+    import importlib.metadata as md
+
+    try:
+        dist = md.distribution(name)
+    except md.PackageNotFoundError:
+        return None
+    return {
+        "version": dist.version,
+        "files": [str(f) for f in dist.files or ()],
+        "scripts": sorted(e.name for e in dist.entry_points if e.group == "console_scripts"),
+        "base": str(dist.locate_file("")),
+    }
+
+
+def run_binaries(dist: dict[str, Any], prefix: str) -> list[dict[str, Any]]:
+    """A binary-only wheel (.data/scripts): each binary it installed run with --version."""
+    import subprocess
+
+    seen = []
+    for file in dist["files"]:
+        path = os.path.realpath(os.path.join(dist["base"], file))
+        parent = os.path.basename(os.path.dirname(path))
+        if parent not in ("bin", "Scripts") or not path.startswith(prefix + os.sep):
+            continue
+        result: dict[str, Any] = {"binary": os.path.basename(path), "ok": False, "output": ""}
+        try:
+            proc = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=60)
+        except (OSError, subprocess.SubprocessError) as exc:
+            result["output"] = str(exc)
+        else:
+            result["ok"] = proc.returncode == 0
+            lines = (proc.stdout or proc.stderr).strip().splitlines()
+            result["output"] = lines[0] if lines else f"exit {proc.returncode}"
+        seen.append(result)
+    return seen
+
+
+def check_module(name: str, prefix: str) -> dict[str, Any]:
+    """One import: whether it worked (the end of the traceback if not), ``__version__``,
+    where the module came from and whether that is inside the environment."""
+    seen: dict[str, Any] = {
+        "module": name,
+        "ok": False,
+        "error": None,
+        "version": None,
+        "location": None,
+    }
+    try:
+        module = importlib.import_module(name)
+    except BaseException:
+        import traceback  # only when an import failed: it costs every check otherwise
+
+        seen["error"] = "".join(traceback.format_exc().strip().splitlines(True)[-8:])
+        return seen
+    seen["ok"] = True
+    version = getattr(module, "__version__", None)
+    seen["version"] = None if version is None else str(version)
+    where = getattr(module, "__file__", None) or next(iter(getattr(module, "__path__", [])), None)
+    seen["location"] = where
+    seen["inside"] = where is None or os.path.realpath(where).startswith(prefix + os.sep)
+    return seen
+
+
+def check_package(pkg: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """What the environment shows of one package of the spec."""
+    start = time.perf_counter()
+    out: dict[str, Any] = {
+        "name": pkg["name"],
+        "installed": None,
+        "top_level": [],
+        "scripts": [],
+        "modules": [],
+    }
+    dist = installed(pkg["name"])
+    if dist is not None:
+        out["installed"] = dist["version"]
+        out["top_level"] = import_names(dist["files"])
+        out["scripts"] = dist["scripts"]
+    modules = sorted(set(pkg["modules"]) | set(out["top_level"]))
+    out["binaries"] = [] if modules or dist is None else run_binaries(dist, prefix)
+    out["modules"] = [check_module(name, prefix) for name in modules]
+    out["seconds"] = time.perf_counter() - start
+    return out
+
+
+def main(spec_file: str, result_file: str) -> None:
+    prefix = os.path.realpath(sys.prefix)
+    with open(spec_file, encoding="utf-8") as fh:
+        spec = json.load(fh)
+    results = [check_package(pkg, prefix) for pkg in spec["packages"]]
+    with open(result_file, "w", encoding="utf-8") as fh:
+        json.dump({"prefix": prefix, "python": sys.version.split()[0], "packages": results}, fh)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
