@@ -51,13 +51,20 @@ def _repo_tags(
         for line in refs.splitlines()
         if (ref := line.partition(" ")[2]).startswith("refs/tags/") and ref != "refs/tags/"
     ]
-    dates = _dates(root) if names else {}
+    # a tag's date is its tag object's (annotated) or its commit's (lightweight): both are
+    # named in ``refs``, which is part of ``key``, so the dates are kept under it too
+    dates: dict[str, int] = {}
+    if names:
+        kept = history.remembered(
+            key, "dates", ["tags"], lambda _: {"tags": _dates(root)}, _is_ranks
+        )
+        dates = dict(kept["tags"])
     # the tags HEAD contains, nearest first: one walk of all history, remembered while
     # HEAD and the refs are what they were (relnox.tools.history)
     nearness: dict[str, int] = {}
     if head is not None:
         walked = history.remembered(
-            key, "tags", ["HEAD"], lambda _: {"HEAD": _walk(root)}, valid=_is_nearness
+            key, "tags", ["HEAD"], lambda _: {"HEAD": _walk(root)}, valid=_is_ranks
         )
         nearness = dict(walked["HEAD"])
     return RepoTags(
@@ -105,8 +112,9 @@ def _ask_at_once(root: Path) -> tuple[str, str | None, tuple[Path, ...] | None, 
         return refs.result(), state.head, state.paths, state.shallow
 
 
-def _is_nearness(answer: Any) -> bool:
-    """A kept walk has the shape :func:`_walk` gives: tag names to ranks."""
+def _is_ranks(answer: Any) -> bool:
+    """A kept walk or dates have the shape :func:`_walk` and :func:`_dates` give: tag
+    names to whole numbers."""
     return isinstance(answer, dict) and all(
         isinstance(k, str) and type(v) is int for k, v in answer.items()
     )
