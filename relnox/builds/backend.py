@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import py_compile
 import subprocess
 import sys
 import tarfile
+import threading
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -39,6 +42,32 @@ class BackendError(BuildError):
     """The build backend failed; the message ends with its last lines of output."""
 
 
+#: pyproject-hooks' script, which its hook caller runs as ``python SCRIPT HOOK DIRECTORY``
+IN_PROCESS = "_in_process.py"
+_compiling = threading.Lock()
+
+
+def _compiled(cmd: list[str], env: BuildEnv) -> list[str]:
+    """``cmd`` with pyproject-hooks' script replaced by its bytecode, compiled once per
+    environment: run as a script, the source was compiled anew in every hook process
+    (3 ms of its 25 for pdm-backend's ``get_requires_for_build_sdist``). Only where the
+    environment's interpreter is this one (its bytecode is valid there); the script
+    removes its own directory from ``sys.path`` either way. Else ``cmd`` as it is."""
+    if len(cmd) != 4 or Path(cmd[1]).name != IN_PROCESS:
+        return cmd
+    if os.path.realpath(env.python) != os.path.realpath(sys.executable):
+        return cmd
+    target = env.path / "relnox-hooks" / (Path(IN_PROCESS).stem + ".pyc")
+    with _compiling:
+        if not target.is_file():
+            try:  # written atomically by py_compile
+                py_compile.compile(cmd[1], cfile=str(target), doraise=True)
+            except (py_compile.PyCompileError, OSError) as exc:
+                logger.debug("running %s as it is: %s", cmd[1], exc)
+                return cmd
+    return [cmd[0], str(target), *cmd[2:]]
+
+
 def _runner(
     env: BuildEnv,
     log: OutputLog,
@@ -51,7 +80,7 @@ def _runner(
         full = env.environ(environ)
         full.update(extra_environ or {})
         with slot():  # the hook process runs in one of the run's slots
-            code = log.run(list(cmd), cwd=cwd, env=full)
+            code = log.run(_compiled(list(cmd), env), cwd=cwd, env=full)
         if code != 0:  # the runner contract of pyproject-hooks (and so of build)
             raise subprocess.CalledProcessError(code, list(cmd))
 
