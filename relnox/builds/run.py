@@ -16,7 +16,9 @@ recorded files still have their sha256, is not built again: its files are reused
 ("unchanged, reused"); what its inputs are, and when they cannot be established (so it
 is always rebuilt), is in :mod:`relnox.builds.inputs`. ``--force`` rebuilds.
 
-How environments are made and why (measurements): :mod:`relnox.builds.envpool`.
+How environments are made and why (measurements): :mod:`relnox.builds.envpool`; those
+begun while the plan is read: :mod:`relnox.builds.head_start`; why twice ``--jobs``
+packages are in flight with ``--jobs`` hook processes at once: :mod:`relnox.builds.slots`.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from relnox.invoke._shards import SHARD_HELP, TIMINGS_HELP
 HELP = {
     "package": "build only this package (repeatable; default: all, in dependency order)",
     "changed": CHANGED_HELP,
-    "jobs": "packages built at once (default: the number of CPUs)",
+    "jobs": "build-backend (and --test) processes run at once (default: the number of CPUs)",
     "wheel-only": "build only wheels (from the source tree)",
     "sdist-only": "build only sdists",
     "clean": "remove old artifacts first (dist/ files of the selected packages, build/, *.egg-info)",
