@@ -109,9 +109,8 @@ class HeadStart:
             return
         auto = options.installer == "auto" and installer.name == "uv"
         fallback = PipInstaller() if auto else None
-        pool = EnvPool(installer, python, self.directory / "envs", fallback)
-        pool.prefetch(requirements)
-        self.pool = pool
+        self.pool = EnvPool(installer, python, self.directory / "envs", fallback)
+        self.pool.prefetch(requirements)  # close() joins whatever of it started
 
     def take(self, plan: BuildPlan) -> EnvPool | None:
         """The pool, when ``plan`` builds with its installer, fallback and interpreter
