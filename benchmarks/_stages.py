@@ -21,6 +21,7 @@ STAGES = (
     ("plan", "plan: inputs, epochs, what to reuse"),
     ("env create", "make build environments (uv venv + install)"),
     ("env wait", "a package waiting for its environment"),
+    ("slot wait", "a hook waiting for one of --jobs slots (more packages in flight)"),
     ("hook requires", "hook processes: get_requires_for_build_*"),
     ("hook build", "hook processes: build_sdist / build_wheel"),
     ("unpack", "unpack the sdist for the wheel"),
@@ -37,8 +38,20 @@ class _Clock:
         self.total: dict[str, float] = {}
         self.lock = threading.Lock()
         self.spans: dict[str, list[float]] = {}  # stage -> [first start, last end]
+        self.hooks: list[tuple[float, float]] = []  # each hook process: start, end
 
-    def wrap(self, owner: Any, name: str, stage: str) -> Callable[[], None]:
+    def add(self, stage: str, start: float, end: float) -> None:
+        with self.lock:
+            if stage.startswith("hook"):
+                self.hooks.append((start, end))
+            self.total[stage] = self.total.get(stage, 0.0) + end - start
+            span = self.spans.setdefault(stage, [start, end])
+            span[0], span[1] = min(span[0], start), max(span[1], end)
+
+    def wrap(
+        self, owner: Any, name: str, stage: str | Callable[..., str | None]
+    ) -> Callable[[], None]:
+        """Time ``owner.name`` as ``stage`` (or as what ``stage(*args)`` names; None: not)."""
         original = getattr(owner, name)
 
         def timed(*args: Any, **kwargs: Any) -> Any:
@@ -46,31 +59,49 @@ class _Clock:
             try:
                 return original(*args, **kwargs)
             finally:
-                end = time.perf_counter()
-                with self.lock:
-                    self.total[stage] = self.total.get(stage, 0.0) + end - start
-                    span = self.spans.setdefault(stage, [start, end])
-                    span[0], span[1] = min(span[0], start), max(span[1], end)
+                which = stage if isinstance(stage, str) else stage(*args)
+                if which is not None:
+                    self.add(which, start, time.perf_counter())
 
         setattr(owner, name, timed)
         return lambda: setattr(owner, name, original)
 
+    def wrap_hold(self, owner: Any) -> Callable[[], None]:
+        """Time how long ``owner.hold`` (a context manager) waits before its block runs."""
+        original = owner.hold
+
+        @contextlib.contextmanager
+        def hold(slots: Any, *args: Any, **kwargs: Any) -> Iterator[None]:
+            start = time.perf_counter()
+            with original(slots, *args, **kwargs):
+                self.add("slot wait", start, time.perf_counter())
+                yield
+
+        owner.hold = hold
+        return lambda: setattr(owner, "hold", original)
+
+
+def _hook(log: Any, argv: Sequence[str], *args: Any, **kwargs: Any) -> str | None:
+    """The stage of a process a build's log runs: a hook (by its name), else none."""
+    if len(argv) > 2 and "_in_process" in str(argv[1]):
+        return "hook requires" if str(argv[2]).startswith("get_requires") else "hook build"
+    return None
+
 
 @contextlib.contextmanager
 def _timers(clock: _Clock) -> Iterator[None]:
-    import build
-
     import relnox.builds.backend as backend
     import relnox.builds.envpool as envpool
     import relnox.builds.run as run
+    import relnox.builds.slots as slots
 
     undo = [
         clock.wrap(run, "load_workspace", "workspace"),
         clock.wrap(run, "plan_build", "plan"),
         clock.wrap(envpool.EnvPool, "_create", "env create"),
         clock.wrap(backend.PackageBuilder, "_env", "env wait"),
-        clock.wrap(build.ProjectBuilder, "get_requires_for_build", "hook requires"),
-        clock.wrap(build.ProjectBuilder, "build", "hook build"),
+        clock.wrap_hold(slots.Slots),
+        clock.wrap(envpool.OutputLog, "run", _hook),  # the hook processes themselves
         clock.wrap(backend, "unpack_sdist", "unpack"),
         clock.wrap(run, "normalize_sdist", "normalise"),
         clock.wrap(run, "check_artifacts", "checks"),
@@ -108,8 +139,26 @@ def report(root: Path, out: Path, packages: Sequence[str], jobs: int) -> None:
             f"the first environment); the last hook ends at {last:.2f}s, "
             f"{wall - last:.2f}s before the end"
         )
+    if clock.hooks:
+        jobs = result.plan.jobs
+        short = _fewer_than(clock.hooks, jobs)
+        print(
+            f"  from the first hook to the last: {short:.2f}s with fewer than {jobs} hook "
+            "process(es) running (a core left idle by the build)"
+        )
     print(
         f"  wall {wall:.2f}s; build phase {phase:.2f}s x {result.plan.jobs} job(s) = "
         f"{phase * result.plan.jobs:.2f} worker-seconds (env wait and hooks overlap: "
         "a hook waits for its environment)"
     )
+
+
+def _fewer_than(intervals: Sequence[tuple[float, float]], count: int) -> float:
+    """Seconds between the first start and the last end with fewer than ``count`` running."""
+    edges = sorted([(start, 1) for start, _ in intervals] + [(end, -1) for _, end in intervals])
+    running, since, short = 0, edges[0][0], 0.0
+    for at, step in edges:
+        if running < count:
+            short += at - since
+        running, since = running + step, at
+    return short

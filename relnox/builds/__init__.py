@@ -1,6 +1,7 @@
 """build_all: every selected package built, checked and recorded, in dependency order.
 
-The face: :data:`STAGE` and its types, ``build_all`` (plan and run in one call, the
+The face: :data:`STAGE` and its types (with :class:`HeadStart`, the build environments
+made while the plan is read), ``build_all`` (plan and run in one call, the
 library's ``relnox.build_all``) and ``refuse_stale``, which publish and verify ask before
 they use a dist directory.
 
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from relnox.stage import lazy_face
 
 if TYPE_CHECKING:
+    from relnox.builds.head_start import HeadStart
     from relnox.builds.inputs import refuse_stale
     from relnox.builds.plan import BuildOptions, BuildPlan
     from relnox.builds.run import BuildResult, PackageOutcome, build_all
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 #: each name of the face -> the module that defines it
 _FACE = {
     "refuse_stale": "relnox.builds.inputs",
+    "HeadStart": "relnox.builds.head_start",
     "BuildOptions": "relnox.builds.plan",
     "BuildPlan": "relnox.builds.plan",
     "plan_build": "relnox.builds.plan",
@@ -52,6 +55,7 @@ __all__ = [
     "BuildOptions",
     "BuildPlan",
     "BuildResult",
+    "HeadStart",
     "PackageOutcome",
     "build_all",
     "refuse_stale",

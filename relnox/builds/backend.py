@@ -9,18 +9,23 @@ environment of their own when the shared one lacks them.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import py_compile
 import subprocess
 import sys
 import tarfile
+import threading
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from relnox.artifacts.reproducible import resolve_outside_links
 from relnox.builds.envpool import BuildEnv, EnvPool, OutputLog
+from relnox.builds.slots import Slots
 from relnox.errors import BuildError, one_line
 from relnox.project.pyproject import is_project_dir
 
@@ -37,13 +42,45 @@ class BackendError(BuildError):
     """The build backend failed; the message ends with its last lines of output."""
 
 
-def _runner(env: BuildEnv, log: OutputLog, environ: Mapping[str, str]) -> RunnerType:
+#: pyproject-hooks' script, which its hook caller runs as ``python SCRIPT HOOK DIRECTORY``
+IN_PROCESS = "_in_process.py"
+_compiling = threading.Lock()
+
+
+def _compiled(cmd: list[str], env: BuildEnv) -> list[str]:
+    """``cmd`` with pyproject-hooks' script replaced by its bytecode, compiled once per
+    environment: run as a script, the source was compiled anew in every hook process
+    (3 ms of its 25 for pdm-backend's ``get_requires_for_build_sdist``). Only where the
+    environment's interpreter is this one (its bytecode is valid there); the script
+    removes its own directory from ``sys.path`` either way. Else ``cmd`` as it is."""
+    if len(cmd) != 4 or Path(cmd[1]).name != IN_PROCESS:
+        return cmd
+    if os.path.realpath(env.python) != os.path.realpath(sys.executable):
+        return cmd
+    target = env.path / "relnox-hooks" / (Path(IN_PROCESS).stem + ".pyc")
+    with _compiling:
+        if not target.is_file():
+            try:  # written atomically by py_compile
+                py_compile.compile(cmd[1], cfile=str(target), doraise=True)
+            except (py_compile.PyCompileError, OSError) as exc:
+                logger.debug("running %s as it is: %s", cmd[1], exc)
+                return cmd
+    return [cmd[0], str(target), *cmd[2:]]
+
+
+def _runner(
+    env: BuildEnv,
+    log: OutputLog,
+    environ: Mapping[str, str],
+    slot: Callable[[], contextlib.AbstractContextManager[None]] = contextlib.nullcontext,
+) -> RunnerType:
     def run(
         cmd: Sequence[str], cwd: str | None = None, extra_environ: Mapping[str, str] | None = None
     ) -> None:
         full = env.environ(environ)
         full.update(extra_environ or {})
-        code = log.run(list(cmd), cwd=cwd, env=full)
+        with slot():  # the hook process runs in one of the run's slots
+            code = log.run(_compiled(list(cmd), env), cwd=cwd, env=full)
         if code != 0:  # the runner contract of pyproject-hooks (and so of build)
             raise subprocess.CalledProcessError(code, list(cmd))
 
@@ -104,6 +141,17 @@ class PackageBuilder:
     pool: EnvPool
     log: OutputLog
     environ: Mapping[str, str]
+    slots: Slots | None = None  # hook processes run in one of these (relnox.builds.slots)
+    priority: int = 0  # the package's place in the build order (relnox.builds.slots)
+    hooks: int = 0  # hook processes started so far
+
+    def _slot(self) -> contextlib.AbstractContextManager[None]:
+        """A slot for the next hook process (:mod:`relnox.builds.slots`: the package with
+        the most hooks still to run first, then the earliest in the order)."""
+        self.hooks += 1
+        if self.slots is None:
+            return contextlib.nullcontext()
+        return self.slots.hold((self.hooks, self.priority))
 
     def _failure(self, what: str, exc: Exception) -> BackendError:
         inner = getattr(exc, "exception", None)  # build's BuildBackendException wraps the cause
@@ -124,7 +172,7 @@ class PackageBuilder:
             raise BuildError(f"{self.label}: {exc}") from None
 
     def _builder(self, source: Path, env: BuildEnv) -> ProjectBuilder:
-        runner = _runner(env, self.log, self.environ)
+        runner = _runner(env, self.log, self.environ, self._slot)
         return _project_builder(source, str(env.python), runner, self.label)
 
     def build_one(self, source: Path, kind: Kind, outdir: Path) -> Path:

@@ -157,6 +157,7 @@ class EnvPool:
     _guard: threading.Lock = field(default_factory=threading.Lock)
     _threads: list[threading.Thread] = field(default_factory=list)
     _failed: dict[tuple[str, ...], BuildError] = field(default_factory=dict)
+    _started: set[tuple[str, ...]] = field(default_factory=set)  # by prefetch
 
     def get(self, requirements: Iterable[str]) -> BuildEnv:
         """The environment for ``requirements``: made on first use, then shared.
@@ -196,7 +197,8 @@ class EnvPool:
             except BuildError as exc:  # the package that needs it reports it
                 logger.debug("making a build environment failed: %s", exc)
 
-        for requirements in {tuple(sorted(r)) for r in requirement_sets}:
+        for requirements in {tuple(sorted(r)) for r in requirement_sets} - self._started:
+            self._started.add(requirements)
             thread = threading.Thread(target=make, args=(requirements,), daemon=True)
             thread.start()
             self._threads.append(thread)

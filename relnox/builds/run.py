@@ -16,7 +16,9 @@ recorded files still have their sha256, is not built again: its files are reused
 ("unchanged, reused"); what its inputs are, and when they cannot be established (so it
 is always rebuilt), is in :mod:`relnox.builds.inputs`. ``--force`` rebuilds.
 
-How environments are made and why (measurements): :mod:`relnox.builds.envpool`.
+How environments are made and why (measurements): :mod:`relnox.builds.envpool`; those
+begun while the plan is read: :mod:`relnox.builds.head_start`; why twice ``--jobs``
+packages are in flight with ``--jobs`` hook processes at once: :mod:`relnox.builds.slots`.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ from relnox.artifacts.manifest import (
 from relnox.builds.inputs import UNPROVABLE, ignored_part, package_owners
 from relnox.builds.needs import NeedFailed, Needs, chains_first, must_start_after_needs
 from relnox.builds.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build
+from relnox.builds.slots import Slots
 from relnox.builds.sources import unprovable
 from relnox.errors import BuildError, RelnoxError
 from relnox.paths import rel
@@ -117,6 +120,9 @@ class PackageOutcome:
 
 
 DONE = (BuildStatus.BUILT, BuildStatus.REUSED)
+#: packages in flight per job: their hook processes run --jobs at a time, and one's own
+#: work (unpacking, checks) while the others' hooks run (relnox.builds.slots)
+IN_FLIGHT = 2
 REUSED_STATUS = "unchanged, reused"
 
 
@@ -316,6 +322,8 @@ class _Run:
     top: Path | None = None  # the repository's top, resolved (read once for every package)
     owners: Mapping[str, str] | None = None  # package directories (relnox.builds.inputs)
     sweeper: Sweeper | None = None  # removes each package's scratch beside the builds
+    slots: Slots | None = None  # --jobs hook processes at once (relnox.builds.slots)
+    priority: Mapping[str, int] = field(default_factory=dict)  # name -> place in the order
 
     def _discard(self, work: Path) -> None:
         if self.sweeper is not None:
@@ -380,7 +388,15 @@ class _Run:
             epoch = self.plan.epoch_of(pkg)
             if epoch is not None:
                 environ["SOURCE_DATE_EPOCH"] = str(epoch)
-            builder = PackageBuilder(label, pkg.backend, self.pool, log, environ)
+            builder = PackageBuilder(
+                label,
+                pkg.backend,
+                self.pool,
+                log,
+                environ,
+                self.slots,
+                self.priority.get(name, 0),
+            )
             files = builder.build(pkg.directory, work, sdist=self.plan.sdist, wheel=self.plan.wheel)
             if epoch is not None:
                 for path in files:
@@ -554,7 +570,7 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
         )
         environments = 0
     else:
-        results, environments = _build(plan)
+        results, environments = _build(plan, runtime)
     manifest = _write_manifest(plan, results)
     stale = _stale(plan)
     for path in stale:
@@ -568,11 +584,12 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
     )
 
 
-def _build(plan: BuildPlan) -> tuple[tuple[PackageOutcome, ...], int]:
+def _build(plan: BuildPlan, runtime: Runtime | None) -> tuple[tuple[PackageOutcome, ...], int]:
     """Build the packages of ``plan`` it does not reuse (and take up those it reuses), in
     dependency order: every package's outcome, in release order, and how many build
     environments were made."""
     from relnox.builds.envpool import EnvPool
+    from relnox.builds.head_start import HeadStart
     from relnox.builds.scratch import Sweeper
     from relnox.tools.envs import without_credentials
 
@@ -580,8 +597,12 @@ def _build(plan: BuildPlan) -> tuple[tuple[PackageOutcome, ...], int]:
     environ = without_credentials(os.environ)  # hooks and tests never see a token
     if plan.source_date_epoch is not None:
         environ["SOURCE_DATE_EPOCH"] = str(plan.source_date_epoch)
+    head = runtime.head_start if runtime is not None else None
+    early = head.take(plan) if isinstance(head, HeadStart) else None
     with tempfile.TemporaryDirectory(prefix="relnox-build-") as tmp, _backend_warnings():
-        pool = EnvPool(plan.installer, plan.python, Path(tmp) / "envs", plan.fallback)
+        # environments started while the plan was read, if the host began them (its own
+        # to remove: relnox.builds.head_start), else this run's
+        pool = early or EnvPool(plan.installer, plan.python, Path(tmp) / "envs", plan.fallback)
         # the environments first (no hook runs before one is made), then the checkers'
         # imports meanwhile: started before them, the imports held the interpreter while
         # the threads making the environments were still to start their installers
@@ -595,15 +616,21 @@ def _build(plan: BuildPlan) -> tuple[tuple[PackageOutcome, ...], int]:
             run.owners = package_owners(plan.workspace, run.top)
         order = [pkg.name for pkg in plan.packages]
         needs = {pkg.name: pkg.internal_deps for pkg in plan.packages}
+        workers = plan.jobs
         if not must_start_after_needs(plan.packages, plan.test_command is not None):
             run.needs = Needs.of(plan.packages)  # each starts at once; its files wait
             order, needs = chains_first(order, run.needs.waits), {}
+            # more packages in flight than --jobs, their hook processes --jobs at a time
+            # (relnox.builds.slots); --test keeps one package per job (its tests run too)
+            run.slots = Slots(plan.jobs)
+            run.priority = {name: i for i, name in enumerate(order)}
+            workers = plan.jobs * IN_FLIGHT
         try:
             outcomes = run_graph(
                 order,
                 needs,
                 run.build,
-                jobs=plan.jobs,
+                jobs=workers,
                 keep_going=plan.keep_going,
             )
         finally:
@@ -619,4 +646,9 @@ def _build(plan: BuildPlan) -> tuple[tuple[PackageOutcome, ...], int]:
 def build_all(root: Path | str = ".", options: BuildOptions | None = None) -> BuildResult:
     """Load the workspace at ``root``, plan and execute the build."""
 
-    return execute(plan_build(load_workspace(root), options or BuildOptions()))
+    from relnox.builds.head_start import HeadStart
+
+    options = options or BuildOptions()
+    workspace = load_workspace(root)
+    with HeadStart(workspace, options) as head:  # the environments begin while it plans
+        return execute(plan_build(workspace, options), Runtime(head_start=head))

@@ -18,7 +18,7 @@ from relnox.invoke._shards import SHARD_HELP, TIMINGS_HELP
 HELP = {
     "package": "build only this package (repeatable; default: all, in dependency order)",
     "changed": CHANGED_HELP,
-    "jobs": "packages built at once (default: the number of CPUs)",
+    "jobs": "build-backend (and --test) processes run at once (default: the number of CPUs)",
     "wheel-only": "build only wheels (from the source tree)",
     "sdist-only": "build only sdists",
     "clean": "remove old artifacts first (dist/ files of the selected packages, build/, *.egg-info)",
@@ -68,9 +68,10 @@ class BuildAllFlags:
 @relnox_task(name="build-all", locked=True, iterable=["package"], help=HELP, flags=BuildAllFlags)
 def build_all(c: Any, flags: BuildAllFlags) -> dict[str, Any]:
     """Build an sdist and a wheel of every package, in dependency order, checked and recorded."""
-    from relnox.builds import STAGE, BuildOptions
+    from relnox.builds import STAGE, BuildOptions, HeadStart
     from relnox.errors import BuildError
     from relnox.project.discovery import load_workspace
+    from relnox.stage import Runtime
 
     if flags.wheel_only and flags.sdist_only:
         raise BuildError("--wheel-only and --sdist-only exclude each other; pass one of them")
@@ -109,8 +110,9 @@ def build_all(c: Any, flags: BuildAllFlags) -> dict[str, Any]:
         installer=flags.installer,
         force=flags.force,
     )
-    plan = STAGE.plan(load_workspace(flags.root, names), options)
+    workspace = load_workspace(flags.root, names)
     if flags.dry_run:
+        plan = STAGE.plan(workspace, options)
         planned = {**plan.to_json(), "dry_run": True}
         if flags.json:
             echo_json(planned)
@@ -118,7 +120,9 @@ def build_all(c: Any, flags: BuildAllFlags) -> dict[str, Any]:
             for line in plan.describe():
                 echo(line)
         return {"packages": planned["packages"], "dry_run": True}
-    result = STAGE.run(plan)
+    with HeadStart(workspace, options) as head:  # environments made while it plans
+        plan = STAGE.plan(workspace, options)
+        result = STAGE.run(plan, Runtime(head_start=head))
     if flags.shard:
         from relnox.shards import parse_shard, record_shard
 

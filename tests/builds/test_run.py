@@ -171,20 +171,21 @@ def test_two_builds_of_one_commit_are_byte_identical(lib: Path, tmp_path: Path) 
 def test_a_package_scratch_goes_when_its_build_ends(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """One job, two packages: when the second one's files are checked, the first one's
-    scratch directory is gone already (removed as its build ended, not at the run's end);
-    every scratch directory is gone after the run."""
+    """One job, two packages (both in flight: relnox.builds.slots): when a package's build
+    ends, its scratch directory is gone already (removed as its build ended, not at the
+    run's end), while the other one's may still be in use; every scratch directory is
+    gone after the run."""
     import tempfile
 
     import relnox.builds.run as run_module
-    from relnox.artifacts.checks import check_for_record as real_check
 
     specs = [ProjectSpec("sc-one", backend="hatchling"), ProjectSpec("sc-two", backend="hatchling")]
     root = write_workspace(tmp_path / "ws", specs)
     git_init(root)
     made: list[Path] = []
-    left_when_checked: list[list[str]] = []
+    left_at_end: dict[str, list[str]] = {}
     real_mkdtemp = tempfile.mkdtemp
+    real_build = run_module._Run.build
 
     def mkdtemp(*args: Any, **kwargs: Any) -> str:
         path = str(real_mkdtemp(*args, **kwargs))
@@ -192,15 +193,18 @@ def test_a_package_scratch_goes_when_its_build_ends(
             made.append(Path(path))
         return path
 
-    def check(*args: Any, **kwargs: Any) -> Any:
-        left_when_checked.append(sorted(p.name for p in made if p.exists()))
-        return real_check(*args, **kwargs)
+    def build(run: Any, name: str) -> Any:
+        outcome = real_build(run, name)
+        left_at_end[name] = sorted(p.name for p in made if p.exists())
+        return outcome
 
     monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
-    monkeypatch.setattr(run_module, "check_for_record", check)
+    monkeypatch.setattr(run_module._Run, "build", build)
     result = build_all(root, BuildOptions(jobs=1))
     assert len(result.built) == 2 and len(made) == 2
-    assert left_when_checked == [[made[0].name], [made[1].name]]
+    for name in ("sc-one", "sc-two"):
+        own = name.replace("-", "_") + "-"
+        assert not [p for p in left_at_end[name] if p.startswith(own)], left_at_end
     assert not any(p.exists() for p in made)
 
 
