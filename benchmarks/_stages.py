@@ -90,6 +90,7 @@ def _hook(log: Any, argv: Sequence[str], *args: Any, **kwargs: Any) -> str | Non
 
 @contextlib.contextmanager
 def _timers(clock: _Clock) -> Iterator[None]:
+    import relnox.artifacts.reproducible as reproducible
     import relnox.builds.backend as backend
     import relnox.builds.envpool as envpool
     import relnox.builds.run as run
@@ -103,8 +104,8 @@ def _timers(clock: _Clock) -> Iterator[None]:
         clock.wrap_hold(slots.Slots),
         clock.wrap(envpool.OutputLog, "run", _hook),  # the hook processes themselves
         clock.wrap(backend, "unpack_sdist", "unpack"),
-        clock.wrap(run, "normalize_sdist", "normalise"),
-        clock.wrap(run, "check_artifacts", "checks"),
+        clock.wrap(reproducible, "normalize_sdist", "normalise"),  # run imports it when used
+        clock.wrap(run, "check_for_record", "checks"),
         clock.wrap(run._Run, "_inputs", "fingerprint"),
         clock.wrap(run._Run, "_wait_for_needs", "needs wait"),
         clock.wrap(run, "_write_manifest", "manifest"),
