@@ -6,9 +6,15 @@ import subprocess
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from relnox.sample import git_env
+
 
 def git(root: Path, *args: str) -> str:
-    proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True)
+    """``git`` with the samples' identity: a module-scoped fixture runs before the
+    per-test environment (tests/conftest.py) gives one, and a clean HOME has none."""
+    proc = subprocess.run(
+        ["git", *args], cwd=root, capture_output=True, text=True, check=True, env=git_env()
+    )
     return proc.stdout.strip()
 
 
