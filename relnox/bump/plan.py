@@ -40,6 +40,7 @@ from relnox.project.uvlock import update_uv_lock
 from relnox.project.validate import check_file_name
 from relnox.project.workspace import Package, Workspace
 from relnox.stage import Runtime
+from relnox.tools import git
 from relnox.versioning import PARTS, parse_version, target_version
 
 __all__ = ["BumpPlan", "BumpResult", "FileEdit", "GitAction", "apply_bump", "plan_bump"]
@@ -188,13 +189,36 @@ class _Files:
             self.set(path, tomlkit.dumps(doc))
         self.toml.clear()
 
-    def edits(self) -> list[FileEdit]:
-        found = []
+    def edits(self, top: Path) -> list[FileEdit]:
+        """The files to write. A symbolic link is written as its target (git commits the
+        target, not the unchanged link), which must be inside ``top``: a bump writes no
+        file outside the repository."""
+        found: dict[Path, FileEdit] = {}
         for path, text in self.text.items():
             after = text.encode("utf-8")
             if after != self.original[path]:
-                found.append(FileEdit(path, self.original[path], after))
-        return found
+                target = _written_path(path, top)
+                if target in found:
+                    raise ConfigError(
+                        f"{path}: a symbolic link to {target}, which the bump also edits as "
+                        "another version source; name that file once in the settings"
+                    )
+                found[target] = FileEdit(target, self.original[path], after)
+        return list(found.values())
+
+
+def _written_path(path: Path, top: Path) -> Path:
+    """``path``, or the file a symbolic link ``path`` leads to, which must be inside ``top``."""
+    if not path.is_symlink():
+        return path
+    target = path.resolve()
+    if not target.is_relative_to(top.resolve()):
+        raise ConfigError(
+            f"{path}: a symbolic link to {target}, outside the repository {top}; relnox writes "
+            "no file outside it: make it a file of the repository (or point the version "
+            "setting at one)"
+        )
+    return target
 
 
 def _set_toml(doc: Any, key: Sequence[str | int], value: str) -> str:
@@ -334,7 +358,8 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
         changelog_edits(workspace, selected, versions, files, options.today or date.today())
         + plan.notes
     )
-    plan.edits = files.edits()
+    top = git.toplevel(workspace.root) if git.is_repo(workspace.root) else workspace.root
+    plan.edits = files.edits(top)
     git_plan(plan, selected, options)
     for name, (old, new) in versions.items():
         logger.debug("bump plan: %s %s -> %s", name, old, new)

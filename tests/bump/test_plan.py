@@ -711,3 +711,45 @@ def test_lockstep_groups_move_together_and_the_rest_independently(tmp_path: Path
         ws, BumpOptions(to="1.2.0", packages=["core", "core-extra"], allow_dirty=True)
     )
     assert aligned.versions["core"] == ("1.0.0", "1.2.0")
+
+
+def _linked_version(root: Path, target: Path) -> Path:
+    """A hatch project whose version file is a symbolic link to ``target``."""
+    write_files(
+        root,
+        {
+            "pyproject.toml": HEAD + '\n[tool.hatch.version]\npath = "src/srcpkg/__about__.py"\n'
+            '\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+            "src/srcpkg/__init__.py": "",
+        },
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text('__version__ = "1.2.3"\n', encoding="utf-8")
+    (root / "src/srcpkg/__about__.py").symlink_to(target)
+    git_init(root)
+    return root
+
+
+def test_a_version_file_linked_inside_the_repository_is_bumped_and_committed_as_its_target(
+    tmp_path: Path,
+) -> None:
+    root = _linked_version(tmp_path / "repo", tmp_path / "repo" / "VERSION.py")
+    result = apply_bump(plan_bump(load_workspace(root), BumpOptions(part="minor", commit=True)))
+    assert result.commit is not None
+    assert (root / "VERSION.py").read_text(encoding="utf-8") == '__version__ = "1.3.0"\n'
+    assert (root / "src/srcpkg/__about__.py").is_symlink()
+    assert run_git(root, "status", "--porcelain") == ""  # the target is in the commit
+    assert run_git(root, "show", "--name-only", "--format=", "HEAD") == "VERSION.py"
+
+
+def test_a_version_file_linked_outside_the_repository_is_never_written(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere" / "version.py"
+    root = _linked_version(tmp_path / "repo", outside)
+    before = snapshot(root)
+    with pytest.raises(ConfigError) as info:
+        plan_bump(load_workspace(root), BumpOptions(part="minor", dry_run=True))
+    message = str(info.value)
+    assert message.startswith(f"{root / 'src/srcpkg/__about__.py'}: a symbolic link to {outside}")
+    assert "outside the repository" in message and "\n" not in message
+    assert outside.read_text(encoding="utf-8") == '__version__ = "1.2.3"\n'
+    assert snapshot(root) == before
