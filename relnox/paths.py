@@ -15,6 +15,24 @@ def rel(path: Path, root: Path) -> str:
         return str(path)
 
 
+def written_path(path: Path, top: Path) -> Path:
+    """The file relnox writes for ``path`` in the repository ``top``: ``path`` itself, or
+    the file a symbolic link ``path`` leads to, which must be inside ``top`` (a
+    :class:`~relnox.errors.ConfigError` otherwise: relnox writes no file outside the
+    repository through a link, and git commits the target, not the unchanged link)."""
+    if not path.is_symlink():
+        return path
+    target = path.resolve()
+    if not target.is_relative_to(top.resolve()):
+        from relnox.errors import ConfigError
+
+        raise ConfigError(
+            f"{path}: a symbolic link to {target}, outside the repository {top}; relnox writes "
+            "no file outside it: make it a file of the repository"
+        )
+    return target
+
+
 class Resolver:
     """``Path.resolve()`` for many paths below a few directories, each directory asked of
     the file system once.

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from relnox.paths import Resolver, rel
+from relnox.errors import ConfigError
+from relnox.paths import Resolver, rel, written_path
 
 
 def test_rel_inside_and_outside_the_root(tmp_path: Path) -> None:
@@ -78,3 +79,19 @@ def test_a_link_loop_raises_as_resolve_does(tmp_path: Path) -> None:
     except (RuntimeError, OSError) as exc:
         got = type(exc)
     assert got == expected
+
+
+def test_written_path_follows_a_link_only_inside_the_repository(tmp_path: Path) -> None:
+    top = tmp_path / "repo"
+    (top / "sub").mkdir(parents=True)
+    (top / "real.txt").write_text("x", encoding="utf-8")
+    (top / "sub" / "inside").symlink_to("../real.txt")
+    (tmp_path / "outside.txt").write_text("y", encoding="utf-8")
+    (top / "sub" / "outside").symlink_to(tmp_path / "outside.txt")
+    (top / "sub" / "dangling").symlink_to(tmp_path / "gone.txt")
+    assert written_path(top / "real.txt", top) == top / "real.txt"
+    assert written_path(top / "new.txt", top) == top / "new.txt"  # not there yet
+    assert written_path(top / "sub" / "inside", top) == (top / "real.txt").resolve()
+    for name in ("outside", "dangling"):
+        with pytest.raises(ConfigError, match="outside the repository"):
+            written_path(top / "sub" / name, top)

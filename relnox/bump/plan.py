@@ -33,6 +33,7 @@ from relnox.bump.checks import git_plan
 from relnox.bump.model import BumpOptions, BumpPlan, BumpResult, FileEdit, GitAction
 from relnox.errors import ConfigError, VersionError
 from relnox.paths import rel as relative
+from relnox.paths import written_path
 from relnox.project.pins import rewrite_requirement
 from relnox.project.selection import Rule, select_packages
 from relnox.project.sources import read_text
@@ -197,7 +198,7 @@ class _Files:
         for path, text in self.text.items():
             after = text.encode("utf-8")
             if after != self.original[path]:
-                target = _written_path(path, top)
+                target = written_path(path, top)
                 if target in found:
                     raise ConfigError(
                         f"{path}: a symbolic link to {target}, which the bump also edits as "
@@ -205,20 +206,6 @@ class _Files:
                     )
                 found[target] = FileEdit(target, self.original[path], after)
         return list(found.values())
-
-
-def _written_path(path: Path, top: Path) -> Path:
-    """``path``, or the file a symbolic link ``path`` leads to, which must be inside ``top``."""
-    if not path.is_symlink():
-        return path
-    target = path.resolve()
-    if not target.is_relative_to(top.resolve()):
-        raise ConfigError(
-            f"{path}: a symbolic link to {target}, outside the repository {top}; relnox writes "
-            "no file outside it: make it a file of the repository (or point the version "
-            "setting at one)"
-        )
-    return target
 
 
 def _set_toml(doc: Any, key: Sequence[str | int], value: str) -> str:

@@ -53,6 +53,7 @@ from relnox.ci.workflows import (
 )
 from relnox.config import check_keys
 from relnox.errors import ConfigError
+from relnox.paths import written_path
 from relnox.project.workspace import Workspace
 from relnox.stage import Runtime, Stage
 from relnox.tools import git
@@ -235,7 +236,7 @@ def plan_files(workspace: Workspace, options: CiOptions) -> CiPlan:
     """The files to write; existing workflow files are refused unless ``force``."""
     top = git.toplevel(workspace.root) if git.is_repo(workspace.root) else workspace.root
     planned = tuple(
-        GeneratedFile(top / rel, text, (top / rel).exists())
+        GeneratedFile(written_path(top / rel, top), text, (top / rel).exists())
         for rel, text in generate(workspace).items()
     )
     clashes = [f for f in planned if f.exists and f.text != f.path.read_text(encoding="utf-8")]
