@@ -275,12 +275,17 @@ def _escapes(name: str) -> bool:
     return name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":") or ".." in parts
 
 
-def _check_record(path: Path, names: list[str], out: Findings) -> None:
-    """PEP 427: ``<dist-info>/RECORD`` lists every file of the wheel (itself and its
-    signatures excepted). A file missing from it is one no installer uninstalls, and a
-    wheel without it is refused by pip."""
-    records = [n for n in names if n.count("/") == 1 and n.endswith(".dist-info/RECORD")]
-    if len(records) != 1:
+def _records(names: list[str]) -> list[str]:
+    """The ``<dist-info>/RECORD`` files among a wheel's ``names`` (PEP 427: exactly one)."""
+    return [n for n in names if n.count("/") == 1 and n.endswith(".dist-info/RECORD")]
+
+
+def _check_record(names: list[str], record: str | None, out: Findings) -> None:
+    """PEP 427: ``<dist-info>/RECORD`` (its text ``record``; ``None`` when the wheel has not
+    exactly one) lists every file of the wheel (itself and its signatures excepted). A file
+    missing from it is one no installer uninstalls, and a wheel without it is refused by pip."""
+    records = _records(names)
+    if record is None:
         out.problems.append(
             f"has {len(records)} .dist-info/RECORD files, not one (PEP 427); "
             "rebuild it with relnox build-all"
@@ -288,9 +293,7 @@ def _check_record(path: Path, names: list[str], out: Findings) -> None:
         return
     import csv
 
-    with zipfile.ZipFile(path) as archive:
-        text = archive.read(records[0]).decode("utf-8", "replace")
-    listed = {row[0] for row in csv.reader(text.splitlines()) if row}
+    listed = {row[0] for row in csv.reader(record.splitlines()) if row}
     ignored = {records[0], records[0] + ".jws", records[0] + ".p7s"}
     missing = [n for n in names if not n.endswith("/") and n not in listed and n not in ignored]
     if missing:
@@ -303,8 +306,12 @@ def _check_record(path: Path, names: list[str], out: Findings) -> None:
 
 def _check_wheel(path: Path, expected: Expectation, out: Findings) -> None:
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(path) as archive:  # the names and the RECORD in one opening
             names = archive.namelist()
+            records = _records(names)
+            record = (
+                archive.read(records[0]).decode("utf-8", "replace") if len(records) == 1 else None
+            )
     except (OSError, zipfile.BadZipFile) as exc:
         out.problems.append(f"not a readable zip file ({exc})")
         return
@@ -315,7 +322,7 @@ def _check_wheel(path: Path, expected: Expectation, out: Findings) -> None:
             f"({', '.join(repr(n) for n in unsafe[:3])}); an installer would write them "
             "elsewhere: rebuild it with relnox build-all"
         )
-    _check_record(path, names, out)
+    _check_record(names, record, out)
     modules = _wheel_modules(names)
     if not modules and any(_is_data_script(name) for name in names):
         return  # binary-only (ruff's, uv's shape): verify-install runs the binary
