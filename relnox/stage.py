@@ -101,6 +101,24 @@ PlanIn = TypeVar("PlanIn", bound=Plan, contravariant=True)
 ResultOut = TypeVar("ResultOut", bound=Result, covariant=True)
 
 
+_Closing = TypeVar("_Closing", bound="HeadStartBase")
+
+
+class HeadStartBase:
+    """A :attr:`Runtime.head_start`: work a host begins before the plan, a context manager
+    whose end is :meth:`close` (wait for what it started and remove what the run did not
+    take), whatever ends the command."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self: _Closing) -> _Closing:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
 class Run(Protocol[PlanIn, ResultOut]):
     """A stage's ``run``: the runtime may be left out (nobody to ask, this environment)."""
 

@@ -28,12 +28,12 @@ import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING
 
 from relnox.artifacts.manifest import BUILT, has_manifest, read_manifest
 from relnox.errors import BuildError, RelnoxError
 from relnox.project.workspace import Package, Workspace
+from relnox.stage import HeadStartBase
 
 if TYPE_CHECKING:  # environments and installers are loaded only when a package is built
     from relnox.builds.envpool import EnvPool
@@ -66,7 +66,7 @@ def surely_built(workspace: Workspace, options: BuildOptions) -> tuple[Package, 
     return tuple(pkg for pkg in selected if pkg.name not in recorded)
 
 
-class HeadStart:
+class HeadStart(HeadStartBase):
     """The build environments of the packages surely built, made while the plan is read."""
 
     def __init__(self, workspace: Workspace, options: BuildOptions) -> None:
@@ -145,14 +145,3 @@ class HeadStart:
         finally:
             if self.directory is not None:
                 shutil.rmtree(self.directory, ignore_errors=True)
-
-    def __enter__(self) -> HeadStart:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -37,10 +37,10 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING
 
 from relnox.errors import VerifyError
+from relnox.stage import HeadStartBase
 from relnox.tools.envs import (
     Environment,
     Installer,
@@ -94,7 +94,7 @@ class _Made:
     installed: tuple[Command, Result] | None = None
 
 
-class HeadStart:
+class HeadStart(HeadStartBase):
     """The first round's environment and install, made in threads while the plan is read."""
 
     def __init__(
@@ -195,17 +195,6 @@ class HeadStart:
             self._made.exception()  # waits; what went wrong there was the plan's to say
         finally:
             shutil.rmtree(self.directory, ignore_errors=True)
-
-    def __enter__(self) -> HeadStart:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def _likely_installer(preferred: str | None) -> Installer | None:
