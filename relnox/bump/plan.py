@@ -36,7 +36,7 @@ from relnox.paths import rel as relative
 from relnox.paths import written_path
 from relnox.project.pins import rewrite_requirement
 from relnox.project.selection import Rule, select_packages
-from relnox.project.sources import read_text
+from relnox.project.sources import read_text, stray_tag_hint
 from relnox.project.uvlock import update_uv_lock
 from relnox.project.validate import check_file_name
 from relnox.project.workspace import Package, Workspace
@@ -132,9 +132,14 @@ def _refuse_downgrades(
         if floor is None:
             floor, floor_tag = facts.highest, facts.highest_tag
         if floor is not None and new <= floor:
+            stray = (
+                stray_tag_hint(workspace.root, pkg.locations, floor_tag, str(floor))
+                if floor_tag
+                else ""
+            )
             raise VersionError(
                 f"{pkg.name}: {versions[pkg.name][1]} is not above {floor}, which tag "
-                f"{floor_tag} already released; bump to a higher version "
+                f"{floor_tag} already released{stray}; bump to a higher version "
                 f"(--to or another --part)"
             )
         if facts.highest is not None and new < facts.highest:

@@ -16,6 +16,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from relnox.errors import ConfigError, VersionError
+from relnox.paths import rel
+from relnox.toml import tomllib
+from relnox.tools import git
+from relnox.versioning import same_version
 
 Kind = Literal["toml", "python", "text", "pattern"]
 
@@ -261,3 +265,46 @@ def find_module(roots: Sequence[Path], dotted: str) -> Path | None:
         if module.is_file():
             return module
     return None
+
+
+def value_in(loc: VersionLocation, text: str) -> str | None:
+    """The version ``loc`` reads out of ``text`` (a version of its file), if any."""
+    try:
+        if loc.kind == "toml":
+            value: Any = tomllib.loads(text)
+            for part in loc.key:
+                value = value[part]
+            return value if isinstance(value, str) else None
+        if loc.kind == "text":
+            return text.strip() or None
+        regex = re.compile(loc.pattern) if loc.pattern else PY_VERSION_RE
+        match = regex.search(text)
+        return match.group("version") if match else None
+    except (KeyError, TypeError, tomllib.TOMLDecodeError, IndexError):
+        return None
+
+
+def version_at(root: Path, locations: Sequence[VersionLocation], rev: str) -> str | None:
+    """The version the first of ``locations`` (a package's main version source) says at
+    ``rev`` of the repository at ``root``, or ``None``."""
+    if not locations:
+        return None
+    loc = locations[0]
+    text = git.show_file(root, rev, "./" + rel(loc.path, root))
+    return None if text is None else value_in(loc, text)
+
+
+def stray_tag_hint(root: Path, locations: Sequence[VersionLocation], tag: str, named: str) -> str:
+    """A clause for a refusal that names release tag ``tag`` (of version ``named``): when the
+    package's own version file says another version at the tag's commit, the tag may be a
+    mistake or another project's, and the clause says which setting or command decides;
+    else ``""``."""
+    found = version_at(root, locations, tag)
+    if found is None or same_version(found, named):
+        return ""
+    where = rel(locations[0].path, root)
+    return (
+        f", but {where} says {found} at its commit (if {tag} was made by mistake, delete it: "
+        f"git tag -d {tag}, and git push origin :refs/tags/{tag} if it was pushed; if it is "
+        "another project's, set tag-format in the package's [tool.relnox])"
+    )

@@ -20,6 +20,7 @@ from relnox.errors import RelnoxError
 from relnox.guards import doctor_checks as api_checks
 from relnox.paths import rel
 from relnox.project.discovery import discover, load_toml
+from relnox.project.sources import stray_tag_hint
 from relnox.project.tag_model import TagFacts
 from relnox.project.workspace import Package, Workspace
 from relnox.release.doctor_index import index_checks
@@ -204,11 +205,14 @@ def _newer_tag(ws: Workspace, pkg: Package, facts: TagFacts, name: str) -> Check
             f"{pkg.name}'s [tool.relnox] (relnox refuses a bump to {facts.highest} or "
             "below until then)",
         )
+    stray = ""
+    if facts.highest_tag and facts.highest is not None:
+        stray = stray_tag_hint(ws.root, pkg.locations, facts.highest_tag, str(facts.highest))
     return Check(
         name,
         ERROR,
         f"tag {facts.highest_tag} is newer than {pkg.version} in "
-        f"{rel(pkg.primary.path if pkg.primary else pkg.pyproject, ws.root)}; "
+        f"{rel(pkg.primary.path if pkg.primary else pkg.pyproject, ws.root)}{stray}; "
         "bump the version above it",
     )
 

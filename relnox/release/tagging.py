@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,11 +21,10 @@ from packaging.version import Version
 
 from relnox.errors import GitError
 from relnox.paths import rel
-from relnox.project.sources import PY_VERSION_RE, VersionLocation
+from relnox.project.sources import version_at as version_at_rev
 from relnox.project.workspace import Package, Workspace
 from relnox.stage import Runtime
 from relnox.tags import parse_tag
-from relnox.toml import tomllib
 from relnox.tools import git
 from relnox.tools.github import event_before
 from relnox.versioning import maybe_version, same_version
@@ -38,30 +36,9 @@ FETCH_HINT = (
 )
 
 
-def value_in(loc: VersionLocation, text: str) -> str | None:
-    """The version ``loc`` reads out of ``text`` (a version of its file), if any."""
-    try:
-        if loc.kind == "toml":
-            value: Any = tomllib.loads(text)
-            for part in loc.key:
-                value = value[part]
-            return value if isinstance(value, str) else None
-        if loc.kind == "text":
-            return text.strip() or None
-        regex = re.compile(loc.pattern) if loc.pattern else PY_VERSION_RE
-        match = regex.search(text)
-        return match.group("version") if match else None
-    except (KeyError, TypeError, tomllib.TOMLDecodeError, IndexError):
-        return None
-
-
 def version_at(workspace: Workspace, pkg: Package, rev: str) -> str | None:
     """The package's version at ``rev`` (read from its main version source), or ``None``."""
-    if not pkg.locations:
-        return None
-    loc = pkg.locations[0]
-    text = git.show_file(workspace.root, rev, "./" + rel(loc.path, workspace.root))
-    return None if text is None else value_in(loc, text)
+    return version_at_rev(workspace.root, pkg.locations, rev)
 
 
 def is_shallow(repo: Path) -> bool:

@@ -345,6 +345,38 @@ def test_a_token_prefix_with_one_agreeing_tag_is_the_packages_even_if_newer_ones
     assert "fleet-v0.1.4 is newer than 0.0.2" in out
 
 
+def test_a_tag_its_own_commit_contradicts_is_named_in_the_refusals(tmp_path: Path) -> None:
+    """``a-v999.0`` beside ``v1.0`` on the commit whose pyproject says 1.0: relnox keeps the
+    package's own name as its convention, and the refusals (bump, doctor) say the tag's
+    commit says 1.0 and how to settle it, rather than only "bump above 999.0"."""
+    root = repo(tmp_path / "r", {"pyproject.toml": project("a", "1.0")}, tags=["v1.0", "a-v999.0"])
+    commit(root, {"a/x.py": "x = 1\n"})
+    hint = (
+        "but pyproject.toml says 1.0 at its commit (if a-v999.0 was made by mistake, delete "
+        "it: git tag -d a-v999.0, and git push origin :refs/tags/a-v999.0 if it was pushed; "
+        "if it is another project's, set tag-format in the package's [tool.relnox])"
+    )
+    with pytest.raises(VersionError) as refused:
+        plan_bump(load_workspace(root), BumpOptions(part="minor"))
+    assert str(refused.value) == (
+        f"a: 1.1 is not above 999.0, which tag a-v999.0 already released, {hint}; "
+        "bump to a higher version (--to or another --part)"
+    )
+    row = {r.check: r for r in doctor(root).checks}["tags a"]
+    assert (row.status, row.detail) == (
+        "error",
+        f"tag a-v999.0 is newer than 1.0 in pyproject.toml, {hint}; bump the version above it",
+    )
+    # a tag its commit agrees with gets no such clause
+    commit(root, {"pyproject.toml": project("a", "1000.0")}, "a-v1000.0")
+    commit(root, {"pyproject.toml": project("a", "999.5")})
+    with pytest.raises(VersionError) as refused:
+        plan_bump(load_workspace(root), BumpOptions(part="patch"))
+    assert str(refused.value).endswith(
+        "tag a-v1000.0 already released; bump to a higher version (--to or another --part)"
+    )
+
+
 def test_a_higher_tag_on_a_commit_without_the_package_is_said_to_be_ambiguous(
     tmp_path: Path,
 ) -> None:
