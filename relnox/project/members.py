@@ -11,7 +11,7 @@ from typing import Any
 from relnox.config import (
     Config,
 )
-from relnox.errors import RelnoxError
+from relnox.errors import ConfigError, RelnoxError
 from relnox.project.package_load import VALID_NAME, name_of
 from relnox.project.pyproject import (
     is_package,
@@ -42,6 +42,16 @@ def member_dirs(
         excludes = [g for g in uv_ws.get("exclude", []) if isinstance(g, str)]
         if is_package(doc, root):
             globs.insert(0, ".")
+    setting = "[tool.relnox] packages" if config.packages is not None else None
+    for pattern in [*globs, *excludes]:
+        if Path(pattern).is_absolute() or Path(pattern).drive:
+            where = setting or (
+                "[tool.uv.workspace] " + ("members" if pattern in globs else "exclude")
+            )
+            raise ConfigError(
+                f"{config.source}: {where} has the absolute path {pattern!r}; "
+                'write it relative to the workspace\'s root (a glob like "packages/*")'
+            )
     excluded: set[Path | None] = set()  # as matched, and resolved when it resolves
     for pattern in excludes:  # a literal path too: a looping link matches no glob
         for path in [root / pattern, *root.glob(pattern)]:

@@ -56,9 +56,11 @@ def _repo_tags(
     dates: dict[str, int] = {}
     if names:
         kept = history.remembered(
-            key, "dates", ["tags"], lambda _: {"tags": _dates(root)}, _is_ranks
+            key, "tag-dates-kinds", ["tags"], lambda _: {"tags": _dates(root)}, _is_ranks
         )
         dates = dict(kept["tags"])
+        # a tag of a tree or a blob releases nothing (git describe never takes one)
+        names = [name for name in names if dates.get(name, 0) != NOT_A_COMMIT]
     # the tags HEAD contains, nearest first: one walk of all history, remembered while
     # HEAD and the refs are what they were (relnox.tools.history)
     nearness: dict[str, int] = {}
@@ -88,14 +90,24 @@ def _objects(refs: str) -> dict[str, str]:
     return objects
 
 
+#: the "date" :func:`_dates` gives a tag that names a tree or a blob, not a commit
+NOT_A_COMMIT = -1
+
+
 def _dates(root: Path) -> dict[str, int]:
-    """Each tag's creation time (unix seconds; 0 when git gives none)."""
-    out = git.git(root, "for-each-ref", "--format=%(creatordate:unix) %(refname)", "refs/tags")
+    """Each tag's creation time (unix seconds; 0 when git gives none), or
+    :data:`NOT_A_COMMIT` for a tag of a tree or a blob (itself, or its tag object's)."""
+    fields = "%(refname) %(objecttype) %(*objecttype) %(creatordate:unix)"  # a name has no space
+    out = git.git(root, "for-each-ref", f"--format={fields}", "refs/tags")
     dates: dict[str, int] = {}
     for line in out.splitlines():
-        when, _, ref = line.partition(" ")
+        ref, kind, peeled, when = [*line.split(" ", 3), "", "", ""][:4]
         if ref.startswith("refs/tags/"):
-            dates[ref[len("refs/tags/") :]] = int(when) if when.isdigit() else 0
+            name = ref[len("refs/tags/") :]
+            if {kind, peeled} & {"tree", "blob"}:
+                dates[name] = NOT_A_COMMIT
+            else:
+                dates[name] = int(when) if when.isdigit() else 0
     return dates
 
 

@@ -113,3 +113,34 @@ def test_tag_dates_are_kept_under_the_history_key(
     moved, _ = vcs.repo_tags(repo)
     assert len(asked) == 2
     assert moved.dates == {"anno": 1704153600, "light": 1704153600}
+
+
+def test_a_tag_of_a_tree_or_a_blob_is_no_release(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``git tag v3.0 HEAD:pyproject.toml`` names a blob, ``v2.0`` a tree: git describe takes
+    neither, and a bump above 1.0 is not refused as below 3.0; an annotated tag of a blob
+    and a tag of a tag of a commit are read as before."""
+    from relnox.bump import BumpOptions
+    from relnox.bump.plan import plan_bump
+    from relnox.project.discovery import load_workspace
+    from relnox.project.vcs import repo_tags
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "pyproject.toml").write_text(
+        '[project]\nname = "a"\nversion = "1.0"\n', encoding="utf-8"
+    )
+    run_git(repo, "init", "-q")
+    run_git(repo, "add", "-A")
+    run_git(repo, "commit", "-q", "-m", "one")
+    run_git(repo, "tag", "-a", "-m", "release", "v1.0")
+    run_git(repo, "tag", "-a", "-m", "again", "v1.0.0", "v1.0")  # a tag of a tag of a commit
+    run_git(repo, "tag", "v2.0", "HEAD^{tree}")
+    run_git(repo, "tag", "v3.0", "HEAD:pyproject.toml")
+    run_git(repo, "tag", "-a", "-m", "blob", "v4.0", "HEAD:pyproject.toml")
+    tags, _ = repo_tags(repo)
+    assert tags.all == ("v1.0", "v1.0.0")
+    plan = plan_bump(load_workspace(repo), BumpOptions(part="minor"))
+    assert plan.versions == {"a": ("1.0", "1.1")}

@@ -436,3 +436,27 @@ def test_members_that_name_no_package_directory_say_which_setting(
     message = str(info.value)
     assert message.startswith(f"{tmp_path / 'pyproject.toml'}: {said} names no directory")
     assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("setting", "said"),
+    [
+        ('[tool.uv.workspace]\nmembers = ["pkgs/*", "/etc"]\n', "[tool.uv.workspace] members"),
+        (
+            '[tool.uv.workspace]\nmembers = ["pkgs/*"]\nexclude = ["/etc"]\n',
+            "[tool.uv.workspace] exclude",
+        ),
+        ('[tool.relnox]\npackages = ["/etc"]\n', "[tool.relnox] packages"),
+    ],
+)
+def test_an_absolute_member_path_is_a_one_line_error(
+    tmp_path: Path, setting: str, said: str
+) -> None:
+    """pathlib cannot glob an absolute pattern (it raised NotImplementedError, a traceback)."""
+    _write(tmp_path / "pyproject.toml", setting)
+    with pytest.raises(ConfigError) as info:
+        load_workspace(tmp_path)
+    assert str(info.value) == (
+        f"{tmp_path / 'pyproject.toml'}: {said} has the absolute path '/etc'; write it "
+        'relative to the workspace\'s root (a glob like "packages/*")'
+    )
