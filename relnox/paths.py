@@ -33,6 +33,21 @@ def written_path(path: Path, top: Path) -> Path:
     return target
 
 
+def own_dist_dir(dist_dir: Path, root: Path, setting: str) -> Path:
+    """``dist_dir`` when it is a directory of its own: never the repository's root or a
+    directory above it, where built files would lie among the sources (and be taken into
+    the next sdist) and relnox's records beside it would land outside the repository; a
+    :class:`~relnox.errors.ConfigError` naming ``setting`` otherwise."""
+    if root.resolve().is_relative_to(dist_dir.resolve()):
+        from relnox.errors import ConfigError
+
+        raise ConfigError(
+            f"{setting} {dist_dir} is the repository's root {root} or above it; built files "
+            'would lie among the sources: give them a directory of their own (e.g. "dist")'
+        )
+    return dist_dir
+
+
 class Resolver:
     """``Path.resolve()`` for many paths below a few directories, each directory asked of
     the file system once.

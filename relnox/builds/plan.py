@@ -41,7 +41,7 @@ from relnox.artifacts.manifest import (
 from relnox.builds.inputs import UNPROVABLE, Inputs, package_inputs
 from relnox.builds.toolchains import missing_toolchain
 from relnox.errors import BuildError, RelnoxError
-from relnox.paths import rel
+from relnox.paths import own_dist_dir, rel
 from relnox.project.changes import pathspecs
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git, history
@@ -333,6 +333,8 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
         )
     root = workspace.root
     dist_dir = Path(options.out).absolute() if options.out else root / workspace.config.dist_dir
+    setting = "--out" if options.out else f"{workspace.config.source}: [tool.relnox] dist-dir"
+    own_dist_dir(dist_dir, root, setting)
     check_state_dir(dist_dir)
     everything = len(selected) == len(workspace.packages)
     jobs = options.jobs if options.jobs and options.jobs > 0 else os.cpu_count() or 1

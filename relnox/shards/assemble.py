@@ -32,7 +32,7 @@ from relnox.artifacts.manifest import (
 )
 from relnox.atomic import write_atomic
 from relnox.errors import BuildError, RelnoxError
-from relnox.paths import rel
+from relnox.paths import own_dist_dir, rel
 from relnox.project.workspace import Workspace
 from relnox.shards.split import ShardSpec
 from relnox.stage import Runtime
@@ -163,6 +163,8 @@ def plan_assemble(workspace: Workspace, options: AssembleOptions) -> AssemblePla
     root = workspace.root
     selected = {pkg.name for pkg in workspace.select(options.packages)}
     dist_dir = Path(options.out).absolute() if options.out else root / workspace.config.dist_dir
+    setting = "--out" if options.out else f"{workspace.config.source}: [tool.relnox] dist-dir"
+    own_dist_dir(dist_dir, root, setting)
     head = git.head(root) if shutil.which("git") and git.is_repo(root) else None
     shards = tuple(dict.fromkeys(Path(os.path.abspath(d)) for d in options.dirs))
     owner: dict[str, Path] = {}

@@ -3,12 +3,14 @@ between runs only while HEAD and the refs are unchanged (relnox.tools.history)."
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from relnox.builds.plan import BuildOptions, plan_build
+from relnox.errors import ConfigError
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, git_init, write_workspace
 from relnox.tools import git, history
@@ -128,3 +130,26 @@ def test_planning_and_reusing_load_no_build_machinery() -> None:
         "pyproject_hooks",
     ):
         assert module not in loaded
+
+
+@pytest.mark.parametrize(("dist", "out"), [(".", None), ("..", None), (None, "."), (None, "..")])
+def test_a_dist_directory_at_or_above_the_root_is_refused_before_anything_is_written(
+    tmp_path: Path, dist: str | None, out: str | None
+) -> None:
+    """dist-dir = "." put the built files among the sources and relnox's records in
+    ``../.relnox/``, outside the repository; nothing is built or written now."""
+    root = write_workspace(tmp_path / "ws", [ProjectSpec("own-dist")])
+    if dist is not None:
+        pyproject = root / "pyproject.toml"
+        pyproject.write_text(
+            pyproject.read_text(encoding="utf-8") + f'\n[tool.relnox]\ndist-dir = "{dist}"\n',
+            encoding="utf-8",
+        )
+    git_init(root)
+    before = sorted(p.name for p in tmp_path.iterdir()), sorted(p.name for p in root.iterdir())
+    options = BuildOptions(out=str(root / out) if out else None)
+    setting = "--out" if out else f"{root / 'pyproject.toml'}: [tool.relnox] dist-dir"
+    with pytest.raises(ConfigError, match=rf"^{re.escape(setting)} .* is the repository's root"):
+        plan_build(load_workspace(root), options)
+    after = sorted(p.name for p in tmp_path.iterdir()), sorted(p.name for p in root.iterdir())
+    assert after == before
