@@ -45,6 +45,7 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
+from relnox.artifacts.bounded import TooLarge, read_tar_member, read_zip_member
 from relnox.errors import BuildError, one_line
 from relnox.project.workspace import Package
 
@@ -164,7 +165,7 @@ def _raw_metadata(path: Path) -> str:
                 wanted = [n for n in names if n.count("/") == 1 and n.endswith("/PKG-INFO")]
             if not wanted:
                 raise ValueError("no METADATA or PKG-INFO file")
-            return archive.read(wanted[0]).decode("utf-8")
+            return read_zip_member(archive, wanted[0]).decode("utf-8")
     with tarfile.open(path) as tar:
         member = next(
             (
@@ -174,10 +175,10 @@ def _raw_metadata(path: Path) -> str:
             ),
             None,
         )
-        data = tar.extractfile(member) if member is not None else None
+        data = read_tar_member(tar, member) if member is not None else None
         if data is None:
             raise ValueError("no PKG-INFO file")
-        return data.read().decode("utf-8")
+        return data.decode("utf-8")
 
 
 def readme_problem(text: str, content_type: str) -> str | None:
@@ -310,10 +311,12 @@ def _check_wheel(path: Path, expected: Expectation, out: Findings) -> None:
             names = archive.namelist()
             records = _records(names)
             record = (
-                archive.read(records[0]).decode("utf-8", "replace") if len(records) == 1 else None
+                read_zip_member(archive, records[0]).decode("utf-8", "replace")
+                if len(records) == 1
+                else None
             )
-    except (OSError, zipfile.BadZipFile) as exc:
-        out.problems.append(f"not a readable zip file ({exc})")
+    except (OSError, zipfile.BadZipFile, TooLarge) as exc:
+        out.problems.append(f"not a readable wheel ({exc})")
         return
     unsafe = [name for name in names if _escapes(name)]
     if unsafe:

@@ -23,6 +23,7 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
+from relnox.artifacts.bounded import read_zip_member
 from relnox.errors import VerifyError
 from relnox.verify.in_env import import_names
 from relnox.versioning import same_version
@@ -120,19 +121,19 @@ def wheel_facts(path: Path) -> WheelFacts:
             if len(dist_info) != 1:
                 raise VerifyError(f"{path}: expected one .dist-info directory, found {dist_info}")
             info = dist_info[0]
-            metadata = metadata_fields(whl.read(f"{info}/METADATA").decode("utf-8"))
+            metadata = metadata_fields(read_zip_member(whl, f"{info}/METADATA").decode("utf-8"))
             record_name = f"{info}/RECORD"
             if record_name in names:
-                record = whl.read(record_name).decode("utf-8")
+                record = read_zip_member(whl, record_name).decode("utf-8")
                 paths = [row[0] for row in csv.reader(io.StringIO(record)) if row]
             else:
                 paths = names
             entry_points = (
-                whl.read(f"{info}/entry_points.txt").decode("utf-8")
+                read_zip_member(whl, f"{info}/entry_points.txt").decode("utf-8")
                 if f"{info}/entry_points.txt" in names
                 else ""
             )
-    except (OSError, zipfile.BadZipFile, KeyError, UnicodeDecodeError) as exc:
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise VerifyError(
             f"{path}: not a readable wheel ({exc}); rebuild it with relnox build-all"
         ) from None

@@ -353,3 +353,44 @@ def test_the_build_stage_loads_the_metadata_checkers_only_when_it_checks() -> No
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["[]", "['packaging.metadata',", "'email.message']"]
+
+
+def test_a_metadata_file_above_the_limit_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A wheel of 1 MB can hold a METADATA of gigabytes (one byte repeated): relnox reads no
+    member whose stated size is above the limit (64 MiB; 4 KiB here), in the checks and in
+    verify's reading of a wheel, and says so on one line."""
+    import relnox.artifacts.bounded as bounded
+    from relnox.errors import VerifyError
+    from relnox.verify.smoke import wheel_facts
+
+    monkeypatch.setattr(bounded, "MEMBER_LIMIT", 4096)
+    huge = _metadata(description="x" * 5000)
+    wheel = make_wheel(tmp_path, metadata=huge)
+    sdist = make_sdist(tmp_path, metadata=huge)
+    read: list[str] = []
+    real_read = zipfile.ZipFile.read
+
+    def spy(self: zipfile.ZipFile, name: str | zipfile.ZipInfo, pwd: bytes | None = None) -> bytes:
+        read.append(name if isinstance(name, str) else name.filename)
+        return real_read(self, name, pwd)
+
+    monkeypatch.setattr(zipfile.ZipFile, "read", spy)
+    with pytest.raises(ArtifactError) as info:
+        check_artifacts([wheel, sdist], EXPECTED)
+    stated = len(huge.encode())
+    lines = str(info.value).splitlines()
+    assert len(lines) == 3, lines
+    for member, file in (("dist-info/METADATA", wheel), ("1.0/PKG-INFO", sdist)):
+        assert any(
+            line.startswith(f"  - {file.name}: ")
+            and f"{member} is {stated:,} bytes uncompressed, more than relnox reads of a metadata file (4,096 bytes)"
+            in line
+            for line in lines
+        ), lines
+    with pytest.raises(VerifyError, match=r"METADATA is .* bytes uncompressed"):
+        wheel_facts(wheel)
+    assert not any(name.endswith("METADATA") for name in read)
+    monkeypatch.setattr(bounded, "MEMBER_LIMIT", 64 * 1024 * 1024)
+    assert check_artifact(wheel, EXPECTED).problems == []

@@ -1,0 +1,44 @@
+"""Reading one metadata file out of a wheel or an sdist, never more than a real one holds.
+
+A wheel is a zip file: a 1 MB wheel can hold a ``METADATA`` of gigabytes of one repeated
+byte, and reading it whole took verify-install 2 GB of memory and 8 s before the file was
+refused. relnox reads a member only when its size as the archive states it (a zip's
+uncompressed size, which :mod:`zipfile` never reads past; a tar member's size) is at most
+:data:`MEMBER_LIMIT`, far above any real ``METADATA``, ``PKG-INFO``, ``RECORD`` or
+``entry_points.txt``; a larger one is a :class:`TooLarge` error naming it.
+"""
+
+from __future__ import annotations
+
+import tarfile
+import zipfile
+
+#: the largest metadata member relnox reads (bytes, uncompressed)
+MEMBER_LIMIT = 64 * 1024 * 1024
+
+
+class TooLarge(ValueError):
+    """A member states a size above :data:`MEMBER_LIMIT`."""
+
+
+def _refuse(name: str, size: int) -> TooLarge:
+    return TooLarge(
+        f"{name} is {size:,} bytes uncompressed, more than relnox reads of a metadata file "
+        f"({MEMBER_LIMIT:,} bytes); no build writes such a file"
+    )
+
+
+def read_zip_member(archive: zipfile.ZipFile, name: str) -> bytes:
+    """The bytes of ``name`` in ``archive`` (:class:`KeyError` when it is missing)."""
+    info = archive.getinfo(name)
+    if info.file_size > MEMBER_LIMIT:
+        raise _refuse(name, info.file_size)
+    return archive.read(info)
+
+
+def read_tar_member(archive: tarfile.TarFile, member: tarfile.TarInfo) -> bytes | None:
+    """The bytes of ``member`` in ``archive`` (``None`` when it is not a regular file)."""
+    if member.size > MEMBER_LIMIT:
+        raise _refuse(member.name, member.size)
+    data = archive.extractfile(member)
+    return None if data is None else data.read()
