@@ -304,7 +304,8 @@ def stray_tag_hint(root: Path, locations: Sequence[VersionLocation], tag: str, n
         return ""
     where = rel(locations[0].path, root)
     return (
-        f", but {where} says {found} at its commit (if {tag} was made by mistake, delete it: "
-        f"git tag -d {tag}, and git push origin :refs/tags/{tag} if it was pushed; if it is "
-        "another project's, set tag-format in the package's [tool.relnox])"
+        f", but {where} says {found} at its commit: a release whose version was set at build "
+        "time, another project's tag (then set tag-format in the package's [tool.relnox]) or a "
+        f"mistake (then delete it: git tag -d {tag}, and git push origin :refs/tags/{tag} if it "
+        "was pushed)"
     )

@@ -352,9 +352,10 @@ def test_a_tag_its_own_commit_contradicts_is_named_in_the_refusals(tmp_path: Pat
     root = repo(tmp_path / "r", {"pyproject.toml": project("a", "1.0")}, tags=["v1.0", "a-v999.0"])
     commit(root, {"a/x.py": "x = 1\n"})
     hint = (
-        "but pyproject.toml says 1.0 at its commit (if a-v999.0 was made by mistake, delete "
-        "it: git tag -d a-v999.0, and git push origin :refs/tags/a-v999.0 if it was pushed; "
-        "if it is another project's, set tag-format in the package's [tool.relnox])"
+        "but pyproject.toml says 1.0 at its commit: a release whose version was set at build "
+        "time, another project's tag (then set tag-format in the package's [tool.relnox]) or a "
+        "mistake (then delete it: git tag -d a-v999.0, and git push origin :refs/tags/a-v999.0 "
+        "if it was pushed)"
     )
     with pytest.raises(VersionError) as refused:
         plan_bump(load_workspace(root), BumpOptions(part="minor"))
