@@ -124,12 +124,24 @@ def _version(
     return wanted
 
 
-def _set_problems(pkg: Package, version: Version, paths: Sequence[Path]) -> list[str]:
-    """What is wrong with the set of files of one version of one package."""
-    sdists = [p.name for p in paths if artifact_kind(p.name) == "sdist"]
-    wheels = sorted(  # a wheel without a build tag first: the others are its twins
+def _set_problems(
+    pkg: Package, version: Version, paths: Sequence[Path], recorded: frozenset[str] = frozenset()
+) -> list[str]:
+    """What is wrong with the set of files of one version of one package. Of two files where
+    one belongs, the one kept is the one relnox recorded (``recorded``), else the one named
+    in the normalized spelling the specifications ask for (``demo_core-1.0.tar.gz``, not
+    ``Demo_Core-1.0.tar.gz``); the other is named."""
+    spelled = canonicalize_name(pkg.name).replace("-", "_") + "-"
+
+    def rank(name: str) -> tuple[bool, bool]:
+        return name not in recorded, not name.startswith(spelled)
+
+    sdists = sorted(
+        (p.name for p in paths if artifact_kind(p.name) == "sdist"), key=lambda n: (*rank(n), n)
+    )
+    wheels = sorted(  # then a wheel without a build tag: the others are its twins
         (p.name for p in paths if artifact_kind(p.name) == "wheel"),
-        key=lambda name: (bool(parse_wheel_filename(name)[2]), name),
+        key=lambda name: (*rank(name), bool(parse_wheel_filename(name)[2]), name),
     )
     problems = []
     if len(sdists) > 1:
@@ -175,7 +187,8 @@ def _record(
         )
     if recorded is not None and Version(recorded.version) != version:
         recorded = None  # a record of another version vouches for nothing here
-    problems = _set_problems(pkg, version, paths)
+    names = frozenset(f.filename for f in recorded.files) if recorded else frozenset()
+    problems = _set_problems(pkg, version, paths, names)
     if recorded is not None and recorded.origin == BUILT:
         problems = _diff(recorded, {p.name for p in paths}) + problems
     if problems:

@@ -129,6 +129,32 @@ def test_the_set_of_files_of_each_package_is_checked_with_a_readable_diff(
         "rebuild them, or remove the extra files",
     ]
     twin.unlink()
+    # a copy under a name that sorts first (another spelling of the project): the extra is
+    # the file build-all did not record, never the recorded one
+    sdist = dist / "demo_core-0.1.0.tar.gz"
+    copies = [dist / "Demo_Core-0.1.0.tar.gz", dist / "Demo_core-0.1.0-py3-none-any.whl"]
+    for source, copy in zip((sdist, wheel), copies, strict=True):
+        shutil.copyfile(source, copy)
+    with pytest.raises(PublishError) as info:
+        load_release(workspace, dist, ["demo-core"], error=PublishError)
+    assert str(info.value).splitlines()[1:3] == [
+        "  + Demo_Core-0.1.0.tar.gz  (a second sdist; an index takes one per version)",
+        "  + Demo_core-0.1.0-py3-none-any.whl  (installs where "
+        "demo_core-0.1.0-py3-none-any.whl does; keep one)",
+    ]
+    for copy in copies:
+        copy.unlink()
+    # a file relnox recorded is kept even in another spelling: the normalized copy is named
+    spelled = dist / "Demo_Core-0.1.0.tar.gz"
+    sdist.rename(spelled)
+    load_release(workspace, dist, ["demo-core"], error=PublishError)  # recorded as found
+    shutil.copyfile(spelled, sdist)
+    with pytest.raises(PublishError) as info:
+        load_release(workspace, dist, ["demo-core"], error=PublishError)
+    assert str(info.value).splitlines()[1] == (
+        "  + demo_core-0.1.0.tar.gz  (a second sdist; an index takes one per version)"
+    )
+    spelled.unlink()
     # another project's file: twine upload dist/* would send it too
     shutil.copyfile(wheel, dist / "someone_else-1.0-py3-none-any.whl")
     with pytest.raises(PublishError, match=r"holds distributions of someone-else, which are not"):
