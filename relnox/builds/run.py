@@ -62,7 +62,8 @@ from relnox.builds.inputs import UNPROVABLE, ignored_part, package_owners
 from relnox.builds.needs import NeedFailed, Needs, chains_first, must_start_after_needs
 from relnox.builds.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build
 from relnox.builds.slots import Slots
-from relnox.builds.sources import unprovable
+from relnox.builds.sources import taken_in, unprovable_reason
+from relnox.builds.taken import TAKEN, record_taken
 from relnox.errors import BuildError, RelnoxError
 from relnox.paths import rel
 from relnox.project.discovery import load_workspace
@@ -346,7 +347,8 @@ class _Run:
     def _inputs(self, pkg: Package, files: Sequence[Path]) -> dict[str, str]:
         """What the build of ``pkg`` is recorded as made from: the plan's inputs, with the
         files git ignores read again (the build writes some) and, when its artifacts hold
-        one of those, why it can never be reused (:mod:`relnox.builds.sources`)."""
+        some of those, why it can never be reused (:mod:`relnox.builds.sources`) and
+        their bytes now, which the stale check compares (:mod:`relnox.builds.taken`)."""
         facts = self.plan.inputs.get(pkg.name)
         if facts is None or not facts.parts:
             return {}
@@ -355,9 +357,10 @@ class _Run:
             self.plan.workspace, pkg, self.plan.dist_dir, self.top, self.owners
         )
         inputs["ignored"] = digest
-        reason = unprovable(files, pkg.directory, ignored)
-        if reason:
-            inputs[UNPROVABLE] = reason
+        taken = taken_in(files, pkg.directory, ignored)
+        if taken:
+            inputs[UNPROVABLE] = unprovable_reason(taken)
+            inputs[TAKEN] = record_taken(pkg.directory, taken)
         return inputs
 
     def _build(self, name: str) -> PackageOutcome:
