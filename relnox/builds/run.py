@@ -62,11 +62,12 @@ from relnox.builds.inputs import UNPROVABLE, ignored_part, package_owners
 from relnox.builds.needs import NeedFailed, Needs, chains_first, must_start_after_needs
 from relnox.builds.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build
 from relnox.builds.slots import Slots
-from relnox.builds.sources import taken_in, unprovable_reason
+from relnox.builds.sources import renamed_sources, taken_in, unprovable_reason
 from relnox.builds.taken import TAKEN, record_taken
 from relnox.errors import BuildError, RelnoxError
 from relnox.paths import rel
 from relnox.project.discovery import load_workspace
+from relnox.project.pyproject import load_toml
 from relnox.project.workspace import Package
 from relnox.report import render_table
 from relnox.schedule import OK, Outcome, run_graph
@@ -357,7 +358,11 @@ class _Run:
             self.plan.workspace, pkg, self.plan.dist_dir, self.top, self.owners
         )
         inputs["ignored"] = digest
-        taken = taken_in(files, pkg.directory, ignored)
+        try:
+            renamed = renamed_sources(load_toml(pkg.pyproject))
+        except RelnoxError:  # the build read it: unreadable now, it is a changed input anyway
+            renamed = []
+        taken = taken_in(files, pkg.directory, ignored, renamed)
         if taken:
             inputs[UNPROVABLE] = unprovable_reason(taken)
             inputs[TAKEN] = record_taken(pkg.directory, taken)
