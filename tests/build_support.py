@@ -96,3 +96,26 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+#: the file git ignores that :func:`built_with_an_ignored_file`'s ``ign-pkg`` ships
+IGNORED_SHIPPED = "ign_pkg/_build_info.json"
+
+
+def built_with_an_ignored_file(root: Path) -> Path:
+    """Two hatchling packages built by build-all into ``root/dist``: ``ign-pkg``'s sdist and
+    wheel hold ``ign_pkg/_build_info.json``, a generated file git ignores that hatch takes
+    in as an artifact; ``ign-other`` takes in nothing git ignores. The file's path."""
+    from relnox.builds.run import BuildOptions, build_all
+    from relnox.sample import ProjectSpec, git_init, write_workspace
+
+    write_workspace(root, [ProjectSpec("ign-pkg"), ProjectSpec("ign-other")])
+    package = root / "packages" / "ign-pkg"
+    with (package / "pyproject.toml").open("a", encoding="utf-8") as fh:
+        fh.write(f'\n[tool.hatch.build]\nartifacts = ["{IGNORED_SHIPPED}"]\n')
+    (package / ".gitignore").write_text("_build_info.json\n", encoding="utf-8")
+    shipped = package / IGNORED_SHIPPED
+    shipped.write_text('{"build": 1}\n', encoding="utf-8")
+    git_init(root)
+    build_all(root, BuildOptions(jobs=2)).raise_for_failures()
+    return shipped

@@ -11,7 +11,11 @@ moved out when the next manifest is written.
 
 Manifests are forward-compatible: ``schema`` is the major version of the format (written,
 and checked when read); fields a reader does not know are ignored, so a newer relnox may
-add some. A manifest that cannot be read (not JSON, wrong shapes, a newer major schema)
+add some. A record's ``inputs`` (part -> string, :mod:`relnox.builds.inputs`) grow the
+same way, without a new schema: the stale check of verify and publish compares the parts
+it knows that a record holds (a record without ``taken``, the files git ignores its
+build took in, is judged by the others), and build-all rebuilds a package whose record
+holds a part it does not compute. A manifest that cannot be read (not JSON, wrong shapes, a newer major schema)
 raises :class:`ManifestError` with one line naming the file; build-all then warns and
 builds everything, verify and publish stop with that line.
 """

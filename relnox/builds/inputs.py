@@ -17,7 +17,9 @@ A package is rebuilt unless every byte that went into the build recorded in the 
   sizes and times of those in an ``.egg-info``, which setuptools reads back; recorded
   after the build, so what the build itself writes there is part of the record; a
   scratch directory the backend empties before every build (pdm-backend's ``.pdm-build``,
-  which ``uv build`` of the tree leaves behind) is not read;
+  which ``uv build`` of the tree leaves behind) is not read; ``taken``: the files git
+  ignores that its artifacts hold, path -> sha256, recorded after the build
+  (:mod:`relnox.builds.taken`), which the stale check hashes again;
 * ``build``: its ``[build-system]`` table (requirements as declared, backend) and the
   relnox version (which normalises sdists);
 * ``python``: the interpreter's path, the file it resolves to and that file's size and
@@ -69,6 +71,7 @@ from relnox.builds.sources import (
     owner_of,
     stat_of,
 )
+from relnox.builds.taken import TAKEN, taken_changed
 from relnox.builds.toolchains import NATIVE_TOOLCHAINS
 from relnox.errors import RelnoxError
 from relnox.project.pyproject import load_toml
@@ -381,8 +384,11 @@ def stale_builds(
     workspace: Workspace, records: Sequence[PackageRecord], dist_dir: Path
 ) -> dict[str, str]:
     """The packages of ``records`` built by build-all whose sources changed since (name ->
-    which parts changed). Records without inputs (files relnox did not build, or a
-    manifest of an older relnox) are not judged."""
+    which parts changed): the :data:`SOURCE_PARTS`, and the files git ignores that the
+    build took in (:mod:`relnox.builds.taken`; only those recorded are hashed again).
+    Records without inputs (files relnox did not build, or a manifest of an older relnox)
+    are not judged; one without a ``taken`` part (nothing git ignores taken in, or an
+    older relnox's) is judged by the other parts."""
     judged = [r for r in records if r.origin == BUILT and r.inputs]
     known = {p.name for p in workspace.packages}
     packages = [workspace.get(r.name) for r in judged if r.name in known]
@@ -399,16 +405,23 @@ def stale_builds(
     )
     stale: dict[str, str] = {}
     for record in judged:
+        why = []
         facts = current.get(record.name)
-        if facts is None or not facts.parts:
-            continue
-        changed = [
-            part
-            for part in SOURCE_PARTS
-            if part in record.inputs and facts.parts.get(part) != record.inputs[part]
-        ]
-        if changed:
-            stale[record.name] = ", ".join(changed) + " changed"
+        if facts is not None and facts.parts:
+            changed = [
+                part
+                for part in SOURCE_PARTS
+                if part in record.inputs and facts.parts.get(part) != record.inputs[part]
+            ]
+            if changed:
+                why.append(", ".join(changed) + " changed")
+        if TAKEN in record.inputs and record.name in known:
+            # only the files the build took in are hashed, not the tree git ignores
+            taken = taken_changed(workspace.get(record.name).directory, record.inputs[TAKEN])
+            if taken:
+                why.append(taken)
+        if why:
+            stale[record.name] = "; ".join(why)
     return stale
 
 

@@ -62,10 +62,12 @@ from relnox.builds.inputs import UNPROVABLE, ignored_part, package_owners
 from relnox.builds.needs import NeedFailed, Needs, chains_first, must_start_after_needs
 from relnox.builds.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build
 from relnox.builds.slots import Slots
-from relnox.builds.sources import unprovable
+from relnox.builds.sources import renamed_sources, taken_in, unprovable_reason
+from relnox.builds.taken import TAKEN, record_taken
 from relnox.errors import BuildError, RelnoxError
 from relnox.paths import rel
 from relnox.project.discovery import load_workspace
+from relnox.project.pyproject import load_toml
 from relnox.project.workspace import Package
 from relnox.report import render_table
 from relnox.schedule import OK, Outcome, run_graph
@@ -346,7 +348,8 @@ class _Run:
     def _inputs(self, pkg: Package, files: Sequence[Path]) -> dict[str, str]:
         """What the build of ``pkg`` is recorded as made from: the plan's inputs, with the
         files git ignores read again (the build writes some) and, when its artifacts hold
-        one of those, why it can never be reused (:mod:`relnox.builds.sources`)."""
+        some of those, why it can never be reused (:mod:`relnox.builds.sources`) and
+        their bytes now, which the stale check compares (:mod:`relnox.builds.taken`)."""
         facts = self.plan.inputs.get(pkg.name)
         if facts is None or not facts.parts:
             return {}
@@ -355,9 +358,14 @@ class _Run:
             self.plan.workspace, pkg, self.plan.dist_dir, self.top, self.owners
         )
         inputs["ignored"] = digest
-        reason = unprovable(files, pkg.directory, ignored)
-        if reason:
-            inputs[UNPROVABLE] = reason
+        try:
+            renamed = renamed_sources(load_toml(pkg.pyproject))
+        except RelnoxError:  # the build read it: unreadable now, it is a changed input anyway
+            renamed = []
+        taken = taken_in(files, pkg.directory, ignored, renamed)
+        if taken:
+            inputs[UNPROVABLE] = unprovable_reason(taken)
+            inputs[TAKEN] = record_taken(pkg.directory, taken)
         return inputs
 
     def _build(self, name: str) -> PackageOutcome:

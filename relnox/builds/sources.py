@@ -14,7 +14,10 @@
   names (``readme = "../../README.md"``, license files, hatch ``force-include``);
 * :func:`unprovable`: whether a built sdist or wheel holds a file git ignores (hatch
   ``artifacts``, setuptools package data): such bytes cannot be proven unchanged, so the
-  package is rebuilt every time, and the reason is recorded with its build.
+  package is rebuilt every time, and the reason is recorded with its build; which files
+  those are (:func:`taken_in`; under another name: :func:`renamed_sources`) is
+  recorded too, with their bytes
+  (:mod:`relnox.builds.taken`), for the stale check of verify and publish.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from relnox.toml import table
 from relnox.tools import git
 
 MISSING = "missing"
@@ -266,25 +270,91 @@ def artifact_members(path: Path) -> list[str]:
     return names
 
 
-def unprovable(artifacts: Sequence[Path], directory: Path, ignored: Iterable[str]) -> str:
-    """Why the bytes of ``artifacts`` (built from ``directory``) cannot be proven unchanged
-    next time: a file in them that git ignores in ``directory`` (paths relative to it), so
-    no git record covers it. ``""`` when there is none."""
-    ignored = sorted(ignored)
-    if not ignored:
-        return ""
-    # setuptools writes its egg-info during the build (the ``ignored`` part covers it)
+def renamed_sources(document: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(source, path in the artifact) of what a pyproject maps into an artifact under
+    another name, relative to the package's directory: hatch ``force-include``,
+    ``shared-data`` and ``shared-scripts`` (of the build and of every target; a source
+    directory maps the files under it), setuptools ``data-files`` (a file into a
+    directory; globs are not expanded). A file git ignores taken in this way is found by
+    neither its path nor its name's tail (a wheel-only build of the tree, or an sdist's own
+    ``force-include``)."""
+    build = table(document, "tool", "hatch", "build")
+    targets = table(build, "targets")
+    found: list[tuple[str, str]] = []
+    for settings in (build, *(table(targets, name) for name in targets)):
+        for key in ("force-include", "shared-data", "shared-scripts"):
+            for source, target in table(settings, key).items():
+                if isinstance(target, str):
+                    found.append((str(source), target))
+    for target, sources in table(document, "tool", "setuptools", "data-files").items():
+        for source in sources if isinstance(sources, list) else ():
+            if isinstance(source, str) and not glob.has_magic(source):
+                found.append((source, f"{target}/{source.rpartition('/')[2]}"))
+    cleaned = [(_clean(source), _clean(target)) for source, target in found]
+    # a source outside the directory is an ``outside`` input (outside_files)
+    return [(s, t) for s, t in cleaned if s != ".." and not s.startswith(("../", "/"))]
+
+
+def _clean(path: str) -> str:
+    """``path`` as git spells it relative to the package: ``/``, no ``./`` or ``x/..``."""
+    path = os.path.normpath(path.replace("\\", "/"))
+    return path if path.startswith("/") else path.strip("/")
+
+
+def taken_in(
+    artifacts: Sequence[Path],
+    directory: Path,
+    ignored: Iterable[str],
+    renamed: Sequence[tuple[str, str]] = (),
+) -> list[str]:
+    """The files git ignores in ``directory`` (``ignored``: paths relative to it) that
+    ``artifacts`` (built from it) hold, each once, in the order found. An sdist's member is
+    the file at its path; a wheel may move a file (``src/``), so a wheel's member with no
+    file at its own path is every ignored file whose path ends with it (a copy under
+    ``build/``, which a setuptools build of the tree leaves, only when there is no other);
+    a file ``renamed`` (:func:`renamed_sources`) is the member it is mapped to. Files in an
+    ``.egg-info`` are left out: setuptools writes them during the build (the ``ignored``
+    part covers them)."""
     ignored = [p for p in ignored if not any(d.endswith(".egg-info") for d in p.split("/")[:-1])]
+    if not ignored:
+        return []
     exact = set(ignored)
+    by_name: dict[str, list[str]] = {}
+    for path in sorted(ignored):
+        by_name.setdefault(path.rpartition("/")[2], []).append(path)
+    found: dict[str, None] = {}
+    members: set[str] = set()
     for artifact in artifacts:
         wheel = artifact.name.endswith(".whl")
         for member in artifact_members(artifact):
+            members.add(member)
             if member in exact:
-                return f"{member} is in its artifacts but git ignores it"
+                found.setdefault(member)
+                continue
             if not wheel:  # an sdist holds the tree as it is; a wheel may move it (src/)
                 continue
             suffix = "/" + member
-            hit = next((p for p in ignored if p.endswith(suffix)), None)
-            if hit is not None and not (directory / member).exists():
-                return f"{hit} is in its artifacts but git ignores it"
-    return ""
+            hits = [p for p in by_name.get(member.rpartition("/")[2], ()) if p.endswith(suffix)]
+            if hits and not (directory / member).exists():
+                for hit in [h for h in hits if not h.startswith("build/")] or hits:
+                    found.setdefault(hit)
+    for source, target in renamed:
+        for path in ignored:
+            mapped = target if path == source else ""
+            if path.startswith(source + "/"):
+                mapped = f"{target}/{path[len(source) + 1 :]}"
+            if mapped in members:
+                found.setdefault(path)
+    return list(found)
+
+
+def unprovable(artifacts: Sequence[Path], directory: Path, ignored: Iterable[str]) -> str:
+    """Why the bytes of ``artifacts`` (built from ``directory``) cannot be proven unchanged
+    next time: a file in them that git ignores in ``directory`` (paths relative to it), so
+    no git record covers it (:func:`taken_in`). ``""`` when there is none."""
+    return unprovable_reason(taken_in(artifacts, directory, ignored))
+
+
+def unprovable_reason(taken: Sequence[str]) -> str:
+    """Why a build whose artifacts hold ``taken`` (:func:`taken_in`) cannot be reused."""
+    return f"{taken[0]} is in its artifacts but git ignores it" if taken else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -178,3 +179,18 @@ def test_a_state_directory_that_cannot_be_made_is_named(tmp_path: Path) -> None:
     assert "\n" not in str(caught.value)
     with pytest.raises(BuildError, match=r"\.relnox/dist: relnox cannot write"):
         write_manifest(manifest)
+
+
+def test_a_records_inputs_round_trip_with_the_files_git_ignores_its_build_took_in(
+    tmp_path: Path,
+) -> None:
+    """The ``taken`` part (path -> sha256, as JSON) is one more string of ``inputs``: the
+    schema stays, and a reader of an older relnox reads it as a string it never compares."""
+    manifest = _release(tmp_path / "dist")
+    taken = json.dumps({"core/_build_info.json": "b" * 64})
+    record = dataclasses.replace(manifest.packages[0], inputs={"files": "f" * 24, "taken": taken})
+    write_manifest(dataclasses.replace(manifest, packages=(record,)))
+    data = json.loads((tmp_path / ".relnox/dist" / MANIFEST_JSON).read_text())
+    assert data["schema"] == 1
+    assert data["packages"][0]["inputs"]["taken"] == taken
+    assert read_manifest(tmp_path / "dist").packages[0].inputs == record.inputs

@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 from relnox.artifacts.manifest import read_manifest
+from relnox.builds.inputs import stale_builds
 from relnox.builds.run import BuildOptions, BuildResult, build_all
+from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, git_commit_all, git_init, write_workspace
 from relnox.tools import git
 from tests.build_support import edit
@@ -126,6 +128,39 @@ def test_hatch_artifacts_are_always_rebuilt_and_the_reason_printed(tmp_path: Pat
     assert result.returncode == 0, result.stderr
     assert "hatch artifacts" in result.stderr + result.stdout
     assert_same_as_clean(root, tmp_path)
+
+
+def test_a_file_git_ignores_force_included_under_another_name_is_rebuilt_and_judged(
+    tmp_path: Path,
+) -> None:
+    """A wheel built from the tree holds ``gen/info.json`` as ``reuse_pkg/_info.json``:
+    neither its path nor its name's tail finds it, the force-include table does; a change
+    to it rebuilds the wheel, and makes the built one stale for verify and publish."""
+    root = workspace(tmp_path / "ws")
+    pyproject = package(root) / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text()
+        + "\n[tool.hatch.build.targets.wheel.force-include]\n"
+        + f'"gen/info.json" = "{MODULE}/_info.json"\n'
+    )
+    (package(root) / ".gitignore").write_text("gen/\n")
+    (package(root) / "gen").mkdir()
+    (package(root) / "gen/info.json").write_text("1\n")
+    git_init(root)
+    wheel_only = BuildOptions(sdist=False)
+    build_all(root, wheel_only).raise_for_failures()
+    assert f"{MODULE}/_info.json" in wheel_names(root)
+    record = read_manifest(root / "dist").get(PKG)
+    assert "gen/info.json is in its artifacts but git ignores it" in record.inputs["unprovable"]
+
+    (package(root) / "gen/info.json").write_text("2\n")
+    stale = stale_builds(load_workspace(root), [record], root / "dist")
+    assert stale == {PKG: "files git ignores that its build took in changed: gen/info.json"}
+    status, why = statuses(build_all(root, wheel_only))[PKG]
+    assert (status, why) == ("built", "gen/info.json is in its artifacts but git ignores it")
+    (wheel,) = (root / "dist").glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        assert archive.read(f"{MODULE}/_info.json") == b"2\n"
 
 
 def test_ignored_setuptools_package_data_is_rebuilt_with_the_reason(tmp_path: Path) -> None:

@@ -14,6 +14,8 @@ from relnox.builds.sources import (
     content_digest,
     list_sources,
     outside_files,
+    renamed_sources,
+    taken_in,
     unprovable,
 )
 from relnox.sample import git_init
@@ -100,6 +102,67 @@ def test_an_ignored_file_in_the_artifacts_is_unprovable(tmp_path: Path) -> None:
     )
     setuptools = _sdist(tmp_path / "q-1.0.tar.gz", "p.egg-info/PKG-INFO", "PKG-INFO")
     assert unprovable([setuptools], tmp_path, ["p.egg-info/PKG-INFO"]) == ""
+
+
+def test_every_ignored_file_in_the_artifacts_is_taken_in_each_once(tmp_path: Path) -> None:
+    wheel = _wheel(
+        tmp_path / "p-1.0-py3-none-any.whl", "p/__init__.py", "p/data.dat", "p/static/app.js"
+    )
+    sdist = _sdist(tmp_path / "p-1.0.tar.gz", "src/p/data.dat", "p.egg-info/SOURCES.txt")
+    ignored = [
+        "src/p/data.dat",
+        "src/p/static/app.js",
+        "src/p/unused.dat",  # ignored, not shipped
+        "p.egg-info/SOURCES.txt",  # written by the build itself
+    ]
+    assert taken_in([sdist, wheel], tmp_path, ignored) == ["src/p/data.dat", "src/p/static/app.js"]
+    assert taken_in([sdist, wheel], tmp_path, []) == []
+
+
+def test_a_wheel_member_is_its_source_not_the_copy_a_build_left_in_build(tmp_path: Path) -> None:
+    wheel = _wheel(tmp_path / "p-1.0-py3-none-any.whl", "p/data.dat")
+    copies = ["build/lib/p/data.dat", "src/p/data.dat"]
+    assert taken_in([wheel], tmp_path, copies) == ["src/p/data.dat"]
+    assert taken_in([wheel], tmp_path, copies[:1]) == copies[:1]  # the only one there is
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p/data.dat").write_text("tracked")  # the member's own path: not taken
+    assert taken_in([wheel], tmp_path, copies) == []
+
+
+def test_renamed_sources_are_what_a_pyproject_maps_under_another_name() -> None:
+    document = {
+        "tool": {
+            "hatch": {
+                "build": {
+                    "force-include": {"./gen/info.json": "p/_info.json", "../../LICENSE": "L"},
+                    "targets": {
+                        "wheel": {"shared-data": {"gen/share": "share/p"}},
+                        "sdist": {"force-include": {"gen\\x.txt": "x.txt"}},
+                    },
+                }
+            },
+            "setuptools": {"data-files": {"etc/p": ["gen/p.conf", "gen/*.ini"]}},
+        }
+    }
+    assert renamed_sources(document) == [
+        ("gen/info.json", "p/_info.json"),  # the one outside is an ``outside`` input
+        ("gen/share", "share/p"),
+        ("gen/x.txt", "x.txt"),
+        ("gen/p.conf", "etc/p/p.conf"),  # globs are not expanded
+    ]
+    assert renamed_sources({}) == []
+
+
+def test_a_file_git_ignores_taken_in_under_another_name_is_found(tmp_path: Path) -> None:
+    wheel = _wheel(
+        tmp_path / "p-1.0-py3-none-any.whl",
+        "p/_info.json",
+        "p-1.0.data/data/share/p/a.css",
+    )
+    renamed = [("gen/info.json", "p/_info.json"), ("gen/share", "share/p")]
+    ignored = ["gen/info.json", "gen/share/a.css", "gen/share/unused.css", "gen/other.json"]
+    assert taken_in([wheel], tmp_path, ignored) == []  # neither its path nor its name's tail
+    assert taken_in([wheel], tmp_path, ignored, renamed) == ["gen/info.json", "gen/share/a.css"]
 
 
 def test_the_listing_sees_assumed_and_privately_ignored_files(tmp_path: Path) -> None:

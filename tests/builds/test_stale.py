@@ -4,6 +4,7 @@ judged (real git repositories, real builds, real fresh environments)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -11,11 +12,12 @@ from pathlib import Path
 import pytest
 
 from relnox.artifacts.manifest import read_manifest
+from relnox.builds import sources
 from relnox.builds.inputs import stale_builds
 from relnox.builds.run import BuildOptions, build_all
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, git_commit_all, git_init, write_workspace
-from tests.build_support import edit
+from tests.build_support import IGNORED_SHIPPED, built_with_an_ignored_file, edit
 from tests.conftest import run_relnox
 
 pytestmark = pytest.mark.slow  # builds and makes environments
@@ -69,3 +71,96 @@ def test_files_relnox_did_not_build_are_not_judged(tmp_path: Path) -> None:
     shutil.copytree(root / "dist", foreign)  # the files, without relnox's manifest
     proc = run_relnox("verify-install", "--offline", "--dist", str(foreign), cwd=root)
     assert proc.returncode == 0, proc.stderr
+
+
+def _error_lines(stderr: str) -> list[str]:
+    """The error relnox printed: its first line and the lines of its list."""
+    assert "Traceback" not in stderr, stderr
+    return stderr[stderr.index("relnox: error:") :].strip().splitlines()
+
+
+TAKEN_CHANGED = f"files git ignores that its build took in changed: {IGNORED_SHIPPED}"
+
+
+def test_a_shipped_file_git_ignores_is_recorded_and_hashed_again_when_judged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "ws"
+    shipped = built_with_an_ignored_file(root)
+    records = {r.name: r for r in read_manifest(root / "dist").packages}
+    digest = hashlib.sha256(shipped.read_bytes()).hexdigest()
+    assert json.loads(records["ign-pkg"].inputs["taken"]) == {IGNORED_SHIPPED: digest}
+    assert "taken" not in records["ign-other"].inputs
+
+    # the check hashes the recorded files; it never lists the tree git ignores
+    def no_listing(*args: object) -> list[str]:
+        raise AssertionError("the stale check listed the files git ignores")
+
+    monkeypatch.setattr(sources, "_ignored", no_listing)
+
+    def judge() -> dict[str, str]:
+        return stale_builds(load_workspace(root), list(records.values()), root / "dist")
+
+    assert judge() == {}
+    shipped.write_text('{"build": 2}\n', encoding="utf-8")
+    assert judge() == {"ign-pkg": TAKEN_CHANGED}
+    shipped.unlink()
+    assert judge() == {"ign-pkg": TAKEN_CHANGED + " (deleted)"}
+    shipped.write_text('{"build": 1}\n', encoding="utf-8")  # the bytes it was built with
+    assert judge() == {}
+    monkeypatch.undo()
+
+    # a build of the changed file records its new bytes
+    shipped.write_text('{"build": 3}\n', encoding="utf-8")
+    build_all(root).raise_for_failures()
+    rebuilt = read_manifest(root / "dist").packages
+    assert stale_builds(load_workspace(root), rebuilt, root / "dist") == {}
+    digest = hashlib.sha256(b'{"build": 3}\n').hexdigest()
+    assert json.loads(read_manifest(root / "dist").get("ign-pkg").inputs["taken"]) == {
+        IGNORED_SHIPPED: digest
+    }
+
+
+def test_a_record_without_the_part_is_judged_as_before(tmp_path: Path) -> None:
+    """A manifest of an older relnox (no ``taken`` part) is judged by the other parts."""
+    root = tmp_path / "ws"
+    shipped = built_with_an_ignored_file(root)
+    path = root / ".relnox/dist/build-manifest.json"
+    data = json.loads(path.read_text())
+    for package in data["packages"]:
+        package["inputs"].pop("taken", None)
+    path.write_text(json.dumps(data))
+    shipped.write_text('{"build": 2}\n', encoding="utf-8")
+    records = read_manifest(root / "dist").packages
+    assert stale_builds(load_workspace(root), records, root / "dist") == {}
+
+
+def test_verify_install_refuses_a_changed_or_deleted_shipped_file_git_ignores(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "ws"
+    shipped = built_with_an_ignored_file(root)
+    shipped.write_text('{"build": 2}\n', encoding="utf-8")
+    refused = run_relnox("verify-install", "--offline", cwd=root)
+    assert refused.returncode == 1, refused.stderr
+    first, *rest = _error_lines(refused.stderr)
+    assert "changed since their files were built: ign-pkg;" in first
+    assert "relnox build-all --package ign-pkg" in first and "--allow-stale ign-pkg" in first
+    assert rest == [f"  ign-pkg: {TAKEN_CHANGED} since its files in {root / 'dist'} were built"]
+
+    allowed = run_relnox(
+        "verify-install", "--offline", "--allow-stale", "ign-pkg", "--json", cwd=root
+    )
+    assert allowed.returncode == 0, allowed.stderr
+    assert list(json.loads(allowed.stdout)["allowed_stale"]) == ["ign-pkg"]
+    assert f"ign-pkg: {TAKEN_CHANGED} since its files were built; used anyway" in allowed.stderr
+
+    shipped.unlink()
+    deleted = run_relnox("verify-install", "--offline", cwd=root)
+    assert deleted.returncode == 1
+    assert _error_lines(deleted.stderr)[1].startswith(f"  ign-pkg: {TAKEN_CHANGED} (deleted)")
+
+    shipped.write_text('{"build": 1}\n', encoding="utf-8")  # the bytes it was built with
+    same = run_relnox("verify-install", "--offline", cwd=root)
+    assert same.returncode == 0, same.stderr
+    assert "changed since" not in same.stderr

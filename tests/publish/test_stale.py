@@ -23,7 +23,7 @@ from relnox.publish import PublishOptions, PublishRuntime, publish
 from relnox.publish.plan import STALE_THREAD
 from relnox.sample import ProjectSpec, git_commit_all, git_init, write_workspace
 from relnox.tools.index_server import LocalIndex
-from tests.build_support import edit
+from tests.build_support import IGNORED_SHIPPED, built_with_an_ignored_file, edit
 from tests.conftest import run_relnox
 from tests.fault_server import HANG, FaultServer
 from tests.publish.conftest import TOKEN
@@ -153,4 +153,42 @@ def test_foreign_files_are_published_as_they_are(
         "publish", "--repository", index.url, "--dist", str(foreign), cwd=changed, env=env()
     )
     assert proc.returncode == 0, proc.stderr
+    assert len(on_index(index)) == 4
+
+
+def test_publish_refuses_a_changed_or_deleted_shipped_file_git_ignores(
+    tmp_path: Path, index: LocalIndex
+) -> None:
+    """A generated file git ignores that the build took in: changed or deleted, publish and
+    publish-test refuse before any upload, naming the package, the part and the file;
+    with its old bytes back it publishes; --allow-stale publishes it with a warning."""
+    root = tmp_path / "ws"
+    shipped = built_with_an_ignored_file(root)
+    taken = f"files git ignores that its build took in changed: {IGNORED_SHIPPED}"
+    for text, suffix in (('{"build": 2}\n', ""), (None, " (deleted)")):
+        if text is None:
+            shipped.unlink()
+        else:
+            shipped.write_text(text, encoding="utf-8")
+        for task in (("publish", "--yes"), ("publish-test",)):
+            proc = run_relnox(*task, "--repository", index.url, cwd=root, env=env())
+            assert proc.returncode == 1, proc.stdout
+            assert "Traceback" not in proc.stderr
+            first, *rest = proc.stderr[proc.stderr.index("relnox: error:") :].strip().splitlines()
+            assert "changed since their files were built: ign-pkg;" in first
+            assert "relnox build-all --package ign-pkg" in first
+            assert rest == [
+                f"  ign-pkg: {taken}{suffix} since its files in {root / 'dist'} were built"
+            ]
+    assert on_index(index) == []
+
+    shipped.write_text('{"build": 1}\n', encoding="utf-8")  # the bytes it was built with
+    dry = run_relnox("publish", "--dry-run", "--repository", index.url, cwd=root, env=env())
+    assert dry.returncode == 0, dry.stderr
+    shipped.write_text('{"build": 2}\n', encoding="utf-8")
+    allowed = run_relnox(
+        "publish", "--repository", index.url, "--allow-stale", "ign-pkg", cwd=root, env=env()
+    )
+    assert allowed.returncode == 0, allowed.stderr
+    assert f"ign-pkg: {taken} since its files were built; used anyway" in allowed.stderr
     assert len(on_index(index)) == 4

@@ -6,6 +6,7 @@ and proves the assembled dist/ byte-identical to a single build-all."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import subprocess
@@ -210,3 +211,20 @@ def test_sharded_builds_assemble_byte_identical_to_one_build(tmp_path: Path) -> 
     verify = run_relnox("verify-install", "--shard", "1/3", "--json", cwd=root, check=True)
     report = json.loads(verify.stdout)
     assert report["ok"] is True and report["packages"] == first
+
+
+def test_the_files_git_ignores_a_shards_build_took_in_stay_in_its_record(tmp_path: Path) -> None:
+    """The stale check of the assembled dist/ hashes them again: the ``taken`` part of a
+    shard's record is kept as it was, with the rest of its inputs."""
+    root = _workspace(tmp_path)
+    one = _shard(tmp_path / "s1", root, ["sh-pkg0", "sh-pkg1", "sh-pkg2"])
+    shard = read_manifest(one)
+    inputs = {
+        "files": "f" * 24,
+        "unprovable": "sh_pkg0/_gen.txt is in its artifacts but git ignores it",
+        "taken": json.dumps({"sh_pkg0/_gen.txt": "a" * 64}),
+    }
+    first = dataclasses.replace(shard.packages[0], inputs=inputs)
+    write_manifest(dataclasses.replace(shard, packages=(first, *shard.packages[1:])))
+    assemble(root, AssembleOptions([one]))
+    assert read_manifest(root / "dist").get("sh-pkg0").inputs == inputs

@@ -1,0 +1,80 @@
+"""The files git ignores that a package's build took in: recorded with the build, hashed
+again by the stale check of verify and publish.
+
+No git record covers the bytes of a file git ignores (a generated data file, a
+``_build_info.json``, a ``static/`` bundle taken in through package data, hatch
+``artifacts`` or ``force-include``), so build-all never reuses a build holding one
+(``unprovable``). The stale check does not list the files git ignores (that walk is too
+slow for the path to an upload); it hashes again exactly the files the build took in,
+recorded after the build (what the build wrote is part of the record) as the ``taken``
+part of the record's inputs: a JSON object, path relative to the package's directory ->
+sha256. A build that took in more than :data:`MAX_TAKEN` of them records only their
+number (the manifest stays small), and such a build is never proven fresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import stat
+from collections.abc import Sequence
+from pathlib import Path
+
+#: the part of a record's inputs holding the files git ignores that the build took in
+TAKEN = "taken"
+#: the most such files a record lists (path -> sha256); more are recorded as their number
+MAX_TAKEN = 5000
+#: the most paths a stale package's reason names
+_SHOWN = 5
+#: what a recorded file that is gone (or no longer a regular file) is hashed as
+_GONE = "missing"
+
+
+def _sha256(path: Path) -> str:
+    """The sha256 of the regular file at ``path`` (links followed), or ``missing``: a
+    FIFO or device a record names is never opened."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return _GONE
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    except OSError:
+        return _GONE
+
+
+def record_taken(directory: Path, paths: Sequence[str]) -> str:
+    """The ``taken`` part for ``paths`` (relative to ``directory``) as they are now."""
+    if len(paths) > MAX_TAKEN:
+        return json.dumps(len(paths))
+    found = {p: _sha256(directory / p) for p in sorted(paths)}
+    return json.dumps(found, sort_keys=True, separators=(",", ":"))
+
+
+def taken_changed(directory: Path, recorded: str) -> str:
+    """Why the files of a ``taken`` part (:func:`record_taken`) are not the ones the build
+    took in (changed, deleted, too many recorded to prove, or the record unreadable), or
+    ``""`` when each holds the bytes it held then."""
+    try:
+        files = json.loads(recorded)
+    except ValueError:
+        files = None
+    if isinstance(files, int) and not isinstance(files, bool):
+        return (
+            f"its build took in {files} files git ignores, more than relnox records "
+            f"({MAX_TAKEN}), so they cannot be proven unchanged"
+        )
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+        return "its record of the files git ignores that its build took in cannot be read"
+    changed = []
+    for path, digest in sorted(files.items()):
+        now = _sha256(directory / path)
+        if now != digest:
+            changed.append(f"{path} (deleted)" if now == _GONE else path)
+    if not changed:
+        return ""
+    shown = ", ".join(changed[:_SHOWN])
+    more = f" and {len(changed) - _SHOWN} more" if len(changed) > _SHOWN else ""
+    return f"files git ignores that its build took in changed: {shown}{more}"
