@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import sys
-import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -198,6 +197,8 @@ class Command:
         print("")
 
     def _print_command(self, task: Any, spellings: tuple[str, ...]) -> None:
+        import textwrap  # the help's only: a command's run never loads it
+
         summary = (task.__doc__ or "").strip().splitlines()[0] if task.__doc__ else ""
         aliases = [a for a in task.aliases if a in spellings]
         label = task.name + (f" ({', '.join(aliases)})" if aliases else "")
@@ -207,6 +208,8 @@ class Command:
             print(f"{'':28}{line}")
 
     def print_task_help(self, name: str) -> None:
+        import textwrap
+
         from invoke.parser.context import ParserContext
 
         from relnox.invoke import names

@@ -7,7 +7,6 @@ shares are typed attributes here.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,6 +125,8 @@ def check_keys(
     for key in table:
         if key in known:
             continue
+        import difflib  # only for a mistake
+
         close = difflib.get_close_matches(key.replace("_", "-"), known, n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(known)}"
         raise ConfigError(f"{source}: [{name}] has an unknown key {key!r}; {hint}")

@@ -29,6 +29,7 @@ import enum
 import importlib
 import sys
 import time
+import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
@@ -139,13 +140,35 @@ class Stage(Generic[OptionsT, PlanT, ResultT]):
     run: Run[PlanT, ResultT]
 
 
+class _Face(types.ModuleType):
+    """A lazy face whose names may be its submodules' names too (``relnox.guards.audit``,
+    the function, and ``relnox/guards/audit.py``). The import system binds a submodule to
+    its package's attribute when the submodule is first loaded, which would hide the
+    face's name behind the module; the face keeps its own name there, as an eager
+    ``from relnox.guards.audit import audit`` in the ``__init__`` did."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if (
+            isinstance(value, types.ModuleType)
+            and value.__name__ == f"{self.__name__}.{name}"
+            and name in self.__dict__.get("_face_names", ())
+        ):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
 def lazy_face(
     module: str, names: Mapping[str, str], made: Mapping[str, Callable[[], Any]]
 ) -> Callable[[str], Any]:
     """A stage face's PEP 562 ``__getattr__``: each of ``names`` (name -> the module that
     defines it) imported on first use, each of ``made`` (name -> what makes it) made on
     first use, and kept in ``module``'s globals, so every later use is the same object
-    without a second call."""
+    without a second call. A name that is also a submodule's stays the face's name
+    (:class:`_Face`)."""
+    face = sys.modules.get(module)
+    if face is not None and type(face) is types.ModuleType:
+        face.__class__ = _Face
+        face.__dict__["_face_names"] = frozenset({*names, *made})
 
     def __getattr__(name: str) -> Any:
         if name in made:

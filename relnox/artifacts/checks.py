@@ -30,8 +30,6 @@ import json
 import posixpath
 import re
 import sys
-import tarfile
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -157,6 +155,9 @@ def _content_type(value: str) -> tuple[str, dict[str, str]]:
 
 def _raw_metadata(path: Path) -> str:
     """The core metadata file of a wheel (``METADATA``) or an sdist (``PKG-INFO``)."""
+    import tarfile
+    import zipfile
+
     if path.name.endswith(".whl") or path.name.endswith(".zip"):
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
@@ -200,7 +201,12 @@ def _check_metadata(path: Path, expected: Expectation, out: Findings) -> None:
 
     The metadata is validated as twine validates it (:mod:`packaging.metadata`).
     """
-    # packaging.metadata loads the email package: only when an artifact's metadata is read
+    # the archive modules and packaging.metadata (the email package): only when an
+    # artifact is opened (publish proves most checks by the manifest; name_and_version
+    # reads only a file's name)
+    import tarfile
+    import zipfile
+
     from packaging.metadata import ExceptionGroup as MetadataErrors
     from packaging.metadata import InvalidMetadata, Metadata
 
@@ -306,6 +312,8 @@ def _check_record(names: list[str], record: str | None, out: Findings) -> None:
 
 
 def _check_wheel(path: Path, expected: Expectation, out: Findings) -> None:
+    import zipfile
+
     try:
         with zipfile.ZipFile(path) as archive:  # the names and the RECORD in one opening
             names = archive.namelist()
@@ -347,6 +355,9 @@ def _check_wheel(path: Path, expected: Expectation, out: Findings) -> None:
 def _archive_names(path: Path) -> tuple[list[str], list[str]]:
     """The member names, and the links among them whose target leaves the archive's
     top directory (``name -> target``)."""
+    import tarfile
+    import zipfile
+
     if path.name.endswith(".zip"):
         with zipfile.ZipFile(path) as archive:
             return archive.namelist(), []
@@ -366,6 +377,9 @@ def _archive_names(path: Path) -> tuple[list[str], list[str]]:
 
 
 def _check_sdist(path: Path, expected: Expectation, out: Findings) -> None:
+    import tarfile
+    import zipfile
+
     try:
         names, links = _archive_names(path)
     except (OSError, tarfile.TarError, zipfile.BadZipFile) as exc:

@@ -4,35 +4,81 @@ demands (api), and an audit of what is live on the index (audit).
 The face: :data:`SKEW_STAGE`, :data:`AUDIT_STAGE` and their types, ``check_skew`` and
 ``audit`` (plan and run in one call), and the API guard, a check other stages ask rather
 than a stage (``api_changes``, ``check_bump``, ``enabled``, ``doctor_checks``).
+
+Each name is imported from its module on first use (PEP 562): ``relnox plan`` and a bump
+ask only the API guard, which loads neither the skew guard's environments (and with them
+the verify stage) nor the audit's index reader.
 """
 
-from relnox.guards.api import ApiChange, ApiError, api_changes, check_bump, doctor_checks, enabled
-from relnox.guards.audit import (
-    AuditOptions,
-    AuditPlan,
-    AuditReport,
-    audit,
-    plan_audit,
-    run_audit,
-)
-from relnox.guards.audit_pages import AuditError
-from relnox.guards.skew import (
-    SkewError,
-    SkewOptions,
-    SkewPlan,
-    SkewReport,
-    check_skew,
-    plan_skew,
-    run_skew,
-)
-from relnox.stage import Stage
+from __future__ import annotations
 
-SKEW_STAGE: Stage[SkewOptions, SkewPlan, SkewReport] = Stage(
-    "skew", SkewOptions, plan_skew, run_skew
-)
-AUDIT_STAGE: Stage[AuditOptions, AuditPlan, AuditReport] = Stage(
-    "audit", AuditOptions, plan_audit, run_audit
-)
+from typing import TYPE_CHECKING, Any
+
+from relnox.stage import lazy_face
+
+if TYPE_CHECKING:
+    from relnox.guards.api import (
+        ApiChange,
+        ApiError,
+        api_changes,
+        check_bump,
+        doctor_checks,
+        enabled,
+    )
+    from relnox.guards.audit import AuditOptions, AuditPlan, AuditReport, audit
+    from relnox.guards.audit import plan_audit as plan_audit
+    from relnox.guards.audit import run_audit as run_audit
+    from relnox.guards.audit_pages import AuditError
+    from relnox.guards.skew import SkewError, SkewOptions, SkewPlan, SkewReport, check_skew
+    from relnox.guards.skew import plan_skew as plan_skew
+    from relnox.guards.skew import run_skew as run_skew
+    from relnox.stage import Stage
+
+    SKEW_STAGE: Stage[SkewOptions, SkewPlan, SkewReport]
+    AUDIT_STAGE: Stage[AuditOptions, AuditPlan, AuditReport]
+
+#: each name of the face -> the module that defines it
+_FACE = {
+    **dict.fromkeys(
+        ("ApiChange", "ApiError", "api_changes", "check_bump", "doctor_checks", "enabled"),
+        "relnox.guards.api",
+    ),
+    **dict.fromkeys(
+        ("AuditOptions", "AuditPlan", "AuditReport", "audit", "plan_audit", "run_audit"),
+        "relnox.guards.audit",
+    ),
+    "AuditError": "relnox.guards.audit_pages",
+    **dict.fromkeys(
+        (
+            "SkewError",
+            "SkewOptions",
+            "SkewPlan",
+            "SkewReport",
+            "check_skew",
+            "plan_skew",
+            "run_skew",
+        ),
+        "relnox.guards.skew",
+    ),
+}
+
+
+def _skew_stage() -> Any:
+    from relnox.guards.skew import SkewOptions, plan_skew, run_skew
+    from relnox.stage import Stage
+
+    return Stage("skew", SkewOptions, plan_skew, run_skew)
+
+
+def _audit_stage() -> Any:
+    from relnox.guards.audit import AuditOptions, plan_audit, run_audit
+    from relnox.stage import Stage
+
+    return Stage("audit", AuditOptions, plan_audit, run_audit)
+
+
+__getattr__ = lazy_face(__name__, _FACE, {"SKEW_STAGE": _skew_stage, "AUDIT_STAGE": _audit_stage})
+
 
 __all__ = [
     "AUDIT_STAGE",

@@ -18,8 +18,6 @@ that fits. ``[tool.relnox] check-api = true`` makes it a doctor finding too.
 from __future__ import annotations
 
 import logging
-import tarfile
-import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,6 +114,8 @@ def _archive(workspace: Workspace, pkg: Package, tag: str, into: Path) -> Path:
     result = proc.run(argv, cwd=top, timeout=300)
     if not result.ok:
         raise ApiError(f"{top}: git archive of {tag} failed ({result.tail(1)}); fetch the tags")
+    import tarfile  # the guard's work: relnox plan asks only whether it is enabled
+
     with tarfile.open(tar) as archive:
         archive.extractall(into / "tree", filter="data")
     return into / "tree" / rel
@@ -157,6 +157,8 @@ def api_change(workspace: Workspace, pkg: Package) -> ApiChange:
     tag = workspace.tag_for(pkg, str(released))
     change = ApiChange(pkg.name, str(released), tag)
     modules = [m for m in pkg.import_packages if "." not in m] or [pkg.dist_name]
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="relnox-api-") as tmp:
         old_root = _archive(workspace, pkg, tag, Path(tmp))
         for module in modules:

@@ -10,7 +10,6 @@ meant), so the hosts word it without reading a parser's English.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +25,8 @@ class UsageError(RelnoxError):
 
 def suggest(token: str, candidates: Mapping[str, str] | Iterable[str]) -> str:
     """ "; did you mean X?" for the closest candidate (shown as its canonical spelling)."""
+    import difflib  # only for a mistake
+
     spellings = dict(candidates) if isinstance(candidates, Mapping) else {c: c for c in candidates}
     close = difflib.get_close_matches(token, list(spellings), n=1, cutoff=0.6)
     return f"; did you mean {spellings[close[0]]}?" if close else ""

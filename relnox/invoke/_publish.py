@@ -78,12 +78,16 @@ def _publish(
     extra_index: str | None = None,
 ) -> PublishResult:
     from relnox.project.discovery import load_workspace
-    from relnox.publish import STAGE, PublishRuntime, installable_check
+    from relnox.publish import STAGE, PublishRuntime
 
     workspace = load_workspace(root)
     if options.jobs is not None and options.jobs < 1:
         raise UsageError(f"--jobs {options.jobs}: give 1 or more parallel uploads")
-    check = installable_check(workspace, extra_index) if verify_installable else None
+    check = None
+    if verify_installable:  # its environments' machinery is loaded only when asked for
+        from relnox.publish import installable_check
+
+        check = installable_check(workspace, extra_index)
     runtime = PublishRuntime(confirm=confirmation(yes), check_installable=check)
     plan = STAGE.plan(workspace, options, runtime)
     result = STAGE.run(plan, runtime)

@@ -18,13 +18,10 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from relnox.config import (
-    load_config,
-)
+from relnox.config import DEFAULT_CHANGELOG_HEADING, load_config
 from relnox.errors import ConfigError, RelnoxError
 from relnox.paths import Resolver
 from relnox.paths import rel as relpath
-from relnox.project.changelog import check_heading
 from relnox.project.members import member_dirs, outside, outside_members, released_by_evidence
 from relnox.project.package_load import VALID_NAME, load_package, name_of
 from relnox.project.pyproject import (
@@ -127,7 +124,10 @@ def discover(root: Path | str = ".") -> Workspace:
     if doc is None and (root / "setup.py").is_file():
         doc = {}  # a setup.py project: build's legacy setuptools backend builds it
     config = load_config(root_pyproject, table(doc or {}, "tool", "relnox"))
-    check_heading(root_pyproject, config.changelog_heading)
+    if config.changelog_heading != DEFAULT_CHANGELOG_HEADING:  # the default reads back
+        from relnox.project.changelog import check_heading  # (a test holds it to that)
+
+        check_heading(root_pyproject, config.changelog_heading)
     resolve = Resolver()  # each directory resolved once, however many members it holds
     dirs, broken = member_dirs(root, doc, config, resolve)
     if doc is None and not dirs and not broken:

@@ -20,9 +20,7 @@ from relnox.config import (
     check_version_source,
 )
 from relnox.errors import ConfigError, VersionError
-from relnox.project.dynamic import dynamic_version, unreadable, vcs_plugin
 from relnox.project.modules import import_packages, source_roots
-from relnox.project.pins import poetry_specifier
 from relnox.project.pyproject import (
     DEFAULT_BACKEND,
     DEFAULT_BUILD_REQUIRES,
@@ -178,12 +176,17 @@ def load_package(
         source, evidence = "project.version", "[project] version"
         locations.append(toml_location(pyproject, doc, ("project", "version")))
     elif "version" in tool_poetry and "version" not in project.get("dynamic", ()):
+        # the backends' readers (relnox.project.dynamic): a static version loads none
+        from relnox.project.dynamic import vcs_plugin
+
         if vcs_plugin(doc, requires) == "poetry-dynamic-versioning":
             source, evidence = VCS_SOURCE, "poetry-dynamic-versioning (versions from git tags)"
         else:
             source, evidence = "tool.poetry.version", "[tool.poetry] version"
             locations.append(toml_location(pyproject, doc, ("tool", "poetry", "version")))
     elif "version" in project.get("dynamic", ()) or not project:
+        from relnox.project.dynamic import dynamic_version, unreadable
+
         found = dynamic_version(
             directory,
             doc,
@@ -276,4 +279,8 @@ def _version_and_drift(
 def _poetry_python(tool_poetry: Mapping[str, Any]) -> str | None:
     """``[tool.poetry.dependencies] python = "^3.9"`` as a PEP 440 ``requires-python``."""
     python = table(tool_poetry, "dependencies").get("python")
-    return poetry_specifier(python) if isinstance(python, str) else None
+    if not isinstance(python, str):
+        return None
+    from relnox.project.pins import poetry_specifier  # a Poetry project's only
+
+    return poetry_specifier(python)

@@ -19,7 +19,6 @@ from typing import Any
 
 from relnox.errors import GitError, RelnoxError, VersionError
 from relnox.paths import Resolver
-from relnox.project.conventions import infer_conventions
 from relnox.project.tag_model import Member, RepoTags, TagFacts
 from relnox.project.workspace import Broken, Package, Workspace
 from relnox.tools import git, history
@@ -305,6 +304,8 @@ def read_tags(workspace: Workspace) -> Workspace:
     files = workflows(top)
 
     def infer() -> dict[str, TagFacts]:
+        from relnox.project.conventions import infer_conventions  # not when the cache answers
+
         tags = _repo_tags(workspace.root, refs, head, key, shallow, release_triggers(top, files))
         # each tag's file read from the object the listing in the key names (a tag moved
         # since is another key), not by the tag's name (a bare NAME is .git/NAME or

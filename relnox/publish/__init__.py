@@ -4,21 +4,61 @@ The face: :data:`STAGE` and its types, ``publish`` (plan and run in one call),
 ``installable_check`` (the ``--verify-installable`` check a :class:`PublishRuntime`
 carries), ``ci_routes`` (where a CI run's tags publish) and the index's own answers that
 doctor asks for (``new_project_limit``, ``our_versions``, ``status_problems``).
+
+Each name is imported from its module on first use (PEP 562): ``relnox publish`` loads
+the planner and the uploader, not the ``--verify-installable`` check's environments, nor
+doctor's and CI's questions, unless it is asked them.
 """
 
-from relnox.publish.installable import installable_check
-from relnox.publish.model import PublishOptions, PublishPlan, PublishRuntime
-from relnox.publish.new_projects import new_project_limit
-from relnox.publish.owner import our_versions
-from relnox.publish.plan import plan_publish, publish, run_publish
-from relnox.publish.report import PublishResult
-from relnox.publish.route import CiRoutes, ci_routes
-from relnox.publish.rules import status_problems
-from relnox.stage import Stage
+from __future__ import annotations
 
-STAGE: Stage[PublishOptions, PublishPlan, PublishResult] = Stage(
-    "publish", PublishOptions, plan_publish, run_publish
-)
+from typing import TYPE_CHECKING, Any
+
+from relnox.stage import lazy_face
+
+if TYPE_CHECKING:
+    from relnox.publish.installable import installable_check
+    from relnox.publish.model import PublishOptions, PublishPlan, PublishRuntime
+    from relnox.publish.new_projects import new_project_limit
+    from relnox.publish.owner import our_versions
+    from relnox.publish.plan import plan_publish as plan_publish
+    from relnox.publish.plan import publish
+    from relnox.publish.plan import run_publish as run_publish
+    from relnox.publish.report import PublishResult
+    from relnox.publish.route import CiRoutes, ci_routes
+    from relnox.publish.rules import status_problems
+    from relnox.stage import Stage
+
+    STAGE: Stage[PublishOptions, PublishPlan, PublishResult]
+
+#: each name of the face -> the module that defines it
+_FACE = {
+    "installable_check": "relnox.publish.installable",
+    "PublishOptions": "relnox.publish.model",
+    "PublishPlan": "relnox.publish.model",
+    "PublishRuntime": "relnox.publish.model",
+    "new_project_limit": "relnox.publish.new_projects",
+    "our_versions": "relnox.publish.owner",
+    "plan_publish": "relnox.publish.plan",
+    "publish": "relnox.publish.plan",
+    "run_publish": "relnox.publish.plan",
+    "PublishResult": "relnox.publish.report",
+    "CiRoutes": "relnox.publish.route",
+    "ci_routes": "relnox.publish.route",
+    "status_problems": "relnox.publish.rules",
+}
+
+
+def _stage() -> Any:
+    from relnox.publish.model import PublishOptions
+    from relnox.publish.plan import plan_publish, run_publish
+    from relnox.stage import Stage
+
+    return Stage("publish", PublishOptions, plan_publish, run_publish)
+
+
+__getattr__ = lazy_face(__name__, _FACE, {"STAGE": _stage})
+
 
 __all__ = [
     "STAGE",

@@ -24,6 +24,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from relnox.artifacts.checks import Expectation, check_artifacts, proof
 from relnox.artifacts.distdir import load_release
@@ -42,7 +43,6 @@ from relnox.publish.report import (
     PublishResult,
     write_report,
 )
-from relnox.publish.route import TagRoute, ci_tag, route_for_tag
 from relnox.publish.run import READERS, Waiting, upload_all, upload_jobs
 from relnox.publish.tiers import graph_mermaid
 from relnox.publish.uploader import PackageUploader
@@ -54,11 +54,13 @@ from relnox.tools.envs import (
 )
 from relnox.tools.network import NetworkSettings, network_settings
 from relnox.tools.repositories import PYPI, Repository, resolve
-from relnox.tools.twine import Twine
-from relnox.tools.upload import TRANSPORTS, Transport, attestations_of, watched_runner
+from relnox.tools.upload import TRANSPORTS, Transport, attestations_of, twine, watched_runner
 from relnox.tools.uv_publish import UvPublish
 
-__all__ = ["PublishPlan", "PublishResult", "TagRoute", "plan_publish", "publish", "route_for_tag"]
+if TYPE_CHECKING:
+    from relnox.publish.route import TagRoute
+
+__all__ = ["PublishPlan", "PublishResult", "plan_publish", "publish"]
 
 logger = logging.getLogger("relnox")
 
@@ -84,8 +86,7 @@ def plan_publish(
     repository, packages, dist_dir = options.repository, options.packages, options.dist_dir
     from_tag, allow_stale = options.from_tag, options.allow_stale
     require_credentials = write_record = not options.dry_run
-    tag = from_tag or (ci_tag(env) if repository is None else None)
-    route = route_for_tag(tag, workspace) if tag else None
+    route = _route(from_tag, workspace, env) if from_tag or repository is None else None
     target = repository if repository is not None else (route.repository if route else PYPI)
     repo = (
         target if isinstance(target, Repository) else resolve(target, workspace.config, environ=env)
@@ -169,6 +170,15 @@ def plan_publish(
     )
 
 
+def _route(from_tag: str | None, workspace: Workspace, env: dict[str, str]) -> TagRoute | None:
+    """Where ``--from-tag`` (else, without ``--repository``, CI's tag) routes the release
+    (imported only then: a publish to a named repository has no route)."""
+    from relnox.publish.route import ci_tag, route_for_tag
+
+    tag = from_tag or ci_tag(env)
+    return route_for_tag(tag, workspace) if tag else None
+
+
 def _check_artifacts(
     workspace: Workspace,
     records: Sequence[PackageRecord],
@@ -216,14 +226,14 @@ def choose_transport(
             "where uv runs, else twine)"
         )
     if wanted == "twine" or credentials.method == "keyring" or attestations:
-        return Twine()
+        return twine()
     uv = uv_binary()
     why = "uv is not installed" if uv is None else uv_cannot_run(uv)
     if uv is not None and why is None:
         return UvPublish(uv)
     if wanted == "uv":
         raise PublishError(f"{where} is 'uv', but {why}; install uv (pip install uv) or use twine")
-    return Twine()
+    return twine()
 
 
 def _probe_uv(preferred: str | None) -> None:

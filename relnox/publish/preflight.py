@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packaging.utils import (
     canonicalize_name,
@@ -24,7 +25,6 @@ from relnox.publish.owner import check_owner
 from relnox.publish.report import (
     PlannedFile,
 )
-from relnox.publish.route import TagRoute
 from relnox.publish.rules import late_files, status_problems, upload_window_days
 from relnox.publish.run import READERS
 from relnox.tools.credentials import Credentials
@@ -32,6 +32,9 @@ from relnox.tools.network import NetworkSettings
 from relnox.tools.repositories import Repository
 from relnox.tools.simple_api import IndexReader, Patience
 from relnox.tools.simple_pages import ProjectPage
+
+if TYPE_CHECKING:
+    from relnox.publish.route import TagRoute
 
 logger = logging.getLogger("relnox")
 

@@ -26,7 +26,6 @@ from relnox.publish.report import (
 from relnox.publish.rules import creation_limited
 from relnox.tools.network import NetworkSettings
 from relnox.tools.simple_api import IndexReader
-from relnox.tools.twine import Twine
 from relnox.tools.upload import (
     EXISTS,
     OK,
@@ -37,6 +36,7 @@ from relnox.tools.upload import (
     Transport,
     Upload,
     failure_message,
+    twine,
 )
 
 logger = logging.getLogger("relnox")
@@ -59,7 +59,7 @@ class PackageUploader:
     sleep: Callable[[float], None] = time.sleep
     verbose: bool = False
     attestations: bool = False  # upload each file's PEP 740 attestations with it
-    transport: Transport = field(default_factory=lambda: Twine())
+    transport: Transport = field(default_factory=twine)
     #: new projects (``plan.new_projects``) a file of which this run has uploaded
     created: set[str] = field(default_factory=set)
     #: why no more projects may be created in this run (a 429 for a project's first file)

@@ -5,26 +5,75 @@ release itself (``release``, ``plan_release``, ``rehearse``, ``demo``) and ``doc
 (the library's); and what a CI run asks of its tags (``check_tag``, ``resolve_version``,
 ``release_tags_at``, ``parse_release_tag``, ``packages_of_tag``, ``is_latest``) and of
 its notes (``release_notes``, ``write_notes``, ``NOTES_FILE``).
+
+Each name is imported from its module on first use (PEP 562): ``relnox doctor``, ``tag``
+and ``check-tag`` load neither the pipeline nor, through it, every other stage.
 """
 
-from relnox.release.ci_tags import (
-    ResolvedVersion,
-    check_tag,
-    is_latest,
-    packages_of_tag,
-    parse_release_tag,
-    release_tags_at,
-    resolve_version,
-)
-from relnox.release.doctor import DoctorReport, doctor
-from relnox.release.model import ReleaseOptions, ReleasePlan, ReleaseResult
-from relnox.release.notes import NOTES_FILE, ReleaseNotes, release_notes, write_notes
-from relnox.release.pipeline import plan_release, release
-from relnox.release.rehearse import Rehearsal, demo, rehearse
-from relnox.release.tagging import TagOptions, TagPlan, TagResult, apply_tags, plan_tags
-from relnox.stage import Stage
+from __future__ import annotations
 
-TAG_STAGE: Stage[TagOptions, TagPlan, TagResult] = Stage("tag", TagOptions, plan_tags, apply_tags)
+from typing import TYPE_CHECKING, Any
+
+from relnox.stage import lazy_face
+
+if TYPE_CHECKING:
+    from relnox.release.ci_tags import (
+        ResolvedVersion,
+        check_tag,
+        is_latest,
+        packages_of_tag,
+        parse_release_tag,
+        release_tags_at,
+        resolve_version,
+    )
+    from relnox.release.doctor import DoctorReport, doctor
+    from relnox.release.model import ReleaseOptions, ReleasePlan, ReleaseResult
+    from relnox.release.notes import NOTES_FILE, ReleaseNotes, release_notes, write_notes
+    from relnox.release.pipeline import plan_release, release
+    from relnox.release.rehearse import Rehearsal, demo, rehearse
+    from relnox.release.tagging import TagOptions, TagPlan, TagResult
+    from relnox.release.tagging import apply_tags as apply_tags
+    from relnox.release.tagging import plan_tags as plan_tags
+    from relnox.stage import Stage
+
+    TAG_STAGE: Stage[TagOptions, TagPlan, TagResult]
+
+#: each name of the face -> the module that defines it
+_FACE = {
+    **dict.fromkeys(
+        (
+            "ResolvedVersion",
+            "check_tag",
+            "is_latest",
+            "packages_of_tag",
+            "parse_release_tag",
+            "release_tags_at",
+            "resolve_version",
+        ),
+        "relnox.release.ci_tags",
+    ),
+    **dict.fromkeys(("DoctorReport", "doctor"), "relnox.release.doctor"),
+    **dict.fromkeys(("ReleaseOptions", "ReleasePlan", "ReleaseResult"), "relnox.release.model"),
+    **dict.fromkeys(
+        ("NOTES_FILE", "ReleaseNotes", "release_notes", "write_notes"), "relnox.release.notes"
+    ),
+    **dict.fromkeys(("plan_release", "release"), "relnox.release.pipeline"),
+    **dict.fromkeys(("Rehearsal", "demo", "rehearse"), "relnox.release.rehearse"),
+    **dict.fromkeys(
+        ("TagOptions", "TagPlan", "TagResult", "apply_tags", "plan_tags"), "relnox.release.tagging"
+    ),
+}
+
+
+def _tag_stage() -> Any:
+    from relnox.release.tagging import TagOptions, apply_tags, plan_tags
+    from relnox.stage import Stage
+
+    return Stage("tag", TagOptions, plan_tags, apply_tags)
+
+
+__getattr__ = lazy_face(__name__, _FACE, {"TAG_STAGE": _tag_stage})
+
 
 __all__ = [
     "NOTES_FILE",

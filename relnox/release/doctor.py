@@ -23,7 +23,6 @@ from relnox.project.discovery import discover, load_toml
 from relnox.project.sources import stray_tag_hint
 from relnox.project.tag_model import TagFacts
 from relnox.project.workspace import Package, Workspace
-from relnox.release.doctor_index import index_checks
 from relnox.release.doctor_package import (
     ERROR,
     OK,
@@ -335,6 +334,8 @@ def doctor(
         _guarded(rows, f"changelog {pkg.name}", changelog_checks, ws, pkg, version)
     _guarded(rows, "uv.lock", _uv_lock, ws)
     _guarded(rows, "api", api_checks, ws, chosen, Check)  # [tool.relnox] check-api = true
-    if repository:
+    if repository:  # the index's questions (and its network clients) only when one is named
+        from relnox.release.doctor_index import index_checks
+
         _guarded(rows, "index", index_checks, ws, chosen, repository, version, Check)
     return DoctorReport(root, tuple(rows))

@@ -12,7 +12,6 @@ environment, never on the package.
 
 from __future__ import annotations
 
-import configparser
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -68,6 +67,8 @@ def _uv_file_setting(path: Path) -> str | None:
 
 
 def _pip_file_setting(path: Path) -> str | None:
+    import configparser  # loaded only when pip has a configuration file
+
     parser = configparser.RawConfigParser()
     try:
         parser.read(path, encoding="utf-8")

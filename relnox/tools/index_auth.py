@@ -14,7 +14,6 @@ Where a login comes from for an index known by name is
 from __future__ import annotations
 
 import logging
-import netrc
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -89,6 +88,8 @@ def _existing(environ: Mapping[str, str]) -> dict[str, tuple[str, str, str]]:
     path = environ.get(NETRC_ENV) or str(Path(environ.get("HOME") or Path.home()) / ".netrc")
     if not os.path.isfile(path):
         return {}
+    import netrc  # only when an environment gets a login
+
     try:
         parsed = netrc.netrc(path)
     except (netrc.NetrcParseError, OSError) as exc:

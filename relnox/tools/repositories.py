@@ -20,7 +20,6 @@ that is used and shown.
 
 from __future__ import annotations
 
-import configparser
 import functools
 import importlib.util
 import os
@@ -246,6 +245,10 @@ def pypirc_path(environ: Mapping[str, str] | None = None) -> Path:
 
 def read_pypirc(path: Path) -> dict[str, dict[str, str]]:
     """The sections of a ``~/.pypirc`` (empty when there is none)."""
+    if not os.path.lexists(path):
+        return {}  # as configparser reads a missing file, without loading it
+    import configparser
+
     parser = configparser.RawConfigParser()
     try:
         parser.read(path, encoding="utf-8")

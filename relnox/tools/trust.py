@@ -15,7 +15,6 @@ store instead; relnox passes it through and then sets no ``SSL_CERT_FILE``.
 
 from __future__ import annotations
 
-import configparser
 import os
 import sys
 from collections.abc import Mapping
@@ -47,6 +46,8 @@ def pip_setting(key: str, environ: Mapping[str, str]) -> str | None:
     """``key`` of ``[install]`` or ``[global]`` in pip's configuration files (last wins)."""
     found = None
     for path in pip_config_files(environ):
+        import configparser  # loaded only when pip has a configuration file
+
         parser = configparser.ConfigParser(interpolation=None)
         try:
             parser.read(path, encoding="utf-8")

@@ -123,6 +123,14 @@ class Transport(Protocol):
     def upload(self, request: Upload) -> Attempt: ...
 
 
+def twine() -> Transport:
+    """``twine upload`` as a transport, its module imported on first use: where uv runs,
+    a publish never loads it."""
+    from relnox.tools.twine import Twine
+
+    return Twine()
+
+
 def failure_message(
     attempt: Attempt,
     filename: str,

@@ -28,7 +28,6 @@ from relnox.tools.credentials import Credentials
 from relnox.tools.network import NetworkSettings
 from relnox.tools.repositories import Repository
 from relnox.tools.trust import trust_environment
-from relnox.tools.twine import Twine
 from relnox.tools.upload import (
     FAILED,
     OK,
@@ -38,6 +37,7 @@ from relnox.tools.upload import (
     Attempt,
     Upload,
     kind_of_status,
+    twine,
 )
 
 logger = logging.getLogger("relnox")
@@ -170,7 +170,7 @@ class UvPublish:
             # that refuses early (a 401/403 before reading the body) reads as a broken
             # pipe to uv; twine reads the answer, so ask once with twine
             logger.debug("uv was cut off while sending; asking with twine")
-            return Twine().upload(request)
+            return twine().upload(request)
         output = redact(result.output)
         logger.debug("%s", output)
         if kind == OK:

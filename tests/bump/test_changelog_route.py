@@ -169,3 +169,12 @@ def test_a_heading_form_relnox_could_not_read_back_is_refused(
     with pytest.raises(ConfigError, match=re.escape(message)) as caught:
         load_workspace(root)
     assert "pyproject.toml: [tool.relnox] changelog-heading" in str(caught.value)
+
+
+def test_the_default_heading_reads_back_so_loading_a_workspace_skips_its_check() -> None:
+    """load_workspace checks only a configured heading (and does not load the changelog reader
+    for the default): the default is one relnox reads back."""
+    from relnox.config import DEFAULT_CHANGELOG_HEADING
+    from relnox.project.changelog import check_heading
+
+    check_heading(Path("pyproject.toml"), DEFAULT_CHANGELOG_HEADING)  # raises if not

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from packaging.version import Version
 
-import relnox.project.vcs as vcs
 from relnox.project import conventions, tag_cache
 from relnox.project.discovery import load_workspace
 from relnox.project.tag_model import TagConvention, TagFacts
@@ -98,7 +97,7 @@ def inferred(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(vcs, "infer_conventions", counting)
+    monkeypatch.setattr(conventions, "infer_conventions", counting)  # vcs imports it on use
     return calls
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sys
+import importlib
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -12,7 +12,9 @@ from relnox.release.pipeline import ReleaseOptions, ReleaseResult, StageReport
 from relnox.sample import ProjectSpec, write_project
 from relnox.verify import VerifyOptions
 
-rehearse_module = sys.modules["relnox.release.rehearse"]
+rehearse_module = importlib.import_module(
+    "relnox.release.rehearse"
+)  # relnox.release.rehearse: the function
 
 
 class _Report:

@@ -1,0 +1,160 @@
+"""What the ``relnox`` command loads to run one command: what that command's common path
+uses, and not the rest (each module a start loads is paid for on every run, and again at
+exit). Each test runs the real command in a new process and reads ``sys.modules`` after
+it; a module re-imported eagerly where the command does not need it fails here."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pytest
+
+from relnox.sample import generated_specs, git_init, write_workspace
+from relnox.tools.index_server import LocalIndex, write_htpasswd
+from tests.conftest import run_relnox
+
+#: what no command's common path needs: invoke (the command runs light tasks) and difflib
+#: (only a mistake's "did you mean")
+NEVER = ("invoke", "difflib")
+
+
+def _loaded(args: Sequence[str], cwd: Path, env: Mapping[str, str] | None = None) -> set[str]:
+    """The modules of a new process after ``relnox ARGS`` ran there (and succeeded)."""
+    code = (
+        "import json, sys\n"
+        "from relnox.cli import main\n"
+        f"main({list(args)!r})\n"
+        "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=None if env is None else dict(env),
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return set(json.loads(proc.stderr.strip().splitlines()[-1]))
+
+
+def _absent(loaded: set[str], modules: Sequence[str]) -> list[str]:
+    """Those of ``modules`` (or a module below one) that were loaded."""
+    return sorted(m for m in loaded if any(m == n or m.startswith(n + ".") for n in modules))
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    root = write_workspace(tmp_path / "ws", generated_specs(3))
+    git_init(root)
+    return root
+
+
+def test_doctor_loads_no_other_stage_and_no_network_client(sample: Path) -> None:
+    """doctor without ``--repository`` asks no index: neither the pipeline (every stage)
+    nor the index's modules, nor the archives' (it reads no artifact)."""
+    loaded = _loaded(["-q", "doctor", "--root", str(sample)], sample)
+    assert "relnox.release.doctor" in loaded
+    unwanted = (
+        *NEVER,
+        "relnox.release.pipeline",
+        "relnox.release.doctor_index",
+        "relnox.publish",
+        "relnox.builds",
+        "relnox.bump",
+        "relnox.verify",
+        "relnox.guards.skew",
+        "relnox.guards.audit",
+        "urllib.request",
+        "http.client",
+        "ssl",
+        "tarfile",
+        "zipfile",
+    )
+    assert _absent(loaded, unwanted) == []
+
+
+def test_plan_asks_only_the_api_guard(sample: Path) -> None:
+    """plan asks the guards only whether the API check is on: the skew guard (and with it
+    verify and builds) and the audit (the index's pages) stay out."""
+    loaded = _loaded(["-q", "plan", "--root", str(sample)], sample)
+    assert "relnox.guards.api" in loaded
+    unwanted = (
+        *NEVER,
+        "relnox.guards.skew",
+        "relnox.guards.audit",
+        "relnox.verify",
+        "relnox.builds",
+        "relnox.publish",
+        "urllib.request",
+        "http.client",
+        "tarfile",
+    )
+    assert _absent(loaded, unwanted) == []
+
+
+@pytest.mark.slow  # builds, serves an index
+def test_publish_loads_only_the_publish_path(sample: Path, tmp_path: Path) -> None:
+    """A publish of a build-all release to an index named by its URL, with the credentials
+    in the environment and uv to upload: not the --verify-installable check, the tag route,
+    twine's transport, ~/.pypirc's or pip's configuration reader, the changelog or the
+    dynamic-version readers, nor another stage."""
+    run_relnox("-q", "build-all", "--root", str(sample), cwd=sample, check=True)
+    htpasswd = write_htpasswd(tmp_path / "htpasswd", {"uploader": "token-0001"})
+    env = {
+        **os.environ,
+        "TWINE_USERNAME": "uploader",
+        "TWINE_PASSWORD": "token-0001",
+        "PIP_CONFIG_FILE": os.devnull,  # pip's own "no configuration"; a machine's pip.conf
+    }  # would have the uv child's trust settings read (configparser) for a reason
+    with LocalIndex(tmp_path / "index", password_file=htpasswd) as index:
+        loaded = _loaded(["-q", "publish", "-r", index.url, "--root", str(sample)], sample, env)
+        stored = sorted(p.name for p in index.data_dir.iterdir())
+    assert len(stored) == 6, stored  # the command really published (3 wheels, 3 sdists)
+    assert {"relnox.publish.plan", "relnox.tools.uv_publish"} <= loaded
+    unwanted = (
+        *NEVER,
+        "configparser",
+        "netrc",
+        "relnox.publish.installable",
+        "relnox.publish.route",
+        "relnox.tools.twine",
+        "relnox.tools.cooldown",
+        "relnox.project.changelog",
+        "relnox.project.dynamic",
+        "relnox.project.pins",
+        "relnox.guards",
+        "relnox.release",
+        "relnox.verify",
+        "relnox.bump",
+        "relnox.builds.plan",
+        "relnox.builds.run",
+        "packaging.metadata",  # the artifacts' checks are proven by build-all's record
+    )
+    assert _absent(loaded, unwanted) == []
+
+
+@pytest.mark.slow  # builds, makes an environment
+def test_verify_install_offline_loads_no_network_client_nor_another_stage(sample: Path) -> None:
+    run_relnox("-q", "build-all", "--root", str(sample), cwd=sample, check=True)
+    loaded = _loaded(["-q", "verify-install", "--offline", "--root", str(sample)], sample)
+    assert "relnox.verify.run" in loaded
+    unwanted = (
+        *NEVER,
+        "relnox.publish",
+        "relnox.guards",
+        "relnox.release",
+        "relnox.bump",
+        "relnox.builds.plan",
+        "relnox.builds.run",
+        "urllib.request",
+        "http.client",
+        "ssl",
+        "netrc",
+    )
+    assert _absent(loaded, unwanted) == []
