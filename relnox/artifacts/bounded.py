@@ -10,8 +10,11 @@ uncompressed size, which :mod:`zipfile` never reads past; a tar member's size) i
 
 from __future__ import annotations
 
-import tarfile
-import zipfile
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the callers opened the archive: nothing here needs the modules loaded
+    import tarfile
+    import zipfile
 
 #: the largest metadata member relnox reads (bytes, uncompressed)
 MEMBER_LIMIT = 64 * 1024 * 1024
