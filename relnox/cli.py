@@ -58,6 +58,8 @@ class Command:
     """The ``relnox`` program: its own options, then one command and that command's flags."""
 
     def __init__(self) -> None:
+        #: the process is the command's own: freeze the collector's view before the task
+        self.freeze = False
         if not any(m.startswith("relnox.invoke.") for m in sys.modules):
             _light.ACTIVE = True  # the tasks without invoke (relnox._light)
         from relnox.invoke import TABLE, spellings
@@ -149,6 +151,8 @@ class Command:
             raise
         if "verbose" in kwargs:
             kwargs["verbose"] = int(kwargs["verbose"] or 0) + verbose  # -v before the command
+        if self.freeze:
+            _freeze()
         task(_context(task), **kwargs)
 
     def _task_name(self, token: str) -> str:
@@ -262,13 +266,33 @@ def _spellings(spelled: str) -> list[str]:
     return [part.split()[0] for part in spelled.split(", ")]
 
 
+def _freeze() -> None:
+    """Leave what is alive now (the modules, their classes and functions: what the command
+    has imported, all alive until the process ends) out of the cyclic garbage collector's
+    passes: the interpreter's teardown no longer walks them (10-30 ms of every command,
+    measured on verify-install). Only the collector is told: reference counting frees
+    them as before, ``atexit`` handlers (temporary directories, ``logging.shutdown``) run
+    as before, and what the command makes from now on is collected as before. What it
+    gives up: an object alive now that later falls into an unreachable cycle is not
+    finalized before the process ends; nothing alive before a task starts holds a file or
+    a child that needs it (the standard streams are flushed by the interpreter itself)."""
+    import gc
+
+    gc.freeze()
+
+
 def program() -> Command:
     return Command()
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    """The ``relnox`` command. Run as a process (``argv`` unset: the console script,
+    ``python -m relnox``), the objects alive when the task starts are frozen for the
+    collector (:func:`_freeze`); called with ``argv`` (a caller's process), nothing is."""
+    command = program()
+    command.freeze = argv is None
     try:
-        program().run(sys.argv[1:] if argv is None else list(argv))
+        command.run(sys.argv[1:] if argv is None else list(argv))
     except BrokenPipeError:  # `relnox --help | head`: the reader left
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise SystemExit(1) from None

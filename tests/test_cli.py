@@ -158,3 +158,33 @@ def test_verify_install_offline_loads_no_network_client_nor_another_stage(sample
         "netrc",
     )
     assert _absent(loaded, unwanted) == []
+
+
+def test_the_command_process_freezes_the_collectors_view_and_a_caller_is_left_alone(
+    sample: Path,
+) -> None:
+    """Run as a process (its own argv), the objects alive when the task starts are frozen
+    for the cyclic collector (the teardown skips them); called with an argv from another
+    program, nothing is frozen. Both write their files whole (the bump commits)."""
+    code = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count(), file=sys.stderr))\n"
+        "from relnox.cli import main\n"
+        "if sys.argv[1:2] == ['--argv']:\n"
+        "    main(sys.argv[2:])\n"
+        "else:\n"
+        "    main()\n"
+    )
+    counts = {}
+    for way, lead in (("process", []), ("caller", ["--argv"])):
+        argv = [*lead, "bump", "--part", "patch", "--package", "gen-pkg0"]
+        proc = subprocess.run(
+            [sys.executable, "-c", code, *argv], cwd=sample, capture_output=True, text=True
+        )
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        counts[way] = int(proc.stderr.strip().splitlines()[-1].split()[-1])
+    assert counts["process"] > 1000 and counts["caller"] == 0, counts
+    log = subprocess.run(
+        ["git", "log", "--format=%s", "-2"], cwd=sample, capture_output=True, text=True, check=True
+    )
+    assert log.stdout.count("gen-pkg0") == 2, log.stdout
