@@ -25,7 +25,8 @@ Kind = Literal["toml", "python", "text", "pattern"]
 
 PY_VERSION_RE = re.compile(
     r"""^(?P<lhs>[ \t]*(?:__version__|VERSION|version)[ \t]*(?::[ \t]*str[ \t]*)?=[ \t]*)"""
-    r"""(?P<q>['"])(?P<version>[^'"\r\n]+)(?P=q)""",
+    r"""(?P<q>['"])(?P<version>[^'"\r\n]+)(?P=q)"""
+    r"""(?=[ \t]*(?:[#;\r\n]|$))""",  # the whole value: not '.' of '.'.join(parts)
     re.MULTILINE,
 )
 
