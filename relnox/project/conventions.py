@@ -78,9 +78,11 @@ def infer_conventions(
             score = prefix_score(member, prefix_stem, single, names[member.name])
             if score:
                 claims.setdefault(prefix, {})[member.name] = score
-    for member in members:
+    for member in members if len(members) > 1 else ():
         if member.current is not None and member.current.local is not None:
-            # ``0.1+private``: no index takes a local version, so no tag released it
+            # ``0.1+private`` beside packages: no index takes a local version, so no tag
+            # released it; the only package at ``2.4.0+dev`` (its build adds the commit)
+            # is between releases of its own tags
             for scores in claims.values():
                 scores.pop(member.name, None)
     claims = {prefix: scores for prefix, scores in claims.items() if scores}

@@ -32,7 +32,7 @@ from typing import Any
 from relnox.errors import VersionError
 from relnox.project.dynamic_native import cargo_version, meson_version, scikit_build_version
 from relnox.project.pyproject import VCS_SOURCE
-from relnox.project.setup_py import followed, setup_py_literal, setup_py_toml
+from relnox.project.setup_py import followed, setup_py_literal, setup_py_reads, setup_py_toml
 from relnox.project.sources import (
     Found,
     find_module,
@@ -228,8 +228,9 @@ def dynamic_version(
             loc = followed(module) if module else None
             if loc is not None:
                 return "flit", [loc], f"flit: __version__ of {module_name}"
-    found = setup_py_literal(directory) or setup_py_toml(directory)
-    return found
+    return (
+        setup_py_literal(directory) or setup_py_toml(directory) or setup_py_reads(directory, roots)
+    )
 
 
 def unreadable(directory: Path) -> VersionError:

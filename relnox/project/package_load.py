@@ -34,6 +34,7 @@ from relnox.project.pyproject import (
     setup_cfg,
     version_files,
 )
+from relnox.project.setup_py import setup_py_name
 from relnox.project.sources import VersionLocation, python_location, read_text, toml_location
 from relnox.project.tag_facts import describe_match
 from relnox.project.validate import (
@@ -63,6 +64,7 @@ def name_of(directory: Path, doc: Mapping[str, Any]) -> str | None:
         match = re.search(r"""\bname\s*=\s*(['"])([A-Za-z0-9._-]+)\1""", read_text(setup_py))
         if match:
             return match.group(2)
+        return setup_py_name(directory)  # setup(name=NAME), NAME = "celery" above it
     return None
 
 

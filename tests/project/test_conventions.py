@@ -499,3 +499,16 @@ def test_tags_that_name_no_package_of_static_versions_warn_but_pass_check_versio
     assert proc.returncode == 0, proc.stderr
     assert 'tag-format = "v{version}", as v1.44.0' in proc.stdout
     assert json.loads(run_relnox("check-versions", "--json", cwd=root).stdout)["warnings"]
+
+
+def test_the_only_package_at_a_local_dev_version_keeps_its_tags(tmp_path: Path) -> None:
+    """``2.4.0+dev`` between releases (its build adds the commit): the bare tags of the
+    only package are still its releases, so new tags are spelled like them."""
+    files = {"pyproject.toml": project("typer-x", "2.3.1")}
+    root = repo(tmp_path / "r", files, tags=["2.3.0"])
+    commit(root, {"pyproject.toml": project("typer-x", "2.3.1")}, "2.3.1")
+    commit(root, {"pyproject.toml": project("typer-x", "2.4.0+dev")})
+    (pkg,) = load_workspace(root).packages
+    assert pkg.tags is not None and pkg.tags.last_tag == "2.3.1"
+    assert pkg.tags.convention.format == "{version}"
+    assert pkg.tags.convention.evidence.startswith("inferred from 2 tags like 2.3.1")
