@@ -460,3 +460,20 @@ def test_an_absolute_member_path_is_a_one_line_error(
         f"{tmp_path / 'pyproject.toml'}: {said} has the absolute path '/etc'; write it "
         'relative to the workspace\'s root (a glob like "packages/*")'
     )
+
+
+def test_a_pyproject_linked_to_the_roots_is_no_project_of_its_own(tmp_path: Path) -> None:
+    """``requirements/pyproject.toml -> ../pyproject.toml`` (kept for a dependency bot):
+    the root's project seen a second time, not a package or a project left out."""
+    write_project(tmp_path, ProjectSpec("solo", "1.2.3", "hatchling"))
+    (tmp_path / "requirements").mkdir()
+    (tmp_path / "requirements" / "pyproject.toml").symlink_to("../pyproject.toml")
+    ws = load_workspace(tmp_path)
+    assert [p.name for p in ws.packages] == ["solo"]
+    assert not ws.notes, ws.notes
+    (tmp_path / "pkgs" / "b").mkdir(parents=True)  # a link to a project that is no member
+    write_project(tmp_path / "pkgs" / "b", ProjectSpec("bee", "0.1.0", "hatchling"))
+    (tmp_path / "requirements" / "pyproject.toml").unlink()
+    (tmp_path / "requirements" / "pyproject.toml").symlink_to("../pkgs/b/pyproject.toml")
+    notes = load_workspace(tmp_path).notes
+    assert [n.split(" (")[0] for n in notes] == ["pkgs/b/pyproject.toml"], notes
