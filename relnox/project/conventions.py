@@ -104,6 +104,8 @@ def infer_conventions(
         ]
         if confirmed:
             claims[prefix] = dict.fromkeys(confirmed, 1)
+    if len(members) == 1 and not claims:
+        _claim_confirmed_prefix(members[0], claims, groups, tags, show_file)
     # a prefix a tag-format configures for one package is that package's, never inferred
     # for another (``[tool.relnox.tag-formats] app = "v{version}"``: lib gets no v-tags)
     configured = {
@@ -164,6 +166,29 @@ def infer_conventions(
                 facts[member.name], finding=doubts[member.name]
             )
     return with_default_for_new(facts, members, default)
+
+
+_PREFIXES_CONFIRMED = 3  # the most used unclaimed prefixes asked of the version file
+
+
+def _claim_confirmed_prefix(
+    member: Member,
+    claims: dict[str, dict[str, int]],
+    groups: Mapping[str, list[tuple[Version, str]]],
+    tags: RepoTags,
+    show_file: Callable[[str, str], str | None] | None,
+) -> None:
+    """The only package, named by no tag: a prefix (``rel_2_1_0b3``, ``release-1.4.0``)
+    is its own when its version file names the newest such tag's version at its commit.
+    Nothing else is guessed: without that, the package is told which tag-format to set."""
+    if member.configured is not None:
+        return
+    ordered = sorted((p for p in groups if stem(p)), key=lambda p: -len(groups[p]))
+    for prefix in ordered[:_PREFIXES_CONFIRMED]:
+        version, tag = _newest(groups[prefix], tags)
+        if tag_names_version(member, tag, version, show_file):
+            claims[prefix] = {member.name: 1}
+            return
 
 
 def _drop_roots_never_released(

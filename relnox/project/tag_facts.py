@@ -11,7 +11,15 @@ from collections.abc import Callable, Mapping, Sequence
 
 from packaging.version import Version
 
-from relnox.project.tag_model import Member, RepoTags, TagConvention, TagFacts, split_tag, stem
+from relnox.project.tag_model import (
+    Member,
+    RepoTags,
+    TagConvention,
+    TagFacts,
+    spelled,
+    split_tag,
+    stem,
+)
 from relnox.versioning import maybe_version
 
 
@@ -100,7 +108,7 @@ def facts_of(
         )
         if facts.highest is None and examples and (member.vcs or len(claims) == 0):
             split = split_tag(examples[0])
-            example = f"{split[0]}{{version}}" if split is not None else default
+            example = spelled(split[0], [(split[1], examples[0])]) if split else default
             facts = TagFacts(
                 facts.convention,
                 problem=(
@@ -114,12 +122,12 @@ def facts_of(
     chosen = [p for p in prefixes if claims[p][member.name] == best]
     # the prefix holding the newest release writes new tags; every chosen prefix is read
     chosen.sort(key=lambda p: groups[p][-1][0], reverse=True)
-    accepts = tuple(p + "{version}" for p in chosen)
+    accepts = tuple(spelled(p, groups[p]) for p in chosen)
     count = sum(len(groups[p]) for p in chosen)
     group = groups[chosen[0]]
     example = next((t for v, t in reversed(group) if not v.is_prerelease), group[-1][1])
-    spelled = " and ".join(repr(p + "{version}") for p in chosen)
-    evidence = f"inferred from {count} tag{'s' if count != 1 else ''} like {example} ({spelled})"
+    formats = " and ".join(repr(fmt) for fmt in accepts)
+    evidence = f"inferred from {count} tag{'s' if count != 1 else ''} like {example} ({formats})"
     if best == 2:
         evidence += "; one tag for the whole directory"
     if why:

@@ -512,3 +512,31 @@ def test_the_only_package_at_a_local_dev_version_keeps_its_tags(tmp_path: Path) 
     assert pkg.tags is not None and pkg.tags.last_tag == "2.3.1"
     assert pkg.tags.convention.format == "{version}"
     assert pkg.tags.convention.evidence.startswith("inferred from 2 tags like 2.3.1")
+
+
+def test_versions_spelled_with_underscores_are_the_only_packages_tags(tmp_path: Path) -> None:
+    """``rel_2_0_50``, ``rel_2_1_0b3``: the release's dots written as underscores. The only
+    package's file names each tag's version at its commit, so they are its tags; new tags
+    are spelled the same way (never ``rel_2_0_{version}``, which would read 50 as a version)."""
+    extra = (
+        '[tool.setuptools.dynamic]\nversion = {attr = "alch.__version__"}\n'
+        '[tool.setuptools.packages.find]\nwhere = ["lib"]\n'
+    )
+    files = {
+        "pyproject.toml": project("alch", None, backend="setuptools", extra=extra),
+        "lib/alch/__init__.py": INIT.format("2.0.50"),
+    }
+    root = repo(tmp_path / "r", files, tags=["rel_2_0_50"])
+    commit(root, {"lib/alch/__init__.py": INIT.format("2.1.0b3")}, "rel_2_1_0b3")
+    commit(root, {"lib/alch/__init__.py": INIT.format("2.1.0b4")})
+    (pkg,) = load_workspace(root).packages
+    assert pkg.tags is not None and pkg.tags.problem is None
+    assert pkg.tags.convention.format == "rel_{version_underscored}"
+    assert (pkg.tags.last_tag, pkg.tags.reachable_tag) == ("rel_2_0_50", "rel_2_1_0b3")
+    bumped = plan_bump(load_workspace(root), BumpOptions(part="minor", commit=True, tag=True))
+    assert "rel_2_1_0" in "\n".join(bumped.describe())
+    # a tag the file does not confirm: nothing is guessed, and the advice is a real format
+    commit(root, {"lib/alch/__init__.py": INIT.format("3.0.0.dev0")}, "rel_9_9_9")
+    (pkg,) = load_workspace(root).packages
+    assert pkg.tags is not None and pkg.tags.problem is not None
+    assert 'tag-format = "rel_{version_underscored}"' in pkg.tags.problem
