@@ -33,6 +33,7 @@ from relnox.project.tag_facts import (
     facts_of,
     tag_contradicts,
     tag_names_version,
+    top_release,
     with_default_for_new,
 )
 from relnox.project.tag_model import (
@@ -295,9 +296,13 @@ def _continues(
 ) -> bool:
     """``newer`` took over from ``older``: its newest tag came after the last of ``older``
     and releases a higher version (``python-v0.2.8`` then ``v0.3.0`` onwards; a few
-    releases tagged both ways in between do not matter)."""
+    releases tagged both ways in between do not matter). Final releases are compared when
+    both have some: ``v4.0.0.dev10`` of a line never released does not outrank
+    ``release-v3.8.15``."""
     (_, new_last), (_, old_last) = _span(tags, newer), _span(tags, older)
-    return bool(new_last and old_last and new_last > old_last) and max(newer) > max(older)
+    return bool(new_last and old_last and new_last > old_last) and (
+        top_release(newer) > top_release(older)
+    )
 
 
 def _triggered(tags: RepoTags, tag: str) -> bool:

@@ -90,17 +90,24 @@ def _tree(setup_py: Path) -> ast.Module | None:
 
 
 def _constants(tree: ast.Module) -> dict[str, str]:
-    """Module-level ``NAME = 'celery'``: names bound once to a string."""
+    """Module-level ``NAME = 'celery'``, and paths spelled from strings (``PACKAGE_ROOT =
+    ROOT / "spacy"``: ``spacy``): names bound to a string, in order."""
     found: dict[str, str] = {}
     for node in tree.body:
-        if (
+        if not (
             isinstance(node, ast.Assign)
             and len(node.targets) == 1
             and isinstance(node.targets[0], ast.Name)
-            and isinstance(node.value, ast.Constant)
-            and isinstance(node.value.value, str)
         ):
-            found[node.targets[0].id] = node.value.value
+            continue
+        value = node.value
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            found[node.targets[0].id] = value.value
+        elif isinstance(value, ast.BinOp | ast.Call):
+            parts = _divided(value) if isinstance(value, ast.BinOp) else list(value.args)
+            joined = _joined(parts, found)
+            if joined:
+                found[node.targets[0].id] = joined
     return found
 
 
@@ -123,10 +130,10 @@ def _called(call: ast.Call) -> str | None:
     return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
 
 
-def _path_of(parts: list[ast.expr], constants: dict[str, str]) -> str | None:
-    """The relative path that ``os.path.join(here, NAME, "__init__.py")`` (or a ``/``
-    chain) names: a base the tree cannot spell (``here``, ``Path(__file__).parent``) may
-    lead; every part after it is a string or a module constant."""
+def _joined(parts: list[ast.expr], constants: dict[str, str]) -> str | None:
+    """The relative path ``os.path.join(here, NAME, "__init__.py")`` (or a ``/`` chain)
+    spells: a base the tree cannot spell (``here``, ``Path(__file__).parent``) may lead;
+    every part after it is a string or a module constant. ``""``: no part is spelled."""
     texts: list[str] = []
     for part in parts:
         if isinstance(part, ast.Constant) and isinstance(part.value, str):
@@ -135,9 +142,13 @@ def _path_of(parts: list[ast.expr], constants: dict[str, str]) -> str | None:
             texts.append(constants[part.id])
         elif texts:
             return None
-    if not texts or not texts[-1].endswith(".py"):
-        return None
     return "/".join(t.strip("/") for t in texts).removeprefix("./")
+
+
+def _path_of(parts: list[ast.expr], constants: dict[str, str]) -> str | None:
+    """The Python file :func:`_joined` spells, if it spells one."""
+    joined = _joined(parts, constants)
+    return joined if joined and joined.endswith(".py") else None
 
 
 def _divided(node: ast.expr) -> list[ast.expr]:

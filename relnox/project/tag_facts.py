@@ -121,7 +121,8 @@ def facts_of(
     best = max(claims[p][member.name] for p in prefixes)
     chosen = [p for p in prefixes if claims[p][member.name] == best]
     # the prefix holding the newest release writes new tags; every chosen prefix is read
-    chosen.sort(key=lambda p: groups[p][-1][0], reverse=True)
+    # (its newest final release: ``v4.0.0.dev10`` of a line never released is none)
+    chosen.sort(key=lambda p: top_release(groups[p]), reverse=True)
     accepts = tuple(spelled(p, groups[p]) for p in chosen)
     count = sum(len(groups[p]) for p in chosen)
     group = groups[chosen[0]]
@@ -144,6 +145,11 @@ def facts_of(
 
 
 _SEMVER_PRE_TAG = re.compile(r"\d-(alpha|beta|rc)\.\d+$", re.IGNORECASE)
+
+
+def top_release(group: Sequence[tuple[Version, str]]) -> tuple[Version, str]:
+    """The highest final release of a prefix's tags (the highest tag when none is final)."""
+    return max([item for item in group if not item[0].is_prerelease] or group)
 
 
 def _format_of_rule(member: Member) -> str | None:

@@ -558,6 +558,16 @@ SETUP_TOOLS_ONLY = "[tool.pytest.ini_options]\naddopts = '-q'\n"  # a pyproject 
             "setup(name='calc', version=about['__version__'])\n",
             "src/calc/_version.py",
         ),
+        # a module constant holding the package's directory, a file read below it
+        (
+            "from pathlib import Path\nfrom setuptools import setup\n"
+            "ROOT = Path(__file__).parent.resolve()\nPACKAGE_ROOT = ROOT / 'calc'\n"
+            "def setup_package():\n    about = {}\n"
+            "    with (PACKAGE_ROOT / 'about.py').open('r') as f:\n"
+            "        exec(f.read(), about)\n"
+            "    setup(name='calc', version=about['__version__'])\n",
+            "calc/about.py",
+        ),
     ],
 )
 def test_a_setup_py_reading_its_version_from_a_file_of_the_package_is_read_there(

@@ -166,6 +166,22 @@ def test_without_a_release_on_its_line_a_version_below_the_newest_is_refused(
 # 2. conventions that change over time --------------------------------------------------
 
 
+def test_a_new_convention_takes_over_beside_an_old_one_s_development_tags(
+    tmp_path: Path,
+) -> None:
+    """``v3.7.5``, then ``v4.0.0.dev10`` on a development line, then only
+    ``release-v3.7.6`` ... ``release-v3.8.1``: the development tags of a line not released
+    yet do not keep ``v`` current (its last final release, 3.7.5, is below 3.8.1)."""
+    repo = History(tmp_path / "r", {"pyproject.toml": project("spacey", "3.7.5")})
+    git(repo.root, "tag", "v3.7.5")
+    repo.commit({"pyproject.toml": project("spacey", "4.0.0.dev10")}, "v4.0.0.dev10")
+    repo.commit({"pyproject.toml": project("spacey", "3.7.6")}, "release-v3.7.6")
+    repo.commit({"pyproject.toml": project("spacey", "3.8.1")}, "release-v3.8.1")
+    (pkg,) = load_workspace(repo.root).packages
+    assert pkg.tags is not None and pkg.tags.convention.format == "release-v{version}"
+    assert pkg.tags.last_tag == "release-v3.8.1"
+
+
 def test_the_newest_tag_convention_is_the_current_one(tmp_path: Path) -> None:
     """python-v0.1.0 ... python-v0.3.0 for a while, a few releases tagged both ways, then
     only v0.4.0, v0.5.0; the release workflow fires on ``v*``."""
