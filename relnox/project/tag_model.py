@@ -183,6 +183,8 @@ def member_names(member: Member, several: bool = False) -> set[str]:
     names = {member.name, member.project_name.lower()}
     if not (member.is_root and several):
         names.add(member.dir.lower())
+    if member.parents:  # its path from the root: libs/genai/v4.3.5 for libs/genai
+        names.add("/".join((*member.parents, member.dir)).lower())
     return names | {n.replace("-", "_") for n in names} | {n.replace("_", "-") for n in names}
 
 

@@ -540,3 +540,23 @@ def test_versions_spelled_with_underscores_are_the_only_packages_tags(tmp_path: 
     (pkg,) = load_workspace(root).packages
     assert pkg.tags is not None and pkg.tags.problem is not None
     assert 'tag-format = "rel_{version_underscored}"' in pkg.tags.problem
+
+
+def test_tags_named_by_the_package_s_path_are_its_own(tmp_path: Path) -> None:
+    """``libs/genai/v4.3.5`` for the package in ``libs/genai`` (distribution
+    ``lc-google-genai``): the prefix is the package's path from the root."""
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["libs/*"]\n',
+        "libs/genai/pyproject.toml": project("lc-google-genai", "4.3.5"),
+        "libs/vertexai/pyproject.toml": project("lc-google-vertexai", "3.2.4"),
+    }
+    root = repo(tmp_path / "r", files, tags=["libs/genai/v4.3.5", "libs/vertexai/v3.2.4"])
+    ws = load_workspace(root)
+    genai, vertexai = ws.get("lc-google-genai"), ws.get("lc-google-vertexai")
+    assert genai.tags is not None and genai.tags.problem is None
+    assert (ws.tag_format_of(genai), genai.tags.last_tag) == (
+        "libs/genai/v{version}",
+        "libs/genai/v4.3.5",
+    )
+    assert vertexai.tags is not None and vertexai.tags.last_tag == "libs/vertexai/v3.2.4"
+    assert ws.tag_for(vertexai, "3.3.0") == "libs/vertexai/v3.3.0"
