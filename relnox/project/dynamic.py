@@ -132,9 +132,9 @@ def _setuptools(
                 f"{pyproject}: [tool.setuptools.dynamic] version attr {attr!r}: no module "
                 f"{module_name} under {directory}; fix the attr"
             )
-        return (
+        return (  # setuptools imports a module whose version is no literal: follow it
             "setuptools-attr",
-            [literal_location(module, "version attr", pyproject)],
+            [followed(module) or literal_location(module, "version attr", pyproject)],
             (f"[tool.setuptools.dynamic] version = {{attr = {attr!r}}}"),
         )
     files = version.get("file")
@@ -164,7 +164,7 @@ def setup_cfg_version(
             raise VersionError(f"{cfg}: [metadata] version = attr: {attr} names no module; fix it")
         return (
             "setup.cfg-attr",
-            [literal_location(module, "[metadata] version attr", cfg)],
+            [followed(module) or literal_location(module, "[metadata] version attr", cfg)],
             (f"setup.cfg [metadata] version = attr: {attr}"),
         )
     if value.startswith("file:"):

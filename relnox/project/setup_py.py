@@ -24,14 +24,24 @@ _IMPORTED = re.compile(
 )
 
 
+_ATTRIBUTE = re.compile(r"^__version__\s*=\s*(?P<module>\w+)\.__version__\s*$", re.M)
+
+
 def followed(module: Path) -> VersionLocation | None:
-    """The literal ``__version__`` of ``module``, or of ``.sibling`` it imports it from."""
+    """The literal ``__version__`` of ``module``, or of ``.sibling`` it takes it from
+    (``from ._version import __version__``; ``from . import _version`` then
+    ``__version__ = _version.__version__``): where importing the module finds it."""
     loc = python_location(module)
     if loc is not None:
         return loc
-    imported = _IMPORTED.search(read_text(module))
+    text = read_text(module)
+    imported = _IMPORTED.search(text)
     if imported is None:
-        return None
+        imported = _ATTRIBUTE.search(text)
+        if imported is None or not re.search(
+            rf"^from\s+\.\s+import\s+.*\b{imported.group('module')}\b", text, re.M
+        ):
+            return None
     return python_location(module.parent / f"{imported.group('module')}.py")
 
 

@@ -606,3 +606,30 @@ def test_a_setup_py_reading_two_version_files_names_the_setting_that_decides(
     (problem,) = discover(root).problems
     assert "setup.py reads a __version__ of calc/__init__.py and of calc/_legacy.py" in problem
     assert 'version-files = ["calc/__init__.py"]' in problem
+
+
+@pytest.mark.parametrize(
+    "init",
+    [
+        "from . import _version\n\n__version__ = _version.__version__\ndel _version\n",
+        "from ._version import __version__\n",
+    ],
+)
+def test_a_setuptools_attr_whose_module_takes_the_version_from_a_sibling_is_read_there(
+    tmp_path: Path, init: str
+) -> None:
+    """setuptools imports the module when its ``__version__`` is no literal: the value is
+    the sibling's (``src/pil/_version.py``), which is where a bump writes."""
+    extra = '[tool.setuptools.dynamic]\nversion = {attr = "pil.__version__"}\n'
+    files = {
+        "pyproject.toml": project("pillowish", None, backend="setuptools", extra=extra),
+        "src/pil/__init__.py": init,
+        "src/pil/_version.py": INIT.format("13.0.0.dev0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["12.3.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version, pkg.version_source) == ("13.0.0.dev0", "setuptools-attr")
+    assert pkg.primary is not None and pkg.primary.path == root / "src/pil/_version.py"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert INIT.format("13.0.0") in (root / "src/pil/_version.py").read_text()
