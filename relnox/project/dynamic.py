@@ -219,6 +219,9 @@ def dynamic_version(
     plugin = vcs_plugin(doc, build_requires)
     if plugin is not None:
         return VCS_SOURCE, [], f"{plugin} (versions from git tags)"
+    prefix = versioneer_prefix(directory, doc)
+    if prefix is not None:
+        return VCS_SOURCE, [], f"versioneer (versions from git tags, tag_prefix = {prefix!r})"
     found = setup_cfg_version(directory, metadata, roots)
     if found is not None:
         return found
@@ -231,6 +234,21 @@ def dynamic_version(
     return (
         setup_py_literal(directory) or setup_py_toml(directory) or setup_py_reads(directory, roots)
     )
+
+
+def versioneer_prefix(directory: Path, doc: Mapping[str, Any]) -> str | None:
+    """versioneer's ``tag_prefix`` when git tags version the project (setup.cfg
+    ``[versioneer]`` or ``[tool.versioneer]`` with ``VCS = git``); ``None`` otherwise."""
+    from relnox.project.pyproject import setup_cfg
+
+    found = table(doc, "tool", "versioneer")
+    section = {str(k).lower(): v for k, v in found.items()} or setup_cfg(directory).get(
+        "versioneer", {}
+    )
+    if not section or str(section.get("vcs", "")).strip().lower() != "git":
+        return None
+    prefix = section.get("tag_prefix", "")
+    return str(prefix).strip().strip("'\"") if isinstance(prefix, str) else ""
 
 
 def unreadable(directory: Path) -> VersionError:

@@ -20,7 +20,7 @@ from relnox.config import (
     check_version_source,
 )
 from relnox.errors import ConfigError, VersionError
-from relnox.project.dynamic import dynamic_version, unreadable, vcs_plugin
+from relnox.project.dynamic import dynamic_version, unreadable, vcs_plugin, versioneer_prefix
 from relnox.project.modules import import_packages, source_roots
 from relnox.project.pins import poetry_specifier
 from relnox.project.pyproject import (
@@ -59,12 +59,13 @@ def name_of(directory: Path, doc: Mapping[str, Any]) -> str | None:
         return name.strip()
     setup_py = directory / "setup.py"
     if setup_py.is_file():
-        import re
-
+        # setup()'s own name=: not an Extension(name=...) above it; NAME = "celery"
+        found = setup_py_name(directory)
+        if found:
+            return found
         match = re.search(r"""\bname\s*=\s*(['"])([A-Za-z0-9._-]+)\1""", read_text(setup_py))
         if match:
             return match.group(2)
-        return setup_py_name(directory)  # setup(name=NAME), NAME = "celery" above it
     return None
 
 
@@ -216,6 +217,9 @@ def load_package(
         version, drift = _version_and_drift(project_name, locations)
     tag_format, tag_where = _tag_format(pyproject, project_name, settings, config, is_root)
     match, regex = _tag_rules(doc) if source == VCS_SOURCE else (None, None)
+    if evidence.startswith("versioneer"):
+        prefix = versioneer_prefix(directory, doc)  # git describe --match '<prefix>[0-9]*'
+        match = f"{prefix}[0-9]*" if prefix else None
     scripts = {**table(tool_poetry, "scripts"), **table(project, "scripts")}
     return Package(
         name=canonicalize_name(project_name),

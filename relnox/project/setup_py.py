@@ -122,17 +122,53 @@ def _constants(tree: ast.Module) -> dict[str, str]:
 
 
 def setup_py_name(directory: Path) -> str | None:
-    """``setup(name=NAME)`` with ``NAME = 'celery'`` at the top of setup.py."""
+    """``setup(name=...)``: a literal, ``NAME`` bound to one at the top of setup.py, or the
+    ``name`` of a ``**metadata`` dict (never an ``Extension(name=...)`` before it);
+    ``None`` when setup.py does not say it that way."""
     tree = _tree(directory / "setup.py")
-    if tree is None:
+    keywords = _setup_keywords(tree, every=False) if tree is not None else None
+    if tree is None or keywords is None or "name" not in keywords:
         return None
-    constants = _constants(tree)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and _called(node) == "setup":
-            for keyword in node.keywords:
-                if keyword.arg == "name" and isinstance(keyword.value, ast.Name):
-                    return constants.get(keyword.value.id)
+    value = keywords["name"]
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        return value.value
+    if isinstance(value, ast.Name):
+        return _constants(tree).get(value.id)
     return None
+
+
+def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr] | None:
+    """The keywords of the one ``setup()`` call, a ``**metadata`` spread read from the
+    module-level ``metadata = dict(...)`` or ``{...}``; ``None`` when there is no single
+    call, or (``every``) when a spread of anything else hides some."""
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and _called(n) == "setup"]
+    if len(calls) != 1:
+        return None
+    dicts: dict[str, ast.expr] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name):
+                dicts[target.id] = node.value
+    found: dict[str, ast.expr] = {}
+    for keyword in calls[0].keywords:
+        if keyword.arg is not None:
+            found[keyword.arg] = keyword.value
+            continue
+        spread = dicts.get(keyword.value.id) if isinstance(keyword.value, ast.Name) else None
+        if isinstance(spread, ast.Call) and _called(spread) == "dict" and not spread.args:
+            if every and any(k.arg is None for k in spread.keywords):
+                return None
+            found.update({k.arg: k.value for k in spread.keywords if k.arg is not None})
+        elif isinstance(spread, ast.Dict) and all(
+            isinstance(k, ast.Constant) and isinstance(k.value, str) for k in spread.keys
+        ):
+            found.update(
+                {str(k.value): v for k, v in zip(spread.keys, spread.values, strict=True) if k}
+            )
+        elif every:
+            return None
+    return found
 
 
 def _called(call: ast.Call) -> str | None:
@@ -246,9 +282,5 @@ def setup_py_keywords(directory: Path) -> frozenset[str] | None:
     """The keywords setup.py passes to ``setup()``; ``None`` when they cannot all be seen
     (no ``setup()`` call, a ``**kwargs`` of them, a file that does not parse)."""
     tree = _tree(directory / "setup.py")
-    if tree is None:
-        return None
-    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and _called(n) == "setup"]
-    if len(calls) != 1 or any(k.arg is None for k in calls[0].keywords):
-        return None
-    return frozenset(k.arg for k in calls[0].keywords if k.arg is not None)
+    keywords = _setup_keywords(tree) if tree is not None else None
+    return None if keywords is None else frozenset(keywords)

@@ -200,19 +200,24 @@ def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFa
     finals = [item for item in found if not item[0].is_prerelease] or found
     highest = max(finals, default=None)
     merged = [item for item in found if item[1] in tags.merged]
-    # HEAD's line: the tags HEAD contains, and those elsewhere that release a version HEAD's
-    # files have reached (a release branch's tags seen from main, a release commit amended
-    # after tagging); its highest is the last release, the base of every comparison
-    line = [
-        item
-        for item in found
-        if item[1] in tags.merged or (member.current is not None and item[0] <= member.current)
-    ]
-    last = max([item for item in line if not item[0].is_prerelease] or line, default=None)
     # git describe finds the nearest tag HEAD contains; on one commit, the higher version
     reachable = max(
         merged, key=lambda item: (-tags.nearness.get(item[1], 0), item[0]), default=None
     )
+    # HEAD's line: the tags HEAD contains, and those elsewhere that release a version HEAD's
+    # files have reached (a release branch's tags seen from main, a release commit amended
+    # after tagging), or for a tag-versioned package the version its nearest tag gives
+    # (main at 0.68.0dev0 has reached 0.67.0 of its release branch); its highest is the
+    # last release, the base of every comparison
+    current = member.current
+    if current is None and member.vcs and reachable is not None:
+        current = reachable[0]
+    line = [
+        item
+        for item in found
+        if item[1] in tags.merged or (current is not None and item[0] <= current)
+    ]
+    last = max([item for item in line if not item[0].is_prerelease] or line, default=None)
     return TagFacts(
         convention,
         highest[0] if highest else None,

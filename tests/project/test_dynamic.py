@@ -633,3 +633,47 @@ def test_a_setuptools_attr_whose_module_takes_the_version_from_a_sibling_is_read
     assert pkg.primary is not None and pkg.primary.path == root / "src/pil/_version.py"
     apply_bump(plan_bump(ws, BumpOptions(part="minor")))
     assert INIT.format("13.0.0") in (root / "src/pil/_version.py").read_text()
+
+
+@pytest.mark.parametrize(("prefix", "tag"), [("", "0.67.0"), ("v", "v0.67.0")])
+def test_versioneer_versions_from_tags_with_its_tag_prefix(
+    tmp_path: Path, prefix: str, tag: str
+) -> None:
+    """versioneer (setup.cfg ``[versioneer]``): ``git describe --match '<tag_prefix>[0-9]*'``
+    gives the version, as a setuptools-scm project's tags do."""
+    setup = (
+        "from setuptools import setup\nimport versioneer\n"
+        "setup(name='numbaish', version=versioneer.get_version(),\n"
+        "      cmdclass=versioneer.get_cmdclass())\n"
+    )
+    cfg = (
+        "[versioneer]\nVCS = git\nstyle = pep440\nversionfile_source = numbaish/_version.py\n"
+        f"tag_prefix = {prefix}\nparentdir_prefix = numbaish-\n"
+    )
+    files = {
+        "setup.py": setup,
+        "setup.cfg": cfg,
+        "versioneer.py": "def get_version():\n    return '0+unknown'\n",
+        "numbaish/__init__.py": "from ._version import get_versions\n",
+        "numbaish/_version.py": "def get_versions():\n    return {}\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["other-v9.0.0", tag])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version_source, pkg.version) == ("vcs", "0.67.0")
+    assert pkg.evidence.startswith(f"versioneer (versions from git tags, tag_prefix = {prefix!r})")
+    assert ws.tag_for(pkg, "0.68.0") == f"{prefix}0.68.0"
+
+
+def test_the_name_of_a_setup_py_project_is_setup_s_not_an_extension_s(tmp_path: Path) -> None:
+    """``Extension(name='calc._speedups')`` above ``setup(**metadata)`` with
+    ``metadata = dict(name='calc', ...)``: the project is calc."""
+    setup = (
+        "from setuptools import Extension, setup\n"
+        "ext = Extension(name='calc._speedups', sources=['calc/_speedups.c'])\n"
+        "metadata = dict(name='calc', version='1.2.0', ext_modules=[ext])\n"
+        "setup(**metadata)\n"
+    )
+    root = repo(tmp_path / "r", {"setup.py": setup, "calc/__init__.py": ""})
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.name, pkg.version) == ("calc", "1.2.0")
