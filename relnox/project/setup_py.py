@@ -164,7 +164,11 @@ def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr]
             isinstance(k, ast.Constant) and isinstance(k.value, str) for k in spread.keys
         ):
             found.update(
-                {str(k.value): v for k, v in zip(spread.keys, spread.values, strict=True) if k}
+                {
+                    str(k.value): v
+                    for k, v in zip(spread.keys, spread.values, strict=True)
+                    if isinstance(k, ast.Constant)
+                }
             )
         elif every:
             return None
