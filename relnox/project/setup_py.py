@@ -150,6 +150,10 @@ def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr]
             target = node.targets[0]
             if isinstance(target, ast.Name):
                 dicts[target.id] = node.value
+    for node in ast.walk(tree):  # kwargs["long_description"] = ...: filled in later
+        stored = isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store)
+        if stored or (isinstance(node, ast.Attribute) and node.attr in ("update", "setdefault")):
+            dicts.pop(getattr(node.value, "id", ""), None)
     found: dict[str, ast.expr] = {}
     for keyword in calls[0].keywords:
         if keyword.arg is not None:

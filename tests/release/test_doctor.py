@@ -529,3 +529,9 @@ def test_metadata_split_between_setup_cfg_and_setup_py_is_read_from_both(tmp_pat
     (root / "setup.py").write_text(setup.replace("setuptools.setup(", "setuptools.setup(**kw, "))
     row = {r.check: r for r in doctor(root).checks}["metadata legacy"]
     assert row.status == WARN and "setup.py declares the metadata in code" in row.detail
+    filled = "kw = {}\nkw['long_description'] = 'x'\n"  # a dict filled in after it is made
+    (root / "setup.py").write_text(
+        filled + setup.replace("setuptools.setup(", "setuptools.setup(**kw, ")
+    )
+    row = {r.check: r for r in doctor(root).checks}["metadata legacy"]
+    assert row.status == WARN and "setup.py declares the metadata in code" in row.detail
