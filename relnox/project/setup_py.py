@@ -150,10 +150,10 @@ def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr]
             target = node.targets[0]
             if isinstance(target, ast.Name):
                 dicts[target.id] = node.value
-    for node in ast.walk(tree):  # kwargs["long_description"] = ...: filled in later
-        stored = isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store)
-        if stored or (isinstance(node, ast.Attribute) and node.attr in ("update", "setdefault")):
-            dicts.pop(getattr(node.value, "id", ""), None)
+    for part in ast.walk(tree):  # kwargs["long_description"] = ...: filled in later
+        stored = isinstance(part, ast.Subscript) and isinstance(part.ctx, ast.Store)
+        if stored or (isinstance(part, ast.Attribute) and part.attr in ("update", "setdefault")):
+            dicts.pop(getattr(getattr(part, "value", None), "id", ""), None)
     found: dict[str, ast.expr] = {}
     for keyword in calls[0].keywords:
         if keyword.arg is not None:
