@@ -34,6 +34,7 @@ from relnox.bump.model import BumpOptions, BumpPlan, BumpResult, FileEdit, GitAc
 from relnox.errors import ConfigError, VersionError
 from relnox.paths import rel as relative
 from relnox.paths import written_path
+from relnox.project.changes import bump_base
 from relnox.project.pins import rewrite_requirement
 from relnox.project.selection import Rule, select_packages
 from relnox.project.sources import read_text, stray_tag_hint
@@ -86,7 +87,7 @@ def _new_versions(
                 "that move together in [tool.relnox] lockstep"
             )
         if len(set(current.values())) == 1:
-            base = pkg.version if to is not None else _after_release(pkg)
+            base = pkg.version if to is not None else bump_base(pkg)
             new = target_version(
                 base, part=part, to=to, pre=pre, scheme=scheme, where=str(pkg.pyproject)
             )
@@ -102,21 +103,6 @@ def _new_versions(
             check_file_name(str(member.pyproject), member.name, new)
             versions[member.name] = (member.version, new)
     return versions
-
-
-def _after_release(pkg: Package) -> str:
-    """The version a ``--part`` bump starts from. A local label after a release (trio's
-    ``0.34.0+dev`` once ``0.34.0`` is tagged) marks work since it: the bump starts from the
-    release. Before it (mypy's ``2.4.0+dev``, 2.4.0 not tagged) the label leads to it."""
-    from packaging.version import Version
-
-    from relnox.versioning import maybe_version
-
-    parsed = maybe_version(pkg.version)
-    if parsed is None or parsed.local is None or pkg.tags is None:
-        return pkg.version
-    public = Version(parsed.public)
-    return str(public) if public in pkg.tags.released else pkg.version
 
 
 def _refuse_downgrades(
