@@ -156,10 +156,11 @@ def check_changelog_heading(source: Path, value: object) -> str:
 
 def check_tag_format(source: Path, tag_format: Any, key: str = "tag-format") -> str:
     _expect(source, key, tag_format, str)
-    if "{version}" not in tag_format:
+    if "{version}" not in tag_format and "{version_underscored}" not in tag_format:
         raise ConfigError(
             f"{source}: [tool.relnox] {key} {tag_format!r} has no {{version}}; "
-            'use for example "v{version}" or "{name}-v{version}"'
+            'use for example "v{version}" or "{name}-v{version}" (or '
+            '"rel_{version_underscored}" for rel_1_2_0)'
         )
     return str(tag_format)
 

@@ -218,8 +218,9 @@ def bump_version(v: Version, part: str, pre: str | None = None) -> Version:
     if part in ("major", "minor", "patch"):
         index = ("major", "minor", "patch").index(part)
         tail = list(v.release[index + 1 :])
-        if label is None and v.dev is not None and v.post is None and not any(tail):
-            return _build(v, v.release, pre=v.pre)  # 0.60b0.dev0 -> 0.60b0, 1.3.0.dev2 -> 1.3.0
+        between = v.dev is not None or (v.local is not None and v.pre is None)  # 2.4.0+dev
+        if label is None and between and v.post is None and not any(tail):
+            return _build(v, v.release, pre=v.pre)  # 0.60b0.dev0 -> 0.60b0, 2.4.0+dev -> 2.4.0
         if label is None and unfinished and not any(tail):
             return _build(v, v.release)  # 2.0.0rc1 -> 2.0.0
         release = _bumped_release(v, index)
@@ -255,8 +256,11 @@ def bump_version(v: Version, part: str, pre: str | None = None) -> Version:
 
 
 def check_increase(old: Version, new: Version, what: str) -> None:
-    """Refuse ``new`` unless it sorts strictly above ``old``."""
-    if new <= old:
+    """Refuse ``new`` unless it sorts strictly above ``old``; from a local version
+    (``2.4.0+dev``: the public 2.4.0 with changes of its own), its public version
+    without a local label is the release it leads to, and may be given."""
+    public = Version(old.public) if old.local is not None and new.local is None else None
+    if new < public if public is not None else new <= old:
         raise VersionError(
             f"{what} gives {new}, which is not higher than {old}; "
             "choose a higher --to version or another --part"
@@ -278,7 +282,7 @@ def next_version(current: str, part: str, *, pre: str | None = None, scheme: str
 def written(old: Version, new: Version, scheme: str) -> str:
     """``new`` in ``scheme``; for semver also checked to sort above ``old`` there."""
     text = to_scheme(new, scheme)
-    if scheme == "semver":
+    if scheme == "semver" and old.local is None:  # semver ignores +build in its order
         import semver
 
         try:

@@ -16,6 +16,8 @@ from relnox.tags import format_tag, parse_tag
         ("{name}-v{version}", "cua-core-v0.1.9", "cua-core", None, "0.1.9"),
         ("{dir}-v{version}", "core-v0.1.9", None, "core", "0.1.9"),
         ("{name}/{version}", "pkg/2.0.1-alpha.0", "pkg", None, "2.0.1-alpha.0"),
+        ("rel_{version_underscored}", "rel_2_1_0b3", None, None, "2.1.0b3"),
+        ("rel_{version_underscored}", "rel_1_4_54", None, None, "1.4.54"),
     ],
 )
 def test_parse_round_trips_format(
@@ -31,8 +33,11 @@ def test_parse_round_trips_format(
 def test_shapes_that_do_not_match() -> None:
     assert parse_tag("v{version}", "release-1.0") is None
     assert parse_tag("{name}-v{version}", "v1.0.0") is None
+    assert parse_tag("rel_{version_underscored}", "rel_1.4.54") is None
 
 
 def test_unknown_field() -> None:
-    with pytest.raises(ConfigError, match=r"only \{name\}, \{dir\} and \{version\} exist"):
+    with pytest.raises(
+        ConfigError, match=r"only \{name\}, \{dir\}, \{version\} and \{version_underscored\}"
+    ):
         parse_tag("{package}-{version}", "a-1")

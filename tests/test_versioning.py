@@ -44,6 +44,11 @@ from relnox.versioning import (
         ("1.2.3.post1", "post", None, "1.2.3.post2", None),
         ("1!1.0", "major", None, "1!2.0", None),
         ("1.0.0-rc.1+build.5", "patch", None, "1.0.0", "1.0.0"),
+        # a local label between releases (mypy's 2.4.0+dev) names the release it leads to
+        ("2.4.0+dev", "minor", None, "2.4.0", "2.4.0"),
+        ("2.4.0+dev", "patch", None, "2.4.0", "2.4.0"),
+        ("2.4.0+dev", "major", None, "3.0.0", "3.0.0"),
+        ("2.4.1+dev", "minor", None, "2.5.0", "2.5.0"),
     ],
 )
 def test_parts(
@@ -122,6 +127,11 @@ def test_target_version_to_and_part() -> None:
         target_version("1.0.0", part="minor", to="2.0")
     with pytest.raises(VersionError, match="exactly one of --part"):
         target_version("1.0.0")
+    assert target_version("2.4.0+dev", to="2.4.0") == "2.4.0"  # its public version
+    with pytest.raises(VersionError, match=r"2\.3\.9, which is not higher than 2\.4\.0\+dev"):
+        target_version("2.4.0+dev", to="2.3.9")
+    with pytest.raises(VersionError, match="not higher"):
+        target_version("2.4.0+dev", to="2.4.0+cpu")
 
 
 # -- properties ------------------------------------------------------------------------

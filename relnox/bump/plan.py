@@ -34,6 +34,7 @@ from relnox.bump.model import BumpOptions, BumpPlan, BumpResult, FileEdit, GitAc
 from relnox.errors import ConfigError, VersionError
 from relnox.paths import rel as relative
 from relnox.paths import written_path
+from relnox.project.changes import bump_base
 from relnox.project.pins import rewrite_requirement
 from relnox.project.selection import Rule, select_packages
 from relnox.project.sources import read_text, stray_tag_hint
@@ -86,8 +87,9 @@ def _new_versions(
                 "that move together in [tool.relnox] lockstep"
             )
         if len(set(current.values())) == 1:
+            base = pkg.version if to is not None else bump_base(pkg)
             new = target_version(
-                pkg.version, part=part, to=to, pre=pre, scheme=scheme, where=str(pkg.pyproject)
+                base, part=part, to=to, pre=pre, scheme=scheme, where=str(pkg.pyproject)
             )
         else:  # --to aligns a diverged group: never below its highest member
             highest = max(current.values())

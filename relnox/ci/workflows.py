@@ -71,7 +71,11 @@ class CiSettings:
 
 def tag_pattern(tag_format: str) -> str:
     """The ``on.push.tags`` filter matching tag-format (``{name}-v{version}`` -> ``*-v[0-9]*``)."""
-    return re.sub(r"\{(name|dir)\}", "*", tag_format).replace("{version}", "[0-9]*")
+    return (
+        re.sub(r"\{(name|dir)\}", "*", tag_format)
+        .replace("{version}", "[0-9]*")
+        .replace("{version_underscored}", "[0-9]*")
+    )
 
 
 def tag_patterns(workspace: Workspace) -> list[str]:

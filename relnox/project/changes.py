@@ -148,7 +148,7 @@ def plan(
         moves = any(p.name in changed_names for p in workspace.group_of(pkg))
         if part and (changed or moves):
             bumped = next_version(
-                pkg.version, part, pre=pre, scheme=workspace.config.version_scheme
+                bump_base(pkg), part, pre=pre, scheme=workspace.config.version_scheme
             )
         rows.append(
             PlanRow(
@@ -163,6 +163,21 @@ def plan(
             )
         )
     return rows
+
+
+def bump_base(pkg: Package) -> str:
+    """The version a ``--part`` bump starts from. A local label after a release (trio's
+    ``0.34.0+dev`` once ``0.34.0`` is tagged) marks work since it: the bump starts from the
+    release. Before it (mypy's ``2.4.0+dev``, 2.4.0 not tagged) the label leads to it."""
+    from packaging.version import Version
+
+    from relnox.versioning import maybe_version
+
+    parsed = maybe_version(pkg.version)
+    if parsed is None or parsed.local is None or pkg.tags is None:
+        return pkg.version
+    public = Version(parsed.public)
+    return str(public) if public in pkg.tags.released else pkg.version
 
 
 def changed_packages(workspace: Workspace, since: str | None = None) -> list[str]:

@@ -33,6 +33,7 @@ from relnox.project.tag_facts import (
     facts_of,
     tag_contradicts,
     tag_names_version,
+    top_release,
     with_default_for_new,
 )
 from relnox.project.tag_model import (
@@ -78,9 +79,11 @@ def infer_conventions(
             score = prefix_score(member, prefix_stem, single, names[member.name])
             if score:
                 claims.setdefault(prefix, {})[member.name] = score
-    for member in members:
+    for member in members if len(members) > 1 else ():
         if member.current is not None and member.current.local is not None:
-            # ``0.1+private``: no index takes a local version, so no tag released it
+            # ``0.1+private`` beside packages: no index takes a local version, so no tag
+            # released it; the only package at ``2.4.0+dev`` (its build adds the commit)
+            # is between releases of its own tags
             for scores in claims.values():
                 scores.pop(member.name, None)
     claims = {prefix: scores for prefix, scores in claims.items() if scores}
@@ -102,6 +105,8 @@ def infer_conventions(
         ]
         if confirmed:
             claims[prefix] = dict.fromkeys(confirmed, 1)
+    if len(members) == 1 and not claims:
+        _claim_confirmed_prefix(members[0], claims, groups, tags, show_file)
     # a prefix a tag-format configures for one package is that package's, never inferred
     # for another (``[tool.relnox.tag-formats] app = "v{version}"``: lib gets no v-tags)
     configured = {
@@ -162,6 +167,29 @@ def infer_conventions(
                 facts[member.name], finding=doubts[member.name]
             )
     return with_default_for_new(facts, members, default)
+
+
+_PREFIXES_CONFIRMED = 3  # the most used unclaimed prefixes asked of the version file
+
+
+def _claim_confirmed_prefix(
+    member: Member,
+    claims: dict[str, dict[str, int]],
+    groups: Mapping[str, list[tuple[Version, str]]],
+    tags: RepoTags,
+    show_file: Callable[[str, str], str | None] | None,
+) -> None:
+    """The only package, named by no tag: a prefix (``rel_2_1_0b3``, ``release-1.4.0``)
+    is its own when its version file names the newest such tag's version at its commit.
+    Nothing else is guessed: without that, the package is told which tag-format to set."""
+    if member.configured is not None:
+        return
+    ordered = sorted((p for p in groups if stem(p)), key=lambda p: -len(groups[p]))
+    for prefix in ordered[:_PREFIXES_CONFIRMED]:
+        version, tag = _newest(groups[prefix], tags)
+        if tag_names_version(member, tag, version, show_file):
+            claims[prefix] = {member.name: 1}
+            return
 
 
 def _drop_roots_never_released(
@@ -268,9 +296,13 @@ def _continues(
 ) -> bool:
     """``newer`` took over from ``older``: its newest tag came after the last of ``older``
     and releases a higher version (``python-v0.2.8`` then ``v0.3.0`` onwards; a few
-    releases tagged both ways in between do not matter)."""
+    releases tagged both ways in between do not matter). Final releases are compared when
+    both have some: ``v4.0.0.dev10`` of a line never released does not outrank
+    ``release-v3.8.15``."""
     (_, new_last), (_, old_last) = _span(tags, newer), _span(tags, older)
-    return bool(new_last and old_last and new_last > old_last) and max(newer) > max(older)
+    return bool(new_last and old_last and new_last > old_last) and (
+        top_release(newer) > top_release(older)
+    )
 
 
 def _triggered(tags: RepoTags, tag: str) -> bool:

@@ -177,6 +177,8 @@ def discover(root: Path | str = ".") -> Workspace:
                 f"{root_pyproject}: {setting} names no directory with a pyproject.toml "
                 "(or setup.py); point it at the packages' directories"
             )
+        if doc is None:
+            raise _workspace_below(root, dirs)
         raise ConfigError(
             f"{root_pyproject}: no package to release; add a [project] table, "
             "[tool.uv.workspace] members or [tool.relnox] packages"
@@ -276,6 +278,35 @@ def _virtual(doc: Mapping[str, Any]) -> bool:
     """``[tool.uv] package = false`` (poetry: ``package-mode = false``): a member its
     tool installs but never builds."""
     return not_built(doc)
+
+
+def _workspace_below(root: Path, dirs: Sequence[Path]) -> ConfigError:
+    """No pyproject.toml at ``root`` and no package among the projects below: the error
+    names a workspace root found there (``python/pyproject.toml`` with
+    ``[tool.uv.workspace] members``) and how to run relnox on it."""
+    for directory in dirs:
+        try:
+            found = load_toml(directory / "pyproject.toml")
+        except RelnoxError:
+            continue
+        members = table(found, "tool", "uv", "workspace").get("members")
+        setting = (
+            "[tool.uv.workspace] members"
+            if members
+            else "[tool.relnox] packages"
+            if table(found, "tool", "relnox").get("packages")
+            else None
+        )
+        if setting is not None:
+            rel = directory.relative_to(root).as_posix()
+            return ConfigError(
+                f"{root}: no pyproject.toml here, and {rel}/pyproject.toml is a workspace "
+                f"({setting}): run relnox in {rel}, or pass --root {rel}"
+            )
+    return ConfigError(
+        f"{root}: no pyproject.toml here and no package in the directories below; "
+        "run relnox from the repository root or pass --root"
+    )
 
 
 def _no_project(root: Path, directory: Path) -> ConfigError:

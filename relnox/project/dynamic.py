@@ -32,7 +32,7 @@ from typing import Any
 from relnox.errors import VersionError
 from relnox.project.dynamic_native import cargo_version, meson_version, scikit_build_version
 from relnox.project.pyproject import VCS_SOURCE
-from relnox.project.setup_py import followed, setup_py_literal, setup_py_toml
+from relnox.project.setup_py import followed, setup_py_literal, setup_py_reads, setup_py_toml
 from relnox.project.sources import (
     Found,
     find_module,
@@ -132,9 +132,9 @@ def _setuptools(
                 f"{pyproject}: [tool.setuptools.dynamic] version attr {attr!r}: no module "
                 f"{module_name} under {directory}; fix the attr"
             )
-        return (
+        return (  # setuptools imports a module whose version is no literal: follow it
             "setuptools-attr",
-            [literal_location(module, "version attr", pyproject)],
+            [followed(module) or literal_location(module, "version attr", pyproject)],
             (f"[tool.setuptools.dynamic] version = {{attr = {attr!r}}}"),
         )
     files = version.get("file")
@@ -164,7 +164,7 @@ def setup_cfg_version(
             raise VersionError(f"{cfg}: [metadata] version = attr: {attr} names no module; fix it")
         return (
             "setup.cfg-attr",
-            [literal_location(module, "[metadata] version attr", cfg)],
+            [followed(module) or literal_location(module, "[metadata] version attr", cfg)],
             (f"setup.cfg [metadata] version = attr: {attr}"),
         )
     if value.startswith("file:"):
@@ -219,6 +219,9 @@ def dynamic_version(
     plugin = vcs_plugin(doc, build_requires)
     if plugin is not None:
         return VCS_SOURCE, [], f"{plugin} (versions from git tags)"
+    prefix = versioneer_prefix(directory, doc)
+    if prefix is not None:
+        return VCS_SOURCE, [], f"versioneer (versions from git tags, tag_prefix = {prefix!r})"
     found = setup_cfg_version(directory, metadata, roots)
     if found is not None:
         return found
@@ -228,8 +231,24 @@ def dynamic_version(
             loc = followed(module) if module else None
             if loc is not None:
                 return "flit", [loc], f"flit: __version__ of {module_name}"
-    found = setup_py_literal(directory) or setup_py_toml(directory)
-    return found
+    return (
+        setup_py_literal(directory) or setup_py_toml(directory) or setup_py_reads(directory, roots)
+    )
+
+
+def versioneer_prefix(directory: Path, doc: Mapping[str, Any]) -> str | None:
+    """versioneer's ``tag_prefix`` when git tags version the project (setup.cfg
+    ``[versioneer]`` or ``[tool.versioneer]`` with ``VCS = git``); ``None`` otherwise."""
+    from relnox.project.pyproject import setup_cfg
+
+    found = table(doc, "tool", "versioneer")
+    section = {str(k).lower(): v for k, v in found.items()} or setup_cfg(directory).get(
+        "versioneer", {}
+    )
+    if not section or str(section.get("vcs", "")).strip().lower() != "git":
+        return None
+    prefix = section.get("tag_prefix", "")
+    return str(prefix).strip().strip("'\"") if isinstance(prefix, str) else ""
 
 
 def unreadable(directory: Path) -> VersionError:

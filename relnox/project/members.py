@@ -125,7 +125,23 @@ def outside(
     tree and one resolution of each directory, for :func:`released_by_evidence` and
     :func:`outside_members` both."""
     members = {resolve(d) for d in dirs}
-    return [d for d in _projects_below(root, depth=3) if resolve(d) not in members]
+    return [
+        d
+        for d in _projects_below(root, depth=3)
+        if resolve(d) not in members and not _linked_elsewhere(d, resolve)
+    ]
+
+
+def _linked_elsewhere(directory: Path, resolve: Callable[[Path], Path]) -> bool:
+    """``requirements/pyproject.toml -> ../pyproject.toml`` (kept for a dependency bot): the
+    file is another directory's project, seen there, not one of ``directory``'s own."""
+    pyproject = directory / "pyproject.toml"
+    if not pyproject.is_symlink():
+        return False
+    try:
+        return pyproject.resolve().parent != resolve(directory)
+    except OSError:
+        return False
 
 
 def _packages(others: Sequence[Path]) -> list[tuple[Path, dict[str, Any], str]]:

@@ -91,10 +91,18 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
     """The top-level import packages a build of this project ships (best effort)."""
     found: list[str] = []
     wheel = table(doc, "tool", "hatch", "build", "targets", "wheel")
+    rooted = _hatch_roots(
+        wheel.get("sources") or table(doc, "tool", "hatch", "build").get("sources")
+    )
     for key in ("packages", "only-include"):
         items = wheel.get(key) or table(doc, "tool", "hatch", "build").get(key)
-        if isinstance(items, list):
-            found += [Path(p.rstrip("/")).name for p in items if isinstance(p, str)]
+        for item in items if isinstance(items, list) else ():
+            if not isinstance(item, str):
+                continue
+            if item.strip("/") in rooted:  # only-include = ["src"], sources = ["src"]
+                found += _shipped_in(directory / item.strip("/"))
+            else:
+                found.append(Path(item.rstrip("/")).name)
     pdm_build = table(doc, "tool", "pdm", "build")
     pdm_includes = pdm_build.get("includes")
     package_dir = pdm_build.get("package-dir")
@@ -138,9 +146,17 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
         module = name.replace("-", "_").replace(".", "_")
         spellings = dict.fromkeys((module, module.lower()))  # Flask-Login ships flask_login
         roots = source_roots(directory, doc)
+        backend = str(table(doc, "build-system").get("build-backend", ""))
+        dotted = name.lower().replace("-", "_").split(".")  # zope.interface: zope/interface
         for base, module in itertools.product(roots, spellings):
             if (base / module / "__init__.py").is_file() or (base / f"{module}.py").is_file():
                 found.append(module)
+                break
+            if backend.startswith("poetry") and _shipped_in(base / module):
+                found.append(module)  # poetry-core takes src/<name> with or without __init__
+                break
+            if len(dotted) > 1 and (base.joinpath(*dotted) / "__init__.py").is_file():
+                found.append(dotted[0])  # a package below its namespace
                 break
         else:
             src = directory / "src"
@@ -149,6 +165,36 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
             elif "setuptools" in str(table(doc, "build-system").get("build-backend", "setuptools")):
                 found += _flat_layout(directory)
     return tuple(dict.fromkeys(p.split("/")[-1].split(".")[0] for p in found if p))
+
+
+def _hatch_roots(sources: object) -> set[str]:
+    """The directories hatch's ``sources`` makes the wheel's root (``["src"]``, or
+    ``{"src" = ""}``)."""
+    if isinstance(sources, list):
+        return {s.strip("/") for s in sources if isinstance(s, str)}
+    if isinstance(sources, Mapping):
+        return {k.strip("/") for k, v in sources.items() if isinstance(k, str) and not v}
+    return set()
+
+
+def _shipped_in(path: Path) -> list[str]:
+    """The packages (directories with ``__init__.py``) and modules (``.py``, or the stub of
+    one a build hook writes) directly in ``path``."""
+    try:
+        children = sorted(path.iterdir())
+    except OSError:
+        return []
+    names = [
+        child.stem if child.is_file() else child.name
+        for child in children
+        if not child.name.startswith(".")
+        and child.name != "__pycache__"
+        and (
+            (child.is_file() and child.suffix in (".py", ".pyi") and child.stem != "__init__")
+            or (child / "__init__.py").is_file()
+        )
+    ]
+    return list(dict.fromkeys(names))
 
 
 # what setuptools' automatic discovery leaves out of a flat layout

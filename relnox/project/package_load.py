@@ -32,6 +32,7 @@ from relnox.project.pyproject import (
     setup_cfg,
     version_files,
 )
+from relnox.project.setup_py import setup_py_name
 from relnox.project.sources import VersionLocation, python_location, read_text, toml_location
 from relnox.project.tag_facts import describe_match
 from relnox.project.validate import (
@@ -56,8 +57,10 @@ def name_of(directory: Path, doc: Mapping[str, Any]) -> str | None:
         return name.strip()
     setup_py = directory / "setup.py"
     if setup_py.is_file():
-        import re
-
+        # setup()'s own name=: not an Extension(name=...) above it; NAME = "celery"
+        found = setup_py_name(directory)
+        if found:
+            return found
         match = re.search(r"""\bname\s*=\s*(['"])([A-Za-z0-9._-]+)\1""", read_text(setup_py))
         if match:
             return match.group(2)
@@ -217,6 +220,11 @@ def load_package(
         version, drift = _version_and_drift(project_name, locations)
     tag_format, tag_where = _tag_format(pyproject, project_name, settings, config, is_root)
     match, regex = _tag_rules(doc) if source == VCS_SOURCE else (None, None)
+    if evidence.startswith("versioneer"):
+        from relnox.project.dynamic import versioneer_prefix  # read only for versioneer
+
+        prefix = versioneer_prefix(directory, doc)  # git describe --match '<prefix>[0-9]*'
+        match = f"{prefix}[0-9]*" if prefix else None
     scripts = {**table(tool_poetry, "scripts"), **table(project, "scripts")}
     return Package(
         name=canonicalize_name(project_name),

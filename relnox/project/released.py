@@ -113,8 +113,8 @@ def evidence(
 
 
 #: a key naming where a workflow builds, up to the directory it names
-_BUILT_IN = re.compile(
-    r"(working-directory|manifest-path|packages-dir|-m|--manifest-path|path)\s*[:=]?\s*"
+_BUILT_IN = re.compile(  # a whole key: not the end of ``cache-dependency-path``
+    r"(?<![\w-])(working-directory|manifest-path|packages-dir|-m|--manifest-path|path)\s*[:=]?\s*"
     r"['\"]?(\./)?\Z"
 )
 #: the longest key of :data:`_BUILT_IN`
@@ -122,7 +122,8 @@ _KEY_LENGTH = len("working-directory")
 
 
 def _builds(workflows: str, rel: str) -> bool:
-    r"""Whether the workflows name ``rel`` as where they build: :data:`_BUILT_IN`'s key ending
+    r"""Whether the workflows name ``rel`` as where they build: :data:`_BUILT_IN`'s whole key
+    (no word character or ``-`` before it) ending
     just before an occurrence of ``rel``, which ends at a ``/``, a quote, white space or the
     text's end (the pattern ``KEY\s*[:=]?\s*['"]?(\./)?REL(/|['"\s]|$)``, multi-line).
 

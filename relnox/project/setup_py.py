@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+import ast
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
-from relnox.errors import RelnoxError
+from relnox.errors import RelnoxError, VersionError
 from relnox.project.sources import (
     Found,
     VersionLocation,
+    find_module,
     python_location,
     read_text,
     regex_location,
@@ -21,14 +24,24 @@ _IMPORTED = re.compile(
 )
 
 
+_ATTRIBUTE = re.compile(r"^__version__\s*=\s*(?P<module>\w+)\.__version__\s*$", re.M)
+
+
 def followed(module: Path) -> VersionLocation | None:
-    """The literal ``__version__`` of ``module``, or of ``.sibling`` it imports it from."""
+    """The literal ``__version__`` of ``module``, or of ``.sibling`` it takes it from
+    (``from ._version import __version__``; ``from . import _version`` then
+    ``__version__ = _version.__version__``): where importing the module finds it."""
     loc = python_location(module)
     if loc is not None:
         return loc
-    imported = _IMPORTED.search(read_text(module))
+    text = read_text(module)
+    imported = _IMPORTED.search(text)
     if imported is None:
-        return None
+        imported = _ATTRIBUTE.search(text)
+        if imported is None or not re.search(
+            rf"^from\s+\.\s+import\s+.*\b{imported.group('module')}\b", text, re.M
+        ):
+            return None
     return python_location(module.parent / f"{imported.group('module')}.py")
 
 
@@ -77,3 +90,205 @@ def setup_py_toml(directory: Path) -> Found | None:
         return None
     loc = toml_location(path, doc, (key.group("table"), "version"))
     return "setup.py", [loc], f"setup.py reads {path.name} [{key.group('table')}] version"
+
+
+def _tree(setup_py: Path) -> ast.Module | None:
+    try:
+        return ast.parse(read_text(setup_py), str(setup_py))
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _constants(tree: ast.Module) -> dict[str, str]:
+    """Module-level ``NAME = 'celery'``, and paths spelled from strings (``PACKAGE_ROOT =
+    ROOT / "spacy"``: ``spacy``): names bound to a string, in order."""
+    found: dict[str, str] = {}
+    for node in tree.body:
+        if not (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+        ):
+            continue
+        value = node.value
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            found[node.targets[0].id] = value.value
+        elif isinstance(value, ast.BinOp | ast.Call):
+            parts = _divided(value) if isinstance(value, ast.BinOp) else list(value.args)
+            joined = _joined(parts, found)
+            if joined:
+                found[node.targets[0].id] = joined
+    return found
+
+
+def setup_py_name(directory: Path) -> str | None:
+    """``setup(name=...)``: a literal, ``NAME`` bound to one at the top of setup.py, or the
+    ``name`` of a ``**metadata`` dict (never an ``Extension(name=...)`` before it);
+    ``None`` when setup.py does not say it that way."""
+    tree = _tree(directory / "setup.py")
+    keywords = _setup_keywords(tree, every=False) if tree is not None else None
+    if tree is None or keywords is None or "name" not in keywords:
+        return None
+    value = keywords["name"]
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        return value.value
+    if isinstance(value, ast.Name):
+        return _constants(tree).get(value.id)
+    return None
+
+
+def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr] | None:
+    """The keywords of the one ``setup()`` call, a ``**metadata`` spread read from the
+    module-level ``metadata = dict(...)`` or ``{...}``; ``None`` when there is no single
+    call, or (``every``) when a spread of anything else hides some."""
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and _called(n) == "setup"]
+    if len(calls) != 1:
+        return None
+    dicts: dict[str, ast.expr] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name):
+                dicts[target.id] = node.value
+    for part in ast.walk(tree):  # kwargs["long_description"] = ...: filled in later
+        stored = isinstance(part, ast.Subscript) and isinstance(part.ctx, ast.Store)
+        if stored or (isinstance(part, ast.Attribute) and part.attr in ("update", "setdefault")):
+            dicts.pop(getattr(getattr(part, "value", None), "id", ""), None)
+    found: dict[str, ast.expr] = {}
+    for keyword in calls[0].keywords:
+        if keyword.arg is not None:
+            found[keyword.arg] = keyword.value
+            continue
+        spread = dicts.get(keyword.value.id) if isinstance(keyword.value, ast.Name) else None
+        if isinstance(spread, ast.Call) and _called(spread) == "dict" and not spread.args:
+            if every and any(k.arg is None for k in spread.keywords):
+                return None
+            found.update({k.arg: k.value for k in spread.keywords if k.arg is not None})
+        elif isinstance(spread, ast.Dict) and all(
+            isinstance(k, ast.Constant) and isinstance(k.value, str) for k in spread.keys
+        ):
+            found.update(
+                {
+                    str(k.value): v
+                    for k, v in zip(spread.keys, spread.values, strict=True)
+                    if isinstance(k, ast.Constant)
+                }
+            )
+        elif every:
+            return None
+    return found
+
+
+def _called(call: ast.Call) -> str | None:
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+
+
+def _joined(parts: list[ast.expr], constants: dict[str, str]) -> str | None:
+    """The relative path ``os.path.join(here, NAME, "__init__.py")`` (or a ``/`` chain)
+    spells: a base the tree cannot spell (``here``, ``Path(__file__).parent``) may lead;
+    every part after it is a string or a module constant. ``""``: no part is spelled."""
+    texts: list[str] = []
+    for part in parts:
+        if isinstance(part, ast.Constant) and isinstance(part.value, str):
+            texts.append(part.value)
+        elif isinstance(part, ast.Name) and part.id in constants:
+            texts.append(constants[part.id])
+        elif texts:
+            return None
+    return "/".join(t.strip("/") for t in texts).removeprefix("./")
+
+
+def _path_of(parts: list[ast.expr], constants: dict[str, str]) -> str | None:
+    """The Python file :func:`_joined` spells, if it spells one."""
+    joined = _joined(parts, constants)
+    return joined if joined and joined.endswith(".py") else None
+
+
+def _divided(node: ast.expr) -> list[ast.expr]:
+    """``Path(__file__).parent / "src" / "pkg" / "_version.py"`` as its operands."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        return [*_divided(node.left), node.right]
+    return [node]
+
+
+def _named_files(tree: ast.Module, directory: Path, roots: Sequence[Path]) -> list[Path]:
+    """The Python files setup.py names: modules it imports from (``from pkg.version import
+    __version__``, ``import pkg`` then ``pkg.__version__``) and paths it spells."""
+    constants = _constants(tree)
+    found: list[Path] = []
+    paths: list[str] = []
+    imported: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if any(alias.name in _VERSION_NAMES for alias in node.names):
+                module = find_module(roots, node.module)
+                if module is not None:
+                    found.append(module)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                imported[alias.asname or alias.name] = alias.name
+        elif isinstance(node, ast.Call):
+            paths.append(_path_of(list(node.args), constants) or "")
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            paths.append(_path_of(_divided(node), constants) or "")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            paths.append(node.value if node.value.endswith(".py") else "")
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr in _VERSION_NAMES
+            and isinstance(node.value, ast.Name)
+            and node.value.id in imported
+        ):
+            module = find_module(roots, imported[node.value.id])
+            if module is not None:
+                found.append(module)
+    found += [directory / p for p in paths if p and p != "setup.py"]
+    return found
+
+
+_VERSION_NAMES = {"__version__", "version", "VERSION"}
+
+
+def setup_py_reads(directory: Path, roots: Sequence[Path]) -> Found | None:
+    """A setup.py that takes its version from a file of the package: one it imports the
+    version from, or one whose path it spells (``open(os.path.join(here, NAME,
+    "__init__.py"))``, ``exec`` of ``src/pkg/_version.py``) and that holds a literal
+    ``__version__``. Two such files are two readings: the error names both and the setting."""
+    setup_py = directory / "setup.py"
+    if not setup_py.is_file():
+        return None
+    tree = _tree(setup_py)
+    if tree is None:
+        return None
+    holding: dict[Path, VersionLocation] = {}
+    for path in _named_files(tree, directory, [directory, *roots]):
+        try:
+            resolved = path.resolve()
+            resolved.relative_to(directory.resolve())
+        except (OSError, ValueError):
+            continue
+        if resolved not in holding:
+            loc = python_location(path, top_level=True)
+            if loc is not None:
+                holding[resolved] = loc
+    if not holding:
+        return None
+    names = [loc.path.relative_to(directory).as_posix() for loc in holding.values()]
+    if len(holding) > 1:
+        raise VersionError(
+            f"{setup_py}: setup.py reads a __version__ of {' and of '.join(names)}; "
+            f'set [tool.relnox] version-files = ["{names[0]}"] (the one the release '
+            f"writes) in {directory / 'pyproject.toml'}"
+        )
+    (loc,) = holding.values()
+    return "setup.py", [loc], f"setup.py reads __version__ of {names[0]}"
+
+
+def setup_py_keywords(directory: Path) -> frozenset[str] | None:
+    """The keywords setup.py passes to ``setup()``; ``None`` when they cannot all be seen
+    (no ``setup()`` call, a ``**kwargs`` of them, a file that does not parse)."""
+    tree = _tree(directory / "setup.py")
+    keywords = _setup_keywords(tree) if tree is not None else None
+    return None if keywords is None else frozenset(keywords)

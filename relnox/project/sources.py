@@ -24,8 +24,10 @@ from relnox.versioning import same_version
 Kind = Literal["toml", "python", "text", "pattern"]
 
 PY_VERSION_RE = re.compile(
-    r"""^(?P<lhs>[ \t]*(?:__version__|VERSION|version)[ \t]*(?::[ \t]*str[ \t]*)?=[ \t]*)"""
-    r"""(?P<q>['"])(?P<version>[^'"\r\n]+)(?P=q)""",
+    r"""^(?P<lhs>[ \t]*(?:__version__|VERSION|version)[ \t]*"""
+    r"""(?::[ \t]*[\w.]+(?:\[[\w.]+\])?[ \t]*)?=[ \t]*)"""  # `: str`, `: Final`, `: Final[str]`
+    r"""(?P<q>['"])(?P<version>[^'"\r\n]+)(?P=q)"""
+    r"""(?=[ \t]*(?:[#;\r\n]|$))""",  # the whole value: not '.' of '.'.join(parts)
     re.MULTILINE,
 )
 

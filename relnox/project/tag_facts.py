@@ -11,7 +11,15 @@ from collections.abc import Callable, Mapping, Sequence
 
 from packaging.version import Version
 
-from relnox.project.tag_model import Member, RepoTags, TagConvention, TagFacts, split_tag, stem
+from relnox.project.tag_model import (
+    Member,
+    RepoTags,
+    TagConvention,
+    TagFacts,
+    spelled,
+    split_tag,
+    stem,
+)
 from relnox.versioning import maybe_version
 
 
@@ -100,7 +108,7 @@ def facts_of(
         )
         if facts.highest is None and examples and (member.vcs or len(claims) == 0):
             split = split_tag(examples[0])
-            example = f"{split[0]}{{version}}" if split is not None else default
+            example = spelled(split[0], [(split[1], examples[0])]) if split else default
             facts = TagFacts(
                 facts.convention,
                 problem=(
@@ -113,13 +121,14 @@ def facts_of(
     best = max(claims[p][member.name] for p in prefixes)
     chosen = [p for p in prefixes if claims[p][member.name] == best]
     # the prefix holding the newest release writes new tags; every chosen prefix is read
-    chosen.sort(key=lambda p: groups[p][-1][0], reverse=True)
-    accepts = tuple(p + "{version}" for p in chosen)
+    # (its newest final release: ``v4.0.0.dev10`` of a line never released is none)
+    chosen.sort(key=lambda p: top_release(groups[p]), reverse=True)
+    accepts = tuple(spelled(p, groups[p]) for p in chosen)
     count = sum(len(groups[p]) for p in chosen)
     group = groups[chosen[0]]
     example = next((t for v, t in reversed(group) if not v.is_prerelease), group[-1][1])
-    spelled = " and ".join(repr(p + "{version}") for p in chosen)
-    evidence = f"inferred from {count} tag{'s' if count != 1 else ''} like {example} ({spelled})"
+    formats = " and ".join(repr(fmt) for fmt in accepts)
+    evidence = f"inferred from {count} tag{'s' if count != 1 else ''} like {example} ({formats})"
     if best == 2:
         evidence += "; one tag for the whole directory"
     if why:
@@ -136,6 +145,11 @@ def facts_of(
 
 
 _SEMVER_PRE_TAG = re.compile(r"\d-(alpha|beta|rc)\.\d+$", re.IGNORECASE)
+
+
+def top_release(group: Sequence[tuple[Version, str]]) -> tuple[Version, str]:
+    """The highest final release of a prefix's tags (the highest tag when none is final)."""
+    return max([item for item in group if not item[0].is_prerelease] or group)
 
 
 def _format_of_rule(member: Member) -> str | None:
@@ -186,19 +200,24 @@ def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFa
     finals = [item for item in found if not item[0].is_prerelease] or found
     highest = max(finals, default=None)
     merged = [item for item in found if item[1] in tags.merged]
-    # HEAD's line: the tags HEAD contains, and those elsewhere that release a version HEAD's
-    # files have reached (a release branch's tags seen from main, a release commit amended
-    # after tagging); its highest is the last release, the base of every comparison
-    line = [
-        item
-        for item in found
-        if item[1] in tags.merged or (member.current is not None and item[0] <= member.current)
-    ]
-    last = max([item for item in line if not item[0].is_prerelease] or line, default=None)
     # git describe finds the nearest tag HEAD contains; on one commit, the higher version
     reachable = max(
         merged, key=lambda item: (-tags.nearness.get(item[1], 0), item[0]), default=None
     )
+    # HEAD's line: the tags HEAD contains, and those elsewhere that release a version HEAD's
+    # files have reached (a release branch's tags seen from main, a release commit amended
+    # after tagging), or for a tag-versioned package the version its nearest tag gives
+    # (main at 0.68.0dev0 has reached 0.67.0 of its release branch); its highest is the
+    # last release, the base of every comparison
+    current = member.current
+    if current is None and member.vcs and reachable is not None:
+        current = reachable[0]
+    line = [
+        item
+        for item in found
+        if item[1] in tags.merged or (current is not None and item[0] <= current)
+    ]
+    last = max([item for item in line if not item[0].is_prerelease] or line, default=None)
     return TagFacts(
         convention,
         highest[0] if highest else None,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from packaging.version import Version
 
-from relnox.tags import tag_regex
+from relnox.tags import UNDERSCORED, tag_regex, version_in
 from relnox.versioning import maybe_version
 
 _SEPARATORS = "-_/@=.+"
@@ -83,7 +83,7 @@ class TagConvention:
             concrete = fmt.replace("{name}", name).replace("{dir}", dir)
             hit = tag_regex(concrete).match(tag)
             if hit is not None:
-                return maybe_version(hit.group("version"))
+                return maybe_version(version_in(hit.groupdict()))
         return None
 
 
@@ -110,14 +110,29 @@ class TagFacts:
 
 
 def split_tag(tag: str) -> tuple[str, Version] | None:
-    """``agent-v0.8.4`` -> (``agent-v``, 0.8.4); ``None`` for a tag without a version."""
+    """``agent-v0.8.4`` -> (``agent-v``, 0.8.4); ``rel_2_1_0b3`` -> (``rel_``, 2.1.0b3), its
+    dots written as underscores; ``None`` for a tag without a version."""
     for index, char in enumerate(tag):
         if not char.isdigit() or (index and (tag[index - 1].isdigit() or tag[index - 1] == ".")):
             continue
+        if _UNDERSCORED.fullmatch(tag, index):
+            version = maybe_version(tag[index:].replace("_", "."))
+            if version is not None:
+                return tag[:index], version
         version = maybe_version(tag[index:])
         if version is not None:
             return tag[:index], version
     return None
+
+
+_UNDERSCORED = re.compile(r"[0-9]+(?:_[0-9]+)+(?:[A-Za-z]+[0-9]*)?")
+
+
+def spelled(prefix: str, group: Sequence[tuple[Version, str]]) -> str:
+    """The format of a prefix's tags: ``rel_{version_underscored}`` when their versions are
+    written with underscores (``rel_2_0_52``), else ``rel_{version}``."""
+    tail = group[-1][1][len(prefix) :] if group else ""
+    return prefix + (UNDERSCORED if _UNDERSCORED.fullmatch(tail) else "{version}")
 
 
 def stem(prefix: str) -> str:
@@ -168,6 +183,8 @@ def member_names(member: Member, several: bool = False) -> set[str]:
     names = {member.name, member.project_name.lower()}
     if not (member.is_root and several):
         names.add(member.dir.lower())
+    if member.parents:  # its path from the root: libs/genai/v4.3.5 for libs/genai
+        names.add("/".join((*member.parents, member.dir)).lower())
     return names | {n.replace("-", "_") for n in names} | {n.replace("_", "-") for n in names}
 
 

@@ -17,6 +17,7 @@ from relnox.paths import rel
 from relnox.project.changelog import UNRELEASED, read_section, sections
 from relnox.project.discovery import load_toml
 from relnox.project.pyproject import setup_cfg
+from relnox.project.setup_py import setup_py_keywords
 from relnox.project.workspace import Package, Workspace, changelog_in
 from relnox.toml import table
 
@@ -97,6 +98,17 @@ def missing_setup_cfg(sections: Mapping[str, Mapping[str, str]]) -> list[str]:
     return missing
 
 
+#: the setup() keywords that give each field missing_setup_cfg looks for
+_SETUP_KEYWORDS = {
+    "name": {"name"},
+    "version": {"version"},
+    "description": {"description"},
+    "readme": {"long_description"},
+    "license": {"license", "license_files", "license_expression", "classifiers"},
+    "requires-python": {"python_requires"},
+}
+
+
 def _declared(pkg: Package) -> tuple[list[str] | None, Path, str]:
     """The missing fields, the file that declares the metadata and the table to add them to.
 
@@ -107,7 +119,13 @@ def _declared(pkg: Package) -> tuple[list[str] | None, Path, str]:
         return missing_metadata(doc), pkg.pyproject, "[project]"
     sections = setup_cfg(pkg.directory)
     if sections.get("metadata"):
-        return missing_setup_cfg(sections), pkg.directory / "setup.cfg", "[metadata] and [options]"
+        missing = missing_setup_cfg(sections)
+        if (pkg.directory / "setup.py").is_file():  # setuptools merges setup()'s keywords
+            passed = setup_py_keywords(pkg.directory)
+            if passed is None:
+                return None, pkg.directory / "setup.py", "setup()"
+            missing = [f for f in missing if not passed & _SETUP_KEYWORDS[f]]
+        return missing, pkg.directory / "setup.cfg", "[metadata] and [options]"
     if (pkg.directory / "setup.py").is_file():
         return None, pkg.directory / "setup.py", "setup()"
     return missing_metadata(doc), pkg.pyproject, "[project]"

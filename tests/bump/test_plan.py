@@ -753,3 +753,24 @@ def test_a_version_file_linked_outside_the_repository_is_never_written(tmp_path:
     assert "outside the repository" in message and "\n" not in message
     assert outside.read_text(encoding="utf-8") == '__version__ = "1.2.3"\n'
     assert snapshot(root) == before
+
+
+@pytest.mark.parametrize(
+    ("tags", "part", "expected"),
+    [
+        ((), "minor", "0.34.0"),  # mypy's 2.4.0+dev: the release it leads to
+        ((), "patch", "0.34.0"),
+        (("v0.33.0", "v0.34.0"), "minor", "0.35.0"),  # trio's 0.34.0+dev: work since 0.34.0
+        (("v0.33.0", "v0.34.0"), "patch", "0.34.1"),
+    ],
+)
+def test_a_local_dev_label_leads_to_its_release_or_follows_it(
+    tmp_path: Path, tags: tuple[str, ...], part: str, expected: str
+) -> None:
+    """``X+dev`` says either "on the way to X" (X not released) or "after X" (X tagged):
+    the tags decide, and a bump never gives a version already released."""
+    from tests.shapes import project, repo
+
+    root = repo(tmp_path / "r", {"pyproject.toml": project("trioish", "0.34.0+dev")}, tags)
+    plan = plan_bump(load_workspace(root), BumpOptions(part=part))
+    assert plan.versions["trioish"] == ("0.34.0+dev", expected)

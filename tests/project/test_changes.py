@@ -125,3 +125,13 @@ def test_plan_session_through_nox(history: Path) -> None:
     table = [line.split() for line in proc.stdout.splitlines()]
     assert ["demo-agents", "0.1.0", "demo-agents-v0.1.0", "yes", "2", "1", "0.2.0"] in table
     assert ["demo-core", "0.1.0", "demo-core-v0.1.0", "no", "0", "0", "-"] in table
+
+
+def test_plan_s_next_version_starts_where_bump_starts(tmp_path: Path) -> None:
+    """``0.34.0+dev`` after ``v0.34.0``: plan --part minor says 0.35.0, as bump gives."""
+    from tests.shapes import commit, project, repo
+
+    root = repo(tmp_path / "r", {"pyproject.toml": project("trioish", "0.34.0")}, ["v0.34.0"])
+    commit(root, {"pyproject.toml": project("trioish", "0.34.0+dev")})
+    (row,) = plan(load_workspace(root), "minor")
+    assert row.next_version == "0.35.0"

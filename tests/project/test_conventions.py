@@ -500,3 +500,64 @@ def test_tags_that_name_no_package_of_static_versions_warn_but_pass_check_versio
     assert proc.returncode == 0, proc.stderr
     assert 'tag-format = "v{version}", as v1.44.0' in proc.stdout
     assert json.loads(run_relnox("check-versions", "--json", cwd=root).stdout)["warnings"]
+
+
+def test_the_only_package_at_a_local_dev_version_keeps_its_tags(tmp_path: Path) -> None:
+    """``2.4.0+dev`` between releases (its build adds the commit): the bare tags of the
+    only package are still its releases, so new tags are spelled like them."""
+    files = {"pyproject.toml": project("typer-x", "2.3.1")}
+    root = repo(tmp_path / "r", files, tags=["2.3.0"])
+    commit(root, {"pyproject.toml": project("typer-x", "2.3.1")}, "2.3.1")
+    commit(root, {"pyproject.toml": project("typer-x", "2.4.0+dev")})
+    (pkg,) = load_workspace(root).packages
+    assert pkg.tags is not None and pkg.tags.last_tag == "2.3.1"
+    assert pkg.tags.convention.format == "{version}"
+    assert pkg.tags.convention.evidence.startswith("inferred from 2 tags like 2.3.1")
+
+
+def test_versions_spelled_with_underscores_are_the_only_packages_tags(tmp_path: Path) -> None:
+    """``rel_2_0_50``, ``rel_2_1_0b3``: the release's dots written as underscores. The only
+    package's file names each tag's version at its commit, so they are its tags; new tags
+    are spelled the same way (never ``rel_2_0_{version}``, which would read 50 as a version)."""
+    extra = (
+        '[tool.setuptools.dynamic]\nversion = {attr = "alch.__version__"}\n'
+        '[tool.setuptools.packages.find]\nwhere = ["lib"]\n'
+    )
+    files = {
+        "pyproject.toml": project("alch", None, backend="setuptools", extra=extra),
+        "lib/alch/__init__.py": INIT.format("2.0.50"),
+    }
+    root = repo(tmp_path / "r", files, tags=["rel_2_0_50"])
+    commit(root, {"lib/alch/__init__.py": INIT.format("2.1.0b3")}, "rel_2_1_0b3")
+    commit(root, {"lib/alch/__init__.py": INIT.format("2.1.0b4")})
+    (pkg,) = load_workspace(root).packages
+    assert pkg.tags is not None and pkg.tags.problem is None
+    assert pkg.tags.convention.format == "rel_{version_underscored}"
+    assert (pkg.tags.last_tag, pkg.tags.reachable_tag) == ("rel_2_0_50", "rel_2_1_0b3")
+    bumped = plan_bump(load_workspace(root), BumpOptions(part="minor", commit=True, tag=True))
+    assert "rel_2_1_0" in "\n".join(bumped.describe())
+    # a tag the file does not confirm: nothing is guessed, and the advice is a real format
+    commit(root, {"lib/alch/__init__.py": INIT.format("3.0.0.dev0")}, "rel_9_9_9")
+    (pkg,) = load_workspace(root).packages
+    assert pkg.tags is not None and pkg.tags.problem is not None
+    assert 'tag-format = "rel_{version_underscored}"' in pkg.tags.problem
+
+
+def test_tags_named_by_the_package_s_path_are_its_own(tmp_path: Path) -> None:
+    """``libs/genai/v4.3.5`` for the package in ``libs/genai`` (distribution
+    ``lc-google-genai``): the prefix is the package's path from the root."""
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["libs/*"]\n',
+        "libs/genai/pyproject.toml": project("lc-google-genai", "4.3.5"),
+        "libs/vertexai/pyproject.toml": project("lc-google-vertexai", "3.2.4"),
+    }
+    root = repo(tmp_path / "r", files, tags=["libs/genai/v4.3.5", "libs/vertexai/v3.2.4"])
+    ws = load_workspace(root)
+    genai, vertexai = ws.get("lc-google-genai"), ws.get("lc-google-vertexai")
+    assert genai.tags is not None and genai.tags.problem is None
+    assert (ws.tag_format_of(genai), genai.tags.last_tag) == (
+        "libs/genai/v{version}",
+        "libs/genai/v4.3.5",
+    )
+    assert vertexai.tags is not None and vertexai.tags.last_tag == "libs/vertexai/v3.2.4"
+    assert ws.tag_for(vertexai, "3.3.0") == "libs/vertexai/v3.3.0"

@@ -519,3 +519,161 @@ def test_a_setup_py_reading_its_version_from_cargo_toml_is_read_there(tmp_path: 
     assert pkg.primary.path.name == "Cargo.toml"
     apply_bump(plan_bump(load_workspace(root), BumpOptions(part="minor")))
     assert 'version = "1.15.0"' in (root / "Cargo.toml").read_text()
+
+
+SETUP_TOOLS_ONLY = "[tool.pytest.ini_options]\naddopts = '-q'\n"  # a pyproject with no [project]
+
+
+@pytest.mark.parametrize(
+    ("setup", "where"),
+    [
+        # the version imported from a module of the package
+        (
+            "from setuptools import setup\nfrom calc.version import __version__ as version\n"
+            "setup(name='calc', version=version)\n",
+            "calc/version.py",
+        ),
+        # a regex over the package's __init__.py, its path joined from a base and literals
+        (
+            "import os, re\nfrom setuptools import setup\nROOT = os.path.dirname(__file__)\n"
+            "VERSION_RE = re.compile(r'''__version__ = ['\"]([0-9.]+)['\"]''')\n"
+            "def get_version():\n"
+            "    init = open(os.path.join(ROOT, 'calc', '__init__.py')).read()\n"
+            "    return VERSION_RE.search(init).group(1)\n"
+            "setup(name='calc', version=get_version())\n",
+            "calc/__init__.py",
+        ),
+        # the name held in a module constant, the file named through it
+        (
+            "import os, setuptools\nNAME = 'calc'\nhere = os.path.abspath(os.path.dirname(__file__))\n"
+            "def meta():\n    with open(os.path.join(here, NAME, '__init__.py')) as fh:\n"
+            "        return dict(l.split(' = ') for l in fh if l.startswith('__'))\n"
+            "setuptools.setup(name=NAME, version=meta()['__version__'].strip(\"'\"))\n",
+            "calc/__init__.py",
+        ),
+        # exec of a version module at a pathlib path
+        (
+            "from pathlib import Path\nfrom setuptools import setup\nabout = {}\n"
+            "exec((Path(__file__).parent / 'src' / 'calc' / '_version.py').read_text(), about)\n"
+            "setup(name='calc', version=about['__version__'])\n",
+            "src/calc/_version.py",
+        ),
+        # a module constant holding the package's directory, a file read below it
+        (
+            "from pathlib import Path\nfrom setuptools import setup\n"
+            "ROOT = Path(__file__).parent.resolve()\nPACKAGE_ROOT = ROOT / 'calc'\n"
+            "def setup_package():\n    about = {}\n"
+            "    with (PACKAGE_ROOT / 'about.py').open('r') as f:\n"
+            "        exec(f.read(), about)\n"
+            "    setup(name='calc', version=about['__version__'])\n",
+            "calc/about.py",
+        ),
+    ],
+)
+def test_a_setup_py_reading_its_version_from_a_file_of_the_package_is_read_there(
+    tmp_path: Path, setup: str, where: str
+) -> None:
+    files = {
+        "pyproject.toml": SETUP_TOOLS_ONLY,
+        "setup.py": setup,
+        "calc/__init__.py": '"""Calc."""\n',
+        where: INIT.format("2.4.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["v2.3.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.name, pkg.version, pkg.version_source) == ("calc", "2.4.0", "setup.py")
+    assert pkg.primary is not None and pkg.primary.path == root / where
+    assert pkg.evidence == f"setup.py reads __version__ of {where}"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert INIT.format("2.5.0") in (root / where).read_text()
+
+
+def test_a_setup_py_reading_two_version_files_names_the_setting_that_decides(
+    tmp_path: Path,
+) -> None:
+    setup = (
+        "import os\nfrom setuptools import setup\n"
+        "for f in ('calc/__init__.py', 'calc/_legacy.py'):\n    exec(open(f).read())\n"
+        "setup(name='calc', version=__version__)\n"
+    )
+    files = {
+        "setup.py": setup,
+        "calc/__init__.py": INIT.format("2.4.0"),
+        "calc/_legacy.py": INIT.format("1.0.0"),
+    }
+    root = repo(tmp_path / "r", files)
+    (problem,) = discover(root).problems
+    assert "setup.py reads a __version__ of calc/__init__.py and of calc/_legacy.py" in problem
+    assert 'version-files = ["calc/__init__.py"]' in problem
+
+
+@pytest.mark.parametrize(
+    "init",
+    [
+        "from . import _version\n\n__version__ = _version.__version__\ndel _version\n",
+        "from ._version import __version__\n",
+    ],
+)
+def test_a_setuptools_attr_whose_module_takes_the_version_from_a_sibling_is_read_there(
+    tmp_path: Path, init: str
+) -> None:
+    """setuptools imports the module when its ``__version__`` is no literal: the value is
+    the sibling's (``src/pil/_version.py``), which is where a bump writes."""
+    extra = '[tool.setuptools.dynamic]\nversion = {attr = "pil.__version__"}\n'
+    files = {
+        "pyproject.toml": project("pillowish", None, backend="setuptools", extra=extra),
+        "src/pil/__init__.py": init,
+        "src/pil/_version.py": INIT.format("13.0.0.dev0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["12.3.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version, pkg.version_source) == ("13.0.0.dev0", "setuptools-attr")
+    assert pkg.primary is not None and pkg.primary.path == root / "src/pil/_version.py"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert INIT.format("13.0.0") in (root / "src/pil/_version.py").read_text()
+
+
+@pytest.mark.parametrize(("prefix", "tag"), [("", "0.67.0"), ("v", "v0.67.0")])
+def test_versioneer_versions_from_tags_with_its_tag_prefix(
+    tmp_path: Path, prefix: str, tag: str
+) -> None:
+    """versioneer (setup.cfg ``[versioneer]``): ``git describe --match '<tag_prefix>[0-9]*'``
+    gives the version, as a setuptools-scm project's tags do."""
+    setup = (
+        "from setuptools import setup\nimport versioneer\n"
+        "setup(name='numbaish', version=versioneer.get_version(),\n"
+        "      cmdclass=versioneer.get_cmdclass())\n"
+    )
+    cfg = (
+        "[versioneer]\nVCS = git\nstyle = pep440\nversionfile_source = numbaish/_version.py\n"
+        f"tag_prefix = {prefix}\nparentdir_prefix = numbaish-\n"
+    )
+    files = {
+        "setup.py": setup,
+        "setup.cfg": cfg,
+        "versioneer.py": "def get_version():\n    return '0+unknown'\n",
+        "numbaish/__init__.py": "from ._version import get_versions\n",
+        "numbaish/_version.py": "def get_versions():\n    return {}\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["other-v9.0.0", tag])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version_source, pkg.version) == ("vcs", "0.67.0")
+    assert pkg.evidence.startswith(f"versioneer (versions from git tags, tag_prefix = {prefix!r})")
+    assert ws.tag_for(pkg, "0.68.0") == f"{prefix}0.68.0"
+
+
+def test_the_name_of_a_setup_py_project_is_setup_s_not_an_extension_s(tmp_path: Path) -> None:
+    """``Extension(name='calc._speedups')`` above ``setup(**metadata)`` with
+    ``metadata = dict(name='calc', ...)``: the project is calc."""
+    setup = (
+        "from setuptools import Extension, setup\n"
+        "ext = Extension(name='calc._speedups', sources=['calc/_speedups.c'])\n"
+        "metadata = dict(name='calc', version='1.2.0', ext_modules=[ext])\n"
+        "setup(**metadata)\n"
+    )
+    root = repo(tmp_path / "r", {"setup.py": setup, "calc/__init__.py": ""})
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.name, pkg.version) == ("calc", "1.2.0")

@@ -163,7 +163,40 @@ def test_without_a_release_on_its_line_a_version_below_the_newest_is_refused(
         plan_bump(load_workspace(repo.root), BumpOptions(part="patch"))
 
 
+def test_a_tag_versioned_main_has_reached_the_releases_of_its_branches(tmp_path: Path) -> None:
+    """setuptools-scm on main at ``0.68.0dev0`` (a tag opening the next line), ``0.67.0``
+    released on its release branch: the last release of main's line is 0.67.0, not the
+    last final tag main itself holds (0.66.0), as for a version file at 0.68.0.dev0."""
+    files = {"pyproject.toml": project("numbaish", None, backend="setuptools-scm")}
+    repo = History(tmp_path / "r", files)
+    git(repo.root, "tag", "0.66.0")
+    git(repo.root, "checkout", "-q", "-b", "release0.67")
+    repo.commit({"notes.txt": "0.67"}, "0.67.0")
+    git(repo.root, "checkout", "-q", "main")
+    repo.commit({"work.txt": "next"}, "0.68.0dev0")
+    repo.commit({"work.txt": "more"})
+    (pkg,) = load_workspace(repo.root).packages
+    assert pkg.version == "0.68.0.dev0" and pkg.tags is not None
+    assert (pkg.tags.last_tag, pkg.tags.reachable_tag) == ("0.67.0", "0.68.0dev0")
+
+
 # 2. conventions that change over time --------------------------------------------------
+
+
+def test_a_new_convention_takes_over_beside_an_old_one_s_development_tags(
+    tmp_path: Path,
+) -> None:
+    """``v3.7.5``, then ``v4.0.0.dev10`` on a development line, then only
+    ``release-v3.7.6`` ... ``release-v3.8.1``: the development tags of a line not released
+    yet do not keep ``v`` current (its last final release, 3.7.5, is below 3.8.1)."""
+    repo = History(tmp_path / "r", {"pyproject.toml": project("spacey", "3.7.5")})
+    git(repo.root, "tag", "v3.7.5")
+    repo.commit({"pyproject.toml": project("spacey", "4.0.0.dev10")}, "v4.0.0.dev10")
+    repo.commit({"pyproject.toml": project("spacey", "3.7.6")}, "release-v3.7.6")
+    repo.commit({"pyproject.toml": project("spacey", "3.8.1")}, "release-v3.8.1")
+    (pkg,) = load_workspace(repo.root).packages
+    assert pkg.tags is not None and pkg.tags.convention.format == "release-v{version}"
+    assert pkg.tags.last_tag == "release-v3.8.1"
 
 
 def test_the_newest_tag_convention_is_the_current_one(tmp_path: Path) -> None:

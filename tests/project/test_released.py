@@ -91,11 +91,24 @@ def test_the_trigger_key_is_found_as_the_pattern_finds_it(text: str) -> None:
 @example("-m\n\n  runtime/linux", "runtime/linux")
 @example("--manifest-path=./path/x", "path")
 @example("-mm", "m")
+@example("cache-dependency-path: runtime/linux/*.txt", "runtime/linux")
+@example("x-m runtime", "runtime")
 @example("path" + " " * 20 + "=" + "\n" * 20 + "'./runtime/linux'", "runtime/linux")
 @example("working-directory" + " " * 30 + ":" + " " * 30 + "./runtime/linux", "runtime/linux")
 def test_a_built_directory_is_found_as_the_pattern_finds_it(text: str, rel: str) -> None:
     pattern = (
-        r"(working-directory|manifest-path|packages-dir|-m|--manifest-path|path)\s*[:=]?\s*"
+        r"(?<![\w-])(working-directory|manifest-path|packages-dir|-m|--manifest-path|path)"
+        r"\s*[:=]?\s*"
         rf"['\"]?(\./)?{re.escape(rel)}(/|['\"\s]|$)"
     )
     assert _builds(text, rel) == bool(re.search(pattern, text, re.MULTILINE))
+
+
+def test_a_cache_key_ending_in_path_names_no_build_directory(tmp_path: Path) -> None:
+    """``cache-dependency-path: requirements/*.txt`` (setup-python's cache key) says where
+    the lock files are, not where a release is built."""
+    project = tmp_path / "requirements"
+    cached = "jobs:\n  test:\n    with:\n      cache-dependency-path: requirements/*.txt\n"
+    assert evidence(project, "reqs", tmp_path, frozenset(), cached) is None
+    built = cached + "      path: requirements\n"
+    assert evidence(project, "reqs", tmp_path, frozenset(), built) is not None

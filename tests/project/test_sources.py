@@ -100,3 +100,27 @@ def test_a_toml_file_read_again_is_its_bytes_now_and_each_reader_has_its_own(
     path.write_text("[project\n")
     with pytest.raises(ConfigError, match="invalid TOML"):
         load_toml(path)
+
+
+def test_a_string_that_only_starts_an_expression_is_no_literal_version(tmp_path: Path) -> None:
+    path = tmp_path / "release.py"
+    path.write_text(
+        "_ver = [9, 17, 0]\n__version__ = '.'.join(map(str, _ver))\n"
+        "version = __version__  # old name\n",
+        encoding="utf-8",
+    )
+    assert python_location(path) is None  # '.' is a joiner, not the version
+    path.write_text('__version__ = "1.2.0"  # the release\nVERSION = "1.2" + "-x"\n')
+    loc = python_location(path)
+    assert loc is not None and loc.value == "1.2.0"
+    assert loc.render(path.read_text(), "1.3.0").startswith('__version__ = "1.3.0"  # the')
+
+
+@pytest.mark.parametrize("annotation", ["Final", "typing.Final", "Final[str]", "str"])
+def test_an_annotated_version_is_a_literal_version(tmp_path: Path, annotation: str) -> None:
+    """``__version__: Final = '9.1.1'`` (sphinx's spelling) is read and rewritten in place."""
+    path = tmp_path / "__init__.py"
+    path.write_text(f"__version__: {annotation} = '9.1.1'\nversion_info = (9, 1, 1)\n")
+    loc = python_location(path)
+    assert loc is not None and loc.value == "9.1.1"
+    assert loc.render(path.read_text(), "9.2.0").startswith(f"__version__: {annotation} = '9.2.0'")

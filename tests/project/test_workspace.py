@@ -460,3 +460,39 @@ def test_an_absolute_member_path_is_a_one_line_error(
         f"{tmp_path / 'pyproject.toml'}: {said} has the absolute path '/etc'; write it "
         'relative to the workspace\'s root (a glob like "packages/*")'
     )
+
+
+def test_a_pyproject_linked_to_the_roots_is_no_project_of_its_own(tmp_path: Path) -> None:
+    """``requirements/pyproject.toml -> ../pyproject.toml`` (kept for a dependency bot):
+    the root's project seen a second time, not a package or a project left out."""
+    write_project(tmp_path, ProjectSpec("solo", "1.2.3", "hatchling"))
+    (tmp_path / "requirements").mkdir()
+    (tmp_path / "requirements" / "pyproject.toml").symlink_to("../pyproject.toml")
+    ws = load_workspace(tmp_path)
+    assert [p.name for p in ws.packages] == ["solo"]
+    assert not ws.notes, ws.notes
+    (tmp_path / "pkgs" / "b").mkdir(parents=True)  # a link to a project that is no member
+    write_project(tmp_path / "pkgs" / "b", ProjectSpec("bee", "0.1.0", "hatchling"))
+    (tmp_path / "requirements" / "pyproject.toml").unlink()
+    (tmp_path / "requirements" / "pyproject.toml").symlink_to("../pkgs/b/pyproject.toml")
+    notes = load_workspace(tmp_path).notes
+    assert [n.split(" (")[0] for n in notes] == ["pkgs/b/pyproject.toml"], notes
+
+
+def test_a_workspace_one_directory_down_is_named_with_the_way_to_use_it(tmp_path: Path) -> None:
+    """No pyproject.toml at the root, ``python/pyproject.toml`` a uv workspace of
+    ``packages/*``: the error names that workspace and ``--root python``, not a root
+    pyproject.toml that does not exist."""
+    (tmp_path / "python" / "packages" / "core").mkdir(parents=True)
+    (tmp_path / "python" / "pyproject.toml").write_text(
+        '[dependency-groups]\ndev = ["pytest"]\n\n[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+    )
+    write_project(
+        tmp_path / "python" / "packages" / "core", ProjectSpec("core", "0.7.5", "hatchling")
+    )
+    with pytest.raises(ConfigError) as info:
+        load_workspace(tmp_path)
+    message = str(info.value)
+    assert "python/pyproject.toml is a workspace ([tool.uv.workspace] members)" in message
+    assert "pass --root python" in message and "no pyproject.toml here" in message
+    assert [p.name for p in load_workspace(tmp_path / "python").packages] == ["core"]

@@ -503,3 +503,35 @@ def test_a_setup_py_project_is_not_expected_in_a_lock_of_dependency_groups(
     (root / "pyproject.toml").write_text('[project]\nname = "sdk"\nversion = "2.0.0"\n')
     (check,) = [c for c in doctor(root).checks if c.check == "uv.lock"]
     assert check.status == ERROR and "sdk is missing" in check.detail
+
+
+def test_metadata_split_between_setup_cfg_and_setup_py_is_read_from_both(tmp_path: Path) -> None:
+    """setuptools merges setup.cfg's ``[metadata]`` with setup()'s keywords: a setup.cfg
+    holding only ``license_files`` lacks nothing that setup.py passes."""
+    setup = (
+        "import setuptools\nNAME = 'legacy'\n"
+        "setuptools.setup(name=NAME, version='2.0.1', description='Legacy.',\n"
+        "    long_description=open('README.md').read(), python_requires='>=3.9')\n"
+    )
+    files = {
+        "setup.cfg": "[metadata]\nlicense_files = LICENSE\n",
+        "setup.py": setup,
+        "README.md": "# legacy\n",
+    }
+    root = repo(tmp_path / "r", files)
+    rows = {r.check: r for r in doctor(root).checks}
+    assert rows["metadata legacy"].status == OK, rows["metadata legacy"]
+    assert "license legacy" not in rows
+    (root / "setup.py").write_text(setup.replace("version='2.0.1', ", ""), encoding="utf-8")
+    (root / "setup.cfg").write_text("[metadata]\nversion = 2.0.1\n", encoding="utf-8")
+    rows = {r.check: r for r in doctor(root).checks}
+    assert (rows["metadata legacy"].status, rows["license legacy"].status) == (OK, WARN)
+    (root / "setup.py").write_text(setup.replace("setuptools.setup(", "setuptools.setup(**kw, "))
+    row = {r.check: r for r in doctor(root).checks}["metadata legacy"]
+    assert row.status == WARN and "setup.py declares the metadata in code" in row.detail
+    filled = "kw = {}\nkw['long_description'] = 'x'\n"  # a dict filled in after it is made
+    (root / "setup.py").write_text(
+        filled + setup.replace("setuptools.setup(", "setuptools.setup(**kw, ")
+    )
+    row = {r.check: r for r in doctor(root).checks}["metadata legacy"]
+    assert row.status == WARN and "setup.py declares the metadata in code" in row.detail

@@ -1,0 +1,50 @@
+"""The import packages a build ships, found the way each backend finds them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from relnox.project.modules import import_packages
+from relnox.toml import tomllib
+from tests.shapes import write
+
+
+def _doc(backend: str, extra: str = "") -> dict[str, object]:
+    requires = {"hatchling.build": "hatchling", "poetry.core.masonry.api": "poetry-core"}
+    text = (
+        '[project]\nname = "x"\nversion = "1"\n[build-system]\n'
+        f'requires = ["{requires.get(backend, "setuptools")}"]\nbuild-backend = "{backend}"\n'
+        + extra
+    )
+    return tomllib.loads(text)
+
+
+def test_hatch_only_include_of_a_source_root_ships_what_it_holds(tmp_path: Path) -> None:
+    """``only-include = ["src"]`` with ``sources = ["src"]``: src/ is the wheel's root, so
+    its packages and modules are shipped (black, blackd, blib2to3, _black_version)."""
+    write(
+        tmp_path,
+        {
+            "src/black/__init__.py": "",
+            "src/blackd/__init__.py": "",
+            "src/_black_version.py": "version = '1'\n",
+            "src/notes.txt": "",
+        },
+    )
+    extra = '[tool.hatch.build.targets.wheel]\nonly-include = ["src"]\nsources = ["src"]\n'
+    found = import_packages(tmp_path, "black", _doc("hatchling.build", extra))
+    assert found == ("_black_version", "black", "blackd")
+
+
+def test_poetry_ships_its_name_s_namespace_directory(tmp_path: Path) -> None:
+    """poetry-core includes ``src/<name>`` with or without an ``__init__.py`` (``poetry``
+    is a namespace shared with ``poetry.core``)."""
+    write(tmp_path, {"src/poetry/__version__.py": "", "src/poetry/console/__init__.py": ""})
+    assert import_packages(tmp_path, "poetry", _doc("poetry.core.masonry.api")) == ("poetry",)
+
+
+def test_a_dotted_name_finds_its_package_below_the_namespace(tmp_path: Path) -> None:
+    """``zope.interface`` ships ``src/zope/interface`` under the namespace ``zope``."""
+    write(tmp_path, {"src/zope/interface/__init__.py": ""})
+    found = import_packages(tmp_path, "zope.interface", _doc("setuptools.build_meta"))
+    assert found == ("zope",)
