@@ -113,12 +113,12 @@ def evidence(
 
 
 #: a key naming where a workflow builds, up to the directory it names
-_BUILT_IN = re.compile(  # a whole key: not the end of ``cache-dependency-path``
-    r"(?<![\w-])(working-directory|manifest-path|packages-dir|-m|--manifest-path|path)\s*[:=]?\s*"
-    r"['\"]?(\./)?\Z"
+_BUILT_IN = re.compile(  # a whole key (``module_path`` too), not ``cache-dependency-path``
+    r"(?<![\w-])(working-directory|manifest-path|packages-dir|-m|--manifest-path|"
+    r"(?:[A-Za-z]+_)?path)\s*[:=]?\s*['\"]?(\./)?\Z"
 )
 #: the longest key of :data:`_BUILT_IN`
-_KEY_LENGTH = len("working-directory")
+_KEY_LENGTH = len("working-directory") + 8  # or a longer ``name_path``
 
 
 def _builds(workflows: str, rel: str) -> bool:

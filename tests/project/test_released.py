@@ -112,3 +112,6 @@ def test_a_cache_key_ending_in_path_names_no_build_directory(tmp_path: Path) -> 
     assert evidence(project, "reqs", tmp_path, frozenset(), cached) is None
     built = cached + "      path: requirements\n"
     assert evidence(project, "reqs", tmp_path, frozenset(), built) is not None
+    # a reusable workflow's input naming the directory it builds (trycua/cua's shape)
+    module = cached + '      module_path: "requirements"\n'
+    assert evidence(project, "reqs", tmp_path, frozenset(), module) is not None
