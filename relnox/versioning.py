@@ -218,7 +218,10 @@ def bump_version(v: Version, part: str, pre: str | None = None) -> Version:
     if part in ("major", "minor", "patch"):
         index = ("major", "minor", "patch").index(part)
         tail = list(v.release[index + 1 :])
-        between = v.dev is not None or (v.local is not None and v.pre is None)  # 2.4.0+dev
+        # 2.4.0+dev (mypy's, trio's spelling of work toward or after 2.4.0) is between
+        # releases as 2.4.0.dev0 is; another local label (0.1+private, 2.0+cu118) is not
+        dev_label = v.local is not None and v.local.split(".")[0].startswith("dev")
+        between = v.dev is not None or (dev_label and v.pre is None)
         if label is None and between and v.post is None and not any(tail):
             return _build(v, v.release, pre=v.pre)  # 0.60b0.dev0 -> 0.60b0, 2.4.0+dev -> 2.4.0
         if label is None and unfinished and not any(tail):

@@ -49,6 +49,9 @@ from relnox.versioning import (
         ("2.4.0+dev", "patch", None, "2.4.0", "2.4.0"),
         ("2.4.0+dev", "major", None, "3.0.0", "3.0.0"),
         ("2.4.1+dev", "minor", None, "2.5.0", "2.5.0"),
+        # any other local label (a never-released root's 0.1+private) is no dev marker
+        ("0.1+private", "minor", None, "0.2", "0.2.0"),
+        ("2.0+cu118", "patch", None, "2.0.1", "2.0.1"),
     ],
 )
 def test_parts(
