@@ -61,9 +61,11 @@ def name_of(directory: Path, doc: Mapping[str, Any]) -> str | None:
         found = setup_py_name(directory)
         if found:
             return found
-        match = re.search(r"""\bname\s*=\s*(['"])([A-Za-z0-9._-]+)\1""", read_text(setup_py))
-        if match:
-            return match.group(2)
+        text = read_text(setup_py)
+        for match in re.finditer(r"""\bname\s*=\s*(['"])([A-Za-z0-9._-]+)\1""", text):
+            call = text[: match.start()].rpartition("(")[0].rstrip()
+            if not call.endswith("Extension"):  # Extension(name='pkg._speedups') names a module
+                return match.group(2)
     return None
 
 

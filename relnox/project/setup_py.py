@@ -137,6 +137,12 @@ def setup_py_name(directory: Path) -> str | None:
     return None
 
 
+def _key(subscript: ast.Subscript) -> str | None:
+    """The key of ``d["key"]`` when it is a literal string."""
+    key = subscript.slice
+    return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+
+
 def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr] | None:
     """The keywords of the one ``setup()`` call, a ``**metadata`` spread read from the
     module-level ``metadata = dict(...)`` or ``{...}``; ``None`` when there is no single
@@ -152,6 +158,13 @@ def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr]
                 dicts[target.id] = node.value
     for part in ast.walk(tree):  # kwargs["long_description"] = ...: filled in later
         stored = isinstance(part, ast.Subscript) and isinstance(part.ctx, ast.Store)
+        if (
+            isinstance(part, ast.Subscript)
+            and stored
+            and not every
+            and _key(part) not in (None, "name")
+        ):
+            continue  # another key filled in later (numba's long_description): name stands
         if stored or (isinstance(part, ast.Attribute) and part.attr in ("update", "setdefault")):
             dicts.pop(getattr(getattr(part, "value", None), "id", ""), None)
     found: dict[str, ast.expr] = {}

@@ -677,3 +677,25 @@ def test_the_name_of_a_setup_py_project_is_setup_s_not_an_extension_s(tmp_path: 
     root = repo(tmp_path / "r", {"setup.py": setup, "calc/__init__.py": ""})
     (pkg,) = load_workspace(root).packages
     assert (pkg.name, pkg.version) == ("calc", "1.2.0")
+    # another key of the dict filled in later (numba's long_description) leaves the name
+    later = setup.replace(
+        "setup(**metadata)", "metadata['long_description'] = 'x'\nsetup(**metadata)"
+    )
+    root = repo(tmp_path / "later", {"setup.py": later, "calc/__init__.py": ""})
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.name, pkg.version) == ("calc", "1.2.0")
+
+
+def test_a_setup_py_read_by_its_text_skips_an_extensions_name(tmp_path: Path) -> None:
+    """Two setup() calls (one with the extension, one without) leave the text to read: the
+    first ``name='...'`` that is no ``Extension(name=...)`` is the project's."""
+    from relnox.project.package_load import name_of
+
+    (tmp_path / "setup.py").write_text(
+        "import os\nfrom setuptools import Extension, setup\n"
+        "ext = Extension(\n    name='calc._speedups', sources=['calc/_speedups.c'])\n"
+        "if os.environ.get('PURE'):\n    setup(name='calc', version='1.0')\n"
+        "else:\n    setup(name='calc', version='1.0', ext_modules=[ext])\n",
+        encoding="utf-8",
+    )
+    assert name_of(tmp_path, {}) == "calc"
