@@ -342,6 +342,19 @@ def maybe_version(text: str) -> Version | None:
         return None
 
 
+def leads_to(text: str) -> str | None:
+    """The release a version between releases works toward: ``2.3.0.dev`` and
+    ``2.3.0rc1.dev2`` lead to ``2.3.0`` and ``2.3.0rc1``, ``2.4.0+dev`` to ``2.4.0``;
+    ``None`` for any other version (or no version)."""
+    v = maybe_version(text)
+    if v is None:
+        return None
+    dev_label = v.local is not None and v.local.split(".")[0].startswith("dev")
+    if v.dev is None and not dev_label:
+        return None
+    return str(_build(v, v.release, pre=v.pre, post=v.post))
+
+
 def same_version(a: str | None, b: str | None) -> bool:
     """Whether ``a`` and ``b`` name one version (``1.2`` is ``1.2.0``); not versions at
     all, they must be equal strings; ``None`` equals only ``None``."""

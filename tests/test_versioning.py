@@ -11,6 +11,7 @@ from packaging.version import Version
 from relnox.errors import VersionError
 from relnox.versioning import (
     PARTS,
+    leads_to,
     maybe_version,
     next_version,
     parse_version,
@@ -259,3 +260,23 @@ def test_validation_is_written_once() -> None:
 
     for module in (relnox.project.pyproject, relnox.release.tagging):
         assert "InvalidVersion" not in inspect.getsource(module), module.__name__
+
+
+@pytest.mark.parametrize(
+    ("version", "target"),
+    [
+        ("2.3.0.dev", "2.3.0"),
+        ("2.3.0rc1.dev2", "2.3.0rc1"),
+        ("1!2.0.post1.dev0", "1!2.0.post1"),
+        ("2.4.0+dev", "2.4.0"),
+        ("2.4.0+dev.g1234", "2.4.0"),
+        ("2.4.0", None),
+        ("2.4.0rc1", None),
+        ("2.0+cu118", None),
+        ("not a version", None),
+    ],
+)
+def test_a_version_between_releases_leads_to_its_public_release(
+    version: str, target: str | None
+) -> None:
+    assert leads_to(version) == target

@@ -5,7 +5,10 @@ and a fresh, empty ``## [Unreleased]`` heading (written exactly as before) goes
 above it; the file's line endings are kept. A setext ``Unreleased`` over ``----``
 gets ``1.2.0 (2026-05-03)`` underlined the same way. The Unreleased section is the
 one :mod:`relnox.project.changelog` finds (so a heading inside a code fence is text to
-both); a changelog without one is left alone.
+both); a changelog without one is left alone, unless the new version's section is
+already written with an ``Unreleased`` status line (``Version 2.3.0`` over ``---``, then
+``Unreleased``, as the Pallets projects keep it): that line becomes
+``Released 2026-05-03``.
 
 Given the new version's tag, the Keep-a-Changelog link definitions follow: when
 the file defines ``[Unreleased]: .../compare/v1.0.0...HEAD`` (the shape GitHub,
@@ -25,7 +28,14 @@ from typing import Protocol
 from relnox.bump.changelog_route import Release, route_changelog
 from relnox.config import DEFAULT_CHANGELOG_HEADING
 from relnox.paths import rel as relative
-from relnox.project.changelog import UNRELEASED, Section, find_section, sections
+from relnox.project.changelog import (
+    UNRELEASED,
+    Section,
+    dated_status,
+    find_section,
+    pending_status,
+    sections,
+)
 from relnox.project.workspace import Package, Workspace, changelog_in
 
 
@@ -84,6 +94,19 @@ def release_changelog(
     return release_links(released, title, tag)
 
 
+def release_status(text: str, version: str, day: date) -> str | None:
+    """``text`` with ``version``'s ``Unreleased`` status line dated ``day``; ``None`` if
+    its section has no such line (see :func:`relnox.project.changelog.pending_status`)."""
+    index = pending_status(text, version)
+    if index is None:
+        return None
+    lines = text.splitlines(keepends=True)
+    line = lines[index]
+    body = line.rstrip("\r\n")
+    lines[index] = dated_status(body, day.isoformat()) + line[len(body) :]
+    return "".join(lines)
+
+
 def release_links(text: str, title: str, tag: str) -> str:
     """``text`` with its ``[Unreleased]`` compare link moved on to ``tag``.
 
@@ -132,7 +155,11 @@ def changelog_edits(
         section = find_section(text, UNRELEASED)
         rel = relative(path, workspace.root)
         if section is None:
-            notes.append(f"note: {rel} has no Unreleased section")
+            dated = release_status(text, title, today)
+            if dated is None:
+                notes.append(f"note: {rel} has no Unreleased section")
+            else:
+                files.set(path, dated)
         elif not section.has_entries:
             notes.append(f"note: {rel} has no Unreleased entries; no section written for {title}")
         else:

@@ -13,6 +13,11 @@ towncrier and hand-written changelogs do::
 
 A section runs to the next heading of the same or a higher level. Headings inside
 fenced code blocks are text. Versions compare by PEP 440 (``1.2`` is ``1.2.0``).
+
+A version's section may be written before its release with a status line under the
+heading instead of an Unreleased heading (``Version 2.3.0`` over ``---``, then
+``Unreleased``, later ``Released 2026-01-01``, as the Pallets projects write it):
+:func:`pending_status` finds that line.
 """
 
 from __future__ import annotations
@@ -36,6 +41,8 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LEAD_WORDS = ("release", "version")
 _PUNCTUATION = "[]()*_`:,;"
 UNRELEASED = "unreleased"
+#: a status line saying the section is not released yet: the word alone, maybe emphasised
+_PENDING = re.compile(r"^(?P<lead>\s*[*_(\[]*)(?P<word>unreleased)(?P<tail>[*_)\].:]*\s*)$", re.I)
 
 
 @dataclass(frozen=True)
@@ -211,6 +218,32 @@ def find_section(text: str, version: str, package: str | None = None) -> Section
         if _matches(section, version, package):
             return section
     return None
+
+
+def pending_status(text: str, version: str, package: str | None = None) -> int | None:
+    """The index (in ``text.splitlines()``) of the status line of ``version``'s section
+    that says it is not released yet: the section's first line of text is
+    ``Unreleased`` (``*Unreleased*``, ``(unreleased)``); ``None`` if there is none."""
+    section = find_section(text, version, package)
+    if section is None or section.label == UNRELEASED or not section.body:
+        return None
+    lines = text.splitlines()
+    first = section.body.splitlines()[0]
+    index = next(i for i in range(section.end, len(lines)) if lines[i].strip())
+    if lines[index].strip() != first.strip() or _PENDING.match(lines[index]) is None:
+        return None
+    return index
+
+
+def dated_status(line: str, day: str) -> str:
+    """A :func:`pending_status` line released on ``day``: ``Unreleased`` becomes
+    ``Released 2026-01-01`` in the line's own case and emphasis."""
+    match = _PENDING.match(line)
+    if match is None:
+        return line
+    word = match.group("word")
+    released = "RELEASED" if word.isupper() else "Released" if word[0].isupper() else "released"
+    return f"{match.group('lead')}{released} {day}{match.group('tail')}"
 
 
 def read_section(path: Path, version: str, package: str | None = None) -> Section | None:

@@ -20,6 +20,7 @@ from relnox.project.pyproject import setup_cfg
 from relnox.project.setup_py import setup_py_keywords
 from relnox.project.workspace import Package, Workspace, changelog_in
 from relnox.toml import table
+from relnox.versioning import leads_to
 
 OK, WARN, ERROR = "ok", "warn", "error"
 
@@ -244,6 +245,10 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
     wanted = version or pkg.version
     if read_section(path, wanted, pkg.name):
         return [Check(name, OK, f"{rel(path, ws.root)} has a section for {wanted}")]
+    target = leads_to(wanted)
+    if target is not None and read_section(path, target, pkg.name):
+        detail = f"{rel(path, ws.root)} has a section for {target}, the release {wanted} leads to"
+        return [Check(name, OK, detail)]
     unreleased = read_section(path, UNRELEASED)
     if unreleased is not None and unreleased.has_entries:
         return [

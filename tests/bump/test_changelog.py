@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from relnox.bump.changelog import release_changelog, release_links
-from relnox.project.changelog import UNRELEASED, find_section, parse_title
+from relnox.bump.changelog import release_changelog, release_links, release_status
+from relnox.project.changelog import UNRELEASED, find_section, parse_title, pending_status
 
 DAY = date(2026, 5, 3)
 
@@ -142,3 +142,35 @@ def test_a_heading_of_several_packages_is_read_per_package() -> None:
     assert find_section(text, "0.3.0", "core") is None  # core is at 1.2.0
     one = "## requests 2.32.0 (2024-05-20)\n\n- One.\n"  # one name: free text, any package
     assert find_section(one, "2.32.0", "some-other-name") is not None
+
+
+PALLETS = (
+    "Version 2.3.0\r\n-------------\r\n\r\nUnreleased\r\n\r\n-   Drop Python 3.9.\r\n\r\n\r\n"
+    "Version 2.2.0\r\n-------------\r\n\r\nReleased 2024-04-16\r\n\r\n-   Drop Python 3.7.\r\n"
+)
+
+
+def test_a_version_section_with_an_unreleased_status_line_is_dated() -> None:
+    """Pallets' shape: the next version's section is written ahead, ``Unreleased`` under
+    its heading until the release dates it; no Unreleased heading anywhere."""
+    assert release_changelog(PALLETS, "2.3.0", DAY) is None
+    assert release_status(PALLETS, "2.3.0", DAY) == PALLETS.replace(
+        "Unreleased", "Released 2026-05-03"
+    )
+    assert pending_status(PALLETS, "2.3") == 3  # 2.3 is 2.3.0
+    emphasised = "## 1.1.0\n\n*unreleased*\n\n- x\n"
+    assert release_status(emphasised, "1.1.0", DAY) == "## 1.1.0\n\n*released 2026-05-03*\n\n- x\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        PALLETS.replace("Unreleased", "Released 2026-01-01"),  # already dated
+        "Version 2.3.0\n-------------\n\n- Unreleased work on it.\n",  # an entry, no status
+        "Version 2.3.0\n-------------\n\nVersion 2.2.0\n-------------\n\nUnreleased\n",  # empty
+        "Version 2.2.0\n-------------\n\nUnreleased\n",  # another version's section
+    ],
+)
+def test_only_the_new_versions_own_status_line_is_dated(text: str) -> None:
+    assert pending_status(text, "2.3.0") is None
+    assert release_status(text, "2.3.0", DAY) is None

@@ -14,9 +14,11 @@ from relnox.bump import BumpOptions
 from relnox.bump.plan import apply_bump, plan_bump
 from relnox.errors import ConfigError, GitError, RelnoxError, VersionError
 from relnox.project.discovery import load_workspace
+from relnox.release.doctor import doctor
 from relnox.sample import ProjectSpec, git_commit_all, git_init, write_project, write_workspace
 from tests.bump_support import error_lines, git_state, run_git, snapshot, write_files
 from tests.conftest import run_relnox
+from tests.shapes import project, repo
 
 DAY = date(2026, 5, 3)
 
@@ -356,6 +358,35 @@ def test_changelog_compare_links_follow_the_new_tag_in_a_crlf_file(tmp_path: Pat
         "v1.0.0...HEAD\r\n",
         "v1.1.0...HEAD\r\n[1.1.0]: https://github.com/o/r/compare/v1.0.0...v1.1.0\r\n",
     ).encode()
+
+
+def test_a_dev_version_releases_its_written_section_and_doctor_accepts_it(
+    tmp_path: Path,
+) -> None:
+    """Pallets' shape: pyproject says 2.3.0.dev, CHANGES.rst already has ``Version 2.3.0``
+    with ``Unreleased`` under it. doctor finds the section the dev version leads to (it
+    warned 'no section for 2.3.0.dev'); the bump to 2.3.0 dates the status line (it left
+    the changelog alone)."""
+    log = (
+        "Version 2.3.0\n-------------\n\nUnreleased\n\n-   New.\n\n\n"
+        "Version 2.2.0\n-------------\n\nReleased 2024-04-16\n\n-   Old.\n"
+    )
+    root = repo(
+        tmp_path / "pallets",
+        {
+            "pyproject.toml": project("pallets", "2.3.0.dev", backend="setuptools"),
+            "CHANGES.rst": log,
+        },
+        tags=["2.2.0"],
+    )
+    [row] = [c for c in doctor(root).checks if c.check == "changelog pallets"]
+    assert (row.status, row.detail) == (
+        "ok",
+        "CHANGES.rst has a section for 2.3.0, the release 2.3.0.dev leads to",
+    )
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
+    apply_bump(plan)
+    assert (root / "CHANGES.rst").read_text() == log.replace("Unreleased", "Released 2026-05-03", 1)
 
 
 def test_changelog_links_use_package_tags_and_skip_a_per_package_root_title(
