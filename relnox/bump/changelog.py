@@ -54,6 +54,12 @@ UNRELEASED_LINK_RE = re.compile(
 )
 
 
+#: an Unreleased heading that links its own compare view: ``## [Unreleased](<base>compare/26.1.0...HEAD)``
+_INLINE_COMPARE = re.compile(
+    r"\[unreleased\]\((?P<base>[^)\s]*/compare/)(?P<old>[^)\s]+?)\.\.\.HEAD\)", re.IGNORECASE
+)
+
+
 def _unreleased(text: str) -> Section | None:
     return next((s for s in sections(text) if s.label == UNRELEASED), None)
 
@@ -83,6 +89,17 @@ def release_changelog(
     heading_end = sum(len(line) for line in lines[: unreleased.end])
     lead = "" if lines[unreleased.end - 1].endswith(("\n", "\r")) else eol
     if unreleased.marker.startswith("#"):
+        inline = _INLINE_COMPARE.search(lines[unreleased.line])
+        if inline is not None and tag is not None and "[{title}]" in heading_format:
+            # [Unreleased](.../compare/26.1.0...HEAD): the link moves on, the new one compares
+            base, old = inline.group("base", "old")
+            heading_format = heading_format.replace(
+                "[{title}]", f"[{{title}}]({base}{old}...{tag})"
+            )
+            line = lines[unreleased.line]
+            lines[unreleased.line] = line[: inline.start("old")] + tag + line[inline.end("old") :]
+            text = "".join(lines)
+            heading_end = sum(len(line) for line in lines[: unreleased.end])
         words = heading_format.format(title=title, date=day.isoformat())
         heading = f"{unreleased.marker} {words}"
     else:  # setext: underline the new title with the same character

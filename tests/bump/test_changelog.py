@@ -174,3 +174,28 @@ def test_a_version_section_with_an_unreleased_status_line_is_dated() -> None:
 def test_only_the_new_versions_own_status_line_is_dated(text: str) -> None:
     assert pending_status(text, "2.3.0") is None
     assert release_status(text, "2.3.0", DAY) is None
+
+
+def test_an_unreleased_heading_linking_its_compare_view_moves_on_and_the_release_links_its_own() -> (
+    None
+):
+    """hynek's shape: ``## [Unreleased](<base>compare/26.1.0...HEAD)`` above
+    ``## [26.1.0](<base>compare/25.5.0...26.1.0) - date``; the new section links its own
+    compare view and the Unreleased link starts at the new tag (it kept comparing 26.1.0)."""
+    base = "https://github.com/o/r/compare/"
+    text = (
+        f"## [Unreleased]({base}26.1.0...HEAD)\n\n### Added\n\n- New.\n\n\n"
+        f"## [26.1.0]({base}25.5.0...26.1.0) - 2026-06-06\n\n- Old.\n"
+    )
+    assert release_changelog(text, "26.2.0", DAY, "26.2.0") == (
+        f"## [Unreleased]({base}26.2.0...HEAD)\n\n"
+        f"## [26.2.0]({base}26.1.0...26.2.0) - 2026-05-03\n\n### Added\n\n- New.\n\n\n"
+        f"## [26.1.0]({base}25.5.0...26.1.0) - 2026-06-06\n\n- Old.\n"
+    )
+    # without the new tag, or with a heading format that has no [title], nothing links
+    assert release_changelog(text, "26.2.0", DAY) == text.replace(
+        "\n\n### Added", "\n\n## [26.2.0] - 2026-05-03\n\n### Added", 1
+    )
+    assert release_changelog(text, "26.2.0", DAY, "26.2.0", "{title} ({date})") == text.replace(
+        "\n\n### Added", "\n\n## 26.2.0 (2026-05-03)\n\n### Added", 1
+    )
