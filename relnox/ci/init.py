@@ -41,6 +41,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from relnox.atomic import write_atomic
+from relnox.ci.existing import publishing_workflows
 from relnox.ci.native import native_builder
 from relnox.ci.publishing import repository, secrets, signs
 from relnox.ci.requirement import installed_requirement, squatting_warning
@@ -246,7 +247,8 @@ def plan_files(workspace: Workspace, options: CiOptions) -> CiPlan:
             f"{listing} already exist(s) with other content; pass --force to overwrite, "
             "or --dry-run to see the new files"
         )
-    return CiPlan(top, planned, tuple(notes(workspace)))
+    generated = [f.path.relative_to(top).as_posix() for f in planned]
+    return CiPlan(top, planned, tuple(notes(workspace) + publishing_workflows(top, generated)))
 
 
 @dataclass(frozen=True)

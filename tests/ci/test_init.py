@@ -289,3 +289,57 @@ def test_yaml_writer_keeps_ordinary_values_plain() -> None:
     text = dump({"a": {"runs-on": "ubuntu-latest", "if": "${{ matrix.os }}", "k": "x=y"}})
     assert "runs-on: ubuntu-latest" in text and "if: ${{ matrix.os }}" in text
     assert "k: x=y" in text
+
+
+PUBLISHING = """name: Build & upload to PyPI
+on:
+  release:
+    types: [published]
+jobs:
+  release-pypi:
+    environment: release-pypi
+    runs-on: ubuntu-latest
+    permissions:
+      id-token: write
+    steps:
+      - uses: pypa/gh-action-pypi-publish@ed0c53931b1dc9bd32cbe73a98c7f6766f8a527e  # v1.13.0
+  token:
+    environment:
+      name: pypi-token
+      url: https://example.invalid/p
+    runs-on: ubuntu-latest
+    steps:
+      - run: twine upload dist/*
+"""
+
+
+def test_a_workflow_that_already_publishes_is_named_before_the_first_run(
+    make_project: Callable[..., Path],
+) -> None:
+    """A repository publishing from its own workflow (hynek's pypi-package.yml shape): the
+    new release.yml would upload the same files again, and PyPI trusts one workflow file
+    and environment. ci-init names the file, its tools and environments (it said nothing);
+    a comment naming a tool, a workflow that publishes nothing, and ci-init's own
+    release.yml are not named."""
+    root = pin_relnox(make_project(ProjectSpec("failextract", "1.0.0")))
+    folder = root / ".github" / "workflows"
+    folder.mkdir(parents=True)
+    (folder / "pypi-package.yml").write_text(PUBLISHING, encoding="utf-8")
+    (folder / "tests.yaml").write_text(
+        "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      # later: twine upload dist/*\n      - run: python -m build\n",
+        encoding="utf-8",
+    )
+    plan = plan_files(load_workspace(root), CiOptions())
+    [note] = [n for n in plan.notes if "publishes too" in n]
+    assert note.startswith(
+        "warning: .github/workflows/pypi-package.yml publishes too "
+        "(pypa/gh-action-pypi-publish, twine upload in the environment(s) pypi-token, "
+        "release-pypi): "
+    )
+    assert "add a trusted publisher for release.yml" in note
+    write_files(plan)
+    again = plan_files(load_workspace(root), CiOptions())
+    assert [n for n in again.notes if "publishes too" in n] == [note]
+    proc = run_relnox("ci-init", "--dry-run", cwd=root, check=True)
+    assert note in proc.stdout

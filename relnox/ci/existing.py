@@ -1,0 +1,58 @@
+"""Workflows the repository already has that publish to an index.
+
+A release tag would start them beside ``release.yml``: the second upload of a file is
+refused ("File already exists"), and PyPI's trusted publisher names one workflow file
+and environment, so the one it does not name is refused its token. ci-init says which
+files publish, how, and with which environment, before the first run finds out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from pathlib import Path
+
+from relnox.ci.workflows import HEADER
+
+#: a step that uploads distributions, by the tool it runs
+_PUBLISHES = re.compile(
+    r"(?P<tool>pypa/gh-action-pypi-publish|\b(?:twine|maturin)\s+upload\b"
+    r"|\b(?:uv|poetry|flit|pdm|hatch|maturin)\s+publish\b)"
+)
+#: ``environment: pypi``, or its ``name:`` on the next line
+_ENVIRONMENT = re.compile(r"^[ \t]*environment:\s*(?:name:\s*)?['\"]?(?P<name>[\w.-]+)", re.M)
+
+
+def _code(text: str) -> str:
+    """The workflow without its comment lines (a comment naming twine publishes nothing)."""
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+
+
+def publishing_workflows(top: Path, generated: Collection[str]) -> list[str]:
+    """One line for each workflow under ``top`` that publishes, other than ``generated``
+    (paths relative to ``top``) and the files ci-init wrote before."""
+    folder = top / ".github" / "workflows"
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]):
+        rel = path.relative_to(top).as_posix()
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if rel in generated and HEADER.splitlines()[0] in text:
+            continue
+        code = _code(text)
+        tools = sorted({match.group("tool") for match in _PUBLISHES.finditer(code)})
+        if not tools:
+            continue
+        environments = sorted({m.group("name") for m in _ENVIRONMENT.finditer(code)})
+        where = f" in the environment(s) {', '.join(environments)}" if environments else ""
+        found.append(
+            f"warning: {rel} publishes too ({', '.join(tools)}{where}): a release would upload "
+            "from both workflows, and PyPI's trusted publisher names one workflow file and "
+            f"environment; add a trusted publisher for release.yml (environments pypi and "
+            f"testpypi) and remove {rel}'s upload, or keep {rel} and leave release.yml out"
+        )
+    return found
