@@ -13,7 +13,8 @@ nothing in either) under a :class:`HistoryKey` made of everything that can chang
 * every ref under ``refs/tags`` and ``refs/replace`` with the object it names (a new,
   moved or deleted tag; a replacement object rewriting history);
 * the bytes of the ``shallow`` and ``info/grafts`` files (a deepened or grafted history);
-* the ``GIT_*`` environment variables (``GIT_NO_REPLACE_OBJECTS``, ``GIT_GRAFT_FILE``...).
+* the ``GIT_*`` environment variables (``GIT_NO_REPLACE_OBJECTS``, ``GIT_GRAFT_FILE``...);
+* with replacement refs, git's ``core.useReplaceRefs`` setting (false ignores them).
 
 When the key cannot be made (no commit yet, git's directory unreadable) nothing is
 remembered and the work is done. A file that cannot be read or written is ignored: the
@@ -132,6 +133,8 @@ def key_of(head: str | None, refs: str, paths: tuple[Path, ...] | None) -> Histo
         except OSError:
             return None  # cannot tell whether history is shallow or grafted: no key
     facts.append(sorted((k, v) for k, v in os.environ.items() if k.startswith("GIT_")))
+    if " refs/replace/" in refs:  # git config core.useReplaceRefs false ignores them
+        facts.append(git.run(gitdir, "config", "--get", "core.useReplaceRefs").output.strip())
     digest = hashlib.sha256(json.dumps(facts).encode()).hexdigest()
     key = HistoryKey(digest, cache)
     try:

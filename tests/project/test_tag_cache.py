@@ -199,6 +199,20 @@ def test_a_kept_answer_is_not_used_after_a_change_of_its_key(
     assert after == _fresh(root, monkeypatch, tmp_path / "fresh")
 
 
+def test_replacement_refs_turned_off_compute_again(tmp_path: Path) -> None:
+    """With a replacement ref in the key, git's core.useReplaceRefs decides which file git
+    reads at the tag's commit: turning it off is another key (it was not part of it)."""
+    root = _repo(tmp_path)
+    _file_at_the_tags_commit(root)
+    replaced = _facts(root)
+    _poison(root)
+    git(root, "config", "core.useReplaceRefs", "false")
+    after = _facts(root)
+    assert KEPT not in _evidence(after)
+    git(root, "config", "core.useReplaceRefs", "true")
+    assert _facts(root) == replaced
+
+
 def test_the_change_decides_the_answer(tmp_path: Path) -> None:
     """The repository above is one where a kept answer would be wrong: moving the bare tag
     gives it to beta."""
