@@ -52,15 +52,16 @@ def name_of(directory: Path, doc: Mapping[str, Any]) -> str | None:
     name = table(doc, "project").get("name") or table(doc, "tool", "poetry").get("name")
     if isinstance(name, str) and name:
         return name
+    setup_py = directory / "setup.py"
+    # setup()'s own name= (not an Extension(name=...) above it; NAME = "celery") overrides
+    # setup.cfg's, as setuptools applies them
+    found = setup_py_name(directory) if setup_py.is_file() else None
+    if found:
+        return found
     name = setup_cfg(directory).get("metadata", {}).get("name")
     if name:
         return name.strip()
-    setup_py = directory / "setup.py"
     if setup_py.is_file():
-        # setup()'s own name=: not an Extension(name=...) above it; NAME = "celery"
-        found = setup_py_name(directory)
-        if found:
-            return found
         text = read_text(setup_py)
         for match in re.finditer(r"""\bname\s*=\s*(['"])([A-Za-z0-9._-]+)\1""", text):
             call = text[: match.start()].rpartition("(")[0].rstrip()

@@ -16,8 +16,10 @@ from relnox.project.sources import (
     python_location,
     read_text,
     regex_location,
+    text_location,
     toml_location,
 )
+from relnox.versioning import maybe_version
 
 _IMPORTED = re.compile(
     r"^from\s+\.(?P<module>\w+)\s+import\s+(?:__version__|version\s+as\s+__version__)\b", re.M
@@ -213,9 +215,10 @@ def _joined(parts: list[ast.expr], constants: dict[str, str]) -> str | None:
 
 
 def _path_of(parts: list[ast.expr], constants: dict[str, str]) -> str | None:
-    """The Python file :func:`_joined` spells, if it spells one."""
+    """The file :func:`_joined` spells, if it spells one (a Python module or a plain
+    version file: ``here / "VERSION"``)."""
     joined = _joined(parts, constants)
-    return joined if joined and joined.endswith(".py") else None
+    return joined if joined and not any(c.isspace() for c in joined) else None
 
 
 def _divided(node: ast.expr) -> list[ast.expr]:
@@ -264,11 +267,29 @@ def _named_files(tree: ast.Module, directory: Path, roots: Sequence[Path]) -> li
 _VERSION_NAMES = {"__version__", "version", "VERSION"}
 
 
+def _version_file(path: Path) -> VersionLocation | None:
+    """A Python file's literal ``__version__``, or a small file named for the version
+    holding only one (``VERSION``, ``version.txt``, which setup.py reads and strips)."""
+    if path.suffix == ".py":
+        return python_location(path, top_level=True)
+    if "version" not in path.name.lower():
+        return None
+    try:
+        if not path.is_file() or path.stat().st_size > 100:
+            return None
+    except OSError:
+        return None
+    text = read_text(path).strip()
+    if "\n" in text or maybe_version(text) is None:
+        return None
+    return text_location(path)
+
+
 def setup_py_reads(directory: Path, roots: Sequence[Path]) -> Found | None:
     """A setup.py that takes its version from a file of the package: one it imports the
     version from, or one whose path it spells (``open(os.path.join(here, NAME,
-    "__init__.py"))``, ``exec`` of ``src/pkg/_version.py``) and that holds a literal
-    ``__version__``. Two such files are two readings: the error names both and the setting."""
+    "__init__.py"))``, ``exec`` of ``src/pkg/_version.py``, ``(here / "VERSION").read_text()``)
+    and that holds a literal ``__version__`` or only a version. Two such files are two readings: the error names both and the setting."""
     setup_py = directory / "setup.py"
     if not setup_py.is_file():
         return None
@@ -283,7 +304,7 @@ def setup_py_reads(directory: Path, roots: Sequence[Path]) -> Found | None:
         except (OSError, ValueError):
             continue
         if resolved not in holding:
-            loc = python_location(path, top_level=True)
+            loc = _version_file(path)
             if loc is not None:
                 holding[resolved] = loc
     if not holding:
@@ -296,7 +317,8 @@ def setup_py_reads(directory: Path, roots: Sequence[Path]) -> Found | None:
             f"writes) in {directory / 'pyproject.toml'}"
         )
     (loc,) = holding.values()
-    return "setup.py", [loc], f"setup.py reads __version__ of {names[0]}"
+    what = "the version file" if loc.kind == "text" else "__version__ of"
+    return "setup.py", [loc], f"setup.py reads {what} {names[0]}"
 
 
 def setup_py_keywords(directory: Path) -> frozenset[str] | None:

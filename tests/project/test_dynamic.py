@@ -699,3 +699,40 @@ def test_a_setup_py_read_by_its_text_skips_an_extensions_name(tmp_path: Path) ->
         encoding="utf-8",
     )
     assert name_of(tmp_path, {}) == "calc"
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        "(here / 'VERSION').read_text(encoding='utf-8').strip()",
+        "open(os.path.join(os.path.dirname(__file__), 'VERSION')).read().strip()",
+    ],
+)
+def test_a_setup_py_reading_a_plain_version_file_is_read_there(tmp_path: Path, read: str) -> None:
+    """Faker's shape: no pyproject.toml, setup.cfg says ``name = calc``, setup.py says
+    ``name='Calc'`` and reads ``VERSION`` (a file holding only the version) through a
+    path it spells. The version is that file's and a bump writes it (relnox said setup.py
+    computes the version); the name is setup()'s, which setuptools applies over
+    setup.cfg's (it was setup.cfg's). The README setup.py also opens is no version."""
+    setup = (
+        "import os\nfrom pathlib import Path\nfrom setuptools import setup\n"
+        "here = Path(__file__).resolve().parent\n"
+        "README = (here / 'README.rst').read_text(encoding='utf-8')\n"
+        f"VERSION = {read}\n"
+        "setup(name='Calc', version=VERSION, long_description=README)\n"
+    )
+    files = {
+        "setup.py": setup,
+        "setup.cfg": "[metadata]\nname = calc\n",
+        "VERSION": "40.35.0\n",
+        "README.rst": "2.0\n",
+        "calc/__init__.py": 'VERSION = "40.35.0"\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["v40.35.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.project_name, pkg.version, pkg.version_source) == ("Calc", "40.35.0", "setup.py")
+    assert pkg.primary is not None and pkg.primary.path == root / "VERSION"
+    assert pkg.evidence == "setup.py reads the version file VERSION"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert (root / "VERSION").read_text() == "40.36.0\n"
