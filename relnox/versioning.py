@@ -32,6 +32,8 @@ scheme is ``semver``; a result that does not increase is a :class:`VersionError`
 
 from __future__ import annotations
 
+from datetime import date
+
 from packaging.version import InvalidVersion, Version
 
 from relnox.errors import VersionError
@@ -353,6 +355,30 @@ def leads_to(text: str) -> str | None:
     if v.dev is None and not dev_label:
         return None
     return str(_build(v, v.release, pre=v.pre, post=v.post))
+
+
+#: how a date version is spelled: zero-padded month and day (2026.08.17) or not (2026.8.17)
+DATE_SPELLINGS = {
+    "padded": "{0.year}.{0.month:02}.{0.day:02}",
+    "plain": "{0.year}.{0.month}.{0.day}",
+}
+
+
+def date_of(v: Version) -> date | None:
+    """The day a version names when its release is a date (``2026.8.17``, no more parts),
+    else ``None``."""
+    if len(v.release) != 3 or not 2000 <= v.release[0] < 2100:
+        return None
+    try:
+        return date(*v.release)
+    except ValueError:
+        return None
+
+
+def dated_version(today: date, spelling: str) -> str:
+    """The version of a release made ``today`` by a project whose versions are their
+    release dates, in its spelling (:data:`DATE_SPELLINGS`)."""
+    return DATE_SPELLINGS[spelling].format(today)
 
 
 def same_version(a: str | None, b: str | None) -> bool:

@@ -34,7 +34,7 @@ from relnox.bump.model import BumpOptions, BumpPlan, BumpResult, FileEdit, GitAc
 from relnox.errors import ConfigError, VersionError
 from relnox.paths import rel as relative
 from relnox.paths import written_path
-from relnox.project.changes import bump_base
+from relnox.project.changes import bump_base, dated_spelling
 from relnox.project.pins import rewrite_requirement
 from relnox.project.selection import Rule, select_packages
 from relnox.project.sources import read_text, stray_tag_hint
@@ -43,7 +43,7 @@ from relnox.project.validate import check_file_name
 from relnox.project.workspace import Package, Workspace
 from relnox.stage import Runtime
 from relnox.tools import git
-from relnox.versioning import PARTS, parse_version, target_version
+from relnox.versioning import PARTS, check_increase, dated_version, parse_version, target_version
 
 __all__ = ["BumpPlan", "BumpResult", "FileEdit", "GitAction", "apply_bump", "plan_bump"]
 
@@ -68,6 +68,7 @@ def _new_versions(
     part: str | None,
     to: str | None,
     pre: str | None,
+    today: date,
 ) -> dict[str, tuple[str, str]]:
     scheme = workspace.config.version_scheme
     versions: dict[str, tuple[str, str]] = {}
@@ -86,7 +87,13 @@ def _new_versions(
                 f"first with relnox bump {flags}--to {highest}, or list only the packages "
                 "that move together in [tool.relnox] lockstep"
             )
-        if len(set(current.values())) == 1:
+        spelling = dated_spelling(pkg, part, pre) if to is None else None
+        if spelling is not None:  # versions are release dates: today's, in their spelling
+            new = dated_version(today, spelling)
+            check_increase(
+                parse_version(pkg.version), parse_version(new), f"{pkg.pyproject}: today's date"
+            )
+        elif len(set(current.values())) == 1:
             base = pkg.version if to is not None else bump_base(pkg)
             new = target_version(
                 base, part=part, to=to, pre=pre, scheme=scheme, where=str(pkg.pyproject)
@@ -291,7 +298,7 @@ def _with_moved_pins(
         if not added:
             return tuple(p for p in workspace.packages if p.name in versions)
         extra = tuple(p for p in workspace.packages if p.name in added)
-        versions.update(_new_versions(workspace, extra, "patch", None, None))
+        versions.update(_new_versions(workspace, extra, "patch", None, None, date.today()))
 
 
 def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
@@ -309,7 +316,8 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
         workspace.require_history("bump --changed" if changed_only else "bump --tag")
     selection = select_packages(workspace, names, changed=changed_only, rule=Rule.BUMP)
     selected, moved = selection.packages, list(selection.notes)
-    versions = _new_versions(workspace, selected, part, to, pre)
+    today = options.today or date.today()
+    versions = _new_versions(workspace, selected, part, to, pre, today)
     if changed_only and selected:
         selected = _with_moved_pins(workspace, versions)
     backports = _refuse_downgrades(workspace, selected, versions)
@@ -320,6 +328,13 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
     files = _Files()
     for pkg in selected:
         new = versions[pkg.name][1]
+        if options.to is None and dated_spelling(pkg, part, pre) is not None:
+            facts = pkg.tags
+            assert facts is not None
+            plan.notes.append(
+                f"note: {pkg.name}'s versions are the days they were released ({facts.highest_tag}"
+                f" was tagged on its date): --part {part} gives today's, {new}"
+            )
         if pkg.vcs_versioned:
             plan.notes.append(
                 f"note: {pkg.name} is versioned by git tags; its bump is the tag "
@@ -348,10 +363,7 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
     if lock is not None and versions:
         pep440 = {name: str(parse_version(v[1])) for name, v in versions.items()}
         files.set(lock, update_uv_lock(files.get(lock), pep440))
-    plan.notes = (
-        changelog_edits(workspace, selected, versions, files, options.today or date.today())
-        + plan.notes
-    )
+    plan.notes = changelog_edits(workspace, selected, versions, files, today) + plan.notes
     top = git.toplevel(workspace.root) if git.is_repo(workspace.root) else workspace.root
     plan.edits = files.edits(top)
     git_plan(plan, selected, options)

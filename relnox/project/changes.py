@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -130,7 +131,7 @@ def plan(
     _check_repo(workspace, since)
     workspace.require_history("plan")
     if part:
-        from relnox.versioning import next_version
+        from relnox.versioning import dated_version, next_version
 
     found: list[tuple[Package, str | None, bool, int | None, int | None]] = []
     for pkg in workspace.packages:
@@ -146,7 +147,10 @@ def plan(
     for pkg, tag, changed, commits, files in found:
         bumped = None
         moves = any(p.name in changed_names for p in workspace.group_of(pkg))
-        if part and (changed or moves):
+        spelling = dated_spelling(pkg, part, pre)
+        if spelling is not None and (changed or moves):
+            bumped = dated_version(date.today(), spelling)
+        elif part and (changed or moves):
             bumped = next_version(
                 bump_base(pkg), part, pre=pre, scheme=workspace.config.version_scheme
             )
@@ -178,6 +182,15 @@ def bump_base(pkg: Package) -> str:
         return pkg.version
     public = Version(parsed.public)
     return str(public) if public in pkg.tags.released else pkg.version
+
+
+def dated_spelling(pkg: Package, part: str | None, pre: str | None) -> str | None:
+    """How ``pkg`` spells a date when its versions are the days of their releases (nox's
+    ``2026.08.17``) and ``--part`` asks for a release (major, minor or patch, no ``--pre``):
+    its next version is then today's date, never ``2026.9.0``. ``None`` otherwise."""
+    if part not in ("major", "minor", "patch") or pre is not None or pkg.tags is None:
+        return None
+    return pkg.tags.dated
 
 
 def changed_packages(workspace: Workspace, since: str | None = None) -> list[str]:

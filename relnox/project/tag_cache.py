@@ -45,7 +45,7 @@ from relnox.project.tag_model import Member, TagConvention, TagFacts
 from relnox.tools import history
 
 #: the layout of a kept answer; a change makes every kept answer another key's
-FORMAT = 1
+FORMAT = 2
 #: the kind of answer in the history cache (:func:`relnox.tools.history.remembered`)
 KIND = "conventions"
 #: the modules whose code computes the answer: their bytes are part of the key
@@ -158,6 +158,7 @@ def encode(facts: Mapping[str, TagFacts]) -> dict[str, Any]:
             "finding": fact.finding,
             "last": None if fact.last is None else str(fact.last),
             "last_tag": fact.last_tag,
+            "dated": fact.dated,
         }
     return out
 
@@ -198,6 +199,7 @@ def decode(kept: Any) -> dict[str, TagFacts]:
             finding=_text(fact["finding"]),
             last=_version(fact["last"]),
             last_tag=_text(fact["last_tag"]),
+            dated=_text(fact["dated"]),
         )
     return facts
 

@@ -228,7 +228,40 @@ def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFa
         released=frozenset(v for v, _tag in found),
         last=last[0] if last else None,
         last_tag=last[1] if last else None,
+        dated=_dated(finals, tags),
     )
+
+
+#: the newest final releases that must each be a date to call a package's versions dates
+DATED_READ = 3
+#: how far (seconds) a tag may be made from the day its version names: a time zone, a late
+#: release
+DATED_SLACK = 2 * 86400
+
+
+def _dated(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
+    """Whether the newest releases are the days they were tagged (nox's and certifi's
+    ``2026.08.17``): the spelling of their dates (zero-padded or not), else ``None``."""
+    from datetime import datetime, timezone
+
+    from relnox.versioning import DATE_SPELLINGS, date_of
+
+    newest = sorted(finals, reverse=True)[:DATED_READ]
+    if not newest:
+        return None
+    spelling = None  # the newest tag whose month or day is below 10 shows it
+    for version, tag in newest:
+        day = date_of(version)
+        when = tags.dates.get(tag, 0)
+        if day is None or when <= 0:
+            return None
+        midday = datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc).timestamp()
+        if abs(when - midday) > DATED_SLACK:
+            return None
+        written = {name: form.format(day) for name, form in DATE_SPELLINGS.items()}
+        if spelling is None and written["padded"] != written["plain"]:
+            spelling = next((name for name, text in written.items() if tag.endswith(text)), None)
+    return spelling or "padded"
 
 
 def with_default_for_new(

@@ -102,6 +102,9 @@ class TagFacts:
     finding: str | None = None  # ambiguous evidence: the choices and the setting that decides
     last: Version | None = None  # the last release of HEAD's line (see :func:`_measure`)
     last_tag: str | None = None
+    #: the releases are their own dates (2026.08.17 tagged that day): how they are spelled,
+    #: a key of :data:`relnox.versioning.DATE_SPELLINGS`
+    dated: str | None = None
 
     @property
     def backport(self) -> bool:

@@ -15,7 +15,14 @@ from relnox.bump.plan import apply_bump, plan_bump
 from relnox.errors import ConfigError, GitError, RelnoxError, VersionError
 from relnox.project.discovery import load_workspace
 from relnox.release.doctor import doctor
-from relnox.sample import ProjectSpec, git_commit_all, git_init, write_project, write_workspace
+from relnox.sample import (
+    ProjectSpec,
+    git_commit_all,
+    git_env,
+    git_init,
+    write_project,
+    write_workspace,
+)
 from tests.bump_support import error_lines, git_state, run_git, snapshot, write_files
 from tests.conftest import run_relnox
 from tests.shapes import project, repo
@@ -805,3 +812,62 @@ def test_a_local_dev_label_leads_to_its_release_or_follows_it(
     root = repo(tmp_path / "r", {"pyproject.toml": project("trioish", "0.34.0+dev")}, tags)
     plan = plan_bump(load_workspace(root), BumpOptions(part=part))
     assert plan.versions["trioish"] == ("0.34.0+dev", expected)
+
+
+def _released_on(root: Path, version: str, day: str) -> None:
+    """A commit setting ``version`` and its lightweight tag, both made on ``day``."""
+    (root / "pyproject.toml").write_text(project("calnox", version), encoding="utf-8")
+    when = f"{day}T15:00:00Z"
+    env = {**git_env(), "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    for args in (["add", "-A"], ["commit", "-q", "-m", version], ["tag", version]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+
+
+def _calnox(root: Path, releases: list[tuple[str, str]]) -> Path:
+    write_files(root, {"README.md": "calnox\n"})
+    git_init(root)
+    for version, day in releases:
+        _released_on(root, version, day)
+    return root
+
+
+PADDED = [("2026.07.11", "2026-07-11"), ("2026.08.17", "2026-08-18")]
+
+
+@pytest.mark.parametrize(
+    ("releases", "expected", "dated"),
+    [
+        # nox's and certifi's shape: each version is the day it was tagged, zero-padded
+        (PADDED, "2026.12.05", True),
+        # the same, unpadded
+        ([("2026.7.1", "2026-07-01"), ("2026.8.17", "2026-08-17")], "2026.12.5", True),
+        # a year and month with a counter (dask's 2025.9.1, tagged on the 20th): no date
+        ([("2025.9.0", "2025-09-02"), ("2025.9.1", "2025-09-20")], "2025.10.0", False),
+        # a year.month.day version tagged months later is no date either
+        ([("2026.1.5", "2026-03-30")], "2026.2.0", False),
+    ],
+)
+def test_versions_that_are_their_release_days_bump_to_today(
+    tmp_path: Path, releases: list[tuple[str, str]], expected: str, dated: bool
+) -> None:
+    """--part minor of a package whose versions are the days they were tagged gives
+    today's date in the project's spelling (it gave 2026.9.0 after 2026.08.17); versions
+    that only look like dates bump as before."""
+    root = _calnox(tmp_path / "calnox", releases)
+    today = date(2026, 12, 5)
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor", today=today))
+    assert plan.versions["calnox"] == (releases[-1][0], expected)
+    assert any("the days they were released" in note for note in plan.notes) == dated
+    # a pre-release is asked for by --pre, and bumps as before
+    rc = plan_bump(load_workspace(root), BumpOptions(part="minor", pre="rc", today=today))
+    assert rc.versions["calnox"][1].endswith("rc0")
+
+
+def test_a_release_day_version_released_today_is_refused(tmp_path: Path) -> None:
+    root = _calnox(tmp_path / "calnox", PADDED)
+    with pytest.raises(VersionError, match=r"today's date gives 2026\.8\.17, which is not higher"):
+        plan_bump(load_workspace(root), BumpOptions(part="patch", today=date(2026, 8, 17)))
+    write_files(root, {"calnox.py": "x = 1\n"})
+    git_commit_all(root, "work since the release")
+    rows = run_relnox("plan", "--part", "patch", "--json", cwd=root, check=True)
+    assert f'"next_version": "{date.today():%Y.%m.%d}"' in rows.stdout
