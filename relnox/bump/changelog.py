@@ -36,6 +36,7 @@ from relnox.project.changelog import (
     pending_status,
     sections,
 )
+from relnox.project.towncrier import news
 from relnox.project.workspace import Package, Workspace, changelog_in
 
 
@@ -166,6 +167,15 @@ def changelog_edits(
 
     config = workspace.config
     notes: list[str] = []
+    for directory in dict.fromkeys(p.directory for p in selected):
+        found = news(directory)
+        if found is not None and found.fragments:
+            where = relative(found.directory, workspace.root)
+            new = next(versions[p.name][1] for p in selected if p.directory == directory)
+            notes.append(
+                f"note: {where} holds {len(found.fragments)} towncrier fragment(s); relnox does "
+                f"not run towncrier: run towncrier build --yes --version {new} before this bump"
+            )
 
     def release(path: Path, title: str, tag: str | None) -> None:
         text = files.get(path)

@@ -18,6 +18,7 @@ from relnox.project.changelog import UNRELEASED, read_section, sections
 from relnox.project.discovery import load_toml
 from relnox.project.pyproject import setup_cfg
 from relnox.project.setup_py import setup_py_keywords
+from relnox.project.towncrier import news
 from relnox.project.workspace import Package, Workspace, changelog_in
 from relnox.toml import table
 from relnox.versioning import leads_to
@@ -234,6 +235,9 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
     missing = ERROR if required else WARN
     opt_in = "" if required else " (a warning: [tool.relnox.doctor] require-changelog is off)"
     path = pkg.changelog(ws.config) or changelog_in(ws.root, ws.config)
+    towncrier = news(pkg.directory) or (news(ws.root) if pkg.directory != ws.root else None)
+    if not path.is_file() and towncrier is not None and towncrier.filename.is_file():
+        path = towncrier.filename  # towncrier's news file (doc/en/changelog.rst)
     if not path.is_file():
         return [
             Check(
@@ -258,6 +262,14 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
                 f"{rel(path, ws.root)}: Unreleased entries become {wanted}'s section on bump",
             )
         ]
+    if towncrier is not None and towncrier.fragments:
+        count = len(towncrier.fragments)
+        detail = (
+            f"{rel(towncrier.directory, ws.root)}: {count} towncrier "
+            f"{'fragments become' if count > 1 else 'fragment becomes'} "
+            f"{target or wanted}'s section on towncrier build"
+        )
+        return [Check(name, OK, detail)]
     return [
         Check(
             name,

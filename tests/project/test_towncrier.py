@@ -1,0 +1,99 @@
+"""towncrier's fragments read as towncrier finds them, and what doctor and bump make of them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from relnox.bump import BumpOptions
+from relnox.bump.plan import plan_bump
+from relnox.project.discovery import load_workspace
+from relnox.project.towncrier import news
+from relnox.release.doctor import doctor
+from tests.shapes import project, repo, write
+
+TYPES = """
+[[tool.towncrier.type]]
+directory = "breaking"
+name = "Breaking"
+showcontent = true
+
+[[tool.towncrier.type]]
+directory = "contrib"
+name = "Contributor-facing"
+showcontent = true
+"""
+
+
+def test_fragments_in_the_configured_directory(tmp_path: Path) -> None:
+    """yarl's shape: towncrier.toml names CHANGES/ and the types; a README and the template
+    beside the fragments, and a fragment of an undeclared type, are no fragments."""
+    write(
+        tmp_path,
+        {
+            "towncrier.toml": '[tool.towncrier]\ndirectory = "CHANGES/"\nfilename = "CHANGES.rst"\n'
+            + TYPES,
+            "CHANGES/README.rst": "How to write a fragment.\n",
+            "CHANGES/.TEMPLATE.rst": "{{ x }}\n",
+            "CHANGES/123.breaking.rst": "Dropped X.\n",
+            "CHANGES/+orphan.contrib.rst": "Tooling.\n",
+            "CHANGES/124.feature.rst": "not a declared type here\n",
+        },
+    )
+    found = news(tmp_path)
+    assert found is not None
+    assert found.filename == tmp_path / "CHANGES.rst"
+    assert [p.name for p in found.fragments] == ["+orphan.contrib.rst", "123.breaking.rst"]
+
+
+def test_fragments_in_the_package_and_default_types(tmp_path: Path) -> None:
+    """No ``directory``: ``newsfragments`` of ``package`` below ``package_dir``, towncrier's
+    five types, its NEWS.rst; a counter (``7.bugfix.1``) is a fragment too."""
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.towncrier]\npackage = "calc"\npackage_dir = "src"\n',
+            "src/calc/newsfragments/7.bugfix": "Fixed.\n",
+            "src/calc/newsfragments/7.bugfix.1": "Fixed again.\n",
+            "src/calc/newsfragments/notes.txt": "no type\n",
+        },
+    )
+    found = news(tmp_path)
+    assert found is not None and found.filename == tmp_path / "NEWS.rst"
+    assert [p.name for p in found.fragments] == ["7.bugfix", "7.bugfix.1"]
+    assert news(tmp_path / "src") is None  # no configuration there
+
+
+@pytest.mark.parametrize("fragments", [True, False])
+def test_doctor_and_bump_read_the_fragments_as_the_unreleased_entries(
+    tmp_path: Path, fragments: bool
+) -> None:
+    """pytest's shape: towncrier writes doc/en/changelog.rst and the entries wait in
+    changelog/. doctor reads that news file (it said there is no CHANGELOG.md) and counts
+    the fragments as the next release's entries (it warned of no section); bump says to
+    build them first, as relnox does not run towncrier."""
+    extra = (
+        '\n[tool.towncrier]\ndirectory = "changelog"\nfilename = "doc/en/changelog.rst"\n'
+        'title_format = "calc {version} ({project_date})"\n'
+    )
+    files = {
+        "pyproject.toml": project("calc", "1.2.0", extra=extra),
+        "doc/en/changelog.rst": "calc 1.1.0 (2026-01-01)\n=======================\n\n- Old.\n",
+        "calc/__init__.py": "",
+    }
+    if fragments:
+        files["changelog/41.feature.rst"] = "A feature.\n"
+    root = repo(tmp_path / "calc", files, tags=["1.1.0"])
+    [row] = [c for c in doctor(root).checks if c.check == "changelog calc"]
+    if fragments:
+        assert (row.status, row.detail) == (
+            "ok",
+            "changelog: 1 towncrier fragment becomes 1.2.0's section on towncrier build",
+        )
+    else:
+        assert row.status == "warn"
+        assert row.detail.startswith("doc/en/changelog.rst has no section for 1.2.0")
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor"))
+    hint = "run towncrier build --yes --version 1.3.0 before this bump"
+    assert any(hint in note for note in plan.notes) == fragments
