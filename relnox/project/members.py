@@ -77,6 +77,9 @@ def member_dirs(
 _NOT_PROJECTS = {
     "tests",
     "test",
+    "testdata",
+    "test_data",
+    "test-data",
     "docs",
     "doc",
     "examples",

@@ -395,6 +395,8 @@ def test_projects_outside_the_members_are_named_once_and_links_to_members_are_no
     _write(tmp_path / "pyproject.toml", '[tool.uv.workspace]\nmembers = ["libs/*"]\n')
     write_project(tmp_path / "libs" / "a", ProjectSpec("pkg-a"))
     write_project(tmp_path / "backend", ProjectSpec("backend"))
+    # a test's sample project (pipx's testdata/empty_project) is neither
+    write_project(tmp_path / "testdata" / "empty_project", ProjectSpec("empty-project"))
     (tmp_path / "alias").mkdir()
     (tmp_path / "alias" / "a").symlink_to(tmp_path / "libs" / "a")
     ws = load_workspace(tmp_path)
