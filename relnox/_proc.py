@@ -276,19 +276,22 @@ def _watched(
     answer: float | None = None,
 ) -> Result:
     """A child in its own process group, its merged output read as it comes."""
-    proc = _start(argv, cwd, env, on_line)
-    if isinstance(proc, Result):
-        return proc
-    assert proc.stdout is not None
-    out = _Output(proc.stdout.fileno(), on_line)
+    started: list[subprocess.Popen[bytes]] = []
 
     def kill() -> None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+        for child in started:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
 
     stopped = ""
-    try:  # from here on, Ctrl-C or any error takes the child along
+    try:  # from the child's start on, Ctrl-C or any error takes it along
+        proc = _start(argv, cwd, env, on_line)
+        if isinstance(proc, Result):
+            return proc
+        started.append(proc)
+        assert proc.stdout is not None
+        out = _Output(proc.stdout.fileno(), on_line)
         reader = threading.Thread(target=out.read, daemon=True)
         reader.start()
         counters = _io_counters(proc.pid)
@@ -320,7 +323,7 @@ def _watched(
                 kill()
                 break
     finally:
-        if proc.poll() is None:
+        if started and started[0].poll() is None:
             kill()
     reader.join(timeout=5)
     if proc.stdout is not None:
