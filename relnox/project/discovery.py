@@ -145,6 +145,8 @@ def discover(root: Path | str = ".") -> Workspace:
     dirs = [*dirs, *(d for d in inferred if d not in dirs)]
     skipped: list[str] = []
     docs = _member_docs(root, doc, dirs, explicit, set(inferred), (broken, skipped))
+    if not explicit:
+        docs = _without_examples(root, docs, set(inferred), skipped)
     names: set[str] = set()
     for directory, data in docs.items():
         name = name_of(directory, data)
@@ -238,6 +240,36 @@ def _member_docs(
                 broken.append(Broken(directory, None, error))
             continue
         docs[directory] = loaded
+    return docs
+
+
+def _without_examples(
+    root: Path, docs: dict[Path, Mapping[str, Any]], inferred: set[Path], skipped: list[str]
+) -> dict[Path, Mapping[str, Any]]:
+    """The members without those in an examples (tests, docs...) directory that no tag
+    names: a uv workspace lists its example servers to lock them with the library (the MCP
+    SDK's examples/servers/*), and they are shown, not released. Each left out is said in
+    ``skipped``. A repository of nothing else keeps them."""
+    from relnox.project.released import tagged, under_examples
+
+    examples = {
+        directory: name_of(directory, data) or directory.name
+        for directory, data in docs.items()
+        if directory != root and directory not in inferred and under_examples(directory, root)
+    }
+    if not examples or len(examples) == len(docs):
+        return docs
+    released = tagged(root, examples.items())
+    left = [f"{relpath(d, root)} ({name})" for d, name in examples.items() if d not in released]
+    for directory in examples:
+        if directory not in released:
+            del docs[directory]
+    if left:
+        shown = ", ".join(left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
+        skipped.append(
+            f"{shown}: in an examples, tests or docs directory and named by no tag, so not "
+            "released; list those to release in [tool.relnox] packages"
+        )
     return docs
 
 

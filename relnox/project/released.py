@@ -162,3 +162,32 @@ def released_elsewhere(
         if why is not None:
             found.append((directory, why))
     return found
+
+
+#: directories whose projects show, test or document the packages: no releases of their own
+EXAMPLE_DIRS = frozenset(
+    {"examples", "example", "samples", "sample", "demos", "demo", "tutorials", "docs"}
+    | _TEST_DIRS
+)
+
+
+def under_examples(directory: Path, root: Path) -> bool:
+    """Whether ``directory`` is or lies in an :data:`EXAMPLE_DIRS` directory below ``root``."""
+    parts = directory.relative_to(root).parts
+    return bool(EXAMPLE_DIRS & {part.lower() for part in parts})
+
+
+def tagged(root: Path, candidates: Iterable[tuple[Path, str]]) -> set[Path]:
+    """The directories of the candidates ``(directory, name)`` that tags name (a tag prefix
+    that is their name or their directory's)."""
+    candidates = list(candidates)
+    if not candidates:
+        return set()
+    stems = tag_stems(
+        root, {_squash(n) for directory, name in candidates for n in (name, directory.name)}
+    )
+    return {
+        directory
+        for directory, name in candidates
+        if _squash(name) in stems or _squash(directory.name) in stems
+    }

@@ -13,6 +13,7 @@ from relnox.errors import ConfigError, VersionError
 from relnox.project.discovery import discover, load_workspace
 from relnox.sample import ProjectSpec, demo_specs, write_project, write_workspace
 from tests.conftest import run_relnox
+from tests.shapes import project, repo, write
 
 
 def _write(path: Path, text: str) -> Path:
@@ -498,3 +499,47 @@ def test_a_workspace_one_directory_down_is_named_with_the_way_to_use_it(tmp_path
     assert "python/pyproject.toml is a workspace ([tool.uv.workspace] members)" in message
     assert "pass --root python" in message and "no pyproject.toml here" in message
     assert [p.name for p in load_workspace(tmp_path / "python").packages] == ["core"]
+
+
+def test_workspace_members_in_examples_directories_are_not_released_unless_tagged(
+    tmp_path: Path,
+) -> None:
+    """The MCP SDK's shape: a uv workspace lists its example servers (examples/servers/*)
+    and an examples project to lock them with the library; only the library has release
+    tags. The examples are said and left out (they were released beside it); one that a
+    tag names stays, and [tool.relnox] packages decides otherwise."""
+    members = '[tool.uv.workspace]\nmembers = ["examples", "examples/servers/*", "docs"]\n'
+    files = {
+        "pyproject.toml": project("sdk", dynamic=True, backend="hatch-vcs", extra=members),
+        "sdk/__init__.py": "",
+        "examples/pyproject.toml": project("sdk-example-stories", "0.0.0"),
+        "examples/servers/echo/pyproject.toml": project("sdk-echo", "0.1.0"),
+        "examples/servers/weather/pyproject.toml": project("sdk-weather", "0.1.0"),
+        "docs/pyproject.toml": project("sdk-docs", "0.1.0"),
+    }
+    root = repo(tmp_path / "sdk", files, tags=["v1.0.0", "sdk-weather-v0.1.0"])
+    ws = load_workspace(root)
+    assert [p.name for p in ws.packages] == ["sdk", "sdk-weather"]
+    [note] = [n for n in ws.notes if "examples" in n]
+    assert note == (
+        "examples (sdk-example-stories), examples/servers/echo (sdk-echo), docs (sdk-docs): "
+        "in an examples, tests or docs directory and named by no tag, so not released; "
+        "list those to release in [tool.relnox] packages"
+    )
+    write(
+        root,
+        {
+            "pyproject.toml": files["pyproject.toml"]
+            + '\n[tool.relnox]\npackages = [".", "examples/servers/*"]\n'
+        },
+    )
+    assert [p.name for p in load_workspace(root).packages] == ["sdk", "sdk-echo", "sdk-weather"]
+    # a repository of nothing but examples keeps them
+    only = repo(
+        tmp_path / "only",
+        {
+            "pyproject.toml": '[tool.uv.workspace]\nmembers = ["examples/*"]\n',
+            "examples/a/pyproject.toml": project("a", "1.0.0"),
+        },
+    )
+    assert [p.name for p in load_workspace(only).packages] == ["a"]
