@@ -166,8 +166,7 @@ def released_elsewhere(
 
 #: directories whose projects show, test or document the packages: no releases of their own
 EXAMPLE_DIRS = frozenset(
-    {"examples", "example", "samples", "sample", "demos", "demo", "tutorials", "docs"}
-    | _TEST_DIRS
+    {"examples", "example", "samples", "sample", "demos", "demo", "tutorials", "docs"} | _TEST_DIRS
 )
 
 

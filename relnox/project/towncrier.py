@@ -13,6 +13,7 @@ and README or template files beside them are not fragments.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,10 +87,29 @@ def news(directory: Path) -> News | None:
     filename = section.get("filename", "NEWS.rst")
     if not isinstance(filename, str) or not filename:
         return None
-    types = _types(section)
-    fragments: list[Path] = []
-    if where.is_dir():
-        for path in sorted(where.rglob("*")):
-            if path.is_file() and _is_fragment(path.name, types):
-                fragments.append(path)
-    return News(config, where, directory / filename, tuple(fragments))
+    try:  # a directory or file outside the project (``directory = "/"``) is none of its news
+        for path in (where, directory / filename):
+            path.resolve().relative_to(directory.resolve())
+    except (OSError, ValueError):
+        return None
+    return News(config, where, directory / filename, _fragments(where, _types(section)))
+
+
+#: the most files looked at below a fragments directory (a news directory holds dozens)
+MAX_FILES = 10_000
+
+
+def _fragments(where: Path, types: frozenset[str]) -> tuple[Path, ...]:
+    """The fragments below ``where`` (its section subdirectories too; links to other
+    directories are not followed)."""
+    found: list[Path] = []
+    seen = 0
+    for folder, dirs, files in os.walk(where):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            seen += 1
+            if _is_fragment(name, types) and (Path(folder, name)).is_file():
+                found.append(Path(folder, name))
+        if seen > MAX_FILES:
+            break
+    return tuple(sorted(found))

@@ -65,6 +65,16 @@ def test_fragments_in_the_package_and_default_types(tmp_path: Path) -> None:
     assert news(tmp_path / "src") is None  # no configuration there
 
 
+@pytest.mark.parametrize(
+    "setting", ['directory = "/"', 'directory = "../.."', 'filename = "/etc/passwd"']
+)
+def test_news_outside_the_project_is_none_of_its_own(tmp_path: Path, setting: str) -> None:
+    """A fragments directory or news file outside the project is not read (``directory =
+    "/"`` would have walked the whole file system)."""
+    write(tmp_path / "p", {"towncrier.toml": f"[tool.towncrier]\n{setting}\n"})
+    assert news(tmp_path / "p") is None
+
+
 @pytest.mark.parametrize("fragments", [True, False])
 def test_doctor_and_bump_read_the_fragments_as_the_unreleased_entries(
     tmp_path: Path, fragments: bool
