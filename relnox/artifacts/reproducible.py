@@ -32,6 +32,7 @@ from pathlib import Path
 
 from relnox.atomic import write_atomic
 from relnox.errors import BuildError
+from relnox.files import read_bytes
 
 #: the gzip level of a normalised sdist (zlib's default; the same bytes on every build)
 GZIP_LEVEL = 6
@@ -108,6 +109,13 @@ def _escapes(member: tarfile.TarInfo) -> bool:
     return member.linkname.startswith("/") or not (normal == top or normal.startswith(top + "/"))
 
 
+def _repository_of(source: Path) -> Path:
+    """The work tree ``source`` lies in (its nearest directory holding ``.git``; outside
+    git, the file system's root): where an sdist's links may lead."""
+    real = Path(os.path.realpath(source))
+    return next((d for d in (real, *real.parents) if (d / ".git").exists()), Path(real.anchor))
+
+
 def resolve_outside_links(path: Path, source: Path) -> list[str]:
     """Replace the links of the sdist at ``path`` that point outside it by the files they
     lead to in ``source`` (the directory it was built from); the members replaced.
@@ -135,11 +143,16 @@ def resolve_outside_links(path: Path, source: Path) -> list[str]:
                 continue
             origin = source / member.name.partition("/")[2]
             real = Path(os.path.realpath(origin))
+            if not real.is_relative_to(_repository_of(source)):  # a link to / or /dev/zero
+                raise BuildError(
+                    f"{path.name}: {member.name} is a link to {member.linkname}, outside the "
+                    "repository; replace the link by a copy of the file"
+                )
             files = sorted(p for p in real.rglob("*") if p.is_file()) if real.is_dir() else [real]
             for file in files:
                 name = member.name if file == real else f"{member.name}/{file.relative_to(real)}"
                 try:
-                    body = file.read_bytes()
+                    body = read_bytes(file)
                 except OSError as exc:
                     raise BuildError(
                         f"{path.name}: {member.name} is a link to {member.linkname}, outside "

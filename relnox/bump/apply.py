@@ -15,6 +15,7 @@ from pathlib import Path
 from relnox.atomic import write_atomic
 from relnox.bump.model import BumpPlan, BumpResult
 from relnox.errors import GitError, RelnoxError, VersionError
+from relnox.files import read_bytes
 from relnox.tools import git
 
 logger = logging.getLogger("relnox")
@@ -41,7 +42,7 @@ def _restore_index(repo: Path, paths: list[str], entries: str) -> None:
 def apply(plan: BumpPlan) -> BumpResult:
     """Write and commit ``plan``; on any failure undo everything and raise."""
     for edit in plan.edits:
-        if edit.path.read_bytes() != edit.before:
+        if read_bytes(edit.path) != edit.before:
             raise VersionError(f"{edit.path}: changed since the bump was planned; rerun the bump")
     repo = plan.repo
     paths = [str(edit.path) for edit in plan.edits]

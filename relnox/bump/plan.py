@@ -32,6 +32,7 @@ from relnox.bump.changelog import changelog_edits
 from relnox.bump.checks import git_plan
 from relnox.bump.model import BumpOptions, BumpPlan, BumpResult, FileEdit, GitAction
 from relnox.errors import ConfigError, VersionError
+from relnox.files import read_bytes
 from relnox.paths import rel as relative
 from relnox.paths import written_path
 from relnox.project.changes import bump_base, dated_spelling
@@ -170,7 +171,7 @@ class _Files:
 
     def get(self, path: Path) -> str:
         if path not in self.text:
-            self.original[path] = path.read_bytes()
+            self.original[path] = read_bytes(path)
             self.text[path] = read_text(path)
         return self.text[path]
 

@@ -13,6 +13,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from relnox.ci.workflows import HEADER
+from relnox.files import read_bytes
 
 #: a step that uploads distributions, by the tool it runs
 _PUBLISHES = re.compile(
@@ -38,7 +39,7 @@ def publishing_workflows(top: Path, generated: Collection[str]) -> list[str]:
     for path in sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]):
         rel = path.relative_to(top).as_posix()
         try:
-            text = path.read_text(encoding="utf-8", errors="replace")
+            text = read_bytes(path).decode("utf-8", "replace")
         except OSError:
             continue
         if rel in generated and HEADER.splitlines()[0] in text:

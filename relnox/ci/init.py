@@ -54,6 +54,7 @@ from relnox.ci.workflows import (
 )
 from relnox.config import check_keys
 from relnox.errors import ConfigError
+from relnox.files import read_bytes
 from relnox.paths import written_path
 from relnox.project.workspace import Workspace
 from relnox.stage import Runtime, Stage
@@ -233,6 +234,16 @@ class CiPlan:
         return {"files": self.names, "notes": list(self.notes)}
 
 
+def _holds(path: Path, text: str) -> bool:
+    """Whether the file at ``path`` holds ``text`` (any line endings); a file that cannot be
+    read (a device, not UTF-8) holds something else."""
+    try:
+        found = read_bytes(path).decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return found.replace("\r\n", "\n").replace("\r", "\n") == text
+
+
 def plan_files(workspace: Workspace, options: CiOptions) -> CiPlan:
     """The files to write; existing workflow files are refused unless ``force``."""
     top = git.toplevel(workspace.root) if git.is_repo(workspace.root) else workspace.root
@@ -240,7 +251,7 @@ def plan_files(workspace: Workspace, options: CiOptions) -> CiPlan:
         GeneratedFile(written_path(top / rel, top), text, (top / rel).exists())
         for rel, text in generate(workspace).items()
     )
-    clashes = [f for f in planned if f.exists and f.text != f.path.read_text(encoding="utf-8")]
+    clashes = [f for f in planned if f.exists and not _holds(f.path, f.text)]
     if clashes and not options.force:
         listing = ", ".join(str(f.path.relative_to(top)) for f in clashes)
         raise ConfigError(

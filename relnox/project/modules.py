@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from relnox.files import read_bytes
 from relnox.toml import table
 
 
@@ -72,7 +73,7 @@ def meson_packages(directory: Path, depth: int = 4) -> tuple[Path, ...]:
             continue
         base = Path(here)
         try:
-            text = (base / "meson.build").read_text(encoding="utf-8")
+            text = read_bytes(base / "meson.build").decode("utf-8")
         except (OSError, UnicodeDecodeError):
             continue
         if "install_sources" not in text:

@@ -19,6 +19,7 @@ from packaging.utils import canonicalize_name
 
 from relnox.config import load_config
 from relnox.errors import ConfigError
+from relnox.files import read_bytes
 from relnox.project.sources import (
     VersionLocation,
     pattern_location,
@@ -62,7 +63,7 @@ def load_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file; a syntax error names the file, line and the fix. The bytes are
     read every time; only the parse of a text read before is taken from :data:`_PARSED`."""
     try:
-        raw = path.read_bytes()
+        raw = read_bytes(path)
     except FileNotFoundError:
         raise ConfigError(
             f"{path}: file not found; create it, or fix the setting or link that names it"
@@ -73,7 +74,7 @@ def load_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(
             f"{path}: cannot be read (permission denied); make it readable (chmod u+r)"
         ) from None
-    except OSError as exc:  # a symlink loop, an I/O error, a FIFO ...
+    except OSError as exc:  # a symlink loop, an I/O error, a FIFO, a device ...
         raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc}); fix the file") from None
     if raw.startswith(b"\xef\xbb\xbf"):
         raise ConfigError(f"{path}: starts with a UTF-8 byte order mark (BOM); save it without BOM")

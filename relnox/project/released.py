@@ -19,6 +19,7 @@ import shutil
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
+from relnox.files import read_bytes
 from relnox.project.tag_model import split_tag, stem
 from relnox.tools import git
 
@@ -61,7 +62,7 @@ def _workflow_dirs(top: Path) -> str:
     if folder.is_dir():
         for path in sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]):
             try:
-                text = path.read_text(encoding="utf-8")
+                text = read_bytes(path).decode("utf-8")
             except (OSError, UnicodeDecodeError):
                 continue
             if _has_key(text):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from relnox.errors import ConfigError, VersionError
+from relnox.files import read_bytes
 from relnox.paths import rel
 from relnox.toml import tomllib
 from relnox.tools import git
@@ -154,8 +155,7 @@ def pep440_to_semver(version: str) -> str:
 def read_text(path: Path) -> str:
     """A file's text with its line endings untouched."""
     try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            return fh.read()
+        return read_bytes(path).decode("utf-8")
     except FileNotFoundError:
         raise ConfigError(
             f"{path}: file not found; create it or fix the setting that names it"
@@ -166,6 +166,12 @@ def read_text(path: Path) -> str:
         raise ConfigError(
             f"{path}: is a directory, not a file; fix the setting that names it"
         ) from None
+    except PermissionError:
+        raise ConfigError(
+            f"{path}: cannot be read (permission denied); make it readable (chmod u+r)"
+        ) from None
+    except OSError as exc:  # a device, a pipe, a file too long, a symlink loop
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc}); fix the file") from None
 
 
 def python_location(path: Path, *, top_level: bool = False) -> VersionLocation | None:

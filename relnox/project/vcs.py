@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from relnox.errors import GitError, RelnoxError, VersionError
+from relnox.files import read_bytes
 from relnox.paths import Resolver
 from relnox.project.tag_model import Member, RepoTags, TagFacts
 from relnox.project.workspace import Broken, Package, Workspace
@@ -151,7 +152,7 @@ def workflows(top: Path) -> list[tuple[str, bytes]]:
     found = []
     for path in files:
         try:
-            found.append((path.name, path.read_bytes()))
+            found.append((path.name, read_bytes(path)))
         except OSError:
             continue
     return found

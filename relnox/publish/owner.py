@@ -18,6 +18,7 @@ from packaging.version import InvalidVersion, Version
 
 from relnox.artifacts.checks import name_and_version
 from relnox.errors import PublishError
+from relnox.files import read_bytes
 from relnox.project.workspace import Package, Workspace
 from relnox.tools.simple_pages import IndexedFile
 
@@ -35,7 +36,7 @@ def our_versions(pkg: Package, workspace: Workspace) -> set[Version]:
         from relnox.project.changelog import sections
 
         try:
-            text = changelog.read_text(encoding="utf-8", errors="replace")
+            text = read_bytes(changelog).decode("utf-8", "replace")
         except OSError:
             text = ""
         for section in sections(text):

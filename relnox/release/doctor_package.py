@@ -13,6 +13,7 @@ from packaging.version import InvalidVersion, Version
 
 from relnox.artifacts.checks import readme_problem as render_problem
 from relnox.errors import ConfigError
+from relnox.files import read_bytes
 from relnox.paths import rel
 from relnox.project.changelog import UNRELEASED, read_section, sections
 from relnox.project.discovery import load_toml
@@ -66,9 +67,11 @@ def readme_problem(path: Path | None) -> str | None:
     if not path.is_file():
         return f"{path.name} does not exist"
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_bytes(path).decode("utf-8")
     except UnicodeDecodeError:
         return f"{path.name} is not UTF-8 text"
+    except OSError as exc:
+        return f"{path.name} cannot be read ({exc.strerror or exc})"
     if not text.strip():
         return f"{path.name} is empty"
     suffix = path.suffix.lower()
@@ -212,7 +215,10 @@ def heading_like(path: Path, version: str) -> str:
     """A heading for ``version`` in the style of ``path``'s latest release section
     (``Version 3.3.0`` underlined with ``-`` in a reStructuredText changelog); Keep a
     Changelog's ``## [version]`` when the file has none to copy."""
-    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        text = read_bytes(path).decode("utf-8", "replace")
+    except OSError:
+        text = ""
     for section in sections(text):
         if section.label == UNRELEASED or len(section.versions) != 1:
             continue

@@ -16,6 +16,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from relnox.files import read_bytes
 from relnox.toml import tomllib
 
 UV_VARIABLES = ("UV_EXCLUDE_NEWER", "UV_EXCLUDE_NEWER_PACKAGE")
@@ -54,7 +55,7 @@ def _pip_configs(environ: Mapping[str, str]) -> list[Path]:
 
 def _uv_file_setting(path: Path) -> str | None:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_bytes(path).decode("utf-8"))
     except (OSError, ValueError):
         return None
     for key in ("exclude-newer", "exclude-newer-package"):

@@ -58,6 +58,18 @@ def test_links_leading_outside_become_their_files(tmp_path: Path) -> None:
         archive.extractall(tmp_path / "out", filter="data")
 
 
+def test_a_link_outside_the_repository_is_refused(tmp_path: Path) -> None:
+    """A package's link to /dev/zero (or to /) would have been read without end (a
+    MemoryError traceback): a link leading outside the work tree is named instead."""
+    (tmp_path / ".git").mkdir()
+    source = tmp_path / "p"
+    source.mkdir()
+    (source / "data.bin").symlink_to("/dev/zero")
+    sdist = _sdist(tmp_path / "p-1.0.tar.gz", {"data.bin": "/dev/zero"})
+    with pytest.raises(BuildError, match=r"p-1\.0/data\.bin is a link to /dev/zero, outside the rep"):
+        resolve_outside_links(sdist, source)
+
+
 def test_a_link_to_nothing_is_named(tmp_path: Path) -> None:
     source = tmp_path / "p"
     source.mkdir()

@@ -1,0 +1,55 @@
+"""Reading the repository's own files (a pyproject, a version file, a workflow, a changelog):
+only regular files, and only so much of them.
+
+A name may be a link to a device or a pipe (``.github/workflows/ci.yml -> /dev/zero``, a
+FIFO called ``pyproject.toml``): read as a file, the first fills memory and the second
+waits forever. :func:`read_bytes` opens without waiting, refuses anything but a regular
+file, and reads at most :data:`MAX_BYTES`; each refusal is an :class:`OSError` (the
+callers' own handling of an unreadable file names it), never a hang.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+#: the most bytes read of one file; no pyproject, workflow or changelog comes near it
+MAX_BYTES = 64 * 1024 * 1024
+
+
+def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of the regular file at ``path`` (a link is followed).
+
+    Raises :class:`FileNotFoundError`, :class:`PermissionError` and
+    :class:`IsADirectoryError` as ``Path.read_bytes`` does, and an :class:`OSError` whose
+    ``strerror`` says why for a device, socket or pipe, or a file longer than ``limit``.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO opens at once
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, "not a regular file (a device, socket or pipe)", str(path))
+        os.set_blocking(fd, True)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise OSError(errno.EFBIG, f"longer than {limit // (1 << 20)} MiB", str(path))
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def read_text(path: Path, limit: int = MAX_BYTES) -> str:
+    """:func:`read_bytes` as UTF-8, its line endings untouched (``UnicodeDecodeError`` when
+    it is not UTF-8)."""
+    return read_bytes(path, limit).decode("utf-8")
