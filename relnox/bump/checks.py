@@ -3,7 +3,9 @@
 Outside a git repository ``--commit`` (the default), ``--tag`` and ``--push`` (and
 packages whose version lives in git tags) are refused, and so they are in a repository
 without a commit, where the bump's commit would be the first and hold only version
-files: both errors say the first step to take. Inside one: a dirty tree unless ``allow_dirty``,
+files: both errors say the first step to take. Inside one: a merge, rebase, cherry-pick,
+revert or bisect in progress (whatever the flags: the commit would end it or fail
+half-way), a dirty tree unless ``allow_dirty``,
 ``--commit/--tag`` on a detached HEAD unless ``allow_detached``, tag names git would
 refuse (checked with ``git check-ref-format``), tags that already exist, ``--push``
 without ``origin`` or on a detached HEAD. Tag names go after ``--`` in every argv.
@@ -117,6 +119,9 @@ def _repository_ready(plan: BumpPlan, vcs: Sequence[Package], options: BumpOptio
             f"{FIRST_COMMIT.removeprefix('git init && ')}",
             dry_run,
         )
+    busy = git.in_progress(root) if wants else None
+    if busy is not None:  # --allow-dirty/--allow-detached cannot make such a commit right
+        _refuse(plan, f"{root}: {busy}; then bump", dry_run)
     dirty = [] if options.allow_dirty else git.dirty_files(root)
     if dirty:
         shown = ", ".join(dirty[:3]) + (f" and {len(dirty) - 3} more" if len(dirty) > 3 else "")

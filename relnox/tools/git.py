@@ -104,6 +104,32 @@ def dirty_files(repo: Path, *, untracked: bool = False) -> list[str]:
     return [line.split(maxsplit=1)[1] for line in out.splitlines() if line.strip()]
 
 
+#: what git leaves in its directory while an operation waits for the user, and how to end it
+_IN_PROGRESS = (
+    ("rebase-merge", "a rebase", "git rebase --continue or git rebase --abort"),
+    ("rebase-apply", "a rebase or git am", "git rebase --continue/--abort (git am --abort)"),
+    ("MERGE_HEAD", "a merge", "commit it (git commit) or git merge --abort"),
+    ("CHERRY_PICK_HEAD", "a cherry-pick", "git cherry-pick --continue or --abort"),
+    ("REVERT_HEAD", "a revert", "git revert --continue or --abort"),
+    ("BISECT_LOG", "a bisect", "git bisect reset"),
+)
+
+
+def in_progress(repo: Path) -> str | None:
+    """The git operation ``repo`` is in the middle of (a merge, rebase, cherry-pick,
+    revert, am or bisect) as ``"a merge is in progress (.git/MERGE_HEAD); ..."`` (with how
+    to end it), or None.
+    A commit made now would finish the user's operation or fail half-way through."""
+    names = [marker for marker, _, _ in _IN_PROGRESS]
+    args = [arg for name in names for arg in ("--git-path", name)]
+    out = git(repo, "rev-parse", *args, check=False)
+    for (_, what, fix), path in zip(_IN_PROGRESS, out.splitlines(), strict=False):
+        where = Path(path) if Path(path).is_absolute() else repo / path
+        if where.exists():
+            return f"{what} is in progress ({path}); finish or abort it first: {fix}"
+    return None
+
+
 def head(repo: Path) -> str | None:
     out = git(repo, "rev-parse", "--verify", "--quiet", "HEAD", check=False)
     return out or None
