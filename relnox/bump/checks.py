@@ -16,6 +16,7 @@ are annotated (``-s`` with ``sign``); the push is one ``git push --atomic``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from relnox.bump.model import BumpOptions, BumpPlan, GitAction
 from relnox.errors import ConfigError, GitError
@@ -63,6 +64,8 @@ def git_plan(plan: BumpPlan, selected: Sequence[Package], options: BumpOptions) 
         raise GitError(
             "--tag without --commit would tag the commit before the bump's edits; add --commit"
         )
+    if commit and plan.edits and plan.repo is not None:
+        _refuse_other_repositories(plan, options.dry_run)
     annotations = _tag_annotations(plan, selected, selected if tag else vcs)
     plan.tags = list(annotations)
     root = plan.workspace.root
@@ -141,6 +144,27 @@ def _repository_ready(plan: BumpPlan, vcs: Sequence[Package], options: BumpOptio
             dry_run,
         )
     return True
+
+
+def _refuse_other_repositories(plan: BumpPlan, dry_run: bool) -> None:
+    """An edit in another git repository below this one (a submodule, a nested clone):
+    the bump's commit cannot hold it (git add: "Pathspec ... is in submodule")."""
+    assert plan.repo is not None
+    tops: dict[Path, Path] = {}
+    for edit in plan.edits:
+        folder = edit.path.parent
+        if folder not in tops:
+            tops[folder] = git.toplevel(folder) if git.is_repo(folder) else plan.repo
+        if tops[folder].resolve() != plan.repo.resolve():
+            where = relative(tops[folder], plan.repo)
+            _refuse(
+                plan,
+                f"{edit.path}: is in {where}, a git repository of its own (a submodule?), so "
+                "the bump's commit cannot hold it; release that package from its own "
+                f"repository (relnox in {where}), or leave it out of this bump with --package",
+                dry_run,
+            )
+            return
 
 
 def _tag_annotations(

@@ -302,3 +302,30 @@ def test_a_git_operation_in_progress_is_refused_before_any_file_changes(
         assert snapshot(root) == before and git_state(root) == state
     doctor = run_relnox("doctor", cwd=root)
     assert doctor.returncode == 1 and said in doctor.stdout + doctor.stderr
+
+
+def test_a_package_in_a_submodule_is_refused_before_any_file_changes(tmp_path: Path) -> None:
+    """A member that is a git submodule: the superproject's commit cannot hold its files
+    (git add: "Pathspec ... is in submodule"), so the bump names it and changes nothing."""
+    sub = _single(tmp_path / "sub-origin")
+    git_init(sub)
+    root = write_workspace(tmp_path / "repo", [ProjectSpec("host-pkg", "0.1.0")])
+    git_init(root)
+    run_git(
+        root, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(sub), "packages/sub"
+    )
+    run_git(root, "commit", "-q", "-m", "Add the submodule")
+    before, state = snapshot(root), git_state(root)
+    proc = run_relnox("bump", "--part", "minor", cwd=root)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    lines = error_lines(proc.stderr)
+    assert len(lines) == 1, lines
+    assert (
+        f"{root / 'packages/sub/pyproject.toml'}: is in packages/sub, a git repository" in lines[0]
+    )
+    assert "--package" in lines[0]
+    assert snapshot(root) == before and git_state(root) == state
+    dry = run_relnox("bump", "--part", "minor", "--dry-run", cwd=root)
+    assert dry.returncode == 0 and "a git repository of its own" in dry.stdout + dry.stderr
+    alone = run_relnox("bump", "--part", "minor", "--package", "host-pkg", cwd=root)
+    assert alone.returncode == 0, alone.stderr
