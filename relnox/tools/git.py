@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -33,9 +34,24 @@ def git(
     """Run ``git args`` in ``repo``; its stdout, stripped. Failures raise :class:`GitError`
     (naming ``what``, default the command) when ``check``."""
     result = run(repo, *args, input=input, env=env)
-    if check:
-        result.check(GitError, f"git {what or ' '.join(args)}", repo)
+    if check and not result.ok:
+        said = result.last_line()
+        hint = next((fix for marker, fix in _DAMAGE if marker in said.lower()), "")
+        raise GitError(f"git {what or ' '.join(args)} failed in {repo}: {said}{hint}")
     return result.output.strip()
+
+
+#: what git says of a damaged repository, and the way out (a bare git error names none)
+_DAMAGE = (
+    (
+        "missing object",
+        "; the repository is damaged (an object a ref names is gone): run git fsck to see "
+        "which, then fetch again (git fetch --tags) or clone the repository afresh",
+    ),
+    ("bad object", "; the repository is damaged: run git fsck, then clone it afresh"),
+    ("corrupt", "; the repository is damaged: run git fsck, then clone it afresh"),
+    ("unable to read", "; the repository is damaged: run git fsck, then clone it afresh"),
+)
 
 
 #: git's variables that move a work tree or stop git's search for one
@@ -73,9 +89,16 @@ def is_repo(path: Path) -> bool:
     asks about: the answer and the top level are kept while git would give them again)."""
     if _known_top(path) is not None:
         return True
-    answer = git(path, "rev-parse", "--is-inside-work-tree", "--show-toplevel", check=False)
-    lines = answer.splitlines()
+    result = run(path, "rev-parse", "--is-inside-work-tree", "--show-toplevel")
+    lines = result.output.strip().splitlines()
     if lines[:1] != ["true"]:
+        gone = re.search(r"not a git repository: (\S.*)", result.stderr)
+        if gone:  # a .git file naming a git directory that is not there (a moved worktree)
+            raise GitError(
+                f"{path}: its .git names the git directory {gone.group(1).strip()}, which git "
+                "cannot open; fix the gitdir: line of that .git file (git worktree repair), "
+                "or remove it and clone again"
+            )
         return False
     if len(lines) > 1:
         _TOPS[_key(path)] = Path(lines[1])
