@@ -5,14 +5,25 @@ release notes) goes through :func:`write_atomic`, so a reader never sees half a 
 and records get the same permissions as the artifacts next to them: an existing
 file keeps its mode, a new one gets ``0666`` less the umask (``0644`` usually),
 never the ``0600`` of a bare temporary file.
+
+A change made of several steps (a bump's files, commit and tags) runs under
+:func:`signals_held`: Ctrl-C and SIGTERM are noted, not acted on, so the step under
+way (a ``git commit`` included) ends and the caller undoes or finishes the change
+whole instead of dying half-way through it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import stat
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+#: the signals that stop relnox, held off by :func:`signals_held`
+STOPPING = (signal.SIGINT, signal.SIGTERM)
 
 
 def umask() -> int:
@@ -46,3 +57,27 @@ def write_atomic(path: Path, data: bytes | str) -> Path:
             os.unlink(tmp)
         raise
     return path
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[Callable[[], str | None]]:
+    """Within it, SIGINT and SIGTERM are noted, not acted on; it gives a function naming
+    the first one received (``"SIGTERM"``) or ``None``. Outside the main thread (where no
+    handler can be set) and for a signal the process ignores, nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: None
+        return
+    received: list[int] = []
+
+    def note(signum: int, frame: object) -> None:
+        received.append(signum)
+
+    previous = {}
+    for signum in STOPPING:
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            previous[signum] = signal.signal(signum, note)
+    try:
+        yield lambda: signal.Signals(received[0]).name if received else None
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

@@ -52,6 +52,8 @@ OPTIONS = (
     ("-q, --quiet", "only results that are asked for (--json) and errors"),
 )
 WIDTH = 100
+#: the exit code of a command stopped by Ctrl-C (128 + SIGINT, as a shell reports it)
+INTERRUPTED_EXIT = 130
 
 
 class Command:
@@ -87,6 +89,8 @@ class Command:
             task = getattr(exc, "task", None)
             hint = f"relnox {task} --help" if task else "relnox --help"
             self._exit(message(exc, hint), USAGE_EXIT)
+        except KeyboardInterrupt:  # Ctrl-C: what changes files undid itself or completed
+            self._exit("relnox: stopped (Ctrl-C)", INTERRUPTED_EXIT)
         except Exception as exc:
             if not _is_exit(exc):
                 raise

@@ -10,6 +10,11 @@ or write (``--json``, the publish report) through :func:`redact`. A secret is ma
   in an error body: every base64 run is decoded (at each of the four alignments) and
   masked whole when the decoded bytes hold a secret, whatever the user name;
 - in the userinfo of any URL (``https://user:TOKEN@host/``), registered or not.
+
+What reaches a terminal also goes through :func:`shown`: a changelog, a file name or an
+index's answer may hold control characters (``ESC ]0;title BEL``, ``ESC [2J``, a lone
+``CR``, a right-to-left override) that would retitle, clear or rewrite the user's
+terminal, or hide what is printed; they are shown as escapes (``\\x1b``) instead.
 """
 
 from __future__ import annotations
@@ -45,6 +50,23 @@ def redact(text: str) -> str:
         for secret in sorted(_SECRETS, key=len, reverse=True):
             text = _pattern(secret).sub(MASK, text)
     return redact_url(text)
+
+
+#: control characters a terminal acts on (C0 but tab and newline, DEL, C1, a CR that
+#: ends no line) and the bidirectional overrides that reorder what is shown
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def shown(text: str) -> str:
+    """``text`` as it may reach a terminal or log: secrets masked (:func:`redact`) and
+    every control character written as its escape (``\\x1b``), so nothing relnox prints
+    can act on the terminal."""
+    return _CONTROLS.sub(_escaped, redact(text))
 
 
 def redact_url(text: str) -> str:
@@ -99,6 +121,6 @@ class RedactingFilter(logging.Filter):
             message += "\n" + logging.Formatter().formatException(record.exc_info)
             record.exc_info = None
             record.exc_text = None
-        record.msg = redact(message)
+        record.msg = shown(message)
         record.args = None
         return True

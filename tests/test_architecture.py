@@ -43,6 +43,8 @@ SCRATCH_WRITERS = {
     "guards/skew.py": "writes verify's check script and spec into its own temporary directory",
     "lock.py": "holds the repository's lock file open under flock; it notes only the holder",
     "tools/github.py": "appends to GITHUB_OUTPUT/GITHUB_STEP_SUMMARY, which the runner owns",
+    "publish/snapshot.py": "copies each file to upload into its own private temporary directory, "
+    "hashing it as it copies (the bytes checked are the bytes sent)",
 }
 WRITE_CALLS = {"write_text", "write_bytes"}
 

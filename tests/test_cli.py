@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from relnox.sample import generated_specs, git_init, write_workspace
+from relnox.sample import ProjectSpec, generated_specs, git_init, write_project, write_workspace
 from relnox.tools.index_server import LocalIndex, write_htpasswd
 from tests.conftest import run_relnox
 
@@ -188,3 +188,27 @@ def test_the_command_process_freezes_the_collectors_view_and_a_caller_is_left_al
         ["git", "log", "--format=%s", "-2"], cwd=sample, capture_output=True, text=True, check=True
     )
     assert log.stdout.count("gen-pkg0") == 2, log.stdout
+
+
+def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path) -> None:
+    """A Ctrl-C while a command reads the repository ends it without a traceback; git's
+    fsmonitor hook (run by doctor's ``git status``) plays the user pressing it."""
+    write_project(tmp_path / "repo", ProjectSpec("ctrl-c", "1.0.0"))
+    root = tmp_path / "repo"
+    git_init(root)
+    pidfile = tmp_path / "relnox.pid"
+    hook = tmp_path / "fsmonitor.sh"
+    hook.write_text(f'#!/bin/sh\nkill -INT "$(cat "{pidfile}")"\nsleep 1\nexit 1\n')
+    hook.chmod(0o755)
+    subprocess.run(["git", "config", "core.fsmonitor", str(hook)], cwd=root, check=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "relnox", "doctor"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    pidfile.write_text(str(proc.pid))
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert err.strip() == "relnox: stopped (Ctrl-C)"

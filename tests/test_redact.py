@@ -6,11 +6,14 @@ import base64
 import json
 import logging
 import re
+from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
 
-from relnox.redact import MASK, RedactingFilter, redact, register_secret
+from relnox.redact import MASK, RedactingFilter, redact, register_secret, shown
+from relnox.sample import ProjectSpec, git_init, write_project
+from tests.conftest import run_relnox
 
 SECRET = 'pypi-AgEI/cHl+wa S5vcmc=tok$en"q'
 
@@ -74,3 +77,30 @@ def test_the_log_filter_masks_the_message_its_arguments_and_a_traceback() -> Non
     message = record.getMessage()
     assert "sent ***" in message and "ValueError" in message
     assert SECRET not in message and record.exc_info is None
+
+
+ESCAPES = "\x1b]0;PWNED\x07\x1b[2J\x1b[31mred\x9b31m\u202etxt.exe\rover"
+
+
+def test_what_is_shown_acts_on_no_terminal() -> None:
+    """Title, clear screen, colour, a C1 CSI, a right-to-left override and a lone CR are
+    written as escapes; tab, newline and CRLF stay as they are; secrets are masked too."""
+    text = shown(f"- fix {ESCAPES} {SECRET}\tend\r\nnext")
+    assert text == (
+        "- fix \\x1b]0;PWNED\\x07\\x1b[2J\\x1b[31mred\\x9b31m\\u202etxt.exe\\x0dover "
+        f"{MASK}\tend\r\nnext"
+    )
+    record = logging.LogRecord("relnox", logging.INFO, "", 0, "%s", (ESCAPES,), None)
+    assert RedactingFilter().filter(record) and "\x1b" not in record.getMessage()
+
+
+def test_a_changelog_with_escape_sequences_is_shown_escaped(tmp_path: Path) -> None:
+    """``bump --dry-run`` prints the changelog's diff: an entry written to clear the
+    screen and retitle the terminal reaches it as text."""
+    write_project(tmp_path, ProjectSpec("esc-pkg", "1.0.0"))
+    (tmp_path / "CHANGELOG.md").write_text(f"# Changelog\n\n## [Unreleased]\n\n- {ESCAPES}\n")
+    git_init(tmp_path)
+    proc = run_relnox("bump", "--part", "minor", "--dry-run", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "\\x1b]0;PWNED\\x07\\x1b[2J" in proc.stdout
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]", proc.stdout + proc.stderr)

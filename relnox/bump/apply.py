@@ -5,14 +5,19 @@ Files are written through a temporary file in the same directory and
 or a git action fails, the tags made are deleted, a commit made is undone
 (``reset --soft``), the git index entries of the edited files are put back and
 every file gets its original bytes again.
+
+Ctrl-C and SIGTERM are held off while it runs (:func:`relnox.atomic.signals_held`): the
+step under way ends, and the bump is undone as after a failure, unless every step was
+done already (then it is complete, and stays so).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
-from relnox.atomic import write_atomic
+from relnox.atomic import signals_held, write_atomic
 from relnox.bump.model import BumpPlan, BumpResult
 from relnox.errors import GitError, RelnoxError, VersionError
 from relnox.files import read_bytes
@@ -40,7 +45,20 @@ def _restore_index(repo: Path, paths: list[str], entries: str) -> None:
 
 
 def apply(plan: BumpPlan) -> BumpResult:
-    """Write and commit ``plan``; on any failure undo everything and raise."""
+    """Write and commit ``plan``; on any failure, or a stop asked for, undo everything
+    and raise."""
+    with signals_held() as stopped:
+        return _apply(plan, stopped)
+
+
+def _go_on(stopped: Callable[[], str | None]) -> None:
+    """Before each step: a Ctrl-C or SIGTERM received ends the bump here (then undone)."""
+    signal_name = stopped()
+    if signal_name is not None:
+        raise GitError(f"the bump was stopped ({signal_name}) before it was complete")
+
+
+def _apply(plan: BumpPlan, stopped: Callable[[], str | None]) -> BumpResult:
     for edit in plan.edits:
         if read_bytes(edit.path) != edit.before:
             raise VersionError(f"{edit.path}: changed since the bump was planned; rerun the bump")
@@ -54,6 +72,7 @@ def apply(plan: BumpPlan) -> BumpResult:
     pushed = False
     try:
         for edit in plan.edits:
+            _go_on(stopped)
             try:
                 write_atomic(edit.path, edit.after)
             except OSError as exc:
@@ -62,6 +81,7 @@ def apply(plan: BumpPlan) -> BumpResult:
         logger.debug("bump: wrote %d file(s)", len(written))
         for action in plan.actions:
             assert repo is not None
+            _go_on(stopped)
             logger.debug("bump: %s", action.describe())
             _run_git(repo, action.kind, action.args)
             committed = committed or action.kind == "commit"
@@ -104,8 +124,8 @@ def _rollback(
                 git.git(repo, "tag", "-d", "--", name)
             except RelnoxError as exc:
                 problems.append(str(exc))
-        try:
-            if committed:
+        try:  # a commit a stopped git made before it ended counts too
+            if committed or git.head(repo) != old_head:
                 if old_head is None:
                     git.git(repo, "update-ref", "-d", "HEAD")
                 else:

@@ -3,7 +3,9 @@
 Outside a git repository ``--commit`` (the default), ``--tag`` and ``--push`` (and
 packages whose version lives in git tags) are refused, and so they are in a repository
 without a commit, where the bump's commit would be the first and hold only version
-files: both errors say the first step to take. Inside one: a dirty tree unless ``allow_dirty``,
+files: both errors say the first step to take. Inside one: a merge, rebase, cherry-pick,
+revert or bisect in progress (whatever the flags: the commit would end it or fail
+half-way), a dirty tree unless ``allow_dirty``,
 ``--commit/--tag`` on a detached HEAD unless ``allow_detached``, tag names git would
 refuse (checked with ``git check-ref-format``), tags that already exist, ``--push``
 without ``origin`` or on a detached HEAD. Tag names go after ``--`` in every argv.
@@ -14,6 +16,7 @@ are annotated (``-s`` with ``sign``); the push is one ``git push --atomic``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from relnox.bump.model import BumpOptions, BumpPlan, GitAction
 from relnox.errors import ConfigError, GitError
@@ -61,6 +64,8 @@ def git_plan(plan: BumpPlan, selected: Sequence[Package], options: BumpOptions) 
         raise GitError(
             "--tag without --commit would tag the commit before the bump's edits; add --commit"
         )
+    if commit and plan.edits and plan.repo is not None:
+        _refuse_other_repositories(plan, options.dry_run)
     annotations = _tag_annotations(plan, selected, selected if tag else vcs)
     plan.tags = list(annotations)
     root = plan.workspace.root
@@ -117,6 +122,9 @@ def _repository_ready(plan: BumpPlan, vcs: Sequence[Package], options: BumpOptio
             f"{FIRST_COMMIT.removeprefix('git init && ')}",
             dry_run,
         )
+    busy = git.in_progress(root) if wants else None
+    if busy is not None:  # --allow-dirty/--allow-detached cannot make such a commit right
+        _refuse(plan, f"{root}: {busy}; then bump", dry_run)
     dirty = [] if options.allow_dirty else git.dirty_files(root)
     if dirty:
         shown = ", ".join(dirty[:3]) + (f" and {len(dirty) - 3} more" if len(dirty) > 3 else "")
@@ -136,6 +144,27 @@ def _repository_ready(plan: BumpPlan, vcs: Sequence[Package], options: BumpOptio
             dry_run,
         )
     return True
+
+
+def _refuse_other_repositories(plan: BumpPlan, dry_run: bool) -> None:
+    """An edit in another git repository below this one (a submodule, a nested clone):
+    the bump's commit cannot hold it (git add: "Pathspec ... is in submodule")."""
+    assert plan.repo is not None
+    tops: dict[Path, Path] = {}
+    for edit in plan.edits:
+        folder = edit.path.parent
+        if folder not in tops:
+            tops[folder] = git.toplevel(folder) if git.is_repo(folder) else plan.repo
+        if tops[folder].resolve() != plan.repo.resolve():
+            where = relative(tops[folder], plan.repo)
+            _refuse(
+                plan,
+                f"{edit.path}: is in {where}, a git repository of its own (a submodule?), so "
+                "the bump's commit cannot hold it; release that package from its own "
+                f"repository (relnox in {where}), or leave it out of this bump with --package",
+                dry_run,
+            )
+            return
 
 
 def _tag_annotations(

@@ -315,6 +315,8 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
     names = list(options.packages)
     if changed_only or options.tag:
         workspace.require_history("bump --changed" if changed_only else "bump --tag")
+    elif to is None:  # relnox picks the version: never one already tagged, never below
+        workspace.require_history(f"bump --{'part' if part is not None else 'pre'}")
     selection = select_packages(workspace, names, changed=changed_only, rule=Rule.BUMP)
     selected, moved = selection.packages, list(selection.notes)
     today = options.today or date.today()

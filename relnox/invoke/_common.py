@@ -15,7 +15,7 @@ from relnox import _light
 from relnox.errors import RelnoxError
 from relnox.invoke._args import USAGE_EXIT, UsageError
 from relnox.log import QUIET_ENV, setup_logging
-from relnox.redact import redact
+from relnox.redact import shown
 
 F = TypeVar("F", bound=Callable[..., Any])
 VERBOSE_HELP = "more log output (repeatable: -vv also shows the tools relnox runs)"
@@ -97,7 +97,7 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
 
                     annotate_error(str(exc))
                 code = USAGE_EXIT if isinstance(exc, UsageError) else 1
-                text = redact(f"relnox: error: {exc}")
+                text = shown(f"relnox: error: {exc}")
                 if light:
                     raise _light.TaskExit(text, code) from None
                 from invoke.exceptions import Exit
@@ -154,7 +154,7 @@ def echo(text: str = "") -> None:
 def _write(text: str) -> None:
     """Write to stdout (secrets masked); a closed pipe ends quietly."""
     try:
-        sys.stdout.write(redact(text) + "\n")
+        sys.stdout.write(shown(text) + "\n")
         sys.stdout.flush()
     except BrokenPipeError:  # `relnox packages | head`: the reader left
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

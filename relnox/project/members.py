@@ -4,6 +4,7 @@ but still have releases."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -59,12 +60,17 @@ def member_dirs(
     dirs: list[Path] = []
     broken: list[Broken] = []
     seen: set[Path] = set()  # resolved once each: discovery stays linear in the member count
+    home = resolve(root)
+    where = setting or "[tool.uv.workspace] members"
     for pattern in globs:
         matches = [root] if pattern in (".", "", "./") else sorted(root.glob(pattern))
         for path in matches:
             if path.absolute() in excluded:
                 continue
             resolved, error = member_path(path, resolve)
+            if resolved is not None and not resolved.is_relative_to(home):
+                error = _outside_root(config.source, path, resolved, pattern, where)
+                resolved = None
             if error is not None:
                 broken.append(Broken(path, None, error))
             if resolved is None or resolved in excluded or resolved in seen:
@@ -72,6 +78,19 @@ def member_dirs(
             seen.add(resolved)
             dirs.append(path)
     return dirs, broken
+
+
+def _outside_root(
+    source: Path, path: Path, resolved: Path, pattern: str, where: str
+) -> ConfigError:
+    """A member that is not below the workspace's root (``../x``, or a link out of it):
+    a bump would write files that the release commit cannot hold, and uv refuses it too."""
+    shown = Path(os.path.normpath(path.absolute()))
+    link = f" (a symbolic link to {resolved})" if resolved != shown else ""
+    return ConfigError(
+        f"{source}: {where} entry {pattern!r} matches {shown}{link}, outside the "
+        f"workspace's root {source.parent}; move the project below the root or remove it from {where}"
+    )
 
 
 _NOT_PROJECTS = {

@@ -44,6 +44,7 @@ from relnox.publish.report import (
     write_report,
 )
 from relnox.publish.run import READERS, Waiting, upload_all, upload_jobs
+from relnox.publish.snapshot import snapshot
 from relnox.publish.tiers import graph_mermaid
 from relnox.publish.uploader import PackageUploader
 from relnox.stage import Runtime
@@ -286,7 +287,7 @@ def run_publish(plan: PublishPlan, runtime: Runtime | None = None) -> PublishRes
     workspace, options = plan.workspace, plan.options
     env = dict(os.environ if seams.environ is None else seams.environ)
     network = _network(workspace, options)
-    run, sleep, confirm = seams.run or watched_runner(network), seams.sleep, seams.confirm
+    confirm = seams.confirm
     dry_run, attestations = options.dry_run, options.attestations
     result = PublishResult(
         plan.repository,
@@ -315,6 +316,26 @@ def run_publish(plan: PublishPlan, runtime: Runtime | None = None) -> PublishRes
             raise PublishError(
                 f"publishing to {plan.repository.label} cancelled; nothing was uploaded"
             )
+    with snapshot(plan, attestations) as sent:  # the bytes checked are the bytes sent
+        _upload(sent, seams, result, env, network)
+    result.graph = graph_mermaid(names, workspace, result.package_statuses())
+    for line in result.fix_forward():
+        logger.warning("%s", line)
+    write_report(result, plan.manifest.dist_dir)
+    return result
+
+
+def _upload(
+    plan: PublishPlan,
+    seams: PublishRuntime,
+    result: PublishResult,
+    env: dict[str, str],
+    network: NetworkSettings,
+) -> None:
+    """Every file of ``plan`` to its index, tier by tier; outcomes into ``result``."""
+    workspace, options = plan.workspace, plan.options
+    run, sleep = seams.run or watched_runner(network), seams.sleep
+    attestations = options.attestations
     reader = index_reader(plan.repository, plan.credentials, network, sleep)
     uploader = PackageUploader(
         plan,
@@ -341,8 +362,3 @@ def run_publish(plan: PublishPlan, runtime: Runtime | None = None) -> PublishRes
         waiting=Waiting(options.wait),
         check_installable=seams.check_installable,
     )
-    result.graph = graph_mermaid(names, workspace, result.package_statuses())
-    for line in result.fix_forward():
-        logger.warning("%s", line)
-    write_report(result, plan.manifest.dist_dir)
-    return result

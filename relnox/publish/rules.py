@@ -136,11 +136,17 @@ def late_files(
     )
 
 
+#: the furthest a reset an index names is believed (a year): past it, or not a number of
+#: seconds at all (``1e300``, ``inf``, ``nan``, negative), it says nothing usable
+_LONGEST_RESET = 366 * 24 * 3600.0
+
+
 def _seconds(text: str) -> float | None:
     try:
-        return float(text)
+        seconds = float(text)
     except ValueError:
         return None
+    return seconds if 0 <= seconds <= _LONGEST_RESET else None
 
 
 def reset_time(headers: Mapping[str, str], now: datetime | None = None) -> datetime | None:
@@ -152,16 +158,17 @@ def reset_time(headers: Mapping[str, str], now: datetime | None = None) -> datet
     ratelimit = lower.get("ratelimit", "")
     found = re.search(r"(?:^|[;,\s])(?:reset|t)=(\d+(?:\.\d+)?)", ratelimit)
     if found:
-        seconds = float(found.group(1))
+        seconds = _seconds(found.group(1))
     elif "ratelimit-reset" in lower:
         seconds = _seconds(lower["ratelimit-reset"])
     if seconds is None and "retry-after" in lower:
         seconds = _seconds(lower["retry-after"])
         if seconds is None:
             try:
-                return parsedate_to_datetime(lower["retry-after"]).astimezone(timezone.utc)
-            except (TypeError, ValueError):
+                when = parsedate_to_datetime(lower["retry-after"]).astimezone(timezone.utc)
+            except (TypeError, ValueError, OverflowError):
                 return None
+            return when if abs((when - now).total_seconds()) <= _LONGEST_RESET else None
     return None if seconds is None else now + timedelta(seconds=seconds)
 
 

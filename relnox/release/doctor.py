@@ -54,6 +54,9 @@ class DoctorReport:
 
 
 def _working_tree(ws: Workspace) -> list[Check]:
+    busy = git.in_progress(ws.root)
+    if busy is not None:
+        return [Check("working tree", ERROR, busy)]
     dirty = git.dirty_files(ws.root)  # tracked files only: untracked ones never block
     if not dirty:
         return [Check("working tree", OK, "no uncommitted changes to tracked files")]

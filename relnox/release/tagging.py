@@ -12,13 +12,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from packaging.version import Version
 
+from relnox.atomic import signals_held
 from relnox.errors import GitError
 from relnox.paths import rel
 from relnox.project.sources import version_at as version_at_rev
@@ -336,36 +337,67 @@ class TagResult:
 def apply_tags(plan: TagPlan, runtime: Runtime | None = None) -> TagResult:
     """Create the planned tags; with ``push``, push every planned tag (created or skipped).
 
-    Tagging asks nobody; git's own credentials push."""
+    Tagging asks nobody; git's own credentials push. A push that fails, or a Ctrl-C or
+    SIGTERM (held off until the step under way ends), removes the tags this run made and
+    did not push: no tag is left that the remote refused."""
     repo, push, remote = plan.workspace.root, plan.options.push, plan.options.remote
     if push and plan.actions and not git.git(repo, "remote", "get-url", remote, check=False):
         raise GitError(f"{repo} has no remote {remote!r}; add it or pass --remote NAME")
-    for action in plan.to_create:
-        logger.info("tagging %s on %s", action.tag, action.commit[:12])
-        git.git(
-            repo,
-            "tag",
-            "-a",
-            "-m",
-            f"Release {action.package} {action.version}",
-            "--",
-            action.tag,
-            action.commit,
-        )
-    if push and plan.actions:
-        refs = [f"refs/tags/{a.tag}:refs/tags/{a.tag}" for a in plan.actions]
-        # at most three tags a push: GitHub starts no tag-triggered workflow for a push
-        # of more, so a release.yml on tags would silently never run for any of them
-        for batch in git.tag_batches(refs):
-            names = [ref.split(":", 1)[0].removeprefix("refs/tags/") for ref in batch]
-            logger.info("pushing %s to %s", ", ".join(names), remote)
-            try:
-                git.git(repo, "push", "--", remote, *batch)
-            except GitError as exc:
+    created: list[str] = []
+    pushed: set[str] = set()
+    with signals_held() as stopped:
+        try:
+            for action in plan.to_create:
+                _go_on(stopped)
+                logger.info("tagging %s on %s", action.tag, action.commit[:12])
+                git.git(
+                    repo,
+                    "tag",
+                    "-a",
+                    "-m",
+                    f"Release {action.package} {action.version}",
+                    "--",
+                    action.tag,
+                    action.commit,
+                )
+                created.append(action.tag)
+            if push and plan.actions:
+                _push_tags(plan, stopped, pushed)
+        except GitError as exc:
+            left = [name for name in created if name not in pushed]
+            for name in reversed(left):
+                git.git(repo, "tag", "-d", "--", name, check=False)
+            if left:
                 raise GitError(
-                    f"pushing tags to {remote} failed ({exc}); the tags exist locally: "
-                    "if the remote has a tag of the same name on another commit, bump the "
-                    "version"
+                    f"{exc}; the tags this run made and did not push were removed: "
+                    f"{', '.join(left)}"
                 ) from None
-    pushed = tuple(a.tag for a in plan.actions) if push else ()
-    return TagResult(tuple(a.tag for a in plan.to_create), pushed)
+            raise
+    return TagResult(tuple(created), tuple(a.tag for a in plan.actions) if push else ())
+
+
+def _go_on(stopped: Callable[[], str | None]) -> None:
+    signal_name = stopped()
+    if signal_name is not None:
+        raise GitError(f"tagging was stopped ({signal_name}) before it was complete")
+
+
+def _push_tags(plan: TagPlan, stopped: Callable[[], str | None], pushed: set[str]) -> None:
+    """Every planned tag to the remote, at most three a push; ``pushed`` holds those sent."""
+    repo, remote = plan.workspace.root, plan.options.remote
+    refs = [f"refs/tags/{a.tag}:refs/tags/{a.tag}" for a in plan.actions]
+    # at most three tags a push: GitHub starts no tag-triggered workflow for a push
+    # of more, so a release.yml on tags would silently never run for any of them; each
+    # push is atomic, so a refused tag leaves its batch's others unpushed too, not half
+    for batch in git.tag_batches(refs):
+        _go_on(stopped)
+        names = [ref.split(":", 1)[0].removeprefix("refs/tags/") for ref in batch]
+        logger.info("pushing %s to %s", ", ".join(names), remote)
+        try:
+            git.git(repo, "push", "--atomic", "--", remote, *batch)
+        except GitError as exc:
+            raise GitError(
+                f"pushing tags to {remote} failed ({exc}); if the remote has a tag of the same "
+                "name on another commit, bump the version"
+            ) from None
+        pushed.update(names)

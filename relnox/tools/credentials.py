@@ -32,6 +32,8 @@ from relnox.tools.repositories import (
     PYPI,
     TESTPYPI,
     Repository,
+    builtin_upload_url,
+    origin,
     pypirc_path,
     read_pypirc,
 )
@@ -125,19 +127,42 @@ def _pypirc_section(
     sections = read_pypirc(pypirc_path(environ))
     for password in (s.get("password") for s in sections.values()):
         register_secret(password)
-    if repository.name in sections:
-        return repository.name, sections[repository.name]
+    named = sections.get(repository.name or "")
+    if named is not None and _section_goes_to(repository, named):
+        return repository.name, named
     for name, section in sections.items():
         if section.get("repository") and _same_url(section["repository"], repository.upload_url):
             return name, section
     return "", {}
 
 
+def _section_goes_to(repository: Repository, section: Mapping[str, str]) -> bool:
+    """Whether a ``~/.pypirc`` section found by ``repository``'s name is for its index: the
+    section's ``repository =`` (twine's default for ``[pypi]`` and ``[testpypi]``) has the
+    same origin. A repository named ``pypi`` that points elsewhere (a
+    ``[tool.relnox.repositories] pypi = ...`` in the project) never gets PyPI's password."""
+    where = section.get("repository") or builtin_upload_url(repository.name or "")
+    if where is None or _stand_in(repository):
+        return True
+    return origin(where) == origin(repository.upload_url)
+
+
+def _stand_in(repository: Repository) -> bool:
+    """``pypi`` or ``testpypi`` pointed at an index on this machine (a rehearsal's)."""
+    return repository.name in (PYPI, TESTPYPI) and _on_this_machine(repository.upload_url)
+
+
+def _on_this_machine(url: str) -> bool:
+    return urlsplit(url).hostname in _LOOPBACK
+
+
 def token_variable(repository: Repository) -> str | None:
-    """``PYPI_TOKEN`` / ``TEST_PYPI_TOKEN`` when that variable applies to ``repository``."""
-    if repository.name == PYPI or (repository.is_production_pypi and repository.name != TESTPYPI):
+    """``PYPI_TOKEN`` / ``TEST_PYPI_TOKEN`` when ``repository`` is that index, by its address:
+    a project's ``pypi = "https://elsewhere/"`` gets neither (only a stand-in on this
+    machine, as a rehearsal's, gets its name's variable)."""
+    if repository.is_production_pypi or (_stand_in(repository) and repository.name == PYPI):
         return "PYPI_TOKEN"
-    if repository.name == TESTPYPI or repository.is_pypi:
+    if repository.is_pypi or _stand_in(repository):
         return "TEST_PYPI_TOKEN"
     return None
 
@@ -202,7 +227,7 @@ def resolve_credentials(
             "trusted publishing (GitHub Actions OIDC)", "trusted-publishing", TOKEN_USERNAME
         )
 
-    if urlsplit(repository.upload_url).hostname in _LOOPBACK:
+    if _on_this_machine(repository.upload_url):
         return Credentials("none (an index on this machine)", "anonymous", "relnox", "anonymous")
 
     raise PublishError(no_credentials_message(repository, on_actions=on_actions, can_mint=can_mint))

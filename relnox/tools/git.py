@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -33,9 +34,24 @@ def git(
     """Run ``git args`` in ``repo``; its stdout, stripped. Failures raise :class:`GitError`
     (naming ``what``, default the command) when ``check``."""
     result = run(repo, *args, input=input, env=env)
-    if check:
-        result.check(GitError, f"git {what or ' '.join(args)}", repo)
+    if check and not result.ok:
+        said = result.last_line()
+        hint = next((fix for marker, fix in _DAMAGE if marker in said.lower()), "")
+        raise GitError(f"git {what or ' '.join(args)} failed in {repo}: {said}{hint}")
     return result.output.strip()
+
+
+#: what git says of a damaged repository, and the way out (a bare git error names none)
+_DAMAGE = (
+    (
+        "missing object",
+        "; the repository is damaged (an object a ref names is gone): run git fsck to see "
+        "which, then fetch again (git fetch --tags) or clone the repository afresh",
+    ),
+    ("bad object", "; the repository is damaged: run git fsck, then clone it afresh"),
+    ("corrupt", "; the repository is damaged: run git fsck, then clone it afresh"),
+    ("unable to read", "; the repository is damaged: run git fsck, then clone it afresh"),
+)
 
 
 #: git's variables that move a work tree or stop git's search for one
@@ -73,9 +89,16 @@ def is_repo(path: Path) -> bool:
     asks about: the answer and the top level are kept while git would give them again)."""
     if _known_top(path) is not None:
         return True
-    answer = git(path, "rev-parse", "--is-inside-work-tree", "--show-toplevel", check=False)
-    lines = answer.splitlines()
+    result = run(path, "rev-parse", "--is-inside-work-tree", "--show-toplevel")
+    lines = result.output.strip().splitlines()
     if lines[:1] != ["true"]:
+        gone = re.search(r"not a git repository: (\S.*)", result.stderr)
+        if gone:  # a .git file naming a git directory that is not there (a moved worktree)
+            raise GitError(
+                f"{path}: its .git names the git directory {gone.group(1).strip()}, which git "
+                "cannot open; fix the gitdir: line of that .git file (git worktree repair), "
+                "or remove it and clone again"
+            )
         return False
     if len(lines) > 1:
         _TOPS[_key(path)] = Path(lines[1])
@@ -102,6 +125,32 @@ def dirty_files(repo: Path, *, untracked: bool = False) -> list[str]:
     out = git(repo, "status", "--porcelain", f"--untracked-files={mode}")
     # git() strips the output, so the first line may have lost its leading status blank
     return [line.split(maxsplit=1)[1] for line in out.splitlines() if line.strip()]
+
+
+#: what git leaves in its directory while an operation waits for the user, and how to end it
+_IN_PROGRESS = (
+    ("rebase-merge", "a rebase", "git rebase --continue or git rebase --abort"),
+    ("rebase-apply", "a rebase or git am", "git rebase --continue/--abort (git am --abort)"),
+    ("MERGE_HEAD", "a merge", "commit it (git commit) or git merge --abort"),
+    ("CHERRY_PICK_HEAD", "a cherry-pick", "git cherry-pick --continue or --abort"),
+    ("REVERT_HEAD", "a revert", "git revert --continue or --abort"),
+    ("BISECT_LOG", "a bisect", "git bisect reset"),
+)
+
+
+def in_progress(repo: Path) -> str | None:
+    """The git operation ``repo`` is in the middle of (a merge, rebase, cherry-pick,
+    revert, am or bisect) as ``"a merge is in progress (.git/MERGE_HEAD); ..."`` (with how
+    to end it), or None.
+    A commit made now would finish the user's operation or fail half-way through."""
+    names = [marker for marker, _, _ in _IN_PROGRESS]
+    args = [arg for name in names for arg in ("--git-path", name)]
+    out = git(repo, "rev-parse", *args, check=False)
+    for (_, what, fix), path in zip(_IN_PROGRESS, out.splitlines(), strict=False):
+        where = Path(path) if Path(path).is_absolute() else repo / path
+        if where.exists():
+            return f"{what} is in progress ({path}); finish or abort it first: {fix}"
+    return None
 
 
 def head(repo: Path) -> str | None:

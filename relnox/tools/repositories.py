@@ -183,6 +183,11 @@ class Repository:
         }
 
 
+def builtin_upload_url(name: str) -> str | None:
+    """The upload URL of ``pypi`` or ``testpypi`` (twine's defaults for those sections)."""
+    return dict(zip((PYPI, TESTPYPI), _twine_urls(), strict=True)).get(name)
+
+
 def builtin(name: str, environ: Mapping[str, str] | None = None) -> Repository | None:
     """``pypi``, ``testpypi`` or ``local``; ``None`` for any other name."""
     pypi, test = _twine_urls()

@@ -66,7 +66,9 @@ def test_a_link_outside_the_repository_is_refused(tmp_path: Path) -> None:
     source.mkdir()
     (source / "data.bin").symlink_to("/dev/zero")
     sdist = _sdist(tmp_path / "p-1.0.tar.gz", {"data.bin": "/dev/zero"})
-    with pytest.raises(BuildError, match=r"p-1\.0/data\.bin is a link to /dev/zero, outside the rep"):
+    with pytest.raises(
+        BuildError, match=r"p-1\.0/data\.bin is a link to /dev/zero, outside the rep"
+    ):
         resolve_outside_links(sdist, source)
 
 

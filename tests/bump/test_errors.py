@@ -244,3 +244,88 @@ def test_a_directory_outside_git_is_refused_unless_no_commit(tmp_path: Path) -> 
     )
     assert run_relnox("bump", "--part", "patch", "--no-commit", cwd=root).returncode == 0
     assert 'version = "0.1.1"' in (root / "pyproject.toml").read_text()
+
+
+def _stopped_merge(root: Path) -> str:
+    """A merge stopped before its commit (--no-commit), both sides the same: clean tree."""
+    run_git(root, "checkout", "-q", "-b", "side")
+    write_files(root, {"notes.txt": "same\n"})
+    run_git(root, "add", "notes.txt")
+    run_git(root, "commit", "-q", "-m", "side")
+    run_git(root, "checkout", "-q", "main")
+    write_files(root, {"notes.txt": "same\n"})
+    run_git(root, "add", "notes.txt")
+    run_git(root, "commit", "-q", "-m", "main")
+    run_git(root, "merge", "-q", "--no-ff", "--no-commit", "side")
+    return "a merge is in progress"
+
+
+def _stopped_cherry_pick(root: Path) -> str:
+    write_files(root, {"notes.txt": "one\n"})
+    run_git(root, "add", "notes.txt")
+    run_git(root, "commit", "-q", "-m", "one")
+    run_git(root, "checkout", "-q", "-b", "side")
+    write_files(root, {"notes.txt": "two\n"})
+    run_git(root, "commit", "-q", "-am", "two")
+    run_git(root, "checkout", "-q", "main")
+    write_files(root, {"notes.txt": "three\n"})
+    run_git(root, "commit", "-q", "-am", "three")
+    run_git(root, "cherry-pick", "side", check=False)  # a conflict: stops
+    write_files(root, {"notes.txt": "three\n"})
+    run_git(root, "add", "notes.txt")
+    return "a cherry-pick is in progress"
+
+
+def _stopped_bisect(root: Path) -> str:
+    run_git(root, "commit", "-q", "--allow-empty", "-m", "two")
+    run_git(root, "commit", "-q", "--allow-empty", "-m", "three")
+    run_git(root, "bisect", "start", "HEAD", "HEAD~2")
+    return "a bisect is in progress"
+
+
+@pytest.mark.parametrize("stop", [_stopped_merge, _stopped_cherry_pick, _stopped_bisect])
+def test_a_git_operation_in_progress_is_refused_before_any_file_changes(
+    tmp_path: Path, stop: Callable[[Path], str]
+) -> None:
+    """The bump's commit would finish the user's merge or fail half-way ("cannot do a
+    partial commit during a merge"): refused first, whatever --allow-* says; doctor too."""
+    root = _single(tmp_path / "repo")
+    git_init(root)
+    said = stop(root)
+    before, state = snapshot(root), git_state(root)
+    for flags in ([], ["--allow-dirty", "--allow-detached"]):
+        proc = run_relnox("bump", "--part", "minor", *flags, cwd=root)
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+        lines = error_lines(proc.stderr)
+        assert len(lines) == 1 and said in lines[0], lines
+        assert "finish or abort it first: " in lines[0]
+        assert snapshot(root) == before and git_state(root) == state
+    doctor = run_relnox("doctor", cwd=root)
+    assert doctor.returncode == 1 and said in doctor.stdout + doctor.stderr
+
+
+def test_a_package_in_a_submodule_is_refused_before_any_file_changes(tmp_path: Path) -> None:
+    """A member that is a git submodule: the superproject's commit cannot hold its files
+    (git add: "Pathspec ... is in submodule"), so the bump names it and changes nothing."""
+    sub = _single(tmp_path / "sub-origin")
+    git_init(sub)
+    root = write_workspace(tmp_path / "repo", [ProjectSpec("host-pkg", "0.1.0")])
+    git_init(root)
+    run_git(
+        root, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(sub), "packages/sub"
+    )
+    run_git(root, "commit", "-q", "-m", "Add the submodule")
+    before, state = snapshot(root), git_state(root)
+    proc = run_relnox("bump", "--part", "minor", cwd=root)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    lines = error_lines(proc.stderr)
+    assert len(lines) == 1, lines
+    assert (
+        f"{root / 'packages/sub/pyproject.toml'}: is in packages/sub, a git repository" in lines[0]
+    )
+    assert "--package" in lines[0]
+    assert snapshot(root) == before and git_state(root) == state
+    dry = run_relnox("bump", "--part", "minor", "--dry-run", cwd=root)
+    assert dry.returncode == 0 and "a git repository of its own" in dry.stdout + dry.stderr
+    alone = run_relnox("bump", "--part", "minor", "--package", "host-pkg", cwd=root)
+    assert alone.returncode == 0, alone.stderr

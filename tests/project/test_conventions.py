@@ -281,6 +281,27 @@ def test_shallow_clone_refuses_what_needs_tags(tmp_path: Path) -> None:
     assert proc.returncode == 1 and "shallow clone" in proc.stderr
 
 
+def test_a_shallow_clone_refuses_a_bump_that_picks_the_version(tmp_path: Path) -> None:
+    """v1.1.0 is released but not fetched: --part minor would offer it again. The bump
+    relnox computes needs every tag; --to names the version, so it still runs."""
+    origin = repo(
+        tmp_path / "origin", {"pyproject.toml": project("lib", "1.0.0")}, tags=["v1.0.0", "v1.1.0"]
+    )
+    commit(origin, {"a.txt": "a"})
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", "--no-tags", f"file://{origin}", str(clone))
+    for args in (["--part", "minor"], ["--part", "minor", "--dry-run"], ["--pre", "rc"]):
+        proc = run_relnox("bump", *args, "--no-commit", cwd=clone)
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+        assert proc.stderr.count("\n") == 1, proc.stderr
+        assert "is a shallow clone, so bump --" in proc.stderr
+        assert "git fetch --unshallow --tags" in proc.stderr
+    assert 'version = "1.0.0"' in (clone / "pyproject.toml").read_text()
+    chosen = run_relnox("bump", "--to", "1.2.0.dev3", "--no-commit", cwd=clone)
+    assert chosen.returncode == 0, chosen.stderr
+    assert 'version = "1.2.0.dev3"' in (clone / "pyproject.toml").read_text()
+
+
 def test_an_old_pre_release_above_the_line_does_not_block_it(tmp_path: Path) -> None:
     root = repo(tmp_path / "r", {"pyproject.toml": project("client", "0.27.0")}, tags=["0.27.0"])
     commit(root, {"pyproject.toml": project("client", "1.0.0b0")}, "1.0.0.beta0")

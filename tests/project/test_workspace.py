@@ -13,7 +13,7 @@ from relnox.errors import ConfigError, VersionError
 from relnox.project.discovery import discover, load_workspace
 from relnox.sample import ProjectSpec, demo_specs, write_project, write_workspace
 from tests.conftest import run_relnox
-from tests.shapes import project, repo, write
+from tests.shapes import git, project, repo, write
 
 
 def _write(path: Path, text: str) -> Path:
@@ -543,3 +543,39 @@ def test_workspace_members_in_examples_directories_are_not_released_unless_tagge
         },
     )
     assert [p.name for p in load_workspace(only).packages] == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("setting", "link"),
+    [
+        ('[tool.uv.workspace]\nmembers = ["../elsewhere", "libs/*"]\n', False),
+        ('[tool.relnox]\npackages = ["libs/*", "../elsewhere"]\n', False),
+        ('[tool.uv.workspace]\nmembers = ["libs/*"]\n', True),  # libs/b -> ../elsewhere
+    ],
+)
+def test_a_member_outside_the_workspace_root_is_refused(
+    tmp_path: Path, setting: str, link: bool
+) -> None:
+    """A bump would write a file the release commit cannot hold (and uv refuses it): a
+    member path climbing out of the root, or a link out of it, is an error naming both."""
+    root = tmp_path / "repo"
+    write_project(tmp_path / "elsewhere", ProjectSpec("stranger"))
+    write_project(root / "libs" / "a", ProjectSpec("pkg-a"))
+    _write(root / "pyproject.toml", setting)
+    if link:
+        (root / "libs" / "b").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(ConfigError) as info:
+        load_workspace(root)
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith(f"{root / 'pyproject.toml'}: ")
+    assert f"outside the workspace's root {root}; move the project below the root" in message
+    assert str(tmp_path / "elsewhere") in message
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "initial")
+    stranger = (tmp_path / "elsewhere" / "pyproject.toml").read_bytes()
+    result = run_relnox("bump", "--part", "minor", cwd=root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "outside the workspace's root" in result.stderr
+    assert (tmp_path / "elsewhere" / "pyproject.toml").read_bytes() == stranger

@@ -49,6 +49,27 @@ def test_reset_time_reads_ratelimit_then_retry_after() -> None:
     assert reset_time({"Retry-After": "soon"}, now) is None
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Retry-After": "1e300"},
+        {"Retry-After": "inf"},
+        {"Retry-After": "nan"},
+        {"Retry-After": "-5"},
+        {"RateLimit": "limit=4, remaining=0, reset=99999999999999999999"},
+        {"RateLimit-Reset": "1e400"},
+        {"Retry-After": "Fri, 31 Dec 9999 23:59:59 GMT"},
+    ],
+)
+def test_a_reset_no_clock_can_hold_says_nothing(headers: dict[str, str]) -> None:
+    """An index's absurd reset (past a year, not finite, negative) is read as no reset: the
+    message says it did not say, instead of failing on the date arithmetic."""
+    now = datetime(2026, 1, 2, 3, 4, tzinfo=timezone.utc)
+    assert reset_time(headers, now) is None
+    text = creation_limited("the index", CORE_WHEEL, ["demo-core"], headers, "slow down", now)
+    assert "it did not say when the limit resets" in text
+
+
 def test_policy_in_words() -> None:
     assert policy({"RateLimit-Policy": "4;w=86400"}) == "4 per 24h"
     assert policy({"ratelimit-policy": '"new-projects";q=4;w=86400'}) == "4 per 24h"
@@ -185,6 +206,19 @@ def test_a_429_for_a_new_project_is_never_retried_and_says_when_the_limit_resets
     resets = {f"{t + timedelta(hours=1):%Y-%m-%d %H:%M} UTC" for t in (before, after)}
     assert any(f"resets at {r}" in line for r in resets), line
     assert "Not created: demo-core, demo-extra" in line
+    assert os.listdir(index.data_dir) == []
+
+
+@pytest.mark.slow
+def test_a_429_with_an_absurd_retry_after_is_one_line(
+    ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+) -> None:
+    """``Retry-After: 1e300`` on a new project's 429: the refusal, not a traceback."""
+    limited = Reply(429, (("Retry-After", "1e300"),), b"Too many new projects", "Too Many")
+    proxy = serve(upstream=index.url, rule=lambda seen: limited if seen.method == "POST" else None)
+    run = relnox(ws, "-r", proxy.url, "-p", "demo-core")
+    assert run.code == 1 and "Traceback" not in run.err, run.err
+    assert "HTTP 429" in run.error_line and "it did not say when the limit resets" in run.error_line
     assert os.listdir(index.data_dir) == []
 
 

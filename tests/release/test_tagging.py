@@ -477,3 +477,21 @@ def test_a_final_that_needs_a_pre_release_of_the_run_is_refused(demo: Path, tmp_
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "demo-agents 0.2.0 goes to pypi, but it needs demo-core" in proc.stderr
     assert "release demo-core as a final version too" in proc.stderr
+
+
+def test_a_push_the_remote_refuses_leaves_no_tag_of_this_run(demo: Path, remote: Path) -> None:
+    """The remote has demo-core-v0.2.0 on another commit: the push is refused, and the two
+    tags this run made are removed again, so no local tag disagrees with the remote."""
+    git(demo, "tag", "demo-core-v0.2.0", "HEAD")
+    git(demo, "push", "-q", "origin", "demo-core-v0.2.0")
+    git(demo, "tag", "-d", "demo-core-v0.2.0")
+    bump_two(demo)
+    before = git(demo, "tag", "--list")
+    proc = run_relnox("tag", "--push", cwd=demo)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("relnox: error:")]
+    assert len(lines) == 1, proc.stderr
+    assert "pushing tags to origin failed" in lines[0]
+    assert "the tags this run made and did not push were removed: " in lines[0]
+    assert git(demo, "tag", "--list") == before
+    assert git(remote, "tag", "--list") == "demo-core-v0.2.0"

@@ -212,3 +212,38 @@ def test_pypirc_is_read_as_twine_reads_it(hermetic: Path) -> None:
         assert repo.upload_url.rstrip("/") == str(theirs["repository"]).rstrip("/"), name
         assert (ours.username, ours.password) == (theirs["username"], theirs["password"]), name
         assert ours.source == f"~/.pypirc [{name}]"
+
+
+@pytest.mark.parametrize("name", ["pypi", "testpypi"])
+def test_a_project_pointing_pypi_elsewhere_gets_none_of_pypis_secrets(
+    hermetic: Path, name: str
+) -> None:
+    """``[tool.relnox.repositories] pypi = "https://elsewhere/"`` in a repository: neither the
+    token variables nor ~/.pypirc's [pypi]/[testpypi] password go there; they belong to
+    PyPI's and TestPyPI's addresses, not to the names."""
+    from relnox.config import load_config
+
+    (hermetic / ".pypirc").write_text(
+        "[pypi]\nusername = __token__\npassword = rc-pypi-secret-9\n\n"
+        "[testpypi]\nusername = __token__\npassword = rc-test-secret-9\n",
+        encoding="utf-8",
+    )
+    config = load_config(
+        hermetic / "pyproject.toml",
+        {"repositories": {name: "https://elsewhere.invalid/legacy/"}},
+    )
+    repo = resolve(name, config, environ={"HOME": str(hermetic)})
+    assert repo.upload_url == "https://elsewhere.invalid/legacy/"
+    env = {"HOME": str(hermetic), "PYPI_TOKEN": "pypi-secret-9", "TEST_PYPI_TOKEN": "test-secret-9"}
+    with pytest.raises(PublishError, match="no credentials for uploading to ") as info:
+        creds(repo, env)
+    assert "elsewhere.invalid" in str(info.value) and "PYPI_TOKEN" not in str(info.value)
+    # PyPI itself, and a stand-in on this machine, still get their variables and sections
+    variable = "PYPI_TOKEN" if name == "pypi" else "TEST_PYPI_TOKEN"
+    assert creds(resolve(name, environ=env), env).source == variable
+    local = load_config(
+        hermetic / "pyproject.toml", {"repositories": {name: "http://127.0.0.1:9/"}}
+    )
+    assert creds(resolve(name, local, environ=env), env).source == variable
+    no_token = {"HOME": str(hermetic)}
+    assert creds(resolve(name, environ=no_token), no_token).source == f"~/.pypirc [{name}]"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from relnox.errors import GitError
 from relnox.tools import git
 
 
@@ -68,3 +69,46 @@ def test_a_repository_made_inside_or_removed_is_seen(tmp_path: Path, counted: Pa
     shutil.rmtree(inner / ".git")
     shutil.rmtree(root / ".git")
     assert not git.is_repo(inner)
+
+
+def _released(root: Path) -> Path:
+    from relnox.sample import ProjectSpec, git_init, write_project
+
+    write_project(root, ProjectSpec("hurt-pkg", "1.0.0"))
+    git_init(root)
+    subprocess.run(["git", "tag", "v1.0.0"], cwd=root, check=True)
+    return root
+
+
+def test_a_tag_naming_a_missing_object_says_the_repository_is_damaged(tmp_path: Path) -> None:
+    """A ref to an object that is gone: git's own line, then what to do about it."""
+    from tests.conftest import run_relnox
+
+    root = _released(tmp_path / "repo")
+    (root / ".git" / "refs" / "tags" / "v1.0.0").write_text("1" * 40 + "\n")
+    proc = run_relnox("bump", "--part", "minor", cwd=root)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    (line,) = proc.stderr.strip().splitlines()
+    assert f"missing object {'1' * 40}" in line
+    assert line.endswith(
+        "run git fsck to see which, then fetch again (git fetch --tags) or "
+        "clone the repository afresh"
+    )
+
+
+def test_a_git_file_naming_a_gone_directory_is_said_not_taken_for_no_repository(
+    tmp_path: Path,
+) -> None:
+    """A .git file whose gitdir: is gone (a moved worktree) is no "git init" case."""
+    from tests.conftest import run_relnox
+
+    root = _released(tmp_path / "repo")
+    shutil.rmtree(root / ".git")
+    (root / ".git").write_text(f"gitdir: {tmp_path / 'gone'}\n")
+    with pytest.raises(GitError, match=r"its \.git names the git directory"):
+        git.is_repo(root)
+    proc = run_relnox("bump", "--part", "minor", cwd=root)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    (line,) = proc.stderr.strip().splitlines()
+    assert str(tmp_path / "gone") in line and "git worktree repair" in line
+    assert "git init" not in line

@@ -1,0 +1,73 @@
+"""The bytes a publish sends are the bytes it checked: each file to upload is copied into a
+private directory, hashed as it is copied, just before the first upload.
+
+The plan hashed every file against the build manifest, but the uploader reads each file
+later, one after another: a file changed in ``dist/`` meanwhile (while an earlier file
+uploads, or while the user answers the confirmation) would be sent as it is then. The
+copy is what goes out, so a change after it cannot reach the index; a change before it
+is caught here, by its sha256, before anything is sent. PEP 740 attestations beside a
+file go with it when they are uploaded too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from relnox.errors import PublishError
+from relnox.publish.model import PublishPlan
+from relnox.tools.upload import attestations_of
+
+_CHUNK = 1024 * 1024
+
+
+def _copy_hashed(source: Path, target: Path) -> str:
+    """Copy ``source`` to ``target`` (a new file); the sha256 of the bytes copied."""
+    digest = hashlib.sha256()
+    with source.open("rb") as src, target.open("xb") as dst:
+        for chunk in iter(lambda: src.read(_CHUNK), b""):
+            digest.update(chunk)
+            dst.write(chunk)
+    return digest.hexdigest()
+
+
+@contextmanager
+def snapshot(plan: PublishPlan, attestations: bool = False) -> Iterator[PublishPlan]:
+    """``plan`` with every file to upload read from a private copy (removed afterwards);
+    a file whose bytes are no longer those the plan checked is refused before any upload."""
+    private = Path(tempfile.mkdtemp(prefix="relnox-publish-"))  # mode 0700: ours alone
+    try:
+        files = []
+        changed = []
+        for file in plan.files:
+            if file.action != "upload":
+                files.append(file)
+                continue
+            copy = private / file.filename
+            try:
+                sha256 = _copy_hashed(file.path, copy)
+            except OSError as exc:
+                raise PublishError(
+                    f"{file.path}: cannot be read ({exc.strerror or exc}); rebuild with "
+                    "relnox build-all; nothing was uploaded"
+                ) from None
+            if sha256 != file.sha256:
+                changed.append(f"{file.path} (sha256 {sha256}, checked {file.sha256})")
+            if attestations:
+                for attestation in attestations_of(file.path):
+                    shutil.copyfile(attestation, private / attestation.name)
+            files.append(dataclasses.replace(file, path=copy))
+        if changed:
+            raise PublishError(
+                f"changed since publish checked them: {'; '.join(changed)}; the files in "
+                f"{plan.manifest.dist_dir} must stay as built until the upload ends: rebuild "
+                "with relnox build-all and publish again; nothing was uploaded"
+            )
+        yield dataclasses.replace(plan, files=tuple(files))
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
