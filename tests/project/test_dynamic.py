@@ -699,3 +699,79 @@ def test_a_setup_py_read_by_its_text_skips_an_extensions_name(tmp_path: Path) ->
         encoding="utf-8",
     )
     assert name_of(tmp_path, {}) == "calc"
+
+
+INCREMENTAL = (
+    '"""Provides Twisty version information."""\n\nfrom incremental import Version\n\n'
+    "__version__ = Version({})\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("extra", "requires"),
+    [
+        ('[tool.hatch.version]\nsource = "incremental"\n', "hatch"),
+        ("[tool.incremental]\n", "setuptools"),
+    ],
+)
+def test_incremental_versions_from_its_version_file_not_from_tags(
+    tmp_path: Path, extra: str, requires: str
+) -> None:
+    """incremental's hatch source and setuptools hook read ``Version(...)`` of the
+    package's ``_version.py`` (``24.7.0.post0`` after the 24.7.0 tag): a bump rewrites the
+    call, never only tags."""
+    backend = "hatchling" if requires == "hatch" else "setuptools"
+    text = project("Twisty", None, backend=backend, extra=extra).replace(
+        "requires = [", 'requires = ["incremental", '
+    )
+    files = {
+        "pyproject.toml": text,
+        "src/twisty/__init__.py": "",
+        "src/twisty/_version.py": INCREMENTAL.format('"Twisty", 24, 7, 0, post=0'),
+    }
+    root = repo(tmp_path / "r", files, tags=["twisty-24.7.0", "twisty-24.7.0rc1"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version, pkg.version_source, pkg.vcs_versioned) == (
+        "24.7.0.post0",
+        "incremental",
+        False,
+    )
+    assert pkg.primary is not None and pkg.primary.path == root / "src/twisty/_version.py"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    version_py = root / "src/twisty/_version.py"
+    assert version_py.read_text() == INCREMENTAL.format('"Twisty", 24, 8, 0')
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(to="25.1.0rc2", allow_dirty=True)))
+    assert version_py.read_text() == INCREMENTAL.format('"Twisty", 25, 1, 0, release_candidate=2')
+    assert load_workspace(root).packages[0].version == "25.1.0rc2"
+    with pytest.raises(VersionError, match=r"Version\(\) cannot spell 25\.2\.0b1"):
+        plan_bump(load_workspace(root), BumpOptions(to="25.2.0b1", allow_dirty=True))
+
+
+def test_incremental_without_its_package_folder_names_the_setting(tmp_path: Path) -> None:
+    extra = '[tool.hatch.version]\nsource = "incremental"\n'
+    files = {"pyproject.toml": project("twisty", None, extra=extra), "other/__init__.py": ""}
+    root = repo(tmp_path / "r", files)
+    with pytest.raises(
+        VersionError, match=r"reads twisty/_version\.py .*\[tool\.incremental\] name"
+    ):
+        load_workspace(root)
+    write(root, {"src/twisty/_version.py": '__version__ = "1.0"\n'})
+    with pytest.raises(VersionError, match=r'no __version__ = Version\("twisty", major'):
+        load_workspace(root)
+
+
+def test_setup_py_use_incremental_reads_the_shipped_package_s_version_file(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools", "incremental"]\n'
+        'build-backend = "setuptools.build_meta"\n',
+        "setup.py": 'from setuptools import setup\n\nsetup(name="twisty", packages=["twisty"], '
+        'use_incremental=True, setup_requires=["incremental"])\n',
+        "twisty/__init__.py": "",
+        "twisty/_version.py": INCREMENTAL.format('"twisty", 3, 0, 1, dev=2'),
+    }
+    root = repo(tmp_path / "r", files, tags=["3.0.0"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) == ("3.0.1.dev2", "incremental")
