@@ -4,6 +4,7 @@ project's ``install_sources``."""
 
 from __future__ import annotations
 
+import fnmatch
 import itertools
 import os
 import re
@@ -159,12 +160,32 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
                 found.append(dotted[0])  # a package below its namespace
                 break
         else:
+            where, exclude = (
+                value if isinstance(value, list) else []
+                for value in (st_find.get("where"), st_find.get("exclude"))
+            )
             src = directory / "src"
-            if src.is_dir():
+            if where:  # setuptools finds every package below its where, but its exclude
+                found += [
+                    p.name
+                    for w in where
+                    if isinstance(w, str)
+                    for p in _packages_in(directory / w)
+                    if not any(fnmatch.fnmatchcase(p.name, str(x)) for x in exclude)
+                ]
+            elif src.is_dir():
                 found += sorted(p.name for p in src.iterdir() if (p / "__init__.py").is_file())
             elif "setuptools" in str(table(doc, "build-system").get("build-backend", "setuptools")):
                 found += _flat_layout(directory)
     return tuple(dict.fromkeys(p.split("/")[-1].split(".")[0] for p in found if p))
+
+
+def _packages_in(path: Path) -> list[Path]:
+    """The regular packages directly in ``path``, by name."""
+    try:
+        return sorted(p for p in path.iterdir() if (p / "__init__.py").is_file())
+    except OSError:
+        return []
 
 
 def _hatch_roots(sources: object) -> set[str]:

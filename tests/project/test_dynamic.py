@@ -775,3 +775,53 @@ def test_setup_py_use_incremental_reads_the_shipped_package_s_version_file(
     root = repo(tmp_path / "r", files, tags=["3.0.0"])
     (pkg,) = load_workspace(root).packages
     assert (pkg.version, pkg.version_source) == ("3.0.1.dev2", "incremental")
+
+
+def test_a_setup_py_version_constant_and_its_package_dir_are_read(tmp_path: Path) -> None:
+    """``VERSION = '7.0.0.dev0'`` passed as ``setup(version=VERSION)`` is the primary; its
+    ``package_dir={'': 'lib'}`` and ``packages=[...]`` say what ships, so the copy in
+    ``lib/yamlish/__init__.py`` is a secondary a bump rewrites too."""
+    setup_py = (
+        "from setuptools import setup\n\nNAME = 'PyYamlish'\nVERSION = '7.0.0.dev0'\n\n"
+        "if __name__ == '__main__':\n    setup(name=NAME, version=VERSION,\n"
+        "          package_dir={'': 'lib'}, packages=['yamlish', '_yamlish'])\n"
+    )
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+        'build-backend = "setuptools.build_meta"\n',
+        "setup.py": setup_py,
+        "lib/yamlish/__init__.py": "__version__ = '7.0.0.dev0'\n",
+        "lib/_yamlish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["6.0.3"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version, pkg.import_packages) == ("7.0.0.dev0", ("yamlish", "_yamlish"))
+    assert [loc.path for loc in pkg.locations] == [
+        root / "setup.py",
+        root / "lib/yamlish/__init__.py",
+    ]
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert "VERSION = '7.0.0'\n" in (root / "setup.py").read_text()
+    assert (root / "lib/yamlish/__init__.py").read_text() == "__version__ = '7.0.0'\n"
+    # bound twice (a computed suffix): not a literal setup.py holds
+    write(root, {"setup.py": setup_py.replace("\nif", "VERSION += '.post1'\nif")})
+    with pytest.raises(VersionError, match=r"setup\.py computes the version"):
+        load_workspace(root)
+
+
+def test_a_setup_py_find_packages_where_is_a_source_root(tmp_path: Path) -> None:
+    setup_py = (
+        "from setuptools import setup, find_packages\n\n"
+        "setup(name='nested-app', version='1.0', package_dir={'': 'code'},\n"
+        "      packages=find_packages(where='code', exclude=['tests*']))\n"
+    )
+    files = {
+        "setup.py": setup_py,
+        "code/appcore/__init__.py": "__version__ = '1.0'\n",
+        "code/tests/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files)
+    (pkg,) = load_workspace(root).packages
+    assert pkg.import_packages == ("appcore",)
+    assert [loc.path for loc in pkg.locations][1:] == [root / "code/appcore/__init__.py"]
