@@ -50,7 +50,7 @@ def source_roots(directory: Path, doc: Mapping[str, Any]) -> tuple[Path, ...]:
 _MESON_SKIP = {
     "build", "builddir", "subprojects", "vendored", "tests", "test", "docs", "node_modules",
 }  # fmt: skip
-_MESON_SUBDIR = re.compile(r"""\bsubdir\s*:\s*['"]([\w.-]+)['"]""")
+_MESON_SUBDIR = re.compile(r"""\bsubdir\s*:\s*['"]([\w.-]+(?:/[\w.-]+)*)/?['"]""")
 _MESON_INIT = re.compile(r"""['"]((?:[\w.-]+/)*[\w.-]+)/__init__\.py['"]""")
 
 
@@ -76,16 +76,30 @@ def meson_packages(directory: Path, depth: int = 4) -> tuple[Path, ...]:
             text = (base / "meson.build").read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        if "install_sources" not in text:
-            continue
-        for name in _MESON_SUBDIR.findall(text):
-            if name == base.name and (base / "__init__.py").is_file():
-                found.append(base)
-        for path in _MESON_INIT.findall(text):
-            package = base / path
-            if len(Path(path).parts) == 1 and (package / "__init__.py").is_file():
-                found.append(package)
+        for call in text.split("install_sources(")[1:]:
+            found += _installed_top(base, call)
     return tuple(dict.fromkeys(found))
+
+
+def _installed_top(base: Path, call: str) -> list[Path]:
+    """The top-level packages one ``install_sources(`` call (``call``: its text on) of
+    ``base/meson.build`` installs. With ``subdir: 'numpy/fft/tests'`` the files land in
+    that directory: the top package is its first part, the source directory holding that
+    path's tail (``tests/__init__.py`` of ``numpy/fft/meson.build``: ``numpy``, not
+    ``tests``). Without one, ``pkg/__init__.py`` names ``pkg/`` beside meson.build."""
+    subdir = _MESON_SUBDIR.search(call)
+    if subdir is None:
+        return [
+            base / path
+            for path in _MESON_INIT.findall(call)
+            if len(Path(path).parts) == 1 and (base / path / "__init__.py").is_file()
+        ]
+    parts = Path(subdir.group(1)).parts
+    for source in [base] + [base / path for path in _MESON_INIT.findall(call)]:
+        if source.parts[-len(parts) :] == parts:
+            top = source.parents[len(parts) - 2] if len(parts) > 1 else source
+            return [top] if (top / "__init__.py").is_file() else []
+    return []
 
 
 def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple[str, ...]:

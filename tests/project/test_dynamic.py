@@ -325,7 +325,8 @@ def test_setuptools_flat_layout_module_with_another_name_is_seen(tmp_path: Path)
 
 
 def test_meson_installed_packages_are_read_from_meson_build(tmp_path: Path) -> None:
-    """meson-python ships what meson.build installs: ``subdir: 'pkg'`` or ``pkg/__init__.py``."""
+    """meson-python ships what meson.build installs: ``subdir: 'pkg'`` or ``pkg/__init__.py``;
+    a ``subdir: 'bpy/fft/tests'`` installs below ``bpy``, never a top-level ``tests``."""
     files = {
         "a/pyproject.toml": project("a-dist", None, backend="meson"),
         "a/meson.build": "project('a-dist', version: '1.3.0.dev1')\nsubdir('lib/alib')\n",
@@ -337,6 +338,14 @@ def test_meson_installed_packages_are_read_from_meson_build(tmp_path: Path) -> N
         "b/pyproject.toml": project("b-python", "0.5.0", backend="meson"),
         "b/meson.build": "project('b-python')\npy.install_sources('bpy/__init__.py')\n",
         "b/bpy/__init__.py": INIT.format("0.5.0"),
+        # numpy's shape: each subpackage's meson.build installs its tests/ below it
+        "b/bpy/fft/meson.build": (
+            "py.install_sources(['__init__.py'], subdir: 'bpy/fft')\n"
+            "py.install_sources(\n  ['tests/__init__.py', 'tests/test_fft.py'],\n"
+            "  subdir: 'bpy/fft/tests',\n  install_tag: 'tests'\n)\n"
+        ),
+        "b/bpy/fft/__init__.py": "",
+        "b/bpy/fft/tests/__init__.py": "",
     }
     root = repo(tmp_path / "r", files)
     for name, module, path in (
