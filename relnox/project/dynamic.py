@@ -30,7 +30,12 @@ from pathlib import Path
 from typing import Any
 
 from relnox.errors import VersionError
-from relnox.project.dynamic_native import cargo_version, meson_version, scikit_build_version
+from relnox.project.dynamic_native import (
+    cargo_version,
+    meson_computed,
+    meson_version,
+    scikit_build_version,
+)
 from relnox.project.incremental import incremental_version, opted_in, setup_py_incremental
 from relnox.project.pyproject import VCS_SOURCE
 from relnox.project.setup_py import followed, setup_py_literal, setup_py_reads, setup_py_toml
@@ -219,8 +224,10 @@ def dynamic_version(
     found = scikit_build_version(directory, doc)
     if found is not None:
         return found
-    if backend.startswith("mesonpy") and (directory / "meson.build").is_file():
-        return meson_version(directory)
+    meson = backend.startswith("mesonpy") and (directory / "meson.build").is_file()
+    found = meson_version(directory) if meson else None
+    if found is not None:
+        return found
     if opted_in(doc, build_requires):
         return incremental_version(directory, doc, "[tool.incremental]")
     plugin = vcs_plugin(doc, build_requires)
@@ -229,6 +236,8 @@ def dynamic_version(
     prefix = versioneer_prefix(directory, doc)
     if prefix is not None:
         return VCS_SOURCE, [], f"versioneer (versions from git tags, tag_prefix = {prefix!r})"
+    if meson:  # project() computes it, with no plugin of git tags around
+        return meson_computed(directory, roots)
     found = setup_cfg_version(directory, metadata, roots)
     if found is not None:
         return found

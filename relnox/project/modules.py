@@ -51,6 +51,9 @@ _MESON_SKIP = {
     "build", "builddir", "subprojects", "vendored", "tests", "test", "docs", "node_modules",
 }  # fmt: skip
 _MESON_SUBDIR = re.compile(r"""\bsubdir\s*:\s*['"]([\w.-]+(?:/[\w.-]+)*)/?['"]""")
+_MESON_SUBDIR_INSTALL = re.compile(
+    r"""\binstall_subdir\(\s*['"]([\w.-]+)/?['"]\s*,\s*install_dir\s*:\s*\w+\.get_install_dir\(\s*\)\s*[,)]"""
+)
 _MESON_INIT = re.compile(r"""['"]((?:[\w.-]+/)*[\w.-]+)/__init__\.py['"]""")
 
 
@@ -78,6 +81,9 @@ def meson_packages(directory: Path, depth: int = 4) -> tuple[Path, ...]:
             continue
         for call in text.split("install_sources(")[1:]:
             found += _installed_top(base, call)
+        for path in _MESON_SUBDIR_INSTALL.findall(text):  # a whole directory, at the top
+            if (base / path / "__init__.py").is_file():
+                found.append(base / path)
     return tuple(dict.fromkeys(found))
 
 

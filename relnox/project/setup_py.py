@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -302,17 +303,27 @@ def setup_py_reads(directory: Path, roots: Sequence[Path]) -> Found | None:
     setup_py = directory / "setup.py"
     if not setup_py.is_file():
         return None
-    tree = _tree(setup_py)
+    return script_reads(setup_py, directory, roots, "setup.py", "setup.py")
+
+
+def script_reads(
+    script: Path, directory: Path, roots: Sequence[Path], source: str, what: str
+) -> Found | None:
+    """The one file of the project at ``directory`` holding a literal ``__version__`` that
+    ``script`` imports or spells the path of (relative to the script's own directory, as
+    ``os.path.join(os.path.dirname(__file__), "../__init__.py")`` is); ``None`` if none."""
+    tree = _tree(script)
     if tree is None:
         return None
     holding: dict[Path, VersionLocation] = {}
-    for path in _named_files(tree, directory, [directory, *roots]):
+    for path in _named_files(tree, script.parent, [directory, *roots]):
+        path = Path(os.path.normpath(path))
         try:
             resolved = path.resolve()
             resolved.relative_to(directory.resolve())
         except (OSError, ValueError):
             continue
-        if resolved not in holding:
+        if resolved not in holding and resolved != script.resolve():
             loc = python_location(path, top_level=True)
             if loc is not None:
                 holding[resolved] = loc
@@ -321,12 +332,12 @@ def setup_py_reads(directory: Path, roots: Sequence[Path]) -> Found | None:
     names = [loc.path.relative_to(directory).as_posix() for loc in holding.values()]
     if len(holding) > 1:
         raise VersionError(
-            f"{setup_py}: setup.py reads a __version__ of {' and of '.join(names)}; "
+            f"{script}: {what} reads a __version__ of {' and of '.join(names)}; "
             f'set [tool.relnox] version-files = ["{names[0]}"] (the one the release '
             f"writes) in {directory / 'pyproject.toml'}"
         )
     (loc,) = holding.values()
-    return "setup.py", [loc], f"setup.py reads __version__ of {names[0]}"
+    return source, [loc], f"{what} reads __version__ of {names[0]}"
 
 
 def setup_py_keywords(directory: Path) -> frozenset[str] | None:

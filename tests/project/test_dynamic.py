@@ -834,3 +834,59 @@ def test_a_setup_py_find_packages_where_is_a_source_root(tmp_path: Path) -> None
     (pkg,) = load_workspace(root).packages
     assert pkg.import_packages == ("appcore",)
     assert [loc.path for loc in pkg.locations][1:] == [root / "code/appcore/__init__.py"]
+
+
+SCRIPT_VERSION = (
+    "import os\n\ninit = os.path.join(os.path.dirname(__file__), '../__init__.py')\n"
+    "line = next(l for l in open(init) if l.startswith('__version__'))\n"
+    "print(line.split(' = ')[1].strip().strip('\"'))\n"
+)
+
+
+def test_meson_version_from_a_script_reading_the_package_is_read_there(tmp_path: Path) -> None:
+    """``project(version: run_command('skl/_build_utils/version.py', ...))`` whose script
+    reads ``../__init__.py``: the version is that file's, and ``install_subdir('skl')``
+    ships ``skl`` (scikit-learn's shape)."""
+    meson = (
+        "project(\n  'sci-kit',\n  'c',\n  version: run_command('skl/_build_utils/version.py', "
+        "check: true).stdout().strip(),\n)\n"
+        "py = import('python').find_installation(pure: false)\n"
+        "install_subdir('skl', install_dir: py.get_install_dir())\n"
+    )
+    files = {
+        "pyproject.toml": project("sci-kit", None, backend="meson"),
+        "meson.build": meson,
+        "skl/__init__.py": INIT.format("1.9.dev0"),
+        "skl/_build_utils/__init__.py": "",
+        "skl/_build_utils/version.py": SCRIPT_VERSION,
+    }
+    root = repo(tmp_path / "r", files, tags=["1.8.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version, pkg.version_source, pkg.import_packages) == ("1.9.dev0", "meson", ("skl",))
+    assert pkg.primary is not None and pkg.primary.path == root / "skl/__init__.py"
+    assert "run_command('skl/_build_utils/version.py') reads __version__ of skl/__init__.py" in (
+        pkg.evidence
+    )
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert (root / "skl/__init__.py").read_text() == INIT.format("1.9")
+
+
+def test_meson_version_computed_by_versioneer_is_versioned_by_tags(tmp_path: Path) -> None:
+    """``run_command(['generate_version.py', '--print'])`` with ``[tool.versioneer]``
+    (pandas' shape): versions from the tags versioneer matches, not an error."""
+    extra = '[tool.versioneer]\nVCS = "git"\nstyle = "pep440"\ntag_prefix = "v"\n'
+    files = {
+        "pyproject.toml": project("pandish", None, backend="meson", extra=extra),
+        "meson.build": "project('pandish', 'c',\n    version: run_command(['generate_version.py',"
+        " '--print'], check: true).stdout().strip(),\n)\n",
+        "generate_version.py": "import versioneer\nprint(versioneer.get_version())\n",
+        "pandish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["v2.3.0"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.vcs_versioned) == ("2.3.0", True)
+    assert load_workspace(root).tag_for(pkg) == "v2.3.0"
+    write(root, {"pyproject.toml": project("pandish", None, backend="meson")})
+    with pytest.raises(VersionError, match=r"project\(\) computes its version"):
+        load_workspace(root)
