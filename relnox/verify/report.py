@@ -131,7 +131,8 @@ def render_report(report: VerifyReport) -> list[str]:
     lines.append(
         f"{good}/{len(checked)} package checks passed"
         + (f", {skipped} skipped" if skipped else "")
-        + f" in {report.seconds:.1f}s ({report.installer}, Python {report.python or '?'}; {steps})"
+        + f" in {report.seconds:.1f}s"
+        + (f" ({report.installer}, Python {report.python}; {steps})" if report.python else "")
     )
     return lines
 

@@ -133,9 +133,10 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
 
 
 def _each(runs: list[_RoundRun]) -> Iterator[_RoundRun]:
-    """Each round run, in order: one in this thread, several in parallel."""
-    if len(runs) == 1:
-        yield runs[0].run()
+    """Each round run, in order: one in this thread, several in parallel (none when every
+    package was skipped)."""
+    if len(runs) <= 1:
+        yield from (run.run() for run in runs)
         return
     with ThreadPoolExecutor(max_workers=len(runs)) as pool:
         yield from pool.map(lambda run: run.run(), runs)
