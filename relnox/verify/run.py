@@ -57,7 +57,13 @@ from relnox.verify.model import (
     VerifyPlan,
 )
 from relnox.verify.plan import copy_checked, plan_verify
-from relnox.verify.report import MISSING_EXTRA, PackageResult, VerifyReport, render_report
+from relnox.verify.report import (
+    MISSING_EXTRA,
+    REFUSED_ARGS,
+    PackageResult,
+    VerifyReport,
+    render_report,
+)
 from relnox.verify.smoke import (
     Check,
     WheelFacts,
@@ -534,12 +540,27 @@ class _RoundRun:
                 needs = None if result.ok or owner is None else self._needs_extra(owner, result)
                 if needs is not None:  # the script says which extra it needs: not a fault
                     check = Check(label, False, f"{needs}\n{detail}")
+                elif label.startswith("script ") and _refused(result):
+                    said = f"{REFUSED_ARGS} {_join(argv[1:]) or '(none)'}"
+                    check = Check(label, False, f"{said}\n{detail}")
                 if owner is None:
                     prefix = f"[{self.round.kind}] " if len(self.plan.rounds) > 1 else ""
                     self.commands.append(dataclasses.replace(check, name=prefix + label))
                 else:
                     self.results[owner].checks.append(check)
                     self.results[owner].seconds += result.seconds
+
+
+def _refused(result: Result) -> bool:
+    """A console script that ran (its entry point imported and its code ran: no traceback,
+    no timeout) and exited non-zero on the arguments it was started with (twisted's
+    ``mailmail --help``: "No recipients specified.")."""
+    text = f"{result.output}\n{result.stderr}"
+    return (
+        not result.ok
+        and result.returncode != proc.TIMED_OUT
+        and "Traceback (most recent call last)" not in text
+    )
 
 
 #: ``name[extra]`` or ``name[a,b]`` as a script's own message spells an install

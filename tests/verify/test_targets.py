@@ -17,6 +17,7 @@ from relnox.tools.envs import find_python
 from relnox.verify import VerifyOptions
 from relnox.verify.in_env import import_names
 from relnox.verify.report import (
+    ARGS,
     EXTRA,
     INTERPRETER,
     NETWORK,
@@ -305,3 +306,30 @@ def test_a_script_that_names_the_extra_it_needs_is_not_the_packages_fault(
         workspace, VerifyOptions(packages=["say-tool"], offline=True, extras=["cli"])
     )
     assert report.ok, "\n".join(render_report(report))
+
+
+def test_a_script_that_runs_but_refuses_its_arguments_names_the_setting(
+    tmp_path: Path,
+) -> None:
+    """A console script that does not take ``--help`` (twisted's ``mailmail``: "No
+    recipients specified.", exit 1, no traceback) ran: its fix is the script's own
+    script-args, named in the closing message, not "the package itself"."""
+    root = write_workspace(tmp_path / "ws", [ProjectSpec("mail-tool", script=True)])
+    _edit(
+        root / "packages" / "mail-tool" / "mail_tool" / "__init__.py",
+        "    import sys\n",
+        "    import sys\n    print('No recipients specified.')\n    return 1\n",
+    )
+    uv_build(root, root / "dist")
+    report = verify_install(load_workspace(root), VerifyOptions(offline=True))
+    (result,) = report.results
+    [failed] = result.failed
+    assert failed.name == "script mail-tool" and failure_cause(failed) == ARGS
+    assert "No recipients specified." in failed.detail
+    assert closing_message(report).endswith(
+        "(--help unless set): mail-tool; give them ones they take, or skip them: "
+        "[tool.relnox.verify] script-args = { mail-tool = false }"
+    )
+    with (root / "pyproject.toml").open("a", encoding="utf-8") as fh:
+        fh.write("\n[tool.relnox.verify]\nscript-args = { mail-tool = false }\n")
+    assert verify_install(load_workspace(root), VerifyOptions(offline=True)).ok
