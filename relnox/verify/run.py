@@ -26,6 +26,7 @@ import re
 import shutil
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -516,6 +517,16 @@ class _RoundRun:
                     f"{MISSING_EXTRA} {spelled} (the script says so itself), which this "
                     f"check did not install; check it with --extras {spelled}"
                 )
+        missing = _NO_MODULE.findall(f"{result.output}\n{result.stderr}")
+        for module in dict.fromkeys(canonicalize_name(m.split(".")[0]) for m in missing):
+            bringing = [e for e, dist in facts.extra_requires if dist == module]
+            if bringing and not {canonicalize_name(e) for e in bringing} & installed:
+                sizes = Counter(e for e, _dist in facts.extra_requires)
+                spelled = f"{owner}[{min(bringing, key=lambda e: sizes[e])}]"  # the smallest
+                return (
+                    f"{MISSING_EXTRA} {spelled} (which requires {module}, the module it cannot "
+                    f"import), which this check did not install; check it with --extras {spelled}"
+                )
         return None
 
     def _run_jobs(
@@ -564,6 +575,7 @@ def _refused(result: Result) -> bool:
 
 
 #: ``name[extra]`` or ``name[a,b]`` as a script's own message spells an install
+_NO_MODULE = re.compile(r"""No module named ['"]([\w.]+)['"]""")
 _EXTRA_RE = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)\[([A-Za-z0-9._,-]+)\]")
 
 #: what uv and pip say when a version is not (yet) on an index
