@@ -32,6 +32,7 @@ scheme is ``semver``; a result that does not increase is a :class:`VersionError`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from packaging.version import InvalidVersion, Version
@@ -272,16 +273,37 @@ def check_increase(old: Version, new: Version, what: str) -> None:
         )
 
 
-def next_version(current: str, part: str, *, pre: str | None = None, scheme: str = "pep440") -> str:
-    """The version after ``current`` for ``part``, written in ``scheme``.
+def next_version(
+    current: str,
+    part: str,
+    *,
+    pre: str | None = None,
+    scheme: str = "pep440",
+    taken: Callable[[Version], bool] | None = None,
+) -> str:
+    """The version after ``current`` for ``part``, written in ``scheme``; one ``taken``
+    says is released (by a tag on another branch) is stepped over by the same part.
 
     >>> next_version("2.0.0", "pre", pre="alpha", scheme="semver")
     '2.0.1-alpha.0'
+    >>> next_version("5.6.2", "patch", taken=lambda v: str(v) == "5.6.3")
+    '5.6.4'
     """
     old = parse_version(current, "current version")
-    new = bump_version(old, part, pre)
+    new = _untaken(old, part, pre, taken)
     check_increase(old, new, f"bumping {current} by {part!r}")
     return written(old, new, scheme)
+
+
+def _untaken(
+    old: Version, part: str, pre: str | None, taken: Callable[[Version], bool] | None
+) -> Version:
+    """``part``'s bump of ``old``, bumped again while ``taken`` says a tag released it (a
+    main branch at 5.6.2 once 5.6.3 is out of a release branch: its next patch is 5.6.4)."""
+    new = bump_version(old, part, pre)
+    while taken is not None and part != "release" and taken(new):
+        new = bump_version(new, part, pre)
+    return new
 
 
 def written(old: Version, new: Version, scheme: str) -> str:
@@ -310,8 +332,10 @@ def target_version(
     pre: str | None = None,
     scheme: str = "pep440",
     where: str = "current version",
+    taken: Callable[[Version], bool] | None = None,
 ) -> str:
-    """``--to`` or ``--part``: the checked new version for ``current``."""
+    """``--to`` or ``--part``: the checked new version for ``current``; a ``--part`` one
+    steps over the versions ``taken`` (see :func:`next_version`)."""
     if (part is None) == (to is None):
         if part is None and pre is not None:
             part = "pre"
@@ -328,7 +352,7 @@ def target_version(
         check_increase(old, new, f"{where}: --to {to}")
     else:
         assert part is not None
-        new = bump_version(old, part, pre)
+        new = _untaken(old, part, pre, taken)
         check_increase(old, new, f"{where}: bumping {current} by {part!r}")
     return written(old, new, scheme)
 

@@ -35,7 +35,7 @@ from relnox.errors import ConfigError, VersionError
 from relnox.files import read_bytes
 from relnox.paths import rel as relative
 from relnox.paths import written_path
-from relnox.project.changes import bump_base, dated_spelling
+from relnox.project.changes import bump_base, dated_spelling, released_elsewhere
 from relnox.project.pins import rewrite_requirement
 from relnox.project.selection import Rule, select_packages
 from relnox.project.sources import read_text, stray_tag_hint
@@ -44,7 +44,14 @@ from relnox.project.validate import check_file_name
 from relnox.project.workspace import Package, Workspace
 from relnox.stage import Runtime
 from relnox.tools import git
-from relnox.versioning import PARTS, check_increase, dated_version, parse_version, target_version
+from relnox.versioning import (
+    PARTS,
+    bump_version,
+    check_increase,
+    dated_version,
+    parse_version,
+    target_version,
+)
 
 __all__ = ["BumpPlan", "BumpResult", "FileEdit", "GitAction", "apply_bump", "plan_bump"]
 
@@ -70,6 +77,7 @@ def _new_versions(
     to: str | None,
     pre: str | None,
     today: date,
+    notes: list[str] | None = None,
 ) -> dict[str, tuple[str, str]]:
     scheme = workspace.config.version_scheme
     versions: dict[str, tuple[str, str]] = {}
@@ -95,10 +103,24 @@ def _new_versions(
                 parse_version(pkg.version), parse_version(new), f"{pkg.pyproject}: today's date"
             )
         elif len(set(current.values())) == 1:
+            taken = released_elsewhere(workspace, group)
             base = pkg.version if to is not None else bump_base(pkg)
             new = target_version(
-                base, part=part, to=to, pre=pre, scheme=scheme, where=str(pkg.pyproject)
+                base,
+                part=part,
+                to=to,
+                pre=pre,
+                scheme=scheme,
+                where=str(pkg.pyproject),
+                taken=taken,
             )
+            plain = None if part is None else bump_version(parse_version(base), part, pre)
+            if notes is not None and plain is not None and str(plain) != new and taken(plain):
+                notes.append(
+                    f"note: {pkg.name} {plain} was already released (tag "
+                    f"{workspace.tag_for(pkg, str(plain))}, on another branch); "
+                    f"--part {part} steps over it to {new}"
+                )
         else:  # --to aligns a diverged group: never below its highest member
             highest = max(current.values())
             if parse_version(str(to)) < highest:
@@ -320,12 +342,13 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
     selection = select_packages(workspace, names, changed=changed_only, rule=Rule.BUMP)
     selected, moved = selection.packages, list(selection.notes)
     today = options.today or date.today()
-    versions = _new_versions(workspace, selected, part, to, pre, today)
+    stepped: list[str] = []
+    versions = _new_versions(workspace, selected, part, to, pre, today, stepped)
     if changed_only and selected:
         selected = _with_moved_pins(workspace, versions)
     backports = _refuse_downgrades(workspace, selected, versions)
     plan = BumpPlan(workspace=workspace, versions=versions)
-    plan.notes += moved + backports
+    plan.notes += moved + stepped + backports
     if not selected:  # --changed and nothing changed: nothing to do
         return plan
     files = _Files()

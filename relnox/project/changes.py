@@ -11,17 +11,20 @@ A package that was never tagged counts as changed.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from relnox.errors import GitError
 from relnox.paths import rel
 from relnox.project.build_inputs import build_inputs_of
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
+
+if TYPE_CHECKING:
+    from packaging.version import Version
 
 
 @dataclass(frozen=True)
@@ -152,7 +155,11 @@ def plan(
             bumped = dated_version(date.today(), spelling)
         elif part and (changed or moves):
             bumped = next_version(
-                bump_base(pkg), part, pre=pre, scheme=workspace.config.version_scheme
+                bump_base(pkg),
+                part,
+                pre=pre,
+                scheme=workspace.config.version_scheme,
+                taken=released_elsewhere(workspace, workspace.group_of(pkg)),
             )
         rows.append(
             PlanRow(
@@ -191,6 +198,24 @@ def dated_spelling(pkg: Package, part: str | None, pre: str | None) -> str | Non
     if part not in ("major", "minor", "patch") or pre is not None or pkg.tags is None:
         return None
     return pkg.tags.dated
+
+
+def released_elsewhere(workspace: Workspace, group: Sequence[Package]) -> Callable[[Version], bool]:
+    """Whether a tag of ``group`` (a package, or its lockstep group) released a version on a
+    line HEAD does not hold: a release branch's 5.6.3 seen from main at 5.6.2, which a
+    ``--part`` bump steps over (to 5.6.4). A tag HEAD holds is this line's own release, or
+    a mistake: the bump refuses its version, naming it."""
+
+    def taken(version: Version) -> bool:
+        for pkg in group:
+            if pkg.tags is None or version not in pkg.tags.released:
+                continue
+            tag = workspace.tag_for(pkg, str(version))
+            if git.tag_exists(workspace.root, tag):
+                return not git.contains(workspace.root, "HEAD", f"refs/tags/{tag}")
+        return False
+
+    return taken
 
 
 def changed_packages(workspace: Workspace, since: str | None = None) -> list[str]:

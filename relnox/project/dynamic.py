@@ -30,7 +30,13 @@ from pathlib import Path
 from typing import Any
 
 from relnox.errors import VersionError
-from relnox.project.dynamic_native import cargo_version, meson_version, scikit_build_version
+from relnox.project.dynamic_native import (
+    cargo_version,
+    meson_computed,
+    meson_version,
+    scikit_build_version,
+)
+from relnox.project.incremental import incremental_version, opted_in, setup_py_incremental
 from relnox.project.pyproject import VCS_SOURCE
 from relnox.project.setup_py import followed, setup_py_literal, setup_py_reads, setup_py_toml
 from relnox.project.sources import (
@@ -84,9 +90,13 @@ def vcs_plugin(doc: Mapping[str, Any], build_requires: Sequence[str]) -> str | N
     return None
 
 
-def _hatch(directory: Path, pyproject: Path, hatch: Mapping[str, Any]) -> Found | None:
+def _hatch(
+    directory: Path, pyproject: Path, hatch: Mapping[str, Any], doc: Mapping[str, Any]
+) -> Found | None:
     source = hatch.get("source", "regex")
     path = hatch.get("path")
+    if source == "incremental":
+        return incremental_version(directory, doc, "[tool.hatch.version] source = 'incremental'")
     if source == "nodejs":  # hatch-nodejs-version: the "version" of package.json
         target = directory / (path if isinstance(path, str) else "package.json")
         if not target.is_file():
@@ -194,7 +204,7 @@ def dynamic_version(
     tool = table(doc, "tool")
     hatch = table(tool, "hatch", "version")
     if hatch:
-        found = _hatch(directory, pyproject, hatch)
+        found = _hatch(directory, pyproject, hatch, doc)
         if found is not None:
             return found
     pdm = table(tool, "pdm", "version")
@@ -214,14 +224,20 @@ def dynamic_version(
     found = scikit_build_version(directory, doc)
     if found is not None:
         return found
-    if backend.startswith("mesonpy") and (directory / "meson.build").is_file():
-        return meson_version(directory)
+    meson = backend.startswith("mesonpy") and (directory / "meson.build").is_file()
+    found = meson_version(directory) if meson else None
+    if found is not None:
+        return found
+    if opted_in(doc, build_requires):
+        return incremental_version(directory, doc, "[tool.incremental]")
     plugin = vcs_plugin(doc, build_requires)
     if plugin is not None:
         return VCS_SOURCE, [], f"{plugin} (versions from git tags)"
     prefix = versioneer_prefix(directory, doc)
     if prefix is not None:
         return VCS_SOURCE, [], f"versioneer (versions from git tags, tag_prefix = {prefix!r})"
+    if meson:  # project() computes it, with no plugin of git tags around
+        return meson_computed(directory, roots)
     found = setup_cfg_version(directory, metadata, roots)
     if found is not None:
         return found
@@ -232,7 +248,10 @@ def dynamic_version(
             if loc is not None:
                 return "flit", [loc], f"flit: __version__ of {module_name}"
     return (
-        setup_py_literal(directory) or setup_py_toml(directory) or setup_py_reads(directory, roots)
+        setup_py_incremental(directory, roots, modules)
+        or setup_py_literal(directory)
+        or setup_py_toml(directory)
+        or setup_py_reads(directory, roots)
     )
 
 

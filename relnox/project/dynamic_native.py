@@ -4,7 +4,7 @@ over a file or the dynamic-metadata plugins (scikit-build-core), meson.build (me
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +110,9 @@ def scikit_build_version(directory: Path, doc: Mapping[str, Any]) -> Found | Non
     return None
 
 
-def meson_version(directory: Path) -> Found:
+def meson_version(directory: Path) -> Found | None:
+    """meson.build's ``project(version: '1.2.3')`` or ``version: files('VERSION')``;
+    ``None`` when project() computes it (:func:`meson_computed` reads that)."""
     build = directory / "meson.build"
     text = read_text(build)
     if re.search(MESON_VERSION, text):
@@ -126,6 +128,28 @@ def meson_version(directory: Path) -> Found:
             [text_location(directory / files.group(1))],
             (f"meson.build project(version: files({files.group(1)!r})) (meson-python)"),
         )
+    return None
+
+
+_RUN_COMMAND = re.compile(
+    r"""\bversion\s*:\s*run_command\(\s*\[?\s*(['"])(?P<script>[\w./-]+\.py)\1"""
+)
+
+
+def meson_computed(directory: Path, roots: Sequence[Path]) -> Found:
+    """A version meson.build's project() computes: ``run_command('pkg/_build_utils/
+    version.py')`` reading ``__version__`` of one file of the package is read there;
+    anything else is the error naming the setting that decides."""
+    from relnox.project.setup_py import script_reads
+
+    build = directory / "meson.build"
+    command = _RUN_COMMAND.search(read_text(build))
+    name = command.group("script") if command else ""
+    if name and (directory / name).is_file():
+        what = f"meson.build's run_command({name!r})"
+        found = script_reads(directory / name, directory, roots, "meson", what)
+        if found is not None:
+            return found
     raise VersionError(
         f"{build}: project() computes its version, which relnox cannot read without running it; "
         'set [tool.relnox] version-files = ["<file holding the version>"] or version-source = "vcs"'

@@ -4,6 +4,7 @@ project's ``install_sources``."""
 
 from __future__ import annotations
 
+import fnmatch
 import itertools
 import os
 import re
@@ -50,7 +51,10 @@ def source_roots(directory: Path, doc: Mapping[str, Any]) -> tuple[Path, ...]:
 _MESON_SKIP = {
     "build", "builddir", "subprojects", "vendored", "tests", "test", "docs", "node_modules",
 }  # fmt: skip
-_MESON_SUBDIR = re.compile(r"""\bsubdir\s*:\s*['"]([\w.-]+)['"]""")
+_MESON_SUBDIR = re.compile(r"""\bsubdir\s*:\s*['"]([\w.-]+(?:/[\w.-]+)*)/?['"]""")
+_MESON_SUBDIR_INSTALL = re.compile(
+    r"""\binstall_subdir\(\s*['"]([\w.-]+)/?['"]\s*,\s*install_dir\s*:\s*\w+\.get_install_dir\(\s*\)\s*[,)]"""
+)
 _MESON_INIT = re.compile(r"""['"]((?:[\w.-]+/)*[\w.-]+)/__init__\.py['"]""")
 
 
@@ -76,16 +80,33 @@ def meson_packages(directory: Path, depth: int = 4) -> tuple[Path, ...]:
             text = read_bytes(base / "meson.build").decode("utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        if "install_sources" not in text:
-            continue
-        for name in _MESON_SUBDIR.findall(text):
-            if name == base.name and (base / "__init__.py").is_file():
-                found.append(base)
-        for path in _MESON_INIT.findall(text):
-            package = base / path
-            if len(Path(path).parts) == 1 and (package / "__init__.py").is_file():
-                found.append(package)
+        for call in text.split("install_sources(")[1:]:
+            found += _installed_top(base, call)
+        for path in _MESON_SUBDIR_INSTALL.findall(text):  # a whole directory, at the top
+            if (base / path / "__init__.py").is_file():
+                found.append(base / path)
     return tuple(dict.fromkeys(found))
+
+
+def _installed_top(base: Path, call: str) -> list[Path]:
+    """The top-level packages one ``install_sources(`` call (``call``: its text on) of
+    ``base/meson.build`` installs. With ``subdir: 'numpy/fft/tests'`` the files land in
+    that directory: the top package is its first part, the source directory holding that
+    path's tail (``tests/__init__.py`` of ``numpy/fft/meson.build``: ``numpy``, not
+    ``tests``). Without one, ``pkg/__init__.py`` names ``pkg/`` beside meson.build."""
+    subdir = _MESON_SUBDIR.search(call)
+    if subdir is None:
+        return [
+            base / path
+            for path in _MESON_INIT.findall(call)
+            if len(Path(path).parts) == 1 and (base / path / "__init__.py").is_file()
+        ]
+    parts = Path(subdir.group(1)).parts
+    for source in [base] + [base / path for path in _MESON_INIT.findall(call)]:
+        if source.parts[-len(parts) :] == parts:
+            top = source.parents[len(parts) - 2] if len(parts) > 1 else source
+            return [top] if (top / "__init__.py").is_file() else []
+    return []
 
 
 def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple[str, ...]:
@@ -160,12 +181,32 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
                 found.append(dotted[0])  # a package below its namespace
                 break
         else:
+            where, exclude = (
+                value if isinstance(value, list) else []
+                for value in (st_find.get("where"), st_find.get("exclude"))
+            )
             src = directory / "src"
-            if src.is_dir():
+            if where:  # setuptools finds every package below its where, but its exclude
+                found += [
+                    p.name
+                    for w in where
+                    if isinstance(w, str)
+                    for p in _packages_in(directory / w)
+                    if not any(fnmatch.fnmatchcase(p.name, str(x)) for x in exclude)
+                ]
+            elif src.is_dir():
                 found += sorted(p.name for p in src.iterdir() if (p / "__init__.py").is_file())
             elif "setuptools" in str(table(doc, "build-system").get("build-backend", "setuptools")):
                 found += _flat_layout(directory)
     return tuple(dict.fromkeys(p.split("/")[-1].split(".")[0] for p in found if p))
+
+
+def _packages_in(path: Path) -> list[Path]:
+    """The regular packages directly in ``path``, by name."""
+    try:
+        return sorted(p for p in path.iterdir() if (p / "__init__.py").is_file())
+    except OSError:
+        return []
 
 
 def _hatch_roots(sources: object) -> set[str]:

@@ -32,7 +32,7 @@ from relnox.project.pyproject import (
     setup_cfg,
     version_files,
 )
-from relnox.project.setup_py import setup_py_name
+from relnox.project.setup_py import setup_py_layout, setup_py_name
 from relnox.project.sources import VersionLocation, python_location, read_text, toml_location
 from relnox.project.tag_facts import describe_match
 from relnox.project.validate import (
@@ -148,6 +148,20 @@ def _regular_packages(path: Path) -> list[Path]:
     return sorted(child for child in path.iterdir() if (child / "__init__.py").is_file())
 
 
+def _with_setup_py_layout(directory: Path, doc: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``doc`` with what setup.py's ``setup()`` says of its packages (``packages=``,
+    ``package_dir=``) as ``[tool.setuptools]`` says it, where that table does not: the
+    packages a setup.py project ships and where they are."""
+    if not (directory / "setup.py").is_file():
+        return doc
+    layout = setup_py_layout(directory)
+    if not layout:
+        return doc
+    tool = table(doc, "tool")
+    setuptools = {**layout, **table(tool, "setuptools")}
+    return {**doc, "tool": {**tool, "setuptools": setuptools}}
+
+
 def load_package(
     directory: Path, doc: Mapping[str, Any], names: set[str], config: Config, is_root: bool
 ) -> Package:
@@ -165,7 +179,8 @@ def load_package(
         )
     )
     check_build_system(pyproject, requires, backend)
-    modules = import_packages(directory, project_name, doc)
+    shipped = _with_setup_py_layout(directory, doc)
+    modules = import_packages(directory, project_name, shipped)
     settings = config.raw if is_root else table(doc, "tool", "relnox")
     if not is_root:
         check_keys(pyproject, settings, MEMBER_KEYS)
@@ -198,7 +213,7 @@ def load_package(
             doc,
             str(backend),
             [str(r) for r in requires],
-            roots=source_roots(directory, doc),
+            roots=source_roots(directory, shipped),
             modules=modules,
             metadata=metadata,
             load=load_toml,
@@ -217,7 +232,7 @@ def load_package(
     drift: list[VersionLocation] = []
     version = "0.0.0"  # a tag-versioned package's: replaced by its last tag in discover
     if source != VCS_SOURCE:
-        locations += _secondaries(directory, doc, project_name, modules, locations)
+        locations += _secondaries(directory, shipped, project_name, modules, locations)
         extra = version_files(settings, directory, config.source if is_root else pyproject)
         locations += [loc for loc in extra if all(loc.path != k.path for k in locations)]
         version, drift = _version_and_drift(project_name, locations)

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from relnox.errors import RelnoxError, VersionError
 from relnox.project.sources import (
@@ -54,12 +56,41 @@ def setup_py_literal(directory: Path) -> Found | None:
         return None
     pattern = r"""\bversion\s*=\s*(['"])(?P<version>[0-9][^'"]*)\1"""
     if re.search(pattern, read_text(setup_py)) is None:
-        return None
+        return setup_py_constant(setup_py)
     return (
         "setup.py",
         [regex_location(setup_py, pattern, "setup.py")],
         "setup.py setup(version=...)",
     )
+
+
+def setup_py_constant(setup_py: Path) -> Found | None:
+    """``VERSION = '7.0.0.dev0'`` at the top of setup.py, passed as ``setup(version=VERSION)``
+    and bound nowhere else: that line is the version."""
+    tree = _tree(setup_py)
+    keywords = _setup_keywords(tree, every=False) if tree is not None else None
+    value = (keywords or {}).get("version")
+    if tree is None or not isinstance(value, ast.Name):
+        return None
+    stores = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Name) and n.id == value.id and not isinstance(n.ctx, ast.Load)
+    ]
+    if len(stores) != 1 or _constants(tree).get(value.id) is None:
+        return None
+    assigned = [
+        n
+        for n in tree.body
+        if isinstance(n, ast.Assign)
+        and isinstance(n.value, ast.Constant)
+        and any(isinstance(t, ast.Name) and t.id == value.id for t in n.targets)
+    ]
+    if not assigned:
+        return None
+    pattern = rf"""(?m)^{value.id}[ \t]*=[ \t]*(['"])(?P<version>[^'"\r\n]+)\1"""
+    loc = regex_location(setup_py, pattern, "setup.py")
+    return "setup.py", [loc], f"setup.py setup(version={value.id}), {value.id} = {loc.value!r}"
 
 
 _TOML_OPENED = re.compile(r"""open\(\s*(['"])(?P<file>[\w./-]+\.toml)\1""")
@@ -289,21 +320,32 @@ def setup_py_reads(directory: Path, roots: Sequence[Path]) -> Found | None:
     """A setup.py that takes its version from a file of the package: one it imports the
     version from, or one whose path it spells (``open(os.path.join(here, NAME,
     "__init__.py"))``, ``exec`` of ``src/pkg/_version.py``, ``(here / "VERSION").read_text()``)
-    and that holds a literal ``__version__`` or only a version. Two such files are two readings: the error names both and the setting."""
+    and that holds a literal ``__version__`` or only a version. Two such files are two
+    readings: the error names both and the setting."""
     setup_py = directory / "setup.py"
     if not setup_py.is_file():
         return None
-    tree = _tree(setup_py)
+    return script_reads(setup_py, directory, roots, "setup.py", "setup.py")
+
+
+def script_reads(
+    script: Path, directory: Path, roots: Sequence[Path], source: str, what: str
+) -> Found | None:
+    """The one file of the project at ``directory`` holding a literal ``__version__`` that
+    ``script`` imports or spells the path of (relative to the script's own directory, as
+    ``os.path.join(os.path.dirname(__file__), "../__init__.py")`` is); ``None`` if none."""
+    tree = _tree(script)
     if tree is None:
         return None
     holding: dict[Path, VersionLocation] = {}
-    for path in _named_files(tree, directory, [directory, *roots]):
+    for path in _named_files(tree, script.parent, [directory, *roots]):
+        path = Path(os.path.normpath(path))
         try:
             resolved = path.resolve()
             resolved.relative_to(directory.resolve())
         except (OSError, ValueError):
             continue
-        if resolved not in holding:
+        if resolved not in holding and resolved != script.resolve():
             loc = _version_file(path)
             if loc is not None:
                 holding[resolved] = loc
@@ -312,13 +354,13 @@ def setup_py_reads(directory: Path, roots: Sequence[Path]) -> Found | None:
     names = [loc.path.relative_to(directory).as_posix() for loc in holding.values()]
     if len(holding) > 1:
         raise VersionError(
-            f"{setup_py}: setup.py reads a __version__ of {' and of '.join(names)}; "
+            f"{script}: {what} reads a __version__ of {' and of '.join(names)}; "
             f'set [tool.relnox] version-files = ["{names[0]}"] (the one the release '
             f"writes) in {directory / 'pyproject.toml'}"
         )
     (loc,) = holding.values()
-    what = "the version file" if loc.kind == "text" else "__version__ of"
-    return "setup.py", [loc], f"setup.py reads {what} {names[0]}"
+    held = "the version file" if loc.kind == "text" else "__version__ of"
+    return source, [loc], f"{what} reads {held} {names[0]}"
 
 
 def setup_py_keywords(directory: Path) -> frozenset[str] | None:
@@ -327,3 +369,49 @@ def setup_py_keywords(directory: Path) -> frozenset[str] | None:
     tree = _tree(directory / "setup.py")
     keywords = _setup_keywords(tree) if tree is not None else None
     return None if keywords is None else frozenset(keywords)
+
+
+def setup_py_layout(directory: Path) -> dict[str, Any]:
+    """What setup.py's ``setup()`` says of the packages it ships, as the
+    ``[tool.setuptools]`` table would say it: ``packages=["yaml", "_yaml"]`` (a list of
+    literals), ``package_dir={"": "lib"}``, ``find_packages("src")`` (its ``where``);
+    empty when it says none of these literally."""
+    tree = _tree(directory / "setup.py") if (directory / "setup.py").is_file() else None
+    keywords = _setup_keywords(tree, every=False) if tree is not None else None
+    if not keywords:
+        return {}
+    found: dict[str, Any] = {}
+    packages = keywords.get("packages")
+    if isinstance(packages, ast.List | ast.Tuple) and packages.elts:
+        names = [e.value for e in packages.elts if isinstance(e, ast.Constant)]
+        if len(names) == len(packages.elts) and all(isinstance(n, str) for n in names):
+            found["packages"] = names
+    elif isinstance(packages, ast.Call) and _called(packages) in _FINDERS:
+        where = packages.args[0] if packages.args else None
+        where = next((k.value for k in packages.keywords if k.arg == "where"), where)
+        exclude = next((k.value for k in packages.keywords if k.arg == "exclude"), None)
+        if len(packages.args) > 1:
+            exclude = packages.args[1]
+        if isinstance(where, ast.Constant) and isinstance(where.value, str):
+            find: dict[str, Any] = {"where": [where.value]}
+            if isinstance(exclude, ast.List | ast.Tuple):
+                find["exclude"] = [
+                    e.value
+                    for e in exclude.elts
+                    if isinstance(e, ast.Constant) and isinstance(e.value, str)
+                ]
+            found["packages"] = {"find": find}
+    package_dir = keywords.get("package_dir")
+    if isinstance(package_dir, ast.Dict):
+        for key, value in zip(package_dir.keys, package_dir.values, strict=True):
+            if (
+                isinstance(key, ast.Constant)
+                and key.value == ""
+                and isinstance(value, ast.Constant)
+                and isinstance(value.value, str)
+            ):
+                found["package-dir"] = {"": value.value}
+    return found
+
+
+_FINDERS = ("find_packages", "find_namespace_packages")

@@ -22,7 +22,7 @@ from relnox.toml import tomllib
 from relnox.tools import git
 from relnox.versioning import same_version
 
-Kind = Literal["toml", "python", "text", "pattern"]
+Kind = Literal["toml", "python", "text", "pattern", "incremental"]
 
 PY_VERSION_RE = re.compile(
     r"""^(?P<lhs>[ \t]*(?:__version__|VERSION|version)[ \t]*"""
@@ -69,6 +69,10 @@ class VersionLocation:
             literal = isinstance(old, String) and old.type in (StringType.SLL, StringType.MLL)
             table[self.key[-1]] = tomlkit.string(self.spell(new), literal=literal)
             return tomlkit.dumps(doc)
+        if self.kind == "incremental":
+            from relnox.project.incremental import respell
+
+            return respell(self.path, text, self.value, new)
         if self.kind == "text":
             stripped = text.strip()
             if stripped != self.value:
@@ -285,6 +289,10 @@ def value_in(loc: VersionLocation, text: str) -> str | None:
             return value if isinstance(value, str) else None
         if loc.kind == "text":
             return text.strip() or None
+        if loc.kind == "incremental":
+            from relnox.project.incremental import public
+
+            return public(text)
         regex = re.compile(loc.pattern) if loc.pattern else PY_VERSION_RE
         match = regex.search(text)
         return match.group("version") if match else None

@@ -167,6 +167,11 @@ def tag_commit(repo: Path, tag: str) -> str | None:
     return out or None
 
 
+def contains(repo: Path, rev: str, ancestor: str) -> bool:
+    """Whether ``rev``'s history holds ``ancestor`` (a commit or a tag)."""
+    return run(repo, "merge-base", "--is-ancestor", ancestor, rev).returncode == 0
+
+
 def tags(repo: Path, pattern: str | None = None) -> list[str]:
     args = ["tag", "--list"]
     if pattern:

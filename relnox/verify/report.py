@@ -131,7 +131,8 @@ def render_report(report: VerifyReport) -> list[str]:
     lines.append(
         f"{good}/{len(checked)} package checks passed"
         + (f", {skipped} skipped" if skipped else "")
-        + f" in {report.seconds:.1f}s ({report.installer}, Python {report.python or '?'}; {steps})"
+        + f" in {report.seconds:.1f}s"
+        + (f" ({report.installer}, Python {report.python}; {steps})" if report.python else "")
     )
     return lines
 
@@ -173,6 +174,9 @@ COOLDOWN, LOGIN = "cooldown", "login"
 
 #: how verify words a script that failed saying which of its package's extras it needs
 MISSING_EXTRA = "needs the extra"
+#: how verify words a script that ran without a traceback but exited non-zero
+REFUSED_ARGS = "ran without a traceback but exited non-zero on"
+ARGS = "arguments"
 
 
 def failure_cause(check: Check) -> str:
@@ -191,17 +195,23 @@ def failure_cause(check: Check) -> str:
         any(m in text for m in _MISSING_MODULE) or MISSING_EXTRA in text
     ):
         return EXTRA
+    if check.name.startswith("script ") and text.startswith(REFUSED_ARGS):
+        return ARGS
     return PACKAGE
 
 
 def closing_message(report: VerifyReport) -> str:
     """Why verify-install failed, by cause, each with its fix (one line per cause)."""
     causes: dict[str, list[str]] = {}
+    refused: list[str] = []  # the scripts that refused their arguments
     for result in report.results:
         for check in result.failed:
-            names = causes.setdefault(failure_cause(check), [])
+            cause = failure_cause(check)
+            names = causes.setdefault(cause, [])
             if result.name not in names:
                 names.append(result.name)
+            if cause == ARGS:
+                refused.append(check.name.removeprefix("script "))
     if any(not c.ok for c in report.commands):
         causes.setdefault(PACKAGE, []).append("the release's commands")
     cooling = "; ".join(cooldown.settings(report.installer or "uv")) or "an exclude-newer setting"
@@ -217,6 +227,11 @@ def closing_message(report: VerifyReport) -> str:
         "environment; pass --python with one that its requires-python allows",
         EXTRA: "a missing extra: a console script or command of {names} needs a module that is "
         "not installed; if an extra provides it, pass --extras NAME[EXTRA]",
+        ARGS: f"console scripts of {{names}} that run but exit non-zero on the arguments they "
+        f"are started with (--help unless set): {', '.join(refused)}; give them ones they "
+        "take, or skip them: [tool.relnox.verify] script-args = {{ "
+        + ", ".join(f"{script} = false" for script in refused)
+        + " }}",
         NETWORK: "the network or the index: installing {names} could not get what it needs; "
         "check your connection, --index and --extra-index (or use --offline with a complete "
         "dist directory), then run again",

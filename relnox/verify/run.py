@@ -26,6 +26,7 @@ import re
 import shutil
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -57,7 +58,13 @@ from relnox.verify.model import (
     VerifyPlan,
 )
 from relnox.verify.plan import copy_checked, plan_verify
-from relnox.verify.report import MISSING_EXTRA, PackageResult, VerifyReport, render_report
+from relnox.verify.report import (
+    MISSING_EXTRA,
+    REFUSED_ARGS,
+    PackageResult,
+    VerifyReport,
+    render_report,
+)
 from relnox.verify.smoke import (
     Check,
     WheelFacts,
@@ -133,9 +140,10 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
 
 
 def _each(runs: list[_RoundRun]) -> Iterator[_RoundRun]:
-    """Each round run, in order: one in this thread, several in parallel."""
-    if len(runs) == 1:
-        yield runs[0].run()
+    """Each round run, in order: one in this thread, several in parallel (none when every
+    package was skipped)."""
+    if len(runs) <= 1:
+        yield from (run.run() for run in runs)
         return
     with ThreadPoolExecutor(max_workers=len(runs)) as pool:
         yield from pool.map(lambda run: run.run(), runs)
@@ -509,6 +517,16 @@ class _RoundRun:
                     f"{MISSING_EXTRA} {spelled} (the script says so itself), which this "
                     f"check did not install; check it with --extras {spelled}"
                 )
+        missing = _NO_MODULE.findall(f"{result.output}\n{result.stderr}")
+        for module in dict.fromkeys(canonicalize_name(m.split(".")[0]) for m in missing):
+            bringing = [e for e, dist in facts.extra_requires if dist == module]
+            if bringing and not {canonicalize_name(e) for e in bringing} & installed:
+                sizes = Counter(e for e, _dist in facts.extra_requires)
+                spelled = f"{owner}[{min(bringing, key=lambda e: sizes[e])}]"  # the smallest
+                return (
+                    f"{MISSING_EXTRA} {spelled} (which requires {module}, the module it cannot "
+                    f"import), which this check did not install; check it with --extras {spelled}"
+                )
         return None
 
     def _run_jobs(
@@ -533,6 +551,9 @@ class _RoundRun:
                 needs = None if result.ok or owner is None else self._needs_extra(owner, result)
                 if needs is not None:  # the script says which extra it needs: not a fault
                     check = Check(label, False, f"{needs}\n{detail}")
+                elif label.startswith("script ") and _refused(result):
+                    said = f"{REFUSED_ARGS} {_join(argv[1:]) or '(none)'}"
+                    check = Check(label, False, f"{said}\n{detail}")
                 if owner is None:
                     prefix = f"[{self.round.kind}] " if len(self.plan.rounds) > 1 else ""
                     self.commands.append(dataclasses.replace(check, name=prefix + label))
@@ -541,7 +562,20 @@ class _RoundRun:
                     self.results[owner].seconds += result.seconds
 
 
+def _refused(result: Result) -> bool:
+    """A console script that ran (its entry point imported and its code ran: no traceback,
+    no timeout) and exited non-zero on the arguments it was started with (twisted's
+    ``mailmail --help``: "No recipients specified.")."""
+    text = f"{result.output}\n{result.stderr}"
+    return (
+        not result.ok
+        and result.returncode != proc.TIMED_OUT
+        and "Traceback (most recent call last)" not in text
+    )
+
+
 #: ``name[extra]`` or ``name[a,b]`` as a script's own message spells an install
+_NO_MODULE = re.compile(r"""No module named ['"]([\w.]+)['"]""")
 _EXTRA_RE = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)\[([A-Za-z0-9._,-]+)\]")
 
 #: what uv and pip say when a version is not (yet) on an index

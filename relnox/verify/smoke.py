@@ -51,6 +51,8 @@ class WheelFacts:
     imports: tuple[str, ...] = ()  # what to import: regular packages, inside namespaces too
     requires_python: str | None = None
     extras: tuple[str, ...] = ()  # Provides-Extra
+    # (extra, distribution) for each Requires-Dist only an extra brings
+    extra_requires: tuple[tuple[str, str], ...] = ()
 
 
 def top_level_names(paths: Iterable[str]) -> tuple[str, ...]:
@@ -76,7 +78,7 @@ def top_level_names(paths: Iterable[str]) -> tuple[str, ...]:
 
 
 #: the METADATA fields a wheel's facts need (lower case: names are case-insensitive)
-_FIELDS = ("name", "version", "requires-python", "provides-extra")
+_FIELDS = ("name", "version", "requires-python", "provides-extra", "requires-dist")
 
 
 def metadata_fields(text: str) -> dict[str, list[str]]:
@@ -152,7 +154,27 @@ def wheel_facts(path: Path) -> WheelFacts:
         imports=tuple(import_names(paths)),
         requires_python=metadata.get("requires-python", [None])[0],
         extras=tuple(metadata.get("provides-extra", ())),
+        extra_requires=_extra_requires(metadata),
     )
+
+
+def _extra_requires(metadata: dict[str, list[str]]) -> tuple[tuple[str, str], ...]:
+    """(extra, distribution) for each ``Requires-Dist`` whose marker names an extra."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    found: list[tuple[str, str]] = []
+    for text in metadata.get("requires-dist", ()):
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement:
+            continue
+        marker = requirement.marker
+        if marker is None or "extra" not in str(marker):
+            continue
+        for extra in metadata.get("provides-extra", ()):
+            if marker.evaluate({"extra": extra}) and not marker.evaluate({"extra": ""}):
+                found.append((extra, canonicalize_name(requirement.name)))
+    return tuple(found)
 
 
 @functools.cache

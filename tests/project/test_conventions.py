@@ -196,10 +196,19 @@ def test_newest_release_on_a_release_branch_bounds_the_bump(tmp_path: Path) -> N
     git(root, "checkout", "-q", "-b", "release-1.6")
     commit(root, {"pyproject.toml": project("lib", "1.6.1")}, "v1.6.1")
     git(root, "checkout", "-q", "main")
+    commit(root, {"README.md": "work on main\n"})
     ws = load_workspace(root)
     assert str(ws.packages[0].released) == "1.6.1"
+    # main's next patch is the next one nobody released: 1.6.1 is stepped over, said in a
+    # note, and plan --part patch says the same (celery's main at 5.6.2 after 5.6.3)
+    patch = plan_bump(ws, BumpOptions(part="patch"))
+    assert patch.versions == {"lib": ("1.6.0", "1.6.2")}
+    assert any(
+        "1.6.1 was already released (tag v1.6.1, on another branch)" in n for n in patch.notes
+    )
+    assert [row.next_version for row in plan(ws, "patch")] == ["1.6.2"]
     with pytest.raises(VersionError, match=r"1\.6\.1 was already released \(its tag v1\.6\.1"):
-        plan_bump(ws, BumpOptions(part="patch"))
+        plan_bump(ws, BumpOptions(to="1.6.1"))
     # above every release HEAD holds and nowhere released: a maintenance release (issue 24)
     backport = plan_bump(ws, BumpOptions(to="1.6.0.post1"))
     assert any("1.6.0.post1 is a maintenance release" in n for n in backport.notes)

@@ -325,7 +325,8 @@ def test_setuptools_flat_layout_module_with_another_name_is_seen(tmp_path: Path)
 
 
 def test_meson_installed_packages_are_read_from_meson_build(tmp_path: Path) -> None:
-    """meson-python ships what meson.build installs: ``subdir: 'pkg'`` or ``pkg/__init__.py``."""
+    """meson-python ships what meson.build installs: ``subdir: 'pkg'`` or ``pkg/__init__.py``;
+    a ``subdir: 'bpy/fft/tests'`` installs below ``bpy``, never a top-level ``tests``."""
     files = {
         "a/pyproject.toml": project("a-dist", None, backend="meson"),
         "a/meson.build": "project('a-dist', version: '1.3.0.dev1')\nsubdir('lib/alib')\n",
@@ -337,6 +338,14 @@ def test_meson_installed_packages_are_read_from_meson_build(tmp_path: Path) -> N
         "b/pyproject.toml": project("b-python", "0.5.0", backend="meson"),
         "b/meson.build": "project('b-python')\npy.install_sources('bpy/__init__.py')\n",
         "b/bpy/__init__.py": INIT.format("0.5.0"),
+        # numpy's shape: each subpackage's meson.build installs its tests/ below it
+        "b/bpy/fft/meson.build": (
+            "py.install_sources(['__init__.py'], subdir: 'bpy/fft')\n"
+            "py.install_sources(\n  ['tests/__init__.py', 'tests/test_fft.py'],\n"
+            "  subdir: 'bpy/fft/tests',\n  install_tag: 'tests'\n)\n"
+        ),
+        "b/bpy/fft/__init__.py": "",
+        "b/bpy/fft/tests/__init__.py": "",
     }
     root = repo(tmp_path / "r", files)
     for name, module, path in (
@@ -736,3 +745,185 @@ def test_a_setup_py_reading_a_plain_version_file_is_read_there(tmp_path: Path, r
     assert pkg.evidence == "setup.py reads the version file VERSION"
     apply_bump(plan_bump(ws, BumpOptions(part="minor")))
     assert (root / "VERSION").read_text() == "40.36.0\n"
+
+
+INCREMENTAL = (
+    '"""Provides Twisty version information."""\n\nfrom incremental import Version\n\n'
+    "__version__ = Version({})\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("extra", "requires"),
+    [
+        ('[tool.hatch.version]\nsource = "incremental"\n', "hatch"),
+        ("[tool.incremental]\n", "setuptools"),
+    ],
+)
+def test_incremental_versions_from_its_version_file_not_from_tags(
+    tmp_path: Path, extra: str, requires: str
+) -> None:
+    """incremental's hatch source and setuptools hook read ``Version(...)`` of the
+    package's ``_version.py`` (``24.7.0.post0`` after the 24.7.0 tag): a bump rewrites the
+    call, never only tags."""
+    backend = "hatchling" if requires == "hatch" else "setuptools"
+    text = project("Twisty", None, backend=backend, extra=extra).replace(
+        "requires = [", 'requires = ["incremental", '
+    )
+    files = {
+        "pyproject.toml": text,
+        "src/twisty/__init__.py": "",
+        "src/twisty/_version.py": INCREMENTAL.format('"Twisty", 24, 7, 0, post=0'),
+    }
+    root = repo(tmp_path / "r", files, tags=["twisty-24.7.0", "twisty-24.7.0rc1"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version, pkg.version_source, pkg.vcs_versioned) == (
+        "24.7.0.post0",
+        "incremental",
+        False,
+    )
+    assert pkg.primary is not None and pkg.primary.path == root / "src/twisty/_version.py"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    version_py = root / "src/twisty/_version.py"
+    assert version_py.read_text() == INCREMENTAL.format('"Twisty", 24, 8, 0')
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(to="25.1.0rc2", allow_dirty=True)))
+    assert version_py.read_text() == INCREMENTAL.format('"Twisty", 25, 1, 0, release_candidate=2')
+    assert load_workspace(root).packages[0].version == "25.1.0rc2"
+    with pytest.raises(VersionError, match=r"Version\(\) cannot spell 25\.2\.0b1"):
+        plan_bump(load_workspace(root), BumpOptions(to="25.2.0b1", allow_dirty=True))
+
+
+def test_incremental_without_its_package_folder_names_the_setting(tmp_path: Path) -> None:
+    extra = '[tool.hatch.version]\nsource = "incremental"\n'
+    files = {"pyproject.toml": project("twisty", None, extra=extra), "other/__init__.py": ""}
+    root = repo(tmp_path / "r", files)
+    with pytest.raises(
+        VersionError, match=r"reads twisty/_version\.py .*\[tool\.incremental\] name"
+    ):
+        load_workspace(root)
+    write(root, {"src/twisty/_version.py": '__version__ = "1.0"\n'})
+    with pytest.raises(VersionError, match=r'no __version__ = Version\("twisty", major'):
+        load_workspace(root)
+
+
+def test_setup_py_use_incremental_reads_the_shipped_package_s_version_file(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools", "incremental"]\n'
+        'build-backend = "setuptools.build_meta"\n',
+        "setup.py": 'from setuptools import setup\n\nsetup(name="twisty", packages=["twisty"], '
+        'use_incremental=True, setup_requires=["incremental"])\n',
+        "twisty/__init__.py": "",
+        "twisty/_version.py": INCREMENTAL.format('"twisty", 3, 0, 1, dev=2'),
+    }
+    root = repo(tmp_path / "r", files, tags=["3.0.0"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) == ("3.0.1.dev2", "incremental")
+
+
+def test_a_setup_py_version_constant_and_its_package_dir_are_read(tmp_path: Path) -> None:
+    """``VERSION = '7.0.0.dev0'`` passed as ``setup(version=VERSION)`` is the primary; its
+    ``package_dir={'': 'lib'}`` and ``packages=[...]`` say what ships, so the copy in
+    ``lib/yamlish/__init__.py`` is a secondary a bump rewrites too."""
+    setup_py = (
+        "from setuptools import setup\n\nNAME = 'PyYamlish'\nVERSION = '7.0.0.dev0'\n\n"
+        "if __name__ == '__main__':\n    setup(name=NAME, version=VERSION,\n"
+        "          package_dir={'': 'lib'}, packages=['yamlish', '_yamlish'])\n"
+    )
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+        'build-backend = "setuptools.build_meta"\n',
+        "setup.py": setup_py,
+        "lib/yamlish/__init__.py": "__version__ = '7.0.0.dev0'\n",
+        "lib/_yamlish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["6.0.3"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version, pkg.import_packages) == ("7.0.0.dev0", ("yamlish", "_yamlish"))
+    assert [loc.path for loc in pkg.locations] == [
+        root / "setup.py",
+        root / "lib/yamlish/__init__.py",
+    ]
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert "VERSION = '7.0.0'\n" in (root / "setup.py").read_text()
+    assert (root / "lib/yamlish/__init__.py").read_text() == "__version__ = '7.0.0'\n"
+    # bound twice (a computed suffix): not a literal setup.py holds
+    write(root, {"setup.py": setup_py.replace("\nif", "VERSION += '.post1'\nif")})
+    with pytest.raises(VersionError, match=r"setup\.py computes the version"):
+        load_workspace(root)
+
+
+def test_a_setup_py_find_packages_where_is_a_source_root(tmp_path: Path) -> None:
+    setup_py = (
+        "from setuptools import setup, find_packages\n\n"
+        "setup(name='nested-app', version='1.0', package_dir={'': 'code'},\n"
+        "      packages=find_packages(where='code', exclude=['tests*']))\n"
+    )
+    files = {
+        "setup.py": setup_py,
+        "code/appcore/__init__.py": "__version__ = '1.0'\n",
+        "code/tests/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files)
+    (pkg,) = load_workspace(root).packages
+    assert pkg.import_packages == ("appcore",)
+    assert [loc.path for loc in pkg.locations][1:] == [root / "code/appcore/__init__.py"]
+
+
+SCRIPT_VERSION = (
+    "import os\n\ninit = os.path.join(os.path.dirname(__file__), '../__init__.py')\n"
+    "line = next(l for l in open(init) if l.startswith('__version__'))\n"
+    "print(line.split(' = ')[1].strip().strip('\"'))\n"
+)
+
+
+def test_meson_version_from_a_script_reading_the_package_is_read_there(tmp_path: Path) -> None:
+    """``project(version: run_command('skl/_build_utils/version.py', ...))`` whose script
+    reads ``../__init__.py``: the version is that file's, and ``install_subdir('skl')``
+    ships ``skl`` (scikit-learn's shape)."""
+    meson = (
+        "project(\n  'sci-kit',\n  'c',\n  version: run_command('skl/_build_utils/version.py', "
+        "check: true).stdout().strip(),\n)\n"
+        "py = import('python').find_installation(pure: false)\n"
+        "install_subdir('skl', install_dir: py.get_install_dir())\n"
+    )
+    files = {
+        "pyproject.toml": project("sci-kit", None, backend="meson"),
+        "meson.build": meson,
+        "skl/__init__.py": INIT.format("1.9.dev0"),
+        "skl/_build_utils/__init__.py": "",
+        "skl/_build_utils/version.py": SCRIPT_VERSION,
+    }
+    root = repo(tmp_path / "r", files, tags=["1.8.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version, pkg.version_source, pkg.import_packages) == ("1.9.dev0", "meson", ("skl",))
+    assert pkg.primary is not None and pkg.primary.path == root / "skl/__init__.py"
+    assert "run_command('skl/_build_utils/version.py') reads __version__ of skl/__init__.py" in (
+        pkg.evidence
+    )
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert (root / "skl/__init__.py").read_text() == INIT.format("1.9")
+
+
+def test_meson_version_computed_by_versioneer_is_versioned_by_tags(tmp_path: Path) -> None:
+    """``run_command(['generate_version.py', '--print'])`` with ``[tool.versioneer]``
+    (pandas' shape): versions from the tags versioneer matches, not an error."""
+    extra = '[tool.versioneer]\nVCS = "git"\nstyle = "pep440"\ntag_prefix = "v"\n'
+    files = {
+        "pyproject.toml": project("pandish", None, backend="meson", extra=extra),
+        "meson.build": "project('pandish', 'c',\n    version: run_command(['generate_version.py',"
+        " '--print'], check: true).stdout().strip(),\n)\n",
+        "generate_version.py": "import versioneer\nprint(versioneer.get_version())\n",
+        "pandish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["v2.3.0"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.vcs_versioned) == ("2.3.0", True)
+    assert load_workspace(root).tag_for(pkg) == "v2.3.0"
+    write(root, {"pyproject.toml": project("pandish", None, backend="meson")})
+    with pytest.raises(VersionError, match=r"project\(\) computes its version"):
+        load_workspace(root)

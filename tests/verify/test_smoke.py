@@ -139,7 +139,7 @@ def test_the_check_script_made_on_first_use_is_the_one_script() -> None:
 
 def _email_fields(text: str) -> dict[str, list[str]]:
     metadata = HeaderParser().parsestr(text)
-    fields = ("name", "version", "requires-python", "provides-extra")
+    fields = ("name", "version", "requires-python", "provides-extra", "requires-dist")
     return {f: [str(v) for v in metadata.get_all(f) or ()] for f in fields if f in metadata}
 
 

@@ -17,6 +17,7 @@ from relnox.tools.envs import find_python
 from relnox.verify import VerifyOptions
 from relnox.verify.in_env import import_names
 from relnox.verify.report import (
+    ARGS,
     EXTRA,
     INTERPRETER,
     NETWORK,
@@ -161,6 +162,15 @@ def test_each_package_gets_an_interpreter_its_requires_python_allows(mixed: Path
     )
 
 
+def test_every_package_skipped_is_a_report_not_a_traceback(mixed: Path) -> None:
+    """No interpreter for the only package chosen (networkx's >=3.12 on a 3.11 machine):
+    no round runs, and the report says it was skipped."""
+    proc = run_relnox("verify-install", "--package", "mixpy-future", "--offline", cwd=mixed)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert "0/0 package checks passed, 1 skipped in" in proc.stdout
+    assert "Python ?" not in proc.stdout
+
+
 def test_the_plan_says_what_is_skipped(mixed: Path) -> None:
     proc = run_relnox("verify-install", "--dry-run", "--offline", cwd=mixed)
     assert proc.returncode == 0, proc.stderr
@@ -199,6 +209,12 @@ def test_a_script_that_needs_an_extra_is_checked_with_extras(tool: Path) -> None
     assert [c.name for c in result.failed] == ["script xtra-tool"]
     assert failure_cause(result.failed[0]) == EXTRA
     assert "pass --extras NAME[EXTRA]" in closing_message(without)
+    # the module it cannot import is a requirement of the extra cli only: that one is named
+    # (twisted's conch scripts without twisted[conch])
+    assert (
+        "needs the extra xtra-tool[cli] (which requires xtra-helper, the module it cannot "
+        "import), which this check did not install; check it with --extras xtra-tool[cli]"
+    ) in result.failed[0].detail
 
     for extras in (["cli"], ["xtra-tool[cli]"]):
         report = verify_install(
@@ -296,3 +312,30 @@ def test_a_script_that_names_the_extra_it_needs_is_not_the_packages_fault(
         workspace, VerifyOptions(packages=["say-tool"], offline=True, extras=["cli"])
     )
     assert report.ok, "\n".join(render_report(report))
+
+
+def test_a_script_that_runs_but_refuses_its_arguments_names_the_setting(
+    tmp_path: Path,
+) -> None:
+    """A console script that does not take ``--help`` (twisted's ``mailmail``: "No
+    recipients specified.", exit 1, no traceback) ran: its fix is the script's own
+    script-args, named in the closing message, not "the package itself"."""
+    root = write_workspace(tmp_path / "ws", [ProjectSpec("mail-tool", script=True)])
+    _edit(
+        root / "packages" / "mail-tool" / "mail_tool" / "__init__.py",
+        "    import sys\n",
+        "    import sys\n    print('No recipients specified.')\n    return 1\n",
+    )
+    uv_build(root, root / "dist")
+    report = verify_install(load_workspace(root), VerifyOptions(offline=True))
+    (result,) = report.results
+    [failed] = result.failed
+    assert failed.name == "script mail-tool" and failure_cause(failed) == ARGS
+    assert "No recipients specified." in failed.detail
+    assert closing_message(report).endswith(
+        "(--help unless set): mail-tool; give them ones they take, or skip them: "
+        "[tool.relnox.verify] script-args = { mail-tool = false }"
+    )
+    with (root / "pyproject.toml").open("a", encoding="utf-8") as fh:
+        fh.write("\n[tool.relnox.verify]\nscript-args = { mail-tool = false }\n")
+    assert verify_install(load_workspace(root), VerifyOptions(offline=True)).ok
