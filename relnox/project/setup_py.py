@@ -13,6 +13,7 @@ from relnox.project.sources import (
     Found,
     VersionLocation,
     find_module,
+    joined_location,
     python_location,
     read_text,
     regex_location,
@@ -28,10 +29,11 @@ _ATTRIBUTE = re.compile(r"^__version__\s*=\s*(?P<module>\w+)\.__version__\s*$", 
 
 
 def followed(module: Path) -> VersionLocation | None:
-    """The literal ``__version__`` of ``module``, or of ``.sibling`` it takes it from
-    (``from ._version import __version__``; ``from . import _version`` then
-    ``__version__ = _version.__version__``): where importing the module finds it."""
-    loc = python_location(module)
+    """The literal ``__version__`` of ``module`` (or the tuple it joins, see
+    :func:`joined_location`), or of ``.sibling`` it takes it from (``from ._version import
+    __version__``; ``from . import _version`` then ``__version__ = _version.__version__``):
+    where importing the module finds it."""
+    loc = python_location(module) or joined_location(module)
     if loc is not None:
         return loc
     text = read_text(module)

@@ -699,3 +699,59 @@ def test_a_setup_py_read_by_its_text_skips_an_extensions_name(tmp_path: Path) ->
         encoding="utf-8",
     )
     assert name_of(tmp_path, {}) == "calc"
+
+
+@pytest.mark.parametrize(
+    ("init", "written"),
+    [
+        (
+            'version_info = (26, 1, 0)\n__version__ = ".".join([str(v) for v in version_info])\n',
+            "version_info = (26, 2, 0)\n",
+        ),
+        (
+            "VERSION = (26, 1, 0)\n__version__ = '.'.join(map(str, VERSION))\n",
+            "VERSION = (26, 2, 0)",
+        ),
+    ],
+)
+def test_a_setuptools_attr_joined_from_a_tuple_of_numbers_is_read_and_bumped_in_the_tuple(
+    tmp_path: Path, init: str, written: str
+) -> None:
+    """setuptools imports a module whose ``__version__`` joins ``version_info = (26, 1, 0)``
+    (gunicorn's shape): the version is the tuple's, and a bump rewrites its numbers; a
+    version the tuple cannot spell (a pre-release) is refused, naming the file."""
+    extra = '[tool.setuptools.dynamic]\nversion = {attr = "green.__version__"}\n'
+    files = {
+        "pyproject.toml": project("greenish", None, backend="setuptools", extra=extra),
+        "green/__init__.py": "# the server\n" + init + 'SERVER = "green/%s" % __version__\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["26.1.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version, pkg.version_source) == ("26.1.0", "setuptools-attr")
+    assert pkg.primary is not None and pkg.primary.path == root / "green/__init__.py"
+    with pytest.raises(VersionError, match=r"26\.2\.0rc1 cannot be written there"):
+        plan_bump(ws, BumpOptions(to="26.2.0rc1"))
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    text = (root / "green/__init__.py").read_text()
+    assert written in text and text.startswith("# the server\n")
+    assert load_workspace(root).packages[0].version == "26.2.0"
+
+
+def test_a_joined_version_of_a_tuple_bound_twice_or_holding_words_is_not_guessed(
+    tmp_path: Path,
+) -> None:
+    """Only one top-level tuple of two to four integers counts: a tuple rebound later, or
+    one with a word in it (``(1, 2, 0, "final")``), leaves the version unread."""
+    extra = '[tool.setuptools.dynamic]\nversion = {attr = "green.__version__"}\n'
+    for init in (
+        "V = (1, 2, 0)\nV = (1, 3, 0)\n__version__ = '.'.join(map(str, V))\n",
+        "V = (1, 2, 0, 'final')\n__version__ = '.'.join(map(str, V))\n",
+    ):
+        files = {
+            "pyproject.toml": project("greenish", None, backend="setuptools", extra=extra),
+            "green/__init__.py": init,
+        }
+        root = repo(tmp_path / str(len(init)), files)
+        with pytest.raises(VersionError, match=r'no literal __version__ = "\.\.\." line'):
+            load_workspace(root)
