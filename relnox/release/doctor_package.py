@@ -227,6 +227,18 @@ def heading_like(path: Path, version: str) -> str:
     return f"## [{version}] (or entries under ## [Unreleased])"
 
 
+def release_of(version: str) -> str | None:
+    """The release a development version leads to (``3.2.0.dev`` -> ``3.2.0``, ``2.0rc1.dev3``
+    -> ``2.0rc1``), whose changelog section it is written under; ``None`` for any other."""
+    try:
+        parsed = Version(version)
+    except InvalidVersion:
+        return None
+    if parsed.dev is None:
+        return None
+    return re.sub(r"[-_.]?dev[-_.]?\d*$", "", version.split("+")[0], flags=re.IGNORECASE) or None
+
+
 def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[Check]:
     name = f"changelog {pkg.name}"
     required = changelog_required(ws)
@@ -244,6 +256,12 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
     wanted = version or pkg.version
     if read_section(path, wanted, pkg.name):
         return [Check(name, OK, f"{rel(path, ws.root)} has a section for {wanted}")]
+    coming = release_of(wanted)
+    if coming is not None:  # 3.2.0.dev: its changelog is written as the section of 3.2.0
+        if read_section(path, coming, pkg.name):
+            detail = f"{rel(path, ws.root)} has a section for {coming}, the release of {wanted}"
+            return [Check(name, OK, detail)]
+        wanted = coming
     unreleased = read_section(path, UNRELEASED)
     if unreleased is not None and unreleased.has_entries:
         return [
