@@ -409,6 +409,40 @@ def test_cargo_lock_follows_the_manifest_versions_a_bump_edits(tmp_path: Path) -
     )
 
 
+def test_a_maturin_crate_saying_the_static_project_version_is_a_copy_bumped_with_its_lock(
+    tmp_path: Path,
+) -> None:
+    """maturin builds ``[project] version``; a ``Cargo.toml`` saying the same version is a
+    copy a release moves too, with the crate's ``Cargo.lock`` entry (orjson bumps all
+    three). A crate at a version of its own is the crate's: neither read as drift nor
+    edited."""
+    files = {
+        "same/pyproject.toml": project("fastjson", "3.11.8", backend="maturin"),
+        "same/Cargo.toml": '[package]\nname = "fastjson"\nversion = "3.11.8"\n',
+        "same/Cargo.lock": _lock(("itoa", "3.11.8", True), ("fastjson", "3.11.8", False)),
+        "own/pyproject.toml": project("fastxml", "2.0.0", backend="maturin"),
+        "own/Cargo.toml": '[package]\nname = "fastxml-core"\nversion = "0.1.0"\n',
+    }
+    root = repo(tmp_path / "r", files)
+    ws = load_workspace(root / "same")
+    (pkg,) = ws.packages
+    assert [loc.label for loc in pkg.locations] == [
+        f"{root / 'same/pyproject.toml'} [project].version",
+        f"{root / 'same/Cargo.toml'} [package].version",
+    ]
+    plan = plan_bump(ws, BumpOptions(to="3.12.0rc1"))
+    assert [edit.path.name for edit in plan.edits] == ["pyproject.toml", "Cargo.toml", "Cargo.lock"]
+    apply_bump(plan)
+    assert 'version = "3.12.0-rc.1"' in (root / "same/Cargo.toml").read_text()
+    assert (root / "same/Cargo.lock").read_text() == _lock(
+        ("itoa", "3.11.8", True), ("fastjson", "3.12.0-rc.1", False)
+    )
+    (own,) = load_workspace(root / "own").packages
+    assert (len(own.locations), own.drift) == (1, ())
+    plan = plan_bump(load_workspace(root / "own"), BumpOptions(part="minor", allow_dirty=True))
+    assert [edit.path.name for edit in plan.edits] == ["pyproject.toml"]
+
+
 def test_templated_requirements_of_a_metadata_hook_order_the_release(tmp_path: Path) -> None:
     """``core=={{ version }}`` in a hatch metadata hook: filled by the build, never rewritten."""
     hook = "[tool.hatch.metadata.hooks.uv-dynamic-versioning]\n"
