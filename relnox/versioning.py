@@ -32,6 +32,8 @@ scheme is ``semver``; a result that does not increase is a :class:`VersionError`
 
 from __future__ import annotations
 
+import re
+
 from packaging.version import InvalidVersion, Version
 
 from relnox.errors import VersionError
@@ -279,7 +281,8 @@ def next_version(current: str, part: str, *, pre: str | None = None, scheme: str
     old = parse_version(current, "current version")
     new = bump_version(old, part, pre)
     check_increase(old, new, f"bumping {current} by {part!r}")
-    return written(old, new, scheme)
+    text = written(old, new, scheme)
+    return padded_like(text, current) if scheme == "pep440" else text
 
 
 def written(old: Version, new: Version, scheme: str) -> str:
@@ -324,11 +327,32 @@ def target_version(
             raise VersionError(f"--pre {pre} does not combine with --to; write it into --to")
         new = parse_version(to, "--to")
         check_increase(old, new, f"{where}: --to {to}")
-    else:
-        assert part is not None
-        new = bump_version(old, part, pre)
-        check_increase(old, new, f"{where}: bumping {current} by {part!r}")
-    return written(old, new, scheme)
+        text = written(old, new, scheme)
+        return padded_like(text, to) if scheme == "pep440" else text
+    assert part is not None
+    new = bump_version(old, part, pre)
+    check_increase(old, new, f"{where}: bumping {current} by {part!r}")
+    text = written(old, new, scheme)
+    return padded_like(text, current) if scheme == "pep440" else text
+
+
+_RELEASE_TEXT = re.compile(r"^(?P<lead>[vV]?(?:\d+!)?)(?P<release>\d+(?:\.\d+)*)")
+
+
+def padded_like(text: str, like: str) -> str:
+    """``text`` with each release number as wide as the zero-padded one of ``like`` at the
+    same place (calendar versions: ``2026.07.22`` by patch is ``2026.07.23``, not PEP 440's
+    normal ``2026.7.23``; ``--to 2026.08.15`` is written as given). A number ``like``
+    writes without a leading zero, and every other part, stay as ``text`` has them."""
+    model, found = _RELEASE_TEXT.match(like.strip()), _RELEASE_TEXT.match(text)
+    if model is None or found is None:
+        return text
+    widths = [
+        len(n) if len(n) > 1 and n.startswith("0") else 0 for n in model["release"].split(".")
+    ]
+    numbers = found["release"].split(".")
+    spelled = [n.zfill(widths[i]) if i < len(widths) else n for i, n in enumerate(numbers)]
+    return found["lead"] + ".".join(spelled) + text[found.end() :]
 
 
 def maybe_version(text: str) -> Version | None:

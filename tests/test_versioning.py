@@ -137,6 +137,18 @@ def test_target_version_to_and_part() -> None:
         target_version("2.4.0+dev", to="2.4.0+cpu")
 
 
+def test_a_zero_padded_calendar_version_keeps_its_widths() -> None:
+    """``2026.07.22`` (certifi's spelling) bumps to ``2026.07.23``, not PEP 440's normal
+    ``2026.7.23``; ``--to`` is written as given; semver never pads."""
+    assert target_version("2026.07.22", part="patch") == "2026.07.23"
+    assert target_version("2026.07.22", part="minor") == "2026.08.0"
+    assert target_version("2026.07.22", to="2026.08.15") == "2026.08.15"
+    assert target_version("2026.07.22", to="2026.8.15") == "2026.8.15"
+    assert next_version("24.01", "minor") == "24.02"
+    assert target_version("2026.07.22", part="patch", scheme="semver") == "2026.7.23"
+    assert target_version("0.9.0", to="1.0.0-rc1") == "1.0.0rc1"
+
+
 # -- properties ------------------------------------------------------------------------
 
 versions = st.builds(
