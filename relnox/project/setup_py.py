@@ -278,7 +278,10 @@ def setup_py_reads(directory: Path, roots: Sequence[Path]) -> Found | None:
     if tree is None:
         return None
     holding: dict[Path, VersionLocation] = {}
-    for path in _named_files(tree, directory, [directory, *roots]):
+    named = _named_files(tree, directory, [directory, *roots])
+    for helper in _version_helpers(tree, directory):
+        named += _named_files(helper, directory, [directory, *roots])
+    for path in named:
         try:
             resolved = path.resolve()
             resolved.relative_to(directory.resolve())
@@ -299,6 +302,22 @@ def setup_py_reads(directory: Path, roots: Sequence[Path]) -> Found | None:
         )
     (loc,) = holding.values()
     return "setup.py", [loc], f"setup.py reads __version__ of {names[0]}"
+
+
+def _version_helpers(tree: ast.Module, directory: Path) -> list[ast.Module]:
+    """The trees of the helper modules beside setup.py it takes a version function from
+    (``from _bootstrap import get_version``): the paths they spell are read as setup.py's."""
+    helpers: list[ast.Module] = []
+    for node in tree.body:
+        if not (isinstance(node, ast.ImportFrom) and node.level == 0 and node.module):
+            continue
+        if "." in node.module or not any("version" in a.name.lower() for a in node.names):
+            continue
+        helper = directory / f"{node.module}.py"
+        found = _tree(helper) if helper.is_file() and helper.name != "setup.py" else None
+        if found is not None:
+            helpers.append(found)
+    return helpers
 
 
 def setup_py_keywords(directory: Path) -> frozenset[str] | None:

@@ -623,6 +623,44 @@ def test_a_setup_py_reading_its_version_from_a_file_of_the_package_is_read_there
     assert INIT.format("2.5.0") in (root / where).read_text()
 
 
+def test_a_setup_py_taking_a_version_function_from_a_helper_beside_it_is_read_there(
+    tmp_path: Path,
+) -> None:
+    """psutil's shape: ``from _bootstrap import get_version`` (a module beside setup.py)
+    whose function parses ``ROOT_DIR / "calc" / "__init__.py"``: that file is read and
+    bumped. A helper imported for anything else is not looked into."""
+    helper = (
+        "import ast, pathlib\nROOT_DIR = pathlib.Path(__file__).resolve().parent\n\n"
+        "def get_version():\n    path = ROOT_DIR / 'calc' / '__init__.py'\n"
+        "    tree = ast.parse(path.read_text())\n    return ast.literal_eval(tree.body[0].value)\n"
+    )
+    setup = (
+        "import sys, pathlib\nfrom setuptools import setup\n"
+        "sys.path.insert(0, str(pathlib.Path(__file__).parent))\n"
+        "from _bootstrap import get_version  # noqa: E402\n\n"
+        "setup(name='calc', version=get_version(), packages=['calc'])\n"
+    )
+    files = {
+        "pyproject.toml": SETUP_TOOLS_ONLY,
+        "setup.py": setup,
+        "_bootstrap.py": helper,
+        "calc/__init__.py": INIT.format("8.0.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["v7.2.2"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version, pkg.evidence) == (
+        "8.0.0",
+        "setup.py reads __version__ of calc/__init__.py",
+    )
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert (root / "calc/__init__.py").read_text() == INIT.format("8.1.0")
+    unrelated = setup.replace("import get_version", "import load_module as get_version")
+    commit(root, {"setup.py": unrelated})
+    (problem,) = discover(root).problems
+    assert "setup.py computes the version" in problem
+
+
 def test_a_setup_py_reading_two_version_files_names_the_setting_that_decides(
     tmp_path: Path,
 ) -> None:
