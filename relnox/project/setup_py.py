@@ -48,18 +48,46 @@ def followed(module: Path) -> VersionLocation | None:
 
 
 def setup_py_literal(directory: Path) -> Found | None:
-    """``setup(version="1.2.3")``: a literal in setup.py is its primary source."""
+    """``setup(version="1.2.3")``, or ``setup(version=VERSION)`` with ``VERSION = "1.2.3"``
+    at the top of setup.py: a literal in setup.py is its primary source."""
     setup_py = directory / "setup.py"
     if not setup_py.is_file():
         return None
     pattern = r"""\bversion\s*=\s*(['"])(?P<version>[0-9][^'"]*)\1"""
+    if re.search(pattern, read_text(setup_py)) is not None:
+        return (
+            "setup.py",
+            [regex_location(setup_py, pattern, "setup.py")],
+            "setup.py setup(version=...)",
+        )
+    return _setup_py_constant(setup_py)
+
+
+def _setup_py_constant(setup_py: Path) -> Found | None:
+    """``setup(version=VERSION)`` where ``VERSION = "7.0.0.dev0"`` is bound once, at the top
+    of setup.py, to a string (PyYAML's shape)."""
+    tree = _tree(setup_py)
+    keywords = _setup_keywords(tree, every=False) if tree is not None else None
+    value = (keywords or {}).get("version")
+    if tree is None or not isinstance(value, ast.Name):
+        return None
+    bound = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign)
+        and any(
+            isinstance(t, ast.Name) and t.id == value.id
+            for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        )
+    ]
+    if len(bound) != 1 or bound[0] not in tree.body or value.id not in _constants(tree):
+        return None
+    name = re.escape(value.id)
+    pattern = rf"""(?m)^{name}[ \t]*=[ \t]*(['"])(?P<version>[0-9][^'"\r\n]*)\1"""
     if re.search(pattern, read_text(setup_py)) is None:
         return None
-    return (
-        "setup.py",
-        [regex_location(setup_py, pattern, "setup.py")],
-        "setup.py setup(version=...)",
-    )
+    loc = regex_location(setup_py, pattern, "setup.py")
+    return "setup.py", [loc], f"setup.py setup(version={value.id}), {value.id} = {loc.value!r}"
 
 
 _TOML_OPENED = re.compile(r"""open\(\s*(['"])(?P<file>[\w./-]+\.toml)\1""")

@@ -281,6 +281,31 @@ def test_flit_follows_the_module_it_imports_the_version_from(tmp_path: Path) -> 
     assert (pkg.version, pkg.version_source) == ("0.6.0", "flit")
 
 
+def test_a_setup_py_version_held_in_a_module_constant_is_read_and_bumped_there(
+    tmp_path: Path,
+) -> None:
+    """PyYAML's shape: ``VERSION = '7.0.0.dev0'`` at the top of setup.py, then
+    ``setup(version=VERSION)``. A constant bound twice (or computed) is not guessed."""
+    setup = (
+        "\nNAME = 'PyYAMLish'\nVERSION = '7.0.0.dev0'\nDESCRIPTION = 'YAML'\n\n"
+        "from setuptools import setup\n\n"
+        "if __name__ == '__main__':\n"
+        "    setup(name=NAME, version=VERSION, description=DESCRIPTION, packages=['yamlish'])\n"
+    )
+    files = {"pyproject.toml": SETUP_TOOLS_ONLY, "setup.py": setup, "yamlish/__init__.py": ""}
+    root = repo(tmp_path / "r", files, tags=["6.0.3"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version, pkg.version_source) == ("7.0.0.dev0", "setup.py")
+    assert pkg.evidence == "setup.py setup(version=VERSION), VERSION = '7.0.0.dev0'"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert "\nVERSION = '7.0.0'\n" in (root / "setup.py").read_text()
+    twice = setup.replace("DESCRIPTION = 'YAML'", "VERSION = VERSION + '+local'")
+    commit(root, {"setup.py": twice})
+    (problem,) = discover(root).problems
+    assert "setup.py computes the version" in problem
+
+
 def test_setup_py_literal_and_tag_regex(tmp_path: Path) -> None:
     files = {
         "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n',
