@@ -33,6 +33,12 @@ def source_roots(directory: Path, doc: Mapping[str, Any]) -> tuple[Path, ...]:
             roots.insert(0, directory / item["from"])
     if str(table(doc, "build-system").get("build-backend", "")).startswith("mesonpy"):
         roots[:0] = [package.parent for package in meson_packages(directory)]
+    if not isinstance(package_dir, Mapping) and (directory / "setup.py").is_file():
+        from relnox.project.setup_py import setup_py_layout
+
+        root = setup_py_layout(directory)[0]  # setup(package_dir={"": "lib"})
+        if root is not None:
+            roots.insert(0, directory / root)
     sk_packages = table(doc, "tool", "scikit-build", "wheel").get("packages")
     if isinstance(sk_packages, list):
         roots[:0] = [(directory / p.rstrip("/")).parent for p in sk_packages if isinstance(p, str)]
@@ -142,6 +148,10 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
         found += [
             p["include"] for p in poetry_packages if isinstance(p, Mapping) and "include" in p
         ]
+    if not found and (directory / "setup.py").is_file():
+        from relnox.project.setup_py import setup_py_layout
+
+        found += setup_py_layout(directory)[1]  # setup(packages=["yaml", "_yaml"])
     if not found:
         module = name.replace("-", "_").replace(".", "_")
         spellings = dict.fromkeys((module, module.lower()))  # Flask-Login ships flask_login

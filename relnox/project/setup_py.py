@@ -348,6 +348,36 @@ def _version_helpers(tree: ast.Module, directory: Path) -> list[ast.Module]:
     return helpers
 
 
+def setup_py_layout(directory: Path) -> tuple[str | None, list[str]]:
+    """What setup.py's literals say the wheel ships: the root of ``package_dir={"": "lib"}``
+    (or ``None``) and the top-level names of ``packages=[...]`` and ``py_modules=[...]``
+    (``[]`` when neither is a list of strings, ``find_packages()`` for one)."""
+    tree = _tree(directory / "setup.py") if (directory / "setup.py").is_file() else None
+    keywords = _setup_keywords(tree, every=False) if tree is not None else None
+    if not keywords:
+        return None, []
+    root = None
+    package_dir = keywords.get("package_dir")
+    if isinstance(package_dir, ast.Dict):
+        for key, value in zip(package_dir.keys, package_dir.values, strict=True):
+            if (
+                isinstance(key, ast.Constant)
+                and key.value == ""
+                and isinstance(value, ast.Constant)
+            ):
+                root = str(value.value).strip("/") or None
+    names: list[str] = []
+    for keyword in ("packages", "py_modules"):
+        listed = keywords.get(keyword)
+        if isinstance(listed, ast.List | ast.Tuple):
+            names += [
+                str(e.value).split(".")[0]
+                for e in listed.elts
+                if isinstance(e, ast.Constant) and isinstance(e.value, str) and e.value
+            ]
+    return root, list(dict.fromkeys(names))
+
+
 def setup_py_keywords(directory: Path) -> frozenset[str] | None:
     """The keywords setup.py passes to ``setup()``; ``None`` when they cannot all be seen
     (no ``setup()`` call, a ``**kwargs`` of them, a file that does not parse)."""
