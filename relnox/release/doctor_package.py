@@ -229,14 +229,16 @@ def heading_like(path: Path, version: str) -> str:
 
 def release_of(version: str) -> str | None:
     """The release a development version leads to (``3.2.0.dev`` -> ``3.2.0``, ``2.0rc1.dev3``
-    -> ``2.0rc1``), whose changelog section it is written under; ``None`` for any other."""
+    -> ``2.0rc1``, mypy's ``2.4.0+dev`` -> ``2.4.0``), whose changelog section it is written
+    under; ``None`` for any other."""
     try:
         parsed = Version(version)
     except InvalidVersion:
         return None
+    public, _, local = version.partition("+")
     if parsed.dev is None:
-        return None
-    return re.sub(r"[-_.]?dev[-_.]?\d*$", "", version.split("+")[0], flags=re.IGNORECASE) or None
+        return public if local.lower().startswith("dev") and parsed.pre is None else None
+    return re.sub(r"[-_.]?dev[-_.]?\d*$", "", public, flags=re.IGNORECASE) or None
 
 
 def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[Check]:

@@ -538,7 +538,8 @@ def test_metadata_split_between_setup_cfg_and_setup_py_is_read_from_both(tmp_pat
 
 
 @pytest.mark.parametrize(
-    ("version", "release"), [("3.2.0.dev", "3.2.0"), ("3.2.0rc1.dev2", "3.2.0rc1")]
+    ("version", "release"),
+    [("3.2.0.dev", "3.2.0"), ("3.2.0rc1.dev2", "3.2.0rc1"), ("3.2.0+dev", "3.2.0")],
 )
 def test_a_development_version_is_written_under_the_section_of_its_release(
     tmp_path: Path, version: str, release: str
