@@ -32,6 +32,7 @@ scheme is ``semver``; a result that does not increase is a :class:`VersionError`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -292,7 +293,8 @@ def next_version(
     old = parse_version(current, "current version")
     new = _untaken(old, part, pre, taken)
     check_increase(old, new, f"bumping {current} by {part!r}")
-    return written(old, new, scheme)
+    text = written(old, new, scheme)
+    return padded_like(text, current) if scheme == "pep440" else text
 
 
 def _untaken(
@@ -350,11 +352,32 @@ def target_version(
             raise VersionError(f"--pre {pre} does not combine with --to; write it into --to")
         new = parse_version(to, "--to")
         check_increase(old, new, f"{where}: --to {to}")
-    else:
-        assert part is not None
-        new = _untaken(old, part, pre, taken)
-        check_increase(old, new, f"{where}: bumping {current} by {part!r}")
-    return written(old, new, scheme)
+        text = written(old, new, scheme)
+        return padded_like(text, to) if scheme == "pep440" else text
+    assert part is not None
+    new = _untaken(old, part, pre, taken)
+    check_increase(old, new, f"{where}: bumping {current} by {part!r}")
+    text = written(old, new, scheme)
+    return padded_like(text, current) if scheme == "pep440" else text
+
+
+_RELEASE_TEXT = re.compile(r"^(?P<lead>[vV]?(?:\d+!)?)(?P<release>\d+(?:\.\d+)*)")
+
+
+def padded_like(text: str, like: str) -> str:
+    """``text`` with each release number as wide as the zero-padded one of ``like`` at the
+    same place (calendar versions: ``2026.07.22`` by patch is ``2026.07.23``, not PEP 440's
+    normal ``2026.7.23``; ``--to 2026.08.15`` is written as given). A number ``like``
+    writes without a leading zero, and every other part, stay as ``text`` has them."""
+    model, found = _RELEASE_TEXT.match(like.strip()), _RELEASE_TEXT.match(text)
+    if model is None or found is None:
+        return text
+    widths = [
+        len(n) if len(n) > 1 and n.startswith("0") else 0 for n in model["release"].split(".")
+    ]
+    numbers = found["release"].split(".")
+    spelled = [n.zfill(widths[i]) if i < len(widths) else n for i, n in enumerate(numbers)]
+    return found["lead"] + ".".join(spelled) + text[found.end() :]
 
 
 def maybe_version(text: str) -> Version | None:
@@ -366,19 +389,6 @@ def maybe_version(text: str) -> Version | None:
         return Version(text)
     except InvalidVersion:
         return None
-
-
-def leads_to(text: str) -> str | None:
-    """The release a version between releases works toward: ``2.3.0.dev`` and
-    ``2.3.0rc1.dev2`` lead to ``2.3.0`` and ``2.3.0rc1``, ``2.4.0+dev`` to ``2.4.0``;
-    ``None`` for any other version (or no version)."""
-    v = maybe_version(text)
-    if v is None:
-        return None
-    dev_label = v.local is not None and v.local.split(".")[0].startswith("dev")
-    if v.dev is None and not dev_label:
-        return None
-    return str(_build(v, v.release, pre=v.pre, post=v.post))
 
 
 #: how a date version is spelled: zero-padded month and day (2026.08.17) or not (2026.8.17)

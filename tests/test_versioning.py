@@ -11,7 +11,6 @@ from packaging.version import Version
 from relnox.errors import VersionError
 from relnox.versioning import (
     PARTS,
-    leads_to,
     maybe_version,
     next_version,
     parse_version,
@@ -138,6 +137,18 @@ def test_target_version_to_and_part() -> None:
         target_version("2.4.0+dev", to="2.4.0+cpu")
 
 
+def test_a_zero_padded_calendar_version_keeps_its_widths() -> None:
+    """``2026.07.22`` (certifi's spelling) bumps to ``2026.07.23``, not PEP 440's normal
+    ``2026.7.23``; ``--to`` is written as given; semver never pads."""
+    assert target_version("2026.07.22", part="patch") == "2026.07.23"
+    assert target_version("2026.07.22", part="minor") == "2026.08.0"
+    assert target_version("2026.07.22", to="2026.08.15") == "2026.08.15"
+    assert target_version("2026.07.22", to="2026.8.15") == "2026.8.15"
+    assert next_version("24.01", "minor") == "24.02"
+    assert target_version("2026.07.22", part="patch", scheme="semver") == "2026.7.23"
+    assert target_version("0.9.0", to="1.0.0-rc1") == "1.0.0rc1"
+
+
 # -- properties ------------------------------------------------------------------------
 
 versions = st.builds(
@@ -260,23 +271,3 @@ def test_validation_is_written_once() -> None:
 
     for module in (relnox.project.pyproject, relnox.release.tagging):
         assert "InvalidVersion" not in inspect.getsource(module), module.__name__
-
-
-@pytest.mark.parametrize(
-    ("version", "target"),
-    [
-        ("2.3.0.dev", "2.3.0"),
-        ("2.3.0rc1.dev2", "2.3.0rc1"),
-        ("1!2.0.post1.dev0", "1!2.0.post1"),
-        ("2.4.0+dev", "2.4.0"),
-        ("2.4.0+dev.g1234", "2.4.0"),
-        ("2.4.0", None),
-        ("2.4.0rc1", None),
-        ("2.0+cu118", None),
-        ("not a version", None),
-    ],
-)
-def test_a_version_between_releases_leads_to_its_public_release(
-    version: str, target: str | None
-) -> None:
-    assert leads_to(version) == target

@@ -2,10 +2,11 @@
 
 All in-process (no ``twine`` subprocess per file):
 
-* ``twine check --strict``'s checks: the metadata parses and validates
-  (:mod:`packaging.metadata`, as twine validates it), the long description is present,
-  has a content type, and renders (:func:`readme_problem`: reStructuredText through
-  readme_renderer, as twine and PyPI do); build-all runs them on what it builds, and
+* ``twine check``'s checks: the metadata parses and validates (:mod:`packaging.metadata`,
+  as twine validates it) and the long description renders (:func:`readme_problem`:
+  reStructuredText through readme_renderer, as twine and PyPI do); what only ``--strict``
+  refuses and PyPI accepts (no long description, no content type: rendered as
+  reStructuredText) is a warning; build-all runs them on what it builds, and
   publish again on every file it is about to upload (whoever built it), unless the
   manifest's :func:`proof` shows the same check passed on the same bytes;
 * the file name parses and names the package and its expected version (normalized);
@@ -228,16 +229,19 @@ def _check_metadata(path: Path, expected: Expectation, out: Findings) -> None:
     _version_matches(str(meta.version), expected, "the metadata Version", out)
     description = meta.description
     content_type = meta.description_content_type
+    # twine check --strict refuses the two below; PyPI accepts them (a page without a
+    # description, a description rendered as reStructuredText), so they are warnings
     if not description or description.rstrip() == "UNKNOWN":
-        out.problems.append(
-            "twine check --strict: no long description; set readme in [project] "
-            "(for example readme = 'README.md')"
+        out.warnings.append(
+            "no long description (twine check --strict refuses that; PyPI shows the page "
+            "without one); set readme in [project] (for example readme = 'README.md')"
         )
         return
     if content_type is None:
-        out.problems.append(
-            "twine check --strict: no Description-Content-Type; give the readme a .md or "
-            ".rst suffix or set its content-type"
+        out.warnings.append(
+            "no Description-Content-Type (twine check --strict refuses that; PyPI renders "
+            "the description as reStructuredText); give the readme a .md or .rst suffix or "
+            "set its content-type"
         )
         content_type = "text/x-rst"
     out.rendered = _content_type(content_type)[0] not in ("text/plain", "text/markdown")

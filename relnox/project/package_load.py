@@ -100,14 +100,19 @@ def _secondaries(
     project_name: str,
     modules: tuple[str, ...],
     known: list[VersionLocation],
+    backend: str,
 ) -> list[VersionLocation]:
-    """Literal copies of the version: ``__version__`` in the packages it ships, poetry's key."""
+    """Literal copies of the version: ``__version__`` in the packages it ships, poetry's key,
+    a maturin crate's own version (see :func:`_crate_copy`)."""
     found: list[VersionLocation] = []
     pyproject = directory / "pyproject.toml"
     tool_poetry = table(doc, "tool", "poetry")
     poetry_key = ("tool", "poetry", "version")
     if isinstance(tool_poetry.get("version"), str) and all(k.key != poetry_key for k in known):
         found.append(toml_location(pyproject, doc, poetry_key))
+    crate = _crate_copy(directory, doc, backend, known)
+    if crate is not None:
+        found.append(crate)
     dotted = project_name.lower().replace("-", "_").split(".")  # zope.interface: zope/interface
     nested = ["/".join(dotted)] if len(dotted) > 1 and dotted[0] in modules else []
     roots = source_roots(directory, doc)
@@ -126,6 +131,25 @@ def _secondaries(
                 if loc is not None and all(loc.path != k.path for k in [*known, *found]):
                     found.append(loc)
     return found
+
+
+def _crate_copy(
+    directory: Path, doc: Mapping[str, Any], backend: str, known: list[VersionLocation]
+) -> VersionLocation | None:
+    """A maturin package with a static ``[project] version`` builds that one; its crate's
+    ``Cargo.toml`` version (what the extension reports as ``CARGO_PKG_VERSION``), when it
+    says the same, is a copy a release bumps too, with ``Cargo.lock``. A crate version
+    that differs is the crate's own, left alone."""
+    if not backend.startswith("maturin") or not known or known[0].key != ("project", "version"):
+        return None
+    from relnox.project.dynamic_native import cargo_version
+
+    try:
+        _source, (crate, *_), _evidence = cargo_version(directory, doc, load_toml)
+    except (ConfigError, VersionError, ValueError):
+        return None
+    primary = maybe_version(known[0].value)
+    return crate if primary is not None and maybe_version(crate.value) == primary else None
 
 
 def _names(directory: Path) -> frozenset[str] | None:
@@ -232,7 +256,7 @@ def load_package(
     drift: list[VersionLocation] = []
     version = "0.0.0"  # a tag-versioned package's: replaced by its last tag in discover
     if source != VCS_SOURCE:
-        locations += _secondaries(directory, shipped, project_name, modules, locations)
+        locations += _secondaries(directory, shipped, project_name, modules, locations, backend)
         extra = version_files(settings, directory, config.source if is_root else pyproject)
         locations += [loc for loc in extra if all(loc.path != k.path for k in locations)]
         version, drift = _version_and_drift(project_name, locations)

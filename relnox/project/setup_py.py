@@ -15,6 +15,7 @@ from relnox.project.sources import (
     Found,
     VersionLocation,
     find_module,
+    joined_location,
     python_location,
     read_text,
     regex_location,
@@ -32,10 +33,11 @@ _ATTRIBUTE = re.compile(r"^__version__\s*=\s*(?P<module>\w+)\.__version__\s*$", 
 
 
 def followed(module: Path) -> VersionLocation | None:
-    """The literal ``__version__`` of ``module``, or of ``.sibling`` it takes it from
-    (``from ._version import __version__``; ``from . import _version`` then
-    ``__version__ = _version.__version__``): where importing the module finds it."""
-    loc = python_location(module)
+    """The literal ``__version__`` of ``module`` (or the tuple it joins, see
+    :func:`joined_location`), or of ``.sibling`` it takes it from (``from ._version import
+    __version__``; ``from . import _version`` then ``__version__ = _version.__version__``):
+    where importing the module finds it."""
+    loc = python_location(module) or joined_location(module)
     if loc is not None:
         return loc
     text = read_text(module)
@@ -50,45 +52,44 @@ def followed(module: Path) -> VersionLocation | None:
 
 
 def setup_py_literal(directory: Path) -> Found | None:
-    """``setup(version="1.2.3")``: a literal in setup.py is its primary source."""
+    """``setup(version="1.2.3")``, or ``setup(version=VERSION)`` with ``VERSION = "1.2.3"``
+    at the top of setup.py: a literal in setup.py is its primary source."""
     setup_py = directory / "setup.py"
     if not setup_py.is_file():
         return None
     pattern = r"""\bversion\s*=\s*(['"])(?P<version>[0-9][^'"]*)\1"""
-    if re.search(pattern, read_text(setup_py)) is None:
-        return setup_py_constant(setup_py)
-    return (
-        "setup.py",
-        [regex_location(setup_py, pattern, "setup.py")],
-        "setup.py setup(version=...)",
-    )
+    if re.search(pattern, read_text(setup_py)) is not None:
+        return (
+            "setup.py",
+            [regex_location(setup_py, pattern, "setup.py")],
+            "setup.py setup(version=...)",
+        )
+    return _setup_py_constant(setup_py)
 
 
-def setup_py_constant(setup_py: Path) -> Found | None:
-    """``VERSION = '7.0.0.dev0'`` at the top of setup.py, passed as ``setup(version=VERSION)``
-    and bound nowhere else: that line is the version."""
+def _setup_py_constant(setup_py: Path) -> Found | None:
+    """``setup(version=VERSION)`` where ``VERSION = "7.0.0.dev0"`` is bound once, at the top
+    of setup.py, to a string (PyYAML's shape)."""
     tree = _tree(setup_py)
     keywords = _setup_keywords(tree, every=False) if tree is not None else None
     value = (keywords or {}).get("version")
     if tree is None or not isinstance(value, ast.Name):
         return None
-    stores = [
-        n
-        for n in ast.walk(tree)
-        if isinstance(n, ast.Name) and n.id == value.id and not isinstance(n.ctx, ast.Load)
+    bound = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign)
+        and any(
+            isinstance(t, ast.Name) and t.id == value.id
+            for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        )
     ]
-    if len(stores) != 1 or _constants(tree).get(value.id) is None:
+    if len(bound) != 1 or bound[0] not in tree.body or value.id not in _constants(tree):
         return None
-    assigned = [
-        n
-        for n in tree.body
-        if isinstance(n, ast.Assign)
-        and isinstance(n.value, ast.Constant)
-        and any(isinstance(t, ast.Name) and t.id == value.id for t in n.targets)
-    ]
-    if not assigned:
+    name = re.escape(value.id)
+    pattern = rf"""(?m)^{name}[ \t]*=[ \t]*(['"])(?P<version>[0-9][^'"\r\n]*)\1"""
+    if re.search(pattern, read_text(setup_py)) is None:
         return None
-    pattern = rf"""(?m)^{value.id}[ \t]*=[ \t]*(['"])(?P<version>[^'"\r\n]+)\1"""
     loc = regex_location(setup_py, pattern, "setup.py")
     return "setup.py", [loc], f"setup.py setup(version={value.id}), {value.id} = {loc.value!r}"
 
@@ -338,7 +339,10 @@ def script_reads(
     if tree is None:
         return None
     holding: dict[Path, VersionLocation] = {}
-    for path in _named_files(tree, script.parent, [directory, *roots]):
+    named = _named_files(tree, script.parent, [directory, *roots])
+    for helper in _version_helpers(tree, script.parent):
+        named += _named_files(helper, script.parent, [directory, *roots])
+    for path in named:
         path = Path(os.path.normpath(path))
         try:
             resolved = path.resolve()
@@ -363,6 +367,22 @@ def script_reads(
     return source, [loc], f"{what} reads {held} {names[0]}"
 
 
+def _version_helpers(tree: ast.Module, directory: Path) -> list[ast.Module]:
+    """The trees of the helper modules beside setup.py it takes a version function from
+    (``from _bootstrap import get_version``): the paths they spell are read as setup.py's."""
+    helpers: list[ast.Module] = []
+    for node in tree.body:
+        if not (isinstance(node, ast.ImportFrom) and node.level == 0 and node.module):
+            continue
+        if "." in node.module or not any("version" in a.name.lower() for a in node.names):
+            continue
+        helper = directory / f"{node.module}.py"
+        found = _tree(helper) if helper.is_file() and helper.name != "setup.py" else None
+        if found is not None:
+            helpers.append(found)
+    return helpers
+
+
 def setup_py_keywords(directory: Path) -> frozenset[str] | None:
     """The keywords setup.py passes to ``setup()``; ``None`` when they cannot all be seen
     (no ``setup()`` call, a ``**kwargs`` of them, a file that does not parse)."""
@@ -374,7 +394,8 @@ def setup_py_keywords(directory: Path) -> frozenset[str] | None:
 def setup_py_layout(directory: Path) -> dict[str, Any]:
     """What setup.py's ``setup()`` says of the packages it ships, as the
     ``[tool.setuptools]`` table would say it: ``packages=["yaml", "_yaml"]`` (a list of
-    literals), ``package_dir={"": "lib"}``, ``find_packages("src")`` (its ``where``);
+    literals), ``py_modules=["six"]``, ``package_dir={"": "lib"}``, ``find_packages("src")``
+    (its ``where``);
     empty when it says none of these literally."""
     tree = _tree(directory / "setup.py") if (directory / "setup.py").is_file() else None
     keywords = _setup_keywords(tree, every=False) if tree is not None else None
@@ -401,6 +422,11 @@ def setup_py_layout(directory: Path) -> dict[str, Any]:
                     if isinstance(e, ast.Constant) and isinstance(e.value, str)
                 ]
             found["packages"] = {"find": find}
+    modules = keywords.get("py_modules")
+    if isinstance(modules, ast.List | ast.Tuple) and modules.elts:
+        names = [e.value for e in modules.elts if isinstance(e, ast.Constant)]
+        if len(names) == len(modules.elts) and all(isinstance(n, str) for n in names):
+            found["py-modules"] = names
     package_dir = keywords.get("package_dir")
     if isinstance(package_dir, ast.Dict):
         for key, value in zip(package_dir.keys, package_dir.values, strict=True):

@@ -22,7 +22,6 @@ from relnox.project.setup_py import setup_py_keywords
 from relnox.project.towncrier import news
 from relnox.project.workspace import Package, Workspace, changelog_in
 from relnox.toml import table
-from relnox.versioning import leads_to
 
 OK, WARN, ERROR = "ok", "warn", "error"
 
@@ -235,6 +234,20 @@ def heading_like(path: Path, version: str) -> str:
     return f"## [{version}] (or entries under ## [Unreleased])"
 
 
+def release_of(version: str) -> str | None:
+    """The release a development version leads to (``3.2.0.dev`` -> ``3.2.0``, ``2.0rc1.dev3``
+    -> ``2.0rc1``, mypy's ``2.4.0+dev`` -> ``2.4.0``), whose changelog section it is written
+    under; ``None`` for any other."""
+    try:
+        parsed = Version(version)
+    except InvalidVersion:
+        return None
+    public, _, local = version.partition("+")
+    if parsed.dev is None:
+        return public if local.lower().startswith("dev") and parsed.pre is None else None
+    return re.sub(r"[-_.]?dev[-_.]?\d*$", "", public, flags=re.IGNORECASE) or None
+
+
 def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[Check]:
     name = f"changelog {pkg.name}"
     required = changelog_required(ws)
@@ -255,10 +268,12 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
     wanted = version or pkg.version
     if read_section(path, wanted, pkg.name):
         return [Check(name, OK, f"{rel(path, ws.root)} has a section for {wanted}")]
-    target = leads_to(wanted)
-    if target is not None and read_section(path, target, pkg.name):
-        detail = f"{rel(path, ws.root)} has a section for {target}, the release {wanted} leads to"
-        return [Check(name, OK, detail)]
+    coming = release_of(wanted)
+    if coming is not None:  # 3.2.0.dev: its changelog is written as the section of 3.2.0
+        if read_section(path, coming, pkg.name):
+            detail = f"{rel(path, ws.root)} has a section for {coming}, the release of {wanted}"
+            return [Check(name, OK, detail)]
+        wanted = coming
     unreleased = read_section(path, UNRELEASED)
     if unreleased is not None and unreleased.has_entries:
         return [
@@ -273,7 +288,7 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
         detail = (
             f"{rel(towncrier.directory, ws.root)}: {count} towncrier "
             f"{'fragments become' if count > 1 else 'fragment becomes'} "
-            f"{target or wanted}'s section on towncrier build"
+            f"{wanted}'s section on towncrier build"
         )
         return [Check(name, OK, detail)]
     return [

@@ -496,13 +496,12 @@ class _RoundRun:
         jobs += [(None, f"command {_join(c)}", c) for c in self.plan.commands]
         self._run_jobs(env, cwd, jobs)
 
-    def _needs_extra(self, owner: str, result: Result) -> str | None:
-        """A script of ``owner`` that failed saying it needs one of the package's own extras
-        (``pip install 'httpx[cli]'``) which this check did not install: the note that says
-        so and how to check the script with it (``--extras``), or ``None``."""
+    def _needs_extra(self, owner: str, result: Result) -> list[str]:
+        """The extras of ``owner`` a failed script of it says it needs (``pip install
+        'httpx[cli]'``) that this check did not install; ``[]`` when it names none."""
         facts = self.facts.get(owner)
         if facts is None or not facts.extras:
-            return None
+            return []
         declared = {canonicalize_name(e): e for e in facts.extras}
         installed = {canonicalize_name(e) for t in self.round.targets for e in t.extras}
         for name, extras in _EXTRA_RE.findall(result.output):
@@ -512,11 +511,18 @@ class _RoundRun:
                 declared[x] for x in map(canonicalize_name, extras.split(",")) if x in declared
             ]
             if wanted and not {canonicalize_name(w) for w in wanted} <= installed:
-                spelled = f"{owner}[{','.join(wanted)}]"
-                return (
-                    f"{MISSING_EXTRA} {spelled} (the script says so itself), which this "
-                    f"check did not install; check it with --extras {spelled}"
-                )
+                return wanted
+        return []
+
+    def _module_extra(self, owner: str, result: Result) -> str | None:
+        """A script of ``owner`` that failed on ``No module named X`` where X is a
+        requirement only an extra brings (twisted's conch scripts without twisted[conch]):
+        the note naming that extra (the smallest) and ``--extras``, or ``None``. Not
+        installed for it: a script needing more than its package requires is worth a look."""
+        facts = self.facts.get(owner)
+        if facts is None or not facts.extras:
+            return None
+        installed = {canonicalize_name(e) for t in self.round.targets for e in t.extras}
         missing = _NO_MODULE.findall(f"{result.output}\n{result.stderr}")
         for module in dict.fromkeys(canonicalize_name(m.split(".")[0]) for m in missing):
             bringing = [e for e, dist in facts.extra_requires if dist == module]
@@ -528,6 +534,40 @@ class _RoundRun:
                     f"import), which this check did not install; check it with --extras {spelled}"
                 )
         return None
+
+    def _install_extras(self, env: Environment, owner: str, extras: list[str]) -> Result | None:
+        """``owner``'s wheel installed again with ``extras`` (a wheel round's only: the same
+        file, its dependencies from where the round takes them); ``None`` in another round."""
+        target = next((t for t in self.round.targets if t.name == owner), None)
+        if self.round.kind != "wheel" or target is None or target.wheel is None:
+            return None
+        wider = dataclasses.replace(target, extras=(*target.extras, *extras))
+        if self.plan.installer.name == "uv":
+            rnd = dataclasses.replace(self.round, targets=(wider,))
+            own, wanted, options = hashed_requirements(rnd, self.work)
+            requirements, label = sorted([*own, wanted[owner]]), f"extras-{owner}"
+        else:
+            links = self.work / "links"
+            options = dataclasses.replace(self.round.options, find_links=(links,))
+            own = [str(links / a.filename) for a in self.round.siblings]
+            requirements = [*own, _wheel_requirement(wider, links / target.wheel.filename)]
+            label = None
+        logger.info(
+            "%s: installing %s[%s], which its script asks for",
+            self.round.kind,
+            owner,
+            ",".join(extras),
+        )
+        command = install_command(
+            self.plan.installer,
+            env,
+            self.work,
+            requirements,
+            options,
+            environ=installer_environ(env, self.netrc),
+            label=label,
+        )
+        return self._step("install", command.run(self.plan.timeout))
 
     def _run_jobs(
         self, env: Environment, cwd: Path, jobs: Sequence[tuple[str | None, str, Argv]]
@@ -546,20 +586,49 @@ class _RoundRun:
         with ThreadPoolExecutor(max_workers=min(4, len(jobs))) as pool:
             for (owner, label, argv), result in zip(jobs, pool.map(one, jobs), strict=True):
                 self._step("scripts", result)
+                needs = [] if result.ok or owner is None else self._needs_extra(owner, result)
+                tried = False
+                if needs and owner is not None:  # the script says which extra it needs
+                    tried, label, result = self._with_extras(env, cwd, owner, needs, label, result)
                 detail = f"{_join(argv)} exited {result.returncode}:\n{result.tail()}"
                 check = Check(label, result.ok, "" if result.ok else detail)
-                needs = None if result.ok or owner is None else self._needs_extra(owner, result)
-                if needs is not None:  # the script says which extra it needs: not a fault
-                    check = Check(label, False, f"{needs}\n{detail}")
-                elif label.startswith("script ") and _refused(result):
-                    said = f"{REFUSED_ARGS} {_join(argv[1:]) or '(none)'}"
-                    check = Check(label, False, f"{said}\n{detail}")
+                if needs and not result.ok:  # the extra could not be installed: not a fault
+                    spelled = f"{owner}[{','.join(needs)}]"
+                    note = (
+                        f"{MISSING_EXTRA} {spelled} (the script says so itself), which this "
+                        f"check {'could not' if tried else 'did not'} install; check it with "
+                        f"--extras {spelled}"
+                    )
+                    check = Check(label, False, f"{note}\n{detail}")
+                elif not result.ok and owner is not None:
+                    if (extra := self._module_extra(owner, result)) is not None:
+                        check = Check(label, False, f"{extra}\n{detail}")
+                    elif label.startswith("script ") and _refused(result):
+                        said = f"{REFUSED_ARGS} {_join(argv[1:]) or '(none)'}"
+                        check = Check(label, False, f"{said}\n{detail}")
                 if owner is None:
                     prefix = f"[{self.round.kind}] " if len(self.plan.rounds) > 1 else ""
                     self.commands.append(dataclasses.replace(check, name=prefix + label))
                 else:
                     self.results[owner].checks.append(check)
                     self.results[owner].seconds += result.seconds
+
+    def _with_extras(
+        self, env: Environment, cwd: Path, owner: str, extras: list[str], label: str, result: Result
+    ) -> tuple[bool, str, Result]:
+        """A script that failed naming extras of its own package, run again once they are
+        installed (``httpx`` asks for ``httpx[cli]``), its label saying so: (whether the
+        install was tried, the label, the result). The first result stays when they cannot
+        be installed, the install's output added to it."""
+        installed = self._install_extras(env, owner, extras)
+        if installed is None:
+            return False, label, result
+        if not installed.ok:
+            output = f"{result.output}\n{installed.tail()}"
+            return True, label, dataclasses.replace(result, output=output)
+        again = proc.run(result.argv, env=env.child_env(), cwd=cwd, timeout=self.plan.timeout)
+        self._step("scripts", again)
+        return True, f"{label} (with {owner}[{','.join(extras)}], which it asks for)", again
 
 
 def _refused(result: Result) -> bool:

@@ -146,14 +146,23 @@ def test_unnormalized_sdist_name_is_a_warning(tmp_path: Path) -> None:
     ]
 
 
-def test_twine_strict_wants_a_description_and_its_content_type(tmp_path: Path) -> None:
+def test_what_only_twine_strict_refuses_is_a_warning(tmp_path: Path) -> None:
+    """No Description-Content-Type (six's and certifi's setup.py: PyPI renders the
+    description as reStructuredText) and no long description are accepted by PyPI: warnings
+    naming the fix, never a failed build; a description that does not render as
+    reStructuredText stays a problem."""
     no_type = make_wheel(tmp_path, metadata=_metadata(content_type=None, description="Plain.\n"))
-    assert any(
-        "no Description-Content-Type" in p for p in check_artifact(no_type, EXPECTED).problems
-    )
+    found = check_artifact(no_type, EXPECTED)
+    assert found.problems == []
+    assert any("no Description-Content-Type" in w for w in found.warnings), found.warnings
     (tmp_path / "b").mkdir()
     empty = make_wheel(tmp_path / "b", metadata=_metadata(description=""))
-    assert any("no long description" in p for p in check_artifact(empty, EXPECTED).problems)
+    found = check_artifact(empty, EXPECTED)
+    assert found.problems == [] and any("no long description" in w for w in found.warnings)
+    (tmp_path / "c").mkdir()
+    broken = _metadata(content_type=None, description="Title\n=====\n\n.. bogus-directive::\n")
+    found = check_artifact(make_wheel(tmp_path / "c", metadata=broken), EXPECTED)
+    assert any("would not render on PyPI" in p for p in found.problems), found.problems
 
 
 def test_broken_restructuredtext_would_not_render(tmp_path: Path) -> None:

@@ -569,3 +569,31 @@ def test_nox_build_all_session(lib: Path) -> None:
     )
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
     assert "Session build_all aborted: relnox: error: --wheel-only and --sdist-only" in bad.stderr
+
+
+def test_a_setup_py_description_without_a_content_type_builds_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    """six's and certifi's shape: ``setup(long_description=open("README.rst").read())``
+    with no content type. PyPI renders it as reStructuredText and takes the upload; only
+    ``twine check --strict`` refuses it, so the build stands and says how to add one."""
+    setup = (
+        "from setuptools import setup\n\n"
+        "setup(name='sixish', version='1.17.0', description='Two and three.',\n"
+        "      long_description=open('README.rst').read(), py_modules=['sixish'])\n"
+    )
+    root = write_files(
+        tmp_path / "sixish",
+        {
+            "setup.py": setup,
+            "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+            'build-backend = "setuptools.build_meta"\n',
+            "sixish.py": '__version__ = "1.17.0"\n',
+            "README.rst": "sixish\n======\n\nTwo and three.\n",
+        },
+    )
+    git_init(root)
+    result = build_all(root, BuildOptions(out=tmp_path / "dist"))
+    (outcome,) = result.outcomes
+    assert outcome in result.built, outcome.error
+    assert any("no Description-Content-Type" in w for w in outcome.warnings), outcome.warnings

@@ -389,7 +389,7 @@ def test_a_dev_version_releases_its_written_section_and_doctor_accepts_it(
     [row] = [c for c in doctor(root).checks if c.check == "changelog pallets"]
     assert (row.status, row.detail) == (
         "ok",
-        "CHANGES.rst has a section for 2.3.0, the release 2.3.0.dev leads to",
+        "CHANGES.rst has a section for 2.3.0, the release of 2.3.0.dev",
     )
     plan = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
     apply_bump(plan)
@@ -871,3 +871,31 @@ def test_a_release_day_version_released_today_is_refused(tmp_path: Path) -> None
     git_commit_all(root, "work since the release")
     rows = run_relnox("plan", "--part", "patch", "--json", cwd=root, check=True)
     assert f'"next_version": "{date.today():%Y.%m.%d}"' in rows.stdout
+
+
+def test_a_zero_padded_calendar_version_is_bumped_and_tagged_as_the_history_spells_it(
+    tmp_path: Path,
+) -> None:
+    """certifi's shape: ``__version__ = "2026.07.22"`` read by setup.py, tags of the same
+    spelling. A patch bump writes ``2026.07.23`` and tags it so; ``--to 2026.08.15`` is
+    written as given, never as PEP 440's normal ``2026.8.15``."""
+    from tests.shapes import repo
+
+    setup = (
+        "from setuptools import setup\nfrom certish import __version__\n\n"
+        "setup(name='certish', version=__version__, packages=['certish'])\n"
+    )
+    files = {
+        "setup.py": setup,
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+        'build-backend = "setuptools.build_meta"\n',
+        "certish/__init__.py": '__version__ = "2026.07.22"\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["2026.06.17", "2026.07.22"])
+    ws = load_workspace(root)
+    assert ws.packages[0].version == "2026.07.22"
+    plan = plan_bump(ws, BumpOptions(part="patch"))
+    assert plan.versions == {"certish": ("2026.07.22", "2026.07.23")}
+    assert ws.tag_for(ws.packages[0], "2026.07.23") == "2026.07.23"
+    apply_bump(plan_bump(ws, BumpOptions(to="2026.08.15")))
+    assert (root / "certish/__init__.py").read_text() == '__version__ = "2026.08.15"\n'

@@ -281,6 +281,31 @@ def test_flit_follows_the_module_it_imports_the_version_from(tmp_path: Path) -> 
     assert (pkg.version, pkg.version_source) == ("0.6.0", "flit")
 
 
+def test_a_setup_py_version_held_in_a_module_constant_is_read_and_bumped_there(
+    tmp_path: Path,
+) -> None:
+    """PyYAML's shape: ``VERSION = '7.0.0.dev0'`` at the top of setup.py, then
+    ``setup(version=VERSION)``. A constant bound twice (or computed) is not guessed."""
+    setup = (
+        "\nNAME = 'PyYAMLish'\nVERSION = '7.0.0.dev0'\nDESCRIPTION = 'YAML'\n\n"
+        "from setuptools import setup\n\n"
+        "if __name__ == '__main__':\n"
+        "    setup(name=NAME, version=VERSION, description=DESCRIPTION, packages=['yamlish'])\n"
+    )
+    files = {"pyproject.toml": SETUP_TOOLS_ONLY, "setup.py": setup, "yamlish/__init__.py": ""}
+    root = repo(tmp_path / "r", files, tags=["6.0.3"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version, pkg.version_source) == ("7.0.0.dev0", "setup.py")
+    assert pkg.evidence == "setup.py setup(version=VERSION), VERSION = '7.0.0.dev0'"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert "\nVERSION = '7.0.0'\n" in (root / "setup.py").read_text()
+    twice = setup.replace("DESCRIPTION = 'YAML'", "VERSION = VERSION + '+local'")
+    commit(root, {"setup.py": twice})
+    (problem,) = discover(root).problems
+    assert "setup.py computes the version" in problem
+
+
 def test_setup_py_literal_and_tag_regex(tmp_path: Path) -> None:
     files = {
         "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n',
@@ -416,6 +441,40 @@ def test_cargo_lock_follows_the_manifest_versions_a_bump_edits(tmp_path: Path) -
         ("fast-py", "0.4.0-rc.1", False),
         ("tool", "0.4.0-beta.2", False),  # excluded, its own version: not the workspace's
     )
+
+
+def test_a_maturin_crate_saying_the_static_project_version_is_a_copy_bumped_with_its_lock(
+    tmp_path: Path,
+) -> None:
+    """maturin builds ``[project] version``; a ``Cargo.toml`` saying the same version is a
+    copy a release moves too, with the crate's ``Cargo.lock`` entry (orjson bumps all
+    three). A crate at a version of its own is the crate's: neither read as drift nor
+    edited."""
+    files = {
+        "same/pyproject.toml": project("fastjson", "3.11.8", backend="maturin"),
+        "same/Cargo.toml": '[package]\nname = "fastjson"\nversion = "3.11.8"\n',
+        "same/Cargo.lock": _lock(("itoa", "3.11.8", True), ("fastjson", "3.11.8", False)),
+        "own/pyproject.toml": project("fastxml", "2.0.0", backend="maturin"),
+        "own/Cargo.toml": '[package]\nname = "fastxml-core"\nversion = "0.1.0"\n',
+    }
+    root = repo(tmp_path / "r", files)
+    ws = load_workspace(root / "same")
+    (pkg,) = ws.packages
+    assert [loc.label for loc in pkg.locations] == [
+        f"{root / 'same/pyproject.toml'} [project].version",
+        f"{root / 'same/Cargo.toml'} [package].version",
+    ]
+    plan = plan_bump(ws, BumpOptions(to="3.12.0rc1"))
+    assert [edit.path.name for edit in plan.edits] == ["pyproject.toml", "Cargo.toml", "Cargo.lock"]
+    apply_bump(plan)
+    assert 'version = "3.12.0-rc.1"' in (root / "same/Cargo.toml").read_text()
+    assert (root / "same/Cargo.lock").read_text() == _lock(
+        ("itoa", "3.11.8", True), ("fastjson", "3.12.0-rc.1", False)
+    )
+    (own,) = load_workspace(root / "own").packages
+    assert (len(own.locations), own.drift) == (1, ())
+    plan = plan_bump(load_workspace(root / "own"), BumpOptions(part="minor", allow_dirty=True))
+    assert [edit.path.name for edit in plan.edits] == ["pyproject.toml"]
 
 
 def test_templated_requirements_of_a_metadata_hook_order_the_release(tmp_path: Path) -> None:
@@ -596,6 +655,44 @@ def test_a_setup_py_reading_its_version_from_a_file_of_the_package_is_read_there
     assert pkg.evidence == f"setup.py reads __version__ of {where}"
     apply_bump(plan_bump(ws, BumpOptions(part="minor")))
     assert INIT.format("2.5.0") in (root / where).read_text()
+
+
+def test_a_setup_py_taking_a_version_function_from_a_helper_beside_it_is_read_there(
+    tmp_path: Path,
+) -> None:
+    """psutil's shape: ``from _bootstrap import get_version`` (a module beside setup.py)
+    whose function parses ``ROOT_DIR / "calc" / "__init__.py"``: that file is read and
+    bumped. A helper imported for anything else is not looked into."""
+    helper = (
+        "import ast, pathlib\nROOT_DIR = pathlib.Path(__file__).resolve().parent\n\n"
+        "def get_version():\n    path = ROOT_DIR / 'calc' / '__init__.py'\n"
+        "    tree = ast.parse(path.read_text())\n    return ast.literal_eval(tree.body[0].value)\n"
+    )
+    setup = (
+        "import sys, pathlib\nfrom setuptools import setup\n"
+        "sys.path.insert(0, str(pathlib.Path(__file__).parent))\n"
+        "from _bootstrap import get_version  # noqa: E402\n\n"
+        "setup(name='calc', version=get_version(), packages=['calc'])\n"
+    )
+    files = {
+        "pyproject.toml": SETUP_TOOLS_ONLY,
+        "setup.py": setup,
+        "_bootstrap.py": helper,
+        "calc/__init__.py": INIT.format("8.0.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["v7.2.2"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version, pkg.evidence) == (
+        "8.0.0",
+        "setup.py reads __version__ of calc/__init__.py",
+    )
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert (root / "calc/__init__.py").read_text() == INIT.format("8.1.0")
+    unrelated = setup.replace("import get_version", "import load_module as get_version")
+    commit(root, {"setup.py": unrelated})
+    (problem,) = discover(root).problems
+    assert "setup.py computes the version" in problem
 
 
 def test_a_setup_py_reading_two_version_files_names_the_setting_that_decides(
@@ -927,3 +1024,59 @@ def test_meson_version_computed_by_versioneer_is_versioned_by_tags(tmp_path: Pat
     write(root, {"pyproject.toml": project("pandish", None, backend="meson")})
     with pytest.raises(VersionError, match=r"project\(\) computes its version"):
         load_workspace(root)
+
+
+@pytest.mark.parametrize(
+    ("init", "written"),
+    [
+        (
+            'version_info = (26, 1, 0)\n__version__ = ".".join([str(v) for v in version_info])\n',
+            "version_info = (26, 2, 0)\n",
+        ),
+        (
+            "VERSION = (26, 1, 0)\n__version__ = '.'.join(map(str, VERSION))\n",
+            "VERSION = (26, 2, 0)",
+        ),
+    ],
+)
+def test_a_setuptools_attr_joined_from_a_tuple_of_numbers_is_read_and_bumped_in_the_tuple(
+    tmp_path: Path, init: str, written: str
+) -> None:
+    """setuptools imports a module whose ``__version__`` joins ``version_info = (26, 1, 0)``
+    (gunicorn's shape): the version is the tuple's, and a bump rewrites its numbers; a
+    version the tuple cannot spell (a pre-release) is refused, naming the file."""
+    extra = '[tool.setuptools.dynamic]\nversion = {attr = "green.__version__"}\n'
+    files = {
+        "pyproject.toml": project("greenish", None, backend="setuptools", extra=extra),
+        "green/__init__.py": "# the server\n" + init + 'SERVER = "green/%s" % __version__\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["26.1.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version, pkg.version_source) == ("26.1.0", "setuptools-attr")
+    assert pkg.primary is not None and pkg.primary.path == root / "green/__init__.py"
+    with pytest.raises(VersionError, match=r"26\.2\.0rc1 cannot be written there"):
+        plan_bump(ws, BumpOptions(to="26.2.0rc1"))
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    text = (root / "green/__init__.py").read_text()
+    assert written in text and text.startswith("# the server\n")
+    assert load_workspace(root).packages[0].version == "26.2.0"
+
+
+def test_a_joined_version_of_a_tuple_bound_twice_or_holding_words_is_not_guessed(
+    tmp_path: Path,
+) -> None:
+    """Only one top-level tuple of two to four integers counts: a tuple rebound later, or
+    one with a word in it (``(1, 2, 0, "final")``), leaves the version unread."""
+    extra = '[tool.setuptools.dynamic]\nversion = {attr = "green.__version__"}\n'
+    for init in (
+        "V = (1, 2, 0)\nV = (1, 3, 0)\n__version__ = '.'.join(map(str, V))\n",
+        "V = (1, 2, 0, 'final')\n__version__ = '.'.join(map(str, V))\n",
+    ):
+        files = {
+            "pyproject.toml": project("greenish", None, backend="setuptools", extra=extra),
+            "green/__init__.py": init,
+        }
+        root = repo(tmp_path / str(len(init)), files)
+        with pytest.raises(VersionError, match=r'no literal __version__ = "\.\.\." line'):
+            load_workspace(root)

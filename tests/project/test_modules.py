@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from relnox.bump import BumpOptions
+from relnox.bump.plan import plan_bump
+from relnox.project.discovery import load_workspace
 from relnox.project.modules import import_packages
 from relnox.toml import tomllib
-from tests.shapes import write
+from tests.shapes import repo, write
 
 
 def _doc(backend: str, extra: str = "") -> dict[str, object]:
@@ -48,3 +51,33 @@ def test_a_dotted_name_finds_its_package_below_the_namespace(tmp_path: Path) -> 
     write(tmp_path, {"src/zope/interface/__init__.py": ""})
     found = import_packages(tmp_path, "zope.interface", _doc("setuptools.build_meta"))
     assert found == ("zope",)
+
+
+def test_setup_py_packages_below_its_package_dir_are_shipped_and_their_version_kept_in_step(
+    tmp_path: Path,
+) -> None:
+    """PyYAML's shape: ``setup(name="PyYAML", package_dir={"": "lib"}, packages=["yaml",
+    "_yaml"])``. The wheel ships ``yaml`` and ``_yaml``, whose ``__version__`` is a copy
+    of the version that a bump rewrites with setup.py's."""
+    setup = (
+        "NAME = 'PyYAMLish'\nVERSION = '7.0.0.dev0'\n\nfrom setuptools import setup\n\n"
+        "setup(name=NAME, version=VERSION, package_dir={'': 'lib'},\n"
+        "      packages=['yamlish', '_yamlish'])\n"
+    )
+    files = {
+        "setup.py": setup,
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+        'build-backend = "setuptools.build_meta"\n',
+        "lib/yamlish/__init__.py": "__version__ = '7.0.0.dev0'\n",
+        "lib/_yamlish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files)
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.import_packages == ("yamlish", "_yamlish")
+    assert [loc.path for loc in pkg.locations] == [
+        root / "setup.py",
+        root / "lib/yamlish/__init__.py",
+    ]
+    plan = plan_bump(ws, BumpOptions(part="minor"))
+    assert [e.path for e in plan.edits] == [root / "setup.py", root / "lib/yamlish/__init__.py"]

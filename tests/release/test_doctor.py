@@ -535,3 +535,36 @@ def test_metadata_split_between_setup_cfg_and_setup_py_is_read_from_both(tmp_pat
     )
     row = {r.check: r for r in doctor(root).checks}["metadata legacy"]
     assert row.status == WARN and "setup.py declares the metadata in code" in row.detail
+
+
+@pytest.mark.parametrize(
+    ("version", "release"),
+    [("3.2.0.dev", "3.2.0"), ("3.2.0rc1.dev2", "3.2.0rc1"), ("3.2.0+dev", "3.2.0")],
+)
+def test_a_development_version_is_written_under_the_section_of_its_release(
+    tmp_path: Path, version: str, release: str
+) -> None:
+    """``version = "3.2.0.dev"`` with a ``Version 3.2.0`` / ``Unreleased`` section (the
+    Pallets style): the section is that version's, not a missing one; without it, the
+    heading suggested is the release's, never the ``.dev`` one's."""
+    changes = (
+        f"Version {release}\n-------------\n\nUnreleased\n\n-   Fix a thing.\n\n\n"
+        "Version 3.1.0\n-------------\n\nReleased 2025-01-01\n\n-   Older.\n"
+    )
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+        'build-backend = "setuptools.build_meta"\n',
+        "setup.cfg": SETUP_CFG,
+        "signals/__init__.py": f'__version__ = "{version}"\n',
+        "README.rst": "signals\n=======\n\nText.\n",
+        "CHANGES.rst": changes,
+    }
+    root = repo(tmp_path / "r", files, tags=["3.1.0"])
+    row = {r.check: r for r in doctor(root).checks}["changelog signals"]
+    assert row.status == OK, row
+    assert row.detail == f"CHANGES.rst has a section for {release}, the release of {version}"
+    (root / "CHANGES.rst").write_text(changes.replace(release, "3.1.1"), encoding="utf-8")
+    row = {r.check: r for r in doctor(root).checks}["changelog signals"]
+    assert row.status == WARN
+    assert f"no section for {release} and" in row.detail, row
+    assert f"add 'Version {release}' underlined" in row.detail, row

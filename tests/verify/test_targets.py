@@ -298,16 +298,29 @@ def says_extra(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def test_a_script_that_names_the_extra_it_needs_is_not_the_packages_fault(
-    says_extra: Path,
+def test_a_script_that_names_the_extra_it_needs_is_run_again_with_it(
+    says_extra: Path, tmp_path: Path
 ) -> None:
+    """httpx's shape: its script exits 1 saying ``pip install 'httpx[cli]'``. The extra is
+    installed and the script run again, which passes on a healthy package; when the extra
+    cannot be installed (its dependency is nowhere), the failure is a missing extra, not
+    the package's fault, and says --extras."""
     workspace = load_workspace(says_extra)
-    without = verify_install(workspace, VerifyOptions(packages=["say-tool"], offline=True))
-    (result,) = without.results
+    asked = verify_install(workspace, VerifyOptions(packages=["say-tool"], offline=True))
+    assert asked.ok, "\n".join(render_report(asked))
+    (result,) = asked.results
+    names = [check.name for check in result.checks]
+    assert "script say-tool (with say-tool[cli], which it asks for)" in names, names
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    for wheel in (says_extra / "dist").glob("say_tool-*.whl"):
+        (alone / wheel.name).write_bytes(wheel.read_bytes())
+    options = VerifyOptions(packages=["say-tool"], offline=True, dist_dir=alone)
+    (result,) = verify_install(workspace, options).results
     [failed] = result.failed
     assert failed.name == "script say-tool" and failure_cause(failed) == EXTRA
     assert "needs the extra say-tool[cli]" in failed.detail
-    assert "--extras say-tool[cli]" in failed.detail
+    assert "could not install; check it with --extras say-tool[cli]" in failed.detail
     report = verify_install(
         workspace, VerifyOptions(packages=["say-tool"], offline=True, extras=["cli"])
     )
