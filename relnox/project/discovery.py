@@ -18,7 +18,7 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from relnox.config import DEFAULT_CHANGELOG_HEADING, load_config
+from relnox.config import DEFAULT_CHANGELOG_HEADING, Config, load_config
 from relnox.errors import ConfigError, RelnoxError
 from relnox.paths import Resolver
 from relnox.paths import rel as relpath
@@ -129,22 +129,26 @@ def discover(root: Path | str = ".") -> Workspace:
 
         check_heading(root_pyproject, config.changelog_heading)
     resolve = Resolver()  # each directory resolved once, however many members it holds
-    dirs, broken = member_dirs(root, doc, config, resolve)
+    # the root pyproject that says where the packages are; None: the projects below
+    listing = None if doc is None or _settings_only(root, doc, config) else doc
+    dirs, broken = member_dirs(root, listing, config, resolve)
     if doc is None and not dirs and not broken:
         raise ConfigError(
             f"{root}: no pyproject.toml here or in the directories below; "
             "run relnox from the repository root or pass --root"
         )
     explicit = config.packages is not None
-    others = [] if explicit or doc is None else outside(root, dirs, resolve)
+    others = [] if explicit or listing is None else outside(root, dirs, resolve)
     inferred: dict[Path, str] = (
         {}
-        if explicit or doc is None
-        else released_by_evidence(root, doc, others, resolve(root) in {resolve(d) for d in dirs})
+        if explicit or listing is None
+        else released_by_evidence(
+            root, listing, others, resolve(root) in {resolve(d) for d in dirs}
+        )
     )
     dirs = [*dirs, *(d for d in inferred if d not in dirs)]
     skipped: list[str] = []
-    docs = _member_docs(root, doc, dirs, explicit, set(inferred), (broken, skipped))
+    docs = _member_docs(root, listing, dirs, explicit, set(inferred), (broken, skipped))
     names: set[str] = set()
     for directory, data in docs.items():
         name = name_of(directory, data)
@@ -177,8 +181,14 @@ def discover(root: Path | str = ".") -> Workspace:
                 f"{root_pyproject}: {setting} names no directory with a pyproject.toml "
                 "(or setup.py); point it at the packages' directories"
             )
+        below = _workspace_below(root, dirs, doc is not None) if listing is None else None
+        if below is not None:
+            raise below
         if doc is None:
-            raise _workspace_below(root, dirs)
+            raise ConfigError(
+                f"{root}: no pyproject.toml here and no package in the directories below; "
+                "run relnox from the repository root or pass --root"
+            )
         raise ConfigError(
             f"{root_pyproject}: no package to release; add a [project] table, "
             "[tool.uv.workspace] members or [tool.relnox] packages"
@@ -186,17 +196,30 @@ def discover(root: Path | str = ".") -> Workspace:
     ordered = release_order(_defer_optional_cycles(packages))
     released = {resolve(d) for d in inferred}
     others = [d for d in others if resolve(d) not in released]
-    notes = _notes(root, doc, others, explicit, inferred, skipped)
+    notes = _notes(root, listing, others, explicit, inferred, skipped)
     workspace = Workspace(
         root=root,
         config=config,
         packages=ordered,
-        is_workspace=len(dirs) > 1 or doc is None or not is_package(doc, root, explicit),
+        is_workspace=len(dirs) > 1 or listing is None or not is_package(listing, root, explicit),
         broken=tuple(broken),
         notes=notes,
     )
     workspace = read_tags(workspace)
     return _with_problems(workspace)
+
+
+def _settings_only(root: Path, doc: Mapping[str, Any], config: Config) -> bool:
+    """A root ``pyproject.toml`` holding only tools' settings (pytest, mypy, ruff ...): no
+    ``[project]``, no setup.py or setup.cfg project, no uv workspace and no ``[tool.relnox]
+    packages``. It lists no package, so the packages are the projects below, as when there
+    is no root pyproject.toml (a monorepo whose packages sit side by side)."""
+    return (
+        config.packages is None
+        and "project" not in doc
+        and not table(doc, "tool", "uv", "workspace")
+        and not is_package(doc, root)
+    )
 
 
 def _member_docs(
@@ -280,10 +303,11 @@ def _virtual(doc: Mapping[str, Any]) -> bool:
     return not_built(doc)
 
 
-def _workspace_below(root: Path, dirs: Sequence[Path]) -> ConfigError:
-    """No pyproject.toml at ``root`` and no package among the projects below: the error
-    names a workspace root found there (``python/pyproject.toml`` with
-    ``[tool.uv.workspace] members``) and how to run relnox on it."""
+def _workspace_below(root: Path, dirs: Sequence[Path], settings: bool) -> ConfigError | None:
+    """No package at ``root`` (no pyproject.toml, or one of tools' ``settings`` only) and
+    none among the projects below: the error naming a workspace root found there
+    (``python/pyproject.toml`` with ``[tool.uv.workspace] members``) and how to run relnox
+    on it, or None when there is none."""
     for directory in dirs:
         try:
             found = load_toml(directory / "pyproject.toml")
@@ -299,14 +323,16 @@ def _workspace_below(root: Path, dirs: Sequence[Path]) -> ConfigError:
         )
         if setting is not None:
             rel = directory.relative_to(root).as_posix()
+            here = (
+                f"{root / 'pyproject.toml'} holds no package"
+                if settings
+                else f"{root}: no pyproject.toml here"
+            )
             return ConfigError(
-                f"{root}: no pyproject.toml here, and {rel}/pyproject.toml is a workspace "
+                f"{here}, and {rel}/pyproject.toml is a workspace "
                 f"({setting}): run relnox in {rel}, or pass --root {rel}"
             )
-    return ConfigError(
-        f"{root}: no pyproject.toml here and no package in the directories below; "
-        "run relnox from the repository root or pass --root"
-    )
+    return None
 
 
 def _no_project(root: Path, directory: Path) -> ConfigError:

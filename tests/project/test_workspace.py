@@ -13,6 +13,7 @@ from relnox.errors import ConfigError, VersionError
 from relnox.project.discovery import discover, load_workspace
 from relnox.sample import ProjectSpec, demo_specs, write_project, write_workspace
 from tests.conftest import run_relnox
+from tests.shapes import commit, project, repo
 
 
 def _write(path: Path, text: str) -> Path:
@@ -496,3 +497,44 @@ def test_a_workspace_one_directory_down_is_named_with_the_way_to_use_it(tmp_path
     assert "python/pyproject.toml is a workspace ([tool.uv.workspace] members)" in message
     assert "pass --root python" in message and "no pyproject.toml here" in message
     assert [p.name for p in load_workspace(tmp_path / "python").packages] == ["core"]
+
+
+def test_a_root_of_tool_settings_only_finds_the_projects_beside_each_other(
+    tmp_path: Path,
+) -> None:
+    """A root pyproject.toml with a [build-system] and tools' settings but no [project],
+    no workspace and no [tool.relnox] packages lists no package: the packages are the
+    projects below (``core/``, ``core_c/``, ``core_pool/``), as with no root file, each
+    with the tags it really has (bare ones shared by two, ``pool-`` ones)."""
+    settings = (
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n\n'
+        '[tool.mypy]\nfiles = ["core/core"]\n'
+    )
+
+    def files(core: str, pool: str) -> dict[str, str]:
+        return {
+            "core/pyproject.toml": project("core", core, backend="setuptools"),
+            "core_c/pyproject.toml": project("core-c", core, backend="setuptools"),
+            "core_pool/pyproject.toml": project("core-pool", pool, backend="setuptools"),
+        }
+
+    shape = {"pyproject.toml": settings, "tests/pyproject.toml": project("not-a-package")}
+    root = repo(tmp_path / "r", {**shape, **files("3.3.4", "3.3.1")}, tags=["3.3.4"])
+    commit(root, {}, "pool-3.3.1")
+    commit(root, files("3.3.5.dev1", "3.3.2.dev1"))
+    ws = load_workspace(root)
+    assert sorted(p.name for p in ws.packages) == ["core", "core-c", "core-pool"]
+    assert ws.is_workspace and not ws.notes
+    tags = {p.name: (ws.tag_format_of(p), str(p.released)) for p in ws.packages}
+    assert tags["core-pool"] == ("pool-{version}", "3.3.1")
+    assert tags["core"] == tags["core-c"] == ("{version}", "3.3.4")
+    _write(root / "core" / "pyproject.toml", "[tool.ruff]\nline-length = 99\n")
+    _write(root / "core_c" / "pyproject.toml", "[tool.ruff]\nline-length = 99\n")
+    _write(root / "core_pool" / "pyproject.toml", "[tool.uv.workspace]\nmembers = ['p/*']\n")
+    with pytest.raises(ConfigError) as info:  # nothing below but a workspace: it is named
+        load_workspace(root)
+    assert str(info.value) == (
+        f"{root / 'pyproject.toml'} holds no package, and core_pool/pyproject.toml is a "
+        "workspace ([tool.uv.workspace] members): run relnox in core_pool, or pass "
+        "--root core_pool"
+    )
