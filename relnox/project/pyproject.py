@@ -46,6 +46,11 @@ class InternalRequirement:
     optional: bool = False  # from an extra: ordered only when that closes no cycle
 
     @property
+    def in_setup_cfg(self) -> bool:
+        """Written in a ``setup.cfg`` (``key``: section, option, line), not a TOML file."""
+        return self.path.name == "setup.cfg"
+
+    @property
     def specifier(self) -> str:
         if self.style == "poetry":
             return self.text
@@ -263,6 +268,8 @@ def internal_requirements(
             reqs.templated(hook.get("dependencies"), False)
             for items in table(hook, "optional-dependencies").values():
                 reqs.templated(items, True)
+    if not project:
+        _setup_cfg_requirements(reqs, pyproject.parent)
     tool_poetry = table(doc, "tool", "poetry")
     reqs.poetry(tool_poetry.get("dependencies"), ("tool", "poetry", "dependencies"), True)
     reqs.poetry(tool_poetry.get("dev-dependencies"), ("tool", "poetry", "dev-dependencies"), False)
@@ -274,6 +281,37 @@ def internal_requirements(
                 False,
             )
     return tuple(reqs.found)
+
+
+def _setup_cfg_requirements(reqs: _Requirements, directory: Path) -> None:
+    """A setup.cfg project's ``[options] install_requires`` and ``[options.extras_require]``
+    (one requirement a line; a ``file:`` list or a line that is no requirement is left to
+    setuptools). ``key``: section, option and the line's index among the value's lines."""
+    cfg = setup_cfg(directory)
+    if not cfg:
+        return
+    own = reqs.own or canonicalize_name(cfg.get("metadata", {}).get("name", ""))
+    sections = [("options", "install_requires", False)]
+    sections += [
+        ("options.extras_require", extra, True) for extra in cfg.get("options.extras_require", {})
+    ]
+    for section, option, optional in sections:
+        value = cfg.get(section, {}).get(option, "")
+        if value.strip().startswith("file:"):
+            continue
+        for index, line in enumerate(value.splitlines()):
+            text = line.split(" #", 1)[0].strip()
+            try:
+                req = Requirement(text)
+            except InvalidRequirement:
+                continue
+            target = canonicalize_name(req.name)
+            if target in reqs.names and target != own:
+                where = directory / "setup.cfg"
+                key = (section, option, index)
+                reqs.found.append(
+                    InternalRequirement(target, text, where, key, "pep508", True, optional)
+                )
 
 
 def readme_path(directory: Path, doc: Mapping[str, Any]) -> Path | None:
