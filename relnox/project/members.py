@@ -174,10 +174,11 @@ def released_by_evidence(
         and table(doc, "tool", "uv").get("package") is False
     ):
         candidates.append((root, name_of(root, doc) or root.name))
-    for directory, found, name in _packages(others):
-        if VALID_NAME.fullmatch(name) and "build-system" in found:
-            candidates.append((directory, name))
-    return dict(released_elsewhere(root, candidates))
+    unbuilt: list[tuple[Path, str]] = []  # no [build-system]: setuptools' default, or uv's
+    for directory, found, name in _packages(others):  # virtual project: a workflow decides
+        if VALID_NAME.fullmatch(name):
+            (candidates if "build-system" in found else unbuilt).append((directory, name))
+    return dict(released_elsewhere(root, candidates, by_workflow=unbuilt))
 
 
 def outside_members(root: Path, others: Sequence[Path]) -> tuple[str, ...]:
