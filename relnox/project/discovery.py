@@ -246,6 +246,13 @@ def _member_docs(
         except RelnoxError as exc:
             broken.append(Broken(directory, None, exc))
             continue
+        if not name and not loaded and doc is None:  # a setup.py found by scanning
+            rel = (directory / "setup.py").relative_to(root).as_posix()
+            skipped.append(
+                f"{rel}: no project name relnox can read (setup(name=...) is computed), so it "
+                "is left out; write the name as a literal, or in setup.cfg [metadata]"
+            )
+            continue
         if name and not VALID_NAME.fullmatch(name):
             error = ConfigError(
                 f"{directory / 'pyproject.toml'}: {name!r} is not a valid project name "

@@ -15,7 +15,7 @@ from relnox.errors import ConfigError, RelnoxError
 from relnox.project.package_load import VALID_NAME, name_of
 from relnox.project.pyproject import (
     is_package,
-    load_toml,
+    project_doc,
 )
 from relnox.project.validate import (
     member_path,
@@ -93,7 +93,8 @@ _NOT_PROJECTS = {
 
 
 def _projects_below(root: Path, depth: int = 3) -> list[Path]:
-    """Directories up to ``depth`` levels below ``root`` holding a pyproject.toml."""
+    """Directories up to ``depth`` levels below ``root`` holding a pyproject.toml or a
+    setup.py (a project setuptools builds without one)."""
     found: list[Path] = []
     level = [root]
     for _ in range(depth):
@@ -110,7 +111,7 @@ def _projects_below(root: Path, depth: int = 3) -> list[Path]:
                     or "venv" in child.name
                 ):
                     continue
-                if (child / "pyproject.toml").is_file():
+                if (child / "pyproject.toml").is_file() or (child / "setup.py").is_file():
                     found.append(child)
                 else:
                     below.append(child)
@@ -145,12 +146,13 @@ def _linked_elsewhere(directory: Path, resolve: Callable[[Path], Path]) -> bool:
 
 
 def _packages(others: Sequence[Path]) -> list[tuple[Path, dict[str, Any], str]]:
-    """``(directory, pyproject, name)`` of each of ``others`` whose pyproject.toml reads,
-    names a project and describes a package (one that cannot be read is no candidate)."""
+    """``(directory, pyproject, name)`` of each of ``others`` whose pyproject.toml (or
+    setup.py) reads, names a project and describes a package (one that cannot be read is
+    no candidate)."""
     found = []
     for directory in others:
         try:
-            doc = load_toml(directory / "pyproject.toml")
+            doc = project_doc(directory)
         except RelnoxError:
             continue
         name = name_of(directory, doc)
@@ -177,7 +179,8 @@ def released_by_evidence(
     unbuilt: list[tuple[Path, str]] = []  # no [build-system]: setuptools' default, or uv's
     for directory, found, name in _packages(others):  # virtual project: a workflow decides
         if VALID_NAME.fullmatch(name):
-            (candidates if "build-system" in found else unbuilt).append((directory, name))
+            built = "build-system" in found or not found  # a setup.py's: setuptools builds it
+            (candidates if built else unbuilt).append((directory, name))
     return dict(released_elsewhere(root, candidates, by_workflow=unbuilt))
 
 

@@ -16,8 +16,10 @@ from relnox.project.sources import (
     python_location,
     read_text,
     regex_location,
+    text_location,
     toml_location,
 )
+from relnox.versioning import validate_version
 
 _IMPORTED = re.compile(
     r"^from\s+\.(?P<module>\w+)\s+import\s+(?:__version__|version\s+as\s+__version__)\b", re.M
@@ -213,9 +215,15 @@ def _joined(parts: list[ast.expr], constants: dict[str, str]) -> str | None:
 
 
 def _path_of(parts: list[ast.expr], constants: dict[str, str]) -> str | None:
-    """The Python file :func:`_joined` spells, if it spells one."""
+    """The Python file, or version file (``pkg/version.txt``, ``VERSION``), that
+    :func:`_joined` spells, if it spells one."""
     joined = _joined(parts, constants)
-    return joined if joined and joined.endswith(".py") else None
+    return joined if joined and _version_file(joined) else None
+
+
+def _version_file(path: str) -> bool:
+    """A Python file, or a file whose name says it holds the version."""
+    return path.endswith(".py") or "version" in path.rsplit("/", 1)[-1].lower()
 
 
 def _divided(node: ast.expr) -> list[ast.expr]:
@@ -264,6 +272,18 @@ def _named_files(tree: ast.Module, directory: Path, roots: Sequence[Path]) -> li
 _VERSION_NAMES = {"__version__", "version", "VERSION"}
 
 
+def _bare_version(path: Path) -> VersionLocation | None:
+    """A file that is not Python and holds only a version (``VERSION``: ``1.2.3``)."""
+    if path.suffix == ".py" or not path.is_file():
+        return None
+    try:
+        loc = text_location(path)
+        validate_version(loc.value, str(path))
+    except (RelnoxError, UnicodeDecodeError):
+        return None
+    return loc
+
+
 def setup_py_reads(directory: Path, roots: Sequence[Path]) -> Found | None:
     """A setup.py that takes its version from a file of the package: one it imports the
     version from, or one whose path it spells (``open(os.path.join(here, NAME,
@@ -283,7 +303,7 @@ def setup_py_reads(directory: Path, roots: Sequence[Path]) -> Found | None:
         except (OSError, ValueError):
             continue
         if resolved not in holding:
-            loc = python_location(path, top_level=True)
+            loc = python_location(path, top_level=True) or _bare_version(path)
             if loc is not None:
                 holding[resolved] = loc
     if not holding:

@@ -538,3 +538,32 @@ def test_a_root_of_tool_settings_only_finds_the_projects_beside_each_other(
         "workspace ([tool.uv.workspace] members): run relnox in core_pool, or pass "
         "--root core_pool"
     )
+
+
+def test_setup_py_projects_without_a_pyproject_are_found_below_a_root_without_one(
+    tmp_path: Path,
+) -> None:
+    """``src/app-tools/setup.py`` (no pyproject.toml, its version in a ``VERSION`` file it
+    reads) beside pyproject projects: found like them; a setup.py whose name is computed is
+    said and left out rather than stopping the others."""
+    tools = (
+        "from setuptools import setup\n"
+        "setup(name='app-tools', version=open('VERSION').read().strip())\n"
+    )
+    computed = "import os\nfrom setuptools import setup\nsetup(name=os.environ['N'], version='1')\n"
+    files = {
+        "src/app/pyproject.toml": project("app", "1.18.5"),
+        "src/app-tools/setup.py": tools,
+        "src/app-tools/VERSION": "1.6.1\n",
+        "src/app-tools/app_tools/__init__.py": "",
+        "scripts/gen/setup.py": computed,
+    }
+    root = repo(tmp_path / "r", files)
+    ws = load_workspace(root)
+    assert {p.name: p.version for p in ws.packages} == {"app": "1.18.5", "app-tools": "1.6.1"}
+    primary = ws.get("app-tools").primary
+    assert primary is not None and primary.path == root / "src/app-tools/VERSION"
+    assert ws.notes == (
+        "scripts/gen/setup.py: no project name relnox can read (setup(name=...) is computed), "
+        "so it is left out; write the name as a literal, or in setup.cfg [metadata]",
+    )
