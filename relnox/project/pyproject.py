@@ -270,6 +270,7 @@ def internal_requirements(
                 reqs.templated(items, True)
     if not project:
         _setup_cfg_requirements(reqs, pyproject.parent)
+        _setup_py_requirements(reqs, pyproject.parent)
     tool_poetry = table(doc, "tool", "poetry")
     reqs.poetry(tool_poetry.get("dependencies"), ("tool", "poetry", "dependencies"), True)
     reqs.poetry(tool_poetry.get("dev-dependencies"), ("tool", "poetry", "dev-dependencies"), False)
@@ -312,6 +313,30 @@ def _setup_cfg_requirements(reqs: _Requirements, directory: Path) -> None:
                 reqs.found.append(
                     InternalRequirement(target, text, where, key, "pep508", True, optional)
                 )
+
+
+def _setup_py_requirements(reqs: _Requirements, directory: Path) -> None:
+    """A setup.py's ``install_requires`` and ``extras_require`` on other packages: they
+    order the release (never rewritten: setup.py is code, its pins are often computed)."""
+    if not (directory / "setup.py").is_file():
+        return
+    from relnox.project.setup_py import setup_py_name, setup_py_requirements
+
+    own = reqs.own or canonicalize_name(setup_py_name(directory) or "")
+    for name, text, optional in setup_py_requirements(directory):
+        target = canonicalize_name(name)
+        if target not in reqs.names or target == own:
+            continue
+        try:
+            usable = text is not None and canonicalize_name(Requirement(text).name) == target
+        except InvalidRequirement:
+            usable = False
+        where = directory / "setup.py"
+        reqs.found.append(
+            InternalRequirement(target, text, where, (), "pep508", True, optional)
+            if usable and text is not None
+            else InternalRequirement(target, "*", where, (), "poetry", True, optional)
+        )
 
 
 def readme_path(directory: Path, doc: Mapping[str, Any]) -> Path | None:

@@ -567,3 +567,42 @@ def test_setup_py_projects_without_a_pyproject_are_found_below_a_root_without_on
         "scripts/gen/setup.py: no project name relnox can read (setup(name=...) is computed), "
         "so it is left out; write the name as a literal, or in setup.cfg [metadata]",
     )
+
+
+def test_a_setup_py_requirement_on_another_package_orders_the_release(tmp_path: Path) -> None:
+    """``install_requires`` and ``extras_require`` of setup.py projects on each other: a
+    literal list, a module-level list, an f-string pin computed from the version (``f"core{pin}"``)
+    and a ``"core" + pin`` sum all order the release; a setup.py's own name is no
+    dependency."""
+    core = "from setuptools import setup\nsetup(name='core', version='1.2.0')\n"
+    aws = (
+        "from pathlib import Path\nfrom setuptools import setup\n\ndef get_version():\n"
+        "    version = {}\n"
+        "    with open(Path(__file__).parent / 'core_aws/version.py') as fp:\n"
+        "        exec(fp.read(), version)\n"
+        "    return version['__version__']\n\n"
+        "ver = get_version()\npin = '' if ver == '1!0+dev' else f'=={ver}'\n"
+        "setup(name='core-aws', version=ver, install_requires=[f'core{pin}', 'boto3'],\n"
+        "      extras_require={'test': ['core-aws[x]', 'core-test' + pin]})\n"
+    )
+    app = (
+        "from setuptools import setup\nREQUIRES = ['core>=1.0', 'core-aws']\n"
+        "setup(name='app', version='3.0.0', install_requires=REQUIRES)\n"
+    )
+    files = {
+        "python_modules/app/setup.py": app,
+        "python_modules/core/setup.py": core,
+        "python_modules/libraries/core-aws/setup.py": aws,
+        "python_modules/libraries/core-aws/core_aws/version.py": '__version__ = "0.28.0"\n',
+        "python_modules/libraries/core-test/setup.py": core.replace("'core'", "'core-test'"),
+    }
+    root = repo(tmp_path / "r", files)
+    ws = load_workspace(root)
+    names = [p.name for p in ws.packages]
+    assert names.index("core") < names.index("core-aws") < names.index("app")
+    assert ws.get("app").internal_deps == ("core", "core-aws")
+    assert ws.get("core-aws").internal_deps == ("core", "core-test")
+    (optional,) = [r for r in ws.get("core-aws").requirements if r.optional]
+    assert optional.target == "core-test"
+    literal = ws.get("app").requirements[0]
+    assert (literal.text, literal.specifier) == ("core>=1.0", ">=1.0")
