@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 from relnox.config import DEFAULT_CHANGELOG_HEADING, Config, load_config
 from relnox.errors import ConfigError, RelnoxError
@@ -206,7 +207,34 @@ def discover(root: Path | str = ".") -> Workspace:
         notes=notes,
     )
     workspace = read_tags(workspace)
+    if listing is None:
+        workspace = _without_placeholders(workspace)
     return _with_problems(workspace)
+
+
+def _without_placeholders(workspace: Workspace) -> Workspace:
+    """Projects found by scanning (no file lists them) at a version of zeros (``0.0.0``,
+    ``0``) that no tag released: a repository's own helpers (``tooling/setup.py``, "we
+    don't ship this"), said and left out, unless every project found is one (a repository
+    before its first release)."""
+
+    def placeholder(pkg: Package) -> bool:
+        return (
+            not pkg.vcs_versioned and pkg.released is None and not any(Version(pkg.version).release)
+        )
+
+    kept = tuple(p for p in workspace.packages if not placeholder(p))
+    if not kept or len(kept) == len(workspace.packages):
+        return workspace
+    notes = tuple(
+        f"{relpath(p.pyproject if p.pyproject.is_file() else p.directory / 'setup.py', workspace.root)} "
+        f"({p.name}) is at {p.version} and no tag released it, so it is taken for a helper "
+        f'and left out; add "{relpath(p.directory, workspace.root)}" to [tool.relnox] packages '
+        "(with the others) to release it"
+        for p in workspace.packages
+        if placeholder(p)
+    )
+    return replace(workspace, packages=kept, notes=workspace.notes + notes)
 
 
 def _settings_only(root: Path, doc: Mapping[str, Any], config: Config) -> bool:

@@ -606,3 +606,29 @@ def test_a_setup_py_requirement_on_another_package_orders_the_release(tmp_path: 
     assert optional.target == "core-test"
     literal = ws.get("app").requirements[0]
     assert (literal.text, literal.specifier) == ("core>=1.0", ">=1.0")
+
+
+def test_a_helper_at_version_zero_found_by_scanning_is_left_out_with_a_note(
+    tmp_path: Path,
+) -> None:
+    """Scanning finds ``tooling/setup.py`` ("we don't ship this", 0.0.0, never tagged)
+    beside the real package: it is said and left out. A repository whose every project is
+    at 0.0.0 (before its first release) keeps them all; a listed one is always kept."""
+    helper = "from setuptools import setup\nsetup(name='lib-tooling', version='0.0.0')\n"
+    files = {
+        "pyproject.toml": "[tool.ruff]\nline-length = 88\n",
+        "lib/pyproject.toml": project("lib", "6.1.0"),
+        "tooling/setup.py": helper,
+    }
+    root = repo(tmp_path / "r", files, tags=["v6.1.0"])
+    ws = load_workspace(root)
+    assert [p.name for p in ws.packages] == ["lib"]
+    assert ws.notes == (
+        "tooling/setup.py (lib-tooling) is at 0.0.0 and no tag released it, so it is taken "
+        'for a helper and left out; add "tooling" to [tool.relnox] packages (with the '
+        "others) to release it",
+    )
+    fresh = repo(tmp_path / "new", {**files, "lib/pyproject.toml": project("lib", "0.0.0")})
+    assert [p.name for p in load_workspace(fresh).packages] == ["lib", "lib-tooling"]
+    _write(root / "pyproject.toml", '[tool.relnox]\npackages = ["lib", "tooling"]\n')
+    assert [p.name for p in load_workspace(root).packages] == ["lib", "lib-tooling"]
