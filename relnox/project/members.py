@@ -188,10 +188,13 @@ def outside_members(root: Path, others: Sequence[Path]) -> tuple[str, ...]:
     """Projects next to the workspace that no member list names (a ``backend/`` of its own);
     ``others``: the projects below that are no member (:func:`outside`)."""
     notes = []
-    for directory, _, name in _packages(others):
+    for directory, found, name in _packages(others):
+        if not VALID_NAME.fullmatch(name):  # a template's '<REPLACE ME>': no project to add
+            continue
         rel = directory.relative_to(root).as_posix()
+        file = "pyproject.toml" if found or (directory / "pyproject.toml").is_file() else "setup.py"
         notes.append(
-            f"{rel}/pyproject.toml ({name}) is not a member of this workspace; "
+            f"{rel}/{file} ({name}) is not a member of this workspace; "
             f'add "{rel}" to [tool.relnox] packages to release it with relnox'
         )
     return tuple(notes)

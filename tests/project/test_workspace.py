@@ -398,11 +398,16 @@ def test_projects_outside_the_members_are_named_once_and_links_to_members_are_no
     write_project(tmp_path / "backend", ProjectSpec("backend"))
     (tmp_path / "alias").mkdir()
     (tmp_path / "alias" / "a").symlink_to(tmp_path / "libs" / "a")
+    # a template's placeholder name is no project to add; a setup.py project is named so
+    _write(tmp_path / "_template" / "pyproject.toml", project("<REPLACE ME>"))
+    _write(tmp_path / "cli" / "setup.py", "import setuptools\nsetuptools.setup(name='cli')\n")
     ws = load_workspace(tmp_path)
     assert [p.name for p in ws.packages] == ["pkg-a"]
     assert [n for n in ws.notes if "not a member" in n] == [
         "backend/pyproject.toml (backend) is not a member of this workspace; "
-        'add "backend" to [tool.relnox] packages to release it with relnox'
+        'add "backend" to [tool.relnox] packages to release it with relnox',
+        "cli/setup.py (cli) is not a member of this workspace; "
+        'add "cli" to [tool.relnox] packages to release it with relnox',
     ]
 
 
