@@ -4,6 +4,7 @@ but still have releases."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,19 @@ _NOT_PROJECTS = {
 }
 
 
+def _not_projects(name: str) -> bool:
+    """A directory of tests, docs, examples, builds or environments, not of packages: one
+    of :data:`_NOT_PROJECTS`, a virtualenv, or a name that starts or ends with ``test`` or
+    ``tests`` (``integration_tests``, ``compat-tests``, ``test_suites``)."""
+    words = re.split(r"[-_.]", name.lower())
+    return (
+        name in _NOT_PROJECTS
+        or "venv" in name
+        or words[0] in ("test", "tests")
+        or words[-1] in ("test", "tests")
+    )
+
+
 def _projects_below(root: Path, depth: int = 3) -> list[Path]:
     """Directories up to ``depth`` levels below ``root`` holding a pyproject.toml or a
     setup.py (a project setuptools builds without one)."""
@@ -105,11 +119,7 @@ def _projects_below(root: Path, depth: int = 3) -> list[Path]:
             except OSError:
                 continue
             for child in children:
-                if (
-                    child.name.startswith(".")
-                    or child.name in _NOT_PROJECTS
-                    or "venv" in child.name
-                ):
+                if child.name.startswith(".") or _not_projects(child.name):
                     continue
                 if (child / "pyproject.toml").is_file() or (child / "setup.py").is_file():
                     found.append(child)

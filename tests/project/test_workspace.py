@@ -550,7 +550,7 @@ def test_setup_py_projects_without_a_pyproject_are_found_below_a_root_without_on
 ) -> None:
     """``src/app-tools/setup.py`` (no pyproject.toml, its version in a ``VERSION`` file it
     reads) beside pyproject projects: found like them; a setup.py whose name is computed is
-    said and left out rather than stopping the others."""
+    said and left out rather than stopping the others; test suites are not looked in."""
     tools = (
         "from setuptools import setup\n"
         "setup(name='app-tools', version=open('VERSION').read().strip())\n"
@@ -562,6 +562,10 @@ def test_setup_py_projects_without_a_pyproject_are_found_below_a_root_without_on
         "src/app-tools/VERSION": "1.6.1\n",
         "src/app-tools/app_tools/__init__.py": "",
         "scripts/gen/setup.py": computed,
+        # test infrastructure: a directory starting or ending with test(s) holds no package
+        "integration_tests/python_modules/k8s-infra/setup.py": tools.replace("app-tools", "i"),
+        "app-e2e-tests/pyproject.toml": project("app-e2e", "1.0.0"),
+        "test_suites/live/pyproject.toml": project("live", "1.0.0"),
     }
     root = repo(tmp_path / "r", files)
     ws = load_workspace(root)
@@ -588,7 +592,7 @@ def test_a_setup_py_requirement_on_another_package_orders_the_release(tmp_path: 
         "    return version['__version__']\n\n"
         "ver = get_version()\npin = '' if ver == '1!0+dev' else f'=={ver}'\n"
         "setup(name='core-aws', version=ver, install_requires=[f'core{pin}', 'boto3'],\n"
-        "      extras_require={'test': ['core-aws[x]', 'core-test' + pin]})\n"
+        "      extras_require={'test': ['core-aws[x]', 'core-pipes' + pin]})\n"
     )
     app = (
         "from setuptools import setup\nREQUIRES = ['core>=1.0', 'core-aws']\n"
@@ -599,16 +603,16 @@ def test_a_setup_py_requirement_on_another_package_orders_the_release(tmp_path: 
         "python_modules/core/setup.py": core,
         "python_modules/libraries/core-aws/setup.py": aws,
         "python_modules/libraries/core-aws/core_aws/version.py": '__version__ = "0.28.0"\n',
-        "python_modules/libraries/core-test/setup.py": core.replace("'core'", "'core-test'"),
+        "python_modules/libraries/core-pipes/setup.py": core.replace("'core'", "'core-pipes'"),
     }
     root = repo(tmp_path / "r", files)
     ws = load_workspace(root)
     names = [p.name for p in ws.packages]
     assert names.index("core") < names.index("core-aws") < names.index("app")
     assert ws.get("app").internal_deps == ("core", "core-aws")
-    assert ws.get("core-aws").internal_deps == ("core", "core-test")
+    assert ws.get("core-aws").internal_deps == ("core", "core-pipes")
     (optional,) = [r for r in ws.get("core-aws").requirements if r.optional]
-    assert optional.target == "core-test"
+    assert optional.target == "core-pipes"
     literal = ws.get("app").requirements[0]
     assert (literal.text, literal.specifier) == ("core>=1.0", ">=1.0")
 
