@@ -23,7 +23,13 @@ from relnox.config import DEFAULT_CHANGELOG_HEADING, Config, load_config
 from relnox.errors import ConfigError, RelnoxError
 from relnox.paths import Resolver
 from relnox.paths import rel as relpath
-from relnox.project.members import member_dirs, outside, outside_members, released_by_evidence
+from relnox.project.members import (
+    local_references,
+    member_dirs,
+    outside,
+    outside_members,
+    released_by_evidence,
+)
 from relnox.project.package_load import VALID_NAME, load_package, name_of
 from relnox.project.pyproject import (
     is_package,
@@ -317,7 +323,15 @@ def _notes(
         "workspace file lists it; [tool.relnox] packages decides otherwise"
         for d, why in inferred.items()
     )
-    if (
+    referenced = local_references(root, doc) if doc is not None and not explicit else []
+    if referenced and not table(doc or {}, "tool", "uv", "workspace").get("members"):
+        notes += (
+            f"pyproject.toml ({name_of(root, doc or {}) or 'the root project'}) requires its "
+            f"packages by direct reference ({referenced[0][1]}), which no index accepts, so "
+            "relnox takes it for the development project and releases the projects it "
+            'references; add "." to [tool.relnox] packages if it is released',
+        )
+    elif (
         root not in inferred
         and doc is not None
         and not explicit

@@ -42,7 +42,8 @@ def member_dirs(
         globs = [g for g in uv_ws.get("members", []) if isinstance(g, str)]
         excludes = [g for g in uv_ws.get("exclude", []) if isinstance(g, str)]
         if is_package(doc, root):
-            globs.insert(0, ".")
+            referenced = [] if globs else [rel for rel, _ in local_references(root, doc)]
+            globs[:0] = referenced or ["."]  # a root that references its packages: not one
     setting = "[tool.relnox] packages" if config.packages is not None else None
     for pattern in [*globs, *excludes]:
         if Path(pattern).is_absolute() or Path(pattern).drive:
@@ -73,6 +74,40 @@ def member_dirs(
             seen.add(resolved)
             dirs.append(path)
     return dirs, broken
+
+
+#: a direct reference to a directory of the repository: hatch's ``{root:uri}/projects/x``
+#: (``{root:parent:uri}`` is outside it), or a relative ``file:`` URL
+_LOCAL_URL = re.compile(r"^(?:\{root:uri\}/|file:(?:\./)?(?!/))(?P<path>[^;\s]+?)/?$")
+
+
+def local_references(root: Path, doc: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``(directory, requirement)`` of each requirement of the root ``[project]`` (its
+    dependencies and extras) on a directory of the repository holding a project
+    (``jupyter-server-ydoc @ {root:uri}/projects/jupyter-server-ydoc``). Such a project is a
+    development meta-project: no index takes direct references, so it is never released;
+    the projects it references are."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    project = table(doc, "project")
+    lists = [project.get("dependencies"), *table(project, "optional-dependencies").values()]
+    found: dict[str, str] = {}
+    for items in lists:
+        for text in items if isinstance(items, list) else []:
+            try:
+                url = Requirement(text).url if isinstance(text, str) else None
+            except InvalidRequirement:
+                continue
+            match = _LOCAL_URL.match(url or "")
+            if match is None:
+                continue
+            rel = match.group("path")
+            directory = root / rel
+            if ".." not in Path(rel).parts and (
+                (directory / "pyproject.toml").is_file() or (directory / "setup.py").is_file()
+            ):
+                found.setdefault(rel, text)
+    return list(found.items())
 
 
 _NOT_PROJECTS = {

@@ -641,3 +641,37 @@ def test_a_helper_at_version_zero_found_by_scanning_is_left_out_with_a_note(
     assert [p.name for p in load_workspace(fresh).packages] == ["lib", "lib-tooling"]
     _write(root / "pyproject.toml", '[tool.relnox]\npackages = ["lib", "tooling"]\n')
     assert [p.name for p in load_workspace(root).packages] == ["lib", "lib-tooling"]
+
+
+def test_a_root_requiring_its_packages_by_direct_reference_is_not_released(
+    tmp_path: Path,
+) -> None:
+    """A root [project] (a development meta-project) whose dependencies are direct
+    references to the repository's projects (``core @ {root:uri}/projects/core``): no
+    index accepts it, so it is left out with a note and the projects it references are
+    the packages."""
+    root_project = (
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n'
+        '[project]\nname = "suite-monorepo"\nversion = "5.0.0"\ndependencies = [\n'
+        '    "suite-core @ {root:uri}/projects/core",\n'
+        '    "suite @ {root:uri}/projects/suite",\n    "requests",\n]\n\n'
+        "[project.optional-dependencies]\n"
+        'test = ["suite-core[test] @ {root:uri}/projects/core", "pytest"]\n\n'
+        "[tool.hatch.metadata]\nallow-direct-references = true\n"
+    )
+    files = {
+        "pyproject.toml": root_project,
+        "projects/core/pyproject.toml": project("suite-core", "3.0.0"),
+        "projects/suite/pyproject.toml": project("suite", "5.0.0", requires=["suite-core>=3,<4"]),
+        "projects/unlisted/pyproject.toml": project("suite-extra", "1.0.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["v5.0.0"])
+    ws = load_workspace(root)
+    assert [p.name for p in ws.packages] == ["suite-core", "suite"]
+    assert ws.notes[0].startswith("projects/unlisted/pyproject.toml (suite-extra) is not")
+    assert ws.notes[1] == (
+        "pyproject.toml (suite-monorepo) requires its packages by direct reference "
+        "(suite-core @ {root:uri}/projects/core), which no index accepts, so relnox takes "
+        "it for the development project and releases the projects it references; "
+        'add "." to [tool.relnox] packages if it is released'
+    )
