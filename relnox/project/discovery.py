@@ -149,9 +149,7 @@ def discover(root: Path | str = ".") -> Workspace:
     inferred: dict[Path, str] = (
         {}
         if explicit or listing is None
-        else released_by_evidence(
-            root, listing, others, resolve(root) in {resolve(d) for d in dirs}
-        )
+        else released_by_evidence(root, listing, others, dirs, resolve)
     )
     dirs = [*dirs, *(d for d in inferred if d not in dirs)]
     skipped: list[str] = []

@@ -9,6 +9,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from packaging.utils import canonicalize_name
+
 from relnox.config import (
     Config,
 )
@@ -207,12 +209,20 @@ def _packages(others: Sequence[Path]) -> list[tuple[Path, dict[str, Any], str]]:
 
 
 def released_by_evidence(
-    root: Path, doc: Mapping[str, Any], others: Sequence[Path], root_is_member: bool
+    root: Path,
+    doc: Mapping[str, Any],
+    others: Sequence[Path],
+    members: Sequence[Path],
+    resolve: Callable[[Path], Path] = Path.resolve,
 ) -> dict[Path, str]:
-    """Projects no workspace file lists whose release history says they are released
-    (:mod:`relnox.project.released`): directory -> the evidence. ``others``: the projects
-    below that are no member (:func:`outside`)."""
+    """Projects no workspace file lists that are released: by their release history
+    (:mod:`relnox.project.released`), or because a released package requires them
+    (:func:`_required`). Directory -> the evidence. ``others``: the projects below that
+    are no member (:func:`outside`); ``members``: the listed packages' directories."""
     from relnox.project.released import released_elsewhere
+
+    root_is_member = resolve(root) in {resolve(d) for d in members}
+    required = _required(root, doc, others, members)
 
     candidates: list[tuple[Path, str]] = []
     if (
@@ -223,10 +233,47 @@ def released_by_evidence(
         candidates.append((root, name_of(root, doc) or root.name))
     unbuilt: list[tuple[Path, str]] = []  # no [build-system]: setuptools' default, or uv's
     for directory, found, name in _packages(others):  # virtual project: a workflow decides
-        if VALID_NAME.fullmatch(name):
+        if VALID_NAME.fullmatch(name) and directory not in required:
             built = "build-system" in found or not found  # a setup.py's: setuptools builds it
             (candidates if built else unbuilt).append((directory, name))
-    return dict(released_elsewhere(root, candidates, by_workflow=unbuilt))
+    return {**required, **dict(released_elsewhere(root, candidates, by_workflow=unbuilt))}
+
+
+def _required(
+    root: Path, doc: Mapping[str, Any], others: Sequence[Path], members: Sequence[Path]
+) -> dict[Path, str]:
+    """The projects of ``others`` a listed package requires at run time (its dependencies
+    or extras), and those they require in turn: a release of the package must find them
+    on the index, so they are released too (``llama-index`` needing ``llama-index-core``
+    of ``llama-index-core/``). Directory -> "<package> requires it"."""
+    from relnox.project.pyproject import internal_requirements
+
+    outside: dict[str, tuple[Path, Mapping[str, Any]]] = {
+        canonicalize_name(name): (d, found) for d, found, name in _packages(others)
+    }
+    if not outside:
+        return {}
+    names = set(outside)
+    todo: list[tuple[Path, Mapping[str, Any]]] = []
+    for directory in members:
+        try:
+            todo.append((directory, doc if directory == root else project_doc(directory)))
+        except RelnoxError:
+            continue  # that member's problem, said when it is loaded
+    found: dict[Path, str] = {}
+    while todo:
+        directory, data = todo.pop(0)
+        requirer = name_of(directory, data) or directory.name
+        try:
+            reqs = internal_requirements(directory / "pyproject.toml", data, names)
+        except RelnoxError:
+            continue
+        for req in reqs:
+            target, target_doc = outside[req.target]
+            if req.runtime and target not in found:
+                found[target] = f"{requirer} requires it"
+                todo.append((target, target_doc))
+    return found
 
 
 def outside_members(root: Path, others: Sequence[Path]) -> tuple[str, ...]:

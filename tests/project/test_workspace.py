@@ -675,3 +675,32 @@ def test_a_root_requiring_its_packages_by_direct_reference_is_not_released(
         "it for the development project and releases the projects it references; "
         'add "." to [tool.relnox] packages if it is released'
     )
+
+
+def test_projects_a_released_package_requires_are_released_too(tmp_path: Path) -> None:
+    """A root package, no workspace: it requires ``index-core`` (in ``index-core/``),
+    which requires ``index-base`` (``libs/base``): both are released, or the root's
+    release could not be installed, and a note says why; a project only a dependency
+    group names, or none, stays a note."""
+    files = {
+        "pyproject.toml": project(
+            "index",
+            "0.12.44",
+            requires=["index-core>=0.12,<0.13", "nltk"],
+            extra='\n[dependency-groups]\ndev = ["index-dev-tools"]\n',
+        ),
+        "index-core/pyproject.toml": project("index-core", "0.12.44", requires=["index-base"]),
+        "libs/base/pyproject.toml": project("index-base", "1.0.0"),
+        "tools/dev/pyproject.toml": project("index-dev-tools", "0.1.0"),
+        "integrations/llms/openai/pyproject.toml": project(
+            "index-llms-openai", "0.4.0", requires=["index-core"]
+        ),
+    }
+    root = repo(tmp_path / "r", files, tags=["v0.12.44"])
+    ws = load_workspace(root)
+    assert [p.name for p in ws.packages] == ["index-base", "index-core", "index"]
+    notes = "\n".join(ws.notes)
+    assert "index-core is released (index requires it), though no workspace file lists it" in notes
+    assert "libs/base is released (index-core requires it)" in notes
+    assert "tools/dev/pyproject.toml (index-dev-tools) is not a member" in notes
+    assert "integrations/llms/openai/pyproject.toml (index-llms-openai) is not a member" in notes
