@@ -280,13 +280,28 @@ def outside_members(root: Path, others: Sequence[Path]) -> tuple[str, ...]:
     """Projects next to the workspace that no member list names (a ``backend/`` of its own);
     ``others``: the projects below that are no member (:func:`outside`)."""
     notes = []
+    shown: list[str] = []
+    globs: dict[str, None] = {}
     for directory, found, name in _packages(others):
         if not VALID_NAME.fullmatch(name):  # a template's '<REPLACE ME>': no project to add
             continue
         rel = directory.relative_to(root).as_posix()
         file = "pyproject.toml" if found or (directory / "pyproject.toml").is_file() else "setup.py"
+        shown.append(f"{rel}/{file} ({name})")
+        globs[rel.rpartition("/")[0] + "/*" if "/" in rel else rel] = None
         notes.append(
             f"{rel}/{file} ({name}) is not a member of this workspace; "
             f'add "{rel}" to [tool.relnox] packages to release it with relnox'
         )
-    return tuple(notes)
+    if len(notes) <= _NOTES_SHOWN:
+        return tuple(notes)
+    listed = ", ".join(f'"{g}"' for g in list(globs)[:3])
+    return (
+        f"{len(notes)} projects below are not members of this workspace ({', '.join(shown[:3])} "
+        f"and {len(notes) - 3} more); add their directories to [tool.relnox] packages (globs "
+        f"such as {listed}) to release them with relnox",
+    )
+
+
+#: past this many projects outside the workspace, one note says how many and a few
+_NOTES_SHOWN = 8

@@ -704,3 +704,24 @@ def test_projects_a_released_package_requires_are_released_too(tmp_path: Path) -
     assert "libs/base is released (index-core requires it)" in notes
     assert "tools/dev/pyproject.toml (index-dev-tools) is not a member" in notes
     assert "integrations/llms/openai/pyproject.toml (index-llms-openai) is not a member" in notes
+
+
+def test_many_projects_outside_the_workspace_are_one_note(tmp_path: Path) -> None:
+    """Hundreds of integrations beside a root package that lists none: one note says how
+    many, names a few and the globs that would list them, not one note each."""
+    files = {"pyproject.toml": project("index", "0.12.44")}
+    for kind in ("llms", "readers"):
+        for number in range(6):
+            name = f"index-{kind}-p{number}"
+            files[f"integrations/{kind}/{name}/pyproject.toml"] = project(name, "0.3.1")
+    root = repo(tmp_path / "r", files)
+    ws = load_workspace(root)
+    assert [p.name for p in ws.packages] == ["index"]
+    assert ws.notes == (
+        "12 projects below are not members of this workspace "
+        "(integrations/llms/index-llms-p0/pyproject.toml (index-llms-p0), "
+        "integrations/llms/index-llms-p1/pyproject.toml (index-llms-p1), "
+        "integrations/llms/index-llms-p2/pyproject.toml (index-llms-p2) and 9 more); add "
+        'their directories to [tool.relnox] packages (globs such as "integrations/llms/*", '
+        '"integrations/readers/*") to release them with relnox',
+    )
