@@ -223,8 +223,13 @@ def _without_placeholders(workspace: Workspace) -> Workspace:
     before its first release)."""
 
     def placeholder(pkg: Package) -> bool:
+        version = Version(pkg.version)  # ``1!0+dev`` is a sentinel of development, not this
         return (
-            not pkg.vcs_versioned and pkg.released is None and not any(Version(pkg.version).release)
+            not pkg.vcs_versioned
+            and pkg.released is None
+            and not any(version.release)
+            and not version.epoch
+            and version.local is None
         )
 
     kept = tuple(p for p in workspace.packages if not placeholder(p))

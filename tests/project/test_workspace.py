@@ -628,15 +628,18 @@ def test_a_helper_at_version_zero_found_by_scanning_is_left_out_with_a_note(
         "pyproject.toml": "[tool.ruff]\nline-length = 88\n",
         "lib/pyproject.toml": project("lib", "6.1.0"),
         "tooling/setup.py": helper,
+        # a sentinel of development (epoch 1, a local label) is a package between releases
+        "libraries/lib-aws/pyproject.toml": project("lib-aws", "1!0+dev"),
     }
     root = repo(tmp_path / "r", files, tags=["v6.1.0"])
     ws = load_workspace(root)
-    assert [p.name for p in ws.packages] == ["lib"]
+    assert [p.name for p in ws.packages] == ["lib", "lib-aws"]
     assert ws.notes == (
         "tooling/setup.py (lib-tooling) is at 0.0.0 and no tag released it, so it is taken "
         'for a helper and left out; add "tooling" to [tool.relnox] packages (with the '
         "others) to release it",
     )
+    del files["libraries/lib-aws/pyproject.toml"]
     fresh = repo(tmp_path / "new", {**files, "lib/pyproject.toml": project("lib", "0.0.0")})
     assert [p.name for p in load_workspace(fresh).packages] == ["lib", "lib-tooling"]
     _write(root / "pyproject.toml", '[tool.relnox]\npackages = ["lib", "tooling"]\n')
