@@ -36,7 +36,7 @@ from relnox.files import read_bytes
 from relnox.paths import rel as relative
 from relnox.paths import written_path
 from relnox.project.changes import bump_base, dated_spelling, released_elsewhere
-from relnox.project.pins import rewrite_requirement
+from relnox.project.pins import rewrite_cfg_line, rewrite_requirement
 from relnox.project.selection import Rule, select_packages
 from relnox.project.sources import read_text, stray_tag_hint
 from relnox.project.uvlock import update_uv_lock
@@ -296,7 +296,13 @@ def _rewrite_dependents(
             rewritten = rewrite_requirement(req.text, req.style, new, where)
             if rewritten is None:
                 continue
-            files.set_toml(req.path, req.key, rewritten, req.text)
+            if req.in_setup_cfg:
+                text = rewrite_cfg_line(
+                    files.get(req.path), req.key, req.text, rewritten, str(req.path)
+                )
+                files.set(req.path, text)
+            else:
+                files.set_toml(req.path, req.key, rewritten, req.text)
             rel = relative(req.path, workspace.root)
             shown = f"{req.target} {req.text}" if req.style == "poetry" else req.text
             new_shown = f"{req.target} {rewritten}" if req.style == "poetry" else rewritten

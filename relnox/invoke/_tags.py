@@ -129,7 +129,7 @@ class ResolveVersionFlags:
 @relnox_task(
     name="resolve-version",
     help={
-        "package": "the package (default: the only one, or the one the tag names)",
+        "package": "the package (default: the only one, or every one the tag names)",
         "tag": "a release tag (default: the tag GitHub runs for, if any); repeatable: every "
         "package of every tag, released together (auto-tag's dispatch)",
         "version": "an explicit version, e.g. a workflow_dispatch input (empty: ignored)",
@@ -219,6 +219,9 @@ def _resolved(workspace: Any, tags: list[str], flags: ResolveVersionFlags) -> li
             for name in dict.fromkeys(tags)
             for pkg in packages_of_tag(workspace, parse_release_tag(workspace, name))
         ]
+    shared = _shared_tag(workspace, tags[0] if tags else ref_tag()) if not flags.package else ()
+    if shared:  # one tag of a lockstep group (psycopg's 3.2.1): every package it names
+        return [resolve_version(workspace, pkg.name, tag=shared[0]) for pkg in shared[1]]
     elif flags.package or tags or ref_tag() or len(workspace.packages) == 1:
         return [
             resolve_version(
@@ -235,6 +238,16 @@ def _resolved(workspace: Any, tags: list[str], flags: ResolveVersionFlags) -> li
         )
     else:  # a workspace release without a tag: every package at its own version
         return [ResolvedVersion(p.name, p.version, "pyproject") for p in workspace.packages]
+
+
+def _shared_tag(workspace: Any, tag: str | None) -> tuple[str, tuple[Any, ...]] | tuple[()]:
+    """``(tag, packages)`` when ``tag`` is the release tag of several packages by their
+    conventions (a bare ``3.2.1`` of ``psycopg`` and ``psycopg-c``), else ``()``."""
+    if not tag or len(workspace.packages) < 2:
+        return ()
+    name = tag.removeprefix("refs/tags/")
+    named = {pkg.name: pkg for pkg, _version in workspace.match_tag(name)}
+    return (name, tuple(named.values())) if len(named) > 1 else ()
 
 
 def _routed(

@@ -17,12 +17,19 @@ from pathlib import Path
 from typing import Any
 
 from packaging.utils import canonicalize_name
+from packaging.version import Version
 
-from relnox.config import DEFAULT_CHANGELOG_HEADING, load_config
+from relnox.config import DEFAULT_CHANGELOG_HEADING, Config, load_config
 from relnox.errors import ConfigError, RelnoxError
 from relnox.paths import Resolver
 from relnox.paths import rel as relpath
-from relnox.project.members import member_dirs, outside, outside_members, released_by_evidence
+from relnox.project.members import (
+    local_references,
+    member_dirs,
+    outside,
+    outside_members,
+    released_by_evidence,
+)
 from relnox.project.package_load import VALID_NAME, load_package, name_of
 from relnox.project.pyproject import (
     is_package,
@@ -129,22 +136,24 @@ def discover(root: Path | str = ".") -> Workspace:
 
         check_heading(root_pyproject, config.changelog_heading)
     resolve = Resolver()  # each directory resolved once, however many members it holds
-    dirs, broken = member_dirs(root, doc, config, resolve)
+    # the root pyproject that says where the packages are; None: the projects below
+    listing = None if doc is None or _settings_only(root, doc, config) else doc
+    dirs, broken = member_dirs(root, listing, config, resolve)
     if doc is None and not dirs and not broken:
         raise ConfigError(
             f"{root}: no pyproject.toml here or in the directories below; "
             "run relnox from the repository root or pass --root"
         )
     explicit = config.packages is not None
-    others = [] if explicit or doc is None else outside(root, dirs, resolve)
+    others = [] if explicit or listing is None else outside(root, dirs, resolve)
     inferred: dict[Path, str] = (
         {}
-        if explicit or doc is None
-        else released_by_evidence(root, doc, others, resolve(root) in {resolve(d) for d in dirs})
+        if explicit or listing is None
+        else released_by_evidence(root, listing, others, dirs, resolve)
     )
     dirs = [*dirs, *(d for d in inferred if d not in dirs)]
     skipped: list[str] = []
-    docs = _member_docs(root, doc, dirs, explicit, set(inferred), (broken, skipped))
+    docs = _member_docs(root, listing, dirs, explicit, set(inferred), (broken, skipped))
     if not explicit:
         docs = _without_examples(root, docs, set(inferred), skipped)
     names: set[str] = set()
@@ -179,8 +188,14 @@ def discover(root: Path | str = ".") -> Workspace:
                 f"{root_pyproject}: {setting} names no directory with a pyproject.toml "
                 "(or setup.py); point it at the packages' directories"
             )
+        below = _workspace_below(root, dirs, doc is not None) if listing is None else None
+        if below is not None:
+            raise below
         if doc is None:
-            raise _workspace_below(root, dirs)
+            raise ConfigError(
+                f"{root}: no pyproject.toml here and no package in the directories below; "
+                "run relnox from the repository root or pass --root"
+            )
         raise ConfigError(
             f"{root_pyproject}: no package to release; add a [project] table, "
             "[tool.uv.workspace] members or [tool.relnox] packages"
@@ -188,17 +203,62 @@ def discover(root: Path | str = ".") -> Workspace:
     ordered = release_order(_defer_optional_cycles(packages))
     released = {resolve(d) for d in inferred}
     others = [d for d in others if resolve(d) not in released]
-    notes = _notes(root, doc, others, explicit, inferred, skipped)
+    notes = _notes(root, listing, others, explicit, inferred, skipped)
     workspace = Workspace(
         root=root,
         config=config,
         packages=ordered,
-        is_workspace=len(dirs) > 1 or doc is None or not is_package(doc, root, explicit),
+        is_workspace=len(dirs) > 1 or listing is None or not is_package(listing, root, explicit),
         broken=tuple(broken),
         notes=notes,
     )
     workspace = read_tags(workspace)
+    if listing is None:
+        workspace = _without_placeholders(workspace)
     return _with_problems(workspace)
+
+
+def _without_placeholders(workspace: Workspace) -> Workspace:
+    """Projects found by scanning (no file lists them) at a version of zeros (``0.0.0``,
+    ``0``) that no tag released: a repository's own helpers (``tooling/setup.py``, "we
+    don't ship this"), said and left out, unless every project found is one (a repository
+    before its first release)."""
+
+    def placeholder(pkg: Package) -> bool:
+        version = Version(pkg.version)  # ``1!0+dev`` is a sentinel of development, not this
+        return (
+            not pkg.vcs_versioned
+            and pkg.released is None
+            and not any(version.release)
+            and not version.epoch
+            and version.local is None
+        )
+
+    kept = tuple(p for p in workspace.packages if not placeholder(p))
+    if not kept or len(kept) == len(workspace.packages):
+        return workspace
+    notes = tuple(
+        f"{relpath(p.pyproject if p.pyproject.is_file() else p.directory / 'setup.py', workspace.root)} "
+        f"({p.name}) is at {p.version} and no tag released it, so it is taken for a helper "
+        f'and left out; add "{relpath(p.directory, workspace.root)}" to [tool.relnox] packages '
+        "(with the others) to release it"
+        for p in workspace.packages
+        if placeholder(p)
+    )
+    return replace(workspace, packages=kept, notes=workspace.notes + notes)
+
+
+def _settings_only(root: Path, doc: Mapping[str, Any], config: Config) -> bool:
+    """A root ``pyproject.toml`` holding only tools' settings (pytest, mypy, ruff ...): no
+    ``[project]``, no setup.py or setup.cfg project, no uv workspace and no ``[tool.relnox]
+    packages``. It lists no package, so the packages are the projects below, as when there
+    is no root pyproject.toml (a monorepo whose packages sit side by side)."""
+    return (
+        config.packages is None
+        and "project" not in doc
+        and not table(doc, "tool", "uv", "workspace")
+        and not is_package(doc, root)
+    )
 
 
 def _member_docs(
@@ -224,6 +284,13 @@ def _member_docs(
             name = name_of(directory, loaded)
         except RelnoxError as exc:
             broken.append(Broken(directory, None, exc))
+            continue
+        if not name and not loaded and doc is None:  # a setup.py found by scanning
+            rel = (directory / "setup.py").relative_to(root).as_posix()
+            skipped.append(
+                f"{rel}: no project name relnox can read (setup(name=...) is computed), so it "
+                "is left out; write the name as a literal, or in setup.cfg [metadata]"
+            )
             continue
         if name and not VALID_NAME.fullmatch(name):
             error = ConfigError(
@@ -291,7 +358,15 @@ def _notes(
         "workspace file lists it; [tool.relnox] packages decides otherwise"
         for d, why in inferred.items()
     )
-    if (
+    referenced = local_references(root, doc) if doc is not None and not explicit else []
+    if referenced and not table(doc or {}, "tool", "uv", "workspace").get("members"):
+        notes += (
+            f"pyproject.toml ({name_of(root, doc or {}) or 'the root project'}) requires its "
+            f"packages by direct reference ({referenced[0][1]}), which no index accepts, so "
+            "relnox takes it for the development project and releases the projects it "
+            'references; add "." to [tool.relnox] packages if it is released',
+        )
+    elif (
         root not in inferred
         and doc is not None
         and not explicit
@@ -312,10 +387,11 @@ def _virtual(doc: Mapping[str, Any]) -> bool:
     return not_built(doc)
 
 
-def _workspace_below(root: Path, dirs: Sequence[Path]) -> ConfigError:
-    """No pyproject.toml at ``root`` and no package among the projects below: the error
-    names a workspace root found there (``python/pyproject.toml`` with
-    ``[tool.uv.workspace] members``) and how to run relnox on it."""
+def _workspace_below(root: Path, dirs: Sequence[Path], settings: bool) -> ConfigError | None:
+    """No package at ``root`` (no pyproject.toml, or one of tools' ``settings`` only) and
+    none among the projects below: the error naming a workspace root found there
+    (``python/pyproject.toml`` with ``[tool.uv.workspace] members``) and how to run relnox
+    on it, or None when there is none."""
     for directory in dirs:
         try:
             found = load_toml(directory / "pyproject.toml")
@@ -331,14 +407,16 @@ def _workspace_below(root: Path, dirs: Sequence[Path]) -> ConfigError:
         )
         if setting is not None:
             rel = directory.relative_to(root).as_posix()
+            here = (
+                f"{root / 'pyproject.toml'} holds no package"
+                if settings
+                else f"{root}: no pyproject.toml here"
+            )
             return ConfigError(
-                f"{root}: no pyproject.toml here, and {rel}/pyproject.toml is a workspace "
+                f"{here}, and {rel}/pyproject.toml is a workspace "
                 f"({setting}): run relnox in {rel}, or pass --root {rel}"
             )
-    return ConfigError(
-        f"{root}: no pyproject.toml here and no package in the directories below; "
-        "run relnox from the repository root or pass --root"
-    )
+    return None
 
 
 def _no_project(root: Path, directory: Path) -> ConfigError:

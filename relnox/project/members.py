@@ -5,9 +5,12 @@ but still have releases."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from packaging.utils import canonicalize_name
 
 from relnox.config import (
     Config,
@@ -16,7 +19,7 @@ from relnox.errors import ConfigError, RelnoxError
 from relnox.project.package_load import VALID_NAME, name_of
 from relnox.project.pyproject import (
     is_package,
-    load_toml,
+    project_doc,
 )
 from relnox.project.validate import (
     member_path,
@@ -42,7 +45,8 @@ def member_dirs(
         globs = [g for g in uv_ws.get("members", []) if isinstance(g, str)]
         excludes = [g for g in uv_ws.get("exclude", []) if isinstance(g, str)]
         if is_package(doc, root):
-            globs.insert(0, ".")
+            referenced = [] if globs else [rel for rel, _ in local_references(root, doc)]
+            globs[:0] = referenced or ["."]  # a root that references its packages: not one
     setting = "[tool.relnox] packages" if config.packages is not None else None
     for pattern in [*globs, *excludes]:
         if Path(pattern).is_absolute() or Path(pattern).drive:
@@ -93,6 +97,40 @@ def _outside_root(
     )
 
 
+#: a direct reference to a directory of the repository: hatch's ``{root:uri}/projects/x``
+#: (``{root:parent:uri}`` is outside it), or a relative ``file:`` URL
+_LOCAL_URL = re.compile(r"^(?:\{root:uri\}/|file:(?:\./)?(?!/))(?P<path>[^;\s]+?)/?$")
+
+
+def local_references(root: Path, doc: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``(directory, requirement)`` of each requirement of the root ``[project]`` (its
+    dependencies and extras) on a directory of the repository holding a project
+    (``jupyter-server-ydoc @ {root:uri}/projects/jupyter-server-ydoc``). Such a project is a
+    development meta-project: no index takes direct references, so it is never released;
+    the projects it references are."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    project = table(doc, "project")
+    lists = [project.get("dependencies"), *table(project, "optional-dependencies").values()]
+    found: dict[str, str] = {}
+    for items in lists:
+        for text in items if isinstance(items, list) else []:
+            try:
+                url = Requirement(text).url if isinstance(text, str) else None
+            except InvalidRequirement:
+                continue
+            match = _LOCAL_URL.match(url or "")
+            if match is None:
+                continue
+            rel = match.group("path")
+            directory = root / rel
+            if ".." not in Path(rel).parts and (
+                (directory / "pyproject.toml").is_file() or (directory / "setup.py").is_file()
+            ):
+                found.setdefault(rel, text)
+    return list(found.items())
+
+
 _NOT_PROJECTS = {
     "tests",
     "test",
@@ -114,8 +152,22 @@ _NOT_PROJECTS = {
 }
 
 
+def _not_projects(name: str) -> bool:
+    """A directory of tests, docs, examples, builds or environments, not of packages: one
+    of :data:`_NOT_PROJECTS`, a virtualenv, or a name that starts or ends with ``test`` or
+    ``tests`` (``integration_tests``, ``compat-tests``, ``test_suites``)."""
+    words = re.split(r"[-_.]", name.lower())
+    return (
+        name in _NOT_PROJECTS
+        or "venv" in name
+        or words[0] in ("test", "tests")
+        or words[-1] in ("test", "tests")
+    )
+
+
 def _projects_below(root: Path, depth: int = 3) -> list[Path]:
-    """Directories up to ``depth`` levels below ``root`` holding a pyproject.toml."""
+    """Directories up to ``depth`` levels below ``root`` holding a pyproject.toml or a
+    setup.py (a project setuptools builds without one)."""
     found: list[Path] = []
     level = [root]
     for _ in range(depth):
@@ -126,13 +178,9 @@ def _projects_below(root: Path, depth: int = 3) -> list[Path]:
             except OSError:
                 continue
             for child in children:
-                if (
-                    child.name.startswith(".")
-                    or child.name in _NOT_PROJECTS
-                    or "venv" in child.name
-                ):
+                if child.name.startswith(".") or _not_projects(child.name):
                     continue
-                if (child / "pyproject.toml").is_file():
+                if (child / "pyproject.toml").is_file() or (child / "setup.py").is_file():
                     found.append(child)
                 else:
                     below.append(child)
@@ -167,12 +215,13 @@ def _linked_elsewhere(directory: Path, resolve: Callable[[Path], Path]) -> bool:
 
 
 def _packages(others: Sequence[Path]) -> list[tuple[Path, dict[str, Any], str]]:
-    """``(directory, pyproject, name)`` of each of ``others`` whose pyproject.toml reads,
-    names a project and describes a package (one that cannot be read is no candidate)."""
+    """``(directory, pyproject, name)`` of each of ``others`` whose pyproject.toml (or
+    setup.py) reads, names a project and describes a package (one that cannot be read is
+    no candidate)."""
     found = []
     for directory in others:
         try:
-            doc = load_toml(directory / "pyproject.toml")
+            doc = project_doc(directory)
         except RelnoxError:
             continue
         name = name_of(directory, doc)
@@ -182,12 +231,20 @@ def _packages(others: Sequence[Path]) -> list[tuple[Path, dict[str, Any], str]]:
 
 
 def released_by_evidence(
-    root: Path, doc: Mapping[str, Any], others: Sequence[Path], root_is_member: bool
+    root: Path,
+    doc: Mapping[str, Any],
+    others: Sequence[Path],
+    members: Sequence[Path],
+    resolve: Callable[[Path], Path] = Path.resolve,
 ) -> dict[Path, str]:
-    """Projects no workspace file lists whose release history says they are released
-    (:mod:`relnox.project.released`): directory -> the evidence. ``others``: the projects
-    below that are no member (:func:`outside`)."""
+    """Projects no workspace file lists that are released: by their release history
+    (:mod:`relnox.project.released`), or because a released package requires them
+    (:func:`_required`). Directory -> the evidence. ``others``: the projects below that
+    are no member (:func:`outside`); ``members``: the listed packages' directories."""
     from relnox.project.released import released_elsewhere
+
+    root_is_member = resolve(root) in {resolve(d) for d in members}
+    required = _required(root, doc, others, members)
 
     candidates: list[tuple[Path, str]] = []
     if (
@@ -196,20 +253,77 @@ def released_by_evidence(
         and table(doc, "tool", "uv").get("package") is False
     ):
         candidates.append((root, name_of(root, doc) or root.name))
-    for directory, found, name in _packages(others):
-        if VALID_NAME.fullmatch(name) and "build-system" in found:
-            candidates.append((directory, name))
-    return dict(released_elsewhere(root, candidates))
+    unbuilt: list[tuple[Path, str]] = []  # no [build-system]: setuptools' default, or uv's
+    for directory, found, name in _packages(others):  # virtual project: a workflow decides
+        if VALID_NAME.fullmatch(name) and directory not in required:
+            built = "build-system" in found or not found  # a setup.py's: setuptools builds it
+            (candidates if built else unbuilt).append((directory, name))
+    return {**required, **dict(released_elsewhere(root, candidates, by_workflow=unbuilt))}
+
+
+def _required(
+    root: Path, doc: Mapping[str, Any], others: Sequence[Path], members: Sequence[Path]
+) -> dict[Path, str]:
+    """The projects of ``others`` a listed package requires at run time (its dependencies
+    or extras), and those they require in turn: a release of the package must find them
+    on the index, so they are released too (``llama-index`` needing ``llama-index-core``
+    of ``llama-index-core/``). Directory -> "<package> requires it"."""
+    from relnox.project.pyproject import internal_requirements
+
+    outside: dict[str, tuple[Path, Mapping[str, Any]]] = {
+        canonicalize_name(name): (d, found) for d, found, name in _packages(others)
+    }
+    if not outside:
+        return {}
+    names = set(outside)
+    todo: list[tuple[Path, Mapping[str, Any]]] = []
+    for directory in members:
+        try:
+            todo.append((directory, doc if directory == root else project_doc(directory)))
+        except RelnoxError:
+            continue  # that member's problem, said when it is loaded
+    found: dict[Path, str] = {}
+    while todo:
+        directory, data = todo.pop(0)
+        requirer = name_of(directory, data) or directory.name
+        try:
+            reqs = internal_requirements(directory / "pyproject.toml", data, names)
+        except RelnoxError:
+            continue
+        for req in reqs:
+            target, target_doc = outside[req.target]
+            if req.runtime and target not in found:
+                found[target] = f"{requirer} requires it"
+                todo.append((target, target_doc))
+    return found
 
 
 def outside_members(root: Path, others: Sequence[Path]) -> tuple[str, ...]:
     """Projects next to the workspace that no member list names (a ``backend/`` of its own);
     ``others``: the projects below that are no member (:func:`outside`)."""
     notes = []
-    for directory, _, name in _packages(others):
+    shown: list[str] = []
+    globs: dict[str, None] = {}
+    for directory, found, name in _packages(others):
+        if not VALID_NAME.fullmatch(name):  # a template's '<REPLACE ME>': no project to add
+            continue
         rel = directory.relative_to(root).as_posix()
+        file = "pyproject.toml" if found or (directory / "pyproject.toml").is_file() else "setup.py"
+        shown.append(f"{rel}/{file} ({name})")
+        globs[rel.rpartition("/")[0] + "/*" if "/" in rel else rel] = None
         notes.append(
-            f"{rel}/pyproject.toml ({name}) is not a member of this workspace; "
+            f"{rel}/{file} ({name}) is not a member of this workspace; "
             f'add "{rel}" to [tool.relnox] packages to release it with relnox'
         )
-    return tuple(notes)
+    if len(notes) <= _NOTES_SHOWN:
+        return tuple(notes)
+    listed = ", ".join(f'"{g}"' for g in list(globs)[:3])
+    return (
+        f"{len(notes)} projects below are not members of this workspace ({', '.join(shown[:3])} "
+        f"and {len(notes) - 3} more); add their directories to [tool.relnox] packages (globs "
+        f"such as {listed}) to release them with relnox",
+    )
+
+
+#: past this many projects outside the workspace, one note says how many and a few
+_NOTES_SHOWN = 8

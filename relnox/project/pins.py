@@ -245,3 +245,28 @@ def rewrite_requirement(text: str, style: str, new: Version, where: str) -> str 
     if style == "poetry":
         return rewrite_poetry(text, new, where)
     return rewrite_pep508(text, new, where)
+
+
+def rewrite_cfg_line(text: str, key: tuple[str | int, ...], old: str, new: str, path: str) -> str:
+    """``text`` of a setup.cfg with the requirement ``old`` in ``key``'s section and option
+    replaced by ``new``; everything else kept byte for byte."""
+    section, option = str(key[0]), str(key[1]).lower()
+    lines = text.splitlines(keepends=True)
+    here, current, found = "", None, []
+    for number, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped.startswith("[") and stripped.endswith("]"):
+            here, current = stripped[1:-1].strip(), None
+            continue
+        if here != section or not stripped or stripped[0] in "#;":
+            continue
+        value = line
+        if line[0] not in " \t":  # ``name = value`` starts an option's value
+            name, equals, value = line.partition("=")
+            current = name.strip().lower() if equals else None
+        if current == option and value.split(" #", 1)[0].strip() == old:
+            found.append(number)
+    if len(found) != 1:
+        raise VersionError(f"{path}: {old!r} is no longer in [{section}] {option}; rerun the bump")
+    lines[found[0]] = lines[found[0]].replace(old, new, 1)
+    return "".join(lines)

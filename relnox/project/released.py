@@ -5,7 +5,8 @@ A repository that releases a tool from its root and its build backend from ``bac
 beside a main package: the workspace declares one, the tags show more.
 :func:`released_elsewhere` finds the projects below the root that have a build backend
 and release tags of their own (a tag prefix that is their name or directory), or that
-the release workflow builds (``working-directory: runtime/linux``). Test fixtures,
+the release workflow builds (``working-directory: runtime/linux``) or whose ``dist``
+folder it takes (``cp -r plugins/templater/dist/. dist/``). Test fixtures,
 samples and templates have neither and stay out; a project under a test or example
 directory (``test-crates/mixed``) that a workflow builds is tested there, not released,
 unless tags name it. ``[tool.relnox] packages`` decides
@@ -103,14 +104,36 @@ _TEST_DIRS = {"test", "tests", "test-crates", "testing", "fixtures", "examples",
 def evidence(
     directory: Path, name: str, root: Path, stems: frozenset[str], workflows: str
 ) -> str | None:
-    """Why ``directory`` (project ``name``) is released, or ``None``."""
+    """Why ``directory`` (project ``name``) is released, or ``None``; ``stems`` empty: only
+    a release workflow is evidence."""
     rel = directory.relative_to(root).as_posix() if directory != root else "."
     for candidate in (name, directory.name):
         if _squash(candidate) in stems:
             return f"tags named {candidate} exist"
-    if rel != "." and not _TEST_DIRS & set(rel.lower().split("/")[:-1]) and _builds(workflows, rel):
-        return f"the release workflow builds {rel}"
+    if rel != "." and not _TEST_DIRS & set(rel.lower().split("/")[:-1]):
+        if _builds(workflows, rel):
+            return f"the release workflow builds {rel}"
+        if _uses_dist(workflows, rel):
+            return f"the release workflow takes the files of {rel}/dist"
     return None
+
+
+def _uses_dist(workflows: str, rel: str) -> bool:
+    """Whether the workflows name ``rel``'s own ``dist`` folder (``cp -r
+    plugins/templater/dist/. dist/``, ``packages-dir: plugins/templater/dist``): what a
+    build of that directory wrote, taken to be published. ``rel`` starts the path (after
+    white space, a quote, ``=``, ``:`` or ``./``) and ``dist`` ends a path segment."""
+    target = rel + "/dist"
+    at = workflows.find(target)
+    while at != -1:
+        end = at + len(target)
+        start = at - 2 if workflows.startswith("./", max(0, at - 2)) else at
+        before = workflows[start - 1] if start > 0 else " "
+        after = workflows[end] if end < len(workflows) else " "
+        if (before.isspace() or before in "'\"=:") and (after.isspace() or after in "/'\""):
+            return True
+        at = workflows.find(target, at + 1)
+    return False
 
 
 #: a key naming where a workflow builds, up to the directory it names
@@ -145,11 +168,15 @@ def _builds(workflows: str, rel: str) -> bool:
 
 
 def released_elsewhere(
-    root: Path, candidates: Iterable[tuple[Path, str]]
+    root: Path,
+    candidates: Iterable[tuple[Path, str]],
+    by_workflow: Iterable[tuple[Path, str]] = (),
 ) -> list[tuple[Path, str]]:
-    """The ``(directory, why)`` of each candidate ``(directory, name)`` with evidence."""
-    candidates = list(candidates)
-    if not candidates:
+    """The ``(directory, why)`` of each candidate ``(directory, name)`` with evidence;
+    ``by_workflow``: candidates only a release workflow can vouch for (a project with no
+    ``[build-system]``: setuptools builds it, but uv would not)."""
+    candidates, by_workflow = list(candidates), list(by_workflow)
+    if not candidates and not by_workflow:
         return []
     stems = tag_stems(
         root, {_squash(n) for directory, name in candidates for n in (name, directory.name)}
@@ -158,8 +185,11 @@ def released_elsewhere(
     top = git.toplevel(root) if in_repo else root
     workflows = _workflow_dirs(top)
     found = []
-    for directory, name in candidates:
-        why = evidence(directory, name, root, stems, workflows)
+    for (directory, name), tags in [
+        *((c, stems) for c in candidates),
+        *((c, frozenset()) for c in by_workflow),
+    ]:
+        why = evidence(directory, name, root, tags, workflows)
         if why is not None:
             found.append((directory, why))
     return found

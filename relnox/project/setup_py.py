@@ -226,6 +226,53 @@ def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr]
     return found
 
 
+def setup_py_requirements(directory: Path) -> list[tuple[str, str | None, bool]]:
+    """``setup(install_requires=..., extras_require=...)`` as ``(name, text, optional)``: a
+    list (or a module-level name bound to one) of strings, f-strings or ``"pkg" + pin``
+    sums; ``text`` is the requirement when it is a literal string, None when only its name
+    is written (``f"dagster{pin}"``). Empty when setup.py does not say it that way."""
+    tree = _tree(directory / "setup.py")
+    keywords = _setup_keywords(tree, every=False) if tree is not None else None
+    if tree is None or keywords is None:
+        return []
+    bound = {
+        node.targets[0].id: node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+    }
+
+    def listed(node: ast.expr | None) -> list[ast.expr]:
+        if isinstance(node, ast.Name):
+            node = bound.get(node.id)
+        return list(node.elts) if isinstance(node, ast.List | ast.Tuple) else []
+
+    found = [(item, False) for item in listed(keywords.get("install_requires"))]
+    extras = keywords.get("extras_require")
+    if isinstance(extras, ast.Name):
+        extras = bound.get(extras.id)
+    if isinstance(extras, ast.Dict):
+        found += [(item, True) for value in extras.values for item in listed(value)]
+    out = []
+    for item, optional in found:
+        head = item
+        while isinstance(head, ast.BinOp) and isinstance(head.op, ast.Add):
+            head = head.left
+        if isinstance(head, ast.JoinedStr) and head.values:
+            head = head.values[0]
+        if not (isinstance(head, ast.Constant) and isinstance(head.value, str)):
+            continue
+        match = _REQUIREMENT_NAME.match(head.value)
+        if match:
+            literal = item is head
+            out.append((match.group(1), head.value.strip() if literal else None, optional))
+    return out
+
+
+_REQUIREMENT_NAME = re.compile(r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
+
+
 def _called(call: ast.Call) -> str | None:
     func = call.func
     return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
@@ -300,21 +347,23 @@ _VERSION_NAMES = {"__version__", "version", "VERSION"}
 
 
 def _version_file(path: Path) -> VersionLocation | None:
-    """A Python file's literal ``__version__``, or a small file named for the version
-    holding only one (``VERSION``, ``version.txt``, which setup.py reads and strips)."""
+    """A Python file's literal ``__version__``, or a file named for the version holding
+    only one (``VERSION``, which setup.py reads and strips) or such a line
+    (``version.txt`` read with a regular expression)."""
     if path.suffix == ".py":
         return python_location(path, top_level=True)
     if "version" not in path.name.lower():
         return None
     try:
-        if not path.is_file() or path.stat().st_size > 100:
+        if not path.is_file():
             return None
+        small = path.stat().st_size <= 100
     except OSError:
         return None
-    text = read_text(path).strip()
-    if "\n" in text or maybe_version(text) is None:
-        return None
-    return text_location(path)
+    text = read_text(path).strip() if small else ""
+    if small and "\n" not in text and maybe_version(text) is not None:
+        return text_location(path)
+    return python_location(path, top_level=True)  # __version__ = "2.4.0" in version.txt
 
 
 def setup_py_reads(directory: Path, roots: Sequence[Path]) -> Found | None:

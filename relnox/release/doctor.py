@@ -251,10 +251,33 @@ def _uv_locks(pyproject: Path) -> bool:
         return True
 
 
+def _uv_members(lock: Path) -> set[Path] | None:
+    """The directories uv locks in ``lock``: its project and its ``[tool.uv.workspace]``
+    members minus ``exclude``; None when that pyproject.toml cannot be read (all are)."""
+    try:
+        doc = load_toml(lock.parent / "pyproject.toml")
+    except RelnoxError:
+        return None
+    uv = doc.get("tool", {}).get("uv", {}) if isinstance(doc.get("tool"), Mapping) else {}
+    workspace = uv.get("workspace", {}) if isinstance(uv, Mapping) else {}
+    workspace = workspace if isinstance(workspace, Mapping) else {}
+
+    def matched(key: str) -> set[Path]:
+        globs = workspace.get(key, [])
+        found = set()
+        for glob in globs if isinstance(globs, list) else []:
+            if isinstance(glob, str) and not Path(glob).is_absolute():
+                found |= {p.resolve() for p in lock.parent.glob(glob)}
+        return found
+
+    return {lock.parent.resolve(), *(matched("members") - matched("exclude"))}
+
+
 def _uv_lock(ws: Workspace) -> list[Check]:
     lock = ws.uv_lock
     if lock is None:
         return [Check("uv.lock", OK, "no uv.lock")]
+    locked = _uv_members(lock)
     entries = load_toml(lock).get("package", [])
     local: dict[str, Mapping[str, Any]] = {}
     for entry in entries if isinstance(entries, list) else []:
@@ -266,6 +289,8 @@ def _uv_lock(ws: Workspace) -> list[Check]:
         entry = local.get(pkg.name)
         if entry is None and not _uv_locks(pkg.pyproject):
             continue  # a setup.py project beside a pyproject of tool settings: uv locks none
+        if entry is None and locked is not None and pkg.directory.resolve() not in locked:
+            continue  # released beside the uv workspace (its tags say so), not a member of it
         if entry is None:
             stale.append(f"{pkg.name} is missing")
         elif (

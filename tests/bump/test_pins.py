@@ -9,7 +9,7 @@ from packaging.requirements import Requirement
 from packaging.version import Version
 
 from relnox.errors import VersionError
-from relnox.project.pins import poetry_admits, rewrite_requirement
+from relnox.project.pins import poetry_admits, rewrite_cfg_line, rewrite_requirement
 
 
 @pytest.mark.parametrize(
@@ -122,3 +122,19 @@ def test_major_bump_keeps_a_next_major_cap(text: str, new: str, expected: str) -
     from relnox.project.pins import rewrite_pep508
 
     assert rewrite_pep508(text, Version(new), "here") == expected
+
+
+def test_a_setup_cfg_requirement_is_rewritten_in_its_own_line_only() -> None:
+    text = (
+        "[options]\ninstall_requires =\n  ext~=4.0.14\n\n"
+        "[options.extras_require]\ntest = ext~=4.0.14\n"
+    )
+    key = ("options.extras_require", "test", 0)
+    assert rewrite_cfg_line(text, key, "ext~=4.0.14", "ext~=4.1.0", "setup.cfg") == (
+        text.replace("test = ext~=4.0.14", "test = ext~=4.1.0")
+    )
+    with pytest.raises(VersionError) as info:
+        rewrite_cfg_line(text, ("options", "install_requires", 1), "ext>=1", "ext>=2", "s.cfg")
+    assert str(info.value) == (
+        "s.cfg: 'ext>=1' is no longer in [options] install_requires; rerun the bump"
+    )

@@ -899,3 +899,48 @@ def test_a_zero_padded_calendar_version_is_bumped_and_tagged_as_the_history_spel
     assert ws.tag_for(ws.packages[0], "2026.07.23") == "2026.07.23"
     apply_bump(plan_bump(ws, BumpOptions(to="2026.08.15")))
     assert (root / "certish/__init__.py").read_text() == '__version__ = "2026.08.15"\n'
+
+
+def test_requirements_in_a_setup_cfg_order_the_release_and_follow_a_bump(tmp_path: Path) -> None:
+    """setup.cfg projects side by side (``python/widgets``, ``python/ext``): the
+    ``install_requires`` and ``extras_require`` lines on each other order the release, a
+    pin that a bump leaves behind is rewritten in its line and nothing else moves, and
+    doctor's pin check reads them too."""
+    build = '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+    widgets_cfg = (
+        "[metadata]\nname = widgets\nversion = 8.1.8\n\n"
+        "[options]\npackages = find:\ninstall_requires =\n"
+        "  comm>=0.1.3\n  # the extension, released with it\n"
+        "  widgets_ext~=4.0.14  # kept in step\n\n"
+        "[options.extras_require]\ntest =\n  pytest\n  widgets_ext[test]>=4\n"
+        "  widgets>=8  # its own name: no dependency\n"
+    )
+    root = tmp_path / "r"
+    write_files(
+        root,
+        {
+            "python/widgets/pyproject.toml": build,
+            "python/widgets/setup.cfg": widgets_cfg,
+            "python/widgets/widgets/__init__.py": "",
+            "python/ext/pyproject.toml": build,
+            "python/ext/setup.cfg": "[metadata]\nname = widgets_ext\nversion = 4.0.15\n",
+            "python/ext/widgets_ext/__init__.py": "",
+        },
+    )
+    workspace = load_workspace(root)
+    assert [p.name for p in workspace.packages] == ["widgets-ext", "widgets"]
+    assert workspace.get("widgets").internal_deps == ("widgets-ext",)
+    plan = plan_bump(workspace, BumpOptions(part="minor", packages=["widgets-ext"], today=DAY))
+    assert plan.rewrites == [
+        "widgets requires widgets_ext~=4.1.0 (was widgets_ext~=4.0.14) in python/widgets/setup.cfg"
+    ]
+    apply_bump(plan)
+    assert (root / "python/widgets/setup.cfg").read_text() == widgets_cfg.replace(
+        "widgets_ext~=4.0.14  #", "widgets_ext~=4.1.0  #"
+    )
+    assert load_workspace(root).get("widgets-ext").version == "4.1.0"
+    write_files(root, {"python/widgets/setup.cfg": widgets_cfg.replace("~=4.0.14", "~=4.2.0")})
+    doctor = run_relnox("doctor", cwd=root)
+    assert "python/widgets/setup.cfg requires 'widgets_ext~=4.2.0', which does not admit" in (
+        doctor.stdout
+    )

@@ -636,6 +636,14 @@ SETUP_TOOLS_ONLY = "[tool.pytest.ini_options]\naddopts = '-q'\n"  # a pyproject 
             "    setup(name='calc', version=about['__version__'])\n",
             "calc/about.py",
         ),
+        # a version file that is not a module, its path joined from a constant
+        (
+            "import os, re\nfrom setuptools import setup\nFOLDER = 'calc'\n"
+            "with open(os.path.join(FOLDER, 'version.txt')) as fd:\n"
+            "    version = re.search(r'__version__ = \"(.*)\"', fd.read()).group(1)\n"
+            "setup(name='calc', version=version)\n",
+            "calc/version.txt",
+        ),
     ],
 )
 def test_a_setup_py_reading_its_version_from_a_file_of_the_package_is_read_there(

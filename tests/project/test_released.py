@@ -10,8 +10,11 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from relnox.bump import BumpOptions
+from relnox.bump.plan import plan_bump
+from relnox.project.discovery import load_workspace
 from relnox.project.released import TRIGGER_KEY, _builds, _has_key, evidence, tag_stems
-from tests.shapes import git, repo
+from tests.shapes import git, project, repo
 
 TAGS = [
     "v1.0.0",
@@ -115,3 +118,55 @@ def test_a_cache_key_ending_in_path_names_no_build_directory(tmp_path: Path) -> 
     # a reusable workflow's input naming the directory it builds (trycua/cua's shape)
     module = cached + '      module_path: "requirements"\n'
     assert evidence(project, "reqs", tmp_path, frozenset(), module) is not None
+
+
+def test_a_plugin_whose_dist_folder_the_release_workflow_publishes_is_released(
+    tmp_path: Path,
+) -> None:
+    """A root package beside ``plugins/templater`` ([project], no [build-system]: built by
+    setuptools' default) that no workspace lists: a release workflow that takes
+    ``plugins/templater/dist`` says it is released, in step with the root's bare tags and
+    its pin on the root followed; a plugin no workflow names stays a note, and a tag
+    named after a project without [build-system] is no evidence on its own."""
+    workflow = (
+        "on:\n  release:\n    types: [published]\njobs:\n  run:\n    steps:\n"
+        "      - run: tox -e build-dist -- plugins/templater\n"
+        "      - run: cp -r plugins/templater/dist/. dist/\n"
+    )
+    plugin = '[project]\nname = "tool-templater"\nversion = "4.3.0"\n'
+    plugin += 'dependencies = ["tool==4.3.0"]\n'
+    files = {
+        "pyproject.toml": project("tool", "4.3.0", backend="setuptools"),
+        "plugins/templater/pyproject.toml": plugin,
+        "plugins/linter/pyproject.toml": '[project]\nname = "tool-linter"\nversion = "1.0.0"\n',
+        ".github/workflows/publish.yml": workflow,
+    }
+    root = repo(tmp_path / "r", files, tags=["4.3.0", "tool-linter-v1.0.0"])
+    ws = load_workspace(root)
+    assert [p.name for p in ws.packages] == ["tool", "tool-templater"], ws.notes
+    assert any(
+        "the release workflow takes the files of plugins/templater/dist" in n for n in ws.notes
+    )
+    assert any(
+        n.startswith("plugins/linter/pyproject.toml (tool-linter) is not a member")
+        for n in ws.notes
+    ), ws.notes
+    assert str(ws.get("tool-templater").released) == "4.3.0"
+    plan = plan_bump(ws, BumpOptions(part="minor"))
+    assert plan.versions == {"tool": ("4.3.0", "4.4.0"), "tool-templater": ("4.3.0", "4.4.0")}
+    assert plan.rewrites == [
+        "tool-templater requires tool==4.4.0 (was tool==4.3.0) in plugins/templater/pyproject.toml"
+    ]
+
+
+def test_a_dist_folder_is_evidence_only_as_a_path_of_its_own(tmp_path: Path) -> None:
+    project_dir = tmp_path / "plugins" / "x"
+    for text, found in [
+        ("run: cp plugins/x/dist/* dist/", True),
+        ("packages-dir: './plugins/x/dist'", True),
+        ("run: cp myplugins/x/dist/* dist/", False),
+        ("run: cp plugins/x/distribution/* dist/", False),
+        ("run: cp tests/plugins/x/dist dist", False),
+    ]:
+        why = evidence(project_dir, "x", tmp_path, frozenset(), text)
+        assert (why is not None) == found, text

@@ -13,7 +13,7 @@ from relnox.errors import ConfigError, VersionError
 from relnox.project.discovery import discover, load_workspace
 from relnox.sample import ProjectSpec, demo_specs, write_project, write_workspace
 from tests.conftest import run_relnox
-from tests.shapes import git, project, repo, write
+from tests.shapes import commit, git, project, repo, write
 
 
 def _write(path: Path, text: str) -> Path:
@@ -400,11 +400,16 @@ def test_projects_outside_the_members_are_named_once_and_links_to_members_are_no
     write_project(tmp_path / "testdata" / "empty_project", ProjectSpec("empty-project"))
     (tmp_path / "alias").mkdir()
     (tmp_path / "alias" / "a").symlink_to(tmp_path / "libs" / "a")
+    # a template's placeholder name is no project to add; a setup.py project is named so
+    _write(tmp_path / "_template" / "pyproject.toml", project("<REPLACE ME>"))
+    _write(tmp_path / "cli" / "setup.py", "import setuptools\nsetuptools.setup(name='cli')\n")
     ws = load_workspace(tmp_path)
     assert [p.name for p in ws.packages] == ["pkg-a"]
     assert [n for n in ws.notes if "not a member" in n] == [
         "backend/pyproject.toml (backend) is not a member of this workspace; "
-        'add "backend" to [tool.relnox] packages to release it with relnox'
+        'add "backend" to [tool.relnox] packages to release it with relnox',
+        "cli/setup.py (cli) is not a member of this workspace; "
+        'add "cli" to [tool.relnox] packages to release it with relnox',
     ]
 
 
@@ -579,3 +584,229 @@ def test_a_member_outside_the_workspace_root_is_refused(
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "outside the workspace's root" in result.stderr
     assert (tmp_path / "elsewhere" / "pyproject.toml").read_bytes() == stranger
+
+
+def test_a_root_of_tool_settings_only_finds_the_projects_beside_each_other(
+    tmp_path: Path,
+) -> None:
+    """A root pyproject.toml with a [build-system] and tools' settings but no [project],
+    no workspace and no [tool.relnox] packages lists no package: the packages are the
+    projects below (``core/``, ``core_c/``, ``core_pool/``), as with no root file, each
+    with the tags it really has (bare ones shared by two, ``pool-`` ones)."""
+    settings = (
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n\n'
+        '[tool.mypy]\nfiles = ["core/core"]\n'
+    )
+
+    def files(core: str, pool: str) -> dict[str, str]:
+        return {
+            "core/pyproject.toml": project("core", core, backend="setuptools"),
+            "core_c/pyproject.toml": project("core-c", core, backend="setuptools"),
+            "core_pool/pyproject.toml": project("core-pool", pool, backend="setuptools"),
+        }
+
+    shape = {"pyproject.toml": settings, "tests/pyproject.toml": project("not-a-package")}
+    root = repo(tmp_path / "r", {**shape, **files("3.3.4", "3.3.1")}, tags=["3.3.4"])
+    commit(root, {}, "pool-3.3.1")
+    commit(root, files("3.3.5.dev1", "3.3.2.dev1"))
+    ws = load_workspace(root)
+    assert sorted(p.name for p in ws.packages) == ["core", "core-c", "core-pool"]
+    assert ws.is_workspace and not ws.notes
+    tags = {p.name: (ws.tag_format_of(p), str(p.released)) for p in ws.packages}
+    assert tags["core-pool"] == ("pool-{version}", "3.3.1")
+    assert tags["core"] == tags["core-c"] == ("{version}", "3.3.4")
+    _write(root / "core" / "pyproject.toml", "[tool.ruff]\nline-length = 99\n")
+    _write(root / "core_c" / "pyproject.toml", "[tool.ruff]\nline-length = 99\n")
+    _write(root / "core_pool" / "pyproject.toml", "[tool.uv.workspace]\nmembers = ['p/*']\n")
+    with pytest.raises(ConfigError) as info:  # nothing below but a workspace: it is named
+        load_workspace(root)
+    assert str(info.value) == (
+        f"{root / 'pyproject.toml'} holds no package, and core_pool/pyproject.toml is a "
+        "workspace ([tool.uv.workspace] members): run relnox in core_pool, or pass "
+        "--root core_pool"
+    )
+
+
+def test_setup_py_projects_without_a_pyproject_are_found_below_a_root_without_one(
+    tmp_path: Path,
+) -> None:
+    """``src/app-tools/setup.py`` (no pyproject.toml, its version in a ``VERSION`` file it
+    reads) beside pyproject projects: found like them; a setup.py whose name is computed is
+    said and left out rather than stopping the others; test suites are not looked in."""
+    tools = (
+        "from setuptools import setup\n"
+        "setup(name='app-tools', version=open('VERSION').read().strip())\n"
+    )
+    computed = "import os\nfrom setuptools import setup\nsetup(name=os.environ['N'], version='1')\n"
+    files = {
+        "src/app/pyproject.toml": project("app", "1.18.5"),
+        "src/app-tools/setup.py": tools,
+        "src/app-tools/VERSION": "1.6.1\n",
+        "src/app-tools/app_tools/__init__.py": "",
+        "scripts/gen/setup.py": computed,
+        # test infrastructure: a directory starting or ending with test(s) holds no package
+        "integration_tests/python_modules/k8s-infra/setup.py": tools.replace("app-tools", "i"),
+        "app-e2e-tests/pyproject.toml": project("app-e2e", "1.0.0"),
+        "test_suites/live/pyproject.toml": project("live", "1.0.0"),
+    }
+    root = repo(tmp_path / "r", files)
+    ws = load_workspace(root)
+    assert {p.name: p.version for p in ws.packages} == {"app": "1.18.5", "app-tools": "1.6.1"}
+    primary = ws.get("app-tools").primary
+    assert primary is not None and primary.path == root / "src/app-tools/VERSION"
+    assert ws.notes == (
+        "scripts/gen/setup.py: no project name relnox can read (setup(name=...) is computed), "
+        "so it is left out; write the name as a literal, or in setup.cfg [metadata]",
+    )
+
+
+def test_a_setup_py_requirement_on_another_package_orders_the_release(tmp_path: Path) -> None:
+    """``install_requires`` and ``extras_require`` of setup.py projects on each other: a
+    literal list, a module-level list, an f-string pin computed from the version (``f"core{pin}"``)
+    and a ``"core" + pin`` sum all order the release; a setup.py's own name is no
+    dependency."""
+    core = "from setuptools import setup\nsetup(name='core', version='1.2.0')\n"
+    aws = (
+        "from pathlib import Path\nfrom setuptools import setup\n\ndef get_version():\n"
+        "    version = {}\n"
+        "    with open(Path(__file__).parent / 'core_aws/version.py') as fp:\n"
+        "        exec(fp.read(), version)\n"
+        "    return version['__version__']\n\n"
+        "ver = get_version()\npin = '' if ver == '1!0+dev' else f'=={ver}'\n"
+        "setup(name='core-aws', version=ver, install_requires=[f'core{pin}', 'boto3'],\n"
+        "      extras_require={'test': ['core-aws[x]', 'core-pipes' + pin]})\n"
+    )
+    app = (
+        "from setuptools import setup\nREQUIRES = ['core>=1.0', 'core-aws']\n"
+        "setup(name='app', version='3.0.0', install_requires=REQUIRES)\n"
+    )
+    files = {
+        "python_modules/app/setup.py": app,
+        "python_modules/core/setup.py": core,
+        "python_modules/libraries/core-aws/setup.py": aws,
+        "python_modules/libraries/core-aws/core_aws/version.py": '__version__ = "0.28.0"\n',
+        "python_modules/libraries/core-pipes/setup.py": core.replace("'core'", "'core-pipes'"),
+    }
+    root = repo(tmp_path / "r", files)
+    ws = load_workspace(root)
+    names = [p.name for p in ws.packages]
+    assert names.index("core") < names.index("core-aws") < names.index("app")
+    assert ws.get("app").internal_deps == ("core", "core-aws")
+    assert ws.get("core-aws").internal_deps == ("core", "core-pipes")
+    (optional,) = [r for r in ws.get("core-aws").requirements if r.optional]
+    assert optional.target == "core-pipes"
+    literal = ws.get("app").requirements[0]
+    assert (literal.text, literal.specifier) == ("core>=1.0", ">=1.0")
+
+
+def test_a_helper_at_version_zero_found_by_scanning_is_left_out_with_a_note(
+    tmp_path: Path,
+) -> None:
+    """Scanning finds ``tooling/setup.py`` ("we don't ship this", 0.0.0, never tagged)
+    beside the real package: it is said and left out. A repository whose every project is
+    at 0.0.0 (before its first release) keeps them all; a listed one is always kept."""
+    helper = "from setuptools import setup\nsetup(name='lib-tooling', version='0.0.0')\n"
+    files = {
+        "pyproject.toml": "[tool.ruff]\nline-length = 88\n",
+        "lib/pyproject.toml": project("lib", "6.1.0"),
+        "tooling/setup.py": helper,
+        # a sentinel of development (epoch 1, a local label) is a package between releases
+        "libraries/lib-aws/pyproject.toml": project("lib-aws", "1!0+dev"),
+    }
+    root = repo(tmp_path / "r", files, tags=["v6.1.0"])
+    ws = load_workspace(root)
+    assert [p.name for p in ws.packages] == ["lib", "lib-aws"]
+    assert ws.notes == (
+        "tooling/setup.py (lib-tooling) is at 0.0.0 and no tag released it, so it is taken "
+        'for a helper and left out; add "tooling" to [tool.relnox] packages (with the '
+        "others) to release it",
+    )
+    del files["libraries/lib-aws/pyproject.toml"]
+    fresh = repo(tmp_path / "new", {**files, "lib/pyproject.toml": project("lib", "0.0.0")})
+    assert [p.name for p in load_workspace(fresh).packages] == ["lib", "lib-tooling"]
+    _write(root / "pyproject.toml", '[tool.relnox]\npackages = ["lib", "tooling"]\n')
+    assert [p.name for p in load_workspace(root).packages] == ["lib", "lib-tooling"]
+
+
+def test_a_root_requiring_its_packages_by_direct_reference_is_not_released(
+    tmp_path: Path,
+) -> None:
+    """A root [project] (a development meta-project) whose dependencies are direct
+    references to the repository's projects (``core @ {root:uri}/projects/core``): no
+    index accepts it, so it is left out with a note and the projects it references are
+    the packages."""
+    root_project = (
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n'
+        '[project]\nname = "suite-monorepo"\nversion = "5.0.0"\ndependencies = [\n'
+        '    "suite-core @ {root:uri}/projects/core",\n'
+        '    "suite @ {root:uri}/projects/suite",\n    "requests",\n]\n\n'
+        "[project.optional-dependencies]\n"
+        'test = ["suite-core[test] @ {root:uri}/projects/core", "pytest"]\n\n'
+        "[tool.hatch.metadata]\nallow-direct-references = true\n"
+    )
+    files = {
+        "pyproject.toml": root_project,
+        "projects/core/pyproject.toml": project("suite-core", "3.0.0"),
+        "projects/suite/pyproject.toml": project("suite", "5.0.0", requires=["suite-core>=3,<4"]),
+        "projects/unlisted/pyproject.toml": project("suite-extra", "1.0.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["v5.0.0"])
+    ws = load_workspace(root)
+    assert [p.name for p in ws.packages] == ["suite-core", "suite"]
+    assert ws.notes[0].startswith("projects/unlisted/pyproject.toml (suite-extra) is not")
+    assert ws.notes[1] == (
+        "pyproject.toml (suite-monorepo) requires its packages by direct reference "
+        "(suite-core @ {root:uri}/projects/core), which no index accepts, so relnox takes "
+        "it for the development project and releases the projects it references; "
+        'add "." to [tool.relnox] packages if it is released'
+    )
+
+
+def test_projects_a_released_package_requires_are_released_too(tmp_path: Path) -> None:
+    """A root package, no workspace: it requires ``index-core`` (in ``index-core/``),
+    which requires ``index-base`` (``libs/base``): both are released, or the root's
+    release could not be installed, and a note says why; a project only a dependency
+    group names, or none, stays a note."""
+    files = {
+        "pyproject.toml": project(
+            "index",
+            "0.12.44",
+            requires=["index-core>=0.12,<0.13", "nltk"],
+            extra='\n[dependency-groups]\ndev = ["index-dev-tools"]\n',
+        ),
+        "index-core/pyproject.toml": project("index-core", "0.12.44", requires=["index-base"]),
+        "libs/base/pyproject.toml": project("index-base", "1.0.0"),
+        "tools/dev/pyproject.toml": project("index-dev-tools", "0.1.0"),
+        "integrations/llms/openai/pyproject.toml": project(
+            "index-llms-openai", "0.4.0", requires=["index-core"]
+        ),
+    }
+    root = repo(tmp_path / "r", files, tags=["v0.12.44"])
+    ws = load_workspace(root)
+    assert [p.name for p in ws.packages] == ["index-base", "index-core", "index"]
+    notes = "\n".join(ws.notes)
+    assert "index-core is released (index requires it), though no workspace file lists it" in notes
+    assert "libs/base is released (index-core requires it)" in notes
+    assert "tools/dev/pyproject.toml (index-dev-tools) is not a member" in notes
+    assert "integrations/llms/openai/pyproject.toml (index-llms-openai) is not a member" in notes
+
+
+def test_many_projects_outside_the_workspace_are_one_note(tmp_path: Path) -> None:
+    """Hundreds of integrations beside a root package that lists none: one note says how
+    many, names a few and the globs that would list them, not one note each."""
+    files = {"pyproject.toml": project("index", "0.12.44")}
+    for kind in ("llms", "readers"):
+        for number in range(6):
+            name = f"index-{kind}-p{number}"
+            files[f"integrations/{kind}/{name}/pyproject.toml"] = project(name, "0.3.1")
+    root = repo(tmp_path / "r", files)
+    ws = load_workspace(root)
+    assert [p.name for p in ws.packages] == ["index"]
+    assert ws.notes == (
+        "12 projects below are not members of this workspace "
+        "(integrations/llms/index-llms-p0/pyproject.toml (index-llms-p0), "
+        "integrations/llms/index-llms-p1/pyproject.toml (index-llms-p1), "
+        "integrations/llms/index-llms-p2/pyproject.toml (index-llms-p2) and 9 more); add "
+        'their directories to [tool.relnox] packages (globs such as "integrations/llms/*", '
+        '"integrations/readers/*") to release them with relnox',
+    )

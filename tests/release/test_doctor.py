@@ -568,3 +568,32 @@ def test_a_development_version_is_written_under_the_section_of_its_release(
     assert row.status == WARN
     assert f"no section for {release} and" in row.detail, row
     assert f"add 'Version {release}' underlined" in row.detail, row
+
+
+def test_a_package_released_beside_the_uv_workspace_is_not_expected_in_its_lock(
+    tmp_path: Path,
+) -> None:
+    """A root project whose uv workspace has one member, and ``integrations/aws`` that no
+    workspace lists but its tags release: uv never locks it, so it is not missing; a
+    member that is missing still is."""
+    from tests.shapes import project
+
+    lock = (
+        'version = 1\nrequires-python = ">=3.9"\n\n'
+        '[[package]]\nname = "flow"\nversion = "3.8.0"\nsource = { editable = "." }\n\n'
+        '[[package]]\nname = "flow-core"\nversion = "1.0.0"\nsource = { editable = "core" }\n'
+    )
+    members = '[tool.uv.workspace]\nmembers = ["core"]\n'
+    files = {
+        "pyproject.toml": project("flow", "3.8.0", extra=members),
+        "core/pyproject.toml": project("flow-core", "1.0.0"),
+        "integrations/aws/pyproject.toml": project("flow-aws", "0.7.11"),
+        "uv.lock": lock,
+    }
+    root = repo(tmp_path / "r", files, tags=["3.8.0", "flow-core-v1.0.0", "flow-aws-0.7.11"])
+    assert "flow-aws" in [p.name for p in load_workspace(root).packages]
+    (check,) = [c for c in doctor(root).checks if c.check == "uv.lock"]
+    assert check.status == OK, check
+    (root / "uv.lock").write_text(lock.split('\n\n[[package]]\nname = "flow-core"')[0] + "\n")
+    (check,) = [c for c in doctor(root).checks if c.check == "uv.lock"]
+    assert check.status == ERROR and check.detail.startswith("out of date (flow-core is missing)")

@@ -495,3 +495,28 @@ def test_a_push_the_remote_refuses_leaves_no_tag_of_this_run(demo: Path, remote:
     assert "the tags this run made and did not push were removed: " in lines[0]
     assert git(demo, "tag", "--list") == before
     assert git(remote, "tag", "--list") == "demo-core-v0.2.0"
+
+
+def test_one_bare_tag_of_two_packages_resolves_both(tmp_path: Path) -> None:
+    """A bare ``3.3.4`` that two packages share (released in step) beside a ``pool-``
+    package: resolve-version of that one tag is both packages at its version, as a run of
+    several tags is; --package still picks one, and the pool's own tag is its only."""
+    from tests.shapes import project, repo
+
+    files = {
+        "pyproject.toml": "[tool.mypy]\nstrict = true\n",
+        "core/pyproject.toml": project("core", "3.3.4"),
+        "core_c/pyproject.toml": project("core-c", "3.3.4"),
+        "core_pool/pyproject.toml": project("core-pool", "3.3.1"),
+    }
+    root = repo(tmp_path / "ws", files, tags=["3.3.4", "pool-3.3.1"])
+    proc = run_relnox("resolve-version", "--tag", "3.3.4", "--check", "--json", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["packages"] == [
+        {"package": "core", "version": "3.3.4", "source": "tag"},
+        {"package": "core-c", "version": "3.3.4", "source": "tag"},
+    ]
+    one = run_relnox("resolve-version", "--tag", "3.3.4", "--package", "core-c", cwd=root)
+    assert one.stdout == "core-c 3.3.4 (from tag) -> pypi\n"
+    pool = run_relnox("resolve-version", "--tag", "pool-3.3.1", cwd=root)
+    assert pool.stdout == "core-pool 3.3.1 (from tag) -> pypi\n"
