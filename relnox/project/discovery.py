@@ -22,7 +22,14 @@ from relnox.config import DEFAULT_CHANGELOG_HEADING, load_config
 from relnox.errors import ConfigError, RelnoxError
 from relnox.paths import Resolver
 from relnox.paths import rel as relpath
-from relnox.project.members import member_dirs, outside, outside_members, released_by_evidence
+from relnox.project.members import (
+    member_dirs,
+    nested,
+    outside,
+    outside_members,
+    released_by_evidence,
+    required,
+)
 from relnox.project.package_load import VALID_NAME, load_package, name_of
 from relnox.project.pyproject import (
     is_package,
@@ -137,14 +144,22 @@ def discover(root: Path | str = ".") -> Workspace:
         )
     explicit = config.packages is not None
     others = [] if explicit or doc is None else outside(root, dirs, resolve)
+    skipped: list[str] = []
+    docs = _member_docs(root, doc, dirs, explicit, set(), (broken, skipped))
     inferred: dict[Path, str] = (
         {}
-        if explicit or doc is None
-        else released_by_evidence(root, doc, others, resolve(root) in {resolve(d) for d in dirs})
+        if explicit
+        else released_by_evidence(
+            root,
+            doc or {},
+            [*others, *nested(root, list(docs), resolve)],
+            resolve(root) in {resolve(d) for d in dirs},
+            required(docs),
+        )
     )
-    dirs = [*dirs, *(d for d in inferred if d not in dirs)]
-    skipped: list[str] = []
-    docs = _member_docs(root, doc, dirs, explicit, set(inferred), (broken, skipped))
+    found = [d for d in inferred if d not in dirs]
+    dirs = [*dirs, *found]
+    docs |= _member_docs(root, doc, found, explicit, set(inferred), (broken, skipped))
     names: set[str] = set()
     for directory, data in docs.items():
         name = name_of(directory, data)

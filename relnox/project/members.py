@@ -8,6 +8,9 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
 from relnox.config import (
     Config,
 )
@@ -132,6 +135,55 @@ def outside(
     ]
 
 
+def nested(
+    root: Path, dirs: Sequence[Path], resolve: Callable[[Path], Path] = Path.resolve
+) -> list[Path]:
+    """The projects inside the packages of ``dirs`` (not the root's: :func:`outside` walks
+    those), up to three levels below ``root``: ``py-polars/runtime/polars-runtime-32``
+    beside ``py-polars``'s own project. Their walk stops at a project, as theirs does."""
+    members = {resolve(d) for d in dirs}
+    found: list[Path] = []
+    for directory in dirs:
+        try:
+            depth = 3 - len(directory.relative_to(root).parts)
+        except ValueError:
+            continue
+        if directory == root or depth < 1:
+            continue
+        found += (
+            d
+            for d in _projects_below(directory, depth)
+            if resolve(d) not in members and not _linked_elsewhere(d, resolve)
+        )
+    return found
+
+
+def required(docs: Mapping[Path, Mapping[str, Any]]) -> dict[str, str]:
+    """The (canonical) names the projects of ``docs`` require when installed (dependencies
+    and extras, Poetry's too) -> the first project that requires each."""
+    found: dict[str, str] = {}
+    for directory, doc in docs.items():
+        by = name_of(directory, doc) or directory.name
+        project = table(doc, "project")
+        items = [project.get("dependencies")]
+        items += list(table(project, "optional-dependencies").values())
+        texts = [t for group in items if isinstance(group, list) for t in group]
+        names = [_requirement_name(t) for t in texts if isinstance(t, str)]
+        names += list(table(doc, "tool", "poetry", "dependencies"))
+        for name in names:
+            if name and canonicalize_name(name) != canonicalize_name(by):
+                found.setdefault(canonicalize_name(name), by)
+    return found
+
+
+def _requirement_name(text: str) -> str | None:
+    """The project a PEP 508 requirement names, or ``None`` when it does not parse."""
+    try:
+        return Requirement(text).name
+    except InvalidRequirement:
+        return None
+
+
 def _linked_elsewhere(directory: Path, resolve: Callable[[Path], Path]) -> bool:
     """``requirements/pyproject.toml -> ../pyproject.toml`` (kept for a dependency bot): the
     file is another directory's project, seen there, not one of ``directory``'s own."""
@@ -160,11 +212,16 @@ def _packages(others: Sequence[Path]) -> list[tuple[Path, dict[str, Any], str]]:
 
 
 def released_by_evidence(
-    root: Path, doc: Mapping[str, Any], others: Sequence[Path], root_is_member: bool
+    root: Path,
+    doc: Mapping[str, Any],
+    others: Sequence[Path],
+    root_is_member: bool,
+    requires: Mapping[str, str] | None = None,
 ) -> dict[Path, str]:
     """Projects no workspace file lists whose release history says they are released
     (:mod:`relnox.project.released`): directory -> the evidence. ``others``: the projects
-    below that are no member (:func:`outside`)."""
+    below that are no member (:func:`outside`, :func:`nested`); ``requires``: what the
+    members require (:func:`required`)."""
     from relnox.project.released import released_elsewhere
 
     candidates: list[tuple[Path, str]] = []
@@ -177,7 +234,7 @@ def released_by_evidence(
     for directory, found, name in _packages(others):
         if VALID_NAME.fullmatch(name) and "build-system" in found:
             candidates.append((directory, name))
-    return dict(released_elsewhere(root, candidates))
+    return dict(released_elsewhere(root, candidates, requires))
 
 
 def outside_members(root: Path, others: Sequence[Path]) -> tuple[str, ...]:

@@ -5,7 +5,9 @@ A repository that releases a tool from its root and its build backend from ``bac
 beside a main package: the workspace declares one, the tags show more.
 :func:`released_elsewhere` finds the projects below the root that have a build backend
 and release tags of their own (a tag prefix that is their name or directory), or that
-the release workflow builds (``working-directory: runtime/linux``). Test fixtures,
+the release workflow builds (``working-directory: runtime/linux``), or that a package of
+the workspace requires (a runtime wheel its main package pins: it is on the index only
+because this repository releases it). Test fixtures,
 samples and templates have neither and stay out; a project under a test or example
 directory (``test-crates/mixed``) that a workflow builds is tested there, not released,
 unless tags name it. ``[tool.relnox] packages`` decides
@@ -16,8 +18,10 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
+
+from packaging.utils import canonicalize_name
 
 from relnox.project.tag_model import split_tag, stem
 from relnox.tools import git
@@ -100,10 +104,19 @@ _TEST_DIRS = {"test", "tests", "test-crates", "testing", "fixtures", "examples",
 
 
 def evidence(
-    directory: Path, name: str, root: Path, stems: frozenset[str], workflows: str
+    directory: Path,
+    name: str,
+    root: Path,
+    stems: frozenset[str],
+    workflows: str,
+    required: Mapping[str, str] | None = None,
 ) -> str | None:
-    """Why ``directory`` (project ``name``) is released, or ``None``."""
+    """Why ``directory`` (project ``name``) is released, or ``None``. ``required``: the
+    (canonical) names the workspace's packages require when installed -> one that does."""
     rel = directory.relative_to(root).as_posix() if directory != root else "."
+    by = (required or {}).get(canonicalize_name(name))
+    if by is not None and not _TEST_DIRS & set(rel.lower().split("/")[:-1]):
+        return f"{by} requires it"
     for candidate in (name, directory.name):
         if _squash(candidate) in stems:
             return f"tags named {candidate} exist"
@@ -144,9 +157,12 @@ def _builds(workflows: str, rel: str) -> bool:
 
 
 def released_elsewhere(
-    root: Path, candidates: Iterable[tuple[Path, str]]
+    root: Path,
+    candidates: Iterable[tuple[Path, str]],
+    required: Mapping[str, str] | None = None,
 ) -> list[tuple[Path, str]]:
-    """The ``(directory, why)`` of each candidate ``(directory, name)`` with evidence."""
+    """The ``(directory, why)`` of each candidate ``(directory, name)`` with evidence
+    (``required``: as :func:`evidence` takes it)."""
     candidates = list(candidates)
     if not candidates:
         return []
@@ -158,7 +174,7 @@ def released_elsewhere(
     workflows = _workflow_dirs(top)
     found = []
     for directory, name in candidates:
-        why = evidence(directory, name, root, stems, workflows)
+        why = evidence(directory, name, root, stems, workflows, required)
         if why is not None:
             found.append((directory, why))
     return found

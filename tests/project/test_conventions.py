@@ -561,3 +561,44 @@ def test_tags_named_by_the_package_s_path_are_its_own(tmp_path: Path) -> None:
     )
     assert vertexai.tags is not None and vertexai.tags.last_tag == "libs/vertexai/v3.2.4"
     assert ws.tag_for(vertexai, "3.3.0") == "libs/vertexai/v3.3.0"
+
+
+def _runtime_line(tmp_path: Path, runtime_from: int) -> Path:
+    """``py-main/`` and the runtime wheel inside it that it pins, tagged ``py-1.N.0`` (one
+    tag for both, polars' ``py-1.43.2``); the runtime exists from release ``runtime_from``."""
+
+    def files(minor: int) -> dict[str, str]:
+        version = f"1.{minor}.0"
+        found = {"py-main/pyproject.toml": project("main", version, requires=["main-rt"])}
+        if minor >= runtime_from:
+            found["py-main/runtime/main-rt/pyproject.toml"] = project("main-rt", version)
+        return found
+
+    root = repo(tmp_path / "r", files(0), tags=["py-1.0.0"])
+    for minor in (1, 2, 3):
+        commit(root, files(minor), f"py-1.{minor}.0")
+    commit(root, {"py-main/README.md": "more\n"})
+    return root
+
+
+def test_one_tag_for_packages_released_together_is_each_ones(tmp_path: Path) -> None:
+    """Both packages could own ``py-`` (a token of the directory above them), and each one's
+    version file names the version of the newest tags: a line released together."""
+    ws = discover(_runtime_line(tmp_path, runtime_from=0))
+    for pkg in ws.packages:
+        assert pkg.tags is not None
+        assert (pkg.tags.convention.format, pkg.tags.last_tag) == ("py-{version}", "py-1.3.0")
+    bumped = plan_bump(ws, BumpOptions(part="minor", commit=True, tag=True))
+    assert bumped.versions == {"main-rt": ("1.3.0", "1.4.0"), "main": ("1.3.0", "1.4.0")}
+    assert bumped.tags == ["py-1.4.0"]
+
+
+def test_a_runtime_split_off_at_the_newest_tag_leaves_the_tags_to_the_main_package(
+    tmp_path: Path,
+) -> None:
+    """The two versions agree at the newest tag only (the runtime is new there): the tags
+    stay the main package's, as before; the runtime starts a convention of its own."""
+    ws = discover(_runtime_line(tmp_path, runtime_from=3))
+    facts = {p.name: p.tags for p in ws.packages}
+    assert facts["main"] is not None and facts["main"].last_tag == "py-1.3.0"
+    assert facts["main-rt"] is not None and facts["main-rt"].last_tag is None

@@ -13,6 +13,7 @@ from relnox.errors import ConfigError, VersionError
 from relnox.project.discovery import discover, load_workspace
 from relnox.sample import ProjectSpec, demo_specs, write_project, write_workspace
 from tests.conftest import run_relnox
+from tests.shapes import project, repo
 
 
 def _write(path: Path, text: str) -> Path:
@@ -496,3 +497,28 @@ def test_a_workspace_one_directory_down_is_named_with_the_way_to_use_it(tmp_path
     assert "python/pyproject.toml is a workspace ([tool.uv.workspace] members)" in message
     assert "pass --root python" in message and "no pyproject.toml here" in message
     assert [p.name for p in load_workspace(tmp_path / "python").packages] == ["core"]
+
+
+def test_projects_a_package_requires_inside_it_are_packages_too(tmp_path: Path) -> None:
+    """No root pyproject.toml, ``py-main/`` the project found below, and inside it the runtime
+    wheels it pins (polars' ``py-polars/runtime/polars-runtime-32``): they are released with
+    it, in order; a nested project it does not require, and a template, stay out."""
+    main = project("main", "1.2.0", requires=["main-rt == 1.2.0"])
+    main += '\n[project.optional-dependencies]\nrt64 = ["main-rt64 == 1.2.0"]\n'
+    root = repo(
+        tmp_path / "r",
+        {
+            "py-main/pyproject.toml": main,
+            "py-main/runtime/main-rt/pyproject.toml": project(
+                "main-rt", "1.2.0", backend="maturin"
+            ),
+            "py-main/runtime/main-rt64/pyproject.toml": project("main-rt64", "1.2.0"),
+            "py-main/runtime/template/pyproject.toml": project("main-rt-{{SUFFIX}}", "1.2.0"),
+            "py-main/debug/pyproject.toml": project("debugging", "0.1.0"),
+            "py-main/tests/fixture/pyproject.toml": project("main-rt", "9.9.9"),
+        },
+    )
+    ws = discover(root)
+    assert [p.name for p in ws.packages] == ["main-rt", "main-rt64", "main"]
+    assert ws.packages[0].directory == root / "py-main" / "runtime" / "main-rt"
+    assert any("py-main/runtime/main-rt is released (main requires it)" in n for n in ws.notes)
