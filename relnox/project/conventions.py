@@ -22,7 +22,6 @@ gets the default format for new tags, and a tag-versioned package is an error.
 from __future__ import annotations
 
 import dataclasses
-import fnmatch
 from collections.abc import Callable, Mapping, Sequence
 
 from packaging.version import Version
@@ -40,6 +39,7 @@ from relnox.project.tag_model import (
     Member,
     RepoTags,
     TagFacts,
+    fires,
     member_names,
     prefix_score,
     squash,
@@ -334,7 +334,7 @@ def _continues(
 
 def _triggered(tags: RepoTags, tag: str) -> bool:
     """The release workflow's ``on: push: tags:`` filter fires on ``tag``."""
-    return any(fnmatch.fnmatchcase(tag, glob) for glob in tags.triggers)
+    return any(fires(tag, (glob,)) for glob in tags.triggers if not glob.startswith("!"))
 
 
 def _follow_new_conventions(

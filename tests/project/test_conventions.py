@@ -602,3 +602,25 @@ def test_a_runtime_split_off_at_the_newest_tag_leaves_the_tags_to_the_main_packa
     facts = {p.name: p.tags for p in ws.packages}
     assert facts["main"] is not None and facts["main"].last_tag == "py-1.3.0"
     assert facts["main-rt"] is not None and facts["main-rt"].last_tag is None
+
+
+@pytest.mark.parametrize(
+    ("trigger", "current"),
+    [("v[0-9]+.[0-9]+.[0-9]+", "v{version}"), ("v[0-9].[0-9]", "acme-v{version}")],
+)
+def test_a_trigger_s_plus_repeats_the_character_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, trigger: str, current: str
+) -> None:
+    """``acme-v0.2.0`` then ``v0.3.0`` and ``v0.4.0``, built where the file is not moved:
+    the release workflow's ``v[0-9]+.[0-9]+.[0-9]+`` fires on the new tags as GitHub reads
+    it (``+``: one or more of the class), so they are the current convention; a trigger
+    that fires on none of them leaves the package's own spelling."""
+    workflow = f"on:\n  push:\n    tags:\n      - '{trigger}'\njobs: {{}}\n"
+    files = {"pyproject.toml": project("acme", "0.2.0"), ".github/workflows/r.yml": workflow}
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-01-01T00:00:00+00:00")
+    root = repo(tmp_path / "r", files, tags=["acme-v0.1.0"])
+    for day, tag in enumerate(("acme-v0.2.0", "v0.3.0", "v0.4.0"), start=2):
+        monkeypatch.setenv("GIT_COMMITTER_DATE", f"2024-01-0{day}T00:00:00+00:00")
+        commit(root, {"notes.txt": tag}, tag)
+    (pkg,) = discover(root).packages
+    assert pkg.tags is not None and pkg.tags.convention.format == current
