@@ -17,6 +17,7 @@ from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, git_commit_all, git_init, write_project, write_workspace
 from tests.bump_support import error_lines, git_state, run_git, snapshot, write_files
 from tests.conftest import run_relnox
+from tests.shapes import commit, repo
 
 DAY = date(2026, 5, 3)
 
@@ -774,3 +775,22 @@ def test_a_local_dev_label_leads_to_its_release_or_follows_it(
     root = repo(tmp_path / "r", {"pyproject.toml": project("trioish", "0.34.0+dev")}, tags)
     plan = plan_bump(load_workspace(root), BumpOptions(part=part))
     assert plan.versions["trioish"] == ("0.34.0+dev", expected)
+
+
+def test_a_dash_spelled_pre_release_keeps_its_spelling_in_the_file_and_the_tag(
+    tmp_path: Path,
+) -> None:
+    """VERSION.txt says ``3.2.0-rc0`` and the tags are ``v3.1.0-rc3`` (haystack): the next
+    pre-release is written ``3.2.0-rc1`` and tagged ``v3.2.0-rc1``, not ``3.2.0rc1``."""
+    pyproject = (
+        '[project]\nname = "hay"\ndynamic = ["version"]\n[build-system]\n'
+        'requires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+        '[tool.hatch.version]\npath = "VERSION.txt"\npattern = "(?P<version>.+)"\n'
+    )
+    files = {"pyproject.toml": pyproject, "VERSION.txt": "3.1.0-rc3\n", "hay/__init__.py": ""}
+    root = repo(tmp_path / "r", files, tags=["v3.1.0-rc3"])
+    commit(root, {"VERSION.txt": "3.2.0-rc0\n"})
+    bump = plan_bump(load_workspace(root), BumpOptions(part="pre", commit=True, tag=True))
+    assert bump.versions == {"hay": ("3.2.0-rc0", "3.2.0-rc1")}
+    assert bump.tags == ["v3.2.0-rc1"]
+    assert [e.after for e in bump.edits] == [b"3.2.0-rc1\n"]
