@@ -344,6 +344,15 @@ _PRE_SPELLED = re.compile(
 )
 
 
+def spells_pre(text: str) -> bool:
+    """Whether ``text`` writes a pre-release with separators (``1.28.0.rc0``,
+    ``3.2.0-rc0``): a spelling :func:`spelled_like` follows, not PEP 440's own."""
+    version = maybe_version(text)
+    return (
+        _PRE_SPELLED.fullmatch(text) is not None and version is not None and (text != str(version))
+    )
+
+
 def spelled_like(new: str, current: str) -> str:
     """``new`` (PEP 440, normalized) with its pre-release written the way ``current`` writes
     one: ``3.2.0-rc0`` bumped is ``3.2.0-rc1`` (haystack's VERSION.txt and its tags), not

@@ -45,7 +45,7 @@ from relnox.project.tag_model import Member, TagConvention, TagFacts
 from relnox.tools import history
 
 #: the layout of a kept answer; a change makes every kept answer another key's
-FORMAT = 1
+FORMAT = 2
 #: the kind of answer in the history cache (:func:`relnox.tools.history.remembered`)
 KIND = "conventions"
 #: the modules whose code computes the answer: their bytes are part of the key
@@ -147,6 +147,7 @@ def encode(facts: Mapping[str, TagFacts]) -> dict[str, Any]:
                 convention.match,
                 convention.regex,
                 convention.semver_pre,
+                convention.pre_spelling,
             ],
             "highest": None if fact.highest is None else str(fact.highest),
             "highest_tag": fact.highest_tag,
@@ -169,7 +170,7 @@ def decode(kept: Any) -> dict[str, TagFacts]:
         raise ValueError("not a mapping of packages")
     facts: dict[str, TagFacts] = {}
     for name, fact in kept.items():
-        fmt, accepts, evidence, inferred, match, regex, semver_pre = fact["convention"]
+        fmt, accepts, evidence, inferred, match, regex, semver_pre, pre = fact["convention"]
         if not isinstance(fmt, str) or not isinstance(evidence, str):
             raise ValueError("a convention's format and evidence are text")
         if not isinstance(accepts, list) or not all(isinstance(a, str) for a in accepts):
@@ -185,6 +186,7 @@ def decode(kept: Any) -> dict[str, TagFacts]:
             _text(match),
             _text(regex),
             _flag(semver_pre),
+            _text(pre),
         )
         facts[name] = TagFacts(
             convention,

@@ -107,6 +107,7 @@ class TagConvention:
     match: str | None = None  # glob from the backend's describe command
     regex: str | None = None  # the backend's tag_regex
     semver_pre: bool = False  # pre-releases are tagged semver style: v1.2.0-beta.4
+    pre_spelling: str | None = None  # the newest pre-release tag's version, spelled so: 1.28.0.rc0
 
     def version_of(self, tag: str, *, name: str, dir: str) -> Version | None:
         """The version ``tag`` gives this package, ``None`` if it is not one of its tags."""

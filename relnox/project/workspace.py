@@ -319,7 +319,7 @@ class Workspace:
 
     def tag_for(self, pkg: Package, version: str | None = None) -> str:
         """The tag of ``version``, spelled as the package's tags are (``v1.2.0-beta.5`` when
-        its pre-releases are tagged semver style)."""
+        its pre-releases are tagged semver style, ``v1.29.0.rc0`` after ``v1.28.0.rc0``)."""
         text = version or pkg.version
         if pkg.tags is not None and pkg.tags.convention.semver_pre:
             from relnox.versioning import maybe_version, to_scheme
@@ -327,6 +327,10 @@ class Workspace:
             parsed = maybe_version(text)
             if parsed is not None and parsed.pre is not None and parsed.dev is None:
                 text = to_scheme(parsed, "semver")
+        elif pkg.tags is not None and pkg.tags.convention.pre_spelling:
+            from relnox.versioning import spelled_like
+
+            text = spelled_like(text, pkg.tags.convention.pre_spelling)
         return format_tag(
             self.tag_format_of(pkg), name=pkg.name, dir=pkg.directory.name, version=text
         )

@@ -624,3 +624,22 @@ def test_a_trigger_s_plus_repeats_the_character_before_it(
         commit(root, {"notes.txt": tag}, tag)
     (pkg,) = discover(root).packages
     assert pkg.tags is not None and pkg.tags.convention.format == current
+
+
+def test_pre_release_tags_keep_the_spelling_the_newest_one_has(tmp_path: Path) -> None:
+    """``v1.28.0.rc0`` (huggingface_hub's tags) beside a file at ``1.29.0.dev0``: the next
+    rc is tagged ``v1.29.0.rc0``, not ``v1.29.0rc0``, and the old one is found by doctor."""
+    init = "src/hub/__init__.py"
+    files = {"pyproject.toml": project("hub", None, backend="setuptools", dynamic=True)}
+    files["pyproject.toml"] += '\n[tool.setuptools.dynamic]\nversion = {attr = "hub.__version__"}\n'
+    files[init] = INIT.format("1.28.0.rc0")
+    root = repo(tmp_path / "r", files, tags=["v1.28.0.rc0"])
+    commit(root, {init: INIT.format("1.28.0")}, "v1.28.0")
+    commit(root, {init: INIT.format("1.29.0.dev0")})
+    ws = discover(root)
+    (pkg,) = ws.packages
+    assert pkg.tags is not None and pkg.tags.convention.pre_spelling == "1.28.0.rc0"
+    assert ws.tag_for(pkg, "1.28.0rc0") == "v1.28.0.rc0"
+    bump = plan_bump(ws, BumpOptions(part="pre", pre="rc", commit=True, tag=True))
+    assert bump.versions == {"hub": ("1.29.0.dev0", "1.29.0rc0")}
+    assert bump.tags == ["v1.29.0.rc0"]
