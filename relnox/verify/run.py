@@ -529,6 +529,8 @@ class _RoundRun:
             for (owner, label, argv), result in zip(jobs, pool.map(one, jobs), strict=True):
                 self._step("scripts", result)
                 detail = f"{_join(argv)} exited {result.returncode}:\n{result.tail()}"
+                if not result.ok and label.startswith("script ") and not _traceback(result):
+                    detail += _script_hint(label.removeprefix("script "), argv[1:])
                 check = Check(label, result.ok, "" if result.ok else detail)
                 needs = None if result.ok or owner is None else self._needs_extra(owner, result)
                 if needs is not None:  # the script says which extra it needs: not a fault
@@ -539,6 +541,25 @@ class _RoundRun:
                 else:
                     self.results[owner].checks.append(check)
                     self.results[owner].seconds += result.seconds
+
+
+def _traceback(result: Result) -> bool:
+    """Whether the script died of a Python exception (its entry point did not load, or
+    raised), not a clean exit of its own choosing."""
+    return any(
+        "Traceback (most recent call last)" in text for text in (result.output, result.stderr)
+    )
+
+
+def _script_hint(script: str, args: Sequence[str]) -> str:
+    """What to set when a script ran and exited non-zero on purpose (a deprecated alias
+    that prints where to go, and exits 1 even for ``--help``)."""
+    shown = " ".join(args) or "no arguments"
+    return (
+        f"\n{script} loaded and exited by itself with {shown}; if that is what it does, set "
+        f"[tool.relnox.verify] script-args = {{ {script} = false }} (or the arguments that "
+        "show it works)"
+    )
 
 
 #: ``name[extra]`` or ``name[a,b]`` as a script's own message spells an install
