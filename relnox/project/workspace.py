@@ -21,6 +21,7 @@ from packaging.version import Version
 
 from relnox.config import (
     CHANGELOG_NAMES,
+    RELEASE_NOTES_NAMES,
     Config,
 )
 from relnox.errors import ConfigError, GitError, RelnoxError
@@ -129,10 +130,23 @@ def changelog_in(directory: Path, config: Config) -> Path:
         for name in CHANGELOG_NAMES:
             if (directory / name).is_file():
                 return directory / name
+        for name in RELEASE_NOTES_NAMES:  # kedro's RELEASE.md: "# Release 0.11.0"
+            if (directory / name).is_file() and _has_releases(directory / name):
+                return directory / name
     return directory / config.changelog
 
 
-_CHANGELOG_NAMES = frozenset(name.lower() for name in CHANGELOG_NAMES)
+def _has_releases(path: Path) -> bool:
+    """Whether ``path`` has a release or Unreleased heading (a changelog, not a guide)."""
+    from relnox.project.changelog import sections
+
+    try:
+        return bool(sections(path.read_text(encoding="utf-8", errors="replace")))
+    except OSError:
+        return False
+
+
+_CHANGELOG_NAMES = frozenset(name.lower() for name in (*CHANGELOG_NAMES, *RELEASE_NOTES_NAMES))
 
 
 def _may_hold_changelog(directory: Path) -> bool:

@@ -522,3 +522,29 @@ def test_projects_a_package_requires_inside_it_are_packages_too(tmp_path: Path) 
     assert [p.name for p in ws.packages] == ["main-rt", "main-rt64", "main"]
     assert ws.packages[0].directory == root / "py-main" / "runtime" / "main-rt"
     assert any("py-main/runtime/main-rt is released (main requires it)" in n for n in ws.notes)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("# Upcoming Release\n\n# Release 0.11.0\n* Migrated the template.\n", True),
+        ("# How to release\n\n1. Bump the version.\n2. Tag it.\n", False),  # a guide
+    ],
+)
+def test_a_release_md_with_release_headings_is_the_changelog(
+    tmp_path: Path, text: str, found: bool
+) -> None:
+    """kedro's plugins keep ``RELEASE.md`` (``# Upcoming Release``, ``# Release 0.11.0``):
+    their changelog, and its Upcoming Release is the Unreleased section; a RELEASE.md that
+    says how to release is no changelog."""
+    from relnox.project.changelog import UNRELEASED, sections
+
+    write_project(tmp_path, ProjectSpec("solo", "0.11.0"))
+    for old in tmp_path.glob("CHANGELOG*"):
+        old.unlink()
+    _write(tmp_path / "RELEASE.md", text)
+    ws = load_workspace(tmp_path)
+    (pkg,) = ws.packages
+    assert pkg.changelog(ws.config) == (tmp_path / "RELEASE.md" if found else None)
+    if found:
+        assert [s.label for s in sections(text)] == [UNRELEASED, "0.11.0"]
