@@ -48,3 +48,29 @@ def test_a_dotted_name_finds_its_package_below_the_namespace(tmp_path: Path) -> 
     write(tmp_path, {"src/zope/interface/__init__.py": ""})
     found = import_packages(tmp_path, "zope.interface", _doc("setuptools.build_meta"))
     assert found == ("zope",)
+
+
+def test_a_setuptools_find_glob_ships_every_package_it_matches(tmp_path: Path) -> None:
+    """``include = ["kedro_datasets*"]`` (kedro-datasets): find_packages matches by fnmatch,
+    so kedro_datasets_benchmarks and kedro_datasets_experimental ship too; tests and an
+    excluded match do not."""
+    write(
+        tmp_path,
+        {
+            "kedro_datasets/__init__.py": "",
+            "kedro_datasets_benchmarks/__init__.py": "",
+            "kedro_datasets_experimental/__init__.py": "",
+            "kedro_datasets_scratch/__init__.py": "",
+            "tests/__init__.py": "",
+        },
+    )
+    find = (
+        "[tool.setuptools.packages.find]\n"
+        'include = ["kedro_datasets*"]\nexclude = ["kedro_datasets_scratch"]\n'
+    )
+    doc = _doc("setuptools.build_meta", find)
+    assert import_packages(tmp_path, "kedro-datasets", doc) == (
+        "kedro_datasets",
+        "kedro_datasets_benchmarks",
+        "kedro_datasets_experimental",
+    )
