@@ -743,6 +743,41 @@ def test_a_version_file_linked_inside_the_repository_is_bumped_and_committed_as_
     assert run_git(root, "show", "--name-only", "--format=", "HEAD") == "VERSION.py"
 
 
+def test_a_package_directory_linked_into_a_sibling_is_bumped_once_where_it_lives(
+    tmp_path: Path,
+) -> None:
+    """``libs/skinny/mlflow -> ../../mlflow`` (mlflow-skinny ships the main package's code
+    from a linked directory): its ``version.py`` is one file for both packages, edited and
+    added once where it lives (git takes no path beyond a link), and the commit is whole."""
+    setuptools = (
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+    )
+    find = '\n[tool.setuptools.packages.find]\ninclude = ["app", "app.*"]\n'
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": setuptools
+            + '[project]\nname = "app"\nversion = "3.9.0"\ndependencies = ["app-skinny==3.9.0"]\n'
+            + find,
+            "libs/skinny/pyproject.toml": setuptools
+            + '[project]\nname = "app-skinny"\nversion = "3.9.0"\n'
+            + find,
+            "app/__init__.py": "",
+            "app/version.py": 'VERSION = "3.9.0"\n',
+        },
+    )
+    (root / "libs/skinny/app").symlink_to("../../app")
+    commit(root, {}, "v3.9.0", message="link the skinny package")
+    ws = load_workspace(root)
+    assert [p.name for p in ws.packages] == ["app-skinny", "app"]
+    result = apply_bump(plan_bump(ws, BumpOptions(part="minor", commit=True)))
+    assert result.commit is not None
+    assert (root / "app/version.py").read_text(encoding="utf-8") == 'VERSION = "3.10.0"\n'
+    assert run_git(root, "status", "--porcelain") == ""
+    shown = run_git(root, "show", "--name-only", "--format=", "HEAD").split()
+    assert sorted(shown) == ["app/version.py", "libs/skinny/pyproject.toml", "pyproject.toml"]
+
+
 def test_a_version_file_linked_outside_the_repository_is_never_written(tmp_path: Path) -> None:
     outside = tmp_path / "elsewhere" / "version.py"
     root = _linked_version(tmp_path / "repo", outside)
