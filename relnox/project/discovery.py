@@ -23,6 +23,7 @@ from relnox.errors import ConfigError, RelnoxError
 from relnox.paths import Resolver
 from relnox.paths import rel as relpath
 from relnox.project.members import (
+    configures_tools,
     member_dirs,
     nested,
     outside,
@@ -145,7 +146,10 @@ def discover(root: Path | str = ".") -> Workspace:
     explicit = config.packages is not None
     others = [] if explicit or doc is None else outside(root, dirs, resolve)
     skipped: list[str] = []
-    docs = _member_docs(root, doc, dirs, explicit, set(), (broken, skipped))
+    # a root for tools only (configures_tools): its projects were found by scanning, as
+    # without a root pyproject.toml, and one for tools only among them is no member
+    scanned = None if doc is not None and configures_tools(root, doc, config) else doc
+    docs = _member_docs(root, scanned, dirs, explicit, set(), (broken, skipped))
     inferred: dict[Path, str] = (
         {}
         if explicit
@@ -159,7 +163,7 @@ def discover(root: Path | str = ".") -> Workspace:
     )
     found = [d for d in inferred if d not in dirs]
     dirs = [*dirs, *found]
-    docs |= _member_docs(root, doc, found, explicit, set(inferred), (broken, skipped))
+    docs |= _member_docs(root, scanned, found, explicit, set(inferred), (broken, skipped))
     names: set[str] = set()
     for directory, data in docs.items():
         name = name_of(directory, data)

@@ -19,6 +19,7 @@ from relnox.project.package_load import VALID_NAME, name_of
 from relnox.project.pyproject import (
     is_package,
     load_toml,
+    tools_only,
 )
 from relnox.project.validate import (
     member_path,
@@ -35,8 +36,14 @@ def member_dirs(
 ) -> tuple[list[Path], list[Broken]]:
     """The member directories the globs name, and the matches that cannot be read
     (``resolve``: :class:`relnox.paths.Resolver`, each directory resolved once)."""
-    if doc is None:  # no root pyproject.toml: every project below the root
-        return _projects_below(root), []
+    if doc is None or configures_tools(root, doc, config):
+        # no root pyproject.toml, or one for tools only: every project below the root,
+        # and when none has a pyproject.toml, the setup.py ones (ray's python/setup.py;
+        # beside pyarrow's python/, arrow's dev/archery/setup.py is a tool, not released)
+        below = _projects_below(root)
+        if not any(_builds(d) for d in below):
+            below += _projects_below(root, marker="setup.py")
+        return below, []
     if config.packages is not None:
         globs, excludes = list(config.packages), []
     else:
@@ -77,6 +84,23 @@ def member_dirs(
     return dirs, broken
 
 
+def _builds(directory: Path) -> bool:
+    """Whether ``directory``'s pyproject.toml describes a package (one that cannot be read
+    counts: its error is the member's to report)."""
+    try:
+        return is_package(load_toml(directory / "pyproject.toml"), directory)
+    except RelnoxError:
+        return True
+
+
+def configures_tools(root: Path, doc: Mapping[str, Any], config: Config) -> bool:
+    """The root pyproject.toml only configures tools (:func:`tools_only`) and names no
+    packages or workspace members: the packages are the projects below (ray's
+    ``python/setup.py``)."""
+    members = table(doc, "tool", "uv", "workspace").get("members")
+    return config.packages is None and not members and tools_only(doc, root)
+
+
 _NOT_PROJECTS = {
     "tests",
     "test",
@@ -95,8 +119,9 @@ _NOT_PROJECTS = {
 }
 
 
-def _projects_below(root: Path, depth: int = 3) -> list[Path]:
-    """Directories up to ``depth`` levels below ``root`` holding a pyproject.toml."""
+def _projects_below(root: Path, depth: int = 3, marker: str = "pyproject.toml") -> list[Path]:
+    """Directories up to ``depth`` levels below ``root`` holding a ``marker`` file (a
+    pyproject.toml, or a setup.py for the legacy backend)."""
     found: list[Path] = []
     level = [root]
     for _ in range(depth):
@@ -113,7 +138,7 @@ def _projects_below(root: Path, depth: int = 3) -> list[Path]:
                     or "venv" in child.name
                 ):
                     continue
-                if (child / "pyproject.toml").is_file():
+                if (child / marker).is_file():
                     found.append(child)
                 else:
                     below.append(child)

@@ -548,3 +548,45 @@ def test_a_release_md_with_release_headings_is_the_changelog(
     assert pkg.changelog(ws.config) == (tmp_path / "RELEASE.md" if found else None)
     if found:
         assert [s.label for s in sections(text)] == [UNRELEASED, "0.11.0"]
+
+
+def test_a_root_pyproject_for_tools_only_leaves_the_packages_below(tmp_path: Path) -> None:
+    """Ray's root pyproject.toml holds ``[project] requires-python`` (for its linters) and
+    ruff's settings; the package is ``python/setup.py`` (no pyproject.toml of its own),
+    tagged ``ray-2.40.0``. The root was read as a package without a name (an error)."""
+    setup = (
+        "import re\nfrom setuptools import find_packages, setup\n\n"
+        "def find_version(path):\n"
+        "    return re.search(r\"^__version__ = '(.*)'\", open(path).read(), re.M).group(1)\n\n"
+        "setup(name='ray', version=find_version('ray/_version.py'), packages=find_packages())\n"
+    )
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": '[project]\nrequires-python = ">=3.9"\n\n[tool.ruff]\nline-length = 88\n',
+            "python/setup.py": setup,
+            "python/ray/__init__.py": "",
+            "python/ray/_version.py": "__version__ = '3.0.0.dev0'\n",
+            "ci/lint/pyproject.toml": "[tool.black]\nline-length = 88\n",  # tools only too
+        },
+        tags=["ray-2.40.0"],
+    )
+    ws = discover(root)
+    (pkg,) = ws.packages
+    assert ws.broken == ()
+    assert (pkg.name, pkg.version, pkg.directory) == ("ray", "3.0.0.dev0", root / "python")
+    assert pkg.tags is not None and pkg.tags.convention.format == "ray-{version}"
+
+
+def test_setup_py_projects_below_count_only_when_no_pyproject_builds_one(tmp_path: Path) -> None:
+    """Arrow has no root pyproject.toml, pyarrow in ``python/pyproject.toml`` and a dev
+    tool in ``dev/archery/setup.py``: the tool is not a package of the release."""
+    root = repo(
+        tmp_path / "r",
+        {
+            "python/pyproject.toml": project("pyarrow", "21.0.0"),
+            "python/pyarrow/__init__.py": "",
+            "dev/archery/setup.py": "from setuptools import setup\nsetup(name='archery')\n",
+        },
+    )
+    assert [p.name for p in discover(root).packages] == ["pyarrow"]
