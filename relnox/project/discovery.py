@@ -198,6 +198,12 @@ def discover(root: Path | str = ".") -> Workspace:
             )
         if doc is None:
             raise _workspace_below(root, dirs)
+        if "project" in doc:  # for tools only (no name, no version), and nothing below
+            raise ConfigError(
+                f'{root_pyproject}: [project] has no name; add name = "your-package" and a '
+                "version if this root is a package, or [tool.relnox] packages naming the "
+                "directories that hold them"
+            )
         raise ConfigError(
             f"{root_pyproject}: no package to release; add a [project] table, "
             "[tool.uv.workspace] members or [tool.relnox] packages"

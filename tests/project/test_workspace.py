@@ -261,6 +261,7 @@ def test_an_extra_on_a_package_that_needs_this_one_is_no_cycle(tmp_path: Path) -
         ('[project]\nname = "x"\n', "no version"),
         ('[project]\nname = "x"\nversion = "one"\n', "not a valid PEP 440 version"),
         ('[project]\nversion = "1.0"\n', "has no name"),
+        ('[project]\ndependencies = ["x"]\n', "has no name"),  # and nothing below builds
         (
             '[project]\nname = "x"\nversion = "1.0"\n[tool.relnox]\nversion-scheme = "calver"\n',
             "version-scheme",
