@@ -20,10 +20,18 @@ def written_path(path: Path, top: Path) -> Path:
     the file a symbolic link ``path`` leads to, which must be inside ``top`` (a
     :class:`~relnox.errors.ConfigError` otherwise: relnox writes no file outside the
     repository through a link, and git commits the target, not the unchanged link)."""
+    real_top = top.resolve()
     if not path.is_symlink():
+        # a directory on the way may be a link (libs/skinny/mlflow -> ../../mlflow): git
+        # takes no path beyond a link, so the file is written, and added, where it lives
+        found = path.resolve()
+        if found.is_relative_to(real_top) and path.absolute().is_relative_to(top.absolute()):
+            inside = top / found.relative_to(real_top)
+            if os.path.normpath(inside) != os.path.normpath(path.absolute()):
+                return inside
         return path
     target = path.resolve()
-    if not target.is_relative_to(top.resolve()):
+    if not target.is_relative_to(real_top):
         from relnox.errors import ConfigError
 
         raise ConfigError(

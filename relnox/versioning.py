@@ -27,7 +27,8 @@ zero): ``1.3.0.dev2`` -> ``1.3.0`` for ``patch`` or ``minor``, ``0.60b0.dev0`` -
     counter) as a dev release: ``1.2.3`` -> ``1.2.4.dev0``.
 
 Input may be PEP 440 or semver (``2.0.1-alpha.0``). Output is PEP 440 unless the
-scheme is ``semver``; a result that does not increase is a :class:`VersionError`.
+scheme is ``semver``, with a pre-release written as the current version writes one
+(``3.2.0-rc0`` -> ``3.2.0-rc1``); a result that does not increase is a :class:`VersionError`.
 """
 
 from __future__ import annotations
@@ -358,7 +359,7 @@ def target_version(
     new = _untaken(old, part, pre, taken)
     check_increase(old, new, f"{where}: bumping {current} by {part!r}")
     text = written(old, new, scheme)
-    return padded_like(text, current) if scheme == "pep440" else text
+    return spelled_like(padded_like(text, current), current) if scheme == "pep440" else text
 
 
 _RELEASE_TEXT = re.compile(r"^(?P<lead>[vV]?(?:\d+!)?)(?P<release>\d+(?:\.\d+)*)")
@@ -378,6 +379,49 @@ def padded_like(text: str, like: str) -> str:
     numbers = found["release"].split(".")
     spelled = [n.zfill(widths[i]) if i < len(widths) else n for i, n in enumerate(numbers)]
     return found["lead"] + ".".join(spelled) + text[found.end() :]
+
+
+#: a pre-release written with separators (``3.2.0-rc0``, ``1.0.0.beta2``, ``2.0-Alpha.1``)
+_PRE_SPELLED = re.compile(
+    r"(?P<release>\d+(?:\.\d+)*)(?P<sep>[-._]?)(?P<label>alpha|beta|preview|pre|rc|a|b|c)"
+    r"(?P<gap>[-._]?)(?P<number>\d+)",
+    re.IGNORECASE,
+)
+
+
+def spells_pre(text: str) -> bool:
+    """Whether ``text`` writes a pre-release with separators (``1.28.0.rc0``,
+    ``3.2.0-rc0``): a spelling :func:`spelled_like` follows, not PEP 440's own."""
+    version = maybe_version(text)
+    return (
+        _PRE_SPELLED.fullmatch(text) is not None and version is not None and (text != str(version))
+    )
+
+
+def spelled_like(new: str, current: str) -> str:
+    """``new`` (PEP 440, normalized) with its pre-release written the way ``current`` writes
+    one: ``3.2.0-rc0`` bumped is ``3.2.0-rc1`` (haystack's VERSION.txt and its tags), not
+    ``3.2.0rc1``. Unchanged when ``current`` writes no pre-release, or writes it normalized,
+    or ``new`` is no plain release with a pre-release (the build normalizes either way)."""
+    style = _PRE_SPELLED.fullmatch(current)
+    version = maybe_version(new)
+    if style is None or version is None or version.pre is None or new != str(version):
+        return new
+    if version.dev is not None or version.post is not None or version.local or version.epoch:
+        return new
+    label = style["label"]
+    long = label.lower() in ("alpha", "beta")
+    letter, number = version.pre
+    spelled = {"a": "alpha" if long else "a", "b": "beta" if long else "b"}.get(letter, "rc")
+    if letter == "rc" and _SEMVER_PRE.get(label.lower(), "rc") == "rc" and label.lower() != "rc":
+        spelled = label.lower()  # c, pre, preview: the repository's name for a candidate
+    if label.isupper():
+        spelled = spelled.upper()
+    elif label[:1].isupper():
+        spelled = spelled.capitalize()
+    release = ".".join(str(n) for n in version.release)
+    text = f"{release}{style['sep']}{spelled}{style['gap']}{number}"
+    return text if maybe_version(text) == version else new
 
 
 def maybe_version(text: str) -> Version | None:

@@ -271,3 +271,24 @@ def test_validation_is_written_once() -> None:
 
     for module in (relnox.project.pyproject, relnox.release.tagging):
         assert "InvalidVersion" not in inspect.getsource(module), module.__name__
+
+
+@pytest.mark.parametrize(
+    ("current", "part", "pre", "new"),
+    [
+        ("3.2.0-rc0", "pre", None, "3.2.0-rc1"),  # haystack's VERSION.txt and tags
+        ("3.2.0-rc0", "minor", None, "3.2.0"),
+        ("1.0.0.beta2", "pre", None, "1.0.0.beta3"),
+        ("1.0.0.beta2", "pre", "rc", "1.0.0.rc0"),
+        ("1.0.0-Alpha.1", "pre", None, "1.0.0-Alpha.2"),
+        ("1.0-pre1", "pre", None, "1.0-pre2"),
+        ("1.0.0rc1", "pre", None, "1.0.0rc2"),  # normalized stays normalized
+        ("1.0.0-rc1", "dev", None, "1.0.0rc2.dev0"),  # no plain pre-release: PEP 440
+        ("2.0.0", "pre", "beta", "2.0.1b0"),  # nothing to follow
+    ],
+)
+def test_a_bump_writes_the_pre_release_as_the_current_version_does(
+    current: str, part: str, pre: str | None, new: str
+) -> None:
+    assert target_version(current, part=part, pre=pre) == new
+    assert Version(new) == Version(target_version(str(Version(current)), part=part, pre=pre))

@@ -132,6 +132,18 @@ def unpack_sdist(sdist: Path, destination: Path) -> Path:
     return tops[0]
 
 
+def _known_cause(tail: str) -> str:
+    """What a failure whose cause is known needs, said before the backend's lines."""
+    if "No module named 'pkg_resources'" in tail:
+        # mmengine's setup.py: from pkg_resources import ... (gone since setuptools 82)
+        return (
+            "; the build imports pkg_resources, which setuptools removed in 82: pin "
+            '"setuptools<82" in [build-system] requires of its pyproject.toml, or import '
+            "importlib.metadata instead"
+        )
+    return ""
+
+
 @dataclass
 class PackageBuilder:
     """Builds one package's distributions, with its own output log."""
@@ -162,6 +174,7 @@ class PackageBuilder:
         detail = str(exc).strip() or type(exc).__name__
         return BackendError(
             f"{self.label}: the build backend {self.backend} failed to build {what} ({detail})"
+            + _known_cause(tail)
             + (f"; its last lines:\n{tail}" if tail else "")
         )
 

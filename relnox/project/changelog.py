@@ -146,13 +146,19 @@ def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
     return (name, version) if name else None
 
 
+def _upcoming(words: list[str]) -> bool:
+    """``Upcoming Release`` (kedro's RELEASE.md), ``Upcoming``: another name for Unreleased."""
+    lowered = [w.strip(_PUNCTUATION).lower() for w in words]
+    return lowered[:1] == ["upcoming"] and lowered[1:] in ([], ["release"], ["changes"])
+
+
 def parse_title(title: str) -> tuple[tuple[str | None, str], ...] | str | None:
     """A heading's release label: ``"unreleased"``, the (name, version) pairs, or ``None``."""
     title = _LINK_TARGET.sub("]", title.strip())
     words = title.split()
     if not words:
         return None
-    if words[0].strip(_PUNCTUATION).lower() == UNRELEASED:
+    if words[0].strip(_PUNCTUATION).lower() == UNRELEASED or _upcoming(words):
         return UNRELEASED
     core = title
     if title.startswith("[") and "]" in title:  # [1.2.0] - date, [a 0.2.0, b 1.1.0] - date

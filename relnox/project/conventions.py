@@ -22,7 +22,6 @@ gets the default format for new tags, and a tag-versioned package is an error.
 from __future__ import annotations
 
 import dataclasses
-import fnmatch
 from collections.abc import Callable, Mapping, Sequence
 
 from packaging.version import Version
@@ -40,6 +39,7 @@ from relnox.project.tag_model import (
     Member,
     RepoTags,
     TagFacts,
+    fires,
     member_names,
     prefix_score,
     squash,
@@ -132,7 +132,9 @@ def infer_conventions(
                 for m in members
                 if m.name in winners and tag_names_version(m, newest_tag, newest_version, show_file)
             ]
-            winners = confirmed if len(confirmed) == 1 else []
+            if len(confirmed) > 1:  # one tag for a line released together (lockstep)
+                confirmed = _released_together(members, confirmed, groups[prefix], show_file)
+            winners = confirmed
         elif best in (2, 3):  # a token or a parent directory: the tagged commits may say no
             winners = [
                 m.name
@@ -190,6 +192,31 @@ def _claim_confirmed_prefix(
         if tag_names_version(member, tag, version, show_file):
             claims[prefix] = {member.name: 1}
             return
+
+
+_TOGETHER_READ = 3  # the newest tags of a prefix that every package of a line must name
+
+
+def _released_together(
+    members: Sequence[Member],
+    names: Sequence[str],
+    group: Sequence[tuple[Version, str]],
+    show_file: Callable[[str, str], str | None] | None,
+) -> list[str]:
+    """The packages of ``names`` (several, each naming the prefix's newest version) whose
+    version files name the version of each of the prefix's newest tags: one ``py-1.43.2``
+    for ``polars`` and the runtime wheels beside it. Versions that agree at one tag only
+    may be a coincidence: then the one package whose file names them all owns the prefix
+    (a runtime split off at the newest tag), and with none, or one tag only, nobody does."""
+    newest = list(reversed(group))[:_TOGETHER_READ]
+    if len(newest) < 2:
+        return []
+    return [
+        m.name
+        for m in members
+        if m.name in names
+        and all(tag_names_version(m, tag, version, show_file) for version, tag in newest)
+    ]
 
 
 def _drop_roots_never_released(
@@ -307,7 +334,7 @@ def _continues(
 
 def _triggered(tags: RepoTags, tag: str) -> bool:
     """The release workflow's ``on: push: tags:`` filter fires on ``tag``."""
-    return any(fnmatch.fnmatchcase(tag, glob) for glob in tags.triggers)
+    return any(fires(tag, (glob,)) for glob in tags.triggers if not glob.startswith("!"))
 
 
 def _follow_new_conventions(

@@ -26,6 +26,7 @@ from relnox.paths import rel as relpath
 from relnox.project.members import (
     local_references,
     member_dirs,
+    nested,
     outside,
     outside_members,
     released_by_evidence,
@@ -36,6 +37,7 @@ from relnox.project.pyproject import (
     load_toml,
     not_built,
     project_doc,
+    tools_only,
 )
 from relnox.project.validate import (
     check_root,
@@ -148,8 +150,10 @@ def discover(root: Path | str = ".") -> Workspace:
     others = [] if explicit or listing is None else outside(root, dirs, resolve)
     inferred: dict[Path, str] = (
         {}
-        if explicit or listing is None
-        else released_by_evidence(root, listing, others, dirs, resolve)
+        if explicit
+        else released_by_evidence(
+            root, listing or {}, [*others, *nested(root, dirs, resolve)], dirs, resolve
+        )
     )
     dirs = [*dirs, *(d for d in inferred if d not in dirs)]
     skipped: list[str] = []
@@ -191,6 +195,12 @@ def discover(root: Path | str = ".") -> Workspace:
         below = _workspace_below(root, dirs, doc is not None) if listing is None else None
         if below is not None:
             raise below
+        if doc is not None and "project" in doc:  # for tools only, and nothing below
+            raise ConfigError(
+                f'{root_pyproject}: [project] has no name; add name = "your-package" and a '
+                "version if this root is a package, or [tool.relnox] packages naming the "
+                "directories that hold them"
+            )
         if doc is None:
             raise ConfigError(
                 f"{root}: no pyproject.toml here and no package in the directories below; "
@@ -250,15 +260,14 @@ def _without_placeholders(workspace: Workspace) -> Workspace:
 
 def _settings_only(root: Path, doc: Mapping[str, Any], config: Config) -> bool:
     """A root ``pyproject.toml`` holding only tools' settings (pytest, mypy, ruff ...): no
-    ``[project]``, no setup.py or setup.cfg project, no uv workspace and no ``[tool.relnox]
-    packages``. It lists no package, so the packages are the projects below, as when there
+    ``[project]`` (or one without name and version), no setup.py or setup.cfg project, no
+    uv workspace and no ``[tool.relnox] packages``. It lists no package, so the packages are the projects below, as when there
     is no root pyproject.toml (a monorepo whose packages sit side by side)."""
-    return (
-        config.packages is None
-        and "project" not in doc
-        and not table(doc, "tool", "uv", "workspace")
-        and not is_package(doc, root)
-    )
+    if config.packages is not None or table(doc, "tool", "uv", "workspace"):
+        return False
+    # a [project] with neither name nor version, for linters' requires-python (ray's root
+    # beside python/setup.py), builds nothing either
+    return ("project" not in doc and not is_package(doc, root)) or tools_only(doc, root)
 
 
 def _member_docs(

@@ -202,6 +202,29 @@ def outside(
     ]
 
 
+def nested(
+    root: Path, dirs: Sequence[Path], resolve: Callable[[Path], Path] = Path.resolve
+) -> list[Path]:
+    """The projects inside the packages of ``dirs`` (not the root's: :func:`outside` walks
+    those), up to three levels below ``root``: ``py-polars/runtime/polars-runtime-32``
+    beside ``py-polars``'s own project. Their walk stops at a project, as theirs does."""
+    members = {resolve(d) for d in dirs}
+    found: list[Path] = []
+    for directory in dirs:
+        try:
+            depth = 3 - len(directory.relative_to(root).parts)
+        except ValueError:
+            continue
+        if directory == root or depth < 1:
+            continue
+        found += (
+            d
+            for d in _projects_below(directory, depth)
+            if resolve(d) not in members and not _linked_elsewhere(d, resolve)
+        )
+    return found
+
+
 def _linked_elsewhere(directory: Path, resolve: Callable[[Path], Path]) -> bool:
     """``requirements/pyproject.toml -> ../pyproject.toml`` (kept for a dependency bot): the
     file is another directory's project, seen there, not one of ``directory``'s own."""

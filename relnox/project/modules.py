@@ -157,6 +157,8 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
     for pattern in st_find.get("include", []) if isinstance(st_find.get("include"), list) else []:
         if isinstance(pattern, str) and pattern.split(".")[0].replace("_", "").isalnum():
             found.append(pattern.split(".")[0])
+        elif isinstance(pattern, str):  # a glob: "kedro_datasets*" takes kedro_datasets_x too
+            found += _find_glob(directory, st_find, pattern.split(".")[0])
     if str(table(doc, "build-system").get("build-backend", "")).startswith("mesonpy"):
         found += [package.name for package in meson_packages(directory)]
     poetry_packages = table(doc, "tool", "poetry").get("packages")
@@ -207,6 +209,28 @@ def _packages_in(path: Path) -> list[Path]:
         return sorted(p for p in path.iterdir() if (p / "__init__.py").is_file())
     except OSError:
         return []
+
+
+def _find_glob(directory: Path, find: Mapping[str, Any], first: str) -> list[str]:
+    """The top-level packages in setuptools find's ``where`` directories (default the
+    project's) whose names the glob ``first`` matches, as ``find_packages`` matches them
+    (fnmatch), less the ones an ``exclude`` glob names."""
+    where = find.get("where", ["."])
+    excludes = [e for e in find.get("exclude", []) if isinstance(e, str)]
+    found = []
+    for base in where if isinstance(where, list) else []:
+        try:
+            children = sorted((directory / str(base)).iterdir())
+        except OSError:
+            continue
+        for child in children:
+            if (
+                (child / "__init__.py").is_file()
+                and fnmatch.fnmatchcase(child.name, first)
+                and not any(fnmatch.fnmatchcase(child.name, e) for e in excludes)
+            ):
+                found.append(child.name)
+    return found
 
 
 def _hatch_roots(sources: object) -> set[str]:

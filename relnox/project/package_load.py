@@ -32,8 +32,8 @@ from relnox.project.pyproject import (
     setup_cfg,
     version_files,
 )
-from relnox.project.setup_py import setup_py_layout, setup_py_name
-from relnox.project.sources import VersionLocation, python_location, read_text, toml_location
+from relnox.project.setup_py import setup_py_layout, setup_py_name, setup_py_text_name
+from relnox.project.sources import VersionLocation, python_location, toml_location
 from relnox.project.tag_facts import describe_match
 from relnox.project.validate import (
     check_build_system,
@@ -62,11 +62,7 @@ def name_of(directory: Path, doc: Mapping[str, Any]) -> str | None:
     if name:
         return name.strip()
     if setup_py.is_file():
-        text = read_text(setup_py)
-        for match in re.finditer(r"""\bname\s*=\s*(['"])([A-Za-z0-9._-]+)\1""", text):
-            call = text[: match.start()].rpartition("(")[0].rstrip()
-            if not call.endswith("Extension"):  # Extension(name='pkg._speedups') names a module
-                return match.group(2)
+        return setup_py_text_name(directory)
     return None
 
 
@@ -193,6 +189,13 @@ def load_package(
     project = table(doc, "project")
     tool_poetry = table(doc, "tool", "poetry")
     project_name = name_of(directory, doc)
+    if not project_name and not project and (directory / "setup.py").is_file():
+        raise ConfigError(
+            f"{directory / 'setup.py'}: setup() is given no literal name and relnox cannot "
+            "read the one setup.py computes without running the build; add [metadata] "
+            "name = <the project's name> to setup.cfg (setuptools reads it there, and a "
+            "name setup() passes still wins)"
+        )
     if not project_name:
         raise ConfigError(f'{pyproject}: [project] has no name; add name = "your-package"')
     build_system = table(doc, "build-system")

@@ -163,7 +163,7 @@ def is_package(
     """
     if (not_built(doc) or _uv_virtual_root(doc, directory)) and not explicit:
         return False
-    if "project" in doc:
+    if "project" in doc and not tools_only(doc, directory):
         return True
     poetry = table(doc, "tool", "poetry")
     if "name" in poetry and "version" in poetry:
@@ -173,6 +173,24 @@ def is_package(
     if "name" in setup_cfg(directory).get("metadata", {}):
         return True
     return (directory / "setup.py").is_file()
+
+
+def tools_only(doc: Mapping[str, Any], directory: Path | None = None) -> bool:
+    """A pyproject.toml that configures tools and builds nothing: its ``[project]``, if
+    any, has neither name nor version (ray's root, ``requires-python`` for its linters,
+    beside ``python/setup.py``), and there is no ``[build-system]``, Poetry package,
+    setup.py or setup.cfg name. A ``[project]`` with a version and no name is a package
+    missing its name, and stays one."""
+    project = table(doc, "project")
+    if {"name", "version", "dynamic"} & project.keys() or "build-system" in doc:
+        return False
+    poetry = table(doc, "tool", "poetry")
+    if "name" in poetry and "version" in poetry:
+        return False
+    if directory is None:
+        return True
+    builds = (directory / "setup.py").is_file()
+    return not builds and "name" not in setup_cfg(directory).get("metadata", {})
 
 
 class _Requirements:

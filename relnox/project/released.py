@@ -102,7 +102,11 @@ _TEST_DIRS = {"test", "tests", "test-crates", "testing", "fixtures", "examples",
 
 
 def evidence(
-    directory: Path, name: str, root: Path, stems: frozenset[str], workflows: str
+    directory: Path,
+    name: str,
+    root: Path,
+    stems: frozenset[str],
+    workflows: str,
 ) -> str | None:
     """Why ``directory`` (project ``name``) is released, or ``None``; ``stems`` empty: only
     a release workflow is evidence."""

@@ -171,6 +171,31 @@ def setup_py_name(directory: Path) -> str | None:
     return None
 
 
+#: the calls whose ``name=`` may be the project's: setup() and a dict spread into it
+_NAME_CALLS = {"setup", "dict"}
+_NAME_TEXT = re.compile(r"""\bname\s*=\s*(['"])([A-Za-z0-9._-]+)\1""")
+
+
+def setup_py_text_name(directory: Path) -> str | None:
+    """The first ``name='...'`` in setup.py's text that is no other call's keyword: not an
+    ``Extension(name=...)``, nor a helper's (``_load_py_module(name="assistant", ...)``,
+    a module setup.py loads); for the setup.py :func:`setup_py_name` cannot read."""
+    text = read_text(directory / "setup.py")
+    tree = _tree(directory / "setup.py")
+    elsewhere: set[tuple[int, int]] = set()  # (line, byte column) of other calls' name=
+    for call in ast.walk(tree) if tree is not None else ():
+        if isinstance(call, ast.Call) and _called(call) not in _NAME_CALLS:
+            elsewhere |= {(k.lineno, k.col_offset) for k in call.keywords if k.arg == "name"}
+    for match in _NAME_TEXT.finditer(text):
+        start = text.rfind("\n", 0, match.start()) + 1
+        at = (text.count("\n", 0, match.start()) + 1, len(text[start : match.start()].encode()))
+        before = text[: match.start()].rpartition("(")[0].rstrip()
+        # Extension(name='pkg._speedups') names a module (read so when the text does not parse)
+        if at not in elsewhere and not before.endswith("Extension"):
+            return match.group(2)
+    return None
+
+
 def _key(subscript: ast.Subscript) -> str | None:
     """The key of ``d["key"]`` when it is a literal string."""
     key = subscript.slice

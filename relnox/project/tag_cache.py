@@ -147,6 +147,7 @@ def encode(facts: Mapping[str, TagFacts]) -> dict[str, Any]:
                 convention.match,
                 convention.regex,
                 convention.semver_pre,
+                convention.pre_spelling,
             ],
             "highest": None if fact.highest is None else str(fact.highest),
             "highest_tag": fact.highest_tag,
@@ -170,7 +171,7 @@ def decode(kept: Any) -> dict[str, TagFacts]:
         raise ValueError("not a mapping of packages")
     facts: dict[str, TagFacts] = {}
     for name, fact in kept.items():
-        fmt, accepts, evidence, inferred, match, regex, semver_pre = fact["convention"]
+        fmt, accepts, evidence, inferred, match, regex, semver_pre, pre = fact["convention"]
         if not isinstance(fmt, str) or not isinstance(evidence, str):
             raise ValueError("a convention's format and evidence are text")
         if not isinstance(accepts, list) or not all(isinstance(a, str) for a in accepts):
@@ -186,6 +187,7 @@ def decode(kept: Any) -> dict[str, TagFacts]:
             _text(match),
             _text(regex),
             _flag(semver_pre),
+            _text(pre),
         )
         facts[name] = TagFacts(
             convention,

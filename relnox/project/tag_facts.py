@@ -20,7 +20,7 @@ from relnox.project.tag_model import (
     split_tag,
     stem,
 )
-from relnox.versioning import maybe_version
+from relnox.versioning import maybe_version, spells_pre
 
 
 def tag_names_version(
@@ -133,14 +133,25 @@ def facts_of(
         evidence += "; one tag for the whole directory"
     if why:
         evidence += f"; {why}"
-    pres = [tag for p in chosen for v, tag in groups[p] if v.is_prerelease]
-    semver_pre = (
-        bool(pres)
-        and _SEMVER_PRE_TAG.search(max(pres, key=lambda t: tags.dates.get(t, 0))) is not None
-    )
+    pres = [(p, tag) for p in chosen for v, tag in groups[p] if v.is_prerelease]
+    newest_pre = max(pres, key=lambda pt: tags.dates.get(pt[1], 0)) if pres else None
+    semver_pre = newest_pre is not None and _SEMVER_PRE_TAG.search(newest_pre[1]) is not None
     if semver_pre:
         evidence += "; pre-releases spelled semver style (-beta.N)"
-    convention = TagConvention(accepts[0], accepts, evidence, inferred=True, semver_pre=semver_pre)
+    pre_spelling = None
+    if newest_pre is not None and not semver_pre:  # v1.28.0.rc0, v3.1.0-rc3
+        text = newest_pre[1][len(newest_pre[0]) :]
+        if spells_pre(text):
+            pre_spelling = text
+            evidence += f"; pre-releases spelled {text}"
+    convention = TagConvention(
+        accepts[0],
+        accepts,
+        evidence,
+        inferred=True,
+        semver_pre=semver_pre,
+        pre_spelling=pre_spelling,
+    )
     return _measure(member, convention, tags)
 
 

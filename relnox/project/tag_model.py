@@ -18,6 +18,49 @@ from relnox.versioning import maybe_version
 _SEPARATORS = "-_/@=.+"
 
 
+def _filter_regex(glob: str) -> re.Pattern[str]:
+    """GitHub's filter pattern as a regex: ``*`` is any run without ``/``, ``**`` any run,
+    ``?`` and ``+`` make the character before optional or repeated (``v[0-9]+.*``),
+    ``[...]`` a class, ``\\`` escapes."""
+    out: list[str] = []
+    i = 0
+    while i < len(glob):
+        char = glob[i]
+        if char == "*":
+            double = glob.startswith("**", i)
+            out.append(".*" if double else "[^/]*")
+            i += 2 if double else 1
+            continue
+        if char in "?+" and out and out[-1][-1:] not in "*?+":
+            out.append(char)
+        elif char == "[" and "]" in glob[i + 1 :]:
+            end = glob.index("]", i + 1)
+            out.append("[" + glob[i + 1 : end].replace("\\", "\\\\") + "]")
+            i = end
+        elif char == "\\" and i + 1 < len(glob):
+            i += 1
+            out.append(re.escape(glob[i]))
+        else:
+            out.append(re.escape(char))
+        i += 1
+    return re.compile("".join(out))
+
+
+def fires(tag: str, globs: Sequence[str]) -> bool:
+    """Whether one workflow's ``on: push: tags:`` filter (``globs`` in order, ``!`` negating
+    the ones before it, as GitHub reads them) fires on ``tag``."""
+    fired = False
+    for glob in globs:
+        negated = glob.startswith("!")
+        try:
+            pattern = _filter_regex(glob[1:] if negated else glob)
+        except re.error:
+            continue  # a pattern GitHub would refuse says nothing
+        if pattern.fullmatch(tag):
+            fired = not negated
+    return fired
+
+
 @dataclass(frozen=True)
 class RepoTags:
     """The version-shaped tags of a repository, read once."""
@@ -64,6 +107,7 @@ class TagConvention:
     match: str | None = None  # glob from the backend's describe command
     regex: str | None = None  # the backend's tag_regex
     semver_pre: bool = False  # pre-releases are tagged semver style: v1.2.0-beta.4
+    pre_spelling: str | None = None  # the newest pre-release tag's version, spelled so: 1.28.0.rc0
 
     def version_of(self, tag: str, *, name: str, dir: str) -> Version | None:
         """The version ``tag`` gives this package, ``None`` if it is not one of its tags."""

@@ -169,6 +169,25 @@ def release_triggers(
     YAML library: relnox's command needs none, and this one key is all it reads.
     """
     found: list[str] = []
+    for globs in release_filters(top, files):
+        found += [g for g in globs if g not in found]
+    return tuple(found)
+
+
+#: a workflow step that uploads to a package index
+_PUBLISHES = re.compile(
+    r"pypi-publish|\b(twine|flit|hatch|pdm|poetry|uv|maturin|relnox) +(upload|publish)\b"
+)
+
+
+def release_filters(
+    top: Path, files: Sequence[tuple[str, bytes]] | None = None, *, publishing: bool = False
+) -> tuple[tuple[str, ...], ...]:
+    """Each workflow's ``on: push: tags:`` globs, in order (a ``!`` glob negates the ones
+    before it in its own workflow only: :func:`~relnox.project.tag_model.fires`);
+    ``publishing``: only the workflows that upload to a package index (not a docker
+    image's, not a docs site's)."""
+    found: list[tuple[str, ...]] = []
     for _name, data in workflows(top) if files is None else files:
         try:
             text = data.decode("utf-8")
@@ -176,9 +195,13 @@ def release_triggers(
             continue
         if "tags" not in text:  # push_tags needs a key spelled so: not a trigger of tags
             continue
+        if publishing and _PUBLISHES.search(text) is None:
+            continue
         # as read_text reads it: universal newlines
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-        found += [g for g in push_tags(text) if g not in found]
+        globs = push_tags(text)
+        if globs:
+            found.append(tuple(globs))
     return tuple(found)
 
 

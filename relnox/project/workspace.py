@@ -21,6 +21,7 @@ from packaging.version import Version
 
 from relnox.config import (
     CHANGELOG_NAMES,
+    RELEASE_NOTES_NAMES,
     Config,
 )
 from relnox.errors import ConfigError, GitError, RelnoxError
@@ -129,10 +130,23 @@ def changelog_in(directory: Path, config: Config) -> Path:
         for name in CHANGELOG_NAMES:
             if (directory / name).is_file():
                 return directory / name
+        for name in RELEASE_NOTES_NAMES:  # kedro's RELEASE.md: "# Release 0.11.0"
+            if (directory / name).is_file() and _has_releases(directory / name):
+                return directory / name
     return directory / config.changelog
 
 
-_CHANGELOG_NAMES = frozenset(name.lower() for name in CHANGELOG_NAMES)
+def _has_releases(path: Path) -> bool:
+    """Whether ``path`` has a release or Unreleased heading (a changelog, not a guide)."""
+    from relnox.project.changelog import sections
+
+    try:
+        return bool(sections(path.read_text(encoding="utf-8", errors="replace")))
+    except OSError:
+        return False
+
+
+_CHANGELOG_NAMES = frozenset(name.lower() for name in (*CHANGELOG_NAMES, *RELEASE_NOTES_NAMES))
 
 
 def _may_hold_changelog(directory: Path) -> bool:
@@ -319,7 +333,7 @@ class Workspace:
 
     def tag_for(self, pkg: Package, version: str | None = None) -> str:
         """The tag of ``version``, spelled as the package's tags are (``v1.2.0-beta.5`` when
-        its pre-releases are tagged semver style)."""
+        its pre-releases are tagged semver style, ``v1.29.0.rc0`` after ``v1.28.0.rc0``)."""
         text = version or pkg.version
         if pkg.tags is not None and pkg.tags.convention.semver_pre:
             from relnox.versioning import maybe_version, to_scheme
@@ -327,6 +341,10 @@ class Workspace:
             parsed = maybe_version(text)
             if parsed is not None and parsed.pre is not None and parsed.dev is None:
                 text = to_scheme(parsed, "semver")
+        elif pkg.tags is not None and pkg.tags.convention.pre_spelling:
+            from relnox.versioning import spelled_like
+
+            text = spelled_like(text, pkg.tags.convention.pre_spelling)
         return format_tag(
             self.tag_format_of(pkg), name=pkg.name, dir=pkg.directory.name, version=text
         )

@@ -145,6 +145,17 @@ def tag_checks(ws: Workspace, pkg: Package) -> list[Check]:
     if git.tag_exists(ws.root, tag):
         at_tag = version_at(ws, pkg, tag)
         if not same_version(at_tag, pkg.version):
+            marker = _marker(ws, tag)
+            if marker is not None:
+                return [
+                    Check(
+                        name,
+                        WARN,
+                        f"tag {tag} marks a commit at {at_tag or 'an unknown version'}, and "
+                        f"no release workflow fires on it ({marker}): a marker, not the "
+                        f"release of {pkg.version}; bump to the version to release",
+                    )
+                ]
             return [
                 Check(
                     name,
@@ -169,6 +180,19 @@ def tag_checks(ws: Workspace, pkg: Package) -> list[Check]:
             )
         ]
     return [Check(name, OK, f"{tag} not created yet; {convention}")]
+
+
+def _marker(ws: Workspace, tag: str) -> str | None:
+    """The tag filters of the workflows that publish, when they have some and none fires
+    on ``tag`` (haystack's ``v3.2.0-rc0`` marks where 3.2 starts, before VERSION.txt says
+    so; its PyPI workflow skips ``!v[0-9]+.[0-9]+.[0-9]-rc0``); else ``None``."""
+    from relnox.project.tag_model import fires
+    from relnox.project.vcs import release_filters
+
+    filters = release_filters(git.toplevel(ws.root), publishing=True)
+    if not filters or any(fires(tag, globs) for globs in filters):
+        return None
+    return "; ".join(", ".join(globs) for globs in filters)
 
 
 def _newer_tag(ws: Workspace, pkg: Package, facts: TagFacts, name: str) -> Check:

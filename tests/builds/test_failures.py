@@ -206,3 +206,23 @@ def test_the_command_exits_1_with_the_reason(
     assert (
         'File "' + str(Path(__file__).parents[2] / "relnox") not in proc.stderr
     )  # no relnox traceback
+
+
+def test_a_setup_py_importing_pkg_resources_is_told_the_pin(tmp_path: Path) -> None:
+    """``from pkg_resources import ...`` in setup.py (mmengine's) with no pyproject.toml: the
+    legacy backend's newest setuptools has none since 82, and the failure says what to pin
+    before the backend's own lines."""
+    from tests.shapes import repo
+
+    setup = (
+        "raise ModuleNotFoundError(\"No module named 'pkg_resources'\")  # setuptools 82's\n"
+        "setup(name='old', version='1.0.0')\n"
+    )
+    root = repo(tmp_path / "r", {"setup.py": setup, "old/__init__.py": ""})
+    result = summarize(build_all(root, BuildOptions(keep_going=True, out=tmp_path / "d")))
+    (error,) = [o["error"] for o in result["outcomes"].values()]
+    assert (
+        'the build imports pkg_resources, which setuptools removed in 82: pin "setuptools<82" '
+        "in [build-system] requires of its pyproject.toml, or import importlib.metadata instead"
+        "; its last lines:\n"
+    ) in error

@@ -25,7 +25,7 @@ from relnox.sample import (
 )
 from tests.bump_support import error_lines, git_state, run_git, snapshot, write_files
 from tests.conftest import run_relnox
-from tests.shapes import project, repo
+from tests.shapes import commit, project, repo
 
 DAY = date(2026, 5, 3)
 
@@ -780,6 +780,41 @@ def test_a_version_file_linked_inside_the_repository_is_bumped_and_committed_as_
     assert run_git(root, "show", "--name-only", "--format=", "HEAD") == "VERSION.py"
 
 
+def test_a_package_directory_linked_into_a_sibling_is_bumped_once_where_it_lives(
+    tmp_path: Path,
+) -> None:
+    """``libs/skinny/mlflow -> ../../mlflow`` (mlflow-skinny ships the main package's code
+    from a linked directory): its ``version.py`` is one file for both packages, edited and
+    added once where it lives (git takes no path beyond a link), and the commit is whole."""
+    setuptools = (
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+    )
+    find = '\n[tool.setuptools.packages.find]\ninclude = ["app", "app.*"]\n'
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": setuptools
+            + '[project]\nname = "app"\nversion = "3.9.0"\ndependencies = ["app-skinny==3.9.0"]\n'
+            + find,
+            "libs/skinny/pyproject.toml": setuptools
+            + '[project]\nname = "app-skinny"\nversion = "3.9.0"\n'
+            + find,
+            "app/__init__.py": "",
+            "app/version.py": 'VERSION = "3.9.0"\n',
+        },
+    )
+    (root / "libs/skinny/app").symlink_to("../../app")
+    commit(root, {}, "v3.9.0", message="link the skinny package")
+    ws = load_workspace(root)
+    assert [p.name for p in ws.packages] == ["app-skinny", "app"]
+    result = apply_bump(plan_bump(ws, BumpOptions(part="minor", commit=True)))
+    assert result.commit is not None
+    assert (root / "app/version.py").read_text(encoding="utf-8") == 'VERSION = "3.10.0"\n'
+    assert run_git(root, "status", "--porcelain") == ""
+    shown = run_git(root, "show", "--name-only", "--format=", "HEAD").split()
+    assert sorted(shown) == ["app/version.py", "libs/skinny/pyproject.toml", "pyproject.toml"]
+
+
 def test_a_version_file_linked_outside_the_repository_is_never_written(tmp_path: Path) -> None:
     outside = tmp_path / "elsewhere" / "version.py"
     root = _linked_version(tmp_path / "repo", outside)
@@ -944,3 +979,22 @@ def test_requirements_in_a_setup_cfg_order_the_release_and_follow_a_bump(tmp_pat
     assert "python/widgets/setup.cfg requires 'widgets_ext~=4.2.0', which does not admit" in (
         doctor.stdout
     )
+
+
+def test_a_dash_spelled_pre_release_keeps_its_spelling_in_the_file_and_the_tag(
+    tmp_path: Path,
+) -> None:
+    """VERSION.txt says ``3.2.0-rc0`` and the tags are ``v3.1.0-rc3`` (haystack): the next
+    pre-release is written ``3.2.0-rc1`` and tagged ``v3.2.0-rc1``, not ``3.2.0rc1``."""
+    pyproject = (
+        '[project]\nname = "hay"\ndynamic = ["version"]\n[build-system]\n'
+        'requires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+        '[tool.hatch.version]\npath = "VERSION.txt"\npattern = "(?P<version>.+)"\n'
+    )
+    files = {"pyproject.toml": pyproject, "VERSION.txt": "3.1.0-rc3\n", "hay/__init__.py": ""}
+    root = repo(tmp_path / "r", files, tags=["v3.1.0-rc3"])
+    commit(root, {"VERSION.txt": "3.2.0-rc0\n"})
+    bump = plan_bump(load_workspace(root), BumpOptions(part="pre", commit=True, tag=True))
+    assert bump.versions == {"hay": ("3.2.0-rc0", "3.2.0-rc1")}
+    assert bump.tags == ["v3.2.0-rc1"]
+    assert [e.after for e in bump.edits] == [b"3.2.0-rc1\n"]

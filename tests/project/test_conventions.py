@@ -591,3 +591,85 @@ def test_tags_named_by_the_package_s_path_are_its_own(tmp_path: Path) -> None:
     )
     assert vertexai.tags is not None and vertexai.tags.last_tag == "libs/vertexai/v3.2.4"
     assert ws.tag_for(vertexai, "3.3.0") == "libs/vertexai/v3.3.0"
+
+
+def _runtime_line(tmp_path: Path, runtime_from: int) -> Path:
+    """``py-main/`` and the runtime wheel inside it that it pins, tagged ``py-1.N.0`` (one
+    tag for both, polars' ``py-1.43.2``); the runtime exists from release ``runtime_from``."""
+
+    def files(minor: int) -> dict[str, str]:
+        version = f"1.{minor}.0"
+        found = {"py-main/pyproject.toml": project("main", version, requires=["main-rt"])}
+        if minor >= runtime_from:
+            found["py-main/runtime/main-rt/pyproject.toml"] = project("main-rt", version)
+        return found
+
+    root = repo(tmp_path / "r", files(0), tags=["py-1.0.0"])
+    for minor in (1, 2, 3):
+        commit(root, files(minor), f"py-1.{minor}.0")
+    commit(root, {"py-main/README.md": "more\n"})
+    return root
+
+
+def test_one_tag_for_packages_released_together_is_each_ones(tmp_path: Path) -> None:
+    """Both packages could own ``py-`` (a token of the directory above them), and each one's
+    version file names the version of the newest tags: a line released together."""
+    ws = discover(_runtime_line(tmp_path, runtime_from=0))
+    for pkg in ws.packages:
+        assert pkg.tags is not None
+        assert (pkg.tags.convention.format, pkg.tags.last_tag) == ("py-{version}", "py-1.3.0")
+    bumped = plan_bump(ws, BumpOptions(part="minor", commit=True, tag=True))
+    assert bumped.versions == {"main-rt": ("1.3.0", "1.4.0"), "main": ("1.3.0", "1.4.0")}
+    assert bumped.tags == ["py-1.4.0"]
+
+
+def test_a_runtime_split_off_at_the_newest_tag_leaves_the_tags_to_the_main_package(
+    tmp_path: Path,
+) -> None:
+    """The two versions agree at the newest tag only (the runtime is new there): the tags
+    stay the main package's, as before; the runtime starts a convention of its own."""
+    ws = discover(_runtime_line(tmp_path, runtime_from=3))
+    facts = {p.name: p.tags for p in ws.packages}
+    assert facts["main"] is not None and facts["main"].last_tag == "py-1.3.0"
+    assert facts["main-rt"] is not None and facts["main-rt"].last_tag is None
+
+
+@pytest.mark.parametrize(
+    ("trigger", "current"),
+    [("v[0-9]+.[0-9]+.[0-9]+", "v{version}"), ("v[0-9].[0-9]", "acme-v{version}")],
+)
+def test_a_trigger_s_plus_repeats_the_character_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, trigger: str, current: str
+) -> None:
+    """``acme-v0.2.0`` then ``v0.3.0`` and ``v0.4.0``, built where the file is not moved:
+    the release workflow's ``v[0-9]+.[0-9]+.[0-9]+`` fires on the new tags as GitHub reads
+    it (``+``: one or more of the class), so they are the current convention; a trigger
+    that fires on none of them leaves the package's own spelling."""
+    workflow = f"on:\n  push:\n    tags:\n      - '{trigger}'\njobs: {{}}\n"
+    files = {"pyproject.toml": project("acme", "0.2.0"), ".github/workflows/r.yml": workflow}
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-01-01T00:00:00+00:00")
+    root = repo(tmp_path / "r", files, tags=["acme-v0.1.0"])
+    for day, tag in enumerate(("acme-v0.2.0", "v0.3.0", "v0.4.0"), start=2):
+        monkeypatch.setenv("GIT_COMMITTER_DATE", f"2024-01-0{day}T00:00:00+00:00")
+        commit(root, {"notes.txt": tag}, tag)
+    (pkg,) = discover(root).packages
+    assert pkg.tags is not None and pkg.tags.convention.format == current
+
+
+def test_pre_release_tags_keep_the_spelling_the_newest_one_has(tmp_path: Path) -> None:
+    """``v1.28.0.rc0`` (huggingface_hub's tags) beside a file at ``1.29.0.dev0``: the next
+    rc is tagged ``v1.29.0.rc0``, not ``v1.29.0rc0``, and the old one is found by doctor."""
+    init = "src/hub/__init__.py"
+    files = {"pyproject.toml": project("hub", None, backend="setuptools", dynamic=True)}
+    files["pyproject.toml"] += '\n[tool.setuptools.dynamic]\nversion = {attr = "hub.__version__"}\n'
+    files[init] = INIT.format("1.28.0.rc0")
+    root = repo(tmp_path / "r", files, tags=["v1.28.0.rc0"])
+    commit(root, {init: INIT.format("1.28.0")}, "v1.28.0")
+    commit(root, {init: INIT.format("1.29.0.dev0")})
+    ws = discover(root)
+    (pkg,) = ws.packages
+    assert pkg.tags is not None and pkg.tags.convention.pre_spelling == "1.28.0.rc0"
+    assert ws.tag_for(pkg, "1.28.0rc0") == "v1.28.0.rc0"
+    bump = plan_bump(ws, BumpOptions(part="pre", pre="rc", commit=True, tag=True))
+    assert bump.versions == {"hub": ("1.29.0.dev0", "1.29.0rc0")}
+    assert bump.tags == ["v1.29.0.rc0"]

@@ -1088,3 +1088,32 @@ def test_a_joined_version_of_a_tuple_bound_twice_or_holding_words_is_not_guessed
         root = repo(tmp_path / str(len(init)), files)
         with pytest.raises(VersionError, match=r'no literal __version__ = "\.\.\." line'):
             load_workspace(root)
+
+
+def test_a_helper_s_name_keyword_in_setup_py_is_not_the_project_s(tmp_path: Path) -> None:
+    """``_load_py_module(name="assistant", location=...)`` loads a helper, and
+    ``setup(**setup_args)`` is given a name computed elsewhere (lightning's setup.py, which
+    was read as the project "assistant"): no name is read, and the error says where to
+    write one without changing the build."""
+    from relnox.project.package_load import name_of
+
+    setup = (
+        "import setuptools\n"
+        "def _load_py_module(name, location): ...\n"
+        'assistant = _load_py_module(name="assistant", location="actions/assistant.py")\n'
+        'setup_args = _load_py_module(name="calc_setup", location="src/calc/__setup__.py")\n'
+        "if __name__ == '__main__':\n    setuptools.setup(**setup_args._setup_args())\n"
+    )
+    files = {"setup.py": setup, "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'}
+    root = repo(tmp_path / "r", {**files, "src/calc/__init__.py": ""})
+    assert name_of(root, {}) is None
+    with pytest.raises(ConfigError, match=r"add \[metadata\] name = .* to setup.cfg"):
+        load_workspace(root)
+    commit(root, {"setup.cfg": "[metadata]\nname = calc\nversion = 1.2.0\n"})
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.name, pkg.version) == ("calc", "1.2.0")
+    # setup()'s own keyword after a helper's is the project's, read from the text too
+    # (two setup() calls)
+    two = "name='calc')\nelse:\n    setuptools.setup(name='calc', version='1')"
+    (root / "setup.py").write_text(setup.replace("**setup_args._setup_args())", two))
+    assert name_of(root, {}) == "calc"

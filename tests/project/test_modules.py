@@ -81,3 +81,29 @@ def test_setup_py_packages_below_its_package_dir_are_shipped_and_their_version_k
     ]
     plan = plan_bump(ws, BumpOptions(part="minor"))
     assert [e.path for e in plan.edits] == [root / "setup.py", root / "lib/yamlish/__init__.py"]
+
+
+def test_a_setuptools_find_glob_ships_every_package_it_matches(tmp_path: Path) -> None:
+    """``include = ["kedro_datasets*"]`` (kedro-datasets): find_packages matches by fnmatch,
+    so kedro_datasets_benchmarks and kedro_datasets_experimental ship too; tests and an
+    excluded match do not."""
+    write(
+        tmp_path,
+        {
+            "kedro_datasets/__init__.py": "",
+            "kedro_datasets_benchmarks/__init__.py": "",
+            "kedro_datasets_experimental/__init__.py": "",
+            "kedro_datasets_scratch/__init__.py": "",
+            "tests/__init__.py": "",
+        },
+    )
+    find = (
+        "[tool.setuptools.packages.find]\n"
+        'include = ["kedro_datasets*"]\nexclude = ["kedro_datasets_scratch"]\n'
+    )
+    doc = _doc("setuptools.build_meta", find)
+    assert import_packages(tmp_path, "kedro-datasets", doc) == (
+        "kedro_datasets",
+        "kedro_datasets_benchmarks",
+        "kedro_datasets_experimental",
+    )

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from relnox.project.vcs import push_tags
+from relnox.project.tag_model import fires
+from relnox.project.vcs import push_tags, release_filters
 from tests.bump_support import run_git
 
 SHAPES = {
@@ -144,3 +145,35 @@ def test_a_tag_of_a_tree_or_a_blob_is_no_release(
     assert tags.all == ("v1.0", "v1.0.0")
     plan = plan_bump(load_workspace(repo), BumpOptions(part="minor"))
     assert plan.versions == {"a": ("1.0", "1.1")}
+
+
+@pytest.mark.parametrize(
+    ("tag", "globs", "fired"),
+    [
+        ("v3.1.0", ["v[0-9]+.[0-9]+.[0-9]+*"], True),  # + repeats the class before it
+        ("v3.1.0-rc3", ["v[0-9]+.[0-9]+.[0-9]+*", "!v[0-9]+.[0-9]+.[0-9]-rc0"], True),
+        ("v3.2.0-rc0", ["v[0-9]+.[0-9]+.[0-9]+*", "!v[0-9]+.[0-9]+.[0-9]-rc0"], False),
+        ("v3.2.0-rc0", ["!v*-rc0", "v*"], True),  # a later glob includes it again
+        ("pkg/v1.0", ["*"], False),  # * stops at /
+        ("pkg/v1.0", ["**"], True),
+        ("v1.0", ["v1.?0"], True),  # ? makes the character before optional
+        ("v10", ["v1.?0"], True),
+        ("v1*0", ["v1\\*0"], True),
+        ("v1x0", ["v1\\*0"], False),
+        ("1.0", ["v*"], False),
+    ],
+)
+def test_a_tag_filter_fires_as_github_reads_it(tag: str, globs: list[str], fired: bool) -> None:
+    assert fires(tag, globs) is fired
+
+
+def test_only_the_workflows_that_publish_give_release_filters(tmp_path: Path) -> None:
+    folder = tmp_path / ".github" / "workflows"
+    folder.mkdir(parents=True)
+    (folder / "docker.yml").write_text("on:\n  push:\n    tags: ['v*']\njobs: {}\n")
+    (folder / "pypi.yml").write_text(
+        "on:\n  push:\n    tags: ['v*', '!v*-rc0']\n"
+        "jobs:\n  a:\n    steps:\n      - uses: pypa/gh-action-pypi-publish@release/v1\n"
+    )
+    assert release_filters(tmp_path) == (("v*",), ("v*", "!v*-rc0"))
+    assert release_filters(tmp_path, publishing=True) == (("v*", "!v*-rc0"),)

@@ -261,6 +261,7 @@ def test_an_extra_on_a_package_that_needs_this_one_is_no_cycle(tmp_path: Path) -
         ('[project]\nname = "x"\n', "no version"),
         ('[project]\nname = "x"\nversion = "one"\n', "not a valid PEP 440 version"),
         ('[project]\nversion = "1.0"\n', "has no name"),
+        ('[project]\ndependencies = ["x"]\n', "has no name"),  # and nothing below builds
         (
             '[project]\nname = "x"\nversion = "1.0"\n[tool.relnox]\nversion-scheme = "calver"\n',
             "version-scheme",
@@ -810,3 +811,96 @@ def test_many_projects_outside_the_workspace_are_one_note(tmp_path: Path) -> Non
         'their directories to [tool.relnox] packages (globs such as "integrations/llms/*", '
         '"integrations/readers/*") to release them with relnox',
     )
+
+
+def test_projects_a_package_requires_inside_it_are_packages_too(tmp_path: Path) -> None:
+    """No root pyproject.toml, ``py-main/`` the project found below, and inside it the runtime
+    wheels it pins (polars' ``py-polars/runtime/polars-runtime-32``): they are released with
+    it, in order; a nested project it does not require, and a template, stay out."""
+    main = project("main", "1.2.0", requires=["main-rt == 1.2.0"])
+    main += '\n[project.optional-dependencies]\nrt64 = ["main-rt64 == 1.2.0"]\n'
+    root = repo(
+        tmp_path / "r",
+        {
+            "py-main/pyproject.toml": main,
+            "py-main/runtime/main-rt/pyproject.toml": project(
+                "main-rt", "1.2.0", backend="maturin"
+            ),
+            "py-main/runtime/main-rt64/pyproject.toml": project("main-rt64", "1.2.0"),
+            "py-main/runtime/template/pyproject.toml": project("main-rt-{{SUFFIX}}", "1.2.0"),
+            "py-main/debug/pyproject.toml": project("debugging", "0.1.0"),
+            "py-main/tests/fixture/pyproject.toml": project("main-rt", "9.9.9"),
+        },
+    )
+    ws = discover(root)
+    assert [p.name for p in ws.packages] == ["main-rt", "main-rt64", "main"]
+    assert ws.packages[0].directory == root / "py-main" / "runtime" / "main-rt"
+    assert any("py-main/runtime/main-rt is released (main requires it)" in n for n in ws.notes)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("# Upcoming Release\n\n# Release 0.11.0\n* Migrated the template.\n", True),
+        ("# How to release\n\n1. Bump the version.\n2. Tag it.\n", False),  # a guide
+    ],
+)
+def test_a_release_md_with_release_headings_is_the_changelog(
+    tmp_path: Path, text: str, found: bool
+) -> None:
+    """kedro's plugins keep ``RELEASE.md`` (``# Upcoming Release``, ``# Release 0.11.0``):
+    their changelog, and its Upcoming Release is the Unreleased section; a RELEASE.md that
+    says how to release is no changelog."""
+    from relnox.project.changelog import UNRELEASED, sections
+
+    write_project(tmp_path, ProjectSpec("solo", "0.11.0"))
+    for old in tmp_path.glob("CHANGELOG*"):
+        old.unlink()
+    _write(tmp_path / "RELEASE.md", text)
+    ws = load_workspace(tmp_path)
+    (pkg,) = ws.packages
+    assert pkg.changelog(ws.config) == (tmp_path / "RELEASE.md" if found else None)
+    if found:
+        assert [s.label for s in sections(text)] == [UNRELEASED, "0.11.0"]
+
+
+def test_a_root_pyproject_for_tools_only_leaves_the_packages_below(tmp_path: Path) -> None:
+    """Ray's root pyproject.toml holds ``[project] requires-python`` (for its linters) and
+    ruff's settings; the package is ``python/setup.py`` (no pyproject.toml of its own),
+    tagged ``ray-2.40.0``. The root was read as a package without a name (an error)."""
+    setup = (
+        "import re\nfrom setuptools import find_packages, setup\n\n"
+        "def find_version(path):\n"
+        "    return re.search(r\"^__version__ = '(.*)'\", open(path).read(), re.M).group(1)\n\n"
+        "setup(name='ray', version=find_version('ray/_version.py'), packages=find_packages())\n"
+    )
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": '[project]\nrequires-python = ">=3.9"\n\n[tool.ruff]\nline-length = 88\n',
+            "python/setup.py": setup,
+            "python/ray/__init__.py": "",
+            "python/ray/_version.py": "__version__ = '3.0.0.dev0'\n",
+            "ci/lint/pyproject.toml": "[tool.black]\nline-length = 88\n",  # tools only too
+        },
+        tags=["ray-2.40.0"],
+    )
+    ws = discover(root)
+    (pkg,) = ws.packages
+    assert ws.broken == ()
+    assert (pkg.name, pkg.version, pkg.directory) == ("ray", "3.0.0.dev0", root / "python")
+    assert pkg.tags is not None and pkg.tags.convention.format == "ray-{version}"
+
+
+def test_setup_py_projects_below_count_only_when_no_pyproject_builds_one(tmp_path: Path) -> None:
+    """Arrow has no root pyproject.toml, pyarrow in ``python/pyproject.toml`` and a dev
+    tool in ``dev/archery/setup.py``: the tool is not a package of the release."""
+    root = repo(
+        tmp_path / "r",
+        {
+            "python/pyproject.toml": project("pyarrow", "21.0.0"),
+            "python/pyarrow/__init__.py": "",
+            "dev/archery/setup.py": "from setuptools import setup\nsetup(name='archery')\n",
+        },
+    )
+    assert [p.name for p in discover(root).packages] == ["pyarrow"]

@@ -597,3 +597,46 @@ def test_a_package_released_beside_the_uv_workspace_is_not_expected_in_its_lock(
     (root / "uv.lock").write_text(lock.split('\n\n[[package]]\nname = "flow-core"')[0] + "\n")
     (check,) = [c for c in doctor(root).checks if c.check == "uv.lock"]
     assert check.status == ERROR and check.detail.startswith("out of date (flow-core is missing)")
+
+
+PUBLISH = (
+    "on:\n  push:\n    tags:\n      - 'v[0-9]+.[0-9]+.[0-9]+*'\n"
+    "      - '!v[0-9]+.[0-9]+.[0-9]-rc0'\n"
+    "jobs:\n  pypi:\n    steps:\n      - run: hatch publish\n"
+)
+DOCKER = "on:\n  push:\n    tags:\n      - 'v[0-9]+.[0-9]+.[0-9]+*'\njobs: {}\n"
+
+
+@pytest.mark.parametrize("publish", [PUBLISH, PUBLISH.replace("-rc0'", "-rc1'")])
+def test_a_tag_the_publishing_workflow_skips_is_a_marker_not_a_wrong_release(
+    tmp_path: Path, publish: str
+) -> None:
+    """``v3.2.0-rc0`` on the commit before VERSION.txt says 3.2.0-rc0 (haystack's branch-off
+    marker; its PyPI workflow skips ``-rc0`` tags, a docker workflow does not publish): a
+    warning that it is a marker, not an error telling to delete it. A workflow that does
+    publish on the tag leaves it the error it is."""
+    pyproject = (
+        '[project]\nname = "hay"\ndynamic = ["version"]\n[build-system]\n'
+        'requires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+        '[tool.hatch.version]\npath = "VERSION.txt"\npattern = "(?P<version>.+)"\n'
+    )
+    files = {
+        "pyproject.toml": pyproject,
+        "VERSION.txt": "3.1.0-rc0\n",
+        "hay/__init__.py": "",
+        ".github/workflows/pypi.yml": publish,
+        ".github/workflows/docker.yml": DOCKER,
+    }
+    root = repo(tmp_path / "r", files, tags=["v3.0.0", "v3.1.0-rc0", "v3.2.0-rc0"])
+    (root / "VERSION.txt").write_text("3.2.0-rc0\n")
+    subprocess.run(["git", "commit", "-qam", "unstable 3.2"], cwd=root, check=True)
+    [row] = [c for c in doctor(root).checks if c.check == "tags hay"]
+    if "-rc0'" in publish:
+        assert row.status == WARN
+        assert row.detail.startswith("tag v3.2.0-rc0 marks a commit at 3.1.0-rc0, and no ")
+        assert "a marker, not the release of 3.2.0-rc0" in row.detail
+    else:
+        assert (row.status, row.detail) == (
+            ERROR,
+            "tag v3.2.0-rc0 points at a commit whose version is 3.1.0-rc0; delete or move that tag",
+        )

@@ -18,6 +18,7 @@ from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, demo_specs, write_workspace
 from relnox.tools.index_server import LOCAL_INDEX_ENV, LocalIndex
 from relnox.verify import VerifyOptions
+from relnox.verify.report import closing_message
 from relnox.verify.run import (
     PackageResult,
     VerifyReport,
@@ -70,13 +71,26 @@ BROKEN = [
             '    raise RuntimeError("the script is broken")\n'
         },
     ),
+    ProjectSpec(
+        "vfybad-alias",
+        VERSION,
+        "hatchling",
+        script=True,
+        extra_files={  # a deprecated alias: it says where to go and exits 1, even on --help
+            "vfybad_alias/__init__.py": f'__version__ = "{VERSION}"\n\n\n'
+            "def main() -> int:\n"
+            '    print("Hint: use vfybad-fine instead")\n'
+            "    return 1\n"
+        },
+    ),
     ProjectSpec("vfybad-fine", VERSION, "hatchling"),
 ]
 
 
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Four packages: no module in the wheel, a wrong __version__, a crashing script, one fine."""
+    """Five packages: no module in the wheel, a wrong __version__, a crashing script, a
+    script that exits 1 on purpose, one fine."""
     root = tmp_path_factory.mktemp("broken") / "ws"
     write_workspace(root, BROKEN)
     pyproject = root / "packages" / "vfybad-empty" / "pyproject.toml"
@@ -225,9 +239,22 @@ def test_each_broken_package_fails_its_own_check(broken: Path) -> None:
     assert [c.name for c in script.failed] == ["script vfybad-script"]
     assert "RuntimeError: the script is broken" in script.failed[0].detail
     assert "import vfybad_script" in script.passed
+    assert "script-args" not in script.failed[0].detail  # a traceback: the script is broken
+
+    alias = results["vfybad-alias"]  # it ran and chose to exit 1: the setting is named
+    assert [c.name for c in alias.failed] == ["script vfybad-alias"]
+    assert alias.failed[0].detail.startswith(
+        "ran without a traceback but exited non-zero on --help"
+    )
+    assert "script-args = { vfybad-alias = false }" in closing_message(report)
 
     assert results["vfybad-fine"].ok
-    assert sorted(report.to_json()["failed"]) == ["vfybad-empty", "vfybad-script", "vfybad-version"]
+    assert sorted(report.to_json()["failed"]) == [
+        "vfybad-alias",
+        "vfybad-empty",
+        "vfybad-script",
+        "vfybad-version",
+    ]
 
 
 def test_relnox_verify_install_prints_the_failures_and_exits_1(broken: Path) -> None:
@@ -240,7 +267,7 @@ def test_relnox_verify_install_prints_the_failures_and_exits_1(broken: Path) -> 
     assert f"artifact: {broken / 'dist' / f'vfybad_empty-{VERSION}-py3-none-any.whl'}" in out
     assert "ModuleNotFoundError: No module named 'vfybad_empty'" in out
     assert "RuntimeError: the script is broken" in out
-    assert "1/4 package checks passed" in out
+    assert "1/5 package checks passed" in out
     assert (
         "relnox: error: verify-install failed because of the package itself: vfybad-" in proc.stderr
     )
