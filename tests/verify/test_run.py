@@ -268,9 +268,12 @@ def test_relnox_verify_install_prints_the_failures_and_exits_1(broken: Path) -> 
     assert "ModuleNotFoundError: No module named 'vfybad_empty'" in out
     assert "RuntimeError: the script is broken" in out
     assert "1/5 package checks passed" in out
+    assert "relnox: error: verify-install failed:" in proc.stderr
     assert (
-        "relnox: error: verify-install failed because of the package itself: vfybad-" in proc.stderr
+        "  - the package itself: vfybad-empty, vfybad-script, vfybad-version; see the lines above"
+        in proc.stderr
     )
+    assert "script-args = { vfybad-alias = false }" in proc.stderr  # ran, refused --help
     assert "vfybad-fine" not in proc.stderr
 
 
