@@ -190,7 +190,10 @@ def changelog_edits(
         elif not section.has_entries:
             notes.append(f"note: {rel} has no Unreleased entries; no section written for {title}")
         else:
-            released = release_changelog(text, title, today, tag, config.changelog_heading)
+            heading = config.changelog_heading
+            if "changelog-heading" not in config.raw:
+                heading = heading_like(text, heading)
+            released = release_changelog(text, title, today, tag, heading)
             if released is not None:
                 files.set(path, released)
 
@@ -235,3 +238,28 @@ def changelog_edits(
     files.set(root_log, routed.text)
     notes += [f"note: {rel}: {note}" for note in routed.notes]
     return notes
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def heading_like(text: str, default: str) -> str:
+    """The heading format the changelog's newest release already has (kedro's
+    ``# Release 0.11.0`` gives ``Release {title}``), or ``default``: its version becomes
+    ``{title}`` and an ISO date ``{date}``; a title with other digits left (a date written
+    in words, a second version) is not followed."""
+    released = [s for s in sections(text) if s.label != UNRELEASED and len(s.versions) == 1]
+    if not released or released[0].versions[0][0] is not None:
+        return default
+    section = released[0]
+    title = section.heading.splitlines()[0].lstrip("#").strip()
+    version = section.versions[0][1]
+    if not section.marker.startswith("#") or title.count(version) != 1:
+        return default
+    before, _, after = title.partition(version)
+    parts = [
+        _ISO_DAY.sub("\0", part).replace("{", "{{").replace("}", "}}") for part in (before, after)
+    ]
+    if any(ch.isdigit() for part in parts for ch in part.replace("\0", "")):
+        return default
+    return (parts[0] + "{title}" + parts[1]).replace("\0", "{date}")

@@ -998,3 +998,20 @@ def test_a_dash_spelled_pre_release_keeps_its_spelling_in_the_file_and_the_tag(
     assert bump.versions == {"hay": ("3.2.0-rc0", "3.2.0-rc1")}
     assert bump.tags == ["v3.2.0-rc1"]
     assert [e.after for e in bump.edits] == [b"3.2.0-rc1\n"]
+
+
+def test_a_changelog_s_own_heading_style_is_followed(tmp_path: Path) -> None:
+    """kedro's RELEASE.md: ``# Upcoming Release`` above ``# Release 0.11.0``; the bump
+    moves the entries under ``# Release 0.12.0``, as the file writes its releases, and a
+    fresh Upcoming Release stays on top."""
+    files = {
+        "pyproject.toml": project("airflow-plugin", "0.11.0"),
+        "airflow_plugin/__init__.py": "",
+        "RELEASE.md": "# Upcoming Release\n* Fixed a thing.\n\n# Release 0.11.0\n* Migrated.\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["0.11.0"])
+    bump = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
+    (edit,) = [e for e in bump.edits if e.path.name == "RELEASE.md"]
+    assert edit.after.decode() == (
+        "# Upcoming Release\n\n# Release 0.12.0\n* Fixed a thing.\n\n# Release 0.11.0\n* Migrated.\n"
+    )
