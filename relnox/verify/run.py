@@ -500,15 +500,21 @@ class _RoundRun:
         """The extras of ``owner`` a failed script of it says it needs (``pip install
         'httpx[cli]'``) that this check did not install; ``[]`` when it names none."""
         facts = self.facts.get(owner)
-        if facts is None or not facts.extras:
+        if facts is None and self.round.kind == "index":  # no wheel read: the index knows
+            declared = None
+        elif facts is None or not facts.extras:
             return []
-        declared = {canonicalize_name(e): e for e in facts.extras}
+        else:
+            declared = {canonicalize_name(e): e for e in facts.extras}
         installed = {canonicalize_name(e) for t in self.round.targets for e in t.extras}
         for name, extras in _EXTRA_RE.findall(result.output):
             if canonicalize_name(name) != owner:
                 continue
+            named = [canonicalize_name(x) for x in extras.split(",") if x]
             wanted = [
-                declared[x] for x in map(canonicalize_name, extras.split(",")) if x in declared
+                x if declared is None else declared[x]
+                for x in named
+                if declared is None or x in declared
             ]
             if wanted and not {canonicalize_name(w) for w in wanted} <= installed:
                 return wanted
@@ -536,9 +542,16 @@ class _RoundRun:
         return None
 
     def _install_extras(self, env: Environment, owner: str, extras: list[str]) -> Result | None:
-        """``owner``'s wheel installed again with ``extras`` (a wheel round's only: the same
-        file, its dependencies from where the round takes them); ``None`` in another round."""
+        """``owner``'s wheel installed again with ``extras`` (in a wheel round the same file,
+        in an index round the same release from the index, its dependencies from where the
+        round takes them); ``None`` in an sdist round."""
         target = next((t for t in self.round.targets if t.name == owner), None)
+        if self.round.kind == "index" and target is not None:  # the same release, from there
+            wider = dataclasses.replace(target, extras=(*target.extras, *extras))
+            logger.info("index: installing %s, which its script asks for", wider.requirement)
+            deps = dataclasses.replace(self.round.options, fresh=())
+            argv = self.plan.installer.install_argv(env, [wider.requirement], deps)
+            return self._step("install", self._install(argv, env))
         if self.round.kind != "wheel" or target is None or target.wheel is None:
             return None
         wider = dataclasses.replace(target, extras=(*target.extras, *extras))

@@ -5,6 +5,8 @@ message naming the real cause. Real builds, real fresh environments, offline."""
 from __future__ import annotations
 
 import platform
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from relnox.errors import VerifyError
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, write_workspace
 from relnox.tools.envs import find_python
+from relnox.tools.index_server import LocalIndex
 from relnox.verify import VerifyOptions
 from relnox.verify.in_env import import_names
 from relnox.verify.report import (
@@ -325,6 +328,28 @@ def test_a_script_that_names_the_extra_it_needs_is_run_again_with_it(
         workspace, VerifyOptions(packages=["say-tool"], offline=True, extras=["cli"])
     )
     assert report.ok, "\n".join(render_report(report))
+
+
+def test_an_extra_a_script_asks_for_is_installed_from_the_index_too(
+    says_extra: Path, tmp_path: Path
+) -> None:
+    """The MCP SDK's shape, verified from the index a release went to (verify-test): its
+    script says ``pip install 'mcp[cli]'``. The extra is installed from that index and the
+    script run again, as from dist/ (there it failed as a script refusing --help, the
+    index round having no wheel to read the extras from)."""
+    with LocalIndex(tmp_path / "index") as index:
+        files = [str(f) for f in sorted((says_extra / "dist").glob("say_*"))]
+        twine = [sys.executable, "-m", "twine", "upload", "--non-interactive"]
+        login = ["--repository-url", index.upload_url, "-u", "relnox", "-p", "unused"]
+        subprocess.run([*twine, *login, *files], check=True, capture_output=True)
+        options = VerifyOptions(
+            packages=["say-tool"], index=index.simple_url, extra_index=index.simple_url, wait=0
+        )
+        report = verify_install(load_workspace(says_extra), options)
+    assert report.ok, "\n".join(render_report(report))
+    (result,) = report.results
+    assert result.kind == "index"
+    assert "script say-tool (with say-tool[cli], which it asks for)" in result.passed
 
 
 def test_a_script_that_runs_but_refuses_its_arguments_names_the_setting(
