@@ -776,6 +776,21 @@ def test_a_local_dev_label_leads_to_its_release_or_follows_it(
     assert plan.versions["trioish"] == ("0.34.0+dev", expected)
 
 
+@pytest.mark.parametrize(("part", "expected"), [("minor", "1.11.0"), ("patch", "1.10.8")])
+def test_a_development_sentinel_above_every_release_bumps_from_the_last_release(
+    tmp_path: Path, part: str, expected: str
+) -> None:
+    """``1!0+dev`` between releases (dagster's main branch; a release branch writes the
+    real version): its own release ``1!0`` would outrank every later version, so a bump
+    starts from the last release, 1.10.7."""
+    from tests.shapes import commit, project, repo
+
+    root = repo(tmp_path / "r", {"pyproject.toml": project("flowish", "1.10.7")}, ["1.10.7"])
+    commit(root, {"pyproject.toml": project("flowish", "1!0+dev")})
+    plan = plan_bump(load_workspace(root), BumpOptions(part=part))
+    assert plan.versions["flowish"] == ("1!0+dev", expected)
+
+
 def test_requirements_in_a_setup_cfg_order_the_release_and_follow_a_bump(tmp_path: Path) -> None:
     """setup.cfg projects side by side (``python/widgets``, ``python/ext``): the
     ``install_requires`` and ``extras_require`` lines on each other order the release, a
