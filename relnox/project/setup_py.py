@@ -19,7 +19,7 @@ from relnox.project.sources import (
     text_location,
     toml_location,
 )
-from relnox.versioning import validate_version
+from relnox.versioning import maybe_version, validate_version
 
 _IMPORTED = re.compile(
     r"^from\s+\.(?P<module>\w+)\s+import\s+(?:__version__|version\s+as\s+__version__)\b", re.M
@@ -54,11 +54,39 @@ def setup_py_literal(directory: Path) -> Found | None:
         return None
     pattern = r"""\bversion\s*=\s*(['"])(?P<version>[0-9][^'"]*)\1"""
     if re.search(pattern, read_text(setup_py)) is None:
-        return None
+        return _setup_py_constant(setup_py)
     return (
         "setup.py",
         [regex_location(setup_py, pattern, "setup.py")],
         "setup.py setup(version=...)",
+    )
+
+
+def _setup_py_constant(setup_py: Path) -> Found | None:
+    """``VERSION = "1.39.0"`` at the top of setup.py and ``setup(version=VERSION)``."""
+    tree = _tree(setup_py)
+    keywords = _setup_keywords(tree, every=False) if tree is not None else None
+    value = (keywords or {}).get("version")
+    if tree is None or not isinstance(value, ast.Name):
+        return None
+    literal = _constants(tree).get(value.id)
+    if literal is None or maybe_version(literal) is None:
+        return None
+    bound = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign | ast.AnnAssign)
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(target, ast.Name) and target.id == value.id
+    ]
+    name = re.escape(value.id)
+    pattern = rf"""(?m)^{name}\s*(?::\s*str\s*)?=\s*(['"])(?P<version>[^'"]+)\1"""
+    if len(bound) != 1 or len(re.findall(pattern, read_text(setup_py))) != 1:
+        return None  # bound twice (a branch): not one line to read and write
+    return (
+        "setup.py",
+        [regex_location(setup_py, pattern, "setup.py")],
+        f"setup.py setup(version={value.id}), {value.id} = {literal!r}",
     )
 
 

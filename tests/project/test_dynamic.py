@@ -707,3 +707,24 @@ def test_a_setup_py_read_by_its_text_skips_an_extensions_name(tmp_path: Path) ->
         encoding="utf-8",
     )
     assert name_of(tmp_path, {}) == "calc"
+
+
+def test_a_setup_py_version_constant_is_read_and_bumped_in_its_line(tmp_path: Path) -> None:
+    """``VERSION = "1.39.0"  # PEP-440`` at the top of ``lib/setup.py`` and
+    ``setup(version=VERSION)`` (no root pyproject.toml): read there, and a bump rewrites
+    that line only; a constant bound twice (in branches) is no single line to read."""
+    setup = (
+        'from setuptools import setup\n\nVERSION = "1.39.0"  # PEP-440\n\n'
+        "def check():\n    if tag != VERSION:\n        raise SystemExit(1)\n\n"
+        "setup(name='streamlitish', version=VERSION)\n"
+    )
+    root = repo(tmp_path / "r", {"lib/setup.py": setup}, tags=["1.39.0"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.name, pkg.version) == ("streamlitish", "1.39.0")
+    assert pkg.evidence == "setup.py setup(version=VERSION), VERSION = '1.39.0'"
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part="patch")))
+    assert (root / "lib/setup.py").read_text() == setup.replace('"1.39.0"', '"1.39.1"')
+    twice = setup.replace("\ndef check", 'if X:\n    VERSION = "2.0"\n\ndef check')
+    write(root, {"lib/setup.py": twice.replace("1.39.0", "1.39.1")})
+    with pytest.raises(VersionError, match=r"setup\.py computes the version"):
+        load_workspace(root)
