@@ -23,6 +23,7 @@ from relnox.errors import ConfigError, RelnoxError
 from relnox.paths import Resolver
 from relnox.paths import rel as relpath
 from relnox.project.members import (
+    development_members,
     local_references,
     member_dirs,
     outside,
@@ -326,6 +327,16 @@ def _notes(
         "workspace file lists it; [tool.relnox] packages decides otherwise"
         for d, why in inferred.items()
     )
+    development = development_members(root, doc) if doc is not None and not explicit else []
+    if development:
+        shown = ", ".join(development[:3]) + (
+            f" and {len(development) - 3} more" if len(development) > 3 else ""
+        )
+        notes += (
+            f"the uv workspace members {shown} sit in a directory of examples, tests or docs: "
+            "members for development, not released; list them in [tool.relnox] packages "
+            "if they are",
+        )
     referenced = local_references(root, doc) if doc is not None and not explicit else []
     if referenced and not table(doc or {}, "tool", "uv", "workspace").get("members"):
         notes += (

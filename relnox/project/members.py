@@ -66,7 +66,7 @@ def member_dirs(
     for pattern in globs:
         matches = [root] if pattern in (".", "", "./") else sorted(root.glob(pattern))
         for path in matches:
-            if path.absolute() in excluded:
+            if path.absolute() in excluded or (setting is None and _development(root, path)):
                 continue
             resolved, error = member_path(path, resolve)
             if error is not None:
@@ -76,6 +76,29 @@ def member_dirs(
             seen.add(resolved)
             dirs.append(path)
     return dirs, broken
+
+
+def _development(root: Path, path: Path) -> bool:
+    """A uv member under a directory of examples, tests or docs (``examples/servers/x``):
+    a member for development (uv installs it), not a package to release."""
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return False
+    return any(_not_projects(part) for part in parts)
+
+
+def development_members(root: Path, doc: Mapping[str, Any]) -> list[str]:
+    """The uv members :func:`member_dirs` leaves out as development ones, as written
+    relative to ``root`` (for the note that says so)."""
+    globs = table(doc, "tool", "uv", "workspace").get("members", [])
+    found: dict[str, None] = {}
+    for pattern in globs if isinstance(globs, list) else []:
+        if isinstance(pattern, str) and not Path(pattern).is_absolute():
+            for path in sorted(root.glob(pattern)):
+                if _development(root, path) and (path / "pyproject.toml").is_file():
+                    found[path.relative_to(root).as_posix()] = None
+    return list(found)
 
 
 #: a direct reference to a directory of the repository: hatch's ``{root:uri}/projects/x``
