@@ -333,7 +333,7 @@ def _notes(
             f" and {len(development) - 3} more" if len(development) > 3 else ""
         )
         notes += (
-            f"the uv workspace members {shown} sit in a directory of examples, tests or docs: "
+            f"the uv workspace members {shown} sit in a directory of examples or docs: "
             "members for development, not released; list them in [tool.relnox] packages "
             "if they are",
         )

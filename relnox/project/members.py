@@ -78,14 +78,19 @@ def member_dirs(
     return dirs, broken
 
 
+#: directories whose uv members are installed for development, never released (a member
+#: under ``tests/`` may be: opentelemetry's ``tests/opentelemetry-test-utils`` is)
+_DEVELOPMENT = {"examples", "example", "samples", "sample", "docs", "doc"}
+
+
 def _development(root: Path, path: Path) -> bool:
-    """A uv member under a directory of examples, tests or docs (``examples/servers/x``):
-    a member for development (uv installs it), not a package to release."""
+    """A uv member under a directory of examples or docs (``examples/servers/x``): a
+    member for development (uv installs it), not a package to release."""
     try:
         parts = path.relative_to(root).parts
     except ValueError:
         return False
-    return any(_not_projects(part) for part in parts)
+    return any(part.lower() in _DEVELOPMENT for part in parts)
 
 
 def development_members(root: Path, doc: Mapping[str, Any]) -> list[str]:

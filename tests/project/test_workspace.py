@@ -730,23 +730,25 @@ def test_many_projects_outside_the_workspace_are_one_note(tmp_path: Path) -> Non
     )
 
 
-def test_uv_members_among_examples_and_tests_are_for_development(tmp_path: Path) -> None:
-    """``[tool.uv.workspace] members`` naming ``examples/servers/*`` and ``tests/helper``
+def test_uv_members_among_examples_and_docs_are_for_development(tmp_path: Path) -> None:
+    """``[tool.uv.workspace] members`` naming ``examples/servers/*`` and ``docs/helper``
     beside the real package: uv installs them for development, they are not released, and
-    a note names them and the setting; [tool.relnox] packages still lists any."""
-    members = '[tool.uv.workspace]\nmembers = ["src/types", "examples/servers/*", "tests/helper"]\n'
+    a note names them and the setting; [tool.relnox] packages still lists any. A member
+    under ``tests/`` is a package (test utilities are released too)."""
+    members = '[tool.uv.workspace]\nmembers = ["src/types", "examples/servers/*", "docs/helper", "tests/utils"]\n'
     files = {
         "pyproject.toml": project("sdk", "2.0.0", extra=members),
         "src/types/pyproject.toml": project("sdk-types", "2.0.0"),
         "examples/servers/echo/pyproject.toml": project("sdk-echo", "0.1.0", requires=["sdk"]),
-        "tests/helper/pyproject.toml": project("sdk-helper", "0.1.0"),
+        "docs/helper/pyproject.toml": project("sdk-helper", "0.1.0"),
+        "tests/utils/pyproject.toml": project("sdk-test-utils", "0.66b0.dev"),
     }
     root = repo(tmp_path / "r", files)
     ws = load_workspace(root)
-    assert [p.name for p in ws.packages] == ["sdk", "sdk-types"]
+    assert [p.name for p in ws.packages] == ["sdk", "sdk-types", "sdk-test-utils"]
     assert ws.notes == (
-        "the uv workspace members examples/servers/echo, tests/helper sit in a directory of "
-        "examples, tests or docs: members for development, not released; list them in "
+        "the uv workspace members examples/servers/echo, docs/helper sit in a directory of "
+        "examples or docs: members for development, not released; list them in "
         "[tool.relnox] packages if they are",
     )
     listed = '[tool.relnox]\npackages = [".", "src/types", "examples/servers/*"]\n'
