@@ -728,3 +728,38 @@ def test_a_setup_py_version_constant_is_read_and_bumped_in_its_line(tmp_path: Pa
     write(root, {"lib/setup.py": twice.replace("1.39.0", "1.39.1")})
     with pytest.raises(VersionError, match=r"setup\.py computes the version"):
         load_workspace(root)
+
+
+def test_a_version_module_reading_a_version_file_of_its_project_is_read_at_that_file(
+    tmp_path: Path,
+) -> None:
+    """setuptools ``attr`` names ``core._version.__version__``, a module that opens
+    ``VERSION`` from a directory it computes from ``__file__``: the file of that name in
+    the module's directory or above, up to the project's, is the version, and a bump
+    rewrites it; the repository's own ``VERSION`` above the project is not looked at."""
+    module = (
+        "import os\n\nscript_dir = os.path.dirname(os.path.abspath(__file__))\n"
+        'root_dir = os.path.abspath(os.path.join(script_dir, "..", ".."))\n'
+        'with open(os.path.join(root_dir, "VERSION")) as version_file:\n'
+        "    __version__ = version_file.read().strip()\n"
+    )
+    pyproject = (
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n\n'
+        '[project]\nname = "sdk-core"\ndynamic = ["version"]\n\n'
+        "[tool.setuptools.dynamic]\n"
+        'version = { attr = "sdk.core._version.__version__" }\n'
+    )
+    files = {
+        "VERSION": "3.20.0\n",
+        "sdk-core/pyproject.toml": pyproject,
+        "sdk-core/VERSION": "2.20.0\n",
+        "sdk-core/src/sdk/core/__init__.py": "",
+        "sdk-core/src/sdk/core/_version.py": module,
+    }
+    root = repo(tmp_path / "r", files)
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.name, pkg.version) == ("sdk-core", "2.20.0")
+    assert pkg.primary is not None and pkg.primary.path == root / "sdk-core/VERSION"
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part="minor")))
+    assert (root / "sdk-core/VERSION").read_text() == "2.21.0\n"
+    assert (root / "VERSION").read_text() == "3.20.0\n"
