@@ -36,7 +36,7 @@ from relnox.files import read_bytes
 from relnox.paths import rel as relative
 from relnox.paths import written_path
 from relnox.project.changes import bump_base, dated_spelling, released_elsewhere
-from relnox.project.pins import rewrite_cfg_line, rewrite_requirement
+from relnox.project.pins import rewrite_cfg_line, rewrite_line, rewrite_requirement
 from relnox.project.selection import Rule, select_packages
 from relnox.project.sources import read_text, stray_tag_hint
 from relnox.project.uvlock import update_uv_lock
@@ -298,7 +298,11 @@ def _rewrite_dependents(
             rewritten = rewrite_requirement(req.text, req.style, new, where)
             if rewritten is None:
                 continue
-            if req.in_setup_cfg:
+            if req.in_lines:
+                index = int(req.key[1])
+                text = rewrite_line(files.get(req.path), index, req.text, rewritten, str(req.path))
+                files.set(req.path, text)
+            elif req.in_setup_cfg:
                 text = rewrite_cfg_line(
                     files.get(req.path), req.key, req.text, rewritten, str(req.path)
                 )

@@ -179,7 +179,10 @@ def plan(
 def bump_base(pkg: Package) -> str:
     """The version a ``--part`` bump starts from. A local label after a release (trio's
     ``0.34.0+dev`` once ``0.34.0`` is tagged) marks work since it: the bump starts from the
-    release. Before it (mypy's ``2.4.0+dev``, 2.4.0 not tagged) the label leads to it."""
+    release. Before it (mypy's ``2.4.0+dev``, 2.4.0 not tagged) the label leads to it. A
+    sentinel of development above every release by its epoch (``1!0+dev``, which a release
+    branch replaces) starts from the highest release: its own release would outrank every
+    version the project ever publishes."""
     from packaging.version import Version
 
     from relnox.versioning import maybe_version
@@ -187,6 +190,9 @@ def bump_base(pkg: Package) -> str:
     parsed = maybe_version(pkg.version)
     if parsed is None or parsed.local is None or pkg.tags is None:
         return pkg.version
+    top = max(pkg.tags.released, default=None)
+    if top is not None and not any(parsed.release) and parsed.epoch > top.epoch:
+        return str(top)  # a sentinel of development (dagster's 1!0+dev): from the release
     public = Version(parsed.public)
     return str(public) if public in pkg.tags.released else pkg.version
 

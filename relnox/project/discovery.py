@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from packaging.utils import canonicalize_name
-from packaging.version import Version
 
 from relnox.config import DEFAULT_CHANGELOG_HEADING, Config, load_config
 from relnox.errors import ConfigError, RelnoxError
@@ -47,7 +46,7 @@ from relnox.project.validate import (
 from relnox.project.vcs import read_tags
 from relnox.project.workspace import Broken, Package, Workspace
 from relnox.toml import table
-from relnox.versioning import validate_version
+from relnox.versioning import maybe_version, validate_version
 
 __all__ = [
     "discover",
@@ -235,9 +234,10 @@ def _without_placeholders(workspace: Workspace) -> Workspace:
     before its first release)."""
 
     def placeholder(pkg: Package) -> bool:
-        version = Version(pkg.version)  # ``1!0+dev`` is a sentinel of development, not this
+        version = maybe_version(pkg.version)  # ``1!0+dev``: a sentinel of development
         return (
-            not pkg.vcs_versioned
+            version is not None
+            and not pkg.vcs_versioned
             and pkg.released is None
             and not any(version.release)
             and not version.epoch

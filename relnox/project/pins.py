@@ -270,3 +270,12 @@ def rewrite_cfg_line(text: str, key: tuple[str | int, ...], old: str, new: str, 
         raise VersionError(f"{path}: {old!r} is no longer in [{section}] {option}; rerun the bump")
     lines[found[0]] = lines[found[0]].replace(old, new, 1)
     return "".join(lines)
+
+
+def rewrite_line(text: str, index: int, old: str, new: str, path: str) -> str:
+    """``text`` of a requirements file with ``old`` on line ``index`` replaced by ``new``."""
+    lines = text.splitlines(keepends=True)
+    if index >= len(lines) or lines[index].split(" #", 1)[0].strip() != old:
+        raise VersionError(f"{path}: {old!r} is no longer on line {index + 1}; rerun the bump")
+    lines[index] = lines[index].replace(old, new, 1)
+    return "".join(lines)

@@ -52,6 +52,11 @@ class InternalRequirement:
         return self.path.name == "setup.cfg"
 
     @property
+    def in_lines(self) -> bool:
+        """Written as a line of a requirements file (``key``: ``("lines", index)``)."""
+        return bool(self.key) and self.key[0] == "lines"
+
+    @property
     def specifier(self) -> str:
         if self.style == "poetry":
             return self.text
@@ -193,7 +198,7 @@ def tools_only(doc: Mapping[str, Any], directory: Path | None = None) -> bool:
     return not builds and "name" not in setup_cfg(directory).get("metadata", {})
 
 
-class _Requirements:
+class Requirements:
     """The requirements of one pyproject.toml on the workspace's other packages."""
 
     def __init__(self, pyproject: Path, names: set[str], own: str) -> None:
@@ -273,7 +278,7 @@ def internal_requirements(
     """Every requirement of ``doc`` on another package of ``names``: PEP 508 (dependencies,
     extras, dependency groups), Poetry's tables and hatch metadata hooks' templates."""
     project_name = table(doc, "project").get("name") or table(doc, "tool", "poetry").get("name")
-    reqs = _Requirements(pyproject, names, canonicalize_name(str(project_name or "")))
+    reqs = Requirements(pyproject, names, canonicalize_name(str(project_name or "")))
     project = table(doc, "project")
     reqs.pep508(project.get("dependencies"), ("project", "dependencies"), True)
     for extra, items in table(project, "optional-dependencies").items():
@@ -287,9 +292,14 @@ def internal_requirements(
             reqs.templated(hook.get("dependencies"), False)
             for items in table(hook, "optional-dependencies").values():
                 reqs.templated(items, True)
-    if not project:
-        _setup_cfg_requirements(reqs, pyproject.parent)
-        _setup_py_requirements(reqs, pyproject.parent)
+    if not project or "dependencies" in project.get("dynamic", ()):
+        from relnox.project import requirement_files as files  # outside [project]: rare
+
+        if not project:
+            files.setup_cfg_requirements(reqs, pyproject.parent)
+            files.setup_py_requirements(reqs, pyproject.parent)
+        else:
+            files.requirements_files(reqs, pyproject.parent, doc)
     tool_poetry = table(doc, "tool", "poetry")
     reqs.poetry(tool_poetry.get("dependencies"), ("tool", "poetry", "dependencies"), True)
     reqs.poetry(tool_poetry.get("dev-dependencies"), ("tool", "poetry", "dev-dependencies"), False)
@@ -301,61 +311,6 @@ def internal_requirements(
                 False,
             )
     return tuple(reqs.found)
-
-
-def _setup_cfg_requirements(reqs: _Requirements, directory: Path) -> None:
-    """A setup.cfg project's ``[options] install_requires`` and ``[options.extras_require]``
-    (one requirement a line; a ``file:`` list or a line that is no requirement is left to
-    setuptools). ``key``: section, option and the line's index among the value's lines."""
-    cfg = setup_cfg(directory)
-    if not cfg:
-        return
-    own = reqs.own or canonicalize_name(cfg.get("metadata", {}).get("name", ""))
-    sections = [("options", "install_requires", False)]
-    sections += [
-        ("options.extras_require", extra, True) for extra in cfg.get("options.extras_require", {})
-    ]
-    for section, option, optional in sections:
-        value = cfg.get(section, {}).get(option, "")
-        if value.strip().startswith("file:"):
-            continue
-        for index, line in enumerate(value.splitlines()):
-            text = line.split(" #", 1)[0].strip()
-            try:
-                req = Requirement(text)
-            except InvalidRequirement:
-                continue
-            target = canonicalize_name(req.name)
-            if target in reqs.names and target != own:
-                where = directory / "setup.cfg"
-                key = (section, option, index)
-                reqs.found.append(
-                    InternalRequirement(target, text, where, key, "pep508", True, optional)
-                )
-
-
-def _setup_py_requirements(reqs: _Requirements, directory: Path) -> None:
-    """A setup.py's ``install_requires`` and ``extras_require`` on other packages: they
-    order the release (never rewritten: setup.py is code, its pins are often computed)."""
-    if not (directory / "setup.py").is_file():
-        return
-    from relnox.project.setup_py import setup_py_name, setup_py_requirements
-
-    own = reqs.own or canonicalize_name(setup_py_name(directory) or "")
-    for name, text, optional in setup_py_requirements(directory):
-        target = canonicalize_name(name)
-        if target not in reqs.names or target == own:
-            continue
-        try:
-            usable = text is not None and canonicalize_name(Requirement(text).name) == target
-        except InvalidRequirement:
-            usable = False
-        where = directory / "setup.py"
-        reqs.found.append(
-            InternalRequirement(target, text, where, (), "pep508", True, optional)
-            if usable and text is not None
-            else InternalRequirement(target, "*", where, (), "poetry", True, optional)
-        )
 
 
 def readme_path(directory: Path, doc: Mapping[str, Any]) -> Path | None:

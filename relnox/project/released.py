@@ -200,8 +200,9 @@ def released_elsewhere(
 
 
 #: directories whose projects show, test or document the packages: no releases of their own
+#: (not tests/: opentelemetry releases its tests/opentelemetry-test-utils under the shared tag)
 EXAMPLE_DIRS = frozenset(
-    {"examples", "example", "samples", "sample", "demos", "demo", "tutorials", "docs"} | _TEST_DIRS
+    {"examples", "example", "samples", "sample", "demos", "demo", "tutorials", "docs", "doc"}
 )
 
 

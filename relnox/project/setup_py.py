@@ -47,8 +47,44 @@ def followed(module: Path) -> VersionLocation | None:
         if imported is None or not re.search(
             rf"^from\s+\.\s+import\s+.*\b{imported.group('module')}\b", text, re.M
         ):
-            return None
+            return _file_read_by(module)
     return python_location(module.parent / f"{imported.group('module')}.py")
+
+
+def _file_read_by(module: Path) -> VersionLocation | None:
+    """The version file ``module`` reads at import (``open(os.path.join(root_dir,
+    "VERSION")).read().strip()``, its directory computed from ``__file__``): a file of
+    that name holding only a version, in the module's directory or one above it up to
+    its project's (the directory with the pyproject.toml or setup.py). Two such files are
+    two readings: none is taken."""
+    tree = _tree(module)
+    if tree is None:
+        return None
+    names = {
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and "/" not in node.value
+        and not node.value.endswith(".py")
+        and "version" in node.value.lower()
+    }
+    found: list[VersionLocation] = []
+    directory = module.parent
+    while True:
+        found += [loc for name in sorted(names) if (loc := _bare_version(directory / name))]
+        if (directory / "pyproject.toml").is_file() or (directory / "setup.py").is_file():
+            break
+        if directory.parent == directory:
+            return None
+        directory = directory.parent
+    return found[0] if len(found) == 1 else None
+
+
+def _bare_version(path: Path) -> VersionLocation | None:
+    """A file holding only a version (``VERSION``: ``1.2.3``), not Python."""
+    loc = _version_file(path) if path.suffix != ".py" else None
+    return loc if loc is not None and loc.kind == "text" else None
 
 
 def setup_py_literal(directory: Path) -> Found | None:

@@ -936,6 +936,21 @@ def test_a_zero_padded_calendar_version_is_bumped_and_tagged_as_the_history_spel
     assert (root / "certish/__init__.py").read_text() == '__version__ = "2026.08.15"\n'
 
 
+@pytest.mark.parametrize(("part", "expected"), [("minor", "1.11.0"), ("patch", "1.10.8")])
+def test_a_development_sentinel_above_every_release_bumps_from_the_last_release(
+    tmp_path: Path, part: str, expected: str
+) -> None:
+    """``1!0+dev`` between releases (dagster's main branch; a release branch writes the
+    real version): its own release ``1!0`` would outrank every later version, so a bump
+    starts from the last release, 1.10.7."""
+    from tests.shapes import commit, project, repo
+
+    root = repo(tmp_path / "r", {"pyproject.toml": project("flowish", "1.10.7")}, ["1.10.7"])
+    commit(root, {"pyproject.toml": project("flowish", "1!0+dev")})
+    plan = plan_bump(load_workspace(root), BumpOptions(part=part))
+    assert plan.versions["flowish"] == ("1!0+dev", expected)
+
+
 def test_requirements_in_a_setup_cfg_order_the_release_and_follow_a_bump(tmp_path: Path) -> None:
     """setup.cfg projects side by side (``python/widgets``, ``python/ext``): the
     ``install_requires`` and ``extras_require`` lines on each other order the release, a
@@ -1015,3 +1030,51 @@ def test_a_changelog_s_own_heading_style_is_followed(tmp_path: Path) -> None:
     assert edit.after.decode() == (
         "# Upcoming Release\n\n# Release 0.12.0\n* Fixed a thing.\n\n# Release 0.11.0\n* Migrated.\n"
     )
+
+
+def test_a_pin_in_a_requirements_file_read_as_dynamic_dependencies_follows_a_bump(
+    tmp_path: Path,
+) -> None:
+    """A root package whose dependencies come from ``requirements.txt``
+    (hatch-requirements-txt) pinning ``client_lib==2.6.0`` of ``client/python``, and a
+    setuptools project reading ``[tool.setuptools.dynamic]`` files: both lines order the
+    release, and a bump of the client rewrites each pin in its line."""
+    hook = (
+        '[build-system]\nrequires = ["hatchling", "hatch-requirements-txt"]\n'
+        'build-backend = "hatchling.build"\n\n[project]\nname = "app"\nversion = "6.25.0"\n'
+        'dynamic = ["dependencies", "optional-dependencies"]\n\n'
+        '[tool.hatch.metadata.hooks.requirements_txt]\nfilename = "requirements.txt"\n\n'
+        "[tool.hatch.metadata.hooks.requirements_txt.optional-dependencies]\n"
+        'oauth = ["requirements-oauth.txt"]\n'
+    )
+    tool = (
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n\n'
+        '[project]\nname = "tool"\nversion = "1.0.0"\ndynamic = ["dependencies"]\n\n'
+        '[tool.setuptools.dynamic]\ndependencies = {file = ["reqs/base.txt"]}\n'
+    )
+    from tests.shapes import project
+
+    requirements = "# pins\nanyio>=3,<5\nclient_lib==2.6.0  # the client of this repository\n"
+    root = tmp_path / "r"
+    write_files(
+        root,
+        {
+            "pyproject.toml": hook + '\n[tool.uv.workspace]\nmembers = ["client/python", "tool"]\n',
+            "requirements.txt": requirements,
+            "requirements-oauth.txt": "-r requirements.txt\nauthlib\n",
+            "client/python/pyproject.toml": project("client-lib", "2.6.0"),
+            "tool/pyproject.toml": tool,
+            "tool/reqs/base.txt": "client-lib>=2.6,<2.7\n",
+        },
+    )
+    workspace = load_workspace(root)
+    assert workspace.packages[0].name == "client-lib"
+    assert workspace.get("app").internal_deps == ("client-lib",)
+    assert workspace.get("tool").internal_deps == ("client-lib",)
+    plan = plan_bump(workspace, BumpOptions(part="minor", packages=["client-lib"], today=DAY))
+    assert sorted(plan.rewrites) == [
+        "app requires client_lib==2.7.0 (was client_lib==2.6.0) in requirements.txt",
+        "tool requires client-lib>=2.7,<2.8 (was client-lib>=2.6,<2.7) in tool/reqs/base.txt",
+    ]
+    apply_bump(plan)
+    assert (root / "requirements.txt").read_text() == requirements.replace("2.6.0", "2.7.0")

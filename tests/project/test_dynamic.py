@@ -957,6 +957,25 @@ def test_a_setup_py_version_constant_and_its_package_dir_are_read(tmp_path: Path
     assert (root / "lib/yamlish/__init__.py").read_text() == "__version__ = '7.0.0'\n"
     # bound twice (a computed suffix): not a literal setup.py holds
     write(root, {"setup.py": setup_py.replace("\nif", "VERSION += '.post1'\nif")})
+
+
+def test_a_setup_py_version_constant_is_read_and_bumped_in_its_line(tmp_path: Path) -> None:
+    """``VERSION = "1.39.0"  # PEP-440`` at the top of ``lib/setup.py`` and
+    ``setup(version=VERSION)`` (no root pyproject.toml): read there, and a bump rewrites
+    that line only; a constant bound twice (in branches) is no single line to read."""
+    setup = (
+        'from setuptools import setup\n\nVERSION = "1.39.0"  # PEP-440\n\n'
+        "def check():\n    if tag != VERSION:\n        raise SystemExit(1)\n\n"
+        "setup(name='streamlitish', version=VERSION)\n"
+    )
+    root = repo(tmp_path / "r", {"lib/setup.py": setup}, tags=["1.39.0"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.name, pkg.version) == ("streamlitish", "1.39.0")
+    assert pkg.evidence == "setup.py setup(version=VERSION), VERSION = '1.39.0'"
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part="patch")))
+    assert (root / "lib/setup.py").read_text() == setup.replace('"1.39.0"', '"1.39.1"')
+    twice = setup.replace("\ndef check", 'if X:\n    VERSION = "2.0"\n\ndef check')
+    write(root, {"lib/setup.py": twice.replace("1.39.0", "1.39.1")})
     with pytest.raises(VersionError, match=r"setup\.py computes the version"):
         load_workspace(root)
 
@@ -1117,3 +1136,38 @@ def test_a_helper_s_name_keyword_in_setup_py_is_not_the_project_s(tmp_path: Path
     two = "name='calc')\nelse:\n    setuptools.setup(name='calc', version='1')"
     (root / "setup.py").write_text(setup.replace("**setup_args._setup_args())", two))
     assert name_of(root, {}) == "calc"
+
+
+def test_a_version_module_reading_a_version_file_of_its_project_is_read_at_that_file(
+    tmp_path: Path,
+) -> None:
+    """setuptools ``attr`` names ``core._version.__version__``, a module that opens
+    ``VERSION`` from a directory it computes from ``__file__``: the file of that name in
+    the module's directory or above, up to the project's, is the version, and a bump
+    rewrites it; the repository's own ``VERSION`` above the project is not looked at."""
+    module = (
+        "import os\n\nscript_dir = os.path.dirname(os.path.abspath(__file__))\n"
+        'root_dir = os.path.abspath(os.path.join(script_dir, "..", ".."))\n'
+        'with open(os.path.join(root_dir, "VERSION")) as version_file:\n'
+        "    __version__ = version_file.read().strip()\n"
+    )
+    pyproject = (
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n\n'
+        '[project]\nname = "sdk-core"\ndynamic = ["version"]\n\n'
+        "[tool.setuptools.dynamic]\n"
+        'version = { attr = "sdk.core._version.__version__" }\n'
+    )
+    files = {
+        "VERSION": "3.20.0\n",
+        "sdk-core/pyproject.toml": pyproject,
+        "sdk-core/VERSION": "2.20.0\n",
+        "sdk-core/src/sdk/core/__init__.py": "",
+        "sdk-core/src/sdk/core/_version.py": module,
+    }
+    root = repo(tmp_path / "r", files)
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.name, pkg.version) == ("sdk-core", "2.20.0")
+    assert pkg.primary is not None and pkg.primary.path == root / "sdk-core/VERSION"
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part="minor")))
+    assert (root / "sdk-core/VERSION").read_text() == "2.21.0\n"
+    assert (root / "VERSION").read_text() == "3.20.0\n"

@@ -1,0 +1,115 @@
+"""Requirements on other packages written outside ``[project]``: a setup.cfg's
+``install_requires``/``extras_require`` lines, a setup.py's keywords, and requirements
+files a backend reads as dynamic dependencies (hatch-requirements-txt, setuptools'
+``[tool.setuptools.dynamic]``). Each found one is added to a
+:class:`relnox.project.pyproject.Requirements`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from relnox.errors import RelnoxError
+from relnox.project.pyproject import InternalRequirement, Requirements, setup_cfg
+from relnox.project.sources import read_text
+from relnox.toml import table
+
+
+def requirements_files(reqs: Requirements, directory: Path, doc: Mapping[str, Any]) -> None:
+    """Dynamic dependencies read from requirements files: hatch-requirements-txt's
+    ``files``/``filename`` and ``optional-dependencies``, setuptools' ``[tool.setuptools.
+    dynamic] dependencies = {file = [...]}`` and its optional ones. A line on another
+    package (``gradio_client==2.6.0``) orders the release and a bump rewrites it."""
+    hook = table(doc, "tool", "hatch", "metadata", "hooks", "requirements_txt")
+    dynamic = table(doc, "tool", "setuptools", "dynamic")
+
+    def named(value: Any) -> list[str]:
+        if isinstance(value, Mapping):
+            value = value.get("file")
+        value = [value] if isinstance(value, str) else value
+        return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+    files = [(f, False) for f in named(hook.get("files")) + named(hook.get("filename"))]
+    files += [(f, False) for f in named(dynamic.get("dependencies"))]
+    for extras in (table(hook, "optional-dependencies"), table(dynamic, "optional-dependencies")):
+        files += [(f, True) for value in extras.values() for f in named(value)]
+    for name, optional in dict.fromkeys(files):
+        path = directory / name
+        try:
+            lines = read_text(path).splitlines()
+        except (OSError, UnicodeDecodeError, RelnoxError):
+            continue  # the build says what is missing
+        for index, line in enumerate(lines):
+            text = line.split(" #", 1)[0].strip()
+            if not text or text.startswith(("#", "-")):
+                continue
+            try:
+                req = Requirement(text)
+            except InvalidRequirement:
+                continue
+            target = canonicalize_name(req.name)
+            if target in reqs.names and target != reqs.own:
+                reqs.found.append(
+                    InternalRequirement(
+                        target, text, path, ("lines", index), "pep508", True, optional
+                    )
+                )
+
+
+def setup_cfg_requirements(reqs: Requirements, directory: Path) -> None:
+    """A setup.cfg project's ``[options] install_requires`` and ``[options.extras_require]``
+    (one requirement a line; a ``file:`` list or a line that is no requirement is left to
+    setuptools). ``key``: section, option and the line's index among the value's lines."""
+    cfg = setup_cfg(directory)
+    if not cfg:
+        return
+    own = reqs.own or canonicalize_name(cfg.get("metadata", {}).get("name", ""))
+    sections = [("options", "install_requires", False)]
+    sections += [
+        ("options.extras_require", extra, True) for extra in cfg.get("options.extras_require", {})
+    ]
+    for section, option, optional in sections:
+        value = cfg.get(section, {}).get(option, "")
+        if value.strip().startswith("file:"):
+            continue
+        for index, line in enumerate(value.splitlines()):
+            text = line.split(" #", 1)[0].strip()
+            try:
+                req = Requirement(text)
+            except InvalidRequirement:
+                continue
+            target = canonicalize_name(req.name)
+            if target in reqs.names and target != own:
+                where = directory / "setup.cfg"
+                key = (section, option, index)
+                reqs.found.append(
+                    InternalRequirement(target, text, where, key, "pep508", True, optional)
+                )
+
+
+def setup_py_requirements(reqs: Requirements, directory: Path) -> None:
+    """A setup.py's ``install_requires`` and ``extras_require`` on other packages: they
+    order the release (never rewritten: setup.py is code, its pins are often computed)."""
+    if not (directory / "setup.py").is_file():
+        return
+    from relnox.project.setup_py import setup_py_name, setup_py_requirements
+
+    own = reqs.own or canonicalize_name(setup_py_name(directory) or "")
+    for name, text, optional in setup_py_requirements(directory):
+        target = canonicalize_name(name)
+        if target not in reqs.names or target == own:
+            continue
+        try:
+            usable = text is not None and canonicalize_name(Requirement(text).name) == target
+        except InvalidRequirement:
+            usable = False
+        where = directory / "setup.py"
+        reqs.found.append(
+            InternalRequirement(target, text, where, (), "pep508", True, optional)
+            if usable and text is not None
+            else InternalRequirement(target, "*", where, (), "poetry", True, optional)
+        )
