@@ -20,6 +20,7 @@ from relnox.project.sources import (
     regex_location,
     toml_location,
 )
+from relnox.project.version_tuple import location as joined_location
 
 _IMPORTED = re.compile(
     r"^from\s+\.(?P<module>\w+)\s+import\s+(?:__version__|version\s+as\s+__version__)\b", re.M
@@ -33,7 +34,7 @@ def followed(module: Path) -> VersionLocation | None:
     """The literal ``__version__`` of ``module``, or of ``.sibling`` it takes it from
     (``from ._version import __version__``; ``from . import _version`` then
     ``__version__ = _version.__version__``): where importing the module finds it."""
-    loc = python_location(module)
+    loc = python_location(module) or joined_location(module)
     if loc is not None:
         return loc
     text = read_text(module)
@@ -44,7 +45,8 @@ def followed(module: Path) -> VersionLocation | None:
             rf"^from\s+\.\s+import\s+.*\b{imported.group('module')}\b", text, re.M
         ):
             return None
-    return python_location(module.parent / f"{imported.group('module')}.py")
+    sibling = module.parent / f"{imported.group('module')}.py"
+    return python_location(sibling) or joined_location(sibling)
 
 
 def setup_py_literal(directory: Path) -> Found | None:
@@ -324,7 +326,7 @@ def script_reads(
         except (OSError, ValueError):
             continue
         if resolved not in holding and resolved != script.resolve():
-            loc = python_location(path, top_level=True)
+            loc = python_location(path, top_level=True) or joined_location(path)
             if loc is not None:
                 holding[resolved] = loc
     if not holding:

@@ -890,3 +890,42 @@ def test_meson_version_computed_by_versioneer_is_versioned_by_tags(tmp_path: Pat
     write(root, {"pyproject.toml": project("pandish", None, backend="meson")})
     with pytest.raises(VersionError, match=r"project\(\) computes its version"):
         load_workspace(root)
+
+
+@pytest.mark.parametrize(
+    ("module", "bumped"),
+    [
+        (
+            "VERSION = (0, 3, 1)\n__version__ = '.'.join(map(str, VERSION))\n",
+            "VERSION = (0, 4, 0)\n__version__ = '.'.join(map(str, VERSION))\n",
+        ),
+        (
+            'version_info = 0, 3, 1, "dev0"\n\n'
+            '__version__ = ".".join(str(v) for v in version_info)\n',
+            'version_info = 0, 3, 1\n\n__version__ = ".".join(str(v) for v in version_info)\n',
+        ),
+    ],
+)
+def test_a_version_tuple_joined_into_version_is_read_and_bumped_in_the_tuple(
+    tmp_path: Path, module: str, bumped: str
+) -> None:
+    """setuptools imports the module for ``attr``: ``__version__`` is the tuple joined with
+    dots, and a bump writes the tuple (a dev part as its last, string, element)."""
+    extra = '[tool.setuptools.dynamic]\nversion = {attr = "tup.__version__"}\n'
+    files = {
+        "pyproject.toml": project("tup", None, backend="setuptools", extra=extra),
+        "tup/__init__.py": module,
+    }
+    root = repo(tmp_path / "r", files, tags=["v0.3.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    old = "0.3.1.dev0" if "dev0" in module else "0.3.1"
+    assert (pkg.version, pkg.version_source) == (old, "setuptools-attr")
+    assert pkg.primary is not None and pkg.primary.path == root / "tup/__init__.py"
+    part = "patch" if "dev0" in module else "minor"
+    apply_bump(plan_bump(ws, BumpOptions(part=part)))
+    assert (root / "tup/__init__.py").read_text() == bumped
+    again = load_workspace(root).packages[0]
+    assert again.version == ("0.3.1" if "dev0" in module else "0.4.0")
+    with pytest.raises(VersionError, match=r"tuple cannot spell 1!1\.0"):
+        plan_bump(load_workspace(root), BumpOptions(to="1!1.0", allow_dirty=True))
