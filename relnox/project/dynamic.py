@@ -270,11 +270,20 @@ def versioneer_prefix(directory: Path, doc: Mapping[str, Any]) -> str | None:
     return str(prefix).strip().strip("'\"") if isinstance(prefix, str) else ""
 
 
-def unreadable(directory: Path) -> VersionError:
-    """The error for a version relnox cannot read, naming the one line that fixes it."""
+def unreadable(directory: Path, roots: Sequence[Path] = ()) -> VersionError:
+    """The error for a version relnox cannot read, naming the one line that fixes it (and
+    the file setup.py takes it from, when there is one)."""
+    from relnox.project.setup_py import setup_py_computed
+
     setup_py = directory / "setup.py"
     where = setup_py if setup_py.is_file() else directory / "pyproject.toml"
     what = "setup.py computes the version" if setup_py.is_file() else "the version is dynamic"
+    computed = setup_py_computed(directory, roots)
+    if computed is not None:
+        what = (
+            f"setup.py takes the version from {computed.relative_to(directory).as_posix()}, "
+            'which computes it (no literal __version__ = "...")'
+        )
     return VersionError(
         f"{where}: {what} and relnox cannot read it without running the build; "
         'add [tool.relnox] version-files = ["<file holding the version>"] to '

@@ -220,7 +220,7 @@ def load_package(
         if found is None:
             listed = version_files(settings, directory, config.source if is_root else pyproject)
             if not listed:
-                raise unreadable(directory)
+                raise unreadable(directory, source_roots(directory, shipped))
             found = ("version-files", listed, "[tool.relnox] version-files (first entry)")
         source, locations, evidence = found[0], list(found[1]), found[2]
     else:

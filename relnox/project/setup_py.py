@@ -342,6 +342,21 @@ def script_reads(
     return source, [loc], f"{what} reads __version__ of {names[0]}"
 
 
+def setup_py_computed(directory: Path, roots: Sequence[Path]) -> Path | None:
+    """The one Python file of the project setup.py imports or spells the path of, when none
+    holds a literal version (coverage's ``exec`` of ``coverage/version.py``, which makes
+    ``__version__`` from a ``version_info`` tuple): the file an error names."""
+    tree = _tree(directory / "setup.py") if (directory / "setup.py").is_file() else None
+    if tree is None:
+        return None
+    found = []
+    for path in _named_files(tree, directory, [directory, *roots]):
+        path = Path(os.path.normpath(path))
+        if path.suffix == ".py" and path.is_file() and path.parent != directory:
+            found.append(path)
+    return found[0] if len(set(found)) == 1 else None
+
+
 def setup_py_keywords(directory: Path) -> frozenset[str] | None:
     """The keywords setup.py passes to ``setup()``; ``None`` when they cannot all be seen
     (no ``setup()`` call, a ``**kwargs`` of them, a file that does not parse)."""

@@ -133,6 +133,35 @@ def test_setup_py_computing_its_version_names_the_line_that_fixes_it(tmp_path: P
     assert (pkg.name, pkg.version) == ("calc", "0.9.0")
 
 
+def test_setup_py_exec_of_a_file_computing_the_version_names_that_file(tmp_path: Path) -> None:
+    """coverage's shape: setup.py execs ``cov/version.py``, which makes ``__version__``
+    from a ``version_info`` tuple by a function: the error names that file."""
+    version_py = (
+        'version_info = (7, 11, 4, "alpha", 0)\n\n\ndef _make(*parts):\n'
+        '    return ".".join(map(str, parts[:3]))\n\n\n__version__ = _make(*version_info)\n'
+    )
+    setup_py = (
+        "import os\nfrom setuptools import setup\n\n"
+        'ver_py = os.path.join(os.path.split(__file__)[0], "cov/version.py")\n'
+        "with open(ver_py) as f:\n    exec(f.read())\n\n"
+        'setup(name="cov", version=__version__, packages=["cov"])\n'
+    )
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+        'build-backend = "setuptools.build_meta"\n',
+        "setup.py": setup_py,
+        "cov/__init__.py": "",
+        "cov/version.py": version_py,
+    }
+    root = repo(tmp_path / "r", files)
+    (problem,) = discover(root).problems
+    assert (
+        "setup.py takes the version from cov/version.py, which computes it (no literal "
+        '__version__ = "...") and relnox cannot read it without running the build; add '
+        "[tool.relnox] version-files"
+    ) in problem
+
+
 def test_version_files_are_read_before_giving_up(tmp_path: Path) -> None:
     extra = '[tool.relnox]\nversion-files = ["VERSION.txt"]\n'
     files = {
