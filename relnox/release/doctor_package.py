@@ -244,6 +244,11 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
     wanted = version or pkg.version
     if read_section(path, wanted, pkg.name):
         return [Check(name, OK, f"{rel(path, ws.root)} has a section for {wanted}")]
+    release = _release_of(wanted)  # 7.0.0.dev0 is work toward 7.0.0: its section
+    if release != wanted:
+        if read_section(path, release, pkg.name):
+            return [Check(name, OK, f"{rel(path, ws.root)} has a section for {release}")]
+        wanted = release
     unreleased = read_section(path, UNRELEASED)
     if unreleased is not None and unreleased.has_entries:
         return [
@@ -261,6 +266,19 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
             f"add {heading_like(path, wanted)}{opt_in}",
         )
     ]
+
+
+def _release_of(version: str) -> str:
+    """The release a development version leads to (``7.0.0.dev0``, ``2.4.0+dev``: 7.0.0,
+    2.4.0; ``3.7rc0.dev0``: 3.7rc0); any other version itself."""
+    from relnox.versioning import maybe_version
+
+    parsed = maybe_version(version)
+    dev_label = parsed is not None and (parsed.local or "").split(".")[0].startswith("dev")
+    if parsed is None or (parsed.dev is None and not dev_label) or parsed.post is not None:
+        return version
+    pre = "".join(str(p) for p in parsed.pre) if parsed.pre else ""
+    return ".".join(str(n) for n in parsed.release) + pre
 
 
 def pin_checks(ws: Workspace, pkg: Package) -> list[Check]:

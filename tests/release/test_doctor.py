@@ -535,3 +535,31 @@ def test_metadata_split_between_setup_cfg_and_setup_py_is_read_from_both(tmp_pat
     )
     row = {r.check: r for r in doctor(root).checks}["metadata legacy"]
     assert row.status == WARN and "setup.py declares the metadata in code" in row.detail
+
+
+@pytest.mark.parametrize(
+    ("version", "heading", "status"),
+    [
+        ("7.0.0.dev0", "## 7.0.0 (unreleased)", OK),
+        ("2.4.0+dev", "## [2.4.0]", OK),
+        ("3.7rc0.dev0", "## 3.7rc0", OK),
+        ("7.0.0.dev0", "## 6.0.3", WARN),
+    ],
+)
+def test_a_development_version_is_covered_by_its_release_s_section(
+    tmp_path: Path, version: str, heading: str, status: str
+) -> None:
+    """main at 7.0.0.dev0 (pyyaml, pillow, networkx) works toward 7.0.0: a section for the
+    release is the one it needs, and the one the warning asks for."""
+    files = {
+        "pyproject.toml": f'[project]\nname = "devpkg"\nversion = "{version}"\n'
+        'description = "d"\n\n[build-system]\nrequires = ["hatchling"]\n'
+        'build-backend = "hatchling.build"\n',
+        "devpkg/__init__.py": "",
+        "CHANGELOG.md": f"# Changelog\n\n{heading}\n\n- work\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["v6.0.3"])
+    [row] = [c for c in doctor(root).checks if c.check == "changelog devpkg"]
+    assert row.status == status, row
+    if status == WARN:
+        assert row.detail.startswith("CHANGELOG.md has no section for 7.0.0 and no Unreleased")
