@@ -242,11 +242,14 @@ def dynamic_version(
     if found is not None:
         return found
     if backend.startswith("flit_core"):
-        for module_name in modules:
-            module = find_module(roots, module_name)
-            loc = followed(module) if module else None
+        found_modules = [(n, m) for n in modules if (m := find_module(roots, n)) is not None]
+        for module_name, module in found_modules:
+            loc = followed(module)
             if loc is not None:
                 return "flit", [loc], f"flit: __version__ of {module_name}"
+        if len(found_modules) == 1 and "version" in table(doc, "project").get("dynamic", ()):
+            # flit imports it for a __version__ it computes (pyparsing's version_info)
+            literal_location(found_modules[0][1], "dynamic version (flit's __version__)", pyproject)
     return (
         setup_py_incremental(directory, roots, modules)
         or setup_py_literal(directory)

@@ -958,3 +958,22 @@ def test_a_version_tuple_joined_into_version_is_read_and_bumped_in_the_tuple(
     assert again.version == ("0.3.1" if "dev0" in module else "0.4.0")
     with pytest.raises(VersionError, match=r"tuple cannot spell 1!1\.0"):
         plan_bump(load_workspace(root), BumpOptions(to="1!1.0", allow_dirty=True))
+
+
+def test_flit_s_computed_version_names_the_module_it_reads(tmp_path: Path) -> None:
+    """flit imports the module for a ``__version__`` it computes (pyparsing's
+    ``version_info(3, 3, 3, "final", 1).__version__``): the error names that module."""
+    pyproject = (
+        '[build-system]\nrequires = ["flit_core >=3.12,<4"]\nbuild-backend = "flit_core.buildapi"'
+        '\n\n[project]\nname = "parsish"\ndynamic = ["version", "description"]\n'
+    )
+    module = (
+        '"""Parsish."""\n\n__version_info__ = (3, 3, 3, "final", 1)\n'
+        '__version__ = "%d.%d.%d" % __version_info__[:3]\n'
+    )
+    root = repo(tmp_path / "r", {"pyproject.toml": pyproject, "parsish/__init__.py": module})
+    (problem,) = discover(root).problems
+    assert problem.startswith(
+        f'{root / "parsish/__init__.py"}: no literal __version__ = "..." line, which '
+        f"{root / 'pyproject.toml'} dynamic version (flit's __version__) points at"
+    ), problem
