@@ -368,7 +368,8 @@ def setup_py_keywords(directory: Path) -> frozenset[str] | None:
 def setup_py_layout(directory: Path) -> dict[str, Any]:
     """What setup.py's ``setup()`` says of the packages it ships, as the
     ``[tool.setuptools]`` table would say it: ``packages=["yaml", "_yaml"]`` (a list of
-    literals), ``package_dir={"": "lib"}``, ``find_packages("src")`` (its ``where``);
+    literals), ``py_modules=["isympy"]``, ``package_dir={"": "lib"}``,
+    ``find_packages("src")`` (its ``where``);
     empty when it says none of these literally."""
     tree = _tree(directory / "setup.py") if (directory / "setup.py").is_file() else None
     keywords = _setup_keywords(tree, every=False) if tree is not None else None
@@ -395,6 +396,11 @@ def setup_py_layout(directory: Path) -> dict[str, Any]:
                     if isinstance(e, ast.Constant) and isinstance(e.value, str)
                 ]
             found["packages"] = {"find": find}
+    modules = keywords.get("py_modules")
+    if isinstance(modules, ast.List | ast.Tuple) and modules.elts:
+        names = [e.value for e in modules.elts if isinstance(e, ast.Constant)]
+        if len(names) == len(modules.elts) and all(isinstance(n, str) for n in names):
+            found["py-modules"] = names
     package_dir = keywords.get("package_dir")
     if isinstance(package_dir, ast.Dict):
         for key, value in zip(package_dir.keys, package_dir.values, strict=True):

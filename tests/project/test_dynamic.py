@@ -977,3 +977,25 @@ def test_flit_s_computed_version_names_the_module_it_reads(tmp_path: Path) -> No
         f'{root / "parsish/__init__.py"}: no literal __version__ = "..." line, which '
         f"{root / 'pyproject.toml'} dynamic version (flit's __version__) points at"
     ), problem
+
+
+@pytest.mark.parametrize("where", ["setup.py", "pyproject.toml"])
+def test_py_modules_ship_beside_the_packages(tmp_path: Path, where: str) -> None:
+    """sympy's ``py_modules=['isympy']`` beside its ``sympy`` package (found by its name):
+    both are shipped (``[tool.setuptools] py-modules`` alike)."""
+    setup_py = "from setuptools import setup\n\nsetup(name='symbolic', version='1.15.0.dev'"
+    setup_py += ", py_modules=['isymbolic'])\n" if where == "setup.py" else ")\n"
+    pyproject = (
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+    )
+    if where == "pyproject.toml":
+        pyproject += '\n[tool.setuptools]\npy-modules = ["isymbolic"]\n'
+    files = {
+        "pyproject.toml": pyproject,
+        "setup.py": setup_py,
+        "symbolic/__init__.py": "",
+        "isymbolic.py": "import symbolic\n",
+    }
+    root = repo(tmp_path / "r", files)
+    (pkg,) = load_workspace(root).packages
+    assert pkg.import_packages == ("symbolic", "isymbolic")
