@@ -34,9 +34,11 @@ def followed(module: Path) -> VersionLocation | None:
     """The literal ``__version__`` of ``module``, or of ``.sibling`` it takes it from
     (``from ._version import __version__``; ``from . import _version`` then
     ``__version__ = _version.__version__``): where importing the module finds it."""
-    loc = python_location(module) or joined_location(module)
-    if loc is not None:
-        return loc
+    return python_location(module) or joined_location(module) or _from_sibling(module)
+
+
+def _from_sibling(module: Path) -> VersionLocation | None:
+    """The ``__version__`` ``module`` imports from a sibling module (see :func:`followed`)."""
     text = read_text(module)
     imported = _IMPORTED.search(text)
     if imported is None:
@@ -317,18 +319,13 @@ def script_reads(
     tree = _tree(script)
     if tree is None:
         return None
-    holding: dict[Path, VersionLocation] = {}
-    for path in _named_files(tree, script.parent, [directory, *roots]):
-        path = Path(os.path.normpath(path))
-        try:
-            resolved = path.resolve()
-            resolved.relative_to(directory.resolve())
-        except (OSError, ValueError):
-            continue
-        if resolved not in holding and resolved != script.resolve():
-            loc = python_location(path, top_level=True) or joined_location(path)
-            if loc is not None:
-                holding[resolved] = loc
+    holding = _holding(script, tree, directory, roots)
+    for helper in [] if holding else _local_helpers(tree, script):
+        # setup.py's own helper module reads it (from _bootstrap import get_version:
+        # psutil; import versioninfo: lxml; gevent's _setuputils.read_version)
+        helper_tree = _tree(helper)
+        if helper_tree is not None:
+            holding.update(_holding(helper, helper_tree, directory, roots))
     if not holding:
         return None
     names = [loc.path.relative_to(directory).as_posix() for loc in holding.values()]
@@ -340,6 +337,43 @@ def script_reads(
         )
     (loc,) = holding.values()
     return source, [loc], f"{what} reads __version__ of {names[0]}"
+
+
+def _holding(
+    script: Path, tree: ast.Module, directory: Path, roots: Sequence[Path]
+) -> dict[Path, VersionLocation]:
+    """The files of the project ``script`` names (see :func:`script_reads`) that hold a
+    version, by resolved path: a literal, a joined tuple, or one taken from a sibling
+    (``from .Shadow import __version__`` of the ``__init__.py`` it imports: Cython's)."""
+    holding: dict[Path, VersionLocation] = {}
+    for path in _named_files(tree, script.parent, [directory, *roots]):
+        path = Path(os.path.normpath(path))
+        try:
+            resolved = path.resolve()
+            resolved.relative_to(directory.resolve())
+        except (OSError, ValueError):
+            continue
+        if resolved not in holding and resolved != script.resolve() and path.is_file():
+            loc = (
+                python_location(path, top_level=True)
+                or joined_location(path)
+                or _from_sibling(path)
+            )
+            if loc is not None:
+                holding[loc.path.resolve()] = loc
+    return holding
+
+
+def _local_helpers(tree: ast.Module, script: Path) -> list[Path]:
+    """The modules beside ``script`` it imports (``from _bootstrap import get_version``)."""
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.append(node.module)
+    found = [script.parent / f"{name}.py" for name in names if "." not in name]
+    return [path for path in dict.fromkeys(found) if path.is_file() and path != script]
 
 
 def setup_py_computed(directory: Path, roots: Sequence[Path]) -> Path | None:

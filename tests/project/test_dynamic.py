@@ -999,3 +999,59 @@ def test_py_modules_ship_beside_the_packages(tmp_path: Path, where: str) -> None
     root = repo(tmp_path / "r", files)
     (pkg,) = load_workspace(root).packages
     assert pkg.import_packages == ("symbolic", "isymbolic")
+
+
+HELPERS = {
+    "bootstrap": (
+        "from _bootstrap import get_version\n",
+        {
+            "_bootstrap.py": "import ast\nfrom pathlib import Path\n\n"
+            "ROOT_DIR = Path(__file__).parent\n\n\ndef get_version():\n"
+            '    path = ROOT_DIR / "helped" / "__init__.py"\n'
+            "    return ast.literal_eval(open(path).read().split('=')[1])\n"
+        },
+        "helped/__init__.py",
+    ),
+    "versioninfo": (
+        "import versioninfo\nget_version = versioninfo.version\n",
+        {
+            "versioninfo.py": "import os\nimport re\n\n\ndef version():\n"
+            "    with open(os.path.join(os.path.dirname(__file__), 'src', 'helped', "
+            "'__init__.py')) as f:\n"
+            "        return re.search(r'__version__ = \"(.*)\"', f.read()).group(1)\n"
+        },
+        "src/helped/__init__.py",
+    ),
+    "sibling": (
+        "from helped import __version__\nget_version = lambda: __version__\n",
+        {"helped/_shadow.py": INIT.format("2.5.0a3")},
+        "helped/_shadow.py",
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", HELPERS)
+def test_a_setup_py_helper_module_reading_the_version_is_followed(
+    tmp_path: Path, shape: str
+) -> None:
+    """setup.py imports a helper beside it that reads the package's ``__version__``
+    (psutil's ``_bootstrap.get_version``, lxml's ``versioninfo``), or imports the package
+    whose ``__init__`` takes it from a sibling (Cython's ``from .Shadow import``)."""
+    imports, helper, holder = HELPERS[shape]
+    setup_py = (
+        f"from setuptools import setup\n{imports}\n"
+        "setup(name='helped', version=get_version(), packages=['helped'])\n"
+    )
+    init = "from ._shadow import __version__\n" if shape == "sibling" else INIT.format("2.5.0a3")
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+        'build-backend = "setuptools.build_meta"\n',
+        "setup.py": setup_py,
+        **helper,
+        holder: INIT.format("2.5.0a3"),
+        str(Path(holder).parent / "__init__.py"): init,
+    }
+    root = repo(tmp_path / "r", files, tags=["2.4.0"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) == ("2.5.0a3", "setup.py")
+    assert pkg.primary is not None and pkg.primary.path == root / holder
