@@ -407,14 +407,13 @@ def setup_py_layout(directory: Path) -> dict[str, Any]:
     empty when it says none of these literally."""
     tree = _tree(directory / "setup.py") if (directory / "setup.py").is_file() else None
     keywords = _setup_keywords(tree, every=False) if tree is not None else None
-    if not keywords:
+    if tree is None or not keywords:
         return {}
     found: dict[str, Any] = {}
     packages = keywords.get("packages")
-    if isinstance(packages, ast.List | ast.Tuple) and packages.elts:
-        names = [e.value for e in packages.elts if isinstance(e, ast.Constant)]
-        if len(names) == len(packages.elts) and all(isinstance(n, str) for n in names):
-            found["packages"] = names
+    names = _strings(tree, packages)
+    if names:
+        found["packages"] = names
     elif isinstance(packages, ast.Call) and _called(packages) in _FINDERS:
         where = packages.args[0] if packages.args else None
         where = next((k.value for k in packages.keywords if k.arg == "where"), where)
@@ -430,11 +429,9 @@ def setup_py_layout(directory: Path) -> dict[str, Any]:
                     if isinstance(e, ast.Constant) and isinstance(e.value, str)
                 ]
             found["packages"] = {"find": find}
-    modules = keywords.get("py_modules")
-    if isinstance(modules, ast.List | ast.Tuple) and modules.elts:
-        names = [e.value for e in modules.elts if isinstance(e, ast.Constant)]
-        if len(names) == len(modules.elts) and all(isinstance(n, str) for n in names):
-            found["py-modules"] = names
+    modules = _strings(tree, keywords.get("py_modules"))
+    if modules:
+        found["py-modules"] = modules
     package_dir = keywords.get("package_dir")
     if isinstance(package_dir, ast.Dict):
         for key, value in zip(package_dir.keys, package_dir.values, strict=True):
@@ -449,3 +446,37 @@ def setup_py_layout(directory: Path) -> dict[str, Any]:
 
 
 _FINDERS = ("find_packages", "find_namespace_packages")
+
+
+def _strings(tree: ast.Module, node: ast.expr | None) -> list[str] | None:
+    """A list or tuple of string literals, or a name bound once at the top of setup.py to
+    one and never changed (``packages = ['Cython', ..., 'pyximport']`` then
+    ``packages=packages``); ``None`` otherwise."""
+    if isinstance(node, ast.Name):
+        name = node.id
+        bound = [
+            n.value
+            for n in tree.body
+            if isinstance(n, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)
+        ]
+        mutated = any(
+            isinstance(n, ast.Attribute)
+            and isinstance(n.value, ast.Name)
+            and n.value.id == name
+            and n.attr in ("append", "extend", "insert", "remove")
+            for n in ast.walk(tree)
+        )
+        stores = sum(
+            isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)
+            for n in ast.walk(tree)
+        )
+        if len(bound) != 1 or stores != 1 or mutated:
+            return None
+        node = bound[0]
+    if not isinstance(node, ast.List | ast.Tuple) or not node.elts:
+        return None
+    names = [e.value for e in node.elts if isinstance(e, ast.Constant)]
+    if len(names) != len(node.elts) or not all(isinstance(n, str) for n in names):
+        return None
+    return [str(n) for n in names]

@@ -11,6 +11,7 @@ from relnox.bump import BumpOptions
 from relnox.bump.plan import apply_bump, plan_bump
 from relnox.errors import ConfigError, VersionError
 from relnox.project.discovery import discover, load_workspace
+from relnox.project.setup_py import setup_py_layout
 from tests.conftest import run_relnox
 from tests.shapes import commit, project, repo, write
 
@@ -1055,3 +1056,28 @@ def test_a_setup_py_helper_module_reading_the_version_is_followed(
     (pkg,) = load_workspace(root).packages
     assert (pkg.version, pkg.version_source) == ("2.5.0a3", "setup.py")
     assert pkg.primary is not None and pkg.primary.path == root / holder
+
+
+def test_setup_py_packages_bound_to_a_name_are_read(tmp_path: Path) -> None:
+    """``packages = ['Compiled', 'Compiled.Build', 'pyxhook']`` at the top of setup.py,
+    passed as ``packages=packages`` (Cython's shape): every top-level one ships; a list
+    changed later (``packages.append(...)``) is not read."""
+    setup_py = (
+        "from setuptools import setup\n\npackages = [\n    'Compiled',\n"
+        "    'Compiled.Build',\n    'pyxhook',\n]\n\n"
+        "setup(name='compiled', version='3.3.0', packages=packages)\n"
+    )
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+        'build-backend = "setuptools.build_meta"\n',
+        "setup.py": setup_py,
+        "Compiled/__init__.py": "",
+        "Compiled/Build/__init__.py": "",
+        "pyxhook/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files)
+    (pkg,) = load_workspace(root).packages
+    assert pkg.import_packages == ("Compiled", "pyxhook")
+    assert setup_py_layout(root) == {"packages": ["Compiled", "Compiled.Build", "pyxhook"]}
+    write(root, {"setup.py": setup_py.replace("\nsetup(", "\npackages.append('extra')\nsetup(")})
+    assert setup_py_layout(root) == {}
