@@ -21,7 +21,7 @@ from relnox.toml import tomllib
 from relnox.tools import git
 from relnox.versioning import same_version
 
-Kind = Literal["toml", "python", "text", "pattern", "incremental", "tuple"]
+Kind = Literal["toml", "python", "text", "pattern", "incremental", "tuple", "info"]
 
 PY_VERSION_RE = re.compile(
     r"""^(?P<lhs>[ \t]*(?:__version__|VERSION|version)[ \t]*"""
@@ -72,10 +72,11 @@ class VersionLocation:
             from relnox.project.incremental import respell
 
             return respell(self.path, text, self.value, new)
-        if self.kind == "tuple":
+        if self.kind in ("tuple", "info"):
             from relnox.project import version_tuple
 
-            return version_tuple.respell(self.path, text, self.value, new)
+            respell = version_tuple.respell if self.kind == "tuple" else version_tuple.respell_info
+            return respell(self.path, text, self.value, new)
         if self.kind == "text":
             stripped = text.strip()
             if stripped != self.value:
@@ -291,10 +292,10 @@ def value_in(loc: VersionLocation, text: str) -> str | None:
             from relnox.project.incremental import public
 
             return public(text)
-        if loc.kind == "tuple":
-            from relnox.project.version_tuple import joined
+        if loc.kind in ("tuple", "info"):
+            from relnox.project.version_tuple import info_value, joined
 
-            return joined(text)
+            return joined(text) if loc.kind == "tuple" else info_value(text)
         regex = re.compile(loc.pattern) if loc.pattern else PY_VERSION_RE
         match = regex.search(text)
         return match.group("version") if match else None

@@ -1081,3 +1081,120 @@ def test_setup_py_packages_bound_to_a_name_are_read(tmp_path: Path) -> None:
     assert setup_py_layout(root) == {"packages": ["Compiled", "Compiled.Build", "pyxhook"]}
     write(root, {"setup.py": setup_py.replace("\nsetup(", "\npackages.append('extra')\nsetup(")})
     assert setup_py_layout(root) == {}
+
+
+MARKDOWNISH = (
+    "__version_info__ = (3, 10, 3, 'final', 0)\n\n\ndef _get_version(version_info):\n"
+    "    parts = 2 if version_info[2] == 0 else 3\n"
+    "    v = '.'.join(map(str, version_info[:parts]))\n"
+    "    if version_info[3] == 'dev':\n        v += '.dev' + str(version_info[4])\n"
+    "    elif version_info[3] != 'final':\n"
+    "        mapping = {'alpha': 'a', 'beta': 'b', 'rc': 'rc'}\n"
+    "        v += mapping[version_info[3]] + str(version_info[4])\n    return v\n\n\n"
+    "__version__ = _get_version(__version_info__)\n"
+)
+PARSINGISH = (
+    "from typing import NamedTuple\n\n\nclass version_info(NamedTuple):\n    major: int\n"
+    "    minor: int\n    micro: int\n    releaselevel: str\n    serial: int\n\n"
+    "    @property\n    def __version__(self):\n"
+    "        pre = ('r' if self.releaselevel[0] == 'c' else '') + self.releaselevel[0]\n"
+    "        return f'{self.major}.{self.minor}.{self.micro}' + (\n"
+    "            f'{pre}{self.serial}', '')[self.releaselevel == 'final']\n\n\n"
+    '__version_info__ = version_info(3, 3, 3, "final", 1)\n'
+    "__version__ = __version_info__.__version__\n"
+)
+
+
+@pytest.mark.parametrize("shape", ["markdown", "pyparsing"])
+def test_a_version_info_tuple_is_read_and_bumped_in_the_tuple(tmp_path: Path, shape: str) -> None:
+    """``(major, minor, micro, level, serial)`` that ``__version__`` is computed from alone
+    (Markdown's ``_get_version(__version_info__)``, pyparsing's
+    ``version_info(...).__version__``): a final level is the release, and a bump writes
+    the tuple, a release candidate with the word the file uses for it."""
+    if shape == "markdown":
+        extra = '[tool.setuptools.dynamic]\nversion = {attr = "mdish.__meta__.__version__"}\n'
+        pyproject, module, text = (
+            project("mdish", None, backend="setuptools", extra=extra),
+            "mdish/__meta__.py",
+            MARKDOWNISH,
+        )
+        old, new = "3.10.3", "(4, 0, 0, 'rc', 1)"
+    else:
+        pyproject = (
+            '[build-system]\nrequires = ["flit_core >=3.12,<4"]\nbuild-backend = '
+            '"flit_core.buildapi"\n\n[project]\nname = "parsish"\ndynamic = ["version"]\n'
+        )
+        module, text, old = "parsish/__init__.py", PARSINGISH, "3.3.3"
+        new = 'version_info(4, 0, 0, "candidate", 1)'
+    files = {"pyproject.toml": pyproject, module: text}
+    if shape == "markdown":
+        files["mdish/__init__.py"] = ""
+    root = repo(tmp_path / "r", files, tags=["3.3.2"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.version == old and pkg.primary is not None and pkg.primary.path == root / module
+    apply_bump(plan_bump(ws, BumpOptions(to="4.0rc1")))
+    assert f"__version_info__ = {new}\n" in (root / module).read_text()
+    assert load_workspace(root).packages[0].version == "4.0.0rc1"
+
+
+@pytest.mark.parametrize(
+    ("version_py", "why"),
+    [
+        # coverage: another value takes part (its _dev)
+        (
+            "version_info = (7, 11, 4, 'final', 0)\n_dev = 1\n\n\ndef _make(*a):\n    return ''\n\n\n"
+            "__version__ = _make(*version_info, _dev)\n",
+            "coverage",
+        ),
+        # Django: alpha 0 is 6.1.dev<timestamp> there, 6.1.0a0 elsewhere
+        (
+            "from pkgutil import get_version\n\nVERSION = (6, 1, 0, 'alpha', 0)\n\n"
+            "__version__ = get_version(VERSION)\n",
+            "django",
+        ),
+    ],
+)
+def test_a_version_info_tuple_read_two_ways_is_not_read(
+    tmp_path: Path, version_py: str, why: str
+) -> None:
+    extra = '[tool.setuptools.dynamic]\nversion = {attr = "infoish.__version__"}\n'
+    files = {
+        "pyproject.toml": project("infoish", None, backend="setuptools", extra=extra),
+        "infoish/__init__.py": version_py,
+    }
+    root = repo(tmp_path / "r", files)
+    (problem,) = discover(root).problems
+    assert 'no literal __version__ = "..." line' in problem, (why, problem)
+
+
+def test_a_tag_spelling_change_is_proven_by_a_version_info_tuple(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyparsing went from ``pyparsing_3.1.2`` to bare ``3.2.0``: its version file,
+    spelled as a version-info tuple, says 3.3.2 at tag 3.3.2, so the bare spelling is its
+    current convention (was: kept the old one, 'nothing says they are pyparsing's')."""
+    pyproject = (
+        '[build-system]\nrequires = ["flit_core >=3.12,<4"]\nbuild-backend = '
+        '"flit_core.buildapi"\n\n[project]\nname = "parsish"\ndynamic = ["version"]\n'
+    )
+
+    def at(version: str) -> dict[str, str]:
+        parts = ", ".join(version.split("."))
+        return {"parsish/__init__.py": PARSINGISH.replace("3, 3, 3", parts)}
+
+    def on(day: int) -> None:  # tags' creation dates order the spellings
+        monkeypatch.setenv("GIT_COMMITTER_DATE", f"2025-01-0{day}T00:00:00+00:00")
+
+    on(1)
+    root = repo(tmp_path / "r", {"pyproject.toml": pyproject, **at("3.1.2")}, ["parsish_3.1.2"])
+    on(2)
+    commit(root, at("3.2.0"), "3.2.0")
+    on(3)
+    commit(root, at("3.3.2"), "3.3.2")
+    on(4)
+    commit(root, at("3.3.3"))
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version, ws.tag_for(pkg)) == ("3.3.3", "3.3.3")
+    assert pkg.tags is not None and str(pkg.tags.last) == "3.3.2"
