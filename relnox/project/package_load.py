@@ -32,7 +32,8 @@ from relnox.project.pyproject import (
     setup_cfg,
     version_files,
 )
-from relnox.project.setup_py import setup_py_layout, setup_py_name
+from relnox.project.setup_py import setup_py_name
+from relnox.project.setup_py_layout import setup_py_layout
 from relnox.project.sources import VersionLocation, python_location, read_text, toml_location
 from relnox.project.tag_facts import describe_match
 from relnox.project.validate import (
