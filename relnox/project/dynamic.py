@@ -242,11 +242,14 @@ def dynamic_version(
     if found is not None:
         return found
     if backend.startswith("flit_core"):
-        for module_name in modules:
-            module = find_module(roots, module_name)
-            loc = followed(module) if module else None
+        found_modules = [(n, m) for n in modules if (m := find_module(roots, n)) is not None]
+        for module_name, module in found_modules:
+            loc = followed(module)
             if loc is not None:
                 return "flit", [loc], f"flit: __version__ of {module_name}"
+        if len(found_modules) == 1 and "version" in table(doc, "project").get("dynamic", ()):
+            # flit imports it for a __version__ it computes (pyparsing's version_info)
+            literal_location(found_modules[0][1], "dynamic version (flit's __version__)", pyproject)
     return (
         setup_py_incremental(directory, roots, modules)
         or setup_py_literal(directory)
@@ -270,11 +273,20 @@ def versioneer_prefix(directory: Path, doc: Mapping[str, Any]) -> str | None:
     return str(prefix).strip().strip("'\"") if isinstance(prefix, str) else ""
 
 
-def unreadable(directory: Path) -> VersionError:
-    """The error for a version relnox cannot read, naming the one line that fixes it."""
+def unreadable(directory: Path, roots: Sequence[Path] = ()) -> VersionError:
+    """The error for a version relnox cannot read, naming the one line that fixes it (and
+    the file setup.py takes it from, when there is one)."""
+    from relnox.project.setup_py import setup_py_computed
+
     setup_py = directory / "setup.py"
     where = setup_py if setup_py.is_file() else directory / "pyproject.toml"
     what = "setup.py computes the version" if setup_py.is_file() else "the version is dynamic"
+    computed = setup_py_computed(directory, roots)
+    if computed is not None:
+        what = (
+            f"setup.py takes the version from {computed.relative_to(directory).as_posix()}, "
+            'which computes it (no literal __version__ = "...")'
+        )
     return VersionError(
         f"{where}: {what} and relnox cannot read it without running the build; "
         'add [tool.relnox] version-files = ["<file holding the version>"] to '

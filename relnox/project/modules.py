@@ -200,6 +200,9 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
                 found += sorted(p.name for p in src.iterdir() if (p / "__init__.py").is_file())
             elif "setuptools" in str(table(doc, "build-system").get("build-backend", "setuptools")):
                 found += _flat_layout(directory)
+    modules = table(doc, "tool", "setuptools").get("py-modules")  # beside the packages
+    if isinstance(modules, list):
+        found += [m for m in modules if isinstance(m, str)]
     return tuple(dict.fromkeys(p.split("/")[-1].split(".")[0] for p in found if p))
 
 

@@ -32,7 +32,8 @@ from relnox.project.pyproject import (
     setup_cfg,
     version_files,
 )
-from relnox.project.setup_py import setup_py_layout, setup_py_name, setup_py_text_name
+from relnox.project.setup_py import setup_py_name, setup_py_text_name
+from relnox.project.setup_py_layout import setup_py_layout
 from relnox.project.sources import VersionLocation, python_location, toml_location
 from relnox.project.tag_facts import describe_match
 from relnox.project.validate import (
@@ -248,7 +249,7 @@ def load_package(
         if found is None:
             listed = version_files(settings, directory, config.source if is_root else pyproject)
             if not listed:
-                raise unreadable(directory)
+                raise unreadable(directory, source_roots(directory, shipped))
             found = ("version-files", listed, "[tool.relnox] version-files (first entry)")
         source, locations, evidence = found[0], list(found[1]), found[2]
     else:

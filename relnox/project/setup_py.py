@@ -8,20 +8,19 @@ import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from relnox.errors import RelnoxError, VersionError
 from relnox.project.sources import (
     Found,
     VersionLocation,
     find_module,
-    joined_location,
     python_location,
     read_text,
     regex_location,
     text_location,
     toml_location,
 )
+from relnox.project.version_tuple import location as joined_location
 from relnox.versioning import maybe_version
 
 _IMPORTED = re.compile(
@@ -33,13 +32,14 @@ _ATTRIBUTE = re.compile(r"^__version__\s*=\s*(?P<module>\w+)\.__version__\s*$", 
 
 
 def followed(module: Path) -> VersionLocation | None:
-    """The literal ``__version__`` of ``module`` (or the tuple it joins, see
-    :func:`joined_location`), or of ``.sibling`` it takes it from (``from ._version import
-    __version__``; ``from . import _version`` then ``__version__ = _version.__version__``):
-    where importing the module finds it."""
-    loc = python_location(module) or joined_location(module)
-    if loc is not None:
-        return loc
+    """The literal ``__version__`` of ``module``, or of ``.sibling`` it takes it from
+    (``from ._version import __version__``; ``from . import _version`` then
+    ``__version__ = _version.__version__``): where importing the module finds it."""
+    return python_location(module) or joined_location(module) or _from_sibling(module)
+
+
+def _from_sibling(module: Path) -> VersionLocation | None:
+    """The ``__version__`` ``module`` imports from a sibling module (see :func:`followed`)."""
     text = read_text(module)
     imported = _IMPORTED.search(text)
     if imported is None:
@@ -48,7 +48,8 @@ def followed(module: Path) -> VersionLocation | None:
             rf"^from\s+\.\s+import\s+.*\b{imported.group('module')}\b", text, re.M
         ):
             return _file_read_by(module)
-    return python_location(module.parent / f"{imported.group('module')}.py")
+    sibling = module.parent / f"{imported.group('module')}.py"
+    return python_location(sibling) or joined_location(sibling)
 
 
 def _file_read_by(module: Path) -> VersionLocation | None:
@@ -448,21 +449,13 @@ def script_reads(
     tree = _tree(script)
     if tree is None:
         return None
-    holding: dict[Path, VersionLocation] = {}
-    named = _named_files(tree, script.parent, [directory, *roots])
-    for helper in _version_helpers(tree, script.parent):
-        named += _named_files(helper, script.parent, [directory, *roots])
-    for path in named:
-        path = Path(os.path.normpath(path))
-        try:
-            resolved = path.resolve()
-            resolved.relative_to(directory.resolve())
-        except (OSError, ValueError):
-            continue
-        if resolved not in holding and resolved != script.resolve():
-            loc = _version_file(path)
-            if loc is not None:
-                holding[resolved] = loc
+    holding = _holding(script, tree, directory, roots)
+    for helper in [] if holding else _local_helpers(tree, script):
+        # setup.py's own helper module reads it (from _bootstrap import get_version:
+        # psutil; import versioninfo: lxml; gevent's _setuputils.read_version)
+        helper_tree = _tree(helper)
+        if helper_tree is not None:
+            holding.update(_holding(helper, helper_tree, directory, roots))
     if not holding:
         return None
     names = [loc.path.relative_to(directory).as_posix() for loc in holding.values()]
@@ -477,20 +470,60 @@ def script_reads(
     return source, [loc], f"{what} reads {held} {names[0]}"
 
 
-def _version_helpers(tree: ast.Module, directory: Path) -> list[ast.Module]:
-    """The trees of the helper modules beside setup.py it takes a version function from
-    (``from _bootstrap import get_version``): the paths they spell are read as setup.py's."""
-    helpers: list[ast.Module] = []
-    for node in tree.body:
-        if not (isinstance(node, ast.ImportFrom) and node.level == 0 and node.module):
+def _holding(
+    script: Path, tree: ast.Module, directory: Path, roots: Sequence[Path]
+) -> dict[Path, VersionLocation]:
+    """The files of the project ``script`` names (see :func:`script_reads`) that hold a
+    version, by resolved path: a literal, a joined tuple, or one taken from a sibling
+    (``from .Shadow import __version__`` of the ``__init__.py`` it imports: Cython's)."""
+    holding: dict[Path, VersionLocation] = {}
+    for path in _named_files(tree, script.parent, [directory, *roots]):
+        path = Path(os.path.normpath(path))
+        try:
+            resolved = path.resolve()
+            resolved.relative_to(directory.resolve())
+        except (OSError, ValueError):
             continue
-        if "." in node.module or not any("version" in a.name.lower() for a in node.names):
-            continue
-        helper = directory / f"{node.module}.py"
-        found = _tree(helper) if helper.is_file() and helper.name != "setup.py" else None
-        if found is not None:
-            helpers.append(found)
-    return helpers
+        if resolved not in holding and resolved != script.resolve() and path.is_file():
+            loc = _version_file(path) or joined_location(path) or _from_sibling(path)
+            if loc is not None:
+                holding[loc.path.resolve()] = loc
+    return holding
+
+
+def _local_helpers(tree: ast.Module, script: Path) -> list[Path]:
+    """The modules beside ``script`` it imports (``from _bootstrap import get_version``)."""
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.append(node.module)
+    found = [script.parent / f"{name}.py" for name in names if "." not in name]
+    return [path for path in dict.fromkeys(found) if path.is_file() and path != script]
+
+
+def setup_py_computed(directory: Path, roots: Sequence[Path]) -> Path | None:
+    """The one Python file of the project setup.py imports or spells the path of, when none
+    holds a literal version (coverage's ``exec`` of ``coverage/version.py``, which makes
+    ``__version__`` from a ``version_info`` tuple): the file an error names."""
+    tree = _tree(directory / "setup.py") if (directory / "setup.py").is_file() else None
+    if tree is None:
+        return None
+    found = []
+    for path in _named_files(tree, directory, [directory, *roots]):
+        path = Path(os.path.normpath(path))
+        if path.suffix == ".py" and path.is_file() and path.parent != directory:
+            found.append(path)
+    return found[0] if len(set(found)) == 1 else None
+
+
+def setup_call(directory: Path) -> tuple[ast.Module, dict[str, ast.expr]] | None:
+    """setup.py's tree and the keywords of its one ``setup()`` call (a ``**metadata``
+    dict's too); ``None`` without a setup.py, a single call, or when it does not parse."""
+    tree = _tree(directory / "setup.py") if (directory / "setup.py").is_file() else None
+    keywords = _setup_keywords(tree, every=False) if tree is not None else None
+    return None if tree is None or not keywords else (tree, keywords)
 
 
 def setup_py_keywords(directory: Path) -> frozenset[str] | None:
@@ -499,55 +532,3 @@ def setup_py_keywords(directory: Path) -> frozenset[str] | None:
     tree = _tree(directory / "setup.py")
     keywords = _setup_keywords(tree) if tree is not None else None
     return None if keywords is None else frozenset(keywords)
-
-
-def setup_py_layout(directory: Path) -> dict[str, Any]:
-    """What setup.py's ``setup()`` says of the packages it ships, as the
-    ``[tool.setuptools]`` table would say it: ``packages=["yaml", "_yaml"]`` (a list of
-    literals), ``py_modules=["six"]``, ``package_dir={"": "lib"}``, ``find_packages("src")``
-    (its ``where``);
-    empty when it says none of these literally."""
-    tree = _tree(directory / "setup.py") if (directory / "setup.py").is_file() else None
-    keywords = _setup_keywords(tree, every=False) if tree is not None else None
-    if not keywords:
-        return {}
-    found: dict[str, Any] = {}
-    packages = keywords.get("packages")
-    if isinstance(packages, ast.List | ast.Tuple) and packages.elts:
-        names = [e.value for e in packages.elts if isinstance(e, ast.Constant)]
-        if len(names) == len(packages.elts) and all(isinstance(n, str) for n in names):
-            found["packages"] = names
-    elif isinstance(packages, ast.Call) and _called(packages) in _FINDERS:
-        where = packages.args[0] if packages.args else None
-        where = next((k.value for k in packages.keywords if k.arg == "where"), where)
-        exclude = next((k.value for k in packages.keywords if k.arg == "exclude"), None)
-        if len(packages.args) > 1:
-            exclude = packages.args[1]
-        if isinstance(where, ast.Constant) and isinstance(where.value, str):
-            find: dict[str, Any] = {"where": [where.value]}
-            if isinstance(exclude, ast.List | ast.Tuple):
-                find["exclude"] = [
-                    e.value
-                    for e in exclude.elts
-                    if isinstance(e, ast.Constant) and isinstance(e.value, str)
-                ]
-            found["packages"] = {"find": find}
-    modules = keywords.get("py_modules")
-    if isinstance(modules, ast.List | ast.Tuple) and modules.elts:
-        names = [e.value for e in modules.elts if isinstance(e, ast.Constant)]
-        if len(names) == len(modules.elts) and all(isinstance(n, str) for n in names):
-            found["py-modules"] = names
-    package_dir = keywords.get("package_dir")
-    if isinstance(package_dir, ast.Dict):
-        for key, value in zip(package_dir.keys, package_dir.values, strict=True):
-            if (
-                isinstance(key, ast.Constant)
-                and key.value == ""
-                and isinstance(value, ast.Constant)
-                and isinstance(value.value, str)
-            ):
-                found["package-dir"] = {"": value.value}
-    return found
-
-
-_FINDERS = ("find_packages", "find_namespace_packages")

@@ -22,7 +22,7 @@ from relnox.toml import tomllib
 from relnox.tools import git
 from relnox.versioning import same_version
 
-Kind = Literal["toml", "python", "text", "pattern", "incremental"]
+Kind = Literal["toml", "python", "text", "pattern", "incremental", "tuple", "info"]
 
 PY_VERSION_RE = re.compile(
     r"""^(?P<lhs>[ \t]*(?:__version__|VERSION|version)[ \t]*"""
@@ -72,6 +72,11 @@ class VersionLocation:
         if self.kind == "incremental":
             from relnox.project.incremental import respell
 
+            return respell(self.path, text, self.value, new)
+        if self.kind in ("tuple", "info"):
+            from relnox.project import version_tuple
+
+            respell = version_tuple.respell if self.kind == "tuple" else version_tuple.respell_info
             return respell(self.path, text, self.value, new)
         if self.kind == "text":
             stripped = text.strip()
@@ -194,81 +199,6 @@ def python_location(path: Path, *, top_level: bool = False) -> VersionLocation |
     return VersionLocation(path, "python", match.group("version"))
 
 
-_PART_NAMES = ("major", "minor", "patch", "micro")
-
-
-def joined_location(path: Path) -> VersionLocation | None:
-    """``__version__ = ".".join(map(str, version_info))`` over ``version_info = (26, 1, 0)``
-    at the top of the module: the version a backend that imports the module (setuptools'
-    ``attr``, flit) reads, kept in the tuple, where a bump rewrites each number.
-
-    Only a tuple (or list) of two to four integers, bound once at the top level and named
-    in the ``".".join(...)``, counts; anything else is ``None``.
-    """
-    import ast
-
-    try:
-        tree = ast.parse(read_text(path), str(path))
-    except (SyntaxError, ValueError):
-        return None
-    tuples: dict[str, list[ast.Assign]] = {}
-    joined: set[str] | None = None
-    for node in tree.body:
-        if not isinstance(node, ast.Assign):
-            continue
-        names = {t.id for t in node.targets if isinstance(t, ast.Name)}
-        for name in names:
-            tuples.setdefault(name, []).append(node)
-        if "__version__" in names and joined is None and _is_dot_join(node.value):
-            joined = {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)}
-    found = [
-        (name, assigns[0].value)
-        for name, assigns in tuples.items()
-        if name in (joined or ()) and len(assigns) == 1 and _int_parts(assigns[0].value)
-    ]
-    if len(found) != 1:
-        return None
-    ((target, tuple_node),) = found
-    parts = _int_parts(tuple_node)
-    fields = _PART_NAMES[: len(parts)]
-    numbers = r"\s*,\s*".join(rf"(?P<{field}>\d+)" for field in fields)
-    pattern = rf"(?m)^{re.escape(target)}[ \t]*=[ \t]*[(\[]\s*{numbers}\s*,?\s*[)\]]"
-    result = ".".join(f"{{{field}}}" for field in fields)
-    match = re.search(pattern, read_text(path))
-    value = ".".join(str(part) for part in parts)
-    if match is None or compose(result, match.groupdict()) != value:
-        return None
-    return VersionLocation(path, "pattern", value, pattern=pattern, result=result)
-
-
-def _is_dot_join(value: object) -> bool:
-    import ast
-
-    return (
-        isinstance(value, ast.Call)
-        and isinstance(value.func, ast.Attribute)
-        and value.func.attr == "join"
-        and isinstance(value.func.value, ast.Constant)
-        and value.func.value.value == "."
-    )
-
-
-def _int_parts(value: object) -> list[int]:
-    """The integers of ``(26, 1, 0)`` (two to four of them), else ``[]``."""
-    import ast
-
-    if not isinstance(value, ast.Tuple | ast.List) or not 2 <= len(value.elts) <= 4:
-        return []
-    parts = [
-        e.value
-        for e in value.elts
-        if isinstance(e, ast.Constant)
-        and isinstance(e.value, int)
-        and not isinstance(e.value, bool)
-    ]
-    return parts if len(parts) == len(value.elts) else []
-
-
 def pattern_location(path: Path, search: str) -> VersionLocation:
     """A ``version-files`` entry with a ``search`` template containing ``{version}``."""
     before, _, after = search.partition("{version}")
@@ -368,6 +298,10 @@ def value_in(loc: VersionLocation, text: str) -> str | None:
             from relnox.project.incremental import public
 
             return public(text)
+        if loc.kind in ("tuple", "info"):
+            from relnox.project.version_tuple import info_value, joined
+
+            return joined(text) if loc.kind == "tuple" else info_value(text)
         regex = re.compile(loc.pattern) if loc.pattern else PY_VERSION_RE
         match = regex.search(text)
         if match is not None and loc.result is not None:

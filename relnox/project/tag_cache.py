@@ -51,11 +51,13 @@ KIND = "conventions"
 #: the modules whose code computes the answer: their bytes are part of the key
 CODE = (
     "relnox.project.conventions",
+    "relnox.project.incremental",
     "relnox.project.tag_facts",
     "relnox.project.tag_model",
     "relnox.project.vcs",
     "relnox.tags",
     "relnox.versioning",
+    "relnox.project.version_tuple",
 )
 
 
@@ -65,6 +67,11 @@ def _code() -> list[str] | None:
     for name in CODE:
         module = sys.modules.get(name)
         where = getattr(module, "__file__", None)
+        if module is None:  # one imported only when a file needs it: found, not imported
+            import importlib.util
+
+            spec = importlib.util.find_spec(name)
+            where = spec.origin if spec is not None else None
         if not where:
             return None
         try:

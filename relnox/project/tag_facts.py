@@ -29,10 +29,22 @@ def tag_names_version(
     if show_file is None or member.version_file is None:
         return False
     text = show_file(tag, member.version_file)
-    return text is not None and version in {maybe_version(m) for m in _QUOTED.findall(text)}
+    return text is not None and version in _said(text)
 
 
 _QUOTED = re.compile(r"""['"](\d[^'"\s]*)['"]""")
+
+
+def _said(text: str) -> list[Version | None]:
+    """The versions a version file's ``text`` says: its quoted versions, and one spelled
+    in parts (a version-info tuple, a tuple joined with dots, incremental's Version())."""
+    from relnox.project.incremental import public
+    from relnox.project.version_tuple import info_value, joined
+
+    said = [maybe_version(m) for m in _QUOTED.findall(text)]
+    if "__version__" in text:
+        said += [maybe_version(v) for v in (info_value(text), joined(text), public(text)) if v]
+    return said
 
 
 def tag_contradicts(
@@ -48,7 +60,7 @@ def tag_contradicts(
     text = show_file(tag, member.version_file)
     if text is None:
         return False
-    quoted = [maybe_version(m) for m in _QUOTED.findall(text)]
+    quoted = _said(text)
     return version not in quoted and any(v is not None for v in quoted)
 
 

@@ -188,6 +188,16 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
     problem = readme_problem(pkg.readme)
     if problem and pkg.readme is None:
         pass  # said in the metadata row: a project page without a readme is a choice
+    elif problem and _built_in_setup_py(pkg):
+        rows.append(
+            Check(
+                f"readme {pkg.name}",
+                WARN,
+                f"{problem}, but setup.py builds the long description (long_description=...) "
+                "and may change it (fill in its include directives); build-all's "
+                "twine check --strict checks what it builds",
+            )
+        )
     elif problem:
         rows.append(
             Check(
@@ -197,6 +207,18 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
     elif pkg.readme is not None:
         rows.append(Check(f"readme {pkg.name}", OK, f"{rel(pkg.readme, ws.root)} renders"))
     return rows
+
+
+def _built_in_setup_py(pkg: Package) -> bool:
+    """The long description is setup.py's ``long_description=`` keyword, not a readme the
+    metadata names (no ``[project] readme``, no setup.cfg ``long_description``): the
+    readme found by its name may not be what is uploaded."""
+    doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
+    named = table(doc, "project").get("readme") or table(doc, "tool", "poetry").get("readme")
+    if named or "long_description" in setup_cfg(pkg.directory).get("metadata", {}):
+        return False
+    passed = setup_py_keywords(pkg.directory) if (pkg.directory / "setup.py").is_file() else None
+    return passed is not None and "long_description" in passed
 
 
 def changelog_required(ws: Workspace) -> bool:

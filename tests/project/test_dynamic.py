@@ -11,6 +11,7 @@ from relnox.bump import BumpOptions
 from relnox.bump.plan import apply_bump, plan_bump
 from relnox.errors import ConfigError, VersionError
 from relnox.project.discovery import discover, load_workspace
+from relnox.project.setup_py_layout import setup_py_layout
 from tests.conftest import run_relnox
 from tests.shapes import commit, project, repo, write
 
@@ -131,6 +132,35 @@ def test_setup_py_computing_its_version_names_the_line_that_fixes_it(tmp_path: P
     )
     (pkg,) = load_workspace(root).packages
     assert (pkg.name, pkg.version) == ("calc", "0.9.0")
+
+
+def test_setup_py_exec_of_a_file_computing_the_version_names_that_file(tmp_path: Path) -> None:
+    """coverage's shape: setup.py execs ``cov/version.py``, which makes ``__version__``
+    from a ``version_info`` tuple by a function: the error names that file."""
+    version_py = (
+        'version_info = (7, 11, 4, "alpha", 0)\n\n\ndef _make(*parts):\n'
+        '    return ".".join(map(str, parts[:3]))\n\n\n__version__ = _make(*version_info)\n'
+    )
+    setup_py = (
+        "import os\nfrom setuptools import setup\n\n"
+        'ver_py = os.path.join(os.path.split(__file__)[0], "cov/version.py")\n'
+        "with open(ver_py) as f:\n    exec(f.read())\n\n"
+        'setup(name="cov", version=__version__, packages=["cov"])\n'
+    )
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+        'build-backend = "setuptools.build_meta"\n',
+        "setup.py": setup_py,
+        "cov/__init__.py": "",
+        "cov/version.py": version_py,
+    }
+    root = repo(tmp_path / "r", files)
+    (problem,) = discover(root).problems
+    assert (
+        "setup.py takes the version from cov/version.py, which computes it (no literal "
+        '__version__ = "...") and relnox cannot read it without running the build; add '
+        "[tool.relnox] version-files"
+    ) in problem
 
 
 def test_version_files_are_read_before_giving_up(tmp_path: Path) -> None:
@@ -697,10 +727,6 @@ def test_a_setup_py_taking_a_version_function_from_a_helper_beside_it_is_read_th
     )
     apply_bump(plan_bump(ws, BumpOptions(part="minor")))
     assert (root / "calc/__init__.py").read_text() == INIT.format("8.1.0")
-    unrelated = setup.replace("import get_version", "import load_module as get_version")
-    commit(root, {"setup.py": unrelated})
-    (problem,) = discover(root).problems
-    assert "setup.py computes the version" in problem
 
 
 def test_a_setup_py_reading_two_version_files_names_the_setting_that_decides(
@@ -1053,62 +1079,6 @@ def test_meson_version_computed_by_versioneer_is_versioned_by_tags(tmp_path: Pat
         load_workspace(root)
 
 
-@pytest.mark.parametrize(
-    ("init", "written"),
-    [
-        (
-            'version_info = (26, 1, 0)\n__version__ = ".".join([str(v) for v in version_info])\n',
-            "version_info = (26, 2, 0)\n",
-        ),
-        (
-            "VERSION = (26, 1, 0)\n__version__ = '.'.join(map(str, VERSION))\n",
-            "VERSION = (26, 2, 0)",
-        ),
-    ],
-)
-def test_a_setuptools_attr_joined_from_a_tuple_of_numbers_is_read_and_bumped_in_the_tuple(
-    tmp_path: Path, init: str, written: str
-) -> None:
-    """setuptools imports a module whose ``__version__`` joins ``version_info = (26, 1, 0)``
-    (gunicorn's shape): the version is the tuple's, and a bump rewrites its numbers; a
-    version the tuple cannot spell (a pre-release) is refused, naming the file."""
-    extra = '[tool.setuptools.dynamic]\nversion = {attr = "green.__version__"}\n'
-    files = {
-        "pyproject.toml": project("greenish", None, backend="setuptools", extra=extra),
-        "green/__init__.py": "# the server\n" + init + 'SERVER = "green/%s" % __version__\n',
-    }
-    root = repo(tmp_path / "r", files, tags=["26.1.0"])
-    ws = load_workspace(root)
-    (pkg,) = ws.packages
-    assert (pkg.version, pkg.version_source) == ("26.1.0", "setuptools-attr")
-    assert pkg.primary is not None and pkg.primary.path == root / "green/__init__.py"
-    with pytest.raises(VersionError, match=r"26\.2\.0rc1 cannot be written there"):
-        plan_bump(ws, BumpOptions(to="26.2.0rc1"))
-    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
-    text = (root / "green/__init__.py").read_text()
-    assert written in text and text.startswith("# the server\n")
-    assert load_workspace(root).packages[0].version == "26.2.0"
-
-
-def test_a_joined_version_of_a_tuple_bound_twice_or_holding_words_is_not_guessed(
-    tmp_path: Path,
-) -> None:
-    """Only one top-level tuple of two to four integers counts: a tuple rebound later, or
-    one with a word in it (``(1, 2, 0, "final")``), leaves the version unread."""
-    extra = '[tool.setuptools.dynamic]\nversion = {attr = "green.__version__"}\n'
-    for init in (
-        "V = (1, 2, 0)\nV = (1, 3, 0)\n__version__ = '.'.join(map(str, V))\n",
-        "V = (1, 2, 0, 'final')\n__version__ = '.'.join(map(str, V))\n",
-    ):
-        files = {
-            "pyproject.toml": project("greenish", None, backend="setuptools", extra=extra),
-            "green/__init__.py": init,
-        }
-        root = repo(tmp_path / str(len(init)), files)
-        with pytest.raises(VersionError, match=r'no literal __version__ = "\.\.\." line'):
-            load_workspace(root)
-
-
 def test_a_helper_s_name_keyword_in_setup_py_is_not_the_project_s(tmp_path: Path) -> None:
     """``_load_py_module(name="assistant", location=...)`` loads a helper, and
     ``setup(**setup_args)`` is given a name computed elsewhere (lightning's setup.py, which
@@ -1171,3 +1141,281 @@ def test_a_version_module_reading_a_version_file_of_its_project_is_read_at_that_
     apply_bump(plan_bump(load_workspace(root), BumpOptions(part="minor")))
     assert (root / "sdk-core/VERSION").read_text() == "2.21.0\n"
     assert (root / "VERSION").read_text() == "3.20.0\n"
+
+
+@pytest.mark.parametrize(
+    ("module", "bumped"),
+    [
+        (
+            "VERSION = (0, 3, 1)\n__version__ = '.'.join(map(str, VERSION))\n",
+            "VERSION = (0, 4, 0)\n__version__ = '.'.join(map(str, VERSION))\n",
+        ),
+        (
+            'version_info = 0, 3, 1, "dev0"\n\n'
+            '__version__ = ".".join(str(v) for v in version_info)\n',
+            'version_info = 0, 3, 1\n\n__version__ = ".".join(str(v) for v in version_info)\n',
+        ),
+    ],
+)
+def test_a_version_tuple_joined_into_version_is_read_and_bumped_in_the_tuple(
+    tmp_path: Path, module: str, bumped: str
+) -> None:
+    """setuptools imports the module for ``attr``: ``__version__`` is the tuple joined with
+    dots, and a bump writes the tuple (a dev part as its last, string, element)."""
+    extra = '[tool.setuptools.dynamic]\nversion = {attr = "tup.__version__"}\n'
+    files = {
+        "pyproject.toml": project("tup", None, backend="setuptools", extra=extra),
+        "tup/__init__.py": module,
+    }
+    root = repo(tmp_path / "r", files, tags=["v0.3.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    old = "0.3.1.dev0" if "dev0" in module else "0.3.1"
+    assert (pkg.version, pkg.version_source) == (old, "setuptools-attr")
+    assert pkg.primary is not None and pkg.primary.path == root / "tup/__init__.py"
+    part = "patch" if "dev0" in module else "minor"
+    apply_bump(plan_bump(ws, BumpOptions(part=part)))
+    assert (root / "tup/__init__.py").read_text() == bumped
+    again = load_workspace(root).packages[0]
+    assert again.version == ("0.3.1" if "dev0" in module else "0.4.0")
+    with pytest.raises(VersionError, match=r"tuple cannot spell 1!1\.0"):
+        plan_bump(load_workspace(root), BumpOptions(to="1!1.0", allow_dirty=True))
+
+
+def test_flit_s_computed_version_names_the_module_it_reads(tmp_path: Path) -> None:
+    """flit imports the module for a ``__version__`` it computes (pyparsing's
+    ``version_info(3, 3, 3, "final", 1).__version__``): the error names that module."""
+    pyproject = (
+        '[build-system]\nrequires = ["flit_core >=3.12,<4"]\nbuild-backend = "flit_core.buildapi"'
+        '\n\n[project]\nname = "parsish"\ndynamic = ["version", "description"]\n'
+    )
+    module = (
+        '"""Parsish."""\n\n__version_info__ = (3, 3, 3, "final", 1)\n'
+        '__version__ = "%d.%d.%d" % __version_info__[:3]\n'
+    )
+    root = repo(tmp_path / "r", {"pyproject.toml": pyproject, "parsish/__init__.py": module})
+    (problem,) = discover(root).problems
+    assert problem.startswith(
+        f'{root / "parsish/__init__.py"}: no literal __version__ = "..." line, which '
+        f"{root / 'pyproject.toml'} dynamic version (flit's __version__) points at"
+    ), problem
+
+
+@pytest.mark.parametrize("where", ["setup.py", "pyproject.toml"])
+def test_py_modules_ship_beside_the_packages(tmp_path: Path, where: str) -> None:
+    """sympy's ``py_modules=['isympy']`` beside its ``sympy`` package (found by its name):
+    both are shipped (``[tool.setuptools] py-modules`` alike)."""
+    setup_py = "from setuptools import setup\n\nsetup(name='symbolic', version='1.15.0.dev'"
+    setup_py += ", py_modules=['isymbolic'])\n" if where == "setup.py" else ")\n"
+    pyproject = (
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+    )
+    if where == "pyproject.toml":
+        pyproject += '\n[tool.setuptools]\npy-modules = ["isymbolic"]\n'
+    files = {
+        "pyproject.toml": pyproject,
+        "setup.py": setup_py,
+        "symbolic/__init__.py": "",
+        "isymbolic.py": "import symbolic\n",
+    }
+    root = repo(tmp_path / "r", files)
+    (pkg,) = load_workspace(root).packages
+    assert pkg.import_packages == ("symbolic", "isymbolic")
+
+
+HELPERS = {
+    "bootstrap": (
+        "from _bootstrap import get_version\n",
+        {
+            "_bootstrap.py": "import ast\nfrom pathlib import Path\n\n"
+            "ROOT_DIR = Path(__file__).parent\n\n\ndef get_version():\n"
+            '    path = ROOT_DIR / "helped" / "__init__.py"\n'
+            "    return ast.literal_eval(open(path).read().split('=')[1])\n"
+        },
+        "helped/__init__.py",
+    ),
+    "versioninfo": (
+        "import versioninfo\nget_version = versioninfo.version\n",
+        {
+            "versioninfo.py": "import os\nimport re\n\n\ndef version():\n"
+            "    with open(os.path.join(os.path.dirname(__file__), 'src', 'helped', "
+            "'__init__.py')) as f:\n"
+            "        return re.search(r'__version__ = \"(.*)\"', f.read()).group(1)\n"
+        },
+        "src/helped/__init__.py",
+    ),
+    "sibling": (
+        "from helped import __version__\nget_version = lambda: __version__\n",
+        {"helped/_shadow.py": INIT.format("2.5.0a3")},
+        "helped/_shadow.py",
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", HELPERS)
+def test_a_setup_py_helper_module_reading_the_version_is_followed(
+    tmp_path: Path, shape: str
+) -> None:
+    """setup.py imports a helper beside it that reads the package's ``__version__``
+    (psutil's ``_bootstrap.get_version``, lxml's ``versioninfo``), or imports the package
+    whose ``__init__`` takes it from a sibling (Cython's ``from .Shadow import``)."""
+    imports, helper, holder = HELPERS[shape]
+    setup_py = (
+        f"from setuptools import setup\n{imports}\n"
+        "setup(name='helped', version=get_version(), packages=['helped'])\n"
+    )
+    init = "from ._shadow import __version__\n" if shape == "sibling" else INIT.format("2.5.0a3")
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+        'build-backend = "setuptools.build_meta"\n',
+        "setup.py": setup_py,
+        **helper,
+        holder: INIT.format("2.5.0a3"),
+        str(Path(holder).parent / "__init__.py"): init,
+    }
+    root = repo(tmp_path / "r", files, tags=["2.4.0"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) == ("2.5.0a3", "setup.py")
+    assert pkg.primary is not None and pkg.primary.path == root / holder
+
+
+def test_setup_py_packages_bound_to_a_name_are_read(tmp_path: Path) -> None:
+    """``packages = ['Compiled', 'Compiled.Build', 'pyxhook']`` at the top of setup.py,
+    passed as ``packages=packages`` (Cython's shape): every top-level one ships; a list
+    changed later (``packages.append(...)``) is not read."""
+    setup_py = (
+        "from setuptools import setup\n\npackages = [\n    'Compiled',\n"
+        "    'Compiled.Build',\n    'pyxhook',\n]\n\n"
+        "setup(name='compiled', version='3.3.0', packages=packages)\n"
+    )
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+        'build-backend = "setuptools.build_meta"\n',
+        "setup.py": setup_py,
+        "Compiled/__init__.py": "",
+        "Compiled/Build/__init__.py": "",
+        "pyxhook/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files)
+    (pkg,) = load_workspace(root).packages
+    assert pkg.import_packages == ("Compiled", "pyxhook")
+    assert setup_py_layout(root) == {"packages": ["Compiled", "Compiled.Build", "pyxhook"]}
+    write(root, {"setup.py": setup_py.replace("\nsetup(", "\npackages.append('extra')\nsetup(")})
+    assert setup_py_layout(root) == {}
+
+
+MARKDOWNISH = (
+    "__version_info__ = (3, 10, 3, 'final', 0)\n\n\ndef _get_version(version_info):\n"
+    "    parts = 2 if version_info[2] == 0 else 3\n"
+    "    v = '.'.join(map(str, version_info[:parts]))\n"
+    "    if version_info[3] == 'dev':\n        v += '.dev' + str(version_info[4])\n"
+    "    elif version_info[3] != 'final':\n"
+    "        mapping = {'alpha': 'a', 'beta': 'b', 'rc': 'rc'}\n"
+    "        v += mapping[version_info[3]] + str(version_info[4])\n    return v\n\n\n"
+    "__version__ = _get_version(__version_info__)\n"
+)
+PARSINGISH = (
+    "from typing import NamedTuple\n\n\nclass version_info(NamedTuple):\n    major: int\n"
+    "    minor: int\n    micro: int\n    releaselevel: str\n    serial: int\n\n"
+    "    @property\n    def __version__(self):\n"
+    "        pre = ('r' if self.releaselevel[0] == 'c' else '') + self.releaselevel[0]\n"
+    "        return f'{self.major}.{self.minor}.{self.micro}' + (\n"
+    "            f'{pre}{self.serial}', '')[self.releaselevel == 'final']\n\n\n"
+    '__version_info__ = version_info(3, 3, 3, "final", 1)\n'
+    "__version__ = __version_info__.__version__\n"
+)
+
+
+@pytest.mark.parametrize("shape", ["markdown", "pyparsing"])
+def test_a_version_info_tuple_is_read_and_bumped_in_the_tuple(tmp_path: Path, shape: str) -> None:
+    """``(major, minor, micro, level, serial)`` that ``__version__`` is computed from alone
+    (Markdown's ``_get_version(__version_info__)``, pyparsing's
+    ``version_info(...).__version__``): a final level is the release, and a bump writes
+    the tuple, a release candidate with the word the file uses for it."""
+    if shape == "markdown":
+        extra = '[tool.setuptools.dynamic]\nversion = {attr = "mdish.__meta__.__version__"}\n'
+        pyproject, module, text = (
+            project("mdish", None, backend="setuptools", extra=extra),
+            "mdish/__meta__.py",
+            MARKDOWNISH,
+        )
+        old, new = "3.10.3", "(4, 0, 0, 'rc', 1)"
+    else:
+        pyproject = (
+            '[build-system]\nrequires = ["flit_core >=3.12,<4"]\nbuild-backend = '
+            '"flit_core.buildapi"\n\n[project]\nname = "parsish"\ndynamic = ["version"]\n'
+        )
+        module, text, old = "parsish/__init__.py", PARSINGISH, "3.3.3"
+        new = 'version_info(4, 0, 0, "candidate", 1)'
+    files = {"pyproject.toml": pyproject, module: text}
+    if shape == "markdown":
+        files["mdish/__init__.py"] = ""
+    root = repo(tmp_path / "r", files, tags=["3.3.2"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.version == old and pkg.primary is not None and pkg.primary.path == root / module
+    apply_bump(plan_bump(ws, BumpOptions(to="4.0rc1")))
+    assert f"__version_info__ = {new}\n" in (root / module).read_text()
+    assert load_workspace(root).packages[0].version == "4.0.0rc1"
+
+
+@pytest.mark.parametrize(
+    ("version_py", "why"),
+    [
+        # coverage: another value takes part (its _dev)
+        (
+            "version_info = (7, 11, 4, 'final', 0)\n_dev = 1\n\n\ndef _make(*a):\n    return ''\n\n\n"
+            "__version__ = _make(*version_info, _dev)\n",
+            "coverage",
+        ),
+        # Django: alpha 0 is 6.1.dev<timestamp> there, 6.1.0a0 elsewhere
+        (
+            "from pkgutil import get_version\n\nVERSION = (6, 1, 0, 'alpha', 0)\n\n"
+            "__version__ = get_version(VERSION)\n",
+            "django",
+        ),
+    ],
+)
+def test_a_version_info_tuple_read_two_ways_is_not_read(
+    tmp_path: Path, version_py: str, why: str
+) -> None:
+    extra = '[tool.setuptools.dynamic]\nversion = {attr = "infoish.__version__"}\n'
+    files = {
+        "pyproject.toml": project("infoish", None, backend="setuptools", extra=extra),
+        "infoish/__init__.py": version_py,
+    }
+    root = repo(tmp_path / "r", files)
+    (problem,) = discover(root).problems
+    assert 'no literal __version__ = "..." line' in problem, (why, problem)
+
+
+def test_a_tag_spelling_change_is_proven_by_a_version_info_tuple(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyparsing went from ``pyparsing_3.1.2`` to bare ``3.2.0``: its version file,
+    spelled as a version-info tuple, says 3.3.2 at tag 3.3.2, so the bare spelling is its
+    current convention (was: kept the old one, 'nothing says they are pyparsing's')."""
+    pyproject = (
+        '[build-system]\nrequires = ["flit_core >=3.12,<4"]\nbuild-backend = '
+        '"flit_core.buildapi"\n\n[project]\nname = "parsish"\ndynamic = ["version"]\n'
+    )
+
+    def at(version: str) -> dict[str, str]:
+        parts = ", ".join(version.split("."))
+        return {"parsish/__init__.py": PARSINGISH.replace("3, 3, 3", parts)}
+
+    def on(day: int) -> None:  # tags' creation dates order the spellings
+        monkeypatch.setenv("GIT_COMMITTER_DATE", f"2025-01-0{day}T00:00:00+00:00")
+
+    on(1)
+    root = repo(tmp_path / "r", {"pyproject.toml": pyproject, **at("3.1.2")}, ["parsish_3.1.2"])
+    on(2)
+    commit(root, at("3.2.0"), "3.2.0")
+    on(3)
+    commit(root, at("3.3.2"), "3.3.2")
+    on(4)
+    commit(root, at("3.3.3"))
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version, ws.tag_for(pkg)) == ("3.3.3", "3.3.3")
+    assert pkg.tags is not None and str(pkg.tags.last) == "3.3.2"

@@ -570,6 +570,62 @@ def test_a_development_version_is_written_under_the_section_of_its_release(
     assert f"add 'Version {release}' underlined" in row.detail, row
 
 
+@pytest.mark.parametrize(
+    ("version", "heading", "status"),
+    [
+        ("7.0.0.dev0", "## 7.0.0 (unreleased)", OK),
+        ("2.4.0+dev", "## [2.4.0]", OK),
+        ("3.7rc0.dev0", "## 3.7rc0", OK),
+        ("7.0.0.dev0", "## 6.0.3", WARN),
+    ],
+)
+def test_a_development_version_is_covered_by_its_release_s_section(
+    tmp_path: Path, version: str, heading: str, status: str
+) -> None:
+    """main at 7.0.0.dev0 (pyyaml, pillow, networkx) works toward 7.0.0: a section for the
+    release is the one it needs, and the one the warning asks for."""
+    files = {
+        "pyproject.toml": f'[project]\nname = "devpkg"\nversion = "{version}"\n'
+        'description = "d"\n\n[build-system]\nrequires = ["hatchling"]\n'
+        'build-backend = "hatchling.build"\n',
+        "devpkg/__init__.py": "",
+        "CHANGELOG.md": f"# Changelog\n\n{heading}\n\n- work\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["v6.0.3"])
+    [row] = [c for c in doctor(root).checks if c.check == "changelog devpkg"]
+    assert row.status == status, row
+    if status == WARN:
+        assert row.detail.startswith("CHANGELOG.md has no section for 7.0.0 and no Unreleased")
+
+
+def test_a_readme_setup_py_builds_on_is_a_warning_not_an_error(tmp_path: Path) -> None:
+    """setup.py's ``long_description=make_long_description()`` fills in README.rst's
+    ``.. include::`` (gevent's shape): README.rst alone does not render, but it is not what
+    is uploaded, so doctor warns and leaves it to build-all's twine check."""
+    setup_py = (
+        "from setuptools import setup\n\n\ndef make_long_description():\n"
+        "    text = open('README.rst').read()\n"
+        "    return text.replace('.. include:: docs/about.rst', open('docs/about.rst').read())\n"
+        "\n\nsetup(name='incl', version='1.0', packages=['incl'],\n"
+        "      long_description=make_long_description())\n"
+    )
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+        'build-backend = "setuptools.build_meta"\n',
+        "setup.cfg": "[metadata]\nlong_description_content_type = text/x-rst\n",
+        "setup.py": setup_py,
+        "README.rst": "incl\n====\n\n.. include:: docs/about.rst\n",
+        "docs/about.rst": "About.\n",
+        "incl/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files)
+    [row] = [c for c in doctor(root).checks if c.check == "readme incl"]
+    assert row.status == WARN and "setup.py builds the long description" in row.detail, row
+    (root / "setup.cfg").write_text("[metadata]\nlong_description = file: README.rst\n")
+    [row] = [c for c in doctor(root).checks if c.check == "readme incl"]
+    assert row.status == ERROR, row
+
+
 def test_a_package_released_beside_the_uv_workspace_is_not_expected_in_its_lock(
     tmp_path: Path,
 ) -> None:

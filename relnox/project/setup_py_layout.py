@@ -1,0 +1,99 @@
+"""What a setup.py project ships, read from its ``setup()`` call as the
+``[tool.setuptools]`` table would say it: ``packages``, ``py_modules``, ``package_dir``,
+``find_packages(where)``."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Any
+
+from relnox.project.setup_py import setup_call
+
+
+def _called(call: ast.Call) -> str | None:
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+
+
+def setup_py_layout(directory: Path) -> dict[str, Any]:
+    """What setup.py's ``setup()`` says of the packages it ships, as the
+    ``[tool.setuptools]`` table would say it: ``packages=["yaml", "_yaml"]`` (a list of
+    literals), ``py_modules=["isympy"]``, ``package_dir={"": "lib"}``,
+    ``find_packages("src")`` (its ``where``);
+    empty when it says none of these literally."""
+    call = setup_call(directory)
+    if call is None:
+        return {}
+    tree, keywords = call
+    found: dict[str, Any] = {}
+    packages = keywords.get("packages")
+    names = _strings(tree, packages)
+    if names:
+        found["packages"] = names
+    elif isinstance(packages, ast.Call) and _called(packages) in _FINDERS:
+        where = packages.args[0] if packages.args else None
+        where = next((k.value for k in packages.keywords if k.arg == "where"), where)
+        exclude = next((k.value for k in packages.keywords if k.arg == "exclude"), None)
+        if len(packages.args) > 1:
+            exclude = packages.args[1]
+        if isinstance(where, ast.Constant) and isinstance(where.value, str):
+            find: dict[str, Any] = {"where": [where.value]}
+            if isinstance(exclude, ast.List | ast.Tuple):
+                find["exclude"] = [
+                    e.value
+                    for e in exclude.elts
+                    if isinstance(e, ast.Constant) and isinstance(e.value, str)
+                ]
+            found["packages"] = {"find": find}
+    modules = _strings(tree, keywords.get("py_modules"))
+    if modules:
+        found["py-modules"] = modules
+    package_dir = keywords.get("package_dir")
+    if isinstance(package_dir, ast.Dict):
+        for key, value in zip(package_dir.keys, package_dir.values, strict=True):
+            if (
+                isinstance(key, ast.Constant)
+                and key.value == ""
+                and isinstance(value, ast.Constant)
+                and isinstance(value.value, str)
+            ):
+                found["package-dir"] = {"": value.value}
+    return found
+
+
+_FINDERS = ("find_packages", "find_namespace_packages")
+
+
+def _strings(tree: ast.Module, node: ast.expr | None) -> list[str] | None:
+    """A list or tuple of string literals, or a name bound once at the top of setup.py to
+    one and never changed (``packages = ['Cython', ..., 'pyximport']`` then
+    ``packages=packages``); ``None`` otherwise."""
+    if isinstance(node, ast.Name):
+        name = node.id
+        bound = [
+            n.value
+            for n in tree.body
+            if isinstance(n, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)
+        ]
+        mutated = any(
+            isinstance(n, ast.Attribute)
+            and isinstance(n.value, ast.Name)
+            and n.value.id == name
+            and n.attr in ("append", "extend", "insert", "remove")
+            for n in ast.walk(tree)
+        )
+        stores = sum(
+            isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)
+            for n in ast.walk(tree)
+        )
+        if len(bound) != 1 or stores != 1 or mutated:
+            return None
+        node = bound[0]
+    if not isinstance(node, ast.List | ast.Tuple) or not node.elts:
+        return None
+    names = [e.value for e in node.elts if isinstance(e, ast.Constant)]
+    if len(names) != len(node.elts) or not all(isinstance(n, str) for n in names):
+        return None
+    return [str(n) for n in names]

@@ -1,0 +1,287 @@
+"""A version kept as a tuple and joined with dots: ``version_info = (1, 2, 0)`` then
+``__version__ = ".".join(map(str, version_info))`` (or ``str(v) for v in ...``).
+
+Python gives that ``__version__`` when setuptools (``attr``), flit or a setup.py imports
+the module; read here without running it, and rewritten in the tuple (a pre-release or dev
+part as its last, string, element: ``(0, 2, 0, "dev0")`` is ``0.2.0.dev0``).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from relnox.errors import VersionError
+from relnox.project.sources import VersionLocation, read_text
+
+# __version__ = ".".join(map(str, NAME)), or a generator / list of str(x) for x in NAME;
+# the whole value (nothing added after it), also behind another name (VERSION = __version__ = )
+JOIN = re.compile(
+    r"""^(?:\w+[ \t]*=[ \t]*)*__version__[ \t]*=[ \t]*(['"])\.\1[ \t]*\.join\([ \t]*"""
+    r"""(?:map\([ \t]*str[ \t]*,[ \t]*(?P<mapped>\w+)[ \t]*\)"""
+    r"""|\[?[ \t]*str\((?P<var>\w+)\)[ \t]+for[ \t]+(?P=var)[ \t]+in[ \t]+(?P<looped>\w+)[ \t]*\]?)"""
+    r"""[ \t]*\)[ \t]*(?:#.*)?$""",
+    re.M,
+)
+
+
+def _tuple_re(name: str) -> re.Pattern[str]:
+    """``NAME = (1, 2, 0)`` or ``NAME = 1, 2, 0`` at the top of a module, on one line."""
+    return re.compile(
+        rf"""^{re.escape(name)}[ \t]*=[ \t]*(?P<open>\(?)(?P<parts>[^()\r\n#]*?)(?P<close>\)?)"""
+        r"""[ \t]*(?:#.*)?$""",
+        re.M,
+    )
+
+
+def _parts(text: str) -> tuple[int | str, ...] | None:
+    try:
+        value = ast.literal_eval(f"({text},)" if text.strip() else "()")
+    except (SyntaxError, ValueError):
+        return None
+    if not isinstance(value, tuple) or len(value) < 2:
+        return None
+    ints = [p for p in value if isinstance(p, int) and not isinstance(p, bool)]
+    # numbers, then at most one string at the end: (0, 2, 0, "dev0")
+    strings = value[len(ints) :]
+    if len(ints) < 2 or value[: len(ints)] != tuple(ints) or len(strings) > 1:
+        return None
+    if strings and not isinstance(strings[0], str):
+        return None
+    return value
+
+
+def _found(text: str) -> tuple[str, re.Match[str], tuple[int | str, ...]] | None:
+    """The tuple's name, its assignment and its parts, when ``text`` joins one into
+    ``__version__``."""
+    join = JOIN.search(text)
+    if join is None:
+        return None
+    name = join.group("mapped") or join.group("looped")
+    assigned = _tuple_re(name).search(text)
+    if assigned is None or assigned.start() > join.start():
+        return None
+    parts = _parts(assigned.group("parts"))
+    return None if parts is None else (name, assigned, parts)
+
+
+def joined(text: str) -> str | None:
+    """The ``__version__`` the module ``text`` joins from its tuple, if it does."""
+    found = _found(text)
+    return None if found is None else ".".join(str(p) for p in found[2])
+
+
+def location(path: Path) -> VersionLocation | None:
+    """The version of ``path`` when it joins a tuple into ``__version__``, or computes it
+    from a version-info tuple (:func:`info_location`)."""
+    if not path.is_file():
+        return None
+    text = read_text(path)
+    found = _found(text)
+    if found is None:
+        return info_location(path)
+    return VersionLocation(path, "tuple", ".".join(str(p) for p in found[2]), key=(found[0],))
+
+
+def respell(path: Path, text: str, old: str, new: str) -> str:
+    """``text`` with its version tuple saying ``new``: the release's numbers, and what
+    follows them (``rc1``, ``dev0``, ``post1``) as one last string element."""
+    from packaging.version import InvalidVersion, Version
+
+    found = _found(text)
+    if found is None or ".".join(str(p) for p in found[2]) != old:
+        raise VersionError(f"{path}: the version {old!r} is no longer where it was read; rerun")
+    assigned = found[1]
+    try:
+        parsed = Version(new)
+    except InvalidVersion:
+        raise VersionError(f"{path}: {new!r} is not a valid PEP 440 version") from None
+    if parsed.epoch or parsed.local:
+        raise VersionError(
+            f"{path}: the version tuple cannot spell {new} (no epoch or local label); "
+            "choose a version without them with --to"
+        )
+    release = ".".join(str(n) for n in parsed.release)
+    rest = str(parsed)[len(release) :].lstrip(".")
+    # the quote of its string element, else of the join's "."
+    join = JOIN.search(text)
+    quote = next((q for q in ('"', "'") if q in assigned.group("parts")), None)
+    quote = quote or (join.group(1) if join else '"')
+    items = [str(n) for n in parsed.release] + ([f"{quote}{rest}{quote}"] if rest else [])
+    body = ", ".join(items)
+    start, end = assigned.span("open")[0], assigned.span("close")[1]
+    return text[:start] + assigned.group("open") + body + assigned.group("close") + text[end:]
+
+
+# sys.version_info's shape: (major, minor, micro, level, serial), as Django, Markdown and
+# pyparsing keep their version; each level as those projects spell it, and its PEP 440 part
+LEVELS = {
+    "final": "",
+    "alpha": "a",
+    "a": "a",
+    "beta": "b",
+    "b": "b",
+    "candidate": "rc",
+    "c": "rc",
+    "rc": "rc",
+    "dev": ".dev",
+}
+
+
+def _info(text: str) -> tuple[str, ast.expr, tuple[int, int, int, str, int]] | None:
+    """The name, node and parts of a version-info tuple ``__version__`` is computed from
+    alone, by a function of the module or one it imports, or an attribute of the tuple
+    (``_get_version(__version_info__)``, ``get_version(VERSION)``,
+    ``__version_info__.__version__``); ``None`` when another value takes part (coverage's
+    ``_make_version(*version_info, _dev)``), the tuple is sliced or formatted, or there is
+    no such tuple."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    functions = {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.ClassDef)}
+    imported = {
+        alias.asname or alias.name
+        for n in tree.body
+        if isinstance(n, ast.ImportFrom)
+        for alias in n.names
+    }
+    tuples: dict[str, tuple[ast.expr, tuple[int, int, int, str, int]]] = {}
+    version: ast.expr | None = None
+    for node in tree.body:
+        if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+            continue
+        target = node.targets[0]
+        if not isinstance(target, ast.Name):
+            continue
+        if target.id == "__version__":
+            version = node.value
+        parts = _info_parts(node.value, functions)
+        if parts is not None:
+            tuples[target.id] = (node.value, parts)
+    if version is None:
+        return None
+    # f(NAME), f(*NAME) or NAME.attribute, nothing else (no slice, no format, no _dev)
+    if isinstance(version, ast.Call) and len(version.args) == 1 and not version.keywords:
+        callee = version.func
+        arg = version.args[0]
+        arg = arg.value if isinstance(arg, ast.Starred) else arg
+        known = isinstance(callee, ast.Name) and callee.id in functions | imported
+        name = arg.id if known and isinstance(arg, ast.Name) else None
+    elif isinstance(version, ast.Attribute) and isinstance(version.value, ast.Name):
+        name = version.value.id
+    else:
+        name = None
+    if name is None or name not in tuples:
+        return None
+    return name, *tuples[name]
+
+
+def _info_parts(value: ast.expr, functions: set[str]) -> tuple[int, int, int, str, int] | None:
+    """``(3, 10, 3, 'final', 0)``, or the same five given to a class or function of the
+    module (pyparsing's ``version_info(3, 3, 3, "final", 1)``)."""
+    if isinstance(value, ast.Call):
+        if not (isinstance(value.func, ast.Name) and value.func.id in functions):
+            return None
+        if value.keywords:
+            return None
+        elts: list[ast.expr] = list(value.args)
+    elif isinstance(value, ast.Tuple):
+        elts = list(value.elts)
+    else:
+        return None
+    if len(elts) != 5 or not all(isinstance(e, ast.Constant) for e in elts):
+        return None
+    values = [e.value for e in elts if isinstance(e, ast.Constant)]
+    numbers = [v for i, v in enumerate(values) if i != 3 and type(v) is int]
+    level = values[3]
+    if len(numbers) != 4 or not isinstance(level, str) or level not in LEVELS:
+        return None
+    major, minor, micro, serial = (int(str(n)) for n in numbers)
+    return (major, minor, micro, level, serial)
+
+
+def info_value(text: str) -> str | None:
+    """The version a version-info tuple says, where every such project says it alike:
+    ``final`` is the release, ``alpha``/``beta``/``rc`` N (N > 0) its pre-release, ``dev``
+    N its ``.devN``. A pre-release level with serial 0 is left unread: Django spells
+    ``(6, 1, 0, "alpha", 0)`` as ``6.1.dev<timestamp>``, others as ``6.1.0a0``."""
+    found = _info(text)
+    if found is None:
+        return None
+    major, minor, micro, level, serial = found[2]
+    if level not in ("final", "dev") and serial == 0:
+        return None
+    suffix = "" if level == "final" else f"{LEVELS[level]}{serial}"
+    return f"{major}.{minor}.{micro}{suffix}"
+
+
+def info_location(path: Path) -> VersionLocation | None:
+    """The version of ``path`` when ``__version__`` is computed from a version-info tuple."""
+    if not path.is_file():
+        return None
+    text = read_text(path)
+    value = info_value(text)
+    found = _info(text)
+    if value is None or found is None:
+        return None
+    return VersionLocation(path, "info", value, key=(found[0],))
+
+
+def respell_info(path: Path, text: str, old: str, new: str) -> str:
+    """``text`` with its version-info tuple saying ``new``: ``final`` for a release, the
+    level words the file already uses for a pre-release (``rc`` or ``candidate``), ``dev``
+    only where the file knows that level."""
+    from packaging.version import InvalidVersion, Version
+
+    found = _info(text)
+    if found is None or info_value(text) != old:
+        raise VersionError(f"{path}: the version {old!r} is no longer where it was read; rerun")
+    _name, node, parts = found
+    try:
+        parsed = Version(new)
+    except InvalidVersion:
+        raise VersionError(f"{path}: {new!r} is not a valid PEP 440 version") from None
+    # the release candidate's word, as the file spells it: "rc", or "candidate" (also
+    # where it tests the level's first letter, level[0] == "c"); neither: not spelled
+    candidate = re.search(r"""['"](rc|candidate|c)['"]""", text)
+    words = {
+        "a": "alpha",
+        "b": "beta",
+        "rc": "rc" if candidate and candidate[1] == "rc" else "candidate",
+    }
+    knows_dev = re.search(r"""['"]dev['"]""", text) is not None
+    if (
+        parsed.epoch
+        or parsed.local
+        or parsed.post is not None
+        or len(parsed.release) > 3
+        or (parsed.dev is not None and (parsed.pre is not None or not knows_dev))
+        or (parsed.pre is not None and parsed.pre[0] == "rc" and candidate is None)
+    ):
+        raise VersionError(
+            f"{path}: the version tuple (major, minor, micro, level, serial) cannot spell "
+            f"{new}; choose a release or an alpha, beta or rc with --to"
+        )
+    major, minor, micro = (*parsed.release, 0, 0)[:3]
+    if parsed.dev is not None:
+        level, serial = "dev", parsed.dev
+    elif parsed.pre is not None:
+        level, serial = words[parsed.pre[0]], parsed.pre[1]
+    else:  # a release keeps the serial it had as one
+        level, serial = "final", parts[4] if parts[3] == "final" else 0
+    quote = (
+        '"' if re.search(r"""(["])(?:final|alpha|beta|rc|candidate|dev|[abc])\1""", text) else "'"
+    )
+    spelled = f"{major}, {minor}, {micro}, {quote}{level}{quote}, {serial}"
+    lines = text.splitlines(keepends=True)
+    start = sum(len(line) for line in lines[: node.lineno - 1]) + node.col_offset
+    end = sum(len(line) for line in lines[: (node.end_lineno or node.lineno) - 1])
+    end += node.end_col_offset or 0
+    original = text[start:end]
+    if isinstance(node, ast.Call):
+        head = original[: original.index("(") + 1]
+        return text[:start] + f"{head}{spelled})" + text[end:]
+    opened = original.startswith("(")
+    return text[:start] + (f"({spelled})" if opened else spelled) + text[end:]
