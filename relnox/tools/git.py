@@ -54,6 +54,26 @@ _DAMAGE = (
 )
 
 
+def push(repo: Path, *args: str, stall: float) -> None:
+    """``git push args`` bounded: stopped (with everything it started) once it has made no
+    progress for ``stall`` seconds (``[tool.relnox.network] stall``), as an upload is, for a
+    remote that takes the connection and never answers would hold it forever. Over HTTP
+    git's own low-speed limit says so first."""
+    argv = ["git", "-c", "http.lowSpeedLimit=1", "-c", f"http.lowSpeedTime={max(1, int(stall))}"]
+    result = proc.run([*argv, "push", *args], cwd=repo, watch=proc.Watch(stall))
+    if result.returncode == proc.CANNOT_RUN:
+        raise GitError("git is not installed or not on PATH; install git")
+    if result.stalled or "operation too slow" in result.last_line().lower():
+        raise GitError(
+            f"git push {' '.join(args)} in {repo} made no progress for {stall:g}s (the remote "
+            "does not answer) and was stopped; check the remote's address and your network, "
+            "or raise [tool.relnox.network] stall"
+        )
+    if not result.ok:
+        said = result.last_line()
+        raise GitError(f"git push {' '.join(args)} failed in {repo}: {said}")
+
+
 #: git's variables that move a work tree or stop git's search for one
 _LOCATION_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_CEILING_DIRECTORIES")
 #: (directory, those variables) -> the top level of the work tree git found it in
