@@ -70,8 +70,18 @@ def push(repo: Path, *args: str, stall: float) -> None:
             "or raise [tool.relnox.network] stall"
         )
     if not result.ok:
-        said = result.last_line()
-        raise GitError(f"git push {' '.join(args)} failed in {repo}: {said}")
+        raise GitError(f"git push failed in {repo}: {_why_push_failed(result)}")
+
+
+def _why_push_failed(result: proc.Result) -> str:
+    """The line of a failed push that says why: git's ``fatal:``, a ``! [rejected]`` ref,
+    its ``error:``, else the last line (not the hint after them)."""
+    lines = [line.strip() for line in result.output.splitlines() if line.strip()]
+    for start in ("fatal:", "! [", "error:"):
+        found = [line for line in lines if line.startswith(start)]
+        if found:
+            return found[0]
+    return result.last_line()
 
 
 #: git's variables that move a work tree or stop git's search for one
