@@ -19,8 +19,17 @@ def written_path(path: Path, top: Path) -> Path:
     """The file relnox writes for ``path`` in the repository ``top``: ``path`` itself, or
     the file a symbolic link ``path`` leads to, which must be inside ``top`` (a
     :class:`~relnox.errors.ConfigError` otherwise: relnox writes no file outside the
-    repository through a link, and git commits the target, not the unchanged link)."""
+    repository, through a link or a path climbing out of it, and git commits the target,
+    not the unchanged link)."""
     if not path.is_symlink():
+        if not path.resolve().is_relative_to(top.resolve()):  # "../x", "/elsewhere/x"
+            from relnox.errors import ConfigError
+
+            raise ConfigError(
+                f"{path}: outside the repository {top} (a [tool.relnox] version-files or "
+                "changelog path leads there); relnox writes no file outside it: name a file "
+                "of the repository"
+            )
         return path
     target = path.resolve()
     if not target.is_relative_to(top.resolve()):
