@@ -183,6 +183,19 @@ def in_progress(repo: Path) -> str | None:
     return None
 
 
+def index_lock(repo: Path) -> str | None:
+    """The problem of a left ``index.lock`` (git's lock of its index: a git process is
+    running, or one stopped without removing it), or None: no commit can be made then."""
+    out = git(repo, "rev-parse", "--git-path", "index.lock", check=False).strip()
+    lock = Path(out) if Path(out).is_absolute() else repo / out
+    if not out or not lock.exists():
+        return None
+    return (
+        f"{lock} exists: another git process is running in this repository, or one stopped "
+        f"without removing it; wait for it to end, or remove {lock} if no git process runs"
+    )
+
+
 def head(repo: Path) -> str | None:
     out = git(repo, "rev-parse", "--verify", "--quiet", "HEAD", check=False)
     return out or None

@@ -355,3 +355,23 @@ def test_a_file_setting_climbing_out_of_the_repository_is_never_written(
         lines = error_lines(proc.stderr)
         assert len(lines) == 1 and "outside the repository" in lines[0], lines
         assert snapshot(root) == before and snapshot(elsewhere) == outside
+
+
+def test_a_left_index_lock_is_refused_before_any_file_changes(tmp_path: Path) -> None:
+    """A git that stopped without removing .git/index.lock: git add would fail after the
+    files are written (and the undo with it); refused first, naming the file; doctor too."""
+    root = _single(tmp_path / "repo")
+    git_init(root)
+    lock = root / ".git" / "index.lock"
+    lock.write_text("")
+    before = snapshot(root)
+    proc = run_relnox("bump", "--part", "minor", cwd=root)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    lines = error_lines(proc.stderr)
+    assert len(lines) == 1 and lines[0].startswith(f"relnox: error: {lock} exists: "), lines
+    assert f"remove {lock} if no git process runs" in lines[0]
+    assert snapshot(root) == before and lock.exists()
+    doctor = run_relnox("doctor", cwd=root)
+    assert doctor.returncode == 1 and f"{lock} exists" in doctor.stdout + doctor.stderr
+    lock.unlink()
+    assert run_relnox("bump", "--part", "minor", cwd=root).returncode == 0
