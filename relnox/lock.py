@@ -112,9 +112,14 @@ def describe(holder: Mapping[str, Any]) -> str:
     """``relnox publish (pid 1234, started 12:00:01 UTC, 35s ago)``."""
     started = holder.get("started")
     when = ""
-    if isinstance(started, (int, float)):
-        stamp = datetime.fromtimestamp(started, timezone.utc)
-        when = f", started {stamp:%Y-%m-%d %H:%M:%S} UTC, {max(0, time.time() - started):.0f}s ago"
+    if isinstance(started, (int, float)) and not isinstance(started, bool):
+        try:  # the holder wrote it; a file edited by hand may hold any number
+            stamp = datetime.fromtimestamp(started, timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            stamp = None
+        if stamp is not None:
+            ago = max(0, time.time() - started)
+            when = f", started {stamp:%Y-%m-%d %H:%M:%S} UTC, {ago:.0f}s ago"
     return f"`{holder.get('command') or 'relnox'}` (pid {holder.get('pid', '?')}{when})"
 
 

@@ -19,13 +19,22 @@ def written_path(path: Path, top: Path) -> Path:
     """The file relnox writes for ``path`` in the repository ``top``: ``path`` itself, or
     the file a symbolic link ``path`` leads to, which must be inside ``top`` (a
     :class:`~relnox.errors.ConfigError` otherwise: relnox writes no file outside the
-    repository through a link, and git commits the target, not the unchanged link)."""
+    repository, through a link or a path climbing out of it, and git commits the target,
+    not the unchanged link)."""
     real_top = top.resolve()
     if not path.is_symlink():
+        found = path.resolve()
+        if not found.is_relative_to(real_top):  # "../x", "/elsewhere/x"
+            from relnox.errors import ConfigError
+
+            raise ConfigError(
+                f"{path}: outside the repository {top} (a [tool.relnox] version-files or "
+                "changelog path leads there); relnox writes no file outside it: name a file "
+                "of the repository"
+            )
         # a directory on the way may be a link (libs/skinny/mlflow -> ../../mlflow): git
         # takes no path beyond a link, so the file is written, and added, where it lives
-        found = path.resolve()
-        if found.is_relative_to(real_top) and path.absolute().is_relative_to(top.absolute()):
+        if path.absolute().is_relative_to(top.absolute()):
             inside = top / found.relative_to(real_top)
             if os.path.normpath(inside) != os.path.normpath(path.absolute()):
                 return inside

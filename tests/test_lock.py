@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from relnox.lock import LockError, lock_path, lock_wait, repository_lock
+from relnox.lock import LockError, describe, lock_path, lock_wait, repository_lock
 
 HOLD = """
 import sys
@@ -137,3 +137,11 @@ def test_worktrees_of_one_repository_share_one_lock(tmp_path: Path) -> None:
     subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "first"], check=True)
     subprocess.run([*git, "worktree", "add", "-q", str(tmp_path / "other")], check=True)
     assert lock_path(tmp_path / "other") == lock_path(repo)
+
+
+@pytest.mark.parametrize("started", [1e300, float("nan"), "yesterday", True, -1e18])
+def test_a_holder_record_edited_by_hand_still_names_the_holder(started: object) -> None:
+    """The lock file's ``started`` is the holder's word; a number no clock holds, or no
+    number, leaves it out of the message instead of ending it in a traceback."""
+    said = describe({"pid": 42, "command": "relnox publish", "started": started})
+    assert said == "`relnox publish` (pid 42)"

@@ -95,3 +95,16 @@ def test_written_path_follows_a_link_only_inside_the_repository(tmp_path: Path) 
     for name in ("outside", "dangling"):
         with pytest.raises(ConfigError, match="outside the repository"):
             written_path(top / "sub" / name, top)
+
+
+def test_written_path_refuses_a_path_climbing_out_of_the_repository(tmp_path: Path) -> None:
+    """``version-files = ["../other/v.py"]`` or an absolute path elsewhere: not a link, but
+    outside all the same; a bump writes no file there."""
+    top = tmp_path / "repo"
+    top.mkdir()
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "v.py").write_text('__version__ = "1.0.0"\n', encoding="utf-8")
+    assert written_path(top / "sub" / ".." / "v.py", top) == top / "sub" / ".." / "v.py"
+    for path in (top / ".." / "other" / "v.py", tmp_path / "other" / "v.py"):
+        with pytest.raises(ConfigError, match="outside the repository"):
+            written_path(path, top)

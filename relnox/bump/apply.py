@@ -22,12 +22,16 @@ from relnox.bump.model import BumpPlan, BumpResult
 from relnox.errors import GitError, RelnoxError, VersionError
 from relnox.files import read_bytes
 from relnox.tools import git
+from relnox.tools.network import network_settings
 
 logger = logging.getLogger("relnox")
 
 
-def _run_git(repo: Path, kind: str, args: tuple[str, ...]) -> None:
-    git.git(repo, *args, what=kind)
+def _run_git(repo: Path, kind: str, args: tuple[str, ...], stall: float) -> None:
+    if kind == "push":  # the one action that waits on the network: bounded
+        git.push(repo, *args[1:], stall=stall)
+    else:
+        git.git(repo, *args, what=kind)
 
 
 def _index_entries(repo: Path, paths: list[str]) -> str:
@@ -66,6 +70,7 @@ def _apply(plan: BumpPlan, stopped: Callable[[], str | None]) -> BumpResult:
     paths = [str(edit.path) for edit in plan.edits]
     index = _index_entries(repo, paths) if repo is not None and plan.actions and paths else None
     old_head = git.head(repo) if repo is not None else None
+    stall = network_settings(plan.workspace.config).stall
     written: list[Path] = []
     tags: list[str] = []
     committed = False
@@ -83,7 +88,7 @@ def _apply(plan: BumpPlan, stopped: Callable[[], str | None]) -> BumpResult:
             assert repo is not None
             _go_on(stopped)
             logger.debug("bump: %s", action.describe())
-            _run_git(repo, action.kind, action.args)
+            _run_git(repo, action.kind, action.args, stall)
             committed = committed or action.kind == "commit"
             pushed = pushed or action.kind == "push"
             if action.tag is not None:

@@ -125,6 +125,9 @@ def _repository_ready(plan: BumpPlan, vcs: Sequence[Package], options: BumpOptio
     busy = git.in_progress(root) if wants else None
     if busy is not None:  # --allow-dirty/--allow-detached cannot make such a commit right
         _refuse(plan, f"{root}: {busy}; then bump", dry_run)
+    locked = git.index_lock(root) if commit else None
+    if locked is not None:  # git add would fail after the files are written
+        _refuse(plan, locked, dry_run)
     dirty = [] if options.allow_dirty else git.dirty_files(root)
     if dirty:
         shown = ", ".join(dirty[:3]) + (f" and {len(dirty) - 3} more" if len(dirty) > 3 else "")

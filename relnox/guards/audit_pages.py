@@ -72,12 +72,14 @@ def pages_of(reader: IndexReader, project: str) -> tuple[list[Page], list[str]]:
         if kind == "json":
             try:
                 data = json.loads(text)
-            except json.JSONDecodeError:
-                raise AuditError(f"{url}: the index sent invalid PEP 691 JSON") from None
-            state = data.get("project-status") or {}
-            pages.append(
-                Page(kind, parse_json(data, url), state.get("status"), state.get("reason"))
-            )
+                state = data.get("project-status") or {}
+                state = state if isinstance(state, dict) else {}
+                files = parse_json(data, url)
+            except (json.JSONDecodeError, AttributeError, TypeError):  # not PEP 691's shape
+                raise AuditError(
+                    f"{url}: the index sent invalid PEP 691 JSON; check the repository URL"
+                ) from None
+            pages.append(Page(kind, files, state.get("status"), state.get("reason")))
         else:
             meta = StatusMeta()
             meta.feed(text)

@@ -37,8 +37,9 @@ PUBLISH_HELP = {
     "(the default; --no-keep-going starts no new tier after a failure)",
     "jobs": "packages uploaded at once within a tier (default: 4; 1 to an index on this "
     "machine, which then gets each tier in one upload)",
-    "wait": "seconds a tier may take to show on the index before the next starts (default: 300)",
-    "no_wait": "start each tier without waiting for the one before to show on the index",
+    "wait": "seconds a tier may take to show on the index before the next starts, and the "
+    "last before the publish ends (default: 300)",
+    "no_wait": "do not wait for the files to show on the index (each tier starts at once)",
     "verify_installable": "after each tier shows, install it from the index in a fresh "
     "environment before the next starts",
     "from_tag": "route by this tag: pre-releases to TestPyPI, final versions to PyPI (default: CI's tag)",

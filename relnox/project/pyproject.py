@@ -8,6 +8,7 @@ requirements and the readme.
 from __future__ import annotations
 
 import copy
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -336,6 +337,12 @@ def version_files(
     found = []
     for item in config.version_files:
         path = directory / item.path
+        if not path.is_file():  # not there, a directory, a pipe: no file to read or write
+            what = "does not exist" if not os.path.lexists(path) else "is not a regular file"
+            raise ConfigError(
+                f"{path}: listed in [tool.relnox] version-files ({item.path!r}) but {what}; "
+                "fix the path or remove the entry"
+            )
         if item.search:
             found.append(pattern_location(path, item.search))
         else:

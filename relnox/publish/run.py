@@ -160,7 +160,9 @@ def upload_all(
 
     Within a tier, packages upload in parallel (at most ``jobs`` at a time). A tier's
     files must then show on the index (``waiting``; and install, with
-    ``check_installable``) before the next tier starts. A failure holds back exactly
+    ``check_installable``) before the next tier starts, and the last tier's before the
+    run ends: a file the index does not list with our sha256 was not published, whatever
+    the upload's answer said. A failure holds back exactly
     the packages that need the failed one, directly or not; the others go on. Without
     ``keep_going`` no new tier starts after a failure.
     """
@@ -224,7 +226,7 @@ def upload_all(
             plan.repository.label,
             waiting,
             uploader.sleep,
-            check=number < len(grouped) - 1 and not stopped,
+            check=not stopped,
         )
         workers = max(1, min(jobs, len(go) or 1))
         # on an index that limits creations, new projects go one at a time (below)
@@ -292,8 +294,9 @@ def upload_all(
                 logger.error("  %s: %s", name, error)
         if failed and not keep_going:
             stopped = True
-        if stopped or number == len(grouped) - 1:
+        if stopped:
             continue
+        last = number == len(grouped) - 1  # nothing waits for it, but it must show too
         shown.look([f for f in done if f.filename not in shown.looked])  # already there
         missing, why, later = shown.answer()
         for package in sorted({f.package for f in done if f.filename in missing}):
@@ -301,10 +304,13 @@ def upload_all(
                 f.filename for f in done if f.filename in missing and f.package == package
             )
             failed[package] = (
-                f"{files} uploaded to {plan.repository.label}, but {why}; its dependents wait"
+                f"{files} uploaded to {plan.repository.label}, but {why}"
+                + ("" if last else "; its dependents wait")
                 + (": run the same command again once they show" if later else "")
             )
             result.error = result.error or failed[package]
+        if last:
+            continue
         if check_installable is not None:
             visible = sorted({(f.package, f.version) for f in done if f.package not in failed})
             problem = check_installable(plan.repository, visible) if visible else None
@@ -328,7 +334,7 @@ class _Shown:
     label: str
     waiting: Waiting
     sleep: Callable[[float], None]
-    check: bool  # False: the last tier, or a stopped run (nothing waits for it)
+    check: bool  # False: a stopped run (nothing more is sent, so nothing is waited for)
     #: uploads still running beside a look: it reads fewer pages at once, so the index
     #: never has more than READERS + 1 connections of this run waiting (a small server's
     #: listen backlog is 5: beyond it a connection waits a second)

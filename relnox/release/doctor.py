@@ -54,7 +54,7 @@ class DoctorReport:
 
 
 def _working_tree(ws: Workspace) -> list[Check]:
-    busy = git.in_progress(ws.root)
+    busy = git.in_progress(ws.root) or git.index_lock(ws.root)
     if busy is not None:
         return [Check("working tree", ERROR, busy)]
     dirty = git.dirty_files(ws.root)  # tracked files only: untracked ones never block

@@ -141,8 +141,11 @@ class State:
             old = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             old = None
-        finished = isinstance(old, dict) and "complete" in old.get("done", {})
-        if isinstance(old, dict) and old.get("versions") == dict(versions) and not finished:
+        done = old.get("done") if isinstance(old, dict) else None
+        if not isinstance(done, dict) or not all(isinstance(v, str) for v in done.values()):
+            return  # no record, or one edited out of shape: every stage runs (and checks)
+        assert isinstance(old, dict)
+        if old.get("versions") == dict(versions) and "complete" not in done:
             self.data = old
 
     def done(self, stage: str, fingerprint: str = "") -> bool:

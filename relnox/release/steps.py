@@ -37,6 +37,7 @@ from relnox.release.model import (
 from relnox.release.tagging import TagOptions, apply_tags, plan_tags
 from relnox.stage import StageStatus
 from relnox.tools import git
+from relnox.tools.network import network_settings
 from relnox.verify import STAGE as VERIFY
 from relnox.verify import VerifyOptions
 
@@ -180,7 +181,8 @@ def _tag(pipeline: Pipeline) -> Outcome:
     )
     if push:
         branch = git.current_branch(root) or "HEAD"
-        git.git(root, "push", "origin", f"HEAD:refs/heads/{branch}")
+        stall = network_settings(pipeline.workspace.config).stall
+        git.push(root, "origin", f"HEAD:refs/heads/{branch}", stall=stall)
     apply_tags(plan, pipeline.runtime)
     pipeline.result.tags = [a.tag for a in plan.actions]
     pushed = " (pushed with the branch)" if push else ""

@@ -28,6 +28,7 @@ from relnox.stage import Runtime
 from relnox.tags import parse_tag
 from relnox.tools import git
 from relnox.tools.github import event_before
+from relnox.tools.network import network_settings
 from relnox.versioning import maybe_version, same_version
 
 logger = logging.getLogger("relnox")
@@ -385,6 +386,7 @@ def _go_on(stopped: Callable[[], str | None]) -> None:
 def _push_tags(plan: TagPlan, stopped: Callable[[], str | None], pushed: set[str]) -> None:
     """Every planned tag to the remote, at most three a push; ``pushed`` holds those sent."""
     repo, remote = plan.workspace.root, plan.options.remote
+    stall = network_settings(plan.workspace.config).stall
     refs = [f"refs/tags/{a.tag}:refs/tags/{a.tag}" for a in plan.actions]
     # at most three tags a push: GitHub starts no tag-triggered workflow for a push
     # of more, so a release.yml on tags would silently never run for any of them; each
@@ -394,7 +396,7 @@ def _push_tags(plan: TagPlan, stopped: Callable[[], str | None], pushed: set[str
         names = [ref.split(":", 1)[0].removeprefix("refs/tags/") for ref in batch]
         logger.info("pushing %s to %s", ", ".join(names), remote)
         try:
-            git.git(repo, "push", "--atomic", "--", remote, *batch)
+            git.push(repo, "--atomic", "--", remote, *batch, stall=stall)
         except GitError as exc:
             raise GitError(
                 f"pushing tags to {remote} failed ({exc}); if the remote has a tag of the same "

@@ -126,6 +126,16 @@ def build_deps(pkg: Package, names: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _seconds(value: object) -> bool:
+    """A recorded time relnox can use: a finite number of seconds, 0 or more (an edited
+    file's "abc", [1], nan or -5 counts as no time recorded)."""
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and 0 <= value < float("inf")
+    )
+
+
 def _times_from(path: Path) -> dict[str, float]:
     """Recorded times from a build manifest or a ``plan --shards --json`` output."""
     try:
@@ -141,15 +151,14 @@ def _times_from(path: Path) -> dict[str, float]:
             "JSON of relnox plan --shards"
         ) from None
     if isinstance(data, dict) and isinstance(data.get("times"), dict):
-        estimated = set(data.get("estimated") or ())
+        estimated = data.get("estimated") or []
+        estimated = {str(e) for e in estimated} if isinstance(estimated, list) else set()
         return {
-            str(k): float(v)
-            for k, v in data["times"].items()
-            if isinstance(v, (int, float)) and k not in estimated
+            str(k): float(v) for k, v in data["times"].items() if _seconds(v) and k not in estimated
         }
     if isinstance(data, dict) and isinstance(data.get("packages"), list):
         return {
-            str(p["name"]): float(p.get("seconds") or 0.0)
+            str(p["name"]): float(p["seconds"]) if _seconds(p.get("seconds")) else 0.0
             for p in data["packages"]
             if isinstance(p, dict) and "name" in p and p.get("origin", BUILT) == BUILT
         }

@@ -54,6 +54,36 @@ _DAMAGE = (
 )
 
 
+def push(repo: Path, *args: str, stall: float) -> None:
+    """``git push args`` bounded: stopped (with everything it started) once it has made no
+    progress for ``stall`` seconds (``[tool.relnox.network] stall``), as an upload is, for a
+    remote that takes the connection and never answers would hold it forever. Over HTTP
+    git's own low-speed limit says so first."""
+    argv = ["git", "-c", "http.lowSpeedLimit=1", "-c", f"http.lowSpeedTime={max(1, int(stall))}"]
+    result = proc.run([*argv, "push", *args], cwd=repo, watch=proc.Watch(stall))
+    if result.returncode == proc.CANNOT_RUN:
+        raise GitError("git is not installed or not on PATH; install git")
+    if result.stalled or "operation too slow" in result.last_line().lower():
+        raise GitError(
+            f"git push {' '.join(args)} in {repo} made no progress for {stall:g}s (the remote "
+            "does not answer) and was stopped; check the remote's address and your network, "
+            "or raise [tool.relnox.network] stall"
+        )
+    if not result.ok:
+        raise GitError(f"git push failed in {repo}: {_why_push_failed(result)}")
+
+
+def _why_push_failed(result: proc.Result) -> str:
+    """The line of a failed push that says why: git's ``fatal:``, a ``! [rejected]`` ref,
+    its ``error:``, else the last line (not the hint after them)."""
+    lines = [line.strip() for line in result.output.splitlines() if line.strip()]
+    for start in ("fatal:", "! [", "error:"):
+        found = [line for line in lines if line.startswith(start)]
+        if found:
+            return found[0]
+    return result.last_line()
+
+
 #: git's variables that move a work tree or stop git's search for one
 _LOCATION_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_CEILING_DIRECTORIES")
 #: (directory, those variables) -> the top level of the work tree git found it in
@@ -151,6 +181,19 @@ def in_progress(repo: Path) -> str | None:
         if where.exists():
             return f"{what} is in progress ({path}); finish or abort it first: {fix}"
     return None
+
+
+def index_lock(repo: Path) -> str | None:
+    """The problem of a left ``index.lock`` (git's lock of its index: a git process is
+    running, or one stopped without removing it), or None: no commit can be made then."""
+    out = git(repo, "rev-parse", "--git-path", "index.lock", check=False).strip()
+    lock = Path(out) if Path(out).is_absolute() else repo / out
+    if not out or not lock.exists():
+        return None
+    return (
+        f"{lock} exists: another git process is running in this repository, or one stopped "
+        f"without removing it; wait for it to end, or remove {lock} if no git process runs"
+    )
 
 
 def head(repo: Path) -> str | None:

@@ -21,6 +21,7 @@ upload of one file.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,13 +49,23 @@ def backoff_delay(first: float, attempt: int) -> float:
     return first * 2.0 ** (attempt - 1)
 
 
+#: the most a setting may say: a day of seconds, a hundred retries (``inf``, ``nan`` or
+#: 10**11 would make a wait without a bound, or a backoff past any clock)
+_MOST = {"timeout": 86400.0, "stall": 86400.0, "retries": 100}
+
+
 def _positive(source: Path, key: str, value: Any, *, whole: bool = False) -> Any:
     kinds = (int,) if whole else (int, float)
-    if isinstance(value, bool) or not isinstance(value, kinds) or value < (0 if whole else 0.001):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, kinds)
+        or not (0 if whole else 0.001) <= value <= _MOST.get(key, math.inf)
+    ):
         what = "a whole number, 0 or more" if whole else "a number of seconds above 0"
+        most = f" (at most {_MOST[key]:g})" if key in _MOST else ""
         raise ConfigError(
             f"{source}: [tool.relnox.network] {key} must be {what}, not {value!r}; "
-            f"for example {key} = {getattr(NetworkSettings, key)!r}"
+            f"for example {key} = {getattr(NetworkSettings, key)!r}{most}"
         )
     return value
 

@@ -329,3 +329,49 @@ def test_a_package_in_a_submodule_is_refused_before_any_file_changes(tmp_path: P
     assert dry.returncode == 0 and "a git repository of its own" in dry.stdout + dry.stderr
     alone = run_relnox("bump", "--part", "minor", "--package", "host-pkg", cwd=root)
     assert alone.returncode == 0, alone.stderr
+
+
+@pytest.mark.parametrize(
+    "setting",
+    ['version-files = ["../elsewhere/v.py"]', 'changelog = "../elsewhere/CHANGES.md"'],
+)
+def test_a_file_setting_climbing_out_of_the_repository_is_never_written(
+    tmp_path: Path, setting: str
+) -> None:
+    """Even with --no-commit (no git to object), a bump writes no file outside the
+    repository: refused in one line naming the file, nothing written anywhere."""
+    elsewhere = write_files(
+        tmp_path / "elsewhere",
+        {"v.py": '__version__ = "0.1.0"\n', "CHANGES.md": "# Changes\n\n## [Unreleased]\n\n- x\n"},
+    )
+    root = _single(tmp_path / "repo")
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + f"\n[tool.relnox]\n{setting}\n")
+    git_init(root)
+    before, outside = snapshot(root), snapshot(elsewhere)
+    for flags in ([], ["--no-commit"]):
+        proc = run_relnox("bump", "--part", "minor", *flags, cwd=root)
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+        lines = error_lines(proc.stderr)
+        assert len(lines) == 1 and "outside the repository" in lines[0], lines
+        assert snapshot(root) == before and snapshot(elsewhere) == outside
+
+
+def test_a_left_index_lock_is_refused_before_any_file_changes(tmp_path: Path) -> None:
+    """A git that stopped without removing .git/index.lock: git add would fail after the
+    files are written (and the undo with it); refused first, naming the file; doctor too."""
+    root = _single(tmp_path / "repo")
+    git_init(root)
+    lock = root / ".git" / "index.lock"
+    lock.write_text("")
+    before = snapshot(root)
+    proc = run_relnox("bump", "--part", "minor", cwd=root)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    lines = error_lines(proc.stderr)
+    assert len(lines) == 1 and lines[0].startswith(f"relnox: error: {lock} exists: "), lines
+    assert f"remove {lock} if no git process runs" in lines[0]
+    assert snapshot(root) == before and lock.exists()
+    doctor = run_relnox("doctor", cwd=root)
+    assert doctor.returncode == 1 and f"{lock} exists" in doctor.stdout + doctor.stderr
+    lock.unlink()
+    assert run_relnox("bump", "--part", "minor", cwd=root).returncode == 0

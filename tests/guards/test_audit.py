@@ -156,6 +156,33 @@ def test_json_page_and_project_status(built: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    "page",
+    [
+        [],
+        {"files": "none"},
+        {"files": [{"filename": "x.whl", "url": 5}]},
+        {"files": [], "project-status": "archived"},
+    ],
+)
+def test_a_json_page_out_of_pep_691s_shape_is_one_line(built: Path, page: object) -> None:
+    """An index (or whatever answers) serving JSON that is no PEP 691 page: the audit says
+    so, naming the page, instead of a traceback."""
+    manifest = read_manifest(built / "dist")
+    with IntegrityServer() as server:
+        for record in manifest.packages:
+            server.pages[record.name] = page  # type: ignore[assignment]
+        url = server.url + "simple/"
+        if isinstance(page, dict) and page.get("project-status") == "archived":
+            report = audit(load_workspace(built), AuditOptions(repository=url))
+            assert report.findings  # a string status is no status: read, not a crash
+            return
+        with pytest.raises(AuditError, match="the index sent invalid PEP 691 JSON") as info:
+            audit(load_workspace(built), AuditOptions(repository=url))
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.slow
 def test_version_other_than_the_build_is_a_usage_error(built: Path) -> None:
     with pytest.raises(AuditError, match=r"--version 9\.9\.9: the build manifest"):
         audit(

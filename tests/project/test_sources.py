@@ -124,3 +124,27 @@ def test_an_annotated_version_is_a_literal_version(tmp_path: Path, annotation: s
     loc = python_location(path)
     assert loc is not None and loc.value == "9.1.1"
     assert loc.render(path.read_text(), "9.2.0").startswith(f"__version__: {annotation} = '9.2.0'")
+
+
+@pytest.mark.parametrize(
+    ("entry", "said"), [("nope.py", "does not exist"), ("vdir", "is not a regular file")]
+)
+def test_a_version_file_that_is_no_file_is_said_as_such(
+    tmp_path: Path, entry: str, said: str
+) -> None:
+    """A version-files entry naming nothing, or a directory: not "has no version line"."""
+    from relnox.project.discovery import load_workspace
+
+    (tmp_path / "vdir").mkdir()
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "vf"\nversion = "1.0.0"\n'
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+        f'[tool.relnox]\nversion-files = ["{entry}"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises((ConfigError, VersionError)) as info:
+        load_workspace(tmp_path).packages[0].version  # noqa: B018
+    message = str(info.value)
+    assert f"{tmp_path / entry}: listed in [tool.relnox] version-files ({entry!r}) but {said}" in (
+        message
+    )

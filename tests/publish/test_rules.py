@@ -337,6 +337,41 @@ def test_a_file_listed_with_another_sha256_is_a_mismatch_at_once(
 
 @pytest.mark.slow
 @pytest.mark.parametrize("transport", ["uv", "twine"])
+def test_the_last_tier_listed_with_another_sha256_fails_without_waiting(
+    transport: str, ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+) -> None:
+    """demo-extra is the only tier: the index listing its wheel with other bytes' hash
+    after the upload (a proxy that changed it) is a failure, said at once."""
+    configure(ws, f'[tool.relnox.publish]\ntransport = "{transport}"\n')
+    other = "0" * 64
+    proxy = serve(upstream=index.url)
+    proxy.rewrite = as_json(sha256=lambda n, s: other if n == EXTRA_WHEEL and posts(proxy) else s)
+    run = relnox(ws, "-r", proxy.url, "-p", "demo-extra", "--wait", "300")
+    assert run.code == 1 and "Traceback" not in run.err, run.err
+    assert run.seconds < 30  # not after the 300 s wait
+    assert f"{EXTRA_WHEEL} (listed with sha256 {other}, ours is " in run.error_line
+    assert "did not show" not in run.err
+
+
+@pytest.mark.slow
+def test_the_last_tier_that_never_shows_fails_after_the_wait(
+    ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+) -> None:
+    """The index answers the upload 200 but never lists the file: "uploaded" is not said of
+    a file the index does not have, for the last tier as for the others."""
+    proxy = serve(upstream=index.url)
+    proxy.rule = lambda seen: Reply(404) if seen.method == "GET" and posts(proxy) else None
+    run = relnox(ws, "-r", proxy.url, "-p", "demo-extra", "--wait", "2")
+    assert run.code == 1 and "Traceback" not in run.err, run.err
+    assert run.seconds < 30
+    line = run.error_line
+    assert f"{EXTRA_WHEEL}" in line and "did not show within 2s" in line
+    assert "run the same command again once they show" in line
+    assert "its dependents wait" not in line
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("transport", ["uv", "twine"])
 def test_an_upload_the_index_never_answers_fails_within_the_timeout(
     transport: str, ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
 ) -> None:

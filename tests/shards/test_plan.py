@@ -109,6 +109,29 @@ def test_bad_timings_and_mismatched_shards_are_one_line(tmp_path: Path) -> None:
         plan_shards(workspace, ShardOptions(2)).shard(ShardSpec(1, 3))
 
 
+@pytest.mark.parametrize(
+    "edited",
+    [
+        {"times": {"sh-pkg0": 5.0}, "estimated": 5},
+        {"times": {"sh-pkg0": float("nan"), "sh-pkg1": -3, "sh-pkg2": "9"}},
+        {"packages": [{"name": "sh-pkg0", "seconds": "abc"}, {"name": "sh-pkg1", "seconds": [1]}]},
+    ],
+)
+def test_timings_edited_out_of_shape_are_times_not_recorded(
+    tmp_path: Path, edited: dict[str, object]
+) -> None:
+    """A --timings file whose values are no seconds (a string, a list, nan, a negative
+    time, ``estimated`` not a list): those times count as unknown, never a traceback."""
+    import json
+
+    root = _workspace(tmp_path, 3)
+    saved = tmp_path / "edited.json"
+    saved.write_text(json.dumps(edited), encoding="utf-8")
+    plan = plan_shards(load_workspace(root), ShardOptions(2, timings=saved))
+    assert sorted(n for shard in plan.shards for n in shard) == ["sh-pkg0", "sh-pkg1", "sh-pkg2"]
+    assert all(seconds >= 0 and seconds == seconds for seconds in plan.times.values())
+
+
 def test_the_command_prints_the_plan_and_dry_runs_agree(tmp_path: Path) -> None:
     root = _workspace(tmp_path, 5)
     _record(root, {"sh-pkg0": 9.0, "sh-pkg1": 1.0, "sh-pkg2": 1.0, "sh-pkg3": 1.0})

@@ -112,3 +112,41 @@ def test_a_git_file_naming_a_gone_directory_is_said_not_taken_for_no_repository(
     (line,) = proc.stderr.strip().splitlines()
     assert str(tmp_path / "gone") in line and "git worktree repair" in line
     assert "git init" not in line
+
+
+@pytest.mark.parametrize("command", [["bump", "--part", "minor", "--push"], ["tag", "--push"]])
+def test_a_push_to_a_remote_that_never_answers_is_stopped_and_undone(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """The remote takes the connection and holds it: the push is stopped after
+    ``[tool.relnox.network] stall`` seconds without progress, said in one line, and the
+    bump (or the tags) undone."""
+    from relnox.sample import git_commit_all
+    from tests.fault_server import HANG, FaultServer
+
+    root = _released(tmp_path / "repo")
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "\n[tool.relnox.network]\nstall = 2\n")
+    if command[0] == "tag":  # a version to tag
+        pyproject.write_text(pyproject.read_text().replace('"1.0.0"', '"1.1.0"'))
+    git_commit_all(root, "Ready")
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True)
+    with FaultServer(rule=lambda seen: HANG) as remote:
+        subprocess.run(
+            ["git", "remote", "add", "origin", f"{remote.url}repo.git"], cwd=root, check=True
+        )
+        proc = subprocess.run(  # without a bound it would wait for ever: 60 s fails it
+            [sys.executable, "-m", "relnox", *command],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    line = proc.stderr.strip().splitlines()[-1]
+    assert "made no progress for 2s (the remote does not answer)" in line, line
+    after = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True)
+    assert after.stdout == head.stdout
+    tags = subprocess.run(["git", "tag"], cwd=root, capture_output=True, text=True).stdout
+    assert tags.split() == ["v1.0.0"]

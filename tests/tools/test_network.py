@@ -36,6 +36,11 @@ def test_settings_are_read_and_checked(tmp_path: Path) -> None:
         ({"retries": 1.5}, r"retries must be a whole number"),
         ({"timeout": "30"}, r"timeout must be a number of seconds"),
         ({"stal": 3}, r"unknown key 'stal'; known keys: timeout, stall, retries"),
+        # no bound at all, or one past any clock: a wait that never ends, a backoff overflow
+        ({"stall": float("inf")}, r"stall must be .*not inf; for example stall = 120.0 \(at most"),
+        ({"timeout": float("nan")}, r"timeout must be .*not nan"),
+        ({"timeout": 10**9}, r"timeout must be .*\(at most 86400\)"),
+        ({"retries": 10**11}, r"retries must be .*\(at most 100\)"),
     ):
         with pytest.raises(ConfigError, match=message):
             network_settings(load_config(source, {"network": table}))

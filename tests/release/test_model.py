@@ -1,0 +1,43 @@
+"""The release's record of finished stages: read only when it has the shape relnox wrote."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from relnox.artifacts.manifest import state_dir
+from relnox.release.model import STATE_FILE, State
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"versions": {"pkg": "1.0"}, "done": []},
+        {"versions": {"pkg": "1.0"}, "done": "publish"},
+        {"versions": {"pkg": "1.0"}},
+        {"versions": {"pkg": "1.0"}, "done": {"publish": ["x"]}},
+        ["not", "an", "object"],
+    ],
+)
+def test_a_record_edited_out_of_shape_is_no_record(tmp_path: Path, record: object) -> None:
+    """A hand-edited or damaged release-state.json: every stage runs again (each checks
+    its own work), never a traceback, never a stage skipped on that record's word."""
+    dist = tmp_path / "dist"
+    path = state_dir(dist) / STATE_FILE
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(record), encoding="utf-8")
+    state = State(dist, {"pkg": "1.0"})
+    assert not state.done("publish") and not state.done("publish", "x")
+
+
+def test_the_record_relnox_wrote_is_read_back(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    path = state_dir(dist) / STATE_FILE
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        json.dumps({"versions": {"pkg": "1.0"}, "done": {"build": "abc"}}), encoding="utf-8"
+    )
+    assert State(dist, {"pkg": "1.0"}).done("build", "abc")
+    assert not State(dist, {"pkg": "1.1"}).done("build", "abc")  # another release
