@@ -144,7 +144,7 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
                 f"metadata {pkg.name}",
                 WARN,
                 f"{rel(where, ws.root)} declares the metadata in code; build-all's twine check "
-                "--strict checks it once built",
+                "checks it once built",
             )
         ]
     required = [field for field in missing if field in ("name", "version")]
@@ -185,6 +185,17 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
                 f'tell the terms: add license = "MIT" (any SPDX expression) to {table}',
             )
         )
+    direct = direct_references(pkg)
+    if direct:
+        rows.append(
+            Check(
+                f"dependencies {pkg.name}",
+                WARN,
+                f"{rel(pkg.pyproject, ws.root)} requires {', '.join(map(repr, direct))}, a direct "
+                "reference; PyPI and TestPyPI refuse an upload that has one: require a released "
+                "version before the release",
+            )
+        )
     problem = readme_problem(pkg.readme)
     if problem and pkg.readme is None:
         pass  # said in the metadata row: a project page without a readme is a choice
@@ -197,6 +208,28 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
     elif pkg.readme is not None:
         rows.append(Check(f"readme {pkg.name}", OK, f"{rel(pkg.readme, ws.root)} renders"))
     return rows
+
+
+def direct_references(pkg: Package) -> list[str]:
+    """The ``[project]`` dependencies (optional ones too) written as ``name @ URL``: the
+    wheel's metadata carries them, and PyPI refuses such a file (poetry's HEAD requiring
+    ``poetry-core @ git+https://...`` between releases)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
+    project = table(doc, "project")
+    found: list[Any] = list(project.get("dependencies") or [])
+    extras = project.get("optional-dependencies")
+    for values in extras.values() if isinstance(extras, Mapping) else ():
+        found += list(values) if isinstance(values, list) else []
+    direct = []
+    for text in found:
+        try:
+            if isinstance(text, str) and Requirement(text).url:
+                direct.append(text)
+        except InvalidRequirement:
+            continue
+    return direct
 
 
 def changelog_required(ws: Workspace) -> bool:

@@ -640,3 +640,30 @@ def test_a_tag_the_publishing_workflow_skips_is_a_marker_not_a_wrong_release(
             ERROR,
             "tag v3.2.0-rc0 points at a commit whose version is 3.1.0-rc0; delete or move that tag",
         )
+
+
+def test_a_direct_reference_among_the_dependencies_is_a_warning(tmp_path: Path) -> None:
+    """poetry's shape between releases: ``poetry-core @ git+https://...`` in [project]
+    dependencies. PyPI refuses such an upload: doctor warns, naming the requirement; a
+    direct reference in a dependency group (never in the metadata) is not named."""
+    from tests.shapes import project
+
+    extra = (
+        '[project.optional-dependencies]\ncli = ["clee @ https://example.invalid/clee.whl"]\n'
+        '[dependency-groups]\ndev = ["tool @ git+https://example.invalid/tool.git"]\n'
+    )
+    files = {
+        "pyproject.toml": project(
+            "poetish",
+            "2.5.0",
+            requires=["core @ git+https://example.invalid/core.git"],
+            extra=extra,
+        ),
+        "poetish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["2.4.1"])
+    row = {r.check: r for r in doctor(root).checks}["dependencies poetish"]
+    assert row.status == WARN, row
+    assert "'core @ git+https://example.invalid/core.git'" in row.detail
+    assert "'clee @ https://example.invalid/clee.whl'" in row.detail
+    assert "tool @" not in row.detail and "PyPI and TestPyPI refuse" in row.detail
