@@ -254,8 +254,8 @@ def heading_like(path: Path, version: str) -> str:
     for section in sections(text):
         if section.label == UNRELEASED or len(section.versions) != 1:
             continue
-        first = section.heading.splitlines()[0]
         old = section.versions[0][1]
+        first = next((line for line in section.heading.splitlines() if old in line), "")
         at = first.find(old)
         if at < 0:
             continue
@@ -263,7 +263,8 @@ def heading_like(path: Path, version: str) -> str:
         title = re.sub(r"\d{4}-\d{2}-\d{2}", "YYYY-MM-DD", title)
         if first.startswith("#"):
             return f"'{title}'"
-        return f"'{title}' underlined with {section.marker * len(title)}"
+        over = "over- and " if section.heading.startswith(section.marker * 3) else ""
+        return f"'{title.strip()}' {over}underlined with {section.marker * len(title)}"
     return f"## [{version}] (or entries under ## [Unreleased])"
 
 
