@@ -35,10 +35,15 @@ from relnox.errors import ConfigError, VersionError
 from relnox.files import read_bytes
 from relnox.paths import rel as relative
 from relnox.paths import written_path
-from relnox.project.changes import bump_base, dated_spelling, released_elsewhere
+from relnox.project.changes import (
+    bump_base,
+    dated_spelling,
+    refuse_released,
+    released_elsewhere,
+)
 from relnox.project.pins import rewrite_cfg_line, rewrite_line, rewrite_requirement
 from relnox.project.selection import Rule, select_packages
-from relnox.project.sources import read_text, stray_tag_hint
+from relnox.project.sources import read_text
 from relnox.project.uvlock import update_uv_lock
 from relnox.project.validate import check_file_name
 from relnox.project.workspace import Package, Workspace
@@ -153,27 +158,8 @@ def _refuse_downgrades(
         facts = pkg.tags
         if facts is None:
             continue
+        refuse_released(workspace, pkg, versions[pkg.name][1])
         new = parse_version(versions[pkg.name][1], str(pkg.pyproject))
-        if new in facts.released:
-            raise VersionError(
-                f"{pkg.name}: {versions[pkg.name][1]} was already released (its tag "
-                f"{workspace.tag_for(pkg, versions[pkg.name][1])} exists); bump to a higher "
-                "version (--to or another --part)"
-            )
-        floor, floor_tag = facts.last, facts.last_tag
-        if floor is None:
-            floor, floor_tag = facts.highest, facts.highest_tag
-        if floor is not None and new <= floor:
-            stray = (
-                stray_tag_hint(workspace.root, pkg.locations, floor_tag, str(floor))
-                if floor_tag
-                else ""
-            )
-            raise VersionError(
-                f"{pkg.name}: {versions[pkg.name][1]} is not above {floor}, which tag "
-                f"{floor_tag} already released{stray}; bump to a higher version "
-                f"(--to or another --part)"
-            )
         if facts.highest is not None and new < facts.highest:
             notes.append(
                 f"note: {pkg.name} {versions[pkg.name][1]} is a maintenance release: above "

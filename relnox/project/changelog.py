@@ -11,6 +11,10 @@ towncrier and hand-written changelogs do::
     1.2.0 (2026-01-01)              (setext: underlined with = or -, or ~ ^ * + in reST)
     ==================
 
+    ******************              (reST: over- and underlined, a level above the others)
+     v1.2.0 (2026-01-01)
+    ******************
+
 A section runs to the next heading of the same or a higher level. Headings inside
 fenced code blocks are text. Versions compare by PEP 440 (``1.2`` is ``1.2.0``).
 
@@ -92,6 +96,12 @@ def headings(lines: list[str]) -> Iterator[Heading]:
             in_fence = not in_fence
         elif not in_fence:
             atx = _ATX.match(line)
+            over = _UNDERLINE.match(line)
+            if over is not None and _overlined(lines, index, over.group("char")):
+                # reST's over- and underlined title: a level above every underlined one
+                yield Heading(index, index + 3, 0, lines[index + 1].strip(), over.group("char"))
+                index += 3
+                continue
             if atx is not None:
                 level = len(atx.group("level"))
                 yield Heading(index, index + 1, level, atx.group("title"), "#" * level)
@@ -107,6 +117,15 @@ def headings(lines: list[str]) -> Iterator[Heading]:
                 index += 2
                 continue
         index += 1
+
+
+def _overlined(lines: list[str], index: int, char: str) -> bool:
+    """``lines[index]`` is the overline of a reST title (``****`` / `` v1.2.0 (date)`` /
+    ``****``): a title line, then an underline of the same character."""
+    if index + 2 >= len(lines) or not lines[index + 1].strip() or lines[index + 1].startswith("#"):
+        return False
+    under = _UNDERLINE.match(lines[index + 2])
+    return under is not None and under.group("char") == char
 
 
 def _version(token: str) -> str | None:

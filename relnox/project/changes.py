@@ -161,6 +161,7 @@ def plan(
                 scheme=workspace.config.version_scheme,
                 taken=released_elsewhere(workspace, workspace.group_of(pkg)),
             )
+            refuse_released(workspace, pkg, bumped)  # bump would refuse it: never shown
         rows.append(
             PlanRow(
                 name=pkg.name,
@@ -174,6 +175,40 @@ def plan(
             )
         )
     return rows
+
+
+def refuse_released(workspace: Workspace, pkg: Package, version: str) -> None:
+    """Refuse ``version`` for ``pkg`` when a tag already marks it, or when it is not above
+    HEAD's last release (the highest release without one on HEAD's line): what ``bump``
+    refuses, and what ``plan`` never shows as the next version."""
+    from relnox.errors import VersionError
+    from relnox.project.sources import stray_tag_hint
+    from relnox.versioning import parse_version
+
+    facts = pkg.tags
+    if facts is None:
+        return
+    new = parse_version(version, str(pkg.pyproject))
+    if new in facts.released:
+        raise VersionError(
+            f"{pkg.name}: {version} was already released (its tag "
+            f"{workspace.tag_for(pkg, version)} exists); bump to a higher "
+            "version (--to or another --part)"
+        )
+    floor, floor_tag = facts.last, facts.last_tag
+    if floor is None:
+        floor, floor_tag = facts.highest, facts.highest_tag
+    if floor is not None and new <= floor:
+        stray = (
+            stray_tag_hint(workspace.root, pkg.locations, floor_tag, str(floor))
+            if floor_tag
+            else ""
+        )
+        raise VersionError(
+            f"{pkg.name}: {version} is not above {floor}, which tag "
+            f"{floor_tag} already released{stray}; bump to a higher version "
+            f"(--to or another --part)"
+        )
 
 
 def bump_base(pkg: Package) -> str:

@@ -350,7 +350,32 @@ def version_files(
             if loc is None:
                 raise ConfigError(
                     f'{path}: listed in version-files but has no version = "..." line; '
-                    'add one or give { path = "...", search = "...{version}..." }'
+                    f"add one or give {_search_hint(path, item.path)}"
                 )
             found.append(loc)
     return found
+
+
+#: an assignment naming a version among other names (``tag = version = commit = "17.1"``)
+_CHAINED = re.compile(
+    r"""(?m)^[ \t]*(?P<line>(?:\w+[ \t]*=[ \t]*)*\w*version\w*[ \t]*=[ \t]*"""
+    r"""(?:\w+[ \t]*=[ \t]*)*(?P<q>['"])(?P<version>\d[^'"\r\n]*)(?P=q))""",
+    re.IGNORECASE,
+)
+
+
+def _search_hint(path: Path, name: str) -> str:
+    """The ``version-files`` entry that reads ``path``: with a ``search`` made from the line
+    that assigns a version among other names, when the file has one (websockets'
+    ``tag = version = commit = "17.1"``); the template otherwise."""
+    try:
+        match = _CHAINED.search(read_text(path))
+    except ConfigError:
+        match = None
+    if match is None:
+        return '{ path = "...", search = "...{version}..." }'
+    line = match.group("line")
+    start, end = match.span("version")
+    search = line[: start - match.start("line")] + "{version}" + line[end - match.start("line") :]
+    quoted = f"'{search}'" if "'" not in search else '"' + search.replace('"', '\\"') + '"'
+    return f'{{ path = "{name}", search = {quoted} }}'

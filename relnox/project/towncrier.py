@@ -84,15 +84,31 @@ def news(directory: Path) -> News | None:
         if not isinstance(package, str) or not package or not isinstance(package_dir, str):
             return None
         where = directory / package_dir / package / "newsfragments"
-    filename = section.get("filename", "NEWS.rst")
-    if not isinstance(filename, str) or not filename:
+    filename = _inside(directory, section.get("filename", "NEWS.rst"))
+    if filename is None or _inside(directory, where) is None:
         return None
-    try:  # a directory or file outside the project (``directory = "/"``) is none of its news
-        for path in (where, directory / filename):
-            path.resolve().relative_to(directory.resolve())
+    return News(config, where, filename, _fragments(where, _types(section)))
+
+
+def news_file(directory: Path) -> Path | None:
+    """The news file towncrier writes for ``directory`` (``[tool.towncrier] filename``,
+    ``NEWS.rst`` by default) when it exists, its fragments not looked at."""
+    found = _config(directory)
+    path = _inside(directory, found[1].get("filename", "NEWS.rst")) if found else None
+    return path if path is not None and path.is_file() else None
+
+
+def _inside(directory: Path, name: object) -> Path | None:
+    """``directory / name`` when it stays inside ``directory``: a directory or file outside
+    the project (``directory = "/"``) is none of its news."""
+    if not isinstance(name, str | Path) or not str(name):
+        return None
+    path = directory / name
+    try:
+        path.resolve().relative_to(directory.resolve())
     except (OSError, ValueError):
         return None
-    return News(config, where, directory / filename, _fragments(where, _types(section)))
+    return path
 
 
 #: the most files looked at below a fragments directory (a news directory holds dozens)

@@ -133,6 +133,12 @@ def changelog_in(directory: Path, config: Config) -> Path:
         for name in RELEASE_NOTES_NAMES:  # kedro's RELEASE.md: "# Release 0.11.0"
             if (directory / name).is_file() and _has_releases(directory / name):
                 return directory / name
+    if not config.changelog_set:
+        from relnox.project.towncrier import news_file
+
+        written = news_file(directory)  # [tool.towncrier] filename: tox's docs/changelog.rst
+        if written is not None:
+            return written
     return directory / config.changelog
 
 

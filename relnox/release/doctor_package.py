@@ -144,7 +144,7 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
                 f"metadata {pkg.name}",
                 WARN,
                 f"{rel(where, ws.root)} declares the metadata in code; build-all's twine check "
-                "--strict checks it once built",
+                "checks it once built",
             )
         ]
     required = [field for field in missing if field in ("name", "version")]
@@ -185,6 +185,17 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
                 f'tell the terms: add license = "MIT" (any SPDX expression) to {table}',
             )
         )
+    direct = direct_references(pkg)
+    if direct:
+        rows.append(
+            Check(
+                f"dependencies {pkg.name}",
+                WARN,
+                f"{rel(pkg.pyproject, ws.root)} requires {', '.join(map(repr, direct))}, a direct "
+                "reference; PyPI and TestPyPI refuse an upload that has one: require a released "
+                "version before the release",
+            )
+        )
     problem = readme_problem(pkg.readme)
     if problem and pkg.readme is None:
         pass  # said in the metadata row: a project page without a readme is a choice
@@ -221,6 +232,28 @@ def _built_in_setup_py(pkg: Package) -> bool:
     return passed is not None and "long_description" in passed
 
 
+def direct_references(pkg: Package) -> list[str]:
+    """The ``[project]`` dependencies (optional ones too) written as ``name @ URL``: the
+    wheel's metadata carries them, and PyPI refuses such a file (poetry's HEAD requiring
+    ``poetry-core @ git+https://...`` between releases)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
+    project = table(doc, "project")
+    found: list[Any] = list(project.get("dependencies") or [])
+    extras = project.get("optional-dependencies")
+    for values in extras.values() if isinstance(extras, Mapping) else ():
+        found += list(values) if isinstance(values, list) else []
+    direct = []
+    for text in found:
+        try:
+            if isinstance(text, str) and Requirement(text).url:
+                direct.append(text)
+        except InvalidRequirement:
+            continue
+    return direct
+
+
 def changelog_required(ws: Workspace) -> bool:
     """``[tool.relnox.doctor] require-changelog``: a missing section is an error, not a warning."""
     value = ws.config.section("doctor").get("require-changelog", False)
@@ -243,8 +276,8 @@ def heading_like(path: Path, version: str) -> str:
     for section in sections(text):
         if section.label == UNRELEASED or len(section.versions) != 1:
             continue
-        first = section.heading.splitlines()[0]
         old = section.versions[0][1]
+        first = next((line for line in section.heading.splitlines() if old in line), "")
         at = first.find(old)
         if at < 0:
             continue
@@ -252,7 +285,8 @@ def heading_like(path: Path, version: str) -> str:
         title = re.sub(r"\d{4}-\d{2}-\d{2}", "YYYY-MM-DD", title)
         if first.startswith("#"):
             return f"'{title}'"
-        return f"'{title}' underlined with {section.marker * len(title)}"
+        over = "over- and " if section.heading.startswith(section.marker * 3) else ""
+        return f"'{title.strip()}' {over}underlined with {section.marker * len(title)}"
     return f"## [{version}] (or entries under ## [Unreleased])"
 
 

@@ -195,6 +195,8 @@ def failure_cause(check: Check) -> str:
         any(m in text for m in _MISSING_MODULE) or MISSING_EXTRA in text
     ):
         return EXTRA
+    if check.name.startswith("import ") and MISSING_EXTRA in text:  # blackd: black[d]
+        return EXTRA
     if check.name.startswith("script ") and text.startswith(REFUSED_ARGS):
         return ARGS
     return PACKAGE
@@ -225,7 +227,7 @@ def closing_message(report: VerifyReport) -> str:
         "userinfo)",
         INTERPRETER: "the interpreter: {names} cannot install or run on the Python of the fresh "
         "environment; pass --python with one that its requires-python allows",
-        EXTRA: "a missing extra: a console script or command of {names} needs a module that is "
+        EXTRA: "a missing extra: a console script, command or module of {names} needs a module that is "
         "not installed; if an extra provides it, pass --extras NAME[EXTRA]",
         ARGS: f"console scripts of {{names}} that run but exit non-zero on the arguments they "
         f"are started with (--help unless set): {', '.join(refused)}; give them ones they "

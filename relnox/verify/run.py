@@ -188,6 +188,8 @@ class _RoundRun:
         self.steps: dict[str, float] = {}
         self.python = ""
         self.netrc: Path | None = None  # the round's index logins (tools/index_auth.py)
+        #: each (package, extras) installed once for the scripts and imports asking for it
+        self.extras_installed: dict[tuple[str, tuple[str, ...]], Result | None] = {}
 
     # -- helpers -------------------------------------------------------------------
     def _step(self, name: str, result: Result) -> Result:
@@ -474,10 +476,23 @@ class _RoundRun:
             return
         seen_all = json.loads(out.read_text(encoding="utf-8"))
         self.python = seen_all.get("python", "")
-        jobs: list[tuple[str | None, str, Argv]] = []
+        jobs: list[tuple[str | None, str, Argv]] = []  # imports asking for an extra first
         for target, seen in zip(targets, seen_all["packages"], strict=True):
             result_ = self.results[target.name]
-            result_.checks += judge(target.version, seen)
+            for check in judge(target.version, seen):
+                if check.name.startswith("import ") and self._extras_named(
+                    target.name, check.detail
+                ):
+                    # blackd: "pip install black[d]": imported again, the extra installed
+                    module = check.name.removeprefix("import ")
+                    jobs.append(
+                        (target.name, check.name, (str(env.python), "-I", "-c", check.name))
+                    )
+                    logger.info(
+                        "%s: %s asks for an extra of %s", self.round.kind, module, target.name
+                    )
+                else:
+                    result_.checks.append(check)
             result_.seconds += float(seen.get("seconds", 0.0))
             facts = self.facts.get(target.name)
             scripts = sorted({*(facts.scripts if facts else ()), *seen.get("scripts", [])})
@@ -497,8 +512,13 @@ class _RoundRun:
         self._run_jobs(env, cwd, jobs)
 
     def _needs_extra(self, owner: str, result: Result) -> list[str]:
-        """The extras of ``owner`` a failed script of it says it needs (``pip install
-        'httpx[cli]'``) that this check did not install; ``[]`` when it names none."""
+        """The extras of ``owner`` a failed script or import of it says it needs (``pip
+        install 'httpx[cli]'``) that this check did not install; ``[]`` when it names none."""
+        return self._extras_named(owner, f"{result.output}\n{result.stderr}")
+
+    def _extras_named(self, owner: str, text: str) -> list[str]:
+        """The extras of ``owner`` that ``text`` names (``black[d]``), declared by the
+        package and not installed here."""
         facts = self.facts.get(owner)
         if facts is None and self.round.kind == "index":  # no wheel read: the index knows
             declared = None
@@ -507,7 +527,7 @@ class _RoundRun:
         else:
             declared = {canonicalize_name(e): e for e in facts.extras}
         installed = {canonicalize_name(e) for t in self.round.targets for e in t.extras}
-        for name, extras in _EXTRA_RE.findall(result.output):
+        for name, extras in _EXTRA_RE.findall(text):
             if canonicalize_name(name) != owner:
                 continue
             named = [canonicalize_name(x) for x in extras.split(",") if x]
@@ -566,7 +586,7 @@ class _RoundRun:
             requirements = [*own, _wheel_requirement(wider, links / target.wheel.filename)]
             label = None
         logger.info(
-            "%s: installing %s[%s], which its script asks for",
+            "%s: installing %s[%s], which it asks for",
             self.round.kind,
             owner,
             ",".join(extras),
@@ -608,7 +628,7 @@ class _RoundRun:
                 if needs and not result.ok:  # the extra could not be installed: not a fault
                     spelled = f"{owner}[{','.join(needs)}]"
                     note = (
-                        f"{MISSING_EXTRA} {spelled} (the script says so itself), which this "
+                        f"{MISSING_EXTRA} {spelled} (it says so itself), which this "
                         f"check {'could not' if tried else 'did not'} install; check it with "
                         f"--extras {spelled}"
                     )
@@ -633,7 +653,10 @@ class _RoundRun:
         installed (``httpx`` asks for ``httpx[cli]``), its label saying so: (whether the
         install was tried, the label, the result). The first result stays when they cannot
         be installed, the install's output added to it."""
-        installed = self._install_extras(env, owner, extras)
+        key = (owner, tuple(extras))
+        if key not in self.extras_installed:
+            self.extras_installed[key] = self._install_extras(env, owner, extras)
+        installed = self.extras_installed[key]
         if installed is None:
             return False, label, result
         if not installed.ok:

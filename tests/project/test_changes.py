@@ -135,3 +135,25 @@ def test_plan_s_next_version_starts_where_bump_starts(tmp_path: Path) -> None:
     commit(root, {"pyproject.toml": project("trioish", "0.34.0+dev")})
     (row,) = plan(load_workspace(root), "minor")
     assert row.next_version == "0.35.0"
+
+
+def test_plan_never_shows_a_next_version_a_tag_already_marks(tmp_path: Path) -> None:
+    """A tag on HEAD's own line above the version file (v8.1.0 made by hand while the file
+    still says 8.0.0): bump refuses --part minor (8.1.0, taken); plan refuses it with the
+    same error instead of showing it as next, and shows major's 9.0.0."""
+    from relnox.bump import BumpOptions
+    from relnox.bump.plan import plan_bump
+    from relnox.errors import VersionError
+    from tests.shapes import commit, project, repo
+
+    root = repo(tmp_path / "r", {"pyproject.toml": project("redisish", "8.0.0")}, ["v8.0.0"])
+    commit(root, {"README.md": "work\n"}, "v8.1.0")
+    commit(root, {"README.md": "more work\n"})
+    ws = load_workspace(root)
+    with pytest.raises(VersionError, match=r"8\.1\.0") as said:
+        plan(ws, "minor")
+    with pytest.raises(VersionError) as by_bump:
+        plan_bump(ws, BumpOptions(part="minor"))
+    assert str(said.value) == str(by_bump.value)
+    (row,) = plan(ws, "major")
+    assert row.next_version == "9.0.0"

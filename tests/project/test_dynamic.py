@@ -173,6 +173,39 @@ def test_version_files_are_read_before_giving_up(tmp_path: Path) -> None:
     assert (pkg.version, pkg.version_source) == ("5.0.0", "version-files")
 
 
+def test_a_version_file_assigning_the_version_among_other_names_gets_its_search_named(
+    tmp_path: Path,
+) -> None:
+    """websockets' shape: ``tag = version = commit = "17.1"`` in the file version-files
+    lists. The error gives the entry to copy, whose ``search`` reads and bumps that line."""
+    version_py = 'released = False\n\ntag = version = commit = "17.1"\n'
+    extra = '[tool.relnox]\nversion-files = ["src/wsish/version.py"]\n'
+    files = {
+        "pyproject.toml": project("wsish", None, backend="setuptools", extra=extra),
+        "setup.py": "import setuptools\nexec(open('src/wsish/version.py').read())\n"
+        "setuptools.setup(version=version)\n",
+        "src/wsish/__init__.py": "",
+        "src/wsish/version.py": version_py,
+    }
+    root = repo(tmp_path / "r", files, tags=["17.0.1"])
+    entry = """{ path = "src/wsish/version.py", search = 'tag = version = commit = "{version}"' }"""
+    with pytest.raises(ConfigError) as said:
+        load_workspace(root)
+    assert str(said.value).endswith(f"add one or give {entry}"), said.value
+    commit(
+        root,
+        {
+            "pyproject.toml": files["pyproject.toml"].replace(
+                '["src/wsish/version.py"]', f"[{entry}]"
+            )
+        },
+    )
+    ws = load_workspace(root)
+    assert ws.packages[0].version == "17.1"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert 'tag = version = commit = "17.2"' in (root / "src/wsish/version.py").read_text()
+
+
 def test_package_false_root_is_a_package_when_listed(tmp_path: Path) -> None:
     base = project("native", "0.2.0") + "[tool.uv]\npackage = false\n"
     root = repo(tmp_path / "r", {"pyproject.toml": base})

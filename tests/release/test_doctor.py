@@ -696,3 +696,62 @@ def test_a_tag_the_publishing_workflow_skips_is_a_marker_not_a_wrong_release(
             ERROR,
             "tag v3.2.0-rc0 points at a commit whose version is 3.1.0-rc0; delete or move that tag",
         )
+
+
+def test_a_direct_reference_among_the_dependencies_is_a_warning(tmp_path: Path) -> None:
+    """poetry's shape between releases: ``poetry-core @ git+https://...`` in [project]
+    dependencies. PyPI refuses such an upload: doctor warns, naming the requirement; a
+    direct reference in a dependency group (never in the metadata) is not named."""
+    from tests.shapes import project
+
+    extra = (
+        '[project.optional-dependencies]\ncli = ["clee @ https://example.invalid/clee.whl"]\n'
+        '[dependency-groups]\ndev = ["tool @ git+https://example.invalid/tool.git"]\n'
+    )
+    files = {
+        "pyproject.toml": project(
+            "poetish",
+            "2.5.0",
+            requires=["core @ git+https://example.invalid/core.git"],
+            extra=extra,
+        ),
+        "poetish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["2.4.1"])
+    row = {r.check: r for r in doctor(root).checks}["dependencies poetish"]
+    assert row.status == WARN, row
+    assert "'core @ git+https://example.invalid/core.git'" in row.detail
+    assert "'clee @ https://example.invalid/clee.whl'" in row.detail
+    assert "tool @" not in row.detail and "PyPI and TestPyPI refuse" in row.detail
+
+
+def test_towncrier_s_changelog_file_and_its_overlined_titles_are_read(tmp_path: Path) -> None:
+    """tox's shape: ``[tool.towncrier] filename = "docs/changelog.rst"`` (no CHANGELOG.md
+    at the root), whose releases are reST titles over- and underlined with ``*``, each with
+    underlined sub-sections. doctor reads that file and its section; a missing one is
+    suggested in the same style."""
+    from tests.shapes import project
+
+    changes = (
+        "#################\n Release History\n#################\n\n"
+        ".. towncrier release notes start\n\n"
+        "**********************\n v4.58.0 (2026-07-21)\n**********************\n\n"
+        "Bug fixes - 4.58.0\n==================\n\n- Fix a thing.\n\n"
+        "**********************\n v4.57.2 (2026-07-20)\n**********************\n\n"
+        "Features - 4.57.2\n=================\n\n- Older.\n"
+    )
+    extra = '[tool.towncrier]\nname = "toxish"\nfilename = "docs/changelog.rst"\n'
+    files = {
+        "pyproject.toml": project("toxish", "4.58.0", extra=extra),
+        "toxish/__init__.py": "",
+        "docs/changelog.rst": changes,
+    }
+    root = repo(tmp_path / "r", files, tags=["4.57.2", "4.58.0"])
+    row = {r.check: r for r in doctor(root).checks}["changelog toxish"]
+    assert row.detail == "docs/changelog.rst has a section for 4.58.0", row
+    notes = run_relnox("release-notes", "4.58.0", "-o", "-", cwd=root, check=True).stdout
+    assert "- Fix a thing." in notes and "Older" not in notes
+    (root / "docs/changelog.rst").write_text(changes.replace("4.58.0", "4.56.0"))
+    row = {r.check: r for r in doctor(root).checks}["changelog toxish"]
+    assert row.status == WARN
+    assert "add 'v4.58.0 (YYYY-MM-DD)' over- and underlined with ****" in row.detail, row

@@ -377,3 +377,49 @@ def test_a_script_that_runs_but_refuses_its_arguments_names_the_setting(
     with (root / "pyproject.toml").open("a", encoding="utf-8") as fh:
         fh.write("\n[tool.relnox.verify]\nscript-args = { mail-tool = false }\n")
     assert verify_install(load_workspace(root), VerifyOptions(offline=True)).ok
+
+
+@pytest.fixture(scope="module")
+def import_asks_extra(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """black's shape: the wheel ships a second top-level package (``ask_toold``, black's
+    ``blackd``) whose import raises ``ImportError: ... pip install ask-tool[d]`` when its
+    extra's dependency is missing."""
+    root = write_workspace(
+        tmp_path_factory.mktemp("asks") / "ws", [ProjectSpec("ask-helper"), ProjectSpec("ask-tool")]
+    )
+    tool = root / "packages" / "ask-tool"
+    _edit(
+        tool / "pyproject.toml",
+        "[build-system]",
+        '[project.optional-dependencies]\nd = ["ask-helper>=0.1.0"]\n\n'
+        '[tool.hatch.build.targets.wheel]\npackages = ["ask_tool", "ask_toold"]\n\n[build-system]',
+    )
+    (tool / "ask_toold").mkdir()
+    (tool / "ask_toold" / "__init__.py").write_text(
+        "try:\n    import ask_helper  # noqa: F401\nexcept ImportError as exc:\n"
+        "    raise ImportError(f'{exc}. Install the extra: pip install ask-tool[d]') from None\n",
+        encoding="utf-8",
+    )
+    uv_build(root, root / "dist")
+    return root
+
+
+def test_an_import_that_names_the_extra_it_needs_is_tried_again_with_it(
+    import_asks_extra: Path, tmp_path: Path
+) -> None:
+    """The second package is imported again once ``ask-tool[d]`` is installed, and passes;
+    when the extra cannot be installed, the import fails as a missing extra, naming it."""
+    workspace = load_workspace(import_asks_extra)
+    report = verify_install(workspace, VerifyOptions(packages=["ask-tool"], offline=True))
+    assert report.ok, "\n".join(render_report(report))
+    names = [check.name for check in report.results[0].checks]
+    assert "import ask_toold (with ask-tool[d], which it asks for)" in names, names
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    for wheel in (import_asks_extra / "dist").glob("ask_tool-*.whl"):
+        (alone / wheel.name).write_bytes(wheel.read_bytes())
+    options = VerifyOptions(packages=["ask-tool"], offline=True, dist_dir=alone)
+    (result,) = verify_install(workspace, options).results
+    [failed] = result.failed
+    assert failed.name == "import ask_toold" and failure_cause(failed) == EXTRA
+    assert "could not install; check it with --extras ask-tool[d]" in failed.detail
