@@ -171,14 +171,18 @@ def is_package(
         return False
     if "project" in doc and not tools_only(doc, directory):
         return True
+    return _other_project(doc, directory)
+
+
+def _other_project(doc: Mapping[str, Any], directory: Path | None) -> bool:
+    """A project described outside ``[project]``: Poetry's name and version, setup.cfg's
+    name, or a setup.py (``directory`` unknown: Poetry's only)."""
     poetry = table(doc, "tool", "poetry")
     if "name" in poetry and "version" in poetry:
         return True
     if directory is None:
         return False
-    if "name" in setup_cfg(directory).get("metadata", {}):
-        return True
-    return (directory / "setup.py").is_file()
+    return "name" in setup_cfg(directory).get("metadata", {}) or (directory / "setup.py").is_file()
 
 
 def tools_only(doc: Mapping[str, Any], directory: Path | None = None) -> bool:
@@ -190,13 +194,7 @@ def tools_only(doc: Mapping[str, Any], directory: Path | None = None) -> bool:
     project = table(doc, "project")
     if {"name", "version", "dynamic"} & project.keys() or "build-system" in doc:
         return False
-    poetry = table(doc, "tool", "poetry")
-    if "name" in poetry and "version" in poetry:
-        return False
-    if directory is None:
-        return True
-    builds = (directory / "setup.py").is_file()
-    return not builds and "name" not in setup_cfg(directory).get("metadata", {})
+    return not _other_project(doc, directory)
 
 
 class Requirements:
