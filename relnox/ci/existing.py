@@ -50,6 +50,9 @@ def publishing_workflows(top: Path, generated: Collection[str]) -> list[str]:
             continue
         environments = sorted({m.group("name") for m in _ENVIRONMENT.finditer(code)})
         where = f" in the environment(s) {', '.join(environments)}" if environments else ""
+        if rel in generated:  # the file ci-init replaces (--force): its trusted publisher stays
+            found.append(_replaced(rel, tools, where, environments))
+            continue
         found.append(
             f"warning: {rel} publishes too ({', '.join(tools)}{where}): a release would upload "
             "from both workflows, and PyPI's trusted publisher names one workflow file and "
@@ -57,3 +60,19 @@ def publishing_workflows(top: Path, generated: Collection[str]) -> list[str]:
             f"testpypi) and remove {rel}'s upload, or keep {rel} and leave release.yml out"
         )
     return found
+
+
+def _replaced(rel: str, tools: list[str], where: str, environments: list[str]) -> str:
+    """The note for a publishing workflow that the generated file of the same name replaces."""
+    name = rel.rpartition("/")[2]
+    others = [env for env in environments if env not in ("pypi", "testpypi")]
+    publisher = (
+        f"its trusted publisher on PyPI ({name}, environment {' or '.join(others)}) refuses "
+        "the new pypi job its token: change that environment to pypi"
+        if others
+        else f"check its trusted publisher on PyPI ({name}) names the environment pypi"
+    )
+    return (
+        f"warning: {rel} published ({', '.join(tools)}{where}) and --force replaces it with "
+        f"relnox's {name}: {publisher}, and add one on TestPyPI with the environment testpypi"
+    )

@@ -343,3 +343,31 @@ def test_a_workflow_that_already_publishes_is_named_before_the_first_run(
     assert [n for n in again.notes if "publishes too" in n] == [note]
     proc = run_relnox("ci-init", "--dry-run", cwd=root, check=True)
     assert note in proc.stdout
+
+
+def test_a_publishing_workflow_that_ci_init_replaces_says_what_its_publisher_needs(
+    make_project: Callable[..., Path],
+) -> None:
+    """certifi's shape: its own release.yml publishes from the environment ``release``.
+    ``--force`` replaces that file, so "remove its upload, or keep it and leave release.yml
+    out" (both about one file) was nonsense; the note says the trusted publisher for
+    release.yml must name the new job's environment, pypi."""
+    root = pin_relnox(make_project(ProjectSpec("failextract", "1.0.0")))
+    folder = root / ".github" / "workflows"
+    folder.mkdir(parents=True)
+    (folder / "release.yml").write_text(
+        PUBLISHING.replace("release-pypi", "release"), encoding="utf-8"
+    )
+    plan = plan_files(load_workspace(root), CiOptions(force=True))
+    [note] = [n for n in plan.notes if ".github/workflows/release.yml" in n]
+    assert "publishes too" not in note
+    assert note.startswith(
+        "warning: .github/workflows/release.yml published (pypa/gh-action-pypi-publish, "
+        "twine upload in the environment(s) pypi-token, release) and --force replaces it"
+    )
+    assert "(release.yml, environment pypi-token or release)" in note
+    assert "change that environment to pypi" in note
+    write_files(plan)
+    assert not [
+        n for n in plan_files(load_workspace(root), CiOptions()).notes if "release.yml" in n
+    ]
