@@ -84,10 +84,32 @@ def tag_patterns(workspace: Workspace) -> list[str]:
     A convention read from the repository's tags is concrete (``core-v{version}``), so the
     workflow fires on this project's tags only, not another project's ``lume-v1.0`` beside
     them, and a repository tagging ``0.28.1`` gets ``[0-9]*``. A configured or default
-    ``{name}-v{version}`` stays a glob (``*-v[0-9]*``) so packages added later are covered.
+    ``{name}-v{version}`` stays a glob (``*-v[0-9]*``) so packages added later are covered,
+    and so do the packages of one tag folder (``integrations/<dir>-v1.2.3``: one
+    ``integrations/*-v[0-9]*``, not one pattern a package).
     """
-    found = [tag_pattern(workspace.tag_format_of(pkg)) for pkg in workspace.packages]
-    return list(dict.fromkeys(found)) or [tag_pattern(workspace.tag_format)]
+    formats = [(workspace.tag_format_of(pkg), pkg) for pkg in workspace.packages]
+    shared = [_folder_format(fmt, pkg) for fmt, pkg in formats]
+    patterns = [
+        tag_pattern(common if common and shared.count(common) > 1 else fmt)
+        for (fmt, _), common in zip(formats, shared, strict=True)
+    ]
+    return list(dict.fromkeys(patterns)) or [tag_pattern(workspace.tag_format)]
+
+
+def _folder_format(tag_format: str, pkg: Package) -> str | None:
+    """``integrations/agent_pack-v{version}`` -> ``integrations/{dir}-v{version}``: a tag that
+    names its package (directory or name) in a tag folder, as a format any package of that
+    folder shares. Packages that share one become one glob (``integrations/*-v[0-9]*``):
+    a hundred patterns read badly and miss the first tag of a package added later, and
+    GitHub's ``*`` stops at ``/``, so the glob never reaches another folder's tags."""
+    folder, slash, last = tag_format.rpartition("/")
+    if not slash or not folder or "{" in folder:
+        return None
+    for spelled in dict.fromkeys((pkg.directory.name, pkg.name)):
+        if spelled and last.startswith(spelled) and "{version" in last[len(spelled) :]:
+            return f"{folder}/{{dir}}{last[len(spelled) :]}"
+    return None
 
 
 class WorkflowBuilder:

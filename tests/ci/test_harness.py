@@ -48,6 +48,7 @@ from tests.ci.harness import (
     WorkflowFailed,
     _combinations,
     _one_interpreter,
+    filter_matches,
     parse_outputs,
 )
 from tests.ci.native_projects import RUST_ENV, write_bin_crate, write_c_extension
@@ -141,6 +142,28 @@ def test_expressions_evaluate_as_github_does() -> None:
     assert ctx.substitute("v=${{ fromJSON(needs.plan.outputs.versions)['a'] }}") == "v=1.0"
     assert ctx.substitute("${{ inputs.version }}|${{ github.ref_type != 'tag' }}") == "|false"
     assert not ctx.condition("success()")  # a skipped need
+
+
+def test_push_filters_match_as_github_matches() -> None:
+    """``*`` stops at ``/``, ``**`` does not, ``+`` repeats, ``!`` excludes; a push of a ref
+    no filter names starts no run."""
+    assert filter_matches(["v[0-9]*"], "v1.2.0") and not filter_matches(["v[0-9]*"], "1.2.0")
+    assert not filter_matches(["*-v[0-9]*"], "integrations/chroma-v1.0.0")
+    assert filter_matches(["**-v[0-9]*"], "integrations/chroma-v1.0.0")
+    assert filter_matches(["v[0-9]+.[0-9]+"], "v10.2") and not filter_matches(["v[0-9]+"], "v")
+    assert not filter_matches(["v*", "!v*rc*"], "v1.0rc1")
+
+
+def test_a_push_the_filters_do_not_name_starts_nothing(tmp_path: Path) -> None:
+    workflow = tmp_path / "release.yml"
+    workflow.write_text(
+        "on:\n  push:\n    tags: ['v[0-9]*']\njobs:\n  a:\n    runs-on: ubuntu-latest\n"
+        "    steps: [{run: 'true'}]\n",
+        encoding="utf-8",
+    )
+    actions = Actions(tmp_path, tmp_path / "work", Path(sys.executable).parent, dict(os.environ))
+    with pytest.raises(WorkflowFailed, match=r"does not run on a push of 1\.0\.0"):
+        actions.run(workflow, event="push", ref="refs/tags/1.0.0")
 
 
 def test_outputs_are_read_as_github_reads_them(tmp_path: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +9,7 @@ import yaml
 
 from relnox.ci.init import generate
 from relnox.project.discovery import load_workspace
+from tests.ci.harness import filter_matches
 from tests.shapes import commit, project, repo
 
 
@@ -23,7 +23,8 @@ def _tags_filter(root: Path) -> list[str]:
 
 
 def _fires(globs: list[str], tag: str) -> bool:
-    return any(fnmatch.fnmatchcase(tag, g) for g in globs)
+    """Whether GitHub starts the release for ``tag`` (its ``*`` stops at ``/``)."""
+    return filter_matches(globs, tag)
 
 
 def test_bare_version_tags_get_a_bare_trigger(tmp_path: Path) -> None:
@@ -45,3 +46,19 @@ def test_the_trigger_never_fires_on_another_projects_tags(tmp_path: Path) -> Non
     globs = _tags_filter(root)
     assert _fires(globs, "core-v0.2.0")
     assert not _fires(globs, "lume-v0.2.2")
+
+
+def test_packages_tagged_in_one_tag_folder_get_one_glob(tmp_path: Path) -> None:
+    """``integrations/<dir>-v1.2.3`` for each of many packages: one glob for the folder
+    (a new package's first tag fires too), not one pattern a package."""
+    names = ["agent_pack", "chroma", "qdrant"]
+    files = {"pyproject.toml": '[tool.relnox]\npackages = ["integrations/*"]\n'}
+    for name in names:
+        files[f"integrations/{name}/pyproject.toml"] = project(f"{name}-haystack", "1.0.0")
+    root = repo(tmp_path / "r", files, tags=[f"integrations/{n}-v1.0.0" for n in names])
+    globs = _tags_filter(root)
+    assert globs == ["integrations/*-v[0-9]*"]
+    assert _fires(globs, "integrations/chroma-v1.1.0")
+    assert _fires(globs, "integrations/new_store-v0.1.0")
+    assert not _fires(globs, "components/chroma-v1.1.0")
+    assert not _fires(globs, "integrations/old/chroma-v1.1.0")
