@@ -10,7 +10,7 @@ import yaml
 from relnox.ci.init import generate
 from relnox.project.discovery import load_workspace
 from tests.ci.harness import filter_matches
-from tests.shapes import commit, project, repo
+from tests.shapes import commit, git, project, repo
 
 
 def _tags_filter(root: Path) -> list[str]:
@@ -62,3 +62,29 @@ def test_packages_tagged_in_one_tag_folder_get_one_glob(tmp_path: Path) -> None:
     assert _fires(globs, "integrations/new_store-v0.1.0")
     assert not _fires(globs, "components/chroma-v1.1.0")
     assert not _fires(globs, "integrations/old/chroma-v1.1.0")
+
+
+def test_floating_major_and_minor_tags_start_no_release(tmp_path: Path) -> None:
+    """python-semantic-release's shape: each release also moves ``v10`` and ``v10.6`` to its
+    commit. ``v[0-9]*`` started a run for each, whose tag check failed (``10 != 10.6.1``) on
+    every release; the trigger now asks for every release number."""
+    root = repo(tmp_path / "r", {"pyproject.toml": project("psr", "9.21.2")}, tags=["v9.21.2"])
+    commit(root, {"pyproject.toml": project("psr", "10.6.0")}, "v10.6.0")
+    commit(root, {"pyproject.toml": project("psr", "10.6.1")}, "v10.6.1", "v10.6", "v10")
+    git(root, "tag", "v9", "v9.21.2")
+    git(root, "tag", "v9.21", "v9.21.2")
+    globs = _tags_filter(root)
+    assert globs == ["v[0-9]+.[0-9]+.[0-9]+*"]
+    for tag in ("v10.7.0", "v10.7.0rc1", "v11.0.0-beta.1"):
+        assert _fires(globs, tag), tag
+    for tag in ("v10", "v10.7", "v11", "10.7.0"):
+        assert not _fires(globs, tag), tag
+
+
+def test_short_versions_that_are_releases_keep_the_plain_trigger(tmp_path: Path) -> None:
+    """Old ``v0.9``, ``v0.10`` releases (watchfiles' shape) each mark their own commit: they
+    are releases, not floating tags, and the trigger stays ``v[0-9]*``."""
+    root = repo(tmp_path / "r", {"pyproject.toml": project("web", "0.9")}, tags=["v0.9"])
+    commit(root, {"pyproject.toml": project("web", "0.10")}, "v0.10")
+    commit(root, {"pyproject.toml": project("web", "1.0.0")}, "v1.0.0")
+    assert _tags_filter(root) == ["v[0-9]*"]
