@@ -705,3 +705,37 @@ def test_a_run_from_a_branch_goes_where_its_target_says(
         "failextract-1.2.0.tar.gz",
     ]
     assert files(gh.pypi) == [] and gh.actions.releases() == {} and gh.tags() == []
+
+
+@pytest.mark.slow
+def test_a_tag_pushed_by_hand_in_a_tag_folder_starts_the_release(
+    tmp_path: Path, github: Callable[..., Github]
+) -> None:
+    """haystack-core-integrations' shape: each package tagged ``integrations/<dir>-v1.2.3``.
+    ci-init's trigger is one ``integrations/*-v[0-9]*`` (it was one pattern a package); the
+    hand-pushed tag starts the release, which publishes that package, and a tag of another
+    folder starts nothing."""
+    top = tmp_path / "repo"
+    root = write_workspace(top, demo_specs()[:2], members_dir="integrations")
+    git_init(top)
+    for name in ("demo-core", "demo-agents"):
+        subprocess.run(["git", "tag", f"integrations/{name}-v0.1.0"], cwd=top, check=True)
+    gh = github(root, top)
+    workflow = top / ".github" / "workflows" / "release.yml"
+    release = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+    assert release[True]["push"]["tags"] == ["integrations/*-v[0-9]*"]
+    run_relnox("bump", "--package", "demo-core", "--part", "minor", cwd=root, check=True)
+    run_relnox("tag", cwd=root, check=True)
+    tag = "integrations/demo-core-v0.2.0"
+    assert tag in gh_tags(top)
+    gh.push("main", tag)
+    results = gh.actions.run(workflow, event="push", ref=f"refs/tags/{tag}")
+    assert results["pypi"] == results["github-release"] == "success", gh.actions.log
+    assert files(gh.pypi) == ["demo_core-0.2.0-py3-none-any.whl", "demo_core-0.2.0.tar.gz"]
+    with pytest.raises(WorkflowFailed, match="does not run on a push of"):
+        gh.actions.run(workflow, event="push", ref="refs/tags/other/demo-core-v0.2.0")
+
+
+def gh_tags(top: Path) -> list[str]:
+    proc = subprocess.run(["git", "tag"], cwd=top, capture_output=True, text=True, check=True)
+    return proc.stdout.split()
