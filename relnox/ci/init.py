@@ -116,7 +116,9 @@ def ci_settings(workspace: Workspace) -> CiSettings:
     section = workspace.config.section("ci")
     where = workspace.config.source
     check_keys(where, section, CI_KEYS, name="tool.relnox.ci")
-    branch = section.get("branch", "main")
+    branch = section.get("branch")
+    if branch is None:
+        branch = default_branch(workspace.root)
     if not isinstance(branch, str) or not branch:
         raise ConfigError(f'{where}: [tool.relnox.ci] branch must be a branch name, like "main"')
     install = _strings(section, "install", where) or ("nox",)
@@ -144,6 +146,22 @@ def ci_settings(workspace: Workspace) -> CiSettings:
         os=_strings(section, "os", where) or DEFAULT_OS,
         shards=ci_shards(workspace, section.get("shards"), where),
     )
+
+
+def default_branch(root: Path) -> str:
+    """The branch auto-tag watches when ``branch`` is not set: the one ``origin/HEAD``
+    names (a clone's default branch), else ``main`` or ``master``, whichever alone
+    exists, else ``main``. A ``master`` repository given ``main`` never auto-tags."""
+    if not git.is_repo(root):
+        return "main"
+    remote = git.git(
+        root, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD", check=False
+    )
+    if remote.startswith("origin/") and remote != "origin/HEAD":
+        return remote.removeprefix("origin/")
+    heads = git.git(root, "for-each-ref", "--format=%(refname:short)", "refs/heads", check=False)
+    found = [name for name in ("main", "master") if name in heads.splitlines()]
+    return found[0] if len(found) == 1 else "main"
 
 
 def ci_shards(workspace: Workspace, value: Any, where: Path) -> str | None:

@@ -371,3 +371,27 @@ def test_a_publishing_workflow_that_ci_init_replaces_says_what_its_publisher_nee
     assert not [
         n for n in plan_files(load_workspace(root), CiOptions()).notes if "release.yml" in n
     ]
+
+
+def test_auto_tag_watches_the_repositorys_default_branch(
+    make_project: Callable[..., Path], tmp_path: Path
+) -> None:
+    """pytest-xdist's and certifi's shape: the default branch is ``master``. auto-tag watched
+    ``main`` and never ran; it now watches the branch ``origin/HEAD`` names (ci-init run on
+    a feature branch of a clone), or the one of ``main``/``master`` that exists."""
+    root = pin_relnox(make_project(ProjectSpec("failextract", "1.0.0")))
+    git_init(root)
+    subprocess.run(["git", "branch", "-m", "main", "master"], cwd=root, check=True)
+
+    def watched(where: Path) -> list[str]:
+        auto = yaml.safe_load(generate(load_workspace(where))[".github/workflows/auto-tag.yml"])
+        found: list[str] = auto[True]["push"]["branches"]
+        return found
+
+    assert watched(root) == ["master"]
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(root), str(clone)], check=True)
+    subprocess.run(["git", "checkout", "-q", "-b", "add-ci"], cwd=clone, check=True)
+    assert watched(clone) == ["master"]
+    subprocess.run(["git", "branch", "-q", "main"], cwd=root, check=True)
+    assert watched(root) == ["main"]  # both exist, no origin: the default
