@@ -215,6 +215,9 @@ def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]
         warning = squatting_warning(builder.requirements)
         if warning:
             found.append("warning: " + warning)
+    trusted = [target for target in ("pypi", "testpypi") if signs(builder, target)]
+    if trusted:
+        found.append(trusted_publishing_note(workspace, trusted))
     for target in ("testpypi", "pypi"):
         needed = secrets(builder, target)
         if needed:
@@ -224,6 +227,25 @@ def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]
                 f"or in the environment {target!r})"
             )
     return found
+
+
+def trusted_publishing_note(workspace: Workspace, targets: list[str]) -> str:
+    """What the trusted-publishing jobs need before their first upload: a publisher on each
+    index for each project (one per project: a monorepo of 100 needs 100), and the
+    environments on GitHub."""
+    names = [pkg.name for pkg in workspace.packages]
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    where = " and ".join(
+        f"{'PyPI' if target == 'pypi' else 'TestPyPI'} (environment {target})" for target in targets
+    )
+    return (
+        f"the {' and '.join(targets)} jobs publish by trusted publishing: on {where}, add a "
+        f"trusted publisher naming this repository and the workflow release.yml to "
+        f"{'each of the ' + str(len(names)) + ' projects' if len(names) > 1 else 'the project'} "
+        f"({shown}; a pending publisher for one not there yet), and create the "
+        f"environment(s) {', '.join(targets)} on GitHub (Settings > Environments), or the "
+        "first upload is refused its token"
+    )
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import yaml
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from relnox.ci.init import CiOptions, ci_settings, generate, plan_files, write_files
+from relnox.ci.init import CiOptions, ci_settings, generate, notes, plan_files, write_files
 from relnox.ci.yaml import dump
 from relnox.errors import ConfigError
 from relnox.project.discovery import load_workspace
@@ -395,3 +395,33 @@ def test_auto_tag_watches_the_repositorys_default_branch(
     assert watched(clone) == ["master"]
     subprocess.run(["git", "branch", "-q", "main"], cwd=root, check=True)
     assert watched(root) == ["main"]  # both exist, no origin: the default
+
+
+def test_the_trusted_publishers_to_add_are_named_before_the_first_run(
+    make_project: Callable[..., Path], tmp_path: Path
+) -> None:
+    """A repository with no publishing workflow of its own (nox's, structlog's shape) was told
+    nothing about trusted publishing, and its first pypi job was refused a token; ci-init
+    now names each project that needs a publisher, the workflow and the environments. A
+    private index in their place needs secrets instead, and no publisher."""
+    root = pin_relnox(make_project(ProjectSpec("failextract", "1.0.0")))
+    [note] = [n for n in notes(load_workspace(root)) if "trusted publisher" in n]
+    assert "PyPI (environment pypi) and TestPyPI (environment testpypi)" in note
+    assert "workflow release.yml to the project (failextract;" in note
+    assert "create the environment(s) pypi, testpypi on GitHub" in note
+    many = write_workspace(
+        tmp_path / "many", [ProjectSpec(f"plugin-{i}", "0.1.0") for i in range(7)]
+    )
+    pin_relnox(many)
+    [note] = [n for n in notes(load_workspace(many)) if "trusted publisher" in n]
+    assert (
+        "each of the 7 projects (plugin-0, plugin-1, plugin-2, plugin-3, plugin-4 and 2 more;"
+        in note
+    )
+    private = pin_relnox(make_project(ProjectSpec("inhouse", "1.0.0")))
+    with (private / "pyproject.toml").open("a", encoding="utf-8") as fh:
+        fh.write(
+            '\n[tool.relnox.repositories]\npypi = { upload = "https://index.example.invalid/" }\n'
+        )
+    [note] = [n for n in notes(load_workspace(private)) if "trusted publisher" in n]
+    assert note.startswith("the testpypi jobs publish by trusted publishing: on TestPyPI ")
