@@ -299,7 +299,9 @@ def plan_files(workspace: Workspace, options: CiOptions) -> CiPlan:
             "or --dry-run to see the new files"
         )
     generated = [f.path.relative_to(top).as_posix() for f in planned]
-    return CiPlan(top, planned, tuple(notes(workspace) + publishing_workflows(top, generated)))
+    trigger = ci_settings(workspace).trigger
+    found = notes(workspace) + publishing_workflows(top, generated, trigger)
+    return CiPlan(top, planned, tuple(found))
 
 
 @dataclass(frozen=True)

@@ -369,7 +369,7 @@ def test_a_publishing_workflow_that_ci_init_replaces_says_what_its_publisher_nee
     assert "change that environment to pypi" in note
     write_files(plan)
     assert not [
-        n for n in plan_files(load_workspace(root), CiOptions()).notes if "release.yml" in n
+        n for n in plan_files(load_workspace(root), CiOptions()).notes if "published (" in n
     ]
 
 
@@ -425,3 +425,32 @@ def test_the_trusted_publishers_to_add_are_named_before_the_first_run(
         )
     [note] = [n for n in notes(load_workspace(private)) if "trusted publisher" in n]
     assert note.startswith("the testpypi jobs publish by trusted publishing: on TestPyPI ")
+
+
+def test_a_workflow_that_publishes_on_published_releases_names_the_trigger_setting(
+    make_project: Callable[..., Path],
+) -> None:
+    """python-sdk's and poetry-core's shape: the maintainers publish a GitHub Release and
+    their workflow uploads on ``release: published``. release.yml, run by the tag that
+    release creates, finds its GitHub Release made and publishes nothing; the note names
+    ``trigger = "release"``, which is said no more once set, nor for a workflow run by tags."""
+    root = pin_relnox(make_project(ProjectSpec("failextract", "1.0.0")))
+    folder = root / ".github" / "workflows"
+    folder.mkdir(parents=True)
+    (folder / "publish.yml").write_text(PUBLISHING, encoding="utf-8")
+    (folder / "tagged.yml").write_text(
+        PUBLISHING.replace("on:\n  release:\n    types: [published]", "on: [push]"),
+        encoding="utf-8",
+    )
+    (folder / "flow.yaml").write_text(
+        PUBLISHING.replace("on:\n  release:\n    types: [published]", "on: [push, release]"),
+        encoding="utf-8",
+    )
+    setting = '[tool.relnox.ci] trigger = "release"'
+    said = {n.split()[1]: n for n in plan_files(load_workspace(root), CiOptions()).notes}
+    assert setting in said[".github/workflows/publish.yml"]
+    assert setting in said[".github/workflows/flow.yaml"]
+    assert setting not in said[".github/workflows/tagged.yml"]
+    with (root / "pyproject.toml").open("a", encoding="utf-8") as fh:
+        fh.write('trigger = "release"\n')
+    assert not any(setting in n for n in plan_files(load_workspace(root), CiOptions()).notes)
