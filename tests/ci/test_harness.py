@@ -739,3 +739,35 @@ def test_a_tag_pushed_by_hand_in_a_tag_folder_starts_the_release(
 def gh_tags(top: Path) -> list[str]:
     proc = subprocess.run(["git", "tag"], cwd=top, capture_output=True, text=True, check=True)
     return proc.stdout.split()
+
+
+@pytest.mark.slow
+def test_floating_tags_moved_with_a_release_start_no_run(
+    tmp_path: Path, github: Callable[..., Github]
+) -> None:
+    """python-semantic-release's shape: each release also moves ``v1`` and ``v1.0`` to its
+    commit. Only the release tag starts release.yml (``v1`` used to start a run whose tag
+    check failed, ``1 != 1.0.1``); the release publishes once."""
+    root = write_project(tmp_path / "floating", ProjectSpec("failextract", "1.0.0"))
+    git_init(root)
+    for tag in ("v1.0.0", "v1.0", "v1"):
+        subprocess.run(["git", "tag", tag], cwd=root, check=True)
+    gh = github(root, root)
+    run_relnox("bump", "--to", "1.0.1", cwd=root, check=True)
+    run_relnox("tag", cwd=root, check=True)
+    for floating in ("v1.0", "v1"):
+        subprocess.run(["git", "tag", "-f", floating], cwd=root, check=True, capture_output=True)
+    gh.push("main", "v1.0.1")
+    subprocess.run(
+        ["git", "push", "-q", "-f", str(gh.actions.origin), "v1.0", "v1"],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+    workflow = root / ".github" / "workflows" / "release.yml"
+    for floating in ("v1.0", "v1"):
+        with pytest.raises(WorkflowFailed, match="does not run on a push of"):
+            gh.actions.run(workflow, event="push", ref=f"refs/tags/{floating}")
+    results = gh.actions.run(workflow, event="push", ref="refs/tags/v1.0.1")
+    assert results["pypi"] == results["github-release"] == "success", gh.actions.log
+    assert files(gh.pypi) == ["failextract-1.0.1-py3-none-any.whl", "failextract-1.0.1.tar.gz"]

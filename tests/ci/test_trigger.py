@@ -9,6 +9,7 @@ import yaml
 
 from relnox.ci.init import generate
 from relnox.project.discovery import load_workspace
+from relnox.release.ci_tags import release_tags_at
 from tests.ci.harness import filter_matches
 from tests.shapes import commit, git, project, repo
 
@@ -88,3 +89,13 @@ def test_short_versions_that_are_releases_keep_the_plain_trigger(tmp_path: Path)
     commit(root, {"pyproject.toml": project("web", "0.10")}, "v0.10")
     commit(root, {"pyproject.toml": project("web", "1.0.0")}, "v1.0.0")
     assert _tags_filter(root) == ["v[0-9]*"]
+
+
+def test_the_run_of_a_release_leaves_the_floating_tags_of_its_commit_out(tmp_path: Path) -> None:
+    """The plan job releases every release tag of its commit (``--at HEAD``): ``v10`` and
+    ``v10.6`` beside ``v10.6.1`` made it refuse the run (``the tag says 10``)."""
+    root = repo(tmp_path / "r", {"pyproject.toml": project("psr", "10.6.1")}, tags=["v10.6.1"])
+    git(root, "tag", "v10")
+    git(root, "tag", "v10.6")
+    git(root, "tag", "v10.6.1rc1")  # a pre-release of the same commit is a release of its own
+    assert release_tags_at(load_workspace(root)) == ["v10.6.1", "v10.6.1rc1"]
