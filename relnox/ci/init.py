@@ -215,6 +215,9 @@ def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]
         warning = squatting_warning(builder.requirements)
         if warning:
             found.append("warning: " + warning)
+    unregistered = _noxfile_without_relnox(workspace, builder.prefix)
+    if unregistered:
+        found.append(unregistered)
     trusted = [target for target in ("pypi", "testpypi") if signs(builder, target)]
     if trusted:
         found.append(trusted_publishing_note(workspace, trusted))
@@ -227,6 +230,24 @@ def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]
                 f"or in the environment {target!r})"
             )
     return found
+
+
+def _noxfile_without_relnox(workspace: Workspace, prefix: str) -> str | None:
+    """The note for a noxfile of the project's own that never registers relnox's sessions:
+    every job runs ``nox -s <relnox session>`` and would stop at "Sessions not found"."""
+    path = workspace.root / "noxfile.py"
+    try:
+        text = read_bytes(path).decode("utf-8", "replace")
+    except OSError:  # none yet: ci-init writes one
+        return None
+    if re.search(r"\brelnox\b", text):
+        return None
+    return (
+        f"warning: {prefix}noxfile.py has sessions of its own and none "
+        "of relnox's, which every job runs (nox -s build_all, check_tag, tag, publish, ...): "
+        "add the lines `import relnox.nox` and `relnox.nox.register()` to it, or the first "
+        'run stops at "Sessions not found"'
+    )
 
 
 def trusted_publishing_note(workspace: Workspace, targets: list[str]) -> str:

@@ -454,3 +454,27 @@ def test_a_workflow_that_publishes_on_published_releases_names_the_trigger_setti
     with (root / "pyproject.toml").open("a", encoding="utf-8") as fh:
         fh.write('trigger = "release"\n')
     assert not any(setting in n for n in plan_files(load_workspace(root), CiOptions()).notes)
+
+
+def test_a_noxfile_of_the_projects_own_without_relnox_is_named(
+    make_project: Callable[..., Path],
+) -> None:
+    """nox's shape: the repository has its own noxfile.py, so ci-init writes none, and every
+    job's ``nox -s build_all`` (check_tag, tag, ...) stopped at "Sessions not found" on the
+    first run. ci-init now says which two lines to add; a noxfile registering relnox's
+    sessions, and the one ci-init writes, get no note."""
+    root = pin_relnox(make_project(ProjectSpec("failextract", "1.0.0")))
+    (root / "noxfile.py").write_text(
+        "import nox\n\n\n@nox.session\ndef tests(session):\n    session.run('pytest')\n",
+        encoding="utf-8",
+    )
+    [note] = [n for n in notes(load_workspace(root)) if "noxfile.py" in n]
+    assert note.startswith("warning: noxfile.py has sessions of its own and none of relnox's")
+    assert "`import relnox.nox` and `relnox.nox.register()`" in note
+    with (root / "noxfile.py").open("a", encoding="utf-8") as fh:
+        fh.write("\nimport relnox.nox\n\nrelnox.nox.register()\n")
+    assert not [n for n in notes(load_workspace(root)) if "noxfile.py" in n]
+    (root / "noxfile.py").unlink()
+    plan = plan_files(load_workspace(root), CiOptions())
+    assert "noxfile.py" in plan.names
+    assert not [n for n in plan.notes if "noxfile.py" in n]
