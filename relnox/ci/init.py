@@ -116,7 +116,9 @@ def ci_settings(workspace: Workspace) -> CiSettings:
     section = workspace.config.section("ci")
     where = workspace.config.source
     check_keys(where, section, CI_KEYS, name="tool.relnox.ci")
-    branch = section.get("branch", "main")
+    branch = section.get("branch")
+    if branch is None:
+        branch = default_branch(workspace.root)
     if not isinstance(branch, str) or not branch:
         raise ConfigError(f'{where}: [tool.relnox.ci] branch must be a branch name, like "main"')
     install = _strings(section, "install", where) or ("nox",)
@@ -144,6 +146,22 @@ def ci_settings(workspace: Workspace) -> CiSettings:
         os=_strings(section, "os", where) or DEFAULT_OS,
         shards=ci_shards(workspace, section.get("shards"), where),
     )
+
+
+def default_branch(root: Path) -> str:
+    """The branch auto-tag watches when ``branch`` is not set: the one ``origin/HEAD``
+    names (a clone's default branch), else ``main`` or ``master``, whichever alone
+    exists, else ``main``. A ``master`` repository given ``main`` never auto-tags."""
+    if not git.is_repo(root):
+        return "main"
+    remote = git.git(
+        root, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD", check=False
+    )
+    if remote.startswith("origin/") and remote != "origin/HEAD":
+        return remote.removeprefix("origin/")
+    heads = git.git(root, "for-each-ref", "--format=%(refname:short)", "refs/heads", check=False)
+    found = [name for name in ("main", "master") if name in heads.splitlines()]
+    return found[0] if len(found) == 1 else "main"
 
 
 def ci_shards(workspace: Workspace, value: Any, where: Path) -> str | None:
@@ -197,6 +215,12 @@ def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]
         warning = squatting_warning(builder.requirements)
         if warning:
             found.append("warning: " + warning)
+    unregistered = _noxfile_without_relnox(workspace, builder.prefix)
+    if unregistered:
+        found.append(unregistered)
+    trusted = [target for target in ("pypi", "testpypi") if signs(builder, target)]
+    if trusted:
+        found.append(trusted_publishing_note(workspace, trusted))
     for target in ("testpypi", "pypi"):
         needed = secrets(builder, target)
         if needed:
@@ -206,6 +230,43 @@ def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]
                 f"or in the environment {target!r})"
             )
     return found
+
+
+def _noxfile_without_relnox(workspace: Workspace, prefix: str) -> str | None:
+    """The note for a noxfile of the project's own that never registers relnox's sessions:
+    every job runs ``nox -s <relnox session>`` and would stop at "Sessions not found"."""
+    path = workspace.root / "noxfile.py"
+    try:
+        text = read_bytes(path).decode("utf-8", "replace")
+    except OSError:  # none yet: ci-init writes one
+        return None
+    if re.search(r"\brelnox\b", text):
+        return None
+    return (
+        f"warning: {prefix}noxfile.py has sessions of its own and none "
+        "of relnox's, which every job runs (nox -s build_all, check_tag, tag, publish, ...): "
+        "add the lines `import relnox.nox` and `relnox.nox.register()` to it, or the first "
+        'run stops at "Sessions not found"'
+    )
+
+
+def trusted_publishing_note(workspace: Workspace, targets: list[str]) -> str:
+    """What the trusted-publishing jobs need before their first upload: a publisher on each
+    index for each project (one per project: a monorepo of 100 needs 100), and the
+    environments on GitHub."""
+    names = [pkg.name for pkg in workspace.packages]
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    where = " and ".join(
+        f"{'PyPI' if target == 'pypi' else 'TestPyPI'} (environment {target})" for target in targets
+    )
+    return (
+        f"the {' and '.join(targets)} jobs publish by trusted publishing: on {where}, add a "
+        f"trusted publisher naming this repository and the workflow release.yml to "
+        f"{'each of the ' + str(len(names)) + ' projects' if len(names) > 1 else 'the project'} "
+        f"({shown}; a pending publisher for one not there yet), and create the "
+        f"environment(s) {', '.join(targets)} on GitHub (Settings > Environments), or the "
+        "first upload is refused its token"
+    )
 
 
 @dataclass(frozen=True)
@@ -259,7 +320,9 @@ def plan_files(workspace: Workspace, options: CiOptions) -> CiPlan:
             "or --dry-run to see the new files"
         )
     generated = [f.path.relative_to(top).as_posix() for f in planned]
-    return CiPlan(top, planned, tuple(notes(workspace) + publishing_workflows(top, generated)))
+    trigger = ci_settings(workspace).trigger
+    found = notes(workspace) + publishing_workflows(top, generated, trigger)
+    return CiPlan(top, planned, tuple(found))
 
 
 @dataclass(frozen=True)

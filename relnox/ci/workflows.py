@@ -11,7 +11,6 @@ sign every file (PEP 740, ``pypi-attestations``) and publish it with relnox.
 
 from __future__ import annotations
 
-import re
 import shlex
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +20,7 @@ from relnox.ci.actions import CHECKOUT, DOWNLOAD, READ, SETUP_PYTHON, UPLOAD, sl
 from relnox.ci.native import native_builder, wheels_job
 from relnox.ci.pins import uses
 from relnox.ci.publishing import github_release_job, publish_job
+from relnox.ci.triggers import tag_patterns
 from relnox.ci.yaml import Commented, dump
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
@@ -67,27 +67,6 @@ class CiSettings:
     os: tuple[str, ...] = DEFAULT_OS
     trigger: str = "tag"
     shards: str | None = None  # N or "auto": the build over a matrix (relnox.ci.shards)
-
-
-def tag_pattern(tag_format: str) -> str:
-    """The ``on.push.tags`` filter matching tag-format (``{name}-v{version}`` -> ``*-v[0-9]*``)."""
-    return (
-        re.sub(r"\{(name|dir)\}", "*", tag_format)
-        .replace("{version}", "[0-9]*")
-        .replace("{version_underscored}", "[0-9]*")
-    )
-
-
-def tag_patterns(workspace: Workspace) -> list[str]:
-    """The tag filters of the release workflow: each package's convention, as detected.
-
-    A convention read from the repository's tags is concrete (``core-v{version}``), so the
-    workflow fires on this project's tags only, not another project's ``lume-v1.0`` beside
-    them, and a repository tagging ``0.28.1`` gets ``[0-9]*``. A configured or default
-    ``{name}-v{version}`` stays a glob (``*-v[0-9]*``) so packages added later are covered.
-    """
-    found = [tag_pattern(workspace.tag_format_of(pkg)) for pkg in workspace.packages]
-    return list(dict.fromkeys(found)) or [tag_pattern(workspace.tag_format)]
 
 
 class WorkflowBuilder:

@@ -17,7 +17,7 @@ from relnox.project.workspace import Package, Workspace
 from relnox.tags import ParsedTag, parse_tag
 from relnox.tools import git
 from relnox.tools.github import ref_tag
-from relnox.versioning import same_version, validate_version
+from relnox.versioning import maybe_version, same_version, validate_version
 
 
 @dataclass(frozen=True)
@@ -71,14 +71,35 @@ def release_tags_at(workspace: Workspace, rev: str = "HEAD") -> list[str]:
     A run started by one of them releases them all (GitHub starts one run per pushed tag:
     the runs after the first find their tags released already).
     """
-    found = []
+    found: dict[str, tuple[tuple[str, ...], Version | None]] = {}
     for name in git.tags_at(workspace.root, rev):
         try:
-            packages_of_tag(workspace, parse_release_tag(workspace, name))
+            parsed = parse_release_tag(workspace, name)
+            packages = packages_of_tag(workspace, parsed)
         except (VersionError, ConfigError):  # another project's tag, or a non-release tag
             continue
-        found.append(name)
-    return found
+        found[name] = (tuple(p.name for p in packages), maybe_version(parsed.version))
+    return [
+        name
+        for name, (packages, version) in found.items()
+        if not _abbreviates(
+            version, [v for n, (p, v) in found.items() if p == packages and n != name]
+        )
+    ]
+
+
+def _abbreviates(version: Version | None, others: list[Version | None]) -> bool:
+    """A floating tag (``v10``, ``v10.6``) moved to the commit of ``v10.6.1``: its version is
+    only the start of another release of the same packages there, and releases nothing."""
+    if version is None or version.pre or version.post is not None or version.dev is not None:
+        return False
+    short = version.release
+    return any(
+        other is not None
+        and len(other.release) > len(short)
+        and other.release[: len(short)] == short
+        for other in others
+    )
 
 
 def check_tag(

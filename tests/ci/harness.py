@@ -123,6 +123,46 @@ class WorkflowFailed(AssertionError):
     pass
 
 
+def _filter_regex(pattern: str) -> re.Pattern[str]:
+    """A branch or tag filter of ``on.push`` as GitHub reads it: ``*`` is any run of
+    characters but ``/``, ``**`` any run at all, ``?`` / ``+`` repeat the character (or
+    ``[class]``) before them zero-or-one / one-or-more times, ``\\`` escapes."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if char == "*":
+            out.append("[^/]*")
+        elif char in "?+" and out:
+            out.append(char)
+        elif char == "[":
+            end = pattern.index("]", i)
+            out.append(pattern[i : end + 1])
+            i = end
+        elif char == "\\" and i + 1 < len(pattern):
+            i += 1
+            out.append(re.escape(pattern[i]))
+        else:
+            out.append(re.escape(char))
+        i += 1
+    return re.compile("".join(out))
+
+
+def filter_matches(patterns: list[str], name: str) -> bool:
+    """Whether GitHub starts a run for ``name`` under these filters (the last matching
+    pattern decides, a ``!`` one excludes)."""
+    decided = False
+    for pattern in patterns:
+        negated = pattern.startswith("!")
+        if _filter_regex(pattern.removeprefix("!")).fullmatch(name):
+            decided = not negated
+    return decided
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -353,12 +393,19 @@ class Actions:
         on = doc.get(True) or doc.get("on") or {}
         if event not in on:
             raise WorkflowFailed(f"{workflow.name} does not run on {event}: {sorted(on)}")
+        kind, _, name = ref.removeprefix("refs/").partition("/")
+        if event == "push":  # GitHub starts a push run only for a ref its filters name
+            key = "tags" if kind == "tags" else "branches"
+            filters = (on.get("push") or {}).get(key)
+            if filters is None or not filter_matches(list(filters), name):
+                raise WorkflowFailed(
+                    f"{workflow.name} does not run on a push of {name}: on.push.{key} is {filters}"
+                )
         declared = (on.get("workflow_dispatch") or {}).get("inputs") or {}
         dispatched = event == "workflow_dispatch"
         given = {k: _text(v.get("default")) for k, v in declared.items()} if dispatched else {}
         given.update(inputs or {})
         sha = self._git("rev-parse", f"{ref}^{{commit}}", cwd=self.origin)
-        kind, _, name = ref.removeprefix("refs/").partition("/")
         run_dir = self.work / f"run-{len(list(self.work.glob('run-*')))}-{workflow.stem}"
         (self.github_dir / "bin").mkdir(parents=True, exist_ok=True)
         gh = self.github_dir / "bin" / "gh"

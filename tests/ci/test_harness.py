@@ -48,6 +48,7 @@ from tests.ci.harness import (
     WorkflowFailed,
     _combinations,
     _one_interpreter,
+    filter_matches,
     parse_outputs,
 )
 from tests.ci.native_projects import RUST_ENV, write_bin_crate, write_c_extension
@@ -141,6 +142,28 @@ def test_expressions_evaluate_as_github_does() -> None:
     assert ctx.substitute("v=${{ fromJSON(needs.plan.outputs.versions)['a'] }}") == "v=1.0"
     assert ctx.substitute("${{ inputs.version }}|${{ github.ref_type != 'tag' }}") == "|false"
     assert not ctx.condition("success()")  # a skipped need
+
+
+def test_push_filters_match_as_github_matches() -> None:
+    """``*`` stops at ``/``, ``**`` does not, ``+`` repeats, ``!`` excludes; a push of a ref
+    no filter names starts no run."""
+    assert filter_matches(["v[0-9]*"], "v1.2.0") and not filter_matches(["v[0-9]*"], "1.2.0")
+    assert not filter_matches(["*-v[0-9]*"], "integrations/chroma-v1.0.0")
+    assert filter_matches(["**-v[0-9]*"], "integrations/chroma-v1.0.0")
+    assert filter_matches(["v[0-9]+.[0-9]+"], "v10.2") and not filter_matches(["v[0-9]+"], "v")
+    assert not filter_matches(["v*", "!v*rc*"], "v1.0rc1")
+
+
+def test_a_push_the_filters_do_not_name_starts_nothing(tmp_path: Path) -> None:
+    workflow = tmp_path / "release.yml"
+    workflow.write_text(
+        "on:\n  push:\n    tags: ['v[0-9]*']\njobs:\n  a:\n    runs-on: ubuntu-latest\n"
+        "    steps: [{run: 'true'}]\n",
+        encoding="utf-8",
+    )
+    actions = Actions(tmp_path, tmp_path / "work", Path(sys.executable).parent, dict(os.environ))
+    with pytest.raises(WorkflowFailed, match=r"does not run on a push of 1\.0\.0"):
+        actions.run(workflow, event="push", ref="refs/tags/1.0.0")
 
 
 def test_outputs_are_read_as_github_reads_them(tmp_path: Path) -> None:
@@ -682,3 +705,69 @@ def test_a_run_from_a_branch_goes_where_its_target_says(
         "failextract-1.2.0.tar.gz",
     ]
     assert files(gh.pypi) == [] and gh.actions.releases() == {} and gh.tags() == []
+
+
+@pytest.mark.slow
+def test_a_tag_pushed_by_hand_in_a_tag_folder_starts_the_release(
+    tmp_path: Path, github: Callable[..., Github]
+) -> None:
+    """haystack-core-integrations' shape: each package tagged ``integrations/<dir>-v1.2.3``.
+    ci-init's trigger is one ``integrations/*-v[0-9]*`` (it was one pattern a package); the
+    hand-pushed tag starts the release, which publishes that package, and a tag of another
+    folder starts nothing."""
+    top = tmp_path / "repo"
+    root = write_workspace(top, demo_specs()[:2], members_dir="integrations")
+    git_init(top)
+    for name in ("demo-core", "demo-agents"):
+        subprocess.run(["git", "tag", f"integrations/{name}-v0.1.0"], cwd=top, check=True)
+    gh = github(root, top)
+    workflow = top / ".github" / "workflows" / "release.yml"
+    release = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+    assert release[True]["push"]["tags"] == ["integrations/*-v[0-9]*"]
+    run_relnox("bump", "--package", "demo-core", "--part", "minor", cwd=root, check=True)
+    run_relnox("tag", cwd=root, check=True)
+    tag = "integrations/demo-core-v0.2.0"
+    assert tag in gh_tags(top)
+    gh.push("main", tag)
+    results = gh.actions.run(workflow, event="push", ref=f"refs/tags/{tag}")
+    assert results["pypi"] == results["github-release"] == "success", gh.actions.log
+    assert files(gh.pypi) == ["demo_core-0.2.0-py3-none-any.whl", "demo_core-0.2.0.tar.gz"]
+    with pytest.raises(WorkflowFailed, match="does not run on a push of"):
+        gh.actions.run(workflow, event="push", ref="refs/tags/other/demo-core-v0.2.0")
+
+
+def gh_tags(top: Path) -> list[str]:
+    proc = subprocess.run(["git", "tag"], cwd=top, capture_output=True, text=True, check=True)
+    return proc.stdout.split()
+
+
+@pytest.mark.slow
+def test_floating_tags_moved_with_a_release_start_no_run(
+    tmp_path: Path, github: Callable[..., Github]
+) -> None:
+    """python-semantic-release's shape: each release also moves ``v1`` and ``v1.0`` to its
+    commit. Only the release tag starts release.yml (``v1`` used to start a run whose tag
+    check failed, ``1 != 1.0.1``); the release publishes once."""
+    root = write_project(tmp_path / "floating", ProjectSpec("failextract", "1.0.0"))
+    git_init(root)
+    for tag in ("v1.0.0", "v1.0", "v1"):
+        subprocess.run(["git", "tag", tag], cwd=root, check=True)
+    gh = github(root, root)
+    run_relnox("bump", "--to", "1.0.1", cwd=root, check=True)
+    run_relnox("tag", cwd=root, check=True)
+    for floating in ("v1.0", "v1"):
+        subprocess.run(["git", "tag", "-f", floating], cwd=root, check=True, capture_output=True)
+    gh.push("main", "v1.0.1")
+    subprocess.run(
+        ["git", "push", "-q", "-f", str(gh.actions.origin), "v1.0", "v1"],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+    workflow = root / ".github" / "workflows" / "release.yml"
+    for floating in ("v1.0", "v1"):
+        with pytest.raises(WorkflowFailed, match="does not run on a push of"):
+            gh.actions.run(workflow, event="push", ref=f"refs/tags/{floating}")
+    results = gh.actions.run(workflow, event="push", ref="refs/tags/v1.0.1")
+    assert results["pypi"] == results["github-release"] == "success", gh.actions.log
+    assert files(gh.pypi) == ["failextract-1.0.1-py3-none-any.whl", "failextract-1.0.1.tar.gz"]

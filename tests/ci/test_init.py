@@ -15,7 +15,7 @@ import yaml
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from relnox.ci.init import CiOptions, ci_settings, generate, plan_files, write_files
+from relnox.ci.init import CiOptions, ci_settings, generate, notes, plan_files, write_files
 from relnox.ci.yaml import dump
 from relnox.errors import ConfigError
 from relnox.project.discovery import load_workspace
@@ -343,3 +343,138 @@ def test_a_workflow_that_already_publishes_is_named_before_the_first_run(
     assert [n for n in again.notes if "publishes too" in n] == [note]
     proc = run_relnox("ci-init", "--dry-run", cwd=root, check=True)
     assert note in proc.stdout
+
+
+def test_a_publishing_workflow_that_ci_init_replaces_says_what_its_publisher_needs(
+    make_project: Callable[..., Path],
+) -> None:
+    """certifi's shape: its own release.yml publishes from the environment ``release``.
+    ``--force`` replaces that file, so "remove its upload, or keep it and leave release.yml
+    out" (both about one file) was nonsense; the note says the trusted publisher for
+    release.yml must name the new job's environment, pypi."""
+    root = pin_relnox(make_project(ProjectSpec("failextract", "1.0.0")))
+    folder = root / ".github" / "workflows"
+    folder.mkdir(parents=True)
+    (folder / "release.yml").write_text(
+        PUBLISHING.replace("release-pypi", "release"), encoding="utf-8"
+    )
+    plan = plan_files(load_workspace(root), CiOptions(force=True))
+    [note] = [n for n in plan.notes if ".github/workflows/release.yml" in n]
+    assert "publishes too" not in note
+    assert note.startswith(
+        "warning: .github/workflows/release.yml published (pypa/gh-action-pypi-publish, "
+        "twine upload in the environment(s) pypi-token, release) and --force replaces it"
+    )
+    assert "(release.yml, environment pypi-token or release)" in note
+    assert "change that environment to pypi" in note
+    write_files(plan)
+    assert not [
+        n for n in plan_files(load_workspace(root), CiOptions()).notes if "published (" in n
+    ]
+
+
+def test_auto_tag_watches_the_repositorys_default_branch(
+    make_project: Callable[..., Path], tmp_path: Path
+) -> None:
+    """pytest-xdist's and certifi's shape: the default branch is ``master``. auto-tag watched
+    ``main`` and never ran; it now watches the branch ``origin/HEAD`` names (ci-init run on
+    a feature branch of a clone), or the one of ``main``/``master`` that exists."""
+    root = pin_relnox(make_project(ProjectSpec("failextract", "1.0.0")))
+    git_init(root)
+    subprocess.run(["git", "branch", "-m", "main", "master"], cwd=root, check=True)
+
+    def watched(where: Path) -> list[str]:
+        auto = yaml.safe_load(generate(load_workspace(where))[".github/workflows/auto-tag.yml"])
+        found: list[str] = auto[True]["push"]["branches"]
+        return found
+
+    assert watched(root) == ["master"]
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(root), str(clone)], check=True)
+    subprocess.run(["git", "checkout", "-q", "-b", "add-ci"], cwd=clone, check=True)
+    assert watched(clone) == ["master"]
+    subprocess.run(["git", "branch", "-q", "main"], cwd=root, check=True)
+    assert watched(root) == ["main"]  # both exist, no origin: the default
+
+
+def test_the_trusted_publishers_to_add_are_named_before_the_first_run(
+    make_project: Callable[..., Path], tmp_path: Path
+) -> None:
+    """A repository with no publishing workflow of its own (nox's, structlog's shape) was told
+    nothing about trusted publishing, and its first pypi job was refused a token; ci-init
+    now names each project that needs a publisher, the workflow and the environments. A
+    private index in their place needs secrets instead, and no publisher."""
+    root = pin_relnox(make_project(ProjectSpec("failextract", "1.0.0")))
+    [note] = [n for n in notes(load_workspace(root)) if "trusted publisher" in n]
+    assert "PyPI (environment pypi) and TestPyPI (environment testpypi)" in note
+    assert "workflow release.yml to the project (failextract;" in note
+    assert "create the environment(s) pypi, testpypi on GitHub" in note
+    many = write_workspace(
+        tmp_path / "many", [ProjectSpec(f"plugin-{i}", "0.1.0") for i in range(7)]
+    )
+    pin_relnox(many)
+    [note] = [n for n in notes(load_workspace(many)) if "trusted publisher" in n]
+    assert (
+        "each of the 7 projects (plugin-0, plugin-1, plugin-2, plugin-3, plugin-4 and 2 more;"
+        in note
+    )
+    private = pin_relnox(make_project(ProjectSpec("inhouse", "1.0.0")))
+    with (private / "pyproject.toml").open("a", encoding="utf-8") as fh:
+        fh.write(
+            '\n[tool.relnox.repositories]\npypi = { upload = "https://index.example.invalid/" }\n'
+        )
+    [note] = [n for n in notes(load_workspace(private)) if "trusted publisher" in n]
+    assert note.startswith("the testpypi jobs publish by trusted publishing: on TestPyPI ")
+
+
+def test_a_workflow_that_publishes_on_published_releases_names_the_trigger_setting(
+    make_project: Callable[..., Path],
+) -> None:
+    """python-sdk's and poetry-core's shape: the maintainers publish a GitHub Release and
+    their workflow uploads on ``release: published``. release.yml, run by the tag that
+    release creates, finds its GitHub Release made and publishes nothing; the note names
+    ``trigger = "release"``, which is said no more once set, nor for a workflow run by tags."""
+    root = pin_relnox(make_project(ProjectSpec("failextract", "1.0.0")))
+    folder = root / ".github" / "workflows"
+    folder.mkdir(parents=True)
+    (folder / "publish.yml").write_text(PUBLISHING, encoding="utf-8")
+    (folder / "tagged.yml").write_text(
+        PUBLISHING.replace("on:\n  release:\n    types: [published]", "on: [push]"),
+        encoding="utf-8",
+    )
+    (folder / "flow.yaml").write_text(
+        PUBLISHING.replace("on:\n  release:\n    types: [published]", "on: [push, release]"),
+        encoding="utf-8",
+    )
+    setting = '[tool.relnox.ci] trigger = "release"'
+    said = {n.split()[1]: n for n in plan_files(load_workspace(root), CiOptions()).notes}
+    assert setting in said[".github/workflows/publish.yml"]
+    assert setting in said[".github/workflows/flow.yaml"]
+    assert setting not in said[".github/workflows/tagged.yml"]
+    with (root / "pyproject.toml").open("a", encoding="utf-8") as fh:
+        fh.write('trigger = "release"\n')
+    assert not any(setting in n for n in plan_files(load_workspace(root), CiOptions()).notes)
+
+
+def test_a_noxfile_of_the_projects_own_without_relnox_is_named(
+    make_project: Callable[..., Path],
+) -> None:
+    """nox's shape: the repository has its own noxfile.py, so ci-init writes none, and every
+    job's ``nox -s build_all`` (check_tag, tag, ...) stopped at "Sessions not found" on the
+    first run. ci-init now says which two lines to add; a noxfile registering relnox's
+    sessions, and the one ci-init writes, get no note."""
+    root = pin_relnox(make_project(ProjectSpec("failextract", "1.0.0")))
+    (root / "noxfile.py").write_text(
+        "import nox\n\n\n@nox.session\ndef tests(session):\n    session.run('pytest')\n",
+        encoding="utf-8",
+    )
+    [note] = [n for n in notes(load_workspace(root)) if "noxfile.py" in n]
+    assert note.startswith("warning: noxfile.py has sessions of its own and none of relnox's")
+    assert "`import relnox.nox` and `relnox.nox.register()`" in note
+    with (root / "noxfile.py").open("a", encoding="utf-8") as fh:
+        fh.write("\nimport relnox.nox\n\nrelnox.nox.register()\n")
+    assert not [n for n in notes(load_workspace(root)) if "noxfile.py" in n]
+    (root / "noxfile.py").unlink()
+    plan = plan_files(load_workspace(root), CiOptions())
+    assert "noxfile.py" in plan.names
+    assert not [n for n in plan.notes if "noxfile.py" in n]
