@@ -25,7 +25,10 @@ from relnox.versioning import same_version
 Kind = Literal["toml", "python", "text", "pattern", "incremental", "tuple", "info"]
 
 PY_VERSION_RE = re.compile(
-    r"""^(?P<lhs>[ \t]*(?:__version__|VERSION|version)[ \t]*"""
+    r"""^(?P<lhs>[ \t]*"""
+    # a chain of version names bound at once: __version__ = version = "1.13.0"
+    r"""(?:(?:__version__|VERSION|version)[ \t]*=[ \t]*)*"""
+    r"""(?:__version__|VERSION|version)[ \t]*"""
     r"""(?::[ \t]*[\w.]+(?:\[[\w.]+\])?[ \t]*)?=[ \t]*)"""  # `: str`, `: Final`, `: Final[str]`
     r"""(?P<q>['"])(?P<version>[^'"\r\n]+)(?P=q)"""
     r"""(?=[ \t]*(?:[#;\r\n]|$))""",  # the whole value: not '.' of '.'.join(parts)

@@ -1452,3 +1452,26 @@ def test_a_tag_spelling_change_is_proven_by_a_version_info_tuple(
     (pkg,) = ws.packages
     assert (pkg.version, ws.tag_for(pkg)) == ("3.3.3", "3.3.3")
     assert pkg.tags is not None and str(pkg.tags.last) == "3.3.2"
+
+
+def test_a_version_bound_to_two_version_names_at_once_is_a_secondary(tmp_path: Path) -> None:
+    """setuptools-rust's shape: ``__version__ = version = "1.13.0"`` in the shipped
+    ``version.py`` (imported by ``__init__``) is a copy of ``[project] version`` that a bump
+    rewrites, and that must agree; a chain naming other things (``tag = version``) is not."""
+    files = {
+        "pyproject.toml": project("rustish", "1.13.0", backend="setuptools"),
+        "rustish/__init__.py": "from .version import version as __version__\n",
+        "rustish/version.py": '__version__ = version = "1.13.0"\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.13.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert [loc.path for loc in pkg.locations] == [
+        root / "pyproject.toml",
+        root / "rustish/version.py",
+    ]
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert (root / "rustish/version.py").read_text() == '__version__ = version = "1.14.0"\n'
+    write(root, {"rustish/version.py": 'tag = version = "1.14.0"\n'})
+    (pkg,) = load_workspace(root).packages
+    assert [loc.path for loc in pkg.locations] == [root / "pyproject.toml"]
