@@ -38,7 +38,13 @@ from relnox.project.dynamic_native import (
 )
 from relnox.project.incremental import incremental_version, opted_in, setup_py_incremental
 from relnox.project.pyproject import VCS_SOURCE
-from relnox.project.setup_py import followed, setup_py_literal, setup_py_reads, setup_py_toml
+from relnox.project.setup_py import (
+    followed,
+    setup_py_literal,
+    setup_py_reads,
+    setup_py_toml,
+    uses_scm_version,
+)
 from relnox.project.sources import (
     Found,
     find_module,
@@ -233,6 +239,8 @@ def dynamic_version(
     plugin = vcs_plugin(doc, build_requires)
     if plugin is not None:
         return VCS_SOURCE, [], f"{plugin} (versions from git tags)"
+    if uses_scm_version(directory):
+        return VCS_SOURCE, [], "setuptools-scm: setup.py's setup(use_scm_version=...)"
     prefix = versioneer_prefix(directory, doc)
     if prefix is not None:
         return VCS_SOURCE, [], f"versioneer (versions from git tags, tag_prefix = {prefix!r})"

@@ -1475,3 +1475,22 @@ def test_a_version_bound_to_two_version_names_at_once_is_a_secondary(tmp_path: P
     write(root, {"rustish/version.py": 'tag = version = "1.14.0"\n'})
     (pkg,) = load_workspace(root).packages
     assert [loc.path for loc in pkg.locations] == [root / "pyproject.toml"]
+
+
+def test_setup_py_use_scm_version_is_versioned_by_tags(tmp_path: Path) -> None:
+    """django-model-utils' shape: no pyproject.toml, ``setup(use_scm_version={...},
+    setup_requires=["setuptools_scm"])``: the version is the last tag, a bump is a tag;
+    ``use_scm_version=False`` is no such thing."""
+    setup = (
+        "from setuptools import setup\n\nsetup(\n    name='modelish',\n"
+        "    use_scm_version={'version_scheme': 'post-release'},\n"
+        "    setup_requires=['setuptools_scm'],\n    packages=['modelish'],\n)\n"
+    )
+    files = {"setup.py": setup, "modelish/__init__.py": ""}
+    root = repo(tmp_path / "r", files, tags=["5.0.0"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) == ("5.0.0", "vcs")
+    assert "use_scm_version" in pkg.evidence
+    write(root, {"setup.py": setup.replace("{'version_scheme': 'post-release'}", "False")})
+    with pytest.raises(VersionError, match=r"setup\.py computes the version"):
+        load_workspace(root)
