@@ -1494,3 +1494,29 @@ def test_setup_py_use_scm_version_is_versioned_by_tags(tmp_path: Path) -> None:
     write(root, {"setup.py": setup.replace("{'version_scheme': 'post-release'}", "False")})
     with pytest.raises(VersionError, match=r"setup\.py computes the version"):
         load_workspace(root)
+
+
+def test_a_hatch_code_script_reading_git_tags_is_versioned_by_tags(tmp_path: Path) -> None:
+    """griffe's shape: ``[tool.hatch.version] source = "code"`` runs a script that asks
+    pdm-backend's SCM reader for the version: the git tags give it, not a literal; a script
+    with a literal of its own is still read as one."""
+    script = (
+        "from pdm.backend.hooks.version import get_version_from_scm\n\n"
+        "def get_version():\n    return str(get_version_from_scm('.').version)\n"
+    )
+    extra = (
+        '\n[tool.hatch.version]\nsource = "code"\npath = "scripts/get_version.py"\n'
+        'expression = "get_version()"\n'
+    )
+    files = {
+        "pyproject.toml": project("griffish", dynamic=True, extra=extra),
+        "scripts/get_version.py": script,
+        "griffish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["2.2.0"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) == ("2.2.0", "vcs")
+    assert "reads git tags (pdm.backend.hooks.version)" in pkg.evidence
+    commit(root, {"scripts/get_version.py": '__version__ = "2.3.0"\n' + script})
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) == ("2.3.0", "hatch")
