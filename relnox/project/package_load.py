@@ -166,7 +166,8 @@ def _bumpversion_copy(
     primary = maybe_version(known[0].value)
     if found is None or primary is None or maybe_version(found.value) != primary:
         return None
-    return found if all((k.path, k.key) != (found.path, found.key) for k in known) else None
+    place = (found.path, found.key, found.pattern)
+    return found if all((k.path, k.key, k.pattern) != place for k in known) else None
 
 
 def _names(directory: Path) -> frozenset[str] | None:

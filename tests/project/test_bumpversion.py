@@ -60,3 +60,23 @@ def test_bump_my_versions_table_in_pyproject_moves_with_the_version(tmp_path: Pa
     apply_bump(plan_bump(ws, BumpOptions(part="patch")))
     text = (root / "pyproject.toml").read_text()
     assert 'version = "2.0.1"' in text and 'current_version = "2.0.1"' in text
+
+
+def test_bump_my_versions_section_in_the_setup_cfg_that_holds_the_version(
+    tmp_path: Path,
+) -> None:
+    """setup.cfg holds ``[metadata] version`` (the version source) and bump-my-version's
+    ``[bumpversion]`` section: two places in one file, both moved."""
+    cfg = "[metadata]\nname = cfgish\nversion = 3.1.0\n\n[bumpversion]\ncurrent_version = 3.1.0\n"
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+        'build-backend = "setuptools.build_meta"\n',
+        "setup.cfg": cfg,
+        "cfgish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["3.1.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert [loc.path for loc in pkg.locations] == [root / "setup.cfg", root / "setup.cfg"]
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert (root / "setup.cfg").read_text() == cfg.replace("3.1.0", "3.2.0")
