@@ -65,6 +65,8 @@ class Expectation:
     import_packages: tuple[str, ...] = ()
     readme: str | None = None  # relative to the project directory, posix
     exact_version: bool = True  # False where the version comes from a VCS tag
+    #: the backend is told to ship no package (a metapackage): an empty wheel is right
+    metadata_only: bool = False
 
     @classmethod
     def for_package(cls, pkg: Package) -> Expectation:
@@ -80,7 +82,19 @@ class Expectation:
             import_packages=pkg.import_packages,
             readme=readme,
             exact_version=not pkg.vcs_versioned,
+            metadata_only=not pkg.import_packages and _metadata_only(pkg.pyproject),
         )
+
+
+def _metadata_only(pyproject: Path) -> bool:
+    from relnox.errors import RelnoxError
+    from relnox.project.discovery import load_toml
+    from relnox.project.modules import metadata_only
+
+    try:
+        return pyproject.is_file() and metadata_only(load_toml(pyproject))
+    except RelnoxError:
+        return False
 
 
 @dataclass
@@ -341,6 +355,8 @@ def _check_wheel(path: Path, expected: Expectation, out: Findings) -> None:
     modules = _wheel_modules(names)
     if not modules and any(_is_data_script(name) for name in names):
         return  # binary-only (ruff's, uv's shape): verify-install runs the binary
+    if not modules and expected.metadata_only:
+        return  # a metapackage: its dependencies are what it ships
     if not modules:
         out.problems.append(
             "the wheel is empty: it holds only its .dist-info metadata, no Python package; "

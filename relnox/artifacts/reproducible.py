@@ -28,6 +28,7 @@ import io
 import os
 import posixpath
 import tarfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from relnox.atomic import write_atomic
@@ -45,9 +46,13 @@ COMPILED = {
 }
 
 
-def not_reproducible(backend: str, wheel: bool = True) -> str | None:
-    """Why a backend's artifacts cannot be made bit-identical by relnox, or ``None``."""
-    if not wheel:
+def not_reproducible(backend: str, wheels: Sequence[str]) -> str | None:
+    """Why a backend's artifacts cannot be made bit-identical by relnox, or ``None``.
+
+    ``wheels`` are the wheels' file names: a pure one (``-none-any.whl``) holds no compiled
+    code, whichever backend made it (meson-python's own wheel, a scikit-build-core project
+    that installs only Python files and headers)."""
+    if all(name.endswith("-none-any.whl") for name in wheels):
         return None
     for prefix, what in COMPILED.items():
         if backend.lower().startswith(prefix):

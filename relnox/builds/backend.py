@@ -215,21 +215,39 @@ class PackageBuilder:
         outdir = workdir / "out"
         files: list[Path] = []
         wheel_source = source
-        if sdist:
-            built = self.build_one(source, "sdist", outdir)
-            for name in resolve_outside_links(built, source):
-                self.log.add(f"{built.name}: {name} linked outside the sdist; its file put in")
-            files.append(built)
-            wheel_source = unpack_sdist(built, workdir / "unpacked")
-        if wheel:
-            try:
+        try:
+            if sdist:
+                built = self.build_one(source, "sdist", outdir)
+                for name in resolve_outside_links(built, source):
+                    self.log.add(f"{built.name}: {name} linked outside the sdist; its file put in")
+                files.append(built)
+                wheel_source = unpack_sdist(built, workdir / "unpacked")
+            if wheel:
                 files.append(self.build_one(wheel_source, "wheel", outdir))
-            except BackendError as exc:
-                if sdist:
-                    raise BackendError(
-                        f"{exc.message}\n  (the wheel is built from the sdist: a file the wheel "
-                        "needs may be missing from the sdist; check the sdist target's include "
-                        "settings or MANIFEST.in)"
-                    ) from None
-                raise
+        except BackendError as exc:
+            hint = _failure_hint(source, from_sdist=bool(files))
+            if hint:
+                raise BackendError(f"{exc.message}\n  ({hint})") from None
+            raise
         return files
+
+
+def _failure_hint(source: Path, *, from_sdist: bool) -> str:
+    """What a failed build of ``source`` may lack: its submodules' files when a clone left
+    them out (a CMake build then stops on a missing dependency), else the files the sdist
+    left out when the wheel built from it failed."""
+    from relnox.tools import git
+
+    empty = git.empty_submodules(source)
+    if empty:
+        return (
+            f"{', '.join(empty)}: git submodule(s) not checked out, so the build has none of "
+            "their files; run git submodule update --init --recursive (in CI: "
+            "actions/checkout with submodules: recursive)"
+        )
+    if from_sdist:
+        return (
+            "the wheel is built from the sdist: a file the wheel needs may be missing from "
+            "the sdist; check the sdist target's include settings or MANIFEST.in"
+        )
+    return ""

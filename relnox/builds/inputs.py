@@ -103,13 +103,19 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
+#: backends (their top module) that never run a setup.py: one beside them is a leftover
+#: (a stub refusing ``python setup.py install``), not a build step
+NEVER_RUN_SETUP_PY = ("hatchling", "flit_core", "poetry", "pdm", "uv_build")
+
+
 def dynamic_steps(pkg: Package) -> str:
     """Why the backend runs project code or a toolchain at build time that no fingerprint
     covers ("" if it does not)."""
     directory = pkg.directory
-    if (directory / "setup.py").is_file():
+    module = pkg.backend.split(":")[0].split(".")[0]
+    if (directory / "setup.py").is_file() and module not in NEVER_RUN_SETUP_PY:
         return "setup.py runs code at build time"
-    if pkg.backend.split(":")[0].split(".")[0] in NATIVE_TOOLCHAINS:
+    if module in NATIVE_TOOLCHAINS:
         return "a native build (compiler and toolchain versions are not fingerprinted)"
     try:
         doc = load_toml(pkg.pyproject)

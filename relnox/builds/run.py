@@ -453,7 +453,7 @@ class _Run:
             else "",
         )
         logger.info("%s: built in %.1fs: %s", label, seconds, ", ".join(p.name for p in moved))
-        wheel = any(artifact_kind(p.name) == "wheel" for p in moved)
+        wheels = [p.name for p in moved if artifact_kind(p.name) == "wheel"]
         return PackageOutcome(
             pkg,
             BuildStatus.BUILT,
@@ -461,7 +461,7 @@ class _Run:
             record,
             tests=tests,
             warnings=tuple(notes),
-            not_reproducible=not_reproducible(pkg.backend, wheel) or "",
+            not_reproducible=not_reproducible(pkg.backend, wheels) or "",
             started=start - self.epoch,
             finished=time.monotonic() - self.epoch,
             why=why,

@@ -165,9 +165,16 @@ def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
     return (name, version) if name else None
 
 
+#: headings that say Unreleased in other words (``To be released``: django-model-utils)
+_NOT_YET = (["to", "be", "released"], ["not", "released", "yet"], ["not", "yet", "released"])
+
+
 def _upcoming(words: list[str]) -> bool:
-    """``Upcoming Release`` (kedro's RELEASE.md), ``Upcoming``: another name for Unreleased."""
+    """``Upcoming Release`` (kedro's RELEASE.md), ``Upcoming``, ``To be released``: other
+    names for Unreleased."""
     lowered = [w.strip(_PUNCTUATION).lower() for w in words]
+    if lowered in _NOT_YET:
+        return True
     return lowered[:1] == ["upcoming"] and lowered[1:] in ([], ["release"], ["changes"])
 
 

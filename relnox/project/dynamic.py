@@ -29,7 +29,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from relnox.errors import VersionError
+from relnox.errors import ConfigError, VersionError
+from relnox.files import read_text
 from relnox.project.dynamic_native import (
     cargo_version,
     meson_computed,
@@ -38,11 +39,18 @@ from relnox.project.dynamic_native import (
 )
 from relnox.project.incremental import incremental_version, opted_in, setup_py_incremental
 from relnox.project.pyproject import VCS_SOURCE
-from relnox.project.setup_py import followed, setup_py_literal, setup_py_reads, setup_py_toml
+from relnox.project.setup_py import (
+    followed,
+    setup_py_literal,
+    setup_py_reads,
+    setup_py_toml,
+    uses_scm_version,
+)
 from relnox.project.sources import (
     Found,
     find_module,
     literal_location,
+    python_location,
     regex_location,
     text_location,
 )
@@ -117,6 +125,13 @@ def _hatch(
     if not isinstance(path, str):
         return None
     target = directory / path
+    reader = _tag_reader(target) if source == "code" else None
+    if reader is not None:
+        return (
+            VCS_SOURCE,
+            [],
+            f"[tool.hatch.version] source = 'code' runs {path}, which reads git tags ({reader})",
+        )
     if isinstance(hatch.get("pattern"), str):
         loc = regex_location(target, hatch["pattern"], "[tool.hatch.version]")
         return "hatch", [loc], f"[tool.hatch.version] path = {path!r} with a pattern"
@@ -125,6 +140,26 @@ def _hatch(
         [literal_location(target, "[tool.hatch.version] path", pyproject)],
         (f"[tool.hatch.version] path = {path!r}"),
     )
+
+
+#: modules that compute a version from git tags, as a version script imports them
+_TAG_READERS = re.compile(
+    r"(?m)^[ \t]*(?:from|import)[ \t]+(?P<module>setuptools_scm|vcs_versioning|dunamai|"
+    r"versioningit|setuptools_git_versioning|pdm\.backend\.hooks\.version)\b"
+)
+
+
+def _tag_reader(script: Path) -> str | None:
+    """The module a version script (hatch's ``source = "code"``) computes its version with
+    from git tags (griffe's ``get_version_from_scm`` of pdm-backend), when it holds no
+    literal version of its own; ``None`` otherwise."""
+    if not script.is_file() or python_location(script, top_level=True) is not None:
+        return None
+    try:
+        found = _TAG_READERS.search(read_text(script))
+    except (ConfigError, UnicodeDecodeError):
+        return None
+    return found.group("module") if found else None
 
 
 def _setuptools(
@@ -233,6 +268,8 @@ def dynamic_version(
     plugin = vcs_plugin(doc, build_requires)
     if plugin is not None:
         return VCS_SOURCE, [], f"{plugin} (versions from git tags)"
+    if uses_scm_version(directory):
+        return VCS_SOURCE, [], "setuptools-scm: setup.py's setup(use_scm_version=...)"
     prefix = versioneer_prefix(directory, doc)
     if prefix is not None:
         return VCS_SOURCE, [], f"versioneer (versions from git tags, tag_prefix = {prefix!r})"

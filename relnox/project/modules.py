@@ -109,6 +109,15 @@ def _installed_top(base: Path, call: str) -> list[Path]:
     return []
 
 
+def metadata_only(doc: Mapping[str, Any]) -> bool:
+    """The wheel is told to ship no package: hatch's ``bypass-selection = true`` on its wheel
+    target (a metapackage that only depends on others, griffe's shape)."""
+    wheel = table(doc, "tool", "hatch", "build", "targets", "wheel")
+    return wheel.get("bypass-selection") is True and not any(
+        wheel.get(key) for key in ("packages", "only-include", "include", "force-include")
+    )
+
+
 def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple[str, ...]:
     """The top-level import packages a build of this project ships (best effort)."""
     found: list[str] = []

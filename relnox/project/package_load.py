@@ -110,6 +110,9 @@ def _secondaries(
     crate = _crate_copy(directory, doc, backend, known)
     if crate is not None:
         found.append(crate)
+    tool_copy = _bumpversion_copy(directory, doc, known)
+    if tool_copy is not None:
+        found.append(tool_copy)
     dotted = project_name.lower().replace("-", "_").split(".")  # zope.interface: zope/interface
     nested = ["/".join(dotted)] if len(dotted) > 1 and dotted[0] in modules else []
     roots = source_roots(directory, doc)
@@ -147,6 +150,24 @@ def _crate_copy(
         return None
     primary = maybe_version(known[0].value)
     return crate if primary is not None and maybe_version(crate.value) == primary else None
+
+
+def _bumpversion_copy(
+    directory: Path, doc: Mapping[str, Any], known: list[VersionLocation]
+) -> VersionLocation | None:
+    """bump-my-version's ``current_version`` (:mod:`relnox.project.bumpversion`), when it
+    says what the version source says: a copy a bump moves too. One that differs is that
+    tool's own business, left alone."""
+    from relnox.project.bumpversion import current_version
+
+    if not known:
+        return None
+    found = current_version(directory, doc, load_toml)
+    primary = maybe_version(known[0].value)
+    if found is None or primary is None or maybe_version(found.value) != primary:
+        return None
+    place = (found.path, found.key, found.pattern)
+    return found if all((k.path, k.key, k.pattern) != place for k in known) else None
 
 
 def _names(directory: Path) -> frozenset[str] | None:

@@ -532,3 +532,14 @@ def setup_py_keywords(directory: Path) -> frozenset[str] | None:
     tree = _tree(directory / "setup.py")
     keywords = _setup_keywords(tree) if tree is not None else None
     return None if keywords is None else frozenset(keywords)
+
+
+def uses_scm_version(directory: Path) -> bool:
+    """setup.py's ``setup(use_scm_version=True)`` (or a dict of options, or a function):
+    setuptools-scm takes the version from git tags, whatever its build requirements say
+    (``setup_requires=["setuptools_scm"]`` without a pyproject.toml)."""
+    found = setup_call(directory)
+    value = found[1].get("use_scm_version") if found is not None else None
+    if value is None:
+        return False
+    return not (isinstance(value, ast.Constant) and not value.value)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,7 +25,10 @@ from relnox.versioning import same_version
 Kind = Literal["toml", "python", "text", "pattern", "incremental", "tuple", "info"]
 
 PY_VERSION_RE = re.compile(
-    r"""^(?P<lhs>[ \t]*(?:__version__|VERSION|version)[ \t]*"""
+    r"""^(?P<lhs>[ \t]*"""
+    # a chain of version names bound at once: __version__ = version = "1.13.0"
+    r"""(?:(?:__version__|VERSION|version)[ \t]*=[ \t]*)*"""
+    r"""(?:__version__|VERSION|version)[ \t]*"""
     r"""(?::[ \t]*[\w.]+(?:\[[\w.]+\])?[ \t]*)?=[ \t]*)"""  # `: str`, `: Final`, `: Final[str]`
     r"""(?P<q>['"])(?P<version>[^'"\r\n]+)(?P=q)"""
     r"""(?=[ \t]*(?:[#;\r\n]|$))""",  # the whole value: not '.' of '.'.join(parts)
@@ -318,7 +321,18 @@ def version_at(root: Path, locations: Sequence[VersionLocation], rev: str) -> st
         return None
     loc = locations[0]
     text = git.show_file(root, rev, "./" + rel(loc.path, root))
-    return None if text is None else value_in(loc, text)
+    if text is None:
+        return None
+    found = value_in(loc, text)
+    if found is None and loc.kind == "toml" and loc.key in PYPROJECT_KEYS:
+        # the project moved its version between poetry's table and [project] (poetry-core 2)
+        others = [replace(loc, key=key) for key in PYPROJECT_KEYS if key != loc.key]
+        found = next((v for v in (value_in(o, text) for o in others) if v is not None), None)
+    return found
+
+
+#: where a pyproject.toml states a static version: PEP 621's key and poetry's own
+PYPROJECT_KEYS = (("project", "version"), ("tool", "poetry", "version"))
 
 
 def stray_tag_hint(root: Path, locations: Sequence[VersionLocation], tag: str, named: str) -> str:

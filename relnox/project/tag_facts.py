@@ -19,7 +19,9 @@ from relnox.project.tag_model import (
     spelled,
     split_tag,
     stem,
+    underscored,
 )
+from relnox.tags import UNDERSCORED
 from relnox.versioning import maybe_version, spells_pre
 
 
@@ -136,8 +138,15 @@ def facts_of(
     # (its newest final release: ``v4.0.0.dev10`` of a line never released is none)
     chosen.sort(key=lambda p: top_release(groups[p]), reverse=True)
     accepts = tuple(spelled(p, groups[p]) for p in chosen)
-    count = sum(len(groups[p]) for p in chosen)
-    group = groups[chosen[0]]
+    # a tag spelled otherwise than its prefix's tags (a stray 22_07) is neither counted
+    # nor the example
+    fitting = [
+        [(v, t) for v, t in groups[p] if underscored(t[len(p) :]) == fmt.endswith(UNDERSCORED)]
+        or groups[p]
+        for p, fmt in zip(chosen, accepts, strict=True)
+    ]
+    count = sum(len(group) for group in fitting)
+    group = fitting[0]
     example = next((t for v, t in reversed(group) if not v.is_prerelease), group[-1][1])
     formats = " and ".join(repr(fmt) for fmt in accepts)
     evidence = f"inferred from {count} tag{'s' if count != 1 else ''} like {example} ({formats})"

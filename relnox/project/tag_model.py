@@ -175,11 +175,21 @@ def split_tag(tag: str) -> tuple[str, Version] | None:
 _UNDERSCORED = re.compile(r"[0-9]+(?:_[0-9]+)+(?:[A-Za-z]+[0-9]*)?")
 
 
+def underscored(tail: str) -> bool:
+    """Whether a tag's version part is written with underscores (``2_0_52``)."""
+    return _UNDERSCORED.fullmatch(tail) is not None
+
+
 def spelled(prefix: str, group: Sequence[tuple[Version, str]]) -> str:
     """The format of a prefix's tags: ``rel_{version_underscored}`` when their versions are
-    written with underscores (``rel_2_0_52``), else ``rel_{version}``."""
-    tail = group[-1][1][len(prefix) :] if group else ""
-    return prefix + (UNDERSCORED if _UNDERSCORED.fullmatch(tail) else "{version}")
+    written with underscores (``rel_2_0_52``), else ``rel_{version}``. The spelling most of
+    them use decides (the newest's on a tie): one stray ``22_07`` above a hundred dotted
+    releases is not how the repository tags."""
+    tails = [tag[len(prefix) :] for _version, tag in group]
+    under = sum(1 for tail in tails if underscored(tail))
+    dotted = sum(1 for tail in tails if "." in tail)
+    newest = bool(tails) and underscored(tails[-1])
+    return prefix + (UNDERSCORED if under > dotted or (under == dotted and newest) else "{version}")
 
 
 def stem(prefix: str) -> str:

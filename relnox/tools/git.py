@@ -247,6 +247,23 @@ def commit_time(repo: Path, rev: str = "HEAD") -> int | None:
     return int(out) if out.isdigit() else None
 
 
+def empty_submodules(directory: Path) -> list[str]:
+    """The submodules below ``directory`` (paths relative to it) that are not checked out:
+    git's index holds their commit (mode 160000) but their directory is empty, as a clone
+    without ``--recursive`` leaves them. Empty outside a git repository."""
+    result = run(directory, "ls-files", "--stage", "-z", "--", ".")
+    if not result.ok:
+        return []
+    empty = []
+    for entry in result.output.split("\0"):
+        meta, _tab, rel = entry.partition("\t")
+        if meta.startswith("160000 ") and rel:
+            path = directory / rel
+            if not path.is_dir() or not any(path.iterdir()):
+                empty.append(rel)
+    return empty
+
+
 def show_file(repo: Path, rev: str, path: str) -> str | None:
     """A file's content at ``rev`` (``None`` if it did not exist there)."""
     result = run(repo, "show", f"{rev}:{path}")

@@ -119,7 +119,10 @@ def wheel_facts(path: Path) -> WheelFacts:
     try:
         with zipfile.ZipFile(path) as whl:
             names = whl.namelist()
-            dist_info = sorted({n.split("/")[0] for n in names if ".dist-info/" in n})
+            # PEP 427: the wheel's own metadata is a top-level ``.dist-info`` directory; a
+            # vendored package's (``pkg/vendor/tomli-1.2.3.dist-info/``) is only data
+            tops = {n.split("/")[0] for n in names if "/" in n}
+            dist_info = sorted(t for t in tops if t.endswith(".dist-info"))
             if len(dist_info) != 1:
                 raise VerifyError(f"{path}: expected one .dist-info directory, found {dist_info}")
             info = dist_info[0]

@@ -94,6 +94,30 @@ def test_an_empty_wheel_is_an_error(tmp_path: Path) -> None:
     assert len(found.problems) == 1 and found.problems[0].startswith("the wheel is empty")
 
 
+def test_a_metapackage_told_to_ship_nothing_may_have_an_empty_wheel(tmp_path: Path) -> None:
+    """griffe's shape: a hatchling project whose wheel target says ``bypass-selection =
+    true`` and which only depends on its sibling packages: its empty wheel is what it asked
+    for; without that setting an empty wheel stays an error."""
+    wheel = make_wheel(tmp_path, files={})
+    pyproject = (
+        '[project]\nname = "demo-pkg"\nversion = "1.0"\ndependencies = ["demo-lib==1.0"]\n\n'
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n'
+        "[tool.hatch.build.targets.wheel]\nbypass-selection = true\n"
+    )
+    files = {"pyproject.toml": pyproject, "README.md": "# Demo\n"}
+    root = tmp_path / "meta"
+    root.mkdir()
+    for name, text in files.items():
+        (root / name).write_text(text)
+    (pkg,) = load_workspace(root).packages
+    expected = Expectation.for_package(pkg)
+    assert expected.metadata_only and check_artifact(wheel, expected).problems == []
+    (root / "pyproject.toml").write_text(pyproject.replace("bypass-selection = true\n", ""))
+    (pkg,) = load_workspace(root).packages
+    (problem,) = check_artifact(wheel, Expectation.for_package(pkg)).problems
+    assert problem.startswith("the wheel is empty")
+
+
 def test_a_wheel_without_the_import_package(tmp_path: Path) -> None:
     wheel = make_wheel(tmp_path, files={"other/__init__.py": ""})
     (problem,) = check_artifact(wheel, EXPECTED).problems

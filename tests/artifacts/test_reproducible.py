@@ -12,7 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from relnox.artifacts.reproducible import GZIP_LEVEL, normalize_sdist, resolve_outside_links
+from relnox.artifacts.reproducible import (
+    GZIP_LEVEL,
+    normalize_sdist,
+    not_reproducible,
+    resolve_outside_links,
+)
 from relnox.errors import BuildError
 
 
@@ -115,3 +120,12 @@ def test_the_same_files_in_another_order_normalise_to_the_same_bytes(tmp_path: P
     # the deflate stream is zlib's at GZIP_LEVEL (a change of level changes every sdist)
     packer = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
     assert packer.compress(raw) + packer.flush() in data
+
+
+def test_a_pure_wheel_of_a_native_backend_is_reproducible() -> None:
+    # meson-python builds itself, a scikit-build-core project may install only Python files
+    assert not_reproducible("mesonpy", ["meson_python-0.21.0-py3-none-any.whl"]) is None
+    assert not_reproducible("scikit_build_core.build", ["nb-3.0.0-py3-none-any.whl"]) is None
+    assert not_reproducible("mesonpy", []) is None  # no wheel built
+    why = not_reproducible("mesonpy", ["ext-1.0-cp311-cp311-linux_x86_64.whl"])
+    assert why is not None and why.startswith("mesonpy: its wheel holds code compiled")

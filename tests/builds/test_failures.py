@@ -226,3 +226,27 @@ def test_a_setup_py_importing_pkg_resources_is_told_the_pin(tmp_path: Path) -> N
         "in [build-system] requires of its pyproject.toml, or import importlib.metadata instead"
         "; its last lines:\n"
     ) in error
+
+
+def test_a_build_failing_beside_a_submodule_not_checked_out_names_it(tmp_path: Path) -> None:
+    from tests.shapes import git, project, repo
+
+    # a native build reads a dependency kept as a git submodule; the clone left it empty
+    setup = "from pathlib import Path\nfrom setuptools import setup\n"
+    setup += "Path('ext/dep/dep.h').read_text()\nsetup()\n"
+    files = {
+        "pyproject.toml": project("fx-sub", backend="setuptools"),
+        "setup.py": setup,
+        "fx_sub/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files)
+    head = git(root, "rev-parse", "HEAD")
+    (root / "ext/dep").mkdir(parents=True)
+    git(root, "update-index", "--add", "--cacheinfo", f"160000,{head},ext/dep")
+    git(root, "commit", "-q", "-m", "submodule")
+
+    summary = summarize(build_all(root, BuildOptions(keep_going=True)))
+    error = summary["outcomes"]["fx-sub"]["error"]
+    assert "failed to build the sdist" in error
+    assert "ext/dep: git submodule(s) not checked out" in error
+    assert "git submodule update --init --recursive" in error

@@ -158,6 +158,8 @@ def test_dynamic_build_steps_and_missing_git_are_never_fingerprinted(tmp_path: P
             backend="setuptools",
             extra_files={"setup.py": "import setuptools\nsetuptools.setup()\n"},
         ),
+        # django-debug-toolbar's shape: hatchling, and a setup.py stub hatchling never runs
+        ProjectSpec("dyn-stub", extra_files={"setup.py": "raise SystemExit('use pip')\n"}),
     ]
     root = write_workspace(tmp_path / "ws", specs)
     assert set(_why(root).values()) == {"no git repository"}
@@ -177,6 +179,7 @@ def test_dynamic_build_steps_and_missing_git_are_never_fingerprinted(tmp_path: P
         "dyn-hook": "a hatch build hook",
         "dyn-custom": "a custom build backend (backend-path)",
         "dyn-setup": "setup.py runs code at build time",
+        "dyn-stub": "",
     }
 
 

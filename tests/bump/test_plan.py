@@ -1032,6 +1032,27 @@ def test_a_changelog_s_own_heading_style_is_followed(tmp_path: Path) -> None:
     )
 
 
+def test_a_to_be_released_heading_is_the_unreleased_section(tmp_path: Path) -> None:
+    """django-model-utils' CHANGES.rst: ``To be released`` over its underline, above
+    ``5.0.0 (2024-09-01)``; the bump moves the entries under ``5.1.0 (date)``, as the file
+    writes its releases, and a fresh To be released stays on top."""
+    changes = (
+        "Changelog\n=========\n\nTo be released\n------------------\n- Fixed a thing.\n\n"
+        "5.0.0 (2024-09-01)\n------------------\n- Migrated.\n"
+    )
+    files = {
+        "pyproject.toml": project("modelish", "5.0.0"),
+        "modelish/__init__.py": "",
+        "CHANGES.rst": changes,
+    }
+    root = repo(tmp_path / "r", files, tags=["5.0.0"])
+    bump = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
+    (edit,) = [e for e in bump.edits if e.path.name == "CHANGES.rst"]
+    after = edit.after.decode()
+    assert after.startswith("Changelog\n=========\n\nTo be released\n------------------\n\n")
+    assert f"\n\n5.1.0 ({DAY})\n------------------\n- Fixed a thing.\n\n5.0.0 (" in after
+
+
 def test_a_pin_in_a_requirements_file_read_as_dynamic_dependencies_follows_a_bump(
     tmp_path: Path,
 ) -> None:

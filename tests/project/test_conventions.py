@@ -573,6 +573,31 @@ def test_versions_spelled_with_underscores_are_the_only_packages_tags(tmp_path: 
     assert 'tag-format = "rel_{version_underscored}"' in pkg.tags.problem
 
 
+def test_one_stray_underscored_tag_above_dotted_releases_is_not_the_spelling(
+    tmp_path: Path,
+) -> None:
+    """django-import-export's shape: releases tagged 4.3.0 ... 4.4.1 and one stray ``22_07``
+    (higher, read as 22.7) off HEAD's line; the releases' spelling is ``{version}``, the
+    stray neither the example nor the last release, and a bump tags 4.5.0."""
+    files = {
+        "pyproject.toml": project("importish", backend="setuptools-scm", dynamic=True),
+        "importish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["4.3.0"])
+    git(root, "checkout", "-q", "-b", "side")
+    commit(root, {"side.txt": "x"}, "22_07")
+    git(root, "checkout", "-q", "main")
+    commit(root, {"a.txt": "a"}, "4.4.0")
+    commit(root, {"b.txt": "b"}, "4.4.1")
+    commit(root, {"c.txt": "c"})
+    (pkg,) = load_workspace(root).packages
+    assert pkg.tags is not None and pkg.tags.convention.format == "{version}"
+    assert (pkg.version, pkg.tags.last_tag) == ("4.4.1", "4.4.1")
+    assert "like 4.4.1 (" in pkg.tags.convention.evidence
+    bumped = plan_bump(load_workspace(root), BumpOptions(part="minor", commit=True, tag=True))
+    assert bumped.tags == ["4.5.0"]
+
+
 def test_tags_named_by_the_package_s_path_are_its_own(tmp_path: Path) -> None:
     """``libs/genai/v4.3.5`` for the package in ``libs/genai`` (distribution
     ``lc-google-genai``): the prefix is the package's path from the root."""

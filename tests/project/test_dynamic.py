@@ -1452,3 +1452,71 @@ def test_a_tag_spelling_change_is_proven_by_a_version_info_tuple(
     (pkg,) = ws.packages
     assert (pkg.version, ws.tag_for(pkg)) == ("3.3.3", "3.3.3")
     assert pkg.tags is not None and str(pkg.tags.last) == "3.3.2"
+
+
+def test_a_version_bound_to_two_version_names_at_once_is_a_secondary(tmp_path: Path) -> None:
+    """setuptools-rust's shape: ``__version__ = version = "1.13.0"`` in the shipped
+    ``version.py`` (imported by ``__init__``) is a copy of ``[project] version`` that a bump
+    rewrites, and that must agree; a chain naming other things (``tag = version``) is not."""
+    files = {
+        "pyproject.toml": project("rustish", "1.13.0", backend="setuptools"),
+        "rustish/__init__.py": "from .version import version as __version__\n",
+        "rustish/version.py": '__version__ = version = "1.13.0"\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.13.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert [loc.path for loc in pkg.locations] == [
+        root / "pyproject.toml",
+        root / "rustish/version.py",
+    ]
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert (root / "rustish/version.py").read_text() == '__version__ = version = "1.14.0"\n'
+    write(root, {"rustish/version.py": 'tag = version = "1.14.0"\n'})
+    (pkg,) = load_workspace(root).packages
+    assert [loc.path for loc in pkg.locations] == [root / "pyproject.toml"]
+
+
+def test_setup_py_use_scm_version_is_versioned_by_tags(tmp_path: Path) -> None:
+    """django-model-utils' shape: no pyproject.toml, ``setup(use_scm_version={...},
+    setup_requires=["setuptools_scm"])``: the version is the last tag, a bump is a tag;
+    ``use_scm_version=False`` is no such thing."""
+    setup = (
+        "from setuptools import setup\n\nsetup(\n    name='modelish',\n"
+        "    use_scm_version={'version_scheme': 'post-release'},\n"
+        "    setup_requires=['setuptools_scm'],\n    packages=['modelish'],\n)\n"
+    )
+    files = {"setup.py": setup, "modelish/__init__.py": ""}
+    root = repo(tmp_path / "r", files, tags=["5.0.0"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) == ("5.0.0", "vcs")
+    assert "use_scm_version" in pkg.evidence
+    write(root, {"setup.py": setup.replace("{'version_scheme': 'post-release'}", "False")})
+    with pytest.raises(VersionError, match=r"setup\.py computes the version"):
+        load_workspace(root)
+
+
+def test_a_hatch_code_script_reading_git_tags_is_versioned_by_tags(tmp_path: Path) -> None:
+    """griffe's shape: ``[tool.hatch.version] source = "code"`` runs a script that asks
+    pdm-backend's SCM reader for the version: the git tags give it, not a literal; a script
+    with a literal of its own is still read as one."""
+    script = (
+        "from pdm.backend.hooks.version import get_version_from_scm\n\n"
+        "def get_version():\n    return str(get_version_from_scm('.').version)\n"
+    )
+    extra = (
+        '\n[tool.hatch.version]\nsource = "code"\npath = "scripts/get_version.py"\n'
+        'expression = "get_version()"\n'
+    )
+    files = {
+        "pyproject.toml": project("griffish", dynamic=True, extra=extra),
+        "scripts/get_version.py": script,
+        "griffish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["2.2.0"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) == ("2.2.0", "vcs")
+    assert "reads git tags (pdm.backend.hooks.version)" in pkg.evidence
+    commit(root, {"scripts/get_version.py": '__version__ = "2.3.0"\n' + script})
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) == ("2.3.0", "hatch")

@@ -148,3 +148,24 @@ def test_a_version_file_that_is_no_file_is_said_as_such(
     assert f"{tmp_path / entry}: listed in [tool.relnox] version-files ({entry!r}) but {said}" in (
         message
     )
+
+
+def test_a_tag_made_before_the_version_moved_to_project_is_read(tmp_path: Path) -> None:
+    """poetry-plugin-shell's shape: 1.0.1 was tagged with ``[tool.poetry] version``, then the
+    project moved to ``[project] version`` (poetry-core 2); the tag's version is still read,
+    so doctor does not call the tag one 'whose version is unknown'."""
+    from relnox.project.discovery import load_workspace
+    from relnox.project.sources import version_at
+    from tests.shapes import commit, repo
+
+    old = (
+        '[tool.poetry]\nname = "shellish"\nversion = "1.0.1"\n\n'
+        '[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n'
+    )
+    root = repo(tmp_path / "r", {"pyproject.toml": old, "shellish/__init__.py": ""}, ["1.0.1"])
+    new = '[project]\nname = "shellish"\nversion = "1.0.1"\n\n' + old.split("\n\n", 1)[1]
+    commit(root, {"pyproject.toml": new})
+    (pkg,) = load_workspace(root).packages
+    assert pkg.locations[0].key == ("project", "version")
+    assert version_at(root, pkg.locations, "1.0.1") == "1.0.1"
+    assert version_at(root, pkg.locations, "HEAD") == "1.0.1"

@@ -150,3 +150,20 @@ def test_a_push_to_a_remote_that_never_answers_is_stopped_and_undone(
     assert after.stdout == head.stdout
     tags = subprocess.run(["git", "tag"], cwd=root, capture_output=True, text=True).stdout
     assert tags.split() == ["v1.0.0"]
+
+
+def test_empty_submodules_are_the_gitlinks_whose_directory_is_empty(tmp_path: Path) -> None:
+    from tests.shapes import git as run_git
+    from tests.shapes import repo
+
+    root = repo(tmp_path / "r", {"pkg/setup.py": "", "pkg/ext/full/x.h": ""})
+    head = run_git(root, "rev-parse", "HEAD")
+    # a clone without --recursive: the submodule's commit in the index, its directory empty
+    (root / "pkg/ext/dep").mkdir(parents=True)
+    run_git(root, "update-index", "--add", "--cacheinfo", f"160000,{head},pkg/ext/dep")
+
+    assert git.empty_submodules(root / "pkg") == ["ext/dep"]
+    assert git.empty_submodules(root / "pkg/ext/full") == []
+    (root / "pkg/ext/dep/x.h").write_text("")
+    assert git.empty_submodules(root / "pkg") == []
+    assert git.empty_submodules(tmp_path) == []  # not a repository

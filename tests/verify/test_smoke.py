@@ -66,6 +66,22 @@ def test_wheel_facts_come_from_the_wheel_itself(tmp_path: Path) -> None:
     assert facts.files == {"demo_pkg/__init__.py", "demo_pkg/data.json"}
 
 
+def test_a_vendored_dist_info_inside_a_package_is_not_the_wheels_own(tmp_path: Path) -> None:
+    # a backend that vendors a dependency with its metadata (pkg/vendor/tomli-1.2.3.dist-info)
+    wheel = make_wheel(
+        tmp_path / "demo_pkg-1.2.0-py3-none-any.whl",
+        {
+            "demo_pkg/__init__.py": "",
+            "demo_pkg/vendor/tomli-1.2.3.dist-info/METADATA": "Name: tomli\n",
+            "demo_pkg/vendor/tomli-1.2.3.dist-info/LICENSE": "MIT",
+        },
+    )
+    facts = wheel_facts(wheel)
+
+    assert (facts.name, facts.version) == ("demo-pkg", "1.2.0")
+    assert facts.top_level == ("demo_pkg",)
+
+
 def test_a_file_that_is_no_wheel_is_a_verify_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad-1.0-py3-none-any.whl"
     bad.write_bytes(b"not a zip")

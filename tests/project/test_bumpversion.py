@@ -1,0 +1,82 @@
+"""bump-my-version's ``current_version`` beside the build backend's version: a copy a bump
+moves too (relnox/project/bumpversion.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from relnox.bump import BumpOptions
+from relnox.bump.plan import apply_bump, plan_bump
+from relnox.project.discovery import load_workspace
+from tests.shapes import project, repo, write
+
+#: a later section with a key of the same name: not bump-my-version's current version
+OTHER_SECTION = (
+    "\n[bumpversion:file:pyproject.toml]\ncurrent_version = 9\n",
+    '\n[tool.other]\ncurrent_version = "9"\n',
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (".bumpversion.cfg", "[bumpversion]\ncommit = True\ncurrent_version = 1.13.0\n"),
+        ("setup.cfg", "[metadata]\nversion = 0\n\n[bumpversion]\ncurrent_version: 1.13.0\n"),
+        (".bumpversion.toml", '[tool.bumpversion]\ncurrent_version = "1.13.0"\n'),
+    ],
+    ids=["cfg", "setup.cfg", "toml"],
+)
+def test_bump_my_versions_current_version_moves_with_the_version(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    """flit's and setuptools-rust's shape: a bump-my-version configuration beside the
+    backend's version says ``current_version = 1.13.0`` too; a relnox bump moves it (else
+    that tool finds none of its files at its version), and one that differs is left alone."""
+    files = {
+        "pyproject.toml": project("toolish", "1.13.0"),
+        "toolish/__init__.py": "",
+        name: text + OTHER_SECTION[name.endswith(".toml")],
+    }
+    root = repo(tmp_path / "r", files, tags=["1.13.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert [loc.path for loc in pkg.locations] == [root / "pyproject.toml", root / name]
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    after = (root / name).read_text()
+    assert after.count("1.14.0") == 1 and "1.13.0" not in after
+    assert after.endswith(OTHER_SECTION[name.endswith(".toml")])  # another section's key
+    write(root, {name: text.replace("1.13.0", "1.2.0")})
+    (pkg,) = load_workspace(root).packages
+    assert [loc.path for loc in pkg.locations] == [root / "pyproject.toml"]
+
+
+def test_bump_my_versions_table_in_pyproject_moves_with_the_version(tmp_path: Path) -> None:
+    extra = '\n[tool.bumpversion]\ncurrent_version = "2.0.0"\n'
+    files = {"pyproject.toml": project("tomlish", "2.0.0", extra=extra), "tomlish/__init__.py": ""}
+    root = repo(tmp_path / "r", files, tags=["2.0.0"])
+    ws = load_workspace(root)
+    apply_bump(plan_bump(ws, BumpOptions(part="patch")))
+    text = (root / "pyproject.toml").read_text()
+    assert 'version = "2.0.1"' in text and 'current_version = "2.0.1"' in text
+
+
+def test_bump_my_versions_section_in_the_setup_cfg_that_holds_the_version(
+    tmp_path: Path,
+) -> None:
+    """setup.cfg holds ``[metadata] version`` (the version source) and bump-my-version's
+    ``[bumpversion]`` section: two places in one file, both moved."""
+    cfg = "[metadata]\nname = cfgish\nversion = 3.1.0\n\n[bumpversion]\ncurrent_version = 3.1.0\n"
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+        'build-backend = "setuptools.build_meta"\n',
+        "setup.cfg": cfg,
+        "cfgish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["3.1.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert [loc.path for loc in pkg.locations] == [root / "setup.cfg", root / "setup.cfg"]
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert (root / "setup.cfg").read_text() == cfg.replace("3.1.0", "3.2.0")
