@@ -26,6 +26,16 @@ _UV_CACHE = os.environ.get("UV_CACHE_DIR") or str(Path.home() / ".cache" / "uv")
 _PIP_CACHE = str(Path.home() / ".cache" / "pip")
 
 
+#: a git hook's shell lines finding the relnox process among its ancestors (git runs the
+#: hook, relnox runs git) as ``$found``: no pid handed over after the start, so no race
+FIND_RELNOX = r"""pid=$$ found=
+while [ -z "$found" ] && [ "$pid" -gt 1 ]; do
+  pid=$(cut -d")" -f2 /proc/$pid/stat | cut -d" " -f3)
+  case "$(tr '\000' ' ' < /proc/$pid/cmdline)" in *"-m relnox"*) found=$pid;; esac
+done
+"""
+
+
 @pytest.fixture(autouse=True)
 def hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """``HOME``, ``TWINE_*``, ``PIP_*``, ``UV_*``, git identity and ``~/.pypirc`` isolated.

@@ -16,7 +16,7 @@ import pytest
 
 from relnox.sample import ProjectSpec, generated_specs, git_init, write_project, write_workspace
 from relnox.tools.index_server import LocalIndex, write_htpasswd
-from tests.conftest import run_relnox
+from tests.conftest import FIND_RELNOX, run_relnox
 
 #: what no command's common path needs: invoke (the command runs light tasks) and difflib
 #: (only a mistake's "did you mean")
@@ -196,9 +196,8 @@ def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path) -> None:
     write_project(tmp_path / "repo", ProjectSpec("ctrl-c", "1.0.0"))
     root = tmp_path / "repo"
     git_init(root)
-    pidfile = tmp_path / "relnox.pid"
     hook = tmp_path / "fsmonitor.sh"
-    hook.write_text(f'#!/bin/sh\nkill -INT "$(cat "{pidfile}")"\nsleep 1\nexit 1\n')
+    hook.write_text(f'#!/bin/sh\n{FIND_RELNOX}[ -n "$found" ] && kill -INT "$found"\nexit 1\n')
     hook.chmod(0o755)
     subprocess.run(["git", "config", "core.fsmonitor", str(hook)], cwd=root, check=True)
     proc = subprocess.Popen(
@@ -208,7 +207,6 @@ def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    pidfile.write_text(str(proc.pid))
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
     assert err.strip() == "relnox: stopped (Ctrl-C)"

@@ -15,23 +15,22 @@ import pytest
 
 from relnox.sample import ProjectSpec, git_init, write_project
 from tests.bump_support import error_lines, git_state, run_git, snapshot
+from tests.conftest import FIND_RELNOX
 
-HOOK = '#!/bin/sh\nkill -{signal} "$(cat "{pidfile}")"\nexit 0\n'
+HOOK = "#!/bin/sh\n" + FIND_RELNOX + '[ -n "$found" ] && kill -{signal} "$found"\nexit 0\n'
 
 
-def _signalling_repo(root: Path, signum: signal.Signals) -> Path:
+def _signalling_repo(root: Path, signum: signal.Signals) -> None:
     """A package (a version file, a changelog) whose pre-commit hook signals relnox."""
     write_project(root, ProjectSpec("stop-pkg", "1.0.0"))
     (root / "CHANGELOG.md").write_text("# Changelog\n\n## [Unreleased]\n\n- a change\n")
     git_init(root)
-    pidfile = root.parent / "relnox.pid"
     hook = root / ".git" / "hooks" / "pre-commit"
-    hook.write_text(HOOK.format(signal=signum.name.removeprefix("SIG"), pidfile=pidfile))
+    hook.write_text(HOOK.format(signal=signum.name.removeprefix("SIG")))
     hook.chmod(0o755)
-    return pidfile
 
 
-def _bump(root: Path, pidfile: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _bump(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "relnox", "bump", "--part", "minor", *args],
         cwd=root,
@@ -39,7 +38,6 @@ def _bump(root: Path, pidfile: Path, *args: str) -> subprocess.CompletedProcess[
         stderr=subprocess.PIPE,
         text=True,
     )
-    pidfile.write_text(str(proc.pid))
     out, err = proc.communicate(timeout=120)
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
@@ -49,9 +47,9 @@ def test_a_bump_stopped_during_its_commit_is_undone(tmp_path: Path, signum: sign
     """The commit ends, then the tag would follow: the stop is honoured there, and the
     commit, the staged files and the written files are all undone."""
     root = tmp_path / "repo"
-    pidfile = _signalling_repo(root, signum)
+    _signalling_repo(root, signum)
     before, state = snapshot(root), git_state(root)
-    proc = _bump(root, pidfile, "--tag")
+    proc = _bump(root, "--tag")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
     lines = error_lines(proc.stderr)
@@ -65,8 +63,8 @@ def test_a_bump_stopped_during_its_commit_is_undone(tmp_path: Path, signum: sign
 def test_a_stop_during_the_last_step_leaves_the_bump_complete(tmp_path: Path) -> None:
     """Nothing follows the commit: the bump is whole, and stays so (a clean result)."""
     root = tmp_path / "repo"
-    pidfile = _signalling_repo(root, signal.SIGTERM)
-    proc = _bump(root, pidfile)
+    _signalling_repo(root, signal.SIGTERM)
+    proc = _bump(root)
     assert proc.returncode == 0, proc.stderr
     assert run_git(root, "status", "--porcelain", "--untracked-files=no") == ""
     assert run_git(root, "log", "-1", "--format=%s") == "Release stop-pkg 1.1.0"
