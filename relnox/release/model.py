@@ -131,12 +131,13 @@ Progress = Callable[[StageReport], None]
 
 class State:
     """``release-state.json`` in the dist directory's state directory: which stages
-    finished, for which versions."""
+    finished, for which versions, and the bump of the release while it is unfinished."""
 
     def __init__(self, dist_dir: Path, versions: Mapping[str, str]) -> None:
         self.dist_dir = dist_dir
         self.path = state_dir(dist_dir) / STATE_FILE
         self.data: dict[str, Any] = {"versions": dict(versions), "done": {}}
+        self.open_bump: dict[str, Any] | None = None  # an unfinished release's, any versions
         try:
             old = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -145,7 +146,10 @@ class State:
         if not isinstance(done, dict) or not all(isinstance(v, str) for v in done.values()):
             return  # no record, or one edited out of shape: every stage runs (and checks)
         assert isinstance(old, dict)
-        if old.get("versions") == dict(versions) and "complete" not in done:
+        if "complete" in done:
+            return  # the last release finished: this run is a new one
+        self.open_bump = _bump_record(old.get("bump"))
+        if old.get("versions") == dict(versions):
             self.data = old
 
     def done(self, stage: str, fingerprint: str = "") -> bool:
@@ -153,8 +157,31 @@ class State:
 
     def mark(self, stage: str, fingerprint: str = "") -> None:
         self.data["done"][stage] = fingerprint or "done"
+        self._write()
+
+    def record_bump(self, record: Mapping[str, Any]) -> None:
+        """The bump of this release: written before it runs (``commit`` None) and after."""
+        self.data["bump"] = dict(record)
+        self.open_bump = dict(record)
+        self._write()
+
+    def _write(self) -> None:
         ensure_state_dir(self.dist_dir)
         write_atomic(self.path, json.dumps(self.data, indent=2) + "\n")
+
+
+def _bump_record(value: object) -> dict[str, Any] | None:
+    """A bump record of the shape relnox writes, else None (an edited one is no record)."""
+    if not isinstance(value, dict) or not isinstance(value.get("request"), str):
+        return None
+    for key in ("from", "to"):
+        versions = value.get(key)
+        if not isinstance(versions, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in versions.items()
+        ):
+            return None
+    commit = value.get("commit")
+    return value if commit is None or isinstance(commit, str) else None
 
 
 def manifest_fingerprint(dist_dir: Path) -> str:

@@ -1,0 +1,110 @@
+"""A rerun of a release that failed: what it proves done is skipped, what it cannot is
+redone or refused; never a second bump, never a bump other than the one recorded."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from relnox.errors import RelnoxError
+from relnox.release.model import STATE_FILE
+from relnox.release.pipeline import ReleaseOptions, StageReport, release
+from relnox.sample import create_demo_workspace
+
+# everything after the bump is skipped but publish-test, which fails on a closed port:
+# a release stopped right after its bump, in a second
+AFTER_BUMP = frozenset({"build", "verify", "verify-test", "skew", "publish", "tag", "audit"})
+DEAD = "http://127.0.0.1:9/"
+
+
+def _git(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=root, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def _stopped_after_bump(root: Path, **options: object) -> None:
+    with pytest.raises(RelnoxError, match="stage publish-test failed"):
+        release(
+            root,
+            ReleaseOptions(skip=AFTER_BUMP, test_repository=DEAD, wait=0, **options),  # type: ignore[arg-type]
+        )
+
+
+@pytest.fixture
+def bumped(tmp_path: Path) -> Path:
+    """The sample workspace after a ``--part minor`` release that stopped after its bump."""
+    root = create_demo_workspace(tmp_path / "ws")
+    _stopped_after_bump(root, part="minor")
+    assert _git(root, "log", "-1", "--format=%s") == "Release 0.2.0"
+    return root
+
+
+def test_the_same_bump_on_rerun_is_recognised_not_done_twice(bumped: Path) -> None:
+    reports: list[StageReport] = []
+    with pytest.raises(RelnoxError):
+        release(
+            bumped,
+            ReleaseOptions(part="minor", skip=AFTER_BUMP, test_repository=DEAD, wait=0),
+            progress=reports.append,
+        )
+    bump = next(r for r in reports if r.name == "bump")
+    assert bump.status == "already done"
+    assert "--part minor bumped demo-core 0.1.0 -> 0.2.0" in bump.detail
+    assert _git(bumped, "log", "-1", "--format=%s") == "Release 0.2.0"
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"part": "major"}, {"to": "0.3.0"}, {"part": "minor", "packages": ("demo-core",)}],
+    ids=["another-part", "another-to", "another-selection"],
+)
+def test_another_bump_on_rerun_is_refused_before_anything(
+    bumped: Path, options: dict[str, object]
+) -> None:
+    head = _git(bumped, "rev-parse", "HEAD")
+    with pytest.raises(RelnoxError) as info:
+        release(bumped, ReleaseOptions(skip=AFTER_BUMP, test_repository=DEAD, **options))  # type: ignore[arg-type]
+    message = str(info.value)
+    assert "an unfinished release is recorded in" in message and "would bump again" in message
+    assert "rerun with --part minor to finish that release, or delete" in message
+    assert "stage " not in message  # refused before the stages, not as a failed stage
+    assert _git(bumped, "rev-parse", "HEAD") == head
+
+
+def test_versions_edited_after_the_bump_are_refused(bumped: Path) -> None:
+    pyproject = bumped / "packages" / "demo-core" / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('version = "0.2.0"', 'version = "0.2.1"'))
+    _git(bumped, "commit", "-qam", "hand edit")
+    with pytest.raises(RelnoxError, match=r"no longer matches the files: now demo-core 0\.2\.1"):
+        release(bumped, ReleaseOptions(part="minor", skip=AFTER_BUMP, test_repository=DEAD))
+
+
+def test_a_branch_without_the_bump_commit_is_refused(bumped: Path) -> None:
+    _git(bumped, "checkout", "-q", "-b", "other", "HEAD~1")
+    with pytest.raises(RelnoxError, match=r"is not in the history of HEAD \(other\); check out"):
+        release(bumped, ReleaseOptions(part="minor", skip=AFTER_BUMP, test_repository=DEAD))
+    assert _git(bumped, "log", "-1", "--format=%s") != "Release 0.2.0"
+
+
+def test_a_bump_cut_off_before_its_record_is_still_recognised(bumped: Path) -> None:
+    """Interrupted between the bump's commit and the record of it: the record written
+    before the bump (no commit yet) with the files at its versions proves it done."""
+    path = bumped / ".relnox" / "dist" / STATE_FILE
+    state = json.loads(path.read_text())
+    state["bump"]["commit"] = None
+    state["versions"] = state["bump"]["from"]
+    state["done"] = {}
+    path.write_text(json.dumps(state))
+    reports: list[StageReport] = []
+    with pytest.raises(RelnoxError):
+        release(
+            bumped,
+            ReleaseOptions(part="minor", skip=AFTER_BUMP, test_repository=DEAD, wait=0),
+            progress=reports.append,
+        )
+    assert next(r for r in reports if r.name == "bump").status == "already done"
+    assert _git(bumped, "log", "-1", "--format=%s") == "Release 0.2.0"
