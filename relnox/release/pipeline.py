@@ -31,7 +31,8 @@ from relnox.release.model import (
     StageReport,
     State,
 )
-from relnox.release.steps import STEPS, Preview, bump_options, bumped_before
+from relnox.release.resume import check_rerun
+from relnox.release.steps import STEPS, Preview, bump_options
 from relnox.stage import Confirm, Runtime, StageStatus
 from relnox.tools import git
 
@@ -140,7 +141,7 @@ class Pipeline:
     def run(self) -> ReleaseResult:
         self.check_tag_names()
         if self.bumps and "bump" not in self.options.skip:
-            bumped_before(self)  # another bump than the unfinished release's: refused first
+            check_rerun(self)  # a second bump, or one past a half-published release: refused
         for step in STEPS:
             started = time.monotonic()
             if step.name in self.options.skip:

@@ -30,11 +30,11 @@ from relnox.release.guard_stages import audit_stage, skew_stage
 from relnox.release.model import (
     Outcome,
     ReleaseError,
-    ReleaseOptions,
     State,
     build_is_current,
     manifest_fingerprint,
 )
+from relnox.release.resume import bump_request, bumped_before
 from relnox.release.tagging import TagOptions, apply_tags, plan_tags
 from relnox.stage import StageStatus
 from relnox.tools import git
@@ -95,64 +95,14 @@ def _doctor(pipeline: Pipeline) -> Outcome:
     return DONE, f"{len(report.checks)} checks, {len(report.warnings)} warning(s){shown}"
 
 
-def bump_request(options: ReleaseOptions) -> str:
-    """The bump a release asks for, as its flags: what a rerun must ask again."""
-    words = [f"--part {options.part}"] if options.part else []
-    words += [f"--to {options.to}"] if options.to else []
-    words += [f"--pre {options.pre}"] if options.pre else []
-    words += [f"--package {name}" for name in sorted(options.packages)]
-    return " ".join(words + (["--changed"] if options.changed else []))
-
-
-def bumped_before(pipeline: Pipeline) -> str | None:
-    """What the unfinished release's bump did, when this tree holds it; None when there
-    is none (or it was cut off before changing anything). A bump this run cannot prove
-    is the one in the tree is refused, never done a second time."""
-    record = pipeline.state.open_bump
-    if record is None:
-        return None
-    root = pipeline.workspace.root
-    current = {p.name: p.version for p in pipeline.workspace.packages}
-    now = {name: current.get(name) for name in record["to"]}
-    commit = record.get("commit")
-    if commit is None and now == record["from"]:
-        return None  # stopped before its commit: nothing was bumped
-    changes = ", ".join(f"{n} {record['from'].get(n)} -> {v}" for n, v in record["to"].items())
-    bumped = f"{record['request']} bumped {changes}" + (
-        f" (commit {commit[:12]})" if commit else ""
-    )
-    finish = (
-        f"rerun with {record['request']} to finish that release, or delete "
-        f"{pipeline.state.path} to start a new one"
-    )
-    asked = bump_request(pipeline.options)
-    if asked != record["request"]:
-        raise ReleaseError(
-            f"an unfinished release is recorded in {pipeline.state.path}: {bumped}; this run "
-            f"asks {asked}, which would bump again; {finish}"
-        )
-    if commit and git.is_repo(root) and not git.contains(root, "HEAD", commit):
-        branch = git.current_branch(root) or "a detached HEAD"
-        raise ReleaseError(
-            f"the unfinished release in {pipeline.state.path} ({bumped}) is not in the "
-            f"history of HEAD ({branch}); check out the branch that holds {commit[:12]} and "
-            f"{finish}"
-        )
-    if now != record["to"]:
-        shown = ", ".join(f"{n} {v}" for n, v in now.items() if v != record["to"][n])
-        raise ReleaseError(
-            f"the unfinished release in {pipeline.state.path} ({bumped}) no longer matches "
-            f"the files: now {shown}; restore its versions and {finish}"
-        )
-    return bumped
-
-
 def _bump(pipeline: Pipeline) -> Outcome:
     if not pipeline.bumps:
         return SKIPPED, "no --part/--to given: releasing the current versions"
-    bumped = bumped_before(pipeline)
-    if bumped is not None:
-        return ALREADY_DONE, f"{bumped}; versions {_versions_text(pipeline.versions())}"
+    record = pipeline.state.open_bump
+    if record is not None and bumped_before(pipeline) is not None:
+        commit = f", commit {record['commit'][:12]}" if record.get("commit") else ""
+        versions = _versions_text(pipeline.versions())
+        return ALREADY_DONE, f"versions {versions} (bumped by {record['request']}{commit})"
     if pipeline.state.open_bump is None and pipeline.state.done("bump"):  # an older relnox's
         return ALREADY_DONE, "versions " + _versions_text(pipeline.versions())
     plan = BUMP.plan(pipeline.workspace, bump_options(pipeline))

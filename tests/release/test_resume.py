@@ -3,6 +3,7 @@ redone or refused; never a second bump, never a bump other than the one recorded
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 from pathlib import Path
@@ -13,6 +14,7 @@ from relnox.errors import RelnoxError
 from relnox.release.model import STATE_FILE
 from relnox.release.pipeline import ReleaseOptions, StageReport, release
 from relnox.sample import create_demo_workspace
+from relnox.tools.index_server import LocalIndex
 
 # everything after the bump is skipped but publish-test, which fails on a closed port:
 # a release stopped right after its bump, in a second
@@ -53,7 +55,10 @@ def test_the_same_bump_on_rerun_is_recognised_not_done_twice(bumped: Path) -> No
         )
     bump = next(r for r in reports if r.name == "bump")
     assert bump.status == "already done"
-    assert "--part minor bumped demo-core 0.1.0 -> 0.2.0" in bump.detail
+    assert (
+        "versions demo-core 0.2.0" in bump.detail
+        and "(bumped by --part minor, commit" in bump.detail
+    )
     assert _git(bumped, "log", "-1", "--format=%s") == "Release 0.2.0"
 
 
@@ -108,3 +113,43 @@ def test_a_bump_cut_off_before_its_record_is_still_recognised(bumped: Path) -> N
         )
     assert next(r for r in reports if r.name == "bump").status == "already done"
     assert _git(bumped, "log", "-1", "--format=%s") == "Release 0.2.0"
+
+
+def _fresh_clone_of_a_bump(bumped: Path, tmp_path: Path) -> Path:
+    """A clone of the bumped history without the state file, as CI or another machine has."""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(bumped), str(clone)], check=True)
+    for key, value in (("user.name", "Test"), ("user.email", "test@example.com")):
+        _git(clone, "config", key, value)
+    _git(clone, "config", "commit.gpgsign", "false")
+    return clone
+
+
+@pytest.mark.slow  # serves an index
+def test_a_fresh_clone_does_not_bump_past_a_half_published_release(
+    bumped: Path, tmp_path: Path
+) -> None:
+    clone = _fresh_clone_of_a_bump(bumped, tmp_path)
+    (tmp_path / "live").mkdir()
+    (tmp_path / "live" / "demo_core-0.2.0-py3-none-any.whl").write_bytes(b"published")
+    with LocalIndex(tmp_path / "live") as live:
+        options = ReleaseOptions(
+            part="minor",
+            repository=live.upload_url,
+            skip=AFTER_BUMP - {"publish"},  # publish-test fails first
+            test_repository=DEAD,
+        )
+        with pytest.raises(RelnoxError) as info:
+            release(clone, options)
+        message = str(info.value)
+        assert (
+            "already has demo-core 0.2.0 but not demo-agents 0.2.0, demo-runtime 0.2.0" in message
+        )
+        assert "relnox tag --missing --package demo-core" in message
+        assert _git(clone, "log", "-1", "--format=%s") == "Release 0.2.0"  # not bumped
+
+        # what is live tagged, deliberately: the bump goes past it
+        _git(clone, "tag", "-a", "demo-core-v0.2.0", "-m", "demo-core 0.2.0")
+        with pytest.raises(RelnoxError, match="stage publish-test failed"):
+            release(clone, dataclasses.replace(options, wait=0))
+    assert _git(clone, "log", "-1", "--format=%s") == "Release 0.3.0"
