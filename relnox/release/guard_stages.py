@@ -15,7 +15,7 @@ from relnox.artifacts.manifest import ensure_state_dir
 from relnox.atomic import write_atomic
 from relnox.errors import RelnoxError
 from relnox.guards import AUDIT_STAGE, SKEW_STAGE, AuditOptions, SkewOptions
-from relnox.release.model import Outcome, ReleaseError, manifest_fingerprint
+from relnox.release.model import Outcome, ReleaseError, stage_fingerprint
 from relnox.stage import Result, StageStatus
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ def skew_stage(pipeline: Pipeline) -> Outcome:
     """The published versions of the dependents, installed with the new release."""
     if "publish" in pipeline.options.skip:
         return StageStatus.SKIPPED, "publish is skipped: nothing new reaches the index"
-    fingerprint = manifest_fingerprint(pipeline.dist_dir) + pipeline.options.repository
+    fingerprint = stage_fingerprint(pipeline.dist_dir, pipeline.options.repository)
     if pipeline.state.done("skew", fingerprint):
         return StageStatus.ALREADY_DONE, "checked before for this build"
     plan = SKEW_STAGE.plan(

@@ -13,8 +13,10 @@ from typing import Any
 
 from relnox.artifacts.manifest import ensure_state_dir, manifest_path, read_manifest, state_dir
 from relnox.atomic import write_atomic
+from relnox.builds.inputs import stale_builds
 from relnox.errors import RelnoxError
 from relnox.project.workspace import Workspace
+from relnox.redact import redact_url
 from relnox.stage import StageStatus
 from relnox.tools import git
 
@@ -189,19 +191,42 @@ def manifest_fingerprint(dist_dir: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
 
 
-def build_is_current(workspace: Workspace, names: tuple[str, ...], dist_dir: Path) -> bool:
-    """The manifest holds every selected package at its version, built from HEAD, files intact."""
+def stage_fingerprint(dist_dir: Path, index: str | None = None) -> str:
+    """What a stage's record in the state file is bound to: this very build (the
+    manifest's hash) and the index it read, credentials left out (never written)."""
+    return manifest_fingerprint(dist_dir) + (redact_url(index) if index else "")
+
+
+def build_outdated(workspace: Workspace, names: tuple[str, ...], dist_dir: Path) -> str | None:
+    """Why the manifest's build is not this release's, or None when it is: every selected
+    package at its version, built from HEAD, from sources unchanged since (the inputs
+    build-all recorded, compared with the tree), every file with its recorded sha256."""
     try:
         manifest = read_manifest(dist_dir)
-        head = git.head(workspace.root) if git.is_repo(workspace.root) else None
-        if head and manifest.git_commit != head:
-            return False
-        for pkg in workspace.select(names):
+    except RelnoxError as exc:
+        return f"no usable build manifest ({exc.message})"
+    head = git.head(workspace.root) if git.is_repo(workspace.root) else None
+    if head and manifest.git_commit != head:
+        built = (manifest.git_commit or "no commit")[:12]
+        return f"built from {built}, HEAD is {head[:12]}"
+    records = []
+    for pkg in workspace.select(names):
+        try:
             record = manifest.get(pkg.name)
-            if record.version != pkg.version or not record.files:
-                return False
-            for artifact in record.files:
+        except RelnoxError:
+            return f"{pkg.name} is not in the build manifest"
+        if record.version != pkg.version or not record.files:
+            return f"{pkg.name} was built at {record.version}, is now {pkg.version}"
+        for artifact in record.files:
+            try:
                 manifest.checked_path(artifact)
-    except RelnoxError:
-        return False
-    return True
+            except RelnoxError:
+                path = dist_dir / artifact.filename
+                return (
+                    f"{path.name} {'changed' if path.is_file() else 'is missing'} since the build"
+                )
+        records.append(record)
+    stale = stale_builds(workspace, records, dist_dir)
+    if stale:
+        return "; ".join(f"{name}: {why} since the build" for name, why in sorted(stale.items()))
+    return None

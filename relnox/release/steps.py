@@ -24,15 +24,14 @@ from relnox.guards import check_bump
 from relnox.guards import enabled as api_enabled
 from relnox.publish import STAGE as PUBLISH
 from relnox.publish import PublishOptions
-from relnox.redact import redact_url
 from relnox.release.doctor import doctor
 from relnox.release.guard_stages import audit_stage, skew_stage
 from relnox.release.model import (
     Outcome,
     ReleaseError,
     State,
-    build_is_current,
-    manifest_fingerprint,
+    build_outdated,
+    stage_fingerprint,
 )
 from relnox.release.resume import bump_request, bumped_before
 from relnox.release.tagging import TagOptions, apply_tags, plan_tags
@@ -132,7 +131,8 @@ def _bump(pipeline: Pipeline) -> Outcome:
 
 
 def _build(pipeline: Pipeline) -> Outcome:
-    if build_is_current(pipeline.workspace, pipeline.names, pipeline.dist_dir):
+    outdated = build_outdated(pipeline.workspace, pipeline.names, pipeline.dist_dir)
+    if outdated is None:
         return ALREADY_DONE, f"{manifest_path(pipeline.dist_dir)} is current and intact"
     options = BuildOptions(
         packages=pipeline.names,
@@ -142,14 +142,16 @@ def _build(pipeline: Pipeline) -> Outcome:
     built = BUILD.run(BUILD.plan(pipeline.workspace, options), pipeline.runtime)
     built.raise_for_failures()
     files = [f for o in built.built if o.record for f in o.record.files]
-    return DONE, f"{len(files)} files of {len(built.built)} package(s) in {built.seconds:.1f}s"
+    done = f"{len(files)} files of {len(built.built)} package(s) in {built.seconds:.1f}s"
+    first = not manifest_path(pipeline.dist_dir).is_file() or outdated.startswith("no usable")
+    return DONE, done if first else f"{done} (rebuilt: {outdated})"
 
 
 def _verify(pipeline: Pipeline, index: str | None) -> Outcome:
     """The release installs and works: from dist/ (``index`` None) or from the test index."""
     stage = "verify" if index is None else "verify-test"
     o = pipeline.options
-    fingerprint = manifest_fingerprint(pipeline.dist_dir) + redact_url(index or "")
+    fingerprint = stage_fingerprint(pipeline.dist_dir, index)
     if pipeline.state.done(stage, fingerprint):
         return ALREADY_DONE, "verified before for this build"
     options = VerifyOptions(
@@ -165,7 +167,7 @@ def _verify(pipeline: Pipeline, index: str | None) -> Outcome:
     if not report.ok:
         raise ReleaseError("\n".join(report.describe()))
     # verify records files it found (a dist/ relnox did not build): the manifest as it is now
-    pipeline.state.mark(stage, manifest_fingerprint(pipeline.dist_dir) + redact_url(index or ""))
+    pipeline.state.mark(stage, stage_fingerprint(pipeline.dist_dir, index))
     return DONE, f"{len(report.results)} package(s) installed and checked in {report.seconds:.1f}s"
 
 

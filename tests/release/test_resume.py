@@ -14,7 +14,7 @@ from relnox.errors import RelnoxError
 from relnox.release.model import STATE_FILE
 from relnox.release.pipeline import ReleaseOptions, StageReport, release
 from relnox.sample import create_demo_workspace
-from relnox.tools.index_server import LocalIndex
+from relnox.tools.index_server import LocalIndex, write_htpasswd
 
 # everything after the bump is skipped but publish-test, which fails on a closed port:
 # a release stopped right after its bump, in a second
@@ -153,3 +153,46 @@ def test_a_fresh_clone_does_not_bump_past_a_half_published_release(
         with pytest.raises(RelnoxError, match="stage publish-test failed"):
             release(clone, dataclasses.replace(options, wait=0))
     assert _git(clone, "log", "-1", "--format=%s") == "Release 0.3.0"
+
+
+@pytest.mark.slow  # builds, verifies, serves two indexes
+def test_a_rerun_rebuilds_what_changed_since_the_build_and_says_why(tmp_path: Path) -> None:
+    """The build is redone, with the reason, when a source changed (uncommitted, with
+    the doctor skipped) or a file of dist/ was swapped, since the failed run; the state
+    file never holds the credentials of an index URL."""
+    root = create_demo_workspace(tmp_path / "ws")
+    htpasswd = write_htpasswd(tmp_path / "htpasswd", {"uploader": "right-token"})
+    with (
+        LocalIndex(tmp_path / "test") as test_index,
+        LocalIndex(tmp_path / "prod", password_file=htpasswd) as prod,
+    ):
+        wrong = prod.upload_url.replace("http://", "http://uploader:wrong-s3cret@")
+        options = ReleaseOptions(
+            part="minor", test_repository=test_index.upload_url, repository=wrong, yes=True
+        )
+        with pytest.raises(RelnoxError, match="stage publish failed"):
+            release(root, options)  # the skew guard read the index; the upload was refused
+        state = (root / ".relnox" / "dist" / STATE_FILE).read_text()
+        assert "skew" in json.loads(state)["done"] and "wrong-s3cret" not in state
+
+        source = root / "packages" / "demo-core" / "demo_core" / "__init__.py"
+        source.write_text(source.read_text() + "\nEDITED = True\n")
+        reports: list[StageReport] = []
+        with pytest.raises(RelnoxError, match="already has different files under the same names"):
+            release(
+                root,
+                dataclasses.replace(options, skip=frozenset({"doctor"})),
+                progress=reports.append,
+            )
+        build = next(r for r in reports if r.name == "build")
+        assert build.status == "done", build.detail
+        assert "rebuilt: demo-core: contents changed since the build" in build.detail
+
+        subprocess.run(["git", "checkout", "-q", "--", "."], cwd=root, check=True)
+        wheel = next((root / "dist").glob("demo_agents-*.whl"))
+        wheel.write_bytes(wheel.read_bytes() + b"\0")
+        reports.clear()
+        with pytest.raises(RelnoxError):
+            release(root, options, progress=reports.append)
+        build = next(r for r in reports if r.name == "build")
+        assert f"rebuilt: {wheel.name} changed since the build" in build.detail
