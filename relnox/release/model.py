@@ -21,6 +21,7 @@ from relnox.stage import StageStatus
 from relnox.tools import git
 
 STATE_FILE = "release-state.json"
+RELEASE_RECORDS = "release"  # .relnox/release/ holds the release state, whatever the dist
 
 
 class ReleaseError(RelnoxError):
@@ -132,16 +133,23 @@ Progress = Callable[[StageReport], None]
 
 
 class State:
-    """``release-state.json`` in the dist directory's state directory: which stages
+    """``.relnox/release/release-state.json`` at the workspace's top: which stages
     finished, for which versions, and the bump of the release while it is unfinished."""
 
-    def __init__(self, dist_dir: Path, versions: Mapping[str, str]) -> None:
-        self.dist_dir = dist_dir
-        self.path = state_dir(dist_dir) / STATE_FILE
+    def __init__(
+        self, dist_dir: Path, versions: Mapping[str, str], root: Path | None = None
+    ) -> None:
+        # with the workspace's ``root``: one place whatever the dist directory (a rerun
+        # with another --dist or dist-dir still finds its release); an older relnox kept
+        # it beside the dist directory's build manifest, read when there is none here
+        self.records = root / RELEASE_RECORDS if root is not None else dist_dir
+        self.path = state_dir(self.records) / STATE_FILE
         self.data: dict[str, Any] = {"versions": dict(versions), "done": {}}
         self.open_bump: dict[str, Any] | None = None  # an unfinished release's, any versions
+        beside_dist = state_dir(dist_dir) / STATE_FILE
+        found = self.path if self.path.is_file() or not beside_dist.is_file() else beside_dist
         try:
-            old = json.loads(self.path.read_text(encoding="utf-8"))
+            old = json.loads(found.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             old = None
         done = old.get("done") if isinstance(old, dict) else None
@@ -168,7 +176,7 @@ class State:
         self._write()
 
     def _write(self) -> None:
-        ensure_state_dir(self.dist_dir)
+        ensure_state_dir(self.records)
         write_atomic(self.path, json.dumps(self.data, indent=2) + "\n")
 
 

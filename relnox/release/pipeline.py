@@ -4,7 +4,7 @@ guard, PyPI, tag, and the audit of what is live.
 The pipeline is a loop over the stages of :mod:`relnox.release.steps`. Each stage is
 skippable; the first failure stops the run with a "resume with ..." line. A rerun
 resumes: the stages already finished for the same versions are recognised (the bump
-from ``.relnox/dist/release-state.json``, the build from its manifest and hashes,
+from ``.relnox/release/release-state.json``, the build from its manifest and hashes,
 uploads from the index itself, tags from git) and not redone. ``--dry-run`` is the
 same loop over each stage's preview.
 """
@@ -90,7 +90,7 @@ class Pipeline:
         self.result = ReleaseResult(root=self.workspace.root)
         self.names = self._selection()
         self.dist_dir = self.workspace.root / (options.dist_dir or self.workspace.config.dist_dir)
-        self.state = State(self.dist_dir, self.versions())
+        self.state = State(self.dist_dir, self.versions(), self.workspace.root)
         self.result.previous = self.versions()
 
     @property

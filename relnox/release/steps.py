@@ -121,7 +121,7 @@ def _bump(pipeline: Pipeline) -> Outcome:
         pipeline.names = tuple(p.name for p in pipeline.workspace.packages if p.name in moved)
         for name, (old, _) in applied.versions.items():
             pipeline.result.previous.setdefault(name, old)
-    pipeline.state = State(pipeline.dist_dir, pipeline.versions())
+    pipeline.state = State(pipeline.dist_dir, pipeline.versions(), pipeline.workspace.root)
     pipeline.state.record_bump({**record, "commit": applied.commit})
     pipeline.state.mark("bump")
     changes = ", ".join(f"{n} {old} -> {new}" for n, (old, new) in applied.versions.items())

@@ -98,7 +98,7 @@ def test_a_branch_without_the_bump_commit_is_refused(bumped: Path) -> None:
 def test_a_bump_cut_off_before_its_record_is_still_recognised(bumped: Path) -> None:
     """Interrupted between the bump's commit and the record of it: the record written
     before the bump (no commit yet) with the files at its versions proves it done."""
-    path = bumped / ".relnox" / "dist" / STATE_FILE
+    path = bumped / ".relnox" / "release" / STATE_FILE
     state = json.loads(path.read_text())
     state["bump"]["commit"] = None
     state["versions"] = state["bump"]["from"]
@@ -172,7 +172,7 @@ def test_a_rerun_rebuilds_what_changed_since_the_build_and_says_why(tmp_path: Pa
         )
         with pytest.raises(RelnoxError, match="stage publish failed"):
             release(root, options)  # the skew guard read the index; the upload was refused
-        state = (root / ".relnox" / "dist" / STATE_FILE).read_text()
+        state = (root / ".relnox" / "release" / STATE_FILE).read_text()
         assert "skew" in json.loads(state)["done"] and "wrong-s3cret" not in state
 
         source = root / "packages" / "demo-core" / "demo_core" / "__init__.py"
@@ -196,3 +196,29 @@ def test_a_rerun_rebuilds_what_changed_since_the_build_and_says_why(tmp_path: Pa
             release(root, options, progress=reports.append)
         build = next(r for r in reports if r.name == "build")
         assert f"rebuilt: {wheel.name} changed since the build" in build.detail
+
+
+def test_a_rerun_into_another_dist_directory_finds_its_release(bumped: Path) -> None:
+    """The state is the repository's, not the dist directory's: --dist or dist-dir
+    changed between the failure and the rerun does not bump a second time."""
+    reports: list[StageReport] = []
+    with pytest.raises(RelnoxError, match="stage publish-test failed"):
+        release(
+            bumped,
+            ReleaseOptions(
+                part="minor", skip=AFTER_BUMP, test_repository=DEAD, wait=0, dist_dir="out"
+            ),
+            progress=reports.append,
+        )
+    assert next(r for r in reports if r.name == "bump").status == "already done"
+    assert _git(bumped, "log", "-1", "--format=%s") == "Release 0.2.0"
+    assert not (bumped / ".relnox" / "dist" / STATE_FILE).exists()
+
+
+def test_a_state_file_beside_the_dist_directory_is_still_read(bumped: Path) -> None:
+    """Where an older relnox kept it: an unfinished release there is still recognised."""
+    records = bumped / ".relnox"
+    (records / "dist").mkdir(exist_ok=True)
+    (records / "release" / STATE_FILE).rename(records / "dist" / STATE_FILE)
+    with pytest.raises(RelnoxError, match="would bump again"):
+        release(bumped, ReleaseOptions(part="major", skip=AFTER_BUMP, test_repository=DEAD))
