@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from relnox.artifacts.manifest import manifest_path
+from relnox.artifacts.manifest import manifest_path, read_manifest
 from relnox.builds import STAGE as BUILD
 from relnox.builds import BuildOptions
 from relnox.bump import STAGE as BUMP
 from relnox.bump import BumpOptions, BumpPlan
+from relnox.errors import RelnoxError
 from relnox.guards import check_bump
 from relnox.guards import enabled as api_enabled
 from relnox.publish import STAGE as PUBLISH
@@ -191,6 +192,7 @@ def _tag(pipeline: Pipeline) -> Outcome:
     root = pipeline.workspace.root
     if not git.is_repo(root):
         return SKIPPED, "not a git repository"
+    _check_built_from_head(pipeline)
     push = pipeline.options.push
     plan = plan_tags(
         pipeline.workspace, TagOptions(missing=True, packages=pipeline.names, push=push)
@@ -203,6 +205,23 @@ def _tag(pipeline: Pipeline) -> Outcome:
     pipeline.result.tags = [a.tag for a in plan.actions]
     pushed = " (pushed with the branch)" if push else ""
     return (DONE if plan.to_create else ALREADY_DONE), plan.summary() + pushed
+
+
+def _check_built_from_head(pipeline: Pipeline) -> None:
+    """The tags go on HEAD: refused when the files released were built from another
+    commit (the build stage skipped, or HEAD moved after it), which they would misname."""
+    try:
+        built = read_manifest(pipeline.dist_dir).git_commit
+    except RelnoxError:
+        return  # files relnox did not build (--dist of another tool): nothing to compare
+    head = git.head(pipeline.workspace.root)
+    if built and head and built != head:
+        raise ReleaseError(
+            f"the files released from {pipeline.dist_dir} were built from commit {built[:12]}, "
+            f"not HEAD ({head[:12]}); tagging HEAD would name a commit that was not released: "
+            f"check out {built[:12]} and run the release again (the uploads are recognised), "
+            "or tag it by hand"
+        )
 
 
 def _versions_text(versions: Mapping[str, str]) -> str:

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from relnox.builds.run import BuildOptions, build_all
 from relnox.errors import RelnoxError
 from relnox.release.model import STATE_FILE
-from relnox.release.pipeline import ReleaseOptions, StageReport, release
+from relnox.release.pipeline import STAGES, ReleaseOptions, StageReport, release
 from relnox.sample import create_demo_workspace
 from relnox.tools.index_server import LocalIndex, write_htpasswd
 
@@ -222,3 +223,17 @@ def test_a_state_file_beside_the_dist_directory_is_still_read(bumped: Path) -> N
     (records / "release" / STATE_FILE).rename(records / "dist" / STATE_FILE)
     with pytest.raises(RelnoxError, match="would bump again"):
         release(bumped, ReleaseOptions(part="major", skip=AFTER_BUMP, test_repository=DEAD))
+
+
+@pytest.mark.slow  # builds
+def test_tags_are_refused_when_the_files_were_built_from_another_commit(tmp_path: Path) -> None:
+    """Built, then a commit, then a rerun that skips the build: the tags would go on a
+    commit the released files were not built from."""
+    root = create_demo_workspace(tmp_path / "ws")
+    build_all(root, BuildOptions()).raise_for_failures()
+    built = _git(root, "rev-parse", "HEAD")
+    _git(root, "commit", "-q", "--allow-empty", "-m", "after the build")
+    only_tag = frozenset(STAGES) - {"tag"}
+    with pytest.raises(RelnoxError, match=f"were built from commit {built[:12]}, not HEAD"):
+        release(root, ReleaseOptions(skip=only_tag))
+    assert _git(root, "tag", "--list") == ""
