@@ -199,10 +199,15 @@ def manifest_fingerprint(dist_dir: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
 
 
-def stage_fingerprint(dist_dir: Path, index: str | None = None) -> str:
+def stage_fingerprint(dist_dir: Path, index: str | None = None, *settings: object) -> str:
     """What a stage's record in the state file is bound to: this very build (the
-    manifest's hash) and the index it read, credentials left out (never written)."""
-    return manifest_fingerprint(dist_dir) + (redact_url(index) if index else "")
+    manifest's hash), the index it read (credentials left out: never written), and the
+    settings that decide what it checks (extras, offline, depth...): a rerun that
+    changes any of them checks again."""
+    print_ = manifest_fingerprint(dist_dir) + (redact_url(index) if index else "")
+    if not settings:
+        return print_
+    return print_ + "+" + hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
 
 
 def build_outdated(workspace: Workspace, names: tuple[str, ...], dist_dir: Path) -> str | None:

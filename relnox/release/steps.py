@@ -25,6 +25,7 @@ from relnox.guards import check_bump
 from relnox.guards import enabled as api_enabled
 from relnox.publish import STAGE as PUBLISH
 from relnox.publish import PublishOptions
+from relnox.redact import redact_url
 from relnox.release.doctor import doctor
 from relnox.release.guard_stages import audit_stage, skew_stage
 from relnox.release.model import (
@@ -152,14 +153,20 @@ def _verify(pipeline: Pipeline, index: str | None) -> Outcome:
     """The release installs and works: from dist/ (``index`` None) or from the test index."""
     stage = "verify" if index is None else "verify-test"
     o = pipeline.options
-    fingerprint = stage_fingerprint(pipeline.dist_dir, index)
+    settings = (
+        o.extras,
+        o.offline and index is None,
+        redact_url(o.extra_index) if index and o.extra_index else None,
+        sorted(pipeline.names),
+    )
+    fingerprint = stage_fingerprint(pipeline.dist_dir, index, *settings)
     if pipeline.state.done(stage, fingerprint):
         return ALREADY_DONE, "verified before for this build"
     options = VerifyOptions(
         packages=pipeline.names,
         dist_dir=pipeline.dist_dir,
         index=index,
-        extra_index=o.extra_index if index else None,
+        extra_index=redact_url(o.extra_index) if index and o.extra_index else None,
         offline=o.offline and index is None,
         wait=o.wait,
         extras=o.extras,
@@ -168,7 +175,7 @@ def _verify(pipeline: Pipeline, index: str | None) -> Outcome:
     if not report.ok:
         raise ReleaseError("\n".join(report.describe()))
     # verify records files it found (a dist/ relnox did not build): the manifest as it is now
-    pipeline.state.mark(stage, stage_fingerprint(pipeline.dist_dir, index))
+    pipeline.state.mark(stage, stage_fingerprint(pipeline.dist_dir, index, *settings))
     return DONE, f"{len(report.results)} package(s) installed and checked in {report.seconds:.1f}s"
 
 

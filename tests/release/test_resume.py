@@ -237,3 +237,19 @@ def test_tags_are_refused_when_the_files_were_built_from_another_commit(tmp_path
     with pytest.raises(RelnoxError, match=f"were built from commit {built[:12]}, not HEAD"):
         release(root, ReleaseOptions(skip=only_tag))
     assert _git(root, "tag", "--list") == ""
+
+
+@pytest.mark.slow  # builds and verifies
+def test_verify_is_done_again_when_what_it_checks_changed(tmp_path: Path) -> None:
+    """A verify recorded for this build is reused only with the same settings: a rerun
+    that asks another check (offline here; extras, the selection) checks again."""
+    root = create_demo_workspace(tmp_path / "ws")
+    up_to_verify = frozenset({"verify-test", "skew", "publish", "tag", "audit"})
+    options = ReleaseOptions(skip=up_to_verify, test_repository=DEAD, wait=0)
+    statuses = []
+    for rerun in (options, options, dataclasses.replace(options, offline=True)):
+        reports: list[StageReport] = []
+        with pytest.raises(RelnoxError, match="stage publish-test failed"):
+            release(root, rerun, progress=reports.append)
+        statuses.append(next(r.status for r in reports if r.name == "verify"))
+    assert statuses == ["done", "already done", "done"]
