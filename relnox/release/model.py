@@ -148,6 +148,8 @@ class State:
         self.open_bump: dict[str, Any] | None = None  # an unfinished release's, any versions
         beside_dist = state_dir(dist_dir) / STATE_FILE
         found = self.path if self.path.is_file() or not beside_dist.is_file() else beside_dist
+        self.source = found  # where this record was read (what a message tells to delete)
+        self._older = beside_dist if found == beside_dist else None
         try:
             old = json.loads(found.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -161,6 +163,8 @@ class State:
         self.open_bump = _bump_record(old.get("bump"))
         if old.get("versions") == dict(versions):
             self.data = old
+        elif self.open_bump is not None:  # other versions: the unfinished bump is kept
+            self.data["bump"] = self.open_bump
 
     def done(self, stage: str, fingerprint: str = "") -> bool:
         return bool(self.data["done"].get(stage) == (fingerprint or "done"))
@@ -178,6 +182,10 @@ class State:
     def _write(self) -> None:
         ensure_state_dir(self.records)
         write_atomic(self.path, json.dumps(self.data, indent=2) + "\n")
+        if self._older is not None:  # moved from where an older relnox kept it
+            self._older.unlink(missing_ok=True)
+            self._older = None
+        self.source = self.path
 
 
 def _bump_record(value: object) -> dict[str, Any] | None:

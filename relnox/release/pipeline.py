@@ -31,7 +31,7 @@ from relnox.release.model import (
     StageReport,
     State,
 )
-from relnox.release.resume import check_rerun
+from relnox.release.resume import bumped_before, check_rerun
 from relnox.release.steps import STEPS, Preview, bump_options
 from relnox.stage import Confirm, Runtime, StageStatus
 from relnox.tools import git
@@ -126,11 +126,15 @@ class Pipeline:
     def plan(self) -> ReleasePlan:
         """Every stage's plan, from the bump's (which is computed, not applied) onward."""
         now = self.versions()
-        bump = BUMP.plan(self.workspace, bump_options(self)) if self.bumps else None
+        bumped = None
+        if self.bumps and "bump" not in self.options.skip:
+            bumped = bumped_before(self)  # the rerun of an unfinished release: no new bump
+        planned = self.bumps and bumped is None
+        bump = BUMP.plan(self.workspace, bump_options(self)) if planned else None
         after = dict(now)
         if bump is not None:
             after.update({n: new for n, (_, new) in bump.versions.items()})
-        preview = Preview(now, after, bump)
+        preview = Preview(now, after, bump, bumped)
         skip = self.options.skip
         return ReleasePlan(
             root=self.workspace.root,

@@ -56,25 +56,25 @@ def bumped_before(pipeline: Pipeline) -> str | None:
     )
     finish = (
         f"rerun with {record['request']} to finish that release, or delete "
-        f"{pipeline.state.path} to start a new one"
+        f"{pipeline.state.source} to start a new one"
     )
     asked = bump_request(pipeline.options)
     if asked != record["request"]:
         raise ReleaseError(
-            f"an unfinished release is recorded in {pipeline.state.path}: {bumped}; this run "
+            f"an unfinished release is recorded in {pipeline.state.source}: {bumped}; this run "
             f"asks {asked}, which would bump again; {finish}"
         )
     if commit and git.is_repo(root) and not git.contains(root, "HEAD", commit):
         branch = git.current_branch(root) or "a detached HEAD"
         raise ReleaseError(
-            f"the unfinished release in {pipeline.state.path} ({bumped}) is not in the "
+            f"the unfinished release in {pipeline.state.source} ({bumped}) is not in the "
             f"history of HEAD ({branch}); check out the branch that holds {commit[:12]} and "
             f"{finish}"
         )
     if now != record["to"]:
         shown = ", ".join(f"{n} {v}" for n, v in now.items() if v != record["to"][n])
         raise ReleaseError(
-            f"the unfinished release in {pipeline.state.path} ({bumped}) no longer matches "
+            f"the unfinished release in {pipeline.state.source} ({bumped}) no longer matches "
             f"the files: now {shown}; restore its versions and {finish}"
         )
     return bumped

@@ -58,6 +58,7 @@ class Preview:
     now: Mapping[str, str]
     after: Mapping[str, str]
     bump: BumpPlan | None
+    bumped: str | None = None  # what the unfinished release's bump did (a rerun)
 
     def releases(self, pipeline: Pipeline) -> str:
         packages = [p for p in pipeline.workspace.packages if p.name in self.after]
@@ -242,6 +243,8 @@ def _relative(path: Path, root: Path) -> str:
 # -- what each stage would do (the dry run) -----------------------------------------------
 def _preview_bump(pipeline: Pipeline, preview: Preview) -> list[str]:
     bump = preview.bump
+    if preview.bumped is not None:
+        return [f"already done: {preview.bumped}"]
     if bump is None:
         return ["no --part/--to given: releasing the current versions"]
     lines = [f"{n}: {old} -> {new}" for n, (old, new) in bump.versions.items()]

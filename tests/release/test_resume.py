@@ -13,7 +13,7 @@ import pytest
 from relnox.builds.run import BuildOptions, build_all
 from relnox.errors import RelnoxError
 from relnox.release.model import STATE_FILE
-from relnox.release.pipeline import STAGES, ReleaseOptions, StageReport, release
+from relnox.release.pipeline import STAGES, ReleaseOptions, StageReport, plan_release, release
 from relnox.sample import create_demo_workspace
 from relnox.tools.index_server import LocalIndex, write_htpasswd
 
@@ -253,3 +253,40 @@ def test_verify_is_done_again_when_what_it_checks_changed(tmp_path: Path) -> Non
             release(root, rerun, progress=reports.append)
         statuses.append(next(r.status for r in reports if r.name == "verify"))
     assert statuses == ["done", "already done", "done"]
+
+
+def test_the_dry_run_of_a_rerun_shows_the_bump_done_not_a_new_one(bumped: Path) -> None:
+    plan = plan_release(bumped, ReleaseOptions(part="minor"))
+    bump = next(s for s in plan.stages if s.name == "bump")
+    assert bump.lines[0].startswith("already done: --part minor bumped demo-core 0.1.0 -> 0.2.0")
+    assert plan.versions["demo-core"] == ("0.2.0", "0.2.0")
+    with pytest.raises(RelnoxError, match="would bump again"):
+        plan_release(bumped, ReleaseOptions(part="major"))
+
+
+def test_a_state_file_where_an_older_relnox_kept_it_is_named_then_moved(bumped: Path) -> None:
+    records = bumped / ".relnox"
+    (records / "dist").mkdir(exist_ok=True)
+    older = records / "dist" / STATE_FILE
+    (records / "release" / STATE_FILE).rename(older)
+    with pytest.raises(RelnoxError, match=f"or delete {older} to start a new one"):
+        release(bumped, ReleaseOptions(part="major", skip=AFTER_BUMP, test_repository=DEAD))
+    # a stage that finishes writes it where it belongs now, and the older one goes
+    release(bumped, ReleaseOptions(skip=AFTER_BUMP | {"publish-test"}))
+    assert not older.exists() and (records / "release" / STATE_FILE).is_file()
+
+
+@pytest.mark.slow  # builds and verifies
+def test_a_release_of_other_packages_between_keeps_the_unfinished_bump(bumped: Path) -> None:
+    """A run over another selection (other versions) that records a stage keeps the
+    unfinished release's bump: a later bump is still measured against it."""
+    up_to_verify = frozenset({"verify-test", "skew", "publish", "tag", "audit"})
+    with pytest.raises(RelnoxError, match="stage publish-test failed"):
+        release(
+            bumped,
+            ReleaseOptions(
+                packages=("demo-core",), skip=up_to_verify, test_repository=DEAD, wait=0
+            ),
+        )
+    with pytest.raises(RelnoxError, match="would bump again"):
+        release(bumped, ReleaseOptions(part="major", skip=AFTER_BUMP, test_repository=DEAD))
