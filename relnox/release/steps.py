@@ -205,13 +205,15 @@ def _tag(pipeline: Pipeline) -> Outcome:
     plan = plan_tags(
         pipeline.workspace, TagOptions(missing=True, packages=pipeline.names, push=push)
     )
-    if push:
-        branch = git.current_branch(root) or "HEAD"
+    branch = git.current_branch(root)
+    if push and branch:
         stall = network_settings(pipeline.workspace.config).stall
         git.push(root, "origin", f"HEAD:refs/heads/{branch}", stall=stall)
     apply_tags(plan, pipeline.runtime)
     pipeline.result.tags = [a.tag for a in plan.actions]
-    pushed = " (pushed with the branch)" if push else ""
+    # a detached HEAD has no branch to push (it pushed one named HEAD): the tags hold it
+    pushed = " (pushed with the branch)" if branch else " (pushed; detached HEAD: no branch)"
+    pushed = pushed if push else ""
     return (DONE if plan.to_create else ALREADY_DONE), plan.summary() + pushed
 
 

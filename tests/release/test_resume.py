@@ -290,3 +290,23 @@ def test_a_release_of_other_packages_between_keeps_the_unfinished_bump(bumped: P
         )
     with pytest.raises(RelnoxError, match="would bump again"):
         release(bumped, ReleaseOptions(part="major", skip=AFTER_BUMP, test_repository=DEAD))
+
+
+def test_a_push_from_a_detached_head_pushes_the_tags_and_no_branch_named_head(
+    tmp_path: Path,
+) -> None:
+    root = create_demo_workspace(tmp_path / "ws")
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    _git(root, "remote", "add", "origin", str(remote))
+    _git(root, "checkout", "-q", "--detach")
+    reports: list[StageReport] = []
+    release(
+        root,
+        ReleaseOptions(skip=frozenset(STAGES) - {"tag"}, push=True, allow_detached=True),
+        progress=reports.append,
+    )
+    refs = _git(remote, "for-each-ref", "--format=%(refname)").split()
+    assert "refs/tags/demo-core-v0.1.0" in refs
+    assert not [r for r in refs if r.startswith("refs/heads/")]
+    assert "detached HEAD: no branch" in reports[-2].detail
