@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packaging.version import InvalidVersion, Version
@@ -110,7 +112,14 @@ def unfinished_on_index(pipeline: Pipeline) -> None:
             on[stage] = _published(pipeline, where, packages)
     live = on.get("publish", [])
     trial = [p for p in on.get("publish-test", []) if p not in live]
-    missing = [f"{p.name} {p.version}" for p in packages if f"{p.name} {p.version}" not in live]
+    # the packages the live ones were bumped with (their versions set by the same commit):
+    # a package versioned on its own (a new one, say) is not part of that release
+    with_live = {_set_by(ws.root, p) for p in packages if f"{p.name} {p.version}" in live}
+    missing = [
+        f"{p.name} {p.version}"
+        for p in packages
+        if f"{p.name} {p.version}" not in live and _set_by(ws.root, p) in with_live - {None}
+    ]
     if live and missing:
         packages_flags = " ".join(f"--package {entry.split()[0]}" for entry in live)
         raise ReleaseError(
@@ -160,6 +169,17 @@ def _published(pipeline: Pipeline, where: str, packages: list[Package]) -> list[
             exc,
         )
     return found
+
+
+def _set_by(root: Path, pkg: Package) -> str | None:
+    """The last commit that wrote ``pkg``'s current version in its main version source."""
+    if not pkg.locations:
+        return None
+    path = pkg.locations[0].path
+    out = git.git(
+        root, "log", "-1", "--format=%H", "-G", re.escape(pkg.version), "--", str(path), check=False
+    )
+    return out or None
 
 
 def _is_version(filename: str, version: str) -> bool:

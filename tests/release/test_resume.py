@@ -310,3 +310,28 @@ def test_a_push_from_a_detached_head_pushes_the_tags_and_no_branch_named_head(
     assert "refs/tags/demo-core-v0.1.0" in refs
     assert not [r for r in refs if r.startswith("refs/heads/")]
     assert "detached HEAD: no branch" in reports[-2].detail
+
+
+@pytest.mark.slow  # serves an index
+def test_a_package_versioned_on_its_own_is_not_taken_for_half_of_a_release(
+    bumped: Path, tmp_path: Path
+) -> None:
+    """Live and untagged: demo-core and demo-agents, bumped together; demo-runtime's
+    version was set by another commit, so it is no missing half of their release."""
+    clone = _fresh_clone_of_a_bump(bumped, tmp_path)
+    source = clone / "packages" / "demo-runtime" / "demo_runtime" / "__init__.py"
+    source.write_text(source.read_text().replace('"0.2.0"', '"0.2.1"'))
+    _git(clone, "commit", "-qam", "demo-runtime 0.2.1 on its own")
+    (tmp_path / "live").mkdir()
+    for name in ("demo_core", "demo_agents"):
+        (tmp_path / "live" / f"{name}-0.2.0-py3-none-any.whl").write_bytes(b"published")
+    with LocalIndex(tmp_path / "live") as live:
+        options = ReleaseOptions(
+            part="minor",
+            repository=live.upload_url,
+            skip=AFTER_BUMP - {"publish"},
+            test_repository=DEAD,
+            wait=0,
+        )
+        with pytest.raises(RelnoxError, match="stage publish-test failed"):
+            release(clone, options)
