@@ -13,7 +13,7 @@ from typing import Any
 
 from relnox.artifacts.manifest import ensure_state_dir, manifest_path, read_manifest, state_dir
 from relnox.atomic import write_atomic
-from relnox.builds.inputs import stale_builds
+from relnox.builds import stale_builds
 from relnox.errors import RelnoxError
 from relnox.project.workspace import Workspace
 from relnox.redact import redact_url
