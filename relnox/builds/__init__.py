@@ -2,8 +2,8 @@
 
 The face: :data:`STAGE` and its types (with :class:`HeadStart`, the build environments
 made while the plan is read), ``build_all`` (plan and run in one call, the
-library's ``relnox.build_all``) and ``refuse_stale``, which publish and verify ask before
-they use a dist directory.
+library's ``relnox.build_all``), ``refuse_stale``, which publish and verify ask before
+they use a dist directory, and ``stale_builds``, what a release rerun asks of its build.
 
 Each name is imported from its module on first use (PEP 562): verify and publish ask only
 ``refuse_stale`` (``builds/inputs.py``), and a start of relnox that does not build need not
@@ -18,7 +18,7 @@ from relnox.stage import lazy_face
 
 if TYPE_CHECKING:
     from relnox.builds.head_start import HeadStart
-    from relnox.builds.inputs import refuse_stale
+    from relnox.builds.inputs import refuse_stale, stale_builds
     from relnox.builds.plan import BuildOptions, BuildPlan
     from relnox.builds.run import BuildResult, PackageOutcome, build_all
     from relnox.stage import Stage
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 #: each name of the face -> the module that defines it
 _FACE = {
     "refuse_stale": "relnox.builds.inputs",
+    "stale_builds": "relnox.builds.inputs",
     "HeadStart": "relnox.builds.head_start",
     "BuildOptions": "relnox.builds.plan",
     "BuildPlan": "relnox.builds.plan",
@@ -59,4 +60,5 @@ __all__ = [
     "PackageOutcome",
     "build_all",
     "refuse_stale",
+    "stale_builds",
 ]

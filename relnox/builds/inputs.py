@@ -201,13 +201,17 @@ def _interpreter(python: Path) -> str:
     return _digest(facts)
 
 
-def _skipped(top: Path, output: Path | None) -> list[str]:
+def _skipped(top: Path, output: Path | None, root: Path) -> list[str]:
     """Directories (relative to the top, ending in ``/``) whose files are never inputs:
-    the dist directory and relnox's state directory beside it."""
-    if output is None:
-        return []
-    places = [output, state_dir(output).parent]
-    return [_relative(p, top) + "/" for p in places if p.resolve().is_relative_to(top) and p != top]
+    the dist directory, relnox's state directory beside it, and the one at the
+    workspace's ``root`` (the release's state, whatever the dist directory)."""
+    places = [state_dir(root / "dist").parent]
+    if output is not None:
+        places += [output, state_dir(output).parent]
+    found = [
+        _relative(p, top) + "/" for p in places if p.resolve().is_relative_to(top) and p != top
+    ]
+    return list(dict.fromkeys(found))
 
 
 def _package_dir(pkg: Package, top: Path) -> str:
@@ -235,7 +239,10 @@ def ignored_part(
     top = top or git.toplevel(workspace.root).resolve()
     owners = owners if owners is not None else package_owners(workspace, top)
     ignored = list_ignored(
-        workspace.root, owners, _skipped(top, output), spec=str(pkg.directory.resolve())
+        workspace.root,
+        owners,
+        _skipped(top, output, workspace.root),
+        spec=str(pkg.directory.resolve()),
     )
     return _ignored_digest(
         ignored.get(pkg.name, []), top, _package_dir(pkg, top), emptied_scratch(pkg)
@@ -304,7 +311,7 @@ def package_inputs(
         return {pkg.name: Inputs({}, "no git repository") for pkg in packages}
     top = git.toplevel(root).resolve()
     owners = package_owners(workspace, top)
-    skip = _skipped(top, output)
+    skip = _skipped(top, output, root)
     # only the packages asked about: a file elsewhere in the repository (another package, a
     # large untracked tree) decides nothing here, and git need not walk it
     dirs = [pkg.directory.resolve() for pkg in packages]

@@ -15,7 +15,8 @@ from relnox.artifacts.manifest import ensure_state_dir
 from relnox.atomic import write_atomic
 from relnox.errors import RelnoxError
 from relnox.guards import AUDIT_STAGE, SKEW_STAGE, AuditOptions, SkewOptions
-from relnox.release.model import Outcome, ReleaseError, manifest_fingerprint
+from relnox.redact import redact_url
+from relnox.release.model import Outcome, ReleaseError, stage_fingerprint
 from relnox.stage import Result, StageStatus
 
 if TYPE_CHECKING:
@@ -28,7 +29,10 @@ def skew_stage(pipeline: Pipeline) -> Outcome:
     """The published versions of the dependents, installed with the new release."""
     if "publish" in pipeline.options.skip:
         return StageStatus.SKIPPED, "publish is skipped: nothing new reaches the index"
-    fingerprint = manifest_fingerprint(pipeline.dist_dir) + pipeline.options.repository
+    o = pipeline.options
+    extra = redact_url(o.extra_index) if o.extra_index else None
+    settings = (o.skew_depth, sorted(o.accept_skew), extra, sorted(pipeline.names))
+    fingerprint = stage_fingerprint(pipeline.dist_dir, o.repository, *settings)
     if pipeline.state.done("skew", fingerprint):
         return StageStatus.ALREADY_DONE, "checked before for this build"
     plan = SKEW_STAGE.plan(

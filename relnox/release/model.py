@@ -13,12 +13,15 @@ from typing import Any
 
 from relnox.artifacts.manifest import ensure_state_dir, manifest_path, read_manifest, state_dir
 from relnox.atomic import write_atomic
+from relnox.builds import stale_builds
 from relnox.errors import RelnoxError
 from relnox.project.workspace import Workspace
+from relnox.redact import redact_url
 from relnox.stage import StageStatus
 from relnox.tools import git
 
 STATE_FILE = "release-state.json"
+RELEASE_RECORDS = "release"  # .relnox/release/ holds the release state, whatever the dist
 
 
 class ReleaseError(RelnoxError):
@@ -130,31 +133,73 @@ Progress = Callable[[StageReport], None]
 
 
 class State:
-    """``release-state.json`` in the dist directory's state directory: which stages
-    finished, for which versions."""
+    """``.relnox/release/release-state.json`` at the workspace's top: which stages
+    finished, for which versions, and the bump of the release while it is unfinished."""
 
-    def __init__(self, dist_dir: Path, versions: Mapping[str, str]) -> None:
-        self.dist_dir = dist_dir
-        self.path = state_dir(dist_dir) / STATE_FILE
+    def __init__(
+        self, dist_dir: Path, versions: Mapping[str, str], root: Path | None = None
+    ) -> None:
+        # with the workspace's ``root``: one place whatever the dist directory (a rerun
+        # with another --dist or dist-dir still finds its release); an older relnox kept
+        # it beside the dist directory's build manifest, read when there is none here
+        self.records = root / RELEASE_RECORDS if root is not None else dist_dir
+        self.path = state_dir(self.records) / STATE_FILE
         self.data: dict[str, Any] = {"versions": dict(versions), "done": {}}
+        self.open_bump: dict[str, Any] | None = None  # an unfinished release's, any versions
+        beside_dist = state_dir(dist_dir) / STATE_FILE
+        found = self.path if self.path.is_file() or not beside_dist.is_file() else beside_dist
+        self.source = found  # where this record was read (what a message tells to delete)
+        self._older = beside_dist if found == beside_dist else None
         try:
-            old = json.loads(self.path.read_text(encoding="utf-8"))
+            old = json.loads(found.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             old = None
         done = old.get("done") if isinstance(old, dict) else None
         if not isinstance(done, dict) or not all(isinstance(v, str) for v in done.values()):
             return  # no record, or one edited out of shape: every stage runs (and checks)
         assert isinstance(old, dict)
-        if old.get("versions") == dict(versions) and "complete" not in done:
+        if "complete" in done:
+            return  # the last release finished: this run is a new one
+        self.open_bump = _bump_record(old.get("bump"))
+        if old.get("versions") == dict(versions):
             self.data = old
+        elif self.open_bump is not None:  # other versions: the unfinished bump is kept
+            self.data["bump"] = self.open_bump
 
     def done(self, stage: str, fingerprint: str = "") -> bool:
         return bool(self.data["done"].get(stage) == (fingerprint or "done"))
 
     def mark(self, stage: str, fingerprint: str = "") -> None:
         self.data["done"][stage] = fingerprint or "done"
-        ensure_state_dir(self.dist_dir)
+        self._write()
+
+    def record_bump(self, record: Mapping[str, Any]) -> None:
+        """The bump of this release: written before it runs (``commit`` None) and after."""
+        self.data["bump"] = dict(record)
+        self.open_bump = dict(record)
+        self._write()
+
+    def _write(self) -> None:
+        ensure_state_dir(self.records)
         write_atomic(self.path, json.dumps(self.data, indent=2) + "\n")
+        if self._older is not None:  # moved from where an older relnox kept it
+            self._older.unlink(missing_ok=True)
+            self._older = None
+        self.source = self.path
+
+
+def _bump_record(value: object) -> dict[str, Any] | None:
+    """A bump record of the shape relnox writes, else None (an edited one is no record)."""
+    if not isinstance(value, dict) or not isinstance(value.get("request"), str):
+        return None
+    for key in ("from", "to"):
+        versions = value.get(key)
+        if not isinstance(versions, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in versions.items()
+        ):
+            return None
+    commit = value.get("commit")
+    return value if commit is None or isinstance(commit, str) else None
 
 
 def manifest_fingerprint(dist_dir: Path) -> str:
@@ -162,19 +207,47 @@ def manifest_fingerprint(dist_dir: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
 
 
-def build_is_current(workspace: Workspace, names: tuple[str, ...], dist_dir: Path) -> bool:
-    """The manifest holds every selected package at its version, built from HEAD, files intact."""
+def stage_fingerprint(dist_dir: Path, index: str | None = None, *settings: object) -> str:
+    """What a stage's record in the state file is bound to: this very build (the
+    manifest's hash), the index it read (credentials left out: never written), and the
+    settings that decide what it checks (extras, offline, depth...): a rerun that
+    changes any of them checks again."""
+    print_ = manifest_fingerprint(dist_dir) + (redact_url(index) if index else "")
+    if not settings:
+        return print_
+    return print_ + "+" + hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
+
+
+def build_outdated(workspace: Workspace, names: tuple[str, ...], dist_dir: Path) -> str | None:
+    """Why the manifest's build is not this release's, or None when it is: every selected
+    package at its version, built from HEAD, from sources unchanged since (the inputs
+    build-all recorded, compared with the tree), every file with its recorded sha256."""
     try:
         manifest = read_manifest(dist_dir)
-        head = git.head(workspace.root) if git.is_repo(workspace.root) else None
-        if head and manifest.git_commit != head:
-            return False
-        for pkg in workspace.select(names):
+    except RelnoxError as exc:
+        return f"no usable build manifest ({exc.message})"
+    head = git.head(workspace.root) if git.is_repo(workspace.root) else None
+    if head and manifest.git_commit != head:
+        built = (manifest.git_commit or "no commit")[:12]
+        return f"built from {built}, HEAD is {head[:12]}"
+    records = []
+    for pkg in workspace.select(names):
+        try:
             record = manifest.get(pkg.name)
-            if record.version != pkg.version or not record.files:
-                return False
-            for artifact in record.files:
+        except RelnoxError:
+            return f"{pkg.name} is not in the build manifest"
+        if record.version != pkg.version or not record.files:
+            return f"{pkg.name} was built at {record.version}, is now {pkg.version}"
+        for artifact in record.files:
+            try:
                 manifest.checked_path(artifact)
-    except RelnoxError:
-        return False
-    return True
+            except RelnoxError:
+                path = dist_dir / artifact.filename
+                return (
+                    f"{path.name} {'changed' if path.is_file() else 'is missing'} since the build"
+                )
+        records.append(record)
+    stale = stale_builds(workspace, records, dist_dir)
+    if stale:
+        return "; ".join(f"{name}: {why} since the build" for name, why in sorted(stale.items()))
+    return None

@@ -4,7 +4,7 @@ guard, PyPI, tag, and the audit of what is live.
 The pipeline is a loop over the stages of :mod:`relnox.release.steps`. Each stage is
 skippable; the first failure stops the run with a "resume with ..." line. A rerun
 resumes: the stages already finished for the same versions are recognised (the bump
-from ``.relnox/dist/release-state.json``, the build from its manifest and hashes,
+from ``.relnox/release/release-state.json``, the build from its manifest and hashes,
 uploads from the index itself, tags from git) and not redone. ``--dry-run`` is the
 same loop over each stage's preview.
 """
@@ -31,6 +31,7 @@ from relnox.release.model import (
     StageReport,
     State,
 )
+from relnox.release.resume import bumped_before, check_rerun
 from relnox.release.steps import STEPS, Preview, bump_options
 from relnox.stage import Confirm, Runtime, StageStatus
 from relnox.tools import git
@@ -89,7 +90,7 @@ class Pipeline:
         self.result = ReleaseResult(root=self.workspace.root)
         self.names = self._selection()
         self.dist_dir = self.workspace.root / (options.dist_dir or self.workspace.config.dist_dir)
-        self.state = State(self.dist_dir, self.versions())
+        self.state = State(self.dist_dir, self.versions(), self.workspace.root)
         self.result.previous = self.versions()
 
     @property
@@ -125,11 +126,15 @@ class Pipeline:
     def plan(self) -> ReleasePlan:
         """Every stage's plan, from the bump's (which is computed, not applied) onward."""
         now = self.versions()
-        bump = BUMP.plan(self.workspace, bump_options(self)) if self.bumps else None
+        bumped = None
+        if self.bumps and "bump" not in self.options.skip:
+            bumped = bumped_before(self)  # the rerun of an unfinished release: no new bump
+        planned = self.bumps and bumped is None
+        bump = BUMP.plan(self.workspace, bump_options(self)) if planned else None
         after = dict(now)
         if bump is not None:
             after.update({n: new for n, (_, new) in bump.versions.items()})
-        preview = Preview(now, after, bump)
+        preview = Preview(now, after, bump, bumped)
         skip = self.options.skip
         return ReleasePlan(
             root=self.workspace.root,
@@ -139,6 +144,8 @@ class Pipeline:
 
     def run(self) -> ReleaseResult:
         self.check_tag_names()
+        if self.bumps and "bump" not in self.options.skip:
+            check_rerun(self)  # a second bump, or one past a half-published release: refused
         for step in STEPS:
             started = time.monotonic()
             if step.name in self.options.skip:

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from relnox.artifacts.manifest import manifest_path
+from relnox.artifacts.manifest import manifest_path, read_manifest
 from relnox.builds import STAGE as BUILD
 from relnox.builds import BuildOptions
 from relnox.bump import STAGE as BUMP
 from relnox.bump import BumpOptions, BumpPlan
+from relnox.errors import RelnoxError
 from relnox.guards import check_bump
 from relnox.guards import enabled as api_enabled
 from relnox.publish import STAGE as PUBLISH
@@ -31,9 +32,10 @@ from relnox.release.model import (
     Outcome,
     ReleaseError,
     State,
-    build_is_current,
-    manifest_fingerprint,
+    build_outdated,
+    stage_fingerprint,
 )
+from relnox.release.resume import bump_request, bumped_before
 from relnox.release.tagging import TagOptions, apply_tags, plan_tags
 from relnox.stage import StageStatus
 from relnox.tools import git
@@ -56,6 +58,7 @@ class Preview:
     now: Mapping[str, str]
     after: Mapping[str, str]
     bump: BumpPlan | None
+    bumped: str | None = None  # what the unfinished release's bump did (a rerun)
 
     def releases(self, pipeline: Pipeline) -> str:
         packages = [p for p in pipeline.workspace.packages if p.name in self.after]
@@ -97,11 +100,23 @@ def _doctor(pipeline: Pipeline) -> Outcome:
 def _bump(pipeline: Pipeline) -> Outcome:
     if not pipeline.bumps:
         return SKIPPED, "no --part/--to given: releasing the current versions"
-    if pipeline.state.done("bump"):
+    record = pipeline.state.open_bump
+    if record is not None and bumped_before(pipeline) is not None:
+        commit = f", commit {record['commit'][:12]}" if record.get("commit") else ""
+        versions = _versions_text(pipeline.versions())
+        return ALREADY_DONE, f"versions {versions} (bumped by {record['request']}{commit})"
+    if pipeline.state.open_bump is None and pipeline.state.done("bump"):  # an older relnox's
         return ALREADY_DONE, "versions " + _versions_text(pipeline.versions())
     plan = BUMP.plan(pipeline.workspace, bump_options(pipeline))
     if api_enabled(pipeline.workspace):  # [tool.relnox] check-api: before any file is written
         check_bump(pipeline.workspace, plan.versions)
+    record = {
+        "request": bump_request(pipeline.options),
+        "from": {n: old for n, (old, _) in plan.versions.items()},
+        "to": {n: new for n, (_, new) in plan.versions.items()},
+        "commit": None,  # a bump cut off between its commit and this record is still known
+    }
+    pipeline.state.record_bump(record)
     applied = BUMP.run(plan, pipeline.runtime)
     pipeline.reload()
     if pipeline.options.changed:  # a dependent whose pin moved is released with them
@@ -109,7 +124,8 @@ def _bump(pipeline: Pipeline) -> Outcome:
         pipeline.names = tuple(p.name for p in pipeline.workspace.packages if p.name in moved)
         for name, (old, _) in applied.versions.items():
             pipeline.result.previous.setdefault(name, old)
-    pipeline.state = State(pipeline.dist_dir, pipeline.versions())
+    pipeline.state = State(pipeline.dist_dir, pipeline.versions(), pipeline.workspace.root)
+    pipeline.state.record_bump({**record, "commit": applied.commit})
     pipeline.state.mark("bump")
     changes = ", ".join(f"{n} {old} -> {new}" for n, (old, new) in applied.versions.items())
     extra = f"; {len(applied.rewrites)} requirement(s) rewritten" if applied.rewrites else ""
@@ -118,7 +134,8 @@ def _bump(pipeline: Pipeline) -> Outcome:
 
 
 def _build(pipeline: Pipeline) -> Outcome:
-    if build_is_current(pipeline.workspace, pipeline.names, pipeline.dist_dir):
+    outdated = build_outdated(pipeline.workspace, pipeline.names, pipeline.dist_dir)
+    if outdated is None:
         return ALREADY_DONE, f"{manifest_path(pipeline.dist_dir)} is current and intact"
     options = BuildOptions(
         packages=pipeline.names,
@@ -128,21 +145,29 @@ def _build(pipeline: Pipeline) -> Outcome:
     built = BUILD.run(BUILD.plan(pipeline.workspace, options), pipeline.runtime)
     built.raise_for_failures()
     files = [f for o in built.built if o.record for f in o.record.files]
-    return DONE, f"{len(files)} files of {len(built.built)} package(s) in {built.seconds:.1f}s"
+    done = f"{len(files)} files of {len(built.built)} package(s) in {built.seconds:.1f}s"
+    first = not manifest_path(pipeline.dist_dir).is_file() or outdated.startswith("no usable")
+    return DONE, done if first else f"{done} (rebuilt: {outdated})"
 
 
 def _verify(pipeline: Pipeline, index: str | None) -> Outcome:
     """The release installs and works: from dist/ (``index`` None) or from the test index."""
     stage = "verify" if index is None else "verify-test"
     o = pipeline.options
-    fingerprint = manifest_fingerprint(pipeline.dist_dir) + redact_url(index or "")
+    settings = (
+        o.extras,
+        o.offline and index is None,
+        redact_url(o.extra_index) if index and o.extra_index else None,
+        sorted(pipeline.names),
+    )
+    fingerprint = stage_fingerprint(pipeline.dist_dir, index, *settings)
     if pipeline.state.done(stage, fingerprint):
         return ALREADY_DONE, "verified before for this build"
     options = VerifyOptions(
         packages=pipeline.names,
         dist_dir=pipeline.dist_dir,
         index=index,
-        extra_index=o.extra_index if index else None,
+        extra_index=redact_url(o.extra_index) if index and o.extra_index else None,
         offline=o.offline and index is None,
         wait=o.wait,
         extras=o.extras,
@@ -151,7 +176,7 @@ def _verify(pipeline: Pipeline, index: str | None) -> Outcome:
     if not report.ok:
         raise ReleaseError("\n".join(report.describe()))
     # verify records files it found (a dist/ relnox did not build): the manifest as it is now
-    pipeline.state.mark(stage, manifest_fingerprint(pipeline.dist_dir) + redact_url(index or ""))
+    pipeline.state.mark(stage, stage_fingerprint(pipeline.dist_dir, index, *settings))
     return DONE, f"{len(report.results)} package(s) installed and checked in {report.seconds:.1f}s"
 
 
@@ -175,18 +200,38 @@ def _tag(pipeline: Pipeline) -> Outcome:
     root = pipeline.workspace.root
     if not git.is_repo(root):
         return SKIPPED, "not a git repository"
+    _check_built_from_head(pipeline)
     push = pipeline.options.push
     plan = plan_tags(
         pipeline.workspace, TagOptions(missing=True, packages=pipeline.names, push=push)
     )
-    if push:
-        branch = git.current_branch(root) or "HEAD"
+    branch = git.current_branch(root)
+    if push and branch:
         stall = network_settings(pipeline.workspace.config).stall
         git.push(root, "origin", f"HEAD:refs/heads/{branch}", stall=stall)
     apply_tags(plan, pipeline.runtime)
     pipeline.result.tags = [a.tag for a in plan.actions]
-    pushed = " (pushed with the branch)" if push else ""
+    # a detached HEAD has no branch to push (it pushed one named HEAD): the tags hold it
+    pushed = " (pushed with the branch)" if branch else " (pushed; detached HEAD: no branch)"
+    pushed = pushed if push else ""
     return (DONE if plan.to_create else ALREADY_DONE), plan.summary() + pushed
+
+
+def _check_built_from_head(pipeline: Pipeline) -> None:
+    """The tags go on HEAD: refused when the files released were built from another
+    commit (the build stage skipped, or HEAD moved after it), which they would misname."""
+    try:
+        built = read_manifest(pipeline.dist_dir).git_commit
+    except RelnoxError:
+        return  # files relnox did not build (--dist of another tool): nothing to compare
+    head = git.head(pipeline.workspace.root)
+    if built and head and built != head:
+        raise ReleaseError(
+            f"the files released from {pipeline.dist_dir} were built from commit {built[:12]}, "
+            f"not HEAD ({head[:12]}); tagging HEAD would name a commit that was not released: "
+            f"check out {built[:12]} and run the release again (the uploads are recognised), "
+            "or tag it by hand"
+        )
 
 
 def _versions_text(versions: Mapping[str, str]) -> str:
@@ -200,6 +245,8 @@ def _relative(path: Path, root: Path) -> str:
 # -- what each stage would do (the dry run) -----------------------------------------------
 def _preview_bump(pipeline: Pipeline, preview: Preview) -> list[str]:
     bump = preview.bump
+    if preview.bumped is not None:
+        return [f"already done: {preview.bumped}"]
     if bump is None:
         return ["no --part/--to given: releasing the current versions"]
     lines = [f"{n}: {old} -> {new}" for n, (old, new) in bump.versions.items()]

@@ -90,7 +90,7 @@ def test_release_stops_at_the_first_failure_and_a_rerun_resumes(tmp_path: Path) 
         "demo-core-v0.2.0",
         "demo-runtime-v0.2.0",
     ]
-    state = json.loads((root / ".relnox" / "dist" / "release-state.json").read_text())
+    state = json.loads((root / ".relnox" / "release" / "release-state.json").read_text())
     assert "complete" in state["done"]
 
 

@@ -1,0 +1,190 @@
+"""What a rerun of the release recognises before it bumps: the bump of the unfinished
+release (recorded in ``release-state.json`` with its flags, versions and commit), and,
+where no state file is at hand (a fresh clone), current versions that are already on an
+index but not tagged: a release of them began and did not finish, and bumping again
+would leave it half-published."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from packaging.version import InvalidVersion, Version
+
+from relnox.artifacts.checks import name_and_version
+from relnox.errors import RelnoxError
+from relnox.project.workspace import Package
+from relnox.release.model import ReleaseError, ReleaseOptions
+from relnox.tools import git
+from relnox.tools.credentials import resolve_credentials
+from relnox.tools.network import network_settings
+from relnox.tools.repositories import resolve
+from relnox.tools.simple_api import IndexReader, Patience
+
+if TYPE_CHECKING:
+    from relnox.release.pipeline import Pipeline
+
+logger = logging.getLogger("relnox")
+
+
+def bump_request(options: ReleaseOptions) -> str:
+    """The bump a release asks for, as its flags: what a rerun must ask again."""
+    words = [f"--part {options.part}"] if options.part else []
+    words += [f"--to {options.to}"] if options.to else []
+    words += [f"--pre {options.pre}"] if options.pre else []
+    words += [f"--package {name}" for name in sorted(options.packages)]
+    return " ".join(words + (["--changed"] if options.changed else []))
+
+
+def bumped_before(pipeline: Pipeline) -> str | None:
+    """What the unfinished release's bump did, when this tree holds it; None when there
+    is none (or it was cut off before changing anything). A bump this run cannot prove
+    is the one in the tree is refused, never done a second time."""
+    record = pipeline.state.open_bump
+    if record is None:
+        return None
+    root = pipeline.workspace.root
+    current = {p.name: p.version for p in pipeline.workspace.packages}
+    now = {name: current.get(name) for name in record["to"]}
+    commit = record.get("commit")
+    if commit is None and now == record["from"]:
+        return None  # stopped before its commit: nothing was bumped
+    changes = ", ".join(f"{n} {record['from'].get(n)} -> {v}" for n, v in record["to"].items())
+    bumped = f"{record['request']} bumped {changes}" + (
+        f" (commit {commit[:12]})" if commit else ""
+    )
+    finish = (
+        f"rerun with {record['request']} to finish that release, or delete "
+        f"{pipeline.state.source} to start a new one"
+    )
+    asked = bump_request(pipeline.options)
+    if asked != record["request"]:
+        raise ReleaseError(
+            f"an unfinished release is recorded in {pipeline.state.source}: {bumped}; this run "
+            f"asks {asked}, which would bump again; {finish}"
+        )
+    if commit and git.is_repo(root) and not git.contains(root, "HEAD", commit):
+        branch = git.current_branch(root) or "a detached HEAD"
+        raise ReleaseError(
+            f"the unfinished release in {pipeline.state.source} ({bumped}) is not in the "
+            f"history of HEAD ({branch}); check out the branch that holds {commit[:12]} and "
+            f"{finish}"
+        )
+    if now != record["to"]:
+        shown = ", ".join(f"{n} {v}" for n, v in now.items() if v != record["to"][n])
+        raise ReleaseError(
+            f"the unfinished release in {pipeline.state.source} ({bumped}) no longer matches "
+            f"the files: now {shown}; restore its versions and {finish}"
+        )
+    return bumped
+
+
+def check_rerun(pipeline: Pipeline) -> None:
+    """Before any stage of a release that bumps: refuse a bump other than the unfinished
+    release's, and, with no record of one, a bump past a half-published release."""
+    if bumped_before(pipeline) is None and not pipeline.state.done("bump"):
+        unfinished_on_index(pipeline)
+
+
+def unfinished_on_index(pipeline: Pipeline) -> None:
+    """Refuse to bump when the production index holds the current, untagged version of
+    some selected packages and not of others: a release of them was half-published, and
+    this checkout has no state file of it (a fresh clone). Current versions found on the
+    test index only, or on production for every package, are a warning (a trial, or a
+    release whose tags are missing). An index that cannot be read is a warning too: the
+    upload stages read it again and refuse what conflicts."""
+    ws, o = pipeline.workspace, pipeline.options
+    if not git.is_repo(ws.root):
+        return
+    packages = [
+        p
+        for p in ws.select(pipeline.names)
+        if not p.vcs_versioned and not git.tag_exists(ws.root, ws.tag_for(p))
+    ]
+    if not packages:
+        return
+    on: dict[str, list[str]] = {}  # stage -> "name version" published there
+    for stage, where in (("publish", o.repository), ("publish-test", o.test_repository)):
+        if stage not in o.skip:
+            on[stage] = _published(pipeline, where, packages)
+    live = on.get("publish", [])
+    trial = [p for p in on.get("publish-test", []) if p not in live]
+    # the packages the live ones were bumped with (their versions set by the same commit):
+    # a package versioned on its own (a new one, say) is not part of that release
+    with_live = {_set_by(ws.root, p) for p in packages if f"{p.name} {p.version}" in live}
+    missing = [
+        f"{p.name} {p.version}"
+        for p in packages
+        if f"{p.name} {p.version}" not in live and _set_by(ws.root, p) in with_live - {None}
+    ]
+    if live and missing:
+        packages_flags = " ".join(f"--package {entry.split()[0]}" for entry in live)
+        raise ReleaseError(
+            f"{o.repository} already has {', '.join(live)} but not {', '.join(missing)}, "
+            "none of them tagged: a release of the current versions was half-published "
+            "(its state file is not in this checkout); a bump now would leave it so. Finish "
+            "it first: run the release again without --part/--to/--pre (the uploads resume "
+            "from what the index holds, where the builds give the same bytes); or, to bump "
+            f"past it, tag what is live first: relnox tag --missing {packages_flags}"
+        )
+    if live:
+        logger.warning(
+            "%s already has %s, not tagged: tag them (relnox tag --missing) before they are "
+            "bumped past",
+            o.repository,
+            ", ".join(live),
+        )
+    if trial:
+        logger.warning(
+            "%s has %s, not on %s and not tagged: a release of them may be unfinished "
+            "(run the release without --part/--to/--pre to finish it)",
+            o.test_repository,
+            ", ".join(trial),
+            o.repository,
+        )
+
+
+def _published(pipeline: Pipeline, where: str, packages: list[Package]) -> list[str]:
+    """``name version`` of each of ``packages`` whose current version has files on ``where``."""
+    ws = pipeline.workspace
+    environ = pipeline.runtime.environ
+    patience = Patience.of(network_settings(ws.config), pipeline.runtime.sleep)
+    found: list[str] = []
+    try:
+        repo = resolve(where, ws.config, environ=environ)
+        auth = resolve_credentials(repo, environ).basic_auth()
+        reader = IndexReader(
+            repo.simple_url, auth, repo.origins, dataclasses.replace(patience, retries=1)
+        )
+        for pkg in packages:
+            if any(_is_version(f, pkg.version) for f in reader.files(pkg.name)):
+                found.append(f"{pkg.name} {pkg.version}")
+    except RelnoxError as exc:
+        logger.warning(
+            "could not read %s to check for an unfinished release of the current versions: %s",
+            where,
+            exc,
+        )
+    return found
+
+
+def _set_by(root: Path, pkg: Package) -> str | None:
+    """The last commit that wrote ``pkg``'s current version in its main version source."""
+    if not pkg.locations:
+        return None
+    path = pkg.locations[0].path
+    out = git.git(
+        root, "log", "-1", "--format=%H", "-G", re.escape(pkg.version), "--", str(path), check=False
+    )
+    return out or None
+
+
+def _is_version(filename: str, version: str) -> bool:
+    parsed = name_and_version(filename)
+    try:
+        return parsed is not None and parsed[1] == Version(version)
+    except InvalidVersion:
+        return False
