@@ -16,7 +16,7 @@ repository has none):
                  starts release.yml for each new tag (tags pushed with the
                  workflow token trigger no workflow by themselves).
 
-Settings, ``[tool.relnox.ci]``: ``python-versions`` (default: 3.10-3.13 allowed
+Settings, ``[tool.relnox.ci]``: ``python-versions`` (default: 3.10-3.14 allowed
 by every ``requires-python``), ``branch`` ("main"), ``install`` (tools installed
 beside relnox, ["nox"]), ``relnox-requirement`` (default: what the relnox that
 writes the workflow was installed from, see :mod:`relnox.ci.requirement`; a VCS URL
@@ -82,7 +82,7 @@ def _strings(section: Mapping[str, Any], key: str, where: Path) -> tuple[str, ..
 
 
 def default_pythons(workspace: Workspace) -> tuple[str, ...]:
-    """3.10-3.13, keeping those every package's ``requires-python`` allows."""
+    """3.10-3.14, keeping those every package's ``requires-python`` allows."""
     specs = []
     for pkg in workspace.packages:
         try:
@@ -91,7 +91,7 @@ def default_pythons(workspace: Workspace) -> tuple[str, ...]:
             continue
     allowed = [v for v in CANDIDATE_PYTHONS if all(s.contains(f"{v}.0") for s in specs)]
     chosen = tuple(v for v in DEFAULT_PYTHONS if v in allowed)
-    return chosen or tuple(allowed[-4:]) or DEFAULT_PYTHONS[-1:]
+    return chosen or tuple(allowed[-len(DEFAULT_PYTHONS) :]) or DEFAULT_PYTHONS[-1:]
 
 
 def relnox_requirement(section: Mapping[str, Any], where: Path) -> str:

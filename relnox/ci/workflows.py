@@ -25,7 +25,7 @@ from relnox.ci.yaml import Commented, dump
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
 
-DEFAULT_PYTHONS = ("3.10", "3.11", "3.12", "3.13")
+DEFAULT_PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
 DEFAULT_OS = ("ubuntu-latest", "macos-latest", "windows-latest")
 #: what starts release.yml: a pushed release tag, or a published GitHub Release
 TRIGGERS = ("tag", "release")

@@ -69,6 +69,7 @@ def check_release_shape(release: dict[Any, Any], tag_filter: str) -> None:
         "3.11",
         "3.12",
         "3.13",
+        "3.14",
     ]
     assert "nox -s verify_install" in runs(jobs["verify"])
     pypi = jobs["pypi"]
@@ -159,7 +160,7 @@ def test_native_packages_get_a_wheel_matrix(tmp_path: Path) -> None:
     for job in (rust, cpp, meson):
         matrix = job["strategy"]["matrix"]
         assert matrix["os"] == ["ubuntu-latest", "macos-latest", "windows-latest"]
-        assert [p["version"] for p in matrix["python"]] == ["3.10", "3.11", "3.12", "3.13"]
+        assert [p["version"] for p in matrix["python"]] == ["3.10", "3.11", "3.12", "3.13", "3.14"]
         # seed 001's smoke test and more: verify-install's whole check (imports,
         # __version__, scripts, [tool.relnox.verify] commands) on the matrix Python's path
         assert "nox -s verify_install -- --package" in runs(job)
@@ -238,7 +239,7 @@ def test_python_versions_follow_requires_python_or_config(
     pyproject.write_text(
         pyproject.read_text(encoding="utf-8").replace(">=3.9", ">=3.11"), encoding="utf-8"
     )
-    assert ci_settings(load_workspace(root)).python_versions == ("3.11", "3.12", "3.13")
+    assert ci_settings(load_workspace(root)).python_versions == ("3.11", "3.12", "3.13", "3.14")
     root_pyproject = root / "pyproject.toml"
     root_pyproject.write_text(
         root_pyproject.read_text(encoding="utf-8")
