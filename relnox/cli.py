@@ -296,10 +296,47 @@ def main(argv: Sequence[str] | None = None) -> None:
     command = program()
     command.freeze = argv is None
     try:
-        command.run(sys.argv[1:] if argv is None else list(argv))
-    except BrokenPipeError:  # `relnox --help | head`: the reader left
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        raise SystemExit(1) from None
+        try:
+            command.run(sys.argv[1:] if argv is None else list(argv))
+        except BrokenPipeError:  # `relnox --help | head`: the reader left
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise SystemExit(1) from None
+    except SystemExit as exc:
+        if argv is not None:
+            raise
+        _leave(exc.code)
+    if argv is None:
+        _leave(0)
+
+
+def _leave(code: int | str | None) -> None:
+    """End the command's own process with ``code`` as ``SystemExit(code)`` would, without
+    the interpreter's teardown of every module (~8 ms of every command, measured on
+    verify-install): what runs at a normal exit and matters runs here first, the
+    ``atexit`` handlers (temporary directories, ``logging.shutdown``), then the standard
+    streams are flushed. Only when the main thread is the last one: otherwise (a thread
+    the interpreter would wait for, an executor's idle workers) the normal exit.
+    """
+    import threading
+
+    if threading.active_count() > 1:
+        raise SystemExit(code)
+    import atexit
+
+    atexit._run_exitfuncs()
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:  # SystemExit("text"): the text on stderr, exit 1
+        print(code, file=sys.stderr)
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # the reader left; a closed stream
+            status = status or 1
+    os._exit(status)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -19,7 +19,6 @@ terminal, or hide what is printed; they are shown as escapes (``\\x1b``) instead
 
 from __future__ import annotations
 
-import base64
 import binascii
 import functools
 import logging
@@ -96,6 +95,8 @@ def _holds_secret(decoded: str) -> bool:
 
 
 def _mask_base64(match: re.Match[str]) -> str:
+    import base64  # only where a run of base64 is seen
+
     run = match.group(0)
     stripped = run.rstrip("=")
     for offset in range(4):

@@ -45,19 +45,18 @@ from relnox.stage import Runtime, Status
 from relnox.tools.envs import Environment, InstallOptions, create_environment, wheel_for
 from relnox.tools.repositories import Repository, resolve
 from relnox.tools.simple_api import IndexReader
+from relnox.verify import STAGE as VERIFY
 from relnox.verify import (
-    CHECK_SCRIPT,
     Artifact,
     Check,
     ScriptArgs,
     Target,
     VerifyOptions,
     VerifyPlan,
-    check_spec,
     copy_checked,
     judge,
+    write_check,
 )
-from relnox.verify import STAGE as VERIFY
 from relnox.versioning import same_version
 
 logger = logging.getLogger("relnox")
@@ -467,10 +466,9 @@ class _CaseRun:
         check_dir, cwd = self.work / "check", self.work / "cwd"
         check_dir.mkdir()
         cwd.mkdir()
-        spec, out = check_dir / "spec.json", check_dir / "result.json"
-        spec.write_text(json.dumps(check_spec([(target.name, target.modules)])), "utf-8")
-        (check_dir / "check.py").write_text(CHECK_SCRIPT, encoding="utf-8")
-        argv = [str(env.python), "-I", str(check_dir / "check.py"), str(spec), str(out)]
+        files = write_check(check_dir, [(target.name, target.modules)])
+        out = Path(files[-1])
+        argv = [str(env.python), "-I", *files]
         result = proc.run(argv, env=env.child_env(), cwd=cwd, timeout=self.timeout)
         if not result.ok or not out.is_file():
             self.result.checks.append(Check("check process", False, result.tail(20)))

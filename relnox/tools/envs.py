@@ -16,12 +16,14 @@ import json
 import logging
 import os
 import re
+import shlex
 import shutil
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from relnox import _proc as proc
 from relnox.errors import RelnoxError
@@ -269,7 +271,14 @@ class PipInstaller:
 
 
 def uv_binary() -> str | None:
-    """The uv binary: the ``uv`` package's, else ``$UV`` or ``uv`` on PATH."""
+    """The uv binary: the ``uv`` package's, else ``$UV`` or ``uv`` on PATH.
+
+    The package's own finder looks first in this environment's scripts directory
+    (``sysconfig``'s ``scripts`` path): a ``uv`` beside this interpreter there is its
+    answer, found without importing it (~3 ms of every command)."""
+    beside = Path(sys.prefix, "bin", "uv")  # the scripts path of a POSIX environment
+    if os.name == "posix" and sys.prefix != sys.base_prefix and beside.is_file():
+        return str(beside)
     try:
         from uv import find_uv_bin
 
@@ -501,7 +510,14 @@ def create_environment(
     timeout: float | None = None,
     on_line: proc.LineSink | None = None,
 ) -> tuple[Environment, proc.Result]:
-    """Make a fresh environment in ``root``; the result says whether it worked."""
+    """Make a fresh environment in ``root``; the result says whether it worked.
+
+    With uv, an environment of the interpreter relnox runs under is made here, by the
+    standard library's own builder (:func:`made_here`): what ``python -m venv
+    --without-pip`` makes, without the ~15 ms of a ``uv venv`` process; uv then installs
+    into it as into its own."""
+    if installer.name == "uv" and on_line is None and can_make_here(python):
+        return Environment(root, installer.name), made_here(root, python)
     result = proc.run(
         installer.create_argv(root, python),
         env=child_env(),
@@ -510,6 +526,55 @@ def create_environment(
         on_line=on_line,
     )
     return Environment(root, installer.name), result
+
+
+def can_make_here(python: str) -> bool:
+    """Whether :func:`made_here` makes the environment of ``python``: the interpreter
+    relnox runs under (the file its path leads to), CPython on a POSIX system."""
+    if os.name != "posix" or sys.implementation.name != "cpython":
+        return False
+    try:
+        return os.path.samefile(python, sys.executable)
+    except OSError:
+        return False
+
+
+def _build(root: Path) -> None:
+    """:class:`venv.EnvBuilder` without the shell activation scripts (a verify never
+    activates; ``VIRTUAL_ENV`` and ``PATH`` are set for each child instead)."""
+    import venv
+
+    class Builder(venv.EnvBuilder):
+        def setup_scripts(self, context: Any) -> None:
+            return None
+
+    Builder(symlinks=True, with_pip=False).create(str(root))
+
+
+def made_here(root: Path, python: str | None = None) -> proc.Result:
+    """An environment of this interpreter (``python``: a path to it) in ``root``, made by
+    the standard library's :class:`venv.EnvBuilder` (``python -m venv --without-pip``,
+    its activation scripts left out) in this process; the result as a process's would be
+    (the command it stands for, exit 1 and the reason when it failed)."""
+    argv = (python or sys.executable, "-m", "venv", "--without-pip", str(root))
+    logger.debug("$ %s  (in relnox's process)", shlex.join(argv))
+    start = time.perf_counter()
+    try:
+        _build(root)
+    except (OSError, ValueError) as exc:
+        return proc.Result(argv, 1, f"cannot make an environment in {root}: {exc}", "", 0.0)
+    return proc.Result(argv, 0, "", "", time.perf_counter() - start)
+
+
+def environment_dir(work: Path, python: str) -> Path:
+    """Where a round in ``work`` makes its environment for ``python``: ``venv-`` and a
+    digest of the interpreter file the path leads to. In a scratch slot
+    (:mod:`relnox.tools.scratch`), the path uv remembers an interpreter by then always
+    leads to that very file."""
+    import hashlib
+
+    real = os.path.realpath(python)
+    return work / f"venv-{hashlib.sha256(os.fsencode(real)).hexdigest()[:12]}"
 
 
 def install(

@@ -3,7 +3,7 @@
 The face: :data:`STAGE` and its types (with :class:`HeadStart`, the first environment and
 install made while the plan is read from a :class:`Guess`, which a host hands to the run), ``verify_install`` (plan and run in
 one call, the library's ``relnox.verify_install``), and the checks an installed package gets
-(``CHECK_SCRIPT``, ``check_spec``, ``judge``, ``copy_checked`` and their types), which
+(``CHECK_SCRIPT``, ``check_spec``, ``write_check``, ``judge``, ``copy_checked`` and their types), which
 the skew guard runs on published dependents.
 
 Each name is imported from its module on first use (PEP 562): the ``verify-install``
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from relnox.verify.plan import copy_checked
     from relnox.verify.report import VerifyReport
     from relnox.verify.run import verify_install
-    from relnox.verify.smoke import Check, check_spec, judge
+    from relnox.verify.smoke import Check, check_spec, judge, write_check
 
     STAGE: Stage[VerifyOptions, VerifyPlan, VerifyReport]
     CHECK_SCRIPT: str
@@ -43,6 +43,7 @@ _FACE = {
     "Check": "relnox.verify.smoke",
     "check_spec": "relnox.verify.smoke",
     "judge": "relnox.verify.smoke",
+    "write_check": "relnox.verify.smoke",
 }
 
 
@@ -80,4 +81,5 @@ __all__ = [
     "copy_checked",
     "judge",
     "verify_install",
+    "write_check",
 ]

@@ -30,9 +30,7 @@ starts once the command is ending.
 
 from __future__ import annotations
 
-import shutil
 import sys
-import tempfile
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -41,12 +39,14 @@ from typing import TYPE_CHECKING
 
 from relnox.errors import VerifyError
 from relnox.stage import HeadStartBase
+from relnox.tools import scratch
 from relnox.tools.envs import (
     Environment,
     Installer,
     PipInstaller,
     UvInstaller,
     create_environment,
+    environment_dir,
     find_installer,
     uv_binary,
 )
@@ -116,7 +116,9 @@ class HeadStart(HeadStartBase):
         self._made: Future[_Made]
         self._install: Future[Command | None] | None = None
         likely = _likely_installer(installer)
-        self.directory = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
+        self._slot = scratch.acquire("verify", TEMP_PREFIX)
+        #: the run's scratch directory when it takes what was made here
+        self.directory = self._slot.path
         if likely is None:  # an unknown --installer: the plan says so
             self._made = Future()
             self._made.set_exception(VerifyError(f"unknown installer {installer!r}"))
@@ -127,7 +129,7 @@ class HeadStart(HeadStartBase):
         try:
             self._made = pool.submit(self._make, likely)
         except BaseException:  # no thread: nothing of it is left behind
-            shutil.rmtree(self.directory, ignore_errors=True)
+            self._slot.release()
             raise
         finally:
             pool.shutdown(wait=False)
@@ -136,7 +138,7 @@ class HeadStart(HeadStartBase):
         command = None
         try:  # here, while the environment is made (its imports are the plan's)
             if find_installer(installer, error=VerifyError) == likely:
-                command = guessed_install(likely, guess, self.directory / FIRST_ROUND)
+                command = guessed_install(likely, guess, self.directory / FIRST_ROUND, self.python)
         except Exception:  # uv cannot run, an unreadable manifest: the plan says so
             command = None
         except BaseException:  # Ctrl-C: the thread goes on without it, then all is removed
@@ -149,7 +151,11 @@ class HeadStart(HeadStartBase):
         work = self.directory / FIRST_ROUND
         work.mkdir()
         env, created = create_environment(
-            installer, work / "venv", self.python, cwd=work, timeout=self.timeout
+            installer,
+            environment_dir(work, self.python),
+            self.python,
+            cwd=work,
+            timeout=self.timeout,
         )
         made = _Made(installer, env, created)
         command = self._install.result() if self._install is not None else None
@@ -194,7 +200,7 @@ class HeadStart(HeadStartBase):
         try:
             self._made.exception()  # waits; what went wrong there was the plan's to say
         finally:
-            shutil.rmtree(self.directory, ignore_errors=True)
+            self._slot.release()
 
 
 def _likely_installer(preferred: str | None) -> Installer | None:
@@ -213,16 +219,17 @@ def _likely_installer(preferred: str | None) -> Installer | None:
     return UvInstaller(uv) if uv is not None else PipInstaller()
 
 
-def guessed_install(installer: Installer, guess: Guess, work: Path) -> Command | None:
-    """The first round's install as ``guess`` has it, into the environment of ``work``
-    (made or not yet): the command, whole, so the thread starts it as soon as the
-    environment is there (``None``: no install to start)."""
+def guessed_install(installer: Installer, guess: Guess, work: Path, python: str) -> Command | None:
+    """The first round's install as ``guess`` has it, into the environment of
+    ``python`` in ``work`` (made or not yet): the command, whole, so the thread starts it
+    as soon as the environment is there (``None``: no install to start)."""
     from relnox.verify.commands import first_install
 
     rnd = _guessed_round(guess)
     if rnd is None:
         return None
-    return first_install(installer, rnd, work, Environment(work / "venv", installer.name))
+    env = Environment(environment_dir(work, python), installer.name)
+    return first_install(installer, rnd, work, env)
 
 
 def _guessed_round(guess: Guess) -> Round | None:

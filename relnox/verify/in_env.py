@@ -1,21 +1,27 @@
 """The check process: run inside the fresh environment, it only *collects* facts.
 
-``python -I check.py spec.json result.json``, where ``check.py`` is this very file
-(:func:`relnox.verify.smoke.check_script`): for each package of the spec, the installed
+``python -I check.py spec result.json``, where ``check.py`` is this very file
+(:func:`relnox.verify.smoke.check_script`) and ``spec`` the packages to check, in
+:mod:`marshal`'s format 2 (:func:`relnox.verify.smoke.write_check`): for each package of the spec, the installed
 version, files and console scripts (:func:`read_dist_info`, else importlib.metadata),
 each import's outcome, its ``__version__`` and where the module came from; judging is
 the caller's (:func:`relnox.verify.smoke.judge`, where :mod:`packaging` is at hand).
 
 Standard library only, and it runs on the environment's interpreter, which may be older
 than relnox's (annotations are never evaluated). It imports only what every run needs
-(json, os, sys, time, csv): importlib.metadata and subprocess are imported when a
-distribution is not a plain .dist-info, or ships binaries only; typing never.
+(os, sys, time, and the C parts of csv and json): importlib.metadata and subprocess are
+imported when a distribution is not a plain .dist-info, or ships binaries only; typing
+never; ``re`` never by itself (json and csv import it, and with it enum: ~5 ms of every
+check process, which a release whose code needs no ``re`` would pay for nothing). The
+spec comes in :mod:`marshal`'s format 2 (built in, read by every Python 3), which relnox
+writes; the result goes out as JSON (:func:`dumps`), which relnox reads with
+:mod:`json`: nothing the packages' code could write there is ever unmarshalled.
 """
 
 from __future__ import annotations
 
 import importlib
-import json
+import marshal
 import os
 import sys
 import time
@@ -67,8 +73,12 @@ def read_dist_info(name: str, path: Sequence[str]) -> dict[str, Any] | None:
     process ~25 ms of imports (email, zipfile, pathlib...) every run.
 
     """
-    import csv
     import os
+
+    try:  # the C reader, without csv.py (which imports re)
+        from _csv import reader as csv_reader
+    except ImportError:  # an interpreter without it
+        from csv import reader as csv_reader
 
     def normal(text: str) -> str:  # importlib.metadata's Prepared.normalize
         out = text.lower().replace("-", "_").replace(".", "_")
@@ -116,7 +126,7 @@ def read_dist_info(name: str, path: Sequence[str]) -> dict[str, Any] | None:
             if version is None:
                 return None
             record = read(info, "RECORD")
-            rows = csv.reader(record.splitlines()) if record else ()
+            rows = csv_reader(record.splitlines()) if record else ()
             files = [row[0] for row in rows if row]
             scripts, section = [], None
             for raw in (read(info, "entry_points.txt") or "").splitlines():
@@ -221,13 +231,59 @@ def check_package(pkg: dict[str, Any], prefix: str) -> dict[str, Any]:
     return out
 
 
+def dumps(value: Any) -> str:
+    """``value`` (dicts with str keys, lists, str, int, float, bool, None) as JSON, as
+    ``json.dumps`` writes it (``ensure_ascii``; ``NaN`` and ``Infinity`` as it spells
+    them), with the C string encoder of :mod:`json` and without the module."""
+    try:
+        from _json import encode_basestring_ascii as text
+    except ImportError:  # an interpreter without it: json itself
+        import json
+
+        return json.dumps(value)
+    out: list[str] = []
+
+    def put(item: Any) -> None:
+        if item is None or item is True or item is False:
+            out.append({None: "null", True: "true", False: "false"}[item])
+        elif isinstance(item, str):
+            out.append(text(item))
+        elif isinstance(item, int):
+            out.append(int.__repr__(item))
+        elif isinstance(item, float):
+            if item != item:
+                out.append("NaN")
+            elif item in (float("inf"), float("-inf")):
+                out.append("Infinity" if item > 0 else "-Infinity")
+            else:
+                out.append(float.__repr__(item))
+        elif isinstance(item, dict):
+            out.append("{")
+            for i, (key, member) in enumerate(item.items()):
+                out.append(", " if i else "")
+                out.append(text(str(key)) + ": ")
+                put(member)
+            out.append("}")
+        elif isinstance(item, (list, tuple)):
+            out.append("[")
+            for i, member in enumerate(item):
+                out.append(", " if i else "")
+                put(member)
+            out.append("]")
+        else:
+            out.append(text(str(item)))
+
+    put(value)
+    return "".join(out)
+
+
 def main(spec_file: str, result_file: str) -> None:
     prefix = os.path.realpath(sys.prefix)
-    with open(spec_file, encoding="utf-8") as fh:
-        spec = json.load(fh)
+    with open(spec_file, "rb") as fh:
+        spec = marshal.load(fh)
     results = [check_package(pkg, prefix) for pkg in spec["packages"]]
     with open(result_file, "w", encoding="utf-8") as fh:
-        json.dump({"prefix": prefix, "python": sys.version.split()[0], "packages": results}, fh)
+        fh.write(dumps({"prefix": prefix, "python": sys.version.split()[0], "packages": results}))
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ import json
 import logging
 import re
 import shutil
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -39,8 +38,13 @@ from relnox._proc import Result
 from relnox.errors import RelnoxError, VerifyError
 from relnox.project.workspace import Workspace
 from relnox.stage import Runtime
-from relnox.tools import cooldown
-from relnox.tools.envs import Environment, InstallOptions, create_environment
+from relnox.tools import cooldown, scratch
+from relnox.tools.envs import (
+    Environment,
+    InstallOptions,
+    create_environment,
+    environment_dir,
+)
 from relnox.tools.index_auth import refused_login, write_netrc
 from relnox.verify.commands import (
     Command,
@@ -68,11 +72,10 @@ from relnox.verify.report import (
 from relnox.verify.smoke import (
     Check,
     WheelFacts,
-    check_script,
-    check_spec,
     compare_files,
     judge,
     wheel_facts,
+    write_check,
 )
 
 logger = logging.getLogger("relnox")
@@ -155,8 +158,8 @@ def _scratch(given: Path | None) -> Iterator[str]:
     if given is not None:
         yield str(given)
         return
-    with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX) as tmp:
-        yield tmp
+    with scratch.slot("verify", TEMP_PREFIX) as tmp:
+        yield str(tmp)
 
 
 #: failed checks after which a package is not installed or checked any further
@@ -243,10 +246,11 @@ class _RoundRun:
             logger.info(
                 "%s: creating a fresh %s environment", self.round.kind, self.plan.installer.name
             )
+            python = self.round.python or self.plan.python
             env, created = create_environment(
                 self.plan.installer,
-                self.work / "venv",
-                self.round.python or self.plan.python,
+                environment_dir(self.work, python),
+                python,
                 cwd=self.work,
                 timeout=self.plan.timeout,
             )
@@ -464,11 +468,9 @@ class _RoundRun:
         check_dir, cwd = self.work / "check", self.work / "cwd"
         check_dir.mkdir()
         cwd.mkdir()
-        spec = check_dir / "spec.json"
-        out = check_dir / "result.json"
-        spec.write_text(json.dumps(check_spec([(t.name, t.modules) for t in targets])), "utf-8")
-        (check_dir / "check.py").write_text(check_script(), encoding="utf-8")
-        argv = [str(env.python), "-I", str(check_dir / "check.py"), str(spec), str(out)]
+        files = write_check(check_dir, [(t.name, t.modules) for t in targets])
+        out = Path(files[-1])
+        argv = [str(env.python), "-I", *files]
         logger.info("%s: checking %d package(s) in one process", self.round.kind, len(targets))
         result = self._step("check", self._run(argv, env, cwd))
         if not result.ok or not out.is_file():

@@ -201,6 +201,19 @@ def check_spec(packages: Sequence[tuple[str, Sequence[str]]]) -> dict[str, Any]:
     return {"packages": [{"name": n, "modules": list(m)} for n, m in packages]}
 
 
+def write_check(check_dir: Path, packages: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
+    """Write the check process's files into ``check_dir``: its script, and its spec
+    (:func:`check_spec`) in :mod:`marshal`'s format 2, which the script reads without an
+    import; the arguments after ``python -I``: the script, the spec, and the JSON file
+    the script writes its findings to."""
+    import marshal
+
+    script, spec, out = check_dir / "check.py", check_dir / "spec", check_dir / "result.json"
+    spec.write_bytes(marshal.dumps(check_spec(packages), 2))
+    script.write_text(check_script(), encoding="utf-8")
+    return [str(script), str(spec), str(out)]
+
+
 def judge(expected_version: str, seen: Mapping[str, Any]) -> list[Check]:
     """The checks of one package from what the check script saw."""
     checks: list[Check] = []

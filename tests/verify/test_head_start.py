@@ -19,7 +19,8 @@ from relnox.builds.run import BuildOptions, build_all
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, git_commit_all, git_init, write_workspace
 from relnox.stage import Runtime
-from relnox.tools.envs import Environment, PipInstaller, find_installer
+from relnox.tools.envs import Environment, PipInstaller, environment_dir, find_installer
+from relnox.tools.scratch import scratch_home
 from relnox.verify.commands import first_install
 from relnox.verify.head_start import (
     FIRST_ROUND,
@@ -65,6 +66,21 @@ def _running_in(scratch: Path) -> list[str]:
     return found
 
 
+def _slots() -> Path:
+    """Where verify's scratch slots are (the user's cache: the tests' own home)."""
+    home = scratch_home()
+    assert home is not None
+    return home / "verify"
+
+
+def _slots_left() -> list[str]:
+    """What a verify left in its slots (each is emptied after use; its lock file stays),
+    and any process still running there."""
+    slots = _slots()
+    left = [p.name for p in slots.iterdir() if p.suffix != ".lock"] if slots.is_dir() else []
+    return left + _running_in(slots)
+
+
 def _venvs(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if line.startswith("$ ") and " venv " in line]
 
@@ -76,7 +92,7 @@ def test_the_command_makes_its_environment_once_while_planning(built: Path, tmp_
     assert "2/2 package checks passed" in proc.stdout
     assert len(_venvs(proc.stderr)) == 1, proc.stderr  # made ahead, and not made again
     assert "wheel: the fresh environment made while planning" in proc.stderr
-    assert list(scratch.iterdir()) == [] and _running_in(scratch) == []
+    assert list(scratch.iterdir()) == [] and _running_in(scratch) == [] and _slots_left() == []
 
 
 def test_an_environment_the_run_would_not_make_is_not_taken(built: Path, tmp_path: Path) -> None:
@@ -99,7 +115,7 @@ def test_an_environment_the_run_would_not_make_is_not_taken(built: Path, tmp_pat
     made = _venvs(proc.stderr)
     assert len(made) == 2 and str(other) in made[1], proc.stderr
     assert "made while planning" not in proc.stderr
-    assert list(scratch.iterdir()) == [] and _running_in(scratch) == []
+    assert list(scratch.iterdir()) == [] and _running_in(scratch) == [] and _slots_left() == []
 
 
 def test_a_stale_build_fails_the_run_and_leaves_nothing_behind(tmp_path: Path) -> None:
@@ -116,7 +132,7 @@ def test_a_stale_build_fails_the_run_and_leaves_nothing_behind(tmp_path: Path) -
     assert first.startswith("relnox: error: 1 package(s) changed since their files were built")
     assert "stale-head" in first and "Traceback" not in proc.stderr
     assert proc.stdout == ""  # no report: a check failed
-    assert list(scratch.iterdir()) == [] and _running_in(scratch) == []
+    assert list(scratch.iterdir()) == [] and _running_in(scratch) == [] and _slots_left() == []
 
 
 def test_an_interrupted_plan_leaves_nothing_behind(
@@ -126,10 +142,10 @@ def test_an_interrupted_plan_leaves_nothing_behind(
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     with pytest.raises(KeyboardInterrupt), HeadStart() as head:
-        assert head.directory.parent == scratch
+        assert head.directory.parent == _slots()  # a slot: the same path next run
         raise KeyboardInterrupt  # Ctrl-C while the plan is read
     assert head._made.done()  # its thread and the child it waited for are done
-    assert list(scratch.iterdir()) == [] and _running_in(scratch) == []
+    assert list(scratch.iterdir()) == [] and _running_in(scratch) == [] and _slots_left() == []
 
 
 def _plan(head: HeadStart, **changes: object) -> VerifyPlan:
@@ -159,7 +175,8 @@ def test_only_the_environment_the_run_would_make_is_taken(tmp_path: Path) -> Non
             assert head.take(refused) is None
         taken = head.take(plan)
         assert taken is not None and taken.installed is None  # no guess: nothing installed
-        assert taken.created.ok and taken.env.root == head.directory / FIRST_ROUND / "venv"
+        venv = environment_dir(head.directory / FIRST_ROUND, sys.executable)
+        assert taken.created.ok and taken.env.root == venv
         assert taken.env.python.is_file()
         assert head.take(plan) is None  # taken once
     assert not head.directory.exists()
@@ -192,7 +209,7 @@ def test_the_command_installs_the_wheels_while_planning(built: Path, tmp_path: P
     assert "wheel: the wheels installed while planning" in proc.stderr
     assert len(_venvs(proc.stderr)) == 1 and len(_installs(proc.stderr)) == 1, proc.stderr
     assert len(_checks(proc.stderr)) == 1, proc.stderr
-    assert list(scratch.iterdir()) == [] and _running_in(scratch) == []
+    assert list(scratch.iterdir()) == [] and _running_in(scratch) == [] and _slots_left() == []
 
 
 def test_a_selection_installs_only_what_the_plan_installs(built: Path, tmp_path: Path) -> None:
@@ -204,7 +221,7 @@ def test_a_selection_installs_only_what_the_plan_installs(built: Path, tmp_path:
     assert proc.returncode == 0, proc.stderr
     assert "made while planning" in proc.stderr and "installed while planning" not in proc.stderr
     assert len(_venvs(proc.stderr)) == 1 and len(_installs(proc.stderr)) == 1, proc.stderr
-    assert list(scratch.iterdir()) == [] and _running_in(scratch) == []
+    assert list(scratch.iterdir()) == [] and _running_in(scratch) == [] and _slots_left() == []
 
 
 def test_the_install_is_taken_only_when_it_is_the_rounds_first(built: Path) -> None:
@@ -263,7 +280,7 @@ def test_a_refused_install_leaves_the_run_a_fresh_environment(
     plan = _real_plan(built, no_deps=True)  # the head start installs with dependencies
     with HeadStart(guess=_guess(built)) as head:
         report = run_plan(plan, Runtime(head_start=head))
-        made = head.directory / FIRST_ROUND / "venv"
+        made = environment_dir(head.directory / FIRST_ROUND, sys.executable)
     assert report.ok, report.describe()
     assert "wheel: creating a fresh uv environment" in caplog.text
     assert "while planning" not in caplog.text
@@ -306,7 +323,7 @@ def test_a_stale_build_is_never_checked_and_leaves_nothing_behind(tmp_path: Path
     assert proc.returncode == 1
     assert "relnox: error: 1 package(s) changed since their files were built" in proc.stderr
     assert _checks(proc.stderr) == [] and proc.stdout == ""
-    assert list(scratch.iterdir()) == [] and _running_in(scratch) == []
+    assert list(scratch.iterdir()) == [] and _running_in(scratch) == [] and _slots_left() == []
 
 
 def test_an_interrupted_install_leaves_nothing_behind(
@@ -318,7 +335,7 @@ def test_an_interrupted_install_leaves_nothing_behind(
     with pytest.raises(KeyboardInterrupt), HeadStart(guess=_guess(built)) as head:
         raise KeyboardInterrupt  # Ctrl-C while the plan is read
     assert head._made.done()
-    assert list(scratch.iterdir()) == [] and _running_in(scratch) == []
+    assert list(scratch.iterdir()) == [] and _running_in(scratch) == [] and _slots_left() == []
 
 
 @pytest.mark.parametrize(
@@ -337,13 +354,13 @@ def test_the_guess_is_the_plans_first_install(
     runs (argv, requirements file, environment), online or not; another option is not."""
     plan = plan_verify(load_workspace(built), VerifyOptions(**flags))
     work = tmp_path / FIRST_ROUND
-    env = Environment(work / "venv", plan.installer.name)
+    env = Environment(environment_dir(work, plan.python), plan.installer.name)
     planned = first_install(plan.installer, plan.rounds[0], work, env)
-    guessed = guessed_install(plan.installer, _guess(built, **{"offline": False, **flags}), work)
+    guess = _guess(built, **{"offline": False, **flags})
+    guessed = guessed_install(plan.installer, guess, work, plan.python)
     assert planned is not None and guessed == planned
-    other = guessed_install(
-        plan.installer, _guess(built, offline=not plan.rounds[0].options.offline), work
-    )
+    flipped = _guess(built, offline=not plan.rounds[0].options.offline)
+    other = guessed_install(plan.installer, flipped, work, plan.python)
     assert other is not None and other != planned
 
 

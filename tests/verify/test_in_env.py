@@ -9,8 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from relnox.verify.in_env import read_dist_info
-from relnox.verify.smoke import check_script, check_spec
+import pytest
+
+from relnox.verify.in_env import dumps, read_dist_info
+from relnox.verify.smoke import write_check
 
 _COMPARE = """
 import importlib.metadata, json, sys
@@ -99,9 +101,9 @@ def test_the_check_process_imports_only_what_every_run_needs(tmp_path: Path) -> 
     info.mkdir()
     (info / "METADATA").write_text("Name: plain-pkg\nVersion: 1.0\n\n", encoding="utf-8")
     (info / "RECORD").write_text("plain_pkg/__init__.py,,\n", encoding="utf-8")
-    script, spec, out = tmp_path / "check.py", tmp_path / "spec.json", tmp_path / "out.json"
-    script.write_text(check_script(), encoding="utf-8")
-    spec.write_text(json.dumps(check_spec([("plain-pkg", ["plain_pkg"])])), encoding="utf-8")
+    check_dir = tmp_path / "check"
+    check_dir.mkdir()
+    script, spec, out = write_check(check_dir, [("plain-pkg", ["plain_pkg"])])
     (tmp_path / "empty.py").write_text("", encoding="utf-8")
     env = {"PYTHONPATH": str(site)}  # as -I would find it in the environment's site-packages
 
@@ -117,8 +119,28 @@ def test_the_check_process_imports_only_what_every_run_needs(tmp_path: Path) -> 
         assert ran.returncode == 0, ran.stderr
         return {line.split("|")[-1].strip() for line in ran.stderr.splitlines() if "|" in line}
 
-    imported = imports(str(script), str(spec), str(out)) - imports(str(tmp_path / "empty.py"))
-    seen = json.loads(out.read_text(encoding="utf-8"))["packages"][0]
+    imported = imports(script, spec, out) - imports(str(tmp_path / "empty.py"))
+    seen = json.loads(Path(out).read_text(encoding="utf-8"))["packages"][0]
     assert seen["installed"] == "1.0" and seen["modules"][0]["ok"], seen
-    assert "json" in imported  # (importlib.import_module is not timed: plain_pkg is not listed)
-    assert not imported & {"typing", "email", "zipfile", "importlib.metadata", "subprocess"}
+    assert "_json" in imported  # (importlib.import_module is not timed: plain_pkg is not listed)
+    heavy = {"typing", "email", "zipfile", "importlib.metadata", "subprocess", "json", "csv", "re"}
+    assert not imported & heavy
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"prefix": "/v", "python": "3.11.7", "packages": []},
+        {"a": [1, -2, 3.5, 1e300, -0.0, True, False, None], "b": {"c": ""}},
+        {"nan": float("nan"), "inf": float("inf"), "minus": float("-inf")},
+        ['quote " back \\ slash', "tab\tnew\nline\r\x00\x1f\x7f", "é ü 中文 \U0001f600"],
+        {"error": 'Traceback (most recent call last):\n  File "x"\nValueError: \ud800'},
+        [[], {}, [[{}]], (1, "t")],
+    ],
+)
+def test_the_check_writes_what_json_dumps_writes(value: object) -> None:
+    """The check process writes its findings without :mod:`json` (it imports re): the
+    same text as ``json.dumps``, read back by relnox to the same value."""
+    assert dumps(value) == json.dumps(value)
+    back = json.loads(dumps(value))
+    assert json.dumps(back) == json.dumps(json.loads(json.dumps(value)))

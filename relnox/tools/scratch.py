@@ -1,0 +1,122 @@
+"""Scratch directories at paths that stay the same from run to run.
+
+uv remembers what it learnt of an interpreter (its markers, its tags, where it installs)
+under the interpreter's *path*, and checks the entry against the modification time of the
+file the path leads to (``InterpreterInfo::query_cached``). An environment made in a new
+temporary directory is a new path on every run, so every install into it starts a
+Python process first, to ask (~30 ms, a third of a small verify). :func:`slot` hands out
+one of a few directories of the user's cache instead
+(``$XDG_CACHE_HOME/relnox/scratch/<kind>/<n>``, else ``~/.cache/...``): the same path
+from run to run, so uv answers from what it remembered.
+
+What keeps that as sound as a new directory:
+
+* a slot is held with an exclusive ``flock`` on ``<n>.lock`` beside it for as long as it
+  is used: two runs never share one (the next free slot is taken, up to :data:`SLOTS`);
+* it is emptied before use (what a killed run left) and after (nothing of a run is left
+  behind, only the empty lock file);
+* an environment made in it is named by the interpreter it is made with
+  (:func:`relnox.tools.envs.environment_dir`): the path uv remembers always leads to the
+  same interpreter file, whose time uv checks, so what uv remembered was learnt of that
+  very file;
+* nothing relnox reads is kept there: every run makes its environments anew.
+
+Where no slot can be had (no home, a cache that cannot be written, no ``flock``, every
+slot busy), :func:`slot` gives a new temporary directory, as before: only slower.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+#: slots of one kind: more runs at once than this get temporary directories
+SLOTS = 16
+
+
+def scratch_home() -> Path | None:
+    """``relnox/scratch`` in the user's cache directory, or None when there is none."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    if base:
+        return Path(base) / "relnox" / "scratch"
+    try:
+        return Path.home() / ".cache" / "relnox" / "scratch"
+    except RuntimeError:
+        return None
+
+
+class Slot:
+    """A held slot (or a temporary directory): :attr:`path`, empty and this run's own
+    until :meth:`release`."""
+
+    def __init__(self, path: Path, lock: int | None) -> None:
+        self.path = path
+        self._lock = lock
+
+    @property
+    def stable(self) -> bool:
+        """Whether :attr:`path` is a slot (the same path next run), not a temporary one."""
+        return self._lock is not None
+
+    def release(self) -> None:
+        """Remove what is in it (the temporary directory itself) and let it go."""
+        shutil.rmtree(self.path, ignore_errors=True)
+        if self._lock is not None:
+            lock, self._lock = self._lock, None
+            os.close(lock)  # closing the descriptor drops the flock
+
+
+def acquire(kind: str, prefix: str) -> Slot:
+    """A free slot of ``kind``, emptied and created; else a new temporary directory whose
+    name starts with ``prefix``."""
+    home = scratch_home()
+    if home is not None and sys.platform != "win32":
+        try:
+            found = _free_slot(home / kind)
+        except OSError:  # a cache that cannot be written: a temporary directory
+            found = None
+        if found is not None:
+            return found
+    return Slot(Path(tempfile.mkdtemp(prefix=prefix)), None)
+
+
+def _free_slot(folder: Path) -> Slot | None:
+    import fcntl
+
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for number in range(SLOTS):
+        lock = os.open(folder / f"{number}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(lock)
+            continue
+        except BaseException:
+            os.close(lock)
+            raise
+        path = folder / str(number)
+        try:
+            if path.is_symlink() or path.is_file():
+                path.unlink()
+            shutil.rmtree(path, ignore_errors=True)
+            path.mkdir(mode=0o700)
+        except BaseException:
+            os.close(lock)
+            raise
+        return Slot(path, lock)
+    return None
+
+
+@contextlib.contextmanager
+def slot(kind: str, prefix: str) -> Iterator[Path]:
+    """:func:`acquire` as a ``with`` block: the directory, released when the block ends."""
+    held = acquire(kind, prefix)
+    try:
+        yield held.path
+    finally:
+        held.release()
