@@ -36,11 +36,10 @@ SHARED_REACHING_DOWN = {
 #: files that write with open()/write_text() instead of atomic.write_atomic, and why
 SCRATCH_WRITERS = {
     "sample.py": "writes a new sample repository into a directory it creates",
-    "verify/run.py": "writes its check script and spec into its own temporary directory",
+    "verify/smoke.py": "writes the check script and its spec into a round's own scratch directory",
     "verify/commands.py": "writes a round's requirements file into the round's own directory",
     "verify/in_env.py": "the check process's script, run in the fresh environment (standard "
     "library only: no relnox there), writes its result file",
-    "guards/skew.py": "writes verify's check script and spec into its own temporary directory",
     "lock.py": "holds the repository's lock file open under flock; it notes only the holder",
     "tools/github.py": "appends to GITHUB_OUTPUT/GITHUB_STEP_SUMMARY, which the runner owns",
     "publish/snapshot.py": "copies each file to upload into its own private temporary directory, "
