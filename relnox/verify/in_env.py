@@ -1,6 +1,6 @@
 """The check process: run inside the fresh environment, it only *collects* facts.
 
-``python -I _relnox_check.py spec result.json``, where the script is this very file
+``python -I check.py spec result.json``, where ``check.py`` is this very file
 (:func:`relnox.verify.smoke.check_script`) and ``spec`` the packages to check, in
 :mod:`marshal`'s format 2 (:func:`relnox.verify.smoke.write_check`): for each package of the spec, the installed
 version, files and console scripts (:func:`read_dist_info`, else importlib.metadata),

@@ -201,10 +201,6 @@ def check_spec(packages: Sequence[tuple[str, Sequence[str]]]) -> dict[str, Any]:
     return {"packages": [{"name": n, "modules": list(m)} for n, m in packages]}
 
 
-#: the check script's file name
-SCRIPT_NAME = "_relnox_check.py"
-
-
 def write_check(check_dir: Path, packages: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
     """Write the check process's files into ``check_dir``: its script, and its spec
     (:func:`check_spec`) in :mod:`marshal`'s format 2, which the script reads without an
@@ -212,11 +208,7 @@ def write_check(check_dir: Path, packages: Sequence[tuple[str, Sequence[str]]]) 
     the script writes its findings to."""
     import marshal
 
-    # the script's directory comes first on sys.path where -I does not imply -P (Python
-    # 3.10 and older): a name no package's module takes (a package's `check` module
-    # would be this script there)
-    script = check_dir / SCRIPT_NAME
-    spec, out = check_dir / "spec", check_dir / "result.json"
+    script, spec, out = check_dir / "check.py", check_dir / "spec", check_dir / "result.json"
     spec.write_bytes(marshal.dumps(check_spec(packages), 2))
     script.write_text(check_script(), encoding="utf-8")
     return [str(script), str(spec), str(out)]

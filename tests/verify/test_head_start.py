@@ -32,7 +32,6 @@ from relnox.verify.head_start import (
 from relnox.verify.model import Round, ScriptArgs, VerifyOptions, VerifyPlan
 from relnox.verify.plan import plan_verify
 from relnox.verify.run import run_plan
-from relnox.verify.smoke import SCRIPT_NAME
 from tests.build_support import edit
 from tests.conftest import run_relnox
 
@@ -191,7 +190,7 @@ def _installs(stderr: str) -> list[str]:
 
 
 def _checks(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines() if line.startswith("$ ") and SCRIPT_NAME in line]
+    return [line for line in stderr.splitlines() if line.startswith("$ ") and "check.py" in line]
 
 
 def _real_plan(root: Path, **options: Any) -> VerifyPlan:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -145,30 +144,3 @@ def test_the_check_writes_what_json_dumps_writes(value: object) -> None:
     assert dumps(value) == json.dumps(value)
     back = json.loads(dumps(value))
     assert json.dumps(back) == json.dumps(json.loads(json.dumps(value)))
-
-
-def test_a_package_module_named_like_a_script_is_the_packages(tmp_path: Path) -> None:
-    """Where the script's directory comes first on sys.path (``-I`` without ``-P``, as on
-    Python 3.10 and older), a package's top-level ``check`` module is still the
-    package's: the script's own name is one no package takes."""
-    site = tmp_path / "site"
-    (site / "check").mkdir(parents=True)
-    (site / "check" / "__init__.py").write_text('__version__ = "3.0"\n', encoding="utf-8")
-    info = site / "check-3.0.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Name: check\nVersion: 3.0\n\n", encoding="utf-8")
-    (info / "RECORD").write_text("check/__init__.py,,\n", encoding="utf-8")
-    check_dir = tmp_path / "c"
-    check_dir.mkdir()
-    script, spec, out = write_check(check_dir, [("check", ["check"])])
-    ran = subprocess.run(  # no -P: the script's directory first on sys.path, then the site
-        [sys.executable, "-s", script, spec, out],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "PYTHONPATH": str(site), "PYTHONSAFEPATH": ""},
-        cwd=tmp_path,
-    )
-    assert ran.returncode == 0, ran.stderr
-    seen = json.loads(Path(out).read_text(encoding="utf-8"))["packages"][0]
-    assert seen["modules"][0]["version"] == "3.0", seen
