@@ -14,9 +14,10 @@ in their send queues, ``/proc/<pid>/net/tcp``: it waits for the other side's ans
 stopped after ``answer`` seconds without progress, if that is shorter. A Ctrl-C or an error
 while watching takes the group along too.
 
-:func:`spawn` starts a long-running child (a local index server) and :func:`coprocess`
-one that answers requests on its stdin (``git cat-file --batch``); they are the only
-other places that start a process.
+:func:`spawn` starts a long-running child (a local index server), :func:`coprocess`
+one that answers requests on its stdin (``git cat-file --batch``) and :func:`standby` one
+that starts now and waits for a word on its stdin before it does its work; they are the
+only other places that start a process.
 """
 
 from __future__ import annotations
@@ -156,6 +157,77 @@ def coprocess(argv: Sequence[str], *, cwd: Path | str | None = None) -> subproce
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
     )
+
+
+class Standby:
+    """A child started ahead, waiting for one line on its stdin (:func:`standby`):
+    :meth:`go` lets it work and waits for its end, :meth:`cancel` stops it unused."""
+
+    def __init__(self, argv: Sequence[str], popen: subprocess.Popen[str] | None, why: str) -> None:
+        self.argv = tuple(argv)
+        self._popen = popen
+        self._why = why  # why it could not start
+        self._lock = threading.Lock()
+        self.used = False
+
+    def go(self, word: str, timeout: float | None = None) -> Result:
+        """Send ``word`` (one line) and wait, at most ``timeout`` seconds from now, for the
+        child's end: its :class:`Result` as :func:`run` gives it (the seconds counted from
+        now; a child that cannot go gives :data:`CANNOT_RUN`)."""
+        with self._lock:
+            popen, self.used = self._popen, True
+        if popen is None or (popen.poll() is not None and popen.returncode != 0):
+            why = self._why or f"exited with {popen.returncode if popen else '?'} before its go"
+            return Result(self.argv, CANNOT_RUN, f"cannot run {self.argv[0]}: {why}", "", 0.0)
+        logger.debug("(go) %s  (started ahead: told to go now)", shlex.join(self.argv))
+        start = time.perf_counter()
+        try:
+            out, _ = popen.communicate(word + "\n", timeout=timeout)
+        except subprocess.TimeoutExpired:
+            popen.kill()
+            out, _ = popen.communicate()
+            message = f"{_text(out)}\ntimed out after {timeout:g}s" if out else ""
+            return Result(self.argv, TIMED_OUT, message or f"timed out after {timeout:g}s")
+        except BaseException:  # Ctrl-C: the child goes too
+            popen.kill()
+            popen.wait()
+            raise
+        return Result(self.argv, popen.returncode, _text(out), "", _since(start))
+
+    def cancel(self) -> None:
+        """Stop the child if it still waits or works, and reap it (any thread, any time)."""
+        with self._lock:
+            popen, self._popen = self._popen, None
+        if popen is None:
+            return
+        if popen.poll() is None:
+            popen.kill()
+        popen.communicate()
+
+
+def standby(
+    argv: Sequence[str], *, cwd: Path | str | None = None, env: Mapping[str, str] | None = None
+) -> Standby:
+    """Start ``argv`` now, with its stdin a pipe it reads one line from before it does its
+    work (its start-up, ahead of the moment it is needed), its output captured; never
+    raises: a child that cannot start says so when it is told to go."""
+    argv = [str(arg) for arg in argv]
+    logger.debug("$ %s  (started ahead, waits for its go)", shlex.join(argv))
+    try:
+        popen = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+        )
+    except OSError as exc:
+        return Standby(argv, None, str(exc))
+    return Standby(argv, popen, "")
 
 
 def _since(start: float) -> float:

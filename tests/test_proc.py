@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from relnox import _proc as proc
 
@@ -52,3 +53,41 @@ def test_a_child_waiting_for_an_answer_is_stopped_after_answer_seconds() -> None
     result = proc.run([sys.executable, "-c", quiet], watch=proc.Watch(2, answer=0.5), timeout=60)
     assert result.stalled and "no progress for 2s" in result.output
     assert proc.NO_ANSWER not in result.output
+
+
+_WAITS = (
+    "import sys; word = sys.stdin.readline().strip(); "
+    "print('went' if word == 'go' else 'stopped'); sys.exit(0 if word == 'go' else 5)"
+)
+
+
+def test_a_child_started_ahead_works_only_on_its_go(tmp_path: Path) -> None:
+    ahead = proc.standby([sys.executable, "-c", _WAITS], cwd=tmp_path)
+    result = ahead.go("go", timeout=60)
+    assert result.ok and result.output == "went\n" and ahead.used
+    assert result.argv == (sys.executable, "-c", _WAITS)
+    ahead.cancel()  # after its end: nothing to stop
+
+
+def test_a_child_started_ahead_and_cancelled_never_works(tmp_path: Path) -> None:
+    marker = tmp_path / "worked"
+    code = f"import sys; sys.stdin.readline() == 'go\\n' and open({str(marker)!r}, 'w')"
+    ahead = proc.standby([sys.executable, "-c", code])
+    ahead.cancel()
+    ahead.cancel()  # twice is once
+    assert not marker.exists()
+    assert ahead.go("go").returncode == proc.CANNOT_RUN  # stopped: it cannot go any more
+
+
+def test_a_child_started_ahead_keeps_its_timeout_from_its_go() -> None:
+    ahead = proc.standby(
+        [sys.executable, "-c", "import sys, time; sys.stdin.readline(); time.sleep(30)"]
+    )
+    result = ahead.go("go", timeout=0.5)
+    assert result.returncode == proc.TIMED_OUT and "timed out after 0.5s" in result.output
+
+
+def test_a_child_that_cannot_start_says_so_at_its_go(tmp_path: Path) -> None:
+    ahead = proc.standby([str(tmp_path / "missing")])
+    result = ahead.go("go")
+    assert result.returncode == proc.CANNOT_RUN and "cannot run" in result.output

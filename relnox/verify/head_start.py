@@ -19,8 +19,11 @@ run only when they are those commands:
 
 An install that is not the round's is never used, and neither is its environment (it is
 no longer fresh): the round makes its own. The check process, which runs the packages'
-code, is never started here: the run starts it once the plan's checks (the files' hashes,
-the stale-build check, the metadata) have passed, which is when the run would start it.
+code, is started here only as far as running none of it: once the install is done, its
+interpreter starts and compiles the check script, without the environment's
+site-packages, and waits (:data:`relnox.verify.in_env.STANDBY`); the run tells it to go
+once the plan's checks (the files' hashes, the stale-build check, the metadata) have
+passed, which is when the run would start it, and it is stopped unused otherwise.
 
 What is not taken costs the background work only. The directory is removed by
 :meth:`HeadStart.close` (``with``), after the threads are done with it, whatever ended the
@@ -37,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from relnox import _proc as proc
 from relnox.errors import VerifyError
 from relnox.stage import HeadStartBase
 from relnox.tools import scratch
@@ -84,6 +88,8 @@ class Taken:
     env: Environment
     created: Result
     installed: tuple[Command, Result] | None = None
+    #: the check process, started after that install and waiting for its go
+    check: proc.Standby | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,7 @@ class _Made:
     env: Environment
     created: Result
     installed: tuple[Command, Result] | None = None
+    check: proc.Standby | None = None
 
 
 class HeadStart(HeadStartBase):
@@ -161,7 +168,14 @@ class HeadStart(HeadStartBase):
         command = self._install.result() if self._install is not None else None
         if not created.ok or command is None or self._ending.is_set():
             return made
-        return _Made(installer, env, created, (command, command.run(self.timeout)))
+        installed = command.run(self.timeout)
+        check = None
+        if installed.ok and not self._ending.is_set():
+            check = standby_check(env, work)
+            if self._ending.is_set():  # close() came meanwhile: it stops nothing it did not see
+                check.cancel()
+                check = None
+        return _Made(installer, env, created, (command, installed), check)
 
     def take(self, plan: VerifyPlan) -> Taken | None:
         """What was made here, when it is what the first round of ``plan`` would make
@@ -191,16 +205,32 @@ class HeadStart(HeadStartBase):
             if wanted != ran or not result.ok or result.seconds > limit:
                 return None  # not the round's install: its environment is not fresh either
         self._taken = True
-        return Taken(made.env, made.created, made.installed)
+        return Taken(made.env, made.created, made.installed, made.check)
 
     def close(self) -> None:
         """Start nothing more, wait for the threads (each ends with its child) and remove
         the directory."""
         self._ending.set()
         try:
-            self._made.exception()  # waits; what went wrong there was the plan's to say
+            if self._made.exception() is None:  # waits; what went wrong was the plan's to say
+                check = self._made.result().check
+                if check is not None:
+                    check.cancel()  # used or not, it is done with before its directory goes
         finally:
             self._slot.release()
+
+
+def standby_check(env: Environment, work: Path) -> proc.Standby:
+    """The check process of the round in ``work``, started ahead in ``env`` and waiting
+    for its go (:data:`relnox.verify.in_env.STANDBY`): the round's own check files and
+    working directory, and the environment a check child gets."""
+    from relnox.verify.in_env import STANDBY
+    from relnox.verify.smoke import write_script
+
+    files = write_script(work / "check")
+    (work / "cwd").mkdir(exist_ok=True)
+    argv = [str(env.python), "-I", "-S", "-c", STANDBY, *files]
+    return proc.standby(argv, cwd=work / "cwd", env=env.child_env())
 
 
 def _likely_installer(preferred: str | None) -> Installer | None:

@@ -26,6 +26,20 @@ import os
 import sys
 import time
 
+#: ``python -I -S -c STANDBY script spec out``: the check process started ahead (while
+#: relnox still plans): the interpreter starts and compiles the script, without the
+#: environment's site-packages (``-S``: no ``.pth`` file of the installed packages runs),
+#: then waits for ``go`` on its stdin; only then is ``site`` set up, as a start without
+#: ``-S`` sets it up, and the script runs as ``python -I script spec out`` runs it.
+#: Anything else on stdin (or its end) ends it, having run nothing of the packages.
+STANDBY = (
+    "import sys; script = sys.argv[1]; "
+    "code = compile(open(script, encoding='utf-8').read(), script, 'exec'); "
+    "sys.stdin.readline().strip() == 'go' or sys.exit(0); "
+    "import site; site.main(); sys.argv = sys.argv[1:]; "
+    "exec(code, {'__name__': '__main__', '__file__': script, '__builtins__': __builtins__})"
+)
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the check process ~3 ms: never imported at run time
     from collections.abc import Iterable, Sequence

@@ -201,17 +201,34 @@ def check_spec(packages: Sequence[tuple[str, Sequence[str]]]) -> dict[str, Any]:
     return {"packages": [{"name": n, "modules": list(m)} for n, m in packages]}
 
 
-def write_check(check_dir: Path, packages: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
-    """Write the check process's files into ``check_dir``: its script, and its spec
-    (:func:`check_spec`) in :mod:`marshal`'s format 2, which the script reads without an
-    import; the arguments after ``python -I``: the script, the spec, and the JSON file
-    the script writes its findings to."""
+def check_files(check_dir: Path) -> list[str]:
+    """The check process's files in ``check_dir``, its arguments after ``python -I``: the
+    script, the spec, and the JSON file the script writes its findings to."""
+    return [str(check_dir / "check.py"), str(check_dir / "spec"), str(check_dir / "result.json")]
+
+
+def write_script(check_dir: Path) -> list[str]:
+    """Write the check script into ``check_dir`` (made if need be); :func:`check_files`."""
+    check_dir.mkdir(exist_ok=True)
+    files = check_files(check_dir)
+    Path(files[0]).write_text(check_script(), encoding="utf-8")
+    return files
+
+
+def write_spec(check_dir: Path, packages: Sequence[tuple[str, Sequence[str]]]) -> None:
+    """Write the check's spec (:func:`check_spec`) in :mod:`marshal`'s format 2, which
+    the script reads without an import."""
     import marshal
 
-    script, spec, out = check_dir / "check.py", check_dir / "spec", check_dir / "result.json"
-    spec.write_bytes(marshal.dumps(check_spec(packages), 2))
-    script.write_text(check_script(), encoding="utf-8")
-    return [str(script), str(spec), str(out)]
+    Path(check_files(check_dir)[1]).write_bytes(marshal.dumps(check_spec(packages), 2))
+
+
+def write_check(check_dir: Path, packages: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
+    """Write the check process's files into ``check_dir``: its script, and its spec
+    (:func:`write_spec`); :func:`check_files`."""
+    files = write_script(check_dir)
+    write_spec(check_dir, packages)
+    return files
 
 
 def judge(expected_version: str, seen: Mapping[str, Any]) -> list[Check]:

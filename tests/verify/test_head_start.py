@@ -374,3 +374,58 @@ def test_the_installer_is_guessed_as_the_plan_finds_it(built: Path) -> None:
     with HeadStart("conda", guess=_guess(built)) as head:
         assert head.take(_real_plan(built)) is None
     assert not head.directory.exists()
+
+
+# -- the check process started ahead ---------------------------------------------------
+
+_MARKS = """import os
+open(os.path.join({where!r}, {name!r}), "a").close()
+"""
+
+
+def _marked_workspace(root: Path, marks: Path) -> None:
+    """One package whose import, and whose wheel's ``.pth`` file (run by ``site`` when an
+    interpreter of the environment starts), each leave a file in ``marks``."""
+    init = _MARKS.format(where=str(marks), name="imported") + '__version__ = "0.1.0"\n'
+    pth = "import os; " + _MARKS.format(where=str(marks), name="pth").replace("\n", "; ")
+    spec = ProjectSpec(
+        "ahead-pkg",
+        extra_files={"ahead_pkg/__init__.py": init, "ahead_marks.pth": pth.strip("; ") + "\n"},
+    )
+    write_workspace(root, [spec])
+    pyproject = root / "packages/ahead-pkg/pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8")
+        + '\n[tool.hatch.build.targets.wheel.force-include]\n"ahead_marks.pth" = "ahead_marks.pth"\n',
+        encoding="utf-8",
+    )
+    git_init(root)
+
+
+def test_the_check_started_ahead_runs_nothing_of_the_packages_before_its_go(
+    tmp_path: Path,
+) -> None:
+    """The check process starts while the plan is read (``-S``: no ``.pth`` runs), and
+    is told to go once the plan's checks pass: then the wheel's ``.pth`` and the package's
+    import run. A stale build stops it before its go: neither ran, nothing is left."""
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    root = tmp_path / "ws"
+    _marked_workspace(root, marks)
+    build_all(root, BuildOptions()).raise_for_failures()
+    scratch = tmp_path / "tmp"
+    proc = run_relnox("-vv", "verify-install", "--offline", cwd=root, env=_env(scratch))
+    assert proc.returncode == 0, proc.stderr
+    assert "(started ahead: told to go now)" in proc.stderr
+    assert sorted(p.name for p in marks.iterdir()) == ["imported", "pth"]  # both ran, after go
+    for mark in marks.iterdir():
+        mark.unlink()
+    edit(root / "packages/ahead-pkg/ahead_pkg/__init__.py", "__version__", "NEW = 1\n__version__")
+    git_commit_all(root, "change after the build")
+    shutil.rmtree(scratch)
+    proc = run_relnox("-vv", "verify-install", "--offline", cwd=root, env=_env(scratch))
+    assert proc.returncode == 1 and "changed since their files were built" in proc.stderr
+    assert "(started ahead, waits for its go)" in proc.stderr  # it was started ...
+    assert "told to go" not in proc.stderr  # ... and never told to go
+    assert list(marks.iterdir()) == []  # no .pth, no import: nothing of the package ran
+    assert list(scratch.iterdir()) == [] and _running_in(scratch) == [] and _slots_left() == []
