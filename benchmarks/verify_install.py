@@ -1,6 +1,6 @@
 """The ``relnox verify-install`` command against a bare uv script doing the same job.
 
-    python benchmarks/verify_install.py [--count 3] [--runs 7] [--seeds]
+    python benchmarks/verify_install.py [--count 3] [--runs 7] [--seeds] [--stages]
     python benchmarks/verify_install.py --repo PATH [--online]   # a real repository
 
 The packages of ``relnox.sample.generated_specs(count)`` (every third one needs the one
@@ -15,6 +15,11 @@ Then, pair by pair (A then B, the order alternating), ``--runs`` times after a w
   the same wheels (siblings from the same directory, no index), one
   ``python -c "import a, b, c"`` of every wheel's import names.
 
+``--stages`` then runs relnox once more with timers around its stages
+(``_verify_stages.py``): the interpreter's start-up, the imports, the workspace, the plan,
+the environment and install made ahead (in their thread), the check process, and the
+teardown, in milliseconds, in the order they happened, with the thread of each.
+
 ``--online`` drops ``--offline``/``--no-index`` on both sides (third-party dependencies
 from the installer's configured index), for a real repository whose dependencies are not
 in uv's cache. Prints each side's min/median/max, the ratio A/B pair by pair (min,
@@ -25,6 +30,7 @@ times the seeds' way once (per package ``python -m venv`` + ``pip install`` + an
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -95,6 +101,31 @@ def seeds_way(dist: Path, wheels: list[Path], modules: list[list[str]], work: Pa
         shutil.rmtree(venv)
 
 
+def stages(verify: list[str], root: Path, work: Path) -> None:
+    """One more run with timers around the stages (``_verify_stages.py``), printed."""
+    out = work / "stages.json"
+    script = Path(__file__).with_name("_verify_stages.py")
+    spawned = time.time()
+    proc = subprocess.run(
+        [sys.executable, str(script), str(out), *verify[verify.index("verify-install") :]],
+        cwd=root,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    ended = time.time()
+    if proc.returncode != 0 or not out.is_file():
+        raise Failed(f"the traced run failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    seen = json.loads(out.read_text(encoding="utf-8"))
+    offset = (seen["started_at"] - spawned) * 1000
+    print(f"\nwhere one run's time goes (ms from the process's start; {offset:.1f} start-up):")
+    for seconds, thread, what in seen["marks"]:
+        where = "" if thread == "MainThread" else f"  [{thread}]"
+        print(f"  {offset + seconds * 1000:7.1f}  {what}{where}")
+    print(f"  {(ended - spawned) * 1000:7.1f}  process ended (the teardown after exit)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -104,6 +135,7 @@ def main() -> int:
     parser.add_argument("--repo", type=Path, help="a repository snapshot instead of the sample")
     parser.add_argument("--online", action="store_true", help="dependencies from the index")
     parser.add_argument("--seeds", action="store_true", help="also time the seeds' way once")
+    parser.add_argument("--stages", action="store_true", help="then one traced run, by stage")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="relnox-bench-verify-") as tmp:
         work = Path(tmp)
@@ -143,6 +175,11 @@ def main() -> int:
             raise SystemExit(str(exc)) from None
         ratio = report("relnox verify-install", "bare uv venv + install + import", times)
         print(f"target median <= 1.3: {'met' if ratio <= 1.3 else 'MISSED'}")
+        if args.stages:
+            try:
+                stages(verify, root, work)
+            except Failed as exc:
+                raise SystemExit(str(exc)) from None
         if args.seeds:
             seeds = timed(lambda: seeds_way(dist, wheels, modules, work))
             relnox_median = sorted(times[0])[len(times[0]) // 2]

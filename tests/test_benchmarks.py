@@ -46,7 +46,17 @@ def test_the_stage_timers_find_what_they_time() -> None:
         "    assert run.load_workspace is not before\n"
         "assert run.load_workspace is before\n"
     )
-    for code in (builds, "import _publish_stages as s; s.install()"):
+    verify = (  # each module's timed functions exist where _verify_stages looks for them
+        "import importlib, _verify_stages as s\n"
+        "for module, timed in s.TIMED.items():\n"
+        "    owner = importlib.import_module(module)\n"
+        "    for dotted, _ in timed:\n"
+        "        found = owner\n"
+        "        for part in dotted.split('.'):\n"
+        "            found = getattr(found, part)\n"
+        "        assert callable(found), (module, dotted)\n"
+    )
+    for code in (builds, "import _publish_stages as s; s.install()", verify):
         done = subprocess.run(
             [sys.executable, "-c", code],
             capture_output=True,
