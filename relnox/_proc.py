@@ -170,15 +170,17 @@ class Standby:
         self._lock = threading.Lock()
         self.used = False
 
-    def go(self, word: str, timeout: float | None = None) -> Result:
+    def go(self, word: str, timeout: float | None = None) -> Result | None:
         """Send ``word`` (one line) and wait, at most ``timeout`` seconds from now, for the
         child's end: its :class:`Result` as :func:`run` gives it (the seconds counted from
-        now; a child that cannot go gives :data:`CANNOT_RUN`)."""
+        now); ``None`` when it cannot go (it did not start, it ended or was stopped before
+        its go: the caller runs the work as a new child instead)."""
         with self._lock:
             popen, self.used = self._popen, True
-        if popen is None or (popen.poll() is not None and popen.returncode != 0):
-            why = self._why or f"exited with {popen.returncode if popen else '?'} before its go"
-            return Result(self.argv, CANNOT_RUN, f"cannot run {self.argv[0]}: {why}", "", 0.0)
+        if popen is None or popen.poll() is not None:
+            why = self._why or ("stopped" if popen is None else f"exit {popen.returncode}")
+            logger.debug("%s cannot go (%s)", shlex.join(self.argv[:1]), why)
+            return None
         logger.debug("(go) %s  (started ahead: told to go now)", shlex.join(self.argv))
         start = time.perf_counter()
         try:

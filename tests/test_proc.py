@@ -64,7 +64,7 @@ _WAITS = (
 def test_a_child_started_ahead_works_only_on_its_go(tmp_path: Path) -> None:
     ahead = proc.standby([sys.executable, "-c", _WAITS], cwd=tmp_path)
     result = ahead.go("go", timeout=60)
-    assert result.ok and result.output == "went\n" and ahead.used
+    assert result is not None and result.ok and result.output == "went\n" and ahead.used
     assert result.argv == (sys.executable, "-c", _WAITS)
     ahead.cancel()  # after its end: nothing to stop
 
@@ -76,7 +76,7 @@ def test_a_child_started_ahead_and_cancelled_never_works(tmp_path: Path) -> None
     ahead.cancel()
     ahead.cancel()  # twice is once
     assert not marker.exists()
-    assert ahead.go("go").returncode == proc.CANNOT_RUN  # stopped: it cannot go any more
+    assert ahead.go("go") is None  # stopped: it cannot go any more
 
 
 def test_a_child_started_ahead_keeps_its_timeout_from_its_go() -> None:
@@ -84,10 +84,15 @@ def test_a_child_started_ahead_keeps_its_timeout_from_its_go() -> None:
         [sys.executable, "-c", "import sys, time; sys.stdin.readline(); time.sleep(30)"]
     )
     result = ahead.go("go", timeout=0.5)
-    assert result.returncode == proc.TIMED_OUT and "timed out after 0.5s" in result.output
+    assert (
+        result is not None
+        and result.returncode == proc.TIMED_OUT
+        and "timed out after 0.5s" in result.output
+    )
 
 
-def test_a_child_that_cannot_start_says_so_at_its_go(tmp_path: Path) -> None:
-    ahead = proc.standby([str(tmp_path / "missing")])
-    result = ahead.go("go")
-    assert result.returncode == proc.CANNOT_RUN and "cannot run" in result.output
+def test_a_child_that_cannot_start_or_ended_cannot_go(tmp_path: Path) -> None:
+    assert proc.standby([str(tmp_path / "missing")]).go("go") is None
+    ended = proc.standby([sys.executable, "-c", "pass"])
+    ended._popen.wait()  # type: ignore[union-attr]  # it ends before its go
+    assert ended.go("go") is None

@@ -517,7 +517,11 @@ def create_environment(
     --without-pip`` makes, without the ~15 ms of a ``uv venv`` process; uv then installs
     into it as into its own."""
     if installer.name == "uv" and on_line is None and can_make_here(python):
-        return Environment(root, installer.name), made_here(root, python)
+        made = made_here(root, python)
+        if made.ok:
+            return Environment(root, installer.name), made
+        logger.debug("%s; uv makes it", made.output)  # a path venv refuses (a ':' in it)
+        shutil.rmtree(root, ignore_errors=True)
     result = proc.run(
         installer.create_argv(root, python),
         env=child_env(),

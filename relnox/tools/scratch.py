@@ -90,7 +90,8 @@ def _free_slot(folder: Path) -> Slot | None:
 
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     for number in range(SLOTS):
-        lock = os.open(folder / f"{number}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
+        lock = os.open(folder / f"{number}.lock", flags, 0o600)  # a link there: no slot
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -473,15 +473,15 @@ class _RoundRun:
         cwd.mkdir(exist_ok=ahead is not None)
         packages = [(t.name, t.modules) for t in targets]
         logger.info("%s: checking %d package(s) in one process", self.round.kind, len(targets))
+        went = None
         if ahead is not None and not ahead.used:  # started with the install: told to go
             write_spec(check_dir, packages)
-            out = Path(check_files(check_dir)[-1])
-            result = self._step("check", ahead.go("go", self.plan.timeout))
-        else:
+            went = ahead.go("go", self.plan.timeout)
+        if went is None:  # none started ahead, or it cannot go: a new check process
             files = write_check(check_dir, packages)
-            out = Path(files[-1])
-            argv = [str(env.python), "-I", *files]
-            result = self._step("check", self._run(argv, env, cwd))
+            went = self._run([str(env.python), "-I", *files], env, cwd)
+        out = Path(check_files(check_dir)[-1])
+        result = self._step("check", went)
         if not result.ok or not out.is_file():
             self._fail_all("check process", result.tail(20), [t.name for t in targets])
             return

@@ -189,3 +189,13 @@ def test_a_failed_environment_is_a_result_not_an_exception(tmp_path: Path) -> No
     blocker.write_text("not a directory", encoding="utf-8")
     result = made_here(blocker / "venv")
     assert not result.ok and "cannot make an environment" in result.output
+
+
+def test_a_path_the_standard_builder_refuses_is_made_by_uv(tmp_path: Path) -> None:
+    """venv refuses a directory with the PATH separator in its path; uv makes it."""
+    uv = uv_binary()
+    assert uv is not None
+    root = tmp_path / "a:b" / "venv"
+    assert not made_here(root).ok  # the standard library's refusal
+    env, made = create_environment(UvInstaller(uv), root, sys.executable)
+    assert made.ok and made.argv[:2] == (uv, "venv") and env.python.is_file()

@@ -429,3 +429,16 @@ def test_the_check_started_ahead_runs_nothing_of_the_packages_before_its_go(
     assert "told to go" not in proc.stderr  # ... and never told to go
     assert list(marks.iterdir()) == []  # no .pth, no import: nothing of the package ran
     assert list(scratch.iterdir()) == [] and _running_in(scratch) == [] and _slots_left() == []
+
+
+def test_a_check_that_cannot_go_runs_as_a_new_process(built: Path) -> None:
+    """The check started ahead ended before its go (stopped here): the round starts
+    the check anew, and the run is what it would have been."""
+    plan = _real_plan(built)
+    with HeadStart(guess=_guess(built)) as head:
+        ahead = head._made.result().check
+        assert ahead is not None
+        ahead.cancel()
+        report = run_plan(plan, Runtime(head_start=head))
+    assert report.ok, report.describe()
+    assert [r.name for r in report.results if r.ok] == ["head-one", "head-two"]
