@@ -38,6 +38,7 @@ from __future__ import annotations
 import collections
 import hashlib
 import logging
+import os
 import shutil
 import threading
 from collections.abc import Iterable, Mapping
@@ -213,7 +214,10 @@ class EnvPool:
         return len({id(env) for env in self._envs.values()})
 
     def _create(self, key: tuple[str, ...]) -> BuildEnv:
-        digest = hashlib.sha256("\n".join(key).encode()).hexdigest()[:12]
+        # named by the requirements and the interpreter's file: in a scratch slot, the path
+        # uv remembers an interpreter by always leads to that very file
+        named = "\n".join((*key, os.path.realpath(self.python)))
+        digest = hashlib.sha256(named.encode()).hexdigest()[:12]
         path = self.directory / f"env-{digest}"
         log = OutputLog(f"env {digest}")
         installer = self.installer

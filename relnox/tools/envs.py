@@ -516,7 +516,7 @@ def create_environment(
     standard library's own builder (:func:`made_here`): what ``python -m venv
     --without-pip`` makes, without the ~15 ms of a ``uv venv`` process; uv then installs
     into it as into its own."""
-    if installer.name == "uv" and on_line is None and can_make_here(python):
+    if installer.name == "uv" and can_make_here(python):
         made = made_here(root, python)
         if made.ok:
             return Environment(root, installer.name), made
