@@ -167,14 +167,23 @@ def changelog_edits(
 
     config = workspace.config
     notes: list[str] = []
+    towncrier: dict[Path, str] = {}  # news file -> the note for it when it has no Unreleased
     for directory in dict.fromkeys(p.directory for p in selected):
         found = news(directory)
-        if found is not None and found.fragments:
-            where = relative(found.directory, workspace.root)
-            new = next(versions[p.name][1] for p in selected if p.directory == directory)
+        if found is None:
+            continue
+        where = relative(found.directory, workspace.root)
+        new = next(versions[p.name][1] for p in selected if p.directory == directory)
+        if found.fragments:
             notes.append(
                 f"note: {where} holds {len(found.fragments)} towncrier fragment(s); relnox does "
                 f"not run towncrier: run towncrier build --yes --version {new} before this bump"
+            )
+            towncrier[found.filename] = ""  # that note says it all
+        else:
+            towncrier[found.filename] = (
+                f"note: {relative(found.filename, workspace.root)} is written by towncrier and "
+                f"{where} holds no fragment: {new} gets no changelog section"
             )
 
     def release(path: Path, title: str, tag: str | None) -> None:
@@ -183,7 +192,9 @@ def changelog_edits(
         rel = relative(path, workspace.root)
         if section is None:
             dated = release_status(text, title, today)
-            if dated is None:
+            if dated is None and path in towncrier:
+                notes.extend(n for n in (towncrier[path],) if n and n not in notes)
+            elif dated is None:
                 notes.append(f"note: {rel} has no Unreleased section")
             else:
                 files.set(path, dated)

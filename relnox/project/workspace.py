@@ -122,10 +122,18 @@ class Package:
 def changelog_in(directory: Path, config: Config) -> Path:
     """The changelog of ``directory``: the configured name, else the first that exists.
 
-    Without ``changelog`` in [tool.relnox], CHANGELOG.md, CHANGELOG.rst, CHANGES.md ...
-    (:data:`relnox.config.CHANGELOG_NAMES`) are looked for; none existing gives
-    CHANGELOG.md, the name a new one gets.
+    Without ``changelog`` in [tool.relnox], the news file towncrier writes when it exists,
+    else CHANGELOG.md, CHANGELOG.rst, CHANGES.md ... (:data:`relnox.config.CHANGELOG_NAMES`)
+    are looked for; none existing gives CHANGELOG.md, the name a new one gets.
     """
+    if not config.changelog_set:
+        from relnox.project.towncrier import news_file
+
+        # the file towncrier writes is the live one, even beside a CHANGELOG.rst that only
+        # points to it (pytest's, falcon's): [tool.towncrier] filename, tox's docs/changelog.rst
+        written = news_file(directory)
+        if written is not None:
+            return written
     if not config.changelog_set and _may_hold_changelog(directory):
         for name in CHANGELOG_NAMES:
             if (directory / name).is_file():
@@ -133,12 +141,6 @@ def changelog_in(directory: Path, config: Config) -> Path:
         for name in RELEASE_NOTES_NAMES:  # kedro's RELEASE.md: "# Release 0.11.0"
             if (directory / name).is_file() and _has_releases(directory / name):
                 return directory / name
-    if not config.changelog_set:
-        from relnox.project.towncrier import news_file
-
-        written = news_file(directory)  # [tool.towncrier] filename: tox's docs/changelog.rst
-        if written is not None:
-            return written
     return directory / config.changelog
 
 
