@@ -33,7 +33,9 @@ from relnox.project.changelog import (
     Section,
     dated_status,
     find_section,
+    pending_heading,
     pending_status,
+    released_heading,
     sections,
 )
 from relnox.project.towncrier import news
@@ -113,12 +115,19 @@ def release_changelog(
 
 
 def release_status(text: str, version: str, day: date) -> str | None:
-    """``text`` with ``version``'s ``Unreleased`` status line dated ``day``; ``None`` if
-    its section has no such line (see :func:`relnox.project.changelog.pending_status`)."""
+    """``text`` with ``version``'s ``Unreleased`` status line dated ``day``, or its heading's
+    ``(in development)`` dropped; ``None`` if its section has neither (see
+    :func:`relnox.project.changelog.pending_status` and ``pending_heading``)."""
     index = pending_status(text, version)
-    if index is None:
-        return None
     lines = text.splitlines(keepends=True)
+    if index is None:
+        heading = pending_heading(text, version)
+        if heading is None:
+            return None
+        line = lines[heading]
+        body = line.rstrip("\r\n")
+        lines[heading] = released_heading(body) + line[len(body) :]
+        return "".join(lines)
     line = lines[index]
     body = line.rstrip("\r\n")
     lines[index] = dated_status(body, day.isoformat()) + line[len(body) :]

@@ -267,6 +267,33 @@ def pending_status(text: str, version: str, package: str | None = None) -> int |
     return index
 
 
+#: a heading's note that its version is not out yet: ``Release 0.14 (in development)``
+#: (bottle's), ``1.2.0 (unreleased)``, ``v2.0.0 - not released yet``
+_PENDING_TAIL = re.compile(
+    r"\s*(?:\((?:in development|in progress|unreleased|not released yet|not yet released|"
+    r"upcoming)\)|[-\u2013\u2014:]\s*(?:in development|unreleased|not released yet|"
+    r"not yet released))\s*$",
+    re.IGNORECASE,
+)
+
+
+def pending_heading(text: str, version: str, package: str | None = None) -> int | None:
+    """The index (in ``text.splitlines()``) of ``version``'s heading when its title says
+    the version is not released yet (see :data:`_PENDING_TAIL`); ``None`` otherwise."""
+    section = find_section(text, version, package)
+    if section is None or section.label == UNRELEASED:
+        return None
+    line = text.splitlines()[section.line]
+    return section.line if _PENDING_TAIL.search(line) else None
+
+
+def released_heading(line: str) -> str:
+    """A :func:`pending_heading` line released: its note of not being out is dropped
+    (``Release 0.14 (in development)`` is ``Release 0.14``, as bottle writes it at release;
+    a reST underline stays, long enough for the shorter title)."""
+    return _PENDING_TAIL.sub("", line)
+
+
 def dated_status(line: str, day: str) -> str:
     """A :func:`pending_status` line released on ``day``: ``Unreleased`` becomes
     ``Released 2026-01-01`` in the line's own case and emphasis."""

@@ -141,7 +141,34 @@ def changelog_in(directory: Path, config: Config) -> Path:
         for name in RELEASE_NOTES_NAMES:  # kedro's RELEASE.md: "# Release 0.11.0"
             if (directory / name).is_file() and _has_releases(directory / name):
                 return directory / name
+    if not config.changelog_set:
+        in_docs = _docs_changelog(directory)
+        if in_docs is not None:
+            return in_docs
     return directory / config.changelog
+
+
+#: where a project's documentation keeps its changelog when its top has none
+DOCS_DIRECTORIES = ("docs", "doc", "docs/source", "doc/source")
+
+
+def _docs_changelog(directory: Path) -> Path | None:
+    """``docs/changelog.rst`` (bottle's), ``docs/changes.md``, ``doc/source/history.rst``:
+    a file of a changelog's name, in any case, below :data:`DOCS_DIRECTORIES`, that has a
+    release heading (a page that only includes the top's changelog has none)."""
+    order = {name.lower(): i for i, name in enumerate((*CHANGELOG_NAMES, *RELEASE_NOTES_NAMES))}
+    for sub in DOCS_DIRECTORIES:
+        try:
+            names = os.listdir(directory / sub)
+        except OSError:
+            continue
+        for name in sorted(
+            (n for n in names if n.lower() in order), key=lambda n: order[n.lower()]
+        ):
+            path = directory / sub / name
+            if path.is_file() and _has_releases(path):
+                return path
+    return None
 
 
 def _has_releases(path: Path) -> bool:

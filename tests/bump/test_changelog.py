@@ -199,3 +199,27 @@ def test_an_unreleased_heading_linking_its_compare_view_moves_on_and_the_release
     assert release_changelog(text, "26.2.0", DAY, "26.2.0", "{title} ({date})") == text.replace(
         "\n\n### Added", "\n\n## 26.2.0 (2026-05-03)\n\n### Added", 1
     )
+
+
+@pytest.mark.parametrize(
+    ("heading", "released"),
+    [
+        ("Release 0.14 (in development)\n=============================", "Release 0.14\n"),
+        ("## 2.0.0 (unreleased)", "## 2.0.0\n"),
+        ("v2.0.0 - not released yet\n--------------------------", "v2.0.0\n"),
+    ],
+)
+def test_a_heading_that_says_in_development_loses_the_words_on_release(
+    heading: str, released: str
+) -> None:
+    """bottle's shape: the next version's section is written ahead as ``Release 0.14 (in
+    development)``; its release drops the words (relnox said there was no Unreleased
+    section and left the file saying it is still in development)."""
+    text = f"Notes\n=====\n\n{heading}\n\n* New.\n\nRelease 0.13\n============\n\n* Old.\n"
+    done = release_status(text, "0.14.0" if "0.14" in heading else "2.0.0", DAY)
+    assert done is not None
+    assert done.splitlines(keepends=True)[3] == released
+    assert done.count("* ") == 2
+    assert (
+        release_status(text.replace(heading.splitlines()[0], "Release 0.14"), "0.14", DAY) is None
+    )

@@ -25,7 +25,7 @@ from relnox.sample import (
 )
 from tests.bump_support import error_lines, git_state, run_git, snapshot, write_files
 from tests.conftest import run_relnox
-from tests.shapes import commit, project, repo
+from tests.shapes import commit, git, project, repo
 
 DAY = date(2026, 5, 3)
 
@@ -1099,3 +1099,38 @@ def test_a_pin_in_a_requirements_file_read_as_dynamic_dependencies_follows_a_bum
     ]
     apply_bump(plan)
     assert (root / "requirements.txt").read_text() == requirements.replace("2.6.0", "2.7.0")
+
+
+def test_a_short_dev_version_is_released_as_long_as_the_project_tags_releases(
+    tmp_path: Path,
+) -> None:
+    """bottle's shape: ``__version__ = '0.14-dev'`` while its releases are tagged 0.13.0,
+    0.13.4; its changelog is docs/changelog.rst, the next section written ahead as
+    ``Release 0.14 (in development)``. --part minor gives 0.14.0 (it gave 0.14), and the
+    changelog's heading loses "(in development)" (relnox found no changelog)."""
+    notes = "Release Notes\n=============\n\nRelease 0.13\n============\n\n* Old.\n"
+    root = repo(
+        tmp_path / "bottle",
+        {
+            "pyproject.toml": project("bottle", "0.13.4"),
+            "docs/changelog.rst": notes,
+            "bottle/__init__.py": "",
+        },
+        tags=["0.13.0", "0.13.4"],
+    )
+    ahead = notes.replace(
+        "Release 0.13\n",
+        "Release 0.14 (in development)\n" + "=" * 29 + "\n\n* New.\n\nRelease 0.13\n",
+    )
+    commit(root, {"pyproject.toml": project("bottle", "0.14-dev"), "docs/changelog.rst": ahead})
+    for part in ("minor", "patch"):
+        plan = plan_bump(load_workspace(root), BumpOptions(part=part, today=DAY))
+        assert plan.versions["bottle"] == ("0.14-dev", "0.14.0")
+        [edit] = [e for e in plan.edits if e.path.name == "changelog.rst"]
+        assert b"Release 0.14\n=====" in edit.after
+        assert b"(in development)" not in edit.after
+    # a project that tags its minor releases short keeps the short spelling
+    git(root, "tag", "-d", "0.13.0")
+    git(root, "tag", "0.13")
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
+    assert plan.versions["bottle"] == ("0.14-dev", "0.14")

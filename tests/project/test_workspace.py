@@ -904,3 +904,23 @@ def test_setup_py_projects_below_count_only_when_no_pyproject_builds_one(tmp_pat
         },
     )
     assert [p.name for p in discover(root).packages] == ["pyarrow"]
+
+
+def test_a_changelog_kept_with_the_docs_is_found_when_the_top_has_none(tmp_path: Path) -> None:
+    """bottle's shape: docs/changelog.rst holds the release notes and the top holds no
+    changelog (doctor warned "no CHANGELOG.md"); a docs page of that name with no release
+    heading (one that includes the top's) is not a changelog."""
+    from relnox.project.workspace import changelog_in
+
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": project("calc", "1.1.0"),
+            "doc/CHANGES.rst": ".. include:: ../NEWS.txt\n",
+            "docs/Changelog.rst": "Notes\n=====\n\nRelease 1.1\n===========\n\n* New.\n",
+        },
+    )
+    config = load_workspace(tmp_path).config
+    assert changelog_in(tmp_path, config) == tmp_path / "docs/Changelog.rst"
+    (tmp_path / "docs/Changelog.rst").write_text("Changes\n=======\n\nSee the top.\n")
+    assert changelog_in(tmp_path, config) == tmp_path / "CHANGELOG.md"
