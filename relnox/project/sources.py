@@ -47,6 +47,7 @@ class VersionLocation:
     pattern: str | None = None
     semver: bool = False  # Cargo.toml: written as 1.2.0-alpha.1, read as PEP 440 1.2.0a1
     result: str | None = None  # several groups make the version: "{major}.{minor}.{patch}"
+    every: bool = False  # a pattern whose every match of this version is rewritten
 
     def spell(self, new: str) -> str:
         """``new`` (PEP 440) as this place writes versions."""
@@ -90,12 +91,14 @@ class VersionLocation:
             return render_groups(self.path, self.pattern, self.result, self.value, text, new)
         regex = re.compile(self.pattern) if self.pattern else PY_VERSION_RE
         match = regex.search(text)
+        if self.every:  # bump-my-version's searches: each place that says this version
+            match = next((m for m in regex.finditer(text) if m["version"] == self.value), None)
         if match is None or match.group("version") != self.value:
             raise VersionError(
                 f"{self.path}: the version {self.value!r} is no longer where it was read; "
                 "rerun the command"
             )
-        if self.kind == "python":  # every assignment of this version (fallback branches too)
+        if self.kind == "python" or self.every:  # every assignment of this version too
             return regex.sub(
                 lambda m: (
                     m.group(0)
