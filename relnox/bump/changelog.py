@@ -33,6 +33,7 @@ from relnox.project.changelog import (
     Section,
     dated_status,
     find_section,
+    headings,
     pending_heading,
     pending_status,
     released_heading,
@@ -40,6 +41,7 @@ from relnox.project.changelog import (
 )
 from relnox.project.towncrier import news
 from relnox.project.workspace import Package, Workspace, changelog_in
+from relnox.versioning import same_version
 
 
 class Texts(Protocol):
@@ -134,6 +136,47 @@ def release_status(text: str, version: str, day: date) -> str | None:
     return "".join(lines)
 
 
+_LIST_ITEM = re.compile(r"^\s*[-*+]\s")
+
+
+def release_headless(text: str, title: str, day: date) -> str | None:
+    """``text`` with the entries written straight under the document's title, above the
+    newest release's heading (pytest-cov's ``Changelog`` over ``===``, then ``* Fixed ...``,
+    then ``7.0.0 (2025-09-09)`` over ``---``), given a heading of their own for ``title``,
+    worded and underlined as that newest heading is; ``None`` when the text under the title
+    does not start with a list item (an introduction is no entry)."""
+    found = sections(text)
+    if not found or found[0].label == UNRELEASED:
+        return None
+    newest = found[0]
+    if any(same_version(version, title) for _, version in newest.versions):
+        return None  # its section is written already
+    lines = text.splitlines(keepends=True)
+    marks = list(headings([line.rstrip("\r\n") for line in lines]))
+    above = [h for h in marks if h.end <= newest.line]
+    level = next((h.level for h in marks if h.line == newest.line), None)
+    if not above or level is None or above[-1].level >= level:
+        return None
+    start = next((i for i in range(above[-1].end, newest.line) if lines[i].strip()), None)
+    if start is None or not _LIST_ITEM.match(lines[start]) or "](#" in lines[start]:
+        return None  # no list, or a list of links to the sections below (contents)
+    eol = _eol(text)
+    words = _worded_like(newest, title, day)
+    if newest.marker.startswith("#"):
+        heading = f"{newest.marker} {words}"
+    else:
+        heading = f"{words}{eol}{newest.marker * len(words)}"
+    return "".join(lines[:start]) + heading + eol + eol + "".join(lines[start:])
+
+
+def _worded_like(section: Section, title: str, day: date) -> str:
+    """``title`` worded as ``section``'s heading is (its version becomes ``title``, an ISO
+    date ``day``), else ``title (day)``."""
+    first = section.heading.splitlines()[0].lstrip("#").strip()
+    template = heading_like(f"## {first}\n\n- x\n", "{title} ({date})")
+    return template.format(title=title, date=day.isoformat())
+
+
 def release_links(text: str, title: str, tag: str) -> str:
     """``text`` with its ``[Unreleased]`` compare link moved on to ``tag``.
 
@@ -200,7 +243,7 @@ def changelog_edits(
         section = find_section(text, UNRELEASED)
         rel = relative(path, workspace.root)
         if section is None:
-            dated = release_status(text, title, today)
+            dated = release_status(text, title, today) or release_headless(text, title, today)
             if dated is None and path in towncrier:
                 notes.extend(n for n in (towncrier[path],) if n and n not in notes)
             elif dated is None:

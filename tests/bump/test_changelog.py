@@ -223,3 +223,32 @@ def test_a_heading_that_says_in_development_loses_the_words_on_release(
     assert (
         release_status(text.replace(heading.splitlines()[0], "Release 0.14"), "0.14", DAY) is None
     )
+
+
+HEADLESS = (
+    "\nChangelog\n=========\n\n* Improve handling of a warning.\n\n  More on it.\n\n"
+    "* Fix another thing.\n\n7.0.0 (2025-09-09)\n------------------\n\n* Dropped something.\n"
+)
+
+
+def test_entries_under_the_title_above_the_newest_release_get_their_own_heading() -> None:
+    """pytest-cov's shape (ionelmc's cookiecutter): no Unreleased heading, the entries sit
+    under ``Changelog`` above ``7.0.0 (2025-09-09)``; a release heads them with its own
+    heading in that style (relnox said there was no Unreleased section). An introduction,
+    a list of links to the sections, or a section already written is left alone."""
+    from relnox.bump.changelog import release_headless
+
+    assert release_headless(HEADLESS, "7.1.0", DAY) == HEADLESS.replace(
+        "=========\n\n", "=========\n\n7.1.0 (2026-05-03)\n------------------\n\n", 1
+    )
+    atx = "# Changes\n\n- New.\n\n## v1.0.0 - 2025-01-01\n\n- Old.\n"
+    assert release_headless(atx, "1.1.0", DAY) == atx.replace(
+        "- New.", "## v1.1.0 - 2026-05-03\n\n- New."
+    )
+    intro = HEADLESS.replace("* Improve", "All notable changes.\n\n* Improve")
+    contents = HEADLESS.replace(
+        "* Improve handling of a warning.", "* `7.0.0 <#id1>`_ [7.0.0](#700)"
+    )
+    for text in (intro, contents):
+        assert release_headless(text, "7.1.0", DAY) is None
+    assert release_headless(HEADLESS, "7.0.0", DAY) is None

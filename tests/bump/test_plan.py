@@ -1134,3 +1134,23 @@ def test_a_short_dev_version_is_released_as_long_as_the_project_tags_releases(
     git(root, "tag", "0.13")
     plan = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
     assert plan.versions["bottle"] == ("0.14-dev", "0.14")
+
+
+def test_a_changelog_whose_entries_sit_under_its_title_gets_the_release_heading(
+    tmp_path: Path,
+) -> None:
+    """pytest-cov's shape: CHANGELOG.rst's new entries sit under its title, above the newest
+    release; bump heads them with the new version's heading (it noted no Unreleased
+    section and wrote nothing)."""
+    log = "Changelog\n=========\n\n* New.\n\n1.0.0 (2025-09-09)\n------------------\n\n* Old.\n"
+    root = repo(
+        tmp_path / "cov",
+        {"pyproject.toml": project("cov", "1.0.0"), "CHANGELOG.rst": log, "cov/__init__.py": ""},
+        tags=["v1.0.0"],
+    )
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
+    [edit] = [e for e in plan.edits if e.path.name == "CHANGELOG.rst"]
+    assert edit.after.decode().startswith(
+        "Changelog\n=========\n\n1.1.0 (2026-05-03)\n------------------\n\n* New.\n"
+    )
+    assert not any("Unreleased" in note for note in plan.notes)
