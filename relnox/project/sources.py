@@ -22,7 +22,7 @@ from relnox.toml import tomllib
 from relnox.tools import git
 from relnox.versioning import same_version
 
-Kind = Literal["toml", "python", "text", "pattern", "incremental", "tuple", "info"]
+Kind = Literal["toml", "python", "text", "pattern", "incremental", "tuple", "info", "parts"]
 
 PY_VERSION_RE = re.compile(
     r"""^(?P<lhs>[ \t]*"""
@@ -82,6 +82,10 @@ class VersionLocation:
 
             respell = version_tuple.respell if self.kind == "tuple" else version_tuple.respell_info
             return respell(self.path, text, self.value, new)
+        if self.kind == "parts":
+            from relnox.project.version_parts import respell_parts
+
+            return respell_parts(self.path, text, self.value, new)
         if self.kind == "text":
             stripped = text.strip()
             if stripped != self.value:
@@ -304,6 +308,10 @@ def value_in(loc: VersionLocation, text: str) -> str | None:
             from relnox.project.incremental import public
 
             return public(text)
+        if loc.kind == "parts":
+            from relnox.project.version_parts import parts_value
+
+            return parts_value(text)
         if loc.kind in ("tuple", "info"):
             from relnox.project.version_tuple import info_value, joined
 
