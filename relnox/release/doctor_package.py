@@ -197,7 +197,7 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
             )
         )
     problem = readme_problem(pkg.readme)
-    if problem and pkg.readme is None:
+    if problem and (pkg.readme is None or _not_uploaded(pkg)):
         pass  # said in the metadata row: a project page without a readme is a choice
     elif problem and _built_in_setup_py(pkg):
         rows.append(
@@ -218,6 +218,27 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
     elif pkg.readme is not None:
         rows.append(Check(f"readme {pkg.name}", OK, f"{rel(pkg.readme, ws.root)} renders"))
     return rows
+
+
+def _not_uploaded(pkg: Package) -> bool:
+    """Nothing makes the readme the long description: no ``[project] readme`` (static or
+    dynamic), no poetry ``readme``, no setup.cfg ``long_description`` and a setup.py that
+    passes no ``long_description=`` (kombu's, commented out): the README found by its name
+    is not uploaded, and how it renders is no project page's."""
+    if not (pkg.directory / "setup.py").is_file() and not (pkg.directory / "setup.cfg").is_file():
+        return False
+    doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
+    project = table(doc, "project")
+    if project.get("readme") or "readme" in (project.get("dynamic") or ()):
+        return False
+    if table(doc, "tool", "poetry").get("readme"):
+        return False
+    if "long_description" in setup_cfg(pkg.directory).get("metadata", {}):
+        return False
+    if not (pkg.directory / "setup.py").is_file():
+        return True
+    passed = setup_py_keywords(pkg.directory)
+    return passed is not None and "long_description" not in passed
 
 
 def _built_in_setup_py(pkg: Package) -> bool:

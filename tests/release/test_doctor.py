@@ -626,6 +626,30 @@ def test_a_readme_setup_py_builds_on_is_a_warning_not_an_error(tmp_path: Path) -
     assert row.status == ERROR, row
 
 
+def test_a_readme_nothing_uploads_is_not_checked_for_rendering(tmp_path: Path) -> None:
+    """kombu's shape: setup.py's ``long_description=`` is commented out and setup.cfg names
+    no readme, so README.rst is no project page; its rendering was an error. Passing it
+    makes it one again."""
+    setup_py = (
+        "from setuptools import setup\n\n\ndef readme():\n    return open('README.rst').read()\n"
+        "\n\nsetup(name='plain', version='1.0', packages=['plain'])\n"
+    )
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+        'build-backend = "setuptools.build_meta"\n',
+        "setup.py": setup_py,
+        "setup.cfg": "[metadata]\nlicense_file = LICENSE\n",
+        "README.rst": "plain\n=====\n\nplain as part of a subscription\n=======\n",
+        "plain/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files)
+    assert not [c for c in doctor(root).checks if c.check == "readme plain"]
+    passed = setup_py.replace("packages=['plain']", "packages=['plain'], long_description=readme()")
+    (root / "setup.py").write_text(passed)
+    [row] = [c for c in doctor(root).checks if c.check == "readme plain"]
+    assert row.status in (WARN, ERROR) and "does not render" in row.detail, row
+
+
 def test_a_package_released_beside_the_uv_workspace_is_not_expected_in_its_lock(
     tmp_path: Path,
 ) -> None:
