@@ -924,3 +924,15 @@ def test_a_changelog_kept_with_the_docs_is_found_when_the_top_has_none(tmp_path:
     assert changelog_in(tmp_path, config) == tmp_path / "docs/Changelog.rst"
     (tmp_path / "docs/Changelog.rst").write_text("Changes\n=======\n\nSee the top.\n")
     assert changelog_in(tmp_path, config) == tmp_path / "CHANGELOG.md"
+
+
+def test_a_changelog_named_in_another_case_is_found(tmp_path: Path) -> None:
+    """kombu's shape: ``Changelog.rst`` at the top; on a case-sensitive file system it was
+    not CHANGELOG.rst, and doctor said there was no changelog."""
+    from relnox.project.workspace import changelog_in
+
+    write(tmp_path, {"pyproject.toml": project("calc", "1.1.0"), "Changelog.rst": "1.1.0\n=====\n"})
+    config = load_workspace(tmp_path).config
+    assert changelog_in(tmp_path, config) == tmp_path / "Changelog.rst"
+    write(tmp_path, {"CHANGES.md": "# 1.1.0\n"})
+    assert changelog_in(tmp_path, config) == tmp_path / "Changelog.rst"  # CHANGELOG first
