@@ -79,10 +79,13 @@ def release_changelog(
     day: date,
     tag: str | None = None,
     heading_format: str = DEFAULT_CHANGELOG_HEADING,
+    setext_format: str = "{title} ({date})",
 ) -> str | None:
     """``text`` with its Unreleased section titled ``[title] - day``; ``None`` if none.
 
-    ``heading_format`` (``[tool.relnox] changelog-heading``) words an ATX heading. With
+    ``heading_format`` (``[tool.relnox] changelog-heading``) words an ATX heading,
+    ``setext_format`` an underlined one (``{date}`` is ISO 8601 unless a format follows it,
+    ``{date:%Y/%m/%d}``). With
     ``tag`` (the new version's git tag) the compare links follow, see
     :func:`release_links` (only for a ``[title]`` heading, which a link can target).
     """
@@ -105,10 +108,10 @@ def release_changelog(
             lines[unreleased.line] = line[: inline.start("old")] + tag + line[inline.end("old") :]
             text = "".join(lines)
             heading_end = sum(len(line) for line in lines[: unreleased.end])
-        words = heading_format.format(title=title, date=day.isoformat())
+        words = heading_format.format(title=title, date=day)
         heading = f"{unreleased.marker} {words}"
     else:  # setext: underline the new title with the same character
-        words = f"{title} ({day.isoformat()})"
+        words = setext_format.format(title=title, date=day)
         heading = f"{words}{eol}{unreleased.marker * len(words)}"
     released = text[:heading_end] + f"{lead}{eol}{heading}{eol}" + text[heading_end:]
     if tag is None or "[{title}]" not in heading_format:
@@ -174,7 +177,7 @@ def _worded_like(section: Section, title: str, day: date) -> str:
     date ``day``), else ``title (day)``."""
     first = section.heading.splitlines()[0].lstrip("#").strip()
     template = heading_like(f"## {first}\n\n- x\n", "{title} ({date})")
-    return template.format(title=title, date=day.isoformat())
+    return template.format(title=title, date=day)
 
 
 def release_links(text: str, title: str, tag: str) -> str:
@@ -254,9 +257,11 @@ def changelog_edits(
             notes.append(f"note: {rel} has no Unreleased entries; no section written for {title}")
         else:
             heading = config.changelog_heading
+            setext = "{title} ({date})"
             if "changelog-heading" not in config.raw:
                 heading = heading_like(text, heading)
-            released = release_changelog(text, title, today, tag, heading)
+                setext = heading_like(text, setext, setext=True)
+            released = release_changelog(text, title, today, tag, heading, setext)
             if released is not None:
                 files.set(path, released)
 
@@ -303,26 +308,37 @@ def changelog_edits(
     return notes
 
 
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: a release day as changelogs write it, and the format that writes it again
+_DAYS = (
+    (re.compile(r"\d{4}-\d{2}-\d{2}"), "{date}"),
+    (re.compile(r"\d{4}/\d{2}/\d{2}"), "{date:%Y/%m/%d}"),
+)
 
 
-def heading_like(text: str, default: str) -> str:
+def heading_like(text: str, default: str, *, setext: bool = False) -> str:
     """The heading format the changelog's newest release already has (kedro's
     ``# Release 0.11.0`` gives ``Release {title}``), or ``default``: its version becomes
-    ``{title}`` and an ISO date ``{date}``; a title with other digits left (a date written
-    in words, a second version) is not followed."""
+    ``{title}`` and a date ``{date}`` (ISO 8601; joblib's ``2025/12/15`` is
+    ``{date:%Y/%m/%d}``); a title with other digits left (a date written in words, a
+    second version) is not followed. ``setext``: of an underlined heading (joblib's
+    ``Release 1.5.3 - 2025/12/15`` over ``---``), else of a ``#`` one."""
     released = [s for s in sections(text) if s.label != UNRELEASED and len(s.versions) == 1]
     if not released or released[0].versions[0][0] is not None:
         return default
     section = released[0]
     title = section.heading.splitlines()[0].lstrip("#").strip()
     version = section.versions[0][1]
-    if not section.marker.startswith("#") or title.count(version) != 1:
+    if section.marker.startswith("#") == setext or title.count(version) != 1:
         return default
     before, _, after = title.partition(version)
-    parts = [
-        _ISO_DAY.sub("\0", part).replace("{", "{{").replace("}", "}}") for part in (before, after)
-    ]
-    if any(ch.isdigit() for part in parts for ch in part.replace("\0", "")):
+    parts = []
+    for part in (before, after):
+        for i, (day, _) in enumerate(_DAYS):
+            part = day.sub(chr(i + 1), part)
+        parts.append(part.replace("{", "{{").replace("}", "}}"))
+    if any(ch.isdigit() for part in parts for ch in part):
         return default
-    return (parts[0] + "{title}" + parts[1]).replace("\0", "{date}")
+    template = parts[0] + "{title}" + parts[1]
+    for i, (_, spelled) in enumerate(_DAYS):
+        template = template.replace(chr(i + 1), spelled)
+    return template

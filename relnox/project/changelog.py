@@ -165,8 +165,16 @@ def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
     return (name, version) if name else None
 
 
-#: headings that say Unreleased in other words (``To be released``: django-model-utils)
-_NOT_YET = (["to", "be", "released"], ["not", "released", "yet"], ["not", "yet", "released"])
+#: headings that say Unreleased in other words (``To be released``: django-model-utils;
+#: ``In development``: joblib's CHANGES.rst)
+_NOT_YET = (
+    ["to", "be", "released"],
+    ["not", "released", "yet"],
+    ["not", "yet", "released"],
+    ["in", "development"],
+    ["under", "development"],
+    ["development", "version"],
+)
 
 
 def _upcoming(words: list[str]) -> bool:

@@ -22,6 +22,7 @@ from relnox.project.setup_py import setup_py_keywords
 from relnox.project.towncrier import news
 from relnox.project.workspace import Package, Workspace, changelog_in
 from relnox.toml import table
+from relnox.versioning import long_as_released
 
 OK, WARN, ERROR = "ok", "warn", "error"
 
@@ -350,7 +351,8 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
         if read_section(path, coming, pkg.name):
             detail = f"{rel(path, ws.root)} has a section for {coming}, the release of {wanted}"
             return [Check(name, OK, detail)]
-        wanted = coming
+        # the version a bump gives: 1.6.dev0 is released as 1.6.0 when releases are so tagged
+        wanted = long_as_released(coming, pkg.tags.released) if pkg.tags else coming
     unreleased = read_section(path, UNRELEASED)
     if unreleased is not None and unreleased.has_entries:
         return [

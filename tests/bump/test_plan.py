@@ -1154,3 +1154,31 @@ def test_a_changelog_whose_entries_sit_under_its_title_gets_the_release_heading(
         "Changelog\n=========\n\n1.1.0 (2026-05-03)\n------------------\n\n* New.\n"
     )
     assert not any("Unreleased" in note for note in plan.notes)
+
+
+def test_an_in_development_section_is_released_in_the_style_of_the_last_release(
+    tmp_path: Path,
+) -> None:
+    """joblib's shape: CHANGES.rst's next entries sit under ``In development`` over ``---``
+    and releases read ``Release 1.5.3 - 2025/12/15``; bump writes ``Release 1.6.0 -
+    2026/05/03`` the same way (it found no Unreleased section; an underlined heading was
+    always written ``1.6.0 (2026-05-03)``), and doctor counts the entries."""
+    log = (
+        "Release Notes\n=============\n\nIn development\n--------------\n\n- New.\n\n"
+        "Release 1.5.3 - 2025/12/15\n--------------------------\n\n- Old.\n"
+    )
+    root = repo(
+        tmp_path / "jl",
+        {"pyproject.toml": project("jl", "1.6.dev0"), "CHANGES.rst": log, "jl/__init__.py": ""},
+        tags=["1.5.0", "1.5.3"],
+    )
+    [row] = [c for c in doctor(root).checks if c.check == "changelog jl"]
+    assert (row.status, row.detail) == (
+        "ok",
+        "CHANGES.rst: Unreleased entries become 1.6.0's section on bump",
+    )
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
+    [edit] = [e for e in plan.edits if e.path.name == "CHANGES.rst"]
+    assert edit.after.decode() == log.replace(
+        "- New.", "Release 1.6.0 - 2026/05/03\n--------------------------\n\n- New."
+    )
