@@ -18,7 +18,7 @@ from relnox.paths import rel
 from relnox.project.changelog import UNRELEASED, read_section, sections
 from relnox.project.discovery import load_toml
 from relnox.project.pyproject import setup_cfg
-from relnox.project.setup_py import setup_py_keywords
+from relnox.project.setup_py import setup_py_keywords, uses_pbr
 from relnox.project.towncrier import news
 from relnox.project.workspace import Package, Workspace, changelog_in
 from relnox.toml import table
@@ -83,9 +83,16 @@ def readme_problem(path: Path | None) -> str | None:
     return f"{path.name}: unknown readme type {suffix!r}; use .md, .rst or .txt"
 
 
-def missing_setup_cfg(sections: Mapping[str, Mapping[str, str]]) -> list[str]:
-    """The required core metadata fields a ``setup.cfg`` ``[metadata]`` section lacks."""
-    metadata = sections.get("metadata", {})
+def missing_setup_cfg(sections: Mapping[str, Mapping[str, str]], *, pbr: bool = False) -> list[str]:
+    """The required core metadata fields a ``setup.cfg`` ``[metadata]`` section lacks; with
+    ``pbr`` (``setup(pbr=True)``) its names count too: ``summary`` is the description,
+    ``description_file`` the readme (bandit's)."""
+    metadata = dict(sections.get("metadata", {}))
+    if pbr:
+        for theirs, ours in (("summary", "description"), ("description_file", "long_description")):
+            metadata.setdefault(
+                ours, metadata.get(theirs) or metadata.get(theirs.replace("_", "-"), "")
+            )
     fields = {
         "name": "name",
         "version": "version",
@@ -124,7 +131,8 @@ def _declared(pkg: Package) -> tuple[list[str] | None, Path, str]:
         return missing_metadata(doc), pkg.pyproject, "[project]"
     sections = setup_cfg(pkg.directory)
     if sections.get("metadata"):
-        missing = missing_setup_cfg(sections)
+        pbr = (pkg.directory / "setup.py").is_file() and uses_pbr(pkg.directory)
+        missing = missing_setup_cfg(sections, pbr=pbr)
         if (pkg.directory / "setup.py").is_file():  # setuptools merges setup()'s keywords
             passed = setup_py_keywords(pkg.directory)
             if passed is None:
@@ -139,6 +147,8 @@ def _declared(pkg: Package) -> tuple[list[str] | None, Path, str]:
 def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
     rows = []
     missing, where, table = _declared(pkg)
+    if missing is not None and pkg.vcs_versioned:  # the tags give it (pbr's setup.cfg has none)
+        missing = [field for field in missing if field != "version"]
     if missing is None:
         return [
             Check(

@@ -650,6 +650,39 @@ def test_a_readme_nothing_uploads_is_not_checked_for_rendering(tmp_path: Path) -
     assert row.status in (WARN, ERROR) and "does not render" in row.detail, row
 
 
+def test_pbr_takes_the_version_from_the_tags_and_its_setup_cfg_names_count(
+    tmp_path: Path,
+) -> None:
+    """bandit's shape: no pyproject.toml, ``setup(setup_requires=["pbr"], pbr=True)``, and
+    setup.cfg's ``[metadata]`` says ``summary`` and ``description_file`` (pbr's names) and
+    no version. The version is the tag's (relnox refused: "setup.py computes the
+    version"), and doctor does not ask for a version, description or readme there; a
+    setup.cfg version is pbr's own and is read as before."""
+    setup_py = (
+        "import setuptools\n\nsetuptools.setup(python_requires='>=3.10', "
+        "setup_requires=['pbr>=2.0.0'], pbr=True)\n"
+    )
+    cfg = (
+        "[metadata]\nname = sentry\nsummary = Finds things.\ndescription_file =\n"
+        "    README.rst\nlicense = Apache-2.0\n"
+    )
+    files = {
+        "setup.py": setup_py,
+        "setup.cfg": cfg,
+        "README.rst": "sentry\n======\n\nFinds things.\n",
+        "sentry/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["1.9.4"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) == ("1.9.4", "vcs")
+    assert "pbr" in pkg.evidence
+    [row] = [c for c in doctor(root).checks if c.check == "metadata sentry"]
+    assert row.status == OK, row
+    (root / "setup.cfg").write_text(cfg.replace("[metadata]\n", "[metadata]\nversion = 2.0.0\n"))
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) != ("1.9.4", "vcs")
+
+
 def test_a_package_released_beside_the_uv_workspace_is_not_expected_in_its_lock(
     tmp_path: Path,
 ) -> None:
