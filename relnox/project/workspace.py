@@ -136,10 +136,12 @@ def changelog_in(directory: Path, config: Config) -> Path:
             return written
     if not config.changelog_set:
         found = _listed_changelog(directory, docs=False)
-        for sub in () if found is not None else DOCS_DIRECTORIES:
-            found = _listed_changelog(directory / sub, docs=True)
-            if found is not None:
-                break
+        # a top file with no release heading ("MOVED, see docs/...") points elsewhere
+        pointer = found is not None and not _has_releases(found)
+        for sub in DOCS_DIRECTORIES if found is None or pointer else ():
+            in_docs = _listed_changelog(directory / sub, docs=True)
+            if in_docs is not None:
+                return in_docs
         if found is not None:
             return found
     return directory / config.changelog

@@ -936,3 +936,23 @@ def test_a_changelog_named_in_another_case_is_found(tmp_path: Path) -> None:
     assert changelog_in(tmp_path, config) == tmp_path / "Changelog.rst"
     write(tmp_path, {"CHANGES.md": "# 1.1.0\n"})
     assert changelog_in(tmp_path, config) == tmp_path / "Changelog.rst"  # CHANGELOG first
+
+
+def test_a_top_changelog_that_points_to_the_docs_loses_to_the_one_there(tmp_path: Path) -> None:
+    """alembic's shape: the top's CHANGES says "MOVED, please see docs/..." and has no
+    release heading; a changelog in docs/ that has one is the changelog (a top file with
+    releases still wins)."""
+    from relnox.project.workspace import changelog_in
+
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": project("calc", "1.1.0"),
+            "CHANGES": "=====\nMOVED\n=====\n\nPlease see docs/changelog.rst.\n",
+            "docs/changelog.rst": "Changelog\n=========\n\n1.1.0\n-----\n\n- New.\n",
+        },
+    )
+    config = load_workspace(tmp_path).config
+    assert changelog_in(tmp_path, config) == tmp_path / "docs/changelog.rst"
+    write(tmp_path, {"CHANGES": "1.0.0\n=====\n\n- Old.\n"})
+    assert changelog_in(tmp_path, config) == tmp_path / "CHANGES"
