@@ -683,6 +683,28 @@ def test_pbr_takes_the_version_from_the_tags_and_its_setup_cfg_names_count(
     assert (pkg.version, pkg.version_source) != ("1.9.4", "vcs")
 
 
+def test_a_tag_on_the_commit_before_its_release_commit_is_a_release(tmp_path: Path) -> None:
+    """strawberry's shape: its release bot tags the merged commit, then commits "Release
+    0.324.0" on top, release after release; the tag's commit still says the old version.
+    doctor called that an error ("delete or move that tag"); a tag whose next commit does
+    not set it still is (and so is one tag made too early in a history that tags release
+    commits: test_tag_on_a_commit_with_another_version)."""
+    from tests.shapes import commit, project
+
+    root = repo(tmp_path / "r", {"pyproject.toml": project("berry", "0.323.1")}, tags=["0.323.1"])
+    commit(root, {"berry.py": "x = 0\n"}, "0.323.2", message="fix")
+    commit(root, {"pyproject.toml": project("berry", "0.323.2")}, message="Release 0.323.2")
+    commit(root, {"berry.py": "x = 1\n"}, "0.324.0", message="feature")
+    commit(root, {"pyproject.toml": project("berry", "0.324.0")}, message="Release 0.324.0")
+    [row] = [c for c in doctor(root).checks if c.check == "tags berry"]
+    assert row.status == OK and "tags the commit right before" in row.detail, row
+    commit(root, {"berry.py": "x = 2\n"}, "0.325.0", message="later")
+    commit(root, {"berry.py": "x = 3\n"}, message="more")
+    commit(root, {"pyproject.toml": project("berry", "0.325.0")}, message="Release 0.325.0")
+    [row] = [c for c in doctor(root).checks if c.check == "tags berry"]
+    assert row.status == ERROR and "delete or move that tag" in row.detail, row
+
+
 def test_a_package_released_beside_the_uv_workspace_is_not_expected_in_its_lock(
     tmp_path: Path,
 ) -> None:
