@@ -309,9 +309,13 @@ def changelog_edits(
 
 
 #: a release day as changelogs write it, and the format that writes it again
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DAYS = (
     (re.compile(r"\d{4}-\d{2}-\d{2}"), "{date}"),
     (re.compile(r"\d{4}/\d{2}/\d{2}"), "{date:%Y/%m/%d}"),
+    # beets' "2.13.1 (July 29, 2026)", and "29 July 2026"
+    (re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}}, \d{{4}}\b"), "{date:%B} {date.day}, {date:%Y}"),
+    (re.compile(rf"\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}\b"), "{date.day} {date:%B %Y}"),
 )
 
 
@@ -319,7 +323,7 @@ def heading_like(text: str, default: str, *, setext: bool = False) -> str:
     """The heading format the changelog's newest release already has (kedro's
     ``# Release 0.11.0`` gives ``Release {title}``), or ``default``: its version becomes
     ``{title}`` and a date ``{date}`` (ISO 8601; joblib's ``2025/12/15`` is
-    ``{date:%Y/%m/%d}``); a title with other digits left (a date written in words, a
+    ``{date:%Y/%m/%d}``, beets' ``July 29, 2026`` the same in words); a title with other digits left (a date written in words, a
     second version) is not followed. ``setext``: of an underlined heading (joblib's
     ``Release 1.5.3 - 2025/12/15`` over ``---``), else of a ``#`` one."""
     released = [s for s in sections(text) if s.label != UNRELEASED and len(s.versions) == 1]

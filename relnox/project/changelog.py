@@ -194,7 +194,7 @@ def parse_title(title: str) -> tuple[tuple[str | None, str], ...] | str | None:
         return None
     if words[0].strip(_PUNCTUATION).lower() == UNRELEASED or _upcoming(words):
         return UNRELEASED
-    core = title
+    core = title.split("(", 1)[0] or title  # a parenthesis after: "2.13.1 (July 29, 2026)"
     if title.startswith("[") and "]" in title:  # [1.2.0] - date, [a 0.2.0, b 1.1.0] - date
         core = title[1 : title.index("]")]
     pairs: list[tuple[str | None, str]] = []

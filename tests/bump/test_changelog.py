@@ -252,3 +252,24 @@ def test_entries_under_the_title_above_the_newest_release_get_their_own_heading(
     for text in (intro, contents):
         assert release_headless(text, "7.1.0", DAY) is None
     assert release_headless(HEADLESS, "7.0.0", DAY) is None
+
+
+def test_a_release_dated_in_words_is_one_version_and_is_written_so() -> None:
+    """beets' shape: ``2.13.1 (July 29, 2026)`` over ``---``. The comma in the date made a
+    second version, 2026, so the heading named two and its style was not followed (bump
+    wrote ``2.14.0 (2026-05-03)``)."""
+    from relnox.bump.changelog import heading_like
+
+    assert parse_title("2.13.1 (July 29, 2026)") == ((None, "2.13.1"),)
+    assert parse_title("[core 0.2.0, agents 1.1.0] - 2026-01-01") == (
+        ("core", "0.2.0"),
+        ("agents", "1.1.0"),
+    )
+    text = "Unreleased\n----------\n\n- New.\n\n2.13.1 (July 29, 2026)\n----------------------\n"
+    template = heading_like(text, "{title} ({date})", setext=True)
+    assert template.format(title="2.14.0", date=DAY) == "2.14.0 (May 3, 2026)"
+    words = "Release 3.0 - 29 July 2026\n--------------------------\n"
+    assert (
+        heading_like(words, "x", setext=True).format(title="3.1", date=DAY)
+        == "Release 3.1 - 3 May 2026"
+    )
