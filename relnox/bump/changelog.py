@@ -139,6 +139,37 @@ def release_status(text: str, version: str, day: date) -> str | None:
     return "".join(lines)
 
 
+def release_ahead(text: str, title: str, day: date) -> str | None:
+    """``text`` with ``title``'s section, written ahead as the newest without a date
+    (geopandas' ``## Version 1.2.0`` above ``## Version 1.1.3 (March 10, 2026)``), dated
+    the way the release below it is; ``None`` when that section is not the newest, already
+    has a date, or the release below it has none."""
+    found = sections(text)
+    if len(found) < 2 or not any(same_version(v, title) for _, v in found[0].versions):
+        return None
+    newest, below = found[0], found[1]
+    lines = text.splitlines(keepends=True)
+    first = lines[newest.line].rstrip("\r\n")
+    if newest.line + 1 != newest.end and not _UNDERLINED.match(lines[newest.line + 1]):
+        return None  # over- and underlined: not worded here
+    setext = not newest.marker.startswith("#")
+    template = heading_like(below.heading + "\n\n- x\n", "", setext=setext)
+    if "{date" not in template or any(ch.isdigit() for ch in first.replace(newest.label, "")):
+        return None
+    words = template.format(title=newest.label, date=day)
+    eol = _eol(text)
+    if not setext:
+        lines[newest.line] = f"{newest.marker} {words}" + lines[newest.line][len(first) :]
+        return "".join(lines)
+    under = lines[newest.line + 1].rstrip("\r\n")
+    lines[newest.line] = words + lines[newest.line][len(first) :]
+    lines[newest.line + 1] = newest.marker * max(len(words), len(under)) + (
+        lines[newest.line + 1][len(under) :] or eol
+    )
+    return "".join(lines)
+
+
+_UNDERLINED = re.compile(r"^([=\-~^*+])\1{2,}\s*$")
 _LIST_ITEM = re.compile(r"^\s*[-*+]\s")
 
 
@@ -246,7 +277,11 @@ def changelog_edits(
         section = find_section(text, UNRELEASED)
         rel = relative(path, workspace.root)
         if section is None:
-            dated = release_status(text, title, today) or release_headless(text, title, today)
+            dated = (
+                release_status(text, title, today)
+                or release_ahead(text, title, today)
+                or release_headless(text, title, today)
+            )
             if dated is None and path in towncrier:
                 notes.extend(n for n in (towncrier[path],) if n and n not in notes)
             elif dated is None:

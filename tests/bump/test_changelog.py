@@ -273,3 +273,36 @@ def test_a_release_dated_in_words_is_one_version_and_is_written_so() -> None:
         heading_like(words, "x", setext=True).format(title="3.1", date=DAY)
         == "Release 3.1 - 3 May 2026"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "released"),
+    [
+        (
+            "# Changelog\n\n## Version 1.2.0\n\n- New.\n\n## Version 1.1.3 (March 10, 2026)\n\n- Old.\n",
+            "## Version 1.2.0 (May 3, 2026)\n",
+        ),
+        (
+            "1.2.0\n-----\n\n- New.\n\n1.1.3 (2026-03-10)\n------------------\n\n- Old.\n",
+            "1.2.0 (2026-05-03)\n",
+        ),
+    ],
+)
+def test_a_section_written_ahead_without_a_date_is_dated_like_the_release_below(
+    text: str, released: str
+) -> None:
+    """geopandas' shape: ``## Version 1.2.0`` is written ahead above ``## Version 1.1.3
+    (March 10, 2026)``; releasing 1.2.0 dates it the same way (relnox noted no Unreleased
+    section and left it undated). Not the newest, already dated, or a release below
+    without a date: left alone."""
+    from relnox.bump.changelog import release_ahead
+
+    done = release_ahead(text, "1.2.0", DAY)
+    assert done is not None
+    assert released in done.splitlines(keepends=True)
+    if released.startswith("1.2.0"):  # the underline grows with the title
+        assert "1.2.0 (2026-05-03)\n------------------\n" in done
+    assert release_ahead(text, "1.1.3", DAY) is None
+    assert release_ahead(done, "1.2.0", DAY) is None
+    undated = text.replace(" (March 10, 2026)", "").replace(" (2026-03-10)", "")
+    assert release_ahead(undated, "1.2.0", DAY) is None

@@ -1182,3 +1182,20 @@ def test_an_in_development_section_is_released_in_the_style_of_the_last_release(
     assert edit.after.decode() == log.replace(
         "- New.", "Release 1.6.0 - 2026/05/03\n--------------------------\n\n- New."
     )
+
+
+def test_a_section_written_ahead_is_dated_by_the_bump(tmp_path: Path) -> None:
+    """geopandas' shape end to end: the bump that releases 1.2.0 dates its section."""
+    log = (
+        "# Changelog\n\n## Version 1.2.0\n\n- New.\n\n## Version 1.1.1 (June 27, 2025)\n\n- Old.\n"
+    )
+    root = repo(
+        tmp_path / "geo",
+        {"pyproject.toml": project("geo", "1.1.1"), "CHANGELOG.md": log, "geo/__init__.py": ""},
+        tags=["v1.1.1"],
+    )
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
+    [edit] = [e for e in plan.edits if e.path.name == "CHANGELOG.md"]
+    assert edit.after.decode() == log.replace(
+        "## Version 1.2.0\n", "## Version 1.2.0 (May 3, 2026)\n"
+    )
