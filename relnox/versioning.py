@@ -34,7 +34,7 @@ scheme is ``semver``, with a pre-release written as the current version writes o
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from packaging.version import InvalidVersion, Version
@@ -379,6 +379,28 @@ def padded_like(text: str, like: str) -> str:
     numbers = found["release"].split(".")
     spelled = [n.zfill(widths[i]) if i < len(widths) else n for i, n in enumerate(numbers)]
     return found["lead"] + ".".join(spelled) + text[found.end() :]
+
+
+def long_as_released(text: str, released: Iterable[Version]) -> str:
+    """``text`` with zeros added to its release so it is as long as the releases of its
+    shape were spelled: bottle's ``0.14-dev`` finalised is ``0.14``, but its minor releases
+    are tagged ``0.13.0`` and ``0.12.0``, so it is ``0.14.0``. The newest final release whose
+    parts past ``text``'s are all zeros decides; a project that tags minors short (``5.1``,
+    then ``5.1.1``) has none longer, and keeps ``text``."""
+    found = _RELEASE_TEXT.match(text)
+    if found is None:
+        return text
+    length = len(found["release"].split("."))
+    shaped = [
+        v
+        for v in released
+        if not v.is_prerelease and len(v.release) > length and not any(v.release[length:])
+    ]
+    model = max(shaped, default=None)
+    if model is None:
+        return text
+    zeros = ".0" * (len(model.release) - length)
+    return found["lead"] + found["release"] + zeros + text[found.end() :]
 
 
 #: a pre-release written with separators (``3.2.0-rc0``, ``1.0.0.beta2``, ``2.0-Alpha.1``)

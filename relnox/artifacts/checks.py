@@ -207,8 +207,22 @@ def readme_problem(text: str, content_type: str) -> str | None:
 
     stream = io.StringIO()
     if readme_renderer.rst.render(text, stream=stream, **params) is None:
-        return " ".join(stream.getvalue().split())[:300] or "invalid reStructuredText"
+        return first_report(stream.getvalue()) or "invalid reStructuredText"
     return None
+
+
+#: docutils' report line: ``<string>:29: (ERROR/3) Unknown directive type "testcode".``
+_REPORT = re.compile(r"^<string>:(?P<line>\d+): \((?:\w+)/\d\) (?P<what>.+?)\s*$", re.M)
+
+
+def first_report(output: str) -> str:
+    """docutils' first report as one short line, ``line 29: Unknown directive type
+    "testcode"``, without the block of source it quotes after it (tenacity's README quoted a
+    whole code sample into the message)."""
+    found = _REPORT.search(output)
+    if found is not None:
+        return f"line {found['line']}: {found['what'].rstrip('.')}"
+    return " ".join(output.split())[:200]
 
 
 def _check_metadata(path: Path, expected: Expectation, out: Findings) -> None:

@@ -33,11 +33,15 @@ from relnox.project.changelog import (
     Section,
     dated_status,
     find_section,
+    headings,
+    pending_heading,
     pending_status,
+    released_heading,
     sections,
 )
 from relnox.project.towncrier import news
 from relnox.project.workspace import Package, Workspace, changelog_in
+from relnox.versioning import same_version
 
 
 class Texts(Protocol):
@@ -75,10 +79,13 @@ def release_changelog(
     day: date,
     tag: str | None = None,
     heading_format: str = DEFAULT_CHANGELOG_HEADING,
+    setext_format: str = "{title} ({date})",
 ) -> str | None:
     """``text`` with its Unreleased section titled ``[title] - day``; ``None`` if none.
 
-    ``heading_format`` (``[tool.relnox] changelog-heading``) words an ATX heading. With
+    ``heading_format`` (``[tool.relnox] changelog-heading``) words an ATX heading,
+    ``setext_format`` an underlined one (``{date}`` is ISO 8601 unless a format follows it,
+    ``{date:%Y/%m/%d}``). With
     ``tag`` (the new version's git tag) the compare links follow, see
     :func:`release_links` (only for a ``[title]`` heading, which a link can target).
     """
@@ -101,10 +108,10 @@ def release_changelog(
             lines[unreleased.line] = line[: inline.start("old")] + tag + line[inline.end("old") :]
             text = "".join(lines)
             heading_end = sum(len(line) for line in lines[: unreleased.end])
-        words = heading_format.format(title=title, date=day.isoformat())
+        words = heading_format.format(title=title, date=day)
         heading = f"{unreleased.marker} {words}"
     else:  # setext: underline the new title with the same character
-        words = f"{title} ({day.isoformat()})"
+        words = setext_format.format(title=title, date=day)
         heading = f"{words}{eol}{unreleased.marker * len(words)}"
     released = text[:heading_end] + f"{lead}{eol}{heading}{eol}" + text[heading_end:]
     if tag is None or "[{title}]" not in heading_format:
@@ -113,16 +120,95 @@ def release_changelog(
 
 
 def release_status(text: str, version: str, day: date) -> str | None:
-    """``text`` with ``version``'s ``Unreleased`` status line dated ``day``; ``None`` if
-    its section has no such line (see :func:`relnox.project.changelog.pending_status`)."""
+    """``text`` with ``version``'s ``Unreleased`` status line dated ``day``, or its heading's
+    ``(in development)`` dropped; ``None`` if its section has neither (see
+    :func:`relnox.project.changelog.pending_status` and ``pending_heading``)."""
     index = pending_status(text, version)
-    if index is None:
-        return None
     lines = text.splitlines(keepends=True)
+    if index is None:
+        heading = pending_heading(text, version)
+        if heading is None:
+            return None
+        line = lines[heading]
+        body = line.rstrip("\r\n")
+        lines[heading] = released_heading(body) + line[len(body) :]
+        return "".join(lines)
     line = lines[index]
     body = line.rstrip("\r\n")
     lines[index] = dated_status(body, day.isoformat()) + line[len(body) :]
     return "".join(lines)
+
+
+def release_ahead(text: str, title: str, day: date) -> str | None:
+    """``text`` with ``title``'s section, written ahead as the newest without a date
+    (geopandas' ``## Version 1.2.0`` above ``## Version 1.1.3 (March 10, 2026)``), dated
+    the way the release below it is; ``None`` when that section is not the newest, already
+    has a date, or the release below it has none."""
+    found = sections(text)
+    if len(found) < 2 or not any(same_version(v, title) for _, v in found[0].versions):
+        return None
+    newest, below = found[0], found[1]
+    lines = text.splitlines(keepends=True)
+    first = lines[newest.line].rstrip("\r\n")
+    if newest.line + 1 != newest.end and not _UNDERLINED.match(lines[newest.line + 1]):
+        return None  # over- and underlined: not worded here
+    setext = not newest.marker.startswith("#")
+    template = heading_like(below.heading + "\n\n- x\n", "", setext=setext)
+    if "{date" not in template or any(ch.isdigit() for ch in first.replace(newest.label, "")):
+        return None
+    words = template.format(title=newest.label, date=day)
+    eol = _eol(text)
+    if not setext:
+        lines[newest.line] = f"{newest.marker} {words}" + lines[newest.line][len(first) :]
+        return "".join(lines)
+    under = lines[newest.line + 1].rstrip("\r\n")
+    lines[newest.line] = words + lines[newest.line][len(first) :]
+    lines[newest.line + 1] = newest.marker * max(len(words), len(under)) + (
+        lines[newest.line + 1][len(under) :] or eol
+    )
+    return "".join(lines)
+
+
+_UNDERLINED = re.compile(r"^([=\-~^*+])\1{2,}\s*$")
+_LIST_ITEM = re.compile(r"^\s*[-*+]\s")
+
+
+def release_headless(text: str, title: str, day: date) -> str | None:
+    """``text`` with the entries written straight under the document's title, above the
+    newest release's heading (pytest-cov's ``Changelog`` over ``===``, then ``* Fixed ...``,
+    then ``7.0.0 (2025-09-09)`` over ``---``), given a heading of their own for ``title``,
+    worded and underlined as that newest heading is; ``None`` when the text under the title
+    does not start with a list item (an introduction is no entry)."""
+    found = sections(text)
+    if not found or found[0].label == UNRELEASED:
+        return None
+    newest = found[0]
+    if any(same_version(version, title) for _, version in newest.versions):
+        return None  # its section is written already
+    lines = text.splitlines(keepends=True)
+    marks = list(headings([line.rstrip("\r\n") for line in lines]))
+    above = [h for h in marks if h.end <= newest.line]
+    level = next((h.level for h in marks if h.line == newest.line), None)
+    if not above or level is None or above[-1].level >= level:
+        return None
+    start = next((i for i in range(above[-1].end, newest.line) if lines[i].strip()), None)
+    if start is None or not _LIST_ITEM.match(lines[start]) or "](#" in lines[start]:
+        return None  # no list, or a list of links to the sections below (contents)
+    eol = _eol(text)
+    words = _worded_like(newest, title, day)
+    if newest.marker.startswith("#"):
+        heading = f"{newest.marker} {words}"
+    else:
+        heading = f"{words}{eol}{newest.marker * len(words)}"
+    return "".join(lines[:start]) + heading + eol + eol + "".join(lines[start:])
+
+
+def _worded_like(section: Section, title: str, day: date) -> str:
+    """``title`` worded as ``section``'s heading is (its version becomes ``title``, an ISO
+    date ``day``), else ``title (day)``."""
+    first = section.heading.splitlines()[0].lstrip("#").strip()
+    template = heading_like(f"## {first}\n\n- x\n", "{title} ({date})")
+    return template.format(title=title, date=day)
 
 
 def release_links(text: str, title: str, tag: str) -> str:
@@ -167,14 +253,23 @@ def changelog_edits(
 
     config = workspace.config
     notes: list[str] = []
+    towncrier: dict[Path, str] = {}  # news file -> the note for it when it has no Unreleased
     for directory in dict.fromkeys(p.directory for p in selected):
         found = news(directory)
-        if found is not None and found.fragments:
-            where = relative(found.directory, workspace.root)
-            new = next(versions[p.name][1] for p in selected if p.directory == directory)
+        if found is None:
+            continue
+        where = relative(found.directory, workspace.root)
+        new = next(versions[p.name][1] for p in selected if p.directory == directory)
+        if found.fragments:
             notes.append(
                 f"note: {where} holds {len(found.fragments)} towncrier fragment(s); relnox does "
                 f"not run towncrier: run towncrier build --yes --version {new} before this bump"
+            )
+            towncrier[found.filename] = ""  # that note says it all
+        else:
+            towncrier[found.filename] = (
+                f"note: {relative(found.filename, workspace.root)} is written by towncrier and "
+                f"{where} holds no fragment: {new} gets no changelog section"
             )
 
     def release(path: Path, title: str, tag: str | None) -> None:
@@ -182,8 +277,14 @@ def changelog_edits(
         section = find_section(text, UNRELEASED)
         rel = relative(path, workspace.root)
         if section is None:
-            dated = release_status(text, title, today)
-            if dated is None:
+            dated = (
+                release_status(text, title, today)
+                or release_ahead(text, title, today)
+                or release_headless(text, title, today)
+            )
+            if dated is None and path in towncrier:
+                notes.extend(n for n in (towncrier[path],) if n and n not in notes)
+            elif dated is None:
                 notes.append(f"note: {rel} has no Unreleased section")
             else:
                 files.set(path, dated)
@@ -191,9 +292,11 @@ def changelog_edits(
             notes.append(f"note: {rel} has no Unreleased entries; no section written for {title}")
         else:
             heading = config.changelog_heading
+            setext = "{title} ({date})"
             if "changelog-heading" not in config.raw:
                 heading = heading_like(text, heading)
-            released = release_changelog(text, title, today, tag, heading)
+                setext = heading_like(text, setext, setext=True)
+            released = release_changelog(text, title, today, tag, heading, setext)
             if released is not None:
                 files.set(path, released)
 
@@ -240,26 +343,41 @@ def changelog_edits(
     return notes
 
 
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: a release day as changelogs write it, and the format that writes it again
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_DAYS = (
+    (re.compile(r"\d{4}-\d{2}-\d{2}"), "{date}"),
+    (re.compile(r"\d{4}/\d{2}/\d{2}"), "{date:%Y/%m/%d}"),
+    # beets' "2.13.1 (July 29, 2026)", and "29 July 2026"
+    (re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}}, \d{{4}}\b"), "{date:%B} {date.day}, {date:%Y}"),
+    (re.compile(rf"\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}\b"), "{date.day} {date:%B %Y}"),
+)
 
 
-def heading_like(text: str, default: str) -> str:
+def heading_like(text: str, default: str, *, setext: bool = False) -> str:
     """The heading format the changelog's newest release already has (kedro's
     ``# Release 0.11.0`` gives ``Release {title}``), or ``default``: its version becomes
-    ``{title}`` and an ISO date ``{date}``; a title with other digits left (a date written
-    in words, a second version) is not followed."""
+    ``{title}`` and a date ``{date}`` (ISO 8601; joblib's ``2025/12/15`` is
+    ``{date:%Y/%m/%d}``, beets' ``July 29, 2026`` the same in words); a title with other digits left (a date written in words, a
+    second version) is not followed. ``setext``: of an underlined heading (joblib's
+    ``Release 1.5.3 - 2025/12/15`` over ``---``), else of a ``#`` one."""
     released = [s for s in sections(text) if s.label != UNRELEASED and len(s.versions) == 1]
     if not released or released[0].versions[0][0] is not None:
         return default
     section = released[0]
     title = section.heading.splitlines()[0].lstrip("#").strip()
     version = section.versions[0][1]
-    if not section.marker.startswith("#") or title.count(version) != 1:
+    if section.marker.startswith("#") == setext or title.count(version) != 1:
         return default
     before, _, after = title.partition(version)
-    parts = [
-        _ISO_DAY.sub("\0", part).replace("{", "{{").replace("}", "}}") for part in (before, after)
-    ]
-    if any(ch.isdigit() for part in parts for ch in part.replace("\0", "")):
+    parts = []
+    for part in (before, after):
+        for i, (day, _) in enumerate(_DAYS):
+            part = day.sub(chr(i + 1), part)
+        parts.append(part.replace("{", "{{").replace("}", "}}"))
+    if any(ch.isdigit() for part in parts for ch in part):
         return default
-    return (parts[0] + "{title}" + parts[1]).replace("\0", "{date}")
+    template = parts[0] + "{title}" + parts[1]
+    for i, (_, spelled) in enumerate(_DAYS):
+        template = template.replace(chr(i + 1), spelled)
+    return template

@@ -54,6 +54,7 @@ from relnox.versioning import (
     bump_version,
     check_increase,
     dated_version,
+    long_as_released,
     parse_version,
     target_version,
 )
@@ -119,6 +120,8 @@ def _new_versions(
                 where=str(pkg.pyproject),
                 taken=taken,
             )
+            if part is not None and scheme == "pep440" and pkg.tags is not None:
+                new = long_as_released(new, pkg.tags.released)
             plain = None if part is None else bump_version(parse_version(base), part, pre)
             if notes is not None and plain is not None and str(plain) != new and taken(plain):
                 notes.append(

@@ -5,6 +5,11 @@ too, or the tool's next run finds none of its files at the version it expects.
 
 Read from, first found: ``[tool.bumpversion]`` of ``pyproject.toml``, ``.bumpversion.toml``,
 ``.bumpversion.cfg``, and ``setup.cfg``'s ``[bumpversion]`` section.
+
+The same configuration names the other files that tool rewrites (``[bumpversion:file:
+docs/conf.py]`` with ``search = version = release = '{current_version}'``, or
+``[[tool.bumpversion.files]]``): :func:`tool_files` reads each whose search finds the
+version as copies a bump moves too (pytest-cov's README badge and docs/conf.py).
 """
 
 from __future__ import annotations
@@ -52,6 +57,114 @@ def current_version(
         if match is not None:
             return VersionLocation(path, "pattern", match.group("version"), pattern=_INI)
     return None
+
+
+#: an INI section naming a file: ``bumpversion:file:README.rst``, ``bumpversion:file(badge):
+#: README.rst``, ``bumpversion:file (link):README.rst``
+_FILE_SECTION = re.compile(r"^bumpversion:file\s*(?:\([^)]*\))?:(?P<name>.+)$")
+
+
+def _entries(
+    directory: Path, doc: Mapping[str, Any], load: Callable[[Path], Mapping[str, Any]]
+) -> list[Mapping[str, Any]]:
+    """The file entries of the configuration :func:`current_version` reads: each a mapping
+    with ``filename`` and what else it sets (``search``, ``replace``, ``regex`` ...)."""
+    if _in_table(doc):
+        return _toml_entries(doc)
+    toml_file = directory / ".bumpversion.toml"
+    if toml_file.is_file():
+        try:
+            return _toml_entries(load(toml_file))
+        except (ConfigError, VersionError):
+            return []
+    import configparser
+
+    for name in (".bumpversion.cfg", "setup.cfg"):
+        path = directory / name
+        if not path.is_file():
+            continue
+        parser = configparser.RawConfigParser(strict=False)
+        try:
+            parser.read_string(read_text(path), str(path))
+        except (ConfigError, UnicodeDecodeError, configparser.Error):
+            return []
+        if not parser.has_section("bumpversion"):
+            continue
+        found: list[Mapping[str, Any]] = []
+        for section in parser.sections():
+            match = _FILE_SECTION.match(section)
+            if match is not None:
+                found.append({**parser[section], "filename": match["name"].strip()})
+        return found
+    return []
+
+
+def _toml_entries(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    tool = doc.get("tool")
+    bump = tool.get("bumpversion") if isinstance(tool, Mapping) else None
+    files = bump.get("files") if isinstance(bump, Mapping) else None
+    if not isinstance(files, list):
+        return []
+    return [f for f in files if isinstance(f, Mapping) and isinstance(f.get("filename"), str)]
+
+
+def tool_files(
+    directory: Path,
+    doc: Mapping[str, Any],
+    load: Callable[[Path], Mapping[str, Any]],
+    version: str,
+) -> list[VersionLocation]:
+    """The files bump-my-version's configuration rewrites with the version, each where its
+    ``search`` finds ``version`` today. An entry is left to that tool when relnox could not
+    write it the same way: a glob, a regex, its own parse or serialize, a search with other
+    fields (``{now:%Y}``) or a replace that is not the search with the new version."""
+    searches: dict[Path, list[tuple[str, str]]] = {}  # each file's (before, after) pairs
+    for entry in _entries(directory, doc, load):
+        if any(key in entry for key in ("glob", "regex", "parse", "serialize")):
+            continue
+        search = entry.get("search", "{current_version}")
+        replace = entry.get("replace", "{new_version}")
+        if not isinstance(search, str) or not isinstance(replace, str):
+            continue
+        if replace != search.replace("{current_version}", "{new_version}"):
+            continue
+        before, middle, after = search.partition("{current_version}")
+        if not middle or "{" in before + after or "}" in before + after:
+            continue
+        path = directory / entry["filename"]
+        try:
+            path.resolve().relative_to(directory.resolve())
+        except (OSError, ValueError):
+            continue
+        searches.setdefault(path, []).append((before, after))
+    found: list[VersionLocation] = []
+    for path, pairs in searches.items():
+        pattern = _searches_pattern(pairs)
+        try:
+            text = read_text(path) if path.is_file() else ""
+        except (ConfigError, UnicodeDecodeError):
+            continue
+        if any(m["version"] == version for m in re.finditer(pattern, text)):
+            found.append(VersionLocation(path, "pattern", version, pattern=pattern, every=True))
+    return found
+
+
+#: a version as a search finds it: ``7.0.0`` in ``/v7.0.0.svg`` or ``v7.0.0...master``
+_VERSION = r"(?P<version>[0-9][0-9A-Za-z+!_-]*(?:\.[0-9A-Za-z+!_-]+)*)"
+
+
+def _searches_pattern(pairs: list[tuple[str, str]]) -> str:
+    """One pattern for every search of a file: the version between one search's text
+    before and one's after (a file's searches share one place to read it from)."""
+    befores = "|".join(f"(?<={re.escape(before)})" for before, _ in pairs if before)
+    if any(not before for before, _ in pairs):
+        befores = ""  # the bare {current_version}: anywhere
+    afters = "|".join(re.escape(after) for _, after in pairs if after)
+    if any(not after for _, after in pairs):
+        afters = r"(?![0-9A-Za-z+!_-]|\.[0-9A-Za-z])"  # the version ends there
+    lead = f"(?:{befores})" if befores else ""
+    tail = f"(?={afters})" if afters else ""
+    return lead + _VERSION + tail
 
 
 def _in_table(doc: Mapping[str, Any]) -> bool:

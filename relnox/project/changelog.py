@@ -165,8 +165,16 @@ def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
     return (name, version) if name else None
 
 
-#: headings that say Unreleased in other words (``To be released``: django-model-utils)
-_NOT_YET = (["to", "be", "released"], ["not", "released", "yet"], ["not", "yet", "released"])
+#: headings that say Unreleased in other words (``To be released``: django-model-utils;
+#: ``In development``: joblib's CHANGES.rst)
+_NOT_YET = (
+    ["to", "be", "released"],
+    ["not", "released", "yet"],
+    ["not", "yet", "released"],
+    ["in", "development"],
+    ["under", "development"],
+    ["development", "version"],
+)
 
 
 def _upcoming(words: list[str]) -> bool:
@@ -186,7 +194,7 @@ def parse_title(title: str) -> tuple[tuple[str | None, str], ...] | str | None:
         return None
     if words[0].strip(_PUNCTUATION).lower() == UNRELEASED or _upcoming(words):
         return UNRELEASED
-    core = title
+    core = title.split("(", 1)[0] or title  # a parenthesis after: "2.13.1 (July 29, 2026)"
     if title.startswith("[") and "]" in title:  # [1.2.0] - date, [a 0.2.0, b 1.1.0] - date
         core = title[1 : title.index("]")]
     pairs: list[tuple[str | None, str]] = []
@@ -265,6 +273,33 @@ def pending_status(text: str, version: str, package: str | None = None) -> int |
     if lines[index].strip() != first.strip() or _PENDING.match(lines[index]) is None:
         return None
     return index
+
+
+#: a heading's note that its version is not out yet: ``Release 0.14 (in development)``
+#: (bottle's), ``1.2.0 (unreleased)``, ``v2.0.0 - not released yet``
+_PENDING_TAIL = re.compile(
+    r"\s*(?:\((?:in development|in progress|unreleased|not released yet|not yet released|"
+    r"upcoming)\)|[-\u2013\u2014:]\s*(?:in development|unreleased|not released yet|"
+    r"not yet released))\s*$",
+    re.IGNORECASE,
+)
+
+
+def pending_heading(text: str, version: str, package: str | None = None) -> int | None:
+    """The index (in ``text.splitlines()``) of ``version``'s heading when its title says
+    the version is not released yet (see :data:`_PENDING_TAIL`); ``None`` otherwise."""
+    section = find_section(text, version, package)
+    if section is None or section.label == UNRELEASED:
+        return None
+    line = text.splitlines()[section.line]
+    return section.line if _PENDING_TAIL.search(line) else None
+
+
+def released_heading(line: str) -> str:
+    """A :func:`pending_heading` line released: its note of not being out is dropped
+    (``Release 0.14 (in development)`` is ``Release 0.14``, as bottle writes it at release;
+    a reST underline stays, long enough for the shorter title)."""
+    return _PENDING_TAIL.sub("", line)
 
 
 def dated_status(line: str, day: str) -> str:

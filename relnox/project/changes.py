@@ -134,7 +134,7 @@ def plan(
     _check_repo(workspace, since)
     workspace.require_history("plan")
     if part:
-        from relnox.versioning import dated_version, next_version
+        from relnox.versioning import dated_version, long_as_released, next_version
 
     found: list[tuple[Package, str | None, bool, int | None, int | None]] = []
     for pkg in workspace.packages:
@@ -161,6 +161,8 @@ def plan(
                 scheme=workspace.config.version_scheme,
                 taken=released_elsewhere(workspace, workspace.group_of(pkg)),
             )
+            if workspace.config.version_scheme == "pep440" and pkg.tags is not None:
+                bumped = long_as_released(bumped, pkg.tags.released)  # as bump gives it
             refuse_released(workspace, pkg, bumped)  # bump would refuse it: never shown
         rows.append(
             PlanRow(

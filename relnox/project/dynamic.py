@@ -44,6 +44,7 @@ from relnox.project.setup_py import (
     setup_py_literal,
     setup_py_reads,
     setup_py_toml,
+    uses_pbr,
     uses_scm_version,
 )
 from relnox.project.sources import (
@@ -270,6 +271,8 @@ def dynamic_version(
         return VCS_SOURCE, [], f"{plugin} (versions from git tags)"
     if uses_scm_version(directory):
         return VCS_SOURCE, [], "setuptools-scm: setup.py's setup(use_scm_version=...)"
+    if uses_pbr(directory):
+        return VCS_SOURCE, [], "pbr: setup.py's setup(pbr=True) (versions from git tags)"
     prefix = versioneer_prefix(directory, doc)
     if prefix is not None:
         return VCS_SOURCE, [], f"versioneer (versions from git tags, tag_prefix = {prefix!r})"

@@ -130,6 +130,15 @@ def _secondaries(
                 loc = python_location(package / filename, top_level=True)
                 if loc is not None and all(loc.path != k.path for k in [*known, *found]):
                     found.append(loc)
+    if tool_copy is not None:  # the files that tool rewrites with it, read by its searches
+        from relnox.project.bumpversion import tool_files
+
+        taken = {k.path for k in [*known, *found]}
+        found += [
+            loc
+            for loc in tool_files(directory, doc, load_toml, tool_copy.value)
+            if loc.path not in taken
+        ]
     return found
 
 

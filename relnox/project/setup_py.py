@@ -543,3 +543,16 @@ def uses_scm_version(directory: Path) -> bool:
     if value is None:
         return False
     return not (isinstance(value, ast.Constant) and not value.value)
+
+
+def uses_pbr(directory: Path) -> bool:
+    """setup.py's ``setup(pbr=True)`` (bandit's, with ``setup_requires=["pbr"]`` and no
+    pyproject.toml): pbr takes the version from git tags, unless setup.cfg's ``[metadata]``
+    names one."""
+    found = setup_call(directory)
+    value = found[1].get("pbr") if found is not None else None
+    if value is None or (isinstance(value, ast.Constant) and not value.value):
+        return False
+    from relnox.project.pyproject import setup_cfg
+
+    return not setup_cfg(directory).get("metadata", {}).get("version")

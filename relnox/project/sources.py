@@ -22,7 +22,7 @@ from relnox.toml import tomllib
 from relnox.tools import git
 from relnox.versioning import same_version
 
-Kind = Literal["toml", "python", "text", "pattern", "incremental", "tuple", "info"]
+Kind = Literal["toml", "python", "text", "pattern", "incremental", "tuple", "info", "parts"]
 
 PY_VERSION_RE = re.compile(
     r"""^(?P<lhs>[ \t]*"""
@@ -47,6 +47,7 @@ class VersionLocation:
     pattern: str | None = None
     semver: bool = False  # Cargo.toml: written as 1.2.0-alpha.1, read as PEP 440 1.2.0a1
     result: str | None = None  # several groups make the version: "{major}.{minor}.{patch}"
+    every: bool = False  # a pattern whose every match of this version is rewritten
 
     def spell(self, new: str) -> str:
         """``new`` (PEP 440) as this place writes versions."""
@@ -81,6 +82,10 @@ class VersionLocation:
 
             respell = version_tuple.respell if self.kind == "tuple" else version_tuple.respell_info
             return respell(self.path, text, self.value, new)
+        if self.kind == "parts":
+            from relnox.project.version_parts import respell_parts
+
+            return respell_parts(self.path, text, self.value, new)
         if self.kind == "text":
             stripped = text.strip()
             if stripped != self.value:
@@ -90,12 +95,14 @@ class VersionLocation:
             return render_groups(self.path, self.pattern, self.result, self.value, text, new)
         regex = re.compile(self.pattern) if self.pattern else PY_VERSION_RE
         match = regex.search(text)
+        if self.every:  # bump-my-version's searches: each place that says this version
+            match = next((m for m in regex.finditer(text) if m["version"] == self.value), None)
         if match is None or match.group("version") != self.value:
             raise VersionError(
                 f"{self.path}: the version {self.value!r} is no longer where it was read; "
                 "rerun the command"
             )
-        if self.kind == "python":  # every assignment of this version (fallback branches too)
+        if self.kind == "python" or self.every:  # every assignment of this version too
             return regex.sub(
                 lambda m: (
                     m.group(0)
@@ -301,6 +308,10 @@ def value_in(loc: VersionLocation, text: str) -> str | None:
             from relnox.project.incremental import public
 
             return public(text)
+        if loc.kind == "parts":
+            from relnox.project.version_parts import parts_value
+
+            return parts_value(text)
         if loc.kind in ("tuple", "info"):
             from relnox.project.version_tuple import info_value, joined
 

@@ -58,6 +58,7 @@ CODE = (
     "relnox.tags",
     "relnox.versioning",
     "relnox.project.version_tuple",
+    "relnox.project.version_parts",
 )
 
 

@@ -41,11 +41,13 @@ def _said(text: str) -> list[Version | None]:
     """The versions a version file's ``text`` says: its quoted versions, and one spelled
     in parts (a version-info tuple, a tuple joined with dots, incremental's Version())."""
     from relnox.project.incremental import public
+    from relnox.project.version_parts import parts_value
     from relnox.project.version_tuple import info_value, joined
 
     said = [maybe_version(m) for m in _QUOTED.findall(text)]
     if "__version__" in text:
-        said += [maybe_version(v) for v in (info_value(text), joined(text), public(text)) if v]
+        found = (info_value(text), joined(text), public(text), parts_value(text))
+        said += [maybe_version(v) for v in found if v]
     return said
 
 

@@ -74,13 +74,16 @@ def joined(text: str) -> str | None:
 
 def location(path: Path) -> VersionLocation | None:
     """The version of ``path`` when it joins a tuple into ``__version__``, or computes it
-    from a version-info tuple (:func:`info_location`)."""
+    from a version-info tuple (:func:`info_location`) or from named parts
+    (:mod:`relnox.project.version_parts`)."""
     if not path.is_file():
         return None
     text = read_text(path)
     found = _found(text)
     if found is None:
-        return info_location(path)
+        from relnox.project.version_parts import parts_location  # IPython's named parts
+
+        return info_location(path) or parts_location(path)
     return VersionLocation(path, "tuple", ".".join(str(p) for p in found[2]), key=(found[0],))
 
 

@@ -122,24 +122,59 @@ class Package:
 def changelog_in(directory: Path, config: Config) -> Path:
     """The changelog of ``directory``: the configured name, else the first that exists.
 
-    Without ``changelog`` in [tool.relnox], CHANGELOG.md, CHANGELOG.rst, CHANGES.md ...
-    (:data:`relnox.config.CHANGELOG_NAMES`) are looked for; none existing gives
-    CHANGELOG.md, the name a new one gets.
+    Without ``changelog`` in [tool.relnox], the news file towncrier writes when it exists,
+    else CHANGELOG.md, CHANGELOG.rst, CHANGES.md ... (:data:`relnox.config.CHANGELOG_NAMES`)
+    are looked for; none existing gives CHANGELOG.md, the name a new one gets.
     """
-    if not config.changelog_set and _may_hold_changelog(directory):
-        for name in CHANGELOG_NAMES:
-            if (directory / name).is_file():
-                return directory / name
-        for name in RELEASE_NOTES_NAMES:  # kedro's RELEASE.md: "# Release 0.11.0"
-            if (directory / name).is_file() and _has_releases(directory / name):
-                return directory / name
     if not config.changelog_set:
         from relnox.project.towncrier import news_file
 
-        written = news_file(directory)  # [tool.towncrier] filename: tox's docs/changelog.rst
+        # the file towncrier writes is the live one, even beside a CHANGELOG.rst that only
+        # points to it (pytest's, falcon's): [tool.towncrier] filename, tox's docs/changelog.rst
+        written = news_file(directory)
         if written is not None:
             return written
+    if not config.changelog_set:
+        found = _listed_changelog(directory, docs=False)
+        # a top file with no release heading ("MOVED, see docs/...") points elsewhere
+        pointer = found is not None and not _has_releases(found)
+        for sub in DOCS_DIRECTORIES if found is None or pointer else ():
+            in_docs = _listed_changelog(directory / sub, docs=True)
+            if in_docs is not None:
+                return in_docs
+        if found is not None:
+            return found
     return directory / config.changelog
+
+
+#: where a project's documentation keeps its changelog when its top has none
+DOCS_DIRECTORIES = ("docs", "doc", "docs/source", "doc/source")
+
+_ORDER = {name.lower(): i for i, name in enumerate((*CHANGELOG_NAMES, *RELEASE_NOTES_NAMES))}
+_NOTES = frozenset(name.lower() for name in RELEASE_NOTES_NAMES)
+
+
+def _listed_changelog(folder: Path, *, docs: bool) -> Path | None:
+    """The first of :data:`CHANGELOG_NAMES` there, in any case (kombu's ``Changelog.rst``),
+    then of the release-notes names when it has a release heading (kedro's ``RELEASE.md``;
+    a ``RELEASE.md`` saying how to release is no changelog). With ``docs`` (a folder of
+    :data:`DOCS_DIRECTORIES`: bottle's ``docs/changelog.rst``) every name needs a release
+    heading (a page that only includes the top's changelog has none). One listing, not a
+    look for each name, in most members."""
+    try:
+        names = [n for n in os.listdir(folder) if n.lower() in _ORDER]
+    except FileNotFoundError:
+        return None
+    except OSError:  # cannot be listed but may be read: each name as written
+        names = [] if docs else [n for n in (*CHANGELOG_NAMES, *RELEASE_NOTES_NAMES)]
+    for name in sorted(names, key=lambda n: (_ORDER[n.lower()], n not in CHANGELOG_NAMES)):
+        path = folder / name
+        if not path.is_file():
+            continue
+        if (docs or name.lower() in _NOTES) and not _has_releases(path):
+            continue
+        return path
+    return None
 
 
 def _has_releases(path: Path) -> bool:
@@ -150,18 +185,6 @@ def _has_releases(path: Path) -> bool:
         return bool(sections(path.read_text(encoding="utf-8", errors="replace")))
     except OSError:
         return False
-
-
-_CHANGELOG_NAMES = frozenset(name.lower() for name in (*CHANGELOG_NAMES, *RELEASE_NOTES_NAMES))
-
-
-def _may_hold_changelog(directory: Path) -> bool:
-    """Whether ``directory`` lists a name of :data:`CHANGELOG_NAMES` in any case (a file
-    system may ignore case): one listing, not a look for each name, in most members."""
-    try:
-        return any(name.lower() in _CHANGELOG_NAMES for name in os.listdir(directory))
-    except OSError:  # cannot be listed: look for each name
-        return True
 
 
 @dataclass(frozen=True)

@@ -144,6 +144,17 @@ def tag_checks(ws: Workspace, pkg: Package) -> list[Check]:
     tag = ws.tag_for(pkg)
     if git.tag_exists(ws.root, tag):
         at_tag = version_at(ws, pkg, tag)
+        after = None if same_version(at_tag, pkg.version) else _bot_order(ws, pkg, tag)
+        if after is not None:
+            return [
+                Check(
+                    name,
+                    OK,
+                    f"{tag} is released: it tags the commit right before {after[:9]}, which sets "
+                    f"{pkg.version}, as the release before it was tagged (a release bot's "
+                    f"order: tag, then the release commit); {convention}",
+                )
+            ]
         if not same_version(at_tag, pkg.version):
             marker = _marker(ws, tag)
             if marker is not None:
@@ -180,6 +191,37 @@ def tag_checks(ws: Workspace, pkg: Package) -> list[Check]:
             )
         ]
     return [Check(name, OK, f"{tag} not created yet; {convention}")]
+
+
+def _bot_order(ws: Workspace, pkg: Package, tag: str) -> str | None:
+    """The release commit right after ``tag`` when the history tags each release on the
+    commit before the one that sets its version (strawberry's release bot tags the merged
+    commit, then commits "Release 0.324.0"): the commit after ``tag`` sets the package's
+    version, the release before it was tagged the same way, and no publishing workflow
+    builds the tagged commit. ``None`` otherwise (a tag made one commit too early)."""
+    facts = pkg.tags
+    current = Version(pkg.version)
+    earlier = sorted((v for v in facts.released if v < current), reverse=True) if facts else []
+    if not earlier or release_filters_fire(ws, tag):
+        return None
+    previous = ws.tag_for(pkg, str(earlier[0]))
+    for version, marked in ((pkg.version, tag), (str(earlier[0]), previous)):
+        after = git.next_on_path(ws.root, marked)
+        if after is None or not same_version(version_at(ws, pkg, after), version):
+            return None
+        if same_version(version_at(ws, pkg, marked), version):
+            return None
+    return git.next_on_path(ws.root, tag)
+
+
+def release_filters_fire(ws: Workspace, tag: str) -> bool:
+    """Whether a workflow that publishes runs on ``tag`` (it would build the tagged commit)."""
+    from relnox.project.tag_model import fires
+    from relnox.project.vcs import release_filters
+
+    return any(
+        fires(tag, globs) for globs in release_filters(git.toplevel(ws.root), publishing=True)
+    )
 
 
 def _marker(ws: Workspace, tag: str) -> str | None:

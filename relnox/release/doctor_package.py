@@ -18,10 +18,11 @@ from relnox.paths import rel
 from relnox.project.changelog import UNRELEASED, read_section, sections
 from relnox.project.discovery import load_toml
 from relnox.project.pyproject import setup_cfg
-from relnox.project.setup_py import setup_py_keywords
+from relnox.project.setup_py import setup_py_keywords, uses_pbr
 from relnox.project.towncrier import news
 from relnox.project.workspace import Package, Workspace, changelog_in
 from relnox.toml import table
+from relnox.versioning import long_as_released
 
 OK, WARN, ERROR = "ok", "warn", "error"
 
@@ -82,9 +83,16 @@ def readme_problem(path: Path | None) -> str | None:
     return f"{path.name}: unknown readme type {suffix!r}; use .md, .rst or .txt"
 
 
-def missing_setup_cfg(sections: Mapping[str, Mapping[str, str]]) -> list[str]:
-    """The required core metadata fields a ``setup.cfg`` ``[metadata]`` section lacks."""
-    metadata = sections.get("metadata", {})
+def missing_setup_cfg(sections: Mapping[str, Mapping[str, str]], *, pbr: bool = False) -> list[str]:
+    """The required core metadata fields a ``setup.cfg`` ``[metadata]`` section lacks; with
+    ``pbr`` (``setup(pbr=True)``) its names count too: ``summary`` is the description,
+    ``description_file`` the readme (bandit's)."""
+    metadata = dict(sections.get("metadata", {}))
+    if pbr:
+        for theirs, ours in (("summary", "description"), ("description_file", "long_description")):
+            metadata.setdefault(
+                ours, metadata.get(theirs) or metadata.get(theirs.replace("_", "-"), "")
+            )
     fields = {
         "name": "name",
         "version": "version",
@@ -123,7 +131,8 @@ def _declared(pkg: Package) -> tuple[list[str] | None, Path, str]:
         return missing_metadata(doc), pkg.pyproject, "[project]"
     sections = setup_cfg(pkg.directory)
     if sections.get("metadata"):
-        missing = missing_setup_cfg(sections)
+        pbr = (pkg.directory / "setup.py").is_file() and uses_pbr(pkg.directory)
+        missing = missing_setup_cfg(sections, pbr=pbr)
         if (pkg.directory / "setup.py").is_file():  # setuptools merges setup()'s keywords
             passed = setup_py_keywords(pkg.directory)
             if passed is None:
@@ -138,6 +147,8 @@ def _declared(pkg: Package) -> tuple[list[str] | None, Path, str]:
 def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
     rows = []
     missing, where, table = _declared(pkg)
+    if missing is not None and pkg.vcs_versioned:  # the tags give it (pbr's setup.cfg has none)
+        missing = [field for field in missing if field != "version"]
     if missing is None:
         return [
             Check(
@@ -197,7 +208,7 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
             )
         )
     problem = readme_problem(pkg.readme)
-    if problem and pkg.readme is None:
+    if problem and (pkg.readme is None or _not_uploaded(pkg)):
         pass  # said in the metadata row: a project page without a readme is a choice
     elif problem and _built_in_setup_py(pkg):
         rows.append(
@@ -218,6 +229,27 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
     elif pkg.readme is not None:
         rows.append(Check(f"readme {pkg.name}", OK, f"{rel(pkg.readme, ws.root)} renders"))
     return rows
+
+
+def _not_uploaded(pkg: Package) -> bool:
+    """Nothing makes the readme the long description: no ``[project] readme`` (static or
+    dynamic), no poetry ``readme``, no setup.cfg ``long_description`` and a setup.py that
+    passes no ``long_description=`` (kombu's, commented out): the README found by its name
+    is not uploaded, and how it renders is no project page's."""
+    if not (pkg.directory / "setup.py").is_file() and not (pkg.directory / "setup.cfg").is_file():
+        return False
+    doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
+    project = table(doc, "project")
+    if project.get("readme") or "readme" in (project.get("dynamic") or ()):
+        return False
+    if table(doc, "tool", "poetry").get("readme"):
+        return False
+    if "long_description" in setup_cfg(pkg.directory).get("metadata", {}):
+        return False
+    if not (pkg.directory / "setup.py").is_file():
+        return True
+    passed = setup_py_keywords(pkg.directory)
+    return passed is not None and "long_description" not in passed
 
 
 def _built_in_setup_py(pkg: Package) -> bool:
@@ -329,7 +361,8 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
         if read_section(path, coming, pkg.name):
             detail = f"{rel(path, ws.root)} has a section for {coming}, the release of {wanted}"
             return [Check(name, OK, detail)]
-        wanted = coming
+        # the version a bump gives: 1.6.dev0 is released as 1.6.0 when releases are so tagged
+        wanted = long_as_released(coming, pkg.tags.released) if pkg.tags else coming
     unreleased = read_section(path, UNRELEASED)
     if unreleased is not None and unreleased.has_entries:
         return [

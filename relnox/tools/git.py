@@ -210,6 +210,13 @@ def tag_commit(repo: Path, tag: str) -> str | None:
     return out or None
 
 
+def next_on_path(repo: Path, rev: str, head: str = "HEAD") -> str | None:
+    """The commit right after ``rev`` on the way to ``head`` (the first of ``rev..head``
+    that descends from it), or ``None`` when ``head`` is ``rev`` or not below it."""
+    out = git(repo, "rev-list", "--ancestry-path", "--reverse", f"{rev}..{head}", check=False)
+    return out.split("\n", 1)[0] or None
+
+
 def contains(repo: Path, rev: str, ancestor: str) -> bool:
     """Whether ``rev``'s history holds ``ancestor`` (a commit or a tag)."""
     return run(repo, "merge-base", "--is-ancestor", ancestor, rev).returncode == 0

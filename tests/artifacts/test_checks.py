@@ -427,3 +427,14 @@ def test_a_metadata_file_above_the_limit_is_refused_unread(
     assert not any(name.endswith("METADATA") for name in read)
     monkeypatch.setattr(bounded, "MEMBER_LIMIT", 64 * 1024 * 1024)
     assert check_artifact(wheel, EXPECTED).problems == []
+
+
+def test_a_readme_that_does_not_render_is_named_by_its_first_report_in_one_short_line() -> None:
+    """tenacity's shape: ``.. testcode::`` (a Sphinx directive) in README.rst. The problem is
+    docutils' first report with its line number, not the code block docutils quotes after
+    it (the message held the whole sample, flattened)."""
+    from relnox.artifacts.checks import readme_problem
+
+    text = "Title\n=====\n\n.. testcode::\n\n    import random\n    print(random.random())\n"
+    problem = readme_problem(text * 2, "text/x-rst")
+    assert problem == 'line 4: Unknown directive type "testcode"'

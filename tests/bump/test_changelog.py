@@ -199,3 +199,110 @@ def test_an_unreleased_heading_linking_its_compare_view_moves_on_and_the_release
     assert release_changelog(text, "26.2.0", DAY, "26.2.0", "{title} ({date})") == text.replace(
         "\n\n### Added", "\n\n## 26.2.0 (2026-05-03)\n\n### Added", 1
     )
+
+
+@pytest.mark.parametrize(
+    ("heading", "released"),
+    [
+        ("Release 0.14 (in development)\n=============================", "Release 0.14\n"),
+        ("## 2.0.0 (unreleased)", "## 2.0.0\n"),
+        ("v2.0.0 - not released yet\n--------------------------", "v2.0.0\n"),
+    ],
+)
+def test_a_heading_that_says_in_development_loses_the_words_on_release(
+    heading: str, released: str
+) -> None:
+    """bottle's shape: the next version's section is written ahead as ``Release 0.14 (in
+    development)``; its release drops the words (relnox said there was no Unreleased
+    section and left the file saying it is still in development)."""
+    text = f"Notes\n=====\n\n{heading}\n\n* New.\n\nRelease 0.13\n============\n\n* Old.\n"
+    done = release_status(text, "0.14.0" if "0.14" in heading else "2.0.0", DAY)
+    assert done is not None
+    assert done.splitlines(keepends=True)[3] == released
+    assert done.count("* ") == 2
+    assert (
+        release_status(text.replace(heading.splitlines()[0], "Release 0.14"), "0.14", DAY) is None
+    )
+
+
+HEADLESS = (
+    "\nChangelog\n=========\n\n* Improve handling of a warning.\n\n  More on it.\n\n"
+    "* Fix another thing.\n\n7.0.0 (2025-09-09)\n------------------\n\n* Dropped something.\n"
+)
+
+
+def test_entries_under_the_title_above_the_newest_release_get_their_own_heading() -> None:
+    """pytest-cov's shape (ionelmc's cookiecutter): no Unreleased heading, the entries sit
+    under ``Changelog`` above ``7.0.0 (2025-09-09)``; a release heads them with its own
+    heading in that style (relnox said there was no Unreleased section). An introduction,
+    a list of links to the sections, or a section already written is left alone."""
+    from relnox.bump.changelog import release_headless
+
+    assert release_headless(HEADLESS, "7.1.0", DAY) == HEADLESS.replace(
+        "=========\n\n", "=========\n\n7.1.0 (2026-05-03)\n------------------\n\n", 1
+    )
+    atx = "# Changes\n\n- New.\n\n## v1.0.0 - 2025-01-01\n\n- Old.\n"
+    assert release_headless(atx, "1.1.0", DAY) == atx.replace(
+        "- New.", "## v1.1.0 - 2026-05-03\n\n- New."
+    )
+    intro = HEADLESS.replace("* Improve", "All notable changes.\n\n* Improve")
+    contents = HEADLESS.replace(
+        "* Improve handling of a warning.", "* `7.0.0 <#id1>`_ [7.0.0](#700)"
+    )
+    for text in (intro, contents):
+        assert release_headless(text, "7.1.0", DAY) is None
+    assert release_headless(HEADLESS, "7.0.0", DAY) is None
+
+
+def test_a_release_dated_in_words_is_one_version_and_is_written_so() -> None:
+    """beets' shape: ``2.13.1 (July 29, 2026)`` over ``---``. The comma in the date made a
+    second version, 2026, so the heading named two and its style was not followed (bump
+    wrote ``2.14.0 (2026-05-03)``)."""
+    from relnox.bump.changelog import heading_like
+
+    assert parse_title("2.13.1 (July 29, 2026)") == ((None, "2.13.1"),)
+    assert parse_title("[core 0.2.0, agents 1.1.0] - 2026-01-01") == (
+        ("core", "0.2.0"),
+        ("agents", "1.1.0"),
+    )
+    text = "Unreleased\n----------\n\n- New.\n\n2.13.1 (July 29, 2026)\n----------------------\n"
+    template = heading_like(text, "{title} ({date})", setext=True)
+    assert template.format(title="2.14.0", date=DAY) == "2.14.0 (May 3, 2026)"
+    words = "Release 3.0 - 29 July 2026\n--------------------------\n"
+    assert (
+        heading_like(words, "x", setext=True).format(title="3.1", date=DAY)
+        == "Release 3.1 - 3 May 2026"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "released"),
+    [
+        (
+            "# Changelog\n\n## Version 1.2.0\n\n- New.\n\n## Version 1.1.3 (March 10, 2026)\n\n- Old.\n",
+            "## Version 1.2.0 (May 3, 2026)\n",
+        ),
+        (
+            "1.2.0\n-----\n\n- New.\n\n1.1.3 (2026-03-10)\n------------------\n\n- Old.\n",
+            "1.2.0 (2026-05-03)\n",
+        ),
+    ],
+)
+def test_a_section_written_ahead_without_a_date_is_dated_like_the_release_below(
+    text: str, released: str
+) -> None:
+    """geopandas' shape: ``## Version 1.2.0`` is written ahead above ``## Version 1.1.3
+    (March 10, 2026)``; releasing 1.2.0 dates it the same way (relnox noted no Unreleased
+    section and left it undated). Not the newest, already dated, or a release below
+    without a date: left alone."""
+    from relnox.bump.changelog import release_ahead
+
+    done = release_ahead(text, "1.2.0", DAY)
+    assert done is not None
+    assert released in done.splitlines(keepends=True)
+    if released.startswith("1.2.0"):  # the underline grows with the title
+        assert "1.2.0 (2026-05-03)\n------------------\n" in done
+    assert release_ahead(text, "1.1.3", DAY) is None
+    assert release_ahead(done, "1.2.0", DAY) is None
+    undated = text.replace(" (March 10, 2026)", "").replace(" (2026-03-10)", "")
+    assert release_ahead(undated, "1.2.0", DAY) is None

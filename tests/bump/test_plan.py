@@ -25,7 +25,7 @@ from relnox.sample import (
 )
 from tests.bump_support import error_lines, git_state, run_git, snapshot, write_files
 from tests.conftest import run_relnox
-from tests.shapes import commit, project, repo
+from tests.shapes import commit, git, project, repo
 
 DAY = date(2026, 5, 3)
 
@@ -1099,3 +1099,103 @@ def test_a_pin_in_a_requirements_file_read_as_dynamic_dependencies_follows_a_bum
     ]
     apply_bump(plan)
     assert (root / "requirements.txt").read_text() == requirements.replace("2.6.0", "2.7.0")
+
+
+def test_a_short_dev_version_is_released_as_long_as_the_project_tags_releases(
+    tmp_path: Path,
+) -> None:
+    """bottle's shape: ``__version__ = '0.14-dev'`` while its releases are tagged 0.13.0,
+    0.13.4; its changelog is docs/changelog.rst, the next section written ahead as
+    ``Release 0.14 (in development)``. --part minor gives 0.14.0 (it gave 0.14), and the
+    changelog's heading loses "(in development)" (relnox found no changelog)."""
+    notes = "Release Notes\n=============\n\nRelease 0.13\n============\n\n* Old.\n"
+    root = repo(
+        tmp_path / "bottle",
+        {
+            "pyproject.toml": project("bottle", "0.13.4"),
+            "docs/changelog.rst": notes,
+            "bottle/__init__.py": "",
+        },
+        tags=["0.13.0", "0.13.4"],
+    )
+    ahead = notes.replace(
+        "Release 0.13\n",
+        "Release 0.14 (in development)\n" + "=" * 29 + "\n\n* New.\n\nRelease 0.13\n",
+    )
+    commit(root, {"pyproject.toml": project("bottle", "0.14-dev"), "docs/changelog.rst": ahead})
+    for part in ("minor", "patch"):
+        plan = plan_bump(load_workspace(root), BumpOptions(part=part, today=DAY))
+        assert plan.versions["bottle"] == ("0.14-dev", "0.14.0")
+        [edit] = [e for e in plan.edits if e.path.name == "changelog.rst"]
+        assert b"Release 0.14\n=====" in edit.after
+        assert b"(in development)" not in edit.after
+    # a project that tags its minor releases short keeps the short spelling
+    git(root, "tag", "-d", "0.13.0")
+    git(root, "tag", "0.13")
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
+    assert plan.versions["bottle"] == ("0.14-dev", "0.14")
+
+
+def test_a_changelog_whose_entries_sit_under_its_title_gets_the_release_heading(
+    tmp_path: Path,
+) -> None:
+    """pytest-cov's shape: CHANGELOG.rst's new entries sit under its title, above the newest
+    release; bump heads them with the new version's heading (it noted no Unreleased
+    section and wrote nothing)."""
+    log = "Changelog\n=========\n\n* New.\n\n1.0.0 (2025-09-09)\n------------------\n\n* Old.\n"
+    root = repo(
+        tmp_path / "cov",
+        {"pyproject.toml": project("cov", "1.0.0"), "CHANGELOG.rst": log, "cov/__init__.py": ""},
+        tags=["v1.0.0"],
+    )
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
+    [edit] = [e for e in plan.edits if e.path.name == "CHANGELOG.rst"]
+    assert edit.after.decode().startswith(
+        "Changelog\n=========\n\n1.1.0 (2026-05-03)\n------------------\n\n* New.\n"
+    )
+    assert not any("Unreleased" in note for note in plan.notes)
+
+
+def test_an_in_development_section_is_released_in_the_style_of_the_last_release(
+    tmp_path: Path,
+) -> None:
+    """joblib's shape: CHANGES.rst's next entries sit under ``In development`` over ``---``
+    and releases read ``Release 1.5.3 - 2025/12/15``; bump writes ``Release 1.6.0 -
+    2026/05/03`` the same way (it found no Unreleased section; an underlined heading was
+    always written ``1.6.0 (2026-05-03)``), and doctor counts the entries."""
+    log = (
+        "Release Notes\n=============\n\nIn development\n--------------\n\n- New.\n\n"
+        "Release 1.5.3 - 2025/12/15\n--------------------------\n\n- Old.\n"
+    )
+    root = repo(
+        tmp_path / "jl",
+        {"pyproject.toml": project("jl", "1.6.dev0"), "CHANGES.rst": log, "jl/__init__.py": ""},
+        tags=["1.5.0", "1.5.3"],
+    )
+    [row] = [c for c in doctor(root).checks if c.check == "changelog jl"]
+    assert (row.status, row.detail) == (
+        "ok",
+        "CHANGES.rst: Unreleased entries become 1.6.0's section on bump",
+    )
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
+    [edit] = [e for e in plan.edits if e.path.name == "CHANGES.rst"]
+    assert edit.after.decode() == log.replace(
+        "- New.", "Release 1.6.0 - 2026/05/03\n--------------------------\n\n- New."
+    )
+
+
+def test_a_section_written_ahead_is_dated_by_the_bump(tmp_path: Path) -> None:
+    """geopandas' shape end to end: the bump that releases 1.2.0 dates its section."""
+    log = (
+        "# Changelog\n\n## Version 1.2.0\n\n- New.\n\n## Version 1.1.1 (June 27, 2025)\n\n- Old.\n"
+    )
+    root = repo(
+        tmp_path / "geo",
+        {"pyproject.toml": project("geo", "1.1.1"), "CHANGELOG.md": log, "geo/__init__.py": ""},
+        tags=["v1.1.1"],
+    )
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
+    [edit] = [e for e in plan.edits if e.path.name == "CHANGELOG.md"]
+    assert edit.after.decode() == log.replace(
+        "## Version 1.2.0\n", "## Version 1.2.0 (May 3, 2026)\n"
+    )

@@ -80,3 +80,89 @@ def test_bump_my_versions_section_in_the_setup_cfg_that_holds_the_version(
     assert [loc.path for loc in pkg.locations] == [root / "setup.cfg", root / "setup.cfg"]
     apply_bump(plan_bump(ws, BumpOptions(part="minor")))
     assert (root / "setup.cfg").read_text() == cfg.replace("3.1.0", "3.2.0")
+
+
+PYTEST_COV_CFG = """[bumpversion]
+current_version = 7.0.0
+commit = True
+
+[bumpversion:file:pyproject.toml]
+search = version = "{current_version}"
+replace = version = "{new_version}"
+
+[bumpversion:file (badge):README.rst]
+search = /v{current_version}.svg
+replace = /v{new_version}.svg
+
+[bumpversion:file (link):README.rst]
+search = /v{current_version}...main
+replace = /v{new_version}...main
+
+[bumpversion:file:docs/conf.py]
+search = version = release = '{current_version}'
+replace = version = release = '{new_version}'
+
+[bumpversion:file:VERSION.txt]
+
+[bumpversion:file:CHANGELOG.rst]
+search = Unreleased
+replace = {new_version} ({now:%Y-%m-%d})
+
+[bumpversion:glob:examples/*.cfg]
+"""
+
+README = (
+    "Cov\n===\n\n.. image:: https://img.example/since/v7.0.0.svg\n"
+    "    :target: https://example.org/compare/v7.0.0...main\n\nNeeds 7.0.0.post1 of x.\n"
+)
+
+
+@pytest.mark.parametrize("form", ["cfg", "toml"])
+def test_the_files_bump_my_version_rewrites_move_with_the_version(
+    tmp_path: Path, form: str
+) -> None:
+    """pytest-cov's shape: .bumpversion.cfg names README.rst (a badge and a compare link),
+    docs/conf.py and a VERSION file by their searches; a relnox bump moved only
+    current_version and left them at the old version, out of step with the tool's own
+    next run. Entries relnox cannot write as that tool would (a {now} replace, a glob) are
+    left alone, and so is text near the version the searches do not name."""
+    config = {".bumpversion.cfg": PYTEST_COV_CFG}
+    if form == "toml":
+        config = {
+            ".bumpversion.toml": '[tool.bumpversion]\ncurrent_version = "7.0.0"\n\n'
+            '[[tool.bumpversion.files]]\nfilename = "README.rst"\nsearch = "/v{current_version}.svg"\n'
+            'replace = "/v{new_version}.svg"\n\n[[tool.bumpversion.files]]\nfilename = "README.rst"\n'
+            'search = "/v{current_version}...main"\nreplace = "/v{new_version}...main"\n\n'
+            '[[tool.bumpversion.files]]\nfilename = "docs/conf.py"\n'
+            "search = \"version = release = '{current_version}'\"\n"
+            "replace = \"version = release = '{new_version}'\"\n\n"
+            '[[tool.bumpversion.files]]\nfilename = "VERSION.txt"\n\n'
+            '[[tool.bumpversion.files]]\nglob = "examples/*.cfg"\n'
+        }
+    files = {
+        "pyproject.toml": project("cov", "7.0.0"),
+        "cov/__init__.py": "",
+        "README.rst": README,
+        "docs/conf.py": "version = release = '7.0.0'\n",
+        "VERSION.txt": "7.0.0\n",
+        "CHANGELOG.rst": "Unreleased\n----------\n\n* New.\n",
+        "examples/a.cfg": "v = 7.0.0\n",
+        **config,
+    }
+    root = repo(tmp_path / "r", files, tags=["v7.0.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    names = [str(loc.path.relative_to(root)) for loc in pkg.locations]
+    assert names == [
+        "pyproject.toml",
+        next(iter(config)),
+        "README.rst",
+        "docs/conf.py",
+        "VERSION.txt",
+    ]
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert (root / "README.rst").read_text() == README.replace("v7.0.0", "v7.1.0")
+    assert (root / "docs/conf.py").read_text() == "version = release = '7.1.0'\n"
+    assert (root / "VERSION.txt").read_text() == "7.1.0\n"
+    assert (root / "examples/a.cfg").read_text() == "v = 7.0.0\n"
+    assert (root / "CHANGELOG.rst").read_text().startswith("Unreleased\n")

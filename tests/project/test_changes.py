@@ -157,3 +157,14 @@ def test_plan_never_shows_a_next_version_a_tag_already_marks(tmp_path: Path) -> 
     assert str(said.value) == str(by_bump.value)
     (row,) = plan(ws, "major")
     assert row.next_version == "9.0.0"
+
+
+def test_plan_gives_the_version_bump_gives_as_long_as_the_releases(tmp_path: Path) -> None:
+    """bottle's shape: 0.14.dev0 with releases tagged 0.13.0: plan --part minor says 0.14.0,
+    as bump does (it said 0.14)."""
+    from tests.shapes import commit, project, repo
+
+    root = repo(tmp_path / "r", {"pyproject.toml": project("bottle", "0.13.0")}, tags=["0.13.0"])
+    commit(root, {"pyproject.toml": project("bottle", "0.14.dev0")})
+    [row] = plan(load_workspace(root), part="minor")
+    assert row.next_version == "0.14.0"

@@ -107,3 +107,48 @@ def test_doctor_and_bump_read_the_fragments_as_the_unreleased_entries(
     plan = plan_bump(load_workspace(root), BumpOptions(part="minor"))
     hint = "run towncrier build --yes --version 1.3.0 before this bump"
     assert any(hint in note for note in plan.notes) == fragments
+
+
+def test_the_news_file_beats_a_changelog_that_only_points_to_it(tmp_path: Path) -> None:
+    """pytest's and falcon's shape: a root CHANGELOG.rst says "the changelog is over there"
+    and towncrier writes doc/en/changelog.rst. doctor and bump read the news file (they
+    read the pointer and said it had no Unreleased section)."""
+    extra = '\n[tool.towncrier]\ndirectory = "changelog"\nfilename = "doc/en/changelog.rst"\n'
+    root = repo(
+        tmp_path / "calc",
+        {
+            "pyproject.toml": project("calc", "1.2.0", extra=extra),
+            "CHANGELOG.rst": "Changelog\n=========\n\nThe changelog is in doc/en/changelog.rst.\n",
+            "doc/en/changelog.rst": "calc 1.2.0 (2026-01-01)\n=======================\n\n- A.\n",
+            "changelog/41.feature.rst": "A feature.\n",
+            "calc/__init__.py": "",
+        },
+        tags=["1.2.0"],
+    )
+    workspace = load_workspace(root)
+    assert workspace.packages[0].changelog(workspace.config) == root / "doc/en/changelog.rst"
+    [row] = [c for c in doctor(root).checks if c.check == "changelog calc"]
+    assert row.status == "ok"
+    plan = plan_bump(workspace, BumpOptions(part="minor"))
+    assert not any("CHANGELOG.rst" in note for note in plan.notes)
+
+
+@pytest.mark.parametrize("fragments", [True, False])
+def test_bump_says_towncrier_writes_the_news_file(tmp_path: Path, fragments: bool) -> None:
+    """multidict's and trio's shape: towncrier's CHANGES.rst has no Unreleased section, as
+    towncrier writes each section whole. bump says what towncrier will do (it also said
+    the file "has no Unreleased section", which asks for one towncrier never reads)."""
+    extra = '\n[tool.towncrier]\ndirectory = "CHANGES"\nfilename = "CHANGES.rst"\n'
+    files = {
+        "pyproject.toml": project("calc", "1.2.0", extra=extra),
+        "CHANGES.rst": "1.2.0 (2026-01-01)\n==================\n\n- A.\n",
+        "CHANGES/README.rst": "Write fragments here.\n",
+        "calc/__init__.py": "",
+    }
+    if fragments:
+        files["CHANGES/41.feature.rst"] = "A feature.\n"
+    root = repo(tmp_path / "calc", files, tags=["1.2.0"])
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor"))
+    assert not any("Unreleased" in note for note in plan.notes)
+    quiet = "note: CHANGES.rst is written by towncrier and CHANGES holds no fragment: 1.3.0 gets"
+    assert any(note.startswith(quiet) for note in plan.notes) != fragments

@@ -904,3 +904,55 @@ def test_setup_py_projects_below_count_only_when_no_pyproject_builds_one(tmp_pat
         },
     )
     assert [p.name for p in discover(root).packages] == ["pyarrow"]
+
+
+def test_a_changelog_kept_with_the_docs_is_found_when_the_top_has_none(tmp_path: Path) -> None:
+    """bottle's shape: docs/changelog.rst holds the release notes and the top holds no
+    changelog (doctor warned "no CHANGELOG.md"); a docs page of that name with no release
+    heading (one that includes the top's) is not a changelog."""
+    from relnox.project.workspace import changelog_in
+
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": project("calc", "1.1.0"),
+            "doc/CHANGES.rst": ".. include:: ../NEWS.txt\n",
+            "docs/Changelog.rst": "Notes\n=====\n\nRelease 1.1\n===========\n\n* New.\n",
+        },
+    )
+    config = load_workspace(tmp_path).config
+    assert changelog_in(tmp_path, config) == tmp_path / "docs/Changelog.rst"
+    (tmp_path / "docs/Changelog.rst").write_text("Changes\n=======\n\nSee the top.\n")
+    assert changelog_in(tmp_path, config) == tmp_path / "CHANGELOG.md"
+
+
+def test_a_changelog_named_in_another_case_is_found(tmp_path: Path) -> None:
+    """kombu's shape: ``Changelog.rst`` at the top; on a case-sensitive file system it was
+    not CHANGELOG.rst, and doctor said there was no changelog."""
+    from relnox.project.workspace import changelog_in
+
+    write(tmp_path, {"pyproject.toml": project("calc", "1.1.0"), "Changelog.rst": "1.1.0\n=====\n"})
+    config = load_workspace(tmp_path).config
+    assert changelog_in(tmp_path, config) == tmp_path / "Changelog.rst"
+    write(tmp_path, {"CHANGES.md": "# 1.1.0\n"})
+    assert changelog_in(tmp_path, config) == tmp_path / "Changelog.rst"  # CHANGELOG first
+
+
+def test_a_top_changelog_that_points_to_the_docs_loses_to_the_one_there(tmp_path: Path) -> None:
+    """alembic's shape: the top's CHANGES says "MOVED, please see docs/..." and has no
+    release heading; a changelog in docs/ that has one is the changelog (a top file with
+    releases still wins)."""
+    from relnox.project.workspace import changelog_in
+
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": project("calc", "1.1.0"),
+            "CHANGES": "=====\nMOVED\n=====\n\nPlease see docs/changelog.rst.\n",
+            "docs/changelog.rst": "Changelog\n=========\n\n1.1.0\n-----\n\n- New.\n",
+        },
+    )
+    config = load_workspace(tmp_path).config
+    assert changelog_in(tmp_path, config) == tmp_path / "docs/changelog.rst"
+    write(tmp_path, {"CHANGES": "1.0.0\n=====\n\n- Old.\n"})
+    assert changelog_in(tmp_path, config) == tmp_path / "CHANGES"

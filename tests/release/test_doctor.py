@@ -626,6 +626,85 @@ def test_a_readme_setup_py_builds_on_is_a_warning_not_an_error(tmp_path: Path) -
     assert row.status == ERROR, row
 
 
+def test_a_readme_nothing_uploads_is_not_checked_for_rendering(tmp_path: Path) -> None:
+    """kombu's shape: setup.py's ``long_description=`` is commented out and setup.cfg names
+    no readme, so README.rst is no project page; its rendering was an error. Passing it
+    makes it one again."""
+    setup_py = (
+        "from setuptools import setup\n\n\ndef readme():\n    return open('README.rst').read()\n"
+        "\n\nsetup(name='plain', version='1.0', packages=['plain'])\n"
+    )
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+        'build-backend = "setuptools.build_meta"\n',
+        "setup.py": setup_py,
+        "setup.cfg": "[metadata]\nlicense_file = LICENSE\n",
+        "README.rst": "plain\n=====\n\nplain as part of a subscription\n=======\n",
+        "plain/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files)
+    assert not [c for c in doctor(root).checks if c.check == "readme plain"]
+    passed = setup_py.replace("packages=['plain']", "packages=['plain'], long_description=readme()")
+    (root / "setup.py").write_text(passed)
+    [row] = [c for c in doctor(root).checks if c.check == "readme plain"]
+    assert row.status in (WARN, ERROR) and "does not render" in row.detail, row
+
+
+def test_pbr_takes_the_version_from_the_tags_and_its_setup_cfg_names_count(
+    tmp_path: Path,
+) -> None:
+    """bandit's shape: no pyproject.toml, ``setup(setup_requires=["pbr"], pbr=True)``, and
+    setup.cfg's ``[metadata]`` says ``summary`` and ``description_file`` (pbr's names) and
+    no version. The version is the tag's (relnox refused: "setup.py computes the
+    version"), and doctor does not ask for a version, description or readme there; a
+    setup.cfg version is pbr's own and is read as before."""
+    setup_py = (
+        "import setuptools\n\nsetuptools.setup(python_requires='>=3.10', "
+        "setup_requires=['pbr>=2.0.0'], pbr=True)\n"
+    )
+    cfg = (
+        "[metadata]\nname = sentry\nsummary = Finds things.\ndescription_file =\n"
+        "    README.rst\nlicense = Apache-2.0\n"
+    )
+    files = {
+        "setup.py": setup_py,
+        "setup.cfg": cfg,
+        "README.rst": "sentry\n======\n\nFinds things.\n",
+        "sentry/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["1.9.4"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) == ("1.9.4", "vcs")
+    assert "pbr" in pkg.evidence
+    [row] = [c for c in doctor(root).checks if c.check == "metadata sentry"]
+    assert row.status == OK, row
+    (root / "setup.cfg").write_text(cfg.replace("[metadata]\n", "[metadata]\nversion = 2.0.0\n"))
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) != ("1.9.4", "vcs")
+
+
+def test_a_tag_on_the_commit_before_its_release_commit_is_a_release(tmp_path: Path) -> None:
+    """strawberry's shape: its release bot tags the merged commit, then commits "Release
+    0.324.0" on top, release after release; the tag's commit still says the old version.
+    doctor called that an error ("delete or move that tag"); a tag whose next commit does
+    not set it still is (and so is one tag made too early in a history that tags release
+    commits: test_tag_on_a_commit_with_another_version)."""
+    from tests.shapes import commit, project
+
+    root = repo(tmp_path / "r", {"pyproject.toml": project("berry", "0.323.1")}, tags=["0.323.1"])
+    commit(root, {"berry.py": "x = 0\n"}, "0.323.2", message="fix")
+    commit(root, {"pyproject.toml": project("berry", "0.323.2")}, message="Release 0.323.2")
+    commit(root, {"berry.py": "x = 1\n"}, "0.324.0", message="feature")
+    commit(root, {"pyproject.toml": project("berry", "0.324.0")}, message="Release 0.324.0")
+    [row] = [c for c in doctor(root).checks if c.check == "tags berry"]
+    assert row.status == OK and "tags the commit right before" in row.detail, row
+    commit(root, {"berry.py": "x = 2\n"}, "0.325.0", message="later")
+    commit(root, {"berry.py": "x = 3\n"}, message="more")
+    commit(root, {"pyproject.toml": project("berry", "0.325.0")}, message="Release 0.325.0")
+    [row] = [c for c in doctor(root).checks if c.check == "tags berry"]
+    assert row.status == ERROR and "delete or move that tag" in row.detail, row
+
+
 def test_a_package_released_beside_the_uv_workspace_is_not_expected_in_its_lock(
     tmp_path: Path,
 ) -> None:
