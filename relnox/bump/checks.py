@@ -15,6 +15,7 @@ are annotated (``-s`` with ``sign``); the push is one ``git push --atomic``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -154,9 +155,12 @@ def _refuse_other_repositories(plan: BumpPlan, dry_run: bool) -> None:
     the bump's commit cannot hold it (git add: "Pathspec ... is in submodule")."""
     assert plan.repo is not None
     tops: dict[Path, Path] = {}
+    repo = plan.repo.resolve()
     for edit in plan.edits:
         folder = edit.path.parent
-        if folder not in tops:
+        if folder not in tops and _no_git_between(folder, repo):
+            tops[folder] = plan.repo  # git would name the repository's own top
+        elif folder not in tops:
             tops[folder] = git.toplevel(folder) if git.is_repo(folder) else plan.repo
         if tops[folder].resolve() != plan.repo.resolve():
             where = relative(tops[folder], plan.repo)
@@ -168,6 +172,23 @@ def _refuse_other_repositories(plan: BumpPlan, dry_run: bool) -> None:
                 dry_run,
             )
             return
+
+
+def _no_git_between(folder: Path, repo: Path) -> bool:
+    """Whether ``folder`` lies in ``repo`` (resolved) with no ``.git`` (a directory, a
+    submodule's or a worktree's file) in it or in a directory between: then git finds
+    ``repo``'s work tree from it, and no git call needs to say so (one per folder was most
+    of a 200-package bump). Anything else asks git."""
+    try:
+        parts = folder.resolve().relative_to(repo).parts
+    except (OSError, ValueError):
+        return False
+    here = repo
+    for part in parts:
+        here = here / part
+        if os.path.lexists(here / ".git"):
+            return False
+    return True
 
 
 def _tag_annotations(

@@ -375,3 +375,35 @@ def test_a_left_index_lock_is_refused_before_any_file_changes(tmp_path: Path) ->
     assert doctor.returncode == 1 and f"{lock} exists" in doctor.stdout + doctor.stderr
     lock.unlink()
     assert run_relnox("bump", "--part", "minor", cwd=root).returncode == 0
+
+
+def test_the_submodule_check_asks_git_only_where_a_git_directory_lies_between(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Members in plain directories of the repository are its own without a git call
+    each (one per folder was most of a 200-package bump): git is asked only where a
+    ``.git`` lies on the way, and a nested repository is still refused."""
+    from relnox.cli import main
+    from relnox.tools import git
+
+    specs = [ProjectSpec(f"many-{i}", "0.1.0") for i in range(6)]
+    root = write_workspace(tmp_path / "repo", specs)
+    git_init(root)
+    asked: list[tuple[str, ...]] = []
+    real_run = git.run
+
+    def spy(path: Path, *args: str, **kwargs: object) -> object:
+        if args[:2] == ("rev-parse", "--is-inside-work-tree"):
+            asked.append((str(path), *args))
+        return real_run(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(git, "run", spy)
+    main(["bump", "--part", "minor", "--dry-run", "--root", str(root)])
+    assert len(asked) <= 1, asked  # the repository's own top, not one per member
+    nested = root / "packages" / "many-3"
+    run_git(nested, "init", "-q")  # a repository of its own inside the member
+    asked.clear()
+    monkeypatch.chdir(root)
+    proc = run_relnox("bump", "--part", "minor", "--dry-run", cwd=root)
+    assert "many-3" in proc.stdout + proc.stderr
+    assert "a git repository of its own" in proc.stdout + proc.stderr
