@@ -323,10 +323,11 @@ def _without_examples(
     root: Path, docs: dict[Path, Mapping[str, Any]], inferred: set[Path], skipped: list[str]
 ) -> dict[Path, Mapping[str, Any]]:
     """The members without those in an examples (tests, docs...) directory that no tag
-    names: a uv workspace lists its example servers to lock them with the library (the MCP
-    SDK's examples/servers/*), and they are shown, not released. Each left out is said in
-    ``skipped``. A repository of nothing else keeps them."""
-    from relnox.project.released import tagged, under_examples
+    names and no other member requires to run: a uv workspace lists its example servers to
+    lock them with the library (the MCP SDK's examples/servers/*), and they are shown, not
+    released. Each left out is said in ``skipped``. A repository of nothing else keeps
+    them."""
+    from relnox.project.released import required, tagged, under_examples
 
     examples = {
         directory: name_of(directory, data) or directory.name
@@ -335,7 +336,7 @@ def _without_examples(
     }
     if not examples or len(examples) == len(docs):
         return docs
-    released = tagged(root, examples.items())
+    released = tagged(root, examples.items()) | required(docs, examples)
     left = [f"{relpath(d, root)} ({name})" for d, name in examples.items() if d not in released]
     for directory in examples:
         if directory not in released:
@@ -343,8 +344,9 @@ def _without_examples(
     if left:
         shown = ", ".join(left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
         skipped.append(
-            f"{shown}: in an examples, tests or docs directory and named by no tag, so not "
-            "released; list those to release in [tool.relnox] packages"
+            f"{shown}: in an examples, tests or docs directory, named by no tag and required "
+            "by no released package, so not released; list those to release in "
+            "[tool.relnox] packages"
         )
     return docs
 

@@ -529,8 +529,8 @@ def test_workspace_members_in_examples_directories_are_not_released_unless_tagge
     [note] = [n for n in ws.notes if "examples" in n]
     assert note == (
         "examples (sdk-example-stories), examples/servers/echo (sdk-echo), docs (sdk-docs): "
-        "in an examples, tests or docs directory and named by no tag, so not released; "
-        "list those to release in [tool.relnox] packages"
+        "in an examples, tests or docs directory, named by no tag and required by no "
+        "released package, so not released; list those to release in [tool.relnox] packages"
     )
     write(
         root,
@@ -549,6 +549,41 @@ def test_workspace_members_in_examples_directories_are_not_released_unless_tagge
         },
     )
     assert [p.name for p in load_workspace(only).packages] == ["a"]
+
+
+def test_an_examples_member_a_released_package_requires_is_released(tmp_path: Path) -> None:
+    """pydantic-ai's shape: one tag ``v{version}`` for every member, the root's extra
+    ``examples = ["pkg-examples=={{ version }}"]`` (a hatch metadata hook) and ``slim``'s
+    dependency on ``pkg-helpers`` (under docs/) name members in example directories: the
+    released packages cannot be installed without them, so they are released too; a
+    development group's requirement does not count."""
+    hook = (
+        "\n[tool.hatch.metadata.hooks.uv-dynamic-versioning.optional-dependencies]\n"
+        'examples = ["pkg-examples=={{ version }}"]\n'
+        '\n[dependency-groups]\ndev = ["pkg-docs"]\n'
+        '\n[tool.uv.workspace]\nmembers = ["slim", "examples", "docs/*"]\n'
+    )
+    files = {
+        "pyproject.toml": project("pkg", dynamic=True, backend="hatch-vcs", extra=hook),
+        "pkg/__init__.py": "",
+        "slim/pyproject.toml": project(
+            "pkg-slim", dynamic=True, backend="hatch-vcs", requires=["pkg-helpers"]
+        ),
+        "examples/pyproject.toml": project("pkg-examples", dynamic=True, backend="hatch-vcs"),
+        "docs/helpers/pyproject.toml": project("pkg-helpers", dynamic=True, backend="hatch-vcs"),
+        "docs/site/pyproject.toml": project("pkg-docs", "0.0.0"),
+    }
+    root = repo(tmp_path / "pkg", files, tags=["v1.2.0"])
+    ws = load_workspace(root)
+    assert sorted(p.name for p in ws.packages) == [
+        "pkg",
+        "pkg-examples",
+        "pkg-helpers",
+        "pkg-slim",
+    ]
+    assert [n.split(":")[0] for n in ws.notes if "examples, tests or docs" in n] == [
+        "docs/site (pkg-docs)"
+    ]
 
 
 @pytest.mark.parametrize(
