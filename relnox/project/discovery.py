@@ -37,6 +37,7 @@ from relnox.project.pyproject import (
     not_built,
     project_doc,
     tools_only,
+    with_hatch_toml,
 )
 from relnox.project.validate import (
     check_root,
@@ -129,6 +130,7 @@ def discover(root: Path | str = ".") -> Workspace:
     doc: Mapping[str, Any] | None = load_toml(root_pyproject) if exists else None
     if doc is not None:
         check_shape(root_pyproject, doc)
+        doc = with_hatch_toml(root, dict(doc))
     if doc is None and (root / "setup.py").is_file():
         doc = {}  # a setup.py project: build's legacy setuptools backend builds it
     config = load_config(root_pyproject, table(doc or {}, "tool", "relnox"))
