@@ -102,7 +102,7 @@ def release_changelog(
             text = "".join(lines)
             heading_end = sum(len(line) for line in lines[: unreleased.end])
         words = heading_format.format(title=title, date=day.isoformat())
-        heading = f"{unreleased.marker} {words}"
+        heading = f"{_release_marker(text, unreleased.marker)} {words}"
     else:  # setext: underline the new title with the same character
         words = f"{title} ({day.isoformat()})"
         heading = f"{words}{eol}{unreleased.marker * len(words)}"
@@ -110,6 +110,15 @@ def release_changelog(
     if tag is None or "[{title}]" not in heading_format:
         return released
     return release_links(released, title, tag)
+
+
+def _release_marker(text: str, marker: str) -> str:
+    """The ``#`` marker of the changelog's newest release section, or the Unreleased
+    heading's ``marker`` when none is ATX: git-chglog writes ``# Unreleased`` over
+    ``## [v3.2.0] - 2024-10-22`` (Powertools for AWS Lambda), and the new release is one of
+    the latter."""
+    newest = next((s for s in sections(text) if s.label != UNRELEASED), None)
+    return newest.marker if newest is not None and newest.marker.startswith("#") else marker
 
 
 def release_status(text: str, version: str, day: date) -> str | None:

@@ -99,6 +99,19 @@ def test_a_setext_unreleased_section_gets_a_setext_release() -> None:
     assert section is not None and section.body == "- New."
 
 
+def test_the_release_heading_takes_the_level_of_the_releases_not_of_unreleased() -> None:
+    """git-chglog's shape (Powertools for AWS Lambda): ``# Unreleased`` over releases
+    written ``## [v3.2.0] - date``; the new release is a ``##`` heading like them."""
+    text = (
+        '<a name="unreleased"></a>\n# Unreleased\n\n## Bug Fixes\n\n* fix\n\n'
+        '<a name="v3.2.0"></a>\n## [v3.2.0] - 2024-10-22\n## Features\n\n* old\n'
+    )
+    released = release_changelog(text, "v3.3.0", DAY)
+    assert released == text.replace(
+        "# Unreleased\n\n", "# Unreleased\n\n## [v3.3.0] - 2026-05-03\n\n", 1
+    )
+
+
 @pytest.mark.parametrize(
     ("heading", "version"),
     [
