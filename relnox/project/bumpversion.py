@@ -58,3 +58,47 @@ def _in_table(doc: Mapping[str, Any]) -> bool:
     tool = doc.get("tool")
     bump = tool.get("bumpversion") if isinstance(tool, Mapping) else None
     return isinstance(bump, Mapping) and isinstance(bump.get("current_version"), str)
+
+
+#: a version as a search template's ``{current_version}`` stands for it
+_ANY_VERSION = r"[0-9][0-9A-Za-z.+!]*"
+
+
+def poetry_bumpversion_files(
+    directory: Path, doc: Mapping[str, Any], version: str
+) -> list[VersionLocation]:
+    """The copies poetry-bumpversion keeps in step with ``[tool.poetry] version``: each
+    ``[tool.poetry_bumpversion.file."path"]`` and each file of a
+    ``[[tool.poetry_bumpversion.replacements]]``, found by its ``search`` template
+    (``VERSION = "{current_version}"``; bare ``{current_version}`` when none), at the
+    version the primary says. A file that is missing or does not hold it is that tool's own
+    business, left alone."""
+    tool = doc.get("tool")
+    settings = tool.get("poetry_bumpversion") if isinstance(tool, Mapping) else None
+    if not isinstance(settings, Mapping):
+        return []
+    entries: list[tuple[object, object]] = []
+    files = settings.get("file")
+    for name, entry in files.items() if isinstance(files, Mapping) else ():
+        search = entry.get("search") if isinstance(entry, Mapping) else None
+        entries.append((name, search))
+    replacements = settings.get("replacements")
+    for entry in replacements if isinstance(replacements, list) else ():
+        if isinstance(entry, Mapping) and isinstance(entry.get("files"), list):
+            entries += [(name, entry.get("search")) for name in entry["files"]]
+    found: list[VersionLocation] = []
+    for name, search in entries:
+        template = search if isinstance(search, str) else "{current_version}"
+        if not isinstance(name, str) or template.count("{current_version}") != 1:
+            continue
+        before, _, after = template.partition("{current_version}")
+        group = re.escape(version) if not before and not after else _ANY_VERSION
+        pattern = f"{re.escape(before)}(?P<version>{group}){re.escape(after)}"
+        path = directory / name
+        try:
+            match = re.search(pattern, read_text(path)) if path.is_file() else None
+        except (ConfigError, UnicodeDecodeError):
+            continue
+        if match is not None and match.group("version") == version:
+            found.append(VersionLocation(path, "pattern", version, pattern=pattern))
+    return found

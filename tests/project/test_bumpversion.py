@@ -80,3 +80,34 @@ def test_bump_my_versions_section_in_the_setup_cfg_that_holds_the_version(
     assert [loc.path for loc in pkg.locations] == [root / "setup.cfg", root / "setup.cfg"]
     apply_bump(plan_bump(ws, BumpOptions(part="minor")))
     assert (root / "setup.cfg").read_text() == cfg.replace("3.1.0", "3.2.0")
+
+
+def test_poetry_bumpversions_files_move_with_the_poetry_version(tmp_path: Path) -> None:
+    """Powertools for AWS Lambda's shape: ``[tool.poetry_bumpversion.file."pkg/shared/
+    version.py"]`` with ``search = 'VERSION = "{current_version}"'`` (no ``__version__``
+    anywhere); a ``replacements`` entry's files and a bare ``{current_version}`` are read the
+    same way, and a file at another version is left alone."""
+    pyproject = (
+        '[tool.poetry]\nname = "pkg"\nversion = "3.2.1a1"\ndescription = ""\nauthors = []\n\n'
+        '[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n\n'
+        '[tool.poetry_bumpversion.file."pkg/shared/version.py"]\n'
+        "search = 'VERSION = \"{current_version}\"'\nreplace = 'VERSION = \"{new_version}\"'\n\n"
+        "[[tool.poetry_bumpversion.replacements]]\n"
+        'files = ["docs/VERSION", "docs/other.txt"]\n'
+    )
+    files = {
+        "pyproject.toml": pyproject,
+        "pkg/__init__.py": "",
+        "pkg/shared/__init__.py": "",
+        "pkg/shared/version.py": '"""The version."""\n\nVERSION = "3.2.1a1"\n',
+        "docs/VERSION": "3.2.1a1\n",
+        "docs/other.txt": "built with 1.0.0\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["v3.2.0"])
+    (pkg,) = load_workspace(root).packages
+    copies = sorted(loc.path.relative_to(root).as_posix() for loc in pkg.locations[1:])
+    assert copies == ["docs/VERSION", "pkg/shared/version.py"]
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part="minor")))
+    assert (root / "pkg/shared/version.py").read_text().endswith('VERSION = "3.3.0"\n')
+    assert (root / "docs/VERSION").read_text() == "3.3.0\n"
+    assert (root / "docs/other.txt").read_text() == "built with 1.0.0\n"
