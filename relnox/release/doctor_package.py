@@ -281,13 +281,28 @@ def heading_like(path: Path, version: str) -> str:
         at = first.find(old)
         if at < 0:
             continue
-        title = first[:at] + version + first[at + len(old) :]
+        title = _compare_moved(first[:at] + version + first[at + len(old) :], old, version)
         title = re.sub(r"\d{4}-\d{2}-\d{2}", "YYYY-MM-DD", title)
         if first.startswith("#"):
             return f"'{title}'"
         over = "over- and " if section.heading.startswith(section.marker * 3) else ""
         return f"'{title.strip()}' {over}underlined with {section.marker * len(title)}"
     return f"## [{version}] (or entries under ## [Unreleased])"
+
+
+def _compare_moved(title: str, old: str, version: str) -> str:
+    """``title`` with a compare link of the release it was copied from (``compare/1.51.0...
+    1.52.0``) moved on to the new one (``compare/1.52.0...1.53.0``), as OpenLineage's
+    headings link each release's changes."""
+    link = re.search(
+        rf"(?P<left>/compare/)[^)\s]+?\.\.\.(?P<right>[^)\s]*?){re.escape(old)}(?=[)\s]|$)",
+        title,
+    )
+    if link is None:
+        return title
+    tag = link.group("right")
+    moved = f"{link.group('left')}{tag}{old}...{tag}{version}"
+    return title[: link.start()] + moved + title[link.end() :]
 
 
 def release_of(version: str) -> str | None:
