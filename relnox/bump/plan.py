@@ -38,6 +38,7 @@ from relnox.paths import written_path
 from relnox.project.changes import (
     bump_base,
     dated_spelling,
+    past_unreleased,
     refuse_released,
     released_elsewhere,
 )
@@ -346,7 +347,7 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
         selected = _with_moved_pins(workspace, versions)
     backports = _refuse_downgrades(workspace, selected, versions)
     plan = BumpPlan(workspace=workspace, versions=versions)
-    plan.notes += moved + stepped + backports
+    plan.notes += moved + stepped + backports + past_unreleased(selected, versions, part)
     if not selected:  # --changed and nothing changed: nothing to do
         return plan
     files = _Files()

@@ -1099,3 +1099,30 @@ def test_a_pin_in_a_requirements_file_read_as_dynamic_dependencies_follows_a_bum
     ]
     apply_bump(plan)
     assert (root / "requirements.txt").read_text() == requirements.replace("2.6.0", "2.7.0")
+
+
+def test_a_part_bump_past_a_next_version_no_tag_released_says_so(tmp_path: Path) -> None:
+    """OpenLineage's shape: its release script tags 1.52.0 and leaves every package at
+    1.53.0; ``--part minor`` gives 1.54.0, past a version never released, and says so in
+    one note for the packages sharing it. A version far past the last tag (tags no longer
+    made: dbt-adapters at 1.24.5, tagged up to v1.17.3) and a package at its tagged release
+    say nothing."""
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["client", "dbt"]\n',
+        "client/pyproject.toml": project("ol-client", "1.52.0"),
+        "dbt/pyproject.toml": project("ol-dbt", "1.52.0", requires=["ol-client==1.52.0"]),
+    }
+    root = repo(tmp_path / "r", files, tags=["1.52.0"])
+    commit(root, {k: v.replace("1.52.0", "1.53.0") for k, v in files.items()})
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
+    assert [n for n in plan.notes if "no tag released" in n] == [
+        "note: ol-client, ol-dbt are at 1.53.0, which no tag released (the last release is "
+        "1.52.0): --part minor gives 1.54.0, past it; to release 1.53.0 as it is, run relnox "
+        "release without --part"
+    ]
+    commit(root, {}, "1.53.0")
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
+    assert not [n for n in plan.notes if "no tag released" in n]
+    old = repo(tmp_path / "old", {"pyproject.toml": project("old", "1.24.5")}, tags=["v1.17.3"])
+    plan = plan_bump(load_workspace(old), BumpOptions(part="minor", today=DAY))
+    assert not [n for n in plan.notes if "no tag released" in n]
