@@ -114,9 +114,9 @@ def _secondaries(
     if tool_copy is not None:
         found.append(tool_copy)
     if known:
-        from relnox.project.bumpversion import poetry_bumpversion_files
+        from relnox.project.bumpversion import listed_files
 
-        for copy in poetry_bumpversion_files(directory, doc, known[0].value):
+        for copy in listed_files(directory, doc, known[0].value, load_toml):
             if all(copy.path != k.path for k in [*known, *found]):
                 found.append(copy)
     dotted = project_name.lower().replace("-", "_").split(".")  # zope.interface: zope/interface

@@ -111,3 +111,49 @@ def test_poetry_bumpversions_files_move_with_the_poetry_version(tmp_path: Path) 
     assert (root / "pkg/shared/version.py").read_text().endswith('VERSION = "3.3.0"\n')
     assert (root / "docs/VERSION").read_text() == "3.3.0\n"
     assert (root / "docs/other.txt").read_text() == "built with 1.0.0\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "config"),
+    [
+        (
+            "pyproject.toml",
+            '\n[tool.bumpversion]\ncurrent_version = "1.53.0"\n\n[[tool.bumpversion.files]]\n'
+            'filename = "src/ol/client/constants.py"\n'
+            "search = '__version__ = \"{current_version}\"'\n\n"
+            '[[tool.bumpversion.files]]\nfilename = "../impl/Cargo.toml"\n'
+            "search = 'version = \"{current_version}\"'\n",
+        ),
+        (
+            ".bumpversion.cfg",
+            "[bumpversion]\ncurrent_version = 1.53.0\n\n"
+            "[bumpversion:file:src/ol/client/constants.py]\n"
+            'search = __version__ = "{current_version}"\n\n'
+            "[bumpversion:file:../impl/Cargo.toml]\n",
+        ),
+    ],
+    ids=["toml", "cfg"],
+)
+def test_bump_my_versions_files_move_with_the_version(
+    tmp_path: Path, name: str, config: str
+) -> None:
+    """OpenLineage's shape: bump-my-version lists ``src/openlineage/client/constants.py``
+    (a namespace package's module, not a file relnox looks for a ``__version__`` in) and a
+    crate beside the package (``../impl/Cargo.toml``); both move with the version."""
+    files = {
+        "py/pyproject.toml": project("ol-client", "1.53.0")
+        + (config if name == "pyproject.toml" else ""),
+        "py/src/ol/client/__init__.py": "",
+        "py/src/ol/client/constants.py": '__version__ = "1.53.0"\n',
+        "impl/Cargo.toml": '[package]\nname = "impl"\nversion = "1.53.0"\n\n[dependencies]\nx = { version = "0.3" }\n',
+    }
+    if name != "pyproject.toml":
+        files[f"py/{name}"] = config
+    root = repo(tmp_path / "r", files)
+    (pkg,) = load_workspace(root / "py").packages
+    copies = sorted(loc.path.relative_to(root).as_posix() for loc in pkg.locations)
+    assert "impl/Cargo.toml" in copies and "py/src/ol/client/constants.py" in copies
+    apply_bump(plan_bump(load_workspace(root / "py"), BumpOptions(part="minor")))
+    assert (root / "py/src/ol/client/constants.py").read_text() == '__version__ = "1.54.0"\n'
+    cargo = (root / "impl/Cargo.toml").read_text()
+    assert 'version = "1.54.0"' in cargo and 'version = "0.3"' in cargo
