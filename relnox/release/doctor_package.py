@@ -17,6 +17,7 @@ from relnox.files import read_bytes
 from relnox.paths import rel
 from relnox.project.changelog import UNRELEASED, read_section, sections
 from relnox.project.discovery import load_toml
+from relnox.project.licenses import stated_license
 from relnox.project.pyproject import setup_cfg
 from relnox.project.setup_py import setup_py_keywords
 from relnox.project.towncrier import news
@@ -177,12 +178,18 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
             )
         )
     if "license" in missing:
+        stated = stated_license((pkg.directory, ws.root))
+        hint = (
+            f'license = "{stated[0]}" (what {rel(stated[1], ws.root)} states)'
+            if stated is not None
+            else 'license = "MIT" (any SPDX expression)'
+        )
         rows.append(
             Check(
                 f"license {pkg.name}",
                 WARN,
                 f"{rel(where, ws.root)} has no license; an index accepts that but users cannot "
-                f'tell the terms: add license = "MIT" (any SPDX expression) to {table}',
+                f"tell the terms: add {hint} to {table}",
             )
         )
     direct = direct_references(pkg)
