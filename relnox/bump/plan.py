@@ -384,10 +384,11 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
         )
     files.flush_toml()
     _update_cargo_locks(workspace, selected, versions, files)
-    lock = workspace.uv_lock
-    if lock is not None and versions:
-        pep440 = {name: str(parse_version(v[1])) for name, v in versions.items()}
-        files.set(lock, update_uv_lock(files.get(lock), pep440))
+    pep440 = {name: str(parse_version(v[1])) for name, v in versions.items()}
+    for lock in workspace.uv_locks if versions else ():
+        updated = update_uv_lock(files.get(lock), pep440)
+        if updated != files.get(lock):
+            files.set(lock, updated)
     plan.notes = changelog_edits(workspace, selected, versions, files, today) + plan.notes
     top = git.toplevel(workspace.root) if git.is_repo(workspace.root) else workspace.root
     plan.edits = files.edits(top)

@@ -1126,3 +1126,45 @@ def test_a_part_bump_past_a_next_version_no_tag_released_says_so(tmp_path: Path)
     old = repo(tmp_path / "old", {"pyproject.toml": project("old", "1.24.5")}, tags=["v1.17.3"])
     plan = plan_bump(load_workspace(old), BumpOptions(part="minor", today=DAY))
     assert not [n for n in plan.notes if "no tag released" in n]
+
+
+def _lock(*entries: tuple[str, str, str]) -> str:
+    """A uv.lock of ``(name, version, source)`` entries."""
+    text = 'version = 1\nrevision = 3\nrequires-python = ">=3.10"\n'
+    for name, version, source in entries:
+        text += f'\n[[package]]\nname = "{name}"\nversion = "{version}"\nsource = {source}\n'
+    return text
+
+
+def test_each_packages_own_uv_lock_follows_a_bump_and_doctor_checks_it(tmp_path: Path) -> None:
+    """langchain's shape: no root project, each ``libs/*`` a uv project with its own
+    ``uv.lock``; a partner's lock holds core as an editable path. A bump of core moves
+    core's entry in both locks (not the registry's ``requests``), and doctor names a
+    stale one by its directory."""
+    files = {
+        "libs/core/pyproject.toml": project("lc-core", "0.3.0"),
+        "libs/core/uv.lock": _lock(("lc-core", "0.3.0", '{ editable = "." }')),
+        "libs/partner/pyproject.toml": project("lc-partner", "0.1.0", requires=["lc-core"]),
+        "libs/partner/uv.lock": _lock(
+            ("lc-core", "0.3.0", '{ editable = "../core" }'),
+            ("lc-partner", "0.1.0", '{ editable = "." }'),
+            ("requests", "0.3.0", '{ registry = "https://example.org/simple" }'),
+        ),
+    }
+    root = repo(tmp_path / "r", files, tags=["lc-core==0.3.0", "lc-partner==0.1.0"])
+    checks = {c.check: c for c in doctor(root).checks}
+    assert checks["uv.lock libs/core"].status == "ok"
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor", packages=("lc-core",)))
+    apply_bump(plan)
+    assert (root / "libs/core/uv.lock").read_text() == files["libs/core/uv.lock"].replace(
+        "0.3.0", "0.4.0"
+    )
+    partner = (root / "libs/partner/uv.lock").read_text()
+    assert 'name = "lc-core"\nversion = "0.4.0"' in partner
+    assert 'name = "requests"\nversion = "0.3.0"' in partner
+    write_files(root, {"libs/core/uv.lock": files["libs/core/uv.lock"]})
+    git_commit_all(root, "stale lock")
+    row = {c.check: c for c in doctor(root).checks}["uv.lock libs/core"]
+    assert row.detail == (
+        "out of date (lc-core 0.3.0 != 0.4.0); run uv lock in libs/core and commit it"
+    )
