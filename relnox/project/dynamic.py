@@ -80,6 +80,20 @@ def _normal(name: str) -> str:
     return re.split(r"[<>=!~;\[ @]", name.strip().lower().replace("_", "-"), maxsplit=1)[0]
 
 
+def _tags_beside_maturin(doc: Mapping[str, Any], build_requires: Sequence[str]) -> str | None:
+    """A version-from-tags plugin a maturin project requires to build and configures
+    (chromadb: setuptools-scm with ``[tool.setuptools_scm] tag_regex``): maturin never runs
+    it, so its release computes the version with it and writes it in before building, and
+    the crate's ``0.1.0`` is a placeholder. Required or configured alone is not enough."""
+    tool = table(doc, "tool")
+    required = {_normal(r) for r in build_requires}
+    for plugin in VCS_PLUGINS:
+        configured = plugin in tool or plugin.replace("-", "_") in tool
+        if plugin in required and configured:
+            return plugin
+    return None
+
+
 def vcs_plugin(doc: Mapping[str, Any], build_requires: Sequence[str]) -> str | None:
     """The version-from-tags plugin this project builds with, if any."""
     tool = table(doc, "tool")
@@ -256,6 +270,16 @@ def dynamic_version(
     if found is not None:
         return found
     if backend.startswith("maturin"):
+        plugin = _tags_beside_maturin(doc, build_requires)
+        if plugin is not None:
+            return (
+                VCS_SOURCE,
+                [],
+                f"{plugin} configured beside maturin (in [build-system] requires, with its "
+                "[tool] table): the release writes the version from the git tags, as maturin "
+                "alone would not; set [tool.relnox] version-files to the crate's Cargo.toml if "
+                "its version is the one released",
+            )
         return cargo_version(directory, doc, load)
     found = scikit_build_version(directory, doc)
     if found is not None:

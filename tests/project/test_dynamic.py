@@ -1549,3 +1549,33 @@ def test_hatch_toml_beside_pyproject_is_read_as_hatchling_reads_it(tmp_path: Pat
     apply_bump(plan_bump(load_workspace(root), BumpOptions(part="minor", packages=("acme-db",))))
     version_file = root / "acme-db/src/acme/db/__version__.py"
     assert version_file.read_text() == 'version = "1.11.0"\n'
+
+
+def test_a_maturin_project_configuring_setuptools_scm_is_versioned_by_its_tags(
+    tmp_path: Path,
+) -> None:
+    """chromadb's shape: maturin builds it, its crate says 0.1.0 (a placeholder), and
+    setuptools-scm is in the build requirements with a ``[tool.setuptools_scm] tag_regex``:
+    the release computes the version from the tags and writes it in. The version is the
+    tags' (never a bump to 0.2.0 below 1.5.9); setuptools-scm configured but not required
+    leaves the crate's version."""
+    scm = (
+        '\n[tool.setuptools_scm]\nlocal_scheme = "no-local-version"\n'
+        "tag_regex = '^(?P<version>[0-9]+\\.[0-9]+\\.[0-9]+)$'\n"
+        '\n[tool.maturin]\nmanifest-path = "rust/bindings/Cargo.toml"\n'
+    )
+    text = project("chroma", None, backend="maturin", extra=scm)
+    required = text.replace('["maturin>=1.5"]', '["setuptools_scm[toml]>=6.2", "maturin>=1.5"]')
+    cargo = '[package]\nname = "bindings"\nversion = "0.1.0"\nedition = "2021"\n'
+    files = {
+        "pyproject.toml": required,
+        "rust/bindings/Cargo.toml": cargo,
+        "chroma/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["1.5.8", "1.5.9"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.vcs_versioned) == ("1.5.9", True)
+    assert pkg.evidence.startswith("setuptools-scm configured beside maturin")
+    write(root, {"pyproject.toml": text})
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.vcs_versioned) == ("0.1.0", False)
