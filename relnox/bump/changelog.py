@@ -104,7 +104,11 @@ def release_changelog(
         words = heading_format.format(title=title, date=day.isoformat())
         heading = f"{_release_marker(text, unreleased.marker)} {words}"
     else:  # setext: underline the new title with the same character
-        words = f"{title} ({day.isoformat()})"
+        words = (
+            f"{title} ({day.isoformat()})"
+            if heading_format == DEFAULT_CHANGELOG_HEADING
+            else heading_format.format(title=title, date=day.isoformat())
+        )
         heading = f"{words}{eol}{unreleased.marker * len(words)}"
     released = text[:heading_end] + f"{lead}{eol}{heading}{eol}" + text[heading_end:]
     if tag is None or "[{title}]" not in heading_format:
@@ -201,7 +205,7 @@ def changelog_edits(
         else:
             heading = config.changelog_heading
             if "changelog-heading" not in config.raw:
-                heading = heading_like(text, heading)
+                heading = heading_like(text, heading, one=" " not in title)
             released = release_changelog(text, title, today, tag, heading)
             if released is not None:
                 files.set(path, released)
@@ -252,18 +256,21 @@ def changelog_edits(
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def heading_like(text: str, default: str) -> str:
+def heading_like(text: str, default: str, *, one: bool = False) -> str:
     """The heading format the changelog's newest release already has (kedro's
-    ``# Release 0.11.0`` gives ``Release {title}``), or ``default``: its version becomes
-    ``{title}`` and an ISO date ``{date}``; a title with other digits left (a date written
-    in words, a second version) is not followed."""
+    ``# Release 0.11.0`` gives ``Release {title}``; libcloud's reST ``Changes in Apache
+    Libcloud 3.8.0`` gives ``Changes in Apache Libcloud {title}``), or ``default``: its
+    version becomes ``{title}`` and an ISO date ``{date}``; a title with other digits left
+    (a date written in words, a second version) is not followed. A heading naming its
+    project before the version is followed only when the new title is ``one`` version (a
+    root changelog's title of several packages names them itself)."""
     released = [s for s in sections(text) if s.label != UNRELEASED and len(s.versions) == 1]
-    if not released or released[0].versions[0][0] is not None:
+    if not released or (released[0].versions[0][0] is not None and not one):
         return default
     section = released[0]
     title = section.heading.splitlines()[0].lstrip("#").strip()
     version = section.versions[0][1]
-    if not section.marker.startswith("#") or title.count(version) != 1:
+    if title.count(version) != 1:
         return default
     before, _, after = title.partition(version)
     parts = [

@@ -7,6 +7,8 @@ towncrier and hand-written changelogs do::
     ## 1.2.0 (2026-01-01)           ## v1.2.0                     ### 1.2.0
     ## Release v2.28.2 (2026-08-18) # relnox 1.2.0 (2026-01-01)   ## Version 1.2.0
     ## [core 0.2.0, agents 1.1.0] - 2026-05-03   (relnox's section for several packages)
+    Changes in Apache Libcloud 3.8.0              (``Changes in Apache Libcloud in development``
+                                                   is its Unreleased)
 
     1.2.0 (2026-01-01)              (setext: underlined with = or -, or ~ ^ * + in reST)
     ==================
@@ -178,12 +180,32 @@ def _upcoming(words: list[str]) -> bool:
     return lowered[:1] == ["upcoming"] and lowered[1:] in ([], ["release"], ["changes"])
 
 
+#: ``Changes in Apache Libcloud 3.8.0``, ``What's new in 2.1`` (the product's name may be
+#: several words), ``Changes in Apache Libcloud in development`` (its Unreleased)
+_CHANGES_IN = re.compile(r"^(?:changes|what's\s+new)\s+(?:in|for)\s+(?P<rest>\S.*)$", re.I)
+
+
+def _changes_in(rest: list[str]) -> tuple[tuple[str | None, str], ...] | str | None:
+    """The label of a ``Changes in ...`` title, from the words after ``in``."""
+    lowered = [w.strip(_PUNCTUATION).lower() for w in rest]
+    if lowered[-2:] == ["in", "development"] or lowered == ["development"]:
+        return UNRELEASED
+    for index, word in enumerate(rest):
+        version = _version(word)
+        if version is not None and _is_tail(rest[index + 1 :]):
+            return ((" ".join(rest[:index]) or None, version),)
+    return None
+
+
 def parse_title(title: str) -> tuple[tuple[str | None, str], ...] | str | None:
     """A heading's release label: ``"unreleased"``, the (name, version) pairs, or ``None``."""
     title = _LINK_TARGET.sub("]", title.strip())
     words = title.split()
     if not words:
         return None
+    changes = _CHANGES_IN.match(title)
+    if changes is not None:
+        return _changes_in(changes.group("rest").split())
     if words[0].strip(_PUNCTUATION).lower() == UNRELEASED or _upcoming(words):
         return UNRELEASED
     core = title

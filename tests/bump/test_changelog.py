@@ -129,6 +129,8 @@ def test_the_release_heading_takes_the_level_of_the_releases_not_of_unreleased()
         ("1.2.0 (2026-01-01)\n------------------", "1.2.0"),  # towncrier's reST title
         ("v1.2.0\n~~~~~~", "1.2.0"),
         ("## [core 1.2.0, agents 0.3.0] - 2026-01-01", "0.3.0"),  # relnox's own, several
+        ("Changes in Apache Libcloud 1.2.0\n--------------------------------", "1.2.0"),
+        ("## What's new in 1.2.0", "1.2.0"),
     ],
 )
 def test_release_headings_as_projects_write_them(heading: str, version: str) -> None:

@@ -1032,6 +1032,34 @@ def test_a_changelog_s_own_heading_style_is_followed(tmp_path: Path) -> None:
     )
 
 
+def test_a_changes_in_product_changelog_is_read_and_its_style_followed(tmp_path: Path) -> None:
+    """libcloud's CHANGES.rst: ``Changes in Apache Libcloud in development`` (its
+    Unreleased) above ``Changes in Apache Libcloud 3.8.0``, reST titles underlined with
+    ``-``. doctor finds the Unreleased entries, and the bump writes ``Changes in Apache
+    Libcloud 3.8.1`` underlined the same way, not ``3.8.1 (date)``."""
+    changes = (
+        "Changelog\n=========\n\n"
+        "Changes in Apache Libcloud in development\n-----------------------------------------\n\n"
+        "Common\n~~~~~~\n\n- A fix.\n\n"
+        "Changes in Apache Libcloud 3.8.0\n--------------------------------\n\n- Old.\n"
+    )
+    files = {
+        "pyproject.toml": project("apache-libcloud", "3.8.1.dev0"),
+        "apache_libcloud/__init__.py": "",
+        "CHANGES.rst": changes,
+    }
+    root = repo(tmp_path / "r", files, tags=["v3.8.0"])
+    row = {c.check: c for c in doctor(root).checks}["changelog apache-libcloud"]
+    assert row.detail == "CHANGES.rst: Unreleased entries become 3.8.1's section on bump"
+    bump = plan_bump(load_workspace(root), BumpOptions(part="patch", today=DAY))
+    (edit,) = [e for e in bump.edits if e.path.name == "CHANGES.rst"]
+    assert edit.after.decode() == changes.replace(
+        "-----\n\nCommon",
+        "-----\n\nChanges in Apache Libcloud 3.8.1\n--------------------------------\n\nCommon",
+        1,
+    )
+
+
 def test_a_to_be_released_heading_is_the_unreleased_section(tmp_path: Path) -> None:
     """django-model-utils' CHANGES.rst: ``To be released`` over its underline, above
     ``5.0.0 (2024-09-01)``; the bump moves the entries under ``5.1.0 (date)``, as the file
