@@ -294,6 +294,11 @@ def heading_like(path: Path, version: str) -> str:
             return f"'{title}'"
         over = "over- and " if section.heading.startswith(section.marker * 3) else ""
         return f"'{title.strip()}' {over}underlined with {section.marker * len(title)}"
+    if path.suffix.lower() == ".rst":  # no Markdown in a reStructuredText file
+        return (
+            f"'{version}' underlined with {'-' * len(version)} (or entries under "
+            f"'Unreleased' underlined with {'-' * len('Unreleased')})"
+        )
     return f"## [{version}] (or entries under ## [Unreleased])"
 
 

@@ -786,3 +786,16 @@ def test_the_suggested_heading_links_the_new_releases_changes(
     path = tmp_path / "CHANGELOG.md"
     path.write_text(f"# Changelog\n\n## [Unreleased]\n\n{heading}\n\n- Old.\n", encoding="utf-8")
     assert heading_like(path, "1.53.0") == hint
+
+
+def test_the_heading_suggested_for_a_rest_changelog_with_no_section_is_rest(
+    tmp_path: Path,
+) -> None:
+    """A CHANGES.rst with no release section to copy: the hint is a reST title, not
+    Markdown's ``## [1.0.0]`` (which reST would print as text)."""
+    path = tmp_path / "CHANGES.rst"
+    path.write_text("Changelog\n=========\n\nNothing yet.\n", encoding="utf-8")
+    assert heading_like(path, "1.0.0") == (
+        "'1.0.0' underlined with ----- (or entries under 'Unreleased' underlined with ----------)"
+    )
+    assert heading_like(tmp_path / "CHANGELOG.md", "1.0.0").startswith("## [1.0.0]")
