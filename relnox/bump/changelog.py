@@ -36,6 +36,7 @@ from relnox.project.changelog import (
     pending_status,
     sections,
 )
+from relnox.project.changie import changes
 from relnox.project.towncrier import news
 from relnox.project.workspace import Package, Workspace, changelog_in
 
@@ -188,6 +189,16 @@ def changelog_edits(
             notes.append(
                 f"note: {where} holds {len(found.fragments)} towncrier fragment(s); relnox does "
                 f"not run towncrier: run towncrier build --yes --version {new} before this bump"
+            )
+        waiting = changes(directory)
+        if waiting is not None and waiting.entries:
+            where = relative(waiting.directory, workspace.root)
+            new = next(versions[p.name][1] for p in selected if p.directory == directory)
+            notes.append(
+                f"note: {where} holds {len(waiting.entries)} changie entr"
+                f"{'ies' if len(waiting.entries) > 1 else 'y'}; relnox does not run changie: "
+                f"run changie batch {new} and changie merge in {relative(directory, workspace.root)}"
+                " before this bump"
             )
 
     def release(path: Path, title: str, tag: str | None) -> None:

@@ -16,6 +16,7 @@ from relnox.errors import ConfigError
 from relnox.files import read_bytes
 from relnox.paths import rel
 from relnox.project.changelog import UNRELEASED, read_section, sections
+from relnox.project.changie import changes
 from relnox.project.discovery import load_toml
 from relnox.project.licenses import stated_license
 from relnox.project.pyproject import setup_cfg
@@ -372,6 +373,15 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
             f"{rel(towncrier.directory, ws.root)}: {count} towncrier "
             f"{'fragments become' if count > 1 else 'fragment becomes'} "
             f"{wanted}'s section on towncrier build"
+        )
+        return [Check(name, OK, detail)]
+    waiting = changes(pkg.directory)
+    if waiting is not None and waiting.entries:
+        count = len(waiting.entries)
+        detail = (
+            f"{rel(waiting.directory, ws.root)}: {count} changie "
+            f"{'entries become' if count > 1 else 'entry becomes'} {wanted}'s section on "
+            "changie batch"
         )
         return [Check(name, OK, detail)]
     return [
