@@ -131,6 +131,8 @@ def test_the_release_heading_takes_the_level_of_the_releases_not_of_unreleased()
         ("## [core 1.2.0, agents 0.3.0] - 2026-01-01", "0.3.0"),  # relnox's own, several
         ("Changes in Apache Libcloud 1.2.0\n--------------------------------", "1.2.0"),
         ("## What's new in 1.2.0", "1.2.0"),
+        ("## [integrations/qdrant-v1.2.0] - 2026-08-03", "1.2.0"),  # git-cliff's, a tag
+        ("## core@1.2.0 (2026-01-01)", "1.2.0"),
     ],
 )
 def test_release_headings_as_projects_write_them(heading: str, version: str) -> None:
@@ -214,3 +216,21 @@ def test_an_unreleased_heading_linking_its_compare_view_moves_on_and_the_release
     assert release_changelog(text, "26.2.0", DAY, "26.2.0", "{title} ({date})") == text.replace(
         "\n\n### Added", "\n\n## 26.2.0 (2026-05-03)\n\n### Added", 1
     )
+
+
+def test_a_heading_written_as_a_tag_is_that_packages_section() -> None:
+    """haystack-core-integrations' git-cliff changelogs title each release by its tag
+    (``## [integrations/qdrant-v10.5.0] - date``): the section of qdrant-haystack 10.5.0.
+    In a changelog of several packages a tag's name decides, the exact name first;
+    ``Python-3.12`` is no tag."""
+    text = (
+        "# Changelog\n\n## [core-v1.2.0] - 2026-01-01\n\n- c\n\n"
+        "## [core-agents-v1.2.0] - 2026-01-01\n\n- a\n\n## Python-3.12\n\n- p\n"
+    )
+    found = {
+        package: (section.body if section else None)
+        for package in ("core", "core-agents", "core-haystack", "other")
+        for section in [find_section(text, "1.2.0", package)]
+    }
+    assert found == {"core": "- c", "core-agents": "- a", "core-haystack": "- c", "other": None}
+    assert parse_title("Python-3.12") is None
