@@ -224,16 +224,17 @@ def discover(root: Path | str = ".") -> Workspace:
         notes=notes,
     )
     workspace = read_tags(workspace)
-    if listing is None:
+    if not explicit:
         workspace = _without_placeholders(workspace)
     return _with_problems(workspace)
 
 
 def _without_placeholders(workspace: Workspace) -> Workspace:
-    """Projects found by scanning (no file lists them) at a version of zeros (``0.0.0``,
-    ``0``) that no tag released: a repository's own helpers (``tooling/setup.py``, "we
-    don't ship this"), said and left out, unless every project found is one (a repository
-    before its first release)."""
+    """Projects no ``[tool.relnox] packages`` lists (found by scanning, or uv workspace
+    members) at a version of zeros (``0.0.0``, ``0``) that no tag released: a repository's
+    own helpers (``tooling/setup.py``, "we don't ship this"; autogen's
+    ``packages/autogen-test-utils``), said and left out, unless every project found is one
+    (a repository before its first release) or another requires it to run."""
 
     def placeholder(pkg: Package) -> bool:
         version = maybe_version(pkg.version)  # ``1!0+dev``: a sentinel of development
@@ -249,13 +250,17 @@ def _without_placeholders(workspace: Workspace) -> Workspace:
     kept = tuple(p for p in workspace.packages if not placeholder(p))
     if not kept or len(kept) == len(workspace.packages):
         return workspace
+    needed = {r.target for p in kept for r in p.requirements if r.runtime}
+    kept = tuple(p for p in workspace.packages if not placeholder(p) or p.name in needed)
+    if len(kept) == len(workspace.packages):
+        return workspace
     notes = tuple(
         f"{relpath(p.pyproject if p.pyproject.is_file() else p.directory / 'setup.py', workspace.root)} "
         f"({p.name}) is at {p.version} and no tag released it, so it is taken for a helper "
         f'and left out; add "{relpath(p.directory, workspace.root)}" to [tool.relnox] packages '
         "(with the others) to release it"
         for p in workspace.packages
-        if placeholder(p)
+        if p not in kept
     )
     return replace(workspace, packages=kept, notes=workspace.notes + notes)
 

@@ -764,6 +764,29 @@ def test_a_helper_at_version_zero_found_by_scanning_is_left_out_with_a_note(
     assert [p.name for p in load_workspace(root).packages] == ["lib", "lib-tooling"]
 
 
+def test_a_workspace_member_at_version_zero_is_a_helper_unless_a_package_needs_it(
+    tmp_path: Path,
+) -> None:
+    """autogen's shape: a uv workspace of ``packages/*`` whose ``autogen-test-utils`` stays
+    at 0.0.0, never tagged, required only by the others' development groups: said and left
+    out, as a scanned helper is. One a released member requires to run stays."""
+    core = project("ag-core", "0.7.5") + '\n[dependency-groups]\ndev = ["ag-test-utils"]\n'
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+        "packages/core/pyproject.toml": core,
+        "packages/test-utils/pyproject.toml": project("ag-test-utils", "0.0.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["python-v0.7.5"])
+    ws = load_workspace(root)
+    assert [p.name for p in ws.packages] == ["ag-core"]
+    assert ws.notes[-1].startswith(
+        "packages/test-utils/pyproject.toml (ag-test-utils) is at 0.0.0 and no tag released it"
+    )
+    needed = project("ag-core", "0.7.5", requires=["ag-test-utils"])
+    _write(root / "packages/core/pyproject.toml", needed)
+    assert [p.name for p in load_workspace(root).packages] == ["ag-test-utils", "ag-core"]
+
+
 def test_a_root_requiring_its_packages_by_direct_reference_is_not_released(
     tmp_path: Path,
 ) -> None:
