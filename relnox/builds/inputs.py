@@ -74,7 +74,7 @@ from relnox.builds.sources import (
 from relnox.builds.taken import TAKEN, taken_changed
 from relnox.builds.toolchains import NATIVE_TOOLCHAINS
 from relnox.errors import RelnoxError
-from relnox.project.pyproject import load_toml
+from relnox.project.pyproject import load_toml, project_doc
 from relnox.project.workspace import Package, Workspace
 from relnox.toml import table
 from relnox.tools import git
@@ -118,7 +118,7 @@ def dynamic_steps(pkg: Package) -> str:
     if module in NATIVE_TOOLCHAINS:
         return "a native build (compiler and toolchain versions are not fingerprinted)"
     try:
-        doc = load_toml(pkg.pyproject)
+        doc = project_doc(pkg.directory)
     except RelnoxError:
         return f"{pkg.pyproject.name} cannot be read"
     if table(doc, "build-system").get("backend-path"):

@@ -67,7 +67,7 @@ from relnox.builds.taken import TAKEN, record_taken
 from relnox.errors import BuildError, RelnoxError
 from relnox.paths import rel
 from relnox.project.discovery import load_workspace
-from relnox.project.pyproject import load_toml
+from relnox.project.pyproject import project_doc
 from relnox.project.workspace import Package
 from relnox.report import render_table
 from relnox.schedule import OK, Outcome, run_graph
@@ -359,7 +359,7 @@ class _Run:
         )
         inputs["ignored"] = digest
         try:
-            renamed = renamed_sources(load_toml(pkg.pyproject))
+            renamed = renamed_sources(project_doc(pkg.directory))
         except RelnoxError:  # the build read it: unreadable now, it is a changed input anyway
             renamed = []
         taken = taken_in(files, pkg.directory, ignored, renamed)

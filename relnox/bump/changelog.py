@@ -39,6 +39,7 @@ from relnox.project.changelog import (
     released_heading,
     sections,
 )
+from relnox.project.changie import changes
 from relnox.project.towncrier import news
 from relnox.project.workspace import Package, Workspace, changelog_in
 from relnox.versioning import same_version
@@ -109,7 +110,7 @@ def release_changelog(
             text = "".join(lines)
             heading_end = sum(len(line) for line in lines[: unreleased.end])
         words = heading_format.format(title=title, date=day)
-        heading = f"{unreleased.marker} {words}"
+        heading = f"{_release_marker(text, unreleased.marker)} {words}"
     else:  # setext: underline the new title with the same character
         words = setext_format.format(title=title, date=day)
         heading = f"{words}{eol}{unreleased.marker * len(words)}"
@@ -117,6 +118,15 @@ def release_changelog(
     if tag is None or "[{title}]" not in heading_format:
         return released
     return release_links(released, title, tag)
+
+
+def _release_marker(text: str, marker: str) -> str:
+    """The ``#`` marker of the changelog's newest release section, or the Unreleased
+    heading's ``marker`` when none is ATX: git-chglog writes ``# Unreleased`` over
+    ``## [v3.2.0] - 2024-10-22`` (Powertools for AWS Lambda), and the new release is one of
+    the latter."""
+    newest = next((s for s in sections(text) if s.label != UNRELEASED), None)
+    return newest.marker if newest is not None and newest.marker.startswith("#") else marker
 
 
 def release_status(text: str, version: str, day: date) -> str | None:
@@ -255,21 +265,30 @@ def changelog_edits(
     notes: list[str] = []
     towncrier: dict[Path, str] = {}  # news file -> the note for it when it has no Unreleased
     for directory in dict.fromkeys(p.directory for p in selected):
-        found = news(directory)
-        if found is None:
-            continue
-        where = relative(found.directory, workspace.root)
         new = next(versions[p.name][1] for p in selected if p.directory == directory)
-        if found.fragments:
+        found = news(directory)
+        if found is not None:
+            where = relative(found.directory, workspace.root)
+            if found.fragments:
+                notes.append(
+                    f"note: {where} holds {len(found.fragments)} towncrier fragment(s); relnox "
+                    f"does not run towncrier: run towncrier build --yes --version {new} before "
+                    "this bump"
+                )
+                towncrier[found.filename] = ""  # that note says it all
+            else:
+                towncrier[found.filename] = (
+                    f"note: {relative(found.filename, workspace.root)} is written by towncrier "
+                    f"and {where} holds no fragment: {new} gets no changelog section"
+                )
+        waiting = changes(directory)
+        if waiting is not None and waiting.entries:
+            where = relative(waiting.directory, workspace.root)
             notes.append(
-                f"note: {where} holds {len(found.fragments)} towncrier fragment(s); relnox does "
-                f"not run towncrier: run towncrier build --yes --version {new} before this bump"
-            )
-            towncrier[found.filename] = ""  # that note says it all
-        else:
-            towncrier[found.filename] = (
-                f"note: {relative(found.filename, workspace.root)} is written by towncrier and "
-                f"{where} holds no fragment: {new} gets no changelog section"
+                f"note: {where} holds {len(waiting.entries)} changie entr"
+                f"{'ies' if len(waiting.entries) > 1 else 'y'}; relnox does not run changie: "
+                f"run changie batch {new} and changie merge in {relative(directory, workspace.root)}"
+                " before this bump"
             )
 
     def release(path: Path, title: str, tag: str | None) -> None:
@@ -294,8 +313,9 @@ def changelog_edits(
             heading = config.changelog_heading
             setext = "{title} ({date})"
             if "changelog-heading" not in config.raw:
-                heading = heading_like(text, heading)
-                setext = heading_like(text, setext, setext=True)
+                one = " " not in title  # one version: a heading naming its project is followed
+                heading = heading_like(text, heading, one=one)
+                setext = heading_like(text, setext, setext=True, one=one)
             released = release_changelog(text, title, today, tag, heading, setext)
             if released is not None:
                 files.set(path, released)
@@ -354,15 +374,19 @@ _DAYS = (
 )
 
 
-def heading_like(text: str, default: str, *, setext: bool = False) -> str:
+def heading_like(text: str, default: str, *, setext: bool = False, one: bool = False) -> str:
     """The heading format the changelog's newest release already has (kedro's
-    ``# Release 0.11.0`` gives ``Release {title}``), or ``default``: its version becomes
-    ``{title}`` and a date ``{date}`` (ISO 8601; joblib's ``2025/12/15`` is
-    ``{date:%Y/%m/%d}``, beets' ``July 29, 2026`` the same in words); a title with other digits left (a date written in words, a
-    second version) is not followed. ``setext``: of an underlined heading (joblib's
-    ``Release 1.5.3 - 2025/12/15`` over ``---``), else of a ``#`` one."""
+    ``# Release 0.11.0`` gives ``Release {title}``; libcloud's reST ``Changes in Apache
+    Libcloud 3.8.0`` gives ``Changes in Apache Libcloud {title}``), or ``default``: its
+    version becomes ``{title}`` and a date ``{date}`` (ISO 8601; joblib's ``2025/12/15`` is
+    ``{date:%Y/%m/%d}``, beets' ``July 29, 2026`` the same in words); a title with other
+    digits left (a date written in words, a second version) is not followed. ``setext``: of
+    an underlined heading (joblib's ``Release 1.5.3 - 2025/12/15`` over ``---``), else of a
+    ``#`` one. A heading naming its project before the version is followed only when the
+    new title is ``one`` version (a root changelog's title of several packages names them
+    itself)."""
     released = [s for s in sections(text) if s.label != UNRELEASED and len(s.versions) == 1]
-    if not released or released[0].versions[0][0] is not None:
+    if not released or (released[0].versions[0][0] is not None and not one):
         return default
     section = released[0]
     title = section.heading.splitlines()[0].lstrip("#").strip()

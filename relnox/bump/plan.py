@@ -38,6 +38,7 @@ from relnox.paths import written_path
 from relnox.project.changes import (
     bump_base,
     dated_spelling,
+    past_unreleased,
     refuse_released,
     released_elsewhere,
 )
@@ -349,7 +350,7 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
         selected = _with_moved_pins(workspace, versions)
     backports = _refuse_downgrades(workspace, selected, versions)
     plan = BumpPlan(workspace=workspace, versions=versions)
-    plan.notes += moved + stepped + backports
+    plan.notes += moved + stepped + backports + past_unreleased(selected, versions, part)
     if not selected:  # --changed and nothing changed: nothing to do
         return plan
     files = _Files()
@@ -386,10 +387,11 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
         )
     files.flush_toml()
     _update_cargo_locks(workspace, selected, versions, files)
-    lock = workspace.uv_lock
-    if lock is not None and versions:
-        pep440 = {name: str(parse_version(v[1])) for name, v in versions.items()}
-        files.set(lock, update_uv_lock(files.get(lock), pep440))
+    pep440 = {name: str(parse_version(v[1])) for name, v in versions.items()}
+    for lock in workspace.uv_locks if versions else ():
+        updated = update_uv_lock(files.get(lock), pep440)
+        if updated != files.get(lock):
+            files.set(lock, updated)
     plan.notes = changelog_edits(workspace, selected, versions, files, today) + plan.notes
     top = git.toplevel(workspace.root) if git.is_repo(workspace.root) else workspace.root
     plan.edits = files.edits(top)

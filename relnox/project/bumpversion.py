@@ -14,6 +14,7 @@ version as copies a bump moves too (pytest-cov's README badge and docs/conf.py).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -131,9 +132,9 @@ def tool_files(
         before, middle, after = search.partition("{current_version}")
         if not middle or "{" in before + after or "}" in before + after:
             continue
-        path = directory / entry["filename"]
-        try:
-            path.resolve().relative_to(directory.resolve())
+        path = Path(os.path.normpath(directory / entry["filename"]))
+        try:  # a file of the repository (a crate beside the package: ../impl/Cargo.toml)
+            path.resolve().relative_to(_repository_top(directory).resolve())
         except (OSError, ValueError):
             continue
         searches.setdefault(path, []).append((before, after))
@@ -167,7 +168,77 @@ def _searches_pattern(pairs: list[tuple[str, str]]) -> str:
     return lead + _VERSION + tail
 
 
+def _repository_top(directory: Path) -> Path:
+    """The nearest directory at or above ``directory`` holding a ``.git``; ``directory``
+    itself when there is none (a file a configuration names is read only inside it)."""
+    for folder in (directory, *directory.parents):
+        if os.path.lexists(folder / ".git"):
+            return folder
+    return directory
+
+
 def _in_table(doc: Mapping[str, Any]) -> bool:
     tool = doc.get("tool")
     bump = tool.get("bumpversion") if isinstance(tool, Mapping) else None
     return isinstance(bump, Mapping) and isinstance(bump.get("current_version"), str)
+
+
+#: a version as a search template's ``{current_version}`` stands for it
+_ANY_VERSION = r"[0-9][0-9A-Za-z.+!]*"
+
+
+def poetry_files(directory: Path, doc: Mapping[str, Any], version: str) -> list[VersionLocation]:
+    """The files poetry-bumpversion keeps in step with the version, each found by its
+    ``search`` template (``__version__ = "{current_version}"``; a bare
+    ``{current_version}`` when it has none) at the version the primary says:
+    ``[tool.poetry_bumpversion.file."path"]`` and ``replacements`` (Powertools for AWS
+    Lambda's ``shared/version.py``). A file that is missing, or not at that version, is
+    that tool's own business, left alone. (bump-my-version's own list: :func:`tool_files`.)"""
+    found: list[VersionLocation] = []
+    top = _repository_top(directory).resolve()
+    for name, search in _poetry_entries(doc):
+        path = Path(os.path.normpath(directory / name))
+        try:
+            path.resolve().relative_to(top)
+        except (OSError, ValueError):
+            continue
+        location = _at_version(path, search, version)
+        if location is not None and all(location.path != f.path for f in found):
+            found.append(location)
+    return found
+
+
+def _poetry_entries(doc: Mapping[str, Any]) -> list[tuple[str, object]]:
+    settings = _tool(doc, "poetry_bumpversion")
+    entries: list[tuple[str, object]] = []
+    files = settings.get("file")
+    for name, entry in files.items() if isinstance(files, Mapping) else ():
+        entries.append((name, entry.get("search") if isinstance(entry, Mapping) else None))
+    replacements = settings.get("replacements")
+    for entry in replacements if isinstance(replacements, list) else ():
+        if isinstance(entry, Mapping) and isinstance(entry.get("files"), list):
+            entries += [(n, entry.get("search")) for n in entry["files"] if isinstance(n, str)]
+    return entries
+
+
+def _tool(doc: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    tool = doc.get("tool")
+    settings = tool.get(name) if isinstance(tool, Mapping) else None
+    return settings if isinstance(settings, Mapping) else {}
+
+
+def _at_version(path: Path, search: object, version: str) -> VersionLocation | None:
+    """The copy of ``version`` in ``path`` that ``search`` finds (``None``: not there)."""
+    template = search if isinstance(search, str) else "{current_version}"
+    if template.count("{current_version}") != 1 or "{" in template.replace("{current_version}", ""):
+        return None
+    before, _, after = template.partition("{current_version}")
+    group = re.escape(version) if not before.strip() and not after.strip() else _ANY_VERSION
+    pattern = f"{re.escape(before)}(?P<version>{group}){re.escape(after)}"
+    try:
+        match = re.search(pattern, read_text(path)) if path.is_file() else None
+    except (ConfigError, UnicodeDecodeError):
+        return None
+    if match is None or match.group("version") != version:
+        return None
+    return VersionLocation(path, "pattern", version, pattern=pattern)

@@ -7,6 +7,10 @@ towncrier and hand-written changelogs do::
     ## 1.2.0 (2026-01-01)           ## v1.2.0                     ### 1.2.0
     ## Release v2.28.2 (2026-08-18) # relnox 1.2.0 (2026-01-01)   ## Version 1.2.0
     ## [core 0.2.0, agents 1.1.0] - 2026-05-03   (relnox's section for several packages)
+    Changes in Apache Libcloud 3.8.0              (``Changes in Apache Libcloud in development``
+                                                   is its Unreleased)
+    ## [integrations/qdrant-v10.5.0] - 2026-08-03   (a release tag, git-cliff's; its name
+                                                   must be the package's, or its first words)
 
     1.2.0 (2026-01-01)              (setext: underlined with = or -, or ~ ^ * + in reST)
     ==================
@@ -146,8 +150,26 @@ def _is_tail(words: list[str]) -> bool:
     return first[:1] in ("(", "-", "\u2013", "\u2014", ":") or bool(_DATE.match(first.strip("()")))
 
 
+def _tag(token: str) -> tuple[str | None, str] | None:
+    """A release tag as a heading writes it (git-cliff's ``[integrations/qdrant-v10.5.0]``,
+    ``core@1.2.0``, ``name==1.2.0``): its name and version. Only a name joined to a ``v``
+    by a separator, an ``@`` or ``==`` counts (``Python-3.12`` is no tag)."""
+    from relnox.project.tag_model import split_tag, stem
+
+    token = token.strip(_PUNCTUATION)
+    found = split_tag(token)
+    if found is None:
+        return None
+    prefix, _parsed = found
+    if not re.search(r"(?:[-_/]v|@|==)\Z", prefix, re.IGNORECASE) or not stem(prefix):
+        return None
+    version = _version(token[len(prefix) :])
+    return (stem(prefix).rsplit("/", 1)[-1], version) if version is not None else None
+
+
 def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
-    """``1.2.0 ...`` or ``name 1.2.0 [tail]`` (lead words Release / Version skipped)."""
+    """``1.2.0 ...``, ``name 1.2.0 [tail]`` (lead words Release / Version skipped) or a
+    release tag ``name-v1.2.0 [tail]``."""
     while words and words[0].strip(_PUNCTUATION).lower() in _LEAD_WORDS:
         words = words[1:]
     if not words:
@@ -155,6 +177,9 @@ def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
     version = _version(words[0])
     if version is not None:
         return (None, version) if first or _is_tail(words[1:]) else None
+    tagged = _tag(words[0])
+    if tagged is not None:
+        return tagged if _is_tail(words[1:]) else None
     rest = words[1:]
     while rest and rest[0].strip(_PUNCTUATION).lower() in _LEAD_WORDS:
         rest = rest[1:]
@@ -186,12 +211,32 @@ def _upcoming(words: list[str]) -> bool:
     return lowered[:1] == ["upcoming"] and lowered[1:] in ([], ["release"], ["changes"])
 
 
+#: ``Changes in Apache Libcloud 3.8.0``, ``What's new in 2.1`` (the product's name may be
+#: several words), ``Changes in Apache Libcloud in development`` (its Unreleased)
+_CHANGES_IN = re.compile(r"^(?:changes|what's\s+new)\s+(?:in|for)\s+(?P<rest>\S.*)$", re.I)
+
+
+def _changes_in(rest: list[str]) -> tuple[tuple[str | None, str], ...] | str | None:
+    """The label of a ``Changes in ...`` title, from the words after ``in``."""
+    lowered = [w.strip(_PUNCTUATION).lower() for w in rest]
+    if lowered[-2:] == ["in", "development"] or lowered == ["development"]:
+        return UNRELEASED
+    for index, word in enumerate(rest):
+        version = _version(word)
+        if version is not None and _is_tail(rest[index + 1 :]):
+            return ((" ".join(rest[:index]) or None, version),)
+    return None
+
+
 def parse_title(title: str) -> tuple[tuple[str | None, str], ...] | str | None:
     """A heading's release label: ``"unreleased"``, the (name, version) pairs, or ``None``."""
     title = _LINK_TARGET.sub("]", title.strip())
     words = title.split()
     if not words:
         return None
+    changes = _CHANGES_IN.match(title)
+    if changes is not None:
+        return _changes_in(changes.group("rest").split())
     if words[0].strip(_PUNCTUATION).lower() == UNRELEASED or _upcoming(words):
         return UNRELEASED
     core = title.split("(", 1)[0] or title  # a parenthesis after: "2.13.1 (July 29, 2026)"
@@ -234,18 +279,28 @@ def sections(text: str) -> list[Section]:
     return result
 
 
-def _matches(section: Section, version: str, package: str | None) -> bool:
+def _matches(section: Section, version: str, package: str | None, loose: bool = False) -> bool:
     if section.label == UNRELEASED or version.lower() == UNRELEASED:
         return section.label == version.lower()
     several = len(section.versions) > 1  # one name before a version is free text (towncrier)
+    tagged = False
+    if not several:  # ... but a tag's name (``core-v1.2.0``) is the package's
+        title = _LINK_TARGET.sub("]", section.heading.splitlines()[0].lstrip("#"))
+        tagged = any(_tag(word) is not None for word in title.split()[:3])
     return any(
-        same_version(found, version.removeprefix("v")) and (not several or _named(name, package))
+        same_version(found, version.removeprefix("v"))
+        and (not (several or tagged) or _named(name, package, loose=tagged and loose))
         for name, found in section.versions
     )
 
 
-def _named(name: str | None, package: str | None) -> bool:
-    return name is None or package is None or canonicalize_name(name) == canonicalize_name(package)
+def _named(name: str | None, package: str | None, loose: bool = False) -> bool:
+    """``name`` is ``package``'s; ``loose``: or its first words (a tag names the directory,
+    ``qdrant``, of the package ``qdrant-haystack``)."""
+    if name is None or package is None or canonicalize_name(name) == canonicalize_name(package):
+        return True
+    words, of = canonicalize_name(name).split("-"), canonicalize_name(package).split("-")
+    return loose and of[: len(words)] == words
 
 
 def find_section(text: str, version: str, package: str | None = None) -> Section | None:
@@ -254,9 +309,11 @@ def find_section(text: str, version: str, package: str | None = None) -> Section
     With ``package``, a heading that names several packages (``[core 0.2.0, agents
     1.1.0]``) must name this one.
     """
-    for section in sections(text):
-        if _matches(section, version, package):
-            return section
+    found = sections(text)
+    for loose in (False, True):  # a tag naming the package exactly first
+        for section in found:
+            if _matches(section, version, package, loose):
+                return section
     return None
 
 

@@ -11,7 +11,7 @@ A package that was never tagged counts as changed.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -22,6 +22,7 @@ from relnox.paths import rel
 from relnox.project.build_inputs import build_inputs_of
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
+from relnox.versioning import bump_version, maybe_version
 
 if TYPE_CHECKING:
     from packaging.version import Version
@@ -273,3 +274,32 @@ def unreleased(workspace: Workspace, pkg: Package) -> bool:
     tag = workspace.tag_for(pkg)
     on = git.tag_commit(workspace.root, tag)
     return on is None or on == git.head(workspace.root)
+
+
+def past_unreleased(
+    selected: Sequence[Package], versions: Mapping[str, tuple[str, str]], part: str | None
+) -> list[str]:
+    """Notes for the packages whose files already hold the next final version after their
+    last release, which no tag released (OpenLineage's release script leaves ``1.53.0``
+    after tagging ``1.52.0``): ``--part`` moves past it, and whether that is meant only the
+    user knows. A version further on (tags that stopped being made) says nothing. One note
+    for the packages that share their versions."""
+    if part not in ("major", "minor", "patch"):
+        return []
+    ahead: dict[tuple[str, str, str], list[str]] = {}
+    for pkg in selected:
+        facts, current = pkg.tags, maybe_version(pkg.version)
+        if pkg.vcs_versioned or facts is None or facts.last is None or current is None:
+            continue
+        if current.is_prerelease or current.is_postrelease or current.local is not None:
+            continue
+        steps = {bump_version(facts.last, step) for step in ("major", "minor", "patch")}
+        if current in steps and current not in facts.released and pkg.name in versions:
+            key = (pkg.version, str(facts.last_tag), versions[pkg.name][1])
+            ahead.setdefault(key, []).append(pkg.name)
+    return [
+        f"note: {', '.join(names)} {'is' if len(names) == 1 else 'are'} at {version}, which no "
+        f"tag released (the last release is {tag}): --part {part} gives {new}, past it; to "
+        f"release {version} as it is, run relnox release without --part"
+        for (version, tag, new), names in ahead.items()
+    ]

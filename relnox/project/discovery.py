@@ -37,6 +37,7 @@ from relnox.project.pyproject import (
     not_built,
     project_doc,
     tools_only,
+    with_hatch_toml,
 )
 from relnox.project.validate import (
     check_root,
@@ -129,6 +130,7 @@ def discover(root: Path | str = ".") -> Workspace:
     doc: Mapping[str, Any] | None = load_toml(root_pyproject) if exists else None
     if doc is not None:
         check_shape(root_pyproject, doc)
+        doc = with_hatch_toml(root, dict(doc))
     if doc is None and (root / "setup.py").is_file():
         doc = {}  # a setup.py project: build's legacy setuptools backend builds it
     config = load_config(root_pyproject, table(doc or {}, "tool", "relnox"))
@@ -222,16 +224,17 @@ def discover(root: Path | str = ".") -> Workspace:
         notes=notes,
     )
     workspace = read_tags(workspace)
-    if listing is None:
+    if not explicit:
         workspace = _without_placeholders(workspace)
     return _with_problems(workspace)
 
 
 def _without_placeholders(workspace: Workspace) -> Workspace:
-    """Projects found by scanning (no file lists them) at a version of zeros (``0.0.0``,
-    ``0``) that no tag released: a repository's own helpers (``tooling/setup.py``, "we
-    don't ship this"), said and left out, unless every project found is one (a repository
-    before its first release)."""
+    """Projects no ``[tool.relnox] packages`` lists (found by scanning, or uv workspace
+    members) at a version of zeros (``0.0.0``, ``0``) that no tag released: a repository's
+    own helpers (``tooling/setup.py``, "we don't ship this"; autogen's
+    ``packages/autogen-test-utils``), said and left out, unless every project found is one
+    (a repository before its first release) or another requires it to run."""
 
     def placeholder(pkg: Package) -> bool:
         version = maybe_version(pkg.version)  # ``1!0+dev``: a sentinel of development
@@ -247,13 +250,17 @@ def _without_placeholders(workspace: Workspace) -> Workspace:
     kept = tuple(p for p in workspace.packages if not placeholder(p))
     if not kept or len(kept) == len(workspace.packages):
         return workspace
+    needed = {r.target for p in kept for r in p.requirements if r.runtime}
+    kept = tuple(p for p in workspace.packages if not placeholder(p) or p.name in needed)
+    if len(kept) == len(workspace.packages):
+        return workspace
     notes = tuple(
         f"{relpath(p.pyproject if p.pyproject.is_file() else p.directory / 'setup.py', workspace.root)} "
         f"({p.name}) is at {p.version} and no tag released it, so it is taken for a helper "
         f'and left out; add "{relpath(p.directory, workspace.root)}" to [tool.relnox] packages '
         "(with the others) to release it"
         for p in workspace.packages
-        if placeholder(p)
+        if p not in kept
     )
     return replace(workspace, packages=kept, notes=workspace.notes + notes)
 
@@ -323,10 +330,11 @@ def _without_examples(
     root: Path, docs: dict[Path, Mapping[str, Any]], inferred: set[Path], skipped: list[str]
 ) -> dict[Path, Mapping[str, Any]]:
     """The members without those in an examples (tests, docs...) directory that no tag
-    names: a uv workspace lists its example servers to lock them with the library (the MCP
-    SDK's examples/servers/*), and they are shown, not released. Each left out is said in
-    ``skipped``. A repository of nothing else keeps them."""
-    from relnox.project.released import tagged, under_examples
+    names and no other member requires to run: a uv workspace lists its example servers to
+    lock them with the library (the MCP SDK's examples/servers/*), and they are shown, not
+    released. Each left out is said in ``skipped``. A repository of nothing else keeps
+    them."""
+    from relnox.project.released import required, tagged, under_examples
 
     examples = {
         directory: name_of(directory, data) or directory.name
@@ -335,7 +343,7 @@ def _without_examples(
     }
     if not examples or len(examples) == len(docs):
         return docs
-    released = tagged(root, examples.items())
+    released = tagged(root, examples.items()) | required(docs, examples)
     left = [f"{relpath(d, root)} ({name})" for d, name in examples.items() if d not in released]
     for directory in examples:
         if directory not in released:
@@ -343,8 +351,9 @@ def _without_examples(
     if left:
         shown = ", ".join(left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
         skipped.append(
-            f"{shown}: in an examples, tests or docs directory and named by no tag, so not "
-            "released; list those to release in [tool.relnox] packages"
+            f"{shown}: in an examples, tests or docs directory, named by no tag and required "
+            "by no released package, so not released; list those to release in "
+            "[tool.relnox] packages"
         )
     return docs
 

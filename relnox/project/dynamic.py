@@ -38,7 +38,7 @@ from relnox.project.dynamic_native import (
     scikit_build_version,
 )
 from relnox.project.incremental import incremental_version, opted_in, setup_py_incremental
-from relnox.project.pyproject import VCS_SOURCE
+from relnox.project.pyproject import VCS_SOURCE, hatch_label
 from relnox.project.setup_py import (
     followed,
     setup_py_literal,
@@ -81,6 +81,20 @@ def _normal(name: str) -> str:
     return re.split(r"[<>=!~;\[ @]", name.strip().lower().replace("_", "-"), maxsplit=1)[0]
 
 
+def _tags_beside_maturin(doc: Mapping[str, Any], build_requires: Sequence[str]) -> str | None:
+    """A version-from-tags plugin a maturin project requires to build and configures
+    (chromadb: setuptools-scm with ``[tool.setuptools_scm] tag_regex``): maturin never runs
+    it, so its release computes the version with it and writes it in before building, and
+    the crate's ``0.1.0`` is a placeholder. Required or configured alone is not enough."""
+    tool = table(doc, "tool")
+    required = {_normal(r) for r in build_requires}
+    for plugin in VCS_PLUGINS:
+        configured = plugin in tool or plugin.replace("-", "_") in tool
+        if plugin in required and configured:
+            return plugin
+    return None
+
+
 def vcs_plugin(doc: Mapping[str, Any], build_requires: Sequence[str]) -> str | None:
     """The version-from-tags plugin this project builds with, if any."""
     tool = table(doc, "tool")
@@ -103,24 +117,25 @@ def _hatch(
     directory: Path, pyproject: Path, hatch: Mapping[str, Any], doc: Mapping[str, Any]
 ) -> Found | None:
     source = hatch.get("source", "regex")
+    label = hatch_label(directory, "version")
     path = hatch.get("path")
     if source == "incremental":
-        return incremental_version(directory, doc, "[tool.hatch.version] source = 'incremental'")
+        return incremental_version(directory, doc, f"{label} source = 'incremental'")
     if source == "nodejs":  # hatch-nodejs-version: the "version" of package.json
         target = directory / (path if isinstance(path, str) else "package.json")
         if not target.is_file():
             raise VersionError(
-                f"{pyproject}: [tool.hatch.version] source = 'nodejs' reads {target.name}, "
-                "which is missing; add it or set [tool.hatch.version] path"
+                f"{pyproject}: {label} source = 'nodejs' reads {target.name}, "
+                f"which is missing; add it or set {label} path"
             )
-        loc = regex_location(target, NODEJS_VERSION, "[tool.hatch.version] source = 'nodejs'")
-        return "hatch", [loc], f"[tool.hatch.version] source = 'nodejs' ({target.name})"
+        loc = regex_location(target, NODEJS_VERSION, f"{label} source = 'nodejs'")
+        return "hatch", [loc], f"{label} source = 'nodejs' ({target.name})"
     if source not in HATCH_STATIC_SOURCES:
-        return VCS_SOURCE, [], f"[tool.hatch.version] source = {source!r} (versions from git tags)"
+        return VCS_SOURCE, [], f"{label} source = {source!r} (versions from git tags)"
     if source == "env":
         variable = hatch.get("variable", "HATCH_BUILD_VERSION")
         raise VersionError(
-            f"{pyproject}: [tool.hatch.version] takes the version from ${variable}, which "
+            f"{pyproject}: {label} takes the version from ${variable}, which "
             'relnox cannot read; set [tool.relnox] version-files = ["<file>"] or version-source = "vcs"'
         )
     if not isinstance(path, str):
@@ -131,15 +146,15 @@ def _hatch(
         return (
             VCS_SOURCE,
             [],
-            f"[tool.hatch.version] source = 'code' runs {path}, which reads git tags ({reader})",
+            f"{label} source = 'code' runs {path}, which reads git tags ({reader})",
         )
     if isinstance(hatch.get("pattern"), str):
-        loc = regex_location(target, hatch["pattern"], "[tool.hatch.version]")
-        return "hatch", [loc], f"[tool.hatch.version] path = {path!r} with a pattern"
+        loc = regex_location(target, hatch["pattern"], label)
+        return "hatch", [loc], f"{label} path = {path!r} with a pattern"
     return (
         "hatch",
-        [literal_location(target, "[tool.hatch.version] path", pyproject)],
-        (f"[tool.hatch.version] path = {path!r}"),
+        [literal_location(target, f"{label} path", pyproject)],
+        (f"{label} path = {path!r}"),
     )
 
 
@@ -256,6 +271,16 @@ def dynamic_version(
     if found is not None:
         return found
     if backend.startswith("maturin"):
+        plugin = _tags_beside_maturin(doc, build_requires)
+        if plugin is not None:
+            return (
+                VCS_SOURCE,
+                [],
+                f"{plugin} configured beside maturin (in [build-system] requires, with its "
+                "[tool] table): the release writes the version from the git tags, as maturin "
+                "alone would not; set [tool.relnox] version-files to the crate's Cargo.toml if "
+                "its version is the one released",
+            )
         return cargo_version(directory, doc, load)
     found = scikit_build_version(directory, doc)
     if found is not None:

@@ -130,8 +130,11 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
         for item in items if isinstance(items, list) else ():
             if not isinstance(item, str):
                 continue
+            below = [r for r in rooted if item.strip("/").startswith(r + "/")]
             if item.strip("/") in rooted:  # only-include = ["src"], sources = ["src"]
                 found += _shipped_in(directory / item.strip("/"))
+            elif below:  # packages = ["src/dbt/adapters"], sources = ["src"]: ships dbt/adapters
+                found.append(Path(item.strip("/")).relative_to(min(below)).parts[0])
             else:
                 found.append(Path(item.rstrip("/")).name)
     pdm_build = table(doc, "tool", "pdm", "build")

@@ -113,6 +113,12 @@ def _secondaries(
     tool_copy = _bumpversion_copy(directory, doc, known)
     if tool_copy is not None:
         found.append(tool_copy)
+    if known:
+        from relnox.project.bumpversion import poetry_files
+
+        for copy in poetry_files(directory, doc, known[0].value):
+            if all(copy.path != k.path for k in [*known, *found]):
+                found.append(copy)
     dotted = project_name.lower().replace("-", "_").split(".")  # zope.interface: zope/interface
     nested = ["/".join(dotted)] if len(dotted) > 1 and dotted[0] in modules else []
     roots = source_roots(directory, doc)

@@ -19,7 +19,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from relnox.config import load_config
-from relnox.errors import ConfigError
+from relnox.errors import ConfigError, RelnoxError
 from relnox.files import read_bytes
 from relnox.project.sources import (
     VersionLocation,
@@ -109,11 +109,45 @@ def is_project_dir(directory: Path) -> bool:
 
 
 def project_doc(directory: Path) -> dict[str, Any]:
-    """The directory's pyproject.toml; empty for a setup.py project without one."""
+    """The directory's pyproject.toml, with hatch.toml's settings for a hatchling project
+    (:func:`with_hatch_toml`); empty for a setup.py project without one."""
     path = directory / "pyproject.toml"
     if not path.exists() and (directory / "setup.py").is_file():
         return {}
-    return load_toml(path)
+    return with_hatch_toml(directory, load_toml(path))
+
+
+#: hatch's own configuration file beside pyproject.toml
+HATCH_TOML = "hatch.toml"
+
+
+def with_hatch_toml(directory: Path, doc: dict[str, Any]) -> dict[str, Any]:
+    """``doc`` with ``hatch.toml``'s tables under ``[tool.hatch]``, as hatchling reads them:
+    a hatchling project may keep its ``[version]`` and ``[build.targets.wheel]`` there (each
+    of dbt-adapters' packages does), and hatchling updates ``[tool.hatch]`` with its
+    top-level tables. Another backend never reads it."""
+    path = directory / HATCH_TOML
+    backend = table(doc, "build-system").get("build-backend")
+    if backend != "hatchling.build" or not path.is_file():
+        return doc
+    settings = load_toml(path)
+    if not settings:
+        return doc
+    tool = dict(table(doc, "tool"))
+    tool["hatch"] = {**table(tool, "hatch"), **settings}
+    return {**doc, "tool": tool}
+
+
+def hatch_label(directory: Path, key: str) -> str:
+    """How a message names hatch's table ``key`` (``version``): ``hatch.toml [version]``
+    when hatch.toml holds it (hatchling takes it from there), else ``[tool.hatch.version]``."""
+    path = directory / HATCH_TOML
+    try:
+        if path.is_file() and key in load_toml(path):
+            return f"{HATCH_TOML} [{key}]"
+    except RelnoxError:
+        pass
+    return f"[tool.hatch.{key}]"
 
 
 def setup_cfg(directory: Path) -> dict[str, dict[str, str]]:

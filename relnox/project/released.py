@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from relnox.files import read_bytes
 from relnox.project.tag_model import split_tag, stem
@@ -226,3 +227,36 @@ def tagged(root: Path, candidates: Iterable[tuple[Path, str]]) -> set[Path]:
         for directory, name in candidates
         if _squash(name) in stems or _squash(directory.name) in stems
     }
+
+
+def required(docs: Mapping[Path, Mapping[str, Any]], candidates: Mapping[Path, str]) -> set[Path]:
+    """The directories of the candidates ``{directory: name}`` that the other projects of
+    ``docs`` require to run (a dependency or an extra, not a development group), and those
+    these require in turn: a released package that pins ``pkg-examples=={{ version }}`` in
+    an extra cannot be installed unless ``pkg-examples`` is released beside it (pydantic-ai
+    publishes its ``examples`` member for its ``examples`` extra). A requirement relnox
+    cannot read is the load's to report, not this question's."""
+    from packaging.utils import canonicalize_name
+
+    from relnox.errors import RelnoxError
+    from relnox.project.pyproject import internal_requirements
+
+    by_name: dict[str, Path] = {
+        canonicalize_name(name): directory for directory, name in candidates.items()
+    }
+    kept: set[Path] = set()
+    todo = [d for d in docs if d not in candidates]
+    while todo:
+        directory = todo.pop()
+        try:
+            reqs = internal_requirements(
+                directory / "pyproject.toml", docs[directory], set(by_name)
+            )
+        except RelnoxError:
+            continue
+        for req in reqs:
+            target = by_name[req.target]
+            if req.runtime and target not in kept:
+                kept.add(target)
+                todo.append(target)
+    return kept

@@ -234,6 +234,18 @@ class Workspace:
         return path if path.is_file() else None
 
     @property
+    def uv_locks(self) -> tuple[Path, ...]:
+        """Every ``uv.lock`` a bump keeps in step: the root's, and the own lock of each
+        package that is a uv project by itself below the root (langchain's
+        ``libs/community/uv.lock``)."""
+        found = [self.uv_lock] if self.uv_lock is not None else []
+        for pkg in self.packages:
+            path = pkg.directory / "uv.lock"
+            if pkg.directory != self.root and path not in found and path.is_file():
+                found.append(path)
+        return tuple(found)
+
+    @property
     def tag_format(self) -> str:
         if self.config.tag_format:
             return self.config.tag_format

@@ -340,9 +340,14 @@ def _uv_members(lock: Path) -> set[Path] | None:
 
 
 def _uv_lock(ws: Workspace) -> list[Check]:
-    lock = ws.uv_lock
-    if lock is None:
+    """The root ``uv.lock`` and each package's own (:attr:`Workspace.uv_locks`) checked."""
+    if not ws.uv_locks:
         return [Check("uv.lock", OK, "no uv.lock")]
+    return [_one_lock(ws, lock) for lock in ws.uv_locks]
+
+
+def _one_lock(ws: Workspace, lock: Path) -> Check:
+    label = "uv.lock" if lock.parent == ws.root else f"uv.lock {rel(lock.parent, ws.root)}"
     locked = _uv_members(lock)
     entries = load_toml(lock).get("package", [])
     local: dict[str, Mapping[str, Any]] = {}
@@ -366,10 +371,11 @@ def _uv_lock(ws: Workspace) -> list[Check]:
         ):
             stale.append(f"{pkg.name} {entry['version']} != {pkg.version}")
     if stale:
-        return [
-            Check("uv.lock", ERROR, f"out of date ({'; '.join(stale)}); run uv lock and commit it")
-        ]
-    return [Check("uv.lock", OK, "current: workspace versions match")]
+        where = "" if lock.parent == ws.root else f" in {rel(lock.parent, ws.root)}"
+        return Check(
+            label, ERROR, f"out of date ({'; '.join(stale)}); run uv lock{where} and commit it"
+        )
+    return Check(label, OK, "current: workspace versions match")
 
 
 def _guarded(rows: list[Check], name: str, fn: Callable[..., list[Check]], *args: Any) -> None:

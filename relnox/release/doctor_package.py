@@ -16,7 +16,9 @@ from relnox.errors import ConfigError
 from relnox.files import read_bytes
 from relnox.paths import rel
 from relnox.project.changelog import UNRELEASED, read_section, sections
+from relnox.project.changie import changes
 from relnox.project.discovery import load_toml
+from relnox.project.licenses import stated_license
 from relnox.project.pyproject import setup_cfg
 from relnox.project.setup_py import setup_py_keywords, uses_pbr
 from relnox.project.towncrier import news
@@ -188,12 +190,18 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
             )
         )
     if "license" in missing:
+        stated = stated_license((pkg.directory, ws.root))
+        hint = (
+            f'license = "{stated[0]}" (what {rel(stated[1], ws.root)} states)'
+            if stated is not None
+            else 'license = "MIT" (any SPDX expression)'
+        )
         rows.append(
             Check(
                 f"license {pkg.name}",
                 WARN,
                 f"{rel(where, ws.root)} has no license; an index accepts that but users cannot "
-                f'tell the terms: add license = "MIT" (any SPDX expression) to {table}',
+                f"tell the terms: add {hint} to {table}",
             )
         )
     direct = direct_references(pkg)
@@ -313,13 +321,33 @@ def heading_like(path: Path, version: str) -> str:
         at = first.find(old)
         if at < 0:
             continue
-        title = first[:at] + version + first[at + len(old) :]
+        title = _compare_moved(first[:at] + version + first[at + len(old) :], old, version)
         title = re.sub(r"\d{4}-\d{2}-\d{2}", "YYYY-MM-DD", title)
         if first.startswith("#"):
             return f"'{title}'"
         over = "over- and " if section.heading.startswith(section.marker * 3) else ""
         return f"'{title.strip()}' {over}underlined with {section.marker * len(title)}"
+    if path.suffix.lower() == ".rst":  # no Markdown in a reStructuredText file
+        return (
+            f"'{version}' underlined with {'-' * len(version)} (or entries under "
+            f"'Unreleased' underlined with {'-' * len('Unreleased')})"
+        )
     return f"## [{version}] (or entries under ## [Unreleased])"
+
+
+def _compare_moved(title: str, old: str, version: str) -> str:
+    """``title`` with a compare link of the release it was copied from (``compare/1.51.0...
+    1.52.0``) moved on to the new one (``compare/1.52.0...1.53.0``), as OpenLineage's
+    headings link each release's changes."""
+    link = re.search(
+        rf"(?P<left>/compare/)[^)\s]+?\.\.\.(?P<right>[^)\s]*?){re.escape(old)}(?=[)\s]|$)",
+        title,
+    )
+    if link is None:
+        return title
+    tag = link.group("right")
+    moved = f"{link.group('left')}{tag}{old}...{tag}{version}"
+    return title[: link.start()] + moved + title[link.end() :]
 
 
 def release_of(version: str) -> str | None:
@@ -378,6 +406,15 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
             f"{rel(towncrier.directory, ws.root)}: {count} towncrier "
             f"{'fragments become' if count > 1 else 'fragment becomes'} "
             f"{wanted}'s section on towncrier build"
+        )
+        return [Check(name, OK, detail)]
+    waiting = changes(pkg.directory)
+    if waiting is not None and waiting.entries:
+        count = len(waiting.entries)
+        detail = (
+            f"{rel(waiting.directory, ws.root)}: {count} changie "
+            f"{'entries become' if count > 1 else 'entry becomes'} {wanted}'s section on "
+            "changie batch"
         )
         return [Check(name, OK, detail)]
     return [

@@ -116,6 +116,10 @@ def test_a_setext_unreleased_section_gets_a_setext_release() -> None:
         ("1.2.0 (2026-01-01)\n------------------", "1.2.0"),  # towncrier's reST title
         ("v1.2.0\n~~~~~~", "1.2.0"),
         ("## [core 1.2.0, agents 0.3.0] - 2026-01-01", "0.3.0"),  # relnox's own, several
+        ("Changes in Apache Libcloud 1.2.0\n--------------------------------", "1.2.0"),
+        ("## What's new in 1.2.0", "1.2.0"),
+        ("## [integrations/qdrant-v1.2.0] - 2026-08-03", "1.2.0"),  # git-cliff's, a tag
+        ("## core@1.2.0 (2026-01-01)", "1.2.0"),
     ],
 )
 def test_release_headings_as_projects_write_them(heading: str, version: str) -> None:
@@ -306,3 +310,34 @@ def test_a_section_written_ahead_without_a_date_is_dated_like_the_release_below(
     assert release_ahead(done, "1.2.0", DAY) is None
     undated = text.replace(" (March 10, 2026)", "").replace(" (2026-03-10)", "")
     assert release_ahead(undated, "1.2.0", DAY) is None
+
+
+def test_the_release_heading_takes_the_level_of_the_releases_not_of_unreleased() -> None:
+    """git-chglog's shape (Powertools for AWS Lambda): ``# Unreleased`` over releases
+    written ``## [v3.2.0] - date``; the new release is a ``##`` heading like them."""
+    text = (
+        '<a name="unreleased"></a>\n# Unreleased\n\n## Bug Fixes\n\n* fix\n\n'
+        '<a name="v3.2.0"></a>\n## [v3.2.0] - 2024-10-22\n## Features\n\n* old\n'
+    )
+    released = release_changelog(text, "v3.3.0", DAY)
+    assert released == text.replace(
+        "# Unreleased\n\n", "# Unreleased\n\n## [v3.3.0] - 2026-05-03\n\n", 1
+    )
+
+
+def test_a_heading_written_as_a_tag_is_that_packages_section() -> None:
+    """haystack-core-integrations' git-cliff changelogs title each release by its tag
+    (``## [integrations/qdrant-v10.5.0] - date``): the section of qdrant-haystack 10.5.0.
+    In a changelog of several packages a tag's name decides, the exact name first;
+    ``Python-3.12`` is no tag."""
+    text = (
+        "# Changelog\n\n## [core-v1.2.0] - 2026-01-01\n\n- c\n\n"
+        "## [core-agents-v1.2.0] - 2026-01-01\n\n- a\n\n## Python-3.12\n\n- p\n"
+    )
+    found = {
+        package: (section.body if section else None)
+        for package in ("core", "core-agents", "core-haystack", "other")
+        for section in [find_section(text, "1.2.0", package)]
+    }
+    assert found == {"core": "- c", "core-agents": "- a", "core-haystack": "- c", "other": None}
+    assert parse_title("Python-3.12") is None

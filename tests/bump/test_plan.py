@@ -1199,3 +1199,100 @@ def test_a_section_written_ahead_is_dated_by_the_bump(tmp_path: Path) -> None:
     assert edit.after.decode() == log.replace(
         "## Version 1.2.0\n", "## Version 1.2.0 (May 3, 2026)\n"
     )
+
+
+def test_a_changes_in_product_changelog_is_read_and_its_style_followed(tmp_path: Path) -> None:
+    """libcloud's CHANGES.rst: ``Changes in Apache Libcloud in development`` (its
+    Unreleased) above ``Changes in Apache Libcloud 3.8.0``, reST titles underlined with
+    ``-``. doctor finds the Unreleased entries, and the bump writes ``Changes in Apache
+    Libcloud 3.8.1`` underlined the same way, not ``3.8.1 (date)``."""
+    changes = (
+        "Changelog\n=========\n\n"
+        "Changes in Apache Libcloud in development\n-----------------------------------------\n\n"
+        "Common\n~~~~~~\n\n- A fix.\n\n"
+        "Changes in Apache Libcloud 3.8.0\n--------------------------------\n\n- Old.\n"
+    )
+    files = {
+        "pyproject.toml": project("apache-libcloud", "3.8.1.dev0"),
+        "apache_libcloud/__init__.py": "",
+        "CHANGES.rst": changes,
+    }
+    root = repo(tmp_path / "r", files, tags=["v3.8.0"])
+    row = {c.check: c for c in doctor(root).checks}["changelog apache-libcloud"]
+    assert row.detail == "CHANGES.rst: Unreleased entries become 3.8.1's section on bump"
+    bump = plan_bump(load_workspace(root), BumpOptions(part="patch", today=DAY))
+    (edit,) = [e for e in bump.edits if e.path.name == "CHANGES.rst"]
+    assert edit.after.decode() == changes.replace(
+        "-----\n\nCommon",
+        "-----\n\nChanges in Apache Libcloud 3.8.1\n--------------------------------\n\nCommon",
+        1,
+    )
+
+
+def test_a_part_bump_past_a_next_version_no_tag_released_says_so(tmp_path: Path) -> None:
+    """OpenLineage's shape: its release script tags 1.52.0 and leaves every package at
+    1.53.0; ``--part minor`` gives 1.54.0, past a version never released, and says so in
+    one note for the packages sharing it. A version far past the last tag (tags no longer
+    made: dbt-adapters at 1.24.5, tagged up to v1.17.3) and a package at its tagged release
+    say nothing."""
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["client", "dbt"]\n',
+        "client/pyproject.toml": project("ol-client", "1.52.0"),
+        "dbt/pyproject.toml": project("ol-dbt", "1.52.0", requires=["ol-client==1.52.0"]),
+    }
+    root = repo(tmp_path / "r", files, tags=["1.52.0"])
+    commit(root, {k: v.replace("1.52.0", "1.53.0") for k, v in files.items()})
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
+    assert [n for n in plan.notes if "no tag released" in n] == [
+        "note: ol-client, ol-dbt are at 1.53.0, which no tag released (the last release is "
+        "1.52.0): --part minor gives 1.54.0, past it; to release 1.53.0 as it is, run relnox "
+        "release without --part"
+    ]
+    commit(root, {}, "1.53.0")
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
+    assert not [n for n in plan.notes if "no tag released" in n]
+    old = repo(tmp_path / "old", {"pyproject.toml": project("old", "1.24.5")}, tags=["v1.17.3"])
+    plan = plan_bump(load_workspace(old), BumpOptions(part="minor", today=DAY))
+    assert not [n for n in plan.notes if "no tag released" in n]
+
+
+def _lock(*entries: tuple[str, str, str]) -> str:
+    """A uv.lock of ``(name, version, source)`` entries."""
+    text = 'version = 1\nrevision = 3\nrequires-python = ">=3.10"\n'
+    for name, version, source in entries:
+        text += f'\n[[package]]\nname = "{name}"\nversion = "{version}"\nsource = {source}\n'
+    return text
+
+
+def test_each_packages_own_uv_lock_follows_a_bump_and_doctor_checks_it(tmp_path: Path) -> None:
+    """langchain's shape: no root project, each ``libs/*`` a uv project with its own
+    ``uv.lock``; a partner's lock holds core as an editable path. A bump of core moves
+    core's entry in both locks (not the registry's ``requests``), and doctor names a
+    stale one by its directory."""
+    files = {
+        "libs/core/pyproject.toml": project("lc-core", "0.3.0"),
+        "libs/core/uv.lock": _lock(("lc-core", "0.3.0", '{ editable = "." }')),
+        "libs/partner/pyproject.toml": project("lc-partner", "0.1.0", requires=["lc-core"]),
+        "libs/partner/uv.lock": _lock(
+            ("lc-core", "0.3.0", '{ editable = "../core" }'),
+            ("lc-partner", "0.1.0", '{ editable = "." }'),
+            ("requests", "0.3.0", '{ registry = "https://example.org/simple" }'),
+        ),
+    }
+    root = repo(tmp_path / "r", files, tags=["lc-core==0.3.0", "lc-partner==0.1.0"])
+    checks = {c.check: c for c in doctor(root).checks}
+    assert checks["uv.lock libs/core"].status == "ok"
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor", packages=("lc-core",)))
+    apply_bump(plan)
+    assert (root / "libs/core/uv.lock").read_text() == files["libs/core/uv.lock"].replace(
+        "0.3.0", "0.4.0"
+    )
+    partner = (root / "libs/partner/uv.lock").read_text()
+    assert 'name = "lc-core"\nversion = "0.4.0"' in partner
+    assert 'name = "requests"\nversion = "0.3.0"' in partner
+    write_files(root, {"libs/core/uv.lock": files["libs/core/uv.lock"]})
+    git_commit_all(root, "stale lock")
+    row = {c.check: c for c in doctor(root).checks}["uv.lock libs/core"]
+    assert row.detail == (
+        "out of date (lc-core 0.3.0 != 0.4.0); run uv lock in libs/core and commit it"
+    )

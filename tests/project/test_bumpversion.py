@@ -166,3 +166,83 @@ def test_the_files_bump_my_version_rewrites_move_with_the_version(
     assert (root / "VERSION.txt").read_text() == "7.1.0\n"
     assert (root / "examples/a.cfg").read_text() == "v = 7.0.0\n"
     assert (root / "CHANGELOG.rst").read_text().startswith("Unreleased\n")
+
+
+def test_poetry_bumpversions_files_move_with_the_poetry_version(tmp_path: Path) -> None:
+    """Powertools for AWS Lambda's shape: ``[tool.poetry_bumpversion.file."pkg/shared/
+    version.py"]`` with ``search = 'VERSION = "{current_version}"'`` (no ``__version__``
+    anywhere); a ``replacements`` entry's files and a bare ``{current_version}`` are read the
+    same way, and a file at another version is left alone."""
+    pyproject = (
+        '[tool.poetry]\nname = "pkg"\nversion = "3.2.1a1"\ndescription = ""\nauthors = []\n\n'
+        '[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n\n'
+        '[tool.poetry_bumpversion.file."pkg/shared/version.py"]\n'
+        "search = 'VERSION = \"{current_version}\"'\nreplace = 'VERSION = \"{new_version}\"'\n\n"
+        "[[tool.poetry_bumpversion.replacements]]\n"
+        'files = ["docs/VERSION", "docs/other.txt"]\n'
+    )
+    files = {
+        "pyproject.toml": pyproject,
+        "pkg/__init__.py": "",
+        "pkg/shared/__init__.py": "",
+        "pkg/shared/version.py": '"""The version."""\n\nVERSION = "3.2.1a1"\n',
+        "docs/VERSION": "3.2.1a1\n",
+        "docs/other.txt": "built with 1.0.0\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["v3.2.0"])
+    (pkg,) = load_workspace(root).packages
+    copies = sorted(loc.path.relative_to(root).as_posix() for loc in pkg.locations[1:])
+    assert copies == ["docs/VERSION", "pkg/shared/version.py"]
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part="minor")))
+    assert (root / "pkg/shared/version.py").read_text().endswith('VERSION = "3.3.0"\n')
+    assert (root / "docs/VERSION").read_text() == "3.3.0\n"
+    assert (root / "docs/other.txt").read_text() == "built with 1.0.0\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "config"),
+    [
+        (
+            "pyproject.toml",
+            '\n[tool.bumpversion]\ncurrent_version = "1.53.0"\n\n[[tool.bumpversion.files]]\n'
+            'filename = "src/ol/client/constants.py"\n'
+            "search = '__version__ = \"{current_version}\"'\n"
+            "replace = '__version__ = \"{new_version}\"'\n\n"
+            '[[tool.bumpversion.files]]\nfilename = "../impl/Cargo.toml"\n'
+            "search = 'version = \"{current_version}\"'\n"
+            "replace = 'version = \"{new_version}\"'\n",
+        ),
+        (
+            ".bumpversion.cfg",
+            "[bumpversion]\ncurrent_version = 1.53.0\n\n"
+            "[bumpversion:file:src/ol/client/constants.py]\n"
+            'search = __version__ = "{current_version}"\n'
+            'replace = __version__ = "{new_version}"\n\n'
+            "[bumpversion:file:../impl/Cargo.toml]\n",
+        ),
+    ],
+    ids=["toml", "cfg"],
+)
+def test_bump_my_versions_files_move_with_the_version(
+    tmp_path: Path, name: str, config: str
+) -> None:
+    """OpenLineage's shape: bump-my-version lists ``src/openlineage/client/constants.py``
+    (a namespace package's module, not a file relnox looks for a ``__version__`` in) and a
+    crate beside the package (``../impl/Cargo.toml``); both move with the version."""
+    files = {
+        "py/pyproject.toml": project("ol-client", "1.53.0")
+        + (config if name == "pyproject.toml" else ""),
+        "py/src/ol/client/__init__.py": "",
+        "py/src/ol/client/constants.py": '__version__ = "1.53.0"\n',
+        "impl/Cargo.toml": '[package]\nname = "impl"\nversion = "1.53.0"\n\n[dependencies]\nx = { version = "0.3" }\n',
+    }
+    if name != "pyproject.toml":
+        files[f"py/{name}"] = config
+    root = repo(tmp_path / "r", files)
+    (pkg,) = load_workspace(root / "py").packages
+    copies = sorted(loc.path.relative_to(root).as_posix() for loc in pkg.locations)
+    assert "impl/Cargo.toml" in copies and "py/src/ol/client/constants.py" in copies
+    apply_bump(plan_bump(load_workspace(root / "py"), BumpOptions(part="minor")))
+    assert (root / "py/src/ol/client/constants.py").read_text() == '__version__ = "1.54.0"\n'
+    cargo = (root / "impl/Cargo.toml").read_text()
+    assert 'version = "1.54.0"' in cargo and 'version = "0.3"' in cargo

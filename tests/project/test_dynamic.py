@@ -1521,3 +1521,62 @@ def test_a_hatch_code_script_reading_git_tags_is_versioned_by_tags(tmp_path: Pat
     commit(root, {"scripts/get_version.py": '__version__ = "2.3.0"\n' + script})
     (pkg,) = load_workspace(root).packages
     assert (pkg.version, pkg.version_source) == ("2.3.0", "hatch")
+
+
+def test_hatch_toml_beside_pyproject_is_read_as_hatchling_reads_it(tmp_path: Path) -> None:
+    """dbt-adapters' shape: each package keeps hatch's settings in ``hatch.toml`` (its
+    ``[version] path`` and ``[build.targets.wheel]``), none under ``[tool.hatch]``; the
+    version is read and bumped there, the wheel's packages are hatch.toml's, and a
+    setuptools project's hatch.toml is not read."""
+    hatch = (
+        '[version]\npath = "src/acme/db/__version__.py"\n\n'
+        '[build.targets.wheel]\npackages = ["src/acme"]\nsources = ["src"]\n'
+    )
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["acme-db", "acme-other"]\n',
+        "acme-db/pyproject.toml": project("acme-db", None),
+        "acme-db/hatch.toml": hatch,
+        "acme-db/src/acme/db/__init__.py": "",
+        "acme-db/src/acme/db/__version__.py": 'version = "1.11.0rc1"\n',
+        "acme-other/pyproject.toml": project("acme-other", "2.0.0", backend="setuptools"),
+        "acme-other/hatch.toml": '[version]\npath = "nowhere.py"\n',
+        "acme-other/acme_other/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files)
+    db, other = load_workspace(root).packages
+    assert (db.version, db.import_packages) == ("1.11.0rc1", ("acme",))
+    assert db.evidence == "hatch.toml [version] path = 'src/acme/db/__version__.py'"
+    assert other.version == "2.0.0"
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part="minor", packages=("acme-db",))))
+    version_file = root / "acme-db/src/acme/db/__version__.py"
+    assert version_file.read_text() == 'version = "1.11.0"\n'
+
+
+def test_a_maturin_project_configuring_setuptools_scm_is_versioned_by_its_tags(
+    tmp_path: Path,
+) -> None:
+    """chromadb's shape: maturin builds it, its crate says 0.1.0 (a placeholder), and
+    setuptools-scm is in the build requirements with a ``[tool.setuptools_scm] tag_regex``:
+    the release computes the version from the tags and writes it in. The version is the
+    tags' (never a bump to 0.2.0 below 1.5.9); setuptools-scm configured but not required
+    leaves the crate's version."""
+    scm = (
+        '\n[tool.setuptools_scm]\nlocal_scheme = "no-local-version"\n'
+        "tag_regex = '^(?P<version>[0-9]+\\.[0-9]+\\.[0-9]+)$'\n"
+        '\n[tool.maturin]\nmanifest-path = "rust/bindings/Cargo.toml"\n'
+    )
+    text = project("chroma", None, backend="maturin", extra=scm)
+    required = text.replace('["maturin>=1.5"]', '["setuptools_scm[toml]>=6.2", "maturin>=1.5"]')
+    cargo = '[package]\nname = "bindings"\nversion = "0.1.0"\nedition = "2021"\n'
+    files = {
+        "pyproject.toml": required,
+        "rust/bindings/Cargo.toml": cargo,
+        "chroma/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["1.5.8", "1.5.9"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.vcs_versioned) == ("1.5.9", True)
+    assert pkg.evidence.startswith("setuptools-scm configured beside maturin")
+    write(root, {"pyproject.toml": text})
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.vcs_versioned) == ("0.1.0", False)

@@ -39,6 +39,23 @@ def test_hatch_only_include_of_a_source_root_ships_what_it_holds(tmp_path: Path)
     assert found == ("_black_version", "black", "blackd")
 
 
+def test_hatch_packages_below_a_source_root_keep_their_path_from_it(tmp_path: Path) -> None:
+    """dbt-adapters' shape: ``packages = ["src/dbt/adapters", "src/dbt/include"]`` with
+    ``sources = ["src"]``: hatch rewrites the paths by its shortest source first, so the
+    wheel holds ``dbt/adapters`` and ``dbt/include`` (the namespace ``dbt``), not
+    ``adapters`` and ``include``; without ``sources`` each package is shipped by its name."""
+    write(tmp_path, {"src/dbt/adapters/__init__.py": "", "src/dbt/include/__init__.py": ""})
+    wheel = '[tool.hatch.build.targets.wheel]\npackages = ["src/dbt/adapters", "src/dbt/include"]\n'
+    found = import_packages(
+        tmp_path, "dbt-x", _doc("hatchling.build", wheel + 'sources = ["src"]\n')
+    )
+    assert found == ("dbt",)
+    assert import_packages(tmp_path, "dbt-x", _doc("hatchling.build", wheel)) == (
+        "adapters",
+        "include",
+    )
+
+
 def test_poetry_ships_its_name_s_namespace_directory(tmp_path: Path) -> None:
     """poetry-core includes ``src/<name>`` with or without an ``__init__.py`` (``poetry``
     is a namespace shared with ``poetry.core``)."""

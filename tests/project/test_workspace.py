@@ -529,8 +529,8 @@ def test_workspace_members_in_examples_directories_are_not_released_unless_tagge
     [note] = [n for n in ws.notes if "examples" in n]
     assert note == (
         "examples (sdk-example-stories), examples/servers/echo (sdk-echo), docs (sdk-docs): "
-        "in an examples, tests or docs directory and named by no tag, so not released; "
-        "list those to release in [tool.relnox] packages"
+        "in an examples, tests or docs directory, named by no tag and required by no "
+        "released package, so not released; list those to release in [tool.relnox] packages"
     )
     write(
         root,
@@ -549,6 +549,41 @@ def test_workspace_members_in_examples_directories_are_not_released_unless_tagge
         },
     )
     assert [p.name for p in load_workspace(only).packages] == ["a"]
+
+
+def test_an_examples_member_a_released_package_requires_is_released(tmp_path: Path) -> None:
+    """pydantic-ai's shape: one tag ``v{version}`` for every member, the root's extra
+    ``examples = ["pkg-examples=={{ version }}"]`` (a hatch metadata hook) and ``slim``'s
+    dependency on ``pkg-helpers`` (under docs/) name members in example directories: the
+    released packages cannot be installed without them, so they are released too; a
+    development group's requirement does not count."""
+    hook = (
+        "\n[tool.hatch.metadata.hooks.uv-dynamic-versioning.optional-dependencies]\n"
+        'examples = ["pkg-examples=={{ version }}"]\n'
+        '\n[dependency-groups]\ndev = ["pkg-docs"]\n'
+        '\n[tool.uv.workspace]\nmembers = ["slim", "examples", "docs/*"]\n'
+    )
+    files = {
+        "pyproject.toml": project("pkg", dynamic=True, backend="hatch-vcs", extra=hook),
+        "pkg/__init__.py": "",
+        "slim/pyproject.toml": project(
+            "pkg-slim", dynamic=True, backend="hatch-vcs", requires=["pkg-helpers"]
+        ),
+        "examples/pyproject.toml": project("pkg-examples", dynamic=True, backend="hatch-vcs"),
+        "docs/helpers/pyproject.toml": project("pkg-helpers", dynamic=True, backend="hatch-vcs"),
+        "docs/site/pyproject.toml": project("pkg-docs", "0.0.0"),
+    }
+    root = repo(tmp_path / "pkg", files, tags=["v1.2.0"])
+    ws = load_workspace(root)
+    assert sorted(p.name for p in ws.packages) == [
+        "pkg",
+        "pkg-examples",
+        "pkg-helpers",
+        "pkg-slim",
+    ]
+    assert [n.split(":")[0] for n in ws.notes if "examples, tests or docs" in n] == [
+        "docs/site (pkg-docs)"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -727,6 +762,29 @@ def test_a_helper_at_version_zero_found_by_scanning_is_left_out_with_a_note(
     assert [p.name for p in load_workspace(fresh).packages] == ["lib", "lib-tooling"]
     _write(root / "pyproject.toml", '[tool.relnox]\npackages = ["lib", "tooling"]\n')
     assert [p.name for p in load_workspace(root).packages] == ["lib", "lib-tooling"]
+
+
+def test_a_workspace_member_at_version_zero_is_a_helper_unless_a_package_needs_it(
+    tmp_path: Path,
+) -> None:
+    """autogen's shape: a uv workspace of ``packages/*`` whose ``autogen-test-utils`` stays
+    at 0.0.0, never tagged, required only by the others' development groups: said and left
+    out, as a scanned helper is. One a released member requires to run stays."""
+    core = project("ag-core", "0.7.5") + '\n[dependency-groups]\ndev = ["ag-test-utils"]\n'
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+        "packages/core/pyproject.toml": core,
+        "packages/test-utils/pyproject.toml": project("ag-test-utils", "0.0.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["python-v0.7.5"])
+    ws = load_workspace(root)
+    assert [p.name for p in ws.packages] == ["ag-core"]
+    assert ws.notes[-1].startswith(
+        "packages/test-utils/pyproject.toml (ag-test-utils) is at 0.0.0 and no tag released it"
+    )
+    needed = project("ag-core", "0.7.5", requires=["ag-test-utils"])
+    _write(root / "packages/core/pyproject.toml", needed)
+    assert [p.name for p in load_workspace(root).packages] == ["ag-test-utils", "ag-core"]
 
 
 def test_a_root_requiring_its_packages_by_direct_reference_is_not_released(

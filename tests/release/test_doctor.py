@@ -14,7 +14,14 @@ from invoke.exceptions import Exit
 
 from relnox.project.discovery import load_workspace
 from relnox.release.doctor import doctor
-from relnox.release.doctor_package import ERROR, OK, WARN, missing_metadata, readme_problem
+from relnox.release.doctor_package import (
+    ERROR,
+    OK,
+    WARN,
+    heading_like,
+    missing_metadata,
+    readme_problem,
+)
 from relnox.release.tagging import TagOptions, apply_tags, plan_tags
 from relnox.sample import demo_specs, git_commit_all
 from tests.conftest import run_relnox
@@ -834,3 +841,40 @@ def test_towncrier_s_changelog_file_and_its_overlined_titles_are_read(tmp_path: 
     row = {r.check: r for r in doctor(root).checks}["changelog toxish"]
     assert row.status == WARN
     assert "add 'v4.58.0 (YYYY-MM-DD)' over- and underlined with ****" in row.detail, row
+
+
+@pytest.mark.parametrize(
+    ("heading", "hint"),
+    [
+        (
+            "## [1.52.0](https://github.com/o/r/compare/1.51.0...1.52.0)",
+            "'## [1.53.0](https://github.com/o/r/compare/1.52.0...1.53.0)'",
+        ),
+        (
+            "## [v1.52.0](https://github.com/o/r/compare/v1.51.0...v1.52.0) (2026-01-02)",
+            "'## [v1.53.0](https://github.com/o/r/compare/v1.52.0...v1.53.0) (YYYY-MM-DD)'",
+        ),
+        ("## 1.52.0 (2026-01-02)", "'## 1.53.0 (YYYY-MM-DD)'"),
+    ],
+)
+def test_the_suggested_heading_links_the_new_releases_changes(
+    tmp_path: Path, heading: str, hint: str
+) -> None:
+    """OpenLineage's shape: each release heading links its compare view; the heading doctor
+    suggests for the next version compares the last release with it, not the two before."""
+    path = tmp_path / "CHANGELOG.md"
+    path.write_text(f"# Changelog\n\n## [Unreleased]\n\n{heading}\n\n- Old.\n", encoding="utf-8")
+    assert heading_like(path, "1.53.0") == hint
+
+
+def test_the_heading_suggested_for_a_rest_changelog_with_no_section_is_rest(
+    tmp_path: Path,
+) -> None:
+    """A CHANGES.rst with no release section to copy: the hint is a reST title, not
+    Markdown's ``## [1.0.0]`` (which reST would print as text)."""
+    path = tmp_path / "CHANGES.rst"
+    path.write_text("Changelog\n=========\n\nNothing yet.\n", encoding="utf-8")
+    assert heading_like(path, "1.0.0") == (
+        "'1.0.0' underlined with ----- (or entries under 'Unreleased' underlined with ----------)"
+    )
+    assert heading_like(tmp_path / "CHANGELOG.md", "1.0.0").startswith("## [1.0.0]")

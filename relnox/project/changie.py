@@ -1,0 +1,67 @@
+"""changie's unreleased changes: a release's changelog entries kept as YAML files until
+``changie batch VERSION`` and ``changie merge`` write its section (each dbt adapter's
+``.changes/unreleased/Features-20260118-111437.yaml``).
+
+A project configured for changie has a ``.changie.yaml`` (or ``.changie.yml``,
+``changie.yaml``) whose top-level ``changesDir`` (``.changes`` by default) and
+``unreleasedDir`` (``unreleased``) say where the entries wait. Until a batch, the changelog
+has no section and no Unreleased heading: the entries are the unreleased ones.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from relnox.errors import RelnoxError
+from relnox.files import read_text
+
+#: the names changie looks for its configuration under
+CONFIG_NAMES = (".changie.yaml", ".changie.yml", "changie.yaml", "changie.yml")
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Where changie keeps a project's unreleased entries, and those it holds."""
+
+    config: Path
+    directory: Path  # the unreleased entries' directory
+    entries: tuple[Path, ...]
+
+
+def _key(text: str, key: str, default: str) -> str:
+    """A top-level ``key: value`` of the YAML text (quotes taken off), or ``default``."""
+    match = re.search(rf"(?m)^{key}:[ \t]*(?P<value>[^#\n]*?)[ \t]*(?:#.*)?$", text)
+    value = match.group("value").strip("'\"") if match is not None else ""
+    return value or default
+
+
+def changes(directory: Path) -> Changes | None:
+    """The changie set-up configured in ``directory``, with its unreleased entries;
+    ``None`` when it has none (or its directories leave the project)."""
+    for name in CONFIG_NAMES:
+        config = directory / name
+        if not config.is_file():
+            continue
+        try:
+            text = read_text(config)
+        except (RelnoxError, UnicodeDecodeError):
+            return None
+        where = (
+            directory
+            / _key(text, "changesDir", ".changes")
+            / _key(text, "unreleasedDir", "unreleased")
+        )
+        try:
+            where.resolve().relative_to(directory.resolve())
+        except (OSError, ValueError):
+            return None
+        found = sorted(
+            path
+            for pattern in ("*.yaml", "*.yml")
+            for path in (where.glob(pattern) if where.is_dir() else ())
+            if path.is_file()
+        )
+        return Changes(config, where, tuple(found))
+    return None

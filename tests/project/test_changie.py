@@ -1,0 +1,50 @@
+"""changie's unreleased entries (relnox/project/changie.py): doctor counts them as the
+next release's changelog, and a bump says to batch them first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from relnox.bump import BumpOptions
+from relnox.bump.plan import plan_bump
+from relnox.project.changie import changes
+from relnox.project.discovery import load_workspace
+from relnox.release.doctor import doctor
+from tests.shapes import project, repo
+
+CONFIG = (
+    "changesDir: .changes\nunreleasedDir: unreleased\nchangelogPath: CHANGELOG.md\n"
+    "versionFormat: '## dbt-postgres {{.Version}} - {{.Time.Format \"January 02, 2006\"}}'\n"
+)
+ENTRY = "kind: Fixes\nbody: Fix a thing\ntime: 2026-07-28T11:47:54Z\n"
+
+
+def test_changie_entries_are_the_unreleased_changelog(tmp_path: Path) -> None:
+    """dbt-adapters' shape: each adapter has a ``.changie.yaml`` and its entries wait in
+    ``.changes/unreleased/*.yaml``; its CHANGELOG.md has the last release only. doctor
+    counts the entries as the next section, and a bump names the changie commands to run
+    before it (relnox does not run changie)."""
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["dbt-postgres"]\n',
+        "dbt-postgres/pyproject.toml": project("dbt-postgres", "1.10.0"),
+        "dbt-postgres/dbt_postgres/__init__.py": "",
+        "dbt-postgres/.changie.yaml": CONFIG,
+        "dbt-postgres/.changes/unreleased/.gitkeep": "",
+        "dbt-postgres/.changes/unreleased/Fixes-20260728-114754.yaml": ENTRY,
+        "dbt-postgres/.changes/1.10.0.md": "## dbt-postgres 1.10.0\n",
+        "dbt-postgres/CHANGELOG.md": "# Changelog\n\n## dbt-postgres 1.10.0 - May 01, 2026\n\n- Old.\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["dbt-postgres-v1.10.0"])
+    found = changes(root / "dbt-postgres")
+    assert found is not None and [p.name for p in found.entries] == ["Fixes-20260728-114754.yaml"]
+    row = {c.check: c for c in doctor(root, version="1.11.0").checks}["changelog dbt-postgres"]
+    assert (row.status, row.detail) == (
+        "ok",
+        "dbt-postgres/.changes/unreleased: 1 changie entry becomes 1.11.0's section on changie batch",
+    )
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor"))
+    assert (
+        "note: dbt-postgres/.changes/unreleased holds 1 changie entry; relnox does not run "
+        "changie: run changie batch 1.11.0 and changie merge in dbt-postgres before this bump"
+    ) in plan.notes
+    assert changes(root) is None
