@@ -5,6 +5,7 @@ or the index, or the package itself."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -202,10 +203,16 @@ def failure_cause(check: Check) -> str:
     return PACKAGE
 
 
+#: the flag a missing-extra note ends with (relnox.verify.run: ``check it with --extras X[Y]``)
+_EXTRAS_FLAG = re.compile(r"check it with --extras (\S+)")
+
+
 def closing_message(report: VerifyReport) -> str:
     """Why verify-install failed, by cause, each with its fix (one line per cause)."""
     causes: dict[str, list[str]] = {}
     refused: list[str] = []  # the scripts that refused their arguments
+    extras: list[str] = []  # the extras the failed checks named (--extras acme[cli])
+    unnamed = False  # a missing-extra failure that names none
     for result in report.results:
         for check in result.failed:
             cause = failure_cause(check)
@@ -214,6 +221,10 @@ def closing_message(report: VerifyReport) -> str:
                 names.append(result.name)
             if cause == ARGS:
                 refused.append(check.name.removeprefix("script "))
+            if cause == EXTRA:
+                named = _EXTRAS_FLAG.findall(check.detail)
+                extras += [x for x in named if x not in extras]
+                unnamed = unnamed or not named
     if any(not c.ok for c in report.commands):
         causes.setdefault(PACKAGE, []).append("the release's commands")
     cooling = "; ".join(cooldown.settings(report.installer or "uv")) or "an exclude-newer setting"
@@ -228,7 +239,13 @@ def closing_message(report: VerifyReport) -> str:
         INTERPRETER: "the interpreter: {names} cannot install or run on the Python of the fresh "
         "environment; pass --python with one that its requires-python allows",
         EXTRA: "a missing extra: a console script, command or module of {names} needs a module that is "
-        "not installed; if an extra provides it, pass --extras NAME[EXTRA]",
+        "not installed; "
+        + (
+            f"check it with {' '.join(f'--extras {x}' for x in extras)}"
+            + ("; if an extra provides the others, pass --extras NAME[EXTRA]" if unnamed else "")
+            if extras
+            else "if an extra provides it, pass --extras NAME[EXTRA]"
+        ),
         ARGS: f"console scripts of {{names}} that run but exit non-zero on the arguments they "
         f"are started with (--help unless set): {', '.join(refused)}; give them ones they "
         "take, or skip them: [tool.relnox.verify] script-args = {{ "
