@@ -956,3 +956,35 @@ def test_a_top_changelog_that_points_to_the_docs_loses_to_the_one_there(tmp_path
     assert changelog_in(tmp_path, config) == tmp_path / "docs/changelog.rst"
     write(tmp_path, {"CHANGES": "1.0.0\n=====\n\n- Old.\n"})
     assert changelog_in(tmp_path, config) == tmp_path / "CHANGES"
+
+
+def test_a_constants_module_and_sphinx_conf_that_say_the_version_move_with_it(
+    tmp_path: Path,
+) -> None:
+    """sentry-sdk's shape: setup.py's version="2.68.0", and its release script also rewrites
+    ``VERSION = "2.68.0"`` in sentry_sdk/consts.py and ``release = "2.68.0"`` in docs/conf.py;
+    relnox moved only setup.py. A constant or conf value that says another version (a
+    protocol's, Sphinx's short ``version``) is not a copy, and stays."""
+    from relnox.bump import BumpOptions
+    from relnox.bump.plan import apply_bump, plan_bump
+
+    consts = 'PROTOCOL = "7"\nVERSION = "2.68.0"\n'
+    conf = 'project = "sdk"\nversion = "2.68"\nrelease = "2.68.0"\n'
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": project("sdk", "2.68.0"),
+            "sdk/__init__.py": "",
+            "sdk/consts.py": consts,
+            "sdk/constants.py": 'VERSION = "1.0"\n',
+            "docs/conf.py": conf,
+        },
+        tags=["2.68.0"],
+    )
+    ws = load_workspace(root)
+    names = [str(loc.path.relative_to(root)) for loc in ws.packages[0].locations]
+    assert names == ["pyproject.toml", "sdk/consts.py", "docs/conf.py"]
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert (root / "sdk/consts.py").read_text() == consts.replace("2.68.0", "2.69.0")
+    assert (root / "docs/conf.py").read_text() == conf.replace("2.68.0", "2.69.0")
+    assert (root / "sdk/constants.py").read_text() == 'VERSION = "1.0"\n'
