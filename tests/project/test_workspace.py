@@ -988,3 +988,23 @@ def test_a_constants_module_and_sphinx_conf_that_say_the_version_move_with_it(
     assert (root / "sdk/consts.py").read_text() == consts.replace("2.68.0", "2.69.0")
     assert (root / "docs/conf.py").read_text() == conf.replace("2.68.0", "2.69.0")
     assert (root / "sdk/constants.py").read_text() == 'VERSION = "1.0"\n'
+
+
+def test_a_project_inside_the_shipped_package_is_its_data_not_a_member_to_add(
+    tmp_path: Path,
+) -> None:
+    """falcon's shape: ``falcon/bench/nuts/setup.py``, a sample app inside the import
+    package the wheel ships; doctor said to add it to [tool.relnox] packages. A project
+    beside the package (``backend/``) is still named."""
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": project("calc", "1.0.0"),
+            "calc/__init__.py": "",
+            "calc/bench/nuts/setup.py": "from setuptools import setup\nsetup(name='nuts')\n",
+            "backend/pyproject.toml": project("calc-backend", "0.1.0"),
+        },
+    )
+    notes = load_workspace(tmp_path).notes
+    assert not any("nuts" in note for note in notes), notes
+    assert any("backend/pyproject.toml (calc-backend)" in note for note in notes), notes
