@@ -38,6 +38,7 @@ from relnox.paths import written_path
 from relnox.project.changes import (
     bump_base,
     dated_spelling,
+    first_pre,
     refuse_released,
     released_elsewhere,
 )
@@ -119,10 +120,15 @@ def _new_versions(
                 scheme=scheme,
                 where=str(pkg.pyproject),
                 taken=taken,
+                first=first_pre(pkg),
             )
             if part is not None and scheme == "pep440" and pkg.tags is not None:
                 new = long_as_released(new, pkg.tags.released)
-            plain = None if part is None else bump_version(parse_version(base), part, pre)
+            plain = (
+                None
+                if part is None
+                else bump_version(parse_version(base), part, pre, first_pre(pkg))
+            )
             if notes is not None and plain is not None and str(plain) != new and taken(plain):
                 notes.append(
                     f"note: {pkg.name} {plain} was already released (tag "

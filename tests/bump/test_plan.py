@@ -1199,3 +1199,19 @@ def test_a_section_written_ahead_is_dated_by_the_bump(tmp_path: Path) -> None:
     assert edit.after.decode() == log.replace(
         "## Version 1.2.0\n", "## Version 1.2.0 (May 3, 2026)\n"
     )
+
+
+def test_a_new_pre_release_label_starts_where_the_history_starts_them(tmp_path: Path) -> None:
+    """falcon's and uvloop's shape: every pre-release tag is numbered from 1 (4.3.0a1,
+    4.3.0b1, 4.3.0rc1); --pre beta gives 4.4.0b1, not b0. A history with a 0 keeps 0."""
+    root = repo(
+        tmp_path / "fal",
+        {"pyproject.toml": project("fal", "4.3.0"), "fal/__init__.py": ""},
+        tags=["4.3.0a1", "4.3.0b1", "4.3.0rc1", "4.3.0"],
+    )
+    commit(root, {"pyproject.toml": project("fal", "4.4.0.dev1")})
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor", pre="beta", today=DAY))
+    assert plan.versions["fal"] == ("4.4.0.dev1", "4.4.0b1")
+    git(root, "tag", "4.2.0rc0", "HEAD~1")
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor", pre="beta", today=DAY))
+    assert plan.versions["fal"] == ("4.4.0.dev1", "4.4.0b0")
