@@ -178,6 +178,23 @@ def _refuse_downgrades(
     return notes
 
 
+def _unreleased_note(workspace: Workspace, pkg: Package, part: str, new: str) -> list[str]:
+    """alembic's shape: right after each release the version file is set to the next one
+    (1.19.2 once 1.19.1 is out), so the version written is the release to make, and a
+    --part bump skips it. Said, with the way to release it as written."""
+    current = parse_version(pkg.version)
+    facts = pkg.tags
+    if facts is None or facts.highest is None or current.is_prerelease or current.local:
+        return []
+    if current <= facts.highest or current in facts.released:
+        return []
+    return [
+        f"note: {pkg.name} {pkg.version} is written but not released (no tag "
+        f"{workspace.tag_for(pkg)}); --part {part} skips it to {new}. To release "
+        f"{pkg.version} as written, tag it instead: relnox tag"
+    ]
+
+
 class _Files:
     """The current text of every file the plan touches, edited in memory."""
 
@@ -373,6 +390,8 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
                 f"note: {pkg.name} is versioned by git tags; its bump is the tag "
                 f"{workspace.tag_for(pkg, new)}, no file of it is edited"
             )
+        elif options.to is None and part in ("major", "minor", "patch"):
+            plan.notes += _unreleased_note(workspace, pkg, part, new)
         for loc in pkg.drift:
             plan.notes.append(
                 f"note: {relative(loc.path, workspace.root)} of {pkg.name} set to "
