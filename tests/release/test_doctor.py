@@ -834,3 +834,20 @@ def test_towncrier_s_changelog_file_and_its_overlined_titles_are_read(tmp_path: 
     row = {r.check: r for r in doctor(root).checks}["changelog toxish"]
     assert row.status == WARN
     assert "add 'v4.58.0 (YYYY-MM-DD)' over- and underlined with ****" in row.detail, row
+
+
+def test_a_restructuredtext_changelog_with_no_release_is_asked_for_an_underlined_heading(
+    tmp_path: Path,
+) -> None:
+    """alembic's shape: CHANGES is reStructuredText (``MOVED`` over and under ``=====``) with
+    no release section to copy; doctor asked for Markdown's ``## [1.19.2]`` there."""
+    from relnox.release.doctor_package import heading_like
+
+    rst = tmp_path / "CHANGES"
+    rst.write_text("=====\nMOVED\n=====\n\nPlease see the docs.\n", encoding="utf-8")
+    assert heading_like(rst, "1.19.2").startswith(
+        "'1.19.2 (YYYY-MM-DD)' underlined with -------------------"
+    )
+    md = tmp_path / "CHANGELOG.md"
+    md.write_text("# Changelog\n\nNothing yet.\n", encoding="utf-8")
+    assert heading_like(md, "1.19.2").startswith("## [1.19.2]")
