@@ -1008,3 +1008,21 @@ def test_a_project_inside_the_shipped_package_is_its_data_not_a_member_to_add(
     notes = load_workspace(tmp_path).notes
     assert not any("nuts" in note for note in notes), notes
     assert any("backend/pyproject.toml (calc-backend)" in note for note in notes), notes
+
+
+def test_a_release_notes_folder_in_the_docs_is_the_changelog(tmp_path: Path) -> None:
+    """elasticsearch-py's shape: CHANGELOG.md says "See: <the docs>", and
+    docs/release-notes/index.md holds ``## 9.4.1 (2026-05-26)``; doctor read the pointer
+    ("no section for 9.4.1")."""
+    from relnox.project.workspace import changelog_in
+
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": project("es", "9.4.1"),
+            "CHANGELOG.md": "See: https://example.org/release-notes.html\n",
+            "docs/release-notes/index.md": "# Release notes\n\n## 9.4.1 (2026-05-26)\n\n- Fix.\n",
+        },
+    )
+    config = load_workspace(tmp_path).config
+    assert changelog_in(tmp_path, config) == tmp_path / "docs/release-notes/index.md"
