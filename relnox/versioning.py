@@ -209,8 +209,9 @@ def _label(pre: str | None) -> str | None:
         ) from None
 
 
-def bump_version(v: Version, part: str, pre: str | None = None) -> Version:
-    """The next :class:`Version` after ``v`` for ``part`` (see the module docstring)."""
+def bump_version(v: Version, part: str, pre: str | None = None, first: int = 0) -> Version:
+    """The next :class:`Version` after ``v`` for ``part`` (see the module docstring); a new
+    pre-release label starts at ``first`` (1 where the history's do: falcon's 4.3.0a1)."""
     if part not in PARTS:
         raise VersionError(f"unknown part {part!r}; use one of {', '.join(PARTS)}")
     label = _label(pre)
@@ -229,10 +230,12 @@ def bump_version(v: Version, part: str, pre: str | None = None) -> Version:
         between = v.dev is not None or (dev_label and v.pre is None)
         if label is None and between and v.post is None and not any(tail):
             return _build(v, v.release, pre=v.pre)  # 0.60b0.dev0 -> 0.60b0, 2.4.0+dev -> 2.4.0
+        if label is not None and between and v.pre is None and v.post is None and not any(tail):
+            return _build(v, v.release, pre=(label, first))  # 4.4.0.dev1 --pre beta -> 4.4.0b1
         if label is None and unfinished and not any(tail):
             return _build(v, v.release)  # 2.0.0rc1 -> 2.0.0
         release = _bumped_release(v, index)
-        return _build(v, release, pre=(label, 0) if label else None)
+        return _build(v, release, pre=(label, first) if label else None)
     if part == "pre":
         if v.pre is None:
             if label is None:
@@ -241,12 +244,12 @@ def bump_version(v: Version, part: str, pre: str | None = None) -> Version:
                     "add --pre alpha, --pre beta or --pre rc"
                 )
             release = list(v.release) if unfinished else _bumped_release(v, 2)
-            return _build(v, release, pre=(label, 0))
+            return _build(v, release, pre=(label, first))
         current, number = v.pre
         if label is None or label == current:
             same = v.dev is not None and v.post is None  # 1.0a1.dev0 -> 1.0a1
             return _build(v, v.release, pre=(current, number if same else number + 1))
-        return _build(v, v.release, pre=(label, 0))
+        return _build(v, v.release, pre=(label, first))
     if part == "release":
         return _build(v, v.release, post=v.post if v.pre is None else None)
     if part == "post":
@@ -282,9 +285,11 @@ def next_version(
     pre: str | None = None,
     scheme: str = "pep440",
     taken: Callable[[Version], bool] | None = None,
+    first: int = 0,
 ) -> str:
     """The version after ``current`` for ``part``, written in ``scheme``; one ``taken``
-    says is released (by a tag on another branch) is stepped over by the same part.
+    says is released (by a tag on another branch) is stepped over by the same part; a new
+    pre-release label starts at ``first``.
 
     >>> next_version("2.0.0", "pre", pre="alpha", scheme="semver")
     '2.0.1-alpha.0'
@@ -292,20 +297,24 @@ def next_version(
     '5.6.4'
     """
     old = parse_version(current, "current version")
-    new = _untaken(old, part, pre, taken)
+    new = _untaken(old, part, pre, taken, first)
     check_increase(old, new, f"bumping {current} by {part!r}")
     text = written(old, new, scheme)
     return padded_like(text, current) if scheme == "pep440" else text
 
 
 def _untaken(
-    old: Version, part: str, pre: str | None, taken: Callable[[Version], bool] | None
+    old: Version,
+    part: str,
+    pre: str | None,
+    taken: Callable[[Version], bool] | None,
+    first: int = 0,
 ) -> Version:
     """``part``'s bump of ``old``, bumped again while ``taken`` says a tag released it (a
     main branch at 5.6.2 once 5.6.3 is out of a release branch: its next patch is 5.6.4)."""
-    new = bump_version(old, part, pre)
+    new = bump_version(old, part, pre, first)
     while taken is not None and part != "release" and taken(new):
-        new = bump_version(new, part, pre)
+        new = bump_version(new, part, pre, first)
     return new
 
 
@@ -336,6 +345,7 @@ def target_version(
     scheme: str = "pep440",
     where: str = "current version",
     taken: Callable[[Version], bool] | None = None,
+    first: int = 0,
 ) -> str:
     """``--to`` or ``--part``: the checked new version for ``current``; a ``--part`` one
     steps over the versions ``taken`` (see :func:`next_version`)."""
@@ -356,7 +366,7 @@ def target_version(
         text = written(old, new, scheme)
         return padded_like(text, to) if scheme == "pep440" else text
     assert part is not None
-    new = _untaken(old, part, pre, taken)
+    new = _untaken(old, part, pre, taken, first)
     check_increase(old, new, f"{where}: bumping {current} by {part!r}")
     text = written(old, new, scheme)
     return spelled_like(padded_like(text, current), current) if scheme == "pep440" else text

@@ -292,3 +292,19 @@ def test_a_bump_writes_the_pre_release_as_the_current_version_does(
 ) -> None:
     assert target_version(current, part=part, pre=pre) == new
     assert Version(new) == Version(target_version(str(Version(current)), part=part, pre=pre))
+
+
+def test_a_dev_version_with_a_pre_label_is_a_pre_release_of_itself() -> None:
+    """falcon's shape: 4.4.0.dev1 is the work toward 4.4.0; --part minor gives 4.4.0, so
+    --part minor --pre beta gives its beta, 4.4.0b0 (it gave 4.5.0b0, a minor past it);
+    ``first`` starts a new label at 1 as falcon's history does (4.3.0a1, b1, rc1)."""
+    from packaging.version import Version
+
+    from relnox.versioning import bump_version
+
+    assert bump_version(Version("4.4.0.dev1"), "minor", "beta") == Version("4.4.0b0")
+    assert bump_version(Version("4.4.0.dev1"), "patch", "rc", first=1) == Version("4.4.0rc1")
+    assert bump_version(Version("4.4.0.dev1"), "major", "alpha") == Version("5.0.0a0")
+    assert bump_version(Version("4.3.1"), "minor", "alpha", first=1) == Version("4.4.0a1")
+    assert bump_version(Version("4.4.0a1"), "pre", "beta", first=1) == Version("4.4.0b1")
+    assert bump_version(Version("4.4.0a1"), "pre") == Version("4.4.0a2")

@@ -38,6 +38,7 @@ from relnox.paths import written_path
 from relnox.project.changes import (
     bump_base,
     dated_spelling,
+    first_pre,
     past_unreleased,
     refuse_released,
     released_elsewhere,
@@ -120,10 +121,15 @@ def _new_versions(
                 scheme=scheme,
                 where=str(pkg.pyproject),
                 taken=taken,
+                first=first_pre(pkg),
             )
             if part is not None and scheme == "pep440" and pkg.tags is not None:
                 new = long_as_released(new, pkg.tags.released)
-            plain = None if part is None else bump_version(parse_version(base), part, pre)
+            plain = (
+                None
+                if part is None
+                else bump_version(parse_version(base), part, pre, first_pre(pkg))
+            )
             if notes is not None and plain is not None and str(plain) != new and taken(plain):
                 notes.append(
                     f"note: {pkg.name} {plain} was already released (tag "
@@ -171,6 +177,23 @@ def _refuse_downgrades(
                 f"{facts.highest_tag} released elsewhere; it is not marked latest"
             )
     return notes
+
+
+def _unreleased_note(workspace: Workspace, pkg: Package, part: str, new: str) -> list[str]:
+    """alembic's shape: right after each release the version file is set to the next one
+    (1.19.2 once 1.19.1 is out), so the version written is the release to make, and a
+    --part bump skips it. Said, with the way to release it as written."""
+    current = parse_version(pkg.version)
+    facts = pkg.tags
+    if facts is None or facts.highest is None or current.is_prerelease or current.local:
+        return []
+    if current <= facts.highest or current in facts.released:
+        return []
+    return [
+        f"note: {pkg.name} {pkg.version} is written but not released (no tag "
+        f"{workspace.tag_for(pkg)}); --part {part} skips it to {new}. To release "
+        f"{pkg.version} as written, tag it instead: relnox tag"
+    ]
 
 
 class _Files:
@@ -368,6 +391,8 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
                 f"note: {pkg.name} is versioned by git tags; its bump is the tag "
                 f"{workspace.tag_for(pkg, new)}, no file of it is edited"
             )
+        elif options.to is None and part in ("major", "minor", "patch"):
+            plan.notes += _unreleased_note(workspace, pkg, part, new)
         for loc in pkg.drift:
             plan.notes.append(
                 f"note: {relative(loc.path, workspace.root)} of {pkg.name} set to "

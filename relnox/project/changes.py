@@ -161,6 +161,7 @@ def plan(
                 pre=pre,
                 scheme=workspace.config.version_scheme,
                 taken=released_elsewhere(workspace, workspace.group_of(pkg)),
+                first=first_pre(pkg),
             )
             if workspace.config.version_scheme == "pep440" and pkg.tags is not None:
                 bumped = long_as_released(bumped, pkg.tags.released)  # as bump gives it
@@ -233,6 +234,14 @@ def bump_base(pkg: Package) -> str:
         return str(top)  # a sentinel of development (dagster's 1!0+dev): from the release
     public = Version(parsed.public)
     return str(public) if public in pkg.tags.released else pkg.version
+
+
+def first_pre(pkg: Package) -> int:
+    """The number a new pre-release label starts at: 1 when every pre-release the
+    package's tags mark starts there or above (falcon's 4.3.0a1, b1, rc1; uvloop's
+    0.21.0beta1), else PEP 440's and bump-my-version's 0."""
+    numbers = [v.pre[1] for v in pkg.tags.released if v.pre] if pkg.tags else []
+    return 1 if numbers and min(numbers) >= 1 else 0
 
 
 def dated_spelling(pkg: Package, part: str | None, pre: str | None) -> str | None:

@@ -213,7 +213,7 @@ def discover(root: Path | str = ".") -> Workspace:
         )
     ordered = release_order(_defer_optional_cycles(packages))
     released = {resolve(d) for d in inferred}
-    others = [d for d in others if resolve(d) not in released]
+    others = [d for d in others if resolve(d) not in released and not _shipped(d, packages)]
     notes = _notes(root, listing, others, explicit, inferred, skipped)
     workspace = Workspace(
         root=root,
@@ -356,6 +356,19 @@ def _without_examples(
             "[tool.relnox] packages"
         )
     return docs
+
+
+def _shipped(directory: Path, packages: Sequence[Package]) -> bool:
+    """Whether ``directory`` is inside an import package a package ships (falcon's
+    ``falcon/bench/nuts/setup.py``, a sample app in its wheel): data of that package, no
+    project to add to the workspace."""
+    for pkg in packages:
+        for name in pkg.import_packages:
+            top = name.split(".")[0]
+            for base in (pkg.directory, pkg.directory / "src"):
+                if directory.is_relative_to(base / top) and directory != base / top:
+                    return True
+    return False
 
 
 def _notes(

@@ -98,9 +98,11 @@ def _secondaries(
     modules: tuple[str, ...],
     known: list[VersionLocation],
     backend: str,
+    listed: frozenset[Path] = frozenset(),
 ) -> list[VersionLocation]:
     """Literal copies of the version: ``__version__`` in the packages it ships, poetry's key,
-    a maturin crate's own version (see :func:`_crate_copy`)."""
+    a maturin crate's own version (see :func:`_crate_copy`); ``listed``: the files
+    ``version-files`` names, read as it says."""
     found: list[VersionLocation] = []
     pyproject = directory / "pyproject.toml"
     tool_poetry = table(doc, "tool", "poetry")
@@ -145,6 +147,52 @@ def _secondaries(
             for loc in tool_files(directory, doc, load_toml, tool_copy.value)
             if loc.path not in taken
         ]
+    if known and maybe_version(known[0].value) is not None:
+        taken = {k.path for k in [*known, *found]} | listed
+        found += _equal_copies(directory, roots, [*modules, *nested], known[0].value, taken)
+    return found
+
+
+#: modules of an import package that may hold the version among other constants
+#: (sentry-sdk's ``consts.py``: ``VERSION = "2.68.0"``): a copy only when it says it exactly
+CONSTANT_MODULES = ("consts.py", "const.py", "constants.py")
+#: Sphinx's configuration: ``release = "2.68.0"`` written as a literal
+SPHINX_CONF = ("docs/conf.py", "doc/conf.py", "docs/source/conf.py", "doc/source/conf.py")
+_SPHINX_RELEASE = r"(?m)^(?:release|version)[ \t]*=[ \t]*(['\"])(?P<version>[^'\"\r\n]+)\1"
+
+
+def _equal_copies(
+    directory: Path, roots: Sequence[Path], modules: Sequence[str], version: str, taken: set[Path]
+) -> list[VersionLocation]:
+    """Literal copies that say exactly ``version`` in files that hold other values too: a
+    constants module of the import package and Sphinx's ``conf.py`` (sentry-sdk's
+    ``VERSION`` in ``sentry_sdk/consts.py`` and ``release`` in ``docs/conf.py``, which its
+    release script moves with setup.py's). One that says another version is not this
+    version's (a protocol's, a short ``version = "2.68"``), and is left alone."""
+    from relnox.files import read_text as read_file
+
+    found: list[VersionLocation] = []
+    for module_name in modules:
+        for base in roots:
+            for filename in CONSTANT_MODULES:
+                path = base / module_name / filename
+                if path in taken or not path.is_file():
+                    continue
+                loc = python_location(path, top_level=True)
+                if loc is not None and loc.value == version:
+                    found.append(loc)
+    for name in SPHINX_CONF:
+        path = directory / name
+        if path in taken or not path.is_file():
+            continue
+        try:
+            text = read_file(path)
+        except (ConfigError, UnicodeDecodeError):
+            continue
+        if any(m["version"] == version for m in re.finditer(_SPHINX_RELEASE, text)):
+            found.append(
+                VersionLocation(path, "pattern", version, pattern=_SPHINX_RELEASE, every=True)
+            )
     return found
 
 
@@ -296,8 +344,11 @@ def load_package(
     drift: list[VersionLocation] = []
     version = "0.0.0"  # a tag-versioned package's: replaced by its last tag in discover
     if source != VCS_SOURCE:
-        locations += _secondaries(directory, shipped, project_name, modules, locations, backend)
         extra = version_files(settings, directory, config.source if is_root else pyproject)
+        named = frozenset(loc.path for loc in extra)
+        locations += _secondaries(
+            directory, shipped, project_name, modules, locations, backend, named
+        )
         locations += [loc for loc in extra if all(loc.path != k.path for k in locations)]
         version, drift = _version_and_drift(project_name, locations)
     tag_format, tag_where = _tag_format(pyproject, project_name, settings, config, is_root)

@@ -139,7 +139,7 @@ def changelog_in(directory: Path, config: Config) -> Path:
         # a top file with no release heading ("MOVED, see docs/...") points elsewhere
         pointer = found is not None and not _has_releases(found)
         for sub in DOCS_DIRECTORIES if found is None or pointer else ():
-            in_docs = _listed_changelog(directory / sub, docs=True)
+            in_docs = _listed_changelog(directory / sub, docs=True) or _notes_page(directory / sub)
             if in_docs is not None:
                 return in_docs
         if found is not None:
@@ -174,6 +174,26 @@ def _listed_changelog(folder: Path, *, docs: bool) -> Path | None:
         if (docs or name.lower() in _NOTES) and not _has_releases(path):
             continue
         return path
+    return None
+
+
+#: a docs folder that is the changelog, its page ``index``: Elastic's docs/release-notes/
+_NOTES_FOLDERS = ("release-notes", "release_notes", "changelog", "changes", "history")
+
+
+def _notes_page(folder: Path) -> Path | None:
+    """``docs/release-notes/index.md`` (elasticsearch-py's, whose CHANGELOG.md only links
+    there): the index page of a folder named for release notes, when it has a release
+    heading."""
+    try:
+        names = [n for n in os.listdir(folder) if n.lower() in _NOTES_FOLDERS]
+    except OSError:  # no such folder (most projects): one look
+        return None
+    for name in names:
+        for page in ("index.md", "index.rst"):
+            path = folder / name / page
+            if path.is_file() and _has_releases(path):
+                return path
     return None
 
 

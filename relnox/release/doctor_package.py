@@ -15,7 +15,7 @@ from relnox.artifacts.checks import readme_problem as render_problem
 from relnox.errors import ConfigError
 from relnox.files import read_bytes
 from relnox.paths import rel
-from relnox.project.changelog import UNRELEASED, read_section, sections
+from relnox.project.changelog import UNRELEASED, headings, read_section, sections
 from relnox.project.changie import changes
 from relnox.project.discovery import load_toml
 from relnox.project.licenses import stated_license
@@ -327,10 +327,13 @@ def heading_like(path: Path, version: str) -> str:
             return f"'{title}'"
         over = "over- and " if section.heading.startswith(section.marker * 3) else ""
         return f"'{title.strip()}' {over}underlined with {section.marker * len(title)}"
-    if path.suffix.lower() == ".rst":  # no Markdown in a reStructuredText file
+    if path.suffix.lower() == ".rst" or any(
+        not h.marker.startswith("#") for h in headings(text.splitlines())
+    ):  # a reStructuredText file with no release to copy: an underlined title
+        title = f"{version} (YYYY-MM-DD)"
         return (
-            f"'{version}' underlined with {'-' * len(version)} (or entries under "
-            f"'Unreleased' underlined with {'-' * len('Unreleased')})"
+            f"'{title}' underlined with {'-' * len(title)} (or entries under 'Unreleased' "
+            "underlined with ----------)"
         )
     return f"## [{version}] (or entries under ## [Unreleased])"
 

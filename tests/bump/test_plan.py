@@ -1296,3 +1296,40 @@ def test_each_packages_own_uv_lock_follows_a_bump_and_doctor_checks_it(tmp_path:
     assert row.detail == (
         "out of date (lc-core 0.3.0 != 0.4.0); run uv lock in libs/core and commit it"
     )
+
+
+def test_a_new_pre_release_label_starts_where_the_history_starts_them(tmp_path: Path) -> None:
+    """falcon's and uvloop's shape: every pre-release tag is numbered from 1 (4.3.0a1,
+    4.3.0b1, 4.3.0rc1); --pre beta gives 4.4.0b1, not b0. A history with a 0 keeps 0."""
+    root = repo(
+        tmp_path / "fal",
+        {"pyproject.toml": project("fal", "4.3.0"), "fal/__init__.py": ""},
+        tags=["4.3.0a1", "4.3.0b1", "4.3.0rc1", "4.3.0"],
+    )
+    commit(root, {"pyproject.toml": project("fal", "4.4.0.dev1")})
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor", pre="beta", today=DAY))
+    assert plan.versions["fal"] == ("4.4.0.dev1", "4.4.0b1")
+    git(root, "tag", "4.2.0rc0", "HEAD~1")
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor", pre="beta", today=DAY))
+    assert plan.versions["fal"] == ("4.4.0.dev1", "4.4.0b0")
+
+
+def test_a_version_written_ahead_of_its_release_is_said_before_a_bump_skips_it(
+    tmp_path: Path,
+) -> None:
+    """alembic's shape: once 1.19.1 is tagged rel_1_19_1 the file says 1.19.2, the release
+    to make; --part patch gives 1.19.3 and now says it skips 1.19.2, and how to release it
+    as written (relnox tag). A version that is released, or a dev version, is not said."""
+    root = repo(
+        tmp_path / "al",
+        {"pyproject.toml": project("al", "1.19.1"), "al/__init__.py": ""},
+        tags=["rel_1_19_0", "rel_1_19_1"],
+    )
+    commit(root, {"pyproject.toml": project("al", "1.19.2")}, message="Version 1.19.2 placeholder")
+    plan = plan_bump(load_workspace(root), BumpOptions(part="patch", today=DAY))
+    assert plan.versions["al"] == ("1.19.2", "1.19.3")
+    said = "note: al 1.19.2 is written but not released (no tag rel_1_19_2); --part patch skips"
+    assert any(note.startswith(said) and note.endswith("relnox tag") for note in plan.notes)
+    git(root, "tag", "rel_1_19_2")
+    plan = plan_bump(load_workspace(root), BumpOptions(part="patch", today=DAY))
+    assert not any("written but not released" in note for note in plan.notes)

@@ -1014,3 +1014,73 @@ def test_a_top_changelog_that_points_to_the_docs_loses_to_the_one_there(tmp_path
     assert changelog_in(tmp_path, config) == tmp_path / "docs/changelog.rst"
     write(tmp_path, {"CHANGES": "1.0.0\n=====\n\n- Old.\n"})
     assert changelog_in(tmp_path, config) == tmp_path / "CHANGES"
+
+
+def test_a_constants_module_and_sphinx_conf_that_say_the_version_move_with_it(
+    tmp_path: Path,
+) -> None:
+    """sentry-sdk's shape: setup.py's version="2.68.0", and its release script also rewrites
+    ``VERSION = "2.68.0"`` in sentry_sdk/consts.py and ``release = "2.68.0"`` in docs/conf.py;
+    relnox moved only setup.py. A constant or conf value that says another version (a
+    protocol's, Sphinx's short ``version``) is not a copy, and stays."""
+    from relnox.bump import BumpOptions
+    from relnox.bump.plan import apply_bump, plan_bump
+
+    consts = 'PROTOCOL = "7"\nVERSION = "2.68.0"\n'
+    conf = 'project = "sdk"\nversion = "2.68"\nrelease = "2.68.0"\n'
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": project("sdk", "2.68.0"),
+            "sdk/__init__.py": "",
+            "sdk/consts.py": consts,
+            "sdk/constants.py": 'VERSION = "1.0"\n',
+            "docs/conf.py": conf,
+        },
+        tags=["2.68.0"],
+    )
+    ws = load_workspace(root)
+    names = [str(loc.path.relative_to(root)) for loc in ws.packages[0].locations]
+    assert names == ["pyproject.toml", "sdk/consts.py", "docs/conf.py"]
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert (root / "sdk/consts.py").read_text() == consts.replace("2.68.0", "2.69.0")
+    assert (root / "docs/conf.py").read_text() == conf.replace("2.68.0", "2.69.0")
+    assert (root / "sdk/constants.py").read_text() == 'VERSION = "1.0"\n'
+
+
+def test_a_project_inside_the_shipped_package_is_its_data_not_a_member_to_add(
+    tmp_path: Path,
+) -> None:
+    """falcon's shape: ``falcon/bench/nuts/setup.py``, a sample app inside the import
+    package the wheel ships; doctor said to add it to [tool.relnox] packages. A project
+    beside the package (``backend/``) is still named."""
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": project("calc", "1.0.0"),
+            "calc/__init__.py": "",
+            "calc/bench/nuts/setup.py": "from setuptools import setup\nsetup(name='nuts')\n",
+            "backend/pyproject.toml": project("calc-backend", "0.1.0"),
+        },
+    )
+    notes = load_workspace(tmp_path).notes
+    assert not any("nuts" in note for note in notes), notes
+    assert any("backend/pyproject.toml (calc-backend)" in note for note in notes), notes
+
+
+def test_a_release_notes_folder_in_the_docs_is_the_changelog(tmp_path: Path) -> None:
+    """elasticsearch-py's shape: CHANGELOG.md says "See: <the docs>", and
+    docs/release-notes/index.md holds ``## 9.4.1 (2026-05-26)``; doctor read the pointer
+    ("no section for 9.4.1")."""
+    from relnox.project.workspace import changelog_in
+
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": project("es", "9.4.1"),
+            "CHANGELOG.md": "See: https://example.org/release-notes.html\n",
+            "docs/release-notes/index.md": "# Release notes\n\n## 9.4.1 (2026-05-26)\n\n- Fix.\n",
+        },
+    )
+    config = load_workspace(tmp_path).config
+    assert changelog_in(tmp_path, config) == tmp_path / "docs/release-notes/index.md"

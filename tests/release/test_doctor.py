@@ -874,7 +874,26 @@ def test_the_heading_suggested_for_a_rest_changelog_with_no_section_is_rest(
     Markdown's ``## [1.0.0]`` (which reST would print as text)."""
     path = tmp_path / "CHANGES.rst"
     path.write_text("Changelog\n=========\n\nNothing yet.\n", encoding="utf-8")
+    title = "1.0.0 (YYYY-MM-DD)"
     assert heading_like(path, "1.0.0") == (
-        "'1.0.0' underlined with ----- (or entries under 'Unreleased' underlined with ----------)"
+        f"'{title}' underlined with {'-' * len(title)} (or entries under 'Unreleased' "
+        "underlined with ----------)"
     )
     assert heading_like(tmp_path / "CHANGELOG.md", "1.0.0").startswith("## [1.0.0]")
+
+
+def test_a_restructuredtext_changelog_with_no_release_is_asked_for_an_underlined_heading(
+    tmp_path: Path,
+) -> None:
+    """alembic's shape: CHANGES is reStructuredText (``MOVED`` over and under ``=====``) with
+    no release section to copy; doctor asked for Markdown's ``## [1.19.2]`` there."""
+    from relnox.release.doctor_package import heading_like
+
+    rst = tmp_path / "CHANGES"
+    rst.write_text("=====\nMOVED\n=====\n\nPlease see the docs.\n", encoding="utf-8")
+    assert heading_like(rst, "1.19.2").startswith(
+        "'1.19.2 (YYYY-MM-DD)' underlined with -------------------"
+    )
+    md = tmp_path / "CHANGELOG.md"
+    md.write_text("# Changelog\n\nNothing yet.\n", encoding="utf-8")
+    assert heading_like(md, "1.19.2").startswith("## [1.19.2]")
