@@ -485,9 +485,22 @@ def date_of(v: Version) -> date | None:
         return None
 
 
-def dated_version(today: date, spelling: str) -> str:
+#: versions that are their release's year and month and a counter (dask's ``2025.9.1``,
+#: black's ``25.9.0``): ``month`` with the year's four digits, ``short-month`` with two
+MONTH_SPELLINGS = ("month", "short-month")
+
+
+def dated_version(today: date, spelling: str, last: Version | None = None) -> str:
     """The version of a release made ``today`` by a project whose versions are their
-    release dates, in its spelling (:data:`DATE_SPELLINGS`)."""
+    release dates, in its spelling (:data:`DATE_SPELLINGS`); for a year.month.counter
+    spelling (:data:`MONTH_SPELLINGS`), this month's first (``2026.11.0``), or the next of
+    this month after ``last`` (``2026.11.1`` after ``2026.11.0``)."""
+    if spelling in MONTH_SPELLINGS:
+        year = today.year if spelling == "month" else today.year % 100
+        counter = 0
+        if last is not None and tuple(last.release[:2]) == (year, today.month):
+            counter = (last.release[2] if len(last.release) > 2 else 0) + 1
+        return f"{year}.{today.month}.{counter}"
     return DATE_SPELLINGS[spelling].format(today)
 
 

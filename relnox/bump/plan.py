@@ -52,6 +52,7 @@ from relnox.project.workspace import Package, Workspace
 from relnox.stage import Runtime
 from relnox.tools import git
 from relnox.versioning import (
+    MONTH_SPELLINGS,
     PARTS,
     bump_version,
     check_increase,
@@ -106,7 +107,7 @@ def _new_versions(
             )
         spelling = dated_spelling(pkg, part, pre) if to is None else None
         if spelling is not None:  # versions are release dates: today's, in their spelling
-            new = dated_version(today, spelling)
+            new = dated_version(today, spelling, pkg.tags.highest if pkg.tags else None)
             check_increase(
                 parse_version(pkg.version), parse_version(new), f"{pkg.pyproject}: today's date"
             )
@@ -382,10 +383,18 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
         if options.to is None and dated_spelling(pkg, part, pre) is not None:
             facts = pkg.tags
             assert facts is not None
-            plan.notes.append(
-                f"note: {pkg.name}'s versions are the days they were released ({facts.highest_tag}"
-                f" was tagged on its date): --part {part} gives today's, {new}"
-            )
+            if facts.dated in MONTH_SPELLINGS:
+                plan.notes.append(
+                    f"note: {pkg.name}'s versions are the months they were released and a count "
+                    f"({facts.highest_tag} was tagged in its month): --part {part} gives this "
+                    f"month's next, {new}"
+                )
+            else:
+                plan.notes.append(
+                    f"note: {pkg.name}'s versions are the days they were released "
+                    f"({facts.highest_tag} was tagged on its date): --part {part} gives today's, "
+                    f"{new}"
+                )
         if pkg.vcs_versioned:
             plan.notes.append(
                 f"note: {pkg.name} is versioned by git tags; its bump is the tag "

@@ -153,7 +153,7 @@ def plan(
         moves = any(p.name in changed_names for p in workspace.group_of(pkg))
         spelling = dated_spelling(pkg, part, pre)
         if spelling is not None and (changed or moves):
-            bumped = dated_version(date.today(), spelling)
+            bumped = dated_version(date.today(), spelling, pkg.tags.highest if pkg.tags else None)
         elif part and (changed or moves):
             bumped = next_version(
                 bump_base(pkg),

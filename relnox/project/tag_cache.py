@@ -45,7 +45,7 @@ from relnox.project.tag_model import Member, TagConvention, TagFacts
 from relnox.tools import history
 
 #: the layout of a kept answer; a change makes every kept answer another key's
-FORMAT = 2
+FORMAT = 3
 #: the kind of answer in the history cache (:func:`relnox.tools.history.remembered`)
 KIND = "conventions"
 #: the modules whose code computes the answer: their bytes are part of the key

@@ -288,14 +288,43 @@ def _dated(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
         day = date_of(version)
         when = tags.dates.get(tag, 0)
         if day is None or when <= 0:
-            return None
+            return _monthly(newest, tags)
         midday = datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc).timestamp()
         if abs(when - midday) > DATED_SLACK:
-            return None
+            return _monthly(newest, tags)
         written = {name: form.format(day) for name, form in DATE_SPELLINGS.items()}
         if spelling is None and written["padded"] != written["plain"]:
             spelling = next((name for name, text in written.items() if tag.endswith(text)), None)
     return spelling or "padded"
+
+
+def _monthly(newest: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
+    """Whether the newest releases are their year and month and a counter (dask's
+    ``2025.9.1``, black's ``25.9.0``), each tagged in that month (a day's slack either
+    side): the spelling, ``month`` (a four-digit year) or ``short-month`` (two digits),
+    else ``None``. At least two releases must say so: one alone may be a coincidence."""
+    from datetime import datetime, timedelta, timezone
+
+    if len(newest) < 2:
+        return None
+    kinds = set()
+    for version, tag in newest:
+        when = tags.dates.get(tag, 0)
+        if len(version.release) != 3 or when <= 0:
+            return None
+        year, month, _counter = version.release
+        if not 1 <= month <= 12:
+            return None
+        slack = timedelta(seconds=DATED_SLACK / 2)
+        tagged = datetime.fromtimestamp(when, timezone.utc)
+        seen = {(d.year, d.month) for d in (tagged - slack, tagged, tagged + slack)}
+        if 2000 <= year < 2100 and (year, month) in seen:
+            kinds.add("month")
+        elif 10 <= year < 100 and (2000 + year, month) in seen:
+            kinds.add("short-month")
+        else:
+            return None
+    return kinds.pop() if len(kinds) == 1 else None
 
 
 def with_default_for_new(

@@ -876,8 +876,17 @@ PADDED = [("2026.07.11", "2026-07-11"), ("2026.08.17", "2026-08-18")]
         (PADDED, "2026.12.05", True),
         # the same, unpadded
         ([("2026.7.1", "2026-07-01"), ("2026.8.17", "2026-08-17")], "2026.12.5", True),
-        # a year and month with a counter (dask's 2025.9.1, tagged on the 20th): no date
-        ([("2025.9.0", "2025-09-02"), ("2025.9.1", "2025-09-20")], "2025.10.0", False),
+        # a year and month with a counter, each tagged in its month (dask's 2025.9.1,
+        # tagged on the 20th): this month's first
+        ([("2025.9.0", "2025-09-02"), ("2025.9.1", "2025-09-20")], "2026.12.0", True),
+        # the same in this very month: its next
+        ([("2026.11.0", "2026-11-02"), ("2026.12.0", "2026-12-01")], "2026.12.1", True),
+        # black's two-digit years
+        ([("25.9.0", "2025-09-18"), ("25.11.0", "2025-11-20")], "26.12.0", True),
+        # one such release alone may be a coincidence: no date
+        ([("2025.9.0", "2025-09-02")], "2025.10.0", False),
+        # a year and a counter that is no month (attrs' 25.4.0 in October): no date
+        ([("25.3.0", "2025-03-16"), ("25.4.0", "2025-10-14")], "25.5.0", False),
         # a year.month.day version tagged months later is no date either
         ([("2026.1.5", "2026-03-30")], "2026.2.0", False),
     ],
@@ -892,7 +901,8 @@ def test_versions_that_are_their_release_days_bump_to_today(
     today = date(2026, 12, 5)
     plan = plan_bump(load_workspace(root), BumpOptions(part="minor", today=today))
     assert plan.versions["calnox"] == (releases[-1][0], expected)
-    assert any("the days they were released" in note for note in plan.notes) == dated
+    said = ("the days they were released", "the months they were released")
+    assert any(any(words in note for words in said) for note in plan.notes) == dated
     # a pre-release is asked for by --pre, and bumps as before
     rc = plan_bump(load_workspace(root), BumpOptions(part="minor", pre="rc", today=today))
     assert rc.versions["calnox"][1].endswith("rc0")
