@@ -387,7 +387,7 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
                 plan.notes.append(
                     f"note: {pkg.name}'s versions are the months they were released and a count "
                     f"({facts.highest_tag} was tagged in its month): --part {part} gives this "
-                    f"month's next, {new}"
+                    f"month's, {new}"
                 )
             else:
                 plan.notes.append(
