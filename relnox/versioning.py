@@ -495,6 +495,13 @@ def dated_version(today: date, spelling: str, last: Version | None = None) -> st
     release dates, in its spelling (:data:`DATE_SPELLINGS`); for a year.month.counter
     spelling (:data:`MONTH_SPELLINGS`), this month's first (``2026.11.0``), or the next of
     this month after ``last`` (``2026.11.1`` after ``2026.11.0``)."""
+    if spelling.startswith(("year/", "short-year/")):  # attrs' 26.1.0, pip's 26.0
+        kind, parts, start = spelling.split("/")
+        year = today.year if kind == "year" else today.year % 100
+        count = int(start)
+        if last is not None and last.release[0] == year and len(last.release) > 1:
+            count = last.release[1] + 1
+        return ".".join(str(n) for n in (year, count, *[0] * (int(parts) - 2)))
     if spelling in MONTH_SPELLINGS:
         year = today.year if spelling == "month" else today.year % 100
         counter = 0

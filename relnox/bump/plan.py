@@ -383,7 +383,13 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
         if options.to is None and dated_spelling(pkg, part, pre) is not None:
             facts = pkg.tags
             assert facts is not None
-            if facts.dated in MONTH_SPELLINGS:
+            if facts.dated and facts.dated.startswith(("year/", "short-year/")):
+                plan.notes.append(
+                    f"note: {pkg.name}'s versions are the years they were released and a count "
+                    f"({facts.highest_tag} was tagged in its year): --part {part} gives this "
+                    f"year's next, {new}"
+                )
+            elif facts.dated in MONTH_SPELLINGS:
                 plan.notes.append(
                     f"note: {pkg.name}'s versions are the months they were released and a count "
                     f"({facts.highest_tag} was tagged in its month): --part {part} gives this "

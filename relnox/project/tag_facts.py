@@ -288,10 +288,10 @@ def _dated(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
         day = date_of(version)
         when = tags.dates.get(tag, 0)
         if day is None or when <= 0:
-            return _monthly(newest, tags)
+            return _monthly(newest, tags) or _yearly(finals, tags)
         midday = datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc).timestamp()
         if abs(when - midday) > DATED_SLACK:
-            return _monthly(newest, tags)
+            return _monthly(newest, tags) or _yearly(finals, tags)
         written = {name: form.format(day) for name, form in DATE_SPELLINGS.items()}
         if spelling is None and written["padded"] != written["plain"]:
             spelling = next((name for name, text in written.items() if tag.endswith(text)), None)
@@ -325,6 +325,50 @@ def _monthly(newest: Sequence[tuple[Version, str]], tags: RepoTags) -> str | Non
         else:
             return None
     return kinds.pop() if len(kinds) == 1 else None
+
+
+def _yearly(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
+    """Whether the newest releases are the year they were tagged in and a count of that
+    year's releases (attrs' ``25.4.0``, pip's ``25.3``, pytz's ``2025.2``): the spelling,
+    ``year`` or ``short-year``, the number of parts and the count's first value as the
+    history starts each year (``short-year/3/1``: attrs' ``26.1.0``), else ``None``. At
+    least two releases must say so, and the count must restart with the year."""
+    from datetime import datetime, timedelta, timezone
+
+    newest = sorted(finals, reverse=True)[:DATED_READ]
+    if len(newest) < 2:
+        return None
+    kinds, lengths = set(), {len(v.release) for v, _tag in newest}
+    if len(lengths) != 1 or not 2 <= min(lengths) <= 3:
+        return None
+    slack = timedelta(seconds=DATED_SLACK / 2)
+    for version, tag in newest:
+        when = tags.dates.get(tag, 0)
+        if when <= 0:
+            return None
+        tagged = datetime.fromtimestamp(when, timezone.utc)
+        years = {d.year for d in (tagged - slack, tagged, tagged + slack)}
+        year = version.release[0]
+        if 2000 <= year < 2100 and year in years:
+            kinds.add("year")
+        elif 10 <= year < 100 and 2000 + year in years:
+            kinds.add("short-year")
+        else:
+            return None
+    if len(kinds) != 1:
+        return None
+    firsts: dict[int, int] = {}  # each year's first count, as tagged
+    for version, _tag in finals:
+        if len(version.release) >= 2:
+            year, count = version.release[:2]
+            firsts[year] = min(count, firsts.get(year, count))
+    years = sorted(firsts)[1:]  # the project's first year may start anywhere
+    if not years:
+        return None
+    starts = {firsts[y] for y in years}
+    if not starts <= {0, 1}:
+        return None  # a count that does not restart with the year: no calendar
+    return f"{kinds.pop()}/{min(lengths)}/{min(starts)}"
 
 
 def with_default_for_new(

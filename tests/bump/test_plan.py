@@ -885,8 +885,26 @@ PADDED = [("2026.07.11", "2026-07-11"), ("2026.08.17", "2026-08-18")]
         ([("25.9.0", "2025-09-18"), ("25.11.0", "2025-11-20")], "26.12.0", True),
         # one such release alone may be a coincidence: no date
         ([("2025.9.0", "2025-09-02")], "2025.10.0", False),
-        # a year and a counter that is no month (attrs' 25.4.0 in October): no date
-        ([("25.3.0", "2025-03-16"), ("25.4.0", "2025-10-14")], "25.5.0", False),
+        # a year and a count of its releases (attrs' 25.4.0 in October): this year's first,
+        # counted as the history starts each year
+        (
+            [
+                ("24.1.0", "2024-01-29"),
+                ("24.2.0", "2024-08-06"),
+                ("25.1.0", "2025-01-16"),
+                ("25.4.0", "2025-10-14"),
+            ],
+            "26.1.0",
+            True,
+        ),
+        # pip's two parts, each year from 0; within the year, its next
+        ([("25.0", "2025-01-26"), ("25.1", "2025-04-26"), ("26.0", "2026-01-30")], "26.1", True),
+        # a year's count that never restarts (25.9 then 26.10): no calendar
+        (
+            [("25.8.0", "2025-03-01"), ("25.9.0", "2025-06-01"), ("26.10.0", "2026-02-01")],
+            "26.11.0",
+            False,
+        ),
         # a year.month.day version tagged months later is no date either
         ([("2026.1.5", "2026-03-30")], "2026.2.0", False),
     ],
@@ -901,7 +919,7 @@ def test_versions_that_are_their_release_days_bump_to_today(
     today = date(2026, 12, 5)
     plan = plan_bump(load_workspace(root), BumpOptions(part="minor", today=today))
     assert plan.versions["calnox"] == (releases[-1][0], expected)
-    said = ("the days they were released", "the months they were released")
+    said = ("the days they were", "the months they were", "the years they were")
     assert any(any(words in note for words in said) for note in plan.notes) == dated
     # a pre-release is asked for by --pre, and bumps as before
     rc = plan_bump(load_workspace(root), BumpOptions(part="minor", pre="rc", today=today))
