@@ -250,7 +250,10 @@ def dated_spelling(pkg: Package, part: str | None, pre: str | None) -> str | Non
     its next version is then today's date, never ``2026.9.0``. ``None`` otherwise."""
     if part not in ("major", "minor", "patch") or pre is not None or pkg.tags is None:
         return None
-    return pkg.tags.dated
+    dated = pkg.tags.dated
+    if part == "patch" and dated is not None and dated.startswith(("year/", "short-year/")):
+        return None  # a patch of a year's release (cattrs' 25.1.1) is an ordinary patch
+    return dated
 
 
 def released_elsewhere(workspace: Workspace, group: Sequence[Package]) -> Callable[[Version], bool]:

@@ -921,6 +921,9 @@ def test_versions_that_are_their_release_days_bump_to_today(
     assert plan.versions["calnox"] == (releases[-1][0], expected)
     said = ("the days they were", "the months they were", "the years they were")
     assert any(any(words in note for words in said) for note in plan.notes) == dated
+    if releases[-1][0] == "25.4.0":  # a patch of a year's release is an ordinary patch
+        patch = plan_bump(load_workspace(root), BumpOptions(part="patch", today=today))
+        assert patch.versions["calnox"][1] == "25.4.1"
     # a pre-release is asked for by --pre, and bumps as before
     rc = plan_bump(load_workspace(root), BumpOptions(part="minor", pre="rc", today=today))
     assert rc.versions["calnox"][1].endswith("rc0")
