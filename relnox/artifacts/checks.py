@@ -168,7 +168,7 @@ def _content_type(value: str) -> tuple[str, dict[str, str]]:
     return msg.get_content_type(), dict(msg["content-type"].params)
 
 
-def _raw_metadata(path: Path) -> str:
+def raw_metadata(path: Path) -> str:
     """The core metadata file of a wheel (``METADATA``) or an sdist (``PKG-INFO``)."""
     import tarfile
     import zipfile
@@ -226,7 +226,7 @@ def _check_metadata(path: Path, expected: Expectation, out: Findings) -> None:
     from packaging.metadata import InvalidMetadata, Metadata
 
     try:
-        raw = _raw_metadata(path)
+        raw = raw_metadata(path)
     except (OSError, ValueError, UnicodeDecodeError, tarfile.TarError, zipfile.BadZipFile) as exc:
         out.problems.append(f"twine check: Invalid distribution metadata: {one_line(exc)}")
         return

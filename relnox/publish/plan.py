@@ -22,7 +22,7 @@ import dataclasses
 import logging
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -131,9 +131,15 @@ def plan_publish(
         # the index's pages (and whether uv runs) are asked meanwhile too; a local check
         # that fails still stops the plan first, with its own error
         reader = index_reader(repo, credentials, network, sleep)
+        # no upload child to ask about: a dry run, or the files posted from this process
+        no_child = options.dry_run or (
+            (options.transport or workspace.config.section("publish").get("transport"))
+            in (None, "auto")
+            and _in_process(repo, credentials, env, options.attestations)
+        )
         with (
             Ahead(reader.page, [r.name for r in records], READERS) as pages,
-            Ahead(_probe_uv, [] if options.dry_run else [options.transport], 1) as probe,
+            Ahead(_probe_uv, [] if no_child else [options.transport], 1) as probe,
         ):
             checked = check_files(workspace, manifest, records, route)
             _check_artifacts(workspace, records, checked)
@@ -214,18 +220,21 @@ def choose_transport(
     preferred: str | None = None,
     *,
     attestations: bool = False,
+    repository: Repository | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> Transport:
     """``uv publish`` where uv runs (the faster, see :mod:`relnox.tools.upload`), else
     twine; twine for keyring credentials (it reads the keyring itself) and for PEP 740
-    attestations (uv does not send them to every index). ``preferred`` (or
+    attestations (uv does not send them to every index). ``auto`` to ``repository`` on
+    this machine (plain http, a user and password) posts the files from this process
+    (:mod:`relnox.tools.http_upload`: no child to start). ``preferred`` (or
     ``[tool.relnox.publish] transport``) asks for one."""
+    wanted = _wanted_transport(workspace, preferred)
+    if wanted == "auto" and _in_process(repository, credentials, environ, attestations):
+        from relnox.tools.http_upload import InProcess
+
+        return InProcess()
     where = f"{workspace.config.source}: [tool.relnox.publish] transport"
-    wanted = preferred or workspace.config.section("publish").get("transport", "auto")
-    if wanted not in ("auto", *TRANSPORTS):
-        raise PublishError(
-            f"{where} is {wanted!r}; use one of auto, {', '.join(TRANSPORTS)} (auto: uv publish "
-            "where uv runs, else twine)"
-        )
     if wanted == "twine" or credentials.method == "keyring" or attestations:
         return twine()
     uv = uv_binary()
@@ -235,6 +244,32 @@ def choose_transport(
     if wanted == "uv":
         raise PublishError(f"{where} is 'uv', but {why}; install uv (pip install uv) or use twine")
     return twine()
+
+
+def _wanted_transport(workspace: Workspace, preferred: str | None) -> str:
+    """``preferred``, else ``[tool.relnox.publish] transport``, else ``auto`` (checked)."""
+    wanted = preferred or workspace.config.section("publish").get("transport", "auto")
+    if wanted not in ("auto", *TRANSPORTS):
+        raise PublishError(
+            f"{workspace.config.source}: [tool.relnox.publish] transport is {wanted!r}; use one "
+            f"of auto, {', '.join(TRANSPORTS)} (auto: uv publish where uv runs, else twine)"
+        )
+    return str(wanted)
+
+
+def _in_process(
+    repository: Repository | None,
+    credentials: Credentials,
+    environ: Mapping[str, str] | None,
+    attestations: bool,
+) -> bool:
+    """Whether ``auto`` posts the files from this process (:func:`relnox.tools.http_upload.fits`)."""
+    if repository is None:
+        return False
+    from relnox.tools.http_upload import fits
+
+    env = os.environ if environ is None else environ
+    return fits(repository, credentials, env, attestations=attestations)
 
 
 def _probe_uv(preferred: str | None) -> None:
@@ -347,7 +382,12 @@ def _upload(
         options.verbose,
         attestations=attestations,
         transport=choose_transport(
-            workspace, plan.credentials, options.transport, attestations=attestations
+            workspace,
+            plan.credentials,
+            options.transport,
+            attestations=attestations,
+            repository=plan.repository,
+            environ=env,
         ),
         serial_creations=new_project_limit(workspace, plan.repository) is not None,
     )

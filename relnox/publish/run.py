@@ -239,13 +239,12 @@ def upload_all(
             # more packages than workers: each worker sends its share of the tier in one
             # child (packages whole, wheels first); what a failure stopped goes on below
             groups = [known[i::workers] for i in range(workers)]
-            logger.info(
-                "  %d files in %d %s %s",
-                sum(len(todo) for _, todo in known),
-                workers,
-                uploader.transport.name,
-                "child" if workers == 1 else "children",
-            )
+            count, via = sum(len(todo) for _, todo in known), uploader.transport.name
+            if uploader.transport.in_process:
+                logger.info("  %d files at once from %s", count, via)
+            else:
+                children = "child" if workers == 1 else "children"
+                logger.info("  %d files in %d %s %s", count, workers, via, children)
 
             def send(
                 group: list[tuple[str, list[FileOutcome]]], shown: _Shown = shown

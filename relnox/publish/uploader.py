@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from relnox.errors import PublishError
 from relnox.publish.model import PublishPlan
@@ -131,11 +132,12 @@ class PackageUploader:
             stop = len(outcomes)
         else:
             failed = re.search(r"Failed to publish `([^`]*)`", attempt.output)
+            stopped_at = attempt.stopped_at or (failed.group(1) if failed else "")
             stop = next(
                 (
                     i
                     for i, o in enumerate(outcomes)
-                    if failed and failed.group(1).endswith(o.file.filename)
+                    if stopped_at and Path(stopped_at).name == o.file.filename
                 ),
                 0,
             )
@@ -282,7 +284,8 @@ def refused_unlisted(label: str, filename: str, status: int | None, detail: str)
     once and deleted since: no index takes a filename twice, so only a new version helps.
     """
     reason = re.sub(
-        r"^(HTTPError: \d{3} [A-Za-z ]+? from \S+|Server returned status code \d{3} [A-Za-z ]+:)\s*",
+        r"^(HTTPError: \d{3} [A-Za-z ]+? from \S+|Server returned status code \d{3} [A-Za-z ]+:"
+        r"|HTTP \d{3}( [A-Za-z ]+)?:)\s*",
         "",
         detail,
     ).strip()

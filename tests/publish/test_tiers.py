@@ -154,11 +154,11 @@ def test_upload_jobs_are_one_on_an_index_on_this_machine_and_four_elsewhere() ->
     assert upload_jobs(from_url("http://192.0.2.7:8080/")) == 4
 
 
-def test_by_default_each_tier_goes_to_an_index_on_this_machine_in_one_child(
+def test_uv_sends_each_tier_to_an_index_on_this_machine_in_one_child(
     ws: Path, index: LocalIndex, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """The default (no ``jobs``): one ``uv publish`` a tier, holding exactly that tier's
-    files, wheels first in each package; each package's progress line is still logged."""
+    """``transport = "uv"`` and no ``jobs``: one ``uv publish`` a tier, holding exactly that
+    tier's files, wheels first in each package; each package's progress line is still logged."""
     caplog.set_level(logging.INFO, logger="relnox")
     children: list[list[str]] = []
 
@@ -166,12 +166,37 @@ def test_by_default_each_tier_goes_to_an_index_on_this_machine_in_one_child(
         children.append([Path(a).name for a in argv if a.endswith((".whl", ".tar.gz"))])
         return watched_runner(NetworkSettings())(argv, env)
 
-    result = run(ws, index.url, run=recording)
+    result = run(ws, index.url, run=recording, transport="uv")
     assert result.ok and sorted(result.uploaded) == sorted(CORE + AGENTS + EXTRA + RUNTIME)
     assert children == [CORE + EXTRA, AGENTS, RUNTIME]
     for number, name in enumerate(["demo-core", "demo-agents", "demo-extra", "demo-runtime"]):
         assert f"[{number + 1}/4] {name} 0.1.0: uploading" in caplog.text
     assert "4 files in 1 uv child" in caplog.text
+
+
+def test_by_default_the_files_go_to_an_index_on_this_machine_from_relnox_itself(
+    ws: Path, index: LocalIndex, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The default: no upload child at all; each tier's files posted in order (wheels first
+    in each package), each tier shown before the next, every file stored with our bytes."""
+    caplog.set_level(logging.INFO, logger="relnox")
+    children: list[Sequence[str]] = []
+
+    def recording(argv: Sequence[str], env: Mapping[str, str]) -> Result:
+        children.append(argv)
+        return watched_runner(NetworkSettings())(argv, env)
+
+    proxy = TierProxy(index.url)
+    with proxy:
+        result = run(ws, proxy.url, run=recording)
+    assert result.ok and sorted(result.uploaded) == sorted(CORE + AGENTS + EXTRA + RUNTIME)
+    assert children == []
+    uploads = [name for kind, name in proxy.events if kind == "upload"]
+    assert uploads == CORE + EXTRA + AGENTS + RUNTIME
+    assert "uploading with relnox" in caplog.text and "4 files at once from relnox" in caplog.text
+    for name in CORE + AGENTS + EXTRA + RUNTIME:
+        stored = (index.data_dir / name).read_bytes()
+        assert stored == (ws / "dist" / name).read_bytes(), name
 
 
 def test_each_project_page_is_read_at_most_twice_and_nothing_lists_the_whole_index(
