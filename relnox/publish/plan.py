@@ -398,7 +398,7 @@ def _upload(
         workspace,
         uploader,
         keep_going=options.keep_going,
-        jobs=options.jobs or upload_jobs(plan.repository),
+        jobs=options.jobs or upload_jobs(plan.repository, uploader.transport.in_process),
         waiting=Waiting(options.wait),
         check_installable=seams.check_installable,
     )

@@ -44,23 +44,31 @@ logger = logging.getLogger("relnox")
 
 #: packages uploaded at once within a tier, by default, on an index elsewhere
 JOBS = 4
+#: ... and on an index on this machine that relnox posts to itself
+LOCAL_JOBS = 2
 
 #: project pages read at once: a small index server (pypiserver's default server listens
 #: with a backlog of 5) drops connections beyond that, and each then waits a second
 READERS = 4
 
 
-def upload_jobs(repository: Repository) -> int:
-    """How many packages of a tier upload at once by default: :data:`JOBS`, but one on an
-    index on this machine (each tier then goes in one child of a batch transport).
+def upload_jobs(repository: Repository, in_process: bool = False) -> int:
+    """How many packages of a tier upload at once by default: :data:`JOBS`, but on an
+    index on this machine one child (each tier then goes in one child of a batch
+    transport), or :data:`LOCAL_JOBS` connections where relnox posts the files itself.
 
     Parallel uploads overlap the waits of a distant index's answers. An index on this
     machine answers at once and works on the same CPUs as its uploaders: more children only
     add their start-ups and compete with it for those CPUs (measured: 14 files to a local
-    pypiserver, 0.05 s in one ``uv publish``, 0.085 s in four at once).
+    pypiserver, 0.05 s in one ``uv publish``, 0.085 s in four at once). Posted from this
+    process, a second connection has no start-up: relnox reads and frames the next file
+    while the index stores the last (measured: 40 files, 0.070 s on one, 0.054 s on two,
+    0.055 s on three).
     """
     hosts = {origin(url)[1] for url in (repository.upload_url, repository.simple_url)}
-    return 1 if all(is_loopback(host) for host in hosts) else JOBS
+    if not all(is_loopback(host) for host in hosts):
+        return JOBS
+    return LOCAL_JOBS if in_process else 1
 
 
 @dataclass(frozen=True)
@@ -241,7 +249,8 @@ def upload_all(
             groups = [known[i::workers] for i in range(workers)]
             count, via = sum(len(todo) for _, todo in known), uploader.transport.name
             if uploader.transport.in_process:
-                logger.info("  %d files at once from %s", count, via)
+                connections = "connection" if workers == 1 else "connections"
+                logger.info("  %d files on %d %s from %s", count, workers, connections, via)
             else:
                 children = "child" if workers == 1 else "children"
                 logger.info("  %d files in %d %s %s", count, workers, via, children)

@@ -19,7 +19,7 @@ from relnox._proc import Result
 from relnox.errors import PublishError
 from relnox.project.discovery import load_workspace
 from relnox.publish.report import HELD_BACK, SKIPPED, UPLOADED, PublishResult
-from relnox.publish.run import JOBS, upload_jobs
+from relnox.publish.run import JOBS, LOCAL_JOBS, upload_jobs
 from relnox.publish.tiers import graph_mermaid, graph_text, tiers
 from relnox.tools.index_server import LocalIndex
 from relnox.tools.network import NetworkSettings
@@ -146,9 +146,10 @@ def test_each_tier_shows_on_the_index_before_the_next_is_uploaded(
     assert "tier 0" in result.graph and "uploaded" in result.graph
 
 
-def test_upload_jobs_are_one_on_an_index_on_this_machine_and_four_elsewhere() -> None:
+def test_upload_jobs_are_one_child_or_two_connections_on_this_machine_and_four_elsewhere() -> None:
     for url in ("http://127.0.0.1:8080/", "http://localhost:3141/root/dev/", "http://[::1]:80/"):
         assert upload_jobs(from_url(url)) == 1, url
+        assert upload_jobs(from_url(url), in_process=True) == LOCAL_JOBS == 2, url
     elsewhere = Repository("mirror", "https://upload.example.invalid/legacy/", "http://127.0.0.1/")
     assert upload_jobs(elsewhere) == JOBS == 4  # uploads to another machine overlap its answers
     assert upload_jobs(from_url("http://192.0.2.7:8080/")) == 4
@@ -177,8 +178,9 @@ def test_uv_sends_each_tier_to_an_index_on_this_machine_in_one_child(
 def test_by_default_the_files_go_to_an_index_on_this_machine_from_relnox_itself(
     ws: Path, index: LocalIndex, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """The default: no upload child at all; each tier's files posted in order (wheels first
-    in each package), each tier shown before the next, every file stored with our bytes."""
+    """The default: no upload child at all; each tier's files posted on two connections
+    (wheels first in each package), each tier before the next, every file stored with our
+    bytes."""
     caplog.set_level(logging.INFO, logger="relnox")
     children: list[Sequence[str]] = []
 
@@ -192,8 +194,10 @@ def test_by_default_the_files_go_to_an_index_on_this_machine_from_relnox_itself(
     assert result.ok and sorted(result.uploaded) == sorted(CORE + AGENTS + EXTRA + RUNTIME)
     assert children == []
     uploads = [name for kind, name in proxy.events if kind == "upload"]
-    assert uploads == CORE + EXTRA + AGENTS + RUNTIME
-    assert "uploading with relnox" in caplog.text and "4 files at once from relnox" in caplog.text
+    assert sorted(uploads[:4]) == sorted(CORE + EXTRA) and uploads[4:] == AGENTS + RUNTIME
+    for wheel, sdist in (CORE, EXTRA):  # two connections at once; a package's wheel first
+        assert uploads.index(wheel) < uploads.index(sdist)
+    assert "uploading with relnox" in caplog.text
     for name in CORE + AGENTS + EXTRA + RUNTIME:
         stored = (index.data_dir / name).read_bytes()
         assert stored == (ws / "dist" / name).read_bytes(), name
