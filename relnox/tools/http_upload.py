@@ -49,7 +49,6 @@ from relnox.redact import redact
 from relnox.tools.credentials import Credentials
 from relnox.tools.index_server import is_loopback
 from relnox.tools.repositories import Repository
-from relnox.tools.trust import trust_environment
 from relnox.tools.upload import (
     FAILED,
     OK,
@@ -124,12 +123,14 @@ def fits(
         return False
     if credentials.method == "password" and credentials.basic_auth() is None:
         return False
-    return not _proxied(parts.hostname or "", {**environ, **trust_environment(environ)})
+    return not _proxied(parts.hostname or "", environ)
 
 
 def _proxied(host: str, environ: Mapping[str, str]) -> bool:
     """Whether a proxy variable (``HTTP_PROXY``, ``ALL_PROXY``, any case) would take a
-    child's request to ``host`` elsewhere (``NO_PROXY`` not naming it)."""
+    request to ``host`` elsewhere (``NO_PROXY`` not naming it): the index's pages are read
+    through it (urllib's rule), so the uploads go in a child that uses it too. (pip's own
+    proxy setting is not one: the pages are read without it.)"""
     lowered = {k.lower(): v for k, v in environ.items() if v}
     if not any(lowered.get(k) for k in _PROXY_VARIABLES):
         return False

@@ -257,3 +257,13 @@ def test_relnox_posts_the_files_itself_only_to_a_plain_index_on_this_machine(
     repository = from_url(url)
     assert isinstance(repository, Repository)
     assert fits(repository, credentials, env, attestations=attestations) is expected
+
+
+def test_a_proxy_only_pip_is_told_of_does_not_send_the_uploads_to_a_child(tmp_path: Path) -> None:
+    """pip.conf's proxy is given to uv children, but the index's pages are read here without
+    it: relnox posts to an index on this machine itself all the same (and reads no pip
+    configuration to decide)."""
+    conf = tmp_path / "pip.conf"
+    conf.write_text("[global]\nproxy = http://proxy.example.invalid:3128\n")
+    env = {"HOME": str(tmp_path), "PIP_CONFIG_FILE": str(conf), "PIP_PROXY": "http://p:1"}
+    assert fits(from_url("http://127.0.0.1:8080/"), CREDENTIALS, env)
