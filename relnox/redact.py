@@ -95,14 +95,25 @@ def _holds_secret(decoded: str) -> bool:
     return any(secret in decoded for secret in _SECRETS)
 
 
+#: the characters in which the standard and the URL-safe base64 alphabets differ
+_ALPHABET_SPECIFIC = frozenset("+/-_")
+
+
 def _mask_base64(match: re.Match[str]) -> str:
     run = match.group(0)
     stripped = run.rstrip("=")
+    # both alphabets read a run of the characters they share alike (a hex digest, a word):
+    # one decoding says it all
+    decodes = (
+        (base64.b64decode, base64.urlsafe_b64decode)
+        if _ALPHABET_SPECIFIC.intersection(stripped)
+        else (base64.b64decode,)
+    )
     for offset in range(4):
         chunk = stripped[offset:]
         chunk = chunk[: len(chunk) - 1] if len(chunk) % 4 == 1 else chunk
         padded = chunk + "=" * (-len(chunk) % 4)
-        for decode in (base64.b64decode, base64.urlsafe_b64decode):
+        for decode in decodes:
             try:
                 raw = decode(padded)
             except (binascii.Error, ValueError):
