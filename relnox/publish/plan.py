@@ -34,32 +34,23 @@ from relnox.errors import PublishError
 from relnox.project.workspace import Workspace
 from relnox.publish.ahead import Ahead
 from relnox.publish.model import PublishOptions, PublishPlan, PublishRuntime
-from relnox.publish.new_projects import check_new_projects, new_project_limit
-from relnox.publish.preflight import against_index, check_files, index_reader, select_records
-from relnox.publish.report import (
-    SKIPPED,
-    WOULD_UPLOAD,
-    FileOutcome,
-    PublishResult,
-    write_report,
+from relnox.publish.preflight import (
+    against_index,
+    check_files,
+    index_reader,
+    preload,
+    select_records,
 )
-from relnox.publish.run import READERS, Waiting, upload_all, upload_jobs
-from relnox.publish.snapshot import snapshot
-from relnox.publish.tiers import graph_mermaid
-from relnox.publish.uploader import PackageUploader
+from relnox.publish.report import PublishResult  # run_publish's result, its type read back
 from relnox.stage import Runtime
 from relnox.tools.credentials import Credentials, resolve_credentials
-from relnox.tools.envs import (
-    uv_binary,
-    uv_cannot_run,
-)
 from relnox.tools.network import NetworkSettings, network_settings
 from relnox.tools.repositories import PYPI, Repository, resolve
-from relnox.tools.upload import TRANSPORTS, Transport, attestations_of, twine, watched_runner
-from relnox.tools.uv_publish import UvPublish
+from relnox.tools.simple_api import READERS
 
 if TYPE_CHECKING:
     from relnox.publish.route import TagRoute
+    from relnox.tools.upload import Transport
 
 __all__ = ["PublishPlan", "PublishResult", "plan_publish", "publish"]
 
@@ -141,6 +132,7 @@ def plan_publish(
             Ahead(reader.page, [r.name for r in records], READERS) as pages,
             Ahead(_probe_uv, [] if no_child else [options.transport], 1) as probe,
         ):
+            preload()  # while the index and git work for the threads
             checked = check_files(workspace, manifest, records, route)
             _check_artifacts(workspace, records, checked)
             stale.join()
@@ -162,6 +154,8 @@ def plan_publish(
     if late:
         raise PublishError("; ".join(late) + "; nothing was uploaded")
     if new:
+        from relnox.publish.new_projects import check_new_projects
+
         logger.info("new on %s (first release): %s", repo.label, ", ".join(new))
         check_new_projects(workspace, repo, new, [r.name for r in records])
     return PublishPlan(
@@ -229,6 +223,9 @@ def choose_transport(
     this machine (plain http, a user and password) posts the files from this process
     (:mod:`relnox.tools.http_upload`: no child to start). ``preferred`` (or
     ``[tool.relnox.publish] transport``) asks for one."""
+    from relnox.tools.envs import uv_binary, uv_cannot_run
+    from relnox.tools.upload import twine
+
     wanted = _wanted_transport(workspace, preferred)
     if wanted == "auto" and _in_process(repository, credentials, environ, attestations):
         from relnox.tools.http_upload import InProcess
@@ -240,6 +237,8 @@ def choose_transport(
     uv = uv_binary()
     why = "uv is not installed" if uv is None else uv_cannot_run(uv)
     if uv is not None and why is None:
+        from relnox.tools.uv_publish import UvPublish
+
         return UvPublish(uv)
     if wanted == "uv":
         raise PublishError(f"{where} is 'uv', but {why}; install uv (pip install uv) or use twine")
@@ -248,6 +247,8 @@ def choose_transport(
 
 def _wanted_transport(workspace: Workspace, preferred: str | None) -> str:
     """``preferred``, else ``[tool.relnox.publish] transport``, else ``auto`` (checked)."""
+    from relnox.tools.upload import TRANSPORTS
+
     wanted = preferred or workspace.config.section("publish").get("transport", "auto")
     if wanted not in ("auto", *TRANSPORTS):
         raise PublishError(
@@ -275,6 +276,8 @@ def _in_process(
 def _probe_uv(preferred: str | None) -> None:
     """Whether uv runs (``uv --version``, remembered for :func:`choose_transport`), unless
     twine is asked for."""
+    from relnox.tools.envs import uv_binary, uv_cannot_run
+
     uv = uv_binary() if preferred != "twine" else None
     if uv is not None:
         uv_cannot_run(uv)
@@ -282,6 +285,8 @@ def _probe_uv(preferred: str | None) -> None:
 
 def check_attestations(plan: PublishPlan) -> None:
     """``--attestations``: every file to upload has one beside it, before anything is sent."""
+    from relnox.tools.upload import attestations_of
+
     missing = [
         f.filename for f in plan.files if f.action == "upload" and not attestations_of(f.path)
     ]
@@ -318,6 +323,16 @@ def publish(
 
 def run_publish(plan: PublishPlan, runtime: Runtime | None = None) -> PublishResult:
     """Confirm (``repository.confirm``: PyPI) and upload what ``plan`` says, tier by tier."""
+    from relnox.publish.report import (
+        SKIPPED,
+        WOULD_UPLOAD,
+        FileOutcome,
+        PublishResult,
+        write_report,
+    )
+    from relnox.publish.snapshot import snapshot
+    from relnox.publish.tiers import graph_mermaid
+
     seams = PublishRuntime.of(runtime)
     workspace, options = plan.workspace, plan.options
     env = dict(os.environ if seams.environ is None else seams.environ)
@@ -368,6 +383,11 @@ def _upload(
     network: NetworkSettings,
 ) -> None:
     """Every file of ``plan`` to its index, tier by tier; outcomes into ``result``."""
+    from relnox.publish.new_projects import new_project_limit
+    from relnox.publish.run import Waiting, upload_all, upload_jobs
+    from relnox.publish.uploader import PackageUploader
+    from relnox.tools.upload import watched_runner
+
     workspace, options = plan.workspace, plan.options
     run, sleep = seams.run or watched_runner(network), seams.sleep
     attestations = options.attestations

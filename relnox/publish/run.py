@@ -35,7 +35,7 @@ from relnox.publish.tiers import tiers
 from relnox.publish.uploader import PackageUploader
 from relnox.tools.index_server import is_loopback
 from relnox.tools.repositories import Repository, origin
-from relnox.tools.simple_api import IndexReader
+from relnox.tools.simple_api import READERS, IndexReader
 from relnox.tools.upload import (
     Attempt,
 )
@@ -46,10 +46,6 @@ logger = logging.getLogger("relnox")
 JOBS = 4
 #: ... and on an index on this machine that relnox posts to itself
 LOCAL_JOBS = 2
-
-#: project pages read at once: a small index server (pypiserver's default server listens
-#: with a backlog of 5) drops connections beyond that, and each then waits a second
-READERS = 4
 
 
 def upload_jobs(repository: Repository, in_process: bool = False) -> int:
