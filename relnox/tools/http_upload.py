@@ -31,6 +31,7 @@ It keeps the children's rules:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import io
@@ -40,7 +41,7 @@ import re
 import socket
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -65,6 +66,8 @@ logger = logging.getLogger("relnox")
 NAME = "relnox"
 #: how much of the file goes in one send: each must be taken within ``stall`` seconds
 CHUNK = 64 * 1024
+#: the largest file read whole, once (a larger one is read again as it is sent)
+IN_MEMORY = 8 * 1024 * 1024
 #: the most of an answer that is read (an upload's answer is a line or a short page)
 MAX_ANSWER = 1024 * 1024
 _RECEIVE = 64 * 1024
@@ -184,9 +187,10 @@ def form_fields(path: Path, sha256: str, blake2_256: str) -> list[tuple[str, str
     return data
 
 
-def _digests(path: Path) -> tuple[str, str]:
+def _digests(path: Path, data: bytes | None) -> tuple[str, str]:
+    """The sha256 and blake2b-256 of ``data``, else of ``path`` read in chunks."""
     sha256, blake2 = hashlib.sha256(), hashlib.blake2b(digest_size=32)
-    with path.open("rb") as fh:
+    with contextlib.nullcontext(io.BytesIO(data)) if data is not None else path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1024 * 1024), b""):
             sha256.update(chunk)
             blake2.update(chunk)
@@ -199,8 +203,10 @@ def _quoted(value: str) -> str:
 
 @dataclass(frozen=True)
 class _Form:
-    """One file's multipart body: the fields before it, its bytes (read as they are sent),
-    and the closing boundary; the bytes must hash to ``sha256`` as they go."""
+    """One file's multipart body: the fields before it, its bytes and the closing boundary.
+
+    A file up to :data:`IN_MEMORY` bytes is read once: the bytes hashed are the bytes sent.
+    A larger one is read again as it is sent and must hash to ``sha256`` as it goes."""
 
     path: Path
     sha256: str
@@ -208,10 +214,15 @@ class _Form:
     tail: bytes
     size: int
     boundary: str
+    data: bytes | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, path: Path) -> _Form:
-        sha256, blake2 = _digests(path)
+        size = path.stat().st_size
+        data = path.read_bytes() if size <= IN_MEMORY else None
+        if data is not None:
+            size = len(data)
+        sha256, blake2 = _digests(path, data)
         boundary = os.urandom(16).hex()
         parts = [
             f'--{boundary}\r\nContent-Disposition: form-data; name="{_quoted(key)}"\r\n\r\n'.encode()
@@ -225,7 +236,7 @@ class _Form:
             "Content-Type: application/octet-stream\r\n\r\n".encode()
         )
         head, tail = b"".join(parts), f"\r\n--{boundary}--\r\n".encode()
-        return cls(path, sha256, head, tail, path.stat().st_size, boundary)
+        return cls(path, sha256, head, tail, size, boundary, data)
 
     @property
     def length(self) -> int:
@@ -235,6 +246,11 @@ class _Form:
         """The body in pieces of about :data:`CHUNK` bytes (a small file in one); the last
         goes only once every byte read hashes to ``sha256``: a file that changed since is
         never sent whole."""
+        if self.data is not None:
+            body = memoryview(b"".join((self.head, self.data, self.tail)))
+            for start in range(0, len(body), CHUNK):
+                yield bytes(body[start : start + CHUNK])
+            return
         pending, seen, read = self.head, hashlib.sha256(), 0
         with self.path.open("rb") as fh:
             for chunk in iter(lambda: fh.read(CHUNK), b""):

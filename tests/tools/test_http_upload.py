@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from relnox import _proc as proc
+from relnox.tools import http_upload
 from relnox.tools.credentials import Credentials
 from relnox.tools.http_upload import InProcess, _Changed, _digests, _Form, fits, form_fields
 from relnox.tools.index_server import LocalIndex, write_htpasswd
@@ -123,7 +124,7 @@ def test_the_form_is_the_one_twine_posts(release: Path, tmp_path: Path) -> None:
     project URLs as twine writes them, no License-File below metadata 2.4, the readme from
     the body), pyversion, filetype and digests."""
     for path in (release / "dist" / WHEEL, release / "dist" / SDIST, _odd_wheel(tmp_path)):
-        sha256, blake2 = _digests(path)
+        sha256, blake2 = _digests(path, None)
         mine = Counter(form_fields(path, sha256, blake2))
         assert mine == _twines_form(path), path.name
     odd = dict(form_fields(_odd_wheel(tmp_path), "0" * 64, "0" * 64))
@@ -199,19 +200,34 @@ def test_every_wait_for_the_answer_is_bounded_and_named(
     assert attempt.kind == STALL and "did not end within 1s" in attempt.detail
 
 
-def test_a_file_that_changed_after_it_was_hashed_is_never_sent_whole(tmp_path: Path) -> None:
+def test_a_file_that_changed_after_it_was_hashed_is_never_sent_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file read whole is sent as it was hashed, whatever happens to it later; a larger
+    one, read again as it goes, stops before its last piece when its bytes changed."""
     path = tmp_path / "demo-1.0-py3-none-any.whl"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr(
             "demo-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n"
         )
         archive.writestr("demo/data.bin", os.urandom(300_000))
+    original = path.read_bytes()
+
+    def rewrite() -> None:
+        data = bytearray(path.read_bytes())
+        data[-1] ^= 0xFF
+        path.write_bytes(bytes(data))
+
+    whole = _Form.of(path)  # 300 kB: read once
+    rewrite()
+    assert b"".join(whole.pieces()) == whole.head + original + whole.tail
+
+    path.write_bytes(original)
+    monkeypatch.setattr(http_upload, "IN_MEMORY", 0)  # read again as it is sent
     form = _Form.of(path)
     pieces = form.pieces()
     sent = [next(pieces)]  # the first piece has gone; then the file is rewritten
-    data = bytearray(path.read_bytes())
-    data[-1] ^= 0xFF
-    path.write_bytes(bytes(data))
+    rewrite()
     with pytest.raises(_Changed):
         sent += list(pieces)
     body = b"".join(sent)
