@@ -46,7 +46,8 @@ def secrets_known() -> bool:
 
 def redact(text: str) -> str:
     if _SECRETS:
-        text = _BASE64.sub(_mask_base64, text)
+        shortest = min(len(secret) for secret in _SECRETS)
+        text = _BASE64.sub(lambda match: _mask_base64(match, shortest), text)
         for secret in sorted(_SECRETS, key=len, reverse=True):
             text = _pattern(secret).sub(MASK, text)
     return redact_url(text)
@@ -99,9 +100,11 @@ def _holds_secret(decoded: str) -> bool:
 _ALPHABET_SPECIFIC = frozenset("+/-_")
 
 
-def _mask_base64(match: re.Match[str]) -> str:
+def _mask_base64(match: re.Match[str], shortest: int = _MIN_LENGTH) -> str:
     run = match.group(0)
     stripped = run.rstrip("=")
+    if len(stripped) * 3 // 4 < shortest:  # decodes to fewer characters than any secret has
+        return run
     # both alphabets read a run of the characters they share alike (a hex digest, a word):
     # one decoding says it all
     decodes = (
