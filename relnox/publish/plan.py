@@ -366,8 +366,17 @@ def run_publish(plan: PublishPlan, runtime: Runtime | None = None) -> PublishRes
             raise PublishError(
                 f"publishing to {plan.repository.label} cancelled; nothing was uploaded"
             )
-    with snapshot(plan, attestations) as sent:  # the bytes checked are the bytes sent
-        _upload(sent, seams, result, env, network)
+    transport = choose_transport(
+        workspace,
+        plan.credentials,
+        options.transport,
+        attestations=attestations,
+        repository=plan.repository,
+        environ=env,
+    )
+    # the bytes checked are the bytes sent: copied (or, sent from here, held) and hashed now
+    with snapshot(plan, attestations, in_memory=transport.in_process) as sent:
+        _upload(sent, seams, result, env, network, transport)
     result.graph = graph_mermaid(names, workspace, result.package_statuses())
     for line in result.fix_forward():
         logger.warning("%s", line)
@@ -381,8 +390,10 @@ def _upload(
     result: PublishResult,
     env: dict[str, str],
     network: NetworkSettings,
+    transport: Transport,
 ) -> None:
-    """Every file of ``plan`` to its index, tier by tier; outcomes into ``result``."""
+    """Every file of ``plan`` to its index, tier by tier, by ``transport``; outcomes into
+    ``result``."""
     from relnox.publish.new_projects import new_project_limit
     from relnox.publish.run import Waiting, upload_all, upload_jobs
     from relnox.publish.uploader import PackageUploader
@@ -401,14 +412,7 @@ def _upload(
         sleep,
         options.verbose,
         attestations=attestations,
-        transport=choose_transport(
-            workspace,
-            plan.credentials,
-            options.transport,
-            attestations=attestations,
-            repository=plan.repository,
-            environ=env,
-        ),
+        transport=transport,
         serial_creations=new_project_limit(workspace, plan.repository) is not None,
     )
     logger.info("uploading with %s", uploader.transport.name)

@@ -107,7 +107,7 @@ def wait_visible(
                 entry = pages[file.package].get(name)
                 if entry is None:
                     continue
-                remote = reader.sha256(entry, file.path.stat().st_size)
+                remote = reader.sha256(entry, file.size)
                 if remote == file.sha256:
                     del pending[name]
                 else:

@@ -81,7 +81,7 @@ class PackageUploader:
             entry = self.reader.files(file.package).get(file.filename)
             if entry is None:
                 return ABSENT
-            remote = self.reader.sha256(entry, file.path.stat().st_size)
+            remote = self.reader.sha256(entry, file.size)
         except PublishError as exc:
             logger.warning("    cannot tell whether %s arrived: %s", file.filename, exc)
             return None
@@ -159,6 +159,7 @@ class PackageUploader:
                 self.network,
                 self.verbose,
                 self.attestations,
+                {f.path: f.content for f in files if f.content is not None},
             )
         )
 

@@ -217,9 +217,12 @@ class _Form:
     data: bytes | None = field(default=None, repr=False)
 
     @classmethod
-    def of(cls, path: Path) -> _Form:
-        size = path.stat().st_size
-        data = path.read_bytes() if size <= IN_MEMORY else None
+    def of(cls, path: Path, content: bytes | None = None) -> _Form:
+        """The form of ``path``, or of ``content`` (its bytes, read and hashed already)."""
+        data = content
+        if data is None:
+            size = path.stat().st_size
+            data = path.read_bytes() if size <= IN_MEMORY else None
         if data is not None:
             size = len(data)
         sha256, blake2 = _digests(path, data)
@@ -378,7 +381,7 @@ def _send(
         return Attempt(kind, 1, status, redact(detail), shown, NAME, headers, stopped_at=path.name)
 
     try:
-        form = _Form.of(path)
+        form = _Form.of(path, request.contents.get(path))
     except (OSError, ValueError) as exc:
         return ended(FAILED, f"{path.name} cannot be read: {exc}")
     output.append(f"Uploading {path.name} ({form.size} bytes) to {request.repository.upload_url}")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import glob
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -122,6 +122,9 @@ class Upload:
     network: NetworkSettings
     verbose: bool = False
     attestations: bool = False
+    #: the bytes of a path, where a snapshot in memory holds them (a transport that sends
+    #: from this process sends them; a child reads the path)
+    contents: Mapping[Path, bytes] = field(default_factory=dict)
 
 
 class Transport(Protocol):

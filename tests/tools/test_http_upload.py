@@ -79,7 +79,12 @@ def _serve(servers: list[FaultServer], **kwargs: object) -> FaultServer:
     return server
 
 
-def _upload(url: str, paths: list[Path], network: NetworkSettings | None = None) -> Attempt:
+def _upload(
+    url: str,
+    paths: list[Path],
+    network: NetworkSettings | None = None,
+    contents: dict[Path, bytes] | None = None,
+) -> Attempt:
     request = Upload(
         paths,
         from_url(url),
@@ -87,6 +92,7 @@ def _upload(url: str, paths: list[Path], network: NetworkSettings | None = None)
         os.environ,
         lambda argv, env: pytest.fail(f"a child was started: {argv}"),
         network or NetworkSettings(timeout=5, stall=5, retries=0),
+        contents=contents or {},
     )
     return InProcess().upload(request)
 
@@ -143,6 +149,18 @@ def test_an_upload_stores_the_bytes_and_sends_the_credentials_only_in_its_reques
     posts = [seen for seen in proxy.seen if seen.method == "POST"]
     assert [seen.filename for seen in posts] == [WHEEL, SDIST] and all(s.authorized for s in posts)
     assert TOKEN not in attempt.output and f"Uploading {WHEEL}" in attempt.output
+
+
+def test_the_bytes_a_snapshot_holds_are_the_bytes_sent(
+    release: Path, index: LocalIndex, tmp_path: Path
+) -> None:
+    """Given a file's bytes (a snapshot in memory), those go out, whatever the path holds now."""
+    built = (release / "dist" / WHEEL).read_bytes()
+    path = tmp_path / WHEEL
+    path.write_bytes(built + b"changed on disk since")
+    attempt = _upload(index.url, [path], contents={path: built})
+    assert attempt.kind == OK, attempt.output
+    assert (index.data_dir / WHEEL).read_bytes() == built
 
 
 def test_a_redirected_upload_is_not_followed(
