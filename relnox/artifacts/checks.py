@@ -183,12 +183,8 @@ def raw_metadata(path: Path) -> str:
                 raise ValueError("no METADATA or PKG-INFO file")
             return read_zip_member(archive, wanted[0]).decode("utf-8")
     with tarfile.open(path) as tar:
-        member = next(
-            (
-                m
-                for m in tar.getmembers()
-                if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO")
-            ),
+        member = next(  # the first in the archive's order, read no further than it
+            (m for m in tar if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO")),
             None,
         )
         data = read_tar_member(tar, member) if member is not None else None
