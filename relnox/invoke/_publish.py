@@ -134,6 +134,11 @@ def publish(c: Any, flags: PublishFlags) -> dict[str, Any]:
     if names is None:
         echo(NOTHING_CHANGED)
         return {"packages": [], "uploaded": 0}
+    if not flags.changed:  # a local index is asked for the pages while the rest loads
+        from relnox.publish import prefetch_pages
+
+        dist = Path(flags.dist) if flags.dist else None
+        prefetch_pages(flags.repository or None, Path(flags.root), dist, names, os.environ)
     from relnox.publish import PublishOptions
 
     options = PublishOptions(

@@ -32,11 +32,13 @@ from relnox.artifacts.manifest import PackageRecord
 from relnox.builds import refuse_stale
 from relnox.errors import PublishError
 from relnox.project.workspace import Workspace
+from relnox.publish import prefetch
 from relnox.publish.ahead import Ahead
 from relnox.publish.model import PublishOptions, PublishPlan, PublishRuntime
 from relnox.publish.preflight import (
     against_index,
     check_files,
+    first_page,
     index_reader,
     preload,
     select_records,
@@ -129,7 +131,9 @@ def plan_publish(
             and _in_process(repo, credentials, env, options.attestations)
         )
         with (
-            Ahead(reader.page, [r.name for r in records], READERS) as pages,
+            Ahead(
+                lambda name: first_page(reader, name), [r.name for r in records], READERS
+            ) as pages,
             Ahead(_probe_uv, [] if no_child else [options.transport], 1) as probe,
         ):
             preload()  # while the index and git work for the threads
@@ -145,6 +149,8 @@ def plan_publish(
         stale.join()
         stale.result()  # a stale package is said first, as the serial order said it
         raise
+    finally:
+        prefetch.stop()  # what the index said while relnox started is the preflight's alone
     if conflicts:
         raise PublishError(
             f"{repo.label} already has different files under the same names: {'; '.join(conflicts)}; "

@@ -283,7 +283,7 @@ def project_page(
 
     ``auth`` is sent only to the origin of ``simple_url`` and to ``origins``.
     """
-    url = f"{simple_url.rstrip('/')}/{canonicalize_name(project)}/"
+    url = page_url(simple_url, project)
     status, content_type, body = _fetch(
         url,
         accept=ACCEPT,
@@ -292,10 +292,20 @@ def project_page(
         patience=patience,
         openers=openers,
     )
+    return page_of(url, status, content_type, body.data)
+
+
+def page_url(simple_url: str, project: str) -> str:
+    """The address of ``project``'s page on the index at ``simple_url``."""
+    return f"{simple_url.rstrip('/')}/{canonicalize_name(project)}/"
+
+
+def page_of(url: str, status: int, content_type: str, data: bytes) -> ProjectPage:
+    """A project page from the index's answer (200, or 404: a project it does not know)."""
     if status == 404:
-        logger.debug("  %s: not on the index yet", project)
+        logger.debug("  %s: not on the index yet", url)
         return ProjectPage()
-    text = body.data.decode("utf-8", "replace")
+    text = data.decode("utf-8", "replace")
     if content_type.split(";")[0].strip() == JSON_TYPE:
         try:
             return parse_json_page(json.loads(text), url)
