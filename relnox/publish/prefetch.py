@@ -30,7 +30,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 #: the most of a page it reads (a larger one is left to the preflight)
-MAX_PAGE = 16 * 1024 * 1024
+MAX_PAGE = 4 * 1024 * 1024
 #: seconds each connect and read may take
 TIMEOUT = 30.0
 
@@ -171,18 +171,20 @@ def _get(url: str, accept: str) -> Answer | None:
         f"GET {target} HTTP/1.0\r\nHost: {parts.netloc}\r\nAccept: {accept}\r\n"
         "User-Agent: relnox\r\nConnection: close\r\n\r\n"
     ).encode("ascii", "strict")
-    data = b""
+    chunks: list[bytes] = []
+    size = 0
     try:
         with socket.create_connection((host, port), timeout=TIMEOUT) as sock:
             sock.sendall(request)
-            while len(data) <= MAX_PAGE:
+            while size <= MAX_PAGE:
                 chunk = sock.recv(65536)
                 if not chunk:
                     break
-                data += chunk
+                chunks.append(chunk)
+                size += len(chunk)
     except (OSError, UnicodeError):
         return None
-    return _parse(data)
+    return None if size > MAX_PAGE else _parse(b"".join(chunks))
 
 
 def _parse(data: bytes) -> Answer | None:

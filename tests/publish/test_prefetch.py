@@ -154,3 +154,13 @@ def test_answers_are_taken_once_and_none_after_the_preflight(
 )
 def test_only_a_whole_plain_answer_is_kept(answer: bytes, taken: bool) -> None:
     assert (prefetch._parse(answer) is not None) is taken
+
+
+def test_a_page_that_never_ends_is_left_to_the_preflight(
+    serve: Callable[..., FaultServer],
+) -> None:
+    """An endless answer is read no further than a page may be, and not kept."""
+    from tests.fault_server import FLOOD
+
+    server = serve(rule=lambda seen: FLOOD)
+    assert prefetch._get(f"{server.url}simple/demo-core/", ACCEPT) is None
