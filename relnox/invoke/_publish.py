@@ -134,11 +134,22 @@ def publish(c: Any, flags: PublishFlags) -> dict[str, Any]:
     if names is None:
         echo(NOTHING_CHANGED)
         return {"packages": [], "uploaded": 0}
-    if not flags.changed:  # a local index is asked for the pages while the rest loads
-        from relnox.publish import prefetch_pages
+    if flags.changed:
+        return _publish_flags(flags, names)
+    # a local index is asked for the preflight's pages while the rest loads
+    from relnox.publish import prefetch_pages
 
-        dist = Path(flags.dist) if flags.dist else None
-        prefetch_pages(flags.repository or None, Path(flags.root), dist, names, os.environ)
+    dist = Path(flags.dist) if flags.dist else None
+    stop_prefetch = prefetch_pages(
+        flags.repository or None, Path(flags.root), dist, names, os.environ
+    )
+    try:
+        return _publish_flags(flags, names)
+    finally:
+        stop_prefetch()  # no answer outlives the command (a caller's process runs more)
+
+
+def _publish_flags(flags: PublishFlags, names: list[str]) -> dict[str, Any]:
     from relnox.publish import PublishOptions
 
     options = PublishOptions(

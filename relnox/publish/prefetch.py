@@ -25,7 +25,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -88,22 +88,23 @@ def prefetch_pages(
     dist_dir: Path | None,
     packages: Sequence[str],
     environ: Mapping[str, str],
-) -> None:
+) -> Callable[[], None]:
     """Ask a local index for the release's project pages while the command starts (see the
-    module doc for when); quietly nothing where it does not apply."""
+    module doc for when; quietly nothing where it does not apply). Returns what ends it:
+    the command calls it when it ends, whatever happened, so no answer outlives it."""
     global _ACTIVE
     stop()
     if not repository or not repository.startswith("http://"):
-        return
+        return stop
     try:
         host = urlsplit(repository).hostname or ""
     except ValueError:
-        return
+        return stop
     if not _LOOPBACK.match(host):
-        return
+        return stop
     names = _names(root, dist_dir, packages)
     if not names:
-        return
+        return stop
     from relnox.errors import RelnoxError
     from relnox.tools.credentials import resolve_credentials
     from relnox.tools.repositories import from_url
@@ -112,9 +113,10 @@ def prefetch_pages(
         repo = from_url(repository)
         resolve_credentials(repo, environ, keyring=None)
     except RelnoxError:
-        return  # the plan says why; the index is not asked first
+        return stop  # the plan says why; the index is not asked first
     base = repo.simple_url.rstrip("/")
     _ACTIVE = Prefetch([f"{base}/{name}/" for name in names], ACCEPT)
+    return stop
 
 
 def _names(root: Path, dist_dir: Path | None, packages: Sequence[str]) -> list[str]:

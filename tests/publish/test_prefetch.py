@@ -103,7 +103,10 @@ def test_only_the_named_packages_pages_are_asked(
         ("http://192.0.2.7:8080/", {}),  # another machine
         ("local", {}),  # a name: read from the configuration, later
         (None, {}),  # CI's tag decides
-        ("http://127.0.0.1:{port}/", {"TWINE_USERNAME": "", "TWINE_PASSWORD": "only"}),  # no user
+        (
+            "http://127.0.0.1:{port}/",
+            {"TWINE_USERNAME": "", "TWINE_PASSWORD": "pw-0f3e9c-no-user"},
+        ),  # no user
     ],
 )
 def test_nothing_is_asked_early_but_of_a_local_index_named_by_its_url_with_credentials(
@@ -164,3 +167,27 @@ def test_a_page_that_never_ends_is_left_to_the_preflight(
 
     server = serve(rule=lambda seen: FLOOD)
     assert prefetch._get(f"{server.url}simple/demo-core/", ACCEPT) is None
+
+
+def test_no_answer_outlives_the_command_that_asked(
+    ws: Path, index: LocalIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A command that ends before its preflight (here a usage error) ends what it asked for
+    too: a later publish in the same process never takes an answer of another run."""
+    from relnox.cli import main
+
+    monkeypatch.chdir(ws)
+    for key, value in _env().items():
+        monkeypatch.setenv(key, value)
+    started: list[object] = []
+    real = prefetch.Prefetch
+
+    def recorded(*args: object, **kwargs: object) -> prefetch.Prefetch:
+        started.append(args)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(prefetch, "Prefetch", recorded)
+    with pytest.raises(SystemExit) as ended:
+        main(["publish", "-r", index.url, "--jobs", "-1"])
+    assert ended.value.code == 2 and started  # it had asked
+    assert prefetch._ACTIVE is None
