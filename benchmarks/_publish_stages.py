@@ -44,7 +44,9 @@ def wrap(owner: Any, name: str, label: str | None = None) -> None:
 def install() -> None:
     # the command's own imports, as it makes them: relnox.cli.main sets _light.ACTIVE before
     # it imports a task module, so the tasks are light ones and invoke is never loaded; a
-    # task module imported here first would have made them invoke's (about 50 ms more)
+    # task module imported here first would have made them invoke's (about 50 ms more).
+    # The run's modules, which the command loads while the preflight waits on the index,
+    # load here with the rest (the imports row holds them)
     import relnox._light
     import relnox.cli
 
@@ -52,6 +54,7 @@ def install() -> None:
     import relnox.invoke._publish as task
     import relnox.project.discovery as discovery
     import relnox.publish.plan as plan
+    import relnox.publish.report as report
     import relnox.publish.run as run
     import relnox.publish.uploader as uploader
 
@@ -60,8 +63,11 @@ def install() -> None:
     wrap(discovery, "load_workspace")
     for name in ("load_release", "refuse_stale", "check_files", "_check_artifacts"):
         wrap(plan, name)
-    for name in ("against_index", "choose_transport", "upload_all", "write_report"):
+    for name in ("against_index", "choose_transport"):
         wrap(plan, name)
+    # the run's functions, imported by plan where they are used: wrapped where they live
+    wrap(run, "upload_all")
+    wrap(report, "write_report")
     wrap(run, "wait_visible")
     wrap(uploader.PackageUploader, "send", "upload child")
 

@@ -88,7 +88,7 @@ def timed(work: Path, label: str, run: Callable[[LocalIndex], None], htpasswd: P
 #: what a traced function does until the next mark (else its name)
 INSIDE = {
     "upload_all": "the tier loop until its first child",
-    "upload child": "an upload child",
+    "upload child": "an upload call (a child, or relnox's own posts)",
     "refuse_stale": "the stale check's thread starts; the index's pages asked",
 }
 #: what happens between a traced function's end and the next one's start
@@ -98,7 +98,7 @@ AFTER = {
     "check_files": "after check_files",
     "_check_artifacts": "waiting for the stale check's thread (its git children)",
     "refuse_stale": "the index's pages still to come",
-    "upload child": "after the upload child",
+    "upload child": "after the upload call",
     "wait_visible": "the next tier's start",
     "_publish": "the table",
 }

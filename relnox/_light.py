@@ -19,6 +19,19 @@ from typing import Any
 
 #: the relnox command is starting: tasks imported from now on are :class:`LightTask`
 ACTIVE = False
+#: the command's own process froze the collector's view before its task (relnox.cli)
+FROZEN = False
+
+
+def freeze_imports() -> None:
+    """Where the command's process froze the collector's view before its task, freeze what
+    the task has imported since as well: call it right after a task imports its stage,
+    before it makes anything of its own (the same rule as the first freeze, for the
+    modules a lazy stage face loads: the teardown no longer walks them either)."""
+    if FROZEN:
+        import gc
+
+        gc.freeze()
 
 
 class TaskExit(Exception):

@@ -283,6 +283,7 @@ def _freeze() -> None:
     import gc
 
     gc.freeze()
+    _light.FROZEN = True
 
 
 def program() -> Command:

@@ -45,7 +45,8 @@ def secrets_known() -> bool:
 
 def redact(text: str) -> str:
     if _SECRETS:
-        text = _BASE64.sub(_mask_base64, text)
+        shortest = min(len(secret) for secret in _SECRETS)
+        text = _BASE64.sub(lambda match: _mask_base64(match, shortest), text)
         for secret in sorted(_SECRETS, key=len, reverse=True):
             text = _pattern(secret).sub(MASK, text)
     return redact_url(text)
@@ -94,16 +95,29 @@ def _holds_secret(decoded: str) -> bool:
     return any(secret in decoded for secret in _SECRETS)
 
 
-def _mask_base64(match: re.Match[str]) -> str:
-    import base64  # only where a run of base64 is seen
+#: the characters in which the standard and the URL-safe base64 alphabets differ
+_ALPHABET_SPECIFIC = frozenset("+/-_")
 
+
+def _mask_base64(match: re.Match[str], shortest: int = _MIN_LENGTH) -> str:
     run = match.group(0)
     stripped = run.rstrip("=")
+    if len(stripped) * 3 // 4 < shortest:  # decodes to fewer characters than any secret has
+        return run
+    import base64  # only where a run of base64 long enough to hold a secret is seen
+
+    # both alphabets read a run of the characters they share alike (a hex digest, a word):
+    # one decoding says it all
+    decodes = (
+        (base64.b64decode, base64.urlsafe_b64decode)
+        if _ALPHABET_SPECIFIC.intersection(stripped)
+        else (base64.b64decode,)
+    )
     for offset in range(4):
         chunk = stripped[offset:]
         chunk = chunk[: len(chunk) - 1] if len(chunk) % 4 == 1 else chunk
         padded = chunk + "=" * (-len(chunk) % 4)
-        for decode in (base64.b64decode, base64.urlsafe_b64decode):
+        for decode in decodes:
             try:
                 raw = decode(padded)
             except (binascii.Error, ValueError):

@@ -55,6 +55,19 @@ def test_base64_glued_to_other_text_is_masked_at_any_alignment() -> None:
         assert _b64(f"user:{SECRET}")[8:30] not in redact(text)
 
 
+def test_the_shortest_base64_of_a_secret_is_masked_in_either_alphabet() -> None:
+    """A run is decoded only when it is long enough to hold the shortest secret: base64 of
+    the secret alone, with or without its padding, is just long enough."""
+    for secret in ("abcdefgh", "s3cr3t-t0ken-xyz", "p\u00e4ss-w\u00f6rd-9"):
+        register_secret(secret)
+        for encode in (base64.b64encode, base64.urlsafe_b64encode):
+            for encoded in (
+                encode(secret.encode()).decode(),
+                encode(secret.encode()).decode().rstrip("="),
+            ):
+                assert redact(f"said {encoded}.") == f"said {MASK}.", (secret, encoded)
+
+
 def test_text_without_a_secret_is_left_alone() -> None:
     text = "Uploading demo_core-0.1.0-py3-none-any.whl dGhpcyBpcyBmaW5l 100% https://host/simple/"
     assert redact(text) == text

@@ -168,7 +168,7 @@ def _content_type(value: str) -> tuple[str, dict[str, str]]:
     return msg.get_content_type(), dict(msg["content-type"].params)
 
 
-def _raw_metadata(path: Path) -> str:
+def raw_metadata(path: Path) -> str:
     """The core metadata file of a wheel (``METADATA``) or an sdist (``PKG-INFO``)."""
     import tarfile
     import zipfile
@@ -183,12 +183,8 @@ def _raw_metadata(path: Path) -> str:
                 raise ValueError("no METADATA or PKG-INFO file")
             return read_zip_member(archive, wanted[0]).decode("utf-8")
     with tarfile.open(path) as tar:
-        member = next(
-            (
-                m
-                for m in tar.getmembers()
-                if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO")
-            ),
+        member = next(  # the first in the archive's order, read no further than it
+            (m for m in tar if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO")),
             None,
         )
         data = read_tar_member(tar, member) if member is not None else None
@@ -240,7 +236,7 @@ def _check_metadata(path: Path, expected: Expectation, out: Findings) -> None:
     from packaging.metadata import InvalidMetadata, Metadata
 
     try:
-        raw = _raw_metadata(path)
+        raw = raw_metadata(path)
     except (OSError, ValueError, UnicodeDecodeError, tarfile.TarError, zipfile.BadZipFile) as exc:
         out.problems.append(f"twine check: Invalid distribution metadata: {one_line(exc)}")
         return

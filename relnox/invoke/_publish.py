@@ -35,8 +35,8 @@ PUBLISH_HELP = {
     "yes": "do not ask before uploading to PyPI (needed without a terminal)",
     "keep_going": "after a failed package, go on with the packages that do not need it "
     "(the default; --no-keep-going starts no new tier after a failure)",
-    "jobs": "packages uploaded at once within a tier (default: 4; 1 to an index on this "
-    "machine, which then gets each tier in one upload)",
+    "jobs": "packages uploaded at once within a tier (default: 4; to an index on this "
+    "machine 2 connections relnox posts on, or 1 child a tier with uv or twine)",
     "wait": "seconds a tier may take to show on the index before the next starts, and the "
     "last before the publish ends (default: 300)",
     "no_wait": "do not wait for the files to show on the index (each tier starts at once)",
@@ -78,9 +78,11 @@ def _publish(
     verify_installable: bool = False,
     extra_index: str | None = None,
 ) -> PublishResult:
+    from relnox._light import freeze_imports
     from relnox.project.discovery import load_workspace
     from relnox.publish import STAGE, PublishRuntime
 
+    freeze_imports()  # the publish path's modules, loaded just now
     workspace = load_workspace(root)
     if options.jobs is not None and options.jobs < 1:
         raise UsageError(f"--jobs {options.jobs}: give 1 or more parallel uploads")
@@ -132,6 +134,22 @@ def publish(c: Any, flags: PublishFlags) -> dict[str, Any]:
     if names is None:
         echo(NOTHING_CHANGED)
         return {"packages": [], "uploaded": 0}
+    if flags.changed:
+        return _publish_flags(flags, names)
+    # a local index is asked for the preflight's pages while the rest loads
+    from relnox.publish import prefetch_pages
+
+    dist = Path(flags.dist) if flags.dist else None
+    stop_prefetch = prefetch_pages(
+        flags.repository or None, Path(flags.root), dist, names, os.environ
+    )
+    try:
+        return _publish_flags(flags, names)
+    finally:
+        stop_prefetch()  # no answer outlives the command (a caller's process runs more)
+
+
+def _publish_flags(flags: PublishFlags, names: list[str]) -> dict[str, Any]:
     from relnox.publish import PublishOptions
 
     options = PublishOptions(

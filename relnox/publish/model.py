@@ -9,16 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from relnox.artifacts.manifest import Manifest, PackageRecord
 from relnox.project.workspace import Workspace
-from relnox.publish.report import PlannedFile
 from relnox.stage import Runtime
 from relnox.tools.credentials import Credentials
 from relnox.tools.network import NetworkSettings
 from relnox.tools.repositories import Repository
-from relnox.tools.upload import Runner
+
+if TYPE_CHECKING:  # the run's modules load while the preflight waits on the index
+    from relnox.publish.report import PlannedFile
+    from relnox.tools.upload import Runner
 
 #: ``(repository, [(name, version)]) -> why they do not install`` (None: they do)
 InstallableCheck = Callable[[Repository, Sequence[tuple[str, str]]], "str | None"]

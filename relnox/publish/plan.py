@@ -22,7 +22,7 @@ import dataclasses
 import logging
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,34 +32,27 @@ from relnox.artifacts.manifest import PackageRecord
 from relnox.builds import refuse_stale
 from relnox.errors import PublishError
 from relnox.project.workspace import Workspace
+from relnox.publish import prefetch
 from relnox.publish.ahead import Ahead
 from relnox.publish.model import PublishOptions, PublishPlan, PublishRuntime
-from relnox.publish.new_projects import check_new_projects, new_project_limit
-from relnox.publish.preflight import against_index, check_files, index_reader, select_records
-from relnox.publish.report import (
-    SKIPPED,
-    WOULD_UPLOAD,
-    FileOutcome,
-    PublishResult,
-    write_report,
+from relnox.publish.preflight import (
+    against_index,
+    check_files,
+    first_page,
+    index_reader,
+    preload,
+    select_records,
 )
-from relnox.publish.run import READERS, Waiting, upload_all, upload_jobs
-from relnox.publish.snapshot import snapshot
-from relnox.publish.tiers import graph_mermaid
-from relnox.publish.uploader import PackageUploader
+from relnox.publish.report import PublishResult  # run_publish's result, its type read back
 from relnox.stage import Runtime
 from relnox.tools.credentials import Credentials, resolve_credentials
-from relnox.tools.envs import (
-    uv_binary,
-    uv_cannot_run,
-)
 from relnox.tools.network import NetworkSettings, network_settings
 from relnox.tools.repositories import PYPI, Repository, resolve
-from relnox.tools.upload import TRANSPORTS, Transport, attestations_of, twine, watched_runner
-from relnox.tools.uv_publish import UvPublish
+from relnox.tools.simple_api import READERS
 
 if TYPE_CHECKING:
     from relnox.publish.route import TagRoute
+    from relnox.tools.upload import Transport
 
 __all__ = ["PublishPlan", "PublishResult", "plan_publish", "publish"]
 
@@ -131,10 +124,19 @@ def plan_publish(
         # the index's pages (and whether uv runs) are asked meanwhile too; a local check
         # that fails still stops the plan first, with its own error
         reader = index_reader(repo, credentials, network, sleep)
+        # no upload child to ask about: a dry run, or the files posted from this process
+        no_child = options.dry_run or (
+            (options.transport or workspace.config.section("publish").get("transport"))
+            in (None, "auto")
+            and _in_process(repo, credentials, env, options.attestations)
+        )
         with (
-            Ahead(reader.page, [r.name for r in records], READERS) as pages,
-            Ahead(_probe_uv, [] if options.dry_run else [options.transport], 1) as probe,
+            Ahead(
+                lambda name: first_page(reader, name), [r.name for r in records], READERS
+            ) as pages,
+            Ahead(_probe_uv, [] if no_child else [options.transport], 1) as probe,
         ):
+            preload()  # while the index and git work for the threads
             checked = check_files(workspace, manifest, records, route)
             _check_artifacts(workspace, records, checked)
             stale.join()
@@ -147,6 +149,8 @@ def plan_publish(
         stale.join()
         stale.result()  # a stale package is said first, as the serial order said it
         raise
+    finally:
+        prefetch.stop()  # what the index said while relnox started is the preflight's alone
     if conflicts:
         raise PublishError(
             f"{repo.label} already has different files under the same names: {'; '.join(conflicts)}; "
@@ -156,6 +160,8 @@ def plan_publish(
     if late:
         raise PublishError("; ".join(late) + "; nothing was uploaded")
     if new:
+        from relnox.publish.new_projects import check_new_projects
+
         logger.info("new on %s (first release): %s", repo.label, ", ".join(new))
         check_new_projects(workspace, repo, new, [r.name for r in records])
     return PublishPlan(
@@ -214,32 +220,70 @@ def choose_transport(
     preferred: str | None = None,
     *,
     attestations: bool = False,
+    repository: Repository | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> Transport:
     """``uv publish`` where uv runs (the faster, see :mod:`relnox.tools.upload`), else
     twine; twine for keyring credentials (it reads the keyring itself) and for PEP 740
-    attestations (uv does not send them to every index). ``preferred`` (or
+    attestations (uv does not send them to every index). ``auto`` to ``repository`` on
+    this machine (plain http, a user and password) posts the files from this process
+    (:mod:`relnox.tools.http_upload`: no child to start). ``preferred`` (or
     ``[tool.relnox.publish] transport``) asks for one."""
+    from relnox.tools.envs import uv_binary, uv_cannot_run
+    from relnox.tools.upload import twine
+
+    wanted = _wanted_transport(workspace, preferred)
+    if wanted == "auto" and _in_process(repository, credentials, environ, attestations):
+        from relnox.tools.http_upload import InProcess
+
+        return InProcess()
     where = f"{workspace.config.source}: [tool.relnox.publish] transport"
-    wanted = preferred or workspace.config.section("publish").get("transport", "auto")
-    if wanted not in ("auto", *TRANSPORTS):
-        raise PublishError(
-            f"{where} is {wanted!r}; use one of auto, {', '.join(TRANSPORTS)} (auto: uv publish "
-            "where uv runs, else twine)"
-        )
     if wanted == "twine" or credentials.method == "keyring" or attestations:
         return twine()
     uv = uv_binary()
     why = "uv is not installed" if uv is None else uv_cannot_run(uv)
     if uv is not None and why is None:
+        from relnox.tools.uv_publish import UvPublish
+
         return UvPublish(uv)
     if wanted == "uv":
         raise PublishError(f"{where} is 'uv', but {why}; install uv (pip install uv) or use twine")
     return twine()
 
 
+def _wanted_transport(workspace: Workspace, preferred: str | None) -> str:
+    """``preferred``, else ``[tool.relnox.publish] transport``, else ``auto`` (checked)."""
+    from relnox.tools.upload import TRANSPORTS
+
+    wanted = preferred or workspace.config.section("publish").get("transport", "auto")
+    if wanted not in ("auto", *TRANSPORTS):
+        raise PublishError(
+            f"{workspace.config.source}: [tool.relnox.publish] transport is {wanted!r}; use one "
+            f"of auto, {', '.join(TRANSPORTS)} (auto: uv publish where uv runs, else twine)"
+        )
+    return str(wanted)
+
+
+def _in_process(
+    repository: Repository | None,
+    credentials: Credentials,
+    environ: Mapping[str, str] | None,
+    attestations: bool,
+) -> bool:
+    """Whether ``auto`` posts the files from this process (:func:`relnox.tools.http_upload.fits`)."""
+    if repository is None:
+        return False
+    from relnox.tools.http_upload import fits
+
+    env = os.environ if environ is None else environ
+    return fits(repository, credentials, env, attestations=attestations)
+
+
 def _probe_uv(preferred: str | None) -> None:
     """Whether uv runs (``uv --version``, remembered for :func:`choose_transport`), unless
     twine is asked for."""
+    from relnox.tools.envs import uv_binary, uv_cannot_run
+
     uv = uv_binary() if preferred != "twine" else None
     if uv is not None:
         uv_cannot_run(uv)
@@ -247,6 +291,8 @@ def _probe_uv(preferred: str | None) -> None:
 
 def check_attestations(plan: PublishPlan) -> None:
     """``--attestations``: every file to upload has one beside it, before anything is sent."""
+    from relnox.tools.upload import attestations_of
+
     missing = [
         f.filename for f in plan.files if f.action == "upload" and not attestations_of(f.path)
     ]
@@ -283,6 +329,16 @@ def publish(
 
 def run_publish(plan: PublishPlan, runtime: Runtime | None = None) -> PublishResult:
     """Confirm (``repository.confirm``: PyPI) and upload what ``plan`` says, tier by tier."""
+    from relnox.publish.report import (
+        SKIPPED,
+        WOULD_UPLOAD,
+        FileOutcome,
+        PublishResult,
+        write_report,
+    )
+    from relnox.publish.snapshot import snapshot
+    from relnox.publish.tiers import graph_mermaid
+
     seams = PublishRuntime.of(runtime)
     workspace, options = plan.workspace, plan.options
     env = dict(os.environ if seams.environ is None else seams.environ)
@@ -316,8 +372,17 @@ def run_publish(plan: PublishPlan, runtime: Runtime | None = None) -> PublishRes
             raise PublishError(
                 f"publishing to {plan.repository.label} cancelled; nothing was uploaded"
             )
-    with snapshot(plan, attestations) as sent:  # the bytes checked are the bytes sent
-        _upload(sent, seams, result, env, network)
+    transport = choose_transport(
+        workspace,
+        plan.credentials,
+        options.transport,
+        attestations=attestations,
+        repository=plan.repository,
+        environ=env,
+    )
+    # the bytes checked are the bytes sent: copied (or, sent from here, held) and hashed now
+    with snapshot(plan, attestations, in_memory=transport.in_process) as sent:
+        _upload(sent, seams, result, env, network, transport)
     result.graph = graph_mermaid(names, workspace, result.package_statuses())
     for line in result.fix_forward():
         logger.warning("%s", line)
@@ -331,8 +396,15 @@ def _upload(
     result: PublishResult,
     env: dict[str, str],
     network: NetworkSettings,
+    transport: Transport,
 ) -> None:
-    """Every file of ``plan`` to its index, tier by tier; outcomes into ``result``."""
+    """Every file of ``plan`` to its index, tier by tier, by ``transport``; outcomes into
+    ``result``."""
+    from relnox.publish.new_projects import new_project_limit
+    from relnox.publish.run import Waiting, upload_all, upload_jobs
+    from relnox.publish.uploader import PackageUploader
+    from relnox.tools.upload import watched_runner
+
     workspace, options = plan.workspace, plan.options
     run, sleep = seams.run or watched_runner(network), seams.sleep
     attestations = options.attestations
@@ -346,9 +418,7 @@ def _upload(
         sleep,
         options.verbose,
         attestations=attestations,
-        transport=choose_transport(
-            workspace, plan.credentials, options.transport, attestations=attestations
-        ),
+        transport=transport,
         serial_creations=new_project_limit(workspace, plan.repository) is not None,
     )
     logger.info("uploading with %s", uploader.transport.name)
@@ -358,7 +428,7 @@ def _upload(
         workspace,
         uploader,
         keep_going=options.keep_going,
-        jobs=options.jobs or upload_jobs(plan.repository),
+        jobs=options.jobs or upload_jobs(plan.repository, uploader.transport.in_process),
         waiting=Waiting(options.wait),
         check_installable=seams.check_installable,
     )

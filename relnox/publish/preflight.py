@@ -19,22 +19,30 @@ from packaging.version import Version
 from relnox.artifacts.checks import name_and_version
 from relnox.artifacts.manifest import Manifest, PackageRecord
 from relnox.errors import PublishError
-from relnox.project.selection import select_packages
 from relnox.project.workspace import Workspace
-from relnox.publish.owner import check_owner
-from relnox.publish.report import (
-    PlannedFile,
-)
-from relnox.publish.rules import late_files, status_problems, upload_window_days
-from relnox.publish.run import READERS
 from relnox.tools.credentials import Credentials
 from relnox.tools.network import NetworkSettings
 from relnox.tools.repositories import Repository
-from relnox.tools.simple_api import IndexReader, Patience
-from relnox.tools.simple_pages import ProjectPage
+from relnox.tools.simple_api import READERS, IndexReader, Patience
 
 if TYPE_CHECKING:
+    from relnox.publish.report import PlannedFile
     from relnox.publish.route import TagRoute
+    from relnox.tools.simple_pages import ProjectPage
+
+
+def preload() -> None:
+    """The modules the rest of the publish needs (the index's answers weighed, the uploads,
+    the report), loaded while the preflight waits on the index and the stale check's git
+    children: a tenth of the command's start-up, off its path."""
+    import relnox.publish.new_projects
+    import relnox.publish.owner
+    import relnox.publish.report
+    import relnox.publish.rules
+    import relnox.publish.run
+    import relnox.publish.snapshot
+    import relnox.publish.uploader  # noqa: F401
+
 
 logger = logging.getLogger("relnox")
 
@@ -50,7 +58,9 @@ def select_records(
             f"are not packages of {workspace.root}; rebuild with relnox build-all"
         )
     wanted = list(names) or ([route.package] if route and route.package else [])
-    if wanted:
+    if wanted:  # --package (or a tag's): the selection's rules, loaded only then
+        from relnox.project.selection import select_packages
+
         return tuple(manifest.get(p.name) for p in select_packages(workspace, wanted).packages)
     records = tuple(manifest.get(p.name) for p in workspace.packages if p.name in built)
     if route is not None:
@@ -131,6 +141,21 @@ def index_reader(
     )
 
 
+def first_page(reader: IndexReader, project: str) -> ProjectPage:
+    """The preflight's read of ``project``'s page: the answer the index gave while the
+    command started (:mod:`relnox.publish.prefetch`), where one came back whole, else the
+    index's answer now."""
+    from relnox.publish import prefetch
+    from relnox.tools.simple_api import ACCEPT, page_of, page_url
+
+    url = page_url(reader.simple_url, project)
+    answer = prefetch.take(url, ACCEPT)
+    if answer is None:
+        return reader.page(project)
+    logger.debug("  %s: asked while relnox started", url)
+    return page_of(url, *answer)
+
+
 def against_index(
     workspace: Workspace,
     manifest: Manifest,
@@ -144,6 +169,10 @@ def against_index(
     with the projects this publish creates. Refused project statuses raise.
 
     ``pages``: each record's project page, already read (else read here)."""
+    from relnox.publish.owner import check_owner
+    from relnox.publish.report import PlannedFile
+    from relnox.publish.rules import late_files, status_problems, upload_window_days
+
     planned: list[PlannedFile] = []
     conflicts: list[str] = []
     new: list[str] = []

@@ -35,7 +35,7 @@ from relnox.publish.tiers import tiers
 from relnox.publish.uploader import PackageUploader
 from relnox.tools.index_server import is_loopback
 from relnox.tools.repositories import Repository, origin
-from relnox.tools.simple_api import IndexReader
+from relnox.tools.simple_api import READERS, IndexReader
 from relnox.tools.upload import (
     Attempt,
 )
@@ -44,23 +44,27 @@ logger = logging.getLogger("relnox")
 
 #: packages uploaded at once within a tier, by default, on an index elsewhere
 JOBS = 4
-
-#: project pages read at once: a small index server (pypiserver's default server listens
-#: with a backlog of 5) drops connections beyond that, and each then waits a second
-READERS = 4
+#: ... and on an index on this machine that relnox posts to itself
+LOCAL_JOBS = 2
 
 
-def upload_jobs(repository: Repository) -> int:
-    """How many packages of a tier upload at once by default: :data:`JOBS`, but one on an
-    index on this machine (each tier then goes in one child of a batch transport).
+def upload_jobs(repository: Repository, in_process: bool = False) -> int:
+    """How many packages of a tier upload at once by default: :data:`JOBS`, but on an
+    index on this machine one child (each tier then goes in one child of a batch
+    transport), or :data:`LOCAL_JOBS` connections where relnox posts the files itself.
 
     Parallel uploads overlap the waits of a distant index's answers. An index on this
     machine answers at once and works on the same CPUs as its uploaders: more children only
     add their start-ups and compete with it for those CPUs (measured: 14 files to a local
-    pypiserver, 0.05 s in one ``uv publish``, 0.085 s in four at once).
+    pypiserver, 0.05 s in one ``uv publish``, 0.085 s in four at once). Posted from this
+    process, a second connection has no start-up: relnox reads and frames the next file
+    while the index stores the last (measured: 40 files, 0.070 s on one, 0.054 s on two,
+    0.055 s on three).
     """
     hosts = {origin(url)[1] for url in (repository.upload_url, repository.simple_url)}
-    return 1 if all(is_loopback(host) for host in hosts) else JOBS
+    if not all(is_loopback(host) for host in hosts):
+        return JOBS
+    return LOCAL_JOBS if in_process else 1
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,7 @@ def wait_visible(
                 entry = pages[file.package].get(name)
                 if entry is None:
                     continue
-                remote = reader.sha256(entry, file.path.stat().st_size)
+                remote = reader.sha256(entry, file.size)
                 if remote == file.sha256:
                     del pending[name]
                 else:
@@ -239,13 +243,13 @@ def upload_all(
             # more packages than workers: each worker sends its share of the tier in one
             # child (packages whole, wheels first); what a failure stopped goes on below
             groups = [known[i::workers] for i in range(workers)]
-            logger.info(
-                "  %d files in %d %s %s",
-                sum(len(todo) for _, todo in known),
-                workers,
-                uploader.transport.name,
-                "child" if workers == 1 else "children",
-            )
+            count, via = sum(len(todo) for _, todo in known), uploader.transport.name
+            if uploader.transport.in_process:
+                connections = "connection" if workers == 1 else "connections"
+                logger.info("  %d files on %d %s from %s", count, workers, connections, via)
+            else:
+                children = "child" if workers == 1 else "children"
+                logger.info("  %d files in %d %s %s", count, workers, via, children)
 
             def send(
                 group: list[tuple[str, list[FileOutcome]]], shown: _Shown = shown

@@ -1,5 +1,6 @@
 """The bytes a publish sends are the bytes it checked: each file to upload is copied into a
-private directory, hashed as it is copied, just before the first upload.
+private directory, hashed as it is copied, just before the first upload (or, for an uploader
+in this process, read into memory and hashed there: the bytes held are the bytes sent).
 
 The plan hashed every file against the build manifest, but the uploader reads each file
 later, one after another: a file changed in ``dist/`` meanwhile (while an earlier file
@@ -36,11 +37,24 @@ def _copy_hashed(source: Path, target: Path) -> str:
     return digest.hexdigest()
 
 
+#: the most a snapshot holds in memory (a file up to IN_MEMORY_FILE, while the total allows)
+IN_MEMORY_TOTAL = 64 * 1024 * 1024
+IN_MEMORY_FILE = 8 * 1024 * 1024
+
+
 @contextmanager
-def snapshot(plan: PublishPlan, attestations: bool = False) -> Iterator[PublishPlan]:
+def snapshot(
+    plan: PublishPlan, attestations: bool = False, in_memory: bool = False
+) -> Iterator[PublishPlan]:
     """``plan`` with every file to upload read from a private copy (removed afterwards);
-    a file whose bytes are no longer those the plan checked is refused before any upload."""
-    private = Path(tempfile.mkdtemp(prefix="relnox-publish-"))  # mode 0700: ours alone
+    a file whose bytes are no longer those the plan checked is refused before any upload.
+
+    ``in_memory`` (an uploader in this process): a file up to :data:`IN_MEMORY_FILE` bytes
+    is read and hashed into memory instead (``PlannedFile.content``, the bytes that are
+    sent), while the total stays within :data:`IN_MEMORY_TOTAL`; the others are copied."""
+    in_memory = in_memory and not attestations  # attestations go beside a copy
+    private: Path | None = None
+    held = 0
     try:
         files = []
         changed = []
@@ -48,9 +62,19 @@ def snapshot(plan: PublishPlan, attestations: bool = False) -> Iterator[PublishP
             if file.action != "upload":
                 files.append(file)
                 continue
-            copy = private / file.filename
             try:
-                sha256 = _copy_hashed(file.path, copy)
+                size = file.path.stat().st_size
+                if in_memory and size <= IN_MEMORY_FILE and held + size <= IN_MEMORY_TOTAL:
+                    content = file.path.read_bytes()
+                    held += len(content)
+                    sha256 = hashlib.sha256(content).hexdigest()
+                    kept = dataclasses.replace(file, content=content)
+                else:
+                    if private is None:
+                        private = Path(tempfile.mkdtemp(prefix="relnox-publish-"))  # 0700: ours
+                    copy = private / file.filename
+                    sha256 = _copy_hashed(file.path, copy)
+                    kept = dataclasses.replace(file, path=copy)
             except OSError as exc:
                 raise PublishError(
                     f"{file.path}: cannot be read ({exc.strerror or exc}); rebuild with "
@@ -59,9 +83,11 @@ def snapshot(plan: PublishPlan, attestations: bool = False) -> Iterator[PublishP
             if sha256 != file.sha256:
                 changed.append(f"{file.path} (sha256 {sha256}, checked {file.sha256})")
             if attestations:
+                if private is None:
+                    private = Path(tempfile.mkdtemp(prefix="relnox-publish-"))
                 for attestation in attestations_of(file.path):
                     shutil.copyfile(attestation, private / attestation.name)
-            files.append(dataclasses.replace(file, path=copy))
+            files.append(kept)
         if changed:
             raise PublishError(
                 f"changed since publish checked them: {'; '.join(changed)}; the files in "
@@ -70,4 +96,5 @@ def snapshot(plan: PublishPlan, attestations: bool = False) -> Iterator[PublishP
             )
         yield dataclasses.replace(plan, files=tuple(files))
     finally:
-        shutil.rmtree(private, ignore_errors=True)
+        if private is not None:
+            shutil.rmtree(private, ignore_errors=True)

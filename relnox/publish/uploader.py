@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from relnox.errors import PublishError
 from relnox.publish.model import PublishPlan
@@ -80,7 +81,7 @@ class PackageUploader:
             entry = self.reader.files(file.package).get(file.filename)
             if entry is None:
                 return ABSENT
-            remote = self.reader.sha256(entry, file.path.stat().st_size)
+            remote = self.reader.sha256(entry, file.size)
         except PublishError as exc:
             logger.warning("    cannot tell whether %s arrived: %s", file.filename, exc)
             return None
@@ -131,11 +132,12 @@ class PackageUploader:
             stop = len(outcomes)
         else:
             failed = re.search(r"Failed to publish `([^`]*)`", attempt.output)
+            stopped_at = attempt.stopped_at or (failed.group(1) if failed else "")
             stop = next(
                 (
                     i
                     for i, o in enumerate(outcomes)
-                    if failed and failed.group(1).endswith(o.file.filename)
+                    if stopped_at and Path(stopped_at).name == o.file.filename
                 ),
                 0,
             )
@@ -157,6 +159,7 @@ class PackageUploader:
                 self.network,
                 self.verbose,
                 self.attestations,
+                {f.path: f.content for f in files if f.content is not None},
             )
         )
 
@@ -282,7 +285,8 @@ def refused_unlisted(label: str, filename: str, status: int | None, detail: str)
     once and deleted since: no index takes a filename twice, so only a new version helps.
     """
     reason = re.sub(
-        r"^(HTTPError: \d{3} [A-Za-z ]+? from \S+|Server returned status code \d{3} [A-Za-z ]+:)\s*",
+        r"^(HTTPError: \d{3} [A-Za-z ]+? from \S+|Server returned status code \d{3} [A-Za-z ]+:"
+        r"|HTTP \d{3}( [A-Za-z ]+)?:)\s*",
         "",
         detail,
     ).strip()

@@ -55,6 +55,9 @@ JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 ACCEPT = f"{JSON_TYPE}, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
 TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
 SCHEMES = ("http", "https")
+#: project pages read at once: a small index server (pypiserver's default server listens
+#: with a backlog of 5) drops connections beyond that, and each then waits a second
+READERS = 4
 #: the most a project page may hold (the largest real ones are tens of MiB)
 MAX_PAGE = 256 * 1024 * 1024
 #: the most a file download may hold when the size of ours is not known
@@ -156,6 +159,21 @@ class Patience:
         return cls(network.timeout, network.retries, network.retry_delay, network.stall, sleep)
 
 
+#: the openers a reader made, by the origins its credentials may go to
+Openers = dict[frozenset[Origin], urllib.request.OpenerDirector]
+
+
+def _opener(allowed: frozenset[Origin], openers: Openers | None) -> urllib.request.OpenerDirector:
+    """An opener whose redirects keep credentials to ``allowed``; made once per reader
+    (each costs as much as a page of a local index is to read)."""
+    opener = openers.get(allowed) if openers is not None else None
+    if opener is None:
+        opener = urllib.request.build_opener(_SameOriginAuth(allowed))
+        if openers is not None:
+            openers[allowed] = opener
+    return opener
+
+
 def _fetch(
     url: str,
     *,
@@ -165,11 +183,13 @@ def _fetch(
     patience: Patience,
     limit: int = MAX_PAGE,
     keep: bool = True,
+    openers: Openers | None = None,
 ) -> tuple[int, str, _Body]:
     """``(status, content type, body)``; 404 is ``(404, "", <empty body>)``.
 
     A 401 from one of ``origins`` is retried with ``auth``; ``auth`` goes nowhere else.
     At most ``limit`` bytes of the body are read (a page longer than that is refused).
+    ``openers`` keeps the opener made for ``origins`` for the next request (a reader's).
     """
     timeout, retries, stall = patience.timeout, patience.retries, patience.stall
     retry_delay, sleep = patience.retry_delay, patience.sleep
@@ -178,7 +198,7 @@ def _fetch(
             f"{url}: the index links a file at an address relnox does not read (only http "
             "and https); ask the index's administrator, or publish elsewhere"
         )
-    opener = urllib.request.build_opener(_SameOriginAuth(origins))
+    opener = _opener(frozenset(origins), openers)
     use_auth: tuple[str, str] | None = None
     attempt = 0
     while True:
@@ -256,24 +276,36 @@ def project_page(
     auth: tuple[str, str] | None = None,
     origins: Collection[Origin] = (),
     patience: Patience = Patience(),
+    openers: Openers | None = None,
 ) -> ProjectPage:
     """What the index at ``simple_url`` says of ``project``: every file it lists (by file
     name), and the project's status.
 
     ``auth`` is sent only to the origin of ``simple_url`` and to ``origins``.
     """
-    url = f"{simple_url.rstrip('/')}/{canonicalize_name(project)}/"
+    url = page_url(simple_url, project)
     status, content_type, body = _fetch(
         url,
         accept=ACCEPT,
         auth=auth,
         origins={origin(simple_url), *origins},
         patience=patience,
+        openers=openers,
     )
+    return page_of(url, status, content_type, body.data)
+
+
+def page_url(simple_url: str, project: str) -> str:
+    """The address of ``project``'s page on the index at ``simple_url``."""
+    return f"{simple_url.rstrip('/')}/{canonicalize_name(project)}/"
+
+
+def page_of(url: str, status: int, content_type: str, data: bytes) -> ProjectPage:
+    """A project page from the index's answer (200, or 404: a project it does not know)."""
     if status == 404:
-        logger.debug("  %s: not on the index yet", project)
+        logger.debug("  %s: not on the index yet", url)
         return ProjectPage()
-    text = body.data.decode("utf-8", "replace")
+    text = data.decode("utf-8", "replace")
     if content_type.split(";")[0].strip() == JSON_TYPE:
         try:
             return parse_json_page(json.loads(text), url)
@@ -296,6 +328,7 @@ def file_sha256(
     origins: Collection[Origin] = (),
     patience: Patience = Patience(timeout=60.0),
     size: int | None = None,
+    openers: Openers | None = None,
 ) -> str:
     """The sha256 of an indexed file: the listed one, else of its downloaded content.
 
@@ -313,6 +346,7 @@ def file_sha256(
         patience=patience,
         limit=MAX_FILE if size is None else size + 1,
         keep=False,
+        openers=openers,
     )
     if status == 404:
         raise PublishError(
@@ -330,6 +364,7 @@ class IndexReader:
     auth: tuple[str, str] | None = field(default=None, repr=False)
     origins: frozenset[Origin] = frozenset()
     patience: Patience = Patience()
+    _openers: Openers = field(default_factory=dict, repr=False, compare=False, hash=False)
 
     def files(self, project: str) -> dict[str, IndexedFile]:
         return self.page(project).files
@@ -341,6 +376,7 @@ class IndexReader:
             auth=self.auth,
             origins=self.origins,
             patience=self.patience,
+            openers=self._openers,
         )
 
     def sha256(self, file: IndexedFile, size: int | None = None) -> str:
@@ -350,6 +386,7 @@ class IndexReader:
             origins={origin(self.simple_url), *self.origins},
             patience=self.patience,
             size=size,
+            openers=self._openers,
         )
 
 

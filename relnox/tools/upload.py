@@ -14,8 +14,9 @@ their output masked (:func:`relnox.redact.redact`) before relnox keeps it.
 from __future__ import annotations
 
 import glob
+import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -77,11 +78,25 @@ class Attempt:
     tool: str = "twine"  # which uploader made the attempt
     #: the index's rate-limit headers (``Retry-After``, ``RateLimit*``) where the uploader shows them
     headers: tuple[tuple[str, str], ...] = ()
+    #: the file (its name) an attempt of several files stopped at, where the uploader says so
+    stopped_at: str = ""
 
 
 def attestations_of(path: Path) -> list[Path]:
     """The PEP 740 attestations beside a distribution (``<file>.<kind>.attestation``)."""
     return sorted(path.parent.glob(f"{glob.escape(path.name)}.*.attestation"))
+
+
+def answer_reason(body: str) -> str:
+    """What an index's answer page says, in one line: its ``<pre>`` (pypiserver) or
+    ``<title>`` (PyPI), else its text without tags; at most 300 characters."""
+    import html
+
+    said = re.search(r"<pre>(.*?)</pre>", body, re.S) or re.search(
+        r"<title>(.*?)</title>", body, re.S
+    )
+    reason = html.unescape(said.group(1)) if said else re.sub(r"<[^>]+>", " ", body)
+    return re.sub(r"^\d{3}\s+", "", " ".join(reason.split()))[:300]
 
 
 def kind_of_status(status: int) -> str:
@@ -107,10 +122,13 @@ class Upload:
     network: NetworkSettings
     verbose: bool = False
     attestations: bool = False
+    #: the bytes of a path, where a snapshot in memory holds them (a transport that sends
+    #: from this process sends them; a child reads the path)
+    contents: Mapping[Path, bytes] = field(default_factory=dict)
 
 
 class Transport(Protocol):
-    """Uploads files to a repository in one child process."""
+    """Uploads files to a repository, in one child process or from this one."""
 
     @property
     def name(self) -> str: ...
@@ -118,6 +136,11 @@ class Transport(Protocol):
     @property
     def batch(self) -> bool:
         """Whether one child may send several files (it stops at the first that fails)."""
+        ...
+
+    @property
+    def in_process(self) -> bool:
+        """Whether it sends from this process (no child to start)."""
         ...
 
     def upload(self, request: Upload) -> Attempt: ...

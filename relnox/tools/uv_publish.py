@@ -15,7 +15,6 @@ attestations beside a file are uploaded with it only with ``--attestations``.
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 from collections.abc import Mapping, Sequence
@@ -36,6 +35,7 @@ from relnox.tools.upload import (
     TRUSTED,
     Attempt,
     Upload,
+    answer_reason,
     kind_of_status,
     twine,
 )
@@ -115,10 +115,7 @@ def last_error(output: str) -> str:
     text = " ".join(redact(output).split())  # uv wraps long lines
     status = re.search(r"status code (\d{3}) ([A-Za-z ]*?)\. Server says: ?(.*)", text)
     if status:
-        body = status.group(3)
-        said = re.search(r"<pre>(.*?)</pre>", body) or re.search(r"<title>(.*?)</title>", body)
-        reason = html.unescape(said.group(1)) if said else re.sub(r"<[^>]+>", " ", body)
-        reason = re.sub(r"^\d{3}\s+", "", " ".join(reason.split()))[:300]
+        reason = answer_reason(status.group(3))
         return f"Server returned status code {status.group(1)} {status.group(2)}: {reason}"
     causes = re.findall(r"cause: (.*?)(?= cause: |$)", text)
     if causes:
@@ -151,6 +148,7 @@ class UvPublish:
     uv: str
     name: str = "uv"
     batch: bool = True  # a package's files in one child: uv stops at the first failure
+    in_process: bool = False
 
     def upload(self, request: Upload) -> Attempt:
         argv = upload_argv(
