@@ -347,11 +347,11 @@ def _yearly(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None
         if when <= 0:
             return None
         tagged = datetime.fromtimestamp(when, timezone.utc)
-        years = {d.year for d in (tagged - slack, tagged, tagged + slack)}
+        around = {d.year for d in (tagged - slack, tagged, tagged + slack)}
         year = version.release[0]
-        if 2000 <= year < 2100 and year in years:
+        if 2000 <= year < 2100 and year in around:
             kinds.add("year")
-        elif 10 <= year < 100 and 2000 + year in years:
+        elif 10 <= year < 100 and 2000 + year in around:
             kinds.add("short-year")
         else:
             return None
