@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -40,10 +41,17 @@ SLOTS = 16
 
 
 def scratch_home() -> Path | None:
-    """``relnox/scratch`` in the user's cache directory, or None when there is none."""
-    base = os.environ.get("XDG_CACHE_HOME")
-    if base:
+    """``relnox/scratch`` in the user's cache directory, or None when there is none.
+
+    A relative ``XDG_CACHE_HOME`` is ignored, as the XDG base directory specification
+    asks, and so is a ``HOME`` that is empty or relative (a temporary directory then):
+    either would put the slots in the working directory (a repository's own tree) or at
+    the root."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(base):
         return Path(base) / "relnox" / "scratch"
+    if "HOME" in os.environ and not os.path.isabs(os.environ["HOME"]):
+        return None
     try:
         return Path.home() / ".cache" / "relnox" / "scratch"
     except RuntimeError:
@@ -85,10 +93,23 @@ def acquire(kind: str, prefix: str) -> Slot:
     return Slot(Path(tempfile.mkdtemp(prefix=prefix)), None)
 
 
+def _own_folder(path: Path) -> None:
+    """Make ``path``, a folder only relnox writes in, or check the one there: a directory
+    of this user, never a link (a link planted there would have each slot it holds,
+    somewhere else, emptied); else :class:`OSError`."""
+    with contextlib.suppress(FileExistsError):
+        path.mkdir(mode=0o700)
+    info = os.lstat(path)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+        raise OSError(f"{path} is not a directory of this user")
+
+
 def _free_slot(folder: Path) -> Slot | None:
     import fcntl
 
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder.parent.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _own_folder(folder.parent)  # relnox/scratch
+    _own_folder(folder)  # relnox/scratch/<kind>
     for number in range(SLOTS):
         flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
         lock = os.open(folder / f"{number}.lock", flags, 0o600)  # a link there: no slot
@@ -102,8 +123,9 @@ def _free_slot(folder: Path) -> Slot | None:
             raise
         path = folder / str(number)
         try:
-            if path.is_symlink() or path.is_file():
-                path.unlink()
+            with contextlib.suppress(FileNotFoundError):
+                if not stat.S_ISDIR(os.lstat(path).st_mode):  # a link, a file, a fifo...
+                    path.unlink()
             shutil.rmtree(path, ignore_errors=True)
             path.mkdir(mode=0o700)
         except BaseException:
