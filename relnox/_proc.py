@@ -186,13 +186,11 @@ class Standby:
         try:
             out, _ = popen.communicate(word + "\n", timeout=timeout)
         except subprocess.TimeoutExpired:
-            popen.kill()
-            out, _ = popen.communicate()
-            message = f"{_text(out)}\ntimed out after {timeout:g}s" if out else ""
+            out = _stop(popen)
+            message = f"{out}\ntimed out after {timeout:g}s" if out else ""
             return Result(self.argv, TIMED_OUT, message or f"timed out after {timeout:g}s")
-        except BaseException:  # Ctrl-C: the child goes too
-            popen.kill()
-            popen.wait()
+        except BaseException:  # Ctrl-C: the child goes too, and all it started
+            _stop(popen)
             raise
         return Result(self.argv, popen.returncode, _text(out), "", _since(start))
 
@@ -200,11 +198,26 @@ class Standby:
         """Stop the child if it still waits or works, and reap it (any thread, any time)."""
         with self._lock:
             popen, self._popen = self._popen, None
-        if popen is None:
-            return
-        if popen.poll() is None:
-            popen.kill()
-        popen.communicate()
+        if popen is not None:
+            _stop(popen)
+
+
+def _stop(popen: subprocess.Popen[str]) -> str:
+    """Kill a :func:`standby` child's session (the child and whatever it started: a
+    grandchild holding its output open would hold the read), reap it and give what it had
+    written; what a grandchild that left the session keeps open is not waited for."""
+    if popen.returncode is None:  # not reaped: its id is still its group's, never another's
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(popen.pid, signal.SIGKILL)
+    try:
+        out, _ = popen.communicate(timeout=5)
+    except subprocess.TimeoutExpired:  # a grandchild of its own session holds the output
+        popen.kill()
+        popen.wait()
+        if popen.stdout is not None:
+            popen.stdout.close()
+        out = ""
+    return _text(out)
 
 
 def standby(
@@ -226,6 +239,7 @@ def standby(
             text=True,
             encoding="utf-8",
             errors="replace",
+            start_new_session=True,  # a stop takes it and all it started
         )
     except OSError as exc:
         return Standby(argv, None, str(exc))
