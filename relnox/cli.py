@@ -322,6 +322,7 @@ def _leave(code: int | str | None) -> None:
     if threading.active_count() > 1:
         raise SystemExit(code)
     import atexit
+    import contextlib
 
     atexit._run_exitfuncs()
     if code is None:
@@ -329,12 +330,20 @@ def _leave(code: int | str | None) -> None:
     elif isinstance(code, int):
         status = code
     else:  # SystemExit("text"): the text on stderr, exit 1
-        print(code, file=sys.stderr)
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # no stderr
+            sys.stderr.write(f"{code}\n")
         status = 1
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started with the descriptor closed (`relnox ... >&-`)
+            continue
         try:
             stream.flush()
-        except (BrokenPipeError, ValueError):  # the reader left; a closed stream
+        except BrokenPipeError:  # the reader left (`relnox ... | head -1`)
+            status = status or 1
+        except (OSError, ValueError) as exc:  # a full disk; a closed stream
+            if stream is sys.stdout and sys.stderr is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    sys.stderr.write(f"relnox: error: the output could not be written: {exc}\n")
             status = status or 1
     os._exit(status)
 
