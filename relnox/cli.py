@@ -54,6 +54,22 @@ OPTIONS = (
 WIDTH = 100
 #: the exit code of a command stopped by Ctrl-C (128 + SIGINT, as a shell reports it)
 INTERRUPTED_EXIT = 130
+#: the status a shell reports for a command stopped by SIGTERM (128 + SIGTERM)
+TERMINATED_EXIT = 143
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM received by the ``relnox`` command: raised in the main thread as a Ctrl-C
+    is, so whatever a Ctrl-C stops and removes (children, scratch directories, a bump
+    undone) is stopped and removed for it too; the command then ends by that signal."""
+
+    #: a SIGTERM came (the command's own process ends by it)
+    received = False
+
+
+def _on_term(signum: int, frame: object) -> None:
+    Terminated.received = True
+    raise Terminated
 
 
 class Command:
@@ -89,6 +105,8 @@ class Command:
             task = getattr(exc, "task", None)
             hint = f"relnox {task} --help" if task else "relnox --help"
             self._exit(message(exc, hint), USAGE_EXIT)
+        except Terminated:  # SIGTERM: as a Ctrl-C
+            self._exit("relnox: stopped (SIGTERM)", TERMINATED_EXIT)
         except KeyboardInterrupt:  # Ctrl-C: what changes files undid itself or completed
             self._exit("relnox: stopped (Ctrl-C)", INTERRUPTED_EXIT)
         except Exception as exc:
@@ -295,6 +313,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     collector (:func:`_freeze`); called with ``argv`` (a caller's process), nothing is."""
     command = program()
     command.freeze = argv is None
+    if argv is None:  # the command's own process: SIGTERM stops it as a Ctrl-C does
+        import signal
+
+        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, _on_term)
     try:
         try:
             command.run(sys.argv[1:] if argv is None else list(argv))
@@ -345,6 +368,11 @@ def _leave(code: int | str | None) -> None:
                 with contextlib.suppress(OSError, ValueError):
                     sys.stderr.write(f"relnox: error: the output could not be written: {exc}\n")
             status = status or 1
+    if status == TERMINATED_EXIT and Terminated.received:  # its end as SIGTERM's, as before
+        import signal
+
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
     os._exit(status)
 
 
