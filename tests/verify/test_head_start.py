@@ -193,7 +193,16 @@ def _installs(stderr: str) -> list[str]:
 
 
 def _checks(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines() if line.startswith("$ ") and "check.py" in line]
+    """The check processes that ran (a check started ahead runs nothing before its go:
+    whether the install ahead ended before a stale build was found is a race)."""
+    lines = stderr.splitlines()
+    return [
+        line
+        for line in lines
+        if line.startswith(("$ ", "(go) "))
+        and "check.py" in line
+        and "waits for its go" not in line
+    ]
 
 
 def _real_plan(root: Path, **options: Any) -> VerifyPlan:
