@@ -66,8 +66,10 @@ class Result:
         return self.returncode == 0
 
     def tail(self, lines: int = 12) -> str:
+        """Its last ``lines`` lines of output, each cut at :data:`LINE` characters (a
+        program that printed megabytes on one line gives a line of a report)."""
         text = "\n".join(part for part in (self.output.strip(), self.stderr.strip()) if part)
-        return "\n".join(text.splitlines()[-lines:])
+        return "\n".join(_cut(line) for line in text.splitlines()[-lines:])
 
     def last_line(self) -> str:
         """Its last line of stderr (else stdout), or its exit code."""
@@ -244,6 +246,16 @@ def standby(
     except OSError as exc:
         return Standby(argv, None, str(exc))
     return Standby(argv, popen, "")
+
+
+#: the longest line of a :meth:`Result.tail`
+LINE = 500
+
+
+def _cut(line: str) -> str:
+    if len(line) <= LINE:
+        return line
+    return f"{line[:LINE]}... ({len(line) - LINE} more characters)"
 
 
 def _since(start: float) -> float:

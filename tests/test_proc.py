@@ -124,3 +124,12 @@ def _zombie(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").split(") ")[1][0] in "ZX"
     except (OSError, IndexError):
         return True
+
+
+def test_a_tail_cuts_a_line_of_megabytes() -> None:
+    """A child that printed megabytes on one line (a package's import) gives a report
+    line, not the megabytes."""
+    result = proc.Result(("x",), 1, "start\n" + "x" * 3_000_000 + "\nend\n")
+    lines = result.tail().splitlines()
+    assert lines[0] == "start" and lines[-1] == "end"
+    assert lines[1] == "x" * proc.LINE + f"... ({3_000_000 - proc.LINE} more characters)"
