@@ -46,16 +46,22 @@ def scratch_home() -> Path | None:
     A relative ``XDG_CACHE_HOME`` is ignored, as the XDG base directory specification
     asks, and so is a ``HOME`` that is empty or relative (a temporary directory then):
     either would put the slots in the working directory (a repository's own tree) or at
-    the root."""
+    the root. A cache whose path is not UTF-8 is none either: uv makes no environment there."""
     base = os.environ.get("XDG_CACHE_HOME", "")
     if os.path.isabs(base):
-        return Path(base) / "relnox" / "scratch"
-    if "HOME" in os.environ and not os.path.isabs(os.environ["HOME"]):
+        home = Path(base) / "relnox" / "scratch"
+    elif "HOME" in os.environ and not os.path.isabs(os.environ["HOME"]):
         return None
+    else:
+        try:
+            home = Path.home() / ".cache" / "relnox" / "scratch"
+        except RuntimeError:
+            return None
     try:
-        return Path.home() / ".cache" / "relnox" / "scratch"
-    except RuntimeError:
+        os.fsencode(home).decode("utf-8")
+    except UnicodeDecodeError:
         return None
+    return home
 
 
 class Slot:

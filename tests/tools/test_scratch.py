@@ -172,6 +172,20 @@ def test_a_relative_cache_or_home_puts_nothing_in_the_working_directory(
     assert list(work.iterdir()) == []
 
 
+def test_a_cache_whose_path_is_not_utf8_gives_a_temporary_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """uv makes no environment under a path that is not UTF-8 (a verify there failed,
+    blaming the interpreter): such a cache has no slots."""
+    monkeypatch.setenv("XDG_CACHE_HOME", os.fsdecode(os.fsencode(str(tmp_path)) + b"/c\xff"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    held = scratch.acquire("verify", "relnox-test-")
+    try:
+        assert not held.stable and held.path.parent == tmp_path
+    finally:
+        held.release()
+
+
 def test_no_writable_cache_gives_a_temporary_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
