@@ -50,6 +50,25 @@ NO_ANSWER = "sent everything and heard no answer"
 LineSink = Callable[[str], None]
 
 
+#: descriptors every child that may run a package's code keeps open: the locks of the
+#: scratch slots this run holds (:mod:`relnox.tools.scratch`), so that a child left running
+#: when relnox itself was killed (SIGKILL) keeps its slot busy, and the next run takes
+#: another instead of emptying the directory the child still works in
+_kept: set[int] = set()
+_kept_lock = threading.Lock()
+
+
+def keep_in_children(fd: int, kept: bool = True) -> None:
+    """Have every child started from now on keep ``fd`` open (``kept=False``: no more)."""
+    with _kept_lock:
+        (_kept.add if kept else _kept.discard)(fd)
+
+
+def _kept_fds() -> tuple[int, ...]:
+    with _kept_lock:
+        return tuple(sorted(_kept))
+
+
 @dataclass(frozen=True)
 class Result:
     """What a finished program did."""
@@ -130,6 +149,7 @@ def run(
             errors="replace",
             timeout=timeout,
             check=False,
+            pass_fds=_kept_fds(),
         )
     except subprocess.TimeoutExpired as exc:
         out = _text(exc.output)
@@ -242,6 +262,7 @@ def standby(
             encoding="utf-8",
             errors="replace",
             start_new_session=True,  # a stop takes it and all it started
+            pass_fds=_kept_fds(),
         )
     except OSError as exc:
         return Standby(argv, None, str(exc))
@@ -326,6 +347,7 @@ def _start(
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            pass_fds=_kept_fds(),
         )
     except OSError as exc:
         if on_line is not None:

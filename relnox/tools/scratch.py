@@ -13,6 +13,9 @@ What keeps that as sound as a new directory:
 
 * a slot is held with an exclusive ``flock`` on ``<n>.lock`` beside it for as long as it
   is used: two runs never share one (the next free slot is taken, up to :data:`SLOTS`);
+  the children relnox starts keep the lock open as well
+  (:func:`relnox._proc.keep_in_children`), so a child a killed run left running (a
+  package's import that hangs) keeps its slot busy, and is never emptied under;
 * it is emptied before use (what a killed run left) and after (nothing of a run is left
   behind, only the empty lock file);
 * an environment made in it is named by the interpreter it is made with
@@ -35,6 +38,8 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from relnox import _proc as proc
 
 #: slots of one kind: more runs at once than this get temporary directories
 SLOTS = 16
@@ -82,7 +87,8 @@ class Slot:
         shutil.rmtree(self.path, ignore_errors=True)
         if self._lock is not None:
             lock, self._lock = self._lock, None
-            os.close(lock)  # closing the descriptor drops the flock
+            proc.keep_in_children(lock, False)
+            os.close(lock)  # closing the last descriptor of it drops the flock
 
 
 def acquire(kind: str, prefix: str) -> Slot:
@@ -137,6 +143,7 @@ def _free_slot(folder: Path) -> Slot | None:
         except BaseException:
             os.close(lock)
             raise
+        proc.keep_in_children(lock)  # a child left running keeps the slot busy
         return Slot(path, lock)
     return None
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -82,6 +83,43 @@ def test_two_runs_at_once_never_share_a_slot(tmp_path: Path) -> None:
         assert again.path == theirs  # the first slot, free again
     finally:
         again.release()
+
+
+_KILLED = """
+import sys
+from relnox import _proc as proc
+from relnox.tools import scratch
+held = scratch.acquire("verify", "relnox-test-")
+child = proc.standby([sys.executable, "-c", "import time; time.sleep(120)"])
+print(held.path, child._popen.pid, flush=True)
+sys.stdin.readline()  # killed here
+"""
+
+
+def test_a_child_a_killed_run_left_running_keeps_its_slot_busy(tmp_path: Path) -> None:
+    """relnox killed (SIGKILL) while a child it started still works in its slot: the next
+    run takes another slot, never empties the one the child works in."""
+    run = subprocess.Popen(
+        [sys.executable, "-c", _KILLED],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "HOME": str(tmp_path / "home")},
+    )
+    assert run.stdout is not None
+    path, pid = run.stdout.readline().split()
+    run.kill()
+    run.wait()
+    try:
+        mine = scratch.acquire("verify", "relnox-test-")
+        try:
+            assert mine.stable and mine.path != Path(path)
+        finally:
+            mine.release()
+    finally:
+        os.kill(int(pid), signal.SIGKILL)  # the child left running
+    assert run.stdin is not None
+    run.stdin.close()
 
 
 def test_what_a_killed_run_left_is_removed_before_use(tmp_path: Path) -> None:
