@@ -23,6 +23,7 @@ only other places that start a process.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import shlex
@@ -30,7 +31,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -122,12 +123,16 @@ def run(
     merge: bool = True,
     on_line: LineSink | None = None,
     watch: Watch | None = None,
+    session: bool = False,
 ) -> Result:
     """Run ``argv`` to its end; never raises for a failing program.
 
     ``merge`` puts stderr into :attr:`Result.output`; ``on_line`` receives each line
     of the merged output as it comes; ``stall`` stops the child's process group after
     that many seconds without progress (``watch``: see the module's docstring).
+    ``session``: the child runs in a session of its own (no terminal), and a timeout or
+    a stop kills it with all it started (a package's code, whose children may hold its
+    output open); the watched children always do.
     """
     argv = [str(arg) for arg in argv]
     logger.debug("$ %s", shlex.join(argv))
@@ -136,28 +141,72 @@ def run(
         stall, answer = (watch.stall, watch.answer) if watch else (None, None)
         return _watched(argv, cwd, env, timeout, on_line, stall, start, answer)
     try:
-        proc = subprocess.run(
+        popen = subprocess.Popen(
             argv,
             cwd=cwd,
             env=dict(env) if env is not None else None,
-            input=input,
-            stdin=None if input is not None else subprocess.DEVNULL,
+            stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT if merge else subprocess.PIPE,
             text=True,
             encoding="utf-8",
             errors="replace",
-            timeout=timeout,
-            check=False,
             pass_fds=_kept_fds(),
+            start_new_session=session,
         )
-    except subprocess.TimeoutExpired as exc:
-        out = _text(exc.output)
-        message = f"{out}\ntimed out after {timeout:g}s" if out else f"timed out after {timeout:g}s"
-        return Result(tuple(argv), TIMED_OUT, message, _text(exc.stderr), _since(start))
     except OSError as exc:
         return Result(tuple(argv), CANNOT_RUN, f"cannot run {argv[0]}: {exc}", "", 0.0)
-    return Result(tuple(argv), proc.returncode, proc.stdout, proc.stderr or "", _since(start))
+    kill = functools.partial(os.killpg if session else os.kill, popen.pid, signal.SIGKILL)
+    with popen, _tracked(popen, session=session):
+        try:
+            out, err = popen.communicate(input, timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            with contextlib.suppress(OSError):
+                kill()
+            popen.wait()
+            text = _text(exc.output)
+            message = (
+                f"{text}\ntimed out after {timeout:g}s" if text else f"timed out after {timeout:g}s"
+            )
+            return Result(tuple(argv), TIMED_OUT, message, _text(exc.stderr), _since(start))
+        except BaseException:  # Ctrl-C: the child goes too (as subprocess.run has it)
+            with contextlib.suppress(OSError):
+                kill()
+            popen.wait()
+            raise
+    return Result(tuple(argv), popen.returncode, out, err or "", _since(start))
+
+
+#: the children running now (their ids), and whether each is in a session of its own
+_running: dict[int, bool] = {}
+
+
+@contextlib.contextmanager
+def _tracked(popen: subprocess.Popen[Any], *, session: bool) -> Iterator[None]:
+    """``popen`` is among the children :func:`stop_children` stops, until it is reaped."""
+    _running[popen.pid] = session
+    try:
+        yield
+    finally:
+        _running.pop(popen.pid, None)
+
+
+def stop_children() -> None:
+    """Kill every child running now, each in a session of its own with all it started: the
+    command is being stopped (Ctrl-C, SIGTERM; called from the signal's handler), and a
+    thread that waits for one (a verify round's check, a build hook) must not wait for
+    its end. A terminal's Ctrl-C reaches only the children in relnox's own process group;
+    a signal sent to relnox alone reaches none. Children started after this are not
+    touched (the clean-up's own)."""
+    while True:
+        try:
+            running = list(_running.items())
+            break
+        except RuntimeError:  # another thread started or reaped one meanwhile
+            continue
+    for pid, session in running:
+        with contextlib.suppress(OSError):
+            (os.killpg if session else os.kill)(pid, signal.SIGKILL)
 
 
 def spawn(argv: Sequence[str], *, log: IO[bytes], **kwargs: Any) -> subprocess.Popen[bytes]:
@@ -214,6 +263,7 @@ class Standby:
         except BaseException:  # Ctrl-C: the child goes too, and all it started
             _stop(popen)
             raise
+        _running.pop(popen.pid, None)  # reaped
         return Result(self.argv, popen.returncode, _text(out), "", _since(start))
 
     def cancel(self) -> None:
@@ -239,6 +289,7 @@ def _stop(popen: subprocess.Popen[str]) -> str:
         if popen.stdout is not None:
             popen.stdout.close()
         out = ""
+    _running.pop(popen.pid, None)  # reaped
     return _text(out)
 
 
@@ -266,6 +317,7 @@ def standby(
         )
     except OSError as exc:
         return Standby(argv, None, str(exc))
+    _running[popen.pid] = True  # until reaped (Standby.go, _stop): stop_children stops it
     return Standby(argv, popen, "")
 
 
@@ -412,6 +464,7 @@ def _watched(
         if isinstance(proc, Result):
             return proc
         started.append(proc)
+        _running[proc.pid] = True  # until reaped (below): stop_children stops its group
         assert proc.stdout is not None
         out = _Output(proc.stdout.fileno(), on_line)
         reader = threading.Thread(target=out.read, daemon=True)
@@ -447,6 +500,8 @@ def _watched(
     finally:
         if started and started[0].poll() is None:
             kill()
+        if started:
+            _running.pop(started[0].pid, None)
     reader.join(timeout=5)
     if proc.stdout is not None:
         proc.stdout.close()

@@ -69,7 +69,21 @@ class Terminated(KeyboardInterrupt):
 
 def _on_term(signum: int, frame: object) -> None:
     Terminated.received = True
+    _stop_children()
     raise Terminated
+
+
+def _on_int(signum: int, frame: object) -> None:
+    _stop_children()
+    raise KeyboardInterrupt
+
+
+def _stop_children() -> None:
+    """The children running now are killed (:func:`relnox._proc.stop_children`): a thread
+    waiting for one ends at once, and the main thread's clean-up does not wait for them."""
+    proc = sys.modules.get("relnox._proc")  # none started: not imported
+    if proc is not None:
+        proc.stop_children()
 
 
 class Command:
@@ -318,6 +332,8 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
             signal.signal(signal.SIGTERM, _on_term)
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            signal.signal(signal.SIGINT, _on_int)
     try:
         try:
             command.run(sys.argv[1:] if argv is None else list(argv))

@@ -247,8 +247,9 @@ class _RoundRun:
         ]
 
     def _run(self, argv: Sequence[str], env: Environment, cwd: Path) -> Result:
-        """A child that runs the package's code: no credential in its environment."""
-        return proc.run(argv, env=env.child_env(), cwd=cwd, timeout=self.plan.timeout)
+        """A child that runs the package's code: no credential in its environment, in a
+        session of its own (a timeout or a stop takes whatever the code started too)."""
+        return proc.run(argv, env=env.child_env(), cwd=cwd, timeout=self.plan.timeout, session=True)
 
     def _install(self, argv: Sequence[str], env: Environment, *, exempt: bool = False) -> Result:
         """An installer child (:func:`installer_environ`). ``exempt``: it installs only
@@ -664,7 +665,11 @@ class _RoundRun:
             argv = list(job[2])
             found = shutil.which(argv[0], path=child_env["PATH"])
             return proc.run(
-                [found or argv[0], *argv[1:]], env=child_env, cwd=cwd, timeout=self.plan.timeout
+                [found or argv[0], *argv[1:]],
+                env=child_env,
+                cwd=cwd,
+                timeout=self.plan.timeout,
+                session=True,
             )
 
         with ThreadPoolExecutor(max_workers=min(4, len(jobs))) as pool:

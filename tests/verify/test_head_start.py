@@ -465,16 +465,20 @@ __version__ = "0.1.0"
 """
 
 
+@pytest.mark.parametrize("rounds", [1, 2])
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_a_verify_stopped_while_a_package_s_import_hangs_leaves_nothing_running(
-    tmp_path: Path, signum: int
+    tmp_path: Path, signum: int, rounds: int
 ) -> None:
-    """Ctrl-C or SIGTERM while the check imports a package that hangs (and started a
-    child of its own): the check, its child, and the slot's content are gone; one line
-    says why, and the command ends by the signal as a shell reports it (130, or SIGTERM)."""
+    """Ctrl-C or SIGTERM (sent to relnox alone) while the check imports a package that
+    hangs (and started a child of its own), in the main thread, or in the rounds' threads
+    (``--sdist``): at once, the checks, their children, and the slot's content are gone;
+    one line says why, and the command ends by the signal as a shell reports it (130, or
+    SIGTERM)."""
     fifo = tmp_path / "importing"
     os.mkfifo(fifo)
     told = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    ours = os.open(fifo, os.O_WRONLY)  # a writer always: its reads wait, never end
     root = tmp_path / "ws"
     init = _HANGS.format(fifo=str(fifo))
     write_workspace(root, [ProjectSpec("hang-pkg", extra_files={"hang_pkg/__init__.py": init})])
@@ -482,7 +486,8 @@ def test_a_verify_stopped_while_a_package_s_import_hangs_leaves_nothing_running(
     build_all(root, BuildOptions()).raise_for_failures()
     scratch = tmp_path / "tmp"
     command = subprocess.Popen(
-        [sys.executable, "-m", "relnox", "verify-install", "--offline"],
+        [sys.executable, "-m", "relnox", "verify-install", "--offline"]
+        + (["--sdist"] if rounds == 2 else []),
         cwd=root,
         env=_env(scratch),
         stdout=subprocess.PIPE,
@@ -490,14 +495,18 @@ def test_a_verify_stopped_while_a_package_s_import_hangs_leaves_nothing_running(
         text=True,
     )
     try:
-        assert select.select([told], [], [], 120)[0], "the package's import never ran"
+        heard = b""
+        while len(heard) < len(b"importing") * rounds:  # each round's check imports it
+            assert select.select([told], [], [], 120)[0], "the package's import never ran"
+            heard += os.read(told, 100)
         command.send_signal(signum)
-        _, err = command.communicate(timeout=120)
+        _, err = command.communicate(timeout=20)  # at once, not after the hanging import
     finally:
         if command.poll() is None:
             command.kill()
             command.wait()
         os.close(told)
+        os.close(ours)
     if signum == signal.SIGINT:
         assert (command.returncode, err.splitlines()[-1:]) == (130, ["relnox: stopped (Ctrl-C)"])
     else:
