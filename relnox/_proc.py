@@ -123,16 +123,12 @@ def run(
     merge: bool = True,
     on_line: LineSink | None = None,
     watch: Watch | None = None,
-    session: bool = False,
 ) -> Result:
     """Run ``argv`` to its end; never raises for a failing program.
 
     ``merge`` puts stderr into :attr:`Result.output`; ``on_line`` receives each line
     of the merged output as it comes; ``stall`` stops the child's process group after
     that many seconds without progress (``watch``: see the module's docstring).
-    ``session``: the child runs in a session of its own (no terminal), and a timeout or
-    a stop kills it with all it started (a package's code, whose children may hold its
-    output open); the watched children always do.
     """
     argv = [str(arg) for arg in argv]
     logger.debug("$ %s", shlex.join(argv))
@@ -140,6 +136,36 @@ def run(
     if on_line is not None or watch is not None:
         stall, answer = (watch.stall, watch.answer) if watch else (None, None)
         return _watched(argv, cwd, env, timeout, on_line, stall, start, answer)
+    return _plain(argv, cwd, env, input, timeout, merge, False, start)
+
+
+def run_contained(
+    argv: Sequence[str],
+    *,
+    cwd: Path | str | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+) -> Result:
+    """:func:`run` for a child that runs a package's code (verify's checks and scripts):
+    in a session of its own (no terminal), so that a timeout or a stop kills it with all
+    it started (children of the code, which may hold its output open)."""
+    argv = [str(arg) for arg in argv]
+    logger.debug("$ %s", shlex.join(argv))
+    return _plain(argv, cwd, env, None, timeout, True, True, time.perf_counter())
+
+
+def _plain(
+    argv: list[str],
+    cwd: Path | str | None,
+    env: Mapping[str, str] | None,
+    input: str | None,
+    timeout: float | None,
+    merge: bool,
+    session: bool,
+    start: float,
+) -> Result:
+    """:func:`run` without a watch: the output captured whole, ``session`` as
+    :func:`run_contained` has it."""
     try:
         popen = subprocess.Popen(
             argv,

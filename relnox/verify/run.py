@@ -249,7 +249,7 @@ class _RoundRun:
     def _run(self, argv: Sequence[str], env: Environment, cwd: Path) -> Result:
         """A child that runs the package's code: no credential in its environment, in a
         session of its own (a timeout or a stop takes whatever the code started too)."""
-        return proc.run(argv, env=env.child_env(), cwd=cwd, timeout=self.plan.timeout, session=True)
+        return proc.run_contained(argv, env=env.child_env(), cwd=cwd, timeout=self.plan.timeout)
 
     def _install(self, argv: Sequence[str], env: Environment, *, exempt: bool = False) -> Result:
         """An installer child (:func:`installer_environ`). ``exempt``: it installs only
@@ -664,12 +664,8 @@ class _RoundRun:
         def one(job: tuple[str | None, str, Argv]) -> Result:
             argv = list(job[2])
             found = shutil.which(argv[0], path=child_env["PATH"])
-            return proc.run(
-                [found or argv[0], *argv[1:]],
-                env=child_env,
-                cwd=cwd,
-                timeout=self.plan.timeout,
-                session=True,
+            return proc.run_contained(
+                [found or argv[0], *argv[1:]], env=child_env, cwd=cwd, timeout=self.plan.timeout
             )
 
         with ThreadPoolExecutor(max_workers=min(4, len(jobs))) as pool:
