@@ -51,7 +51,9 @@ NO_ANSWER = "sent everything and heard no answer"
 LineSink = Callable[[str], None]
 
 
-#: descriptors every child that may run a package's code keeps open: the locks of the
+#: descriptors every child that may run a package's code (a build hook, a check, a
+#: script: :func:`run_contained`, the watched children, :func:`standby`; not git, which may
+#: leave a daemon behind) keeps open: the locks of the
 #: scratch slots this run holds (:mod:`relnox.tools.scratch`), so that a child left running
 #: when relnox itself was killed (SIGKILL) keeps its slot busy, and the next run takes
 #: another instead of emptying the directory the child still works in
@@ -177,7 +179,7 @@ def _plain(
             text=True,
             encoding="utf-8",
             errors="replace",
-            pass_fds=_kept_fds(),
+            pass_fds=_kept_fds() if session else (),  # git's daemons would keep a slot busy
             start_new_session=session,
         )
     except OSError as exc:

@@ -13,7 +13,7 @@ What keeps that as sound as a new directory:
 
 * a slot is held with an exclusive ``flock`` on ``<n>.lock`` beside it for as long as it
   is used: two runs never share one (the next free slot is taken, up to :data:`SLOTS`);
-  the children relnox starts keep the lock open as well
+  the children that run a package's code keep the lock open as well
   (:func:`relnox._proc.keep_in_children`), so a child a killed run left running (a
   package's import that hangs) keeps its slot busy, and is never emptied under;
 * it is emptied before use (what a killed run left) and after (nothing of a run is left
