@@ -23,6 +23,7 @@ only other places that start a process.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import shlex
@@ -30,7 +31,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -50,6 +51,27 @@ NO_ANSWER = "sent everything and heard no answer"
 LineSink = Callable[[str], None]
 
 
+#: descriptors every child that may run a package's code (a build hook, a check, a
+#: script: :func:`run_contained`, the watched children, :func:`standby`; not git, which may
+#: leave a daemon behind) keeps open: the locks of the
+#: scratch slots this run holds (:mod:`relnox.tools.scratch`), so that a child left running
+#: when relnox itself was killed (SIGKILL) keeps its slot busy, and the next run takes
+#: another instead of emptying the directory the child still works in
+_kept: set[int] = set()
+_kept_lock = threading.Lock()
+
+
+def keep_in_children(fd: int, kept: bool = True) -> None:
+    """Have every child started from now on keep ``fd`` open (``kept=False``: no more)."""
+    with _kept_lock:
+        (_kept.add if kept else _kept.discard)(fd)
+
+
+def _kept_fds() -> tuple[int, ...]:
+    with _kept_lock:
+        return tuple(sorted(_kept))
+
+
 @dataclass(frozen=True)
 class Result:
     """What a finished program did."""
@@ -66,8 +88,10 @@ class Result:
         return self.returncode == 0
 
     def tail(self, lines: int = 12) -> str:
+        """Its last ``lines`` lines of output, each cut at :data:`LINE` characters (a
+        program that printed megabytes on one line gives a line of a report)."""
         text = "\n".join(part for part in (self.output.strip(), self.stderr.strip()) if part)
-        return "\n".join(text.splitlines()[-lines:])
+        return "\n".join(_cut(line) for line in text.splitlines()[-lines:])
 
     def last_line(self) -> str:
         """Its last line of stderr (else stdout), or its exit code."""
@@ -114,28 +138,103 @@ def run(
     if on_line is not None or watch is not None:
         stall, answer = (watch.stall, watch.answer) if watch else (None, None)
         return _watched(argv, cwd, env, timeout, on_line, stall, start, answer)
+    return _plain(argv, cwd, env, input, timeout, merge, False, start)
+
+
+def run_contained(
+    argv: Sequence[str],
+    *,
+    cwd: Path | str | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+) -> Result:
+    """:func:`run` for a child that runs a package's code (verify's checks and scripts):
+    in a session of its own (no terminal), so that a timeout or a stop kills it with all
+    it started (children of the code, which may hold its output open)."""
+    argv = [str(arg) for arg in argv]
+    logger.debug("$ %s", shlex.join(argv))
+    return _plain(argv, cwd, env, None, timeout, True, True, time.perf_counter())
+
+
+def _plain(
+    argv: list[str],
+    cwd: Path | str | None,
+    env: Mapping[str, str] | None,
+    input: str | None,
+    timeout: float | None,
+    merge: bool,
+    session: bool,
+    start: float,
+) -> Result:
+    """:func:`run` without a watch: the output captured whole, ``session`` as
+    :func:`run_contained` has it."""
     try:
-        proc = subprocess.run(
+        popen = subprocess.Popen(
             argv,
             cwd=cwd,
             env=dict(env) if env is not None else None,
-            input=input,
-            stdin=None if input is not None else subprocess.DEVNULL,
+            stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT if merge else subprocess.PIPE,
             text=True,
             encoding="utf-8",
             errors="replace",
-            timeout=timeout,
-            check=False,
+            pass_fds=_kept_fds() if session else (),  # git's daemons would keep a slot busy
+            start_new_session=session,
         )
-    except subprocess.TimeoutExpired as exc:
-        out = _text(exc.output)
-        message = f"{out}\ntimed out after {timeout:g}s" if out else f"timed out after {timeout:g}s"
-        return Result(tuple(argv), TIMED_OUT, message, _text(exc.stderr), _since(start))
     except OSError as exc:
         return Result(tuple(argv), CANNOT_RUN, f"cannot run {argv[0]}: {exc}", "", 0.0)
-    return Result(tuple(argv), proc.returncode, proc.stdout, proc.stderr or "", _since(start))
+    kill = functools.partial(os.killpg if session else os.kill, popen.pid, signal.SIGKILL)
+    with popen, _tracked(popen, session=session):
+        try:
+            out, err = popen.communicate(input, timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            with contextlib.suppress(OSError):
+                kill()
+            popen.wait()
+            text = _text(exc.output)
+            message = (
+                f"{text}\ntimed out after {timeout:g}s" if text else f"timed out after {timeout:g}s"
+            )
+            return Result(tuple(argv), TIMED_OUT, message, _text(exc.stderr), _since(start))
+        except BaseException:  # Ctrl-C: the child goes too (as subprocess.run has it)
+            with contextlib.suppress(OSError):
+                kill()
+            popen.wait()
+            raise
+    return Result(tuple(argv), popen.returncode, out, err or "", _since(start))
+
+
+#: the children running now (their ids), and whether each is in a session of its own
+_running: dict[int, bool] = {}
+
+
+@contextlib.contextmanager
+def _tracked(popen: subprocess.Popen[Any], *, session: bool) -> Iterator[None]:
+    """``popen`` is among the children :func:`stop_children` stops, until it is reaped."""
+    _running[popen.pid] = session
+    try:
+        yield
+    finally:
+        _running.pop(popen.pid, None)
+
+
+def stop_children() -> None:
+    """Kill every child running now, each in a session of its own with all it started: the
+    command is being stopped (Ctrl-C, SIGTERM; called from the signal's handler), and a
+    thread that waits for one (a verify round's check, a build hook) must not wait for
+    its end. A terminal's Ctrl-C reaches only the children in relnox's own process group;
+    a signal sent to relnox alone reaches none. Children started after this are not
+    touched (the clean-up's own)."""
+    while True:
+        try:
+            running = list(_running.items())
+            break
+        except RuntimeError:  # another thread started or reaped one meanwhile
+            continue
+    for pid, session in running:
+        with contextlib.suppress(OSError):
+            (os.killpg if session else os.kill)(pid, signal.SIGKILL)
 
 
 def spawn(argv: Sequence[str], *, log: IO[bytes], **kwargs: Any) -> subprocess.Popen[bytes]:
@@ -186,25 +285,40 @@ class Standby:
         try:
             out, _ = popen.communicate(word + "\n", timeout=timeout)
         except subprocess.TimeoutExpired:
-            popen.kill()
-            out, _ = popen.communicate()
-            message = f"{_text(out)}\ntimed out after {timeout:g}s" if out else ""
+            out = _stop(popen)
+            message = f"{out}\ntimed out after {timeout:g}s" if out else ""
             return Result(self.argv, TIMED_OUT, message or f"timed out after {timeout:g}s")
-        except BaseException:  # Ctrl-C: the child goes too
-            popen.kill()
-            popen.wait()
+        except BaseException:  # Ctrl-C: the child goes too, and all it started
+            _stop(popen)
             raise
+        _running.pop(popen.pid, None)  # reaped
         return Result(self.argv, popen.returncode, _text(out), "", _since(start))
 
     def cancel(self) -> None:
         """Stop the child if it still waits or works, and reap it (any thread, any time)."""
         with self._lock:
             popen, self._popen = self._popen, None
-        if popen is None:
-            return
-        if popen.poll() is None:
-            popen.kill()
-        popen.communicate()
+        if popen is not None:
+            _stop(popen)
+
+
+def _stop(popen: subprocess.Popen[str]) -> str:
+    """Kill a :func:`standby` child's session (the child and whatever it started: a
+    grandchild holding its output open would hold the read), reap it and give what it had
+    written; what a grandchild that left the session keeps open is not waited for."""
+    if popen.returncode is None:  # not reaped: its id is still its group's, never another's
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(popen.pid, signal.SIGKILL)
+    try:
+        out, _ = popen.communicate(timeout=5)
+    except subprocess.TimeoutExpired:  # a grandchild of its own session holds the output
+        popen.kill()
+        popen.wait()
+        if popen.stdout is not None:
+            popen.stdout.close()
+        out = ""
+    _running.pop(popen.pid, None)  # reaped
+    return _text(out)
 
 
 def standby(
@@ -226,10 +340,23 @@ def standby(
             text=True,
             encoding="utf-8",
             errors="replace",
+            start_new_session=True,  # a stop takes it and all it started
+            pass_fds=_kept_fds(),
         )
     except OSError as exc:
         return Standby(argv, None, str(exc))
+    _running[popen.pid] = True  # until reaped (Standby.go, _stop): stop_children stops it
     return Standby(argv, popen, "")
+
+
+#: the longest line of a :meth:`Result.tail`
+LINE = 500
+
+
+def _cut(line: str) -> str:
+    if len(line) <= LINE:
+        return line
+    return f"{line[:LINE]}... ({len(line) - LINE} more characters)"
 
 
 def _since(start: float) -> float:
@@ -300,6 +427,7 @@ def _start(
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            pass_fds=_kept_fds(),
         )
     except OSError as exc:
         if on_line is not None:
@@ -364,6 +492,7 @@ def _watched(
         if isinstance(proc, Result):
             return proc
         started.append(proc)
+        _running[proc.pid] = True  # until reaped (below): stop_children stops its group
         assert proc.stdout is not None
         out = _Output(proc.stdout.fileno(), on_line)
         reader = threading.Thread(target=out.read, daemon=True)
@@ -399,6 +528,8 @@ def _watched(
     finally:
         if started and started[0].poll() is None:
             kill()
+        if started:
+            _running.pop(started[0].pid, None)
     reader.join(timeout=5)
     if proc.stdout is not None:
         proc.stdout.close()

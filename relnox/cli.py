@@ -54,6 +54,36 @@ OPTIONS = (
 WIDTH = 100
 #: the exit code of a command stopped by Ctrl-C (128 + SIGINT, as a shell reports it)
 INTERRUPTED_EXIT = 130
+#: the status a shell reports for a command stopped by SIGTERM (128 + SIGTERM)
+TERMINATED_EXIT = 143
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM received by the ``relnox`` command: raised in the main thread as a Ctrl-C
+    is, so whatever a Ctrl-C stops and removes (children, scratch directories, a bump
+    undone) is stopped and removed for it too; the command then ends by that signal."""
+
+    #: a SIGTERM came (the command's own process ends by it)
+    received = False
+
+
+def _on_term(signum: int, frame: object) -> None:
+    Terminated.received = True
+    _stop_children()
+    raise Terminated
+
+
+def _on_int(signum: int, frame: object) -> None:
+    _stop_children()
+    raise KeyboardInterrupt
+
+
+def _stop_children() -> None:
+    """The children running now are killed (:func:`relnox._proc.stop_children`): a thread
+    waiting for one ends at once, and the main thread's clean-up does not wait for them."""
+    proc = sys.modules.get("relnox._proc")  # none started: not imported
+    if proc is not None:
+        proc.stop_children()
 
 
 class Command:
@@ -89,6 +119,8 @@ class Command:
             task = getattr(exc, "task", None)
             hint = f"relnox {task} --help" if task else "relnox --help"
             self._exit(message(exc, hint), USAGE_EXIT)
+        except Terminated:  # SIGTERM: as a Ctrl-C
+            self._exit("relnox: stopped (SIGTERM)", TERMINATED_EXIT)
         except KeyboardInterrupt:  # Ctrl-C: what changes files undid itself or completed
             self._exit("relnox: stopped (Ctrl-C)", INTERRUPTED_EXIT)
         except Exception as exc:
@@ -296,6 +328,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     collector (:func:`_freeze`); called with ``argv`` (a caller's process), nothing is."""
     command = program()
     command.freeze = argv is None
+    if argv is None:  # the command's own process: SIGTERM stops it as a Ctrl-C does
+        import signal
+
+        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, _on_term)
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            signal.signal(signal.SIGINT, _on_int)
     try:
         try:
             command.run(sys.argv[1:] if argv is None else list(argv))
@@ -323,6 +362,7 @@ def _leave(code: int | str | None) -> None:
     if threading.active_count() > 1:
         raise SystemExit(code)
     import atexit
+    import contextlib
 
     atexit._run_exitfuncs()
     if code is None:
@@ -330,13 +370,26 @@ def _leave(code: int | str | None) -> None:
     elif isinstance(code, int):
         status = code
     else:  # SystemExit("text"): the text on stderr, exit 1
-        print(code, file=sys.stderr)
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # no stderr
+            sys.stderr.write(f"{code}\n")
         status = 1
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started with the descriptor closed (`relnox ... >&-`)
+            continue
         try:
             stream.flush()
-        except (BrokenPipeError, ValueError):  # the reader left; a closed stream
+        except BrokenPipeError:  # the reader left (`relnox ... | head -1`)
             status = status or 1
+        except (OSError, ValueError) as exc:  # a full disk; a closed stream
+            if stream is sys.stdout and sys.stderr is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    sys.stderr.write(f"relnox: error: the output could not be written: {exc}\n")
+            status = status or 1
+    if status == TERMINATED_EXIT and Terminated.received:  # its end as SIGTERM's, as before
+        import signal
+
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
     os._exit(status)
 
 

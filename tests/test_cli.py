@@ -212,3 +212,20 @@ def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path) -> None:
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
     assert err.strip() == "relnox: stopped (Ctrl-C)"
+
+
+def test_a_command_started_with_its_output_closed_ends_without_a_traceback(
+    tmp_path: Path,
+) -> None:
+    """``relnox --help >&-``: no stdout at all (``sys.stdout`` is None); the command ends
+    as the interpreter would end it, exit 0 and nothing on stderr."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "relnox", "--help"],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: os.close(1),
+        check=False,
+    )
+    assert (proc.returncode, proc.stderr) == (0, "")

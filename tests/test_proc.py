@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 from relnox import _proc as proc
@@ -96,3 +97,39 @@ def test_a_child_that_cannot_start_or_ended_cannot_go(tmp_path: Path) -> None:
     ended = proc.standby([sys.executable, "-c", "pass"])
     ended._popen.wait()  # type: ignore[union-attr]  # it ends before its go
     assert ended.go("go") is None
+
+
+def test_a_child_started_ahead_is_stopped_with_all_it_started(tmp_path: Path) -> None:
+    """A grandchild holding the output open (a package's import that starts a server) does
+    not hold the go past its timeout, nor outlive it; nor does it outlive a cancel."""
+    pids = tmp_path / "pids"
+    code = (
+        "import subprocess, sys, time; sys.stdin.readline(); "
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)']); "
+        f"open({str(pids)!r}, 'a').write(f'{{child.pid}}\\n'); time.sleep(120)"
+    )
+    ahead = proc.standby([sys.executable, "-c", code])
+    start = time.monotonic()
+    result = ahead.go("go", timeout=2)
+    assert result is not None and result.returncode == proc.TIMED_OUT
+    assert time.monotonic() - start < 30
+    (grandchild,) = (int(line) for line in pids.read_text(encoding="utf-8").split())
+    assert not Path(f"/proc/{grandchild}").exists() or _zombie(grandchild)
+    ahead.cancel()
+
+
+def _zombie(pid: int) -> bool:
+    """Whether ``pid`` has ended and waits to be reaped (by init, its parent gone)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").split(") ")[1][0] in "ZX"
+    except (OSError, IndexError):
+        return True
+
+
+def test_a_tail_cuts_a_line_of_megabytes() -> None:
+    """A child that printed megabytes on one line (a package's import) gives a report
+    line, not the megabytes."""
+    result = proc.Result(("x",), 1, "start\n" + "x" * 3_000_000 + "\nend\n")
+    lines = result.tail().splitlines()
+    assert lines[0] == "start" and lines[-1] == "end"
+    assert lines[1] == "x" * proc.LINE + f"... ({3_000_000 - proc.LINE} more characters)"

@@ -13,6 +13,9 @@ What keeps that as sound as a new directory:
 
 * a slot is held with an exclusive ``flock`` on ``<n>.lock`` beside it for as long as it
   is used: two runs never share one (the next free slot is taken, up to :data:`SLOTS`);
+  the children that run a package's code keep the lock open as well
+  (:func:`relnox._proc.keep_in_children`), so a child a killed run left running (a
+  package's import that hangs) keeps its slot busy, and is never emptied under;
 * it is emptied before use (what a killed run left) and after (nothing of a run is left
   behind, only the empty lock file);
 * an environment made in it is named by the interpreter it is made with
@@ -30,24 +33,40 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from relnox import _proc as proc
 
 #: slots of one kind: more runs at once than this get temporary directories
 SLOTS = 16
 
 
 def scratch_home() -> Path | None:
-    """``relnox/scratch`` in the user's cache directory, or None when there is none."""
-    base = os.environ.get("XDG_CACHE_HOME")
-    if base:
-        return Path(base) / "relnox" / "scratch"
-    try:
-        return Path.home() / ".cache" / "relnox" / "scratch"
-    except RuntimeError:
+    """``relnox/scratch`` in the user's cache directory, or None when there is none.
+
+    A relative ``XDG_CACHE_HOME`` is ignored, as the XDG base directory specification
+    asks, and so is a ``HOME`` that is empty or relative (a temporary directory then):
+    either would put the slots in the working directory (a repository's own tree) or at
+    the root. A cache whose path is not UTF-8 is none either: uv makes no environment there."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(base):
+        home = Path(base) / "relnox" / "scratch"
+    elif "HOME" in os.environ and not os.path.isabs(os.environ["HOME"]):
         return None
+    else:
+        try:
+            home = Path.home() / ".cache" / "relnox" / "scratch"
+        except RuntimeError:
+            return None
+    try:
+        os.fsencode(home).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return home
 
 
 class Slot:
@@ -68,7 +87,8 @@ class Slot:
         shutil.rmtree(self.path, ignore_errors=True)
         if self._lock is not None:
             lock, self._lock = self._lock, None
-            os.close(lock)  # closing the descriptor drops the flock
+            proc.keep_in_children(lock, False)
+            os.close(lock)  # closing the last descriptor of it drops the flock
 
 
 def acquire(kind: str, prefix: str) -> Slot:
@@ -85,10 +105,23 @@ def acquire(kind: str, prefix: str) -> Slot:
     return Slot(Path(tempfile.mkdtemp(prefix=prefix)), None)
 
 
+def _own_folder(path: Path) -> None:
+    """Make ``path``, a folder only relnox writes in, or check the one there: a directory
+    of this user, never a link (a link planted there would have each slot it holds,
+    somewhere else, emptied); else :class:`OSError`."""
+    with contextlib.suppress(FileExistsError):
+        path.mkdir(mode=0o700)
+    info = os.lstat(path)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+        raise OSError(f"{path} is not a directory of this user")
+
+
 def _free_slot(folder: Path) -> Slot | None:
     import fcntl
 
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder.parent.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _own_folder(folder.parent)  # relnox/scratch
+    _own_folder(folder)  # relnox/scratch/<kind>
     for number in range(SLOTS):
         flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
         lock = os.open(folder / f"{number}.lock", flags, 0o600)  # a link there: no slot
@@ -102,13 +135,15 @@ def _free_slot(folder: Path) -> Slot | None:
             raise
         path = folder / str(number)
         try:
-            if path.is_symlink() or path.is_file():
-                path.unlink()
+            with contextlib.suppress(FileNotFoundError):
+                if not stat.S_ISDIR(os.lstat(path).st_mode):  # a link, a file, a fifo...
+                    path.unlink()
             shutil.rmtree(path, ignore_errors=True)
             path.mkdir(mode=0o700)
         except BaseException:
             os.close(lock)
             raise
+        proc.keep_in_children(lock)  # a child left running keeps the slot busy
         return Slot(path, lock)
     return None
 

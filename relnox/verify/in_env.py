@@ -215,12 +215,34 @@ def check_module(name: str, prefix: str) -> dict[str, Any]:
         seen["error"] = "".join(traceback.format_exc().strip().splitlines(True)[-8:])
         return seen
     seen["ok"] = True
-    version = getattr(module, "__version__", None)
-    seen["version"] = None if version is None else str(version)
-    where = getattr(module, "__file__", None) or next(iter(getattr(module, "__path__", [])), None)
+    try:  # the package's own code (a module __getattr__, a __str__) may raise here
+        version = getattr(module, "__version__", None)
+        seen["version"] = None if version is None else shown(version)
+    except BaseException as exc:
+        seen["version"] = f"<__version__ cannot be read: {type(exc).__name__}>"
+    where = None
+    try:
+        where = getattr(module, "__file__", None)
+        if not isinstance(where, str) or not where:  # no file: its package's first folder
+            where = next(iter(getattr(module, "__path__", None) or ()), None)
+        if not isinstance(where, str):
+            where = None
+        inside = where is None or os.path.realpath(where).startswith(prefix + os.sep)
+    except BaseException:  # a __file__ realpath refuses (a NUL in it), a __path__ that raises
+        inside = False
     seen["location"] = where
-    seen["inside"] = where is None or os.path.realpath(where).startswith(prefix + os.sep)
+    seen["inside"] = inside
     return seen
+
+
+def shown(value: object) -> str:
+    """``str(value)`` (a ``__version__`` that need not be a str), at most 200 characters;
+    what went wrong when it cannot be made (a ``__str__`` that raises, an int too long)."""
+    try:
+        text = str(value)
+    except BaseException as exc:
+        return f"<{type(value).__name__} whose str() raised {type(exc).__name__}>"
+    return text if len(text) <= 200 else text[:200] + "..."
 
 
 def check_package(pkg: dict[str, Any], prefix: str) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from packaging.utils import canonicalize_name
@@ -144,6 +145,38 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
     return report
 
 
+def _findings(
+    out: Path, targets: Sequence[Target]
+) -> tuple[str, list[tuple[Target, dict[str, Any], list[Check]]]] | str:
+    """What the check process wrote to ``out``, judged: its Python, and each target with
+    what was seen of it and its checks; or why that cannot be read (one line). The file is
+    in a directory the packages' code can write to (an ``atexit`` handler of theirs runs
+    after the check wrote it): it is read as any untrusted JSON."""
+    try:
+        seen_all = json.loads(out.read_text(encoding="utf-8"))
+        packages = seen_all["packages"]
+        if not isinstance(packages, list) or len(packages) != len(targets):
+            raise ValueError(f"{len(targets)} package(s) were checked")
+        judged = []
+        for target, seen in zip(targets, packages, strict=True):
+            if seen["name"] != target.name:
+                raise ValueError(f"{target.name} is not where it was put")
+            scripts = [str(s) for s in seen.get("scripts") or () if _plain_name(str(s))]
+            tidy = {**seen, "seconds": float(seen.get("seconds", 0.0)), "scripts": scripts}
+            judged.append((target, tidy, judge(target.version, tidy)))
+        return str(seen_all.get("python", "")), judged
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+        return (
+            f"its findings in {out} are not what the check writes ({type(exc).__name__}: "
+            f"{exc}): a package's own code wrote over them (an atexit handler?)"
+        )
+
+
+def _plain_name(name: str) -> bool:
+    """Whether ``name`` is a file name of the environment's scripts, not a way out of it."""
+    return bool(name) and "/" not in name and "\\" not in name and name not in (".", "..")
+
+
 def _each(runs: list[_RoundRun]) -> Iterator[_RoundRun]:
     """Each round run, in order: one in this thread, several in parallel (none when every
     package was skipped)."""
@@ -214,8 +247,9 @@ class _RoundRun:
         ]
 
     def _run(self, argv: Sequence[str], env: Environment, cwd: Path) -> Result:
-        """A child that runs the package's code: no credential in its environment."""
-        return proc.run(argv, env=env.child_env(), cwd=cwd, timeout=self.plan.timeout)
+        """A child that runs the package's code: no credential in its environment, in a
+        session of its own (a timeout or a stop takes whatever the code started too)."""
+        return proc.run_contained(argv, env=env.child_env(), cwd=cwd, timeout=self.plan.timeout)
 
     def _install(self, argv: Sequence[str], env: Environment, *, exempt: bool = False) -> Result:
         """An installer child (:func:`installer_environ`). ``exempt``: it installs only
@@ -482,15 +516,22 @@ class _RoundRun:
             went = self._run([str(env.python), "-I", *files], env, cwd)
         out = Path(check_files(check_dir)[-1])
         result = self._step("check", went)
+        names = [t.name for t in targets]
         if not result.ok or not out.is_file():
-            self._fail_all("check process", result.tail(20), [t.name for t in targets])
+            said = result.tail(20)
+            if result.ok:  # exit 0, no findings: the packages' code ended it (os._exit)
+                said = f"exited 0 without writing its findings to {out}\n{said}".strip()
+            self._fail_all("check process", said, names)
             return
-        seen_all = json.loads(out.read_text(encoding="utf-8"))
-        self.python = seen_all.get("python", "")
+        found = _findings(out, targets)
+        if isinstance(found, str):
+            self._fail_all("check process", found, names)
+            return
+        self.python, judged = found
         jobs: list[tuple[str | None, str, Argv]] = []  # imports asking for an extra first
-        for target, seen in zip(targets, seen_all["packages"], strict=True):
+        for target, seen, checks in judged:
             result_ = self.results[target.name]
-            for check in judge(target.version, seen):
+            for check in checks:
                 if check.name.startswith("import ") and self._extras_named(
                     target.name, check.detail
                 ):
@@ -504,9 +545,9 @@ class _RoundRun:
                     )
                 else:
                     result_.checks.append(check)
-            result_.seconds += float(seen.get("seconds", 0.0))
+            result_.seconds += seen["seconds"]
             facts = self.facts.get(target.name)
-            scripts = sorted({*(facts.scripts if facts else ()), *seen.get("scripts", [])})
+            scripts = sorted({*(facts.scripts if facts else ()), *seen["scripts"]})
             for script in scripts:
                 args = self.plan.script_args.for_script(script)
                 if args is None:
@@ -623,7 +664,7 @@ class _RoundRun:
         def one(job: tuple[str | None, str, Argv]) -> Result:
             argv = list(job[2])
             found = shutil.which(argv[0], path=child_env["PATH"])
-            return proc.run(
+            return proc.run_contained(
                 [found or argv[0], *argv[1:]], env=child_env, cwd=cwd, timeout=self.plan.timeout
             )
 

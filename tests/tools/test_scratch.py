@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -84,6 +85,43 @@ def test_two_runs_at_once_never_share_a_slot(tmp_path: Path) -> None:
         again.release()
 
 
+_KILLED = """
+import sys
+from relnox import _proc as proc
+from relnox.tools import scratch
+held = scratch.acquire("verify", "relnox-test-")
+child = proc.standby([sys.executable, "-c", "import time; time.sleep(120)"])
+print(held.path, child._popen.pid, flush=True)
+sys.stdin.readline()  # killed here
+"""
+
+
+def test_a_child_a_killed_run_left_running_keeps_its_slot_busy(tmp_path: Path) -> None:
+    """relnox killed (SIGKILL) while a child it started still works in its slot: the next
+    run takes another slot, never empties the one the child works in."""
+    run = subprocess.Popen(
+        [sys.executable, "-c", _KILLED],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "HOME": str(tmp_path / "home")},
+    )
+    assert run.stdout is not None
+    path, pid = run.stdout.readline().split()
+    run.kill()
+    run.wait()
+    try:
+        mine = scratch.acquire("verify", "relnox-test-")
+        try:
+            assert mine.stable and mine.path != Path(path)
+        finally:
+            mine.release()
+    finally:
+        os.kill(int(pid), signal.SIGKILL)  # the child left running
+    assert run.stdin is not None
+    run.stdin.close()
+
+
 def test_what_a_killed_run_left_is_removed_before_use(tmp_path: Path) -> None:
     held = scratch.acquire("verify", "relnox-test-")
     held.release()
@@ -110,6 +148,80 @@ def test_a_link_planted_as_a_slot_is_removed_not_followed(tmp_path: Path) -> Non
     finally:
         again.release()
     assert (target / "keep").read_text(encoding="utf-8") == "mine"
+
+
+@pytest.mark.parametrize("level", ["scratch", "scratch/verify"])
+def test_a_link_planted_as_the_slots_folder_is_never_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, level: str
+) -> None:
+    """A link where relnox's own folders are (``scratch``, ``scratch/<kind>``) would have
+    each slot it leads to emptied, elsewhere: a temporary directory instead."""
+    target = tmp_path / "elsewhere"
+    (target / "verify" / "0").mkdir(parents=True)
+    (target / "0").mkdir()
+    for kept in (target / "verify" / "0" / "keep", target / "0" / "keep"):
+        kept.write_text("mine", encoding="utf-8")
+    planted = tmp_path / "home/.cache/relnox" / level
+    planted.parent.mkdir(parents=True, exist_ok=True)
+    planted.symlink_to(target)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    held = scratch.acquire("verify", "relnox-test-")
+    try:
+        assert not held.stable and held.path.parent == tmp_path
+    finally:
+        held.release()
+    assert (target / "verify" / "0" / "keep").read_text(encoding="utf-8") == "mine"
+    assert (target / "0" / "keep").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_fifo_planted_as_a_slot_is_removed(tmp_path: Path) -> None:
+    held = scratch.acquire("verify", "relnox-test-")
+    held.release()
+    os.mkfifo(held.path)
+    again = scratch.acquire("verify", "relnox-test-")
+    try:
+        assert again.stable and again.path == held.path and again.path.is_dir()
+    finally:
+        again.release()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"), [("XDG_CACHE_HOME", "cache"), ("HOME", "home"), ("HOME", "")]
+)
+def test_a_relative_cache_or_home_puts_nothing_in_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    """A relative ``XDG_CACHE_HOME`` is ignored (the XDG specification): the home's cache;
+    a relative or empty ``HOME``: a temporary directory, never the working directory (a
+    repository) nor the root."""
+    work = tmp_path / "repo"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setenv(variable, value)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    held = scratch.acquire("verify", "relnox-test-")
+    try:
+        if variable == "XDG_CACHE_HOME":
+            assert held.path.parent == tmp_path / "home/.cache/relnox/scratch/verify"
+        else:
+            assert not held.stable and held.path.parent == tmp_path
+    finally:
+        held.release()
+    assert list(work.iterdir()) == []
+
+
+def test_a_cache_whose_path_is_not_utf8_gives_a_temporary_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """uv makes no environment under a path that is not UTF-8 (a verify there failed,
+    blaming the interpreter): such a cache has no slots."""
+    monkeypatch.setenv("XDG_CACHE_HOME", os.fsdecode(os.fsencode(str(tmp_path)) + b"/c\xff"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    held = scratch.acquire("verify", "relnox-test-")
+    try:
+        assert not held.stable and held.path.parent == tmp_path
+    finally:
+        held.release()
 
 
 def test_no_writable_cache_gives_a_temporary_directory(

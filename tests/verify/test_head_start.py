@@ -7,7 +7,10 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import select
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -190,7 +193,16 @@ def _installs(stderr: str) -> list[str]:
 
 
 def _checks(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines() if line.startswith("$ ") and "check.py" in line]
+    """The check processes that ran (a check started ahead runs nothing before its go:
+    whether the install ahead ended before a stale build was found is a race)."""
+    lines = stderr.splitlines()
+    return [
+        line
+        for line in lines
+        if line.startswith(("$ ", "(go) "))
+        and "check.py" in line
+        and "waits for its go" not in line
+    ]
 
 
 def _real_plan(root: Path, **options: Any) -> VerifyPlan:
@@ -442,3 +454,64 @@ def test_a_check_that_cannot_go_runs_as_a_new_process(built: Path) -> None:
         report = run_plan(plan, Runtime(head_start=head))
     assert report.ok, report.describe()
     assert [r.name for r in report.results if r.ok] == ["head-one", "head-two"]
+
+
+_HANGS = """import os, subprocess, sys, time
+subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"])
+with open({fifo!r}, "w") as fifo:  # the test, waiting on the other end, is told
+    fifo.write("importing")
+time.sleep(300)
+__version__ = "0.1.0"
+"""
+
+
+@pytest.mark.parametrize("rounds", [1, 2])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_verify_stopped_while_a_package_s_import_hangs_leaves_nothing_running(
+    tmp_path: Path, signum: int, rounds: int
+) -> None:
+    """Ctrl-C or SIGTERM (sent to relnox alone) while the check imports a package that
+    hangs (and started a child of its own), in the main thread, or in the rounds' threads
+    (``--sdist``): at once, the checks, their children, and the slot's content are gone;
+    one line says why, and the command ends by the signal as a shell reports it (130, or
+    SIGTERM)."""
+    fifo = tmp_path / "importing"
+    os.mkfifo(fifo)
+    told = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    ours = os.open(fifo, os.O_WRONLY)  # a writer always: its reads wait, never end
+    root = tmp_path / "ws"
+    init = _HANGS.format(fifo=str(fifo))
+    write_workspace(root, [ProjectSpec("hang-pkg", extra_files={"hang_pkg/__init__.py": init})])
+    git_init(root)
+    build_all(root, BuildOptions()).raise_for_failures()
+    scratch = tmp_path / "tmp"
+    command = subprocess.Popen(
+        [sys.executable, "-m", "relnox", "verify-install", "--offline"]
+        + (["--sdist"] if rounds == 2 else []),
+        cwd=root,
+        env=_env(scratch),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        heard = b""
+        while len(heard) < len(b"importing") * rounds:  # each round's check imports it
+            assert select.select([told], [], [], 120)[0], "the package's import never ran"
+            heard += os.read(told, 100)
+        command.send_signal(signum)
+        _, err = command.communicate(timeout=20)  # at once, not after the hanging import
+    finally:
+        if command.poll() is None:
+            command.kill()
+            command.wait()
+        os.close(told)
+        os.close(ours)
+    if signum == signal.SIGINT:
+        assert (command.returncode, err.splitlines()[-1:]) == (130, ["relnox: stopped (Ctrl-C)"])
+    else:
+        assert command.returncode == -signal.SIGTERM, err
+        assert err.splitlines()[-1:] == ["relnox: stopped (SIGTERM)"]
+    assert "Traceback" not in err
+    assert _running_in(scratch) == [] and _slots_left() == []
+    assert _running_in(Path("time.sleep(300)")) == []

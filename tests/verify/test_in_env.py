@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from relnox.verify.in_env import dumps, read_dist_info
+from relnox.verify.in_env import check_module, dumps, read_dist_info
 from relnox.verify.smoke import write_check
 
 _COMPARE = """
@@ -144,3 +144,35 @@ def test_the_check_writes_what_json_dumps_writes(value: object) -> None:
     assert dumps(value) == json.dumps(value)
     back = json.loads(dumps(value))
     assert json.dumps(back) == json.dumps(json.loads(json.dumps(value)))
+
+
+_HOSTILE_MODULES = {
+    "str_raises": "class V:\n    def __str__(self):\n        raise RuntimeError('no')\n"
+    "__version__ = V()\n",
+    "huge_int": "__version__ = 10 ** 5000\n",
+    "getattr_raises": "def __getattr__(name):\n    raise RuntimeError(name)\n",
+    "file_not_str": "__version__ = b'1.0'\n__file__ = 12\n",
+    "file_with_nul": "__version__ = float('nan')\n__file__ = 'a\\x00b\\udcff\\nc'\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(_HOSTILE_MODULES))
+def test_a_module_s_own_attributes_never_break_the_check(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ``__version__`` that is not a str (whose ``str()`` raises, an int too long to
+    print, bytes, nan), a module ``__getattr__`` that raises, a ``__file__`` that is not a
+    path: the check still gives JSON relnox reads, and the version says what it was."""
+    module = f"relnox_hostile_{name}"
+    (tmp_path / f"{module}.py").write_text(_HOSTILE_MODULES[name], encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        seen = check_module(module, str(tmp_path))
+    finally:
+        sys.modules.pop(module, None)
+    assert seen["ok"], seen
+    back = json.loads(dumps(seen))
+    assert back["module"] == module and len(back["version"] or "") <= 203
+    assert isinstance(back["location"], (str, type(None))) and isinstance(back["inside"], bool)
+    if name in ("str_raises", "huge_int"):
+        assert back["version"].startswith("<") and "whose str() raised" in back["version"]

@@ -402,3 +402,34 @@ script-args = { "vfycfg-core" = "--version", other = false }
     )
     with pytest.raises(VerifyError, match="commands must be a list"):
         plan_verify(load_workspace(bad), VerifyOptions(index="http://127.0.0.1:9/simple/"))
+
+
+_SPOILS = {  # a package's own code ends the check or writes over what it found
+    "garbage": "atexit.register(lambda: open(sys.argv[-1], 'w').write('{\"packages\": ['))",
+    "wrong-shape": "atexit.register(lambda: open(sys.argv[-1], 'w').write('{\"packages\": 7}'))",
+    "wrong-keys": "atexit.register(lambda: open(sys.argv[-1], 'w').write("
+    '\'{"packages": [{"name": "vfyspoil-pkg", "modules": [{}]}]}\'))',
+    "silent-exit": "os._exit(0)",
+}
+
+
+@pytest.mark.parametrize("spoil", sorted(_SPOILS))
+def test_a_package_that_spoils_the_check_s_findings_fails_in_one_line(
+    spoil: str, tmp_path: Path
+) -> None:
+    """The findings file is where the packages' code can write (an ``atexit`` handler runs
+    after the check wrote it), and their code can end the check before it writes: the
+    package fails its check process, said in a line, never a traceback."""
+    root = tmp_path / "ws"
+    init = f'import atexit, os, sys\n__version__ = "{VERSION}"\n{_SPOILS[spoil]}\n'
+    spec = ProjectSpec("vfyspoil-pkg", VERSION, extra_files={"vfyspoil_pkg/__init__.py": init})
+    write_workspace(root, [spec])
+    build_release(root)
+    proc = run_relnox("verify-install", "--offline", cwd=root)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert "FAIL  vfyspoil-pkg 7.3.0: check process failed" in proc.stdout
+    said = proc.stdout.split("check process:\n", 1)[1].splitlines()[0].strip()
+    if spoil == "silent-exit":
+        assert said.startswith("exited 0 without writing its findings to "), proc.stdout
+    else:
+        assert said.startswith("its findings in ") and "not what the check writes" in said
