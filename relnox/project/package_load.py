@@ -174,15 +174,21 @@ def _equal_copies(
     found: list[VersionLocation] = []
     for module_name in modules:
         for base in roots:
+            names = _names(base / module_name)  # one listing, not a look per file name
             for filename in CONSTANT_MODULES:
                 path = base / module_name / filename
+                if names is not None and filename not in names:
+                    continue
                 if path in taken or not path.is_file():
                     continue
                 loc = python_location(path, top_level=True)
                 if loc is not None and loc.value == version:
                     found.append(loc)
+    tops = _names(directory)
     for name in SPHINX_CONF:
         path = directory / name
+        if tops is not None and name.split("/")[0] not in tops:
+            continue  # no docs/ (or doc/) folder: nothing to look at in it
         if path in taken or not path.is_file():
             continue
         try:
