@@ -463,7 +463,7 @@ def test_a_check_that_cannot_go_runs_as_a_new_process(built: Path) -> None:
 
 
 _HANGS = """import os, subprocess, sys, time
-subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"])
+subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300); {token!r}"])
 with open({fifo!r}, "w") as fifo:  # the test, waiting on the other end, is told
     fifo.write("importing")
 time.sleep(300)
@@ -486,7 +486,8 @@ def test_a_verify_stopped_while_a_package_s_import_hangs_leaves_nothing_running(
     told = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
     ours = os.open(fifo, os.O_WRONLY)  # a writer always: its reads wait, never end
     root = tmp_path / "ws"
-    init = _HANGS.format(fifo=str(fifo))
+    token = f"hang-child-{os.getpid()}-{signum}-{rounds}"  # this test's child, not another's
+    init = _HANGS.format(fifo=str(fifo), token=token)
     write_workspace(root, [ProjectSpec("hang-pkg", extra_files={"hang_pkg/__init__.py": init})])
     git_init(root)
     build_all(root, BuildOptions()).raise_for_failures()
@@ -520,4 +521,4 @@ def test_a_verify_stopped_while_a_package_s_import_hangs_leaves_nothing_running(
         assert err.splitlines()[-1:] == ["relnox: stopped (SIGTERM)"]
     assert "Traceback" not in err
     assert _running_in(scratch) == [] and _slots_left() == []
-    assert _running_in(Path("time.sleep(300)")) == []
+    assert _running_in(Path(token)) == []
