@@ -11,13 +11,12 @@ timed without these timers.
 
 from __future__ import annotations
 
-import atexit
-import json
-import runpy
 import sys
 import time
 from collections.abc import Callable
 from typing import Any
+
+from _trace import run_relnox
 
 START, STARTED_AT = time.perf_counter(), time.time()
 MARKS: list[tuple[float, str]] = []
@@ -75,15 +74,7 @@ def install() -> None:
 def main() -> None:
     out, args = sys.argv[1], sys.argv[2:]
     install()
-
-    def dump() -> None:
-        mark("exit")
-        with open(out, "w", encoding="utf-8") as fh:
-            json.dump({"marks": MARKS, "started_at": STARTED_AT, "exit_at": time.time()}, fh)
-
-    atexit.register(dump)
-    sys.argv = ["relnox", *args]
-    runpy.run_module("relnox", run_name="__main__")
+    run_relnox(out, args, MARKS, mark, STARTED_AT)
 
 
 if __name__ == "__main__":

@@ -15,17 +15,16 @@ without these timers.
 
 from __future__ import annotations
 
-import atexit
 import importlib.abc
 import importlib.machinery
-import json
-import runpy
 import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any
+
+from _trace import run_relnox
 
 START, STARTED_AT = time.perf_counter(), time.time()
 MARKS: list[tuple[float, str, str]] = []
@@ -93,15 +92,7 @@ class _Timers(importlib.abc.MetaPathFinder):
 def main() -> None:
     out, args = sys.argv[1], sys.argv[2:]
     sys.meta_path.insert(0, _Timers())
-
-    def dump() -> None:
-        mark("exit")
-        with open(out, "w", encoding="utf-8") as fh:
-            json.dump({"marks": MARKS, "started_at": STARTED_AT, "exit_at": time.time()}, fh)
-
-    atexit.register(dump)
-    sys.argv = ["relnox", *args]
-    runpy.run_module("relnox", run_name="__main__")
+    run_relnox(out, args, MARKS, mark, STARTED_AT)
 
 
 if __name__ == "__main__":

@@ -242,10 +242,7 @@ def _likely_installer(preferred: str | None) -> Installer | None:
         return PipInstaller()
     if preferred not in (None, "auto", "uv"):
         return None
-    # where the uv package's own finder looks first, the scripts of this environment:
-    # found without its ~5 ms of sysconfig (uv_binary, which the plan asks, is compared)
-    beside = Path(sys.executable).with_name("uv")
-    uv = str(beside) if beside.is_file() else uv_binary()
+    uv = uv_binary()  # the plan's own finder (a uv beside this interpreter: no import)
     return UvInstaller(uv) if uv is not None else PipInstaller()
 
 
