@@ -302,6 +302,23 @@ def _spellings(spelled: str) -> list[str]:
     return [part.split()[0] for part in spelled.split(", ")]
 
 
+#: the command's process: the collector's thresholds (young, middle, old generations)
+COLLECTOR_THRESHOLDS = (50_000, 20, 10)
+
+
+def _fewer_passes() -> None:
+    """The command's own process: the cyclic garbage collector looks at new objects every
+    50,000 allocations instead of every 700 (:data:`COLLECTOR_THRESHOLDS`). A command
+    spends most of its start importing ~230 modules, whose objects all live until it
+    ends; at the default thresholds the collector walked them dozens of times, four of
+    them whole passes (5-7 ms of CPU of every command, measured on ``verify-install``'s
+    imports). Collection itself is unchanged: an unreachable cycle is freed at the next
+    pass, after at most 50,000 allocations rather than 700 (a few MB at most)."""
+    import gc
+
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)
+
+
 def _freeze() -> None:
     """Leave what is alive now (the modules, their classes and functions: what the command
     has imported, all alive until the process ends) out of the cyclic garbage collector's
@@ -329,6 +346,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     command = program()
     command.freeze = argv is None
     if argv is None:  # the command's own process: SIGTERM stops it as a Ctrl-C does
+        _fewer_passes()
         import signal
 
         if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:

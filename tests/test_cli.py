@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from relnox.cli import COLLECTOR_THRESHOLDS
 from relnox.sample import ProjectSpec, generated_specs, git_init, write_project, write_workspace
 from relnox.tools.index_server import LocalIndex, write_htpasswd
 from tests.conftest import FIND_RELNOX, run_relnox
@@ -167,9 +168,13 @@ def test_the_command_process_freezes_the_collectors_view_and_a_caller_is_left_al
 ) -> None:
     """Run as a process (its own argv), the objects alive when the task starts are frozen
     for the cyclic collector (the teardown skips them); called with an argv from another
-    program, nothing is frozen. Both write their files whole (the bump commits)."""
+    program, nothing is frozen and the collector keeps the caller's thresholds (the
+    process: fewer passes, relnox.cli.COLLECTOR_THRESHOLDS). Both write their files whole
+    (the bump commits)."""
     code = (
         "import atexit, gc, sys\n"
+        "print('default', *gc.get_threshold(), file=sys.stderr)\n"
+        "atexit.register(lambda: print('thresholds', *gc.get_threshold(), file=sys.stderr))\n"
         "atexit.register(lambda: print('frozen', gc.get_freeze_count(), file=sys.stderr))\n"
         "from relnox.cli import main\n"
         "if sys.argv[1:2] == ['--argv']:\n"
@@ -177,15 +182,22 @@ def test_the_command_process_freezes_the_collectors_view_and_a_caller_is_left_al
         "else:\n"
         "    main()\n"
     )
-    counts = {}
+    counts: dict[str, int] = {}
+    thresholds: dict[str, tuple[list[str], list[str]]] = {}
     for way, lead in (("process", []), ("caller", ["--argv"])):
         argv = [*lead, "bump", "--part", "patch", "--package", "gen-pkg0"]
         proc = subprocess.run(
             [sys.executable, "-c", code, *argv], cwd=sample, capture_output=True, text=True
         )
         assert proc.returncode == 0, proc.stdout + proc.stderr
-        counts[way] = int(proc.stderr.strip().splitlines()[-1].split()[-1])
+        lines = proc.stderr.strip().splitlines()
+        counts[way] = int(lines[-2].split()[-1])  # atexit: the last registered runs first
+        default = next(line for line in lines if line.startswith("default "))
+        thresholds[way] = (default.split()[1:], lines[-1].split()[1:])
     assert counts["process"] > 1000 and counts["caller"] == 0, counts
+    initial = thresholds["caller"][0]
+    assert thresholds["caller"] == (initial, initial), thresholds
+    assert thresholds["process"] == (initial, [str(n) for n in COLLECTOR_THRESHOLDS]), thresholds
     log = subprocess.run(
         ["git", "log", "--format=%s", "-2"], cwd=sample, capture_output=True, text=True, check=True
     )

@@ -195,8 +195,11 @@ def poetry_files(directory: Path, doc: Mapping[str, Any], version: str) -> list[
     Lambda's ``shared/version.py``). A file that is missing, or not at that version, is
     that tool's own business, left alone. (bump-my-version's own list: :func:`tool_files`.)"""
     found: list[VersionLocation] = []
+    entries = _poetry_entries(doc)
+    if not entries:  # most projects: no walk up to the repository's top
+        return found
     top = _repository_top(directory).resolve()
-    for name, search in _poetry_entries(doc):
+    for name, search in entries:
         path = Path(os.path.normpath(directory / name))
         try:
             path.resolve().relative_to(top)

@@ -170,22 +170,33 @@ def _projects_below(root: Path, depth: int = 3) -> list[Path]:
     setup.py (a project setuptools builds without one)."""
     found: list[Path] = []
     level = [root]
-    for _ in range(depth):
+    for _ in range(depth):  # one listing per directory (its entries say which are folders)
         below: list[Path] = []
         for directory in level:
             try:
-                children = sorted(p for p in directory.iterdir() if p.is_dir())
+                with os.scandir(directory) as entries:
+                    names = sorted(e.name for e in entries if _is_dir(e))
             except OSError:
                 continue
-            for child in children:
-                if child.name.startswith(".") or _not_projects(child.name):
+            for name in names:
+                if name.startswith(".") or _not_projects(name):
                     continue
-                if (child / "pyproject.toml").is_file() or (child / "setup.py").is_file():
+                child = directory / name
+                text = os.fspath(child)
+                if os.path.isfile(f"{text}/pyproject.toml") or os.path.isfile(f"{text}/setup.py"):
                     found.append(child)
                 else:
                     below.append(child)
         level = below
     return found
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """A directory, or a link to one (as :meth:`Path.is_dir`), an unreadable entry not."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def outside(

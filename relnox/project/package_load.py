@@ -174,11 +174,12 @@ def _equal_copies(
     found: list[VersionLocation] = []
     for module_name in modules:
         for base in roots:
-            names = _names(base / module_name)  # one listing, not a look per file name
+            folder = base / module_name
+            names = _names(folder)  # one listing, not a look per file name
             for filename in CONSTANT_MODULES:
-                path = base / module_name / filename
                 if names is not None and filename not in names:
                     continue
+                path = folder / filename
                 if path in taken or not path.is_file():
                     continue
                 loc = python_location(path, top_level=True)
@@ -186,9 +187,9 @@ def _equal_copies(
                     found.append(loc)
     tops = _names(directory)
     for name in SPHINX_CONF:
-        path = directory / name
         if tops is not None and name.split("/")[0] not in tops:
             continue  # no docs/ (or doc/) folder: nothing to look at in it
+        path = directory / name
         if path in taken or not path.is_file():
             continue
         try:

@@ -11,6 +11,7 @@ never guessed as 0.0.0 while tags exist.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import shutil
 from collections.abc import Callable, Sequence
@@ -262,10 +263,17 @@ def push_tags(text: str) -> list[str]:
 
 
 def _rel(top: Path, path: Path, resolve: Resolver) -> str:
-    """``path`` relative to ``top`` (resolved by the caller, once for every package)."""
-    try:
-        return resolve(path).relative_to(top).as_posix()
-    except ValueError:
+    """``path`` relative to ``top`` (resolved by the caller, once for every package), as
+    :meth:`Path.relative_to` gives it (by text on POSIX: twice a package, no new paths)."""
+    full = resolve(path)
+    if os.name == "posix":
+        text, base = str(full), str(top).rstrip("/")
+        if text == base:
+            return "."
+        return text[len(base) + 1 :] if text.startswith(f"{base}/") else path.name
+    try:  # pragma: no cover - Windows: its paths compare without case
+        return full.relative_to(top).as_posix()
+    except ValueError:  # pragma: no cover
         return path.name
 
 
