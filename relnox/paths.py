@@ -15,13 +15,14 @@ def rel(path: Path, root: Path) -> str:
         return str(path)
 
 
-def written_path(path: Path, top: Path) -> Path:
+def written_path(path: Path, top: Path, real_top: Path | None = None) -> Path:
     """The file relnox writes for ``path`` in the repository ``top``: ``path`` itself, or
     the file a symbolic link ``path`` leads to, which must be inside ``top`` (a
     :class:`~relnox.errors.ConfigError` otherwise: relnox writes no file outside the
     repository, through a link or a path climbing out of it, and git commits the target,
-    not the unchanged link)."""
-    real_top = top.resolve()
+    not the unchanged link). ``real_top``: ``top`` resolved, by a caller asking for many
+    files at once."""
+    real_top = real_top or top.resolve()
     if not path.is_symlink():
         found = path.resolve()
         if not found.is_relative_to(real_top):  # "../x", "/elsewhere/x"

@@ -264,8 +264,10 @@ def changelog_edits(
     config = workspace.config
     notes: list[str] = []
     towncrier: dict[Path, str] = {}  # news file -> the note for it when it has no Unreleased
-    for directory in dict.fromkeys(p.directory for p in selected):
-        new = next(versions[p.name][1] for p in selected if p.directory == directory)
+    first: dict[Path, str] = {}  # each directory -> the new version of its first package
+    for pkg in selected:
+        first.setdefault(pkg.directory, versions[pkg.name][1])
+    for directory, new in first.items():
         found = news(directory)
         if found is not None:
             where = relative(found.directory, workspace.root)

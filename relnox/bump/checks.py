@@ -154,16 +154,18 @@ def _refuse_other_repositories(plan: BumpPlan, dry_run: bool) -> None:
     """An edit in another git repository below this one (a submodule, a nested clone):
     the bump's commit cannot hold it (git add: "Pathspec ... is in submodule")."""
     assert plan.repo is not None
-    tops: dict[Path, Path] = {}
+    tops: dict[Path, Path] = {}  # each edited folder -> its repository's top, resolved
     repo = plan.repo.resolve()
+    looked: dict[Path, bool] = {}  # each directory between: whether a .git lies there
     for edit in plan.edits:
         folder = edit.path.parent
-        if folder not in tops and _no_git_between(folder, repo):
-            tops[folder] = plan.repo  # git would name the repository's own top
+        if folder not in tops and _no_git_between(folder, repo, looked):
+            tops[folder] = repo  # git would name the repository's own top
         elif folder not in tops:
-            tops[folder] = git.toplevel(folder) if git.is_repo(folder) else plan.repo
-        if tops[folder].resolve() != plan.repo.resolve():
-            where = relative(tops[folder], plan.repo)
+            found = git.toplevel(folder) if git.is_repo(folder) else plan.repo
+            tops[folder] = found.resolve()
+        if tops[folder] != repo:
+            where = relative(tops[folder], repo)
             _refuse(
                 plan,
                 f"{edit.path}: is in {where}, a git repository of its own (a submodule?), so "
@@ -174,19 +176,23 @@ def _refuse_other_repositories(plan: BumpPlan, dry_run: bool) -> None:
             return
 
 
-def _no_git_between(folder: Path, repo: Path) -> bool:
+def _no_git_between(folder: Path, repo: Path, looked: dict[Path, bool] | None = None) -> bool:
     """Whether ``folder`` lies in ``repo`` (resolved) with no ``.git`` (a directory, a
     submodule's or a worktree's file) in it or in a directory between: then git finds
     ``repo``'s work tree from it, and no git call needs to say so (one per folder was most
-    of a 200-package bump). Anything else asks git."""
+    of a 200-package bump). Anything else asks git. ``looked``: the directories already
+    looked at by this caller (the folders of a monorepo share most of their way)."""
     try:
         parts = folder.resolve().relative_to(repo).parts
     except (OSError, ValueError):
         return False
+    looked = {} if looked is None else looked
     here = repo
     for part in parts:
         here = here / part
-        if os.path.lexists(here / ".git"):
+        if here not in looked:
+            looked[here] = os.path.lexists(here / ".git")
+        if looked[here]:
             return False
     return True
 

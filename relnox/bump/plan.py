@@ -246,10 +246,11 @@ class _Files:
         target, not the unchanged link), which must be inside ``top``: a bump writes no
         file outside the repository."""
         found: dict[Path, FileEdit] = {}
+        real_top = top.resolve()  # once, not once a file
         for path, text in self.text.items():
             after = text.encode("utf-8")
             if after != self.original[path]:
-                target = written_path(path, top)
+                target = written_path(path, top, real_top)
                 if target in found and found[target].after == after:
                     continue  # one file reached through a linked directory, edited alike
                 if target in found:
