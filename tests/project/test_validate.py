@@ -319,3 +319,28 @@ def test_a_broken_member_does_not_stop_work_on_a_package_asked_for(tmp_path: Pat
     assert "left out, not asked for" in named.stderr and "packages/c/pyproject.toml" in named.stderr
     broken = run_relnox("build-all", "--dry-run", "--package", "foo-bar", cwd=root)
     assert broken.returncode == 1 and "Traceback" not in broken.stderr
+
+
+def test_each_read_of_a_toml_file_is_the_callers_own_document(tmp_path: Path) -> None:
+    """A parse is kept for the next read of the same text, and every read gets a document
+    of its own: changing one (a table, an array, a nested table in an array) changes
+    neither the kept parse nor another read, and the leaves (dates too) are equal."""
+    from relnox.project.pyproject import load_toml
+
+    path = tmp_path / "pyproject.toml"
+    path.write_text(
+        '[project]\nname = "a"\nkeywords = ["x"]\n'
+        '[[tool.x.entry]]\nwhen = 2026-11-24T09:00:00Z\nlist = [[1, 2], {k = "v"}]\n',
+        encoding="utf-8",
+    )
+    first = load_toml(path)
+    pristine = load_toml(path)
+    first["project"]["keywords"].append("y")
+    first["tool"]["x"]["entry"][0]["list"][0].append(3)
+    first["tool"]["x"]["entry"][0]["list"][1]["k"] = "changed"
+    del first["project"]["name"]
+    again = load_toml(path)
+    assert again == pristine
+    assert again["project"] == {"name": "a", "keywords": ["x"]}
+    assert again["tool"]["x"]["entry"][0]["list"] == [[1, 2], {"k": "v"}]
+    assert again["tool"]["x"]["entry"][0]["when"].year == 2026
