@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from relnox import __version__, _light
+from relnox.errors import OutputLost, output_lost
 from relnox.log import QUIET_ENV
 
 #: how ``relnox --help`` groups the commands (a task missing here goes under the last)
@@ -123,6 +124,8 @@ class Command:
             self._exit("relnox: stopped (SIGTERM)", TERMINATED_EXIT)
         except KeyboardInterrupt:  # Ctrl-C: what changes files undid itself or completed
             self._exit("relnox: stopped (Ctrl-C)", INTERRUPTED_EXIT)
+        except OutputLost as exc:  # the help, the version: written by the command itself
+            self._exit(f"relnox: error: {exc}", 1)
         except Exception as exc:
             if not _is_exit(exc):
                 raise
@@ -148,7 +151,7 @@ class Command:
                     self.print_help()
                 return
             if token in ("-V", "--version"):
-                print(f"relnox {__version__}")
+                _say(f"relnox {__version__}")
                 return
             if token == "--list":
                 self.print_commands()
@@ -206,20 +209,20 @@ class Command:
         last = words[-1] if words else ""
         if named and last.startswith("-"):
             for argument in self.tasks[named[-1]].get_arguments():
-                print(*(("-" if len(n) == 1 else "--") + n for n in argument.names), sep="\n")
+                _say(*(("-" if len(n) == 1 else "--") + n for n in argument.names), sep="\n")
         elif not named:
-            print(*sorted(self.tasks), sep="\n")
+            _say(*sorted(self.tasks), sep="\n")
 
     # -- help ---------------------------------------------------------------------
     def print_help(self) -> None:
-        print("Usage: relnox [-v|-q] <command> [options]    relnox <command> --help")
-        print("")
-        print("Release automation for Python repositories, from one package to a monorepo.")
+        _say("Usage: relnox [-v|-q] <command> [options]    relnox <command> --help")
+        _say("")
+        _say("Release automation for Python repositories, from one package to a monorepo.")
         self.print_commands()
-        print("Options:")
+        _say("Options:")
         for flag, text in OPTIONS:
-            print(f"  {flag:26}{text}")
-        print("")
+            _say(f"  {flag:26}{text}")
+        _say("")
 
     def print_commands(self) -> None:
         from relnox.invoke import TASKS, names
@@ -229,12 +232,12 @@ class Command:
         groups = {k: list(v) for k, v in GROUPS.items()}
         groups[list(groups)[-1]] += [n for n in tasks if n not in placed]
         for title, members in groups.items():
-            print("")
-            print(f"{title}:")
+            _say("")
+            _say(f"{title}:")
             for name in members:
                 if name in tasks:
                     self._print_command(tasks[name], names(tasks[name]))
-        print("")
+        _say("")
 
     def _print_command(self, task: Any, spellings: tuple[str, ...]) -> None:
         import textwrap  # the help's only: a command's run never loads it
@@ -243,9 +246,9 @@ class Command:
         aliases = [a for a in task.aliases if a in spellings]
         label = task.name + (f" ({', '.join(aliases)})" if aliases else "")
         lines = textwrap.wrap(summary, WIDTH - 28) or [""]
-        print(f"  {label:24}  {lines[0]}")
+        _say(f"  {label:24}  {lines[0]}")
         for line in lines[1:]:
-            print(f"{'':28}{line}")
+            _say(f"{'':28}{line}")
 
     def print_task_help(self, name: str) -> None:
         import textwrap
@@ -260,23 +263,23 @@ class Command:
         )
         context = ParserContext(name=name, args=arguments)
         positional = " ".join(str(a.name).upper() for a in context.positional_args)
-        print(f"Usage: relnox {name} {positional + ' ' if positional else ''}[options]")
+        _say(f"Usage: relnox {name} {positional + ' ' if positional else ''}[options]")
         aliases = names(task)[1:]
         if aliases:
-            print(f"       (also: {', '.join(aliases)})")
-        print("")
+            _say(f"       (also: {', '.join(aliases)})")
+        _say("")
         for line in (task.__doc__ or "").strip().splitlines():
-            print(f"  {line.strip()}" if line.strip() else "")
-        print("")
-        print("Options:")
+            _say(f"  {line.strip()}" if line.strip() else "")
+        _say("")
+        _say("Options:")
         for flags, text in context.help_tuples():
             lines = textwrap.wrap(text or "", WIDTH - 36) or [""]
             if len(flags) > 30:
-                print(f"  {flags}")
+                _say(f"  {flags}")
                 flags = ""
-            print(f"  {flags:30}  {lines[0]}")
+            _say(f"  {flags:30}  {lines[0]}")
             for line in lines[1:]:
-                print(f"{'':34}{line}")
+                _say(f"{'':34}{line}")
 
 
 def _context(task: Any) -> Any:
@@ -295,6 +298,19 @@ def _is_exit(exc: BaseException) -> bool:
         return True
     exceptions = sys.modules.get("invoke.exceptions")
     return exceptions is not None and isinstance(exc, exceptions.Exit)
+
+
+def _say(*values: object, sep: str = " ") -> None:
+    """``print`` to standard output; a failed write (a full disk) is :class:`OutputLost`,
+    a reader that left (``relnox --help | head``) stays the pipe's to handle."""
+    try:
+        print(*values, sep=sep)
+        if sys.stdout is not None:  # None: started with it closed (`relnox --help >&-`)
+            sys.stdout.flush()  # a full disk says so now, not at exit where nobody hears it
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise output_lost(exc) from None
 
 
 def _spellings(spelled: str) -> list[str]:

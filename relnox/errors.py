@@ -44,3 +44,23 @@ def one_line(exc: BaseException) -> str:
     """A library exception's text on one line, to quote inside a relnox message
     (tarfile lists one line per method it tried; whitespace runs become one space)."""
     return " ".join(str(exc).split()) or type(exc).__name__
+
+
+class OutputLost(RelnoxError):
+    """Standard output could not be written (a full disk, an I/O error): what the command
+    printed is lost, though what it did is done."""
+
+
+def output_lost(exc: OSError) -> OutputLost:
+    """``exc``, raised writing standard output, as one line; standard output is pointed at
+    the null device first, so that nothing tries the same write again at exit."""
+    import contextlib
+    import os
+    import sys
+
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # no standard output at all
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return OutputLost(
+        f"cannot write to standard output ({exc.strerror or exc}); what relnox did is done, "
+        "its output is lost: free space, or send the output elsewhere (> FILE)"
+    )

@@ -241,3 +241,28 @@ def test_a_command_started_with_its_output_closed_ends_without_a_traceback(
         check=False,
     )
     assert (proc.returncode, proc.stderr) == (0, "")
+
+
+@pytest.mark.parametrize(
+    "args", [["--version"], ["--help"], ["bump", "--help"], ["packages"], ["packages", "--json"]]
+)
+def test_a_full_disk_on_standard_output_is_one_line_and_exit_1(
+    sample: Path, args: list[str]
+) -> None:
+    """Standard output on a full device (``> /dev/full``): the write fails when it is
+    flushed, which for the command's own help used to be at exit (nothing said, exit 0)
+    or a traceback; now one line naming what was lost and the fix, exit 1."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered, as users
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "relnox", *args],
+            cwd=sample,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert lines[0].startswith("relnox: error: cannot write to standard output ("), lines

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from relnox import _light
-from relnox.errors import RelnoxError
+from relnox.errors import RelnoxError, output_lost
 from relnox.invoke._args import USAGE_EXIT, UsageError
 from relnox.log import QUIET_ENV, setup_logging
 from relnox.redact import shown
@@ -159,6 +159,8 @@ def _write(text: str) -> None:
     except BrokenPipeError:  # `relnox packages | head`: the reader left
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise SystemExit(1) from None
+    except OSError as exc:  # `relnox packages > /dev/full`: one line, not a traceback
+        raise output_lost(exc) from None
 
 
 JSON_SCHEMA = 1  # the version of every task's --json object (docs/json.md)
