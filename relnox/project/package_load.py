@@ -150,6 +150,20 @@ def _secondaries(
     if known and maybe_version(known[0].value) is not None:
         taken = {k.path for k in [*known, *found]} | listed
         found += _equal_copies(directory, roots, [*modules, *nested], known[0].value, taken)
+    return found + _tuple_copies([*known, *found])
+
+
+def _tuple_copies(locations: Sequence[VersionLocation]) -> list[VersionLocation]:
+    """The tuple beside each literal ``__version__`` that says its version
+    (:mod:`relnox.project.tuple_copy`: msgpack's ``version = (1, 2, 1)``)."""
+    from relnox.project.tuple_copy import location
+
+    found: list[VersionLocation] = []
+    for loc in locations:
+        if loc.kind == "python" and maybe_version(loc.value) is not None:
+            copy = location(loc.path, loc.value)
+            if copy is not None and all(copy.path != k.path or k.kind != copy.kind for k in found):
+                found.append(copy)
     return found
 
 

@@ -22,7 +22,9 @@ from relnox.toml import tomllib
 from relnox.tools import git
 from relnox.versioning import same_version
 
-Kind = Literal["toml", "python", "text", "pattern", "incremental", "tuple", "info", "parts"]
+Kind = Literal[
+    "toml", "python", "text", "pattern", "incremental", "tuple", "info", "parts", "tuple_copy"
+]
 
 PY_VERSION_RE = re.compile(
     r"""^(?P<lhs>[ \t]*"""
@@ -82,6 +84,10 @@ class VersionLocation:
 
             respell = version_tuple.respell if self.kind == "tuple" else version_tuple.respell_info
             return respell(self.path, text, self.value, new)
+        if self.kind == "tuple_copy":
+            from relnox.project.tuple_copy import respell as respell_copy
+
+            return respell_copy(self.path, text, self.value, new)
         if self.kind == "parts":
             from relnox.project.version_parts import respell_parts
 
