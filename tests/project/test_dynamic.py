@@ -1216,6 +1216,40 @@ def test_a_version_tuple_joined_into_version_is_read_and_bumped_in_the_tuple(
         plan_bump(load_workspace(root), BumpOptions(to="1!1.0", allow_dirty=True))
 
 
+@pytest.mark.parametrize(
+    ("to", "spelled"),
+    [
+        ("2.4.0", '("2", "4", "0")'),
+        ("2.4.0rc2", '("2", "4", "0", "rc2")'),
+        ("2.5.0.dev1", '("2", "5", "0", "dev1")'),
+    ],
+)
+def test_a_version_tuple_a_function_of_the_module_formats_is_read_and_bumped(
+    tmp_path: Path, to: str, spelled: str
+) -> None:
+    """wrapt's shape: ``__version_info__ = ("2", "4", "0", "rc1")`` and ``__version__ =
+    _format_version(__version_info__)``, a function of the module: its numbers and the
+    string after them, as PEP 440 spells them (``2.4.0rc1``); relnox said there was no
+    literal ``__version__``. A bump writes the tuple as it spells its numbers."""
+    module = (
+        "def _format_version(parts):\n    return '.'.join(parts)\n\n\n"
+        '__version_info__ = ("2", "4", "0", "rc1")\n'
+        "__version__ = _format_version(__version_info__)\n"
+    )
+    extra = '[tool.setuptools.dynamic]\nversion = {attr = "wr.__version__"}\n'
+    files = {
+        "pyproject.toml": project("wr", None, backend="setuptools", extra=extra),
+        "wr/__init__.py": module,
+    }
+    root = repo(tmp_path / "r", files, tags=["2.3.0", "2.4.0rc1"])
+    ws = load_workspace(root)
+    assert ws.packages[0].version == "2.4.0rc1"
+    apply_bump(plan_bump(ws, BumpOptions(to=to)))
+    text = (root / "wr/__init__.py").read_text()
+    assert text == module.replace('("2", "4", "0", "rc1")', spelled)
+    assert load_workspace(root).packages[0].version == to
+
+
 def test_flit_s_computed_version_names_the_module_it_reads(tmp_path: Path) -> None:
     """flit imports the module for a ``__version__`` it computes (pyparsing's
     ``version_info(3, 3, 3, "final", 1).__version__``): the error names that module."""
