@@ -24,7 +24,7 @@ from relnox.project.setup_py import setup_py_keywords, uses_pbr
 from relnox.project.towncrier import news
 from relnox.project.workspace import Package, Workspace, changelog_in
 from relnox.toml import table
-from relnox.versioning import long_as_released
+from relnox.versioning import long_as_released, maybe_version
 
 OK, WARN, ERROR = "ok", "warn", "error"
 
@@ -367,6 +367,16 @@ def release_of(version: str) -> str | None:
     return re.sub(r"[-_.]?dev[-_.]?\d*$", "", public, flags=re.IGNORECASE) or None
 
 
+def final_of(version: str) -> str | None:
+    """The final release a pre-release leads to (``2.4.0rc1`` -> ``2.4.0``), whose section
+    a changelog may write its changes under ahead (wrapt's ``Version 2.4.0`` while it is at
+    ``2.4.0rc1``); ``None`` for any other."""
+    parsed = maybe_version(version)
+    if parsed is None or parsed.pre is None or parsed.dev is not None or parsed.local:
+        return None
+    return parsed.base_version
+
+
 def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[Check]:
     name = f"changelog {pkg.name}"
     required = changelog_required(ws)
@@ -394,6 +404,10 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
             return [Check(name, OK, detail)]
         # the version a bump gives: 1.6.dev0 is released as 1.6.0 when releases are so tagged
         wanted = long_as_released(coming, pkg.tags.released) if pkg.tags else coming
+    final = final_of(wanted)
+    if final is not None and read_section(path, final, pkg.name):  # 2.4.0rc1 under 2.4.0
+        detail = f"{rel(path, ws.root)} has a section for {final}, the release {wanted} leads to"
+        return [Check(name, OK, detail)]
     unreleased = read_section(path, UNRELEASED)
     if unreleased is not None and unreleased.has_entries:
         return [
