@@ -365,12 +365,16 @@ def changelog_edits(
 
 #: a release day as changelogs write it, and the format that writes it again
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MON = "|".join(month[:3] for month in _MONTHS.split("|"))
 _DAYS = (
     (re.compile(r"\d{4}-\d{2}-\d{2}"), "{date}"),
     (re.compile(r"\d{4}/\d{2}/\d{2}"), "{date:%Y/%m/%d}"),
     # beets' "2.13.1 (July 29, 2026)", and "29 July 2026"
     (re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}}, \d{{4}}\b"), "{date:%B} {date.day}, {date:%Y}"),
     (re.compile(rf"\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}\b"), "{date.day} {date:%B %Y}"),
+    # sqlparse's "Release 0.6.0 (Aug 13, 2026)": a month's first three letters
+    (re.compile(rf"\b(?:{_MON}) \d{{1,2}}, \d{{4}}\b"), "{date:%b} {date.day}, {date:%Y}"),
+    (re.compile(rf"\b\d{{1,2}} (?:{_MON}) \d{{4}}\b"), "{date.day} {date:%b %Y}"),
 )
 
 

@@ -277,6 +277,16 @@ def test_a_release_dated_in_words_is_one_version_and_is_written_so() -> None:
         heading_like(words, "x", setext=True).format(title="3.1", date=DAY)
         == "Release 3.1 - 3 May 2026"
     )
+    # sqlparse's: the month's first three letters (bump wrote "0.7.0 (2026-05-03)")
+    short = "Release 0.6.0 (Aug 13, 2026)\n----------------------------\n"
+    assert (
+        heading_like(short, "x", setext=True).format(title="0.7.0", date=date(2026, 11, 4))
+        == "Release 0.7.0 (Nov 4, 2026)"
+    )
+    assert (
+        heading_like("## 2.1 - 13 Sep 2025\n", "x").format(title="2.2", date=date(2026, 9, 4))
+        == "2.2 - 4 Sep 2026"
+    )
 
 
 @pytest.mark.parametrize(
