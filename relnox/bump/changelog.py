@@ -42,7 +42,7 @@ from relnox.project.changelog import (
 from relnox.project.changie import changes
 from relnox.project.towncrier import news
 from relnox.project.workspace import Package, Workspace, changelog_in
-from relnox.versioning import same_version
+from relnox.versioning import maybe_version, same_version
 
 
 class Texts(Protocol):
@@ -147,6 +147,30 @@ def release_status(text: str, version: str, day: date) -> str | None:
     body = line.rstrip("\r\n")
     lines[index] = dated_status(body, day.isoformat()) + line[len(body) :]
     return "".join(lines)
+
+
+def release_pending(text: str, title: str, day: date) -> str | None:
+    """:func:`release_status`, then dated as the release below is when the heading said
+    ``(unreleased)`` (zest.releaser's ``3.5.4 (unreleased)`` above ``3.5.3 (2026-06-26)``
+    becomes ``3.5.4 (<day>)``). The newest section's pending heading of a lower version is
+    this release's, renamed (zest.releaser's, when a minor release follows ``3.5.4.dev0``)."""
+    status = release_status(text, title, day)
+    newest = next(iter(sections(text)), None)
+    if status is None and newest is not None and len(newest.versions) == 1:
+        name, old = newest.versions[0]
+        lines = text.splitlines(keepends=True)
+        older, new = maybe_version(old), maybe_version(title)
+        if (
+            name is None
+            and older is not None
+            and new is not None
+            and older < new
+            and pending_heading(text, old) == newest.line
+            and lines[newest.line].count(old) == 1
+        ):
+            lines[newest.line] = lines[newest.line].replace(old, title)
+            status = release_status("".join(lines), title, day)
+    return None if status is None else release_ahead(status, title, day) or status
 
 
 def release_ahead(text: str, title: str, day: date) -> str | None:
@@ -297,7 +321,7 @@ def changelog_edits(
         rel = relative(path, workspace.root)
         if section is None:
             dated = (
-                release_status(text, title, today)
+                release_pending(text, title, today)
                 or release_ahead(text, title, today)
                 or release_headless(text, title, today)
             )

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from relnox.bump import BumpOptions
 from relnox.bump.changelog import release_changelog, release_links, release_status
+from relnox.bump.plan import apply_bump, plan_bump
 from relnox.project.changelog import UNRELEASED, find_section, parse_title, pending_status
+from relnox.project.discovery import load_workspace
+from tests.shapes import project, repo
 
 DAY = date(2026, 5, 3)
 
@@ -226,6 +231,30 @@ def test_a_heading_that_says_in_development_loses_the_words_on_release(
     assert done.count("* ") == 2
     assert (
         release_status(text.replace(heading.splitlines()[0], "Release 0.14"), "0.14", DAY) is None
+    )
+
+
+@pytest.mark.parametrize(("part", "title"), [("patch", "3.5.4"), ("minor", "3.6.0")])
+def test_a_pending_heading_is_dated_like_the_release_below_and_renamed_for_a_higher_one(
+    tmp_path: Path, part: str, title: str
+) -> None:
+    """greenlet's shape (zest.releaser): at ``3.5.4.dev0`` its CHANGES.rst starts with
+    ``3.5.4 (unreleased)`` over ``===`` above ``3.5.3 (2026-06-26)``. A patch release
+    wrote ``3.5.4`` with no date; a minor one said there was no Unreleased section. Both
+    head that section with the release and its day, as the release below is headed."""
+    changes = (
+        "3.5.4 (unreleased)\n==================\n\n- Fix.\n\n\n"
+        "3.5.3 (2026-06-26)\n==================\n\n- Old.\n"
+    )
+    files = {
+        "pyproject.toml": project("gl", "3.5.4.dev0"),
+        "gl/__init__.py": "",
+        "CHANGES.rst": changes,
+    }
+    root = repo(tmp_path / "r", files, tags=["3.5.3"])
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part=part, today=DAY)))
+    assert (root / "CHANGES.rst").read_text() == changes.replace(
+        "3.5.4 (unreleased)", f"{title} (2026-05-03)"
     )
 
 
