@@ -191,7 +191,7 @@ def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
 
 
 #: headings that say Unreleased in other words (``To be released``: django-model-utils;
-#: ``In development``: joblib's CHANGES.rst)
+#: ``In development``: joblib's CHANGES.rst; a branch's name: peewee's ``## master``)
 _NOT_YET = (
     ["to", "be", "released"],
     ["not", "released", "yet"],
@@ -199,6 +199,11 @@ _NOT_YET = (
     ["in", "development"],
     ["under", "development"],
     ["development", "version"],
+    # the branch the next release is made from (peewee's ``## master``)
+    ["master"],
+    ["main"],
+    ["trunk"],
+    ["head"],
 )
 
 

@@ -258,6 +258,18 @@ def test_a_pending_heading_is_dated_like_the_release_below_and_renamed_for_a_hig
     )
 
 
+@pytest.mark.parametrize("branch", ["master", "main", "HEAD"])
+def test_a_section_named_after_the_branch_is_the_unreleased_one(branch: str) -> None:
+    """peewee's shape: ``## master`` above ``## 4.3.0`` holds what the next release brings;
+    a bump said there was no Unreleased section and wrote no heading for 4.4.0."""
+    text = f"# Changelog\n\n## {branch}\n\n* New.\n\n## 4.3.0\n\n* Old.\n"
+    assert parse_title(branch) == UNRELEASED
+    assert release_changelog(text, "4.4.0", DAY, heading_format="{title}") == text.replace(
+        "\n\n* New.", "\n\n## 4.4.0\n\n* New."
+    )
+    assert parse_title("mainline") is None
+
+
 HEADLESS = (
     "\nChangelog\n=========\n\n* Improve handling of a warning.\n\n  More on it.\n\n"
     "* Fix another thing.\n\n7.0.0 (2025-09-09)\n------------------\n\n* Dropped something.\n"
