@@ -23,8 +23,11 @@ from relnox.project.sources import (
 from relnox.project.version_tuple import location as joined_location
 from relnox.versioning import maybe_version
 
+# among other names too: charset-normalizer's ``from .version import VERSION, __version__``
 _IMPORTED = re.compile(
-    r"^from\s+\.(?P<module>\w+)\s+import\s+(?:__version__|version\s+as\s+__version__)\b", re.M
+    r"^from\s+\.(?P<module>\w+)\s+import\s+\(?\s*(?:\w+(?:\s+as\s+\w+)?\s*,\s*)*"
+    r"(?:__version__|version\s+as\s+__version__)\b(?!\s+as\b)",
+    re.M,
 )
 
 
