@@ -390,6 +390,10 @@ def _named_files(tree: ast.Module, directory: Path, roots: Sequence[Path]) -> li
                 imported[alias.asname or alias.name] = alias.name
         elif isinstance(node, ast.Call):
             paths.append(_path_of(list(node.args), constants) or "")
+            named = _module_constant(node)
+            module = find_module(roots, named) if named is not None else None
+            if module is not None:
+                found.append(module)
         elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
             paths.append(_path_of(_divided(node), constants) or "")
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -409,6 +413,18 @@ def _named_files(tree: ast.Module, directory: Path, roots: Sequence[Path]) -> li
 
 
 _VERSION_NAMES = {"__version__", "version", "VERSION"}
+
+
+def _module_constant(node: ast.Call) -> str | None:
+    """The module of a call naming a module and its version constant:
+    ``get_module_constant("jedi", "__version__")`` (setuptools.depends, jedi's setup.py)."""
+    args = node.args
+    if len(args) < 2 or not all(isinstance(a, ast.Constant) for a in args[:2]):
+        return None
+    module, name = (a.value for a in args[:2] if isinstance(a, ast.Constant))
+    if not isinstance(module, str) or name not in _VERSION_NAMES:
+        return None
+    return module if all(part.isidentifier() for part in module.split(".")) else None
 
 
 def _version_file(path: Path) -> VersionLocation | None:

@@ -707,6 +707,14 @@ SETUP_TOOLS_ONLY = "[tool.pytest.ini_options]\naddopts = '-q'\n"  # a pyproject 
             "setup(name='calc', version=version)\n",
             "calc/version.txt",
         ),
+        # setuptools.depends' get_module_constant(module, name) (jedi's setup.py)
+        (
+            "from typing import cast\nfrom setuptools import setup\n"
+            "from setuptools.depends import get_module_constant\n"
+            "version = cast(str, get_module_constant('calc', '__version__'))\n"
+            "setup(name='calc', version=version)\n",
+            "calc/__init__.py",
+        ),
     ],
 )
 def test_a_setup_py_reading_its_version_from_a_file_of_the_package_is_read_there(
