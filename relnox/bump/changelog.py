@@ -175,9 +175,10 @@ def release_pending(text: str, title: str, day: date) -> str | None:
 
 def release_ahead(text: str, title: str, day: date) -> str | None:
     """``text`` with ``title``'s section, written ahead as the newest without a date
-    (geopandas' ``## Version 1.2.0`` above ``## Version 1.1.3 (March 10, 2026)``), dated
-    the way the release below it is; ``None`` when that section is not the newest, already
-    has a date, or the release below it has none."""
+    (geopandas' ``## Version 1.2.0`` above ``## Version 1.1.3 (March 10, 2026)``, or with a
+    date to fill in: pymongo's ``(2026/XX/XX)``), dated the way the release below it is;
+    ``None`` when that section is not the newest, already has a date, or the release below
+    it has none."""
     found = sections(text)
     if len(found) < 2 or not any(same_version(v, title) for _, v in found[0].versions):
         return None
@@ -188,7 +189,8 @@ def release_ahead(text: str, title: str, day: date) -> str | None:
         return None  # over- and underlined: not worded here
     setext = not newest.marker.startswith("#")
     template = heading_like(below.heading + "\n\n- x\n", "", setext=setext)
-    if "{date" not in template or any(ch.isdigit() for ch in first.replace(newest.label, "")):
+    rest = _PLACEHOLDER.sub("", first.replace(newest.label, ""))
+    if "{date" not in template or any(ch.isdigit() for ch in rest):
         return None
     words = template.format(title=newest.label, date=day)
     eol = _eol(text)
@@ -203,6 +205,10 @@ def release_ahead(text: str, title: str, day: date) -> str | None:
     return "".join(lines)
 
 
+#: a date still to be filled in: pymongo's ``(2026/XX/XX)``, ``YYYY-MM-DD``, ``TBD``
+_PLACEHOLDER = re.compile(
+    r"(?:\d{4}|[XY?]{4})([-/.])[XM?]{2}\1[XD?]{2}\b|\bTB[AD]\b", re.IGNORECASE
+)
 _UNDERLINED = re.compile(r"^([=\-~^*+])\1{2,}\s*$")
 _LIST_ITEM = re.compile(r"^\s*[-*+]\s")
 

@@ -229,7 +229,10 @@ def _changes_in(rest: list[str]) -> tuple[tuple[str | None, str], ...] | str | N
     for index, word in enumerate(rest):
         version = _version(word)
         if version is not None and _is_tail(rest[index + 1 :]):
-            return ((" ".join(rest[:index]) or None, version),)
+            name = rest[:index]  # pymongo's "Changes in Version 4.17.0": no name
+            while name and name[-1].strip(_PUNCTUATION).lower() in _LEAD_WORDS:
+                name = name[:-1]
+            return ((" ".join(name) or None, version),)
     return None
 
 

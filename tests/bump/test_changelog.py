@@ -363,6 +363,26 @@ def test_a_section_written_ahead_without_a_date_is_dated_like_the_release_below(
     assert release_ahead(undated, "1.2.0", DAY) is None
 
 
+@pytest.mark.parametrize("placeholder", ["2026/XX/XX", "YYYY-MM-DD", "TBD"])
+def test_a_section_written_ahead_with_a_date_to_fill_in_is_dated_like_the_release_below(
+    placeholder: str,
+) -> None:
+    """pymongo's shape: ``Changes in Version 4.18.0 (2026/XX/XX)`` above ``Changes in
+    Version 4.17.0 (2026/04/20)``; a release fills in the date (relnox read ``Version`` as
+    a project's name, and the placeholder's digits as a date, and noted no Unreleased
+    section)."""
+    from relnox.bump.changelog import release_ahead
+
+    assert parse_title("Changes in Version 4.17.0 (2026/04/20)") == ((None, "4.17.0"),)
+    text = (
+        f"Changelog\n=========\n\nChanges in Version 4.18.0 ({placeholder})\n"
+        "--------------------------------------\n\n- New.\n\n"
+        "Changes in Version 4.17.0 (2026/04/20)\n--------------------------------------\n"
+    )
+    done = release_ahead(text, "4.18.0", DAY)
+    assert done == text.replace(placeholder, "2026/05/03", 1)
+
+
 def test_the_release_heading_takes_the_level_of_the_releases_not_of_unreleased() -> None:
     """git-chglog's shape (Powertools for AWS Lambda): ``# Unreleased`` over releases
     written ``## [v3.2.0] - date``; the new release is a ``##`` heading like them."""
