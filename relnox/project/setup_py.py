@@ -374,7 +374,8 @@ def _divided(node: ast.expr) -> list[ast.expr]:
 
 def _named_files(tree: ast.Module, directory: Path, roots: Sequence[Path]) -> list[Path]:
     """The Python files setup.py names: modules it imports from (``from pkg.version import
-    __version__``, ``import pkg`` then ``pkg.__version__``) and paths it spells."""
+    __version__``, ``import pkg`` then ``pkg.__version__``) and paths it spells (joined,
+    divided, or a list of parts a helper of its own joins: sanic's ``open_local``)."""
     constants = _constants(tree)
     found: list[Path] = []
     paths: list[str] = []
@@ -396,6 +397,8 @@ def _named_files(tree: ast.Module, directory: Path, roots: Sequence[Path]) -> li
                 found.append(module)
         elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
             paths.append(_path_of(_divided(node), constants) or "")
+        elif isinstance(node, ast.List | ast.Tuple):  # open_local(["sanic", "__version__.py"])
+            paths.append(_path_of(list(node.elts), constants) or "")
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             paths.append(node.value if node.value.endswith(".py") else "")
     for node in ast.walk(tree):

@@ -715,6 +715,16 @@ SETUP_TOOLS_ONLY = "[tool.pytest.ini_options]\naddopts = '-q'\n"  # a pyproject 
             "setup(name='calc', version=version)\n",
             "calc/__init__.py",
         ),
+        # a list of path parts its own helper joins (sanic's open_local)
+        (
+            "import os, re\nfrom setuptools import setup\n"
+            "def open_local(paths, mode='r'):\n"
+            "    return open(os.path.join(os.path.dirname(__file__), *paths), mode)\n"
+            "with open_local(['calc', '__version__.py']) as fp:\n"
+            "    version = re.findall(r'^__version__ = \"(.*)\"$', fp.read(), re.M)[0]\n"
+            "setup(name='calc', version=version)\n",
+            "calc/__version__.py",
+        ),
     ],
 )
 def test_a_setup_py_reading_its_version_from_a_file_of_the_package_is_read_there(
