@@ -193,9 +193,17 @@ def _setuptools(
                 f"{pyproject}: [tool.setuptools.dynamic] version attr {attr!r}: no module "
                 f"{module_name} under {directory}; fix the attr"
             )
+        found = followed(module)
+        if found is None and _scm_computed(module):
+            return (
+                VCS_SOURCE,
+                [],
+                f"[tool.setuptools.dynamic] version = {{attr = {attr!r}}}, which "
+                f"{module.name} computes with setuptools-scm (versions from git tags)",
+            )
         return (  # setuptools imports a module whose version is no literal: follow it
             "setuptools-attr",
-            [followed(module) or literal_location(module, "version attr", pyproject)],
+            [found or literal_location(module, "version attr", pyproject)],
             (f"[tool.setuptools.dynamic] version = {{attr = {attr!r}}}"),
         )
     files = version.get("file")
@@ -208,6 +216,25 @@ def _setuptools(
             (f"[tool.setuptools.dynamic] version = {{file = {files[0]!r}}}"),
         )
     return None
+
+
+#: a module that asks setuptools-scm for the version: ``from setuptools_scm import
+#: get_version`` (setuptools-scm's own ``_own_version_helper.py``), ``import setuptools_scm``
+_SCM_IMPORT = re.compile(
+    r"^\s*(?:from\s+setuptools_scm\s+import\s+[^\n]*\bget_version\b"
+    r"|import\s+setuptools_scm\b)",
+    re.M,
+)
+
+
+def _scm_computed(module: Path) -> bool:
+    """Whether the attr's ``module``, which has no literal version, computes it with
+    setuptools-scm's ``get_version`` (from the git tags)."""
+    try:
+        text = read_text(module)
+    except (ConfigError, OSError, UnicodeDecodeError):
+        return False
+    return _SCM_IMPORT.search(text) is not None and "get_version(" in text
 
 
 def setup_cfg_version(

@@ -829,6 +829,36 @@ def test_a_setuptools_attr_whose_module_takes_the_version_from_a_sibling_is_read
     assert INIT.format("13.0.0") in (root / "src/pil/_version.py").read_text()
 
 
+def test_a_setuptools_attr_whose_module_asks_setuptools_scm_is_versioned_by_tags(
+    tmp_path: Path,
+) -> None:
+    """setuptools-scm's own shape: ``version = {attr = "_own_version_helper.version"}``, an
+    in-tree module whose ``__getattr__`` calls ``setuptools_scm.get_version``; relnox said
+    the module had no literal version and stopped every command. A module that computes
+    its version another way is still that error."""
+    helper = (
+        "from setuptools import build_meta as build_meta\n"
+        "from setuptools_scm import Configuration, get_version\n\n"
+        "def __getattr__(name):\n"
+        "    if name == 'version':\n"
+        "        return get_version(relative_to=__file__)\n"
+        "    raise AttributeError(name)\n"
+    )
+    extra = '[tool.setuptools.dynamic]\nversion = {attr = "_helper.version"}\n'
+    files = {
+        "pyproject.toml": project("scmish", None, backend="setuptools", extra=extra),
+        "_helper.py": helper,
+        "scmish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["v8.1.0"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) == ("8.1.0", "vcs")
+    assert "_helper.py computes with setuptools-scm" in pkg.evidence
+    (root / "_helper.py").write_text(helper.replace("get_version(", "compute("))
+    (problem,) = discover(root).problems
+    assert "no literal __version__" in problem
+
+
 @pytest.mark.parametrize(("prefix", "tag"), [("", "0.67.0"), ("v", "v0.67.0")])
 def test_versioneer_versions_from_tags_with_its_tag_prefix(
     tmp_path: Path, prefix: str, tag: str
