@@ -40,6 +40,7 @@ from relnox.project.changelog import (
     sections,
 )
 from relnox.project.changie import changes
+from relnox.project.scriv import fragments as scriv_fragments
 from relnox.project.towncrier import news
 from relnox.project.workspace import Package, Workspace, changelog_in
 from relnox.versioning import maybe_version, same_version
@@ -319,6 +320,13 @@ def changelog_edits(
                 f"{'ies' if len(waiting.entries) > 1 else 'y'}; relnox does not run changie: "
                 f"run changie batch {new} and changie merge in {relative(directory, workspace.root)}"
                 " before this bump"
+            )
+        collected = scriv_fragments(directory)
+        if collected is not None and collected.files:
+            notes.append(
+                f"note: {relative(collected.directory, workspace.root)} holds "
+                f"{len(collected.files)} scriv fragment(s); relnox does not run scriv: run "
+                f"scriv collect --version {new} before this bump"
             )
 
     def release(path: Path, title: str, tag: str | None) -> None:

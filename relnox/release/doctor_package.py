@@ -20,6 +20,7 @@ from relnox.project.changie import changes
 from relnox.project.discovery import load_toml
 from relnox.project.licenses import stated_license
 from relnox.project.pyproject import setup_cfg
+from relnox.project.scriv import fragments as scriv_fragments
 from relnox.project.setup_py import setup_py_keywords, uses_pbr
 from relnox.project.towncrier import news
 from relnox.project.workspace import Package, Workspace, changelog_in
@@ -432,6 +433,15 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
             f"{rel(waiting.directory, ws.root)}: {count} changie "
             f"{'entries become' if count > 1 else 'entry becomes'} {wanted}'s section on "
             "changie batch"
+        )
+        return [Check(name, OK, detail)]
+    collected = scriv_fragments(pkg.directory)
+    if collected is not None and collected.files:
+        count = len(collected.files)
+        detail = (
+            f"{rel(collected.directory, ws.root)}: {count} scriv "
+            f"{'fragments become' if count > 1 else 'fragment becomes'} {wanted}'s section on "
+            "scriv collect"
         )
         return [Check(name, OK, detail)]
     return [
