@@ -194,12 +194,13 @@ def _setuptools(
                 f"{module_name} under {directory}; fix the attr"
             )
         found = followed(module)
-        if found is None and _scm_computed(module):
+        reader = _tag_reader(module) if found is None else None
+        if reader is not None:  # setuptools-scm's own in-tree helper
             return (
                 VCS_SOURCE,
                 [],
                 f"[tool.setuptools.dynamic] version = {{attr = {attr!r}}}, which "
-                f"{module.name} computes with setuptools-scm (versions from git tags)",
+                f"{module.name} computes from git tags ({reader})",
             )
         return (  # setuptools imports a module whose version is no literal: follow it
             "setuptools-attr",
@@ -216,25 +217,6 @@ def _setuptools(
             (f"[tool.setuptools.dynamic] version = {{file = {files[0]!r}}}"),
         )
     return None
-
-
-#: a module that asks setuptools-scm for the version: ``from setuptools_scm import
-#: get_version`` (setuptools-scm's own ``_own_version_helper.py``), ``import setuptools_scm``
-_SCM_IMPORT = re.compile(
-    r"^\s*(?:from\s+setuptools_scm\s+import\s+[^\n]*\bget_version\b"
-    r"|import\s+setuptools_scm\b)",
-    re.M,
-)
-
-
-def _scm_computed(module: Path) -> bool:
-    """Whether the attr's ``module``, which has no literal version, computes it with
-    setuptools-scm's ``get_version`` (from the git tags)."""
-    try:
-        text = read_text(module)
-    except (ConfigError, OSError, UnicodeDecodeError):
-        return False
-    return _SCM_IMPORT.search(text) is not None and "get_version(" in text
 
 
 def setup_cfg_version(
@@ -288,6 +270,18 @@ def dynamic_version(
     pdm = table(tool, "pdm", "version")
     if pdm.get("source") == "scm":
         return VCS_SOURCE, [], "[tool.pdm.version] source = 'scm'"
+    getter = pdm.get("getter")
+    if pdm.get("source") == "call" and isinstance(getter, str):
+        # pdm-backend runs getter = "scripts.get_version:get_version" (mkdocstrings')
+        script = directory / (getter.partition(":")[0].replace(".", "/") + ".py")
+        reader = _tag_reader(script)
+        if reader is not None:
+            return (
+                VCS_SOURCE,
+                [],
+                f"[tool.pdm.version] source = 'call' runs {getter}, which reads git tags "
+                f"({reader})",
+            )
     if pdm.get("source") == "file" and isinstance(pdm.get("path"), str):
         return (
             "pdm",

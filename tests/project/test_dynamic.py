@@ -835,7 +835,7 @@ def test_a_setuptools_attr_whose_module_asks_setuptools_scm_is_versioned_by_tags
     """setuptools-scm's own shape: ``version = {attr = "_own_version_helper.version"}``, an
     in-tree module whose ``__getattr__`` calls ``setuptools_scm.get_version``; relnox said
     the module had no literal version and stopped every command. A module that computes
-    its version another way is still that error."""
+    its version another way (no module that reads git tags) is still that error."""
     helper = (
         "from setuptools import build_meta as build_meta\n"
         "from setuptools_scm import Configuration, get_version\n\n"
@@ -853,10 +853,34 @@ def test_a_setuptools_attr_whose_module_asks_setuptools_scm_is_versioned_by_tags
     root = repo(tmp_path / "r", files, tags=["v8.1.0"])
     (pkg,) = load_workspace(root).packages
     assert (pkg.version, pkg.version_source) == ("8.1.0", "vcs")
-    assert "_helper.py computes with setuptools-scm" in pkg.evidence
-    (root / "_helper.py").write_text(helper.replace("get_version(", "compute("))
-    (problem,) = discover(root).problems
+    assert "_helper.py computes from git tags (setuptools_scm)" in pkg.evidence
+    files["_helper.py"] = helper.replace("setuptools_scm", "calc")
+    (problem,) = discover(repo(tmp_path / "s", files)).problems
     assert "no literal __version__" in problem
+
+
+def test_a_pdm_call_getter_reading_git_tags_is_versioned_by_tags(tmp_path: Path) -> None:
+    """mkdocstrings' shape (pawamoy's template): ``[tool.pdm.version] source = "call"``,
+    ``getter = "scripts.get_version:get_version"``, a script calling pdm-backend's
+    ``get_version_from_scm``; relnox said the version was dynamic and stopped every
+    command. A getter that reads no tags is still that error."""
+    script = (
+        "from pdm.backend.hooks.version import get_version_from_scm\n\n"
+        "def get_version():\n    return str(get_version_from_scm('.').version)\n"
+    )
+    extra = '[tool.pdm.version]\nsource = "call"\ngetter = "scripts.get_version:get_version"\n'
+    files = {
+        "pyproject.toml": project("docsish", None, backend="pdm", extra=extra),
+        "scripts/get_version.py": script,
+        "src/docsish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["1.0.6"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) == ("1.0.6", "vcs")
+    assert "runs scripts.get_version:get_version, which reads git tags" in pkg.evidence
+    files["scripts/get_version.py"] = "def get_version():\n    return '1.0'\n"
+    (problem,) = discover(repo(tmp_path / "s", files)).problems
+    assert "the version is dynamic" in problem
 
 
 @pytest.mark.parametrize(("prefix", "tag"), [("", "0.67.0"), ("v", "v0.67.0")])
