@@ -368,7 +368,8 @@ def _yearly(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None
     starts = {firsts[y] for y in years}
     if not starts <= {0, 1}:
         return None  # a count that does not restart with the year: no calendar
-    return f"{kinds.pop()}/{min(lengths)}/{min(starts)}"
+    # the count's first as the newest year starts it (argon2-cffi's 16.0.0 once, 1 since)
+    return f"{kinds.pop()}/{min(lengths)}/{firsts[years[-1]]}"
 
 
 def with_default_for_new(

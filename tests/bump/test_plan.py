@@ -897,6 +897,20 @@ PADDED = [("2026.07.11", "2026-07-11"), ("2026.08.17", "2026-08-18")]
             "26.1.0",
             True,
         ),
+        # argon2-cffi's: a year counted from 0 long ago (16.0.0), from 1 since: this year's
+        # first as the newest year starts it (was 26.0.0)
+        (
+            [
+                ("15.0.0", "2015-12-18"),
+                ("16.0.0", "2016-01-05"),
+                ("16.1.0", "2016-04-19"),
+                ("21.1.0", "2021-08-29"),
+                ("23.1.0", "2023-08-15"),
+                ("25.1.0", "2025-06-03"),
+            ],
+            "26.1.0",
+            True,
+        ),
         # pip's two parts, each year from 0; within the year, its next
         ([("25.0", "2025-01-26"), ("25.1", "2025-04-26"), ("26.0", "2026-01-30")], "26.1", True),
         # a year's count that never restarts (25.9 then 26.10): no calendar
