@@ -395,8 +395,9 @@ def long_as_released(text: str, released: Iterable[Version]) -> str:
     """``text`` with zeros added to its release so it is as long as the releases of its
     shape were spelled: bottle's ``0.14-dev`` finalised is ``0.14``, but its minor releases
     are tagged ``0.13.0`` and ``0.12.0``, so it is ``0.14.0``. The newest final release whose
-    parts past ``text``'s are all zeros decides; a project that tags minors short (``5.1``,
-    then ``5.1.1``) has none longer, and keeps ``text``."""
+    parts past ``text``'s are all zeros, or absent, decides; a project that tags minors
+    short (``5.1``, then ``5.1.1``; zope.interface's ``8.4`` after ``7.1.0``) keeps
+    ``text``."""
     found = _RELEASE_TEXT.match(text)
     if found is None:
         return text
@@ -404,10 +405,10 @@ def long_as_released(text: str, released: Iterable[Version]) -> str:
     shaped = [
         v
         for v in released
-        if not v.is_prerelease and len(v.release) > length and not any(v.release[length:])
+        if not v.is_prerelease and len(v.release) >= length and not any(v.release[length:])
     ]
-    model = max(shaped, default=None)
-    if model is None:
+    model = max(shaped, default=None, key=lambda v: (v, len(v.release)))
+    if model is None or len(model.release) <= length:
         return text
     zeros = ".0" * (len(model.release) - length)
     return found["lead"] + found["release"] + zeros + text[found.end() :]

@@ -1179,6 +1179,14 @@ def test_a_short_dev_version_is_released_as_long_as_the_project_tags_releases(
     git(root, "tag", "0.13")
     plan = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
     assert plan.versions["bottle"] == ("0.14-dev", "0.14")
+    # zope.interface's: long once (0.13.0), short since (0.13.4 then 0.14.1 and 0.15): the
+    # newest release of the shape decides (it gave 0.16.0)
+    git(root, "tag", "-d", "0.13")
+    git(root, "tag", "0.13.0")
+    commit(root, {"pyproject.toml": project("bottle", "0.15")}, "0.14.1", "0.15")
+    commit(root, {"pyproject.toml": project("bottle", "0.16.dev0")})
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
+    assert plan.versions["bottle"] == ("0.16.dev0", "0.16")
 
 
 def test_a_changelog_whose_entries_sit_under_its_title_gets_the_release_heading(
