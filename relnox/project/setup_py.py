@@ -32,12 +32,16 @@ _IMPORTED = re.compile(
 
 
 _ATTRIBUTE = re.compile(r"^__version__\s*=\s*(?P<module>\w+)\.__version__\s*$", re.M)
+#: ``__version__ = version`` of a name imported from a sibling (authlib's ``from .consts
+#: import version``)
+_BOUND = re.compile(r"^__version__\s*=\s*(?P<name>version|VERSION)\s*(?:#.*)?$", re.M)
 
 
 def followed(module: Path) -> VersionLocation | None:
     """The literal ``__version__`` of ``module``, or of ``.sibling`` it takes it from
     (``from ._version import __version__``; ``from . import _version`` then
-    ``__version__ = _version.__version__``): where importing the module finds it."""
+    ``__version__ = _version.__version__``; ``from .consts import version`` then
+    ``__version__ = version``): where importing the module finds it."""
     return python_location(module) or joined_location(module) or _from_sibling(module)
 
 
@@ -45,6 +49,14 @@ def _from_sibling(module: Path) -> VersionLocation | None:
     """The ``__version__`` ``module`` imports from a sibling module (see :func:`followed`)."""
     text = read_text(module)
     imported = _IMPORTED.search(text)
+    bound = _BOUND.search(text) if imported is None else None
+    if bound is not None:
+        imported = re.search(
+            rf"^from\s+\.(?P<module>\w+)\s+import\s+\(?[\w\s,]*?\b{bound['name']}\b"
+            r"(?!\s+as\b)",
+            text,
+            re.M,
+        )
     if imported is None:
         imported = _ATTRIBUTE.search(text)
         if imported is None or not re.search(

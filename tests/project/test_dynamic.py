@@ -807,6 +807,8 @@ def test_a_setup_py_reading_two_version_files_names_the_setting_that_decides(
         # charset-normalizer's: among other names, also in parentheses over lines
         "from ._version import VERSION, __version__\n",
         "from ._version import (\n    VERSION as V,\n    __version__,\n)\n",
+        # authlib's: a name of the sibling bound to __version__
+        "from ._version import name, version\n\n__version__ = version\n",
     ],
 )
 def test_a_setuptools_attr_whose_module_takes_the_version_from_a_sibling_is_read_there(
