@@ -220,7 +220,30 @@ def setup_py_name(directory: Path) -> str | None:
         return value.value
     if isinstance(value, ast.Name):
         return _constants(tree).get(value.id)
-    return None
+    return _meta_name(tree, directory, value)
+
+
+def _meta_name(tree: ast.Module, directory: Path, value: ast.expr) -> str | None:
+    """``name=find_meta("title")``: the ``__title__ = "..."`` of the one file setup.py names
+    that has it (pyOpenSSL's ``src/OpenSSL/version.py``, read with a regex of
+    ``__{meta}__``), or ``None``."""
+    if not (
+        isinstance(value, ast.Call)
+        and len(value.args) == 1
+        and not value.keywords
+        and isinstance(value.args[0], ast.Constant)
+        and isinstance(value.args[0].value, str)
+        and value.args[0].value.isidentifier()
+    ):
+        return None
+    pattern = re.compile(
+        rf"""^__{value.args[0].value}__\s*=\s*(['"])(?P<value>[A-Za-z0-9._-]+)\1""", re.M
+    )
+    found = set()
+    for path in _named_files(tree, directory, [directory]):
+        if path.suffix == ".py" and path.is_file():
+            found |= {m["value"] for m in pattern.finditer(read_text(path))}
+    return found.pop() if len(found) == 1 else None
 
 
 #: the calls whose ``name=`` may be the project's: setup() and a dict spread into it

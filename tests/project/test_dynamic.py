@@ -936,6 +936,30 @@ def test_the_name_of_a_setup_py_project_is_setup_s_not_an_extension_s(tmp_path: 
     assert (pkg.name, pkg.version) == ("calc", "1.2.0")
 
 
+def test_a_setup_py_taking_its_name_from_a_meta_file_is_read_there(tmp_path: Path) -> None:
+    """pyOpenSSL's shape (hynek's old template): ``setup(name=find_meta("title"),
+    version=find_meta("version"))``, ``find_meta`` reading ``__title__`` and ``__version__``
+    of ``META_PATH = os.path.join("src", "OpenSSL", "version.py")`` with a regex; relnox
+    said setup() was given no literal name and stopped every command."""
+    setup = (
+        "import os, re\nfrom setuptools import setup\n"
+        "HERE = os.path.abspath(os.path.dirname(__file__))\n"
+        "META_PATH = os.path.join('src', 'ossl', 'version.py')\n"
+        "def read_file(*parts):\n"
+        "    with open(os.path.join(HERE, *parts)) as f:\n        return f.read()\n"
+        "META_FILE = read_file(META_PATH)\n"
+        "def find_meta(meta):\n"
+        '    return re.search(rf\'^__{meta}__ = ["]([^"]*)["]\', META_FILE, re.M).group(1)\n'
+        "setup(name=find_meta('title'), version=find_meta('version'))\n"
+    )
+    meta = '__all__ = ["__title__", "__version__"]\n__version__ = "26.4.0"\n__title__ = "pyOSSL"\n'
+    files = {"setup.py": setup, "src/ossl/__init__.py": "", "src/ossl/version.py": meta}
+    root = repo(tmp_path / "r", files, tags=["26.4.0"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.project_name, pkg.version) == ("pyOSSL", "26.4.0")
+    assert pkg.primary is not None and pkg.primary.path == root / "src/ossl/version.py"
+
+
 def test_a_setup_py_read_by_its_text_skips_an_extensions_name(tmp_path: Path) -> None:
     """Two setup() calls (one with the extension, one without) leave the text to read: the
     first ``name='...'`` that is no ``Extension(name=...)`` is the project's."""
