@@ -20,7 +20,7 @@ from relnox.files import read_bytes
 from relnox.paths import rel
 from relnox.toml import tomllib
 from relnox.tools import git
-from relnox.versioning import same_version
+from relnox.versioning import maybe_version, same_version
 
 Kind = Literal[
     "toml", "python", "text", "pattern", "incremental", "tuple", "info", "parts", "tuple_copy"
@@ -345,7 +345,18 @@ def version_at(root: Path, locations: Sequence[VersionLocation], rev: str) -> st
         # the project moved its version between poetry's table and [project] (poetry-core 2)
         others = [replace(loc, key=key) for key in PYPROJECT_KEYS if key != loc.key]
         found = next((v for v in (value_in(o, text) for o in others) if v is not None), None)
+    if found is None and loc.kind == "toml" and loc.key in PYPROJECT_KEYS:
+        # the version moved from setup.cfg's [metadata] to pyproject.toml (waitress 3.0.2)
+        cfg = git.show_file(root, rev, "./" + rel(loc.path.parent / "setup.cfg", root))
+        match = _SETUP_CFG_VERSION.search(cfg.partition("[metadata]")[2]) if cfg else None
+        found = match["version"] if match and maybe_version(match["version"]) else None
     return found
+
+
+#: setup.cfg's literal ``version = 3.0.2``, read after its ``[metadata]`` header
+_SETUP_CFG_VERSION = re.compile(
+    r"(?m)\A(?:(?!^\[).*\n)*?^version[ \t]*=[ \t]*(?P<version>[^\s#;]+)"
+)
 
 
 #: where a pyproject.toml states a static version: PEP 621's key and poetry's own
