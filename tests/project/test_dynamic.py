@@ -1214,6 +1214,31 @@ def test_meson_version_computed_by_versioneer_is_versioned_by_tags(tmp_path: Pat
         load_workspace(root)
 
 
+def test_meson_version_from_a_script_running_git_describe_is_versioned_by_tags(
+    tmp_path: Path,
+) -> None:
+    """pipdeptree's shape: ``version: run_command(['tools/version.py'], ...)``, a script
+    running ``git describe --tags --match [0-9]*`` itself (a stale VERSION file its
+    fallback); relnox said project() computes its version and stopped every command."""
+    script = (
+        "import subprocess\n\ndef _git(*args):\n"
+        "    return subprocess.run(['git', *args], capture_output=True, text=True).stdout\n\n"
+        "print(_git('describe', '--tags', '--match', '[0-9]*').strip())\n"
+    )
+    files = {
+        "pyproject.toml": project("treeish", None, backend="meson"),
+        "meson.build": "project('treeish',\n  version: run_command(['tools/version.py'], "
+        "check: true).stdout().strip(),\n)\n",
+        "tools/version.py": script,
+        "VERSION": "4.1.0\n",
+        "treeish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["4.2.1"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.vcs_versioned) == ("4.2.1", True)
+    assert "run_command('tools/version.py') reads git tags (git describe)" in pkg.evidence
+
+
 def test_a_helper_s_name_keyword_in_setup_py_is_not_the_project_s(tmp_path: Path) -> None:
     """``_load_py_module(name="assistant", location=...)`` loads a helper, and
     ``setup(**setup_args)`` is given a name computed elsewhere (lightning's setup.py, which
