@@ -199,6 +199,7 @@ _NOT_YET = (
     ["in", "development"],
     ["under", "development"],
     ["development", "version"],
+    ["latest", "changes"],  # FastAPI's release-notes.md
     # the branch the next release is made from (peewee's ``## master``)
     ["master"],
     ["main"],

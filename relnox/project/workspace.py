@@ -148,7 +148,8 @@ def changelog_in(directory: Path, config: Config) -> Path:
 
 
 #: where a project's documentation keeps its changelog when its top has none
-DOCS_DIRECTORIES = ("docs", "doc", "docs/source", "doc/source")
+#: (``docs/en/docs``: mkdocs' one folder per language, FastAPI's)
+DOCS_DIRECTORIES = ("docs", "doc", "docs/source", "doc/source", "docs/en/docs")
 
 _ORDER = {name.lower(): i for i, name in enumerate((*CHANGELOG_NAMES, *RELEASE_NOTES_NAMES))}
 _NOTES = frozenset(name.lower() for name in RELEASE_NOTES_NAMES)

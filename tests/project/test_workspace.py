@@ -1016,6 +1016,34 @@ def test_a_top_changelog_that_points_to_the_docs_loses_to_the_one_there(tmp_path
     assert changelog_in(tmp_path, config) == tmp_path / "CHANGES"
 
 
+def test_release_notes_in_a_language_folder_of_the_docs_are_the_changelog(
+    tmp_path: Path,
+) -> None:
+    """FastAPI's shape: no changelog at the top; ``docs/en/docs/release-notes.md`` (mkdocs'
+    folder per language) with ``## Latest Changes`` above ``## 0.141.1 (2026-07-29)``.
+    relnox said there was no CHANGELOG.md; a bump heads the latest changes with the
+    release, as the project does."""
+    from relnox.bump import BumpOptions
+    from relnox.bump.plan import plan_bump
+    from relnox.project.workspace import changelog_in
+
+    notes = (
+        "# Release Notes\n\n## Latest Changes\n\n### Fixes\n\n* A fix.\n\n"
+        "## 0.141.1 (2026-07-29)\n\n* Old.\n"
+    )
+    files = {
+        "pyproject.toml": project("fast", "0.141.1"),
+        "fast/__init__.py": "",
+        "docs/en/docs/release-notes.md": notes,
+    }
+    root = repo(tmp_path / "r", files, tags=["0.141.1"])
+    ws = load_workspace(root)
+    assert changelog_in(root, ws.config) == root / "docs/en/docs/release-notes.md"
+    plan = plan_bump(ws, BumpOptions(part="patch"))
+    [edit] = [e for e in plan.edits if e.path.name == "release-notes.md"]
+    assert edit.after.decode().startswith("# Release Notes\n\n## Latest Changes\n\n## 0.141.2 (")
+
+
 def test_a_constants_module_and_sphinx_conf_that_say_the_version_move_with_it(
     tmp_path: Path,
 ) -> None:
