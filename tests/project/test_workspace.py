@@ -1076,6 +1076,31 @@ def test_a_constants_module_and_sphinx_conf_that_say_the_version_move_with_it(
     assert (root / "sdk/constants.py").read_text() == 'VERSION = "1.0"\n'
 
 
+def test_release_please_s_manifest_that_says_the_version_moves_with_it(tmp_path: Path) -> None:
+    """openai-python's shape (release-please): ``.release-please-manifest.json`` records
+    ``".": "3.3.1"``, the version release-please last released and starts the next one
+    from; relnox left it at 3.3.1. A manifest that says another version is left alone."""
+    from relnox.bump import BumpOptions
+    from relnox.bump.plan import apply_bump, plan_bump
+
+    manifest = '{\n  ".": "3.3.1"\n}\n'
+    files = {
+        "pyproject.toml": project("oai", "3.3.1"),
+        "oai/__init__.py": "",
+        ".release-please-manifest.json": manifest,
+    }
+    root = repo(tmp_path / "r", files, tags=["v3.3.1"])
+    ws = load_workspace(root)
+    names = [loc.path.name for loc in ws.packages[0].locations]
+    assert names == ["pyproject.toml", ".release-please-manifest.json"]
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert (root / ".release-please-manifest.json").read_text() == manifest.replace(
+        "3.3.1", "3.4.0"
+    )
+    stale = repo(tmp_path / "s", {**files, ".release-please-manifest.json": '{".": "3.2.0"}'})
+    assert len(load_workspace(stale).packages[0].locations) == 1
+
+
 def test_a_project_inside_the_shipped_package_is_its_data_not_a_member_to_add(
     tmp_path: Path,
 ) -> None:
