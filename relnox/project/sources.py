@@ -31,7 +31,9 @@ PY_VERSION_RE = re.compile(
     # a chain of version names bound at once: __version__ = version = "1.13.0"
     r"""(?:(?:__version__|VERSION|version)[ \t]*=[ \t]*)*"""
     r"""(?:__version__|VERSION|version)[ \t]*"""
-    r"""(?::[ \t]*[\w.]+(?:\[[\w.]+\])?[ \t]*)?=[ \t]*)"""  # `: str`, `: Final`, `: Final[str]`
+    # `: str`, `: Final`, `: Final[str]`, or quoted: `: 'Final[str]'` (outcome's)
+    r"""(?::[ \t]*(?:[\w.]+(?:\[[\w.]+\])?|(?P<aq>['"])[\w.]+(?:\[[\w.]+\])?(?P=aq))[ \t]*)?"""
+    r"""=[ \t]*)"""
     r"""(?P<q>['"])(?P<version>[^'"\r\n]+)(?P=q)"""
     r"""(?=[ \t]*(?:[#;\r\n]|$))""",  # the whole value: not '.' of '.'.join(parts)
     re.MULTILINE,

@@ -116,7 +116,10 @@ def test_a_string_that_only_starts_an_expression_is_no_literal_version(tmp_path:
     assert loc.render(path.read_text(), "1.3.0").startswith('__version__ = "1.3.0"  # the')
 
 
-@pytest.mark.parametrize("annotation", ["Final", "typing.Final", "Final[str]", "str"])
+# quoted: outcome's ``__version__: 'Final[str]' = "1.3.0.post0+dev"``
+@pytest.mark.parametrize(
+    "annotation", ["Final", "typing.Final", "Final[str]", "str", "'Final[str]'", '"Final"']
+)
 def test_an_annotated_version_is_a_literal_version(tmp_path: Path, annotation: str) -> None:
     """``__version__: Final = '9.1.1'`` (sphinx's spelling) is read and rewritten in place."""
     path = tmp_path / "__init__.py"
