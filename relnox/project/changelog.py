@@ -11,6 +11,7 @@ towncrier and hand-written changelogs do::
                                                    is its Unreleased)
     ## [integrations/qdrant-v10.5.0] - 2026-08-03   (a release tag, git-cliff's; its name
                                                    must be the package's, or its first words)
+    **Release 5.16.3** - 2026-06-15               (a bold line that names a release)
 
     1.2.0 (2026-01-01)              (setext: underlined with = or -, or ~ ^ * + in reST)
     ==================
@@ -120,7 +121,17 @@ def headings(lines: list[str]) -> Iterator[Heading]:
                 yield Heading(index, index + 2, _SETEXT_LEVEL.get(char, 3), line.strip(), char)
                 index += 2
                 continue
+            elif (bold := _BOLD.match(line)) is not None:
+                title = f"{bold['title'].strip()}{bold['rest'].rstrip()}"
+                if isinstance(parse_title(title), tuple):  # a release's, never "**Fixes**"
+                    yield Heading(index, index + 1, BOLD_LEVEL, title, BOLD)
         index += 1
+
+
+#: a release written as a bold line (python-socketio's ``**Release 5.16.3** - 2026-06-15``):
+#: a heading below every other, and only when it names a release
+_BOLD = re.compile(r"^\*\*(?P<title>[^*\r\n]+)\*\*(?P<rest>[^*\r\n]*)$")
+BOLD, BOLD_LEVEL = "**", 7
 
 
 def _overlined(lines: list[str], index: int, char: str) -> bool:

@@ -15,7 +15,7 @@ from relnox.artifacts.checks import readme_problem as render_problem
 from relnox.errors import ConfigError
 from relnox.files import read_bytes
 from relnox.paths import rel
-from relnox.project.changelog import UNRELEASED, headings, read_section, sections
+from relnox.project.changelog import BOLD, UNRELEASED, headings, read_section, sections
 from relnox.project.changie import changes
 from relnox.project.discovery import load_toml
 from relnox.project.licenses import stated_license
@@ -324,7 +324,7 @@ def heading_like(path: Path, version: str) -> str:
             continue
         title = _compare_moved(first[:at] + version + first[at + len(old) :], old, version)
         title = re.sub(r"\d{4}-\d{2}-\d{2}", "YYYY-MM-DD", title)
-        if first.startswith("#"):
+        if first.startswith("#") or section.marker == BOLD:
             return f"'{title}'"
         over = "over- and " if section.heading.startswith(section.marker * 3) else ""
         return f"'{title.strip()}' {over}underlined with {section.marker * len(title)}"

@@ -270,6 +270,30 @@ def test_a_section_named_after_the_branch_is_the_unreleased_one(branch: str) -> 
     assert parse_title("mainline") is None
 
 
+def test_a_release_written_as_a_bold_line_is_a_section_read_never_written(
+    tmp_path: Path,
+) -> None:
+    """python-socketio's shape: ``**Release 5.16.3** - 2026-06-15`` lines, no headings;
+    relnox read no section (release notes said only how to install, doctor asked for
+    ``## [5.16.4]``). A bold line that names no release (``**Bugfixes**``) is text, and
+    bump writes no bold heading of its own."""
+    from relnox.release.doctor_package import heading_like as hint
+
+    log = (
+        "# python-socketio change log\n\n**Release 5.16.3** - 2026-06-15\n\n- A fix.\n\n"
+        "**Bugfixes**\n\n- Another.\n\n**Release 5.16.2** - 2026-05-21\n\n- Old.\n"
+    )
+    section = find_section(log, "5.16.3")
+    assert section is not None and section.body == "- A fix.\n\n**Bugfixes**\n\n- Another."
+    path = tmp_path / "CHANGES.md"
+    path.write_text(log)
+    assert hint(path, "5.16.4") == "'**Release 5.16.4** - YYYY-MM-DD'"
+    files = {"pyproject.toml": project("sio", "5.16.3"), "sio/__init__.py": "", "CHANGES.md": log}
+    root = repo(tmp_path / "r", files, tags=["v5.16.3"])
+    plan = plan_bump(load_workspace(root), BumpOptions(part="patch", today=DAY))
+    assert not [e for e in plan.edits if e.path.name == "CHANGES.md"]
+
+
 HEADLESS = (
     "\nChangelog\n=========\n\n* Improve handling of a warning.\n\n  More on it.\n\n"
     "* Fix another thing.\n\n7.0.0 (2025-09-09)\n------------------\n\n* Dropped something.\n"
