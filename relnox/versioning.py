@@ -494,7 +494,8 @@ MONTH_SPELLINGS = ("month", "short-month")
 def dated_version(today: date, spelling: str, last: Version | None = None) -> str:
     """The version of a release made ``today`` by a project whose versions are their
     release dates, in its spelling (:data:`DATE_SPELLINGS`); for a year.month.counter
-    spelling (:data:`MONTH_SPELLINGS`), this month's first (``2026.11.0``), or the next of
+    spelling (:data:`MONTH_SPELLINGS`, ``/1`` after it when the count starts at 1), this
+    month's first (``2026.11.0``, ``2026.11.1``), or the next of
     this month after ``last`` (``2026.11.1`` after ``2026.11.0``)."""
     if spelling.startswith(("year/", "short-year/")):  # attrs' 26.1.0, pip's 26.0
         kind, parts, start = spelling.split("/")
@@ -503,9 +504,10 @@ def dated_version(today: date, spelling: str, last: Version | None = None) -> st
         if last is not None and last.release[0] == year and len(last.release) > 1:
             count = last.release[1] + 1
         return ".".join(str(n) for n in (year, count, *[0] * (int(parts) - 2)))
-    if spelling in MONTH_SPELLINGS:
-        year = today.year if spelling == "month" else today.year % 100
-        counter = 0
+    kind, _, start = spelling.partition("/")
+    if kind in MONTH_SPELLINGS:  # month/1: a count that starts at 1
+        year = today.year if kind == "month" else today.year % 100
+        counter = int(start or 0)
         if last is not None and tuple(last.release[:2]) == (year, today.month):
             counter = (last.release[2] if len(last.release) > 2 else 0) + 1
         return f"{year}.{today.month}.{counter}"

@@ -883,6 +883,10 @@ PADDED = [("2026.07.11", "2026-07-11"), ("2026.08.17", "2026-08-18")]
         ([("2026.11.0", "2026-11-02"), ("2026.12.0", "2026-12-01")], "2026.12.1", True),
         # black's two-digit years
         ([("25.9.0", "2025-09-18"), ("25.11.0", "2025-11-20")], "26.12.0", True),
+        # jsonschema-specifications': a month's count from 1 (2025.4.1, 2025.9.1): this
+        # month's first is .1 (it gave 2026.12.0); the next in this month follows it
+        ([("2025.4.1", "2025-04-15"), ("2025.9.1", "2025-09-08")], "2026.12.1", True),
+        ([("2025.9.1", "2025-09-08"), ("2026.12.1", "2026-12-02")], "2026.12.2", True),
         # one such release alone may be a coincidence: no date
         ([("2025.9.0", "2025-09-02")], "2025.10.0", False),
         # a year and a count of its releases (attrs' 25.4.0 in October): this year's first,
