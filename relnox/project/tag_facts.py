@@ -338,7 +338,7 @@ def _monthly(
         for v, _tag in [*newest, *finals]
         if len(v.release) == 3 and v.release[:2] == newest_month
     )
-    return kinds.pop() + (f"/{first}" if first else "")
+    return kinds.pop() + ("/1" if first == 1 else "")  # a count from 0, or from 1
 
 
 def _yearly(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:

@@ -887,6 +887,9 @@ PADDED = [("2026.07.11", "2026-07-11"), ("2026.08.17", "2026-08-18")]
         # month's first is .1 (it gave 2026.12.0); the next in this month follows it
         ([("2025.4.1", "2025-04-15"), ("2025.9.1", "2025-09-08")], "2026.12.1", True),
         ([("2025.9.1", "2025-09-08"), ("2026.12.1", "2026-12-02")], "2026.12.2", True),
+        # a month whose releases start past 1 (mrab-regex's days tagged at once: 2023.12.14,
+        # 2023.12.23) says nothing of where a month's count starts: from 0
+        ([("2023.12.14", "2023-12-24"), ("2023.12.23", "2023-12-24")], "2026.12.0", True),
         # one such release alone may be a coincidence: no date
         ([("2025.9.0", "2025-09-02")], "2025.10.0", False),
         # a year and a count of its releases (attrs' 25.4.0 in October): this year's first,
