@@ -30,6 +30,7 @@ from relnox.config import DEFAULT_CHANGELOG_HEADING
 from relnox.paths import rel as relative
 from relnox.project.changelog import (
     BOLD,
+    DIRECTIVE,
     UNRELEASED,
     Section,
     dated_status,
@@ -185,8 +186,8 @@ def release_ahead(text: str, title: str, day: date) -> str | None:
     if len(found) < 2 or not any(same_version(v, title) for _, v in found[0].versions):
         return None
     newest, below = found[0], found[1]
-    if BOLD in (newest.marker, below.marker):
-        return None  # a bold line is read as a heading, never written as one
+    if {newest.marker, below.marker} & {BOLD, DIRECTIVE}:
+        return None  # a bold line or a directive is read as a heading, never written as one
     lines = text.splitlines(keepends=True)
     first = lines[newest.line].rstrip("\r\n")
     if newest.line + 1 != newest.end and not _UNDERLINED.match(lines[newest.line + 1]):
@@ -229,7 +230,7 @@ def release_headless(text: str, title: str, day: date) -> str | None:
     newest = found[0]
     if any(same_version(version, title) for _, version in newest.versions):
         return None  # its section is written already
-    if newest.marker == BOLD:
+    if newest.marker in (BOLD, DIRECTIVE):
         return None
     lines = text.splitlines(keepends=True)
     marks = list(headings([line.rstrip("\r\n") for line in lines]))

@@ -12,6 +12,9 @@ towncrier and hand-written changelogs do::
     ## [integrations/qdrant-v10.5.0] - 2026-08-03   (a release tag, git-cliff's; its name
                                                    must be the package's, or its first words)
     **Release 5.16.3** - 2026-06-15               (a bold line that names a release)
+    .. changelog::                                (Sphinx's changelog extension: alembic's)
+        :version: 1.19.1
+        :released: August 8, 2026
 
     1.2.0 (2026-01-01)              (setext: underlined with = or -, or ~ ^ * + in reST)
     ==================
@@ -121,11 +124,38 @@ def headings(lines: list[str]) -> Iterator[Heading]:
                 yield Heading(index, index + 2, _SETEXT_LEVEL.get(char, 3), line.strip(), char)
                 index += 2
                 continue
+            elif line.rstrip() == DIRECTIVE and (found := _directive(lines, index)) is not None:
+                yield found
+                index = found.end
+                continue
             elif (bold := _BOLD.match(line)) is not None:
                 title = f"{bold['title'].strip()}{bold['rest'].rstrip()}"
                 if isinstance(parse_title(title), tuple):  # a release's, never "**Fixes**"
                     yield Heading(index, index + 1, BOLD_LEVEL, title, BOLD)
         index += 1
+
+
+#: a release as Sphinx's changelog extension writes it (alembic's docs/build/changelog.rst,
+#: SQLAlchemy's): ``.. changelog::`` with an indented ``:version: 1.19.1`` and, once out,
+#: ``:released: August 8, 2026``; read as the heading ``1.19.1 (August 8, 2026)``
+DIRECTIVE = ".. changelog::"
+_OPTION = re.compile(r"^[ \t]+:(?P<name>[\w-]+):[ \t]*(?P<value>.*?)[ \t]*$")
+
+
+def _directive(lines: list[str], index: int) -> Heading | None:
+    """The heading a ``.. changelog::`` directive at ``lines[index]`` stands for, its end
+    after the directive's options; ``None`` when it names no version."""
+    options: dict[str, str] = {}
+    end = index + 1
+    while end < len(lines) and (option := _OPTION.match(lines[end])) is not None:
+        options[option["name"]] = option["value"]
+        end += 1
+    version = options.get("version", "")
+    if not version or " " in version:
+        return None
+    released = options.get("released")
+    title = f"{version} ({released})" if released else version
+    return Heading(index, end, 2, title, DIRECTIVE)
 
 
 #: a release written as a bold line (python-socketio's ``**Release 5.16.3** - 2026-06-15``):

@@ -148,8 +148,17 @@ def changelog_in(directory: Path, config: Config) -> Path:
 
 
 #: where a project's documentation keeps its changelog when its top has none
-#: (``docs/en/docs``: mkdocs' one folder per language, FastAPI's)
-DOCS_DIRECTORIES = ("docs", "doc", "docs/source", "doc/source", "docs/en/docs")
+#: (``docs/en/docs``: mkdocs' one folder per language, FastAPI's; ``docs/build``: alembic's
+#: Sphinx sources)
+DOCS_DIRECTORIES = (
+    "docs",
+    "doc",
+    "docs/source",
+    "doc/source",
+    "docs/en/docs",
+    "docs/build",
+    "doc/build",
+)
 
 _ORDER = {name.lower(): i for i, name in enumerate((*CHANGELOG_NAMES, *RELEASE_NOTES_NAMES))}
 _NOTES = frozenset(name.lower() for name in RELEASE_NOTES_NAMES)

@@ -15,7 +15,7 @@ from relnox.artifacts.checks import readme_problem as render_problem
 from relnox.errors import ConfigError
 from relnox.files import read_bytes
 from relnox.paths import rel
-from relnox.project.changelog import BOLD, UNRELEASED, headings, read_section, sections
+from relnox.project.changelog import BOLD, DIRECTIVE, UNRELEASED, headings, read_section, sections
 from relnox.project.changie import changes
 from relnox.project.discovery import load_toml
 from relnox.project.licenses import stated_license
@@ -318,6 +318,8 @@ def heading_like(path: Path, version: str) -> str:
         if section.label == UNRELEASED or len(section.versions) != 1:
             continue
         old = section.versions[0][1]
+        if section.marker == DIRECTIVE:
+            return f"'{DIRECTIVE}' with ':version: {version}'"
         first = next((line for line in section.heading.splitlines() if old in line), "")
         at = first.find(old)
         if at < 0:

@@ -294,6 +294,38 @@ def test_a_release_written_as_a_bold_line_is_a_section_read_never_written(
     assert not [e for e in plan.edits if e.path.name == "CHANGES.md"]
 
 
+def test_a_sphinx_changelog_directive_is_a_section_read_never_written(tmp_path: Path) -> None:
+    """alembic's shape: CHANGES says MOVED, docs/build/changelog.rst holds ``..
+    changelog::`` directives (``:version: 1.19.2`` written ahead, ``:released: August 8,
+    2026`` once out); relnox read CHANGES and asked for an underlined heading. Doctor finds
+    the version's directive; a bump writes no directive of its own."""
+    from relnox.project.workspace import changelog_in
+    from relnox.release.doctor import doctor
+
+    log = (
+        "==========\nChangelog\n==========\n\n"
+        ".. changelog::\n    :version: 1.19.2\n    :include_notes_from: unreleased\n\n"
+        ".. changelog::\n    :version: 1.19.1\n    :released: August 8, 2026\n\n"
+        "    .. change::\n        :tags: bug\n\n        Fixed a bug.\n"
+    )
+    section = find_section(log, "1.19.1")
+    assert section is not None and section.body.endswith("Fixed a bug.")
+    assert parse_title(section.heading.splitlines()[0]) is None  # the directive line alone
+    files = {
+        "pyproject.toml": project("alem", "1.19.2"),
+        "alem/__init__.py": "",
+        "CHANGES": "=====\nMOVED\n=====\n\nPlease see docs/build/changelog.rst\n",
+        "docs/build/changelog.rst": log,
+    }
+    root = repo(tmp_path / "r", files, tags=["rel_1_19_1"])
+    ws = load_workspace(root)
+    assert changelog_in(root, ws.config) == root / "docs/build/changelog.rst"
+    row = {r.check: r for r in doctor(root).checks}["changelog alem"]
+    assert row.detail == "docs/build/changelog.rst has a section for 1.19.2"
+    plan = plan_bump(ws, BumpOptions(part="patch", today=DAY))
+    assert not [e for e in plan.edits if e.path.name == "changelog.rst"]
+
+
 HEADLESS = (
     "\nChangelog\n=========\n\n* Improve handling of a warning.\n\n  More on it.\n\n"
     "* Fix another thing.\n\n7.0.0 (2025-09-09)\n------------------\n\n* Dropped something.\n"
