@@ -1016,6 +1016,33 @@ def test_a_top_changelog_that_points_to_the_docs_loses_to_the_one_there(tmp_path
     assert changelog_in(tmp_path, config) == tmp_path / "CHANGES"
 
 
+def test_a_changelog_folder_of_one_page_per_series_gives_the_newest_series(
+    tmp_path: Path,
+) -> None:
+    """SQLAlchemy's shape: CHANGES.rst says MOVED; doc/build/changelog/ holds an index that
+    is only a table of contents and ``changelog_20.rst``, ``changelog_21.rst`` (Sphinx's
+    changelog directives); the newest series' page is the changelog (relnox read the
+    pointer)."""
+    from relnox.project.workspace import changelog_in
+
+    def page(version: str) -> str:
+        return f"Changelog\n=========\n\n.. changelog::\n    :version: {version}\n"
+
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": project("sqla", "2.1.0b4"),
+            "CHANGES.rst": "=====\nMOVED\n=====\n\nSee doc/build/changelog/.\n",
+            "doc/build/changelog/index.rst": ".. toctree::\n\n    changelog_21\n",
+            "doc/build/changelog/changelog_9.rst": page("0.9.10"),
+            "doc/build/changelog/changelog_20.rst": page("2.0.52"),
+            "doc/build/changelog/changelog_21.rst": page("2.1.0b4"),
+        },
+    )
+    config = load_workspace(tmp_path).config
+    assert changelog_in(tmp_path, config) == tmp_path / "doc/build/changelog/changelog_21.rst"
+
+
 def test_release_notes_in_a_language_folder_of_the_docs_are_the_changelog(
     tmp_path: Path,
 ) -> None:
