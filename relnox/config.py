@@ -32,7 +32,14 @@ CHANGELOG_NAMES = (
 )
 #: names a changelog may go by that other documents also use (``RELEASE.md`` is often how
 #: to release): taken, after :data:`CHANGELOG_NAMES`, only when it has a release heading
-RELEASE_NOTES_NAMES = ("RELEASE.md", "RELEASES.md", "RELEASE_NOTES.md", "RELEASE.rst")
+#: (``release-notes.md``: FastAPI's and Typer's docs page)
+RELEASE_NOTES_NAMES = (
+    "RELEASE.md",
+    "RELEASES.md",
+    "RELEASE_NOTES.md",
+    "RELEASE.rst",
+    "release-notes.md",
+)
 DEFAULT_COMMIT_MESSAGE = "Release {summary}"
 #: the title bump gives a released changelog section ({title}: "1.2.0", "core 1.2.0" or
 #: "core 1.2.0, cli 0.3.0"; {date}: the day, ISO 8601), after the Unreleased heading's #s

@@ -395,8 +395,9 @@ def long_as_released(text: str, released: Iterable[Version]) -> str:
     """``text`` with zeros added to its release so it is as long as the releases of its
     shape were spelled: bottle's ``0.14-dev`` finalised is ``0.14``, but its minor releases
     are tagged ``0.13.0`` and ``0.12.0``, so it is ``0.14.0``. The newest final release whose
-    parts past ``text``'s are all zeros decides; a project that tags minors short (``5.1``,
-    then ``5.1.1``) has none longer, and keeps ``text``."""
+    parts past ``text``'s are all zeros, or absent, decides; a project that tags minors
+    short (``5.1``, then ``5.1.1``; zope.interface's ``8.4`` after ``7.1.0``) keeps
+    ``text``."""
     found = _RELEASE_TEXT.match(text)
     if found is None:
         return text
@@ -404,10 +405,10 @@ def long_as_released(text: str, released: Iterable[Version]) -> str:
     shaped = [
         v
         for v in released
-        if not v.is_prerelease and len(v.release) > length and not any(v.release[length:])
+        if not v.is_prerelease and len(v.release) >= length and not any(v.release[length:])
     ]
-    model = max(shaped, default=None)
-    if model is None:
+    model = max(shaped, default=None, key=lambda v: (v, len(v.release)))
+    if model is None or len(model.release) <= length:
         return text
     zeros = ".0" * (len(model.release) - length)
     return found["lead"] + found["release"] + zeros + text[found.end() :]
@@ -493,7 +494,8 @@ MONTH_SPELLINGS = ("month", "short-month")
 def dated_version(today: date, spelling: str, last: Version | None = None) -> str:
     """The version of a release made ``today`` by a project whose versions are their
     release dates, in its spelling (:data:`DATE_SPELLINGS`); for a year.month.counter
-    spelling (:data:`MONTH_SPELLINGS`), this month's first (``2026.11.0``), or the next of
+    spelling (:data:`MONTH_SPELLINGS`, ``/1`` after it when the count starts at 1), this
+    month's first (``2026.11.0``, ``2026.11.1``), or the next of
     this month after ``last`` (``2026.11.1`` after ``2026.11.0``)."""
     if spelling.startswith(("year/", "short-year/")):  # attrs' 26.1.0, pip's 26.0
         kind, parts, start = spelling.split("/")
@@ -502,9 +504,10 @@ def dated_version(today: date, spelling: str, last: Version | None = None) -> st
         if last is not None and last.release[0] == year and len(last.release) > 1:
             count = last.release[1] + 1
         return ".".join(str(n) for n in (year, count, *[0] * (int(parts) - 2)))
-    if spelling in MONTH_SPELLINGS:
-        year = today.year if spelling == "month" else today.year % 100
-        counter = 0
+    kind, _, start = spelling.partition("/")
+    if kind in MONTH_SPELLINGS:  # month/1: a count that starts at 1
+        year = today.year if kind == "month" else today.year % 100
+        counter = int(start or 0)
         if last is not None and tuple(last.release[:2]) == (year, today.month):
             counter = (last.release[2] if len(last.release) > 2 else 0) + 1
         return f"{year}.{today.month}.{counter}"

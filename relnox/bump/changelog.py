@@ -29,6 +29,8 @@ from relnox.bump.changelog_route import Release, route_changelog
 from relnox.config import DEFAULT_CHANGELOG_HEADING
 from relnox.paths import rel as relative
 from relnox.project.changelog import (
+    BOLD,
+    DIRECTIVE,
     UNRELEASED,
     Section,
     dated_status,
@@ -40,9 +42,10 @@ from relnox.project.changelog import (
     sections,
 )
 from relnox.project.changie import changes
+from relnox.project.scriv import fragments as scriv_fragments
 from relnox.project.towncrier import news
 from relnox.project.workspace import Package, Workspace, changelog_in
-from relnox.versioning import same_version
+from relnox.versioning import maybe_version, same_version
 
 
 class Texts(Protocol):
@@ -149,22 +152,50 @@ def release_status(text: str, version: str, day: date) -> str | None:
     return "".join(lines)
 
 
+def release_pending(text: str, title: str, day: date) -> str | None:
+    """:func:`release_status`, then dated as the release below is when the heading said
+    ``(unreleased)`` (zest.releaser's ``3.5.4 (unreleased)`` above ``3.5.3 (2026-06-26)``
+    becomes ``3.5.4 (<day>)``). The newest section's pending heading of a lower version is
+    this release's, renamed (zest.releaser's, when a minor release follows ``3.5.4.dev0``)."""
+    status = release_status(text, title, day)
+    newest = next(iter(sections(text)), None)
+    if status is None and newest is not None and len(newest.versions) == 1:
+        name, old = newest.versions[0]
+        lines = text.splitlines(keepends=True)
+        older, new = maybe_version(old), maybe_version(title)
+        if (
+            name is None
+            and older is not None
+            and new is not None
+            and older < new
+            and pending_heading(text, old) == newest.line
+            and lines[newest.line].count(old) == 1
+        ):
+            lines[newest.line] = lines[newest.line].replace(old, title)
+            status = release_status("".join(lines), title, day)
+    return None if status is None else release_ahead(status, title, day) or status
+
+
 def release_ahead(text: str, title: str, day: date) -> str | None:
     """``text`` with ``title``'s section, written ahead as the newest without a date
-    (geopandas' ``## Version 1.2.0`` above ``## Version 1.1.3 (March 10, 2026)``), dated
-    the way the release below it is; ``None`` when that section is not the newest, already
-    has a date, or the release below it has none."""
+    (geopandas' ``## Version 1.2.0`` above ``## Version 1.1.3 (March 10, 2026)``, or with a
+    date to fill in: pymongo's ``(2026/XX/XX)``), dated the way the release below it is;
+    ``None`` when that section is not the newest, already has a date, or the release below
+    it has none."""
     found = sections(text)
     if len(found) < 2 or not any(same_version(v, title) for _, v in found[0].versions):
         return None
     newest, below = found[0], found[1]
+    if {newest.marker, below.marker} & {BOLD, DIRECTIVE}:
+        return None  # a bold line or a directive is read as a heading, never written as one
     lines = text.splitlines(keepends=True)
     first = lines[newest.line].rstrip("\r\n")
     if newest.line + 1 != newest.end and not _UNDERLINED.match(lines[newest.line + 1]):
         return None  # over- and underlined: not worded here
     setext = not newest.marker.startswith("#")
     template = heading_like(below.heading + "\n\n- x\n", "", setext=setext)
-    if "{date" not in template or any(ch.isdigit() for ch in first.replace(newest.label, "")):
+    rest = _PLACEHOLDER.sub("", first.replace(newest.label, ""))
+    if "{date" not in template or any(ch.isdigit() for ch in rest):
         return None
     words = template.format(title=newest.label, date=day)
     eol = _eol(text)
@@ -179,6 +210,10 @@ def release_ahead(text: str, title: str, day: date) -> str | None:
     return "".join(lines)
 
 
+#: a date still to be filled in: pymongo's ``(2026/XX/XX)``, ``YYYY-MM-DD``, ``TBD``
+_PLACEHOLDER = re.compile(
+    r"(?:\d{4}|[XY?]{4})([-/.])[XM?]{2}\1[XD?]{2}\b|\bTB[AD]\b", re.IGNORECASE
+)
 _UNDERLINED = re.compile(r"^([=\-~^*+])\1{2,}\s*$")
 _LIST_ITEM = re.compile(r"^\s*[-*+]\s")
 
@@ -195,6 +230,8 @@ def release_headless(text: str, title: str, day: date) -> str | None:
     newest = found[0]
     if any(same_version(version, title) for _, version in newest.versions):
         return None  # its section is written already
+    if newest.marker in (BOLD, DIRECTIVE):
+        return None
     lines = text.splitlines(keepends=True)
     marks = list(headings([line.rstrip("\r\n") for line in lines]))
     above = [h for h in marks if h.end <= newest.line]
@@ -292,6 +329,13 @@ def changelog_edits(
                 f"run changie batch {new} and changie merge in {relative(directory, workspace.root)}"
                 " before this bump"
             )
+        collected = scriv_fragments(directory)
+        if collected is not None and collected.files:
+            notes.append(
+                f"note: {relative(collected.directory, workspace.root)} holds "
+                f"{len(collected.files)} scriv fragment(s); relnox does not run scriv: run "
+                f"scriv collect --version {new} before this bump"
+            )
 
     def release(path: Path, title: str, tag: str | None) -> None:
         text = files.get(path)
@@ -299,7 +343,7 @@ def changelog_edits(
         rel = relative(path, workspace.root)
         if section is None:
             dated = (
-                release_status(text, title, today)
+                release_pending(text, title, today)
                 or release_ahead(text, title, today)
                 or release_headless(text, title, today)
             )
@@ -367,12 +411,16 @@ def changelog_edits(
 
 #: a release day as changelogs write it, and the format that writes it again
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MON = "|".join(month[:3] for month in _MONTHS.split("|"))
 _DAYS = (
     (re.compile(r"\d{4}-\d{2}-\d{2}"), "{date}"),
     (re.compile(r"\d{4}/\d{2}/\d{2}"), "{date:%Y/%m/%d}"),
     # beets' "2.13.1 (July 29, 2026)", and "29 July 2026"
     (re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}}, \d{{4}}\b"), "{date:%B} {date.day}, {date:%Y}"),
     (re.compile(rf"\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}\b"), "{date.day} {date:%B %Y}"),
+    # sqlparse's "Release 0.6.0 (Aug 13, 2026)": a month's first three letters
+    (re.compile(rf"\b(?:{_MON}) \d{{1,2}}, \d{{4}}\b"), "{date:%b} {date.day}, {date:%Y}"),
+    (re.compile(rf"\b\d{{1,2}} (?:{_MON}) \d{{4}}\b"), "{date.day} {date:%b %Y}"),
 )
 
 

@@ -390,7 +390,7 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
                     f"({facts.highest_tag} was tagged in its year): --part {part} gives this "
                     f"year's next, {new}"
                 )
-            elif facts.dated in MONTH_SPELLINGS:
+            elif (facts.dated or "").partition("/")[0] in MONTH_SPELLINGS:
                 plan.notes.append(
                     f"note: {pkg.name}'s versions are the months they were released and a count "
                     f"({facts.highest_tag} was tagged in its month): --part {part} gives this "

@@ -11,6 +11,10 @@ towncrier and hand-written changelogs do::
                                                    is its Unreleased)
     ## [integrations/qdrant-v10.5.0] - 2026-08-03   (a release tag, git-cliff's; its name
                                                    must be the package's, or its first words)
+    **Release 5.16.3** - 2026-06-15               (a bold line that names a release)
+    .. changelog::                                (Sphinx's changelog extension: alembic's)
+        :version: 1.19.1
+        :released: August 8, 2026
 
     1.2.0 (2026-01-01)              (setext: underlined with = or -, or ~ ^ * + in reST)
     ==================
@@ -120,7 +124,44 @@ def headings(lines: list[str]) -> Iterator[Heading]:
                 yield Heading(index, index + 2, _SETEXT_LEVEL.get(char, 3), line.strip(), char)
                 index += 2
                 continue
+            elif line.rstrip() == DIRECTIVE and (found := _directive(lines, index)) is not None:
+                yield found
+                index = found.end
+                continue
+            elif (bold := _BOLD.match(line)) is not None:
+                title = f"{bold['title'].strip()}{bold['rest'].rstrip()}"
+                if isinstance(parse_title(title), tuple):  # a release's, never "**Fixes**"
+                    yield Heading(index, index + 1, BOLD_LEVEL, title, BOLD)
         index += 1
+
+
+#: a release as Sphinx's changelog extension writes it (alembic's docs/build/changelog.rst,
+#: SQLAlchemy's): ``.. changelog::`` with an indented ``:version: 1.19.1`` and, once out,
+#: ``:released: August 8, 2026``; read as the heading ``1.19.1 (August 8, 2026)``
+DIRECTIVE = ".. changelog::"
+_OPTION = re.compile(r"^[ \t]+:(?P<name>[\w-]+):[ \t]*(?P<value>.*?)[ \t]*$")
+
+
+def _directive(lines: list[str], index: int) -> Heading | None:
+    """The heading a ``.. changelog::`` directive at ``lines[index]`` stands for, its end
+    after the directive's options; ``None`` when it names no version."""
+    options: dict[str, str] = {}
+    end = index + 1
+    while end < len(lines) and (option := _OPTION.match(lines[end])) is not None:
+        options[option["name"]] = option["value"]
+        end += 1
+    version = options.get("version", "")
+    if not version or " " in version:
+        return None
+    released = options.get("released")
+    title = f"{version} ({released})" if released else version
+    return Heading(index, end, 2, title, DIRECTIVE)
+
+
+#: a release written as a bold line (python-socketio's ``**Release 5.16.3** - 2026-06-15``):
+#: a heading below every other, and only when it names a release
+_BOLD = re.compile(r"^\*\*(?P<title>[^*\r\n]+)\*\*(?P<rest>[^*\r\n]*)$")
+BOLD, BOLD_LEVEL = "**", 7
 
 
 def _overlined(lines: list[str], index: int, char: str) -> bool:
@@ -191,7 +232,7 @@ def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
 
 
 #: headings that say Unreleased in other words (``To be released``: django-model-utils;
-#: ``In development``: joblib's CHANGES.rst)
+#: ``In development``: joblib's CHANGES.rst; a branch's name: peewee's ``## master``)
 _NOT_YET = (
     ["to", "be", "released"],
     ["not", "released", "yet"],
@@ -199,6 +240,12 @@ _NOT_YET = (
     ["in", "development"],
     ["under", "development"],
     ["development", "version"],
+    ["latest", "changes"],  # FastAPI's release-notes.md
+    # the branch the next release is made from (peewee's ``## master``)
+    ["master"],
+    ["main"],
+    ["trunk"],
+    ["head"],
 )
 
 
@@ -224,7 +271,10 @@ def _changes_in(rest: list[str]) -> tuple[tuple[str | None, str], ...] | str | N
     for index, word in enumerate(rest):
         version = _version(word)
         if version is not None and _is_tail(rest[index + 1 :]):
-            return ((" ".join(rest[:index]) or None, version),)
+            name = rest[:index]  # pymongo's "Changes in Version 4.17.0": no name
+            while name and name[-1].strip(_PUNCTUATION).lower() in _LEAD_WORDS:
+                name = name[:-1]
+            return ((" ".join(name) or None, version),)
     return None
 
 

@@ -141,7 +141,7 @@ def _hatch(
     if not isinstance(path, str):
         return None
     target = directory / path
-    reader = _tag_reader(target) if source == "code" else None
+    reader = tag_reader(target) if source == "code" else None
     if reader is not None:
         return (
             VCS_SOURCE,
@@ -165,17 +165,29 @@ _TAG_READERS = re.compile(
 )
 
 
-def _tag_reader(script: Path) -> str | None:
+#: a script that runs ``git describe`` itself (pipdeptree's tools/version.py, which
+#: meson.build's project() runs): ``"git describe``, or ``"git"`` and ``"describe"`` as
+#: words of a command
+_GIT_WORDS = (re.compile(r"""['"]git['"]"""), re.compile(r"""['"]describe['"]"""))
+_GIT_DESCRIBE = re.compile(r"""['"]git describe\b""")
+
+
+def tag_reader(script: Path) -> str | None:
     """The module a version script (hatch's ``source = "code"``) computes its version with
-    from git tags (griffe's ``get_version_from_scm`` of pdm-backend), when it holds no
-    literal version of its own; ``None`` otherwise."""
+    from git tags (griffe's ``get_version_from_scm`` of pdm-backend), or ``git describe``
+    when it runs that itself, when it holds no literal version of its own; ``None``
+    otherwise."""
     if not script.is_file() or python_location(script, top_level=True) is not None:
         return None
     try:
-        found = _TAG_READERS.search(read_text(script))
+        text = read_text(script)
     except (ConfigError, UnicodeDecodeError):
         return None
-    return found.group("module") if found else None
+    found = _TAG_READERS.search(text)
+    if found is not None:
+        return found.group("module")
+    described = _GIT_DESCRIBE.search(text) or all(w.search(text) for w in _GIT_WORDS)
+    return "git describe" if described else None
 
 
 def _setuptools(
@@ -193,9 +205,18 @@ def _setuptools(
                 f"{pyproject}: [tool.setuptools.dynamic] version attr {attr!r}: no module "
                 f"{module_name} under {directory}; fix the attr"
             )
+        found = followed(module)
+        reader = tag_reader(module) if found is None else None
+        if reader is not None:  # setuptools-scm's own in-tree helper
+            return (
+                VCS_SOURCE,
+                [],
+                f"[tool.setuptools.dynamic] version = {{attr = {attr!r}}}, which "
+                f"{module.name} computes from git tags ({reader})",
+            )
         return (  # setuptools imports a module whose version is no literal: follow it
             "setuptools-attr",
-            [followed(module) or literal_location(module, "version attr", pyproject)],
+            [found or literal_location(module, "version attr", pyproject)],
             (f"[tool.setuptools.dynamic] version = {{attr = {attr!r}}}"),
         )
     files = version.get("file")
@@ -261,6 +282,18 @@ def dynamic_version(
     pdm = table(tool, "pdm", "version")
     if pdm.get("source") == "scm":
         return VCS_SOURCE, [], "[tool.pdm.version] source = 'scm'"
+    getter = pdm.get("getter")
+    if pdm.get("source") == "call" and isinstance(getter, str):
+        # pdm-backend runs getter = "scripts.get_version:get_version" (mkdocstrings')
+        script = directory / (getter.partition(":")[0].replace(".", "/") + ".py")
+        reader = tag_reader(script)
+        if reader is not None:
+            return (
+                VCS_SOURCE,
+                [],
+                f"[tool.pdm.version] source = 'call' runs {getter}, which reads git tags "
+                f"({reader})",
+            )
     if pdm.get("source") == "file" and isinstance(pdm.get("path"), str):
         return (
             "pdm",

@@ -150,6 +150,11 @@ def meson_computed(directory: Path, roots: Sequence[Path]) -> Found:
         found = script_reads(directory / name, directory, roots, "meson", what)
         if found is not None:
             return found
+        from relnox.project.dynamic import tag_reader
+
+        reader = tag_reader(directory / name)
+        if reader is not None:  # pipdeptree's tools/version.py runs git describe
+            return VCS_SOURCE, [], f"{what} reads git tags ({reader})"
     raise VersionError(
         f"{build}: project() computes its version, which relnox cannot read without running it; "
         'set [tool.relnox] version-files = ["<file holding the version>"] or version-source = "vcs"'

@@ -292,7 +292,17 @@ def released_by_evidence(
         if VALID_NAME.fullmatch(name) and directory not in required:
             built = "build-system" in found or not found  # a setup.py's: setuptools builds it
             (candidates if built else unbuilt).append((directory, name))
-    return {**required, **dict(released_elsewhere(root, candidates, by_workflow=unbuilt))}
+    released = {**required, **dict(released_elsewhere(root, candidates, by_workflow=unbuilt))}
+    if candidates and candidates[0][0] == root and root not in released and not others:
+        # the repository's only project: its plain version tags are its releases
+        # (pydantic-core's v2.41.5, with [tool.uv] package = false only to keep uv run from
+        # building it)
+        from relnox.project.released import plain_version_tag
+
+        tag = None if members else plain_version_tag(root)
+        if tag is not None:
+            released[root] = f"it is the repository's only project and tags like {tag} release it"
+    return released
 
 
 def _required(

@@ -150,6 +150,20 @@ def _secondaries(
     if known and maybe_version(known[0].value) is not None:
         taken = {k.path for k in [*known, *found]} | listed
         found += _equal_copies(directory, roots, [*modules, *nested], known[0].value, taken)
+    return found + _tuple_copies([*known, *found])
+
+
+def _tuple_copies(locations: Sequence[VersionLocation]) -> list[VersionLocation]:
+    """The tuple beside each literal ``__version__`` that says its version
+    (:mod:`relnox.project.tuple_copy`: msgpack's ``version = (1, 2, 1)``)."""
+    from relnox.project.tuple_copy import location
+
+    found: list[VersionLocation] = []
+    for loc in locations:
+        if loc.kind == "python" and maybe_version(loc.value) is not None:
+            copy = location(loc.path, loc.value)
+            if copy is not None and all(copy.path != k.path or k.kind != copy.kind for k in found):
+                found.append(copy)
     return found
 
 
@@ -159,13 +173,18 @@ CONSTANT_MODULES = ("consts.py", "const.py", "constants.py")
 #: Sphinx's configuration: ``release = "2.68.0"`` written as a literal
 SPHINX_CONF = ("docs/conf.py", "doc/conf.py", "docs/source/conf.py", "doc/source/conf.py")
 _SPHINX_RELEASE = r"(?m)^(?:release|version)[ \t]*=[ \t]*(['\"])(?P<version>[^'\"\r\n]+)\1"
+#: release-please's record of the version it last released, for the project at ``"."``
+#: (openai-python's, anthropic-sdk-python's): its next release starts from it
+RELEASE_PLEASE = ".release-please-manifest.json"
+_RELEASE_PLEASE_ROOT = r'"\."[ \t\r\n]*:[ \t\r\n]*"(?P<version>[^"\r\n]+)"'
 
 
 def _equal_copies(
     directory: Path, roots: Sequence[Path], modules: Sequence[str], version: str, taken: set[Path]
 ) -> list[VersionLocation]:
     """Literal copies that say exactly ``version`` in files that hold other values too: a
-    constants module of the import package and Sphinx's ``conf.py`` (sentry-sdk's
+    constants module of the import package, release-please's manifest and Sphinx's
+    ``conf.py`` (sentry-sdk's
     ``VERSION`` in ``sentry_sdk/consts.py`` and ``release`` in ``docs/conf.py``, which its
     release script moves with setup.py's). One that says another version is not this
     version's (a protocol's, a short ``version = "2.68"``), and is left alone."""
@@ -186,6 +205,16 @@ def _equal_copies(
                 if loc is not None and loc.value == version:
                     found.append(loc)
     tops = _names(directory)
+    manifest = directory / RELEASE_PLEASE
+    if (tops is None or RELEASE_PLEASE in tops) and manifest not in taken and manifest.is_file():
+        try:
+            said = re.search(_RELEASE_PLEASE_ROOT, read_file(manifest))
+        except (ConfigError, UnicodeDecodeError):
+            said = None
+        if said is not None and said["version"] == version:
+            found.append(
+                VersionLocation(manifest, "pattern", version, pattern=_RELEASE_PLEASE_ROOT)
+            )
     for name in SPHINX_CONF:
         if tops is not None and name.split("/")[0] not in tops:
             continue  # no docs/ (or doc/) folder: nothing to look at in it

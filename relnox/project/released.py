@@ -57,6 +57,20 @@ def tag_stems(root: Path, among: Collection[str] | None = None) -> frozenset[str
     return frozenset(found) if wanted is None else frozenset(found).intersection(wanted)
 
 
+def plain_version_tag(root: Path) -> str | None:
+    """The highest tag of the repository that is a version alone (``v2.41.5``, ``2.41.5``), or
+    ``None``; a repository whose one project is its root releases that project so."""
+    if shutil.which("git") is None or not git.is_repo(root):
+        return None
+    names = git.git(root, "for-each-ref", "--format=%(refname:strip=2)", "refs/tags")
+    plain = [
+        (split[1], tag)
+        for tag in names.splitlines()
+        if (split := split_tag(tag)) is not None and split[0].lower() in ("", "v")
+    ]
+    return max(plain)[1] if plain else None
+
+
 def _workflow_dirs(top: Path) -> str:
     """The text of the workflows that run on tags or releases (where releases are built)."""
     folder = top / ".github" / "workflows"

@@ -23,18 +23,25 @@ from relnox.project.sources import (
 from relnox.project.version_tuple import location as joined_location
 from relnox.versioning import maybe_version
 
+# among other names too: charset-normalizer's ``from .version import VERSION, __version__``
 _IMPORTED = re.compile(
-    r"^from\s+\.(?P<module>\w+)\s+import\s+(?:__version__|version\s+as\s+__version__)\b", re.M
+    r"^from\s+\.(?P<module>\w+)\s+import\s+\(?\s*(?:\w+(?:\s+as\s+\w+)?\s*,\s*)*"
+    r"(?:__version__|version\s+as\s+__version__)\b(?!\s+as\b)",
+    re.M,
 )
 
 
 _ATTRIBUTE = re.compile(r"^__version__\s*=\s*(?P<module>\w+)\.__version__\s*$", re.M)
+#: ``__version__ = version`` of a name imported from a sibling (authlib's ``from .consts
+#: import version``)
+_BOUND = re.compile(r"^__version__\s*=\s*(?P<name>version|VERSION)\s*(?:#.*)?$", re.M)
 
 
 def followed(module: Path) -> VersionLocation | None:
     """The literal ``__version__`` of ``module``, or of ``.sibling`` it takes it from
     (``from ._version import __version__``; ``from . import _version`` then
-    ``__version__ = _version.__version__``): where importing the module finds it."""
+    ``__version__ = _version.__version__``; ``from .consts import version`` then
+    ``__version__ = version``): where importing the module finds it."""
     return python_location(module) or joined_location(module) or _from_sibling(module)
 
 
@@ -42,6 +49,14 @@ def _from_sibling(module: Path) -> VersionLocation | None:
     """The ``__version__`` ``module`` imports from a sibling module (see :func:`followed`)."""
     text = read_text(module)
     imported = _IMPORTED.search(text)
+    bound = _BOUND.search(text) if imported is None else None
+    if bound is not None:
+        imported = re.search(
+            rf"^from\s+\.(?P<module>\w+)\s+import\s+\(?[\w\s,]*?\b{bound['name']}\b"
+            r"(?!\s+as\b)",
+            text,
+            re.M,
+        )
     if imported is None:
         imported = _ATTRIBUTE.search(text)
         if imported is None or not re.search(
@@ -205,7 +220,30 @@ def setup_py_name(directory: Path) -> str | None:
         return value.value
     if isinstance(value, ast.Name):
         return _constants(tree).get(value.id)
-    return None
+    return _meta_name(tree, directory, value)
+
+
+def _meta_name(tree: ast.Module, directory: Path, value: ast.expr) -> str | None:
+    """``name=find_meta("title")``: the ``__title__ = "..."`` of the one file setup.py names
+    that has it (pyOpenSSL's ``src/OpenSSL/version.py``, read with a regex of
+    ``__{meta}__``), or ``None``."""
+    if not (
+        isinstance(value, ast.Call)
+        and len(value.args) == 1
+        and not value.keywords
+        and isinstance(value.args[0], ast.Constant)
+        and isinstance(value.args[0].value, str)
+        and value.args[0].value.isidentifier()
+    ):
+        return None
+    pattern = re.compile(
+        rf"""^__{value.args[0].value}__\s*=\s*(['"])(?P<value>[A-Za-z0-9._-]+)\1""", re.M
+    )
+    found = set()
+    for path in _named_files(tree, directory, [directory]):
+        if path.suffix == ".py" and path.is_file():
+            found |= {m["value"] for m in pattern.finditer(read_text(path))}
+    return found.pop() if len(found) == 1 else None
 
 
 #: the calls whose ``name=`` may be the project's: setup() and a dict spread into it
@@ -371,7 +409,8 @@ def _divided(node: ast.expr) -> list[ast.expr]:
 
 def _named_files(tree: ast.Module, directory: Path, roots: Sequence[Path]) -> list[Path]:
     """The Python files setup.py names: modules it imports from (``from pkg.version import
-    __version__``, ``import pkg`` then ``pkg.__version__``) and paths it spells."""
+    __version__``, ``import pkg`` then ``pkg.__version__``) and paths it spells (joined,
+    divided, or a list of parts a helper of its own joins: sanic's ``open_local``)."""
     constants = _constants(tree)
     found: list[Path] = []
     paths: list[str] = []
@@ -387,8 +426,14 @@ def _named_files(tree: ast.Module, directory: Path, roots: Sequence[Path]) -> li
                 imported[alias.asname or alias.name] = alias.name
         elif isinstance(node, ast.Call):
             paths.append(_path_of(list(node.args), constants) or "")
+            named = _module_constant(node)
+            module = find_module(roots, named) if named is not None else None
+            if module is not None:
+                found.append(module)
         elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
             paths.append(_path_of(_divided(node), constants) or "")
+        elif isinstance(node, ast.List | ast.Tuple):  # open_local(["sanic", "__version__.py"])
+            paths.append(_path_of(list(node.elts), constants) or "")
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             paths.append(node.value if node.value.endswith(".py") else "")
     for node in ast.walk(tree):
@@ -406,6 +451,18 @@ def _named_files(tree: ast.Module, directory: Path, roots: Sequence[Path]) -> li
 
 
 _VERSION_NAMES = {"__version__", "version", "VERSION"}
+
+
+def _module_constant(node: ast.Call) -> str | None:
+    """The module of a call naming a module and its version constant:
+    ``get_module_constant("jedi", "__version__")`` (setuptools.depends, jedi's setup.py)."""
+    args = node.args
+    if len(args) < 2 or not all(isinstance(a, ast.Constant) for a in args[:2]):
+        return None
+    module, name = (a.value for a in args[:2] if isinstance(a, ast.Constant))
+    if not isinstance(module, str) or name not in _VERSION_NAMES:
+        return None
+    return module if all(part.isidentifier() for part in module.split(".")) else None
 
 
 def _version_file(path: Path) -> VersionLocation | None:

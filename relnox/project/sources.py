@@ -20,16 +20,20 @@ from relnox.files import read_bytes
 from relnox.paths import rel
 from relnox.toml import tomllib
 from relnox.tools import git
-from relnox.versioning import same_version
+from relnox.versioning import maybe_version, same_version
 
-Kind = Literal["toml", "python", "text", "pattern", "incremental", "tuple", "info", "parts"]
+Kind = Literal[
+    "toml", "python", "text", "pattern", "incremental", "tuple", "info", "parts", "tuple_copy"
+]
 
 PY_VERSION_RE = re.compile(
     r"""^(?P<lhs>[ \t]*"""
     # a chain of version names bound at once: __version__ = version = "1.13.0"
     r"""(?:(?:__version__|VERSION|version)[ \t]*=[ \t]*)*"""
     r"""(?:__version__|VERSION|version)[ \t]*"""
-    r"""(?::[ \t]*[\w.]+(?:\[[\w.]+\])?[ \t]*)?=[ \t]*)"""  # `: str`, `: Final`, `: Final[str]`
+    # `: str`, `: Final`, `: Final[str]`, or quoted: `: 'Final[str]'` (outcome's)
+    r"""(?::[ \t]*(?:[\w.]+(?:\[[\w.]+\])?|(?P<aq>['"])[\w.]+(?:\[[\w.]+\])?(?P=aq))[ \t]*)?"""
+    r"""=[ \t]*)"""
     r"""(?P<q>['"])(?P<version>[^'"\r\n]+)(?P=q)"""
     r"""(?=[ \t]*(?:[#;\r\n]|$))""",  # the whole value: not '.' of '.'.join(parts)
     re.MULTILINE,
@@ -82,6 +86,10 @@ class VersionLocation:
 
             respell = version_tuple.respell if self.kind == "tuple" else version_tuple.respell_info
             return respell(self.path, text, self.value, new)
+        if self.kind == "tuple_copy":
+            from relnox.project.tuple_copy import respell as respell_copy
+
+            return respell_copy(self.path, text, self.value, new)
         if self.kind == "parts":
             from relnox.project.version_parts import respell_parts
 
@@ -339,7 +347,18 @@ def version_at(root: Path, locations: Sequence[VersionLocation], rev: str) -> st
         # the project moved its version between poetry's table and [project] (poetry-core 2)
         others = [replace(loc, key=key) for key in PYPROJECT_KEYS if key != loc.key]
         found = next((v for v in (value_in(o, text) for o in others) if v is not None), None)
+    if found is None and loc.kind == "toml" and loc.key in PYPROJECT_KEYS:
+        # the version moved from setup.cfg's [metadata] to pyproject.toml (waitress 3.0.2)
+        cfg = git.show_file(root, rev, "./" + rel(loc.path.parent / "setup.cfg", root))
+        match = _SETUP_CFG_VERSION.search(cfg.partition("[metadata]")[2]) if cfg else None
+        found = match["version"] if match and maybe_version(match["version"]) else None
     return found
+
+
+#: setup.cfg's literal ``version = 3.0.2``, read after its ``[metadata]`` header
+_SETUP_CFG_VERSION = re.compile(
+    r"(?m)\A(?:(?!^\[).*\n)*?^version[ \t]*=[ \t]*(?P<version>[^\s#;]+)"
+)
 
 
 #: where a pyproject.toml states a static version: PEP 621's key and poetry's own

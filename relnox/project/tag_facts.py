@@ -288,20 +288,25 @@ def _dated(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
         day = date_of(version)
         when = tags.dates.get(tag, 0)
         if day is None or when <= 0:
-            return _monthly(newest, tags) or _yearly(finals, tags)
+            return _monthly(newest, tags, finals) or _yearly(finals, tags)
         midday = datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc).timestamp()
         if abs(when - midday) > DATED_SLACK:
-            return _monthly(newest, tags) or _yearly(finals, tags)
+            return _monthly(newest, tags, finals) or _yearly(finals, tags)
         written = {name: form.format(day) for name, form in DATE_SPELLINGS.items()}
         if spelling is None and written["padded"] != written["plain"]:
             spelling = next((name for name, text in written.items() if tag.endswith(text)), None)
     return spelling or "padded"
 
 
-def _monthly(newest: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
+def _monthly(
+    newest: Sequence[tuple[Version, str]],
+    tags: RepoTags,
+    finals: Sequence[tuple[Version, str]] = (),
+) -> str | None:
     """Whether the newest releases are their year and month and a counter (dask's
     ``2025.9.1``, black's ``25.9.0``), each tagged in that month (a day's slack either
     side): the spelling, ``month`` (a four-digit year) or ``short-month`` (two digits),
+    with ``/1`` when the newest month's count starts at 1 (``month/1``),
     else ``None``. At least two releases must say so: one alone may be a coincidence."""
     from datetime import datetime, timedelta, timezone
 
@@ -324,7 +329,16 @@ def _monthly(newest: Sequence[tuple[Version, str]], tags: RepoTags) -> str | Non
             kinds.add("short-month")
         else:
             return None
-    return kinds.pop() if len(kinds) == 1 else None
+    if len(kinds) != 1:
+        return None
+    # the count's first as the newest month starts it: jsonschema-specifications' 2025.9.1
+    newest_month = max(v.release[:2] for v, _tag in newest)
+    first = min(
+        v.release[2]
+        for v, _tag in [*newest, *finals]
+        if len(v.release) == 3 and v.release[:2] == newest_month
+    )
+    return kinds.pop() + ("/1" if first == 1 else "")  # a count from 0, or from 1
 
 
 def _yearly(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
@@ -368,7 +382,8 @@ def _yearly(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None
     starts = {firsts[y] for y in years}
     if not starts <= {0, 1}:
         return None  # a count that does not restart with the year: no calendar
-    return f"{kinds.pop()}/{min(lengths)}/{min(starts)}"
+    # the count's first as the newest year starts it (argon2-cffi's 16.0.0 once, 1 since)
+    return f"{kinds.pop()}/{min(lengths)}/{firsts[years[-1]]}"
 
 
 def with_default_for_new(

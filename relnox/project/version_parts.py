@@ -9,6 +9,9 @@
     if _version_extra:
         __version__ = __version__ + _version_extra
 
+Or formatted from named parts (watchdog's ``VERSION_STRING =
+f"{VERSION_MAJOR}.{VERSION_MINOR}.{VERSION_BUILD}"``, which its setup.py reads).
+
 Python gives ``9.17.0.dev`` when setuptools (``attr``) imports the module; read here without
 running it (the last top-level assignment of each name before it is used counts, as
 IPython switches ``_version_extra = ""`` on below its ``.dev`` line for a release), and
@@ -18,6 +21,7 @@ rewritten in the same assignments.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,6 +103,7 @@ def find_parts(text: str) -> Parts | None:
     bound: dict[str, ast.expr] = {}  # each name's last top-level value so far
     numbers: tuple[ast.Constant, ...] | None = None
     extra: ast.Constant | None = None
+    string_name: str | None = None  # the name of an f-string version, if that is the source
     for stmt in tree.body:
         if numbers is not None:  # after the join: what is added to it
             name = _added(stmt)
@@ -117,7 +122,13 @@ def find_parts(text: str) -> Parts | None:
             target = stmt.targets[0]
             if not isinstance(target, ast.Name):
                 continue
-            if target.id == VERSION:
+            formatted = _formatted(stmt.value, bound) if _NAMED.fullmatch(target.id) else None
+            if formatted is not None and numbers is None:
+                numbers = formatted  # watchdog's VERSION_STRING = f"{VERSION_MAJOR}.{...}"
+                string_name = target.id
+            elif target.id == VERSION and string_name not in (None, VERSION):
+                pass  # watchdog's __version__ = VERSION_INFO: its tuple, not the string
+            elif target.id == VERSION:
                 if numbers is not None:
                     return None  # assigned again another way
                 joined = _joined_name(stmt.value)
@@ -133,6 +144,37 @@ def find_parts(text: str) -> Parts | None:
         return None
     parts = Parts(numbers, extra)
     return parts if maybe_version(parts.value) is not None else None
+
+
+#: a name a version string is bound to (``__version__``, ``VERSION_STRING``, ``version_str``)
+_NAMED = re.compile(r"_*(?:version|VERSION)(?:_string|_STRING|_str|_STR)?_*")
+
+
+def _formatted(value: ast.expr, bound: dict[str, ast.expr]) -> tuple[ast.Constant, ...] | None:
+    """The number literals an f-string of named parts joined with dots is made of
+    (``f"{VERSION_MAJOR}.{VERSION_MINOR}.{VERSION_BUILD}"``), or ``None``."""
+    if not isinstance(value, ast.JoinedStr) or len(value.values) < 3:
+        return None
+    names = value.values[0::2]
+    dots = value.values[1::2]
+    if len(value.values) % 2 == 0 or not all(
+        isinstance(d, ast.Constant) and d.value == "." for d in dots
+    ):
+        return None
+    found = []
+    for part in names:
+        if not (
+            isinstance(part, ast.FormattedValue)
+            and part.conversion == -1
+            and part.format_spec is None
+            and isinstance(part.value, ast.Name)
+        ):
+            return None
+        literal = bound.get(part.value.id)
+        if not _is_int(literal) or not isinstance(literal, ast.Constant):
+            return None
+        found.append(literal)
+    return tuple(found)
 
 
 def _is_int(node: ast.expr | None) -> bool:

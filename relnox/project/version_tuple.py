@@ -4,12 +4,17 @@
 Python gives that ``__version__`` when setuptools (``attr``), flit or a setup.py imports
 the module; read here without running it, and rewritten in the tuple (a pre-release or dev
 part as its last, string, element: ``(0, 2, 0, "dev0")`` is ``0.2.0.dev0``).
+
+A tuple of version parts given to a function of the module (wrapt's ``__version__ =
+_format_version(__version_info__)`` of ``("2", "4", "0", "rc1")``) is read as its numbers
+joined with dots and the string after them, as PEP 440 spells that (``2.4.0rc1``).
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from relnox.errors import VersionError
@@ -42,34 +47,98 @@ def _parts(text: str) -> tuple[int | str, ...] | None:
         return None
     if not isinstance(value, tuple) or len(value) < 2:
         return None
-    ints = [p for p in value if isinstance(p, int) and not isinstance(p, bool)]
-    # numbers, then at most one string at the end: (0, 2, 0, "dev0")
-    strings = value[len(ints) :]
-    if len(ints) < 2 or value[: len(ints)] != tuple(ints) or len(strings) > 1:
+    numbers = list(_numbers(value))
+    # numbers, then at most one string at the end: (0, 2, 0, "dev0"), ("2", "4", "0", "rc1")
+    strings = value[len(numbers) :]
+    if len(numbers) < 2 or len(strings) > 1:
         return None
     if strings and not isinstance(strings[0], str):
         return None
     return value
 
 
-def _found(text: str) -> tuple[str, re.Match[str], tuple[int | str, ...]] | None:
-    """The tuple's name, its assignment and its parts, when ``text`` joins one into
-    ``__version__``."""
-    join = JOIN.search(text)
-    if join is None:
+def _numbers(value: tuple[object, ...]) -> Iterator[int | str]:
+    """The leading numbers of ``value``: ints, or strings of digits (wrapt's ``"2"``)."""
+    for part in value:
+        if (type(part) is int) or (isinstance(part, str) and part.isdecimal() and part.isascii()):
+            yield part
+        else:
+            return
+
+
+def _called(text: str) -> str | None:
+    """``NAME`` of ``__version__ = f(NAME)``, ``f`` a function the module defines or
+    imports (wrapt's ``_format_version(__version_info__)``), at the top of the module."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
         return None
-    name = join.group("mapped") or join.group("looped")
+    known = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)} | {
+        alias.asname or alias.name
+        for n in tree.body
+        if isinstance(n, ast.ImportFrom)
+        for alias in n.names
+    }
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and [t.id for t in node.targets if isinstance(t, ast.Name)] == ["__version__"]
+            and len(node.targets) == 1
+            and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Name)
+            and node.value.func.id in known
+            and len(node.value.args) == 1
+            and not node.value.keywords
+            and isinstance(node.value.args[0], ast.Name)
+        ):
+            return node.value.args[0].id
+    return None
+
+
+def _found(text: str) -> tuple[str, re.Match[str], tuple[int | str, ...], bool] | None:
+    """The tuple's name, its assignment, its parts and whether a function of the module
+    makes the version of it (else ``".".join`` does), when ``text`` makes ``__version__``
+    of one."""
+    join = JOIN.search(text)
+    if join is not None:
+        name = join.group("mapped") or join.group("looped")
+        at = join.start()
+    elif "__version__" in text and (called := _called(text)) is not None:
+        name = called
+        at = len(text)
+    else:
+        return None
     assigned = _tuple_re(name).search(text)
-    if assigned is None or assigned.start() > join.start():
+    if assigned is None or assigned.start() > at:
         return None
     parts = _parts(assigned.group("parts"))
-    return None if parts is None else (name, assigned, parts)
+    return None if parts is None else (name, assigned, parts, join is None)
+
+
+def _value(parts: tuple[int | str, ...], called: bool) -> str | None:
+    """What ``".".join`` makes of ``parts``; what a function makes of them is read as the
+    numbers joined with dots and the string after them, as PEP 440 spells that (wrapt's
+    ``("2", "4", "0", "dev1")`` is ``2.4.0.dev1``, its ``"rc1"`` ``2.4.0rc1``)."""
+    if not called:
+        return ".".join(str(p) for p in parts)
+    numbers = list(_numbers(parts))
+    suffix = "".join(str(p) for p in parts[len(numbers) :])
+    return maybe_canonical(".".join(str(n) for n in numbers) + suffix)
+
+
+def maybe_canonical(text: str) -> str | None:
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return str(Version(text))
+    except InvalidVersion:
+        return None
 
 
 def joined(text: str) -> str | None:
-    """The ``__version__`` the module ``text`` joins from its tuple, if it does."""
+    """The ``__version__`` the module ``text`` makes of its tuple, if it does."""
     found = _found(text)
-    return None if found is None else ".".join(str(p) for p in found[2])
+    return None if found is None else _value(found[2], found[3])
 
 
 def location(path: Path) -> VersionLocation | None:
@@ -80,11 +149,12 @@ def location(path: Path) -> VersionLocation | None:
         return None
     text = read_text(path)
     found = _found(text)
-    if found is None:
+    value = None if found is None else _value(found[2], found[3])
+    if found is None or value is None:
         from relnox.project.version_parts import parts_location  # IPython's named parts
 
         return info_location(path) or parts_location(path)
-    return VersionLocation(path, "tuple", ".".join(str(p) for p in found[2]), key=(found[0],))
+    return VersionLocation(path, "tuple", value, key=(found[0],))
 
 
 def respell(path: Path, text: str, old: str, new: str) -> str:
@@ -93,7 +163,7 @@ def respell(path: Path, text: str, old: str, new: str) -> str:
     from packaging.version import InvalidVersion, Version
 
     found = _found(text)
-    if found is None or ".".join(str(p) for p in found[2]) != old:
+    if found is None or _value(found[2], found[3]) != old:
         raise VersionError(f"{path}: the version {old!r} is no longer where it was read; rerun")
     assigned = found[1]
     try:
@@ -111,7 +181,10 @@ def respell(path: Path, text: str, old: str, new: str) -> str:
     join = JOIN.search(text)
     quote = next((q for q in ('"', "'") if q in assigned.group("parts")), None)
     quote = quote or (join.group(1) if join else '"')
-    items = [str(n) for n in parsed.release] + ([f"{quote}{rest}{quote}"] if rest else [])
+    # numbers as the tuple writes them: ints, or strings of digits
+    spelled = isinstance(found[2][0], str)
+    items = [f"{quote}{n}{quote}" if spelled else str(n) for n in parsed.release]
+    items += [f"{quote}{rest}{quote}"] if rest else []
     body = ", ".join(items)
     start, end = assigned.span("open")[0], assigned.span("close")[1]
     return text[:start] + assigned.group("open") + body + assigned.group("close") + text[end:]

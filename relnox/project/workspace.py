@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,7 +149,17 @@ def changelog_in(directory: Path, config: Config) -> Path:
 
 
 #: where a project's documentation keeps its changelog when its top has none
-DOCS_DIRECTORIES = ("docs", "doc", "docs/source", "doc/source")
+#: (``docs/en/docs``: mkdocs' one folder per language, FastAPI's; ``docs/build``: alembic's
+#: Sphinx sources)
+DOCS_DIRECTORIES = (
+    "docs",
+    "doc",
+    "docs/source",
+    "doc/source",
+    "docs/en/docs",
+    "docs/build",
+    "doc/build",
+)
 
 _ORDER = {name.lower(): i for i, name in enumerate((*CHANGELOG_NAMES, *RELEASE_NOTES_NAMES))}
 _NOTES = frozenset(name.lower() for name in RELEASE_NOTES_NAMES)
@@ -184,7 +195,7 @@ _NOTES_FOLDERS = ("release-notes", "release_notes", "changelog", "changes", "his
 def _notes_page(folder: Path) -> Path | None:
     """``docs/release-notes/index.md`` (elasticsearch-py's, whose CHANGELOG.md only links
     there): the index page of a folder named for release notes, when it has a release
-    heading."""
+    heading, else its newest series' page (:func:`_newest_series`)."""
     try:
         names = [n for n in os.listdir(folder) if n.lower() in _NOTES_FOLDERS]
     except OSError:  # no such folder (most projects): one look
@@ -194,6 +205,28 @@ def _notes_page(folder: Path) -> Path | None:
             path = folder / name / page
             if path.is_file() and _has_releases(path):
                 return path
+        series = _newest_series(folder / name)
+        if series is not None:
+            return series
+    return None
+
+
+#: one page per release series in a changelog folder: SQLAlchemy's changelog_21.rst
+_SERIES_PAGE = re.compile(r"^(?:changelog|changes)[_-](?P<series>\d+)\.(?:rst|md)$", re.I)
+
+
+def _newest_series(folder: Path) -> Path | None:
+    """The page of the newest release series in ``folder`` (SQLAlchemy's
+    ``doc/build/changelog/changelog_21.rst`` beside ``changelog_20.rst``, its index only
+    a table of contents), when it has a release heading."""
+    try:
+        pages = [m for n in os.listdir(folder) if (m := _SERIES_PAGE.match(n)) is not None]
+    except OSError:
+        return None
+    for match in sorted(pages, key=lambda m: int(m["series"]), reverse=True)[:1]:
+        path = folder / match.string
+        if path.is_file() and _has_releases(path):
+            return path
     return None
 
 

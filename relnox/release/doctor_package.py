@@ -15,16 +15,17 @@ from relnox.artifacts.checks import readme_problem as render_problem
 from relnox.errors import ConfigError
 from relnox.files import read_bytes
 from relnox.paths import rel
-from relnox.project.changelog import UNRELEASED, headings, read_section, sections
+from relnox.project.changelog import BOLD, DIRECTIVE, UNRELEASED, headings, read_section, sections
 from relnox.project.changie import changes
 from relnox.project.discovery import load_toml
 from relnox.project.licenses import stated_license
 from relnox.project.pyproject import setup_cfg
+from relnox.project.scriv import fragments as scriv_fragments
 from relnox.project.setup_py import setup_py_keywords, uses_pbr
 from relnox.project.towncrier import news
 from relnox.project.workspace import Package, Workspace, changelog_in
 from relnox.toml import table
-from relnox.versioning import long_as_released
+from relnox.versioning import long_as_released, maybe_version
 
 OK, WARN, ERROR = "ok", "warn", "error"
 
@@ -317,13 +318,15 @@ def heading_like(path: Path, version: str) -> str:
         if section.label == UNRELEASED or len(section.versions) != 1:
             continue
         old = section.versions[0][1]
+        if section.marker == DIRECTIVE:
+            return f"'{DIRECTIVE}' with ':version: {version}'"
         first = next((line for line in section.heading.splitlines() if old in line), "")
         at = first.find(old)
         if at < 0:
             continue
         title = _compare_moved(first[:at] + version + first[at + len(old) :], old, version)
         title = re.sub(r"\d{4}-\d{2}-\d{2}", "YYYY-MM-DD", title)
-        if first.startswith("#"):
+        if first.startswith("#") or section.marker == BOLD:
             return f"'{title}'"
         over = "over- and " if section.heading.startswith(section.marker * 3) else ""
         return f"'{title.strip()}' {over}underlined with {section.marker * len(title)}"
@@ -367,6 +370,16 @@ def release_of(version: str) -> str | None:
     return re.sub(r"[-_.]?dev[-_.]?\d*$", "", public, flags=re.IGNORECASE) or None
 
 
+def final_of(version: str) -> str | None:
+    """The final release a pre-release leads to (``2.4.0rc1`` -> ``2.4.0``), whose section
+    a changelog may write its changes under ahead (wrapt's ``Version 2.4.0`` while it is at
+    ``2.4.0rc1``); ``None`` for any other."""
+    parsed = maybe_version(version)
+    if parsed is None or parsed.pre is None or parsed.dev is not None or parsed.local:
+        return None
+    return parsed.base_version
+
+
 def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[Check]:
     name = f"changelog {pkg.name}"
     required = changelog_required(ws)
@@ -394,6 +407,10 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
             return [Check(name, OK, detail)]
         # the version a bump gives: 1.6.dev0 is released as 1.6.0 when releases are so tagged
         wanted = long_as_released(coming, pkg.tags.released) if pkg.tags else coming
+    final = final_of(wanted)
+    if final is not None and read_section(path, final, pkg.name):  # 2.4.0rc1 under 2.4.0
+        detail = f"{rel(path, ws.root)} has a section for {final}, the release {wanted} leads to"
+        return [Check(name, OK, detail)]
     unreleased = read_section(path, UNRELEASED)
     if unreleased is not None and unreleased.has_entries:
         return [
@@ -418,6 +435,15 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
             f"{rel(waiting.directory, ws.root)}: {count} changie "
             f"{'entries become' if count > 1 else 'entry becomes'} {wanted}'s section on "
             "changie batch"
+        )
+        return [Check(name, OK, detail)]
+    collected = scriv_fragments(pkg.directory)
+    if collected is not None and collected.files:
+        count = len(collected.files)
+        detail = (
+            f"{rel(collected.directory, ws.root)}: {count} scriv "
+            f"{'fragments become' if count > 1 else 'fragment becomes'} {wanted}'s section on "
+            "scriv collect"
         )
         return [Check(name, OK, detail)]
     return [

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from relnox.bump import BumpOptions
 from relnox.bump.changelog import release_changelog, release_links, release_status
+from relnox.bump.plan import apply_bump, plan_bump
 from relnox.project.changelog import UNRELEASED, find_section, parse_title, pending_status
+from relnox.project.discovery import load_workspace
+from tests.shapes import project, repo
 
 DAY = date(2026, 5, 3)
 
@@ -229,6 +234,98 @@ def test_a_heading_that_says_in_development_loses_the_words_on_release(
     )
 
 
+@pytest.mark.parametrize(("part", "title"), [("patch", "3.5.4"), ("minor", "3.6.0")])
+def test_a_pending_heading_is_dated_like_the_release_below_and_renamed_for_a_higher_one(
+    tmp_path: Path, part: str, title: str
+) -> None:
+    """greenlet's shape (zest.releaser): at ``3.5.4.dev0`` its CHANGES.rst starts with
+    ``3.5.4 (unreleased)`` over ``===`` above ``3.5.3 (2026-06-26)``. A patch release
+    wrote ``3.5.4`` with no date; a minor one said there was no Unreleased section. Both
+    head that section with the release and its day, as the release below is headed."""
+    changes = (
+        "3.5.4 (unreleased)\n==================\n\n- Fix.\n\n\n"
+        "3.5.3 (2026-06-26)\n==================\n\n- Old.\n"
+    )
+    files = {
+        "pyproject.toml": project("gl", "3.5.4.dev0"),
+        "gl/__init__.py": "",
+        "CHANGES.rst": changes,
+    }
+    root = repo(tmp_path / "r", files, tags=["3.5.3"])
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part=part, today=DAY)))
+    assert (root / "CHANGES.rst").read_text() == changes.replace(
+        "3.5.4 (unreleased)", f"{title} (2026-05-03)"
+    )
+
+
+@pytest.mark.parametrize("branch", ["master", "main", "HEAD"])
+def test_a_section_named_after_the_branch_is_the_unreleased_one(branch: str) -> None:
+    """peewee's shape: ``## master`` above ``## 4.3.0`` holds what the next release brings;
+    a bump said there was no Unreleased section and wrote no heading for 4.4.0."""
+    text = f"# Changelog\n\n## {branch}\n\n* New.\n\n## 4.3.0\n\n* Old.\n"
+    assert parse_title(branch) == UNRELEASED
+    assert release_changelog(text, "4.4.0", DAY, heading_format="{title}") == text.replace(
+        "\n\n* New.", "\n\n## 4.4.0\n\n* New."
+    )
+    assert parse_title("mainline") is None
+
+
+def test_a_release_written_as_a_bold_line_is_a_section_read_never_written(
+    tmp_path: Path,
+) -> None:
+    """python-socketio's shape: ``**Release 5.16.3** - 2026-06-15`` lines, no headings;
+    relnox read no section (release notes said only how to install, doctor asked for
+    ``## [5.16.4]``). A bold line that names no release (``**Bugfixes**``) is text, and
+    bump writes no bold heading of its own."""
+    from relnox.release.doctor_package import heading_like as hint
+
+    log = (
+        "# python-socketio change log\n\n**Release 5.16.3** - 2026-06-15\n\n- A fix.\n\n"
+        "**Bugfixes**\n\n- Another.\n\n**Release 5.16.2** - 2026-05-21\n\n- Old.\n"
+    )
+    section = find_section(log, "5.16.3")
+    assert section is not None and section.body == "- A fix.\n\n**Bugfixes**\n\n- Another."
+    path = tmp_path / "CHANGES.md"
+    path.write_text(log)
+    assert hint(path, "5.16.4") == "'**Release 5.16.4** - YYYY-MM-DD'"
+    files = {"pyproject.toml": project("sio", "5.16.3"), "sio/__init__.py": "", "CHANGES.md": log}
+    root = repo(tmp_path / "r", files, tags=["v5.16.3"])
+    plan = plan_bump(load_workspace(root), BumpOptions(part="patch", today=DAY))
+    assert not [e for e in plan.edits if e.path.name == "CHANGES.md"]
+
+
+def test_a_sphinx_changelog_directive_is_a_section_read_never_written(tmp_path: Path) -> None:
+    """alembic's shape: CHANGES says MOVED, docs/build/changelog.rst holds ``..
+    changelog::`` directives (``:version: 1.19.2`` written ahead, ``:released: August 8,
+    2026`` once out); relnox read CHANGES and asked for an underlined heading. Doctor finds
+    the version's directive; a bump writes no directive of its own."""
+    from relnox.project.workspace import changelog_in
+    from relnox.release.doctor import doctor
+
+    log = (
+        "==========\nChangelog\n==========\n\n"
+        ".. changelog::\n    :version: 1.19.2\n    :include_notes_from: unreleased\n\n"
+        ".. changelog::\n    :version: 1.19.1\n    :released: August 8, 2026\n\n"
+        "    .. change::\n        :tags: bug\n\n        Fixed a bug.\n"
+    )
+    section = find_section(log, "1.19.1")
+    assert section is not None and section.body.endswith("Fixed a bug.")
+    assert parse_title(section.heading.splitlines()[0]) is None  # the directive line alone
+    files = {
+        "pyproject.toml": project("alem", "1.19.2"),
+        "alem/__init__.py": "",
+        "CHANGES": "=====\nMOVED\n=====\n\nPlease see docs/build/changelog.rst\n",
+        "docs/build/changelog.rst": log,
+    }
+    root = repo(tmp_path / "r", files, tags=["rel_1_19_1"])
+    ws = load_workspace(root)
+    assert changelog_in(root, ws.config) == root / "docs/build/changelog.rst"
+    row = {r.check: r for r in doctor(root).checks}["changelog alem"]
+    assert row.detail == "docs/build/changelog.rst has a section for 1.19.2"
+    plan = plan_bump(ws, BumpOptions(part="patch", today=DAY))
+    assert not [e for e in plan.edits if e.path.name == "changelog.rst"]
+
+
 HEADLESS = (
     "\nChangelog\n=========\n\n* Improve handling of a warning.\n\n  More on it.\n\n"
     "* Fix another thing.\n\n7.0.0 (2025-09-09)\n------------------\n\n* Dropped something.\n"
@@ -277,6 +374,16 @@ def test_a_release_dated_in_words_is_one_version_and_is_written_so() -> None:
         heading_like(words, "x", setext=True).format(title="3.1", date=DAY)
         == "Release 3.1 - 3 May 2026"
     )
+    # sqlparse's: the month's first three letters (bump wrote "0.7.0 (2026-05-03)")
+    short = "Release 0.6.0 (Aug 13, 2026)\n----------------------------\n"
+    assert (
+        heading_like(short, "x", setext=True).format(title="0.7.0", date=date(2026, 11, 4))
+        == "Release 0.7.0 (Nov 4, 2026)"
+    )
+    assert (
+        heading_like("## 2.1 - 13 Sep 2025\n", "x").format(title="2.2", date=date(2026, 9, 4))
+        == "2.2 - 4 Sep 2026"
+    )
 
 
 @pytest.mark.parametrize(
@@ -310,6 +417,26 @@ def test_a_section_written_ahead_without_a_date_is_dated_like_the_release_below(
     assert release_ahead(done, "1.2.0", DAY) is None
     undated = text.replace(" (March 10, 2026)", "").replace(" (2026-03-10)", "")
     assert release_ahead(undated, "1.2.0", DAY) is None
+
+
+@pytest.mark.parametrize("placeholder", ["2026/XX/XX", "YYYY-MM-DD", "TBD"])
+def test_a_section_written_ahead_with_a_date_to_fill_in_is_dated_like_the_release_below(
+    placeholder: str,
+) -> None:
+    """pymongo's shape: ``Changes in Version 4.18.0 (2026/XX/XX)`` above ``Changes in
+    Version 4.17.0 (2026/04/20)``; a release fills in the date (relnox read ``Version`` as
+    a project's name, and the placeholder's digits as a date, and noted no Unreleased
+    section)."""
+    from relnox.bump.changelog import release_ahead
+
+    assert parse_title("Changes in Version 4.17.0 (2026/04/20)") == ((None, "4.17.0"),)
+    text = (
+        f"Changelog\n=========\n\nChanges in Version 4.18.0 ({placeholder})\n"
+        "--------------------------------------\n\n- New.\n\n"
+        "Changes in Version 4.17.0 (2026/04/20)\n--------------------------------------\n"
+    )
+    done = release_ahead(text, "4.18.0", DAY)
+    assert done == text.replace(placeholder, "2026/05/03", 1)
 
 
 def test_the_release_heading_takes_the_level_of_the_releases_not_of_unreleased() -> None:

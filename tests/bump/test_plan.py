@@ -883,6 +883,13 @@ PADDED = [("2026.07.11", "2026-07-11"), ("2026.08.17", "2026-08-18")]
         ([("2026.11.0", "2026-11-02"), ("2026.12.0", "2026-12-01")], "2026.12.1", True),
         # black's two-digit years
         ([("25.9.0", "2025-09-18"), ("25.11.0", "2025-11-20")], "26.12.0", True),
+        # jsonschema-specifications': a month's count from 1 (2025.4.1, 2025.9.1): this
+        # month's first is .1 (it gave 2026.12.0); the next in this month follows it
+        ([("2025.4.1", "2025-04-15"), ("2025.9.1", "2025-09-08")], "2026.12.1", True),
+        ([("2025.9.1", "2025-09-08"), ("2026.12.1", "2026-12-02")], "2026.12.2", True),
+        # a month whose releases start past 1 (mrab-regex's days tagged at once: 2023.12.14,
+        # 2023.12.23) says nothing of where a month's count starts: from 0
+        ([("2023.12.14", "2023-12-24"), ("2023.12.23", "2023-12-24")], "2026.12.0", True),
         # one such release alone may be a coincidence: no date
         ([("2025.9.0", "2025-09-02")], "2025.10.0", False),
         # a year and a count of its releases (attrs' 25.4.0 in October): this year's first,
@@ -893,6 +900,20 @@ PADDED = [("2026.07.11", "2026-07-11"), ("2026.08.17", "2026-08-18")]
                 ("24.2.0", "2024-08-06"),
                 ("25.1.0", "2025-01-16"),
                 ("25.4.0", "2025-10-14"),
+            ],
+            "26.1.0",
+            True,
+        ),
+        # argon2-cffi's: a year counted from 0 long ago (16.0.0), from 1 since: this year's
+        # first as the newest year starts it (was 26.0.0)
+        (
+            [
+                ("15.0.0", "2015-12-18"),
+                ("16.0.0", "2016-01-05"),
+                ("16.1.0", "2016-04-19"),
+                ("21.1.0", "2021-08-29"),
+                ("23.1.0", "2023-08-15"),
+                ("25.1.0", "2025-06-03"),
             ],
             "26.1.0",
             True,
@@ -1165,6 +1186,14 @@ def test_a_short_dev_version_is_released_as_long_as_the_project_tags_releases(
     git(root, "tag", "0.13")
     plan = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
     assert plan.versions["bottle"] == ("0.14-dev", "0.14")
+    # zope.interface's: long once (0.13.0), short since (0.13.4 then 0.14.1 and 0.15): the
+    # newest release of the shape decides (it gave 0.16.0)
+    git(root, "tag", "-d", "0.13")
+    git(root, "tag", "0.13.0")
+    commit(root, {"pyproject.toml": project("bottle", "0.15")}, "0.14.1", "0.15")
+    commit(root, {"pyproject.toml": project("bottle", "0.16.dev0")})
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
+    assert plan.versions["bottle"] == ("0.16.dev0", "0.16")
 
 
 def test_a_changelog_whose_entries_sit_under_its_title_gets_the_release_heading(

@@ -707,6 +707,24 @@ SETUP_TOOLS_ONLY = "[tool.pytest.ini_options]\naddopts = '-q'\n"  # a pyproject 
             "setup(name='calc', version=version)\n",
             "calc/version.txt",
         ),
+        # setuptools.depends' get_module_constant(module, name) (jedi's setup.py)
+        (
+            "from typing import cast\nfrom setuptools import setup\n"
+            "from setuptools.depends import get_module_constant\n"
+            "version = cast(str, get_module_constant('calc', '__version__'))\n"
+            "setup(name='calc', version=version)\n",
+            "calc/__init__.py",
+        ),
+        # a list of path parts its own helper joins (sanic's open_local)
+        (
+            "import os, re\nfrom setuptools import setup\n"
+            "def open_local(paths, mode='r'):\n"
+            "    return open(os.path.join(os.path.dirname(__file__), *paths), mode)\n"
+            "with open_local(['calc', '__version__.py']) as fp:\n"
+            "    version = re.findall(r'^__version__ = \"(.*)\"$', fp.read(), re.M)[0]\n"
+            "setup(name='calc', version=version)\n",
+            "calc/__version__.py",
+        ),
     ],
 )
 def test_a_setup_py_reading_its_version_from_a_file_of_the_package_is_read_there(
@@ -786,6 +804,11 @@ def test_a_setup_py_reading_two_version_files_names_the_setting_that_decides(
     [
         "from . import _version\n\n__version__ = _version.__version__\ndel _version\n",
         "from ._version import __version__\n",
+        # charset-normalizer's: among other names, also in parentheses over lines
+        "from ._version import VERSION, __version__\n",
+        "from ._version import (\n    VERSION as V,\n    __version__,\n)\n",
+        # authlib's: a name of the sibling bound to __version__
+        "from ._version import name, version\n\n__version__ = version\n",
     ],
 )
 def test_a_setuptools_attr_whose_module_takes_the_version_from_a_sibling_is_read_there(
@@ -806,6 +829,60 @@ def test_a_setuptools_attr_whose_module_takes_the_version_from_a_sibling_is_read
     assert pkg.primary is not None and pkg.primary.path == root / "src/pil/_version.py"
     apply_bump(plan_bump(ws, BumpOptions(part="minor")))
     assert INIT.format("13.0.0") in (root / "src/pil/_version.py").read_text()
+
+
+def test_a_setuptools_attr_whose_module_asks_setuptools_scm_is_versioned_by_tags(
+    tmp_path: Path,
+) -> None:
+    """setuptools-scm's own shape: ``version = {attr = "_own_version_helper.version"}``, an
+    in-tree module whose ``__getattr__`` calls ``setuptools_scm.get_version``; relnox said
+    the module had no literal version and stopped every command. A module that computes
+    its version another way (no module that reads git tags) is still that error."""
+    helper = (
+        "from setuptools import build_meta as build_meta\n"
+        "from setuptools_scm import Configuration, get_version\n\n"
+        "def __getattr__(name):\n"
+        "    if name == 'version':\n"
+        "        return get_version(relative_to=__file__)\n"
+        "    raise AttributeError(name)\n"
+    )
+    extra = '[tool.setuptools.dynamic]\nversion = {attr = "_helper.version"}\n'
+    files = {
+        "pyproject.toml": project("scmish", None, backend="setuptools", extra=extra),
+        "_helper.py": helper,
+        "scmish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["v8.1.0"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) == ("8.1.0", "vcs")
+    assert "_helper.py computes from git tags (setuptools_scm)" in pkg.evidence
+    files["_helper.py"] = helper.replace("setuptools_scm", "calc")
+    (problem,) = discover(repo(tmp_path / "s", files)).problems
+    assert "no literal __version__" in problem
+
+
+def test_a_pdm_call_getter_reading_git_tags_is_versioned_by_tags(tmp_path: Path) -> None:
+    """mkdocstrings' shape (pawamoy's template): ``[tool.pdm.version] source = "call"``,
+    ``getter = "scripts.get_version:get_version"``, a script calling pdm-backend's
+    ``get_version_from_scm``; relnox said the version was dynamic and stopped every
+    command. A getter that reads no tags is still that error."""
+    script = (
+        "from pdm.backend.hooks.version import get_version_from_scm\n\n"
+        "def get_version():\n    return str(get_version_from_scm('.').version)\n"
+    )
+    extra = '[tool.pdm.version]\nsource = "call"\ngetter = "scripts.get_version:get_version"\n'
+    files = {
+        "pyproject.toml": project("docsish", None, backend="pdm", extra=extra),
+        "scripts/get_version.py": script,
+        "src/docsish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["1.0.6"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) == ("1.0.6", "vcs")
+    assert "runs scripts.get_version:get_version, which reads git tags" in pkg.evidence
+    files["scripts/get_version.py"] = "def get_version():\n    return '1.0'\n"
+    (problem,) = discover(repo(tmp_path / "s", files)).problems
+    assert "the version is dynamic" in problem
 
 
 @pytest.mark.parametrize(("prefix", "tag"), [("", "0.67.0"), ("v", "v0.67.0")])
@@ -857,6 +934,30 @@ def test_the_name_of_a_setup_py_project_is_setup_s_not_an_extension_s(tmp_path: 
     root = repo(tmp_path / "later", {"setup.py": later, "calc/__init__.py": ""})
     (pkg,) = load_workspace(root).packages
     assert (pkg.name, pkg.version) == ("calc", "1.2.0")
+
+
+def test_a_setup_py_taking_its_name_from_a_meta_file_is_read_there(tmp_path: Path) -> None:
+    """pyOpenSSL's shape (hynek's old template): ``setup(name=find_meta("title"),
+    version=find_meta("version"))``, ``find_meta`` reading ``__title__`` and ``__version__``
+    of ``META_PATH = os.path.join("src", "OpenSSL", "version.py")`` with a regex; relnox
+    said setup() was given no literal name and stopped every command."""
+    setup = (
+        "import os, re\nfrom setuptools import setup\n"
+        "HERE = os.path.abspath(os.path.dirname(__file__))\n"
+        "META_PATH = os.path.join('src', 'ossl', 'version.py')\n"
+        "def read_file(*parts):\n"
+        "    with open(os.path.join(HERE, *parts)) as f:\n        return f.read()\n"
+        "META_FILE = read_file(META_PATH)\n"
+        "def find_meta(meta):\n"
+        '    return re.search(rf\'^__{meta}__ = ["]([^"]*)["]\', META_FILE, re.M).group(1)\n'
+        "setup(name=find_meta('title'), version=find_meta('version'))\n"
+    )
+    meta = '__all__ = ["__title__", "__version__"]\n__version__ = "26.4.0"\n__title__ = "pyOSSL"\n'
+    files = {"setup.py": setup, "src/ossl/__init__.py": "", "src/ossl/version.py": meta}
+    root = repo(tmp_path / "r", files, tags=["26.4.0"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.project_name, pkg.version) == ("pyOSSL", "26.4.0")
+    assert pkg.primary is not None and pkg.primary.path == root / "src/ossl/version.py"
 
 
 def test_a_setup_py_read_by_its_text_skips_an_extensions_name(tmp_path: Path) -> None:
@@ -1113,6 +1214,31 @@ def test_meson_version_computed_by_versioneer_is_versioned_by_tags(tmp_path: Pat
         load_workspace(root)
 
 
+def test_meson_version_from_a_script_running_git_describe_is_versioned_by_tags(
+    tmp_path: Path,
+) -> None:
+    """pipdeptree's shape: ``version: run_command(['tools/version.py'], ...)``, a script
+    running ``git describe --tags --match [0-9]*`` itself (a stale VERSION file its
+    fallback); relnox said project() computes its version and stopped every command."""
+    script = (
+        "import subprocess\n\ndef _git(*args):\n"
+        "    return subprocess.run(['git', *args], capture_output=True, text=True).stdout\n\n"
+        "print(_git('describe', '--tags', '--match', '[0-9]*').strip())\n"
+    )
+    files = {
+        "pyproject.toml": project("treeish", None, backend="meson"),
+        "meson.build": "project('treeish',\n  version: run_command(['tools/version.py'], "
+        "check: true).stdout().strip(),\n)\n",
+        "tools/version.py": script,
+        "VERSION": "4.1.0\n",
+        "treeish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["4.2.1"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.vcs_versioned) == ("4.2.1", True)
+    assert "run_command('tools/version.py') reads git tags (git describe)" in pkg.evidence
+
+
 def test_a_helper_s_name_keyword_in_setup_py_is_not_the_project_s(tmp_path: Path) -> None:
     """``_load_py_module(name="assistant", location=...)`` loads a helper, and
     ``setup(**setup_args)`` is given a name computed elsewhere (lightning's setup.py, which
@@ -1214,6 +1340,40 @@ def test_a_version_tuple_joined_into_version_is_read_and_bumped_in_the_tuple(
     assert again.version == ("0.3.1" if "dev0" in module else "0.4.0")
     with pytest.raises(VersionError, match=r"tuple cannot spell 1!1\.0"):
         plan_bump(load_workspace(root), BumpOptions(to="1!1.0", allow_dirty=True))
+
+
+@pytest.mark.parametrize(
+    ("to", "spelled"),
+    [
+        ("2.4.0", '("2", "4", "0")'),
+        ("2.4.0rc2", '("2", "4", "0", "rc2")'),
+        ("2.5.0.dev1", '("2", "5", "0", "dev1")'),
+    ],
+)
+def test_a_version_tuple_a_function_of_the_module_formats_is_read_and_bumped(
+    tmp_path: Path, to: str, spelled: str
+) -> None:
+    """wrapt's shape: ``__version_info__ = ("2", "4", "0", "rc1")`` and ``__version__ =
+    _format_version(__version_info__)``, a function of the module: its numbers and the
+    string after them, as PEP 440 spells them (``2.4.0rc1``); relnox said there was no
+    literal ``__version__``. A bump writes the tuple as it spells its numbers."""
+    module = (
+        "def _format_version(parts):\n    return '.'.join(parts)\n\n\n"
+        '__version_info__ = ("2", "4", "0", "rc1")\n'
+        "__version__ = _format_version(__version_info__)\n"
+    )
+    extra = '[tool.setuptools.dynamic]\nversion = {attr = "wr.__version__"}\n'
+    files = {
+        "pyproject.toml": project("wr", None, backend="setuptools", extra=extra),
+        "wr/__init__.py": module,
+    }
+    root = repo(tmp_path / "r", files, tags=["2.3.0", "2.4.0rc1"])
+    ws = load_workspace(root)
+    assert ws.packages[0].version == "2.4.0rc1"
+    apply_bump(plan_bump(ws, BumpOptions(to=to)))
+    text = (root / "wr/__init__.py").read_text()
+    assert text == module.replace('("2", "4", "0", "rc1")', spelled)
+    assert load_workspace(root).packages[0].version == to
 
 
 def test_flit_s_computed_version_names_the_module_it_reads(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ import pytest
 
 from relnox.bump import BumpOptions
 from relnox.bump.plan import plan_bump
-from relnox.errors import VersionError
+from relnox.errors import ConfigError, VersionError
 from relnox.project.changes import plan
 from relnox.project.discovery import load_workspace
 from relnox.release.ci_tags import is_latest
@@ -527,6 +527,27 @@ def test_a_uv_virtual_root_with_a_backend_and_its_own_tags_is_released(tmp_path:
     ws = load_workspace(repo.root)
     assert [p.name for p in ws.packages] == ["lonely"]
     assert plan_bump(ws, BumpOptions(part="patch", tag=True, commit=True)).tags == ["lonely-v2.1.1"]
+
+
+def test_a_uv_virtual_root_alone_in_its_repository_is_released_by_plain_version_tags(
+    tmp_path: Path,
+) -> None:
+    """pydantic-core's shape: a maturin project whose ``[tool.uv] package = false`` only
+    keeps ``uv run`` from building it, released as ``v2.41.5``; relnox said there was no
+    package to release. Without a plain version tag, or beside another project, the root
+    is still not taken (its tags are not surely its own)."""
+    uv = "\n[tool.uv]\npackage = false\n"
+    repo = History(tmp_path / "r", {"pyproject.toml": project("core", "2.41.5", extra=uv)})
+    with pytest.raises(ConfigError, match="no package to release"):
+        load_workspace(repo.root)
+    git(repo.root, "tag", "v2.41.5")
+    ws = load_workspace(repo.root)
+    assert [p.name for p in ws.packages] == ["core"]
+    assert any("only project and tags like v2.41.5 release it" in n for n in ws.notes)
+    assert plan_bump(ws, BumpOptions(part="patch", tag=True, commit=True)).tags == ["v2.41.6"]
+    repo.commit({"tools/pyproject.toml": project("tools", "0.1.0")}, message="a tool")
+    with pytest.raises(ConfigError, match="no package to release"):
+        load_workspace(repo.root)
 
 
 def test_a_newer_prefix_nothing_confirms_is_one_finding_naming_the_setting(

@@ -116,7 +116,10 @@ def test_a_string_that_only_starts_an_expression_is_no_literal_version(tmp_path:
     assert loc.render(path.read_text(), "1.3.0").startswith('__version__ = "1.3.0"  # the')
 
 
-@pytest.mark.parametrize("annotation", ["Final", "typing.Final", "Final[str]", "str"])
+# quoted: outcome's ``__version__: 'Final[str]' = "1.3.0.post0+dev"``
+@pytest.mark.parametrize(
+    "annotation", ["Final", "typing.Final", "Final[str]", "str", "'Final[str]'", '"Final"']
+)
 def test_an_annotated_version_is_a_literal_version(tmp_path: Path, annotation: str) -> None:
     """``__version__: Final = '9.1.1'`` (sphinx's spelling) is read and rewritten in place."""
     path = tmp_path / "__init__.py"
@@ -169,3 +172,28 @@ def test_a_tag_made_before_the_version_moved_to_project_is_read(tmp_path: Path) 
     assert pkg.locations[0].key == ("project", "version")
     assert version_at(root, pkg.locations, "1.0.1") == "1.0.1"
     assert version_at(root, pkg.locations, "HEAD") == "1.0.1"
+
+
+def test_a_tag_made_before_the_version_moved_from_setup_cfg_is_read(tmp_path: Path) -> None:
+    """waitress' shape: 3.0.2 was tagged with setup.cfg's ``[metadata] version = 3.0.2``,
+    then the metadata moved to pyproject.toml's ``[project]``; doctor called the tag one
+    'whose version is unknown'. A ``version`` of another section is not the version."""
+    from relnox.project.discovery import load_workspace
+    from relnox.project.sources import version_at
+    from tests.shapes import commit, project, repo
+
+    cfg = "[metadata]\nname = waitish\nversion = 3.0.2\n\n[options]\npackages = find:\n"
+    old = '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+    files = {"pyproject.toml": old, "setup.cfg": cfg, "waitish/__init__.py": ""}
+    root = repo(tmp_path / "r", files, ["v3.0.2"])
+    (root / "setup.cfg").unlink()
+    commit(root, {"pyproject.toml": project("waitish", "3.0.3", backend="setuptools")})
+    (pkg,) = load_workspace(root).packages
+    assert pkg.locations[0].key == ("project", "version")
+    assert version_at(root, pkg.locations, "v3.0.2") == "3.0.2"
+    assert version_at(root, pkg.locations, "HEAD") == "3.0.3"
+    other = cfg.replace("version = 3.0.2\n", "").replace("[options]\n", "[options]\nversion = 1\n")
+    commit(root, {"setup.cfg": other}, "v0.1")
+    (root / "pyproject.toml").write_text(old)
+    commit(root, {}, "v0.2", message="no [project]")
+    assert version_at(root, pkg.locations, "v0.2") is None

@@ -67,3 +67,38 @@ def test_other_computations_are_not_read_as_parts() -> None:
     ):
         assert parts_value(text) is None, text
     assert parts_value("a = 1\nb = 2\nv = (a, b)\n__version__ = '.'.join(map(str, v))\n") == "1.2"
+
+
+WATCHED = """VERSION_MAJOR = 7
+VERSION_MINOR = 0
+VERSION_BUILD = 0
+VERSION_INFO = (VERSION_MAJOR, VERSION_MINOR, VERSION_BUILD)
+VERSION_STRING = f"{VERSION_MAJOR}.{VERSION_MINOR}.{VERSION_BUILD}"
+
+__version__ = VERSION_INFO
+"""
+
+
+def test_named_parts_formatted_into_a_version_string_are_read_and_bumped(
+    tmp_path: Path,
+) -> None:
+    """watchdog's shape: setup.py loads src/watch/version.py and reads its
+    ``VERSION_STRING = f"{VERSION_MAJOR}.{VERSION_MINOR}.{VERSION_BUILD}"`` (its
+    ``__version__`` is the tuple); relnox said the file computes the version and stopped
+    every command. A bump writes the parts."""
+    setup = (
+        "import importlib.util, os\nfrom setuptools import setup\n"
+        "spec = importlib.util.spec_from_file_location('version', "
+        "os.path.join('src', 'watch', 'version.py'))\n"
+        "version = importlib.util.module_from_spec(spec)\nspec.loader.exec_module(version)\n"
+        "setup(name='watch', version=version.VERSION_STRING)\n"
+    )
+    files = {"setup.py": setup, "src/watch/__init__.py": "", "src/watch/version.py": WATCHED}
+    root = repo(tmp_path / "r", files, tags=["v7.0.0"])
+    ws = load_workspace(root)
+    assert ws.packages[0].version == "7.0.0"
+    assert parts_value(WATCHED) == "7.0.0"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    text = (root / "src/watch/version.py").read_text()
+    assert text == WATCHED.replace("VERSION_MINOR = 0", "VERSION_MINOR = 1")
+    assert parts_value(WATCHED.replace(".{VERSION_BUILD}", "-{VERSION_BUILD}")) is None

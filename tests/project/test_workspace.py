@@ -1016,6 +1016,61 @@ def test_a_top_changelog_that_points_to_the_docs_loses_to_the_one_there(tmp_path
     assert changelog_in(tmp_path, config) == tmp_path / "CHANGES"
 
 
+def test_a_changelog_folder_of_one_page_per_series_gives_the_newest_series(
+    tmp_path: Path,
+) -> None:
+    """SQLAlchemy's shape: CHANGES.rst says MOVED; doc/build/changelog/ holds an index that
+    is only a table of contents and ``changelog_20.rst``, ``changelog_21.rst`` (Sphinx's
+    changelog directives); the newest series' page is the changelog (relnox read the
+    pointer)."""
+    from relnox.project.workspace import changelog_in
+
+    def page(version: str) -> str:
+        return f"Changelog\n=========\n\n.. changelog::\n    :version: {version}\n"
+
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": project("sqla", "2.1.0b4"),
+            "CHANGES.rst": "=====\nMOVED\n=====\n\nSee doc/build/changelog/.\n",
+            "doc/build/changelog/index.rst": ".. toctree::\n\n    changelog_21\n",
+            "doc/build/changelog/changelog_9.rst": page("0.9.10"),
+            "doc/build/changelog/changelog_20.rst": page("2.0.52"),
+            "doc/build/changelog/changelog_21.rst": page("2.1.0b4"),
+        },
+    )
+    config = load_workspace(tmp_path).config
+    assert changelog_in(tmp_path, config) == tmp_path / "doc/build/changelog/changelog_21.rst"
+
+
+def test_release_notes_in_a_language_folder_of_the_docs_are_the_changelog(
+    tmp_path: Path,
+) -> None:
+    """FastAPI's shape: no changelog at the top; ``docs/en/docs/release-notes.md`` (mkdocs'
+    folder per language) with ``## Latest Changes`` above ``## 0.141.1 (2026-07-29)``.
+    relnox said there was no CHANGELOG.md; a bump heads the latest changes with the
+    release, as the project does."""
+    from relnox.bump import BumpOptions
+    from relnox.bump.plan import plan_bump
+    from relnox.project.workspace import changelog_in
+
+    notes = (
+        "# Release Notes\n\n## Latest Changes\n\n### Fixes\n\n* A fix.\n\n"
+        "## 0.141.1 (2026-07-29)\n\n* Old.\n"
+    )
+    files = {
+        "pyproject.toml": project("fast", "0.141.1"),
+        "fast/__init__.py": "",
+        "docs/en/docs/release-notes.md": notes,
+    }
+    root = repo(tmp_path / "r", files, tags=["0.141.1"])
+    ws = load_workspace(root)
+    assert changelog_in(root, ws.config) == root / "docs/en/docs/release-notes.md"
+    plan = plan_bump(ws, BumpOptions(part="patch"))
+    [edit] = [e for e in plan.edits if e.path.name == "release-notes.md"]
+    assert edit.after.decode().startswith("# Release Notes\n\n## Latest Changes\n\n## 0.141.2 (")
+
+
 def test_a_constants_module_and_sphinx_conf_that_say_the_version_move_with_it(
     tmp_path: Path,
 ) -> None:
@@ -1046,6 +1101,31 @@ def test_a_constants_module_and_sphinx_conf_that_say_the_version_move_with_it(
     assert (root / "sdk/consts.py").read_text() == consts.replace("2.68.0", "2.69.0")
     assert (root / "docs/conf.py").read_text() == conf.replace("2.68.0", "2.69.0")
     assert (root / "sdk/constants.py").read_text() == 'VERSION = "1.0"\n'
+
+
+def test_release_please_s_manifest_that_says_the_version_moves_with_it(tmp_path: Path) -> None:
+    """openai-python's shape (release-please): ``.release-please-manifest.json`` records
+    ``".": "3.3.1"``, the version release-please last released and starts the next one
+    from; relnox left it at 3.3.1. A manifest that says another version is left alone."""
+    from relnox.bump import BumpOptions
+    from relnox.bump.plan import apply_bump, plan_bump
+
+    manifest = '{\n  ".": "3.3.1"\n}\n'
+    files = {
+        "pyproject.toml": project("oai", "3.3.1"),
+        "oai/__init__.py": "",
+        ".release-please-manifest.json": manifest,
+    }
+    root = repo(tmp_path / "r", files, tags=["v3.3.1"])
+    ws = load_workspace(root)
+    names = [loc.path.name for loc in ws.packages[0].locations]
+    assert names == ["pyproject.toml", ".release-please-manifest.json"]
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert (root / ".release-please-manifest.json").read_text() == manifest.replace(
+        "3.3.1", "3.4.0"
+    )
+    stale = repo(tmp_path / "s", {**files, ".release-please-manifest.json": '{".": "3.2.0"}'})
+    assert len(load_workspace(stale).packages[0].locations) == 1
 
 
 def test_a_project_inside_the_shipped_package_is_its_data_not_a_member_to_add(

@@ -577,6 +577,34 @@ def test_a_development_version_is_written_under_the_section_of_its_release(
     assert f"add 'Version {release}' underlined" in row.detail, row
 
 
+def test_a_pre_release_is_written_under_the_section_of_its_final_release(
+    tmp_path: Path,
+) -> None:
+    """wrapt's shape: at ``2.4.0rc1`` its changelog's newest section is ``Version 2.4.0``,
+    written ahead for the release candidates and the release; doctor said there was no
+    section for 2.4.0rc1. A section of the rc itself still wins."""
+    changes = (
+        "Version 2.4.0\n-------------\n\n* New.\n\n\nVersion 2.3.0\n-------------\n\n* Older.\n"
+    )
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+        'build-backend = "setuptools.build_meta"\n',
+        "setup.cfg": SETUP_CFG,
+        "signals/__init__.py": '__version__ = "2.4.0rc1"\n',
+        "README.rst": "signals\n=======\n\nText.\n",
+        "CHANGES.rst": changes,
+    }
+    root = repo(tmp_path / "r", files, tags=["2.3.0"])
+    row = {r.check: r for r in doctor(root).checks}["changelog signals"]
+    assert (row.status, row.detail) == (
+        OK,
+        "CHANGES.rst has a section for 2.4.0, the release 2.4.0rc1 leads to",
+    )
+    (root / "CHANGES.rst").write_text(changes.replace("2.4.0", "2.5.0"), encoding="utf-8")
+    row = {r.check: r for r in doctor(root).checks}["changelog signals"]
+    assert row.status == WARN and "no section for 2.4.0rc1" in row.detail
+
+
 @pytest.mark.parametrize(
     ("version", "heading", "status"),
     [

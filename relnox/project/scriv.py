@@ -1,0 +1,77 @@
+"""scriv's fragments: a release's changelog entries kept as files until ``scriv collect
+--version VERSION`` writes its section (setuptools-scm's ``changelog.d/20240105_133254_
+subprocess_timeout_var.md``, coverage.py's).
+
+A project configured for scriv has a ``[tool.scriv]`` table in its pyproject.toml (or a
+``[scriv]`` section in setup.cfg, tox.ini or ``changelog.d/scriv.ini``) whose
+``fragment_directory`` (``changelog.d`` by default) holds the fragments, each a file in
+its ``format`` (``rst`` by default, or ``md``); a README there is no fragment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from relnox.errors import RelnoxError
+from relnox.files import read_text
+from relnox.project.pyproject import load_toml
+from relnox.toml import table
+
+DEFAULT_DIRECTORY = "changelog.d"
+
+
+@dataclass(frozen=True)
+class Fragments:
+    """Where scriv keeps a project's fragments, and those it holds."""
+
+    directory: Path
+    files: tuple[Path, ...]
+
+
+def _settings(directory: Path) -> Mapping[str, Any] | None:
+    """scriv's settings in ``directory``: ``[tool.scriv]``, else a ``[scriv]`` section."""
+    pyproject = directory / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            found = table(load_toml(pyproject), "tool", "scriv")
+        except RelnoxError:
+            found = {}
+        if found:
+            return found
+    import configparser  # only for a project without [tool.scriv]
+
+    for name in ("setup.cfg", "tox.ini", f"{DEFAULT_DIRECTORY}/scriv.ini"):
+        path = directory / name
+        if not path.is_file():
+            continue
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read_string(read_text(path))
+        except (RelnoxError, UnicodeDecodeError, configparser.Error):
+            continue
+        if parser.has_section("scriv"):
+            return dict(parser["scriv"])
+    return None
+
+
+def fragments(directory: Path) -> Fragments | None:
+    """The scriv set-up configured in ``directory``, with its fragments; ``None`` when it
+    has none (or its fragment directory leaves the project)."""
+    settings = _settings(directory)
+    if settings is None:
+        return None
+    where = directory / str(settings.get("fragment_directory") or DEFAULT_DIRECTORY)
+    suffix = "." + str(settings.get("format") or "rst").strip().lower()
+    try:
+        where.resolve().relative_to(directory.resolve())
+    except (OSError, ValueError):
+        return None
+    found = sorted(
+        path
+        for path in (where.iterdir() if where.is_dir() else ())
+        if path.suffix == suffix and not path.name.startswith((".", "README")) and path.is_file()
+    )
+    return Fragments(where, tuple(found))

@@ -1,0 +1,143 @@
+"""A version's tuple copy beside its literal, in the same module::
+
+    version = (1, 2, 1)                 __version__ = "1.2.1"        (msgpack's)
+    version_info = (6, 6, 0, -100)      version = "6.6.dev1"         (tornado's: a status)
+
+The literal is what the backend reads; the tuple says the same for code that compares
+versions, and a release moves both. Only a top-level tuple of one line, named as a
+version (``version``, ``VERSION``, ``version_info``, ``__version_info__``, ``*_tuple``),
+whose numbers say the literal's release, is the literal's copy; one that says another
+version is not this version's (a protocol's), and is left alone.
+
+Two spellings are read:
+
+- the release's numbers, maybe padded with zeros, then at most one string: what follows
+  them (``(1, 1, 1, "rc1")`` is ``1.1.1rc1``; ``(1, 2, 0)`` beside ``1.2.0rc1`` says its
+  release only). Rewritten as the release's numbers and, for a pre-release, dev or post
+  version, that string.
+- three numbers and a status: ``0`` for a final release, another number for anything else
+  (tornado's ``-100`` for a dev version, ``-99`` for a beta). Rewritten for a final
+  release only: how the status spells a pre-release is the project's own.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
+
+from relnox.errors import VersionError
+from relnox.project.sources import VersionLocation, read_text
+
+#: ``NAME = (1, 2, 1)`` at the top of a module, on one line, in parentheses
+_TUPLE = re.compile(
+    r"""^(?P<name>_{0,2}(?:version|VERSION)(?:_info|_INFO|_tuple|_TUPLE)?_{0,2})[ \t]*=[ \t]*"""
+    r"""\((?P<parts>[^()\r\n#]*)\)[ \t]*(?:#.*)?$""",
+    re.M,
+)
+Parts = tuple[tuple[int, ...], str | None]
+
+
+def _parts(text: str) -> Parts | None:
+    """The numbers and the one string after them, or None for anything else."""
+    try:
+        value = ast.literal_eval(f"({text},)" if text.strip() else "()")
+    except (SyntaxError, ValueError):
+        return None
+    if not isinstance(value, tuple):
+        return None
+    numbers = [p for p in value if type(p) is int]
+    rest = value[len(numbers) :]
+    if len(numbers) < 2 or tuple(numbers) != value[: len(numbers)] or len(rest) > 1:
+        return None
+    if rest and not isinstance(rest[0], str):
+        return None
+    return tuple(numbers), rest[0] if rest else None
+
+
+def _padded(release: tuple[int, ...], size: int) -> tuple[int, ...]:
+    return (release + (0,) * size)[:size] if len(release) <= size else release
+
+
+def _is_status(numbers: tuple[int, ...], suffix: str | None, version: Version) -> bool:
+    """Three numbers and a status: 0 for a final release, another number otherwise."""
+    final = version.pre is None and version.dev is None and version.post is None
+    return (
+        suffix is None
+        and len(numbers) == 4
+        and len(version.release) <= 3
+        and numbers[:3] == _padded(version.release, 3)
+        and (numbers[3] == 0) == final
+    )
+
+
+def _says(numbers: tuple[int, ...], suffix: str | None, version: Version) -> bool:
+    """Whether the numbers (and string) say ``version``, or its release alone."""
+    if _is_status(numbers, suffix, version):
+        return True
+    if len(version.release) > len(numbers) or numbers != _padded(version.release, len(numbers)):
+        return False
+    if suffix is None:
+        return True
+    try:
+        return Version(".".join(map(str, numbers)) + suffix) == version
+    except InvalidVersion:
+        return False
+
+
+def _find(text: str, version: Version) -> tuple[re.Match[str], Parts] | None:
+    for match in _TUPLE.finditer(text):
+        parts = _parts(match["parts"])
+        if parts is not None and _says(*parts, version):
+            return match, parts
+    return None
+
+
+def location(path: Path, value: str) -> VersionLocation | None:
+    """The tuple copy of ``value`` in ``path`` (which writes ``value`` as a literal)."""
+    try:
+        version = Version(value)
+    except InvalidVersion:
+        return None
+    found = _find(read_text(path), version)
+    if found is None:
+        return None
+    return VersionLocation(path, "tuple_copy", value, key=(found[0]["name"],))
+
+
+def respell(path: Path, text: str, old: str, new: str) -> str:
+    """``text`` with the tuple copy of ``old`` saying ``new``."""
+    found = _find(text, Version(old))
+    if found is None:
+        raise VersionError(f"{path}: the version {old!r} is no longer where it was read; rerun")
+    match, (numbers, suffix) = found
+    try:
+        parsed = Version(new)
+    except InvalidVersion:
+        raise VersionError(f"{path}: {new!r} is not a valid PEP 440 version") from None
+    spelled = f"{match['name']} = ({', '.join(map(str, numbers))})"
+    if parsed.epoch or parsed.local:
+        raise VersionError(
+            f"{path}: the tuple {spelled} cannot spell {new} (no epoch or local label); "
+            "choose a version without them with --to"
+        )
+    release = ".".join(map(str, parsed.release))
+    rest = str(parsed)[len(release) :].lstrip(".")
+    if _is_status(numbers, suffix, Version(old)):
+        if rest or len(parsed.release) > 3:
+            raise VersionError(
+                f"{path}: {spelled} spells a release's status in its last number, which "
+                f"relnox cannot write for {new}; bump to a final release, or edit both "
+                "lines by hand and commit them (then relnox tag)"
+            )
+        items = [str(n) for n in _padded(parsed.release, 3)] + ["0"]
+    else:
+        size = max(len(numbers), len(parsed.release))
+        items = [str(n) for n in _padded(parsed.release, size)]
+        if rest:
+            quote = "'" if "'" in match["parts"] and '"' not in match["parts"] else '"'
+            items.append(f"{quote}{rest}{quote}")
+    start, end = match.span("parts")
+    return text[:start] + ", ".join(items) + text[end:]

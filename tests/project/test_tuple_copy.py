@@ -1,0 +1,73 @@
+"""A version's tuple copy beside its literal moves with it (relnox.project.tuple_copy)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from relnox.bump import BumpOptions
+from relnox.bump.plan import apply_bump, plan_bump
+from relnox.errors import VersionError
+from relnox.project.discovery import load_workspace
+from tests.shapes import project, repo
+
+ATTR = '\n[tool.setuptools.dynamic]\nversion = {attr = "pack.__version__"}\n'
+
+
+def _root(tmp_path: Path, module: str, tag: str, attr: str = "__version__") -> Path:
+    extra = ATTR.replace("__version__", attr)
+    return repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": project("pack", None, backend="setuptools", extra=extra),
+            "pack/__init__.py": module,
+        },
+        tags=[tag],
+    )
+
+
+@pytest.mark.parametrize(
+    ("to", "spelled"),
+    [("1.3.0", "(1, 3, 0)"), ("1.3.0rc1", '(1, 3, 0, "rc1")'), ("1.3.0.dev2", '(1, 3, 0, "dev2")')],
+)
+def test_a_tuple_beside_the_literal_moves_with_it(tmp_path: Path, to: str, spelled: str) -> None:
+    """msgpack's shape: ``version = (1, 2, 1)`` above ``__version__ = "1.2.1"``, which
+    setuptools' attr reads; a bump moved the literal and left the tuple at 1.2.1. A tuple
+    that says another version (a protocol's) is no copy and stays."""
+    module = 'PROTOCOL_VERSION = (2, 0)\nversion = (1, 2, 1)\n__version__ = "1.2.1"\n'
+    root = _root(tmp_path, module, "v1.2.1")
+    ws = load_workspace(root)
+    kinds = [(loc.path.name, loc.kind) for loc in ws.packages[0].locations]
+    assert kinds == [("__init__.py", "python"), ("__init__.py", "tuple_copy")]
+    apply_bump(plan_bump(ws, BumpOptions(to=to)))
+    expected = module.replace("(1, 2, 1)", spelled).replace('"1.2.1"', f'"{to}"')
+    assert (root / "pack/__init__.py").read_text() == expected
+
+
+def test_a_tuple_of_the_release_alone_beside_a_pre_release_is_its_copy(tmp_path: Path) -> None:
+    """msgpack wrote ``(1, 2, 0)`` beside ``1.2.0rc1``: the tuple says the release."""
+    module = 'version = (1, 2, 0)\n__version__ = "1.2.0rc1"\n'
+    root = _root(tmp_path, module, "v1.1.0")
+    ws = load_workspace(root)
+    apply_bump(plan_bump(ws, BumpOptions(to="1.3.0")))
+    assert (root / "pack/__init__.py").read_text() == (
+        'version = (1, 3, 0)\n__version__ = "1.3.0"\n'
+    )
+
+
+def test_a_status_tuple_moves_to_a_final_release_and_refuses_a_pre_release(
+    tmp_path: Path,
+) -> None:
+    """tornado's shape: ``version_info = (6, 6, 0, -100)`` beside ``version = "6.6.dev1"``:
+    three numbers and a status, 0 for a final release. A final release writes it; a beta's
+    status is the project's own spelling, which relnox says it cannot write."""
+    module = 'version = "6.6.dev1"\nversion_info = (6, 6, 0, -100)\n'
+    root = _root(tmp_path, module, "v6.5.7", attr="version")
+    ws = load_workspace(root)
+    with pytest.raises(VersionError, match=r"version_info = \(6, 6, 0, -100\).*6\.6\.0b1"):
+        plan_bump(ws, BumpOptions(to="6.6.0b1"))
+    apply_bump(plan_bump(ws, BumpOptions(to="6.6.0")))
+    assert (root / "pack/__init__.py").read_text() == (
+        'version = "6.6.0"\nversion_info = (6, 6, 0, 0)\n'
+    )
