@@ -289,6 +289,11 @@ def _member(pkg: Package, top: Path, root: Path, resolve: Resolver) -> Member:
         version_file=_rel(top, version_file, resolve),
         vcs=pkg.vcs_versioned,
         current=None if pkg.vcs_versioned else maybe_version(pkg.version),
+        go_modules=tuple(
+            "/".join(parts[: i + 1])
+            for i in range(len(parts))
+            if (top / "/".join(parts[: i + 1]) / "go.mod").is_file()
+        ),
     )
 
 

@@ -698,3 +698,18 @@ def test_pre_release_tags_keep_the_spelling_the_newest_one_has(tmp_path: Path) -
     bump = plan_bump(ws, BumpOptions(part="pre", pre="rc", commit=True, tag=True))
     assert bump.versions == {"hub": ("1.29.0.dev0", "1.29.0rc0")}
     assert bump.tags == ["v1.29.0.rc0"]
+
+
+def test_a_go_modules_tags_are_not_the_python_package_below_it(tmp_path: Path) -> None:
+    # pulumi's shape: sdk/go.mod is a Go module, whose tags Go requires to be sdk/v3.1.0;
+    # the Python SDK in sdk/python is released under the repository's own v3.1.0
+    files = {
+        "sdk/go.mod": "module example.invalid/acme/sdk/v3\n\ngo 1.22\n",
+        "pkg/go.mod": "module example.invalid/acme/pkg/v3\n\ngo 1.22\n",
+        "sdk/python/pyproject.toml": project("acme", "3.1.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["v3.0.0", "sdk/v3.0.0", "pkg/v3.0.0"])
+    commit(root, {}, "v3.1.0", "sdk/v3.1.0", "pkg/v3.1.0")
+    ws = load_workspace(root)
+    assert ws.tag_format_of(ws.get("acme")) == "v{version}"
+    assert ws.tag_for(ws.get("acme"), "3.2.0") == "v3.2.0"
