@@ -225,7 +225,9 @@ def discover(root: Path | str = ".") -> Workspace:
     )
     workspace = read_tags(workspace)
     if not explicit:
-        workspace = _without_placeholders(workspace)
+        from relnox.project.released import without_fixtures
+
+        workspace = _without_placeholders(without_fixtures(workspace))
     return _with_problems(workspace)
 
 

@@ -1084,3 +1084,58 @@ def test_a_release_notes_folder_in_the_docs_is_the_changelog(tmp_path: Path) -> 
     )
     config = load_workspace(tmp_path).config
     assert changelog_in(tmp_path, config) == tmp_path / "docs/release-notes/index.md"
+
+
+def _sdk_with_fixture_members(tmp_path: Path, workflow: str) -> Path:
+    """meltano/sdk's shape: a released, tag-versioned root whose uv workspace members are
+    sample plugins its end-to-end tests install from a dependency group."""
+    vcs = '\n[tool.hatch.version]\nsource = "vcs"\n'
+    members = "\n".join(f"acme-tap-{n} = {{ workspace = true }}" for n in ("csv", "sql"))
+    root = (
+        project("acme-sdk", None, backend="hatch-vcs", extra=vcs)
+        + '\n[dependency-groups]\npackages = ["acme-tap-csv", "acme-tap-sql"]\n'
+        + f'\n[tool.uv.sources]\n{members}\n\n[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+    )
+    files = {
+        "pyproject.toml": root,
+        ".github/workflows/release.yml": workflow,
+        **{
+            f"packages/acme-tap-{n}/pyproject.toml": project(
+                f"acme-tap-{n}", None, backend="hatch-vcs", extra=vcs, requires=["acme-sdk"]
+            )
+            for n in ("csv", "sql")
+        },
+    }
+    root_dir = repo(tmp_path / "r", files, tags=["v0.4.0"])
+    commit(root_dir, {"src.txt": "x"}, "v0.5.0")
+    return root_dir
+
+
+ROOT_ONLY = """on:
+  push:
+jobs:
+  build:
+    steps:
+    - uses: hynek/build-and-inspect-python-package@v2
+  publish:
+    steps:
+    - uses: pypa/gh-action-pypi-publish@release/v1
+"""
+
+
+def test_members_the_released_root_only_tests_with_are_not_released(tmp_path: Path) -> None:
+    ws = load_workspace(_sdk_with_fixture_members(tmp_path, ROOT_ONLY))
+    assert [p.name for p in ws.packages] == ["acme-sdk"]
+    (note,) = [n for n in ws.notes if "only for development" in n]
+    assert note.startswith("packages/acme-tap-csv (acme-tap-csv), packages/acme-tap-sql")
+    assert "[tool.relnox] packages" in note
+
+
+def test_members_a_workflow_builds_with_the_root_stay_released(tmp_path: Path) -> None:
+    # logfire's shape: its logfire-api member is in the root's dev group only, and
+    # released beside it by ``uv build --all``
+    workflow = ROOT_ONLY.replace(
+        "- uses: hynek/build-and-inspect-python-package@v2", "- run: uv build --all"
+    )
+    ws = load_workspace(_sdk_with_fixture_members(tmp_path, workflow))
+    assert sorted(p.name for p in ws.packages) == ["acme-sdk", "acme-tap-csv", "acme-tap-sql"]
