@@ -353,8 +353,8 @@ def _without_examples(
     if left:
         shown = ", ".join(left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
         skipped.append(
-            f"{shown}: in an examples, tests or docs directory, named by no tag and required "
-            "by no released package, so not released; list those to release in "
+            f"{shown}: in an examples, tests, docs or developer tools directory, named by no "
+            "tag and required by no released package, so not released; list those to release in "
             "[tool.relnox] packages"
         )
     return docs

@@ -210,12 +210,16 @@ def released_elsewhere(
 EXAMPLE_DIRS = frozenset(
     {"examples", "example", "samples", "sample", "demos", "demo", "tutorials", "docs", "doc"}
 )
+#: directories of the repository's own developer tools (arrow's ``dev/archery``, a
+#: ``release/`` automation, ``scripts/`` benchmarks): run from the checkout, not released
+TOOL_DIRS = frozenset({"dev", "scripts", "tools", "hack", "ci", "release"})
 
 
 def under_examples(directory: Path, root: Path) -> bool:
-    """Whether ``directory`` is or lies in an :data:`EXAMPLE_DIRS` directory below ``root``."""
+    """Whether ``directory`` is or lies in an :data:`EXAMPLE_DIRS` or :data:`TOOL_DIRS`
+    directory below ``root``."""
     parts = directory.relative_to(root).parts
-    return bool(EXAMPLE_DIRS & {part.lower() for part in parts})
+    return bool((EXAMPLE_DIRS | TOOL_DIRS) & {part.lower() for part in parts})
 
 
 def tagged(root: Path, candidates: Iterable[tuple[Path, str]]) -> set[Path]:

@@ -529,7 +529,7 @@ def test_workspace_members_in_examples_directories_are_not_released_unless_tagge
     [note] = [n for n in ws.notes if "examples" in n]
     assert note == (
         "examples (sdk-example-stories), examples/servers/echo (sdk-echo), docs (sdk-docs): "
-        "in an examples, tests or docs directory, named by no tag and required by no "
+        "in an examples, tests, docs or developer tools directory, named by no tag and required by no "
         "released package, so not released; list those to release in [tool.relnox] packages"
     )
     write(
@@ -581,9 +581,9 @@ def test_an_examples_member_a_released_package_requires_is_released(tmp_path: Pa
         "pkg-helpers",
         "pkg-slim",
     ]
-    assert [n.split(":")[0] for n in ws.notes if "examples, tests or docs" in n] == [
-        "docs/site (pkg-docs)"
-    ]
+    assert [
+        n.split(":")[0] for n in ws.notes if "examples, tests, docs or developer tools" in n
+    ] == ["docs/site (pkg-docs)"]
 
 
 @pytest.mark.parametrize(
@@ -1139,3 +1139,23 @@ def test_members_a_workflow_builds_with_the_root_stay_released(tmp_path: Path) -
     )
     ws = load_workspace(_sdk_with_fixture_members(tmp_path, workflow))
     assert sorted(p.name for p in ws.packages) == ["acme-sdk", "acme-tap-csv", "acme-tap-sql"]
+
+
+def test_projects_in_developer_tool_directories_are_not_released_unless_tagged(
+    tmp_path: Path,
+) -> None:
+    """apache/arrow's shape: no root project, the library in python/ and the developer
+    tool dev/archery (a setup.py at 0.1.0, never released) found beside it; kubeflow's
+    release/ tooling and ruff's scripts/ are the same. A tagged one stays."""
+    files = {
+        "pyproject.toml": "[tool.pytest.ini_options]\naddopts = '-q'\n",
+        "python/pyproject.toml": project("acme", "2.0.0"),
+        "dev/archery/setup.py": 'from setuptools import setup\nsetup(name="archery", version="0.1.0")\n',
+        "release/pyproject.toml": project("acme-release-tool", "0.1.0", backend="setuptools"),
+        "tools/lint/pyproject.toml": project("acme-lint", "0.3.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["acme-lint-v0.3.0"])
+    ws = load_workspace(root)
+    assert sorted(p.name for p in ws.packages) == ["acme", "acme-lint"]
+    [note] = [n for n in ws.notes if "developer tools" in n]
+    assert note.startswith("release (acme-release-tool), dev/archery (archery): in an examples")
