@@ -1364,3 +1364,31 @@ def test_a_version_written_ahead_of_its_release_is_said_before_a_bump_skips_it(
     git(root, "tag", "rel_1_19_2")
     plan = plan_bump(load_workspace(root), BumpOptions(part="patch", today=DAY))
     assert not any("written but not released" in note for note in plan.notes)
+
+
+def test_a_root_changelog_titled_by_the_main_lines_versions_keeps_that_title(
+    tmp_path: Path,
+) -> None:
+    """presidio's shape: analyzer and anonymizer released together under one bare tag
+    (2.2.363), image-redactor at a version of its own, and one root CHANGELOG.md whose
+    release headings are the main line's versions (``## [2.2.363] - date``): the next
+    section is ``[2.2.364]``, not a list of every package."""
+    log = (
+        "# Changelog\n\n## [unreleased]\n\n### Analyzer\n- Faster.\n\n### Image Redactor\n"
+        "- Sharper.\n\n## [2.2.363] - 2026-01-01\n\n- Old.\n"
+    )
+    files = {
+        "pyproject.toml": '[tool.relnox]\npackages = ["presidio-*"]\n',
+        "CHANGELOG.md": log,
+        "presidio-analyzer/pyproject.toml": project("presidio-analyzer", "2.2.363"),
+        "presidio-anonymizer/pyproject.toml": project("presidio-anonymizer", "2.2.363"),
+        "presidio-image-redactor/pyproject.toml": project(
+            "presidio-image-redactor", "0.0.59", requires=["presidio-analyzer>=2.2"]
+        ),
+    }
+    root = repo(tmp_path / "r", files, tags=["2.2.363"])
+    plan = plan_bump(load_workspace(root), BumpOptions(part="patch", today=DAY))
+    assert plan.versions["presidio-image-redactor"] == ("0.0.59", "0.0.60")
+    apply_bump(plan)
+    text = (root / "CHANGELOG.md").read_text()
+    assert "## [unreleased]\n\n## [2.2.364] - 2026-05-03\n\n### Analyzer\n- Faster." in text
