@@ -37,6 +37,7 @@ from relnox.project.pyproject import (
     not_built,
     project_doc,
     tools_only,
+    unbuildable,
     with_hatch_toml,
 )
 from relnox.project.validate import (
@@ -196,6 +197,13 @@ def discover(root: Path | str = ".") -> Workspace:
         below = _workspace_below(root, dirs, doc is not None) if listing is None else None
         if below is not None:
             raise below
+        if doc is not None and unbuildable(doc, root):  # and nothing below
+            raise ConfigError(
+                f"{root_pyproject}: [project] has a dynamic version and no [build-system], "
+                "setup.py or setuptools setting computes it, so no backend builds it; add "
+                "the [build-system] that sets its version, or [tool.relnox] version-files "
+                "naming the file that holds it"
+            )
         if doc is not None and "project" in doc:  # for tools only, and nothing below
             raise ConfigError(
                 f'{root_pyproject}: [project] has no name; add name = "your-package" and a '
@@ -276,7 +284,10 @@ def _settings_only(root: Path, doc: Mapping[str, Any], config: Config) -> bool:
         return False
     # a [project] with neither name nor version, for linters' requires-python (ray's root
     # beside python/setup.py), builds nothing either
-    return ("project" not in doc and not is_package(doc, root)) or tools_only(doc, root)
+    if ("project" not in doc and not is_package(doc, root)) or tools_only(doc, root):
+        return True
+    # a root no backend can build, unless the settings say where its version is
+    return not (config.version_files or config.version_source) and unbuildable(doc, root)
 
 
 def _member_docs(

@@ -1159,3 +1159,30 @@ def test_projects_in_developer_tool_directories_are_not_released_unless_tagged(
     assert sorted(p.name for p in ws.packages) == ["acme", "acme-lint"]
     [note] = [n for n in ws.notes if "developer tools" in n]
     assert note.startswith("release (acme-release-tool), dev/archery (archery): in an examples")
+
+
+def test_a_root_project_no_backend_can_build_leaves_the_packages_below(tmp_path: Path) -> None:
+    """dbt-core's shape: the root pyproject.toml names ``dbt-core`` with a dynamic version
+    but has no [build-system], setup.py or setuptools setting to compute it (metadata a
+    release script packs binaries with); the wheel is built by maturin from
+    ``crates/dbt-python``, its version in Cargo.toml. The root was an error."""
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": '[project]\nname = "acme"\ndynamic = ["version"]\n',
+            "crates/acme-python/pyproject.toml": project("acme", None, backend="maturin"),
+            "crates/acme-python/Cargo.toml": '[package]\nname = "acme-python"\nversion = "2.1.0"\n',
+        },
+        tags=["v2.0.0"],
+    )
+    ws = discover(root)
+    assert ws.broken == ()
+    (pkg,) = ws.packages
+    assert (pkg.name, pkg.version, pkg.directory) == ("acme", "2.1.0", root / "crates/acme-python")
+    alone = repo(
+        tmp_path / "alone", {"pyproject.toml": '[project]\nname = "acme"\ndynamic = ["version"]\n'}
+    )
+    with pytest.raises(
+        ConfigError, match=r"dynamic version and no \[build-system\].*version-files"
+    ):
+        discover(alone)
