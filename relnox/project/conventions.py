@@ -95,16 +95,19 @@ def infer_conventions(
             continue
         # bare tags among several packages, none of them the root: the packages whose
         # version file names the newest such tag's version at its commit own them (several:
-        # one tag for a line released together, which makes them a lockstep group)
-        newest_version, newest_tag = _newest(groups[prefix], tags)
-        confirmed = [
-            m.name
-            for m in members
-            if not _has_own_tags(m.name, claims)
-            and tag_names_version(m, newest_tag, newest_version, show_file)
-        ]
-        if confirmed:
-            claims[prefix] = dict.fromkeys(confirmed, 1)
+        # one tag for a line released together, which makes them a lockstep group); when
+        # that tag names none, the next newest asks (dbt-core's newest, v1.12.3, is a
+        # maintenance release of a line whose files are gone; v2.0.0-beta.2 names its crate)
+        for version, tag in _newest_few(groups[prefix], tags):
+            confirmed = [
+                m.name
+                for m in members
+                if not _has_own_tags(m.name, claims)
+                and tag_names_version(m, tag, version, show_file)
+            ]
+            if confirmed:
+                claims[prefix] = dict.fromkeys(confirmed, 1)
+                break
     if len(members) == 1 and not claims:
         _claim_confirmed_prefix(members[0], claims, groups, tags, show_file)
     # a prefix a tag-format configures for one package is that package's, never inferred
@@ -308,6 +311,15 @@ def _without(tags: RepoTags, strays: set[str]) -> RepoTags:
 def _newest(group: Sequence[tuple[Version, str]], tags: RepoTags) -> tuple[Version, str]:
     """The most recently created tag of a prefix (the highest version when dates tie)."""
     return max(group, key=lambda item: (tags.dates.get(item[1], 0), item[0]))
+
+
+_BARE_ASKED = 3  # the newest bare tags asked whether they name a package's version
+
+
+def _newest_few(group: Sequence[tuple[Version, str]], tags: RepoTags) -> list[tuple[Version, str]]:
+    """The :data:`_BARE_ASKED` most recently created tags of a prefix, newest first."""
+    ordered = sorted(group, key=lambda item: (tags.dates.get(item[1], 0), item[0]), reverse=True)
+    return ordered[:_BARE_ASKED]
 
 
 def _span(tags: RepoTags, group: Sequence[tuple[Version, str]]) -> tuple[int, int]:

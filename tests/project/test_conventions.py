@@ -713,3 +713,29 @@ def test_a_go_modules_tags_are_not_the_python_package_below_it(tmp_path: Path) -
     ws = load_workspace(root)
     assert ws.tag_format_of(ws.get("acme")) == "v{version}"
     assert ws.tag_for(ws.get("acme"), "3.2.0") == "v3.2.0"
+
+
+def test_bare_tags_are_claimed_by_a_recent_tag_that_names_a_package_not_only_the_newest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """dbt-core's shape: no root project, ``crates/dbt-python`` (dbt-core 2.0.0b2) and
+    another crate's wheel below; ``v2.0.0-beta.2`` tags the new line, and the newest bare
+    tag, ``v1.12.3``, is a maintenance release of the old one made on a branch where the
+    crate does not exist. The newest tags that name a package's version decide, not the
+    newest alone."""
+    files = {
+        "crates/core-py/pyproject.toml": project("acme-core", "2.0.0b2"),
+        "crates/jinja-py/pyproject.toml": project("acme-jinja", "2.5.0"),
+    }
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-01-01T00:00:00+00:00")
+    root = repo(tmp_path / "r", {"README.md": "old line\n"}, tags=["v1.12.0"])
+    git(root, "branch", "old")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-01-02T00:00:00+00:00")
+    commit(root, files, "v2.0.0-beta.2")
+    git(root, "checkout", "-q", "old")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-01-03T00:00:00+00:00")
+    commit(root, {"README.md": "old line, fixed\n"}, "v1.12.3")
+    git(root, "checkout", "-q", "main")
+    ws = load_workspace(root)
+    assert ws.tag_format_of(ws.get("acme-core")) == "v{version}"
+    assert ws.tag_format_of(ws.get("acme-jinja")) == "{name}-v{version}"
