@@ -151,6 +151,12 @@ def _hatch(
     if isinstance(hatch.get("pattern"), str):
         loc = regex_location(target, hatch["pattern"], label)
         return "hatch", [loc], f"{label} path = {path!r} with a pattern"
+    if source == "code" and target.is_file() and python_location(target) is None:
+        # hatch runs the script: a version computed as importing it computes it (a
+        # version-info tuple, JupyterLab's VersionInfo(4, 7, 0, "alpha", 1))
+        found = followed(target)
+        if found is not None:
+            return "hatch", [found], f"{label} path = {path!r} (source = 'code')"
     return (
         "hatch",
         [literal_location(target, f"{label} path", pyproject)],

@@ -1580,3 +1580,39 @@ def test_a_maturin_project_configuring_setuptools_scm_is_versioned_by_its_tags(
     write(root, {"pyproject.toml": text})
     (pkg,) = load_workspace(root).packages
     assert (pkg.version, pkg.vcs_versioned) == ("0.1.0", False)
+
+
+JUPYTERISH = (
+    "from collections import namedtuple\n\n"
+    'VersionInfo = namedtuple("VersionInfo", ["major", "minor", "micro", "releaselevel", "serial"])\n\n'
+    "# DO NOT EDIT THIS DIRECTLY!  It is managed by bumpversion\n"
+    'version_info = VersionInfo(4, 7, 0, "alpha", 1)\n\n'
+    '_specifier_ = {"alpha": "a", "beta": "b", "candidate": "rc", "final": ""}\n\n'
+    '__version__ = "{}.{}.{}{}".format(\n'
+    "    version_info.major,\n    version_info.minor,\n    version_info.micro,\n"
+    "    (\n        ''\n        if version_info.releaselevel == 'final'\n"
+    "        else _specifier_[version_info.releaselevel] + str(version_info.serial)\n    ),\n)\n"
+)
+
+
+def test_a_named_version_info_formatted_into_the_version_is_read_and_bumped(
+    tmp_path: Path,
+) -> None:
+    """JupyterLab's ``_version.py``: a namedtuple ``VersionInfo(4, 7, 0, "alpha", 1)``
+    formatted into ``__version__`` (``"{}.{}.{}{}".format(version_info.major, ...)``), read
+    by hatch's ``source = "code"``: 4.7.0a1, and a bump writes the tuple."""
+    extra = '[tool.hatch.version]\npath = "lab/_version.py"\nsource = "code"\n'
+    files = {
+        "pyproject.toml": project("lab", None, extra=extra),
+        "lab/__init__.py": "",
+        "lab/_version.py": JUPYTERISH,
+    }
+    root = repo(tmp_path / "r", files, tags=["v4.6.2"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.version == "4.7.0a1"
+    apply_bump(plan_bump(ws, BumpOptions(to="4.7.0b1")))
+    assert (
+        'version_info = VersionInfo(4, 7, 0, "beta", 1)\n' in (root / "lab/_version.py").read_text()
+    )
+    assert load_workspace(root).packages[0].version == "4.7.0b1"
