@@ -144,6 +144,8 @@ def infer_conventions(
                 for m in members
                 if m.name in winners and not every_tag_contradicts(m, groups[prefix], show_file)
             ]
+            if best == 2 and len(winners) > 1:
+                winners = _named_by_newest(members, winners, groups[prefix], tags, show_file)
         for name in winners:
             owned[name].append(prefix)
     why, doubts = _follow_new_conventions(members, claims, owned, groups, tags, show_file)
@@ -195,6 +197,28 @@ def _claim_confirmed_prefix(
         if tag_names_version(member, tag, version, show_file):
             claims[prefix] = {member.name: 1}
             return
+
+
+def _named_by_newest(
+    members: Sequence[Member],
+    names: Sequence[str],
+    group: Sequence[tuple[Version, str]],
+    tags: RepoTags,
+    show_file: Callable[[str, str], str | None] | None,
+) -> list[str]:
+    """Of the packages of a directory (``names``, several) that its tags could mark, those
+    whose version file names the newest tag's version at its commit, when some do and
+    others' files say another version there: agent-framework's ``python-1.13.0`` releases
+    ``python/`` under its core's version, each other package at one of its own (they were
+    one version once, so not every tag contradicts them). All of them otherwise."""
+    version, tag = _newest(group, tags)
+    named = [
+        m for m in members if m.name in names and tag_names_version(m, tag, version, show_file)
+    ]
+    others = [m for m in members if m.name in names and m not in named]
+    if named and others and all(tag_contradicts(m, tag, version, show_file) for m in others):
+        return [m.name for m in named]
+    return list(names)
 
 
 _TOGETHER_READ = 3  # the newest tags of a prefix that every package of a line must name

@@ -739,3 +739,40 @@ def test_bare_tags_are_claimed_by_a_recent_tag_that_names_a_package_not_only_the
     ws = load_workspace(root)
     assert ws.tag_format_of(ws.get("acme-core")) == "v{version}"
     assert ws.tag_format_of(ws.get("acme-jinja")) == "{name}-v{version}"
+
+
+def test_a_directory_tag_named_after_one_packages_version_is_not_the_others(
+    tmp_path: Path,
+) -> None:
+    """agent-framework's shape: ``python-1.13.0`` tags a release of ``python/`` named
+    after the core package's version, while each other package keeps a version of its
+    own (1.0.0b260730, 1.0.1); once, early, they were all at one version. The directory's
+    tag is the core's, the others are no lockstep group with it (a bump was refused as a
+    group with diverged versions)."""
+    files = {
+        "pyproject.toml": '[tool.relnox]\npackages = ["python/packages/*"]\n',
+        "python/packages/core/pyproject.toml": project("af-core", "1.0.0b1"),
+        "python/packages/a2a/pyproject.toml": project("af-a2a", "1.0.0b1"),
+    }
+    root = repo(tmp_path / "r", files, tags=["python-1.0.0b1"])
+    commit(
+        root,
+        {
+            "python/packages/core/pyproject.toml": project("af-core", "1.12.0"),
+            "python/packages/a2a/pyproject.toml": project("af-a2a", "1.0.0b260723"),
+        },
+        "python-1.12.0",
+    )
+    commit(
+        root,
+        {
+            "python/packages/core/pyproject.toml": project("af-core", "1.13.0"),
+            "python/packages/a2a/pyproject.toml": project("af-a2a", "1.0.0b260730"),
+        },
+        "python-1.13.0",
+    )
+    ws = load_workspace(root)
+    assert ws.tag_format_of(ws.get("af-core")) == "python-{version}"
+    assert ws.tag_format_of(ws.get("af-a2a")) == "{name}-v{version}"
+    bump = plan_bump(ws, BumpOptions(part="patch"))
+    assert bump.versions == {"af-core": ("1.13.0", "1.13.1"), "af-a2a": ("1.0.0b260730", "1.0.0")}
