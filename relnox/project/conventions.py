@@ -67,7 +67,8 @@ def infer_conventions(
     for member in members:
         # a name or directory as written, or with its separators dropped
         # (``checkpointpostgres==3.1.2`` for ``libs/checkpoint-postgres``)
-        for name in dict.fromkeys([*names[member.name], *map(squash, names[member.name])]):
+        spelled = [*names[member.name], *_top_and_own(member)]
+        for name in dict.fromkeys([*spelled, *map(squash, spelled)]):
             exact.setdefault(name, []).append(member)
     for prefix in groups:
         prefix_stem = stem(prefix)
@@ -174,6 +175,16 @@ def infer_conventions(
                 facts[member.name], finding=doubts[member.name]
             )
     return with_default_for_new(facts, members, default)
+
+
+def _top_and_own(member: Member) -> list[str]:
+    """Its top directory and its own, as a polyglot repository tags one package:
+    ``python-github-copilot`` for ``python/packages/github_copilot``. Whole only: its words
+    claim nothing by themselves (``python`` is every package's of that directory)."""
+    if not member.parents:
+        return []
+    joined = f"{member.parents[0]}-{member.dir}".lower()
+    return [joined, joined.replace("_", "-")]
 
 
 _PREFIXES_CONFIRMED = 3  # the most used unclaimed prefixes asked of the version file

@@ -776,3 +776,20 @@ def test_a_directory_tag_named_after_one_packages_version_is_not_the_others(
     assert ws.tag_format_of(ws.get("af-a2a")) == "{name}-v{version}"
     bump = plan_bump(ws, BumpOptions(part="patch"))
     assert bump.versions == {"af-core": ("1.13.0", "1.13.1"), "af-a2a": ("1.0.0b260730", "1.0.0")}
+
+
+def test_a_tag_naming_a_top_directory_and_the_package_directory_is_that_packages(
+    tmp_path: Path,
+) -> None:
+    """agent-framework's ``python-github-copilot-1.0.0``: the language's directory, then
+    the package's (``python/packages/github_copilot``, distribution
+    ``agent-framework-github-copilot``), as a polyglot repository tags one package."""
+    files = {
+        "pyproject.toml": '[tool.relnox]\npackages = ["python/packages/*"]\n',
+        "python/packages/core/pyproject.toml": project("af-core", "1.13.0"),
+        "python/packages/github_copilot/pyproject.toml": project("af-github-copilot", "1.0.1"),
+    }
+    root = repo(tmp_path / "r", files, tags=["python-github-copilot-1.0.0"])
+    ws = load_workspace(root)
+    assert ws.tag_format_of(ws.get("af-github-copilot")) == "python-github-copilot-{version}"
+    assert ws.tag_format_of(ws.get("af-core")) == "{name}-v{version}"
