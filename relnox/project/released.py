@@ -62,8 +62,11 @@ def tag_stems(root: Path, among: Collection[str] | None = None) -> frozenset[str
 
 
 def _workflow_dirs(top: Path, every: bool = False) -> str:
-    """The text of the workflows that run on tags or releases (where releases are built);
-    ``every``: of all the workflows."""
+    """The text of the workflows that run on tags or releases, or upload to an index
+    (where releases are built: mem0's ``cli-python-cd.yml``, dispatched by its release
+    router, has no trigger of its own); ``every``: of all the workflows."""
+    from relnox.project.vcs import PUBLISHES
+
     folder = top / ".github" / "workflows"
     texts = []
     if folder.is_dir():
@@ -72,7 +75,7 @@ def _workflow_dirs(top: Path, every: bool = False) -> str:
                 text = read_bytes(path).decode("utf-8")
             except (OSError, UnicodeDecodeError):
                 continue
-            if every or _has_key(text):
+            if every or _has_key(text) or PUBLISHES.search(text):
                 texts.append(text)
     return "\n".join(texts)
 

@@ -175,7 +175,7 @@ def release_triggers(
 
 
 #: a workflow step that uploads to a package index
-_PUBLISHES = re.compile(
+PUBLISHES = re.compile(
     r"pypi-publish|\b(twine|flit|hatch|pdm|poetry|uv|maturin|relnox) +(upload|publish)\b"
 )
 
@@ -195,7 +195,7 @@ def release_filters(
             continue
         if "tags" not in text:  # push_tags needs a key spelled so: not a trigger of tags
             continue
-        if publishing and _PUBLISHES.search(text) is None:
+        if publishing and PUBLISHES.search(text) is None:
             continue
         # as read_text reads it: universal newlines
         text = text.replace("\r\n", "\n").replace("\r", "\n")

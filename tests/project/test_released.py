@@ -170,3 +170,36 @@ def test_a_dist_folder_is_evidence_only_as_a_path_of_its_own(tmp_path: Path) -> 
     ]:
         why = evidence(project_dir, "x", tmp_path, frozenset(), text)
         assert (why is not None) == found, text
+
+
+def test_a_project_a_dispatched_publishing_workflow_builds_is_released(tmp_path: Path) -> None:
+    """mem0's shape: the root package, and a CLI in ``cli/python`` (tagged ``cli-v0.2.11``)
+    and an integration in ``integrations/strands-mem0/python`` (not yet tagged), each
+    published by a workflow a release router dispatches (``on: workflow_dispatch``, with
+    ``working-directory`` and the PyPI publish action): those workflows release them."""
+
+    def publishing(rel: str) -> str:
+        return (
+            "on:\n  workflow_dispatch:\n    inputs:\n      tag:\n        type: string\n"
+            f"jobs:\n  publish:\n    defaults:\n      run:\n        working-directory: {rel}\n"
+            "    steps:\n      - run: hatch build --clean\n"
+            "      - uses: pypa/gh-action-pypi-publish@release/v1\n"
+        )
+
+    files = {
+        "pyproject.toml": project("memo", "2.0.18"),
+        "cli/python/pyproject.toml": project("memo-cli", "0.2.11"),
+        "integrations/strands-memo/python/pyproject.toml": project("strands-memo", "0.1.0"),
+        "integrations/other/python/pyproject.toml": project("memo-other", "0.3.0"),
+        ".github/workflows/cli-python-cd.yml": publishing("cli/python"),
+        ".github/workflows/strands-cd.yml": publishing("integrations/strands-memo/python"),
+        # a workflow that only tests a project is no evidence
+        ".github/workflows/other-ci.yml": publishing("integrations/other/python").replace(
+            "      - uses: pypa/gh-action-pypi-publish@release/v1\n", "      - run: pytest\n"
+        ),
+    }
+    root = repo(tmp_path / "r", files, tags=["v2.0.18", "cli-v0.2.11"])
+    ws = load_workspace(root)
+    assert sorted(p.name for p in ws.packages) == ["memo", "memo-cli", "strands-memo"], ws.notes
+    assert ws.tag_format_of(ws.get("memo-cli")) == "cli-v{version}"
+    assert ws.tag_format_of(ws.get("strands-memo")) == "{name}-v{version}"
