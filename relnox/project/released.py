@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,8 +25,11 @@ from typing import TYPE_CHECKING, Any
 from relnox.files import read_bytes
 from relnox.project.tag_model import split_tag, stem
 from relnox.tools import git
+from relnox.versioning import maybe_version
 
 if TYPE_CHECKING:
+    from packaging.version import Version
+
     from relnox.project.workspace import Workspace
 
 #: the separators a squashed name drops
@@ -197,15 +200,62 @@ def released_elsewhere(
     in_repo = shutil.which("git") is not None and git.is_repo(root)
     top = git.toplevel(root) if in_repo else root
     workflows = _workflow_dirs(top)
+    line = _roots_line(top) if in_repo else []
     found = []
     for (directory, name), tags in [
         *((c, stems) for c in candidates),
         *((c, frozenset()) for c in by_workflow),
     ]:
         why = evidence(directory, name, root, tags, workflows)
+        if why is None and tags is stems:
+            why = _released_with(directory, root, top, line)
         if why is not None:
             found.append((directory, why))
     return found
+
+
+#: the root's newest tags a project's version file must name, each at its commit
+_LINE_READ = 3
+
+
+def _roots_line(top: Path) -> list[tuple[str, Version]]:
+    """The newest :data:`_LINE_READ` tags without a name (``0.12.5``, ``v0.12.5``): the
+    repository's own releases, newest first."""
+    names = git.git(
+        top, "for-each-ref", "--sort=-creatordate", "--format=%(refname:strip=2)", "refs/tags"
+    )
+    line = []
+    for tag in names.splitlines():
+        split = split_tag(tag)
+        if split is not None and split[0] in ("", "v") and not split[1].is_prerelease:
+            line.append((tag, split[1]))
+            if len(line) == _LINE_READ:
+                break
+    return line
+
+
+def _released_with(
+    directory: Path, root: Path, top: Path, line: Sequence[tuple[str, Version]]
+) -> str | None:
+    """Why the repository's own tags release ``directory``'s project too: at each of its
+    newest tags (two at least), the project's pyproject.toml names that tag's version
+    (uv's ``crates/uv-build`` at ``0.12.5``, ``0.12.4``, ``0.12.3``). Not for a project of
+    examples or of the repository's own tools, which a release may bump along."""
+    if len(line) < 2 or under_examples(directory, root):
+        return None
+    from relnox.toml import table, tomllib
+
+    rel = (directory / "pyproject.toml").relative_to(top).as_posix()
+    for tag, version in line:
+        text = git.show_file(top, tag, rel)
+        try:
+            doc = tomllib.loads(text) if text is not None else {}
+        except tomllib.TOMLDecodeError:
+            return None
+        said = table(doc, "project").get("version") or table(doc, "tool", "poetry").get("version")
+        if not isinstance(said, str) or maybe_version(said) != version:
+            return None
+    return f"its version is that of each of the last tags ({', '.join(t for t, _ in line)})"
 
 
 #: directories whose projects show, test or document the packages: no releases of their own

@@ -14,7 +14,7 @@ from relnox.bump import BumpOptions
 from relnox.bump.plan import plan_bump
 from relnox.project.discovery import load_workspace
 from relnox.project.released import TRIGGER_KEY, _builds, _has_key, evidence, tag_stems
-from tests.shapes import git, project, repo
+from tests.shapes import commit, git, project, repo
 
 TAGS = [
     "v1.0.0",
@@ -203,3 +203,29 @@ def test_a_project_a_dispatched_publishing_workflow_builds_is_released(tmp_path:
     assert sorted(p.name for p in ws.packages) == ["memo", "memo-cli", "strands-memo"], ws.notes
     assert ws.tag_format_of(ws.get("memo-cli")) == "cli-v{version}"
     assert ws.tag_format_of(ws.get("strands-memo")) == "{name}-v{version}"
+
+
+def test_a_project_below_each_of_the_roots_last_tags_releases_is_released(
+    tmp_path: Path,
+) -> None:
+    """uv's shape: the root ``uv`` and ``crates/uv-build`` (no workspace lists it) at one
+    version, each of the root's last tags (``0.12.3`` ... ``0.12.5``) made where both files
+    say it; the build workflow that builds the crate is called by the release, not run on
+    tags. The tags release it with the root, one tag for both. A benchmark under
+    ``scripts/`` bumped along is the repository's own tool."""
+
+    def at(version: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("tool", version),
+            "crates/tool-build/pyproject.toml": project("tool-build", version),
+            "scripts/bench/pyproject.toml": project("tool-bench", version),
+        }
+
+    root = repo(tmp_path / "r", at("0.12.3"), tags=["0.12.3"])
+    commit(root, at("0.12.4"), "0.12.4")
+    commit(root, at("0.12.5"), "0.12.5")
+    ws = load_workspace(root)
+    assert sorted(p.name for p in ws.packages) == ["tool", "tool-build"], ws.notes
+    assert ws.tag_format_of(ws.get("tool-build")) == "{version}"
+    plan = plan_bump(ws, BumpOptions(part="patch", packages=("tool",)))
+    assert plan.versions == {"tool": ("0.12.5", "0.12.6"), "tool-build": ("0.12.5", "0.12.6")}
