@@ -1392,3 +1392,34 @@ def test_a_root_changelog_titled_by_the_main_lines_versions_keeps_that_title(
     apply_bump(plan)
     text = (root / "CHANGELOG.md").read_text()
     assert "## [unreleased]\n\n## [2.2.364] - 2026-05-03\n\n### Analyzer\n- Faster." in text
+
+
+def test_a_group_versioned_by_release_days_moves_to_today_whatever_each_file_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """modelcontextprotocol/servers' shape: the release job sets every server to the day's
+    version (2026.4.20) on a commit it tags off main, where the files keep 0.6.3 and 0.6.2.
+    The servers share those tags, so they are one group, and a --part bump gives today's
+    date to each (the group's diverged files were refused)."""
+
+    def servers(fetch: str, time: str) -> dict[str, str]:
+        return {
+            "src/fetch/pyproject.toml": project("srv-fetch", fetch),
+            "src/time/pyproject.toml": project("srv-time", time),
+        }
+
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-04-01T00:00:00+00:00")
+    root = repo(tmp_path / "r", servers("0.6.2", "0.6.2"))
+    for day in ("2026.4.10", "2026.4.20"):
+        git(root, "checkout", "-q", "-b", f"release-{day}")
+        year, month, date_ = (int(n) for n in day.split("."))
+        monkeypatch.setenv("GIT_COMMITTER_DATE", f"{year}-{month:02}-{date_:02}T12:00:00+00:00")
+        commit(root, servers(day, day), day)
+        git(root, "checkout", "-q", "main")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-04-25T00:00:00+00:00")
+    commit(root, servers("0.6.3", "0.6.2"))
+    plan = plan_bump(load_workspace(root), BumpOptions(part="patch", today=DAY))
+    assert plan.versions == {
+        "srv-fetch": ("0.6.3", "2026.5.3"),
+        "srv-time": ("0.6.2", "2026.5.3"),
+    }
