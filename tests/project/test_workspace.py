@@ -1186,3 +1186,19 @@ def test_a_root_project_no_backend_can_build_leaves_the_packages_below(tmp_path:
         ConfigError, match=r"dynamic version and no \[build-system\].*version-files"
     ):
         discover(alone)
+
+
+def test_tags_that_name_no_package_are_one_warning_for_all_of_them(tmp_path: Path) -> None:
+    """awslabs/mcp's shape: dozens of servers with versions of their own, and repository
+    tags (``2026.08.20260813230114``) naming none of them: one warning lists the packages,
+    not one line each."""
+    files = {f"src/s{n}/pyproject.toml": project(f"acme-s{n}-server", "1.0.0") for n in range(5)}
+    root = repo(tmp_path / "r", files, tags=["2026.08.20260813230114"])
+    ws = discover(root)
+    tagged = [w for w in ws.warnings if "exist but none names" in w]
+    assert tagged == [
+        "acme-s0-server, acme-s1-server, acme-s2-server and 2 more: tags such as "
+        "2026.08.20260813230114 exist but none names them; set tag-format (e.g. "
+        'tag-format = "{version}", as 2026.08.20260813230114) in each one\'s [tool.relnox] '
+        "if their releases are tagged another way"
+    ]
