@@ -267,6 +267,18 @@ def dynamic_version(
     pdm = table(tool, "pdm", "version")
     if pdm.get("source") == "scm":
         return VCS_SOURCE, [], "[tool.pdm.version] source = 'scm'"
+    getter = pdm.get("getter")
+    if pdm.get("source") == "call" and isinstance(getter, str):
+        # pdm calls "scripts.get_version:get_version": a module of the project's directory
+        script = directory.joinpath(*getter.partition(":")[0].split(".")).with_suffix(".py")
+        reader = _tag_reader(script)
+        if reader is not None:
+            where = script.relative_to(directory).as_posix()
+            return (
+                VCS_SOURCE,
+                [],
+                f"[tool.pdm.version] source = 'call' runs {where}, which reads git tags ({reader})",
+            )
     if pdm.get("source") == "file" and isinstance(pdm.get("path"), str):
         return (
             "pdm",

@@ -1616,3 +1616,23 @@ def test_a_named_version_info_formatted_into_the_version_is_read_and_bumped(
         'version_info = VersionInfo(4, 7, 0, "beta", 1)\n' in (root / "lab/_version.py").read_text()
     )
     assert load_workspace(root).packages[0].version == "4.7.0b1"
+
+
+def test_a_pdm_call_getter_reading_git_tags_is_versioned_by_tags(tmp_path: Path) -> None:
+    """mkdocstrings-python's shape (pawamoy's copier template): ``[tool.pdm.version]
+    source = "call"`` with ``getter = "scripts.get_version:get_version"``, a script that
+    asks pdm-backend's SCM reader: the git tags give the version."""
+    script = (
+        "from pdm.backend.hooks.version import get_version_from_scm\n\n"
+        "def get_version():\n    return str(get_version_from_scm('.').version)\n"
+    )
+    extra = '\n[tool.pdm.version]\nsource = "call"\ngetter = "scripts.get_version:get_version"\n'
+    files = {
+        "pyproject.toml": project("handlerish", None, backend="pdm", extra=extra),
+        "scripts/get_version.py": script,
+        "src/handlerish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["2.1.0"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) == ("2.1.0", "vcs")
+    assert "reads git tags (pdm.backend.hooks.version)" in pkg.evidence
