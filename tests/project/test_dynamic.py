@@ -1636,3 +1636,32 @@ def test_a_pdm_call_getter_reading_git_tags_is_versioned_by_tags(tmp_path: Path)
     (pkg,) = load_workspace(root).packages
     assert (pkg.version, pkg.version_source) == ("2.1.0", "vcs")
     assert "reads git tags (pdm.backend.hooks.version)" in pkg.evidence
+
+
+def test_a_setup_py_helper_given_the_version_modules_name_reads_it_in_the_package(
+    tmp_path: Path,
+) -> None:
+    """litdata's shape: ``_load_py_module("__about__.py")`` with the package as the helper's
+    default argument (``os.path.join(_PATH_SOURCE, pkg, fname)``): the one module of that
+    name in the package's sources holds the literal ``__version__``."""
+    setup_py = (
+        "import os\nfrom importlib.util import module_from_spec, spec_from_file_location\n"
+        "from setuptools import find_packages, setup\n\n"
+        "_PATH_SOURCE = os.path.join(os.path.dirname(__file__), 'src')\n\n\n"
+        "def _load_py_module(fname, pkg='datish'):\n"
+        "    spec = spec_from_file_location(os.path.join(pkg, fname), "
+        "os.path.join(_PATH_SOURCE, pkg, fname))\n"
+        "    py = module_from_spec(spec)\n    spec.loader.exec_module(py)\n    return py\n\n\n"
+        "about = _load_py_module('__about__.py')\n"
+        "setup(name='datish', version=about.__version__, package_dir={'': 'src'}, "
+        "packages=find_packages(where='src'))\n"
+    )
+    files = {
+        "setup.py": setup_py,
+        "src/datish/__init__.py": "from datish.__about__ import *  # noqa\n",
+        "src/datish/__about__.py": '__version__ = "0.2.45"\n__author__ = "someone"\n',
+    }
+    root = repo(tmp_path / "r", files)
+    (pkg,) = load_workspace(root).packages
+    assert pkg.version == "0.2.45"
+    assert pkg.primary is not None and pkg.primary.path == root / "src/datish/__about__.py"
