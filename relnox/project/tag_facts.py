@@ -138,7 +138,9 @@ def facts_of(
     chosen = [p for p in prefixes if claims[p][member.name] == best]
     # the prefix holding the newest release writes new tags; every chosen prefix is read
     # (its newest final release: ``v4.0.0.dev10`` of a line never released is none)
-    chosen.sort(key=lambda p: top_release(groups[p]), reverse=True)
+    # (a prefix with a final release before one of pre-releases only: litdata's stray
+    # 0.26.dev beside its v0.2.45)
+    chosen.sort(key=lambda p: (_has_final(groups[p]), top_release(groups[p])), reverse=True)
     accepts = tuple(spelled(p, groups[p]) for p in chosen)
     # a tag spelled otherwise than its prefix's tags (a stray 22_07) is neither counted
     # nor the example
@@ -179,6 +181,10 @@ def facts_of(
 
 
 _SEMVER_PRE_TAG = re.compile(r"\d-(alpha|beta|rc)\.\d+$", re.IGNORECASE)
+
+
+def _has_final(group: Sequence[tuple[Version, str]]) -> bool:
+    return any(not version.is_prerelease for version, _tag in group)
 
 
 def top_release(group: Sequence[tuple[Version, str]]) -> tuple[Version, str]:

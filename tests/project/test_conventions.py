@@ -793,3 +793,14 @@ def test_a_tag_naming_a_top_directory_and_the_package_directory_is_that_packages
     ws = load_workspace(root)
     assert ws.tag_format_of(ws.get("af-github-copilot")) == "python-github-copilot-{version}"
     assert ws.tag_format_of(ws.get("af-core")) == "{name}-v{version}"
+
+
+def test_a_prefix_of_only_a_development_tag_does_not_write_the_new_tags(tmp_path: Path) -> None:
+    """litdata's shape: releases tagged ``v0.2.44``, ``v0.2.45``, and one stray ``0.26.dev``
+    (a development marker, higher than any release): new tags are spelled as the
+    releases are, ``v0.2.46``, not ``0.2.46``."""
+    files = {"pyproject.toml": project("datish", "0.2.45")}
+    root = repo(tmp_path / "r", files, tags=["0.26.dev", "v0.2.44", "v0.2.45"])
+    ws = load_workspace(root)
+    assert ws.tag_format_of(ws.get("datish")) == "v{version}"
+    assert ws.tag_for(ws.get("datish"), "0.2.46") == "v0.2.46"
