@@ -184,6 +184,7 @@ def _equal_copies(
                 loc = python_location(path, top_level=True)
                 if loc is not None and loc.value == version:
                     found.append(loc)
+            found += _dunder_copies(base / module_name, names, version, taken)
     tops = _names(directory)
     for name in SPHINX_CONF:
         path = directory / name
@@ -199,6 +200,43 @@ def _equal_copies(
             found.append(
                 VersionLocation(path, "pattern", version, pattern=_SPHINX_RELEASE, every=True)
             )
+    return found
+
+
+#: a module's own ``__version__ = "..."`` at its top level (not ``VERSION``: an API's)
+_DUNDER_VERSION = re.compile(
+    r"""(?m)^__version__[ \t]*(?::[ \t]*[\w.]+[ \t]*)?=[ \t]*(['"])(?P<version>[^'"\r\n]+)\1"""
+    r"""[ \t]*(?:#.*)?$"""
+)
+
+
+def _dunder_copies(
+    package: Path, names: frozenset[str] | None, version: str, taken: set[Path]
+) -> list[VersionLocation]:
+    """The other top-level modules of ``package`` whose ``__version__`` says exactly
+    ``version`` (temporalio's ``service.py``, sent in its client headers): copies a
+    release moves along. Each is read only when its text names the version at all."""
+    from relnox.files import read_text as read_file
+
+    if names is None:
+        return []
+    found = []
+    for filename in sorted(names):
+        path = package / filename
+        if not filename.endswith(".py") or filename in (*VERSION_MODULE_FILES, *CONSTANT_MODULES):
+            continue
+        if path in taken or not path.is_file():
+            continue
+        try:
+            text = read_file(path)
+        except (ConfigError, UnicodeDecodeError):
+            continue
+        if "__version__" not in text or version not in text:
+            continue
+        if any(m["version"] == version for m in _DUNDER_VERSION.finditer(text)):
+            loc = python_location(path, top_level=True)
+            if loc is not None and loc.value == version:
+                found.append(loc)
     return found
 
 

@@ -1202,3 +1202,32 @@ def test_tags_that_name_no_package_are_one_warning_for_all_of_them(tmp_path: Pat
         'tag-format = "{version}", as 2026.08.20260813230114) in each one\'s [tool.relnox] '
         "if their releases are tagged another way"
     ]
+
+
+def test_a_dunder_version_in_another_module_that_says_the_version_moves_with_it(
+    tmp_path: Path,
+) -> None:
+    """temporalio's shape: ``__version__ = "1.31.0"`` in ``temporalio/service.py`` (sent in
+    its client headers) beside ``[project] version``; a release moves both. A module whose
+    ``__version__`` says another version (a vendored one's), or whose ``VERSION`` says
+    this one (an API's, by chance), is not a copy."""
+    from relnox.bump import BumpOptions
+    from relnox.bump.plan import apply_bump, plan_bump
+
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": project("tio", "1.31.0"),
+            "tio/__init__.py": "",
+            "tio/service.py": 'import os\n\n__version__ = "1.31.0"\n',
+            "tio/vendored.py": '__version__ = "2.0.1"\n',
+            "tio/api.py": 'VERSION = "1.31.0"\n',
+        },
+        tags=["1.31.0"],
+    )
+    ws = load_workspace(root)
+    names = [str(loc.path.relative_to(root)) for loc in ws.packages[0].locations]
+    assert names == ["pyproject.toml", "tio/service.py"]
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert (root / "tio/service.py").read_text() == 'import os\n\n__version__ = "1.32.0"\n'
+    assert (root / "tio/api.py").read_text() == 'VERSION = "1.31.0"\n'
