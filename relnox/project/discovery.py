@@ -247,14 +247,15 @@ def _without_placeholders(workspace: Workspace) -> Workspace:
     (a repository before its first release) or another requires it to run."""
 
     def placeholder(pkg: Package) -> bool:
-        version = maybe_version(pkg.version)  # ``1!0+dev``: a sentinel of development
+        # ``1!0+dev``: a sentinel of development, between releases; ``0.0.0+develop``
+        # (flytekit's plugins, the workflow writes their version): a placeholder
+        version = maybe_version(pkg.version)
         return (
             version is not None
             and not pkg.vcs_versioned
             and pkg.released is None
             and not any(version.release)
             and not version.epoch
-            and version.local is None
         )
 
     kept = tuple(p for p in workspace.packages if not placeholder(p))

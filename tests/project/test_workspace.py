@@ -1231,3 +1231,29 @@ def test_a_dunder_version_in_another_module_that_says_the_version_moves_with_it(
     apply_bump(plan_bump(ws, BumpOptions(part="minor")))
     assert (root / "tio/service.py").read_text() == 'import os\n\n__version__ = "1.32.0"\n'
     assert (root / "tio/api.py").read_text() == 'VERSION = "1.31.0"\n'
+
+
+def test_plugins_at_a_placeholder_local_version_are_not_released_by_relnox(
+    tmp_path: Path,
+) -> None:
+    """flytekit's shape: ``plugins/*/setup.py`` at ``__version__ = "0.0.0+develop"``, which
+    the release workflow replaces with the library's version before building: no index
+    takes that version and no tag released it, so scanning leaves them out with a note
+    (they were listed as releasable at 0.0.0+develop)."""
+    plugin = (
+        'from setuptools import setup\n\n__version__ = "0.0.0+develop"\n\n'
+        "setup(name='flyte-plugin-{}', version=__version__)\n"
+    )
+    files = {
+        "pyproject.toml": "[tool.ruff]\nline-length = 88\n",
+        "lib/pyproject.toml": project("flyte", "1.2.0"),
+        "plugins/pod/setup.py": plugin.format("pod"),
+        "plugins/sql/setup.py": plugin.format("sql"),
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.2.0"])
+    ws = load_workspace(root)
+    assert [p.name for p in ws.packages] == ["flyte"]
+    assert any(
+        n.startswith("plugins/pod/setup.py (flyte-plugin-pod) is at 0.0.0+develop")
+        for n in ws.notes
+    )
