@@ -85,9 +85,14 @@ def _tag_rules(doc: Mapping[str, Any]) -> tuple[str | None, str | None]:
         or pdm.get("tag_regex")
     )
     for dunamai in ("uv-dynamic-versioning", "poetry-dynamic-versioning"):
-        pattern = table(tool, dunamai).get("pattern")
+        settings = table(tool, dunamai)
+        pattern, prefix = settings.get("pattern"), settings.get("pattern-prefix")
         if isinstance(pattern, str) and "(?P<base>" in pattern:
             regex = pattern.replace("(?P<base>", "(?P<version>")
+        elif isinstance(prefix, str) and prefix and pattern in (None, "default"):
+            # dunamai puts the prefix before its default pattern's ``v`` (reflex's
+            # "reflex-components-core-": tags reflex-components-core-v0.9.8)
+            regex = rf"^{prefix}v(?P<version>\d+(?:\.\d+)*\S*)$"
     return match, regex if isinstance(regex, str) else None
 
 

@@ -407,6 +407,8 @@ def with_default_for_new(
         fact = facts[member.name]
         if line is not None and member.current not in line:
             continue
+        if member.match is not None or member.regex is not None:
+            continue  # its backend's rule says how its tags are spelled
         if fact.count == 0 and member.configured is None and fact.problem is None:
             out[member.name] = TagFacts(
                 TagConvention(shape, (shape,), f"no tags yet; {shape} as the other packages' tags")

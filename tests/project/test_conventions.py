@@ -804,3 +804,36 @@ def test_a_prefix_of_only_a_development_tag_does_not_write_the_new_tags(tmp_path
     ws = load_workspace(root)
     assert ws.tag_format_of(ws.get("datish")) == "v{version}"
     assert ws.tag_for(ws.get("datish"), "0.2.46") == "v0.2.46"
+
+
+def test_a_dunamai_pattern_prefix_narrows_a_members_tags(tmp_path: Path) -> None:
+    """reflex's shape: the root tagged ``v0.9.8`` and each member versioned by
+    uv-dynamic-versioning with ``pattern-prefix = "rx-core-"`` (tags ``rx-core-v0.9.8``):
+    the backend reads only those, so the root's ``v`` tags are not a member's (a guide
+    member whose prefix no tag has yet is unreleased, not 0.9.8) and raise no doubt."""
+
+    def member(name: str, prefix: str) -> str:
+        extra = (
+            '\n[tool.hatch.version]\nsource = "uv-dynamic-versioning"\n\n'
+            f'[tool.uv-dynamic-versioning]\npattern-prefix = "{prefix}"\n'
+        )
+        return project(name, None, backend="hatch-vcs", extra=extra)
+
+    root_extra = (
+        '\n[tool.hatch.version]\nsource = "uv-dynamic-versioning"\n\n'
+        '[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+    )
+    files = {
+        "pyproject.toml": project("rx", None, backend="hatch-vcs", extra=root_extra),
+        "packages/core/pyproject.toml": member("rx-core", "rx-core-"),
+        "packages/guide/pyproject.toml": member("rx-guide", "rx-guide-"),
+    }
+    root = repo(tmp_path / "r", files, tags=["rx-core-v0.9.7", "v0.9.7"])
+    commit(root, {"notes.txt": "x"}, "rx-core-v0.9.8", "v0.9.8")
+    ws = load_workspace(root)
+    assert ws.get("rx-core").version == "0.9.8"
+    assert ws.tag_for(ws.get("rx-core"), "0.9.9") == "rx-core-v0.9.9"
+    assert ws.get("rx-guide").released is None
+    assert ws.tag_for(ws.get("rx-guide"), "0.1.0") == "rx-guide-v0.1.0"
+    assert ws.get("rx").version == "0.9.8"
+    assert not [w for w in ws.warnings if "nothing says" in w]
