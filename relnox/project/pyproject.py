@@ -333,7 +333,8 @@ class Requirements:
             if not isinstance(text, str):
                 continue
             try:
-                req = Requirement(re.sub(r"\{\{[^}]*\}\}", "0", text))
+                # hatch's "{{ version }}", setuptools_dynamic_dependencies' "{version}"
+                req = Requirement(re.sub(r"\{\{[^}]*\}\}|\{version\}", "0", text))
             except InvalidRequirement:
                 continue
             target = canonicalize_name(req.name)
@@ -363,6 +364,11 @@ def internal_requirements(
             reqs.templated(hook.get("dependencies"), False)
             for items in table(hook, "optional-dependencies").values():
                 reqs.templated(items, True)
+    # setuptools-dynamic-dependencies: "core == {version}", filled in by the build
+    plugin = table(doc, "tool", "setuptools_dynamic_dependencies")
+    reqs.templated(plugin.get("dependencies"), False)
+    for items in table(plugin, "optional-dependencies").values():
+        reqs.templated(items, True)
     if not project or "dependencies" in project.get("dynamic", ()):
         from relnox.project import requirement_files as files  # outside [project]: rare
 

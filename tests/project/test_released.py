@@ -229,3 +229,36 @@ def test_a_project_below_each_of_the_roots_last_tags_releases_is_released(
     assert ws.tag_format_of(ws.get("tool-build")) == "{version}"
     plan = plan_bump(ws, BumpOptions(part="patch", packages=("tool",)))
     assert plan.versions == {"tool": ("0.12.5", "0.12.6"), "tool-build": ("0.12.5", "0.12.6")}
+
+
+def test_projects_a_released_root_requires_through_a_dependencies_plugin_are_released(
+    tmp_path: Path,
+) -> None:
+    """NeMo Agent Toolkit's shape: the root ``nvidia-nat`` lists ``nvidia-nat-core ==
+    {version}`` and an extra per plugin in ``[tool.setuptools_dynamic_dependencies]``
+    (filled with the root's version at build), and each of ``packages/*`` is
+    tag-versioned from the same tags: the root cannot be installed without them, so they
+    are released with it (they were notes)."""
+    scm = '\n[tool.setuptools_scm]\nroot = "../.."\n'
+    root_extra = (
+        "\n[tool.setuptools_scm]\n\n[tool.setuptools_dynamic_dependencies]\n"
+        'dependencies = ["acme-core == {version}"]\n\n'
+        "[tool.setuptools_dynamic_dependencies.optional-dependencies]\n"
+        'plug = ["acme-plug == {version}"]\n'
+    )
+    files = {
+        "pyproject.toml": project("acme", None, backend="setuptools-scm", extra=root_extra),
+        "packages/acme_core/pyproject.toml": project(
+            "acme-core", None, backend="setuptools-scm", extra=scm
+        ),
+        "packages/acme_plug/pyproject.toml": project(
+            "acme-plug", None, backend="setuptools-scm", extra=scm
+        ),
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.2.0"])
+    ws = load_workspace(root)
+    assert sorted(p.name for p in ws.packages) == ["acme", "acme-core", "acme-plug"], ws.notes
+    assert {p.name: p.version for p in ws.packages} == dict.fromkeys(
+        ["acme", "acme-core", "acme-plug"], "1.2.0"
+    )
+    assert [p.name for p in ws.packages][-1] == "acme"  # released after what it requires
