@@ -398,11 +398,19 @@ def _notes(
     file lists them, a root uv does not build."""
     notes = outside_members(root, others) if doc is not None and not explicit else ()
     notes += tuple(skipped)
-    notes += tuple(
-        f"{relpath(d, root) if d != root else 'pyproject.toml'} is released ({why}), though no "
-        "workspace file lists it; [tool.relnox] packages decides otherwise"
-        for d, why in inferred.items()
-    )
+    if len(inferred) > _RELEASED_SHOWN:  # NeMo Agent Toolkit's 33 plugins: one note
+        shown = "; ".join(f"{relpath(d, root)}: {why}" for d, why in list(inferred.items())[:3])
+        notes += (
+            f"{len(inferred)} projects below are released, though no workspace file lists "
+            f"them ({shown}; and {len(inferred) - 3} more); [tool.relnox] packages decides "
+            "otherwise",
+        )
+    else:
+        notes += tuple(
+            f"{relpath(d, root) if d != root else 'pyproject.toml'} is released ({why}), though "
+            "no workspace file lists it; [tool.relnox] packages decides otherwise"
+            for d, why in inferred.items()
+        )
     referenced = local_references(root, doc) if doc is not None and not explicit else []
     if referenced and not table(doc or {}, "tool", "uv", "workspace").get("members"):
         notes += (
@@ -424,6 +432,10 @@ def _notes(
             'if it is released, add "." to [tool.relnox] packages',
         )
     return notes
+
+
+#: past this many projects released without a workspace file, one note says it of all
+_RELEASED_SHOWN = 8
 
 
 def _virtual(doc: Mapping[str, Any]) -> bool:

@@ -262,3 +262,24 @@ def test_projects_a_released_root_requires_through_a_dependencies_plugin_are_rel
         ["acme", "acme-core", "acme-plug"], "1.2.0"
     )
     assert [p.name for p in ws.packages][-1] == "acme"  # released after what it requires
+
+
+def test_many_projects_released_without_a_workspace_file_are_one_note(tmp_path: Path) -> None:
+    """NeMo Agent Toolkit's 33 plugins its root requires: one note says how many and a few,
+    not one note each."""
+    plugins = [f"acme-p{n:02}" for n in range(12)]
+    deps = ", ".join(f'"{name}==1.0.0"' for name in plugins)
+    files = {
+        "pyproject.toml": project("acme", "1.0.0")
+        + f"\n[project.optional-dependencies]\nall = [{deps}]\n",
+        **{f"packages/{name}/pyproject.toml": project(name, "1.0.0") for name in plugins},
+    }
+    ws = load_workspace(repo(tmp_path / "r", files))
+    assert len(ws.packages) == 13
+    released = [n for n in ws.notes if "though no workspace file lists" in n]
+    assert released == [
+        "12 projects below are released, though no workspace file lists them "
+        "(packages/acme-p00: acme requires it; packages/acme-p01: acme requires it; "
+        "packages/acme-p02: acme requires it; and 9 more); [tool.relnox] packages decides "
+        "otherwise"
+    ]
