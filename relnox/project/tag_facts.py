@@ -407,8 +407,8 @@ def with_default_for_new(
         fact = facts[member.name]
         if line is not None and member.current not in line:
             continue
-        if member.match is not None or member.regex is not None:
-            continue  # its backend's rule says how its tags are spelled
+        if member.match is not None or member.regex is not None or not _fits(shape, member):
+            continue  # its backend's rule says how its tags are spelled, or its directory
         if fact.count == 0 and member.configured is None and fact.problem is None:
             out[member.name] = TagFacts(
                 TagConvention(shape, (shape,), f"no tags yet; {shape} as the other packages' tags")
@@ -421,7 +421,18 @@ def _generalise(fmt: str, member: Member) -> str | None:
     for placeholder, value in (("{name}", member.name), ("{dir}", member.dir)):
         if prefix.lower().startswith(value.lower()) and len(prefix) > len(value):
             return placeholder + prefix[len(value) :] + "{version}"
+    # its path from the root: libs/ai-endpoints/v1.4.3 is libs/{dir}/v{version}
+    path = "/".join((*member.parents, member.dir))
+    if member.parents and prefix.lower().startswith(path.lower() + "/"):
+        return "/".join(member.parents) + "/{dir}" + prefix[len(path) :] + "{version}"
     return fmt if "{" in prefix or stem(prefix) == "" else None
+
+
+def _fits(shape: str, member: Member) -> bool:
+    """Whether ``member`` can take ``shape``: one that spells its siblings' directory
+    (``libs/{dir}/v{version}``) fits only a package of that directory."""
+    head = shape.partition("/{dir}")[0]
+    return "/{dir}" not in shape or "{" in head or head == "/".join(member.parents)
 
 
 def describe_match(command: object) -> str | None:

@@ -837,3 +837,21 @@ def test_a_dunamai_pattern_prefix_narrows_a_members_tags(tmp_path: Path) -> None
     assert ws.tag_for(ws.get("rx-guide"), "0.1.0") == "rx-guide-v0.1.0"
     assert ws.get("rx").version == "0.9.8"
     assert not [w for w in ws.warnings if "nothing says" in w]
+
+
+def test_a_new_package_follows_its_siblings_path_tags(tmp_path: Path) -> None:
+    """langchain-nvidia's shape: ``libs/ai-endpoints/v1.4.3`` and ``libs/openshell/v0.1.0``
+    tag the packages of ``libs/``; a new ``libs/langgraph`` with no tag yet gets
+    ``libs/langgraph/v0.1.0`` for its first, not ``{name}-v``; a new package outside
+    ``libs/`` keeps the default."""
+    files = {
+        "pyproject.toml": '[tool.relnox]\npackages = ["libs/*", "tools/*"]\n',
+        "libs/ai-endpoints/pyproject.toml": project("lc-ai-endpoints", "1.4.3"),
+        "libs/openshell/pyproject.toml": project("lc-openshell", "0.1.0"),
+        "libs/langgraph/pyproject.toml": project("lc-langgraph", "0.1.0"),
+        "tools/lint/pyproject.toml": project("lc-lint", "0.1.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["libs/ai-endpoints/v1.4.3", "libs/openshell/v0.1.0"])
+    ws = load_workspace(root)
+    assert ws.tag_for(ws.get("lc-langgraph"), "0.1.0") == "libs/langgraph/v0.1.0"
+    assert ws.tag_for(ws.get("lc-lint"), "0.1.0") == "lc-lint-v0.1.0"
