@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -202,15 +202,16 @@ def released_elsewhere(
     workflows = _workflow_dirs(top)
     line = _roots_line(top) if in_repo else []
     found = []
-    for (directory, name), tags in [
-        *((c, stems) for c in candidates),
-        *((c, frozenset()) for c in by_workflow),
-    ]:
-        why = evidence(directory, name, root, tags, workflows)
-        if why is None and tags is stems:
-            why = _released_with(directory, root, top, line)
-        if why is not None:
-            found.append((directory, why))
+    with git.Blobs(top) as blobs:  # one git process for every file asked at a tag
+        for (directory, name), tags in [
+            *((c, stems) for c in candidates),
+            *((c, frozenset()) for c in by_workflow),
+        ]:
+            why = evidence(directory, name, root, tags, workflows)
+            if why is None and tags is stems:
+                why = _released_with(directory, root, top, line, blobs.show)
+            if why is not None:
+                found.append((directory, why))
     return found
 
 
@@ -235,7 +236,11 @@ def _roots_line(top: Path) -> list[tuple[str, Version]]:
 
 
 def _released_with(
-    directory: Path, root: Path, top: Path, line: Sequence[tuple[str, Version]]
+    directory: Path,
+    root: Path,
+    top: Path,
+    line: Sequence[tuple[str, Version]],
+    show: Callable[[str, str], str | None],
 ) -> str | None:
     """Why the repository's own tags release ``directory``'s project too: at each of its
     newest tags (two at least), the project's pyproject.toml names that tag's version
@@ -247,7 +252,7 @@ def _released_with(
 
     rel = (directory / "pyproject.toml").relative_to(top).as_posix()
     for tag, version in line:
-        text = git.show_file(top, tag, rel)
+        text = show(tag, rel)
         try:
             doc = tomllib.loads(text) if text is not None else {}
         except tomllib.TOMLDecodeError:
