@@ -396,18 +396,16 @@ def long_as_released(text: str, released: Iterable[Version]) -> str:
     shape were spelled: bottle's ``0.14-dev`` finalised is ``0.14``, but its minor releases
     are tagged ``0.13.0`` and ``0.12.0``, so it is ``0.14.0``. The newest final release whose
     parts past ``text``'s are all zeros, or absent, decides; a project that tags minors
-    short (``5.1``, then ``5.1.1``; zope.interface's ``8.4`` after ``7.1.0``) keeps
-    ``text``."""
+    short (``5.1``, then ``5.1.1``; zope.interface's ``8.4`` after ``7.1.0``) has none
+    longer, and keeps ``text``; so does one whose only longer release is old (dbt-core's
+    ``v0.2.3.0`` below ``v1.12.3``)."""
     found = _RELEASE_TEXT.match(text)
     if found is None:
         return text
     length = len(found["release"].split("."))
-    shaped = [
-        v
-        for v in released
-        if not v.is_prerelease and len(v.release) >= length and not any(v.release[length:])
-    ]
-    model = max(shaped, default=None, key=lambda v: (v, len(v.release)))
+    shaped = [v for v in released if not v.is_prerelease and not any(v.release[length:])]
+    # the newest of its shape; of two equal (0.13 and 0.13.0), the shorter
+    model = max(shaped, key=lambda v: (v, -len(v.release)), default=None)
     if model is None or len(model.release) <= length:
         return text
     zeros = ".0" * (len(model.release) - length)

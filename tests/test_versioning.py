@@ -11,6 +11,7 @@ from packaging.version import Version
 from relnox.errors import VersionError
 from relnox.versioning import (
     PARTS,
+    long_as_released,
     maybe_version,
     next_version,
     parse_version,
@@ -308,3 +309,19 @@ def test_a_dev_version_with_a_pre_label_is_a_pre_release_of_itself() -> None:
     assert bump_version(Version("4.3.1"), "minor", "alpha", first=1) == Version("4.4.0a1")
     assert bump_version(Version("4.4.0a1"), "pre", "beta", first=1) == Version("4.4.0b1")
     assert bump_version(Version("4.4.0a1"), "pre") == Version("4.4.0a2")
+
+
+@pytest.mark.parametrize(
+    ("text", "released", "expected"),
+    [
+        ("0.14", ["0.12.0", "0.13.0", "0.13.4"], "0.14.0"),  # bottle: minors tagged 0.13.0
+        ("0.14", ["0.13", "0.13.4"], "0.14"),  # minors tagged short
+        # dbt-core: one ancient v0.2.3.0 among 1.12.3 and the rest: the newest decides
+        ("2.0.0", ["0.2.3.0", "1.11.0", "1.12.3"], "2.0.0"),
+        ("2.0", ["0.2.3.0", "1.11.0", "1.12.3"], "2.0.0"),
+    ],
+)
+def test_a_version_is_as_long_as_the_newest_release_of_its_shape(
+    text: str, released: list[str], expected: str
+) -> None:
+    assert long_as_released(text, map(Version, released)) == expected

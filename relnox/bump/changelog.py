@@ -389,6 +389,10 @@ def changelog_edits(
         new = versions[in_root[0].name][1]
         release(root_log, new, tags.pop())
         return notes
+    line = _main_line(files.get(root_log), in_root, versions, workspace)
+    if line is not None:  # the changelog is titled by one tag's versions: so is this release
+        release(root_log, *line)
+        return notes
     users = [p for p in workspace.packages if log_of(p) == root_log or not log_of(p).is_file()]
     if len(in_root) == len(users):  # all that use it at once: one section for all
         release(root_log, ", ".join(f"{p.name} {versions[p.name][1]}" for p in in_root), None)
@@ -407,6 +411,29 @@ def changelog_edits(
     files.set(root_log, routed.text)
     notes += [f"note: {rel}: {note}" for note in routed.notes]
     return notes
+
+
+def _main_line(
+    text: str,
+    released: Sequence[Package],
+    versions: Mapping[str, tuple[str, str]],
+    workspace: Workspace,
+) -> tuple[str, str] | None:
+    """The new version and tag of the packages whose versions title ``text``: its newest
+    release heading is one version without a name (presidio's ``## [2.2.363]``) that the
+    packages one tag releases were at (analyzer and anonymizer, tagged ``2.2.363``), so
+    the release is titled with their new version, whatever other packages it holds
+    (image-redactor at 0.0.60). ``None`` when the headings name no such line."""
+    newest = next((s for s in sections(text) if s.versions), None)
+    if newest is None or len(newest.versions) != 1 or newest.versions[0][0] is not None:
+        return None
+    old = newest.versions[0][1]
+    line = [p for p in released if same_version(versions[p.name][0], old)]
+    new = {versions[p.name][1] for p in line}
+    tags = {workspace.tag_for(p, versions[p.name][1]) for p in line}
+    if len(line) < 2 or len(new) != 1 or len(tags) != 1 or len(line) == len(released):
+        return None  # one package, or all of them: the rules above decide
+    return new.pop(), tags.pop()
 
 
 #: a release day as changelogs write it, and the format that writes it again

@@ -96,7 +96,9 @@ def _new_versions(
             continue
         group = [p for p in workspace.group_of(pkg) if p.name in chosen]
         current = {p.name: parse_version(p.version, str(p.pyproject)) for p in group}
-        if len(set(current.values())) > 1 and to is None:
+        spelling = dated_spelling(pkg, part, pre) if to is None else None
+        # versions that are release days move the group to today's, whatever each was
+        if len(set(current.values())) > 1 and to is None and spelling is None:
             highest = max(current.values())
             everyone = {p.name for p in group} == {p.name for p in workspace.packages}
             flags = "" if everyone else "".join(f"--package {p.name} " for p in group)
@@ -105,12 +107,14 @@ def _new_versions(
                 f"first with relnox bump {flags}--to {highest}, or list only the packages "
                 "that move together in [tool.relnox] lockstep"
             )
-        spelling = dated_spelling(pkg, part, pre) if to is None else None
         if spelling is not None:  # versions are release dates: today's, in their spelling
             new = dated_version(today, spelling, pkg.tags.highest if pkg.tags else None)
-            check_increase(
-                parse_version(pkg.version), parse_version(new), f"{pkg.pyproject}: today's date"
-            )
+            for member in group:
+                check_increase(
+                    parse_version(member.version),
+                    parse_version(new),
+                    f"{member.pyproject}: today's date",
+                )
         elif len(set(current.values())) == 1:
             taken = released_elsewhere(workspace, group)
             base = pkg.version if to is not None else bump_base(pkg)

@@ -67,7 +67,8 @@ def infer_conventions(
     for member in members:
         # a name or directory as written, or with its separators dropped
         # (``checkpointpostgres==3.1.2`` for ``libs/checkpoint-postgres``)
-        for name in dict.fromkeys([*names[member.name], *map(squash, names[member.name])]):
+        spelled = [*names[member.name], *_top_and_own(member)]
+        for name in dict.fromkeys([*spelled, *map(squash, spelled)]):
             exact.setdefault(name, []).append(member)
     for prefix in groups:
         prefix_stem = stem(prefix)
@@ -95,16 +96,19 @@ def infer_conventions(
             continue
         # bare tags among several packages, none of them the root: the packages whose
         # version file names the newest such tag's version at its commit own them (several:
-        # one tag for a line released together, which makes them a lockstep group)
-        newest_version, newest_tag = _newest(groups[prefix], tags)
-        confirmed = [
-            m.name
-            for m in members
-            if not _has_own_tags(m.name, claims)
-            and tag_names_version(m, newest_tag, newest_version, show_file)
-        ]
-        if confirmed:
-            claims[prefix] = dict.fromkeys(confirmed, 1)
+        # one tag for a line released together, which makes them a lockstep group); when
+        # that tag names none, the next newest asks (dbt-core's newest, v1.12.3, is a
+        # maintenance release of a line whose files are gone; v2.0.0-beta.2 names its crate)
+        for version, tag in _newest_few(groups[prefix], tags):
+            confirmed = [
+                m.name
+                for m in members
+                if not _has_own_tags(m.name, claims)
+                and tag_names_version(m, tag, version, show_file)
+            ]
+            if confirmed:
+                claims[prefix] = dict.fromkeys(confirmed, 1)
+                break
     if len(members) == 1 and not claims:
         _claim_confirmed_prefix(members[0], claims, groups, tags, show_file)
     # a prefix a tag-format configures for one package is that package's, never inferred
@@ -141,6 +145,8 @@ def infer_conventions(
                 for m in members
                 if m.name in winners and not every_tag_contradicts(m, groups[prefix], show_file)
             ]
+            if best == 2 and len(winners) > 1:
+                winners = _named_by_newest(members, winners, groups[prefix], tags, show_file)
         for name in winners:
             owned[name].append(prefix)
     why, doubts = _follow_new_conventions(members, claims, owned, groups, tags, show_file)
@@ -171,6 +177,16 @@ def infer_conventions(
     return with_default_for_new(facts, members, default)
 
 
+def _top_and_own(member: Member) -> list[str]:
+    """Its top directory and its own, as a polyglot repository tags one package:
+    ``python-github-copilot`` for ``python/packages/github_copilot``. Whole only: its words
+    claim nothing by themselves (``python`` is every package's of that directory)."""
+    if not member.parents:
+        return []
+    joined = f"{member.parents[0]}-{member.dir}".lower()
+    return [joined, joined.replace("_", "-")]
+
+
 _PREFIXES_CONFIRMED = 3  # the most used unclaimed prefixes asked of the version file
 
 
@@ -192,6 +208,28 @@ def _claim_confirmed_prefix(
         if tag_names_version(member, tag, version, show_file):
             claims[prefix] = {member.name: 1}
             return
+
+
+def _named_by_newest(
+    members: Sequence[Member],
+    names: Sequence[str],
+    group: Sequence[tuple[Version, str]],
+    tags: RepoTags,
+    show_file: Callable[[str, str], str | None] | None,
+) -> list[str]:
+    """Of the packages of a directory (``names``, several) that its tags could mark, those
+    whose version file names the newest tag's version at its commit, when some do and
+    others' files say another version there: agent-framework's ``python-1.13.0`` releases
+    ``python/`` under its core's version, each other package at one of its own (they were
+    one version once, so not every tag contradicts them). All of them otherwise."""
+    version, tag = _newest(group, tags)
+    named = [
+        m for m in members if m.name in names and tag_names_version(m, tag, version, show_file)
+    ]
+    others = [m for m in members if m.name in names and m not in named]
+    if named and others and all(tag_contradicts(m, tag, version, show_file) for m in others):
+        return [m.name for m in named]
+    return list(names)
 
 
 _TOGETHER_READ = 3  # the newest tags of a prefix that every package of a line must name
@@ -308,6 +346,15 @@ def _without(tags: RepoTags, strays: set[str]) -> RepoTags:
 def _newest(group: Sequence[tuple[Version, str]], tags: RepoTags) -> tuple[Version, str]:
     """The most recently created tag of a prefix (the highest version when dates tie)."""
     return max(group, key=lambda item: (tags.dates.get(item[1], 0), item[0]))
+
+
+_BARE_ASKED = 3  # the newest bare tags asked whether they name a package's version
+
+
+def _newest_few(group: Sequence[tuple[Version, str]], tags: RepoTags) -> list[tuple[Version, str]]:
+    """The :data:`_BARE_ASKED` most recently created tags of a prefix, newest first."""
+    ordered = sorted(group, key=lambda item: (tags.dates.get(item[1], 0), item[0]), reverse=True)
+    return ordered[:_BARE_ASKED]
 
 
 def _span(tags: RepoTags, group: Sequence[tuple[Version, str]]) -> tuple[int, int]:

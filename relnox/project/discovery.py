@@ -37,6 +37,7 @@ from relnox.project.pyproject import (
     not_built,
     project_doc,
     tools_only,
+    unbuildable,
     with_hatch_toml,
 )
 from relnox.project.validate import (
@@ -196,6 +197,13 @@ def discover(root: Path | str = ".") -> Workspace:
         below = _workspace_below(root, dirs, doc is not None) if listing is None else None
         if below is not None:
             raise below
+        if doc is not None and unbuildable(doc, root):  # and nothing below
+            raise ConfigError(
+                f"{root_pyproject}: [project] has a dynamic version and no [build-system], "
+                "setup.py or setuptools setting computes it, so no backend builds it; add "
+                "the [build-system] that sets its version, or [tool.relnox] version-files "
+                "naming the file that holds it"
+            )
         if doc is not None and "project" in doc:  # for tools only, and nothing below
             raise ConfigError(
                 f'{root_pyproject}: [project] has no name; add name = "your-package" and a '
@@ -225,7 +233,9 @@ def discover(root: Path | str = ".") -> Workspace:
     )
     workspace = read_tags(workspace)
     if not explicit:
-        workspace = _without_placeholders(workspace)
+        from relnox.project.released import without_fixtures
+
+        workspace = _without_placeholders(without_fixtures(workspace))
     return _with_problems(workspace)
 
 
@@ -237,14 +247,15 @@ def _without_placeholders(workspace: Workspace) -> Workspace:
     (a repository before its first release) or another requires it to run."""
 
     def placeholder(pkg: Package) -> bool:
-        version = maybe_version(pkg.version)  # ``1!0+dev``: a sentinel of development
+        # ``1!0+dev``: a sentinel of development, between releases; ``0.0.0+develop``
+        # (flytekit's plugins, the workflow writes their version): a placeholder
+        version = maybe_version(pkg.version)
         return (
             version is not None
             and not pkg.vcs_versioned
             and pkg.released is None
             and not any(version.release)
             and not version.epoch
-            and version.local is None
         )
 
     kept = tuple(p for p in workspace.packages if not placeholder(p))
@@ -274,7 +285,10 @@ def _settings_only(root: Path, doc: Mapping[str, Any], config: Config) -> bool:
         return False
     # a [project] with neither name nor version, for linters' requires-python (ray's root
     # beside python/setup.py), builds nothing either
-    return ("project" not in doc and not is_package(doc, root)) or tools_only(doc, root)
+    if ("project" not in doc and not is_package(doc, root)) or tools_only(doc, root):
+        return True
+    # a root no backend can build, unless the settings say where its version is
+    return not (config.version_files or config.version_source) and unbuildable(doc, root)
 
 
 def _member_docs(
@@ -351,8 +365,8 @@ def _without_examples(
     if left:
         shown = ", ".join(left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
         skipped.append(
-            f"{shown}: in an examples, tests or docs directory, named by no tag and required "
-            "by no released package, so not released; list those to release in "
+            f"{shown}: in an examples, tests, docs or developer tools directory, named by no "
+            "tag and required by no released package, so not released; list those to release in "
             "[tool.relnox] packages"
         )
     return docs
@@ -384,11 +398,19 @@ def _notes(
     file lists them, a root uv does not build."""
     notes = outside_members(root, others) if doc is not None and not explicit else ()
     notes += tuple(skipped)
-    notes += tuple(
-        f"{relpath(d, root) if d != root else 'pyproject.toml'} is released ({why}), though no "
-        "workspace file lists it; [tool.relnox] packages decides otherwise"
-        for d, why in inferred.items()
-    )
+    if len(inferred) > _RELEASED_SHOWN:  # NeMo Agent Toolkit's 33 plugins: one note
+        shown = "; ".join(f"{relpath(d, root)}: {why}" for d, why in list(inferred.items())[:3])
+        notes += (
+            f"{len(inferred)} projects below are released, though no workspace file lists "
+            f"them ({shown}; and {len(inferred) - 3} more); [tool.relnox] packages decides "
+            "otherwise",
+        )
+    else:
+        notes += tuple(
+            f"{relpath(d, root) if d != root else 'pyproject.toml'} is released ({why}), though "
+            "no workspace file lists it; [tool.relnox] packages decides otherwise"
+            for d, why in inferred.items()
+        )
     referenced = local_references(root, doc) if doc is not None and not explicit else []
     if referenced and not table(doc or {}, "tool", "uv", "workspace").get("members"):
         notes += (
@@ -410,6 +432,10 @@ def _notes(
             'if it is released, add "." to [tool.relnox] packages',
         )
     return notes
+
+
+#: past this many projects released without a workspace file, one note says it of all
+_RELEASED_SHOWN = 8
 
 
 def _virtual(doc: Mapping[str, Any]) -> bool:

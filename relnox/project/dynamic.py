@@ -151,6 +151,12 @@ def _hatch(
     if isinstance(hatch.get("pattern"), str):
         loc = regex_location(target, hatch["pattern"], label)
         return "hatch", [loc], f"{label} path = {path!r} with a pattern"
+    if source == "code" and target.is_file() and python_location(target) is None:
+        # hatch runs the script: a version computed as importing it computes it (a
+        # version-info tuple, JupyterLab's VersionInfo(4, 7, 0, "alpha", 1))
+        found = followed(target)
+        if found is not None:
+            return "hatch", [found], f"{label} path = {path!r} (source = 'code')"
     return (
         "hatch",
         [literal_location(target, f"{label} path", pyproject)],
@@ -284,8 +290,8 @@ def dynamic_version(
         return VCS_SOURCE, [], "[tool.pdm.version] source = 'scm'"
     getter = pdm.get("getter")
     if pdm.get("source") == "call" and isinstance(getter, str):
-        # pdm-backend runs getter = "scripts.get_version:get_version" (mkdocstrings')
-        script = directory / (getter.partition(":")[0].replace(".", "/") + ".py")
+        # pdm calls "scripts.get_version:get_version": a module of the project's directory
+        script = directory.joinpath(*getter.partition(":")[0].split(".")).with_suffix(".py")
         reader = tag_reader(script)
         if reader is not None:
             return (

@@ -85,9 +85,14 @@ def _tag_rules(doc: Mapping[str, Any]) -> tuple[str | None, str | None]:
         or pdm.get("tag_regex")
     )
     for dunamai in ("uv-dynamic-versioning", "poetry-dynamic-versioning"):
-        pattern = table(tool, dunamai).get("pattern")
+        settings = table(tool, dunamai)
+        pattern, prefix = settings.get("pattern"), settings.get("pattern-prefix")
         if isinstance(pattern, str) and "(?P<base>" in pattern:
             regex = pattern.replace("(?P<base>", "(?P<version>")
+        elif isinstance(prefix, str) and prefix and pattern in (None, "default"):
+            # dunamai puts the prefix before its default pattern's ``v`` (reflex's
+            # "reflex-components-core-": tags reflex-components-core-v0.9.8)
+            regex = rf"^{prefix}v(?P<version>\d+(?:\.\d+)*\S*)$"
     return match, regex if isinstance(regex, str) else None
 
 
@@ -204,6 +209,7 @@ def _equal_copies(
                 loc = python_location(path, top_level=True)
                 if loc is not None and loc.value == version:
                     found.append(loc)
+            found += _dunder_copies(base / module_name, names, version, taken)
     tops = _names(directory)
     manifest = directory / RELEASE_PLEASE
     if (tops is None or RELEASE_PLEASE in tops) and manifest not in taken and manifest.is_file():
@@ -229,6 +235,43 @@ def _equal_copies(
             found.append(
                 VersionLocation(path, "pattern", version, pattern=_SPHINX_RELEASE, every=True)
             )
+    return found
+
+
+#: a module's own ``__version__ = "..."`` at its top level (not ``VERSION``: an API's)
+_DUNDER_VERSION = re.compile(
+    r"""(?m)^__version__[ \t]*(?::[ \t]*[\w.]+[ \t]*)?=[ \t]*(['"])(?P<version>[^'"\r\n]+)\1"""
+    r"""[ \t]*(?:#.*)?$"""
+)
+
+
+def _dunder_copies(
+    package: Path, names: frozenset[str] | None, version: str, taken: set[Path]
+) -> list[VersionLocation]:
+    """The other top-level modules of ``package`` whose ``__version__`` says exactly
+    ``version`` (temporalio's ``service.py``, sent in its client headers): copies a
+    release moves along. Each is read only when its text names the version at all."""
+    from relnox.files import read_text as read_file
+
+    if names is None:
+        return []
+    found = []
+    for filename in sorted(names):
+        path = package / filename
+        if not filename.endswith(".py") or filename in (*VERSION_MODULE_FILES, *CONSTANT_MODULES):
+            continue
+        if path in taken or not path.is_file():
+            continue
+        try:
+            text = read_file(path)
+        except (ConfigError, UnicodeDecodeError):
+            continue
+        if "__version__" not in text or version not in text:
+            continue
+        if any(m["version"] == version for m in _DUNDER_VERSION.finditer(text)):
+            loc = python_location(path, top_level=True)
+            if loc is not None and loc.value == version:
+                found.append(loc)
     return found
 
 

@@ -243,6 +243,44 @@ def tools_only(doc: Mapping[str, Any], directory: Path | None = None) -> bool:
     return not _other_project(doc, directory)
 
 
+def unbuildable(doc: Mapping[str, Any], directory: Path) -> bool:
+    """A ``[project]`` whose version is dynamic with nothing to compute it: no
+    ``[build-system]`` (a frontend then runs setuptools, without any plugin), no setup.py,
+    no setup.cfg version, no settings of a backend or version plugin. No backend
+    builds it (dbt-core's root: metadata its release script packs binaries with, beside
+    the wheel maturin builds from ``crates/dbt-python``)."""
+    project = table(doc, "project")
+    dynamic = project.get("dynamic")
+    if "build-system" in doc or "version" in project:
+        return False
+    if not isinstance(dynamic, list) or "version" not in dynamic:
+        return False
+    if any(str(key).lower().startswith(_VERSION_TOOLS) for key in table(doc, "tool")):
+        return False  # a tool that may compute it (pdm's file source, hatch's path ...)
+    if (directory / "setup.py").is_file():
+        return False
+    return "version" not in setup_cfg(directory).get("metadata", {})
+
+
+#: the ``[tool]`` tables of backends and version plugins: with one, a tool may build it
+_VERSION_TOOLS = (
+    "setuptools",
+    "pdm",
+    "hatch",
+    "poetry",
+    "flit",
+    "maturin",
+    "scikit-build",
+    "versioningit",
+    "uv-dynamic-versioning",
+    "dunamai",
+    "versioneer",
+    "incremental",
+    "meson",
+    "pbr",
+)
+
+
 class Requirements:
     """The requirements of one pyproject.toml on the workspace's other packages."""
 
@@ -307,7 +345,8 @@ class Requirements:
             if not isinstance(text, str):
                 continue
             try:
-                req = Requirement(re.sub(r"\{\{[^}]*\}\}", "0", text))
+                # hatch's "{{ version }}", setuptools_dynamic_dependencies' "{version}"
+                req = Requirement(re.sub(r"\{\{[^}]*\}\}|\{version\}", "0", text))
             except InvalidRequirement:
                 continue
             target = canonicalize_name(req.name)
@@ -337,6 +376,11 @@ def internal_requirements(
             reqs.templated(hook.get("dependencies"), False)
             for items in table(hook, "optional-dependencies").values():
                 reqs.templated(items, True)
+    # setuptools-dynamic-dependencies: "core == {version}", filled in by the build
+    plugin = table(doc, "tool", "setuptools_dynamic_dependencies")
+    reqs.templated(plugin.get("dependencies"), False)
+    for items in table(plugin, "optional-dependencies").values():
+        reqs.templated(items, True)
     if not project or "dependencies" in project.get("dynamic", ()):
         from relnox.project import requirement_files as files  # outside [project]: rare
 

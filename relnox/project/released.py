@@ -17,13 +17,20 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from relnox.files import read_bytes
 from relnox.project.tag_model import split_tag, stem
 from relnox.tools import git
+from relnox.versioning import maybe_version
+
+if TYPE_CHECKING:
+    from packaging.version import Version
+
+    from relnox.project.workspace import Workspace
 
 #: the separators a squashed name drops
 _SEPARATORS = str.maketrans("", "", "-_.")
@@ -71,8 +78,12 @@ def plain_version_tag(root: Path) -> str | None:
     return max(plain)[1] if plain else None
 
 
-def _workflow_dirs(top: Path) -> str:
-    """The text of the workflows that run on tags or releases (where releases are built)."""
+def _workflow_dirs(top: Path, every: bool = False) -> str:
+    """The text of the workflows that run on tags or releases, or upload to an index
+    (where releases are built: mem0's ``cli-python-cd.yml``, dispatched by its release
+    router, has no trigger of its own); ``every``: of all the workflows."""
+    from relnox.project.vcs import PUBLISHES
+
     folder = top / ".github" / "workflows"
     texts = []
     if folder.is_dir():
@@ -81,7 +92,7 @@ def _workflow_dirs(top: Path) -> str:
                 text = read_bytes(path).decode("utf-8")
             except (OSError, UnicodeDecodeError):
                 continue
-            if _has_key(text):
+            if every or _has_key(text) or PUBLISHES.search(text):
                 texts.append(text)
     return "\n".join(texts)
 
@@ -203,15 +214,67 @@ def released_elsewhere(
     in_repo = shutil.which("git") is not None and git.is_repo(root)
     top = git.toplevel(root) if in_repo else root
     workflows = _workflow_dirs(top)
+    line = _roots_line(top) if in_repo else []
     found = []
-    for (directory, name), tags in [
-        *((c, stems) for c in candidates),
-        *((c, frozenset()) for c in by_workflow),
-    ]:
-        why = evidence(directory, name, root, tags, workflows)
-        if why is not None:
-            found.append((directory, why))
+    with git.Blobs(top) as blobs:  # one git process for every file asked at a tag
+        for (directory, name), tags in [
+            *((c, stems) for c in candidates),
+            *((c, frozenset()) for c in by_workflow),
+        ]:
+            why = evidence(directory, name, root, tags, workflows)
+            if why is None and tags is stems:
+                why = _released_with(directory, root, top, line, blobs.show)
+            if why is not None:
+                found.append((directory, why))
     return found
+
+
+#: the root's newest tags a project's version file must name, each at its commit
+_LINE_READ = 3
+
+
+def _roots_line(top: Path) -> list[tuple[str, Version]]:
+    """The newest :data:`_LINE_READ` tags without a name (``0.12.5``, ``v0.12.5``): the
+    repository's own releases, newest first."""
+    names = git.git(
+        top, "for-each-ref", "--sort=-creatordate", "--format=%(refname:strip=2)", "refs/tags"
+    )
+    line = []
+    for tag in names.splitlines():
+        split = split_tag(tag)
+        if split is not None and split[0] in ("", "v") and not split[1].is_prerelease:
+            line.append((tag, split[1]))
+            if len(line) == _LINE_READ:
+                break
+    return line
+
+
+def _released_with(
+    directory: Path,
+    root: Path,
+    top: Path,
+    line: Sequence[tuple[str, Version]],
+    show: Callable[[str, str], str | None],
+) -> str | None:
+    """Why the repository's own tags release ``directory``'s project too: at each of its
+    newest tags (two at least), the project's pyproject.toml names that tag's version
+    (uv's ``crates/uv-build`` at ``0.12.5``, ``0.12.4``, ``0.12.3``). Not for a project of
+    examples or of the repository's own tools, which a release may bump along."""
+    if len(line) < 2 or under_examples(directory, root):
+        return None
+    from relnox.toml import table, tomllib
+
+    rel = (directory / "pyproject.toml").relative_to(top).as_posix()
+    for tag, version in line:
+        text = show(tag, rel)
+        try:
+            doc = tomllib.loads(text) if text is not None else {}
+        except tomllib.TOMLDecodeError:
+            return None
+        said = table(doc, "project").get("version") or table(doc, "tool", "poetry").get("version")
+        if not isinstance(said, str) or maybe_version(said) != version:
+            return None
+    return f"its version is that of each of the last tags ({', '.join(t for t, _ in line)})"
 
 
 #: directories whose projects show, test or document the packages: no releases of their own
@@ -219,12 +282,16 @@ def released_elsewhere(
 EXAMPLE_DIRS = frozenset(
     {"examples", "example", "samples", "sample", "demos", "demo", "tutorials", "docs", "doc"}
 )
+#: directories of the repository's own developer tools (arrow's ``dev/archery``, a
+#: ``release/`` automation, ``scripts/`` benchmarks): run from the checkout, not released
+TOOL_DIRS = frozenset({"dev", "scripts", "tools", "hack", "ci", "release"})
 
 
 def under_examples(directory: Path, root: Path) -> bool:
-    """Whether ``directory`` is or lies in an :data:`EXAMPLE_DIRS` directory below ``root``."""
+    """Whether ``directory`` is or lies in an :data:`EXAMPLE_DIRS` or :data:`TOOL_DIRS`
+    directory below ``root``."""
     parts = directory.relative_to(root).parts
-    return bool(EXAMPLE_DIRS & {part.lower() for part in parts})
+    return bool((EXAMPLE_DIRS | TOOL_DIRS) & {part.lower() for part in parts})
 
 
 def tagged(root: Path, candidates: Iterable[tuple[Path, str]]) -> set[Path]:
@@ -274,3 +341,74 @@ def required(docs: Mapping[Path, Mapping[str, Any]], candidates: Mapping[Path, s
                 kept.add(target)
                 todo.append(target)
     return kept
+
+
+#: a workflow step that builds every package of a uv workspace (``uv build --all``)
+_BUILDS_ALL = re.compile(r"\buv +build\b[^\n]*\s--all(-packages)?\b")
+
+
+def _built_by_no_workflow(root: Path, candidates: Mapping[Path, str]) -> set[Path]:
+    """The directories of the candidates ``{directory: name}`` that no tag names and no
+    workflow builds: not with every package (``uv build --all``), not by their directory
+    (``working-directory: packages/tap-csv``, ``packages/tap-csv/dist``) nor their name
+    (``--package tap-csv``). Every workflow counts, not only those run on tags: a release
+    workflow run on every push builds too."""
+    if not candidates:
+        return set()
+    in_repo = shutil.which("git") is not None and git.is_repo(root)
+    workflows = _workflow_dirs(git.toplevel(root) if in_repo else root, every=True)
+    if _BUILDS_ALL.search(workflows):
+        return set()
+    named = tagged(root, candidates.items())
+    left = set()
+    for directory, name in candidates.items():
+        rel = directory.relative_to(root).as_posix()
+        if directory in named or _builds(workflows, rel) or _uses_dist(workflows, rel):
+            continue
+        if re.search(rf"--package[ =]['\"]?{re.escape(name)}\b", workflows):
+            continue
+        left.add(directory)
+    return left
+
+
+def without_fixtures(workspace: Workspace) -> Workspace:
+    """The members a released root requires only in a dependency group, that no package
+    requires to run, no tag names and no workflow builds: the samples its tests install
+    (meltano/sdk's ``packages/meltano-tap-*``, tag-versioned from the root's own tags, in
+    its ``packages`` group), said and left out."""
+    from relnox.paths import rel as relpath
+
+    root = next((p for p in workspace.packages if p.directory == workspace.root), None)
+    if root is None or root.released is None:
+        return workspace
+    dev = {r.target: r.key for r in root.requirements if not r.runtime}
+    fixtures = {p.name for p in workspace.packages if p.name in dev and p is not root}
+    while fixtures:  # what a package that stays requires to run stays too
+        needed = {
+            r.target
+            for p in workspace.packages
+            if p.name not in fixtures
+            for r in p.requirements
+            if r.runtime
+        }
+        if not fixtures & needed:
+            break
+        fixtures -= needed
+    by_dir = {p.directory: p.name for p in workspace.packages if p.name in fixtures}
+    left = _built_by_no_workflow(workspace.root, by_dir)
+    if not left:
+        return workspace
+    gone = [p for p in workspace.packages if p.directory in left]
+    shown = ", ".join(f"{relpath(p.directory, workspace.root)} ({p.name})" for p in gone[:3])
+    shown += f" and {len(gone) - 3} more" if len(gone) > 3 else ""
+    key = dev[gone[0].name]  # ("dependency-groups", "packages", 0): where it is written
+    where = (
+        f"[{key[0]}] {key[1]}" if key[0] == "dependency-groups" else ".".join(map(str, key[:-1]))
+    )
+    note = (
+        f"{shown}: required by {root.name} only for development ({where}), by no "
+        "package to run, named by no tag and built by no workflow, so taken for its tests' "
+        "samples and not released; list those to release in [tool.relnox] packages"
+    )
+    kept = tuple(p for p in workspace.packages if p.directory not in left)
+    return replace(workspace, packages=kept, notes=(*workspace.notes, note))

@@ -447,7 +447,16 @@ def _named_files(tree: ast.Module, directory: Path, roots: Sequence[Path]) -> li
             if module is not None:
                 found.append(module)
     found += [directory / p for p in paths if p and p != "setup.py"]
+    # a version module named alone, its package the helper's to add (litdata's
+    # _load_py_module("__about__.py"), joined to its default pkg="litdata"): that module
+    # in a top-level package of the sources
+    for name in dict.fromkeys(p for p in paths if _BARE_MODULE.fullmatch(p)):
+        found += [m for root in roots for m in sorted(root.glob(f"*/{name}")) if m.is_file()]
     return found
+
+
+#: a module's bare name that says it holds the version (``__about__.py``, ``_version.py``)
+_BARE_MODULE = re.compile(r"\w*(?:version|about)\w*\.py", re.IGNORECASE)
 
 
 _VERSION_NAMES = {"__version__", "version", "VERSION"}

@@ -138,7 +138,9 @@ def facts_of(
     chosen = [p for p in prefixes if claims[p][member.name] == best]
     # the prefix holding the newest release writes new tags; every chosen prefix is read
     # (its newest final release: ``v4.0.0.dev10`` of a line never released is none)
-    chosen.sort(key=lambda p: top_release(groups[p]), reverse=True)
+    # (a prefix with a final release before one of pre-releases only: litdata's stray
+    # 0.26.dev beside its v0.2.45)
+    chosen.sort(key=lambda p: (_has_final(groups[p]), top_release(groups[p])), reverse=True)
     accepts = tuple(spelled(p, groups[p]) for p in chosen)
     # a tag spelled otherwise than its prefix's tags (a stray 22_07) is neither counted
     # nor the example
@@ -179,6 +181,10 @@ def facts_of(
 
 
 _SEMVER_PRE_TAG = re.compile(r"\d-(alpha|beta|rc)\.\d+$", re.IGNORECASE)
+
+
+def _has_final(group: Sequence[tuple[Version, str]]) -> bool:
+    return any(not version.is_prerelease for version, _tag in group)
 
 
 def top_release(group: Sequence[tuple[Version, str]]) -> tuple[Version, str]:
@@ -416,6 +422,8 @@ def with_default_for_new(
         fact = facts[member.name]
         if line is not None and member.current not in line:
             continue
+        if member.match is not None or member.regex is not None or not _fits(shape, member):
+            continue  # its backend's rule says how its tags are spelled, or its directory
         if fact.count == 0 and member.configured is None and fact.problem is None:
             out[member.name] = TagFacts(
                 TagConvention(shape, (shape,), f"no tags yet; {shape} as the other packages' tags")
@@ -428,7 +436,18 @@ def _generalise(fmt: str, member: Member) -> str | None:
     for placeholder, value in (("{name}", member.name), ("{dir}", member.dir)):
         if prefix.lower().startswith(value.lower()) and len(prefix) > len(value):
             return placeholder + prefix[len(value) :] + "{version}"
+    # its path from the root: libs/ai-endpoints/v1.4.3 is libs/{dir}/v{version}
+    path = "/".join((*member.parents, member.dir))
+    if member.parents and prefix.lower().startswith(path.lower() + "/"):
+        return "/".join(member.parents) + "/{dir}" + prefix[len(path) :] + "{version}"
     return fmt if "{" in prefix or stem(prefix) == "" else None
+
+
+def _fits(shape: str, member: Member) -> bool:
+    """Whether ``member`` can take ``shape``: one that spells its siblings' directory
+    (``libs/{dir}/v{version}``) fits only a package of that directory."""
+    head = shape.partition("/{dir}")[0]
+    return "/{dir}" not in shape or "{" in head or head == "/".join(member.parents)
 
 
 def describe_match(command: object) -> str | None:

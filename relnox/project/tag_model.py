@@ -231,6 +231,9 @@ class Member:
     version_file: str | None = None  # repo-relative path whose content names the version
     vcs: bool = False  # its version comes from its tags
     current: Version | None = None  # the version HEAD's files give it (None: from its tags)
+    # the directories above it (repo-relative) that hold a Go module, whose tags Go
+    # requires to be spelled ``sdk/v3.1.0`` for ``sdk/go.mod``: the module's, not this package's
+    go_modules: tuple[str, ...] = ()
 
 
 def member_names(member: Member, several: bool = False) -> set[str]:
@@ -245,6 +248,14 @@ def member_names(member: Member, several: bool = False) -> set[str]:
     return names | {n.replace("-", "_") for n in names} | {n.replace("_", "-") for n in names}
 
 
+def _go_module_tag(member: Member, prefix_stem: str) -> bool:
+    """Whether tags with this prefix stem (``sdk`` of ``sdk/v3.1.0``) are those of a Go module
+    in a directory above ``member``: Go reads a module's versions from tags named by its
+    directory, so those tags are spelled that way whatever the Python package does."""
+    paths = {"/".join(member.parents[: i + 1]).lower() for i in range(len(member.parents))}
+    return prefix_stem in paths and prefix_stem in {m.lower() for m in member.go_modules}
+
+
 def prefix_score(member: Member, prefix_stem: str, single: bool, names: set[str]) -> int:
     """How surely tags with this prefix stem are ``member``'s: 0 (not) to 4 (its name)."""
     if prefix_stem == "":
@@ -257,5 +268,7 @@ def prefix_score(member: Member, prefix_stem: str, single: bool, names: set[str]
     if any(_contains(_tokens(n), stem_tokens) for n in names):
         return 3
     if prefix_stem in {p.lower() for p in member.parents}:
-        return 2
+        # ``sdk/v3.1.0`` beside ``sdk/go.mod`` tags the Go module (pulumi's Python SDK in
+        # ``sdk/python`` is released as ``v3.1.0``)
+        return 0 if _go_module_tag(member, prefix_stem) else 2
     return 0

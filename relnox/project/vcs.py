@@ -176,7 +176,7 @@ def release_triggers(
 
 
 #: a workflow step that uploads to a package index
-_PUBLISHES = re.compile(
+PUBLISHES = re.compile(
     r"pypi-publish|\b(twine|flit|hatch|pdm|poetry|uv|maturin|relnox) +(upload|publish)\b"
 )
 
@@ -196,7 +196,7 @@ def release_filters(
             continue
         if "tags" not in text:  # push_tags needs a key spelled so: not a trigger of tags
             continue
-        if publishing and _PUBLISHES.search(text) is None:
+        if publishing and PUBLISHES.search(text) is None:
             continue
         # as read_text reads it: universal newlines
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -297,6 +297,11 @@ def _member(pkg: Package, top: Path, root: Path, resolve: Resolver) -> Member:
         version_file=_rel(top, version_file, resolve),
         vcs=pkg.vcs_versioned,
         current=None if pkg.vcs_versioned else maybe_version(pkg.version),
+        go_modules=tuple(
+            "/".join(parts[: i + 1])
+            for i in range(len(parts))
+            if (top / "/".join(parts[: i + 1]) / "go.mod").is_file()
+        ),
     )
 
 

@@ -217,6 +217,7 @@ def _info(text: str) -> tuple[str, ast.expr, tuple[int, int, int, str, int]] | N
     except (SyntaxError, ValueError):
         return None
     functions = {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.ClassDef)}
+    functions |= _namedtuples(tree)  # VersionInfo = namedtuple("VersionInfo", [...])
     imported = {
         alias.asname or alias.name
         for n in tree.body
@@ -248,10 +249,85 @@ def _info(text: str) -> tuple[str, ast.expr, tuple[int, int, int, str, int]] | N
     elif isinstance(version, ast.Attribute) and isinstance(version.value, ast.Name):
         name = version.value.id
     else:
-        name = None
+        name = _formatted(version, tree, tuples)
     if name is None or name not in tuples:
         return None
     return name, *tuples[name]
+
+
+def _namedtuples(tree: ast.Module) -> set[str]:
+    """The names the module binds to ``namedtuple(...)`` (or ``collections.namedtuple``):
+    classes a version-info tuple is made with."""
+    found = set()
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            func = node.value.func
+            called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            if called == "namedtuple":
+                found |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    return found
+
+
+#: the fields a version-info tuple's first three are read by, as ``sys.version_info``
+_RELEASE_FIELDS = ("major", "minor", "micro")
+
+
+def _formatted(
+    version: ast.expr,
+    tree: ast.Module,
+    tuples: dict[str, tuple[ast.expr, tuple[int, int, int, str, int]]],
+) -> str | None:
+    """The tuple JupyterLab's ``"{}.{}.{}{}".format(version_info.major, version_info.minor,
+    version_info.micro, <its level and serial>)`` formats into ``__version__``: the format
+    starts with the release's three parts, given as the tuple's ``major``, ``minor`` and
+    ``micro`` (or ``[0]``, ``[1]``, ``[2]``), and nothing but that tuple and the module's
+    own constants (a table of level words) takes part. ``None`` for anything else."""
+    if not (
+        isinstance(version, ast.Call)
+        and isinstance(version.func, ast.Attribute)
+        and version.func.attr == "format"
+        and isinstance(version.func.value, ast.Constant)
+        and isinstance(version.func.value.value, str)
+        and version.func.value.value.startswith(("{}.{}.{}", "{0}.{1}.{2}"))
+        and len(version.args) >= 3
+        and not version.keywords
+    ):
+        return None
+    names = [_release_part(arg, index) for index, arg in enumerate(version.args[:3])]
+    name = names[0]
+    if name is None or name not in tuples or any(n != name for n in names):
+        return None
+    constants = {
+        t.id
+        for node in tree.body
+        if isinstance(node, ast.Assign) and _constant(node.value)
+        for t in node.targets
+        if isinstance(t, ast.Name)
+    }
+    used = {n.id for arg in version.args[3:] for n in ast.walk(arg) if isinstance(n, ast.Name)}
+    return name if used <= {name, "str"} | constants else None
+
+
+def _release_part(arg: ast.expr, index: int) -> str | None:
+    """The tuple's name, when ``arg`` is its ``index``-th part: ``NAME.major`` (``minor``,
+    ``micro``) or ``NAME[index]``."""
+    named = isinstance(arg, ast.Attribute) and arg.attr == _RELEASE_FIELDS[index]
+    indexed = (
+        isinstance(arg, ast.Subscript)
+        and isinstance(arg.slice, ast.Constant)
+        and arg.slice.value == index
+    )
+    base = arg.value if isinstance(arg, ast.Attribute | ast.Subscript) else None
+    return base.id if (named or indexed) and isinstance(base, ast.Name) else None
+
+
+def _constant(value: ast.expr) -> bool:
+    """A literal value (a table of level words), nothing computed."""
+    try:
+        ast.literal_eval(value)
+    except (ValueError, SyntaxError, TypeError):
+        return False
+    return True
 
 
 def _info_parts(value: ast.expr, functions: set[str]) -> tuple[int, int, int, str, int] | None:

@@ -265,11 +265,9 @@ class Workspace:
     def warnings(self) -> tuple[str, ...]:
         """Findings that do not stop a command: drift, packages left out, unclear tags."""
         found = [note for pkg in self.packages for note in pkg.drift_notes]
-        found += [
-            f"{pkg.name}: {pkg.tags.problem}"
-            for pkg in self.packages
-            if pkg.tags and pkg.tags.problem
-        ]
+        found += _shared(
+            [(pkg.name, pkg.tags.problem) for pkg in self.packages if pkg.tags and pkg.tags.problem]
+        )
         found += [f"{p.name}: {p.tags.finding}" for p in self.packages if p.tags and p.tags.finding]
         return tuple(found)
 
@@ -464,3 +462,30 @@ class Workspace:
             if version is not None:
                 found.append((pkg, version))
         return found
+
+
+#: the words of one package's tag problem, and those that say it of several
+_FOR_SEVERAL = (
+    ("none names {name}", "none names them"),
+    ("in its [tool.relnox]", "in each one's [tool.relnox]"),
+    ("if its releases", "if their releases"),
+)
+
+
+def _shared(problems: Sequence[tuple[str, str]]) -> list[str]:
+    """``name: problem`` for each, but one line for the packages whose problem differs
+    only by their name (awslabs/mcp's repository tags that name none of its 59 servers)."""
+    groups: dict[str, list[str]] = {}
+    for name, problem in problems:
+        groups.setdefault(problem.replace(name, "{name}"), []).append(name)
+    found = []
+    for text, names in groups.items():
+        several = text
+        for one, many in _FOR_SEVERAL:
+            several = several.replace(one, many)
+        if len(names) == 1 or "{name}" in several:
+            found += [f"{name}: {text.replace('{name}', name)}" for name in names]
+            continue
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        found.append(f"{shown}: {several}")
+    return found

@@ -1393,3 +1393,62 @@ def test_a_version_written_ahead_of_its_release_is_said_before_a_bump_skips_it(
     git(root, "tag", "rel_1_19_2")
     plan = plan_bump(load_workspace(root), BumpOptions(part="patch", today=DAY))
     assert not any("written but not released" in note for note in plan.notes)
+
+
+def test_a_root_changelog_titled_by_the_main_lines_versions_keeps_that_title(
+    tmp_path: Path,
+) -> None:
+    """presidio's shape: analyzer and anonymizer released together under one bare tag
+    (2.2.363), image-redactor at a version of its own, and one root CHANGELOG.md whose
+    release headings are the main line's versions (``## [2.2.363] - date``): the next
+    section is ``[2.2.364]``, not a list of every package."""
+    log = (
+        "# Changelog\n\n## [unreleased]\n\n### Analyzer\n- Faster.\n\n### Image Redactor\n"
+        "- Sharper.\n\n## [2.2.363] - 2026-01-01\n\n- Old.\n"
+    )
+    files = {
+        "pyproject.toml": '[tool.relnox]\npackages = ["presidio-*"]\n',
+        "CHANGELOG.md": log,
+        "presidio-analyzer/pyproject.toml": project("presidio-analyzer", "2.2.363"),
+        "presidio-anonymizer/pyproject.toml": project("presidio-anonymizer", "2.2.363"),
+        "presidio-image-redactor/pyproject.toml": project(
+            "presidio-image-redactor", "0.0.59", requires=["presidio-analyzer>=2.2"]
+        ),
+    }
+    root = repo(tmp_path / "r", files, tags=["2.2.363"])
+    plan = plan_bump(load_workspace(root), BumpOptions(part="patch", today=DAY))
+    assert plan.versions["presidio-image-redactor"] == ("0.0.59", "0.0.60")
+    apply_bump(plan)
+    text = (root / "CHANGELOG.md").read_text()
+    assert "## [unreleased]\n\n## [2.2.364] - 2026-05-03\n\n### Analyzer\n- Faster." in text
+
+
+def test_a_group_versioned_by_release_days_moves_to_today_whatever_each_file_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """modelcontextprotocol/servers' shape: the release job sets every server to the day's
+    version (2026.4.20) on a commit it tags off main, where the files keep 0.6.3 and 0.6.2.
+    The servers share those tags, so they are one group, and a --part bump gives today's
+    date to each (the group's diverged files were refused)."""
+
+    def servers(fetch: str, time: str) -> dict[str, str]:
+        return {
+            "src/fetch/pyproject.toml": project("srv-fetch", fetch),
+            "src/time/pyproject.toml": project("srv-time", time),
+        }
+
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-04-01T00:00:00+00:00")
+    root = repo(tmp_path / "r", servers("0.6.2", "0.6.2"))
+    for day in ("2026.4.10", "2026.4.20"):
+        git(root, "checkout", "-q", "-b", f"release-{day}")
+        year, month, date_ = (int(n) for n in day.split("."))
+        monkeypatch.setenv("GIT_COMMITTER_DATE", f"{year}-{month:02}-{date_:02}T12:00:00+00:00")
+        commit(root, servers(day, day), day)
+        git(root, "checkout", "-q", "main")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-04-25T00:00:00+00:00")
+    commit(root, servers("0.6.3", "0.6.2"))
+    plan = plan_bump(load_workspace(root), BumpOptions(part="patch", today=DAY))
+    assert plan.versions == {
+        "srv-fetch": ("0.6.3", "2026.5.3"),
+        "srv-time": ("0.6.2", "2026.5.3"),
+    }

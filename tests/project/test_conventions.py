@@ -698,3 +698,160 @@ def test_pre_release_tags_keep_the_spelling_the_newest_one_has(tmp_path: Path) -
     bump = plan_bump(ws, BumpOptions(part="pre", pre="rc", commit=True, tag=True))
     assert bump.versions == {"hub": ("1.29.0.dev0", "1.29.0rc0")}
     assert bump.tags == ["v1.29.0.rc0"]
+
+
+def test_a_go_modules_tags_are_not_the_python_package_below_it(tmp_path: Path) -> None:
+    # pulumi's shape: sdk/go.mod is a Go module, whose tags Go requires to be sdk/v3.1.0;
+    # the Python SDK in sdk/python is released under the repository's own v3.1.0
+    files = {
+        "sdk/go.mod": "module example.invalid/acme/sdk/v3\n\ngo 1.22\n",
+        "pkg/go.mod": "module example.invalid/acme/pkg/v3\n\ngo 1.22\n",
+        "sdk/python/pyproject.toml": project("acme", "3.1.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["v3.0.0", "sdk/v3.0.0", "pkg/v3.0.0"])
+    commit(root, {}, "v3.1.0", "sdk/v3.1.0", "pkg/v3.1.0")
+    ws = load_workspace(root)
+    assert ws.tag_format_of(ws.get("acme")) == "v{version}"
+    assert ws.tag_for(ws.get("acme"), "3.2.0") == "v3.2.0"
+
+
+def test_bare_tags_are_claimed_by_a_recent_tag_that_names_a_package_not_only_the_newest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """dbt-core's shape: no root project, ``crates/dbt-python`` (dbt-core 2.0.0b2) and
+    another crate's wheel below; ``v2.0.0-beta.2`` tags the new line, and the newest bare
+    tag, ``v1.12.3``, is a maintenance release of the old one made on a branch where the
+    crate does not exist. The newest tags that name a package's version decide, not the
+    newest alone."""
+    files = {
+        "crates/core-py/pyproject.toml": project("acme-core", "2.0.0b2"),
+        "crates/jinja-py/pyproject.toml": project("acme-jinja", "2.5.0"),
+    }
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-01-01T00:00:00+00:00")
+    root = repo(tmp_path / "r", {"README.md": "old line\n"}, tags=["v1.12.0"])
+    git(root, "branch", "old")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-01-02T00:00:00+00:00")
+    commit(root, files, "v2.0.0-beta.2")
+    git(root, "checkout", "-q", "old")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-01-03T00:00:00+00:00")
+    commit(root, {"README.md": "old line, fixed\n"}, "v1.12.3")
+    git(root, "checkout", "-q", "main")
+    ws = load_workspace(root)
+    assert ws.tag_format_of(ws.get("acme-core")) == "v{version}"
+    assert ws.tag_format_of(ws.get("acme-jinja")) == "{name}-v{version}"
+
+
+def test_a_directory_tag_named_after_one_packages_version_is_not_the_others(
+    tmp_path: Path,
+) -> None:
+    """agent-framework's shape: ``python-1.13.0`` tags a release of ``python/`` named
+    after the core package's version, while each other package keeps a version of its
+    own (1.0.0b260730, 1.0.1); once, early, they were all at one version. The directory's
+    tag is the core's, the others are no lockstep group with it (a bump was refused as a
+    group with diverged versions)."""
+    files = {
+        "pyproject.toml": '[tool.relnox]\npackages = ["python/packages/*"]\n',
+        "python/packages/core/pyproject.toml": project("af-core", "1.0.0b1"),
+        "python/packages/a2a/pyproject.toml": project("af-a2a", "1.0.0b1"),
+    }
+    root = repo(tmp_path / "r", files, tags=["python-1.0.0b1"])
+    commit(
+        root,
+        {
+            "python/packages/core/pyproject.toml": project("af-core", "1.12.0"),
+            "python/packages/a2a/pyproject.toml": project("af-a2a", "1.0.0b260723"),
+        },
+        "python-1.12.0",
+    )
+    commit(
+        root,
+        {
+            "python/packages/core/pyproject.toml": project("af-core", "1.13.0"),
+            "python/packages/a2a/pyproject.toml": project("af-a2a", "1.0.0b260730"),
+        },
+        "python-1.13.0",
+    )
+    ws = load_workspace(root)
+    assert ws.tag_format_of(ws.get("af-core")) == "python-{version}"
+    assert ws.tag_format_of(ws.get("af-a2a")) == "{name}-v{version}"
+    bump = plan_bump(ws, BumpOptions(part="patch"))
+    assert bump.versions == {"af-core": ("1.13.0", "1.13.1"), "af-a2a": ("1.0.0b260730", "1.0.0")}
+
+
+def test_a_tag_naming_a_top_directory_and_the_package_directory_is_that_packages(
+    tmp_path: Path,
+) -> None:
+    """agent-framework's ``python-github-copilot-1.0.0``: the language's directory, then
+    the package's (``python/packages/github_copilot``, distribution
+    ``agent-framework-github-copilot``), as a polyglot repository tags one package."""
+    files = {
+        "pyproject.toml": '[tool.relnox]\npackages = ["python/packages/*"]\n',
+        "python/packages/core/pyproject.toml": project("af-core", "1.13.0"),
+        "python/packages/github_copilot/pyproject.toml": project("af-github-copilot", "1.0.1"),
+    }
+    root = repo(tmp_path / "r", files, tags=["python-github-copilot-1.0.0"])
+    ws = load_workspace(root)
+    assert ws.tag_format_of(ws.get("af-github-copilot")) == "python-github-copilot-{version}"
+    assert ws.tag_format_of(ws.get("af-core")) == "{name}-v{version}"
+
+
+def test_a_prefix_of_only_a_development_tag_does_not_write_the_new_tags(tmp_path: Path) -> None:
+    """litdata's shape: releases tagged ``v0.2.44``, ``v0.2.45``, and one stray ``0.26.dev``
+    (a development marker, higher than any release): new tags are spelled as the
+    releases are, ``v0.2.46``, not ``0.2.46``."""
+    files = {"pyproject.toml": project("datish", "0.2.45")}
+    root = repo(tmp_path / "r", files, tags=["0.26.dev", "v0.2.44", "v0.2.45"])
+    ws = load_workspace(root)
+    assert ws.tag_format_of(ws.get("datish")) == "v{version}"
+    assert ws.tag_for(ws.get("datish"), "0.2.46") == "v0.2.46"
+
+
+def test_a_dunamai_pattern_prefix_narrows_a_members_tags(tmp_path: Path) -> None:
+    """reflex's shape: the root tagged ``v0.9.8`` and each member versioned by
+    uv-dynamic-versioning with ``pattern-prefix = "rx-core-"`` (tags ``rx-core-v0.9.8``):
+    the backend reads only those, so the root's ``v`` tags are not a member's (a guide
+    member whose prefix no tag has yet is unreleased, not 0.9.8) and raise no doubt."""
+
+    def member(name: str, prefix: str) -> str:
+        extra = (
+            '\n[tool.hatch.version]\nsource = "uv-dynamic-versioning"\n\n'
+            f'[tool.uv-dynamic-versioning]\npattern-prefix = "{prefix}"\n'
+        )
+        return project(name, None, backend="hatch-vcs", extra=extra)
+
+    root_extra = (
+        '\n[tool.hatch.version]\nsource = "uv-dynamic-versioning"\n\n'
+        '[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+    )
+    files = {
+        "pyproject.toml": project("rx", None, backend="hatch-vcs", extra=root_extra),
+        "packages/core/pyproject.toml": member("rx-core", "rx-core-"),
+        "packages/guide/pyproject.toml": member("rx-guide", "rx-guide-"),
+    }
+    root = repo(tmp_path / "r", files, tags=["rx-core-v0.9.7", "v0.9.7"])
+    commit(root, {"notes.txt": "x"}, "rx-core-v0.9.8", "v0.9.8")
+    ws = load_workspace(root)
+    assert ws.get("rx-core").version == "0.9.8"
+    assert ws.tag_for(ws.get("rx-core"), "0.9.9") == "rx-core-v0.9.9"
+    assert ws.get("rx-guide").released is None
+    assert ws.tag_for(ws.get("rx-guide"), "0.1.0") == "rx-guide-v0.1.0"
+    assert ws.get("rx").version == "0.9.8"
+    assert not [w for w in ws.warnings if "nothing says" in w]
+
+
+def test_a_new_package_follows_its_siblings_path_tags(tmp_path: Path) -> None:
+    """langchain-nvidia's shape: ``libs/ai-endpoints/v1.4.3`` and ``libs/openshell/v0.1.0``
+    tag the packages of ``libs/``; a new ``libs/langgraph`` with no tag yet gets
+    ``libs/langgraph/v0.1.0`` for its first, not ``{name}-v``; a new package outside
+    ``libs/`` keeps the default."""
+    files = {
+        "pyproject.toml": '[tool.relnox]\npackages = ["libs/*", "tools/*"]\n',
+        "libs/ai-endpoints/pyproject.toml": project("lc-ai-endpoints", "1.4.3"),
+        "libs/openshell/pyproject.toml": project("lc-openshell", "0.1.0"),
+        "libs/langgraph/pyproject.toml": project("lc-langgraph", "0.1.0"),
+        "tools/lint/pyproject.toml": project("lc-lint", "0.1.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["libs/ai-endpoints/v1.4.3", "libs/openshell/v0.1.0"])
+    ws = load_workspace(root)
+    assert ws.tag_for(ws.get("lc-langgraph"), "0.1.0") == "libs/langgraph/v0.1.0"
+    assert ws.tag_for(ws.get("lc-lint"), "0.1.0") == "lc-lint-v0.1.0"

@@ -1740,3 +1740,68 @@ def test_a_maturin_project_configuring_setuptools_scm_is_versioned_by_its_tags(
     write(root, {"pyproject.toml": text})
     (pkg,) = load_workspace(root).packages
     assert (pkg.version, pkg.vcs_versioned) == ("0.1.0", False)
+
+
+JUPYTERISH = (
+    "from collections import namedtuple\n\n"
+    'VersionInfo = namedtuple("VersionInfo", ["major", "minor", "micro", "releaselevel", "serial"])\n\n'
+    "# DO NOT EDIT THIS DIRECTLY!  It is managed by bumpversion\n"
+    'version_info = VersionInfo(4, 7, 0, "alpha", 1)\n\n'
+    '_specifier_ = {"alpha": "a", "beta": "b", "candidate": "rc", "final": ""}\n\n'
+    '__version__ = "{}.{}.{}{}".format(\n'
+    "    version_info.major,\n    version_info.minor,\n    version_info.micro,\n"
+    "    (\n        ''\n        if version_info.releaselevel == 'final'\n"
+    "        else _specifier_[version_info.releaselevel] + str(version_info.serial)\n    ),\n)\n"
+)
+
+
+def test_a_named_version_info_formatted_into_the_version_is_read_and_bumped(
+    tmp_path: Path,
+) -> None:
+    """JupyterLab's ``_version.py``: a namedtuple ``VersionInfo(4, 7, 0, "alpha", 1)``
+    formatted into ``__version__`` (``"{}.{}.{}{}".format(version_info.major, ...)``), read
+    by hatch's ``source = "code"``: 4.7.0a1, and a bump writes the tuple."""
+    extra = '[tool.hatch.version]\npath = "lab/_version.py"\nsource = "code"\n'
+    files = {
+        "pyproject.toml": project("lab", None, extra=extra),
+        "lab/__init__.py": "",
+        "lab/_version.py": JUPYTERISH,
+    }
+    root = repo(tmp_path / "r", files, tags=["v4.6.2"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.version == "4.7.0a1"
+    apply_bump(plan_bump(ws, BumpOptions(to="4.7.0b1")))
+    assert (
+        'version_info = VersionInfo(4, 7, 0, "beta", 1)\n' in (root / "lab/_version.py").read_text()
+    )
+    assert load_workspace(root).packages[0].version == "4.7.0b1"
+
+
+def test_a_setup_py_helper_given_the_version_modules_name_reads_it_in_the_package(
+    tmp_path: Path,
+) -> None:
+    """litdata's shape: ``_load_py_module("__about__.py")`` with the package as the helper's
+    default argument (``os.path.join(_PATH_SOURCE, pkg, fname)``): the one module of that
+    name in the package's sources holds the literal ``__version__``."""
+    setup_py = (
+        "import os\nfrom importlib.util import module_from_spec, spec_from_file_location\n"
+        "from setuptools import find_packages, setup\n\n"
+        "_PATH_SOURCE = os.path.join(os.path.dirname(__file__), 'src')\n\n\n"
+        "def _load_py_module(fname, pkg='datish'):\n"
+        "    spec = spec_from_file_location(os.path.join(pkg, fname), "
+        "os.path.join(_PATH_SOURCE, pkg, fname))\n"
+        "    py = module_from_spec(spec)\n    spec.loader.exec_module(py)\n    return py\n\n\n"
+        "about = _load_py_module('__about__.py')\n"
+        "setup(name='datish', version=about.__version__, package_dir={'': 'src'}, "
+        "packages=find_packages(where='src'))\n"
+    )
+    files = {
+        "setup.py": setup_py,
+        "src/datish/__init__.py": "from datish.__about__ import *  # noqa\n",
+        "src/datish/__about__.py": '__version__ = "0.2.45"\n__author__ = "someone"\n',
+    }
+    root = repo(tmp_path / "r", files)
+    (pkg,) = load_workspace(root).packages
+    assert pkg.version == "0.2.45"
+    assert pkg.primary is not None and pkg.primary.path == root / "src/datish/__about__.py"

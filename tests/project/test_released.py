@@ -14,7 +14,7 @@ from relnox.bump import BumpOptions
 from relnox.bump.plan import plan_bump
 from relnox.project.discovery import load_workspace
 from relnox.project.released import TRIGGER_KEY, _builds, _has_key, evidence, tag_stems
-from tests.shapes import git, project, repo
+from tests.shapes import commit, git, project, repo
 
 TAGS = [
     "v1.0.0",
@@ -170,3 +170,116 @@ def test_a_dist_folder_is_evidence_only_as_a_path_of_its_own(tmp_path: Path) -> 
     ]:
         why = evidence(project_dir, "x", tmp_path, frozenset(), text)
         assert (why is not None) == found, text
+
+
+def test_a_project_a_dispatched_publishing_workflow_builds_is_released(tmp_path: Path) -> None:
+    """mem0's shape: the root package, and a CLI in ``cli/python`` (tagged ``cli-v0.2.11``)
+    and an integration in ``integrations/strands-mem0/python`` (not yet tagged), each
+    published by a workflow a release router dispatches (``on: workflow_dispatch``, with
+    ``working-directory`` and the PyPI publish action): those workflows release them."""
+
+    def publishing(rel: str) -> str:
+        return (
+            "on:\n  workflow_dispatch:\n    inputs:\n      tag:\n        type: string\n"
+            f"jobs:\n  publish:\n    defaults:\n      run:\n        working-directory: {rel}\n"
+            "    steps:\n      - run: hatch build --clean\n"
+            "      - uses: pypa/gh-action-pypi-publish@release/v1\n"
+        )
+
+    files = {
+        "pyproject.toml": project("memo", "2.0.18"),
+        "cli/python/pyproject.toml": project("memo-cli", "0.2.11"),
+        "integrations/strands-memo/python/pyproject.toml": project("strands-memo", "0.1.0"),
+        "integrations/other/python/pyproject.toml": project("memo-other", "0.3.0"),
+        ".github/workflows/cli-python-cd.yml": publishing("cli/python"),
+        ".github/workflows/strands-cd.yml": publishing("integrations/strands-memo/python"),
+        # a workflow that only tests a project is no evidence
+        ".github/workflows/other-ci.yml": publishing("integrations/other/python").replace(
+            "      - uses: pypa/gh-action-pypi-publish@release/v1\n", "      - run: pytest\n"
+        ),
+    }
+    root = repo(tmp_path / "r", files, tags=["v2.0.18", "cli-v0.2.11"])
+    ws = load_workspace(root)
+    assert sorted(p.name for p in ws.packages) == ["memo", "memo-cli", "strands-memo"], ws.notes
+    assert ws.tag_format_of(ws.get("memo-cli")) == "cli-v{version}"
+    assert ws.tag_format_of(ws.get("strands-memo")) == "{name}-v{version}"
+
+
+def test_a_project_below_each_of_the_roots_last_tags_releases_is_released(
+    tmp_path: Path,
+) -> None:
+    """uv's shape: the root ``uv`` and ``crates/uv-build`` (no workspace lists it) at one
+    version, each of the root's last tags (``0.12.3`` ... ``0.12.5``) made where both files
+    say it; the build workflow that builds the crate is called by the release, not run on
+    tags. The tags release it with the root, one tag for both. A benchmark under
+    ``scripts/`` bumped along is the repository's own tool."""
+
+    def at(version: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("tool", version),
+            "crates/tool-build/pyproject.toml": project("tool-build", version),
+            "scripts/bench/pyproject.toml": project("tool-bench", version),
+        }
+
+    root = repo(tmp_path / "r", at("0.12.3"), tags=["0.12.3"])
+    commit(root, at("0.12.4"), "0.12.4")
+    commit(root, at("0.12.5"), "0.12.5")
+    ws = load_workspace(root)
+    assert sorted(p.name for p in ws.packages) == ["tool", "tool-build"], ws.notes
+    assert ws.tag_format_of(ws.get("tool-build")) == "{version}"
+    plan = plan_bump(ws, BumpOptions(part="patch", packages=("tool",)))
+    assert plan.versions == {"tool": ("0.12.5", "0.12.6"), "tool-build": ("0.12.5", "0.12.6")}
+
+
+def test_projects_a_released_root_requires_through_a_dependencies_plugin_are_released(
+    tmp_path: Path,
+) -> None:
+    """NeMo Agent Toolkit's shape: the root ``nvidia-nat`` lists ``nvidia-nat-core ==
+    {version}`` and an extra per plugin in ``[tool.setuptools_dynamic_dependencies]``
+    (filled with the root's version at build), and each of ``packages/*`` is
+    tag-versioned from the same tags: the root cannot be installed without them, so they
+    are released with it (they were notes)."""
+    scm = '\n[tool.setuptools_scm]\nroot = "../.."\n'
+    root_extra = (
+        "\n[tool.setuptools_scm]\n\n[tool.setuptools_dynamic_dependencies]\n"
+        'dependencies = ["acme-core == {version}"]\n\n'
+        "[tool.setuptools_dynamic_dependencies.optional-dependencies]\n"
+        'plug = ["acme-plug == {version}"]\n'
+    )
+    files = {
+        "pyproject.toml": project("acme", None, backend="setuptools-scm", extra=root_extra),
+        "packages/acme_core/pyproject.toml": project(
+            "acme-core", None, backend="setuptools-scm", extra=scm
+        ),
+        "packages/acme_plug/pyproject.toml": project(
+            "acme-plug", None, backend="setuptools-scm", extra=scm
+        ),
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.2.0"])
+    ws = load_workspace(root)
+    assert sorted(p.name for p in ws.packages) == ["acme", "acme-core", "acme-plug"], ws.notes
+    assert {p.name: p.version for p in ws.packages} == dict.fromkeys(
+        ["acme", "acme-core", "acme-plug"], "1.2.0"
+    )
+    assert [p.name for p in ws.packages][-1] == "acme"  # released after what it requires
+
+
+def test_many_projects_released_without_a_workspace_file_are_one_note(tmp_path: Path) -> None:
+    """NeMo Agent Toolkit's 33 plugins its root requires: one note says how many and a few,
+    not one note each."""
+    plugins = [f"acme-p{n:02}" for n in range(12)]
+    deps = ", ".join(f'"{name}==1.0.0"' for name in plugins)
+    files = {
+        "pyproject.toml": project("acme", "1.0.0")
+        + f"\n[project.optional-dependencies]\nall = [{deps}]\n",
+        **{f"packages/{name}/pyproject.toml": project(name, "1.0.0") for name in plugins},
+    }
+    ws = load_workspace(repo(tmp_path / "r", files))
+    assert len(ws.packages) == 13
+    released = [n for n in ws.notes if "though no workspace file lists" in n]
+    assert released == [
+        "12 projects below are released, though no workspace file lists them "
+        "(packages/acme-p00: acme requires it; packages/acme-p01: acme requires it; "
+        "packages/acme-p02: acme requires it; and 9 more); [tool.relnox] packages decides "
+        "otherwise"
+    ]

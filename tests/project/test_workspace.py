@@ -529,7 +529,7 @@ def test_workspace_members_in_examples_directories_are_not_released_unless_tagge
     [note] = [n for n in ws.notes if "examples" in n]
     assert note == (
         "examples (sdk-example-stories), examples/servers/echo (sdk-echo), docs (sdk-docs): "
-        "in an examples, tests or docs directory, named by no tag and required by no "
+        "in an examples, tests, docs or developer tools directory, named by no tag and required by no "
         "released package, so not released; list those to release in [tool.relnox] packages"
     )
     write(
@@ -581,9 +581,9 @@ def test_an_examples_member_a_released_package_requires_is_released(tmp_path: Pa
         "pkg-helpers",
         "pkg-slim",
     ]
-    assert [n.split(":")[0] for n in ws.notes if "examples, tests or docs" in n] == [
-        "docs/site (pkg-docs)"
-    ]
+    assert [
+        n.split(":")[0] for n in ws.notes if "examples, tests, docs or developer tools" in n
+    ] == ["docs/site (pkg-docs)"]
 
 
 @pytest.mark.parametrize(
@@ -1164,3 +1164,176 @@ def test_a_release_notes_folder_in_the_docs_is_the_changelog(tmp_path: Path) -> 
     )
     config = load_workspace(tmp_path).config
     assert changelog_in(tmp_path, config) == tmp_path / "docs/release-notes/index.md"
+
+
+def _sdk_with_fixture_members(tmp_path: Path, workflow: str) -> Path:
+    """meltano/sdk's shape: a released, tag-versioned root whose uv workspace members are
+    sample plugins its end-to-end tests install from a dependency group."""
+    vcs = '\n[tool.hatch.version]\nsource = "vcs"\n'
+    members = "\n".join(f"acme-tap-{n} = {{ workspace = true }}" for n in ("csv", "sql"))
+    root = (
+        project("acme-sdk", None, backend="hatch-vcs", extra=vcs)
+        + '\n[dependency-groups]\npackages = ["acme-tap-csv", "acme-tap-sql"]\n'
+        + f'\n[tool.uv.sources]\n{members}\n\n[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+    )
+    files = {
+        "pyproject.toml": root,
+        ".github/workflows/release.yml": workflow,
+        **{
+            f"packages/acme-tap-{n}/pyproject.toml": project(
+                f"acme-tap-{n}", None, backend="hatch-vcs", extra=vcs, requires=["acme-sdk"]
+            )
+            for n in ("csv", "sql")
+        },
+    }
+    root_dir = repo(tmp_path / "r", files, tags=["v0.4.0"])
+    commit(root_dir, {"src.txt": "x"}, "v0.5.0")
+    return root_dir
+
+
+ROOT_ONLY = """on:
+  push:
+jobs:
+  build:
+    steps:
+    - uses: hynek/build-and-inspect-python-package@v2
+  publish:
+    steps:
+    - uses: pypa/gh-action-pypi-publish@release/v1
+"""
+
+
+def test_members_the_released_root_only_tests_with_are_not_released(tmp_path: Path) -> None:
+    ws = load_workspace(_sdk_with_fixture_members(tmp_path, ROOT_ONLY))
+    assert [p.name for p in ws.packages] == ["acme-sdk"]
+    (note,) = [n for n in ws.notes if "only for development" in n]
+    assert note.startswith("packages/acme-tap-csv (acme-tap-csv), packages/acme-tap-sql")
+    assert "[tool.relnox] packages" in note
+
+
+def test_members_a_workflow_builds_with_the_root_stay_released(tmp_path: Path) -> None:
+    # logfire's shape: its logfire-api member is in the root's dev group only, and
+    # released beside it by ``uv build --all``
+    workflow = ROOT_ONLY.replace(
+        "- uses: hynek/build-and-inspect-python-package@v2", "- run: uv build --all"
+    )
+    ws = load_workspace(_sdk_with_fixture_members(tmp_path, workflow))
+    assert sorted(p.name for p in ws.packages) == ["acme-sdk", "acme-tap-csv", "acme-tap-sql"]
+
+
+def test_projects_in_developer_tool_directories_are_not_released_unless_tagged(
+    tmp_path: Path,
+) -> None:
+    """apache/arrow's shape: no root project, the library in python/ and the developer
+    tool dev/archery (a setup.py at 0.1.0, never released) found beside it; kubeflow's
+    release/ tooling and ruff's scripts/ are the same. A tagged one stays."""
+    files = {
+        "pyproject.toml": "[tool.pytest.ini_options]\naddopts = '-q'\n",
+        "python/pyproject.toml": project("acme", "2.0.0"),
+        "dev/archery/setup.py": 'from setuptools import setup\nsetup(name="archery", version="0.1.0")\n',
+        "release/pyproject.toml": project("acme-release-tool", "0.1.0", backend="setuptools"),
+        "tools/lint/pyproject.toml": project("acme-lint", "0.3.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["acme-lint-v0.3.0"])
+    ws = load_workspace(root)
+    assert sorted(p.name for p in ws.packages) == ["acme", "acme-lint"]
+    [note] = [n for n in ws.notes if "developer tools" in n]
+    assert note.startswith("release (acme-release-tool), dev/archery (archery): in an examples")
+
+
+def test_a_root_project_no_backend_can_build_leaves_the_packages_below(tmp_path: Path) -> None:
+    """dbt-core's shape: the root pyproject.toml names ``dbt-core`` with a dynamic version
+    but has no [build-system], setup.py or setuptools setting to compute it (metadata a
+    release script packs binaries with); the wheel is built by maturin from
+    ``crates/dbt-python``, its version in Cargo.toml. The root was an error."""
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": '[project]\nname = "acme"\ndynamic = ["version"]\n',
+            "crates/acme-python/pyproject.toml": project("acme", None, backend="maturin"),
+            "crates/acme-python/Cargo.toml": '[package]\nname = "acme-python"\nversion = "2.1.0"\n',
+        },
+        tags=["v2.0.0"],
+    )
+    ws = discover(root)
+    assert ws.broken == ()
+    (pkg,) = ws.packages
+    assert (pkg.name, pkg.version, pkg.directory) == ("acme", "2.1.0", root / "crates/acme-python")
+    alone = repo(
+        tmp_path / "alone", {"pyproject.toml": '[project]\nname = "acme"\ndynamic = ["version"]\n'}
+    )
+    with pytest.raises(
+        ConfigError, match=r"dynamic version and no \[build-system\].*version-files"
+    ):
+        discover(alone)
+
+
+def test_tags_that_name_no_package_are_one_warning_for_all_of_them(tmp_path: Path) -> None:
+    """awslabs/mcp's shape: dozens of servers with versions of their own, and repository
+    tags (``2026.08.20260813230114``) naming none of them: one warning lists the packages,
+    not one line each."""
+    files = {f"src/s{n}/pyproject.toml": project(f"acme-s{n}-server", "1.0.0") for n in range(5)}
+    root = repo(tmp_path / "r", files, tags=["2026.08.20260813230114"])
+    ws = discover(root)
+    tagged = [w for w in ws.warnings if "exist but none names" in w]
+    assert tagged == [
+        "acme-s0-server, acme-s1-server, acme-s2-server and 2 more: tags such as "
+        "2026.08.20260813230114 exist but none names them; set tag-format (e.g. "
+        'tag-format = "{version}", as 2026.08.20260813230114) in each one\'s [tool.relnox] '
+        "if their releases are tagged another way"
+    ]
+
+
+def test_a_dunder_version_in_another_module_that_says_the_version_moves_with_it(
+    tmp_path: Path,
+) -> None:
+    """temporalio's shape: ``__version__ = "1.31.0"`` in ``temporalio/service.py`` (sent in
+    its client headers) beside ``[project] version``; a release moves both. A module whose
+    ``__version__`` says another version (a vendored one's), or whose ``VERSION`` says
+    this one (an API's, by chance), is not a copy."""
+    from relnox.bump import BumpOptions
+    from relnox.bump.plan import apply_bump, plan_bump
+
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": project("tio", "1.31.0"),
+            "tio/__init__.py": "",
+            "tio/service.py": 'import os\n\n__version__ = "1.31.0"\n',
+            "tio/vendored.py": '__version__ = "2.0.1"\n',
+            "tio/api.py": 'VERSION = "1.31.0"\n',
+        },
+        tags=["1.31.0"],
+    )
+    ws = load_workspace(root)
+    names = [str(loc.path.relative_to(root)) for loc in ws.packages[0].locations]
+    assert names == ["pyproject.toml", "tio/service.py"]
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert (root / "tio/service.py").read_text() == 'import os\n\n__version__ = "1.32.0"\n'
+    assert (root / "tio/api.py").read_text() == 'VERSION = "1.31.0"\n'
+
+
+def test_plugins_at_a_placeholder_local_version_are_not_released_by_relnox(
+    tmp_path: Path,
+) -> None:
+    """flytekit's shape: ``plugins/*/setup.py`` at ``__version__ = "0.0.0+develop"``, which
+    the release workflow replaces with the library's version before building: no index
+    takes that version and no tag released it, so scanning leaves them out with a note
+    (they were listed as releasable at 0.0.0+develop)."""
+    plugin = (
+        'from setuptools import setup\n\n__version__ = "0.0.0+develop"\n\n'
+        "setup(name='flyte-plugin-{}', version=__version__)\n"
+    )
+    files = {
+        "pyproject.toml": "[tool.ruff]\nline-length = 88\n",
+        "lib/pyproject.toml": project("flyte", "1.2.0"),
+        "plugins/pod/setup.py": plugin.format("pod"),
+        "plugins/sql/setup.py": plugin.format("sql"),
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.2.0"])
+    ws = load_workspace(root)
+    assert [p.name for p in ws.packages] == ["flyte"]
+    assert any(
+        n.startswith("plugins/pod/setup.py (flyte-plugin-pod) is at 0.0.0+develop")
+        for n in ws.notes
+    )
