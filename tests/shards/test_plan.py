@@ -97,8 +97,10 @@ def test_bad_timings_and_mismatched_shards_are_one_line(tmp_path: Path) -> None:
     workspace = load_workspace(root)
     (tmp_path / "bad.json").write_text("{", encoding="utf-8")
     (tmp_path / "other.json").write_text('{"x": 1}', encoding="utf-8")
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     for name, message in [
         ("bad.json", "not a JSON file"),
+        ("deep.json", r"not a JSON file \(nested too deeply\)"),
         ("other.json", "neither a build manifest nor"),
         ("absent.json", "--timings file not found"),
     ]:
