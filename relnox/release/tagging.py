@@ -24,6 +24,7 @@ from relnox.errors import GitError
 from relnox.paths import rel
 from relnox.project.sources import version_at as version_at_rev
 from relnox.project.workspace import Package, Workspace
+from relnox.release.tag_checks import check_creatable, check_remote
 from relnox.stage import Runtime
 from relnox.tags import parse_tag
 from relnox.tools import git
@@ -97,13 +98,19 @@ class TagOptions:
     ``since`` (default: the last release commit, or the event's ``before`` in CI) is
     what versions are compared with; ``missing`` tags every selected version that has
     no tag yet instead. ``push`` pushes every planned tag (created or already there) to
-    ``remote``."""
+    ``remote``. A tag is made only of a clean tree at a commit a branch holds, unless ``allow_dirty`` /
+    ``allow_detached`` say otherwise."""
 
     since: str | None = None
     missing: bool = False
     packages: Sequence[str] | None = None
     push: bool = False
     remote: str = "origin"
+    #: tag even with uncommitted changes to tracked files (a version that is not
+    #: committed is refused all the same: the tag would name what HEAD does not hold)
+    allow_dirty: bool = False
+    #: tag even a detached HEAD that no branch holds (only the tags will hold the commit)
+    allow_detached: bool = False
 
 
 @dataclass(frozen=True)
@@ -227,9 +234,12 @@ def plan_tags(workspace: Workspace, options: TagOptions, runtime: Runtime | None
                 f"but {pkg.name} changed to {pkg.version} since {rev}; bump {pkg.name} to a new "
                 f"version, or delete the stale tag (git tag -d {tag}) if it was never released"
             )
-    return TagPlan(
+    plan = TagPlan(
         workspace, options, head, rev, tuple(actions.values()), tuple(unchanged), tuple(notes)
     )
+    if plan.to_create:
+        check_creatable(workspace, options, plan.to_create, rev)
+    return plan
 
 
 def _wanted(
@@ -344,6 +354,8 @@ def apply_tags(plan: TagPlan, runtime: Runtime | None = None) -> TagResult:
     repo, push, remote = plan.workspace.root, plan.options.push, plan.options.remote
     if push and plan.actions and not git.git(repo, "remote", "get-url", remote, check=False):
         raise GitError(f"{repo} has no remote {remote!r}; add it or pass --remote NAME")
+    if push and plan.actions:
+        check_remote(plan)
     created: list[str] = []
     pushed: set[str] = set()
     with signals_held() as stopped:
