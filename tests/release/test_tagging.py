@@ -646,3 +646,28 @@ def test_one_tag_for_packages_at_different_versions_is_refused(
     commit(root, {"b/pyproject.toml": project("pkg-b", "1.1.0")})
     run_relnox("tag", "--since", "HEAD~2", cwd=root, check=True)
     assert git(root, "tag", "--list") == "v1.1.0"
+
+
+@pytest.mark.parametrize(
+    ("tag", "refusal"),
+    [
+        ("pkg-a-v1..0", "'pkg-a-v1..0' is not a valid git tag name"),
+        ("pkg-a-v1.0.0\n", "'pkg-a-v1.0.0\\n' is not a valid git tag name"),
+        ("pkg-a-v1.0.0x", "tag pkg-a-v1.0.0x: '1.0.0x' is not a PEP 440 version"),
+    ],
+)
+def test_check_tag_of_no_tag_git_takes_or_no_version_is_refused(
+    tmp_path: Path, tag: str, refusal: str
+) -> None:
+    """It said "set the version to 1..0 there": a fix that is no version."""
+    root = _two(tmp_path)
+    proc = run_relnox("check-tag", tag, cwd=root)
+    assert proc.returncode == 1 and proc.stderr.count("\n") == 1, proc.stderr
+    assert refusal in proc.stderr and "set the version to" not in proc.stderr
+
+
+def test_resolve_version_at_no_commit_names_the_value(tmp_path: Path) -> None:
+    root = _two(tmp_path)
+    proc = run_relnox("resolve-version", "--at", "nonexistent", cwd=root)
+    assert proc.returncode == 1 and proc.stderr.count("\n") == 1, proc.stderr
+    assert "--at 'nonexistent' is not a commit of" in proc.stderr
