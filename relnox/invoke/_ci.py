@@ -6,6 +6,7 @@ and a job summary (see :mod:`relnox.tools.github`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -233,6 +234,7 @@ def release_notes(c: Any, flags: ReleaseNotesFlags) -> dict[str, Any]:
     """Write VERSION's changelog section plus install instructions, for gh release --notes-file."""
     from relnox.artifacts.manifest import ensure_state_dir
     from relnox.atomic import write_atomic
+    from relnox.errors import RelnoxError
     from relnox.project.discovery import load_workspace
     from relnox.release import NOTES_FILE, release_notes, write_notes
 
@@ -244,31 +246,75 @@ def release_notes(c: Any, flags: ReleaseNotesFlags) -> dict[str, Any]:
         flags.repository or None,
         install_only=flags.install_only,
     )
-    if flags.output == "-":
-        if not flags.json:
-            echo(notes.text.rstrip("\n"))
-        path = None
-    else:
-        dist = workspace.root / workspace.config.dist_dir  # dist/ holds only distributions
+    dist = workspace.root / workspace.config.dist_dir  # dist/ holds only distributions
+    if flags.output and flags.output != "-":
+        _writable(Path(flags.output), dist, "--output")
+    if flags.files:
+        _writable(Path(flags.files), dist, "--files")
+    path = None
+    if flags.output != "-":
         target = Path(flags.output) if flags.output else ensure_state_dir(dist) / NOTES_FILE
-        path = write_notes(notes, target)
-        if not flags.json:
-            echo(
-                f"wrote the release notes of {', '.join(notes.packages)} {notes.version} to {path}"
-            )
+        before = target.read_bytes() if target.is_file() else None
+        path = _written(lambda: write_notes(notes, target), target)
     result = {
         "packages": list(notes.packages),
         "versions": dict.fromkeys(notes.packages, notes.version),
         "notes_file": str(path) if path else "",
     }
     if flags.files:
-        dist = workspace.root / workspace.config.dist_dir
         found = _release_files(dist, notes.packages, notes.version)
-        write_atomic(Path(flags.files), "".join(f"{f}\n" for f in found))
+        listing = "".join(f"{f}\n" for f in found)
+        try:
+            _written(lambda: write_atomic(Path(flags.files), listing), Path(flags.files))
+        except RelnoxError:
+            if path is not None and before is not None:  # all or nothing: the notes go back
+                write_atomic(path, before)
+            elif path is not None:
+                path.unlink(missing_ok=True)
+            raise
         result["files"] = [f.name for f in found]
+    if flags.output == "-" and not flags.json:
+        echo(notes.text.rstrip("\n"))
+    elif path is not None and not flags.json:
+        echo(f"wrote the release notes of {', '.join(notes.packages)} {notes.version} to {path}")
     if flags.json:
         echo_json({**result, **({"text": notes.text} if path is None else {})})
     return result
+
+
+def _writable(path: Path, dist: Path, flag: str) -> None:
+    """``path`` (``flag``'s file) can be written: not a directory, not below a file, and
+    not in dist/, which holds only distributions (``twine upload dist/*`` takes all)."""
+    from relnox.errors import BuildError
+
+    try:
+        if path.is_dir():
+            raise BuildError(f"{flag} {path}: is a directory; pass the path of a file to write")
+        blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+        inside = path.resolve().is_relative_to(dist.resolve())
+    except OSError as exc:  # a name too long, a loop of links
+        raise BuildError(
+            f"{flag} {path}: cannot be written ({exc.strerror or exc}); pass another path"
+        ) from None
+    if blocker is not None:
+        raise BuildError(f"{flag} {path}: {blocker} is a file, not a directory; pass another path")
+    if inside:
+        raise BuildError(
+            f"{flag} {path}: lies in {dist}, which holds only distributions (twine upload "
+            "dist/* would upload it); write it elsewhere, e.g. beside dist/"
+        )
+
+
+def _written(write: Callable[[], Path], path: Path) -> Path:
+    """``write()``, a failure to write (a full disk, no permission) one line naming ``path``."""
+    from relnox.errors import BuildError
+
+    try:
+        return write()
+    except OSError as exc:
+        raise BuildError(
+            f"{path}: cannot be written ({exc.strerror or exc}); pass another path"
+        ) from None
 
 
 def _release_files(dist: Path, packages: tuple[str, ...], version: str) -> list[Path]:
