@@ -6,12 +6,19 @@ and a job summary (see :mod:`relnox.tools.github`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relnox.invoke._common import ROOT_HELP, echo, echo_json, listed, relnox_task
+from relnox.invoke._common import (
+    ROOT_HELP,
+    echo,
+    echo_json,
+    listed,
+    output_file,
+    relnox_task,
+    write_output,
+)
 from relnox.invoke._shards import TIMINGS_HELP
 
 if TYPE_CHECKING:
@@ -236,7 +243,7 @@ def release_notes(c: Any, flags: ReleaseNotesFlags) -> dict[str, Any]:
     from relnox.atomic import write_atomic
     from relnox.errors import RelnoxError
     from relnox.project.discovery import load_workspace
-    from relnox.release import NOTES_FILE, release_notes, write_notes
+    from relnox.release import NOTES_FILE, release_notes
 
     workspace = load_workspace(flags.root)
     notes = release_notes(
@@ -248,14 +255,14 @@ def release_notes(c: Any, flags: ReleaseNotesFlags) -> dict[str, Any]:
     )
     dist = workspace.root / workspace.config.dist_dir  # dist/ holds only distributions
     if flags.output and flags.output != "-":
-        _writable(Path(flags.output), dist, "--output")
+        output_file(Path(flags.output), dist, "--output")
     if flags.files:
-        _writable(Path(flags.files), dist, "--files")
+        output_file(Path(flags.files), dist, "--files")
     path = None
     if flags.output != "-":
         target = Path(flags.output) if flags.output else ensure_state_dir(dist) / NOTES_FILE
         before = target.read_bytes() if target.is_file() else None
-        path = _written(lambda: write_notes(notes, target), target)
+        path = write_output(target, notes.text)
     result = {
         "packages": list(notes.packages),
         "versions": dict.fromkeys(notes.packages, notes.version),
@@ -265,7 +272,7 @@ def release_notes(c: Any, flags: ReleaseNotesFlags) -> dict[str, Any]:
         found = _release_files(dist, notes.packages, notes.version)
         listing = "".join(f"{f}\n" for f in found)
         try:
-            _written(lambda: write_atomic(Path(flags.files), listing), Path(flags.files))
+            write_output(Path(flags.files), listing)
         except RelnoxError:
             if path is not None and before is not None:  # all or nothing: the notes go back
                 write_atomic(path, before)
@@ -280,41 +287,6 @@ def release_notes(c: Any, flags: ReleaseNotesFlags) -> dict[str, Any]:
     if flags.json:
         echo_json({**result, **({"text": notes.text} if path is None else {})})
     return result
-
-
-def _writable(path: Path, dist: Path, flag: str) -> None:
-    """``path`` (``flag``'s file) can be written: not a directory, not below a file, and
-    not in dist/, which holds only distributions (``twine upload dist/*`` takes all)."""
-    from relnox.errors import BuildError
-
-    try:
-        if path.is_dir():
-            raise BuildError(f"{flag} {path}: is a directory; pass the path of a file to write")
-        blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
-        inside = path.resolve().is_relative_to(dist.resolve())
-    except OSError as exc:  # a name too long, a loop of links
-        raise BuildError(
-            f"{flag} {path}: cannot be written ({exc.strerror or exc}); pass another path"
-        ) from None
-    if blocker is not None:
-        raise BuildError(f"{flag} {path}: {blocker} is a file, not a directory; pass another path")
-    if inside:
-        raise BuildError(
-            f"{flag} {path}: lies in {dist}, which holds only distributions (twine upload "
-            "dist/* would upload it); write it elsewhere, e.g. beside dist/"
-        )
-
-
-def _written(write: Callable[[], Path], path: Path) -> Path:
-    """``write()``, a failure to write (a full disk, no permission) one line naming ``path``."""
-    from relnox.errors import BuildError
-
-    try:
-        return write()
-    except OSError as exc:
-        raise BuildError(
-            f"{path}: cannot be written ({exc.strerror or exc}); pass another path"
-        ) from None
 
 
 def _release_files(dist: Path, packages: tuple[str, ...], version: str) -> list[Path]:
