@@ -135,6 +135,10 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
                         result = fn(c, *a, **kw)
                 else:
                     result = fn(c, *a, **kw)
+                if on_actions and isinstance(result, Mapping):  # step outputs and summary
+                    from relnox.tools.github import publish_results
+
+                    publish_results(kwargs.get("name") or fn.__name__.replace("_", "-"), result)
             except RelnoxError as exc:
                 if on_actions:  # an ::error:: annotation on the run's page
                     from relnox.tools.github import annotate_error
@@ -147,10 +151,6 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
                 from invoke.exceptions import Exit
 
                 raise Exit(text, code=code) from None
-            if on_actions and isinstance(result, Mapping):  # step outputs and summary
-                from relnox.tools.github import publish_results
-
-                publish_results(kwargs.get("name") or fn.__name__.replace("_", "-"), result)
             return result
 
         if light:  # the relnox command: no invoke (relnox._light)

@@ -90,8 +90,9 @@ def audit(c: Any, flags: AuditFlags) -> dict[str, Any]:
         write_output(Path(flags.markdown), table)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
-        with Path(summary).open("a", encoding="utf-8", newline="\n") as fh:
-            fh.write(table)
+        from relnox.tools.github import append_to
+
+        append_to(Path(summary), table, "GITHUB_STEP_SUMMARY")
     echo_json(report.to_json()) if flags.json else echo("\n".join(report.describe()))
     report.raise_for_failures()
     return {"packages": list(report.packages), "versions": report.packages, "ok": True}
