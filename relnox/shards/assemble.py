@@ -41,7 +41,7 @@ from relnox.atomic import signals_held, write_atomic
 from relnox.errors import BuildError, RelnoxError, one_line
 from relnox.paths import own_dist_dir, rel
 from relnox.project.workspace import Workspace
-from relnox.shards.files import checked_files
+from relnox.shards.files import checked_files, label
 from relnox.shards.split import ShardSpec
 from relnox.stage import Runtime
 from relnox.tools import git
@@ -205,6 +205,12 @@ def plan_assemble(workspace: Workspace, options: AssembleOptions) -> AssemblePla
     """Read and check every shard; refuse anything that would not make one whole release."""
     if not options.dirs:
         raise BuildError("assemble needs the shard directories: relnox assemble DIR [DIR ...]")
+    for given in (*options.dirs, *([options.out] if options.out else [])):
+        if not str(given).isprintable():  # every refusal names it, on one line
+            raise BuildError(
+                f"{str(given)!r}: a directory whose name holds a control character (a newline?); "
+                "rename it, or pass another directory"
+            )
     root = workspace.root
     selected = {pkg.name for pkg in workspace.select(options.packages)}
     known = {pkg.name for pkg in workspace.packages} | {b.name for b in workspace.broken}
@@ -225,7 +231,7 @@ def plan_assemble(workspace: Workspace, options: AssembleOptions) -> AssemblePla
         for record in manifest.packages:
             if record.name not in known:
                 raise BuildError(
-                    f"{shard}: its manifest lists {record.name}, which is no package of this "
+                    f"{shard}: its manifest lists {label(record.name)}, which is no package of this "
                     f"checkout ({root}); pass only the shards built from it"
                 )
             if record.name in owner:
@@ -239,7 +245,7 @@ def plan_assemble(workspace: Workspace, options: AssembleOptions) -> AssemblePla
             pkg = workspace.get(record.name)
             if record.version != pkg.version:
                 raise BuildError(
-                    f"{shard}: {record.name} {record.version} but this checkout has "
+                    f"{shard}: {record.name} {label(record.version)} but this checkout has "
                     f"{pkg.version}; mixed versions cannot be one release, rebuild that shard"
                 )
             pieces[record.name] = Piece(shard, record, checked_files(shard, record, pkg, seen))

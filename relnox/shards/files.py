@@ -25,6 +25,12 @@ from relnox.project.workspace import Package
 from relnox.versioning import maybe_version
 
 
+def label(text: str) -> str:
+    """``text`` of a manifest as a message shows it: quoted when it holds a control
+    character (a newline would make the one-line refusal two)."""
+    return text if text.isprintable() else repr(text)
+
+
 def _name_problem(artifact: ArtifactRecord, record: PackageRecord, pkg: Package) -> str | None:
     """Why ``artifact`` cannot be a file of ``record``'s build, or None: a bare file name of
     a wheel or an sdist of that package (and version), of the kind its manifest says."""
@@ -32,7 +38,8 @@ def _name_problem(artifact: ArtifactRecord, record: PackageRecord, pkg: Package)
     if (
         name in ("", ".", "..")
         or name.startswith(".")
-        or any(c in name for c in "/\\\x00")
+        or not name.isprintable()
+        or any(c in name for c in "/\\")
         or os.path.isabs(name)
     ):
         return "is not the name of a file in the shard directory (a path, or a hidden file)"
@@ -51,7 +58,7 @@ def _name_problem(artifact: ArtifactRecord, record: PackageRecord, pkg: Package)
 def _read_artifact(shard: Path, artifact: ArtifactRecord, record: PackageRecord) -> bytes:
     """The bytes of one listed file: a regular file of ``shard`` itself (a link is never
     followed, a pipe never waited on), of the size recorded, read once."""
-    what = f"{shard}: {artifact.filename} of {record.name}"
+    what = f"{shard}: {label(artifact.filename)} of {record.name}"
     path = shard / artifact.filename
     if path.is_symlink():
         raise BuildError(
@@ -111,7 +118,7 @@ def checked_files(
     ``seen`` (file name -> shard, package) catches a file listed twice."""
     found = []
     for artifact in record.files:
-        what = f"{shard}: {artifact.filename} of {record.name}"
+        what = f"{shard}: {label(artifact.filename)} of {record.name}"
         problem = _name_problem(artifact, record, pkg)
         if problem is not None:
             raise BuildError(

@@ -287,6 +287,10 @@ def _other_version(shard: Path, files: list[ArtifactRecord]) -> list[ArtifactRec
     return [files[0], _listed(shard, "sh_pkg0-0.0.9-py3-none-any.whl", data)]
 
 
+def _newline(shard: Path, files: list[ArtifactRecord]) -> list[ArtifactRecord]:
+    return [files[0], dataclasses.replace(files[1], filename="x\n.whl")]
+
+
 def _link(shard: Path, files: list[ArtifactRecord]) -> list[ArtifactRecord]:
     wheel = shard / files[1].filename
     wheel.rename(shard.parent / "elsewhere.whl")
@@ -316,6 +320,7 @@ def _folder(shard: Path, files: list[ArtifactRecord]) -> list[ArtifactRecord]:
         (_not_a_dist, "notes.txt of sh-pkg0 is not the file name of a wheel or an sdist"),
         (_kind_lies, "of sh-pkg0 is a wheel, but its manifest records a sdist"),
         (_other_version, "sh_pkg0-0.0.9-py3-none-any.whl of sh-pkg0 is a file of version 0.0.9"),
+        (_newline, "'x\\n.whl' of sh-pkg0 is not the name of a file in the shard directory"),
         (_link, "sh_pkg0-0.1.0-py3-none-any.whl of sh-pkg0 is a symbolic link"),
         (_pipe, "sh_pkg0-0.1.0-py3-none-any.whl of sh-pkg0 is not a regular file"),
         (_folder, "sh_pkg0-0.1.0-py3-none-any.whl of sh-pkg0 is not a regular file"),
@@ -346,6 +351,17 @@ def test_shards_of_no_commit_or_of_another_repository_are_refused(tmp_path: Path
     assert _refusal(root, [one, other]).startswith(
         f"{other}: its manifest lists elsewhere, which is no package of this checkout"
     )
+
+
+def test_a_name_with_a_newline_is_shown_on_the_refusals_one_line(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    odd = tmp_path / "shard\none"
+    assert _refusal(root, [odd]).startswith(f"{str(odd)!r}: a directory whose name holds")
+    one = _shard(tmp_path / "s1", root, ["sh-pkg0", "sh-pkg1", "sh-pkg2"])
+    manifest = read_manifest(one)
+    first = dataclasses.replace(manifest.packages[0], version="0.1.0\nlater")
+    write_manifest(dataclasses.replace(manifest, packages=(first, *manifest.packages[1:])))
+    assert _refusal(root, [one]).startswith(f"{one}: sh-pkg0 '0.1.0\\nlater' but this checkout")
 
 
 def test_an_output_a_shard_holds_or_that_cannot_take_the_files_is_refused(

@@ -159,8 +159,9 @@ def test_the_command_prints_the_plan_and_dry_runs_agree(tmp_path: Path) -> None:
     assert "--shard '2' is not K/N" in bad.stderr and "Traceback" not in bad.stderr
     test = run_relnox("build-all", "--shard", "1/2", "--out", "s1", "--test", cwd=root)
     assert test.returncode == 1 and "without --test" in test.stderr
-    into_dist = run_relnox("build-all", "--shard", "1/2", cwd=root)
-    assert into_dist.returncode == 1 and "--shard 1/2 needs --out DIR" in into_dist.stderr
+    into_dist = run_relnox("build-all", "--shard", "1/2\n", cwd=root)  # shown as read
+    assert into_dist.returncode == 1 and into_dist.stderr.count("\n") == 1
+    assert "--shard 1/2 needs --out DIR" in into_dist.stderr
     assert not (root / "dist" / "sh_pkg0-0.1.0.tar.gz").exists()
 
 
