@@ -26,6 +26,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+from relnox.artifacts.checks import name_and_version
 from relnox.artifacts.manifest import (
     MANIFEST_TXT,
     Manifest,
@@ -45,6 +49,7 @@ from relnox.shards.files import checked_files, label
 from relnox.shards.split import ShardSpec
 from relnox.stage import Runtime
 from relnox.tools import git
+from relnox.versioning import maybe_version
 
 SHARD_KEY = "shard"  # the shard manifest's extra field: "K/N"
 
@@ -174,9 +179,16 @@ def _same_commit(manifests: Sequence[tuple[Path, Manifest]], head: str | None) -
     return expected
 
 
-def _check_output(dist_dir: Path, shards: Sequence[Path], names: Sequence[str]) -> None:
+def _check_output(
+    dist_dir: Path,
+    shards: Sequence[Path],
+    names: Sequence[str],
+    released: set[tuple[str, Version | None]],
+) -> None:
     """``dist_dir`` can take the files: no shard is it or holds it, it is no file, no
-    directory sits where a file goes, and its records can be written."""
+    directory sits where a file goes, it holds no other file of a package and version
+    assembled (an earlier local build's: publish would take it with the shards'), and its
+    records can be written."""
     out = dist_dir.resolve()
     for shard in shards:
         inside = shard.resolve()
@@ -190,6 +202,13 @@ def _check_output(dist_dir: Path, shards: Sequence[Path], names: Sequence[str]) 
             f"{dist_dir}: is a file, not a directory, so the shards cannot be assembled "
             "there; remove it, or pass --out DIR"
         )
+    for path in sorted(dist_dir.iterdir()) if dist_dir.is_dir() else []:
+        parsed = name_and_version(path.name)
+        if parsed and parsed in released and path.name not in names:
+            raise BuildError(
+                f"{path}: a file of {parsed[0]} {parsed[1]} that no shard built (an earlier "
+                "build's?) would be published with the assembled ones; remove it, then assemble"
+            )
     for name in names:
         target = dist_dir / name
         if (target.exists() or target.is_symlink()) and not (
@@ -257,7 +276,10 @@ def plan_assemble(workspace: Workspace, options: AssembleOptions) -> AssemblePla
             f"{', '.join(map(str, shards))}: no shard built {', '.join(missing)}; build every "
             "shard of the plan (build-all --shard K/N), or leave those out with --package"
         )
-    _check_output(dist_dir, shards, list(seen))
+    released: set[tuple[str, Version | None]] = {
+        (canonicalize_name(p.record.name), maybe_version(p.record.version)) for p in pieces.values()
+    }
+    _check_output(dist_dir, shards, list(seen), released)
     order = [pkg.name for pkg in workspace.packages if pkg.name in pieces]
     return AssemblePlan(
         workspace=workspace,

@@ -406,3 +406,25 @@ def test_a_failure_while_writing_leaves_dist_as_it_was(
     assert [p.name for p in (root / "dist").iterdir()] == ["sh_pkg0-0.1.0.tar.gz"]
     assert (root / "dist/sh_pkg0-0.1.0.tar.gz").read_bytes() == b"an earlier build"
     assert not (root / ".relnox").exists()
+
+
+def test_a_file_of_the_release_no_shard_built_is_refused_not_mixed_in(tmp_path: Path) -> None:
+    """dist/ holds a wheel of sh-pkg0 0.1.0 an earlier local build made for another
+    platform: assembled beside the shards' files, publish would take it as theirs."""
+    root = _workspace(tmp_path)
+    one = _shard(tmp_path / "s1", root, ["sh-pkg0", "sh-pkg1", "sh-pkg2"])
+    (root / "dist").mkdir()
+    (root / "dist/sh_pkg0-0.1.0-cp311-cp311-linux_x86_64.whl").write_bytes(b"a local build")
+    (root / "dist/sh_pkg0-0.0.9.tar.gz").write_bytes(b"the last release, left alone")
+    (root / "dist/sh_pkg0-0.1.0.tar.gz").write_bytes(b"replaced by the shard's")
+    with pytest.raises(BuildError) as caught:
+        plan_assemble(load_workspace(root), AssembleOptions([one]))
+    assert str(caught.value).startswith(
+        f"{root / 'dist/sh_pkg0-0.1.0-cp311-cp311-linux_x86_64.whl'}: a file of sh-pkg0 0.1.0 "
+        "that no shard built"
+    )
+    (root / "dist/sh_pkg0-0.1.0-cp311-cp311-linux_x86_64.whl").unlink()
+    assemble(root, AssembleOptions([one]))
+    assert (root / "dist/sh_pkg0-0.1.0.tar.gz").read_bytes() == (
+        one / "sh_pkg0-0.1.0.tar.gz"
+    ).read_bytes()
