@@ -6,7 +6,7 @@ refusal at a later push would leave the first ones released there)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +25,11 @@ if TYPE_CHECKING:
 
 
 def check_creatable(
-    workspace: Workspace, options: TagOptions, actions: Sequence[TagAction], rev: str | None
+    workspace: Workspace,
+    options: TagOptions,
+    actions: Sequence[TagAction],
+    rev: str | None,
+    befores: Mapping[str, str | None],
 ) -> None:
     """Refuse, before a tag is made, tags that would not name what HEAD releases: a version
     not committed, a dirty tree or a detached HEAD (unless allowed), a downgrade, and one
@@ -57,7 +61,7 @@ def check_creatable(
             "--allow-detached if this is intended"
         )
     for action in actions:
-        _check_not_lower(workspace, workspace.get(action.package), action, rev)
+        _check_not_lower(workspace.get(action.package), action, rev, befores.get(action.package))
     _check_shared(workspace, actions)
 
 
@@ -80,24 +84,22 @@ def _on_a_branch(repo: Path) -> bool:
     return bool(held)
 
 
-def _check_not_lower(
-    workspace: Workspace, pkg: Package, action: TagAction, rev: str | None
-) -> None:
+def _check_not_lower(pkg: Package, action: TagAction, rev: str | None, was: str | None) -> None:
     """A version below the one before it (at ``rev``), or below a release HEAD contains."""
     version = maybe_version(pkg.version)
     if version is None:
         return
     higher: list[tuple[Version, str]] = []
-    before = maybe_version(version_at(workspace.root, pkg.locations, rev) or "") if rev else None
+    before = maybe_version(was or "")  # its version at ``rev`` (None: none, or no rev)
     if before is not None:
         higher.append((before, f"its version at {rev}"))
     if pkg.tags is not None and pkg.tags.reachable is not None:
         higher.append((pkg.tags.reachable, f"{pkg.tags.reachable_tag}, released in HEAD's history"))
-    for was, where in higher:
-        if was > version:
+    for above, where in higher:
+        if above > version:
             raise GitError(
-                f"{pkg.name} {pkg.version} is lower than {was} ({where}): tag {action.tag} "
-                f"would release a downgrade; bump {pkg.name} above {was} (relnox bump), or "
+                f"{pkg.name} {pkg.version} is lower than {above} ({where}): tag {action.tag} "
+                f"would release a downgrade; bump {pkg.name} above {above} (relnox bump), or "
                 "put back the version lowered by mistake"
             )
 

@@ -193,7 +193,7 @@ def plan_tags(workspace: Workspace, options: TagOptions, runtime: Runtime | None
     selected = workspace.select(packages)
     notes = [f"{p.name}: its version comes from tags; skipped" for p in selected if p.vcs_versioned]
     selected = tuple(p for p in selected if not p.vcs_versioned)
-    rev, wanted, unchanged = _wanted(workspace, selected, options, env)
+    rev, wanted, unchanged, befores = _wanted(workspace, selected, options, env)
     actions: dict[str, TagAction] = {}
     shared = _shared_tags(workspace) if wanted else {}
     for pkg, reason in wanted:
@@ -238,7 +238,7 @@ def plan_tags(workspace: Workspace, options: TagOptions, runtime: Runtime | None
         workspace, options, head, rev, tuple(actions.values()), tuple(unchanged), tuple(notes)
     )
     if plan.to_create:
-        check_creatable(workspace, options, plan.to_create, rev)
+        check_creatable(workspace, options, plan.to_create, rev, befores)
     return plan
 
 
@@ -247,11 +247,12 @@ def _wanted(
     selected: Sequence[Package],
     options: TagOptions,
     env: Mapping[str, str] | None,
-) -> tuple[str | None, list[tuple[Package, str]], list[str]]:
-    """The commit compared with (None: none), the packages to tag with why, and those
-    whose version did not change since it (``--missing``: every package, no commit)."""
+) -> tuple[str | None, list[tuple[Package, str]], list[str], dict[str, str | None]]:
+    """The commit compared with (None: none), the packages to tag with why, those whose
+    version did not change since it, and each one's version there (``--missing``: every
+    package, no commit)."""
     if options.missing:
-        return None, [(p, "no tag for this version yet") for p in selected], []
+        return None, [(p, "no tag for this version yet") for p in selected], [], {}
     repo, since = workspace.root, options.since
     rev = since or default_since(workspace, env)
     first_commit = since in ("HEAD~1", "HEAD^") and _commit_of(repo, since) is None
@@ -262,13 +263,14 @@ def _wanted(
         raise GitError(f"--since {rev!r} is not a commit of {repo}; {hint}")
     wanted: list[tuple[Package, str]] = []
     unchanged: list[str] = []
+    befores: dict[str, str | None] = {}
     for pkg in selected:
-        before = version_at(workspace, pkg, rev) if rev else None
+        before = befores[pkg.name] = version_at(workspace, pkg, rev) if rev else None
         if same_version(before, pkg.version):
             unchanged.append(pkg.name)
         else:
             wanted.append((pkg, f"version {before or 'none'} -> {pkg.version}"))
-    return rev, wanted, unchanged
+    return rev, wanted, unchanged, befores
 
 
 #: tags that name a version and no package: the repository's single convention
