@@ -60,6 +60,7 @@ def check_creatable(
             "put it on the branch to release (git switch -c NAME, or merge it), or pass "
             "--allow-detached if this is intended"
         )
+    _check_no_ref_clash(repo, actions)
     for action in actions:
         _check_not_lower(workspace.get(action.package), action, rev, befores.get(action.package))
     _check_shared(workspace, actions)
@@ -82,6 +83,24 @@ def _on_a_branch(repo: Path) -> bool:
         check=False,
     )
     return bool(held)
+
+
+def _check_no_ref_clash(repo: Path, actions: Sequence[TagAction]) -> None:
+    """A tag git cannot make beside an existing one: ``v1/x`` is there, so ``v1`` cannot be
+    (git keeps tags as files and folders), or the other way round."""
+    names = set(git.git(repo, "for-each-ref", "--format=%(refname:strip=2)", "refs/tags").split())
+    for action in actions:
+        parts = action.tag.split("/")
+        above = ["/".join(parts[:i]) for i in range(1, len(parts))]
+        clash = next((n for n in above if n in names), None) or next(
+            (n for n in sorted(names) if n.startswith(action.tag + "/")), None
+        )
+        if clash is not None:
+            raise GitError(
+                f"tag {action.tag} cannot be made beside the tag {clash} (git keeps one as a "
+                f"folder of the other); delete {clash} (git tag -d {clash}) or change tag-format "
+                "in [tool.relnox]"
+            )
 
 
 def _check_not_lower(pkg: Package, action: TagAction, rev: str | None, was: str | None) -> None:

@@ -671,3 +671,24 @@ def test_resolve_version_at_no_commit_names_the_value(tmp_path: Path) -> None:
     proc = run_relnox("resolve-version", "--at", "nonexistent", cwd=root)
     assert proc.returncode == 1 and proc.stderr.count("\n") == 1, proc.stderr
     assert "--at 'nonexistent' is not a commit of" in proc.stderr
+
+
+def test_a_tag_git_keeps_as_a_folder_of_another_is_refused_before_any_is_made(
+    tmp_path: Path,
+) -> None:
+    """pkg-b-v1.1.0/x exists, so git cannot make pkg-b-v1.1.0: pkg-a-v1.1.0 was made first,
+    then taken back with git's 'cannot lock ref' and no fix; now refused up front."""
+    from tests.shapes import commit, project
+
+    root = _two(tmp_path)
+    commit(
+        root,
+        {
+            "a/pyproject.toml": project("pkg-a", "1.1.0"),
+            "b/pyproject.toml": project("pkg-b", "1.1.0"),
+        },
+    )
+    git(root, "tag", "pkg-b-v1.1.0/x")
+    assert _refused(root).startswith(
+        "tag pkg-b-v1.1.0 cannot be made beside the tag pkg-b-v1.1.0/x"
+    )
