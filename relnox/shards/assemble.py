@@ -253,6 +253,11 @@ def plan_assemble(workspace: Workspace, options: AssembleOptions) -> AssemblePla
                     f"{shard}: its manifest lists {label(record.name)}, which is no package of this "
                     f"checkout ({root}); pass only the shards built from it"
                 )
+            if owner.get(record.name) == shard:
+                raise BuildError(
+                    f"{shard}: its manifest lists {record.name} twice; one build per package, "
+                    "rebuild that shard"
+                )
             if record.name in owner:
                 raise BuildError(
                     f"{shard}: {record.name} is also built by {owner[record.name]}; each "

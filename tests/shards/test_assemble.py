@@ -347,6 +347,10 @@ def test_shards_of_no_commit_or_of_another_repository_are_refused(tmp_path: Path
     write_manifest(dataclasses.replace(read_manifest(two), git_commit=None))
     message = _refusal(root, [one, two])
     assert message.startswith(f"{two}: its manifest records no commit, this checkout is at")
+    twice = _shard(tmp_path / "s4", root, ["sh-pkg2"])
+    manifest = read_manifest(twice)
+    write_manifest(dataclasses.replace(manifest, packages=manifest.packages * 2))
+    assert _refusal(root, [one, twice]).startswith(f"{twice}: its manifest lists sh-pkg2 twice")
     other = _shard(tmp_path / "s3", root, ["sh-pkg2", "elsewhere"])
     assert _refusal(root, [one, other]).startswith(
         f"{other}: its manifest lists elsewhere, which is no package of this checkout"
