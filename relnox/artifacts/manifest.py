@@ -42,6 +42,8 @@ MANIFEST_JSON = "build-manifest.json"
 MANIFEST_TXT = "BUILD_MANIFEST.txt"
 STATE_DIR = ".relnox"
 SCHEMA = 1
+#: the largest build manifest relnox reads (bytes): 500 packages' take about 1 MB
+MANIFEST_LIMIT = 64 * 1024 * 1024
 #: PackageRecord.origin: built and checked by build_all, or found in the directory
 BUILT = "build-all"
 FOUND = "found"
@@ -292,6 +294,12 @@ def read_manifest(dist_dir: Path) -> Manifest:
         path = dist_dir / MANIFEST_JSON  # written by an older relnox
     fix = "rebuild with relnox build-all"
     try:
+        size = path.stat().st_size
+        if size > MANIFEST_LIMIT:
+            raise ManifestError(
+                f"{path}: {size:,} bytes, more than any build manifest relnox writes "
+                f"({MANIFEST_LIMIT:,} at most); {fix}"
+            )
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ManifestError(f"{path}: no build manifest; run relnox build-all first") from None
@@ -299,6 +307,8 @@ def read_manifest(dist_dir: Path) -> Manifest:
         raise ManifestError(f"{path}: cannot be read ({exc}); {fix}") from None
     except json.JSONDecodeError as exc:
         raise ManifestError(f"{path}: not valid JSON ({exc}); {fix}") from None
+    except RecursionError:
+        raise ManifestError(f"{path}: not a build manifest (nested too deeply); {fix}") from None
     if not isinstance(data, dict):
         raise ManifestError(f"{path}: not a build manifest (a JSON object); {fix}")
     major = _major(data.get("schema", SCHEMA))

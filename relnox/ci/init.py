@@ -168,10 +168,15 @@ def ci_shards(workspace: Workspace, value: Any, where: Path) -> str | None:
     """``shards = N`` (a whole number >= 1) or ``"auto"``, as the text ``plan --shards`` takes."""
     if value is None:
         return None
-    if isinstance(value, bool) or not ((isinstance(value, int) and value >= 1) or value == "auto"):
+    from relnox.shards import MAX_SHARDS
+
+    if isinstance(value, bool) or not (
+        (isinstance(value, int) and 1 <= value <= MAX_SHARDS) or value == "auto"
+    ):
         raise ConfigError(
             f"{where}: [tool.relnox.ci] shards {value!r} is not a number of shards; write a "
-            'whole number like 4, or "auto" (one shard per ~10 packages)'
+            f'whole number like 4 (at most {MAX_SHARDS}, the jobs of one matrix), or "auto" '
+            "(one shard per ~10 packages)"
         )
     native = [pkg.name for pkg in workspace.packages if native_builder(pkg)]
     if native:

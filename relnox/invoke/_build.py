@@ -80,8 +80,9 @@ def build_all(c: Any, flags: BuildAllFlags) -> dict[str, Any]:
         echo(NOTHING_CHANGED)
         return {"packages": [], "files": []}
     if flags.shard:
-        from relnox.invoke._shards import empty_shard, shard_names
+        from relnox.invoke._shards import empty_shard, shard_names, shard_spec
 
+        spec = shard_spec(flags.shard)  # a malformed K/N first: a usage error (exit 2)
         if flags.test:
             raise BuildError(
                 "--test installs each package's siblings from dist/, which one shard does not "
@@ -89,7 +90,7 @@ def build_all(c: Any, flags: BuildAllFlags) -> dict[str, Any]:
             )
         if not flags.out:
             raise BuildError(
-                f"--shard {flags.shard} needs --out DIR: each shard builds into a directory of its "
+                f"--shard {spec} needs --out DIR: each shard builds into a directory of its "
                 "own (dist/ is where relnox assemble DIR... puts them together)"
             )
         names = shard_names(flags.root, flags.shard, names, flags.timings)

@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relnox.invoke._common import ROOT_HELP, echo, echo_json, listed, relnox_task
+from relnox.invoke._common import (
+    ROOT_HELP,
+    echo,
+    echo_json,
+    listed,
+    output_file,
+    relnox_task,
+    write_output,
+)
 from relnox.invoke._shards import TIMINGS_HELP
 
 if TYPE_CHECKING:
@@ -233,8 +241,9 @@ def release_notes(c: Any, flags: ReleaseNotesFlags) -> dict[str, Any]:
     """Write VERSION's changelog section plus install instructions, for gh release --notes-file."""
     from relnox.artifacts.manifest import ensure_state_dir
     from relnox.atomic import write_atomic
+    from relnox.errors import RelnoxError
     from relnox.project.discovery import load_workspace
-    from relnox.release import NOTES_FILE, release_notes, write_notes
+    from relnox.release import NOTES_FILE, release_notes
 
     workspace = load_workspace(flags.root)
     notes = release_notes(
@@ -244,28 +253,37 @@ def release_notes(c: Any, flags: ReleaseNotesFlags) -> dict[str, Any]:
         flags.repository or None,
         install_only=flags.install_only,
     )
-    if flags.output == "-":
-        if not flags.json:
-            echo(notes.text.rstrip("\n"))
-        path = None
-    else:
-        dist = workspace.root / workspace.config.dist_dir  # dist/ holds only distributions
+    dist = workspace.root / workspace.config.dist_dir  # dist/ holds only distributions
+    if flags.output and flags.output != "-":
+        output_file(Path(flags.output), dist, "--output")
+    if flags.files:
+        output_file(Path(flags.files), dist, "--files")
+    path = None
+    if flags.output != "-":
         target = Path(flags.output) if flags.output else ensure_state_dir(dist) / NOTES_FILE
-        path = write_notes(notes, target)
-        if not flags.json:
-            echo(
-                f"wrote the release notes of {', '.join(notes.packages)} {notes.version} to {path}"
-            )
+        before = target.read_bytes() if target.is_file() else None
+        path = write_output(target, notes.text)
     result = {
         "packages": list(notes.packages),
         "versions": dict.fromkeys(notes.packages, notes.version),
         "notes_file": str(path) if path else "",
     }
     if flags.files:
-        dist = workspace.root / workspace.config.dist_dir
         found = _release_files(dist, notes.packages, notes.version)
-        write_atomic(Path(flags.files), "".join(f"{f}\n" for f in found))
+        listing = "".join(f"{f}\n" for f in found)
+        try:
+            write_output(Path(flags.files), listing)
+        except RelnoxError:
+            if path is not None and before is not None:  # all or nothing: the notes go back
+                write_atomic(path, before)
+            elif path is not None:
+                path.unlink(missing_ok=True)
+            raise
         result["files"] = [f.name for f in found]
+    if flags.output == "-" and not flags.json:
+        echo(notes.text.rstrip("\n"))
+    elif path is not None and not flags.json:
+        echo(f"wrote the release notes of {', '.join(notes.packages)} {notes.version} to {path}")
     if flags.json:
         echo_json({**result, **({"text": notes.text} if path is None else {})})
     return result

@@ -9,13 +9,16 @@ import json
 import os
 import sys
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from relnox import _light
 from relnox.errors import RelnoxError, output_lost
 from relnox.invoke._args import USAGE_EXIT, UsageError
 from relnox.log import QUIET_ENV, setup_logging
 from relnox.redact import shown
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 F = TypeVar("F", bound=Callable[..., Any])
 VERBOSE_HELP = "more log output (repeatable: -vv also shows the tools relnox runs)"
@@ -53,9 +56,50 @@ def number(value: Any, flag: str, kind: type[int] | type[float] = int) -> Any:
     except (TypeError, ValueError):
         what = "a whole number" if kind is int else "a number of seconds"
         raise UsageError(f"--{flag} takes {what}, not {value!r}") from None
+    if result != result or result in (float("inf"), float("-inf")):  # nan, inf: no wait ends
+        raise UsageError(f"--{flag} takes a finite number of seconds, not {value!r}")
     if result < 0:
         raise UsageError(f"--{flag} cannot be negative ({value!r})")
     return result
+
+
+def output_file(path: Path, dist: Path, flag: str) -> Path:
+    """``path``, the file ``flag`` names, when it can be written: not a directory, not below
+    a file, and not in dist/, which holds only distributions (``twine upload dist/*`` takes
+    all); a :class:`~relnox.errors.BuildError` naming it otherwise, before anything is done."""
+    from relnox.errors import BuildError
+
+    try:
+        if path.is_dir():
+            raise BuildError(f"{flag} {path}: is a directory; pass the path of a file to write")
+        blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+        inside = path.resolve().is_relative_to(dist.resolve())
+    except OSError as exc:  # a name too long, a loop of links
+        raise BuildError(
+            f"{flag} {path}: cannot be written ({exc.strerror or exc}); pass another path"
+        ) from None
+    if blocker is not None:
+        raise BuildError(f"{flag} {path}: {blocker} is a file, not a directory; pass another path")
+    if inside:
+        raise BuildError(
+            f"{flag} {path}: lies in {dist}, which holds only distributions (twine upload "
+            "dist/* would upload it); write it elsewhere, e.g. beside dist/"
+        )
+    return path
+
+
+def write_output(path: Path, data: str) -> Path:
+    """``data`` written to ``path`` atomically; a failure (a full disk, no permission) is
+    one line naming it."""
+    from relnox.atomic import write_atomic
+    from relnox.errors import BuildError
+
+    try:
+        return write_atomic(path, data)
+    except OSError as exc:
+        raise BuildError(
+            f"{path}: cannot be written ({exc.strerror or exc}); pass another path"
+        ) from None
 
 
 def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
@@ -91,6 +135,10 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
                         result = fn(c, *a, **kw)
                 else:
                     result = fn(c, *a, **kw)
+                if on_actions and isinstance(result, Mapping):  # step outputs and summary
+                    from relnox.tools.github import publish_results
+
+                    publish_results(kwargs.get("name") or fn.__name__.replace("_", "-"), result)
             except RelnoxError as exc:
                 if on_actions:  # an ::error:: annotation on the run's page
                     from relnox.tools.github import annotate_error
@@ -103,10 +151,6 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
                 from invoke.exceptions import Exit
 
                 raise Exit(text, code=code) from None
-            if on_actions and isinstance(result, Mapping):  # step outputs and summary
-                from relnox.tools.github import publish_results
-
-                publish_results(kwargs.get("name") or fn.__name__.replace("_", "-"), result)
             return result
 
         if light:  # the relnox command: no invoke (relnox._light)

@@ -6,7 +6,15 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from relnox.invoke._common import echo, echo_json, listed, number, relnox_task
+from relnox.invoke._common import (
+    echo,
+    echo_json,
+    listed,
+    number,
+    output_file,
+    relnox_task,
+    write_output,
+)
 
 AUDIT_HELP = {
     "repository": "the index to audit: pypi (default), testpypi, local, a name from "
@@ -61,11 +69,13 @@ def audit(c: Any, flags: AuditFlags) -> dict[str, Any]:
     """Audit a release on its index: every file, its sha256, completeness, provenance, status."""
     from pathlib import Path
 
-    from relnox.atomic import write_atomic
     from relnox.guards import AUDIT_STAGE, AuditOptions
     from relnox.project.discovery import load_workspace
 
     workspace = load_workspace(flags.root)
+    if flags.markdown:  # before the audit: a path that cannot take the report
+        dist = workspace.root / (flags.dist or workspace.config.dist_dir)
+        output_file(Path(flags.markdown), dist, "--markdown")
     options = AuditOptions(
         repository=flags.repository or "pypi",
         packages=listed(flags.package),
@@ -77,11 +87,12 @@ def audit(c: Any, flags: AuditFlags) -> dict[str, Any]:
     report = AUDIT_STAGE.run(AUDIT_STAGE.plan(workspace, options))
     table = report.markdown()
     if flags.markdown:
-        write_atomic(Path(flags.markdown), table)
+        write_output(Path(flags.markdown), table)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
-        with Path(summary).open("a", encoding="utf-8", newline="\n") as fh:
-            fh.write(table)
+        from relnox.tools.github import append_to
+
+        append_to(Path(summary), table, "GITHUB_STEP_SUMMARY")
     echo_json(report.to_json()) if flags.json else echo("\n".join(report.describe()))
     report.raise_for_failures()
     return {"packages": list(report.packages), "versions": report.packages, "ok": True}

@@ -3,9 +3,13 @@ plan: see :mod:`relnox.shards`."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from relnox.invoke._args import UsageError
 from relnox.invoke._common import echo, echo_json, listed, relnox_task
+
+if TYPE_CHECKING:
+    from relnox.shards import ShardSpec
 
 SHARD_HELP = (
     "act on shard K of N only (e.g. 2/8): the split relnox plan --shards N makes for the "
@@ -17,12 +21,23 @@ TIMINGS_HELP = (
 )
 
 
+def shard_spec(shard: str) -> ShardSpec:
+    """``--shard K/N`` parsed; a malformed value is a usage error (exit 2)."""
+    from relnox.errors import BuildError
+    from relnox.shards import parse_shard
+
+    try:
+        return parse_shard(shard)
+    except BuildError as exc:
+        raise UsageError(exc.message) from None
+
+
 def shard_names(root: str, shard: str, names: list[str], timings: str) -> list[str]:
     """The packages of ``--shard K/N`` among ``names`` (all packages when none)."""
     from relnox.project.discovery import load_workspace
-    from relnox.shards import parse_shard, shard_packages
+    from relnox.shards import shard_packages
 
-    spec = parse_shard(shard)
+    spec = shard_spec(shard)
     return list(shard_packages(load_workspace(root), spec, names, timings or None))
 
 
@@ -48,9 +63,14 @@ def plan_shards_task(
     root: str, shards: str, package: Any, timings: str, json: bool
 ) -> dict[str, Any]:
     """``relnox plan --shards N``."""
+    from relnox.errors import BuildError
     from relnox.project.discovery import load_workspace
-    from relnox.shards import ShardOptions, plan_shards
+    from relnox.shards import ShardOptions, plan_shards, shard_count
 
+    try:
+        shard_count(shards, 0)  # a malformed --shards is a usage error (exit 2)
+    except BuildError as exc:
+        raise UsageError(exc.message) from None
     plan = plan_shards(load_workspace(root), ShardOptions(shards, listed(package), timings or None))
     data = plan.to_json()
     if json:

@@ -27,6 +27,8 @@ class TagFlags:
     push: bool = False
     remote: str = "origin"
     package: Any = None
+    allow_dirty: bool = False
+    allow_detached: bool = False
     dry_run: bool = False
     json: bool = False
     verbose: int = 0
@@ -44,6 +46,9 @@ class TagFlags:
         "workflow for a push of more)",
         "remote": "remote to push to (default: origin)",
         "package": "only this package (repeatable)",
+        "allow_dirty": "tag even if tracked files have uncommitted changes (a version that is "
+        "not committed is refused all the same)",
+        "allow_detached": "tag even a detached HEAD no branch holds (only the tags will hold it)",
         "dry_run": "print the tags that would be created, change nothing",
         "json": "print the result as JSON",
     },
@@ -63,6 +68,8 @@ def tag(c: Any, flags: TagFlags) -> dict[str, Any]:
             packages=listed(flags.package) or None,
             push=flags.push,
             remote=flags.remote,
+            allow_dirty=flags.allow_dirty,
+            allow_detached=flags.allow_detached,
         ),
     )
     if not flags.json:

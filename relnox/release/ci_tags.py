@@ -72,6 +72,14 @@ def release_tags_at(workspace: Workspace, rev: str = "HEAD") -> list[str]:
     the runs after the first find their tags released already).
     """
     found: dict[str, tuple[tuple[str, ...], Version | None]] = {}
+    commit = git.git(
+        workspace.root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False
+    )
+    if not commit or rev.startswith("-"):
+        raise VersionError(
+            f"--at {rev!r} is not a commit of {workspace.root}; pass a commit, branch or tag "
+            "(e.g. HEAD), and fetch it first in a shallow clone"
+        )
     for name in git.tags_at(workspace.root, rev):
         try:
             parsed = parse_release_tag(workspace, name)
@@ -111,10 +119,25 @@ def check_tag(
         raise VersionError(
             "no tag to check; pass TAG (or run on a tag push, GITHUB_REF=refs/tags/...)"
         )
+    name = tag.removeprefix("refs/tags/")
+    if (
+        name.startswith("-")
+        or not git.run(workspace.root, "check-ref-format", f"refs/tags/{name}").ok
+    ):
+        raise VersionError(
+            f"{name!r} is not a valid git tag name (no spaces or control characters, no '..', "
+            "none of ~ ^ : ? * [ \\); pass the release tag as git has it, e.g. "
+            f"{workspace.tag_for(workspace.packages[0]) if workspace.packages else 'v1.2.0'}"
+        )
     parsed = parse_release_tag(workspace, tag)
     checks = []
     for pkg in packages_of_tag(workspace, parsed):
         file = rel(pkg.locations[0].path if pkg.locations else pkg.pyproject, workspace.root)
+        if maybe_version(parsed.version) is None:
+            raise VersionError(
+                f"tag {parsed.tag}: {parsed.version!r} is not a PEP 440 version, so the tag "
+                f"releases no version of {pkg.name}; tag {workspace.tag_for(pkg)} instead"
+            )
         if not pkg.vcs_versioned and not same_version(parsed.version, pkg.version):
             raise VersionError(
                 f"Version mismatch: git tag ({parsed.version}) != {Path(file).name} ({pkg.version}) "

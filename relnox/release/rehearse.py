@@ -170,7 +170,8 @@ def _seed(root: Path, index: str, out: Path, progress: Progress) -> StageReport:
     built = BUILD.run(BUILD.plan(load_workspace(root), BuildOptions(out=out, sdist=False)))
     built.raise_for_failures()  # wheels are what the skew guard installs
     workspace = load_workspace(root)
-    apply_tags(plan_tags(workspace, TagOptions(missing=True, push=True)))  # released: tagged
+    seeded = TagOptions(missing=True, push=True, allow_dirty=True, allow_detached=True)
+    apply_tags(plan_tags(workspace, seeded))  # released: tagged
     runtime = PublishRuntime(confirm=lambda _m: True, environ=_local_environ())
     plan = PUBLISH.plan(workspace, PublishOptions(repository=index, dist_dir=out), runtime)
     published = PUBLISH.run(plan, runtime)

@@ -202,9 +202,12 @@ def _tag(pipeline: Pipeline) -> Outcome:
         return SKIPPED, "not a git repository"
     _check_built_from_head(pipeline)
     push = pipeline.options.push
-    plan = plan_tags(
-        pipeline.workspace, TagOptions(missing=True, packages=pipeline.names, push=push)
+    # the release's own checks ran before its bump (--allow-dirty, --allow-detached); a
+    # detached HEAD of a CI tag build is tagged, the tags hold it
+    options = TagOptions(
+        missing=True, packages=pipeline.names, push=push, allow_dirty=True, allow_detached=True
     )
+    plan = plan_tags(pipeline.workspace, options)
     branch = git.current_branch(root)
     if push and branch:
         stall = network_settings(pipeline.workspace.config).stall

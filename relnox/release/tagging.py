@@ -24,6 +24,7 @@ from relnox.errors import GitError
 from relnox.paths import rel
 from relnox.project.sources import version_at as version_at_rev
 from relnox.project.workspace import Package, Workspace
+from relnox.release.tag_checks import check_creatable, check_remote
 from relnox.stage import Runtime
 from relnox.tags import parse_tag
 from relnox.tools import git
@@ -97,13 +98,19 @@ class TagOptions:
     ``since`` (default: the last release commit, or the event's ``before`` in CI) is
     what versions are compared with; ``missing`` tags every selected version that has
     no tag yet instead. ``push`` pushes every planned tag (created or already there) to
-    ``remote``."""
+    ``remote``. A tag is made only of a clean tree at a commit a branch holds, unless ``allow_dirty`` /
+    ``allow_detached`` say otherwise."""
 
     since: str | None = None
     missing: bool = False
     packages: Sequence[str] | None = None
     push: bool = False
     remote: str = "origin"
+    #: tag even with uncommitted changes to tracked files (a version that is not
+    #: committed is refused all the same: the tag would name what HEAD does not hold)
+    allow_dirty: bool = False
+    #: tag even a detached HEAD that no branch holds (only the tags will hold the commit)
+    allow_detached: bool = False
 
 
 @dataclass(frozen=True)
@@ -186,7 +193,7 @@ def plan_tags(workspace: Workspace, options: TagOptions, runtime: Runtime | None
     selected = workspace.select(packages)
     notes = [f"{p.name}: its version comes from tags; skipped" for p in selected if p.vcs_versioned]
     selected = tuple(p for p in selected if not p.vcs_versioned)
-    rev, wanted, unchanged = _wanted(workspace, selected, options, env)
+    rev, wanted, unchanged, befores = _wanted(workspace, selected, options, env)
     actions: dict[str, TagAction] = {}
     shared = _shared_tags(workspace) if wanted else {}
     for pkg, reason in wanted:
@@ -227,9 +234,12 @@ def plan_tags(workspace: Workspace, options: TagOptions, runtime: Runtime | None
                 f"but {pkg.name} changed to {pkg.version} since {rev}; bump {pkg.name} to a new "
                 f"version, or delete the stale tag (git tag -d {tag}) if it was never released"
             )
-    return TagPlan(
+    plan = TagPlan(
         workspace, options, head, rev, tuple(actions.values()), tuple(unchanged), tuple(notes)
     )
+    if plan.to_create:
+        check_creatable(workspace, options, plan.to_create, rev, befores)
+    return plan
 
 
 def _wanted(
@@ -237,11 +247,12 @@ def _wanted(
     selected: Sequence[Package],
     options: TagOptions,
     env: Mapping[str, str] | None,
-) -> tuple[str | None, list[tuple[Package, str]], list[str]]:
-    """The commit compared with (None: none), the packages to tag with why, and those
-    whose version did not change since it (``--missing``: every package, no commit)."""
+) -> tuple[str | None, list[tuple[Package, str]], list[str], dict[str, str | None]]:
+    """The commit compared with (None: none), the packages to tag with why, those whose
+    version did not change since it, and each one's version there (``--missing``: every
+    package, no commit)."""
     if options.missing:
-        return None, [(p, "no tag for this version yet") for p in selected], []
+        return None, [(p, "no tag for this version yet") for p in selected], [], {}
     repo, since = workspace.root, options.since
     rev = since or default_since(workspace, env)
     first_commit = since in ("HEAD~1", "HEAD^") and _commit_of(repo, since) is None
@@ -252,13 +263,14 @@ def _wanted(
         raise GitError(f"--since {rev!r} is not a commit of {repo}; {hint}")
     wanted: list[tuple[Package, str]] = []
     unchanged: list[str] = []
+    befores: dict[str, str | None] = {}
     for pkg in selected:
-        before = version_at(workspace, pkg, rev) if rev else None
+        before = befores[pkg.name] = version_at(workspace, pkg, rev) if rev else None
         if same_version(before, pkg.version):
             unchanged.append(pkg.name)
         else:
             wanted.append((pkg, f"version {before or 'none'} -> {pkg.version}"))
-    return rev, wanted, unchanged
+    return rev, wanted, unchanged, befores
 
 
 #: tags that name a version and no package: the repository's single convention
@@ -344,6 +356,8 @@ def apply_tags(plan: TagPlan, runtime: Runtime | None = None) -> TagResult:
     repo, push, remote = plan.workspace.root, plan.options.push, plan.options.remote
     if push and plan.actions and not git.git(repo, "remote", "get-url", remote, check=False):
         raise GitError(f"{repo} has no remote {remote!r}; add it or pass --remote NAME")
+    if push and plan.actions:
+        check_remote(plan)
     created: list[str] = []
     pushed: set[str] = set()
     with signals_held() as stopped:

@@ -8,7 +8,8 @@ build times (:mod:`relnox.shards.plan`, the rule in :mod:`relnox.shards.split`);
 
 The face: :data:`STAGE` (assemble) and its types, ``assemble`` (plan and run in one call),
 and the shard plan a host asks for: ``plan_shards`` (``plan --shards N``, a plan with
-nothing to run), ``shard_packages`` and ``parse_shard`` (``--shard K/N``) and
+nothing to run), ``shard_packages`` and ``parse_shard`` (``--shard K/N``), ``shard_count`` (``--shards N``, at most
+:data:`MAX_SHARDS`) and
 ``record_shard`` (the manifest of one shard's build).
 """
 
@@ -22,7 +23,7 @@ from relnox.shards.assemble import (
     run_assemble,
 )
 from relnox.shards.plan import ShardOptions, ShardPlan, plan_shards, shard_packages
-from relnox.shards.split import ShardSpec, parse_shard
+from relnox.shards.split import MAX_SHARDS, ShardSpec, parse_shard, shard_count
 from relnox.stage import Stage
 
 STAGE: Stage[AssembleOptions, AssemblePlan, AssembleResult] = Stage(
@@ -30,6 +31,7 @@ STAGE: Stage[AssembleOptions, AssemblePlan, AssembleResult] = Stage(
 )
 
 __all__ = [
+    "MAX_SHARDS",
     "STAGE",
     "AssembleOptions",
     "AssemblePlan",
@@ -41,5 +43,6 @@ __all__ = [
     "parse_shard",
     "plan_shards",
     "record_shard",
+    "shard_count",
     "shard_packages",
 ]

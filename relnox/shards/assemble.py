@@ -4,16 +4,20 @@ Each DIR is a dist directory as ``build-all --shard K/N --out DIR`` leaves it, i
 manifest in ``.relnox/`` beside it. Everything is checked before a file is written:
 every listed file is read and its sha256 compared with its shard's manifest; a package
 built by two shards, a selected package no shard built, shards built from different
-commits (or another commit than this checkout's), and a package whose version is not
-this checkout's are each refused with one line naming the shard directory. Then the
-files are written into dist/ (each atomically, from the bytes that were checked) and
-one manifest for them all.
+commits (or another commit than this checkout's, or none recorded), a package that is
+not this checkout's, and a package whose version is not this checkout's are each
+refused with one line naming the shard directory. A listed file must be a regular file
+of the shard directory itself, named as a wheel or an sdist of its package and version
+(never a path, a link or a hidden file), listed once, of the size and sha256 recorded.
+Then the files are written into dist/ (each atomically, from the bytes that were checked)
+and one manifest for them all; a failure while writing puts dist/ and its records back
+as they were.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-import hashlib
 import os
 import shutil
 from collections.abc import Sequence
@@ -22,21 +26,30 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+from relnox.artifacts.checks import name_and_version
 from relnox.artifacts.manifest import (
+    MANIFEST_TXT,
     Manifest,
     PackageRecord,
+    check_state_dir,
     has_manifest,
     manifest_path,
     read_manifest,
+    state_dir,
     write_manifest,
 )
-from relnox.atomic import write_atomic
-from relnox.errors import BuildError, RelnoxError
+from relnox.atomic import signals_held, write_atomic
+from relnox.errors import BuildError, RelnoxError, one_line
 from relnox.paths import own_dist_dir, rel
 from relnox.project.workspace import Workspace
+from relnox.shards.files import checked_files, label
 from relnox.shards.split import ShardSpec
 from relnox.stage import Runtime
 from relnox.tools import git
+from relnox.versioning import maybe_version
 
 SHARD_KEY = "shard"  # the shard manifest's extra field: "K/N"
 
@@ -123,6 +136,11 @@ def record_shard(dist_dir: Path, spec: ShardSpec, names: Sequence[str]) -> Path:
 
 
 def _read(shard: Path) -> Manifest:
+    if shard.exists() and not shard.is_dir():
+        raise BuildError(
+            f"{shard}: is a file, not a shard directory; pass the directory each shard built "
+            "into (relnox build-all --shard K/N --out DIR)"
+        )
     if not shard.is_dir():
         raise BuildError(f"{shard}: no such shard directory; pass the dist/ each shard built")
     if not has_manifest(shard):
@@ -136,59 +154,110 @@ def _read(shard: Path) -> Manifest:
         raise BuildError(f"{shard}: {str(exc).splitlines()[0]}") from None
 
 
-def _checked(shard: Path, record: PackageRecord) -> tuple[bytes, ...]:
-    found = []
-    for artifact in record.files:
-        path = shard / artifact.filename
-        try:
-            data = path.read_bytes()
-        except OSError:
+def _same_commit(manifests: Sequence[tuple[Path, Manifest]], head: str | None) -> str | None:
+    """The one commit every shard was built from (this checkout's HEAD when it has one);
+    a shard of another commit, or of none recorded beside one, is refused."""
+    recorded = [(shard, m.git_commit) for shard, m in manifests if m.git_commit]
+    expected, where = (
+        (head, "this checkout")
+        if head
+        else ((recorded[0][1], str(recorded[0][0])) if recorded else (None, ""))
+    )
+    if expected is None:
+        return None
+    for shard, manifest in manifests:
+        if manifest.git_commit is None:
             raise BuildError(
-                f"{shard}: {artifact.filename} of {record.name} is listed in its manifest but "
-                "missing; rebuild that shard"
-            ) from None
-        if hashlib.sha256(data).hexdigest() != artifact.sha256:
-            raise BuildError(
-                f"{shard}: {artifact.filename} of {record.name} does not match the sha256 its "
-                "manifest records (changed after the build); rebuild that shard"
+                f"{shard}: its manifest records no commit, {where} is at {expected[:12]}; a "
+                "shard must be built from the release's commit, rebuild that shard"
             )
-        found.append(data)
-    return tuple(found)
+        if manifest.git_commit != expected:
+            raise BuildError(
+                f"{shard}: built from commit {manifest.git_commit[:12]}, {where} is at "
+                f"{expected[:12]}; mixed commits cannot be one release, rebuild that shard"
+            )
+    return expected
+
+
+def _check_output(
+    dist_dir: Path,
+    shards: Sequence[Path],
+    names: Sequence[str],
+    released: set[tuple[str, Version | None]],
+) -> None:
+    """``dist_dir`` can take the files: no shard is it or holds it, it is no file, no
+    directory sits where a file goes, it holds no other file of a package and version
+    assembled (an earlier local build's: publish would take it with the shards'), and its
+    records can be written."""
+    out = dist_dir.resolve()
+    for shard in shards:
+        inside = shard.resolve()
+        if out.is_relative_to(inside) or inside.is_relative_to(out):
+            raise BuildError(
+                f"{shard}: is the output directory itself, holds it or lies in it; build the "
+                "shards into other directories (build-all --shard K/N --out DIR)"
+            )
+    if dist_dir.exists() and not dist_dir.is_dir():
+        raise BuildError(
+            f"{dist_dir}: is a file, not a directory, so the shards cannot be assembled "
+            "there; remove it, or pass --out DIR"
+        )
+    for path in sorted(dist_dir.iterdir()) if dist_dir.is_dir() else []:
+        parsed = name_and_version(path.name)
+        if parsed and parsed in released and path.name not in names:
+            raise BuildError(
+                f"{path}: a file of {parsed[0]} {parsed[1]} that no shard built (an earlier "
+                "build's?) would be published with the assembled ones; remove it, then assemble"
+            )
+    for name in names:
+        target = dist_dir / name
+        if (target.exists() or target.is_symlink()) and not (
+            target.is_file() and not target.is_symlink()
+        ):
+            raise BuildError(
+                f"{target}: not a regular file, so assemble cannot write {name} there; remove it"
+            )
+    check_state_dir(dist_dir)
 
 
 def plan_assemble(workspace: Workspace, options: AssembleOptions) -> AssemblePlan:
     """Read and check every shard; refuse anything that would not make one whole release."""
     if not options.dirs:
         raise BuildError("assemble needs the shard directories: relnox assemble DIR [DIR ...]")
+    for given in (*options.dirs, *([options.out] if options.out else [])):
+        if not str(given).isprintable():  # every refusal names it, on one line
+            raise BuildError(
+                f"{str(given)!r}: a directory whose name holds a control character (a newline?); "
+                "rename it, or pass another directory"
+            )
     root = workspace.root
     selected = {pkg.name for pkg in workspace.select(options.packages)}
+    known = {pkg.name for pkg in workspace.packages} | {b.name for b in workspace.broken}
     dist_dir = Path(options.out).absolute() if options.out else root / workspace.config.dist_dir
     setting = "--out" if options.out else f"{workspace.config.source}: [tool.relnox] dist-dir"
     own_dist_dir(dist_dir, root, setting)
     head = git.head(root) if shutil.which("git") and git.is_repo(root) else None
     shards = tuple(dict.fromkeys(Path(os.path.abspath(d)) for d in options.dirs))
+    manifests = [(shard, _read(shard)) for shard in shards]
+    commit = _same_commit(manifests, head)
     owner: dict[str, Path] = {}
     pieces: dict[str, Piece] = {}
-    commit: tuple[str, Path] | None = (head, root) if head else None
+    seen: dict[str, tuple[Path, str]] = {}
     epochs: list[int] = []
-    for shard in shards:
-        if shard.resolve() == dist_dir.resolve():
-            raise BuildError(
-                f"{shard}: is the output directory itself; build the shards into other "
-                "directories (build-all --shard K/N --out DIR)"
-            )
-        manifest = _read(shard)
-        if manifest.git_commit and commit and manifest.git_commit != commit[0]:
-            where = "this checkout" if commit[1] == root else str(commit[1])
-            raise BuildError(
-                f"{shard}: built from commit {manifest.git_commit[:12]}, {where} is at "
-                f"{commit[0][:12]}; mixed commits cannot be one release, rebuild that shard"
-            )
-        if manifest.git_commit and commit is None:
-            commit = (manifest.git_commit, shard)
+    for shard, manifest in manifests:
         if manifest.source_date_epoch is not None:
             epochs.append(manifest.source_date_epoch)
         for record in manifest.packages:
+            if record.name not in known:
+                raise BuildError(
+                    f"{shard}: its manifest lists {label(record.name)}, which is no package of this "
+                    f"checkout ({root}); pass only the shards built from it"
+                )
+            if owner.get(record.name) == shard:
+                raise BuildError(
+                    f"{shard}: its manifest lists {record.name} twice; one build per package, "
+                    "rebuild that shard"
+                )
             if record.name in owner:
                 raise BuildError(
                     f"{shard}: {record.name} is also built by {owner[record.name]}; each "
@@ -197,13 +266,13 @@ def plan_assemble(workspace: Workspace, options: AssembleOptions) -> AssemblePla
             owner[record.name] = shard
             if record.name not in selected:
                 continue
-            version = workspace.get(record.name).version
-            if record.version != version:
+            pkg = workspace.get(record.name)
+            if record.version != pkg.version:
                 raise BuildError(
-                    f"{shard}: {record.name} {record.version} but this checkout has "
-                    f"{version}; mixed versions cannot be one release, rebuild that shard"
+                    f"{shard}: {record.name} {label(record.version)} but this checkout has "
+                    f"{pkg.version}; mixed versions cannot be one release, rebuild that shard"
                 )
-            pieces[record.name] = Piece(shard, record, _checked(shard, record))
+            pieces[record.name] = Piece(shard, record, checked_files(shard, record, pkg, seen))
     missing = [
         name for pkg in workspace.packages if (name := pkg.name) in selected and name not in pieces
     ]
@@ -212,32 +281,92 @@ def plan_assemble(workspace: Workspace, options: AssembleOptions) -> AssemblePla
             f"{', '.join(map(str, shards))}: no shard built {', '.join(missing)}; build every "
             "shard of the plan (build-all --shard K/N), or leave those out with --package"
         )
+    released: set[tuple[str, Version | None]] = {
+        (canonicalize_name(p.record.name), maybe_version(p.record.version)) for p in pieces.values()
+    }
+    _check_output(dist_dir, shards, list(seen), released)
     order = [pkg.name for pkg in workspace.packages if pkg.name in pieces]
     return AssemblePlan(
         workspace=workspace,
         dist_dir=dist_dir,
         pieces=tuple(pieces[n] for n in order),
-        git_commit=commit[0] if commit else None,
+        git_commit=commit,
         source_date_epoch=max(epochs, default=None),
         shards=shards,
     )
 
 
+def _snapshot(path: Path) -> bytes | None:
+    """What ``path`` holds now (None: nothing), to put back if assembling fails."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _made(path: Path) -> list[Path]:
+    """``path`` and the parents of it that do not exist yet, deepest first."""
+    missing = []
+    for folder in (path, *path.parents):
+        if folder.exists():
+            break
+        missing.append(folder)
+    return missing
+
+
+def _undo(before: dict[Path, bytes | None], made: list[Path]) -> None:
+    """Put every written path back as it was; remove the directories this run made."""
+    for path, data in before.items():
+        with contextlib.suppress(OSError):
+            if data is None:
+                path.unlink(missing_ok=True)
+            else:
+                write_atomic(path, data)
+    for folder in made:
+        with contextlib.suppress(OSError):
+            (folder / ".gitignore").unlink(missing_ok=True)
+            folder.rmdir()
+
+
 def run_assemble(plan: AssemblePlan, runtime: Runtime | None = None) -> AssembleResult:
-    """Write the checked files into dist/ and one manifest of them all."""
+    """Write the checked files into dist/ and one manifest of them all; all or nothing: a
+    failure (a full disk, a Ctrl-C) leaves dist/ and its records as they were."""
+    dist, state = plan.dist_dir, state_dir(plan.dist_dir)
+    made = sorted({*_made(dist), *_made(state)}, key=lambda p: len(p.parts), reverse=True)
+    before: dict[Path, bytes | None] = {
+        path: _snapshot(path) for path in (manifest_path(dist), state / MANIFEST_TXT)
+    }
     written = []
-    for piece in plan.pieces:
-        for artifact, data in zip(piece.record.files, piece.data, strict=True):
-            written.append(write_atomic(plan.dist_dir / artifact.filename, data))
-    manifest = Manifest(
-        dist_dir=plan.dist_dir,
-        packages=tuple(p.record for p in plan.pieces),
-        git_commit=plan.git_commit,
-        source_date_epoch=plan.source_date_epoch,
-        created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        extra={"assembled_from": [str(s) for s in plan.shards]},
-    )
-    return AssembleResult(plan, write_manifest(manifest), tuple(written))
+    with signals_held() as stopped:
+        try:
+            for piece in plan.pieces:
+                for artifact, data in zip(piece.record.files, piece.data, strict=True):
+                    target = dist / artifact.filename
+                    old = _snapshot(target)
+                    signal_name = stopped()
+                    if signal_name is not None:
+                        raise BuildError(f"assembling was stopped ({signal_name})")
+                    if old != data:
+                        before[target] = old
+                        write_atomic(target, data)
+                    written.append(target)
+            manifest = Manifest(
+                dist_dir=dist,
+                packages=tuple(p.record for p in plan.pieces),
+                git_commit=plan.git_commit,
+                source_date_epoch=plan.source_date_epoch,
+                created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                extra={"assembled_from": [str(s) for s in plan.shards]},
+            )
+            path = write_manifest(manifest)
+        except (OSError, RelnoxError) as exc:
+            _undo(before, made)
+            why = exc.message if isinstance(exc, RelnoxError) else exc.strerror or one_line(exc)
+            raise BuildError(
+                f"{dist}: assembling failed ({why}); dist/ and its records are as they were, "
+                "fix that and run assemble again"
+            ) from None
+    return AssembleResult(plan, path, tuple(written))
 
 
 def assemble(root: Path | str = ".", options: AssembleOptions | None = None) -> AssembleResult:

@@ -19,7 +19,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from relnox.artifacts.manifest import BUILT, manifest_path, read_manifest
-from relnox.errors import BuildError, RelnoxError
+from relnox.errors import BuildError, RelnoxError, one_line
 from relnox.paths import rel
 from relnox.project.workspace import Package, Workspace
 from relnox.shards.split import ShardSpec, estimate, groups, shard_count, split
@@ -145,9 +145,10 @@ def _times_from(path: Path) -> dict[str, float]:
             f"{path}: --timings file not found; pass a build manifest or the "
             "JSON of relnox plan --shards"
         ) from None
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
+        why = "nested too deeply" if isinstance(exc, RecursionError) else one_line(exc)
         raise BuildError(
-            f"{path}: not a JSON file ({exc}); pass a build manifest or the "
+            f"{path}: not a JSON file ({why}); pass a build manifest or the "
             "JSON of relnox plan --shards"
         ) from None
     if isinstance(data, dict) and isinstance(data.get("times"), dict):

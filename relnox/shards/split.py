@@ -30,6 +30,8 @@ DEFAULT_ESTIMATE = 1.0
 #: ``plan --shards auto``: about this many packages per shard, at most MAX_AUTO shards
 AUTO_PER_SHARD = 10
 MAX_AUTO = 16
+#: the most shards a plan has: the jobs GitHub Actions runs of one matrix at most
+MAX_SHARDS = 256
 
 
 @dataclass(frozen=True)
@@ -45,14 +47,14 @@ class ShardSpec:
 
 def parse_shard(value: str) -> ShardSpec:
     """``"2/8"`` -> ShardSpec(2, 8); anything else is a one-line error."""
-    found = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", value or "")
+    found = re.fullmatch(r"\s*([0-9]{1,9})\s*/\s*([0-9]{1,9})\s*", value or "")
     if found:
         index, count = int(found[1]), int(found[2])
-        if 1 <= index <= count:
+        if 1 <= index <= count <= MAX_SHARDS:
             return ShardSpec(index, count)
     raise BuildError(
-        f"--shard {value!r} is not K/N with 1 <= K <= N; write e.g. --shard 2/8 "
-        "(the second of eight shards)"
+        f"--shard {value!r} is not K/N with 1 <= K <= N <= {MAX_SHARDS}; write e.g. "
+        "--shard 2/8 (the second of eight shards)"
     )
 
 
@@ -60,14 +62,13 @@ def shard_count(value: str | int, packages: int) -> int:
     """``--shards N`` or ``auto`` (one shard per ~10 packages, at most 16)."""
     if isinstance(value, str) and value.strip().lower() == "auto":
         return max(1, min(MAX_AUTO, -(-packages // AUTO_PER_SHARD)))
-    try:
-        count = int(value)
-    except (TypeError, ValueError):
-        count = 0
-    if count < 1:
+    text = str(value).strip()
+    count = int(text) if re.fullmatch(r"[0-9]{1,9}", text) else 0
+    if not 1 <= count <= MAX_SHARDS:
         raise BuildError(
-            f"--shards {value!r} is not a number of shards; write a whole number >= 1 "
-            'or "auto" (one shard per ~10 packages)'
+            f"--shards {value!r} is not a number of shards; write a whole number from 1 to "
+            f'{MAX_SHARDS} (the jobs of one CI matrix at most) or "auto" (one shard per ~10 '
+            "packages)"
         )
     return count
 

@@ -54,30 +54,58 @@ _DAMAGE = (
 )
 
 
-def push(repo: Path, *args: str, stall: float) -> None:
-    """``git push args`` bounded: stopped (with everything it started) once it has made no
-    progress for ``stall`` seconds (``[tool.relnox.network] stall``), as an upload is, for a
-    remote that takes the connection and never answers would hold it forever. Over HTTP
-    git's own low-speed limit says so first."""
+def _bounded(repo: Path, args: Sequence[str], stall: float) -> proc.Result:
+    """``git args`` that talks to a remote, stopped (with everything it started) once it has
+    made no progress for ``stall`` seconds; over HTTP git's own low-speed limit says so first."""
     argv = ["git", "-c", "http.lowSpeedLimit=1", "-c", f"http.lowSpeedTime={max(1, int(stall))}"]
-    result = proc.run([*argv, "push", *args], cwd=repo, watch=proc.Watch(stall))
+    result = proc.run([*argv, *args], cwd=repo, watch=proc.Watch(stall))
     if result.returncode == proc.CANNOT_RUN:
         raise GitError("git is not installed or not on PATH; install git")
     if result.stalled or "operation too slow" in result.last_line().lower():
         raise GitError(
-            f"git push {' '.join(args)} in {repo} made no progress for {stall:g}s (the remote "
+            f"git {' '.join(args)} in {repo} made no progress for {stall:g}s (the remote "
             "does not answer) and was stopped; check the remote's address and your network, "
             "or raise [tool.relnox.network] stall"
         )
+    return result
+
+
+def push(repo: Path, *args: str, stall: float) -> None:
+    """``git push args`` bounded (:func:`_bounded`, ``[tool.relnox.network] stall``), for a
+    remote that takes the connection and never answers would hold it forever."""
+    result = _bounded(repo, ["push", *args], stall)
     if not result.ok:
         raise GitError(f"git push failed in {repo}: {_why_push_failed(result)}")
+
+
+def remote_tags(repo: Path, remote: str, names: Sequence[str], *, stall: float) -> dict[str, str]:
+    """The commit each of ``names`` marks on ``remote`` (``git ls-remote``; a tag the remote
+    lacks is left out), asked as a push is: stopped after ``stall`` seconds without progress."""
+    wanted = {f"refs/tags/{name}": name for name in names}
+    # an annotated tag's commit is on its peeled line, which a pattern must name too
+    patterns = [p for ref in wanted for p in (ref, ref + "^{}")] if len(wanted) <= 100 else []
+    result = _bounded(repo, ["ls-remote", "--tags", "--", remote, *patterns], stall)
+    if not result.ok:
+        raise GitError(
+            f"git ls-remote {remote} failed in {repo} ({_why_push_failed(result)}); check the "
+            "remote's address, your network and credentials"
+        )
+    found: dict[str, str] = {}
+    for line in result.output.splitlines():
+        commit, _, ref = line.strip().partition("\t")
+        peeled = ref.endswith("^{}")
+        name = wanted.get(ref.removesuffix("^{}"))
+        if name is not None and (peeled or name not in found):
+            found[name] = commit  # the peeled line (an annotated tag's commit) wins
+    return found
 
 
 def _why_push_failed(result: proc.Result) -> str:
     """The line of a failed push that says why: git's ``fatal:``, a ``! [rejected]`` ref,
     its ``error:``, else the last line (not the hint after them)."""
     lines = [line.strip() for line in result.output.splitlines() if line.strip()]
-    for start in ("fatal:", "! [", "error:"):
+    # a refused ref first: git ends such a push with a "fatal: the remote end hung up"
+    for start in ("! [", "fatal:", "error:"):
         found = [line for line in lines if line.startswith(start)]
         if found:
             return found[0]

@@ -31,6 +31,7 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
+from relnox.errors import RelnoxError
 from relnox.redact import redact
 
 ZERO_SHA = "0" * 40
@@ -159,9 +160,17 @@ def summary_markdown(task_name: str, results: Mapping[str, Any]) -> str:
     return redact("\n".join(lines).rstrip() + "\n\n")
 
 
-def _append(path: Path, text: str) -> None:
-    with path.open("a", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
+def append_to(path: Path, text: str, name: str) -> None:
+    """``text`` appended to the file ``$name`` names; one line when it cannot be (a
+    directory, a full disk): what the command did is done, the later steps lack its outputs."""
+    try:
+        with path.open("a", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise RelnoxError(
+            f"${name} ({path}) cannot be written ({exc.strerror or exc}); what relnox did is "
+            f"done, but later steps do not see its results: point {name} at a writable file"
+        ) from None
 
 
 def publish_results(
@@ -172,9 +181,10 @@ def publish_results(
     if not in_actions(env):
         return
     if env.get("GITHUB_OUTPUT"):
-        _append(Path(env["GITHUB_OUTPUT"]), format_outputs(outputs_for(results)))
+        append_to(Path(env["GITHUB_OUTPUT"]), format_outputs(outputs_for(results)), "GITHUB_OUTPUT")
     if env.get("GITHUB_STEP_SUMMARY"):
-        _append(Path(env["GITHUB_STEP_SUMMARY"]), summary_markdown(task_name, results))
+        summary = summary_markdown(task_name, results)
+        append_to(Path(env["GITHUB_STEP_SUMMARY"]), summary, "GITHUB_STEP_SUMMARY")
 
 
 def event_before(env: Mapping[str, str] | None = None) -> str | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from relnox.artifacts import manifest as manifest_module
 from relnox.artifacts.manifest import (
     MANIFEST_JSON,
     MANIFEST_TXT,
@@ -157,6 +158,7 @@ MALFORMED = {
     ),
     "a schema not a version": '{"schema": "new", "packages": []}',
     "not UTF-8": b"\xff\xfe\x00{".decode("latin-1"),
+    "nested too deeply for the JSON parser": "[" * 100_000 + "]" * 100_000,
 }
 
 
@@ -169,6 +171,15 @@ def test_a_malformed_manifest_is_one_line_naming_the_file(tmp_path: Path, text: 
     message = str(caught.value)
     assert message.startswith(str(path)) and "\n" not in message
     assert "relnox build-all" in message
+
+
+def test_a_manifest_larger_than_any_relnox_writes_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, _ = _written(tmp_path)
+    monkeypatch.setattr(manifest_module, "MANIFEST_LIMIT", path.stat().st_size - 1)
+    with pytest.raises(ManifestError, match="more than any build manifest relnox writes"):
+        read_manifest(tmp_path / "dist")
 
 
 def test_a_state_directory_that_cannot_be_made_is_named(tmp_path: Path) -> None:

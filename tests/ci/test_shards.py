@@ -23,7 +23,7 @@ from relnox.sample import ProjectSpec, demo_specs, git_commit_all, git_init, wri
 from tests.ci.test_init import native_spec
 
 
-@pytest.mark.parametrize("value", ["0", "-2", '"many"', "true", "2.5", '"3"'])
+@pytest.mark.parametrize("value", ["0", "-2", '"many"', "true", "2.5", '"3"', "257"])
 def test_shards_setting_is_validated(value: str, make_workspace: Callable[..., Path]) -> None:
     root = make_workspace(
         [ProjectSpec("one", "1.0.0")], git=False, relnox=f"[tool.relnox.ci]\nshards = {value}"

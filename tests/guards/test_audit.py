@@ -218,3 +218,24 @@ def test_the_command_reports_json_and_a_job_summary(
     assert "Traceback" not in failed.stderr
     assert "relnox: error: the audit of" in failed.stderr
     assert "listed (html)" in failed.stdout
+
+
+@pytest.mark.parametrize(
+    ("flags", "code", "refusal"),
+    [
+        (["--markdown", "."], 1, "--markdown .: is a directory"),
+        (["--markdown", "dist/audit.md"], 1, "which holds only distributions"),
+        (["--wait", "nan"], 2, "--wait takes a finite number of seconds, not 'nan'"),
+        (["--wait", "inf"], 2, "--wait takes a finite number of seconds, not 'inf'"),
+    ],
+)
+def test_a_report_path_or_a_wait_that_cannot_be_is_refused_before_the_audit(
+    tmp_path: Path, flags: list[str], code: int, refusal: str
+) -> None:
+    """A directory gave a traceback after the audit, dist/ took the report among the files
+    twine upload dist/* sends, and a wait of nan or inf never ended."""
+    root = write_workspace(tmp_path / "ws", [ProjectSpec("adtrlx-solo", "1.0.0")])
+    proc = run_relnox("audit", "--repository", "http://127.0.0.1:9/simple/", *flags, cwd=root)
+    assert proc.returncode == code and proc.stderr.count("\n") == 1, proc.stderr
+    assert refusal in proc.stderr
+    assert not (root / "dist").exists()

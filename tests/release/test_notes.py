@@ -152,3 +152,40 @@ def test_a_pre_release_says_the_index_it_went_to(single: Path) -> None:
     assert "is on PyPI:" in final.text
     local = release_notes(load_workspace(single), "1.2.0", repository="http://127.0.0.1:1/")
     assert "is on http://127.0.0.1:1/:" in local.text
+
+
+@pytest.mark.parametrize(
+    ("flags", "refusal"),
+    [
+        (["--output", "."], "--output .: is a directory"),
+        (["--files", "."], "--files .: is a directory"),
+        (["--output", "dist/notes.md"], "--output dist/notes.md: lies in"),
+        (["--files", "dist/files.txt"], "which holds only distributions"),
+        (["--output", "README.md/notes.md"], "README.md is a file, not a directory"),
+    ],
+)
+def test_a_notes_path_that_cannot_take_them_is_refused_before_either_is_written(
+    single: Path, flags: list[str], refusal: str
+) -> None:
+    """A directory gave a traceback (after the notes were written, for --files), and dist/
+    took the notes among the files twine upload dist/* sends."""
+    (single / "README.md").write_text("readme\n", encoding="utf-8")
+    proc = run_relnox("release-notes", "1.2.0", *flags, cwd=single)
+    assert proc.returncode == 1 and proc.stderr.count("\n") == 1, proc.stderr
+    assert refusal in proc.stderr
+    assert not (single / ".relnox").exists() and not (single / "dist").exists()
+
+
+def test_notes_are_taken_back_when_the_file_list_cannot_be_written(single: Path) -> None:
+    """All or nothing: the list fails at its write (no file can be made in /proc), so the
+    notes written before it are taken back; a name too long is refused before either."""
+    for listing, said in (
+        ("/proc/relnox-files.txt", "/proc/relnox-files.txt: cannot be"),
+        ("x" * 300, "(File name too long)"),
+    ):
+        proc = run_relnox(
+            "release-notes", "1.2.0", "--output", "notes.md", "--files", listing, cwd=single
+        )
+        assert proc.returncode == 1 and proc.stderr.count("\n") == 1, proc.stderr
+        assert said in proc.stderr and "Traceback" not in proc.stderr
+        assert not (single / "notes.md").exists()

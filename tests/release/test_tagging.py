@@ -479,9 +479,12 @@ def test_a_final_that_needs_a_pre_release_of_the_run_is_refused(demo: Path, tmp_
     assert "release demo-core as a final version too" in proc.stderr
 
 
-def test_a_push_the_remote_refuses_leaves_no_tag_of_this_run(demo: Path, remote: Path) -> None:
-    """The remote has demo-core-v0.2.0 on another commit: the push is refused, and the two
-    tags this run made are removed again, so no local tag disagrees with the remote."""
+def test_a_tag_the_remote_has_on_another_commit_is_refused_before_any_is_made(
+    demo: Path, remote: Path
+) -> None:
+    """The remote has demo-core-v0.2.0 on another commit: refused before a tag is made or
+    pushed (the tags go three a push: found at a later push, the first three would stay
+    released on the remote and the rest not)."""
     git(demo, "tag", "demo-core-v0.2.0", "HEAD")
     git(demo, "push", "-q", "origin", "demo-core-v0.2.0")
     git(demo, "tag", "-d", "demo-core-v0.2.0")
@@ -489,12 +492,31 @@ def test_a_push_the_remote_refuses_leaves_no_tag_of_this_run(demo: Path, remote:
     before = git(demo, "tag", "--list")
     proc = run_relnox("tag", "--push", cwd=demo)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.startswith(
+        "relnox: error: tag demo-core-v0.2.0 already exists on origin, on commit "
+    )
+    assert "no tag was made or pushed" in proc.stderr and proc.stderr.count("\n") == 1
+    assert git(demo, "tag", "--list") == before
+    assert git(remote, "tag", "--list") == "demo-core-v0.2.0"
+
+
+def test_a_push_the_remote_refuses_leaves_no_tag_of_this_run(demo: Path, remote: Path) -> None:
+    """The remote refuses the push (its hook says no): the two tags this run made are
+    removed again, so no local tag disagrees with the remote."""
+    hook = remote / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'tags are frozen' >&2\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    bump_two(demo)
+    before = git(demo, "tag", "--list")
+    proc = run_relnox("tag", "--push", cwd=demo)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
     lines = [line for line in proc.stderr.splitlines() if line.startswith("relnox: error:")]
     assert len(lines) == 1, proc.stderr
     assert "pushing tags to origin failed" in lines[0]
+    assert "pre-receive hook declined" in lines[0]  # git's refusal, not "remote hung up"
     assert "the tags this run made and did not push were removed: " in lines[0]
     assert git(demo, "tag", "--list") == before
-    assert git(remote, "tag", "--list") == "demo-core-v0.2.0"
+    assert git(remote, "tag", "--list") == ""
 
 
 def test_one_bare_tag_of_two_packages_resolves_both(tmp_path: Path) -> None:
@@ -520,3 +542,153 @@ def test_one_bare_tag_of_two_packages_resolves_both(tmp_path: Path) -> None:
     assert one.stdout == "core-c 3.3.4 (from tag) -> pypi\n"
     pool = run_relnox("resolve-version", "--tag", "pool-3.3.1", cwd=root)
     assert pool.stdout == "core-pool 3.3.1 (from tag) -> pypi\n"
+
+
+# -- tags that would not name what HEAD releases are refused before one is made
+
+
+def _two(tmp_path: Path, fmt: str = "") -> Path:
+    from tests.shapes import project, repo
+
+    config = f'[tool.relnox]\ntag-format = "{fmt}"\n' if fmt else "[tool.relnox]\n"
+    return repo(
+        tmp_path / "ws",
+        {
+            "pyproject.toml": config,
+            "a/pyproject.toml": project("pkg-a", "1.0.0"),
+            "a/src/pkg_a/__init__.py": "",
+            "b/pyproject.toml": project("pkg-b", "1.0.0"),
+            "b/src/pkg_b/__init__.py": "",
+        },
+    )
+
+
+def _refused(root: Path, *args: str) -> str:
+    tags = git(root, "tag", "--list")
+    proc = run_relnox("tag", *args, cwd=root)
+    assert proc.returncode == 1 and proc.stderr.count("\n") == 1, proc.stderr
+    assert git(root, "tag", "--list") == tags  # nothing was tagged
+    return proc.stderr.removeprefix("relnox: error: ")
+
+
+def test_a_version_not_committed_or_a_dirty_tree_is_not_tagged(tmp_path: Path) -> None:
+    """pkg-b's 2.0.0 only in the working tree: tagging HEAD pkg-b-v2.0.0 named a commit
+    at 1.0.0; refused even with --allow-dirty. Another uncommitted change: --allow-dirty."""
+    from tests.shapes import commit, project, write
+
+    root = _two(tmp_path)
+    commit(root, {"a/pyproject.toml": project("pkg-a", "1.1.0")})
+    write(root, {"b/pyproject.toml": project("pkg-b", "2.0.0")})
+    for args in ((), ("--allow-dirty",), ("--dry-run",)):
+        assert _refused(root, *args).startswith(
+            f"{root / 'b/pyproject.toml'}: pkg-b 2.0.0 is not committed (HEAD holds 1.0.0)"
+        )
+    write(root, {"b/pyproject.toml": project("pkg-b", "1.0.0"), "a/src/pkg_a/__init__.py": "x"})
+    assert "tracked files have uncommitted changes (a/src/pkg_a/__init__.py)" in _refused(root)
+    run_relnox("tag", "--allow-dirty", cwd=root, check=True)
+    assert git(root, "tag", "--list") == "pkg-a-v1.1.0"
+
+
+def test_a_detached_head_is_tagged_only_when_allowed(tmp_path: Path) -> None:
+    from tests.shapes import commit, project
+
+    """A detached HEAD main holds (a CI checkout of a pushed commit) is tagged; a commit
+    made after it, which no branch holds, only with --allow-detached."""
+    root = _two(tmp_path)
+    git(root, "checkout", "-q", "--detach")
+    commit(root, {"a/pyproject.toml": project("pkg-a", "1.1.0")})
+    assert "HEAD is detached at a commit no branch holds" in _refused(root)
+    run_relnox("tag", "--allow-detached", cwd=root, check=True)
+    assert git(root, "tag", "--list") == "pkg-a-v1.1.0"
+    git(root, "checkout", "-q", "main")
+    commit(root, {"b/pyproject.toml": project("pkg-b", "1.1.0")})
+    git(root, "checkout", "-q", "--detach")
+    run_relnox("tag", cwd=root, check=True)
+    assert git(root, "tag", "--list").split() == ["pkg-a-v1.1.0", "pkg-b-v1.1.0"]
+
+
+def test_a_downgrade_is_not_tagged(tmp_path: Path) -> None:
+    """Below the version before (since HEAD~1), or below a release HEAD contains
+    (--missing has no version before)."""
+    from tests.shapes import commit, project
+
+    root = _two(tmp_path)
+    git(root, "tag", "pkg-a-v1.0.0")
+    commit(root, {"a/pyproject.toml": project("pkg-a", "0.9.0")})
+    assert _refused(root).startswith(
+        "pkg-a 0.9.0 is lower than 1.0.0 (its version at HEAD~1): tag pkg-a-v0.9.0 would "
+        "release a downgrade"
+    )
+    assert "lower than 1.0.0 (pkg-a-v1.0.0, released in HEAD's history)" in _refused(
+        root, "--missing", "--package", "pkg-a"
+    )
+
+
+@pytest.mark.parametrize("b_version", ["1.2.0", "1.0.0"])
+def test_one_tag_for_packages_at_different_versions_is_refused(
+    tmp_path: Path, b_version: str
+) -> None:
+    """tag-format v{version} names no package: v1.1.0 would say pkg-b is at 1.1.0 too
+    (check-tag v1.1.0 then fails for it), whether pkg-b moved elsewhere or stayed."""
+    from tests.shapes import commit, project
+
+    root = _two(tmp_path, "v{version}")
+    commit(
+        root,
+        {
+            "a/pyproject.toml": project("pkg-a", "1.1.0"),
+            "b/pyproject.toml": project("pkg-b", b_version),
+        },
+    )
+    assert _refused(root).startswith(
+        f"pkg-a 1.1.0 and pkg-b {b_version} share the tag format 'v{{version}}', so tag v1.1.0"
+    )
+    commit(root, {"b/pyproject.toml": project("pkg-b", "1.1.0")})
+    run_relnox("tag", "--since", "HEAD~2", cwd=root, check=True)
+    assert git(root, "tag", "--list") == "v1.1.0"
+
+
+@pytest.mark.parametrize(
+    ("tag", "refusal"),
+    [
+        ("pkg-a-v1..0", "'pkg-a-v1..0' is not a valid git tag name"),
+        ("pkg-a-v1.0.0\n", "'pkg-a-v1.0.0\\n' is not a valid git tag name"),
+        ("pkg-a-v1.0.0x", "tag pkg-a-v1.0.0x: '1.0.0x' is not a PEP 440 version"),
+    ],
+)
+def test_check_tag_of_no_tag_git_takes_or_no_version_is_refused(
+    tmp_path: Path, tag: str, refusal: str
+) -> None:
+    """It said "set the version to 1..0 there": a fix that is no version."""
+    root = _two(tmp_path)
+    proc = run_relnox("check-tag", tag, cwd=root)
+    assert proc.returncode == 1 and proc.stderr.count("\n") == 1, proc.stderr
+    assert refusal in proc.stderr and "set the version to" not in proc.stderr
+
+
+def test_resolve_version_at_no_commit_names_the_value(tmp_path: Path) -> None:
+    root = _two(tmp_path)
+    proc = run_relnox("resolve-version", "--at", "nonexistent", cwd=root)
+    assert proc.returncode == 1 and proc.stderr.count("\n") == 1, proc.stderr
+    assert "--at 'nonexistent' is not a commit of" in proc.stderr
+
+
+def test_a_tag_git_keeps_as_a_folder_of_another_is_refused_before_any_is_made(
+    tmp_path: Path,
+) -> None:
+    """pkg-b-v1.1.0/x exists, so git cannot make pkg-b-v1.1.0: pkg-a-v1.1.0 was made first,
+    then taken back with git's 'cannot lock ref' and no fix; now refused up front."""
+    from tests.shapes import commit, project
+
+    root = _two(tmp_path)
+    commit(
+        root,
+        {
+            "a/pyproject.toml": project("pkg-a", "1.1.0"),
+            "b/pyproject.toml": project("pkg-b", "1.1.0"),
+        },
+    )
+    git(root, "tag", "pkg-b-v1.1.0/x")
+    assert _refused(root).startswith(
+        "tag pkg-b-v1.1.0 cannot be made beside the tag pkg-b-v1.1.0/x"
+    )

@@ -97,8 +97,10 @@ def test_bad_timings_and_mismatched_shards_are_one_line(tmp_path: Path) -> None:
     workspace = load_workspace(root)
     (tmp_path / "bad.json").write_text("{", encoding="utf-8")
     (tmp_path / "other.json").write_text('{"x": 1}', encoding="utf-8")
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     for name, message in [
         ("bad.json", "not a JSON file"),
+        ("deep.json", r"not a JSON file \(nested too deeply\)"),
         ("other.json", "neither a build manifest nor"),
         ("absent.json", "--timings file not found"),
     ]:
@@ -153,12 +155,13 @@ def test_the_command_prints_the_plan_and_dry_runs_agree(tmp_path: Path) -> None:
     auto = run_relnox("plan", "--shards", "auto", "--json", cwd=root, check=True)
     assert json.loads(auto.stdout)["count"] == 1
     bad = run_relnox("build-all", "--shard", "2", "--out", "s", cwd=root)
-    assert bad.returncode == 1 and bad.stderr.strip().count("\n") == 0
+    assert bad.returncode == 2 and bad.stderr.strip().count("\n") == 0  # a usage error
     assert "--shard '2' is not K/N" in bad.stderr and "Traceback" not in bad.stderr
     test = run_relnox("build-all", "--shard", "1/2", "--out", "s1", "--test", cwd=root)
     assert test.returncode == 1 and "without --test" in test.stderr
-    into_dist = run_relnox("build-all", "--shard", "1/2", cwd=root)
-    assert into_dist.returncode == 1 and "--shard 1/2 needs --out DIR" in into_dist.stderr
+    into_dist = run_relnox("build-all", "--shard", "1/2\n", cwd=root)  # shown as read
+    assert into_dist.returncode == 1 and into_dist.stderr.count("\n") == 1
+    assert "--shard 1/2 needs --out DIR" in into_dist.stderr
     assert not (root / "dist" / "sh_pkg0-0.1.0.tar.gz").exists()
 
 
@@ -175,7 +178,13 @@ def test_specs_without_workspace_members_fail_cleanly(tmp_path: Path) -> None:
     root = write_workspace(tmp_path / "one", [ProjectSpec("solo")])
     git_init(root)
     out = run_relnox("plan", "--shards", "0", cwd=root)
-    assert out.returncode == 1 and "--shards '0' is not a number of shards" in out.stderr
+    assert out.returncode == 2 and "--shards '0' is not a number of shards" in out.stderr
+    for bad in ("-1", "257", "99999999999999999999"):  # 10**20 shards took all memory
+        out = run_relnox("plan", "--shards", bad, cwd=root)
+        assert out.returncode == 2 and out.stderr.count("\n") == 1, out.stderr
+    for bad in ("0/3", "1/3/4", "1/99999999999999999999999"):  # before --out is asked for
+        out = run_relnox("build-all", "--shard", bad, cwd=root)
+        assert out.returncode == 2 and f"--shard '{bad}' is not K/N" in out.stderr
 
 
 def test_on_actions_the_matrix_is_a_step_output(tmp_path: Path) -> None:

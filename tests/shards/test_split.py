@@ -78,7 +78,9 @@ def test_shard_specs(value: str, spec: ShardSpec) -> None:
     assert str(spec) == value.replace(" ", "")
 
 
-@pytest.mark.parametrize("value", ["", "3", "0/2", "3/2", "a/b", "1/0", "-1/2"])
+@pytest.mark.parametrize(
+    "value", ["", "3", "0/2", "3/2", "a/b", "1/0", "-1/2", "1/3/4", "1/257", "1/" + "9" * 30]
+)
 def test_a_bad_shard_is_one_line_naming_it(value: str) -> None:
     with pytest.raises(BuildError, match=r"--shard .* is not K/N") as caught:
         parse_shard(value)
@@ -91,6 +93,7 @@ def test_shard_counts() -> None:
     assert shard_count("auto", 1) == 1
     assert shard_count("auto", 45) == 5
     assert shard_count("AUTO", 10_000) == 16
-    for bad in ("0", "many", "-2"):
+    assert shard_count(" 256 ", 3) == 256
+    for bad in ("0", "many", "-2", "257", "9" * 30, "1e3"):
         with pytest.raises(BuildError, match="not a number of shards"):
             shard_count(bad, 10)

@@ -193,3 +193,19 @@ def test_failure_is_an_error_annotation(
     assert proc.returncode == 1
     [annotation] = [line for line in proc.stdout.splitlines() if line.startswith("::error::")]
     assert "Version mismatch: git tag (1.0.1) != pyproject.toml (1.0.0)" in annotation
+
+
+@pytest.mark.parametrize("variable", ["GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"])
+def test_an_output_file_that_cannot_be_written_is_one_line(
+    make_project: Callable[..., Path], actions: dict[str, str], tmp_path: Path, variable: str
+) -> None:
+    """$GITHUB_OUTPUT naming a directory gave a traceback after the command's work."""
+    root = make_project(ProjectSpec("failextract", "1.0.0"))
+    env = {**os.environ, **actions, variable: str(tmp_path)}
+    proc = run_relnox("check-tag", "v1.0.0", cwd=root, env=env)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        f"relnox: error: ${variable} ({tmp_path}) cannot be written (Is a directory); what "
+        f"relnox did is done, but later steps do not see its results: point {variable} at "
+        "a writable file"
+    ]

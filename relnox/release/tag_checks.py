@@ -1,0 +1,167 @@
+"""What ``relnox tag`` checks before a tag is made, so no tag names what HEAD does not
+release: the version committed (not only in the working tree), a clean tree and a branch
+holding HEAD (unless allowed), no downgrade, one version for the packages one tag names, and no
+planned tag on the remote on another commit (the tags go at most three a push: a
+refusal at a later push would leave the first ones released there)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from packaging.version import Version
+
+from relnox.errors import GitError
+from relnox.paths import rel
+from relnox.project.sources import version_at
+from relnox.project.workspace import Package, Workspace
+from relnox.tools import git
+from relnox.tools.network import network_settings
+from relnox.versioning import maybe_version, same_version
+
+if TYPE_CHECKING:
+    from relnox.release.tagging import TagAction, TagOptions, TagPlan
+
+
+def check_creatable(
+    workspace: Workspace,
+    options: TagOptions,
+    actions: Sequence[TagAction],
+    rev: str | None,
+    befores: Mapping[str, str | None],
+) -> None:
+    """Refuse, before a tag is made, tags that would not name what HEAD releases: a version
+    not committed, a dirty tree or a detached HEAD (unless allowed), a downgrade, and one
+    tag for packages at different versions."""
+    repo = workspace.root
+    top = git.toplevel(repo)
+    dirty = git.dirty_files(repo)
+    for action in actions:
+        pkg = workspace.get(action.package)
+        touched = [loc.path for loc in pkg.locations if rel(loc.path, top) in dirty]
+        committed = version_at(workspace.root, pkg.locations, "HEAD") if touched else pkg.version
+        if not same_version(committed, pkg.version):
+            raise GitError(
+                f"{touched[0]}: {pkg.name} {pkg.version} is not committed (HEAD holds "
+                f"{committed or 'no version'}), so tag {action.tag} would name a commit of "
+                "another version; commit it first"
+            )
+    if dirty and not options.allow_dirty:
+        shown = ", ".join(dirty[:3]) + (f" and {len(dirty) - 3} more" if len(dirty) > 3 else "")
+        raise GitError(
+            f"{repo}: tracked files have uncommitted changes ({shown}), so the tags would not "
+            "name the tree as it is; commit or stash them, or pass --allow-dirty"
+        )
+    if not options.allow_detached and not _on_a_branch(repo):
+        raise GitError(
+            f"{repo}: HEAD is detached at a commit no branch holds (a commit made after "
+            "git checkout --detach?), so the tags would name a commit no branch releases; "
+            "put it on the branch to release (git switch -c NAME, or merge it), or pass "
+            "--allow-detached if this is intended"
+        )
+    _check_no_ref_clash(repo, actions)
+    for action in actions:
+        _check_not_lower(workspace.get(action.package), action, rev, befores.get(action.package))
+    _check_shared(workspace, actions)
+
+
+def _on_a_branch(repo: Path) -> bool:
+    """HEAD is a branch, or a commit a local or remote-tracking branch holds (a CI checkout
+    of a pushed commit is detached, and its branch holds it)."""
+    if git.current_branch(repo) is not None:
+        return True
+    held = git.git(
+        repo,
+        "for-each-ref",
+        "--contains",
+        "HEAD",
+        "--count=1",
+        "--format=%(refname)",
+        "refs/heads",
+        "refs/remotes",
+        check=False,
+    )
+    return bool(held)
+
+
+def _check_no_ref_clash(repo: Path, actions: Sequence[TagAction]) -> None:
+    """A tag git cannot make beside an existing one: ``v1/x`` is there, so ``v1`` cannot be
+    (git keeps tags as files and folders), or the other way round."""
+    names = set(git.git(repo, "for-each-ref", "--format=%(refname:strip=2)", "refs/tags").split())
+    for action in actions:
+        parts = action.tag.split("/")
+        above = ["/".join(parts[:i]) for i in range(1, len(parts))]
+        clash = next((n for n in above if n in names), None) or next(
+            (n for n in sorted(names) if n.startswith(action.tag + "/")), None
+        )
+        if clash is not None:
+            raise GitError(
+                f"tag {action.tag} cannot be made beside the tag {clash} (git keeps one as a "
+                f"folder of the other); delete {clash} (git tag -d {clash}) or change tag-format "
+                "in [tool.relnox]"
+            )
+
+
+def _check_not_lower(pkg: Package, action: TagAction, rev: str | None, was: str | None) -> None:
+    """A version below the one before it (at ``rev``), or below a release HEAD contains."""
+    version = maybe_version(pkg.version)
+    if version is None:
+        return
+    higher: list[tuple[Version, str]] = []
+    before = maybe_version(was or "")  # its version at ``rev`` (None: none, or no rev)
+    if before is not None:
+        higher.append((before, f"its version at {rev}"))
+    if pkg.tags is not None and pkg.tags.reachable is not None:
+        higher.append((pkg.tags.reachable, f"{pkg.tags.reachable_tag}, released in HEAD's history"))
+    for above, where in higher:
+        if above > version:
+            raise GitError(
+                f"{pkg.name} {pkg.version} is lower than {above} ({where}): tag {action.tag} "
+                f"would release a downgrade; bump {pkg.name} above {above} (relnox bump), or "
+                "put back the version lowered by mistake"
+            )
+
+
+def _check_shared(workspace: Workspace, actions: Sequence[TagAction]) -> None:
+    """One tag name for several packages (a format without ``{name}``, ``v{version}``) names
+    one version: the packages sharing it must be at the same version."""
+    for action in actions:
+        pkg = workspace.get(action.package)
+        fmt = workspace.tag_format_of(pkg)
+        if "{name}" in fmt or "{dir}" in fmt:
+            continue
+        others = [
+            q
+            for q in workspace.packages
+            if q.name != pkg.name
+            and not q.vcs_versioned
+            and workspace.tag_format_of(q) == fmt
+            and not same_version(q.version, pkg.version)
+        ]
+        if others:
+            other = others[0]
+            raise GitError(
+                f"{pkg.name} {pkg.version} and {other.name} {other.version} share the tag "
+                f"format {fmt!r}, so tag {action.tag} would name {other.name} at a version it "
+                f"is not; give them one version (relnox bump), or give each its own tag-format "
+                '(e.g. "{name}-v{version}" in [tool.relnox])'
+            )
+
+
+def check_remote(plan: TagPlan) -> None:
+    """Before a tag is made: none of the planned tags is on the remote on another commit.
+    The tags go at most three a push, so a refusal found at the second push would leave
+    the first three released on the remote and the rest not."""
+    repo, remote = plan.workspace.root, plan.options.remote
+    stall = network_settings(plan.workspace.config).stall
+    there = git.remote_tags(repo, remote, [a.tag for a in plan.actions], stall=stall)
+    for action in plan.actions:
+        commit = there.get(action.tag)
+        if commit is not None and commit != action.commit:
+            raise GitError(
+                f"tag {action.tag} already exists on {remote}, on commit {commit[:12]}, not "
+                f"{action.commit[:12]}; no tag was made or pushed: bump {action.package} to a "
+                f"new version, or delete that tag on {remote} (git push {remote} "
+                f":refs/tags/{action.tag}) if it was never released"
+            )
