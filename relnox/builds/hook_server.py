@@ -32,6 +32,7 @@ hooks it ran, as a killed hook process does.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import os
@@ -97,9 +98,8 @@ class _Server:
         self.startup = _startup(environ)
         self.broken = False  # cannot start or answer: hooks run as new processes
         self.stopped: int | None = None  # killed by this signal (a stop): hooks fail so
-        target = env.path / "relnox-hooks" / "_zygote.pyc"
-        if not target.is_file():
-            py_compile.compile(str(SERVER), cfile=str(target), doraise=True)
+        target = env.path / "relnox-hooks" / "_zygote.pyc"  # this relnox's, each run
+        py_compile.compile(str(SERVER), cfile=str(target), doraise=True)
         self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             argv = [str(env.python), str(target), script, str(theirs.fileno())]
@@ -134,7 +134,10 @@ class _Server:
         except OSError as exc:
             os.close(out)
             mine.close()
-            return self._lost(f"it takes no hook ({exc})", None)
+            if exc.errno in (errno.EPIPE, errno.ECONNRESET, errno.ECONNREFUSED):
+                return self._lost(f"it takes no hook ({exc})", None)
+            logger.debug("a hook runs as a new process: %s", exc)  # too big a request
+            return None
         finally:
             os.close(out_w)
             theirs.close()

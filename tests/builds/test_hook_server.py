@@ -410,3 +410,41 @@ def test_a_forked_hook_ends_with_the_code_and_output_of_a_process(tmp_path: Path
             assert lines == plain.output.splitlines(), how  # tracebacks included
     finally:
         servers.close()
+
+
+def test_a_request_too_big_for_the_server_runs_as_a_new_process(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A hook whose per-hook variables make its request longer than a socket message can
+    be runs as a new process, at once; the server still forks the next hook."""
+    import py_compile
+
+    from relnox.builds.envpool import BuildEnv
+
+    hooks = tmp_path / "env" / "relnox-hooks"
+    hooks.mkdir(parents=True)
+    (tmp_path / "ends.py").write_text(ENDS, encoding="utf-8")
+    script = hooks / "_in_process.pyc"
+    py_compile.compile(str(tmp_path / "ends.py"), cfile=str(script), doraise=True)
+    env = BuildEnv(tmp_path / "env", Path(sys.executable), ())
+    big = {  # each under the kernel's limit for one variable of a new process (128 KiB)
+        "SOURCE_DATE_EPOCH": "1" * 120_000,
+        "_PYPROJECT_HOOKS_BACKEND_PATH_JSON": "2" * 120_000,
+    }
+    caplog.set_level(logging.DEBUG, logger="relnox")
+    servers = HookServers()
+    try:
+        argv = [sys.executable, str(script), "three", str(tmp_path)]
+        lines: list[str] = []
+        codes = [
+            servers.run(env, argv, None, environ, lines.append)
+            for environ in (dict(os.environ), {**os.environ, **big}, dict(os.environ))
+        ]
+    finally:
+        servers.close()
+    assert codes == [3, None, 3]  # the second: the caller runs it as a new process
+    messages = [r.getMessage() for r in caplog.records]
+    assert sum(FORKED in m for m in messages) == 3  # each tried
+    assert not [m for m in messages if "is lost" in m]
+    ran = [m for m in messages if "a hook runs as a new process" in m]
+    assert len(ran) == 1, messages
