@@ -448,3 +448,43 @@ def test_a_request_too_big_for_the_server_runs_as_a_new_process(
     assert not [m for m in messages if "is lost" in m]
     ran = [m for m in messages if "a hook runs as a new process" in m]
     assert len(ran) == 1, messages
+
+
+def test_stop_children_kills_the_forked_hooks_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """:func:`relnox._proc.stop_children` (what a signal's handler calls) kills the servers'
+    groups: a thread waiting for a forked hook that blocks ends at once, its package failed."""
+    import threading
+
+    from relnox import _proc as proc
+
+    root = _probe_workspace(tmp_path / "ws", {"probe-block": "build_sdist:block"})
+    fifo = tmp_path / "blocking"
+    os.mkfifo(fifo)
+    told = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    ours = os.open(fifo, os.O_WRONLY)
+    token = f"hook-server-stop-children-{os.getpid()}"
+    for key, value in (("PROBE_FIFO", str(fifo)), ("PROBE_STAMP", token), (SWITCH, "1")):
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("PROBE_LOG", str(tmp_path / "probe.log"))
+    results: list[BuildResult] = []
+    builder = threading.Thread(
+        target=lambda: results.append(build_all(root, BuildOptions(out=tmp_path / "out"))),
+        daemon=True,
+    )
+    builder.start()
+    try:
+        assert select.select([told], [], [], 120)[0], "the hook never blocked"
+        assert os.read(told, 100) == b"blocking"
+        assert len(_with_token(token)) >= 2  # the server, the forked hook
+        proc.stop_children()
+        builder.join(timeout=60)
+        assert not builder.is_alive(), "the hook was not stopped"
+    finally:
+        for pid in _with_token(token):  # what a failure left
+            os.kill(int(pid), signal.SIGKILL)
+        os.close(told)
+        os.close(ours)
+    assert [o.status for o in results[0].outcomes] == ["failed"]
+    assert _with_token(token) == []
