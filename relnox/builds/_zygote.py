@@ -206,7 +206,10 @@ def serve() -> None:
             inherited = [CONTROL, *children, *(s for _, s in children.values())]
             pid = os.fork()
             if pid == 0:
-                _child(code, argv, request["cwd"], request["environ"], (out, status), inherited)
+                try:
+                    _child(code, argv, request["cwd"], request["environ"], (out, status), inherited)
+                finally:  # never back into this loop, whatever escaped
+                    os._exit(70)
             os.close(out)
             _write(status, f"P {pid}\n")
             pidfd = os.pidfd_open(pid)
