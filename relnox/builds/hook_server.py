@@ -125,7 +125,6 @@ class _Server:
             return self.stopped
         if self.broken:
             return None
-        logger.debug("$ %s  (forked by the hook server)", shlex.join(argv))
         request = json.dumps({"argv": argv, "cwd": cwd or os.getcwd(), "environ": dict(environ)})
         out, out_w = os.pipe()
         mine, theirs = socket.socketpair()
@@ -141,6 +140,7 @@ class _Server:
         finally:
             os.close(out_w)
             theirs.close()
+        logger.debug("$ %s  (forked by the hook server)", shlex.join(argv))
         output = proc._Output(out, on_line)
         reader = threading.Thread(target=output.read, name="relnox-hook-output", daemon=True)
         reader.start()
