@@ -2,7 +2,9 @@
 
 Building the wheel from the sdist (as ``python -m build`` and ``uv build`` do by
 default) proves the sdist holds everything the wheel needs. The hooks run through
-:class:`build.ProjectBuilder` in an environment of the run's :class:`EnvPool`;
+:class:`build.ProjectBuilder` in an environment of the run's :class:`EnvPool` (each a
+process forked by the environment's hook server where it can be:
+:mod:`relnox.builds.hook_server`);
 requirements a backend adds at build time (``get_requires_for_build_*``) get an
 environment of their own when the shared one lacks them.
 """
