@@ -13,14 +13,10 @@ child is forked and ``S <exit code>`` when it is reaped (a pidfd says when), or
 the socket ``FD`` is closed (the run ended, or relnox died), killing children left.
 """
 
-import _socket  # not socket: the fewer modules the hooks find imported, the better
-import contextlib  # these, the script's imports bring (traceback, re, enum)
-import json
 import marshal
 import os
-import select
 import sys
-import types
+import types  # the script's imports bring it too (re, enum)
 
 SCRIPT = sys.argv[1]
 CONTROL = int(sys.argv[2])
@@ -45,10 +41,11 @@ def _preload(code: types.CodeType) -> None:
     exec(code, module.__dict__)
 
 
-def _fds(ancillary: list[tuple[int, int, bytes]]) -> list[int]:
+def _fds(ancillary: list[tuple[int, int, bytes]], rights: tuple[int, int]) -> list[int]:
+    """The descriptors a message carried (``rights``: SOL_SOCKET, SCM_RIGHTS)."""
     fds = []
     for level, kind, data in ancillary:
-        if level == _socket.SOL_SOCKET and kind == _socket.SCM_RIGHTS:
+        if (level, kind) == rights:
             size = 4  # an int per descriptor
             usable = len(data) - len(data) % size
             fds += [
@@ -58,8 +55,10 @@ def _fds(ancillary: list[tuple[int, int, bytes]]) -> list[int]:
 
 
 def _write(fd: int, text: str) -> None:
-    with contextlib.suppress(OSError):  # relnox no longer listens
+    try:  # noqa: SIM105 - contextlib is not the server's to import
         os.write(fd, text.encode())
+    except OSError:  # relnox no longer listens
+        pass
 
 
 def _exit_as_python(code: types.CodeType) -> None:
@@ -121,8 +120,10 @@ def _system_exit(exc: SystemExit) -> int:
         return 0
     if isinstance(code, int):
         return code & 0xFF if -(2**31) <= code < 2**31 else 0xFF
-    with contextlib.suppress(Exception):
+    try:  # noqa: SIM105
         sys.stderr.write(f"{code}\n")
+    except Exception:  # the interpreter says nothing then either
+        pass
     return 1
 
 
@@ -133,9 +134,12 @@ def _child(
     environ: dict[str, str],
     fds: tuple[int, int],
     inherited: list[int],
+    extra: set[str],
 ) -> None:
     """The forked child: becomes the hook process (never returns)."""
     out, status = fds
+    for name in extra:  # the server's own modules: not imported in a fresh process
+        sys.modules.pop(name, None)
     try:
         for fd in inherited:
             os.close(fd)
@@ -161,6 +165,12 @@ def _child(
 def serve() -> None:
     code = _code(SCRIPT)
     _preload(code)
+    before = set(sys.modules)
+    import _socket  # not socket: fewer modules to take out of the children's sys.modules
+    import json
+    import select
+
+    extra = set(sys.modules) - before  # what the script did not import: gone in each child
     if not hasattr(os, "pidfd_open"):
         sys.exit("no os.pidfd_open here")
     os.close(os.pidfd_open(os.getpid()))  # the kernel has pidfds (Linux 5.3)
@@ -183,10 +193,12 @@ def serve() -> None:
             data, ancillary, flags, _ = control.recvmsg(1 << 18, space)
             if not data:  # relnox closed its end (or died): the run is over
                 for pid, _status in children.values():
-                    with contextlib.suppress(OSError):
+                    try:  # noqa: SIM105
                         os.kill(pid, 9)
+                    except OSError:  # ended meanwhile
+                        pass
                 return
-            fds = _fds(ancillary)
+            fds = _fds(ancillary, (_socket.SOL_SOCKET, _socket.SCM_RIGHTS))
             if len(fds) != FDS or flags & (_socket.MSG_TRUNC | _socket.MSG_CTRUNC):
                 if len(fds) == FDS:
                     _write(fds[1], "E request truncated\n")
@@ -207,7 +219,15 @@ def serve() -> None:
             pid = os.fork()
             if pid == 0:
                 try:
-                    _child(code, argv, request["cwd"], request["environ"], (out, status), inherited)
+                    _child(
+                        code,
+                        argv,
+                        request["cwd"],
+                        request["environ"],
+                        (out, status),
+                        inherited,
+                        extra,
+                    )
                 finally:  # never back into this loop, whatever escaped
                     os._exit(70)
             os.close(out)

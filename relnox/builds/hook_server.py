@@ -21,8 +21,8 @@ exception, non-daemon threads joined, ``atexit`` functions, streams flushed). Th
 reaps it and sends its exit code (negative for a signal, as :mod:`subprocess` has it).
 What a forked hook shares with the others of its server, where new processes would differ:
 the string hash seed (without ``PYTHONHASHSEED``, one random seed per server, not per
-hook), its parent (the server) and process group (the server's), and ``sys.modules``
-holding ``_socket`` and ``select`` besides what the script imports.
+hook), its parent (the server) and process group (the server's). Its ``sys.modules``
+holds what a fresh process's does (the server's own modules are taken out).
 
 A hook runs as a new process, as before, where any of that cannot hold: not Linux, the
 script not compiled for this interpreter, an environment that differs from the server's

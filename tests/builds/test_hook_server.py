@@ -357,33 +357,53 @@ def test_a_stop_leaves_no_forked_hook_or_server_running(
 
 #: a stand-in for pyproject-hooks' script: ends as its first argument says
 ENDS = """\
-import atexit, os, signal, sys, threading
-how = sys.argv[1]
-print("starting", how, flush=True)
-print("buffered, not flushed")
-if how == "zero":
-    sys.exit()
-if how == "three":
-    sys.exit(3)
-if how == "big":
-    sys.exit(258)
-if how == "words":
-    sys.exit("a message instead of a code")
-if how == "raise":
-    raise RuntimeError("raised")
-if how == "interrupt":
-    raise KeyboardInterrupt
-if how == "kill":
-    os.kill(os.getpid(), signal.SIGKILL)
-if how == "linger":
-    def later():
-        threading.main_thread().join()
-        print("the thread, after the script", flush=True)
-    threading.Thread(target=later).start()
-    atexit.register(print, "atexit, after the thread")
-print("the end of", how)
+import atexit, json, os, re, signal, sys, threading, traceback
+
+
+def main():
+    how = sys.argv[1]
+    print("starting", how, flush=True)
+    print("buffered, not flushed")
+    if how == "zero":
+        sys.exit()
+    if how == "three":
+        sys.exit(3)
+    if how == "big":
+        sys.exit(258)
+    if how == "words":
+        sys.exit("a message instead of a code")
+    if how == "raise":
+        raise RuntimeError("raised")
+    if how == "interrupt":
+        raise KeyboardInterrupt
+    if how == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    if how == "linger":
+        def later():
+            threading.main_thread().join()
+            print("the thread, after the script", flush=True)
+        threading.Thread(target=later).start()
+        atexit.register(print, "atexit, after the thread")
+    if how == "modules":  # what a fresh process has imported: the same, forked
+        print(*sorted(sys.modules))
+    print("the end of", how)
+
+
+if __name__ == "__main__":
+    main()
 """
-HOWS = ["zero", "three", "big", "words", "raise", "interrupt", "kill", "linger", "fall-off"]
+HOWS = [
+    "zero",
+    "three",
+    "big",
+    "words",
+    "raise",
+    "interrupt",
+    "kill",
+    "linger",
+    "modules",
+    "fall-off",
+]
 
 
 def test_a_forked_hook_ends_with_the_code_and_output_of_a_process(tmp_path: Path) -> None:
