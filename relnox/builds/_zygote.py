@@ -197,7 +197,9 @@ def serve() -> None:
                         os.kill(pid, 9)
                     except OSError:  # ended meanwhile
                         pass
-                return
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(0)  # nothing of an interpreter's end is needed: the run waits
             fds = _fds(ancillary, (_socket.SOL_SOCKET, _socket.SCM_RIGHTS))
             if len(fds) != FDS or flags & (_socket.MSG_TRUNC | _socket.MSG_CTRUNC):
                 if len(fds) == FDS:

@@ -195,9 +195,13 @@ class _Server:
             os.kill(pid, signal.SIGKILL)
         return -signal.SIGKILL
 
-    def close(self) -> None:
-        """End the server (it exits when its socket closes) and reap it."""
+    def end(self) -> None:
+        """Tell the server to end (it exits when its socket closes)."""
         self.control.close()
+
+    def close(self) -> None:
+        """End the server and reap it."""
+        self.end()
         try:
             self.popen.wait(timeout=WAIT)
         except subprocess.TimeoutExpired:
@@ -264,5 +268,7 @@ class HookServers:
             self._closed = True
             servers = [s for s in self._servers.values() if s is not None]
             self._servers.clear()
+        for server in servers:  # all told first: they end side by side
+            server.end()
         for server in servers:
             server.close()
