@@ -221,6 +221,7 @@ class HookServers:
     def __init__(self) -> None:
         self._servers: dict[Path, _Server | None] = {}  # None: it could not start
         self._guard = threading.Lock()
+        self._starting: dict[Path, threading.Lock] = {}
         self._closed = False
 
     def run(
@@ -251,16 +252,24 @@ class HookServers:
         return server.run(argv, cwd, environ, on_line)
 
     def _server(self, env: BuildEnv, script: str, environ: Mapping[str, str]) -> _Server | None:
-        with self._guard:
-            if self._closed:
-                return None
-            if env.path not in self._servers:
-                try:
-                    self._servers[env.path] = _Server(env, script, environ)
-                except (OSError, py_compile.PyCompileError) as exc:
-                    logger.debug("no hook server in %s: %s", env.path.name, exc)
-                    self._servers[env.path] = None
-            return self._servers[env.path]
+        with self._guard:  # one environment's server starts while another's hooks go on
+            lock = self._starting.setdefault(env.path, threading.Lock())
+        with lock:
+            with self._guard:
+                if self._closed or env.path in self._servers:
+                    return None if self._closed else self._servers[env.path]
+            server: _Server | None = None
+            try:
+                server = _Server(env, script, environ)
+            except (OSError, py_compile.PyCompileError) as exc:
+                logger.debug("no hook server in %s: %s", env.path.name, exc)
+            with self._guard:
+                if not self._closed:
+                    self._servers[env.path] = server
+                    return server
+            if server is not None:  # the run ended meanwhile
+                server.close()
+            return None
 
     def close(self) -> None:
         """End every server (each reaped); hooks after this run as new processes."""
