@@ -220,6 +220,14 @@ def test_each_forked_hook_sees_what_a_fresh_process_sees(
     assert _digests(tmp_path / "on") == _digests(tmp_path / "off")
 
 
+def _a_server(pid: int) -> bool:
+    """Whether ``pid`` is a hook server still running."""
+    try:
+        return b"_zygote" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
 def _first_lines(result: BuildResult) -> dict[str, str]:
     """Each failed package's one-line error, without its run's temporary names."""
     return {
@@ -242,6 +250,8 @@ def test_a_forked_hook_fails_and_ends_as_a_process_does(
     failed, notes = _build(root, tmp_path / "on", monkeypatch, forked=True, keep_going=True)
     as_processes, fresh = _build(root, tmp_path / "off", monkeypatch, forked=False, keep_going=True)
     assert {n["ppid"] for n in notes if "ppid" in n} != {os.getpid()}  # forked
+    servers = {n["ppid"] for n in notes if "ppid" in n}
+    assert not [pid for pid in servers if _a_server(pid)]  # none left behind
     lines = _first_lines(failed)
     assert lines == _first_lines(as_processes)
     assert sorted(lines) == ["probe-exit", "probe-kill", "probe-raise"]
