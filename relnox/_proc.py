@@ -15,9 +15,10 @@ stopped after ``answer`` seconds without progress, if that is shorter. A Ctrl-C 
 while watching takes the group along too.
 
 :func:`spawn` starts a long-running child (a local index server), :func:`coprocess`
-one that answers requests on its stdin (``git cat-file --batch``) and :func:`standby` one
-that starts now and waits for a word on its stdin before it does its work; they are the
-only other places that start a process.
+one that answers requests on its stdin (``git cat-file --batch``), :func:`standby` one
+that starts now and waits for a word on its stdin before it does its work and
+:func:`fork_server` one that forks the build hooks of a run (:mod:`relnox.builds.hook_server`);
+they are the only other places that start a process.
 """
 
 from __future__ import annotations
@@ -242,6 +243,36 @@ def spawn(argv: Sequence[str], *, log: IO[bytes], **kwargs: Any) -> subprocess.P
     argv = [str(arg) for arg in argv]
     logger.debug("$ %s &", shlex.join(argv))
     return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, **kwargs)
+
+
+def fork_server(
+    argv: Sequence[str], *, env: Mapping[str, str], pass_fds: Sequence[int]
+) -> subprocess.Popen[bytes]:
+    """Start ``argv``, a server that forks children which may run a package's code: in a
+    session of its own (the children it forks stay in its process group), keeping the
+    descriptors every such child keeps and ``pass_fds``, stdin ``/dev/null``, its own
+    output (stdout and stderr) a pipe the caller reads. Until :func:`reaped`,
+    :func:`stop_children` kills its group: the server and every child it forked. Raises
+    ``OSError`` when it cannot start."""
+    argv = [str(arg) for arg in argv]
+    logger.debug("$ %s &  (forks the hooks of this run)", shlex.join(argv))
+    popen = subprocess.Popen(
+        argv,
+        env=dict(env),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        pass_fds=(*_kept_fds(), *pass_fds),
+    )
+    _running[popen.pid] = True  # until reaped: stop_children stops its group
+    return popen
+
+
+def reaped(popen: subprocess.Popen[Any]) -> None:
+    """``popen`` (a :func:`fork_server`) has been waited for: no longer stopped by
+    :func:`stop_children` (its id may be another process's now)."""
+    _running.pop(popen.pid, None)
 
 
 def coprocess(argv: Sequence[str], *, cwd: Path | str | None = None) -> subprocess.Popen[bytes]:

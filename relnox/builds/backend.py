@@ -2,7 +2,9 @@
 
 Building the wheel from the sdist (as ``python -m build`` and ``uv build`` do by
 default) proves the sdist holds everything the wheel needs. The hooks run through
-:class:`build.ProjectBuilder` in an environment of the run's :class:`EnvPool`;
+:class:`build.ProjectBuilder` in an environment of the run's :class:`EnvPool` (each a
+process forked by the environment's hook server where it can be:
+:mod:`relnox.builds.hook_server`);
 requirements a backend adds at build time (``get_requires_for_build_*``) get an
 environment of their own when the shared one lacks them.
 """
@@ -31,6 +33,8 @@ from relnox.project.pyproject import is_project_dir
 
 if TYPE_CHECKING:
     from build import ProjectBuilder, RunnerType
+
+    from relnox.builds.hook_server import HookServers
 
 logger = logging.getLogger("relnox")
 
@@ -73,14 +77,19 @@ def _runner(
     log: OutputLog,
     environ: Mapping[str, str],
     slot: Callable[[], contextlib.AbstractContextManager[None]] = contextlib.nullcontext,
+    servers: HookServers | None = None,
 ) -> RunnerType:
     def run(
         cmd: Sequence[str], cwd: str | None = None, extra_environ: Mapping[str, str] | None = None
     ) -> None:
         full = env.environ(environ)
         full.update(extra_environ or {})
+        argv = _compiled(list(cmd), env)
         with slot():  # the hook process runs in one of the run's slots
-            code = log.run(_compiled(list(cmd), env), cwd=cwd, env=full)
+            # forked by the environment's hook server where it can be, else a new process
+            code = servers.run(env, argv, cwd, full, log.add) if servers is not None else None
+            if code is None:
+                code = log.run(argv, cwd=cwd, env=full)
         if code != 0:  # the runner contract of pyproject-hooks (and so of build)
             raise subprocess.CalledProcessError(code, list(cmd))
 
@@ -156,6 +165,7 @@ class PackageBuilder:
     slots: Slots | None = None  # hook processes run in one of these (relnox.builds.slots)
     priority: int = 0  # the package's place in the build order (relnox.builds.slots)
     hooks: int = 0  # hook processes started so far
+    servers: HookServers | None = None  # fork the hooks (relnox.builds.hook_server)
 
     def _slot(self) -> contextlib.AbstractContextManager[None]:
         """A slot for the next hook process (:mod:`relnox.builds.slots`: the package with
@@ -185,7 +195,7 @@ class PackageBuilder:
             raise BuildError(f"{self.label}: {exc}") from None
 
     def _builder(self, source: Path, env: BuildEnv) -> ProjectBuilder:
-        runner = _runner(env, self.log, self.environ, self._slot)
+        runner = _runner(env, self.log, self.environ, self._slot, self.servers)
         return _project_builder(source, str(env.python), runner, self.label)
 
     def build_one(self, source: Path, kind: Kind, outdir: Path) -> Path:

@@ -76,6 +76,7 @@ from relnox.tools import git
 
 if TYPE_CHECKING:  # the build machinery is loaded when a package is built, not to reuse one
     from relnox.builds.envpool import EnvPool, OutputLog
+    from relnox.builds.hook_server import HookServers
     from relnox.builds.scratch import Sweeper
 
 logger = logging.getLogger("relnox")
@@ -326,6 +327,7 @@ class _Run:
     sweeper: Sweeper | None = None  # removes each package's scratch beside the builds
     slots: Slots | None = None  # --jobs hook processes at once (relnox.builds.slots)
     priority: Mapping[str, int] = field(default_factory=dict)  # name -> place in the order
+    servers: HookServers | None = None  # the hooks' fork servers (relnox.builds.hook_server)
 
     def _discard(self, work: Path) -> None:
         if self.sweeper is not None:
@@ -404,6 +406,7 @@ class _Run:
                 environ,
                 self.slots,
                 self.priority.get(name, 0),
+                servers=self.servers,
             )
             files = builder.build(pkg.directory, work, sdist=self.plan.sdist, wheel=self.plan.wheel)
             if epoch is not None:
@@ -598,6 +601,8 @@ def _build(plan: BuildPlan, runtime: Runtime | None) -> tuple[tuple[PackageOutco
     environments were made."""
     from relnox.builds.envpool import EnvPool
     from relnox.builds.head_start import HeadStart
+    from relnox.builds.hook_server import HookServers
+    from relnox.builds.hook_server import enabled as hook_servers_enabled
     from relnox.builds.scratch import Sweeper
     from relnox.tools import scratch
     from relnox.tools.envs import without_credentials
@@ -621,7 +626,8 @@ def _build(plan: BuildPlan, runtime: Runtime | None) -> tuple[tuple[PackageOutco
         if len(plan.reuse) < len(plan.packages):  # files to check: load the checkers meanwhile
             threading.Thread(target=preload, name="relnox-preload", daemon=True).start()
         sweeper = Sweeper(Path(tmp) / "bin")
-        run = _Run(plan, pool, Path(tmp), environ, sweeper=sweeper)
+        servers = HookServers() if hook_servers_enabled() else None
+        run = _Run(plan, pool, Path(tmp), environ, sweeper=sweeper, servers=servers)
         if any(f.parts for n, f in plan.inputs.items() if n not in plan.reuse):
             run.top = git.toplevel(plan.workspace.root).resolve()
             run.owners = package_owners(plan.workspace, run.top)
@@ -645,6 +651,8 @@ def _build(plan: BuildPlan, runtime: Runtime | None) -> tuple[tuple[PackageOutco
                 keep_going=plan.keep_going,
             )
         finally:
+            if servers is not None:  # before the environments and scratch go
+                servers.close()
             pool.join()
             sweeper.close()
         environments = pool.count

@@ -1,0 +1,285 @@
+"""Build hooks forked from a server per build environment, not started as new processes.
+
+A PEP 517 hook runs as ``python _in_process.pyc HOOK CONTROL_DIR`` (pyproject-hooks'
+script, compiled: :func:`relnox.builds.backend._compiled`). Before the backend is
+imported, each such process spent ~7.5 ms starting the interpreter and ~12 ms importing
+what the script imports at its top (json, re, shutil, traceback, glob, importlib,
+warnings): on trycua/cua (7 packages, 28 hooks, 2 cores) that was ~0.55 CPU-s of the
+build's ~2.7. Forked, a hook reaches the same point in 2.8 ms (2.6 ms CPU) instead of
+21.9 ms (18.9 ms CPU); the cua build (``benchmarks/build_all.py``, 2 cores loaded by other
+work) takes 1.97-2.16 CPU-s instead of 2.74-2.86.
+
+So the first hook run in an environment starts a server there (:mod:`relnox.builds._zygote`,
+standard library only), started as a hook would be: the environment's interpreter, the
+same flags, the script's directory as ``sys.path[0]``, the hook's environment without the
+variables that differ per hook (:data:`PER_HOOK`), a session of its own, tracked by
+:func:`relnox._proc.stop_children`. It runs the script's top level (its imports; nothing of
+the backend, whose import could read the working directory or a package's variables) and
+then forks one child per hook, which becomes the hook process: the hook's output pipe as
+its stdout and stderr (streamed into the package's log as before), its working
+directory, exactly its environment, its argv, a fresh ``__main__`` running the script,
+then the interpreter's own exit (``SystemExit`` codes, the traceback of an uncaught
+exception, non-daemon threads joined, ``atexit`` functions, streams flushed). The server
+reaps it and sends its exit code (negative for a signal, as :mod:`subprocess` has it).
+What a forked hook shares with the others of its server, where new processes would differ:
+the string hash seed (without ``PYTHONHASHSEED``, one random seed per server, not per
+hook), its parent (the server) and process group (the server's). Its ``sys.modules``
+holds what a fresh process's does (the server's own modules are taken out).
+
+A hook runs as a new process, as before, where any of that cannot hold: not Linux, the
+script not compiled for this interpreter, an environment that differs from the server's
+in anything but :data:`PER_HOOK` (a variable the interpreter reads when it starts), a
+server that cannot start or answer (said at DEBUG). ``RELNOX_HOOK_SERVER=0`` turns the
+servers off (:func:`enabled`). The servers end with the run (:meth:`HookServers.close`);
+one killed by a stop (Ctrl-C, SIGTERM: its whole group, forked hooks included) fails the
+hooks it ran, as a killed hook process does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import logging
+import os
+import py_compile
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from relnox import _proc as proc
+from relnox.builds.envpool import BuildEnv
+
+logger = logging.getLogger("relnox")
+
+#: the switch (``0``: every hook a new process); read in :func:`enabled` only
+SWITCH = "RELNOX_HOOK_SERVER"
+#: what may differ between a hook's environment and its server's: pyproject-hooks' two
+#: and the package's date (relnox.builds.run); the interpreter reads none of them at start
+PER_HOOK = frozenset(
+    {"_PYPROJECT_HOOKS_BUILD_BACKEND", "_PYPROJECT_HOOKS_BACKEND_PATH_JSON", "SOURCE_DATE_EPOCH"}
+)
+#: the server's script, compiled beside the hook script in each environment
+SERVER = Path(__file__).with_name("_zygote.py")
+HOOK_SCRIPT = "_in_process.pyc"  # pyproject-hooks' script as relnox.builds.backend compiles it
+WAIT = 5.0  # seconds a server is given to end, and a hook's output to close after its end
+
+
+def enabled() -> bool:
+    """Whether hooks may be forked from a server here (``RELNOX_HOOK_SERVER=0``: never)."""
+    return (
+        os.environ.get(SWITCH, "1").strip() != "0"
+        and sys.platform.startswith("linux")
+        and hasattr(os, "fork")
+        and hasattr(socket, "send_fds")
+    )
+
+
+def _startup(environ: Mapping[str, str]) -> dict[str, str]:
+    """``environ`` without what may differ per hook: what a server must have been given."""
+    return {key: value for key, value in environ.items() if key not in PER_HOOK}
+
+
+def _replies(sock: socket.socket) -> Iterator[tuple[str, str]]:
+    """The server's lines about one hook: ``P pid``, ``S code`` or ``E why``, to its end."""
+    pending = b""
+    while chunk := sock.recv(4096):
+        pending += chunk
+        *lines, pending = pending.split(b"\n")
+        for line in lines:
+            kind, _, value = line.decode("utf-8", "replace").partition(" ")
+            yield kind, value
+
+
+class _Server:
+    """One environment's server, and what became of it."""
+
+    def __init__(self, env: BuildEnv, script: str, environ: Mapping[str, str]) -> None:
+        self.env = env
+        self.startup = _startup(environ)
+        self.broken = False  # cannot start or answer: hooks run as new processes
+        self.stopped: int | None = None  # killed by this signal (a stop): hooks fail so
+        target = env.path / "relnox-hooks" / "_zygote.pyc"  # this relnox's, each run
+        py_compile.compile(str(SERVER), cfile=str(target), doraise=True)
+        self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            argv = [str(env.python), str(target), script, str(theirs.fileno())]
+            self.popen = proc.fork_server(argv, env=self.startup, pass_fds=(theirs.fileno(),))
+        except OSError:
+            self.control.close()
+            raise
+        finally:
+            theirs.close()
+        self._said = threading.Thread(target=self._log, name="relnox-hook-server", daemon=True)
+        self._said.start()
+
+    def _log(self) -> None:
+        assert self.popen.stdout is not None
+        for line in self.popen.stdout:
+            logger.debug("hook server in %s: %s", self.env.path.name, line.decode().rstrip())
+
+    def run(
+        self, argv: list[str], cwd: str | None, environ: Mapping[str, str], on_line: proc.LineSink
+    ) -> int | None:
+        """The hook's exit code; ``None``: it did not start, run it as a new process."""
+        if self.stopped is not None:
+            return self.stopped
+        if self.broken:
+            return None
+        request = json.dumps({"argv": argv, "cwd": cwd or os.getcwd(), "environ": dict(environ)})
+        out, out_w = os.pipe()
+        mine, theirs = socket.socketpair()
+        try:
+            socket.send_fds(self.control, [request.encode()], [out_w, theirs.fileno()])
+        except OSError as exc:
+            os.close(out)
+            mine.close()
+            if exc.errno in (errno.EPIPE, errno.ECONNRESET, errno.ECONNREFUSED):
+                return self._lost(f"it takes no hook ({exc})", None)
+            logger.debug("a hook runs as a new process: %s", exc)  # too big a request
+            return None
+        finally:
+            os.close(out_w)
+            theirs.close()
+        logger.debug("$ %s  (forked by the hook server)", shlex.join(argv))
+        output = proc._Output(out, on_line)
+        reader = threading.Thread(target=output.read, name="relnox-hook-output", daemon=True)
+        reader.start()
+        pid: int | None = None
+        code: int | None = None
+        refused = ""
+        try:
+            with mine:
+                for kind, value in _replies(mine):
+                    if kind == "P":
+                        pid = int(value)
+                    elif kind == "S":
+                        code = int(value)
+                        break
+                    elif kind == "E":
+                        refused = value
+                        break
+        except BaseException:  # Ctrl-C while it runs: the hook goes too
+            if pid is not None:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            raise
+        finally:
+            reader.join(timeout=WAIT)  # what a child of the hook holds open is not waited for
+            os.close(out)
+        if refused:
+            logger.debug("the hook server in %s refused a hook: %s", self.env.path.name, refused)
+            return None
+        if code is None:
+            return self._lost("it ended", pid)
+        return code
+
+    def _lost(self, why: str, pid: int | None) -> int | None:
+        """The server ended (or cannot be reached): the code of the hook it had (``pid``)
+        or ``None`` (run it as a new process)."""
+        try:
+            ended = self.popen.wait(timeout=WAIT)
+        except subprocess.TimeoutExpired:
+            ended = None
+        logger.debug("the hook server in %s is lost: %s (exit %s)", self.env.path.name, why, ended)
+        if ended is not None and ended < 0:  # killed: a stop, which takes its hooks along
+            self.stopped = ended
+            return ended
+        self.broken = True
+        if pid is None:
+            return None
+        with contextlib.suppress(OSError):  # started, its end unknown: a failed hook
+            os.kill(pid, signal.SIGKILL)
+        return -signal.SIGKILL
+
+    def end(self) -> None:
+        """Tell the server to end (it exits when its socket closes)."""
+        self.control.close()
+
+    def close(self) -> None:
+        """End the server and reap it."""
+        self.end()
+        try:
+            self.popen.wait(timeout=WAIT)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(OSError):
+                os.killpg(self.popen.pid, signal.SIGKILL)
+            self.popen.wait()
+        proc.reaped(self.popen)
+        self._said.join(timeout=WAIT)
+        if self.popen.stdout is not None:
+            self.popen.stdout.close()
+
+
+class HookServers:
+    """The hook servers of one run, one per build environment, started by its first hook;
+    :meth:`close` ends them all (before the environments' directory goes)."""
+
+    def __init__(self) -> None:
+        self._servers: dict[Path, _Server | None] = {}  # None: it could not start
+        self._guard = threading.Lock()
+        self._starting: dict[Path, threading.Lock] = {}
+        self._closed = False
+
+    def run(
+        self,
+        env: BuildEnv,
+        argv: list[str],
+        cwd: str | None,
+        environ: Mapping[str, str],
+        on_line: proc.LineSink,
+    ) -> int | None:
+        """Run a hook command (``argv``, as :func:`relnox.builds.backend._compiled` gives it)
+        by ``env``'s server: its exit code, or ``None`` where it cannot (the caller runs it
+        as a new process)."""
+        script = Path(argv[1]) if len(argv) == 4 else None
+        if script is None or script != env.path / "relnox-hooks" / HOOK_SCRIPT:
+            return None
+        server = self._server(env, str(script), environ)
+        if server is None:
+            return None
+        if server.startup != _startup(environ):
+            differ = sorted(
+                key
+                for key in {*server.startup, *_startup(environ)}
+                if server.startup.get(key) != environ.get(key)
+            )
+            logger.debug("a hook runs as a new process: its %s differ", ", ".join(differ))
+            return None
+        return server.run(argv, cwd, environ, on_line)
+
+    def _server(self, env: BuildEnv, script: str, environ: Mapping[str, str]) -> _Server | None:
+        with self._guard:  # one environment's server starts while another's hooks go on
+            lock = self._starting.setdefault(env.path, threading.Lock())
+        with lock:
+            with self._guard:
+                if self._closed or env.path in self._servers:
+                    return None if self._closed else self._servers[env.path]
+            server: _Server | None = None
+            try:
+                server = _Server(env, script, environ)
+            except (OSError, py_compile.PyCompileError) as exc:
+                logger.debug("no hook server in %s: %s", env.path.name, exc)
+            with self._guard:
+                if not self._closed:
+                    self._servers[env.path] = server
+                    return server
+            if server is not None:  # the run ended meanwhile
+                server.close()
+            return None
+
+    def close(self) -> None:
+        """End every server (each reaped); hooks after this run as new processes."""
+        with self._guard:
+            self._closed = True
+            servers = [s for s in self._servers.values() if s is not None]
+            self._servers.clear()
+        for server in servers:  # all told first: they end side by side
+            server.end()
+        for server in servers:
+            server.close()
