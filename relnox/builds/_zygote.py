@@ -82,7 +82,10 @@ def _exit_as_python(code: types.CodeType) -> None:
     sys.modules["__main__"] = main
     status, interrupted = 0, False
     try:
-        exec(code, main.__dict__)
+        try:
+            exec(code, main.__dict__)
+        finally:  # a script's streams are flushed before its exit is handled, as the
+            _flush_io()  # interpreter does for a file it runs (its flush_io())
     except SystemExit as exc:
         status = _system_exit(exc)
     except BaseException as exc:
@@ -112,6 +115,18 @@ def _exit_as_python(code: types.CodeType) -> None:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGINT)
     os._exit(status)
+
+
+def _flush_io() -> None:
+    """``sys.stderr`` then ``sys.stdout`` flushed, errors ignored: what CPython does right
+    after it has run a script file, before it prints the script's ``SystemExit`` message or
+    traceback (so a line the script printed comes before them, unlike ``python -c``)."""
+    for stream in (sys.stderr, sys.stdout):
+        try:
+            if stream is not None:
+                stream.flush()
+        except Exception:
+            pass
 
 
 def _system_exit(exc: SystemExit) -> int:
