@@ -67,6 +67,18 @@ def hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     return home
 
 
+@pytest.fixture(autouse=True, scope="session")
+def interruptible_children() -> Iterator[None]:
+    """A run started with SIGINT ignored (a background job of a non-interactive shell:
+    ``nox -s tests &``) would pass that on to every child, and the tests that stop a
+    child with SIGINT (a Ctrl-C) would see it ignored: the test process takes Python's
+    own handler back, so each child starts with SIGINT's default action, as from a
+    terminal or a CI runner."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+
+
 @pytest.fixture(autouse=True)
 def no_index_left_running(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every local index a test starts is stopped when the test ends, even a failed one."""
