@@ -426,6 +426,9 @@ class _Run:
             self.times[name] = (start - self.epoch, seconds)
             logger.info("%s: FAILED after %.1fs: %s", label, seconds, first)
             self._discard(work)
+            hint = _sibling_requirement_hint(self.plan.workspace.packages, pkg, str(exc))
+            if hint:
+                raise type(exc)(f"{exc.message}\n  ({hint})") from None
             raise
         try:
             self._wait_for_needs(pkg)
@@ -469,6 +472,35 @@ class _Run:
             finished=time.monotonic() - self.epoch,
             why=why,
         )
+
+
+def _sibling_requirement_hint(packages: Sequence[Package], pkg: Package, message: str) -> str:
+    """What a build whose requirements could not be installed needs when one of its
+    ``[build-system] requires`` is a package of this workspace (an in-repository build
+    plugin): a build environment holds requirements from the index only, never a
+    package's sources, so that package must be on the index first."""
+    if "could not install the build requirements" not in message:
+        return ""
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
+    names = {p.name for p in packages if p.name != pkg.name}
+    siblings = []
+    for text in pkg.build_requires:
+        try:
+            wanted = canonicalize_name(Requirement(text).name)
+        except InvalidRequirement:
+            continue
+        if wanted in names:
+            siblings.append(wanted)
+    if not siblings:
+        return ""
+    listed = ", ".join(sorted(siblings))
+    return (
+        f"{listed}: a package of this workspace, which a build environment never takes from "
+        "its sources, only from the index: publish it first (relnox publish --package "
+        f"{siblings[0]}), or point {pkg.name}'s [build-system] at it in-tree (backend-path)"
+    )
 
 
 def _reused(plan: BuildPlan, pkg: Package, number: int, epoch: float) -> PackageOutcome:

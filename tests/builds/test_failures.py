@@ -250,3 +250,37 @@ def test_a_build_failing_beside_a_submodule_not_checked_out_names_it(tmp_path: P
     assert "failed to build the sdist" in error
     assert "ext/dep: git submodule(s) not checked out" in error
     assert "git submodule update --init --recursive" in error
+
+
+def test_a_build_requiring_a_package_of_the_workspace_says_it_comes_from_the_index(
+    tmp_path: Path,
+) -> None:
+    """An in-repository build plugin (``sib-app`` names ``sib-plug`` in its
+    ``[build-system] requires``): build environments take requirements from the index,
+    never a package's sources, so the failure names that package and the two fixes; the
+    plugin itself builds."""
+    from tests.shapes import repo
+
+    def pyproject(name: str, requires: str) -> str:
+        return (
+            f'[build-system]\nrequires = [{requires}]\nbuild-backend = "hatchling.build"\n'
+            f'[project]\nname = "{name}"\nversion = "0.1.0"\n'
+            f'[tool.hatch.build.targets.wheel]\npackages = ["src/{name.replace("-", "_")}"]\n'
+        )
+
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["plug", "app"]\n',
+        "plug/pyproject.toml": pyproject("sib-plug", '"hatchling"'),
+        "plug/src/sib_plug/__init__.py": "",
+        "app/pyproject.toml": pyproject("sib-app", '"hatchling", "sib-plug>=0.1"'),
+        "app/src/sib_app/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files)
+    result = summarize(build_all(root, BuildOptions(keep_going=True, out=tmp_path / "d")))
+    assert result["failed"] == ["sib-app"], result
+    error = result["outcomes"]["sib-app"]["error"]
+    assert error.endswith(
+        "(sib-plug: a package of this workspace, which a build environment never takes from "
+        "its sources, only from the index: publish it first (relnox publish --package "
+        "sib-plug), or point sib-app's [build-system] at it in-tree (backend-path))"
+    ), error
