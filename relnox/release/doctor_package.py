@@ -22,7 +22,7 @@ from relnox.project.licenses import stated_license
 from relnox.project.pyproject import setup_cfg
 from relnox.project.scriv import fragments as scriv_fragments
 from relnox.project.setup_py import setup_py_keywords, uses_pbr
-from relnox.project.towncrier import news
+from relnox.project.towncrier import News, news
 from relnox.project.workspace import Package, Workspace, changelog_in
 from relnox.toml import table
 from relnox.versioning import long_as_released, maybe_version
@@ -420,31 +420,11 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
                 f"{rel(path, ws.root)}: Unreleased entries become {wanted}'s section on bump",
             )
         ]
-    if towncrier is not None and towncrier.fragments:
-        count = len(towncrier.fragments)
-        detail = (
-            f"{rel(towncrier.directory, ws.root)}: {count} towncrier "
-            f"{'fragments become' if count > 1 else 'fragment becomes'} "
-            f"{wanted}'s section on towncrier build"
-        )
-        return [Check(name, OK, detail)]
-    waiting = changes(pkg.directory)
-    if waiting is not None and waiting.entries:
-        count = len(waiting.entries)
-        detail = (
-            f"{rel(waiting.directory, ws.root)}: {count} changie "
-            f"{'entries become' if count > 1 else 'entry becomes'} {wanted}'s section on "
-            "changie batch"
-        )
-        return [Check(name, OK, detail)]
-    collected = scriv_fragments(pkg.directory)
-    if collected is not None and collected.files:
-        count = len(collected.files)
-        detail = (
-            f"{rel(collected.directory, ws.root)}: {count} scriv "
-            f"{'fragments become' if count > 1 else 'fragment becomes'} {wanted}'s section on "
-            "scriv collect"
-        )
+    pending = _pending_entries(pkg, towncrier)
+    if pending is not None:
+        tool, where, count, nouns, step = pending
+        noun = f"{nouns[1]} become" if count > 1 else f"{nouns[0]} becomes"
+        detail = f"{rel(where, ws.root)}: {count} {tool} {noun} {wanted}'s section on {step}"
         return [Check(name, OK, detail)]
     return [
         Check(
@@ -454,6 +434,32 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
             f"add {heading_like(path, wanted)}{opt_in}",
         )
     ]
+
+
+def _pending_entries(
+    pkg: Package, towncrier: News | None
+) -> tuple[str, Path, int, tuple[str, str], str] | None:
+    """The first news tool of ``pkg`` holding entries for the next release (towncrier's
+    fragments, changie's unreleased entries, scriv's fragments, asked in that order): the
+    tool, where they are, how many, its word for one and for several, and the step that
+    makes them the release's section; ``None`` when none holds any."""
+    fragment = ("fragment", "fragments")
+    if towncrier is not None and towncrier.fragments:
+        return (
+            "towncrier",
+            towncrier.directory,
+            len(towncrier.fragments),
+            fragment,
+            "towncrier build",
+        )
+    waiting = changes(pkg.directory)
+    if waiting is not None and waiting.entries:
+        entry = ("entry", "entries")
+        return "changie", waiting.directory, len(waiting.entries), entry, "changie batch"
+    collected = scriv_fragments(pkg.directory)
+    if collected is not None and collected.files:
+        return "scriv", collected.directory, len(collected.files), fragment, "scriv collect"
+    return None
 
 
 def pin_checks(ws: Workspace, pkg: Package) -> list[Check]:
