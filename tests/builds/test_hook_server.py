@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from relnox.builds.backend import PackageBuilder
-from relnox.builds.envpool import EnvPool, OutputLog
+from relnox.builds.envpool import BuildEnv, EnvPool, OutputLog
 from relnox.builds.hook_server import SWITCH, HookServers
 from relnox.builds.run import BuildOptions, BuildResult, build_all
 from relnox.errors import BuildError
@@ -419,18 +419,23 @@ HOWS = [
 ]
 
 
-def test_a_forked_hook_ends_with_the_code_and_output_of_a_process(tmp_path: Path) -> None:
+def _ends_environment(tmp_path: Path) -> tuple[BuildEnv, Path]:
+    """A build environment of this interpreter whose hook script is :data:`ENDS`, compiled
+    where relnox puts pyproject-hooks' script; the environment and the script."""
     import py_compile
-
-    from relnox import _proc as proc
-    from relnox.builds.envpool import BuildEnv
 
     hooks = tmp_path / "env" / "relnox-hooks"
     hooks.mkdir(parents=True)
     (tmp_path / "ends.py").write_text(ENDS, encoding="utf-8")
     script = hooks / "_in_process.pyc"
     py_compile.compile(str(tmp_path / "ends.py"), cfile=str(script), doraise=True)
-    env = BuildEnv(tmp_path / "env", Path(sys.executable), ())
+    return BuildEnv(tmp_path / "env", Path(sys.executable), ()), script
+
+
+def test_a_forked_hook_ends_with_the_code_and_output_of_a_process(tmp_path: Path) -> None:
+    from relnox import _proc as proc
+
+    env, script = _ends_environment(tmp_path)
     # stdout buffered, as a user's hooks have it: the order of its lines and a SystemExit's
     # message or a traceback is the interpreter's (a script's streams flushed first)
     environ = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
@@ -452,16 +457,7 @@ def test_a_request_too_big_for_the_server_runs_as_a_new_process(
 ) -> None:
     """A hook whose per-hook variables make its request longer than a socket message can
     be runs as a new process, at once; the server still forks the next hook."""
-    import py_compile
-
-    from relnox.builds.envpool import BuildEnv
-
-    hooks = tmp_path / "env" / "relnox-hooks"
-    hooks.mkdir(parents=True)
-    (tmp_path / "ends.py").write_text(ENDS, encoding="utf-8")
-    script = hooks / "_in_process.pyc"
-    py_compile.compile(str(tmp_path / "ends.py"), cfile=str(script), doraise=True)
-    env = BuildEnv(tmp_path / "env", Path(sys.executable), ())
+    env, script = _ends_environment(tmp_path)
     big = {  # each under the kernel's limit for one variable of a new process (128 KiB)
         "SOURCE_DATE_EPOCH": "1" * 120_000,
         "_PYPROJECT_HOOKS_BACKEND_PATH_JSON": "2" * 120_000,
