@@ -8,10 +8,11 @@ shares are typed attributes here.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+from relnox._records import dataclass
 from relnox.errors import ConfigError
 
 DEFAULT_CHANGELOG = "CHANGELOG.md"

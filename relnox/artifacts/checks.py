@@ -32,7 +32,7 @@ import posixpath
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
 from pathlib import Path
 
 from packaging.utils import (
@@ -44,6 +44,7 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
+from relnox._records import dataclass
 from relnox.artifacts.bounded import TooLarge, read_tar_member, read_zip_member
 from relnox.errors import BuildError, one_line
 from relnox.project.workspace import Package

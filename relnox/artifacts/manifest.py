@@ -26,10 +26,11 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
 from pathlib import Path
 from typing import Any
 
+from relnox._records import dataclass
 from relnox.atomic import write_atomic
 from relnox.errors import BuildError
 

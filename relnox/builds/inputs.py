@@ -55,12 +55,12 @@ import shutil
 import sys
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from packaging.utils import canonicalize_name
 
+from relnox._records import dataclass
 from relnox.artifacts.manifest import BUILT, PackageRecord, state_dir
 from relnox.builds.contents import tracked_digests
 from relnox.builds.sources import (

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from relnox._records import dataclass
 from relnox.errors import RelnoxError
 from relnox.project.workspace import Package
 

@@ -34,13 +34,14 @@ import threading
 import time
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from packaging.version import InvalidVersion, Version
 
+from relnox._records import dataclass
 from relnox.artifacts.checks import (
     Expectation,
     artifact_kind,

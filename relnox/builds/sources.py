@@ -30,10 +30,11 @@ import stat
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+from relnox._records import dataclass
 from relnox.toml import table
 from relnox.tools import git
 

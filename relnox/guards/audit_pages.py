@@ -5,12 +5,12 @@ JSON and PEP 503 HTML) with the project's status (PEP 792), and where the integr
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import quote
 
 from packaging.utils import canonicalize_name
 
+from relnox._records import dataclass
 from relnox.errors import RelnoxError
 from relnox.tools.repositories import Repository
 from relnox.tools.simple_api import JSON_TYPE, IndexReader, read_page

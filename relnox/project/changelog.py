@@ -36,11 +36,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
+from relnox._records import dataclass
 from relnox.errors import ConfigError
 from relnox.project.sources import read_text
 from relnox.versioning import maybe_version, same_version

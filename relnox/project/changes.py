@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from relnox._records import dataclass
 from relnox.errors import GitError
 from relnox.paths import rel
 from relnox.project.build_inputs import build_inputs_of

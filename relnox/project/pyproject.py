@@ -10,13 +10,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from relnox._records import dataclass
 from relnox.config import load_config
 from relnox.errors import ConfigError, RelnoxError
 from relnox.files import read_bytes

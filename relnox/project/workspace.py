@@ -13,13 +13,14 @@ import fnmatch
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence, Set
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
+from relnox._records import dataclass
 from relnox.config import (
     CHANGELOG_NAMES,
     RELEASE_NOTES_NAMES,

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from relnox._records import dataclass
 from relnox.artifacts.manifest import ensure_state_dir
 from relnox.atomic import write_atomic
 from relnox.errors import PublishError

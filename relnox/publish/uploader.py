@@ -11,9 +11,10 @@ import re
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
+from relnox._records import dataclass
 from relnox.errors import PublishError
 from relnox.publish.model import PublishPlan
 from relnox.publish.report import (

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
+from relnox._records import dataclass
 from relnox.artifacts.checks import readme_problem as render_problem
 from relnox.errors import ConfigError
 from relnox.files import read_bytes

@@ -7,10 +7,11 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+from relnox._records import dataclass
 from relnox.artifacts.manifest import ensure_state_dir, manifest_path, read_manifest, state_dir
 from relnox.atomic import write_atomic
 from relnox.builds import stale_builds

@@ -16,9 +16,9 @@ import logging
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
+from relnox._records import dataclass
 from relnox.errors import RelnoxError
 from relnox.project.discovery import load_workspace
 from relnox.publish import PublishOptions, PublishRuntime

@@ -21,7 +21,7 @@ import dataclasses
 import os
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from typing import Any
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
+from relnox._records import dataclass
 from relnox.artifacts.checks import name_and_version
 from relnox.artifacts.manifest import (
     MANIFEST_TXT,

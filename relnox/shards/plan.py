@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from relnox._records import dataclass
 from relnox.artifacts.manifest import BUILT, manifest_path, read_manifest
 from relnox.errors import BuildError, RelnoxError, one_line
 from relnox.paths import rel

@@ -21,11 +21,11 @@ import shutil
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from relnox import _proc as proc
+from relnox._records import dataclass
 from relnox.errors import RelnoxError
 from relnox.tools.trust import trust_environment
 

@@ -22,10 +22,10 @@ upload of one file.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from relnox._records import dataclass
 from relnox.config import Config
 from relnox.errors import ConfigError
 

@@ -31,12 +31,13 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 from urllib.parse import urlsplit
 
 from packaging.utils import canonicalize_name
 
+from relnox._records import dataclass
 from relnox.errors import PublishError
 from relnox.tools.network import backoff_delay
 from relnox.tools.repositories import origin

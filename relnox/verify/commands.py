@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from relnox import _proc as proc
+from relnox._records import dataclass
 from relnox.tools.envs import Environment, Installer, InstallOptions
 
 if TYPE_CHECKING:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from relnox._records import dataclass
 from relnox.errors import VerifyError
 from relnox.tools import cooldown
 from relnox.tools.index_auth import refused_login

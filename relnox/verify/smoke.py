@@ -17,12 +17,12 @@ import inspect
 import io
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from packaging.utils import canonicalize_name
 
+from relnox._records import dataclass
 from relnox.artifacts.bounded import read_zip_member
 from relnox.errors import VerifyError
 from relnox.verify.in_env import import_names

@@ -22,6 +22,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from relnox._records import dataclass
 from relnox.errors import VerifyError
 from relnox.tools.envs import find_python, interpreter_version
 
@@ -83,7 +84,7 @@ def satisfies(requires_python: str | None, version: str | None) -> bool:
         return True
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclass(frozen=True)
 class Placement:
     """Each package's interpreter (None: the one asked for), and the skipped packages."""
 
