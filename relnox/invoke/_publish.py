@@ -134,19 +134,22 @@ def publish(c: Any, flags: PublishFlags) -> dict[str, Any]:
     if names is None:
         echo(NOTHING_CHANGED)
         return {"packages": [], "uploaded": 0}
-    if flags.changed:
-        return _publish_flags(flags, names)
-    # a local index is asked for the preflight's pages while the rest loads
-    from relnox.publish import prefetch_pages
+    from relnox.tools.history import ask_ahead
 
-    dist = Path(flags.dist) if flags.dist else None
-    stop_prefetch = prefetch_pages(
-        flags.repository or None, Path(flags.root), dist, names, os.environ
-    )
-    try:
-        return _publish_flags(flags, names)
-    finally:
-        stop_prefetch()  # no answer outlives the command (a caller's process runs more)
+    with ask_ahead(flags.root):  # git's first answers about the workspace, while it loads
+        if flags.changed:
+            return _publish_flags(flags, names)
+        # a local index is asked for the preflight's pages while the rest loads
+        from relnox.publish import prefetch_pages
+
+        dist = Path(flags.dist) if flags.dist else None
+        stop_prefetch = prefetch_pages(
+            flags.repository or None, Path(flags.root), dist, names, os.environ
+        )
+        try:
+            return _publish_flags(flags, names)
+        finally:
+            stop_prefetch()  # no answer outlives the command (a caller's process runs more)
 
 
 def _publish_flags(flags: PublishFlags, names: list[str]) -> dict[str, Any]:

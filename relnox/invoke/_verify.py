@@ -114,7 +114,10 @@ def verify_install(c: Any, flags: VerifyFlags) -> dict[str, Any]:
         if not names:
             echo(f"shard {flags.shard} has no packages: nothing to verify")
             return {"packages": [], "ok": True, "shard": flags.shard}
-    with _head_start(flags, names, seconds["timeout"]) as head:  # before the planner is loaded
+    from relnox.tools.history import ask_ahead
+
+    # git's first answers about the workspace and the first environment, while the rest loads
+    with ask_ahead(flags.root), _head_start(flags, names, seconds["timeout"]) as head:
         return _verify(flags, names, seconds, head)
 
 

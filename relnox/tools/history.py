@@ -46,13 +46,39 @@ KEY_REFS = ("refs/tags", "refs/replace")
 #: name proves its dates (a tag's or commit's bytes hold them), and git lists names
 #: without reading an object (on 778 tags, a third of the time a listing with dates takes)
 REF_FORMAT = "%(objectname) %(refname)"
+_REFS = ("for-each-ref", f"--format={REF_FORMAT}", *KEY_REFS)
+#: git's directory, its ``shallow`` and ``info/grafts`` files, whether the clone is shallow
+#: and HEAD (:func:`git_state`)
+_STATE = (
+    "rev-parse",
+    "--absolute-git-dir",
+    "--git-path",
+    "shallow",
+    "--git-path",
+    "info/grafts",
+    "--is-shallow-repository",
+    "--verify",
+    "--quiet",
+    "HEAD",
+)
 _VERSION = 2
+
+
+def ask_ahead(root: str | Path) -> git.Ahead:
+    """The three questions every read of the workspace at ``root`` asks git first, one
+    after the other (whether it is a work tree, then :func:`git_state` and
+    :func:`ref_listing`: ~5 ms of waiting before a package is read), asked now in threads
+    while the command imports what it needs (:class:`relnox.tools.git.Ahead`); ``with`` it
+    around a command that changes nothing in git (verify-install, publish): the read takes
+    git's answers of a few milliseconds earlier, about a repository nothing changes
+    meanwhile. A question asked anywhere else, or not as asked here, asks git."""
+    return git.Ahead(Path(root).resolve(), (git.IS_REPO, _STATE, _REFS))
 
 
 def ref_listing(root: Path) -> str:
     """:data:`KEY_REFS` in :data:`REF_FORMAT`, one per line (part of the key, and what
     callers read the tags from)."""
-    return git.git(root, "for-each-ref", f"--format={REF_FORMAT}", *KEY_REFS)
+    return git.git(root, *_REFS)
 
 
 @dataclass
@@ -84,19 +110,7 @@ class GitState:
 def git_state(root: Path) -> GitState:
     """:class:`GitState` of the repository at ``root``, from one git process (three
     questions every command's start asks, and build-all's plan again)."""
-    out = git.run(
-        root,
-        "rev-parse",
-        "--absolute-git-dir",
-        "--git-path",
-        "shallow",
-        "--git-path",
-        "info/grafts",
-        "--is-shallow-repository",
-        "--verify",
-        "--quiet",
-        "HEAD",
-    )
+    out = git.run(root, *_STATE)
     lines = out.output.splitlines()
     # no commit yet: the first four, and git exits 1 (as ``git rev-parse --verify --quiet
     # HEAD`` does)
