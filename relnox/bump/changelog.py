@@ -136,19 +136,18 @@ def release_status(text: str, version: str, day: date) -> str | None:
     """``text`` with ``version``'s ``Unreleased`` status line dated ``day``, or its heading's
     ``(in development)`` dropped; ``None`` if its section has neither (see
     :func:`relnox.project.changelog.pending_status` and ``pending_heading``)."""
-    index = pending_status(text, version)
+    index, heading = pending_status(text, version), pending_heading(text, version)
+    if index is None and heading is None:
+        return None
     lines = text.splitlines(keepends=True)
-    if index is None:
-        heading = pending_heading(text, version)
-        if heading is None:
-            return None
+    if heading is not None:  # distlib's 0.4.4 (future) has both: its status line too
         line = lines[heading]
         body = line.rstrip("\r\n")
         lines[heading] = released_heading(body) + line[len(body) :]
-        return "".join(lines)
-    line = lines[index]
-    body = line.rstrip("\r\n")
-    lines[index] = dated_status(body, day.isoformat()) + line[len(body) :]
+    if index is not None:
+        line = lines[index]
+        body = line.rstrip("\r\n")
+        lines[index] = dated_status(body, day.isoformat()) + line[len(body) :]
     return "".join(lines)
 
 

@@ -468,3 +468,27 @@ def test_a_heading_written_as_a_tag_is_that_packages_section() -> None:
     }
     assert found == {"core": "- c", "core-agents": "- a", "core-haystack": "- c", "other": None}
     assert parse_title("Python-3.12") is None
+
+
+@pytest.mark.parametrize(("part", "title"), [("patch", "0.4.4"), ("minor", "0.5.0")])
+def test_a_future_heading_and_its_not_yet_line_are_released_together(
+    tmp_path: Path, part: str, title: str
+) -> None:
+    """distlib's shape: at ``0.4.4.dev0`` its CHANGES.rst starts with ``0.4.4 (future)``
+    over ``~~~``, then ``Released: Not yet.``; each release below says ``Released:
+    2026-06-12``. relnox said there was no Unreleased section and left both; the release
+    now drops "(future)" and dates the line as the ones below are."""
+    changes = (
+        "Change log\n----------\n\n0.4.4 (future)\n~~~~~~~~~~~~~~\n\nReleased: Not yet.\n\n"
+        "- Fix.\n\n0.4.3\n~~~~~\n\nReleased: 2026-06-12\n\n- Old.\n"
+    )
+    files = {
+        "pyproject.toml": project("dl", "0.4.4.dev0"),
+        "dl/__init__.py": "",
+        "CHANGES.rst": changes,
+    }
+    root = repo(tmp_path / "r", files, tags=["0.4.3"])
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part=part, today=DAY)))
+    assert (root / "CHANGES.rst").read_text() == changes.replace("0.4.4 (future)", title).replace(
+        "Released: Not yet.", "Released: 2026-05-03"
+    )
