@@ -35,16 +35,24 @@ def tag_names_version(
 
 
 _QUOTED = re.compile(r"""['"](\d[^'"\s]*)['"]""")
+#: a version written bare: setup.cfg's ``version = 3.3.3``, bumpversion's ``current_version``
+_BARE = re.compile(
+    r"""^[ \t]*(?:version|current_version)[ \t]*[=:][ \t]*(\d[^'"\s#;]*)[ \t]*$""", re.M
+)
 
 
 def _said(text: str) -> list[Version | None]:
-    """The versions a version file's ``text`` says: its quoted versions, and one spelled
-    in parts (a version-info tuple, a tuple joined with dots, incremental's Version())."""
+    """The versions a version file's ``text`` says: its quoted versions, one written bare
+    after ``version =`` (setup.cfg's) or alone (a VERSION file), and one spelled in parts
+    (a version-info tuple, a tuple joined with dots, incremental's Version())."""
     from relnox.project.incremental import public
     from relnox.project.version_parts import parts_value
     from relnox.project.version_tuple import info_value, joined
 
     said = [maybe_version(m) for m in _QUOTED.findall(text)]
+    said += [maybe_version(m) for m in _BARE.findall(text)]
+    if "\n" not in text.strip() and text.strip()[:1].isdigit():
+        said.append(maybe_version(text.strip()))
     if "__version__" in text:
         found = (info_value(text), joined(text), public(text), parts_value(text))
         said += [maybe_version(v) for v in found if v]

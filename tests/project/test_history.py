@@ -222,6 +222,40 @@ def test_the_newest_tag_convention_is_the_current_one(tmp_path: Path) -> None:
     assert plan_bump(ws, BumpOptions(part="minor", tag=True, commit=True)).tags == ["v0.6.0"]
 
 
+@pytest.mark.parametrize(
+    ("version_file", "spelled"),
+    [
+        ("setup.cfg", "[metadata]\nname = fboy\nversion = {}\n"),  # factory_boy's
+        ("VERSION", "{}\n"),
+    ],
+)
+def test_bare_tags_after_the_named_ones_are_current_when_a_bare_version_says_so(
+    tmp_path: Path, version_file: str, spelled: str
+) -> None:
+    """factory_boy's shape: ``factory_boy-1.2.0`` long ago, then ``3.3.2``, ``3.3.3``,
+    with setup.cfg saying ``version = 3.3.3`` (not quoted) at that tag. relnox read no
+    version there, kept the old spelling and called 1.2.0 the last release."""
+    extra = (
+        '[tool.setuptools.dynamic]\nversion = {file = "VERSION"}\n'
+        if version_file == "VERSION"
+        else ""
+    )
+    pyproject = (
+        project("fboy", None, backend="setuptools", extra=extra)
+        if extra
+        else '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+    )
+    files = {"pyproject.toml": pyproject, "fboy/__init__.py": ""}
+    repo = History(tmp_path / "r", {**files, version_file: spelled.format("1.2.0")})
+    git(repo.root, "tag", "fboy-1.2.0")
+    repo.commit({version_file: spelled.format("3.3.2")}, "3.3.2")
+    repo.commit({version_file: spelled.format("3.3.3")}, "3.3.3")
+    repo.commit({version_file: spelled.format("3.3.4.dev0")})
+    (pkg,) = load_workspace(repo.root).packages
+    assert pkg.tags is not None and pkg.tags.convention.format == "{version}"
+    assert pkg.tags.last_tag == "3.3.3"
+
+
 def test_a_convention_of_another_project_beside_it_is_not_taken(tmp_path: Path) -> None:
     """python-v tags for the Python package, rust-v tags (newer, other versions) for the
     crate: the crate's tags never name the package's version, so nothing changes."""
