@@ -147,15 +147,46 @@ def release_status(text: str, version: str, day: date) -> str | None:
     if index is not None:
         line = lines[index]
         body = line.rstrip("\r\n")
-        lines[index] = dated_status(body, day.isoformat()) + line[len(body) :]
+        like = _status_below(text, version)
+        dated = like.format(date=day) if like else dated_status(body, day.isoformat())
+        lines[index] = dated + line[len(body) :]
     return "".join(lines)
+
+
+#: a release's status line: its date, maybe after ``Released`` and in emphasis or brackets
+_STATUS = re.compile(
+    r"^(?P<lead>\s*[*_(\[]*(?:released(?:[ \t]+on)?:?[ \t]*)?)(?P<date>.+?)"
+    r"(?P<tail>[*_)\].]*\s*)$",
+    re.I,
+)
+
+
+def _status_below(text: str, version: str) -> str | None:
+    """The status line of the release below ``version``'s section as a template for this
+    one's (boltons' ``_(July 17, 2026)_`` gives ``_({date:%B} {date.day}, {date:%Y})_``):
+    the line is its date alone, maybe after ``Released`` and in emphasis; ``None`` when
+    there is no such line, and the pending line is dated as :func:`dated_status` says."""
+    found = sections(text)
+    at = next((i for i, s in enumerate(found) if same_version(s.label, version)), None)
+    below = found[at + 1] if at is not None and at + 1 < len(found) else None
+    if below is None or not below.body:
+        return None
+    match = _STATUS.match(below.body.splitlines()[0])
+    if match is None:
+        return None
+    spelled = next((form for day, form in _DAYS if day.fullmatch(match.group("date"))), None)
+    if spelled is None:
+        return None
+    lead, tail = (match.group(g).replace("{", "{{").replace("}", "}}") for g in ("lead", "tail"))
+    return lead + spelled + tail
 
 
 def release_pending(text: str, title: str, day: date) -> str | None:
     """:func:`release_status`, then dated as the release below is when the heading said
     ``(unreleased)`` (zest.releaser's ``3.5.4 (unreleased)`` above ``3.5.3 (2026-06-26)``
-    becomes ``3.5.4 (<day>)``). The newest section's pending heading of a lower version is
-    this release's, renamed (zest.releaser's, when a minor release follows ``3.5.4.dev0``)."""
+    becomes ``3.5.4 (<day>)``). The newest section's pending heading (or one with a pending
+    status line: boltons' ``## 26.1.1`` then ``_(unreleased)_``) of a lower version is this
+    release's, renamed (zest.releaser's, when a minor release follows ``3.5.4.dev0``)."""
     status = release_status(text, title, day)
     newest = next(iter(sections(text)), None)
     if status is None and newest is not None and len(newest.versions) == 1:
@@ -167,7 +198,7 @@ def release_pending(text: str, title: str, day: date) -> str | None:
             and older is not None
             and new is not None
             and older < new
-            and pending_heading(text, old) == newest.line
+            and (pending_heading(text, old) == newest.line or pending_status(text, old))
             and lines[newest.line].count(old) == 1
         ):
             lines[newest.line] = lines[newest.line].replace(old, title)

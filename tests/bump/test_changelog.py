@@ -492,3 +492,27 @@ def test_a_future_heading_and_its_not_yet_line_are_released_together(
     assert (root / "CHANGES.rst").read_text() == changes.replace("0.4.4 (future)", title).replace(
         "Released: Not yet.", "Released: 2026-05-03"
     )
+
+
+@pytest.mark.parametrize(("part", "title"), [("patch", "26.1.1"), ("minor", "26.2.0")])
+def test_a_pending_status_line_is_dated_as_the_release_below_is(
+    tmp_path: Path, part: str, title: str
+) -> None:
+    """boltons' shape: ``## 26.1.1`` then ``_(unreleased)_``, above ``## 26.1.0`` then
+    ``_(July 17, 2026)_``. A patch release wrote ``_(released 2026-05-03)_``, a minor one
+    said there was no Unreleased section; both now date the line as the release below
+    is dated, and a minor one renames the section."""
+    changes = (
+        "# Changelog\n\n## 26.1.1\n\n_(unreleased)_\n\n- Fix.\n\n"
+        "## 26.1.0\n\n_(July 17, 2026)_\n\n- Old.\n"
+    )
+    files = {
+        "pyproject.toml": project("bolt", "26.1.1dev"),
+        "bolt/__init__.py": "",
+        "CHANGELOG.md": changes,
+    }
+    root = repo(tmp_path / "r", files, tags=["26.1.0"])
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part=part, today=DAY)))
+    assert (root / "CHANGELOG.md").read_text() == changes.replace(
+        "## 26.1.1\n\n_(unreleased)_", f"## {title}\n\n_(May 3, 2026)_"
+    )
