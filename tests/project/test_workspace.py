@@ -1337,3 +1337,28 @@ def test_plugins_at_a_placeholder_local_version_are_not_released_by_relnox(
         n.startswith("plugins/pod/setup.py (flyte-plugin-pod) is at 0.0.0+develop")
         for n in ws.notes
     )
+
+
+@pytest.mark.parametrize(("dist_name", "name"), [(None, "ptyx"), ("ptyx-dist", "ptyx-dist")])
+def test_flit_s_old_metadata_table_is_a_package(
+    tmp_path: Path, dist_name: str | None, name: str
+) -> None:
+    """ptyprocess' shape: no ``[project]``, only flit's ``[tool.flit.metadata]`` (module,
+    maybe dist-name) that flit_core < 4 builds from, the version in the module's
+    ``__version__``. relnox said there was no package to release."""
+    from relnox.release.doctor import doctor
+
+    flit = 'module = "ptyx"\ndescription-file = "README.rst"\nrequires-python = ">=3.7"\n'
+    flit += f'dist-name = "{dist_name}"\n' if dist_name else ""
+    flit += 'classifiers = ["License :: OSI Approved :: ISC License (ISCL)"]\n'
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["flit_core >=2,<4"]\n'
+        'build-backend = "flit_core.buildapi"\n\n[tool.flit.metadata]\n' + flit,
+        "ptyx/__init__.py": '"""Run it in a pty"""\n\n__version__ = "0.7.0"\n',
+        "README.rst": "ptyx\n====\n\nRuns things.\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["0.7.0"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.name, pkg.version, pkg.version_source) == (name, "0.7.0", "flit")
+    assert pkg.import_packages == ("ptyx",)
+    assert not [c for c in doctor(root).checks if c.status == "error"]
