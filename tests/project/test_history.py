@@ -795,3 +795,31 @@ def test_a_test_crate_the_workflows_build_is_not_a_released_package(tmp_path: Pa
     git(repo.root, "tag", "v0.9.0")
     ws = load_workspace(repo.root)
     assert sorted(p.name for p in ws.packages) == ["engine", "engine-runtime-linux"]
+
+
+def test_releases_ending_in_zero_tagged_short_get_short_tags(tmp_path: Path) -> None:
+    """rq's shape: version.py says ``2.10.0`` and its tag is ``v2.10`` (``v2.9`` for 2.9.0,
+    ``v2.9.1`` for its patch). relnox said v2.10.0 was not created yet and would tag the
+    next minor v2.11.0; it now reads 2.10.0 as released and tags v2.11 (patches v2.10.1)."""
+    repo = History(tmp_path / "r", {"pyproject.toml": project("rqish", "2.9.0")})
+    git(repo.root, "tag", "v2.9")
+    repo.commit({"pyproject.toml": project("rqish", "2.9.1")}, "v2.9.1")
+    repo.commit({"pyproject.toml": project("rqish", "2.10.0")}, "v2.10")
+    repo.commit({"README.md": "work\n"})
+    ws = load_workspace(repo.root)
+    (pkg,) = ws.packages
+    assert ws.tag_for(pkg) == "v2.10"
+    tags = [c.detail for c in doctor(repo.root).checks if c.check == "tags rqish"]
+    assert tags and tags[0].startswith("v2.10 matches (already released)")
+    assert plan_bump(ws, BumpOptions(part="minor", tag=True, commit=True)).tags == ["v2.11"]
+    assert plan_bump(ws, BumpOptions(part="patch", tag=True, commit=True)).tags == ["v2.10.1"]
+
+
+def test_releases_ending_in_zero_tagged_long_keep_long_tags(tmp_path: Path) -> None:
+    """The newest .0 release decides: ``v2.9`` long ago, ``v2.10.0`` since: v2.11.0."""
+    repo = History(tmp_path / "r", {"pyproject.toml": project("rqish", "2.9.0")})
+    git(repo.root, "tag", "v2.9")
+    repo.commit({"pyproject.toml": project("rqish", "2.9.1")}, "v2.9.1")
+    repo.commit({"pyproject.toml": project("rqish", "2.10.0")}, "v2.10.0")
+    ws = load_workspace(repo.root)
+    assert plan_bump(ws, BumpOptions(part="minor", tag=True, commit=True)).tags == ["v2.11.0"]
