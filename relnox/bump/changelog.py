@@ -206,6 +206,19 @@ def release_pending(text: str, title: str, day: date) -> str | None:
     return None if status is None else release_ahead(status, title, day) or status
 
 
+def pending_ahead(text: str, title: str) -> str | None:
+    """The version of the newest section when it is marked not released yet and is above
+    ``title`` (rq's ``### RQ 3.0 (unreleased)`` when a minor release gives 2.11.0, execnet's
+    ``2.2.0 (UNRELEASED)`` for a patch 2.1.3); ``None`` otherwise."""
+    newest = next(iter(sections(text)), None)
+    if newest is None or len(newest.versions) != 1:
+        return None
+    label = newest.versions[0][1]
+    pending = pending_heading(text, label) is not None or pending_status(text, label) is not None
+    ahead, new = maybe_version(label), maybe_version(title)
+    return label if pending and ahead is not None and new is not None and ahead > new else None
+
+
 def release_ahead(text: str, title: str, day: date) -> str | None:
     """``text`` with ``title``'s section, written ahead as the newest without a date
     (geopandas' ``## Version 1.2.0`` above ``## Version 1.1.3 (March 10, 2026)``, or with a
@@ -223,7 +236,7 @@ def release_ahead(text: str, title: str, day: date) -> str | None:
     if newest.line + 1 != newest.end and not _UNDERLINED.match(lines[newest.line + 1]):
         return None  # over- and underlined: not worded here
     setext = not newest.marker.startswith("#")
-    template = heading_like(below.heading + "\n\n- x\n", "", setext=setext)
+    template = heading_like(below.heading + "\n\n- x\n", "", setext=setext, one=" " not in title)
     rest = _PLACEHOLDER.sub("", first.replace(newest.label, ""))
     if "{date" not in template or any(ch.isdigit() for ch in rest):
         return None
@@ -379,6 +392,12 @@ def changelog_edits(
             )
             if dated is None and path in towncrier:
                 notes.extend(n for n in (towncrier[path],) if n and n not in notes)
+            elif dated is None and (ahead := pending_ahead(text, title)) is not None:
+                notes.append(
+                    f"note: {rel} has a section for {ahead} marked not released yet, and this "
+                    f"release is {title}: left as it is; to release that section, run relnox bump --to "
+                    f"{ahead} (or the --part that reaches it)"
+                )
             elif dated is None:
                 notes.append(f"note: {rel} has no Unreleased section")
             else:

@@ -516,3 +516,25 @@ def test_a_pending_status_line_is_dated_as_the_release_below_is(
     assert (root / "CHANGELOG.md").read_text() == changes.replace(
         "## 26.1.1\n\n_(unreleased)_", f"## {title}\n\n_(May 3, 2026)_"
     )
+
+
+def test_a_pending_section_of_a_higher_version_is_named_and_dated_when_reached(
+    tmp_path: Path,
+) -> None:
+    """rq's shape: ``### RQ 3.0 (unreleased)`` above ``### RQ 2.10.0 (2026-06-20)``. A
+    minor release (2.11.0) said there was no Unreleased section; it now names the section
+    it leaves and how to release it. A major release dated no heading (the project name
+    before the version was not followed); it is dated as the release below."""
+    changes = "### RQ 3.0 (unreleased)\n* New.\n\n### RQ 2.10.0 (2026-06-20)\n* Old.\n"
+    files = {"pyproject.toml": project("rqish", "2.10.0"), "rqish/__init__.py": ""}
+    root = repo(tmp_path / "r", {**files, "CHANGES.md": changes}, tags=["v2.10.0"])
+    minor = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
+    assert (
+        "note: CHANGES.md has a section for 3.0 marked not released yet, and this release is "
+        "2.11.0: left as it is; to release that section, run relnox bump --to 3.0 (or the "
+        "--part that reaches it)"
+    ) in minor.notes
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part="major", today=DAY)))
+    assert (root / "CHANGES.md").read_text() == changes.replace(
+        "RQ 3.0 (unreleased)", "RQ 3.0 (2026-05-03)"
+    )
