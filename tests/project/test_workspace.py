@@ -922,6 +922,27 @@ def test_a_release_md_with_release_headings_is_the_changelog(
         assert [s.label for s in sections(text)] == [UNRELEASED, "0.11.0"]
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Unreleased\n==========\n\n0.41.1\n======\n\n* Fix (#1092)\n", True),  # eventlet's
+        ("GNU hello NEWS -- history of user-visible changes.\n\nSee the manual.\n", False),
+    ],
+)
+def test_a_news_file_without_a_suffix_with_release_headings_is_the_changelog(
+    tmp_path: Path, text: str, found: bool
+) -> None:
+    """eventlet keeps its changelog in ``NEWS`` (reST headings, no suffix); relnox found no
+    changelog. A NEWS file without a release heading is no changelog."""
+    write_project(tmp_path, ProjectSpec("solo", "0.41.1"))
+    for old in tmp_path.glob("CHANGELOG*"):
+        old.unlink()
+    _write(tmp_path / "NEWS", text)
+    ws = load_workspace(tmp_path)
+    (pkg,) = ws.packages
+    assert pkg.changelog(ws.config) == (tmp_path / "NEWS" if found else None)
+
+
 def test_a_root_pyproject_for_tools_only_leaves_the_packages_below(tmp_path: Path) -> None:
     """Ray's root pyproject.toml holds ``[project] requires-python`` (for its linters) and
     ruff's settings; the package is ``python/setup.py`` (no pyproject.toml of its own),
