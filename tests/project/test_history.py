@@ -823,3 +823,22 @@ def test_releases_ending_in_zero_tagged_long_keep_long_tags(tmp_path: Path) -> N
     repo.commit({"pyproject.toml": project("rqish", "2.10.0")}, "v2.10.0")
     ws = load_workspace(repo.root)
     assert plan_bump(ws, BumpOptions(part="minor", tag=True, commit=True)).tags == ["v2.11.0"]
+
+
+def test_a_tag_versioned_package_follows_the_newer_spelling_its_backend_reads(
+    tmp_path: Path,
+) -> None:
+    """cherrypy's shape: setuptools-scm, ``cherrypy-3.2.2`` years ago, ``v18.10.0`` since.
+    No file names a version, so relnox kept the old spelling and said the package was at
+    3.2.2; git describe (what the backend reads) finds the newer tags, and so does relnox."""
+    files = {"pyproject.toml": project("vcsy", None, backend="setuptools-scm"), "vcsy.py": ""}
+    repo = History(tmp_path / "r", files)
+    git(repo.root, "tag", "vcsy-3.2.2")
+    repo.commit({"a.txt": "1"}, "v18.9.0")
+    repo.commit({"a.txt": "2"}, "v18.10.0")
+    repo.commit({"a.txt": "3"})
+    ws = load_workspace(repo.root)
+    (pkg,) = ws.packages
+    assert pkg.version == "18.10.0"
+    assert pkg.tags is not None and pkg.tags.convention.format == "v{version}"
+    assert plan_bump(ws, BumpOptions(part="minor", tag=True)).tags == ["v18.11.0"]
