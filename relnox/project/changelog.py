@@ -255,11 +255,15 @@ _NOT_YET = (
 )
 
 
+#: the next release, not numbered yet: cherrypy's ``v(next)``, ``vNext``, ``Next release``
+_NEXT = re.compile(r"v?\(next\)|vnext|next(?:\s+release)?", re.I)
+
+
 def _upcoming(words: list[str]) -> bool:
     """``Upcoming Release`` (kedro's RELEASE.md), ``Upcoming``, ``To be released``: other
     names for Unreleased."""
     lowered = [w.strip(_PUNCTUATION).lower() for w in words]
-    if lowered in _NOT_YET:
+    if lowered in _NOT_YET or _NEXT.fullmatch(" ".join(words)) is not None:
         return True
     return lowered[:1] == ["upcoming"] and lowered[1:] in ([], ["release"], ["changes"])
 

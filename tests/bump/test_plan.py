@@ -1127,6 +1127,22 @@ def test_a_to_be_released_heading_is_the_unreleased_section(tmp_path: Path) -> N
     assert f"\n\n5.1.0 ({DAY})\n------------------\n- Fixed a thing.\n\n5.0.0 (" in after
 
 
+@pytest.mark.parametrize("heading", ["v(next)", "vNext", "Next release"])
+def test_a_next_heading_is_the_unreleased_section(tmp_path: Path, heading: str) -> None:
+    """cherrypy's CHANGES.rst: ``v(next)`` over ``---`` above ``v18.10.0``; relnox said
+    there was no Unreleased section. Its entries go under ``v18.11.0`` as the file
+    titles its releases, and the next heading stays on top."""
+    under = "-" * len(heading)
+    changes = f"{heading}\n{under}\n\n* Dropped 3.8.\n\nv18.10.0\n--------\n\n* Old.\n"
+    files = {"pyproject.toml": project("cherry", "18.10.0"), "cherry/__init__.py": ""}
+    root = repo(tmp_path / "r", {**files, "CHANGES.rst": changes}, tags=["v18.10.0"])
+    bump = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
+    (edit,) = [e for e in bump.edits if e.path.name == "CHANGES.rst"]
+    assert edit.after.decode() == changes.replace(
+        f"{under}\n\n* Dropped", f"{under}\n\nv18.11.0\n--------\n\n* Dropped"
+    )
+
+
 def test_a_pin_in_a_requirements_file_read_as_dynamic_dependencies_follows_a_bump(
     tmp_path: Path,
 ) -> None:
