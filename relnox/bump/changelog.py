@@ -136,27 +136,57 @@ def release_status(text: str, version: str, day: date) -> str | None:
     """``text`` with ``version``'s ``Unreleased`` status line dated ``day``, or its heading's
     ``(in development)`` dropped; ``None`` if its section has neither (see
     :func:`relnox.project.changelog.pending_status` and ``pending_heading``)."""
-    index = pending_status(text, version)
+    index, heading = pending_status(text, version), pending_heading(text, version)
+    if index is None and heading is None:
+        return None
     lines = text.splitlines(keepends=True)
-    if index is None:
-        heading = pending_heading(text, version)
-        if heading is None:
-            return None
+    if heading is not None:  # distlib's 0.4.4 (future) has both: its status line too
         line = lines[heading]
         body = line.rstrip("\r\n")
         lines[heading] = released_heading(body) + line[len(body) :]
-        return "".join(lines)
-    line = lines[index]
-    body = line.rstrip("\r\n")
-    lines[index] = dated_status(body, day.isoformat()) + line[len(body) :]
+    if index is not None:
+        line = lines[index]
+        body = line.rstrip("\r\n")
+        like = _status_below(text, version)
+        dated = like.format(date=day) if like else dated_status(body, day.isoformat())
+        lines[index] = dated + line[len(body) :]
     return "".join(lines)
+
+
+#: a release's status line: its date, maybe after ``Released`` and in emphasis or brackets
+_STATUS = re.compile(
+    r"^(?P<lead>\s*[*_(\[]*(?:released(?:[ \t]+on)?:?[ \t]*)?)(?P<date>.+?)"
+    r"(?P<tail>[*_)\].]*\s*)$",
+    re.I,
+)
+
+
+def _status_below(text: str, version: str) -> str | None:
+    """The status line of the release below ``version``'s section as a template for this
+    one's (boltons' ``_(July 17, 2026)_`` gives ``_({date:%B} {date.day}, {date:%Y})_``):
+    the line is its date alone, maybe after ``Released`` and in emphasis; ``None`` when
+    there is no such line, and the pending line is dated as :func:`dated_status` says."""
+    found = sections(text)
+    at = next((i for i, s in enumerate(found) if same_version(s.label, version)), None)
+    below = found[at + 1] if at is not None and at + 1 < len(found) else None
+    if below is None or not below.body:
+        return None
+    match = _STATUS.match(below.body.splitlines()[0])
+    if match is None:
+        return None
+    spelled = next((form for day, form in _DAYS if day.fullmatch(match.group("date"))), None)
+    if spelled is None:
+        return None
+    lead, tail = (match.group(g).replace("{", "{{").replace("}", "}}") for g in ("lead", "tail"))
+    return lead + spelled + tail
 
 
 def release_pending(text: str, title: str, day: date) -> str | None:
     """:func:`release_status`, then dated as the release below is when the heading said
     ``(unreleased)`` (zest.releaser's ``3.5.4 (unreleased)`` above ``3.5.3 (2026-06-26)``
-    becomes ``3.5.4 (<day>)``). The newest section's pending heading of a lower version is
-    this release's, renamed (zest.releaser's, when a minor release follows ``3.5.4.dev0``)."""
+    becomes ``3.5.4 (<day>)``). The newest section's pending heading (or one with a pending
+    status line: boltons' ``## 26.1.1`` then ``_(unreleased)_``) of a lower version is this
+    release's, renamed (zest.releaser's, when a minor release follows ``3.5.4.dev0``)."""
     status = release_status(text, title, day)
     newest = next(iter(sections(text)), None)
     if status is None and newest is not None and len(newest.versions) == 1:
@@ -168,12 +198,25 @@ def release_pending(text: str, title: str, day: date) -> str | None:
             and older is not None
             and new is not None
             and older < new
-            and pending_heading(text, old) == newest.line
+            and (pending_heading(text, old) == newest.line or pending_status(text, old))
             and lines[newest.line].count(old) == 1
         ):
             lines[newest.line] = lines[newest.line].replace(old, title)
             status = release_status("".join(lines), title, day)
     return None if status is None else release_ahead(status, title, day) or status
+
+
+def pending_ahead(text: str, title: str) -> str | None:
+    """The version of the newest section when it is marked not released yet and is above
+    ``title`` (rq's ``### RQ 3.0 (unreleased)`` when a minor release gives 2.11.0, execnet's
+    ``2.2.0 (UNRELEASED)`` for a patch 2.1.3); ``None`` otherwise."""
+    newest = next(iter(sections(text)), None)
+    if newest is None or len(newest.versions) != 1:
+        return None
+    label = newest.versions[0][1]
+    pending = pending_heading(text, label) is not None or pending_status(text, label) is not None
+    ahead, new = maybe_version(label), maybe_version(title)
+    return label if pending and ahead is not None and new is not None and ahead > new else None
 
 
 def release_ahead(text: str, title: str, day: date) -> str | None:
@@ -193,7 +236,7 @@ def release_ahead(text: str, title: str, day: date) -> str | None:
     if newest.line + 1 != newest.end and not _UNDERLINED.match(lines[newest.line + 1]):
         return None  # over- and underlined: not worded here
     setext = not newest.marker.startswith("#")
-    template = heading_like(below.heading + "\n\n- x\n", "", setext=setext)
+    template = heading_like(below.heading + "\n\n- x\n", "", setext=setext, one=" " not in title)
     rest = _PLACEHOLDER.sub("", first.replace(newest.label, ""))
     if "{date" not in template or any(ch.isdigit() for ch in rest):
         return None
@@ -349,6 +392,12 @@ def changelog_edits(
             )
             if dated is None and path in towncrier:
                 notes.extend(n for n in (towncrier[path],) if n and n not in notes)
+            elif dated is None and (ahead := pending_ahead(text, title)) is not None:
+                notes.append(
+                    f"note: {rel} has a section for {ahead} marked not released yet, and this "
+                    f"release is {title}: left as it is; to release that section, run relnox bump --to "
+                    f"{ahead} (or the --part that reaches it)"
+                )
             elif dated is None:
                 notes.append(f"note: {rel} has no Unreleased section")
             else:

@@ -28,7 +28,8 @@ fenced code blocks are text. Versions compare by PEP 440 (``1.2`` is ``1.2.0``).
 
 A version's section may be written before its release with a status line under the
 heading instead of an Unreleased heading (``Version 2.3.0`` over ``---``, then
-``Unreleased``, later ``Released 2026-01-01``, as the Pallets projects write it):
+``Unreleased``, later ``Released 2026-01-01``, as the Pallets projects write it; or
+``Released: Not yet.``, later ``Released: 2026-01-01``, as distlib writes it):
 :func:`pending_status` finds that line.
 """
 
@@ -53,8 +54,13 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LEAD_WORDS = ("release", "version")
 _PUNCTUATION = "[]()*_`:,;"
 UNRELEASED = "unreleased"
-#: a status line saying the section is not released yet: the word alone, maybe emphasised
-_PENDING = re.compile(r"^(?P<lead>\s*[*_(\[]*)(?P<word>unreleased)(?P<tail>[*_)\].:]*\s*)$", re.I)
+#: a status line saying the section is not released yet: the word alone, maybe emphasised,
+#: or a release line without its date yet (distlib's ``Released: Not yet.``)
+_PENDING = re.compile(
+    r"^(?P<lead>\s*[*_(\[]*)(?:(?P<word>unreleased)|(?P<said>released)(?P<colon>:?[ \t]*)"
+    r"(?:not[ \t]+yet|tbd|tba))(?P<tail>[*_)\].:]*\s*)$",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -249,11 +255,15 @@ _NOT_YET = (
 )
 
 
+#: the next release, not numbered yet: cherrypy's ``v(next)``, ``vNext``, ``Next release``
+_NEXT = re.compile(r"v?\(next\)|vnext|next(?:\s+release)?", re.I)
+
+
 def _upcoming(words: list[str]) -> bool:
     """``Upcoming Release`` (kedro's RELEASE.md), ``Upcoming``, ``To be released``: other
     names for Unreleased."""
     lowered = [w.strip(_PUNCTUATION).lower() for w in words]
-    if lowered in _NOT_YET:
+    if lowered in _NOT_YET or _NEXT.fullmatch(" ".join(words)) is not None:
         return True
     return lowered[:1] == ["upcoming"] and lowered[1:] in ([], ["release"], ["changes"])
 
@@ -386,7 +396,7 @@ def pending_status(text: str, version: str, package: str | None = None) -> int |
 #: (bottle's), ``1.2.0 (unreleased)``, ``v2.0.0 - not released yet``
 _PENDING_TAIL = re.compile(
     r"\s*(?:\((?:in development|in progress|unreleased|not released yet|not yet released|"
-    r"upcoming)\)|[-\u2013\u2014:]\s*(?:in development|unreleased|not released yet|"
+    r"upcoming|future)\)|[-\u2013\u2014:]\s*(?:in development|unreleased|not released yet|"
     r"not yet released))\s*$",
     re.IGNORECASE,
 )
@@ -415,6 +425,9 @@ def dated_status(line: str, day: str) -> str:
     match = _PENDING.match(line)
     if match is None:
         return line
+    if match.group("said") is not None:  # Released: Not yet. -> Released: 2026-01-01
+        tail = match.group("tail").lstrip(".:")
+        return f"{match.group('lead')}{match.group('said')}{match.group('colon') or ' '}{day}{tail}"
     word = match.group("word")
     released = "RELEASED" if word.isupper() else "Released" if word[0].isupper() else "released"
     return f"{match.group('lead')}{released} {day}{match.group('tail')}"

@@ -222,13 +222,20 @@ def bump_base(pkg: Package) -> str:
     release. Before it (mypy's ``2.4.0+dev``, 2.4.0 not tagged) the label leads to it. A
     sentinel of development above every release by its epoch (``1!0+dev``, which a release
     branch replaces) starts from the highest release: its own release would outrank every
-    version the project ever publishes."""
+    version the project ever publishes. A development release of a version already tagged
+    (typing_extensions' ``4.16.0rc2.dev`` once ``4.16.0rc2`` is out) is the same mark of
+    work since it, spelled below it: the bump starts from the release too."""
     from packaging.version import Version
 
     from relnox.versioning import maybe_version
 
     parsed = maybe_version(pkg.version)
-    if parsed is None or parsed.local is None or pkg.tags is None:
+    if parsed is None or pkg.tags is None:
+        return pkg.version
+    if parsed.dev is not None and parsed.local is None:
+        ahead = Version(parsed.public.rpartition(".dev")[0])
+        return str(ahead) if ahead in pkg.tags.released else pkg.version
+    if parsed.local is None:
         return pkg.version
     top = max(pkg.tags.released, default=None)
     if top is not None and not any(parsed.release) and parsed.epoch > top.epoch:

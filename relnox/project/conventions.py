@@ -425,7 +425,11 @@ def _follow_new_conventions(
             triggered = _triggered(tags, tag) and not any(
                 _triggered(tags, groups[p][-1][1]) for p in followed
             )
-            if not (triggered or tag_names_version(member, tag, version, show_file)):
+            # the only package, tag-versioned: its backend reads every tag git describe
+            # finds (no --match or tag_regex narrows them here), so the newer spelling is
+            # what it builds; beside other packages the newer tags may be theirs
+            described = member.vcs and len(members) == 1
+            if not (triggered or described or tag_names_version(member, tag, version, show_file)):
                 if not tag_contradicts(member, tag, version, show_file):
                     old = f"{followed[0]}{{version}}"
                     doubts[member.name] = (
@@ -446,6 +450,8 @@ def _follow_new_conventions(
             evidence = (
                 "the release workflow's tag trigger fires on it"
                 if triggered
+                else "its backend's git describe reads them (versions from git tags)"
+                if described
                 else f"{member.version_file} says {version} at {tag}"
             )
             why[member.name] = (

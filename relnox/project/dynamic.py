@@ -49,6 +49,7 @@ from relnox.project.setup_py import (
 )
 from relnox.project.sources import (
     Found,
+    VersionLocation,
     find_module,
     literal_location,
     python_location,
@@ -211,7 +212,7 @@ def _setuptools(
                 f"{pyproject}: [tool.setuptools.dynamic] version attr {attr!r}: no module "
                 f"{module_name} under {directory}; fix the attr"
             )
-        found = followed(module)
+        found = attr_location(module, attr) or followed(module)
         reader = tag_reader(module) if found is None else None
         if reader is not None:  # setuptools-scm's own in-tree helper
             return (
@@ -237,6 +238,32 @@ def _setuptools(
     return None
 
 
+def attr_location(module: Path, attr: str) -> VersionLocation | None:
+    """The literal string setuptools' ``attr`` names when its attribute is not
+    ``__version__`` (PyMySQL's ``pymysql.VERSION_STRING = "1.2.0"`` beside a
+    ``__version__ = "2.2.8"`` it keeps for Django): that assignment, at the top of the
+    module; ``None`` for ``__version__`` or when the attribute is no literal there."""
+    name = attr.rpartition(".")[2]
+    if not name or name == "__version__" or not name.isidentifier():
+        return None
+    pattern = (
+        rf"(?m)^(?P<lhs>{re.escape(name)}[ \t]*(?::[ \t]*[\w.\[\]]+[ \t]*)?=[ \t]*)"
+        r"""(?P<q>['"])(?P<version>[^'"\r\n]+)(?P=q)"""
+    )
+    found = re.search(pattern, read_text(module))
+    return (
+        None
+        if found is None
+        else VersionLocation(module, "python", found["version"], pattern=pattern)
+    )
+
+
+def _attr_target(module: Path, attr: str, what: str, source: Path) -> VersionLocation:
+    """Where ``attr`` of ``module`` is written: its own literal, else the module's
+    ``__version__`` as importing it finds it."""
+    return attr_location(module, attr) or followed(module) or literal_location(module, what, source)
+
+
 def setup_cfg_version(
     directory: Path, metadata: Mapping[str, str], roots: Sequence[Path]
 ) -> Found | None:
@@ -252,7 +279,7 @@ def setup_cfg_version(
             raise VersionError(f"{cfg}: [metadata] version = attr: {attr} names no module; fix it")
         return (
             "setup.cfg-attr",
-            [followed(module) or literal_location(module, "[metadata] version attr", cfg)],
+            [_attr_target(module, attr, "[metadata] version attr", cfg)],
             (f"setup.cfg [metadata] version = attr: {attr}"),
         )
     if value.startswith("file:"):

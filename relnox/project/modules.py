@@ -159,6 +159,9 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
     flit = table(doc, "tool", "flit", "module").get("name")
     if isinstance(flit, str):
         found.append(flit)
+    flit_legacy = table(doc, "tool", "flit", "metadata").get("module")  # flit < 3.2's table
+    if isinstance(flit_legacy, str) and not table(doc, "project"):
+        found.append(flit_legacy)
     maturin = table(doc, "tool", "maturin").get("module-name")
     if isinstance(maturin, str):  # "pkg._core": the import package is "pkg"
         found.append(maturin)

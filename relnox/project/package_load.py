@@ -49,9 +49,14 @@ VALID_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?")
 
 
 def name_of(directory: Path, doc: Mapping[str, Any]) -> str | None:
-    """The project name as written: [project], [tool.poetry], setup.cfg or a literal in setup.py."""
+    """The project name as written: [project], [tool.poetry], [tool.flit.metadata] (its
+    dist-name, else its module), setup.cfg or a literal in setup.py."""
     name = table(doc, "project").get("name") or table(doc, "tool", "poetry").get("name")
     if isinstance(name, str) and name:
+        return name
+    flit = table(doc, "tool", "flit", "metadata")  # flit < 3.2: dist-name, else its module
+    name = flit.get("dist-name") or flit.get("module")
+    if isinstance(name, str) and name and not table(doc, "project"):
         return name
     setup_py = directory / "setup.py"
     # setup()'s own name= (not an Extension(name=...) above it; NAME = "celery") overrides

@@ -221,11 +221,14 @@ def is_package(
 
 
 def _other_project(doc: Mapping[str, Any], directory: Path | None) -> bool:
-    """A project described outside ``[project]``: Poetry's name and version, setup.cfg's
-    name, or a setup.py (``directory`` unknown: Poetry's only)."""
+    """A project described outside ``[project]``: Poetry's name and version, flit's
+    ``[tool.flit.metadata]`` module, setup.cfg's name, or a setup.py (``directory``
+    unknown: Poetry's and flit's only)."""
     poetry = table(doc, "tool", "poetry")
     if "name" in poetry and "version" in poetry:
         return True
+    if isinstance(table(doc, "tool", "flit", "metadata").get("module"), str):
+        return True  # flit's table before [project] (flit_core < 4 reads it): ptyprocess'
     if directory is None:
         return False
     return "name" in setup_cfg(directory).get("metadata", {}) or (directory / "setup.py").is_file()

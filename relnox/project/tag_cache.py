@@ -45,7 +45,7 @@ from relnox.project.tag_model import Member, TagConvention, TagFacts
 from relnox.tools import history
 
 #: the layout of a kept answer; a change makes every kept answer another key's
-FORMAT = 3
+FORMAT = 4
 #: the kind of answer in the history cache (:func:`relnox.tools.history.remembered`)
 KIND = "conventions"
 #: the modules whose code computes the answer: their bytes are part of the key
@@ -159,6 +159,7 @@ def encode(facts: Mapping[str, TagFacts]) -> dict[str, Any]:
                 convention.regex,
                 convention.semver_pre,
                 convention.pre_spelling,
+                convention.short_zero,
             ],
             "highest": None if fact.highest is None else str(fact.highest),
             "highest_tag": fact.highest_tag,
@@ -182,7 +183,7 @@ def decode(kept: Any) -> dict[str, TagFacts]:
         raise ValueError("not a mapping of packages")
     facts: dict[str, TagFacts] = {}
     for name, fact in kept.items():
-        fmt, accepts, evidence, inferred, match, regex, semver_pre, pre = fact["convention"]
+        fmt, accepts, evidence, inferred, match, regex, semver_pre, pre, short = fact["convention"]
         if not isinstance(fmt, str) or not isinstance(evidence, str):
             raise ValueError("a convention's format and evidence are text")
         if not isinstance(accepts, list) or not all(isinstance(a, str) for a in accepts):
@@ -199,6 +200,7 @@ def decode(kept: Any) -> dict[str, TagFacts]:
             _text(regex),
             _flag(semver_pre),
             _text(pre),
+            _flag(short),
         )
         facts[name] = TagFacts(
             convention,

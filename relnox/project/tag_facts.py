@@ -35,16 +35,24 @@ def tag_names_version(
 
 
 _QUOTED = re.compile(r"""['"](\d[^'"\s]*)['"]""")
+#: a version written bare: setup.cfg's ``version = 3.3.3``, bumpversion's ``current_version``
+_BARE = re.compile(
+    r"""^[ \t]*(?:version|current_version)[ \t]*[=:][ \t]*(\d[^'"\s#;]*)[ \t]*$""", re.M
+)
 
 
 def _said(text: str) -> list[Version | None]:
-    """The versions a version file's ``text`` says: its quoted versions, and one spelled
-    in parts (a version-info tuple, a tuple joined with dots, incremental's Version())."""
+    """The versions a version file's ``text`` says: its quoted versions, one written bare
+    after ``version =`` (setup.cfg's) or alone (a VERSION file), and one spelled in parts
+    (a version-info tuple, a tuple joined with dots, incremental's Version())."""
     from relnox.project.incremental import public
     from relnox.project.version_parts import parts_value
     from relnox.project.version_tuple import info_value, joined
 
     said = [maybe_version(m) for m in _QUOTED.findall(text)]
+    said += [maybe_version(m) for m in _BARE.findall(text)]
+    if "\n" not in text.strip() and text.strip()[:1].isdigit():
+        said.append(maybe_version(text.strip()))
     if "__version__" in text:
         found = (info_value(text), joined(text), public(text), parts_value(text))
         said += [maybe_version(v) for v in found if v]
@@ -169,6 +177,9 @@ def facts_of(
         if spells_pre(text):
             pre_spelling = text
             evidence += f"; pre-releases spelled {text}"
+    short_zero = _short_zero(group, tags)
+    if short_zero:
+        evidence += "; a release ending in .0 is tagged without it"
     convention = TagConvention(
         accepts[0],
         accepts,
@@ -176,8 +187,23 @@ def facts_of(
         inferred=True,
         semver_pre=semver_pre,
         pre_spelling=pre_spelling,
+        short_zero=short_zero,
     )
     return _measure(member, convention, tags)
+
+
+def _short_zero(group: Sequence[tuple[Version, str]], tags: RepoTags) -> bool:
+    """Whether the package tags its releases ending in .0 without it while its patch
+    releases have three parts: rq's ``v2.10`` (2.10.0) and ``v2.9`` after ``v2.9.1``. The
+    newest such release decides, and only when a three-part release is tagged too."""
+    finals = [(v, t) for v, t in group if not v.is_prerelease and not v.is_postrelease]
+    if not any(len(v.release) == 3 and v.release[2] for v, _t in finals):
+        return False
+    zeros = [(v, t) for v, t in finals if len(v.release) in (2, 3) and not any(v.release[2:])]
+    if not zeros:
+        return False
+    version, tag = max(zeros, key=lambda item: (tags.dates.get(item[1], 0), item[0]))
+    return len(version.release) == 2 and not tag.endswith(f"{version}.0")
 
 
 _SEMVER_PRE_TAG = re.compile(r"\d-(alpha|beta|rc)\.\d+$", re.IGNORECASE)

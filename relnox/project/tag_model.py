@@ -109,6 +109,8 @@ class TagConvention:
     regex: str | None = None  # the backend's tag_regex
     semver_pre: bool = False  # pre-releases are tagged semver style: v1.2.0-beta.4
     pre_spelling: str | None = None  # the newest pre-release tag's version, spelled so: 1.28.0.rc0
+    #: a release ending in .0 is tagged without it (rq's v2.10 for 2.10.0, beside v2.9.1)
+    short_zero: bool = False
 
     def version_of(self, tag: str, *, name: str, dir: str) -> Version | None:
         """The version ``tag`` gives this package, ``None`` if it is not one of its tags."""

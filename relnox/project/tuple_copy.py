@@ -9,12 +9,14 @@ version (``version``, ``VERSION``, ``version_info``, ``__version_info__``, ``*_t
 whose numbers say the literal's release, is the literal's copy; one that says another
 version is not this version's (a protocol's), and is left alone.
 
-Two spellings are read:
+Three spellings are read:
 
 - the release's numbers, maybe padded with zeros, then at most one string: what follows
   them (``(1, 1, 1, "rc1")`` is ``1.1.1rc1``; ``(1, 2, 0)`` beside ``1.2.0rc1`` says its
   release only). Rewritten as the release's numbers and, for a pre-release, dev or post
   version, that string.
+- the release's numbers and ``"final"`` (PyMySQL's ``(1, 2, 0, "final")``): a final
+  release, rewritten for a final release only.
 - three numbers and a status: ``0`` for a final release, another number for anything else
   (tornado's ``-100`` for a dev version, ``-99`` for a beta). Rewritten for a final
   release only: how the status spells a pre-release is the project's own.
@@ -81,6 +83,8 @@ def _says(numbers: tuple[int, ...], suffix: str | None, version: Version) -> boo
         return False
     if suffix is None:
         return True
+    if suffix == "final":  # PyMySQL's (1, 2, 0, "final"): sys.version_info's level word
+        return not (version.is_prerelease or version.is_postrelease)
     try:
         return Version(".".join(map(str, numbers)) + suffix) == version
     except InvalidVersion:
@@ -133,6 +137,17 @@ def respell(path: Path, text: str, old: str, new: str) -> str:
                 "lines by hand and commit them (then relnox tag)"
             )
         items = [str(n) for n in _padded(parsed.release, 3)] + ["0"]
+    elif suffix == "final":
+        if rest:
+            raise VersionError(
+                f"{path}: {spelled[:-1]}, {match['parts'].split(',')[-1].strip()}) says a final "
+                f"release by its level word, which relnox cannot write for {new}; bump to a "
+                "final release, or edit both lines by hand and commit them (then relnox tag)"
+            )
+        size = max(len(numbers), len(parsed.release))
+        items = [str(n) for n in _padded(parsed.release, size)] + [
+            match["parts"].split(",")[-1].strip()
+        ]
     else:
         size = max(len(numbers), len(parsed.release))
         items = [str(n) for n in _padded(parsed.release, size)]

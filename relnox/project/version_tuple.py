@@ -2,7 +2,8 @@
 ``__version__ = ".".join(map(str, version_info))`` (or ``str(v) for v in ...``).
 
 Python gives that ``__version__`` when setuptools (``attr``), flit or a setup.py imports
-the module; read here without running it, and rewritten in the tuple (a pre-release or dev
+the module (a filter on the parts, ``if part or part == 0``, is applied when it reads only
+the part and literals); read here without running it, and rewritten in the tuple (a pre-release or dev
 part as its last, string, element: ``(0, 2, 0, "dev0")`` is ``0.2.0.dev0``).
 
 A tuple of version parts given to a function of the module (wrapt's ``__version__ =
@@ -25,7 +26,8 @@ from relnox.project.sources import VersionLocation, read_text
 JOIN = re.compile(
     r"""^(?:\w+[ \t]*=[ \t]*)*__version__[ \t]*=[ \t]*(['"])\.\1[ \t]*\.join\([ \t]*"""
     r"""(?:map\([ \t]*str[ \t]*,[ \t]*(?P<mapped>\w+)[ \t]*\)"""
-    r"""|\[?[ \t]*str\((?P<var>\w+)\)[ \t]+for[ \t]+(?P=var)[ \t]+in[ \t]+(?P<looped>\w+)[ \t]*\]?)"""
+    r"""|\[?[ \t]*str\((?P<var>\w+)\)[ \t]+for[ \t]+(?P=var)[ \t]+in[ \t]+(?P<looped>\w+)"""
+    r"""(?:[ \t]+if[ \t]+(?P<cond>[^\[\]()\r\n#]+?))?[ \t]*\]?)"""
     r"""[ \t]*\)[ \t]*(?:#.*)?$""",
     re.M,
 )
@@ -95,11 +97,52 @@ def _called(text: str) -> str | None:
     return None
 
 
+def _kept(parts: tuple[int | str, ...], var: str, cond: str) -> tuple[int | str, ...] | None:
+    """The parts a join's filter keeps (glom's ``str(part) for part in version_info if part
+    or part == 0``): the condition evaluated for each part when it reads only the part and
+    literals (``and``, ``or``, ``not``, ``==``, ``!=``, ``is``, ``is not``); ``None`` for
+    any other condition, which only running the module tells."""
+    try:
+        tree = ast.parse(cond.strip(), mode="eval")
+    except SyntaxError:
+        return None
+
+    def value(node: ast.expr, part: int | str) -> object:
+        if isinstance(node, ast.Name) and node.id == var:
+            return part
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            return not value(node.operand, part)
+        if isinstance(node, ast.BoolOp):
+            values = [value(v, part) for v in node.values]
+            return all(values) if isinstance(node.op, ast.And) else any(values)
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            left, right = value(node.left, part), value(node.comparators[0], part)
+            compare = {ast.Eq: left == right, ast.NotEq: left != right}
+            compare |= {ast.Is: left is right, ast.IsNot: left is not right}
+            if type(node.ops[0]) in compare:
+                return compare[type(node.ops[0])]
+        raise ValueError(ast.dump(node))
+
+    try:
+        return tuple(p for p in parts if value(tree.body, p))
+    except ValueError:
+        return None
+
+
 def _found(text: str) -> tuple[str, re.Match[str], tuple[int | str, ...], bool] | None:
-    """The tuple's name, its assignment, its parts and whether a function of the module
-    makes the version of it (else ``".".join`` does), when ``text`` makes ``__version__``
-    of one."""
+    """The tuple's name, its assignment, its parts (those a join's filter keeps) and
+    whether a function of the module makes the version of it (else ``".".join`` does),
+    when ``text`` makes ``__version__`` of one."""
     join = JOIN.search(text)
+    if join is not None and join.group("cond") is not None:
+        assigned = _tuple_re(join.group("looped")).search(text)
+        parts = _parts(assigned.group("parts")) if assigned is not None else None
+        if assigned is None or assigned.start() > join.start() or parts is None:
+            return None
+        kept = _kept(parts, join.group("var"), join.group("cond"))
+        return None if kept is None else (join.group("looped"), assigned, kept, False)
     if join is not None:
         name = join.group("mapped") or join.group("looped")
         at = join.start()
@@ -187,7 +230,14 @@ def respell(path: Path, text: str, old: str, new: str) -> str:
     items += [f"{quote}{rest}{quote}"] if rest else []
     body = ", ".join(items)
     start, end = assigned.span("open")[0], assigned.span("close")[1]
-    return text[:start] + assigned.group("open") + body + assigned.group("close") + text[end:]
+    written = text[:start] + assigned.group("open") + body + assigned.group("close") + text[end:]
+    again = maybe_canonical(joined(written) or "")
+    if again is None or Version(again) != parsed:  # a filter dropped a part that counts
+        raise VersionError(
+            f"{path}: the version tuple cannot spell {new} (the join's filter drops a part of "
+            f"({body})); choose another version with --to, or write the tuple by hand"
+        )
+    return written
 
 
 # sys.version_info's shape: (major, minor, micro, level, serial), as Django, Markdown and

@@ -426,7 +426,8 @@ class Workspace:
 
     def tag_for(self, pkg: Package, version: str | None = None) -> str:
         """The tag of ``version``, spelled as the package's tags are (``v1.2.0-beta.5`` when
-        its pre-releases are tagged semver style, ``v1.29.0.rc0`` after ``v1.28.0.rc0``)."""
+        its pre-releases are tagged semver style, ``v1.29.0.rc0`` after ``v1.28.0.rc0``,
+        ``v2.11`` for 2.11.0 after ``v2.10``)."""
         text = version or pkg.version
         if pkg.tags is not None and pkg.tags.convention.semver_pre:
             from relnox.versioning import maybe_version, to_scheme
@@ -438,6 +439,12 @@ class Workspace:
             from relnox.versioning import spelled_like
 
             text = spelled_like(text, pkg.tags.convention.pre_spelling)
+        if pkg.tags is not None and pkg.tags.convention.short_zero and text.endswith(".0"):
+            from relnox.versioning import maybe_version
+
+            parsed = maybe_version(text)
+            if parsed is not None and str(parsed) == text and len(parsed.release) == 3:
+                text = text.removesuffix(".0")  # rq's v2.10 for 2.10.0
         return format_tag(
             self.tag_format_of(pkg), name=pkg.name, dir=pkg.directory.name, version=text
         )

@@ -86,6 +86,19 @@ def readme_problem(path: Path | None) -> str | None:
     return f"{path.name}: unknown readme type {suffix!r}; use .md, .rst or .txt"
 
 
+def missing_flit(flit: Mapping[str, Any]) -> list[str]:
+    """The core metadata fields flit's old ``[tool.flit.metadata]`` table lacks: its module
+    gives the name (or ``dist-name``), and the module's ``__version__`` and docstring the
+    version and description, as flit reads them."""
+    missing = [] if flit.get("description-file") else ["readme"]
+    classifiers = flit.get("classifiers", ())
+    if not (flit.get("license") or any(str(c).startswith("License ::") for c in classifiers)):
+        missing.append("license")
+    if not flit.get("requires-python"):
+        missing.append("requires-python")
+    return missing
+
+
 def missing_setup_cfg(sections: Mapping[str, Mapping[str, str]], *, pbr: bool = False) -> list[str]:
     """The required core metadata fields a ``setup.cfg`` ``[metadata]`` section lacks; with
     ``pbr`` (``setup(pbr=True)``) its names count too: ``summary`` is the description,
@@ -132,6 +145,9 @@ def _declared(pkg: Package) -> tuple[list[str] | None, Path, str]:
     doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
     if table(doc, "project") or table(doc, "tool", "poetry"):
         return missing_metadata(doc), pkg.pyproject, "[project]"
+    flit = table(doc, "tool", "flit", "metadata")
+    if isinstance(flit.get("module"), str):
+        return missing_flit(flit), pkg.pyproject, "[tool.flit.metadata]"
     sections = setup_cfg(pkg.directory)
     if sections.get("metadata"):
         pbr = (pkg.directory / "setup.py").is_file() and uses_pbr(pkg.directory)

@@ -468,3 +468,73 @@ def test_a_heading_written_as_a_tag_is_that_packages_section() -> None:
     }
     assert found == {"core": "- c", "core-agents": "- a", "core-haystack": "- c", "other": None}
     assert parse_title("Python-3.12") is None
+
+
+@pytest.mark.parametrize(("part", "title"), [("patch", "0.4.4"), ("minor", "0.5.0")])
+def test_a_future_heading_and_its_not_yet_line_are_released_together(
+    tmp_path: Path, part: str, title: str
+) -> None:
+    """distlib's shape: at ``0.4.4.dev0`` its CHANGES.rst starts with ``0.4.4 (future)``
+    over ``~~~``, then ``Released: Not yet.``; each release below says ``Released:
+    2026-06-12``. relnox said there was no Unreleased section and left both; the release
+    now drops "(future)" and dates the line as the ones below are."""
+    changes = (
+        "Change log\n----------\n\n0.4.4 (future)\n~~~~~~~~~~~~~~\n\nReleased: Not yet.\n\n"
+        "- Fix.\n\n0.4.3\n~~~~~\n\nReleased: 2026-06-12\n\n- Old.\n"
+    )
+    files = {
+        "pyproject.toml": project("dl", "0.4.4.dev0"),
+        "dl/__init__.py": "",
+        "CHANGES.rst": changes,
+    }
+    root = repo(tmp_path / "r", files, tags=["0.4.3"])
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part=part, today=DAY)))
+    assert (root / "CHANGES.rst").read_text() == changes.replace("0.4.4 (future)", title).replace(
+        "Released: Not yet.", "Released: 2026-05-03"
+    )
+
+
+@pytest.mark.parametrize(("part", "title"), [("patch", "26.1.1"), ("minor", "26.2.0")])
+def test_a_pending_status_line_is_dated_as_the_release_below_is(
+    tmp_path: Path, part: str, title: str
+) -> None:
+    """boltons' shape: ``## 26.1.1`` then ``_(unreleased)_``, above ``## 26.1.0`` then
+    ``_(July 17, 2026)_``. A patch release wrote ``_(released 2026-05-03)_``, a minor one
+    said there was no Unreleased section; both now date the line as the release below
+    is dated, and a minor one renames the section."""
+    changes = (
+        "# Changelog\n\n## 26.1.1\n\n_(unreleased)_\n\n- Fix.\n\n"
+        "## 26.1.0\n\n_(July 17, 2026)_\n\n- Old.\n"
+    )
+    files = {
+        "pyproject.toml": project("bolt", "26.1.1dev"),
+        "bolt/__init__.py": "",
+        "CHANGELOG.md": changes,
+    }
+    root = repo(tmp_path / "r", files, tags=["26.1.0"])
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part=part, today=DAY)))
+    assert (root / "CHANGELOG.md").read_text() == changes.replace(
+        "## 26.1.1\n\n_(unreleased)_", f"## {title}\n\n_(May 3, 2026)_"
+    )
+
+
+def test_a_pending_section_of_a_higher_version_is_named_and_dated_when_reached(
+    tmp_path: Path,
+) -> None:
+    """rq's shape: ``### RQ 3.0 (unreleased)`` above ``### RQ 2.10.0 (2026-06-20)``. A
+    minor release (2.11.0) said there was no Unreleased section; it now names the section
+    it leaves and how to release it. A major release dated no heading (the project name
+    before the version was not followed); it is dated as the release below."""
+    changes = "### RQ 3.0 (unreleased)\n* New.\n\n### RQ 2.10.0 (2026-06-20)\n* Old.\n"
+    files = {"pyproject.toml": project("rqish", "2.10.0"), "rqish/__init__.py": ""}
+    root = repo(tmp_path / "r", {**files, "CHANGES.md": changes}, tags=["v2.10.0"])
+    minor = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
+    assert (
+        "note: CHANGES.md has a section for 3.0 marked not released yet, and this release is "
+        "2.11.0: left as it is; to release that section, run relnox bump --to 3.0 (or the "
+        "--part that reaches it)"
+    ) in minor.notes
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part="major", today=DAY)))
+    assert (root / "CHANGES.md").read_text() == changes.replace(
+        "RQ 3.0 (unreleased)", "RQ 3.0 (2026-05-03)"
+    )

@@ -849,6 +849,28 @@ def test_a_local_dev_label_leads_to_its_release_or_follows_it(
     assert plan.versions["trioish"] == ("0.34.0+dev", expected)
 
 
+@pytest.mark.parametrize(
+    ("tags", "part", "expected"),
+    [
+        (("4.15.0",), "minor", "4.16.0rc2"),  # rc2 not tagged: the release it leads to
+        (("4.15.0", "4.16.0rc2"), "minor", "4.16.0"),  # after rc2: its final
+        (("4.15.0", "4.16.0rc2"), "patch", "4.16.0"),
+        (("4.15.0", "4.16.0rc2"), "pre", "4.16.0rc3"),
+    ],
+)
+def test_a_dev_release_of_a_tagged_version_marks_work_since_it(
+    tmp_path: Path, tags: tuple[str, ...], part: str, expected: str
+) -> None:
+    """typing_extensions' shape: once 4.16.0rc2 is tagged the file says ``4.16.0rc2.dev``
+    (work since it, though PEP 440 sorts it below): a bump starts from the release, never
+    giving the tagged version back. Before the tag the same text leads to it."""
+    root = repo(tmp_path / "r", {"pyproject.toml": project("typingish", "4.15.0")}, tags[:1])
+    commit(root, {"pyproject.toml": project("typingish", "4.16.0rc2")}, *tags[1:])
+    commit(root, {"pyproject.toml": project("typingish", "4.16.0rc2.dev")}, message="dev")
+    plan = plan_bump(load_workspace(root), BumpOptions(part=part))
+    assert plan.versions["typingish"] == ("4.16.0rc2.dev", expected)
+
+
 def _released_on(root: Path, version: str, day: str) -> None:
     """A commit setting ``version`` and its lightweight tag, both made on ``day``."""
     (root / "pyproject.toml").write_text(project("calnox", version), encoding="utf-8")
@@ -1103,6 +1125,22 @@ def test_a_to_be_released_heading_is_the_unreleased_section(tmp_path: Path) -> N
     after = edit.after.decode()
     assert after.startswith("Changelog\n=========\n\nTo be released\n------------------\n\n")
     assert f"\n\n5.1.0 ({DAY})\n------------------\n- Fixed a thing.\n\n5.0.0 (" in after
+
+
+@pytest.mark.parametrize("heading", ["v(next)", "vNext", "Next release"])
+def test_a_next_heading_is_the_unreleased_section(tmp_path: Path, heading: str) -> None:
+    """cherrypy's CHANGES.rst: ``v(next)`` over ``---`` above ``v18.10.0``; relnox said
+    there was no Unreleased section. Its entries go under ``v18.11.0`` as the file
+    titles its releases, and the next heading stays on top."""
+    under = "-" * len(heading)
+    changes = f"{heading}\n{under}\n\n* Dropped 3.8.\n\nv18.10.0\n--------\n\n* Old.\n"
+    files = {"pyproject.toml": project("cherry", "18.10.0"), "cherry/__init__.py": ""}
+    root = repo(tmp_path / "r", {**files, "CHANGES.rst": changes}, tags=["v18.10.0"])
+    bump = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
+    (edit,) = [e for e in bump.edits if e.path.name == "CHANGES.rst"]
+    assert edit.after.decode() == changes.replace(
+        f"{under}\n\n* Dropped", f"{under}\n\nv18.11.0\n--------\n\n* Dropped"
+    )
 
 
 def test_a_pin_in_a_requirements_file_read_as_dynamic_dependencies_follows_a_bump(

@@ -9,7 +9,7 @@ import pytest
 
 from relnox.bump import BumpOptions
 from relnox.bump.plan import apply_bump, plan_bump
-from relnox.errors import ConfigError, VersionError
+from relnox.errors import ConfigError, RelnoxError, VersionError
 from relnox.project.discovery import discover, load_workspace
 from relnox.project.setup_py_layout import setup_py_layout
 from tests.conftest import run_relnox
@@ -1315,6 +1315,12 @@ def test_a_version_module_reading_a_version_file_of_its_project_is_read_at_that_
             '__version__ = ".".join(str(v) for v in version_info)\n',
             'version_info = 0, 3, 1\n\n__version__ = ".".join(str(v) for v in version_info)\n',
         ),
+        (  # glom's: a filter that keeps every part but None and ''
+            "version_info = (0, 3, 1, 'dev0')\n"
+            "__version__ = '.'.join([str(p) for p in version_info if p or p == 0])\n",
+            "version_info = (0, 3, 1)\n"
+            "__version__ = '.'.join([str(p) for p in version_info if p or p == 0])\n",
+        ),
     ],
 )
 def test_a_version_tuple_joined_into_version_is_read_and_bumped_in_the_tuple(
@@ -1340,6 +1346,20 @@ def test_a_version_tuple_joined_into_version_is_read_and_bumped_in_the_tuple(
     assert again.version == ("0.3.1" if "dev0" in module else "0.4.0")
     with pytest.raises(VersionError, match=r"tuple cannot spell 1!1\.0"):
         plan_bump(load_workspace(root), BumpOptions(to="1!1.0", allow_dirty=True))
+
+
+def test_a_join_filter_that_reads_more_than_the_part_is_not_guessed(tmp_path: Path) -> None:
+    """A filter naming anything but the part and literals (``if p in KEEP``) is the
+    module's to run: relnox says it cannot read the version, as before."""
+    extra = '[tool.setuptools.dynamic]\nversion = {attr = "tup.__version__"}\n'
+    files = {
+        "pyproject.toml": project("tup", None, backend="setuptools", extra=extra),
+        "tup/__init__.py": "KEEP = (0, 3)\nversion_info = (0, 3, 1)\n"
+        "__version__ = '.'.join([str(p) for p in version_info if p in KEEP])\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["v0.3.0"])
+    with pytest.raises(RelnoxError, match="version-files"):
+        load_workspace(root)
 
 
 @pytest.mark.parametrize(
@@ -1805,3 +1825,23 @@ def test_a_setup_py_helper_given_the_version_modules_name_reads_it_in_the_packag
     (pkg,) = load_workspace(root).packages
     assert pkg.version == "0.2.45"
     assert pkg.primary is not None and pkg.primary.path == root / "src/datish/__about__.py"
+
+
+def test_a_join_filter_that_would_drop_the_new_version_s_label_refuses_it(tmp_path: Path) -> None:
+    """A filter dropping a part the new version needs (``if p != 'dev0'``) would build
+    another version than the one tagged: the bump refuses it, naming the tuple."""
+    extra = '[tool.setuptools.dynamic]\nversion = {attr = "tup.__version__"}\n'
+    module = (
+        "version_info = (0, 3, 1)\n"
+        "__version__ = '.'.join([str(p) for p in version_info if p != 'dev0'])\n"
+    )
+    files = {
+        "pyproject.toml": project("tup", None, backend="setuptools", extra=extra),
+        "tup/__init__.py": module,
+    }
+    root = repo(tmp_path / "r", files, tags=["v0.3.0"])
+    ws = load_workspace(root)
+    assert ws.packages[0].version == "0.3.1"
+    with pytest.raises(VersionError, match=r"tuple cannot spell 0\.3\.2\.dev0 \(the join's filter"):
+        apply_bump(plan_bump(ws, BumpOptions(part="dev")))
+    assert (root / "tup/__init__.py").read_text() == module

@@ -222,6 +222,40 @@ def test_the_newest_tag_convention_is_the_current_one(tmp_path: Path) -> None:
     assert plan_bump(ws, BumpOptions(part="minor", tag=True, commit=True)).tags == ["v0.6.0"]
 
 
+@pytest.mark.parametrize(
+    ("version_file", "spelled"),
+    [
+        ("setup.cfg", "[metadata]\nname = fboy\nversion = {}\n"),  # factory_boy's
+        ("VERSION", "{}\n"),
+    ],
+)
+def test_bare_tags_after_the_named_ones_are_current_when_a_bare_version_says_so(
+    tmp_path: Path, version_file: str, spelled: str
+) -> None:
+    """factory_boy's shape: ``factory_boy-1.2.0`` long ago, then ``3.3.2``, ``3.3.3``,
+    with setup.cfg saying ``version = 3.3.3`` (not quoted) at that tag. relnox read no
+    version there, kept the old spelling and called 1.2.0 the last release."""
+    extra = (
+        '[tool.setuptools.dynamic]\nversion = {file = "VERSION"}\n'
+        if version_file == "VERSION"
+        else ""
+    )
+    pyproject = (
+        project("fboy", None, backend="setuptools", extra=extra)
+        if extra
+        else '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+    )
+    files = {"pyproject.toml": pyproject, "fboy/__init__.py": ""}
+    repo = History(tmp_path / "r", {**files, version_file: spelled.format("1.2.0")})
+    git(repo.root, "tag", "fboy-1.2.0")
+    repo.commit({version_file: spelled.format("3.3.2")}, "3.3.2")
+    repo.commit({version_file: spelled.format("3.3.3")}, "3.3.3")
+    repo.commit({version_file: spelled.format("3.3.4.dev0")})
+    (pkg,) = load_workspace(repo.root).packages
+    assert pkg.tags is not None and pkg.tags.convention.format == "{version}"
+    assert pkg.tags.last_tag == "3.3.3"
+
+
 def test_a_convention_of_another_project_beside_it_is_not_taken(tmp_path: Path) -> None:
     """python-v tags for the Python package, rust-v tags (newer, other versions) for the
     crate: the crate's tags never name the package's version, so nothing changes."""
@@ -761,3 +795,50 @@ def test_a_test_crate_the_workflows_build_is_not_a_released_package(tmp_path: Pa
     git(repo.root, "tag", "v0.9.0")
     ws = load_workspace(repo.root)
     assert sorted(p.name for p in ws.packages) == ["engine", "engine-runtime-linux"]
+
+
+def test_releases_ending_in_zero_tagged_short_get_short_tags(tmp_path: Path) -> None:
+    """rq's shape: version.py says ``2.10.0`` and its tag is ``v2.10`` (``v2.9`` for 2.9.0,
+    ``v2.9.1`` for its patch). relnox said v2.10.0 was not created yet and would tag the
+    next minor v2.11.0; it now reads 2.10.0 as released and tags v2.11 (patches v2.10.1)."""
+    repo = History(tmp_path / "r", {"pyproject.toml": project("rqish", "2.9.0")})
+    git(repo.root, "tag", "v2.9")
+    repo.commit({"pyproject.toml": project("rqish", "2.9.1")}, "v2.9.1")
+    repo.commit({"pyproject.toml": project("rqish", "2.10.0")}, "v2.10")
+    repo.commit({"README.md": "work\n"})
+    ws = load_workspace(repo.root)
+    (pkg,) = ws.packages
+    assert ws.tag_for(pkg) == "v2.10"
+    tags = [c.detail for c in doctor(repo.root).checks if c.check == "tags rqish"]
+    assert tags and tags[0].startswith("v2.10 matches (already released)")
+    assert plan_bump(ws, BumpOptions(part="minor", tag=True, commit=True)).tags == ["v2.11"]
+    assert plan_bump(ws, BumpOptions(part="patch", tag=True, commit=True)).tags == ["v2.10.1"]
+
+
+def test_releases_ending_in_zero_tagged_long_keep_long_tags(tmp_path: Path) -> None:
+    """The newest .0 release decides: ``v2.9`` long ago, ``v2.10.0`` since: v2.11.0."""
+    repo = History(tmp_path / "r", {"pyproject.toml": project("rqish", "2.9.0")})
+    git(repo.root, "tag", "v2.9")
+    repo.commit({"pyproject.toml": project("rqish", "2.9.1")}, "v2.9.1")
+    repo.commit({"pyproject.toml": project("rqish", "2.10.0")}, "v2.10.0")
+    ws = load_workspace(repo.root)
+    assert plan_bump(ws, BumpOptions(part="minor", tag=True, commit=True)).tags == ["v2.11.0"]
+
+
+def test_a_tag_versioned_package_follows_the_newer_spelling_its_backend_reads(
+    tmp_path: Path,
+) -> None:
+    """cherrypy's shape: setuptools-scm, ``cherrypy-3.2.2`` years ago, ``v18.10.0`` since.
+    No file names a version, so relnox kept the old spelling and said the package was at
+    3.2.2; git describe (what the backend reads) finds the newer tags, and so does relnox."""
+    files = {"pyproject.toml": project("vcsy", None, backend="setuptools-scm"), "vcsy.py": ""}
+    repo = History(tmp_path / "r", files)
+    git(repo.root, "tag", "vcsy-3.2.2")
+    repo.commit({"a.txt": "1"}, "v18.9.0")
+    repo.commit({"a.txt": "2"}, "v18.10.0")
+    repo.commit({"a.txt": "3"})
+    ws = load_workspace(repo.root)
+    (pkg,) = ws.packages
+    assert pkg.version == "18.10.0"
+    assert pkg.tags is not None and pkg.tags.convention.format == "v{version}"
+    assert plan_bump(ws, BumpOptions(part="minor", tag=True)).tags == ["v18.11.0"]

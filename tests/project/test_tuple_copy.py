@@ -71,3 +71,37 @@ def test_a_status_tuple_moves_to_a_final_release_and_refuses_a_pre_release(
     assert (root / "pack/__init__.py").read_text() == (
         'version = "6.6.0"\nversion_info = (6, 6, 0, 0)\n'
     )
+
+
+@pytest.mark.parametrize(("cfg", "extra"), [(False, ATTR), (True, "")])
+def test_the_attribute_setuptools_names_is_read_not_another_version_beside_it(
+    tmp_path: Path, cfg: bool, extra: str
+) -> None:
+    """PyMySQL's shape: ``attr = "pymysql.VERSION_STRING"`` beside ``__version__ =
+    "2.2.8"`` kept for Django, and ``VERSION = (1, 2, 0, "final")``. relnox read the
+    ``__version__`` (2.2.8, no release of it); it reads the attribute named, and a bump
+    moves it and its tuple copy (the word ``final`` kept), never the other version."""
+    module = (
+        'VERSION = (1, 2, 0, "final")\nVERSION_STRING = "1.2.0"\n\n'
+        'version_info = (2, 2, 8, "final", 1)\n__version__ = "2.2.8"\n'
+    )
+    files = {
+        "pyproject.toml": project(
+            "pack", None, backend="setuptools", extra=extra.replace("__version__", "VERSION_STRING")
+        ),
+        "pack/__init__.py": module,
+    }
+    if cfg:
+        files["pyproject.toml"] = (
+            '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+        )
+        files["setup.cfg"] = "[metadata]\nname = pack\nversion = attr: pack.VERSION_STRING\n"
+    root = repo(tmp_path / "r", files, tags=["v1.2.0"])
+    (pkg,) = load_workspace(root).packages
+    assert pkg.version == "1.2.0"
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part="minor")))
+    assert (root / "pack/__init__.py").read_text() == module.replace(
+        "(1, 2, 0", "(1, 3, 0"
+    ).replace('"1.2.0"', '"1.3.0"')
+    with pytest.raises(VersionError, match=r"level word, which relnox cannot write for 1\.4\.0rc0"):
+        plan_bump(load_workspace(root), BumpOptions(part="minor", pre="rc"))

@@ -922,6 +922,27 @@ def test_a_release_md_with_release_headings_is_the_changelog(
         assert [s.label for s in sections(text)] == [UNRELEASED, "0.11.0"]
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Unreleased\n==========\n\n0.41.1\n======\n\n* Fix (#1092)\n", True),  # eventlet's
+        ("GNU hello NEWS -- history of user-visible changes.\n\nSee the manual.\n", False),
+    ],
+)
+def test_a_news_file_without_a_suffix_with_release_headings_is_the_changelog(
+    tmp_path: Path, text: str, found: bool
+) -> None:
+    """eventlet keeps its changelog in ``NEWS`` (reST headings, no suffix); relnox found no
+    changelog. A NEWS file without a release heading is no changelog."""
+    write_project(tmp_path, ProjectSpec("solo", "0.41.1"))
+    for old in tmp_path.glob("CHANGELOG*"):
+        old.unlink()
+    _write(tmp_path / "NEWS", text)
+    ws = load_workspace(tmp_path)
+    (pkg,) = ws.packages
+    assert pkg.changelog(ws.config) == (tmp_path / "NEWS" if found else None)
+
+
 def test_a_root_pyproject_for_tools_only_leaves_the_packages_below(tmp_path: Path) -> None:
     """Ray's root pyproject.toml holds ``[project] requires-python`` (for its linters) and
     ruff's settings; the package is ``python/setup.py`` (no pyproject.toml of its own),
@@ -1337,3 +1358,28 @@ def test_plugins_at_a_placeholder_local_version_are_not_released_by_relnox(
         n.startswith("plugins/pod/setup.py (flyte-plugin-pod) is at 0.0.0+develop")
         for n in ws.notes
     )
+
+
+@pytest.mark.parametrize(("dist_name", "name"), [(None, "ptyx"), ("ptyx-dist", "ptyx-dist")])
+def test_flit_s_old_metadata_table_is_a_package(
+    tmp_path: Path, dist_name: str | None, name: str
+) -> None:
+    """ptyprocess' shape: no ``[project]``, only flit's ``[tool.flit.metadata]`` (module,
+    maybe dist-name) that flit_core < 4 builds from, the version in the module's
+    ``__version__``. relnox said there was no package to release."""
+    from relnox.release.doctor import doctor
+
+    flit = 'module = "ptyx"\ndescription-file = "README.rst"\nrequires-python = ">=3.7"\n'
+    flit += f'dist-name = "{dist_name}"\n' if dist_name else ""
+    flit += 'classifiers = ["License :: OSI Approved :: ISC License (ISCL)"]\n'
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["flit_core >=2,<4"]\n'
+        'build-backend = "flit_core.buildapi"\n\n[tool.flit.metadata]\n' + flit,
+        "ptyx/__init__.py": '"""Run it in a pty"""\n\n__version__ = "0.7.0"\n',
+        "README.rst": "ptyx\n====\n\nRuns things.\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["0.7.0"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.name, pkg.version, pkg.version_source) == (name, "0.7.0", "flit")
+    assert pkg.import_packages == ("ptyx",)
+    assert not [c for c in doctor(root).checks if c.status == "error"]
