@@ -241,6 +241,7 @@ _NOT_YET = (
     ["under", "development"],
     ["development", "version"],
     ["latest", "changes"],  # FastAPI's release-notes.md
+    ["latest"],  # pyproj's docs/history.rst: ``Latest`` over ``------``
     # the branch the next release is made from (peewee's ``## master``)
     ["master"],
     ["main"],

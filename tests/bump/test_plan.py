@@ -1105,6 +1105,28 @@ def test_a_to_be_released_heading_is_the_unreleased_section(tmp_path: Path) -> N
     assert f"\n\n5.1.0 ({DAY})\n------------------\n- Fixed a thing.\n\n5.0.0 (" in after
 
 
+def test_a_latest_heading_is_the_unreleased_section(tmp_path: Path) -> None:
+    """pyproj's docs/history.rst: ``Latest`` over its underline holds the entries, above
+    ``3.7.2`` over ``-----``; relnox read no Unreleased section, so a bump wrote no
+    section and doctor asked for one. The entries go under ``3.7.3``, worded as the
+    releases below are, and a fresh ``Latest`` stays on top."""
+    history = (
+        "Change Log\n==========\n\nLatest\n------\n- ENH: a thing\n\n3.7.2\n-----\n- BUG: old\n"
+    )
+    files = {
+        "pyproject.toml": project("projish", "3.7.2"),
+        "projish/__init__.py": "",
+        "docs/history.rst": history,
+    }
+    root = repo(tmp_path / "r", files, tags=["3.7.2"])
+    bump = plan_bump(load_workspace(root), BumpOptions(part="patch", today=DAY))
+    (edit,) = [e for e in bump.edits if e.path.name == "history.rst"]
+    assert edit.after.decode() == (
+        "Change Log\n==========\n\nLatest\n------\n\n3.7.3\n-----\n- ENH: a thing\n\n"
+        "3.7.2\n-----\n- BUG: old\n"
+    )
+
+
 def test_a_pin_in_a_requirements_file_read_as_dynamic_dependencies_follows_a_bump(
     tmp_path: Path,
 ) -> None:
