@@ -915,6 +915,33 @@ def test_versioneer_versions_from_tags_with_its_tag_prefix(
     assert ws.tag_for(pkg, "0.68.0") == f"{prefix}0.68.0"
 
 
+def test_versioneer_set_up_in_setup_py_versions_from_tags(tmp_path: Path) -> None:
+    """llvmlite's setup.py configures versioneer the older way, by assigning its module's
+    attributes (``versioneer.VCS = 'git'``, ``versioneer.tag_prefix = 'v'``) before
+    ``version=versioneer.get_version()``; relnox said setup.py computes the version and
+    it cannot read it. Its tags give the version, matched with the prefix."""
+    setup = (
+        "from setuptools import setup\nimport versioneer\n"
+        "versioneer.VCS = 'git'\n"
+        "versioneer.versionfile_source = 'llvmish/_version.py'\n"
+        "versioneer.tag_prefix = 'v' # tags are like v1.2.0\n"
+        "setup(name='llvmish', version=versioneer.get_version(),\n"
+        "      cmdclass=versioneer.get_cmdclass())\n"
+    )
+    files = {
+        "setup.py": setup,
+        "versioneer.py": "def get_version():\n    return '0+unknown'\n",
+        "llvmish/__init__.py": "from ._version import get_versions\n",
+        "llvmish/_version.py": "def get_versions():\n    return {}\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["0.1.0", "v0.49.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version_source, pkg.version) == ("vcs", "0.49.0")
+    assert pkg.evidence.startswith("versioneer (versions from git tags, tag_prefix = 'v')")
+    assert ws.tag_for(pkg, "0.50.0") == "v0.50.0"
+
+
 def test_the_name_of_a_setup_py_project_is_setup_s_not_an_extension_s(tmp_path: Path) -> None:
     """``Extension(name='calc._speedups')`` above ``setup(**metadata)`` with
     ``metadata = dict(name='calc', ...)``: the project is calc."""
