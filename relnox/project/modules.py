@@ -118,6 +118,13 @@ def metadata_only(doc: Mapping[str, Any]) -> bool:
     )
 
 
+def flit_metadata(doc: Mapping[str, Any]) -> Mapping[str, Any]:
+    """flit's own metadata table of before ``[project]`` (``[tool.flit.metadata]`` with its
+    ``module``: cloudpickle's), which flit_core still builds; empty when there is none."""
+    found = table(doc, "tool", "flit", "metadata")
+    return found if isinstance(found.get("module"), str) and found["module"] else {}
+
+
 def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple[str, ...]:
     """The top-level import packages a build of this project ships (best effort)."""
     found: list[str] = []
@@ -156,7 +163,7 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
     sk_packages = table(doc, "tool", "scikit-build", "wheel").get("packages")
     if isinstance(sk_packages, list):  # "src/pkg" or "pkg": the directory is the package
         found += [Path(p.rstrip("/")).name for p in sk_packages if isinstance(p, str)]
-    flit = table(doc, "tool", "flit", "module").get("name")
+    flit = table(doc, "tool", "flit", "module").get("name") or flit_metadata(doc).get("module")
     if isinstance(flit, str):
         found.append(flit)
     maturin = table(doc, "tool", "maturin").get("module-name")

@@ -20,7 +20,7 @@ from relnox.config import (
     check_version_source,
 )
 from relnox.errors import ConfigError, VersionError
-from relnox.project.modules import import_packages, source_roots
+from relnox.project.modules import flit_metadata, import_packages, source_roots
 from relnox.project.pyproject import (
     DEFAULT_BACKEND,
     DEFAULT_BUILD_REQUIRES,
@@ -49,10 +49,14 @@ VALID_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?")
 
 
 def name_of(directory: Path, doc: Mapping[str, Any]) -> str | None:
-    """The project name as written: [project], [tool.poetry], setup.cfg or a literal in setup.py."""
+    """The project name as written: [project], [tool.poetry], flit's [tool.flit.metadata]
+    (its ``dist-name``, else its ``module``), setup.cfg or a literal in setup.py."""
     name = table(doc, "project").get("name") or table(doc, "tool", "poetry").get("name")
     if isinstance(name, str) and name:
         return name
+    flit = flit_metadata(doc)
+    if flit:
+        return str(flit.get("dist-name") or flit["module"])
     setup_py = directory / "setup.py"
     # setup()'s own name= (not an Extension(name=...) above it; NAME = "celery") overrides
     # setup.cfg's, as setuptools applies them
@@ -454,6 +458,7 @@ def load_package(
         readme=readme_path(directory, doc),
         requires_python=project.get("requires-python")
         or _poetry_python(tool_poetry)
+        or flit_metadata(doc).get("requires-python")
         or cfg.get("options", {}).get("python_requires")
         or None,
         settings=dict(settings),

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from relnox.artifacts.checks import readme_problem as render_problem
@@ -19,6 +21,7 @@ from relnox.project.changelog import BOLD, DIRECTIVE, UNRELEASED, headings, read
 from relnox.project.changie import changes
 from relnox.project.discovery import load_toml
 from relnox.project.licenses import stated_license
+from relnox.project.modules import flit_metadata
 from relnox.project.pyproject import setup_cfg
 from relnox.project.scriv import fragments as scriv_fragments
 from relnox.project.setup_py import setup_py_keywords, uses_pbr
@@ -45,6 +48,17 @@ def missing_metadata(doc: Mapping[str, Any]) -> list[str]:
     project = table(doc, "project")
     poetry = table(doc, "tool", "poetry")
     dynamic = set(project.get("dynamic", ()))
+    flit = flit_metadata(doc)
+    if flit and not project:  # flit's own table: the module names it, its __version__ versions
+        poetry = {
+            "name": flit["module"],
+            "version": "__version__",
+            "description": "the module's docstring",  # flit's summary when none is written
+            "readme": flit.get("description-file"),
+            "license": flit.get("license"),
+            "classifiers": flit.get("classifiers", ()),
+            "requires-python": flit.get("requires-python"),
+        }
 
     def has(key: str, poetry_key: str | None = None) -> bool:
         return bool(project.get(key)) or key in dynamic or bool(poetry.get(poetry_key or key))
@@ -132,6 +146,8 @@ def _declared(pkg: Package) -> tuple[list[str] | None, Path, str]:
     doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
     if table(doc, "project") or table(doc, "tool", "poetry"):
         return missing_metadata(doc), pkg.pyproject, "[project]"
+    if flit_metadata(doc):
+        return missing_metadata(doc), pkg.pyproject, "[tool.flit.metadata]"
     sections = setup_cfg(pkg.directory)
     if sections.get("metadata"):
         pbr = (pkg.directory / "setup.py").is_file() and uses_pbr(pkg.directory)
@@ -145,6 +161,30 @@ def _declared(pkg: Package) -> tuple[list[str] | None, Path, str]:
     if (pkg.directory / "setup.py").is_file():
         return None, pkg.directory / "setup.py", "setup()"
     return missing_metadata(doc), pkg.pyproject, "[project]"
+
+
+def _flit_4_refuses(pkg: Package) -> str | None:
+    """Why flit_core would not build ``pkg``: its metadata is in ``[tool.flit.metadata]``,
+    which flit_core 4 refuses, and its build requirement lets flit_core 4 in (cloudpickle's
+    bare ``flit_core``); ``None`` when it builds."""
+    if not pkg.backend.startswith("flit_core") or not pkg.pyproject.is_file():
+        return None
+    if not flit_metadata(load_toml(pkg.pyproject)) or table(load_toml(pkg.pyproject), "project"):
+        return None
+    for text in pkg.build_requires:
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement:
+            continue
+        if canonicalize_name(requirement.name) == "flit-core":
+            if not requirement.specifier.contains("4.0", prereleases=True):
+                return None
+            return (
+                f"{pkg.pyproject}: [tool.flit.metadata] is refused by flit_core 4, which "
+                f'[build-system] requires = {text!r} allows; require "flit_core>=3.2,<4" '
+                "there, or move the metadata to [project]"
+            )
+    return None
 
 
 def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
@@ -161,6 +201,9 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
                 "checks it once built",
             )
         ]
+    old_flit = _flit_4_refuses(pkg)
+    if old_flit is not None:
+        rows.append(Check(f"metadata {pkg.name}", ERROR, old_flit))
     required = [field for field in missing if field in ("name", "version")]
     # an index accepts a project without these; users and search miss them
     wanted = [f for f in missing if f in ("description", "readme", "requires-python")]

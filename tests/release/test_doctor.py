@@ -403,6 +403,45 @@ def test_setup_cfg_metadata_and_an_rst_changelog(tmp_path: Path) -> None:
     assert row.detail.endswith("add them to [metadata] and [options]")
 
 
+FLIT_METADATA = (
+    '[build-system]\nrequires = ["flit_core"]\nbuild-backend = "flit_core.buildapi"\n\n'
+    '[tool.flit.metadata]\nmodule = "picklish"\ndist-name = "pickle-ish"\n'
+    'description-file = "README.md"\nrequires-python = ">=3.8"\nlicense = "BSD-3-Clause"\n'
+)
+
+
+def test_flit_s_own_metadata_table_is_read_and_flit_core_4_refusing_it_is_an_error(
+    tmp_path: Path,
+) -> None:
+    """cloudpickle's pyproject.toml: no [project], flit's older ``[tool.flit.metadata]``
+    (``module``, ``dist-name``) and ``__version__`` in the module. relnox said there was no
+    package to release; it reads the project flit_core 3 builds, and doctor says that
+    flit_core 4, which a bare ``flit_core`` requirement lets in, refuses that table."""
+    files = {
+        "pyproject.toml": FLIT_METADATA,
+        "picklish/__init__.py": '"""Pickles."""\n__version__ = "3.2.0.dev0"\n',
+        "README.md": "# picklish\n",
+        "CHANGES.md": "3.1.2\n=====\n\n- Things.\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["v3.1.2"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.name, pkg.version, pkg.import_packages) == (
+        "pickle-ish",
+        "3.2.0.dev0",
+        ("picklish",),
+    )
+    assert pkg.locations[0].path == root / "picklish/__init__.py"
+    assert pkg.requires_python == ">=3.8"
+    rows = [row for row in doctor(root).checks if row.check == "metadata pickle-ish"]
+    assert [row.status for row in rows] == [ERROR, OK]
+    assert "[tool.flit.metadata] is refused by flit_core 4" in rows[0].detail
+    assert 'require "flit_core>=3.2,<4"' in rows[0].detail
+    pinned = FLIT_METADATA.replace('["flit_core"]', '["flit_core>=3.2,<4"]')
+    (root / "pyproject.toml").write_text(pinned)
+    rows = [row for row in doctor(root).checks if row.check == "metadata pickle-ish"]
+    assert [row.status for row in rows] == [OK]
+
+
 def test_an_rst_version_section_is_read_and_its_style_suggested(tmp_path: Path) -> None:
     """A reStructuredText changelog of ``Version 3.2.0`` sections (the Pallets style)."""
     changes = (
