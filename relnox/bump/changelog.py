@@ -176,6 +176,21 @@ def release_pending(text: str, title: str, day: date) -> str | None:
     return None if status is None else release_ahead(status, title, day) or status
 
 
+def pending_other(text: str, title: str) -> str | None:
+    """The version of the changelog's newest section when its heading or status line says
+    it is not released yet and it is not ``title``'s (shapely's ``2.2.0 (unreleased)``
+    when a patch release, 2.1.3, is made); ``None`` otherwise."""
+    newest = next(iter(sections(text)), None)
+    if newest is None or newest.label == UNRELEASED or len(newest.versions) != 1:
+        return None
+    version = newest.versions[0][1]
+    if same_version(version, title):
+        return None
+    if pending_heading(text, version) is None and pending_status(text, version) is None:
+        return None
+    return version
+
+
 def release_ahead(text: str, title: str, day: date) -> str | None:
     """``text`` with ``title``'s section, written ahead as the newest without a date
     (geopandas' ``## Version 1.2.0`` above ``## Version 1.1.3 (March 10, 2026)``, or with a
@@ -347,8 +362,14 @@ def changelog_edits(
                 or release_ahead(text, title, today)
                 or release_headless(text, title, today)
             )
+            ahead = pending_other(text, title) if dated is None else None
             if dated is None and path in towncrier:
                 notes.extend(n for n in (towncrier[path],) if n and n not in notes)
+            elif ahead is not None:
+                notes.append(
+                    f"note: {rel}'s unreleased section is {ahead}'s, not {title}'s; it is left "
+                    f"as it is: bump --to {ahead}, or retitle it {title}"
+                )
             elif dated is None:
                 notes.append(f"note: {rel} has no Unreleased section")
             else:

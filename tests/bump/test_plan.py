@@ -1127,6 +1127,35 @@ def test_a_latest_heading_is_the_unreleased_section(tmp_path: Path) -> None:
     )
 
 
+def test_a_pending_section_of_another_version_is_named_when_a_patch_comes_first(
+    tmp_path: Path,
+) -> None:
+    """shapely's and pint's shape: the changelog's newest section is ``2.2.0 (unreleased)``
+    and a patch release, 2.1.2, is made first; relnox said the file has no Unreleased
+    section. It names the section it has, whose version it is, and leaves it alone; a
+    minor bump dates it."""
+    changes = (
+        "Changes\n=======\n\n2.2.0 (unreleased)\n------------------\n\n- New thing.\n\n"
+        "2.1.1 (2025-05-19)\n------------------\n\n- Fix.\n"
+    )
+    files = {
+        "pyproject.toml": project("shapeish", "2.1.1"),
+        "shapeish/__init__.py": "",
+        "CHANGES.txt": changes,
+    }
+    root = repo(tmp_path / "r", files, tags=["2.1.1"])
+    ws = load_workspace(root)
+    patch = plan_bump(ws, BumpOptions(part="patch", today=DAY))
+    assert not [e for e in patch.edits if e.path.name == "CHANGES.txt"]
+    assert (
+        "note: CHANGES.txt's unreleased section is 2.2.0's, not 2.1.2's; it is left as it "
+        "is: bump --to 2.2.0, or retitle it 2.1.2"
+    ) in patch.notes
+    minor = plan_bump(ws, BumpOptions(part="minor", today=DAY))
+    (edit,) = [e for e in minor.edits if e.path.name == "CHANGES.txt"]
+    assert f"\n2.2.0 ({DAY})\n------------------\n\n- New thing." in edit.after.decode()
+
+
 def test_a_pin_in_a_requirements_file_read_as_dynamic_dependencies_follows_a_bump(
     tmp_path: Path,
 ) -> None:
