@@ -208,6 +208,10 @@ def _tag(token: str) -> tuple[str | None, str] | None:
     return (stem(prefix).rsplit("/", 1)[-1], version) if version is not None else None
 
 
+#: a list number opening a heading: ``1.``, ``2)`` (a step of a how-to-release guide)
+_STEP = re.compile(r"\d+[.)]")
+
+
 def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
     """``1.2.0 ...``, ``name 1.2.0 [tail]`` (lead words Release / Version skipped) or a
     release tag ``name-v1.2.0 [tail]``."""
@@ -215,6 +219,8 @@ def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
         words = words[1:]
     if not words:
         return None
+    if _STEP.fullmatch(words[0]) and not _is_tail(words[1:]):
+        return None  # a numbered step of a guide (``### 1. Update the dev version``)
     version = _version(words[0])
     if version is not None:
         return (None, version) if first or _is_tail(words[1:]) else None

@@ -901,6 +901,8 @@ def test_projects_a_package_requires_inside_it_are_packages_too(tmp_path: Path) 
     [
         ("# Upcoming Release\n\n# Release 0.11.0\n* Migrated the template.\n", True),
         ("# How to release\n\n1. Bump the version.\n2. Tag it.\n", False),  # a guide
+        # safetensors': a guide's numbered steps as headings are no releases
+        ("# Releasing\n\n### 1. Update the dev version on `main`\n\n### 2. Branch off\n", False),
     ],
 )
 def test_a_release_md_with_release_headings_is_the_changelog(
