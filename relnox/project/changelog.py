@@ -301,10 +301,13 @@ def parse_title(title: str) -> tuple[tuple[str | None, str], ...] | str | None:
         core = title[1 : title.index("]")]
     pairs: list[tuple[str | None, str]] = []
     for part in core.split(","):
-        pair = _pair(part.split(), first=not pairs)
+        words = part.split()
+        pair = _pair(words, first=not pairs)
         if pair is None:
             break
         pairs.append(pair)
+        if not words[-1].strip(_PUNCTUATION).endswith(pair[1]):
+            break  # a tail follows the version: its comma is the date's (``- July 29, 2026``)
     return tuple(pairs) or None
 
 

@@ -137,6 +137,23 @@ def test_release_headings_as_projects_write_them(heading: str, version: str) -> 
 
 
 @pytest.mark.parametrize(
+    ("title", "versions"),
+    [
+        ("Version 1.52.0 - July 29, 2026", ((None, "1.52.0"),)),  # the year was a 2nd version
+        ("1.52.0 - March 3, 2025", ((None, "1.52.0"),)),
+        ("a 0.4.0, b 1.2.0", (("a", "0.4.0"), ("b", "1.2.0"))),  # several, each bare
+        ("v1.2.0, v1.1.5", ((None, "1.2.0"), (None, "1.1.5"))),
+    ],
+)
+def test_a_comma_of_a_date_in_words_lists_no_second_release(
+    title: str, versions: tuple[tuple[str | None, str], ...]
+) -> None:
+    """``## Version 1.52.0 - July 29, 2026``: the comma is the date's, so 2026 is no second
+    release in the heading (relnox read two, and doctor would not copy the heading)."""
+    assert parse_title(title) == versions
+
+
+@pytest.mark.parametrize(
     "heading",
     ["## Python 3.12 support", "## 2026-01-01", "## Changelog", "### Added", "## Notes for 1.2"],
 )
