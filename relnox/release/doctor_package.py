@@ -367,8 +367,8 @@ def heading_like(path: Path, version: str) -> str:
         at = first.find(old)
         if at < 0:
             continue
-        title = _compare_moved(first[:at] + version + first[at + len(old) :], old, version)
-        title = re.sub(r"\d{4}-\d{2}-\d{2}", "YYYY-MM-DD", title)
+        after = _undated(re.sub(r"\d{4}-\d{2}-\d{2}", "YYYY-MM-DD", first[at + len(old) :]))
+        title = _compare_moved(first[:at] + version + after, old, version)
         if first.startswith("#") or section.marker == BOLD:
             return f"'{title}'"
         over = "over- and " if section.heading.startswith(section.marker * 3) else ""
@@ -382,6 +382,28 @@ def heading_like(path: Path, version: str) -> str:
             "underlined with ----------)"
         )
     return f"## [{version}] (or entries under ## [Unreleased])"
+
+
+#: a date written otherwise than ISO 8601 after a heading's version: in brackets
+#: (arviz's ``(2025 Des 9)``), or after a separator to the end (``- July 29, 2026``)
+_BRACKETED_DATE = re.compile(r"[(\[](?P<date>[^()\[\]]*\b(?:19|20)\d\d\b[^()\[\]]*)[)\]]")
+_TRAILING_DATE = re.compile(
+    r"(?P<sep>\s+[-\u2013\u2014:,]?\s*)(?P<date>[^-\u2013\u2014:()\[\]]*\b(?:19|20)\d\d\b"
+    r"[^()\[\]]*)$"
+)
+
+
+def _undated(after: str) -> str:
+    """The text after a heading's version with the release's date, however written, made
+    the placeholder ``YYYY-MM-DD``: the heading suggested for another release must not
+    carry the date of the one it is copied from."""
+    bracketed = _BRACKETED_DATE.search(after)
+    if bracketed is not None:
+        return after[: bracketed.start("date")] + "YYYY-MM-DD" + after[bracketed.end("date") :]
+    trailing = _TRAILING_DATE.search(after)
+    if trailing is not None:
+        return after[: trailing.start("date")] + "YYYY-MM-DD"
+    return after
 
 
 def _compare_moved(title: str, old: str, version: str) -> str:
