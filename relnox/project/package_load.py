@@ -391,8 +391,12 @@ def load_package(
     elif "version" in project:
         source, evidence = "project.version", "[project] version"
         locations.append(toml_location(pyproject, doc, ("project", "version")))
-    elif "version" in tool_poetry and "version" not in project.get("dynamic", ()):
-        # the backends' readers (relnox.project.dynamic): a static version loads none
+    elif "version" in tool_poetry and (
+        "version" not in project.get("dynamic", ()) or str(backend).startswith("poetry")
+    ):
+        # poetry-core 2 reads a [project] version declared dynamic from [tool.poetry] (a
+        # Fern-generated SDK's); the backends' readers (relnox.project.dynamic): a static
+        # version loads none
         from relnox.project.dynamic import vcs_plugin
 
         if vcs_plugin(doc, requires) == "poetry-dynamic-versioning":

@@ -228,6 +228,23 @@ def test_poetry_python_constraint_is_the_requires_python(tmp_path: Path) -> None
     assert default_pythons(load_workspace(tmp_path)) == ("3.10", "3.11")  # ci-init's matrix
 
 
+def test_a_dynamic_project_version_poetry_core_reads_from_tool_poetry(tmp_path: Path) -> None:
+    """A Fern-generated SDK's pyproject (cohere's): ``[project]`` with ``dynamic =
+    ["version"]`` and ``[tool.poetry] version = "7.0.9"``, built by poetry-core, which
+    reads the version from there; relnox said the version is dynamic and unreadable."""
+    _write(
+        tmp_path / "pyproject.toml",
+        '[project]\nname = "sdkish"\ndynamic = ["version"]\n\n'
+        '[tool.poetry]\nname = "sdkish"\nversion = "7.0.9"\n'
+        'packages = [{ include = "sdkish", from = "src" }]\n\n'
+        '[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n',
+    )
+    _write(tmp_path / "src" / "sdkish" / "__init__.py", "")
+    (pkg,) = load_workspace(tmp_path).packages
+    assert (pkg.version, pkg.version_source) == ("7.0.9", "tool.poetry.version")
+    assert pkg.locations[0].key == ("tool", "poetry", "version")
+
+
 def test_a_dotted_name_keeps_its_nested_version_module_in_step(tmp_path: Path) -> None:
     _write(
         tmp_path / "pyproject.toml",
