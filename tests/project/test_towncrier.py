@@ -65,6 +65,30 @@ def test_fragments_in_the_package_and_default_types(tmp_path: Path) -> None:
     assert news(tmp_path / "src") is None  # no configuration there
 
 
+def test_fragment_types_of_the_fragment_tables(tmp_path: Path) -> None:
+    """scanpy's shape: the types as towncrier's newer ``[tool.towncrier.fragment.<type>]``
+    tables (``fragment.feat.name = "Features"``); relnox knew only ``type`` and counted
+    ``4269.feat.md`` as no fragment, so a bump did not say to run towncrier."""
+    config = (
+        '[tool.towncrier]\ndirectory = "docs/release-notes"\n'
+        'filename = "docs/release-notes/{version}.md"\nsingle_file = false\n'
+        'fragment.feat.name = "Features"\nfragment.fix.name = "Bug fixes"\n'
+    )
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": config,
+            "docs/release-notes/4269.feat.md": "A feature.\n",
+            "docs/release-notes/4256.fix.md": "A fix.\n",
+            "docs/release-notes/1.12.3.md": "### 1.12.3\n",
+            "docs/release-notes/12.feature.md": "not a declared type here\n",
+        },
+    )
+    found = news(tmp_path)
+    assert found is not None
+    assert sorted(p.name for p in found.fragments) == ["4256.fix.md", "4269.feat.md"]
+
+
 @pytest.mark.parametrize(
     "setting", ['directory = "/"', 'directory = "../.."', 'filename = "/etc/passwd"']
 )
