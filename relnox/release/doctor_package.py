@@ -454,6 +454,8 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
     towncrier = news(pkg.directory) or (news(ws.root) if pkg.directory != ws.root else None)
     if not path.is_file() and towncrier is not None and towncrier.filename.is_file():
         path = towncrier.filename  # towncrier's news file (doc/en/changelog.rst)
+    if not path.is_file() and towncrier is not None and "{version}" in towncrier.filename.name:
+        return _page_per_release(ws, pkg, towncrier, version or pkg.version, missing, opt_in)
     if not path.is_file():
         return [
             Check(
@@ -497,6 +499,39 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
             missing,
             f"{rel(path, ws.root)} has no section for {wanted} and no Unreleased entries; "
             f"add {heading_like(path, wanted)}{opt_in}",
+        )
+    ]
+
+
+def _page_per_release(
+    ws: Workspace, pkg: Package, towncrier: News, wanted: str, missing: str, opt_in: str
+) -> list[Check]:
+    """The changelog check when towncrier writes each release a page of its own
+    (``filename = "docs/release-notes/{version}.md"``, scanpy's): the page of ``wanted``
+    (or of the release it leads to), else the fragments that become it."""
+    name = f"changelog {pkg.name}"
+    coming = release_of(wanted)
+    for version in dict.fromkeys(v for v in (wanted, coming, final_of(wanted)) if v):
+        page = Path(str(towncrier.filename).replace("{version}", version))
+        if page.is_file():
+            return [Check(name, OK, f"{rel(page, ws.root)} is the page of {version}")]
+    target = long_as_released(coming, pkg.tags.released) if coming and pkg.tags else coming
+    target = target or wanted
+    if towncrier.fragments:
+        count = len(towncrier.fragments)
+        noun = "fragments become" if count > 1 else "fragment becomes"
+        detail = (
+            f"{rel(towncrier.directory, ws.root)}: {count} towncrier {noun} the page of "
+            f"{target} on towncrier build"
+        )
+        return [Check(name, OK, detail)]
+    page = Path(str(towncrier.filename).replace("{version}", target))
+    return [
+        Check(
+            name,
+            missing,
+            f"no {rel(page, ws.root)} and no towncrier fragment in "
+            f"{rel(towncrier.directory, ws.root)}; add one there for towncrier build{opt_in}",
         )
     ]
 
