@@ -942,6 +942,40 @@ def test_versioneer_set_up_in_setup_py_versions_from_tags(tmp_path: Path) -> Non
     assert ws.tag_for(pkg, "0.50.0") == "v0.50.0"
 
 
+def test_a_setup_py_metadata_dict_merged_by_update_gives_name_and_version(
+    tmp_path: Path,
+) -> None:
+    """pygame's setup.py: ``METADATA = {"name": "pygame", "version": "2.6.1", ...}``, then
+    ``PACKAGEDATA.update(METADATA)`` and ``setup(**PACKAGEDATA)``, an ``EXTRAS.update({...})``
+    of other keys on the way; relnox read no name (then ``'pygame.'`` of an extension's
+    ``e.name = 'pygame.' + e.name``) and no version. Both are the dict's, and a bump writes
+    the dict's ``"version"``."""
+    setup = (
+        "from setuptools import setup\n"
+        "EXTRAS = {}\n"
+        'METADATA = {\n    "name": "gameish",\n    "version": "2.6.1",\n    "license": "LGPL",\n}\n'
+        "if False:\n    EXTRAS.update({'cmdclass': {}})\n"
+        "for e in []:\n    e.name = 'gameish.' + e.name\n"
+        'PACKAGEDATA = {"packages": ["gameish"]}\n'
+        "PACKAGEDATA.update(METADATA)\nPACKAGEDATA.update(EXTRAS)\n"
+        "setup(**PACKAGEDATA)\n"
+    )
+    root = repo(tmp_path / "r", {"setup.py": setup, "gameish/__init__.py": ""}, tags=["2.6.1"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.name, pkg.version, pkg.version_source) == ("gameish", "2.6.1", "setup.py")
+    from relnox.bump import BumpOptions
+    from relnox.bump.plan import plan_bump
+
+    (edit,) = plan_bump(load_workspace(root), BumpOptions(part="minor")).edits
+    assert '    "version": "2.7.0",\n' in edit.after.decode()
+    # the merged dict changed after (its version set again) is not read as written
+    changed = setup.replace("PACKAGEDATA.update(EXTRAS)", "METADATA.update({'version': v})")
+    commit(root, {"setup.py": changed})
+    ws = discover(root)
+    assert not ws.packages
+    assert all("gameish." not in problem for problem in ws.problems)
+
+
 def test_the_name_of_a_setup_py_project_is_setup_s_not_an_extension_s(tmp_path: Path) -> None:
     """``Extension(name='calc._speedups')`` above ``setup(**metadata)`` with
     ``metadata = dict(name='calc', ...)``: the project is calc."""
