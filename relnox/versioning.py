@@ -398,18 +398,32 @@ def long_as_released(text: str, released: Iterable[Version]) -> str:
     parts past ``text``'s are all zeros, or absent, decides; a project that tags minors
     short (``5.1``, then ``5.1.1``; zope.interface's ``8.4`` after ``7.1.0``) has none
     longer, and keeps ``text``; so does one whose only longer release is old (dbt-core's
-    ``v0.2.3.0`` below ``v1.12.3``)."""
+    ``v0.2.3.0`` below ``v1.12.3``). The other way, ``text`` ending in zeros is as short as
+    the newest release ending in as many zeros was written: sqlite-utils' minors ``4.1`` and
+    ``4.2`` (then ``4.2.1``) make the next minor ``4.3``, not ``4.3.0``."""
     found = _RELEASE_TEXT.match(text)
     if found is None:
         return text
-    length = len(found["release"].split("."))
-    shaped = [v for v in released if not v.is_prerelease and not any(v.release[length:])]
+    released = [v for v in released if not v.is_prerelease]
+    numbers = found["release"].split(".")
+    length = len(numbers)
+    shaped = [v for v in released if not any(v.release[length:])]
     # the newest of its shape; of two equal (0.13 and 0.13.0), the shorter
     model = max(shaped, key=lambda v: (v, -len(v.release)), default=None)
-    if model is None or len(model.release) <= length:
+    if model is not None and len(model.release) > length:
+        zeros = ".0" * (len(model.release) - length)
+        return found["lead"] + found["release"] + zeros + text[found.end() :]
+    # as short as they were: minors released as 4.1 and 4.2 (sqlite-utils', llm's) make the
+    # next minor 4.3, not 4.3.0; the newest release ending in as many zeros decides
+    significant = max((i + 1 for i, n in enumerate(numbers) if int(n)), default=1)
+    if significant == length:
         return text
-    zeros = ".0" * (len(model.release) - length)
-    return found["lead"] + found["release"] + zeros + text[found.end() :]
+    short = [v for v in released if not any(v.release[significant:])]
+    model = max(short, key=lambda v: (v, -len(v.release)), default=None)
+    if model is None or not significant <= len(model.release) < length:
+        return text
+    kept = ".".join(numbers[: len(model.release)])
+    return found["lead"] + kept + text[found.end() :]
 
 
 #: a pre-release written with separators (``3.2.0-rc0``, ``1.0.0.beta2``, ``2.0-Alpha.1``)

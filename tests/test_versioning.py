@@ -319,6 +319,13 @@ def test_a_dev_version_with_a_pre_label_is_a_pre_release_of_itself() -> None:
         # dbt-core: one ancient v0.2.3.0 among 1.12.3 and the rest: the newest decides
         ("2.0.0", ["0.2.3.0", "1.11.0", "1.12.3"], "2.0.0"),
         ("2.0", ["0.2.3.0", "1.11.0", "1.12.3"], "2.0.0"),
+        # sqlite-utils, llm: minors released short (4.1, 4.2), patches long (4.2.1)
+        ("4.3.0", ["4.1", "4.2", "4.2.1"], "4.3"),
+        ("5.0.0", ["4.0", "4.2", "4.2.1"], "5.0"),
+        ("4.3.0rc0", ["4.1", "4.2", "4.2.1"], "4.3rc0"),
+        ("4.2.2", ["4.1", "4.2", "4.2.1"], "4.2.2"),  # a patch has no zero to drop
+        ("4.3.0", ["4.1", "4.2.0", "4.2.1"], "4.3.0"),  # the newest minor was long
+        ("1.0.0", ["0.9", "0.10"], "1.0.0"),  # no major release to follow
     ],
 )
 def test_a_version_is_as_long_as_the_newest_release_of_its_shape(
