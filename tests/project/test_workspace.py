@@ -941,6 +941,30 @@ def test_a_release_md_with_release_headings_is_the_changelog(
         assert [s.label for s in sections(text)] == [UNRELEASED, "0.11.0"]
 
 
+@pytest.mark.parametrize("name", ["doc/whatsnew.rst", "doc/whats-new.rst", "docs/whats_new.rst"])
+def test_a_whats_new_page_of_the_docs_is_the_changelog(tmp_path: Path, name: str) -> None:
+    """lmfit's ``doc/whatsnew.rst`` (xarray's ``doc/whats-new.rst``): the docs page of the
+    release notes, ``Version 1.4.0 Release Notes (unreleased)`` above the releases; relnox
+    said there was no CHANGELOG.md. A page of that name with no release heading is none."""
+    write_project(tmp_path, ProjectSpec("solo", "1.3.4"))
+    for old in tmp_path.glob("CHANGELOG*"):
+        old.unlink()
+    notes = (
+        "Release Notes\n=============\n\n"
+        "Version 1.4.0 Release Notes (unreleased)\n========================================\n\n"
+        "- A change.\n\n"
+        "Version 1.3.4 Release Notes (2025-July-19)\n==========================================\n\n"
+        "- Old.\n"
+    )
+    _write(tmp_path / name, notes)
+    ws = load_workspace(tmp_path)
+    (pkg,) = ws.packages
+    assert pkg.changelog(ws.config) == tmp_path / name
+    _write(tmp_path / name, "What's new\n==========\n\nSee the releases page.\n")
+    (pkg,) = load_workspace(tmp_path).packages
+    assert pkg.changelog(ws.config) is None
+
+
 def test_a_root_pyproject_for_tools_only_leaves_the_packages_below(tmp_path: Path) -> None:
     """Ray's root pyproject.toml holds ``[project] requires-python`` (for its linters) and
     ruff's settings; the package is ``python/setup.py`` (no pyproject.toml of its own),
