@@ -399,8 +399,8 @@ def long_as_released(text: str, released: Iterable[Version]) -> str:
     short (``5.1``, then ``5.1.1``; zope.interface's ``8.4`` after ``7.1.0``) has none
     longer, and keeps ``text``; so does one whose only longer release is old (dbt-core's
     ``v0.2.3.0`` below ``v1.12.3``). The other way, ``text`` ending in zeros is as short as
-    the newest release ending in as many zeros was written: sqlite-utils' minors ``4.1`` and
-    ``4.2`` (then ``4.2.1``) make the next minor ``4.3``, not ``4.3.0``."""
+    the two newest releases ending in as many zeros were written: sqlite-utils' minors ``4.1``
+    and ``4.2`` (then ``4.2.1``) make the next minor ``4.3``, not ``4.3.0``."""
     found = _RELEASE_TEXT.match(text)
     if found is None:
         return text
@@ -414,15 +414,19 @@ def long_as_released(text: str, released: Iterable[Version]) -> str:
         zeros = ".0" * (len(model.release) - length)
         return found["lead"] + found["release"] + zeros + text[found.end() :]
     # as short as they were: minors released as 4.1 and 4.2 (sqlite-utils', llm's) make the
-    # next minor 4.3, not 4.3.0; the newest release ending in as many zeros decides
+    # next minor 4.3, not 4.3.0; the two newest releases ending in as many zeros decide (one
+    # alone, Fiona's 1.0 of long ago, is no habit)
     significant = max((i + 1 for i, n in enumerate(numbers) if int(n)), default=1)
     if significant == length:
         return text
-    short = [v for v in released if not any(v.release[significant:])]
-    model = max(short, key=lambda v: (v, -len(v.release)), default=None)
-    if model is None or not significant <= len(model.release) < length:
+    short = sorted(
+        {v.release: v for v in released if not any(v.release[significant:])}.values(),
+        key=lambda v: (v, -len(v.release)),
+    )[-2:]
+    lengths = {len(v.release) for v in short}
+    if len(short) < 2 or len(lengths) != 1 or not significant <= min(lengths) < length:
         return text
-    kept = ".".join(numbers[: len(model.release)])
+    kept = ".".join(numbers[: min(lengths)])
     return found["lead"] + kept + text[found.end() :]
 
 
