@@ -39,6 +39,7 @@ RELEASE_NOTES_NAMES = (
     "RELEASES.md",
     "RELEASE_NOTES.md",
     "RELEASE.rst",
+    "RELEASE_NOTES.rst",
     "release-notes.md",
     "whatsnew.rst",
     "whats-new.rst",

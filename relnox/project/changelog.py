@@ -267,6 +267,8 @@ def _upcoming(words: list[str]) -> bool:
 
 #: ``Changes in Apache Libcloud 3.8.0``, ``What's new in 2.1`` (the product's name may be
 #: several words), ``Changes in Apache Libcloud in development`` (its Unreleased)
+#: ``Changes from 2.14.2 to 2.14.3`` (numexpr's and PyTables' RELEASE_NOTES.rst)
+_CHANGES_FROM = re.compile(r"^changes\s+from\s+v?\S+\s+to\s+(?P<new>v?\d\S*)\s*$", re.I)
 _CHANGES_IN = re.compile(r"^(?:changes|what's\s+new)\s+(?:in|for)\s+(?P<rest>\S.*)$", re.I)
 
 
@@ -291,6 +293,10 @@ def parse_title(title: str) -> tuple[tuple[str | None, str], ...] | str | None:
     words = title.split()
     if not words:
         return None
+    between = _CHANGES_FROM.match(title)
+    if between is not None:  # numexpr's "Changes from 2.14.2 to 2.14.3": the second's
+        version = _version(between["new"])
+        return ((None, version),) if version is not None else None
     changes = _CHANGES_IN.match(title)
     if changes is not None:
         return _changes_in(changes.group("rest").split())

@@ -965,6 +965,31 @@ def test_a_whats_new_page_of_the_docs_is_the_changelog(tmp_path: Path, name: str
     assert pkg.changelog(ws.config) is None
 
 
+def test_release_notes_of_changes_from_one_version_to_the_next(tmp_path: Path) -> None:
+    """numexpr's and PyTables' RELEASE_NOTES.rst: ``Changes from 2.14.2 to 2.14.3`` sections
+    below the series' title; relnox said there was no CHANGELOG.md. Each section is the
+    second version's, so the development version 2.14.3.dev0 has its section."""
+    from relnox.project.changelog import find_section
+
+    write_project(tmp_path, ProjectSpec("numish", "2.14.3.dev0"))
+    for old in tmp_path.glob("CHANGELOG*"):
+        old.unlink()
+    notes = (
+        "=====================================\nRelease notes for NumExpr 2.14 series\n"
+        "=====================================\n\n"
+        "Changes from 2.14.2 to 2.14.3\n-----------------------------\n\n"
+        "* **Under development.**\n\n"
+        "Changes from 2.14.1 to 2.14.2\n-----------------------------\n\n* A fix.\n"
+    )
+    _write(tmp_path / "RELEASE_NOTES.rst", notes)
+    ws = load_workspace(tmp_path)
+    (pkg,) = ws.packages
+    assert pkg.changelog(ws.config) == tmp_path / "RELEASE_NOTES.rst"
+    section = find_section(notes, "2.14.2")
+    assert section is not None and section.body == "* A fix."
+    assert find_section(notes, "2.14.1") is None
+
+
 def test_a_root_pyproject_for_tools_only_leaves_the_packages_below(tmp_path: Path) -> None:
     """Ray's root pyproject.toml holds ``[project] requires-python`` (for its linters) and
     ruff's settings; the package is ``python/setup.py`` (no pyproject.toml of its own),
