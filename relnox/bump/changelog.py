@@ -370,6 +370,8 @@ def changelog_edits(
                     f"note: {rel}'s unreleased section is {ahead}'s, not {title}'s; it is left "
                     f"as it is: bump --to {ahead}, or retitle it {title}"
                 )
+            elif dated is None and find_section(text, title) is not None:
+                notes.append(f"note: {rel} has {title}'s section already; it is left as it is")
             elif dated is None:
                 notes.append(f"note: {rel} has no Unreleased section")
             else:

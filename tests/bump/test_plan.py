@@ -1156,6 +1156,27 @@ def test_a_pending_section_of_another_version_is_named_when_a_patch_comes_first(
     assert f"\n2.2.0 ({DAY})\n------------------\n\n- New thing." in edit.after.decode()
 
 
+def test_a_section_written_ahead_without_a_date_is_named_not_missing(tmp_path: Path) -> None:
+    """numexpr's RELEASE_NOTES.rst has ``Changes from 2.14.2 to 2.14.3`` written ahead,
+    with no date to fill in; relnox said the file has no Unreleased section. It says the
+    release's section is there, and leaves it."""
+    notes = (
+        "Changes from 2.14.2 to 2.14.3\n-----------------------------\n\n* A change.\n\n"
+        "Changes from 2.14.1 to 2.14.2\n-----------------------------\n\n* A fix.\n"
+    )
+    files = {
+        "pyproject.toml": project("numish", "2.14.3.dev0"),
+        "numish/__init__.py": "",
+        "RELEASE_NOTES.rst": notes,
+    }
+    root = repo(tmp_path / "r", files, tags=["v2.14.2"])
+    bump = plan_bump(load_workspace(root), BumpOptions(part="patch", today=DAY))
+    assert not [e for e in bump.edits if e.path.name == "RELEASE_NOTES.rst"]
+    assert "note: RELEASE_NOTES.rst has 2.14.3's section already; it is left as it is" in (
+        bump.notes
+    )
+
+
 def test_a_pin_in_a_requirements_file_read_as_dynamic_dependencies_follows_a_bump(
     tmp_path: Path,
 ) -> None:
