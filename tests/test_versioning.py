@@ -333,3 +333,21 @@ def test_a_version_is_as_long_as_the_newest_release_of_its_shape(
     text: str, released: list[str], expected: str
 ) -> None:
     assert long_as_released(text, map(Version, released)) == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("0.3.0", "0.4.0"),  # hyperopt: its own 0.3.0 says minors are written long now
+        ("0.2.7", "0.4"),  # a patch says nothing of how a minor is written
+        ("0.3", "0.4"),
+        (None, "0.4"),
+    ],
+)
+def test_the_version_written_now_says_how_its_shape_is_written(
+    written: str | None, expected: str
+) -> None:
+    """hyperopt tagged its minors 0.1 and 0.2, then wrote 0.3.0 (not yet tagged): a minor
+    bump from it is 0.4.0, as it writes them now; relnox gave 0.4."""
+    released = map(Version, ["0.1", "0.1.2", "0.2", "0.2.7"])
+    assert long_as_released("0.4.0", released, written) == expected
