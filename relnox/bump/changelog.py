@@ -156,23 +156,28 @@ def release_pending(text: str, title: str, day: date) -> str | None:
     """:func:`release_status`, then dated as the release below is when the heading said
     ``(unreleased)`` (zest.releaser's ``3.5.4 (unreleased)`` above ``3.5.3 (2026-06-26)``
     becomes ``3.5.4 (<day>)``). The newest section's pending heading of a lower version is
-    this release's, renamed (zest.releaser's, when a minor release follows ``3.5.4.dev0``)."""
+    this release's, renamed (zest.releaser's, when a minor release follows ``3.5.4.dev0``), and
+    so is the newest section of a development version (POT's ``## 0.9.7.dev0``)."""
     status = release_status(text, title, day)
     newest = next(iter(sections(text)), None)
     if status is None and newest is not None and len(newest.versions) == 1:
         name, old = newest.versions[0]
         lines = text.splitlines(keepends=True)
         older, new = maybe_version(old), maybe_version(title)
+        # or a development version's own section (POT's ## 0.9.7.dev0): not out yet either
+        dev = older is not None and older.is_devrelease and newest.label != UNRELEASED
         if (
             name is None
             and older is not None
             and new is not None
             and older < new
-            and pending_heading(text, old) == newest.line
+            and (dev or pending_heading(text, old) == newest.line)
             and lines[newest.line].count(old) == 1
         ):
             lines[newest.line] = lines[newest.line].replace(old, title)
             status = release_status("".join(lines), title, day)
+            if status is None and dev:
+                status = "".join(lines)
     return None if status is None else release_ahead(status, title, day) or status
 
 

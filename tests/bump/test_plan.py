@@ -1177,6 +1177,25 @@ def test_a_section_written_ahead_without_a_date_is_named_not_missing(tmp_path: P
     )
 
 
+@pytest.mark.parametrize(("part", "title"), [("patch", "0.9.7"), ("minor", "0.10.0")])
+def test_the_section_of_the_development_version_becomes_the_release_s(
+    tmp_path: Path, part: str, title: str
+) -> None:
+    """POT's RELEASES.md keeps the coming release's notes under ``## 0.9.7.dev0`` (the
+    version it is at) and renames it at release; relnox said the file had no Unreleased
+    section and left ``0.9.7.dev0`` in it."""
+    notes = "# Releases\n\n## 0.9.7.dev0\n\n- New solver.\n\n## 0.9.6\n\n- Old.\n"
+    files = {
+        "pyproject.toml": project("potish", "0.9.7.dev0"),
+        "potish/__init__.py": "",
+        "RELEASES.md": notes,
+    }
+    root = repo(tmp_path / "r", files, tags=["0.9.6"])
+    bump = plan_bump(load_workspace(root), BumpOptions(part=part, today=DAY))
+    (edit,) = [e for e in bump.edits if e.path.name == "RELEASES.md"]
+    assert edit.after.decode() == notes.replace("0.9.7.dev0", title)
+
+
 def test_a_pin_in_a_requirements_file_read_as_dynamic_dependencies_follows_a_bump(
     tmp_path: Path,
 ) -> None:
