@@ -27,6 +27,7 @@ from relnox.project.scriv import fragments as scriv_fragments
 from relnox.project.setup_py import setup_py_keywords, uses_pbr
 from relnox.project.towncrier import News, news
 from relnox.project.workspace import Package, Workspace, changelog_in
+from relnox.release.changelog_pages import release_pages, undated
 from relnox.toml import table
 from relnox.versioning import long_as_released, maybe_version
 
@@ -367,7 +368,7 @@ def heading_like(path: Path, version: str) -> str:
         at = first.find(old)
         if at < 0:
             continue
-        after = _undated(re.sub(r"\d{4}-\d{2}-\d{2}", "YYYY-MM-DD", first[at + len(old) :]))
+        after = undated(re.sub(r"\d{4}-\d{2}-\d{2}", "YYYY-MM-DD", first[at + len(old) :]))
         title = _compare_moved(first[:at] + version + after, old, version)
         if first.startswith("#") or section.marker == BOLD:
             return f"'{title}'"
@@ -382,28 +383,6 @@ def heading_like(path: Path, version: str) -> str:
             "underlined with ----------)"
         )
     return f"## [{version}] (or entries under ## [Unreleased])"
-
-
-#: a date written otherwise than ISO 8601 after a heading's version: in brackets
-#: (arviz's ``(2025 Des 9)``), or after a separator to the end (``- July 29, 2026``)
-_BRACKETED_DATE = re.compile(r"[(\[](?P<date>[^()\[\]]*\b(?:19|20)\d\d\b[^()\[\]]*)[)\]]")
-_TRAILING_DATE = re.compile(
-    r"(?P<sep>\s+[-\u2013\u2014:,]?\s*)(?P<date>[^-\u2013\u2014:()\[\]]*\b(?:19|20)\d\d\b"
-    r"[^()\[\]]*)$"
-)
-
-
-def _undated(after: str) -> str:
-    """The text after a heading's version with the release's date, however written, made
-    the placeholder ``YYYY-MM-DD``: the heading suggested for another release must not
-    carry the date of the one it is copied from."""
-    bracketed = _BRACKETED_DATE.search(after)
-    if bracketed is not None:
-        return after[: bracketed.start("date")] + "YYYY-MM-DD" + after[bracketed.end("date") :]
-    trailing = _TRAILING_DATE.search(after)
-    if trailing is not None:
-        return after[: trailing.start("date")] + "YYYY-MM-DD"
-    return after
 
 
 def _compare_moved(title: str, old: str, version: str) -> str:
@@ -456,6 +435,9 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
         path = towncrier.filename  # towncrier's news file (doc/en/changelog.rst)
     if not path.is_file() and towncrier is not None and "{version}" in towncrier.filename.name:
         return _page_per_release(ws, pkg, towncrier, version or pkg.version, missing, opt_in)
+    pages = release_pages(pkg.directory) if not path.is_file() else None
+    if pages is not None:
+        return _notes_page_checks(ws, pkg, pages, version or pkg.version, missing, opt_in)
     if not path.is_file():
         return [
             Check(
@@ -499,6 +481,34 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
             missing,
             f"{rel(path, ws.root)} has no section for {wanted} and no Unreleased entries; "
             f"add {heading_like(path, wanted)}{opt_in}",
+        )
+    ]
+
+
+def _notes_page_checks(
+    ws: Workspace,
+    pkg: Package,
+    pages: tuple[Path, dict[Version, Path]],
+    wanted: str,
+    missing: str,
+    opt_in: str,
+) -> list[Check]:
+    """The changelog check of a project writing a page of notes per release: the page of
+    ``wanted``, or of the release it leads to."""
+    name = f"changelog {pkg.name}"
+    folder, by_version = pages
+    coming = release_of(wanted)
+    for text in dict.fromkeys(v for v in (wanted, coming, final_of(wanted)) if v):
+        page = by_version.get(Version(text))
+        if page is not None:
+            return [Check(name, OK, f"{rel(page, ws.root)} is the page of {text}")]
+    target = long_as_released(coming, pkg.tags.released) if coming and pkg.tags else coming
+    page = folder / f"{target or wanted}-notes{next(iter(by_version.values())).suffix}"
+    return [
+        Check(
+            name,
+            missing,
+            f"no {rel(page, ws.root)}; write {target or wanted}'s notes there{opt_in}",
         )
     ]
 

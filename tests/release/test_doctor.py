@@ -25,7 +25,7 @@ from relnox.release.doctor_package import (
 from relnox.release.tagging import TagOptions, apply_tags, plan_tags
 from relnox.sample import demo_specs, git_commit_all
 from tests.conftest import run_relnox
-from tests.shapes import repo
+from tests.shapes import project, repo
 
 CORE = Path("packages") / "demo-core"
 
@@ -440,6 +440,29 @@ def test_flit_s_own_metadata_table_is_read_and_flit_core_4_refusing_it_is_an_err
     (root / "pyproject.toml").write_text(pinned)
     rows = [row for row in doctor(root).checks if row.check == "metadata pickle-ish"]
     assert [row.status for row in rows] == [OK]
+
+
+def test_a_page_of_notes_per_release_is_the_changelog(tmp_path: Path) -> None:
+    """scipy's and numpy's Sphinx docs: ``doc/source/release/2.0.0-notes.rst``, one page per
+    release, and no CHANGELOG.md; doctor said there was no changelog. The development
+    version's coming release has its page; without one, doctor names the page to write."""
+    files = {
+        "pyproject.toml": project("sciish", "2.0.0.dev0"),
+        "sciish/__init__.py": "",
+        "doc/source/release/1.17.0-notes.rst": "SciPy 1.17.0 Release Notes\n====\n",
+        "doc/source/release/1.18.1-notes.rst": "SciPy 1.18.1 Release Notes\n====\n",
+        "doc/source/release/2.0.0-notes.rst": "SciPy 2.0.0 Release Notes\n====\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.18.1"])
+    row = {r.check: r for r in doctor(root).checks}["changelog sciish"]
+    assert (row.status, row.detail) == (
+        "ok",
+        "doc/source/release/2.0.0-notes.rst is the page of 2.0.0",
+    )
+    (root / "doc/source/release/2.0.0-notes.rst").unlink()
+    row = {r.check: r for r in doctor(root).checks}["changelog sciish"]
+    assert row.status == WARN
+    assert row.detail.startswith("no doc/source/release/2.0.0-notes.rst; write 2.0.0's notes there")
 
 
 def test_an_rst_version_section_is_read_and_its_style_suggested(tmp_path: Path) -> None:
