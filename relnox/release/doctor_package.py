@@ -462,13 +462,12 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
         return [Check(name, OK, detail)]
     unreleased = read_section(path, UNRELEASED)
     if unreleased is not None and unreleased.has_entries:
-        return [
-            Check(
-                name,
-                OK,
-                f"{rel(path, ws.root)}: Unreleased entries become {wanted}'s section on bump",
-            )
-        ]
+        parsed = maybe_version(wanted)
+        # a version its tag released already: the entries are the next release's
+        out = pkg.tags is not None and parsed is not None and parsed in pkg.tags.released
+        whose = "the next release's" if out else f"{wanted}'s"
+        detail = f"{rel(path, ws.root)}: Unreleased entries become {whose} section on bump"
+        return [Check(name, OK, detail)]
     pending = _pending_entries(pkg, towncrier)
     if pending is not None:
         tool, where, count, nouns, step = pending

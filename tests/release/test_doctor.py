@@ -25,7 +25,7 @@ from relnox.release.doctor_package import (
 from relnox.release.tagging import TagOptions, apply_tags, plan_tags
 from relnox.sample import demo_specs, git_commit_all
 from tests.conftest import run_relnox
-from tests.shapes import project, repo
+from tests.shapes import commit, project, repo
 
 CORE = Path("packages") / "demo-core"
 
@@ -463,6 +463,28 @@ def test_a_page_of_notes_per_release_is_the_changelog(tmp_path: Path) -> None:
     row = {r.check: r for r in doctor(root).checks}["changelog sciish"]
     assert row.status == WARN
     assert row.detail.startswith("no doc/source/release/2.0.0-notes.rst; write 2.0.0's notes there")
+
+
+def test_unreleased_entries_of_a_released_version_are_the_next_release_s(
+    tmp_path: Path,
+) -> None:
+    """lightning-utilities' shape: its files say 0.15.3, tagged already, and CHANGELOG.md
+    has Unreleased entries (no 0.15.3 section); doctor said they become 0.15.3's section on
+    bump, but a bump gives the next version."""
+    changelog = "# Changelog\n\n## [Unreleased]\n\n- A fix.\n\n## [0.15.2] - 2025-08-06\n\n- Old.\n"
+    files = {
+        "pyproject.toml": project("utilish", "0.15.3"),
+        "utilish/__init__.py": "",
+        "CHANGELOG.md": changelog,
+    }
+    root = repo(tmp_path / "r", files, tags=["v0.15.3"])
+    row = {r.check: r for r in doctor(root).checks}["changelog utilish"]
+    assert (
+        row.detail == "CHANGELOG.md: Unreleased entries become the next release's section on bump"
+    )
+    commit(root, {"pyproject.toml": project("utilish", "0.16.0")})
+    row = {r.check: r for r in doctor(root).checks}["changelog utilish"]
+    assert row.detail == "CHANGELOG.md: Unreleased entries become 0.16.0's section on bump"
 
 
 def test_an_rst_version_section_is_read_and_its_style_suggested(tmp_path: Path) -> None:
