@@ -174,7 +174,7 @@ def split_tag(tag: str) -> tuple[str, Version] | None:
 
 #: a word written after the version of a release tag (netCDF4's and cftime's ``v1.6.5rel``):
 #: the tag's spelling, not part of its version
-_SUFFIX = re.compile(r"[-_.]?(?:rel|release)\Z", re.IGNORECASE)
+_SUFFIX = re.compile(r"(?<=\d)[-_.]?(?:rel|release)\Z", re.IGNORECASE)
 
 
 def _unsuffixed(tail: str) -> str:

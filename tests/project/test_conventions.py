@@ -563,6 +563,7 @@ def test_tags_with_a_word_after_the_version_are_the_packages_tags(tmp_path: Path
     assert ws.tag_for(pkg, "1.7.0") == "v1.7.0rel"
     assert split_tag("v1.0.0-beta") == ("v", Version("1.0.0b0"))  # a pre-release, not a word
     assert split_tag("v1.0-windows") is None  # another word names no release
+    assert split_tag("v1-prerelease") is None  # the word is the version's, not after it
 
 
 def test_versions_spelled_with_underscores_are_the_only_packages_tags(tmp_path: Path) -> None:
