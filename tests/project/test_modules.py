@@ -124,3 +124,19 @@ def test_a_setuptools_find_glob_ships_every_package_it_matches(tmp_path: Path) -
         "kedro_datasets_benchmarks",
         "kedro_datasets_experimental",
     )
+
+
+def test_hatch_include_moved_by_its_sources_ships_the_new_path(tmp_path: Path) -> None:
+    """mistralai's shape: wheel ``include = ["src/mistralai", ...]`` with ``sources =
+    {"src/mistralai" = "mistralai"}`` and no ``__init__.py`` there (a namespace of
+    ``client`` and ``extra``); relnox found no import package. The wheel holds ``mistralai``;
+    an include no source moves names nothing."""
+    write(tmp_path, {"src/mistralai/client/__init__.py": "", "packages/gcp/src/x.py": ""})
+    extra = (
+        "[tool.hatch.build.targets.wheel]\n"
+        'include = ["src/mistralai", "packages/gcp/src/mistralai"]\n'
+        "[tool.hatch.build.targets.wheel.sources]\n"
+        '"src/mistralai" = "mistralai"\n'
+        '"packages/gcp/src/mistralai/gcp" = "mistralai/gcp"\n'
+    )
+    assert import_packages(tmp_path, "mistralai", _doc("hatchling.build", extra)) == ("mistralai",)
