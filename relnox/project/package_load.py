@@ -337,12 +337,14 @@ def _regular_packages(path: Path) -> list[Path]:
 
 
 def _with_setup_py_layout(directory: Path, doc: Mapping[str, Any]) -> Mapping[str, Any]:
-    """``doc`` with what setup.py's ``setup()`` says of its packages (``packages=``,
-    ``package_dir=``) as ``[tool.setuptools]`` says it, where that table does not: the
-    packages a setup.py project ships and where they are."""
-    if not (directory / "setup.py").is_file():
-        return doc
-    layout = setup_py_layout(directory)
+    """``doc`` with what setup.py's ``setup()`` (and setup.cfg's ``[options]``) says of its
+    packages (``packages=``, ``package_dir=``) as ``[tool.setuptools]`` says it, where that
+    table does not: the packages a setuptools project ships and where they are."""
+    layout = setup_py_layout(directory) if (directory / "setup.py").is_file() else {}
+    if (directory / "setup.cfg").is_file():  # setup.cfg's [options], which setup() overrides
+        from relnox.project.setup_py_layout import setup_cfg_layout
+
+        layout = {**setup_cfg_layout(setup_cfg(directory)), **layout}
     if not layout:
         return doc
     tool = table(doc, "tool")
