@@ -71,7 +71,7 @@ def meson_packages(directory: Path, depth: int = 4) -> tuple[Path, ...]:
         dirs[:] = [
             d
             for d in sorted(dirs)
-            if rel_depth < depth and not d.startswith((".", "_")) and d not in _MESON_SKIP
+            if rel_depth < depth and not d.startswith((".", "__")) and d not in _MESON_SKIP
         ]
         if "meson.build" not in files:
             continue

@@ -1225,6 +1225,27 @@ SCRIPT_VERSION = (
 )
 
 
+def test_meson_installs_a_private_top_level_package_too(tmp_path: Path) -> None:
+    """scikit-image's src/meson.build: ``subdir('skimage')`` and ``subdir('_skimage2')``,
+    each installing its package; relnox never looked below a directory named with an
+    underscore, and said the wheel ships no ``_skimage2``."""
+    files = {
+        "pyproject.toml": project("imageish", "0.26.0", backend="meson"),
+        "meson.build": "project('imageish')\nsubdir('src')\n",
+        "src/meson.build": "subdir('imageish')\nsubdir('_imageish2')\n",
+        "src/imageish/meson.build": "py3.install_sources(['__init__.py'], subdir: 'imageish')\n",
+        "src/imageish/__init__.py": "",
+        "src/_imageish2/meson.build": (
+            "py3.install_sources(['__init__.py'], subdir: '_imageish2')\n"
+        ),
+        "src/_imageish2/__init__.py": "",
+        "src/__pycache__/meson.build": "py3.install_sources(['x.py'], subdir: 'cached')\n",
+    }
+    root = repo(tmp_path / "r", files)
+    (pkg,) = load_workspace(root).packages
+    assert pkg.import_packages == ("_imageish2", "imageish")
+
+
 def test_meson_version_from_a_script_reading_the_package_is_read_there(tmp_path: Path) -> None:
     """``project(version: run_command('skl/_build_utils/version.py', ...))`` whose script
     reads ``../__init__.py``: the version is that file's, and ``install_subdir('skl')``
