@@ -34,17 +34,24 @@ CHANGELOG_NAMES = (
 #: names a changelog may go by that other documents also use (``RELEASE.md`` is often how
 #: to release): taken, after :data:`CHANGELOG_NAMES`, only when it has a release heading
 #: (``release-notes.md``: FastAPI's and Typer's docs page; eventlet's ``NEWS``, a name with
-#: no suffix that a GNU project also gives a page of news)
+#: no suffix that a GNU project also gives a page of news; ``whatsnew.rst``: lmfit's and
+#: xarray's ``whats-new.rst`` in their Sphinx docs)
 RELEASE_NOTES_NAMES = (
     "RELEASE.md",
     "RELEASES.md",
     "RELEASE_NOTES.md",
     "RELEASE.rst",
+    "RELEASE_NOTES.rst",
     "release-notes.md",
     "NEWS",
     "NEWS.txt",
     "HISTORY",
     "HISTORY.txt",
+    "whatsnew.rst",
+    "whats-new.rst",
+    "whats_new.rst",
+    "whatsnew.md",
+    "whats-new.md",
 )
 DEFAULT_COMMIT_MESSAGE = "Release {summary}"
 #: the title bump gives a released changelog section ({title}: "1.2.0", "core 1.2.0" or

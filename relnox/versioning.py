@@ -391,25 +391,55 @@ def padded_like(text: str, like: str) -> str:
     return found["lead"] + ".".join(spelled) + text[found.end() :]
 
 
-def long_as_released(text: str, released: Iterable[Version]) -> str:
+def long_as_released(text: str, released: Iterable[Version], written: str | None = None) -> str:
     """``text`` with zeros added to its release so it is as long as the releases of its
     shape were spelled: bottle's ``0.14-dev`` finalised is ``0.14``, but its minor releases
     are tagged ``0.13.0`` and ``0.12.0``, so it is ``0.14.0``. The newest final release whose
     parts past ``text``'s are all zeros, or absent, decides; a project that tags minors
     short (``5.1``, then ``5.1.1``; zope.interface's ``8.4`` after ``7.1.0``) has none
     longer, and keeps ``text``; so does one whose only longer release is old (dbt-core's
-    ``v0.2.3.0`` below ``v1.12.3``)."""
+    ``v0.2.3.0`` below ``v1.12.3``). The other way, ``text`` ending in zeros is as short as
+    the two newest releases ending in as many zeros were written: sqlite-utils' minors ``4.1``
+    and ``4.2`` (then ``4.2.1``) make the next minor ``4.3``, not ``4.3.0``, unless the
+    version ``written`` now is of that shape and long (hyperopt's ``0.3.0``)."""
     found = _RELEASE_TEXT.match(text)
     if found is None:
         return text
-    length = len(found["release"].split("."))
-    shaped = [v for v in released if not v.is_prerelease and not any(v.release[length:])]
+    released = [v for v in released if not v.is_prerelease]
+    numbers = found["release"].split(".")
+    length = len(numbers)
+    shaped = [v for v in released if not any(v.release[length:])]
     # the newest of its shape; of two equal (0.13 and 0.13.0), the shorter
     model = max(shaped, key=lambda v: (v, -len(v.release)), default=None)
-    if model is None or len(model.release) <= length:
+    if model is not None and len(model.release) > length:
+        zeros = ".0" * (len(model.release) - length)
+        return found["lead"] + found["release"] + zeros + text[found.end() :]
+    # as short as they were: minors released as 4.1 and 4.2 (sqlite-utils', llm's) make the
+    # next minor 4.3, not 4.3.0; the two newest releases ending in as many zeros decide (one
+    # alone, Fiona's 1.0 of long ago, is no habit)
+    significant = max((i + 1 for i, n in enumerate(numbers) if int(n)), default=1)
+    if significant == length or _same_shape(written, significant, length):
         return text
-    zeros = ".0" * (len(model.release) - length)
-    return found["lead"] + found["release"] + zeros + text[found.end() :]
+    short = sorted(
+        {v.release: v for v in released if not any(v.release[significant:])}.values(),
+        key=lambda v: (v, -len(v.release)),
+    )[-2:]
+    lengths = {len(v.release) for v in short}
+    if len(short) < 2 or len(lengths) != 1 or not significant <= min(lengths) < length:
+        return text
+    kept = ".".join(numbers[: min(lengths)])
+    return found["lead"] + kept + text[found.end() :]
+
+
+def _same_shape(written: str | None, significant: int, length: int) -> bool:
+    """``written`` (the version the project writes now) is of the new version's shape, as
+    long and with zeros past ``significant``: hyperopt's ``0.3.0`` says minors are now
+    written long, whatever its old tags ``0.1`` and ``0.2`` did."""
+    found = _RELEASE_TEXT.match(written.strip()) if written else None
+    if found is None:
+        return False
+    numbers = found["release"].split(".")
+    return len(numbers) >= length and not any(int(n) for n in numbers[significant:])
 
 
 #: a pre-release written with separators (``3.2.0-rc0``, ``1.0.0.beta2``, ``2.0-Alpha.1``)

@@ -319,9 +319,35 @@ def test_a_dev_version_with_a_pre_label_is_a_pre_release_of_itself() -> None:
         # dbt-core: one ancient v0.2.3.0 among 1.12.3 and the rest: the newest decides
         ("2.0.0", ["0.2.3.0", "1.11.0", "1.12.3"], "2.0.0"),
         ("2.0", ["0.2.3.0", "1.11.0", "1.12.3"], "2.0.0"),
+        # sqlite-utils, llm: minors released short (4.1, 4.2), patches long (4.2.1)
+        ("4.3.0", ["4.1", "4.2", "4.2.1"], "4.3"),
+        ("5.0.0", ["3.0", "4.0", "4.2", "4.2.1"], "5.0"),
+        ("2.0.0", ["1.0", "1.9.6", "1.10.1"], "2.0.0"),  # Fiona: one 1.0 long ago is no habit
+        ("4.3.0rc0", ["4.1", "4.2", "4.2.1"], "4.3rc0"),
+        ("4.2.2", ["4.1", "4.2", "4.2.1"], "4.2.2"),  # a patch has no zero to drop
+        ("4.3.0", ["4.1", "4.2.0", "4.2.1"], "4.3.0"),  # the newest minor was long
+        ("1.0.0", ["0.9", "0.10"], "1.0.0"),  # no major release to follow
     ],
 )
 def test_a_version_is_as_long_as_the_newest_release_of_its_shape(
     text: str, released: list[str], expected: str
 ) -> None:
     assert long_as_released(text, map(Version, released)) == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("0.3.0", "0.4.0"),  # hyperopt: its own 0.3.0 says minors are written long now
+        ("0.2.7", "0.4"),  # a patch says nothing of how a minor is written
+        ("0.3", "0.4"),
+        (None, "0.4"),
+    ],
+)
+def test_the_version_written_now_says_how_its_shape_is_written(
+    written: str | None, expected: str
+) -> None:
+    """hyperopt tagged its minors 0.1 and 0.2, then wrote 0.3.0 (not yet tagged): a minor
+    bump from it is 0.4.0, as it writes them now; relnox gave 0.4."""
+    released = map(Version, ["0.1", "0.1.2", "0.2", "0.2.7"])
+    assert long_as_released("0.4.0", released, written) == expected

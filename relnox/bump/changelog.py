@@ -186,37 +186,48 @@ def release_pending(text: str, title: str, day: date) -> str | None:
     ``(unreleased)`` (zest.releaser's ``3.5.4 (unreleased)`` above ``3.5.3 (2026-06-26)``
     becomes ``3.5.4 (<day>)``). The newest section's pending heading (or one with a pending
     status line: boltons' ``## 26.1.1`` then ``_(unreleased)_``) of a lower version is this
-    release's, renamed (zest.releaser's, when a minor release follows ``3.5.4.dev0``)."""
+    release's, renamed (zest.releaser's, when a minor release follows ``3.5.4.dev0``), and
+    so is the newest section of a development version (POT's ``## 0.9.7.dev0``)."""
     status = release_status(text, title, day)
     newest = next(iter(sections(text)), None)
     if status is None and newest is not None and len(newest.versions) == 1:
         name, old = newest.versions[0]
         lines = text.splitlines(keepends=True)
         older, new = maybe_version(old), maybe_version(title)
+        # or a development version's own section (POT's ## 0.9.7.dev0): not out yet either
+        dev = older is not None and older.is_devrelease and newest.label != UNRELEASED
         if (
             name is None
             and older is not None
             and new is not None
             and older < new
-            and (pending_heading(text, old) == newest.line or pending_status(text, old))
+            and (
+                dev
+                or pending_heading(text, old) == newest.line
+                or pending_status(text, old) is not None
+            )
             and lines[newest.line].count(old) == 1
         ):
             lines[newest.line] = lines[newest.line].replace(old, title)
             status = release_status("".join(lines), title, day)
+            if status is None and dev:
+                status = "".join(lines)
     return None if status is None else release_ahead(status, title, day) or status
 
 
-def pending_ahead(text: str, title: str) -> str | None:
-    """The version of the newest section when it is marked not released yet and is above
-    ``title`` (rq's ``### RQ 3.0 (unreleased)`` when a minor release gives 2.11.0, execnet's
-    ``2.2.0 (UNRELEASED)`` for a patch 2.1.3); ``None`` otherwise."""
+def pending_other(text: str, title: str) -> str | None:
+    """The version of the changelog's newest section when its heading or status line says
+    it is not released yet and it is not ``title``'s (shapely's ``2.2.0 (unreleased)``
+    when a patch release, 2.1.3, is made); ``None`` otherwise."""
     newest = next(iter(sections(text)), None)
-    if newest is None or len(newest.versions) != 1:
+    if newest is None or newest.label == UNRELEASED or len(newest.versions) != 1:
         return None
-    label = newest.versions[0][1]
-    pending = pending_heading(text, label) is not None or pending_status(text, label) is not None
-    ahead, new = maybe_version(label), maybe_version(title)
-    return label if pending and ahead is not None and new is not None and ahead > new else None
+    version = newest.versions[0][1]
+    if same_version(version, title):
+        return None
+    if pending_heading(text, version) is None and pending_status(text, version) is None:
+        return None
+    return version
 
 
 def release_ahead(text: str, title: str, day: date) -> str | None:
@@ -390,14 +401,16 @@ def changelog_edits(
                 or release_ahead(text, title, today)
                 or release_headless(text, title, today)
             )
+            ahead = pending_other(text, title) if dated is None else None
             if dated is None and path in towncrier:
                 notes.extend(n for n in (towncrier[path],) if n and n not in notes)
-            elif dated is None and (ahead := pending_ahead(text, title)) is not None:
+            elif ahead is not None:
                 notes.append(
-                    f"note: {rel} has a section for {ahead} marked not released yet, and this "
-                    f"release is {title}: left as it is; to release that section, run relnox bump --to "
-                    f"{ahead} (or the --part that reaches it)"
+                    f"note: {rel}'s unreleased section is {ahead}'s, not {title}'s; it is left "
+                    f"as it is: bump --to {ahead}, or retitle it {title}"
                 )
+            elif dated is None and find_section(text, title) is not None:
+                notes.append(f"note: {rel} has {title}'s section already; it is left as it is")
             elif dated is None:
                 notes.append(f"note: {rel} has no Unreleased section")
             else:

@@ -129,7 +129,7 @@ def _new_versions(
                 first=first_pre(pkg),
             )
             if part is not None and scheme == "pep440" and pkg.tags is not None:
-                new = long_as_released(new, pkg.tags.released)
+                new = long_as_released(new, pkg.tags.released, base)
             plain = (
                 None
                 if part is None

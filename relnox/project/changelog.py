@@ -214,6 +214,10 @@ def _tag(token: str) -> tuple[str | None, str] | None:
     return (stem(prefix).rsplit("/", 1)[-1], version) if version is not None else None
 
 
+#: a list number opening a heading: ``1.``, ``2)`` (a step of a how-to-release guide)
+_STEP = re.compile(r"\d+[.)]")
+
+
 def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
     """``1.2.0 ...``, ``name 1.2.0 [tail]`` (lead words Release / Version skipped) or a
     release tag ``name-v1.2.0 [tail]``."""
@@ -221,6 +225,8 @@ def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
         words = words[1:]
     if not words:
         return None
+    if _STEP.fullmatch(words[0]) and not _is_tail(words[1:]):
+        return None  # a numbered step of a guide (``### 1. Update the dev version``)
     version = _version(words[0])
     if version is not None:
         return (None, version) if first or _is_tail(words[1:]) else None
@@ -247,6 +253,7 @@ _NOT_YET = (
     ["under", "development"],
     ["development", "version"],
     ["latest", "changes"],  # FastAPI's release-notes.md
+    ["latest"],  # pyproj's docs/history.rst: ``Latest`` over ``------``
     # the branch the next release is made from (peewee's ``## master``)
     ["master"],
     ["main"],
@@ -270,6 +277,8 @@ def _upcoming(words: list[str]) -> bool:
 
 #: ``Changes in Apache Libcloud 3.8.0``, ``What's new in 2.1`` (the product's name may be
 #: several words), ``Changes in Apache Libcloud in development`` (its Unreleased)
+#: ``Changes from 2.14.2 to 2.14.3`` (numexpr's and PyTables' RELEASE_NOTES.rst)
+_CHANGES_FROM = re.compile(r"^changes\s+from\s+v?\S+\s+to\s+(?P<new>v?\d\S*)\s*$", re.I)
 _CHANGES_IN = re.compile(r"^(?:changes|what's\s+new)\s+(?:in|for)\s+(?P<rest>\S.*)$", re.I)
 
 
@@ -294,6 +303,10 @@ def parse_title(title: str) -> tuple[tuple[str | None, str], ...] | str | None:
     words = title.split()
     if not words:
         return None
+    between = _CHANGES_FROM.match(title)
+    if between is not None:  # numexpr's "Changes from 2.14.2 to 2.14.3": the second's
+        version = _version(between["new"])
+        return ((None, version),) if version is not None else None
     changes = _CHANGES_IN.match(title)
     if changes is not None:
         return _changes_in(changes.group("rest").split())
@@ -304,10 +317,13 @@ def parse_title(title: str) -> tuple[tuple[str | None, str], ...] | str | None:
         core = title[1 : title.index("]")]
     pairs: list[tuple[str | None, str]] = []
     for part in core.split(","):
-        pair = _pair(part.split(), first=not pairs)
+        words = part.split()
+        pair = _pair(words, first=not pairs)
         if pair is None:
             break
         pairs.append(pair)
+        if not words[-1].strip(_PUNCTUATION).endswith(pair[1]):
+            break  # a tail follows the version: its comma is the date's (``- July 29, 2026``)
     return tuple(pairs) or None
 
 

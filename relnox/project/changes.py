@@ -156,8 +156,9 @@ def plan(
         if spelling is not None and (changed or moves):
             bumped = dated_version(date.today(), spelling, pkg.tags.highest if pkg.tags else None)
         elif part and (changed or moves):
+            base = bump_base(pkg)
             bumped = next_version(
-                bump_base(pkg),
+                base,
                 part,
                 pre=pre,
                 scheme=workspace.config.version_scheme,
@@ -165,7 +166,7 @@ def plan(
                 first=first_pre(pkg),
             )
             if workspace.config.version_scheme == "pep440" and pkg.tags is not None:
-                bumped = long_as_released(bumped, pkg.tags.released)  # as bump gives it
+                bumped = long_as_released(bumped, pkg.tags.released, base)  # as bump gives it
             refuse_released(workspace, pkg, bumped)  # bump would refuse it: never shown
         rows.append(
             PlanRow(

@@ -391,17 +391,42 @@ def dynamic_version(
 
 def versioneer_prefix(directory: Path, doc: Mapping[str, Any]) -> str | None:
     """versioneer's ``tag_prefix`` when git tags version the project (setup.cfg
-    ``[versioneer]`` or ``[tool.versioneer]`` with ``VCS = git``); ``None`` otherwise."""
+    ``[versioneer]``, ``[tool.versioneer]`` or, in versioneer's older way, setup.py's
+    ``versioneer.VCS = 'git'``, with ``VCS = git``); ``None`` otherwise."""
     from relnox.project.pyproject import setup_cfg
 
     found = table(doc, "tool", "versioneer")
-    section = {str(k).lower(): v for k, v in found.items()} or setup_cfg(directory).get(
-        "versioneer", {}
+    section = (
+        {str(k).lower(): v for k, v in found.items()}
+        or setup_cfg(directory).get("versioneer", {})
+        or _setup_py_versioneer(directory)
     )
     if not section or str(section.get("vcs", "")).strip().lower() != "git":
         return None
     prefix = section.get("tag_prefix", "")
     return str(prefix).strip().strip("'\"") if isinstance(prefix, str) else ""
+
+
+#: versioneer's settings as setup.py assigns them (llvmlite's ``versioneer.tag_prefix = 'v'``),
+#: the way versioneer was configured before setup.cfg's ``[versioneer]``
+_VERSIONEER_SET = re.compile(
+    r"""(?m)^versioneer\.(?P<key>VCS|tag_prefix)[ \t]*=[ \t]*(['"])(?P<value>[^'"\r\n]*)\2"""
+)
+
+
+def _setup_py_versioneer(directory: Path) -> dict[str, str]:
+    """The ``VCS`` and ``tag_prefix`` setup.py gives versioneer, when it asks it for the
+    version (``version=versioneer.get_version()``); empty otherwise."""
+    setup_py = directory / "setup.py"
+    if not setup_py.is_file():
+        return {}
+    try:
+        text = read_text(setup_py)
+    except (ConfigError, UnicodeDecodeError):
+        return {}
+    if "versioneer.get_version()" not in text:
+        return {}
+    return {m["key"].lower(): m["value"] for m in _VERSIONEER_SET.finditer(text)}
 
 
 def unreadable(directory: Path, roots: Sequence[Path] = ()) -> VersionError:

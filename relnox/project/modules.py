@@ -71,7 +71,7 @@ def meson_packages(directory: Path, depth: int = 4) -> tuple[Path, ...]:
         dirs[:] = [
             d
             for d in sorted(dirs)
-            if rel_depth < depth and not d.startswith((".", "_")) and d not in _MESON_SKIP
+            if rel_depth < depth and not d.startswith((".", "__")) and d not in _MESON_SKIP
         ]
         if "meson.build" not in files:
             continue
@@ -118,6 +118,13 @@ def metadata_only(doc: Mapping[str, Any]) -> bool:
     )
 
 
+def flit_metadata(doc: Mapping[str, Any]) -> Mapping[str, Any]:
+    """flit's own metadata table of before ``[project]`` (``[tool.flit.metadata]`` with its
+    ``module``: cloudpickle's), which flit_core still builds; empty when there is none."""
+    found = table(doc, "tool", "flit", "metadata")
+    return found if isinstance(found.get("module"), str) and found["module"] else {}
+
+
 def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple[str, ...]:
     """The top-level import packages a build of this project ships (best effort)."""
     found: list[str] = []
@@ -137,6 +144,8 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
                 found.append(Path(item.strip("/")).relative_to(min(below)).parts[0])
             else:
                 found.append(Path(item.rstrip("/")).name)
+    if not found:  # include = ["src/mistralai"] with sources {"src/mistralai" = "mistralai"}
+        found += _hatch_included(wheel, table(doc, "tool", "hatch", "build"))
     pdm_build = table(doc, "tool", "pdm", "build")
     pdm_includes = pdm_build.get("includes")
     package_dir = pdm_build.get("package-dir")
@@ -156,7 +165,7 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
     sk_packages = table(doc, "tool", "scikit-build", "wheel").get("packages")
     if isinstance(sk_packages, list):  # "src/pkg" or "pkg": the directory is the package
         found += [Path(p.rstrip("/")).name for p in sk_packages if isinstance(p, str)]
-    flit = table(doc, "tool", "flit", "module").get("name")
+    flit = table(doc, "tool", "flit", "module").get("name") or flit_metadata(doc).get("module")
     if isinstance(flit, str):
         found.append(flit)
     flit_legacy = table(doc, "tool", "flit", "metadata").get("module")  # flit < 3.2's table
@@ -248,6 +257,31 @@ def _find_glob(directory: Path, find: Mapping[str, Any], first: str) -> list[str
                 and not any(fnmatch.fnmatchcase(child.name, e) for e in excludes)
             ):
                 found.append(child.name)
+    return found
+
+
+def _hatch_included(wheel: Mapping[str, Any], build: Mapping[str, Any]) -> list[str]:
+    """The top-level names hatch's wheel ``include`` paths get under its ``sources``
+    (mistralai's ``"src/mistralai" = "mistralai"``, or a root made empty: ``["src"]``); an
+    include no source moves ships under its own path and names nothing here."""
+    items = wheel.get("include") or build.get("include")
+    sources = wheel.get("sources") or build.get("sources")
+    if isinstance(sources, list):
+        sources = {s: "" for s in sources if isinstance(s, str)}
+    if not isinstance(items, list) or not isinstance(sources, Mapping):
+        return []
+    found = []
+    for item in items:
+        if not isinstance(item, str) or any(c in item for c in "*?["):
+            continue
+        path = item.strip("/")
+        for key, value in sources.items():
+            key = str(key).strip("/")
+            if isinstance(value, str) and key and (path == key or path.startswith(key + "/")):
+                moved = (value.strip("/") + "/" + path[len(key) :].strip("/")).strip("/")
+                if moved:
+                    found.append(moved.split("/")[0])
+                break
     return found
 
 

@@ -20,7 +20,7 @@ from relnox.config import (
     check_version_source,
 )
 from relnox.errors import ConfigError, VersionError
-from relnox.project.modules import import_packages, source_roots
+from relnox.project.modules import flit_metadata, import_packages, source_roots
 from relnox.project.pyproject import (
     DEFAULT_BACKEND,
     DEFAULT_BUILD_REQUIRES,
@@ -49,15 +49,14 @@ VALID_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?")
 
 
 def name_of(directory: Path, doc: Mapping[str, Any]) -> str | None:
-    """The project name as written: [project], [tool.poetry], [tool.flit.metadata] (its
-    dist-name, else its module), setup.cfg or a literal in setup.py."""
+    """The project name as written: [project], [tool.poetry], flit's [tool.flit.metadata]
+    (its ``dist-name``, else its ``module``), setup.cfg or a literal in setup.py."""
     name = table(doc, "project").get("name") or table(doc, "tool", "poetry").get("name")
     if isinstance(name, str) and name:
         return name
-    flit = table(doc, "tool", "flit", "metadata")  # flit < 3.2: dist-name, else its module
-    name = flit.get("dist-name") or flit.get("module")
-    if isinstance(name, str) and name and not table(doc, "project"):
-        return name
+    flit = flit_metadata(doc)
+    if flit:
+        return str(flit.get("dist-name") or flit["module"])
     setup_py = directory / "setup.py"
     # setup()'s own name= (not an Extension(name=...) above it; NAME = "celery") overrides
     # setup.cfg's, as setuptools applies them
@@ -338,12 +337,14 @@ def _regular_packages(path: Path) -> list[Path]:
 
 
 def _with_setup_py_layout(directory: Path, doc: Mapping[str, Any]) -> Mapping[str, Any]:
-    """``doc`` with what setup.py's ``setup()`` says of its packages (``packages=``,
-    ``package_dir=``) as ``[tool.setuptools]`` says it, where that table does not: the
-    packages a setup.py project ships and where they are."""
-    if not (directory / "setup.py").is_file():
-        return doc
-    layout = setup_py_layout(directory)
+    """``doc`` with what setup.py's ``setup()`` (and setup.cfg's ``[options]``) says of its
+    packages (``packages=``, ``package_dir=``) as ``[tool.setuptools]`` says it, where that
+    table does not: the packages a setuptools project ships and where they are."""
+    layout = setup_py_layout(directory) if (directory / "setup.py").is_file() else {}
+    if (directory / "setup.cfg").is_file():  # setup.cfg's [options], which setup() overrides
+        from relnox.project.setup_py_layout import setup_cfg_layout
+
+        layout = {**setup_cfg_layout(setup_cfg(directory)), **layout}
     if not layout:
         return doc
     tool = table(doc, "tool")
@@ -392,8 +393,12 @@ def load_package(
     elif "version" in project:
         source, evidence = "project.version", "[project] version"
         locations.append(toml_location(pyproject, doc, ("project", "version")))
-    elif "version" in tool_poetry and "version" not in project.get("dynamic", ()):
-        # the backends' readers (relnox.project.dynamic): a static version loads none
+    elif "version" in tool_poetry and (
+        "version" not in project.get("dynamic", ()) or str(backend).startswith("poetry")
+    ):
+        # poetry-core 2 reads a [project] version declared dynamic from [tool.poetry] (a
+        # Fern-generated SDK's); the backends' readers (relnox.project.dynamic): a static
+        # version loads none
         from relnox.project.dynamic import vcs_plugin
 
         if vcs_plugin(doc, requires) == "poetry-dynamic-versioning":
@@ -459,6 +464,7 @@ def load_package(
         readme=readme_path(directory, doc),
         requires_python=project.get("requires-python")
         or _poetry_python(tool_poetry)
+        or flit_metadata(doc).get("requires-python")
         or cfg.get("options", {}).get("python_requires")
         or None,
         settings=dict(settings),

@@ -20,6 +20,7 @@ from relnox._records import dataclass
 from relnox.config import load_config
 from relnox.errors import ConfigError, RelnoxError
 from relnox.files import read_bytes
+from relnox.project.modules import flit_metadata
 from relnox.project.sources import (
     VersionLocation,
     pattern_location,
@@ -222,13 +223,11 @@ def is_package(
 
 def _other_project(doc: Mapping[str, Any], directory: Path | None) -> bool:
     """A project described outside ``[project]``: Poetry's name and version, flit's
-    ``[tool.flit.metadata]`` module, setup.cfg's name, or a setup.py (``directory``
-    unknown: Poetry's and flit's only)."""
+    ``[tool.flit.metadata]``, setup.cfg's name, or a setup.py (``directory`` unknown:
+    Poetry's and flit's only)."""
     poetry = table(doc, "tool", "poetry")
-    if "name" in poetry and "version" in poetry:
+    if ("name" in poetry and "version" in poetry) or flit_metadata(doc):
         return True
-    if isinstance(table(doc, "tool", "flit", "metadata").get("module"), str):
-        return True  # flit's table before [project] (flit_core < 4 reads it): ptyprocess'
     if directory is None:
         return False
     return "name" in setup_cfg(directory).get("metadata", {}) or (directory / "setup.py").is_file()
@@ -406,7 +405,11 @@ def internal_requirements(
 
 
 def readme_path(directory: Path, doc: Mapping[str, Any]) -> Path | None:
-    readme: Any = table(doc, "project").get("readme") or table(doc, "tool", "poetry").get("readme")
+    readme: Any = (
+        table(doc, "project").get("readme")
+        or table(doc, "tool", "poetry").get("readme")
+        or flit_metadata(doc).get("description-file")
+    )
     if isinstance(readme, Mapping):
         readme = readme.get("file")
     if isinstance(readme, list) and readme:

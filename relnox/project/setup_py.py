@@ -116,7 +116,26 @@ def setup_py_literal(directory: Path) -> Found | None:
             [regex_location(setup_py, pattern, "setup.py")],
             "setup.py setup(version=...)",
         )
-    return _setup_py_constant(setup_py)
+    return _setup_py_constant(setup_py) or _setup_py_dict_literal(setup_py)
+
+
+#: a version written as a dict's key: ``"version": "2.6.1"``
+_DICT_VERSION = r"""(['"])version\1[ \t]*:[ \t]*(['"])(?P<version>[0-9][^'"\r\n]*)\2"""
+
+
+def _setup_py_dict_literal(setup_py: Path) -> Found | None:
+    """``setup(**PACKAGEDATA)`` whose dict says ``"version": "2.6.1"`` (pygame's METADATA,
+    merged in by ``PACKAGEDATA.update(METADATA)``): that literal, the one so written."""
+    tree = _tree(setup_py)
+    keywords = _setup_keywords(tree, every=False) if tree is not None else None
+    value = (keywords or {}).get("version")
+    if not isinstance(value, ast.Constant) or not isinstance(value.value, str):
+        return None
+    found = [m["version"] for m in re.finditer(_DICT_VERSION, read_text(setup_py))]
+    if found != [value.value]:
+        return None
+    loc = regex_location(setup_py, _DICT_VERSION, "setup.py")
+    return "setup.py", [loc], 'setup.py setup(**metadata), its dict\'s "version"'
 
 
 def _setup_py_constant(setup_py: Path) -> Found | None:
@@ -265,6 +284,8 @@ def setup_py_text_name(directory: Path) -> str | None:
         start = text.rfind("\n", 0, match.start()) + 1
         at = (text.count("\n", 0, match.start()) + 1, len(text[start : match.start()].encode()))
         before = text[: match.start()].rpartition("(")[0].rstrip()
+        if text[: match.start()].endswith(".") or text[match.end() :].lstrip().startswith("+"):
+            continue  # an attribute's (e.name = 'pygame.' + e.name): no setup() keyword
         # Extension(name='pkg._speedups') names a module (read so when the text does not parse)
         if at not in elsewhere and not before.endswith("Extension"):
             return match.group(2)
@@ -277,6 +298,28 @@ def _key(subscript: ast.Subscript) -> str | None:
     return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
 
 
+def _literal_update(
+    node: ast.stmt, dicts: dict[str, ast.expr]
+) -> tuple[ast.Attribute, str, str] | None:
+    """A statement ``into.update(other)`` of two dicts bound to literals: its
+    ``.update`` attribute and the two names; ``None`` for any other statement."""
+    call = node.value if isinstance(node, ast.Expr) else None
+    if not isinstance(call, ast.Call) or len(call.args) != 1 or call.keywords:
+        return None
+    func, arg = call.func, call.args[0]
+    if not (
+        isinstance(func, ast.Attribute)
+        and func.attr == "update"
+        and isinstance(func.value, ast.Name)
+        and isinstance(arg, ast.Name)
+    ):
+        return None
+    into, other = dicts.get(func.value.id), dicts.get(arg.id)
+    if not isinstance(into, ast.Dict) or not isinstance(other, ast.Dict):
+        return None
+    return func, func.value.id, arg.id
+
+
 def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr] | None:
     """The keywords of the one ``setup()`` call, a ``**metadata`` spread read from the
     module-level ``metadata = dict(...)`` or ``{...}``; ``None`` when there is no single
@@ -285,12 +328,40 @@ def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr]
     if len(calls) != 1:
         return None
     dicts: dict[str, ast.expr] = {}
+    merged: set[int] = set()  # the ``.update`` of each call merging a literal dict into one
+    sources: dict[str, set[str]] = {}  # each dict -> the dicts merged into it
     for node in tree.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target = node.targets[0]
             if isinstance(target, ast.Name):
                 dicts[target.id] = node.value
+        update = _literal_update(node, dicts)
+        if update is not None:  # PACKAGEDATA.update(METADATA) (pygame's): one dict of both
+            attribute, name, other = update
+            into, more = dicts[name], dicts[other]
+            assert isinstance(into, ast.Dict) and isinstance(more, ast.Dict)
+            dicts[name] = ast.Dict(
+                keys=[*into.keys, *more.keys], values=[*into.values, *more.values]
+            )
+            merged.add(id(attribute))
+            sources.setdefault(name, set()).add(other)
+    if not every:  # EXTRAS.update({"cmdclass": ...}): keys other than name and version
+        merged |= {
+            id(call.func)
+            for call in ast.walk(tree)
+            if isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "update"
+            and len(call.args) == 1
+            and isinstance(call.args[0], ast.Dict)
+            and all(
+                isinstance(k, ast.Constant) and k.value not in ("name", "version")
+                for k in call.args[0].keys
+            )
+        }
     for part in ast.walk(tree):  # kwargs["long_description"] = ...: filled in later
+        if id(part) in merged:
+            continue
         stored = isinstance(part, ast.Subscript) and isinstance(part.ctx, ast.Store)
         if (
             isinstance(part, ast.Subscript)
@@ -300,7 +371,10 @@ def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr]
         ):
             continue  # another key filled in later (numba's long_description): name stands
         if stored or (isinstance(part, ast.Attribute) and part.attr in ("update", "setdefault")):
-            dicts.pop(getattr(getattr(part, "value", None), "id", ""), None)
+            changed = getattr(getattr(part, "value", None), "id", "")
+            dicts.pop(changed, None)
+            for name in [n for n, merged_in in sources.items() if changed in merged_in]:
+                dicts.pop(name, None)  # a dict merged into another is changed after
     found: dict[str, ast.expr] = {}
     for keyword in calls[0].keywords:
         if keyword.arg is not None:

@@ -1,10 +1,11 @@
-"""What a setup.py project ships, read from its ``setup()`` call as the
-``[tool.setuptools]`` table would say it: ``packages``, ``py_modules``, ``package_dir``,
-``find_packages(where)``."""
+"""What a setup.py project ships, read from its ``setup()`` call (or setup.cfg's
+``[options]``) as the ``[tool.setuptools]`` table would say it: ``packages``,
+``py_modules``, ``package_dir``, ``find_packages(where)``."""
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -97,3 +98,39 @@ def _strings(tree: ast.Module, node: ast.expr | None) -> list[str] | None:
     if len(names) != len(node.elts) or not all(isinstance(n, str) for n in names):
         return None
     return [str(n) for n in names]
+
+
+def _lines(value: str) -> list[str]:
+    """A setup.cfg list: one item a line, or separated by commas."""
+    return [item.strip() for line in value.splitlines() for item in line.split(",") if item.strip()]
+
+
+def setup_cfg_layout(sections: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
+    """What setup.cfg's ``[options]`` says of the packages it ships, as ``[tool.setuptools]``
+    would say it: ``packages = find:`` with ``[options.packages.find]`` (``where``,
+    ``include``, ``exclude``: google-genai's ``include = google.genai``), a list of
+    packages, ``py_modules`` and ``package_dir = =src``; empty when it says none."""
+    options = sections.get("options", {})
+    found: dict[str, Any] = {}
+    packages = options.get("packages", "").strip()
+    # [options.packages.find] alone (google-genai's): what it finds is what discovery finds
+    if packages in ("find:", "find_namespace:") or (
+        not packages and "options.packages.find" in sections
+    ):
+        find = sections.get("options.packages.find", {})
+        found["packages"] = {
+            "find": {
+                key: _lines(find[key]) for key in ("where", "include", "exclude") if key in find
+            }
+        }
+    elif packages:
+        found["packages"] = _lines(packages)
+    if options.get("py_modules", "").strip():
+        found["py-modules"] = _lines(options["py_modules"])
+    package_dir = options.get("package_dir", "").strip()
+    if package_dir:
+        pairs = dict(
+            (k.strip(), v.strip()) for k, _, v in (p.partition("=") for p in _lines(package_dir))
+        )
+        found["package-dir"] = pairs
+    return found

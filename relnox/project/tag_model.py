@@ -169,10 +169,29 @@ def split_tag(tag: str) -> tuple[str, Version] | None:
             version = maybe_version(tag[index:].replace("_", "."))
             if version is not None:
                 return tag[:index], version
-        version = maybe_version(tag[index:])
+        version = maybe_version(tag[index:]) or maybe_version(_unsuffixed(tag[index:]))
         if version is not None:
             return tag[:index], version
     return None
+
+
+#: a word written after the version of a release tag (netCDF4's and cftime's ``v1.6.5rel``):
+#: the tag's spelling, not part of its version
+_SUFFIX = re.compile(r"(?<=\d)[-_.]?(?:rel|release)\Z", re.IGNORECASE)
+
+
+def _unsuffixed(tail: str) -> str:
+    """``1.6.5rel`` -> ``1.6.5``; any other tail as it is."""
+    found = _SUFFIX.search(tail)
+    return tail[: found.start()] if found is not None and found.start() else tail
+
+
+def suffix_of(tail: str) -> str:
+    """The release word after a tag's version (``rel`` of ``1.6.5rel``), or ``""``."""
+    found = _SUFFIX.search(tail)
+    if found is None or not found.start() or maybe_version(tail) is not None:
+        return ""
+    return found.group(0) if maybe_version(tail[: found.start()]) is not None else ""
 
 
 _UNDERSCORED = re.compile(r"[0-9]+(?:_[0-9]+)+(?:[A-Za-z]+[0-9]*)?")
@@ -185,14 +204,21 @@ def underscored(tail: str) -> bool:
 
 def spelled(prefix: str, group: Sequence[tuple[Version, str]]) -> str:
     """The format of a prefix's tags: ``rel_{version_underscored}`` when their versions are
-    written with underscores (``rel_2_0_52``), else ``rel_{version}``. The spelling most of
+    written with underscores (``rel_2_0_52``), else ``rel_{version}``, followed by the word
+    most of them end in (``v{version}rel``: cftime's ``v1.6.5rel``). The spelling most of
     them use decides (the newest's on a tie): one stray ``22_07`` above a hundred dotted
     releases is not how the repository tags."""
     tails = [tag[len(prefix) :] for _version, tag in group]
     under = sum(1 for tail in tails if underscored(tail))
     dotted = sum(1 for tail in tails if "." in tail)
     newest = bool(tails) and underscored(tails[-1])
-    return prefix + (UNDERSCORED if under > dotted or (under == dotted and newest) else "{version}")
+    if under > dotted or (under == dotted and newest):
+        return prefix + UNDERSCORED
+    suffixes = [suffix_of(tail) for tail in tails]
+    suffixed = [s for s in suffixes if s]
+    if len(suffixed) * 2 > len(suffixes):  # the newest suffixed tag's word
+        return prefix + "{version}" + suffixed[-1]
+    return prefix + "{version}"
 
 
 def stem(prefix: str) -> str:

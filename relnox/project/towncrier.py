@@ -51,12 +51,16 @@ def _config(directory: Path) -> tuple[Path, dict[str, Any]] | None:
 
 
 def _types(section: dict[str, Any]) -> frozenset[str]:
-    declared = section.get("type")
+    """The fragment types: ``[[tool.towncrier.type]]``'s directories, the keys of its
+    mapping form, or of towncrier's newer ``[tool.towncrier.fragment.<type>]`` tables
+    (scanpy's ``fragment.feat.name = "Features"``); towncrier's five when none is named."""
     names: list[Any] = []
-    if isinstance(declared, list):
-        names = [t.get("directory") for t in declared if isinstance(t, dict)]
-    elif isinstance(declared, dict):  # the mapping form: [tool.towncrier.type.feature]
-        names = list(declared)
+    for key in ("type", "fragment"):
+        declared = section.get(key)
+        if isinstance(declared, list):
+            names += [t.get("directory") for t in declared if isinstance(t, dict)]
+        elif isinstance(declared, dict):  # the mapping form: [tool.towncrier.type.feature]
+            names += list(declared)
     return frozenset(n for n in names if isinstance(n, str) and n) or frozenset(DEFAULT_TYPES)
 
 

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from relnox._records import dataclass
@@ -19,11 +21,13 @@ from relnox.project.changelog import BOLD, DIRECTIVE, UNRELEASED, headings, read
 from relnox.project.changie import changes
 from relnox.project.discovery import load_toml
 from relnox.project.licenses import stated_license
+from relnox.project.modules import flit_metadata
 from relnox.project.pyproject import setup_cfg
 from relnox.project.scriv import fragments as scriv_fragments
 from relnox.project.setup_py import setup_py_keywords, uses_pbr
 from relnox.project.towncrier import News, news
 from relnox.project.workspace import Package, Workspace, changelog_in
+from relnox.release.changelog_pages import release_pages, undated
 from relnox.toml import table
 from relnox.versioning import long_as_released, maybe_version
 
@@ -45,6 +49,17 @@ def missing_metadata(doc: Mapping[str, Any]) -> list[str]:
     project = table(doc, "project")
     poetry = table(doc, "tool", "poetry")
     dynamic = set(project.get("dynamic", ()))
+    flit = flit_metadata(doc)
+    if flit and not project:  # flit's own table: the module names it, its __version__ versions
+        poetry = {
+            "name": flit["module"],
+            "version": "__version__",
+            "description": "the module's docstring",  # flit's summary when none is written
+            "readme": flit.get("description-file"),
+            "license": flit.get("license"),
+            "classifiers": flit.get("classifiers", ()),
+            "requires-python": flit.get("requires-python"),
+        }
 
     def has(key: str, poetry_key: str | None = None) -> bool:
         return bool(project.get(key)) or key in dynamic or bool(poetry.get(poetry_key or key))
@@ -84,19 +99,6 @@ def readme_problem(path: Path | None) -> str | None:
         problem = render_problem(text, "text/x-rst")
         return None if problem is None else f"{path.name} does not render: {problem}"
     return f"{path.name}: unknown readme type {suffix!r}; use .md, .rst or .txt"
-
-
-def missing_flit(flit: Mapping[str, Any]) -> list[str]:
-    """The core metadata fields flit's old ``[tool.flit.metadata]`` table lacks: its module
-    gives the name (or ``dist-name``), and the module's ``__version__`` and docstring the
-    version and description, as flit reads them."""
-    missing = [] if flit.get("description-file") else ["readme"]
-    classifiers = flit.get("classifiers", ())
-    if not (flit.get("license") or any(str(c).startswith("License ::") for c in classifiers)):
-        missing.append("license")
-    if not flit.get("requires-python"):
-        missing.append("requires-python")
-    return missing
 
 
 def missing_setup_cfg(sections: Mapping[str, Mapping[str, str]], *, pbr: bool = False) -> list[str]:
@@ -145,9 +147,8 @@ def _declared(pkg: Package) -> tuple[list[str] | None, Path, str]:
     doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
     if table(doc, "project") or table(doc, "tool", "poetry"):
         return missing_metadata(doc), pkg.pyproject, "[project]"
-    flit = table(doc, "tool", "flit", "metadata")
-    if isinstance(flit.get("module"), str):
-        return missing_flit(flit), pkg.pyproject, "[tool.flit.metadata]"
+    if flit_metadata(doc):
+        return missing_metadata(doc), pkg.pyproject, "[tool.flit.metadata]"
     sections = setup_cfg(pkg.directory)
     if sections.get("metadata"):
         pbr = (pkg.directory / "setup.py").is_file() and uses_pbr(pkg.directory)
@@ -161,6 +162,30 @@ def _declared(pkg: Package) -> tuple[list[str] | None, Path, str]:
     if (pkg.directory / "setup.py").is_file():
         return None, pkg.directory / "setup.py", "setup()"
     return missing_metadata(doc), pkg.pyproject, "[project]"
+
+
+def _flit_4_refuses(pkg: Package) -> str | None:
+    """Why flit_core would not build ``pkg``: its metadata is in ``[tool.flit.metadata]``,
+    which flit_core 4 refuses, and its build requirement lets flit_core 4 in (cloudpickle's
+    bare ``flit_core``); ``None`` when it builds."""
+    if not pkg.backend.startswith("flit_core") or not pkg.pyproject.is_file():
+        return None
+    if not flit_metadata(load_toml(pkg.pyproject)) or table(load_toml(pkg.pyproject), "project"):
+        return None
+    for text in pkg.build_requires:
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement:
+            continue
+        if canonicalize_name(requirement.name) == "flit-core":
+            if not requirement.specifier.contains("4.0", prereleases=True):
+                return None
+            return (
+                f"{pkg.pyproject}: [tool.flit.metadata] is refused by flit_core 4, which "
+                f'[build-system] requires = {text!r} allows; require "flit_core>=3.2,<4" '
+                "there, or move the metadata to [project]"
+            )
+    return None
 
 
 def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
@@ -177,6 +202,9 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
                 "checks it once built",
             )
         ]
+    old_flit = _flit_4_refuses(pkg)
+    if old_flit is not None:
+        rows.append(Check(f"metadata {pkg.name}", ERROR, old_flit))
     required = [field for field in missing if field in ("name", "version")]
     # an index accepts a project without these; users and search miss them
     wanted = [f for f in missing if f in ("description", "readme", "requires-python")]
@@ -340,8 +368,8 @@ def heading_like(path: Path, version: str) -> str:
         at = first.find(old)
         if at < 0:
             continue
-        title = _compare_moved(first[:at] + version + first[at + len(old) :], old, version)
-        title = re.sub(r"\d{4}-\d{2}-\d{2}", "YYYY-MM-DD", title)
+        after = undated(re.sub(r"\d{4}-\d{2}-\d{2}", "YYYY-MM-DD", first[at + len(old) :]))
+        title = _compare_moved(first[:at] + version + after, old, version)
         if first.startswith("#") or section.marker == BOLD:
             return f"'{title}'"
         over = "over- and " if section.heading.startswith(section.marker * 3) else ""
@@ -405,6 +433,11 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
     towncrier = news(pkg.directory) or (news(ws.root) if pkg.directory != ws.root else None)
     if not path.is_file() and towncrier is not None and towncrier.filename.is_file():
         path = towncrier.filename  # towncrier's news file (doc/en/changelog.rst)
+    if not path.is_file() and towncrier is not None and "{version}" in towncrier.filename.name:
+        return _page_per_release(ws, pkg, towncrier, version or pkg.version, missing, opt_in)
+    pages = release_pages(pkg.directory) if not path.is_file() else None
+    if pages is not None:
+        return _notes_page_checks(ws, pkg, pages, version or pkg.version, missing, opt_in)
     if not path.is_file():
         return [
             Check(
@@ -429,13 +462,12 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
         return [Check(name, OK, detail)]
     unreleased = read_section(path, UNRELEASED)
     if unreleased is not None and unreleased.has_entries:
-        return [
-            Check(
-                name,
-                OK,
-                f"{rel(path, ws.root)}: Unreleased entries become {wanted}'s section on bump",
-            )
-        ]
+        parsed = maybe_version(wanted)
+        # a version its tag released already: the entries are the next release's
+        out = pkg.tags is not None and parsed is not None and parsed in pkg.tags.released
+        whose = "the next release's" if out else f"{wanted}'s"
+        detail = f"{rel(path, ws.root)}: Unreleased entries become {whose} section on bump"
+        return [Check(name, OK, detail)]
     pending = _pending_entries(pkg, towncrier)
     if pending is not None:
         tool, where, count, nouns, step = pending
@@ -448,6 +480,67 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
             missing,
             f"{rel(path, ws.root)} has no section for {wanted} and no Unreleased entries; "
             f"add {heading_like(path, wanted)}{opt_in}",
+        )
+    ]
+
+
+def _notes_page_checks(
+    ws: Workspace,
+    pkg: Package,
+    pages: tuple[Path, dict[Version, Path]],
+    wanted: str,
+    missing: str,
+    opt_in: str,
+) -> list[Check]:
+    """The changelog check of a project writing a page of notes per release: the page of
+    ``wanted``, or of the release it leads to."""
+    name = f"changelog {pkg.name}"
+    folder, by_version = pages
+    coming = release_of(wanted)
+    for text in dict.fromkeys(v for v in (wanted, coming, final_of(wanted)) if v):
+        page = by_version.get(Version(text))
+        if page is not None:
+            return [Check(name, OK, f"{rel(page, ws.root)} is the page of {text}")]
+    target = long_as_released(coming, pkg.tags.released) if coming and pkg.tags else coming
+    page = folder / f"{target or wanted}-notes{next(iter(by_version.values())).suffix}"
+    return [
+        Check(
+            name,
+            missing,
+            f"no {rel(page, ws.root)}; write {target or wanted}'s notes there{opt_in}",
+        )
+    ]
+
+
+def _page_per_release(
+    ws: Workspace, pkg: Package, towncrier: News, wanted: str, missing: str, opt_in: str
+) -> list[Check]:
+    """The changelog check when towncrier writes each release a page of its own
+    (``filename = "docs/release-notes/{version}.md"``, scanpy's): the page of ``wanted``
+    (or of the release it leads to), else the fragments that become it."""
+    name = f"changelog {pkg.name}"
+    coming = release_of(wanted)
+    for version in dict.fromkeys(v for v in (wanted, coming, final_of(wanted)) if v):
+        page = Path(str(towncrier.filename).replace("{version}", version))
+        if page.is_file():
+            return [Check(name, OK, f"{rel(page, ws.root)} is the page of {version}")]
+    target = long_as_released(coming, pkg.tags.released) if coming and pkg.tags else coming
+    target = target or wanted
+    if towncrier.fragments:
+        count = len(towncrier.fragments)
+        noun = "fragments become" if count > 1 else "fragment becomes"
+        detail = (
+            f"{rel(towncrier.directory, ws.root)}: {count} towncrier {noun} the page of "
+            f"{target} on towncrier build"
+        )
+        return [Check(name, OK, detail)]
+    page = Path(str(towncrier.filename).replace("{version}", target))
+    return [
+        Check(
+            name,
+            missing,
+            f"no {rel(page, ws.root)} and no towncrier fragment in "
+            f"{rel(towncrier.directory, ws.root)}; add one there for towncrier build{opt_in}",
         )
     ]
 

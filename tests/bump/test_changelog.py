@@ -137,6 +137,23 @@ def test_release_headings_as_projects_write_them(heading: str, version: str) -> 
 
 
 @pytest.mark.parametrize(
+    ("title", "versions"),
+    [
+        ("Version 1.52.0 - July 29, 2026", ((None, "1.52.0"),)),  # the year was a 2nd version
+        ("1.52.0 - March 3, 2025", ((None, "1.52.0"),)),
+        ("a 0.4.0, b 1.2.0", (("a", "0.4.0"), ("b", "1.2.0"))),  # several, each bare
+        ("v1.2.0, v1.1.5", ((None, "1.2.0"), (None, "1.1.5"))),
+    ],
+)
+def test_a_comma_of_a_date_in_words_lists_no_second_release(
+    title: str, versions: tuple[tuple[str | None, str], ...]
+) -> None:
+    """``## Version 1.52.0 - July 29, 2026``: the comma is the date's, so 2026 is no second
+    release in the heading (relnox read two, and doctor would not copy the heading)."""
+    assert parse_title(title) == versions
+
+
+@pytest.mark.parametrize(
     "heading",
     ["## Python 3.12 support", "## 2026-01-01", "## Changelog", "### Added", "## Notes for 1.2"],
 )
@@ -530,9 +547,8 @@ def test_a_pending_section_of_a_higher_version_is_named_and_dated_when_reached(
     root = repo(tmp_path / "r", {**files, "CHANGES.md": changes}, tags=["v2.10.0"])
     minor = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
     assert (
-        "note: CHANGES.md has a section for 3.0 marked not released yet, and this release is "
-        "2.11.0: left as it is; to release that section, run relnox bump --to 3.0 (or the "
-        "--part that reaches it)"
+        "note: CHANGES.md's unreleased section is 3.0's, not 2.11.0's; it is left as it is: "
+        "bump --to 3.0, or retitle it 2.11.0"
     ) in minor.notes
     apply_bump(plan_bump(load_workspace(root), BumpOptions(part="major", today=DAY)))
     assert (root / "CHANGES.md").read_text() == changes.replace(

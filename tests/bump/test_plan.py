@@ -1143,6 +1143,97 @@ def test_a_next_heading_is_the_unreleased_section(tmp_path: Path, heading: str) 
     )
 
 
+def test_a_latest_heading_is_the_unreleased_section(tmp_path: Path) -> None:
+    """pyproj's docs/history.rst: ``Latest`` over its underline holds the entries, above
+    ``3.7.2`` over ``-----``; relnox read no Unreleased section, so a bump wrote no
+    section and doctor asked for one. The entries go under ``3.7.3``, worded as the
+    releases below are, and a fresh ``Latest`` stays on top."""
+    history = (
+        "Change Log\n==========\n\nLatest\n------\n- ENH: a thing\n\n3.7.2\n-----\n- BUG: old\n"
+    )
+    files = {
+        "pyproject.toml": project("projish", "3.7.2"),
+        "projish/__init__.py": "",
+        "docs/history.rst": history,
+    }
+    root = repo(tmp_path / "r", files, tags=["3.7.2"])
+    bump = plan_bump(load_workspace(root), BumpOptions(part="patch", today=DAY))
+    (edit,) = [e for e in bump.edits if e.path.name == "history.rst"]
+    assert edit.after.decode() == (
+        "Change Log\n==========\n\nLatest\n------\n\n3.7.3\n-----\n- ENH: a thing\n\n"
+        "3.7.2\n-----\n- BUG: old\n"
+    )
+
+
+def test_a_pending_section_of_another_version_is_named_when_a_patch_comes_first(
+    tmp_path: Path,
+) -> None:
+    """shapely's and pint's shape: the changelog's newest section is ``2.2.0 (unreleased)``
+    and a patch release, 2.1.2, is made first; relnox said the file has no Unreleased
+    section. It names the section it has, whose version it is, and leaves it alone; a
+    minor bump dates it."""
+    changes = (
+        "Changes\n=======\n\n2.2.0 (unreleased)\n------------------\n\n- New thing.\n\n"
+        "2.1.1 (2025-05-19)\n------------------\n\n- Fix.\n"
+    )
+    files = {
+        "pyproject.toml": project("shapeish", "2.1.1"),
+        "shapeish/__init__.py": "",
+        "CHANGES.txt": changes,
+    }
+    root = repo(tmp_path / "r", files, tags=["2.1.1"])
+    ws = load_workspace(root)
+    patch = plan_bump(ws, BumpOptions(part="patch", today=DAY))
+    assert not [e for e in patch.edits if e.path.name == "CHANGES.txt"]
+    assert (
+        "note: CHANGES.txt's unreleased section is 2.2.0's, not 2.1.2's; it is left as it "
+        "is: bump --to 2.2.0, or retitle it 2.1.2"
+    ) in patch.notes
+    minor = plan_bump(ws, BumpOptions(part="minor", today=DAY))
+    (edit,) = [e for e in minor.edits if e.path.name == "CHANGES.txt"]
+    assert f"\n2.2.0 ({DAY})\n------------------\n\n- New thing." in edit.after.decode()
+
+
+def test_a_section_written_ahead_without_a_date_is_named_not_missing(tmp_path: Path) -> None:
+    """numexpr's RELEASE_NOTES.rst has ``Changes from 2.14.2 to 2.14.3`` written ahead,
+    with no date to fill in; relnox said the file has no Unreleased section. It says the
+    release's section is there, and leaves it."""
+    notes = (
+        "Changes from 2.14.2 to 2.14.3\n-----------------------------\n\n* A change.\n\n"
+        "Changes from 2.14.1 to 2.14.2\n-----------------------------\n\n* A fix.\n"
+    )
+    files = {
+        "pyproject.toml": project("numish", "2.14.3.dev0"),
+        "numish/__init__.py": "",
+        "RELEASE_NOTES.rst": notes,
+    }
+    root = repo(tmp_path / "r", files, tags=["v2.14.2"])
+    bump = plan_bump(load_workspace(root), BumpOptions(part="patch", today=DAY))
+    assert not [e for e in bump.edits if e.path.name == "RELEASE_NOTES.rst"]
+    assert "note: RELEASE_NOTES.rst has 2.14.3's section already; it is left as it is" in (
+        bump.notes
+    )
+
+
+@pytest.mark.parametrize(("part", "title"), [("patch", "0.9.7"), ("minor", "0.10.0")])
+def test_the_section_of_the_development_version_becomes_the_release_s(
+    tmp_path: Path, part: str, title: str
+) -> None:
+    """POT's RELEASES.md keeps the coming release's notes under ``## 0.9.7.dev0`` (the
+    version it is at) and renames it at release; relnox said the file had no Unreleased
+    section and left ``0.9.7.dev0`` in it."""
+    notes = "# Releases\n\n## 0.9.7.dev0\n\n- New solver.\n\n## 0.9.6\n\n- Old.\n"
+    files = {
+        "pyproject.toml": project("potish", "0.9.7.dev0"),
+        "potish/__init__.py": "",
+        "RELEASES.md": notes,
+    }
+    root = repo(tmp_path / "r", files, tags=["0.9.6"])
+    bump = plan_bump(load_workspace(root), BumpOptions(part=part, today=DAY))
+    (edit,) = [e for e in bump.edits if e.path.name == "RELEASES.md"]
+    assert edit.after.decode() == notes.replace("0.9.7.dev0", title)
+
+
 def test_a_pin_in_a_requirements_file_read_as_dynamic_dependencies_follows_a_bump(
     tmp_path: Path,
 ) -> None:

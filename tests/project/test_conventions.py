@@ -32,6 +32,8 @@ INIT = '__version__ = "{}"\n'
         ("name==4.2.0", "name==", "4.2.0"),
         ("pkg@1.0.0rc1", "pkg@", "1.0.0rc1"),
         ("py2-lib-1.0.0", "py2-lib-", "1.0.0"),
+        ("v1.6.5rel", "v", "1.6.5"),  # cftime's: a word after the version
+        ("v1.7.4.1rel", "v", "1.7.4.1"),
     ],
 )
 def test_split_tag(tag: str, prefix: str, version: str) -> None:
@@ -543,6 +545,25 @@ def test_the_only_package_at_a_local_dev_version_keeps_its_tags(tmp_path: Path) 
     assert pkg.tags is not None and pkg.tags.last_tag == "2.3.1"
     assert pkg.tags.convention.format == "{version}"
     assert pkg.tags.convention.evidence.startswith("inferred from 2 tags like 2.3.1")
+
+
+def test_tags_with_a_word_after_the_version_are_the_packages_tags(tmp_path: Path) -> None:
+    """cftime's and netCDF4's ``v1.6.5rel``: ``rel`` after every release's version since
+    its first years (``v1.0.1`` before). relnox read none of them: its last release was
+    ``v1.0.1`` and a minor bump tagged ``v1.7.0``. They are its releases, and new tags
+    end in ``rel`` too."""
+    root = repo(tmp_path / "r", {"pyproject.toml": project("cftimeish", "1.0.1")}, ["v1.0.1"])
+    for version in ("1.5.0", "1.6.0", "1.6.5"):
+        commit(root, {"pyproject.toml": project("cftimeish", version)}, f"v{version}rel")
+    commit(root, {"pyproject.toml": project("cftimeish", "1.6.6")})
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.tags is not None and pkg.tags.convention.format == "v{version}rel"
+    assert (pkg.tags.last_tag, str(pkg.tags.last)) == ("v1.6.5rel", "1.6.5")
+    assert ws.tag_for(pkg, "1.7.0") == "v1.7.0rel"
+    assert split_tag("v1.0.0-beta") == ("v", Version("1.0.0b0"))  # a pre-release, not a word
+    assert split_tag("v1.0-windows") is None  # another word names no release
+    assert split_tag("v1-prerelease") is None  # the word is the version's, not after it
 
 
 def test_versions_spelled_with_underscores_are_the_only_packages_tags(tmp_path: Path) -> None:

@@ -915,6 +915,67 @@ def test_versioneer_versions_from_tags_with_its_tag_prefix(
     assert ws.tag_for(pkg, "0.68.0") == f"{prefix}0.68.0"
 
 
+def test_versioneer_set_up_in_setup_py_versions_from_tags(tmp_path: Path) -> None:
+    """llvmlite's setup.py configures versioneer the older way, by assigning its module's
+    attributes (``versioneer.VCS = 'git'``, ``versioneer.tag_prefix = 'v'``) before
+    ``version=versioneer.get_version()``; relnox said setup.py computes the version and
+    it cannot read it. Its tags give the version, matched with the prefix."""
+    setup = (
+        "from setuptools import setup\nimport versioneer\n"
+        "versioneer.VCS = 'git'\n"
+        "versioneer.versionfile_source = 'llvmish/_version.py'\n"
+        "versioneer.tag_prefix = 'v' # tags are like v1.2.0\n"
+        "setup(name='llvmish', version=versioneer.get_version(),\n"
+        "      cmdclass=versioneer.get_cmdclass())\n"
+    )
+    files = {
+        "setup.py": setup,
+        "versioneer.py": "def get_version():\n    return '0+unknown'\n",
+        "llvmish/__init__.py": "from ._version import get_versions\n",
+        "llvmish/_version.py": "def get_versions():\n    return {}\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["0.1.0", "v0.49.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version_source, pkg.version) == ("vcs", "0.49.0")
+    assert pkg.evidence.startswith("versioneer (versions from git tags, tag_prefix = 'v')")
+    assert ws.tag_for(pkg, "0.50.0") == "v0.50.0"
+
+
+def test_a_setup_py_metadata_dict_merged_by_update_gives_name_and_version(
+    tmp_path: Path,
+) -> None:
+    """pygame's setup.py: ``METADATA = {"name": "pygame", "version": "2.6.1", ...}``, then
+    ``PACKAGEDATA.update(METADATA)`` and ``setup(**PACKAGEDATA)``, an ``EXTRAS.update({...})``
+    of other keys on the way; relnox read no name (then ``'pygame.'`` of an extension's
+    ``e.name = 'pygame.' + e.name``) and no version. Both are the dict's, and a bump writes
+    the dict's ``"version"``."""
+    setup = (
+        "from setuptools import setup\n"
+        "EXTRAS = {}\n"
+        'METADATA = {\n    "name": "gameish",\n    "version": "2.6.1",\n    "license": "LGPL",\n}\n'
+        "if False:\n    EXTRAS.update({'cmdclass': {}})\n"
+        "for e in []:\n    e.name = 'gameish.' + e.name\n"
+        'PACKAGEDATA = {"packages": ["gameish"]}\n'
+        "PACKAGEDATA.update(METADATA)\nPACKAGEDATA.update(EXTRAS)\n"
+        "setup(**PACKAGEDATA)\n"
+    )
+    root = repo(tmp_path / "r", {"setup.py": setup, "gameish/__init__.py": ""}, tags=["2.6.1"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.name, pkg.version, pkg.version_source) == ("gameish", "2.6.1", "setup.py")
+    from relnox.bump import BumpOptions
+    from relnox.bump.plan import plan_bump
+
+    (edit,) = plan_bump(load_workspace(root), BumpOptions(part="minor")).edits
+    assert '    "version": "2.7.0",\n' in edit.after.decode()
+    # the merged dict changed after (its version set again) is not read as written
+    changed = setup.replace("PACKAGEDATA.update(EXTRAS)", "METADATA.update({'version': v})")
+    commit(root, {"setup.py": changed})
+    ws = discover(root)
+    assert not ws.packages
+    assert all("gameish." not in problem for problem in ws.problems)
+
+
 def test_the_name_of_a_setup_py_project_is_setup_s_not_an_extension_s(tmp_path: Path) -> None:
     """``Extension(name='calc._speedups')`` above ``setup(**metadata)`` with
     ``metadata = dict(name='calc', ...)``: the project is calc."""
@@ -1162,6 +1223,27 @@ SCRIPT_VERSION = (
     "line = next(l for l in open(init) if l.startswith('__version__'))\n"
     "print(line.split(' = ')[1].strip().strip('\"'))\n"
 )
+
+
+def test_meson_installs_a_private_top_level_package_too(tmp_path: Path) -> None:
+    """scikit-image's src/meson.build: ``subdir('skimage')`` and ``subdir('_skimage2')``,
+    each installing its package; relnox never looked below a directory named with an
+    underscore, and said the wheel ships no ``_skimage2``."""
+    files = {
+        "pyproject.toml": project("imageish", "0.26.0", backend="meson"),
+        "meson.build": "project('imageish')\nsubdir('src')\n",
+        "src/meson.build": "subdir('imageish')\nsubdir('_imageish2')\n",
+        "src/imageish/meson.build": "py3.install_sources(['__init__.py'], subdir: 'imageish')\n",
+        "src/imageish/__init__.py": "",
+        "src/_imageish2/meson.build": (
+            "py3.install_sources(['__init__.py'], subdir: '_imageish2')\n"
+        ),
+        "src/_imageish2/__init__.py": "",
+        "src/__pycache__/meson.build": "py3.install_sources(['x.py'], subdir: 'cached')\n",
+    }
+    root = repo(tmp_path / "r", files)
+    (pkg,) = load_workspace(root).packages
+    assert pkg.import_packages == ("_imageish2", "imageish")
 
 
 def test_meson_version_from_a_script_reading_the_package_is_read_there(tmp_path: Path) -> None:

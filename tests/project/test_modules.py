@@ -124,3 +124,41 @@ def test_a_setuptools_find_glob_ships_every_package_it_matches(tmp_path: Path) -
         "kedro_datasets_benchmarks",
         "kedro_datasets_experimental",
     )
+
+
+def test_hatch_include_moved_by_its_sources_ships_the_new_path(tmp_path: Path) -> None:
+    """mistralai's shape: wheel ``include = ["src/mistralai", ...]`` with ``sources =
+    {"src/mistralai" = "mistralai"}`` and no ``__init__.py`` there (a namespace of
+    ``client`` and ``extra``); relnox found no import package. The wheel holds ``mistralai``;
+    an include no source moves names nothing."""
+    write(tmp_path, {"src/mistralai/client/__init__.py": "", "packages/gcp/src/x.py": ""})
+    extra = (
+        "[tool.hatch.build.targets.wheel]\n"
+        'include = ["src/mistralai", "packages/gcp/src/mistralai"]\n'
+        "[tool.hatch.build.targets.wheel.sources]\n"
+        '"src/mistralai" = "mistralai"\n'
+        '"packages/gcp/src/mistralai/gcp" = "mistralai/gcp"\n'
+    )
+    assert import_packages(tmp_path, "mistralai", _doc("hatchling.build", extra)) == ("mistralai",)
+
+
+def test_setup_cfg_options_packages_find_of_a_namespace(tmp_path: Path) -> None:
+    """google-genai's shape: pyproject.toml's ``[project]`` and setup.cfg's
+    ``[options.packages.find]`` with ``include = google.genai``, ``google`` a namespace
+    without ``__init__.py``; relnox found no import package. The wheel holds ``google``."""
+    cfg = (
+        "[options]\ninclude_package_data = True\n\n[options.packages.find]\nwhere =\n    .\n"
+        "include =\n    google.genai\n    google.genai.*\nexclude =\n    tests\n"
+    )
+    files = {
+        "pyproject.toml": (
+            '[project]\nname = "google-genai"\nversion = "2.19.0"\n'
+            '[build-system]\nrequires = ["setuptools"]\n'
+        ),
+        "setup.cfg": cfg,
+        "google/genai/__init__.py": "",
+        "tests/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files)
+    (pkg,) = load_workspace(root).packages
+    assert pkg.import_packages == ("google",)

@@ -65,6 +65,30 @@ def test_fragments_in_the_package_and_default_types(tmp_path: Path) -> None:
     assert news(tmp_path / "src") is None  # no configuration there
 
 
+def test_fragment_types_of_the_fragment_tables(tmp_path: Path) -> None:
+    """scanpy's shape: the types as towncrier's newer ``[tool.towncrier.fragment.<type>]``
+    tables (``fragment.feat.name = "Features"``); relnox knew only ``type`` and counted
+    ``4269.feat.md`` as no fragment, so a bump did not say to run towncrier."""
+    config = (
+        '[tool.towncrier]\ndirectory = "docs/release-notes"\n'
+        'filename = "docs/release-notes/{version}.md"\nsingle_file = false\n'
+        'fragment.feat.name = "Features"\nfragment.fix.name = "Bug fixes"\n'
+    )
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": config,
+            "docs/release-notes/4269.feat.md": "A feature.\n",
+            "docs/release-notes/4256.fix.md": "A fix.\n",
+            "docs/release-notes/1.12.3.md": "### 1.12.3\n",
+            "docs/release-notes/12.feature.md": "not a declared type here\n",
+        },
+    )
+    found = news(tmp_path)
+    assert found is not None
+    assert sorted(p.name for p in found.fragments) == ["4256.fix.md", "4269.feat.md"]
+
+
 @pytest.mark.parametrize(
     "setting", ['directory = "/"', 'directory = "../.."', 'filename = "/etc/passwd"']
 )
@@ -73,6 +97,36 @@ def test_news_outside_the_project_is_none_of_its_own(tmp_path: Path, setting: st
     "/"`` would have walked the whole file system)."""
     write(tmp_path / "p", {"towncrier.toml": f"[tool.towncrier]\n{setting}\n"})
     assert news(tmp_path / "p") is None
+
+
+def test_doctor_reads_a_page_per_release(tmp_path: Path) -> None:
+    """scanpy's shape: towncrier writes each release a page of its own (``filename =
+    "docs/release-notes/{version}.md"``, ``single_file = false``); doctor said there was no
+    CHANGELOG.md. The version's page is its section; with none, the fragments become it."""
+    extra = (
+        '\n[tool.towncrier]\ndirectory = "docs/release-notes"\n'
+        'filename = "docs/release-notes/{version}.md"\nsingle_file = false\n'
+    )
+    files = {
+        "pyproject.toml": project("calc", "1.12.3", extra=extra),
+        "docs/release-notes/1.12.3.md": "### 1.12.3 {small}`2026-07-24`\n\n- Fixed.\n",
+        "calc/__init__.py": "",
+    }
+    root = repo(tmp_path / "calc", files, tags=["1.12.3"])
+    [row] = [c for c in doctor(root).checks if c.check == "changelog calc"]
+    assert (row.status, row.detail) == ("ok", "docs/release-notes/1.12.3.md is the page of 1.12.3")
+    write(root, {"pyproject.toml": project("calc", "1.13.0.dev0", extra=extra)})
+    [row] = [c for c in doctor(root).checks if c.check == "changelog calc"]
+    assert row.status == "warn"
+    assert row.detail.startswith(
+        "no docs/release-notes/1.13.0.md and no towncrier fragment in docs/release-notes; "
+    )
+    write(root, {"docs/release-notes/4269.feature.md": "A feature.\n"})
+    [row] = [c for c in doctor(root).checks if c.check == "changelog calc"]
+    assert (row.status, row.detail) == (
+        "ok",
+        "docs/release-notes: 1 towncrier fragment becomes the page of 1.13.0 on towncrier build",
+    )
 
 
 @pytest.mark.parametrize("fragments", [True, False])

@@ -228,6 +228,23 @@ def test_poetry_python_constraint_is_the_requires_python(tmp_path: Path) -> None
     assert default_pythons(load_workspace(tmp_path)) == ("3.10", "3.11")  # ci-init's matrix
 
 
+def test_a_dynamic_project_version_poetry_core_reads_from_tool_poetry(tmp_path: Path) -> None:
+    """A Fern-generated SDK's pyproject (cohere's): ``[project]`` with ``dynamic =
+    ["version"]`` and ``[tool.poetry] version = "7.0.9"``, built by poetry-core, which
+    reads the version from there; relnox said the version is dynamic and unreadable."""
+    _write(
+        tmp_path / "pyproject.toml",
+        '[project]\nname = "sdkish"\ndynamic = ["version"]\n\n'
+        '[tool.poetry]\nname = "sdkish"\nversion = "7.0.9"\n'
+        'packages = [{ include = "sdkish", from = "src" }]\n\n'
+        '[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n',
+    )
+    _write(tmp_path / "src" / "sdkish" / "__init__.py", "")
+    (pkg,) = load_workspace(tmp_path).packages
+    assert (pkg.version, pkg.version_source) == ("7.0.9", "tool.poetry.version")
+    assert pkg.locations[0].key == ("tool", "poetry", "version")
+
+
 def test_a_dotted_name_keeps_its_nested_version_module_in_step(tmp_path: Path) -> None:
     _write(
         tmp_path / "pyproject.toml",
@@ -901,6 +918,8 @@ def test_projects_a_package_requires_inside_it_are_packages_too(tmp_path: Path) 
     [
         ("# Upcoming Release\n\n# Release 0.11.0\n* Migrated the template.\n", True),
         ("# How to release\n\n1. Bump the version.\n2. Tag it.\n", False),  # a guide
+        # safetensors': a guide's numbered steps as headings are no releases
+        ("# Releasing\n\n### 1. Update the dev version on `main`\n\n### 2. Branch off\n", False),
     ],
 )
 def test_a_release_md_with_release_headings_is_the_changelog(
@@ -941,6 +960,55 @@ def test_a_news_file_without_a_suffix_with_release_headings_is_the_changelog(
     ws = load_workspace(tmp_path)
     (pkg,) = ws.packages
     assert pkg.changelog(ws.config) == (tmp_path / "NEWS" if found else None)
+
+
+@pytest.mark.parametrize("name", ["doc/whatsnew.rst", "doc/whats-new.rst", "docs/whats_new.rst"])
+def test_a_whats_new_page_of_the_docs_is_the_changelog(tmp_path: Path, name: str) -> None:
+    """lmfit's ``doc/whatsnew.rst`` (xarray's ``doc/whats-new.rst``): the docs page of the
+    release notes, ``Version 1.4.0 Release Notes (unreleased)`` above the releases; relnox
+    said there was no CHANGELOG.md. A page of that name with no release heading is none."""
+    write_project(tmp_path, ProjectSpec("solo", "1.3.4"))
+    for old in tmp_path.glob("CHANGELOG*"):
+        old.unlink()
+    notes = (
+        "Release Notes\n=============\n\n"
+        "Version 1.4.0 Release Notes (unreleased)\n========================================\n\n"
+        "- A change.\n\n"
+        "Version 1.3.4 Release Notes (2025-July-19)\n==========================================\n\n"
+        "- Old.\n"
+    )
+    _write(tmp_path / name, notes)
+    ws = load_workspace(tmp_path)
+    (pkg,) = ws.packages
+    assert pkg.changelog(ws.config) == tmp_path / name
+    _write(tmp_path / name, "What's new\n==========\n\nSee the releases page.\n")
+    (pkg,) = load_workspace(tmp_path).packages
+    assert pkg.changelog(ws.config) is None
+
+
+def test_release_notes_of_changes_from_one_version_to_the_next(tmp_path: Path) -> None:
+    """numexpr's and PyTables' RELEASE_NOTES.rst: ``Changes from 2.14.2 to 2.14.3`` sections
+    below the series' title; relnox said there was no CHANGELOG.md. Each section is the
+    second version's, so the development version 2.14.3.dev0 has its section."""
+    from relnox.project.changelog import find_section
+
+    write_project(tmp_path, ProjectSpec("numish", "2.14.3.dev0"))
+    for old in tmp_path.glob("CHANGELOG*"):
+        old.unlink()
+    notes = (
+        "=====================================\nRelease notes for NumExpr 2.14 series\n"
+        "=====================================\n\n"
+        "Changes from 2.14.2 to 2.14.3\n-----------------------------\n\n"
+        "* **Under development.**\n\n"
+        "Changes from 2.14.1 to 2.14.2\n-----------------------------\n\n* A fix.\n"
+    )
+    _write(tmp_path / "RELEASE_NOTES.rst", notes)
+    ws = load_workspace(tmp_path)
+    (pkg,) = ws.packages
+    assert pkg.changelog(ws.config) == tmp_path / "RELEASE_NOTES.rst"
+    section = find_section(notes, "2.14.2")
+    assert section is not None and section.body == "* A fix."
+    assert find_section(notes, "2.14.1") is None
 
 
 def test_a_root_pyproject_for_tools_only_leaves_the_packages_below(tmp_path: Path) -> None:

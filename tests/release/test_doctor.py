@@ -25,7 +25,7 @@ from relnox.release.doctor_package import (
 from relnox.release.tagging import TagOptions, apply_tags, plan_tags
 from relnox.sample import demo_specs, git_commit_all
 from tests.conftest import run_relnox
-from tests.shapes import repo
+from tests.shapes import commit, project, repo
 
 CORE = Path("packages") / "demo-core"
 
@@ -401,6 +401,90 @@ def test_setup_cfg_metadata_and_an_rst_changelog(tmp_path: Path) -> None:
     row = {r.check: r for r in doctor(root).checks}["metadata signals"]
     assert row.status == WARN and row.detail.startswith("setup.cfg lacks description;")
     assert row.detail.endswith("add them to [metadata] and [options]")
+
+
+FLIT_METADATA = (
+    '[build-system]\nrequires = ["flit_core"]\nbuild-backend = "flit_core.buildapi"\n\n'
+    '[tool.flit.metadata]\nmodule = "picklish"\ndist-name = "pickle-ish"\n'
+    'description-file = "README.md"\nrequires-python = ">=3.8"\nlicense = "BSD-3-Clause"\n'
+)
+
+
+def test_flit_s_own_metadata_table_is_read_and_flit_core_4_refusing_it_is_an_error(
+    tmp_path: Path,
+) -> None:
+    """cloudpickle's pyproject.toml: no [project], flit's older ``[tool.flit.metadata]``
+    (``module``, ``dist-name``) and ``__version__`` in the module. relnox said there was no
+    package to release; it reads the project flit_core 3 builds, and doctor says that
+    flit_core 4, which a bare ``flit_core`` requirement lets in, refuses that table."""
+    files = {
+        "pyproject.toml": FLIT_METADATA,
+        "picklish/__init__.py": '"""Pickles."""\n__version__ = "3.2.0.dev0"\n',
+        "README.md": "# picklish\n",
+        "CHANGES.md": "3.1.2\n=====\n\n- Things.\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["v3.1.2"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.name, pkg.version, pkg.import_packages) == (
+        "pickle-ish",
+        "3.2.0.dev0",
+        ("picklish",),
+    )
+    assert pkg.locations[0].path == root / "picklish/__init__.py"
+    assert pkg.requires_python == ">=3.8"
+    rows = [row for row in doctor(root).checks if row.check == "metadata pickle-ish"]
+    assert [row.status for row in rows] == [ERROR, OK]
+    assert "[tool.flit.metadata] is refused by flit_core 4" in rows[0].detail
+    assert 'require "flit_core>=3.2,<4"' in rows[0].detail
+    pinned = FLIT_METADATA.replace('["flit_core"]', '["flit_core>=3.2,<4"]')
+    (root / "pyproject.toml").write_text(pinned)
+    rows = [row for row in doctor(root).checks if row.check == "metadata pickle-ish"]
+    assert [row.status for row in rows] == [OK]
+
+
+def test_a_page_of_notes_per_release_is_the_changelog(tmp_path: Path) -> None:
+    """scipy's and numpy's Sphinx docs: ``doc/source/release/2.0.0-notes.rst``, one page per
+    release, and no CHANGELOG.md; doctor said there was no changelog. The development
+    version's coming release has its page; without one, doctor names the page to write."""
+    files = {
+        "pyproject.toml": project("sciish", "2.0.0.dev0"),
+        "sciish/__init__.py": "",
+        "doc/source/release/1.17.0-notes.rst": "SciPy 1.17.0 Release Notes\n====\n",
+        "doc/source/release/1.18.1-notes.rst": "SciPy 1.18.1 Release Notes\n====\n",
+        "doc/source/release/2.0.0-notes.rst": "SciPy 2.0.0 Release Notes\n====\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.18.1"])
+    row = {r.check: r for r in doctor(root).checks}["changelog sciish"]
+    assert (row.status, row.detail) == (
+        "ok",
+        "doc/source/release/2.0.0-notes.rst is the page of 2.0.0",
+    )
+    (root / "doc/source/release/2.0.0-notes.rst").unlink()
+    row = {r.check: r for r in doctor(root).checks}["changelog sciish"]
+    assert row.status == WARN
+    assert row.detail.startswith("no doc/source/release/2.0.0-notes.rst; write 2.0.0's notes there")
+
+
+def test_unreleased_entries_of_a_released_version_are_the_next_release_s(
+    tmp_path: Path,
+) -> None:
+    """lightning-utilities' shape: its files say 0.15.3, tagged already, and CHANGELOG.md
+    has Unreleased entries (no 0.15.3 section); doctor said they become 0.15.3's section on
+    bump, but a bump gives the next version."""
+    changelog = "# Changelog\n\n## [Unreleased]\n\n- A fix.\n\n## [0.15.2] - 2025-08-06\n\n- Old.\n"
+    files = {
+        "pyproject.toml": project("utilish", "0.15.3"),
+        "utilish/__init__.py": "",
+        "CHANGELOG.md": changelog,
+    }
+    root = repo(tmp_path / "r", files, tags=["v0.15.3"])
+    row = {r.check: r for r in doctor(root).checks}["changelog utilish"]
+    assert (
+        row.detail == "CHANGELOG.md: Unreleased entries become the next release's section on bump"
+    )
+    commit(root, {"pyproject.toml": project("utilish", "0.16.0")})
+    row = {r.check: r for r in doctor(root).checks}["changelog utilish"]
+    assert row.detail == "CHANGELOG.md: Unreleased entries become 0.16.0's section on bump"
 
 
 def test_an_rst_version_section_is_read_and_its_style_suggested(tmp_path: Path) -> None:
@@ -883,6 +967,10 @@ def test_towncrier_s_changelog_file_and_its_overlined_titles_are_read(tmp_path: 
             "'## [v1.53.0](https://github.com/o/r/compare/v1.52.0...v1.53.0) (YYYY-MM-DD)'",
         ),
         ("## 1.52.0 (2026-01-02)", "'## 1.53.0 (YYYY-MM-DD)'"),
+        # arviz's date in words was copied into the suggestion: '## v1.53.0 (2025 Des 9)'
+        ("## v1.52.0 (2025 Des 9)", "'## v1.53.0 (YYYY-MM-DD)'"),
+        ("## Version 1.52.0 - July 29, 2026", "'## Version 1.53.0 - YYYY-MM-DD'"),
+        ("## 1.52.0 [2026/01/02]", "'## 1.53.0 [YYYY-MM-DD]'"),
     ],
 )
 def test_the_suggested_heading_links_the_new_releases_changes(

@@ -1,0 +1,55 @@
+"""What doctor reads of a changelog beyond the file itself: the pages of notes a project
+writes one per release (scipy's ``doc/source/release/2.0.0-notes.rst``), and a heading's
+date, however written, made the placeholder a suggestion shows."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from packaging.version import Version
+
+#: where Sphinx documentation keeps one page of notes per release (scipy's and numpy's
+#: ``doc/source/release/2.0.0-notes.rst``)
+_RELEASE_FOLDERS = ("doc/source/release", "docs/source/release", "doc/release", "docs/release")
+_RELEASE_PAGE = re.compile(
+    r"^(?P<version>\d+(?:\.\d+)+(?:(?:a|b|rc)\d+)?)-notes\.(?:rst|md)$", re.IGNORECASE
+)
+
+
+def release_pages(directory: Path) -> tuple[Path, dict[Version, Path]] | None:
+    """The folder of one notes page per release (``<version>-notes.rst``) and its pages by
+    version; ``None`` when there is none (or a single page, no habit)."""
+    for name in _RELEASE_FOLDERS:
+        folder = directory / name
+        try:
+            found = [m for n in os.listdir(folder) if (m := _RELEASE_PAGE.match(n)) is not None]
+        except OSError:
+            continue
+        pages = {Version(m["version"]): folder / m.string for m in found}
+        if len(pages) >= 2:
+            return folder, pages
+    return None
+
+
+#: a date written otherwise than ISO 8601 after a heading's version: in brackets
+#: (arviz's ``(2025 Des 9)``), or after a separator to the end (``- July 29, 2026``)
+_BRACKETED_DATE = re.compile(r"[(\[](?P<date>[^()\[\]]*\b(?:19|20)\d\d\b[^()\[\]]*)[)\]]")
+_TRAILING_DATE = re.compile(
+    r"(?P<sep>\s+[-\u2013\u2014:,]?\s*)(?P<date>[^-\u2013\u2014:()\[\]]*\b(?:19|20)\d\d\b"
+    r"[^()\[\]]*)$"
+)
+
+
+def undated(after: str) -> str:
+    """The text after a heading's version with the release's date, however written, made
+    the placeholder ``YYYY-MM-DD``: the heading suggested for another release must not
+    carry the date of the one it is copied from."""
+    bracketed = _BRACKETED_DATE.search(after)
+    if bracketed is not None:
+        return after[: bracketed.start("date")] + "YYYY-MM-DD" + after[bracketed.end("date") :]
+    trailing = _TRAILING_DATE.search(after)
+    if trailing is not None:
+        return after[: trailing.start("date")] + "YYYY-MM-DD"
+    return after
