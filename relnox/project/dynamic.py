@@ -24,6 +24,7 @@ the error for a layout beyond static reading names the file and that one line.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -140,7 +141,7 @@ def _hatch(
         )
     if not isinstance(path, str):
         return None
-    target = directory / path
+    target = Path(os.path.normpath(directory / path))  # ../VERSION: the file, as shown
     reader = tag_reader(target) if source == "code" else None
     if reader is not None:
         return (
@@ -388,7 +389,7 @@ def unreadable(directory: Path, roots: Sequence[Path] = ()) -> VersionError:
     computed = setup_py_computed(directory, roots)
     if computed is not None:
         what = (
-            f"setup.py takes the version from {computed.relative_to(directory).as_posix()}, "
+            f"setup.py takes the version from {Path(os.path.relpath(computed, directory)).as_posix()}, "
             'which computes it (no literal __version__ = "...")'
         )
     return VersionError(

@@ -479,7 +479,7 @@ def _version_file(path: Path) -> VersionLocation | None:
     only one (``VERSION``, which setup.py reads and strips) or such a line
     (``version.txt`` read with a regular expression)."""
     if path.suffix == ".py":
-        return python_location(path, top_level=True)
+        return python_location(path, top_level=True) or _named_version(path)
     if "version" not in path.name.lower():
         return None
     try:
@@ -492,6 +492,29 @@ def _version_file(path: Path) -> VersionLocation | None:
     if small and "\n" not in text and maybe_version(text) is not None:
         return text_location(path)
     return python_location(path, top_level=True)  # __version__ = "2.4.0" in version.txt
+
+
+#: a top-level ``<name with version> = "1.2.0"``: metaflow's ``metaflow_version``
+_NAMED_VERSION = re.compile(
+    r"""^(?P<name>[A-Za-z_]\w*)[ \t]*=[ \t]*(?P<q>['"])(?P<version>[^'"\r\n]+)(?P=q)[ \t]*(?:#.*)?$""",
+    re.M,
+)
+
+
+def _named_version(path: Path) -> VersionLocation | None:
+    """The one top-level string assignment of a name that says version (``metaflow_version
+    = "2.19.38"``, which setup.py reads by splitting the line), when it is a version: the
+    file holds no ``__version__`` of its own."""
+    found = [
+        m
+        for m in _NAMED_VERSION.finditer(read_text(path))
+        if "version" in m["name"].lower() and maybe_version(m["version"]) is not None
+    ]
+    if len(found) != 1:
+        return None
+    name = re.escape(found[0]["name"])
+    pattern = rf"""(?m)^{name}[ \t]*=[ \t]*['"](?P<version>[^'"\r\n]+)['"]"""
+    return VersionLocation(path, "pattern", found[0]["version"], pattern=pattern)
 
 
 def setup_py_reads(directory: Path, roots: Sequence[Path]) -> Found | None:
@@ -524,7 +547,7 @@ def script_reads(
             holding.update(_holding(helper, helper_tree, directory, roots))
     if not holding:
         return None
-    names = [loc.path.relative_to(directory).as_posix() for loc in holding.values()]
+    names = [Path(os.path.relpath(loc.path, directory)).as_posix() for loc in holding.values()]
     if len(holding) > 1:
         raise VersionError(
             f"{script}: {what} reads a __version__ of {' and of '.join(names)}; "
@@ -532,7 +555,7 @@ def script_reads(
             f"writes) in {directory / 'pyproject.toml'}"
         )
     (loc,) = holding.values()
-    held = "the version file" if loc.kind == "text" else "__version__ of"
+    held = {"text": "the version file", "python": "__version__ of"}.get(loc.kind, "the version in")
     return source, [loc], f"{what} reads {held} {names[0]}"
 
 
@@ -547,7 +570,7 @@ def _holding(
         path = Path(os.path.normpath(path))
         try:
             resolved = path.resolve()
-            resolved.relative_to(directory.resolve())
+            resolved.relative_to(_repository_of(directory))
         except (OSError, ValueError):
             continue
         if resolved not in holding and resolved != script.resolve() and path.is_file():
@@ -555,6 +578,17 @@ def _holding(
             if loc is not None:
                 holding[loc.path.resolve()] = loc
     return holding
+
+
+def _repository_of(directory: Path) -> Path:
+    """The git work tree holding ``directory`` (itself without one): the files a setup.py
+    may take its version from. A member's may be its sibling's (metaflow's stubs read
+    ``../metaflow/version.py``), never one outside the repository."""
+    here = directory.resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return here
 
 
 def _local_helpers(tree: ast.Module, script: Path) -> list[Path]:

@@ -1805,3 +1805,80 @@ def test_a_setup_py_helper_given_the_version_modules_name_reads_it_in_the_packag
     (pkg,) = load_workspace(root).packages
     assert pkg.version == "0.2.45"
     assert pkg.primary is not None and pkg.primary.path == root / "src/datish/__about__.py"
+
+
+#: metaflow's shape: setup.py reads the first line of a version.py that holds no __version__
+FLOW_SETUP = (
+    'with open("flowish/version.py") as f:\n'
+    "    version = f.read().splitlines()[0].split('=')[1].strip(\" \\\"'\")\n"
+    "from setuptools import setup\n"
+    'setup(name="flowish", version=version, packages=["flowish"])\n'
+)
+#: the release workflow that builds the stubs beside the root (no workspace file lists them)
+FLOW_PUBLISH = (
+    "on: {release: {types: [published]}}\njobs:\n  publish:\n    runs-on: ubuntu-latest\n"
+    "    steps:\n    - run: python3 setup.py sdist bdist_wheel\n"
+    "    - run: cd ./stubs && python3 setup.py sdist bdist_wheel && cd -\n"
+    "    - uses: pypa/gh-action-pypi-publish@release/v1\n      with: {packages-dir: ./stubs/dist}\n"
+)
+#: its stubs: a member whose setup.py copies the sibling's version.py beside it and reads it
+STUBS_SETUP = (
+    "import os, shutil\nfrom setuptools import setup\n\n"
+    'source_file = "../flowish/version.py"\ndestination_file = "./version.py"\n'
+    "if not os.path.exists(destination_file):\n    shutil.copy(source_file, destination_file)\n"
+    "with open(destination_file) as f:\n"
+    "    version = f.read().splitlines()[0].split('=')[1].strip(\" \\\"'\")\n"
+    'setup(name="flowish-stubs", version=version, install_requires=[f"flowish=={version}"])\n'
+)
+
+
+def test_a_member_reading_its_siblings_version_file_is_read_and_moves_with_it(
+    tmp_path: Path,
+) -> None:
+    """metaflow's shape: the root's setup.py reads ``flowish_version = "2.19.38"`` (a name of
+    its own, no __version__) from flowish/version.py, and stubs/setup.py reads that same
+    file from ``../``. Both are read there, and a bump of one writes the file once and
+    moves the other with it (it cannot stay behind: its version is that file's)."""
+    files = {
+        "setup.py": FLOW_SETUP,
+        "flowish/__init__.py": "",
+        "flowish/version.py": 'flowish_version = "2.19.38"\n',
+        "stubs/setup.py": STUBS_SETUP,
+        ".github/workflows/publish.yml": FLOW_PUBLISH,
+    }
+    root = repo(tmp_path / "r", files)
+    ws = load_workspace(root)
+    assert [(p.name, p.version) for p in ws.packages] == [
+        ("flowish", "2.19.38"),
+        ("flowish-stubs", "2.19.38"),
+    ]
+    assert {p.primary.path for p in ws.packages if p.primary} == {root / "flowish/version.py"}
+    plan = plan_bump(ws, BumpOptions(part="minor", packages=("flowish",)))
+    assert {name: new for name, (_old, new) in plan.versions.items()} == {
+        "flowish": "2.20.0",
+        "flowish-stubs": "2.20.0",
+    }
+    assert any("they read one version file, flowish/version.py" in n for n in plan.notes)
+    apply_bump(plan)
+    assert (root / "flowish/version.py").read_text() == 'flowish_version = "2.20.0"\n'
+
+
+def test_a_member_taking_a_computed_version_from_a_sibling_is_one_line(tmp_path: Path) -> None:
+    """The same shape with a version.py that computes the version: the error names the
+    sibling's file as setup.py spells it (``../``), with no traceback."""
+    files = {
+        "setup.py": FLOW_SETUP,
+        "flowish/__init__.py": "",
+        "flowish/version.py": "flowish_version = '.'.join(['2', '19'])\n",
+        "stubs/setup.py": STUBS_SETUP,
+        ".github/workflows/publish.yml": FLOW_PUBLISH,
+    }
+    root = repo(tmp_path / "r", files)
+    problems = discover(root).problems
+    assert any(
+        "stubs/setup.py: setup.py takes the version from ../flowish/version.py, which "
+        "computes it" in problem
+        for problem in problems
+    ), problems
+    proc = run_relnox("packages", cwd=root)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
