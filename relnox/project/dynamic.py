@@ -347,7 +347,11 @@ def dynamic_version(
     if found is not None:
         return found
     if backend.startswith("flit_core"):
-        found_modules = [(n, m) for n in modules if (m := find_module(roots, n)) is not None]
+        # flit's module by its full name first: "google.adk" is src/google/adk, whose
+        # top-level package (google, a namespace) holds no version
+        named = table(doc, "tool", "flit", "module").get("name")
+        names = dict.fromkeys([*([named] if isinstance(named, str) else []), *modules])
+        found_modules = [(n, m) for n in names if (m := find_module(roots, n)) is not None]
         for module_name, module in found_modules:
             loc = followed(module)
             if loc is not None:

@@ -1882,3 +1882,25 @@ def test_a_member_taking_a_computed_version_from_a_sibling_is_one_line(tmp_path:
     ), problems
     proc = run_relnox("packages", cwd=root)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_flit_module_of_a_namespace_package_is_read_by_its_full_name(tmp_path: Path) -> None:
+    """google/adk-python's shape: ``[tool.flit.module] name = "google.adk"`` under src/, the
+    namespace ``google`` holds nothing, and ``google/adk/__init__.py`` binds ``__version__ =
+    version.__version__`` after ``from . import version``: flit imports google.adk, so the
+    version is version.py's, and a bump writes it there."""
+    extra = '[tool.flit.module]\nname = "google.adk"\n'
+    files = {
+        "pyproject.toml": project("google-adk", None, extra=extra).replace(
+            '["hatchling"]\nbuild-backend = "hatchling.build"',
+            '["flit_core >=3.8,<4"]\nbuild-backend = "flit_core.buildapi"',
+        ),
+        "src/google/adk/__init__.py": "from . import version\n\n__version__ = version.__version__\n",
+        "src/google/adk/version.py": '# version: major.minor.patch\n__version__ = "1.4.2"\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.4.2"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version, pkg.evidence) == ("1.4.2", "flit: __version__ of google.adk")
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert '__version__ = "1.5.0"' in (root / "src/google/adk/version.py").read_text()
