@@ -30,7 +30,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from relnox.errors import ConfigError, VersionError
+from relnox.errors import ConfigError, RelnoxError, VersionError
 from relnox.files import read_text
 from relnox.project.dynamic_native import (
     cargo_version,
@@ -370,16 +370,37 @@ def dynamic_version(
 def versioneer_prefix(directory: Path, doc: Mapping[str, Any]) -> str | None:
     """versioneer's ``tag_prefix`` when git tags version the project (setup.cfg
     ``[versioneer]`` or ``[tool.versioneer]`` with ``VCS = git``); ``None`` otherwise."""
-    from relnox.project.pyproject import setup_cfg
-
-    found = table(doc, "tool", "versioneer")
-    section = {str(k).lower(): v for k, v in found.items()} or setup_cfg(directory).get(
-        "versioneer", {}
-    )
+    section = _versioneer_section(directory, doc)
     if not section or str(section.get("vcs", "")).strip().lower() != "git":
         return None
     prefix = section.get("tag_prefix", "")
     return str(prefix).strip().strip("'\"") if isinstance(prefix, str) else ""
+
+
+def _versioneer_section(directory: Path, doc: Mapping[str, Any]) -> Mapping[str, Any]:
+    from relnox.project.pyproject import setup_cfg
+
+    found = table(doc, "tool", "versioneer")
+    return {str(k).lower(): v for k, v in found.items()} or setup_cfg(directory).get(
+        "versioneer", {}
+    )
+
+
+def versioneer_match(directory: Path, doc: Mapping[str, Any]) -> str | None:
+    """The tags versioneer's ``git describe --match`` takes: ``<tag_prefix>[[:digit:]]*``
+    (a digit after the prefix, since versioneer 0.19; its version file spells it), so an
+    empty prefix still leaves out ``Modin-v0.1.0``. ``None``: every tag (an older
+    versioneer's ``"%s*" % tag_prefix`` with no prefix)."""
+    prefix = versioneer_prefix(directory, doc)
+    if prefix:
+        return f"{prefix}[0-9]*"
+    script = _versioneer_section(directory, doc).get("versionfile_source")
+    path = directory / str(script).strip() if isinstance(script, str) and script.strip() else None
+    try:
+        digit = path is not None and path.is_file() and "[[:digit:]]" in read_text(path)
+    except RelnoxError:
+        digit = False
+    return "[0-9]*" if digit else None
 
 
 def unreadable(directory: Path, roots: Sequence[Path] = ()) -> VersionError:

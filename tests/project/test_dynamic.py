@@ -915,6 +915,31 @@ def test_versioneer_versions_from_tags_with_its_tag_prefix(
     assert ws.tag_for(pkg, "0.68.0") == f"{prefix}0.68.0"
 
 
+def test_versioneer_with_no_prefix_takes_tags_starting_with_a_digit(tmp_path: Path) -> None:
+    """modin's shape: ``tag_prefix =`` (empty) and one early ``Modin-v0.1.0`` among bare
+    ``0.37.0`` tags. Its _version.py (versioneer 0.29) describes with ``--match
+    '[[:digit:]]*'``, so the bare tags are the releases, not the one named tag."""
+    cfg = (
+        "[versioneer]\nVCS = git\nstyle = pep440\nversionfile_source = modinish/_version.py\n"
+        "tag_prefix =\nparentdir_prefix = modinish-\n"
+    )
+    describe = '"describe", "--tags", "--long", "--match", f"{tag_prefix}[[:digit:]]*",\n'
+    files = {
+        "setup.py": "from setuptools import setup\nimport versioneer\n"
+        "setup(name='Modinish', version=versioneer.get_version())\n",
+        "setup.cfg": cfg,
+        "versioneer.py": "def get_version():\n    return '0+unknown'\n",
+        "modinish/__init__.py": "from ._version import get_versions\n",
+        "modinish/_version.py": f"def get_versions(tag_prefix=''):\n    return [{describe}]\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["Modinish-v0.1.0"])
+    commit(root, {"modinish/x.py": ""}, "0.36.0")
+    commit(root, {"modinish/y.py": ""}, "0.37.0")
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version, ws.tag_for(pkg, "0.38.0")) == ("0.37.0", "0.38.0")
+
+
 def test_the_name_of_a_setup_py_project_is_setup_s_not_an_extension_s(tmp_path: Path) -> None:
     """``Extension(name='calc._speedups')`` above ``setup(**metadata)`` with
     ``metadata = dict(name='calc', ...)``: the project is calc."""
