@@ -417,8 +417,13 @@ def _named_files(tree: ast.Module, directory: Path, roots: Sequence[Path]) -> li
     imported: dict[str, str] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            if any(alias.name in _VERSION_NAMES for alias in node.names):
-                module = find_module(roots, node.module)
+            for alias in node.names:
+                if alias.name not in _VERSION_NAMES:
+                    continue
+                # ``from tfx import version`` then ``version.__version__``: the submodule
+                # tfx/version.py when there is one, else the name of tfx/__init__.py
+                sub = find_module(roots, f"{node.module}.{alias.name}")
+                module = sub or find_module(roots, node.module)
                 if module is not None:
                     found.append(module)
         elif isinstance(node, ast.Import):

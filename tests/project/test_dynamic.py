@@ -940,6 +940,27 @@ def test_versioneer_with_no_prefix_takes_tags_starting_with_a_digit(tmp_path: Pa
     assert (pkg.version, ws.tag_for(pkg, "0.38.0")) == ("0.37.0", "0.38.0")
 
 
+def test_a_version_module_setup_py_imports_from_its_package_is_read(tmp_path: Path) -> None:
+    """tfx's shape: setup.py does ``from tfx import version`` and passes
+    ``version.__version__``; the package's __init__.py re-exports it with an absolute
+    import. The module is tfx/version.py, where the literal is (and a bump writes it)."""
+    setup = (
+        "from setuptools import setup\nfrom tfxish import version\n"
+        "setup(name='tfxish', version=version.__version__, packages=['tfxish'])\n"
+    )
+    files = {
+        "setup.py": setup,
+        "tfxish/__init__.py": "from tfxish.version import __version__ as __version__\n",
+        "tfxish/version.py": "# setup.py uses this version.\n__version__ = '1.22.0.dev'\n",
+    }
+    ws = load_workspace(repo(tmp_path / "r", files, tags=["v1.21.0"]))
+    (pkg,) = ws.packages
+    assert (pkg.version, pkg.evidence) == (
+        "1.22.0.dev",
+        "setup.py reads __version__ of tfxish/version.py",
+    )
+
+
 def test_the_name_of_a_setup_py_project_is_setup_s_not_an_extension_s(tmp_path: Path) -> None:
     """``Extension(name='calc._speedups')`` above ``setup(**metadata)`` with
     ``metadata = dict(name='calc', ...)``: the project is calc."""
