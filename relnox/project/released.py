@@ -287,11 +287,17 @@ EXAMPLE_DIRS = frozenset(
 TOOL_DIRS = frozenset({"dev", "scripts", "tools", "hack", "ci", "release"})
 
 
+#: the first word of a directory that shows the packages: ``sample-app``, ``examples_basic``
+_EXAMPLE_WORDS = frozenset({"examples", "example", "samples", "sample", "demos", "demo"})
+
+
 def under_examples(directory: Path, root: Path) -> bool:
     """Whether ``directory`` is or lies in an :data:`EXAMPLE_DIRS` or :data:`TOOL_DIRS`
-    directory below ``root``."""
-    parts = directory.relative_to(root).parts
-    return bool((EXAMPLE_DIRS | TOOL_DIRS) & {part.lower() for part in parts})
+    directory below ``root``, or one named for a sample (openllmetry's
+    ``packages/sample-app``, beside the packages it shows)."""
+    parts = {part.lower() for part in directory.relative_to(root).parts}
+    words = {re.split(r"[-_.]", part, maxsplit=1)[0] for part in parts}
+    return bool((EXAMPLE_DIRS | TOOL_DIRS) & parts or _EXAMPLE_WORDS & words)
 
 
 def tagged(root: Path, candidates: Iterable[tuple[Path, str]]) -> set[Path]:
