@@ -307,6 +307,8 @@ def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr]
             found[keyword.arg] = keyword.value
             continue
         spread = dicts.get(keyword.value.id) if isinstance(keyword.value, ast.Name) else None
+        if spread is None:
+            spread = _returned(tree, keyword.value)
         if isinstance(spread, ast.Call) and _called(spread) == "dict" and not spread.args:
             if every and any(k.arg is None for k in spread.keywords):
                 return None
@@ -324,6 +326,26 @@ def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr]
         elif every:
             return None
     return found
+
+
+def _returned(tree: ast.Module, value: ast.expr) -> ast.expr | None:
+    """What ``get_setup_args()`` (a call of a module-level function, no arguments) returns
+    when its one ``return`` gives a ``dict(...)`` or ``{...}``: phoenix-sqlean's
+    ``setup(**get_setup_args())``."""
+    if not (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Name)
+        and not value.args
+        and not value.keywords
+    ):
+        return None
+    name = value.func.id
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            returns = [n for n in ast.walk(node) if isinstance(n, ast.Return)]
+            if len(returns) == 1 and isinstance(returns[0].value, ast.Call | ast.Dict):
+                return returns[0].value
+    return None
 
 
 def setup_py_requirements(directory: Path) -> list[tuple[str, str | None, bool]]:

@@ -961,6 +961,26 @@ def test_a_version_module_setup_py_imports_from_its_package_is_read(tmp_path: Pa
     )
 
 
+def test_setup_keywords_a_function_returns_are_read(tmp_path: Path) -> None:
+    """phoenix-sqlean's shape: ``setup(**get_setup_args())`` where ``get_setup_args()``
+    returns ``dict(name="...", version=VERSION, ...)`` and ``VERSION = "0.1.0"`` is a
+    module constant: the name and version are read, and a bump writes the constant."""
+    setup = (
+        "import setuptools\nfrom setuptools import Extension\n\n"
+        'PACKAGE_NAME = "sqlish"\nVERSION = "0.1.0"  # x-release-please-version\n\n\n'
+        "def get_setup_args():\n    return dict(\n        name='phoenixish-sqlean',\n"
+        "        version=VERSION,\n        packages=[PACKAGE_NAME],\n"
+        "        ext_modules=[Extension(name=f'{PACKAGE_NAME}._sqlite3', sources=['m.c'])],\n"
+        "    )\n\n\nif __name__ == '__main__':\n    setuptools.setup(**get_setup_args())\n"
+    )
+    files = {"setup.py": setup, "sqlish/__init__.py": ""}
+    ws = load_workspace(repo(tmp_path / "r", files, tags=["phoenixish-sqlean-v0.1.0"]))
+    (pkg,) = ws.packages
+    assert (pkg.name, pkg.version) == ("phoenixish-sqlean", "0.1.0")
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert 'VERSION = "0.2.0"  # x-release' in (ws.root / "setup.py").read_text()
+
+
 def test_the_name_of_a_setup_py_project_is_setup_s_not_an_extension_s(tmp_path: Path) -> None:
     """``Extension(name='calc._speedups')`` above ``setup(**metadata)`` with
     ``metadata = dict(name='calc', ...)``: the project is calc."""
