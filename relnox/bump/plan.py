@@ -22,6 +22,7 @@ are bumped by creating their next tag; none of their files is edited.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -45,7 +46,7 @@ from relnox.project.changes import (
 )
 from relnox.project.pins import rewrite_cfg_line, rewrite_line, rewrite_requirement
 from relnox.project.selection import Rule, select_packages
-from relnox.project.sources import read_text
+from relnox.project.sources import VersionLocation, read_text
 from relnox.project.uvlock import update_uv_lock
 from relnox.project.validate import check_file_name
 from relnox.project.workspace import Package, Workspace
@@ -199,6 +200,16 @@ def _unreleased_note(workspace: Workspace, pkg: Package, part: str, new: str) ->
         f"{workspace.tag_for(pkg)}); --part {part} skips it to {new}. To release "
         f"{pkg.version} as written, tag it instead: relnox tag"
     ]
+
+
+def _same_new(loc: VersionLocation, first: tuple[str, str], second: tuple[str, str]) -> None:
+    """Two packages that read one version place must get one new version."""
+    if first[1] != second[1]:
+        raise ConfigError(
+            f"{loc.path}: {first[0]} and {second[0]} both take their version from it, so they "
+            f"cannot become {first[1]} and {second[1]}; bump them to one version (pass "
+            f"--package {first[0]} --package {second[0]}), or give each its own version file"
+        )
 
 
 class _Files:
@@ -383,6 +394,7 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
     if not selected:  # --changed and nothing changed: nothing to do
         return plan
     files = _Files()
+    shared: dict[tuple[object, ...], tuple[str, str]] = {}  # a place -> its new version, by whom
     for pkg in selected:
         new = versions[pkg.name][1]
         if options.to is None and dated_spelling(pkg, part, pre) is not None:
@@ -419,6 +431,11 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
                 f"{loc.spell(new)} (was {loc.value}, out of step with {pkg.version})"
             )
         for loc in pkg.locations:
+            place = (Path(os.path.normpath(loc.path)), loc.kind, loc.key, loc.pattern)
+            if place in shared:  # a file two packages read (a sibling's version.py)
+                _same_new(loc, shared[place], (pkg.name, new))
+                continue
+            shared[place] = (pkg.name, new)
             if loc.kind == "toml":  # one tomlkit round trip per file, with the rewrites
                 files.set_toml(loc.path, loc.key, loc.spell(new), loc.value)
             else:

@@ -24,12 +24,13 @@ the error for a layout beyond static reading names the file and that one line.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from relnox.errors import ConfigError, VersionError
+from relnox.errors import ConfigError, RelnoxError, VersionError
 from relnox.files import read_text
 from relnox.project.dynamic_native import (
     cargo_version,
@@ -141,7 +142,7 @@ def _hatch(
         )
     if not isinstance(path, str):
         return None
-    target = directory / path
+    target = Path(os.path.normpath(directory / path))  # ../VERSION: the file, as shown
     reader = tag_reader(target) if source == "code" else None
     if reader is not None:
         return (
@@ -373,7 +374,11 @@ def dynamic_version(
     if found is not None:
         return found
     if backend.startswith("flit_core"):
-        found_modules = [(n, m) for n in modules if (m := find_module(roots, n)) is not None]
+        # flit's module by its full name first: "google.adk" is src/google/adk, whose
+        # top-level package (google, a namespace) holds no version
+        named = table(doc, "tool", "flit", "module").get("name")
+        names = dict.fromkeys([*([named] if isinstance(named, str) else []), *modules])
+        found_modules = [(n, m) for n in names if (m := find_module(roots, n)) is not None]
         for module_name, module in found_modules:
             loc = followed(module)
             if loc is not None:
@@ -393,14 +398,7 @@ def versioneer_prefix(directory: Path, doc: Mapping[str, Any]) -> str | None:
     """versioneer's ``tag_prefix`` when git tags version the project (setup.cfg
     ``[versioneer]``, ``[tool.versioneer]`` or, in versioneer's older way, setup.py's
     ``versioneer.VCS = 'git'``, with ``VCS = git``); ``None`` otherwise."""
-    from relnox.project.pyproject import setup_cfg
-
-    found = table(doc, "tool", "versioneer")
-    section = (
-        {str(k).lower(): v for k, v in found.items()}
-        or setup_cfg(directory).get("versioneer", {})
-        or _setup_py_versioneer(directory)
-    )
+    section = _versioneer_section(directory, doc)
     if not section or str(section.get("vcs", "")).strip().lower() != "git":
         return None
     prefix = section.get("tag_prefix", "")
@@ -429,6 +427,34 @@ def _setup_py_versioneer(directory: Path) -> dict[str, str]:
     return {m["key"].lower(): m["value"] for m in _VERSIONEER_SET.finditer(text)}
 
 
+def _versioneer_section(directory: Path, doc: Mapping[str, Any]) -> Mapping[str, Any]:
+    from relnox.project.pyproject import setup_cfg
+
+    found = table(doc, "tool", "versioneer")
+    return (
+        {str(k).lower(): v for k, v in found.items()}
+        or setup_cfg(directory).get("versioneer", {})
+        or _setup_py_versioneer(directory)
+    )
+
+
+def versioneer_match(directory: Path, doc: Mapping[str, Any]) -> str | None:
+    """The tags versioneer's ``git describe --match`` takes: ``<tag_prefix>[[:digit:]]*``
+    (a digit after the prefix, since versioneer 0.19; its version file spells it), so an
+    empty prefix still leaves out ``Modin-v0.1.0``. ``None``: every tag (an older
+    versioneer's ``"%s*" % tag_prefix`` with no prefix)."""
+    prefix = versioneer_prefix(directory, doc)
+    if prefix:
+        return f"{prefix}[0-9]*"
+    script = _versioneer_section(directory, doc).get("versionfile_source")
+    path = directory / str(script).strip() if isinstance(script, str) and script.strip() else None
+    try:
+        digit = path is not None and path.is_file() and "[[:digit:]]" in read_text(path)
+    except RelnoxError:
+        digit = False
+    return "[0-9]*" if digit else None
+
+
 def unreadable(directory: Path, roots: Sequence[Path] = ()) -> VersionError:
     """The error for a version relnox cannot read, naming the one line that fixes it (and
     the file setup.py takes it from, when there is one)."""
@@ -440,7 +466,7 @@ def unreadable(directory: Path, roots: Sequence[Path] = ()) -> VersionError:
     computed = setup_py_computed(directory, roots)
     if computed is not None:
         what = (
-            f"setup.py takes the version from {computed.relative_to(directory).as_posix()}, "
+            f"setup.py takes the version from {Path(os.path.relpath(computed, directory)).as_posix()}, "
             'which computes it (no literal __version__ = "...")'
         )
     return VersionError(

@@ -443,10 +443,9 @@ def load_package(
     tag_format, tag_where = _tag_format(pyproject, project_name, settings, config, is_root)
     match, regex = _tag_rules(doc) if source == VCS_SOURCE else (None, None)
     if evidence.startswith("versioneer"):
-        from relnox.project.dynamic import versioneer_prefix  # read only for versioneer
+        from relnox.project.dynamic import versioneer_match  # read only for versioneer
 
-        prefix = versioneer_prefix(directory, doc)  # git describe --match '<prefix>[0-9]*'
-        match = f"{prefix}[0-9]*" if prefix else None
+        match = versioneer_match(directory, doc)  # git describe --match '<prefix>[0-9]*'
     scripts = {**table(tool_poetry, "scripts"), **table(project, "scripts")}
     return Package(
         name=canonicalize_name(project_name),

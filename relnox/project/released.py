@@ -214,7 +214,7 @@ def released_elsewhere(
     in_repo = shutil.which("git") is not None and git.is_repo(root)
     top = git.toplevel(root) if in_repo else root
     workflows = _workflow_dirs(top)
-    line = _roots_line(top) if in_repo else []
+    lines = _roots_lines(top) if in_repo else []
     found = []
     with git.Blobs(top) as blobs:  # one git process for every file asked at a tag
         for (directory, name), tags in [
@@ -223,7 +223,14 @@ def released_elsewhere(
         ]:
             why = evidence(directory, name, root, tags, workflows)
             if why is None and tags is stems:
-                why = _released_with(directory, root, top, line, blobs.show)
+                why = next(
+                    (
+                        w
+                        for ln in lines
+                        if (w := _released_with(directory, root, top, ln, blobs.show))
+                    ),
+                    None,
+                )
             if why is not None:
                 found.append((directory, why))
     return found
@@ -233,20 +240,27 @@ def released_elsewhere(
 _LINE_READ = 3
 
 
-def _roots_line(top: Path) -> list[tuple[str, Version]]:
-    """The newest :data:`_LINE_READ` tags without a name (``0.12.5``, ``v0.12.5``): the
-    repository's own releases, newest first."""
+def _roots_lines(top: Path) -> list[list[tuple[str, Version]]]:
+    """The newest :data:`_LINE_READ` final tags without a name (``0.12.5``, ``v0.12.5``):
+    the repository's own releases, newest first; then the newest such tags of any kind,
+    when they differ: a line released only as betas (opentelemetry-python-contrib's
+    ``v0.65b0``, ``v0.64b0``, ``v0.63b1``)."""
     names = git.git(
         top, "for-each-ref", "--sort=-creatordate", "--format=%(refname:strip=2)", "refs/tags"
     )
-    line = []
+    finals: list[tuple[str, Version]] = []
+    every: list[tuple[str, Version]] = []
     for tag in names.splitlines():
         split = split_tag(tag)
-        if split is not None and split[0] in ("", "v") and not split[1].is_prerelease:
-            line.append((tag, split[1]))
-            if len(line) == _LINE_READ:
+        if split is None or split[0] not in ("", "v"):
+            continue
+        if len(every) < _LINE_READ:
+            every.append((tag, split[1]))
+        if not split[1].is_prerelease:
+            finals.append((tag, split[1]))
+            if len(finals) == _LINE_READ:
                 break
-    return line
+    return [finals] if every == finals else [finals, every]
 
 
 def _released_with(
@@ -272,9 +286,20 @@ def _released_with(
         except tomllib.TOMLDecodeError:
             return None
         said = table(doc, "project").get("version") or table(doc, "tool", "poetry").get("version")
+        path = table(doc, "tool", "hatch", "version").get("path")
+        if said is None and isinstance(path, str):  # its hatch version file at that tag
+            said = _python_version(show(tag, (directory / path).relative_to(top).as_posix()))
         if not isinstance(said, str) or maybe_version(said) != version:
             return None
     return f"its version is that of each of the last tags ({', '.join(t for t, _ in line)})"
+
+
+def _python_version(text: str | None) -> str | None:
+    """The literal ``__version__`` of a Python file's text, if it has one."""
+    from relnox.project.sources import PY_VERSION_RE
+
+    match = PY_VERSION_RE.search(text) if text is not None else None
+    return match.group("version") if match is not None else None
 
 
 #: directories whose projects show, test or document the packages: no releases of their own
@@ -287,11 +312,17 @@ EXAMPLE_DIRS = frozenset(
 TOOL_DIRS = frozenset({"dev", "scripts", "tools", "hack", "ci", "release"})
 
 
+#: the first word of a directory that shows the packages: ``sample-app``, ``examples_basic``
+_EXAMPLE_WORDS = frozenset({"examples", "example", "samples", "sample", "demos", "demo"})
+
+
 def under_examples(directory: Path, root: Path) -> bool:
     """Whether ``directory`` is or lies in an :data:`EXAMPLE_DIRS` or :data:`TOOL_DIRS`
-    directory below ``root``."""
-    parts = directory.relative_to(root).parts
-    return bool((EXAMPLE_DIRS | TOOL_DIRS) & {part.lower() for part in parts})
+    directory below ``root``, or one named for a sample (openllmetry's
+    ``packages/sample-app``, beside the packages it shows)."""
+    parts = {part.lower() for part in directory.relative_to(root).parts}
+    words = {re.split(r"[-_.]", part, maxsplit=1)[0] for part in parts}
+    return bool((EXAMPLE_DIRS | TOOL_DIRS) & parts or _EXAMPLE_WORDS & words)
 
 
 def tagged(root: Path, candidates: Iterable[tuple[Path, str]]) -> set[Path]:

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 
 from relnox._records import dataclass
 from relnox.errors import ConfigError
+from relnox.paths import rel as relative
 from relnox.project.changes import changed_packages, unreleased
 from relnox.project.workspace import Package, Workspace
 
@@ -86,11 +87,20 @@ def _bump(workspace: Workspace, names: list[str], changed: bool) -> Selection:
         missing = [p.name for p in group if p.name not in wanted]
         if missing and workspace.shares_a_tag(group):
             wanted.update(missing)
+            fmt = workspace.tag_format_of(pkg)
+            one_tag = "{name}" not in fmt and "{dir}" not in fmt
+            one_tag = one_tag and all(workspace.tag_format_of(q) == fmt for q in group)
+            shared = None if one_tag else workspace.shared_file(group)
+            why = (
+                f"they read one version file, {relative(shared, workspace.root)}; give each "
+                "its own version file to decide otherwise"
+                if shared is not None
+                else f"they share the tag {fmt} (their tags name one version); set "
+                "[tool.relnox] lockstep or give each its own tag-format to decide otherwise"
+            )
             notes.append(
                 f"note: {', '.join(missing)} move{'s' if len(missing) == 1 else ''} with "
-                f"{pkg.name}: they share the tag {workspace.tag_format_of(pkg)} (their tags "
-                "name one version); set [tool.relnox] lockstep or give each its own "
-                "tag-format to decide otherwise"
+                f"{pkg.name}: {why}"
             )
         elif missing:
             everyone = " ".join(f"--package {p.name}" for p in group)

@@ -381,6 +381,8 @@ def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr]
             found[keyword.arg] = keyword.value
             continue
         spread = dicts.get(keyword.value.id) if isinstance(keyword.value, ast.Name) else None
+        if spread is None:
+            spread = _returned(tree, keyword.value)
         if isinstance(spread, ast.Call) and _called(spread) == "dict" and not spread.args:
             if every and any(k.arg is None for k in spread.keywords):
                 return None
@@ -398,6 +400,26 @@ def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr]
         elif every:
             return None
     return found
+
+
+def _returned(tree: ast.Module, value: ast.expr) -> ast.expr | None:
+    """What ``get_setup_args()`` (a call of a module-level function, no arguments) returns
+    when its one ``return`` gives a ``dict(...)`` or ``{...}``: phoenix-sqlean's
+    ``setup(**get_setup_args())``."""
+    if not (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Name)
+        and not value.args
+        and not value.keywords
+    ):
+        return None
+    name = value.func.id
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            returns = [n for n in ast.walk(node) if isinstance(n, ast.Return)]
+            if len(returns) == 1 and isinstance(returns[0].value, ast.Call | ast.Dict):
+                return returns[0].value
+    return None
 
 
 def setup_py_requirements(directory: Path) -> list[tuple[str, str | None, bool]]:
@@ -491,8 +513,13 @@ def _named_files(tree: ast.Module, directory: Path, roots: Sequence[Path]) -> li
     imported: dict[str, str] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            if any(alias.name in _VERSION_NAMES for alias in node.names):
-                module = find_module(roots, node.module)
+            for alias in node.names:
+                if alias.name not in _VERSION_NAMES:
+                    continue
+                # ``from tfx import version`` then ``version.__version__``: the submodule
+                # tfx/version.py when there is one, else the name of tfx/__init__.py
+                sub = find_module(roots, f"{node.module}.{alias.name}")
+                module = sub or find_module(roots, node.module)
                 if module is not None:
                     found.append(module)
         elif isinstance(node, ast.Import):
@@ -553,7 +580,7 @@ def _version_file(path: Path) -> VersionLocation | None:
     only one (``VERSION``, which setup.py reads and strips) or such a line
     (``version.txt`` read with a regular expression)."""
     if path.suffix == ".py":
-        return python_location(path, top_level=True)
+        return python_location(path, top_level=True) or _named_version(path)
     if "version" not in path.name.lower():
         return None
     try:
@@ -566,6 +593,29 @@ def _version_file(path: Path) -> VersionLocation | None:
     if small and "\n" not in text and maybe_version(text) is not None:
         return text_location(path)
     return python_location(path, top_level=True)  # __version__ = "2.4.0" in version.txt
+
+
+#: a top-level ``<name with version> = "1.2.0"``: metaflow's ``metaflow_version``
+_NAMED_VERSION = re.compile(
+    r"""^(?P<name>[A-Za-z_]\w*)[ \t]*=[ \t]*(?P<q>['"])(?P<version>[^'"\r\n]+)(?P=q)[ \t]*(?:#.*)?$""",
+    re.M,
+)
+
+
+def _named_version(path: Path) -> VersionLocation | None:
+    """The one top-level string assignment of a name that says version (``metaflow_version
+    = "2.19.38"``, which setup.py reads by splitting the line), when it is a version: the
+    file holds no ``__version__`` of its own."""
+    found = [
+        m
+        for m in _NAMED_VERSION.finditer(read_text(path))
+        if "version" in m["name"].lower() and maybe_version(m["version"]) is not None
+    ]
+    if len(found) != 1:
+        return None
+    name = re.escape(found[0]["name"])
+    pattern = rf"""(?m)^{name}[ \t]*=[ \t]*['"](?P<version>[^'"\r\n]+)['"]"""
+    return VersionLocation(path, "pattern", found[0]["version"], pattern=pattern)
 
 
 def setup_py_reads(directory: Path, roots: Sequence[Path]) -> Found | None:
@@ -598,7 +648,7 @@ def script_reads(
             holding.update(_holding(helper, helper_tree, directory, roots))
     if not holding:
         return None
-    names = [loc.path.relative_to(directory).as_posix() for loc in holding.values()]
+    names = [Path(os.path.relpath(loc.path, directory)).as_posix() for loc in holding.values()]
     if len(holding) > 1:
         raise VersionError(
             f"{script}: {what} reads a __version__ of {' and of '.join(names)}; "
@@ -606,7 +656,7 @@ def script_reads(
             f"writes) in {directory / 'pyproject.toml'}"
         )
     (loc,) = holding.values()
-    held = "the version file" if loc.kind == "text" else "__version__ of"
+    held = {"text": "the version file", "python": "__version__ of"}.get(loc.kind, "the version in")
     return source, [loc], f"{what} reads {held} {names[0]}"
 
 
@@ -621,7 +671,7 @@ def _holding(
         path = Path(os.path.normpath(path))
         try:
             resolved = path.resolve()
-            resolved.relative_to(directory.resolve())
+            resolved.relative_to(_repository_of(directory))
         except (OSError, ValueError):
             continue
         if resolved not in holding and resolved != script.resolve() and path.is_file():
@@ -629,6 +679,17 @@ def _holding(
             if loc is not None:
                 holding[loc.path.resolve()] = loc
     return holding
+
+
+def _repository_of(directory: Path) -> Path:
+    """The git work tree holding ``directory`` (itself without one): the files a setup.py
+    may take its version from. A member's may be its sibling's (metaflow's stubs read
+    ``../metaflow/version.py``), never one outside the repository."""
+    here = directory.resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return here
 
 
 def _local_helpers(tree: ast.Module, script: Path) -> list[Path]:

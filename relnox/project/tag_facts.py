@@ -18,6 +18,7 @@ from relnox.project.tag_model import (
     TagFacts,
     spelled,
     split_tag,
+    squash,
     stem,
     underscored,
 )
@@ -429,7 +430,7 @@ def with_default_for_new(
             continue
         shape = _generalise(fact.convention.format, member)
         if shape is None:
-            return facts
+            return _short_names(facts, members)
         shapes.add(shape)
     if len(shapes) != 1:
         return facts
@@ -455,6 +456,65 @@ def with_default_for_new(
                 TagConvention(shape, (shape,), f"no tags yet; {shape} as the other packages' tags")
             )
     return out
+
+
+def _short_names(facts: dict[str, TagFacts], members: Sequence[Member]) -> dict[str, TagFacts]:
+    """Siblings whose tags each spell their name without the name every package starts
+    with, its separators dropped, then one separator (langgraph's ``checkpointpostgres==``
+    for ``langgraph-checkpoint-postgres``, ``sdk==`` for ``langgraph-sdk``, bare for
+    ``langgraph``): a package without tags gets its name spelled so
+    (``checkpointconformance==`` for ``langgraph-checkpoint-conformance``)."""
+    common = _common_word_prefix([m.name for m in members])
+    if not common:
+        return facts
+    seps = set()
+    tagged = [m for m in members if facts[m.name].count and facts[m.name].convention.inferred]
+    for member in tagged:
+        short = _short(member.name, common)
+        prefix = facts[member.name].convention.format.removesuffix("{version}")
+        if not short:
+            if prefix not in ("", "v"):
+                return facts
+            continue
+        if not prefix.lower().startswith(short) or "{" in prefix:
+            return facts
+        seps.add(prefix[len(short) :])
+    if len(seps) != 1 or len([m for m in tagged if _short(m.name, common)]) < 2:
+        return facts
+    (sep,) = seps
+    if not sep or sep[0].isalnum():
+        return facts
+    out = dict(facts)
+    for member in members:
+        fact = facts[member.name]
+        short = _short(member.name, common)
+        untagged = fact.count == 0 and fact.problem is None
+        rules = (member.configured, member.match, member.regex)
+        if untagged and short and all(rule is None for rule in rules):
+            fmt = f"{short}{sep}{{version}}"
+            why = f"no tags yet; {fmt} as the other packages' tags spell their names"
+            out[member.name] = TagFacts(TagConvention(fmt, (fmt,), why))
+    return out
+
+
+def _short(name: str, common: str) -> str:
+    """``name`` without ``common`` (``langgraph-``), separators dropped; empty for the
+    package named ``common`` itself."""
+    return squash(name.removeprefix(common)) if name != common.rstrip("-") else ""
+
+
+def _common_word_prefix(names: Sequence[str]) -> str:
+    """The leading words every name shares, with the separator after them (``langgraph-``
+    of ``langgraph``, ``langgraph-sdk``: a name that is the prefix itself counts)."""
+    words = [name.split("-") for name in names]
+    if len(words) < 3:
+        return ""
+    shared: list[str] = []
+    for parts in zip(*([*w, ""] for w in words), strict=False):
+        if len(set(parts)) != 1 or not parts[0]:
+            break
+        shared.append(parts[0])
+    return "-".join(shared) + "-" if shared else ""
 
 
 def _generalise(fmt: str, member: Member) -> str | None:

@@ -357,7 +357,9 @@ class Workspace:
         if cached is None:
             configured = self._configured_groups()
             grouped = {p.name for group in configured for p in group}
-            cached = configured + self._shared_tag_groups(grouped)
+            by_tag = self._shared_tag_groups(grouped)
+            grouped |= {p.name for group in by_tag for p in group}
+            cached = configured + by_tag + self._shared_file_groups(grouped)
             object.__setattr__(self, "_groups", cached)
         return cached
 
@@ -396,6 +398,20 @@ class Workspace:
             if pkg.name not in grouped and "{name}" not in fmt and "{dir}" not in fmt:
                 by_format.setdefault(fmt, []).append(pkg)
         return tuple(tuple(group) for group in by_format.values() if len(group) > 1)
+
+    def _shared_file_groups(self, grouped: Set[str]) -> tuple[tuple[Package, ...], ...]:
+        """Packages whose version is read from one file (metaflow-stubs' setup.py reads
+        metaflow's ``version.py``): a bump of one writes the other's version too."""
+        by_file: dict[Path, list[Package]] = {}
+        for pkg in self.packages:
+            if pkg.name not in grouped and pkg.primary is not None:
+                by_file.setdefault(Path(os.path.normpath(pkg.primary.path)), []).append(pkg)
+        return tuple(tuple(group) for group in by_file.values() if len(group) > 1)
+
+    def shared_file(self, group: Sequence[Package]) -> Path | None:
+        """The one version file every package of ``group`` reads, if they read one."""
+        files = {Path(os.path.normpath(p.primary.path)) for p in group if p.primary is not None}
+        return files.pop() if len(group) > 1 and len(files) == 1 else None
 
     def shares_a_tag(self, group: Sequence[Package]) -> bool:
         """The group moves together because its packages share one tag, not by configuration."""

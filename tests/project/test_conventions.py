@@ -110,7 +110,8 @@ def test_per_package_prefixes_learned_from_history(tmp_path: Path) -> None:
         "cua-agent": "agent-v{version}",
         "cua-sandbox": "sandbox-v{version}",
         "cua-cli": "cli-v{version}",
-        "cua-fresh": "{name}-v{version}",  # no tags yet: the default, said as such
+        # no tags yet: its name as the others spell theirs (cua-agent's agent-v), said so
+        "cua-fresh": "fresh-v{version}",
     }
     agent = ws.get("cua-agent")
     assert (
@@ -876,3 +877,37 @@ def test_a_new_package_follows_its_siblings_path_tags(tmp_path: Path) -> None:
     ws = load_workspace(root)
     assert ws.tag_for(ws.get("lc-langgraph"), "0.1.0") == "libs/langgraph/v0.1.0"
     assert ws.tag_for(ws.get("lc-lint"), "0.1.0") == "lc-lint-v0.1.0"
+
+
+def test_a_new_package_spells_its_tags_as_its_siblings_spell_their_short_names(
+    tmp_path: Path,
+) -> None:
+    """langgraph's shape: each package's tags spell its name without the ``graphkit-`` every
+    package starts with, separators dropped (``checkpoint==`` for graphkit-checkpoint,
+    ``checkpointpg==`` for graphkit-checkpoint-pg in libs/checkpoint-pg, ``sdk==`` for
+    graphkit-sdk in libs/sdk-py, bare for graphkit itself), as the release workflow's
+    ``sed -e 's/graphkit//g' -e 's/-//g'`` makes them. A package with no tags yet gets
+    its name spelled the same way, not the default ``{name}-v{version}``."""
+    members = '[tool.uv.workspace]\nmembers = ["libs/*"]\n'
+    files = {
+        "pyproject.toml": members,
+        "libs/checkpoint/pyproject.toml": project("graphkit-checkpoint", "4.2.0"),
+        "libs/checkpoint-pg/pyproject.toml": project("graphkit-checkpoint-pg", "3.1.2"),
+        "libs/sdk-py/pyproject.toml": project("graphkit-sdk", "0.4.3"),
+        "libs/graphkit/pyproject.toml": project("graphkit", "1.2.11"),
+        "libs/checkpoint-conformance/pyproject.toml": project(
+            "graphkit-checkpoint-conformance", "0.0.2"
+        ),
+    }
+    tags = ["checkpoint==4.2.0", "checkpointpg==3.1.2", "sdk==0.4.3", "1.2.11"]
+    ws = load_workspace(repo(tmp_path / "r", files, tags=tags))
+    formats = {p.name: ws.tag_format_of(p) for p in ws.packages}
+    assert formats == {
+        "graphkit-checkpoint": "checkpoint=={version}",
+        "graphkit-checkpoint-pg": "checkpointpg=={version}",
+        "graphkit-sdk": "sdk=={version}",
+        "graphkit": "{version}",
+        "graphkit-checkpoint-conformance": "checkpointconformance=={version}",
+    }
+    new = ws.get("graphkit-checkpoint-conformance")
+    assert new.tags is not None and "spell their names" in new.tags.convention.evidence

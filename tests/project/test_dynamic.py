@@ -976,6 +976,72 @@ def test_a_setup_py_metadata_dict_merged_by_update_gives_name_and_version(
     assert all("gameish." not in problem for problem in ws.problems)
 
 
+def test_versioneer_with_no_prefix_takes_tags_starting_with_a_digit(tmp_path: Path) -> None:
+    """modin's shape: ``tag_prefix =`` (empty) and one early ``Modin-v0.1.0`` among bare
+    ``0.37.0`` tags. Its _version.py (versioneer 0.29) describes with ``--match
+    '[[:digit:]]*'``, so the bare tags are the releases, not the one named tag."""
+    cfg = (
+        "[versioneer]\nVCS = git\nstyle = pep440\nversionfile_source = modinish/_version.py\n"
+        "tag_prefix =\nparentdir_prefix = modinish-\n"
+    )
+    describe = '"describe", "--tags", "--long", "--match", f"{tag_prefix}[[:digit:]]*",\n'
+    files = {
+        "setup.py": "from setuptools import setup\nimport versioneer\n"
+        "setup(name='Modinish', version=versioneer.get_version())\n",
+        "setup.cfg": cfg,
+        "versioneer.py": "def get_version():\n    return '0+unknown'\n",
+        "modinish/__init__.py": "from ._version import get_versions\n",
+        "modinish/_version.py": f"def get_versions(tag_prefix=''):\n    return [{describe}]\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["Modinish-v0.1.0"])
+    commit(root, {"modinish/x.py": ""}, "0.36.0")
+    commit(root, {"modinish/y.py": ""}, "0.37.0")
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version, ws.tag_for(pkg, "0.38.0")) == ("0.37.0", "0.38.0")
+
+
+def test_a_version_module_setup_py_imports_from_its_package_is_read(tmp_path: Path) -> None:
+    """tfx's shape: setup.py does ``from tfx import version`` and passes
+    ``version.__version__``; the package's __init__.py re-exports it with an absolute
+    import. The module is tfx/version.py, where the literal is (and a bump writes it)."""
+    setup = (
+        "from setuptools import setup\nfrom tfxish import version\n"
+        "setup(name='tfxish', version=version.__version__, packages=['tfxish'])\n"
+    )
+    files = {
+        "setup.py": setup,
+        "tfxish/__init__.py": "from tfxish.version import __version__ as __version__\n",
+        "tfxish/version.py": "# setup.py uses this version.\n__version__ = '1.22.0.dev'\n",
+    }
+    ws = load_workspace(repo(tmp_path / "r", files, tags=["v1.21.0"]))
+    (pkg,) = ws.packages
+    assert (pkg.version, pkg.evidence) == (
+        "1.22.0.dev",
+        "setup.py reads __version__ of tfxish/version.py",
+    )
+
+
+def test_setup_keywords_a_function_returns_are_read(tmp_path: Path) -> None:
+    """phoenix-sqlean's shape: ``setup(**get_setup_args())`` where ``get_setup_args()``
+    returns ``dict(name="...", version=VERSION, ...)`` and ``VERSION = "0.1.0"`` is a
+    module constant: the name and version are read, and a bump writes the constant."""
+    setup = (
+        "import setuptools\nfrom setuptools import Extension\n\n"
+        'PACKAGE_NAME = "sqlish"\nVERSION = "0.1.0"  # x-release-please-version\n\n\n'
+        "def get_setup_args():\n    return dict(\n        name='phoenixish-sqlean',\n"
+        "        version=VERSION,\n        packages=[PACKAGE_NAME],\n"
+        "        ext_modules=[Extension(name=f'{PACKAGE_NAME}._sqlite3', sources=['m.c'])],\n"
+        "    )\n\n\nif __name__ == '__main__':\n    setuptools.setup(**get_setup_args())\n"
+    )
+    files = {"setup.py": setup, "sqlish/__init__.py": ""}
+    ws = load_workspace(repo(tmp_path / "r", files, tags=["phoenixish-sqlean-v0.1.0"]))
+    (pkg,) = ws.packages
+    assert (pkg.name, pkg.version) == ("phoenixish-sqlean", "0.1.0")
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert 'VERSION = "0.2.0"  # x-release' in (ws.root / "setup.py").read_text()
+
+
 def test_the_name_of_a_setup_py_project_is_setup_s_not_an_extension_s(tmp_path: Path) -> None:
     """``Extension(name='calc._speedups')`` above ``setup(**metadata)`` with
     ``metadata = dict(name='calc', ...)``: the project is calc."""
@@ -1927,3 +1993,102 @@ def test_a_join_filter_that_would_drop_the_new_version_s_label_refuses_it(tmp_pa
     with pytest.raises(VersionError, match=r"tuple cannot spell 0\.3\.2\.dev0 \(the join's filter"):
         apply_bump(plan_bump(ws, BumpOptions(part="dev")))
     assert (root / "tup/__init__.py").read_text() == module
+
+
+#: metaflow's shape: setup.py reads the first line of a version.py that holds no __version__
+FLOW_SETUP = (
+    'with open("flowish/version.py") as f:\n'
+    "    version = f.read().splitlines()[0].split('=')[1].strip(\" \\\"'\")\n"
+    "from setuptools import setup\n"
+    'setup(name="flowish", version=version, packages=["flowish"])\n'
+)
+#: the release workflow that builds the stubs beside the root (no workspace file lists them)
+FLOW_PUBLISH = (
+    "on: {release: {types: [published]}}\njobs:\n  publish:\n    runs-on: ubuntu-latest\n"
+    "    steps:\n    - run: python3 setup.py sdist bdist_wheel\n"
+    "    - run: cd ./stubs && python3 setup.py sdist bdist_wheel && cd -\n"
+    "    - uses: pypa/gh-action-pypi-publish@release/v1\n      with: {packages-dir: ./stubs/dist}\n"
+)
+#: its stubs: a member whose setup.py copies the sibling's version.py beside it and reads it
+STUBS_SETUP = (
+    "import os, shutil\nfrom setuptools import setup\n\n"
+    'source_file = "../flowish/version.py"\ndestination_file = "./version.py"\n'
+    "if not os.path.exists(destination_file):\n    shutil.copy(source_file, destination_file)\n"
+    "with open(destination_file) as f:\n"
+    "    version = f.read().splitlines()[0].split('=')[1].strip(\" \\\"'\")\n"
+    'setup(name="flowish-stubs", version=version, install_requires=[f"flowish=={version}"])\n'
+)
+
+
+def test_a_member_reading_its_siblings_version_file_is_read_and_moves_with_it(
+    tmp_path: Path,
+) -> None:
+    """metaflow's shape: the root's setup.py reads ``flowish_version = "2.19.38"`` (a name of
+    its own, no __version__) from flowish/version.py, and stubs/setup.py reads that same
+    file from ``../``. Both are read there, and a bump of one writes the file once and
+    moves the other with it (it cannot stay behind: its version is that file's)."""
+    files = {
+        "setup.py": FLOW_SETUP,
+        "flowish/__init__.py": "",
+        "flowish/version.py": 'flowish_version = "2.19.38"\n',
+        "stubs/setup.py": STUBS_SETUP,
+        ".github/workflows/publish.yml": FLOW_PUBLISH,
+    }
+    root = repo(tmp_path / "r", files)
+    ws = load_workspace(root)
+    assert [(p.name, p.version) for p in ws.packages] == [
+        ("flowish", "2.19.38"),
+        ("flowish-stubs", "2.19.38"),
+    ]
+    assert {p.primary.path for p in ws.packages if p.primary} == {root / "flowish/version.py"}
+    plan = plan_bump(ws, BumpOptions(part="minor", packages=("flowish",)))
+    assert {name: new for name, (_old, new) in plan.versions.items()} == {
+        "flowish": "2.20.0",
+        "flowish-stubs": "2.20.0",
+    }
+    assert any("they read one version file, flowish/version.py" in n for n in plan.notes)
+    apply_bump(plan)
+    assert (root / "flowish/version.py").read_text() == 'flowish_version = "2.20.0"\n'
+
+
+def test_a_member_taking_a_computed_version_from_a_sibling_is_one_line(tmp_path: Path) -> None:
+    """The same shape with a version.py that computes the version: the error names the
+    sibling's file as setup.py spells it (``../``), with no traceback."""
+    files = {
+        "setup.py": FLOW_SETUP,
+        "flowish/__init__.py": "",
+        "flowish/version.py": "flowish_version = '.'.join(['2', '19'])\n",
+        "stubs/setup.py": STUBS_SETUP,
+        ".github/workflows/publish.yml": FLOW_PUBLISH,
+    }
+    root = repo(tmp_path / "r", files)
+    problems = discover(root).problems
+    assert any(
+        "stubs/setup.py: setup.py takes the version from ../flowish/version.py, which "
+        "computes it" in problem
+        for problem in problems
+    ), problems
+    proc = run_relnox("packages", cwd=root)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_flit_module_of_a_namespace_package_is_read_by_its_full_name(tmp_path: Path) -> None:
+    """google/adk-python's shape: ``[tool.flit.module] name = "google.adk"`` under src/, the
+    namespace ``google`` holds nothing, and ``google/adk/__init__.py`` binds ``__version__ =
+    version.__version__`` after ``from . import version``: flit imports google.adk, so the
+    version is version.py's, and a bump writes it there."""
+    extra = '[tool.flit.module]\nname = "google.adk"\n'
+    files = {
+        "pyproject.toml": project("google-adk", None, extra=extra).replace(
+            '["hatchling"]\nbuild-backend = "hatchling.build"',
+            '["flit_core >=3.8,<4"]\nbuild-backend = "flit_core.buildapi"',
+        ),
+        "src/google/adk/__init__.py": "from . import version\n\n__version__ = version.__version__\n",
+        "src/google/adk/version.py": '# version: major.minor.patch\n__version__ = "1.4.2"\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.4.2"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version, pkg.evidence) == ("1.4.2", "flit: __version__ of google.adk")
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert '__version__ = "1.5.0"' in (root / "src/google/adk/version.py").read_text()

@@ -283,3 +283,34 @@ def test_many_projects_released_without_a_workspace_file_are_one_note(tmp_path: 
         "packages/acme-p02: acme requires it; and 9 more); [tool.relnox] packages decides "
         "otherwise"
     ]
+
+
+def test_a_project_below_a_line_released_as_betas_is_released(tmp_path: Path) -> None:
+    """opentelemetry-python-contrib's shape: the line is released only as betas
+    (``v0.63b1``, ``v0.64b0``, ``v0.65b0``; one old final ``v1.16.0`` made by mistake), and
+    ``processor/otel-processor-baggage``, which no workspace lists, holds its version in a
+    hatch ``path`` file that says each tag's version at its commit: released with them."""
+    hatch = '[tool.hatch.version]\npath = "src/{}/version.py"\n'
+    members = '[tool.uv.workspace]\nmembers = ["instrumentation/*"]\n'
+
+    def at(version: str) -> dict[str, str]:
+        line = f'__version__ = "{version}"\n'
+        return {
+            "pyproject.toml": project("otel-contrib", "0.0.0", extra=members),
+            "instrumentation/flask/pyproject.toml": project(
+                "otel-flask", None, extra=hatch.format("flask")
+            ),
+            "instrumentation/flask/src/flask/version.py": line,
+            "processor/baggage/pyproject.toml": project(
+                "otel-processor-baggage", None, extra=hatch.format("baggage")
+            ),
+            "processor/baggage/src/baggage/version.py": line,
+        }
+
+    root = repo(tmp_path / "r", at("0.62b0"), tags=["v1.16.0"])
+    for version in ("0.63b1", "0.64b0", "0.65b0"):
+        commit(root, at(version), f"v{version}")
+    commit(root, at("0.66b0.dev"))
+    ws = load_workspace(root)
+    assert "otel-processor-baggage" in [p.name for p in ws.packages], ws.notes
+    assert ws.tag_format_of(ws.get("otel-processor-baggage")) == "v{version}"

@@ -75,3 +75,25 @@ def test_a_bump_moves_a_shared_tag_group_and_says_so(tmp_path: Path) -> None:
     selection = select_packages(ws, ["a"], rule=Rule.BUMP)
     assert _names(selection) == ["a", "b"]
     assert any("b moves with a" in note for note in selection.notes), selection.notes
+
+
+def test_members_reading_one_version_file_move_together(tmp_path: Path) -> None:
+    """Two members whose hatch ``path = "../../VERSION"`` is one file, each with tags of
+    its own: the file is shown as the repository's VERSION, and a bump of one moves the
+    other (writing the file once), said in a note; released alone, each is itself."""
+    hatch = '[tool.hatch.version]\npath = "../../VERSION"\npattern = "(?P<version>.+)"\n'
+    files = {
+        "pyproject.toml": MEMBERS,
+        "VERSION": "1.2.0\n",
+        "libs/a/pyproject.toml": project("a", None, extra=hatch),
+        "libs/b/pyproject.toml": project("b", None, extra=hatch),
+    }
+    ws = load_workspace(repo(tmp_path / "r", files, tags=["a-v1.2.0", "b-v1.2.0"]))
+    assert {p.primary.path for p in ws.packages if p.primary} == {ws.root / "VERSION"}
+    bumped = select_packages(ws, ["a"], rule=Rule.BUMP)
+    assert _names(bumped) == ["a", "b"]
+    assert bumped.notes == (
+        "note: b moves with a: they read one version file, VERSION; give each its own "
+        "version file to decide otherwise",
+    )
+    assert _names(select_packages(ws, ["a"])) == ["a"]

@@ -568,6 +568,24 @@ def test_workspace_members_in_examples_directories_are_not_released_unless_tagge
     assert [p.name for p in load_workspace(only).packages] == ["a"]
 
 
+def test_a_sample_app_beside_the_packages_is_not_released(tmp_path: Path) -> None:
+    """openllmetry's shape: no root project, ``packages/*`` holds the released libraries
+    (tagged ``v0.62.1``) and ``packages/sample-app``, an application that requires them and
+    that no tag names: it shows the packages and is left out, said in a note."""
+    files = {
+        "packages/tracer-sdk/pyproject.toml": project("tracer-sdk", "0.62.1"),
+        "packages/tracer-openai/pyproject.toml": project("tracer-openai", "0.62.1"),
+        "packages/sample-app/pyproject.toml": project(
+            "sample-app", "0.0.1", requires=["tracer-sdk", "tracer-openai"]
+        ),
+    }
+    ws = load_workspace(repo(tmp_path / "r", files, tags=["v0.62.1"]))
+    assert sorted(p.name for p in ws.packages) == ["tracer-openai", "tracer-sdk"]
+    assert [
+        n.split(":")[0] for n in ws.notes if "examples, tests, docs or developer tools" in n
+    ] == ["packages/sample-app (sample-app)"]
+
+
 def test_an_examples_member_a_released_package_requires_is_released(tmp_path: Path) -> None:
     """pydantic-ai's shape: one tag ``v{version}`` for every member, the root's extra
     ``examples = ["pkg-examples=={{ version }}"]`` (a hatch metadata hook) and ``slim``'s
