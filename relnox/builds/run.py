@@ -56,6 +56,7 @@ from relnox.artifacts.manifest import (
     merge,
     read_manifest,
     sha256_of,
+    state_dir,
     write_manifest,
 )
 from relnox.builds.inputs import UNPROVABLE, ignored_part, package_owners
@@ -257,6 +258,51 @@ def _move_into(path: Path, dist_dir: Path) -> Path:
     return target
 
 
+#: where a build puts the files of an earlier build it replaces (in the state directory)
+EARLIER = "earlier"
+
+
+def _set_aside_earlier(label: str, made: Sequence[Path], dist_dir: Path) -> None:
+    """Move out of ``dist_dir`` the files of the package and version of ``made`` (what this
+    build just put there) that it did not make, of the kinds it made: an earlier build's
+    wheel for other tags (another Python, another commit), a second sdist. Left there,
+    publish could not tell them from files another tool added, and ``twine upload dist/*``
+    would send them with this build. They go to the state directory, not away."""
+    if not made:
+        return
+    ours = {p.name for p in made}
+    versions = {name_and_version(p.name) for p in made}
+    kinds = {artifact_kind(p.name) for p in made}
+    earlier = [
+        path
+        for path in sorted(dist_dir.iterdir())
+        if path.name not in ours
+        and name_and_version(path.name) in versions
+        and artifact_kind(path.name) in kinds
+        and (path.is_file() or path.is_symlink())
+    ]
+    if not earlier:
+        return
+    aside = state_dir(dist_dir) / EARLIER
+    for path in earlier:
+        try:
+            aside.mkdir(parents=True, exist_ok=True)
+            os.replace(path, aside / path.name)
+        except OSError as exc:
+            raise BuildError(
+                f"{path}: a file of {label} this build did not make (an earlier build's), and "
+                f"it cannot be moved to {aside} ({exc.strerror or exc}); remove it, so that "
+                "dist/ holds this build only"
+            ) from None
+        logger.warning(
+            "%s: a file of %s this build did not make (an earlier build's); moved to %s, so "
+            "that neither publish nor twine upload dist/* sends it with this build",
+            path,
+            label,
+            aside,
+        )
+
+
 def _run_tests(
     pkg: Package,
     plan: BuildPlan,
@@ -439,6 +485,7 @@ class _Run:
             logger.warning("%s: %s", label, note)
         files.sort(key=lambda p: artifact_kind(p.name) != "sdist")
         moved = [_move_into(path, self.plan.dist_dir) for path in files]
+        _set_aside_earlier(label, moved, self.plan.dist_dir)
         self._discard(work)
         seconds = time.monotonic() - start
         artifacts = tuple(

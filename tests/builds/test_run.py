@@ -290,6 +290,40 @@ def test_clean_removes_old_artifacts_first(lib: Path) -> None:
     assert not (lib / "build").exists() and not (lib / "repro_lib.egg-info").exists()
 
 
+def test_an_earlier_builds_files_of_the_same_version_are_moved_out_of_dist(lib: Path) -> None:
+    """A wheel for other tags (another Python, another commit) and a second sdist of the
+    version being built: publish could not tell them from files another tool added, so
+    the build moves them to the state directory and dist/ holds this build only."""
+    dist = lib / "dist"
+    dist.mkdir()
+    (dist / "repro_lib-1.2.0-py2-none-any.whl").write_bytes(b"an earlier build")
+    (dist / "Repro_Lib-1.2.0.tar.gz").write_bytes(b"an earlier sdist")
+    (dist / "repro_lib-1.1.0-py3-none-any.whl").write_bytes(b"another version: warned of")
+    proc = run_relnox("build-all", cwd=lib)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in dist.iterdir()) == [
+        "repro_lib-1.1.0-py3-none-any.whl",
+        "repro_lib-1.2.0-py3-none-any.whl",
+        "repro_lib-1.2.0.tar.gz",
+    ]
+    aside = lib / ".relnox/dist/earlier"
+    assert sorted(p.name for p in aside.iterdir()) == [
+        "Repro_Lib-1.2.0.tar.gz",
+        "repro_lib-1.2.0-py2-none-any.whl",
+    ]
+    assert (aside / "repro_lib-1.2.0-py2-none-any.whl").read_bytes() == b"an earlier build"
+    assert (
+        "repro_lib-1.2.0-py2-none-any.whl: a file of repro-lib 1.2.0 this build did not make"
+        in (proc.stderr)
+    )
+    # a wheel-only build leaves the sdist it did not replace
+    (dist / "repro_lib-1.2.0-py2-none-any.whl").write_bytes(b"an earlier build")
+    rebuilt = run_relnox("build-all", "--wheel-only", "--force", cwd=lib)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert (dist / "repro_lib-1.2.0.tar.gz").is_file()
+    assert not (dist / "repro_lib-1.2.0-py2-none-any.whl").exists()
+
+
 def test_tests_run_against_the_built_wheel_and_strict_makes_them_count(
     lib: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
