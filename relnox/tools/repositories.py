@@ -92,8 +92,24 @@ def is_url(value: str) -> bool:
 
 
 def split_userinfo(url: str) -> tuple[str, str | None, str | None]:
-    """``(url without userinfo, username, password)``; the password is registered as a secret."""
-    parts = urlsplit(url)
+    """``(url without userinfo, username, password)``; the password is registered as a secret.
+
+    A URL no client could connect to (a port that is not a number or past 65535, a broken
+    ``[IPv6]`` host, no host) is a :class:`ConfigError` naming it (its userinfo masked)."""
+    from relnox.redact import redact_url
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - urlsplit checks the port only when it is asked for
+    except ValueError as exc:
+        problem = str(exc)
+    else:
+        problem = "" if parts.hostname else "no host"
+    if problem:
+        raise ConfigError(
+            f"{redact_url(url)}: not a usable repository URL ({problem}); write it as "
+            "https://HOST[:PORT]/PATH/ (the upload address, or the index's .../simple/)"
+        )
     if "@" not in parts.netloc:
         return url, None, None
     userinfo, _, hostport = parts.netloc.rpartition("@")

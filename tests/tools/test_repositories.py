@@ -146,6 +146,32 @@ def test_a_pypirc_with_a_password_others_may_read_is_warned_of_once(
     assert "(mode 0644); chmod 600" in caplog.text and "pw-1234" not in caplog.text
 
 
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("http://me:url-secret-1@127.0.0.1:abc/", "Port could not be cast"),
+        ("http://me:url-secret-1@127.0.0.1:99999/", "Port out of range"),
+        ("http://me:url-secret-1@[::1/", "Invalid IPv6 URL"),
+        ("https://me:url-secret-1@/legacy/", "no host"),
+    ],
+)
+def test_a_repository_url_no_client_could_use_is_one_line_without_its_secret(
+    tmp_path: Path, url: str, why: str
+) -> None:
+    """As ``-r``, in [tool.relnox.repositories] or in ~/.pypirc: named, its userinfo masked,
+    never a traceback from deep in a client."""
+    config = load_config(tmp_path / "pyproject.toml", {"repositories": {"mine": {"upload": url}}})
+    for given, settings in ((url, None), ("mine", config)):
+        with pytest.raises(ConfigError) as caught:
+            resolve(given, settings)
+        message = str(caught.value)
+        assert why in message and "not a usable repository URL" in message
+        assert "url-secret-1" not in message and "\n" not in message
+        assert message.endswith(
+            "write it as https://HOST[:PORT]/PATH/ (the upload address, or the index's .../simple/)"
+        )
+
+
 def test_twines_constants_are_read_without_importing_twine() -> None:
     """A publish asks ``is_pypi`` of every repository: twine's two addresses come from its
     source, not from importing twine (its package and metadata cost 10-20 ms a start)."""
