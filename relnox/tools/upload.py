@@ -89,9 +89,13 @@ def attestations_of(path: Path) -> list[Path]:
 
 def answer_reason(body: str) -> str:
     """What an index's answer page says, in one line: its ``<pre>`` (pypiserver) or
-    ``<title>`` (PyPI), else its text without tags; at most 300 characters."""
+    ``<title>`` (PyPI), else its text without tags; at most 300 characters. An answer that
+    is not text (NUL bytes, or bytes that are not UTF-8 in place of words) is said as such,
+    not shown."""
     import html
 
+    if "\x00" in body or body.count("\ufffd") * 20 > len(body):
+        return f"an answer that is not text ({len(body)} characters)"
     said = re.search(r"<pre>(.*?)</pre>", body, re.S) or re.search(
         r"<title>(.*?)</title>", body, re.S
     )
