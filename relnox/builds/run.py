@@ -290,13 +290,14 @@ def _set_aside_earlier(label: str, made: Sequence[Path], dist_dir: Path) -> None
             os.replace(path, aside / path.name)
         except OSError as exc:
             raise BuildError(
-                f"{path}: a file of {label} this build did not make (an earlier build's), and "
+                f"{path}: a file of {label} this build did not make (left by an earlier build), and "
                 f"it cannot be moved to {aside} ({exc.strerror or exc}); remove it, so that "
                 "dist/ holds this build only"
             ) from None
         logger.warning(
-            "%s: a file of %s this build did not make (an earlier build's); moved to %s, so "
-            "that neither publish nor twine upload dist/* sends it with this build",
+            "%s: a file of %s this build did not make (left by an earlier build, or put there "
+            "during it); moved to %s, so that neither publish nor twine upload dist/* sends "
+            "it with this build",
             path,
             label,
             aside,
