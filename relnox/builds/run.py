@@ -59,7 +59,7 @@ from relnox.artifacts.manifest import (
     state_dir,
     write_manifest,
 )
-from relnox.builds.inputs import UNPROVABLE, ignored_part, package_owners
+from relnox.builds.inputs import UNPROVABLE, ignored_part, package_owners, untracked_part
 from relnox.builds.needs import NeedFailed, Needs, chains_first, must_start_after_needs
 from relnox.builds.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build
 from relnox.builds.slots import Slots
@@ -407,6 +407,9 @@ class _Run:
             self.plan.workspace, pkg, self.plan.dist_dir, self.top, self.owners
         )
         inputs["ignored"] = digest
+        inputs["untracked"] = untracked_part(
+            self.plan.workspace, pkg, self.plan.dist_dir, self.top, self.owners
+        )
         try:
             renamed = renamed_sources(project_doc(pkg.directory))
         except RelnoxError:  # the build read it: unreadable now, it is a changed input anyway
