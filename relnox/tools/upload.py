@@ -158,6 +158,18 @@ def twine() -> Transport:
     return Twine()
 
 
+def _pasted(credentials: Credentials) -> str:
+    """A hint when the refused password begins or ends with whitespace or holds a control
+    character (a token copied with its line end), never the password itself."""
+    password = credentials.password or ""
+    if password != password.strip() or any(ord(c) < 32 or ord(c) == 127 for c in password):
+        return (
+            " (the password begins or ends with whitespace or holds a control character such "
+            "as a line end, which no token has: was it copied with one? set it without)"
+        )
+    return ""
+
+
 def failure_message(
     attempt: Attempt,
     filename: str,
@@ -187,15 +199,17 @@ def failure_message(
     if attempt.kind == AUTH and repository.is_pypi:
         return (
             f"{label} refused {filename} with HTTP {attempt.status}: the token from "
-            f"{credentials.source} is not accepted; check that it is valid and not expired, "
-            f"that it is scoped to the project {project} (or the whole account), and that it "
-            f"was made for {label} itself (a PyPI token does not work on TestPyPI, nor the reverse)"
+            f"{credentials.source} is not accepted{_pasted(credentials)}; check that it is "
+            f"valid and not expired, that it is scoped to the project {project} (or the whole "
+            f"account), and that it was made for {label} itself (a PyPI token does not work on "
+            "TestPyPI, nor the reverse)"
         )
     if attempt.kind == AUTH:
         return (
             f"{label} refused {filename} with HTTP {attempt.status}: the credentials from "
-            f"{credentials.source} are not accepted there; check the user name and the password "
-            f"(or token) for {repository.upload_url}, and that this user may upload {project}"
+            f"{credentials.source} are not accepted there{_pasted(credentials)}; check the user "
+            f"name and the password (or token) for {repository.upload_url}, and that this user "
+            f"may upload {project}"
         )
     if attempt.kind == NO_CREDENTIALS:
         return f"no credentials for {filename}: " + no_credentials_message(

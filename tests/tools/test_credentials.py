@@ -154,6 +154,25 @@ def test_403_names_the_variable_used() -> None:
     assert "test-secret-4" not in message
 
 
+@pytest.mark.parametrize("pasted", ["pypi-tok-secret-6\n", " pypi-tok-secret-6", "pypi-tok\x7f-6"])
+def test_a_refused_password_with_a_line_end_or_control_character_is_hinted_at(
+    pasted: str,
+) -> None:
+    """A secret stored with its line end (a CI secret pasted from a file) is refused by the
+    index; the message says what is odd about it, never the password itself."""
+    hint = "holds a control character such as a line end"
+    for repository in (resolve("testpypi"), PRIVATE):
+        found = creds(repository, {"TWINE_USERNAME": "me", "TWINE_PASSWORD": pasted})
+        message = failure_message(Attempt(AUTH, 1, 403, ""), "a.whl", "demo", repository, found)
+        assert hint in message and "tok-secret-6" not in message and "\n" not in message
+        clean = creds(repository, {"TWINE_USERNAME": "me", "TWINE_PASSWORD": pasted.strip()})
+        if pasted.strip() == pasted:  # a control character inside: no stripping helps
+            continue
+        assert hint not in failure_message(
+            Attempt(AUTH, 1, 403, ""), "a.whl", "demo", repository, clean
+        )
+
+
 def test_loopback_index_without_authentication() -> None:
     found = creds(LOCAL, {})
     assert found.method == "anonymous" and found.basic_auth() is not None
