@@ -77,6 +77,7 @@ from relnox.builds.sources import (
 from relnox.builds.taken import TAKEN, taken_changed
 from relnox.builds.toolchains import NATIVE_TOOLCHAINS
 from relnox.errors import RelnoxError
+from relnox.paths import rel
 from relnox.project.pyproject import load_toml, project_doc
 from relnox.project.workspace import Package, Workspace
 from relnox.toml import table
@@ -445,8 +446,6 @@ def _unknown(pkg: Package, dirty: Mapping[str, tuple[str, str]], listing: Listin
 
 #: the parts that say what a package's files are made of (not how or when they were built)
 SOURCE_PARTS = ("files", "contents", "untracked", "outside", "ignore", "build", "version")
-#: a part as a stale package's message names it, where its key says too little
-_SHOWN = {"untracked": "untracked files"}
 
 
 def stale_builds(
@@ -483,7 +482,12 @@ def stale_builds(
                 if part in record.inputs and facts.parts.get(part) != record.inputs[part]
             ]
             if changed:
-                why.append(", ".join(_SHOWN.get(p, p) for p in changed) + " changed")
+                where = rel(workspace.get(record.name).directory, workspace.root)
+                shown = {
+                    "untracked": "untracked files (which git status --untracked-files=all "
+                    f"-- {where} lists)"
+                }
+                why.append(", ".join(shown.get(p, p) for p in changed) + " changed")
         if TAKEN in record.inputs and record.name in known:
             # only the files the build took in are hashed, not the tree git ignores
             taken = taken_changed(workspace.get(record.name).directory, record.inputs[TAKEN])

@@ -61,16 +61,19 @@ def test_a_file_git_does_not_track_added_changed_or_removed_since_the_build_is_a
     assert stale() == {}
     added = root / "packages/loose-one/loose_one/added.py"
     added.write_text("ADDED = 1\n")
-    assert stale() == {"loose-one": "untracked files changed"}
+    assert stale() == {
+        "loose-one": "untracked files (which git status --untracked-files=all -- "
+        "packages/loose-one lists) changed"
+    }
     added.unlink()
     assert stale() == {}
     kept.write_text("KEPT = 2\n")
-    assert stale() == {"loose-two": "untracked files changed"}
+    assert list(stale()) == ["loose-two"]
     kept.unlink()
-    assert stale() == {"loose-two": "untracked files changed"}
+    assert stale()["loose-two"].startswith("untracked files (which git status")
     refused = run_relnox("verify-install", "--offline", "-p", "loose-two", cwd=root)
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
-    assert "loose-two: untracked files changed since its files in" in refused.stderr
+    assert "packages/loose-two lists) changed since its files in" in refused.stderr
 
 
 def test_verify_install_refuses_a_stale_dist_and_allow_stale_lets_it_through(
