@@ -238,6 +238,13 @@ def failure_message(
             "([tool.relnox.network] retries); the index may be down: run the same command "
             "again later, it uploads only what is missing"
         )
+    if attempt.tool == "twine" and "UnicodeEncodeError" in attempt.detail:
+        return (
+            f"twine could not send {filename} to {label}: it sends the user name and password "
+            f"as latin-1, and those from {credentials.source} hold a character that latin-1 "
+            'has not; use uv ([tool.relnox.publish] transport = "uv", or the default "auto" '
+            "where uv runs), or credentials without it, and run the same command again"
+        )
     return (
         f"{attempt.tool} could not upload {filename} to {label} ({attempt.detail}); fix that and run "
         "the same command again, files already uploaded are skipped"

@@ -266,3 +266,33 @@ def test_a_project_pointing_pypi_elsewhere_gets_none_of_pypis_secrets(
     assert creds(resolve(name, local, environ=env), env).source == variable
     no_token = {"HOME": str(hermetic)}
     assert creds(resolve(name, environ=no_token), no_token).source == f"~/.pypirc [{name}]"
+
+
+def test_a_password_twine_cannot_encode_is_said_without_its_character() -> None:
+    """twine (requests) sends credentials as latin-1: a password with a character outside it
+    ends twine with an encoding error naming that character and its place in the password.
+    Neither reaches relnox's output; the message names the source and the way out."""
+    from collections.abc import Mapping, Sequence
+
+    from relnox.tools.network import NetworkSettings
+    from relnox.tools.twine import Twine
+    from relnox.tools.upload import Upload
+
+    found = creds(PRIVATE, {"TWINE_USERNAME": "me", "TWINE_PASSWORD": "tok\u20acpart-7"})
+    said = (
+        "Traceback (most recent call last):\n"
+        '  File "requests/auth.py", line 65, in _basic_auth_str\n'
+        "UnicodeEncodeError: 'latin-1' codec can't encode character '\\u20ac' in position 3: "
+        "ordinal not in range(256)\n"
+    )
+
+    def run(argv: Sequence[str], env: Mapping[str, str]) -> Result:
+        return Result(tuple(argv), 1, said)
+
+    attempt = Twine().upload(Upload([Path("a.whl")], PRIVATE, found, {}, run, NetworkSettings()))
+    shown = attempt.output + attempt.detail
+    assert "20ac" not in shown and "position 3" not in shown
+    message = failure_message(attempt, "a.whl", "demo", PRIVATE, found)
+    assert message.startswith("twine could not send a.whl to private: it sends the user name")
+    assert 'transport = "uv"' in message and "TWINE_USERNAME/TWINE_PASSWORD" in message
+    assert "20ac" not in message and "\u20ac" not in message
