@@ -511,6 +511,13 @@ def refuse_stale(
     the packages named in ``allow`` (``--allow-stale``) pass, and are returned (name ->
     what changed) for the report. Files relnox did not build are not judged."""
     allowed = {canonicalize_name(n) for n in allow}
+    known = {canonicalize_name(p.name) for p in workspace.packages}
+    strangers = [n for n in allow if canonicalize_name(n) not in known]
+    if strangers:
+        raise error(
+            f"--allow-stale {strangers[0]}: not a package of {workspace.root}; its packages "
+            f"are: {', '.join(p.name for p in workspace.packages)}"
+        )
     stale = stale_builds(workspace, records, dist_dir)
     refused = {n: why for n, why in stale.items() if canonicalize_name(n) not in allowed}
     if refused:
