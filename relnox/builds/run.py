@@ -56,9 +56,9 @@ from relnox.artifacts.manifest import (
     merge,
     read_manifest,
     sha256_of,
-    state_dir,
     write_manifest,
 )
+from relnox.builds.earlier import same_sources, set_aside_earlier
 from relnox.builds.inputs import UNPROVABLE, ignored_part, package_owners, untracked_part
 from relnox.builds.needs import NeedFailed, Needs, chains_first, must_start_after_needs
 from relnox.builds.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build
@@ -258,52 +258,6 @@ def _move_into(path: Path, dist_dir: Path) -> Path:
     return target
 
 
-#: where a build puts the files of an earlier build it replaces (in the state directory)
-EARLIER = "earlier"
-
-
-def _set_aside_earlier(label: str, made: Sequence[Path], dist_dir: Path) -> None:
-    """Move out of ``dist_dir`` the files of the package and version of ``made`` (what this
-    build just put there) that it did not make, of the kinds it made: an earlier build's
-    wheel for other tags (another Python, another commit), a second sdist. Left there,
-    publish could not tell them from files another tool added, and ``twine upload dist/*``
-    would send them with this build. They go to the state directory, not away."""
-    if not made:
-        return
-    ours = {p.name for p in made}
-    versions = {name_and_version(p.name) for p in made}
-    kinds = {artifact_kind(p.name) for p in made}
-    earlier = [
-        path
-        for path in sorted(dist_dir.iterdir())
-        if path.name not in ours
-        and name_and_version(path.name) in versions
-        and artifact_kind(path.name) in kinds
-        and (path.is_file() or path.is_symlink())
-    ]
-    if not earlier:
-        return
-    aside = state_dir(dist_dir) / EARLIER
-    for path in earlier:
-        try:
-            aside.mkdir(parents=True, exist_ok=True)
-            os.replace(path, aside / path.name)
-        except OSError as exc:
-            raise BuildError(
-                f"{path}: a file of {label} this build did not make (left by an earlier build), and "
-                f"it cannot be moved to {aside} ({exc.strerror or exc}); remove it, so that "
-                "dist/ holds this build only"
-            ) from None
-        logger.warning(
-            "%s: a file of %s this build did not make (left by an earlier build, or put there "
-            "during it); moved to %s, so that neither publish nor twine upload dist/* sends "
-            "it with this build",
-            path,
-            label,
-            aside,
-        )
-
-
 def _run_tests(
     pkg: Package,
     plan: BuildPlan,
@@ -375,6 +329,8 @@ class _Run:
     slots: Slots | None = None  # --jobs hook processes at once (relnox.builds.slots)
     priority: Mapping[str, int] = field(default_factory=dict)  # name -> place in the order
     servers: HookServers | None = None  # the hooks' fork servers (relnox.builds.hook_server)
+    #: what the manifest recorded of each package before this run (kept: relnox.builds.run)
+    earlier: Mapping[str, PackageRecord] = field(default_factory=dict)
 
     def _discard(self, work: Path) -> None:
         if self.sweeper is not None:
@@ -489,13 +445,24 @@ class _Run:
             logger.warning("%s: %s", label, note)
         files.sort(key=lambda p: artifact_kind(p.name) != "sdist")
         moved = [_move_into(path, self.plan.dist_dir) for path in files]
-        _set_aside_earlier(label, moved, self.plan.dist_dir)
+        inputs = self._inputs(pkg, moved)
+        earlier = self.earlier.get(pkg.name)
+        kept = set_aside_earlier(
+            label, moved, self.plan.dist_dir, same_sources(earlier, pkg.version, inputs)
+        )
+        if kept:
+            logger.info(
+                "%s: kept %s, built before from the same sources",
+                label,
+                ", ".join(k.filename for k in kept),
+            )
+            provable = provable and earlier is not None and bool(earlier.checked)
         self._discard(work)
         seconds = time.monotonic() - start
         artifacts = tuple(
             ArtifactRecord(p.name, artifact_kind(p.name) or "", sha256_of(p), p.stat().st_size)
             for p in moved
-        )
+        ) + tuple(kept)
         record = PackageRecord(
             name=pkg.name,
             version=pkg.version,
@@ -504,7 +471,7 @@ class _Run:
             seconds=round(seconds, 3),
             files=artifacts,
             depends_on=pkg.internal_deps,
-            inputs=self._inputs(pkg, moved),
+            inputs=inputs,
             checked=proof(expected, [(a.filename, a.sha256) for a in artifacts])
             if provable
             else "",
@@ -711,6 +678,8 @@ def _build(plan: BuildPlan, runtime: Runtime | None) -> tuple[tuple[PackageOutco
         sweeper = Sweeper(Path(tmp) / "bin")
         servers = HookServers() if hook_servers_enabled() else None
         run = _Run(plan, pool, Path(tmp), environ, sweeper=sweeper, servers=servers)
+        with contextlib.suppress(RelnoxError):  # none, or one it cannot read: nothing kept
+            run.earlier = {r.name: r for r in read_manifest(plan.dist_dir).packages}
         if any(f.parts for n, f in plan.inputs.items() if n not in plan.reuse):
             run.top = git.toplevel(plan.workspace.root).resolve()
             run.owners = package_owners(plan.workspace, run.top)
