@@ -3,7 +3,8 @@
 With ``upstream`` it is a proxy in front of a real index (pypiserver): each request
 is shown to ``rule``, which may answer it itself (:class:`Reply`), hold it until the
 server stops (:data:`HANG`), answer 200 with a body that never ends (:data:`TRICKLE`
-a few bytes at a time, :data:`FLOOD` as fast as it is read), or let it through (``None``); ``rewrite`` may change a
+a few bytes at a time, :data:`FLOOD` as fast as it is read) or with headers that never
+end (:data:`SLOW_HEAD`), or let it through (``None``); ``rewrite`` may change a
 forwarded answer. Without ``upstream`` it is a plain host that answers by ``rule``
 (404 when the rule says nothing). Every request is recorded with its headers, so a
 test can tell which host ever saw an ``Authorization`` header.
@@ -59,6 +60,8 @@ DROP = _Hang()
 TRICKLE = _Hang()
 #: answer 200 and send 1 MiB after 1 MiB until the client goes or the server stops
 FLOOD = _Hang()
+#: answer 200 and send a header a byte every 50 ms until the client goes or the server stops
+SLOW_HEAD = _Hang()
 
 Answer = Reply | _Hang | None
 Rule = Callable[[Seen], Answer]
@@ -144,6 +147,9 @@ class FaultServer:
                 if answer is TRICKLE or answer is FLOOD:
                     self._endless(answer is FLOOD)
                     return
+                if answer is SLOW_HEAD:
+                    self._slow_head()
+                    return
                 if isinstance(answer, _Hang):
                     server._release.wait()
                     return
@@ -199,6 +205,16 @@ class FaultServer:
                         self.wfile.flush()
                         if not flood:
                             server._release.wait(0.05)
+                except OSError:  # the client gave up: what the test wants
+                    pass
+
+            def _slow_head(self) -> None:
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                try:
+                    while not server._release.is_set():
+                        self.wfile.write(b"x")
+                        self.wfile.flush()
+                        server._release.wait(0.05)
                 except OSError:  # the client gave up: what the test wants
                     pass
 

@@ -148,13 +148,15 @@ def _set_problems(
         problems += [
             f"+ {name}  (a second sdist; an index takes one per version)" for name in sdists[1:]
         ]
-    seen: dict[frozenset[object], str] = {}
+    seen: dict[object, str] = {}  # each tag -> the wheel kept for it
     for name in wheels:
-        tags = frozenset(parse_wheel_filename(name)[3])
-        if tags in seen:
-            problems.append(f"+ {name}  (installs where {seen[tags]} does; keep one)")
+        tags = parse_wheel_filename(name)[3]
+        # tags in common (py3-none-any and py2.py3-none-any): an installer there takes either
+        shared = next((seen[tag] for tag in sorted(tags, key=str) if tag in seen), None)
+        if shared is not None:
+            problems.append(f"+ {name}  (installs where {shared} does; keep one)")
         else:
-            seen[tags] = name
+            seen.update(dict.fromkeys(tags, name))
     if not sdists:
         logger.warning(
             "%s %s: no sdist; users on platforms without a matching wheel cannot install it",

@@ -214,9 +214,18 @@ class PackageBuilder:
                 logger.debug("%s: the backend also needs %s", self.label, ", ".join(missing))
                 env = self._env([*requires, *extra])
                 builder = self._builder(source, env)
-            return Path(builder.build(kind, outdir))
+            built = Path(builder.build(kind, outdir))
         except (BuildBackendException, BuildException, subprocess.CalledProcessError) as exc:
             raise self._failure(KIND_LABEL[kind], exc) from None
+        problem = _not_built(built, outdir)
+        if problem:
+            raise BackendError(
+                f"{self.label}: the build backend {self.backend} returned "
+                f"{os.path.relpath(built, os.path.abspath(outdir))!r} as "
+                f"{KIND_LABEL[kind]} it built, but {problem}; a backend writes the file into "
+                "the directory it is given and returns its name (PEP 517): fix the backend"
+            )
+        return built
 
     def build(
         self, source: Path, workdir: Path, *, sdist: bool = True, wheel: bool = True
@@ -240,6 +249,19 @@ class PackageBuilder:
                 raise BackendError(f"{exc.message}\n  ({hint})") from None
             raise
         return files
+
+
+def _not_built(built: Path, outdir: Path) -> str:
+    """Why ``built``, the path a backend's hook named, is not a file it built in ``outdir``
+    (``""``: it is one): a name leading elsewhere (``../x``, an absolute path), no such
+    file, or no regular file (a link, a directory). relnox moves that file into dist/."""
+    if Path(os.path.normpath(built)).parent != Path(os.path.abspath(outdir)):
+        return "that name leads out of the directory it was given"
+    if not os.path.lexists(built):
+        return "no such file is there"
+    if built.is_symlink() or not built.is_file():
+        return "it is not a regular file"
+    return ""
 
 
 def _failure_hint(source: Path, *, from_sdist: bool) -> str:

@@ -11,6 +11,9 @@ A package is rebuilt unless every byte that went into the build recorded in the 
   where git proves the file on disk holds the blob's bytes (:mod:`relnox.builds.contents`);
 * ``outside``: files outside its directory that its pyproject names (a ``readme`` or
   license file of the repository, hatch ``force-include`` sources), hashed;
+* ``untracked``: the files in its directory git neither tracks nor ignores, each with its
+  size and time (a backend ships them: a module added, changed or removed since the build
+  makes its files stale); read after the build, as ``ignored`` is;
 * ``ignore``: the ``.gitignore`` files above it up to the repository's top (they decide
   what some backends include); ``ignored``: the names of the files git ignores in its
   directory (a backend may take in a new one; one it took in is ``unprovable``), and the
@@ -74,6 +77,7 @@ from relnox.builds.sources import (
 from relnox.builds.taken import TAKEN, taken_changed
 from relnox.builds.toolchains import NATIVE_TOOLCHAINS
 from relnox.errors import RelnoxError
+from relnox.paths import rel
 from relnox.project.pyproject import load_toml, project_doc
 from relnox.project.workspace import Package, Workspace
 from relnox.toml import table
@@ -224,6 +228,51 @@ def package_owners(workspace: Workspace, top: Path) -> dict[str, str]:
     return {_relative(p.directory, top): p.name for p in workspace.packages}
 
 
+#: an untracked file up to this size is hashed; a larger one is known by its size and time
+_HASHED = 1024 * 1024
+
+
+def _untracked_digest(paths: Sequence[str], top: Path) -> str:
+    """The ``untracked`` part: each path (relative to ``top``) with the sha256 of its bytes
+    (a regular file up to :data:`_HASHED` bytes), else its size and time."""
+    import stat
+
+    facts: list[list[Any]] = []
+    for path in sorted(paths):
+        try:
+            info = os.lstat(top / path)
+            if stat.S_ISREG(info.st_mode) and info.st_size <= _HASHED:
+                facts.append([path, hashlib.sha256((top / path).read_bytes()).hexdigest()])
+                continue
+        except OSError:
+            facts.append([path])
+            continue
+        facts.append([path, info.st_size, info.st_mtime_ns])
+    return _digest(facts)
+
+
+def untracked_part(
+    workspace: Workspace,
+    pkg: Package,
+    output: Path | None,
+    top: Path | None = None,
+    owners: Mapping[str, str] | None = None,
+) -> str:
+    """``pkg``'s ``untracked`` digest as its directory is now (read again after a build,
+    which may write some); ``top`` and ``owners`` as for :func:`ignored_part`."""
+    top = top or git.toplevel(workspace.root).resolve()
+    owners = owners if owners is not None else package_owners(workspace, top)
+    skip = _skipped(top, output, workspace.root)
+    untracked, _ = _status_paths(workspace.root, [str(pkg.directory.resolve())])
+    mine = [
+        path
+        for path in untracked
+        if not any(path.startswith(s) for s in skip)
+        and owner_of(path.rstrip("/"), owners) == pkg.name
+    ]
+    return _untracked_digest(mine, top)
+
+
 def ignored_part(
     workspace: Workspace,
     pkg: Package,
@@ -325,6 +374,11 @@ def package_inputs(
     entries = [entry for name in sorted(wanted) for entry in listing.tracked.get(name, [])]
     found = tracked_digests(top, entries, {*modified, *listing.marked})
     untracked = [p for p in untracked if not any(p.startswith(s) for s in skip)]
+    loose: dict[str, list[str]] = {}  # each package's untracked files
+    for path in untracked:
+        owner = owner_of(path.rstrip("/"), owners)
+        if owner in wanted:
+            loose.setdefault(owner, []).append(path)
     dirty: dict[str, tuple[str, str]] = {}
     for kind, paths in (("modified files", modified), ("untracked changes", untracked)):
         for path in paths:
@@ -344,6 +398,7 @@ def package_inputs(
             "files": _digest([f"{meta} {path}" for meta, path in tracked]),
             "contents": _digest([[p, found[p]] for _, p in tracked if p in found]),
             "outside": _digest(outside_files(pkg.directory, document)),
+            "untracked": _untracked_digest(loose.get(pkg.name, []), top),
             "ignore": _digest(_ignore_rules(pkg.directory, top)),
             **_ignored_part(pkg, listing, top, ignored),
             "build": _digest([pkg.backend, list(pkg.build_requires), __version__]),
@@ -390,7 +445,7 @@ def _unknown(pkg: Package, dirty: Mapping[str, tuple[str, str]], listing: Listin
 
 
 #: the parts that say what a package's files are made of (not how or when they were built)
-SOURCE_PARTS = ("files", "contents", "outside", "ignore", "build", "version")
+SOURCE_PARTS = ("files", "contents", "untracked", "outside", "ignore", "build", "version")
 
 
 def stale_builds(
@@ -427,7 +482,12 @@ def stale_builds(
                 if part in record.inputs and facts.parts.get(part) != record.inputs[part]
             ]
             if changed:
-                why.append(", ".join(changed) + " changed")
+                where = rel(workspace.get(record.name).directory, workspace.root)
+                shown = {
+                    "untracked": "untracked files (which git status --untracked-files=all "
+                    f"-- {where} lists)"
+                }
+                why.append(", ".join(shown.get(p, p) for p in changed) + " changed")
         if TAKEN in record.inputs and record.name in known:
             # only the files the build took in are hashed, not the tree git ignores
             taken = taken_changed(workspace.get(record.name).directory, record.inputs[TAKEN])
@@ -451,6 +511,13 @@ def refuse_stale(
     the packages named in ``allow`` (``--allow-stale``) pass, and are returned (name ->
     what changed) for the report. Files relnox did not build are not judged."""
     allowed = {canonicalize_name(n) for n in allow}
+    known = {canonicalize_name(p.name) for p in workspace.packages}
+    strangers = [n for n in allow if canonicalize_name(n) not in known]
+    if strangers:
+        raise error(
+            f"--allow-stale {strangers[0]}: not a package of {workspace.root}; its packages "
+            f"are: {', '.join(p.name for p in workspace.packages)}"
+        )
     stale = stale_builds(workspace, records, dist_dir)
     refused = {n: why for n, why in stale.items() if canonicalize_name(n) not in allowed}
     if refused:

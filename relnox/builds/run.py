@@ -59,7 +59,8 @@ from relnox.artifacts.manifest import (
     sha256_of,
     write_manifest,
 )
-from relnox.builds.inputs import UNPROVABLE, ignored_part, package_owners
+from relnox.builds.earlier import same_sources, set_aside_earlier
+from relnox.builds.inputs import UNPROVABLE, ignored_part, package_owners, untracked_part
 from relnox.builds.needs import NeedFailed, Needs, chains_first, must_start_after_needs
 from relnox.builds.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build
 from relnox.builds.slots import Slots
@@ -329,6 +330,8 @@ class _Run:
     slots: Slots | None = None  # --jobs hook processes at once (relnox.builds.slots)
     priority: Mapping[str, int] = field(default_factory=dict)  # name -> place in the order
     servers: HookServers | None = None  # the hooks' fork servers (relnox.builds.hook_server)
+    #: what the manifest recorded of each package before this run (kept: relnox.builds.run)
+    earlier: Mapping[str, PackageRecord] = field(default_factory=dict)
 
     def _discard(self, work: Path) -> None:
         if self.sweeper is not None:
@@ -361,6 +364,9 @@ class _Run:
             self.plan.workspace, pkg, self.plan.dist_dir, self.top, self.owners
         )
         inputs["ignored"] = digest
+        inputs["untracked"] = untracked_part(
+            self.plan.workspace, pkg, self.plan.dist_dir, self.top, self.owners
+        )
         try:
             renamed = renamed_sources(project_doc(pkg.directory))
         except RelnoxError:  # the build read it: unreadable now, it is a changed input anyway
@@ -440,12 +446,24 @@ class _Run:
             logger.warning("%s: %s", label, note)
         files.sort(key=lambda p: artifact_kind(p.name) != "sdist")
         moved = [_move_into(path, self.plan.dist_dir) for path in files]
+        inputs = self._inputs(pkg, moved)
+        earlier = self.earlier.get(pkg.name)
+        kept = set_aside_earlier(
+            label, moved, self.plan.dist_dir, same_sources(earlier, pkg.version, inputs)
+        )
+        if kept:
+            logger.info(
+                "%s: kept %s, built before from the same sources",
+                label,
+                ", ".join(k.filename for k in kept),
+            )
+            provable = provable and earlier is not None and bool(earlier.checked)
         self._discard(work)
         seconds = time.monotonic() - start
         artifacts = tuple(
             ArtifactRecord(p.name, artifact_kind(p.name) or "", sha256_of(p), p.stat().st_size)
             for p in moved
-        )
+        ) + tuple(kept)
         record = PackageRecord(
             name=pkg.name,
             version=pkg.version,
@@ -454,7 +472,7 @@ class _Run:
             seconds=round(seconds, 3),
             files=artifacts,
             depends_on=pkg.internal_deps,
-            inputs=self._inputs(pkg, moved),
+            inputs=inputs,
             checked=proof(expected, [(a.filename, a.sha256) for a in artifacts])
             if provable
             else "",
@@ -661,6 +679,8 @@ def _build(plan: BuildPlan, runtime: Runtime | None) -> tuple[tuple[PackageOutco
         sweeper = Sweeper(Path(tmp) / "bin")
         servers = HookServers() if hook_servers_enabled() else None
         run = _Run(plan, pool, Path(tmp), environ, sweeper=sweeper, servers=servers)
+        with contextlib.suppress(RelnoxError):  # none, or one it cannot read: nothing kept
+            run.earlier = {r.name: r for r in read_manifest(plan.dist_dir).packages}
         if any(f.parts for n, f in plan.inputs.items() if n not in plan.reuse):
             run.top = git.toplevel(plan.workspace.root).resolve()
             run.owners = package_owners(plan.workspace, run.top)

@@ -43,7 +43,7 @@ def _index_entries(repo: Path, paths: list[str]) -> str:
 
 
 def _restore_index(repo: Path, paths: list[str], entries: str) -> None:
-    git.git(repo, "rm", "--cached", "-q", "--ignore-unmatch", "--", *paths)
+    git.git(repo, "rm", "--cached", "-f", "-q", "--ignore-unmatch", "--", *paths)
     if entries:
         git.git(repo, "update-index", "--index-info", input=entries)
 

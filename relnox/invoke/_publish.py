@@ -20,6 +20,7 @@ from relnox.invoke._common import (
     echo,
     echo_json,
     listed,
+    number,
     relnox_task,
 )
 
@@ -165,7 +166,7 @@ def _publish_flags(flags: PublishFlags, names: list[str]) -> dict[str, Any]:
         verbose=flags.verbose >= 2,
         attestations=flags.attestations,
         jobs=flags.jobs or None,
-        wait=None if flags.no_wait else float(flags.wait),
+        wait=None if flags.no_wait else number(flags.wait, "wait", float),
         allow_stale=listed(flags.allow_stale),
     )
     result = _publish(
@@ -221,6 +222,7 @@ class PublishTestFlags:
 )
 def testpypi(c: Any, flags: PublishTestFlags) -> dict[str, Any]:
     """Publish to TestPyPI, then install the release from there in fresh environments and check it."""
+    wait = number(flags.wait, "wait", float)  # checked before anything is published
     names = chosen(flags.root, flags.package, flags.changed)
     if names is None:
         echo(NOTHING_CHANGED)
@@ -253,7 +255,7 @@ def testpypi(c: Any, flags: PublishTestFlags) -> dict[str, Any]:
         dist_dir=Path(flags.dist) if flags.dist else None,
         index=flags.repository,
         extra_index=flags.extra_index or None,
-        wait=float(flags.wait),
+        wait=wait,
         extras=listed(flags.extras),
     )
     report = VERIFY.run(VERIFY.plan(load_workspace(flags.root), checks))

@@ -138,6 +138,11 @@ def plan_publish(
         ):
             preload()  # while the index and git work for the threads
             checked = check_files(workspace, manifest, records, route)
+            from relnox.publish.rules import local_versions  # preflight loads it anyway
+
+            local = local_versions([(r.name, r.version) for r in records], repo)
+            if local is not None:
+                raise PublishError(local)
             _check_artifacts(workspace, records, checked)
             stale.join()
             (allowed,) = stale.result()

@@ -4,6 +4,7 @@ state directory, :func:`relnox.artifacts.manifest.state_dir`) and the closing ta
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import field
 from datetime import datetime, timezone
@@ -11,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from relnox._records import dataclass
-from relnox.artifacts.manifest import ensure_state_dir
+from relnox.artifacts.manifest import ensure_state_dir, state_dir
 from relnox.atomic import write_atomic
-from relnox.errors import PublishError
+from relnox.errors import PublishError, RelnoxError
 from relnox.redact import redact
 from relnox.stage import Status
 from relnox.tools.repositories import Repository
+
+logger = logging.getLogger("relnox")
 
 REPORT_JSON = "publish-report.json"
 
@@ -272,11 +275,27 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def write_report(result: PublishResult, dist_dir: Path) -> Path:
-    """``publish-report.json`` beside the manifest, written atomically; secrets masked."""
+def write_report(result: PublishResult, dist_dir: Path) -> Path | None:
+    """``publish-report.json`` beside the manifest, written atomically; secrets masked.
+
+    It is written after the uploads, which are done whatever happens to it: a report that
+    cannot be written (its place taken by a directory, a full disk) is a warning naming
+    it, and the result stands (``None``), never an error that would say the publish failed.
+    """
     result.finished = _now()
-    path = ensure_state_dir(dist_dir) / REPORT_JSON
-    write_atomic(path, redact(json.dumps(result.to_json(), indent=2)) + "\n")
+    path = state_dir(dist_dir) / REPORT_JSON
+    try:
+        ensure_state_dir(dist_dir)
+        write_atomic(path, redact(json.dumps(result.to_json(), indent=2)) + "\n")
+    except (OSError, RelnoxError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        logger.warning(
+            "%s could not be written (%s); the publish itself is done: what it did is said "
+            "here, and relnox audit reads it back from the index",
+            path,
+            why,
+        )
+        return None
     result.report_path = path
     return path
 

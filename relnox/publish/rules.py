@@ -8,6 +8,9 @@
   new version (a post release), and relnox says so before uploading.
   ``[tool.relnox.publish] upload-window-days`` sets the window for another index
   (by default 14 on PyPI and TestPyPI, none elsewhere; ``0`` turns it off).
+- PyPI and TestPyPI refuse a version with a local part (``1.3.0+local``, PEP 440): a
+  publish there refuses it before sending anything (:func:`local_versions`), since the
+  first file's 400 would come after the rest of the release was already up.
 - PyPI limits how many projects a user (and an IP) may create a day, and a refused
   attempt counts: a 429 for a project's first file (on an index with a
   ``new-project-limit``, or whose answer speaks of new projects) is never retried, and
@@ -208,4 +211,23 @@ def creation_limited(
         f"{f' ({rule})' if rule else ''}, and a refused attempt counts too, so relnox does not "
         f"retry; {reset}. Not created: {', '.join(projects)}; run the same command again after "
         "that, it uploads only what is missing"
+    )
+
+
+def local_versions(versions: Sequence[tuple[str, str]], repository: Repository) -> str | None:
+    """Why ``versions`` ((name, version) each) cannot go to ``repository``: PyPI and TestPyPI
+    take no version with a local part (``+...``); ``None`` elsewhere, or when none has one."""
+    if not repository.is_pypi:
+        return None
+    local = [(name, Version(version)) for name, version in versions if Version(version).local]
+    if not local:
+        return None
+    shown = ", ".join(f"{name} {version}" for name, version in local)
+    name, version = local[0]
+    major, minor, micro = (*version.release, 0, 0)[:3]
+    higher = f"{major}.{minor}.{micro + 1}"  # above every local version of this release
+    return (
+        f"{shown}: {repository.label} refuses versions with a local part (+{version.local}), "
+        f"so nothing was uploaded; release a version without one (relnox bump -p {name} "
+        f"--to {higher}, then build-all), or publish to an index that takes them"
     )

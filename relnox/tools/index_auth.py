@@ -93,8 +93,19 @@ def _existing(environ: Mapping[str, str]) -> dict[str, tuple[str, str, str]]:
 
     try:
         parsed = netrc.netrc(path)
-    except (netrc.NetrcParseError, OSError) as exc:
-        logger.warning("%s cannot be read (%s); its logins are not used here", path, exc)
+    except netrc.NetrcParseError as exc:
+        # its message quotes the token it stumbled on: often a password (one written
+        # without the ``password`` keyword), so only the line is named
+        logger.warning(
+            "%s cannot be read (it does not parse at line %s); its logins are not used here",
+            path,
+            exc.lineno,
+        )
+        return {}
+    except OSError as exc:
+        logger.warning(
+            "%s cannot be read (%s); its logins are not used here", path, exc.strerror or exc
+        )
         return {}
     return {
         host: (login or "", account or "", password or "")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import logging
 import os
 import re
 from collections.abc import Mapping
@@ -34,6 +35,8 @@ from relnox._records import dataclass
 from relnox.config import Config
 from relnox.errors import ConfigError
 from relnox.redact import register_secret
+
+logger = logging.getLogger("relnox")
 
 PYPI = "pypi"
 TESTPYPI = "testpypi"
@@ -90,8 +93,24 @@ def is_url(value: str) -> bool:
 
 
 def split_userinfo(url: str) -> tuple[str, str | None, str | None]:
-    """``(url without userinfo, username, password)``; the password is registered as a secret."""
-    parts = urlsplit(url)
+    """``(url without userinfo, username, password)``; the password is registered as a secret.
+
+    A URL no client could connect to (a port that is not a number or past 65535, a broken
+    ``[IPv6]`` host, no host) is a :class:`ConfigError` naming it (its userinfo masked)."""
+    from relnox.redact import redact_url
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - urlsplit checks the port only when it is asked for
+    except ValueError as exc:
+        problem = str(exc)
+    else:
+        problem = "" if parts.hostname else "no host"
+    if problem:
+        raise ConfigError(
+            f"{redact_url(url)}: not a usable repository URL ({problem}); write it as "
+            "https://HOST[:PORT]/PATH/ (the upload address, or the index's .../simple/)"
+        )
     if "@" not in parts.netloc:
         return url, None, None
     userinfo, _, hostport = parts.netloc.rpartition("@")
@@ -250,19 +269,60 @@ def pypirc_path(environ: Mapping[str, str] | None = None) -> Path:
 
 
 def read_pypirc(path: Path) -> dict[str, dict[str, str]]:
-    """The sections of a ``~/.pypirc`` (empty when there is none)."""
+    """The sections of a ``~/.pypirc`` (empty when there is none).
+
+    A name that is there but cannot be read as a file (a directory, a link to nowhere, a
+    device, no permission) or is not UTF-8 is an error naming it, not "no credentials";
+    the error never quotes the file's lines (they may hold a password). A file with a
+    password that other users may read gets a warning (once)."""
     if not os.path.lexists(path):
         return {}  # as configparser reads a missing file, without loading it
     import configparser
 
+    from relnox.files import read_text
+
+    try:
+        text = read_text(path)
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset "
+            f"{exc.start}); save it as UTF-8, or remove it"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(
+            f"{path}: cannot be read ({exc.strerror or exc.__class__.__name__}); make it a "
+            "readable file, or remove it"
+        ) from None
     parser = configparser.RawConfigParser()
     try:
-        parser.read(path, encoding="utf-8")
+        parser.read_string(text, source=str(path))
     except configparser.Error as exc:
         raise ConfigError(
             f"{path}: cannot be read ({exc.__class__.__name__}); fix or remove the file"
         ) from None
-    return {s: dict(parser.items(s)) for s in parser.sections() if s != "distutils"}
+    sections = {s: dict(parser.items(s)) for s in parser.sections() if s != "distutils"}
+    if any(section.get("password") for section in sections.values()):
+        _warn_if_shared(path)
+    return sections
+
+
+_WARNED: set[Path] = set()
+
+
+def _warn_if_shared(path: Path) -> None:
+    """Warn (once per file) that ``path``, which holds a password, is readable by others."""
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError:
+        return
+    if os.name == "posix" and mode & 0o077 and path not in _WARNED:
+        _WARNED.add(path)
+        logger.warning(
+            "%s holds a password and other users may read it (mode %04o); chmod 600 %s",
+            path,
+            mode,
+            path,
+        )
 
 
 def resolve(

@@ -14,19 +14,25 @@ requests and pip drop it the same way).
 
 Only ``http`` and ``https`` addresses are read, links and redirects alike (an index
 linking ``file:///dev/zero`` gets an error, not a read of this machine). Every
-answer is bounded: connect and each read by ``timeout``, and the whole body by
-size (:data:`MAX_PAGE` for a project page; for a file, one byte more than ours:
-anything longer is other content) and by time: it must be complete within
-``stall`` seconds plus one second per MiB received, so an index that trickles a
-never-ending page is given up on, as a stalled upload is.
+answer is bounded: connect and each read by ``timeout``; the status line and headers
+must all have come within ``timeout + stall`` seconds of the request (an index that
+sends a header a byte at a time is given up on, as the in-process upload gives up on
+its answer); the whole body by size (:data:`MAX_PAGE` for a project page; for a file,
+one byte more than ours: anything longer is other content) and by time: it must be
+complete within ``stall`` seconds plus one second per MiB received, so an index that
+trickles a never-ending page is given up on, as a stalled upload is.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
+import http.client
+import io
 import json
 import logging
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -97,6 +103,104 @@ class _SameOriginAuth(urllib.request.HTTPRedirectHandler):
         return new
 
 
+class _HeadTooSlow(TimeoutError):
+    """The status line and headers of an answer did not all come within their bound."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"its status line and headers did not all come within {seconds:g}s "
+            "([tool.relnox.network] timeout + stall)"
+        )
+
+
+class _HeadClock(io.RawIOBase):
+    """A response's socket, read with one deadline for the status line and headers
+    (each read within the socket's own timeout too); :meth:`done` lifts it for the body,
+    whose bound is :func:`_read`'s."""
+
+    def __init__(self, raw: io.RawIOBase, sock: socket.socket, seconds: float) -> None:
+        super().__init__()
+        self.raw, self.sock, self.seconds = raw, sock, seconds
+        self.per_read = sock.gettimeout()
+        self.deadline: float | None = time.monotonic() + seconds
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int | None:
+        if self.deadline is None:
+            return self.raw.readinto(buffer)
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise _HeadTooSlow(self.seconds)
+        self.sock.settimeout(left if self.per_read is None else min(left, self.per_read))
+        try:
+            return self.raw.readinto(buffer)
+        except TimeoutError:
+            if time.monotonic() >= self.deadline:
+                raise _HeadTooSlow(self.seconds) from None
+            raise
+
+    def done(self) -> None:
+        if self.deadline is not None:
+            self.deadline = None
+            self.sock.settimeout(self.per_read)
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+class _BoundedResponse(http.client.HTTPResponse):
+    """An answer whose status line and headers must come within ``head`` seconds."""
+
+    def __init__(self, sock: socket.socket, *args: Any, head: float, **kwargs: Any) -> None:
+        super().__init__(sock, *args, **kwargs)
+        # the socket's reader, taken from the buffer urllib made (which would close it when
+        # dropped) and buffered again behind the clock
+        self._clock = _HeadClock(self.fp.detach(), sock, head)
+        self.fp = io.BufferedReader(self._clock)
+
+    def begin(self) -> None:
+        try:
+            super().begin()
+        finally:
+            self._clock.done()
+
+
+class _BoundedHandler(urllib.request.HTTPHandler):
+    """urllib's ``http`` handler, its answers' heads bounded (:class:`_BoundedResponse`)."""
+
+    def __init__(self, head: float) -> None:
+        super().__init__()
+        self.head = head
+
+    def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
+        return super().do_open(_bounded(http_class, self.head), req, **kwargs)
+
+
+class _BoundedHTTPSHandler(urllib.request.HTTPSHandler):
+    """urllib's ``https`` handler, its answers' heads bounded (:class:`_BoundedResponse`)."""
+
+    def __init__(self, head: float) -> None:
+        super().__init__()
+        self.head = head
+
+    def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
+        return super().do_open(_bounded(http_class, self.head), req, **kwargs)
+
+
+def _bounded(http_class: Any, head: float) -> Any:
+    """``http_class``'s connections, each answer read as a :class:`_BoundedResponse`."""
+
+    def connect(*args: Any, **kwargs: Any) -> http.client.HTTPConnection:
+        conn = http_class(*args, **kwargs)
+        conn.response_class = functools.partial(_BoundedResponse, head=head)
+        return conn  # type: ignore[no-any-return]
+
+    return connect
+
+
 def _request(url: str, accept: str, auth: tuple[str, str] | None) -> urllib.request.Request:
     headers = {"Accept": accept, "User-Agent": "relnox"}
     if auth is not None:
@@ -160,18 +264,24 @@ class Patience:
         return cls(network.timeout, network.retries, network.retry_delay, network.stall, sleep)
 
 
-#: the openers a reader made, by the origins its credentials may go to
-Openers = dict[frozenset[Origin], urllib.request.OpenerDirector]
+#: the openers a reader made, by the origins its credentials may go to and the bound of
+#: an answer's head
+Openers = dict[tuple[frozenset[Origin], float], urllib.request.OpenerDirector]
 
 
-def _opener(allowed: frozenset[Origin], openers: Openers | None) -> urllib.request.OpenerDirector:
-    """An opener whose redirects keep credentials to ``allowed``; made once per reader
-    (each costs as much as a page of a local index is to read)."""
-    opener = openers.get(allowed) if openers is not None else None
+def _opener(
+    allowed: frozenset[Origin], head: float, openers: Openers | None
+) -> urllib.request.OpenerDirector:
+    """An opener whose redirects keep credentials to ``allowed`` and whose answers bring
+    their status line and headers within ``head`` seconds; made once per reader (each
+    costs as much as a page of a local index is to read)."""
+    opener = openers.get((allowed, head)) if openers is not None else None
     if opener is None:
-        opener = urllib.request.build_opener(_SameOriginAuth(allowed))
+        opener = urllib.request.build_opener(
+            _SameOriginAuth(allowed), _BoundedHandler(head), _BoundedHTTPSHandler(head)
+        )
         if openers is not None:
-            openers[allowed] = opener
+            openers[(allowed, head)] = opener
     return opener
 
 
@@ -199,7 +309,7 @@ def _fetch(
             f"{url}: the index links a file at an address relnox does not read (only http "
             "and https); ask the index's administrator, or publish elsewhere"
         )
-    opener = _opener(frozenset(origins), openers)
+    opener = _opener(frozenset(origins), timeout + stall, openers)
     use_auth: tuple[str, str] | None = None
     attempt = 0
     while True:
@@ -249,7 +359,9 @@ def _fetch(
             problem = f"HTTP {exc.code}"
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            if isinstance(reason, TimeoutError) or isinstance(exc, TimeoutError):
+            if isinstance(reason, _HeadTooSlow):
+                pass  # it says its bound
+            elif isinstance(reason, TimeoutError) or isinstance(exc, TimeoutError):
                 reason = f"no answer within {timeout:g}s, [tool.relnox.network] timeout"
             if attempt > retries:
                 raise PublishError(

@@ -80,9 +80,17 @@ def twine_argv(*args: str) -> list[str]:
     return [sys.executable, "-m", "twine", *args]
 
 
+#: an encoding error names the character and its place: of a password (twine sends the
+#: credentials as latin-1), that is part of the secret
+_UNENCODABLE = re.compile(r"can't encode characters? (?:'[^']*' )?in position [0-9-]+")
+#: what :func:`tidy` says in its place
+UNENCODABLE = "can't encode a character (not shown: it may be part of the password)"
+
+
 def tidy(output: str) -> str:
-    """twine's output without padding, colour codes or empty lines, secrets masked."""
-    text = re.sub(r"\x1b\[[0-9;]*m", "", output)
+    """twine's output without padding, colour codes or empty lines, secrets masked (and the
+    character an encoding error names, with its place)."""
+    text = _UNENCODABLE.sub(UNENCODABLE, re.sub(r"\x1b\[[0-9;]*m", "", output))
     return redact("\n".join(line.rstrip() for line in text.splitlines() if line.strip()))
 
 

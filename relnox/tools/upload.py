@@ -90,9 +90,13 @@ def attestations_of(path: Path) -> list[Path]:
 
 def answer_reason(body: str) -> str:
     """What an index's answer page says, in one line: its ``<pre>`` (pypiserver) or
-    ``<title>`` (PyPI), else its text without tags; at most 300 characters."""
+    ``<title>`` (PyPI), else its text without tags; at most 300 characters. An answer that
+    is not text (NUL bytes, or bytes that are not UTF-8 in place of words) is said as such,
+    not shown."""
     import html
 
+    if "\x00" in body or body.count("\ufffd") * 20 > len(body):
+        return f"an answer that is not text ({len(body)} characters)"
     said = re.search(r"<pre>(.*?)</pre>", body, re.S) or re.search(
         r"<title>(.*?)</title>", body, re.S
     )
@@ -155,6 +159,18 @@ def twine() -> Transport:
     return Twine()
 
 
+def _pasted(credentials: Credentials) -> str:
+    """A hint when the refused password begins or ends with whitespace or holds a control
+    character (a token copied with its line end), never the password itself."""
+    password = credentials.password or ""
+    if password != password.strip() or any(ord(c) < 32 or ord(c) == 127 for c in password):
+        return (
+            " (the password begins or ends with whitespace or holds a control character such "
+            "as a line end, which no token has: was it copied with one? set it without)"
+        )
+    return ""
+
+
 def failure_message(
     attempt: Attempt,
     filename: str,
@@ -184,15 +200,17 @@ def failure_message(
     if attempt.kind == AUTH and repository.is_pypi:
         return (
             f"{label} refused {filename} with HTTP {attempt.status}: the token from "
-            f"{credentials.source} is not accepted; check that it is valid and not expired, "
-            f"that it is scoped to the project {project} (or the whole account), and that it "
-            f"was made for {label} itself (a PyPI token does not work on TestPyPI, nor the reverse)"
+            f"{credentials.source} is not accepted{_pasted(credentials)}; check that it is "
+            f"valid and not expired, that it is scoped to the project {project} (or the whole "
+            f"account), and that it was made for {label} itself (a PyPI token does not work on "
+            "TestPyPI, nor the reverse)"
         )
     if attempt.kind == AUTH:
         return (
             f"{label} refused {filename} with HTTP {attempt.status}: the credentials from "
-            f"{credentials.source} are not accepted there; check the user name and the password "
-            f"(or token) for {repository.upload_url}, and that this user may upload {project}"
+            f"{credentials.source} are not accepted there{_pasted(credentials)}; check the user "
+            f"name and the password (or token) for {repository.upload_url}, and that this user "
+            f"may upload {project}"
         )
     if attempt.kind == NO_CREDENTIALS:
         return f"no credentials for {filename}: " + no_credentials_message(
@@ -220,6 +238,13 @@ def failure_message(
             f"{attempt.attempts} attempt{'s' * (attempt.attempts != 1)} "
             "([tool.relnox.network] retries); the index may be down: run the same command "
             "again later, it uploads only what is missing"
+        )
+    if attempt.tool == "twine" and "UnicodeEncodeError" in attempt.detail:
+        return (
+            f"twine could not send {filename} to {label}: it sends the user name and password "
+            f"as latin-1, and those from {credentials.source} hold a character that latin-1 "
+            'has not; use uv ([tool.relnox.publish] transport = "uv", or the default "auto" '
+            "where uv runs), or credentials without it, and run the same command again"
         )
     return (
         f"{attempt.tool} could not upload {filename} to {label} ({attempt.detail}); fix that and run "

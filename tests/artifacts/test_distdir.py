@@ -129,6 +129,14 @@ def test_the_set_of_files_of_each_package_is_checked_with_a_readable_diff(
         "rebuild them, or remove the extra files",
     ]
     twin.unlink()
+    # a wheel whose tags overlap (py2.py3 holds py3): an installer on Python 3 takes either
+    overlap = dist / "demo_core-0.1.0-py2.py3-none-any.whl"
+    shutil.copyfile(wheel, overlap)
+    with pytest.raises(PublishError) as info:
+        load_release(workspace, dist, ["demo-core"], error=PublishError)
+    (line,) = [ln for ln in str(info.value).splitlines() if ln.startswith("  + ")]
+    assert line.endswith(" does; keep one)") and overlap.name in line and wheel.name in line
+    overlap.unlink()
     # a copy under a name that sorts first (another spelling of the project): the extra is
     # the file build-all did not record, never the recorded one
     sdist = dist / "demo_core-0.1.0.tar.gz"

@@ -11,7 +11,7 @@ import pytest
 
 from relnox.artifacts.manifest import read_manifest
 from relnox.builds.run import BuildOptions, build_all
-from relnox.sample import ProjectSpec, git_init, write_workspace
+from relnox.sample import ProjectSpec, git_init, write_project, write_workspace
 from tests.build_support import edit, shared, summarize
 from tests.conftest import run_relnox
 
@@ -284,3 +284,52 @@ def test_a_build_requiring_a_package_of_the_workspace_says_it_comes_from_the_ind
         "its sources, only from the index: publish it first (relnox publish --package "
         "sib-plug), or point sib-app's [build-system] at it in-tree (backend-path))"
     ), error
+
+
+#: an in-tree backend: hatchling's, but its wheel hook says what the file ``lie`` asks
+LYING_BACKEND = """\
+import os, shutil
+from hatchling import build as _hatchling
+from hatchling.build import *  # noqa
+
+_LIE = open(os.path.join(os.path.dirname(__file__), "lie")).read().strip()
+
+def build_wheel(directory, config_settings=None, metadata_directory=None):
+    name = _hatchling.build_wheel(directory, config_settings, metadata_directory)
+    if _LIE == "missing":
+        os.unlink(os.path.join(directory, name))
+        return name
+    outside = os.path.join(directory, "..", name)
+    shutil.move(os.path.join(directory, name), outside)
+    return outside if _LIE == "absolute" else "../" + name
+"""
+
+
+@pytest.mark.parametrize(
+    ("lie", "shown", "why"),
+    [
+        ("missing", "lie_pkg-0.1.0-py3-none-any.whl", "no such file is there"),
+        ("absolute", "../lie_pkg-0.1.0-py3-none-any.whl", "that name leads out of"),
+        ("parent", "../lie_pkg-0.1.0-py3-none-any.whl", "that name leads out of"),
+    ],
+)
+def test_a_backend_naming_a_file_it_did_not_build_in_its_directory_is_refused(
+    tmp_path: Path, lie: str, shown: str, why: str
+) -> None:
+    """The wheel hook's answer is a file name in the directory it was given: a name of no
+    file there, or leading out of it, is one line naming the backend, never a traceback,
+    and nothing reaches dist/ (relnox moves the named file there)."""
+    root = write_project(tmp_path / "lie", ProjectSpec("lie-pkg"))
+    edit(root / "pyproject.toml", '"hatchling.build"', '"lying"\nbackend-path = ["_backend"]')
+    (root / "_backend").mkdir()
+    (root / "_backend/lying.py").write_text(LYING_BACKEND)
+    (root / "_backend/lie").write_text(lie)
+    git_init(root)
+    proc = run_relnox("build-all", "--wheel-only", cwd=root)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert (
+        f"lie-pkg 0.1.0: the build backend lying returned {shown!r} as the wheel it built, but "
+        f"{why}"
+    ) in proc.stderr
+    assert "fix the backend" in proc.stderr
+    assert not any((root / "dist").glob("*.whl"))

@@ -290,6 +290,71 @@ def test_clean_removes_old_artifacts_first(lib: Path) -> None:
     assert not (lib / "build").exists() and not (lib / "repro_lib.egg-info").exists()
 
 
+def test_an_earlier_builds_files_of_the_same_version_are_moved_out_of_dist(lib: Path) -> None:
+    """A wheel for other tags (another Python, another commit) and a second sdist of the
+    version being built: publish could not tell them from files another tool added, so
+    the build moves them to the state directory and dist/ holds this build only."""
+    dist = lib / "dist"
+    dist.mkdir()
+    (dist / "repro_lib-1.2.0-py2-none-any.whl").write_bytes(b"an earlier build")
+    (dist / "Repro_Lib-1.2.0.tar.gz").write_bytes(b"an earlier sdist")
+    (dist / "repro_lib-1.1.0-py3-none-any.whl").write_bytes(b"another version: warned of")
+    proc = run_relnox("build-all", cwd=lib)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in dist.iterdir()) == [
+        "repro_lib-1.1.0-py3-none-any.whl",
+        "repro_lib-1.2.0-py3-none-any.whl",
+        "repro_lib-1.2.0.tar.gz",
+    ]
+    aside = lib / ".relnox/dist/earlier"
+    assert sorted(p.name for p in aside.iterdir()) == [
+        "Repro_Lib-1.2.0.tar.gz",
+        "repro_lib-1.2.0-py2-none-any.whl",
+    ]
+    assert (aside / "repro_lib-1.2.0-py2-none-any.whl").read_bytes() == b"an earlier build"
+    assert (
+        "repro_lib-1.2.0-py2-none-any.whl: a file of repro-lib 1.2.0 this build did not make"
+        in (proc.stderr)
+    )
+    # a wheel-only build leaves the sdist it did not replace
+    (dist / "repro_lib-1.2.0-py2-none-any.whl").write_bytes(b"an earlier build")
+    rebuilt = run_relnox("build-all", "--wheel-only", "--force", cwd=lib)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert (dist / "repro_lib-1.2.0.tar.gz").is_file()
+    assert not (dist / "repro_lib-1.2.0-py2-none-any.whl").exists()
+
+
+def test_another_pythons_wheel_of_the_same_sources_stays_and_is_recorded(lib: Path) -> None:
+    """A wheel build-all recorded for a build of the same sources (built with another
+    Python before this one) stays beside this build's files, in its record; once the
+    sources change, it is an earlier build's and goes aside."""
+    dist = lib / "dist"
+    first = build_all(lib, BuildOptions())
+    first.raise_for_failures()
+    other = dist / "repro_lib-1.2.0-py2-none-any.whl"  # as another interpreter's wheel
+    shutil.copyfile(dist / "repro_lib-1.2.0-py3-none-any.whl", other)
+    path = lib / ".relnox/dist/build-manifest.json"
+    data = json.loads(path.read_text())
+    data["packages"][0]["files"].append(
+        {"filename": other.name, "kind": "wheel", "sha256": sha256_of(other), "size": 1}
+    )
+    path.write_text(json.dumps(data))
+    again = run_relnox("build-all", "--force", cwd=lib)
+    assert again.returncode == 0, again.stderr
+    assert f"kept {other.name}, built before from the same sources" in again.stderr
+    assert other.is_file()
+    (record,) = read_manifest(dist).packages
+    assert other.name in [f.filename for f in record.files]
+
+    edit(lib / "repro_lib/__init__.py", "def main", "CHANGED = 1\n\n\ndef main")
+    git.git(lib, "commit", "-qam", "change")
+    changed = run_relnox("build-all", cwd=lib)
+    assert changed.returncode == 0, changed.stderr
+    assert not other.exists() and (lib / ".relnox/dist/earlier" / other.name).is_file()
+    (record,) = read_manifest(dist).packages
+    assert other.name not in [f.filename for f in record.files]
+
+
 def test_tests_run_against_the_built_wheel_and_strict_makes_them_count(
     lib: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -41,6 +41,41 @@ def test_stale_builds_names_only_the_changed_package(tmp_path: Path) -> None:
     assert "contents" in found["stale-one"] and "files" in found["stale-one"]
 
 
+def test_a_file_git_does_not_track_added_changed_or_removed_since_the_build_is_a_change(
+    tmp_path: Path,
+) -> None:
+    """A module neither tracked nor ignored ships with the build (hatchling takes it): one
+    added after the build is missing from the files, one there at the build and removed or
+    edited since is in them but no longer in the tree. One left as it was is no change."""
+    root = tmp_path / "ws"
+    write_workspace(root, [ProjectSpec("loose-one"), ProjectSpec("loose-two")])
+    git_init(root)
+    kept = root / "packages/loose-two/loose_two/scratch.py"
+    kept.write_text("KEPT = 1\n")
+    build_all(root, BuildOptions(jobs=2)).raise_for_failures()
+
+    def stale() -> dict[str, str]:
+        workspace = load_workspace(root)
+        return stale_builds(workspace, read_manifest(root / "dist").packages, root / "dist")
+
+    assert stale() == {}
+    added = root / "packages/loose-one/loose_one/added.py"
+    added.write_text("ADDED = 1\n")
+    assert stale() == {
+        "loose-one": "untracked files (which git status --untracked-files=all -- "
+        "packages/loose-one lists) changed"
+    }
+    added.unlink()
+    assert stale() == {}
+    kept.write_text("KEPT = 2\n")
+    assert list(stale()) == ["loose-two"]
+    kept.unlink()
+    assert stale()["loose-two"].startswith("untracked files (which git status")
+    refused = run_relnox("verify-install", "--offline", "-p", "loose-two", cwd=root)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "packages/loose-two lists) changed since its files in" in refused.stderr
+
+
 def test_verify_install_refuses_a_stale_dist_and_allow_stale_lets_it_through(
     tmp_path: Path,
 ) -> None:

@@ -575,6 +575,28 @@ def test_a_failing_commit_hook_rolls_everything_back(make_workspace: Callable[..
     assert git_state(root) == state  # same HEAD, no tag, clean index and tree
 
 
+def test_a_failing_hook_that_edits_a_bumped_file_still_rolls_everything_back(
+    make_workspace: Callable[..., Path],
+) -> None:
+    """A hook (a formatter) that rewrites a file the bump staged, then fails: the index then
+    differs from both the file and HEAD, and the index is put back all the same."""
+    root = make_workspace([ProjectSpec("rh-core", "0.1.0")])
+    hook = root / ".git/hooks/pre-commit"
+    hook.write_text(
+        '#!/bin/sh\nfor f in $(git diff --cached --name-only); do echo "# fmt" >> "$f"; done\n'
+        "exit 1\n"
+    )
+    hook.chmod(0o755)
+    before, state = snapshot(root), git_state(root)
+    proc = run_relnox("bump", "--part", "minor", "--commit", "--tag", cwd=root)
+    assert proc.returncode == 1
+    lines = error_lines(proc.stderr)
+    assert len(lines) == 1 and "Traceback" not in proc.stderr
+    assert "every file is as it was" in lines[0], lines[0]
+    assert snapshot(root) == before
+    assert git_state(root) == state  # same HEAD, no tag, clean index and tree
+
+
 def test_a_failing_push_rolls_back_commit_and_tags(
     make_project: Callable[..., Path], tmp_path: Path
 ) -> None:

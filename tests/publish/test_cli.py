@@ -103,6 +103,26 @@ def test_a_failure_exits_1_with_one_actionable_line(ws: Path, index: LocalIndex)
     assert "failed" in bad.stdout  # the table still shows what happened
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("publish", "--wait=-1"), "--wait cannot be negative (-1)"),
+        (("publish-test", "--wait=-5"), "--wait cannot be negative (-5)"),
+        (("publish", "--allow-stale", "demo-cor"), "--allow-stale demo-cor: not a package of"),
+    ],
+)
+def test_a_bad_flag_is_refused_before_anything_is_uploaded(
+    ws: Path, index: LocalIndex, args: tuple[str, ...], said: str
+) -> None:
+    """A negative wait (it would fail a tier the index shows a moment later; publish-test
+    read it only once the release was up) and an --allow-stale naming no package."""
+    proc = run_relnox(*args, "--repository", index.url, cwd=ws, env=env())
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    (line,) = [ln for ln in proc.stderr.splitlines() if ln.startswith("relnox: error: ")]
+    assert said in line
+    assert on_index(index) == []
+
+
 def _run_on_a_terminal(args: list[str], cwd: Path, answer: str) -> tuple[int, str]:
     """``relnox ARGS`` with a pseudo-terminal as stdin; ``answer`` is typed at the prompt."""
     master, slave = pty.openpty()

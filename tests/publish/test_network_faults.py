@@ -38,6 +38,7 @@ from tests.fault_server import (
     DROP,
     FLOOD,
     HANG,
+    SLOW_HEAD,
     TRICKLE,
     Answer,
     FaultServer,
@@ -387,6 +388,28 @@ def test_a_never_ending_project_page_is_given_up_on(
         assert "[tool.relnox.network] stall = 2" in run.error_line
     else:
         assert "longer than 256 MiB" in run.error_line
+    assert on_index(index) == [] and proxy.stored() == []
+
+    healthy = serve(upstream=index.url, rule=private())
+    again = relnox(ws, "-r", healthy.url, *CORE)
+    assert again.code == 0, again.err
+    converged(index, [CORE_WHEEL, CORE_SDIST], healthy)
+
+
+def test_a_project_page_whose_headers_never_end_is_given_up_on(
+    ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+) -> None:
+    """Each header byte within the timeout, but the headers never end: one bound for them
+    all (timeout + stall), then the retries, then one line naming the page and the bound."""
+    proxy = serve(
+        upstream=index.url,
+        rule=private(lambda seen: SLOW_HEAD if seen.path.startswith("/simple/") else None),
+    )
+    run = relnox(ws, "-r", proxy.url, *CORE)
+    assert run.code == 1 and "/simple/demo-core/" in run.error_line
+    assert "headers did not all come within 4s" in run.error_line
+    assert "[tool.relnox.network] timeout + stall" in run.error_line
+    assert "after 2 attempts" in run.error_line
     assert on_index(index) == [] and proxy.stored() == []
 
     healthy = serve(upstream=index.url, rule=private())

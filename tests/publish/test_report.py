@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from relnox.publish.report import (
     FAILED,
     HELD_BACK,
@@ -57,3 +59,29 @@ def test_a_report_reads_the_outcomes_a_fixed_number_of_times_for_any_number_of_p
         assert "pkg-3 1.0 (failed)" in lines[1] and "pkg-4 1.0 (held-back)" in lines[1]
         assert result.package_status("pkg-3") == FAILED  # the one-package question still
     assert reads[200] == reads[10] < 20  # not once per package
+
+
+def test_a_report_that_cannot_be_written_is_a_warning_after_the_uploads(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The files are on the index by then: a report whose place is taken (a directory
+    there, a file where the state directory goes) is warned of, never an error that
+    would make a done publish exit 1 with a traceback."""
+    from relnox.publish.report import write_report
+
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (tmp_path / ".relnox/dist/publish-report.json").mkdir(parents=True)
+    result = result_of(2)
+    assert write_report(result, dist) is None and result.report_path is None
+    said = f"{tmp_path / '.relnox/dist/publish-report.json'} could not be written (Is a directory)"
+    assert said in caplog.text and "the publish itself is done" in caplog.text
+
+    other = tmp_path / "other"
+    (other / "dist").mkdir(parents=True)
+    (other / ".relnox").write_text("a file where the state directory goes")
+    assert write_report(result_of(2), other / "dist") is None
+    assert f"{other / '.relnox/dist/publish-report.json'} could not be written" in caplog.text
+
+    (tmp_path / ".relnox/dist/publish-report.json").rmdir()
+    assert write_report(result, dist) == tmp_path / ".relnox/dist/publish-report.json"

@@ -385,3 +385,19 @@ def test_an_upload_the_index_never_answers_fails_within_the_timeout(
     line = run.error_line
     assert "[tool.relnox.network] timeout = 2" in line and CORE_WHEEL in line
     assert "2 attempts" in line
+
+
+def test_a_local_version_is_refused_for_pypi_and_testpypi_only() -> None:
+    """PyPI answers 400 for a version with a local part: said before anything is sent,
+    naming every such package and the public version to release instead."""
+    from relnox.publish.rules import local_versions
+    from relnox.tools.repositories import from_url, resolve
+
+    versions = [("demo-core", "1.3.0"), ("demo-app", "1.3.0+corp.2"), ("demo-cli", "2.0+x")]
+    for name in ("pypi", "testpypi"):
+        said = local_versions(versions, resolve(name))
+        assert said is not None and said.startswith("demo-app 1.3.0+corp.2, demo-cli 2.0+x: ")
+        assert "refuses versions with a local part (+corp.2)" in said
+        assert "relnox bump -p demo-app --to 1.3.1," in said and "nothing was uploaded" in said
+    assert local_versions(versions, from_url("http://127.0.0.1:8080/")) is None
+    assert local_versions(versions[:1], resolve("pypi")) is None

@@ -154,6 +154,25 @@ def test_403_names_the_variable_used() -> None:
     assert "test-secret-4" not in message
 
 
+@pytest.mark.parametrize("pasted", ["pypi-tok-secret-6\n", " pypi-tok-secret-6", "pypi-tok\x7f-6"])
+def test_a_refused_password_with_a_line_end_or_control_character_is_hinted_at(
+    pasted: str,
+) -> None:
+    """A secret stored with its line end (a CI secret pasted from a file) is refused by the
+    index; the message says what is odd about it, never the password itself."""
+    hint = "holds a control character such as a line end"
+    for repository in (resolve("testpypi"), PRIVATE):
+        found = creds(repository, {"TWINE_USERNAME": "me", "TWINE_PASSWORD": pasted})
+        message = failure_message(Attempt(AUTH, 1, 403, ""), "a.whl", "demo", repository, found)
+        assert hint in message and "tok-secret-6" not in message and "\n" not in message
+        clean = creds(repository, {"TWINE_USERNAME": "me", "TWINE_PASSWORD": pasted.strip()})
+        if pasted.strip() == pasted:  # a control character inside: no stripping helps
+            continue
+        assert hint not in failure_message(
+            Attempt(AUTH, 1, 403, ""), "a.whl", "demo", repository, clean
+        )
+
+
 def test_loopback_index_without_authentication() -> None:
     found = creds(LOCAL, {})
     assert found.method == "anonymous" and found.basic_auth() is not None
@@ -247,3 +266,33 @@ def test_a_project_pointing_pypi_elsewhere_gets_none_of_pypis_secrets(
     assert creds(resolve(name, local, environ=env), env).source == variable
     no_token = {"HOME": str(hermetic)}
     assert creds(resolve(name, environ=no_token), no_token).source == f"~/.pypirc [{name}]"
+
+
+def test_a_password_twine_cannot_encode_is_said_without_its_character() -> None:
+    """twine (requests) sends credentials as latin-1: a password with a character outside it
+    ends twine with an encoding error naming that character and its place in the password.
+    Neither reaches relnox's output; the message names the source and the way out."""
+    from collections.abc import Mapping, Sequence
+
+    from relnox.tools.network import NetworkSettings
+    from relnox.tools.twine import Twine
+    from relnox.tools.upload import Upload
+
+    found = creds(PRIVATE, {"TWINE_USERNAME": "me", "TWINE_PASSWORD": "tok\u20acpart-7"})
+    said = (
+        "Traceback (most recent call last):\n"
+        '  File "requests/auth.py", line 65, in _basic_auth_str\n'
+        "UnicodeEncodeError: 'latin-1' codec can't encode character '\\u20ac' in position 3: "
+        "ordinal not in range(256)\n"
+    )
+
+    def run(argv: Sequence[str], env: Mapping[str, str]) -> Result:
+        return Result(tuple(argv), 1, said)
+
+    attempt = Twine().upload(Upload([Path("a.whl")], PRIVATE, found, {}, run, NetworkSettings()))
+    shown = attempt.output + attempt.detail
+    assert "20ac" not in shown and "position 3" not in shown
+    message = failure_message(attempt, "a.whl", "demo", PRIVATE, found)
+    assert message.startswith("twine could not send a.whl to private: it sends the user name")
+    assert 'transport = "uv"' in message and "TWINE_USERNAME/TWINE_PASSWORD" in message
+    assert "20ac" not in message and "\u20ac" not in message

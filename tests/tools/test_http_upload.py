@@ -202,6 +202,12 @@ def test_the_index_refusals_are_told_apart_and_the_attempt_stops_at_the_refused_
     attempt = _upload(_serve(servers, upstream=index.url, rule=_refuse(SDIST, DROP)).url, sdist)
     assert attempt.kind == TRANSIENT and attempt.stopped_at == SDIST
 
+    # a binary error page (a proxy's, a crashed server's) is said to be one, not shown
+    binary = Reply(502, body=bytes(range(256)) * 4000)
+    attempt = _upload(_serve(servers, upstream=index.url, rule=_refuse(SDIST, binary)).url, sdist)
+    assert attempt.kind == TRANSIENT
+    assert attempt.detail == "HTTP 502 Bad Gateway: an answer that is not text (1024000 characters)"
+
 
 def test_every_wait_for_the_answer_is_bounded_and_named(
     release: Path, index: LocalIndex, servers: list[FaultServer]

@@ -106,6 +106,72 @@ def test_pypirc_and_local(tmp_path: Path, hermetic: Path) -> None:
         resolve("nope")
 
 
+@pytest.mark.parametrize("shape", ["latin-1", "binary", "directory", "dangling link"])
+def test_a_pypirc_that_cannot_be_read_is_one_line_naming_it(hermetic: Path, shape: str) -> None:
+    """Not UTF-8, not a file, a link to nowhere: an error naming the file and the fix, never
+    a traceback nor "unknown repository" as if there were no file; never a line of it."""
+    pypirc = hermetic / ".pypirc"
+    secret = "[private]\nrepository = https://private.invalid/\nusername = me\npassword = caf"
+    if shape == "latin-1":
+        pypirc.write_bytes(secret.encode() + b"\xe9\n")
+    elif shape == "binary":
+        pypirc.write_bytes(b"\xff\xfe\x00\x01" * 64)
+    elif shape == "directory":
+        pypirc.mkdir()
+    else:
+        pypirc.symlink_to(hermetic / "gone" / "pypirc")
+    with pytest.raises(ConfigError) as caught:
+        resolve("private")
+    message = str(caught.value)
+    assert message.startswith(f"{pypirc}: ") and "\n" not in message
+    assert "UTF-8" in message if shape in ("latin-1", "binary") else "cannot be read" in message
+    assert "password" not in message and "caf" not in message
+
+
+def test_a_pypirc_with_a_password_others_may_read_is_warned_of_once(
+    hermetic: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    pypirc = hermetic / ".pypirc"
+    pypirc.write_text(
+        "[private]\nrepository = https://private.invalid/\nusername = me\npassword = pw-1234\n",
+        encoding="utf-8",
+    )
+    pypirc.chmod(0o600)
+    resolve("private")
+    assert "chmod 600" not in caplog.text
+    pypirc.chmod(0o644)
+    resolve("private")
+    resolve("private")
+    assert caplog.text.count(f"{pypirc} holds a password and other users may read it") == 1
+    assert "(mode 0644); chmod 600" in caplog.text and "pw-1234" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("http://me:url-secret-1@127.0.0.1:abc/", "Port could not be cast"),
+        ("http://me:url-secret-1@127.0.0.1:99999/", "Port out of range"),
+        ("http://me:url-secret-1@[::1/", "Invalid IPv6 URL"),
+        ("https://me:url-secret-1@/legacy/", "no host"),
+    ],
+)
+def test_a_repository_url_no_client_could_use_is_one_line_without_its_secret(
+    tmp_path: Path, url: str, why: str
+) -> None:
+    """As ``-r``, in [tool.relnox.repositories] or in ~/.pypirc: named, its userinfo masked,
+    never a traceback from deep in a client."""
+    config = load_config(tmp_path / "pyproject.toml", {"repositories": {"mine": {"upload": url}}})
+    for given, settings in ((url, None), ("mine", config)):
+        with pytest.raises(ConfigError) as caught:
+            resolve(given, settings)
+        message = str(caught.value)
+        assert why in message and "not a usable repository URL" in message
+        assert "url-secret-1" not in message and "\n" not in message
+        assert message.endswith(
+            "write it as https://HOST[:PORT]/PATH/ (the upload address, or the index's .../simple/)"
+        )
+
+
 def test_twines_constants_are_read_without_importing_twine() -> None:
     """A publish asks ``is_pypi`` of every repository: twine's two addresses come from its
     source, not from importing twine (its package and metadata cost 10-20 ms a start)."""

@@ -1,0 +1,103 @@
+"""The files an earlier build left in dist/ beside a new build of the same package and version.
+
+A package build-all builds leaves dist/ holding that build only: a wheel for other tags
+(another commit, or sources changed since) or a second sdist would otherwise be sent with
+it, by publish (which cannot tell it from a file another tool added) and by ``twine upload
+dist/*``. Such files go to the state directory (:data:`EARLIER`), with a warning; a wheel
+recorded for a build of the very same sources (another Python's) stays, recorded with the
+new build.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from relnox.artifacts.checks import artifact_kind, name_and_version
+from relnox.artifacts.manifest import BUILT, ArtifactRecord, PackageRecord, sha256_of, state_dir
+from relnox.builds.inputs import SOURCE_PARTS
+from relnox.errors import BuildError
+
+logger = logging.getLogger("relnox")
+
+#: where a build puts the files of an earlier build it replaces (in the state directory)
+EARLIER = "earlier"
+
+
+def set_aside_earlier(
+    label: str,
+    made: Sequence[Path],
+    dist_dir: Path,
+    same_sources: Mapping[str, str] | None = None,
+) -> list[ArtifactRecord]:
+    """Move out of ``dist_dir`` the files of the package and version of ``made`` (what this
+    build just put there) that it did not make, of the kinds it made: an earlier build's
+    wheel for other tags (another commit, or sources changed since), a second sdist. Left
+    there, publish could not tell them from files another tool added, and ``twine upload
+    dist/*`` would send them with this build. They go to the state directory, not away.
+
+    ``same_sources``: the files (name -> sha256) that build-all recorded for a build of the
+    same sources (another Python's wheel, built before this one): those stay, and are
+    returned to be recorded with this build."""
+    if not made:
+        return []
+    ours = {p.name for p in made}
+    versions = {name_and_version(p.name) for p in made}
+    kinds = {artifact_kind(p.name) for p in made}
+    earlier = [
+        path
+        for path in sorted(dist_dir.iterdir())
+        if path.name not in ours
+        and name_and_version(path.name) in versions
+        and artifact_kind(path.name) in kinds
+        and (path.is_file() or path.is_symlink())
+    ]
+    kept: list[ArtifactRecord] = []
+    if same_sources:
+        for path in list(earlier):
+            if (
+                artifact_kind(path.name) == "wheel"
+                and not path.is_symlink()
+                and same_sources.get(path.name) == sha256_of(path)
+            ):
+                earlier.remove(path)
+                kept.append(
+                    ArtifactRecord(path.name, "wheel", same_sources[path.name], path.stat().st_size)
+                )
+    if not earlier:
+        return kept
+    aside = state_dir(dist_dir) / EARLIER
+    for path in earlier:
+        try:
+            aside.mkdir(parents=True, exist_ok=True)
+            os.replace(path, aside / path.name)
+        except OSError as exc:
+            raise BuildError(
+                f"{path}: a file of {label} this build did not make (left by an earlier build), and "
+                f"it cannot be moved to {aside} ({exc.strerror or exc}); remove it, so that "
+                "dist/ holds this build only"
+            ) from None
+        logger.warning(
+            "%s: a file of %s this build did not make (left by an earlier build, or put there "
+            "during it); moved to %s, so that neither publish nor twine upload dist/* sends "
+            "it with this build",
+            path,
+            label,
+            aside,
+        )
+    return kept
+
+
+def same_sources(
+    earlier: PackageRecord | None, version: str, inputs: Mapping[str, str]
+) -> dict[str, str]:
+    """The wheels (name -> sha256) build-all recorded for ``earlier``, when it is a build of
+    the same version from the same sources as the one recorded with ``inputs`` (every source
+    part there on both sides, and equal): another Python's wheel of this very code."""
+    if earlier is None or earlier.origin != BUILT or earlier.version != version or not inputs:
+        return {}
+    if any(part not in inputs or earlier.inputs.get(part) != inputs[part] for part in SOURCE_PARTS):
+        return {}
+    return {f.filename: f.sha256 for f in earlier.files if f.kind == "wheel"}
