@@ -313,7 +313,8 @@ TOOL_DIRS = frozenset({"dev", "scripts", "tools", "hack", "ci", "release"})
 
 
 #: the first word of a directory that shows the packages: ``sample-app``, ``examples_basic``
-_EXAMPLE_WORDS = frozenset({"examples", "example", "samples", "sample", "demos", "demo"})
+#: (not ``demo``: ``demo-core`` names a package as often as a demonstration)
+_EXAMPLE_WORDS = frozenset({"examples", "example", "samples", "sample"})
 
 
 def under_examples(directory: Path, root: Path) -> bool:

@@ -586,6 +586,18 @@ def test_a_sample_app_beside_the_packages_is_not_released(tmp_path: Path) -> Non
     ] == ["packages/sample-app (sample-app)"]
 
 
+def test_a_package_whose_name_starts_with_demo_is_released(tmp_path: Path) -> None:
+    """``packages/demo-core`` beside ``packages/fast-ext``, no tag yet: ``demo`` starts a
+    package's name as often as a demonstration's (the sample-app rule above left it out,
+    and the first release tagged only its sibling)."""
+    files = {
+        "packages/demo-core/pyproject.toml": project("demo-core", "1.0.0"),
+        "packages/fast-ext/pyproject.toml": project("fast-ext", "1.0.0"),
+    }
+    ws = load_workspace(repo(tmp_path / "r", files))
+    assert sorted(p.name for p in ws.packages) == ["demo-core", "fast-ext"]
+
+
 def test_an_examples_member_a_released_package_requires_is_released(tmp_path: Path) -> None:
     """pydantic-ai's shape: one tag ``v{version}`` for every member, the root's extra
     ``examples = ["pkg-examples=={{ version }}"]`` (a hatch metadata hook) and ``slim``'s
