@@ -524,6 +524,8 @@ def script_reads(
             holding.update(_holding(helper, helper_tree, directory, roots))
     if not holding:
         return None
+    if len(holding) > 1:  # a placeholder the build stamps (GitPython's __version__ = "git")
+        holding = {p: loc for p, loc in holding.items() if maybe_version(loc.value)} or holding
     names = [loc.path.relative_to(directory).as_posix() for loc in holding.values()]
     if len(holding) > 1:
         raise VersionError(

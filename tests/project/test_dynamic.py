@@ -1845,3 +1845,29 @@ def test_a_join_filter_that_would_drop_the_new_version_s_label_refuses_it(tmp_pa
     with pytest.raises(VersionError, match=r"tuple cannot spell 0\.3\.2\.dev0 \(the join's filter"):
         apply_bump(plan_bump(ws, BumpOptions(part="dev")))
     assert (root / "tup/__init__.py").read_text() == module
+
+
+def test_a_placeholder_the_build_stamps_is_no_second_version(tmp_path: Path) -> None:
+    """GitPython's shape: setup.py reads ``VERSION`` (3.1.59) and its build stamps the
+    version over ``__version__ = "git"`` in ``git/__init__.py``, which setup.py names too.
+    relnox called them two readings, then a copy out of step that bump would overwrite;
+    a word that is no version is neither."""
+    setup_py = (
+        "from setuptools import setup\n\n\n"
+        "def _read_content(path):\n    with open(path) as f:\n        return f.read()\n\n\n"
+        "version = _read_content('VERSION').strip()\n\n\n"
+        "def _stamp_version(filename):\n    lines = open(filename).readlines()\n\n\n"
+        "_stamp_version('gitish/__init__.py')\n"
+        "setup(name='gitish', version=version, packages=['gitish'])\n"
+    )
+    files = {
+        "setup.py": setup_py,
+        "VERSION": "3.1.59\n",
+        "gitish/__init__.py": '__version__ = "git"\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["3.1.59"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.version == "3.1.59"
+    assert [loc.path for loc in pkg.locations] == [root / "VERSION"]
+    assert ws.problems == () and pkg.drift_notes == ()
