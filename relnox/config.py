@@ -40,6 +40,8 @@ RELEASE_NOTES_NAMES = (
     "RELEASE_NOTES.md",
     "RELEASE.rst",
     "release-notes.md",
+    "RELEASE_NOTES.rst",  # cachecontrol's docs/release_notes.rst
+    "release-notes.rst",
     "NEWS",
     "NEWS.txt",
     "HISTORY",
