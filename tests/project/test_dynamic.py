@@ -1871,3 +1871,25 @@ def test_a_placeholder_the_build_stamps_is_no_second_version(tmp_path: Path) -> 
     assert pkg.version == "3.1.59"
     assert [loc.path for loc in pkg.locations] == [root / "VERSION"]
     assert ws.problems == () and pkg.drift_notes == ()
+
+
+def test_a_setup_py_name_from_a_dict_a_version_file_was_exec_d_into(tmp_path: Path) -> None:
+    """python-slugify's shape: setup.py execs ``slugify/__version__.py`` into ``about`` and
+    passes ``name=about['__title__']``, ``version=about['__version__']``. relnox said
+    setup() was given no literal name; the file's ``__title__`` is the name."""
+    setup_py = (
+        "import os\nfrom setuptools import setup\n\npackage = 'slug'\n"
+        "here = os.path.abspath(os.path.dirname(__file__))\n\nabout = {}\n"
+        "with open(os.path.join(here, package, '__version__.py'), 'r') as f:\n"
+        "    exec(f.read(), about)\n\n"
+        "setup(name=about['__title__'], version=about['__version__'], packages=[package])\n"
+    )
+    files = {
+        "setup.py": setup_py,
+        "slug/__init__.py": "",
+        "slug/__version__.py": "__title__ = 'python-slug'\n__version__ = '8.0.4'\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["v8.0.4"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.name, pkg.version) == ("python-slug", "8.0.4")
+    assert pkg.primary is not None and pkg.primary.path == root / "slug/__version__.py"
