@@ -41,8 +41,9 @@ RELEASE_NOTES_NAMES = (
     "RELEASES.md",
     "RELEASE_NOTES.md",
     "RELEASE.rst",
-    "RELEASE_NOTES.rst",
+    "RELEASE_NOTES.rst",  # numexpr's; cachecontrol's docs/release_notes.rst (in any case)
     "release-notes.md",
+    "release-notes.rst",
     "NEWS",
     "NEWS.txt",
     "HISTORY",

@@ -332,6 +332,7 @@ def sections(text: str) -> list[Section]:
     lines = text.splitlines()
     found = list(headings(lines))
     result = []
+    releases: list[tuple[int, int]] = []  # each release section's level and end
     for position, heading in enumerate(found):
         label = parse_title(heading.title)
         if label is None:
@@ -340,6 +341,12 @@ def sections(text: str) -> list[Section]:
             (later.line for later in found[position + 1 :] if later.level <= heading.level),
             len(lines),
         )
+        if label == UNRELEASED and any(
+            level < heading.level and heading.line < stop for level, stop in releases
+        ):
+            continue  # a sub-heading of a release (GitPython's 0.1.5 > "Head"): not Unreleased
+        if not isinstance(label, str):
+            releases.append((heading.level, end))
         pairs = () if isinstance(label, str) else label
         result.append(
             Section(

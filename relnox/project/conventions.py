@@ -427,8 +427,9 @@ def _follow_new_conventions(
             )
             # the only package, tag-versioned: its backend reads every tag git describe
             # finds (no --match or tag_regex narrows them here), so the newer spelling is
-            # what it builds; beside other packages the newer tags may be theirs
-            described = member.vcs and len(members) == 1
+            # what it builds; beside other packages the newer tags may be theirs, and a named
+            # prefix (helm-chart-1.2.0) may be another thing's release
+            described = member.vcs and len(members) == 1 and not stem(prefix)
             if not (triggered or described or tag_names_version(member, tag, version, show_file)):
                 if not tag_contradicts(member, tag, version, show_file):
                     old = f"{followed[0]}{{version}}"

@@ -145,7 +145,9 @@ def _secondaries(
                 if names is not None and filename not in names:
                     continue
                 loc = python_location(package / filename, top_level=True)
-                if loc is not None and all(loc.path != k.path for k in [*known, *found]):
+                if loc is None or maybe_version(loc.value) is None:
+                    continue  # none, or a word the build stamps over (GitPython's "git")
+                if all(loc.path != k.path for k in [*known, *found]):
                     found.append(loc)
     if tool_copy is not None:  # the files that tool rewrites with it, read by its searches
         from relnox.project.bumpversion import tool_files

@@ -245,8 +245,17 @@ def setup_py_name(directory: Path) -> str | None:
 def _meta_name(tree: ast.Module, directory: Path, value: ast.expr) -> str | None:
     """``name=find_meta("title")``: the ``__title__ = "..."`` of the one file setup.py names
     that has it (pyOpenSSL's ``src/OpenSSL/version.py``, read with a regex of
-    ``__{meta}__``), or ``None``."""
-    if not (
+    ``__{meta}__``), or ``name=about["__title__"]`` of a dict that file was exec'd into
+    (python-slugify's ``__version__.py``); ``None`` otherwise."""
+    if (  # about["__title__"] of a dict a file was exec'd into (python-slugify's)
+        isinstance(value, ast.Subscript)
+        and isinstance(value.value, ast.Name)
+        and isinstance(value.slice, ast.Constant)
+        and isinstance(value.slice.value, str)
+        and value.slice.value.isidentifier()
+    ):
+        key = value.slice.value
+    elif (
         isinstance(value, ast.Call)
         and len(value.args) == 1
         and not value.keywords
@@ -254,10 +263,10 @@ def _meta_name(tree: ast.Module, directory: Path, value: ast.expr) -> str | None
         and isinstance(value.args[0].value, str)
         and value.args[0].value.isidentifier()
     ):
+        key = f"__{value.args[0].value}__"
+    else:
         return None
-    pattern = re.compile(
-        rf"""^__{value.args[0].value}__\s*=\s*(['"])(?P<value>[A-Za-z0-9._-]+)\1""", re.M
-    )
+    pattern = re.compile(rf"""^{re.escape(key)}\s*=\s*(['"])(?P<value>[A-Za-z0-9._-]+)\1""", re.M)
     found = set()
     for path in _named_files(tree, directory, [directory]):
         if path.suffix == ".py" and path.is_file():
@@ -648,6 +657,8 @@ def script_reads(
             holding.update(_holding(helper, helper_tree, directory, roots))
     if not holding:
         return None
+    if len(holding) > 1:  # a placeholder the build stamps (GitPython's __version__ = "git")
+        holding = {p: loc for p, loc in holding.items() if maybe_version(loc.value)} or holding
     names = [Path(os.path.relpath(loc.path, directory)).as_posix() for loc in holding.values()]
     if len(holding) > 1:
         raise VersionError(

@@ -22,7 +22,7 @@ from relnox.project.tag_model import (
     stem,
     underscored,
 )
-from relnox.tags import UNDERSCORED
+from relnox.tags import UNDERSCORED, tag_regex
 from relnox.versioning import maybe_version, spells_pre
 
 
@@ -148,8 +148,12 @@ def facts_of(
     # the prefix holding the newest release writes new tags; every chosen prefix is read
     # (its newest final release: ``v4.0.0.dev10`` of a line never released is none)
     # (a prefix with a final release before one of pre-releases only: litdata's stray
-    # 0.26.dev beside its v0.2.45)
-    chosen.sort(key=lambda p: (_has_final(groups[p]), top_release(groups[p])), reverse=True)
+    # 0.26.dev beside its v0.2.45); of two with the same newest release, the one with more
+    # releases (bump-my-version's 1.3.0 among 92 bare tags, not the action's floating v1.3)
+    chosen.sort(
+        key=lambda p: (_has_final(groups[p]), top_release(groups[p])[0], len(groups[p])),
+        reverse=True,
+    )
     accepts = tuple(spelled(p, groups[p]) for p in chosen)
     # a tag spelled otherwise than its prefix's tags (a stray 22_07) is neither counted
     # nor the example
@@ -265,11 +269,23 @@ def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFa
         if version is not None:
             found.append((version, tag))
     finals = [item for item in found if not item[0].is_prerelease] or found
-    highest = max(finals, default=None)
+    # of two tags of one version (bump-my-version's 1.3.0 and the action's floating v1.3),
+    # the one spelled as new tags are
+    fmt = convention.accepts[0] if convention.accepts else None
+    own = (
+        tag_regex(fmt.replace("{name}", member.name).replace("{dir}", member.dir))
+        if fmt is not None and "{version" in fmt
+        else None
+    )
+
+    def newest(item: tuple[Version, str]) -> tuple[Version, bool, str]:
+        return item[0], own is not None and own.match(item[1]) is not None, item[1]
+
+    highest = max(finals, key=newest, default=None)
     merged = [item for item in found if item[1] in tags.merged]
     # git describe finds the nearest tag HEAD contains; on one commit, the higher version
     reachable = max(
-        merged, key=lambda item: (-tags.nearness.get(item[1], 0), item[0]), default=None
+        merged, key=lambda item: (-tags.nearness.get(item[1], 0), *newest(item)), default=None
     )
     # HEAD's line: the tags HEAD contains, and those elsewhere that release a version HEAD's
     # files have reached (a release branch's tags seen from main, a release commit amended
@@ -284,7 +300,9 @@ def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFa
         for item in found
         if item[1] in tags.merged or (current is not None and item[0] <= current)
     ]
-    last = max([item for item in line if not item[0].is_prerelease] or line, default=None)
+    last = max(
+        [item for item in line if not item[0].is_prerelease] or line, key=newest, default=None
+    )
     return TagFacts(
         convention,
         highest[0] if highest else None,

@@ -6,7 +6,8 @@ A project configured for towncrier (``[tool.towncrier]`` in ``towncrier.toml`` o
 section of its news file. Until then the changelog has no section and no Unreleased
 heading: the fragments are the unreleased entries. :func:`news` finds them the way
 towncrier does: ``directory`` (relative to the configuration's directory), else
-``newsfragments`` inside the ``package`` below ``package_dir``; a fragment's name is
+``newsfragments`` inside the ``package`` below ``package_dir`` (in ``package_dir`` itself,
+the top by default, without one); a fragment's name is
 ``<issue>.<type>[.<counter>][.<ext>]`` of a configured type (towncrier's five by default),
 and README or template files beside them are not fragments.
 """
@@ -83,9 +84,11 @@ def news(directory: Path) -> News | None:
     if isinstance(fragments_dir, str) and fragments_dir:
         where = directory / fragments_dir
     else:
-        package = section.get("package")
+        # no package: newsfragments in package_dir, the top by default (jaraco's skeleton:
+        # a towncrier.toml holding only title_format)
+        package = section.get("package", "")
         package_dir = section.get("package_dir", ".")
-        if not isinstance(package, str) or not package or not isinstance(package_dir, str):
+        if not isinstance(package, str) or not isinstance(package_dir, str):
             return None
         where = directory / package_dir / package / "newsfragments"
     filename = _inside(directory, section.get("filename", "NEWS.rst"))

@@ -10,7 +10,13 @@ import pytest
 from relnox.bump import BumpOptions
 from relnox.bump.changelog import release_changelog, release_links, release_status
 from relnox.bump.plan import apply_bump, plan_bump
-from relnox.project.changelog import UNRELEASED, find_section, parse_title, pending_status
+from relnox.project.changelog import (
+    UNRELEASED,
+    find_section,
+    parse_title,
+    pending_status,
+    sections,
+)
 from relnox.project.discovery import load_workspace
 from tests.shapes import project, repo
 
@@ -285,6 +291,20 @@ def test_a_section_named_after_the_branch_is_the_unreleased_one(branch: str) -> 
         "\n\n* New.", "\n\n## 4.4.0\n\n* New."
     )
     assert parse_title("mainline") is None
+
+
+def test_a_sub_heading_named_like_a_branch_inside_a_release_is_not_unreleased() -> None:
+    """GitPython's changes.rst: release 0.1.5 has sub-headings per class, one of them
+    ``Head`` (the class). relnox took it for the Unreleased section and wrote 3.2.0 in
+    the middle of the 2009 release; only a heading outside every release is Unreleased."""
+    text = (
+        "Changelog\n=========\n\n3.1.59\n======\n\n* Fix.\n\n"
+        "0.1.5\n=====\n\nHead\n----\n* Corrected branches.\n\nRepo\n----\n* Faster.\n"
+    )
+    assert [s.label for s in sections(text)] == ["3.1.59", "0.1.5"]
+    assert release_changelog(text, "3.2.0", DAY) is None
+    top = "Changelog\n=========\n\nHead\n----\n* New.\n\n3.1.59\n======\n\n* Fix.\n"
+    assert [s.label for s in sections(top)] == [UNRELEASED, "3.1.59"]
 
 
 def test_a_release_written_as_a_bold_line_is_a_section_read_never_written(

@@ -2092,3 +2092,51 @@ def test_flit_module_of_a_namespace_package_is_read_by_its_full_name(tmp_path: P
     assert (pkg.version, pkg.evidence) == ("1.4.2", "flit: __version__ of google.adk")
     apply_bump(plan_bump(ws, BumpOptions(part="minor")))
     assert '__version__ = "1.5.0"' in (root / "src/google/adk/version.py").read_text()
+
+
+def test_a_placeholder_the_build_stamps_is_no_second_version(tmp_path: Path) -> None:
+    """GitPython's shape: setup.py reads ``VERSION`` (3.1.59) and its build stamps the
+    version over ``__version__ = "git"`` in ``git/__init__.py``, which setup.py names too.
+    relnox called them two readings, then a copy out of step that bump would overwrite;
+    a word that is no version is neither."""
+    setup_py = (
+        "from setuptools import setup\n\n\n"
+        "def _read_content(path):\n    with open(path) as f:\n        return f.read()\n\n\n"
+        "version = _read_content('VERSION').strip()\n\n\n"
+        "def _stamp_version(filename):\n    lines = open(filename).readlines()\n\n\n"
+        "_stamp_version('gitish/__init__.py')\n"
+        "setup(name='gitish', version=version, packages=['gitish'])\n"
+    )
+    files = {
+        "setup.py": setup_py,
+        "VERSION": "3.1.59\n",
+        "gitish/__init__.py": '__version__ = "git"\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["3.1.59"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.version == "3.1.59"
+    assert [loc.path for loc in pkg.locations] == [root / "VERSION"]
+    assert ws.problems == () and pkg.drift_notes == ()
+
+
+def test_a_setup_py_name_from_a_dict_a_version_file_was_exec_d_into(tmp_path: Path) -> None:
+    """python-slugify's shape: setup.py execs ``slugify/__version__.py`` into ``about`` and
+    passes ``name=about['__title__']``, ``version=about['__version__']``. relnox said
+    setup() was given no literal name; the file's ``__title__`` is the name."""
+    setup_py = (
+        "import os\nfrom setuptools import setup\n\npackage = 'slug'\n"
+        "here = os.path.abspath(os.path.dirname(__file__))\n\nabout = {}\n"
+        "with open(os.path.join(here, package, '__version__.py'), 'r') as f:\n"
+        "    exec(f.read(), about)\n\n"
+        "setup(name=about['__title__'], version=about['__version__'], packages=[package])\n"
+    )
+    files = {
+        "setup.py": setup_py,
+        "slug/__init__.py": "",
+        "slug/__version__.py": "__title__ = 'python-slug'\n__version__ = '8.0.4'\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["v8.0.4"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.name, pkg.version) == ("python-slug", "8.0.4")
+    assert pkg.primary is not None and pkg.primary.path == root / "slug/__version__.py"

@@ -842,3 +842,30 @@ def test_a_tag_versioned_package_follows_the_newer_spelling_its_backend_reads(
     assert pkg.version == "18.10.0"
     assert pkg.tags is not None and pkg.tags.convention.format == "v{version}"
     assert plan_bump(ws, BumpOptions(part="minor", tag=True)).tags == ["v18.11.0"]
+
+
+def test_floating_action_tags_beside_the_releases_do_not_spell_them(tmp_path: Path) -> None:
+    """bump-my-version's shape: releases tagged ``1.2.7``, ``1.3.0`` (many), and a GitHub
+    Action's floating ``v1``, ``v1.2``, ``v1.3`` on the same commits. relnox took the
+    floating spelling (v1.3 sorts after 1.3.0) as the convention and the last release."""
+    repo = History(tmp_path / "r", {"pyproject.toml": project("bumpish", "1.2.6")})
+    git(repo.root, "tag", "1.2.6")
+    repo.commit({"pyproject.toml": project("bumpish", "1.2.7")}, "1.2.7", "v1.2")
+    repo.commit({"pyproject.toml": project("bumpish", "1.3.0")}, "1.3.0", "v1.3", "v1")
+    repo.commit({"README.md": "work\n"})
+    ws = load_workspace(repo.root)
+    (pkg,) = ws.packages
+    assert pkg.tags is not None and pkg.tags.convention.format == "{version}"
+    assert (pkg.tags.last_tag, pkg.tags.highest_tag) == ("1.3.0", "1.3.0")
+    assert plan_bump(ws, BumpOptions(part="minor", tag=True, commit=True)).tags == ["1.4.0"]
+
+
+def test_a_tag_versioned_package_does_not_follow_a_newer_named_prefix(tmp_path: Path) -> None:
+    """Only a bare spelling (``v18.10.0``) is taken on describe's word alone: a later
+    ``chart-1.2.0`` is another thing's release, and the package keeps ``v``."""
+    files = {"pyproject.toml": project("vcsy", None, backend="setuptools-scm"), "vcsy.py": ""}
+    repo = History(tmp_path / "r", files)
+    git(repo.root, "tag", "v0.5.0")
+    repo.commit({"a.txt": "1"}, "chart-1.2.0")
+    (pkg,) = load_workspace(repo.root).packages
+    assert pkg.tags is not None and pkg.tags.convention.format == "v{version}"

@@ -206,3 +206,32 @@ def test_bump_says_towncrier_writes_the_news_file(tmp_path: Path, fragments: boo
     assert not any("Unreleased" in note for note in plan.notes)
     quiet = "note: CHANGES.rst is written by towncrier and CHANGES holds no fragment: 1.3.0 gets"
     assert any(note.startswith(quiet) for note in plan.notes) != fragments
+
+
+@pytest.mark.parametrize("fragments", [{}, {"newsfragments/+abc.feature.rst": "Added x.\n"}])
+def test_without_directory_or_package_the_fragments_are_newsfragments_at_the_top(
+    tmp_path: Path, fragments: dict[str, str]
+) -> None:
+    """jaraco's skeleton: towncrier.toml holds only ``title_format``; towncrier reads
+    ``newsfragments/`` at the top (package "" in package_dir "."). relnox saw no towncrier
+    set-up and said NEWS.rst had no Unreleased section."""
+    files = {
+        "pyproject.toml": project("skel", "4.3.0"),
+        "skel/__init__.py": "",
+        "towncrier.toml": '[tool.towncrier]\ntitle_format = "{version}"\n',
+        "NEWS.rst": "v4.3.0\n======\n\nFeatures\n--------\n\n- Old.\n",
+        **fragments,
+    }
+    root = repo(tmp_path / "r", files, tags=["v4.3.0"])
+    found = news(root)
+    assert found is not None and found.directory == root / "newsfragments"
+    assert found.filename == root / "NEWS.rst"
+    notes = plan_bump(load_workspace(root), BumpOptions(part="minor")).notes
+    expected = (
+        "note: newsfragments holds 1 towncrier fragment(s); relnox does not run towncrier: run "
+        "towncrier build --yes --version 4.4.0 before this bump"
+        if fragments
+        else "note: NEWS.rst is written by towncrier and newsfragments holds no fragment: 4.4.0 "
+        "gets no changelog section"
+    )
+    assert expected in notes

@@ -1041,6 +1041,21 @@ def test_release_notes_of_changes_from_one_version_to_the_next(tmp_path: Path) -
     assert find_section(notes, "2.14.1") is None
 
 
+def test_a_release_notes_page_in_the_docs_is_the_changelog(tmp_path: Path) -> None:
+    """cachecontrol keeps ``docs/release_notes.rst`` (``0.14.4`` over ``===``); relnox
+    found no changelog."""
+    write_project(tmp_path, ProjectSpec("solo", "0.14.4"))
+    for old in tmp_path.glob("CHANGELOG*"):
+        old.unlink()
+    _write(
+        tmp_path / "docs/release_notes.rst",
+        "Release Notes\n=============\n\n0.14.4\n------\n\n* New.\n",
+    )
+    ws = load_workspace(tmp_path)
+    (pkg,) = ws.packages
+    assert pkg.changelog(ws.config) == tmp_path / "docs/release_notes.rst"
+
+
 def test_a_root_pyproject_for_tools_only_leaves_the_packages_below(tmp_path: Path) -> None:
     """Ray's root pyproject.toml holds ``[project] requires-python`` (for its linters) and
     ruff's settings; the package is ``python/setup.py`` (no pyproject.toml of its own),
