@@ -379,6 +379,19 @@ def _continues(
     )
 
 
+def _another_projects(
+    member: Member, prefix: str, tag: str, show_file: Callable[[str, str], str | None] | None
+) -> bool:
+    """Whether ``prefix`` names a directory beside ``member`` that held a project at ``tag``
+    (integrations-extras' ``traefik-1.1.0``, made when ``traefik/`` was a check, now gone):
+    that project's tags, which a version that happens to agree does not make the member's."""
+    name = stem(prefix)
+    if not name or show_file is None or name in (member.dir.lower(), member.name):
+        return False
+    beside = "/".join((*member.parents, name))
+    return any(show_file(tag, f"{beside}/{f}") is not None for f in ("pyproject.toml", "setup.py"))
+
+
 def _triggered(tags: RepoTags, tag: str) -> bool:
     """The release workflow's ``on: push: tags:`` filter fires on ``tag``."""
     return any(fires(tag, (glob,)) for glob in tags.triggers if not glob.startswith("!"))
@@ -422,6 +435,8 @@ def _follow_new_conventions(
             version, tag = next(
                 ((v, t) for v, t in reversed(group) if not v.is_prerelease), group[-1]
             )
+            if _another_projects(member, prefix, tag, show_file):
+                continue
             triggered = _triggered(tags, tag) and not any(
                 _triggered(tags, groups[p][-1][1]) for p in followed
             )

@@ -306,6 +306,7 @@ def _python_version(text: str | None) -> str | None:
 #: (not tests/: opentelemetry releases its tests/opentelemetry-test-utils under the shared tag)
 EXAMPLE_DIRS = frozenset(
     {"examples", "example", "samples", "sample", "demos", "demo", "tutorials", "docs", "doc"}
+    | {"snippets"}  # code the documentation shows (composio's fern/snippets/migration)
 )
 #: directories of the repository's own developer tools (arrow's ``dev/archery``, a
 #: ``release/`` automation, ``scripts/`` benchmarks): run from the checkout, not released

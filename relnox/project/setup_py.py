@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from relnox.errors import RelnoxError, VersionError
+from relnox.errors import GitError, RelnoxError, VersionError
 from relnox.project.sources import (
     Found,
     VersionLocation,
@@ -655,6 +655,9 @@ def script_reads(
         helper_tree = _tree(helper)
         if helper_tree is not None:
             holding.update(_holding(helper, helper_tree, directory, roots))
+    if len(holding) > 1:  # a copy the build makes and git ignores (metaflow's stubs/version.py)
+        kept = {path: loc for path, loc in holding.items() if not _ignored(path)}
+        holding = kept or holding
     if not holding:
         return None
     if len(holding) > 1:  # a placeholder the build stamps (GitPython's __version__ = "git")
@@ -669,6 +672,16 @@ def script_reads(
     (loc,) = holding.values()
     held = {"text": "the version file", "python": "__version__ of"}.get(loc.kind, "the version in")
     return source, [loc], f"{what} reads {held} {names[0]}"
+
+
+def _ignored(path: Path) -> bool:
+    """Whether git ignores ``path`` (a build's output); false outside a repository."""
+    from relnox.tools import git
+
+    try:
+        return git.run(path.parent, "check-ignore", "-q", "--", path.name).ok
+    except GitError:  # no git: nothing is ignored
+        return False
 
 
 def _holding(

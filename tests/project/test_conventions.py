@@ -911,3 +911,35 @@ def test_a_new_package_spells_its_tags_as_its_siblings_spell_their_short_names(
     }
     new = ws.get("graphkit-checkpoint-conformance")
     assert new.tags is not None and "spell their names" in new.tags.convention.evidence
+
+
+def test_tags_of_a_removed_sibling_project_are_not_taken_as_a_new_spelling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """integrations-extras' shape: checks in top-level directories, each tagged
+    ``<dir>-<version>``; ``traefik/`` was a check (its tags ``traefik-1.1.0`` came after
+    ``syncthing-1.1.0``) and is gone. syncthing's file says 1.1.0 at traefik-1.1.0 by
+    coincidence: those are traefik's tags, not a new spelling of syncthing's."""
+
+    def on(day: int) -> None:  # tags' creation dates order the spellings
+        monkeypatch.setenv("GIT_COMMITTER_DATE", f"2023-01-0{day}T00:00:00+00:00")
+
+    on(1)
+    files = {
+        "syncthing/pyproject.toml": project("datadog-syncthing", "1.0.0"),
+        "ably/pyproject.toml": project("datadog-ably", "1.0.0"),
+        "traefik/pyproject.toml": project("datadog-traefik", "1.0.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["syncthing-1.0.0", "ably-1.0.0", "traefik-1.0.0"])
+    on(2)
+    commit(root, {"syncthing/pyproject.toml": project("datadog-syncthing", "1.1.0")})
+    git(root, "tag", "syncthing-1.1.0")
+    on(3)
+    commit(root, {"traefik/pyproject.toml": project("datadog-traefik", "1.1.0")}, "traefik-1.1.0")
+    on(4)
+    git(root, "rm", "-q", "traefik/pyproject.toml")
+    commit(root, {"traefik/README.md": "moved\n"})
+    ws = load_workspace(root)
+    assert ws.tag_format_of(ws.get("datadog-syncthing")) == "syncthing-{version}"
+    tags = ws.get("datadog-syncthing").tags
+    assert tags is not None and tags.last_tag == "syncthing-1.1.0"

@@ -2034,7 +2034,9 @@ def test_a_member_reading_its_siblings_version_file_is_read_and_moves_with_it(
         "stubs/setup.py": STUBS_SETUP,
         ".github/workflows/publish.yml": FLOW_PUBLISH,
     }
-    root = repo(tmp_path / "r", files)
+    root = repo(tmp_path / "r", {**files, ".gitignore": "stubs/version.py\n"})
+    # the copy a build of the stubs leaves beside its setup.py, which git ignores
+    write(root, {"stubs/version.py": files["flowish/version.py"]})
     ws = load_workspace(root)
     assert [(p.name, p.version) for p in ws.packages] == [
         ("flowish", "2.19.38"),

@@ -598,6 +598,25 @@ def test_a_package_whose_name_starts_with_demo_is_released(tmp_path: Path) -> No
     assert sorted(p.name for p in ws.packages) == ["demo-core", "fast-ext"]
 
 
+def test_a_docs_snippet_member_is_not_released(tmp_path: Path) -> None:
+    """composio's shape: the uv workspace lists ``python`` and ``docs-site/snippets/migration``,
+    a snippet the documentation shows that requires the library; no tag names it, so it is
+    left out with a note."""
+    members = '[tool.uv.workspace]\nmembers = ["python", "docs-site/snippets/migration"]\n'
+    files = {
+        "pyproject.toml": members,
+        "python/pyproject.toml": project("composer", "0.10.7"),
+        "docs-site/snippets/migration/pyproject.toml": project(
+            "migration", "0.1.0", requires=["composer"]
+        ),
+    }
+    ws = load_workspace(repo(tmp_path / "r", files, tags=["v0.10.7"]))
+    assert [p.name for p in ws.packages] == ["composer"]
+    assert [
+        n.split(":")[0] for n in ws.notes if "examples, tests, docs or developer tools" in n
+    ] == ["docs-site/snippets/migration (migration)"]
+
+
 def test_an_examples_member_a_released_package_requires_is_released(tmp_path: Path) -> None:
     """pydantic-ai's shape: one tag ``v{version}`` for every member, the root's extra
     ``examples = ["pkg-examples=={{ version }}"]`` (a hatch metadata hook) and ``slim``'s
