@@ -170,7 +170,15 @@ _NETWORK = (
     "--no-index",
 )
 _MISSING_MODULE = ("modulenotfounderror", "no module named", "importerror")
+#: an installer that cannot use this machine's disk: its cache, or no space
+_MACHINE = (
+    "failed to initialize cache",
+    "no space left on device",
+    "read-only file system",
+    "disk quota exceeded",
+)
 INTERPRETER, EXTRA, NETWORK, PACKAGE = "interpreter", "extra", "network", "package"
+MACHINE = "machine"
 COOLDOWN, LOGIN = "cooldown", "login"
 
 
@@ -182,11 +190,13 @@ ARGS = "arguments"
 
 
 def failure_cause(check: Check) -> str:
-    """What a failed check points at: INTERPRETER, EXTRA, NETWORK or PACKAGE."""
+    """What a failed check points at: INTERPRETER, MACHINE, EXTRA, NETWORK or PACKAGE."""
     text = " ".join(check.detail.lower().split())  # installers wrap their lines
     if check.name == "environment" or any(m in text for m in _INTERPRETER):
         return INTERPRETER
     installing = check.name.startswith(("install", "build wheel"))
+    if installing and any(m in text for m in _MACHINE):
+        return MACHINE
     if installing and cooldown.mentioned(text):
         return COOLDOWN
     if installing and refused_login(text):
@@ -252,6 +262,9 @@ def closing_message(report: VerifyReport) -> str:
         "take, or skip them: [tool.relnox.verify] script-args = {{ "
         + ", ".join(f"{script} = false" for script in refused)
         + " }}",
+        MACHINE: "this machine, not the packages: the installer could not use its cache or the "
+        "disk while installing {names} (see its error above); give it space and a writable "
+        "cache directory (UV_CACHE_DIR, PIP_CACHE_DIR or XDG_CACHE_HOME), then run again",
         NETWORK: "the network or the index: installing {names} could not get what it needs; "
         "check your connection, --index and --extra-index (or use --offline with a complete "
         "dist directory), then run again",

@@ -23,6 +23,7 @@ from relnox.verify.report import (
     ARGS,
     EXTRA,
     INTERPRETER,
+    MACHINE,
     NETWORK,
     PACKAGE,
     closing_message,
@@ -273,6 +274,13 @@ def test_failure_causes() -> None:
         == EXTRA
     )
     assert failure_cause(Check("import pkg", False, "SyntaxError: invalid syntax")) == PACKAGE
+    # the installer's cache or disk on this machine, never the package's fault
+    for said in (
+        "error: Failed to initialize cache at `/x/uv`\n  cause: Not a directory (os error 20)",
+        "OSError: [Errno 28] No space left on device",
+    ):
+        assert failure_cause(Check("install", False, said)) == MACHINE
+    assert failure_cause(Check("import pkg", False, "No space left on device")) == PACKAGE
 
 
 @pytest.fixture(scope="module")
