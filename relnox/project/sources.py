@@ -202,6 +202,18 @@ def read_text(path: Path) -> str:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc}); fix the file") from None
 
 
+def not_a_file(path: Path) -> str:
+    """Why ``path`` is no file to read a version from (no such file, a directory, a link
+    to nothing, a pipe or a device), or ``""`` for a regular file (a link is followed)."""
+    if path.is_file():
+        return ""
+    if path.is_symlink() and not path.exists():
+        return "a link to nothing"
+    if path.is_dir():
+        return "a directory"
+    return "not a regular file (a pipe or a device)" if path.exists() else "no such file"
+
+
 def python_location(path: Path, *, top_level: bool = False) -> VersionLocation | None:
     """The literal ``__version__`` assignment of a Python file, if it has one.
 
@@ -282,6 +294,12 @@ def groups_location(path: Path, pattern: str, result: str) -> VersionLocation:
 
 
 def literal_location(path: Path, what: str, pyproject: Path) -> VersionLocation:
+    missing = not_a_file(path)
+    if missing:
+        raise VersionError(
+            f"{path}: {missing}, which {pyproject} {what} points at; point it at the file "
+            'that holds __version__ = "..."'
+        )
     loc = python_location(path)
     if loc is None:
         raise VersionError(

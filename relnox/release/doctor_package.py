@@ -3,6 +3,7 @@ tags, its pins on siblings and its changelog. Each gives rows of :class:`Check`.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -25,6 +26,7 @@ from relnox.project.modules import flit_metadata
 from relnox.project.pyproject import setup_cfg
 from relnox.project.scriv import fragments as scriv_fragments
 from relnox.project.setup_py import setup_py_keywords, uses_pbr
+from relnox.project.sources import not_a_file
 from relnox.project.towncrier import News, news
 from relnox.project.workspace import Package, Workspace, changelog_in
 from relnox.release.changelog_pages import release_pages, undated
@@ -438,6 +440,16 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
     pages = release_pages(pkg.directory) if not path.is_file() else None
     if pages is not None:
         return _notes_page_checks(ws, pkg, pages, version or pkg.version, missing, opt_in)
+    if not path.is_file() and os.path.lexists(path):  # a directory, a link to nothing, a pipe
+        return [
+            Check(
+                name,
+                missing,
+                f"{rel(path, ws.root)} is {not_a_file(path)} where the "
+                "changelog should be: make it a file, or name the changelog with [tool.relnox] "
+                f"changelog{opt_in}",
+            )
+        ]
     if not path.is_file():
         return [
             Check(

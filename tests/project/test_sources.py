@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from relnox.errors import ConfigError, VersionError
 from relnox.project.discovery import load_toml
 from relnox.project.sources import pattern_location, python_location, text_location, toml_location
+from tests.conftest import run_relnox
 
 
 def test_toml_keeps_crlf_comments_and_literal_quotes(tmp_path: Path) -> None:
@@ -197,3 +199,34 @@ def test_a_tag_made_before_the_version_moved_from_setup_cfg_is_read(tmp_path: Pa
     (root / "pyproject.toml").write_text(old)
     commit(root, {}, "v0.2", message="no [project]")
     assert version_at(root, pkg.locations, "v0.2") is None
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (lambda p: p.mkdir(), "a directory"),
+        (lambda p: p.symlink_to(p.parent / "gone.py"), "a link to nothing"),
+        (lambda p: None, "no such file"),
+    ],
+)
+def test_a_version_file_that_is_no_file_is_said_so(
+    tmp_path: Path, make: Callable[[Path], None], said: str
+) -> None:
+    """hatch's ``path = "src/pkg/__about__.py"`` naming a directory, a link to nothing or
+    nothing at all: relnox said the file had no ``__version__`` line."""
+    (tmp_path / "src" / "pkg").mkdir(parents=True)
+    (tmp_path / "src" / "pkg" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+        '[project]\nname = "pkg"\ndynamic = ["version"]\n'
+        '[tool.hatch.version]\npath = "src/pkg/__about__.py"\n',
+        encoding="utf-8",
+    )
+    make(tmp_path / "src" / "pkg" / "__about__.py")
+    proc = run_relnox("packages", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines() == [
+        f"relnox: error: {tmp_path / 'src' / 'pkg' / '__about__.py'}: {said}, which "
+        f"{tmp_path / 'pyproject.toml'} [tool.hatch.version] path points at; point it at the "
+        'file that holds __version__ = "..."'
+    ]

@@ -1013,3 +1013,16 @@ def test_a_restructuredtext_changelog_with_no_release_is_asked_for_an_underlined
     md = tmp_path / "CHANGELOG.md"
     md.write_text("# Changelog\n\nNothing yet.\n", encoding="utf-8")
     assert heading_like(md, "1.19.2").startswith("## [1.19.2]")
+
+
+@pytest.mark.parametrize(("make", "said"), [("dir", "a directory"), ("link", "a link to nothing")])
+def test_a_changelog_that_is_no_file_is_said_so(healthy: Path, make: str, said: str) -> None:
+    """CHANGELOG.md a directory or a link to nothing: doctor said there was no CHANGELOG.md."""
+    changelog = healthy / "CHANGELOG.md"
+    changelog.unlink()
+    changelog.mkdir() if make == "dir" else changelog.symlink_to(healthy / "gone.md")
+    rows = [c for c in doctor(healthy).checks if c.check.startswith("changelog ")]
+    assert rows, rows
+    assert all(
+        r.detail.startswith(f"CHANGELOG.md is {said} where the changelog should be") for r in rows
+    ), rows
