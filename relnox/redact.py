@@ -28,6 +28,11 @@ MASK = "***"
 _SECRETS: set[str] = set()
 #: ``scheme://userinfo@`` in a URL: the userinfo is a credential
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@'\"<>]+@")
+#: ``?name=value`` or ``&name=value`` of a URL whose name says the value is a credential
+_CREDENTIAL_PARAMETER = re.compile(
+    r"(?i)([?&][\w.~-]*(?:token|key|secret|passw(?:or)?d|pwd|auth|signature|sig|credential)"
+    r"[\w.~-]*=)[^&#\s'\"<>]+"
+)
 #: a run of base64 (standard or URL-safe alphabet) long enough to hold a credential
 _BASE64 = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}")
 _MIN_LENGTH = 4
@@ -70,8 +75,10 @@ def shown(text: str) -> str:
 
 
 def redact_url(text: str) -> str:
-    """``text`` with the userinfo of every URL in it replaced by ``***``."""
-    return _USERINFO.sub(rf"\1{MASK}@", text)
+    """``text`` with the userinfo of every URL in it replaced by ``***``, and the value of
+    each query parameter whose name says it holds a credential (``?token=``,
+    ``&api_key=``, ``X-Amz-Signature=``)."""
+    return _CREDENTIAL_PARAMETER.sub(rf"\1{MASK}", _USERINFO.sub(rf"\1{MASK}@", text))
 
 
 @functools.lru_cache(maxsize=256)

@@ -117,3 +117,21 @@ def test_a_changelog_with_escape_sequences_is_shown_escaped(tmp_path: Path) -> N
     assert proc.returncode == 0, proc.stderr
     assert "\\x1b]0;PWNED\\x07\\x1b[2J" in proc.stdout
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]", proc.stdout + proc.stderr)
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://host/simple/?token=s3cr3tvalue", "https://host/simple/?token=***"),
+        ("https://host/p?a=1&api_key=abcd1234&b=2", "https://host/p?a=1&api_key=***&b=2"),
+        (
+            "https://bucket/x.whl?X-Amz-Signature=deadbeef&X-Amz-Expires=60",
+            "https://bucket/x.whl?X-Amz-Signature=***&X-Amz-Expires=60",
+        ),
+        ("https://host/simple/?page=2&format=json", "https://host/simple/?page=2&format=json"),
+    ],
+)
+def test_a_credential_in_a_url_query_is_masked(url: str, shown: str) -> None:
+    """An index URL given with its token as a query parameter (not registered as a secret:
+    it came in the URL) is masked wherever a URL is shown, as userinfo is."""
+    assert redact(f"GET {url} failed") == f"GET {shown} failed"
