@@ -52,6 +52,10 @@ class Target:
     commands: tuple[Argv, ...] = ()
     requires_python: str | None = None
     extras: tuple[str, ...] = ()  # installed with it (--extras)
+    #: the version is written in the modules' ``__version__`` (the check compares it); not
+    #: when the build reads another attribute (PyMySQL's ``VERSION_STRING`` beside a
+    #: ``__version__`` it keeps for Django at another value)
+    dunder_version: bool = True
 
     @property
     def requirement(self) -> str:

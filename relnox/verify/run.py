@@ -163,7 +163,7 @@ def _findings(
                 raise ValueError(f"{target.name} is not where it was put")
             scripts = [str(s) for s in seen.get("scripts") or () if _plain_name(str(s))]
             tidy = {**seen, "seconds": float(seen.get("seconds", 0.0)), "scripts": scripts}
-            judged.append((target, tidy, judge(target.version, tidy)))
+            judged.append((target, tidy, judge(target.version, tidy, target.dunder_version)))
         return str(seen_all.get("python", "")), judged
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
         return (

@@ -231,8 +231,9 @@ def write_check(check_dir: Path, packages: Sequence[tuple[str, Sequence[str]]]) 
     return files
 
 
-def judge(expected_version: str, seen: Mapping[str, Any]) -> list[Check]:
-    """The checks of one package from what the check script saw."""
+def judge(expected_version: str, seen: Mapping[str, Any], dunder: bool = True) -> list[Check]:
+    """The checks of one package from what the check script saw (``dunder``: compare each
+    module's ``__version__`` with the version, :attr:`relnox.verify.model.Target.dunder_version`)."""
     checks: list[Check] = []
     installed = seen.get("installed")
     if installed is None:
@@ -269,7 +270,7 @@ def judge(expected_version: str, seen: Mapping[str, Any]) -> list[Check]:
             )
             continue
         checks.append(Check(f"import {name}", True))
-        if module["version"] is not None:
+        if module["version"] is not None and dunder:
             checks.append(
                 Check(
                     f"{name}.__version__",
