@@ -126,11 +126,24 @@ class PublishFlags:
     verbose: int = 0
 
 
+def _named(repository: str | None) -> None:
+    """``--repository ''`` (an unset variable in ``-r "$INDEX"``) is a usage error: it would
+    otherwise fall back to the default index, PyPI."""
+    if repository is not None and not repository.strip():
+        from relnox.invoke._args import UsageError
+
+        raise UsageError(
+            "--repository is empty; name the index (pypi, testpypi, local, a name from "
+            "[tool.relnox.repositories] or ~/.pypirc) or give its URL"
+        )
+
+
 @relnox_task(
     help=PUBLISH_HELP, locked=True, iterable=["package", "allow_stale"], flags=PublishFlags
 )
 def publish(c: Any, flags: PublishFlags) -> dict[str, Any]:
     """Upload the built release to an index in dependency tiers: hash-checked, resumable, wheels first."""
+    _named(flags.repository)
     names = chosen(flags.root, flags.package, flags.changed)
     if names is None:
         echo(NOTHING_CHANGED)
@@ -222,6 +235,7 @@ class PublishTestFlags:
 )
 def testpypi(c: Any, flags: PublishTestFlags) -> dict[str, Any]:
     """Publish to TestPyPI, then install the release from there in fresh environments and check it."""
+    _named(flags.repository)
     wait = number(flags.wait, "wait", float)  # checked before anything is published
     names = chosen(flags.root, flags.package, flags.changed)
     if names is None:

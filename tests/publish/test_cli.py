@@ -123,6 +123,23 @@ def test_a_bad_flag_is_refused_before_anything_is_uploaded(
     assert on_index(index) == []
 
 
+@pytest.mark.parametrize("command", ["publish", "publish-test"])
+@pytest.mark.parametrize("value", ["", " "])
+def test_an_empty_repository_is_refused_not_taken_as_pypi(
+    ws: Path, command: str, value: str
+) -> None:
+    """``-r "$INDEX"`` with the variable unset gave ``--repository ''``, which fell back to
+    the default index (PyPI for publish): a usage error now, before anything is read."""
+    proc = run_relnox(command, "--repository", value, "--dry-run", cwd=ws, env=env())
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert (
+        proc.stderr.strip()
+        .splitlines()[-1]
+        .startswith("relnox: error: --repository is empty; name the index")
+    )
+    assert "PyPI" not in proc.stdout
+
+
 def _run_on_a_terminal(args: list[str], cwd: Path, answer: str) -> tuple[int, str]:
     """``relnox ARGS`` with a pseudo-terminal as stdin; ``answer`` is typed at the prompt."""
     master, slave = pty.openpty()
