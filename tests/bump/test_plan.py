@@ -1111,19 +1111,25 @@ def test_a_dash_spelled_pre_release_keeps_its_spelling_in_the_file_and_the_tag(
     assert [e.after for e in bump.edits] == [b"3.2.0-rc1\n"]
 
 
+def _bumped(
+    tmp_path: Path, name: str, version: str, path: str, text: str, tag: str, part: str = "minor"
+) -> str:
+    """``path`` (holding ``text``) as a ``--part`` bump of the package ``name`` at
+    ``version``, released as ``tag``, writes it."""
+    module = f"{name.replace('-', '_')}/__init__.py"
+    files = {"pyproject.toml": project(name, version), module: "", path: text}
+    root = repo(tmp_path / "r", files, tags=[tag])
+    bump = plan_bump(load_workspace(root), BumpOptions(part=part, today=DAY))
+    (edit,) = [e for e in bump.edits if e.path.name == Path(path).name]
+    return edit.after.decode()
+
+
 def test_a_changelog_s_own_heading_style_is_followed(tmp_path: Path) -> None:
     """kedro's RELEASE.md: ``# Upcoming Release`` above ``# Release 0.11.0``; the bump
     moves the entries under ``# Release 0.12.0``, as the file writes its releases, and a
     fresh Upcoming Release stays on top."""
-    files = {
-        "pyproject.toml": project("airflow-plugin", "0.11.0"),
-        "airflow_plugin/__init__.py": "",
-        "RELEASE.md": "# Upcoming Release\n* Fixed a thing.\n\n# Release 0.11.0\n* Migrated.\n",
-    }
-    root = repo(tmp_path / "r", files, tags=["0.11.0"])
-    bump = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
-    (edit,) = [e for e in bump.edits if e.path.name == "RELEASE.md"]
-    assert edit.after.decode() == (
+    text = "# Upcoming Release\n* Fixed a thing.\n\n# Release 0.11.0\n* Migrated.\n"
+    assert _bumped(tmp_path, "airflow-plugin", "0.11.0", "RELEASE.md", text, "0.11.0") == (
         "# Upcoming Release\n\n# Release 0.12.0\n* Fixed a thing.\n\n# Release 0.11.0\n* Migrated.\n"
     )
 
@@ -1136,15 +1142,7 @@ def test_a_to_be_released_heading_is_the_unreleased_section(tmp_path: Path) -> N
         "Changelog\n=========\n\nTo be released\n------------------\n- Fixed a thing.\n\n"
         "5.0.0 (2024-09-01)\n------------------\n- Migrated.\n"
     )
-    files = {
-        "pyproject.toml": project("modelish", "5.0.0"),
-        "modelish/__init__.py": "",
-        "CHANGES.rst": changes,
-    }
-    root = repo(tmp_path / "r", files, tags=["5.0.0"])
-    bump = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
-    (edit,) = [e for e in bump.edits if e.path.name == "CHANGES.rst"]
-    after = edit.after.decode()
+    after = _bumped(tmp_path, "modelish", "5.0.0", "CHANGES.rst", changes, "5.0.0")
     assert after.startswith("Changelog\n=========\n\nTo be released\n------------------\n\n")
     assert f"\n\n5.1.0 ({DAY})\n------------------\n- Fixed a thing.\n\n5.0.0 (" in after
 
@@ -1156,11 +1154,8 @@ def test_a_next_heading_is_the_unreleased_section(tmp_path: Path, heading: str) 
     titles its releases, and the next heading stays on top."""
     under = "-" * len(heading)
     changes = f"{heading}\n{under}\n\n* Dropped 3.8.\n\nv18.10.0\n--------\n\n* Old.\n"
-    files = {"pyproject.toml": project("cherry", "18.10.0"), "cherry/__init__.py": ""}
-    root = repo(tmp_path / "r", {**files, "CHANGES.rst": changes}, tags=["v18.10.0"])
-    bump = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
-    (edit,) = [e for e in bump.edits if e.path.name == "CHANGES.rst"]
-    assert edit.after.decode() == changes.replace(
+    after = _bumped(tmp_path, "cherry", "18.10.0", "CHANGES.rst", changes, "v18.10.0")
+    assert after == changes.replace(
         f"{under}\n\n* Dropped", f"{under}\n\nv18.11.0\n--------\n\n* Dropped"
     )
 
@@ -1173,15 +1168,8 @@ def test_a_latest_heading_is_the_unreleased_section(tmp_path: Path) -> None:
     history = (
         "Change Log\n==========\n\nLatest\n------\n- ENH: a thing\n\n3.7.2\n-----\n- BUG: old\n"
     )
-    files = {
-        "pyproject.toml": project("projish", "3.7.2"),
-        "projish/__init__.py": "",
-        "docs/history.rst": history,
-    }
-    root = repo(tmp_path / "r", files, tags=["3.7.2"])
-    bump = plan_bump(load_workspace(root), BumpOptions(part="patch", today=DAY))
-    (edit,) = [e for e in bump.edits if e.path.name == "history.rst"]
-    assert edit.after.decode() == (
+    after = _bumped(tmp_path, "projish", "3.7.2", "docs/history.rst", history, "3.7.2", "patch")
+    assert after == (
         "Change Log\n==========\n\nLatest\n------\n\n3.7.3\n-----\n- ENH: a thing\n\n"
         "3.7.2\n-----\n- BUG: old\n"
     )
@@ -1245,15 +1233,8 @@ def test_the_section_of_the_development_version_becomes_the_release_s(
     version it is at) and renames it at release; relnox said the file had no Unreleased
     section and left ``0.9.7.dev0`` in it."""
     notes = "# Releases\n\n## 0.9.7.dev0\n\n- New solver.\n\n## 0.9.6\n\n- Old.\n"
-    files = {
-        "pyproject.toml": project("potish", "0.9.7.dev0"),
-        "potish/__init__.py": "",
-        "RELEASES.md": notes,
-    }
-    root = repo(tmp_path / "r", files, tags=["0.9.6"])
-    bump = plan_bump(load_workspace(root), BumpOptions(part=part, today=DAY))
-    (edit,) = [e for e in bump.edits if e.path.name == "RELEASES.md"]
-    assert edit.after.decode() == notes.replace("0.9.7.dev0", title)
+    after = _bumped(tmp_path, "potish", "0.9.7.dev0", "RELEASES.md", notes, "0.9.6", part)
+    assert after == notes.replace("0.9.7.dev0", title)
 
 
 def test_a_pin_in_a_requirements_file_read_as_dynamic_dependencies_follows_a_bump(
