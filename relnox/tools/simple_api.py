@@ -168,8 +168,8 @@ class _BoundedResponse(http.client.HTTPResponse):
             self._clock.done()
 
 
-class _BoundedHandler(urllib.request.HTTPHandler):
-    """urllib's ``http`` handler, its answers' heads bounded (:class:`_BoundedResponse`)."""
+class _HeadBound(urllib.request.AbstractHTTPHandler):
+    """A urllib handler whose answers' heads are bounded (:class:`_BoundedResponse`)."""
 
     def __init__(self, head: float) -> None:
         super().__init__()
@@ -179,15 +179,12 @@ class _BoundedHandler(urllib.request.HTTPHandler):
         return super().do_open(_bounded(http_class, self.head), req, **kwargs)
 
 
-class _BoundedHTTPSHandler(urllib.request.HTTPSHandler):
-    """urllib's ``https`` handler, its answers' heads bounded (:class:`_BoundedResponse`)."""
+class _BoundedHandler(_HeadBound, urllib.request.HTTPHandler):
+    """urllib's ``http`` handler, its answers' heads bounded."""
 
-    def __init__(self, head: float) -> None:
-        super().__init__()
-        self.head = head
 
-    def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
-        return super().do_open(_bounded(http_class, self.head), req, **kwargs)
+class _BoundedHTTPSHandler(_HeadBound, urllib.request.HTTPSHandler):
+    """urllib's ``https`` handler, its answers' heads bounded."""
 
 
 def _bounded(http_class: Any, head: float) -> Any:
