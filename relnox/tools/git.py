@@ -19,7 +19,7 @@ def run(
     repo: Path, *args: str, input: str | None = None, env: Mapping[str, str] | None = None
 ) -> proc.Result:
     """``git args`` in ``repo``, its stdout and stderr apart; raises only if git is missing.
-    The answer of the same question asked ahead (:func:`ask_ahead`) is taken when there is
+    The answer of the same question asked ahead (:class:`Ahead`) is taken when there is
     one, once."""
     asked = _asked(repo, args) if input is None and env is None else None
     result = asked if asked is not None else _ask(repo, args, input, env)
