@@ -171,6 +171,9 @@ def _child(
     sys.argv = list(argv[1:])
     if hasattr(sys, "orig_argv"):
         sys.orig_argv = list(argv)
+    tempfile = sys.modules.get("tempfile")
+    if tempfile is not None:  # as a fresh process: the temporary directory from TMPDIR
+        tempfile.tempdir = None  # type: ignore[attr-defined]  # sys.modules holds ModuleType
     importlib = sys.modules.get("importlib")
     if importlib is not None:  # as a fresh process: no directory listing from before
         importlib.invalidate_caches()

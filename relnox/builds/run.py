@@ -402,6 +402,12 @@ class _Run:
         work = Path(tempfile.mkdtemp(prefix=f"{pkg.dist_name}-", dir=self.workdir))
         try:
             environ = dict(self.environ)
+            # the backend's temporary files (hatchling's wheel before it is moved, a
+            # failed build's leftovers) go in this package's scratch, removed with it:
+            # a failed build leaves nothing in the machine's temporary directory
+            temporary = work / "tmp"
+            temporary.mkdir()
+            environ.update(dict.fromkeys(("TMPDIR", "TEMP", "TMP"), str(temporary)))
             epoch = self.plan.epoch_of(pkg)
             if epoch is not None:
                 environ["SOURCE_DATE_EPOCH"] = str(epoch)

@@ -333,3 +333,30 @@ def test_a_backend_naming_a_file_it_did_not_build_in_its_directory_is_refused(
     ) in proc.stderr
     assert "fix the backend" in proc.stderr
     assert not any((root / "dist").glob("*.whl"))
+
+
+def test_a_failed_build_leaves_nothing_in_the_machines_temporary_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A backend that writes its archive to a temporary file first (hatchling does) and
+    fails before moving it: the file was in the build's own scratch, removed with it, so
+    nothing is left in the temporary directory of the machine."""
+    from tests.shapes import repo
+
+    backend = (
+        "import tempfile\n"
+        "def build_sdist(directory, config_settings=None):\n"
+        "    fd, name = tempfile.mkstemp(prefix='leak-', suffix='.tar.gz')\n"
+        "    raise RuntimeError('failed after writing ' + name)\n"
+    )
+    pyproject = (
+        '[build-system]\nrequires = []\nbuild-backend = "leaky"\nbackend-path = ["."]\n\n'
+        '[project]\nname = "fx-leak"\nversion = "0.1.0"\n'
+    )
+    root = repo(tmp_path / "r", {"pyproject.toml": pyproject, "leaky.py": backend})
+    machine = tmp_path / "machine-tmp"
+    machine.mkdir()
+    monkeypatch.setenv("TMPDIR", str(machine))
+    summary = summarize(build_all(root, BuildOptions(keep_going=True, out=tmp_path / "d")))
+    assert "failed after writing " in summary["outcomes"]["fx-leak"]["error"]
+    assert [p.name for p in machine.rglob("leak-*")] == []
