@@ -65,7 +65,9 @@ from packaging.utils import canonicalize_name
 
 from relnox._records import dataclass
 from relnox.artifacts.manifest import BUILT, PackageRecord, state_dir
+from relnox.builds import questions
 from relnox.builds.contents import tracked_digests
+from relnox.builds.questions import status_question
 from relnox.builds.sources import (
     Listing,
     list_ignored,
@@ -160,7 +162,7 @@ def _relative(directory: Path, top: Path) -> str:
 def _status_paths(root: Path, places: Sequence[str] = (".",)) -> tuple[list[str], list[str]]:
     """(untracked, modified) paths under ``places`` (paths relative to ``root`` or absolute;
     default all of ``root``), relative to the repository's top."""
-    out = git.run(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *places)
+    out = git.run(root, *status_question(places))
     untracked: list[str] = []
     modified: list[str] = []
     fields = iter(out.output.split("\0"))
@@ -363,9 +365,7 @@ def package_inputs(
     skip = _skipped(top, output, root)
     # only the packages asked about: a file elsewhere in the repository (another package, a
     # large untracked tree) decides nothing here, and git need not walk it
-    dirs = [pkg.directory.resolve() for pkg in packages]
-    inside = all(d != top and d.is_relative_to(top) for d in dirs)
-    places = sorted({str(d) for d in dirs}) if dirs and inside else ["."]
+    places = questions.places(top, [pkg.directory.resolve() for pkg in packages])
     with ThreadPoolExecutor(max_workers=1) as pool:  # git status while git lists the files
         status = pool.submit(_status_paths, root, places)
         listing = list_sources(root, owners, skip, places, ignored=ignored)

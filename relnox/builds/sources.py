@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from relnox._records import dataclass
+from relnox.builds.questions import staged_question
 from relnox.toml import table
 from relnox.tools import git
 
@@ -95,9 +96,7 @@ def list_sources(
             return None
         return owner_of(path, owners)
 
-    # -s and -v in one: "TAG MODE BLOB STAGE\tPATH" (the tag says assume-unchanged in
-    # lower case, skip-worktree as S)
-    staged = ("ls-files", "-s", "-v", "-z", "--full-name", "--", *specs)
+    staged = staged_question(specs)
     if not ignored:
         _tracked(git.run(root, *staged).output, listing, mine)
         return listing

@@ -148,9 +148,11 @@ def publish(c: Any, flags: PublishFlags) -> dict[str, Any]:
     if names is None:
         echo(NOTHING_CHANGED)
         return {"packages": [], "uploaded": 0}
+    from relnox.builds.questions import ask_stale_ahead
     from relnox.tools.history import ask_ahead
 
-    with ask_ahead(flags.root):  # git's first answers about the workspace, while it loads
+    # git's first answers about the workspace and the stale-build check, while it loads
+    with ask_ahead(flags.root) as ahead:
         if flags.changed:
             return _publish_flags(flags, names)
         # a local index is asked for the preflight's pages while the rest loads
@@ -161,6 +163,7 @@ def publish(c: Any, flags: PublishFlags) -> dict[str, Any]:
             flags.repository or None, Path(flags.root), dist, names, os.environ
         )
         try:
+            ask_stale_ahead(ahead, Path(flags.root, flags.dist or "dist"))
             return _publish_flags(flags, names)
         finally:
             stop_prefetch()  # no answer outlives the command (a caller's process runs more)

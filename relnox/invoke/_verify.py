@@ -114,10 +114,15 @@ def verify_install(c: Any, flags: VerifyFlags) -> dict[str, Any]:
         if not names:
             echo(f"shard {flags.shard} has no packages: nothing to verify")
             return {"packages": [], "ok": True, "shard": flags.shard}
+    from pathlib import Path
+
+    from relnox.builds.questions import ask_stale_ahead
     from relnox.tools.history import ask_ahead
 
-    # git's first answers about the workspace and the first environment, while the rest loads
-    with ask_ahead(flags.root), _head_start(flags, names, seconds["timeout"]) as head:
+    # git's first answers about the workspace and the first environment, then the
+    # stale-build check's questions, while the rest loads
+    with ask_ahead(flags.root) as ahead, _head_start(flags, names, seconds["timeout"]) as head:
+        ask_stale_ahead(ahead, Path(flags.root, flags.dist or "dist"))
         return _verify(flags, names, seconds, head)
 
 

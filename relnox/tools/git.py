@@ -64,18 +64,27 @@ class Ahead:
     command that changes nothing in git (:func:`relnox.tools.history.ask_ahead`)."""
 
     def __init__(self, repo: Path, questions: Sequence[Sequence[str]]) -> None:
-        self.keys = [(str(repo), tuple(q)) for q in questions]
+        self.repo = repo
+        self.keys: list[tuple[str, tuple[str, ...]]] = []
         self.answers: list[Future[proc.Result]] = []
+        self.ask(questions)
+
+    def ask(self, questions: Sequence[Sequence[str]]) -> None:
+        """Ask these questions too (in ``repo``, in threads, now)."""
+        keys = [(str(self.repo), tuple(q)) for q in questions]
+        answers: list[Future[proc.Result]] = []
         environ = dict(os.environ)
         with _AHEAD_LOCK:
-            for key in self.keys:
+            for key in keys:
                 answer: Future[proc.Result] = Future()
                 _AHEAD[key] = (environ, answer)
-                self.answers.append(answer)
-        for key, answer in zip(self.keys, self.answers, strict=True):
+                answers.append(answer)
+        self.keys += keys
+        self.answers += answers
+        for key, answer in zip(keys, answers, strict=True):
             threading.Thread(
                 target=self._answer,
-                args=(repo, key[1], answer),
+                args=(self.repo, key[1], answer),
                 name="relnox-git-ahead",
                 daemon=True,
             ).start()

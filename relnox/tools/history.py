@@ -71,7 +71,9 @@ def ask_ahead(root: str | Path) -> git.Ahead:
     while the command imports what it needs (:class:`relnox.tools.git.Ahead`); ``with`` it
     around a command that changes nothing in git (verify-install, publish): the read takes
     git's answers of a few milliseconds earlier, about a repository nothing changes
-    meanwhile. A question asked anywhere else, or not as asked here, asks git."""
+    meanwhile. A question asked anywhere else, or not as asked here, asks git. The
+    stale-build check's questions can be added once the dist directory is known
+    (:func:`relnox.builds.questions.ask_stale_ahead`)."""
     return git.Ahead(Path(root).resolve(), (git.IS_REPO, _STATE, _REFS))
 
 
