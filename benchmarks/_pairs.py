@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 import resource
 import statistics
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 #: CPU seconds (user + system) of each side's child processes, run by run, kept by
 #: :func:`paired`: on a shared machine whose load changes from second to second, the CPU
@@ -91,3 +93,10 @@ def report(label_a: str, label_b: str, times: tuple[list[float], list[float]]) -
             f"A/B pair by pair: {spread(cpu)} (steadier than wall time on a busy machine)"
         )
     return statistics.median(ratios)
+
+
+def relnox_command() -> list[str]:
+    """The ``relnox`` console script of this interpreter's environment (what a user types),
+    else ``python -m relnox``."""
+    script = Path(sys.executable).parent / "relnox"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "relnox"]

@@ -47,7 +47,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _pairs import load, spread
+from _pairs import load, relnox_command, spread
 
 from relnox.project.discovery import load_toml, load_workspace
 from relnox.sample import generated_specs, git_init, write_workspace
@@ -94,7 +94,7 @@ def workspace_root(path: Path) -> Path:
 def relnox_way(root: Path, out: Path, jobs: int, packages: Sequence[str] = ()) -> None:
     """(b) relnox build-all: builds, checks, manifest; (d) the same into a built ``out``;
     only ``packages`` when given (the members uv builds, where relnox finds more)."""
-    argv = [sys.executable, "-m", "relnox", "build-all", "--root", str(root), "--out", str(out)]
+    argv = [*relnox_command(), "build-all", "--root", str(root), "--out", str(out)]
     argv += [arg for name in packages for arg in ("--package", name)]
     _run(argv + (["--jobs", str(jobs)] if jobs else []), root)
 

@@ -20,6 +20,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from _pairs import relnox_command
+
 from relnox.bump import BumpOptions
 from relnox.bump.plan import plan_bump
 from relnox.project.discovery import load_workspace
@@ -55,7 +57,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="best of this many runs (default 5)")
     args = parser.parse_args()
-    relnox = [sys.executable, "-m", "relnox"]
+    relnox = relnox_command()
     plan_times: dict[int, float] = {}
     cmd_times: dict[int, float] = {}
     with tempfile.TemporaryDirectory(prefix="relnox-bench-") as tmp:

@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _pairs import bytecode_note, children_cpu, load, spread  # noqa: E402
+from _pairs import bytecode_note, children_cpu, load, relnox_command, spread  # noqa: E402
 
 from relnox.sample import generated_specs, git_init, write_workspace  # noqa: E402
 from relnox.tools.envs import uv_binary  # noqa: E402
@@ -55,7 +55,7 @@ def _check(proc: subprocess.CompletedProcess[str], what: str) -> None:
 
 def relnox_way(root: Path, index: LocalIndex) -> None:
     env = {**os.environ, "TWINE_USERNAME": USER, "TWINE_PASSWORD": PASSWORD}
-    argv = [sys.executable, "-m", "relnox", "-q", "publish", "-r", index.url, "--root", str(root)]
+    argv = [*relnox_command(), "-q", "publish", "-r", index.url, "--root", str(root)]
     _check(subprocess.run(argv, env=env, capture_output=True, text=True), "relnox publish")
 
 
@@ -145,7 +145,7 @@ def main() -> None:
         root = write_workspace(work / "ws", generated_specs(args.count))
         git_init(root)
         built = subprocess.run(
-            [sys.executable, "-m", "relnox", "-q", "build-all", "--root", str(root)],
+            [*relnox_command(), "-q", "build-all", "--root", str(root)],
             capture_output=True,
             text=True,
         )

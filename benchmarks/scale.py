@@ -69,6 +69,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
+from _pairs import relnox_command
+
 from relnox.sample import generated_specs, git_env, git_init, write_workspace
 from relnox.shards.split import split
 from relnox.tools.envs import uv_binary
@@ -156,7 +158,7 @@ def fresh_index(tmp: Path) -> Iterator[LocalIndex]:
 def publish(root: Path, tmp: Path) -> Sample:
     """``relnox publish`` of the built release to a fresh local index."""
     with fresh_index(tmp) as index:
-        argv = [sys.executable, "-m", "relnox", "publish", "-r", index.url]
+        argv = [*relnox_command(), "publish", "-r", index.url]
         return command(argv, root)()
 
 
@@ -210,7 +212,7 @@ def uv_verify(root: Path, tmp: Path) -> Sample:
 
 def shard_balance(root: Path, shards: int) -> tuple[float, int]:
     """``plan --shards``'s longest shard over the mean, and how many packages it estimated."""
-    argv = [sys.executable, "-m", "relnox", "plan", "--shards", str(shards), "--json"]
+    argv = [*relnox_command(), "plan", "--shards", str(shards), "--json"]
     proc = subprocess.run(argv, cwd=root, env=git_env(), capture_output=True, text=True)
     if proc.returncode != 0:
         raise SystemExit(f"failed: {' '.join(argv)}\n{proc.stderr}")
@@ -246,7 +248,7 @@ def measure(
     root: Path, size: int, args: argparse.Namespace, tmp: Path
 ) -> tuple[dict[str, Sample], dict[str, Sample]]:
     """Seconds of each task at ``size``, and of each baseline."""
-    relnox = [sys.executable, "-m", "relnox"]
+    relnox = relnox_command()
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
     got: dict[str, Sample] = {}
     base: dict[str, Sample] = {}

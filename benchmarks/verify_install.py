@@ -42,7 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _pairs import bytecode_note, load, paired, report, timed  # noqa: E402
+from _pairs import bytecode_note, load, paired, relnox_command, report, timed  # noqa: E402
 
 from relnox.sample import generated_specs, git_init, write_workspace  # noqa: E402
 from relnox.tools.envs import uv_binary  # noqa: E402
@@ -64,13 +64,6 @@ def _run(argv: list[str], cwd: Path) -> None:
     proc = subprocess.run(argv, cwd=cwd, env=_env(), capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise Failed(f"failed: {' '.join(argv)}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-
-
-def relnox_command() -> list[str]:
-    """The ``relnox`` console script of this interpreter's environment (what a user types),
-    else ``python -m relnox``."""
-    script = Path(sys.executable).parent / "relnox"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "relnox"]
 
 
 def bare_uv(dist: Path, wheels: list[Path], modules: list[str], work: Path, online: bool) -> None:
