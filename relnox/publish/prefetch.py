@@ -163,7 +163,7 @@ def stop() -> None:
 def _get(url: str, accept: str) -> Answer | None:
     """A plain ``GET`` of ``url`` (HTTP/1.0, the connection closed after the answer): a
     whole 200 or 404, else ``None``."""
-    import socket
+    from relnox.tools.network import connect
 
     parts = urlsplit(url)
     target = parts.path + (f"?{parts.query}" if parts.query else "")
@@ -176,7 +176,7 @@ def _get(url: str, accept: str) -> Answer | None:
     chunks: list[bytes] = []
     size = 0
     try:
-        with socket.create_connection((host, port), timeout=TIMEOUT) as sock:
+        with connect((host, port), TIMEOUT) as sock:  # a loopback address: no idna codec
             sock.sendall(request)
             while size <= MAX_PAGE:
                 chunk = sock.recv(65536)

@@ -50,6 +50,7 @@ from relnox._records import dataclass
 from relnox.redact import redact
 from relnox.tools.credentials import Credentials
 from relnox.tools.index_server import is_loopback
+from relnox.tools.network import connect
 from relnox.tools.repositories import Repository
 from relnox.tools.upload import (
     FAILED,
@@ -341,11 +342,13 @@ class InProcess:
 
 def _connection(request: Upload) -> http.client.HTTPConnection:
     parts = urlsplit(request.repository.upload_url)
-    return http.client.HTTPConnection(
+    conn = http.client.HTTPConnection(
         parts.hostname or "",
         parts.port,
         timeout=min(request.network.timeout, request.network.stall),
     )
+    conn._create_connection = connect  # type: ignore[attr-defined]  # no idna codec
+    return conn
 
 
 def _shown(lines: list[str]) -> str:

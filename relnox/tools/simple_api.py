@@ -45,7 +45,7 @@ from packaging.utils import canonicalize_name
 
 from relnox._records import dataclass
 from relnox.errors import PublishError
-from relnox.tools.network import backoff_delay
+from relnox.tools.network import backoff_delay, connect
 from relnox.tools.repositories import origin
 from relnox.tools.simple_pages import (
     IndexedFile,
@@ -190,12 +190,13 @@ class _BoundedHTTPSHandler(_HeadBound, urllib.request.HTTPSHandler):
 def _bounded(http_class: Any, head: float) -> Any:
     """``http_class``'s connections, each answer read as a :class:`_BoundedResponse`."""
 
-    def connect(*args: Any, **kwargs: Any) -> http.client.HTTPConnection:
+    def connection(*args: Any, **kwargs: Any) -> http.client.HTTPConnection:
         conn = http_class(*args, **kwargs)
         conn.response_class = functools.partial(_BoundedResponse, head=head)
+        conn._create_connection = connect  # no idna codec (relnox.tools.network.connect)
         return conn  # type: ignore[no-any-return]
 
-    return connect
+    return connection
 
 
 def _request(url: str, accept: str, auth: tuple[str, str] | None) -> urllib.request.Request:
