@@ -10,7 +10,6 @@ variables) and only *collects* facts: installed version, each import's outcome,
 
 from __future__ import annotations
 
-import configparser
 import csv
 import functools
 import inspect
@@ -142,10 +141,7 @@ def wheel_facts(path: Path) -> WheelFacts:
         raise VerifyError(
             f"{path}: not a readable wheel ({exc}); rebuild it with relnox build-all"
         ) from None
-    parser = configparser.ConfigParser(interpolation=None)
-    parser.optionxform = str  # type: ignore[assignment,method-assign]
-    parser.read_string(entry_points)
-    scripts = tuple(parser["console_scripts"]) if parser.has_section("console_scripts") else ()
+    scripts = _console_scripts(entry_points)
     files = frozenset(p for p in paths if not p.split("/")[0].endswith(".dist-info"))
     return WheelFacts(
         filename=path.name,
@@ -159,6 +155,18 @@ def wheel_facts(path: Path) -> WheelFacts:
         extras=tuple(metadata.get("provides-extra", ())),
         extra_requires=_extra_requires(metadata),
     )
+
+
+def _console_scripts(entry_points: str) -> tuple[str, ...]:
+    """The console scripts an ``entry_points.txt`` names (its text; ``""``: none)."""
+    if not entry_points.strip():
+        return ()  # no file, or an empty one: configparser (~1 ms to import) reads no section
+    import configparser
+
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser.read_string(entry_points)
+    return tuple(parser["console_scripts"]) if parser.has_section("console_scripts") else ()
 
 
 def _extra_requires(metadata: dict[str, list[str]]) -> tuple[tuple[str, str], ...]:
