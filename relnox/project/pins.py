@@ -70,7 +70,10 @@ def _upper(new: Version, upper: Version, lower: Version | None) -> str:
 
 
 def _clauses(new: Version, clauses: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Rewrite ``(operator, version)`` clauses so that they admit ``new``."""
+    """Rewrite ``(operator, version)`` clauses so that they admit ``new``. A bound is
+    written with ``new``'s public version: PEP 440 allows a local label (``+local``) only
+    after ``==`` and ``===``, and a bound admits the local versions of the public one."""
+    public = Version(new.public)
     lowers = []
     for op, version in clauses:
         if op in (">=", ">", "~=", "==") and not version.endswith(".*"):
@@ -80,24 +83,24 @@ def _clauses(new: Version, clauses: list[tuple[str, str]]) -> list[tuple[str, st
     out: list[tuple[str, str]] = []
     for op, version in clauses:
         if op in (">=", ">"):  # the range slides: its lower bound becomes the new version
-            out.append((">=", shaped(new, version)))
+            out.append((">=", shaped(public, version)))
         elif Specifier(f"{op}{version}").contains(new, prereleases=True):
             out.append((op, version))
         elif op == "<":
             out.append(("<", _upper(new, Version(version), lower)))
         elif op == "<=":
-            out.append(("<=", str(new)))
+            out.append(("<=", str(public)))
         elif op == "==" and version.endswith(".*"):
             count = len(version[:-2].split("."))
             out.append(("==", ".".join(str(n) for n in _release(new, count)) + ".*"))
         elif op in ("==", "==="):
             out.append((op, str(new)))
         elif op == "~=":  # needs at least two release segments
-            text = shaped(new, version)
+            text = shaped(public, version)
             if len(Version(text).release) < 2:
-                epoch = f"{new.epoch}!" if new.epoch else ""
-                head = epoch + ".".join(map(str, new.release))
-                text = f"{epoch}{new.release[0]}.0{str(new)[len(head) :]}"
+                epoch = f"{public.epoch}!" if public.epoch else ""
+                head = epoch + ".".join(map(str, public.release))
+                text = f"{epoch}{public.release[0]}.0{str(public)[len(head) :]}"
             out.append(("~=", text))
         # "!=" excluding the new version is dropped
     return out
@@ -221,8 +224,8 @@ def rewrite_poetry(constraint: str, new: Version, where: str) -> str | None:
     last = alternatives[-1]
     lead = last[: len(last) - len(last.lstrip())]
     item = _tight(last.strip())
-    if item[0] in "^~" and not item.startswith("~="):
-        rewritten = item[0] + shaped(new, item[1:].strip())
+    if item[0] in "^~" and not item.startswith("~="):  # a range: the public version
+        rewritten = item[0] + shaped(Version(new.public), item[1:].strip())
     elif item[0].isdigit() and item.endswith(".*"):
         count = len(item[:-2].split("."))
         rewritten = ".".join(str(n) for n in _release(new, count)) + ".*"

@@ -407,3 +407,20 @@ def test_the_submodule_check_asks_git_only_where_a_git_directory_lies_between(
     proc = run_relnox("bump", "--part", "minor", "--dry-run", cwd=root)
     assert "many-3" in proc.stdout + proc.stderr
     assert "a git repository of its own" in proc.stdout + proc.stderr
+
+
+def test_a_local_version_moves_the_dependents_pins_to_its_public_version(tmp_path: Path) -> None:
+    """``--to 0.2.0+local`` with a sibling pinning ``>=0.1.0,<0.2.0``: PEP 440 allows a
+    local label only after ``==``, so the pin becomes ``>=0.2.0,<0.3.0`` (which admits
+    0.2.0+local); it used to end in packaging's InvalidSpecifier traceback."""
+    root = write_workspace(
+        tmp_path / "ws",
+        [ProjectSpec("lv-core"), ProjectSpec("lv-app", requires=["lv-core>=0.1.0,<0.2.0"])],
+    )
+    git_init(root)
+    done = run_relnox("bump", "--to", "0.2.0+local", "-p", "lv-core", cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    app = (root / "packages/lv-app/pyproject.toml").read_text()
+    assert '"lv-core>=0.2.0,<0.3.0"' in app
+    assert 'version = "0.2.0+local"' in (root / "packages/lv-core/pyproject.toml").read_text()

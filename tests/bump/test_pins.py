@@ -37,6 +37,12 @@ from relnox.project.pins import poetry_admits, rewrite_cfg_line, rewrite_require
         ("core (>=0.3.0,<0.4.0)", "0.4.0", "core (>=0.4.0,<0.5.0)"),
         ("core", "9.0", None),
         ("core @ file:///src/core", "9.0", None),
+        # a local label is allowed only after == and ===: a bound takes the public version
+        ("core>=0.1.0,<0.2.0", "0.2.0+local", "core>=0.2.0,<0.3.0"),
+        ("core<=0.1", "0.2.0+ubuntu.1", "core<=0.2.0"),
+        ("core~=0.1.0", "0.2.0+local", "core~=0.2.0"),
+        ("core~=1.0", "2+local", "core~=2.0"),
+        ("core==0.1.0", "0.2.0+local", "core==0.2.0+local"),
     ],
 )
 def test_pep508(text: str, new: str, expected: str | None) -> None:
@@ -64,6 +70,9 @@ def test_pep508(text: str, new: str, expected: str | None) -> None:
         ("^0.3 || ^0.4", "0.4.2", None),
         ("*", "3.0", None),
         ("^0.3.0", "0.4.0rc1", "^0.4.0rc1"),
+        ("^0.3.0", "0.4.0+local", "^0.4.0"),
+        (">=0.3.0,<0.4.0", "0.4.0+local", ">=0.4.0,<0.5.0"),
+        ("0.3.0", "0.4.0+local", "0.4.0+local"),
     ],
 )
 def test_poetry(constraint: str, new: str, expected: str | None) -> None:
@@ -90,15 +99,16 @@ releases = st.lists(st.integers(0, 12), min_size=1, max_size=3).map(
     upper=releases,
     new=releases,
     pre=st.none() | st.sampled_from(["a0", "rc2"]),
-    op=st.sampled_from([">=", "==", "~=", "<"]),
+    local=st.none() | st.sampled_from(["+local", "+ubuntu.1"]),
+    op=st.sampled_from([">=", "==", "~=", "<", "<="]),
 )
 def test_a_rewritten_requirement_always_admits_the_new_version(
-    lower: str, upper: str, new: str, pre: str | None, op: str
+    lower: str, upper: str, new: str, pre: str | None, local: str | None, op: str
 ) -> None:
     if op == "~=" and "." not in lower:
         lower += ".0"
     text = f"core>={lower},<{upper}" if op == ">=" else f"core{op}{lower}"
-    version = Version(new + (pre or ""))
+    version = Version(new + (pre or "") + (local or ""))
     result = rewrite_requirement(text, "pep508", version, "p")
     final = Requirement(result or text)
     if result is None:
