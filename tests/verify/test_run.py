@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from relnox.artifacts.manifest import sha256_of
 from relnox.errors import RelnoxError, VerifyError
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, demo_specs, write_workspace
@@ -177,6 +179,34 @@ def test_a_tampered_artifact_is_refused_before_anything_is_installed(
     wheel.write_bytes(wheel.read_bytes() + b"\0")
 
     with pytest.raises(VerifyError, match=r"vfyrlx_core-7\.3\.0-py3-none-any\.whl: sha256 differs"):
+        verify_install(load_workspace(good), VerifyOptions(dist_dir=dist, offline=True))
+
+
+def test_a_wheel_whose_metadata_lies_is_refused_though_the_manifest_vouches_for_it(
+    good: Path, tmp_path: Path
+) -> None:
+    """A wheel swapped for one whose METADATA names another project (or version), its
+    sha256 written over in the build manifest: the record holds no proof of build-all's
+    check on these bytes, so the file must still be what its name says. It was installed,
+    as the other project, and its dependents failed as if the index had lost it."""
+    dist = shutil.copytree(good / "dist", tmp_path / "dist")
+    shutil.copytree(good / ".relnox", tmp_path / ".relnox")
+    wheel = next(dist.glob("vfyrlx_core-*.whl"))
+    with zipfile.ZipFile(wheel) as whl:
+        items = {i.filename: whl.read(i) for i in whl.infolist()}
+    meta = next(n for n in items if n.endswith(".dist-info/METADATA"))
+    items[meta] = items[meta].replace(b"Name: vfyrlx-core", b"Name: someone-else")
+    with zipfile.ZipFile(wheel, "w") as whl:
+        for name, data in items.items():
+            whl.writestr(name, data)
+    manifest = tmp_path / ".relnox" / "dist" / "build-manifest.json"
+    data = json.loads(manifest.read_text())
+    for record in (f for p in data["packages"] for f in p["files"]):
+        if record["filename"] == wheel.name:
+            record.update(sha256=sha256_of(wheel), size=wheel.stat().st_size)
+    manifest.write_text(json.dumps(data))
+
+    with pytest.raises(VerifyError, match=r"metadata Name is 'someone-else', not 'vfyrlx-core'"):
         verify_install(load_workspace(good), VerifyOptions(dist_dir=dist, offline=True))
 
 
