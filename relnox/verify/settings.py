@@ -50,13 +50,30 @@ def args_of(value: Any, where: str) -> Argv:
     raise VerifyError(f'{where}: {value!r} must be a string like "--help" or a list of strings')
 
 
+#: the longest a verify command may run, or a version take to appear on an index: a day
+#: (TOML's inf and nan, or 1e9, gave a wait no clock holds: a traceback from select/poll,
+#: which take whole milliseconds below 2**31)
+MOST_SECONDS = 86400.0
+
+
+def in_range(seconds: float | None, what: str) -> float | None:
+    """``seconds`` when it is a number of seconds a wait can take (0 to a day); a
+    :class:`VerifyError` naming ``what`` otherwise."""
+    if seconds is not None and not 0 <= seconds <= MOST_SECONDS:  # nan fails both
+        raise VerifyError(
+            f"{what} = {seconds!r} must be a number of seconds from 0 to {MOST_SECONDS:g} "
+            "(a day); for example 600"
+        )
+    return seconds
+
+
 def number_of(section: Mapping[str, Any], key: str, where: str) -> float | None:
     value = section.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise VerifyError(f"{where}: {key} = {value!r} must be a number of seconds (>= 0)")
-    return float(value)
+    return in_range(float(value), f"{where}: {key}")
 
 
 def string_of(section: Mapping[str, Any], key: str, where: str) -> str | None:

@@ -387,6 +387,7 @@ def test_a_version_missing_from_the_index_fails_after_the_wait(
 def test_usage_errors_are_raised_before_anything_runs(tmp_path: Path) -> None:
     root = write_workspace(tmp_path / "ws", [ProjectSpec("vfyplan-core", VERSION)])
     workspace = load_workspace(root)
+    base = workspace.config.source.read_text(encoding="utf-8")
 
     with pytest.raises(
         VerifyError, match=r"ws[/\\]dist: no such directory; build the release first"
@@ -398,14 +399,25 @@ def test_usage_errors_are_raised_before_anything_runs(tmp_path: Path) -> None:
         plan_verify(workspace, VerifyOptions(packages=["nope"]))
     with pytest.raises(VerifyError, match="unknown installer 'conda'"):
         plan_verify(workspace, VerifyOptions(installer="conda"))
-    # a malformed number is a usage error (exit 2), even where no workspace is found
+    # a malformed number is a usage error (exit 2), even where no workspace is found; so
+    # is one no wait can take (nan, inf and 1e9 ended in a traceback from select/poll)
     (tmp_path / "empty").mkdir()
-    for flag in ("--wait", "--timeout"):
-        proc = run_relnox("verify-install", flag, "abc", cwd=tmp_path / "empty")
+    bad = [("--wait", "abc"), ("--timeout", "abc"), ("--timeout", "nan"), ("--timeout", "inf")]
+    for flag, value in [*bad, ("--wait", "1e9"), ("--timeout", "-1")]:
+        proc = run_relnox("verify-install", flag, value, cwd=tmp_path / "empty")
         assert proc.returncode == 2, proc.stderr
         assert proc.stderr == (
-            f"relnox: error: {flag} 'abc' is not a number of seconds; write e.g. {flag} 120\n"
+            f"relnox: error: {flag} {value!r} is not a number of seconds from 0 to 86400 "
+            f"(a day); write e.g. {flag} 120\n"
         )
+    # and so in [tool.relnox.verify], where TOML writes inf and nan too
+    for value in ("inf", "nan", "1e300", "-1"):
+        text = f"{base}\n[tool.relnox.verify]\ntimeout = {value}\n"
+        workspace.config.source.write_text(text, encoding="utf-8")
+        with pytest.raises(VerifyError, match=r"\[tool.relnox.verify\]: timeout = .* must be"):
+            plan_verify(load_workspace(root), VerifyOptions())
+    with pytest.raises(VerifyError, match=r"--timeout = inf must be a number of seconds"):
+        plan_verify(workspace, VerifyOptions(timeout=float("inf")))
 
 
 def test_verify_settings_are_read_and_checked(tmp_path: Path) -> None:
