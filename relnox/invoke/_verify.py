@@ -51,8 +51,8 @@ VERIFY_HELP = {
 
 
 def _seconds(value: str, flag: str) -> float | None:
+    from relnox._proc import MOST_SECONDS
     from relnox.invoke._args import UsageError
-    from relnox.verify.settings import MOST_SECONDS
 
     if not value:
         return None

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from relnox._proc import MOST_SECONDS
 from relnox.errors import VerifyError
 from relnox.project.workspace import Package, Workspace
 from relnox.verify.model import Argv, ScriptArgs
@@ -48,12 +49,6 @@ def args_of(value: Any, where: str) -> Argv:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return tuple(value)
     raise VerifyError(f'{where}: {value!r} must be a string like "--help" or a list of strings')
-
-
-#: the longest a verify command may run, or a version take to appear on an index: a day
-#: (TOML's inf and nan, or 1e9, gave a wait no clock holds: a traceback from select/poll,
-#: which take whole milliseconds below 2**31)
-MOST_SECONDS = 86400.0
 
 
 def in_range(seconds: float | None, what: str) -> float | None:
