@@ -40,7 +40,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from relnox._records import dataclass
-from relnox.atomic import write_atomic
+from relnox.atomic import write_all
 from relnox.ci.existing import publishing_workflows
 from relnox.ci.native import native_builder
 from relnox.ci.publishing import repository, secrets, signs
@@ -53,7 +53,7 @@ from relnox.ci.workflows import (
     WorkflowBuilder,
 )
 from relnox.config import check_keys
-from relnox.errors import ConfigError
+from relnox.errors import ConfigError, one_line
 from relnox.files import read_bytes
 from relnox.paths import written_path
 from relnox.project.workspace import Workspace
@@ -390,13 +390,36 @@ def _holds(path: Path, text: str) -> bool:
     return found.replace("\r\n", "\n").replace("\r", "\n") == text
 
 
+def _writable(path: Path, top: Path) -> None:
+    """``path`` can be a file: it is none, or a regular file, and each of its parents up to
+    ``top`` is none yet or a directory; a :class:`ConfigError` naming the one in the way."""
+    for folder in path.parents:
+        if folder == top or not folder.is_relative_to(top):
+            break
+        if folder.exists() and not folder.is_dir():
+            raise ConfigError(
+                f"{folder}: is a file, not a directory, so ci-init cannot write "
+                f"{path.relative_to(top)} below it; move it away and run ci-init again"
+            )
+    if path.exists() and not path.is_file():
+        raise ConfigError(
+            f"{path}: is a directory or another kind of file, not a file ci-init can write "
+            "or replace; remove it and run ci-init again"
+        )
+
+
 def plan_files(workspace: Workspace, options: CiOptions) -> CiPlan:
     """The files to write; existing workflow files are refused unless ``force``."""
     top = git.toplevel(workspace.root) if git.is_repo(workspace.root) else workspace.root
+    noxfile = workspace.root / "noxfile.py"
+    if noxfile.exists() and not noxfile.is_file():  # every job runs nox: it must be a file
+        _writable(noxfile, top)
     planned = tuple(
         GeneratedFile(written_path(top / rel, top), text, (top / rel).exists())
         for rel, text in generate(workspace).items()
     )
+    for item in planned:
+        _writable(item.path, top)
     clashes = [f for f in planned if f.exists and not _holds(f.path, f.text)]
     if clashes and not options.force:
         listing = ", ".join(str(f.path.relative_to(top)) for f in clashes)
@@ -427,9 +450,15 @@ class CiResult:
 
 
 def write_files(plan: CiPlan, runtime: Runtime | None = None) -> CiResult:
-    """Write every planned file, each whole or not at all."""
-    for item in plan.files:
-        write_atomic(item.path, item.text)
+    """Write every planned file, all or none (each whole)."""
+    try:
+        write_all({item.path: item.text for item in plan.files})
+    except OSError as exc:
+        where = exc.filename2 or exc.filename or plan.top  # (a rename names both)
+        raise ConfigError(
+            f"{where}: cannot be written ({exc.strerror or one_line(exc)}); no workflow file "
+            "was changed: make it writable, or run ci-init --dry-run and copy the files"
+        ) from None
     return CiResult(tuple(item.path for item in plan.files))
 
 
