@@ -19,7 +19,7 @@ import os
 import signal
 import stat
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 #: the signals that stop relnox, held off by :func:`signals_held`
@@ -57,6 +57,59 @@ def write_atomic(path: Path, data: bytes | str) -> Path:
             os.unlink(tmp)
         raise
     return path
+
+
+def snapshot(path: Path) -> bytes | None:
+    """What ``path`` holds now (None: nothing), to put back if a change of several files
+    fails half-way."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def missing_dirs(path: Path) -> list[Path]:
+    """``path`` and the parents of it that do not exist yet, deepest first."""
+    missing = []
+    for folder in (path, *path.parents):
+        if folder.exists():
+            break
+        missing.append(folder)
+    return missing
+
+
+def put_back(before: Mapping[Path, bytes | None], made: Sequence[Path]) -> None:
+    """Put every path of ``before`` back as it was (None: remove it), then remove the
+    directories of ``made`` (deepest first) a failed change created; best effort."""
+    for path, data in before.items():
+        with contextlib.suppress(OSError):
+            if data is None:
+                path.unlink(missing_ok=True)
+            else:
+                write_atomic(path, data)
+    for folder in made:
+        with contextlib.suppress(OSError):
+            (folder / ".gitignore").unlink(missing_ok=True)
+            folder.rmdir()
+
+
+def write_all(files: Mapping[Path, bytes | str]) -> None:
+    """Write every file of ``files`` (each with :func:`write_atomic`) or none: when one
+    cannot be written, those written before it are put back as they were and the
+    directories made for them removed, then the error is raised."""
+    made = sorted(
+        {folder for path in files for folder in missing_dirs(path.parent)},
+        key=lambda p: len(p.parts),
+        reverse=True,
+    )
+    before: dict[Path, bytes | None] = {}
+    try:
+        for path, data in files.items():
+            before[path] = snapshot(path)
+            write_atomic(path, data)
+    except BaseException:
+        put_back(before, made)
+        raise
 
 
 @contextlib.contextmanager

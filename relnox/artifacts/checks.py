@@ -340,7 +340,28 @@ def _check_record(names: list[str], record: str | None, out: Findings) -> None:
         )
 
 
-def _check_wheel(path: Path, expected: Expectation, out: Findings) -> None:
+def _check_identity_metadata(path: Path, expected: Expectation, out: Findings) -> None:
+    """The metadata's Name and Version only (what an installer holds the file name to)."""
+    import tarfile
+    import zipfile
+
+    from packaging.metadata import parse_email
+
+    try:
+        fields = parse_email(raw_metadata(path))[0]
+    except (OSError, ValueError, UnicodeDecodeError, tarfile.TarError, zipfile.BadZipFile) as exc:
+        out.problems.append(f"unreadable metadata ({one_line(exc)})")
+        return
+    name, version = fields.get("name"), fields.get("version")
+    if not name or not version:
+        out.problems.append("the metadata has no Name or no Version")
+        return
+    if canonicalize_name(name) != expected.name:
+        out.problems.append(f"the metadata Name is {name!r}, not {expected.name!r}")
+    _version_matches(version, expected, "the metadata Version", out)
+
+
+def _check_wheel(path: Path, expected: Expectation, out: Findings, identity: bool = False) -> None:
     import zipfile
 
     try:
@@ -363,6 +384,8 @@ def _check_wheel(path: Path, expected: Expectation, out: Findings) -> None:
             "elsewhere: rebuild it with relnox build-all"
         )
     _check_record(names, record, out)
+    if identity:
+        return
     modules = _wheel_modules(names)
     if not modules and any(_is_data_script(name) for name in names):
         return  # binary-only (ruff's, uv's shape): verify-install runs the binary
@@ -407,7 +430,7 @@ def _archive_names(path: Path) -> tuple[list[str], list[str]]:
     return [m.name for m in members], links
 
 
-def _check_sdist(path: Path, expected: Expectation, out: Findings) -> None:
+def _check_sdist(path: Path, expected: Expectation, out: Findings, identity: bool = False) -> None:
     import tarfile
     import zipfile
 
@@ -428,6 +451,8 @@ def _check_sdist(path: Path, expected: Expectation, out: Findings) -> None:
     if len(tops) != 1:
         out.problems.append(f"an sdist must hold one top directory, not {sorted(tops)}")
         return
+    if identity:
+        return
     top = tops.pop()
     present = {name[len(top) + 1 :].rstrip("/") for name in names}
     wanted = ["PKG-INFO"] if "setup.py" in present else ["pyproject.toml", "PKG-INFO"]
@@ -441,8 +466,10 @@ def _check_sdist(path: Path, expected: Expectation, out: Findings) -> None:
             )
 
 
-def check_artifact(path: Path, expected: Expectation) -> Findings:
-    """Every check of one file; its problems and warnings."""
+def check_artifact(path: Path, expected: Expectation, *, identity: bool = False) -> Findings:
+    """Every check of one file; its problems and warnings. With ``identity``, only that the
+    file is what its name says: a readable archive with nothing outside its directory, a
+    wheel's RECORD, and the metadata's Name and Version those of the name."""
     out = Findings()
     kind = artifact_kind(path.name)
     if kind is None:
@@ -450,12 +477,34 @@ def check_artifact(path: Path, expected: Expectation) -> Findings:
         return out
     _check_filename(path, kind, expected, out)
     if kind == "wheel":
-        _check_wheel(path, expected, out)
+        _check_wheel(path, expected, out, identity)
     else:
-        _check_sdist(path, expected, out)
-    if not any("not a readable" in p for p in out.problems):
+        _check_sdist(path, expected, out, identity)
+    if any("not a readable" in p for p in out.problems):
+        return out
+    if identity:
+        _check_identity_metadata(path, expected, out)
+    else:
         _check_metadata(path, expected, out)
     return out
+
+
+def check_identity(paths: Sequence[Path], expected: Expectation) -> None:
+    """:func:`check_artifact` with ``identity`` over ``paths``; raise :class:`ArtifactError`
+    on any problem. What a record's sha256 stands for when it holds no :func:`proof`: a
+    record can be written over, and a file whose metadata names another project or version
+    installs as that one (its dependents then fail for a dependency that is not there)."""
+    problems = [
+        f"{path.name}: {p}"
+        for path in paths
+        for p in check_artifact(path, expected, identity=True).problems
+    ]
+    if problems:
+        raise ArtifactError(
+            f"{expected.name} {expected.version}: {len(problems)} problem(s) in the files "
+            "the build manifest vouches for (rebuild them with relnox build-all):\n"
+            + "\n".join(f"  - {p}" for p in problems)
+        )
 
 
 def check_artifacts(paths: Sequence[Path], expected: Expectation) -> list[str]:

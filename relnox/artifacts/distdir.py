@@ -36,6 +36,7 @@ from relnox.artifacts.checks import (
     Expectation,
     artifact_kind,
     check_for_record,
+    check_identity,
     name_and_version,
     proof,
 )
@@ -179,6 +180,7 @@ def _record(
     workspace: Workspace,
     dist_dir: Path,
     error: type,
+    prove: bool = True,
 ) -> PackageRecord:
     version = _version(pkg, files, recorded, dist_dir, error)
     paths = [p for p, v in files if v == version]
@@ -217,6 +219,17 @@ def _record(
             unchecked.append(path)
         kind = artifact_kind(path.name) or ""
         records.append(ArtifactRecord(path.name, kind, digest, path.stat().st_size))
+    as_built = Expectation.for_package(pkg)  # what build-all's proof and publish's hold
+    expected = dataclasses.replace(as_built, version=str(version))
+    if prove and recorded is not None and not unchecked and len(records) == len(recorded.files):
+        # the record's hashes vouch for the bytes only with the proof that build-all's
+        # check passed on them (a manifest whose sha256 was written over for a swapped
+        # file vouches for nothing): else each file must at least be what its name says
+        # (what is wrong inside a package is its own check's to find, package by package)
+        pairs = [(r.filename, r.sha256) for r in records]
+        if not recorded.checked or recorded.checked != proof(as_built, pairs):
+            check_identity(paths, expected)
+        return recorded
     if unchecked:
         logger.info(
             "%s %s: checking %d file(s) relnox did not build: %s",
@@ -225,7 +238,6 @@ def _record(
             len(unchecked),
             ", ".join(p.name for p in unchecked),
         )
-        expected = dataclasses.replace(Expectation.for_package(pkg), version=str(version))
         notes, provable = check_for_record(unchecked, expected)
         for note in notes:
             logger.warning("%s: %s", pkg.name, note)
@@ -254,11 +266,18 @@ def load_release(
     dependencies: bool = False,
     error: type[RelnoxError] = BuildError,
     write_record: bool = True,
+    prove: bool = True,
 ) -> Manifest:
     """The distributions of ``dist_dir`` for ``packages`` (default: every workspace package
     with files there), checked and recorded; with ``dependencies`` also those of the
     workspace packages they need (verify_install installs them from the directory).
     Without ``write_record`` (a dry run) nothing is written.
+
+    With ``prove`` (the default), files a record vouches for by their sha256 must still be
+    what their names say (:func:`relnox.artifacts.checks.check_identity`) unless the record
+    also holds the proof of build-all's check on those bytes
+    (:func:`relnox.artifacts.checks.proof`); publish passes False and proves them itself,
+    beside its index requests.
 
     Problems raise ``error`` (publish passes :class:`~relnox.errors.PublishError`, verify
     :class:`~relnox.errors.VerifyError`) with the directory, the files and the fix.
@@ -292,7 +311,7 @@ def load_release(
         )
     recorded = {r.name: r for r in old.packages} if old is not None else {}
     records = tuple(
-        _record(pkg, found[pkg.name], recorded.get(pkg.name), workspace, dist_dir, error)
+        _record(pkg, found[pkg.name], recorded.get(pkg.name), workspace, dist_dir, error, prove)
         for pkg in _closure(workspace, names, set(found) if dependencies else set())
     )
     manifest = Manifest(

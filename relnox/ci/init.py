@@ -40,7 +40,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from relnox._records import dataclass
-from relnox.atomic import write_atomic
+from relnox.atomic import write_all
 from relnox.ci.existing import publishing_workflows
 from relnox.ci.native import native_builder
 from relnox.ci.publishing import repository, secrets, signs
@@ -53,10 +53,11 @@ from relnox.ci.workflows import (
     WorkflowBuilder,
 )
 from relnox.config import check_keys
-from relnox.errors import ConfigError
+from relnox.errors import ConfigError, one_line
 from relnox.files import read_bytes
 from relnox.paths import written_path
 from relnox.project.workspace import Workspace
+from relnox.redact import redact_url
 from relnox.stage import Runtime, Stage
 from relnox.tools import git
 
@@ -79,6 +80,73 @@ def _strings(section: Mapping[str, Any], key: str, where: Path) -> tuple[str, ..
             f'{where}: [tool.relnox.ci] {key} must be a non-empty list of strings, like ["3.12"]'
         )
     return tuple(value)
+
+
+#: a Python of setup-python and cibuildwheel's matrix (``cp`` + the digits): 3.12, 3.13t
+_PYTHON = re.compile(r"3\.\d{1,2}t?")
+#: a runner label (ubuntu-24.04, macos-latest, self-hosted-arm64)
+_RUNNER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+#: a branch name or a branch filter's glob: what git takes (git check-ref-format) that a
+#: YAML scalar and an Actions filter hold as written (no space, quote, ``$``, ``{``)
+_BRANCH = re.compile(r"(?!-|/)(?!.*(?:\.\.|//|/$|\.lock$|\.$))[A-Za-z0-9._/+*-]+")
+
+
+def _checked_list(
+    where: Path, key: str, values: tuple[str, ...], form: re.Pattern[str], example: str
+) -> tuple[str, ...]:
+    """``values`` when each is written as ``form`` and none twice: each one goes into the
+    workflow as written (a newline, a quote or a ``${{ }}`` expression would change what it
+    runs), and a value twice is a matrix actionlint refuses."""
+    for value in values:
+        if not form.fullmatch(value):
+            raise ConfigError(
+                f"{where}: [tool.relnox.ci] {key} has {value!r}, which is not {example}; "
+                "write it that way"
+            )
+    twice = sorted({v for v in values if values.count(v) > 1})
+    if twice:
+        raise ConfigError(
+            f"{where}: [tool.relnox.ci] {key} names {', '.join(map(repr, twice))} twice; "
+            "write each once"
+        )
+    return values
+
+
+def _credential_in(requirement: Requirement) -> bool:
+    """The requirement's URL holds a credential (a password, a token as the user of an
+    http(s) URL, a ``?token=``): written into a workflow, it is committed for all to read."""
+    from urllib.parse import urlsplit
+
+    if not requirement.url:
+        return False
+    url = requirement.url
+    try:
+        parts = urlsplit(url.split("+", 1)[1] if "+" in url.split(":", 1)[0] else url)
+        password, user = parts.password, parts.username
+    except ValueError:
+        return True  # a URL urllib cannot read is shown nowhere either
+    query = f"?{parts.query}"  # a ?token= (the form redact masks)
+    return bool(password or (user and parts.scheme != "ssh") or redact_url(query) != query)
+
+
+def _requirement(where: Path, key: str, value: str) -> Requirement:
+    """``value`` as a requirement pip takes, with no credential in its URL and no ``${{ }}``."""
+    try:
+        requirement = Requirement(value)
+    except InvalidRequirement:
+        raise ConfigError(
+            f"{where}: [tool.relnox.ci] {key} has {redact_url(value)!r}, which is not a "
+            'requirement pip takes; write a name and a version, like "nox==2025.5.1", or '
+            '"name @ URL"'
+        ) from None
+    if _credential_in(requirement) or "${{" in value:
+        raise ConfigError(
+            f"{where}: [tool.relnox.ci] {key} has {redact_url(value)!r}, whose URL holds a "
+            "credential or an Actions expression, which the workflow would commit for all to "
+            "read or evaluate; give a URL without one (a public repository, or the runner's "
+            "git credentials)"
+        )
+    return requirement
 
 
 def default_pythons(workspace: Workspace) -> tuple[str, ...]:
@@ -105,10 +173,12 @@ def relnox_requirement(section: Mapping[str, Any], where: Path) -> str:
     except InvalidRequirement:
         requirement = None
     if requirement is None or canonicalize_name(requirement.name) != "relnox":
+        shown = redact_url(value) if isinstance(value, str) else value
         raise ConfigError(
-            f"{where}: [tool.relnox.ci] relnox-requirement {value!r} is not a requirement "
+            f"{where}: [tool.relnox.ci] relnox-requirement {shown!r} is not a requirement "
             f"on relnox; write for example {hint}"
         )
+    _requirement(where, "relnox-requirement", value)
     return str(value).strip()
 
 
@@ -119,12 +189,16 @@ def ci_settings(workspace: Workspace) -> CiSettings:
     branch = section.get("branch")
     if branch is None:
         branch = default_branch(workspace.root)
-    if not isinstance(branch, str) or not branch:
-        raise ConfigError(f'{where}: [tool.relnox.ci] branch must be a branch name, like "main"')
+    if not isinstance(branch, str) or not _BRANCH.fullmatch(branch):
+        raise ConfigError(
+            f"{where}: [tool.relnox.ci] branch {branch!r} is not a branch name the workflow "
+            'can hold (letters, digits and . _ / + - *); write one like "main"'
+        )
     install = _strings(section, "install", where) or ("nox",)
     for entry in install:
-        name = re.split(r"[^A-Za-z0-9._-]", entry.strip(), maxsplit=1)[0]
-        if canonicalize_name(name) == "relnox" and entry.strip() != "relnox":
+        if entry.strip() == "relnox":
+            continue
+        if canonicalize_name(_requirement(where, "install", entry).name) == "relnox":
             raise ConfigError(
                 f"{where}: [tool.relnox.ci] install has {entry!r}; name the relnox to install "
                 "in relnox-requirement instead (default: the relnox that wrote the workflow)"
@@ -138,12 +212,18 @@ def ci_settings(workspace: Workspace) -> CiSettings:
         )
     return CiSettings(
         trigger=trigger,
-        python_versions=_strings(section, "python-versions", where) or default_pythons(workspace),
+        python_versions=_checked_list(
+            where, "python-versions", pythons, _PYTHON, 'a Python version like "3.12" or "3.13t"'
+        )
+        if (pythons := _strings(section, "python-versions", where))
+        else default_pythons(workspace),
         branch=branch,
         # a bare "relnox" (the old default) means the pinned one
         install=tuple(entry for entry in install if entry.strip() != "relnox"),
         relnox_requirement=relnox_requirement(section, where),
-        os=_strings(section, "os", where) or DEFAULT_OS,
+        os=_checked_list(where, "os", labels, _RUNNER, 'a runner label like "ubuntu-latest"')
+        if (labels := _strings(section, "os", where))
+        else DEFAULT_OS,
         shards=ci_shards(workspace, section.get("shards"), where),
     )
 
@@ -310,13 +390,36 @@ def _holds(path: Path, text: str) -> bool:
     return found.replace("\r\n", "\n").replace("\r", "\n") == text
 
 
+def _writable(path: Path, top: Path) -> None:
+    """``path`` can be a file: it is none, or a regular file, and each of its parents up to
+    ``top`` is none yet or a directory; a :class:`ConfigError` naming the one in the way."""
+    for folder in path.parents:
+        if folder == top or not folder.is_relative_to(top):
+            break
+        if folder.exists() and not folder.is_dir():
+            raise ConfigError(
+                f"{folder}: is a file, not a directory, so ci-init cannot write "
+                f"{path.relative_to(top)} below it; move it away and run ci-init again"
+            )
+    if path.exists() and not path.is_file():
+        raise ConfigError(
+            f"{path}: is a directory or another kind of file, not a file ci-init can write "
+            "or replace; remove it and run ci-init again"
+        )
+
+
 def plan_files(workspace: Workspace, options: CiOptions) -> CiPlan:
     """The files to write; existing workflow files are refused unless ``force``."""
     top = git.toplevel(workspace.root) if git.is_repo(workspace.root) else workspace.root
+    noxfile = workspace.root / "noxfile.py"
+    if noxfile.exists() and not noxfile.is_file():  # every job runs nox: it must be a file
+        _writable(noxfile, top)
     planned = tuple(
         GeneratedFile(written_path(top / rel, top), text, (top / rel).exists())
         for rel, text in generate(workspace).items()
     )
+    for item in planned:
+        _writable(item.path, top)
     clashes = [f for f in planned if f.exists and not _holds(f.path, f.text)]
     if clashes and not options.force:
         listing = ", ".join(str(f.path.relative_to(top)) for f in clashes)
@@ -347,9 +450,15 @@ class CiResult:
 
 
 def write_files(plan: CiPlan, runtime: Runtime | None = None) -> CiResult:
-    """Write every planned file, each whole or not at all."""
-    for item in plan.files:
-        write_atomic(item.path, item.text)
+    """Write every planned file, all or none (each whole)."""
+    try:
+        write_all({item.path: item.text for item in plan.files})
+    except OSError as exc:
+        where = exc.filename2 or exc.filename or plan.top  # (a rename names both)
+        raise ConfigError(
+            f"{where}: cannot be written ({exc.strerror or one_line(exc)}); no workflow file "
+            "was changed: make it writable, or run ci-init --dry-run and copy the files"
+        ) from None
     return CiResult(tuple(item.path for item in plan.files))
 
 

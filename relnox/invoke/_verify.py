@@ -51,6 +51,7 @@ VERIFY_HELP = {
 
 
 def _seconds(value: str, flag: str) -> float | None:
+    from relnox._proc import MOST_SECONDS
     from relnox.invoke._args import UsageError
 
     if not value:
@@ -59,8 +60,11 @@ def _seconds(value: str, flag: str) -> float | None:
         number = float(value)
     except ValueError:
         number = -1.0
-    if number < 0:
-        raise UsageError(f"--{flag} {value!r} is not a number of seconds; write e.g. --{flag} 120")
+    if not 0 <= number <= MOST_SECONDS:  # nan, inf and 1e9 too: no clock holds such a wait
+        raise UsageError(
+            f"--{flag} {value!r} is not a number of seconds from 0 to {MOST_SECONDS:g} (a day); "
+            f"write e.g. --{flag} 120"
+        )
     return number
 
 

@@ -107,6 +107,7 @@ def plan_publish(
         wanted,
         error=PublishError,
         write_record=write_record,
+        prove=False,  # _check_artifacts proves or checks them, beside the index's pages
     )
     records = select_records(workspace, manifest, packages, route)
     # the stale-build check's git children run while the files are checked here (started

@@ -16,7 +16,6 @@ as they were.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import os
 import shutil
@@ -42,7 +41,7 @@ from relnox.artifacts.manifest import (
     state_dir,
     write_manifest,
 )
-from relnox.atomic import signals_held, write_atomic
+from relnox.atomic import missing_dirs, put_back, signals_held, snapshot, write_atomic
 from relnox.errors import BuildError, RelnoxError, one_line
 from relnox.paths import own_dist_dir, rel
 from relnox.project.workspace import Workspace
@@ -297,45 +296,15 @@ def plan_assemble(workspace: Workspace, options: AssembleOptions) -> AssemblePla
     )
 
 
-def _snapshot(path: Path) -> bytes | None:
-    """What ``path`` holds now (None: nothing), to put back if assembling fails."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-
-
-def _made(path: Path) -> list[Path]:
-    """``path`` and the parents of it that do not exist yet, deepest first."""
-    missing = []
-    for folder in (path, *path.parents):
-        if folder.exists():
-            break
-        missing.append(folder)
-    return missing
-
-
-def _undo(before: dict[Path, bytes | None], made: list[Path]) -> None:
-    """Put every written path back as it was; remove the directories this run made."""
-    for path, data in before.items():
-        with contextlib.suppress(OSError):
-            if data is None:
-                path.unlink(missing_ok=True)
-            else:
-                write_atomic(path, data)
-    for folder in made:
-        with contextlib.suppress(OSError):
-            (folder / ".gitignore").unlink(missing_ok=True)
-            folder.rmdir()
-
-
 def run_assemble(plan: AssemblePlan, runtime: Runtime | None = None) -> AssembleResult:
     """Write the checked files into dist/ and one manifest of them all; all or nothing: a
     failure (a full disk, a Ctrl-C) leaves dist/ and its records as they were."""
     dist, state = plan.dist_dir, state_dir(plan.dist_dir)
-    made = sorted({*_made(dist), *_made(state)}, key=lambda p: len(p.parts), reverse=True)
+    made = sorted(
+        {*missing_dirs(dist), *missing_dirs(state)}, key=lambda p: len(p.parts), reverse=True
+    )
     before: dict[Path, bytes | None] = {
-        path: _snapshot(path) for path in (manifest_path(dist), state / MANIFEST_TXT)
+        path: snapshot(path) for path in (manifest_path(dist), state / MANIFEST_TXT)
     }
     written = []
     with signals_held() as stopped:
@@ -343,7 +312,7 @@ def run_assemble(plan: AssemblePlan, runtime: Runtime | None = None) -> Assemble
             for piece in plan.pieces:
                 for artifact, data in zip(piece.record.files, piece.data, strict=True):
                     target = dist / artifact.filename
-                    old = _snapshot(target)
+                    old = snapshot(target)
                     signal_name = stopped()
                     if signal_name is not None:
                         raise BuildError(f"assembling was stopped ({signal_name})")
@@ -361,7 +330,7 @@ def run_assemble(plan: AssemblePlan, runtime: Runtime | None = None) -> Assemble
             )
             path = write_manifest(manifest)
         except (OSError, RelnoxError) as exc:
-            _undo(before, made)
+            put_back(before, made)
             why = exc.message if isinstance(exc, RelnoxError) else exc.strerror or one_line(exc)
             raise BuildError(
                 f"{dist}: assembling failed ({why}); dist/ and its records are as they were, "

@@ -15,7 +15,7 @@ from relnox.project.workspace import Workspace
 from relnox.tools.envs import Installer, InstallOptions
 from relnox.tools.index_auth import IndexLogin
 from relnox.verify.model import DEFAULT_WAIT, Round, Target, VerifyOptions
-from relnox.verify.settings import dist_path, number_of, package_commands
+from relnox.verify.settings import dist_path, in_range, number_of, package_commands
 
 
 def index_round(
@@ -61,7 +61,9 @@ def index_round(
                 requires_python=pkg.requires_python,
             )
         )
-    wait_for = _first(wait, number_of(section, "wait", where), timeout, DEFAULT_WAIT)
+    wait_for = _first(
+        in_range(wait, "--wait"), number_of(section, "wait", where), timeout, DEFAULT_WAIT
+    )
     login = read_login(repository)
     names_ = tuple(t.name for t in targets)
     return Round(

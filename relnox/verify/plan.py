@@ -61,6 +61,7 @@ from relnox.verify.settings import (
     args_of,
     commands_of,
     dist_path,
+    in_range,
     number_of,
     package_commands,
     script_args_of,
@@ -222,7 +223,9 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
     dist: Path | None = None
     allowed: dict[str, str] = {}
     interpreter = resolve_python(python or string_of(section, "python", where), error=VerifyError)
-    limit = timeout or number_of(section, "timeout", where) or DEFAULT_TIMEOUT
+    limit = (
+        in_range(timeout, "--timeout") or number_of(section, "timeout", where) or DEFAULT_TIMEOUT
+    )
     args = (
         script_args_of(section.get("script-args"), where)
         if script_args is None

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from relnox._proc import MOST_SECONDS
 from relnox.errors import VerifyError
 from relnox.project.workspace import Package, Workspace
 from relnox.verify.model import Argv, ScriptArgs
@@ -50,13 +51,24 @@ def args_of(value: Any, where: str) -> Argv:
     raise VerifyError(f'{where}: {value!r} must be a string like "--help" or a list of strings')
 
 
+def in_range(seconds: float | None, what: str) -> float | None:
+    """``seconds`` when it is a number of seconds a wait can take (0 to a day); a
+    :class:`VerifyError` naming ``what`` otherwise."""
+    if seconds is not None and not 0 <= seconds <= MOST_SECONDS:  # nan fails both
+        raise VerifyError(
+            f"{what} = {seconds!r} must be a number of seconds from 0 to {MOST_SECONDS:g} "
+            "(a day); for example 600"
+        )
+    return seconds
+
+
 def number_of(section: Mapping[str, Any], key: str, where: str) -> float | None:
     value = section.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise VerifyError(f"{where}: {key} = {value!r} must be a number of seconds (>= 0)")
-    return float(value)
+    return in_range(float(value), f"{where}: {key}")
 
 
 def string_of(section: Mapping[str, Any], key: str, where: str) -> str | None:

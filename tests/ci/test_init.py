@@ -230,6 +230,45 @@ def test_a_workflow_linked_outside_the_repository_is_never_overwritten(
     assert not (root / ".github" / "workflows" / "auto-tag.yml").exists()  # nothing written
 
 
+@pytest.mark.parametrize(
+    ("blocker", "said"),
+    [
+        (".github", ".github: is a file, not a directory"),
+        (".github/workflows", "workflows: is a file, not a directory"),
+        (".github/workflows/auto-tag.yml/", "auto-tag.yml: is a directory or another kind"),
+        ("noxfile.py/", "noxfile.py: is a directory or another kind of file"),
+    ],
+)
+def test_a_file_or_directory_in_the_way_is_named_and_nothing_is_written(
+    blocker: str, said: str, make_project: Callable[..., Path]
+) -> None:
+    """A file where ci-init needs a directory, or a directory where it writes a file, was
+    a traceback (and with --force, release.yml written before auto-tag.yml failed); a
+    noxfile.py that is a directory was taken for the project's own and left so."""
+    root = pin_relnox(make_project(ProjectSpec("blockedci", "1.0.0")))
+    path = root / blocker
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.mkdir() if blocker.endswith("/") else path.write_text("x\n", encoding="utf-8")
+    refused = run_relnox("ci-init", "--force", cwd=root)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert refused.stderr.count("\n") == 1 and said in refused.stderr
+    assert not (root / ".github" / "workflows" / "release.yml").exists()
+
+
+def test_a_workflow_that_cannot_be_written_leaves_none_written(
+    make_project: Callable[..., Path],
+) -> None:
+    """auto-tag.yml failing after release.yml was written (a directory made there after the
+    plan) puts release.yml and the folders made for it back: all or nothing."""
+    root = pin_relnox(make_project(ProjectSpec("halfci", "1.0.0")))
+    plan = plan_files(load_workspace(root), CiOptions())
+    (root / ".github" / "workflows" / "auto-tag.yml").mkdir(parents=True)
+    with pytest.raises(ConfigError, match=r"auto-tag.yml: cannot be written .*no workflow file"):
+        write_files(plan)
+    assert sorted(p.name for p in (root / ".github" / "workflows").iterdir()) == ["auto-tag.yml"]
+    assert not (root / "noxfile.py").exists()
+
+
 def test_python_versions_follow_requires_python_or_config(
     make_workspace: Callable[..., Path],
 ) -> None:

@@ -96,6 +96,19 @@ def _private_index(tmp: Path) -> Path:
     return root
 
 
+def _edge_settings(tmp: Path) -> Path:
+    """The least usual values each setting accepts: a free-threaded Python, a branch glob,
+    a requirement with a marker, a git requirement over ssh."""
+    settings = (
+        '[tool.relnox.ci]\npython-versions = ["3.12", "3.13t"]\nbranch = "release/*"\n'
+        'install = ["nox>=2025; python_version >= \'3.9\'"]\nos = ["ubuntu-24.04"]\n'
+        'relnox-requirement = "relnox @ git+ssh://git@github.com/example/relnox@0123456789ab"\n'
+    )
+    root = write_workspace(tmp / "edge", [ProjectSpec("edge-core", "1.0.0")], relnox=settings)
+    git_init(root)
+    return root
+
+
 def _workspace_shards(tmp: Path) -> Path:
     """The build over a matrix of three shards, the workspace in a subdirectory."""
     root = write_workspace(tmp / "sh" / "py", demo_specs(), relnox="[tool.relnox.ci]\nshards = 3\n")
@@ -117,6 +130,7 @@ VARIANTS: dict[str, Callable[[Path], Path]] = {
     "workspace-native": _workspace_native,
     "all-settings": _all_settings,
     "private-index": _private_index,
+    "edge-settings": _edge_settings,
     "workspace-shards": _workspace_shards,
     "workspace-shards-auto": _workspace_shards_auto,
 }
@@ -212,6 +226,31 @@ def test_install_step_pins_relnox(tmp_path: Path) -> None:
         ('install = ["nox", "relnox==0.0.1"]', "name the relnox to install in relnox-requirement"),
         ('relnox_requirement = "relnox==1"', "did you mean 'relnox-requirement'"),
         ('trigger = "published"', "trigger 'published' is not one of 'tag', 'release'"),
+        # each value goes into the workflow as written: a newline, a quote or ${{ }} would
+        # change what it runs, and a pip option or a shell word in install ran as such
+        ('python-versions = ["banana"]', "has 'banana', which is not a Python version"),
+        ('python-versions = ["3.12${{ github.head_ref }}"]', "which is not a Python version"),
+        ('python-versions = ["3.12\\nrun: x"]', "has '3.12\\nrun: x', which is not a Python"),
+        ('python-versions = ["3.12", "3.12"]', "python-versions names '3.12' twice"),
+        ('branch = "main${{ github.head_ref }}"', "is not a branch name the workflow can hold"),
+        ('branch = "my branch"', "branch 'my branch' is not a branch name"),
+        ('branch = ""', "branch '' is not a branch name"),
+        ('os = ["ubuntu-latest\\n"]', "os has 'ubuntu-latest\\n', which is not a runner label"),
+        ('install = ["nox; curl x | sh"]', "which is not a requirement pip takes"),
+        ('install = ["--index-url=http://x.invalid/ nox"]', "not a requirement pip takes"),
+        ('install = ["x @ https://x.invalid/${{github.token}}.whl"]', "an Actions expression"),
+        (
+            'relnox-requirement = "relnox @ git+https://ghp_SECRET1@github.com/o/relnox@abc"',
+            "'relnox @ git+https://***@github.com/o/relnox@abc', whose URL holds a credential",
+        ),
+        (
+            'relnox-requirement = "relnox @ git+https://u:SECRET1@github.com/o/relnox@abc"',
+            "whose URL holds a credential",
+        ),
+        (
+            'relnox-requirement = "relnox @ https://x.invalid/relnox.whl?token=SECRET1"',
+            "?token=***', whose URL holds a credential",
+        ),
     ],
 )
 def test_ci_settings_are_validated(
@@ -223,6 +262,7 @@ def test_ci_settings_are_validated(
     with pytest.raises(ConfigError, match=re.escape(message)) as caught:
         ci_settings(load_workspace(root))
     assert "[tool.relnox.ci]" in str(caught.value)
+    assert "SECRET1" not in str(caught.value) and "\n" not in str(caught.value)
 
 
 @pytest.mark.parametrize("variant", ["single", "single-on-release", "all-settings"])

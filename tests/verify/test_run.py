@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from relnox.artifacts.manifest import sha256_of
 from relnox.errors import RelnoxError, VerifyError
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, demo_specs, write_workspace
@@ -177,6 +179,34 @@ def test_a_tampered_artifact_is_refused_before_anything_is_installed(
     wheel.write_bytes(wheel.read_bytes() + b"\0")
 
     with pytest.raises(VerifyError, match=r"vfyrlx_core-7\.3\.0-py3-none-any\.whl: sha256 differs"):
+        verify_install(load_workspace(good), VerifyOptions(dist_dir=dist, offline=True))
+
+
+def test_a_wheel_whose_metadata_lies_is_refused_though_the_manifest_vouches_for_it(
+    good: Path, tmp_path: Path
+) -> None:
+    """A wheel swapped for one whose METADATA names another project (or version), its
+    sha256 written over in the build manifest: the record holds no proof of build-all's
+    check on these bytes, so the file must still be what its name says. It was installed,
+    as the other project, and its dependents failed as if the index had lost it."""
+    dist = shutil.copytree(good / "dist", tmp_path / "dist")
+    shutil.copytree(good / ".relnox", tmp_path / ".relnox")
+    wheel = next(dist.glob("vfyrlx_core-*.whl"))
+    with zipfile.ZipFile(wheel) as whl:
+        items = {i.filename: whl.read(i) for i in whl.infolist()}
+    meta = next(n for n in items if n.endswith(".dist-info/METADATA"))
+    items[meta] = items[meta].replace(b"Name: vfyrlx-core", b"Name: someone-else")
+    with zipfile.ZipFile(wheel, "w") as whl:
+        for name, data in items.items():
+            whl.writestr(name, data)
+    manifest = tmp_path / ".relnox" / "dist" / "build-manifest.json"
+    data = json.loads(manifest.read_text())
+    for record in (f for p in data["packages"] for f in p["files"]):
+        if record["filename"] == wheel.name:
+            record.update(sha256=sha256_of(wheel), size=wheel.stat().st_size)
+    manifest.write_text(json.dumps(data))
+
+    with pytest.raises(VerifyError, match=r"metadata Name is 'someone-else', not 'vfyrlx-core'"):
         verify_install(load_workspace(good), VerifyOptions(dist_dir=dist, offline=True))
 
 
@@ -357,6 +387,7 @@ def test_a_version_missing_from_the_index_fails_after_the_wait(
 def test_usage_errors_are_raised_before_anything_runs(tmp_path: Path) -> None:
     root = write_workspace(tmp_path / "ws", [ProjectSpec("vfyplan-core", VERSION)])
     workspace = load_workspace(root)
+    base = workspace.config.source.read_text(encoding="utf-8")
 
     with pytest.raises(
         VerifyError, match=r"ws[/\\]dist: no such directory; build the release first"
@@ -368,14 +399,25 @@ def test_usage_errors_are_raised_before_anything_runs(tmp_path: Path) -> None:
         plan_verify(workspace, VerifyOptions(packages=["nope"]))
     with pytest.raises(VerifyError, match="unknown installer 'conda'"):
         plan_verify(workspace, VerifyOptions(installer="conda"))
-    # a malformed number is a usage error (exit 2), even where no workspace is found
+    # a malformed number is a usage error (exit 2), even where no workspace is found; so
+    # is one no wait can take (nan, inf and 1e9 ended in a traceback from select/poll)
     (tmp_path / "empty").mkdir()
-    for flag in ("--wait", "--timeout"):
-        proc = run_relnox("verify-install", flag, "abc", cwd=tmp_path / "empty")
+    bad = [("--wait", "abc"), ("--timeout", "abc"), ("--timeout", "nan"), ("--timeout", "inf")]
+    for flag, value in [*bad, ("--wait", "1e9"), ("--timeout", "-1")]:
+        proc = run_relnox("verify-install", flag, value, cwd=tmp_path / "empty")
         assert proc.returncode == 2, proc.stderr
         assert proc.stderr == (
-            f"relnox: error: {flag} 'abc' is not a number of seconds; write e.g. {flag} 120\n"
+            f"relnox: error: {flag} {value!r} is not a number of seconds from 0 to 86400 "
+            f"(a day); write e.g. {flag} 120\n"
         )
+    # and so in [tool.relnox.verify], where TOML writes inf and nan too
+    for value in ("inf", "nan", "1e300", "-1"):
+        text = f"{base}\n[tool.relnox.verify]\ntimeout = {value}\n"
+        workspace.config.source.write_text(text, encoding="utf-8")
+        with pytest.raises(VerifyError, match=r"\[tool.relnox.verify\]: timeout = .* must be"):
+            plan_verify(load_workspace(root), VerifyOptions())
+    with pytest.raises(VerifyError, match=r"--timeout = inf must be a number of seconds"):
+        plan_verify(workspace, VerifyOptions(timeout=float("inf")))
 
 
 def test_verify_settings_are_read_and_checked(tmp_path: Path) -> None:
