@@ -19,6 +19,7 @@ from relnox.errors import ConfigError
 from relnox.files import read_bytes
 from relnox.paths import rel
 from relnox.project.changelog import BOLD, DIRECTIVE, UNRELEASED, headings, read_section, sections
+from relnox.project.changes import stamped_tags
 from relnox.project.changie import changes
 from relnox.project.discovery import load_toml
 from relnox.project.licenses import stated_license
@@ -486,6 +487,17 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
         noun = f"{nouns[1]} become" if count > 1 else f"{nouns[0]} becomes"
         detail = f"{rel(where, ws.root)}: {count} {tool} {noun} {wanted}'s section on {step}"
         return [Check(name, OK, detail)]
+    if version is None and pkg.tags is not None and stamped_tags(ws, pkg):
+        # 0.0.1 stamped at build time is no release: the entries are the next one's
+        return [
+            Check(
+                name,
+                missing,
+                f"{rel(path, ws.root)} has no Unreleased entries for the release after "
+                f"{pkg.tags.last} ({pkg.version} is a placeholder the release replaces); "
+                f"add {heading_like(path, 'Unreleased')}{opt_in}",
+            )
+        ]
     return [
         Check(
             name,
