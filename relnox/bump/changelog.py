@@ -36,6 +36,7 @@ from relnox.project.changelog import (
     dated_status,
     find_section,
     headings,
+    numbered_later,
     pending_heading,
     pending_status,
     released_heading,
@@ -117,7 +118,13 @@ def release_changelog(
     else:  # setext: underline the new title with the same character
         words = setext_format.format(title=title, date=day)
         heading = f"{words}{eol}{unreleased.marker * len(words)}"
-    released = text[:heading_end] + f"{lead}{eol}{heading}{eol}" + text[heading_end:]
+    if numbered_later(unreleased):  # X.YY.Z (UNRELEASED) is the release's heading, numbered
+        start = sum(len(line) for line in lines[: unreleased.line])
+        over = unreleased.end - unreleased.line == 3  # a reST overline goes with it
+        heading = f"{unreleased.marker * len(words)}{eol}{heading}" if over else heading
+        released = text[:start] + heading + eol + text[heading_end:]
+    else:
+        released = text[:heading_end] + f"{lead}{eol}{heading}{eol}" + text[heading_end:]
     if tag is None or "[{title}]" not in heading_format:
         return released
     return release_links(released, title, tag)

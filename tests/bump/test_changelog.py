@@ -574,3 +574,30 @@ def test_a_pending_section_of_a_higher_version_is_named_and_dated_when_reached(
     assert (root / "CHANGES.md").read_text() == changes.replace(
         "RQ 3.0 (unreleased)", "RQ 3.0 (2026-05-03)"
     )
+
+
+STORAGES = (
+    "lib CHANGELOG\n=============\n\n"
+    "X.YY.Z (UNRELEASED)\n*******************\n\nGeneral\n-------\n\n- Add support for 5.2\n\n"
+    "1.14.6 (2025-04-01)\n*******************\n\nS3\n--\n\n- Fix a leak\n"
+)
+
+
+def test_an_unreleased_heading_numbered_later_is_retitled_and_rest_levels_follow_the_file() -> None:
+    """django-storages' shape: ``X.YY.Z (UNRELEASED)`` over ``***`` holds ``General`` over
+    ``---``. reST's levels are the order styles first appear, so ``General`` is inside the
+    section (not a title above it), the placeholder heading is the Unreleased section, and a
+    release retitles it in place."""
+    [unreleased, release] = sections(STORAGES)
+    assert unreleased.label == UNRELEASED and unreleased.has_entries
+    assert "Add support" in unreleased.body and "Fix a leak" not in unreleased.body
+    assert release.label == "1.14.6" and "Fix a leak" in release.body
+    assert release_changelog(STORAGES, "1.15", DAY) == STORAGES.replace(
+        "X.YY.Z (UNRELEASED)\n*******************", "1.15 (2026-05-03)\n*****************"
+    )
+    assert parse_title("x.y.z") == UNRELEASED and parse_title("Xavier 1.0") != UNRELEASED
+    # a plain Unreleased heading keeps its place, the release is written below it
+    plain = STORAGES.replace("X.YY.Z (UNRELEASED)\n*******************", "Unreleased\n**********")
+    assert release_changelog(plain, "1.15", DAY) == plain.replace(
+        "**********\n\n", "**********\n\n1.15 (2026-05-03)\n*****************\n\n", 1
+    )
