@@ -32,7 +32,7 @@ from relnox.project.towncrier import News, news
 from relnox.project.workspace import Package, Workspace, changelog_in
 from relnox.release.changelog_pages import release_pages, undated
 from relnox.toml import table
-from relnox.versioning import long_as_released, maybe_version
+from relnox.versioning import bump_version, long_as_released, maybe_version
 
 OK, WARN, ERROR = "ok", "warn", "error"
 
@@ -487,15 +487,16 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
         noun = f"{nouns[1]} become" if count > 1 else f"{nouns[0]} becomes"
         detail = f"{rel(where, ws.root)}: {count} {tool} {noun} {wanted}'s section on {step}"
         return [Check(name, OK, detail)]
-    if version is None and pkg.tags is not None and stamped_tags(ws, pkg):
+    if version is None and pkg.tags is not None and pkg.tags.last and stamped_tags(ws, pkg):
         # 0.0.1 stamped at build time is no release: the entries are the next one's
+        after = str(bump_version(pkg.tags.last, "patch"))
         return [
             Check(
                 name,
                 missing,
-                f"{rel(path, ws.root)} has no Unreleased entries for the release after "
+                f"{rel(path, ws.root)} has no section for the release after "
                 f"{pkg.tags.last} ({pkg.version} is a placeholder the release replaces); "
-                f"add {heading_like(path, 'Unreleased')}{opt_in}",
+                f"add its section, like {heading_like(path, after)}{opt_in}",
             )
         ]
     return [

@@ -1604,7 +1604,8 @@ def test_a_placeholder_the_release_stamps_at_build_time_bumps_from_the_last_rele
     checks = {c.check: c for c in doctor(root).checks}
     assert checks["tags corsish"].status == "warn"
     assert "placeholder" in checks["tags corsish"].detail
-    assert "'## Unreleased'" in checks["changelog corsish"].detail
+    assert "the release after 6.0.2" in checks["changelog corsish"].detail
+    assert "like '## 6.0.3'" in checks["changelog corsish"].detail
 
 
 def test_a_version_file_that_named_its_last_release_is_not_a_placeholder(tmp_path: Path) -> None:
