@@ -117,7 +117,7 @@ def release_changelog(
         heading = f"{_release_marker(text, unreleased.marker)} {words}"
     else:  # setext: underline the new title with the same character
         words = setext_format.format(title=title, date=day)
-        heading = f"{words}{eol}{unreleased.marker * len(words)}"
+        heading = f"{words}{eol}{_underline(lines, unreleased, len(words))}"
     if numbered_later(unreleased):  # X.YY.Z (UNRELEASED) is the release's heading, numbered
         start = sum(len(line) for line in lines[: unreleased.line])
         over = unreleased.end - unreleased.line == 3  # a reST overline goes with it
@@ -128,6 +128,15 @@ def release_changelog(
     if tag is None or "[{title}]" not in heading_format:
         return released
     return release_links(released, title, tag)
+
+
+def _underline(lines: list[str], section: Section, width: int) -> str:
+    """An underline for a title ``width`` long, drawn as ``section``'s is: its marker as
+    long as the title, or the same short run when the file's underlines are shorter than
+    their titles (natsort's Markdown ``Unreleased`` over ``---``: reST would refuse it)."""
+    under = lines[section.end - 1].strip()
+    title = lines[section.end - 2].strip()
+    return under if len(under) < len(title) else section.marker * width
 
 
 def _release_marker(text: str, marker: str) -> str:

@@ -601,3 +601,16 @@ def test_an_unreleased_heading_numbered_later_is_retitled_and_rest_levels_follow
     assert release_changelog(plain, "1.15", DAY) == plain.replace(
         "**********\n\n", "**********\n\n1.15 (2026-05-03)\n*****************\n\n", 1
     )
+
+
+def test_a_markdown_setext_changelog_with_short_underlines_keeps_them_short() -> None:
+    """natsort's CHANGELOG.md underlines every title with ``---`` whatever its length
+    (Markdown allows it, reST would not): the release heading is underlined the same way,
+    not with a run as long as the title."""
+    text = "Unreleased\n---\n\n### Added\n\n- New.\n\n[8.4.0] - 2023-06-19\n---\n\n- Old.\n"
+    assert release_changelog(
+        text, "8.5.0", DAY, None, "[{title}] - {date}", "[{title}] - {date}"
+    ) == (
+        "Unreleased\n---\n\n[8.5.0] - 2026-05-03\n---\n\n### Added\n\n- New.\n\n"
+        "[8.4.0] - 2023-06-19\n---\n\n- Old.\n"
+    )
