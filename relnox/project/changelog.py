@@ -116,7 +116,7 @@ def headings(lines: list[str]) -> list[Heading]:
         return found
     ranked = []
     for heading in found:
-        if heading.marker.startswith("#") or heading.marker in (BOLD, DIRECTIVE):
+        if heading.marker.startswith("#") or heading.marker in READ_ONLY:
             ranked.append(heading)
             continue
         style = (heading.marker, heading.end - heading.line == 3)
@@ -162,6 +162,10 @@ def _headings(lines: list[str]) -> Iterator[Heading]:
                 yield found
                 index = found.end
                 continue
+            elif (dated := _DATED.match(line)) is not None:
+                title = f"{dated['title']} ({dated['date']})"
+                if isinstance(parse_title(title), tuple):  # a release's, not an author's
+                    yield Heading(index, index + 1, 2, title, DATED)
             elif (bold := _BOLD.match(line)) is not None:
                 title = f"{bold['title'].strip()}{bold['rest'].rstrip()}"
                 if isinstance(parse_title(title), tuple):  # a release's, never "**Fixes**"
@@ -192,10 +196,17 @@ def _directive(lines: list[str], index: int) -> Heading | None:
     return Heading(index, end, 2, title, DIRECTIVE)
 
 
+#: a GNU ChangeLog's release entry: ``2025-04-24<TAB>unidecode 1.4.0`` over its indented
+#: items (an author's line, ``2025-04-24  Jane Doe  <jane@...>``, names no release)
+_DATED = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})[ \t]+(?P<title>\S.*?)\s*$")
+DATED = "date"
+
 #: a release written as a bold line (python-socketio's ``**Release 5.16.3** - 2026-06-15``):
 #: a heading below every other, and only when it names a release
 _BOLD = re.compile(r"^\*\*(?P<title>[^*\r\n]+)\*\*(?P<rest>[^*\r\n]*)$")
 BOLD, BOLD_LEVEL = "**", 7
+#: headings read as sections and never written: a bold line, a directive, a dated entry
+READ_ONLY = (BOLD, DIRECTIVE, DATED)
 
 
 def _overlined(lines: list[str], index: int, char: str) -> bool:

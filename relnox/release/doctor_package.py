@@ -18,7 +18,15 @@ from relnox.artifacts.checks import readme_problem as render_problem
 from relnox.errors import ConfigError
 from relnox.files import read_bytes
 from relnox.paths import rel
-from relnox.project.changelog import BOLD, DIRECTIVE, UNRELEASED, headings, read_section, sections
+from relnox.project.changelog import (
+    BOLD,
+    DATED,
+    DIRECTIVE,
+    UNRELEASED,
+    headings,
+    read_section,
+    sections,
+)
 from relnox.project.changes import stamped_tags
 from relnox.project.changie import changes
 from relnox.project.discovery import load_toml
@@ -367,6 +375,9 @@ def heading_like(path: Path, version: str) -> str:
         old = section.versions[0][1]
         if section.marker == DIRECTIVE:
             return f"'{DIRECTIVE}' with ':version: {version}'"
+        if section.marker == DATED:  # a GNU ChangeLog entry: 2025-04-24<TAB>name 1.4.0
+            line = section.heading.splitlines()[0].replace(old, version, 1)
+            return f"{re.sub(r'^[0-9-]+', 'YYYY-MM-DD', line)!r} over its entries, indented"
         first = next((line for line in section.heading.splitlines() if old in line), "")
         at = first.find(old)
         if at < 0:

@@ -18,6 +18,7 @@ from relnox.project.changelog import (
     sections,
 )
 from relnox.project.discovery import load_workspace
+from relnox.release.doctor import doctor
 from tests.shapes import project, repo
 
 DAY = date(2026, 5, 3)
@@ -614,3 +615,27 @@ def test_a_markdown_setext_changelog_with_short_underlines_keeps_them_short() ->
         "Unreleased\n---\n\n[8.5.0] - 2026-05-03\n---\n\n### Added\n\n- New.\n\n"
         "[8.4.0] - 2023-06-19\n---\n\n- Old.\n"
     )
+
+
+GNU = (
+    "2025-04-24\tunidecode 1.4.0\n\t* Drop support for Python <3.7.\n\n"
+    "2024-01-11\tunidecode 1.3.8\n\t* Fix replacement for U+1E9E.\n\n"
+    "2023-09-25  Jane Doe  <jane@example.org>\n\n\t* Tidy.\n"
+)
+
+
+def test_a_gnu_changelog_entry_is_a_release_section_read_never_written(tmp_path: Path) -> None:
+    """unidecode's ChangeLog: ``2025-04-24<TAB>unidecode 1.4.0`` over indented items. relnox
+    read no section in it and asked for ``## [1.4.0]``; each dated release line is a section
+    now (an author's dated line is none), and doctor asks for the next one in its form."""
+    found = sections(GNU)
+    assert [s.label for s in found] == ["1.4.0", "1.3.8"]
+    assert found[0].body == "* Drop support for Python <3.7."
+    assert find_section(GNU, "1.3.8") is not None
+    files = {"pyproject.toml": project("unidecode", "1.4.0"), "CHANGELOG.md": GNU}
+    root = repo(tmp_path / "r", files, tags=["v1.4.0"])
+    [row] = [c for c in doctor(root).checks if c.check == "changelog unidecode"]
+    assert row.detail == "CHANGELOG.md has a section for 1.4.0"
+    (root / "pyproject.toml").write_text(project("unidecode", "1.5.0"))
+    [row] = [c for c in doctor(root).checks if c.check == "changelog unidecode"]
+    assert "'YYYY-MM-DD\\tunidecode 1.5.0' over its entries, indented" in row.detail
