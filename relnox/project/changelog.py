@@ -162,6 +162,12 @@ def _headings(lines: list[str]) -> Iterator[Heading]:
                 yield found
                 index = found.end
                 continue
+            elif (
+                _ALONE.fullmatch(line)
+                and _version(line) is not None
+                and _indented_after(lines, index)
+            ):
+                yield Heading(index, index + 1, 2, line, ALONE)
             elif (dated := _DATED.match(line)) is not None:
                 title = f"{dated['title']} ({dated['date']})"
                 if isinstance(parse_title(title), tuple):  # a release's, not an author's
@@ -201,12 +207,25 @@ def _directive(lines: list[str], index: int) -> Heading | None:
 _DATED = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})[ \t]+(?P<title>\S.*?)\s*$")
 DATED = "date"
 
+#: a release written alone on its line over indented entries (httplib2's CHANGELOG: ``0.32.0``,
+#: then ``  Python support 3.8+ only``)
+ALONE = "alone"
+_ALONE = re.compile(r"v?\d+(?:\.\d+)+[0-9A-Za-z.+-]*")
+
+
+def _indented_after(lines: list[str], index: int) -> bool:
+    """The first line with text after ``lines[index]`` is indented (an entry of it)."""
+    after = next((line for line in lines[index + 1 :] if line.strip()), "")
+    return after[:1] in (" ", "\t")
+
+
 #: a release written as a bold line (python-socketio's ``**Release 5.16.3** - 2026-06-15``):
 #: a heading below every other, and only when it names a release
 _BOLD = re.compile(r"^\*\*(?P<title>[^*\r\n]+)\*\*(?P<rest>[^*\r\n]*)$")
 BOLD, BOLD_LEVEL = "**", 7
-#: headings read as sections and never written: a bold line, a directive, a dated entry
-READ_ONLY = (BOLD, DIRECTIVE, DATED)
+#: headings read as sections and never written: a bold line, a directive, a dated entry,
+#: a version alone
+READ_ONLY = (BOLD, DIRECTIVE, DATED, ALONE)
 
 
 def _overlined(lines: list[str], index: int, char: str) -> bool:

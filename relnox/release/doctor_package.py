@@ -19,6 +19,7 @@ from relnox.errors import ConfigError
 from relnox.files import read_bytes
 from relnox.paths import rel
 from relnox.project.changelog import (
+    ALONE,
     BOLD,
     DATED,
     DIRECTIVE,
@@ -375,6 +376,8 @@ def heading_like(path: Path, version: str) -> str:
         old = section.versions[0][1]
         if section.marker == DIRECTIVE:
             return f"'{DIRECTIVE}' with ':version: {version}'"
+        if section.marker == ALONE:
+            return f"'{version}' alone on a line over its entries, indented"
         if section.marker == DATED:  # a GNU ChangeLog entry: 2025-04-24<TAB>name 1.4.0
             line = section.heading.splitlines()[0].replace(old, version, 1)
             return f"{re.sub(r'^[0-9-]+', 'YYYY-MM-DD', line)!r} over its entries, indented"

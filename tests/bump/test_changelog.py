@@ -639,3 +639,20 @@ def test_a_gnu_changelog_entry_is_a_release_section_read_never_written(tmp_path:
     (root / "pyproject.toml").write_text(project("unidecode", "1.5.0"))
     [row] = [c for c in doctor(root).checks if c.check == "changelog unidecode"]
     assert "'YYYY-MM-DD\\tunidecode 1.5.0' over its entries, indented" in row.detail
+
+
+def test_a_version_alone_on_its_line_over_indented_entries_is_a_release_section(
+    tmp_path: Path,
+) -> None:
+    """httplib2's CHANGELOG: ``0.32.0`` alone on a line, its entries indented below. relnox
+    read no section and asked for ``## [0.32.0]``; the line is read as the release's heading
+    now (never written), and a version in a sentence or a list is not one."""
+    text = "0.32.0\n\n  Python support 3.8+ only\n\n0.31.2\n\n  DO NOT use 0.31.1\n"
+    assert [s.label for s in sections(text)] == ["0.32.0", "0.31.2"]
+    assert sections(text)[1].body == "DO NOT use 0.31.1"
+    assert sections("Notes\n\n1.2.3\nnot indented\n\n- 1.2.4\n  item\n") == []
+    files = {"pyproject.toml": project("httpish", "0.33.0"), "CHANGELOG.md": text}
+    [row] = [
+        c for c in doctor(repo(tmp_path / "r", files)).checks if c.check == "changelog httpish"
+    ]
+    assert "'0.33.0' alone on a line over its entries, indented" in row.detail
