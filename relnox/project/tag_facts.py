@@ -376,7 +376,9 @@ def _dated(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
         if abs(when - midday) > DATED_SLACK:
             return _monthly(newest, tags, finals) or _yearly(finals, tags)
         written = {name: form.format(day) for name, form in DATE_SPELLINGS.items()}
-        if spelling is None and written["padded"] != written["plain"]:
+        if len(version.release) == 1:
+            spelling = "compact"  # one number: 20260107
+        elif spelling is None and written["padded"] != written["plain"]:
             spelling = next((name for name, text in written.items() if tag.endswith(text)), None)
     return spelling or "padded"
 

@@ -972,6 +972,8 @@ PADDED = [("2026.07.11", "2026-07-11"), ("2026.08.17", "2026-08-18")]
         ),
         # a year.month.day version tagged months later is no date either
         ([("2026.1.5", "2026-03-30")], "2026.2.0", False),
+        # pdfminer.six's one number, YYYYMMDD (was 20251230.1): today's, spelled so
+        ([("20251107", "2025-11-07"), ("20251230", "2025-12-30")], "20261205", True),
     ],
 )
 def test_versions_that_are_their_release_days_bump_to_today(
