@@ -370,9 +370,12 @@ def heading_like(path: Path, version: str) -> str:
         text = read_bytes(path).decode("utf-8", "replace")
     except OSError:
         text = ""
-    for section in sections(text):
+    found = sections(text)
+    for section in found:
         if section.label == UNRELEASED or len(section.versions) != 1:
             continue
+        if any(other.heading in section.body for other in found if other is not section):
+            continue  # a line's title holding its releases (pikepdf's '# v10' over '## v10.12.0')
         old = section.versions[0][1]
         if section.marker == DIRECTIVE:
             return f"'{DIRECTIVE}' with ':version: {version}'"

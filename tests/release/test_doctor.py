@@ -465,6 +465,27 @@ def test_a_page_of_notes_per_release_is_the_changelog(tmp_path: Path) -> None:
     assert row.detail.startswith("no doc/source/release/2.0.0-notes.rst; write 2.0.0's notes there")
 
 
+def test_a_page_of_notes_per_major_line_is_the_changelog(tmp_path: Path) -> None:
+    """pikepdf's docs: ``docs/releasenotes/version10.md`` titled ``# v10`` holds ``## v10.12.0``
+    and the others of the line, and no CHANGELOG.md; doctor said there was no changelog. The
+    newest line's page is read as the changelog, and a heading to add is copied from a
+    release's, not from the page's title."""
+    files = {
+        "pyproject.toml": project("pikeish", "10.12.0"),
+        "pikeish/__init__.py": "",
+        "docs/releasenotes/version9.md": "# v9\n\n## v9.11.0\n\n- Old.\n",
+        "docs/releasenotes/version10.md": "# v10\n\nIntro.\n\n## v10.12.0\n\n- New.\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["v10.12.0"])
+    row = {r.check: r for r in doctor(root).checks}["changelog pikeish"]
+    assert (row.status, row.detail) == (
+        "ok",
+        "docs/releasenotes/version10.md has a section for 10.12.0",
+    )
+    row = {r.check: r for r in doctor(root, version="10.13.0").checks}["changelog pikeish"]
+    assert row.status == WARN and "add '## v10.13.0'" in row.detail
+
+
 def test_unreleased_entries_of_a_released_version_are_the_next_release_s(
     tmp_path: Path,
 ) -> None:
