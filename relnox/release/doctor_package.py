@@ -389,6 +389,8 @@ def heading_like(path: Path, version: str) -> str:
         if at < 0:
             continue
         after = undated(re.sub(r"\d{4}-\d{2}-\d{2}", "YYYY-MM-DD", first[at + len(old) :]))
+        if "/compare/" not in after:  # a link to the release's own page names it too
+            after = re.sub(rf"(?<![\w.]){re.escape(old)}(?![\w])", version, after)
         title = _compare_moved(first[:at] + version + after, old, version)
         if first.startswith("#") or section.marker == BOLD:
             return f"'{title}'"

@@ -992,6 +992,11 @@ def test_towncrier_s_changelog_file_and_its_overlined_titles_are_read(tmp_path: 
         ("## v1.52.0 (2025 Des 9)", "'## v1.53.0 (YYYY-MM-DD)'"),
         ("## Version 1.52.0 - July 29, 2026", "'## Version 1.53.0 - YYYY-MM-DD'"),
         ("## 1.52.0 [2026/01/02]", "'## 1.53.0 [YYYY-MM-DD]'"),
+        # pytest-order's link to the release's page on the index kept the old version
+        (
+            "## [Version 1.52.0](https://example.org/project/o/1.52.0/) (2026-06-13)",
+            "'## [Version 1.53.0](https://example.org/project/o/1.53.0/) (YYYY-MM-DD)'",
+        ),
     ],
 )
 def test_the_suggested_heading_links_the_new_releases_changes(
