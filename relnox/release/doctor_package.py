@@ -114,15 +114,15 @@ def readme_problem(path: Path | None) -> str | None:
 
 
 def missing_setup_cfg(sections: Mapping[str, Mapping[str, str]], *, pbr: bool = False) -> list[str]:
-    """The required core metadata fields a ``setup.cfg`` ``[metadata]`` section lacks; with
-    ``pbr`` (``setup(pbr=True)``) its names count too: ``summary`` is the description,
-    ``description_file`` the readme (bandit's)."""
-    metadata = dict(sections.get("metadata", {}))
-    if pbr:
-        for theirs, ours in (("summary", "description"), ("description_file", "long_description")):
-            metadata.setdefault(
-                ours, metadata.get(theirs) or metadata.get(theirs.replace("_", "-"), "")
-            )
+    """The required core metadata fields a ``setup.cfg`` ``[metadata]`` section lacks, its
+    keys read as setuptools reads them (``home-page`` is ``home_page``, ``summary`` the
+    description: mock's); with ``pbr`` (``setup(pbr=True)``) ``description_file`` is the
+    readme too (bandit's)."""
+    metadata = {key.replace("-", "_"): value for key, value in sections.get("metadata", {}).items()}
+    # setuptools' own aliases (mock's ``summary``), and pbr's readme
+    aliases = [("summary", "description"), ("classifier", "classifiers")]
+    for theirs, ours in aliases + ([("description_file", "long_description")] if pbr else []):
+        metadata.setdefault(ours, metadata.get(theirs, ""))
     fields = {
         "name": "name",
         "version": "version",

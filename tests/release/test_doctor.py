@@ -823,6 +823,31 @@ def test_pbr_takes_the_version_from_the_tags_and_its_setup_cfg_names_count(
     assert (pkg.version, pkg.version_source) != ("1.9.4", "vcs")
 
 
+def test_setuptools_aliases_in_setup_cfg_count_as_the_fields_they_stand_for(
+    tmp_path: Path,
+) -> None:
+    """mock's setup.cfg says ``summary`` (setuptools' alias of description) and
+    ``home-page`` with no pbr: doctor said it lacked a description."""
+    setup_py = (
+        "import setuptools\n\nsetuptools.setup(version='5.2.0', "
+        "long_description=open('README.rst').read())\n"
+    )
+    cfg = (
+        "[metadata]\nname = mockish\nsummary = Mocks things.\nhome-page = https://example.org\n"
+        "classifier =\n    License :: OSI Approved :: BSD License\n\n"
+        "[options]\npython_requires = >=3.6\n"
+    )
+    files = {
+        "setup.py": setup_py,
+        "setup.cfg": cfg,
+        "README.rst": "mockish\n=======\n\nMocks.\n",
+        "mockish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["5.2.0"])
+    [row] = [c for c in doctor(root).checks if c.check == "metadata mockish"]
+    assert row.status == OK, row
+
+
 def test_a_tag_on_the_commit_before_its_release_commit_is_a_release(tmp_path: Path) -> None:
     """strawberry's shape: its release bot tags the merged commit, then commits "Release
     0.324.0" on top, release after release; the tag's commit still says the old version.
