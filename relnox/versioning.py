@@ -500,16 +500,20 @@ def maybe_version(text: str) -> Version | None:
 DATE_SPELLINGS = {
     "padded": "{0.year}.{0.month:02}.{0.day:02}",
     "plain": "{0.year}.{0.month}.{0.day}",
+    "compact": "{0.year}{0.month:02}{0.day:02}",  # pdfminer.six's 20260107: one number
 }
 
 
 def date_of(v: Version) -> date | None:
-    """The day a version names when its release is a date (``2026.8.17``, no more parts),
-    else ``None``."""
-    if len(v.release) != 3 or not 2000 <= v.release[0] < 2100:
+    """The day a version names when its release is a date (``2026.8.17``, no more parts,
+    or ``20260107`` in one number), else ``None``."""
+    parts = v.release
+    if len(parts) == 1 and 20000101 <= parts[0] < 21000101:
+        parts = (parts[0] // 10000, parts[0] // 100 % 100, parts[0] % 100)
+    if len(parts) != 3 or not 2000 <= parts[0] < 2100:
         return None
     try:
-        return date(*v.release)
+        return date(*parts)
     except ValueError:
         return None
 

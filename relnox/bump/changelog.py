@@ -29,13 +29,13 @@ from relnox.bump.changelog_route import Release, route_changelog
 from relnox.config import DEFAULT_CHANGELOG_HEADING
 from relnox.paths import rel as relative
 from relnox.project.changelog import (
-    BOLD,
-    DIRECTIVE,
+    READ_ONLY,
     UNRELEASED,
     Section,
     dated_status,
     find_section,
     headings,
+    numbered_later,
     pending_heading,
     pending_status,
     released_heading,
@@ -116,11 +116,26 @@ def release_changelog(
         heading = f"{_release_marker(text, unreleased.marker)} {words}"
     else:  # setext: underline the new title with the same character
         words = setext_format.format(title=title, date=day)
-        heading = f"{words}{eol}{unreleased.marker * len(words)}"
-    released = text[:heading_end] + f"{lead}{eol}{heading}{eol}" + text[heading_end:]
+        heading = f"{words}{eol}{_underline(lines, unreleased, len(words))}"
+    if numbered_later(unreleased):  # X.YY.Z (UNRELEASED) is the release's heading, numbered
+        start = sum(len(line) for line in lines[: unreleased.line])
+        over = unreleased.end - unreleased.line == 3  # a reST overline goes with it
+        heading = f"{unreleased.marker * len(words)}{eol}{heading}" if over else heading
+        released = text[:start] + heading + eol + text[heading_end:]
+    else:
+        released = text[:heading_end] + f"{lead}{eol}{heading}{eol}" + text[heading_end:]
     if tag is None or "[{title}]" not in heading_format:
         return released
     return release_links(released, title, tag)
+
+
+def _underline(lines: list[str], section: Section, width: int) -> str:
+    """An underline for a title ``width`` long, drawn as ``section``'s is: its marker as
+    long as the title, or the same short run when the file's underlines are shorter than
+    their titles (natsort's Markdown ``Unreleased`` over ``---``: reST would refuse it)."""
+    under = lines[section.end - 1].strip()
+    title = lines[section.end - 2].strip()
+    return under if len(under) < len(title) else section.marker * width
 
 
 def _release_marker(text: str, marker: str) -> str:
@@ -240,7 +255,7 @@ def release_ahead(text: str, title: str, day: date) -> str | None:
     if len(found) < 2 or not any(same_version(v, title) for _, v in found[0].versions):
         return None
     newest, below = found[0], found[1]
-    if {newest.marker, below.marker} & {BOLD, DIRECTIVE}:
+    if {newest.marker, below.marker} & set(READ_ONLY):
         return None  # a bold line or a directive is read as a heading, never written as one
     lines = text.splitlines(keepends=True)
     first = lines[newest.line].rstrip("\r\n")
@@ -284,7 +299,7 @@ def release_headless(text: str, title: str, day: date) -> str | None:
     newest = found[0]
     if any(same_version(version, title) for _, version in newest.versions):
         return None  # its section is written already
-    if newest.marker in (BOLD, DIRECTIVE):
+    if newest.marker in READ_ONLY:
         return None
     lines = text.splitlines(keepends=True)
     marks = list(headings([line.rstrip("\r\n") for line in lines]))

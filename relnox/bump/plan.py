@@ -43,6 +43,7 @@ from relnox.project.changes import (
     past_unreleased,
     refuse_released,
     released_elsewhere,
+    stamped_reading,
 )
 from relnox.project.pins import rewrite_cfg_line, rewrite_line, rewrite_requirement
 from relnox.project.selection import Rule, select_packages
@@ -118,7 +119,7 @@ def _new_versions(
                 )
         elif len(set(current.values())) == 1:
             taken = released_elsewhere(workspace, group)
-            base = pkg.version if to is not None else bump_base(pkg)
+            base = pkg.version if to is not None else bump_base(workspace, pkg)
             new = target_version(
                 base,
                 part=part,
@@ -425,6 +426,9 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
             )
         elif options.to is None and part in ("major", "minor", "patch"):
             plan.notes += _unreleased_note(workspace, pkg, part, new)
+            stamped = stamped_reading(workspace, pkg)
+            if stamped is not None:
+                plan.notes.append(f"note: {pkg.name}: {stamped}")
         for loc in pkg.drift:
             plan.notes.append(
                 f"note: {relative(loc.path, workspace.root)} of {pkg.name} set to "

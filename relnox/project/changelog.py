@@ -100,8 +100,36 @@ def _is_fence(line: str) -> bool:
     return line.lstrip().startswith(("```", "~~~"))
 
 
-def headings(lines: list[str]) -> Iterator[Heading]:
-    """Every ATX (``## x``) and setext (``x`` over ``===``) heading outside code fences."""
+def headings(lines: list[str]) -> list[Heading]:
+    """Every ATX (``## x``) and setext (``x`` over ``===``) heading outside code fences.
+
+    Underlined headings take Markdown's levels (``=`` 1, ``-`` 2, reST's other characters
+    3, an overlined title 0) unless the file underlines with a character only reST has
+    (``~ ^ * +``): reST's levels then, each style the level of its first appearance
+    (django-storages' ``X.YY.Z (UNRELEASED)`` over ``***`` holds ``General`` over ``---``)."""
+    found = list(_headings(lines))
+    styles: dict[tuple[str, bool], int] = {}
+    for heading in found:
+        if heading.marker in _REST_ONLY:
+            break
+    else:
+        return found
+    ranked = []
+    for heading in found:
+        if heading.marker.startswith("#") or heading.marker in READ_ONLY:
+            ranked.append(heading)
+            continue
+        style = (heading.marker, heading.end - heading.line == 3)
+        level = styles.setdefault(style, len(styles) + 1)
+        ranked.append(Heading(heading.line, heading.end, level, heading.title, heading.marker))
+    return ranked
+
+
+#: underline characters Markdown has no heading for: a reStructuredText file
+_REST_ONLY = ("~", "^", "*", "+")
+
+
+def _headings(lines: list[str]) -> Iterator[Heading]:
     in_fence = False
     index = 0
     while index < len(lines):
@@ -134,6 +162,16 @@ def headings(lines: list[str]) -> Iterator[Heading]:
                 yield found
                 index = found.end
                 continue
+            elif (
+                _ALONE.fullmatch(line)
+                and _version(line) is not None
+                and _indented_after(lines, index)
+            ):
+                yield Heading(index, index + 1, 2, line, ALONE)
+            elif (dated := _DATED.match(line)) is not None:
+                title = f"{dated['title']} ({dated['date']})"
+                if isinstance(parse_title(title), tuple):  # a release's, not an author's
+                    yield Heading(index, index + 1, 2, title, DATED)
             elif (bold := _BOLD.match(line)) is not None:
                 title = f"{bold['title'].strip()}{bold['rest'].rstrip()}"
                 if isinstance(parse_title(title), tuple):  # a release's, never "**Fixes**"
@@ -164,10 +202,30 @@ def _directive(lines: list[str], index: int) -> Heading | None:
     return Heading(index, end, 2, title, DIRECTIVE)
 
 
+#: a GNU ChangeLog's release entry: ``2025-04-24<TAB>unidecode 1.4.0`` over its indented
+#: items (an author's line, ``2025-04-24  Jane Doe  <jane@...>``, names no release)
+_DATED = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})[ \t]+(?P<title>\S.*?)\s*$")
+DATED = "date"
+
+#: a release written alone on its line over indented entries (httplib2's CHANGELOG: ``0.32.0``,
+#: then ``  Python support 3.8+ only``)
+ALONE = "alone"
+_ALONE = re.compile(r"v?\d+(?:\.\d+)+[0-9A-Za-z.+-]*")
+
+
+def _indented_after(lines: list[str], index: int) -> bool:
+    """The first line with text after ``lines[index]`` is indented (an entry of it)."""
+    after = next((line for line in lines[index + 1 :] if line.strip()), "")
+    return after[:1] in (" ", "\t")
+
+
 #: a release written as a bold line (python-socketio's ``**Release 5.16.3** - 2026-06-15``):
 #: a heading below every other, and only when it names a release
 _BOLD = re.compile(r"^\*\*(?P<title>[^*\r\n]+)\*\*(?P<rest>[^*\r\n]*)$")
 BOLD, BOLD_LEVEL = "**", 7
+#: headings read as sections and never written: a bold line, a directive, a dated entry,
+#: a version alone
+READ_ONLY = (BOLD, DIRECTIVE, DATED, ALONE)
 
 
 def _overlined(lines: list[str], index: int, char: str) -> bool:
@@ -262,6 +320,9 @@ _NOT_YET = (
 )
 
 
+#: a version not numbered yet, its parts letters: ``X.Y.Z``, ``X.YY.Z``, ``vx.x.x``
+_PLACEHOLDER = re.compile(r"[vV]?(?:[xX]+|[yY]+|[zZ]+)(?:\.(?:[xX]+|[yY]+|[zZ]+)){1,3}")
+
 #: the next release, not numbered yet: cherrypy's ``v(next)``, ``vNext``, ``Next release``
 _NEXT = re.compile(r"v?\(next\)|vnext|next(?:\s+release)?", re.I)
 
@@ -312,6 +373,8 @@ def parse_title(title: str) -> tuple[tuple[str | None, str], ...] | str | None:
         return _changes_in(changes.group("rest").split())
     if words[0].strip(_PUNCTUATION).lower() == UNRELEASED or _upcoming(words):
         return UNRELEASED
+    if _PLACEHOLDER.fullmatch(words[0].strip(_PUNCTUATION)) and _is_tail(words[1:]):
+        return UNRELEASED  # django-storages' ``X.YY.Z (UNRELEASED)``, ``x.y.z``
     core = title.split("(", 1)[0] or title  # a parenthesis after: "2.13.1 (July 29, 2026)"
     if title.startswith("[") and "]" in title:  # [1.2.0] - date, [a 0.2.0, b 1.1.0] - date
         core = title[1 : title.index("]")]
@@ -325,6 +388,16 @@ def parse_title(title: str) -> tuple[tuple[str | None, str], ...] | str | None:
         if not words[-1].strip(_PUNCTUATION).endswith(pair[1]):
             break  # a tail follows the version: its comma is the date's (``- July 29, 2026``)
     return tuple(pairs) or None
+
+
+def numbered_later(section: Section) -> bool:
+    """An Unreleased section whose heading is its release's, the number to be filled in
+    (``X.YY.Z (UNRELEASED)``): a release retitles it rather than writing one below it."""
+    if section.label != UNRELEASED:
+        return False
+    title = next((t for t in section.heading.splitlines() if not _UNDERLINE.match(t)), "")
+    words = title.lstrip("#").split()
+    return bool(words) and _PLACEHOLDER.fullmatch(words[0].strip(_PUNCTUATION)) is not None
 
 
 def sections(text: str) -> list[Section]:

@@ -23,7 +23,7 @@ from relnox.paths import rel
 from relnox.project.build_inputs import build_inputs_of
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
-from relnox.versioning import bump_version, maybe_version
+from relnox.versioning import bump_version, maybe_version, same_version
 
 if TYPE_CHECKING:
     from packaging.version import Version
@@ -156,7 +156,7 @@ def plan(
         if spelling is not None and (changed or moves):
             bumped = dated_version(date.today(), spelling, pkg.tags.highest if pkg.tags else None)
         elif part and (changed or moves):
-            base = bump_base(pkg)
+            base = bump_base(workspace, pkg)
             bumped = next_version(
                 base,
                 part,
@@ -217,7 +217,44 @@ def refuse_released(workspace: Workspace, pkg: Package, version: str) -> None:
         )
 
 
-def bump_base(pkg: Package) -> str:
+def stamped_tags(workspace: Workspace, pkg: Package) -> tuple[str, ...]:
+    """The two newest release tags of HEAD's line at whose commits
+    ``pkg``'s version file says the version it says now, below them: a placeholder the
+    release workflow replaces at build time (flask-cors's ``0.0.1``, which its workflow
+    seds to the tag's version), so the file never named a release. Empty otherwise."""
+    from relnox.project.sources import version_at
+
+    facts, current = pkg.tags, maybe_version(pkg.version)
+    if pkg.vcs_versioned or facts is None or facts.last is None or current is None:
+        return ()
+    if current >= facts.last or not git.is_repo(workspace.root):
+        return ()
+    # the two newest releases, both above it: a file that said 0.1.0 at v0.1.0 named that
+    # release (and a v0.3.0 above it is a stray)
+    finals = sorted(v for v in facts.released if v < facts.last and not v.is_prerelease)
+    before = [v for v in finals[-1:] if v > current]
+    tags = [t for t in (facts.last_tag, *(workspace.tag_for(pkg, str(v)) for v in before)) if t]
+    tags = [t for t in tags if git.tag_exists(workspace.root, t)]
+    if len(tags) < 2:  # one tag above the file may as well be another project's
+        return ()
+    said = [version_at(workspace.root, pkg.locations, t) for t in tags]
+    return tuple(tags) if all(same_version(s, pkg.version) for s in said) else ()
+
+
+def stamped_reading(workspace: Workspace, pkg: Package) -> str | None:
+    """What :func:`stamped_tags` found, as a sentence for a note or a check; else ``None``."""
+    tags = stamped_tags(workspace, pkg)
+    if not tags or pkg.tags is None or pkg.tags.last is None:
+        return None
+    where = rel(pkg.locations[0].path, workspace.root)
+    return (
+        f"{where} says {pkg.version} at {' and '.join(tags)} too, below {'them' if len(tags) > 1 else 'it'}: "
+        f"a placeholder the release replaces at build time, so a bump starts from the last "
+        f"release, {pkg.tags.last} (--to sets another version)"
+    )
+
+
+def bump_base(workspace: Workspace, pkg: Package) -> str:
     """The version a ``--part`` bump starts from. A local label after a release (trio's
     ``0.34.0+dev`` once ``0.34.0`` is tagged) marks work since it: the bump starts from the
     release. Before it (mypy's ``2.4.0+dev``, 2.4.0 not tagged) the label leads to it. A
@@ -225,7 +262,8 @@ def bump_base(pkg: Package) -> str:
     branch replaces) starts from the highest release: its own release would outrank every
     version the project ever publishes. A development release of a version already tagged
     (typing_extensions' ``4.16.0rc2.dev`` once ``4.16.0rc2`` is out) is the same mark of
-    work since it, spelled below it: the bump starts from the release too."""
+    work since it, spelled below it: the bump starts from the release too. A placeholder
+    the release stamps at build time (:func:`stamped_tags`) starts from the last release."""
     from packaging.version import Version
 
     from relnox.versioning import maybe_version
@@ -233,6 +271,8 @@ def bump_base(pkg: Package) -> str:
     parsed = maybe_version(pkg.version)
     if parsed is None or pkg.tags is None:
         return pkg.version
+    if pkg.tags.last is not None and stamped_tags(workspace, pkg):
+        return str(pkg.tags.last)
     if parsed.dev is not None and parsed.local is None:
         ahead = Version(parsed.public.rpartition(".dev")[0])
         return str(ahead) if ahead in pkg.tags.released else pkg.version

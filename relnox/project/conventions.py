@@ -30,6 +30,7 @@ from relnox.project.tag_facts import (
     STRAYS_READ,
     every_tag_contradicts,
     facts_of,
+    short_zero_by_file,
     tag_contradicts,
     tag_names_version,
     top_release,
@@ -170,6 +171,7 @@ def infer_conventions(
             examples,
             why.get(member.name, ""),
         )
+        facts[member.name] = short_zero_by_file(member, facts[member.name], groups, tags, show_file)
         if member.name in doubts:
             facts[member.name] = dataclasses.replace(
                 facts[member.name], finding=doubts[member.name]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 from packaging.version import Version
 
@@ -211,6 +212,37 @@ def _short_zero(group: Sequence[tuple[Version, str]], tags: RepoTags) -> bool:
     return len(version.release) == 2 and not tag.endswith(f"{version}.0")
 
 
+def short_zero_by_file(
+    member: Member,
+    facts: TagFacts,
+    groups: Mapping[str, Sequence[tuple[Version, str]]],
+    tags: RepoTags,
+    show_file: Callable[[str, str], str | None] | None,
+) -> TagFacts:
+    """:func:`_short_zero` read from the version file when no patch release shows it:
+    memory_profiler's file says ``0.61.0`` at ``v0.61`` (and every tag is two-part), so
+    0.62.0 is tagged ``v0.62``, never ``v0.62.0``. The newest release of the convention's
+    prefix decides: a two-part tag whose commit's version file writes it with ``.0``."""
+    convention = facts.convention
+    prefix = convention.format.removesuffix("{version}")
+    if convention.short_zero or not convention.inferred or "{" in prefix or member.vcs:
+        return facts
+    if show_file is None or member.version_file is None or prefix not in groups:
+        return facts
+    finals = [(v, t) for v, t in groups[prefix] if not v.is_prerelease and not v.is_postrelease]
+    if not finals:
+        return facts
+    version, tag = max(finals, key=lambda item: (tags.dates.get(item[1], 0), item[0]))
+    if len(version.release) != 2 or tag != f"{prefix}{version}":
+        return facts
+    text = show_file(tag, member.version_file) or ""
+    written = [*_QUOTED.findall(text), *_BARE.findall(text)]
+    if f"{version}.0" not in written or str(version) in written:
+        return facts
+    evidence = f"{convention.evidence}; a release ending in .0 is tagged without it"
+    return replace(facts, convention=replace(convention, short_zero=True, evidence=evidence))
+
+
 _SEMVER_PRE_TAG = re.compile(r"\d-(alpha|beta|rc)\.\d+$", re.IGNORECASE)
 
 
@@ -344,7 +376,9 @@ def _dated(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
         if abs(when - midday) > DATED_SLACK:
             return _monthly(newest, tags, finals) or _yearly(finals, tags)
         written = {name: form.format(day) for name, form in DATE_SPELLINGS.items()}
-        if spelling is None and written["padded"] != written["plain"]:
+        if len(version.release) == 1:
+            spelling = "compact"  # one number: 20260107
+        elif spelling is None and written["padded"] != written["plain"]:
             spelling = next((name for name, text in written.items() if tag.endswith(text)), None)
     return spelling or "padded"
 

@@ -190,7 +190,14 @@ def _listed_changelog(folder: Path, *, docs: bool) -> Path | None:
 
 
 #: a docs folder that is the changelog, its page ``index``: Elastic's docs/release-notes/
-_NOTES_FOLDERS = ("release-notes", "release_notes", "changelog", "changes", "history")
+_NOTES_FOLDERS = (
+    "release-notes",
+    "release_notes",
+    "releasenotes",
+    "changelog",
+    "changes",
+    "history",
+)
 
 
 def _notes_page(folder: Path) -> Path | None:
@@ -212,8 +219,11 @@ def _notes_page(folder: Path) -> Path | None:
     return None
 
 
-#: one page per release series in a changelog folder: SQLAlchemy's changelog_21.rst
-_SERIES_PAGE = re.compile(r"^(?:changelog|changes)[_-](?P<series>\d+)\.(?:rst|md)$", re.I)
+#: one page per release series in a changelog folder: SQLAlchemy's changelog_21.rst,
+#: pikepdf's docs/releasenotes/version10.md
+_SERIES_PAGE = re.compile(
+    r"^(?:(?:changelog|changes)[_-]|version|v)(?P<series>\d+)\.(?:rst|md)$", re.I
+)
 
 
 def _newest_series(folder: Path) -> Path | None:

@@ -19,6 +19,7 @@ from relnox._records import dataclass
 from relnox.errors import RelnoxError
 from relnox.guards import doctor_checks as api_checks
 from relnox.paths import rel
+from relnox.project.changes import stamped_reading
 from relnox.project.discovery import discover, load_toml
 from relnox.project.sources import stray_tag_hint
 from relnox.project.tag_model import TagFacts
@@ -262,6 +263,9 @@ def _newer_tag(ws: Workspace, pkg: Package, facts: TagFacts, name: str) -> Check
             f"branch; this branch's last release is {facts.last_tag}, so a bump here "
             f"below {facts.highest} is a maintenance release (not marked latest)",
         )
+    stamped = stamped_reading(ws, pkg)
+    if stamped is not None:
+        return Check(name, WARN, stamped)
     if facts.highest_tag and version_at(ws, pkg, facts.highest_tag) is None:
         # two readings: a release of this package from before its file moved, or a
         # tag of another project that shares the prefix

@@ -18,7 +18,17 @@ from relnox.artifacts.checks import readme_problem as render_problem
 from relnox.errors import ConfigError
 from relnox.files import read_bytes
 from relnox.paths import rel
-from relnox.project.changelog import BOLD, DIRECTIVE, UNRELEASED, headings, read_section, sections
+from relnox.project.changelog import (
+    ALONE,
+    BOLD,
+    DATED,
+    DIRECTIVE,
+    UNRELEASED,
+    headings,
+    read_section,
+    sections,
+)
+from relnox.project.changes import stamped_tags
 from relnox.project.changie import changes
 from relnox.project.discovery import load_toml
 from relnox.project.licenses import stated_license
@@ -31,7 +41,7 @@ from relnox.project.towncrier import News, news
 from relnox.project.workspace import Package, Workspace, changelog_in
 from relnox.release.changelog_pages import release_pages, undated
 from relnox.toml import table
-from relnox.versioning import long_as_released, maybe_version
+from relnox.versioning import bump_version, long_as_released, maybe_version
 
 OK, WARN, ERROR = "ok", "warn", "error"
 
@@ -104,15 +114,15 @@ def readme_problem(path: Path | None) -> str | None:
 
 
 def missing_setup_cfg(sections: Mapping[str, Mapping[str, str]], *, pbr: bool = False) -> list[str]:
-    """The required core metadata fields a ``setup.cfg`` ``[metadata]`` section lacks; with
-    ``pbr`` (``setup(pbr=True)``) its names count too: ``summary`` is the description,
-    ``description_file`` the readme (bandit's)."""
-    metadata = dict(sections.get("metadata", {}))
-    if pbr:
-        for theirs, ours in (("summary", "description"), ("description_file", "long_description")):
-            metadata.setdefault(
-                ours, metadata.get(theirs) or metadata.get(theirs.replace("_", "-"), "")
-            )
+    """The required core metadata fields a ``setup.cfg`` ``[metadata]`` section lacks, its
+    keys read as setuptools reads them (``home-page`` is ``home_page``, ``summary`` the
+    description: mock's); with ``pbr`` (``setup(pbr=True)``) ``description_file`` is the
+    readme too (bandit's)."""
+    metadata = {key.replace("-", "_"): value for key, value in sections.get("metadata", {}).items()}
+    # setuptools' own aliases (mock's ``summary``), and pbr's readme
+    aliases = [("summary", "description"), ("classifier", "classifiers")]
+    for theirs, ours in aliases + ([("description_file", "long_description")] if pbr else []):
+        metadata.setdefault(ours, metadata.get(theirs, ""))
     fields = {
         "name": "name",
         "version": "version",
@@ -360,17 +370,27 @@ def heading_like(path: Path, version: str) -> str:
         text = read_bytes(path).decode("utf-8", "replace")
     except OSError:
         text = ""
-    for section in sections(text):
+    found = sections(text)
+    for section in found:
         if section.label == UNRELEASED or len(section.versions) != 1:
             continue
+        if any(other.heading in section.body for other in found if other is not section):
+            continue  # a line's title holding its releases (pikepdf's '# v10' over '## v10.12.0')
         old = section.versions[0][1]
         if section.marker == DIRECTIVE:
             return f"'{DIRECTIVE}' with ':version: {version}'"
+        if section.marker == ALONE:
+            return f"'{version}' alone on a line over its entries, indented"
+        if section.marker == DATED:  # a GNU ChangeLog entry: 2025-04-24<TAB>name 1.4.0
+            line = section.heading.splitlines()[0].replace(old, version, 1)
+            return f"{re.sub(r'^[0-9-]+', 'YYYY-MM-DD', line)!r} over its entries, indented"
         first = next((line for line in section.heading.splitlines() if old in line), "")
         at = first.find(old)
         if at < 0:
             continue
         after = undated(re.sub(r"\d{4}-\d{2}-\d{2}", "YYYY-MM-DD", first[at + len(old) :]))
+        if "/compare/" not in after:  # a link to the release's own page names it too
+            after = re.sub(rf"(?<![\w.]){re.escape(old)}(?![\w])", version, after)
         title = _compare_moved(first[:at] + version + after, old, version)
         if first.startswith("#") or section.marker == BOLD:
             return f"'{title}'"
@@ -486,6 +506,18 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
         noun = f"{nouns[1]} become" if count > 1 else f"{nouns[0]} becomes"
         detail = f"{rel(where, ws.root)}: {count} {tool} {noun} {wanted}'s section on {step}"
         return [Check(name, OK, detail)]
+    if version is None and pkg.tags is not None and pkg.tags.last and stamped_tags(ws, pkg):
+        # 0.0.1 stamped at build time is no release: the entries are the next one's
+        after = str(bump_version(pkg.tags.last, "patch"))
+        return [
+            Check(
+                name,
+                missing,
+                f"{rel(path, ws.root)} has no section for the release after "
+                f"{pkg.tags.last} ({pkg.version} is a placeholder the release replaces); "
+                f"add its section, like {heading_like(path, after)}{opt_in}",
+            )
+        ]
     return [
         Check(
             name,

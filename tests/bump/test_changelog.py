@@ -18,6 +18,7 @@ from relnox.project.changelog import (
     sections,
 )
 from relnox.project.discovery import load_workspace
+from relnox.release.doctor import doctor
 from tests.shapes import project, repo
 
 DAY = date(2026, 5, 3)
@@ -574,3 +575,84 @@ def test_a_pending_section_of_a_higher_version_is_named_and_dated_when_reached(
     assert (root / "CHANGES.md").read_text() == changes.replace(
         "RQ 3.0 (unreleased)", "RQ 3.0 (2026-05-03)"
     )
+
+
+STORAGES = (
+    "lib CHANGELOG\n=============\n\n"
+    "X.YY.Z (UNRELEASED)\n*******************\n\nGeneral\n-------\n\n- Add support for 5.2\n\n"
+    "1.14.6 (2025-04-01)\n*******************\n\nS3\n--\n\n- Fix a leak\n"
+)
+
+
+def test_an_unreleased_heading_numbered_later_is_retitled_and_rest_levels_follow_the_file() -> None:
+    """django-storages' shape: ``X.YY.Z (UNRELEASED)`` over ``***`` holds ``General`` over
+    ``---``. reST's levels are the order styles first appear, so ``General`` is inside the
+    section (not a title above it), the placeholder heading is the Unreleased section, and a
+    release retitles it in place."""
+    [unreleased, release] = sections(STORAGES)
+    assert unreleased.label == UNRELEASED and unreleased.has_entries
+    assert "Add support" in unreleased.body and "Fix a leak" not in unreleased.body
+    assert release.label == "1.14.6" and "Fix a leak" in release.body
+    assert release_changelog(STORAGES, "1.15", DAY) == STORAGES.replace(
+        "X.YY.Z (UNRELEASED)\n*******************", "1.15 (2026-05-03)\n*****************"
+    )
+    assert parse_title("x.y.z") == UNRELEASED and parse_title("Xavier 1.0") != UNRELEASED
+    # a plain Unreleased heading keeps its place, the release is written below it
+    plain = STORAGES.replace("X.YY.Z (UNRELEASED)\n*******************", "Unreleased\n**********")
+    assert release_changelog(plain, "1.15", DAY) == plain.replace(
+        "**********\n\n", "**********\n\n1.15 (2026-05-03)\n*****************\n\n", 1
+    )
+
+
+def test_a_markdown_setext_changelog_with_short_underlines_keeps_them_short() -> None:
+    """natsort's CHANGELOG.md underlines every title with ``---`` whatever its length
+    (Markdown allows it, reST would not): the release heading is underlined the same way,
+    not with a run as long as the title."""
+    text = "Unreleased\n---\n\n### Added\n\n- New.\n\n[8.4.0] - 2023-06-19\n---\n\n- Old.\n"
+    assert release_changelog(
+        text, "8.5.0", DAY, None, "[{title}] - {date}", "[{title}] - {date}"
+    ) == (
+        "Unreleased\n---\n\n[8.5.0] - 2026-05-03\n---\n\n### Added\n\n- New.\n\n"
+        "[8.4.0] - 2023-06-19\n---\n\n- Old.\n"
+    )
+
+
+GNU = (
+    "2025-04-24\tunidecode 1.4.0\n\t* Drop support for Python <3.7.\n\n"
+    "2024-01-11\tunidecode 1.3.8\n\t* Fix replacement for U+1E9E.\n\n"
+    "2023-09-25  Jane Doe  <jane@example.org>\n\n\t* Tidy.\n"
+)
+
+
+def test_a_gnu_changelog_entry_is_a_release_section_read_never_written(tmp_path: Path) -> None:
+    """unidecode's ChangeLog: ``2025-04-24<TAB>unidecode 1.4.0`` over indented items. relnox
+    read no section in it and asked for ``## [1.4.0]``; each dated release line is a section
+    now (an author's dated line is none), and doctor asks for the next one in its form."""
+    found = sections(GNU)
+    assert [s.label for s in found] == ["1.4.0", "1.3.8"]
+    assert found[0].body == "* Drop support for Python <3.7."
+    assert find_section(GNU, "1.3.8") is not None
+    files = {"pyproject.toml": project("unidecode", "1.4.0"), "CHANGELOG.md": GNU}
+    root = repo(tmp_path / "r", files, tags=["v1.4.0"])
+    [row] = [c for c in doctor(root).checks if c.check == "changelog unidecode"]
+    assert row.detail == "CHANGELOG.md has a section for 1.4.0"
+    (root / "pyproject.toml").write_text(project("unidecode", "1.5.0"))
+    [row] = [c for c in doctor(root).checks if c.check == "changelog unidecode"]
+    assert "'YYYY-MM-DD\\tunidecode 1.5.0' over its entries, indented" in row.detail
+
+
+def test_a_version_alone_on_its_line_over_indented_entries_is_a_release_section(
+    tmp_path: Path,
+) -> None:
+    """httplib2's CHANGELOG: ``0.32.0`` alone on a line, its entries indented below. relnox
+    read no section and asked for ``## [0.32.0]``; the line is read as the release's heading
+    now (never written), and a version in a sentence or a list is not one."""
+    text = "0.32.0\n\n  Python support 3.8+ only\n\n0.31.2\n\n  DO NOT use 0.31.1\n"
+    assert [s.label for s in sections(text)] == ["0.32.0", "0.31.2"]
+    assert sections(text)[1].body == "DO NOT use 0.31.1"
+    assert sections("Notes\n\n1.2.3\nnot indented\n\n- 1.2.4\n  item\n") == []
+    files = {"pyproject.toml": project("httpish", "0.33.0"), "CHANGELOG.md": text}
+    [row] = [
+        c for c in doctor(repo(tmp_path / "r", files)).checks if c.check == "changelog httpish"
+    ]
+    assert "'0.33.0' alone on a line over its entries, indented" in row.detail

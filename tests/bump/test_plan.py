@@ -972,6 +972,8 @@ PADDED = [("2026.07.11", "2026-07-11"), ("2026.08.17", "2026-08-18")]
         ),
         # a year.month.day version tagged months later is no date either
         ([("2026.1.5", "2026-03-30")], "2026.2.0", False),
+        # pdfminer.six's one number, YYYYMMDD (was 20251230.1): today's, spelled so
+        ([("20251107", "2025-11-07"), ("20251230", "2025-12-30")], "20261205", True),
     ],
 )
 def test_versions_that_are_their_release_days_bump_to_today(
@@ -1584,3 +1586,34 @@ def test_a_group_versioned_by_release_days_moves_to_today_whatever_each_file_say
         "srv-fetch": ("0.6.3", "2026.5.3"),
         "srv-time": ("0.6.2", "2026.5.3"),
     }
+
+
+def test_a_placeholder_the_release_stamps_at_build_time_bumps_from_the_last_release(
+    tmp_path: Path,
+) -> None:
+    """flask-cors' shape: pyproject.toml keeps ``0.0.1`` and the release workflow writes
+    the tag's version into it at build time, so the file says 0.0.1 at 6.0.1 and 6.0.2:
+    a bump starts from the last release (6.1.0 for minor), said in a note, and doctor
+    names the placeholder instead of calling the tags a mistake."""
+    root = repo(tmp_path / "r", {"pyproject.toml": project("corsish", "0.0.1")}, ["6.0.1"])
+    commit(root, {"README.md": "fix\n"}, "6.0.2")
+    commit(root, {"CHANGELOG.md": "# Changes\n\n## 6.0.2\n\n- fix\n"})
+    ws = load_workspace(root)
+    plan = plan_bump(ws, BumpOptions(part="minor"))
+    assert plan.versions["corsish"] == ("0.0.1", "6.1.0")
+    assert any("0.0.1 at 6.0.2 and 6.0.1" in note for note in plan.notes)
+    assert plan_bump(ws, BumpOptions(part="patch")).versions["corsish"][1] == "6.0.3"
+    checks = {c.check: c for c in doctor(root).checks}
+    assert checks["tags corsish"].status == "warn"
+    assert "placeholder" in checks["tags corsish"].detail
+    assert "the release after 6.0.2" in checks["changelog corsish"].detail
+    assert "like '## 6.0.3'" in checks["changelog corsish"].detail
+
+
+def test_a_version_file_that_named_its_last_release_is_not_a_placeholder(tmp_path: Path) -> None:
+    """A file that said 6.0.1 at its tag and now says less is a mistake, not a placeholder:
+    the bump is refused as before."""
+    root = repo(tmp_path / "r", {"pyproject.toml": project("corsish", "6.0.1")}, ["6.0.1"])
+    commit(root, {"pyproject.toml": project("corsish", "0.0.1")}, "6.0.2")
+    with pytest.raises(VersionError, match=r"is not above 6\.0\.2"):
+        plan_bump(load_workspace(root), BumpOptions(part="minor"))

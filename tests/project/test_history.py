@@ -815,6 +815,33 @@ def test_releases_ending_in_zero_tagged_short_get_short_tags(tmp_path: Path) -> 
     assert plan_bump(ws, BumpOptions(part="patch", tag=True, commit=True)).tags == ["v2.10.1"]
 
 
+def test_releases_written_with_zero_and_tagged_short_without_a_patch_release(
+    tmp_path: Path,
+) -> None:
+    """memory_profiler's shape: its file says ``0.61.0`` at ``v0.61`` and no release has a
+    patch number, so no tag shows rq's rule; the file at the newest tag does. relnox said
+    v0.61.0 was not created yet and would tag v0.62.0; it now tags v0.62."""
+    files = {
+        "pyproject.toml": project("memish", dynamic=True),
+        "memish.py": "__version__ = '0.60.0'\n",
+    }
+    files["pyproject.toml"] += "\n[tool.hatch.version]\npath = 'memish.py'\n"
+    repo = History(tmp_path / "r", files)
+    git(repo.root, "tag", "v0.60")
+    repo.commit({"memish.py": "__version__ = '0.61.0'\n"}, "v0.61")
+    repo.commit({"README.md": "work\n"})
+    ws = load_workspace(repo.root)
+    (pkg,) = ws.packages
+    assert ws.tag_for(pkg) == "v0.61"
+    tags = [c.detail for c in doctor(repo.root).checks if c.check == "tags memish"]
+    assert tags and tags[0].startswith("v0.61 matches (already released)")
+    assert plan_bump(ws, BumpOptions(part="minor", tag=True, commit=True)).tags == ["v0.62"]
+    # a file that writes its versions in two parts keeps two-part tags, and says nothing more
+    repo.commit({"memish.py": "__version__ = '0.62'\n"}, "v0.62")
+    facts = load_workspace(repo.root).packages[0].tags
+    assert facts is not None and "tagged without it" not in facts.convention.evidence
+
+
 def test_releases_ending_in_zero_tagged_long_keep_long_tags(tmp_path: Path) -> None:
     """The newest .0 release decides: ``v2.9`` long ago, ``v2.10.0`` since: v2.11.0."""
     repo = History(tmp_path / "r", {"pyproject.toml": project("rqish", "2.9.0")})

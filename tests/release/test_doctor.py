@@ -465,6 +465,27 @@ def test_a_page_of_notes_per_release_is_the_changelog(tmp_path: Path) -> None:
     assert row.detail.startswith("no doc/source/release/2.0.0-notes.rst; write 2.0.0's notes there")
 
 
+def test_a_page_of_notes_per_major_line_is_the_changelog(tmp_path: Path) -> None:
+    """pikepdf's docs: ``docs/releasenotes/version10.md`` titled ``# v10`` holds ``## v10.12.0``
+    and the others of the line, and no CHANGELOG.md; doctor said there was no changelog. The
+    newest line's page is read as the changelog, and a heading to add is copied from a
+    release's, not from the page's title."""
+    files = {
+        "pyproject.toml": project("pikeish", "10.12.0"),
+        "pikeish/__init__.py": "",
+        "docs/releasenotes/version9.md": "# v9\n\n## v9.11.0\n\n- Old.\n",
+        "docs/releasenotes/version10.md": "# v10\n\nIntro.\n\n## v10.12.0\n\n- New.\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["v10.12.0"])
+    row = {r.check: r for r in doctor(root).checks}["changelog pikeish"]
+    assert (row.status, row.detail) == (
+        "ok",
+        "docs/releasenotes/version10.md has a section for 10.12.0",
+    )
+    row = {r.check: r for r in doctor(root, version="10.13.0").checks}["changelog pikeish"]
+    assert row.status == WARN and "add '## v10.13.0'" in row.detail
+
+
 def test_unreleased_entries_of_a_released_version_are_the_next_release_s(
     tmp_path: Path,
 ) -> None:
@@ -802,6 +823,31 @@ def test_pbr_takes_the_version_from_the_tags_and_its_setup_cfg_names_count(
     assert (pkg.version, pkg.version_source) != ("1.9.4", "vcs")
 
 
+def test_setuptools_aliases_in_setup_cfg_count_as_the_fields_they_stand_for(
+    tmp_path: Path,
+) -> None:
+    """mock's setup.cfg says ``summary`` (setuptools' alias of description) and
+    ``home-page`` with no pbr: doctor said it lacked a description."""
+    setup_py = (
+        "import setuptools\n\nsetuptools.setup(version='5.2.0', "
+        "long_description=open('README.rst').read())\n"
+    )
+    cfg = (
+        "[metadata]\nname = mockish\nsummary = Mocks things.\nhome-page = https://example.org\n"
+        "classifier =\n    License :: OSI Approved :: BSD License\n\n"
+        "[options]\npython_requires = >=3.6\n"
+    )
+    files = {
+        "setup.py": setup_py,
+        "setup.cfg": cfg,
+        "README.rst": "mockish\n=======\n\nMocks.\n",
+        "mockish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["5.2.0"])
+    [row] = [c for c in doctor(root).checks if c.check == "metadata mockish"]
+    assert row.status == OK, row
+
+
 def test_a_tag_on_the_commit_before_its_release_commit_is_a_release(tmp_path: Path) -> None:
     """strawberry's shape: its release bot tags the merged commit, then commits "Release
     0.324.0" on top, release after release; the tag's commit still says the old version.
@@ -971,6 +1017,11 @@ def test_towncrier_s_changelog_file_and_its_overlined_titles_are_read(tmp_path: 
         ("## v1.52.0 (2025 Des 9)", "'## v1.53.0 (YYYY-MM-DD)'"),
         ("## Version 1.52.0 - July 29, 2026", "'## Version 1.53.0 - YYYY-MM-DD'"),
         ("## 1.52.0 [2026/01/02]", "'## 1.53.0 [YYYY-MM-DD]'"),
+        # pytest-order's link to the release's page on the index kept the old version
+        (
+            "## [Version 1.52.0](https://example.org/project/o/1.52.0/) (2026-06-13)",
+            "'## [Version 1.53.0](https://example.org/project/o/1.53.0/) (YYYY-MM-DD)'",
+        ),
     ],
 )
 def test_the_suggested_heading_links_the_new_releases_changes(
