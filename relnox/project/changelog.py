@@ -96,8 +96,18 @@ class Section:
         )
 
 
-def _is_fence(line: str) -> bool:
-    return line.lstrip().startswith(("```", "~~~"))
+#: a reST underline of tildes (``Bug Fixes`` over ``~~~~~~~~~``, flask-restx's sub-headings)
+_TILDES = re.compile(r"^\s*~{3,}\s*$")
+
+
+def _is_fence(lines: list[str], index: int, in_fence: bool) -> bool:
+    """``lines[index]`` opens or closes a fenced code block. A line of tildes alone right
+    under a line of text opens none: it underlines that text, as reST writes a heading."""
+    line = lines[index]
+    if not line.lstrip().startswith(("```", "~~~")):
+        return False
+    under_text = index > 0 and bool(lines[index - 1].strip())
+    return in_fence or not (under_text and _TILDES.match(line))
 
 
 def headings(lines: list[str]) -> Iterator[Heading]:
@@ -106,7 +116,7 @@ def headings(lines: list[str]) -> Iterator[Heading]:
     index = 0
     while index < len(lines):
         line = lines[index]
-        if _is_fence(line):
+        if _is_fence(lines, index, in_fence):
             in_fence = not in_fence
         elif not in_fence:
             atx = _ATX.match(line)

@@ -100,6 +100,22 @@ def test_an_unreleased_heading_in_a_code_fence_is_text_to_the_writer_as_to_the_r
     assert release_changelog(only_fenced, "1.1.0", DAY) is None
 
 
+def test_a_rest_underline_of_tildes_opens_no_code_fence() -> None:
+    """A reST changelog whose sub-headings are underlined with ``~`` (and whose preamble
+    shows one in a literal block): the tildes are underlines, never a fence hiding the
+    release below them."""
+    text = (
+        "Changelog\n=========\n\nEach release looks like::\n\n    VERSION\n    -------\n"
+        "    Bug Fixes\n    ~~~~~~~~~\n    * Message\n\n"
+        ".. _section-1.3.3:\n1.3.3\n-----\n.. _fixes-1.3.3\nBug Fixes\n~~~~~~~~~\n\n"
+        "* Fixed.\n\n1.3.2\n-----\nBug Fixes\n~~~~~~~~~\n\n* Older.\n"
+    )
+    assert [section.label for section in sections(text)] == ["1.3.3", "1.3.2"]
+    assert "* Fixed." in find_section(text, "1.3.3").body  # type: ignore[union-attr]
+    fenced = "# Changelog\n\n~~~\n## [Unreleased]\n~~~\n\n## [1.0.0] - 2026-01-01\n"
+    assert find_section(fenced, UNRELEASED) is None
+
+
 def test_a_setext_unreleased_section_gets_a_setext_release() -> None:
     text = "Changelog\n=========\n\nUnreleased\n----------\n\n- New.\n\n1.0.0\n-----\n\n- Old.\n"
     released = release_changelog(text, "1.1.0", DAY)
