@@ -1721,6 +1721,44 @@ def test_a_version_info_tuple_is_read_and_bumped_in_the_tuple(tmp_path: Path, sh
     assert load_workspace(root).packages[0].version == "4.0.0rc1"
 
 
+ALLAUTHISH = (
+    'VERSION = (65, 16, 1, "final", 0)\n\n__version_info__ = VERSION\n'
+    '__version__ = ".".join(map(str, VERSION[:3])) + (\n'
+    '    f"-{VERSION[3]}{VERSION[4] or \'\'}" if VERSION[3] != "final" else ""\n)\n'
+)
+
+
+def test_a_version_computed_of_a_version_info_tuple_by_an_expression_is_read_and_bumped(
+    tmp_path: Path,
+) -> None:
+    """``__version__`` computed inline of a sliced version-info tuple (django-allauth's
+    ``".".join(map(str, VERSION[:3])) + (f"-{VERSION[3]}..." if ... else "")``): read as
+    the expression makes it, bumped in the tuple, and a version it would spell otherwise
+    refused (was: 'no literal __version__ line')."""
+    extra = '[tool.setuptools.dynamic]\nversion = {attr = "allish.__version__"}\n'
+    files = {
+        "pyproject.toml": project("allish", None, backend="setuptools", extra=extra),
+        "allish/__init__.py": ALLAUTHISH,
+    }
+    root = repo(tmp_path / "r", files, tags=["65.16.1"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.version == "65.16.1" and pkg.primary is not None
+    assert pkg.primary.path == root / "allish/__init__.py"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert 'VERSION = (65, 17, 0, "final", 0)\n' in (root / "allish/__init__.py").read_text()
+    write(root, {"allish/__init__.py": ALLAUTHISH.replace('"final", 0', '"alpha", 0')})
+    assert load_workspace(root).packages[0].version == "65.16.1a0"  # "-alpha", as built
+    write(root, {"allish/__init__.py": ALLAUTHISH.replace('"final", 0', '"beta", 2')})
+    assert load_workspace(root).packages[0].version == "65.16.1b2"
+    # an expression that drops the level: a pre-release it cannot spell is refused
+    sliced = 'VERSION = (66, 0, 0, "final", 0)\n__version__ = ".".join(map(str, VERSION[:3]))\n'
+    write(root, {"allish/__init__.py": sliced})
+    commit(root, {})
+    with pytest.raises(VersionError, match=r"would make __version__ 66\.1\.0, not 66\.1\.0b1"):
+        plan_bump(load_workspace(root), BumpOptions(to="66.1.0b1"))
+
+
 @pytest.mark.parametrize(
     ("version_py", "why"),
     [
