@@ -302,6 +302,10 @@ def literal_location(path: Path, what: str, pyproject: Path) -> VersionLocation:
         )
     loc = python_location(path)
     if loc is None:
+        from relnox.project.version_tuple import two_ways
+
+        if (why := two_ways(path, f"{pyproject} {what} reads")) is not None:
+            raise VersionError(why)
         raise VersionError(
             f'{path}: no literal __version__ = "..." line, which {pyproject} {what} points at; '
             'add one, or set [tool.relnox] version-files = ["<file with the version>"]'

@@ -455,6 +455,28 @@ def _computed_version(text: str, name: str, node: ast.expr) -> str | None:
     return None if version is None else computed(version, name, node)
 
 
+def two_ways(path: Path, reader: str) -> str | None:
+    """Why ``path``'s version-info tuple, which ``reader`` reads, is left unread, when it
+    is for its pre-release level with serial 0 (Django's ``(4, 2, 0, "alpha", 0)``)."""
+    text = read_text(path) if path.is_file() else ""
+    found = _info(text) if "__version__" in text else None
+    if found is None or info_value(text) is not None:
+        return None
+    name, _node, (major, minor, micro, level, _serial) = found
+    if level in ("final", "dev"):
+        return None
+    main = f"{major}.{minor}" if micro == 0 else f"{major}.{minor}.{micro}"
+    release = f"{major}.{minor}.{micro}"
+    return (
+        f"{path}: {name} = ({major}, {minor}, {micro}, {level!r}, 0), which {reader}, has "
+        f"no one reading: Django's get_version makes {main}.dev<commit time> in a git "
+        f"checkout of Django and {main} elsewhere, other projects read it as "
+        f"{release}{LEVELS[level]}0; write the version you mean in the tuple: "
+        f"({major}, {minor}, {micro}, 'final', 0) for {release}, serial 1 for "
+        f"{release}{LEVELS[level]}1"
+    )
+
+
 def info_location(path: Path) -> VersionLocation | None:
     """The version of ``path`` when ``__version__`` is computed from a version-info tuple."""
     if not path.is_file():
