@@ -362,7 +362,14 @@ def version_at(root: Path, locations: Sequence[VersionLocation], rev: str) -> st
     if not locations:
         return None
     loc = locations[0]
-    text = git.show_file(root, rev, "./" + rel(loc.path, root))
+    where = rel(loc.path, root)
+    text = git.show_file(root, rev, "./" + where)
+    parts = where.split("/")
+    if text is None and "src" in parts[:-1]:
+        # the project moved into a src layout since (sortedcontainers after 2.4.0): the
+        # same module where it was, one folder up
+        parts.remove("src")
+        text = git.show_file(root, rev, "./" + "/".join(parts))
     if text is None:
         return None
     found = value_in(loc, text)
