@@ -272,8 +272,9 @@ _NOT_YET = (
 )
 
 
-#: the next release, not numbered yet: cherrypy's ``v(next)``, ``vNext``, ``Next release``
-_NEXT = re.compile(r"v?\(next\)|vnext|next(?:\s+release)?", re.I)
+#: the next release, not numbered yet: cherrypy's ``v(next)``, ``vNext``, ``Next release``,
+#: ``Next version`` (django-mptt's CHANGELOG.rst)
+_NEXT = re.compile(r"v?\(next\)|vnext|next(?:\s+(?:release|version))?", re.I)
 
 
 def _upcoming(words: list[str]) -> bool:
