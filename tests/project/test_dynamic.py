@@ -2185,3 +2185,18 @@ def test_a_setup_py_name_from_a_dict_a_version_file_was_exec_d_into(tmp_path: Pa
     (pkg,) = load_workspace(root).packages
     assert (pkg.name, pkg.version) == ("python-slug", "8.0.4")
     assert pkg.primary is not None and pkg.primary.path == root / "slug/__version__.py"
+
+
+def test_a_setup_py_name_from_an_attribute_of_the_package_it_imports(tmp_path: Path) -> None:
+    """python-diskcache's shape: ``import cachish`` then ``setup(name=cachish.__title__,
+    version=cachish.__version__)``. relnox said setup() was given no literal name; the
+    package's ``__title__`` is the name."""
+    setup_py = (
+        "from setuptools import setup\n\nimport cachish\n\n"
+        "setup(name=cachish.__title__, version=cachish.__version__, packages=['cachish'])\n"
+    )
+    init = "__title__ = 'cachish-lib'\n__version__ = '5.6.3'\n"
+    root = repo(tmp_path / "r", {"setup.py": setup_py, "cachish/__init__.py": init})
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.name, pkg.version) == ("cachish-lib", "5.6.3")
+    assert pkg.primary is not None and pkg.primary.path == root / "cachish/__init__.py"
