@@ -29,8 +29,7 @@ from relnox.bump.changelog_route import Release, route_changelog
 from relnox.config import DEFAULT_CHANGELOG_HEADING
 from relnox.paths import rel as relative
 from relnox.project.changelog import (
-    BOLD,
-    DIRECTIVE,
+    READ_ONLY,
     UNRELEASED,
     Section,
     dated_status,
@@ -240,7 +239,7 @@ def release_ahead(text: str, title: str, day: date) -> str | None:
     if len(found) < 2 or not any(same_version(v, title) for _, v in found[0].versions):
         return None
     newest, below = found[0], found[1]
-    if {newest.marker, below.marker} & {BOLD, DIRECTIVE}:
+    if {newest.marker, below.marker} & READ_ONLY:
         return None  # a bold line or a directive is read as a heading, never written as one
     lines = text.splitlines(keepends=True)
     first = lines[newest.line].rstrip("\r\n")
@@ -284,7 +283,7 @@ def release_headless(text: str, title: str, day: date) -> str | None:
     newest = found[0]
     if any(same_version(version, title) for _, version in newest.versions):
         return None  # its section is written already
-    if newest.marker in (BOLD, DIRECTIVE):
+    if newest.marker in READ_ONLY:
         return None
     lines = text.splitlines(keepends=True)
     marks = list(headings([line.rstrip("\r\n") for line in lines]))

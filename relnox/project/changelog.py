@@ -148,6 +148,8 @@ def headings(lines: list[str]) -> Iterator[Heading]:
                 title = f"{bold['title'].strip()}{bold['rest'].rstrip()}"
                 if isinstance(parse_title(title), tuple):  # a release's, never "**Fixes**"
                     yield Heading(index, index + 1, BOLD_LEVEL, title, BOLD)
+            elif _bare(lines, index):
+                yield Heading(index, index + 1, BOLD_LEVEL, line.strip(), BARE)
         index += 1
 
 
@@ -178,6 +180,27 @@ def _directive(lines: list[str], index: int) -> Heading | None:
 #: a heading below every other, and only when it names a release
 _BOLD = re.compile(r"^\*\*(?P<title>[^*\r\n]+)\*\*(?P<rest>[^*\r\n]*)$")
 BOLD, BOLD_LEVEL = "**", 7
+
+
+#: a release written as a line holding its version alone, its entries' list right under
+#: it (funcy's plain-text CHANGELOG: ``2.0``, then ``- support Python 3.11``): read, never
+#: written, like a bold line
+BARE = "bare"
+#: the heading kinds a bump reads and never writes
+READ_ONLY = frozenset({BOLD, DIRECTIVE, BARE})
+_BARE = re.compile(r"^[vV]?\d+(?:\.\d+)+\S*(?:[ \t]+\(?\d{4}-\d{2}-\d{2}\)?)?[ \t]*$")
+
+
+def _bare(lines: list[str], index: int) -> bool:
+    """``lines[index]`` is a version alone (maybe with its date) at the start of a
+    paragraph, and a list item follows it at once."""
+    return (
+        _BARE.match(lines[index]) is not None
+        and (index == 0 or not lines[index - 1].strip())
+        and index + 1 < len(lines)
+        and re.match(r"[-*+][ \t]", lines[index + 1]) is not None
+        and isinstance(parse_title(lines[index].strip()), tuple)
+    )
 
 
 def _overlined(lines: list[str], index: int, char: str) -> bool:

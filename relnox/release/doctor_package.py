@@ -18,7 +18,15 @@ from relnox.artifacts.checks import readme_problem as render_problem
 from relnox.errors import ConfigError
 from relnox.files import read_bytes
 from relnox.paths import rel
-from relnox.project.changelog import BOLD, DIRECTIVE, UNRELEASED, headings, read_section, sections
+from relnox.project.changelog import (
+    BARE,
+    BOLD,
+    DIRECTIVE,
+    UNRELEASED,
+    headings,
+    read_section,
+    sections,
+)
 from relnox.project.changie import changes
 from relnox.project.discovery import load_toml
 from relnox.project.licenses import stated_license
@@ -372,7 +380,7 @@ def heading_like(path: Path, version: str) -> str:
             continue
         after = undated(re.sub(r"\d{4}-\d{2}-\d{2}", "YYYY-MM-DD", first[at + len(old) :]))
         title = _compare_moved(first[:at] + version + after, old, version)
-        if first.startswith("#") or section.marker == BOLD:
+        if first.startswith("#") or section.marker in (BOLD, BARE):
             return f"'{title}'"
         over = "over- and " if section.heading.startswith(section.marker * 3) else ""
         return f"'{title.strip()}' {over}underlined with {section.marker * len(title)}"

@@ -18,6 +18,7 @@ from relnox.project.changelog import (
     sections,
 )
 from relnox.project.discovery import load_workspace
+from relnox.release.doctor_package import heading_like
 from tests.shapes import project, repo
 
 DAY = date(2026, 5, 3)
@@ -590,3 +591,21 @@ def test_a_pending_section_of_a_higher_version_is_named_and_dated_when_reached(
     assert (root / "CHANGES.md").read_text() == changes.replace(
         "RQ 3.0 (unreleased)", "RQ 3.0 (2026-05-03)"
     )
+
+
+def test_a_release_written_as_its_version_alone_over_its_list_is_a_section_read_never_written(
+    tmp_path: Path,
+) -> None:
+    """funcy's plain-text CHANGELOG: ``2.0`` on a line of its own, its entries' list right
+    under it. relnox read no section there (doctor: 'no section for 2.0', and asked for
+    ``## [2.0]``); it is a section now, and doctor asks for a heading worded like it. A
+    version alone that no list follows stays text."""
+    text = "2.0\n- support 3.11\n- added get_lax()\n\n1.18\n- added join_with()\n"
+    assert [(s.label, s.body) for s in sections(text)] == [
+        ("2.0", "- support 3.11\n- added get_lax()"),
+        ("1.18", "- added join_with()"),
+    ]
+    assert sections("Upgrade to\n\n2.0\n\nfor this.\n") == []
+    assert release_changelog(text, "2.1", DAY) is None  # read, never written
+    (tmp_path / "CHANGELOG").write_text(text, encoding="utf-8")
+    assert heading_like(tmp_path / "CHANGELOG", "2.1") == "'2.1'"
