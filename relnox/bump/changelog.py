@@ -255,7 +255,7 @@ def release_ahead(text: str, title: str, day: date) -> str | None:
     if len(found) < 2 or not any(same_version(v, title) for _, v in found[0].versions):
         return None
     newest, below = found[0], found[1]
-    if {newest.marker, below.marker} & set(READ_ONLY):
+    if {newest.marker, below.marker} & READ_ONLY:
         return None  # a bold line or a directive is read as a heading, never written as one
     lines = text.splitlines(keepends=True)
     first = lines[newest.line].rstrip("\r\n")

@@ -96,8 +96,18 @@ class Section:
         )
 
 
-def _is_fence(line: str) -> bool:
-    return line.lstrip().startswith(("```", "~~~"))
+#: a reST underline of tildes (``Bug Fixes`` over ``~~~~~~~~~``, flask-restx's sub-headings)
+_TILDES = re.compile(r"^\s*~{3,}\s*$")
+
+
+def _is_fence(lines: list[str], index: int, in_fence: bool) -> bool:
+    """``lines[index]`` opens or closes a fenced code block. A line of tildes alone right
+    under a line of text opens none: it underlines that text, as reST writes a heading."""
+    line = lines[index]
+    if not line.lstrip().startswith(("```", "~~~")):
+        return False
+    under_text = index > 0 and bool(lines[index - 1].strip())
+    return in_fence or not (under_text and _TILDES.match(line))
 
 
 def headings(lines: list[str]) -> list[Heading]:
@@ -134,7 +144,7 @@ def _headings(lines: list[str]) -> Iterator[Heading]:
     index = 0
     while index < len(lines):
         line = lines[index]
-        if _is_fence(line):
+        if _is_fence(lines, index, in_fence):
             in_fence = not in_fence
         elif not in_fence:
             atx = _ATX.match(line)
@@ -176,6 +186,8 @@ def _headings(lines: list[str]) -> Iterator[Heading]:
                 title = f"{bold['title'].strip()}{bold['rest'].rstrip()}"
                 if isinstance(parse_title(title), tuple):  # a release's, never "**Fixes**"
                     yield Heading(index, index + 1, BOLD_LEVEL, title, BOLD)
+            elif _bare(lines, index):
+                yield Heading(index, index + 1, BOLD_LEVEL, line.strip(), BARE)
         index += 1
 
 
@@ -223,9 +235,28 @@ def _indented_after(lines: list[str], index: int) -> bool:
 #: a heading below every other, and only when it names a release
 _BOLD = re.compile(r"^\*\*(?P<title>[^*\r\n]+)\*\*(?P<rest>[^*\r\n]*)$")
 BOLD, BOLD_LEVEL = "**", 7
-#: headings read as sections and never written: a bold line, a directive, a dated entry,
-#: a version alone
-READ_ONLY = (BOLD, DIRECTIVE, DATED, ALONE)
+
+
+#: a release written as a line holding its version alone, its entries' list right under
+#: it (funcy's plain-text CHANGELOG: ``2.0``, then ``- support Python 3.11``): read, never
+#: written, like a bold line
+BARE = "bare"
+#: the heading kinds a bump reads and never writes: a bold line, a directive, a dated
+#: entry, a version alone over indented entries or over its list
+READ_ONLY = frozenset({BOLD, DIRECTIVE, DATED, ALONE, BARE})
+_BARE = re.compile(r"^[vV]?\d+(?:\.\d+)+\S*(?:[ \t]+\(?\d{4}-\d{2}-\d{2}\)?)?[ \t]*$")
+
+
+def _bare(lines: list[str], index: int) -> bool:
+    """``lines[index]`` is a version alone (maybe with its date) at the start of a
+    paragraph, and a list item follows it at once."""
+    return (
+        _BARE.match(lines[index]) is not None
+        and (index == 0 or not lines[index - 1].strip())
+        and index + 1 < len(lines)
+        and re.match(r"[-*+][ \t]", lines[index + 1]) is not None
+        and isinstance(parse_title(lines[index].strip()), tuple)
+    )
 
 
 def _overlined(lines: list[str], index: int, char: str) -> bool:
@@ -323,8 +354,9 @@ _NOT_YET = (
 #: a version not numbered yet, its parts letters: ``X.Y.Z``, ``X.YY.Z``, ``vx.x.x``
 _PLACEHOLDER = re.compile(r"[vV]?(?:[xX]+|[yY]+|[zZ]+)(?:\.(?:[xX]+|[yY]+|[zZ]+)){1,3}")
 
-#: the next release, not numbered yet: cherrypy's ``v(next)``, ``vNext``, ``Next release``
-_NEXT = re.compile(r"v?\(next\)|vnext|next(?:\s+release)?", re.I)
+#: the next release, not numbered yet: cherrypy's ``v(next)``, ``vNext``, ``Next release``,
+#: ``Next version`` (django-mptt's CHANGELOG.rst)
+_NEXT = re.compile(r"v?\(next\)|vnext|next(?:\s+(?:release|version))?", re.I)
 
 
 def _upcoming(words: list[str]) -> bool:

@@ -245,8 +245,9 @@ def setup_py_name(directory: Path) -> str | None:
 def _meta_name(tree: ast.Module, directory: Path, value: ast.expr) -> str | None:
     """``name=find_meta("title")``: the ``__title__ = "..."`` of the one file setup.py names
     that has it (pyOpenSSL's ``src/OpenSSL/version.py``, read with a regex of
-    ``__{meta}__``), or ``name=about["__title__"]`` of a dict that file was exec'd into
-    (python-slugify's ``__version__.py``); ``None`` otherwise."""
+    ``__{meta}__``), ``name=about["__title__"]`` of a dict that file was exec'd into
+    (python-slugify's ``__version__.py``), or ``name=pkg.__title__`` of the package it
+    imports; ``None`` otherwise."""
     if (  # about["__title__"] of a dict a file was exec'd into (python-slugify's)
         isinstance(value, ast.Subscript)
         and isinstance(value.value, ast.Name)
@@ -264,6 +265,12 @@ def _meta_name(tree: ast.Module, directory: Path, value: ast.expr) -> str | None
         and value.args[0].value.isidentifier()
     ):
         key = f"__{value.args[0].value}__"
+    elif (  # name=diskcache.__title__ of the package setup.py imports (python-diskcache's)
+        isinstance(value, ast.Attribute)
+        and isinstance(value.value, ast.Name)
+        and re.fullmatch(r"__\w+__", value.attr)
+    ):
+        key = value.attr
     else:
         return None
     pattern = re.compile(rf"""^{re.escape(key)}\s*=\s*(['"])(?P<value>[A-Za-z0-9._-]+)\1""", re.M)

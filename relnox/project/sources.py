@@ -302,6 +302,10 @@ def literal_location(path: Path, what: str, pyproject: Path) -> VersionLocation:
         )
     loc = python_location(path)
     if loc is None:
+        from relnox.project.version_tuple import two_ways
+
+        if (why := two_ways(path, f"{pyproject} {what} reads")) is not None:
+            raise VersionError(why)
         raise VersionError(
             f'{path}: no literal __version__ = "..." line, which {pyproject} {what} points at; '
             'add one, or set [tool.relnox] version-files = ["<file with the version>"]'
@@ -358,7 +362,14 @@ def version_at(root: Path, locations: Sequence[VersionLocation], rev: str) -> st
     if not locations:
         return None
     loc = locations[0]
-    text = git.show_file(root, rev, "./" + rel(loc.path, root))
+    where = rel(loc.path, root)
+    text = git.show_file(root, rev, "./" + where)
+    parts = where.split("/")
+    if text is None and "src" in parts[:-1]:
+        # the project moved into a src layout since (sortedcontainers after 2.4.0): the
+        # same module where it was, one folder up
+        parts.remove("src")
+        text = git.show_file(root, rev, "./" + "/".join(parts))
     if text is None:
         return None
     found = value_in(loc, text)

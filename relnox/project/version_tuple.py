@@ -301,6 +301,8 @@ def _info(text: str) -> tuple[str, ast.expr, tuple[int, int, int, str, int]] | N
     else:
         name = _formatted(version, tree, tuples)
     if name is None or name not in tuples:
+        name = _evaluated(version, tuples)
+    if name is None or name not in tuples:
         return None
     return name, *tuples[name]
 
@@ -412,11 +414,67 @@ def info_value(text: str) -> str | None:
     found = _info(text)
     if found is None:
         return None
+    computed = _computed_version(text, found[0], found[1])
+    if computed is not None:  # the module's own expression says it: no rule needed
+        return computed
     major, minor, micro, level, serial = found[2]
     if level not in ("final", "dev") and serial == 0:
         return None
     suffix = "" if level == "final" else f"{LEVELS[level]}{serial}"
     return f"{major}.{minor}.{micro}{suffix}"
+
+
+def _evaluated(
+    version: ast.expr, tuples: dict[str, tuple[ast.expr, tuple[int, int, int, str, int]]]
+) -> str | None:
+    """The tuple's name, when ``__version__``'s expression reads that one literal tuple
+    and nothing else, and makes a version of it (:mod:`relnox.project.version_expr`)."""
+    from relnox.project.version_expr import computed
+
+    names = {n.id for n in ast.walk(version) if isinstance(n, ast.Name)} - {"str", "map"}
+    if len(names) != 1:
+        return None
+    (name,) = names
+    return name if name in tuples and computed(version, name, tuples[name][0]) else None
+
+
+def _computed_version(text: str, name: str, node: ast.expr) -> str | None:
+    """The version ``__version__``'s expression (its last assignment at the top of the
+    module) computes of the tuple ``name``, when the small evaluator reads it."""
+    version = None
+    for statement in ast.parse(text).body:
+        if (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and statement.targets[0].id == "__version__"
+        ):
+            version = statement.value
+    from relnox.project.version_expr import computed
+
+    return None if version is None else computed(version, name, node)
+
+
+def two_ways(path: Path, reader: str) -> str | None:
+    """Why ``path``'s version-info tuple, which ``reader`` reads, is left unread, when it
+    is for its pre-release level with serial 0 (Django's ``(4, 2, 0, "alpha", 0)``)."""
+    text = read_text(path) if path.is_file() else ""
+    found = _info(text) if "__version__" in text else None
+    if found is None or info_value(text) is not None:
+        return None
+    name, _node, (major, minor, micro, level, _serial) = found
+    if level in ("final", "dev"):
+        return None
+    main = f"{major}.{minor}" if micro == 0 else f"{major}.{minor}.{micro}"
+    release = f"{major}.{minor}.{micro}"
+    return (
+        f"{path}: {name} = ({major}, {minor}, {micro}, {level!r}, 0), which {reader}, has "
+        f"no one reading: Django's get_version makes {main}.dev<commit time> in a git "
+        f"checkout of Django and {main} elsewhere, other projects read it as "
+        f"{release}{LEVELS[level]}0; write the version you mean in the tuple: "
+        f"({major}, {minor}, {micro}, 'final', 0) for {release}, serial 1 for "
+        f"{release}{LEVELS[level]}1"
+    )
 
 
 def info_location(path: Path) -> VersionLocation | None:
@@ -484,6 +542,15 @@ def respell_info(path: Path, text: str, old: str, new: str) -> str:
     original = text[start:end]
     if isinstance(node, ast.Call):
         head = original[: original.index("(") + 1]
-        return text[:start] + f"{head}{spelled})" + text[end:]
-    opened = original.startswith("(")
-    return text[:start] + (f"({spelled})" if opened else spelled) + text[end:]
+        written = text[:start] + f"{head}{spelled})" + text[end:]
+    else:
+        opened = original.startswith("(")
+        written = text[:start] + (f"({spelled})" if opened else spelled) + text[end:]
+    again = info_value(written)
+    if again is None or Version(again) != parsed:  # the module's expression says otherwise
+        raise VersionError(
+            f"{path}: the version tuple ({spelled}) would make __version__ "
+            f"{again or 'unreadable'}, not {new}; choose another version with --to, or "
+            "write the tuple by hand"
+        )
+    return written

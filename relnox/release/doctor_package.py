@@ -20,6 +20,7 @@ from relnox.files import read_bytes
 from relnox.paths import rel
 from relnox.project.changelog import (
     ALONE,
+    BARE,
     BOLD,
     DATED,
     DIRECTIVE,
@@ -392,7 +393,7 @@ def heading_like(path: Path, version: str) -> str:
         if "/compare/" not in after:  # a link to the release's own page names it too
             after = re.sub(rf"(?<![\w.]){re.escape(old)}(?![\w])", version, after)
         title = _compare_moved(first[:at] + version + after, old, version)
-        if first.startswith("#") or section.marker == BOLD:
+        if first.startswith("#") or section.marker in (BOLD, BARE):
             return f"'{title}'"
         over = "over- and " if section.heading.startswith(section.marker * 3) else ""
         return f"'{title.strip()}' {over}underlined with {section.marker * len(title)}"

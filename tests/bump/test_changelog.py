@@ -19,6 +19,7 @@ from relnox.project.changelog import (
 )
 from relnox.project.discovery import load_workspace
 from relnox.release.doctor import doctor
+from relnox.release.doctor_package import heading_like
 from tests.shapes import project, repo
 
 DAY = date(2026, 5, 3)
@@ -99,6 +100,22 @@ def test_an_unreleased_heading_in_a_code_fence_is_text_to_the_writer_as_to_the_r
     only_fenced = "# Changelog\n\n```\n## [Unreleased]\n```\n\n## [1.0.0] - 2026-01-01\n"
     assert find_section(only_fenced, UNRELEASED) is None
     assert release_changelog(only_fenced, "1.1.0", DAY) is None
+
+
+def test_a_rest_underline_of_tildes_opens_no_code_fence() -> None:
+    """A reST changelog whose sub-headings are underlined with ``~`` (and whose preamble
+    shows one in a literal block): the tildes are underlines, never a fence hiding the
+    release below them."""
+    text = (
+        "Changelog\n=========\n\nEach release looks like::\n\n    VERSION\n    -------\n"
+        "    Bug Fixes\n    ~~~~~~~~~\n    * Message\n\n"
+        ".. _section-1.3.3:\n1.3.3\n-----\n.. _fixes-1.3.3\nBug Fixes\n~~~~~~~~~\n\n"
+        "* Fixed.\n\n1.3.2\n-----\nBug Fixes\n~~~~~~~~~\n\n* Older.\n"
+    )
+    assert [section.label for section in sections(text)] == ["1.3.3", "1.3.2"]
+    assert "* Fixed." in find_section(text, "1.3.3").body  # type: ignore[union-attr]
+    fenced = "# Changelog\n\n~~~\n## [Unreleased]\n~~~\n\n## [1.0.0] - 2026-01-01\n"
+    assert find_section(fenced, UNRELEASED) is None
 
 
 def test_a_setext_unreleased_section_gets_a_setext_release() -> None:
@@ -656,3 +673,21 @@ def test_a_version_alone_on_its_line_over_indented_entries_is_a_release_section(
         c for c in doctor(repo(tmp_path / "r", files)).checks if c.check == "changelog httpish"
     ]
     assert "'0.33.0' alone on a line over its entries, indented" in row.detail
+
+
+def test_a_release_written_as_its_version_alone_over_its_list_is_a_section_read_never_written(
+    tmp_path: Path,
+) -> None:
+    """funcy's plain-text CHANGELOG: ``2.0`` on a line of its own, its entries' list right
+    under it. relnox read no section there (doctor: 'no section for 2.0', and asked for
+    ``## [2.0]``); it is a section now, and doctor asks for a heading worded like it. A
+    version alone that no list follows stays text."""
+    text = "2.0\n- support 3.11\n- added get_lax()\n\n1.18\n- added join_with()\n"
+    assert [(s.label, s.body) for s in sections(text)] == [
+        ("2.0", "- support 3.11\n- added get_lax()"),
+        ("1.18", "- added join_with()"),
+    ]
+    assert sections("Upgrade to\n\n2.0\n\nfor this.\n") == []
+    assert release_changelog(text, "2.1", DAY) is None  # read, never written
+    (tmp_path / "CHANGELOG").write_text(text, encoding="utf-8")
+    assert heading_like(tmp_path / "CHANGELOG", "2.1") == "'2.1'"

@@ -1149,11 +1149,12 @@ def test_a_to_be_released_heading_is_the_unreleased_section(tmp_path: Path) -> N
     assert f"\n\n5.1.0 ({DAY})\n------------------\n- Fixed a thing.\n\n5.0.0 (" in after
 
 
-@pytest.mark.parametrize("heading", ["v(next)", "vNext", "Next release"])
+@pytest.mark.parametrize("heading", ["v(next)", "vNext", "Next release", "Next version"])
 def test_a_next_heading_is_the_unreleased_section(tmp_path: Path, heading: str) -> None:
     """cherrypy's CHANGES.rst: ``v(next)`` over ``---`` above ``v18.10.0``; relnox said
     there was no Unreleased section. Its entries go under ``v18.11.0`` as the file
-    titles its releases, and the next heading stays on top."""
+    titles its releases, and the next heading stays on top. django-mptt's ``Next
+    version`` over ``===`` is the same section."""
     under = "-" * len(heading)
     changes = f"{heading}\n{under}\n\n* Dropped 3.8.\n\nv18.10.0\n--------\n\n* Old.\n"
     after = _bumped(tmp_path, "cherry", "18.10.0", "CHANGES.rst", changes, "v18.10.0")

@@ -1721,6 +1721,44 @@ def test_a_version_info_tuple_is_read_and_bumped_in_the_tuple(tmp_path: Path, sh
     assert load_workspace(root).packages[0].version == "4.0.0rc1"
 
 
+ALLAUTHISH = (
+    'VERSION = (65, 16, 1, "final", 0)\n\n__version_info__ = VERSION\n'
+    '__version__ = ".".join(map(str, VERSION[:3])) + (\n'
+    '    f"-{VERSION[3]}{VERSION[4] or \'\'}" if VERSION[3] != "final" else ""\n)\n'
+)
+
+
+def test_a_version_computed_of_a_version_info_tuple_by_an_expression_is_read_and_bumped(
+    tmp_path: Path,
+) -> None:
+    """``__version__`` computed inline of a sliced version-info tuple (django-allauth's
+    ``".".join(map(str, VERSION[:3])) + (f"-{VERSION[3]}..." if ... else "")``): read as
+    the expression makes it, bumped in the tuple, and a version it would spell otherwise
+    refused (was: 'no literal __version__ line')."""
+    extra = '[tool.setuptools.dynamic]\nversion = {attr = "allish.__version__"}\n'
+    files = {
+        "pyproject.toml": project("allish", None, backend="setuptools", extra=extra),
+        "allish/__init__.py": ALLAUTHISH,
+    }
+    root = repo(tmp_path / "r", files, tags=["65.16.1"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.version == "65.16.1" and pkg.primary is not None
+    assert pkg.primary.path == root / "allish/__init__.py"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert 'VERSION = (65, 17, 0, "final", 0)\n' in (root / "allish/__init__.py").read_text()
+    write(root, {"allish/__init__.py": ALLAUTHISH.replace('"final", 0', '"alpha", 0')})
+    assert load_workspace(root).packages[0].version == "65.16.1a0"  # "-alpha", as built
+    write(root, {"allish/__init__.py": ALLAUTHISH.replace('"final", 0', '"beta", 2')})
+    assert load_workspace(root).packages[0].version == "65.16.1b2"
+    # an expression that drops the level: a pre-release it cannot spell is refused
+    sliced = 'VERSION = (66, 0, 0, "final", 0)\n__version__ = ".".join(map(str, VERSION[:3]))\n'
+    write(root, {"allish/__init__.py": sliced})
+    commit(root, {})
+    with pytest.raises(VersionError, match=r"would make __version__ 66\.1\.0, not 66\.1\.0b1"):
+        plan_bump(load_workspace(root), BumpOptions(to="66.1.0b1"))
+
+
 @pytest.mark.parametrize(
     ("version_py", "why"),
     [
@@ -1748,7 +1786,12 @@ def test_a_version_info_tuple_read_two_ways_is_not_read(
     }
     root = repo(tmp_path / "r", files)
     (problem,) = discover(root).problems
-    assert 'no literal __version__ = "..." line' in problem, (why, problem)
+    if why == "coverage":
+        assert 'no literal __version__ = "..." line' in problem, problem
+    else:  # says why, and what to write (was: 'no literal __version__ line', add one)
+        assert "VERSION = (6, 1, 0, 'alpha', 0), which " in problem, problem
+        assert "has no one reading: Django's get_version makes 6.1.dev<commit time>" in problem
+        assert problem.endswith("(6, 1, 0, 'final', 0) for 6.1.0, serial 1 for 6.1.0a1")
 
 
 def test_a_tag_spelling_change_is_proven_by_a_version_info_tuple(
@@ -2142,3 +2185,18 @@ def test_a_setup_py_name_from_a_dict_a_version_file_was_exec_d_into(tmp_path: Pa
     (pkg,) = load_workspace(root).packages
     assert (pkg.name, pkg.version) == ("python-slug", "8.0.4")
     assert pkg.primary is not None and pkg.primary.path == root / "slug/__version__.py"
+
+
+def test_a_setup_py_name_from_an_attribute_of_the_package_it_imports(tmp_path: Path) -> None:
+    """python-diskcache's shape: ``import cachish`` then ``setup(name=cachish.__title__,
+    version=cachish.__version__)``. relnox said setup() was given no literal name; the
+    package's ``__title__`` is the name."""
+    setup_py = (
+        "from setuptools import setup\n\nimport cachish\n\n"
+        "setup(name=cachish.__title__, version=cachish.__version__, packages=['cachish'])\n"
+    )
+    init = "__title__ = 'cachish-lib'\n__version__ = '5.6.3'\n"
+    root = repo(tmp_path / "r", {"setup.py": setup_py, "cachish/__init__.py": init})
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.name, pkg.version) == ("cachish-lib", "5.6.3")
+    assert pkg.primary is not None and pkg.primary.path == root / "cachish/__init__.py"

@@ -176,6 +176,31 @@ def test_each_broken_way_is_an_error(healthy: Path, check: str) -> None:
     assert found["workspace"] == OK
 
 
+def test_a_tag_made_before_the_move_into_a_src_layout_reads_its_version_there(
+    tmp_path: Path,
+) -> None:
+    """The release was tagged while the module sat at the top (``movish/__init__.py``, a
+    setup.py); the project moved into ``src/`` since: the tag's version is read from the
+    module where it was (was: 'tag v2.4.0 points at a commit whose version is unknown')."""
+    setup_py = "from setuptools import setup\nimport movish\nsetup(name='movish', version=movish.__version__, packages=['movish'])\n"
+    root = repo(
+        tmp_path / "r",
+        {"setup.py": setup_py, "movish/__init__.py": '__version__ = "2.4.0"\n'},
+        tags=["v2.4.0"],
+    )
+    git(root, "rm", "-q", "setup.py", "movish/__init__.py")
+    extra = '[tool.setuptools.dynamic]\nversion = {attr = "movish.__version__"}\n'
+    commit(
+        root,
+        {
+            "pyproject.toml": project("movish", None, backend="setuptools", extra=extra),
+            "src/movish/__init__.py": '__version__ = "2.4.0"\n',
+        },
+    )
+    [row] = [c for c in doctor(root).checks if c.check == "tags movish"]
+    assert row.status == OK and row.detail.startswith("v2.4.0 matches (already released)"), row
+
+
 def test_tag_on_a_commit_with_another_version(healthy: Path) -> None:
     _tag_on_wrong_commit(healthy)
     [row] = [c for c in doctor(healthy).checks if c.check == "tags demo-core"]
