@@ -1515,3 +1515,20 @@ def test_flit_s_old_metadata_table_is_a_package(
     assert (pkg.name, pkg.version, pkg.version_source) == (name, "0.7.0", "flit")
     assert pkg.import_packages == ("ptyx",)
     assert not [c for c in doctor(root).checks if c.status == "error"]
+
+
+def test_a_testbed_app_beside_lockstep_packages_is_not_released(tmp_path: Path) -> None:
+    """beeware/toga's shape: no root project, the packages side by side (core/, gtk/ ...)
+    versioned by the shared v tags, and testbed/, the app that runs the test suite on each
+    platform (version 0.0.1, no tag of its own): said and left out, not bumped with them."""
+    files = {
+        "pyproject.toml": "[tool.coverage.run]\nrelative_files = true\n",
+        "core/pyproject.toml": project("acme-core", dynamic=True, backend="setuptools-scm"),
+        "gtk/pyproject.toml": project(
+            "acme-gtk", dynamic=True, backend="setuptools-scm", requires=["acme-core"]
+        ),
+        "testbed/pyproject.toml": '[project]\nname = "testbed"\nversion = "0.0.1"\n',
+    }
+    ws = load_workspace(repo(tmp_path / "r", files, tags=["v0.5.6"]))
+    assert sorted(p.name for p in ws.packages) == ["acme-core", "acme-gtk"]
+    assert any(n.startswith("testbed (testbed): in an examples, tests") for n in ws.notes)
