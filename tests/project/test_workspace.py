@@ -271,6 +271,23 @@ def test_an_extra_on_a_package_that_needs_this_one_is_no_cycle(tmp_path: Path) -
     assert [p.name for p in ws.dependents("dask")] == ["distributed"]
 
 
+def test_a_dependency_marked_with_an_extra_is_no_cycle(tmp_path: Path) -> None:
+    """flet's shape: ``"flet-cli; extra == 'cli'"`` written in flet's [project]
+    dependencies (an extra's requirement, spelled as a marker), and flet-cli requires flet:
+    the extra is optional, so flet is released first, not a dependency cycle."""
+    write_workspace(tmp_path, [ProjectSpec("flet"), ProjectSpec("flet-cli", requires=["flet"])])
+    pyproject = tmp_path / "packages" / "flet" / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(
+        text.replace("dependencies = [\n]", "dependencies = [\"flet-cli; extra == 'cli'\"]", 1),
+        encoding="utf-8",
+    )
+    ws = load_workspace(tmp_path)
+    assert [p.name for p in ws.packages] == ["flet", "flet-cli"]
+    assert ws.get("flet").internal_deps == ()
+    assert [r.target for r in ws.get("flet").requirements] == ["flet-cli"]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
