@@ -160,6 +160,8 @@ def discover(root: Path | str = ".") -> Workspace:
     dirs = [*dirs, *(d for d in inferred if d not in dirs)]
     skipped: list[str] = []
     docs = _member_docs(root, listing, dirs, explicit, set(inferred), (broken, skipped))
+    if listing is None and docs and not inferred:
+        _refuse_tools_beside_a_workspace(root, dirs, docs, doc is not None)
     if not explicit:
         docs = _without_examples(root, docs, set(inferred), skipped)
     names: set[str] = set()
@@ -370,6 +372,21 @@ def _without_examples(
             "[tool.relnox] packages"
         )
     return docs
+
+
+def _refuse_tools_beside_a_workspace(
+    root: Path, dirs: Sequence[Path], docs: Mapping[Path, Mapping[str, Any]], settings: bool
+) -> None:
+    """No package at ``root``, and every project found below is an example or a developer
+    tool (flet's ``tools/crocodocs``) beside a uv workspace whose members lie deeper
+    (``sdk/python`` of ``packages/*``): the tools are not the packages, and the workspace's
+    own settings are read only from its root, so the error says to run relnox there."""
+    from relnox.project.released import under_examples
+
+    if all(under_examples(d, root) for d in docs):
+        below = _workspace_below(root, dirs, settings)
+        if below is not None:
+            raise below
 
 
 def _shipped(directory: Path, packages: Sequence[Package]) -> bool:

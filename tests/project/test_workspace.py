@@ -1549,3 +1549,25 @@ def test_a_testbed_app_beside_lockstep_packages_is_not_released(tmp_path: Path) 
     ws = load_workspace(repo(tmp_path / "r", files, tags=["v0.5.6"]))
     assert sorted(p.name for p in ws.packages) == ["acme-core", "acme-gtk"]
     assert any(n.startswith("testbed (testbed): in an examples, tests") for n in ws.notes)
+
+
+def test_a_tool_beside_a_workspace_below_is_not_taken_for_the_package(tmp_path: Path) -> None:
+    """flet's shape: no root pyproject.toml; sdk/python/pyproject.toml is a uv workspace
+    (a virtual project, no [build-system]) whose members sdk/python/packages/* lie below
+    the walk's depth, and tools/docs-gen is the repository's own tool. The tool alone was
+    taken for the repository's package (with its v tags); the error now names the
+    workspace and how to run relnox on it."""
+    files = {
+        "sdk/python/pyproject.toml": (
+            '[project]\nname = "acme-dev"\nversion = "0.1.0"\ndependencies = ["acme"]\n'
+            '[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+        ),
+        "sdk/python/packages/acme/pyproject.toml": project("acme", "1.0.0"),
+        "tools/docs-gen/pyproject.toml": project("docs-gen", "0.1.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.0.0"])
+    with pytest.raises(ConfigError) as info:
+        load_workspace(root)
+    assert "sdk/python/pyproject.toml is a workspace" in str(info.value)
+    assert "pass --root sdk/python" in str(info.value)
+    assert [p.name for p in load_workspace(root / "sdk" / "python").packages] == ["acme"]
