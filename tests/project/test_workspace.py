@@ -245,6 +245,31 @@ def test_a_dynamic_project_version_poetry_core_reads_from_tool_poetry(tmp_path: 
     assert pkg.locations[0].key == ("tool", "poetry", "version")
 
 
+@pytest.mark.parametrize(("poetry_version", "copies"), [("0.1", 0), ("0.1.21", 1)])
+def test_poetry_s_version_beside_another_backend_is_a_copy_only_when_it_agrees(
+    tmp_path: Path, poetry_version: str, copies: int
+) -> None:
+    """openinference's instrumentations: hatchling reads the version from version.py
+    (0.1.21), and ``[tool.poetry] version = "0.1"`` is there only for poetry's
+    development environment. No backend reads it, so it is no stale copy (check-versions
+    and doctor called it an error); one that says the same version is kept in step."""
+    _write(
+        tmp_path / "pyproject.toml",
+        '[project]\nname = "acme-beeai"\ndynamic = ["version"]\n\n'
+        '[tool.hatch.version]\npath = "src/acme/version.py"\n\n'
+        '[tool.hatch.build.targets.wheel]\npackages = ["src/acme"]\n\n'
+        f'[tool.poetry]\nversion = "{poetry_version}"\n\n'
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+    )
+    _write(tmp_path / "src" / "acme" / "__init__.py", "")
+    _write(tmp_path / "src" / "acme" / "version.py", '__version__ = "0.1.21"\n')
+    ws = discover(tmp_path)
+    (pkg,) = ws.packages
+    assert pkg.version == "0.1.21" and pkg.drift == () and ws.warnings == ()
+    poetry = [loc for loc in pkg.secondaries if loc.key == ("tool", "poetry", "version")]
+    assert len(poetry) == copies
+
+
 def test_a_dotted_name_keeps_its_nested_version_module_in_step(tmp_path: Path) -> None:
     _write(
         tmp_path / "pyproject.toml",
