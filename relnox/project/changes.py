@@ -102,8 +102,7 @@ def pathspecs(workspace: Workspace, packages: Sequence[Package]) -> dict[str, li
     }
 
 
-def _changes(workspace: Workspace, pkg: Package, since: str) -> tuple[int, int]:
-    spec = pathspec(workspace, pkg)
+def _changes(workspace: Workspace, spec: Sequence[str], since: str) -> tuple[int, int]:
     root = workspace.root
     files = git.git(
         root, "diff", "--no-renames", "--name-only", f"{since}..HEAD", "--", *spec
@@ -139,13 +138,14 @@ def plan(
         from relnox.versioning import dated_version, long_as_released, next_version
 
     found: list[tuple[Package, str | None, bool, int | None, int | None]] = []
+    specs = pathspecs(workspace, workspace.packages)  # once: each package's alone is O(n)
     for pkg in workspace.packages:
         tag = last_tag(workspace, pkg)
         base = since or tag
         if base is None:
             found.append((pkg, tag, True, None, None))
         else:
-            count, n_commits = _changes(workspace, pkg, base)
+            count, n_commits = _changes(workspace, specs[pkg.name], base)
             found.append((pkg, tag, count > 0, n_commits, count))
     changed_names = {item[0].name for item in found if item[2]}
     rows = []
