@@ -195,6 +195,8 @@ def refuse_released(workspace: Workspace, pkg: Package, version: str) -> None:
     if facts is None:
         return
     new = parse_version(version, str(pkg.pyproject))
+    if facts.problem is not None and facts.highest is None:
+        _refuse_below_unclaimed(workspace, pkg, version, new)
     if new in facts.released:
         raise VersionError(
             f"{pkg.name}: {version} was already released (its tag "
@@ -215,6 +217,28 @@ def refuse_released(workspace: Workspace, pkg: Package, version: str) -> None:
             f"{floor_tag} already released{stray}; bump to a higher version "
             f"(--to or another --part)"
         )
+
+
+def _refuse_below_unclaimed(workspace: Workspace, pkg: Package, version: str, new: Version) -> None:
+    """Refuse ``version`` for ``pkg``, which no tag names, when the repository's plain
+    version tags (``v0.86.5``), which no package claims either, reach it: they may be its
+    releases, its files holding a placeholder the release workflow replaces (flet's
+    ``0.1.0``, released as 0.86.5), and then the bump would be a downgrade. The setting
+    that decides is named, either way."""
+    from relnox.errors import VersionError
+    from relnox.project.released import plain_version_tag
+    from relnox.project.tag_model import split_tag
+
+    tag = plain_version_tag(workspace.root)
+    split = split_tag(tag) if tag is not None else None
+    if tag is None or split is None or new > split[1]:
+        return
+    raise VersionError(
+        f"{pkg.name}: {version} is not above {split[1]}, which tag {tag} released, and no "
+        f"tag names {pkg.name} or another package: if {tag} released it (its version set at "
+        f'build time), set tag-format = "{split[0]}{{version}}" in [tool.relnox] (the '
+        'root\'s or its own); if not, set tag-format = "{name}-v{version}" there to say so'
+    )
 
 
 def bump_base(pkg: Package) -> str:

@@ -204,3 +204,34 @@ def test_plan_gives_the_version_bump_gives_as_long_as_the_releases(tmp_path: Pat
     commit(root, {"pyproject.toml": project("bottle", "0.14.dev0")})
     [row] = plan(load_workspace(root), part="minor")
     assert row.next_version == "0.14.0"
+
+
+def test_a_bump_below_plain_tags_no_package_claims_names_the_setting(tmp_path: Path) -> None:
+    """flet's shape: a uv workspace of packages at a placeholder 0.1.0 (the release workflow
+    writes the version from the tag), released as the repository's plain tags (v0.86.5)
+    that name no package. A minor bump gave 0.2.0, below what the index holds; it is now
+    refused, naming tag-format either way, and proceeds once tag-format says whose tags."""
+    from relnox.errors import VersionError
+    from tests.shapes import project, repo
+
+    members = '[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+    files = {
+        "pyproject.toml": f'[project]\nname = "acme-dev"\nversion = "0.1.0"\n{members}',
+        "packages/acme/pyproject.toml": project("acme", "0.1.0"),
+        "packages/acme-cli/pyproject.toml": project("acme-cli", "0.1.0", requires=["acme"]),
+    }
+    root = repo(tmp_path / "r", files, tags=["v0.85.0", "v0.86.5"])
+    with pytest.raises(VersionError) as info:
+        plan(load_workspace(root), part="minor")
+    message = str(info.value)
+    assert message.startswith("acme: 0.2.0 is not above 0.86.5, which tag v0.86.5 released")
+    assert 'tag-format = "v{version}"' in message and 'tag-format = "{name}-v{version}"' in message
+    (root / "pyproject.toml").write_text(
+        files["pyproject.toml"] + '[tool.relnox]\ntag-format = "{name}-v{version}"\n',
+        encoding="utf-8",
+    )
+    git(root, "commit", "-qam", "our own tags")
+    assert {row.name: row.next_version for row in plan(load_workspace(root), part="minor")} == {
+        "acme": "0.2.0",
+        "acme-cli": "0.2.0",
+    }
