@@ -217,6 +217,14 @@ def discover(root: Path | str = ".") -> Workspace:
                 f"{root}: no pyproject.toml here and no package in the directories below; "
                 "run relnox from the repository root or pass --root"
             )
+        if listing is None and not dirs:  # tools' settings, and no project below
+            tools = ", ".join(f"[tool.{key}]" for key in list(table(doc, "tool"))[:3])
+            raise ConfigError(
+                f"{root_pyproject}: no package to release: it holds only tools' settings"
+                f"{f' ({tools})' if tools else ''} and no directory below holds a "
+                "pyproject.toml or setup.py; run relnox where a Python package is (or pass "
+                "--root), or add a [project] table with name and version if this is one"
+            )
         raise ConfigError(
             f"{root_pyproject}: no package to release; add a [project] table, "
             "[tool.uv.workspace] members or [tool.relnox] packages"

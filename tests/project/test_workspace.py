@@ -1596,3 +1596,24 @@ def test_a_tool_beside_a_workspace_below_is_not_taken_for_the_package(tmp_path: 
     assert "sdk/python/pyproject.toml is a workspace" in str(info.value)
     assert "pass --root sdk/python" in str(info.value)
     assert [p.name for p in load_workspace(root / "sdk" / "python").packages] == ["acme"]
+
+
+def test_a_root_of_tools_settings_with_nothing_below_says_so(tmp_path: Path) -> None:
+    """pyscript's shape: a JavaScript project whose root pyproject.toml holds only its
+    linters' settings ([tool.codespell], [tool.ruff]) and no Python project below. The
+    error said to add [tool.uv.workspace] members or [tool.relnox] packages, which could
+    name nothing; it now says what the file holds and that nothing below is a project."""
+    files = {
+        "pyproject.toml": '[tool.codespell]\nskip = "*.js"\n\n[tool.ruff]\nline-length = 114\n',
+        "core/package.json": '{"name": "core"}\n',
+        "core/src/x.py": "X = 1\n",
+    }
+    root = repo(tmp_path / "r", files)
+    with pytest.raises(ConfigError) as info:
+        load_workspace(root)
+    assert str(info.value) == (
+        f"{root / 'pyproject.toml'}: no package to release: it holds only tools' settings "
+        "([tool.codespell], [tool.ruff]) and no directory below holds a pyproject.toml or "
+        "setup.py; run relnox where a Python package is (or pass --root), or add a [project] "
+        "table with name and version if this is one"
+    )
