@@ -1617,3 +1617,20 @@ def test_a_root_of_tools_settings_with_nothing_below_says_so(tmp_path: Path) -> 
         "setup.py; run relnox where a Python package is (or pass --root), or add a [project] "
         "table with name and version if this is one"
     )
+
+
+def test_an_empty_uv_exclude_entry_is_one_line_naming_it(tmp_path: Path) -> None:
+    """``exclude = [""]``: pathlib refuses to glob an empty pattern, and discovery showed
+    its ValueError as a traceback; it is now one line naming the entry and the fix."""
+    members = '[tool.uv.workspace]\nmembers = ["libs/*"]\nexclude = ["libs/old", " "]\n'
+    files = {
+        "pyproject.toml": project("acme", "1.0.0", extra=members),
+        "libs/core/pyproject.toml": project("acme-core", "1.0.0"),
+    }
+    root = repo(tmp_path / "r", files)
+    with pytest.raises(ConfigError) as info:
+        load_workspace(root)
+    assert str(info.value) == (
+        f"{root / 'pyproject.toml'}: [tool.uv.workspace] exclude has an empty entry ' '; "
+        'remove it, or write the directory to leave out ("packages/old")'
+    )
