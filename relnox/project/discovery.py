@@ -431,9 +431,15 @@ def _notes(
             "otherwise",
         )
     else:
+        excluded = _uv_excluded(root, doc or {})
         notes += tuple(
             f"{relpath(d, root) if d != root else 'pyproject.toml'} is released ({why}), though "
-            "no workspace file lists it; [tool.relnox] packages decides otherwise"
+            + (
+                "[tool.uv.workspace] exclude leaves it out"
+                if d.absolute() in excluded
+                else "no workspace file lists it"
+            )
+            + "; [tool.relnox] packages decides otherwise"
             for d, why in inferred.items()
         )
     referenced = local_references(root, doc) if doc is not None and not explicit else []
@@ -457,6 +463,19 @@ def _notes(
             'if it is released, add "." to [tool.relnox] packages',
         )
     return notes
+
+
+def _uv_excluded(root: Path, doc: Mapping[str, Any]) -> set[Path]:
+    """The directories ``[tool.uv.workspace] exclude`` names (opentelemetry-python leaves
+    its zipkin exporters out of the lock, and still releases them with every tag)."""
+    excludes = table(doc, "tool", "uv", "workspace").get("exclude")
+    globs = [g for g in excludes if isinstance(g, str)] if isinstance(excludes, list) else []
+    return {
+        path.absolute()
+        for pattern in globs
+        if pattern.strip() and not Path(pattern).is_absolute()
+        for path in root.glob(pattern)
+    }
 
 
 #: past this many projects released without a workspace file, one note says it of all

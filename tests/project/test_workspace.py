@@ -1619,6 +1619,25 @@ def test_a_root_of_tools_settings_with_nothing_below_says_so(tmp_path: Path) -> 
     )
 
 
+def test_a_released_project_the_uv_workspace_excludes_is_said_so(tmp_path: Path) -> None:
+    """opentelemetry-python's shape: ``[tool.uv.workspace] exclude`` leaves its zipkin
+    exporter out of the lock, and its tags still release it. The note said no workspace
+    file lists it; it now names the exclude that leaves it out."""
+    members = '[tool.uv.workspace]\nmembers = ["exporter/*"]\nexclude = ["exporter/zipkin"]\n'
+    files = {
+        "pyproject.toml": project("acme", "1.0.0", extra=members),
+        "exporter/otlp/pyproject.toml": project("acme-otlp", "1.0.0"),
+        "exporter/zipkin/pyproject.toml": project("acme-zipkin", "1.0.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.0.0", "acme-zipkin-v1.0.0"])
+    ws = load_workspace(root)
+    assert sorted(p.name for p in ws.packages) == ["acme", "acme-otlp", "acme-zipkin"]
+    assert (
+        "exporter/zipkin is released (tags named acme-zipkin exist), though [tool.uv.workspace] "
+        "exclude leaves it out; [tool.relnox] packages decides otherwise"
+    ) in ws.notes
+
+
 def test_an_empty_uv_exclude_entry_is_one_line_naming_it(tmp_path: Path) -> None:
     """``exclude = [""]``: pathlib refuses to glob an empty pattern, and discovery showed
     its ValueError as a traceback; it is now one line naming the entry and the fix."""
