@@ -102,8 +102,7 @@ def pathspecs(workspace: Workspace, packages: Sequence[Package]) -> dict[str, li
     }
 
 
-def _changes(workspace: Workspace, pkg: Package, since: str) -> tuple[int, int]:
-    spec = pathspec(workspace, pkg)
+def _changes(workspace: Workspace, spec: Sequence[str], since: str) -> tuple[int, int]:
     root = workspace.root
     files = git.git(
         root, "diff", "--no-renames", "--name-only", f"{since}..HEAD", "--", *spec
@@ -139,13 +138,14 @@ def plan(
         from relnox.versioning import dated_version, long_as_released, next_version
 
     found: list[tuple[Package, str | None, bool, int | None, int | None]] = []
+    specs = pathspecs(workspace, workspace.packages)  # once: each package's alone is O(n)
     for pkg in workspace.packages:
         tag = last_tag(workspace, pkg)
         base = since or tag
         if base is None:
             found.append((pkg, tag, True, None, None))
         else:
-            count, n_commits = _changes(workspace, pkg, base)
+            count, n_commits = _changes(workspace, specs[pkg.name], base)
             found.append((pkg, tag, count > 0, n_commits, count))
     changed_names = {item[0].name for item in found if item[2]}
     rows = []
@@ -195,6 +195,8 @@ def refuse_released(workspace: Workspace, pkg: Package, version: str) -> None:
     if facts is None:
         return
     new = parse_version(version, str(pkg.pyproject))
+    if facts.problem is not None and facts.highest is None:
+        _refuse_below_unclaimed(workspace, pkg, version, new)
     if new in facts.released:
         raise VersionError(
             f"{pkg.name}: {version} was already released (its tag "
@@ -251,6 +253,28 @@ def stamped_reading(workspace: Workspace, pkg: Package) -> str | None:
         f"{where} says {pkg.version} at {' and '.join(tags)} too, below {'them' if len(tags) > 1 else 'it'}: "
         f"a placeholder the release replaces at build time, so a bump starts from the last "
         f"release, {pkg.tags.last} (--to sets another version)"
+    )
+
+
+def _refuse_below_unclaimed(workspace: Workspace, pkg: Package, version: str, new: Version) -> None:
+    """Refuse ``version`` for ``pkg``, which no tag names, when the repository's plain
+    version tags (``v0.86.5``), which no package claims either, reach it: they may be its
+    releases, its files holding a placeholder the release workflow replaces (flet's
+    ``0.1.0``, released as 0.86.5), and then the bump would be a downgrade. The setting
+    that decides is named, either way."""
+    from relnox.errors import VersionError
+    from relnox.project.released import plain_version_tag
+    from relnox.project.tag_model import split_tag
+
+    tag = plain_version_tag(workspace.root)
+    split = split_tag(tag) if tag is not None else None
+    if tag is None or split is None or new > split[1]:
+        return
+    raise VersionError(
+        f"{pkg.name}: {version} is not above {split[1]}, which tag {tag} released, and no "
+        f"tag names {pkg.name} or another package: if {tag} released it (its version set at "
+        f'build time), set tag-format = "{split[0]}{{version}}" in [tool.relnox] (the '
+        'root\'s or its own); if not, set tag-format = "{name}-v{version}" there to say so'
     )
 
 

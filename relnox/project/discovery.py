@@ -160,6 +160,8 @@ def discover(root: Path | str = ".") -> Workspace:
     dirs = [*dirs, *(d for d in inferred if d not in dirs)]
     skipped: list[str] = []
     docs = _member_docs(root, listing, dirs, explicit, set(inferred), (broken, skipped))
+    if listing is None and docs and not inferred:
+        _refuse_tools_beside_a_workspace(root, dirs, docs, doc is not None)
     if not explicit:
         docs = _without_examples(root, docs, set(inferred), skipped)
     names: set[str] = set()
@@ -214,6 +216,14 @@ def discover(root: Path | str = ".") -> Workspace:
             raise ConfigError(
                 f"{root}: no pyproject.toml here and no package in the directories below; "
                 "run relnox from the repository root or pass --root"
+            )
+        if listing is None and not dirs:  # tools' settings, and no project below
+            tools = ", ".join(f"[tool.{key}]" for key in list(table(doc, "tool"))[:3])
+            raise ConfigError(
+                f"{root_pyproject}: no package to release: it holds only tools' settings"
+                f"{f' ({tools})' if tools else ''} and no directory below holds a "
+                "pyproject.toml or setup.py; run relnox where a Python package is (or pass "
+                "--root), or add a [project] table with name and version if this is one"
             )
         raise ConfigError(
             f"{root_pyproject}: no package to release; add a [project] table, "
@@ -372,6 +382,21 @@ def _without_examples(
     return docs
 
 
+def _refuse_tools_beside_a_workspace(
+    root: Path, dirs: Sequence[Path], docs: Mapping[Path, Mapping[str, Any]], settings: bool
+) -> None:
+    """No package at ``root``, and every project found below is an example or a developer
+    tool (flet's ``tools/crocodocs``) beside a uv workspace whose members lie deeper
+    (``sdk/python`` of ``packages/*``): the tools are not the packages, and the workspace's
+    own settings are read only from its root, so the error says to run relnox there."""
+    from relnox.project.released import under_examples
+
+    if all(under_examples(d, root) for d in docs):
+        below = _workspace_below(root, dirs, settings)
+        if below is not None:
+            raise below
+
+
 def _shipped(directory: Path, packages: Sequence[Package]) -> bool:
     """Whether ``directory`` is inside an import package a package ships (falcon's
     ``falcon/bench/nuts/setup.py``, a sample app in its wheel): data of that package, no
@@ -406,9 +431,15 @@ def _notes(
             "otherwise",
         )
     else:
+        excluded = _uv_excluded(root, doc or {})
         notes += tuple(
             f"{relpath(d, root) if d != root else 'pyproject.toml'} is released ({why}), though "
-            "no workspace file lists it; [tool.relnox] packages decides otherwise"
+            + (
+                "[tool.uv.workspace] exclude leaves it out"
+                if d.absolute() in excluded
+                else "no workspace file lists it"
+            )
+            + "; [tool.relnox] packages decides otherwise"
             for d, why in inferred.items()
         )
     referenced = local_references(root, doc) if doc is not None and not explicit else []
@@ -432,6 +463,19 @@ def _notes(
             'if it is released, add "." to [tool.relnox] packages',
         )
     return notes
+
+
+def _uv_excluded(root: Path, doc: Mapping[str, Any]) -> set[Path]:
+    """The directories ``[tool.uv.workspace] exclude`` names (opentelemetry-python leaves
+    its zipkin exporters out of the lock, and still releases them with every tag)."""
+    excludes = table(doc, "tool", "uv", "workspace").get("exclude")
+    globs = [g for g in excludes if isinstance(g, str)] if isinstance(excludes, list) else []
+    return {
+        path.absolute()
+        for pattern in globs
+        if pattern.strip() and not Path(pattern).is_absolute()
+        for path in root.glob(pattern)
+    }
 
 
 #: past this many projects released without a workspace file, one note says it of all

@@ -3,6 +3,7 @@ over a file or the dynamic-metadata plugins (scikit-build-core), meson.build (me
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -51,10 +52,14 @@ def cargo_version(directory: Path, doc: Mapping[str, Any], load: Callable[[Path]
                 continue
             if isinstance(table(ws, "workspace", "package").get("version"), str):
                 loc = toml_location(candidate, ws, ("workspace", "package", "version"), semver=True)
+                # said from the package's directory, as a crate's own manifest is
+                shown = [
+                    Path(os.path.relpath(p, directory)).as_posix() for p in (candidate, manifest)
+                ]
                 return (
                     "cargo",
                     [loc],
-                    (f"{candidate} [workspace.package] version, inherited by {manifest} (maturin)"),
+                    f"{shown[0]} [workspace.package] version, inherited by {shown[1]} (maturin)",
                 )
             break
         raise VersionError(

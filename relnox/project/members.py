@@ -57,6 +57,12 @@ def member_dirs(
                 f"{config.source}: {where} has the absolute path {pattern!r}; "
                 'write it relative to the workspace\'s root (a glob like "packages/*")'
             )
+    for pattern in excludes:
+        if not pattern.strip():  # a glob of nothing: pathlib refuses it with a traceback
+            raise ConfigError(
+                f"{config.source}: [tool.uv.workspace] exclude has an empty entry {pattern!r}; "
+                'remove it, or write the directory to leave out ("packages/old")'
+            )
     excluded: set[Path | None] = set()  # as matched, and resolved when it resolves
     for pattern in excludes:  # a literal path too: a looping link matches no glob
         for path in [root / pattern, *root.glob(pattern)]:

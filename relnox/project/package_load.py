@@ -42,7 +42,7 @@ from relnox.project.validate import (
 )
 from relnox.project.workspace import Package
 from relnox.toml import table
-from relnox.versioning import maybe_version, validate_version
+from relnox.versioning import maybe_version, same_version, validate_version
 
 #: a valid distribution name (PEP 508); a template's '$pkg-haystack' is not one
 VALID_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?")
@@ -117,7 +117,11 @@ def _secondaries(
     tool_poetry = table(doc, "tool", "poetry")
     poetry_key = ("tool", "poetry", "version")
     if isinstance(tool_poetry.get("version"), str) and all(k.key != poetry_key for k in known):
-        found.append(toml_location(pyproject, doc, poetry_key))
+        copy = toml_location(pyproject, doc, poetry_key)
+        # another backend never reads it: poetry's key for its development environment
+        # (openinference's "0.1" beside hatch's version.py) is a copy only when it agrees
+        if backend.startswith("poetry") or (known and same_version(copy.value, known[0].value)):
+            found.append(copy)
     crate = _crate_copy(directory, doc, backend, known)
     if crate is not None:
         found.append(crate)

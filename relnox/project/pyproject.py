@@ -283,6 +283,10 @@ _VERSION_TOOLS = (
 )
 
 
+#: a marker that asks for an extra (``extra == "cli"``): the requirement is that extra's
+_EXTRA = re.compile(r"\bextra\b")
+
+
 class Requirements:
     """The requirements of one pyproject.toml on the workspace's other packages."""
 
@@ -307,9 +311,17 @@ class Requirements:
                 ) from None
             target = canonicalize_name(req.name)
             if target in self.names and target != self.own:
+                # ``"cli; extra == 'cli'"`` in the dependencies is an extra's, as optional
+                extra = req.marker is not None and _EXTRA.search(str(req.marker)) is not None
                 self.found.append(
                     InternalRequirement(
-                        target, text, self.pyproject, (*key, index), "pep508", runtime, optional
+                        target,
+                        text,
+                        self.pyproject,
+                        (*key, index),
+                        "pep508",
+                        runtime,
+                        optional or extra,
                     )
                 )
 

@@ -307,6 +307,7 @@ def _python_version(text: str | None) -> str | None:
 EXAMPLE_DIRS = frozenset(
     {"examples", "example", "samples", "sample", "demos", "demo", "tutorials", "docs", "doc"}
     | {"snippets"}  # code the documentation shows (composio's fern/snippets/migration)
+    | {"testbed"}  # an app that runs the test suite on each platform (toga's testbed/)
 )
 #: directories of the repository's own developer tools (arrow's ``dev/archery``, a
 #: ``release/`` automation, ``scripts/`` benchmarks): run from the checkout, not released

@@ -55,6 +55,10 @@ def test_maturin_cargo_version_with_workspace_inheritance(tmp_path: Path) -> Non
     (pkg,) = ws.packages
     assert pkg.version == "0.4.0b2" and pkg.primary is not None
     assert pkg.primary.path == root / "Cargo.toml"
+    # said from the package's directory, not as this machine's absolute paths
+    assert pkg.evidence == (
+        "../../Cargo.toml [workspace.package] version, inherited by Cargo.toml (maturin)"
+    )
     apply_bump(plan_bump(ws, BumpOptions(to="0.4.0rc1", commit=True)))
     assert 'version = "0.4.0-rc.1"' in (root / "Cargo.toml").read_text()
     apply_bump(plan_bump(load_workspace(root), BumpOptions(part="release")))

@@ -245,6 +245,31 @@ def test_a_dynamic_project_version_poetry_core_reads_from_tool_poetry(tmp_path: 
     assert pkg.locations[0].key == ("tool", "poetry", "version")
 
 
+@pytest.mark.parametrize(("poetry_version", "copies"), [("0.1", 0), ("0.1.21", 1)])
+def test_poetry_s_version_beside_another_backend_is_a_copy_only_when_it_agrees(
+    tmp_path: Path, poetry_version: str, copies: int
+) -> None:
+    """openinference's instrumentations: hatchling reads the version from version.py
+    (0.1.21), and ``[tool.poetry] version = "0.1"`` is there only for poetry's
+    development environment. No backend reads it, so it is no stale copy (check-versions
+    and doctor called it an error); one that says the same version is kept in step."""
+    _write(
+        tmp_path / "pyproject.toml",
+        '[project]\nname = "acme-beeai"\ndynamic = ["version"]\n\n'
+        '[tool.hatch.version]\npath = "src/acme/version.py"\n\n'
+        '[tool.hatch.build.targets.wheel]\npackages = ["src/acme"]\n\n'
+        f'[tool.poetry]\nversion = "{poetry_version}"\n\n'
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+    )
+    _write(tmp_path / "src" / "acme" / "__init__.py", "")
+    _write(tmp_path / "src" / "acme" / "version.py", '__version__ = "0.1.21"\n')
+    ws = discover(tmp_path)
+    (pkg,) = ws.packages
+    assert pkg.version == "0.1.21" and pkg.drift == () and ws.warnings == ()
+    poetry = [loc for loc in pkg.secondaries if loc.key == ("tool", "poetry", "version")]
+    assert len(poetry) == copies
+
+
 def test_a_dotted_name_keeps_its_nested_version_module_in_step(tmp_path: Path) -> None:
     _write(
         tmp_path / "pyproject.toml",
@@ -269,6 +294,23 @@ def test_an_extra_on_a_package_that_needs_this_one_is_no_cycle(tmp_path: Path) -
     assert ws.get("dask").internal_deps == ()
     assert [r.target for r in ws.get("dask").requirements] == ["distributed"]  # pins still follow
     assert [p.name for p in ws.dependents("dask")] == ["distributed"]
+
+
+def test_a_dependency_marked_with_an_extra_is_no_cycle(tmp_path: Path) -> None:
+    """flet's shape: ``"flet-cli; extra == 'cli'"`` written in flet's [project]
+    dependencies (an extra's requirement, spelled as a marker), and flet-cli requires flet:
+    the extra is optional, so flet is released first, not a dependency cycle."""
+    write_workspace(tmp_path, [ProjectSpec("flet"), ProjectSpec("flet-cli", requires=["flet"])])
+    pyproject = tmp_path / "packages" / "flet" / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(
+        text.replace("dependencies = [\n]", "dependencies = [\"flet-cli; extra == 'cli'\"]", 1),
+        encoding="utf-8",
+    )
+    ws = load_workspace(tmp_path)
+    assert [p.name for p in ws.packages] == ["flet", "flet-cli"]
+    assert ws.get("flet").internal_deps == ()
+    assert [r.target for r in ws.get("flet").requirements] == ["flet-cli"]
 
 
 @pytest.mark.parametrize(
@@ -1515,3 +1557,99 @@ def test_flit_s_old_metadata_table_is_a_package(
     assert (pkg.name, pkg.version, pkg.version_source) == (name, "0.7.0", "flit")
     assert pkg.import_packages == ("ptyx",)
     assert not [c for c in doctor(root).checks if c.status == "error"]
+
+
+def test_a_testbed_app_beside_lockstep_packages_is_not_released(tmp_path: Path) -> None:
+    """beeware/toga's shape: no root project, the packages side by side (core/, gtk/ ...)
+    versioned by the shared v tags, and testbed/, the app that runs the test suite on each
+    platform (version 0.0.1, no tag of its own): said and left out, not bumped with them."""
+    files = {
+        "pyproject.toml": "[tool.coverage.run]\nrelative_files = true\n",
+        "core/pyproject.toml": project("acme-core", dynamic=True, backend="setuptools-scm"),
+        "gtk/pyproject.toml": project(
+            "acme-gtk", dynamic=True, backend="setuptools-scm", requires=["acme-core"]
+        ),
+        "testbed/pyproject.toml": '[project]\nname = "testbed"\nversion = "0.0.1"\n',
+    }
+    ws = load_workspace(repo(tmp_path / "r", files, tags=["v0.5.6"]))
+    assert sorted(p.name for p in ws.packages) == ["acme-core", "acme-gtk"]
+    assert any(n.startswith("testbed (testbed): in an examples, tests") for n in ws.notes)
+
+
+def test_a_tool_beside_a_workspace_below_is_not_taken_for_the_package(tmp_path: Path) -> None:
+    """flet's shape: no root pyproject.toml; sdk/python/pyproject.toml is a uv workspace
+    (a virtual project, no [build-system]) whose members sdk/python/packages/* lie below
+    the walk's depth, and tools/docs-gen is the repository's own tool. The tool alone was
+    taken for the repository's package (with its v tags); the error now names the
+    workspace and how to run relnox on it."""
+    files = {
+        "sdk/python/pyproject.toml": (
+            '[project]\nname = "acme-dev"\nversion = "0.1.0"\ndependencies = ["acme"]\n'
+            '[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+        ),
+        "sdk/python/packages/acme/pyproject.toml": project("acme", "1.0.0"),
+        "tools/docs-gen/pyproject.toml": project("docs-gen", "0.1.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.0.0"])
+    with pytest.raises(ConfigError) as info:
+        load_workspace(root)
+    assert "sdk/python/pyproject.toml is a workspace" in str(info.value)
+    assert "pass --root sdk/python" in str(info.value)
+    assert [p.name for p in load_workspace(root / "sdk" / "python").packages] == ["acme"]
+
+
+def test_a_root_of_tools_settings_with_nothing_below_says_so(tmp_path: Path) -> None:
+    """pyscript's shape: a JavaScript project whose root pyproject.toml holds only its
+    linters' settings ([tool.codespell], [tool.ruff]) and no Python project below. The
+    error said to add [tool.uv.workspace] members or [tool.relnox] packages, which could
+    name nothing; it now says what the file holds and that nothing below is a project."""
+    files = {
+        "pyproject.toml": '[tool.codespell]\nskip = "*.js"\n\n[tool.ruff]\nline-length = 114\n',
+        "core/package.json": '{"name": "core"}\n',
+        "core/src/x.py": "X = 1\n",
+    }
+    root = repo(tmp_path / "r", files)
+    with pytest.raises(ConfigError) as info:
+        load_workspace(root)
+    assert str(info.value) == (
+        f"{root / 'pyproject.toml'}: no package to release: it holds only tools' settings "
+        "([tool.codespell], [tool.ruff]) and no directory below holds a pyproject.toml or "
+        "setup.py; run relnox where a Python package is (or pass --root), or add a [project] "
+        "table with name and version if this is one"
+    )
+
+
+def test_a_released_project_the_uv_workspace_excludes_is_said_so(tmp_path: Path) -> None:
+    """opentelemetry-python's shape: ``[tool.uv.workspace] exclude`` leaves its zipkin
+    exporter out of the lock, and its tags still release it. The note said no workspace
+    file lists it; it now names the exclude that leaves it out."""
+    members = '[tool.uv.workspace]\nmembers = ["exporter/*"]\nexclude = ["exporter/zipkin"]\n'
+    files = {
+        "pyproject.toml": project("acme", "1.0.0", extra=members),
+        "exporter/otlp/pyproject.toml": project("acme-otlp", "1.0.0"),
+        "exporter/zipkin/pyproject.toml": project("acme-zipkin", "1.0.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.0.0", "acme-zipkin-v1.0.0"])
+    ws = load_workspace(root)
+    assert sorted(p.name for p in ws.packages) == ["acme", "acme-otlp", "acme-zipkin"]
+    assert (
+        "exporter/zipkin is released (tags named acme-zipkin exist), though [tool.uv.workspace] "
+        "exclude leaves it out; [tool.relnox] packages decides otherwise"
+    ) in ws.notes
+
+
+def test_an_empty_uv_exclude_entry_is_one_line_naming_it(tmp_path: Path) -> None:
+    """``exclude = [""]``: pathlib refuses to glob an empty pattern, and discovery showed
+    its ValueError as a traceback; it is now one line naming the entry and the fix."""
+    members = '[tool.uv.workspace]\nmembers = ["libs/*"]\nexclude = ["libs/old", " "]\n'
+    files = {
+        "pyproject.toml": project("acme", "1.0.0", extra=members),
+        "libs/core/pyproject.toml": project("acme-core", "1.0.0"),
+    }
+    root = repo(tmp_path / "r", files)
+    with pytest.raises(ConfigError) as info:
+        load_workspace(root)
+    assert str(info.value) == (
+        f"{root / 'pyproject.toml'}: [tool.uv.workspace] exclude has an empty entry ' '; "
+        'remove it, or write the directory to leave out ("packages/old")'
+    )
