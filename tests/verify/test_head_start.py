@@ -23,7 +23,13 @@ from relnox.errors import RelnoxError
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, git_commit_all, git_init, write_workspace
 from relnox.stage import Runtime
-from relnox.tools.envs import Environment, PipInstaller, environment_dir, find_installer
+from relnox.tools.envs import (
+    Environment,
+    InstallOptions,
+    PipInstaller,
+    environment_dir,
+    find_installer,
+)
 from relnox.tools.scratch import scratch_home
 from relnox.verify.commands import first_install
 from relnox.verify.head_start import (
@@ -396,20 +402,22 @@ open(os.path.join({where!r}, {name!r}), "a").close()
 """
 
 
-def _marked_workspace(root: Path, marks: Path) -> None:
-    """One package whose import, and whose wheel's ``.pth`` file (run by ``site`` when an
-    interpreter of the environment starts), each leave a file in ``marks``."""
+def _marked_workspace(root: Path, marks: Path, hook: str = "ahead_marks.pth") -> None:
+    """One package whose import, and a file its wheel puts at the top of site-packages
+    that ``site`` runs when an interpreter of the environment starts (``hook``: a ``.pth``
+    file, or a ``sitecustomize`` module), each leave a file in ``marks``."""
     init = _MARKS.format(where=str(marks), name="imported") + '__version__ = "0.1.0"\n'
-    pth = "import os; " + _MARKS.format(where=str(marks), name="pth").replace("\n", "; ")
-    spec = ProjectSpec(
-        "ahead-pkg",
-        extra_files={"ahead_pkg/__init__.py": init, "ahead_marks.pth": pth.strip("; ") + "\n"},
-    )
+    if hook.endswith(".pth"):
+        code = "import os; " + _MARKS.format(where=str(marks), name="pth").replace("\n", "; ")
+        code = code.strip("; ") + "\n"
+    else:
+        code = _MARKS.format(where=str(marks), name=hook.removesuffix(".py"))
+    spec = ProjectSpec("ahead-pkg", extra_files={"ahead_pkg/__init__.py": init, hook: code})
     write_workspace(root, [spec])
     pyproject = root / "packages/ahead-pkg/pyproject.toml"
     pyproject.write_text(
         pyproject.read_text(encoding="utf-8")
-        + '\n[tool.hatch.build.targets.wheel.force-include]\n"ahead_marks.pth" = "ahead_marks.pth"\n',
+        + f'\n[tool.hatch.build.targets.wheel.force-include]\n"{hook}" = "{hook}"\n',
         encoding="utf-8",
     )
     git_init(root)
@@ -447,6 +455,39 @@ def test_the_check_started_ahead_runs_nothing_of_the_packages_before_its_go(
         with pytest.raises(RelnoxError, match="changed since"):
             plan_verify(load_workspace(root), VerifyOptions(offline=True))
     assert list(marks.iterdir()) == [] and _slots_left() == []
+
+
+@pytest.mark.parametrize("hook", ["ahead_marks.pth", "sitecustomize.py"])
+def test_the_standby_sets_site_up_before_its_go_only_when_that_runs_nothing_installed(
+    tmp_path: Path, hook: str
+) -> None:
+    """The check process's work before its go (:data:`relnox.verify.in_env.STANDBY`) is
+    done whatever comes on its stdin: given no go, it ends after it. With a ``.pth`` file
+    or a ``sitecustomize`` module installed (``site`` runs both), that work runs nothing
+    of the packages; told to go, both the hook and the import run."""
+    from relnox.verify.in_env import STANDBY
+    from relnox.verify.smoke import write_check
+
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    root = tmp_path / "ws"
+    _marked_workspace(root, marks, hook=hook)
+    build_all(root, BuildOptions()).raise_for_failures()
+    env = tmp_path / "env"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env)], check=True)
+    python = str(env / "bin" / "python")
+    wheel = next((root / "dist").glob("*.whl"))
+    installer = find_installer(None)
+    options = InstallOptions(no_deps=True, offline=True)
+    argv = installer.install_argv(Environment(env, installer.name), [str(wheel)], options)
+    subprocess.run(argv, check=True, capture_output=True)
+    files = write_check(tmp_path / "check", [("ahead-pkg", ("ahead_pkg",))])
+    standby = [python, "-I", "-S", "-c", STANDBY, *files]
+    subprocess.run(standby, input="stop\n", text=True, check=True, cwd=tmp_path)
+    assert list(marks.iterdir()) == []  # not told to go: nothing of the package ran
+    subprocess.run(standby, input="go\n", text=True, check=True, cwd=tmp_path)
+    name = "pth" if hook.endswith(".pth") else "sitecustomize"
+    assert sorted(p.name for p in marks.iterdir()) == sorted(["imported", name])
 
 
 def test_a_check_that_cannot_go_runs_as_a_new_process(built: Path) -> None:
