@@ -114,15 +114,17 @@ def local_references(root: Path, doc: Mapping[str, Any]) -> list[tuple[str, str]
     (``jupyter-server-ydoc @ {root:uri}/projects/jupyter-server-ydoc``). Such a project is a
     development meta-project: no index takes direct references, so it is never released;
     the projects it references are."""
-    from packaging.requirements import InvalidRequirement, Requirement
-
     project = table(doc, "project")
     lists = [project.get("dependencies"), *table(project, "optional-dependencies").values()]
     found: dict[str, str] = {}
     for items in lists:
         for text in items if isinstance(items, list) else []:
+            if not isinstance(text, str) or "@" not in text:
+                continue  # no direct reference (PEP 508 writes one after an @)
+            from packaging.requirements import InvalidRequirement, Requirement
+
             try:
-                url = Requirement(text).url if isinstance(text, str) else None
+                url = Requirement(text).url
             except InvalidRequirement:
                 continue
             match = _LOCAL_URL.match(url or "")

@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from relnox._records import dataclass
@@ -21,6 +20,7 @@ from relnox.config import load_config
 from relnox.errors import ConfigError, RelnoxError
 from relnox.files import read_bytes
 from relnox.project.modules import flit_metadata
+from relnox.project.plain_requirement import plain_name
 from relnox.project.sources import (
     VersionLocation,
     pattern_location,
@@ -61,6 +61,8 @@ class InternalRequirement:
     def specifier(self) -> str:
         if self.style == "poetry":
             return self.text
+        from packaging.requirements import Requirement
+
         return str(Requirement(self.text).specifier)
 
 
@@ -302,17 +304,22 @@ class Requirements:
         for index, text in enumerate(items):
             if not isinstance(text, str):
                 continue
-            try:
-                req = Requirement(text)
-            except InvalidRequirement as exc:
-                why = str(exc).splitlines()[0]  # packaging adds the text and a caret below
-                raise ConfigError(
-                    f"{self.pyproject}: invalid requirement {text!r} in {'.'.join(key)} ({why}); fix it"
-                ) from None
-            target = canonicalize_name(req.name)
+            name, marker = plain_name(text), None
+            if name is None:  # not of the plainest shape: packaging reads it
+                from packaging.requirements import InvalidRequirement, Requirement
+
+                try:
+                    req = Requirement(text)
+                except InvalidRequirement as exc:
+                    why = str(exc).splitlines()[0]  # packaging adds the text and a caret below
+                    raise ConfigError(
+                        f"{self.pyproject}: invalid requirement {text!r} in {'.'.join(key)} ({why}); fix it"
+                    ) from None
+                name, marker = req.name, req.marker
+            target = canonicalize_name(name)
             if target in self.names and target != self.own:
                 # ``"cli; extra == 'cli'"`` in the dependencies is an extra's, as optional
-                extra = req.marker is not None and _EXTRA.search(str(req.marker)) is not None
+                extra = marker is not None and _EXTRA.search(str(marker)) is not None
                 self.found.append(
                     InternalRequirement(
                         target,
@@ -358,12 +365,17 @@ class Requirements:
         for text in items if isinstance(items, list) else []:
             if not isinstance(text, str):
                 continue
-            try:
-                # hatch's "{{ version }}", setuptools_dynamic_dependencies' "{version}"
-                req = Requirement(re.sub(r"\{\{[^}]*\}\}|\{version\}", "0", text))
-            except InvalidRequirement:
-                continue
-            target = canonicalize_name(req.name)
+            # hatch's "{{ version }}", setuptools_dynamic_dependencies' "{version}"
+            filled = re.sub(r"\{\{[^}]*\}\}|\{version\}", "0", text)
+            name = plain_name(filled)
+            if name is None:
+                from packaging.requirements import InvalidRequirement, Requirement
+
+                try:
+                    name = Requirement(filled).name
+                except InvalidRequirement:
+                    continue
+            target = canonicalize_name(name)
             if target in self.names and target != self.own:
                 self.found.append(
                     InternalRequirement(target, "*", self.pyproject, (), "poetry", True, optional)

@@ -171,10 +171,12 @@ def _console_scripts(entry_points: str) -> tuple[str, ...]:
 
 def _extra_requires(metadata: dict[str, list[str]]) -> tuple[tuple[str, str], ...]:
     """(extra, distribution) for each ``Requires-Dist`` whose marker names an extra."""
-    from packaging.requirements import InvalidRequirement, Requirement
-
     found: list[tuple[str, str]] = []
     for text in metadata.get("requires-dist", ()):
+        if "extra" not in text:  # no marker naming one: packaging.requirements not needed
+            continue
+        from packaging.requirements import InvalidRequirement, Requirement
+
         try:
             requirement = Requirement(text)
         except InvalidRequirement:

@@ -17,7 +17,6 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
@@ -46,6 +45,8 @@ def parse_extras(values: Sequence[str]) -> tuple[tuple[str, ...], dict[str, tupl
             if "[" not in item:
                 common.append(_extra(item))
                 continue
+            from packaging.requirements import InvalidRequirement, Requirement
+
             try:
                 req = Requirement(item)
             except InvalidRequirement:
