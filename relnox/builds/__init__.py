@@ -3,7 +3,8 @@
 The face: :data:`STAGE` and its types (with :class:`HeadStart`, the build environments
 made while the plan is read), ``build_all`` (plan and run in one call, the
 library's ``relnox.build_all``), ``refuse_stale``, which publish and verify ask before
-they use a dist directory, and ``stale_builds``, what a release rerun asks of its build.
+they use a dist directory (and ``ask_stale_ahead``, its git questions asked as they
+start), and ``stale_builds``, what a release rerun asks of its build.
 
 Each name is imported from its module on first use (PEP 562): verify and publish ask only
 ``refuse_stale`` (``builds/inputs.py``), and a start of relnox that does not build need not
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from relnox.builds.head_start import HeadStart
     from relnox.builds.inputs import refuse_stale, stale_builds
     from relnox.builds.plan import BuildOptions, BuildPlan
+    from relnox.builds.questions import ask_stale_ahead
     from relnox.builds.run import BuildResult, PackageOutcome, build_all
     from relnox.stage import Stage
 
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 
 #: each name of the face -> the module that defines it
 _FACE = {
+    "ask_stale_ahead": "relnox.builds.questions",
     "refuse_stale": "relnox.builds.inputs",
     "stale_builds": "relnox.builds.inputs",
     "HeadStart": "relnox.builds.head_start",
@@ -58,6 +61,7 @@ __all__ = [
     "BuildResult",
     "HeadStart",
     "PackageOutcome",
+    "ask_stale_ahead",
     "build_all",
     "refuse_stale",
     "stale_builds",

@@ -148,7 +148,7 @@ def publish(c: Any, flags: PublishFlags) -> dict[str, Any]:
     if names is None:
         echo(NOTHING_CHANGED)
         return {"packages": [], "uploaded": 0}
-    from relnox.builds.questions import ask_stale_ahead
+    from relnox.builds import ask_stale_ahead
     from relnox.tools.history import ask_ahead
 
     # git's first answers about the workspace and the stale-build check, while it loads

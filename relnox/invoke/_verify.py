@@ -120,7 +120,7 @@ def verify_install(c: Any, flags: VerifyFlags) -> dict[str, Any]:
             return {"packages": [], "ok": True, "shard": flags.shard}
     from pathlib import Path
 
-    from relnox.builds.questions import ask_stale_ahead
+    from relnox.builds import ask_stale_ahead
     from relnox.tools.history import ask_ahead
 
     # git's first answers about the workspace and the first environment, then the
