@@ -136,6 +136,9 @@ def _secondaries(
                 found.append(copy)
     dotted = project_name.lower().replace("-", "_").split(".")  # zope.interface: zope/interface
     nested = ["/".join(dotted)] if len(dotted) > 1 and dotted[0] in modules else []
+    flit_module = table(doc, "tool", "flit", "module").get("name")
+    if isinstance(flit_module, str) and "." in flit_module:  # in namespaces, however deep:
+        nested.append(flit_module.replace(".", "/"))  # airflow's "airflow.providers.amazon"
     roots = source_roots(directory, doc)
     for module_name in [*modules, *nested]:
         # each package directory looked at once (its names listed), not once per file name
