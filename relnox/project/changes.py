@@ -192,9 +192,10 @@ def refuse_released(workspace: Workspace, pkg: Package, version: str) -> None:
     from relnox.versioning import parse_version
 
     facts = pkg.tags
+    new = parse_version(version, str(pkg.pyproject))
+    _refuse_sentinel_release(pkg, version, new)
     if facts is None:
         return
-    new = parse_version(version, str(pkg.pyproject))
     if facts.problem is not None and facts.highest is None:
         _refuse_below_unclaimed(workspace, pkg, version, new)
     if new in facts.released:
@@ -253,6 +254,28 @@ def stamped_reading(workspace: Workspace, pkg: Package) -> str | None:
         f"{where} says {pkg.version} at {' and '.join(tags)} too, below {'them' if len(tags) > 1 else 'it'}: "
         f"a placeholder the release replaces at build time, so a bump starts from the last "
         f"release, {pkg.tags.last} (--to sets another version)"
+    )
+
+
+def _refuse_sentinel_release(pkg: Package, version: str, new: Version) -> None:
+    """Refuse ``version`` when it is the release of a development sentinel above every
+    version by its epoch (dagster's ``1!0+dev``, which its release branch replaces with the
+    real version) that no release of the package lets a bump start from: ``1!0`` would
+    outrank every version the project ever publishes, for good. ``--to`` decides."""
+    from relnox.errors import VersionError
+
+    current = maybe_version(pkg.version)
+    if current is None or not current.epoch or any(current.release) or not new.epoch:
+        return
+    top = max(pkg.tags.released, default=None) if pkg.tags is not None else None
+    if top is not None and top.epoch >= new.epoch:
+        return
+    raise VersionError(
+        f"{pkg.name}: {pkg.version} is a development sentinel (epoch {current.epoch}, release "
+        f"0) that the release replaces, and no release tag of {pkg.name} gives a version to "
+        f"start from, so the bump gave {version}, which would outrank every version ever "
+        f"published; give the version (--to), or set tag-format in [tool.relnox] so relnox "
+        "finds its release tags"
     )
 
 
