@@ -269,7 +269,11 @@ def bump_version(v: Version, part: str, pre: str | None = None, first: int = 0) 
 def check_increase(old: Version, new: Version, what: str) -> None:
     """Refuse ``new`` unless it sorts strictly above ``old``; from a local version
     (``2.4.0+dev``: the public 2.4.0 with changes of its own), its public version
-    without a local label is the release it leads to, and may be given."""
+    without a local label is the release it leads to, and may be given. A development
+    sentinel above every release by its epoch (dagster's ``1!0+dev``) is replaced by any
+    release: nothing is below it to refuse (the release tags say what is taken)."""
+    if old.epoch and not any(old.release) and old.local is not None:
+        return
     public = Version(old.public) if old.local is not None and new.local is None else None
     if new < public if public is not None else new <= old:
         raise VersionError(

@@ -10,6 +10,7 @@ A package that was never tagged counts as changed.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relnox._records import dataclass
-from relnox.errors import GitError
+from relnox.errors import GitError, VersionError
 from relnox.paths import rel
 from relnox.project.build_inputs import build_inputs_of
 from relnox.project.workspace import Package, Workspace
@@ -167,7 +168,11 @@ def plan(
             )
             if workspace.config.version_scheme == "pep440" and pkg.tags is not None:
                 bumped = long_as_released(bumped, pkg.tags.released, base)  # as bump gives it
-            refuse_released(workspace, pkg, bumped)  # bump would refuse it: never shown
+            try:
+                refuse_released(workspace, pkg, bumped)  # bump would refuse it: never shown
+            except VersionError as exc:  # this package's problem: the others' rows still come
+                logging.getLogger("relnox").warning("warning: %s", exc)
+                bumped = None
         rows.append(
             PlanRow(
                 name=pkg.name,
@@ -187,14 +192,14 @@ def refuse_released(workspace: Workspace, pkg: Package, version: str) -> None:
     """Refuse ``version`` for ``pkg`` when a tag already marks it, or when it is not above
     HEAD's last release (the highest release without one on HEAD's line): what ``bump``
     refuses, and what ``plan`` never shows as the next version."""
-    from relnox.errors import VersionError
     from relnox.project.sources import stray_tag_hint
     from relnox.versioning import parse_version
 
     facts = pkg.tags
+    new = parse_version(version, str(pkg.pyproject))
+    _refuse_sentinel_release(pkg, version, new)
     if facts is None:
         return
-    new = parse_version(version, str(pkg.pyproject))
     if facts.problem is not None and facts.highest is None:
         _refuse_below_unclaimed(workspace, pkg, version, new)
     if new in facts.released:
@@ -256,13 +261,33 @@ def stamped_reading(workspace: Workspace, pkg: Package) -> str | None:
     )
 
 
+def _refuse_sentinel_release(pkg: Package, version: str, new: Version) -> None:
+    """Refuse ``version`` when it is the release of a development sentinel above every
+    version by its epoch (dagster's ``1!0+dev``, which its release branch replaces with the
+    real version) that no release of the package lets a bump start from: ``1!0`` would
+    outrank every version the project ever publishes, for good. ``--to`` decides."""
+
+    current = maybe_version(pkg.version)
+    if current is None or not current.epoch or any(current.release) or not new.epoch:
+        return
+    top = max(pkg.tags.released, default=None) if pkg.tags is not None else None
+    if top is not None and top.epoch >= new.epoch:
+        return
+    raise VersionError(
+        f"{pkg.name}: {pkg.version} is a development sentinel (epoch {current.epoch}, release "
+        f"0) that the release replaces, and no release tag of {pkg.name} gives a version to "
+        f"start from, so the bump gave {version}, which would outrank every version ever "
+        f"published; give the version (--to), or set tag-format in [tool.relnox] so relnox "
+        "finds its release tags"
+    )
+
+
 def _refuse_below_unclaimed(workspace: Workspace, pkg: Package, version: str, new: Version) -> None:
     """Refuse ``version`` for ``pkg``, which no tag names, when the repository's plain
     version tags (``v0.86.5``), which no package claims either, reach it: they may be its
     releases, its files holding a placeholder the release workflow replaces (flet's
     ``0.1.0``, released as 0.86.5), and then the bump would be a downgrade. The setting
     that decides is named, either way."""
-    from relnox.errors import VersionError
     from relnox.project.released import plain_version_tag
     from relnox.project.tag_model import split_tag
 

@@ -136,6 +136,9 @@ def _secondaries(
                 found.append(copy)
     dotted = project_name.lower().replace("-", "_").split(".")  # zope.interface: zope/interface
     nested = ["/".join(dotted)] if len(dotted) > 1 and dotted[0] in modules else []
+    flit_module = table(doc, "tool", "flit", "module").get("name")
+    if isinstance(flit_module, str) and "." in flit_module:  # in namespaces, however deep:
+        nested.append(flit_module.replace(".", "/"))  # airflow's "airflow.providers.amazon"
     roots = source_roots(directory, doc)
     for module_name in [*modules, *nested]:
         # each package directory looked at once (its names listed), not once per file name
@@ -231,6 +234,9 @@ def _equal_copies(
             found.append(
                 VersionLocation(manifest, "pattern", version, pattern=_RELEASE_PLEASE_ROOT)
             )
+    from relnox.project.release_please import extra_files
+
+    found += extra_files(directory, version, taken | {f.path for f in found})
     for name in SPHINX_CONF:
         if tops is not None and name.split("/")[0] not in tops:
             continue  # no docs/ (or doc/) folder: nothing to look at in it

@@ -139,11 +139,14 @@ def plan_publish(
         ):
             preload()  # while the index and git work for the threads
             checked = check_files(workspace, manifest, records, route)
-            from relnox.publish.rules import local_versions  # preflight loads it anyway
+            from relnox.publish.rules import local_versions, private_classifiers
 
             local = local_versions([(r.name, r.version) for r in records], repo)
             if local is not None:
                 raise PublishError(local)
+            private = private_classifiers([(r.name, path) for r, path in checked], repo)
+            if private is not None:
+                raise PublishError(private)
             _check_artifacts(workspace, records, checked)
             stale.join()
             (allowed,) = stale.result()

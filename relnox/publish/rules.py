@@ -11,6 +11,10 @@
 - PyPI and TestPyPI refuse a version with a local part (``1.3.0+local``, PEP 440): a
   publish there refuses it before sending anything (:func:`local_versions`), since the
   first file's 400 would come after the rest of the release was already up.
+- PyPI and TestPyPI refuse a distribution classified ``Private :: ...`` (the classifier
+  that marks a package never to be uploaded there: DataDog's integrations, built for the
+  agent only): a publish there refuses it before sending anything
+  (:func:`private_classifiers`).
 - PyPI limits how many projects a user (and an IP) may create a day, and a refused
   attempt counts: a 429 for a project's first file (on an index with a
   ``new-project-limit``, or whose answer speaks of new projects) is never retried, and
@@ -25,10 +29,11 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 
 from packaging.version import Version
 
-from relnox.artifacts.checks import name_and_version
+from relnox.artifacts.checks import name_and_version, raw_metadata
 from relnox.errors import PublishError
 from relnox.project.workspace import Workspace
 from relnox.tools.repositories import Repository
@@ -230,4 +235,35 @@ def local_versions(versions: Sequence[tuple[str, str]], repository: Repository) 
         f"{shown}: {repository.label} refuses versions with a local part (+{version.local}), "
         f"so nothing was uploaded; release a version without one (relnox bump -p {name} "
         f"--to {higher}, then build-all), or publish to an index that takes them"
+    )
+
+
+def private_classifiers(files: Sequence[tuple[str, Path]], repository: Repository) -> str | None:
+    """Why the files ``(package name, path)`` cannot go to ``repository``: PyPI and TestPyPI
+    refuse a distribution with a ``Private ::`` classifier (``Private :: Do Not Upload``),
+    and the first such file's 400 would come after other packages were up; ``None``
+    elsewhere, or when none has one. Only the metadata's headers are read."""
+    if not repository.is_pypi:
+        return None
+    private: dict[str, str] = {}
+    for name, path in files:
+        if name in private:
+            continue
+        try:
+            headers = raw_metadata(path).split("\n\n", 1)[0]
+        except (OSError, ValueError):
+            continue  # the artifact checks say what is wrong with it
+        for line in headers.splitlines():
+            key, _, value = line.partition(":")
+            if key.strip().lower() == "classifier" and value.strip().startswith("Private ::"):
+                private[name] = value.strip()
+                break
+    if not private:
+        return None
+    shown = ", ".join(private)
+    name, classifier = next(iter(private.items()))
+    return (
+        f"{shown}: classified {classifier!r}, which {repository.label} refuses, so nothing "
+        f"was uploaded; publish the other packages (leave {name} out of -p), publish to a "
+        "private index (-r), or remove the classifier if it belongs on this index"
     )

@@ -1049,6 +1049,35 @@ def test_a_development_sentinel_above_every_release_bumps_from_the_last_release(
     assert plan.versions["flowish"] == ("1!0+dev", expected)
 
 
+def test_a_development_sentinel_without_a_release_of_its_own_is_never_released_as_is(
+    tmp_path: Path,
+) -> None:
+    """dagster's monorepo: every package at ``1!0+dev`` (python_modules/*, libraries too),
+    released from a release branch under tags (1.9.5) that name no package. No release of
+    the package gives a version to start from, and a patch bump gave ``1!0``, which would
+    outrank every version ever published; it is refused, naming --to, which now replaces
+    the sentinel (it refused anything below 1!0+dev), and tag-format."""
+    from relnox.errors import VersionError
+    from tests.shapes import project, repo
+
+    files = {
+        "pyproject.toml": "[tool.ruff]\nline-length = 100\n",
+        "python_modules/flowish/pyproject.toml": project("flowish", "1!0+dev"),
+        "python_modules/libraries/flowish-aws/pyproject.toml": project(
+            "flowish-aws", "1!0+dev", requires=["flowish"]
+        ),
+    }
+    root = repo(tmp_path / "r", files, ["1.9.4", "1.9.5"])
+    with pytest.raises(VersionError) as info:
+        plan_bump(load_workspace(root), BumpOptions(part="patch"))
+    message = str(info.value)
+    assert message.startswith("flowish: 1!0+dev is a development sentinel (epoch 1, release 0)")
+    assert "so the bump gave 1!0, which would outrank every version" in message
+    assert "(--to)" in message and "tag-format" in message
+    plan = plan_bump(load_workspace(root), BumpOptions(to="1.9.6"))
+    assert plan.versions["flowish"] == ("1!0+dev", "1.9.6")
+
+
 def test_requirements_in_a_setup_cfg_order_the_release_and_follow_a_bump(tmp_path: Path) -> None:
     """setup.cfg projects side by side (``python/widgets``, ``python/ext``): the
     ``install_requires`` and ``extras_require`` lines on each other order the release, a

@@ -173,10 +173,13 @@ def test_plan_s_next_version_starts_where_bump_starts(tmp_path: Path) -> None:
     assert row.next_version == "0.35.0"
 
 
-def test_plan_never_shows_a_next_version_a_tag_already_marks(tmp_path: Path) -> None:
+def test_plan_never_shows_a_next_version_a_tag_already_marks(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     """A tag on HEAD's own line above the version file (v8.1.0 made by hand while the file
-    still says 8.0.0): bump refuses --part minor (8.1.0, taken); plan refuses it with the
-    same error instead of showing it as next, and shows major's 9.0.0."""
+    still says 8.0.0): bump refuses --part minor (8.1.0, taken); plan says the same error
+    as a warning instead of showing it as next (the other packages' rows still come), and
+    shows major's 9.0.0."""
     from relnox.bump import BumpOptions
     from relnox.bump.plan import plan_bump
     from relnox.errors import VersionError
@@ -186,11 +189,12 @@ def test_plan_never_shows_a_next_version_a_tag_already_marks(tmp_path: Path) -> 
     commit(root, {"README.md": "work\n"}, "v8.1.0")
     commit(root, {"README.md": "more work\n"})
     ws = load_workspace(root)
-    with pytest.raises(VersionError, match=r"8\.1\.0") as said:
-        plan(ws, "minor")
-    with pytest.raises(VersionError) as by_bump:
+    with caplog.at_level("WARNING", logger="relnox"):
+        (row,) = plan(ws, "minor")
+    assert row.next_version is None
+    with pytest.raises(VersionError, match=r"8\.1\.0") as by_bump:
         plan_bump(ws, BumpOptions(part="minor"))
-    assert str(said.value) == str(by_bump.value)
+    assert f"warning: {by_bump.value}" in caplog.messages
     (row,) = plan(ws, "major")
     assert row.next_version == "9.0.0"
 
@@ -211,6 +215,8 @@ def test_a_bump_below_plain_tags_no_package_claims_names_the_setting(tmp_path: P
     writes the version from the tag), released as the repository's plain tags (v0.86.5)
     that name no package. A minor bump gave 0.2.0, below what the index holds; it is now
     refused, naming tag-format either way, and proceeds once tag-format says whose tags."""
+    from relnox.bump import BumpOptions
+    from relnox.bump.plan import plan_bump
     from relnox.errors import VersionError
     from tests.shapes import project, repo
 
@@ -222,8 +228,9 @@ def test_a_bump_below_plain_tags_no_package_claims_names_the_setting(tmp_path: P
     }
     root = repo(tmp_path / "r", files, tags=["v0.85.0", "v0.86.5"])
     with pytest.raises(VersionError) as info:
-        plan(load_workspace(root), part="minor")
+        plan_bump(load_workspace(root), BumpOptions(part="minor"))
     message = str(info.value)
+    assert [row.next_version for row in plan(load_workspace(root), part="minor")] == [None, None]
     assert message.startswith("acme: 0.2.0 is not above 0.86.5, which tag v0.86.5 released")
     assert 'tag-format = "v{version}"' in message and 'tag-format = "{name}-v{version}"' in message
     (root / "pyproject.toml").write_text(
@@ -235,3 +242,24 @@ def test_a_bump_below_plain_tags_no_package_claims_names_the_setting(tmp_path: P
         "acme": "0.2.0",
         "acme-cli": "0.2.0",
     }
+
+
+def test_one_package_s_refused_next_version_leaves_the_others_rows(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Two packages changed since their tags, one of them tagged above its file (a tag
+    made by hand, acme-a-v2.0.0 while a/pyproject.toml says 1.0.0): plan --part minor
+    stopped with that package's error, with no row for the other; it now shows every row,
+    the refused one without a next version, and says why as a warning."""
+    from tests.shapes import commit, project, repo
+
+    files = {
+        "a/pyproject.toml": project("acme-a", "1.0.0"),
+        "b/pyproject.toml": project("acme-b", "1.0.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["acme-a-v2.0.0", "acme-b-v1.0.0"])
+    commit(root, {"a/x.py": "X = 1\n", "b/y.py": "Y = 1\n"})
+    with caplog.at_level("WARNING", logger="relnox"):
+        rows = {row.name: row.next_version for row in plan(load_workspace(root), part="minor")}
+    assert rows == {"acme-a": None, "acme-b": "1.1.0"}
+    assert any(m.startswith("warning: acme-a: 1.1.0 is not above 2.0.0") for m in caplog.messages)

@@ -283,6 +283,28 @@ def test_a_dotted_name_keeps_its_nested_version_module_in_step(tmp_path: Path) -
     assert [loc.path.parent.name for loc in pkg.drift] == ["bar_baz"]
 
 
+def test_a_flit_module_deep_in_namespaces_keeps_its_version_in_step(tmp_path: Path) -> None:
+    """apache/airflow's providers: flit builds ``[tool.flit.module] name =
+    "airflow.providers.amazon"`` from src/, below two namespace packages, and its
+    ``__init__.py`` says ``__version__`` too. Only one namespace level was looked into, so
+    the copy was not found and a bump left it behind; it is now a secondary, bumped along."""
+    _write(
+        tmp_path / "pyproject.toml",
+        '[project]\nname = "acme-providers-amazon"\nversion = "9.4.0"\ndescription = "x"\n'
+        '[build-system]\nrequires = ["flit_core"]\nbuild-backend = "flit_core.buildapi"\n'
+        '[tool.flit.module]\nname = "acme.providers.amazon"\n',
+    )
+    _write(
+        tmp_path / "src" / "acme" / "providers" / "amazon" / "__init__.py",
+        '__version__ = "9.3.0"\n',
+    )
+    (pkg,) = load_workspace(tmp_path).packages
+    assert pkg.version == "9.4.0"
+    assert [loc.path.relative_to(tmp_path).as_posix() for loc in pkg.drift] == [
+        "src/acme/providers/amazon/__init__.py"
+    ]
+
+
 def test_an_extra_on_a_package_that_needs_this_one_is_no_cycle(tmp_path: Path) -> None:
     # dask[distributed] -> distributed -> dask: dask is released first
     write_workspace(tmp_path, [ProjectSpec("dask"), ProjectSpec("distributed", requires=["dask"])])

@@ -401,3 +401,37 @@ def test_a_local_version_is_refused_for_pypi_and_testpypi_only() -> None:
         assert "relnox bump -p demo-app --to 1.3.1," in said and "nothing was uploaded" in said
     assert local_versions(versions, from_url("http://127.0.0.1:8080/")) is None
     assert local_versions(versions[:1], resolve("pypi")) is None
+
+
+def test_a_private_classifier_is_refused_for_pypi_and_testpypi_only(tmp_path: Path) -> None:
+    """DataDog/integrations-core's checks are classified ``Private :: Do Not Upload``:
+    PyPI answers 400 for them, after the packages before them were up. The preflight says
+    so before anything is sent, naming each such package; a private index takes them."""
+    import zipfile
+
+    from relnox.publish.rules import private_classifiers
+    from relnox.tools.repositories import from_url, resolve
+
+    def wheel(name: str, *classifiers: str) -> Path:
+        path = tmp_path / f"{name}-1.0.0-py3-none-any.whl"
+        headers = "".join(f"Classifier: {c}\n" for c in classifiers)
+        body = "\nA description that says Classifier: Private :: Do Not Upload\n"
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr(
+                f"{name}-1.0.0.dist-info/METADATA",
+                f"Metadata-Version: 2.4\nName: {name}\nVersion: 1.0.0\n{headers}{body}",
+            )
+        return path
+
+    files = [
+        ("acme-base", wheel("acme_base", "Programming Language :: Python :: 3")),
+        ("acme-postgres", wheel("acme_postgres", "Private :: Do Not Upload")),
+        ("acme-docs", wheel("acme_docs")),  # the word in its description only
+    ]
+    for name in ("pypi", "testpypi"):
+        said = private_classifiers(files, resolve(name))
+        assert said is not None
+        assert said.startswith("acme-postgres: classified 'Private :: Do Not Upload', which ")
+        assert "nothing was uploaded" in said and "leave acme-postgres out of -p" in said
+    assert private_classifiers(files, from_url("http://127.0.0.1:8080/")) is None
+    assert private_classifiers([files[0], files[2]], resolve("pypi")) is None

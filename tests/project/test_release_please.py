@@ -1,0 +1,61 @@
+"""release-please's extra-files: the copies of a package's version it rewrites."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from relnox.bump import BumpOptions, plan_bump
+from relnox.project.discovery import load_workspace
+from tests.shapes import project, repo
+
+
+def test_release_please_extra_files_are_copies_of_the_version(tmp_path: Path) -> None:
+    """google-cloud-python's shape: each package's ``gapic_version.py`` is read by its
+    build, and release-please-config.json lists it and the API version's copy
+    (``kms_v1/gapic_version.py``) as the package's extra-files. The copy was not seen, so a
+    bump left it behind; it is now a secondary. One at another version, a JSON entry, a
+    missing file and a package release-please does not list are left alone."""
+    hatch = '[tool.hatch.version]\npath = "acme/kms/gapic_version.py"\n'
+    config = {
+        "packages": {
+            "packages/acme-kms": {
+                "extra-files": [
+                    "acme/kms/gapic_version.py",
+                    "acme/kms_v1/gapic_version.py",
+                    "acme/kms_v2/gapic_version.py",
+                    "acme/kms_v3/gapic_version.py",
+                    {"type": "json", "path": "samples/meta.json", "jsonpath": "$.version"},
+                ]
+            }
+        }
+    }
+    marker = "  # {x-release-please-version}\n"
+    files = {
+        "release-please-config.json": json.dumps(config),
+        "packages/acme-kms/pyproject.toml": project("acme-kms", None, extra=hatch),
+        "packages/acme-kms/acme/kms/__init__.py": "",
+        "packages/acme-kms/acme/kms/gapic_version.py": f'__version__ = "3.2.0"{marker}',
+        "packages/acme-kms/acme/kms_v1/gapic_version.py": f'__version__ = "3.2.0"{marker}',
+        "packages/acme-kms/acme/kms_v2/gapic_version.py": f'__version__ = "0.1.0"{marker}',
+        "packages/acme-kms/samples/meta.json": '{"version": "3.2.0"}',
+        "packages/acme-other/pyproject.toml": project(
+            "acme-other", None, extra=hatch.replace("kms", "other")
+        ),
+        "packages/acme-other/acme/other/gapic_version.py": '__version__ = "1.0.0"\n',
+        "packages/acme-other/acme/other_v1/gapic_version.py": '__version__ = "1.0.0"\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["acme-kms-v3.2.0", "acme-other-v1.0.0"])
+    ws = load_workspace(root)
+    kms, other = ws.get("acme-kms"), ws.get("acme-other")
+    assert [loc.path.relative_to(root).as_posix() for loc in kms.secondaries] == [
+        "packages/acme-kms/acme/kms_v1/gapic_version.py"
+    ]
+    assert other.secondaries == ()
+    written = {rel(p, root) for p in plan_bump(ws, BumpOptions(part="minor")).files}
+    assert "packages/acme-kms/acme/kms_v1/gapic_version.py" in written
+    assert "packages/acme-kms/acme/kms_v2/gapic_version.py" not in written
+
+
+def rel(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
