@@ -2142,3 +2142,28 @@ def test_a_setup_py_name_from_a_dict_a_version_file_was_exec_d_into(tmp_path: Pa
     (pkg,) = load_workspace(root).packages
     assert (pkg.name, pkg.version) == ("python-slug", "8.0.4")
     assert pkg.primary is not None and pkg.primary.path == root / "slug/__version__.py"
+
+
+def test_sphinx_theme_builder_reads_the_version_of_the_package_named_like_the_project(
+    tmp_path: Path,
+) -> None:
+    """pydata-sphinx-theme's shape: ``build-backend = "sphinx_theme_builder"`` with a dynamic
+    version, which the backend reads from ``src/<name, dashes as underscores>/__init__.py``.
+    relnox said it could not read the version without running the build."""
+    pyproject = (
+        '[build-system]\nrequires = ["sphinx-theme-builder>=0.3.2"]\n'
+        'build-backend = "sphinx_theme_builder"\n\n'
+        '[project]\nname = "themeish-sphinx"\ndynamic = ["version"]\n'
+    )
+    files = {
+        "pyproject.toml": pyproject,
+        "src/themeish_sphinx/__init__.py": '"""A theme."""\n\n' + INIT.format("0.20.0"),
+    }
+    ws = load_workspace(repo(tmp_path / "r", files, tags=["v0.20.0"]))
+    (pkg,) = ws.packages
+    assert pkg.version == "0.20.0"
+    assert pkg.locations[0].path.name == "__init__.py" and "sphinx-theme-builder" in pkg.evidence
+    plan = plan_bump(ws, BumpOptions(part="minor"))
+    assert [e.path.relative_to(ws.root).as_posix() for e in plan.edits] == [
+        "src/themeish_sphinx/__init__.py"
+    ]
