@@ -168,3 +168,21 @@ def test_plan_gives_the_version_bump_gives_as_long_as_the_releases(tmp_path: Pat
     commit(root, {"pyproject.toml": project("bottle", "0.14.dev0")})
     [row] = plan(load_workspace(root), part="minor")
     assert row.next_version == "0.14.0"
+
+
+def test_a_release_tag_ahead_of_head_on_its_branch_is_no_change_of_head(tmp_path: Path) -> None:
+    """sentence-transformers' shape: main at 5.2.0.dev0, a release branch from it commits
+    5.1.2 and tags v5.1.2; HEAD has no commit since. relnox said it changed (2 files, 0
+    commits: the release commit's, which HEAD lacks); it changed when HEAD commits to it."""
+    from tests.shapes import commit, git, project, repo
+
+    root = repo(tmp_path / "r", {"pyproject.toml": project("stish", "5.1.1")}, ["v5.1.1"])
+    commit(root, {"pyproject.toml": project("stish", "5.2.0.dev0")})
+    git(root, "checkout", "-q", "-b", "release")
+    commit(root, {"pyproject.toml": project("stish", "5.1.2"), "stish.py": "x = 1\n"}, "v5.1.2")
+    git(root, "checkout", "-q", "main")
+    [row] = plan(load_workspace(root))
+    assert (row.last_tag, row.changed, row.commits, row.files) == ("v5.1.2", False, 0, 0)
+    commit(root, {"stish.py": "x = 2\n"})
+    [row] = plan(load_workspace(root))
+    assert (row.changed, row.commits) == (True, 1)
