@@ -1751,6 +1751,53 @@ def test_a_version_info_tuple_read_two_ways_is_not_read(
     assert 'no literal __version__ = "..." line' in problem, (why, problem)
 
 
+WAGTAIL_GET_VERSION = (
+    "def get_version(version):\n    main = '.'.join(str(x) for x in version[:3])\n"
+    "    sub = ''\n    if version[3] != 'final':\n"
+    "        mapping = {'alpha': 'a', 'beta': 'b', 'rc': 'rc'}\n"
+    "        sub = mapping[version[3]] + str(version[4])\n    return main + sub\n"
+)
+DJANGO_GET_VERSION = WAGTAIL_GET_VERSION.replace(
+    "    if version[3] != 'final':",
+    "    if version[3] == 'alpha' and version[4] == 0:\n"
+    "        sub = '.dev1'\n    elif version[3] != 'final':",
+)
+
+
+@pytest.mark.parametrize(
+    ("getter", "expected"), [(WAGTAIL_GET_VERSION, "8.0.0a0"), (DJANGO_GET_VERSION, None)]
+)
+def test_a_serial_0_pre_release_is_read_when_the_package_s_function_spells_it_plainly(
+    tmp_path: Path, getter: str, expected: str | None
+) -> None:
+    """wagtail's shape: ``VERSION = (8, 0, 0, "alpha", 0)`` and ``__version__ =
+    get_version(VERSION)`` imported from ``wagtail.utils.version``, which spells every
+    serial alike (8.0a0). relnox left it unread (Django spells alpha 0 as a .dev) and
+    refused the repository; it reads the function now, and one that compares a part with
+    0, as Django's does, still leaves it unread."""
+    extra = '[tool.setuptools.dynamic]\nversion = {attr = "tailish.__version__"}\n'
+    files = {
+        "pyproject.toml": project("tailish", None, backend="setuptools", extra=extra),
+        "tailish/__init__.py": (
+            "from tailish.utils.version import get_version\n\n"
+            "VERSION = (8, 0, 0, 'alpha', 0)\n\n__version__ = get_version(VERSION)\n"
+        ),
+        "tailish/utils/__init__.py": "",
+        "tailish/utils/version.py": getter,
+    }
+    root = repo(tmp_path / "r", files, tags=["v7.4.3"])
+    if expected is None:
+        (problem,) = discover(root).problems
+        assert 'no literal __version__ = "..." line' in problem
+        return
+    ws = load_workspace(root)
+    assert ws.packages[0].version == expected
+    plan = plan_bump(ws, BumpOptions(part="pre"))
+    assert plan.versions["tailish"] == ("8.0.0a0", "8.0.0a1")
+    apply_bump(plan)
+    assert "VERSION = (8, 0, 0, 'alpha', 1)" in (root / "tailish/__init__.py").read_text()
+
+
 def test_a_tag_spelling_change_is_proven_by_a_version_info_tuple(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
