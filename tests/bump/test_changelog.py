@@ -680,3 +680,20 @@ def test_a_version_line_straight_over_indented_entries_is_a_release_section(
     files = {"pyproject.toml": project("nbish", "0.9.9"), "CHANGELOG.md": text}
     [row] = [c for c in doctor(repo(tmp_path / "r", files)).checks if c.check == "changelog nbish"]
     assert "'Version 0.9.9 -- YYYY-MM-DD -- PyPI__ -- diff__' over its entries" in row.detail
+
+
+def test_a_day_first_date_placeholder_is_dated_as_the_release_below() -> None:
+    """wagtail's CHANGELOG.txt: ``8.0 (xx.xx.xxxx) - IN DEVELOPMENT`` above ``7.4.3
+    (20.08.2026)``. relnox dropped the words and left ``(xx.xx.xxxx)``; the release is now
+    dated day first, as the one below."""
+    from relnox.bump.changelog import release_pending
+
+    text = (
+        "Changelog\n=========\n\n8.0 (xx.xx.xxxx) - IN DEVELOPMENT\n"
+        "~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n\n * New.\n\n"
+        "7.4.3 (20.08.2026)\n~~~~~~~~~~~~~~~~~~\n\n * Old.\n"
+    )
+    assert release_pending(text, "8.0.0", DAY) == text.replace(
+        "8.0 (xx.xx.xxxx) - IN DEVELOPMENT\n~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
+        "8.0 (03.05.2026)\n~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
+    )
