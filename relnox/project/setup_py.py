@@ -505,6 +505,19 @@ def _path_of(parts: list[ast.expr], constants: dict[str, str]) -> str | None:
     return joined if joined and not any(c.isspace() for c in joined) else None
 
 
+def _opens(call: ast.Call) -> bool:
+    """``open(path, mode)``, ``io.open`` or ``codecs.open``: a call whose first argument
+    alone is a path."""
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id == "open"
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == "open"
+        and (isinstance(func.value, ast.Name) and func.value.id in ("io", "codecs"))
+    )
+
+
 def _divided(node: ast.expr) -> list[ast.expr]:
     """``Path(__file__).parent / "src" / "pkg" / "_version.py"`` as its operands."""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
@@ -535,7 +548,9 @@ def _named_files(tree: ast.Module, directory: Path, roots: Sequence[Path]) -> li
             for alias in node.names:
                 imported[alias.asname or alias.name] = alias.name
         elif isinstance(node, ast.Call):
-            paths.append(_path_of(list(node.args), constants) or "")
+            # open("version.txt", "r"): the path alone, never its mode (DeepSpeed's)
+            args = node.args[:1] if _opens(node) else list(node.args)
+            paths.append(_path_of(args, constants) or "")
             named = _module_constant(node)
             module = find_module(roots, named) if named is not None else None
             if module is not None:

@@ -2214,3 +2214,25 @@ def test_sphinx_theme_builder_reads_the_version_of_the_package_named_like_the_pr
     assert [e.path.relative_to(ws.root).as_posix() for e in plan.edits] == [
         "src/themeish_sphinx/__init__.py"
     ]
+
+
+def test_setup_py_opening_a_version_file_with_a_mode_reads_that_file(tmp_path: Path) -> None:
+    """DeepSpeed's shape: ``version_str = open('version.txt', 'r').read().strip()``, then a
+    build string or a git hash added to it. relnox joined the mode to the path
+    (``version.txt/r``) and said setup.py computes the version; it reads version.txt."""
+    setup_py = (
+        "from setuptools import setup\n\n"
+        "version_str = open('version.txt', 'r').read().strip()\n"
+        "version_str += '+abc123'\n\n"
+        "setup(name='speedish', version=version_str, packages=['speedish'])\n"
+    )
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+        'build-backend = "setuptools.build_meta"\n',
+        "setup.py": setup_py,
+        "version.txt": "0.19.6\n",
+        "speedish/__init__.py": "",
+    }
+    ws = load_workspace(repo(tmp_path / "r", files, tags=["v0.19.5"]))
+    (pkg,) = ws.packages
+    assert (pkg.version, pkg.locations[0].path.name) == ("0.19.6", "version.txt")
