@@ -239,7 +239,27 @@ def setup_py_name(directory: Path) -> str | None:
         return value.value
     if isinstance(value, ast.Name):
         return _constants(tree).get(value.id)
+    if (  # "dgl" + os.getenv("DGL_PACKAGE_SUFFIX", ""): the name the variable unset gives
+        isinstance(value, ast.BinOp)
+        and isinstance(value.op, ast.Add)
+        and isinstance(value.left, ast.Constant)
+        and isinstance(value.left.value, str)
+        and _empty_by_default(value.right)
+    ):
+        return value.left.value
     return _meta_name(tree, directory, value)
+
+
+def _empty_by_default(node: ast.expr) -> bool:
+    """``os.getenv("X", "")`` or ``os.environ.get("X", "")``: empty unless the build sets
+    the variable."""
+    if not isinstance(node, ast.Call) or len(node.args) != 2 or node.keywords:
+        return False
+    default = node.args[1]
+    if not (isinstance(default, ast.Constant) and default.value == ""):
+        return False
+    func = ast.unparse(node.func)
+    return func in ("os.getenv", "getenv", "os.environ.get", "environ.get")
 
 
 def _meta_name(tree: ast.Module, directory: Path, value: ast.expr) -> str | None:

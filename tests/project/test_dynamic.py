@@ -2236,3 +2236,28 @@ def test_setup_py_opening_a_version_file_with_a_mode_reads_that_file(tmp_path: P
     ws = load_workspace(repo(tmp_path / "r", files, tags=["v0.19.5"]))
     (pkg,) = ws.packages
     assert (pkg.version, pkg.locations[0].path.name) == ("0.19.6", "version.txt")
+
+
+def test_a_setup_py_name_with_a_suffix_from_the_environment_is_its_literal(
+    tmp_path: Path,
+) -> None:
+    """DGL's python/setup.py: ``name="dgl" + os.getenv("DGL_PACKAGE_SUFFIX", "")`` (a CUDA
+    build adds ``-cu121``). relnox said the name was computed and left the package out, so
+    its v2.4.0 tags fell to a sibling tool; the name is the literal the variable unset
+    gives."""
+    setup_py = (
+        "import os\nfrom setuptools import setup\n\n"
+        "setup(\n    name='graphish' + os.getenv('GRAPHISH_SUFFIX', ''),\n"
+        "    version='2.4.0',\n    packages=['graphish'],\n)\n"
+    )
+    files = {
+        "python/setup.py": setup_py,
+        "python/graphish/__init__.py": "",
+        "tool/setup.py": "from setuptools import setup\n\nsetup(name='graphtool', version='0.0.2')\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["v2.4.0"])
+    commit(root, {"python/setup.py": setup_py.replace("'2.4.0'", "'2.5'")})
+    ws = load_workspace(root)
+    assert {p.name: p.version for p in ws.packages} == {"graphish": "2.5", "graphtool": "0.0.2"}
+    facts = ws.get("graphish").tags
+    assert facts is not None and facts.last_tag == "v2.4.0"
