@@ -460,7 +460,8 @@ class Workspace:
 
             # the files' version not released yet, spelled short (DGL's nightly "2.5" after
             # v2.4.0, v2.3.0): tagged as long as the releases, v2.5.0
-            if maybe_version(text) not in pkg.tags.released:
+            parsed = maybe_version(text)
+            if parsed is not None and not parsed.is_devrelease and parsed not in pkg.tags.released:
                 text = long_as_released(text, pkg.tags.released, text)
         if pkg.tags is not None and pkg.tags.convention.semver_pre:
             from relnox.versioning import maybe_version, to_scheme
