@@ -279,9 +279,12 @@ def release_ahead(text: str, title: str, day: date) -> str | None:
     return "".join(lines)
 
 
-#: a date still to be filled in: pymongo's ``(2026/XX/XX)``, ``YYYY-MM-DD``, ``TBD``
+#: a date still to be filled in: pymongo's ``(2026/XX/XX)``, ``YYYY-MM-DD``, ``TBD``, and
+#: day first: wagtail's ``(xx.xx.xxxx)``, ``DD.MM.YYYY``
 _PLACEHOLDER = re.compile(
-    r"(?:\d{4}|[XY?]{4})([-/.])[XM?]{2}\1[XD?]{2}\b|\bTB[AD]\b", re.IGNORECASE
+    r"(?:\d{4}|[XY?]{4})([-/.])[XM?]{2}\1[XD?]{2}\b|\bTB[AD]\b"
+    r"|\b[XD?]{2}([-/.])[XM?]{2}\2(?:\d{4}|[XY?]{4})\b",
+    re.IGNORECASE,
 )
 _UNDERLINED = re.compile(r"^([=\-~^*+])\1{2,}\s*$")
 _LIST_ITEM = re.compile(r"^\s*[-*+]\s")
@@ -519,6 +522,7 @@ _MON = "|".join(month[:3] for month in _MONTHS.split("|"))
 _DAYS = (
     (re.compile(r"\d{4}-\d{2}-\d{2}"), "{date}"),
     (re.compile(r"\d{4}/\d{2}/\d{2}"), "{date:%Y/%m/%d}"),
+    (re.compile(r"\d{2}\.\d{2}\.\d{4}"), "{date:%d.%m.%Y}"),  # wagtail's 20.08.2026
     # beets' "2.13.1 (July 29, 2026)", and "29 July 2026"
     (re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}}, \d{{4}}\b"), "{date:%B} {date.day}, {date:%Y}"),
     (re.compile(rf"\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}\b"), "{date.day} {date:%B %Y}"),

@@ -172,12 +172,8 @@ def _headings(lines: list[str]) -> Iterator[Heading]:
                 yield found
                 index = found.end
                 continue
-            elif (
-                _ALONE.fullmatch(line)
-                and _version(line) is not None
-                and _indented_after(lines, index)
-            ):
-                yield Heading(index, index + 1, 2, line, ALONE)
+            elif _entry_title(lines, index):
+                yield Heading(index, index + 1, 2, line.strip(), ALONE)
             elif (dated := _DATED.match(line)) is not None:
                 title = f"{dated['title']} ({dated['date']})"
                 if isinstance(parse_title(title), tuple):  # a release's, not an author's
@@ -219,16 +215,29 @@ def _directive(lines: list[str], index: int) -> Heading | None:
 _DATED = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})[ \t]+(?P<title>\S.*?)\s*$")
 DATED = "date"
 
-#: a release written alone on its line over indented entries (httplib2's CHANGELOG: ``0.32.0``,
-#: then ``  Python support 3.8+ only``)
-ALONE = "alone"
+#: a release's line over its indented entries: a version alone (httplib2's CHANGELOG:
+#: ``0.32.0``, a blank line, then ``  Python support 3.8+ only``), or a title led by Version
+#: or Release straight over them (nbsphinx's ``Version 0.9.8 -- 2025-11-28 -- PyPI__``)
+ALONE = "indented"
 _ALONE = re.compile(r"v?\d+(?:\.\d+)+[0-9A-Za-z.+-]*")
 
 
-def _indented_after(lines: list[str], index: int) -> bool:
-    """The first line with text after ``lines[index]`` is indented (an entry of it)."""
-    after = next((line for line in lines[index + 1 :] if line.strip()), "")
-    return after[:1] in (" ", "\t")
+def _entry_title(lines: list[str], index: int) -> bool:
+    """Whether ``lines[index]`` is the line of a release over its indented entries."""
+    line = lines[index]
+    if not line.strip() or line[:1].isspace():
+        return False
+    if _ALONE.fullmatch(line) and _version(line) is not None:
+        after = next((later for later in lines[index + 1 :] if later.strip()), "")
+        return after[:1] in (" ", "\t")
+    below = lines[index + 1] if index + 1 < len(lines) else ""
+    return (
+        line.split()[0].lower() in _LEAD_WORDS
+        and (index == 0 or not lines[index - 1].strip())
+        and below[:1] in (" ", "\t")
+        and bool(below.strip())
+        and isinstance(parse_title(line), tuple)
+    )
 
 
 #: a release written as a bold line (python-socketio's ``**Release 5.16.3** - 2026-06-15``):
@@ -432,6 +441,18 @@ def numbered_later(section: Section) -> bool:
     return bool(words) and _PLACEHOLDER.fullmatch(words[0].strip(_PUNCTUATION)) is not None
 
 
+def _body(lines: list[str], marker: str) -> str:
+    """A section's text, stripped; entries indented under their release line (a GNU
+    ChangeLog's, nbsphinx's) dedented, as the notes of a release show them."""
+    if marker in (ALONE, DATED):
+        lines = [line.expandtabs() for line in lines]
+        depth = min(
+            (len(x) - len(x.lstrip()) for x in lines if x[:1] == " " and x.strip()), default=0
+        )
+        lines = [line[depth:] if line[:depth].isspace() else line for line in lines]
+    return "\n".join(lines).strip()
+
+
 def sections(text: str) -> list[Section]:
     """Every release section of a changelog, in file order."""
     lines = text.splitlines()
@@ -457,7 +478,7 @@ def sections(text: str) -> list[Section]:
             Section(
                 label=label if isinstance(label, str) else label[0][1],
                 heading="\n".join(lines[heading.line : heading.end]).strip(),
-                body="\n".join(lines[heading.end : end]).strip(),
+                body=_body(lines[heading.end : end], heading.marker),
                 versions=pairs,
                 line=heading.line,
                 end=heading.end,

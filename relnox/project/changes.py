@@ -104,12 +104,18 @@ def pathspecs(workspace: Workspace, packages: Sequence[Package]) -> dict[str, li
 
 
 def _changes(workspace: Workspace, spec: Sequence[str], since: str) -> tuple[int, int]:
+    """The files under ``spec`` that differ between ``since`` and HEAD, and HEAD's commits
+    since it. No commit of HEAD's touches the package: nothing changed, whatever the trees
+    differ in (a release tag on a branch ahead of HEAD: sentence-transformers' v5.1.2, whose
+    release commit HEAD lacks)."""
     root = workspace.root
+    commits = int(git.git(root, "rev-list", "--count", f"{since}..HEAD", "--", *spec) or 0)
+    if not commits:
+        return 0, 0
     files = git.git(
         root, "diff", "--no-renames", "--name-only", f"{since}..HEAD", "--", *spec
     ).splitlines()
-    commits = git.git(root, "rev-list", "--count", f"{since}..HEAD", "--", *spec)
-    return len([f for f in files if f]), int(commits or 0)
+    return len([f for f in files if f]), commits
 
 
 def _check_repo(workspace: Workspace, since: str | None) -> None:

@@ -386,6 +386,14 @@ def dynamic_version(
         if len(found_modules) == 1 and "version" in table(doc, "project").get("dynamic", ()):
             # flit imports it for a __version__ it computes (pyparsing's version_info)
             literal_location(found_modules[0][1], "dynamic version (flit's __version__)", pyproject)
+    name = table(doc, "project").get("name")
+    if backend == "sphinx_theme_builder" and isinstance(name, str):
+        # it reads src/<name, dashes as underscores>/__init__.py's __version__ literal
+        what = f"src/{name.replace('-', '_')}/__init__.py"
+        loc = literal_location(
+            directory / what, "dynamic version (sphinx-theme-builder's __version__)", pyproject
+        )
+        return "sphinx-theme-builder", [loc], f"sphinx-theme-builder: __version__ of {what}"
     return (
         setup_py_incremental(directory, roots, modules)
         or setup_py_literal(directory)

@@ -239,7 +239,27 @@ def setup_py_name(directory: Path) -> str | None:
         return value.value
     if isinstance(value, ast.Name):
         return _constants(tree).get(value.id)
+    if (  # "dgl" + os.getenv("DGL_PACKAGE_SUFFIX", ""): the name the variable unset gives
+        isinstance(value, ast.BinOp)
+        and isinstance(value.op, ast.Add)
+        and isinstance(value.left, ast.Constant)
+        and isinstance(value.left.value, str)
+        and _empty_by_default(value.right)
+    ):
+        return value.left.value
     return _meta_name(tree, directory, value)
+
+
+def _empty_by_default(node: ast.expr) -> bool:
+    """``os.getenv("X", "")`` or ``os.environ.get("X", "")``: empty unless the build sets
+    the variable."""
+    if not isinstance(node, ast.Call) or len(node.args) != 2 or node.keywords:
+        return False
+    default = node.args[1]
+    if not (isinstance(default, ast.Constant) and default.value == ""):
+        return False
+    func = ast.unparse(node.func)
+    return func in ("os.getenv", "getenv", "os.environ.get", "environ.get")
 
 
 def _meta_name(tree: ast.Module, directory: Path, value: ast.expr) -> str | None:
@@ -512,6 +532,19 @@ def _path_of(parts: list[ast.expr], constants: dict[str, str]) -> str | None:
     return joined if joined and not any(c.isspace() for c in joined) else None
 
 
+def _opens(call: ast.Call) -> bool:
+    """``open(path, mode)``, ``io.open`` or ``codecs.open``: a call whose first argument
+    alone is a path."""
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id == "open"
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == "open"
+        and (isinstance(func.value, ast.Name) and func.value.id in ("io", "codecs"))
+    )
+
+
 def _divided(node: ast.expr) -> list[ast.expr]:
     """``Path(__file__).parent / "src" / "pkg" / "_version.py"`` as its operands."""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
@@ -542,7 +575,9 @@ def _named_files(tree: ast.Module, directory: Path, roots: Sequence[Path]) -> li
             for alias in node.names:
                 imported[alias.asname or alias.name] = alias.name
         elif isinstance(node, ast.Call):
-            paths.append(_path_of(list(node.args), constants) or "")
+            # open("version.txt", "r"): the path alone, never its mode (DeepSpeed's)
+            args = node.args[:1] if _opens(node) else list(node.args)
+            paths.append(_path_of(args, constants) or "")
             named = _module_constant(node)
             module = find_module(roots, named) if named is not None else None
             if module is not None:

@@ -346,7 +346,7 @@ def value_in(loc: VersionLocation, text: str) -> str | None:
         if loc.kind in ("tuple", "info"):
             from relnox.project.version_tuple import info_value, joined
 
-            return joined(text) if loc.kind == "tuple" else info_value(text)
+            return joined(text) if loc.kind == "tuple" else info_value(text, loc.path)
         regex = re.compile(loc.pattern) if loc.pattern else PY_VERSION_RE
         match = regex.search(text)
         if match is not None and loc.result is not None:

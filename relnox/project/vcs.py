@@ -206,6 +206,28 @@ def release_filters(
     return tuple(found)
 
 
+def stamps_version(top: Path, names: Sequence[str]) -> bool:
+    """Whether a workflow that publishes on a pushed tag writes the version before it
+    builds: a tool's version command (``poetry version "$TAG"``, ``uv version``) or a line
+    that names ``version`` and one of the files ``names`` (dspy's and flask-cors' ``sed -i
+    "s/version = .../" pyproject.toml``). Its tags then release the tagged commit at the
+    tag's version, whatever the files say there."""
+    for _name, data in workflows(top):
+        text = data.decode("utf-8", "replace")
+        if "tags" not in text or PUBLISHES.search(text) is None or not push_tags(text):
+            continue
+        for line in text.splitlines():
+            if _VERSION_COMMAND.search(line):
+                return True
+            if "version" in line.lower() and any(n in line for n in names) and "sed " in line:
+                return True
+    return False
+
+
+#: a tool's command setting the project's version: ``poetry version 1.2.3``, ``uv version``
+_VERSION_COMMAND = re.compile(r"\b(?:poetry|uv|hatch|pdm) +version +[\"'$\w]")
+
+
 _KEY = re.compile(r"""^(?P<indent> *)(?P<q>["']?)(?P<key>[\w-]+)(?P=q)\s*:(?:\s+(?P<value>.*))?$""")
 
 

@@ -406,11 +406,13 @@ def _info_parts(value: ast.expr, functions: set[str]) -> tuple[int, int, int, st
     return (major, minor, micro, level, serial)
 
 
-def info_value(text: str) -> str | None:
+def info_value(text: str, path: Path | None = None) -> str | None:
     """The version a version-info tuple says, where every such project says it alike:
     ``final`` is the release, ``alpha``/``beta``/``rc`` N (N > 0) its pre-release, ``dev``
     N its ``.devN``. A pre-release level with serial 0 is left unread: Django spells
-    ``(6, 1, 0, "alpha", 0)`` as ``6.1.dev<timestamp>``, others as ``6.1.0a0``."""
+    ``(6, 1, 0, "alpha", 0)`` as ``6.1.dev<timestamp>``, others as ``6.1.0a0``; with the
+    module's ``path``, the function that spells it is read, and one that never compares a
+    part with 0 (wagtail's ``get_version``) spells it ``a0``."""
     found = _info(text)
     if found is None:
         return None
@@ -418,7 +420,7 @@ def info_value(text: str) -> str | None:
     if computed is not None:  # the module's own expression says it: no rule needed
         return computed
     major, minor, micro, level, serial = found[2]
-    if level not in ("final", "dev") and serial == 0:
+    if level not in ("final", "dev") and serial == 0 and not _plain_serial(path, text):
         return None
     suffix = "" if level == "final" else f"{LEVELS[level]}{serial}"
     return f"{major}.{minor}.{micro}{suffix}"
@@ -477,12 +479,57 @@ def two_ways(path: Path, reader: str) -> str | None:
     )
 
 
+def _plain_serial(path: Path | None, text: str) -> bool:
+    """Whether the function ``__version__ = f(VERSION)`` calls, defined in the module at
+    ``path`` or imported into it from a module of its package (``from wagtail.utils.version
+    import get_version``), spells the levels (``"alpha"``) and compares no part with 0: a
+    serial 0 is then spelled as any other (``a0``), not Django's ``.dev<timestamp>``."""
+    if path is None:
+        return False
+    tree = ast.parse(text)
+    call = next(
+        (
+            n.value
+            for n in tree.body
+            if isinstance(n, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "__version__" for t in n.targets)
+        ),
+        None,
+    )
+    if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name):
+        return False
+    name, source = call.func.id, tree
+    for node in tree.body:
+        if not isinstance(node, ast.ImportFrom) or not node.module or node.level:
+            continue
+        if any(a.name == name and a.asname in (None, name) for a in node.names):
+            top = path.parent
+            while (top.parent / "__init__.py").is_file():
+                top = top.parent
+            module = top.parent.joinpath(*node.module.split(".")).with_suffix(".py")
+            if not module.is_file():
+                return False
+            source = ast.parse(read_text(module))
+    function = next(
+        (n for n in source.body if isinstance(n, ast.FunctionDef) and n.name == name), None
+    )
+    if function is None:
+        return False
+    nodes = list(ast.walk(function))
+    levels = any(isinstance(n, ast.Constant) and n.value == "alpha" for n in nodes)
+    return levels and not any(  # it spells the levels, and no part is told apart by 0
+        isinstance(node, ast.Compare)
+        and any(isinstance(c, ast.Constant) and c.value == 0 for c in node.comparators)
+        for node in nodes
+    )
+
+
 def info_location(path: Path) -> VersionLocation | None:
     """The version of ``path`` when ``__version__`` is computed from a version-info tuple."""
     if not path.is_file():
         return None
     text = read_text(path)
-    value = info_value(text)
+    value = info_value(text, path)
     found = _info(text)
     if value is None or found is None:
         return None
@@ -496,7 +543,7 @@ def respell_info(path: Path, text: str, old: str, new: str) -> str:
     from packaging.version import InvalidVersion, Version
 
     found = _info(text)
-    if found is None or info_value(text) != old:
+    if found is None or info_value(text, path) != old:
         raise VersionError(f"{path}: the version {old!r} is no longer where it was read; rerun")
     _name, node, parts = found
     try:

@@ -455,6 +455,14 @@ class Workspace:
         its pre-releases are tagged semver style, ``v1.29.0.rc0`` after ``v1.28.0.rc0``,
         ``v2.11`` for 2.11.0 after ``v2.10``)."""
         text = version or pkg.version
+        if pkg.tags is not None and text == pkg.version and not pkg.tags.convention.short_zero:
+            from relnox.versioning import long_as_released, maybe_version
+
+            # the files' version not released yet, spelled short (DGL's nightly "2.5" after
+            # v2.4.0, v2.3.0): tagged as long as the releases, v2.5.0
+            parsed = maybe_version(text)
+            if parsed is not None and not parsed.is_devrelease and parsed not in pkg.tags.released:
+                text = long_as_released(text, pkg.tags.released, text)
         if pkg.tags is not None and pkg.tags.convention.semver_pre:
             from relnox.versioning import maybe_version, to_scheme
 

@@ -199,11 +199,12 @@ def _bot_order(ws: Workspace, pkg: Package, tag: str) -> str | None:
     commit before the one that sets its version (strawberry's release bot tags the merged
     commit, then commits "Release 0.324.0"): the commit after ``tag`` sets the package's
     version, the release before it was tagged the same way, and no publishing workflow
-    builds the tagged commit. ``None`` otherwise (a tag made one commit too early)."""
+    builds the tagged commit, or the one that does writes the tag's version first (dspy's).
+    ``None`` otherwise (a tag made one commit too early)."""
     facts = pkg.tags
     current = Version(pkg.version)
     earlier = sorted((v for v in facts.released if v < current), reverse=True) if facts else []
-    if not earlier or release_filters_fire(ws, tag):
+    if not earlier or (release_filters_fire(ws, tag) and not _stamped(ws, pkg)):
         return None
     previous = ws.tag_for(pkg, str(earlier[0]))
     for version, marked in ((pkg.version, tag), (str(earlier[0]), previous)):
@@ -213,6 +214,15 @@ def _bot_order(ws: Workspace, pkg: Package, tag: str) -> str | None:
         if same_version(version_at(ws, pkg, marked), version):
             return None
     return git.next_on_path(ws.root, tag)
+
+
+def _stamped(ws: Workspace, pkg: Package) -> bool:
+    """Whether the workflow that publishes on the tag writes the version into the package's
+    files first (dspy's: it builds the tagged commit at the tag's version)."""
+    from relnox.project.vcs import stamps_version
+
+    names = [loc.path.name for loc in pkg.locations]
+    return stamps_version(git.toplevel(ws.root), names)
 
 
 def release_filters_fire(ws: Workspace, tag: str) -> bool:

@@ -380,8 +380,6 @@ def heading_like(path: Path, version: str) -> str:
         old = section.versions[0][1]
         if section.marker == DIRECTIVE:
             return f"'{DIRECTIVE}' with ':version: {version}'"
-        if section.marker == ALONE:
-            return f"'{version}' alone on a line over its entries, indented"
         if section.marker == DATED:  # a GNU ChangeLog entry: 2025-04-24<TAB>name 1.4.0
             line = section.heading.splitlines()[0].replace(old, version, 1)
             return f"{re.sub(r'^[0-9-]+', 'YYYY-MM-DD', line)!r} over its entries, indented"
@@ -395,6 +393,8 @@ def heading_like(path: Path, version: str) -> str:
         title = _compare_moved(first[:at] + version + after, old, version)
         if first.startswith("#") or section.marker in (BOLD, BARE):
             return f"'{title}'"
+        if section.marker == ALONE:
+            return f"'{title}' over its entries, indented"
         over = "over- and " if section.heading.startswith(section.marker * 3) else ""
         return f"'{title.strip()}' {over}underlined with {section.marker * len(title)}"
     if path.suffix.lower() == ".rst" or any(

@@ -672,7 +672,7 @@ def test_a_version_alone_on_its_line_over_indented_entries_is_a_release_section(
     [row] = [
         c for c in doctor(repo(tmp_path / "r", files)).checks if c.check == "changelog httpish"
     ]
-    assert "'0.33.0' alone on a line over its entries, indented" in row.detail
+    assert "'0.33.0' over its entries, indented" in row.detail
 
 
 def test_a_release_written_as_its_version_alone_over_its_list_is_a_section_read_never_written(
@@ -691,3 +691,44 @@ def test_a_release_written_as_its_version_alone_over_its_list_is_a_section_read_
     assert release_changelog(text, "2.1", DAY) is None  # read, never written
     (tmp_path / "CHANGELOG").write_text(text, encoding="utf-8")
     assert heading_like(tmp_path / "CHANGELOG", "2.1") == "'2.1'"
+
+
+def test_a_version_line_straight_over_indented_entries_is_a_release_section(
+    tmp_path: Path,
+) -> None:
+    """nbsphinx's NEWS.rst: ``Version 0.9.8 -- 2025-11-28 -- PyPI__ -- diff__`` straight
+    over `` * Re-enable ...``. relnox read no section and asked for an underlined heading;
+    the line is the release's heading now, its entries dedented, and doctor asks for the
+    next one in its form. A sentence led by Version inside a section is no heading."""
+    text = (
+        "Version 0.9.8 -- 2025-11-28 -- PyPI__ -- diff__\n * Re-enable Sphinx\n"
+        " * Support raw cells\n\n__ https://example.org/0.9.8/\n\n"
+        "Version 0.9.7 -- 2025-03-03 -- PyPI__ -- diff__\n * Disable Sphinx\n"
+    )
+    found = sections(text)
+    assert [s.label for s in found] == ["0.9.8", "0.9.7"]
+    assert (
+        found[0].body == "* Re-enable Sphinx\n* Support raw cells\n\n__ https://example.org/0.9.8/"
+    )
+    prose = "## 1.0.0\n\nSome notes.\nVersion 1.0 removes:\n  old things\n"
+    assert [s.label for s in sections(prose)] == ["1.0.0"]
+    files = {"pyproject.toml": project("nbish", "0.9.9"), "CHANGELOG.md": text}
+    [row] = [c for c in doctor(repo(tmp_path / "r", files)).checks if c.check == "changelog nbish"]
+    assert "'Version 0.9.9 -- YYYY-MM-DD -- PyPI__ -- diff__' over its entries" in row.detail
+
+
+def test_a_day_first_date_placeholder_is_dated_as_the_release_below() -> None:
+    """wagtail's CHANGELOG.txt: ``8.0 (xx.xx.xxxx) - IN DEVELOPMENT`` above ``7.4.3
+    (20.08.2026)``. relnox dropped the words and left ``(xx.xx.xxxx)``; the release is now
+    dated day first, as the one below."""
+    from relnox.bump.changelog import release_pending
+
+    text = (
+        "Changelog\n=========\n\n8.0 (xx.xx.xxxx) - IN DEVELOPMENT\n"
+        "~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n\n * New.\n\n"
+        "7.4.3 (20.08.2026)\n~~~~~~~~~~~~~~~~~~\n\n * Old.\n"
+    )
+    assert release_pending(text, "8.0.0", DAY) == text.replace(
+        "8.0 (xx.xx.xxxx) - IN DEVELOPMENT\n~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
+        "8.0 (03.05.2026)\n~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
+    )

@@ -263,3 +263,21 @@ def test_one_package_s_refused_next_version_leaves_the_others_rows(
         rows = {row.name: row.next_version for row in plan(load_workspace(root), part="minor")}
     assert rows == {"acme-a": None, "acme-b": "1.1.0"}
     assert any(m.startswith("warning: acme-a: 1.1.0 is not above 2.0.0") for m in caplog.messages)
+
+
+def test_a_release_tag_ahead_of_head_on_its_branch_is_no_change_of_head(tmp_path: Path) -> None:
+    """sentence-transformers' shape: main at 5.2.0.dev0, a release branch from it commits
+    5.1.2 and tags v5.1.2; HEAD has no commit since. relnox said it changed (2 files, 0
+    commits: the release commit's, which HEAD lacks); it changed when HEAD commits to it."""
+    from tests.shapes import commit, git, project, repo
+
+    root = repo(tmp_path / "r", {"pyproject.toml": project("stish", "5.1.1")}, ["v5.1.1"])
+    commit(root, {"pyproject.toml": project("stish", "5.2.0.dev0")})
+    git(root, "checkout", "-q", "-b", "release")
+    commit(root, {"pyproject.toml": project("stish", "5.1.2"), "stish.py": "x = 1\n"}, "v5.1.2")
+    git(root, "checkout", "-q", "main")
+    [row] = plan(load_workspace(root))
+    assert (row.last_tag, row.changed, row.commits, row.files) == ("v5.1.2", False, 0, 0)
+    commit(root, {"stish.py": "x = 2\n"})
+    [row] = plan(load_workspace(root))
+    assert (row.changed, row.commits) == (True, 1)

@@ -1798,6 +1798,53 @@ def test_a_version_info_tuple_read_two_ways_is_not_read(
         assert problem.endswith("(6, 1, 0, 'final', 0) for 6.1.0, serial 1 for 6.1.0a1")
 
 
+WAGTAIL_GET_VERSION = (
+    "def get_version(version):\n    main = '.'.join(str(x) for x in version[:3])\n"
+    "    sub = ''\n    if version[3] != 'final':\n"
+    "        mapping = {'alpha': 'a', 'beta': 'b', 'rc': 'rc'}\n"
+    "        sub = mapping[version[3]] + str(version[4])\n    return main + sub\n"
+)
+DJANGO_GET_VERSION = WAGTAIL_GET_VERSION.replace(
+    "    if version[3] != 'final':",
+    "    if version[3] == 'alpha' and version[4] == 0:\n"
+    "        sub = '.dev1'\n    elif version[3] != 'final':",
+)
+
+
+@pytest.mark.parametrize(
+    ("getter", "expected"), [(WAGTAIL_GET_VERSION, "8.0.0a0"), (DJANGO_GET_VERSION, None)]
+)
+def test_a_serial_0_pre_release_is_read_when_the_package_s_function_spells_it_plainly(
+    tmp_path: Path, getter: str, expected: str | None
+) -> None:
+    """wagtail's shape: ``VERSION = (8, 0, 0, "alpha", 0)`` and ``__version__ =
+    get_version(VERSION)`` imported from ``wagtail.utils.version``, which spells every
+    serial alike (8.0a0). relnox left it unread (Django spells alpha 0 as a .dev) and
+    refused the repository; it reads the function now, and one that compares a part with
+    0, as Django's does, still leaves it unread."""
+    extra = '[tool.setuptools.dynamic]\nversion = {attr = "tailish.__version__"}\n'
+    files = {
+        "pyproject.toml": project("tailish", None, backend="setuptools", extra=extra),
+        "tailish/__init__.py": (
+            "from tailish.utils.version import get_version\n\n"
+            "VERSION = (8, 0, 0, 'alpha', 0)\n\n__version__ = get_version(VERSION)\n"
+        ),
+        "tailish/utils/__init__.py": "",
+        "tailish/utils/version.py": getter,
+    }
+    root = repo(tmp_path / "r", files, tags=["v7.4.3"])
+    if expected is None:
+        (problem,) = discover(root).problems
+        assert "VERSION = (8, 0, 0, 'alpha', 0)" in problem and "has no one reading" in problem
+        return
+    ws = load_workspace(root)
+    assert ws.packages[0].version == expected
+    plan = plan_bump(ws, BumpOptions(part="pre"))
+    assert plan.versions["tailish"] == ("8.0.0a0", "8.0.0a1")
+    apply_bump(plan)
+    assert "VERSION = (8, 0, 0, 'alpha', 1)" in (root / "tailish/__init__.py").read_text()
+
+
 def test_a_tag_spelling_change_is_proven_by_a_version_info_tuple(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -2204,3 +2251,75 @@ def test_a_setup_py_name_from_an_attribute_of_the_package_it_imports(tmp_path: P
     (pkg,) = load_workspace(root).packages
     assert (pkg.name, pkg.version) == ("cachish-lib", "5.6.3")
     assert pkg.primary is not None and pkg.primary.path == root / "cachish/__init__.py"
+
+
+def test_sphinx_theme_builder_reads_the_version_of_the_package_named_like_the_project(
+    tmp_path: Path,
+) -> None:
+    """pydata-sphinx-theme's shape: ``build-backend = "sphinx_theme_builder"`` with a dynamic
+    version, which the backend reads from ``src/<name, dashes as underscores>/__init__.py``.
+    relnox said it could not read the version without running the build."""
+    pyproject = (
+        '[build-system]\nrequires = ["sphinx-theme-builder>=0.3.2"]\n'
+        'build-backend = "sphinx_theme_builder"\n\n'
+        '[project]\nname = "themeish-sphinx"\ndynamic = ["version"]\n'
+    )
+    files = {
+        "pyproject.toml": pyproject,
+        "src/themeish_sphinx/__init__.py": '"""A theme."""\n\n' + INIT.format("0.20.0"),
+    }
+    ws = load_workspace(repo(tmp_path / "r", files, tags=["v0.20.0"]))
+    (pkg,) = ws.packages
+    assert pkg.version == "0.20.0"
+    assert pkg.locations[0].path.name == "__init__.py" and "sphinx-theme-builder" in pkg.evidence
+    plan = plan_bump(ws, BumpOptions(part="minor"))
+    assert [e.path.relative_to(ws.root).as_posix() for e in plan.edits] == [
+        "src/themeish_sphinx/__init__.py"
+    ]
+
+
+def test_setup_py_opening_a_version_file_with_a_mode_reads_that_file(tmp_path: Path) -> None:
+    """DeepSpeed's shape: ``version_str = open('version.txt', 'r').read().strip()``, then a
+    build string or a git hash added to it. relnox joined the mode to the path
+    (``version.txt/r``) and said setup.py computes the version; it reads version.txt."""
+    setup_py = (
+        "from setuptools import setup\n\n"
+        "version_str = open('version.txt', 'r').read().strip()\n"
+        "version_str += '+abc123'\n\n"
+        "setup(name='speedish', version=version_str, packages=['speedish'])\n"
+    )
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+        'build-backend = "setuptools.build_meta"\n',
+        "setup.py": setup_py,
+        "version.txt": "0.19.6\n",
+        "speedish/__init__.py": "",
+    }
+    ws = load_workspace(repo(tmp_path / "r", files, tags=["v0.19.5"]))
+    (pkg,) = ws.packages
+    assert (pkg.version, pkg.locations[0].path.name) == ("0.19.6", "version.txt")
+
+
+def test_a_setup_py_name_with_a_suffix_from_the_environment_is_its_literal(
+    tmp_path: Path,
+) -> None:
+    """DGL's python/setup.py: ``name="dgl" + os.getenv("DGL_PACKAGE_SUFFIX", "")`` (a CUDA
+    build adds ``-cu121``). relnox said the name was computed and left the package out, so
+    its v2.4.0 tags fell to a sibling tool; the name is the literal the variable unset
+    gives."""
+    setup_py = (
+        "import os\nfrom setuptools import setup\n\n"
+        "setup(\n    name='graphish' + os.getenv('GRAPHISH_SUFFIX', ''),\n"
+        "    version='2.4.0',\n    packages=['graphish'],\n)\n"
+    )
+    files = {
+        "python/setup.py": setup_py,
+        "python/graphish/__init__.py": "",
+        "tool/setup.py": "from setuptools import setup\n\nsetup(name='graphtool', version='0.0.2')\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["v2.4.0"])
+    commit(root, {"python/setup.py": setup_py.replace("'2.4.0'", "'2.5'")})
+    ws = load_workspace(root)
+    assert {p.name: p.version for p in ws.packages} == {"graphish": "2.5", "graphtool": "0.0.2"}
+    facts = ws.get("graphish").tags
+    assert facts is not None and facts.last_tag == "v2.4.0"

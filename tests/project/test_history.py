@@ -842,6 +842,23 @@ def test_releases_written_with_zero_and_tagged_short_without_a_patch_release(
     assert facts is not None and "tagged without it" not in facts.convention.evidence
 
 
+def test_a_short_version_not_yet_released_is_tagged_as_long_as_the_releases(
+    tmp_path: Path,
+) -> None:
+    """DGL's shape: libinfo says ``2.5`` (the nightly) after releases tagged ``v2.3.0`` and
+    ``v2.4.0`` from files that said 2.4.0. relnox named its tag ``v2.5``; it is ``v2.5.0``,
+    as the releases are tagged, while released versions keep their own tags."""
+    repo = History(tmp_path / "r", {"pyproject.toml": project("dglish", "2.3.0")})
+    git(repo.root, "tag", "v2.3.0")
+    repo.commit({"pyproject.toml": project("dglish", "2.4.0")}, "v2.4.0")
+    repo.commit({"pyproject.toml": project("dglish", "2.5")})
+    ws = load_workspace(repo.root)
+    (pkg,) = ws.packages
+    assert (ws.tag_for(pkg), ws.tag_for(pkg, "2.4.0")) == ("v2.5.0", "v2.4.0")
+    tags = [c.detail for c in doctor(repo.root).checks if c.check == "tags dglish"]
+    assert tags and tags[0].startswith("v2.5.0 not created yet")
+
+
 def test_releases_ending_in_zero_tagged_long_keep_long_tags(tmp_path: Path) -> None:
     """The newest .0 release decides: ``v2.9`` long ago, ``v2.10.0`` since: v2.11.0."""
     repo = History(tmp_path / "r", {"pyproject.toml": project("rqish", "2.9.0")})

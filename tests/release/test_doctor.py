@@ -895,6 +895,38 @@ def test_a_tag_on_the_commit_before_its_release_commit_is_a_release(tmp_path: Pa
     assert row.status == ERROR and "delete or move that tag" in row.detail, row
 
 
+STAMPS = (
+    "on:\n  push:\n    tags: ['*']\njobs:\n  pypi:\n    steps:\n"
+    '      - run: sed -i "s/version=.*/version=\\"$TAG\\"/" pyproject.toml\n'
+    "      - run: uv build\n      - uses: pypa/gh-action-pypi-publish@release/v1\n"
+)
+
+
+@pytest.mark.parametrize("stamps", [True, False])
+def test_a_tag_before_the_release_commit_is_a_release_when_the_workflow_stamps_it(
+    tmp_path: Path, stamps: bool
+) -> None:
+    """dspy's shape: tag 3.3.1 on a commit whose pyproject says 3.3.0, its publishing
+    workflow seds the tag's version into pyproject.toml and builds, and a bot commits
+    "Update versions for 3.3.1" after; release after release. doctor said to delete the
+    tag (a workflow builds the tagged commit); a workflow that writes the version first
+    builds the release. One that does not leaves the error."""
+    from tests.shapes import commit, project
+
+    workflow = STAMPS if stamps else STAMPS.replace("pyproject.toml", "README.md")
+    files = {"pyproject.toml": project("dsp", "3.2.0"), ".github/workflows/release.yml": workflow}
+    root = repo(tmp_path / "r", files, tags=["3.2.0"])
+    commit(root, {"dsp.py": "x = 1\n"}, "3.2.1", message="fix")
+    commit(root, {"pyproject.toml": project("dsp", "3.2.1")}, message="Update versions for 3.2.1")
+    commit(root, {"dsp.py": "x = 2\n"}, "3.3.1", message="fix")
+    commit(root, {"pyproject.toml": project("dsp", "3.3.1")}, message="Update versions for 3.3.1")
+    [row] = [c for c in doctor(root).checks if c.check == "tags dsp"]
+    if stamps:
+        assert row.status == OK and "tags the commit right before" in row.detail, row
+    else:
+        assert row.status == ERROR and "delete or move that tag" in row.detail, row
+
+
 def test_a_package_released_beside_the_uv_workspace_is_not_expected_in_its_lock(
     tmp_path: Path,
 ) -> None:
