@@ -183,7 +183,8 @@ BOLD, BOLD_LEVEL = "**", 7
 
 
 #: a release written as a line holding its version alone, its entries' list right under
-#: it (funcy's plain-text CHANGELOG: ``2.0``, then ``- support Python 3.11``): read, never
+#: it (funcy's plain-text CHANGELOG: ``2.0``, then ``- support Python 3.11``; yappi's
+#: ``1.7.6 (2026-03-18)``, a blank line, then its list): read, never
 #: written, like a bold line
 BARE = "bare"
 #: the heading kinds a bump reads and never writes
@@ -193,12 +194,13 @@ _BARE = re.compile(r"^[vV]?\d+(?:\.\d+)+\S*(?:[ \t]+\(?\d{4}-\d{2}-\d{2}\)?)?[ \
 
 def _bare(lines: list[str], index: int) -> bool:
     """``lines[index]`` is a version alone (maybe with its date) at the start of a
-    paragraph, and a list item follows it at once."""
+    paragraph, and a list item follows it, at once or after one blank line (yappi's)."""
+    after = index + 2 if index + 2 < len(lines) and not lines[index + 1].strip() else index + 1
     return (
         _BARE.match(lines[index]) is not None
         and (index == 0 or not lines[index - 1].strip())
-        and index + 1 < len(lines)
-        and re.match(r"[-*+][ \t]", lines[index + 1]) is not None
+        and after < len(lines)
+        and re.match(r"[-*+][ \t]", lines[after]) is not None
         and isinstance(parse_title(lines[index].strip()), tuple)
     )
 

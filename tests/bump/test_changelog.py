@@ -606,6 +606,14 @@ def test_a_release_written_as_its_version_alone_over_its_list_is_a_section_read_
         ("1.18", "- added join_with()"),
     ]
     assert sections("Upgrade to\n\n2.0\n\nfor this.\n") == []
+    # yappi's: dated, a blank line before its list
+    dated = (
+        "CHANGELOG\n=========\n\n1.7.6 (2026-03-18)\n\n- Fix sdist\n\n1.7.5 (2026-03-17)\n\n- Old\n"
+    )
+    assert [(s.label, s.body) for s in sections(dated)] == [
+        ("1.7.6", "- Fix sdist"),
+        ("1.7.5", "- Old"),
+    ]
     assert release_changelog(text, "2.1", DAY) is None  # read, never written
     (tmp_path / "CHANGELOG").write_text(text, encoding="utf-8")
     assert heading_like(tmp_path / "CHANGELOG", "2.1") == "'2.1'"
