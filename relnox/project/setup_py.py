@@ -232,14 +232,40 @@ def setup_py_name(directory: Path) -> str | None:
     ``None`` when setup.py does not say it that way."""
     tree = _tree(directory / "setup.py")
     keywords = _setup_keywords(tree, every=False) if tree is not None else None
-    if tree is None or keywords is None or "name" not in keywords:
+    if tree is None or keywords is None:
         return None
-    value = keywords["name"]
+    value = keywords.get("name") or _stored_name(tree)
+    if value is None:
+        return None
     if isinstance(value, ast.Constant) and isinstance(value.value, str):
         return value.value
     if isinstance(value, ast.Name):
         return _constants(tree).get(value.id)
     return _meta_name(tree, directory, value)
+
+
+def _stored_name(tree: ast.Module) -> ast.expr | None:
+    """``kw["name"] = NAME`` stored once in the dict ``setup(**kw)`` spreads, a dict made
+    empty and filled key by key (line_profiler's ``setupkw = {}``, ``setupkw['name'] =
+    NAME``, inside ``if __name__ == '__main__':``)."""
+    spreads = {
+        k.value.id
+        for call in ast.walk(tree)
+        if isinstance(call, ast.Call) and _called(call) == "setup"
+        for k in call.keywords
+        if k.arg is None and isinstance(k.value, ast.Name)
+    }
+    stored = [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Subscript)
+        and isinstance(target.value, ast.Name)
+        and target.value.id in spreads
+        and _key(target) == "name"
+    ]
+    return stored[0] if len(spreads) == 1 and len(stored) == 1 else None
 
 
 def _meta_name(tree: ast.Module, directory: Path, value: ast.expr) -> str | None:

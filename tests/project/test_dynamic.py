@@ -2200,3 +2200,21 @@ def test_a_setup_py_name_from_an_attribute_of_the_package_it_imports(tmp_path: P
     (pkg,) = load_workspace(root).packages
     assert (pkg.name, pkg.version) == ("cachish-lib", "5.6.3")
     assert pkg.primary is not None and pkg.primary.path == root / "cachish/__init__.py"
+
+
+def test_a_setup_py_name_stored_into_the_dict_setup_spreads(tmp_path: Path) -> None:
+    """line_profiler's shape: ``setupkw = {}`` under ``if __name__ == '__main__':``,
+    filled key by key (``setupkw['name'] = NAME``), then ``setup(**setupkw)``. relnox
+    said setup() was given no literal name."""
+    setup_py = (
+        "import ast\nfrom setuptools import setup\n\n\ndef parse_version(fpath):\n"
+        "    return ast.parse(open(fpath).read()).body[0].value.value\n\n\n"
+        "NAME = 'profish'\nVERSION = parse_version('profish/profish.py')\n\n"
+        "if __name__ == '__main__':\n    setupkw = {}\n    setupkw['name'] = NAME\n"
+        "    setupkw['version'] = VERSION\n    setupkw['packages'] = ['profish']\n"
+        "    setup(**setupkw)\n"
+    )
+    files = {"profish/__init__.py": "", "profish/profish.py": "__version__ = '5.0.2'\n"}
+    root = repo(tmp_path / "r", {"setup.py": setup_py, **files})
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.name, pkg.version) == ("profish", "5.0.2")
