@@ -263,9 +263,10 @@ def release_ahead(text: str, title: str, day: date) -> str | None:
     return "".join(lines)
 
 
-#: a date still to be filled in: pymongo's ``(2026/XX/XX)``, ``YYYY-MM-DD``, ``TBD``
+#: a date still to be filled in: pymongo's ``(2026/XX/XX)``, ``YYYY-MM-DD``, ``TBD``,
+#: requests-toolbelt's ``2024-xx-yy``
 _PLACEHOLDER = re.compile(
-    r"(?:\d{4}|[XY?]{4})([-/.])[XM?]{2}\1[XD?]{2}\b|\bTB[AD]\b", re.IGNORECASE
+    r"(?:\d{4}|[XY?]{4})([-/.])[XM?]{2}\1[XDY?]{2}\b|\bTB[AD]\b", re.IGNORECASE
 )
 _UNDERLINED = re.compile(r"^([=\-~^*+])\1{2,}\s*$")
 _LIST_ITEM = re.compile(r"^\s*[-*+]\s")

@@ -473,7 +473,7 @@ def test_a_section_written_ahead_without_a_date_is_dated_like_the_release_below(
     assert release_ahead(undated, "1.2.0", DAY) is None
 
 
-@pytest.mark.parametrize("placeholder", ["2026/XX/XX", "YYYY-MM-DD", "TBD"])
+@pytest.mark.parametrize("placeholder", ["2026/XX/XX", "YYYY-MM-DD", "TBD", "2026-xx-yy"])
 def test_a_section_written_ahead_with_a_date_to_fill_in_is_dated_like_the_release_below(
     placeholder: str,
 ) -> None:
