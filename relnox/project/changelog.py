@@ -149,7 +149,7 @@ def headings(lines: list[str]) -> Iterator[Heading]:
                 if isinstance(parse_title(title), tuple):  # a release's, never "**Fixes**"
                     yield Heading(index, index + 1, BOLD_LEVEL, title, BOLD)
             elif _bare(lines, index):
-                yield Heading(index, index + 1, BOLD_LEVEL, line.strip(), BARE)
+                yield Heading(index, index + 1, BOLD_LEVEL, line.strip().rstrip(":"), BARE)
         index += 1
 
 
@@ -184,7 +184,8 @@ BOLD, BOLD_LEVEL = "**", 7
 
 #: a release written as a line holding its version alone, its entries' list right under
 #: it (funcy's plain-text CHANGELOG: ``2.0``, then ``- support Python 3.11``; yappi's
-#: ``1.7.6 (2026-03-18)``, a blank line, then its list): read, never
+#: ``1.7.6 (2026-03-18)``, a blank line, then its list; python-magic's ``Changes to
+#: 0.4.28:``): read, never
 #: written, like a bold line
 BARE = "bare"
 #: the heading kinds a bump reads and never writes
@@ -196,13 +197,18 @@ def _bare(lines: list[str], index: int) -> bool:
     """``lines[index]`` is a version alone (maybe with its date) at the start of a
     paragraph, and a list item follows it, at once or after one blank line (yappi's)."""
     after = index + 2 if index + 2 < len(lines) and not lines[index + 1].strip() else index + 1
+    line = lines[index]
     return (
-        _BARE.match(lines[index]) is not None
+        (_BARE.match(line) is not None or _CHANGES_LINE.match(line) is not None)
         and (index == 0 or not lines[index - 1].strip())
         and after < len(lines)
         and re.match(r"[-*+][ \t]", lines[after]) is not None
-        and isinstance(parse_title(lines[index].strip()), tuple)
+        and isinstance(parse_title(line.strip().rstrip(":")), tuple)
     )
+
+
+#: python-magic's plain-text paragraph ``Changes to 0.4.28:`` over its list
+_CHANGES_LINE = re.compile(r"^changes\s+(?:in|for|to)\s+\S[^\r\n]*:[ \t]*$", re.I)
 
 
 def _overlined(lines: list[str], index: int, char: str) -> bool:
@@ -315,7 +321,9 @@ def _upcoming(words: list[str]) -> bool:
 #: several words), ``Changes in Apache Libcloud in development`` (its Unreleased)
 #: ``Changes from 2.14.2 to 2.14.3`` (numexpr's and PyTables' RELEASE_NOTES.rst)
 _CHANGES_FROM = re.compile(r"^changes\s+from\s+v?\S+\s+to\s+(?P<new>v?\d\S*)\s*$", re.I)
-_CHANGES_IN = re.compile(r"^(?:changes|what's\s+new)\s+(?:in|for)\s+(?P<rest>\S.*)$", re.I)
+_CHANGES_IN = re.compile(
+    r"^(?:changes\s+(?:in|for|to)|what's\s+new\s+(?:in|for))\s+(?P<rest>\S.*)$", re.I
+)
 
 
 def _changes_in(rest: list[str]) -> tuple[tuple[str | None, str], ...] | str | None:

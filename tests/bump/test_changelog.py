@@ -615,5 +615,11 @@ def test_a_release_written_as_its_version_alone_over_its_list_is_a_section_read_
         ("1.7.5", "- Old"),
     ]
     assert release_changelog(text, "2.1", DAY) is None  # read, never written
+    # python-magic's: a paragraph that says whose changes, then its list
+    worded = "Changes to 0.4.29:\n\n- follow symlinks\n\nChanges to 0.4.28:\n\n- magic-1.dll\n"
+    assert [s.label for s in sections(worded)] == ["0.4.29", "0.4.28"]
+    assert parse_title("Changes to 0.4.28") == ((None, "0.4.28"),)
+    (tmp_path / "CHANGES").write_text(worded, encoding="utf-8")
+    assert heading_like(tmp_path / "CHANGES", "0.4.30") == "'Changes to 0.4.30:'"
     (tmp_path / "CHANGELOG").write_text(text, encoding="utf-8")
     assert heading_like(tmp_path / "CHANGELOG", "2.1") == "'2.1'"
