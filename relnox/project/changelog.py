@@ -414,11 +414,29 @@ def _matches(section: Section, version: str, package: str | None, loose: bool = 
     if not several:  # ... but a tag's name (``core-v1.2.0``) is the package's
         title = _LINK_TARGET.sub("]", section.heading.splitlines()[0].lstrip("#"))
         tagged = any(_tag(word) is not None for word in title.split()[:3])
+    if not several and _ONWARD.search(section.heading.splitlines()[0]) is not None:
+        return _at_or_above(version.removeprefix("v"), section.label)
     return any(
         same_version(found, version.removeprefix("v"))
         and (not (several or tagged) or _named(name, package, loose=tagged and loose))
         for name, found in section.versions
     )
+
+
+#: a section for every release from its version on: termcolor's ``## 2.0.0 and newer``
+#: (``See GitHub Releases``)
+_ONWARD = re.compile(
+    r"\d\S*\s+(?:and|or)\s+(?:newer|later|above)\b|\d\S*\s+onwards?\b", re.IGNORECASE
+)
+
+
+def _at_or_above(version: str, first: str) -> bool:
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(version) >= Version(first)
+    except InvalidVersion:
+        return False
 
 
 def _named(name: str | None, package: str | None, loose: bool = False) -> bool:

@@ -623,3 +623,18 @@ def test_a_release_written_as_its_version_alone_over_its_list_is_a_section_read_
     assert heading_like(tmp_path / "CHANGES", "0.4.30") == "'Changes to 0.4.30:'"
     (tmp_path / "CHANGELOG").write_text(text, encoding="utf-8")
     assert heading_like(tmp_path / "CHANGELOG", "2.1") == "'2.1'"
+
+
+def test_a_section_for_a_version_and_newer_covers_every_later_release() -> None:
+    """termcolor's CHANGES.md: ``## 2.0.0 and newer`` says 'See GitHub Releases' above
+    the old releases. Every release from 2.0.0 on has that section (was: doctor said
+    there was none for 3.3.0 and asked for '## 3.3.0 and newer'); a bump writes nothing."""
+    text = (
+        "## 2.0.0 and newer\n\nSee GitHub Releases:\n\n- https://example.org/releases\n\n"
+        "## 1.1.0 (13.01.2011)\n\n- Added cprint function.\n"
+    )
+    for version in ("2.0.0", "3.3.0", "3.4.0"):
+        assert find_section(text, version).label == "2.0.0"  # type: ignore[union-attr]
+    assert find_section(text, "1.1.0").label == "1.1.0"  # type: ignore[union-attr]
+    assert find_section(text, "1.5.0") is None
+    assert release_changelog(text, "3.4.0", DAY) is None
