@@ -264,9 +264,11 @@ def release_ahead(text: str, title: str, day: date) -> str | None:
 
 
 #: a date still to be filled in: pymongo's ``(2026/XX/XX)``, ``YYYY-MM-DD``, ``TBD``,
-#: requests-toolbelt's ``2024-xx-yy``
+#: requests-toolbelt's ``2024-xx-yy``, XlsxWriter's ``Month XX 2025`` (a date in words)
 _PLACEHOLDER = re.compile(
-    r"(?:\d{4}|[XY?]{4})([-/.])[XM?]{2}\1[XDY?]{2}\b|\bTB[AD]\b", re.IGNORECASE
+    r"(?:\d{4}|[XY?]{4})([-/.])[XM?]{2}\1[XDY?]{2}\b|\bTB[AD]\b"
+    r"|\bmonth[ \t]+(?:XX|DD)\b,?(?:[ \t]+(?:\d{4}|YYYY)\b)?",
+    re.IGNORECASE,
 )
 _UNDERLINED = re.compile(r"^([=\-~^*+])\1{2,}\s*$")
 _LIST_ITEM = re.compile(r"^\s*[-*+]\s")
@@ -507,6 +509,8 @@ _DAYS = (
     # beets' "2.13.1 (July 29, 2026)", and "29 July 2026"
     (re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}}, \d{{4}}\b"), "{date:%B} {date.day}, {date:%Y}"),
     (re.compile(rf"\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}\b"), "{date.day} {date:%B %Y}"),
+    # XlsxWriter's "Release 3.2.9 - September 16 2025": no comma
+    (re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}} \d{{4}}\b"), "{date:%B} {date.day} {date:%Y}"),
     # sqlparse's "Release 0.6.0 (Aug 13, 2026)": a month's first three letters
     (re.compile(rf"\b(?:{_MON}) \d{{1,2}}, \d{{4}}\b"), "{date:%b} {date.day}, {date:%Y}"),
     (re.compile(rf"\b\d{{1,2}} (?:{_MON}) \d{{4}}\b"), "{date.day} {date:%b %Y}"),

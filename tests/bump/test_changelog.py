@@ -638,3 +638,16 @@ def test_a_section_for_a_version_and_newer_covers_every_later_release() -> None:
     assert find_section(text, "1.1.0").label == "1.1.0"  # type: ignore[union-attr]
     assert find_section(text, "1.5.0") is None
     assert release_changelog(text, "3.4.0", DAY) is None
+
+
+def test_a_section_written_ahead_with_a_date_in_words_to_fill_in_is_dated_in_words() -> None:
+    """XlsxWriter's Changes: ``Release 3.3.0 - Month XX 2025`` above ``Release 3.2.9 -
+    September 16 2025`` (a date in words, no comma); the release fills in the date the way
+    the one below writes it (was: left 'Month XX 2025' as it was)."""
+    from relnox.bump.changelog import release_ahead
+
+    text = (
+        "\nRelease 3.3.0 - Month XX 2025\n-----------------------------\n\n* New.\n\n\n"
+        "Release 3.2.9 - September 16 2025\n---------------------------------\n\n* Old.\n"
+    )
+    assert release_ahead(text, "3.3.0", DAY) == text.replace("Month XX 2025", "May 3 2026")
