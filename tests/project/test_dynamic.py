@@ -1563,6 +1563,23 @@ def test_flit_s_computed_version_names_the_module_it_reads(tmp_path: Path) -> No
     ), problem
 
 
+def test_a_py_module_listed_without_its_file_ships_nothing(tmp_path: Path) -> None:
+    """inflection's setup.cfg: ``py_modules = inflection`` after the module became the
+    package ``inflection/``; setuptools finds no ``inflection.py`` and builds an empty
+    wheel. relnox read ``inflection`` as shipped (the package named like the project);
+    it reads nothing now, as the backend builds."""
+    cfg = "[metadata]\nname = inflish\nversion = 0.5.1\n\n[options]\npy_modules = inflish\n"
+    pyproject = (
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+    )
+    files = {"pyproject.toml": pyproject, "setup.cfg": cfg, "inflish/__init__.py": ""}
+    root = repo(tmp_path / "r", files)
+    (pkg,) = load_workspace(root).packages
+    assert pkg.import_packages == ()
+    write(root, {"inflish.py": ""})
+    assert load_workspace(root).packages[0].import_packages == ("inflish",)
+
+
 @pytest.mark.parametrize("where", ["setup.py", "pyproject.toml"])
 def test_py_modules_ship_beside_the_packages(tmp_path: Path, where: str) -> None:
     """sympy's ``py_modules=['isympy']`` beside its ``sympy`` package (found by its name):
