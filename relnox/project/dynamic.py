@@ -386,6 +386,14 @@ def dynamic_version(
         if len(found_modules) == 1 and "version" in table(doc, "project").get("dynamic", ()):
             # flit imports it for a __version__ it computes (pyparsing's version_info)
             literal_location(found_modules[0][1], "dynamic version (flit's __version__)", pyproject)
+    if backend.startswith("sphinx_theme_builder"):
+        # sphinx-theme-builder reads __version__ of src/<name>/__init__.py (furo's)
+        name = str(table(doc, "project").get("name", "")).lower().replace("-", "_")
+        init = directory / "src" / name / "__init__.py"
+        what = "dynamic version (sphinx-theme-builder's __version__)"
+        if name and init.is_file():
+            loc = literal_location(init, what, pyproject)
+            return "sphinx-theme-builder", [loc], f"sphinx-theme-builder: __version__ of {name}"
     return (
         setup_py_incremental(directory, roots, modules)
         or setup_py_literal(directory)

@@ -2235,3 +2235,21 @@ def test_a_setup_py_name_stored_into_the_dict_setup_spreads(tmp_path: Path) -> N
     root = repo(tmp_path / "r", {"setup.py": setup_py, **files})
     (pkg,) = load_workspace(root).packages
     assert (pkg.name, pkg.version) == ("profish", "5.0.2")
+
+
+def test_sphinx_theme_builder_reads_the_version_of_the_package_under_src(tmp_path: Path) -> None:
+    """furo's backend, sphinx-theme-builder, reads ``__version__`` of
+    ``src/<name>/__init__.py``; relnox said the dynamic version could not be read."""
+    pyproject = (
+        '[build-system]\nrequires = ["sphinx-theme-builder >= 0.2.0a10"]\n'
+        'build-backend = "sphinx_theme_builder"\n\n[project]\nname = "furish-theme"\n'
+        'dynamic = ["version"]\n'
+    )
+    init = '"""A theme."""\n\n__version__ = "2025.12.19.dev1"\n'
+    root = repo(tmp_path / "r", {"pyproject.toml": pyproject, "src/furish_theme/__init__.py": init})
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.version == "2025.12.19.dev1"
+    assert pkg.primary is not None and pkg.primary.path == root / "src/furish_theme/__init__.py"
+    apply_bump(plan_bump(ws, BumpOptions(to="2026.1.5")))
+    assert '__version__ = "2026.1.5"' in (root / "src/furish_theme/__init__.py").read_text()
