@@ -48,7 +48,7 @@ def followed(module: Path) -> VersionLocation | None:
 def _from_sibling(module: Path) -> VersionLocation | None:
     """The ``__version__`` ``module`` imports from a sibling module (see :func:`followed`)."""
     text = read_text(module)
-    imported = _IMPORTED.search(text)
+    imported = _IMPORTED.search(text) or _absolute(module.parent.name).search(text)
     bound = _BOUND.search(text) if imported is None else None
     if bound is not None:
         imported = re.search(
@@ -65,6 +65,15 @@ def _from_sibling(module: Path) -> VersionLocation | None:
             return _file_read_by(module)
     sibling = module.parent / f"{imported.group('module')}.py"
     return python_location(sibling) or joined_location(sibling)
+
+
+def _absolute(package: str) -> re.Pattern[str]:
+    """:data:`_IMPORTED` spelled from the package's own name: geopy's ``from geopy.util
+    import __version__, __version_info__, get_version`` in ``geopy/__init__.py``."""
+    pattern = _IMPORTED.pattern.replace(
+        r"^from\s+\.", rf"^from\s+(?:\w+\.)*{re.escape(package)}\.", 1
+    )
+    return re.compile(pattern, re.M)
 
 
 def _file_read_by(module: Path) -> VersionLocation | None:

@@ -2253,3 +2253,36 @@ def test_sphinx_theme_builder_reads_the_version_of_the_package_under_src(tmp_pat
     assert pkg.primary is not None and pkg.primary.path == root / "src/furish_theme/__init__.py"
     apply_bump(plan_bump(ws, BumpOptions(to="2026.1.5")))
     assert '__version__ = "2026.1.5"' in (root / "src/furish_theme/__init__.py").read_text()
+
+
+def test_a_version_imported_from_a_submodule_by_the_package_s_own_name(tmp_path: Path) -> None:
+    """geopy's ``geopy/__init__.py``: ``from geopy.util import __version__,
+    __version_info__, get_version`` (absolute, among other names), with setup.cfg's
+    ``version = attr: geopy.__version__``; relnox said there was no literal __version__.
+    It is read, and bumped, in ``geopy/util.py``."""
+    cfg = "[metadata]\nname = geoish\nversion = attr: geoish.__version__\n"
+    pyproject = (
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+    )
+    init = (
+        "from geoish.point import Point  # noqa\n"
+        "from geoish.util import __version__, __version_info__, get_version  # noqa\n"
+    )
+    util = '__version__ = "2.5.0"\n__version_info__ = (2, 5, 0)\n\n\ndef get_version():\n    return __version__\n'
+    files = {
+        "pyproject.toml": pyproject,
+        "setup.cfg": cfg,
+        "geoish/__init__.py": init,
+        "geoish/point.py": "Point = tuple\n",
+        "geoish/util.py": util,
+    }
+    root = repo(tmp_path / "r", files, tags=["2.5.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.version == "2.5.0"
+    assert pkg.primary is not None and pkg.primary.path == root / "geoish/util.py"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert (
+        '__version__ = "2.6.0"\n__version_info__ = (2, 6, 0)\n'
+        in (root / "geoish/util.py").read_text()
+    )
