@@ -245,6 +245,8 @@ def _newer_tag(ws: Workspace, pkg: Package, facts: TagFacts, name: str) -> Check
     if current.dev is not None and current.pre is not None:
         leads_to = Version(str(current).split(".dev")[0])
     tag = ws.tag_for(pkg, str(leads_to))
+    if facts.last == leads_to and facts.last_tag:
+        tag = facts.last_tag  # the tag as written: 5.25.0 for 5.25 (neo4j's)
     if current.dev is not None and leads_to in facts.released:
         if not git.contains(ws.root, "HEAD", tag):
             # main at 8.5.0.dev while 8.5.0 was tagged on a release branch not merged back

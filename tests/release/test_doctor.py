@@ -1085,3 +1085,18 @@ def test_a_dev_version_after_its_release_in_this_history_is_no_other_branch(
     else:
         assert row.status == ERROR and "on another branch" not in row.detail, row
         assert "which tag 1.2.0 in this branch's history already released" in row.detail
+
+
+def test_a_dev_version_of_a_short_release_names_the_tag_as_written(tmp_path: Path) -> None:
+    """neo4j's 5.0 branch: the file says 5.25.dev0 (the release sets its version at build
+    time) and ``5.25.0`` tags a commit of this history; doctor named a tag ``5.25`` that
+    does not exist and said it was on another branch."""
+    root = repo(tmp_path / "r", {"pyproject.toml": project("daily", "5.25.dev0")}, tags=["5.24.0"])
+    commit(root, {"README.md": "daily\n"}, "5.25.0")
+    commit(root, {"README.md": "daily, later\n"})
+    [row] = [c for c in doctor(root).checks if c.check == "tags daily"]
+    assert row.status == ERROR, row
+    assert row.detail == (
+        "5.25.dev0 leads to 5.25, which tag 5.25.0 in this branch's history already "
+        "released; set the version above 5.25.0"
+    )
