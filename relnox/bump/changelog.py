@@ -39,6 +39,7 @@ from relnox.project.changelog import (
     pending_status,
     released_heading,
     sections,
+    unreleased_aside,
 )
 from relnox.project.changie import changes
 from relnox.project.scriv import fragments as scriv_fragments
@@ -413,6 +414,12 @@ def changelog_edits(
                 )
             elif dated is None and find_section(text, title) is not None:
                 notes.append(f"note: {rel} has {title}'s section already; it is left as it is")
+            elif dated is None and (aside := unreleased_aside(path)) is not None:
+                notes.append(
+                    f"note: {rel} has no Unreleased section; its Unreleased entries are in "
+                    f"{relative(aside, workspace.root)}, which relnox does not move: move them "
+                    f"in as {title}'s section (the project's changelog tool) before this bump"
+                )
             elif dated is None:
                 notes.append(f"note: {rel} has no Unreleased section")
             else:

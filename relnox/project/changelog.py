@@ -518,6 +518,21 @@ def dated_status(line: str, day: str) -> str:
     return f"{match.group('lead')}{released} {day}{match.group('tail')}"
 
 
+def unreleased_aside(path: Path) -> Path | None:
+    """The file beside the changelog ``path`` that keeps its Unreleased entries, when the
+    changelog names it (wandb's CHANGELOG.md: "Unreleased changes are in
+    [CHANGELOG.unreleased.md]", moved in by the project's own tool at release) and it has
+    an Unreleased section with entries; else ``None``."""
+    aside = path.with_name(f"{path.stem}.unreleased{path.suffix}")
+    try:
+        if not aside.is_file() or aside.name not in read_text(path):
+            return None
+        section = find_section(read_text(aside), UNRELEASED)
+    except (OSError, ConfigError):
+        return None
+    return aside if section is not None and section.has_entries else None
+
+
 def read_section(path: Path, version: str, package: str | None = None) -> Section | None:
     """:func:`find_section` of the file at ``path`` (``None`` if the file does not exist)."""
     if not path.is_file():

@@ -26,6 +26,7 @@ from relnox.project.changelog import (
     headings,
     read_section,
     sections,
+    unreleased_aside,
 )
 from relnox.project.changie import changes
 from relnox.project.discovery import load_toml
@@ -487,6 +488,13 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
         out = pkg.tags is not None and parsed is not None and parsed in pkg.tags.released
         whose = "the next release's" if out else f"{wanted}'s"
         detail = f"{rel(path, ws.root)}: Unreleased entries become {whose} section on bump"
+        return [Check(name, OK, detail)]
+    aside = unreleased_aside(path)
+    if aside is not None:
+        detail = (
+            f"{rel(aside, ws.root)} holds the Unreleased entries {rel(path, ws.root)} points "
+            f"to; move them in as {wanted}'s section before the bump (relnox does not move them)"
+        )
         return [Check(name, OK, detail)]
     pending = _pending_entries(pkg, towncrier)
     if pending is not None:

@@ -18,6 +18,7 @@ from relnox.project.changelog import (
     sections,
 )
 from relnox.project.discovery import load_workspace
+from relnox.release.doctor import doctor
 from relnox.release.doctor_package import heading_like
 from tests.shapes import project, repo
 
@@ -651,3 +652,28 @@ def test_a_section_written_ahead_with_a_date_in_words_to_fill_in_is_dated_in_wor
         "Release 3.2.9 - September 16 2025\n---------------------------------\n\n* Old.\n"
     )
     assert release_ahead(text, "3.3.0", DAY) == text.replace("Month XX 2025", "May 3 2026")
+
+
+def test_unreleased_entries_kept_in_a_file_beside_the_changelog_are_named(
+    tmp_path: Path,
+) -> None:
+    """wandb's CHANGELOG.md: "Unreleased changes are in [CHANGELOG.unreleased.md]", whose
+    ``## Unreleased`` holds the entries its own tool moves in at release. doctor said there
+    were no Unreleased entries; it names that file now, and a bump says to move them in."""
+    changelog = (
+        "# Changelog\n\nUnreleased changes are in [CHANGELOG.unreleased.md]"
+        "(CHANGELOG.unreleased.md).\n\n## [0.28.2] - 2026-08-12\n\n- Old.\n"
+    )
+    aside = "# Unreleased changes\n\nAdd yours here.\n\n## Unreleased\n\n### Added\n\n- New.\n"
+    files = {
+        "pyproject.toml": project("wandish", "0.28.3.dev1"),
+        "CHANGELOG.md": changelog,
+        "CHANGELOG.unreleased.md": aside,
+    }
+    root = repo(tmp_path / "r", files, tags=["v0.28.2"])
+    [row] = [c for c in doctor(root).checks if c.check == "changelog wandish"]
+    assert row.status == "ok" and row.detail.startswith(
+        "CHANGELOG.unreleased.md holds the Unreleased entries CHANGELOG.md points to"
+    ), row
+    plan = plan_bump(load_workspace(root), BumpOptions(part="patch"))
+    assert any("its Unreleased entries are in CHANGELOG.unreleased.md" in n for n in plan.notes)
