@@ -372,6 +372,9 @@ def heading_like(path: Path, version: str) -> str:
     for section in sections(text):
         if section.label == UNRELEASED or len(section.versions) != 1:
             continue
+        if re.search(r"\bunreleased\b", section.heading, re.IGNORECASE):
+            continue  # yapf's "## (0.41.0) UNRELEASED": a release's heading is copied
+
         old = section.versions[0][1]
         if section.marker == DIRECTIVE:
             return f"'{DIRECTIVE}' with ':version: {version}'"

@@ -677,3 +677,11 @@ def test_unreleased_entries_kept_in_a_file_beside_the_changelog_are_named(
     ), row
     plan = plan_bump(load_workspace(root), BumpOptions(part="patch"))
     assert any("its Unreleased entries are in CHANGELOG.unreleased.md" in n for n in plan.notes)
+
+
+def test_the_heading_suggested_for_a_release_is_a_released_one(tmp_path: Path) -> None:
+    """yapf's CHANGELOG.md starts with ``## (0.41.0) UNRELEASED`` above ``## [0.40.2]
+    2023-09-22``; doctor asked for ``## (0.43.0) UNRELEASED`` for the released 0.43.0."""
+    text = "# Change Log\n\n## (0.41.0) UNRELEASED\n### Added\n- New.\n\n## [0.40.2] 2023-09-22\n- Old.\n"
+    (tmp_path / "CHANGELOG.md").write_text(text, encoding="utf-8")
+    assert heading_like(tmp_path / "CHANGELOG.md", "0.43.0") == "'## [0.43.0] YYYY-MM-DD'"
