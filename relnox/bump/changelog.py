@@ -412,8 +412,14 @@ def changelog_edits(
                     f"note: {rel}'s unreleased section is {ahead}'s, not {title}'s; it is left "
                     f"as it is: bump --to {ahead}, or retitle it {title}"
                 )
-            elif dated is None and find_section(text, title) is not None:
-                notes.append(f"note: {rel} has {title}'s section already; it is left as it is")
+            elif dated is None and (covering := find_section(text, title)) is not None:
+                first = covering.heading.splitlines()[0].lstrip("#").strip()
+                whose = (  # termcolor's "2.0.0 and newer" covers every later release
+                    f"{title}'s section already"
+                    if same_version(covering.label, title)
+                    else f"'{first}', which covers {title}"
+                )
+                notes.append(f"note: {rel} has {whose}; it is left as it is")
             elif dated is None and (aside := unreleased_aside(path)) is not None:
                 notes.append(
                     f"note: {rel} has no Unreleased section; its Unreleased entries are in "

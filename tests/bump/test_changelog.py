@@ -641,6 +641,18 @@ def test_a_section_for_a_version_and_newer_covers_every_later_release() -> None:
     assert release_changelog(text, "3.4.0", DAY) is None
 
 
+def test_a_bump_names_the_section_that_covers_its_release(tmp_path: Path) -> None:
+    """The note of a bump into termcolor's ``## 2.0.0 and newer`` names that heading (it
+    said 'CHANGES.md has 3.4.0's section already')."""
+    text = "## 2.0.0 and newer\n\nSee GitHub Releases.\n\n## 1.1.0 (13.01.2011)\n\n- Old.\n"
+    files = {"pyproject.toml": project("colorish", "3.3.0"), "CHANGES.md": text}
+    root = repo(tmp_path / "r", files, tags=["3.3.0"])
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor"))
+    assert "note: CHANGES.md has '2.0.0 and newer', which covers 3.4.0; it is left as it is" in (
+        plan.notes
+    )
+
+
 def test_a_section_written_ahead_with_a_date_in_words_to_fill_in_is_dated_in_words() -> None:
     """XlsxWriter's Changes: ``Release 3.3.0 - Month XX 2025`` above ``Release 3.2.9 -
     September 16 2025`` (a date in words, no comma); the release fills in the date the way
