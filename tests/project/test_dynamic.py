@@ -2286,3 +2286,19 @@ def test_a_version_imported_from_a_submodule_by_the_package_s_own_name(tmp_path:
         '__version__ = "2.6.0"\n__version_info__ = (2, 6, 0)\n'
         in (root / "geoish/util.py").read_text()
     )
+
+
+def test_a_version_of_the_build_s_clock_says_so(tmp_path: Path) -> None:
+    """trove-classifiers' setup.py: ``setup(use_calver="%Y.%m.%d.%H")`` with calver in
+    ``[build-system]``; relnox said setup.py computes the version and offered
+    version-source = "vcs", which would bump a tag the build never gives."""
+    setup_py = (
+        "from setuptools import setup\n\nsetup(name='trovish', packages=['trovish'], "
+        "use_calver='%Y.%m.%d.%H', setup_requires=['calver'])\n"
+    )
+    pyproject = '[build-system]\nrequires = ["setuptools", "calver"]\nbuild-backend = "setuptools.build_meta"\n'
+    files = {"pyproject.toml": pyproject, "setup.py": setup_py, "trovish/__init__.py": ""}
+    root = repo(tmp_path / "r", files, tags=["2026.1.14.14"])
+    (problem,) = discover(root).problems
+    assert "setup(use_calver=...) makes each build's version of the time it runs" in problem
+    assert "version-source" not in problem
