@@ -500,24 +500,33 @@ def maybe_version(text: str) -> Version | None:
         return None
 
 
-#: how a date version is spelled: zero-padded month and day (2026.08.17) or not (2026.8.17)
+#: how a date version is spelled: zero-padded month and day (2026.08.17) or not (2026.8.17);
+#: ``short-``: the year's last two digits (flake8-bugbear's ``25.11.29``, ``24.8.19``)
 DATE_SPELLINGS = {
     "padded": "{0.year}.{0.month:02}.{0.day:02}",
     "plain": "{0.year}.{0.month}.{0.day}",
     "compact": "{0.year}{0.month:02}{0.day:02}",  # pdfminer.six's 20260107: one number
+    "short-padded": "{0:%y}.{0.month:02}.{0.day:02}",
+    "short-plain": "{0:%y}.{0.month}.{0.day}",
 }
 
 
 def date_of(v: Version) -> date | None:
-    """The day a version names when its release is a date (``2026.8.17``, no more parts,
-    or ``20260107`` in one number), else ``None``."""
+    """The day a version names when its release is a date (``2026.8.17``, or ``26.8.17``
+    with the year's last two digits, no more parts; or ``20260107`` in one number), else
+    ``None``."""
     parts = v.release
     if len(parts) == 1 and 20000101 <= parts[0] < 21000101:
         parts = (parts[0] // 10000, parts[0] // 100 % 100, parts[0] % 100)
-    if len(parts) != 3 or not 2000 <= parts[0] < 2100:
+    if len(parts) != 3:
+        return None
+    year = parts[0]
+    if 10 <= year < 100:
+        year += 2000
+    if not 2000 <= year < 2100:
         return None
     try:
-        return date(*parts)
+        return date(year, *parts[1:])
     except ValueError:
         return None
 

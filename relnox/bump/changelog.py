@@ -40,6 +40,7 @@ from relnox.project.changelog import (
     pending_status,
     released_heading,
     sections,
+    unreleased_aside,
 )
 from relnox.project.changie import changes
 from relnox.project.scriv import fragments as scriv_fragments
@@ -279,11 +280,13 @@ def release_ahead(text: str, title: str, day: date) -> str | None:
     return "".join(lines)
 
 
-#: a date still to be filled in: pymongo's ``(2026/XX/XX)``, ``YYYY-MM-DD``, ``TBD``, and
-#: day first: wagtail's ``(xx.xx.xxxx)``, ``DD.MM.YYYY``
+#: a date still to be filled in: pymongo's ``(2026/XX/XX)``, ``YYYY-MM-DD``, ``TBD``,
+#: requests-toolbelt's ``2024-xx-yy``, XlsxWriter's ``Month XX 2025`` (a date in words),
+#: and day first: wagtail's ``(xx.xx.xxxx)``, ``DD.MM.YYYY``
 _PLACEHOLDER = re.compile(
-    r"(?:\d{4}|[XY?]{4})([-/.])[XM?]{2}\1[XD?]{2}\b|\bTB[AD]\b"
-    r"|\b[XD?]{2}([-/.])[XM?]{2}\2(?:\d{4}|[XY?]{4})\b",
+    r"(?:\d{4}|[XY?]{4})([-/.])[XM?]{2}\1[XDY?]{2}\b|\bTB[AD]\b"
+    r"|\b[XD?]{2}([-/.])[XM?]{2}\2(?:\d{4}|[XY?]{4})\b"
+    r"|\bmonth[ \t]+(?:XX|DD)\b,?(?:[ \t]+(?:\d{4}|YYYY)\b)?",
     re.IGNORECASE,
 )
 _UNDERLINED = re.compile(r"^([=\-~^*+])\1{2,}\s*$")
@@ -427,8 +430,20 @@ def changelog_edits(
                     f"note: {rel}'s unreleased section is {ahead}'s, not {title}'s; it is left "
                     f"as it is: bump --to {ahead}, or retitle it {title}"
                 )
-            elif dated is None and find_section(text, title) is not None:
-                notes.append(f"note: {rel} has {title}'s section already; it is left as it is")
+            elif dated is None and (covering := find_section(text, title)) is not None:
+                first = covering.heading.splitlines()[0].lstrip("#").strip()
+                whose = (  # termcolor's "2.0.0 and newer" covers every later release
+                    f"{title}'s section already"
+                    if same_version(covering.label, title)
+                    else f"'{first}', which covers {title}"
+                )
+                notes.append(f"note: {rel} has {whose}; it is left as it is")
+            elif dated is None and (aside := unreleased_aside(path)) is not None:
+                notes.append(
+                    f"note: {rel} has no Unreleased section; its Unreleased entries are in "
+                    f"{relative(aside, workspace.root)}, which relnox does not move: move them "
+                    f"in as {title}'s section (the project's changelog tool) before this bump"
+                )
             elif dated is None:
                 notes.append(f"note: {rel} has no Unreleased section")
             else:
@@ -526,6 +541,8 @@ _DAYS = (
     # beets' "2.13.1 (July 29, 2026)", and "29 July 2026"
     (re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}}, \d{{4}}\b"), "{date:%B} {date.day}, {date:%Y}"),
     (re.compile(rf"\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}\b"), "{date.day} {date:%B %Y}"),
+    # XlsxWriter's "Release 3.2.9 - September 16 2025": no comma
+    (re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}} \d{{4}}\b"), "{date:%B} {date.day} {date:%Y}"),
     # sqlparse's "Release 0.6.0 (Aug 13, 2026)": a month's first three letters
     (re.compile(rf"\b(?:{_MON}) \d{{1,2}}, \d{{4}}\b"), "{date:%b} {date.day}, {date:%Y}"),
     (re.compile(rf"\b\d{{1,2}} (?:{_MON}) \d{{4}}\b"), "{date.day} {date:%b %Y}"),

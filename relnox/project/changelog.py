@@ -183,7 +183,7 @@ def _headings(lines: list[str]) -> Iterator[Heading]:
                 if isinstance(parse_title(title), tuple):  # a release's, never "**Fixes**"
                     yield Heading(index, index + 1, BOLD_LEVEL, title, BOLD)
             elif _bare(lines, index):
-                yield Heading(index, index + 1, BOLD_LEVEL, line.strip(), BARE)
+                yield Heading(index, index + 1, BOLD_LEVEL, line.strip().rstrip(":"), BARE)
         index += 1
 
 
@@ -247,7 +247,9 @@ BOLD, BOLD_LEVEL = "**", 7
 
 
 #: a release written as a line holding its version alone, its entries' list right under
-#: it (funcy's plain-text CHANGELOG: ``2.0``, then ``- support Python 3.11``): read, never
+#: it (funcy's plain-text CHANGELOG: ``2.0``, then ``- support Python 3.11``; yappi's
+#: ``1.7.6 (2026-03-18)``, a blank line, then its list; python-magic's ``Changes to
+#: 0.4.28:``): read, never
 #: written, like a bold line
 BARE = "bare"
 #: the heading kinds a bump reads and never writes: a bold line, a directive, a dated
@@ -258,14 +260,20 @@ _BARE = re.compile(r"^[vV]?\d+(?:\.\d+)+\S*(?:[ \t]+\(?\d{4}-\d{2}-\d{2}\)?)?[ \
 
 def _bare(lines: list[str], index: int) -> bool:
     """``lines[index]`` is a version alone (maybe with its date) at the start of a
-    paragraph, and a list item follows it at once."""
+    paragraph, and a list item follows it, at once or after one blank line (yappi's)."""
+    after = index + 2 if index + 2 < len(lines) and not lines[index + 1].strip() else index + 1
+    line = lines[index]
     return (
-        _BARE.match(lines[index]) is not None
+        (_BARE.match(line) is not None or _CHANGES_LINE.match(line) is not None)
         and (index == 0 or not lines[index - 1].strip())
-        and index + 1 < len(lines)
-        and re.match(r"[-*+][ \t]", lines[index + 1]) is not None
-        and isinstance(parse_title(lines[index].strip()), tuple)
+        and after < len(lines)
+        and re.match(r"[-*+][ \t]", lines[after]) is not None
+        and isinstance(parse_title(line.strip().rstrip(":")), tuple)
     )
+
+
+#: python-magic's plain-text paragraph ``Changes to 0.4.28:`` over its list
+_CHANGES_LINE = re.compile(r"^changes\s+(?:in|for|to)\s+\S[^\r\n]*:[ \t]*$", re.I)
 
 
 def _overlined(lines: list[str], index: int, char: str) -> bool:
@@ -381,7 +389,9 @@ def _upcoming(words: list[str]) -> bool:
 #: several words), ``Changes in Apache Libcloud in development`` (its Unreleased)
 #: ``Changes from 2.14.2 to 2.14.3`` (numexpr's and PyTables' RELEASE_NOTES.rst)
 _CHANGES_FROM = re.compile(r"^changes\s+from\s+v?\S+\s+to\s+(?P<new>v?\d\S*)\s*$", re.I)
-_CHANGES_IN = re.compile(r"^(?:changes|what's\s+new)\s+(?:in|for)\s+(?P<rest>\S.*)$", re.I)
+_CHANGES_IN = re.compile(
+    r"^(?:changes\s+(?:in|for|to)|what's\s+new\s+(?:in|for))\s+(?P<rest>\S.*)$", re.I
+)
 
 
 def _changes_in(rest: list[str]) -> tuple[tuple[str | None, str], ...] | str | None:
@@ -496,11 +506,29 @@ def _matches(section: Section, version: str, package: str | None, loose: bool = 
     if not several:  # ... but a tag's name (``core-v1.2.0``) is the package's
         title = _LINK_TARGET.sub("]", section.heading.splitlines()[0].lstrip("#"))
         tagged = any(_tag(word) is not None for word in title.split()[:3])
+    if not several and _ONWARD.search(section.heading.splitlines()[0]) is not None:
+        return _at_or_above(version.removeprefix("v"), section.label)
     return any(
         same_version(found, version.removeprefix("v"))
         and (not (several or tagged) or _named(name, package, loose=tagged and loose))
         for name, found in section.versions
     )
+
+
+#: a section for every release from its version on: termcolor's ``## 2.0.0 and newer``
+#: (``See GitHub Releases``)
+_ONWARD = re.compile(
+    r"\d\S*\s+(?:and|or)\s+(?:newer|later|above)\b|\d\S*\s+onwards?\b", re.IGNORECASE
+)
+
+
+def _at_or_above(version: str, first: str) -> bool:
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(version) >= Version(first)
+    except InvalidVersion:
+        return False
 
 
 def _named(name: str | None, package: str | None, loose: bool = False) -> bool:
@@ -580,6 +608,21 @@ def dated_status(line: str, day: str) -> str:
     word = match.group("word")
     released = "RELEASED" if word.isupper() else "Released" if word[0].isupper() else "released"
     return f"{match.group('lead')}{released} {day}{match.group('tail')}"
+
+
+def unreleased_aside(path: Path) -> Path | None:
+    """The file beside the changelog ``path`` that keeps its Unreleased entries, when the
+    changelog names it (wandb's CHANGELOG.md: "Unreleased changes are in
+    [CHANGELOG.unreleased.md]", moved in by the project's own tool at release) and it has
+    an Unreleased section with entries; else ``None``."""
+    aside = path.with_name(f"{path.stem}.unreleased{path.suffix}")
+    try:
+        if not aside.is_file() or aside.name not in read_text(path):
+            return None
+        section = find_section(read_text(aside), UNRELEASED)
+    except (OSError, ConfigError):
+        return None
+    return aside if section is not None and section.has_entries else None
 
 
 def read_section(path: Path, version: str, package: str | None = None) -> Section | None:

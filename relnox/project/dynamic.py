@@ -386,14 +386,14 @@ def dynamic_version(
         if len(found_modules) == 1 and "version" in table(doc, "project").get("dynamic", ()):
             # flit imports it for a __version__ it computes (pyparsing's version_info)
             literal_location(found_modules[0][1], "dynamic version (flit's __version__)", pyproject)
-    name = table(doc, "project").get("name")
-    if backend == "sphinx_theme_builder" and isinstance(name, str):
-        # it reads src/<name, dashes as underscores>/__init__.py's __version__ literal
-        what = f"src/{name.replace('-', '_')}/__init__.py"
-        loc = literal_location(
-            directory / what, "dynamic version (sphinx-theme-builder's __version__)", pyproject
-        )
-        return "sphinx-theme-builder", [loc], f"sphinx-theme-builder: __version__ of {what}"
+    if backend.startswith("sphinx_theme_builder"):
+        # sphinx-theme-builder reads __version__ of src/<name>/__init__.py (furo's)
+        name = str(table(doc, "project").get("name", "")).lower().replace("-", "_")
+        init = directory / "src" / name / "__init__.py"
+        what = "dynamic version (sphinx-theme-builder's __version__)"
+        if name and init.is_file():
+            loc = literal_location(init, what, pyproject)
+            return "sphinx-theme-builder", [loc], f"sphinx-theme-builder: __version__ of {name}"
     return (
         setup_py_incremental(directory, roots, modules)
         or setup_py_literal(directory)
@@ -463,6 +463,10 @@ def versioneer_match(directory: Path, doc: Mapping[str, Any]) -> str | None:
     return "[0-9]*" if digit else None
 
 
+#: setup.py's keyword of the calver plugin
+_CALVER = re.compile(r"\buse_calver\s*=")
+
+
 def unreadable(directory: Path, roots: Sequence[Path] = ()) -> VersionError:
     """The error for a version relnox cannot read, naming the one line that fixes it (and
     the file setup.py takes it from, when there is one)."""
@@ -471,6 +475,15 @@ def unreadable(directory: Path, roots: Sequence[Path] = ()) -> VersionError:
     setup_py = directory / "setup.py"
     where = setup_py if setup_py.is_file() else directory / "pyproject.toml"
     what = "setup.py computes the version" if setup_py.is_file() else "the version is dynamic"
+    if setup_py.is_file() and _CALVER.search(read_text(setup_py)) is not None:
+        # trove-classifiers' setup(use_calver="%Y.%m.%d.%H"): the build's clock is the version
+        return VersionError(
+            f"{setup_py}: setup(use_calver=...) makes each build's version of the time it "
+            "runs (the calver plugin), which no file or tag holds before the build; relnox "
+            "cannot bump it: write the version in a file and list it in [tool.relnox] "
+            f"version-files in {directory / 'pyproject.toml'}, or tag each release with the "
+            "version its build printed and release without relnox's bump"
+        )
     computed = setup_py_computed(directory, roots)
     if computed is not None:
         what = (

@@ -190,6 +190,8 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
         found += [
             p["include"] for p in poetry_packages if isinstance(p, Mapping) and "include" in p
         ]
+    modules = table(doc, "tool", "setuptools").get("py-modules")  # beside the packages
+    listed = [m for m in modules if isinstance(m, str)] if isinstance(modules, list) else []
     if not found:
         module = name.replace("-", "_").replace(".", "_")
         spellings = dict.fromkeys((module, module.lower()))  # Flask-Login ships flask_login
@@ -224,9 +226,12 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
                 found += sorted(p.name for p in src.iterdir() if (p / "__init__.py").is_file())
             elif "setuptools" in str(table(doc, "build-system").get("build-backend", "setuptools")):
                 found += _flat_layout(directory)
-    modules = table(doc, "tool", "setuptools").get("py-modules")  # beside the packages
-    if isinstance(modules, list):
-        found += [m for m in modules if isinstance(m, str)]
+    # a listed module ships when its file is there: inflection's py_modules = inflection
+    # beside its package inflection/ ships nothing (setuptools warns), and the package
+    # named like it is no guess of the project's
+    roots = source_roots(directory, doc)
+    shipped = [m for m in listed if any((b / f"{m.replace('.', '/')}.py").is_file() for b in roots)]
+    found = [p for p in found if p not in listed or p in shipped] + shipped
     return tuple(dict.fromkeys(p.split("/")[-1].split(".")[0] for p in found if p))
 
 

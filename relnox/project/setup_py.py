@@ -48,7 +48,7 @@ def followed(module: Path) -> VersionLocation | None:
 def _from_sibling(module: Path) -> VersionLocation | None:
     """The ``__version__`` ``module`` imports from a sibling module (see :func:`followed`)."""
     text = read_text(module)
-    imported = _IMPORTED.search(text)
+    imported = _IMPORTED.search(text) or _absolute(module.parent.name).search(text)
     bound = _BOUND.search(text) if imported is None else None
     if bound is not None:
         imported = re.search(
@@ -65,6 +65,15 @@ def _from_sibling(module: Path) -> VersionLocation | None:
             return _file_read_by(module)
     sibling = module.parent / f"{imported.group('module')}.py"
     return python_location(sibling) or joined_location(sibling)
+
+
+def _absolute(package: str) -> re.Pattern[str]:
+    """:data:`_IMPORTED` spelled from the package's own name: geopy's ``from geopy.util
+    import __version__, __version_info__, get_version`` in ``geopy/__init__.py``."""
+    pattern = _IMPORTED.pattern.replace(
+        r"^from\s+\.", rf"^from\s+(?:\w+\.)*{re.escape(package)}\.", 1
+    )
+    return re.compile(pattern, re.M)
 
 
 def _file_read_by(module: Path) -> VersionLocation | None:
@@ -232,9 +241,11 @@ def setup_py_name(directory: Path) -> str | None:
     ``None`` when setup.py does not say it that way."""
     tree = _tree(directory / "setup.py")
     keywords = _setup_keywords(tree, every=False) if tree is not None else None
-    if tree is None or keywords is None or "name" not in keywords:
+    if tree is None or keywords is None:
         return None
-    value = keywords["name"]
+    value = keywords.get("name") or _stored_name(tree)
+    if value is None:
+        return None
     if isinstance(value, ast.Constant) and isinstance(value.value, str):
         return value.value
     if isinstance(value, ast.Name):
@@ -260,6 +271,30 @@ def _empty_by_default(node: ast.expr) -> bool:
         return False
     func = ast.unparse(node.func)
     return func in ("os.getenv", "getenv", "os.environ.get", "environ.get")
+
+
+def _stored_name(tree: ast.Module) -> ast.expr | None:
+    """``kw["name"] = NAME`` stored once in the dict ``setup(**kw)`` spreads, a dict made
+    empty and filled key by key (line_profiler's ``setupkw = {}``, ``setupkw['name'] =
+    NAME``, inside ``if __name__ == '__main__':``)."""
+    spreads = {
+        k.value.id
+        for call in ast.walk(tree)
+        if isinstance(call, ast.Call) and _called(call) == "setup"
+        for k in call.keywords
+        if k.arg is None and isinstance(k.value, ast.Name)
+    }
+    stored = [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Subscript)
+        and isinstance(target.value, ast.Name)
+        and target.value.id in spreads
+        and _key(target) == "name"
+    ]
+    return stored[0] if len(spreads) == 1 and len(stored) == 1 else None
 
 
 def _meta_name(tree: ast.Module, directory: Path, value: ast.expr) -> str | None:

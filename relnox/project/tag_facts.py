@@ -358,7 +358,9 @@ DATED_SLACK = 2 * 86400
 
 def _dated(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
     """Whether the newest releases are the days they were tagged (nox's and certifi's
-    ``2026.08.17``): the spelling of their dates (zero-padded or not), else ``None``."""
+    ``2026.08.17``, flake8-bugbear's ``25.11.29``, pdfminer.six's ``20260107``): the
+    spelling of their dates (zero-padded or not, the year's four digits or two, or one
+    number), else ``None``."""
     from datetime import datetime, timezone
 
     from relnox.versioning import DATE_SPELLINGS, date_of
@@ -375,12 +377,20 @@ def _dated(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
         midday = datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc).timestamp()
         if abs(when - midday) > DATED_SLACK:
             return _monthly(newest, tags, finals) or _yearly(finals, tags)
-        written = {name: form.format(day) for name, form in DATE_SPELLINGS.items()}
-        if len(version.release) == 1:
-            spelling = "compact"  # one number: 20260107
-        elif spelling is None and written["padded"] != written["plain"]:
+    if len(newest[0][0].release) == 1:
+        return "compact"  # one number: pdfminer.six's 20260107
+    short = newest[0][0].release[0] < 100  # flake8-bugbear's 25.11.29
+    kinds = [n for n in DATE_SPELLINGS if n != "compact" and n.startswith("short-") == short]
+    for version, tag in sorted(finals, reverse=True):  # the newest whose month or day < 10
+        day = date_of(version)
+        if day is None or (version.release[0] < 100) != short:
+            continue
+        written = {name: DATE_SPELLINGS[name].format(day) for name in kinds}
+        if len(set(written.values())) > 1:
             spelling = next((name for name, text in written.items() if tag.endswith(text)), None)
-    return spelling or "padded"
+            if spelling is not None:
+                break
+    return spelling or kinds[0]
 
 
 def _monthly(

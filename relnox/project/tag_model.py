@@ -169,10 +169,17 @@ def split_tag(tag: str) -> tuple[str, Version] | None:
             version = maybe_version(tag[index:].replace("_", "."))
             if version is not None:
                 return tag[:index], version
+        if _MONTH.fullmatch(tag, index):
+            return None  # unsloth's 2025-03: a month, never 2025.post3
         version = maybe_version(tag[index:]) or maybe_version(_unsuffixed(tag[index:]))
         if version is not None:
             return tag[:index], version
     return None
+
+
+#: a year and a month joined by a hyphen (``2025-03``): PEP 440 would read it as a post
+#: release (2025.post3), but a tag so spelled names the month of an announcement
+_MONTH = re.compile(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])")
 
 
 #: a word written after the version of a release tag (netCDF4's and cftime's ``v1.6.5rel``):

@@ -10,7 +10,9 @@
         __version__ = __version__ + _version_extra
 
 Or formatted from named parts (watchdog's ``VERSION_STRING =
-f"{VERSION_MAJOR}.{VERSION_MINOR}.{VERSION_BUILD}"``, which its setup.py reads).
+f"{VERSION_MAJOR}.{VERSION_MINOR}.{VERSION_BUILD}"``, which its setup.py reads; kivy's
+``'%d.%d.%d' % (MAJOR, MINOR, MICRO)``, then ``if not RELEASE: __version__ += '.dev0'``
+with ``RELEASE = False``: the flag a release sets to ``True``).
 
 Python gives ``9.17.0.dev`` when setuptools (``attr``) imports the module; read here without
 running it (the last top-level assignment of each name before it is used counts, as
@@ -36,10 +38,15 @@ VERSION = "__version__"
 class Parts:
     numbers: tuple[ast.Constant, ...]  # the literal each number part is assigned
     extra: ast.Constant | None  # the literal string added after them, if any
+    #: the boolean whose False adds ``extra`` (kivy's ``RELEASE = False`` then ``if not
+    #: RELEASE: __version__ += '.dev0'``), if one decides it
+    release: ast.Constant | None = None
 
     @property
     def value(self) -> str:
         text = ".".join(str(n.value) for n in self.numbers)
+        if self.release is not None and self.release.value:
+            return text
         return text + (str(self.extra.value) if self.extra is not None else "")
 
 
@@ -94,6 +101,50 @@ def _added(stmt: ast.stmt) -> str | None:
     return None
 
 
+def _flagged(
+    stmt: ast.stmt, bound: dict[str, ast.expr]
+) -> tuple[ast.Constant, ast.Constant] | None:
+    """kivy's ``if not RELEASE: __version__ += '.dev0'``: the flag's boolean literal and
+    the string added, when ``RELEASE`` is bound to ``True`` or ``False``."""
+    if not (isinstance(stmt, ast.If) and len(stmt.body) == 1 and not stmt.orelse):
+        return None
+    test, added = stmt.test, stmt.body[0]
+    if not (
+        isinstance(test, ast.UnaryOp)
+        and isinstance(test.op, ast.Not)
+        and isinstance(test.operand, ast.Name)
+        and isinstance(added, ast.AugAssign)
+        and isinstance(added.op, ast.Add)
+        and isinstance(added.target, ast.Name)
+        and added.target.id == VERSION
+        and isinstance(added.value, ast.Constant)
+        and isinstance(added.value.value, str)
+    ):
+        return None
+    flag = bound.get(test.operand.id)
+    if not (isinstance(flag, ast.Constant) and isinstance(flag.value, bool)):
+        return None
+    return flag, added.value
+
+
+def _percent(value: ast.expr, bound: dict[str, ast.expr]) -> tuple[ast.Constant, ...] | None:
+    """kivy's ``'%d.%d.%d' % (MAJOR, MINOR, MICRO)``: the number literals of the named
+    parts a ``%d`` format joins with dots, or ``None``."""
+    if not (
+        isinstance(value, ast.BinOp)
+        and isinstance(value.op, ast.Mod)
+        and isinstance(value.left, ast.Constant)
+        and isinstance(value.right, ast.Tuple)
+        and value.left.value == ".".join(["%d"] * len(value.right.elts))
+        and len(value.right.elts) >= 2
+    ):
+        return None
+    found = [bound.get(e.id) if isinstance(e, ast.Name) else None for e in value.right.elts]
+    if not all(_is_int(v) for v in found):
+        return None
+    return tuple(v for v in found if isinstance(v, ast.Constant))
+
+
 def find_parts(text: str) -> Parts | None:
     """The named parts ``__version__`` is joined from in the module ``text``, if it is."""
     try:
@@ -103,8 +154,12 @@ def find_parts(text: str) -> Parts | None:
     bound: dict[str, ast.expr] = {}  # each name's last top-level value so far
     numbers: tuple[ast.Constant, ...] | None = None
     extra: ast.Constant | None = None
+    release: ast.Constant | None = None
     string_name: str | None = None  # the name of an f-string version, if that is the source
     for stmt in tree.body:
+        if numbers is not None and (flagged := _flagged(stmt, bound)) is not None:
+            release, extra = flagged
+            break
         if numbers is not None:  # after the join: what is added to it
             name = _added(stmt)
             if name is None and isinstance(stmt, ast.If) and len(stmt.body) == 1:
@@ -128,6 +183,10 @@ def find_parts(text: str) -> Parts | None:
                 string_name = target.id
             elif target.id == VERSION and string_name not in (None, VERSION):
                 pass  # watchdog's __version__ = VERSION_INFO: its tuple, not the string
+            elif target.id == VERSION and (percent := _percent(stmt.value, bound)) is not None:
+                if numbers is not None:
+                    return None  # assigned again another way
+                numbers = percent
             elif target.id == VERSION:
                 if numbers is not None:
                     return None  # assigned again another way
@@ -142,7 +201,7 @@ def find_parts(text: str) -> Parts | None:
             bound[target.id] = stmt.value
     if numbers is None:
         return None
-    parts = Parts(numbers, extra)
+    parts = Parts(numbers, extra, release)
     return parts if maybe_version(parts.value) is not None else None
 
 
@@ -224,7 +283,11 @@ def respell_parts(path: Path, text: str, old: str, new: str) -> str:
     edits: list[tuple[ast.Constant, str]] = [
         (node, str(n)) for node, n in zip(found.numbers, numbers, strict=True)
     ]
-    if found.extra is not None:
+    if found.release is not None:  # kivy's RELEASE: True for a release, its extra kept
+        edits.append((found.release, str(not suffix)))
+        if suffix and found.extra is not None and suffix != old_extra:
+            edits.append((found.extra, _quoted(text, found.extra, suffix)))
+    elif found.extra is not None:
         edits.append((found.extra, _quoted(text, found.extra, suffix)))
     lines = text.splitlines(keepends=True)
     starts = [0]

@@ -255,14 +255,33 @@ def _newer_tag(ws: Workspace, pkg: Package, facts: TagFacts, name: str) -> Check
     leads_to = Version(current.base_version) if current.dev is not None else current
     if current.dev is not None and current.pre is not None:
         leads_to = Version(str(current).split(".dev")[0])
+    tag = ws.tag_for(pkg, str(leads_to))
+    if facts.last == leads_to and facts.last_tag:
+        tag = facts.last_tag  # the tag as written: 5.25.0 for 5.25 (neo4j's)
     if current.dev is not None and leads_to in facts.released:
-        # main at 8.5.0.dev while 8.5.0 was tagged on a release branch not merged back
+        if not git.contains(ws.root, "HEAD", tag):
+            # main at 8.5.0.dev while 8.5.0 was tagged on a release branch not merged back
+            return Check(
+                name,
+                ERROR,
+                f"{pkg.version} leads to {leads_to}, already released by tag {tag} on "
+                f"another branch; merge that branch into this one, or set the version "
+                f"above {facts.highest}",
+            )
+        if facts.dated:
+            # furo's "back to development" after 2025.12.19: 2025.12.19.dev1, whose
+            # release days make a --part bump today's date, past it
+            return Check(
+                name,
+                OK,
+                f"{pkg.version} is development after {tag} (in this branch's history); its "
+                "versions are release days, so a --part bump gives today's date",
+            )
         return Check(
             name,
             ERROR,
-            f"{pkg.version} leads to {leads_to}, already released by tag "
-            f"{ws.tag_for(pkg, str(leads_to))} on another branch; merge that branch "
-            f"into this one, or set the version above {facts.highest}",
+            f"{pkg.version} leads to {leads_to}, which tag {tag} in this branch's history "
+            f"already released; set the version above {facts.highest}",
         )
     if facts.backport and facts.last is not None and facts.last <= current:
         # HEAD's line has its own releases: a maintenance branch (or a main behind one)

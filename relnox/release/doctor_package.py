@@ -28,6 +28,7 @@ from relnox.project.changelog import (
     headings,
     read_section,
     sections,
+    unreleased_aside,
 )
 from relnox.project.changes import stamped_tags
 from relnox.project.changie import changes
@@ -377,6 +378,9 @@ def heading_like(path: Path, version: str) -> str:
             continue
         if any(other.heading in section.body for other in found if other is not section):
             continue  # a line's title holding its releases (pikepdf's '# v10' over '## v10.12.0')
+        if re.search(r"\bunreleased\b", section.heading, re.IGNORECASE):
+            continue  # yapf's "## (0.41.0) UNRELEASED": a release's heading is copied
+
         old = section.versions[0][1]
         if section.marker == DIRECTIVE:
             return f"'{DIRECTIVE}' with ':version: {version}'"
@@ -500,6 +504,13 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
         out = pkg.tags is not None and parsed is not None and parsed in pkg.tags.released
         whose = "the next release's" if out else f"{wanted}'s"
         detail = f"{rel(path, ws.root)}: Unreleased entries become {whose} section on bump"
+        return [Check(name, OK, detail)]
+    aside = unreleased_aside(path)
+    if aside is not None:
+        detail = (
+            f"{rel(aside, ws.root)} holds the Unreleased entries {rel(path, ws.root)} points "
+            f"to; move them in as {wanted}'s section before the bump (relnox does not move them)"
+        )
         return [Check(name, OK, detail)]
     pending = _pending_entries(pkg, towncrier)
     if pending is not None:

@@ -474,7 +474,7 @@ def test_a_section_written_ahead_without_a_date_is_dated_like_the_release_below(
     assert release_ahead(undated, "1.2.0", DAY) is None
 
 
-@pytest.mark.parametrize("placeholder", ["2026/XX/XX", "YYYY-MM-DD", "TBD"])
+@pytest.mark.parametrize("placeholder", ["2026/XX/XX", "YYYY-MM-DD", "TBD", "2026-xx-yy"])
 def test_a_section_written_ahead_with_a_date_to_fill_in_is_dated_like_the_release_below(
     placeholder: str,
 ) -> None:
@@ -688,7 +688,21 @@ def test_a_release_written_as_its_version_alone_over_its_list_is_a_section_read_
         ("1.18", "- added join_with()"),
     ]
     assert sections("Upgrade to\n\n2.0\n\nfor this.\n") == []
+    # yappi's: dated, a blank line before its list
+    dated = (
+        "CHANGELOG\n=========\n\n1.7.6 (2026-03-18)\n\n- Fix sdist\n\n1.7.5 (2026-03-17)\n\n- Old\n"
+    )
+    assert [(s.label, s.body) for s in sections(dated)] == [
+        ("1.7.6", "- Fix sdist"),
+        ("1.7.5", "- Old"),
+    ]
     assert release_changelog(text, "2.1", DAY) is None  # read, never written
+    # python-magic's: a paragraph that says whose changes, then its list
+    worded = "Changes to 0.4.29:\n\n- follow symlinks\n\nChanges to 0.4.28:\n\n- magic-1.dll\n"
+    assert [s.label for s in sections(worded)] == ["0.4.29", "0.4.28"]
+    assert parse_title("Changes to 0.4.28") == ((None, "0.4.28"),)
+    (tmp_path / "CHANGES").write_text(worded, encoding="utf-8")
+    assert heading_like(tmp_path / "CHANGES", "0.4.30") == "'Changes to 0.4.30:'"
     (tmp_path / "CHANGELOG").write_text(text, encoding="utf-8")
     assert heading_like(tmp_path / "CHANGELOG", "2.1") == "'2.1'"
 
@@ -732,3 +746,76 @@ def test_a_day_first_date_placeholder_is_dated_as_the_release_below() -> None:
         "8.0 (xx.xx.xxxx) - IN DEVELOPMENT\n~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
         "8.0 (03.05.2026)\n~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
     )
+
+
+def test_a_section_for_a_version_and_newer_covers_every_later_release() -> None:
+    """termcolor's CHANGES.md: ``## 2.0.0 and newer`` says 'See GitHub Releases' above
+    the old releases. Every release from 2.0.0 on has that section (was: doctor said
+    there was none for 3.3.0 and asked for '## 3.3.0 and newer'); a bump writes nothing."""
+    text = (
+        "## 2.0.0 and newer\n\nSee GitHub Releases:\n\n- https://example.org/releases\n\n"
+        "## 1.1.0 (13.01.2011)\n\n- Added cprint function.\n"
+    )
+    for version in ("2.0.0", "3.3.0", "3.4.0"):
+        assert find_section(text, version).label == "2.0.0"  # type: ignore[union-attr]
+    assert find_section(text, "1.1.0").label == "1.1.0"  # type: ignore[union-attr]
+    assert find_section(text, "1.5.0") is None
+    assert release_changelog(text, "3.4.0", DAY) is None
+
+
+def test_a_bump_names_the_section_that_covers_its_release(tmp_path: Path) -> None:
+    """The note of a bump into termcolor's ``## 2.0.0 and newer`` names that heading (it
+    said 'CHANGES.md has 3.4.0's section already')."""
+    text = "## 2.0.0 and newer\n\nSee GitHub Releases.\n\n## 1.1.0 (13.01.2011)\n\n- Old.\n"
+    files = {"pyproject.toml": project("colorish", "3.3.0"), "CHANGES.md": text}
+    root = repo(tmp_path / "r", files, tags=["3.3.0"])
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor"))
+    assert "note: CHANGES.md has '2.0.0 and newer', which covers 3.4.0; it is left as it is" in (
+        plan.notes
+    )
+
+
+def test_a_section_written_ahead_with_a_date_in_words_to_fill_in_is_dated_in_words() -> None:
+    """XlsxWriter's Changes: ``Release 3.3.0 - Month XX 2025`` above ``Release 3.2.9 -
+    September 16 2025`` (a date in words, no comma); the release fills in the date the way
+    the one below writes it (was: left 'Month XX 2025' as it was)."""
+    from relnox.bump.changelog import release_ahead
+
+    text = (
+        "\nRelease 3.3.0 - Month XX 2025\n-----------------------------\n\n* New.\n\n\n"
+        "Release 3.2.9 - September 16 2025\n---------------------------------\n\n* Old.\n"
+    )
+    assert release_ahead(text, "3.3.0", DAY) == text.replace("Month XX 2025", "May 3 2026")
+
+
+def test_unreleased_entries_kept_in_a_file_beside_the_changelog_are_named(
+    tmp_path: Path,
+) -> None:
+    """wandb's CHANGELOG.md: "Unreleased changes are in [CHANGELOG.unreleased.md]", whose
+    ``## Unreleased`` holds the entries its own tool moves in at release. doctor said there
+    were no Unreleased entries; it names that file now, and a bump says to move them in."""
+    changelog = (
+        "# Changelog\n\nUnreleased changes are in [CHANGELOG.unreleased.md]"
+        "(CHANGELOG.unreleased.md).\n\n## [0.28.2] - 2026-08-12\n\n- Old.\n"
+    )
+    aside = "# Unreleased changes\n\nAdd yours here.\n\n## Unreleased\n\n### Added\n\n- New.\n"
+    files = {
+        "pyproject.toml": project("wandish", "0.28.3.dev1"),
+        "CHANGELOG.md": changelog,
+        "CHANGELOG.unreleased.md": aside,
+    }
+    root = repo(tmp_path / "r", files, tags=["v0.28.2"])
+    [row] = [c for c in doctor(root).checks if c.check == "changelog wandish"]
+    assert row.status == "ok" and row.detail.startswith(
+        "CHANGELOG.unreleased.md holds the Unreleased entries CHANGELOG.md points to"
+    ), row
+    plan = plan_bump(load_workspace(root), BumpOptions(part="patch"))
+    assert any("its Unreleased entries are in CHANGELOG.unreleased.md" in n for n in plan.notes)
+
+
+def test_the_heading_suggested_for_a_release_is_a_released_one(tmp_path: Path) -> None:
+    """yapf's CHANGELOG.md starts with ``## (0.41.0) UNRELEASED`` above ``## [0.40.2]
+    2023-09-22``; doctor asked for ``## (0.43.0) UNRELEASED`` for the released 0.43.0."""
+    text = "# Change Log\n\n## (0.41.0) UNRELEASED\n### Added\n- New.\n\n## [0.40.2] 2023-09-22\n- Old.\n"
+    (tmp_path / "CHANGELOG.md").write_text(text, encoding="utf-8")
+    assert heading_like(tmp_path / "CHANGELOG.md", "0.43.0") == "'## [0.43.0] YYYY-MM-DD'"

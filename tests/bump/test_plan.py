@@ -927,6 +927,13 @@ PADDED = [("2026.07.11", "2026-07-11"), ("2026.08.17", "2026-08-18")]
         ([("2026.11.0", "2026-11-02"), ("2026.12.0", "2026-12-01")], "2026.12.1", True),
         # black's two-digit years
         ([("25.9.0", "2025-09-18"), ("25.11.0", "2025-11-20")], "26.12.0", True),
+        # flake8-bugbear's days with two-digit years, unpadded as 24.8.19 shows (it gave
+        # this month's count, 26.12.0)
+        (
+            [("24.8.19", "2024-08-19"), ("25.10.21", "2025-10-21"), ("25.11.29", "2025-11-29")],
+            "26.12.5",
+            True,
+        ),
         # jsonschema-specifications': a month's count from 1 (2025.4.1, 2025.9.1): this
         # month's first is .1 (it gave 2026.12.0); the next in this month follows it
         ([("2025.4.1", "2025-04-15"), ("2025.9.1", "2025-09-08")], "2026.12.1", True),

@@ -52,6 +52,15 @@ def test_stem_drops_separators_and_v() -> None:
     assert split_tag("not-a-release") is None
 
 
+def test_a_tag_that_is_a_year_and_a_month_is_no_version() -> None:
+    """unsloth's ``2025-03`` (the month of an announcement): PEP 440 reads it as
+    2025.post3, which relnox took for the package's last release."""
+    assert split_tag("2025-03") is None
+    assert split_tag("release-2024-12") is None
+    assert split_tag("1.0-1") == ("", Version("1.0.post1"))  # a post release stays one
+    assert split_tag("v2025.3.0") == ("v", Version("2025.3.0"))
+
+
 def test_bare_tags_with_setuptools_scm_give_the_real_version(tmp_path: Path) -> None:
     root = repo(
         tmp_path / "r",

@@ -1567,6 +1567,23 @@ def test_flit_s_computed_version_names_the_module_it_reads(tmp_path: Path) -> No
     ), problem
 
 
+def test_a_py_module_listed_without_its_file_ships_nothing(tmp_path: Path) -> None:
+    """inflection's setup.cfg: ``py_modules = inflection`` after the module became the
+    package ``inflection/``; setuptools finds no ``inflection.py`` and builds an empty
+    wheel. relnox read ``inflection`` as shipped (the package named like the project);
+    it reads nothing now, as the backend builds."""
+    cfg = "[metadata]\nname = inflish\nversion = 0.5.1\n\n[options]\npy_modules = inflish\n"
+    pyproject = (
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+    )
+    files = {"pyproject.toml": pyproject, "setup.cfg": cfg, "inflish/__init__.py": ""}
+    root = repo(tmp_path / "r", files)
+    (pkg,) = load_workspace(root).packages
+    assert pkg.import_packages == ()
+    write(root, {"inflish.py": ""})
+    assert load_workspace(root).packages[0].import_packages == ("inflish",)
+
+
 @pytest.mark.parametrize("where", ["setup.py", "pyproject.toml"])
 def test_py_modules_ship_beside_the_packages(tmp_path: Path, where: str) -> None:
     """sympy's ``py_modules=['isympy']`` beside its ``sympy`` package (found by its name):
@@ -2323,3 +2340,88 @@ def test_a_setup_py_name_with_a_suffix_from_the_environment_is_its_literal(
     assert {p.name: p.version for p in ws.packages} == {"graphish": "2.5", "graphtool": "0.0.2"}
     facts = ws.get("graphish").tags
     assert facts is not None and facts.last_tag == "v2.4.0"
+
+
+def test_a_setup_py_name_stored_into_the_dict_setup_spreads(tmp_path: Path) -> None:
+    """line_profiler's shape: ``setupkw = {}`` under ``if __name__ == '__main__':``,
+    filled key by key (``setupkw['name'] = NAME``), then ``setup(**setupkw)``. relnox
+    said setup() was given no literal name."""
+    setup_py = (
+        "import ast\nfrom setuptools import setup\n\n\ndef parse_version(fpath):\n"
+        "    return ast.parse(open(fpath).read()).body[0].value.value\n\n\n"
+        "NAME = 'profish'\nVERSION = parse_version('profish/profish.py')\n\n"
+        "if __name__ == '__main__':\n    setupkw = {}\n    setupkw['name'] = NAME\n"
+        "    setupkw['version'] = VERSION\n    setupkw['packages'] = ['profish']\n"
+        "    setup(**setupkw)\n"
+    )
+    files = {"profish/__init__.py": "", "profish/profish.py": "__version__ = '5.0.2'\n"}
+    root = repo(tmp_path / "r", {"setup.py": setup_py, **files})
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.name, pkg.version) == ("profish", "5.0.2")
+
+
+def test_sphinx_theme_builder_reads_the_version_of_the_package_under_src(tmp_path: Path) -> None:
+    """furo's backend, sphinx-theme-builder, reads ``__version__`` of
+    ``src/<name>/__init__.py``; relnox said the dynamic version could not be read."""
+    pyproject = (
+        '[build-system]\nrequires = ["sphinx-theme-builder >= 0.2.0a10"]\n'
+        'build-backend = "sphinx_theme_builder"\n\n[project]\nname = "furish-theme"\n'
+        'dynamic = ["version"]\n'
+    )
+    init = '"""A theme."""\n\n__version__ = "2025.12.19.dev1"\n'
+    root = repo(tmp_path / "r", {"pyproject.toml": pyproject, "src/furish_theme/__init__.py": init})
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.version == "2025.12.19.dev1"
+    assert pkg.primary is not None and pkg.primary.path == root / "src/furish_theme/__init__.py"
+    apply_bump(plan_bump(ws, BumpOptions(to="2026.1.5")))
+    assert '__version__ = "2026.1.5"' in (root / "src/furish_theme/__init__.py").read_text()
+
+
+def test_a_version_imported_from_a_submodule_by_the_package_s_own_name(tmp_path: Path) -> None:
+    """geopy's ``geopy/__init__.py``: ``from geopy.util import __version__,
+    __version_info__, get_version`` (absolute, among other names), with setup.cfg's
+    ``version = attr: geopy.__version__``; relnox said there was no literal __version__.
+    It is read, and bumped, in ``geopy/util.py``."""
+    cfg = "[metadata]\nname = geoish\nversion = attr: geoish.__version__\n"
+    pyproject = (
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+    )
+    init = (
+        "from geoish.point import Point  # noqa\n"
+        "from geoish.util import __version__, __version_info__, get_version  # noqa\n"
+    )
+    util = '__version__ = "2.5.0"\n__version_info__ = (2, 5, 0)\n\n\ndef get_version():\n    return __version__\n'
+    files = {
+        "pyproject.toml": pyproject,
+        "setup.cfg": cfg,
+        "geoish/__init__.py": init,
+        "geoish/point.py": "Point = tuple\n",
+        "geoish/util.py": util,
+    }
+    root = repo(tmp_path / "r", files, tags=["2.5.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.version == "2.5.0"
+    assert pkg.primary is not None and pkg.primary.path == root / "geoish/util.py"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert (
+        '__version__ = "2.6.0"\n__version_info__ = (2, 6, 0)\n'
+        in (root / "geoish/util.py").read_text()
+    )
+
+
+def test_a_version_of_the_build_s_clock_says_so(tmp_path: Path) -> None:
+    """trove-classifiers' setup.py: ``setup(use_calver="%Y.%m.%d.%H")`` with calver in
+    ``[build-system]``; relnox said setup.py computes the version and offered
+    version-source = "vcs", which would bump a tag the build never gives."""
+    setup_py = (
+        "from setuptools import setup\n\nsetup(name='trovish', packages=['trovish'], "
+        "use_calver='%Y.%m.%d.%H', setup_requires=['calver'])\n"
+    )
+    pyproject = '[build-system]\nrequires = ["setuptools", "calver"]\nbuild-backend = "setuptools.build_meta"\n'
+    files = {"pyproject.toml": pyproject, "setup.py": setup_py, "trovish/__init__.py": ""}
+    root = repo(tmp_path / "r", files, tags=["2026.1.14.14"])
+    (problem,) = discover(root).problems
+    assert "setup(use_calver=...) makes each build's version of the time it runs" in problem
+    assert "version-source" not in problem

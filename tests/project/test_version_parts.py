@@ -7,7 +7,7 @@ from pathlib import Path
 from relnox.bump import BumpOptions
 from relnox.bump.plan import apply_bump, plan_bump
 from relnox.project.discovery import load_workspace
-from relnox.project.version_parts import parts_value
+from relnox.project.version_parts import parts_value, respell_parts
 from tests.shapes import commit, project, repo
 
 RELEASE = """# the version, in parts
@@ -102,3 +102,33 @@ def test_named_parts_formatted_into_a_version_string_are_read_and_bumped(
     text = (root / "src/watch/version.py").read_text()
     assert text == WATCHED.replace("VERSION_MINOR = 0", "VERSION_MINOR = 1")
     assert parts_value(WATCHED.replace(".{VERSION_BUILD}", "-{VERSION_BUILD}")) is None
+
+
+KIVYISH = (
+    "# exec'd from setup.py\n\nMAJOR = 3\nMINOR = 0\nMICRO = 0\nRELEASE = False\n\n"
+    "__version__ = '%d.%d.%d' % (MAJOR, MINOR, MICRO)\n\n"
+    "if not RELEASE:\n    __version__ += '.dev0'\n\n_kivy_git_hash = ''\n"
+)
+
+
+def test_named_parts_formatted_with_percent_and_a_release_flag(tmp_path: Path) -> None:
+    """kivy's kivy/_version.py: ``'%d.%d.%d' % (MAJOR, MINOR, MICRO)``, then ``if not
+    RELEASE: __version__ += '.dev0'`` with ``RELEASE = False``; relnox said the file
+    computes the version and stopped every command. It reads 3.0.0.dev0; a release sets
+    ``RELEASE = True``, a release candidate writes its suffix where ``.dev0`` was."""
+    setup = (
+        "from setuptools import setup\n\nversion = {}\n"
+        "exec(open('kiv/_version.py').read(), version)\n"
+        "setup(name='kiv', version=version['__version__'], packages=['kiv'])\n"
+    )
+    files = {"setup.py": setup, "kiv/__init__.py": "", "kiv/_version.py": KIVYISH}
+    root = repo(tmp_path / "r", files, tags=["2.3.1"])
+    ws = load_workspace(root)
+    assert ws.packages[0].version == "3.0.0.dev0"
+    assert parts_value(KIVYISH.replace("RELEASE = False", "RELEASE = True")) == "3.0.0"
+    rc = respell_parts(root / "kiv/_version.py", KIVYISH, "3.0.0.dev0", "3.0.0rc1")
+    assert rc == KIVYISH.replace("'.dev0'", "'rc1'") and parts_value(rc) == "3.0.0rc1"
+    apply_bump(plan_bump(ws, BumpOptions(part="patch")))
+    text = (root / "kiv/_version.py").read_text()
+    assert text == KIVYISH.replace("RELEASE = False", "RELEASE = True")
+    assert load_workspace(root).packages[0].version == "3.0.0"

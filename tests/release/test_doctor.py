@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from collections.abc import Callable
@@ -1134,3 +1135,51 @@ def test_a_changelog_that_is_no_file_is_said_so(healthy: Path, make: str, said: 
     assert all(
         r.detail.startswith(f"CHANGELOG.md is {said} where the changelog should be") for r in rows
     ), rows
+
+
+def _tagged_on(root: Path, version: str, day: str) -> None:
+    """A commit setting ``version`` and its lightweight tag, both made on ``day``."""
+    commit(root, {"pyproject.toml": project("daily", version)}, message=version)
+    when = f"{day}T15:00:00Z"
+    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    amend = ["git", "commit", "-q", "--amend", "--no-edit", "--date", when]
+    subprocess.run(amend, cwd=root, env=env, check=True, capture_output=True)
+    git(root, "tag", version)
+
+
+@pytest.mark.parametrize(
+    ("versions", "dated"), [(("2025.9.25", "2025.12.19"), True), (("1.1.0", "1.2.0"), False)]
+)
+def test_a_dev_version_after_its_release_in_this_history_is_no_other_branch(
+    tmp_path: Path, versions: tuple[str, str], dated: bool
+) -> None:
+    """furo's "back to development": 2025.12.19 is tagged, then the file says
+    2025.12.19.dev1. The tag is in HEAD's history, not on another branch (doctor said
+    'merge that branch'); with versions that are release days a bump gives today's date,
+    so it is no error."""
+    root = repo(tmp_path / "r", {"README.md": "daily\n"})
+    days = ("2025-09-25", "2025-12-19")
+    for version, day in zip(versions, days, strict=True):
+        _tagged_on(root, version, day)
+    commit(root, {"pyproject.toml": project("daily", f"{versions[-1]}.dev1")})
+    [row] = [c for c in doctor(root).checks if c.check == "tags daily"]
+    if dated:
+        assert row.status == OK and "development after 2025.12.19" in row.detail, row
+    else:
+        assert row.status == ERROR and "on another branch" not in row.detail, row
+        assert "which tag 1.2.0 in this branch's history already released" in row.detail
+
+
+def test_a_dev_version_of_a_short_release_names_the_tag_as_written(tmp_path: Path) -> None:
+    """neo4j's 5.0 branch: the file says 5.25.dev0 (the release sets its version at build
+    time) and ``5.25.0`` tags a commit of this history; doctor named a tag ``5.25`` that
+    does not exist and said it was on another branch."""
+    root = repo(tmp_path / "r", {"pyproject.toml": project("daily", "5.25.dev0")}, tags=["5.24.0"])
+    commit(root, {"README.md": "daily\n"}, "5.25.0")
+    commit(root, {"README.md": "daily, later\n"})
+    [row] = [c for c in doctor(root).checks if c.check == "tags daily"]
+    assert row.status == ERROR, row
+    assert row.detail == (
+        "5.25.dev0 leads to 5.25, which tag 5.25.0 in this branch's history already "
+        "released; set the version above 5.25.0"
+    )
