@@ -104,6 +104,7 @@ def test_task_help_with_a_positional_argument_shows_help(tmp_path: Path) -> None
         (["bump", "--part"], "relnox: error: --part needs a value"),
         (["check-tag"], "relnox: error: check-tag needs TAG"),
         (["build-all", "--jobs", "abc"], "relnox: error: --jobs takes a whole number, not 'abc'"),
+        (["build-all", "--jobs=-3"], "relnox: error: --jobs cannot be negative (-3)"),
         (["publish-test", "--wait", "abc"], "--wait takes a whole number, not 'abc'"),
         (["release", "--jobs", "abc"], "relnox: error: --jobs takes a whole number, not 'abc'"),
         (["rehearse", "--wait", "abc"], "relnox: error: --wait takes a number of seconds"),

@@ -11,6 +11,7 @@ from relnox.invoke._common import (
     chosen,
     echo,
     echo_json,
+    number,
     relnox_task,
 )
 from relnox.invoke._shards import SHARD_HELP, TIMINGS_HELP
@@ -75,6 +76,7 @@ def build_all(c: Any, flags: BuildAllFlags) -> dict[str, Any]:
 
     if flags.wheel_only and flags.sdist_only:
         raise BuildError("--wheel-only and --sdist-only exclude each other; pass one of them")
+    jobs = number(flags.jobs, "jobs")  # --jobs -3 was taken as the default (the CPUs)
     names = chosen(flags.root, flags.package, flags.changed)
     if names is None:
         echo(NOTHING_CHANGED)
@@ -98,7 +100,7 @@ def build_all(c: Any, flags: BuildAllFlags) -> dict[str, Any]:
             return empty_shard(flags.root, flags.shard, flags.out)
     options = BuildOptions(
         packages=names,
-        jobs=flags.jobs or None,
+        jobs=jobs or None,
         sdist=not flags.wheel_only,
         wheel=not flags.sdist_only,
         clean=flags.clean,
