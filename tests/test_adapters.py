@@ -122,6 +122,20 @@ def test_usage_errors_are_one_line_with_a_suggestion_and_exit_2(
     assert "Traceback" not in proc.stderr and proc.stdout == ""
 
 
+def test_nothing_to_do_is_still_json_with_json(tmp_path: Path) -> None:
+    """--changed with every version released printed its sentence, not JSON, to a --json
+    reader (build-all, verify-install, publish, publish-test)."""
+    root = write_workspace(tmp_path / "ws", demo_specs())
+    git_init(root)
+    for name in ("demo-core", "demo-agents", "demo-runtime"):
+        subprocess.run(["git", "tag", "-a", "-m", "r", f"{name}-v0.1.0"], cwd=root, check=True)
+    subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", "after"], cwd=root, check=True)
+    for command in ("build-all", "verify-install", "publish", "publish-test"):
+        proc = run_relnox(command, "--changed", "--json", "--dry-run", cwd=root, check=True)
+        data = json.loads(proc.stdout)
+        assert data["packages"] == [] and "already released" in data["note"], command
+
+
 def test_a_close_enough_name_is_not_guessed(tmp_path: Path) -> None:
     proc = run_relnox("frobnicate", cwd=tmp_path)
     assert proc.returncode == 2
