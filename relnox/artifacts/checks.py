@@ -53,6 +53,17 @@ SDIST_SUFFIXES = (".tar.gz", ".zip")
 CODE_SUFFIXES = (".py", ".pyi", ".so", ".pyd", ".pth")
 
 
+def _unreadable(*more: type[Exception]) -> tuple[type[Exception], ...]:
+    """What reading a cut or corrupt archive raises: its module's own errors, a gzip stream
+    that ends early (EOFError: a traceback), a deflate stream that does not decode
+    (zlib.error), and ``more``. The archive modules load here, when an artifact is opened."""
+    import tarfile
+    import zipfile
+    import zlib
+
+    return (OSError, EOFError, zlib.error, zipfile.BadZipFile, tarfile.TarError, *more)
+
+
 class ArtifactError(BuildError):
     """A built file failed a check."""
 
@@ -230,15 +241,13 @@ def _check_metadata(path: Path, expected: Expectation, out: Findings) -> None:
     # the archive modules and packaging.metadata (the email package): only when an
     # artifact is opened (publish proves most checks by the manifest; name_and_version
     # reads only a file's name)
-    import tarfile
-    import zipfile
 
     from packaging.metadata import ExceptionGroup as MetadataErrors
     from packaging.metadata import InvalidMetadata, Metadata
 
     try:
         raw = raw_metadata(path)
-    except (OSError, ValueError, UnicodeDecodeError, tarfile.TarError, zipfile.BadZipFile) as exc:
+    except _unreadable(ValueError, UnicodeDecodeError) as exc:
         out.problems.append(f"twine check: Invalid distribution metadata: {one_line(exc)}")
         return
 
@@ -342,14 +351,12 @@ def _check_record(names: list[str], record: str | None, out: Findings) -> None:
 
 def _check_identity_metadata(path: Path, expected: Expectation, out: Findings) -> None:
     """The metadata's Name and Version only (what an installer holds the file name to)."""
-    import tarfile
-    import zipfile
 
     from packaging.metadata import parse_email
 
     try:
         fields = parse_email(raw_metadata(path))[0]
-    except (OSError, ValueError, UnicodeDecodeError, tarfile.TarError, zipfile.BadZipFile) as exc:
+    except _unreadable(ValueError, UnicodeDecodeError) as exc:
         out.problems.append(f"unreadable metadata ({one_line(exc)})")
         return
     name, version = fields.get("name"), fields.get("version")
@@ -373,8 +380,8 @@ def _check_wheel(path: Path, expected: Expectation, out: Findings, identity: boo
                 if len(records) == 1
                 else None
             )
-    except (OSError, zipfile.BadZipFile, TooLarge) as exc:
-        out.problems.append(f"not a readable wheel ({exc})")
+    except _unreadable(TooLarge) as exc:
+        out.problems.append(f"not a readable wheel ({one_line(exc) or type(exc).__name__})")
         return
     unsafe = [name for name in names if _escapes(name)]
     if unsafe:
@@ -431,13 +438,11 @@ def _archive_names(path: Path) -> tuple[list[str], list[str]]:
 
 
 def _check_sdist(path: Path, expected: Expectation, out: Findings, identity: bool = False) -> None:
-    import tarfile
-    import zipfile
 
     try:
         names, links = _archive_names(path)
-    except (OSError, tarfile.TarError, zipfile.BadZipFile) as exc:
-        out.problems.append(f"not a readable archive ({one_line(exc)})")
+    except _unreadable() as exc:
+        out.problems.append(f"not a readable archive ({one_line(exc) or type(exc).__name__})")
         return
     unsafe = [repr(name) for name in names if _escapes(name)] + [repr(link) for link in links]
     if unsafe:
