@@ -268,6 +268,17 @@ def _lockstep_groups(source: Path, value: Any) -> tuple[tuple[str, ...], ...]:
 #: the keys of ``[tool.relnox]`` that are tables of their own (read by their stage)
 TABLE_KEYS = ("doctor", "repositories", "publish", "network", "verify", "build", "ci", "audit")
 API_ZERO_POLICIES = ("minor", "major")
+#: the keys of the tables a command reads only sometimes (publish's by tag routing, build's
+#: with --test, the audit's with provenance), checked whenever the config is read so a
+#: typo is said before the run that needs it; ``network``, ``ci`` and ``repositories``
+#: check their own where they are read (every read of them)
+TABLE_KNOWN = {
+    "verify": ("commands", "script-args", "timeout", "wait", "python", "installer"),
+    "build": ("test-command",),
+    "publish": ("prerelease", "final", "transport", "new-project-limit", "upload-window-days"),
+    "doctor": ("require-changelog",),
+    "audit": ("integrity-url",),
+}
 
 
 def _commit_message(source: Path, value: Any) -> str:
@@ -286,6 +297,8 @@ def load_config(source: Path, table: Mapping[str, Any]) -> Config:
                 f"{source}: [tool.relnox.{key}] must be a table, not {type(raw[key]).__name__}; "
                 f"write it as [tool.relnox.{key}]"
             )
+        if key in raw and key in TABLE_KNOWN:
+            check_keys(source, raw[key], TABLE_KNOWN[key], name=f"tool.relnox.{key}")
     if raw.get("api-zero-policy", "minor") not in API_ZERO_POLICIES:
         raise ConfigError(
             f"{source}: [tool.relnox] api-zero-policy = {raw['api-zero-policy']!r}; write "

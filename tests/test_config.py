@@ -67,6 +67,12 @@ def test_values_are_read() -> None:
         ({"build": 1}, "[tool.relnox.build] must be a table, not int"),
         ({"audit": "x"}, "[tool.relnox.audit] must be a table"),
         ({"api-zero-policy": "patch"}, "api-zero-policy = 'patch'; write \"minor\""),
+        # a typo in a table some commands read only sometimes (--test, a tag's routing)
+        ({"verify": {"timout": 5}}, "[tool.relnox.verify] has an unknown key 'timout'; did you"),
+        ({"build": {"test_command": []}}, "did you mean 'test-command'?"),
+        ({"publish": {"pre-release": "x"}}, "[tool.relnox.publish] has an unknown key"),
+        ({"doctor": {"require_changelog": True}}, "did you mean 'require-changelog'?"),
+        ({"audit": {"bogus": 1}}, "known keys: integrity-url"),
     ],
 )
 def test_bad_values(table: dict[str, Any], expected: str) -> None:

@@ -442,6 +442,14 @@ def test_usage_errors_are_raised_before_anything_runs(tmp_path: Path) -> None:
             plan_verify(load_workspace(root), VerifyOptions())
     with pytest.raises(VerifyError, match=r"--timeout = inf must be a number of seconds"):
         plan_verify(workspace, VerifyOptions(timeout=float("inf")))
+    # a quote left open in a command or the script arguments (shlex's ValueError: a traceback)
+    text = f'{base}\n[tool.relnox.verify]\ncommands = ["tool \\"unclosed"]\n'
+    workspace.config.source.write_text(text, encoding="utf-8")
+    with pytest.raises(VerifyError, match=r"commands: 'tool \"unclosed' cannot be split into"):
+        plan_verify(load_workspace(root), VerifyOptions())
+    workspace.config.source.write_text(base, encoding="utf-8")
+    with pytest.raises(VerifyError, match=r"--script-args: \"'open\" cannot be split into"):
+        plan_verify(load_workspace(root), VerifyOptions(script_args="'open"))
 
 
 def test_verify_settings_are_read_and_checked(tmp_path: Path) -> None:
