@@ -229,6 +229,15 @@ def test_invoke_tasks_import_into_a_users_tasks_py(tmp_path: Path) -> None:
         check=False,
     )
     assert "build-all" in listing.stdout and "bump" in listing.stdout
+    bare = subprocess.run(
+        [sys.executable, "-m", "invoke", "bump", "--part"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bare.returncode == 1 and "Traceback" not in bare.stderr
+    assert bare.stderr.strip() == "Flag --part needed value and was not given one!"
 
 
 def test_star_import_does_not_replace_the_root_namespace() -> None:
