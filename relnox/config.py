@@ -7,6 +7,7 @@ shares are typed attributes here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import field
 from pathlib import Path
@@ -156,37 +157,87 @@ def check_keys(
         raise ConfigError(f"{source}: [{name}] has an unknown key {key!r}; {hint}")
 
 
+def template_fields(
+    source: Path, key: str, value: str, known: Sequence[str], example: str
+) -> set[str]:
+    """The fields of the ``str.format`` template ``value`` (``[tool.relnox] key``), each
+    one of ``known`` and written bare: a brace that opens or closes no field (a traceback
+    from ``str.format``), another name, an attribute, an index, a conversion or a format
+    spec (``{summary:>999999999}``: a gigabyte of text) is a :class:`ConfigError` naming
+    the key, the value and ``example``."""
+    import string
+
+    braced = [f"{{{name}}}" for name in known]
+    shown = " and ".join([", ".join(braced[:-1]), braced[-1]] if len(braced) > 1 else braced)
+    try:
+        parts = list(string.Formatter().parse(value))
+    except ValueError:
+        raise ConfigError(
+            f"{source}: [tool.relnox] {key} {value!r} has a brace that opens or closes no "
+            f"field; write the fields as {shown} (a literal brace twice: {{{{ }}}}), like "
+            f"{example}"
+        ) from None
+    fields = set()
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if name not in known or spec or conversion:
+            written = name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            raise ConfigError(
+                f"{source}: [tool.relnox] {key} {value!r} has {{{written}}}; only {shown} are "
+                f"known, each written bare, like {example}"
+            )
+        fields.add(name)
+    return fields
+
+
 def check_changelog_heading(source: Path, value: object) -> str:
     """``changelog-heading``: a template with ``{title}`` (and ``{date}``); that relnox reads
     its headings back is checked where the workspace is loaded
     (:func:`relnox.project.changelog.check_heading`)."""
-    import string
-
     example = '"{title} - {date}" or "[{title}] - {date}"'
     if not isinstance(value, str) or "{title}" not in value:
         raise ConfigError(
             f"{source}: [tool.relnox] changelog-heading {value!r} must be a string with "
             f"{{title}} (and {{date}} if you like), like {example}"
         )
-    fields = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
-    unknown = sorted(fields - {"title", "date"})
-    if unknown:
-        raise ConfigError(
-            f"{source}: [tool.relnox] changelog-heading {value!r} has {{{unknown[0]}}}; "
-            f"only {{title}} and {{date}} are known, like {example}"
-        )
+    template_fields(source, "changelog-heading", value, ("title", "date"), example)
     return value
+
+
+#: what git refuses in a tag name (git check-ref-format): a space or control character,
+#: ~ ^ : ? * [ \\, two dots, @{
+_NOT_IN_A_TAG = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{")
+TAG_FIELDS = ("name", "dir", "version", "version_underscored")
 
 
 def check_tag_format(source: Path, tag_format: Any, key: str = "tag-format") -> str:
     _expect(source, key, tag_format, str)
-    if "{version}" not in tag_format and "{version_underscored}" not in tag_format:
+    example = '"v{version}" or "{name}-v{version}"'
+    fields = template_fields(source, key, tag_format, TAG_FIELDS, example)
+    literal = "".join(text for text, *_ in string_parts(tag_format))
+    bad = _NOT_IN_A_TAG.search(literal)
+    ends = tag_format.startswith(("-", "/", ".")) or tag_format.endswith((".", "/", ".lock"))
+    if bad or ends or "/." in literal or "//" in literal:
+        what = f"has {bad.group(0)!r}" if bad else "begins or ends in a way"
+        raise ConfigError(
+            f"{source}: [tool.relnox] {key} {tag_format!r} {what}, which git refuses in a tag "
+            f"name (git check-ref-format); write it without, like {example}"
+        )
+    if not fields & {"version", "version_underscored"}:
         raise ConfigError(
             f"{source}: [tool.relnox] {key} {tag_format!r} has no {{version}}; "
             'use for example "v{version}" or "{name}-v{version}" (or '
             '"rel_{version_underscored}" for rel_1_2_0)'
         )
     return str(tag_format)
+
+
+def string_parts(template: str) -> list[tuple[str, str | None, str | None, str | None]]:
+    """``string.Formatter().parse`` of a template :func:`template_fields` accepted."""
+    import string
+
+    return list(string.Formatter().parse(template))
 
 
 def check_version_source(source: Path, value: Any) -> str | None:
@@ -214,10 +265,45 @@ def _lockstep_groups(source: Path, value: Any) -> tuple[tuple[str, ...], ...]:
     return tuple(groups)
 
 
+#: the keys of ``[tool.relnox]`` that are tables of their own (read by their stage)
+TABLE_KEYS = ("doctor", "repositories", "publish", "network", "verify", "build", "ci", "audit")
+API_ZERO_POLICIES = ("minor", "major")
+#: the keys of the tables a command reads only sometimes (publish's by tag routing, build's
+#: with --test, the audit's with provenance), checked whenever the config is read so a
+#: typo is said before the run that needs it; ``network``, ``ci`` and ``repositories``
+#: check their own where they are read (every read of them)
+TABLE_KNOWN = {
+    "verify": ("commands", "script-args", "timeout", "wait", "python", "installer"),
+    "build": ("test-command",),
+    "publish": ("prerelease", "final", "transport", "new-project-limit", "upload-window-days"),
+    "doctor": ("require-changelog",),
+    "audit": ("integrity-url",),
+}
+
+
+def _commit_message(source: Path, value: Any) -> str:
+    _expect(source, "commit-message", value, str)
+    template_fields(source, "commit-message", value, ("summary", "version"), '"Release {summary}"')
+    return str(value)
+
+
 def load_config(source: Path, table: Mapping[str, Any]) -> Config:
     """Validate the ``[tool.relnox]`` table of ``source`` (the root pyproject)."""
     raw = table
     check_keys(source, raw, ROOT_KEYS)
+    for key in TABLE_KEYS:  # a table a command reads only sometimes is still checked now
+        if key in raw and not isinstance(raw[key], Mapping):
+            raise ConfigError(
+                f"{source}: [tool.relnox.{key}] must be a table, not {type(raw[key]).__name__}; "
+                f"write it as [tool.relnox.{key}]"
+            )
+        if key in raw and key in TABLE_KNOWN:
+            check_keys(source, raw[key], TABLE_KNOWN[key], name=f"tool.relnox.{key}")
+    if raw.get("api-zero-policy", "minor") not in API_ZERO_POLICIES:
+        raise ConfigError(
+            f"{source}: [tool.relnox] api-zero-policy = {raw['api-zero-policy']!r}; write "
+            '"minor" (a minor bump at 0.x may break) or "major"'
+        )
     packages = _string_list(source, "packages", raw["packages"]) if "packages" in raw else None
     files: list[VersionFile] = []
     for item in _expect(source, "version-files", raw.get("version-files", []), list):
@@ -261,9 +347,7 @@ def load_config(source: Path, table: Mapping[str, Any]) -> Config:
         changelog_heading=check_changelog_heading(
             source, raw.get("changelog-heading", DEFAULT_CHANGELOG_HEADING)
         ),
-        commit_message=_expect(
-            source, "commit-message", raw.get("commit-message", DEFAULT_COMMIT_MESSAGE), str
-        ),
+        commit_message=_commit_message(source, raw.get("commit-message", DEFAULT_COMMIT_MESSAGE)),
         dist_dir=_expect(source, "dist-dir", raw.get("dist-dir", "dist"), str),
         tag_formats={str(k): str(v) for k, v in tag_formats.items()},
         version_source=check_version_source(source, raw.get("version-source")),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -51,17 +52,32 @@ def written_path(path: Path, top: Path, real_top: Path | None = None) -> Path:
     return target
 
 
-def own_dist_dir(dist_dir: Path, root: Path, setting: str) -> Path:
+def own_dist_dir(dist_dir: Path, root: Path, setting: str, packages: Sequence[Path] = ()) -> Path:
     """``dist_dir`` when it is a directory of its own: never the repository's root or a
     directory above it, where built files would lie among the sources (and be taken into
-    the next sdist) and relnox's records beside it would land outside the repository; a
+    the next sdist) and relnox's records beside it would land outside the repository; nor
+    in git's own directory (``.git``) or in the directory of a package other than the
+    root's (``packages``), whose next sdist would take them in; a
     :class:`~relnox.errors.ConfigError` naming ``setting`` otherwise."""
-    if root.resolve().is_relative_to(dist_dir.resolve()):
-        from relnox.errors import ConfigError
+    from relnox.errors import ConfigError
 
+    resolved, top = dist_dir.resolve(), root.resolve()
+    if top.is_relative_to(resolved):
         raise ConfigError(
             f"{setting} {dist_dir} is the repository's root {root} or above it; built files "
             'would lie among the sources: give them a directory of their own (e.g. "dist")'
+        )
+    inside = next(
+        (d for d in packages if d.resolve() != top and resolved.is_relative_to(d.resolve())),
+        None,
+    )
+    if resolved.is_relative_to(top) and ".git" in resolved.relative_to(top).parts:
+        inside = top / ".git"
+    if inside is not None:
+        raise ConfigError(
+            f"{setting} {dist_dir} lies in {inside}, where built files would be taken for "
+            "its own (the next sdist, git's records): give them a directory of their own "
+            '(e.g. "dist" at the root)'
         )
     return dist_dir
 

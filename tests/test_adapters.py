@@ -104,6 +104,7 @@ def test_task_help_with_a_positional_argument_shows_help(tmp_path: Path) -> None
         (["bump", "--part"], "relnox: error: --part needs a value"),
         (["check-tag"], "relnox: error: check-tag needs TAG"),
         (["build-all", "--jobs", "abc"], "relnox: error: --jobs takes a whole number, not 'abc'"),
+        (["build-all", "--jobs=-3"], "relnox: error: --jobs cannot be negative (-3)"),
         (["publish-test", "--wait", "abc"], "--wait takes a whole number, not 'abc'"),
         (["release", "--jobs", "abc"], "relnox: error: --jobs takes a whole number, not 'abc'"),
         (["rehearse", "--wait", "abc"], "relnox: error: --wait takes a number of seconds"),
@@ -119,6 +120,20 @@ def test_usage_errors_are_one_line_with_a_suggestion_and_exit_2(
     assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("relnox: error: "), proc.stderr
     assert expected in proc.stderr
     assert "Traceback" not in proc.stderr and proc.stdout == ""
+
+
+def test_nothing_to_do_is_still_json_with_json(tmp_path: Path) -> None:
+    """--changed with every version released printed its sentence, not JSON, to a --json
+    reader (build-all, verify-install, publish, publish-test)."""
+    root = write_workspace(tmp_path / "ws", demo_specs())
+    git_init(root)
+    for name in ("demo-core", "demo-agents", "demo-runtime"):
+        subprocess.run(["git", "tag", "-a", "-m", "r", f"{name}-v0.1.0"], cwd=root, check=True)
+    subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", "after"], cwd=root, check=True)
+    for command in ("build-all", "verify-install", "publish", "publish-test"):
+        proc = run_relnox(command, "--changed", "--json", "--dry-run", cwd=root, check=True)
+        data = json.loads(proc.stdout)
+        assert data["packages"] == [] and "already released" in data["note"], command
 
 
 def test_a_close_enough_name_is_not_guessed(tmp_path: Path) -> None:
@@ -214,6 +229,15 @@ def test_invoke_tasks_import_into_a_users_tasks_py(tmp_path: Path) -> None:
         check=False,
     )
     assert "build-all" in listing.stdout and "bump" in listing.stdout
+    bare = subprocess.run(
+        [sys.executable, "-m", "invoke", "bump", "--part"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bare.returncode == 1 and "Traceback" not in bare.stderr
+    assert bare.stderr.strip() == "Flag --part needed value and was not given one!"
 
 
 def test_star_import_does_not_replace_the_root_namespace() -> None:

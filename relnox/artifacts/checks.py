@@ -11,6 +11,7 @@ All in-process (no ``twine`` subprocess per file):
   manifest's :func:`proof` shows the same check passed on the same bytes;
 * the file name parses and names the package and its expected version (normalized);
 * the metadata ``Name`` and ``Version`` are the package's;
+* a wheel's RECORD lists every file, and each file has the hash RECORD gives it;
 * a wheel holds the package's import packages (an empty wheel is an error; a wheel
   of only a binary in ``.data/scripts``, maturin's ``bindings = "bin"``, is checked by
   verify-install running it);
@@ -34,6 +35,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packaging.utils import (
     InvalidSdistFilename,
@@ -49,8 +51,22 @@ from relnox.artifacts.bounded import TooLarge, read_tar_member, read_zip_member
 from relnox.errors import BuildError, one_line
 from relnox.project.workspace import Package
 
+if TYPE_CHECKING:  # opened only when an artifact is read
+    import zipfile
+
 SDIST_SUFFIXES = (".tar.gz", ".zip")
 CODE_SUFFIXES = (".py", ".pyi", ".so", ".pyd", ".pth")
+
+
+def _unreadable(*more: type[Exception]) -> tuple[type[Exception], ...]:
+    """What reading a cut or corrupt archive raises: its module's own errors, a gzip stream
+    that ends early (EOFError: a traceback), a deflate stream that does not decode
+    (zlib.error), and ``more``. The archive modules load here, when an artifact is opened."""
+    import tarfile
+    import zipfile
+    import zlib
+
+    return (OSError, EOFError, zlib.error, zipfile.BadZipFile, tarfile.TarError, *more)
 
 
 class ArtifactError(BuildError):
@@ -230,15 +246,13 @@ def _check_metadata(path: Path, expected: Expectation, out: Findings) -> None:
     # the archive modules and packaging.metadata (the email package): only when an
     # artifact is opened (publish proves most checks by the manifest; name_and_version
     # reads only a file's name)
-    import tarfile
-    import zipfile
 
     from packaging.metadata import ExceptionGroup as MetadataErrors
     from packaging.metadata import InvalidMetadata, Metadata
 
     try:
         raw = raw_metadata(path)
-    except (OSError, ValueError, UnicodeDecodeError, tarfile.TarError, zipfile.BadZipFile) as exc:
+    except _unreadable(ValueError, UnicodeDecodeError) as exc:
         out.problems.append(f"twine check: Invalid distribution metadata: {one_line(exc)}")
         return
 
@@ -340,16 +354,43 @@ def _check_record(names: list[str], record: str | None, out: Findings) -> None:
         )
 
 
+def _record_mismatches(archive: zipfile.ZipFile, record: str, own: str) -> list[str]:
+    """The files RECORD gives a hash that their bytes do not have, or that the wheel lacks
+    (PEP 427: installers check them; uv and pip install such a wheel all the same, so a
+    file changed inside a wheel after its build went out unseen). Each file is read in
+    pieces (a member's CRC is checked as it ends: a corrupt one raises BadZipFile)."""
+    import base64
+    import csv
+
+    wrong = []
+    present = set(archive.namelist())
+    for row in csv.reader(record.splitlines()):
+        if len(row) < 2 or not row[1] or row[0] == own:
+            continue
+        name, (algorithm, _, expected) = row[0], row[1].partition("=")
+        if name not in present:
+            wrong.append(f"{name!r} (listed, not in the wheel)")
+            continue
+        if algorithm not in hashlib.algorithms_guaranteed or algorithm in ("md5", "sha1"):
+            wrong.append(f"{name!r} (hash {algorithm!r}, which PEP 427 refuses)")
+            continue
+        digest = hashlib.new(algorithm)
+        with archive.open(name) as member:
+            for piece in iter(lambda: member.read(1 << 20), b""):
+                digest.update(piece)
+        if base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode() != expected:
+            wrong.append(repr(name))
+    return wrong
+
+
 def _check_identity_metadata(path: Path, expected: Expectation, out: Findings) -> None:
     """The metadata's Name and Version only (what an installer holds the file name to)."""
-    import tarfile
-    import zipfile
 
     from packaging.metadata import parse_email
 
     try:
         fields = parse_email(raw_metadata(path))[0]
-    except (OSError, ValueError, UnicodeDecodeError, tarfile.TarError, zipfile.BadZipFile) as exc:
+    except _unreadable(ValueError, UnicodeDecodeError) as exc:
         out.problems.append(f"unreadable metadata ({one_line(exc)})")
         return
     name, version = fields.get("name"), fields.get("version")
@@ -373,8 +414,9 @@ def _check_wheel(path: Path, expected: Expectation, out: Findings, identity: boo
                 if len(records) == 1
                 else None
             )
-    except (OSError, zipfile.BadZipFile, TooLarge) as exc:
-        out.problems.append(f"not a readable wheel ({exc})")
+            wrong = _record_mismatches(archive, record, records[0]) if record else []
+    except _unreadable(TooLarge) as exc:
+        out.problems.append(f"not a readable wheel ({one_line(exc) or type(exc).__name__})")
         return
     unsafe = [name for name in names if _escapes(name)]
     if unsafe:
@@ -384,6 +426,11 @@ def _check_wheel(path: Path, expected: Expectation, out: Findings, identity: boo
             "elsewhere: rebuild it with relnox build-all"
         )
     _check_record(names, record, out)
+    if wrong:
+        out.problems.append(
+            f"{len(wrong)} file(s) do not match their hash in {records[0]} "
+            f"({', '.join(wrong[:3])}): changed after the build; rebuild it with relnox build-all"
+        )
     if identity:
         return
     modules = _wheel_modules(names)
@@ -431,13 +478,11 @@ def _archive_names(path: Path) -> tuple[list[str], list[str]]:
 
 
 def _check_sdist(path: Path, expected: Expectation, out: Findings, identity: bool = False) -> None:
-    import tarfile
-    import zipfile
 
     try:
         names, links = _archive_names(path)
-    except (OSError, tarfile.TarError, zipfile.BadZipFile) as exc:
-        out.problems.append(f"not a readable archive ({one_line(exc)})")
+    except _unreadable() as exc:
+        out.problems.append(f"not a readable archive ({one_line(exc) or type(exc).__name__})")
         return
     unsafe = [repr(name) for name in names if _escapes(name)] + [repr(link) for link in links]
     if unsafe:

@@ -65,13 +65,19 @@ __all__ = ["load_release"]
 Found = list[tuple[Path, Version]]
 
 
-def _scan(dist_dir: Path) -> dict[str, Found]:
+def _scan(dist_dir: Path, error: type = BuildError) -> dict[str, Found]:
     """Every distribution in ``dist_dir`` by canonical project name."""
     found: dict[str, Found] = {}
     for path in sorted(dist_dir.iterdir()):
         if path.name.startswith(".") or not path.is_file():
             continue
         parsed = name_and_version(path.name)
+        if parsed is not None and path.is_symlink() and path.resolve().name != path.name:
+            # an installer reads the name of the file the link leads to, not the link's
+            raise error(
+                f"{path}: a link to {path.resolve()}, whose name is not the distribution's, "
+                "so installers refuse it or take it for another; copy the file there instead"
+            )
         if parsed is None:
             # an older relnox's manifest, or a PEP 740 attestation (publish --attestations)
             if path.name not in (MANIFEST_JSON, MANIFEST_TXT) and path.suffix != ".attestation":
@@ -289,7 +295,7 @@ def load_release(
             "uv build, or your build tool) or pass --dist with the directory of the files"
         )
     old = read_manifest(dist_dir) if has_manifest(dist_dir) else None
-    found = _scan(dist_dir)
+    found = _scan(dist_dir, error)
     strangers = sorted(n for n in found if n not in {p.name for p in workspace.packages})
     if strangers:
         raise error(

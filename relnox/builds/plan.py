@@ -335,7 +335,7 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
     root = workspace.root
     dist_dir = Path(options.out).absolute() if options.out else root / workspace.config.dist_dir
     setting = "--out" if options.out else f"{workspace.config.source}: [tool.relnox] dist-dir"
-    own_dist_dir(dist_dir, root, setting)
+    own_dist_dir(dist_dir, root, setting, [pkg.directory for pkg in workspace.packages])
     check_state_dir(dist_dir)
     everything = len(selected) == len(workspace.packages)
     jobs = options.jobs if options.jobs and options.jobs > 0 else os.cpu_count() or 1

@@ -11,6 +11,8 @@ from relnox.invoke._common import (
     chosen,
     echo,
     echo_json,
+    nothing_to_do,
+    number,
     relnox_task,
 )
 from relnox.invoke._shards import SHARD_HELP, TIMINGS_HELP
@@ -75,10 +77,10 @@ def build_all(c: Any, flags: BuildAllFlags) -> dict[str, Any]:
 
     if flags.wheel_only and flags.sdist_only:
         raise BuildError("--wheel-only and --sdist-only exclude each other; pass one of them")
+    jobs = number(flags.jobs, "jobs")  # --jobs -3 was taken as the default (the CPUs)
     names = chosen(flags.root, flags.package, flags.changed)
     if names is None:
-        echo(NOTHING_CHANGED)
-        return {"packages": [], "files": []}
+        return nothing_to_do(flags.json, NOTHING_CHANGED, {"packages": [], "files": []})
     if flags.shard:
         from relnox.invoke._shards import empty_shard, shard_names, shard_spec
 
@@ -95,10 +97,10 @@ def build_all(c: Any, flags: BuildAllFlags) -> dict[str, Any]:
             )
         names = shard_names(flags.root, flags.shard, names, flags.timings)
         if not names:
-            return empty_shard(flags.root, flags.shard, flags.out)
+            return empty_shard(flags.root, flags.shard, flags.out, flags.json)
     options = BuildOptions(
         packages=names,
-        jobs=flags.jobs or None,
+        jobs=jobs or None,
         sdist=not flags.wheel_only,
         wheel=not flags.sdist_only,
         clean=flags.clean,

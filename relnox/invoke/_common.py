@@ -227,6 +227,16 @@ CHANGED_HELP = (
 NOTHING_CHANGED = "nothing to do: every selected package's version is already released (--changed)"
 
 
+def nothing_to_do(as_json: bool, text: str, result: Mapping[str, Any]) -> dict[str, Any]:
+    """A task that has nothing to do says so: ``text``, or with ``--json`` the ``result``
+    (it printed ``text`` there, which no JSON reader takes); the result is returned."""
+    if as_json:
+        echo_json({**result, "note": text})
+    else:
+        echo(text)
+    return dict(result)
+
+
 def chosen(root: str, package: Any, changed: bool) -> list[str] | None:
     """The packages a task acts on: those named, or with ``--changed`` the release set
     (:func:`relnox.project.selection.select_packages`); ``None`` when ``--changed`` leaves none."""

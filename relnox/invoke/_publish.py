@@ -20,6 +20,7 @@ from relnox.invoke._common import (
     echo,
     echo_json,
     listed,
+    nothing_to_do,
     number,
     relnox_task,
 )
@@ -146,8 +147,7 @@ def publish(c: Any, flags: PublishFlags) -> dict[str, Any]:
     _named(flags.repository)
     names = chosen(flags.root, flags.package, flags.changed)
     if names is None:
-        echo(NOTHING_CHANGED)
-        return {"packages": [], "uploaded": 0}
+        return nothing_to_do(flags.json, NOTHING_CHANGED, {"packages": [], "uploaded": 0})
     from relnox.builds import ask_stale_ahead
     from relnox.tools.history import ask_ahead
 
@@ -242,8 +242,7 @@ def testpypi(c: Any, flags: PublishTestFlags) -> dict[str, Any]:
     wait = number(flags.wait, "wait", float)  # checked before anything is published
     names = chosen(flags.root, flags.package, flags.changed)
     if names is None:
-        echo(NOTHING_CHANGED)
-        return {"packages": [], "uploaded": 0}
+        return nothing_to_do(flags.json, NOTHING_CHANGED, {"packages": [], "uploaded": 0})
     from relnox.publish import PublishOptions
 
     options = PublishOptions(

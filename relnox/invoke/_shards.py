@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from relnox.invoke._args import UsageError
-from relnox.invoke._common import echo, echo_json, listed, relnox_task
+from relnox.invoke._common import echo, echo_json, listed, nothing_to_do, relnox_task
 
 if TYPE_CHECKING:
     from relnox.shards import ShardSpec
@@ -41,7 +41,7 @@ def shard_names(root: str, shard: str, names: list[str], timings: str) -> list[s
     return list(shard_packages(load_workspace(root), spec, names, timings or None))
 
 
-def empty_shard(root: str, shard: str, out: str) -> dict[str, Any]:
+def empty_shard(root: str, shard: str, out: str, as_json: bool = False) -> dict[str, Any]:
     """A shard with no packages (fewer packages than shards): an empty shard manifest, so
     ``assemble`` is given every shard's directory all the same."""
     from pathlib import Path
@@ -50,13 +50,14 @@ def empty_shard(root: str, shard: str, out: str) -> dict[str, Any]:
     from relnox.project.discovery import load_workspace
     from relnox.tools import git
 
+    shard = str(shard_spec(shard))  # as parsed: ' 3/3\n ' echoed its spaces and line end
     workspace = load_workspace(root)
     dist = Path(out).absolute() if out else workspace.root / workspace.config.dist_dir
     dist.mkdir(parents=True, exist_ok=True)
     head = git.head(workspace.root) if git.is_repo(workspace.root) else None
     write_manifest(Manifest(dist, (), git_commit=head, extra={"shard": shard}))
-    echo(f"shard {shard} has no packages: nothing to build")
-    return {"packages": [], "files": [], "shard": shard}
+    said = f"shard {shard} has no packages: nothing to build"
+    return nothing_to_do(as_json, said, {"packages": [], "files": [], "shard": shard})
 
 
 def plan_shards_task(

@@ -18,6 +18,11 @@ class CheckedArgument(Argument):
     """An Argument whose malformed number is a usage error naming the flag, not a traceback
     (in invoke's own ``invoke`` program; relnox's command and sessions parse in ``_args``)."""
 
+    def __repr__(self) -> str:
+        """The flag as typed: invoke's own parse errors show it ("Flag --part needed value
+        and was not given one!", not "Flag <CheckedArgument: part> needed value ...")."""
+        return f"--{self.names[0]}" if self.names else super().__repr__()
+
     def set_value(self, value: Any, cast: bool = True) -> None:
         try:
             super().set_value(value, cast)

@@ -13,6 +13,7 @@ from relnox.invoke._common import (
     echo,
     echo_json,
     listed,
+    nothing_to_do,
     relnox_task,
 )
 from relnox.invoke._shards import SHARD_HELP, TIMINGS_HELP
@@ -109,15 +110,15 @@ def verify_install(c: Any, flags: VerifyFlags) -> dict[str, Any]:
     seconds = {"timeout": _seconds(flags.timeout, "timeout"), "wait": _seconds(flags.wait, "wait")}
     names = chosen(flags.root, flags.package, flags.changed)  # a usage error comes first (exit 2)
     if names is None:
-        echo(NOTHING_CHANGED)
-        return {"packages": [], "ok": True}
+        return nothing_to_do(flags.json, NOTHING_CHANGED, {"packages": [], "ok": True})
     if flags.shard:
-        from relnox.invoke._shards import shard_names
+        from relnox.invoke._shards import shard_names, shard_spec
 
         names = shard_names(flags.root, flags.shard, names, flags.timings)
         if not names:
-            echo(f"shard {flags.shard} has no packages: nothing to verify")
-            return {"packages": [], "ok": True, "shard": flags.shard}
+            shard = str(shard_spec(flags.shard))  # as parsed, not as typed (' 3/3\n ')
+            said = f"shard {shard} has no packages: nothing to verify"
+            return nothing_to_do(flags.json, said, {"packages": [], "ok": True, "shard": shard})
     from pathlib import Path
 
     from relnox.builds import ask_stale_ahead

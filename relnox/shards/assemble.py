@@ -235,7 +235,7 @@ def plan_assemble(workspace: Workspace, options: AssembleOptions) -> AssemblePla
     known = {pkg.name for pkg in workspace.packages} | {b.name for b in workspace.broken}
     dist_dir = Path(options.out).absolute() if options.out else root / workspace.config.dist_dir
     setting = "--out" if options.out else f"{workspace.config.source}: [tool.relnox] dist-dir"
-    own_dist_dir(dist_dir, root, setting)
+    own_dist_dir(dist_dir, root, setting, [pkg.directory for pkg in workspace.packages])
     head = git.head(root) if shutil.which("git") and git.is_repo(root) else None
     shards = tuple(dict.fromkeys(Path(os.path.abspath(d)) for d in options.dirs))
     manifests = [(shard, _read(shard)) for shard in shards]

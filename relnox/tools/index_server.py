@@ -185,6 +185,18 @@ class LocalIndex:
                 "pypiserver's cached-dir backend needs watchdog, which is not installed in "
                 f"{sys.executable}; install it with pip install watchdog or use simple-dir"
             )
+        if not 0 <= self._wanted_port <= 65535:  # bind() raised OverflowError: a traceback
+            raise IndexServerError(
+                f"--port {self._wanted_port} is not a port; give one from 1 to 65535, or 0 for "
+                "a free one"
+            )
+        try:
+            socket.getaddrinfo(self.host, None)
+        except (OSError, UnicodeError):  # socket.gaierror: a traceback from bind()
+            raise IndexServerError(
+                f"--host {self.host!r} is no address of this machine; give an address to "
+                "listen on, like 127.0.0.1 (the default) or 0.0.0.0"
+            ) from None
         if self.password_file is None and not is_loopback(self.host) and not self.allow_anonymous:
             raise IndexServerError(
                 f"serving on {self.host} without a password file would let anyone who can reach "
@@ -201,7 +213,13 @@ class LocalIndex:
                 f"{self.host}:{self._wanted_port} is already in use, so pypiserver cannot serve "
                 f"{self.data_dir} there; choose another --port or 0 for a free one"
             )
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a file there, or no right to make it: a traceback
+            raise IndexServerError(
+                f"{self.data_dir}: cannot be the index's directory ({exc.strerror or exc}); "
+                "pass --data with a directory relnox may create or use"
+            ) from None
         attempts = _PORT_ATTEMPTS if self._wanted_port == 0 else 1
         for attempt in range(1, attempts + 1):
             self.port = self._wanted_port or free_port(self.host)

@@ -273,7 +273,10 @@ def _guessed_round(guess: Guess) -> Round | None:
     if logins or not guess.dist.is_dir() or not has_manifest(guess.dist):
         return None
     manifest = read_manifest(guess.dist)
-    present = {p.name for p in guess.dist.iterdir()}
+    entries = list(guess.dist.iterdir())
+    if any(p.name.endswith(".whl") and not p.is_file() for p in entries):
+        return None  # a fifo named as a wheel: the installer would wait on it forever
+    present = {p.name for p in entries}
     records = [r for r in manifest.packages if any(f.filename in present for f in r.files)]
     targets = []
     for record in records:

@@ -231,6 +231,7 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
         if script_args is None
         else ScriptArgs(default=args_of(script_args, "--script-args"))
     )
+    release_commands = commands_of(section, where)  # a usage error before dist/ is read
     (extra_index,), logins = split_logins([extra_index], "the --extra-index URL's userinfo")
     if index is None:
         dist = dist_path(workspace, dist_dir)
@@ -275,7 +276,6 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
                 for t in targets
             )
             rounds.append(dataclasses.replace(wheel_round, kind="sdist", targets=from_sdists))
-    release_commands = commands_of(section, where)
     if names and release_commands:
         logger.info("%s: commands are for the whole release; skipped for --package", where)
         release_commands = ()

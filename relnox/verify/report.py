@@ -169,6 +169,22 @@ _NETWORK = (
     "because you set --offline",
     "--no-index",
 )
+#: an index was asked and answered that it has no such distribution (uv; pip): the names
+_NOT_FOUND = re.compile(
+    r"because ([a-z0-9][a-z0-9._-]*)(?:\[[^\]]*\])? was not found in the package registry"
+    r"|no matching distribution found for ([a-z0-9][a-z0-9._-]*)"
+)
+#: ...unless no index was reached, or none was to be asked (--offline)
+_NOTHING_ASKED = tuple(
+    m
+    for m in _NETWORK
+    if m
+    not in (
+        "not found in the package registry",
+        "no matching distribution",
+        "could not find a version",
+    )
+)
 _MISSING_MODULE = ("modulenotfounderror", "no module named", "importerror")
 #: an installer that cannot use this machine's disk: its cache, or no space
 _MACHINE = (
@@ -178,6 +194,8 @@ _MACHINE = (
     "disk quota exceeded",
 )
 INTERPRETER, EXTRA, NETWORK, PACKAGE = "interpreter", "extra", "network", "package"
+#: a dependency the index answered it does not have; one that is a package of the release
+DEPENDENCY, SIBLING = "dependency", "sibling"
 MACHINE = "machine"
 COOLDOWN, LOGIN = "cooldown", "login"
 
@@ -187,6 +205,13 @@ MISSING_EXTRA = "needs the extra"
 #: how verify words a script that ran without a traceback but exited non-zero
 REFUSED_ARGS = "ran without a traceback but exited non-zero on"
 ARGS = "arguments"
+
+
+def missing(check: Check) -> list[str]:
+    """The distributions an installer was told no index it asked has (canonical names)."""
+    text = " ".join(check.detail.lower().split())
+    found = [a or b for a, b in _NOT_FOUND.findall(text)]
+    return list(dict.fromkeys(re.sub(r"[-_.]+", "-", name).rstrip(".,") for name in found))
 
 
 def failure_cause(check: Check) -> str:
@@ -201,6 +226,8 @@ def failure_cause(check: Check) -> str:
         return COOLDOWN
     if installing and refused_login(text):
         return LOGIN
+    if installing and missing(check) and not any(m in text for m in _NOTHING_ASKED):
+        return DEPENDENCY
     if check.name.startswith(("install", "build wheel")) and any(m in text for m in _NETWORK):
         return NETWORK
     if check.name.startswith(("script ", "command ")) and (
@@ -224,9 +251,16 @@ def closing_message(report: VerifyReport) -> str:
     refused: list[str] = []  # the scripts that refused their arguments
     extras: list[str] = []  # the extras the failed checks named (--extras acme[cli])
     unnamed = False  # a missing-extra failure that names none
+    released = {re.sub(r"[-_.]+", "-", r.name.lower()) for r in report.results}
+    absent: list[str] = []  # the dependencies no index had
     for result in report.results:
         for check in result.failed:
             cause = failure_cause(check)
+            wanting = missing(check) if cause in (DEPENDENCY, NETWORK) else []
+            if wanting and all(name in released for name in wanting):
+                cause = SIBLING  # it needs a package of the release that failed itself
+            elif cause == DEPENDENCY:
+                absent += [n for n in wanting if n not in released and n not in absent]
             names = causes.setdefault(cause, [])
             if result.name not in names:
                 names.append(result.name)
@@ -265,6 +299,11 @@ def closing_message(report: VerifyReport) -> str:
         MACHINE: "this machine, not the packages: the installer could not use its cache or the "
         "disk while installing {names} (see its error above); give it space and a writable "
         "cache directory (UV_CACHE_DIR, PIP_CACHE_DIR or XDG_CACHE_HOME), then run again",
+        SIBLING: "another package of this release: {names} need(s) one whose own install "
+        "failed (see above); fix that one and rebuild, and these follow",
+        DEPENDENCY: f"a dependency no index has: installing {{names}} needs {', '.join(absent)}, "
+        "which the index asked says it does not have; check the name and version in "
+        "[project] dependencies, or pass --extra-index with the index that has it",
         NETWORK: "the network or the index: installing {names} could not get what it needs; "
         "check your connection, --index and --extra-index (or use --offline with a complete "
         "dist directory), then run again",

@@ -14,9 +14,21 @@ from relnox.project.workspace import Package, Workspace
 from relnox.verify.model import Argv, ScriptArgs
 
 
+def _split(value: str, where: str) -> Argv:
+    """``value`` split as a shell would (shlex); a quote left open is a :class:`VerifyError`
+    naming it (shlex's ValueError was a traceback)."""
+    try:
+        return tuple(shlex.split(value))
+    except ValueError as exc:
+        raise VerifyError(
+            f"{where}: {value!r} cannot be split into arguments ({exc}); close the quote, or "
+            'write it as a list like ["tool", "--version"]'
+        ) from None
+
+
 def argv_of(value: Any, where: str) -> Argv:
     if isinstance(value, str) and value.strip():
-        return tuple(shlex.split(value))
+        return _split(value, where)
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
         return tuple(value)
     raise VerifyError(
@@ -45,7 +57,7 @@ def script_args_of(value: Any, where: str) -> ScriptArgs:
 
 def args_of(value: Any, where: str) -> Argv:
     if isinstance(value, str):
-        return tuple(shlex.split(value))
+        return _split(value, where)
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return tuple(value)
     raise VerifyError(f'{where}: {value!r} must be a string like "--help" or a list of strings')

@@ -89,6 +89,60 @@ def test_good_wheel_and_sdist_pass(tmp_path: Path) -> None:
     assert check_artifacts([tmp_path / "demo_pkg-1.0.tar.gz"], EXPECTED) == []
 
 
+def test_a_cut_or_corrupt_archive_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
+    """An sdist cut short (a gzip stream that ends early: EOFError) and a wheel whose
+    METADATA does not inflate (zlib.error) ended verify-install and publish in a
+    traceback; each is the file's problem now, in one line."""
+    sdist = make_sdist(tmp_path)
+    sdist.write_bytes(sdist.read_bytes()[: sdist.stat().st_size * 2 // 3])
+    found = check_artifact(sdist, EXPECTED)
+    assert found.problems and found.problems[0].startswith("not a readable archive ("), found
+    wheel = tmp_path / "demo_pkg-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("demo_pkg/__init__.py", "")
+        archive.writestr("demo_pkg-1.0.dist-info/METADATA", _metadata() * 20)
+        archive.writestr("demo_pkg-1.0.dist-info/RECORD", "")
+    data = bytearray(wheel.read_bytes())
+    with zipfile.ZipFile(wheel) as archive:
+        info = archive.getinfo("demo_pkg-1.0.dist-info/METADATA")
+    start = info.header_offset + 30 + len(info.filename)  # the member's deflated bytes
+    data[start : start + 40] = b"\xff" * 40
+    wheel.write_bytes(bytes(data))
+    for identity in (False, True):
+        found = check_artifact(wheel, EXPECTED, identity=identity)
+        assert any("Error -3 while decompressing" in p for p in found.problems), found
+        assert all("\n" not in p for p in found.problems)
+
+
+def test_a_file_that_does_not_match_its_record_hash_is_an_error(tmp_path: Path) -> None:
+    """A wheel edited after its build (a module changed, RECORD left as it was) passed
+    every check and installed: uv and pip do not compare RECORD's hashes."""
+    import base64
+    import hashlib
+
+    def row(name: str, data: bytes) -> str:
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        return f"{name},sha256={digest},{len(data)}\n"
+
+    files = {"demo_pkg/__init__.py": b"X = 1\n", "demo_pkg-1.0.dist-info/METADATA": b""}
+    files["demo_pkg-1.0.dist-info/METADATA"] = _metadata().encode()
+    record = "".join(row(n, d) for n, d in files.items()) + "demo_pkg-1.0.dist-info/RECORD,,\n"
+    wheel = tmp_path / "demo_pkg-1.0-py3-none-any.whl"
+    for changed, listed_only in ((False, False), (True, False), (False, True)):
+        with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in files.items():
+                archive.writestr(name, b"import os\n" if changed and name.endswith(".py") else data)
+            extra = "demo_pkg/gone.py,sha256=abc,3\n" if listed_only else ""
+            archive.writestr("demo_pkg-1.0.dist-info/RECORD", record + extra)
+        problems = check_artifact(wheel, EXPECTED, identity=True).problems
+        if not changed and not listed_only:
+            assert problems == []
+        else:
+            wanted = "'demo_pkg/__init__.py'" if changed else "'demo_pkg/gone.py' (listed, not"
+            assert len(problems) == 1 and "do not match their hash in" in problems[0], problems
+            assert wanted in problems[0]
+
+
 def test_an_empty_wheel_is_an_error(tmp_path: Path) -> None:
     found = check_artifact(make_wheel(tmp_path, files={}), EXPECTED)
     assert len(found.problems) == 1 and found.problems[0].startswith("the wheel is empty")

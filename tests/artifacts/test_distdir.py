@@ -211,6 +211,26 @@ def test_files_relnox_did_not_build_are_checked_like_its_own(ws: Path) -> None:
     assert not (ws / ".relnox").exists()  # nothing recorded for files that fail
 
 
+def test_a_link_to_a_file_of_another_name_is_refused_one_of_the_same_name_taken(
+    ws: Path, tmp_path: Path
+) -> None:
+    """uv reads the name of the file a link in dist/ leads to: a wheel linked to
+    'core.whl' failed to install ('must have a Python tag'), blamed on the package, and
+    its dependents on the index; a link to a file of its own name (a shared store) works."""
+    dist = ws / "dist"
+    wheel = dist / "demo_core-0.1.0-py3-none-any.whl"
+    store = tmp_path / "store"
+    store.mkdir()
+    shutil.move(wheel, store / "core.whl")
+    wheel.symlink_to(store / "core.whl")
+    with pytest.raises(PublishError, match=r"a link to .*core\.whl, whose name is not the"):
+        load_release(load_workspace(ws), dist, error=PublishError)
+    wheel.unlink()
+    (store / "core.whl").rename(store / wheel.name)
+    wheel.symlink_to(store / wheel.name)
+    assert load_release(load_workspace(ws), dist, write_record=False).packages
+
+
 def test_an_empty_or_missing_directory_says_what_to_do(tmp_path: Path) -> None:
     root = write_project(tmp_path / "lone", ProjectSpec("lone", "1.0.0"))
     workspace = load_workspace(root)

@@ -153,3 +153,25 @@ def test_a_dist_directory_at_or_above_the_root_is_refused_before_anything_is_wri
         plan_build(load_workspace(root), options)
     after = sorted(p.name for p in tmp_path.iterdir()), sorted(p.name for p in root.iterdir())
     assert after == before
+
+
+@pytest.mark.parametrize(
+    ("dist", "inside"), [(".git", ".git"), (".git/out", ".git"), ("packages/own-b/d", "own-b")]
+)
+def test_a_dist_directory_in_git_or_in_a_member_package_is_refused(
+    tmp_path: Path, dist: str, inside: str
+) -> None:
+    """dist-dir = ".git" put the wheels into git's own directory, and a member's directory
+    put them where that member's next sdist takes them in; refused before anything is built
+    (the root's own directory holds dist/ as ever)."""
+    root = write_workspace(
+        tmp_path / "ws",
+        [ProjectSpec("own-a"), ProjectSpec("own-b")],
+        relnox=f'dist-dir = "{dist}"\n',
+    )
+    git_init(root)
+    setting = f"{root / 'pyproject.toml'}: [tool.relnox] dist-dir"
+    with pytest.raises(ConfigError, match=rf"^{re.escape(setting)} .* lies in .*{inside}, where"):
+        plan_build(load_workspace(root), BuildOptions())
+    assert not (root / dist).exists() or dist == ".git"
+    plan_build(load_workspace(root), BuildOptions(out=str(root / "dist")))  # the usual place

@@ -94,12 +94,12 @@ CASES: dict[str, tuple[Callable[[Path], Path], list[str], list[str]]] = {
     "tag read as an option": (
         _tag_format("-d{version}"),
         ["--commit", "--tag"],
-        ["'-d0.2.0' is not a valid git tag name", "check-ref-format", "change tag-format"],
+        ["tag-format '-d{version}' begins or ends in a way", "check-ref-format"],
     ),
     "tag with a space": (
         _tag_format("release {version}"),
         ["--commit", "--tag"],
-        ["'release 0.2.0' is not a valid git tag name", "tag-format in [tool.relnox]"],
+        ["[tool.relnox] tag-format 'release {version}' has ' ', which git refuses"],
     ),
     "detached head": (
         _single,

@@ -227,7 +227,8 @@ def test_release_refuses_a_tag_name_git_would_refuse_before_any_stage(tmp_path: 
     git_commit_all(root, "a tag format with a space")
     proc = run_relnox("release", "--part", "minor", cwd=root)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
-    assert "is not a valid git tag name" in proc.stderr and "stage" not in proc.stdout
+    assert "tag-format 'rel {version}' has ' ', which git refuses" in proc.stderr
+    assert "stage" not in proc.stdout  # refused as the config is read, before any stage
 
 
 def test_release_dry_run_prints_every_stage_plan_and_changes_nothing(tmp_path: Path) -> None:

@@ -172,6 +172,16 @@ def test_an_empty_shard_writes_an_empty_shard_manifest(tmp_path: Path) -> None:
     assert "shard 2/2 has no packages" in out.stdout
     data = json.loads((tmp_path / ".relnox/s2/build-manifest.json").read_text(encoding="utf-8"))
     assert data["packages"] == [] and data["shard"] == "2/2"
+    # the shard as parsed, not as typed: ' 2/2\n ' was echoed (two lines) and recorded so
+    typed = " 2/2\n "
+    again = run_relnox("build-all", "--shard", typed, "--out", str(tmp_path / "t2"), cwd=root)
+    assert again.stdout == "shard 2/2 has no packages: nothing to build\n", again.stdout
+    data = json.loads((tmp_path / ".relnox/t2/build-manifest.json").read_text(encoding="utf-8"))
+    assert data["shard"] == "2/2"
+    verify = run_relnox("verify-install", "--shard", typed, "--json", cwd=root, check=True)
+    assert json.loads(verify.stdout)["shard"] == "2/2"
+    verify = run_relnox("verify-install", "--shard", typed, cwd=root, check=True)
+    assert verify.stdout == "shard 2/2 has no packages: nothing to verify\n", verify.stdout
 
 
 def test_specs_without_workspace_members_fail_cleanly(tmp_path: Path) -> None:

@@ -130,6 +130,35 @@ def test_missing_password_file_is_explained(tmp_path: Path) -> None:
         LocalIndex(tmp_path / "d", password_file=tmp_path / "nope").start()
 
 
+@pytest.mark.parametrize(
+    ("flags", "said"),
+    [
+        (["--port", "-1"], "--port -1 is not a port; give one from 1 to 65535"),
+        (["--port", "99999"], "--port 99999 is not a port"),
+        (["--host", "no_such_host.invalid", "--allow-anonymous"], "is no address of this"),
+        (["--data", "{file}"], "cannot be the index's directory (File exists)"),
+    ],
+)
+def test_serve_index_refuses_what_it_cannot_serve_in_one_line(
+    tmp_path: Path, flags: list[str], said: str
+) -> None:
+    """A port out of range (an OverflowError from bind), a host no resolver knows
+    (socket.gaierror) and a --data that is a file (FileExistsError) were tracebacks."""
+    (tmp_path / "file").write_text("x\n", encoding="utf-8")
+    flags = [f.replace("{file}", str(tmp_path / "file")) for f in flags]
+    data = [] if "--data" in flags else ["--data", str(tmp_path / "d")]
+    proc = subprocess.run(
+        [sys.executable, "-m", "relnox", "serve-index", *data, *flags],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.count("\n") == 1 and said in proc.stderr
+    assert not (tmp_path / "d").exists()
+
+
 def test_serve_index_command_prints_urls_and_stops_on_ctrl_c(
     tmp_path: Path, wheel: Path, spawn: Callable[..., subprocess.Popen[str]]
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import subprocess
 import sys
@@ -208,6 +209,29 @@ def test_a_wheel_whose_metadata_lies_is_refused_though_the_manifest_vouches_for_
 
     with pytest.raises(VerifyError, match=r"metadata Name is 'someone-else', not 'vfyrlx-core'"):
         verify_install(load_workspace(good), VerifyOptions(dist_dir=dist, offline=True))
+
+
+def test_a_fifo_named_as_a_wheel_is_refused_without_waiting_on_it(
+    good: Path, tmp_path: Path
+) -> None:
+    """The install started ahead (while the plan is read) passed a fifo named as a wheel
+    to the installer, which waited on it for the whole --timeout (600 s) after the plan
+    had refused the directory; the guess now takes no such file."""
+    dist = shutil.copytree(good / "dist", tmp_path / "dist")
+    shutil.copytree(good / ".relnox", tmp_path / ".relnox")
+    wheel = next(dist.glob("vfyrlx_core-*.whl"))
+    wheel.unlink()
+    os.mkfifo(wheel)
+    proc = subprocess.run(
+        [sys.executable, "-m", "relnox", "verify-install", "--dist", str(dist), "--offline"],
+        cwd=good,
+        capture_output=True,
+        text=True,
+        timeout=60,  # a bound for the test alone: the run takes seconds, not --timeout
+        check=False,
+    )
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert f"- {wheel.name}  (recorded by build-all, missing)" in proc.stderr
 
 
 def test_a_wheel_changed_after_the_plan_is_not_installed(
@@ -418,6 +442,14 @@ def test_usage_errors_are_raised_before_anything_runs(tmp_path: Path) -> None:
             plan_verify(load_workspace(root), VerifyOptions())
     with pytest.raises(VerifyError, match=r"--timeout = inf must be a number of seconds"):
         plan_verify(workspace, VerifyOptions(timeout=float("inf")))
+    # a quote left open in a command or the script arguments (shlex's ValueError: a traceback)
+    text = f'{base}\n[tool.relnox.verify]\ncommands = ["tool \\"unclosed"]\n'
+    workspace.config.source.write_text(text, encoding="utf-8")
+    with pytest.raises(VerifyError, match=r"commands: 'tool \"unclosed' cannot be split into"):
+        plan_verify(load_workspace(root), VerifyOptions())
+    workspace.config.source.write_text(base, encoding="utf-8")
+    with pytest.raises(VerifyError, match=r"--script-args: \"'open\" cannot be split into"):
+        plan_verify(load_workspace(root), VerifyOptions(script_args="'open"))
 
 
 def test_verify_settings_are_read_and_checked(tmp_path: Path) -> None:

@@ -168,6 +168,36 @@ def test_each_package_gets_an_interpreter_its_requires_python_allows(mixed: Path
     )
 
 
+def test_a_dependency_the_index_lacks_is_named_and_its_dependents_blame_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index that answered 'no such distribution' was reported as the network or the
+    index for every package (a connection to check), and a package that failed only for
+    its release sibling too; now the missing dependency is named, and the sibling."""
+    root = write_workspace(
+        tmp_path / "ws",
+        [ProjectSpec("lack-needy"), ProjectSpec("lack-user", requires=["lack-needy>=0.1.0"])],
+    )
+    _edit(
+        root / "packages" / "lack-needy" / "pyproject.toml",
+        "dependencies = [\n]",
+        'dependencies = [\n    "relnox-no-such-distribution>=1",\n]',
+    )
+    build_all(root, BuildOptions(jobs=2)).raise_for_failures()
+    with LocalIndex(tmp_path / "index") as index:  # an index that answers, and has nothing
+        monkeypatch.setenv("UV_DEFAULT_INDEX", index.simple_url)
+        monkeypatch.setenv("PIP_INDEX_URL", index.simple_url)
+        report = verify_install(load_workspace(root), VerifyOptions())
+    assert not report.ok
+    message = closing_message(report)
+    assert (
+        "a dependency no index has: installing lack-needy needs relnox-no-such-distribution, "
+        "which the index asked says it does not have" in message
+    ), message
+    assert "another package of this release: lack-user need(s) one whose own install" in message
+    assert "the network" not in message
+
+
 def test_every_package_skipped_is_a_report_not_a_traceback(mixed: Path) -> None:
     """No interpreter for the only package chosen (networkx's >=3.12 on a 3.11 machine):
     no round runs, and the report says it was skipped."""
