@@ -59,10 +59,19 @@ logger = logging.getLogger("relnox")
 
 #: the switch (``0``: every hook a new process); read in :func:`enabled` only
 SWITCH = "RELNOX_HOOK_SERVER"
-#: what may differ between a hook's environment and its server's: pyproject-hooks' two
-#: and the package's date (relnox.builds.run); the interpreter reads none of them at start
+#: what may differ between a hook's environment and its server's: pyproject-hooks' two,
+#: the package's date and its scratch for temporary files (relnox.builds.run); the
+#: interpreter reads none of them at start, and a forked hook's :mod:`tempfile` reads its
+#: own (relnox.builds._zygote)
 PER_HOOK = frozenset(
-    {"_PYPROJECT_HOOKS_BUILD_BACKEND", "_PYPROJECT_HOOKS_BACKEND_PATH_JSON", "SOURCE_DATE_EPOCH"}
+    {
+        "_PYPROJECT_HOOKS_BUILD_BACKEND",
+        "_PYPROJECT_HOOKS_BACKEND_PATH_JSON",
+        "SOURCE_DATE_EPOCH",
+        "TMPDIR",
+        "TEMP",
+        "TMP",
+    }
 )
 #: the server's script, compiled beside the hook script in each environment
 SERVER = Path(__file__).with_name("_zygote.py")
