@@ -140,23 +140,9 @@ def run(
     logger.debug("$ %s", shlex.join(argv))
     start = time.perf_counter()
     if on_line is not None or watch is not None:
-        return _watched(argv, cwd, env, timeout, on_line, watch, start)
-    return _plain(argv, cwd, env, input, timeout, merge, False)
-
-
-def run_beside(
-    argv: Sequence[str],
-    started: Callable[[], object],
-    *,
-    cwd: Path | str | None = None,
-    env: Mapping[str, str] | None = None,
-    timeout: float | None = None,
-) -> Result:
-    """:func:`run`, with ``started`` called once the child runs (not when it cannot
-    start), before this waits for it: work to do beside it."""
-    argv = [str(arg) for arg in argv]
-    logger.debug("$ %s", shlex.join(argv))
-    return _plain(argv, cwd, env, None, timeout, True, False, started)
+        stall, answer = (watch.stall, watch.answer) if watch else (None, None)
+        return _watched(argv, cwd, env, timeout, on_line, stall, start, answer)
+    return _plain(argv, cwd, env, input, timeout, merge, False, start)
 
 
 def run_contained(
@@ -171,7 +157,7 @@ def run_contained(
     it started (children of the code, which may hold its output open)."""
     argv = [str(arg) for arg in argv]
     logger.debug("$ %s", shlex.join(argv))
-    return _plain(argv, cwd, env, None, timeout, True, True)
+    return _plain(argv, cwd, env, None, timeout, True, True, time.perf_counter())
 
 
 def _plain(
@@ -182,11 +168,10 @@ def _plain(
     timeout: float | None,
     merge: bool,
     session: bool,
-    started: Callable[[], object] | None = None,
+    start: float,
 ) -> Result:
     """:func:`run` without a watch: the output captured whole, ``session`` as
-    :func:`run_contained` has it, ``started`` as :func:`run_beside` has it."""
-    start = time.perf_counter()
+    :func:`run_contained` has it."""
     try:
         popen = subprocess.Popen(
             argv,
@@ -206,8 +191,6 @@ def _plain(
     kill = functools.partial(os.killpg if session else os.kill, popen.pid, signal.SIGKILL)
     with popen, _tracked(popen, session=session):
         try:
-            if started is not None:
-                started()
             out, err = popen.communicate(input, timeout=timeout)
         except subprocess.TimeoutExpired as exc:
             with contextlib.suppress(OSError):
@@ -319,20 +302,6 @@ class Standby:
         self._why = why  # why it could not start
         self._lock = threading.Lock()
         self.used = False
-
-    def tell(self, word: str) -> bool:
-        """Send ``word`` (one line) and go on, the child still waiting for what comes next
-        (a step it may take before its go); ``False`` when it is not there to read it."""
-        with self._lock:
-            popen = self._popen
-        if popen is None or popen.stdin is None or popen.poll() is not None:
-            return False
-        try:
-            popen.stdin.write(word + "\n")
-            popen.stdin.flush()
-        except (OSError, ValueError):  # it ended meanwhile, or its stdin is closed
-            return False
-        return True
 
     def go(self, word: str, timeout: float | None = None) -> Result | None:
         """Send ``word`` (one line) and wait, at most ``timeout`` seconds from now, for the
@@ -538,11 +507,11 @@ def _watched(
     env: Mapping[str, str] | None,
     timeout: float | None,
     on_line: LineSink | None,
-    watch: Watch | None,
+    stall: float | None,
     start: float,
+    answer: float | None = None,
 ) -> Result:
     """A child in its own process group, its merged output read as it comes."""
-    stall, answer = (watch.stall, watch.answer) if watch is not None else (None, None)
     started: list[subprocess.Popen[bytes]] = []
 
     def kill() -> None:

@@ -71,23 +71,6 @@ def test_a_child_started_ahead_works_only_on_its_go(tmp_path: Path) -> None:
     ahead.cancel()  # after its end: nothing to stop
 
 
-def test_a_child_started_ahead_reads_what_it_is_told_before_its_go() -> None:
-    """``tell`` sends a line and goes on (the child reads it, then waits for its go); a
-    child that ended, or one cancelled, is not there to be told."""
-    code = "import sys; a = sys.stdin.readline().strip(); b = sys.stdin.readline().strip(); print(a, b)"
-    ahead = proc.standby([sys.executable, "-c", code])
-    assert ahead.tell("installed")
-    result = ahead.go("go", timeout=60)
-    assert result is not None and result.ok and result.output == "installed go\n"
-    assert not ahead.tell("late")  # reaped: nothing reads it
-    ended = proc.standby([sys.executable, "-c", "pass"])
-    ended._popen.wait()  # type: ignore[union-attr]  # it ends before it is told
-    assert not ended.tell("installed")
-    cancelled = proc.standby([sys.executable, "-c", code])
-    cancelled.cancel()
-    assert not cancelled.tell("installed")
-
-
 def test_a_child_started_ahead_and_cancelled_never_works(tmp_path: Path) -> None:
     marker = tmp_path / "worked"
     code = f"import sys; sys.stdin.readline() == 'go\\n' and open({str(marker)!r}, 'w')"
@@ -167,22 +150,3 @@ def test_a_tail_cuts_a_line_of_megabytes() -> None:
     lines = result.tail().splitlines()
     assert lines[0] == "start" and lines[-1] == "end"
     assert lines[1] == "x" * proc.LINE + f"... ({3_000_000 - proc.LINE} more characters)"
-
-
-def test_run_beside_calls_started_while_the_child_runs(tmp_path: Path) -> None:
-    """``started`` runs once the child has started and before it is waited for (the child
-    here reads a fifo only ``started`` writes to); never for a child that cannot start."""
-    fifo = tmp_path / "fifo"
-    os.mkfifo(fifo)
-    code = f"print(open({str(fifo)!r}).read())"
-    calls: list[str] = []
-
-    def started() -> None:
-        calls.append("started")
-        with fifo.open("w") as fh:  # waits for the child to open its end
-            fh.write("saw it")
-
-    result = proc.run_beside([sys.executable, "-c", code], started, timeout=60)
-    assert result.ok and result.output == "saw it\n" and calls == ["started"]
-    missing = proc.run_beside([str(tmp_path / "missing")], started, timeout=60)
-    assert missing.returncode == proc.CANNOT_RUN and calls == ["started"]

@@ -12,7 +12,7 @@ a head start can start early: the wheels of dist/ by file URL and manifest sha25
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,14 +36,9 @@ class Command:
     cwd: Path
     files: tuple[tuple[Path, str], ...] = ()  # written (text) before it starts
 
-    def run(self, timeout: float, started: Callable[[], object] | None = None) -> proc.Result:
-        """Run it (``started``: :func:`relnox._proc.run_beside`'s, work to do beside it)."""
+    def run(self, timeout: float) -> proc.Result:
         for path, text in self.files:
             path.write_text(text, encoding="utf-8")
-        if started is not None:
-            return proc.run_beside(
-                self.argv, started, env=dict(self.environ), cwd=self.cwd, timeout=timeout
-            )
         return proc.run(self.argv, env=dict(self.environ), cwd=self.cwd, timeout=timeout)
 
 

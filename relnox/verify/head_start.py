@@ -19,12 +19,11 @@ run only when they are those commands:
 
 An install that is not the round's is never used, and neither is its environment (it is
 no longer fresh): the round makes its own. The check process, which runs the packages'
-code, is started here only as far as running none of it: while the install runs, its
-interpreter starts and runs the check script's definitions, without the environment's
-site-packages, and waits (:data:`relnox.verify.in_env.STANDBY`); told the install is done,
-it may set ``site`` up where that runs nothing installed; the run tells it to go once the
-plan's checks (the files' hashes, the stale-build check, the metadata) have passed, which
-is when the run would start it, and it is stopped unused otherwise.
+code, is started here only as far as running none of it: once the install is done, its
+interpreter starts and compiles the check script, without the environment's
+site-packages, and waits (:data:`relnox.verify.in_env.STANDBY`); the run tells it to go
+once the plan's checks (the files' hashes, the stale-build check, the metadata) have
+passed, which is when the run would start it, and it is stopped unused otherwise.
 
 What is not taken costs the background work only. The directory is removed by
 :meth:`HeadStart.close` (``with``), after the threads are done with it, whatever ended the
@@ -169,16 +168,13 @@ class HeadStart(HeadStartBase):
         command = self._install.result() if self._install is not None else None
         if not created.ok or command is None or self._ending.is_set():
             return made
-        # the check's interpreter starts once the install runs, beside it (in_env.STANDBY:
-        # it runs nothing of the packages, and looks at what is installed once told so)
-        checks: list[proc.Standby] = []
-        installed = command.run(self.timeout, lambda: checks.append(standby_check(env, work)))
-        check = checks[0] if checks else None
-        if check is None:
-            return _Made(installer, env, created, (command, installed), None)
-        if not installed.ok or self._ending.is_set() or not check.tell("installed"):
-            check.cancel()  # (close() cancels what it finds made, too)
-            return _Made(installer, env, created, (command, installed), None)
+        installed = command.run(self.timeout)
+        check = None
+        if installed.ok and not self._ending.is_set():
+            check = standby_check(env, work)
+            if self._ending.is_set():  # close() came meanwhile: it stops nothing it did not see
+                check.cancel()
+                check = None
         return _Made(installer, env, created, (command, installed), check)
 
     def take(self, plan: VerifyPlan) -> Taken | None:
