@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 
 _WS = r"[ \t]*"
-_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
+#: a distribution name (PEP 508), as a pattern (relnox.project.package_load.VALID_NAME)
+NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
 _RELEASE = r"[0-9]+(?:\.[0-9]+)*"
 _SUFFIX = r"(?:(?:a|b|rc)[0-9]+)?(?:\.post[0-9]+)?(?:\.dev[0-9]+)?"
 _CLAUSE = (
@@ -26,9 +27,9 @@ _CLAUSE = (
     rf"|(?:<=|>=|<|>){_WS}{_RELEASE}{_SUFFIX})"
 )
 _SPECIFIER = rf"{_CLAUSE}(?:{_WS},{_WS}{_CLAUSE})*"
-_EXTRAS = rf"\[{_WS}{_NAME}(?:{_WS},{_WS}{_NAME})*{_WS}\]"
+_EXTRAS = rf"\[{_WS}{NAME}(?:{_WS},{_WS}{NAME})*{_WS}\]"
 _PLAIN = re.compile(
-    rf"{_WS}(?P<name>{_NAME}){_WS}(?:{_EXTRAS}{_WS})?"
+    rf"{_WS}(?P<name>{NAME}){_WS}(?:{_EXTRAS}{_WS})?"
     rf"(?:{_SPECIFIER}|\({_WS}{_SPECIFIER}{_WS}\))?{_WS}"
 )
 
