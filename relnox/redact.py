@@ -24,6 +24,8 @@ import functools
 import logging
 import re
 
+from relnox.regex import lazy
+
 MASK = "***"
 _SECRETS: set[str] = set()
 #: ``scheme://userinfo@`` in a URL: the userinfo is a credential
@@ -34,7 +36,7 @@ _CREDENTIAL_PARAMETER = re.compile(
     r"[\w.~-]*=)[^&#\s'\"<>]+"
 )
 #: a run of base64 (standard or URL-safe alphabet) long enough to hold a credential
-_BASE64 = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}")
+_BASE64 = lazy(r"[A-Za-z0-9+/_-]{8,}={0,2}")
 _MIN_LENGTH = 4
 
 

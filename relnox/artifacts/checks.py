@@ -50,6 +50,7 @@ from relnox._records import dataclass
 from relnox.artifacts.bounded import TooLarge, read_tar_member, read_zip_member
 from relnox.errors import BuildError, one_line
 from relnox.project.workspace import Package
+from relnox.regex import lazy
 
 if TYPE_CHECKING:  # opened only when an artifact is read
     import zipfile
@@ -225,7 +226,7 @@ def readme_problem(text: str, content_type: str) -> str | None:
 
 
 #: docutils' report line: ``<string>:29: (ERROR/3) Unknown directive type "testcode".``
-_REPORT = re.compile(r"^<string>:(?P<line>\d+): \((?:\w+)/\d\) (?P<what>.+?)\s*$", re.M)
+_REPORT = lazy(r"^<string>:(?P<line>\d+): \((?:\w+)/\d\) (?P<what>.+?)\s*$", re.M)
 
 
 def first_report(output: str) -> str:

@@ -25,6 +25,7 @@ from relnox.project.validate import (
     member_path,
 )
 from relnox.project.workspace import Broken
+from relnox.regex import lazy
 from relnox.toml import table
 
 
@@ -105,7 +106,7 @@ def _outside_root(
 
 #: a direct reference to a directory of the repository: hatch's ``{root:uri}/projects/x``
 #: (``{root:parent:uri}`` is outside it), or a relative ``file:`` URL
-_LOCAL_URL = re.compile(r"^(?:\{root:uri\}/|file:(?:\./)?(?!/))(?P<path>[^;\s]+?)/?$")
+_LOCAL_URL = lazy(r"^(?:\{root:uri\}/|file:(?:\./)?(?!/))(?P<path>[^;\s]+?)/?$")
 
 
 def local_references(root: Path, doc: Mapping[str, Any]) -> list[tuple[str, str]]:

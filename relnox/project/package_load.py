@@ -33,15 +33,13 @@ from relnox.project.pyproject import (
     setup_cfg,
     version_files,
 )
-from relnox.project.setup_py import setup_py_name, setup_py_text_name
-from relnox.project.setup_py_layout import setup_py_layout
 from relnox.project.sources import VersionLocation, python_location, toml_location
-from relnox.project.tag_facts import describe_match
 from relnox.project.validate import (
     check_build_system,
     check_file_name,
 )
 from relnox.project.workspace import Package
+from relnox.regex import lazy
 from relnox.toml import table
 from relnox.versioning import maybe_version, same_version, validate_version
 
@@ -59,15 +57,21 @@ def name_of(directory: Path, doc: Mapping[str, Any]) -> str | None:
     if flit:
         return str(flit.get("dist-name") or flit["module"])
     setup_py = directory / "setup.py"
-    # setup()'s own name= (not an Extension(name=...) above it; NAME = "celery") overrides
-    # setup.cfg's, as setuptools applies them
-    found = setup_py_name(directory) if setup_py.is_file() else None
+    found = None
+    if setup_py.is_file():  # its readers are imported for a project that has one only
+        from relnox.project.setup_py import setup_py_name
+
+        # setup()'s own name= (not an Extension(name=...) above it; NAME = "celery")
+        # overrides setup.cfg's, as setuptools applies them
+        found = setup_py_name(directory)
     if found:
         return found
     name = setup_cfg(directory).get("metadata", {}).get("name")
     if name:
         return name.strip()
     if setup_py.is_file():
+        from relnox.project.setup_py import setup_py_text_name
+
         return setup_py_text_name(directory)
     return None
 
@@ -80,7 +84,12 @@ def _tag_rules(doc: Mapping[str, Any]) -> tuple[str | None, str | None]:
     raw = table(hatch, "raw-options")
     scm = table(tool, "setuptools_scm") or table(tool, "setuptools-scm")
     pdm = table(tool, "pdm", "version")
-    match = describe_match(raw.get("git_describe_command") or scm.get("git_describe_command"))
+    command = raw.get("git_describe_command") or scm.get("git_describe_command")
+    match = None
+    if command is not None:
+        from relnox.project.tag_facts import describe_match
+
+        match = describe_match(command)
     if match is None and isinstance(pdm.get("tag_filter"), str):
         match = pdm["tag_filter"]
     regex = (
@@ -256,7 +265,7 @@ def _equal_copies(
 
 
 #: a module's own ``__version__ = "..."`` at its top level (not ``VERSION``: an API's)
-_DUNDER_VERSION = re.compile(
+_DUNDER_VERSION = lazy(
     r"""(?m)^__version__[ \t]*(?::[ \t]*[\w.]+[ \t]*)?=[ \t]*(['"])(?P<version>[^'"\r\n]+)\1"""
     r"""[ \t]*(?:#.*)?$"""
 )
@@ -353,7 +362,11 @@ def _with_setup_py_layout(directory: Path, doc: Mapping[str, Any]) -> Mapping[st
     """``doc`` with what setup.py's ``setup()`` (and setup.cfg's ``[options]``) says of its
     packages (``packages=``, ``package_dir=``) as ``[tool.setuptools]`` says it, where that
     table does not: the packages a setuptools project ships and where they are."""
-    layout = setup_py_layout(directory) if (directory / "setup.py").is_file() else {}
+    layout: Mapping[str, Any] = {}
+    if (directory / "setup.py").is_file():
+        from relnox.project.setup_py_layout import setup_py_layout
+
+        layout = setup_py_layout(directory)
     if (directory / "setup.cfg").is_file():  # setup.cfg's [options], which setup() overrides
         from relnox.project.setup_py_layout import setup_cfg_layout
 

@@ -27,6 +27,7 @@ from relnox.project.sources import (
     python_location,
     read_text,
 )
+from relnox.regex import lazy
 from relnox.toml import table, tomllib
 
 DEFAULT_BACKEND = "setuptools.build_meta:__legacy__"
@@ -286,7 +287,7 @@ _VERSION_TOOLS = (
 
 
 #: a marker that asks for an extra (``extra == "cli"``): the requirement is that extra's
-_EXTRA = re.compile(r"\bextra\b")
+_EXTRA = lazy(r"\bextra\b")
 
 
 class Requirements:
@@ -475,7 +476,7 @@ def version_files(
 
 
 #: an assignment naming a version among other names (``tag = version = commit = "17.1"``)
-_CHAINED = re.compile(
+_CHAINED = lazy(
     r"""(?m)^[ \t]*(?P<line>(?:\w+[ \t]*=[ \t]*)*\w*version\w*[ \t]*=[ \t]*"""
     r"""(?:\w+[ \t]*=[ \t]*)*(?P<q>['"])(?P<version>\d[^'"\r\n]*)(?P=q))""",
     re.IGNORECASE,

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from relnox.files import read_bytes
 from relnox.project.tag_model import split_tag, stem
+from relnox.regex import lazy
 from relnox.tools import git
 from relnox.versioning import maybe_version
 
@@ -167,7 +168,7 @@ def _uses_dist(workflows: str, rel: str) -> bool:
 
 
 #: a key naming where a workflow builds, up to the directory it names
-_BUILT_IN = re.compile(  # a whole key (``module_path`` too), not ``cache-dependency-path``
+_BUILT_IN = lazy(  # a whole key (``module_path`` too), not ``cache-dependency-path``
     r"(?<![\w-])(working-directory|manifest-path|packages-dir|-m|--manifest-path|"
     r"(?:[A-Za-z]+_)?path)\s*[:=]?\s*['\"]?(\./)?\Z"
 )
@@ -378,7 +379,7 @@ def required(docs: Mapping[Path, Mapping[str, Any]], candidates: Mapping[Path, s
 
 
 #: a workflow step that builds every package of a uv workspace (``uv build --all``)
-_BUILDS_ALL = re.compile(r"\buv +build\b[^\n]*\s--all(-packages)?\b")
+_BUILDS_ALL = lazy(r"\buv +build\b[^\n]*\s--all(-packages)?\b")
 
 
 def _built_by_no_workflow(root: Path, candidates: Mapping[Path, str]) -> set[Path]:

@@ -19,6 +19,7 @@ from relnox._records import dataclass
 from relnox.errors import ConfigError, VersionError
 from relnox.files import read_bytes
 from relnox.paths import rel
+from relnox.regex import lazy
 from relnox.toml import tomllib
 from relnox.tools import git
 from relnox.versioning import maybe_version, same_version
@@ -386,9 +387,7 @@ def version_at(root: Path, locations: Sequence[VersionLocation], rev: str) -> st
 
 
 #: setup.cfg's literal ``version = 3.0.2``, read after its ``[metadata]`` header
-_SETUP_CFG_VERSION = re.compile(
-    r"(?m)\A(?:(?!^\[).*\n)*?^version[ \t]*=[ \t]*(?P<version>[^\s#;]+)"
-)
+_SETUP_CFG_VERSION = lazy(r"(?m)\A(?:(?!^\[).*\n)*?^version[ \t]*=[ \t]*(?P<version>[^\s#;]+)")
 
 
 #: where a pyproject.toml states a static version: PEP 621's key and poetry's own

@@ -13,6 +13,7 @@ from dataclasses import field
 from packaging.version import Version
 
 from relnox._records import dataclass
+from relnox.regex import lazy
 from relnox.tags import UNDERSCORED, tag_regex, version_in
 from relnox.versioning import maybe_version
 
@@ -179,12 +180,12 @@ def split_tag(tag: str) -> tuple[str, Version] | None:
 
 #: a year and a month joined by a hyphen (``2025-03``): PEP 440 would read it as a post
 #: release (2025.post3), but a tag so spelled names the month of an announcement
-_MONTH = re.compile(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])")
+_MONTH = lazy(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])")
 
 
 #: a word written after the version of a release tag (netCDF4's and cftime's ``v1.6.5rel``):
 #: the tag's spelling, not part of its version
-_SUFFIX = re.compile(r"(?<=\d)[-_.]?(?:rel|release)\Z", re.IGNORECASE)
+_SUFFIX = lazy(r"(?<=\d)[-_.]?(?:rel|release)\Z", re.IGNORECASE)
 
 
 def _unsuffixed(tail: str) -> str:
@@ -201,7 +202,7 @@ def suffix_of(tail: str) -> str:
     return found.group(0) if maybe_version(tail[: found.start()]) is not None else ""
 
 
-_UNDERSCORED = re.compile(r"[0-9]+(?:_[0-9]+)+(?:[A-Za-z]+[0-9]*)?")
+_UNDERSCORED = lazy(r"[0-9]+(?:_[0-9]+)+(?:[A-Za-z]+[0-9]*)?")
 
 
 def underscored(tail: str) -> bool:

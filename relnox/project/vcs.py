@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -23,6 +22,7 @@ from relnox.files import read_bytes
 from relnox.paths import Resolver
 from relnox.project.tag_model import Member, RepoTags, TagFacts
 from relnox.project.workspace import Broken, Package, Workspace
+from relnox.regex import lazy
 from relnox.tools import git, history
 from relnox.versioning import maybe_version
 
@@ -176,7 +176,7 @@ def release_triggers(
 
 
 #: a workflow step that uploads to a package index
-PUBLISHES = re.compile(
+PUBLISHES = lazy(
     r"pypi-publish|\b(twine|flit|hatch|pdm|poetry|uv|maturin|relnox) +(upload|publish)\b"
 )
 
@@ -225,10 +225,10 @@ def stamps_version(top: Path, names: Sequence[str]) -> bool:
 
 
 #: a tool's command setting the project's version: ``poetry version 1.2.3``, ``uv version``
-_VERSION_COMMAND = re.compile(r"\b(?:poetry|uv|hatch|pdm) +version +[\"'$\w]")
+_VERSION_COMMAND = lazy(r"\b(?:poetry|uv|hatch|pdm) +version +[\"'$\w]")
 
 
-_KEY = re.compile(r"""^(?P<indent> *)(?P<q>["']?)(?P<key>[\w-]+)(?P=q)\s*:(?:\s+(?P<value>.*))?$""")
+_KEY = lazy(r"""^(?P<indent> *)(?P<q>["']?)(?P<key>[\w-]+)(?P=q)\s*:(?:\s+(?P<value>.*))?$""")
 
 
 def _scalar(text: str) -> str:

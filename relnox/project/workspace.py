@@ -33,6 +33,7 @@ from relnox.project.pyproject import (
 )
 from relnox.project.sources import VersionLocation
 from relnox.project.tag_model import TagConvention, TagFacts
+from relnox.regex import lazy
 from relnox.tags import format_tag
 
 __all__ = ["Broken", "InternalRequirement", "Package", "Workspace", "changelog_in"]
@@ -221,9 +222,7 @@ def _notes_page(folder: Path) -> Path | None:
 
 #: one page per release series in a changelog folder: SQLAlchemy's changelog_21.rst,
 #: pikepdf's docs/releasenotes/version10.md
-_SERIES_PAGE = re.compile(
-    r"^(?:(?:changelog|changes)[_-]|version|v)(?P<series>\d+)\.(?:rst|md)$", re.I
-)
+_SERIES_PAGE = lazy(r"^(?:(?:changelog|changes)[_-]|version|v)(?P<series>\d+)\.(?:rst|md)$", re.I)
 
 
 def _newest_series(folder: Path) -> Path | None:

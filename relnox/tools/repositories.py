@@ -35,6 +35,7 @@ from relnox._records import dataclass
 from relnox.config import Config
 from relnox.errors import ConfigError
 from relnox.redact import register_secret
+from relnox.regex import lazy
 
 logger = logging.getLogger("relnox")
 
@@ -64,7 +65,7 @@ def _twine_urls() -> tuple[str, str]:
 
 
 #: ``NAME = "https://..."`` at the start of a line of twine's ``utils.py``
-_ASSIGNED = re.compile(
+_ASSIGNED = lazy(
     r'^(DEFAULT_REPOSITORY|TEST_REPOSITORY)\s*=\s*["\'](https://[^"\'\s]+)["\']\s*$', re.M
 )
 

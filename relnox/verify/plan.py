@@ -47,7 +47,6 @@ from relnox.tools.envs import (
     wheel_for,
 )
 from relnox.tools.index_auth import split_logins
-from relnox.verify.from_index import index_round
 from relnox.verify.model import (
     DEFAULT_TIMEOUT,
     Artifact,
@@ -253,7 +252,9 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
     extra = (extra_index,) if extra_index else ()
     cooling = tuple(cooldown.settings(chosen_installer.name))
     rounds: list[Round] = []
-    if index is not None:
+    if index is not None:  # (its module only for a verify from an index)
+        from relnox.verify.from_index import index_round
+
         rounds.append(
             index_round(workspace, o, (section, where), names, cooling, chosen_installer, logins)
         )

@@ -11,6 +11,7 @@ from typing import Any
 
 from relnox._records import dataclass
 from relnox.errors import VerifyError
+from relnox.regex import lazy
 from relnox.tools import cooldown
 from relnox.tools.index_auth import refused_login
 from relnox.verify.smoke import Check
@@ -170,7 +171,7 @@ _NETWORK = (
     "--no-index",
 )
 #: an index was asked and answered that it has no such distribution (uv; pip): the names
-_NOT_FOUND = re.compile(
+_NOT_FOUND = lazy(
     r"because ([a-z0-9][a-z0-9._-]*)(?:\[[^\]]*\])? was not found in the package registry"
     r"|no matching distribution found for ([a-z0-9][a-z0-9._-]*)"
 )
@@ -242,7 +243,7 @@ def failure_cause(check: Check) -> str:
 
 
 #: the flag a missing-extra note ends with (relnox.verify.run: ``check it with --extras X[Y]``)
-_EXTRAS_FLAG = re.compile(r"check it with --extras (\S+)")
+_EXTRAS_FLAG = lazy(r"check it with --extras (\S+)")
 
 
 def closing_message(report: VerifyReport) -> str:
