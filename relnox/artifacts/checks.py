@@ -37,18 +37,13 @@ from dataclasses import asdict, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from packaging.utils import (
-    InvalidSdistFilename,
-    InvalidWheelFilename,
-    canonicalize_name,
-    parse_sdist_filename,
-    parse_wheel_filename,
-)
 from packaging.version import InvalidVersion, Version
 
 from relnox._records import dataclass
 from relnox.artifacts.bounded import TooLarge, read_tar_member, read_zip_member
+from relnox.artifacts.filenames import InvalidFilename, parse_sdist_filename, parse_wheel_filename
 from relnox.errors import BuildError, one_line
+from relnox.names import canonicalize_name
 from relnox.project.workspace import Package
 from relnox.regex import lazy
 
@@ -141,7 +136,7 @@ def name_and_version(filename: str) -> tuple[str, Version] | None:
         if filename.endswith(SDIST_SUFFIXES):
             name, version = parse_sdist_filename(filename)
             return name, version
-    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+    except (InvalidFilename, InvalidVersion):
         return None
     return None
 

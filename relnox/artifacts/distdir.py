@@ -29,7 +29,6 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from packaging.utils import canonicalize_name, parse_wheel_filename
 from packaging.version import InvalidVersion, Version
 
 from relnox.artifacts.checks import (
@@ -40,6 +39,7 @@ from relnox.artifacts.checks import (
     name_and_version,
     proof,
 )
+from relnox.artifacts.filenames import parse_wheel_filename
 from relnox.artifacts.manifest import (
     BUILT,
     FOUND,
@@ -55,6 +55,7 @@ from relnox.artifacts.manifest import (
     write_manifest,
 )
 from relnox.errors import BuildError, RelnoxError
+from relnox.names import canonicalize_name
 from relnox.paths import rel
 from relnox.project.workspace import Package, Workspace
 

@@ -47,11 +47,11 @@ from dataclasses import field
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
 
 from relnox import _proc as proc
 from relnox._records import dataclass
 from relnox.errors import BuildError
+from relnox.names import canonicalize_name
 from relnox.tools.envs import Environment, Installer, child_env, create_environment, install
 
 logger = logging.getLogger("relnox")

@@ -61,8 +61,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from packaging.utils import canonicalize_name
-
 from relnox._records import dataclass
 from relnox.artifacts.manifest import BUILT, PackageRecord, state_dir
 from relnox.builds import questions
@@ -79,6 +77,7 @@ from relnox.builds.sources import (
 from relnox.builds.taken import TAKEN, taken_changed
 from relnox.builds.toolchains import NATIVE_TOOLCHAINS
 from relnox.errors import RelnoxError
+from relnox.names import canonicalize_name
 from relnox.paths import rel
 from relnox.project.pyproject import load_toml, project_doc
 from relnox.project.workspace import Package, Workspace

@@ -507,7 +507,8 @@ def _sibling_requirement_hint(packages: Sequence[Package], pkg: Package, message
     if "could not install the build requirements" not in message:
         return ""
     from packaging.requirements import InvalidRequirement, Requirement
-    from packaging.utils import canonicalize_name
+
+    from relnox.names import canonicalize_name
 
     names = {p.name for p in packages if p.name != pkg.name}
     siblings = []

@@ -8,10 +8,9 @@ import json
 from html.parser import HTMLParser
 from urllib.parse import quote
 
-from packaging.utils import canonicalize_name
-
 from relnox._records import dataclass
 from relnox.errors import RelnoxError
+from relnox.names import canonicalize_name
 from relnox.tools.repositories import Repository
 from relnox.tools.simple_api import JSON_TYPE, IndexReader, read_page
 from relnox.tools.simple_pages import IndexedFile, parse_html, parse_json

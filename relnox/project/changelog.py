@@ -39,10 +39,9 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from packaging.utils import canonicalize_name
-
 from relnox._records import dataclass
 from relnox.errors import ConfigError
+from relnox.names import canonicalize_name
 from relnox.project.sources import read_text
 from relnox.versioning import maybe_version, same_version
 

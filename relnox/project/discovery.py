@@ -16,10 +16,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from packaging.utils import canonicalize_name
-
 from relnox.config import DEFAULT_CHANGELOG_HEADING, Config, load_config
 from relnox.errors import ConfigError, RelnoxError
+from relnox.names import canonicalize_name
 from relnox.paths import Resolver
 from relnox.paths import rel as relpath
 from relnox.project.members import (

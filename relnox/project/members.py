@@ -10,12 +10,11 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from packaging.utils import canonicalize_name
-
 from relnox.config import (
     Config,
 )
 from relnox.errors import ConfigError, RelnoxError
+from relnox.names import canonicalize_name
 from relnox.project.package_load import VALID_NAME, name_of
 from relnox.project.pyproject import (
     is_package,

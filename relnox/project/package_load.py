@@ -10,8 +10,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from packaging.utils import canonicalize_name
-
 from relnox.config import (
     MEMBER_KEYS,
     Config,
@@ -20,6 +18,7 @@ from relnox.config import (
     check_version_source,
 )
 from relnox.errors import ConfigError, VersionError
+from relnox.names import canonicalize_name
 from relnox.project.modules import flit_metadata, import_packages, source_roots
 from relnox.project.plain_requirement import NAME
 from relnox.project.pyproject import (

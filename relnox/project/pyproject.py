@@ -13,12 +13,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from packaging.utils import canonicalize_name
-
 from relnox._records import dataclass
 from relnox.config import load_config
 from relnox.errors import ConfigError, RelnoxError
 from relnox.files import read_bytes
+from relnox.names import canonicalize_name
 from relnox.project.modules import flit_metadata
 from relnox.project.plain_requirement import plain_name
 from relnox.project.sources import (

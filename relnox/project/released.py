@@ -352,9 +352,8 @@ def required(docs: Mapping[Path, Mapping[str, Any]], candidates: Mapping[Path, s
     an extra cannot be installed unless ``pkg-examples`` is released beside it (pydantic-ai
     publishes its ``examples`` member for its ``examples`` extra). A requirement relnox
     cannot read is the load's to report, not this question's."""
-    from packaging.utils import canonicalize_name
-
     from relnox.errors import RelnoxError
+    from relnox.names import canonicalize_name
     from relnox.project.pyproject import internal_requirements
 
     by_name: dict[str, Path] = {

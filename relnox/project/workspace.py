@@ -17,7 +17,6 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any
 
-from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from relnox._records import dataclass
@@ -27,6 +26,7 @@ from relnox.config import (
     Config,
 )
 from relnox.errors import ConfigError, GitError, RelnoxError
+from relnox.names import canonicalize_name
 from relnox.project.pyproject import (
     VCS_SOURCE,
     InternalRequirement,

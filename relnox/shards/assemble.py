@@ -25,7 +25,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from relnox._records import dataclass
@@ -43,6 +42,7 @@ from relnox.artifacts.manifest import (
 )
 from relnox.atomic import missing_dirs, put_back, signals_held, snapshot, write_atomic
 from relnox.errors import BuildError, RelnoxError, one_line
+from relnox.names import canonicalize_name
 from relnox.paths import own_dist_dir, rel
 from relnox.project.workspace import Workspace
 from relnox.shards.files import checked_files, label

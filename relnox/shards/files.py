@@ -16,11 +16,10 @@ import os
 import stat
 from pathlib import Path
 
-from packaging.utils import canonicalize_name
-
 from relnox.artifacts.checks import artifact_kind, name_and_version
 from relnox.artifacts.manifest import ArtifactRecord, PackageRecord
 from relnox.errors import BuildError
+from relnox.names import canonicalize_name
 from relnox.project.workspace import Package
 from relnox.versioning import maybe_version
 

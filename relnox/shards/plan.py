@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
 
 from relnox._records import dataclass
 from relnox.artifacts.manifest import BUILT, manifest_path, read_manifest
 from relnox.errors import BuildError, RelnoxError, one_line
+from relnox.names import canonicalize_name
 from relnox.paths import rel
 from relnox.project.workspace import Package, Workspace
 from relnox.shards.split import ShardSpec, estimate, groups, shard_count, split

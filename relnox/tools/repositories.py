@@ -188,7 +188,7 @@ class Repository:
 
     def project_page(self, project: str) -> str:
         """The web page of ``project`` (warehouse: ``/project/NAME/``; others: its simple page)."""
-        from packaging.utils import canonicalize_name
+        from relnox.names import canonicalize_name
 
         name = canonicalize_name(project)
         if self.is_pypi:

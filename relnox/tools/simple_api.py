@@ -41,10 +41,9 @@ from dataclasses import field
 from typing import Any
 from urllib.parse import urlsplit
 
-from packaging.utils import canonicalize_name
-
 from relnox._records import dataclass
 from relnox.errors import PublishError
+from relnox.names import canonicalize_name
 from relnox.tools.network import backoff_delay, connect
 from relnox.tools.repositories import origin
 from relnox.tools.simple_pages import (

@@ -97,7 +97,7 @@ def hashed_requirements(rnd: Round, work: Path) -> tuple[list[str], dict[str, st
     """A wheel round's requirements for uv: the siblings' lines, each target's line, and
     the options (the wheels the resolver may take are in ``work/links``, copied there by
     the run)."""
-    from packaging.utils import parse_wheel_filename
+    from relnox.artifacts.filenames import parse_wheel_filename
 
     options = rnd.options
     if rnd.available:

@@ -27,8 +27,6 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from packaging.utils import canonicalize_name
-
 from relnox.artifacts.distdir import load_release
 from relnox.artifacts.manifest import (
     ArtifactRecord,
@@ -38,6 +36,7 @@ from relnox.artifacts.manifest import (
 )
 from relnox.builds import refuse_stale
 from relnox.errors import RelnoxError, VerifyError
+from relnox.names import canonicalize_name
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import cooldown
 from relnox.tools.envs import (

@@ -32,11 +32,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from packaging.utils import canonicalize_name
-
 from relnox import _proc as proc
 from relnox._proc import Result
 from relnox.errors import RelnoxError, VerifyError
+from relnox.names import canonicalize_name
 from relnox.project.workspace import Workspace
 from relnox.regex import lazy
 from relnox.stage import Runtime

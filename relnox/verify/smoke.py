@@ -19,11 +19,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from packaging.utils import canonicalize_name
-
 from relnox._records import dataclass
 from relnox.artifacts.bounded import read_zip_member
 from relnox.errors import VerifyError
+from relnox.names import canonicalize_name
 from relnox.verify.in_env import import_names
 from relnox.versioning import same_version
 
