@@ -245,3 +245,13 @@ def test_relnox_makes_its_dataclasses_here() -> None:
         if "@dataclasses.dataclass" in text or "dataclass" in imported:
             offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_a_frozen_record_with_slots_is_refused() -> None:
+    """Its fields are stored in the instance's __dict__, which __slots__ takes away."""
+    with pytest.raises(TypeError, match="keeps its fields in __dict__"):
+
+        @_records.dataclass(frozen=True)
+        class Slotted:
+            __slots__ = ("name",)
+            name: str

@@ -212,7 +212,7 @@ def test_own_version_is_platforms_reading_of_sys_version(
 ) -> None:
     import platform
 
-    expected = platform._sys_version(version)[1]  # what python_version() gives for it
+    expected = platform._sys_version(version)[1]  # type: ignore[attr-defined]  # python_version()
     monkeypatch.setattr(sys, "version", version)
     assert envs.own_version() == expected
 
