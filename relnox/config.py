@@ -8,11 +8,10 @@ shares are typed attributes here.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import field
 from pathlib import Path
 from typing import Any
 
-from relnox._records import dataclass
+from relnox._records import dataclass, field
 from relnox.errors import ConfigError
 from relnox.regex import lazy
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import field
 from pathlib import Path
 
-from relnox._records import dataclass
+from relnox._records import dataclass, field
 from relnox.tools import git
 
 BACKENDS: dict[str, tuple[str, str] | None] = {

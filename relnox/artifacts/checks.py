@@ -33,13 +33,12 @@ import posixpath
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packaging.version import InvalidVersion, Version
 
-from relnox._records import dataclass
+from relnox._records import asdict, dataclass, field
 from relnox.artifacts.bounded import TooLarge, read_tar_member, read_zip_member
 from relnox.artifacts.filenames import InvalidFilename, parse_sdist_filename, parse_wheel_filename
 from relnox.errors import BuildError, one_line

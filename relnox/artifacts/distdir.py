@@ -24,13 +24,13 @@ publish and verify_install work from.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Sequence
 from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
+from relnox._records import replace
 from relnox.artifacts.checks import (
     Expectation,
     artifact_kind,
@@ -227,7 +227,7 @@ def _record(
         kind = artifact_kind(path.name) or ""
         records.append(ArtifactRecord(path.name, kind, digest, path.stat().st_size))
     as_built = Expectation.for_package(pkg)  # what build-all's proof and publish's hold
-    expected = dataclasses.replace(as_built, version=str(version))
+    expected = replace(as_built, version=str(version))
     if prove and recorded is not None and not unchecked and len(records) == len(recorded.files):
         # the record's hashes vouch for the bytes only with the proof that build-all's
         # check passed on them (a manifest whose sha256 was written over for a swapped
@@ -335,7 +335,7 @@ def load_release(
             r for r in (old.packages if old else ()) if r.name not in {n.name for n in records}
         )
         try:
-            path = write_manifest(dataclasses.replace(manifest, packages=(*kept, *records)))
+            path = write_manifest(replace(manifest, packages=(*kept, *records)))
         except (OSError, BuildError) as exc:
             logger.warning("%s: cannot record the files found (%s)", dist_dir, exc)
         else:

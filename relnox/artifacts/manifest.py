@@ -26,11 +26,10 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, field
 from pathlib import Path
 from typing import Any
 
-from relnox._records import dataclass
+from relnox._records import asdict, dataclass, field
 from relnox.atomic import write_atomic
 from relnox.errors import BuildError
 

@@ -43,13 +43,12 @@ import os
 import shutil
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import field
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
 
 from relnox import _proc as proc
-from relnox._records import dataclass
+from relnox._records import dataclass, field
 from relnox.errors import BuildError
 from relnox.names import canonicalize_name
 from relnox.tools.envs import Environment, Installer, child_env, create_environment, install

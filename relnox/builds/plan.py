@@ -23,11 +23,10 @@ import shutil
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relnox._records import dataclass
+from relnox._records import dataclass, field
 from relnox.artifacts.checks import name_and_version
 from relnox.artifacts.manifest import (
     BUILT,

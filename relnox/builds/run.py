@@ -24,7 +24,6 @@ packages are in flight with ``--jobs`` hook processes at once: :mod:`relnox.buil
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import itertools
 import logging
 import os
@@ -34,14 +33,13 @@ import threading
 import time
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from packaging.version import InvalidVersion, Version
 
-from relnox._records import dataclass
+from relnox._records import dataclass, field, replace
 from relnox.artifacts.checks import (
     Expectation,
     artifact_kind,
@@ -598,7 +596,7 @@ def _write_manifest(plan: BuildPlan, outcomes: Sequence[PackageOutcome]) -> Path
             if record.name not in selected
             and all((plan.dist_dir / f.filename).is_file() for f in record.files)
         )
-        old = dataclasses.replace(old, packages=kept)
+        old = replace(old, packages=kept)
     new = [o.record for o in outcomes if o.record is not None]
     extra = {"python": str(plan.python)}
     # the installer that made the environments; none made (every build reused): the one
@@ -619,7 +617,7 @@ def _write_manifest(plan: BuildPlan, outcomes: Sequence[PackageOutcome]) -> Path
     )
     order = {pkg.name: i for i, pkg in enumerate(plan.workspace.packages)}
     ordered = tuple(sorted(manifest.packages, key=lambda r: order.get(r.name, len(order))))
-    return write_manifest(dataclasses.replace(manifest, packages=ordered))
+    return write_manifest(replace(manifest, packages=ordered))
 
 
 def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:

@@ -30,11 +30,10 @@ import stat
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import field
 from pathlib import Path
 from typing import Any
 
-from relnox._records import dataclass
+from relnox._records import dataclass, field
 from relnox.builds.questions import staged_question
 from relnox.toml import table
 from relnox.tools import git

@@ -24,7 +24,6 @@ import tempfile
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +37,7 @@ from packaging.utils import (
 from packaging.version import InvalidVersion, Version
 
 from relnox import _proc as proc
-from relnox._records import dataclass
+from relnox._records import dataclass, field
 from relnox.artifacts.manifest import Manifest, PackageRecord, read_manifest
 from relnox.errors import RelnoxError
 from relnox.project.workspace import Workspace

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
-import inspect
 import json
 import os
 import sys
@@ -12,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from relnox import _light
+from relnox._records import MISSING, fields
 from relnox.errors import RelnoxError, output_lost
 from relnox.invoke._args import USAGE_EXIT, UsageError
 from relnox.log import QUIET_ENV, setup_logging
@@ -116,7 +115,7 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
         if flags is not None:
             fn = _from_flags(fn, flags)
         light = _light.ACTIVE and not args
-        if "verbose" in inspect.signature(fn).parameters:
+        if "verbose" in dict(_light.parameters(fn)):
             kwargs.setdefault("incrementable", ["verbose"])
             kwargs["help"] = {"verbose": VERBOSE_HELP, **(kwargs.get("help") or {})}
 
@@ -166,25 +165,33 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
 
 def _from_flags(fn: Callable[..., Any], flags: type) -> Any:
     """``fn(c, flags)`` as invoke sees a task: one parameter per field of the ``flags``
-    dataclass (its default gives the flag's kind), the object built once from them."""
-    fields = dataclasses.fields(flags)
-    params = [inspect.Parameter("c", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
-    params += [
-        inspect.Parameter(
-            f.name,
-            inspect.Parameter.POSITIONAL_OR_KEYWORD,
-            default=inspect.Parameter.empty if f.default is dataclasses.MISSING else f.default,
-        )
-        for f in fields
-    ]
+    dataclass (its default gives the flag's kind), the object built once from them. The
+    relnox command reads them from ``__relnox_parameters__``; invoke, which reads
+    ``inspect.signature``, from a ``__signature__`` made when invoke is the host."""
+    specs = fields(flags)
+    given_names = [f.name for f in specs]
 
     def body(c: Any, *args: Any, **kw: Any) -> Any:
-        given = dict(zip([f.name for f in fields], args, strict=False))
+        given = dict(zip(given_names, args, strict=False))
         return fn(c, flags(**given, **kw))
 
     body.__name__, body.__qualname__, body.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
     body.__module__ = fn.__module__
-    body.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    found = [("c", _light.EMPTY)]
+    found += [(f.name, _light.EMPTY if f.default is MISSING else f.default) for f in specs]
+    body.__relnox_parameters__ = tuple(found)  # type: ignore[attr-defined]
+    if not _light.ACTIVE:
+        import inspect
+
+        kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+        body.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+            [
+                inspect.Parameter(
+                    name, kind, default=inspect.Parameter.empty if d is _light.EMPTY else d
+                )
+                for name, d in found
+            ]
+        )
     return body
 
 

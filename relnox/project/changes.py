@@ -13,12 +13,11 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relnox._records import dataclass
+from relnox._records import asdict, dataclass
 from relnox.errors import GitError, VersionError
 from relnox.paths import rel
 from relnox.project.build_inputs import build_inputs_of

@@ -21,11 +21,11 @@ gets the default format for new tags, and a tag-versioned package is an error.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 
 from packaging.version import Version
 
+from relnox._records import replace
 from relnox.project.tag_facts import (
     STRAYS_READ,
     every_tag_contradicts,
@@ -173,9 +173,7 @@ def infer_conventions(
         )
         facts[member.name] = short_zero_by_file(member, facts[member.name], groups, tags, show_file)
         if member.name in doubts:
-            facts[member.name] = dataclasses.replace(
-                facts[member.name], finding=doubts[member.name]
-            )
+            facts[member.name] = replace(facts[member.name], finding=doubts[member.name])
     return with_default_for_new(facts, members, default)
 
 
@@ -338,7 +336,7 @@ def _strays(
 
 
 def _without(tags: RepoTags, strays: set[str]) -> RepoTags:
-    return dataclasses.replace(
+    return replace(
         tags,
         all=tuple(t for t in tags.all if t not in strays),
         merged=tags.merged - strays,

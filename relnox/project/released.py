@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from relnox._records import replace
 from relnox.files import read_bytes
 from relnox.project.tag_model import split_tag, stem
 from relnox.regex import lazy

@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
-from relnox._records import dataclass
+from relnox._records import dataclass, replace
 from relnox.errors import ConfigError, VersionError
 from relnox.files import read_bytes
 from relnox.paths import rel

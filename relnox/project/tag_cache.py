@@ -31,7 +31,6 @@ cache. A kept answer that does not decode is computed again.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import sys
@@ -41,6 +40,7 @@ from typing import Any
 
 from packaging.version import Version
 
+from relnox._records import fields
 from relnox.project.tag_model import Member, TagConvention, TagFacts
 from relnox.tools import history
 
@@ -86,9 +86,9 @@ def _member(member: Member) -> dict[str, Any]:
     """``member``'s fields as JSON sees them (what :func:`dataclasses.asdict` gives for its
     flat fields, without deep-copying each package's :class:`Version` only to replace it
     by its text: a third of this digest's time on 500 packages)."""
-    fields = {f.name: getattr(member, f.name) for f in dataclasses.fields(member)}
-    fields["current"] = None if member.current is None else str(member.current)
-    return fields
+    found = {f.name: getattr(member, f.name) for f in fields(member)}
+    found["current"] = None if member.current is None else str(member.current)
+    return found
 
 
 def question(

@@ -8,10 +8,10 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 
 from packaging.version import Version
 
+from relnox._records import replace
 from relnox.project.tag_model import (
     Member,
     RepoTags,

@@ -8,11 +8,10 @@ import bisect
 import fnmatch
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import field
 
 from packaging.version import Version
 
-from relnox._records import dataclass
+from relnox._records import dataclass, field
 from relnox.regex import lazy
 from relnox.tags import UNDERSCORED, tag_regex, version_in
 from relnox.versioning import maybe_version

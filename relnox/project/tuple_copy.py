@@ -24,7 +24,6 @@ Three spellings are read:
 
 from __future__ import annotations
 
-import ast
 import re
 from pathlib import Path
 
@@ -44,6 +43,8 @@ Parts = tuple[tuple[int, ...], str | None]
 
 def _parts(text: str) -> Parts | None:
     """The numbers and the one string after them, or None for anything else."""
+    import ast  # only for a module that has such a tuple
+
     try:
         value = ast.literal_eval(f"({text},)" if text.strip() else "()")
     except (SyntaxError, ValueError):

@@ -10,13 +10,13 @@ never guessed as 0.0.0 while tags exist.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from relnox._records import replace
 from relnox.errors import GitError, RelnoxError, VersionError
 from relnox.files import read_bytes
 from relnox.paths import Resolver
@@ -395,7 +395,7 @@ def read_tags(workspace: Workspace) -> Workspace:
     broken = list(workspace.broken)
     for pkg in workspace.packages:
         fact = facts[pkg.name]
-        pkg = dataclasses.replace(pkg, tags=fact)
+        pkg = replace(pkg, tags=fact)
         if not pkg.vcs_versioned:
             packages.append(pkg)
             continue
@@ -414,9 +414,7 @@ def read_tags(workspace: Workspace) -> Workspace:
             broken.append(Broken(pkg.directory, pkg.name, error))
             continue
         packages.append(_tag_version(pkg))
-    return dataclasses.replace(
-        workspace, packages=tuple(packages), broken=tuple(broken), shallow=shallow
-    )
+    return replace(workspace, packages=tuple(packages), broken=tuple(broken), shallow=shallow)
 
 
 def _tag_version(pkg: Package) -> Package:
@@ -426,11 +424,11 @@ def _tag_version(pkg: Package) -> Package:
         evidence = f"{pkg.evidence}; {fact.reachable} from tag {fact.reachable_tag}"
         if fact.highest is not None and fact.highest > fact.reachable:
             evidence += f" (tag {fact.highest_tag}, {fact.highest}, is on another branch)"
-        return dataclasses.replace(pkg, version=str(fact.reachable), evidence=evidence)
+        return replace(pkg, version=str(fact.reachable), evidence=evidence)
     if fact.highest is not None:
         evidence = f"{pkg.evidence}; no tag of it on this branch, highest is {fact.highest_tag}"
-        return dataclasses.replace(pkg, version=str(fact.highest), evidence=evidence)
-    return dataclasses.replace(pkg, evidence=f"{pkg.evidence}; no release tag yet")
+        return replace(pkg, version=str(fact.highest), evidence=evidence)
+    return replace(pkg, evidence=f"{pkg.evidence}; no release tag yet")
 
 
 def last_tagged_version(workspace: Workspace, name: str, dir: str) -> str | None:

@@ -13,13 +13,12 @@ import fnmatch
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence, Set
-from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from packaging.version import Version
 
-from relnox._records import dataclass
+from relnox._records import dataclass, field
 from relnox.config import (
     CHANGELOG_NAMES,
     RELEASE_NOTES_NAMES,

@@ -18,7 +18,6 @@ what is still missing. This module never prints; ``confirm`` is the caller's pro
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 import time
@@ -26,6 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from relnox._records import replace
 from relnox.artifacts.checks import Expectation, check_artifacts, proof
 from relnox.artifacts.distdir import load_release
 from relnox.artifacts.manifest import PackageRecord
@@ -316,9 +316,9 @@ def check_attestations(plan: PublishPlan) -> None:
 def _network(workspace: Workspace, options: PublishOptions) -> NetworkSettings:
     network = options.network or network_settings(workspace.config)
     if options.retries is not None:
-        network = dataclasses.replace(network, retries=options.retries)
+        network = replace(network, retries=options.retries)
     if options.retry_delay is not None:
-        network = dataclasses.replace(network, retry_delay=options.retry_delay)
+        network = replace(network, retry_delay=options.retry_delay)
     return network
 
 

@@ -12,7 +12,6 @@ file go with it when they are uploaded too.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import shutil
 import tempfile
@@ -20,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from relnox._records import replace
 from relnox.errors import PublishError
 from relnox.publish.model import PublishPlan
 from relnox.tools.upload import attestations_of
@@ -68,13 +68,13 @@ def snapshot(
                     content = file.path.read_bytes()
                     held += len(content)
                     sha256 = hashlib.sha256(content).hexdigest()
-                    kept = dataclasses.replace(file, content=content)
+                    kept = replace(file, content=content)
                 else:
                     if private is None:
                         private = Path(tempfile.mkdtemp(prefix="relnox-publish-"))  # 0700: ours
                     copy = private / file.filename
                     sha256 = _copy_hashed(file.path, copy)
-                    kept = dataclasses.replace(file, path=copy)
+                    kept = replace(file, path=copy)
             except OSError as exc:
                 raise PublishError(
                     f"{file.path}: cannot be read ({exc.strerror or exc}); rebuild with "
@@ -94,7 +94,7 @@ def snapshot(
                 f"{plan.manifest.dist_dir} must stay as built until the upload ends: rebuild "
                 "with relnox build-all and publish again; nothing was uploaded"
             )
-        yield dataclasses.replace(plan, files=tuple(files))
+        yield replace(plan, files=tuple(files))
     finally:
         if private is not None:
             shutil.rmtree(private, ignore_errors=True)

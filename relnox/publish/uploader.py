@@ -5,16 +5,14 @@ transient failure is sent again with backoff (see :mod:`relnox.publish.run`)."""
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import logging
 import re
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import field
 from pathlib import Path
 
-from relnox._records import dataclass
+from relnox._records import dataclass, field, replace
 from relnox.errors import PublishError
 from relnox.publish.model import PublishPlan
 from relnox.publish.report import (
@@ -230,7 +228,7 @@ class PackageUploader:
                 message = refused_unlisted(label, file.filename, attempt.status, attempt.detail)
             else:
                 message = failure_message(
-                    dataclasses.replace(attempt, attempts=failures + 1),
+                    replace(attempt, attempts=failures + 1),
                     file.filename,
                     file.package,
                     self.plan.repository,

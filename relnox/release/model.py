@@ -3,15 +3,13 @@ the dry run's plan, and the state file a rerun resumes from."""
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import field
 from pathlib import Path
 from typing import Any
 
-from relnox._records import dataclass
+from relnox._records import asdict, dataclass, field
 from relnox.artifacts.manifest import ensure_state_dir, manifest_path, read_manifest, state_dir
 from relnox.atomic import write_atomic
 from relnox.builds import stale_builds
@@ -89,7 +87,7 @@ class ReleaseResult:
             "versions": self.versions,
             "previous": self.previous,
             "tags": self.tags,
-            "stages": [{**dataclasses.asdict(s), "status": s.status.value} for s in self.stages],
+            "stages": [{**asdict(s), "status": s.status.value} for s in self.stages],
             "uploads": self.uploads,
             **self.guards,
         }
@@ -126,7 +124,7 @@ class ReleasePlan:
             "packages": list(self.versions),
             "versions": {n: after for n, (_, after) in self.versions.items()},
             "previous": {n: now for n, (now, _) in self.versions.items()},
-            "stages": [dataclasses.asdict(s) for s in self.stages],
+            "stages": [asdict(s) for s in self.stages],
         }
 
 

@@ -11,14 +11,13 @@ on a sample workspace it creates.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import logging
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from relnox._records import dataclass
+from relnox._records import dataclass, replace
 from relnox.errors import RelnoxError
 from relnox.project.discovery import load_workspace
 from relnox.publish import PublishOptions, PublishRuntime
@@ -133,7 +132,7 @@ def rehearse(
         )
         clone = _clone(Path(root).resolve(), base / "repo")
         test_index, index = stack.enter_context(_indexes(base))
-        rehearsal_options = dataclasses.replace(
+        rehearsal_options = replace(
             options,
             test_repository=test_index,
             repository=index,

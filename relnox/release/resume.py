@@ -6,7 +6,6 @@ would leave it half-published."""
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import re
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from packaging.version import InvalidVersion, Version
 
+from relnox._records import replace
 from relnox.artifacts.checks import name_and_version
 from relnox.errors import RelnoxError
 from relnox.project.workspace import Package
@@ -156,9 +156,7 @@ def _published(pipeline: Pipeline, where: str, packages: list[Package]) -> list[
     try:
         repo = resolve(where, ws.config, environ=environ)
         auth = resolve_credentials(repo, environ).basic_auth()
-        reader = IndexReader(
-            repo.simple_url, auth, repo.origins, dataclasses.replace(patience, retries=1)
-        )
+        reader = IndexReader(repo.simple_url, auth, repo.origins, replace(patience, retries=1))
         for pkg in packages:
             if any(_is_version(f, pkg.version) for f in reader.files(pkg.name)):
                 found.append(f"{pkg.name} {pkg.version}")

@@ -16,18 +16,16 @@ as they were.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import shutil
 from collections.abc import Sequence
-from dataclasses import field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from packaging.version import Version
 
-from relnox._records import dataclass
+from relnox._records import dataclass, field, replace
 from relnox.artifacts.checks import name_and_version
 from relnox.artifacts.manifest import (
     MANIFEST_TXT,
@@ -127,7 +125,7 @@ def record_shard(dist_dir: Path, spec: ShardSpec, names: Sequence[str]) -> Path:
     only the shard's packages (builds of others an earlier run left there are not its)."""
     manifest = read_manifest(dist_dir)
     return write_manifest(
-        dataclasses.replace(
+        replace(
             manifest,
             packages=tuple(r for r in manifest.packages if r.name in set(names)),
             extra={**manifest.extra, SHARD_KEY: str(spec)},

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from relnox._records import dataclass
+from relnox._records import dataclass, field
 from relnox.artifacts.manifest import BUILT, manifest_path, read_manifest
 from relnox.errors import BuildError, RelnoxError, one_line
 from relnox.names import canonicalize_name

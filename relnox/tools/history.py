@@ -28,11 +28,10 @@ import json
 import logging
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import field
 from pathlib import Path
 from typing import Any
 
-from relnox._records import dataclass
+from relnox._records import dataclass, field
 from relnox.atomic import write_atomic
 from relnox.tools import git
 

@@ -41,12 +41,11 @@ import re
 import socket
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from relnox import _proc as proc
-from relnox._records import dataclass
+from relnox._records import dataclass, field
 from relnox.redact import redact
 from relnox.tools.credentials import Credentials
 from relnox.tools.index_server import is_loopback

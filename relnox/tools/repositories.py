@@ -26,12 +26,11 @@ import logging
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from relnox._records import dataclass
+from relnox._records import dataclass, field
 from relnox.config import Config
 from relnox.errors import ConfigError
 from relnox.redact import register_secret

@@ -37,11 +37,10 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Collection
-from dataclasses import field
 from typing import Any
 from urllib.parse import urlsplit
 
-from relnox._records import dataclass
+from relnox._records import dataclass, field
 from relnox.errors import PublishError
 from relnox.names import canonicalize_name
 from relnox.tools.network import backoff_delay, connect

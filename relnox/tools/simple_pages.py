@@ -4,13 +4,12 @@ project's status (PEP 792). No network here: :mod:`relnox.tools.simple_api` fetc
 
 from __future__ import annotations
 
-from dataclasses import field
 from datetime import datetime
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-from relnox._records import dataclass
+from relnox._records import dataclass, field
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,12 @@ a head start can start early: the wheels of dist/ by file URL and manifest sha25
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from relnox import _proc as proc
-from relnox._records import dataclass
+from relnox._records import dataclass, replace
 from relnox.tools.envs import Environment, Installer, InstallOptions
 
 if TYPE_CHECKING:
@@ -80,9 +79,7 @@ def install_command(
     else:
         file = work / f"requirements-{label}.txt"
         files = ((file, "".join(f"{r}\n" for r in requirements)),)
-        argv = installer.install_argv(
-            env, [], dataclasses.replace(options, requirement_files=(file,))
-        )
+        argv = installer.install_argv(env, [], replace(options, requirement_files=(file,)))
     return Command(tuple(argv), tuple(sorted(environ.items())), work, files)
 
 
@@ -101,7 +98,7 @@ def hashed_requirements(rnd: Round, work: Path) -> tuple[list[str], dict[str, st
 
     options = rnd.options
     if rnd.available:
-        options = dataclasses.replace(options, find_links=(work / "links",))
+        options = replace(options, find_links=(work / "links",))
     own = [hashed(parse_wheel_filename(a.filename)[0], "", a) for a in rnd.siblings]
     wanted = {t.name: hashed(t.name, t.extras_text, t.wheel) for t in rnd.targets if t.wheel}
     return own, wanted, options

@@ -22,11 +22,11 @@ run in an empty temporary directory with the fresh environment's ``bin`` first o
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Sequence
 from pathlib import Path
 
+from relnox._records import replace
 from relnox.artifacts.distdir import load_release
 from relnox.artifacts.manifest import (
     ArtifactRecord,
@@ -272,10 +272,9 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
         rounds.append(wheel_round)
         if sdist:
             from_sdists = tuple(
-                dataclasses.replace(t, artifact=str(t.sdist.path) if t.sdist else t.artifact)
-                for t in targets
+                replace(t, artifact=str(t.sdist.path) if t.sdist else t.artifact) for t in targets
             )
-            rounds.append(dataclasses.replace(wheel_round, kind="sdist", targets=from_sdists))
+            rounds.append(replace(wheel_round, kind="sdist", targets=from_sdists))
     if names and release_commands:
         logger.info("%s: commands are for the whole release; skipped for --package", where)
         release_commands = ()

@@ -4,12 +4,10 @@ or the index, or the package itself."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from dataclasses import field
 from typing import Any
 
-from relnox._records import dataclass
+from relnox._records import asdict, dataclass, field
 from relnox.errors import VerifyError
 from relnox.regex import lazy
 from relnox.tools import cooldown
@@ -91,7 +89,7 @@ class VerifyReport:
             "failed": list(dict.fromkeys(r.name for r in self.results if not r.ok)),
             "skipped": list(dict.fromkeys(r.name for r in self.results if r.skipped)),
             "results": [r.to_dict() for r in self.results],
-            "commands": [dataclasses.asdict(c) for c in self.commands],
+            "commands": [asdict(c) for c in self.commands],
             "installer": self.installer,
             "python": self.python,
             "seconds": round(self.seconds, 3),

@@ -19,7 +19,6 @@ Failed checks are in the report; only usage errors raise :class:`VerifyError`.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import logging
 import re
@@ -34,6 +33,7 @@ from urllib.parse import urlsplit
 
 from relnox import _proc as proc
 from relnox._proc import Result
+from relnox._records import replace
 from relnox.errors import RelnoxError, VerifyError
 from relnox.names import canonicalize_name
 from relnox.project.workspace import Workspace
@@ -319,7 +319,7 @@ class _RoundRun:
         wanted = {n: _wheel_requirement(alive[n], p) for n, p in files.items() if n in alive}
         if not alive:
             return False
-        options = dataclasses.replace(self.round.options, find_links=find_links)
+        options = replace(self.round.options, find_links=find_links)
         own = [str(p) for p in siblings]
         return self._install_each(env, own, wanted, options)
 
@@ -426,7 +426,7 @@ class _RoundRun:
         dependencies from the other index; siblings already installed are kept."""
         rnd = self.round
         requirements = [t.requirement for t in rnd.targets]
-        only_index = dataclasses.replace(
+        only_index = replace(
             rnd.options, default_index=rnd.index_url, extra_indexes=(), no_deps=True
         )
         argv = self.plan.installer.install_argv(env, requirements, only_index)
@@ -457,7 +457,7 @@ class _RoundRun:
             return False
         if rnd.options.no_deps:
             return True
-        deps = dataclasses.replace(rnd.options, fresh=())
+        deps = replace(rnd.options, fresh=())
         argv = self.plan.installer.install_argv(env, requirements, deps)
         result = self._step("install", self._install(argv, env))
         if not result.ok:
@@ -619,21 +619,21 @@ class _RoundRun:
         round takes them); ``None`` in an sdist round."""
         target = next((t for t in self.round.targets if t.name == owner), None)
         if self.round.kind == "index" and target is not None:  # the same release, from there
-            wider = dataclasses.replace(target, extras=(*target.extras, *extras))
+            wider = replace(target, extras=(*target.extras, *extras))
             logger.info("index: installing %s, which its script asks for", wider.requirement)
-            deps = dataclasses.replace(self.round.options, fresh=())
+            deps = replace(self.round.options, fresh=())
             argv = self.plan.installer.install_argv(env, [wider.requirement], deps)
             return self._step("install", self._install(argv, env))
         if self.round.kind != "wheel" or target is None or target.wheel is None:
             return None
-        wider = dataclasses.replace(target, extras=(*target.extras, *extras))
+        wider = replace(target, extras=(*target.extras, *extras))
         if self.plan.installer.name == "uv":
-            rnd = dataclasses.replace(self.round, targets=(wider,))
+            rnd = replace(self.round, targets=(wider,))
             own, wanted, options = hashed_requirements(rnd, self.work)
             requirements, label = sorted([*own, wanted[owner]]), f"extras-{owner}"
         else:
             links = self.work / "links"
-            options = dataclasses.replace(self.round.options, find_links=(links,))
+            options = replace(self.round.options, find_links=(links,))
             own = [str(links / a.filename) for a in self.round.siblings]
             requirements = [*own, _wheel_requirement(wider, links / target.wheel.filename)]
             label = None
@@ -693,7 +693,7 @@ class _RoundRun:
                         check = Check(label, False, f"{said}\n{detail}")
                 if owner is None:
                     prefix = f"[{self.round.kind}] " if len(self.plan.rounds) > 1 else ""
-                    self.commands.append(dataclasses.replace(check, name=prefix + label))
+                    self.commands.append(replace(check, name=prefix + label))
                 else:
                     self.results[owner].checks.append(check)
                     self.results[owner].seconds += result.seconds
@@ -713,7 +713,7 @@ class _RoundRun:
             return False, label, result
         if not installed.ok:
             output = f"{result.output}\n{installed.tail()}"
-            return True, label, dataclasses.replace(result, output=output)
+            return True, label, replace(result, output=output)
         again = proc.run(result.argv, env=env.child_env(), cwd=cwd, timeout=self.plan.timeout)
         self._step("scripts", again)
         return True, f"{label} (with {owner}[{','.join(extras)}], which it asks for)", again

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import inspect
 import io
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -195,7 +194,13 @@ def check_script() -> str:
     :mod:`relnox.verify.in_env` (read once, on first use)."""
     from relnox.verify import in_env
 
-    return inspect.getsource(in_env)
+    loader = in_env.__spec__.loader if in_env.__spec__ is not None else None
+    source = loader.get_source(in_env.__name__) if loader is not None else None  # type: ignore[attr-defined]
+    if source is None:  # no loader that keeps the source: what inspect finds
+        import inspect
+
+        source = inspect.getsource(in_env)
+    return str(source)
 
 
 def __getattr__(name: str) -> str:

@@ -12,7 +12,6 @@ declares it) or ``name[cli]`` (that package); several with commas or repeated.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import re
 from collections.abc import Sequence
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from packaging.version import InvalidVersion, Version
 
-from relnox._records import dataclass
+from relnox._records import dataclass, replace
 from relnox.errors import VerifyError
 from relnox.names import canonicalize_name
 from relnox.tools.envs import find_python, interpreter_version
@@ -216,7 +215,7 @@ def by_interpreter(
     for rnd in rounds:
         groups: dict[str | None, list[Target]] = {}
         for target in rnd.targets:
-            target = dataclasses.replace(target, extras=chosen.get(target.name, ()))
+            target = replace(target, extras=chosen.get(target.name, ()))
             if target.name in placement.skipped:
                 skipped.append((rnd.kind, target, placement.skipped[target.name]))
                 continue
@@ -225,7 +224,7 @@ def by_interpreter(
             names = {t.name for t in members}
             others = tuple(t.wheel for t in rnd.targets if t.name not in names and t.wheel)
             split.append(
-                dataclasses.replace(
+                replace(
                     rnd,
                     targets=tuple(members),
                     python=interpreter,
