@@ -55,8 +55,18 @@ def redact(text: str) -> str:
         shortest = min(len(secret) for secret in _SECRETS)
         text = _BASE64.sub(lambda match: _mask_base64(match, shortest), text)
         for secret in sorted(_SECRETS, key=len, reverse=True):
-            text = _pattern(secret).sub(MASK, text)
+            if _only_as_is(secret, text):
+                text = text.replace(secret, MASK)
+            else:
+                text = _pattern(secret).sub(MASK, text)
     return redact_url(text)
+
+
+def _only_as_is(secret: str, text: str) -> bool:
+    """Whether ``text`` can hold ``secret`` only as it is: :func:`_pattern`'s other
+    spellings each need a ``%`` (percent-encoded), a backslash (JSON-escaped) or, for a
+    space, a ``+``. Then replacing it is what the pattern does, without compiling it."""
+    return "%" not in text and "\\" not in text and not (" " in secret and "+" in text)
 
 
 #: control characters a terminal acts on (C0 but tab and newline, DEL, C1, a CR that
@@ -89,13 +99,17 @@ def _pattern(secret: str) -> re.Pattern[str]:
     parts = []
     for char in secret:
         options = [re.escape(char)]
-        options += [f"(?i:%{byte:02x})" for byte in char.encode("utf-8")]
+        # percent-encoded: the character's UTF-8 bytes, each %XX, in their order
+        options.append("".join(f"(?i:%{byte:02x})" for byte in char.encode("utf-8")))
         if char == " ":
             options.append(r"\+")
         if char in '\\"':
             options.append(re.escape("\\" + char))
         if ord(char) < 0x10000:
             options.append(rf"(?i:\\u{ord(char):04x})")
+        else:  # JSON's surrogate pair
+            high, low = divmod(ord(char) - 0x10000, 0x400)
+            options.append(rf"(?i:\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x})")
         parts.append("(?:" + "|".join(options) + ")")
     return re.compile("".join(parts))
 

@@ -10,8 +10,18 @@ from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from relnox.redact import MASK, RedactingFilter, redact, register_secret, shown
+from relnox.redact import (
+    MASK,
+    RedactingFilter,
+    _only_as_is,
+    _pattern,
+    redact,
+    register_secret,
+    shown,
+)
 from relnox.sample import ProjectSpec, git_init, write_project
 from tests.conftest import run_relnox
 
@@ -135,3 +145,46 @@ def test_a_credential_in_a_url_query_is_masked(url: str, shown: str) -> None:
     """An index URL given with its token as a query parameter (not registered as a secret:
     it came in the URL) is masked wherever a URL is shown, as userinfo is."""
     assert redact(f"GET {url} failed") == f"GET {shown} failed"
+
+
+def _spellings(secret: str) -> list[str]:
+    """Each way a secret may be written into what relnox prints: as it is, in a URL (both
+    quotings), in JSON (with and without ASCII escapes, surrogate pairs too)."""
+    return [
+        secret,
+        quote(secret, safe=""),
+        quote_plus(secret, safe=""),
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+        json.dumps(secret)[1:-1],
+    ]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    secret=st.text(alphabet='ab c"\\%+é😀', min_size=4, max_size=8),
+    before=st.text(alphabet='ab c"\\%+é0123456789', max_size=12),
+    after=st.text(alphabet='ab c"\\%+é0123456789', max_size=12),
+    spelling=st.integers(min_value=0, max_value=4),
+)
+def test_a_secret_replaced_as_it_is_is_what_its_pattern_masks(
+    secret: str, before: str, after: str, spelling: int
+) -> None:
+    """Where the text holds no other spelling of the secret, the plain replacement is
+    exactly what the pattern of every spelling gives; any other spelling is left to it."""
+    text = before + _spellings(secret)[spelling] + after
+    if _only_as_is(secret, text):
+        assert text.replace(secret, MASK) == _pattern(secret).sub(MASK, text)
+    assert MASK in redact_with(secret, text)
+
+
+def redact_with(secret: str, text: str) -> str:
+    from relnox import redact as module
+
+    saved = set(module._SECRETS)
+    module._SECRETS.clear()
+    try:
+        register_secret(secret)
+        return redact(text)
+    finally:
+        module._SECRETS.clear()
+        module._SECRETS.update(saved)
