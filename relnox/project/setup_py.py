@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from relnox.errors import GitError, RelnoxError, VersionError
+from relnox.project.incremental import location as incremental_location
 from relnox.project.sources import (
     Found,
     VersionLocation,
@@ -64,7 +65,8 @@ def _from_sibling(module: Path) -> VersionLocation | None:
         ):
             return _file_read_by(module)
     sibling = module.parent / f"{imported.group('module')}.py"
-    return python_location(sibling) or joined_location(sibling)
+    # incremental's own ``from ._version import __version__``: a Version() call there
+    return python_location(sibling) or joined_location(sibling) or incremental_location(sibling)
 
 
 def _absolute(package: str) -> re.Pattern[str]:

@@ -1219,6 +1219,34 @@ def test_setup_py_use_incremental_reads_the_shipped_package_s_version_file(
     assert (pkg.version, pkg.version_source) == ("3.0.1.dev2", "incremental")
 
 
+def test_setup_cfg_attr_importing_an_incremental_version_reads_that_call(
+    tmp_path: Path,
+) -> None:
+    """incremental's own shape: setup.cfg ``version = attr: twisty._setuptools_version``
+    (a function returning ``__version__.public()``), ``__version__`` imported from
+    ``._version``, which holds ``Version(...)``: that call is the version and a bump
+    rewrites it."""
+    init = (
+        "from ._version import __version__\n\n\n"
+        "def _setuptools_version():\n    return __version__.public()\n"
+    )
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+        'build-backend = "setuptools.build_meta"\n',
+        "setup.cfg": "[metadata]\nname = twisty\nversion = attr: twisty._setuptools_version\n",
+        "src/twisty/__init__.py": init,
+        "src/twisty/_version.py": INCREMENTAL.format('"Twisty", 22, 10, 0, post=0'),
+    }
+    root = repo(tmp_path / "r", files, tags=["twisty-22.10.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version, pkg.version_source) == ("22.10.0.post0", "setup.cfg-attr")
+    assert pkg.primary is not None and pkg.primary.path == root / "src/twisty/_version.py"
+    apply_bump(plan_bump(ws, BumpOptions(to="22.11.0")))
+    version_py = root / "src/twisty/_version.py"
+    assert version_py.read_text() == INCREMENTAL.format('"Twisty", 22, 11, 0')
+
+
 def test_a_setup_py_version_constant_and_its_package_dir_are_read(tmp_path: Path) -> None:
     """``VERSION = '7.0.0.dev0'`` passed as ``setup(version=VERSION)`` is the primary; its
     ``package_dir={'': 'lib'}`` and ``packages=[...]`` say what ships, so the copy in
