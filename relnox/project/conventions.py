@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from packaging.version import Version
 
+from relnox.project.former_names import former_names
 from relnox.project.tag_facts import (
     STRAYS_READ,
     every_tag_contradicts,
@@ -151,6 +152,8 @@ def infer_conventions(
         for name in winners:
             owned[name].append(prefix)
     why, doubts = _follow_new_conventions(members, claims, owned, groups, tags, show_file)
+    for name, said in former_names(members, owned, groups, tags, show_file).items():
+        why[name] = f"{why[name]}; {said}" if name in why else said
     owners = {prefix for prefixes in owned.values() for prefix in prefixes}
     unclaimed = [
         groups[p][-1][1] for p in sorted(groups, key=lambda p: -len(groups[p])) if p not in owners

@@ -265,6 +265,7 @@ class Member:
     match: str | None = None
     regex: str | None = None
     version_file: str | None = None  # repo-relative path whose content names the version
+    home: str = ""  # its directory, repo-relative ("" at the top)
     vcs: bool = False  # its version comes from its tags
     current: Version | None = None  # the version HEAD's files give it (None: from its tags)
     # the directories above it (repo-relative) that hold a Go module, whose tags Go

@@ -952,3 +952,45 @@ def test_tags_of_a_removed_sibling_project_are_not_taken_as_a_new_spelling(
     assert ws.tag_format_of(ws.get("datadog-syncthing")) == "syncthing-{version}"
     tags = ws.get("datadog-syncthing").tags
     assert tags is not None and tags.last_tag == "syncthing-1.1.0"
+
+
+@pytest.mark.parametrize("old_file", ["pyproject.toml", "setup.py"])
+def test_tags_made_under_the_project_s_former_name_are_not_its_releases(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old_file: str
+) -> None:
+    """bumpver's shape: ``v202007.0036`` released pycalver, then the project was renamed
+    and tagged ``2020.1100`` onwards. The old name's tags rank higher but are not the
+    package's releases: its last release is 2026.1132, its new tags are spelled bare, and a
+    bump is no downgrade below a tag of another name."""
+    old = {
+        "pyproject.toml": project("oldcal", "202007.36"),
+        "setup.py": 'from setuptools import setup\n\nsetup(name="oldcal", version="202007.36")\n',
+    }[old_file]
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2020-07-01T00:00:00+00:00")
+    root = repo(tmp_path / "r", {old_file: old}, tags=["v202007.0036"])
+    if old_file == "setup.py":
+        git(root, "rm", "-q", "setup.py")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2020-09-01T00:00:00+00:00")
+    commit(root, {"pyproject.toml": project("newcal", "2020.1100")}, "2020.1100")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-05-01T00:00:00+00:00")
+    commit(root, {"pyproject.toml": project("newcal", "2026.1132")}, "2026.1132")
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.tags is not None and pkg.tags.convention.format == "{version}"
+    assert (pkg.tags.last_tag, pkg.tags.highest_tag) == ("2026.1132", "2026.1132")
+    assert "released oldcal, the project's former name" in pkg.tags.convention.evidence
+    bump = plan_bump(ws, BumpOptions(part="patch"))
+    assert bump.versions == {"newcal": ("2026.1132", "2026.1132.1")}
+
+
+def test_tags_of_the_same_project_spelled_two_ways_are_all_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same two spellings one after the other, the name unchanged: both are the
+    package's, so a version below the old spelling's is still refused."""
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2020-07-01T00:00:00+00:00")
+    root = repo(tmp_path / "r", {"pyproject.toml": project("cal", "202007.36")}, ["v202007.0036"])
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2020-09-01T00:00:00+00:00")
+    commit(root, {"pyproject.toml": project("cal", "2020.1100")}, "2020.1100")
+    (pkg,) = load_workspace(root).packages
+    assert pkg.tags is not None and pkg.tags.highest_tag == "v202007.0036"
