@@ -21,6 +21,7 @@ from relnox.project.sources import (
     text_location,
     toml_location,
 )
+from relnox.project.version_tuple import joined_elsewhere
 from relnox.project.version_tuple import location as joined_location
 from relnox.versioning import maybe_version
 
@@ -779,9 +780,39 @@ def _holding(
             continue
         if resolved not in holding and resolved != script.resolve() and path.is_file():
             loc = _version_file(path) or joined_location(path) or _from_sibling(path)
+            for name in [] if loc is not None else _joined_names(tree):
+                loc = loc or joined_elsewhere(path, name)
             if loc is not None:
                 holding[loc.path.resolve()] = loc
     return holding
+
+
+def _joined_names(tree: ast.Module) -> list[str]:
+    """The names a script joins with dots into a version: ``".".join(str(x) for x in
+    __version__)`` or ``".".join(map(str, VERSION))``, or of ``pkg.VERSION``."""
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "join"
+            and isinstance(node.func.value, ast.Constant)
+            and node.func.value.value == "."
+            and len(node.args) == 1
+        ):
+            continue
+        arg = node.args[0]
+        if isinstance(arg, ast.GeneratorExp | ast.ListComp) and len(arg.generators) == 1:
+            joined = arg.generators[0].iter
+        elif isinstance(arg, ast.Call) and len(arg.args) == 2:  # map(str, NAME)
+            joined = arg.args[1]
+        else:
+            continue
+        if isinstance(joined, ast.Attribute):
+            names.append(joined.attr)
+        elif isinstance(joined, ast.Name):
+            names.append(joined.id)
+    return names
 
 
 def _repository_of(directory: Path) -> Path:

@@ -2453,3 +2453,31 @@ def test_a_version_of_the_build_s_clock_says_so(tmp_path: Path) -> None:
     (problem,) = discover(root).problems
     assert "setup(use_calver=...) makes each build's version of the time it runs" in problem
     assert "version-source" not in problem
+
+
+@pytest.mark.parametrize(
+    ("imported", "joined"),
+    [
+        ("from reverb import __version__", '".".join(str(x) for x in __version__)'),
+        ("import reverb", '".".join(map(str, reverb.VERSION))'),
+    ],
+)
+def test_setup_py_joining_a_tuple_it_imports_reads_and_rewrites_the_tuple(
+    tmp_path: Path, imported: str, joined: str
+) -> None:
+    """django-reversion's shape: ``__version__ = VERSION = (6, 1, 0)`` in the package and
+    setup.py's ``version=".".join(str(x) for x in __version__)`` of the imported tuple
+    (no join in the module): the tuple is the version and a bump rewrites it."""
+    files = {
+        "setup.py": f"from setuptools import setup\n{imported}\n\n"
+        f'setup(name="reverb", version={joined}, packages=["reverb"])\n',
+        "reverb/__init__.py": '"""Reverb."""\n\n__version__ = VERSION = (6, 1, 0)\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["v6.1.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version, pkg.version_source) == ("6.1.0", "setup.py")
+    assert pkg.primary is not None and pkg.primary.path == root / "reverb/__init__.py"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert "__version__ = VERSION = (6, 2, 0)\n" in (root / "reverb/__init__.py").read_text()
+    assert load_workspace(root).packages[0].version == "6.2.0"
