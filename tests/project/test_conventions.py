@@ -994,3 +994,22 @@ def test_tags_of_the_same_project_spelled_two_ways_are_all_its_own(
     commit(root, {"pyproject.toml": project("cal", "2020.1100")}, "2020.1100")
     (pkg,) = load_workspace(root).packages
     assert pkg.tags is not None and pkg.tags.highest_tag == "v202007.0036"
+
+
+def test_a_word_after_a_plus_is_the_tags_spelling_not_a_local_version(tmp_path: Path) -> None:
+    """asyncclick's shape: a fork tags its releases ``8.3.0.5+async`` beside the ``8.3.0``
+    tags of the project it merges from. ``+async`` is no local version (no index takes
+    one): the last release is 8.3.0.5, new tags are spelled ``{version}+async``, and the
+    version a tag names compares as a release."""
+    root = repo(tmp_path / "r", {"pyproject.toml": project("forked", "8.2.2")}, ["8.2.2"])
+    for version in ("8.3.0", "8.3.0.1", "8.3.0.2", "8.3.0.5"):
+        tags = [f"{version}+async"] + (["8.3.0"] if version == "8.3.0" else [])
+        commit(root, {"pyproject.toml": project("forked", version)}, *tags)
+    commit(root, {"pyproject.toml": project("forked", "8.3.0.7")})
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.tags is not None and pkg.tags.convention.format == "{version}+async"
+    assert (str(pkg.tags.last), pkg.tags.last_tag) == ("8.3.0.5", "8.3.0.5+async")
+    assert ws.tag_for(pkg, "8.3.0.7") == "8.3.0.7+async"
+    assert split_tag("8.3.0.5+async") == ("", Version("8.3.0.5"))
+    assert split_tag("1.0+g1a2b3c") == ("", Version("1.0+g1a2b3c"))  # a build's label
