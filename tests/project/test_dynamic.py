@@ -2481,3 +2481,24 @@ def test_setup_py_joining_a_tuple_it_imports_reads_and_rewrites_the_tuple(
     apply_bump(plan_bump(ws, BumpOptions(part="minor")))
     assert "__version__ = VERSION = (6, 2, 0)\n" in (root / "reverb/__init__.py").read_text()
     assert load_workspace(root).packages[0].version == "6.2.0"
+
+
+def test_a_hatch_plugin_source_given_a_version_file_reads_it(tmp_path: Path) -> None:
+    """fastapi-users' shape: hatch-regex-commit's ``source = "regex_commit"`` with ``path =
+    "acme/__init__.py"`` reads the version there, as hatch's regex source does (and commits
+    and tags its bumps): the file is the version and a bump writes it; relnox read it as
+    versions from git tags. A tag-reading source keeps its tags."""
+    extra = '[tool.hatch.version]\nsource = "regex_commit"\npath = "acme/__init__.py"\n'
+    files = {
+        "pyproject.toml": project("acme", None, extra=extra),
+        "acme/__init__.py": '__version__ = "15.0.5"\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["v15.0.4"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version, pkg.vcs_versioned) == ("15.0.5", False)
+    assert pkg.primary is not None and pkg.primary.path == root / "acme/__init__.py"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert (root / "acme/__init__.py").read_text() == '__version__ = "15.1.0"\n'
+    write(root, {"pyproject.toml": files["pyproject.toml"].replace("regex_commit", "vcs")})
+    assert load_workspace(root).packages[0].vcs_versioned
