@@ -584,9 +584,20 @@ def _opens(call: ast.Call) -> bool:
 
 
 def _divided(node: ast.expr) -> list[ast.expr]:
-    """``Path(__file__).parent / "src" / "pkg" / "_version.py"`` as its operands."""
+    """``Path(__file__).parent / "src" / "pkg" / "_version.py"`` as its operands; setup.py's
+    own path renamed (aiocache's ``Path(__file__).with_name("aiocache") / "__init__.py"``)
+    is the name it is given, beside setup.py."""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
         return [*_divided(node.left), node.right]
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "with_name"
+        and len(node.args) == 1
+        and isinstance(node.args[0], ast.Constant)
+        and "__file__" in ast.dump(node.func.value)
+    ):
+        return [node.func.value, node.args[0]]
     return [node]
 
 

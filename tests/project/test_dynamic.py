@@ -2502,3 +2502,26 @@ def test_a_hatch_plugin_source_given_a_version_file_reads_it(tmp_path: Path) -> 
     assert (root / "acme/__init__.py").read_text() == '__version__ = "15.1.0"\n'
     write(root, {"pyproject.toml": files["pyproject.toml"].replace("regex_commit", "vcs")})
     assert load_workspace(root).packages[0].vcs_versioned
+
+
+def test_setup_py_reading_a_file_beside_it_by_with_name_finds_it(tmp_path: Path) -> None:
+    """aiocache's shape: ``p = Path(__file__).with_name("cachy") / "__init__.py"`` and a
+    regex over its text: the package's ``__init__.py`` beside setup.py holds the version
+    (relnox said setup.py computes it, an error in every command)."""
+    setup_py = (
+        "import re\nfrom pathlib import Path\n\nfrom setuptools import setup\n\n"
+        'p = Path(__file__).with_name("cachy") / "__init__.py"\n'
+        'version = re.findall(r"^__version__ = \\"([^\']+)\\"\\r?$", p.read_text(), re.M)[0]\n'
+        'readme = Path(__file__).with_name("README.rst").read_text()\n\n'
+        'setup(name="cachy", version=version, packages=["cachy"], long_description=readme)\n'
+    )
+    files = {
+        "setup.py": setup_py,
+        "README.rst": "cachy\n",
+        "cachy/__init__.py": '__version__ = "1.0.0a0"\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["v0.12.3"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.version == "1.0.0a0"
+    assert pkg.primary is not None and pkg.primary.path == root / "cachy/__init__.py"
