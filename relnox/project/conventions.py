@@ -151,7 +151,7 @@ def infer_conventions(
                 winners = _named_by_newest(members, winners, groups[prefix], tags, show_file)
         for name in winners:
             owned[name].append(prefix)
-    why, doubts = _follow_new_conventions(members, claims, owned, groups, tags, show_file)
+    why, doubts, current = _follow_new_conventions(members, claims, owned, groups, tags, show_file)
     for name, said in former_names(members, owned, groups, tags, show_file).items():
         why[name] = f"{why[name]}; {said}" if name in why else said
     owners = {prefix for prefixes in owned.values() for prefix in prefixes}
@@ -173,6 +173,7 @@ def infer_conventions(
             default,
             examples,
             why.get(member.name, ""),
+            current.get(member.name),
         )
         facts[member.name] = short_zero_by_file(member, facts[member.name], groups, tags, show_file)
         if member.name in doubts:
@@ -409,7 +410,7 @@ def _follow_new_conventions(
     groups: Mapping[str, list[tuple[Version, str]]],
     tags: RepoTags,
     show_file: Callable[[str, str], str | None] | None,
-) -> tuple[dict[str, str], dict[str, str]]:
+) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """A package whose tags changed spelling keeps the newest spelling as its current one.
 
     A prefix ``U`` the package holds weakly (bare ``v`` beside its own ``python-v``) or
@@ -417,6 +418,7 @@ def _follow_new_conventions(
     continues ``P`` (:func:`_continues`) and the evidence agrees: the package's version
     file names the version at ``U``'s newest tag, or the release workflow's tag trigger
     fires on ``U``'s tags and not on ``P``'s. Without that agreement nothing changes.
+    Returns why, the doubts, and each package's current prefix.
     """
     taken = {prefix for prefixes in owned.values() for prefix in prefixes}
     why: dict[str, str] = {}
@@ -487,4 +489,4 @@ def _follow_new_conventions(
                 owned[member.name].append(prefix)
     for name in why:
         doubts.pop(name, None)
-    return why, doubts
+    return why, doubts, {name: rank[1] for name, rank in ranks.items()}

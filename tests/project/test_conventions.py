@@ -1013,3 +1013,30 @@ def test_a_word_after_a_plus_is_the_tags_spelling_not_a_local_version(tmp_path: 
     assert ws.tag_for(pkg, "8.3.0.7") == "8.3.0.7+async"
     assert split_tag("8.3.0.5+async") == ("", Version("8.3.0.5"))
     assert split_tag("1.0+g1a2b3c") == ("", Version("1.0+g1a2b3c"))  # a build's label
+
+
+def test_the_spelling_that_took_over_writes_new_tags_above_an_old_stray(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """treq's shape: a bare ``99.99.99`` made in 2013 on a commit without today's version
+    file, ``v0.2.1``, then ``release-16.12.0`` onwards naming the file's version. The
+    release- spelling is the current one, so new tags are spelled so (relnox said so in its
+    evidence but kept {version}, whose 99.99.99 was highest); doctor names that spelling
+    as the tag-format that leaves the stray behind."""
+    version_py = "src/treqish/_version.py"
+    extra = f'[tool.hatch.version]\npath = "{version_py}"\n'
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2013-10-01T00:00:00+00:00")
+    root = repo(tmp_path / "r", {"README.rst": "treqish\n"}, tags=["0.2.0", "99.99.99"])
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2013-11-01T00:00:00+00:00")
+    commit(root, {"README.rst": "treqish 0.2.1\n"}, "v0.2.1")
+    files = {"pyproject.toml": project("treqish", None, extra=extra)}
+    for day, version in enumerate(("16.12.0", "17.3.0"), start=1):
+        monkeypatch.setenv("GIT_COMMITTER_DATE", f"2017-0{day}-01T00:00:00+00:00")
+        files[version_py] = f'__version__ = "{version}"\n'
+        commit(root, files, f"release-{version}")
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.tags is not None and pkg.tags.convention.format == "release-{version}"
+    assert ws.tag_for(pkg, "17.4.0") == "release-17.4.0"
+    [row] = [c for c in doctor(root).checks if c.check == "tags treqish"]
+    assert 'set tag-format = "release-{version}" (its newest tags\' spelling)' in row.detail
