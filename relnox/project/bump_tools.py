@@ -1,4 +1,4 @@
-"""tbump's and bumpver's records of the current version, and the files each rewrites with
+"""tbump's, bumpver's and commitizen's records of the current version, and the files each rewrites with
 it: like bump-my-version's ``current_version`` (:mod:`relnox.project.bumpversion`), a copy
 a relnox bump must move too, or that tool's next run finds no file at the version it
 expects.
@@ -10,6 +10,9 @@ expects.
   ``[bumpver]`` in ``bumpver.toml`` or ``setup.cfg``; its ``file_patterns``, each a line
   of literal text around ``{version}`` or ``{pep440_version}`` (``^`` and ``$`` anchor it;
   a pattern with an optional ``[part]`` or none of those fields is left to bumpver).
+* commitizen: ``version`` of ``[tool.commitizen]`` (``pyproject.toml``, ``.cz.toml``,
+  ``cz.toml``) when commitizen keeps the version itself (no other ``version_provider``);
+  its ``version_files``, ``path`` or ``path:regex``.
 """
 
 from __future__ import annotations
@@ -158,6 +161,68 @@ def bumpver_files(
     return searched_files(directory, searches, version)
 
 
+def _commitizen(
+    directory: Path, doc: Mapping[str, Any], load: Load
+) -> tuple[Path, Mapping[str, Any]] | None:
+    """commitizen's configuration: ``[tool.commitizen]`` of ``pyproject.toml``, ``.cz.toml``
+    or ``cz.toml``, the first that has one."""
+    for path in (directory / "pyproject.toml", directory / ".cz.toml", directory / "cz.toml"):
+        config = doc if path.name == "pyproject.toml" else _toml(path, load)
+        if config is not None and table(config, "tool", "commitizen"):
+            return path, config
+    return None
+
+
+def commitizen_current(
+    directory: Path, doc: Mapping[str, Any], load: Load
+) -> VersionLocation | None:
+    """commitizen's own ``version``, when it keeps the version itself (its default
+    ``version_provider``, ``commitizen``)."""
+    found = _commitizen(directory, doc, load)
+    settings = table(found[1], "tool", "commitizen") if found is not None else {}
+    provider = settings.get("version_provider", "commitizen")
+    if found is None or provider != "commitizen" or not isinstance(settings.get("version"), str):
+        return None
+    return toml_location(found[0], found[1], ("tool", "commitizen", "version"))
+
+
+def commitizen_files(
+    directory: Path, doc: Mapping[str, Any], load: Load, version: str
+) -> list[VersionLocation]:
+    """commitizen's ``version_files``, whatever its version provider: ``path`` (every copy
+    of the version) or ``path:regex`` (the version on each line the regex finds)."""
+    found = _commitizen(directory, doc, load)
+    entries = table(found[1], "tool", "commitizen").get("version_files") if found else None
+    searches: list[tuple[str, str]] = []
+    located: list[VersionLocation] = []
+    for entry in entries if isinstance(entries, list) else ():
+        if not isinstance(entry, str) or not entry.strip():
+            continue
+        name, _, regex = entry.partition(":")
+        if not regex:
+            searches.append((name, "{current_version}"))
+            continue
+        path = directory / name
+        try:
+            text = read_text(path) if path.is_file() else ""
+            re.compile(regex)
+        except (ConfigError, UnicodeDecodeError, re.error):
+            continue
+        # the version on a line the regex finds, as commitizen rewrites it
+        pattern = (
+            rf"(?m)^(?=[^\r\n]*?(?:{regex}))[^\r\n]*?(?<![0-9.])"
+            rf"(?P<version>{re.escape(version)})(?![0-9])"
+        )
+        try:
+            if re.search(pattern, text):
+                located.append(
+                    VersionLocation(path, "pattern", version, pattern=pattern, every=True)
+                )
+        except re.error:
+            continue
+    return searched_files(directory, searches, version) + located
+
+
 #: each tool's current version and the files it rewrites, bump-my-version's first
 READERS: tuple[
     tuple[
@@ -165,4 +230,8 @@ READERS: tuple[
         Callable[[Path, Mapping[str, Any], Load, str], list[VersionLocation]],
     ],
     ...,
-] = ((tbump_current, tbump_files), (bumpver_current, bumpver_files))
+] = (
+    (tbump_current, tbump_files),
+    (bumpver_current, bumpver_files),
+    (commitizen_current, lambda _d, _doc, _load, _v: []),  # its files: commitizen_files
+)

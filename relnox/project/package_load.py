@@ -162,6 +162,16 @@ def _secondaries(
             loc for loc in files(directory, doc, load_toml, copy.value) if loc.path not in taken
         ]
     if known and maybe_version(known[0].value) is not None:
+        # commitizen's version_files, whatever keeps the version (its provider)
+        from relnox.project.bump_tools import commitizen_files
+
+        taken = {k.path for k in [*known, *found]}
+        found += [
+            loc
+            for loc in commitizen_files(directory, doc, load_toml, known[0].value)
+            if loc.path not in taken
+        ]
+    if known and maybe_version(known[0].value) is not None:
         taken = {k.path for k in [*known, *found]} | listed
         found += _equal_copies(directory, roots, [*modules, *nested], known[0].value, taken)
     return found + _tuple_copies([*known, *found])

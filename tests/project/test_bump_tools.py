@@ -115,3 +115,56 @@ def test_a_tool_record_at_another_version_is_left_alone(tmp_path: Path) -> None:
     write(root, {"tbump.toml": "not [ toml"})
     (pkg,) = load_workspace(root).packages
     assert [loc.path for loc in pkg.locations] == [root / "pyproject.toml"]
+
+
+@pytest.mark.parametrize("where", ["pyproject.toml", ".cz.toml"])
+def test_commitizens_version_and_version_files_move_with_the_version(
+    tmp_path: Path, where: str
+) -> None:
+    """commitizen's ``[tool.commitizen] version`` (its own provider) and its
+    ``version_files``: a path (every copy of the version) and ``path:regex`` (the version on
+    the lines the regex finds: commitizen's own ``.pre-commit-config.yaml:rev:.+Commitizen``
+    with ``rev: v4.17.0``); a line the regex does not find keeps its version."""
+    config = (
+        '[tool.commitizen]\nversion = "4.17.0"\ntag_format = "v$version"\nversion_files = [\n'
+        '    "cz_ish/__about__.py",\n    ".pre-commit-config.yaml:rev:.+Commitizen",\n]\n'
+    )
+    hooks = "repos:\n  - rev: v4.17.0 # updated by Commitizen\n  - rev: v4.17.0\n"
+    files = {
+        "pyproject.toml": project("cz-ish", "4.17.0"),
+        "cz_ish/__init__.py": "",
+        "cz_ish/__about__.py": 'VERSION = "4.17.0"\n',
+        ".pre-commit-config.yaml": hooks,
+    }
+    if where == "pyproject.toml":
+        files["pyproject.toml"] += "\n" + config
+    else:
+        files[where] = config
+    root = repo(tmp_path / "r", files, tags=["v4.17.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    paths = [loc.path for loc in pkg.locations]
+    assert {root / "cz_ish/__about__.py", root / ".pre-commit-config.yaml"} <= set(paths)
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert 'version = "4.18.0"' in (root / where).read_text()
+    assert (root / "cz_ish/__about__.py").read_text() == 'VERSION = "4.18.0"\n'
+    assert (root / ".pre-commit-config.yaml").read_text() == hooks.replace("v4.17.0 #", "v4.18.0 #")
+
+
+def test_commitizens_version_files_follow_another_provider(tmp_path: Path) -> None:
+    """commitizen's own shape: ``version_provider = "uv"`` (no version of its own) still
+    rewrites its ``version_files``."""
+    config = (
+        '\n[tool.commitizen]\nversion_provider = "uv"\nversion_files = ["cz_ish/__about__.py"]\n'
+    )
+    files = {
+        "pyproject.toml": project("cz-ish", "4.17.0") + config,
+        "cz_ish/__init__.py": "",
+        "cz_ish/__about__.py": 'VERSION = "4.17.0"\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["v4.17.0"])
+    ws = load_workspace(root)
+    assert [loc.path for loc in ws.packages[0].locations] == [
+        root / "pyproject.toml",
+        root / "cz_ish/__about__.py",
+    ]
