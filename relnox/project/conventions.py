@@ -172,8 +172,7 @@ def infer_conventions(
             tags,
             default,
             examples,
-            why.get(member.name, ""),
-            current.get(member.name),
+            (why.get(member.name, ""), current.get(member.name)),
         )
         facts[member.name] = short_zero_by_file(member, facts[member.name], groups, tags, show_file)
         if member.name in doubts:

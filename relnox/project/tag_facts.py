@@ -107,9 +107,11 @@ def facts_of(
     tags: RepoTags,
     default: str,
     examples: list[str],
-    why: str = "",
-    current: str | None = None,
+    takeover: tuple[str, str | None] = ("", None),
 ) -> TagFacts:
+    """``takeover``: why a newer spelling is the current one, and that spelling's prefix
+    (:func:`relnox.project.conventions._follow_new_conventions`)."""
+    why, current = takeover
     if member.configured is not None:
         convention = TagConvention(
             member.configured, (member.configured,), f"configured: {member.configured_where}"
