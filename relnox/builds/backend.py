@@ -15,6 +15,7 @@ import contextlib
 import logging
 import os
 import py_compile
+import re
 import subprocess
 import sys
 import tarfile
@@ -244,11 +245,19 @@ class PackageBuilder:
             if wheel:
                 files.append(self.build_one(wheel_source, "wheel", outdir))
         except BackendError as exc:
-            hint = _failure_hint(source, from_sdist=bool(files))
+            hint = _failure_hint(source, from_sdist=bool(files), message=exc.message)
             if hint:
                 raise BackendError(f"{exc.message}\n  ({hint})") from None
             raise
         return files
+
+
+def _holds_module(source: Path, top: str) -> bool:
+    """Whether the project at ``source`` has a module or package ``top`` beside its
+    setup.py or in ``src/`` (one the sdist may have left out)."""
+    return any(
+        (base / f"{top}.py").is_file() or (base / top).is_dir() for base in (source, source / "src")
+    )
 
 
 def _not_built(built: Path, outdir: Path) -> str:
@@ -264,10 +273,15 @@ def _not_built(built: Path, outdir: Path) -> str:
     return ""
 
 
-def _failure_hint(source: Path, *, from_sdist: bool) -> str:
+#: the module a build's Python could not import (its traceback's last line)
+_NO_MODULE = re.compile(r"""ModuleNotFoundError: No module named ['"](?P<module>[\w.]+)['"]""")
+
+
+def _failure_hint(source: Path, *, from_sdist: bool, message: str = "") -> str:
     """What a failed build of ``source`` may lack: its submodules' files when a clone left
-    them out (a CMake build then stops on a missing dependency), else the files the sdist
-    left out when the wheel built from it failed."""
+    them out (a CMake build then stops on a missing dependency), a build requirement when
+    it imports a module the project does not hold (bumpver's setup.py imports lib3to6 for
+    bdist_wheel), else the files the sdist left out when the wheel built from it failed."""
     from relnox.tools import git
 
     empty = git.empty_submodules(source)
@@ -276,6 +290,14 @@ def _failure_hint(source: Path, *, from_sdist: bool) -> str:
             f"{', '.join(empty)}: git submodule(s) not checked out, so the build has none of "
             "their files; run git submodule update --init --recursive (in CI: "
             "actions/checkout with submodules: recursive)"
+        )
+    missing = _NO_MODULE.search(message)
+    top = missing["module"].split(".")[0] if missing is not None else ""
+    if top and top != "pkg_resources" and not _holds_module(source, top):
+        return (
+            f"the build imports {top}, which neither its build environment nor the project "
+            "holds: add the distribution that provides it to [build-system] requires in "
+            "pyproject.toml (the build environment has only those)"
         )
     if from_sdist:
         return (

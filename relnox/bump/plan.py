@@ -189,12 +189,17 @@ def _refuse_downgrades(
 def _unreleased_note(workspace: Workspace, pkg: Package, part: str, new: str) -> list[str]:
     """alembic's shape: right after each release the version file is set to the next one
     (1.19.2 once 1.19.1 is out), so the version written is the release to make, and a
-    --part bump skips it. Said, with the way to release it as written."""
+    --part bump skips it. Said, with the way to release it as written; one step past the
+    last release (1.19.2 after 1.19.1), :func:`past_unreleased` says it already, once for
+    the packages sharing it."""
     current = parse_version(pkg.version)
     facts = pkg.tags
     if facts is None or facts.highest is None or current.is_prerelease or current.local:
         return []
     if current <= facts.highest or current in facts.released:
+        return []
+    steps = ("major", "minor", "patch")
+    if facts.last is not None and current in {bump_version(facts.last, s) for s in steps}:
         return []
     return [
         f"note: {pkg.name} {pkg.version} is written but not released (no tag "

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -120,7 +120,7 @@ def tool_files(
     ``search`` finds ``version`` today. An entry is left to that tool when relnox could not
     write it the same way: a glob, a regex, its own parse or serialize, a search with other
     fields (``{now:%Y}``) or a replace that is not the search with the new version."""
-    searches: dict[Path, list[tuple[str, str]]] = {}  # each file's (before, after) pairs
+    searches: list[tuple[str, str]] = []
     for entry in _entries(directory, doc, load):
         if any(key in entry for key in ("glob", "regex", "parse", "serialize")):
             continue
@@ -130,17 +130,30 @@ def tool_files(
             continue
         if replace != search.replace("{current_version}", "{new_version}"):
             continue
+        searches.append((entry["filename"], search))
+    return searched_files(directory, searches, version)
+
+
+def searched_files(
+    directory: Path, searches: Sequence[tuple[str, str]], version: str
+) -> list[VersionLocation]:
+    """The files a version tool's configuration names (``searches``: each a file name
+    relative to ``directory`` and a search template with one ``{current_version}``),
+    each where a search finds ``version`` today. A search with other fields, or a file
+    outside the repository, is left to that tool."""
+    pairs_of: dict[Path, list[tuple[str, str]]] = {}  # each file's (before, after) pairs
+    for name, search in searches:
         before, middle, after = search.partition("{current_version}")
         if not middle or "{" in before + after or "}" in before + after:
             continue
-        path = Path(os.path.normpath(directory / entry["filename"]))
+        path = Path(os.path.normpath(directory / name))
         try:  # a file of the repository (a crate beside the package: ../impl/Cargo.toml)
             path.resolve().relative_to(_repository_top(directory).resolve())
         except (OSError, ValueError):
             continue
-        searches.setdefault(path, []).append((before, after))
+        pairs_of.setdefault(path, []).append((before, after))
     found: list[VersionLocation] = []
-    for path, pairs in searches.items():
+    for path, pairs in pairs_of.items():
         pattern = _searches_pattern(pairs)
         try:
             text = read_text(path) if path.is_file() else ""

@@ -50,7 +50,7 @@ _UNDERLINE = re.compile(r"^(?P<char>[=\-~^*+])(?P=char){2,}\s*$")
 _SETEXT_LEVEL = {"=": 1, "-": 2}  # reST's other underline characters: level 3
 _LINK_TARGET = re.compile(r"\]\([^)]*\)")  # [1.2.0](https://...) -> [1.2.0]
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_LEAD_WORDS = ("release", "version")
+_LEAD_WORDS = ("release", "version", "releases", "versions")
 _PUNCTUATION = "[]()*_`:,;"
 UNRELEASED = "unreleased"
 #: a status line saying the section is not released yet: the word alone, maybe emphasised,
@@ -429,7 +429,8 @@ def parse_title(title: str) -> tuple[tuple[str | None, str], ...] | str | None:
     if title.startswith("[") and "]" in title:  # [1.2.0] - date, [a 0.2.0, b 1.1.0] - date
         core = title[1 : title.index("]")]
     pairs: list[tuple[str | None, str]] = []
-    for part in core.split(","):
+    # ``Releases 5.3.1, 6.0.1 and 7.0.1``: one section for several (django-treebeard's)
+    for part in re.split(r",|\s(?:and|&)\s", core):
         words = part.split()
         pair = _pair(words, first=not pairs)
         if pair is None:

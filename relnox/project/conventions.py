@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from packaging.version import Version
 
 from relnox._records import replace
+from relnox.project.former_names import former_names
 from relnox.project.tag_facts import (
     STRAYS_READ,
     every_tag_contradicts,
@@ -150,7 +151,9 @@ def infer_conventions(
                 winners = _named_by_newest(members, winners, groups[prefix], tags, show_file)
         for name in winners:
             owned[name].append(prefix)
-    why, doubts = _follow_new_conventions(members, claims, owned, groups, tags, show_file)
+    why, doubts, current = _follow_new_conventions(members, claims, owned, groups, tags, show_file)
+    for name, said in former_names(members, owned, groups, tags, show_file).items():
+        why[name] = f"{why[name]}; {said}" if name in why else said
     owners = {prefix for prefixes in owned.values() for prefix in prefixes}
     unclaimed = [
         groups[p][-1][1] for p in sorted(groups, key=lambda p: -len(groups[p])) if p not in owners
@@ -169,7 +172,7 @@ def infer_conventions(
             tags,
             default,
             examples,
-            why.get(member.name, ""),
+            (why.get(member.name, ""), current.get(member.name)),
         )
         facts[member.name] = short_zero_by_file(member, facts[member.name], groups, tags, show_file)
         if member.name in doubts:
@@ -404,7 +407,7 @@ def _follow_new_conventions(
     groups: Mapping[str, list[tuple[Version, str]]],
     tags: RepoTags,
     show_file: Callable[[str, str], str | None] | None,
-) -> tuple[dict[str, str], dict[str, str]]:
+) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """A package whose tags changed spelling keeps the newest spelling as its current one.
 
     A prefix ``U`` the package holds weakly (bare ``v`` beside its own ``python-v``) or
@@ -412,6 +415,7 @@ def _follow_new_conventions(
     continues ``P`` (:func:`_continues`) and the evidence agrees: the package's version
     file names the version at ``U``'s newest tag, or the release workflow's tag trigger
     fires on ``U``'s tags and not on ``P``'s. Without that agreement nothing changes.
+    Returns why, the doubts, and each package's current prefix.
     """
     taken = {prefix for prefixes in owned.values() for prefix in prefixes}
     why: dict[str, str] = {}
@@ -482,4 +486,4 @@ def _follow_new_conventions(
                 owned[member.name].append(prefix)
     for name in why:
         doubts.pop(name, None)
-    return why, doubts
+    return why, doubts, {name: rank[1] for name, rank in ranks.items()}

@@ -74,6 +74,8 @@ VCS_PLUGINS = (
     "setuptools-vcs-version",
 )
 HATCH_STATIC_SOURCES = ("regex", "code", "env")
+#: hatch version sources of plugins that read git tags, whatever else they are given
+HATCH_TAG_SOURCES = ("vcs", "versioningit", "uv-dynamic-versioning", "dunamai", "scm")
 NODEJS_VERSION = (
     r'(?m)^\s{0,4}"version"\s*:\s*"(?P<version>[^"]+)"'  # package.json's own, near the top
 )
@@ -132,6 +134,11 @@ def _hatch(
             )
         loc = regex_location(target, NODEJS_VERSION, f"{label} source = 'nodejs'")
         return "hatch", [loc], f"{label} source = 'nodejs' ({target.name})"
+    if source not in HATCH_STATIC_SOURCES and _reads_its_path(directory, source, path):
+        # a plugin's regex source (hatch-regex-commit's "regex_commit", which also commits
+        # and tags its bumps): the file at path holds the version, as for "regex"
+        loc = literal_location(Path(os.path.normpath(directory / str(path))), label, pyproject)
+        return "hatch", [loc], f"{label} source = {source!r} path = {path!r}"
     if source not in HATCH_STATIC_SOURCES:
         return VCS_SOURCE, [], f"{label} source = {source!r} (versions from git tags)"
     if source == "env":
@@ -164,6 +171,15 @@ def _hatch(
         [literal_location(target, f"{label} path", pyproject)],
         (f"{label} path = {path!r}"),
     )
+
+
+def _reads_its_path(directory: Path, source: object, path: object) -> bool:
+    """A plugin's hatch source, not one known to read tags, given a ``path`` whose file
+    holds a literal version (``__version__ = "15.0.5"``): it reads that file."""
+    if source in HATCH_TAG_SOURCES or not isinstance(path, str):
+        return False
+    target = Path(os.path.normpath(directory / path))
+    return python_location(target, top_level=True) is not None
 
 
 #: modules that compute a version from git tags, as a version script imports them

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -134,9 +134,8 @@ def _secondaries(
     crate = _crate_copy(directory, doc, backend, known)
     if crate is not None:
         found.append(crate)
-    tool_copy = _bumpversion_copy(directory, doc, known)
-    if tool_copy is not None:
-        found.append(tool_copy)
+    tool_copies = _tool_copies(directory, doc, known)
+    found += [copy for copy, _files in tool_copies]
     if known:
         from relnox.project.bumpversion import poetry_files
 
@@ -165,13 +164,19 @@ def _secondaries(
                     continue  # none, or a word the build stamps over (GitPython's "git")
                 if all(loc.path != k.path for k in [*known, *found]):
                     found.append(loc)
-    if tool_copy is not None:  # the files that tool rewrites with it, read by its searches
-        from relnox.project.bumpversion import tool_files
+    for copy, files in tool_copies:  # the files that tool rewrites with it, by its searches
+        taken = {k.path for k in [*known, *found]}
+        found += [
+            loc for loc in files(directory, doc, load_toml, copy.value) if loc.path not in taken
+        ]
+    if known and maybe_version(known[0].value) is not None:
+        # commitizen's version_files, whatever keeps the version (its provider)
+        from relnox.project.bump_tools import commitizen_files
 
         taken = {k.path for k in [*known, *found]}
         found += [
             loc
-            for loc in tool_files(directory, doc, load_toml, tool_copy.value)
+            for loc in commitizen_files(directory, doc, load_toml, known[0].value)
             if loc.path not in taken
         ]
     if known and maybe_version(known[0].value) is not None:
@@ -319,22 +324,31 @@ def _crate_copy(
     return crate if primary is not None and maybe_version(crate.value) == primary else None
 
 
-def _bumpversion_copy(
-    directory: Path, doc: Mapping[str, Any], known: list[VersionLocation]
-) -> VersionLocation | None:
-    """bump-my-version's ``current_version`` (:mod:`relnox.project.bumpversion`), when it
-    says what the version source says: a copy a bump moves too. One that differs is that
-    tool's own business, left alone."""
-    from relnox.project.bumpversion import current_version
+ToolFiles = Callable[[Path, Mapping[str, Any], Callable[[Path], Any], str], list[VersionLocation]]
 
-    if not known:
-        return None
-    found = current_version(directory, doc, load_toml)
-    primary = maybe_version(known[0].value)
-    if found is None or primary is None or maybe_version(found.value) != primary:
-        return None
-    place = (found.path, found.key, found.pattern)
-    return found if all((k.path, k.key, k.pattern) != place for k in known) else None
+
+def _tool_copies(
+    directory: Path, doc: Mapping[str, Any], known: list[VersionLocation]
+) -> list[tuple[VersionLocation, ToolFiles]]:
+    """The current version bump-my-version, tbump or bumpver records
+    (:mod:`relnox.project.bumpversion`, :mod:`relnox.project.bump_tools`), when it says
+    what the version source says: a copy a bump moves too, each with the reader of the
+    files that tool rewrites. One that differs is that tool's own business, left alone."""
+    from relnox.project.bump_tools import READERS
+    from relnox.project.bumpversion import current_version, tool_files
+
+    primary = maybe_version(known[0].value) if known else None
+    if primary is None:
+        return []
+    found: list[tuple[VersionLocation, ToolFiles]] = []
+    for current, files in ((current_version, tool_files), *READERS):
+        copy = current(directory, doc, load_toml)
+        if copy is None or maybe_version(copy.value) != primary:
+            continue
+        place = (copy.path, copy.key, copy.pattern)
+        if all((k.path, k.key, k.pattern) != place for k in [*known, *(c for c, _ in found)]):
+            found.append((copy, files))
+    return found
 
 
 def _names(directory: Path) -> frozenset[str] | None:

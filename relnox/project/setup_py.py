@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from relnox.errors import GitError, RelnoxError, VersionError
+from relnox.project.incremental import location as incremental_location
 from relnox.project.sources import (
     Found,
     VersionLocation,
@@ -20,6 +21,7 @@ from relnox.project.sources import (
     text_location,
     toml_location,
 )
+from relnox.project.version_tuple import joined_elsewhere
 from relnox.project.version_tuple import location as joined_location
 from relnox.versioning import maybe_version
 
@@ -64,7 +66,8 @@ def _from_sibling(module: Path) -> VersionLocation | None:
         ):
             return _file_read_by(module)
     sibling = module.parent / f"{imported.group('module')}.py"
-    return python_location(sibling) or joined_location(sibling)
+    # incremental's own ``from ._version import __version__``: a Version() call there
+    return python_location(sibling) or joined_location(sibling) or incremental_location(sibling)
 
 
 def _absolute(package: str) -> re.Pattern[str]:
@@ -581,9 +584,20 @@ def _opens(call: ast.Call) -> bool:
 
 
 def _divided(node: ast.expr) -> list[ast.expr]:
-    """``Path(__file__).parent / "src" / "pkg" / "_version.py"`` as its operands."""
+    """``Path(__file__).parent / "src" / "pkg" / "_version.py"`` as its operands; setup.py's
+    own path renamed (aiocache's ``Path(__file__).with_name("aiocache") / "__init__.py"``)
+    is the name it is given, beside setup.py."""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
         return [*_divided(node.left), node.right]
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "with_name"
+        and len(node.args) == 1
+        and isinstance(node.args[0], ast.Constant)
+        and "__file__" in ast.dump(node.func.value)
+    ):
+        return [node.func.value, node.args[0]]
     return [node]
 
 
@@ -777,9 +791,39 @@ def _holding(
             continue
         if resolved not in holding and resolved != script.resolve() and path.is_file():
             loc = _version_file(path) or joined_location(path) or _from_sibling(path)
+            for name in [] if loc is not None else _joined_names(tree):
+                loc = loc or joined_elsewhere(path, name)
             if loc is not None:
                 holding[loc.path.resolve()] = loc
     return holding
+
+
+def _joined_names(tree: ast.Module) -> list[str]:
+    """The names a script joins with dots into a version: ``".".join(str(x) for x in
+    __version__)`` or ``".".join(map(str, VERSION))``, or of ``pkg.VERSION``."""
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "join"
+            and isinstance(node.func.value, ast.Constant)
+            and node.func.value.value == "."
+            and len(node.args) == 1
+        ):
+            continue
+        arg = node.args[0]
+        if isinstance(arg, ast.GeneratorExp | ast.ListComp) and len(arg.generators) == 1:
+            joined = arg.generators[0].iter
+        elif isinstance(arg, ast.Call) and len(arg.args) == 2:  # map(str, NAME)
+            joined = arg.args[1]
+        else:
+            continue
+        if isinstance(joined, ast.Attribute):
+            names.append(joined.attr)
+        elif isinstance(joined, ast.Name):
+            names.append(joined.id)
+    return names
 
 
 def _repository_of(directory: Path) -> Path:

@@ -85,8 +85,10 @@ class VersionLocation:
         if self.kind in ("tuple", "info"):
             from relnox.project import version_tuple
 
-            respell = version_tuple.respell if self.kind == "tuple" else version_tuple.respell_info
-            return respell(self.path, text, self.value, new)
+            if self.kind == "tuple":
+                name = self.key[0] if self.key else None
+                return version_tuple.respell(self.path, text, self.value, new, name)
+            return version_tuple.respell_info(self.path, text, self.value, new)
         if self.kind == "tuple_copy":
             from relnox.project.tuple_copy import respell as respell_copy
 
@@ -346,7 +348,9 @@ def value_in(loc: VersionLocation, text: str) -> str | None:
         if loc.kind in ("tuple", "info"):
             from relnox.project.version_tuple import info_value, joined
 
-            return joined(text) if loc.kind == "tuple" else info_value(text, loc.path)
+            if loc.kind == "tuple":
+                return joined(text, loc.key[0] if loc.key else None)
+            return info_value(text, loc.path)
         regex = re.compile(loc.pattern) if loc.pattern else PY_VERSION_RE
         match = regex.search(text)
         if match is not None and loc.result is not None:

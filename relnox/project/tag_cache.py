@@ -51,6 +51,7 @@ KIND = "conventions"
 #: the modules whose code computes the answer: their bytes are part of the key
 CODE = (
     "relnox.project.conventions",
+    "relnox.project.former_names",
     "relnox.project.incremental",
     "relnox.project.tag_facts",
     "relnox.project.tag_model",

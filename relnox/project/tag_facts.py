@@ -107,8 +107,11 @@ def facts_of(
     tags: RepoTags,
     default: str,
     examples: list[str],
-    why: str = "",
+    takeover: tuple[str, str | None] = ("", None),
 ) -> TagFacts:
+    """``takeover``: why a newer spelling is the current one, and that spelling's prefix
+    (:func:`relnox.project.conventions._follow_new_conventions`)."""
+    why, current = takeover
     if member.configured is not None:
         convention = TagConvention(
             member.configured, (member.configured,), f"configured: {member.configured_where}"
@@ -155,6 +158,9 @@ def facts_of(
         key=lambda p: (_has_final(groups[p]), top_release(groups[p])[0], len(groups[p])),
         reverse=True,
     )
+    if current in chosen:  # the spelling that took over writes new tags, whatever the old
+        chosen.remove(current)  # one's highest (treq's release-23.11.0 after a bare 99.99.99)
+        chosen.insert(0, current)
     accepts = tuple(spelled(p, groups[p]) for p in chosen)
     # a tag spelled otherwise than its prefix's tags (a stray 22_07) is neither counted
     # nor the example

@@ -130,7 +130,8 @@ class TagConvention:
             concrete = fmt.replace("{name}", name).replace("{dir}", dir)
             hit = tag_regex(concrete).match(tag)
             if hit is not None:
-                return maybe_version(version_in(hit.groupdict()))
+                version = maybe_version(version_in(hit.groupdict()))
+                return None if version is None else released(version)
         return None
 
 
@@ -173,8 +174,21 @@ def split_tag(tag: str) -> tuple[str, Version] | None:
             return None  # unsloth's 2025-03: a month, never 2025.post3
         version = maybe_version(tag[index:]) or maybe_version(_unsuffixed(tag[index:]))
         if version is not None:
-            return tag[:index], version
+            return tag[:index], released(version)
     return None
+
+
+#: a local label of letters alone (asyncclick's ``8.3.0.5+async``, beside the ``8.3.0`` of
+#: the project it forks): the tag's spelling, not its version, as no index takes a local
+#: version; a label with digits (``+g1a2b3c``, ``+cu121``) is a build's
+_WORD_LABEL = re.compile(r"\+[A-Za-z]+\Z")
+
+
+def released(version: Version) -> Version:
+    """``version`` without a local label of letters alone (see :data:`_WORD_LABEL`)."""
+    if version.local is None or not _WORD_LABEL.search(f"+{version.local}"):
+        return version
+    return Version(version.public)
 
 
 #: a year and a month joined by a hyphen (``2025-03``): PEP 440 would read it as a post
@@ -194,7 +208,11 @@ def _unsuffixed(tail: str) -> str:
 
 
 def suffix_of(tail: str) -> str:
-    """The release word after a tag's version (``rel`` of ``1.6.5rel``), or ``""``."""
+    """The release word after a tag's version (``rel`` of ``1.6.5rel``, ``+async`` of
+    ``8.3.0.5+async``), or ``""``."""
+    label = _WORD_LABEL.search(tail)
+    if label is not None and maybe_version(tail[: label.start()]) is not None:
+        return label.group(0)
     found = _SUFFIX.search(tail)
     if found is None or not found.start() or maybe_version(tail) is not None:
         return ""
@@ -225,7 +243,15 @@ def spelled(prefix: str, group: Sequence[tuple[Version, str]]) -> str:
     suffixed = [s for s in suffixes if s]
     if len(suffixed) * 2 > len(suffixes):  # the newest suffixed tag's word
         return prefix + "{version}" + suffixed[-1]
+    # the highest releases all spelled with one word: the fork's own tags (asyncclick's
+    # 8.3.0.5+async) above the tags of the project it merges from (click's 8.3.0)
+    top = suffixes[-_SUFFIX_TOP:]
+    if len(top) == _SUFFIX_TOP and top[0] and len(set(top)) == 1:
+        return prefix + "{version}" + top[0]
     return prefix + "{version}"
+
+
+_SUFFIX_TOP = 3  # the highest tags that, all spelled with one word, make it the convention
 
 
 def stem(prefix: str) -> str:
@@ -265,6 +291,7 @@ class Member:
     match: str | None = None
     regex: str | None = None
     version_file: str | None = None  # repo-relative path whose content names the version
+    home: str = ""  # its directory, repo-relative ("" at the top)
     vcs: bool = False  # its version comes from its tags
     current: Version | None = None  # the version HEAD's files give it (None: from its tags)
     # the directories above it (repo-relative) that hold a Go module, whose tags Go

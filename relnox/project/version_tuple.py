@@ -131,11 +131,29 @@ def _kept(parts: tuple[int | str, ...], var: str, cond: str) -> tuple[int | str,
         return None
 
 
-def _found(text: str) -> tuple[str, re.Match[str], tuple[int | str, ...], bool] | None:
+def _bound_re(name: str) -> re.Pattern[str]:
+    """``NAME = (6, 1, 0)`` at the top of a module, on one line, maybe among other names
+    bound at once (django-reversion's ``__version__ = VERSION = (6, 1, 0)``)."""
+    return re.compile(
+        rf"""^(?:\w+[ \t]*=[ \t]*)*{re.escape(name)}[ \t]*=[ \t]*(?:\w+[ \t]*=[ \t]*)*"""
+        r"""(?P<open>\(?)(?P<parts>[^()\r\n#=]*?)(?P<close>\)?)[ \t]*(?:#.*)?$""",
+        re.M,
+    )
+
+
+def _found(
+    text: str, name: str | None = None
+) -> tuple[str, re.Match[str], tuple[int | str, ...], bool] | None:
     """The tuple's name, its assignment, its parts (those a join's filter keeps) and
     whether a function of the module makes the version of it (else ``".".join`` does),
-    when ``text`` makes ``__version__`` of one."""
+    when ``text`` makes ``__version__`` of one; or, given ``name``, when the module makes
+    nothing of it, the tuple ``name`` binds, which another file joins with dots
+    (setup.py's ``".".join(str(x) for x in __version__)`` of the imported tuple)."""
     join = JOIN.search(text)
+    if join is None and name is not None and ("__version__" not in text or not _called(text)):
+        assigned = _bound_re(name).search(text)
+        parts = _parts(assigned.group("parts")) if assigned is not None else None
+        return None if parts is None or assigned is None else (name, assigned, parts, False)
     if join is not None and join.group("cond") is not None:
         assigned = _tuple_re(join.group("looped")).search(text)
         parts = _parts(assigned.group("parts")) if assigned is not None else None
@@ -178,10 +196,23 @@ def maybe_canonical(text: str) -> str | None:
         return None
 
 
-def joined(text: str) -> str | None:
-    """The ``__version__`` the module ``text`` makes of its tuple, if it does."""
-    found = _found(text)
+def joined(text: str, name: str | None = None) -> str | None:
+    """The ``__version__`` the module ``text`` makes of its tuple, if it does (given
+    ``name``: its tuple ``name`` joined with dots, when it makes nothing of it)."""
+    found = _found(text, name)
     return None if found is None else _value(found[2], found[3])
+
+
+def joined_elsewhere(path: Path, name: str) -> VersionLocation | None:
+    """The tuple ``name`` of ``path`` that another file joins with dots into the version
+    (setup.py's ``version=".".join(str(x) for x in __version__)``), if ``path`` binds one."""
+    if not path.is_file():
+        return None
+    found = _found(read_text(path), name)
+    value = None if found is None else _value(found[2], found[3])
+    if found is None or value is None or maybe_canonical(value) is None:
+        return None
+    return VersionLocation(path, "tuple", value, key=(found[0],))
 
 
 def location(path: Path) -> VersionLocation | None:
@@ -200,12 +231,12 @@ def location(path: Path) -> VersionLocation | None:
     return VersionLocation(path, "tuple", value, key=(found[0],))
 
 
-def respell(path: Path, text: str, old: str, new: str) -> str:
+def respell(path: Path, text: str, old: str, new: str, name: str | None = None) -> str:
     """``text`` with its version tuple saying ``new``: the release's numbers, and what
     follows them (``rc1``, ``dev0``, ``post1``) as one last string element."""
     from packaging.version import InvalidVersion, Version
 
-    found = _found(text)
+    found = _found(text, name)
     if found is None or _value(found[2], found[3]) != old:
         raise VersionError(f"{path}: the version {old!r} is no longer where it was read; rerun")
     assigned = found[1]
@@ -231,7 +262,7 @@ def respell(path: Path, text: str, old: str, new: str) -> str:
     body = ", ".join(items)
     start, end = assigned.span("open")[0], assigned.span("close")[1]
     written = text[:start] + assigned.group("open") + body + assigned.group("close") + text[end:]
-    again = maybe_canonical(joined(written) or "")
+    again = maybe_canonical(joined(written, name) or "")
     if again is None or Version(again) != parsed:  # a filter dropped a part that counts
         raise VersionError(
             f"{path}: the version tuple cannot spell {new} (the join's filter drops a part of "

@@ -298,11 +298,14 @@ def _newer_tag(ws: Workspace, pkg: Package, facts: TagFacts, name: str) -> Check
     if facts.highest_tag and version_at(ws, pkg, facts.highest_tag) is None:
         # two readings: a release of this package from before its file moved, or a
         # tag of another project that shares the prefix
+        fmt = facts.convention.format
+        spelled = ws.tag_for(pkg, str(facts.highest)) == facts.highest_tag
+        setting = "tag-format" if spelled else f'tag-format = "{fmt}" (its newest tags\' spelling)'
         return Check(
             name,
             WARN,
             f"tag {facts.highest_tag} is newer than {pkg.version} but tags a commit "
-            f"without {where}; if it is another project's, set tag-format in "
+            f"without {where}; if it is another project's, set {setting} in "
             f"{pkg.name}'s [tool.relnox] (relnox refuses a bump to {facts.highest} or "
             "below until then)",
         )

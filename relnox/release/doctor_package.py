@@ -277,13 +277,13 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
     problem = readme_problem(pkg.readme)
     if problem and (pkg.readme is None or _not_uploaded(pkg)):
         pass  # said in the metadata row: a project page without a readme is a choice
-    elif problem and _built_in_setup_py(pkg):
+    elif problem and (builder := _long_description_builder(pkg)) is not None:
         rows.append(
             Check(
                 f"readme {pkg.name}",
                 WARN,
-                f"{problem}, but setup.py builds the long description (long_description=...) "
-                "and may change it (fill in its include directives); build-all's "
+                f"{problem}, but {builder} builds the long description and may change it "
+                "(fill in its include directives, drop sections); build-all's "
                 "twine check --strict checks what it builds",
             )
         )
@@ -317,6 +317,23 @@ def _not_uploaded(pkg: Package) -> bool:
         return True
     passed = setup_py_keywords(pkg.directory)
     return passed is not None and "long_description" not in passed
+
+
+def _long_description_builder(pkg: Package) -> str | None:
+    """What builds the long description from the readme found by its name, when something
+    does: setup.py's ``long_description=`` (:func:`_built_in_setup_py`), or a metadata
+    hook of the backend when ``[project] dynamic`` lists ``readme`` (django-anymail's
+    hatch hook dropping the sponsors' raw HTML; hatch-fancy-pypi-readme). setuptools'
+    ``[tool.setuptools.dynamic] readme`` uploads its files as they are: none."""
+    if _built_in_setup_py(pkg):
+        return "setup.py (long_description=...)"
+    doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
+    project = table(doc, "project")
+    if "readme" not in (project.get("dynamic") or ()) or project.get("readme"):
+        return None
+    if table(doc, "tool", "setuptools", "dynamic").get("readme"):
+        return None
+    return "a metadata hook of the build backend ([project] dynamic lists readme)"
 
 
 def _built_in_setup_py(pkg: Package) -> bool:

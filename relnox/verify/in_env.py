@@ -225,6 +225,17 @@ def check_module(name: str, prefix: str) -> dict[str, Any]:
     seen["ok"] = True
     try:  # the package's own code (a module __getattr__, a __str__) may raise here
         version = getattr(module, "__version__", None)
+        if (
+            isinstance(version, tuple)
+            and version
+            and all(type(part) in (int, str) for part in version)
+        ):  # django-reversion's __version__ = (6, 1, 0): the version its setup.py joins
+            version = ".".join(map(str, version))
+        elif type(version).__name__ == "Version":
+            # incremental's Version("Incremental", 22, 10, 0): its public() is the version
+            public = getattr(version, "public", None)
+            text = public() if callable(public) else None
+            version = text if isinstance(text, str) else version
         seen["version"] = None if version is None else shown(version)
     except BaseException as exc:
         seen["version"] = f"<__version__ cannot be read: {type(exc).__name__}>"

@@ -228,6 +228,32 @@ def test_a_setup_py_importing_pkg_resources_is_told_the_pin(tmp_path: Path) -> N
     ) in error
 
 
+def test_a_wheel_build_importing_a_module_nothing_provides_names_the_build_requirement(
+    tmp_path: Path,
+) -> None:
+    """bumpver's setup.py imports lib3to6 for bdist_wheel, which its build requirements do
+    not list: the failure names the module and the setting (it said a file may be missing
+    from the sdist). A module of the project the sdist left out keeps that hint."""
+    from tests.shapes import repo
+
+    setup = (
+        "import sys\nfrom setuptools import setup\n\n"
+        "if any(arg.startswith('bdist') for arg in sys.argv):\n    import {module}\n\n"
+        "setup(name='calish', version='1.0.0', packages=['calish'])\n"
+    )
+    files = {"setup.py": setup.format(module="nowhere3to6"), "calish/__init__.py": ""}
+    root = repo(tmp_path / "r", files)
+    result = summarize(build_all(root, BuildOptions(keep_going=True, out=tmp_path / "d")))
+    (error,) = [o["error"] for o in result["outcomes"].values()]
+    assert "the build imports nowhere3to6, which neither its build environment nor" in error
+    assert "MANIFEST.in" not in error
+    local = {"setup.py": setup.format(module="helper"), "calish/__init__.py": "", "helper.py": ""}
+    root = repo(tmp_path / "local", local)
+    result = summarize(build_all(root, BuildOptions(keep_going=True, out=tmp_path / "d2")))
+    (error,) = [o["error"] for o in result["outcomes"].values()]
+    assert "MANIFEST.in" in error and "neither its build environment" not in error
+
+
 def test_a_build_failing_beside_a_submodule_not_checked_out_names_it(tmp_path: Path) -> None:
     from tests.shapes import git, project, repo
 

@@ -177,6 +177,23 @@ def test_a_comma_of_a_date_in_words_lists_no_second_release(
     assert parse_title(title) == versions
 
 
+def test_one_heading_for_several_releases_is_a_section_of_each(tmp_path: Path) -> None:
+    """django-treebeard's ``Releases 5.3.1, 6.0.1 and 7.0.1 (Aug 19, 2026)``: one section
+    for three maintenance releases, each found in it (relnox read one release named
+    ``Releases`` 5.3.1, so doctor found no section for 7.0.1 and suggested a heading
+    ``Releases 7.0.1, 6.0.1 and 7.0.1``); a heading is copied from a single release's."""
+    title = "Releases 5.3.1, 6.0.1 and 7.0.1 (Aug 19, 2026)"
+    assert parse_title(title) == ((None, "5.3.1"), (None, "6.0.1"), (None, "7.0.1"))
+    assert parse_title("Versions 1.2.0 & 1.1.5") == ((None, "1.2.0"), (None, "1.1.5"))
+    text = f"{title}\n{'-' * len(title)}\n\n- Fix.\n\nRelease 7.0.0 (Aug 4, 2026)\n---\n\n- New.\n"
+    for version in ("5.3.1", "6.0.1", "7.0.1"):
+        section = find_section(text, version)
+        assert section is not None and section.body == "- Fix."
+    path = tmp_path / "CHANGES.md"
+    path.write_text(text)
+    assert heading_like(path, "7.1.0").startswith("'Release 7.1.0 (")
+
+
 @pytest.mark.parametrize(
     "heading",
     ["## Python 3.12 support", "## 2026-01-01", "## Changelog", "### Added", "## Notes for 1.2"],

@@ -952,3 +952,91 @@ def test_tags_of_a_removed_sibling_project_are_not_taken_as_a_new_spelling(
     assert ws.tag_format_of(ws.get("datadog-syncthing")) == "syncthing-{version}"
     tags = ws.get("datadog-syncthing").tags
     assert tags is not None and tags.last_tag == "syncthing-1.1.0"
+
+
+@pytest.mark.parametrize("old_file", ["pyproject.toml", "setup.py"])
+def test_tags_made_under_the_project_s_former_name_are_not_its_releases(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old_file: str
+) -> None:
+    """bumpver's shape: ``v202007.0036`` released pycalver, then the project was renamed
+    and tagged ``2020.1100`` onwards. The old name's tags rank higher but are not the
+    package's releases: its last release is 2026.1132, its new tags are spelled bare, and a
+    bump is no downgrade below a tag of another name."""
+    old = {
+        "pyproject.toml": project("oldcal", "202007.36"),
+        "setup.py": 'from setuptools import setup\n\nsetup(name="oldcal", version="202007.36")\n',
+    }[old_file]
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2020-07-01T00:00:00+00:00")
+    root = repo(tmp_path / "r", {old_file: old}, tags=["v202007.0036"])
+    if old_file == "setup.py":
+        git(root, "rm", "-q", "setup.py")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2020-09-01T00:00:00+00:00")
+    commit(root, {"pyproject.toml": project("newcal", "2020.1100")}, "2020.1100")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-05-01T00:00:00+00:00")
+    commit(root, {"pyproject.toml": project("newcal", "2026.1132")}, "2026.1132")
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.tags is not None and pkg.tags.convention.format == "{version}"
+    assert (pkg.tags.last_tag, pkg.tags.highest_tag) == ("2026.1132", "2026.1132")
+    assert "released oldcal, the project's former name" in pkg.tags.convention.evidence
+    bump = plan_bump(ws, BumpOptions(part="patch"))
+    assert bump.versions == {"newcal": ("2026.1132", "2026.1132.1")}
+
+
+def test_tags_of_the_same_project_spelled_two_ways_are_all_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same two spellings one after the other, the name unchanged: both are the
+    package's, so a version below the old spelling's is still refused."""
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2020-07-01T00:00:00+00:00")
+    root = repo(tmp_path / "r", {"pyproject.toml": project("cal", "202007.36")}, ["v202007.0036"])
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2020-09-01T00:00:00+00:00")
+    commit(root, {"pyproject.toml": project("cal", "2020.1100")}, "2020.1100")
+    (pkg,) = load_workspace(root).packages
+    assert pkg.tags is not None and pkg.tags.highest_tag == "v202007.0036"
+
+
+def test_a_word_after_a_plus_is_the_tags_spelling_not_a_local_version(tmp_path: Path) -> None:
+    """asyncclick's shape: a fork tags its releases ``8.3.0.5+async`` beside the ``8.3.0``
+    tags of the project it merges from. ``+async`` is no local version (no index takes
+    one): the last release is 8.3.0.5, new tags are spelled ``{version}+async``, and the
+    version a tag names compares as a release."""
+    root = repo(tmp_path / "r", {"pyproject.toml": project("forked", "8.2.2")}, ["8.2.2"])
+    for version in ("8.3.0", "8.3.0.1", "8.3.0.2", "8.3.0.5"):
+        tags = [f"{version}+async"] + (["8.3.0"] if version == "8.3.0" else [])
+        commit(root, {"pyproject.toml": project("forked", version)}, *tags)
+    commit(root, {"pyproject.toml": project("forked", "8.3.0.7")})
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.tags is not None and pkg.tags.convention.format == "{version}+async"
+    assert (str(pkg.tags.last), pkg.tags.last_tag) == ("8.3.0.5", "8.3.0.5+async")
+    assert ws.tag_for(pkg, "8.3.0.7") == "8.3.0.7+async"
+    assert split_tag("8.3.0.5+async") == ("", Version("8.3.0.5"))
+    assert split_tag("1.0+g1a2b3c") == ("", Version("1.0+g1a2b3c"))  # a build's label
+
+
+def test_the_spelling_that_took_over_writes_new_tags_above_an_old_stray(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """treq's shape: a bare ``99.99.99`` made in 2013 on a commit without today's version
+    file, ``v0.2.1``, then ``release-16.12.0`` onwards naming the file's version. The
+    release- spelling is the current one, so new tags are spelled so (relnox said so in its
+    evidence but kept {version}, whose 99.99.99 was highest); doctor names that spelling
+    as the tag-format that leaves the stray behind."""
+    version_py = "src/treqish/_version.py"
+    extra = f'[tool.hatch.version]\npath = "{version_py}"\n'
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2013-10-01T00:00:00+00:00")
+    root = repo(tmp_path / "r", {"README.rst": "treqish\n"}, tags=["0.2.0", "99.99.99"])
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2013-11-01T00:00:00+00:00")
+    commit(root, {"README.rst": "treqish 0.2.1\n"}, "v0.2.1")
+    files = {"pyproject.toml": project("treqish", None, extra=extra)}
+    for day, version in enumerate(("16.12.0", "17.3.0"), start=1):
+        monkeypatch.setenv("GIT_COMMITTER_DATE", f"2017-0{day}-01T00:00:00+00:00")
+        files[version_py] = f'__version__ = "{version}"\n'
+        commit(root, files, f"release-{version}")
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.tags is not None and pkg.tags.convention.format == "release-{version}"
+    assert ws.tag_for(pkg, "17.4.0") == "release-17.4.0"
+    [row] = [c for c in doctor(root).checks if c.check == "tags treqish"]
+    assert 'set tag-format = "release-{version}" (its newest tags\' spelling)' in row.detail

@@ -1219,6 +1219,34 @@ def test_setup_py_use_incremental_reads_the_shipped_package_s_version_file(
     assert (pkg.version, pkg.version_source) == ("3.0.1.dev2", "incremental")
 
 
+def test_setup_cfg_attr_importing_an_incremental_version_reads_that_call(
+    tmp_path: Path,
+) -> None:
+    """incremental's own shape: setup.cfg ``version = attr: twisty._setuptools_version``
+    (a function returning ``__version__.public()``), ``__version__`` imported from
+    ``._version``, which holds ``Version(...)``: that call is the version and a bump
+    rewrites it."""
+    init = (
+        "from ._version import __version__\n\n\n"
+        "def _setuptools_version():\n    return __version__.public()\n"
+    )
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+        'build-backend = "setuptools.build_meta"\n',
+        "setup.cfg": "[metadata]\nname = twisty\nversion = attr: twisty._setuptools_version\n",
+        "src/twisty/__init__.py": init,
+        "src/twisty/_version.py": INCREMENTAL.format('"Twisty", 22, 10, 0, post=0'),
+    }
+    root = repo(tmp_path / "r", files, tags=["twisty-22.10.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version, pkg.version_source) == ("22.10.0.post0", "setup.cfg-attr")
+    assert pkg.primary is not None and pkg.primary.path == root / "src/twisty/_version.py"
+    apply_bump(plan_bump(ws, BumpOptions(to="22.11.0")))
+    version_py = root / "src/twisty/_version.py"
+    assert version_py.read_text() == INCREMENTAL.format('"Twisty", 22, 11, 0')
+
+
 def test_a_setup_py_version_constant_and_its_package_dir_are_read(tmp_path: Path) -> None:
     """``VERSION = '7.0.0.dev0'`` passed as ``setup(version=VERSION)`` is the primary; its
     ``package_dir={'': 'lib'}`` and ``packages=[...]`` say what ships, so the copy in
@@ -2425,3 +2453,75 @@ def test_a_version_of_the_build_s_clock_says_so(tmp_path: Path) -> None:
     (problem,) = discover(root).problems
     assert "setup(use_calver=...) makes each build's version of the time it runs" in problem
     assert "version-source" not in problem
+
+
+@pytest.mark.parametrize(
+    ("imported", "joined"),
+    [
+        ("from reverb import __version__", '".".join(str(x) for x in __version__)'),
+        ("import reverb", '".".join(map(str, reverb.VERSION))'),
+    ],
+)
+def test_setup_py_joining_a_tuple_it_imports_reads_and_rewrites_the_tuple(
+    tmp_path: Path, imported: str, joined: str
+) -> None:
+    """django-reversion's shape: ``__version__ = VERSION = (6, 1, 0)`` in the package and
+    setup.py's ``version=".".join(str(x) for x in __version__)`` of the imported tuple
+    (no join in the module): the tuple is the version and a bump rewrites it."""
+    files = {
+        "setup.py": f"from setuptools import setup\n{imported}\n\n"
+        f'setup(name="reverb", version={joined}, packages=["reverb"])\n',
+        "reverb/__init__.py": '"""Reverb."""\n\n__version__ = VERSION = (6, 1, 0)\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["v6.1.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version, pkg.version_source) == ("6.1.0", "setup.py")
+    assert pkg.primary is not None and pkg.primary.path == root / "reverb/__init__.py"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert "__version__ = VERSION = (6, 2, 0)\n" in (root / "reverb/__init__.py").read_text()
+    assert load_workspace(root).packages[0].version == "6.2.0"
+
+
+def test_a_hatch_plugin_source_given_a_version_file_reads_it(tmp_path: Path) -> None:
+    """fastapi-users' shape: hatch-regex-commit's ``source = "regex_commit"`` with ``path =
+    "acme/__init__.py"`` reads the version there, as hatch's regex source does (and commits
+    and tags its bumps): the file is the version and a bump writes it; relnox read it as
+    versions from git tags. A tag-reading source keeps its tags."""
+    extra = '[tool.hatch.version]\nsource = "regex_commit"\npath = "acme/__init__.py"\n'
+    files = {
+        "pyproject.toml": project("acme", None, extra=extra),
+        "acme/__init__.py": '__version__ = "15.0.5"\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["v15.0.4"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.version, pkg.vcs_versioned) == ("15.0.5", False)
+    assert pkg.primary is not None and pkg.primary.path == root / "acme/__init__.py"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert (root / "acme/__init__.py").read_text() == '__version__ = "15.1.0"\n'
+    write(root, {"pyproject.toml": files["pyproject.toml"].replace("regex_commit", "vcs")})
+    assert load_workspace(root).packages[0].vcs_versioned
+
+
+def test_setup_py_reading_a_file_beside_it_by_with_name_finds_it(tmp_path: Path) -> None:
+    """aiocache's shape: ``p = Path(__file__).with_name("cachy") / "__init__.py"`` and a
+    regex over its text: the package's ``__init__.py`` beside setup.py holds the version
+    (relnox said setup.py computes it, an error in every command)."""
+    setup_py = (
+        "import re\nfrom pathlib import Path\n\nfrom setuptools import setup\n\n"
+        'p = Path(__file__).with_name("cachy") / "__init__.py"\n'
+        'version = re.findall(r"^__version__ = \\"([^\']+)\\"\\r?$", p.read_text(), re.M)[0]\n'
+        'readme = Path(__file__).with_name("README.rst").read_text()\n\n'
+        'setup(name="cachy", version=version, packages=["cachy"], long_description=readme)\n'
+    )
+    files = {
+        "setup.py": setup_py,
+        "README.rst": "cachy\n",
+        "cachy/__init__.py": '__version__ = "1.0.0a0"\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["v0.12.3"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.version == "1.0.0a0"
+    assert pkg.primary is not None and pkg.primary.path == root / "cachy/__init__.py"

@@ -786,9 +786,32 @@ def test_a_readme_setup_py_builds_on_is_a_warning_not_an_error(tmp_path: Path) -
     }
     root = repo(tmp_path / "r", files)
     [row] = [c for c in doctor(root).checks if c.check == "readme incl"]
-    assert row.status == WARN and "setup.py builds the long description" in row.detail, row
+    assert row.status == WARN and "setup.py (long_description=...) builds the" in row.detail, row
     (root / "setup.cfg").write_text("[metadata]\nlong_description = file: README.rst\n")
     [row] = [c for c in doctor(root).checks if c.check == "readme incl"]
+    assert row.status == ERROR, row
+
+
+def test_a_readme_a_metadata_hook_builds_on_is_a_warning_not_an_error(tmp_path: Path) -> None:
+    """django-anymail's shape: ``dynamic = ["readme"]`` and a hatch metadata hook that
+    drops README.rst's raw HTML (GitHub's sponsor logos) before it is uploaded: README.rst
+    alone does not render, but it is not what is uploaded, so doctor warns and leaves it to
+    build-all's twine check. setuptools' dynamic readme file is uploaded as it is."""
+    pyproject = project("hooked", "1.0", extra="\n[tool.hatch.metadata.hooks.custom]\n")
+    pyproject = pyproject.replace('version = "1.0"', 'version = "1.0"\ndynamic = ["readme"]')
+    files = {
+        "pyproject.toml": pyproject,
+        "README.rst": "hooked\n======\n\n.. raw:: html\n\n   <p>logos</p>\n",
+        "hooked/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files)
+    [row] = [c for c in doctor(root).checks if c.check == "readme hooked"]
+    assert row.status == WARN and "a metadata hook of the build backend" in row.detail, row
+    setuptools = project("hooked", "1.0", backend="setuptools")
+    setuptools = setuptools.replace('version = "1.0"', 'version = "1.0"\ndynamic = ["readme"]')
+    setuptools += '\n[tool.setuptools.dynamic]\nreadme = {file = ["README.rst"]}\n'
+    (root / "pyproject.toml").write_text(setuptools)
+    [row] = [c for c in doctor(root).checks if c.check == "readme hooked"]
     assert row.status == ERROR, row
 
 

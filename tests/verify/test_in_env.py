@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from relnox.verify.in_env import check_module, dumps, read_dist_info
-from relnox.verify.smoke import write_check
+from relnox.verify.smoke import judge, write_check
 
 _COMPARE = """
 import importlib.metadata, json, sys
@@ -220,3 +220,35 @@ def test_site_runs_nothing_reads_the_environments_site_packages_not_the_base_one
     assert _asks_site(python, script)
     (env / "pyvenv.cfg").write_bytes(b"include-system-site-packages = \xff\n")
     assert not _asks_site(python, script)
+
+
+def test_a_version_tuple_is_seen_as_its_setup_py_joins_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """django-reversion's ``__version__ = VERSION = (6, 1, 0)``, which setup.py joins with
+    dots: the module says 6.1.0 and the wheel at 6.1.0 passes (verify-install failed on
+    ``__version__ is '(6, 1, 0)', expected 6.1.0``). Another kind of tuple is shown as it is.
+    incremental's own ``__version__`` is its Version object, read by its ``public()``."""
+    module = "relnox_tuple_version"
+    (tmp_path / f"{module}.py").write_text("__version__ = (6, 1, 0)\n", encoding="utf-8")
+    (tmp_path / "relnox_tuple_other.py").write_text("__version__ = (6, 1.5)\n", encoding="utf-8")
+    incremental = (
+        "class Version:\n    def public(self):\n        return '22.10.0.post0'\n\n"
+        "    def __str__(self):\n        return '[Incremental, version 22.10.0.post0]'\n\n\n"
+        "__version__ = Version()\n"
+    )
+    (tmp_path / "relnox_incremental_like.py").write_text(incremental, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        seen = check_module(module, str(tmp_path))
+        other = check_module("relnox_tuple_other", str(tmp_path))
+        public = check_module("relnox_incremental_like", str(tmp_path))
+    finally:
+        sys.modules.pop(module, None)
+        sys.modules.pop("relnox_tuple_other", None)
+        sys.modules.pop("relnox_incremental_like", None)
+    assert seen["version"] == "6.1.0" and other["version"] == "(6, 1.5)"
+    assert public["version"] == "22.10.0.post0"  # incremental's Version(): its public()
+    assert all(
+        check.ok for check in judge("6.1.0", {"name": "x", "installed": "6.1.0", "modules": [seen]})
+    )

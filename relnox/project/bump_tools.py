@@ -1,0 +1,237 @@
+"""tbump's, bumpver's and commitizen's records of the current version, and the files each rewrites with
+it: like bump-my-version's ``current_version`` (:mod:`relnox.project.bumpversion`), a copy
+a relnox bump must move too, or that tool's next run finds no file at the version it
+expects.
+
+* tbump: ``[version] current`` of ``tbump.toml``, or ``[tool.tbump.version] current`` of
+  ``pyproject.toml``; its ``[[file]]`` entries (``src``, ``search`` with
+  ``{current_version}``, every copy of the version when it has none).
+* bumpver: ``current_version`` of ``[tool.bumpver]`` in ``pyproject.toml``, of
+  ``[bumpver]`` in ``bumpver.toml`` or ``setup.cfg``; its ``file_patterns``, each a line
+  of literal text around ``{version}`` or ``{pep440_version}`` (``^`` and ``$`` anchor it;
+  a pattern with an optional ``[part]`` or none of those fields is left to bumpver).
+* commitizen: ``version`` of ``[tool.commitizen]`` (``pyproject.toml``, ``.cz.toml``,
+  ``cz.toml``) when commitizen keeps the version itself (no other ``version_provider``);
+  its ``version_files``, ``path`` or ``path:regex``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from relnox.errors import ConfigError, VersionError
+from relnox.files import read_text
+from relnox.project.bumpversion import searched_files
+from relnox.project.sources import VersionLocation, toml_location
+from relnox.toml import table
+
+Load = Callable[[Path], Mapping[str, Any]]
+
+
+def _toml(path: Path, load: Load) -> Mapping[str, Any] | None:
+    if not path.is_file():
+        return None
+    try:
+        return load(path)
+    except (ConfigError, VersionError):
+        return None
+
+
+def _tbump(
+    directory: Path, doc: Mapping[str, Any], load: Load
+) -> tuple[Path, Any, tuple[str, ...]]:
+    """tbump's configuration: its file, its document and the key path of its tables."""
+    if isinstance(table(doc, "tool", "tbump", "version").get("current"), str):
+        return directory / "pyproject.toml", doc, ("tool", "tbump")
+    path = directory / "tbump.toml"
+    other = _toml(path, load)
+    if other is not None and isinstance(table(other, "version").get("current"), str):
+        return path, other, ()
+    return path, None, ()
+
+
+def tbump_current(directory: Path, doc: Mapping[str, Any], load: Load) -> VersionLocation | None:
+    path, config, keys = _tbump(directory, doc, load)
+    return None if config is None else toml_location(path, config, (*keys, "version", "current"))
+
+
+def tbump_files(
+    directory: Path, doc: Mapping[str, Any], load: Load, version: str
+) -> list[VersionLocation]:
+    _path, config, keys = _tbump(directory, doc, load)
+    files = table(config, *keys).get("file") if config is not None else None
+    searches: list[tuple[str, str]] = []
+    for entry in files if isinstance(files, list) else ():
+        if not isinstance(entry, Mapping) or "version_template" in entry:
+            continue  # a version spelled otherwise (tbump's version_template) is tbump's
+        src, search = entry.get("src"), entry.get("search", "{current_version}")
+        if isinstance(src, str) and isinstance(search, str) and not re.search(r"[*?\[]", src):
+            searches.append((src, search))
+    return searched_files(directory, searches, version)
+
+
+#: the ``current_version`` line of an INI file's ``[bumpver]`` section, quoted or not
+_INI = (
+    r"(?ms)^\[bumpver\][ \t]*$(?:(?!^\[).)*?"
+    r"""^current_version[ \t]*[=:][ \t]*(?P<q>["']?)(?P<version>[^\s;#"']+)(?P=q)"""
+)
+
+
+def _bumpver_toml(
+    directory: Path, doc: Mapping[str, Any], load: Load
+) -> tuple[Path, Mapping[str, Any], tuple[str, ...]] | None:
+    if isinstance(table(doc, "tool", "bumpver").get("current_version"), str):
+        return directory / "pyproject.toml", doc, ("tool", "bumpver")
+    path = directory / "bumpver.toml"
+    other = _toml(path, load)
+    if other is not None and isinstance(table(other, "bumpver").get("current_version"), str):
+        return path, other, ("bumpver",)
+    return None
+
+
+def bumpver_current(directory: Path, doc: Mapping[str, Any], load: Load) -> VersionLocation | None:
+    found = _bumpver_toml(directory, doc, load)
+    if found is not None:
+        path, config, keys = found
+        return toml_location(path, config, (*keys, "current_version"))
+    cfg = directory / "setup.cfg"
+    try:
+        match = re.search(_INI, read_text(cfg)) if cfg.is_file() else None
+    except (ConfigError, UnicodeDecodeError):
+        return None
+    return (
+        None if match is None else VersionLocation(cfg, "pattern", match["version"], pattern=_INI)
+    )
+
+
+def _bumpver_patterns(directory: Path, doc: Mapping[str, Any], load: Load) -> list[tuple[str, str]]:
+    """Each file bumpver rewrites and one of its patterns, as written."""
+    found = _bumpver_toml(directory, doc, load)
+    if found is not None:
+        _path, config, keys = found
+        patterns = table(config, *keys, "file_patterns")
+        return [
+            (name, pattern)
+            for name, value in patterns.items()
+            for pattern in (value if isinstance(value, list) else [value])
+            if isinstance(pattern, str)
+        ]
+    import configparser
+
+    parser = configparser.RawConfigParser(strict=False)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    try:
+        parser.read_string(read_text(directory / "setup.cfg"))
+    except (ConfigError, UnicodeDecodeError, configparser.Error, OSError):
+        return []
+    if not parser.has_section("bumpver:file_patterns"):
+        return []
+    return [
+        (name, line.strip())
+        for name, value in parser.items("bumpver:file_patterns")
+        for line in value.splitlines()
+        if line.strip()
+    ]
+
+
+def _search(pattern: str) -> str | None:
+    """A bumpver pattern as a search template with ``{current_version}``, or ``None``
+    when it is more than literal text around one version field."""
+    text = pattern.removeprefix("^").removesuffix("$")
+    if re.search(r"(?<!\\)[\[\]]", text):
+        return None  # an optional part: bumpver's own
+    text = re.sub(r"\\(.)", r"\1", text)
+    fields = re.findall(r"\{[^{}]*\}", text)
+    if len(fields) != 1 or fields[0] not in ("{version}", "{pep440_version}"):
+        return None
+    return text.replace(fields[0], "{current_version}")
+
+
+def bumpver_files(
+    directory: Path, doc: Mapping[str, Any], load: Load, version: str
+) -> list[VersionLocation]:
+    searches = [
+        (name, search)
+        for name, pattern in _bumpver_patterns(directory, doc, load)
+        if (search := _search(pattern)) is not None
+    ]
+    return searched_files(directory, searches, version)
+
+
+def _commitizen(
+    directory: Path, doc: Mapping[str, Any], load: Load
+) -> tuple[Path, Mapping[str, Any]] | None:
+    """commitizen's configuration: ``[tool.commitizen]`` of ``pyproject.toml``, ``.cz.toml``
+    or ``cz.toml``, the first that has one."""
+    for path in (directory / "pyproject.toml", directory / ".cz.toml", directory / "cz.toml"):
+        config = doc if path.name == "pyproject.toml" else _toml(path, load)
+        if config is not None and table(config, "tool", "commitizen"):
+            return path, config
+    return None
+
+
+def commitizen_current(
+    directory: Path, doc: Mapping[str, Any], load: Load
+) -> VersionLocation | None:
+    """commitizen's own ``version``, when it keeps the version itself (its default
+    ``version_provider``, ``commitizen``)."""
+    found = _commitizen(directory, doc, load)
+    settings = table(found[1], "tool", "commitizen") if found is not None else {}
+    provider = settings.get("version_provider", "commitizen")
+    if found is None or provider != "commitizen" or not isinstance(settings.get("version"), str):
+        return None
+    return toml_location(found[0], found[1], ("tool", "commitizen", "version"))
+
+
+def commitizen_files(
+    directory: Path, doc: Mapping[str, Any], load: Load, version: str
+) -> list[VersionLocation]:
+    """commitizen's ``version_files``, whatever its version provider: ``path`` (every copy
+    of the version) or ``path:regex`` (the version on each line the regex finds)."""
+    found = _commitizen(directory, doc, load)
+    entries = table(found[1], "tool", "commitizen").get("version_files") if found else None
+    searches: list[tuple[str, str]] = []
+    located: list[VersionLocation] = []
+    for entry in entries if isinstance(entries, list) else ():
+        if not isinstance(entry, str) or not entry.strip():
+            continue
+        name, _, regex = entry.partition(":")
+        if not regex:
+            searches.append((name, "{current_version}"))
+            continue
+        path = directory / name
+        try:
+            text = read_text(path) if path.is_file() else ""
+            re.compile(regex)
+        except (ConfigError, UnicodeDecodeError, re.error):
+            continue
+        # the version on a line the regex finds, as commitizen rewrites it
+        pattern = (
+            rf"(?m)^(?=[^\r\n]*?(?:{regex}))[^\r\n]*?(?<![0-9.])"
+            rf"(?P<version>{re.escape(version)})(?![0-9])"
+        )
+        try:
+            if re.search(pattern, text):
+                located.append(
+                    VersionLocation(path, "pattern", version, pattern=pattern, every=True)
+                )
+        except re.error:
+            continue
+    return searched_files(directory, searches, version) + located
+
+
+#: each tool's current version and the files it rewrites, bump-my-version's first
+READERS: tuple[
+    tuple[
+        Callable[[Path, Mapping[str, Any], Load], VersionLocation | None],
+        Callable[[Path, Mapping[str, Any], Load, str], list[VersionLocation]],
+    ],
+    ...,
+] = (
+    (tbump_current, tbump_files),
+    (bumpver_current, bumpver_files),
+    (commitizen_current, lambda _d, _doc, _load, _v: []),  # its files: commitizen_files
+)
