@@ -19,13 +19,14 @@ import re
 from packaging.version import InvalidVersion, Version
 
 from relnox.names import canonicalize_name
+from relnox.regex import lazy
 
 #: a wheel's name part as packaging accepts it, ASCII only (``__`` is refused apart)
 _NAME = re.compile(r"[A-Za-z0-9._]+")
 #: an interpreter tag component (an identifier), an ABI or platform one
 _INTERPRETER = re.compile(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*")
 _COMPONENT = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)*")
-_BUILD = re.compile(r"([0-9]+)([A-Za-z0-9_.]*)")
+_BUILD = lazy(r"([0-9]+)([A-Za-z0-9_.]*)")
 
 BuildTag = tuple[()] | tuple[int, str]
 

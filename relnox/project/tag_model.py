@@ -181,7 +181,7 @@ def split_tag(tag: str) -> tuple[str, Version] | None:
 #: a local label of letters alone (asyncclick's ``8.3.0.5+async``, beside the ``8.3.0`` of
 #: the project it forks): the tag's spelling, not its version, as no index takes a local
 #: version; a label with digits (``+g1a2b3c``, ``+cu121``) is a build's
-_WORD_LABEL = re.compile(r"\+[A-Za-z]+\Z")
+_WORD_LABEL = lazy(r"\+[A-Za-z]+\Z")
 
 
 def released(version: Version) -> Version:
