@@ -314,3 +314,45 @@ def test_a_project_below_a_line_released_as_betas_is_released(tmp_path: Path) ->
     ws = load_workspace(root)
     assert "otel-processor-baggage" in [p.name for p in ws.packages], ws.notes
     assert ws.tag_format_of(ws.get("otel-processor-baggage")) == "v{version}"
+
+
+def test_setup_py_projects_whose_version_file_says_each_of_the_roots_last_tags_are_released(
+    tmp_path: Path,
+) -> None:
+    """Cirq's shape: a root ``setup.py`` metapackage (its pyproject.toml holds only tools'
+    settings) reads its version from ``acme-core/acme/_version.py``, and each of
+    ``acme-core/`` and ``acme-plug/`` is a setup.py project whose ``setup.py`` reads its own
+    ``_version.py``; the shared tags ``v1.6.0``, ``v1.7.0`` are made where every file says
+    them. The tags release them with the root (they were notes, and a bump moved only the
+    root's file)."""
+    setup = (
+        "import runpy\nfrom setuptools import setup\n"
+        "__version__ = runpy.run_path('{path}')['__version__']\n"
+        "setup(name='{name}', version=__version__, packages=['{pkg}'])\n"
+    )
+    build = '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+
+    def at(version: str) -> dict[str, str]:
+        line = f'__version__ = "{version}"\n'
+        files = {
+            "pyproject.toml": build + "\n[tool.black]\nline-length = 100\n",
+            "setup.py": setup.format(
+                path="acme-core/acme/_version.py", name="acme", pkg=""
+            ).replace("['']", "[]"),
+        }
+        for name, pkg in (("acme-core", "acme"), ("acme-plug", "acme_plug")):
+            files[f"{name}/pyproject.toml"] = build
+            files[f"{name}/setup.py"] = setup.format(path=f"{pkg}/_version.py", name=name, pkg=pkg)
+            files[f"{name}/{pkg}/__init__.py"] = "from ._version import __version__\n"
+            files[f"{name}/{pkg}/_version.py"] = line
+        return files
+
+    root = repo(tmp_path / "r", at("1.6.0"), tags=["v1.6.0"])
+    commit(root, at("1.7.0"), "v1.7.0")
+    commit(root, at("1.8.0.dev0"))
+    ws = load_workspace(root)
+    assert sorted(p.name for p in ws.packages) == ["acme", "acme-core", "acme-plug"], ws.notes
+    plan = plan_bump(ws, BumpOptions(part="minor"))
+    assert plan.versions == dict.fromkeys(
+        ["acme", "acme-core", "acme-plug"], ("1.8.0.dev0", "1.8.0")
+    )
