@@ -209,10 +209,11 @@ def refuse_released(workspace: Workspace, pkg: Package, version: str) -> None:
     if facts.problem is not None and facts.highest is None:
         _refuse_below_unclaimed(workspace, pkg, version, new)
     if new in facts.released:
+        tag = workspace.tag_for(pkg, version)
+        stray = stray_tag_hint(workspace.root, pkg.locations, tag, version)
         raise VersionError(
-            f"{pkg.name}: {version} was already released (its tag "
-            f"{workspace.tag_for(pkg, version)} exists); bump to a higher "
-            "version (--to or another --part)"
+            f"{pkg.name}: {version} was already released (its tag {tag} exists{stray}); "
+            "bump to a higher version (--to or another --part)"
         )
     floor, floor_tag = facts.last, facts.last_tag
     if floor is None:

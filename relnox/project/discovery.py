@@ -499,6 +499,18 @@ def _workspace_below(root: Path, dirs: Sequence[Path], settings: bool) -> Config
         except RelnoxError:
             continue
         members = table(found, "tool", "uv", "workspace").get("members")
+        if not members and _virtual(found) and {"project", "build-system"} <= found.keys():
+            rel = directory.relative_to(root).as_posix()
+            here = (
+                f"{root / 'pyproject.toml'} holds no package"
+                if settings
+                else f"{root}: no pyproject.toml here"
+            )
+            return ConfigError(
+                f"{here}, and {rel}/pyproject.toml sets [tool.uv] package = false (a project "
+                "uv never builds) with no tag or release workflow naming it: if it is "
+                f"released, run relnox in {rel}, or pass --root {rel}"
+            )
         setting = (
             "[tool.uv.workspace] members"
             if members

@@ -295,6 +295,9 @@ def released_by_evidence(
         and table(doc, "tool", "uv").get("package") is False
     ):
         candidates.append((root, name_of(root, doc) or root.name))
+    if not doc:  # no root project: each project found below that uv never builds (a native
+        # binding's ``bindings/python`` sets it only so ``uv run`` does not rebuild)
+        candidates += [(d, name) for d, name in _built_but_virtual(members)]
     unbuilt: list[tuple[Path, str]] = []  # no [build-system]: setuptools' default, or uv's
     for directory, found, name in _packages(others):  # virtual project: a workflow decides
         if VALID_NAME.fullmatch(name) and directory not in required:
@@ -311,6 +314,23 @@ def released_by_evidence(
         if tag is not None:
             released[root] = f"it is the repository's only project and tags like {tag} release it"
     return released
+
+
+def _built_but_virtual(directories: Sequence[Path]) -> list[tuple[Path, str]]:
+    """``(directory, name)`` of each of ``directories`` whose pyproject.toml has
+    ``[project]`` and a ``[build-system]`` and sets ``[tool.uv] package = false``: a
+    project a backend builds, and uv does not."""
+    found = []
+    for directory in directories:
+        try:
+            doc = project_doc(directory)
+        except RelnoxError:
+            continue
+        if {"project", "build-system"} <= doc.keys() and table(doc, "tool", "uv").get(
+            "package"
+        ) is False:
+            found.append((directory, name_of(directory, doc) or directory.name))
+    return found
 
 
 def _required(

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from relnox.bump import BumpOptions
 from relnox.bump.plan import plan_bump
+from relnox.errors import ConfigError, VersionError
 from relnox.project.discovery import load_workspace
 from relnox.project.released import TRIGGER_KEY, _builds, _has_key, evidence, tag_stems
 from tests.shapes import commit, git, project, repo
@@ -355,4 +356,45 @@ def test_setup_py_projects_whose_version_file_says_each_of_the_roots_last_tags_a
     plan = plan_bump(ws, BumpOptions(part="minor"))
     assert plan.versions == dict.fromkeys(
         ["acme", "acme-core", "acme-plug"], ("1.8.0.dev0", "1.8.0")
+    )
+
+
+def test_a_binding_uv_never_builds_below_a_root_without_pyproject_is_released_by_its_workflow(
+    tmp_path: Path,
+) -> None:
+    """OpenDAL's shape: no root pyproject.toml, a Rust core, and ``bindings/python`` (maturin,
+    ``[tool.uv] package = false`` so ``uv run`` does not rebuild it) that the release
+    workflow builds on ``v*`` tags, the core's: found and released (it was "no package in the
+    directories below"). Without the workflow, the error names it and ``--root``. A minor
+    bump onto another project's tag says what the binding's file said there."""
+    uv_virtual = "\n[tool.uv]\npackage = false\n"
+    workflow = (
+        "on:\n  push:\n    tags: ['v*']\njobs:\n  wheels:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - run: maturin build\n        working-directory: bindings/python\n"
+    )
+    files = {
+        "core/Cargo.toml": '[package]\nname = "core"\nversion = "0.5.0"\n',
+        "bindings/python/pyproject.toml": project("binding", "0.1.0", extra=uv_virtual),
+        "bindings/python/binding/__init__.py": "",
+        ".github/workflows/release.yml": workflow,
+    }
+    root = repo(tmp_path / "r", files, tags=["v0.3.0"])
+    core, binding = "core/Cargo.toml", "bindings/python/pyproject.toml"
+    commit(root, {core: '[package]\nname = "core"\nversion = "0.6.0"\n'}, "v0.6.0")
+    commit(root, {binding: project("binding", "0.2.1", extra=uv_virtual)})
+    ws = load_workspace(root)
+    assert [p.name for p in ws.packages] == ["binding"], ws.notes
+    with pytest.raises(VersionError) as info:
+        plan_bump(ws, BumpOptions(part="minor"))
+    assert "(its tag v0.3.0 exists, but bindings/python/pyproject.toml says 0.1.0 at its" in str(
+        info.value
+    )
+    git(root, "rm", "-q", ".github/workflows/release.yml")
+    git(root, "commit", "-q", "-m", "no workflow")
+    with pytest.raises(ConfigError) as error:
+        load_workspace(root)
+    assert str(error.value) == (
+        f"{root}: no pyproject.toml here, and bindings/python/pyproject.toml sets [tool.uv] "
+        "package = false (a project uv never builds) with no tag or release workflow naming "
+        "it: if it is released, run relnox in bindings/python, or pass --root bindings/python"
     )
