@@ -398,3 +398,35 @@ def test_a_binding_uv_never_builds_below_a_root_without_pyproject_is_released_by
         "package = false (a project uv never builds) with no tag or release workflow naming "
         "it: if it is released, run relnox in bindings/python, or pass --root bindings/python"
     )
+
+
+def test_a_root_project_that_builds_and_installs_nothing_beside_released_packages_is_not_one(
+    tmp_path: Path,
+) -> None:
+    """jupyterlite's shape: the root ``[project]`` (``lite-root``, a name and version for
+    dependency groups, no ``[build-system]``, setup.py or dependencies) beside ``py/lite``
+    and ``py/lite-core``, whose hatch version files say each of the last ``v*`` tags. The
+    root is the development project, not a package (relnox released it as a setuptools
+    project), and its version moves with theirs."""
+    hatch = '[tool.hatch.version]\npath = "{}/__init__.py"\n'
+
+    def at(version: str) -> dict[str, str]:
+        files = {
+            "pyproject.toml": f'[project]\nname = "lite-root"\nversion = "{version}"\n\n'
+            '[dependency-groups]\ndev = ["ruff"]\n'
+        }
+        for name in ("lite", "lite-core"):
+            module = name.replace("-", "_")
+            files[f"py/{name}/pyproject.toml"] = project(name, None, extra=hatch.format(module))
+            files[f"py/{name}/{module}/__init__.py"] = f'__version__ = "{version}"\n'
+        return files
+
+    root = repo(tmp_path / "r", at("0.7.0"), tags=["v0.7.0"])
+    commit(root, at("0.8.0"), "v0.8.0")
+    commit(root, at("0.9.0a0"))
+    ws = load_workspace(root)
+    assert sorted(p.name for p in ws.packages) == ["lite", "lite-core"], ws.notes
+    assert any(n.startswith("pyproject.toml (lite-root) has no [build-system]") for n in ws.notes)
+    plan = plan_bump(ws, BumpOptions(part="minor"))
+    assert plan.versions == dict.fromkeys(["lite", "lite-core"], ("0.9.0a0", "0.9.0"))
+    assert root / "pyproject.toml" in {edit.path for edit in plan.edits}
