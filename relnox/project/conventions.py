@@ -200,14 +200,19 @@ def _claim_confirmed_prefix(
     show_file: Callable[[str, str], str | None] | None,
 ) -> None:
     """The only package, named by no tag: a prefix (``rel_2_1_0b3``, ``release-1.4.0``)
-    is its own when its version file names the newest such tag's version at its commit.
+    is its own when its version file names the newest such tag's version at its commit,
+    or the newest final release's (``apache-arrow-nanoarrow-0.8.0``, after the marker
+    ``apache-arrow-nanoarrow-0.9.0.dev`` made where the file still said 0.8.0.dev0).
     Nothing else is guessed: without that, the package is told which tag-format to set."""
     if member.configured is not None:
         return
     ordered = sorted((p for p in groups if stem(p)), key=lambda p: -len(groups[p]))
     for prefix in ordered[:_PREFIXES_CONFIRMED]:
-        version, tag = _newest(groups[prefix], tags)
-        if tag_names_version(member, tag, version, show_file):
+        asked = [_newest(groups[prefix], tags)]
+        finals = [item for item in groups[prefix] if not item[0].is_prerelease]
+        if finals and _newest(finals, tags) not in asked:
+            asked.append(_newest(finals, tags))
+        if any(tag_names_version(member, tag, version, show_file) for version, tag in asked):
             claims[prefix] = {member.name: 1}
             return
 

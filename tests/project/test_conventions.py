@@ -952,3 +952,35 @@ def test_tags_of_a_removed_sibling_project_are_not_taken_as_a_new_spelling(
     assert ws.tag_format_of(ws.get("datadog-syncthing")) == "syncthing-{version}"
     tags = ws.get("datadog-syncthing").tags
     assert tags is not None and tags.last_tag == "syncthing-1.1.0"
+
+
+def test_the_only_packages_prefix_is_confirmed_by_its_newest_final_past_a_dev_marker(
+    tmp_path: Path,
+) -> None:
+    """arrow-nanoarrow's shape: ``python/`` is the only package, its tags are the
+    project's release tags ``acme-kit-0.8.0`` (no tag names ``kit`` alone), and the newest
+    tag, ``acme-kit-0.9.0.dev``, marks where development of 0.9.0 began, on a commit whose
+    version file still said 0.8.0.dev0. The newest final release's commit names its
+    version: the prefix is the package's (it was the default ``{name}-v{version}``, with
+    a warning that no tag names it)."""
+    hatch = '[tool.hatch.version]\npath = "kit/_version.py"\n'
+
+    def at(version: str) -> dict[str, str]:
+        return {
+            "python/pyproject.toml": project("kit", None, extra=hatch),
+            "python/kit/__init__.py": "",
+            "python/kit/_version.py": f'__version__ = "{version}"\n',
+        }
+
+    root = repo(tmp_path / "r", at("0.7.0"), tags=["acme-kit-0.7.0"])
+    commit(root, at("0.8.0.dev0"))
+    git(root, "checkout", "-q", "-b", "maint-0.8")
+    commit(root, at("0.8.0"), "acme-kit-0.8.0")
+    git(root, "checkout", "-q", "main")
+    git(root, "tag", "acme-kit-0.9.0.dev")
+    commit(root, at("0.9.0.dev0"))
+    ws = load_workspace(root)
+    kit = ws.get("kit")
+    assert ws.tag_format_of(kit) == "acme-kit-{version}"
+    assert kit.tags is not None and kit.tags.highest_tag == "acme-kit-0.8.0"
+    assert plan_bump(ws, BumpOptions(part="minor")).versions == {"kit": ("0.9.0.dev0", "0.9.0")}
