@@ -59,8 +59,11 @@ def _from_sibling(module: Path) -> VersionLocation | None:
         )
     if imported is None:
         imported = _ATTRIBUTE.search(text)
+        # ``from . import _version``, or by the package's own name (orbax's ``from
+        # orbax.checkpoint import version`` in orbax/checkpoint/__init__.py)
+        package = rf"(?:\.|(?:\w+\.)*{re.escape(module.parent.name)})"
         if imported is None or not re.search(
-            rf"^from\s+\.\s+import\s+.*\b{imported.group('module')}\b", text, re.M
+            rf"^from\s+{package}\s+import\s+.*\b{imported.group('module')}\b", text, re.M
         ):
             return _file_read_by(module)
     sibling = module.parent / f"{imported.group('module')}.py"

@@ -813,6 +813,8 @@ def test_a_setup_py_reading_two_version_files_names_the_setting_that_decides(
         "from ._version import (\n    VERSION as V,\n    __version__,\n)\n",
         # authlib's: a name of the sibling bound to __version__
         "from ._version import name, version\n\n__version__ = version\n",
+        # orbax's: the sibling imported by the package's own dotted name
+        "from pil import _version\n\n__version__ = _version.__version__\n",
     ],
 )
 def test_a_setuptools_attr_whose_module_takes_the_version_from_a_sibling_is_read_there(
@@ -2425,3 +2427,30 @@ def test_a_version_of_the_build_s_clock_says_so(tmp_path: Path) -> None:
     (problem,) = discover(root).problems
     assert "setup(use_calver=...) makes each build's version of the time it runs" in problem
     assert "version-source" not in problem
+
+
+def test_flits_namespace_module_taking_its_version_from_a_sibling_by_its_dotted_name(
+    tmp_path: Path,
+) -> None:
+    """orbax's shape: flit's module ``acme.kit`` (a namespace ``acme``) whose
+    ``__init__.py`` says ``from acme.kit import version`` and ``__version__ =
+    version.__version__``: flit imports it and finds ``acme/kit/version.py``'s literal,
+    where a bump writes (relnox said it could not read the version)."""
+    flit = (
+        '[project]\nname = "acme-kit"\ndynamic = ["version"]\n\n[build-system]\n'
+        'requires = ["flit_core >=3.5,<4"]\nbuild-backend = "flit_core.buildapi"\n\n'
+        '[tool.flit.module]\nname = "acme.kit"\n'
+    )
+    files = {
+        "kit/pyproject.toml": flit,
+        "kit/acme/__init__.py": "",
+        "kit/acme/kit/__init__.py": (
+            "from acme.kit import handlers\nfrom acme.kit import version\n\n"
+            "__version__ = version.__version__\n"
+        ),
+        "kit/acme/kit/handlers.py": "",
+        "kit/acme/kit/version.py": "__version__ = '0.12.4'\n",
+    }
+    root = repo(tmp_path / "r", files)
+    pkg = load_workspace(root).get("acme-kit")
+    assert (pkg.version, pkg.locations[0].path) == ("0.12.4", root / "kit/acme/kit/version.py")
