@@ -2454,3 +2454,23 @@ def test_flits_namespace_module_taking_its_version_from_a_sibling_by_its_dotted_
     root = repo(tmp_path / "r", files)
     pkg = load_workspace(root).get("acme-kit")
     assert (pkg.version, pkg.locations[0].path) == ("0.12.4", root / "kit/acme/kit/version.py")
+
+
+def test_a_setup_py_version_constant_bound_in_its_main_block_is_read_and_bumped(
+    tmp_path: Path,
+) -> None:
+    """MDAnalysis' testsuite shape: ``RELEASE = "2.8.0-dev0"`` bound inside ``if __name__
+    == '__main__':`` before ``setup(version=RELEASE)`` (setuptools runs setup.py as
+    ``__main__``): read and bumped there (relnox said setup.py computes the version)."""
+    setup = (
+        "from setuptools import setup\n\nif __name__ == '__main__':\n"
+        "    # this must be in-sync with the library\n"
+        '    RELEASE = "2.8.0-dev0"\n\n'
+        "    setup(name='kit-tests', version=RELEASE, packages=['kit_tests'])\n"
+    )
+    files = {"setup.py": setup, "kit_tests/__init__.py": ""}
+    root = repo(tmp_path / "r", files)
+    ws = load_workspace(root)
+    assert ws.get("kit-tests").version == "2.8.0-dev0"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert '    RELEASE = "2.8.0"\n' in (root / "setup.py").read_text()
