@@ -92,6 +92,7 @@ def infer_conventions(
     if not single:
         _drop_roots_never_released(members, claims, groups, show_file)
         _share_roots_tags(members, claims, groups, tags, show_file)
+        _share_named_tags(members, claims, groups, show_file)
     for prefix in groups:
         if stem(prefix) or prefix in claims or len(members) < 2:
             continue
@@ -308,6 +309,32 @@ def _share_roots_tags(
                 and tag_names_version(member, tag, version, show_file)
             ):
                 scores[member.name] = 1
+
+
+def _share_named_tags(
+    members: Sequence[Member],
+    claims: dict[str, dict[str, int]],
+    groups: Mapping[str, list[tuple[Version, str]]],
+    show_file: Callable[[str, str], str | None] | None,
+) -> None:
+    """A package no tag names, whose version file names the version of each of the newest
+    tags (two at least) of a prefix that names one other package, shares that prefix: one
+    tag releases both (MDAnalysis' ``package-2.7.0`` for ``package/`` and for the
+    ``testsuite/`` released beside it at the same version), which makes them a lockstep
+    group. A version that agrees at one tag only may be a coincidence."""
+    untagged = [m for m in members if not any(m.name in scores for scores in claims.values())]
+    if not untagged:
+        return
+    for prefix, scores in list(claims.items()):
+        if not stem(prefix) or len(scores) != 1 or max(scores.values()) < 4:
+            continue
+        newest = [item for item in reversed(groups[prefix]) if not item[0].is_prerelease]
+        newest = newest[:_TOGETHER_READ]
+        if len(newest) < 2:
+            continue
+        for member in untagged:
+            if all(tag_names_version(member, tag, version, show_file) for version, tag in newest):
+                scores[member.name] = 4
 
 
 def _has_own_tags(name: str, claims: Mapping[str, Mapping[str, int]]) -> bool:

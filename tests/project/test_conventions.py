@@ -984,3 +984,30 @@ def test_the_only_packages_prefix_is_confirmed_by_its_newest_final_past_a_dev_ma
     assert ws.tag_format_of(kit) == "acme-kit-{version}"
     assert kit.tags is not None and kit.tags.highest_tag == "acme-kit-0.8.0"
     assert plan_bump(ws, BumpOptions(part="minor")).versions == {"kit": ("0.9.0.dev0", "0.9.0")}
+
+
+def test_a_package_no_tag_names_shares_a_named_prefix_its_file_followed(
+    tmp_path: Path,
+) -> None:
+    """MDAnalysis' shape: ``package/`` (its tags ``package-2.6.0``, ``package-2.7.0``) and
+    ``testsuite/`` (no tag of its own, its version file naming 2.6.0 and 2.7.0 at those
+    tags): one tag releases both, a lockstep group (``testsuite`` got
+    ``{dir}-{version}``, tags never made). ``other/``, which followed only once, keeps its
+    own."""
+
+    def at(version: str, other: str) -> dict[str, str]:
+        return {
+            "package/pyproject.toml": project("kit", version),
+            "testsuite/pyproject.toml": project("kit-tests", version),
+            "other/pyproject.toml": project("kit-extra", other),
+        }
+
+    root = repo(tmp_path / "r", at("2.6.0", "1.0.0"), tags=["package-2.6.0"])
+    commit(root, at("2.7.0", "2.7.0"), "package-2.7.0")
+    commit(root, at("2.8.0.dev0", "2.7.1"))
+    ws = load_workspace(root)
+    formats = {p.name: ws.tag_format_of(p) for p in ws.packages}
+    assert formats["kit"] == formats["kit-tests"] == "package-{version}"
+    assert formats["kit-extra"] != "package-{version}"
+    plan = plan_bump(ws, BumpOptions(part="minor", packages=("kit",)))
+    assert plan.versions == dict.fromkeys(["kit", "kit-tests"], ("2.8.0.dev0", "2.8.0"))
