@@ -161,7 +161,9 @@ def plan(
         moves = any(p.name in changed_names for p in workspace.group_of(pkg))
         spelling = dated_spelling(pkg, part, pre)
         if spelling is not None and (changed or moves):
-            bumped = dated_version(date.today(), spelling, pkg.tags.highest if pkg.tags else None)
+            bumped = dated_version(
+                date.today(), spelling, pkg.tags.highest if pkg.tags else None, pkg.version
+            )
         elif part and (changed or moves):
             base = bump_base(workspace, pkg)
             bumped = next_version(
