@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from packaging.version import Version
 
 from relnox.project.tag_facts import (
+    CONTRADICTIONS_READ,
     STRAYS_READ,
     every_tag_contradicts,
     facts_of,
@@ -131,6 +132,8 @@ def infer_conventions(
     for prefix, scores in claims.items():
         best = max(scores.values())
         winners = [name for name, score in scores.items() if score == best]
+        if best == 4 and len(winners) == 1:
+            winners = _unless_anothers(members, winners[0], prefix, claims, groups, tags, show_file)
         if best >= 3 and len(winners) > 1:  # two packages could own it: ask the tagged commit
             newest_version, newest_tag = groups[prefix][-1]
             confirmed = [
@@ -335,6 +338,42 @@ def _share_named_tags(
         for member in untagged:
             if all(tag_names_version(member, tag, version, show_file) for version, tag in newest):
                 scores[member.name] = 4
+
+
+def _unless_anothers(
+    members: Sequence[Member],
+    name: str,
+    prefix: str,
+    claims: Mapping[str, Mapping[str, int]],
+    groups: Mapping[str, list[tuple[Version, str]]],
+    tags: RepoTags,
+    show_file: Callable[[str, str], str | None] | None,
+) -> list[str]:
+    """``[name]``, the package whose name ``prefix`` spells, unless its version file names
+    none of that prefix's versions at their commits while another prefix it may own has its
+    newest tag named there: ``nbdime@7.0.4`` is the npm package's tag of the same name, and
+    nbdime's own releases are ``v4.0.4`` (a file that says no version at an old tag says
+    nothing; its two newest tags must say another). Without such a prefix the tags stay its
+    own (a version set at build time names no tag in the file), and so does one stray tag,
+    which the refusals name."""
+    member = next(m for m in members if m.name == name)
+    newest = list(reversed(groups[prefix]))[:CONTRADICTIONS_READ]
+    if any(tag_names_version(member, tag, version, show_file) for version, tag in newest):
+        return [name]
+    if (
+        len(newest) < 2
+        or not all(  # one stray tag may be a mistake: the user decides
+            tag_contradicts(member, tag, version, show_file) for version, tag in newest[:2]
+        )
+    ):
+        return [name]
+    for other, scores in claims.items():
+        if other == prefix or name not in scores:
+            continue
+        version, tag = _newest(groups[other], tags)
+        if tag_names_version(member, tag, version, show_file):
+            return []
+    return [name]
 
 
 def _has_own_tags(name: str, claims: Mapping[str, Mapping[str, int]]) -> bool:

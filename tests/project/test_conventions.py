@@ -1011,3 +1011,24 @@ def test_a_package_no_tag_names_shares_a_named_prefix_its_file_followed(
     assert formats["kit-extra"] != "package-{version}"
     plan = plan_bump(ws, BumpOptions(part="minor", packages=("kit",)))
     assert plan.versions == dict.fromkeys(["kit", "kit-tests"], ("2.8.0.dev0", "2.8.0"))
+
+
+def test_tags_spelling_the_packages_name_are_anothers_when_its_file_never_says_them(
+    tmp_path: Path,
+) -> None:
+    """nbdime's shape: the Python package ``kit`` is released as ``v4.0.3``, ``v4.0.4``,
+    and its npm package of the same name as ``kit@7.0.3``, ``kit@7.0.4`` on the same
+    commits; the version file never says a ``kit@`` version (an old one says none it can
+    read). The ``v`` tags are the package's (``kit@{version}`` was taken for its name,
+    and a minor bump was refused as not above 7.0.4)."""
+    hatch = '[tool.hatch.version]\npath = "kit/_version.py"\n'
+
+    def at(line: str) -> dict[str, str]:
+        return {"pyproject.toml": project("kit", None, extra=hatch), "kit/_version.py": line}
+
+    root = repo(tmp_path / "r", at("version_info = (3, 1, 1)\n"), tags=["kit@6.0.0"])
+    commit(root, at('__version__ = "4.0.3"\n'), "v4.0.3", "kit@7.0.3")
+    commit(root, at('__version__ = "4.0.4"\n'), "v4.0.4", "kit@7.0.4")
+    ws = load_workspace(root)
+    assert ws.tag_format_of(ws.get("kit")) == "v{version}"
+    assert plan_bump(ws, BumpOptions(part="minor")).versions == {"kit": ("4.0.4", "4.1.0")}
