@@ -2474,3 +2474,32 @@ def test_a_setup_py_version_constant_bound_in_its_main_block_is_read_and_bumped(
     assert ws.get("kit-tests").version == "2.8.0-dev0"
     apply_bump(plan_bump(ws, BumpOptions(part="minor")))
     assert '    RELEASE = "2.8.0"\n' in (root / "setup.py").read_text()
+
+
+def test_scikit_build_regex_results_remove_is_taken_out_when_read_and_put_back_when_bumped(
+    tmp_path: Path,
+) -> None:
+    """mamba's libmambapy: ``result = "{major}.{minor}.{patch}.{pre}"`` with ``remove =
+    ".$"`` (the dot before an empty pre-release part): the version is 2.8.1 (relnox read
+    '2.8.1.' and refused it), and a minor bump writes 2.9.0 in the groups, the empty part
+    kept empty."""
+    sk = (
+        "[tool.scikit-build.metadata.version]\n"
+        'provider = "scikit_build_core.metadata.regex"\ninput = "src/kit/version.py"\n'
+        "regex = '''(?sx)\n"
+        'version_info\\s*=\\s*\\("(?P<major>\\d+)",\\s*"(?P<minor>\\d+)",\\s*"(?P<patch>\\d+)"\\)\\s*\n'
+        'version_prerelease\\s*=\\s*"(?P<pre>\\w*)"\n'
+        "'''\n"
+        'result = "{major}.{minor}.{patch}.{pre}"\nremove = ".$"\n'
+    )
+    version = 'version_info = ("2", "8", "1")\nversion_prerelease = ""\n'
+    files = {
+        "pyproject.toml": project("kit", None, backend="skbuild", extra=sk),
+        "src/kit/version.py": version,
+    }
+    root = repo(tmp_path / "r", files, tags=["2.8.1"])
+    ws = load_workspace(root)
+    assert ws.get("kit").version == "2.8.1"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert (root / "src/kit/version.py").read_text() == version.replace('"8", "1"', '"9", "0"')
+    assert load_workspace(root).get("kit").version == "2.9.0"
