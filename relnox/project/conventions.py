@@ -108,6 +108,7 @@ def infer_conventions(
                 for m in members
                 if not _has_own_tags(m.name, claims)
                 and tag_names_version(m, tag, version, show_file)
+                and not _names_another(m, tag, show_file)
             ]
             if confirmed:
                 claims[prefix] = dict.fromkeys(confirmed, 1)
@@ -287,8 +288,50 @@ def _drop_roots_never_released(
     for prefix, scores in list(claims.items()):
         if stem(prefix) or set(scores) != {r.name for r in roots} or not roots:
             continue
-        if all(every_tag_contradicts(root, groups[prefix], show_file) for root in roots):
+        if all(
+            every_tag_contradicts(root, groups[prefix], show_file)
+            or _every_tag_names_another(root, groups[prefix], show_file)
+            for root in roots
+        ):
             del claims[prefix]
+
+
+def _every_tag_names_another(
+    member: Member,
+    group: Sequence[tuple[Version, str]],
+    show_file: Callable[[str, str], str | None] | None,
+) -> bool:
+    """At each of the newest tags of ``group`` (up to :data:`CONTRADICTIONS_READ`) whose
+    pyproject.toml says a name, the member's names another project (:func:`_names_another`)."""
+    newest = list(reversed(group))[:CONTRADICTIONS_READ]
+    said = [s for _v, tag in newest if (s := _names_another(member, tag, show_file)) is not None]
+    return bool(said) and all(said)
+
+
+def _names_another(
+    member: Member, tag: str, show_file: Callable[[str, str], str | None] | None
+) -> bool | None:
+    """Whether the member's pyproject.toml names another project at ``tag``: that tag
+    released the project that lived there then (llama-index-workflows' ``v2.11.1``, tagged
+    while it was the root, before it moved to ``packages/`` and a dev project took the
+    root). ``None`` when it says no name there (missing, unreadable, or no version file
+    of this kind)."""
+    from packaging.utils import canonicalize_name
+
+    from relnox.toml import table, tomllib
+
+    path = member.version_file
+    if show_file is None or path is None or path.rpartition("/")[2] != "pyproject.toml":
+        return None
+    text = show_file(tag, path)
+    if text is None:
+        return None
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    name = table(doc, "project").get("name") or table(doc, "tool", "poetry").get("name")
+    return canonicalize_name(name) != member.name if isinstance(name, str) else None
 
 
 def _share_roots_tags(

@@ -1032,3 +1032,30 @@ def test_tags_spelling_the_packages_name_are_anothers_when_its_file_never_says_t
     ws = load_workspace(root)
     assert ws.tag_format_of(ws.get("kit")) == "v{version}"
     assert plan_bump(ws, BumpOptions(part="minor")).versions == {"kit": ("4.0.4", "4.1.0")}
+
+
+def test_bare_tags_made_when_the_root_was_another_project_are_not_the_roots(
+    tmp_path: Path,
+) -> None:
+    """workflows-py's shape: ``kit`` lived at the root and was tagged ``v0.2.0``,
+    ``v1.0.0``; it moved to ``packages/kit`` (tagged ``kit@1.1.0`` since) and the root
+    became the workspace's dev project ``kit-dev`` at 0.1.0. The bare tags name ``kit`` in
+    the root's pyproject.toml at their commits: not the dev project's releases (a minor
+    bump was refused as 0.2.0 already released, and doctor said v1.0.0 is newer than
+    0.1.0)."""
+    root = repo(tmp_path / "r", {"pyproject.toml": project("kit", "0.2.0")}, tags=["v0.2.0"])
+    commit(root, {"pyproject.toml": project("kit", "1.0.0")}, "v1.0.0")
+    members = '\n[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+    commit(
+        root,
+        {
+            "pyproject.toml": project("kit-dev", "0.1.0", extra=members),
+            "packages/kit/pyproject.toml": project("kit", "1.1.0"),
+        },
+        "kit@1.1.0",
+    )
+    ws = load_workspace(root)
+    assert ws.tag_format_of(ws.get("kit-dev")) != "v{version}"
+    plan = plan_bump(ws, BumpOptions(part="minor", packages=("kit-dev",)))
+    assert plan.versions == {"kit-dev": ("0.1.0", "0.2.0")}
+    assert not [c for c in doctor(root).checks if c.status == "error"]
