@@ -162,11 +162,13 @@ _NOT_PROJECTS = {
 
 def _not_projects(name: str) -> bool:
     """A directory of tests, docs, examples, builds or environments, not of packages: one
-    of :data:`_NOT_PROJECTS`, a virtualenv, or a name that starts or ends with ``test`` or
-    ``tests`` (``integration_tests``, ``compat-tests``, ``test_suites``)."""
+    of :data:`_NOT_PROJECTS`, a virtualenv, a private one (``_template``: the project a
+    script copies for a new integration, ``_vendor``), or a name that starts or ends with
+    ``test`` or ``tests`` (``integration_tests``, ``compat-tests``, ``test_suites``)."""
     words = re.split(r"[-_.]", name.lower())
     return (
         name in _NOT_PROJECTS
+        or name.startswith("_")
         or "venv" in name
         or words[0] in ("test", "tests")
         or words[-1] in ("test", "tests")

@@ -1675,3 +1675,20 @@ def test_an_empty_uv_exclude_entry_is_one_line_naming_it(tmp_path: Path) -> None
         f"{root / 'pyproject.toml'}: [tool.uv.workspace] exclude has an empty entry ' '; "
         'remove it, or write the directory to leave out ("packages/old")'
     )
+
+
+def test_a_private_directory_below_a_root_of_tools_settings_holds_no_package(
+    tmp_path: Path,
+) -> None:
+    """dagster community-integrations' shape: ``libraries/*`` are the packages, beside
+    ``libraries/_template`` (the project a script copies for a new integration, at 0.0.1
+    with "<insert description here>"), which a leading underscore marks private: not a
+    package (it was one, bumped and built with the others)."""
+    files = {
+        "pyproject.toml": "[tool.ruff]\nline-length = 100\n",
+        "libraries/lib-a/pyproject.toml": project("lib-a", "0.1.0"),
+        "libraries/lib-b/pyproject.toml": project("lib-b", "0.2.0"),
+        "libraries/_template/pyproject.toml": project("example-integration", "0.0.1"),
+    }
+    ws = load_workspace(repo(tmp_path / "r", files))
+    assert sorted(p.name for p in ws.packages) == ["lib-a", "lib-b"]
