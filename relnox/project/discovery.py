@@ -29,6 +29,7 @@ from relnox.project.members import (
     outside,
     outside_members,
     released_by_evidence,
+    test_suite,
 )
 from relnox.project.package_load import VALID_NAME, load_package, name_of
 from relnox.project.pyproject import (
@@ -372,10 +373,12 @@ def _without_examples(
     them."""
     from relnox.project.released import required, tagged, under_examples
 
-    examples = {
+    examples = {  # and a test suite (llama-agents-integration-tests), not a test-utils library
         directory: name_of(directory, data) or directory.name
         for directory, data in docs.items()
-        if directory != root and directory not in inferred and under_examples(directory, root)
+        if directory != root
+        and directory not in inferred
+        and (under_examples(directory, root) or test_suite(directory.name))
     }
     if not examples or len(examples) == len(docs):
         return docs

@@ -1692,3 +1692,26 @@ def test_a_private_directory_below_a_root_of_tools_settings_holds_no_package(
     }
     ws = load_workspace(repo(tmp_path / "r", files))
     assert sorted(p.name for p in ws.packages) == ["lib-a", "lib-b"]
+
+
+def test_a_workspace_member_named_for_tests_that_nothing_releases_is_left_out(
+    tmp_path: Path,
+) -> None:
+    """workflows-py's shape: ``packages/*`` holds the libraries and
+    ``packages/kit-integration-tests`` (it requires them; no tag names it, no package
+    requires it): the test suite, said and left out like an example (it was bumped and
+    built as a package). Named by a tag, it stays."""
+    members = '[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+    files = {
+        "pyproject.toml": members,
+        "packages/kit/pyproject.toml": project("kit", "1.0.0"),
+        "packages/kit-integration-tests/pyproject.toml": project(
+            "kit-integration-tests", "0.1.0", requires=["kit"]
+        ),
+    }
+    root = repo(tmp_path / "r", files, tags=["kit-v1.0.0"])
+    ws = load_workspace(root)
+    assert [p.name for p in ws.packages] == ["kit"]
+    assert any(n.startswith("packages/kit-integration-tests (") for n in ws.notes), ws.notes
+    git(root, "tag", "kit-integration-tests-v0.1.0")
+    assert len(load_workspace(root).packages) == 2
