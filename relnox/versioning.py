@@ -537,12 +537,16 @@ def date_of(v: Version) -> date | None:
 MONTH_SPELLINGS = ("month", "short-month")
 
 
-def dated_version(today: date, spelling: str, last: Version | None = None) -> str:
+def dated_version(
+    today: date, spelling: str, last: Version | None = None, written: str = ""
+) -> str:
     """The version of a release made ``today`` by a project whose versions are their
     release dates, in its spelling (:data:`DATE_SPELLINGS`); for a year.month.counter
     spelling (:data:`MONTH_SPELLINGS`, ``/1`` after it when the count starts at 1), this
     month's first (``2026.11.0``, ``2026.11.1``), or the next of
-    this month after ``last`` (``2026.11.1`` after ``2026.11.0``)."""
+    this month after ``last`` (``2026.11.1`` after ``2026.11.0``), its month and counter
+    written with two digits when the version written now is (RAPIDS' ``26.08.00``:
+    ``26.11.00``)."""
     if spelling.startswith(("year/", "short-year/")):  # attrs' 26.1.0, pip's 26.0
         kind, parts, start = spelling.split("/")
         year = today.year if kind == "year" else today.year % 100
@@ -556,8 +560,15 @@ def dated_version(today: date, spelling: str, last: Version | None = None) -> st
         counter = int(start or 0)
         if last is not None and tuple(last.release[:2]) == (year, today.month):
             counter = (last.release[2] if len(last.release) > 2 else 0) + 1
+        if _PADDED_MONTH.fullmatch(written):
+            return f"{year}.{today.month:02}.{counter:02}"
         return f"{year}.{today.month}.{counter}"
     return DATE_SPELLINGS[spelling].format(today)
+
+
+#: a year.month.counter version written with two-digit month and counter, one with a
+#: leading zero (``26.08.00``, ``2025.10.01``)
+_PADDED_MONTH = re.compile(r"\d+\.(?=\d\d\.\d\d\Z)(?:0\d\.\d\d|\d\d\.0\d)")
 
 
 def same_version(a: str | None, b: str | None) -> bool:

@@ -110,7 +110,9 @@ def _new_versions(
                 "that move together in [tool.relnox] lockstep"
             )
         if spelling is not None:  # versions are release dates: today's, in their spelling
-            new = dated_version(today, spelling, pkg.tags.highest if pkg.tags else None)
+            new = dated_version(
+                today, spelling, pkg.tags.highest if pkg.tags else None, pkg.version
+            )
             for member in group:
                 check_increase(
                     parse_version(member.version),

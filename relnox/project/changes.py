@@ -160,7 +160,9 @@ def plan(
         moves = any(p.name in changed_names for p in workspace.group_of(pkg))
         spelling = dated_spelling(pkg, part, pre)
         if spelling is not None and (changed or moves):
-            bumped = dated_version(date.today(), spelling, pkg.tags.highest if pkg.tags else None)
+            bumped = dated_version(
+                date.today(), spelling, pkg.tags.highest if pkg.tags else None, pkg.version
+            )
         elif part and (changed or moves):
             base = bump_base(workspace, pkg)
             bumped = next_version(
@@ -207,11 +209,13 @@ def refuse_released(workspace: Workspace, pkg: Package, version: str) -> None:
         return
     if facts.problem is not None and facts.highest is None:
         _refuse_below_unclaimed(workspace, pkg, version, new)
-    if new in facts.released:
+    again = None if new in facts.released else release_tag(workspace, pkg, new)
+    if new in facts.released or again is not None:
+        tag = again or workspace.tag_for(pkg, version)
+        stray = stray_tag_hint(workspace.root, pkg.locations, tag, version)
         raise VersionError(
-            f"{pkg.name}: {version} was already released (its tag "
-            f"{workspace.tag_for(pkg, version)} exists); bump to a higher "
-            "version (--to or another --part)"
+            f"{pkg.name}: {version} was already released (its tag {tag} exists{stray}); "
+            "bump to a higher version (--to or another --part)"
         )
     floor, floor_tag = facts.last, facts.last_tag
     if floor is None:
@@ -367,14 +371,35 @@ def released_elsewhere(workspace: Workspace, group: Sequence[Package]) -> Callab
 
     def taken(version: Version) -> bool:
         for pkg in group:
-            if pkg.tags is None or version not in pkg.tags.released:
-                continue
-            tag = workspace.tag_for(pkg, str(version))
-            if git.tag_exists(workspace.root, tag):
+            tag = release_tag(workspace, pkg, version)
+            if tag is not None and git.tag_exists(workspace.root, tag):
                 return not git.contains(workspace.root, "HEAD", f"refs/tags/{tag}")
         return False
 
     return taken
+
+
+def release_tag(workspace: Workspace, pkg: Package, version: Version) -> str | None:
+    """The tag that released ``version`` of ``pkg``: its own, or a tag of it again with a
+    number after a hyphen (kubeflow's ``sdk-2.17.0-1``, made where the version file says
+    2.17.0), which PEP 440 reads as the post-release ``2.17.0.post1`` of that version;
+    ``None`` when no tag of it is known."""
+    facts = pkg.tags
+    if facts is None:
+        return None
+    if version in facts.released:
+        return workspace.tag_for(pkg, str(version))
+    if version.post is not None or version.dev is not None or version.local is not None:
+        return None
+    for post in sorted(facts.released):
+        if (post.epoch, post.release, post.pre) != (version.epoch, version.release, version.pre):
+            continue
+        if post.post is None or post.dev is not None or post.local is not None:
+            continue
+        again = f"{workspace.tag_for(pkg, str(version))}-{post.post}"
+        if git.tag_exists(workspace.root, again):
+            return again
+    return None
 
 
 def changed_packages(workspace: Workspace, since: str | None = None) -> list[str]:

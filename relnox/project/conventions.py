@@ -28,6 +28,7 @@ from packaging.version import Version
 from relnox._records import replace
 from relnox.project.former_names import former_names
 from relnox.project.tag_facts import (
+    CONTRADICTIONS_READ,
     STRAYS_READ,
     every_tag_contradicts,
     facts_of,
@@ -93,6 +94,7 @@ def infer_conventions(
     if not single:
         _drop_roots_never_released(members, claims, groups, show_file)
         _share_roots_tags(members, claims, groups, tags, show_file)
+        _share_named_tags(members, claims, groups, show_file)
     for prefix in groups:
         if stem(prefix) or prefix in claims or len(members) < 2:
             continue
@@ -107,6 +109,7 @@ def infer_conventions(
                 for m in members
                 if not _has_own_tags(m.name, claims)
                 and tag_names_version(m, tag, version, show_file)
+                and not _names_another(m, tag, show_file)
             ]
             if confirmed:
                 claims[prefix] = dict.fromkeys(confirmed, 1)
@@ -131,6 +134,8 @@ def infer_conventions(
     for prefix, scores in claims.items():
         best = max(scores.values())
         winners = [name for name, score in scores.items() if score == best]
+        if best == 4 and len(winners) == 1:
+            winners = _unless_anothers(members, winners[0], prefix, claims, groups, tags, show_file)
         if best >= 3 and len(winners) > 1:  # two packages could own it: ask the tagged commit
             newest_version, newest_tag = groups[prefix][-1]
             confirmed = [
@@ -201,14 +206,19 @@ def _claim_confirmed_prefix(
     show_file: Callable[[str, str], str | None] | None,
 ) -> None:
     """The only package, named by no tag: a prefix (``rel_2_1_0b3``, ``release-1.4.0``)
-    is its own when its version file names the newest such tag's version at its commit.
+    is its own when its version file names the newest such tag's version at its commit,
+    or the newest final release's (``apache-arrow-nanoarrow-0.8.0``, after the marker
+    ``apache-arrow-nanoarrow-0.9.0.dev`` made where the file still said 0.8.0.dev0).
     Nothing else is guessed: without that, the package is told which tag-format to set."""
     if member.configured is not None:
         return
     ordered = sorted((p for p in groups if stem(p)), key=lambda p: -len(groups[p]))
     for prefix in ordered[:_PREFIXES_CONFIRMED]:
-        version, tag = _newest(groups[prefix], tags)
-        if tag_names_version(member, tag, version, show_file):
+        asked = [_newest(groups[prefix], tags)]
+        finals = [item for item in groups[prefix] if not item[0].is_prerelease]
+        if finals and _newest(finals, tags) not in asked:
+            asked.append(_newest(finals, tags))
+        if any(tag_names_version(member, tag, version, show_file) for version, tag in asked):
             claims[prefix] = {member.name: 1}
             return
 
@@ -279,8 +289,50 @@ def _drop_roots_never_released(
     for prefix, scores in list(claims.items()):
         if stem(prefix) or set(scores) != {r.name for r in roots} or not roots:
             continue
-        if all(every_tag_contradicts(root, groups[prefix], show_file) for root in roots):
+        if all(
+            every_tag_contradicts(root, groups[prefix], show_file)
+            or _every_tag_names_another(root, groups[prefix], show_file)
+            for root in roots
+        ):
             del claims[prefix]
+
+
+def _every_tag_names_another(
+    member: Member,
+    group: Sequence[tuple[Version, str]],
+    show_file: Callable[[str, str], str | None] | None,
+) -> bool:
+    """At each of the newest tags of ``group`` (up to :data:`CONTRADICTIONS_READ`) whose
+    pyproject.toml says a name, the member's names another project (:func:`_names_another`)."""
+    newest = list(reversed(group))[:CONTRADICTIONS_READ]
+    said = [s for _v, tag in newest if (s := _names_another(member, tag, show_file)) is not None]
+    return bool(said) and all(said)
+
+
+def _names_another(
+    member: Member, tag: str, show_file: Callable[[str, str], str | None] | None
+) -> bool | None:
+    """Whether the member's pyproject.toml names another project at ``tag``: that tag
+    released the project that lived there then (llama-index-workflows' ``v2.11.1``, tagged
+    while it was the root, before it moved to ``packages/`` and a dev project took the
+    root). ``None`` when it says no name there (missing, unreadable, or no version file
+    of this kind)."""
+    from packaging.utils import canonicalize_name
+
+    from relnox.toml import table, tomllib
+
+    path = member.version_file
+    if show_file is None or path is None or path.rpartition("/")[2] != "pyproject.toml":
+        return None
+    text = show_file(tag, path)
+    if text is None:
+        return None
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    name = table(doc, "project").get("name") or table(doc, "tool", "poetry").get("name")
+    return canonicalize_name(name) != member.name if isinstance(name, str) else None
 
 
 def _share_roots_tags(
@@ -304,6 +356,68 @@ def _share_roots_tags(
                 and tag_names_version(member, tag, version, show_file)
             ):
                 scores[member.name] = 1
+
+
+def _share_named_tags(
+    members: Sequence[Member],
+    claims: dict[str, dict[str, int]],
+    groups: Mapping[str, list[tuple[Version, str]]],
+    show_file: Callable[[str, str], str | None] | None,
+) -> None:
+    """A package no tag names, whose version file names the version of each of the newest
+    tags (two at least) of a prefix that names one other package, shares that prefix: one
+    tag releases both (MDAnalysis' ``package-2.7.0`` for ``package/`` and for the
+    ``testsuite/`` released beside it at the same version), which makes them a lockstep
+    group. A version that agrees at one tag only may be a coincidence."""
+    untagged = [m for m in members if not any(m.name in scores for scores in claims.values())]
+    if not untagged:
+        return
+    for prefix, scores in list(claims.items()):
+        if not stem(prefix) or len(scores) != 1 or max(scores.values()) < 4:
+            continue
+        newest = [item for item in reversed(groups[prefix]) if not item[0].is_prerelease]
+        newest = newest[:_TOGETHER_READ]
+        if len(newest) < 2:
+            continue
+        for member in untagged:
+            if all(tag_names_version(member, tag, version, show_file) for version, tag in newest):
+                scores[member.name] = 4
+
+
+def _unless_anothers(
+    members: Sequence[Member],
+    name: str,
+    prefix: str,
+    claims: Mapping[str, Mapping[str, int]],
+    groups: Mapping[str, list[tuple[Version, str]]],
+    tags: RepoTags,
+    show_file: Callable[[str, str], str | None] | None,
+) -> list[str]:
+    """``[name]``, the package whose name ``prefix`` spells, unless its version file names
+    none of that prefix's versions at their commits while another prefix it may own has its
+    newest tag named there: ``nbdime@7.0.4`` is the npm package's tag of the same name, and
+    nbdime's own releases are ``v4.0.4`` (a file that says no version at an old tag says
+    nothing; its two newest tags must say another). Without such a prefix the tags stay its
+    own (a version set at build time names no tag in the file), and so does one stray tag,
+    which the refusals name."""
+    member = next(m for m in members if m.name == name)
+    newest = list(reversed(groups[prefix]))[:CONTRADICTIONS_READ]
+    if any(tag_names_version(member, tag, version, show_file) for version, tag in newest):
+        return [name]
+    if (
+        len(newest) < 2
+        or not all(  # one stray tag may be a mistake: the user decides
+            tag_contradicts(member, tag, version, show_file) for version, tag in newest[:2]
+        )
+    ):
+        return [name]
+    for other, scores in claims.items():
+        if other == prefix or name not in scores:
+            continue
+        version, tag = _newest(groups[other], tags)
+        if tag_names_version(member, tag, version, show_file):
+            return []
+    return [name]
 
 
 def _has_own_tags(name: str, claims: Mapping[str, Mapping[str, int]]) -> bool:

@@ -28,6 +28,7 @@ from relnox.project.members import (
     outside,
     outside_members,
     released_by_evidence,
+    test_suite,
 )
 from relnox.project.package_load import VALID_NAME, load_package, name_of
 from relnox.project.pyproject import (
@@ -156,8 +157,18 @@ def discover(root: Path | str = ".") -> Workspace:
             root, listing or {}, [*others, *nested(root, dirs, resolve)], dirs, resolve
         )
     )
-    dirs = [*dirs, *(d for d in inferred if d not in dirs)]
     skipped: list[str] = []
+    development = None  # a root project only for the settings of the packages below
+    if inferred and root in dirs and listing is not None and _development_root(root, listing):
+        development = listing
+        dirs = [d for d in dirs if d != root]
+        skipped.append(
+            f"pyproject.toml ({name_of(root, listing)}) has no [build-system], setup.py or "
+            "dependencies and the projects below are released, so relnox takes it for the "
+            "development project that holds their settings (its version, when it is theirs, "
+            'moves with them); add "." to [tool.relnox] packages if it is released'
+        )
+    dirs = [*dirs, *(d for d in inferred if d not in dirs)]
     docs = _member_docs(root, listing, dirs, explicit, set(inferred), (broken, skipped))
     if listing is None and docs and not inferred:
         _refuse_tools_beside_a_workspace(root, dirs, docs, doc is not None)
@@ -176,6 +187,8 @@ def discover(root: Path | str = ".") -> Workspace:
             name = name_of(directory, data)
             broken.append(Broken(directory, canonicalize_name(name) if name else None, exc))
     packages, broken = _unique(root, packages, broken)
+    if development is not None:
+        packages = _with_root_copy(root_pyproject, development, packages)
     if not packages and not broken:
         uv_virtual = doc is not None and table(doc, "tool", "uv").get("package") is False
         if uv_virtual and doc is not None and "project" in doc:
@@ -359,10 +372,12 @@ def _without_examples(
     them."""
     from relnox.project.released import required, tagged, under_examples
 
-    examples = {
+    examples = {  # and a test suite (llama-agents-integration-tests), not a test-utils library
         directory: name_of(directory, data) or directory.name
         for directory, data in docs.items()
-        if directory != root and directory not in inferred and under_examples(directory, root)
+        if directory != root
+        and directory not in inferred
+        and (under_examples(directory, root) or test_suite(directory.name))
     }
     if not examples or len(examples) == len(docs):
         return docs
@@ -481,6 +496,46 @@ def _uv_excluded(root: Path, doc: Mapping[str, Any]) -> set[Path]:
 _RELEASED_SHOWN = 8
 
 
+def _development_root(root: Path, doc: Mapping[str, Any]) -> bool:
+    """A root ``[project]`` that builds nothing and installs nothing: no
+    ``[build-system]``, setup.py or setup.cfg, no dependencies, extras or scripts (a
+    name and version for the repository's dependency groups and release tooling,
+    jupyterlite's ``jupyterlite-root``)."""
+    project = table(doc, "project")
+    installs = {"dependencies", "optional-dependencies", "scripts", "gui-scripts", "entry-points"}
+    return (
+        bool(project)
+        and "build-system" not in doc
+        and not installs & project.keys()
+        and not set(project.get("dynamic", ())) & installs
+        and not (root / "setup.py").is_file()
+        and not (root / "setup.cfg").is_file()
+    )
+
+
+def _with_root_copy(
+    pyproject: Path, doc: Mapping[str, Any], packages: list[Package]
+) -> list[Package]:
+    """The packages, each at the version a development root's ``[project]`` says with that
+    version as a copy of its own (the repository's release tooling moves it with every
+    release: jupyterlite's ``0.8.1`` at its tag ``v0.8.1``), so a bump keeps it in step."""
+    from dataclasses import replace
+
+    from relnox.project.sources import toml_location
+    from relnox.versioning import same_version
+
+    version = table(doc, "project").get("version")
+    if not isinstance(version, str) or maybe_version(version) is None:
+        return packages
+    copy = toml_location(pyproject, doc, ("project", "version"))
+    return [
+        replace(p, locations=(*p.locations, copy))
+        if p.primary is not None and same_version(p.version, version)
+        else p
+        for p in packages
+    ]
+
+
 def _virtual(doc: Mapping[str, Any]) -> bool:
     """``[tool.uv] package = false`` (poetry: ``package-mode = false``): a member its
     tool installs but never builds."""
@@ -498,6 +553,18 @@ def _workspace_below(root: Path, dirs: Sequence[Path], settings: bool) -> Config
         except RelnoxError:
             continue
         members = table(found, "tool", "uv", "workspace").get("members")
+        if not members and _virtual(found) and {"project", "build-system"} <= found.keys():
+            rel = directory.relative_to(root).as_posix()
+            here = (
+                f"{root / 'pyproject.toml'} holds no package"
+                if settings
+                else f"{root}: no pyproject.toml here"
+            )
+            return ConfigError(
+                f"{here}, and {rel}/pyproject.toml sets [tool.uv] package = false (a project "
+                "uv never builds) with no tag or release workflow naming it: if it is "
+                f"released, run relnox in {rel}, or pass --root {rel}"
+            )
         setting = (
             "[tool.uv.workspace] members"
             if members

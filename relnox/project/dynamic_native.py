@@ -108,7 +108,13 @@ def scikit_build_version(directory: Path, doc: Mapping[str, Any]) -> Found | Non
             pattern = SKBUILD_DEFAULT_REGEX
         result = settings.get("result")
         if "(?P<version>" not in pattern and isinstance(result, str):
-            loc = groups_location(directory / settings["input"], pattern, result)
+            remove = settings.get("remove")
+            loc = groups_location(
+                directory / settings["input"],
+                pattern,
+                result,
+                remove if isinstance(remove, str) and remove else None,
+            )
         else:
             loc = regex_location(directory / settings["input"], pattern, "scikit-build regex")
         return "scikit-build", [loc], f"{where} input = {settings['input']!r}"

@@ -160,17 +160,26 @@ _NOT_PROJECTS = {
 }
 
 
+def test_directory(name: str) -> bool:
+    """A directory named for tests: its first or last word is ``test`` or ``tests``
+    (``integration_tests``, ``compat-tests``, ``test_suites``)."""
+    words = re.split(r"[-_.]", name.lower())
+    return words[0] in ("test", "tests") or test_suite(name)
+
+
+def test_suite(name: str) -> bool:
+    """A directory of a test suite: its last word is ``test`` or ``tests``
+    (``llama-agents-integration-tests``; not ``test-utils``, a library for tests that may
+    well be released)."""
+    return re.split(r"[-_.]", name.lower())[-1] in ("test", "tests")
+
+
 def _not_projects(name: str) -> bool:
     """A directory of tests, docs, examples, builds or environments, not of packages: one
-    of :data:`_NOT_PROJECTS`, a virtualenv, or a name that starts or ends with ``test`` or
-    ``tests`` (``integration_tests``, ``compat-tests``, ``test_suites``)."""
-    words = re.split(r"[-_.]", name.lower())
-    return (
-        name in _NOT_PROJECTS
-        or "venv" in name
-        or words[0] in ("test", "tests")
-        or words[-1] in ("test", "tests")
-    )
+    of :data:`_NOT_PROJECTS`, a virtualenv, a private one (``_template``: the project a
+    script copies for a new integration, ``_vendor``), or a name that starts or ends with
+    ``test`` or ``tests`` (``integration_tests``, ``compat-tests``, ``test_suites``)."""
+    return name in _NOT_PROJECTS or name.startswith("_") or "venv" in name or test_directory(name)
 
 
 def _projects_below(root: Path, depth: int = 3) -> list[Path]:
@@ -295,6 +304,9 @@ def released_by_evidence(
         and table(doc, "tool", "uv").get("package") is False
     ):
         candidates.append((root, name_of(root, doc) or root.name))
+    if not doc:  # no root project: each project found below that uv never builds (a native
+        # binding's ``bindings/python`` sets it only so ``uv run`` does not rebuild)
+        candidates += [(d, name) for d, name in _built_but_virtual(members)]
     unbuilt: list[tuple[Path, str]] = []  # no [build-system]: setuptools' default, or uv's
     for directory, found, name in _packages(others):  # virtual project: a workflow decides
         if VALID_NAME.fullmatch(name) and directory not in required:
@@ -311,6 +323,23 @@ def released_by_evidence(
         if tag is not None:
             released[root] = f"it is the repository's only project and tags like {tag} release it"
     return released
+
+
+def _built_but_virtual(directories: Sequence[Path]) -> list[tuple[Path, str]]:
+    """``(directory, name)`` of each of ``directories`` whose pyproject.toml has
+    ``[project]`` and a ``[build-system]`` and sets ``[tool.uv] package = false``: a
+    project a backend builds, and uv does not."""
+    found = []
+    for directory in directories:
+        try:
+            doc = project_doc(directory)
+        except RelnoxError:
+            continue
+        if {"project", "build-system"} <= doc.keys() and table(doc, "tool", "uv").get(
+            "package"
+        ) is False:
+            found.append((directory, name_of(directory, doc) or directory.name))
+    return found
 
 
 def _required(

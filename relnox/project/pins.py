@@ -80,9 +80,14 @@ def _clauses(new: Version, clauses: list[tuple[str, str]]) -> list[tuple[str, st
             with contextlib.suppress(InvalidVersion):
                 lowers.append(Version(version))
     lower = max(lowers) if lowers else None
+    # beside an == pin, a floor that admits the new version is no range to slide: RAPIDS'
+    # ``librmm==26.8.*,>=0.0.0a0`` lets nightlies (pre-releases) of the series in
+    pinned = any(op in ("==", "===") for op, _version in clauses)
     out: list[tuple[str, str]] = []
     for op, version in clauses:
-        if op in (">=", ">"):  # the range slides: its lower bound becomes the new version
+        if op in (">=", ">") and pinned and Specifier(f"{op}{version}").contains(new, True):
+            out.append((op, version))
+        elif op in (">=", ">"):  # the range slides: its lower bound becomes the new version
             out.append((">=", shaped(public, version)))
         elif Specifier(f"{op}{version}").contains(new, prereleases=True):
             out.append((op, version))

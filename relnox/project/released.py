@@ -31,6 +31,7 @@ from relnox.versioning import maybe_version
 if TYPE_CHECKING:
     from packaging.version import Version
 
+    from relnox.project.sources import VersionLocation
     from relnox.project.workspace import Workspace
 
 #: the separators a squashed name drops
@@ -280,6 +281,7 @@ def _released_with(
     from relnox.toml import table, tomllib
 
     rel = (directory / "pyproject.toml").relative_to(top).as_posix()
+    where: list[VersionLocation] | None = None  # the work tree's version source, asked once
     for tag, version in line:
         text = show(tag, rel)
         try:
@@ -290,9 +292,46 @@ def _released_with(
         path = table(doc, "tool", "hatch", "version").get("path")
         if said is None and isinstance(path, str):  # its hatch version file at that tag
             said = _python_version(show(tag, (directory / path).relative_to(top).as_posix()))
+        if said is None and not isinstance(path, str):
+            # a version setup.py (or a backend setting) reads from a file: that file at the
+            # tag (Cirq's cirq-google/cirq_google/_version.py, released under the root's v1.7.0)
+            where = _version_source(directory) if where is None else where
+            said = _file_version(where, top, tag, show)
         if not isinstance(said, str) or maybe_version(said) != version:
             return None
     return f"its version is that of each of the last tags ({', '.join(t for t, _ in line)})"
+
+
+def _version_source(directory: Path) -> list[VersionLocation]:
+    """The file the project's build reads its version from, as relnox reads it in the work
+    tree (a one-element list), or nothing when it has none it can read or its version comes
+    from tags."""
+    from relnox.config import Config
+    from relnox.errors import RelnoxError
+    from relnox.project.package_load import load_package
+    from relnox.project.pyproject import project_doc
+
+    try:
+        doc = project_doc(directory)
+        pkg = load_package(directory, doc, set(), Config(directory / "pyproject.toml"), False)
+    except RelnoxError:
+        return []
+    return list(pkg.locations[:1])
+
+
+def _file_version(
+    where: Sequence[VersionLocation],
+    top: Path,
+    tag: str,
+    show: Callable[[str, str], str | None],
+) -> str | None:
+    """The version the file of ``where`` says at ``tag``, or ``None``."""
+    from relnox.project.sources import value_in
+
+    if not where:
+        return None
+    text = show(tag, where[0].path.relative_to(top).as_posix())
+    return value_in(where[0], text) if text is not None else None
 
 
 def _python_version(text: str | None) -> str | None:

@@ -61,8 +61,11 @@ def _from_sibling(module: Path) -> VersionLocation | None:
         )
     if imported is None:
         imported = _ATTRIBUTE.search(text)
+        # ``from . import _version``, or by the package's own name (orbax's ``from
+        # orbax.checkpoint import version`` in orbax/checkpoint/__init__.py)
+        package = rf"(?:\.|(?:\w+\.)*{re.escape(module.parent.name)})"
         if imported is None or not re.search(
-            rf"^from\s+\.\s+import\s+.*\b{imported.group('module')}\b", text, re.M
+            rf"^from\s+{package}\s+import\s+.*\b{imported.group('module')}\b", text, re.M
         ):
             return _file_read_by(module)
     sibling = module.parent / f"{imported.group('module')}.py"
@@ -167,10 +170,13 @@ def _setup_py_constant(setup_py: Path) -> Found | None:
             for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
         )
     ]
-    if len(bound) != 1 or bound[0] not in tree.body or value.id not in _constants(tree):
+    body = _run_at_top(tree)
+    top = ast.Module(body=body, type_ignores=[])
+    if len(bound) != 1 or bound[0] not in body or value.id not in _constants(top):
         return None
     name = re.escape(value.id)
-    pattern = rf"""(?m)^{name}[ \t]*=[ \t]*(['"])(?P<version>[0-9][^'"\r\n]*)\1"""
+    indent = "[ \t]*" if bound[0] not in tree.body else ""
+    pattern = rf"""(?m)^{indent}{name}[ \t]*=[ \t]*(['"])(?P<version>[0-9][^'"\r\n]*)\1"""
     if re.search(pattern, read_text(setup_py)) is None:
         return None
     loc = regex_location(setup_py, pattern, "setup.py")
@@ -207,6 +213,27 @@ def setup_py_toml(directory: Path) -> Found | None:
         return None
     loc = toml_location(path, doc, (key.group("table"), "version"))
     return "setup.py", [loc], f"setup.py reads {path.name} [{key.group('table')}] version"
+
+
+def _run_at_top(tree: ast.Module) -> list[ast.stmt]:
+    """The statements setup.py runs at its top: the module's, then those of a top-level
+    ``if __name__ == "__main__":`` (setuptools runs setup.py as ``__main__``; MDAnalysis'
+    testsuite binds ``RELEASE = "2.8.0-dev0"`` there, before ``setup(version=RELEASE)``)."""
+    body = list(tree.body)
+    for node in tree.body:
+        test = node.test if isinstance(node, ast.If) else None
+        if (
+            isinstance(test, ast.Compare)
+            and isinstance(test.left, ast.Name)
+            and test.left.id == "__name__"
+            and len(test.comparators) == 1
+            and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value == "__main__"
+            and isinstance(test.ops[0], ast.Eq)
+            and isinstance(node, ast.If)
+        ):
+            body += node.body
+    return body
 
 
 def _tree(setup_py: Path) -> ast.Module | None:

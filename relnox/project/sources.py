@@ -53,6 +53,7 @@ class VersionLocation:
     semver: bool = False  # Cargo.toml: written as 1.2.0-alpha.1, read as PEP 440 1.2.0a1
     result: str | None = None  # several groups make the version: "{major}.{minor}.{patch}"
     every: bool = False  # a pattern whose every match of this version is rewritten
+    remove: str | None = None  # scikit-build-core's regex removed from the result (".$")
 
     def spell(self, new: str) -> str:
         """``new`` (PEP 440) as this place writes versions."""
@@ -103,7 +104,9 @@ class VersionLocation:
                 raise VersionError(f"{self.path}: expected {self.value!r}, found {stripped!r}")
             return text.replace(stripped, new, 1)
         if self.result is not None and self.pattern is not None:
-            return render_groups(self.path, self.pattern, self.result, self.value, text, new)
+            return render_groups(
+                self.path, self.pattern, self.result, self.value, text, new, self.remove
+            )
         regex = re.compile(self.pattern) if self.pattern else PY_VERSION_RE
         match = regex.search(text)
         if self.every:  # bump-my-version's searches: each place that says this version
@@ -128,27 +131,45 @@ class VersionLocation:
         return text[:start] + self.spell(new) + text[end:]
 
 
-def compose(result: str, groups: dict[str, str | None]) -> str:
-    """scikit-build-core's ``result``: the template filled with the regex's groups."""
-    return result.format(**{k: v or "" for k, v in groups.items()})
+def compose(result: str, groups: dict[str, str | None], remove: str | None = None) -> str:
+    """scikit-build-core's ``result``: the template filled with the regex's groups, then
+    its ``remove`` regex taken out (``".$"``: the dot before an empty pre-release part)."""
+    text = result.format(**{k: v or "" for k, v in groups.items()})
+    return re.sub(remove, "", text) if remove else text
 
 
-def render_groups(path: Path, pattern: str, result: str, old: str, text: str, new: str) -> str:
+def render_groups(
+    path: Path,
+    pattern: str,
+    result: str,
+    old: str,
+    text: str,
+    new: str,
+    remove: str | None = None,
+) -> str:
     """``text`` with each named group rewritten so that ``result`` gives ``new``.
 
     ``#define VERSION_MAJOR 3`` ... with ``result = "{major}.{minor}.{patch}"``: the new
     version is split by the template (``{field}`` is digits, the rest literal) and each
     group's text replaced. A version the template cannot spell is an error naming both.
+    With ``remove``, what it took from the old version's template text is put back before
+    splitting (mamba's ``2.8.1.`` read as 2.8.1: 2.9.0 is split as ``2.9.0.``, its empty
+    pre-release part included), and the result must read back as ``new``.
     """
     match = re.search(pattern, text)
-    if match is None or compose(result, match.groupdict()) != old:
+    if match is None or compose(result, match.groupdict(), remove) != old:
         raise VersionError(f"{path}: the version {old!r} is no longer where it was read; rerun")
+    whole = compose(result, match.groupdict())
+    spelled = new + whole[len(old) :] if remove and whole.startswith(old) else new
+    digits = r"\d*" if remove else r"\d+"
     shape = ""
     for literal, field, _spec, _conv in string.Formatter().parse(result):
         shape += re.escape(literal)
         if field is not None:
-            shape += rf"(?P<{field}>\d+)" if f"(?P<{field}>" in pattern else ""
-    parts = re.fullmatch(shape, new)
+            shape += rf"(?P<{field}>{digits})" if f"(?P<{field}>" in pattern else ""
+    parts = re.fullmatch(shape, spelled)
+    if parts is not None and remove and compose(result, parts.groupdict(), remove) != new:
+        parts = None
     if parts is None:
         raise VersionError(
             f"{path}: {new} cannot be written there: the file spells the version as "
@@ -280,19 +301,22 @@ def regex_location(path: Path, pattern: str, what: str) -> VersionLocation:
     return VersionLocation(path, "pattern", match.group("version"), pattern=pattern)
 
 
-def groups_location(path: Path, pattern: str, result: str) -> VersionLocation:
-    """A version made of several named groups (scikit-build-core's ``result`` template)."""
+def groups_location(
+    path: Path, pattern: str, result: str, remove: str | None = None
+) -> VersionLocation:
+    """A version made of several named groups (scikit-build-core's ``result`` template,
+    and the ``remove`` regex taken out of it)."""
     match = re.search(pattern, read_text(path), re.MULTILINE)
     if match is None:
         raise VersionError(f"{path}: the scikit-build regex {pattern!r} matches nothing; fix it")
     try:
-        value = compose(result, match.groupdict())
+        value = compose(result, match.groupdict(), remove)
     except (KeyError, IndexError, ValueError):
         raise VersionError(
             f"{path}: the scikit-build result {result!r} names a group the regex does not "
             "have; make every {field} a (?P<field>...) group"
         ) from None
-    return VersionLocation(path, "pattern", value, pattern=pattern, result=result)
+    return VersionLocation(path, "pattern", value, pattern=pattern, result=result, remove=remove)
 
 
 def literal_location(path: Path, what: str, pyproject: Path) -> VersionLocation:
@@ -354,7 +378,7 @@ def value_in(loc: VersionLocation, text: str) -> str | None:
         regex = re.compile(loc.pattern) if loc.pattern else PY_VERSION_RE
         match = regex.search(text)
         if match is not None and loc.result is not None:
-            return compose(loc.result, match.groupdict())
+            return compose(loc.result, match.groupdict(), loc.remove)
         return match.group("version") if match else None
     except (KeyError, TypeError, tomllib.TOMLDecodeError, IndexError, ValueError):
         return None

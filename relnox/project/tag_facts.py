@@ -78,7 +78,7 @@ def tag_contradicts(
     return version not in quoted and any(v is not None for v in quoted)
 
 
-_CONTRADICTIONS_READ = 40  # newest tags read before a prefix is judged another project's
+CONTRADICTIONS_READ = 40  # newest tags read before a prefix is judged another project's
 
 
 def every_tag_contradicts(
@@ -91,11 +91,11 @@ def every_tag_contradicts(
     One agreeing tag is enough: a project that later publishes builds made elsewhere
     (its file left behind at 0.0.10 while ``fleet-v0.1.14`` is released) still owns
     ``fleet-v``, and its file is then below its released version, which is reported.
-    The newest tags are read first, at most ``_CONTRADICTIONS_READ`` of them.
+    The newest tags are read first, at most ``CONTRADICTIONS_READ`` of them.
     """
     return all(
         tag_contradicts(member, tag, version, show_file)
-        for version, tag in list(reversed(group))[:_CONTRADICTIONS_READ]
+        for version, tag in list(reversed(group))[:CONTRADICTIONS_READ]
     )
 
 

@@ -927,6 +927,8 @@ PADDED = [("2026.07.11", "2026-07-11"), ("2026.08.17", "2026-08-18")]
         ([("2026.11.0", "2026-11-02"), ("2026.12.0", "2026-12-01")], "2026.12.1", True),
         # black's two-digit years
         ([("25.9.0", "2025-09-18"), ("25.11.0", "2025-11-20")], "26.12.0", True),
+        # RAPIDS' two-digit month and counter (26.06.00): spelled so (it wrote 26.12.0)
+        ([("26.04.00", "2026-04-08"), ("26.06.00", "2026-06-10")], "26.12.00", True),
         # flake8-bugbear's days with two-digit years, unpadded as 24.8.19 shows (it gave
         # this month's count, 26.12.0)
         (

@@ -1040,3 +1040,110 @@ def test_the_spelling_that_took_over_writes_new_tags_above_an_old_stray(
     assert ws.tag_for(pkg, "17.4.0") == "release-17.4.0"
     [row] = [c for c in doctor(root).checks if c.check == "tags treqish"]
     assert 'set tag-format = "release-{version}" (its newest tags\' spelling)' in row.detail
+
+
+def test_the_only_packages_prefix_is_confirmed_by_its_newest_final_past_a_dev_marker(
+    tmp_path: Path,
+) -> None:
+    """arrow-nanoarrow's shape: ``python/`` is the only package, its tags are the
+    project's release tags ``acme-kit-0.8.0`` (no tag names ``kit`` alone), and the newest
+    tag, ``acme-kit-0.9.0.dev``, marks where development of 0.9.0 began, on a commit whose
+    version file still said 0.8.0.dev0. The newest final release's commit names its
+    version: the prefix is the package's (it was the default ``{name}-v{version}``, with
+    a warning that no tag names it)."""
+    hatch = '[tool.hatch.version]\npath = "kit/_version.py"\n'
+
+    def at(version: str) -> dict[str, str]:
+        return {
+            "python/pyproject.toml": project("kit", None, extra=hatch),
+            "python/kit/__init__.py": "",
+            "python/kit/_version.py": f'__version__ = "{version}"\n',
+        }
+
+    root = repo(tmp_path / "r", at("0.7.0"), tags=["acme-kit-0.7.0"])
+    commit(root, at("0.8.0.dev0"))
+    git(root, "checkout", "-q", "-b", "maint-0.8")
+    commit(root, at("0.8.0"), "acme-kit-0.8.0")
+    git(root, "checkout", "-q", "main")
+    git(root, "tag", "acme-kit-0.9.0.dev")
+    commit(root, at("0.9.0.dev0"))
+    ws = load_workspace(root)
+    kit = ws.get("kit")
+    assert ws.tag_format_of(kit) == "acme-kit-{version}"
+    assert kit.tags is not None and kit.tags.highest_tag == "acme-kit-0.8.0"
+    assert plan_bump(ws, BumpOptions(part="minor")).versions == {"kit": ("0.9.0.dev0", "0.9.0")}
+
+
+def test_a_package_no_tag_names_shares_a_named_prefix_its_file_followed(
+    tmp_path: Path,
+) -> None:
+    """MDAnalysis' shape: ``package/`` (its tags ``package-2.6.0``, ``package-2.7.0``) and
+    ``testsuite/`` (no tag of its own, its version file naming 2.6.0 and 2.7.0 at those
+    tags): one tag releases both, a lockstep group (``testsuite`` got
+    ``{dir}-{version}``, tags never made). ``other/``, which followed only once, keeps its
+    own."""
+
+    def at(version: str, other: str) -> dict[str, str]:
+        return {
+            "package/pyproject.toml": project("kit", version),
+            "testsuite/pyproject.toml": project("kit-tests", version),
+            "other/pyproject.toml": project("kit-extra", other),
+        }
+
+    root = repo(tmp_path / "r", at("2.6.0", "1.0.0"), tags=["package-2.6.0"])
+    commit(root, at("2.7.0", "2.7.0"), "package-2.7.0")
+    commit(root, at("2.8.0.dev0", "2.7.1"))
+    ws = load_workspace(root)
+    formats = {p.name: ws.tag_format_of(p) for p in ws.packages}
+    assert formats["kit"] == formats["kit-tests"] == "package-{version}"
+    assert formats["kit-extra"] != "package-{version}"
+    plan = plan_bump(ws, BumpOptions(part="minor", packages=("kit",)))
+    assert plan.versions == dict.fromkeys(["kit", "kit-tests"], ("2.8.0.dev0", "2.8.0"))
+
+
+def test_tags_spelling_the_packages_name_are_anothers_when_its_file_never_says_them(
+    tmp_path: Path,
+) -> None:
+    """nbdime's shape: the Python package ``kit`` is released as ``v4.0.3``, ``v4.0.4``,
+    and its npm package of the same name as ``kit@7.0.3``, ``kit@7.0.4`` on the same
+    commits; the version file never says a ``kit@`` version (an old one says none it can
+    read). The ``v`` tags are the package's (``kit@{version}`` was taken for its name,
+    and a minor bump was refused as not above 7.0.4)."""
+    hatch = '[tool.hatch.version]\npath = "kit/_version.py"\n'
+
+    def at(line: str) -> dict[str, str]:
+        return {"pyproject.toml": project("kit", None, extra=hatch), "kit/_version.py": line}
+
+    root = repo(tmp_path / "r", at("version_info = (3, 1, 1)\n"), tags=["kit@6.0.0"])
+    commit(root, at('__version__ = "4.0.3"\n'), "v4.0.3", "kit@7.0.3")
+    commit(root, at('__version__ = "4.0.4"\n'), "v4.0.4", "kit@7.0.4")
+    ws = load_workspace(root)
+    assert ws.tag_format_of(ws.get("kit")) == "v{version}"
+    assert plan_bump(ws, BumpOptions(part="minor")).versions == {"kit": ("4.0.4", "4.1.0")}
+
+
+def test_bare_tags_made_when_the_root_was_another_project_are_not_the_roots(
+    tmp_path: Path,
+) -> None:
+    """workflows-py's shape: ``kit`` lived at the root and was tagged ``v0.2.0``,
+    ``v1.0.0``; it moved to ``packages/kit`` (tagged ``kit@1.1.0`` since) and the root
+    became the workspace's dev project ``kit-dev`` at 0.1.0. The bare tags name ``kit`` in
+    the root's pyproject.toml at their commits: not the dev project's releases (a minor
+    bump was refused as 0.2.0 already released, and doctor said v1.0.0 is newer than
+    0.1.0)."""
+    root = repo(tmp_path / "r", {"pyproject.toml": project("kit", "0.2.0")}, tags=["v0.2.0"])
+    commit(root, {"pyproject.toml": project("kit", "1.0.0")}, "v1.0.0")
+    members = '\n[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+    commit(
+        root,
+        {
+            "pyproject.toml": project("kit-dev", "0.1.0", extra=members),
+            "packages/kit/pyproject.toml": project("kit", "1.1.0"),
+        },
+        "kit@1.1.0",
+    )
+    ws = load_workspace(root)
+    assert ws.tag_format_of(ws.get("kit-dev")) != "v{version}"
+    plan = plan_bump(ws, BumpOptions(part="minor", packages=("kit-dev",)))
+    assert plan.versions == {"kit-dev": ("0.1.0", "0.2.0")}
+    assert not [c for c in doctor(root).checks if c.status == "error"]

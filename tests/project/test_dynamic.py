@@ -813,6 +813,8 @@ def test_a_setup_py_reading_two_version_files_names_the_setting_that_decides(
         "from ._version import (\n    VERSION as V,\n    __version__,\n)\n",
         # authlib's: a name of the sibling bound to __version__
         "from ._version import name, version\n\n__version__ = version\n",
+        # orbax's: the sibling imported by the package's own dotted name
+        "from pil import _version\n\n__version__ = _version.__version__\n",
     ],
 )
 def test_a_setuptools_attr_whose_module_takes_the_version_from_a_sibling_is_read_there(
@@ -2525,3 +2527,79 @@ def test_setup_py_reading_a_file_beside_it_by_with_name_finds_it(tmp_path: Path)
     (pkg,) = ws.packages
     assert pkg.version == "1.0.0a0"
     assert pkg.primary is not None and pkg.primary.path == root / "cachy/__init__.py"
+
+
+def test_flits_namespace_module_taking_its_version_from_a_sibling_by_its_dotted_name(
+    tmp_path: Path,
+) -> None:
+    """orbax's shape: flit's module ``acme.kit`` (a namespace ``acme``) whose
+    ``__init__.py`` says ``from acme.kit import version`` and ``__version__ =
+    version.__version__``: flit imports it and finds ``acme/kit/version.py``'s literal,
+    where a bump writes (relnox said it could not read the version)."""
+    flit = (
+        '[project]\nname = "acme-kit"\ndynamic = ["version"]\n\n[build-system]\n'
+        'requires = ["flit_core >=3.5,<4"]\nbuild-backend = "flit_core.buildapi"\n\n'
+        '[tool.flit.module]\nname = "acme.kit"\n'
+    )
+    files = {
+        "kit/pyproject.toml": flit,
+        "kit/acme/__init__.py": "",
+        "kit/acme/kit/__init__.py": (
+            "from acme.kit import handlers\nfrom acme.kit import version\n\n"
+            "__version__ = version.__version__\n"
+        ),
+        "kit/acme/kit/handlers.py": "",
+        "kit/acme/kit/version.py": "__version__ = '0.12.4'\n",
+    }
+    root = repo(tmp_path / "r", files)
+    pkg = load_workspace(root).get("acme-kit")
+    assert (pkg.version, pkg.locations[0].path) == ("0.12.4", root / "kit/acme/kit/version.py")
+
+
+def test_a_setup_py_version_constant_bound_in_its_main_block_is_read_and_bumped(
+    tmp_path: Path,
+) -> None:
+    """MDAnalysis' testsuite shape: ``RELEASE = "2.8.0-dev0"`` bound inside ``if __name__
+    == '__main__':`` before ``setup(version=RELEASE)`` (setuptools runs setup.py as
+    ``__main__``): read and bumped there (relnox said setup.py computes the version)."""
+    setup = (
+        "from setuptools import setup\n\nif __name__ == '__main__':\n"
+        "    # this must be in-sync with the library\n"
+        '    RELEASE = "2.8.0-dev0"\n\n'
+        "    setup(name='kit-tests', version=RELEASE, packages=['kit_tests'])\n"
+    )
+    files = {"setup.py": setup, "kit_tests/__init__.py": ""}
+    root = repo(tmp_path / "r", files)
+    ws = load_workspace(root)
+    assert ws.get("kit-tests").version == "2.8.0-dev0"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert '    RELEASE = "2.8.0"\n' in (root / "setup.py").read_text()
+
+
+def test_scikit_build_regex_results_remove_is_taken_out_when_read_and_put_back_when_bumped(
+    tmp_path: Path,
+) -> None:
+    """mamba's libmambapy: ``result = "{major}.{minor}.{patch}.{pre}"`` with ``remove =
+    ".$"`` (the dot before an empty pre-release part): the version is 2.8.1 (relnox read
+    '2.8.1.' and refused it), and a minor bump writes 2.9.0 in the groups, the empty part
+    kept empty."""
+    sk = (
+        "[tool.scikit-build.metadata.version]\n"
+        'provider = "scikit_build_core.metadata.regex"\ninput = "src/kit/version.py"\n'
+        "regex = '''(?sx)\n"
+        'version_info\\s*=\\s*\\("(?P<major>\\d+)",\\s*"(?P<minor>\\d+)",\\s*"(?P<patch>\\d+)"\\)\\s*\n'
+        'version_prerelease\\s*=\\s*"(?P<pre>\\w*)"\n'
+        "'''\n"
+        'result = "{major}.{minor}.{patch}.{pre}"\nremove = ".$"\n'
+    )
+    version = 'version_info = ("2", "8", "1")\nversion_prerelease = ""\n'
+    files = {
+        "pyproject.toml": project("kit", None, backend="skbuild", extra=sk),
+        "src/kit/version.py": version,
+    }
+    root = repo(tmp_path / "r", files, tags=["2.8.1"])
+    ws = load_workspace(root)
+    assert ws.get("kit").version == "2.8.1"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert (root / "src/kit/version.py").read_text() == version.replace('"8", "1"', '"9", "0"')
+    assert load_workspace(root).get("kit").version == "2.9.0"

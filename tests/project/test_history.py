@@ -913,3 +913,26 @@ def test_a_tag_versioned_package_does_not_follow_a_newer_named_prefix(tmp_path: 
     repo.commit({"a.txt": "1"}, "chart-1.2.0")
     (pkg,) = load_workspace(repo.root).packages
     assert pkg.tags is not None and pkg.tags.convention.format == "v{version}"
+
+
+def test_a_release_tagged_again_with_a_number_after_a_hyphen_is_stepped_over(
+    tmp_path: Path,
+) -> None:
+    """kubeflow/pipelines' shape: main at 2.15.2, its release branches tagged ``sdk-2.16.0``
+    and ``sdk-2.17.0-1`` (2.17.0 tagged again; its version file says 2.17.0 there). PEP 440
+    reads ``2.17.0-1`` as ``2.17.0.post1``, and a minor bump proposed 2.17.0, a version
+    already published; it steps over both to 2.18.0, and ``--to 2.17.0`` names the tag."""
+    files = {"pyproject.toml": project("kit", "2.15.2")}
+    repo = History(tmp_path / "r", files)
+    git(repo.root, "tag", "kit-2.15.2")
+    for version, tag in (("2.16.0", "kit-2.16.0"), ("2.17.0", "kit-2.17.0-1")):
+        git(repo.root, "checkout", "-q", "-b", f"release-{version}", "main")
+        repo.commit({"pyproject.toml": project("kit", version)}, tag)
+    git(repo.root, "checkout", "-q", "main")
+    repo.commit({"fix.txt": "on main"})
+    ws = load_workspace(repo.root)
+    assert plan_bump(ws, BumpOptions(part="minor")).versions == {"kit": ("2.15.2", "2.18.0")}
+    with pytest.raises(
+        VersionError, match=r"2\.17\.0 was already released \(its tag kit-2\.17\.0-1 exists"
+    ):
+        plan_bump(ws, BumpOptions(to="2.17.0"))

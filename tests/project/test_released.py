@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from relnox.bump import BumpOptions
 from relnox.bump.plan import plan_bump
+from relnox.errors import ConfigError, VersionError
 from relnox.project.discovery import load_workspace
 from relnox.project.released import TRIGGER_KEY, _builds, _has_key, evidence, tag_stems
 from tests.shapes import commit, git, project, repo
@@ -314,3 +315,118 @@ def test_a_project_below_a_line_released_as_betas_is_released(tmp_path: Path) ->
     ws = load_workspace(root)
     assert "otel-processor-baggage" in [p.name for p in ws.packages], ws.notes
     assert ws.tag_format_of(ws.get("otel-processor-baggage")) == "v{version}"
+
+
+def test_setup_py_projects_whose_version_file_says_each_of_the_roots_last_tags_are_released(
+    tmp_path: Path,
+) -> None:
+    """Cirq's shape: a root ``setup.py`` metapackage (its pyproject.toml holds only tools'
+    settings) reads its version from ``acme-core/acme/_version.py``, and each of
+    ``acme-core/`` and ``acme-plug/`` is a setup.py project whose ``setup.py`` reads its own
+    ``_version.py``; the shared tags ``v1.6.0``, ``v1.7.0`` are made where every file says
+    them. The tags release them with the root (they were notes, and a bump moved only the
+    root's file)."""
+    setup = (
+        "import runpy\nfrom setuptools import setup\n"
+        "__version__ = runpy.run_path('{path}')['__version__']\n"
+        "setup(name='{name}', version=__version__, packages=['{pkg}'])\n"
+    )
+    build = '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+
+    def at(version: str) -> dict[str, str]:
+        line = f'__version__ = "{version}"\n'
+        files = {
+            "pyproject.toml": build + "\n[tool.black]\nline-length = 100\n",
+            "setup.py": setup.format(
+                path="acme-core/acme/_version.py", name="acme", pkg=""
+            ).replace("['']", "[]"),
+        }
+        for name, pkg in (("acme-core", "acme"), ("acme-plug", "acme_plug")):
+            files[f"{name}/pyproject.toml"] = build
+            files[f"{name}/setup.py"] = setup.format(path=f"{pkg}/_version.py", name=name, pkg=pkg)
+            files[f"{name}/{pkg}/__init__.py"] = "from ._version import __version__\n"
+            files[f"{name}/{pkg}/_version.py"] = line
+        return files
+
+    root = repo(tmp_path / "r", at("1.6.0"), tags=["v1.6.0"])
+    commit(root, at("1.7.0"), "v1.7.0")
+    commit(root, at("1.8.0.dev0"))
+    ws = load_workspace(root)
+    assert sorted(p.name for p in ws.packages) == ["acme", "acme-core", "acme-plug"], ws.notes
+    plan = plan_bump(ws, BumpOptions(part="minor"))
+    assert plan.versions == dict.fromkeys(
+        ["acme", "acme-core", "acme-plug"], ("1.8.0.dev0", "1.8.0")
+    )
+
+
+def test_a_binding_uv_never_builds_below_a_root_without_pyproject_is_released_by_its_workflow(
+    tmp_path: Path,
+) -> None:
+    """OpenDAL's shape: no root pyproject.toml, a Rust core, and ``bindings/python`` (maturin,
+    ``[tool.uv] package = false`` so ``uv run`` does not rebuild it) that the release
+    workflow builds on ``v*`` tags, the core's: found and released (it was "no package in the
+    directories below"). Without the workflow, the error names it and ``--root``. A minor
+    bump onto another project's tag says what the binding's file said there."""
+    uv_virtual = "\n[tool.uv]\npackage = false\n"
+    workflow = (
+        "on:\n  push:\n    tags: ['v*']\njobs:\n  wheels:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - run: maturin build\n        working-directory: bindings/python\n"
+    )
+    files = {
+        "core/Cargo.toml": '[package]\nname = "core"\nversion = "0.5.0"\n',
+        "bindings/python/pyproject.toml": project("binding", "0.1.0", extra=uv_virtual),
+        "bindings/python/binding/__init__.py": "",
+        ".github/workflows/release.yml": workflow,
+    }
+    root = repo(tmp_path / "r", files, tags=["v0.3.0"])
+    core, binding = "core/Cargo.toml", "bindings/python/pyproject.toml"
+    commit(root, {core: '[package]\nname = "core"\nversion = "0.6.0"\n'}, "v0.6.0")
+    commit(root, {binding: project("binding", "0.2.1", extra=uv_virtual)})
+    ws = load_workspace(root)
+    assert [p.name for p in ws.packages] == ["binding"], ws.notes
+    with pytest.raises(VersionError) as info:
+        plan_bump(ws, BumpOptions(part="minor"))
+    assert "(its tag v0.3.0 exists, but bindings/python/pyproject.toml says 0.1.0 at its" in str(
+        info.value
+    )
+    git(root, "rm", "-q", ".github/workflows/release.yml")
+    git(root, "commit", "-q", "-m", "no workflow")
+    with pytest.raises(ConfigError) as error:
+        load_workspace(root)
+    assert str(error.value) == (
+        f"{root}: no pyproject.toml here, and bindings/python/pyproject.toml sets [tool.uv] "
+        "package = false (a project uv never builds) with no tag or release workflow naming "
+        "it: if it is released, run relnox in bindings/python, or pass --root bindings/python"
+    )
+
+
+def test_a_root_project_that_builds_and_installs_nothing_beside_released_packages_is_not_one(
+    tmp_path: Path,
+) -> None:
+    """jupyterlite's shape: the root ``[project]`` (``lite-root``, a name and version for
+    dependency groups, no ``[build-system]``, setup.py or dependencies) beside ``py/lite``
+    and ``py/lite-core``, whose hatch version files say each of the last ``v*`` tags. The
+    root is the development project, not a package (relnox released it as a setuptools
+    project), and its version moves with theirs."""
+    hatch = '[tool.hatch.version]\npath = "{}/__init__.py"\n'
+
+    def at(version: str) -> dict[str, str]:
+        files = {
+            "pyproject.toml": f'[project]\nname = "lite-root"\nversion = "{version}"\n\n'
+            '[dependency-groups]\ndev = ["ruff"]\n'
+        }
+        for name in ("lite", "lite-core"):
+            module = name.replace("-", "_")
+            files[f"py/{name}/pyproject.toml"] = project(name, None, extra=hatch.format(module))
+            files[f"py/{name}/{module}/__init__.py"] = f'__version__ = "{version}"\n'
+        return files
+
+    root = repo(tmp_path / "r", at("0.7.0"), tags=["v0.7.0"])
+    commit(root, at("0.8.0"), "v0.8.0")
+    commit(root, at("0.9.0a0"))
+    ws = load_workspace(root)
+    assert sorted(p.name for p in ws.packages) == ["lite", "lite-core"], ws.notes
+    assert any(n.startswith("pyproject.toml (lite-root) has no [build-system]") for n in ws.notes)
+    plan = plan_bump(ws, BumpOptions(part="minor"))
+    assert plan.versions == dict.fromkeys(["lite", "lite-core"], ("0.9.0a0", "0.9.0"))
+    assert root / "pyproject.toml" in {edit.path for edit in plan.edits}

@@ -1675,3 +1675,43 @@ def test_an_empty_uv_exclude_entry_is_one_line_naming_it(tmp_path: Path) -> None
         f"{root / 'pyproject.toml'}: [tool.uv.workspace] exclude has an empty entry ' '; "
         'remove it, or write the directory to leave out ("packages/old")'
     )
+
+
+def test_a_private_directory_below_a_root_of_tools_settings_holds_no_package(
+    tmp_path: Path,
+) -> None:
+    """dagster community-integrations' shape: ``libraries/*`` are the packages, beside
+    ``libraries/_template`` (the project a script copies for a new integration, at 0.0.1
+    with "<insert description here>"), which a leading underscore marks private: not a
+    package (it was one, bumped and built with the others)."""
+    files = {
+        "pyproject.toml": "[tool.ruff]\nline-length = 100\n",
+        "libraries/lib-a/pyproject.toml": project("lib-a", "0.1.0"),
+        "libraries/lib-b/pyproject.toml": project("lib-b", "0.2.0"),
+        "libraries/_template/pyproject.toml": project("example-integration", "0.0.1"),
+    }
+    ws = load_workspace(repo(tmp_path / "r", files))
+    assert sorted(p.name for p in ws.packages) == ["lib-a", "lib-b"]
+
+
+def test_a_workspace_member_named_for_tests_that_nothing_releases_is_left_out(
+    tmp_path: Path,
+) -> None:
+    """workflows-py's shape: ``packages/*`` holds the libraries and
+    ``packages/kit-integration-tests`` (it requires them; no tag names it, no package
+    requires it): the test suite, said and left out like an example (it was bumped and
+    built as a package). Named by a tag, it stays."""
+    members = '[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+    files = {
+        "pyproject.toml": members,
+        "packages/kit/pyproject.toml": project("kit", "1.0.0"),
+        "packages/kit-integration-tests/pyproject.toml": project(
+            "kit-integration-tests", "0.1.0", requires=["kit"]
+        ),
+    }
+    root = repo(tmp_path / "r", files, tags=["kit-v1.0.0"])
+    ws = load_workspace(root)
+    assert [p.name for p in ws.packages] == ["kit"]
+    assert any(n.startswith("packages/kit-integration-tests (") for n in ws.notes), ws.notes
+    git(root, "tag", "kit-integration-tests-v0.1.0")
+    assert len(load_workspace(root).packages) == 2
