@@ -48,18 +48,36 @@ from relnox.tools import history
 FORMAT = 4
 #: the kind of answer in the history cache (:func:`relnox.tools.history.remembered`)
 KIND = "conventions"
-#: the modules whose code computes the answer: their bytes are part of the key
+#: the modules whose code computes the answer: their bytes are part of the key. Every
+#: module the inference imports, however deep (``tests/project/test_tag_cache.py`` reads
+#: the imports from the sources and holds this to them): a fix in any of them computes
+#: again, where a kept answer would otherwise outlive the code that made it
 CODE = (
+    "relnox",
+    "relnox._proc",
+    "relnox._records",
+    "relnox.errors",
+    "relnox.files",
+    "relnox.names",
+    "relnox.paths",
+    "relnox.project",
     "relnox.project.conventions",
     "relnox.project.former_names",
     "relnox.project.incremental",
+    "relnox.project.sources",
     "relnox.project.tag_facts",
     "relnox.project.tag_model",
+    "relnox.project.tuple_copy",
     "relnox.project.vcs",
-    "relnox.tags",
-    "relnox.versioning",
-    "relnox.project.version_tuple",
+    "relnox.project.version_expr",
     "relnox.project.version_parts",
+    "relnox.project.version_tuple",
+    "relnox.regex",
+    "relnox.tags",
+    "relnox.toml",
+    "relnox.tools",
+    "relnox.tools.git",
+    "relnox.versioning",
 )
 
 

@@ -314,3 +314,46 @@ def test_every_field_is_kept() -> None:
     assert tag_cache.decode(json.loads(json.dumps(tag_cache.encode({"a": fact})))) == {"a": fact}
     empty = TagFacts(TagConvention("v{version}", (), "none"))
     assert tag_cache.decode(tag_cache.encode({"e": empty})) == {"e": empty}
+
+
+def _is_module(name: str) -> bool:
+    """Whether ``name`` is a module of relnox (``relnox.tools.git``), not a name in one
+    (``relnox._records.replace``)."""
+    parts = name.split(".")
+    base = Path(__file__).resolve().parents[2].joinpath(*parts)
+    return base.with_suffix(".py").is_file() or (base / "__init__.py").is_file()
+
+
+def _relnox_imports(name: str) -> set[str]:
+    """The relnox modules ``name``'s source imports, at its top or inside a function."""
+    import ast
+    import importlib.util
+
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.origin is not None
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(Path(spec.origin).read_text(encoding="utf-8"))):
+        names: list[str] = []
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        for module in names:
+            if module.split(".")[0] == "relnox" and _is_module(module):
+                found.add(module)
+    return found
+
+
+def test_the_key_holds_the_code_of_every_module_the_inference_imports() -> None:
+    """A kept answer outlives the code that computed it unless every module the inference
+    runs is part of its key: the modules conventions imports, however deep."""
+    from relnox.project import tag_cache
+
+    seen: set[str] = set()
+    todo = ["relnox.project.conventions"]
+    while todo:
+        module = todo.pop()
+        if module not in seen:
+            seen.add(module)
+            todo += sorted(_relnox_imports(module))
+    assert sorted(seen - set(tag_cache.CODE)) == []
