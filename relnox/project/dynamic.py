@@ -208,6 +208,14 @@ def _setuptools(
     if isinstance(attr, str):
         module_name = attr.rpartition(".")[0]
         module = find_module(roots, module_name)
+        written = _scm_written(directory, doc, roots, module_name, module)
+        if written is not None:
+            return (
+                VCS_SOURCE,
+                [],
+                f"[tool.setuptools.dynamic] version = {{attr = {attr!r}}}, which reads "
+                f"{written}, the file [tool.setuptools_scm] writes from git tags as it builds",
+            )
         if module is None:
             raise VersionError(
                 f"{pyproject}: [tool.setuptools.dynamic] version attr {attr!r}: no module "
@@ -237,6 +245,36 @@ def _setuptools(
             (f"[tool.setuptools.dynamic] version = {{file = {files[0]!r}}}"),
         )
     return None
+
+
+def _scm_written(
+    directory: Path,
+    doc: Mapping[str, Any],
+    roots: Sequence[Path],
+    module_name: str,
+    module: Path | None,
+) -> str | None:
+    """The file ``[tool.setuptools_scm]`` writes (``version_file``, ``write_to``) when the
+    attr's module is that file or imports its version from it beside no unindented
+    literal of its own (flox's ``from ._version import __version__`` inside a function
+    whose fallback is ``"999"``): setuptools-scm writes it from the tags before setuptools
+    imports the attr, so the wheel's version is the tags'. ``None`` otherwise."""
+    scm = table(doc, "tool", "setuptools_scm") or table(doc, "tool", "setuptools-scm")
+    target = scm.get("version_file") or scm.get("write_to")
+    if not isinstance(target, str) or not target.endswith(".py"):
+        return None
+    written = directory / target
+    parts = module_name.split(".")
+    if module is None or module == written:
+        named = [base.joinpath(*parts[:-1], parts[-1] + ".py") for base in roots]
+        return target if written in named or module == written else None
+    if written.parent != module.parent or python_location(module, top_level=True) is not None:
+        return None
+    stem = re.escape(written.stem)
+    pattern = (
+        rf"(?m)^[ \t]*(?:from[ \t]+(?:\.|[\w.]+\.){stem}[ \t]+import|import[ \t]+[\w.]+\.{stem}\b)"
+    )
+    return target if re.search(pattern, read_text(module)) else None
 
 
 def attr_location(module: Path, attr: str) -> VersionLocation | None:

@@ -2425,3 +2425,43 @@ def test_a_version_of_the_build_s_clock_says_so(tmp_path: Path) -> None:
     (problem,) = discover(root).problems
     assert "setup(use_calver=...) makes each build's version of the time it runs" in problem
     assert "version-source" not in problem
+
+
+@pytest.mark.parametrize(
+    ("init", "attr"),
+    [
+        (  # flox's: a fallback literal inside a function, then the written file's
+            "def _get_version():\n    __version__ = '999'\n    try:\n"
+            "        from ._version import __version__\n    except ImportError:\n"
+            "        pass\n    return __version__\n\n__version__ = _get_version()\n",
+            "scmish.__version__",
+        ),
+        (
+            "try:\n    from scmish._version import __version__\nexcept ImportError:\n"
+            "    __version__ = '0.0.0'\n",
+            "scmish.__version__",
+        ),
+        ("", "scmish._version.__version__"),  # the written file itself, not there yet
+    ],
+)
+def test_a_setuptools_attr_reading_the_file_setuptools_scm_writes_is_versioned_by_tags(
+    tmp_path: Path, init: str, attr: str
+) -> None:
+    """flox's shape: ``version = {attr = "flox.__version__"}`` beside ``[tool.setuptools_scm]
+    write_to = "flox/_version.py"``, and ``flox/__init__.py`` takes ``__version__`` from
+    that file (a fallback ``"999"`` when it is missing). The build writes the file from
+    the tags before setuptools imports the attr: the wheel is 0.11.3.dev3. relnox read the
+    fallback and proposed 999.1.0; the version is the tags'."""
+    extra = (
+        '[tool.setuptools.dynamic]\nversion = {attr = "' + attr + '"}\n\n'
+        '[tool.setuptools_scm]\nfallback_version = "999"\nwrite_to = "scmish/_version.py"\n'
+    )
+    files = {
+        "pyproject.toml": project("scmish", None, backend="setuptools-scm", extra=extra),
+        "scmish/__init__.py": init,
+        ".gitignore": "scmish/_version.py\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["v0.11.2"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) == ("0.11.2", "vcs")
+    assert "scmish/_version.py" in pkg.evidence
