@@ -595,6 +595,7 @@ def _named_files(tree: ast.Module, directory: Path, roots: Sequence[Path]) -> li
     found: list[Path] = []
     paths: list[str] = []
     imported: dict[str, str] = {}
+    roots = [*roots, *_on_sys_path(tree, directory, constants)]
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             for alias in node.names:
@@ -640,6 +641,38 @@ def _named_files(tree: ast.Module, directory: Path, roots: Sequence[Path]) -> li
     for name in dict.fromkeys(p for p in paths if _BARE_MODULE.fullmatch(p)):
         found += [m for root in roots for m in sorted(root.glob(f"*/{name}")) if m.is_file()]
     return found
+
+
+def _on_sys_path(tree: ast.Module, directory: Path, constants: dict[str, str]) -> list[Path]:
+    """The directories of the project setup.py puts on ``sys.path`` before it imports its
+    version module from there (pysam's ``sys.path.insert(0, "pysam")`` then ``import
+    version``): ``sys.path.insert(i, path)`` or ``sys.path.append(path)`` of a path it
+    spells, relative to its own directory."""
+    found: list[Path] = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        target = node.func.value
+        on_path = (
+            node.func.attr in ("insert", "append")
+            and isinstance(target, ast.Attribute)
+            and target.attr == "path"
+            and isinstance(target.value, ast.Name)
+            and target.value.id == "sys"
+        )
+        if on_path and node.args:
+            spelled = _path_of(_call_parts(node.args[-1]), constants)
+            if spelled is not None:
+                found.append(directory / spelled)
+    return found
+
+
+def _call_parts(node: ast.expr) -> list[ast.expr]:
+    """A path's parts: ``os.path.join(a, b)``'s arguments, a ``/`` chain's operands, or the
+    expression itself."""
+    if isinstance(node, ast.Call) and _called(node) == "join":
+        return list(node.args)
+    return _divided(node)
 
 
 #: a module's bare name that says it holds the version (``__about__.py``, ``_version.py``)

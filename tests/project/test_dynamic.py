@@ -2465,3 +2465,40 @@ def test_a_setuptools_attr_reading_the_file_setuptools_scm_writes_is_versioned_b
     (pkg,) = load_workspace(root).packages
     assert (pkg.version, pkg.version_source) == ("0.11.2", "vcs")
     assert "scmish/_version.py" in pkg.evidence
+
+
+@pytest.mark.parametrize(
+    "added", ['"pkgish"', 'os.path.join(os.path.dirname(__file__), "pkgish")', '"./pkgish"']
+)
+def test_a_setup_py_importing_the_version_module_from_a_directory_it_adds_to_sys_path(
+    tmp_path: Path, added: str
+) -> None:
+    """pysam's shape: setup.py puts the package's directory on ``sys.path``
+    (``sys.path.insert(0, "pysam")``), imports ``version`` from there and passes
+    ``version.__version__`` to setup(); relnox said setup.py computes the version and
+    stopped every command. It reads pkgish/version.py, and a bump writes it."""
+    setup_py = (
+        "import os, sys\nfrom setuptools import setup\n\n"
+        "def get_version():\n"
+        f"    sys.path.insert(0, {added})\n"
+        "    import version\n"
+        "    return version.__version__\n\n"
+        "metadata = {'name': 'pkgish', 'version': get_version()}\n"
+        "setup(**metadata)\n"
+    )
+    files = {
+        "pyproject.toml": (
+            '[project]\nname = "pkgish"\ndynamic = ["version"]\n\n[build-system]\n'
+            'requires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+        ),
+        "setup.py": setup_py,
+        "pkgish/__init__.py": "",
+        "pkgish/version.py": '__version__ = "0.24.0"\n__htslib_version__ = "1.23.1"\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["v0.24.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.version == "0.24.0"
+    assert pkg.primary is not None and pkg.primary.path == root / "pkgish/version.py"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert '__version__ = "0.25.0"' in (root / "pkgish/version.py").read_text()
