@@ -274,7 +274,13 @@ def _scm_written(
     pattern = (
         rf"(?m)^[ \t]*(?:from[ \t]+(?:\.|[\w.]+\.){stem}[ \t]+import|import[ \t]+[\w.]+\.{stem}\b)"
     )
-    return target if re.search(pattern, read_text(module)) else None
+    text = read_text(module)
+    # or a sibling it calls for it (cf-xarray's ``from .utils import _get_version``)
+    called = r"(?m)^from[ \t]+\.(\w+)[ \t]+import[ \t]+\(?[ \t]*_?get_version\b"
+    for path in [module, *(module.parent / f"{name}.py" for name in re.findall(called, text))]:
+        if path.is_file() and re.search(pattern, read_text(path)):
+            return target
+    return None
 
 
 def attr_location(module: Path, attr: str) -> VersionLocation | None:

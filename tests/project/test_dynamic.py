@@ -2442,6 +2442,10 @@ def test_a_version_of_the_build_s_clock_says_so(tmp_path: Path) -> None:
             "scmish.__version__",
         ),
         ("", "scmish._version.__version__"),  # the written file itself, not there yet
+        (  # cf-xarray's: a helper of a sibling module reads the written file
+            "from .utils import _get_version\n\n__version__ = _get_version()\n",
+            "scmish.__version__",
+        ),
     ],
 )
 def test_a_setuptools_attr_reading_the_file_setuptools_scm_writes_is_versioned_by_tags(
@@ -2459,6 +2463,11 @@ def test_a_setuptools_attr_reading_the_file_setuptools_scm_writes_is_versioned_b
     files = {
         "pyproject.toml": project("scmish", None, backend="setuptools-scm", extra=extra),
         "scmish/__init__.py": init,
+        "scmish/utils.py": (
+            "def _get_version():\n    __version__ = 'unknown'\n    try:\n"
+            "        from ._version import __version__\n    except ImportError:\n"
+            "        pass\n    return __version__\n"
+        ),
         ".gitignore": "scmish/_version.py\n",
     }
     root = repo(tmp_path / "r", files, tags=["v0.11.2"])
