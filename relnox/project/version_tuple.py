@@ -21,12 +21,14 @@ from pathlib import Path
 from relnox.errors import VersionError
 from relnox.project.sources import VersionLocation, read_text
 
-# __version__ = ".".join(map(str, NAME)), or a generator / list of str(x) for x in NAME;
+# __version__ = ".".join(map(str, NAME)), or a generator / list of str(x) (or "{0}".format(x))
+# for x in NAME;
 # the whole value (nothing added after it), also behind another name (VERSION = __version__ = )
 JOIN = re.compile(
     r"""^(?:\w+[ \t]*=[ \t]*)*__version__[ \t]*=[ \t]*(['"])\.\1[ \t]*\.join\([ \t]*"""
     r"""(?:map\([ \t]*str[ \t]*,[ \t]*(?P<mapped>\w+)[ \t]*\)"""
-    r"""|\[?[ \t]*str\((?P<var>\w+)\)[ \t]+for[ \t]+(?P=var)[ \t]+in[ \t]+(?P<looped>\w+)"""
+    r"""|\[?[ \t]*(?:str|(?P<fq>['"])\{0?\}(?P=fq)\.format)\((?P<var>\w+)\)"""
+    r"""[ \t]+for[ \t]+(?P=var)[ \t]+in[ \t]+(?P<looped>\w+)"""
     r"""(?:[ \t]+if[ \t]+(?P<cond>[^\[\]()\r\n#]+?))?[ \t]*\]?)"""
     r"""[ \t]*\)[ \t]*(?:#.*)?$""",
     re.M,

@@ -1473,6 +1473,12 @@ def test_a_version_module_reading_a_version_file_of_its_project_is_read_at_that_
             "version_info = (0, 3, 1)\n"
             "__version__ = '.'.join([str(p) for p in version_info if p or p == 0])\n",
         ),
+        (  # python-igraph's: each part formatted, "{0}".format(x), not str(x)
+            "__version_info__ = (0, 3, 1)\n"
+            '__version__ = ".".join("{0}".format(x) for x in __version_info__)\n',
+            "__version_info__ = (0, 4, 0)\n"
+            '__version__ = ".".join("{0}".format(x) for x in __version_info__)\n',
+        ),
     ],
 )
 def test_a_version_tuple_joined_into_version_is_read_and_bumped_in_the_tuple(
