@@ -393,16 +393,20 @@ def _dated(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
     return spelling or kinds[0]
 
 
+#: how many days into the next month a month's release may be tagged
+MONTH_LATE = 15
+
+
 def _monthly(
     newest: Sequence[tuple[Version, str]],
     tags: RepoTags,
     finals: Sequence[tuple[Version, str]] = (),
 ) -> str | None:
     """Whether the newest releases are their year and month and a counter (dask's
-    ``2025.9.1``, black's ``25.9.0``), each tagged in that month (a day's slack either
-    side): the spelling, ``month`` (a four-digit year) or ``short-month`` (two digits),
-    with ``/1`` when the newest month's count starts at 1 (``month/1``),
-    else ``None``. At least two releases must say so: one alone may be a coincidence."""
+    ``2025.9.1``, black's ``25.9.0``), each tagged in that month (a day's slack before
+    it, :data:`MONTH_LATE` days after it): the spelling, ``month`` (a four-digit year) or
+    ``short-month`` (two digits), with ``/1`` when the newest month's count starts at 1
+    (``month/1``), else ``None``. At least two releases must say so: one alone may be a coincidence."""
     from datetime import datetime, timedelta, timezone
 
     if len(newest) < 2:
@@ -417,7 +421,10 @@ def _monthly(
             return None
         slack = timedelta(seconds=DATED_SLACK / 2)
         tagged = datetime.fromtimestamp(when, timezone.utc)
-        seen = {(d.year, d.month) for d in (tagged - slack, tagged, tagged + slack)}
+        # a day early, or up to MONTH_LATE days into the next month (fastparquet's
+        # 2025.12.0 tagged on 2026-01-06): the month the release was cut in
+        around = (tagged - slack, tagged, tagged + slack, tagged - timedelta(days=MONTH_LATE))
+        seen = {(d.year, d.month) for d in around}
         if 2000 <= year < 2100 and (year, month) in seen:
             kinds.add("month")
         elif 10 <= year < 100 and (2000 + year, month) in seen:

@@ -923,6 +923,13 @@ PADDED = [("2026.07.11", "2026-07-11"), ("2026.08.17", "2026-08-18")]
         # a year and month with a counter, each tagged in its month (dask's 2025.9.1,
         # tagged on the 20th): this month's first
         ([("2025.9.0", "2025-09-02"), ("2025.9.1", "2025-09-20")], "2026.12.0", True),
+        # fastparquet's: a month's release tagged in the first days of the next
+        # (2025.12.0 on 2026-01-06) is still its month's (it gave 2026.6.0)
+        (
+            [("2025.12.0", "2026-01-06"), ("2026.3.0", "2026-03-16"), ("2026.5.0", "2026-05-14")],
+            "2026.12.0",
+            True,
+        ),
         # the same in this very month: its next
         ([("2026.11.0", "2026-11-02"), ("2026.12.0", "2026-12-01")], "2026.12.1", True),
         # black's two-digit years
