@@ -13,6 +13,7 @@ from dataclasses import replace
 from packaging.version import Version
 
 from relnox.project.tag_model import (
+    DOTLESS_TAIL,
     Member,
     RepoTags,
     TagConvention,
@@ -59,6 +60,45 @@ def _said(text: str) -> list[Version | None]:
         found = (info_value(text), joined(text), public(text), parts_value(text))
         said += [maybe_version(v) for v in found if v]
     return said
+
+
+def read_dotless(
+    members: Sequence[Member],
+    groups: Mapping[str, list[tuple[Version, str]]],
+    show_file: Callable[[str, str], str | None] | None,
+) -> dict[str, list[tuple[Version, str]]]:
+    """``groups`` with a prefix's tags read as versions written without their dot
+    (biopython's ``biopython-188`` for 1.88, ``biopython-163b`` for 1.63b) when most of its
+    tags are such digits and a package's version file says the dotted version at the
+    highest of them; every other prefix as it was."""
+    from relnox.tags import dotless_version
+
+    out = dict(groups)
+    if show_file is None:
+        return out
+    for prefix, group in groups.items():
+        tails = [tag[len(prefix) :] for _version, tag in group]
+        spelled = [t for t in tails if DOTLESS_TAIL.fullmatch(t)]
+        if not group or len(spelled) * 2 <= len(tails):
+            continue
+        _version, tag = max(
+            ((v, t) for v, t in group if DOTLESS_TAIL.fullmatch(t[len(prefix) :])),
+            key=lambda item: item[0],
+        )
+        dotted = maybe_version(dotless_version(tag[len(prefix) :]))
+        if dotted is None or not any(
+            member.version_file is not None and tag_names_version(member, tag, dotted, show_file)
+            for member in members
+        ):
+            continue
+        read = [
+            (maybe_version(dotless_version(t[len(prefix) :])) or v, t)
+            if DOTLESS_TAIL.fullmatch(t[len(prefix) :])
+            else (v, t)
+            for v, t in group
+        ]
+        out[prefix] = sorted(read)
+    return out
 
 
 def tag_contradicts(

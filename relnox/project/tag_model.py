@@ -13,7 +13,7 @@ from dataclasses import field
 from packaging.version import Version
 
 from relnox._records import dataclass
-from relnox.tags import UNDERSCORED, tag_regex, version_in
+from relnox.tags import DOTLESS, UNDERSCORED, tag_regex, version_in
 from relnox.versioning import maybe_version
 
 _SEPARATORS = "-_/@=.+"
@@ -209,6 +209,22 @@ def underscored(tail: str) -> bool:
     return _UNDERSCORED.fullmatch(tail) is not None
 
 
+#: a tag's version written with its dot dropped: ``188`` (1.88), ``163b`` (1.63b0)
+DOTLESS_TAIL = re.compile(r"[0-9]{3,}(?:[A-Za-z]+[0-9]*)?")
+
+
+def dotless(group: Sequence[tuple[Version, str]], prefix: str) -> bool:
+    """Whether most of a prefix's tags were read as versions written without their dot
+    (:func:`relnox.project.tag_facts.read_dotless` confirms them by the version file):
+    ``biopython-188`` read as 1.88, two release numbers from a tail of digits."""
+    hits = sum(
+        1
+        for version, tag in group
+        if len(version.release) == 2 and DOTLESS_TAIL.fullmatch(tag[len(prefix) :])
+    )
+    return hits * 2 > len(group)
+
+
 def spelled(prefix: str, group: Sequence[tuple[Version, str]]) -> str:
     """The format of a prefix's tags: ``rel_{version_underscored}`` when their versions are
     written with underscores (``rel_2_0_52``), else ``rel_{version}``, followed by the word
@@ -216,6 +232,8 @@ def spelled(prefix: str, group: Sequence[tuple[Version, str]]) -> str:
     them use decides (the newest's on a tie): one stray ``22_07`` above a hundred dotted
     releases is not how the repository tags."""
     tails = [tag[len(prefix) :] for _version, tag in group]
+    if dotless(group, prefix):
+        return prefix + DOTLESS
     under = sum(1 for tail in tails if underscored(tail))
     dotted = sum(1 for tail in tails if "." in tail)
     newest = bool(tails) and underscored(tails[-1])

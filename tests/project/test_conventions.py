@@ -952,3 +952,35 @@ def test_tags_of_a_removed_sibling_project_are_not_taken_as_a_new_spelling(
     assert ws.tag_format_of(ws.get("datadog-syncthing")) == "syncthing-{version}"
     tags = ws.get("datadog-syncthing").tags
     assert tags is not None and tags.last_tag == "syncthing-1.1.0"
+
+
+def test_versions_written_without_their_dot_are_read_by_the_version_file(tmp_path: Path) -> None:
+    """biopython's shape: ``biopython-187``, ``biopython-188`` for 1.87 and 1.88, the
+    version file saying 1.88 at its tag and 1.89.dev0 now. relnox read 188 and refused every
+    bump ('1.89 is not above 188'); the tags are read as 1.87, 1.88, and a minor bump
+    releases 1.89, tagged ``biopython-189``. The same digits without a file that says the
+    dotted version are versions as written."""
+    extra = '[tool.setuptools.dynamic]\nversion = {attr = "bio.__version__"}\n'
+    files = {
+        "pyproject.toml": project("biopythonish", None, backend="setuptools", extra=extra),
+        "bio/__init__.py": INIT.format("1.87"),
+    }
+    root = repo(tmp_path / "r", files, tags=["biopythonish-187"])
+    commit(root, {"bio/__init__.py": INIT.format("1.88.dev0")})
+    commit(root, {"bio/__init__.py": INIT.format("1.88")}, "biopythonish-188")
+    commit(root, {"bio/__init__.py": INIT.format("1.89.dev0")})
+    (pkg,) = load_workspace(root).packages
+    assert pkg.tags is not None and pkg.tags.problem is None
+    assert pkg.tags.convention.format == "biopythonish-{version_dotless}"
+    assert (pkg.tags.last_tag, str(pkg.tags.last)) == ("biopythonish-188", "1.88")
+    bumped = plan_bump(load_workspace(root), BumpOptions(part="minor", commit=True, tag=True))
+    assert bumped.versions["biopythonish"] == ("1.89.dev0", "1.89")
+    assert "biopythonish-189" in "\n".join(bumped.describe())
+    rows = {r.check: r for r in doctor(root).checks}
+    assert rows["tags biopythonish"].status == "ok", rows["tags biopythonish"].detail
+    plain = {**files, "bio/__init__.py": INIT.format("187")}
+    other = repo(tmp_path / "s", plain, tags=["biopythonish-187"])
+    commit(other, {"bio/__init__.py": INIT.format("188")}, "biopythonish-188")
+    (pkg,) = load_workspace(other).packages
+    assert pkg.tags is not None and pkg.tags.convention.format == "biopythonish-{version}"
+    assert str(pkg.tags.last) == "188"
