@@ -161,8 +161,36 @@ class TagFacts:
 
 def split_tag(tag: str) -> tuple[str, Version] | None:
     """``agent-v0.8.4`` -> (``agent-v``, 0.8.4); ``rel_2_1_0b3`` -> (``rel_``, 2.1.0b3), its
-    dots written as underscores; ``None`` for a tag without a version."""
+    dots written as underscores; ``None`` for a tag without a version. A digit right after
+    a name's letters (``gmpy2_2_2_0``) is the name's when it would make a version of four
+    numbers or more and what follows the next separator is a version of two or three:
+    (``gmpy2_``, 2.2.0), not (``gmpy``, 2.2.2.0)."""
+    found = _split_from(tag, 0)
+    if found is None:
+        return None
+    index = len(found[0])
+    after_name = index > 0 and tag[index - 1].isalpha() and not _v_marker(tag, index)
+    if after_name:
+        cut = next((i for i in range(index, len(tag)) if tag[i] in _SEPARATORS), None)
+        later = _split_from(tag, cut + 1) if cut is not None else None
+        # only where the name's digit makes a version longer than any release's
+        # (2.2.2.0): r3.1.0 and rel3_1_0 stay 3.1.0
+        if len(found[1].release) > 3 and later is not None and 2 <= len(later[1].release) <= 3:
+            return later
+    return found
+
+
+def _v_marker(tag: str, index: int) -> bool:
+    """Whether the letter before ``index`` is a ``v`` marking the version (``v2``,
+    ``release-v2``), not the end of a name."""
+    return tag[index - 1] in "vV" and (index == 1 or tag[index - 2] in _SEPARATORS)
+
+
+def _split_from(tag: str, start: int) -> tuple[str, Version] | None:
+    """:func:`split_tag`'s reading of the version starting at ``start`` or after it."""
     for index, char in enumerate(tag):
+        if index < start:
+            continue
         if not char.isdigit() or (index and (tag[index - 1].isdigit() or tag[index - 1] == ".")):
             continue
         if _UNDERSCORED.fullmatch(tag, index):

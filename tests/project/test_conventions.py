@@ -52,6 +52,21 @@ def test_stem_drops_separators_and_v() -> None:
     assert split_tag("not-a-release") is None
 
 
+def test_a_name_ending_in_a_digit_keeps_it_before_an_underscored_version() -> None:
+    """gmpy's ``gmpy2_2_2_0`` (2.2.0 of gmpy2) was split as ``gmpy`` and 2.2.2.0, which made
+    the format ``gmpy{version_underscored}`` and --part minor give 2.3.0.0 after 2.3.0a1: a
+    digit written right after a name's letters is the name's when the text after the next
+    separator is a version too."""
+    assert split_tag("gmpy2_2_2_0") == ("gmpy2_", Version("2.2.0"))
+    assert split_tag("gmpy2-2.1.5") == ("gmpy2-", Version("2.1.5"))
+    assert split_tag("h5py3_1_0_2") == ("h5py3_", Version("1.0.2"))
+    assert split_tag("v2_2_1_0") == ("v", Version("2.2.1.0"))  # v marks the version
+    assert split_tag("release-v2.0") == ("release-v", Version("2.0"))
+    # a version of three numbers or fewer is not cut: r3.1.0 is 3.1.0
+    assert split_tag("r3.1.0") == ("r", Version("3.1.0"))
+    assert split_tag("rel3_1_0") == ("rel", Version("3.1.0"))
+
+
 def test_a_tag_that_is_a_year_and_a_month_is_no_version() -> None:
     """unsloth's ``2025-03`` (the month of an announcement): PEP 440 reads it as
     2025.post3, which relnox took for the package's last release."""
