@@ -178,13 +178,18 @@ _TAG_READERS = re.compile(
 #: words of a command
 _GIT_WORDS = (re.compile(r"""['"]git['"]"""), re.compile(r"""['"]describe['"]"""))
 _GIT_DESCRIBE = re.compile(r"""['"]git describe\b""")
+#: the tag a CI run builds, as a version script reads it from the environment (pmdarima's
+#: get_tag.py: ``GITHUB_REF``'s ``refs/tags/v2.1.1``, CircleCI's ``CIRCLE_TAG``)
+_CI_TAG = re.compile(
+    r"""['"](?P<name>GITHUB_REF(?:_NAME)?|CIRCLE_TAG|CI_COMMIT_TAG|TRAVIS_TAG)['"]"""
+)
 
 
 def tag_reader(script: Path) -> str | None:
     """The module a version script (hatch's ``source = "code"``) computes its version with
     from git tags (griffe's ``get_version_from_scm`` of pdm-backend), or ``git describe``
-    when it runs that itself, when it holds no literal version of its own; ``None``
-    otherwise."""
+    when it runs that itself, or the tag a CI run builds (``GITHUB_REF``) when it reads
+    that, when it holds no literal version of its own; ``None`` otherwise."""
     if not script.is_file() or python_location(script, top_level=True) is not None:
         return None
     try:
@@ -195,7 +200,10 @@ def tag_reader(script: Path) -> str | None:
     if found is not None:
         return found.group("module")
     described = _GIT_DESCRIBE.search(text) or all(w.search(text) for w in _GIT_WORDS)
-    return "git describe" if described else None
+    if described:
+        return "git describe"
+    ci = _CI_TAG.search(text)
+    return f"the tag the CI builds, {ci['name']}" if ci is not None else None
 
 
 def _setuptools(

@@ -2517,3 +2517,28 @@ def test_a_setup_py_importing_the_version_module_from_a_directory_it_adds_to_sys
     assert pkg.primary is not None and pkg.primary.path == root / "pkgish/version.py"
     apply_bump(plan_bump(ws, BumpOptions(part="minor")))
     assert '__version__ = "0.25.0"' in (root / "pkgish/version.py").read_text()
+
+
+def test_meson_version_from_the_tag_the_ci_builds_is_versioned_by_tags(tmp_path: Path) -> None:
+    """pmdarima's shape: ``version: run_command(['build_tools/get_tag.py'])``, a script
+    printing the tag of ``GITHUB_REF`` (``refs/tags/v2.1.1``) without its v, else 0.0.0;
+    relnox said project() computes its version and stopped every command. The release is
+    the tag the CI builds."""
+    script = (
+        "import os\n\nDEFAULT_TAG = '0.0.0'\n"
+        "if os.getenv('GITHUB_REF', '').startswith('refs/tags/'):\n"
+        "    tag = os.getenv('GITHUB_REF').split('/')[-1]\n"
+        "    print(tag[1:] if tag.startswith('v') else tag)\n"
+        "else:\n    print(DEFAULT_TAG)\n"
+    )
+    files = {
+        "pyproject.toml": project("arimaish", None, backend="meson"),
+        "meson.build": "project('arimaish',\n  version: run_command(['build_tools/get_tag.py'],"
+        " check: true).stdout().strip(),\n)\n",
+        "build_tools/get_tag.py": script,
+        "arimaish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["v2.1.1"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.vcs_versioned) == ("2.1.1", True)
+    assert "the tag the CI builds, GITHUB_REF" in pkg.evidence
