@@ -2542,3 +2542,43 @@ def test_meson_version_from_the_tag_the_ci_builds_is_versioned_by_tags(tmp_path:
     (pkg,) = load_workspace(root).packages
     assert (pkg.version, pkg.vcs_versioned) == ("2.1.1", True)
     assert "the tag the CI builds, GITHUB_REF" in pkg.evidence
+
+
+def test_a_version_info_formatted_with_percent_into_the_version_is_read_and_bumped(
+    tmp_path: Path,
+) -> None:
+    """bqplot's ``_version.py``: ``version_info = (0, 13, 0, 'candidate', 0)`` and ``__version__ =
+    '%s.%s.%s%s' % (version_info[0], version_info[1], version_info[2], <its level>)``,
+    which setup.py's ``get_version`` reads; relnox said the file computes the version and
+    stopped every command. It is 0.13.0rc0 (the module's own expression spells a serial
+    0), and a bump writes the tuple."""
+    module = (
+        "version_info = (0, 13, 0, 'candidate', 0)\n\n"
+        "_specifier_ = {'alpha': 'a', 'beta': 'b', 'candidate': 'rc', 'final': ''}\n\n"
+        "__version__ = '%s.%s.%s%s' % (\n"
+        "    version_info[0], version_info[1], version_info[2],\n"
+        "    '' if version_info[3] == 'final' else _specifier_[version_info[3]]"
+        " + str(version_info[4]))\n"
+    )
+    setup_py = (
+        "from os.path import join as pjoin\nfrom setuptools import setup\n"
+        "from jupyter_packaging import get_version\n\n"
+        "version = get_version(pjoin('plotish', '_version.py'))\n\n"
+        "setup(name='plotish', version=version)\n"
+    )
+    files = {
+        "pyproject.toml": (
+            '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+        ),
+        "setup.py": setup_py,
+        "plotish/__init__.py": "",
+        "plotish/_version.py": module,
+    }
+    root = repo(tmp_path / "r", files, tags=["0.12.46"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.version == "0.13.0rc0"
+    apply_bump(plan_bump(ws, BumpOptions(to="0.13.0")))
+    text = (root / "plotish/_version.py").read_text()
+    assert "version_info = (0, 13, 0, 'final', 0)\n" in text
+    assert load_workspace(root).packages[0].version == "0.13.0"
