@@ -80,7 +80,11 @@ def _tag_rules(doc: Mapping[str, Any]) -> tuple[str | None, str | None]:
     raw = table(hatch, "raw-options")
     scm = table(tool, "setuptools_scm") or table(tool, "setuptools-scm")
     pdm = table(tool, "pdm", "version")
-    match = describe_match(raw.get("git_describe_command") or scm.get("git_describe_command"))
+    # setuptools-scm 8 reads [tool.setuptools_scm.scm.git] describe_command (cvxpy's)
+    scm_git = table(scm, "scm", "git").get("describe_command")
+    match = describe_match(
+        raw.get("git_describe_command") or scm.get("git_describe_command") or scm_git
+    )
     if match is None and isinstance(pdm.get("tag_filter"), str):
         match = pdm["tag_filter"]
     regex = (

@@ -155,7 +155,11 @@ def facts_of(
         )
         return _measure(member, convention, tags)
     if member.match is not None or member.regex is not None:
-        rule = f"--match {member.match}" if member.match else f"tag_regex {member.regex}"
+        rule = (
+            " ".join(f"--match {glob}" for glob in member.match.split(" "))
+            if member.match
+            else f"tag_regex {member.regex}"
+        )
         convention = TagConvention(
             default, (), f"the build backend's {rule}", False, member.match, member.regex
         )
@@ -302,9 +306,10 @@ def _format_of_rule(member: Member) -> str | None:
     the literal text before the version, when the rule spells one; ``None`` otherwise.
     """
     if member.match is not None:
-        literal = re.split(r"[*?\[]", member.match, maxsplit=1)[0]
+        first = member.match.split(" ")[0]  # the first glob: the releases' own
+        literal = re.split(r"[*?\[]", first, maxsplit=1)[0]
         candidate = literal + "{version}"
-        if literal and fnmatch.fnmatchcase(candidate.replace("{version}", "1.0.0"), member.match):
+        if literal and fnmatch.fnmatchcase(candidate.replace("{version}", "1.0.0"), first):
             return candidate
     if member.regex is not None:
         head = re.split(r"\(\?P<version>", member.regex, maxsplit=1)[0].removeprefix("^")
@@ -646,7 +651,9 @@ def _fits(shape: str, member: Member) -> bool:
 
 
 def describe_match(command: object) -> str | None:
-    """The ``--match`` glob of a ``git describe`` command (string or argv list)."""
+    """The ``--match`` globs of a ``git describe`` command (string or argv list), several
+    joined with a space (``v* dummy-v*``: git takes a tag any of them matches; no tag name
+    holds a space)."""
     if isinstance(command, str):
         import shlex
 
@@ -658,9 +665,10 @@ def describe_match(command: object) -> str | None:
         argv = list(command)
     else:
         return None
+    globs = []
     for index, arg in enumerate(argv):
         if arg == "--match" and index + 1 < len(argv):
-            return argv[index + 1]
-        if arg.startswith("--match="):
-            return arg.split("=", 1)[1]
-    return None
+            globs.append(argv[index + 1])
+        elif arg.startswith("--match="):
+            globs.append(arg.split("=", 1)[1])
+    return " ".join(globs) if globs else None

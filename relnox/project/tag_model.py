@@ -105,7 +105,7 @@ class TagConvention:
     accepts: tuple[str, ...]  # formats whose tags are this package's (format first)
     evidence: str
     inferred: bool = False
-    match: str | None = None  # glob from the backend's describe command
+    match: str | None = None  # globs from the backend's describe command, space-separated
     regex: str | None = None  # the backend's tag_regex
     semver_pre: bool = False  # pre-releases are tagged semver style: v1.2.0-beta.4
     pre_spelling: str | None = None  # the newest pre-release tag's version, spelled so: 1.28.0.rc0
@@ -114,7 +114,9 @@ class TagConvention:
 
     def version_of(self, tag: str, *, name: str, dir: str) -> Version | None:
         """The version ``tag`` gives this package, ``None`` if it is not one of its tags."""
-        if self.match is not None and not fnmatch.fnmatchcase(tag, self.match):
+        if self.match is not None and not any(
+            fnmatch.fnmatchcase(tag, glob) for glob in self.match.split(" ")
+        ):
             return None
         if self.regex is not None:
             found = re.search(self.regex, tag)

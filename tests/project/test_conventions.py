@@ -272,6 +272,41 @@ def test_backend_describe_match_narrows_the_tags_and_a_side_project_is_named(
     assert "backend is released (tags named hatchling exist)" in note
 
 
+def test_a_describe_command_of_two_globs_under_scm_git_reads_the_anchor_tag(
+    tmp_path: Path,
+) -> None:
+    """cvxpy's shape: releases are tagged on release branches (v1.9.0, v1.9.2), and an
+    anchor ``dummy-v1.9.0`` on main, which ``[tool.setuptools_scm.scm.git] describe_command``
+    matches beside ``v*`` (``--match v* --match dummy-v*``). relnox read neither that table
+    nor the second glob: main's version was an old v1.1.18 and --part patch proposed
+    1.1.19 below 1.9.2. It is 1.9.0, and new tags are spelled v{version}."""
+    extra = (
+        '[tool.setuptools_scm]\nversion_file = "optish/_version.py"\n'
+        "[tool.setuptools_scm.scm.git]\n"
+        'describe_command = ["git", "describe", "--dirty", "--tags", "--long", '
+        '"--match", "v*", "--match", "dummy-v*"]\n'
+    )
+    files = {
+        "pyproject.toml": project("optish", None, backend="setuptools-scm", extra=extra),
+        "optish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.1.18"])
+    commit(root, {"a.txt": "a"}, "dummy-v1.9.0")
+    git(root, "checkout", "-q", "-b", "release/1.9.x")
+    commit(root, {"b.txt": "b"}, "v1.9.0")
+    commit(root, {"c.txt": "c"}, "v1.9.2")
+    git(root, "checkout", "-q", "main")
+    commit(root, {"d.txt": "d"})
+    (pkg,) = load_workspace(root).packages
+    assert pkg.version == "1.9.0"
+    assert pkg.tags is not None and "--match v* --match dummy-v*" in pkg.tags.convention.evidence
+    ws = load_workspace(root)
+    assert ws.tag_for(pkg, "1.10.0") == "v1.10.0"
+    assert plan_bump(ws, BumpOptions(part="minor")).versions == {"optish": ("1.9.0", "1.10.0")}
+    # a patch of main's line, 1.9.0, as any maintenance release: never 1.1.19
+    assert plan_bump(ws, BumpOptions(part="patch")).versions["optish"][1] == "1.9.1"
+
+
 @pytest.mark.parametrize(
     "rule",
     [
