@@ -700,6 +700,8 @@ def _version_file(path: Path) -> VersionLocation | None:
     (``version.txt`` read with a regular expression)."""
     if path.suffix == ".py":
         return python_location(path, top_level=True) or _named_version(path)
+    if path.suffix == ".pyx":  # a Cython module's own __version__ (sep's sep.pyx)
+        return python_location(path, top_level=True)
     if "version" not in path.name.lower():
         return None
     try:

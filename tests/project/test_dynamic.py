@@ -2582,3 +2582,31 @@ def test_a_version_info_formatted_with_percent_into_the_version_is_read_and_bump
     text = (root / "plotish/_version.py").read_text()
     assert "version_info = (0, 13, 0, 'final', 0)\n" in text
     assert load_workspace(root).packages[0].version == "0.13.0"
+
+
+def test_a_setup_py_reading_the_version_of_a_cython_module_reads_it_there(
+    tmp_path: Path,
+) -> None:
+    """sep's shape: setup.py takes ``__version__ = "1.2.1"`` out of ``sep.pyx`` (its Cython
+    module) with a regular expression; relnox said setup.py computes the version and
+    stopped every command. It is read there, and a bump writes it."""
+    setup_py = (
+        "import re\nfrom setuptools import setup\n\n"
+        'fname = "sepish.pyx"\n'
+        'version = re.findall(r"__version__ = \\"(.*?)\\"", open(fname).read())[0]\n\n'
+        "setup(name='sepish', version=version)\n"
+    )
+    files = {
+        "pyproject.toml": (
+            '[build-system]\nrequires = ["setuptools", "Cython"]\n'
+            'build-backend = "setuptools.build_meta"\n'
+        ),
+        "setup.py": setup_py,
+        "sepish.pyx": '# cython: language_level=3\n\n__version__ = "1.2.1"\n\ncdef int x = 1\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.2.1"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.version == "1.2.1"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert '__version__ = "1.3.0"' in (root / "sepish.pyx").read_text()
