@@ -42,11 +42,11 @@ from relnox.project.incremental import incremental_version, opted_in, setup_py_i
 from relnox.project.pyproject import VCS_SOURCE, hatch_label
 from relnox.project.setup_py import (
     followed,
+    scm_keyword,
     setup_py_literal,
     setup_py_reads,
     setup_py_toml,
     uses_pbr,
-    uses_scm_version,
 )
 from relnox.project.sources import (
     Found,
@@ -413,8 +413,9 @@ def dynamic_version(
     plugin = vcs_plugin(doc, build_requires)
     if plugin is not None:
         return VCS_SOURCE, [], f"{plugin} (versions from git tags)"
-    if uses_scm_version(directory):
-        return VCS_SOURCE, [], "setuptools-scm: setup.py's setup(use_scm_version=...)"
+    keyword = scm_keyword(directory)
+    if keyword is not None:
+        return VCS_SOURCE, [], f"setuptools-scm: setup.py's setup({keyword}=...)"
     if uses_pbr(directory):
         return VCS_SOURCE, [], "pbr: setup.py's setup(pbr=True) (versions from git tags)"
     prefix = versioneer_prefix(directory, doc)

@@ -871,15 +871,18 @@ def setup_py_keywords(directory: Path) -> frozenset[str] | None:
     return None if keywords is None else frozenset(keywords)
 
 
-def uses_scm_version(directory: Path) -> bool:
-    """setup.py's ``setup(use_scm_version=True)`` (or a dict of options, or a function):
-    setuptools-scm takes the version from git tags, whatever its build requirements say
-    (``setup_requires=["setuptools_scm"]`` without a pyproject.toml)."""
+def scm_keyword(directory: Path) -> str | None:
+    """The keyword of setup.py's ``setup()`` that has setuptools-scm version it:
+    ``use_scm_version=True`` (or a dict of options, or a function: whatever its build
+    requirements say, ``setup_requires=["setuptools_scm"]`` without a pyproject.toml), or
+    PyScaffold 3's ``use_pyscaffold=True`` (tsfresh's), which gives setuptools-scm the
+    version; ``None`` for neither (or either set false)."""
     found = setup_call(directory)
-    value = found[1].get("use_scm_version") if found is not None else None
-    if value is None:
-        return False
-    return not (isinstance(value, ast.Constant) and not value.value)
+    for keyword in ("use_scm_version", "use_pyscaffold"):
+        value = found[1].get(keyword) if found is not None else None
+        if value is not None and not (isinstance(value, ast.Constant) and not value.value):
+            return keyword
+    return None
 
 
 def uses_pbr(directory: Path) -> bool:

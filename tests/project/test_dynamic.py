@@ -2610,3 +2610,25 @@ def test_a_setup_py_reading_the_version_of_a_cython_module_reads_it_there(
     assert pkg.version == "1.2.1"
     apply_bump(plan_bump(ws, BumpOptions(part="minor")))
     assert '__version__ = "1.3.0"' in (root / "sepish.pyx").read_text()
+
+
+def test_setup_py_use_pyscaffold_is_versioned_by_tags(tmp_path: Path) -> None:
+    """tsfresh's shape (PyScaffold 3): ``setup(use_pyscaffold=True)`` with pyscaffold in the
+    build requirements and setup.cfg holding the metadata; PyScaffold gives setuptools-scm
+    the version. relnox said setup.py computes the version and stopped every command."""
+    files = {
+        "pyproject.toml": (
+            '[build-system]\nrequires = ["setuptools<70", "wheel", "pyscaffold>=3.3a0,<4"]\n'
+            'build-backend = "setuptools.build_meta"\n'
+        ),
+        "setup.cfg": "[metadata]\nname = freshish\n\n[pyscaffold]\nversion = 3.2.3\n",
+        "setup.py": (
+            "from setuptools import setup\n\n"
+            'if __name__ == "__main__":\n    setup(use_pyscaffold=True)\n'
+        ),
+        "freshish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["v0.21.2"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) == ("0.21.2", "vcs")
+    assert "use_pyscaffold" in pkg.evidence
