@@ -702,6 +702,8 @@ def _version_file(path: Path) -> VersionLocation | None:
         return python_location(path, top_level=True) or _named_version(path)
     if path.suffix == ".pyx":  # a Cython module's own __version__ (sep's sep.pyx)
         return python_location(path, top_level=True)
+    if path.suffix in (".h", ".hpp") and path.is_file():
+        return _defined_version(path)
     if "version" not in path.name.lower():
         return None
     try:
@@ -714,6 +716,24 @@ def _version_file(path: Path) -> VersionLocation | None:
     if small and "\n" not in text and maybe_version(text) is not None:
         return text_location(path)
     return python_location(path, top_level=True)  # __version__ = "2.4.0" in version.txt
+
+
+#: a C header's ``#define <NAME with VERSION> "1.2.0"``
+_DEFINED_VERSION = re.compile(
+    r"""^[ \t]*#[ \t]*define[ \t]+(?P<name>\w*VERSION\w*)[ \t]+"(?P<version>[^"\r\n]+)"[ \t]*$""",
+    re.M,
+)
+
+
+def _defined_version(path: Path) -> VersionLocation | None:
+    """The one version a C header setup.py reads defines (python-zstandard's
+    ``#define PYTHON_ZSTANDARD_VERSION "0.25.0"`` in ``c-ext/python-zstandard.h``)."""
+    found = [m for m in _DEFINED_VERSION.finditer(read_text(path)) if maybe_version(m["version"])]
+    if len(found) != 1:
+        return None
+    name = re.escape(found[0]["name"])
+    pattern = rf'(?m)^[ \t]*#[ \t]*define[ \t]+{name}[ \t]+"(?P<version>[^"\r\n]+)"'
+    return VersionLocation(path, "pattern", found[0]["version"], pattern=pattern)
 
 
 #: a top-level ``<name with version> = "1.2.0"``: metaflow's ``metaflow_version``

@@ -2632,3 +2632,37 @@ def test_setup_py_use_pyscaffold_is_versioned_by_tags(tmp_path: Path) -> None:
     (pkg,) = load_workspace(root).packages
     assert (pkg.version, pkg.version_source) == ("0.21.2", "vcs")
     assert "use_pyscaffold" in pkg.evidence
+
+
+def test_a_setup_py_reading_the_version_a_c_header_defines_reads_it_there(
+    tmp_path: Path,
+) -> None:
+    """python-zstandard's shape: setup.py reads ``#define PYTHON_ZSTANDARD_VERSION
+    "0.25.0"`` out of ``c-ext/python-zstandard.h`` line by line; relnox said setup.py
+    computes the version and stopped every command. The define is read, and a bump writes
+    it and the package's ``__version__`` copy."""
+    setup_py = (
+        "from setuptools import setup\n\nversion = None\n\n"
+        'with open("c-ext/zstdish.h", "r") as fh:\n'
+        "    for line in fh:\n"
+        '        if not line.startswith("#define ZSTDISH_VERSION"):\n'
+        "            continue\n"
+        "        version = line.split()[2][1:-1]\n        break\n\n"
+        "setup(name='zstdish', version=version, packages=['zstdish'])\n"
+    )
+    files = {
+        "pyproject.toml": (
+            '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+        ),
+        "setup.py": setup_py,
+        "c-ext/zstdish.h": '#include <Python.h>\n\n#define ZSTDISH_VERSION "0.25.0"\n',
+        "zstdish/__init__.py": '__version__ = "0.25.0"\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["0.25.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.version == "0.25.0"
+    assert pkg.primary is not None and pkg.primary.path == root / "c-ext/zstdish.h"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert '#define ZSTDISH_VERSION "0.26.0"' in (root / "c-ext/zstdish.h").read_text()
+    assert '__version__ = "0.26.0"' in (root / "zstdish/__init__.py").read_text()
