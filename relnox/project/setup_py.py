@@ -118,7 +118,8 @@ def setup_py_literal(directory: Path) -> Found | None:
     setup_py = directory / "setup.py"
     if not setup_py.is_file():
         return None
-    pattern = r"""\bversion\s*=\s*(['"])(?P<version>[0-9][^'"]*)\1"""
+    # a v before it is PEP 440's to drop (cmocean's version = "v4.0.3" builds 4.0.3): kept
+    pattern = r"""\bversion\s*=\s*(['"])[vV]?(?P<version>[0-9][^'"]*)\1"""
     if re.search(pattern, read_text(setup_py)) is not None:
         return (
             "setup.py",

@@ -2666,3 +2666,22 @@ def test_a_setup_py_reading_the_version_a_c_header_defines_reads_it_there(
     apply_bump(plan_bump(ws, BumpOptions(part="minor")))
     assert '#define ZSTDISH_VERSION "0.26.0"' in (root / "c-ext/zstdish.h").read_text()
     assert '__version__ = "0.26.0"' in (root / "zstdish/__init__.py").read_text()
+
+
+def test_a_setup_py_literal_version_written_with_a_v_is_read_and_keeps_it(
+    tmp_path: Path,
+) -> None:
+    """cmocean's shape: ``setup(version="v4.0.3")``, which setuptools normalises to 4.0.3;
+    relnox said setup.py computes the version and stopped every command. It is 4.0.3, and
+    a bump writes ``v4.1.0``, keeping the file's spelling."""
+    setup_py = (
+        "from setuptools import setup\n\n"
+        'setup(\n    name = "oceanish",\n    version = "v4.0.3",\n    packages=["oceanish"],\n)\n'
+    )
+    files = {"setup.py": setup_py, "oceanish/__init__.py": ""}
+    root = repo(tmp_path / "r", files, tags=["v4.0.3"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.version == "4.0.3"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert 'version = "v4.1.0",' in (root / "setup.py").read_text()
