@@ -239,7 +239,37 @@ def facts_of(
         pre_spelling=pre_spelling,
         short_zero=short_zero,
     )
-    return _measure(member, convention, tags)
+    measured = _measure(member, convention, tags)
+    later = _spelled_later(chosen, accepts, groups, tags)
+    return replace(measured, finding=later) if later is not None else measured
+
+
+def _spelled_later(
+    chosen: Sequence[str],
+    accepts: Sequence[str],
+    groups: Mapping[str, list[tuple[Version, str]]],
+    tags: RepoTags,
+) -> str | None:
+    """Two spellings of one package's tags, the one new tags get (the highest final
+    release's) older than another whose tags reach higher (gmpy's ``gmpy2_2_2_0`` in 2024,
+    then ``gmpy2-2.3.0a1``): which the project spells now is the setting's to say."""
+    if len(chosen) < 2:
+        return None
+
+    def newest(prefix: str) -> tuple[int, str]:
+        return max((tags.dates.get(t, 0), t) for _v, t in groups[prefix])
+
+    lead_when, lead_tag = newest(chosen[0])
+    lead_top = max(v for v, _t in groups[chosen[0]])
+    for prefix, fmt in zip(chosen[1:], accepts[1:], strict=True):
+        when, tag = newest(prefix)
+        if lead_when and when > lead_when and max(v for v, _t in groups[prefix]) > lead_top:
+            return (
+                f"tags {fmt} (newest {tag}) came after the last {accepts[0]} tag ({lead_tag}); "
+                f"relnox spells new tags {accepts[0]}, as its highest release: set "
+                f'tag-format = "{fmt}" in its [tool.relnox] if that is the current convention'
+            )
+    return None
 
 
 def _short_zero(group: Sequence[tuple[Version, str]], tags: RepoTags) -> bool:

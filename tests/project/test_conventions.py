@@ -67,6 +67,29 @@ def test_a_name_ending_in_a_digit_keeps_it_before_an_underscored_version() -> No
     assert split_tag("rel3_1_0") == ("rel", Version("3.1.0"))
 
 
+def test_a_newer_spelling_that_reaches_higher_is_said_with_the_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """gmpy's shape: ``gmpy2_2_2_0`` (2024) is the highest final release, and
+    ``gmpy2-2.3.0a1`` (2025) came after it in the other spelling. relnox spells new tags as
+    the highest release's and says so, naming the setting that follows the newer one."""
+    files = {
+        "pyproject.toml": project("gmpy2", "2.3.0a1", backend="setuptools"),
+        "gmpy2/__init__.py": "",
+    }
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2023-01-02T12:00:00+00:00")
+    root = repo(tmp_path / "r", files, tags=["gmpy2-2.1.5"])
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-06-29T12:00:00+00:00")
+    commit(root, {"a.txt": "a"}, "gmpy2_2_2_0")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2025-08-22T12:00:00+00:00")
+    commit(root, {"b.txt": "b"}, "gmpy2-2.3.0a1")
+    (pkg,) = load_workspace(root).packages
+    assert pkg.tags is not None and pkg.tags.convention.format == "gmpy2_{version_underscored}"
+    assert pkg.tags.finding is not None
+    assert 'tag-format = "gmpy2-{version}"' in pkg.tags.finding
+    assert "newest gmpy2-2.3.0a1" in pkg.tags.finding
+
+
 def test_a_tag_that_is_a_year_and_a_month_is_no_version() -> None:
     """unsloth's ``2025-03`` (the month of an announcement): PEP 440 reads it as
     2025.post3, which relnox took for the package's last release."""
