@@ -207,7 +207,7 @@ def check_changelog_heading(source: Path, value: object) -> str:
 #: what git refuses in a tag name (git check-ref-format): a space or control character,
 #: ~ ^ : ? * [ \\, two dots, @{
 _NOT_IN_A_TAG = lazy(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{")
-TAG_FIELDS = ("name", "dir", "version", "version_underscored")
+TAG_FIELDS = ("name", "dir", "version", "version_underscored", "version_dotless")
 
 
 def check_tag_format(source: Path, tag_format: Any, key: str = "tag-format") -> str:
@@ -223,7 +223,7 @@ def check_tag_format(source: Path, tag_format: Any, key: str = "tag-format") -> 
             f"{source}: [tool.relnox] {key} {tag_format!r} {what}, which git refuses in a tag "
             f"name (git check-ref-format); write it without, like {example}"
         )
-    if not fields & {"version", "version_underscored"}:
+    if not fields & {"version", "version_underscored", "version_dotless"}:
         raise ConfigError(
             f"{source}: [tool.relnox] {key} {tag_format!r} has no {{version}}; "
             'use for example "v{version}" or "{name}-v{version}" (or '

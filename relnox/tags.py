@@ -1,5 +1,6 @@
 """Tag names from ``tag-format`` and back: ``{name}-v{version}``, ``{dir}-v{version}``,
-``v{version}``, ``rel_{version_underscored}`` (``rel_1_2_0``)."""
+``v{version}``, ``rel_{version_underscored}`` (``rel_1_2_0``), ``rel-{version_dotless}``
+(``rel-188`` for 1.88: one digit of major version, then the minor)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,34 @@ _FIELDS = {
     "version": r"(?P<version>[0-9][0-9A-Za-z.+!_-]*)",
     # the version with its dots written as underscores: rel_2_1_0b3 is 2.1.0b3
     "version_underscored": r"(?P<version_underscored>[0-9]+(?:_[0-9]+)*(?:[A-Za-z]+[0-9]*)?)",
+    # the version with its dot dropped: biopython-188 is 1.88 (a one-digit major, the minor)
+    "version_dotless": r"(?P<version_dotless>[0-9]{2,}(?:[A-Za-z]+[0-9]*)?)",
 }
 UNDERSCORED = "{version_underscored}"
+DOTLESS = "{version_dotless}"
+_DOTLESS = re.compile(r"([0-9])([0-9]+)(.*)")
+
+
+def dotless_version(text: str) -> str:
+    """``188`` -> ``1.88``, ``163b`` -> ``1.63b``: the first digit is the major version."""
+    found = _DOTLESS.fullmatch(text)
+    return f"{found[1]}.{found[2]}{found[3]}" if found is not None else text
+
+
+def dotless_spelling(version: str) -> str | None:
+    """``1.89`` -> ``189``; ``None`` for a version that spelling cannot say back (a major
+    past 9, or not two release numbers: 1.89.1)."""
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        parsed = Version(version)
+        spelled = version.replace(".", "")
+        again = Version(dotless_version(spelled))
+    except InvalidVersion:
+        return None
+    if len(parsed.release) != 2 or not 0 <= parsed.release[0] <= 9:
+        return None
+    return spelled if again == parsed else None
 
 
 def version_in(groups: dict[str, str | None]) -> str:
@@ -25,6 +52,9 @@ def version_in(groups: dict[str, str | None]) -> str:
     version = groups.get("version")
     if version is not None:
         return version
+    dotless = groups.get("version_dotless")
+    if dotless is not None:
+        return dotless_version(dotless)
     return (groups.get("version_underscored") or "").replace("_", ".")
 
 
@@ -38,7 +68,20 @@ class ParsedTag:
 
 def format_tag(tag_format: str, *, name: str, dir: str, version: str) -> str:
     underscored = version.replace(".", "_")
-    return tag_format.format(name=name, dir=dir, version=version, version_underscored=underscored)
+    dotless = dotless_spelling(version) if DOTLESS in tag_format else ""
+    if dotless is None:
+        raise ConfigError(
+            f"tag-format {tag_format!r} spells a version without its dot (188 for 1.88), "
+            f"which cannot say {version}; release a MAJOR.MINOR version (one digit of "
+            "major), or set tag-format in [tool.relnox]"
+        )
+    return tag_format.format(
+        name=name,
+        dir=dir,
+        version=version,
+        version_underscored=underscored,
+        version_dotless=dotless,
+    )
 
 
 @functools.lru_cache(maxsize=256)  # a start asks it per tag and convention: hundreds of times
@@ -50,7 +93,8 @@ def tag_regex(tag_format: str) -> re.Pattern[str]:
             if field not in _FIELDS:
                 raise ConfigError(
                     f"tag-format {tag_format!r} uses {{{field}}}; only {{name}}, {{dir}}, "
-                    "{version} and {version_underscored} (rel_1_2_0) exist"
+                    "{version} and {version_underscored} (rel_1_2_0) or {version_dotless} "
+                    "(rel-188 for 1.88) exist"
                 )
             pattern += _FIELDS[field]
     return re.compile(f"^{pattern}$")

@@ -53,7 +53,7 @@ def test_values_are_read() -> None:
         # templates: a stray brace was a traceback from str.format; a field with a spec
         # made a gigabyte of text; a tag no git takes failed only at bump --tag
         ({"tag-format": "v{version}{"}, "has a brace that opens or closes no field"),
-        ({"tag-format": "{version!r}"}, "has {version!r}; only {name}, {dir}, {version} and"),
+        ({"tag-format": "{version!r}"}, "has {version!r}; only {name}, {dir}, {version}, "),
         ({"tag-format": "{version.__class__}"}, "has {version.__class__}; only"),
         ({"tag-format": "v{version} x"}, "has ' ', which git refuses in a tag name"),
         ({"tag-format": "rel..{version}"}, "has '..', which git refuses"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from relnox.errors import ConfigError
-from relnox.tags import format_tag, parse_tag
+from relnox.tags import ParsedTag, format_tag, parse_tag
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,16 @@ def test_unknown_field() -> None:
         ConfigError, match=r"only \{name\}, \{dir\}, \{version\} and \{version_underscored\}"
     ):
         parse_tag("{package}-{version}", "a-1")
+
+
+def test_a_version_without_its_dot() -> None:
+    """biopython's ``biopython-188`` is 1.88, ``biopython-163b`` 1.63b; a version the
+    spelling cannot say back (a third number, a major past 9) is refused, naming it."""
+    fmt = "biopython-{version_dotless}"
+    parsed = parse_tag(fmt, "biopython-188")
+    assert parsed is not None and parsed.version == "1.88"
+    assert parse_tag(fmt, "biopython-163b") == ParsedTag("biopython-163b", "1.63b")
+    assert format_tag(fmt, name="b", dir="b", version="1.89") == "biopython-189"
+    for version in ("1.89.1", "10.1"):
+        with pytest.raises(ConfigError, match=f"cannot say {version}"):
+            format_tag(fmt, name="b", dir="b", version=version)

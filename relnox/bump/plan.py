@@ -220,6 +220,30 @@ def _same_new(loc: VersionLocation, first: tuple[str, str], second: tuple[str, s
         )
 
 
+def _made_already(
+    loc: VersionLocation,
+    new: str,
+    files: _Files,
+    shared: Mapping[tuple[object, ...], tuple[str, str]],
+    name: str,
+) -> bool:
+    """Whether another package's edit of the same file already made this one: one line
+    read two ways (a member's setup.py reads its ``version.py``, which the root's
+    ``[tool.bumpversion]`` files list too), the same text either edit gives."""
+    path = Path(os.path.normpath(loc.path))
+    others = [(place, by) for place, by in shared.items() if place[0] == path and by[0] != name]
+    if not others:
+        return False
+    try:  # the plan writes nothing: the file on disk is as it was read
+        alone = loc.render(read_text(loc.path), new)
+    except VersionError:
+        return False
+    if alone != files.get(loc.path):
+        return False
+    _same_new(loc, others[0][1], (name, new))
+    return True
+
+
 class _Files:
     """The current text of every file the plan touches, edited in memory."""
 
@@ -449,7 +473,7 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
             shared[place] = (pkg.name, new)
             if loc.kind == "toml":  # one tomlkit round trip per file, with the rewrites
                 files.set_toml(loc.path, loc.key, loc.spell(new), loc.value)
-            else:
+            elif not _made_already(loc, new, files, shared, pkg.name):
                 files.set(loc.path, loc.render(files.get(loc.path), new))
     rewritten = _rewrite_dependents(workspace, versions, files)
     plan.rewrites = [line for _, line in rewritten]

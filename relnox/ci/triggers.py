@@ -29,6 +29,7 @@ def tag_pattern(tag_format: str, parts: int = 0) -> str:
         re.sub(r"\{(name|dir)\}", "*", tag_format)
         .replace("{version}", dotted)
         .replace("{version_underscored}", underscored)
+        .replace("{version_dotless}", "[0-9]*")
     )
 
 

@@ -271,8 +271,11 @@ def _bare(lines: list[str], index: int) -> bool:
     )
 
 
-#: python-magic's plain-text paragraph ``Changes to 0.4.28:`` over its list
-_CHANGES_LINE = re.compile(r"^changes\s+(?:in|for|to)\s+\S[^\r\n]*:[ \t]*$", re.I)
+#: python-magic's plain-text paragraph ``Changes to 0.4.28:`` over its list, or h5netcdf's
+#: ``Version 1.8.1 (January 23rd, 2026):``
+_CHANGES_LINE = re.compile(
+    r"^(?:changes\s+(?:in|for|to)|version|release)\s+\S[^\r\n]*:[ \t]*$", re.I
+)
 
 
 def _overlined(lines: list[str], index: int, char: str) -> bool:

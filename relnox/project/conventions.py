@@ -32,6 +32,7 @@ from relnox.project.tag_facts import (
     STRAYS_READ,
     every_tag_contradicts,
     facts_of,
+    read_dotless,
     short_zero_by_file,
     tag_contradicts,
     tag_names_version,
@@ -62,7 +63,7 @@ def infer_conventions(
 
     ``shared``: bare tags (``v1.2.0``) belong to every package (lockstep).
     """
-    groups = tags.by_prefix()
+    groups = read_dotless(members, tags.by_prefix(), show_file)
     single = len(members) == 1 or shared
     claims: dict[str, dict[str, int]] = {}  # prefix -> member -> score
     names = {m.name: member_names(m, several=len(members) > 1) for m in members}

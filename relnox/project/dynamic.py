@@ -42,11 +42,11 @@ from relnox.project.incremental import incremental_version, opted_in, setup_py_i
 from relnox.project.pyproject import VCS_SOURCE, hatch_label
 from relnox.project.setup_py import (
     followed,
+    scm_keyword,
     setup_py_literal,
     setup_py_reads,
     setup_py_toml,
     uses_pbr,
-    uses_scm_version,
 )
 from relnox.project.sources import (
     Found,
@@ -194,13 +194,18 @@ _TAG_READERS = re.compile(
 #: words of a command
 _GIT_WORDS = (re.compile(r"""['"]git['"]"""), re.compile(r"""['"]describe['"]"""))
 _GIT_DESCRIBE = re.compile(r"""['"]git describe\b""")
+#: the tag a CI run builds, as a version script reads it from the environment (pmdarima's
+#: get_tag.py: ``GITHUB_REF``'s ``refs/tags/v2.1.1``, CircleCI's ``CIRCLE_TAG``)
+_CI_TAG = re.compile(
+    r"""['"](?P<name>GITHUB_REF(?:_NAME)?|CIRCLE_TAG|CI_COMMIT_TAG|TRAVIS_TAG)['"]"""
+)
 
 
 def tag_reader(script: Path) -> str | None:
     """The module a version script (hatch's ``source = "code"``) computes its version with
     from git tags (griffe's ``get_version_from_scm`` of pdm-backend), or ``git describe``
-    when it runs that itself, when it holds no literal version of its own; ``None``
-    otherwise."""
+    when it runs that itself, or the tag a CI run builds (``GITHUB_REF``) when it reads
+    that, when it holds no literal version of its own; ``None`` otherwise."""
     if not script.is_file() or python_location(script, top_level=True) is not None:
         return None
     try:
@@ -211,7 +216,10 @@ def tag_reader(script: Path) -> str | None:
     if found is not None:
         return found.group("module")
     described = _GIT_DESCRIBE.search(text) or all(w.search(text) for w in _GIT_WORDS)
-    return "git describe" if described else None
+    if described:
+        return "git describe"
+    ci = _CI_TAG.search(text)
+    return f"the tag the CI builds, {ci['name']}" if ci is not None else None
 
 
 def _setuptools(
@@ -224,6 +232,14 @@ def _setuptools(
     if isinstance(attr, str):
         module_name = attr.rpartition(".")[0]
         module = find_module(roots, module_name)
+        written = _scm_written(directory, doc, roots, module_name, module)
+        if written is not None:
+            return (
+                VCS_SOURCE,
+                [],
+                f"[tool.setuptools.dynamic] version = {{attr = {attr!r}}}, which reads "
+                f"{written}, the file [tool.setuptools_scm] writes from git tags as it builds",
+            )
         if module is None:
             raise VersionError(
                 f"{pyproject}: [tool.setuptools.dynamic] version attr {attr!r}: no module "
@@ -252,6 +268,42 @@ def _setuptools(
             [text_location(directory / str(files[0]))],
             (f"[tool.setuptools.dynamic] version = {{file = {files[0]!r}}}"),
         )
+    return None
+
+
+def _scm_written(
+    directory: Path,
+    doc: Mapping[str, Any],
+    roots: Sequence[Path],
+    module_name: str,
+    module: Path | None,
+) -> str | None:
+    """The file ``[tool.setuptools_scm]`` writes (``version_file``, ``write_to``) when the
+    attr's module is that file or imports its version from it beside no unindented
+    literal of its own (flox's ``from ._version import __version__`` inside a function
+    whose fallback is ``"999"``): setuptools-scm writes it from the tags before setuptools
+    imports the attr, so the wheel's version is the tags'. ``None`` otherwise."""
+    scm = table(doc, "tool", "setuptools_scm") or table(doc, "tool", "setuptools-scm")
+    target = scm.get("version_file") or scm.get("write_to")
+    if not isinstance(target, str) or not target.endswith(".py"):
+        return None
+    written = directory / target
+    parts = module_name.split(".")
+    if module is None or module == written:
+        named = [base.joinpath(*parts[:-1], parts[-1] + ".py") for base in roots]
+        return target if written in named or module == written else None
+    if written.parent != module.parent or python_location(module, top_level=True) is not None:
+        return None
+    stem = re.escape(written.stem)
+    pattern = (
+        rf"(?m)^[ \t]*(?:from[ \t]+(?:\.|[\w.]+\.){stem}[ \t]+import|import[ \t]+[\w.]+\.{stem}\b)"
+    )
+    text = read_text(module)
+    # or a sibling it calls for it (cf-xarray's ``from .utils import _get_version``)
+    called = r"(?m)^from[ \t]+\.(\w+)[ \t]+import[ \t]+\(?[ \t]*_?get_version\b"
+    for path in [module, *(module.parent / f"{name}.py" for name in re.findall(called, text))]:
+        if path.is_file() and re.search(pattern, read_text(path)):
+            return target
     return None
 
 
@@ -377,8 +429,9 @@ def dynamic_version(
     plugin = vcs_plugin(doc, build_requires)
     if plugin is not None:
         return VCS_SOURCE, [], f"{plugin} (versions from git tags)"
-    if uses_scm_version(directory):
-        return VCS_SOURCE, [], "setuptools-scm: setup.py's setup(use_scm_version=...)"
+    keyword = scm_keyword(directory)
+    if keyword is not None:
+        return VCS_SOURCE, [], f"setuptools-scm: setup.py's setup({keyword}=...)"
     if uses_pbr(directory):
         return VCS_SOURCE, [], "pbr: setup.py's setup(pbr=True) (versions from git tags)"
     prefix = versioneer_prefix(directory, doc)

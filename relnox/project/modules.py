@@ -118,6 +118,18 @@ def metadata_only(doc: Mapping[str, Any]) -> bool:
     )
 
 
+#: the backends that never read ``[tool.setuptools]``
+_NOT_SETUPTOOLS = (
+    "flit_core",
+    "hatchling",
+    "pdm.backend",
+    "poetry",
+    "maturin",
+    "mesonpy",
+    "scikit_build_core",
+)
+
+
 def flit_metadata(doc: Mapping[str, Any]) -> Mapping[str, Any]:
     """flit's own metadata table of before ``[project]`` (``[tool.flit.metadata]`` with its
     ``module``: cloudpickle's), which flit_core still builds; empty when there is none."""
@@ -174,10 +186,14 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
     maturin = table(doc, "tool", "maturin").get("module-name")
     if isinstance(maturin, str):  # "pkg._core": the import package is "pkg"
         found.append(maturin)
-    st_packages = table(doc, "tool", "setuptools").get("packages")
+    # setuptools' tables say nothing where another backend builds (optax's flit_core
+    # beside a stale [tool.setuptools.packages.find] include = ["README.md", "LICENSE"])
+    built_by = str(table(doc, "build-system").get("build-backend", ""))
+    setuptools = not built_by.startswith(_NOT_SETUPTOOLS)
+    st_packages = table(doc, "tool", "setuptools").get("packages") if setuptools else None
     if isinstance(st_packages, list):
         found += [p.split(".")[0] for p in st_packages if isinstance(p, str)]
-    st_find = table(doc, "tool", "setuptools", "packages", "find")
+    st_find = table(doc, "tool", "setuptools", "packages", "find") if setuptools else {}
     for pattern in st_find.get("include", []) if isinstance(st_find.get("include"), list) else []:
         if isinstance(pattern, str) and pattern.split(".")[0].replace("_", "").isalnum():
             found.append(pattern.split(".")[0])

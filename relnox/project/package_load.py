@@ -83,7 +83,9 @@ def _tag_rules(doc: Mapping[str, Any]) -> tuple[str | None, str | None]:
     raw = table(hatch, "raw-options")
     scm = table(tool, "setuptools_scm") or table(tool, "setuptools-scm")
     pdm = table(tool, "pdm", "version")
-    command = raw.get("git_describe_command") or scm.get("git_describe_command")
+    # setuptools-scm 8 reads [tool.setuptools_scm.scm.git] describe_command (cvxpy's)
+    scm_git = table(scm, "scm", "git").get("describe_command")
+    command = raw.get("git_describe_command") or scm.get("git_describe_command") or scm_git
     match = None
     if command is not None:
         from relnox.project.tag_facts import describe_match

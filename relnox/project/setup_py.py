@@ -124,7 +124,8 @@ def setup_py_literal(directory: Path) -> Found | None:
     setup_py = directory / "setup.py"
     if not setup_py.is_file():
         return None
-    pattern = r"""\bversion\s*=\s*(['"])(?P<version>[0-9][^'"]*)\1"""
+    # a v before it is PEP 440's to drop (cmocean's version = "v4.0.3" builds 4.0.3): kept
+    pattern = r"""\bversion\s*=\s*(['"])[vV]?(?P<version>[0-9][^'"]*)\1"""
     if re.search(pattern, read_text(setup_py)) is not None:
         return (
             "setup.py",
@@ -636,6 +637,7 @@ def _named_files(tree: ast.Module, directory: Path, roots: Sequence[Path]) -> li
     found: list[Path] = []
     paths: list[str] = []
     imported: dict[str, str] = {}
+    roots = [*roots, *_on_sys_path(tree, directory, constants)]
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             for alias in node.names:
@@ -683,6 +685,38 @@ def _named_files(tree: ast.Module, directory: Path, roots: Sequence[Path]) -> li
     return found
 
 
+def _on_sys_path(tree: ast.Module, directory: Path, constants: dict[str, str]) -> list[Path]:
+    """The directories of the project setup.py puts on ``sys.path`` before it imports its
+    version module from there (pysam's ``sys.path.insert(0, "pysam")`` then ``import
+    version``): ``sys.path.insert(i, path)`` or ``sys.path.append(path)`` of a path it
+    spells, relative to its own directory."""
+    found: list[Path] = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        target = node.func.value
+        on_path = (
+            node.func.attr in ("insert", "append")
+            and isinstance(target, ast.Attribute)
+            and target.attr == "path"
+            and isinstance(target.value, ast.Name)
+            and target.value.id == "sys"
+        )
+        if on_path and node.args:
+            spelled = _path_of(_call_parts(node.args[-1]), constants)
+            if spelled is not None:
+                found.append(directory / spelled)
+    return found
+
+
+def _call_parts(node: ast.expr) -> list[ast.expr]:
+    """A path's parts: ``os.path.join(a, b)``'s arguments, a ``/`` chain's operands, or the
+    expression itself."""
+    if isinstance(node, ast.Call) and _called(node) == "join":
+        return list(node.args)
+    return _divided(node)
+
+
 #: a module's bare name that says it holds the version (``__about__.py``, ``_version.py``)
 _BARE_MODULE = re.compile(r"\w*(?:version|about)\w*\.py", re.IGNORECASE)
 
@@ -708,6 +742,10 @@ def _version_file(path: Path) -> VersionLocation | None:
     (``version.txt`` read with a regular expression)."""
     if path.suffix == ".py":
         return python_location(path, top_level=True) or _named_version(path)
+    if path.suffix == ".pyx":  # a Cython module's own __version__ (sep's sep.pyx)
+        return python_location(path, top_level=True)
+    if path.suffix in (".h", ".hpp") and path.is_file():
+        return _defined_version(path)
     if "version" not in path.name.lower():
         return None
     try:
@@ -720,6 +758,24 @@ def _version_file(path: Path) -> VersionLocation | None:
     if small and "\n" not in text and maybe_version(text) is not None:
         return text_location(path)
     return python_location(path, top_level=True)  # __version__ = "2.4.0" in version.txt
+
+
+#: a C header's ``#define <NAME with VERSION> "1.2.0"``
+_DEFINED_VERSION = re.compile(
+    r"""^[ \t]*#[ \t]*define[ \t]+(?P<name>\w*VERSION\w*)[ \t]+"(?P<version>[^"\r\n]+)"[ \t]*$""",
+    re.M,
+)
+
+
+def _defined_version(path: Path) -> VersionLocation | None:
+    """The one version a C header setup.py reads defines (python-zstandard's
+    ``#define PYTHON_ZSTANDARD_VERSION "0.25.0"`` in ``c-ext/python-zstandard.h``)."""
+    found = [m for m in _DEFINED_VERSION.finditer(read_text(path)) if maybe_version(m["version"])]
+    if len(found) != 1:
+        return None
+    name = re.escape(found[0]["name"])
+    pattern = rf'(?m)^[ \t]*#[ \t]*define[ \t]+{name}[ \t]+"(?P<version>[^"\r\n]+)"'
+    return VersionLocation(path, "pattern", found[0]["version"], pattern=pattern)
 
 
 #: a top-level ``<name with version> = "1.2.0"``: metaflow's ``metaflow_version``
@@ -907,15 +963,18 @@ def setup_py_keywords(directory: Path) -> frozenset[str] | None:
     return None if keywords is None else frozenset(keywords)
 
 
-def uses_scm_version(directory: Path) -> bool:
-    """setup.py's ``setup(use_scm_version=True)`` (or a dict of options, or a function):
-    setuptools-scm takes the version from git tags, whatever its build requirements say
-    (``setup_requires=["setuptools_scm"]`` without a pyproject.toml)."""
+def scm_keyword(directory: Path) -> str | None:
+    """The keyword of setup.py's ``setup()`` that has setuptools-scm version it:
+    ``use_scm_version=True`` (or a dict of options, or a function: whatever its build
+    requirements say, ``setup_requires=["setuptools_scm"]`` without a pyproject.toml), or
+    PyScaffold 3's ``use_pyscaffold=True`` (tsfresh's), which gives setuptools-scm the
+    version; ``None`` for neither (or either set false)."""
     found = setup_call(directory)
-    value = found[1].get("use_scm_version") if found is not None else None
-    if value is None:
-        return False
-    return not (isinstance(value, ast.Constant) and not value.value)
+    for keyword in ("use_scm_version", "use_pyscaffold"):
+        value = found[1].get(keyword) if found is not None else None
+        if value is not None and not (isinstance(value, ast.Constant) and not value.value):
+            return keyword
+    return None
 
 
 def uses_pbr(directory: Path) -> bool:

@@ -13,6 +13,7 @@ from packaging.version import Version
 
 from relnox._records import replace
 from relnox.project.tag_model import (
+    DOTLESS_TAIL,
     Member,
     RepoTags,
     TagConvention,
@@ -59,6 +60,45 @@ def _said(text: str) -> list[Version | None]:
         found = (info_value(text), joined(text), public(text), parts_value(text))
         said += [maybe_version(v) for v in found if v]
     return said
+
+
+def read_dotless(
+    members: Sequence[Member],
+    groups: Mapping[str, list[tuple[Version, str]]],
+    show_file: Callable[[str, str], str | None] | None,
+) -> dict[str, list[tuple[Version, str]]]:
+    """``groups`` with a prefix's tags read as versions written without their dot
+    (biopython's ``biopython-188`` for 1.88, ``biopython-163b`` for 1.63b) when most of its
+    tags are such digits and a package's version file says the dotted version at the
+    highest of them; every other prefix as it was."""
+    from relnox.tags import dotless_version
+
+    out = dict(groups)
+    if show_file is None:
+        return out
+    for prefix, group in groups.items():
+        tails = [tag[len(prefix) :] for _version, tag in group]
+        spelled = [t for t in tails if DOTLESS_TAIL.fullmatch(t)]
+        if not group or len(spelled) * 2 <= len(tails):
+            continue
+        _version, tag = max(
+            ((v, t) for v, t in group if DOTLESS_TAIL.fullmatch(t[len(prefix) :])),
+            key=lambda item: item[0],
+        )
+        dotted = maybe_version(dotless_version(tag[len(prefix) :]))
+        if dotted is None or not any(
+            member.version_file is not None and tag_names_version(member, tag, dotted, show_file)
+            for member in members
+        ):
+            continue
+        read = [
+            (maybe_version(dotless_version(t[len(prefix) :])) or v, t)
+            if DOTLESS_TAIL.fullmatch(t[len(prefix) :])
+            else (v, t)
+            for v, t in group
+        ]
+        out[prefix] = sorted(read)
+    return out
 
 
 def tag_contradicts(
@@ -118,7 +158,11 @@ def facts_of(
         )
         return _measure(member, convention, tags)
     if member.match is not None or member.regex is not None:
-        rule = f"--match {member.match}" if member.match else f"tag_regex {member.regex}"
+        rule = (
+            " ".join(f"--match {glob}" for glob in member.match.split(" "))
+            if member.match
+            else f"tag_regex {member.regex}"
+        )
         convention = TagConvention(
             default, (), f"the build backend's {rule}", False, member.match, member.regex
         )
@@ -201,7 +245,37 @@ def facts_of(
         pre_spelling=pre_spelling,
         short_zero=short_zero,
     )
-    return _measure(member, convention, tags)
+    measured = _measure(member, convention, tags)
+    later = _spelled_later(chosen, accepts, groups, tags)
+    return replace(measured, finding=later) if later is not None else measured
+
+
+def _spelled_later(
+    chosen: Sequence[str],
+    accepts: Sequence[str],
+    groups: Mapping[str, list[tuple[Version, str]]],
+    tags: RepoTags,
+) -> str | None:
+    """Two spellings of one package's tags, the one new tags get (the highest final
+    release's) older than another whose tags reach higher (gmpy's ``gmpy2_2_2_0`` in 2024,
+    then ``gmpy2-2.3.0a1``): which the project spells now is the setting's to say."""
+    if len(chosen) < 2:
+        return None
+
+    def newest(prefix: str) -> tuple[int, str]:
+        return max((tags.dates.get(t, 0), t) for _v, t in groups[prefix])
+
+    lead_when, lead_tag = newest(chosen[0])
+    lead_top = max(v for v, _t in groups[chosen[0]])
+    for prefix, fmt in zip(chosen[1:], accepts[1:], strict=True):
+        when, tag = newest(prefix)
+        if lead_when and when > lead_when and max(v for v, _t in groups[prefix]) > lead_top:
+            return (
+                f"tags {fmt} (newest {tag}) came after the last {accepts[0]} tag ({lead_tag}); "
+                f"relnox spells new tags {accepts[0]}, as its highest release: set "
+                f'tag-format = "{fmt}" in its [tool.relnox] if that is the current convention'
+            )
+    return None
 
 
 def _short_zero(group: Sequence[tuple[Version, str]], tags: RepoTags) -> bool:
@@ -268,9 +342,10 @@ def _format_of_rule(member: Member) -> str | None:
     the literal text before the version, when the rule spells one; ``None`` otherwise.
     """
     if member.match is not None:
-        literal = re.split(r"[*?\[]", member.match, maxsplit=1)[0]
+        first = member.match.split(" ")[0]  # the first glob: the releases' own
+        literal = re.split(r"[*?\[]", first, maxsplit=1)[0]
         candidate = literal + "{version}"
-        if literal and fnmatch.fnmatchcase(candidate.replace("{version}", "1.0.0"), member.match):
+        if literal and fnmatch.fnmatchcase(candidate.replace("{version}", "1.0.0"), first):
             return candidate
     if member.regex is not None:
         head = re.split(r"\(\?P<version>", member.regex, maxsplit=1)[0].removeprefix("^")
@@ -399,16 +474,20 @@ def _dated(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
     return spelling or kinds[0]
 
 
+#: how many days into the next month a month's release may be tagged
+MONTH_LATE = 15
+
+
 def _monthly(
     newest: Sequence[tuple[Version, str]],
     tags: RepoTags,
     finals: Sequence[tuple[Version, str]] = (),
 ) -> str | None:
     """Whether the newest releases are their year and month and a counter (dask's
-    ``2025.9.1``, black's ``25.9.0``), each tagged in that month (a day's slack either
-    side): the spelling, ``month`` (a four-digit year) or ``short-month`` (two digits),
-    with ``/1`` when the newest month's count starts at 1 (``month/1``),
-    else ``None``. At least two releases must say so: one alone may be a coincidence."""
+    ``2025.9.1``, black's ``25.9.0``), each tagged in that month (a day's slack before
+    it, :data:`MONTH_LATE` days after it): the spelling, ``month`` (a four-digit year) or
+    ``short-month`` (two digits), with ``/1`` when the newest month's count starts at 1
+    (``month/1``), else ``None``. At least two releases must say so: one alone may be a coincidence."""
     from datetime import datetime, timedelta, timezone
 
     if len(newest) < 2:
@@ -423,7 +502,10 @@ def _monthly(
             return None
         slack = timedelta(seconds=DATED_SLACK / 2)
         tagged = datetime.fromtimestamp(when, timezone.utc)
-        seen = {(d.year, d.month) for d in (tagged - slack, tagged, tagged + slack)}
+        # a day early, or up to MONTH_LATE days into the next month (fastparquet's
+        # 2025.12.0 tagged on 2026-01-06): the month the release was cut in
+        around = (tagged - slack, tagged, tagged + slack, tagged - timedelta(days=MONTH_LATE))
+        seen = {(d.year, d.month) for d in around}
         if 2000 <= year < 2100 and (year, month) in seen:
             kinds.add("month")
         elif 10 <= year < 100 and (2000 + year, month) in seen:
@@ -605,7 +687,9 @@ def _fits(shape: str, member: Member) -> bool:
 
 
 def describe_match(command: object) -> str | None:
-    """The ``--match`` glob of a ``git describe`` command (string or argv list)."""
+    """The ``--match`` globs of a ``git describe`` command (string or argv list), several
+    joined with a space (``v* dummy-v*``: git takes a tag any of them matches; no tag name
+    holds a space)."""
     if isinstance(command, str):
         import shlex
 
@@ -617,9 +701,10 @@ def describe_match(command: object) -> str | None:
         argv = list(command)
     else:
         return None
+    globs = []
     for index, arg in enumerate(argv):
         if arg == "--match" and index + 1 < len(argv):
-            return argv[index + 1]
-        if arg.startswith("--match="):
-            return arg.split("=", 1)[1]
-    return None
+            globs.append(argv[index + 1])
+        elif arg.startswith("--match="):
+            globs.append(arg.split("=", 1)[1])
+    return " ".join(globs) if globs else None

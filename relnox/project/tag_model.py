@@ -13,7 +13,7 @@ from packaging.version import Version
 
 from relnox._records import dataclass, field
 from relnox.regex import lazy
-from relnox.tags import UNDERSCORED, tag_regex, version_in
+from relnox.tags import DOTLESS, UNDERSCORED, tag_regex, version_in
 from relnox.versioning import maybe_version
 
 _SEPARATORS = "-_/@=.+"
@@ -105,7 +105,7 @@ class TagConvention:
     accepts: tuple[str, ...]  # formats whose tags are this package's (format first)
     evidence: str
     inferred: bool = False
-    match: str | None = None  # glob from the backend's describe command
+    match: str | None = None  # globs from the backend's describe command, space-separated
     regex: str | None = None  # the backend's tag_regex
     semver_pre: bool = False  # pre-releases are tagged semver style: v1.2.0-beta.4
     pre_spelling: str | None = None  # the newest pre-release tag's version, spelled so: 1.28.0.rc0
@@ -114,7 +114,9 @@ class TagConvention:
 
     def version_of(self, tag: str, *, name: str, dir: str) -> Version | None:
         """The version ``tag`` gives this package, ``None`` if it is not one of its tags."""
-        if self.match is not None and not fnmatch.fnmatchcase(tag, self.match):
+        if self.match is not None and not any(
+            fnmatch.fnmatchcase(tag, glob) for glob in self.match.split(" ")
+        ):
             return None
         if self.regex is not None:
             found = re.search(self.regex, tag)
@@ -162,8 +164,36 @@ class TagFacts:
 
 def split_tag(tag: str) -> tuple[str, Version] | None:
     """``agent-v0.8.4`` -> (``agent-v``, 0.8.4); ``rel_2_1_0b3`` -> (``rel_``, 2.1.0b3), its
-    dots written as underscores; ``None`` for a tag without a version."""
+    dots written as underscores; ``None`` for a tag without a version. A digit right after
+    a name's letters (``gmpy2_2_2_0``) is the name's when it would make a version of four
+    numbers or more and what follows the next separator is a version of two or three:
+    (``gmpy2_``, 2.2.0), not (``gmpy``, 2.2.2.0)."""
+    found = _split_from(tag, 0)
+    if found is None:
+        return None
+    index = len(found[0])
+    after_name = index > 0 and tag[index - 1].isalpha() and not _v_marker(tag, index)
+    if after_name:
+        cut = next((i for i in range(index, len(tag)) if tag[i] in _SEPARATORS), None)
+        later = _split_from(tag, cut + 1) if cut is not None else None
+        # only where the name's digit makes a version longer than any release's
+        # (2.2.2.0): r3.1.0 and rel3_1_0 stay 3.1.0
+        if len(found[1].release) > 3 and later is not None and 2 <= len(later[1].release) <= 3:
+            return later
+    return found
+
+
+def _v_marker(tag: str, index: int) -> bool:
+    """Whether the letter before ``index`` is a ``v`` marking the version (``v2``,
+    ``release-v2``), not the end of a name."""
+    return tag[index - 1] in "vV" and (index == 1 or tag[index - 2] in _SEPARATORS)
+
+
+def _split_from(tag: str, start: int) -> tuple[str, Version] | None:
+    """:func:`split_tag`'s reading of the version starting at ``start`` or after it."""
     for index, char in enumerate(tag):
+        if index < start:
+            continue
         if not char.isdigit() or (index and (tag[index - 1].isdigit() or tag[index - 1] == ".")):
             continue
         if _UNDERSCORED.fullmatch(tag, index):
@@ -227,6 +257,22 @@ def underscored(tail: str) -> bool:
     return _UNDERSCORED.fullmatch(tail) is not None
 
 
+#: a tag's version written with its dot dropped: ``188`` (1.88), ``163b`` (1.63b0)
+DOTLESS_TAIL = re.compile(r"[0-9]{3,}(?:[A-Za-z]+[0-9]*)?")
+
+
+def dotless(group: Sequence[tuple[Version, str]], prefix: str) -> bool:
+    """Whether most of a prefix's tags were read as versions written without their dot
+    (:func:`relnox.project.tag_facts.read_dotless` confirms them by the version file):
+    ``biopython-188`` read as 1.88, two release numbers from a tail of digits."""
+    hits = sum(
+        1
+        for version, tag in group
+        if len(version.release) == 2 and DOTLESS_TAIL.fullmatch(tag[len(prefix) :])
+    )
+    return hits * 2 > len(group)
+
+
 def spelled(prefix: str, group: Sequence[tuple[Version, str]]) -> str:
     """The format of a prefix's tags: ``rel_{version_underscored}`` when their versions are
     written with underscores (``rel_2_0_52``), else ``rel_{version}``, followed by the word
@@ -234,6 +280,8 @@ def spelled(prefix: str, group: Sequence[tuple[Version, str]]) -> str:
     them use decides (the newest's on a tie): one stray ``22_07`` above a hundred dotted
     releases is not how the repository tags."""
     tails = [tag[len(prefix) :] for _version, tag in group]
+    if dotless(group, prefix):
+        return prefix + DOTLESS
     under = sum(1 for tail in tails if underscored(tail))
     dotted = sum(1 for tail in tails if "." in tail)
     newest = bool(tails) and underscored(tails[-1])

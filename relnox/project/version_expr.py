@@ -3,15 +3,16 @@
 django-allauth's ``__version__ = ".".join(map(str, VERSION[:3])) + (f"-{VERSION[3]}{VERSION[4]
 or ''}" if VERSION[3] != "final" else "")``: constants, the tuple's name, ``str(x)``,
 ``map(str, x)``, ``"sep".join(x)``, indexes and slices, ``+`` of strings, f-strings without
-formats, ``==``/``!=``, ``and``/``or``/``not`` and ``a if c else b`` are evaluated as Python
-would; anything else (another call, ``%``, a format width) leaves the expression unread, so
+formats, ``'%s.%s' % (...)`` of plain ``%s``, a literal table of the module (``_specifier_[...]``),
+``==``/``!=``, ``and``/``or``/``not`` and ``a if c else b`` are evaluated as Python
+would; anything else (another call, another ``%``, a format width) leaves it unread, so
 nothing runs and nothing grows past the tuple's own text.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from packaging.version import InvalidVersion, Version
 
@@ -23,33 +24,45 @@ class _Unread(Exception):
     """An expression the evaluator does not read."""
 
 
-def computed(expression: ast.expr, name: str, node: ast.expr) -> str | None:
-    """The version ``expression`` computes of the literal tuple ``node`` bound to ``name``,
-    spelled as PEP 440 normalises it (``65.17.0-alpha1`` is ``65.17.0a1``); ``None`` when
-    it reads anything else or makes no version."""
+def computed(
+    expression: ast.expr, name: str, node: ast.expr, constants: Mapping[str, object] = {}
+) -> str | None:
+    """The version ``expression`` computes of the literal tuple ``node`` bound to ``name``
+    (and of the module's literal ``constants``: bqplot's ``_specifier_`` table of level
+    words), spelled as PEP 440 normalises it (``65.17.0-alpha1`` is ``65.17.0a1``); ``None``
+    when it reads anything else or makes no version."""
     if not isinstance(node, ast.Tuple):
         return None
     try:
-        value = _evaluate(expression, name, ast.literal_eval(node))
+        value = _evaluate(expression, name, ast.literal_eval(node), constants)
         return str(Version(value)) if isinstance(value, str) else None
     except (_Unread, TypeError, ValueError, IndexError, InvalidVersion):
         return None
 
 
-def _evaluate(node: ast.expr, name: str, parts: object) -> object:
+def _evaluate(node: ast.expr, name: str, parts: object, constants: Mapping[str, object]) -> object:
     def again(child: ast.expr) -> object:
-        return _evaluate(child, name, parts)
+        return _evaluate(child, name, parts, constants)
 
     if isinstance(node, ast.Constant):
         return node.value
     if isinstance(node, ast.Name) and node.id == name:
         return parts
+    if isinstance(node, ast.Name) and node.id in constants:
+        return constants[node.id]
     if isinstance(node, ast.Subscript):
         return _subscript(again(node.value), node.slice, again)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         left, right = again(node.left), again(node.right)
         if isinstance(left, str) and isinstance(right, str):
             return left + right
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        # '%s.%s.%s%s' % (...): plain %s conversions of a tuple, nothing else
+        left = again(node.left)
+        if isinstance(left, str) and isinstance(node.right, ast.Tuple):
+            values = tuple(str(again(item)) for item in node.right.elts)
+            if left.replace("%s", "").count("%") == 0 and left.count("%s") == len(values):
+                return left % values
     elif isinstance(node, ast.JoinedStr):
         return "".join(_piece(piece, again) for piece in node.values)
     elif isinstance(node, ast.IfExp):
@@ -73,6 +86,11 @@ def _evaluate(node: ast.expr, name: str, parts: object) -> object:
 
 
 def _subscript(base: object, index: ast.expr, again: _Again) -> object:
+    if isinstance(base, dict):  # a table of the module's constants: _specifier_["beta"]
+        key = again(index)
+        if not isinstance(key, str) or key not in base:
+            raise _Unread
+        return base[key]
     if not isinstance(base, tuple | list | str):
         raise _Unread
     if isinstance(index, ast.Slice):

@@ -21,12 +21,14 @@ from pathlib import Path
 from relnox.errors import VersionError
 from relnox.project.sources import VersionLocation, read_text
 
-# __version__ = ".".join(map(str, NAME)), or a generator / list of str(x) for x in NAME;
+# __version__ = ".".join(map(str, NAME)), or a generator / list of str(x) (or "{0}".format(x))
+# for x in NAME;
 # the whole value (nothing added after it), also behind another name (VERSION = __version__ = )
 JOIN = re.compile(
     r"""^(?:\w+[ \t]*=[ \t]*)*__version__[ \t]*=[ \t]*(['"])\.\1[ \t]*\.join\([ \t]*"""
     r"""(?:map\([ \t]*str[ \t]*,[ \t]*(?P<mapped>\w+)[ \t]*\)"""
-    r"""|\[?[ \t]*str\((?P<var>\w+)\)[ \t]+for[ \t]+(?P=var)[ \t]+in[ \t]+(?P<looped>\w+)"""
+    r"""|\[?[ \t]*(?:str|(?P<fq>['"])\{0?\}(?P=fq)\.format)\((?P<var>\w+)\)"""
+    r"""[ \t]+for[ \t]+(?P=var)[ \t]+in[ \t]+(?P<looped>\w+)"""
     r"""(?:[ \t]+if[ \t]+(?P<cond>[^\[\]()\r\n#]+?))?[ \t]*\]?)"""
     r"""[ \t]*\)[ \t]*(?:#.*)?$""",
     re.M,
@@ -361,11 +363,13 @@ def _formatted(
     tuples: dict[str, tuple[ast.expr, tuple[int, int, int, str, int]]],
 ) -> str | None:
     """The tuple JupyterLab's ``"{}.{}.{}{}".format(version_info.major, version_info.minor,
-    version_info.micro, <its level and serial>)`` formats into ``__version__``: the format
+    version_info.micro, <its level and serial>)`` (or bqplot's ``'%s.%s.%s%s' % (...)``)
+    formats into ``__version__``: the format
     starts with the release's three parts, given as the tuple's ``major``, ``minor`` and
     ``micro`` (or ``[0]``, ``[1]``, ``[2]``), and nothing but that tuple and the module's
     own constants (a table of level words) takes part. ``None`` for anything else."""
-    if not (
+    args = _percent_args(version)
+    if args is None and not (
         isinstance(version, ast.Call)
         and isinstance(version.func, ast.Attribute)
         and version.func.attr == "format"
@@ -376,7 +380,10 @@ def _formatted(
         and not version.keywords
     ):
         return None
-    names = [_release_part(arg, index) for index, arg in enumerate(version.args[:3])]
+    if args is None:
+        assert isinstance(version, ast.Call)
+        args = list(version.args)
+    names = [_release_part(arg, index) for index, arg in enumerate(args[:3])]
     name = names[0]
     if name is None or name not in tuples or any(n != name for n in names):
         return None
@@ -387,8 +394,24 @@ def _formatted(
         for t in node.targets
         if isinstance(t, ast.Name)
     }
-    used = {n.id for arg in version.args[3:] for n in ast.walk(arg) if isinstance(n, ast.Name)}
+    used = {n.id for arg in args[3:] for n in ast.walk(arg) if isinstance(n, ast.Name)}
     return name if used <= {name, "str"} | constants else None
+
+
+def _percent_args(version: ast.expr) -> list[ast.expr] | None:
+    """The values bqplot's ``'%s.%s.%s%s' % (version_info[0], ...)`` formats, when it is
+    that: a string starting with three ``%s`` parts, ``%`` a tuple of at least three."""
+    if (
+        isinstance(version, ast.BinOp)
+        and isinstance(version.op, ast.Mod)
+        and isinstance(version.left, ast.Constant)
+        and isinstance(version.left.value, str)
+        and version.left.value.startswith("%s.%s.%s")
+        and isinstance(version.right, ast.Tuple)
+        and len(version.right.elts) >= 3
+    ):
+        return list(version.right.elts)
+    return None
 
 
 def _release_part(arg: ast.expr, index: int) -> str | None:
@@ -475,17 +498,20 @@ def _computed_version(text: str, name: str, node: ast.expr) -> str | None:
     """The version ``__version__``'s expression (its last assignment at the top of the
     module) computes of the tuple ``name``, when the small evaluator reads it."""
     version = None
+    constants: dict[str, object] = {}
     for statement in ast.parse(text).body:
         if (
             isinstance(statement, ast.Assign)
             and len(statement.targets) == 1
             and isinstance(statement.targets[0], ast.Name)
-            and statement.targets[0].id == "__version__"
         ):
-            version = statement.value
+            if statement.targets[0].id == "__version__":
+                version = statement.value
+            elif isinstance(statement.value, ast.Dict) and _constant(statement.value):
+                constants[statement.targets[0].id] = ast.literal_eval(statement.value)
     from relnox.project.version_expr import computed
 
-    return None if version is None else computed(version, name, node)
+    return None if version is None else computed(version, name, node, constants)
 
 
 def two_ways(path: Path, reader: str) -> str | None:

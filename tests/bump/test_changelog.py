@@ -722,6 +722,12 @@ def test_a_release_written_as_its_version_alone_over_its_list_is_a_section_read_
     assert heading_like(tmp_path / "CHANGES", "0.4.30") == "'Changes to 0.4.30:'"
     (tmp_path / "CHANGELOG").write_text(text, encoding="utf-8")
     assert heading_like(tmp_path / "CHANGELOG", "2.1") == "'2.1'"
+    # h5netcdf's CHANGELOG.rst: a paragraph line naming the version and its date, then ':'
+    dated = (
+        "Change Log\n----------\n\nVersion 1.8.1 (January 23rd, 2026):\n\n- Add numpy.\n\n"
+        "Version 1.8.0 (January 16st, 2026):\n\n- Fix ros3 test.\n"
+    )
+    assert [s.label for s in sections(dated)] == ["1.8.1", "1.8.0"]
 
 
 def test_a_version_line_straight_over_indented_entries_is_a_release_section(

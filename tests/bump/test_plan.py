@@ -923,6 +923,13 @@ PADDED = [("2026.07.11", "2026-07-11"), ("2026.08.17", "2026-08-18")]
         # a year and month with a counter, each tagged in its month (dask's 2025.9.1,
         # tagged on the 20th): this month's first
         ([("2025.9.0", "2025-09-02"), ("2025.9.1", "2025-09-20")], "2026.12.0", True),
+        # fastparquet's: a month's release tagged in the first days of the next
+        # (2025.12.0 on 2026-01-06) is still its month's (it gave 2026.6.0)
+        (
+            [("2025.12.0", "2026-01-06"), ("2026.3.0", "2026-03-16"), ("2026.5.0", "2026-05-14")],
+            "2026.12.0",
+            True,
+        ),
         # the same in this very month: its next
         ([("2026.11.0", "2026-11-02"), ("2026.12.0", "2026-12-01")], "2026.12.1", True),
         # black's two-digit years
@@ -1666,3 +1673,40 @@ def test_a_version_file_that_named_its_last_release_is_not_a_placeholder(tmp_pat
     commit(root, {"pyproject.toml": project("corsish", "0.0.1")}, "6.0.2")
     with pytest.raises(VersionError, match=r"is not above 6\.0\.2"):
         plan_bump(load_workspace(root), BumpOptions(part="minor"))
+
+
+def test_a_file_one_package_reads_and_another_s_bumpversion_lists_is_edited_once(
+    tmp_path: Path,
+) -> None:
+    """omegaconf's shape: the root's ``[tool.bumpversion]`` lists the subproject's
+    ``version.py`` beside its own, and the subproject's setup.py reads that file's
+    ``__version__``. Both packages edit one line: the second edit found the version gone
+    ('no longer where it was read; rerun the command') on every bump; it is made once."""
+    extra = (
+        '[tool.hatch.version]\npath = "core/version.py"\n\n'
+        '[tool.bumpversion]\ncurrent_version = "2.4.0.dev14"\n\n'
+        '[[tool.bumpversion.files]]\nfilename = "core/version.py"\n\n'
+        '[[tool.bumpversion.files]]\nfilename = "sub/plugin/version.py"\n\n'
+        '[tool.relnox]\npackages = [".", "sub/plugin"]\n'
+    )
+    version = '# managed\n__version__ = "2.4.0.dev14"\n'
+    setup_py = (
+        "import re\nfrom setuptools import setup\n\n"
+        "def find_version(path):\n"
+        "    text = open(path).read()\n"
+        '    return re.search(r\'^__version__ = "([^"]*)"\', text, re.M).group(1)\n\n'
+        "setup(name='core-plugin', version=find_version('version.py'), packages=[])\n"
+    )
+    files = {
+        "pyproject.toml": project("core", None, extra=extra),
+        "core/__init__.py": "",
+        "core/version.py": version,
+        "sub/plugin/setup.py": setup_py,
+        "sub/plugin/version.py": version,
+    }
+    root = repo(tmp_path / "r", files, tags=["v2.3.1"])
+    ws = load_workspace(root)
+    assert sorted(p.name for p in ws.packages) == ["core", "core-plugin"]
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    for path in ("core/version.py", "sub/plugin/version.py"):
+        assert (root / path).read_text() == version.replace("2.4.0.dev14", "2.4.0")

@@ -52,6 +52,44 @@ def test_stem_drops_separators_and_v() -> None:
     assert split_tag("not-a-release") is None
 
 
+def test_a_name_ending_in_a_digit_keeps_it_before_an_underscored_version() -> None:
+    """gmpy's ``gmpy2_2_2_0`` (2.2.0 of gmpy2) was split as ``gmpy`` and 2.2.2.0, which made
+    the format ``gmpy{version_underscored}`` and --part minor give 2.3.0.0 after 2.3.0a1: a
+    digit written right after a name's letters is the name's when the text after the next
+    separator is a version too."""
+    assert split_tag("gmpy2_2_2_0") == ("gmpy2_", Version("2.2.0"))
+    assert split_tag("gmpy2-2.1.5") == ("gmpy2-", Version("2.1.5"))
+    assert split_tag("h5py3_1_0_2") == ("h5py3_", Version("1.0.2"))
+    assert split_tag("v2_2_1_0") == ("v", Version("2.2.1.0"))  # v marks the version
+    assert split_tag("release-v2.0") == ("release-v", Version("2.0"))
+    # a version of three numbers or fewer is not cut: r3.1.0 is 3.1.0
+    assert split_tag("r3.1.0") == ("r", Version("3.1.0"))
+    assert split_tag("rel3_1_0") == ("rel", Version("3.1.0"))
+
+
+def test_a_newer_spelling_that_reaches_higher_is_said_with_the_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """gmpy's shape: ``gmpy2_2_2_0`` (2024) is the highest final release, and
+    ``gmpy2-2.3.0a1`` (2025) came after it in the other spelling. relnox spells new tags as
+    the highest release's and says so, naming the setting that follows the newer one."""
+    files = {
+        "pyproject.toml": project("gmpy2", "2.3.0a1", backend="setuptools"),
+        "gmpy2/__init__.py": "",
+    }
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2023-01-02T12:00:00+00:00")
+    root = repo(tmp_path / "r", files, tags=["gmpy2-2.1.5"])
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-06-29T12:00:00+00:00")
+    commit(root, {"a.txt": "a"}, "gmpy2_2_2_0")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2025-08-22T12:00:00+00:00")
+    commit(root, {"b.txt": "b"}, "gmpy2-2.3.0a1")
+    (pkg,) = load_workspace(root).packages
+    assert pkg.tags is not None and pkg.tags.convention.format == "gmpy2_{version_underscored}"
+    assert pkg.tags.finding is not None
+    assert 'tag-format = "gmpy2-{version}"' in pkg.tags.finding
+    assert "newest gmpy2-2.3.0a1" in pkg.tags.finding
+
+
 def test_a_tag_that_is_a_year_and_a_month_is_no_version() -> None:
     """unsloth's ``2025-03`` (the month of an announcement): PEP 440 reads it as
     2025.post3, which relnox took for the package's last release."""
@@ -255,6 +293,41 @@ def test_backend_describe_match_narrows_the_tags_and_a_side_project_is_named(
     assert ws.tag_for(ws.get("hatchling"), "1.28.0") == "hatchling-v1.28.0"
     (note,) = ws.notes
     assert "backend is released (tags named hatchling exist)" in note
+
+
+def test_a_describe_command_of_two_globs_under_scm_git_reads_the_anchor_tag(
+    tmp_path: Path,
+) -> None:
+    """cvxpy's shape: releases are tagged on release branches (v1.9.0, v1.9.2), and an
+    anchor ``dummy-v1.9.0`` on main, which ``[tool.setuptools_scm.scm.git] describe_command``
+    matches beside ``v*`` (``--match v* --match dummy-v*``). relnox read neither that table
+    nor the second glob: main's version was an old v1.1.18 and --part patch proposed
+    1.1.19 below 1.9.2. It is 1.9.0, and new tags are spelled v{version}."""
+    extra = (
+        '[tool.setuptools_scm]\nversion_file = "optish/_version.py"\n'
+        "[tool.setuptools_scm.scm.git]\n"
+        'describe_command = ["git", "describe", "--dirty", "--tags", "--long", '
+        '"--match", "v*", "--match", "dummy-v*"]\n'
+    )
+    files = {
+        "pyproject.toml": project("optish", None, backend="setuptools-scm", extra=extra),
+        "optish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.1.18"])
+    commit(root, {"a.txt": "a"}, "dummy-v1.9.0")
+    git(root, "checkout", "-q", "-b", "release/1.9.x")
+    commit(root, {"b.txt": "b"}, "v1.9.0")
+    commit(root, {"c.txt": "c"}, "v1.9.2")
+    git(root, "checkout", "-q", "main")
+    commit(root, {"d.txt": "d"})
+    (pkg,) = load_workspace(root).packages
+    assert pkg.version == "1.9.0"
+    assert pkg.tags is not None and "--match v* --match dummy-v*" in pkg.tags.convention.evidence
+    ws = load_workspace(root)
+    assert ws.tag_for(pkg, "1.10.0") == "v1.10.0"
+    assert plan_bump(ws, BumpOptions(part="minor")).versions == {"optish": ("1.9.0", "1.10.0")}
+    # a patch of main's line, 1.9.0, as any maintenance release: never 1.1.19
+    assert plan_bump(ws, BumpOptions(part="patch")).versions["optish"][1] == "1.9.1"
 
 
 @pytest.mark.parametrize(
@@ -1147,3 +1220,35 @@ def test_bare_tags_made_when_the_root_was_another_project_are_not_the_roots(
     plan = plan_bump(ws, BumpOptions(part="minor", packages=("kit-dev",)))
     assert plan.versions == {"kit-dev": ("0.1.0", "0.2.0")}
     assert not [c for c in doctor(root).checks if c.status == "error"]
+
+
+def test_versions_written_without_their_dot_are_read_by_the_version_file(tmp_path: Path) -> None:
+    """biopython's shape: ``biopython-187``, ``biopython-188`` for 1.87 and 1.88, the
+    version file saying 1.88 at its tag and 1.89.dev0 now. relnox read 188 and refused every
+    bump ('1.89 is not above 188'); the tags are read as 1.87, 1.88, and a minor bump
+    releases 1.89, tagged ``biopython-189``. The same digits without a file that says the
+    dotted version are versions as written."""
+    extra = '[tool.setuptools.dynamic]\nversion = {attr = "bio.__version__"}\n'
+    files = {
+        "pyproject.toml": project("biopythonish", None, backend="setuptools", extra=extra),
+        "bio/__init__.py": INIT.format("1.87"),
+    }
+    root = repo(tmp_path / "r", files, tags=["biopythonish-187"])
+    commit(root, {"bio/__init__.py": INIT.format("1.88.dev0")})
+    commit(root, {"bio/__init__.py": INIT.format("1.88")}, "biopythonish-188")
+    commit(root, {"bio/__init__.py": INIT.format("1.89.dev0")})
+    (pkg,) = load_workspace(root).packages
+    assert pkg.tags is not None and pkg.tags.problem is None
+    assert pkg.tags.convention.format == "biopythonish-{version_dotless}"
+    assert (pkg.tags.last_tag, str(pkg.tags.last)) == ("biopythonish-188", "1.88")
+    bumped = plan_bump(load_workspace(root), BumpOptions(part="minor", commit=True, tag=True))
+    assert bumped.versions["biopythonish"] == ("1.89.dev0", "1.89")
+    assert "biopythonish-189" in "\n".join(bumped.describe())
+    rows = {r.check: r for r in doctor(root).checks}
+    assert rows["tags biopythonish"].status == "ok", rows["tags biopythonish"].detail
+    plain = {**files, "bio/__init__.py": INIT.format("187")}
+    other = repo(tmp_path / "s", plain, tags=["biopythonish-187"])
+    commit(other, {"bio/__init__.py": INIT.format("188")}, "biopythonish-188")
+    (pkg,) = load_workspace(other).packages
+    assert pkg.tags is not None and pkg.tags.convention.format == "biopythonish-{version}"
+    assert str(pkg.tags.last) == "188"

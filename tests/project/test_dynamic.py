@@ -1503,6 +1503,12 @@ def test_a_version_module_reading_a_version_file_of_its_project_is_read_at_that_
             "version_info = (0, 3, 1)\n"
             "__version__ = '.'.join([str(p) for p in version_info if p or p == 0])\n",
         ),
+        (  # python-igraph's: each part formatted, "{0}".format(x), not str(x)
+            "__version_info__ = (0, 3, 1)\n"
+            '__version__ = ".".join("{0}".format(x) for x in __version_info__)\n',
+            "__version_info__ = (0, 4, 0)\n"
+            '__version__ = ".".join("{0}".format(x) for x in __version_info__)\n',
+        ),
     ],
 )
 def test_a_version_tuple_joined_into_version_is_read_and_bumped_in_the_tuple(
@@ -2603,3 +2609,257 @@ def test_scikit_build_regex_results_remove_is_taken_out_when_read_and_put_back_w
     apply_bump(plan_bump(ws, BumpOptions(part="minor")))
     assert (root / "src/kit/version.py").read_text() == version.replace('"8", "1"', '"9", "0"')
     assert load_workspace(root).get("kit").version == "2.9.0"
+
+
+@pytest.mark.parametrize(
+    ("init", "attr"),
+    [
+        (  # flox's: a fallback literal inside a function, then the written file's
+            "def _get_version():\n    __version__ = '999'\n    try:\n"
+            "        from ._version import __version__\n    except ImportError:\n"
+            "        pass\n    return __version__\n\n__version__ = _get_version()\n",
+            "scmish.__version__",
+        ),
+        (
+            "try:\n    from scmish._version import __version__\nexcept ImportError:\n"
+            "    __version__ = '0.0.0'\n",
+            "scmish.__version__",
+        ),
+        ("", "scmish._version.__version__"),  # the written file itself, not there yet
+        (  # cf-xarray's: a helper of a sibling module reads the written file
+            "from .utils import _get_version\n\n__version__ = _get_version()\n",
+            "scmish.__version__",
+        ),
+    ],
+)
+def test_a_setuptools_attr_reading_the_file_setuptools_scm_writes_is_versioned_by_tags(
+    tmp_path: Path, init: str, attr: str
+) -> None:
+    """flox's shape: ``version = {attr = "flox.__version__"}`` beside ``[tool.setuptools_scm]
+    write_to = "flox/_version.py"``, and ``flox/__init__.py`` takes ``__version__`` from
+    that file (a fallback ``"999"`` when it is missing). The build writes the file from
+    the tags before setuptools imports the attr: the wheel is 0.11.3.dev3. relnox read the
+    fallback and proposed 999.1.0; the version is the tags'."""
+    extra = (
+        '[tool.setuptools.dynamic]\nversion = {attr = "' + attr + '"}\n\n'
+        '[tool.setuptools_scm]\nfallback_version = "999"\nwrite_to = "scmish/_version.py"\n'
+    )
+    files = {
+        "pyproject.toml": project("scmish", None, backend="setuptools-scm", extra=extra),
+        "scmish/__init__.py": init,
+        "scmish/utils.py": (
+            "def _get_version():\n    __version__ = 'unknown'\n    try:\n"
+            "        from ._version import __version__\n    except ImportError:\n"
+            "        pass\n    return __version__\n"
+        ),
+        ".gitignore": "scmish/_version.py\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["v0.11.2"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) == ("0.11.2", "vcs")
+    assert "scmish/_version.py" in pkg.evidence
+
+
+@pytest.mark.parametrize(
+    "added", ['"pkgish"', 'os.path.join(os.path.dirname(__file__), "pkgish")', '"./pkgish"']
+)
+def test_a_setup_py_importing_the_version_module_from_a_directory_it_adds_to_sys_path(
+    tmp_path: Path, added: str
+) -> None:
+    """pysam's shape: setup.py puts the package's directory on ``sys.path``
+    (``sys.path.insert(0, "pysam")``), imports ``version`` from there and passes
+    ``version.__version__`` to setup(); relnox said setup.py computes the version and
+    stopped every command. It reads pkgish/version.py, and a bump writes it."""
+    setup_py = (
+        "import os, sys\nfrom setuptools import setup\n\n"
+        "def get_version():\n"
+        f"    sys.path.insert(0, {added})\n"
+        "    import version\n"
+        "    return version.__version__\n\n"
+        "metadata = {'name': 'pkgish', 'version': get_version()}\n"
+        "setup(**metadata)\n"
+    )
+    files = {
+        "pyproject.toml": (
+            '[project]\nname = "pkgish"\ndynamic = ["version"]\n\n[build-system]\n'
+            'requires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+        ),
+        "setup.py": setup_py,
+        "pkgish/__init__.py": "",
+        "pkgish/version.py": '__version__ = "0.24.0"\n__htslib_version__ = "1.23.1"\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["v0.24.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.version == "0.24.0"
+    assert pkg.primary is not None and pkg.primary.path == root / "pkgish/version.py"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert '__version__ = "0.25.0"' in (root / "pkgish/version.py").read_text()
+
+
+def test_meson_version_from_the_tag_the_ci_builds_is_versioned_by_tags(tmp_path: Path) -> None:
+    """pmdarima's shape: ``version: run_command(['build_tools/get_tag.py'])``, a script
+    printing the tag of ``GITHUB_REF`` (``refs/tags/v2.1.1``) without its v, else 0.0.0;
+    relnox said project() computes its version and stopped every command. The release is
+    the tag the CI builds."""
+    script = (
+        "import os\n\nDEFAULT_TAG = '0.0.0'\n"
+        "if os.getenv('GITHUB_REF', '').startswith('refs/tags/'):\n"
+        "    tag = os.getenv('GITHUB_REF').split('/')[-1]\n"
+        "    print(tag[1:] if tag.startswith('v') else tag)\n"
+        "else:\n    print(DEFAULT_TAG)\n"
+    )
+    files = {
+        "pyproject.toml": project("arimaish", None, backend="meson"),
+        "meson.build": "project('arimaish',\n  version: run_command(['build_tools/get_tag.py'],"
+        " check: true).stdout().strip(),\n)\n",
+        "build_tools/get_tag.py": script,
+        "arimaish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["v2.1.1"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.vcs_versioned) == ("2.1.1", True)
+    assert "the tag the CI builds, GITHUB_REF" in pkg.evidence
+
+
+def test_a_version_info_formatted_with_percent_into_the_version_is_read_and_bumped(
+    tmp_path: Path,
+) -> None:
+    """bqplot's ``_version.py``: ``version_info = (0, 13, 0, 'candidate', 0)`` and ``__version__ =
+    '%s.%s.%s%s' % (version_info[0], version_info[1], version_info[2], <its level>)``,
+    which setup.py's ``get_version`` reads; relnox said the file computes the version and
+    stopped every command. It is 0.13.0rc0 (the module's own expression spells a serial
+    0), and a bump writes the tuple."""
+    module = (
+        "version_info = (0, 13, 0, 'candidate', 0)\n\n"
+        "_specifier_ = {'alpha': 'a', 'beta': 'b', 'candidate': 'rc', 'final': ''}\n\n"
+        "__version__ = '%s.%s.%s%s' % (\n"
+        "    version_info[0], version_info[1], version_info[2],\n"
+        "    '' if version_info[3] == 'final' else _specifier_[version_info[3]]"
+        " + str(version_info[4]))\n"
+    )
+    setup_py = (
+        "from os.path import join as pjoin\nfrom setuptools import setup\n"
+        "from jupyter_packaging import get_version\n\n"
+        "version = get_version(pjoin('plotish', '_version.py'))\n\n"
+        "setup(name='plotish', version=version)\n"
+    )
+    files = {
+        "pyproject.toml": (
+            '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+        ),
+        "setup.py": setup_py,
+        "plotish/__init__.py": "",
+        "plotish/_version.py": module,
+    }
+    root = repo(tmp_path / "r", files, tags=["0.12.46"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.version == "0.13.0rc0"
+    apply_bump(plan_bump(ws, BumpOptions(to="0.13.0")))
+    text = (root / "plotish/_version.py").read_text()
+    assert "version_info = (0, 13, 0, 'final', 0)\n" in text
+    assert load_workspace(root).packages[0].version == "0.13.0"
+
+
+def test_a_setup_py_reading_the_version_of_a_cython_module_reads_it_there(
+    tmp_path: Path,
+) -> None:
+    """sep's shape: setup.py takes ``__version__ = "1.2.1"`` out of ``sep.pyx`` (its Cython
+    module) with a regular expression; relnox said setup.py computes the version and
+    stopped every command. It is read there, and a bump writes it."""
+    setup_py = (
+        "import re\nfrom setuptools import setup\n\n"
+        'fname = "sepish.pyx"\n'
+        'version = re.findall(r"__version__ = \\"(.*?)\\"", open(fname).read())[0]\n\n'
+        "setup(name='sepish', version=version)\n"
+    )
+    files = {
+        "pyproject.toml": (
+            '[build-system]\nrequires = ["setuptools", "Cython"]\n'
+            'build-backend = "setuptools.build_meta"\n'
+        ),
+        "setup.py": setup_py,
+        "sepish.pyx": '# cython: language_level=3\n\n__version__ = "1.2.1"\n\ncdef int x = 1\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.2.1"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.version == "1.2.1"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert '__version__ = "1.3.0"' in (root / "sepish.pyx").read_text()
+
+
+def test_setup_py_use_pyscaffold_is_versioned_by_tags(tmp_path: Path) -> None:
+    """tsfresh's shape (PyScaffold 3): ``setup(use_pyscaffold=True)`` with pyscaffold in the
+    build requirements and setup.cfg holding the metadata; PyScaffold gives setuptools-scm
+    the version. relnox said setup.py computes the version and stopped every command."""
+    files = {
+        "pyproject.toml": (
+            '[build-system]\nrequires = ["setuptools<70", "wheel", "pyscaffold>=3.3a0,<4"]\n'
+            'build-backend = "setuptools.build_meta"\n'
+        ),
+        "setup.cfg": "[metadata]\nname = freshish\n\n[pyscaffold]\nversion = 3.2.3\n",
+        "setup.py": (
+            "from setuptools import setup\n\n"
+            'if __name__ == "__main__":\n    setup(use_pyscaffold=True)\n'
+        ),
+        "freshish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["v0.21.2"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) == ("0.21.2", "vcs")
+    assert "use_pyscaffold" in pkg.evidence
+
+
+def test_a_setup_py_reading_the_version_a_c_header_defines_reads_it_there(
+    tmp_path: Path,
+) -> None:
+    """python-zstandard's shape: setup.py reads ``#define PYTHON_ZSTANDARD_VERSION
+    "0.25.0"`` out of ``c-ext/python-zstandard.h`` line by line; relnox said setup.py
+    computes the version and stopped every command. The define is read, and a bump writes
+    it and the package's ``__version__`` copy."""
+    setup_py = (
+        "from setuptools import setup\n\nversion = None\n\n"
+        'with open("c-ext/zstdish.h", "r") as fh:\n'
+        "    for line in fh:\n"
+        '        if not line.startswith("#define ZSTDISH_VERSION"):\n'
+        "            continue\n"
+        "        version = line.split()[2][1:-1]\n        break\n\n"
+        "setup(name='zstdish', version=version, packages=['zstdish'])\n"
+    )
+    files = {
+        "pyproject.toml": (
+            '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+        ),
+        "setup.py": setup_py,
+        "c-ext/zstdish.h": '#include <Python.h>\n\n#define ZSTDISH_VERSION "0.25.0"\n',
+        "zstdish/__init__.py": '__version__ = "0.25.0"\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["0.25.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.version == "0.25.0"
+    assert pkg.primary is not None and pkg.primary.path == root / "c-ext/zstdish.h"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert '#define ZSTDISH_VERSION "0.26.0"' in (root / "c-ext/zstdish.h").read_text()
+    assert '__version__ = "0.26.0"' in (root / "zstdish/__init__.py").read_text()
+
+
+def test_a_setup_py_literal_version_written_with_a_v_is_read_and_keeps_it(
+    tmp_path: Path,
+) -> None:
+    """cmocean's shape: ``setup(version="v4.0.3")``, which setuptools normalises to 4.0.3;
+    relnox said setup.py computes the version and stopped every command. It is 4.0.3, and
+    a bump writes ``v4.1.0``, keeping the file's spelling."""
+    setup_py = (
+        "from setuptools import setup\n\n"
+        'setup(\n    name = "oceanish",\n    version = "v4.0.3",\n    packages=["oceanish"],\n)\n'
+    )
+    files = {"setup.py": setup_py, "oceanish/__init__.py": ""}
+    root = repo(tmp_path / "r", files, tags=["v4.0.3"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.version == "4.0.3"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert 'version = "v4.1.0",' in (root / "setup.py").read_text()

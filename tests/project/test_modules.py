@@ -162,3 +162,25 @@ def test_setup_cfg_options_packages_find_of_a_namespace(tmp_path: Path) -> None:
     root = repo(tmp_path / "r", files)
     (pkg,) = load_workspace(root).packages
     assert pkg.import_packages == ("google",)
+
+
+def test_a_stale_setuptools_table_beside_another_backend_names_no_module(tmp_path: Path) -> None:
+    """optax's shape: flit_core builds it, and a ``[tool.setuptools.packages.find] include =
+    ["README.md", "LICENSE"]`` left from setuptools days made its modules README and LICENSE,
+    so flit's ``__version__`` of optax was never looked for ('the version is dynamic and
+    relnox cannot read it'). flit ships optax, and its version is read there."""
+    text = (
+        '[build-system]\nrequires = ["flit_core >=3.2,<4"]\nbuild-backend = "flit_core.buildapi"\n\n'
+        '[project]\nname = "optaxish"\ndynamic = ["version"]\ndescription = "d"\n\n'
+        '[tool.setuptools.packages.find]\ninclude = ["README.md", "LICENSE"]\n'
+    )
+    files = {
+        "pyproject.toml": text,
+        "optaxish/__init__.py": '"""Optaxish."""\n\n__version__ = "0.2.9.dev"\n',
+        "README.md": "r\n",
+        "LICENSE": "l\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["v0.2.8"])
+    assert import_packages(root, "optaxish", tomllib.loads(text)) == ("optaxish",)
+    (pkg,) = load_workspace(root).packages
+    assert pkg.version == "0.2.9.dev"
