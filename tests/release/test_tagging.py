@@ -692,3 +692,23 @@ def test_a_tag_git_keeps_as_a_folder_of_another_is_refused_before_any_is_made(
     assert _refused(root).startswith(
         "tag pkg-b-v1.1.0 cannot be made beside the tag pkg-b-v1.1.0/x"
     )
+
+
+def test_a_ref_lock_left_behind_is_named_with_the_way_out(demo: Path) -> None:
+    """A git that stopped while writing a tag left refs/tags/<tag>.lock: git's own last
+    line ('remove the file manually to continue.') named no file; the error names the lock
+    and the others this run made are taken back."""
+    bump_two(demo)
+    lock = demo / ".git" / "refs" / "tags" / "demo-agents-v0.1.1.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    lock.write_text("")
+    proc = run_relnox("tag", cwd=demo)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    [line] = [line for line in proc.stderr.splitlines() if line.startswith("relnox: error")]
+    assert f"{lock} exists: another git process is running" in line, line
+    assert f"remove {lock} if no git process runs" in line
+    assert "manually" not in line
+    assert git(demo, "tag", "--list") == ""
+    lock.unlink()
+    assert run_relnox("tag", cwd=demo).returncode == 0
+    assert git(demo, "tag", "--list").split() == ["demo-agents-v0.1.1", "demo-core-v0.2.0"]
