@@ -141,11 +141,24 @@ def check_tag(
         if not pkg.vcs_versioned and not same_version(parsed.version, pkg.version):
             raise VersionError(
                 f"Version mismatch: git tag ({parsed.version}) != {Path(file).name} ({pkg.version}) "
-                f"for {pkg.name} in {file}; set the version to {parsed.version} there, "
-                f"or tag {workspace.tag_for(pkg)} instead"
+                f"for {pkg.name} in {file}; {_mismatch_fix(workspace, pkg, parsed)}"
             )
         checks.append(TagCheck(parsed.tag, pkg.name, parsed.version, pkg.version, file))
     return checks
+
+
+def _mismatch_fix(workspace: Workspace, pkg: Package, parsed: ParsedTag) -> str:
+    """The way out of a tag naming another version than the files: never setting the files
+    back to a tag below them (a downgrade), which a stale or mistyped tag asks for."""
+    tagged, files = maybe_version(parsed.version), maybe_version(pkg.version)
+    own = workspace.tag_for(pkg)
+    if tagged is not None and files is not None and tagged < files:
+        return (
+            f"the tag is below that version, and setting the version back would be a "
+            f"downgrade: check out the commit {parsed.tag} tags, or tag {own} instead "
+            f"(delete {parsed.tag} if it was made by mistake)"
+        )
+    return f"set the version to {parsed.version} there, or tag {own} instead"
 
 
 @dataclass(frozen=True)

@@ -712,3 +712,29 @@ def test_a_ref_lock_left_behind_is_named_with_the_way_out(demo: Path) -> None:
     lock.unlink()
     assert run_relnox("tag", cwd=demo).returncode == 0
     assert git(demo, "tag", "--list").split() == ["demo-agents-v0.1.1", "demo-core-v0.2.0"]
+
+
+def test_check_tag_never_asks_to_set_the_version_back_to_an_older_tag(single: Path) -> None:
+    """A tag below the files' version (a stale or mistyped tag pushed on a newer commit) was
+    answered 'set the version to 0.9.0 there': a downgrade. The fix is the other tag, or the
+    tag's own commit; a tag above the files still asks for its version."""
+    proc = run_relnox("check-tag", "v0.9.0", cwd=single)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    [line] = proc.stderr.strip().splitlines()
+    assert "Version mismatch: git tag (0.9.0) != pyproject.toml (1.0.0)" in line
+    assert "set the version to 0.9.0" not in line
+    assert "would be a downgrade" in line and "tag v1.0.0 instead" in line
+    higher = run_relnox("check-tag", "v1.1.0", cwd=single)
+    assert "set the version to 1.1.0 there, or tag v1.0.0 instead" in higher.stderr
+
+
+def test_resolve_version_check_never_asks_to_bump_down_to_an_older_input(single: Path) -> None:
+    """resolve-version --check with an input below the package ('bump it to 0.9.0 (relnox bump
+    --to 0.9.0)') proposed a downgrade; it now says so and names the version to give."""
+    proc = run_relnox("resolve-version", "--check", "--version", "0.9.0", cwd=single)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    [line] = proc.stderr.strip().splitlines()
+    assert "the input says 0.9.0 but the package is at 1.0.0" in line
+    assert "bump" not in line and "would be a downgrade: give 1.0.0" in line
+    higher = run_relnox("resolve-version", "--check", "--version", "1.1.0", cwd=single)
+    assert "bump it to 1.1.0 (relnox bump --to 1.1.0) first" in higher.stderr
