@@ -738,3 +738,16 @@ def test_resolve_version_check_never_asks_to_bump_down_to_an_older_input(single:
     assert "bump" not in line and "would be a downgrade: give 1.0.0" in line
     higher = run_relnox("resolve-version", "--check", "--version", "1.1.0", cwd=single)
     assert "bump it to 1.1.0 (relnox bump --to 1.1.0) first" in higher.stderr
+
+
+def test_an_input_version_is_given_on_as_pep_440_spells_it(single: Path) -> None:
+    """A workflow_dispatch input 'v1.0.0' or '01.0.0' passed --check (it is 1.0.0) and went
+    on to the later steps as typed, in versions and the matrix; it is now the package's own
+    spelling when equal, else PEP 440's."""
+    for typed in ("v1.0.0", "01.0.0", " V1.0.0 "):
+        proc = run_relnox("resolve-version", "--check", "--version", typed, "--json", cwd=single)
+        assert proc.returncode == 0, proc.stderr
+        [resolved] = json.loads(proc.stdout)["packages"]
+        assert resolved == {"package": "failextract", "version": "1.0.0", "source": "input"}
+    ws = load_workspace(single)
+    assert resolve_version(ws, explicit="v2.0RC1", env={}).version == "2.0rc1"
