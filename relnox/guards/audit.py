@@ -37,6 +37,7 @@ from relnox.errors import RelnoxError
 from relnox.guards.audit_pages import (
     AuditError,
     has_bundles,
+    index_origins,
     integrity_base,
     pages_of,
     provenance_url,
@@ -319,7 +320,7 @@ def _audit_package(
             url,
             accept="application/vnd.pypi.integrity.v1+json, application/json",
             auth=reader.auth,
-            origins=reader.origins,
+            origins=index_origins(reader),
             patience=reader.patience,
         )
         ok = code == 200 and has_bundles(text)

@@ -12,8 +12,8 @@ from packaging.utils import canonicalize_name
 
 from relnox._records import dataclass
 from relnox.errors import RelnoxError
-from relnox.tools.repositories import Repository
-from relnox.tools.simple_api import JSON_TYPE, IndexReader, read_page
+from relnox.tools.repositories import Repository, origin
+from relnox.tools.simple_api import JSON_TYPE, IndexReader, Origin, read_page
 from relnox.tools.simple_pages import IndexedFile, parse_html, parse_json
 
 HTML_ACCEPT = "application/vnd.pypi.simple.v1+html, text/html;q=0.5"
@@ -59,7 +59,7 @@ def pages_of(reader: IndexReader, project: str) -> tuple[list[Page], list[str]]:
             url,
             accept=accept,
             auth=reader.auth,
-            origins=reader.origins,
+            origins=index_origins(reader),
             patience=reader.patience,
         )
         served = "json" if content_type.split(";")[0].strip() == JSON_TYPE else "html"
@@ -85,6 +85,12 @@ def pages_of(reader: IndexReader, project: str) -> tuple[list[Page], list[str]]:
             meta.feed(text)
             pages.append(Page(kind, parse_html(text, url), meta.status, meta.reason))
     return pages, notes
+
+
+def index_origins(reader: IndexReader) -> frozenset[Origin]:
+    """Where the index's credentials may go: its simple API's and upload's origins only (an
+    integrity API on another host is read without them)."""
+    return frozenset({origin(reader.simple_url), *reader.origins})
 
 
 def integrity_base(repository: Repository) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from relnox.artifacts.manifest import Manifest, read_manifest, write_manifest
+from relnox.errors import RelnoxError
 from relnox.guards import AuditOptions
 from relnox.guards.audit import audit, render_audit
 from relnox.guards.audit_pages import AuditError
@@ -18,6 +19,7 @@ from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, write_workspace
 from relnox.tools.index_server import LocalIndex
 from tests.conftest import run_relnox
+from tests.fault_server import FaultServer, Reply
 from tests.guards.integrity_server import IntegrityServer
 from tests.guards.support import publish_files
 from tests.verify_support import build_release
@@ -239,3 +241,39 @@ def test_a_report_path_or_a_wait_that_cannot_be_is_refused_before_the_audit(
     assert proc.returncode == code and proc.stderr.count("\n") == 1, proc.stderr
     assert refusal in proc.stderr
     assert not (root / "dist").exists()
+
+
+@pytest.mark.slow
+def test_an_integrity_api_on_another_host_gets_none_of_the_index_credentials(
+    live: tuple[Path, Manifest, LocalIndex], tmp_path: Path
+) -> None:
+    """integrity-url ([tool.relnox.audit], a repository's own file, or --integrity-url) on
+    another host than the index: its 401 was answered with the index's token. It is read
+    without it, and its 401 is one line saying so."""
+    root, manifest, index = live
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    for record in manifest.packages:  # a copy of dist/ whose core wheel was attested
+        for artifact in record.files:
+            (dist / artifact.filename).write_bytes(
+                (manifest.dist_dir / artifact.filename).read_bytes()
+            )
+    write_manifest(dataclasses.replace(manifest, dist_dir=dist))
+    wheel = manifest.get("adtrlx-core").wheels[0].filename
+    (dist / f"{wheel}.publish.attestation").write_text("{}", encoding="utf-8")
+    challenge = Reply(401, (("WWW-Authenticate", 'Basic realm="integrity"'),))
+    token = "pypi-s3cret-t0ken"
+    with FaultServer(rule=lambda seen: challenge) as elsewhere:
+        repository = index.simple_url.replace("http://", f"http://__token__:{token}@")
+        options = AuditOptions(
+            repository=repository, dist_dir=dist, integrity_url=elsewhere.url + "integrity/"
+        )
+        with pytest.raises(RelnoxError) as info:
+            audit(load_workspace(root), options)
+        assert elsewhere.seen and not any(seen.authorized for seen in elsewhere.seen)
+    message = str(info.value)
+    assert "\n" not in message and token not in message
+    assert (
+        "sends it none of the index's credentials; give the address on the index's own host"
+        in message
+    )
