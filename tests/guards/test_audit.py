@@ -13,7 +13,7 @@ import pytest
 from relnox.artifacts.manifest import Manifest, read_manifest, write_manifest
 from relnox.errors import RelnoxError
 from relnox.guards import AuditOptions
-from relnox.guards.audit import audit, render_audit
+from relnox.guards.audit import audit, audit_markdown, closing_message, render_audit
 from relnox.guards.audit_pages import AuditError
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, write_workspace
@@ -155,6 +155,33 @@ def test_json_page_and_project_status(built: Path) -> None:
     assert _problems(report) == [("adtrlx-app", "status (json)", "")]
     assert "archived (moved)" in report.problems[0].detail
     assert any("serves no HTML" in n for n in report.notes)
+
+
+@pytest.mark.slow
+def test_a_status_reason_of_many_lines_is_one_line_of_the_report(built: Path) -> None:
+    """The reason is the index's free text: its lines became lines of the report, of the
+    markdown table (the job summary) and of the closing error; it is now one line, cut short."""
+    manifest = read_manifest(built / "dist")
+    with IntegrityServer() as server:
+        for record in manifest.packages:
+            server.pages[record.name] = {
+                "meta": {"api-version": "1.4"},
+                "name": record.name,
+                "files": [
+                    {
+                        "filename": a.filename,
+                        "url": f"../../files/{a.filename}",
+                        "hashes": {"sha256": a.sha256},
+                    }
+                    for a in record.files
+                ],
+                "project-status": {"status": "archived", "reason": "moved\n### ok\n" * 100},
+            }
+        report = audit(load_workspace(built), AuditOptions(repository=server.url + "simple/"))
+    details = [f.detail for f in report.problems if f.check == "status (json)"]
+    assert details and all("\n" not in d and len(d) < 300 for d in details), details
+    assert "\n" not in closing_message(report)
+    assert not [line for line in audit_markdown(report).splitlines() if line.startswith("### ok")]
 
 
 @pytest.mark.slow
