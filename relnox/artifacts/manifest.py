@@ -226,6 +226,11 @@ def has_manifest(dist_dir: Path) -> bool:
     return manifest_path(dist_dir).is_file() or (dist_dir / MANIFEST_JSON).is_file()
 
 
+#: the longest build time a record may hold: a year (a number past any float, 10**400,
+#: failed every command reading the manifest with an OverflowError)
+MOST_SECONDS = 365 * 86400.0
+
+
 def _major(value: Any) -> int | None:
     """The major version of a ``schema`` field (``1``, ``"1"``, ``"1.2"``), or ``None``."""
     if isinstance(value, bool):
@@ -267,6 +272,8 @@ def _package(data: Any, where: str) -> PackageRecord:
     seconds = data.get("seconds", 0.0)
     if not isinstance(seconds, (int, float)) or isinstance(seconds, bool):
         raise ValueError(f"{where}: 'seconds' must be a number")
+    if not 0 <= seconds <= MOST_SECONDS:  # nan, -5, or 10**400 (no float holds it)
+        raise ValueError(f"{where}: 'seconds' must be a build's time, 0 to {MOST_SECONDS:.0f}")
     depends = data.get("depends_on", [])
     inputs = data.get("inputs") or {}
     if not isinstance(depends, list) or not all(isinstance(d, str) for d in depends):
