@@ -110,6 +110,15 @@ HOSTILE: dict[str, tuple[Callable[[Path], None], str]] = {
     "invalid UTF-8": (_bytes(b'[project]\nname = "bad\xff"\nversion = "1"\n'), "not UTF-8"),
     "NUL byte": (_bytes(b"[project]\n" + V.encode() + b"x = '\x00'\n"), "invalid TOML"),
     "invalid TOML": (_text("[project\n"), "invalid TOML"),
+    # tomllib's ValueError for an int past Python's text-to-int limit, and RecursionError
+    "an integer of 5,000 digits": (
+        _text(f"[project]\n{V}[tool.x]\nn = 1{'0' * 5000}\n"),
+        "invalid TOML (an integer of more digits than can be read)",
+    ),
+    "arrays nested 5,000 deep": (
+        _text(f"[project]\n{V}[tool.x]\nn = {'[' * 5000}{']' * 5000}\n"),
+        "invalid TOML (arrays or tables nested too deeply)",
+    ),
     "a directory": (_directory, "is a directory, not a TOML file"),
     "a symlink loop": (_loop, "a symbolic link loop"),
     "a broken symlink": (_dangling, "a broken symbolic link"),
