@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from relnox.errors import GitError, RelnoxError, VersionError
+from relnox.project.python_ast import parse
 from relnox.project.sources import (
     Found,
     VersionLocation,
@@ -208,7 +209,7 @@ def setup_py_toml(directory: Path) -> Found | None:
 
 def _tree(setup_py: Path) -> ast.Module | None:
     try:
-        return ast.parse(read_text(setup_py), str(setup_py))
+        return parse(read_text(setup_py), str(setup_py))
     except (SyntaxError, ValueError):
         return None
 
