@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import functools
 import inspect
 import json
@@ -12,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from relnox import _light
-from relnox.errors import RelnoxError, output_lost
+from relnox.errors import RelnoxError, output_lost, path_error
 from relnox.invoke._args import USAGE_EXIT, UsageError
 from relnox.log import QUIET_ENV, setup_logging
 from relnox.redact import shown
@@ -139,7 +140,13 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
                     from relnox.tools.github import publish_results
 
                     publish_results(kwargs.get("name") or fn.__name__.replace("_", "-"), result)
-            except RelnoxError as exc:
+            except (RelnoxError, OSError) as exc:
+                if isinstance(exc, OSError):
+                    if exc.errno != errno.ENAMETOOLONG:
+                        raise
+                    # a path a setting or flag names, too long to look up (Path.is_file()
+                    # raises it before Python 3.13): one line, wherever it was looked up
+                    exc = path_error(None, exc)
                 if on_actions:  # an ::error:: annotation on the run's page
                     from relnox.tools.github import annotate_error
 
