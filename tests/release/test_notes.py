@@ -138,6 +138,29 @@ def test_release_notes_lists_the_files_of_the_release(make_workspace: Callable[.
     assert all(Path(line).is_file() for line in listed)
 
 
+@pytest.mark.parametrize(
+    "name", ["demo_core-0.1.0-py3-none-x\n.env\n.whl", "demo_core-0.1.0 .tar.gz"]
+)
+def test_a_release_file_whose_name_holds_a_line_end_is_refused_before_any_write(
+    make_workspace: Callable[..., Path], name: str
+) -> None:
+    """--files wrote one path a line, and the workflow reads them back with mapfile for
+    gh release create: a name with a line end in dist/ listed '.env' (a file of the checkout)
+    as an asset to attach. It is refused, naming it on one line, and nothing is written."""
+    demo = make_workspace(demo_specs(), git=False)
+    dist = demo / "dist"
+    dist.mkdir()
+    for each in ("demo_core-0.1.0-py3-none-any.whl", "demo_core-0.1.0.tar.gz", name):
+        (dist / each).write_bytes(b"")
+    proc = run_relnox(
+        "release-notes", "demo-core-v0.1.0", "--output", "n.md", "--files", "files.txt", cwd=demo
+    )
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    [line] = proc.stderr.strip().splitlines()
+    assert repr(name) in line and "remove it from dist/" in line
+    assert not (demo / "n.md").exists() and not (demo / "files.txt").exists()
+
+
 def test_a_pre_release_says_the_index_it_went_to(single: Path) -> None:
     notes = release_notes(load_workspace(single), "1.3.0rc1")
     assert "failextract 1.3.0rc1 is on TestPyPI:" in notes.text
