@@ -255,8 +255,18 @@ def _artifact(data: Any, where: str) -> ArtifactRecord:
     size = data.get("size")
     if not isinstance(size, int) or isinstance(size, bool):
         raise ValueError(f"{where}: 'size' must be a whole number")
+    filename = _text(data, "filename", where)
+    if (
+        filename in ("", ".", "..")
+        or any(c in filename for c in "/\\")
+        or not filename.isprintable()
+        or any(c.isspace() for c in filename)
+    ):
+        # a record names a file of its own dist/ directory: "../pyproject.toml" was read
+        # (and a line end shown) wherever the record is used
+        raise ValueError(f"{where}: 'filename' {filename!r} is not the name of a file of dist/")
     return ArtifactRecord(
-        filename=_text(data, "filename", where),
+        filename=filename,
         kind=_text(data, "kind", where),
         sha256=_text(data, "sha256", where),
         size=size,

@@ -161,6 +161,14 @@ MALFORMED = {
         + "0" * 400
         + "}]}"
     ),
+    "a file out of dist/": (
+        '{"schema": 1, "packages": [{"name": "c", "version": "1", "files": [{"filename": '
+        '"../pyproject.toml", "kind": "sdist", "sha256": "0", "size": 1}]}]}'
+    ),
+    "a file name holding a line end": (
+        '{"schema": 1, "packages": [{"name": "c", "version": "1", "files": [{"filename": '
+        '"c-1.tar.gz\\nx", "kind": "sdist", "sha256": "0", "size": 1}]}]}'
+    ),
     "a negative time": (
         '{"schema": 1, "packages": [{"name": "c", "version": "1", "files": [], "seconds": -5}]}'
     ),
