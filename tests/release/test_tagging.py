@@ -751,3 +751,24 @@ def test_an_input_version_is_given_on_as_pep_440_spells_it(single: Path) -> None
         assert resolved == {"package": "failextract", "version": "1.0.0", "source": "input"}
     ws = load_workspace(single)
     assert resolve_version(ws, explicit="v2.0RC1", env={}).version == "2.0rc1"
+
+
+def test_a_release_tag_naming_a_tree_or_a_blob_is_named_before_any_tag_is_made(
+    demo: Path,
+) -> None:
+    """demo-agents-v0.1.0 made of a tree (git tag -a NAME HEAD^{tree}) and demo-runtime's
+    of a blob: the plan saw no tag (none names a commit) and git's 'already exists' came after
+    the tags before it were made; doctor read the tree's files and said 'matches (already
+    released)'. Both now name the tag and what it names, and no tag is made."""
+    git(demo, "tag", "-a", "-m", "tree", "demo-agents-v0.1.0", "HEAD^{tree}")
+    git(demo, "tag", "demo-runtime-v0.1.0", git(demo, "rev-parse", "HEAD:pyproject.toml"))
+    before = git(demo, "tag", "--list")
+    proc = run_relnox("tag", "--missing", cwd=demo)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    [line] = [ln for ln in proc.stderr.splitlines() if ln.startswith("relnox: error")]
+    assert "tag demo-agents-v0.1.0 exists already and names a tree, not a commit" in line
+    assert git(demo, "tag", "--list") == before
+    doctor = run_relnox("doctor", cwd=demo)
+    rows = [ln for ln in doctor.stdout.splitlines() if ln.startswith("tags ")]
+    assert any("demo-agents-v0.1.0 names a tree, not a commit" in r and "error" in r for r in rows)
+    assert any("demo-runtime-v0.1.0 names a blob, not a commit" in r for r in rows), rows
