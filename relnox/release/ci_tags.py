@@ -130,6 +130,13 @@ def check_tag(
             f"{workspace.tag_for(workspace.packages[0]) if workspace.packages else 'v1.2.0'}"
         )
     parsed = parse_release_tag(workspace, tag)
+    if git.tag_exists(workspace.root, name) and git.tag_commit(workspace.root, name) is None:
+        kind = git.git(workspace.root, "cat-file", "-t", f"refs/tags/{name}^{{}}", check=False)
+        raise VersionError(
+            f"tag {name} names a {kind or 'object'}, not a commit, so it releases nothing; "
+            f"delete it (git tag -d {name}, git push --delete origin {name}) and tag the "
+            "release commit"
+        )
     checks = []
     for pkg in packages_of_tag(workspace, parsed):
         file = rel(pkg.locations[0].path if pkg.locations else pkg.pyproject, workspace.root)

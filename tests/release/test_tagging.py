@@ -772,3 +772,13 @@ def test_a_release_tag_naming_a_tree_or_a_blob_is_named_before_any_tag_is_made(
     rows = [ln for ln in doctor.stdout.splitlines() if ln.startswith("tags ")]
     assert any("demo-agents-v0.1.0 names a tree, not a commit" in r and "error" in r for r in rows)
     assert any("demo-runtime-v0.1.0 names a blob, not a commit" in r for r in rows), rows
+
+
+def test_check_tag_refuses_a_tag_that_names_no_commit(single: Path) -> None:
+    """check-tag passed a v1.0.0 made of a blob (its name spells the files' version): the
+    release job would then build and publish from a tag that releases nothing."""
+    git(single, "tag", "v1.0.0", git(single, "rev-parse", "HEAD:pyproject.toml"))
+    proc = run_relnox("check-tag", "v1.0.0", cwd=single)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    [line] = proc.stderr.strip().splitlines()
+    assert "tag v1.0.0 names a blob, not a commit, so it releases nothing" in line
