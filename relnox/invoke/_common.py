@@ -65,14 +65,21 @@ def number(value: Any, flag: str, kind: type[int] | type[float] = int) -> Any:
 
 
 def output_file(path: Path, dist: Path, flag: str) -> Path:
-    """``path``, the file ``flag`` names, when it can be written: not a directory, not below
-    a file, and not in dist/, which holds only distributions (``twine upload dist/*`` takes
+    """``path``, the file ``flag`` names, when it can be written: not a directory, not a
+    device, pipe or socket (the write replaces what the name holds), not below a file, and
+    not in dist/, which holds only distributions (``twine upload dist/*`` takes
     all); a :class:`~relnox.errors.BuildError` naming it otherwise, before anything is done."""
     from relnox.errors import BuildError
 
     try:
         if path.is_dir():
             raise BuildError(f"{flag} {path}: is a directory; pass the path of a file to write")
+        if path.exists() and not path.is_file():
+            # the write replaces the name: /dev/null (as root) would become a file
+            raise BuildError(
+                f"{flag} {path}: is not a regular file (a device, a pipe or a socket), which "
+                "the write would replace; pass the path of a file, or - to print it"
+            )
         blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
         inside = path.resolve().is_relative_to(dist.resolve())
     except OSError as exc:  # a name too long, a loop of links

@@ -226,3 +226,23 @@ def test_notes_for_a_version_no_release_made_are_refused(single: Path) -> None:
     run_relnox("release-notes", "1.2.0", "--output", "notes.md", cwd=single, check=True)
     forced = ["release-notes", "9.9.9", "-p", "failextract", "--output", "-"]
     assert "failextract==9.9.9" in run_relnox(*forced, cwd=single, check=True).stdout
+
+
+@pytest.mark.parametrize("flag", ["--output", "--files"])
+def test_an_output_that_is_no_regular_file_is_refused_not_replaced(
+    single: Path, tmp_path: Path, flag: str
+) -> None:
+    """--output /dev/null (or --files, audit --markdown) was written atomically: a file
+    renamed over the name, so as root /dev/null itself became a regular file. A name that
+    holds a device, a pipe or a socket is refused and left as it is (a pipe here)."""
+    import os
+    import stat
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    args = ["--output", str(pipe)] if flag == "--output" else ["--files", str(pipe)]
+    proc = run_relnox("release-notes", "1.2.0", *args, cwd=single)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    [line] = proc.stderr.strip().splitlines()
+    assert f"{flag} {pipe}: is not a regular file" in line, line
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
