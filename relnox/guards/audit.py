@@ -308,9 +308,10 @@ def _audit_package(
         f"{len(record.sdists)} sdist"
     )
     found("complete", not problems, "", detail)
-    if extra:
+    if extra:  # the index's names: one quoted when it holds a line end (no line of ours)
+        named = ", ".join(f if f.isprintable() else repr(f) for f in extra)
         report.notes.append(
-            f"{name} {version}: the index also has {', '.join(extra)}, which this build did not make"
+            f"{name} {version}: the index also has {named}, which this build did not make"
         )
     for artifact in record.files:
         if not attestations_of(manifest.dist_dir / artifact.filename):

@@ -160,7 +160,8 @@ def test_json_page_and_project_status(built: Path) -> None:
 @pytest.mark.slow
 def test_a_status_reason_of_many_lines_is_one_line_of_the_report(built: Path) -> None:
     """The reason is the index's free text: its lines became lines of the report, of the
-    markdown table (the job summary) and of the closing error; it is now one line, cut short."""
+    markdown table (the job summary) and of the closing error; it is now one line, cut short.
+    So is a name of a file the index lists beside the build's (a note of the report)."""
     manifest = read_manifest(built / "dist")
     with IntegrityServer() as server:
         for record in manifest.packages:
@@ -177,11 +178,17 @@ def test_a_status_reason_of_many_lines_is_one_line_of_the_report(built: Path) ->
                 ],
                 "project-status": {"status": "archived", "reason": "moved\n### ok\n" * 100},
             }
+            extra = f"{record.name.replace('-', '_')}-1.2.0-py3-none-x\n### ok\n.whl"
+            server.pages[record.name]["files"].append(
+                {"filename": extra, "url": "../../files/x.whl", "hashes": {"sha256": "0" * 64}}
+            )
         report = audit(load_workspace(built), AuditOptions(repository=server.url + "simple/"))
     details = [f.detail for f in report.problems if f.check == "status (json)"]
     assert details and all("\n" not in d and len(d) < 300 for d in details), details
     assert "\n" not in closing_message(report)
     assert not [line for line in audit_markdown(report).splitlines() if line.startswith("### ok")]
+    assert all("\n" not in line for line in render_audit(report))
+    assert all("\n" not in note for note in report.notes), report.notes
 
 
 @pytest.mark.slow
