@@ -40,6 +40,22 @@ class PublishError(RelnoxError):
     """An upload was refused or could not be made."""
 
 
+def path_error(source: object | None, exc: OSError) -> ConfigError:
+    """An ``OSError`` looking up a path a setting in ``source`` names (a name too long for
+    the system: ENAMETOOLONG, which ``Path.is_file()`` raises before Python 3.13), as one
+    line naming ``source`` (or, unknown, "a setting or argument") and the path, cut short."""
+    name = str(exc.filename or "")
+    shown = name if len(name) <= 120 else f"{name[:100]}... ({len(name)} characters)"
+    why = f"({exc.strerror or exc}: {shown})"
+    if source is None:
+        return ConfigError(
+            f"a setting or argument names a path the system cannot look up {why}; fix it"
+        )
+    return ConfigError(
+        f"{source}: names a path the system cannot look up {why}; fix the setting that names it"
+    )
+
+
 def one_line(exc: BaseException) -> str:
     """A library exception's text on one line, to quote inside a relnox message
     (tarfile lists one line per method it tried; whitespace runs become one space)."""

@@ -34,6 +34,9 @@ logger = logging.getLogger("relnox")
 #: seconds a second run waits for the lock by default
 DEFAULT_WAIT = 15.0
 WAIT_ENV = "RELNOX_LOCK_WAIT"
+#: the longest wait it may ask: a day, the bound of every wait of relnox's (a shared module
+#: does not import _proc, whose MOST_SECONDS this is)
+MOST_SECONDS = 86400.0
 _POLL = 0.1
 
 _held: dict[Path, int] = {}  # lock files this process holds -> depth
@@ -85,8 +88,11 @@ def lock_wait(environ: Mapping[str, str] | None = None) -> float:
         seconds = float(value)
     except ValueError:
         seconds = -1.0
-    if not seconds >= 0:
-        raise LockError(f"{WAIT_ENV}={value!r}: give a number of seconds, 0 or more, like 15")
+    if not 0 <= seconds <= MOST_SECONDS:  # nan, and inf or 1e999: a wait no one ends
+        raise LockError(
+            f"{WAIT_ENV}={value!r}: give a number of seconds from 0 to {MOST_SECONDS:g} (a day), "
+            "like 15"
+        )
     return seconds
 
 

@@ -13,7 +13,21 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-__all__ = ["table", "tomllib"]
+__all__ = ["UNREADABLE", "table", "tomllib", "unreadable_why"]
+
+#: what ``tomllib`` raises for a document it cannot read: its syntax errors, a ValueError
+#: for an integer of more digits than Python converts from text (4300), a RecursionError
+#: for arrays or inline tables nested past the interpreter's recursion limit
+UNREADABLE: tuple[type[Exception], ...] = (tomllib.TOMLDecodeError, ValueError, RecursionError)
+
+
+def unreadable_why(exc: BaseException) -> str:
+    """One of :data:`UNREADABLE` in words, for a one-line error."""
+    if isinstance(exc, tomllib.TOMLDecodeError):
+        return str(exc)
+    if isinstance(exc, RecursionError):
+        return "arrays or tables nested too deeply"
+    return "an integer of more digits than can be read"
 
 
 def table(doc: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:

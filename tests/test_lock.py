@@ -115,8 +115,10 @@ def test_the_lock_is_re_entrant_within_a_process(tmp_path: Path) -> None:
     assert lock_path(repo).read_text() == ""
 
 
-@pytest.mark.parametrize("value", ["soon", "-1", "nan"])
+@pytest.mark.parametrize("value", ["soon", "-1", "nan", "inf", "1e999", "86401"])
 def test_a_malformed_wait_is_named(value: str) -> None:
+    """inf (or 1e999, which float reads as inf) waited for the other command forever; a wait
+    is a number of seconds up to a day, as every other of relnox's."""
     with pytest.raises(LockError, match=f"RELNOX_LOCK_WAIT='{value}'"):
         lock_wait({"RELNOX_LOCK_WAIT": value})
 

@@ -73,6 +73,15 @@ def _scan(dist_dir: Path, error: type = BuildError) -> dict[str, Found]:
         if path.name.startswith(".") or not path.is_file():
             continue
         parsed = name_and_version(path.name)
+        if parsed is not None and (
+            not path.name.isprintable() or any(c.isspace() for c in path.name)
+        ):
+            # no build makes it and no index takes it (PyPI and pypiserver: "Bad filename"),
+            # refused after the files before it were up; nor can a line of output name it
+            raise error(
+                f"{path.parent}/{path.name!r}: a distribution's name holding a line end, tab or "
+                "space, which no build makes and no index takes; remove it from dist/"
+            )
         if parsed is not None and path.is_symlink() and path.resolve().name != path.name:
             # an installer reads the name of the file the link leads to, not the link's
             raise error(

@@ -225,6 +225,11 @@ def has_manifest(dist_dir: Path) -> bool:
     return manifest_path(dist_dir).is_file() or (dist_dir / MANIFEST_JSON).is_file()
 
 
+#: the longest build time a record may hold: a year (a number past any float, 10**400,
+#: failed every command reading the manifest with an OverflowError)
+MOST_SECONDS = 365 * 86400.0
+
+
 def _major(value: Any) -> int | None:
     """The major version of a ``schema`` field (``1``, ``"1"``, ``"1.2"``), or ``None``."""
     if isinstance(value, bool):
@@ -249,8 +254,18 @@ def _artifact(data: Any, where: str) -> ArtifactRecord:
     size = data.get("size")
     if not isinstance(size, int) or isinstance(size, bool):
         raise ValueError(f"{where}: 'size' must be a whole number")
+    filename = _text(data, "filename", where)
+    if (
+        filename in ("", ".", "..")
+        or any(c in filename for c in "/\\")
+        or not filename.isprintable()
+        or any(c.isspace() for c in filename)
+    ):
+        # a record names a file of its own dist/ directory: "../pyproject.toml" was read
+        # (and a line end shown) wherever the record is used
+        raise ValueError(f"{where}: 'filename' {filename!r} is not the name of a file of dist/")
     return ArtifactRecord(
-        filename=_text(data, "filename", where),
+        filename=filename,
         kind=_text(data, "kind", where),
         sha256=_text(data, "sha256", where),
         size=size,
@@ -266,6 +281,8 @@ def _package(data: Any, where: str) -> PackageRecord:
     seconds = data.get("seconds", 0.0)
     if not isinstance(seconds, (int, float)) or isinstance(seconds, bool):
         raise ValueError(f"{where}: 'seconds' must be a number")
+    if not 0 <= seconds <= MOST_SECONDS:  # nan, -5, or 10**400 (no float holds it)
+        raise ValueError(f"{where}: 'seconds' must be a build's time, 0 to {MOST_SECONDS:.0f}")
     depends = data.get("depends_on", [])
     inputs = data.get("inputs") or {}
     if not isinstance(depends, list) or not all(isinstance(d, str) for d in depends):

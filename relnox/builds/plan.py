@@ -157,16 +157,25 @@ class BuildPlan:
         return lines
 
 
+#: the latest time a gzip header (an sdist's) holds: 2106-02-07, 2**32 - 1 seconds
+MOST_EPOCH = 2**32 - 1
+
+
 def _epoch(value: int | str | None, root: Path) -> int | None:
     value = value if value not in (None, "") else os.environ.get("SOURCE_DATE_EPOCH") or None
     if value is not None:
         try:
-            return int(value)
+            epoch = int(value)
         except ValueError:
+            epoch = -1
+        # below 0 or past 2106 every backend's sdist fails in gzip's header (struct.error)
+        if not 0 <= epoch <= MOST_EPOCH:
             raise BuildError(
-                f"SOURCE_DATE_EPOCH {value!r} is not a whole number of seconds; "
-                "pass one like 1700000000 (or leave it unset to use each package's last commit time)"
+                f"SOURCE_DATE_EPOCH {value!r} is not a whole number of seconds from 0 to "
+                f"{MOST_EPOCH} (what an sdist's gzip header holds); pass one like 1700000000 "
+                "(or leave it unset to use each package's last commit time)"
             ) from None
+        return epoch
     return None
 
 

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from relnox.toml import tomllib
+from relnox.toml import UNREADABLE, tomllib
 
 #: what a value may hold to be written between quotes as it is, in either kind of string
 _PLAIN = re.compile(r"[^\"'\\\x00-\x1f\x7f]*")
@@ -29,7 +29,7 @@ def edit_strings(text: str, changes: Sequence[tuple[Sequence[str | int], str, st
     its quotes; None when one of them cannot be proven this way (use tomlkit)."""
     try:
         doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+    except UNREADABLE:
         return None
     for key, value, old in changes:
         if not (_PLAIN.fullmatch(value) and _PLAIN.fullmatch(old)) or _get(doc, key) != old:
@@ -85,7 +85,7 @@ def _put(text: str, found: tuple[int, int, str], value: str) -> str:
 def _parses_to(text: str, expected: dict[str, Any]) -> bool:
     try:
         return tomllib.loads(text) == expected
-    except tomllib.TOMLDecodeError:
+    except UNREADABLE:
         return False
 
 

@@ -279,9 +279,28 @@ class GeneratedFile:
         return f"{'overwrite' if self.exists else 'write'} {rel}"
 
 
+def _paths_as_written(workspace: Workspace, builder: WorkflowBuilder) -> None:
+    """Every path the workflows name (dist-dir, the repository's folder, each package's)
+    goes into them as written: one holding ``${{`` is an expression Actions evaluates
+    wherever it stands (in a ``run:`` script too, an injection), and a line end or control
+    character changes the YAML; such a path is refused, naming where it comes from."""
+    named = [
+        (builder.dist, f"[tool.relnox] dist-dir in {workspace.config.source}"),
+        *((builder.directory_of(p), f"the directory of {p.name}") for p in workspace.packages),
+    ]
+    for path, where in named:
+        if "${{" in path or not path.isprintable():
+            raise ConfigError(
+                f"{path!r}: {where}, which the workflows name, holds "
+                + ("an Actions expression (${{)" if "${{" in path else "a control character")
+                + ", which would change what they run; rename it"
+            )
+
+
 def generate(workspace: Workspace, settings: CiSettings | None = None) -> dict[str, str]:
     """Path (relative to the git top level) -> text of every generated file."""
     builder = WorkflowBuilder(workspace, settings or ci_settings(workspace))
+    _paths_as_written(workspace, builder)
     files = {
         ".github/workflows/release.yml": builder.release(),
         ".github/workflows/auto-tag.yml": builder.auto_tag(),

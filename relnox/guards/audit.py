@@ -36,6 +36,7 @@ from relnox.errors import RelnoxError
 from relnox.guards.audit_pages import (
     AuditError,
     has_bundles,
+    index_origins,
     integrity_base,
     pages_of,
     provenance_url,
@@ -306,9 +307,10 @@ def _audit_package(
         f"{len(record.sdists)} sdist"
     )
     found("complete", not problems, "", detail)
-    if extra:
+    if extra:  # the index's names: one quoted when it holds a line end (no line of ours)
+        named = ", ".join(f if f.isprintable() else repr(f) for f in extra)
         report.notes.append(
-            f"{name} {version}: the index also has {', '.join(extra)}, which this build did not make"
+            f"{name} {version}: the index also has {named}, which this build did not make"
         )
     for artifact in record.files:
         if not attestations_of(manifest.dist_dir / artifact.filename):
@@ -318,7 +320,7 @@ def _audit_package(
             url,
             accept="application/vnd.pypi.integrity.v1+json, application/json",
             auth=reader.auth,
-            origins=reader.origins,
+            origins=index_origins(reader),
             patience=reader.patience,
         )
         ok = code == 200 and has_bundles(text)

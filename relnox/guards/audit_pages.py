@@ -11,9 +11,9 @@ from urllib.parse import quote
 from relnox._records import dataclass
 from relnox.errors import RelnoxError
 from relnox.names import canonicalize_name
-from relnox.tools.repositories import Repository
-from relnox.tools.simple_api import JSON_TYPE, IndexReader, read_page
-from relnox.tools.simple_pages import IndexedFile, parse_html, parse_json
+from relnox.tools.repositories import Repository, origin
+from relnox.tools.simple_api import JSON_TYPE, IndexReader, Origin, read_page
+from relnox.tools.simple_pages import IndexedFile, index_said, parse_html, parse_json
 
 HTML_ACCEPT = "application/vnd.pypi.simple.v1+html, text/html;q=0.5"
 
@@ -58,7 +58,7 @@ def pages_of(reader: IndexReader, project: str) -> tuple[list[Page], list[str]]:
             url,
             accept=accept,
             auth=reader.auth,
-            origins=reader.origins,
+            origins=index_origins(reader),
             patience=reader.patience,
         )
         served = "json" if content_type.split(";")[0].strip() == JSON_TYPE else "html"
@@ -78,12 +78,23 @@ def pages_of(reader: IndexReader, project: str) -> tuple[list[Page], list[str]]:
                 raise AuditError(
                     f"{url}: the index sent invalid PEP 691 JSON; check the repository URL"
                 ) from None
-            pages.append(Page(kind, files, state.get("status"), state.get("reason")))
+            pages.append(Page(kind, files, _said(state.get("status")), _said(state.get("reason"))))
         else:
             meta = StatusMeta()
             meta.feed(text)
-            pages.append(Page(kind, parse_html(text, url), meta.status, meta.reason))
+            pages.append(Page(kind, parse_html(text, url), _said(meta.status), _said(meta.reason)))
     return pages, notes
+
+
+def _said(value: object) -> str | None:
+    """A status or reason of the page as relnox may show it (one line, bounded), or None."""
+    return index_said(value) or None if value is not None else None
+
+
+def index_origins(reader: IndexReader) -> frozenset[Origin]:
+    """Where the index's credentials may go: its simple API's and upload's origins only (an
+    integrity API on another host is read without them)."""
+    return frozenset({origin(reader.simple_url), *reader.origins})
 
 
 def integrity_base(repository: Repository) -> str:

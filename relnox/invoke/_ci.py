@@ -258,6 +258,8 @@ def release_notes(c: Any, flags: ReleaseNotesFlags) -> dict[str, Any]:
         output_file(Path(flags.output), dist, "--output")
     if flags.files:
         output_file(Path(flags.files), dist, "--files")
+    # every file is checked before the notes are written: a refused one leaves neither
+    found = _release_files(dist, notes.packages, notes.version) if flags.files else []
     path = None
     if flags.output != "-":
         target = Path(flags.output) if flags.output else ensure_state_dir(dist) / NOTES_FILE
@@ -269,7 +271,6 @@ def release_notes(c: Any, flags: ReleaseNotesFlags) -> dict[str, Any]:
         "notes_file": str(path) if path else "",
     }
     if flags.files:
-        found = _release_files(dist, notes.packages, notes.version)
         listing = "".join(f"{f}\n" for f in found)
         try:
             write_output(Path(flags.files), listing)
@@ -293,6 +294,7 @@ def _release_files(dist: Path, packages: tuple[str, ...], version: str) -> list[
     """The wheels and sdists in ``dist`` of ``packages`` at ``version`` (by their names)."""
     from packaging.utils import canonicalize_name, parse_sdist_filename, parse_wheel_filename
 
+    from relnox.errors import ConfigError
     from relnox.versioning import same_version
 
     wanted = {canonicalize_name(name) for name in packages}
@@ -308,5 +310,14 @@ def _release_files(dist: Path, packages: tuple[str, ...], version: str) -> list[
         except ValueError:  # not a distribution's name: not this release's file
             continue
         if name in wanted and same_version(str(parsed), version):
+            if not path.name.isprintable() or any(c.isspace() for c in path.name):
+                # one a line: a line end in a name lists two paths for gh release create
+                raise ConfigError(
+                    f"{path.parent}/{path.name!r}: a file name holding a line end, tab or "
+                    "space, which no build makes and --files would list as more than one path; "
+                    "remove it from dist/"
+                )
+            if not path.is_file():
+                raise ConfigError(f"{path}: not a file; remove it from dist/ and build again")
             found.append(path)
     return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import os
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from relnox import _light
 from relnox._records import MISSING, fields
-from relnox.errors import RelnoxError, output_lost
+from relnox.errors import RelnoxError, output_lost, path_error
 from relnox.invoke._args import USAGE_EXIT, UsageError
 from relnox.log import QUIET_ENV, setup_logging
 from relnox.redact import shown
@@ -63,14 +64,21 @@ def number(value: Any, flag: str, kind: type[int] | type[float] = int) -> Any:
 
 
 def output_file(path: Path, dist: Path, flag: str) -> Path:
-    """``path``, the file ``flag`` names, when it can be written: not a directory, not below
-    a file, and not in dist/, which holds only distributions (``twine upload dist/*`` takes
+    """``path``, the file ``flag`` names, when it can be written: not a directory, not a
+    device, pipe or socket (the write replaces what the name holds), not below a file, and
+    not in dist/, which holds only distributions (``twine upload dist/*`` takes
     all); a :class:`~relnox.errors.BuildError` naming it otherwise, before anything is done."""
     from relnox.errors import BuildError
 
     try:
         if path.is_dir():
             raise BuildError(f"{flag} {path}: is a directory; pass the path of a file to write")
+        if path.exists() and not path.is_file():
+            # the write replaces the name: /dev/null (as root) would become a file
+            raise BuildError(
+                f"{flag} {path}: is not a regular file (a device, a pipe or a socket), which "
+                "the write would replace; pass the path of a file, or - to print it"
+            )
         blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
         inside = path.resolve().is_relative_to(dist.resolve())
     except OSError as exc:  # a name too long, a loop of links
@@ -138,7 +146,13 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
                     from relnox.tools.github import publish_results
 
                     publish_results(kwargs.get("name") or fn.__name__.replace("_", "-"), result)
-            except RelnoxError as exc:
+            except (RelnoxError, OSError) as exc:
+                if isinstance(exc, OSError):
+                    if exc.errno != errno.ENAMETOOLONG:
+                        raise
+                    # a path a setting or flag names, too long to look up (Path.is_file()
+                    # raises it before Python 3.13): one line, wherever it was looked up
+                    exc = path_error(None, exc)
                 if on_actions:  # an ::error:: annotation on the run's page
                     from relnox.tools.github import annotate_error
 

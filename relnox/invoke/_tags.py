@@ -159,7 +159,7 @@ def resolve_version(c: Any, flags: ResolveVersionFlags) -> dict[str, Any]:
     from relnox.project.discovery import load_workspace
     from relnox.publish import ci_routes
     from relnox.release import is_latest, release_tags_at
-    from relnox.versioning import same_version
+    from relnox.versioning import maybe_version, same_version
 
     workspace = load_workspace(flags.root)
     tags = listed(flags.tag)
@@ -178,9 +178,16 @@ def resolve_version(c: Any, flags: ResolveVersionFlags) -> dict[str, Any]:
     for item in resolved:
         current = workspace.get(item.package).version
         if flags.check and not same_version(item.version, current):
+            wanted, have = maybe_version(item.version), maybe_version(current)
+            fix = (
+                f"releasing {item.version} now would be a downgrade: give {current}, or run "
+                f"from the commit that holds {item.version}"
+                if wanted is not None and have is not None and wanted < have
+                else f"bump it to {item.version} (relnox bump --to {item.version}) first"
+            )
             raise VersionError(
                 f"{item.package}: the {item.source} says {item.version} but the package is at "
-                f"{current}; bump it to {item.version} (relnox bump --to {item.version}) first"
+                f"{current}; {fix}"
             )
     versions = {r.package: r.version for r in resolved}
     routes = ci_routes(

@@ -28,7 +28,7 @@ def _load(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
             return dict(tomllib.load(handle))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+    except (OSError, ValueError, RecursionError):  # relnox.toml.UNREADABLE, UnicodeDecodeError
         return {}
 
 

@@ -25,7 +25,7 @@ def _load(path: Path) -> Mapping[str, Any]:
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+    except (OSError, ValueError, RecursionError):  # relnox.toml.UNREADABLE, UnicodeDecodeError
         return {}
 
 

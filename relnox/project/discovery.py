@@ -17,7 +17,7 @@ from typing import Any
 
 from relnox._records import replace
 from relnox.config import DEFAULT_CHANGELOG_HEADING, Config, load_config
-from relnox.errors import ConfigError, RelnoxError
+from relnox.errors import ConfigError, RelnoxError, path_error
 from relnox.names import canonicalize_name
 from relnox.paths import Resolver
 from relnox.paths import rel as relpath
@@ -183,8 +183,11 @@ def discover(root: Path | str = ".") -> Workspace:
     for directory, data in docs.items():
         try:
             packages.append(load_package(directory, data, names, config, directory == root))
-        except RelnoxError as exc:
+        except (RelnoxError, OSError) as exc:
             name = name_of(directory, data)
+            if isinstance(exc, OSError):  # a path a setting names that cannot be looked up
+                names_it = directory / "pyproject.toml"
+                exc = path_error(names_it if names_it.is_file() else directory, exc)
             broken.append(Broken(directory, canonicalize_name(name) if name else None, exc))
     packages, broken = _unique(root, packages, broken)
     if development is not None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from relnox.errors import VersionError
+from relnox.project.python_ast import parse_expression
 from relnox.project.sources import Found, VersionLocation, read_text
 from relnox.toml import table
 
@@ -29,7 +30,7 @@ _POSITIONAL = ("package", "major", "minor", "micro", "release_candidate", "prere
 def _arguments(args: str) -> dict[str, Any] | None:
     """The call's arguments by incremental's parameter names, or ``None`` if not literals."""
     try:
-        call = ast.parse(f"f({args})", mode="eval").body
+        call = parse_expression(f"f({args})").body
     except SyntaxError:
         return None
     if not isinstance(call, ast.Call) or len(call.args) > len(_POSITIONAL) + 1:

@@ -13,7 +13,7 @@ from typing import Any
 from relnox.config import (
     Config,
 )
-from relnox.errors import ConfigError, RelnoxError
+from relnox.errors import ConfigError, RelnoxError, path_error
 from relnox.names import canonicalize_name
 from relnox.project.package_load import VALID_NAME, name_of
 from relnox.project.pyproject import (
@@ -73,7 +73,10 @@ def member_dirs(
     home = resolve(root)
     where = setting or "[tool.uv.workspace] members"
     for pattern in globs:
-        matches = [root] if pattern in (".", "", "./") else sorted(root.glob(pattern))
+        try:
+            matches = [root] if pattern in (".", "", "./") else sorted(root.glob(pattern))
+        except OSError as exc:  # a name too long for the system
+            raise path_error(f"{config.source}: {where} entry", exc) from None
         for path in matches:
             if path.absolute() in excluded:
                 continue

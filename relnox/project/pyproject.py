@@ -27,7 +27,7 @@ from relnox.project.sources import (
     read_text,
 )
 from relnox.regex import lazy
-from relnox.toml import table, tomllib
+from relnox.toml import UNREADABLE, table, tomllib, unreadable_why
 
 DEFAULT_BACKEND = "setuptools.build_meta:__legacy__"
 DEFAULT_BUILD_REQUIRES = ("setuptools>=40.8.0",)
@@ -99,8 +99,10 @@ def load_toml(path: Path) -> dict[str, Any]:
     if parsed is None:
         try:
             parsed = _PARSED[text] = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: invalid TOML ({exc}); fix the syntax there") from None
+        except UNREADABLE as exc:
+            raise ConfigError(
+                f"{path}: invalid TOML ({unreadable_why(exc)}); fix the syntax there"
+            ) from None
     data: dict[str, Any] = _copied(parsed)  # the caller's own: the kept one never leaves
     return data
 

@@ -278,7 +278,7 @@ def _released_with(
     examples or of the repository's own tools, which a release may bump along."""
     if len(line) < 2 or under_examples(directory, root):
         return None
-    from relnox.toml import table, tomllib
+    from relnox.toml import UNREADABLE, table, tomllib
 
     rel = (directory / "pyproject.toml").relative_to(top).as_posix()
     where: list[VersionLocation] | None = None  # the work tree's version source, asked once
@@ -286,7 +286,7 @@ def _released_with(
         text = show(tag, rel)
         try:
             doc = tomllib.loads(text) if text is not None else {}
-        except tomllib.TOMLDecodeError:
+        except UNREADABLE:
             return None
         said = table(doc, "project").get("version") or table(doc, "tool", "poetry").get("version")
         path = table(doc, "tool", "hatch", "version").get("path")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from relnox.errors import GitError, RelnoxError, VersionError
 from relnox.project.incremental import location as incremental_location
+from relnox.project.python_ast import parse
 from relnox.project.sources import (
     Found,
     VersionLocation,
@@ -239,7 +240,7 @@ def _run_at_top(tree: ast.Module) -> list[ast.stmt]:
 
 def _tree(setup_py: Path) -> ast.Module | None:
     try:
-        return ast.parse(read_text(setup_py), str(setup_py))
+        return parse(read_text(setup_py), str(setup_py))
     except (SyntaxError, ValueError):
         return None
 

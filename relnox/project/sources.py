@@ -380,7 +380,7 @@ def value_in(loc: VersionLocation, text: str) -> str | None:
         if match is not None and loc.result is not None:
             return compose(loc.result, match.groupdict(), loc.remove)
         return match.group("version") if match else None
-    except (KeyError, TypeError, tomllib.TOMLDecodeError, IndexError, ValueError):
+    except (KeyError, TypeError, IndexError, ValueError, RecursionError):  # UNREADABLE too
         return None
 
 

@@ -30,6 +30,7 @@ from pathlib import Path
 from packaging.version import InvalidVersion, Version
 
 from relnox.errors import VersionError
+from relnox.project.python_ast import literal
 from relnox.project.sources import VersionLocation, read_text
 
 #: ``NAME = (1, 2, 1)`` at the top of a module, on one line, in parentheses
@@ -43,10 +44,9 @@ Parts = tuple[tuple[int, ...], str | None]
 
 def _parts(text: str) -> Parts | None:
     """The numbers and the one string after them, or None for anything else."""
-    import ast  # only for a module that has such a tuple
 
     try:
-        value = ast.literal_eval(f"({text},)" if text.strip() else "()")
+        value = literal(f"({text},)" if text.strip() else "()")
     except (SyntaxError, ValueError):
         return None
     if not isinstance(value, tuple):

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from relnox._records import dataclass
 from relnox.errors import VersionError
+from relnox.project.python_ast import parse
 from relnox.project.sources import VersionLocation, read_text
 from relnox.versioning import maybe_version
 
@@ -148,7 +149,7 @@ def _percent(value: ast.expr, bound: dict[str, ast.expr]) -> tuple[ast.Constant,
 def find_parts(text: str) -> Parts | None:
     """The named parts ``__version__`` is joined from in the module ``text``, if it is."""
     try:
-        tree = ast.parse(text)
+        tree = parse(text)
     except (SyntaxError, ValueError):
         return None
     bound: dict[str, ast.expr] = {}  # each name's last top-level value so far

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from relnox.errors import VersionError
+from relnox.project.python_ast import literal, parse, parse_expression
 from relnox.project.sources import VersionLocation, read_text
 
 # __version__ = ".".join(map(str, NAME)), or a generator / list of str(x) (or "{0}".format(x))
@@ -46,7 +47,7 @@ def _tuple_re(name: str) -> re.Pattern[str]:
 
 def _parts(text: str) -> tuple[int | str, ...] | None:
     try:
-        value = ast.literal_eval(f"({text},)" if text.strip() else "()")
+        value = literal(f"({text},)" if text.strip() else "()")
     except (SyntaxError, ValueError):
         return None
     if not isinstance(value, tuple) or len(value) < 2:
@@ -74,7 +75,7 @@ def _called(text: str) -> str | None:
     """``NAME`` of ``__version__ = f(NAME)``, ``f`` a function the module defines or
     imports (wrapt's ``_format_version(__version_info__)``), at the top of the module."""
     try:
-        tree = ast.parse(text)
+        tree = parse(text)
     except (SyntaxError, ValueError):
         return None
     known = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)} | {
@@ -105,7 +106,7 @@ def _kept(parts: tuple[int | str, ...], var: str, cond: str) -> tuple[int | str,
     literals (``and``, ``or``, ``not``, ``==``, ``!=``, ``is``, ``is not``); ``None`` for
     any other condition, which only running the module tells."""
     try:
-        tree = ast.parse(cond.strip(), mode="eval")
+        tree = parse_expression(cond.strip())
     except SyntaxError:
         return None
 
@@ -296,7 +297,7 @@ def _info(text: str) -> tuple[str, ast.expr, tuple[int, int, int, str, int]] | N
     ``_make_version(*version_info, _dev)``), the tuple is sliced or formatted, or there is
     no such tuple."""
     try:
-        tree = ast.parse(text)
+        tree = parse(text)
     except (SyntaxError, ValueError):
         return None
     functions = {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.ClassDef)}
@@ -499,7 +500,7 @@ def _computed_version(text: str, name: str, node: ast.expr) -> str | None:
     module) computes of the tuple ``name``, when the small evaluator reads it."""
     version = None
     constants: dict[str, object] = {}
-    for statement in ast.parse(text).body:
+    for statement in parse(text).body:
         if (
             isinstance(statement, ast.Assign)
             and len(statement.targets) == 1
@@ -543,7 +544,7 @@ def _plain_serial(path: Path | None, text: str) -> bool:
     serial 0 is then spelled as any other (``a0``), not Django's ``.dev<timestamp>``."""
     if path is None:
         return False
-    tree = ast.parse(text)
+    tree = parse(text)
     call = next(
         (
             n.value
@@ -566,7 +567,10 @@ def _plain_serial(path: Path | None, text: str) -> bool:
             module = top.parent.joinpath(*node.module.split(".")).with_suffix(".py")
             if not module.is_file():
                 return False
-            source = ast.parse(read_text(module))
+            try:
+                source = parse(read_text(module))
+            except (SyntaxError, ValueError):  # not Python this reads: no spelling proven
+                return False
     function = next(
         (n for n in source.body if isinstance(n, ast.FunctionDef) and n.name == name), None
     )

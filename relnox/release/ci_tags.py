@@ -130,6 +130,13 @@ def check_tag(
             f"{workspace.tag_for(workspace.packages[0]) if workspace.packages else 'v1.2.0'}"
         )
     parsed = parse_release_tag(workspace, tag)
+    if git.tag_exists(workspace.root, name) and git.tag_commit(workspace.root, name) is None:
+        kind = git.git(workspace.root, "cat-file", "-t", f"refs/tags/{name}^{{}}", check=False)
+        raise VersionError(
+            f"tag {name} names a {kind or 'object'}, not a commit, so it releases nothing; "
+            f"delete it (git tag -d {name}, git push --delete origin {name}) and tag the "
+            "release commit"
+        )
     checks = []
     for pkg in packages_of_tag(workspace, parsed):
         file = rel(pkg.locations[0].path if pkg.locations else pkg.pyproject, workspace.root)
@@ -141,11 +148,24 @@ def check_tag(
         if not pkg.vcs_versioned and not same_version(parsed.version, pkg.version):
             raise VersionError(
                 f"Version mismatch: git tag ({parsed.version}) != {Path(file).name} ({pkg.version}) "
-                f"for {pkg.name} in {file}; set the version to {parsed.version} there, "
-                f"or tag {workspace.tag_for(pkg)} instead"
+                f"for {pkg.name} in {file}; {_mismatch_fix(workspace, pkg, parsed)}"
             )
         checks.append(TagCheck(parsed.tag, pkg.name, parsed.version, pkg.version, file))
     return checks
+
+
+def _mismatch_fix(workspace: Workspace, pkg: Package, parsed: ParsedTag) -> str:
+    """The way out of a tag naming another version than the files: never setting the files
+    back to a tag below them (a downgrade), which a stale or mistyped tag asks for."""
+    tagged, files = maybe_version(parsed.version), maybe_version(pkg.version)
+    own = workspace.tag_for(pkg)
+    if tagged is not None and files is not None and tagged < files:
+        return (
+            f"the tag is below that version, and setting the version back would be a "
+            f"downgrade: check out the commit {parsed.tag} tags, or tag {own} instead "
+            f"(delete {parsed.tag} if it was made by mistake)"
+        )
+    return f"set the version to {parsed.version} there, or tag {own} instead"
 
 
 @dataclass(frozen=True)
@@ -198,7 +218,10 @@ def resolve_version(
         if tag:
             raise VersionError(f"tag {tag} is not a tag of {pkg.name}; pass a tag of that package")
     if explicit and explicit.strip():
-        version = _valid(explicit.strip(), "the explicit version input")
+        # as PEP 440 spells it (v1.2.0, 01.2.0 and 1.2.0 are one version), or as the
+        # package does when they are the same: later steps name files and tags by it
+        given = str(validate_version(explicit.strip(), "the explicit version input"))
+        version = pkg.version if same_version(given, pkg.version) else given
         return ResolvedVersion(pkg.name, version, "input")
     return ResolvedVersion(pkg.name, pkg.version, "pyproject")
 

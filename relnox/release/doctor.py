@@ -143,6 +143,16 @@ def tag_checks(ws: Workspace, pkg: Package) -> list[Check]:
     if facts is not None and facts.highest is not None and facts.highest > current:
         return [_newer_tag(ws, pkg, facts, name)]
     tag = ws.tag_for(pkg)
+    if git.tag_exists(ws.root, tag) and git.tag_commit(ws.root, tag) is None:
+        kind = git.git(ws.root, "cat-file", "-t", f"refs/tags/{tag}^{{}}", check=False)
+        return [
+            Check(
+                name,
+                ERROR,
+                f"tag {tag} names a {kind or 'object'}, not a commit, so it releases nothing; "
+                f"delete it (git tag -d {tag})",
+            )
+        ]
     if git.tag_exists(ws.root, tag):
         at_tag = version_at(ws, pkg, tag)
         after = None if same_version(at_tag, pkg.version) else _bot_order(ws, pkg, tag)

@@ -51,13 +51,30 @@ def _target(
     if package:
         return version, (workspace.get(package),)
     if len(tagged) == 1 or len(workspace.packages) == 1:
-        return version, tagged[:1] or workspace.packages
+        chosen = tagged[:1] or workspace.packages
+        _released_or_current(chosen[0], version, version_or_tag)
+        return version, chosen
     matching = tuple(p for p in (tagged or workspace.packages) if same_version(p.version, version))
     if not matching:
         raise ConfigError(
             f"no package of {workspace.root} is at version {version}; pass --package NAME"
         )
     return version, matching
+
+
+def _released_or_current(pkg: Package, version: str, given: str) -> None:
+    """``version`` is the package's own or one a tag of it releases: notes for another
+    (a mistyped 9.9 for 0.9) would tell users to install a version no release made."""
+    wanted = maybe_version(version)
+    if pkg.vcs_versioned or wanted is None or same_version(pkg.version, version):
+        return
+    if pkg.tags is not None and wanted in pkg.tags.released:
+        return
+    raise VersionError(
+        f"{given!r}: {pkg.name} is at {pkg.version} and no tag of it releases {version}, so "
+        f"the notes would name a release that was never made; pass {pkg.version} or a "
+        f"released version (or --package {pkg.name} to write them all the same)"
+    )
 
 
 def install_lines(packages: tuple[Package, ...], version: str) -> list[str]:

@@ -87,9 +87,25 @@ def _on_a_branch(repo: Path) -> bool:
 
 def _check_no_ref_clash(repo: Path, actions: Sequence[TagAction]) -> None:
     """A tag git cannot make beside an existing one: ``v1/x`` is there, so ``v1`` cannot be
-    (git keeps tags as files and folders), or the other way round."""
-    names = set(git.git(repo, "for-each-ref", "--format=%(refname:strip=2)", "refs/tags").split())
+    (git keeps tags as files and folders), or the other way round; or one of that very name
+    naming a tree or a blob (no commit, so the plan found no tag)."""
+    listed = git.git(
+        repo,
+        "for-each-ref",
+        "--format=%(refname:strip=2) %(objecttype) %(*objecttype)",
+        "refs/tags",
+    )
+    kinds = {parts[0]: parts[-1] for line in listed.splitlines() if len(parts := line.split()) >= 2}
+    names = set(kinds)
     for action in actions:
+        kind = kinds.get(action.tag)
+        if kind is not None and kind != "commit":  # it names no commit, so none was found
+            raise GitError(
+                f"tag {action.tag} exists already and names a {kind}, not a commit, so it "
+                f"releases nothing and git makes no second one; delete it (git tag -d "
+                f"{action.tag}, and git push --delete origin {action.tag} where it was "
+                "pushed) and run again"
+            )
         parts = action.tag.split("/")
         above = ["/".join(parts[:i]) for i in range(1, len(parts))]
         clash = next((n for n in above if n in names), None) or next(

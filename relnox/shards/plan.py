@@ -17,7 +17,7 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 
 from relnox._records import dataclass, field
-from relnox.artifacts.manifest import BUILT, manifest_path, read_manifest
+from relnox.artifacts.manifest import BUILT, MOST_SECONDS, manifest_path, read_manifest
 from relnox.errors import BuildError, RelnoxError, one_line
 from relnox.names import canonicalize_name
 from relnox.paths import rel
@@ -132,7 +132,7 @@ def _seconds(value: object) -> bool:
     return (
         isinstance(value, (int, float))
         and not isinstance(value, bool)
-        and 0 <= value < float("inf")
+        and 0 <= value <= MOST_SECONDS  # 10**400 too: no float holds it
     )
 
 

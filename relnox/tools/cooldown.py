@@ -56,7 +56,7 @@ def _pip_configs(environ: Mapping[str, str]) -> list[Path]:
 def _uv_file_setting(path: Path) -> str | None:
     try:
         data = tomllib.loads(read_bytes(path).decode("utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # tomllib's errors (relnox.toml.UNREADABLE)
         return None
     for key in ("exclude-newer", "exclude-newer-package"):
         if key in data:

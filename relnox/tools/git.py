@@ -126,7 +126,7 @@ def git(
     (naming ``what``, default the command) when ``check``."""
     result = run(repo, *args, input=input, env=env)
     if check and not result.ok:
-        said = result.last_line()
+        said = _left_lock(result.stderr + result.output) or result.last_line()
         hint = next((fix for marker, fix in _DAMAGE if marker in said.lower()), "")
         raise GitError(f"git {what or ' '.join(args)} failed in {repo}: {said}{hint}")
     return result.output.strip()
@@ -302,6 +302,24 @@ def in_progress(repo: Path) -> str | None:
     return None
 
 
+#: git's words for a lock file it found there already (its index's, a ref's, HEAD's)
+_LOCK_EXISTS = re.compile(r"Unable to create '(?P<lock>[^'\n]+\.lock)': File exists")
+
+
+def _lock_left(lock: Path | str) -> str:
+    return (
+        f"{lock} exists: another git process is running in this repository, or one stopped "
+        f"without removing it; wait for it to end, or remove {lock} if no git process runs"
+    )
+
+
+def _left_lock(output: str) -> str | None:
+    """The lock file git refused to write over, named with the way out, or None: git ends
+    that refusal with 'remove the file manually to continue.', which names no file."""
+    found = _LOCK_EXISTS.search(output)
+    return _lock_left(found["lock"]) if found else None
+
+
 def index_lock(repo: Path) -> str | None:
     """The problem of a left ``index.lock`` (git's lock of its index: a git process is
     running, or one stopped without removing it), or None: no commit can be made then."""
@@ -309,10 +327,7 @@ def index_lock(repo: Path) -> str | None:
     lock = Path(out) if Path(out).is_absolute() else repo / out
     if not out or not lock.exists():
         return None
-    return (
-        f"{lock} exists: another git process is running in this repository, or one stopped "
-        f"without removing it; wait for it to end, or remove {lock} if no git process runs"
-    )
+    return _lock_left(lock)
 
 
 def head(repo: Path) -> str | None:

@@ -106,9 +106,17 @@ def split_userinfo(url: str) -> tuple[str, str | None, str | None]:
         problem = str(exc)
     else:
         problem = "" if parts.hostname else "no host"
+    if not problem and parts.scheme.lower() not in ("http", "https"):
+        problem = f"scheme {parts.scheme or 'none'!r}: an index is read over http or https"
+    if not problem and any(c.isspace() or not c.isprintable() for c in url):
+        # urlsplit drops a tab or line end where it stands: another URL than the one written
+        problem = "a space, line end or control character in it"
     if problem:
+        written = redact_url(url)
+        if not written.isprintable():
+            written = repr(written)  # one line, whatever it holds
         raise ConfigError(
-            f"{redact_url(url)}: not a usable repository URL ({problem}); write it as "
+            f"{written}: not a usable repository URL ({problem}); write it as "
             "https://HOST[:PORT]/PATH/ (the upload address, or the index's .../simple/)"
         )
     if "@" not in parts.netloc:

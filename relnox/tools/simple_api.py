@@ -337,11 +337,17 @@ def _fetch(
             if exc.code not in TRANSIENT_STATUS or attempt > retries:
                 hint = "check the repository URL and that its simple API is readable"
                 if exc.code == 401 and origin(answered_by) not in origins:
-                    if answered_by == url:  # a file link to another host
+                    if answered_by == url and not keep:  # a file link to another host
                         hint = (
                             "it is not the index's own address, so relnox sends it no "
                             "credentials; the index should list its files with a #sha256= hash, "
                             "or serve them from its own address"
+                        )
+                    elif answered_by == url:  # an API set on another host (an integrity-url)
+                        hint = (
+                            "it is not the index's own address, so relnox sends it none of the "
+                            "index's credentials; give the address on the index's own host, or "
+                            "make it readable without them"
                         )
                     else:
                         hint = (
@@ -508,12 +514,15 @@ def read_page(
     patience: Patience = Patience(),
 ) -> tuple[int, str, str]:
     """``(status, content type, text)`` of one page of an index or its APIs (a project
-    page in one format, PEP 740's integrity API); 404 is ``(404, "", "")``."""
+    page in one format, PEP 740's integrity API); 404 is ``(404, "", "")``.
+
+    ``auth`` goes only to ``origins`` (the index's own), whatever ``url`` is: an integrity
+    API set elsewhere is read without the index's credentials."""
     status, content_type, body = _fetch(
         url,
         accept=accept,
         auth=auth,
-        origins={origin(url), *origins},
+        origins=origins,
         patience=patience,
     )
     return status, content_type, body.data.decode("utf-8", "replace")

@@ -29,6 +29,18 @@ class ProjectPage:
     reason: str = ""  # the index's words about the status, if any
 
 
+#: the most of an index's own words (a PEP 792 status or its reason) relnox shows
+SAID_MAX = 200
+
+
+def index_said(value: object) -> str:
+    """Free text of the index's (a status, its reason) as relnox may quote it: one line,
+    whitespace runs one space, at most :data:`SAID_MAX` characters; a page's lines never
+    become lines of relnox's own output."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= SAID_MAX else text[: SAID_MAX - 3].rstrip() + "..."
+
+
 def upload_time(value: Any) -> datetime | None:
     """A PEP 700 ``upload-time`` (ISO 8601, UTC), or ``None`` when absent or unreadable."""
     if not isinstance(value, str):
@@ -93,9 +105,8 @@ def parse_html_page(text: str, base_url: str) -> ProjectPage:
     status = parser.meta.get("pypi:project-status", "")
     if not _api_version_at_least(parser.meta.get("pypi:repository-version"), (1, 4)):
         status = ""
-    return ProjectPage(
-        files, status.strip().lower() or "active", parser.meta.get("pypi:project-status-reason", "")
-    )
+    reason = index_said(parser.meta.get("pypi:project-status-reason", ""))
+    return ProjectPage(files, index_said(status).lower() or "active", reason)
 
 
 def parse_html(text: str, base_url: str) -> dict[str, IndexedFile]:
@@ -121,8 +132,8 @@ def parse_json_page(data: dict[str, Any], base_url: str) -> ProjectPage:
     meta = data.get("meta")
     meta = meta if isinstance(meta, dict) else {}
     if isinstance(project_status, dict) and _api_version_at_least(meta.get("api-version"), (1, 4)):
-        status = str(project_status.get("status") or "active").strip().lower()
-        reason = str(project_status.get("reason") or "")
+        status = index_said(project_status.get("status") or "active").lower()
+        reason = index_said(project_status.get("reason") or "")
     return ProjectPage(files, status, reason)
 
 

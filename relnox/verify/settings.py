@@ -65,7 +65,7 @@ def args_of(value: Any, where: str) -> Argv:
 
 def in_range(seconds: float | None, what: str) -> float | None:
     """``seconds`` when it is a number of seconds a wait can take (0 to a day); a
-    :class:`VerifyError` naming ``what`` otherwise."""
+    :class:`VerifyError` naming ``what`` otherwise (an int past any float too)."""
     if seconds is not None and not 0 <= seconds <= MOST_SECONDS:  # nan fails both
         raise VerifyError(
             f"{what} = {seconds!r} must be a number of seconds from 0 to {MOST_SECONDS:g} "
@@ -80,7 +80,8 @@ def number_of(section: Mapping[str, Any], key: str, where: str) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise VerifyError(f"{where}: {key} = {value!r} must be a number of seconds (>= 0)")
-    return in_range(float(value), f"{where}: {key}")
+    # compared before float(): TOML's 1 followed by 400 zeros is an int no float holds
+    return float(in_range(value, f"{where}: {key}") or 0)
 
 
 def string_of(section: Mapping[str, Any], key: str, where: str) -> str | None:

@@ -156,6 +156,22 @@ MALFORMED = {
     "inputs not an object": (
         '{"schema": 1, "packages": [{"name": "c", "version": "1", "files": [], "inputs": [1]}]}'
     ),
+    "a time no float holds (10**400: an OverflowError)": (
+        '{"schema": 1, "packages": [{"name": "c", "version": "1", "files": [], "seconds": 1'
+        + "0" * 400
+        + "}]}"
+    ),
+    "a file out of dist/": (
+        '{"schema": 1, "packages": [{"name": "c", "version": "1", "files": [{"filename": '
+        '"../pyproject.toml", "kind": "sdist", "sha256": "0", "size": 1}]}]}'
+    ),
+    "a file name holding a line end": (
+        '{"schema": 1, "packages": [{"name": "c", "version": "1", "files": [{"filename": '
+        '"c-1.tar.gz\\nx", "kind": "sdist", "sha256": "0", "size": 1}]}]}'
+    ),
+    "a negative time": (
+        '{"schema": 1, "packages": [{"name": "c", "version": "1", "files": [], "seconds": -5}]}'
+    ),
     "a schema not a version": '{"schema": "new", "packages": []}',
     "not UTF-8": b"\xff\xfe\x00{".decode("latin-1"),
     "nested too deeply for the JSON parser": "[" * 100_000 + "]" * 100_000,

@@ -4,6 +4,7 @@ dependencies, reproducibility, stale artifacts, --clean, --test, the native path
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -265,6 +266,20 @@ def test_source_date_epoch_is_overridable(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
     with pytest.raises(BuildError, match="'yesterday' is not a whole number of seconds"):
         plan_build(workspace, BuildOptions())
+
+
+@pytest.mark.parametrize("epoch", ["-1", "4294967296", "99999999999999"])
+def test_a_source_date_epoch_no_sdist_can_hold_is_refused_before_a_build(
+    lib: Path, epoch: str
+) -> None:
+    """-1 or a time past 2106 was handed to the backends, whose sdists failed in gzip's
+    header (struct.error: a traceback blamed on each package); now one line first."""
+    dist = lib / "dist"
+    proc = run_relnox("build-all", cwd=lib, env={**os.environ, "SOURCE_DATE_EPOCH": epoch})
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr + proc.stdout, proc.stderr
+    [line] = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert f"SOURCE_DATE_EPOCH {epoch!r} is not a whole number of seconds from 0" in line, line
+    assert not dist.exists() or not any(dist.iterdir())
 
 
 def test_clean_removes_old_artifacts_first(lib: Path) -> None:

@@ -424,3 +424,20 @@ def test_a_local_version_moves_the_dependents_pins_to_its_public_version(tmp_pat
     app = (root / "packages/lv-app/pyproject.toml").read_text()
     assert '"lv-core>=0.2.0,<0.3.0"' in app
     assert 'version = "0.2.0+local"' in (root / "packages/lv-core/pyproject.toml").read_text()
+
+
+def test_a_branch_lock_left_behind_is_named_and_the_bump_undone(tmp_path: Path) -> None:
+    """refs/heads/main.lock (a git stopped while moving the branch) fails the bump's commit
+    after the files are written: the error names the lock (git's last line named no file)
+    and every file is put back."""
+    root = _single(tmp_path / "repo")
+    git_init(root)
+    lock = root / ".git" / "refs" / "heads" / "main.lock"
+    lock.write_text("")
+    before = snapshot(root)
+    proc = run_relnox("bump", "--part", "minor", cwd=root)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    lines = error_lines(proc.stderr)
+    assert len(lines) == 1 and f"{lock} exists: another git process" in lines[0], lines
+    assert f"remove {lock} if no git process runs" in lines[0]
+    assert snapshot(root) == before

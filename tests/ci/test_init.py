@@ -197,6 +197,29 @@ def test_native_packages_get_a_wheel_matrix(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("where", ["directory", "dist-dir"])
+def test_a_path_holding_an_actions_expression_is_refused(tmp_path: Path, where: str) -> None:
+    """A package directory or dist-dir holding ${{ ... }} went into the workflows as
+    written: into working-directory, an env value and a run: script (pypi_attestations
+    sign), where Actions evaluates it before the shell runs (an injection). Refused,
+    naming it, and nothing is written."""
+    root = write_workspace(tmp_path / "ws", [ProjectSpec("plain-core", "1.0.0")])
+    expression = "${{ github.event.issue.title }}"
+    if where == "directory":
+        native_spec(root, "fast-rs", "maturin")
+        (root / "packages" / "fast-rs").rename(root / "packages" / f"fast{expression}")
+    else:
+        pyproject = root / "pyproject.toml"
+        text = pyproject.read_text(encoding="utf-8")
+        pyproject.write_text(text + f'\n[tool.relnox]\ndist-dir = "dist{expression}"\n')
+    git_init(root)
+    with pytest.raises(ConfigError) as info:
+        plan_files(load_workspace(root), CiOptions())
+    message = str(info.value)
+    assert "holds an Actions expression" in message and expression in message, message
+    assert "\n" not in message and not (root / ".github").exists()
+
+
 def test_dry_run_force_and_refusal(make_project: Callable[..., Path]) -> None:
     root = pin_relnox(make_project(ProjectSpec("failextract", "1.0.0")))
     dry = run_relnox("ci-init", "--dry-run", cwd=root, check=True)

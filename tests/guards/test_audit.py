@@ -11,13 +11,15 @@ from pathlib import Path
 import pytest
 
 from relnox.artifacts.manifest import Manifest, read_manifest, write_manifest
+from relnox.errors import RelnoxError
 from relnox.guards import AuditOptions
-from relnox.guards.audit import audit, render_audit
+from relnox.guards.audit import audit, audit_markdown, closing_message, render_audit
 from relnox.guards.audit_pages import AuditError
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, write_workspace
 from relnox.tools.index_server import LocalIndex
 from tests.conftest import run_relnox
+from tests.fault_server import FaultServer, Reply
 from tests.guards.integrity_server import IntegrityServer
 from tests.guards.support import publish_files
 from tests.verify_support import build_release
@@ -156,6 +158,40 @@ def test_json_page_and_project_status(built: Path) -> None:
 
 
 @pytest.mark.slow
+def test_a_status_reason_of_many_lines_is_one_line_of_the_report(built: Path) -> None:
+    """The reason is the index's free text: its lines became lines of the report, of the
+    markdown table (the job summary) and of the closing error; it is now one line, cut short.
+    So is a name of a file the index lists beside the build's (a note of the report)."""
+    manifest = read_manifest(built / "dist")
+    with IntegrityServer() as server:
+        for record in manifest.packages:
+            server.pages[record.name] = {
+                "meta": {"api-version": "1.4"},
+                "name": record.name,
+                "files": [
+                    {
+                        "filename": a.filename,
+                        "url": f"../../files/{a.filename}",
+                        "hashes": {"sha256": a.sha256},
+                    }
+                    for a in record.files
+                ],
+                "project-status": {"status": "archived", "reason": "moved\n### ok\n" * 100},
+            }
+            extra = f"{record.name.replace('-', '_')}-1.2.0-py3-none-x\n### ok\n.whl"
+            server.pages[record.name]["files"].append(
+                {"filename": extra, "url": "../../files/x.whl", "hashes": {"sha256": "0" * 64}}
+            )
+        report = audit(load_workspace(built), AuditOptions(repository=server.url + "simple/"))
+    details = [f.detail for f in report.problems if f.check == "status (json)"]
+    assert details and all("\n" not in d and len(d) < 300 for d in details), details
+    assert "\n" not in closing_message(report)
+    assert not [line for line in audit_markdown(report).splitlines() if line.startswith("### ok")]
+    assert all("\n" not in line for line in render_audit(report))
+    assert all("\n" not in note for note in report.notes), report.notes
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "page",
     [
@@ -239,3 +275,39 @@ def test_a_report_path_or_a_wait_that_cannot_be_is_refused_before_the_audit(
     assert proc.returncode == code and proc.stderr.count("\n") == 1, proc.stderr
     assert refusal in proc.stderr
     assert not (root / "dist").exists()
+
+
+@pytest.mark.slow
+def test_an_integrity_api_on_another_host_gets_none_of_the_index_credentials(
+    live: tuple[Path, Manifest, LocalIndex], tmp_path: Path
+) -> None:
+    """integrity-url ([tool.relnox.audit], a repository's own file, or --integrity-url) on
+    another host than the index: its 401 was answered with the index's token. It is read
+    without it, and its 401 is one line saying so."""
+    root, manifest, index = live
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    for record in manifest.packages:  # a copy of dist/ whose core wheel was attested
+        for artifact in record.files:
+            (dist / artifact.filename).write_bytes(
+                (manifest.dist_dir / artifact.filename).read_bytes()
+            )
+    write_manifest(dataclasses.replace(manifest, dist_dir=dist))
+    wheel = manifest.get("adtrlx-core").wheels[0].filename
+    (dist / f"{wheel}.publish.attestation").write_text("{}", encoding="utf-8")
+    challenge = Reply(401, (("WWW-Authenticate", 'Basic realm="integrity"'),))
+    token = "pypi-s3cret-t0ken"
+    with FaultServer(rule=lambda seen: challenge) as elsewhere:
+        repository = index.simple_url.replace("http://", f"http://__token__:{token}@")
+        options = AuditOptions(
+            repository=repository, dist_dir=dist, integrity_url=elsewhere.url + "integrity/"
+        )
+        with pytest.raises(RelnoxError) as info:
+            audit(load_workspace(root), options)
+        assert elsewhere.seen and not any(seen.authorized for seen in elsewhere.seen)
+    message = str(info.value)
+    assert "\n" not in message and token not in message
+    assert (
+        "sends it none of the index's credentials; give the address on the index's own host"
+        in message
+    )

@@ -110,6 +110,24 @@ HOSTILE: dict[str, tuple[Callable[[Path], None], str]] = {
     "invalid UTF-8": (_bytes(b'[project]\nname = "bad\xff"\nversion = "1"\n'), "not UTF-8"),
     "NUL byte": (_bytes(b"[project]\n" + V.encode() + b"x = '\x00'\n"), "invalid TOML"),
     "invalid TOML": (_text("[project\n"), "invalid TOML"),
+    # tomllib's ValueError for an int past Python's text-to-int limit, and RecursionError
+    "an integer of 5,000 digits": (
+        _text(f"[project]\n{V}[tool.x]\nn = 1{'0' * 5000}\n"),
+        "invalid TOML (an integer of more digits than can be read)",
+    ),
+    "arrays nested 5,000 deep": (
+        _text(f"[project]\n{V}[tool.x]\nn = {'[' * 5000}{']' * 5000}\n"),
+        "invalid TOML (arrays or tables nested too deeply)",
+    ),
+    # Path.is_file() raises ENAMETOOLONG (before Python 3.13): a traceback in every command
+    "a version path too long for the system": (
+        _text(
+            '[project]\nname = "bad-pkg"\ndynamic = ["version"]\n[build-system]\n'
+            'requires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+            f'[tool.hatch.version]\npath = "{"a/" * 3000}v.py"\n'
+        ),
+        "names a path the system cannot look up (File name too long",
+    ),
     "a directory": (_directory, "is a directory, not a TOML file"),
     "a symlink loop": (_loop, "a symbolic link loop"),
     "a broken symlink": (_dangling, "a broken symbolic link"),
@@ -143,6 +161,23 @@ def test_a_hostile_member_is_one_line_with_its_file(tmp_path: Path, case: str) -
     # doctor lists it as a finding
     report = doctor(tmp_path / "ws")
     assert any(c.status == "error" and str(bad) in c.detail for c in report.checks)
+
+
+def test_a_path_too_long_to_look_up_is_one_line_in_any_command(tmp_path: Path) -> None:
+    """A setting naming a path longer than the system looks up (a changelog, a dist-dir), read
+    after the workspace loaded, was an OSError traceback (ENAMETOOLONG); every command now
+    ends on one line naming the path, cut short."""
+    long = "a" * 5000
+    root = repo(
+        tmp_path / "ws",
+        {"pyproject.toml": project("long-pkg", extra=f'[tool.relnox]\nchangelog = "{long}"\n')},
+    )
+    for command in (["doctor"], ["release-notes", "1.0.0", "-o", "-"]):
+        proc = run_relnox(*command, cwd=root)
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+        [line] = [ln for ln in proc.stderr.splitlines() if ln.startswith("relnox: error")]
+        assert "names a path the system cannot look up (File name too long" in line, line
+        assert " characters)); fix it" in line and len(line) < 400
 
 
 def test_the_command_line_shows_it_once_without_a_traceback(tmp_path: Path) -> None:

@@ -350,3 +350,22 @@ def test_the_publish_command_freezes_the_modules_its_stage_loads(
     process, caller = counts["process"], counts["caller"]
     assert process["frozen"] > process["first"] + 1000, counts  # the publish path's modules
     assert "first" not in caller and caller["frozen"] == 0, counts
+
+
+@pytest.mark.parametrize(
+    "name", ["demo_core-0.1.0-py3-none-linux\n_x86_64.whl", "demo_core-0.1.0 .tar.gz"]
+)
+def test_a_distribution_name_holding_a_line_end_is_refused_before_any_upload(
+    ws: Path, index: LocalIndex, name: str
+) -> None:
+    """A file of the release in dist/ whose name holds a line end (or a space): publish sent
+    the files before it, then the index refused it ('Bad filename'), the release half up, the
+    error two lines; verify-install installed around it. Both refuse it first, on one line."""
+    dist = ws / "dist"
+    (dist / name).write_bytes((dist / "demo_core-0.1.0-py3-none-any.whl").read_bytes())
+    for command in (["publish", "--repository", index.url], ["verify-install", "--offline"]):
+        proc = run_relnox(*command, cwd=ws, env=env())
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+        [line] = [ln for ln in proc.stderr.splitlines() if ln.startswith("relnox: error")]
+        assert repr(name) in line and "remove it from dist/" in line, line
+    assert on_index(index) == []

@@ -145,6 +145,7 @@ def as_json(
     uploaded: datetime | None = None,
     sha256: Callable[[str, str], str] = lambda name, sha: sha,
     api: str = "1.4",
+    reason: object = "maintainer's choice",
 ) -> Rewrite:
     """pypiserver's HTML project pages as PEP 691 JSON: with PEP 700 upload times, a PEP 792
     status, and (``sha256``) the hashes the test wants the index to claim."""
@@ -170,7 +171,7 @@ def as_json(
             return reply
         page: dict[str, object] = {"meta": {"api-version": api}, "name": name, "files": files}
         if status is not None:
-            page["project-status"] = {"status": status, "reason": "maintainer's choice"}
+            page["project-status"] = {"status": status, "reason": reason}
         return Reply(200, (("Content-Type", JSON_TYPE),), json.dumps(page).encode())
 
     return rewrite
@@ -435,3 +436,23 @@ def test_a_private_classifier_is_refused_for_pypi_and_testpypi_only(tmp_path: Pa
         assert "nothing was uploaded" in said and "leave acme-postgres out of -p" in said
     assert private_classifiers(files, from_url("http://127.0.0.1:8080/")) is None
     assert private_classifiers([files[0], files[2]], resolve("pypi")) is None
+
+
+@pytest.mark.slow
+def test_a_status_reason_the_index_writes_is_shown_on_one_line(
+    ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+) -> None:
+    """PEP 792's reason is the index's free text: a reason of several lines (or a huge one)
+    made the one-line refusal many lines, the last of them the index's; it is now one line,
+    cut short."""
+    reason = "moved\nrelnox: published demo-core 0.1.0" + "x" * 5000
+    proxy = serve(upstream=index.url, rewrite=as_json(status="quarantined", reason=reason))
+    run = relnox(ws, "-r", proxy.url, "-p", "demo-core")
+    assert run.code == 1 and "Traceback" not in run.err
+    errors = [line for line in run.err.splitlines() if "published demo-core" in line]
+    assert len(errors) == 1 and errors[0].startswith("relnox: error: "), run.err
+    assert len(errors[0]) < 1500 and "demo-core is quarantined on" in errors[0]
+    assert posts(proxy) == []
+    doctor = relnox(ws, "--repository", proxy.url, "-p", "demo-core", command="doctor")
+    rows = [line for line in doctor.out.splitlines() if "published demo-core" in line]
+    assert len(rows) == 1 and "index demo-core status" in rows[0], doctor.out

@@ -80,7 +80,7 @@ def test_install_only_notes_leave_the_changelog_out(single: Path) -> None:
 
 
 def test_notes_without_a_section_still_say_how_to_install(single: Path) -> None:
-    notes = release_notes(load_workspace(single), "3.0.0")
+    notes = release_notes(load_workspace(single), "3.0.0", "failextract")
     assert notes.changelog is None
     assert notes.text.startswith("## Installation")
     assert "pip install failextract==3.0.0" in notes.text
@@ -138,8 +138,31 @@ def test_release_notes_lists_the_files_of_the_release(make_workspace: Callable[.
     assert all(Path(line).is_file() for line in listed)
 
 
+@pytest.mark.parametrize(
+    "name", ["demo_core-0.1.0-py3-none-x\n.env\n.whl", "demo_core-0.1.0 .tar.gz"]
+)
+def test_a_release_file_whose_name_holds_a_line_end_is_refused_before_any_write(
+    make_workspace: Callable[..., Path], name: str
+) -> None:
+    """--files wrote one path a line, and the workflow reads them back with mapfile for
+    gh release create: a name with a line end in dist/ listed '.env' (a file of the checkout)
+    as an asset to attach. It is refused, naming it on one line, and nothing is written."""
+    demo = make_workspace(demo_specs(), git=False)
+    dist = demo / "dist"
+    dist.mkdir()
+    for each in ("demo_core-0.1.0-py3-none-any.whl", "demo_core-0.1.0.tar.gz", name):
+        (dist / each).write_bytes(b"")
+    proc = run_relnox(
+        "release-notes", "demo-core-v0.1.0", "--output", "n.md", "--files", "files.txt", cwd=demo
+    )
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    [line] = proc.stderr.strip().splitlines()
+    assert repr(name) in line and "remove it from dist/" in line
+    assert not (demo / "n.md").exists() and not (demo / "files.txt").exists()
+
+
 def test_a_pre_release_says_the_index_it_went_to(single: Path) -> None:
-    notes = release_notes(load_workspace(single), "1.3.0rc1")
+    notes = release_notes(load_workspace(single), "1.3.0rc1", "failextract")
     assert "failextract 1.3.0rc1 is on TestPyPI:" in notes.text
     test_index = builtin(TESTPYPI)
     pypi = builtin(PYPI)
@@ -189,3 +212,37 @@ def test_notes_are_taken_back_when_the_file_list_cannot_be_written(single: Path)
         assert proc.returncode == 1 and proc.stderr.count("\n") == 1, proc.stderr
         assert said in proc.stderr and "Traceback" not in proc.stderr
         assert not (single / "notes.md").exists()
+
+
+def test_notes_for_a_version_no_release_made_are_refused(single: Path) -> None:
+    """release-notes 9.9.9 (a typo for 1.2.0, or a tag never made) wrote 'failextract 9.9.9
+    is on PyPI: pip install failextract==9.9.9'; a version neither the package's own nor
+    released by a tag is refused, naming both, and nothing is written."""
+    proc = run_relnox("release-notes", "9.9.9", "--output", "notes.md", cwd=single)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    [line] = proc.stderr.strip().splitlines()
+    assert "failextract is at 1.2.0 and no tag of it releases 9.9.9" in line, line
+    assert not (single / "notes.md").exists()
+    run_relnox("release-notes", "1.2.0", "--output", "notes.md", cwd=single, check=True)
+    forced = ["release-notes", "9.9.9", "-p", "failextract", "--output", "-"]
+    assert "failextract==9.9.9" in run_relnox(*forced, cwd=single, check=True).stdout
+
+
+@pytest.mark.parametrize("flag", ["--output", "--files"])
+def test_an_output_that_is_no_regular_file_is_refused_not_replaced(
+    single: Path, tmp_path: Path, flag: str
+) -> None:
+    """--output /dev/null (or --files, audit --markdown) was written atomically: a file
+    renamed over the name, so as root /dev/null itself became a regular file. A name that
+    holds a device, a pipe or a socket is refused and left as it is (a pipe here)."""
+    import os
+    import stat
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    args = ["--output", str(pipe)] if flag == "--output" else ["--files", str(pipe)]
+    proc = run_relnox("release-notes", "1.2.0", *args, cwd=single)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    [line] = proc.stderr.strip().splitlines()
+    assert f"{flag} {pipe}: is not a regular file" in line, line
+    assert stat.S_ISFIFO(pipe.stat().st_mode)

@@ -692,3 +692,93 @@ def test_a_tag_git_keeps_as_a_folder_of_another_is_refused_before_any_is_made(
     assert _refused(root).startswith(
         "tag pkg-b-v1.1.0 cannot be made beside the tag pkg-b-v1.1.0/x"
     )
+
+
+def test_a_ref_lock_left_behind_is_named_with_the_way_out(demo: Path) -> None:
+    """A git that stopped while writing a tag left refs/tags/<tag>.lock: git's own last
+    line ('remove the file manually to continue.') named no file; the error names the lock
+    and the others this run made are taken back."""
+    bump_two(demo)
+    lock = demo / ".git" / "refs" / "tags" / "demo-agents-v0.1.1.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    lock.write_text("")
+    proc = run_relnox("tag", cwd=demo)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    [line] = [line for line in proc.stderr.splitlines() if line.startswith("relnox: error")]
+    assert f"{lock} exists: another git process is running" in line, line
+    assert f"remove {lock} if no git process runs" in line
+    assert "manually" not in line
+    assert git(demo, "tag", "--list") == ""
+    lock.unlink()
+    assert run_relnox("tag", cwd=demo).returncode == 0
+    assert git(demo, "tag", "--list").split() == ["demo-agents-v0.1.1", "demo-core-v0.2.0"]
+
+
+def test_check_tag_never_asks_to_set_the_version_back_to_an_older_tag(single: Path) -> None:
+    """A tag below the files' version (a stale or mistyped tag pushed on a newer commit) was
+    answered 'set the version to 0.9.0 there': a downgrade. The fix is the other tag, or the
+    tag's own commit; a tag above the files still asks for its version."""
+    proc = run_relnox("check-tag", "v0.9.0", cwd=single)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    [line] = proc.stderr.strip().splitlines()
+    assert "Version mismatch: git tag (0.9.0) != pyproject.toml (1.0.0)" in line
+    assert "set the version to 0.9.0" not in line
+    assert "would be a downgrade" in line and "tag v1.0.0 instead" in line
+    higher = run_relnox("check-tag", "v1.1.0", cwd=single)
+    assert "set the version to 1.1.0 there, or tag v1.0.0 instead" in higher.stderr
+
+
+def test_resolve_version_check_never_asks_to_bump_down_to_an_older_input(single: Path) -> None:
+    """resolve-version --check with an input below the package ('bump it to 0.9.0 (relnox bump
+    --to 0.9.0)') proposed a downgrade; it now says so and names the version to give."""
+    proc = run_relnox("resolve-version", "--check", "--version", "0.9.0", cwd=single)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    [line] = proc.stderr.strip().splitlines()
+    assert "the input says 0.9.0 but the package is at 1.0.0" in line
+    assert "bump" not in line and "would be a downgrade: give 1.0.0" in line
+    higher = run_relnox("resolve-version", "--check", "--version", "1.1.0", cwd=single)
+    assert "bump it to 1.1.0 (relnox bump --to 1.1.0) first" in higher.stderr
+
+
+def test_an_input_version_is_given_on_as_pep_440_spells_it(single: Path) -> None:
+    """A workflow_dispatch input 'v1.0.0' or '01.0.0' passed --check (it is 1.0.0) and went
+    on to the later steps as typed, in versions and the matrix; it is now the package's own
+    spelling when equal, else PEP 440's."""
+    for typed in ("v1.0.0", "01.0.0", " V1.0.0 "):
+        proc = run_relnox("resolve-version", "--check", "--version", typed, "--json", cwd=single)
+        assert proc.returncode == 0, proc.stderr
+        [resolved] = json.loads(proc.stdout)["packages"]
+        assert resolved == {"package": "failextract", "version": "1.0.0", "source": "input"}
+    ws = load_workspace(single)
+    assert resolve_version(ws, explicit="v2.0RC1", env={}).version == "2.0rc1"
+
+
+def test_a_release_tag_naming_a_tree_or_a_blob_is_named_before_any_tag_is_made(
+    demo: Path,
+) -> None:
+    """demo-agents-v0.1.0 made of a tree (git tag -a NAME HEAD^{tree}) and demo-runtime's
+    of a blob: the plan saw no tag (none names a commit) and git's 'already exists' came after
+    the tags before it were made; doctor read the tree's files and said 'matches (already
+    released)'. Both now name the tag and what it names, and no tag is made."""
+    git(demo, "tag", "-a", "-m", "tree", "demo-agents-v0.1.0", "HEAD^{tree}")
+    git(demo, "tag", "demo-runtime-v0.1.0", git(demo, "rev-parse", "HEAD:pyproject.toml"))
+    before = git(demo, "tag", "--list")
+    proc = run_relnox("tag", "--missing", cwd=demo)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    [line] = [ln for ln in proc.stderr.splitlines() if ln.startswith("relnox: error")]
+    assert "tag demo-agents-v0.1.0 exists already and names a tree, not a commit" in line
+    assert git(demo, "tag", "--list") == before
+    doctor = run_relnox("doctor", cwd=demo)
+    rows = [ln for ln in doctor.stdout.splitlines() if ln.startswith("tags ")]
+    assert any("demo-agents-v0.1.0 names a tree, not a commit" in r and "error" in r for r in rows)
+    assert any("demo-runtime-v0.1.0 names a blob, not a commit" in r for r in rows), rows
+
+
+def test_check_tag_refuses_a_tag_that_names_no_commit(single: Path) -> None:
+    """check-tag passed a v1.0.0 made of a blob (its name spells the files' version): the
+    release job would then build and publish from a tag that releases nothing."""
+    git(single, "tag", "v1.0.0", git(single, "rev-parse", "HEAD:pyproject.toml"))
+    proc = run_relnox("check-tag", "v1.0.0", cwd=single)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    [line] = proc.stderr.strip().splitlines()
+    assert "tag v1.0.0 names a blob, not a commit, so it releases nothing" in line

@@ -313,14 +313,15 @@ def _folder(shard: Path, files: list[ArtifactRecord]) -> list[ArtifactRecord]:
 @pytest.mark.parametrize(
     ("edit", "refusal"),
     [
-        (_outside, "../evil.whl of sh-pkg0 is not the name of a file in the shard directory"),
-        (_absolute, "evil.whl of sh-pkg0 is not the name of a file in the shard directory"),
+        # the shard's manifest is refused as it is read: a record names a file of its dist/
+        (_outside, "'filename' '../evil.whl' is not the name of a file of dist/"),
+        (_absolute, "evil.whl' is not the name of a file of dist/"),
         (_twice, "sh_pkg0-0.1.0-py3-none-any.whl of sh-pkg0 is listed twice"),
         (_anothers, "evil-0.1.0-py3-none-any.whl of sh-pkg0 is a file of evil, not of sh-pkg0"),
         (_not_a_dist, "notes.txt of sh-pkg0 is not the file name of a wheel or an sdist"),
         (_kind_lies, "of sh-pkg0 is a wheel, but its manifest records a sdist"),
         (_other_version, "sh_pkg0-0.0.9-py3-none-any.whl of sh-pkg0 is a file of version 0.0.9"),
-        (_newline, "'x\\n.whl' of sh-pkg0 is not the name of a file in the shard directory"),
+        (_newline, "'filename' 'x\\n.whl' is not the name of a file of dist/"),
         (_link, "sh_pkg0-0.1.0-py3-none-any.whl of sh-pkg0 is a symbolic link"),
         (_pipe, "sh_pkg0-0.1.0-py3-none-any.whl of sh-pkg0 is not a regular file"),
         (_folder, "sh_pkg0-0.1.0-py3-none-any.whl of sh-pkg0 is not a regular file"),

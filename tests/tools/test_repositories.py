@@ -172,6 +172,33 @@ def test_a_repository_url_no_client_could_use_is_one_line_without_its_secret(
         )
 
 
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("ftp://me:url-secret-1@127.0.0.1/", "scheme 'ftp': an index is read over http or https"),
+        ("http://me:url-secret-1@127.0.0.1:9/\nx/", "a space, line end or control character"),
+        ("http://me:url-secret-1@127.0.0.1:9/a\tb/", "a space, line end or control character"),
+        ("http://me:url-secret-1@127.0.0.1:9/a b/", "a space, line end or control character"),
+    ],
+)
+def test_a_repository_url_of_another_scheme_or_with_a_line_end_is_refused(
+    tmp_path: Path, url: str, why: str
+) -> None:
+    """RELNOX_LOCAL_INDEX or a configured upload address: ftp:// was taken and failed at the
+    first page as 'the index links a file at an address relnox does not read'; a line end or
+    tab was dropped by urlsplit where it stood (http://host/\nx/ read as http://host/x/)."""
+    config = load_config(tmp_path / "pyproject.toml", {"repositories": {"mine": {"upload": url}}})
+    for given, settings, environ in (
+        ("mine", config, {}),
+        ("local", None, {"RELNOX_LOCAL_INDEX": url}),
+    ):
+        with pytest.raises(ConfigError) as caught:
+            resolve(given, settings, environ=environ)
+        message = str(caught.value)
+        assert why in message and "not a usable repository URL" in message
+        assert "url-secret-1" not in message and "\n" not in message and "\t" not in message
+
+
 def test_twines_constants_are_read_without_importing_twine() -> None:
     """A publish asks ``is_pypi`` of every repository: twine's two addresses come from its
     source, not from importing twine (its package and metadata cost 10-20 ms a start)."""

@@ -435,7 +435,8 @@ def test_usage_errors_are_raised_before_anything_runs(tmp_path: Path) -> None:
             f"(a day); write e.g. {flag} 120\n"
         )
     # and so in [tool.relnox.verify], where TOML writes inf and nan too
-    for value in ("inf", "nan", "1e300", "-1"):
+    # 1 and 400 zeros: an int no float holds (an OverflowError traceback)
+    for value in ("inf", "nan", "1e300", "-1", "1" + "0" * 400):
         text = f"{base}\n[tool.relnox.verify]\ntimeout = {value}\n"
         workspace.config.source.write_text(text, encoding="utf-8")
         with pytest.raises(VerifyError, match=r"\[tool.relnox.verify\]: timeout = .* must be"):

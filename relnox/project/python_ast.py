@@ -1,0 +1,41 @@
+"""Python source read as a tree, never run: the one place relnox parses a project's Python.
+
+A hostile file fails :func:`ast.parse` in more ways than a ``SyntaxError``: a NUL byte is
+a ``ValueError``, and nesting past the parser's own stack (a chain of 100,000 unary
+minuses, 5,000 ``+`` in one expression) a ``MemoryError`` or ``RecursionError``. Here each
+of them is a ``SyntaxError``, the one failure every reader already takes as "not a shape
+relnox reads".
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+#: what :mod:`ast` raises for source it cannot turn into a tree
+_TOO_DEEP = (RecursionError, MemoryError)
+
+
+def parse(source: str, filename: str = "<unknown>") -> ast.Module:
+    """``source`` as a module's tree; :class:`SyntaxError` for anything the parser refuses."""
+    try:
+        return ast.parse(source, filename)
+    except _TOO_DEEP:
+        raise SyntaxError(f"{filename}: nested too deeply to parse") from None
+
+
+def parse_expression(source: str) -> ast.Expression:
+    """``source`` as one expression's tree; :class:`SyntaxError` as :func:`parse`."""
+    try:
+        return ast.parse(source, mode="eval")
+    except _TOO_DEEP:
+        raise SyntaxError("an expression nested too deeply to parse") from None
+
+
+def literal(source: str) -> Any:
+    """:func:`ast.literal_eval` of ``source``; :class:`SyntaxError` as :func:`parse`,
+    ``ValueError`` for what is no literal."""
+    try:
+        return ast.literal_eval(source)
+    except _TOO_DEEP:
+        raise SyntaxError("a literal nested too deeply to parse") from None
