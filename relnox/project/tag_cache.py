@@ -64,6 +64,7 @@ CODE = (
     "relnox.project.conventions",
     "relnox.project.former_names",
     "relnox.project.incremental",
+    "relnox.project.python_ast",
     "relnox.project.sources",
     "relnox.project.tag_facts",
     "relnox.project.tag_model",

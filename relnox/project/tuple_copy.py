@@ -30,7 +30,6 @@ from pathlib import Path
 from packaging.version import InvalidVersion, Version
 
 from relnox.errors import VersionError
-from relnox.project.python_ast import literal
 from relnox.project.sources import VersionLocation, read_text
 
 #: ``NAME = (1, 2, 1)`` at the top of a module, on one line, in parentheses
@@ -44,6 +43,7 @@ Parts = tuple[tuple[int, ...], str | None]
 
 def _parts(text: str) -> Parts | None:
     """The numbers and the one string after them, or None for anything else."""
+    from relnox.project.python_ast import literal  # (ast) only for a module with such a tuple
 
     try:
         value = literal(f"({text},)" if text.strip() else "()")
