@@ -7,8 +7,6 @@ read from its own files there: ``pyproject.toml`` (``[project]`` or ``[tool.poet
 
 from __future__ import annotations
 
-import ast
-import configparser
 from collections.abc import Callable, Mapping, Sequence
 
 from packaging.version import Version
@@ -30,6 +28,8 @@ def _pyproject_name(text: str) -> str | None:
 
 
 def _setup_cfg_name(text: str) -> str | None:
+    import configparser  # only for a project that had a setup.cfg at a tag
+
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read_string(text)
@@ -40,8 +40,12 @@ def _setup_cfg_name(text: str) -> str | None:
 
 
 def _setup_py_name(text: str) -> str | None:
+    import ast  # only for a project that had a setup.py at a tag
+
+    from relnox.project.python_ast import parse
+
     try:
-        tree = ast.parse(text)
+        tree = parse(text)
     except (SyntaxError, ValueError):
         return None
     for node in ast.walk(tree):

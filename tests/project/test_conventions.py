@@ -1252,3 +1252,14 @@ def test_versions_written_without_their_dot_are_read_by_the_version_file(tmp_pat
     (pkg,) = load_workspace(other).packages
     assert pkg.tags is not None and pkg.tags.convention.format == "biopythonish-{version}"
     assert str(pkg.tags.last) == "188"
+
+
+def test_a_former_name_read_from_a_setup_py_nested_past_the_parser_is_no_name(
+    tmp_path: Path,
+) -> None:
+    """A setup.py at an old tag nested past the parser's stack (hostile) is no name, not a
+    traceback: the former-name reading goes through the one hardened parser."""
+    from relnox.project.former_names import _setup_py_name
+
+    assert _setup_py_name("x = " + "-" * 200_000 + "1\n") is None
+    assert _setup_py_name("from setuptools import setup\nsetup(name='old')\n") == "old"
