@@ -46,10 +46,10 @@ def index_round(
         repository = resolve(index, workspace.config)
     except RelnoxError as exc:
         raise VerifyError(str(exc)) from None
-    built = _manifest_versions(workspace, dist_dir)
+    built = _manifest_records(workspace, dist_dir)
     targets = []
     for pkg in workspace.select(names):
-        version = built.get(pkg.name, pkg.version)
+        version, files = built.get(pkg.name, (pkg.version, ()))
         targets.append(
             Target(
                 name=pkg.name,
@@ -58,6 +58,7 @@ def index_round(
                 modules=pkg.import_packages,
                 commands=package_commands(workspace, pkg),
                 requires_python=pkg.requires_python,
+                published=files,
             )
         )
     wait_for = _first(
@@ -88,10 +89,16 @@ def _first(*values: float | None) -> float:
     return next(v for v in values if v is not None)
 
 
-def _manifest_versions(workspace: Workspace, dist_dir: Path | str | None) -> dict[str, str]:
-    """The versions dist/ was built at (what was published), when it has a manifest."""
+def _manifest_records(
+    workspace: Workspace, dist_dir: Path | str | None
+) -> dict[str, tuple[str, tuple[tuple[str, str], ...]]]:
+    """The version dist/ was built at (what was published) and its files with their
+    sha256, by package, when it has a manifest."""
     try:
         manifest = read_manifest(dist_path(workspace, dist_dir))
     except RelnoxError:
         return {}
-    return {canonicalize_name(r.name): r.version for r in manifest.packages}
+    return {
+        canonicalize_name(r.name): (r.version, tuple((f.filename, f.sha256) for f in r.files))
+        for r in manifest.packages
+    }

@@ -55,6 +55,9 @@ class Target:
     #: when the build reads another attribute (PyMySQL's ``VERSION_STRING`` beside a
     #: ``__version__`` it keeps for Django at another value)
     dunder_version: bool = True
+    #: from an index: the files dist/'s build manifest records for this very version, with
+    #: their sha256 (what was built, and published); the index must list these bytes
+    published: tuple[tuple[str, str], ...] = ()
 
     @property
     def requirement(self) -> str:

@@ -455,6 +455,10 @@ class _RoundRun:
         if not result.ok:
             self._fail_all("install", f"from {rnd.index_url}:\n{self._why(result)}")
             return False
+        other = self._other_bytes()
+        if other:
+            self._fail_all("install", other)
+            return False
         if rnd.options.no_deps:
             return True
         deps = replace(rnd.options, fresh=())
@@ -463,6 +467,45 @@ class _RoundRun:
         if not result.ok:
             self._fail_all("install dependencies", self._why(result))
         return result.ok
+
+    def _other_bytes(self) -> str | None:
+        """Where the index lists a file of the release with another sha256 than dist/'s
+        build manifest records for it (a file swapped on the index, RECORD and all): what
+        it serves is not what was built, and what was just installed proves nothing of
+        the release. ``None`` when every such file is listed with our bytes, or when the
+        index gives no sha256 or its page cannot be read (the install itself read it)."""
+        from relnox.tools.simple_api import Patience, project_files
+
+        rnd = self.round
+        if rnd.index_url is None:
+            return None
+        host = urlsplit(rnd.index_url).hostname
+        login = next((x for x in rnd.logins if x.host == host), None)
+        found = []
+        for target in rnd.targets:
+            if not target.published:
+                continue
+            try:
+                listed = project_files(
+                    rnd.index_url,
+                    target.name,
+                    auth=(login.username, login.password) if login else None,
+                    patience=Patience(timeout=min(30.0, self.plan.timeout), retries=0),
+                )
+            except RelnoxError as exc:
+                logger.debug("index: reading %s for %s: %s", rnd.index_url, target.name, exc)
+                continue
+            for filename, sha256 in target.published:
+                entry = listed.get(filename)
+                if entry is not None and entry.sha256 and entry.sha256.lower() != sha256:
+                    found.append(f"{filename} (sha256 {entry.sha256}, dist/ built {sha256})")
+        if not found:
+            return None
+        return (
+            f"{rnd.index_name} ({rnd.index_url}) lists {'; '.join(found)}: it serves other "
+            "bytes than the release that was built; the release was not checked. Ask the "
+            "index's administrator what it stored, and compare with relnox audit"
+        )
 
     def _ask_index(self, project: str) -> None:
         """Read the index's page of ``project`` as the installer would (its login, if any):

@@ -405,6 +405,55 @@ def test_a_version_missing_from_the_index_fails_after_the_wait(
     assert local_index.simple_url in failed.detail
 
 
+def _swapped(wheel: Path, out: Path) -> None:
+    """``wheel`` with other code in its first module, under the same name, its RECORD
+    rewritten to match: what a tampered index serves, consistent in itself."""
+    import base64
+    import hashlib
+
+    with zipfile.ZipFile(wheel) as source:
+        members = {info.filename: source.read(info) for info in source.infolist()}
+    module = next(n for n in members if n.endswith("/__init__.py"))
+    members[module] += b"\nSWAPPED = True\n"
+    record = next(n for n in members if n.endswith(".dist-info/RECORD"))
+    digest = base64.urlsafe_b64encode(hashlib.sha256(members[module]).digest()).rstrip(b"=")
+    lines = [
+        f"{module},sha256={digest.decode()},{len(members[module])}"
+        if line.startswith(module + ",")
+        else line
+        for line in members[record].decode().splitlines()
+    ]
+    members[record] = ("\n".join(lines) + "\n").encode()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+
+
+def test_a_release_swapped_on_the_index_is_not_verified_from_it(
+    good: Path, local_index: LocalIndex
+) -> None:
+    """The index serves a wheel of the release's name with other bytes (its RECORD
+    consistent): the index lists another sha256 than the build manifest's, and the verify
+    fails naming the file, though the swapped wheel would install and import."""
+    files = sorted((good / "dist").glob("vfyrlx_core-*"))
+    local_index.data_dir.mkdir(parents=True, exist_ok=True)
+    for file in files:
+        if file.name.endswith(".whl"):
+            _swapped(file, local_index.data_dir / file.name)
+        else:
+            shutil.copy2(file, local_index.data_dir / file.name)
+    report = verify_install(
+        load_workspace(good),
+        VerifyOptions(packages=["vfyrlx-core"], index=local_index.simple_url, wait=0),
+    )
+
+    assert not report.ok
+    [failed] = report.results[0].failed
+    assert failed.name == "install"
+    wheel = next(f.name for f in files if f.name.endswith(".whl"))
+    assert wheel in failed.detail and "other bytes than the release" in failed.detail
+
+
 # -- usage errors ----------------------------------------------------------------------------
 
 
