@@ -885,18 +885,13 @@ def _holding(
 def _joined_names(tree: ast.Module) -> list[str]:
     """The names a script joins with dots into a version: ``".".join(str(x) for x in
     __version__)`` or ``".".join(map(str, VERSION))``, or of ``pkg.VERSION``."""
+    from relnox.project.version_parts import dot_join_argument
+
     names: list[str] = []
     for node in ast.walk(tree):
-        if not (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "join"
-            and isinstance(node.func.value, ast.Constant)
-            and node.func.value.value == "."
-            and len(node.args) == 1
-        ):
+        arg = dot_join_argument(node)
+        if arg is None:
             continue
-        arg = node.args[0]
         if isinstance(arg, ast.GeneratorExp | ast.ListComp) and len(arg.generators) == 1:
             joined = arg.generators[0].iter
         elif isinstance(arg, ast.Call) and len(arg.args) == 2:  # map(str, NAME)

@@ -51,9 +51,9 @@ class Parts:
         return text + (str(self.extra.value) if self.extra is not None else "")
 
 
-def _joined_name(node: ast.expr) -> str | None:
-    """``NAME`` of ``".".join(map(str, NAME))`` or ``".".join(str(x) for x in NAME)``."""
-    if not (
+def dot_join_argument(node: ast.AST) -> ast.expr | None:
+    """The one argument of ``".".join(...)``, or ``None`` for any other node."""
+    if (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
         and node.func.attr == "join"
@@ -61,8 +61,15 @@ def _joined_name(node: ast.expr) -> str | None:
         and node.func.value.value == "."
         and len(node.args) == 1
     ):
+        return node.args[0]
+    return None
+
+
+def _joined_name(node: ast.expr) -> str | None:
+    """``NAME`` of ``".".join(map(str, NAME))`` or ``".".join(str(x) for x in NAME)``."""
+    arg = dot_join_argument(node)
+    if arg is None:
         return None
-    arg = node.args[0]
     if (
         isinstance(arg, ast.Call)
         and isinstance(arg.func, ast.Name)

@@ -7,6 +7,7 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -132,24 +133,29 @@ def test_a_missing_attestation_is_found(
         }
 
 
+def _json_page(record: Any) -> dict[str, Any]:
+    """A PEP 691 JSON page listing ``record``'s files with their sha256."""
+    return {
+        "meta": {"api-version": "1.4"},
+        "name": record.name,
+        "files": [
+            {
+                "filename": a.filename,
+                "url": f"../../files/{a.filename}",
+                "hashes": {"sha256": a.sha256},
+            }
+            for a in record.files
+        ],
+    }
+
+
 @pytest.mark.slow
 def test_json_page_and_project_status(built: Path) -> None:
     """An index serving the PEP 691 JSON page: its hashes and its PEP 792 status are read."""
     manifest = read_manifest(built / "dist")
     with IntegrityServer() as server:
         for record in manifest.packages:
-            server.pages[record.name] = {
-                "meta": {"api-version": "1.4"},
-                "name": record.name,
-                "files": [
-                    {
-                        "filename": a.filename,
-                        "url": f"../../files/{a.filename}",
-                        "hashes": {"sha256": a.sha256},
-                    }
-                    for a in record.files
-                ],
-            }
+            server.pages[record.name] = _json_page(record)
         server.pages["adtrlx-app"]["project-status"] = {"status": "archived", "reason": "moved"}
         report = audit(load_workspace(built), AuditOptions(repository=server.url + "simple/"))
     assert _problems(report) == [("adtrlx-app", "status (json)", "")]
@@ -165,18 +171,10 @@ def test_a_status_reason_of_many_lines_is_one_line_of_the_report(built: Path) ->
     manifest = read_manifest(built / "dist")
     with IntegrityServer() as server:
         for record in manifest.packages:
-            server.pages[record.name] = {
-                "meta": {"api-version": "1.4"},
-                "name": record.name,
-                "files": [
-                    {
-                        "filename": a.filename,
-                        "url": f"../../files/{a.filename}",
-                        "hashes": {"sha256": a.sha256},
-                    }
-                    for a in record.files
-                ],
-                "project-status": {"status": "archived", "reason": "moved\n### ok\n" * 100},
+            server.pages[record.name] = _json_page(record)
+            server.pages[record.name]["project-status"] = {
+                "status": "archived",
+                "reason": "moved\n### ok\n" * 100,
             }
             extra = f"{record.name.replace('-', '_')}-1.2.0-py3-none-x\n### ok\n.whl"
             server.pages[record.name]["files"].append(
