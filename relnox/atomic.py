@@ -44,9 +44,7 @@ def write_atomic(path: Path, data: bytes | str) -> Path:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
         mode = 0o666 & ~umask()
-    import tempfile  # on the first write: a command that writes nothing never loads it
-
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".relnox")
+    fd, tmp = temporary(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data.encode("utf-8") if isinstance(data, str) else data)
@@ -57,6 +55,25 @@ def write_atomic(path: Path, data: bytes | str) -> Path:
             os.unlink(tmp)
         raise
     return path
+
+
+#: how a temporary file is opened: created here and now, never through a link (mkstemp's)
+_NEW = (
+    os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+)
+
+
+def temporary(path: Path) -> tuple[int, str]:
+    """A new file beside ``path`` only this user may read (``.NAME.RANDOM.relnox``, 0600),
+    open for writing, as :func:`tempfile.mkstemp` makes one (``tempfile`` imports ``random``
+    and ``shutil``, with bz2 and lzma: more than the write costs)."""
+    for _ in range(100):
+        tmp = os.path.join(path.parent, f".{path.name}.{os.urandom(6).hex()}.relnox")
+        try:
+            return os.open(tmp, _NEW, 0o600), tmp
+        except FileExistsError:
+            continue  # a name taken (48 random bits): another
+    raise FileExistsError(f"{path.parent}: no free temporary name for {path.name}")
 
 
 def snapshot(path: Path) -> bytes | None:

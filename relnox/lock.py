@@ -23,7 +23,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
@@ -119,6 +118,8 @@ def describe(holder: Mapping[str, Any]) -> str:
     started = holder.get("started")
     when = ""
     if isinstance(started, (int, float)) and not isinstance(started, bool):
+        from datetime import datetime, timezone
+
         try:  # the holder wrote it; a file edited by hand may hold any number
             stamp = datetime.fromtimestamp(started, timezone.utc)
         except (ValueError, OverflowError, OSError):

@@ -54,7 +54,6 @@ import hashlib
 import json
 import logging
 import os
-import shutil
 import sys
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -357,7 +356,7 @@ def package_inputs(
     from relnox import __version__
 
     root = workspace.root
-    if not (shutil.which("git") and git.is_repo(root)):
+    if not (git.on_path() and git.is_repo(root)):
         return {pkg.name: Inputs({}, "no git repository") for pkg in packages}
     top = git.toplevel(root).resolve()
     owners = package_owners(workspace, top)

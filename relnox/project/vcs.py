@@ -11,7 +11,6 @@ never guessed as 0.0.0 while tags exist.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ from relnox.versioning import maybe_version
 
 def repo_tags(root: Path) -> tuple[RepoTags, Path | None]:
     """The repository's tags (and its top level); empty outside a git repository."""
-    if shutil.which("git") is None or not git.is_repo(root):
+    if not git.on_path() or not git.is_repo(root):
         return RepoTags(), None
     top = git.toplevel(root)
     refs, head, paths, shallow = _ask_at_once(root)
@@ -353,7 +352,7 @@ def read_tags(workspace: Workspace) -> Workspace:
     """``workspace`` with every package's :class:`~relnox.project.tag_model.TagFacts` attached."""
     from relnox.project.tag_cache import question, remembered_facts
 
-    if shutil.which("git") is None or not git.is_repo(workspace.root):
+    if not git.on_path() or not git.is_repo(workspace.root):
         return workspace
     resolve = Resolver()
     top = resolve(git.toplevel(workspace.root))

@@ -5,7 +5,8 @@ A publish reads each project page of the release before its first upload (the pr
 (its imports, the workspace) is most of the time of a small release while the index sits
 idle: :func:`prefetch_pages` asks the index for those pages meanwhile, from one thread, one page at a
 time, and the preflight takes each answer that came back whole (:func:`take`) instead of
-asking again. Only when the repository is a plain ``http`` URL on this machine given on the
+asking again. Only when the repository is a plain ``http`` URL on this machine (no proxy
+variable sending it elsewhere) given on the
 command line, the credentials resolve, and the release's files are found by name in its
 dist directory.
 
@@ -37,7 +38,6 @@ TIMEOUT = 30.0
 #: what the simple API is asked for (``relnox.tools.simple_api.ACCEPT``; an answer to another
 #: Accept header is never taken)
 ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
-_LOOPBACK = re.compile(r"^(127\.\d+\.\d+\.\d+|localhost|::1)$", re.I)
 _NAME = re.compile(r"[-_.]+")
 #: an answer: (status, content type, body)
 Answer = tuple[int, str, bytes]
@@ -100,8 +100,10 @@ def prefetch_pages(
         host = urlsplit(repository).hostname or ""
     except ValueError:
         return stop
-    if not _LOOPBACK.match(host):
-        return stop
+    from relnox.tools.network import is_loopback, proxied
+
+    if not is_loopback(host) or proxied(host, environ):
+        return stop  # another machine's, or a proxy's: the preflight asks as it must
     names = _names(root, dist_dir, packages)
     if not names:
         return stop
@@ -161,51 +163,14 @@ def stop() -> None:
 
 
 def _get(url: str, accept: str) -> Answer | None:
-    """A plain ``GET`` of ``url`` (HTTP/1.0, the connection closed after the answer): a
-    whole 200 or 404, else ``None``."""
-    from relnox.tools.network import connect
+    """A plain ``GET`` of ``url`` (:func:`relnox.tools.http_wire.get`): a whole 200 or 404,
+    else ``None``."""
+    from relnox.tools import http_wire
 
-    parts = urlsplit(url)
-    target = parts.path + (f"?{parts.query}" if parts.query else "")
-    host = parts.hostname or ""
-    port = parts.port or 80
-    request = (
-        f"GET {target} HTTP/1.0\r\nHost: {parts.netloc}\r\nAccept: {accept}\r\n"
-        "User-Agent: relnox\r\nConnection: close\r\n\r\n"
-    ).encode("ascii", "strict")
-    chunks: list[bytes] = []
-    size = 0
     try:
-        with connect((host, port), TIMEOUT) as sock:  # a loopback address: no idna codec
-            sock.sendall(request)
-            while size <= MAX_PAGE:
-                chunk = sock.recv(65536)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                size += len(chunk)
-    except (OSError, UnicodeError):
+        answer = http_wire.get(url, accept, timeout=TIMEOUT, stall=TIMEOUT, limit=MAX_PAGE)
+    except (OSError, ValueError):
         return None
-    return None if size > MAX_PAGE else _parse(b"".join(chunks))
-
-
-def _parse(data: bytes) -> Answer | None:
-    head, sep, body = data.partition(b"\r\n\r\n")
-    if not sep or len(data) > MAX_PAGE:
+    if answer is None or not http_wire.plain(answer, MAX_PAGE):
         return None
-    lines = head.decode("latin-1").split("\r\n")
-    status = lines[0].split(" ", 2)
-    if len(status) < 2 or not status[0].startswith("HTTP/") or status[1] not in ("200", "404"):
-        return None
-    headers: dict[str, str] = {}
-    for line in lines[1:]:
-        key, colon, value = line.partition(":")
-        if not colon or line[:1] in (" ", "\t"):
-            return None  # folded or malformed: left to the preflight's own read
-        headers[key.strip().lower()] = value.strip()
-    if "transfer-encoding" in headers or "location" in headers:
-        return None
-    length = headers.get("content-length")
-    if length is None or not length.isdigit() or int(length) != len(body):
-        return None
-    return int(status[1]), headers.get("content-type", ""), body
+    return answer.status, answer.header("Content-Type") or "", answer.body

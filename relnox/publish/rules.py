@@ -28,7 +28,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from packaging.version import Version
@@ -172,6 +171,8 @@ def reset_time(headers: Mapping[str, str], now: datetime | None = None) -> datet
     if seconds is None and "retry-after" in lower:
         seconds = _seconds(lower["retry-after"])
         if seconds is None:
+            from email.utils import parsedate_to_datetime  # an HTTP date: seldom sent
+
             try:
                 when = parsedate_to_datetime(lower["retry-after"]).astimezone(timezone.utc)
             except (TypeError, ValueError, OverflowError):

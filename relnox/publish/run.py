@@ -33,7 +33,7 @@ from relnox.publish.report import (
 )
 from relnox.publish.tiers import tiers
 from relnox.publish.uploader import PackageUploader
-from relnox.tools.index_server import is_loopback
+from relnox.tools.network import is_loopback
 from relnox.tools.repositories import Repository, origin
 from relnox.tools.simple_api import READERS, IndexReader
 from relnox.tools.upload import (

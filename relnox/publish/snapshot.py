@@ -13,8 +13,6 @@ file go with it when they are uploaded too.
 from __future__ import annotations
 
 import hashlib
-import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -71,7 +69,7 @@ def snapshot(
                     kept = replace(file, content=content)
                 else:
                     if private is None:
-                        private = Path(tempfile.mkdtemp(prefix="relnox-publish-"))  # 0700: ours
+                        private = _private()
                     copy = private / file.filename
                     sha256 = _copy_hashed(file.path, copy)
                     kept = replace(file, path=copy)
@@ -84,8 +82,10 @@ def snapshot(
                 changed.append(f"{file.path} (sha256 {sha256}, checked {file.sha256})")
             if attestations:
                 if private is None:
-                    private = Path(tempfile.mkdtemp(prefix="relnox-publish-"))
+                    private = _private()
                 for attestation in attestations_of(file.path):
+                    import shutil
+
                     shutil.copyfile(attestation, private / attestation.name)
             files.append(kept)
         if changed:
@@ -97,4 +97,13 @@ def snapshot(
         yield replace(plan, files=tuple(files))
     finally:
         if private is not None:
+            import shutil
+
             shutil.rmtree(private, ignore_errors=True)
+
+
+def _private() -> Path:
+    """A directory only this user reads (0700), for the copies of files too large to hold."""
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix="relnox-publish-"))

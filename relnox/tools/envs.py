@@ -17,7 +17,6 @@ import logging
 import os
 import re
 import shlex
-import shutil
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -284,6 +283,8 @@ def uv_binary() -> str | None:
 
         return str(find_uv_bin())
     except (ImportError, FileNotFoundError):
+        import shutil
+
         return shutil.which(os.environ.get("UV") or "uv")
 
 
@@ -399,6 +400,8 @@ def resolve_python(python: str | None, *, error: type[RelnoxError] = RelnoxError
                 f"--python {python}: no such interpreter; give the path of an installed Python"
             )
         return str(candidate.absolute())
+    import shutil
+
     is_version = python.replace(".", "").isdigit()
     found = shutil.which(f"python{python}" if is_version else python)
     if found is None and is_version:
@@ -456,6 +459,7 @@ def interpreter_tags(python: str, *, timeout: float = 60.0) -> tuple[Tag, ...] |
 
     if os.path.realpath(python) == os.path.realpath(sys.executable):
         return tuple(sys_tags())
+    import shutil
     import tempfile
 
     import packaging
@@ -533,6 +537,8 @@ def create_environment(
         if made.ok:
             return Environment(root, installer.name), made
         logger.debug("%s; uv makes it", made.output)  # a path venv refuses (a ':' in it)
+        import shutil
+
         shutil.rmtree(root, ignore_errors=True)
     result = proc.run(
         installer.create_argv(root, python),

@@ -33,14 +33,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import http.client
 import io
 import logging
 import os
 import re
 import socket
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -48,8 +47,8 @@ from relnox import _proc as proc
 from relnox._records import dataclass, field
 from relnox.redact import redact
 from relnox.tools.credentials import Credentials
-from relnox.tools.index_server import is_loopback
-from relnox.tools.network import connect
+from relnox.tools.http_wire import WireError, parse, request_head, whole
+from relnox.tools.network import connect, is_loopback, proxied
 from relnox.tools.repositories import Repository
 from relnox.tools.upload import (
     FAILED,
@@ -72,7 +71,6 @@ IN_MEMORY = 8 * 1024 * 1024
 #: the most of an answer that is read (an upload's answer is a line or a short page)
 MAX_ANSWER = 1024 * 1024
 _RECEIVE = 64 * 1024
-_PROXY_VARIABLES = ("http_proxy", "all_proxy")
 _REDIRECTS = (301, 302, 303, 307, 308)
 
 #: a core metadata field (its header, lower case) -> the form's field, as twine sends it
@@ -127,19 +125,7 @@ def fits(
         return False
     if credentials.method == "password" and credentials.basic_auth() is None:
         return False
-    return not _proxied(parts.hostname or "", environ)
-
-
-def _proxied(host: str, environ: Mapping[str, str]) -> bool:
-    """Whether a proxy variable (``HTTP_PROXY``, ``ALL_PROXY``, any case) would take a
-    request to ``host`` elsewhere (``NO_PROXY`` not naming it): the index's pages are read
-    through it (urllib's rule), so the uploads go in a child that uses it too. (pip's own
-    proxy setting is not one: the pages are read without it.)"""
-    lowered = {k.lower(): v for k, v in environ.items() if v}
-    if not any(lowered.get(k) for k in _PROXY_VARIABLES):
-        return False
-    bypass = [h.strip().lower() for h in lowered.get("no_proxy", "").split(",") if h.strip()]
-    return not ("*" in bypass or host.lower() in bypass)
+    return not proxied(parts.hostname or "", environ)
 
 
 def form_fields(path: Path, sha256: str, blake2_256: str) -> list[tuple[str, str]]:
@@ -151,18 +137,16 @@ def form_fields(path: Path, sha256: str, blake2_256: str) -> list[tuple[str, str
     metadata is valid is the preflight's to say (build-all's check, or publish's own,
     before anything is sent); :class:`ValueError` for a file without a name or version.
     """
-    import email.parser  # loaded already where the index is read (http.client)
-
+    from relnox.artifacts import core_metadata
     from relnox.artifacts.checks import raw_metadata
 
-    message = email.parser.Parser().parsestr(raw_metadata(path))
-    version = str(message.get("Metadata-Version", "")).strip()
+    message = core_metadata.read(raw_metadata(path))
+    version = (message.get("Metadata-Version") or "").strip()
     old = tuple(int(p) if p.isdigit() else 0 for p in version.split(".")) < (2, 4)
     data: list[tuple[str, str]] = []
-    for header, value in message.items():
+    for header, value in message.items:
         key = header.lower()
         field = _FIELDS.get(key)
-        value = str(value)
         if field is None or (key == "license-file" and old):
             continue
         if key == "name":
@@ -173,8 +157,8 @@ def form_fields(path: Path, sha256: str, blake2_256: str) -> list[tuple[str, str
             label, _, url = value.partition(",")
             value = f"{label.strip()}, {url.strip()}"
         data.append((field, value))
-    body = message.get_payload()
-    if isinstance(body, str) and body:
+    if message.body:
+        body = message.body
         data = [(k, v) for k, v in data if k != "description"] + [("description", body)]
     if not message.get("Name") or not message.get("Version"):
         raise ValueError(f"{path.name} has no Name or no Version in its metadata")
@@ -276,28 +260,6 @@ class _Changed(Exception):
     """The file's bytes changed between its hashing and its sending."""
 
 
-class _Received:
-    """An answer already read, as :class:`http.client.HTTPResponse` reads a socket."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def makefile(self, *args: object, **kwargs: object) -> io.BytesIO:
-        return io.BytesIO(self.data)
-
-
-_LENGTH = re.compile(rb"\r\ncontent-length:[ \t]*(\d+)[ \t]*\r\n", re.I)
-
-
-def _complete(data: bytes) -> bool:
-    """Whether ``data`` holds a whole answer that says its length."""
-    end = data.find(b"\r\n\r\n")
-    if end < 0:
-        return False
-    length = _LENGTH.search(data[: end + 2])
-    return length is not None and len(data) - end - 4 >= int(length.group(1))
-
-
 def _answer(sock: socket.socket, wait: float, stall: float) -> tuple[bytes, str]:
     """The index's answer, as read until it closes the connection (or the answer says its
     length): the first byte within ``wait`` seconds, each next within ``wait``, all within
@@ -305,7 +267,7 @@ def _answer(sock: socket.socket, wait: float, stall: float) -> tuple[bytes, str]
     answer in time) or ``"unending"``; a reset connection ends the answer."""
     data = b""
     started = time.monotonic()
-    while len(data) < MAX_ANSWER and not _complete(data):
+    while len(data) < MAX_ANSWER and not whole(data):
         left = wait + stall - (time.monotonic() - started)
         if left <= 0:
             return data, "unending"
@@ -339,38 +301,14 @@ class InProcess:
         return Attempt(OK, 1, output=_shown(output), tool=NAME)
 
 
-def _connection(request: Upload) -> http.client.HTTPConnection:
-    parts = urlsplit(request.repository.upload_url)
-    conn = http.client.HTTPConnection(
-        parts.hostname or "",
-        parts.port,
-        timeout=min(request.network.timeout, request.network.stall),
-    )
-    conn._create_connection = connect  # type: ignore[attr-defined]  # no idna codec
-    return conn
-
-
 def _shown(lines: list[str]) -> str:
     return redact("\n".join(lines))
 
 
 def _post(path: Path, request: Upload, output: list[str]) -> Attempt | None:
     """One file in a connection of its own: ``None`` once the index took it, else how it ended."""
-    conn = _connection(request)
-    try:
-        return _send(conn, path, request, output)
-    finally:
-        conn.close()
-
-
-def _send(
-    conn: http.client.HTTPConnection, path: Path, request: Upload, output: list[str]
-) -> Attempt | None:
     network = request.network
-    parts = urlsplit(request.repository.upload_url)
-    target = parts.path or "/"
-    if parts.query:
-        target += f"?{parts.query}"
+    url = request.repository.upload_url
 
     def ended(
         kind: str,
@@ -387,31 +325,50 @@ def _send(
         form = _Form.of(path, request.contents.get(path))
     except (OSError, ValueError) as exc:
         return ended(FAILED, f"{path.name} cannot be read: {exc}")
-    output.append(f"Uploading {path.name} ({form.size} bytes) to {request.repository.upload_url}")
-    wait = min(network.timeout, network.stall)
+    output.append(f"Uploading {path.name} ({form.size} bytes) to {url}")
+    headers = [
+        ("Content-Type", f"multipart/form-data; boundary={form.boundary}"),
+        ("Content-Length", str(form.length)),
+        ("User-Agent", "relnox"),
+        ("Connection", "close"),
+    ]
+    auth = request.credentials.basic_auth()
+    if auth is not None:
+        import base64
+
+        token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
+        headers.append(("Authorization", f"Basic {token}"))
     try:
-        conn.connect()
+        head = request_head("POST", url, headers)
+    except WireError as exc:
+        return ended(FAILED, f"{url}: cannot be posted to ({exc}); check the repository URL")
+    wait = min(network.timeout, network.stall)
+    parts = urlsplit(url)
+    try:
+        sock = connect((parts.hostname or "", parts.port or 80), wait)
     except OSError as exc:
-        return ended(TRANSIENT, f"cannot connect to {request.repository.upload_url}: {exc}")
-    sock = conn.sock
-    assert isinstance(sock, socket.socket)
+        return ended(TRANSIENT, f"cannot connect to {url}: {exc}")
+    with sock:
+        return _send(sock, head, form, request, ended, output)
+
+
+def _send(
+    sock: socket.socket,
+    head: bytes,
+    form: _Form,
+    request: Upload,
+    ended: Callable[..., Attempt],
+    output: list[str],
+) -> Attempt | None:
+    """``form`` posted on ``sock`` after ``head``, and the index's answer read."""
+    network, path, url = request.network, form.path, request.repository.upload_url
+    wait = min(network.timeout, network.stall)
     try:
         # the pieces go as they are given (no wait for the index's acknowledgement of the last)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        conn.putrequest("POST", target, skip_accept_encoding=True)
-        conn.putheader("Content-Type", f"multipart/form-data; boundary={form.boundary}")
-        conn.putheader("Content-Length", str(form.length))
-        conn.putheader("User-Agent", "relnox")
-        conn.putheader("Connection", "close")
-        auth = request.credentials.basic_auth()
-        if auth is not None:
-            import base64
-
-            token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
-            conn.putheader("Authorization", f"Basic {token}")
         sock.settimeout(network.stall)  # each piece taken within stall: the stall rule
         pieces = form.pieces()
-        conn.endheaders(next(pieces))  # the headers and the fields in one piece
+        sock.sendall(head + next(pieces))  # the headers and the fields in one piece
         try:
             for piece in pieces:
                 sock.sendall(piece)
@@ -428,9 +385,7 @@ def _send(
             STALL, f"no progress sending {path.name} for {network.stall:g}s ({proc.STALLED})"
         )
     except OSError as exc:
-        return ended(
-            TRANSIENT, f"cannot send {path.name} to {request.repository.upload_url}: {exc}"
-        )
+        return ended(TRANSIENT, f"cannot send {path.name} to {url}: {exc}")
     data, why = _answer(sock, wait, network.stall)
     if why == "none":
         said = f"{proc.STALLED}: {proc.NO_ANSWER} for {wait:g}s"
@@ -443,43 +398,45 @@ def _send(
         return ended(
             STALL, f"the answer for {path.name} did not end within {wait + network.stall:g}s"
         )
-    resp = http.client.HTTPResponse(_Received(data), method="POST")  # type: ignore[arg-type]
     try:
-        resp.begin()
-        try:
-            body = resp.read()
-        except http.client.IncompleteRead as exc:
-            body = exc.partial
-    except (OSError, http.client.HTTPException) as exc:
-        reason = str(exc) or type(exc).__name__
-        return ended(
-            TRANSIENT,
-            f"the connection to {request.repository.upload_url} failed for {path.name}: {reason}",
-        )
-    status, phrase = resp.status, resp.reason.strip()
-    text = answer_reason(body.decode("utf-8", "replace"))
-    standard = http.client.responses.get(status, "")
+        answer = parse(data)
+    except WireError as exc:
+        return ended(TRANSIENT, f"the connection to {url} failed for {path.name}: {exc}")
+    status, phrase = answer.status, answer.reason
+    text = answer_reason(answer.body.decode("utf-8", "replace"))
     said = f"{status} {phrase}" if phrase else str(status)
     output.append(f"{said}: {text}" if text else said)
     if 200 <= status < 300:
         logger.debug("%s", _shown(output[-2:]))
         return None
     if status in _REDIRECTS:
-        location = resp.getheader("Location") or "another address"
+        location = answer.header("Location") or "another address"
         return ended(
             FAILED,
-            f"{request.repository.upload_url} answered HTTP {status} and redirected the upload to "
+            f"{url} answered HTTP {status} and redirected the upload to "
             f"{redact(location)}; relnox does not follow an upload's redirect (the credentials "
             "stay with the address given); if you trust that address, use it as the repository URL",
             status,
         )
-    if phrase and phrase != standard:  # the index's reason in its status line (as PyPI's)
+    if phrase and phrase != _standard_phrase(
+        status
+    ):  # the index's reason in its status line (as PyPI's)
         detail = f"HTTP {status}: {phrase}" + (f" ({text})" if text and phrase not in text else "")
     else:
         detail = f"HTTP {status} {phrase}" + (f": {text}" if text else "")
     headers = tuple(
         (key, value)
-        for key, value in resp.getheaders()
+        for key, value in answer.headers
         if key.lower().startswith(("retry-after", "ratelimit"))
     )
     return ended(kind_of_status(status), detail, status, headers)
+
+
+def _standard_phrase(status: int) -> str:
+    """The standard reason of ``status`` (``http.client.responses``), ``""`` for another."""
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""

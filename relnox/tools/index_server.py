@@ -16,15 +16,12 @@ upload, which is refused on an interface other than loopback unless
 from __future__ import annotations
 
 import importlib.util
-import ipaddress
 import logging
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -33,6 +30,7 @@ from typing import IO
 
 from relnox import _proc as proc
 from relnox.errors import RelnoxError
+from relnox.tools.network import is_loopback
 
 logger = logging.getLogger("relnox")
 
@@ -62,16 +60,6 @@ def port_in_use(host: str, port: int) -> bool:
         except OSError:
             return True
     return False
-
-
-def is_loopback(host: str) -> bool:
-    """``host`` is reachable from this machine only (127.0.0.0/8, ::1, localhost)."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def write_htpasswd(path: Path, users: Mapping[str, str]) -> Path:
@@ -238,6 +226,9 @@ class LocalIndex:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _wait_ready(self) -> bool:
+        import urllib.error
+        import urllib.request
+
         deadline = time.monotonic() + _START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process is None or self.process.poll() is not None:

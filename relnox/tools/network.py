@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import socket
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,31 @@ def network_settings(config: Config | None) -> NetworkSettings:
             _positive(config.source, "retries", table.get("retries", defaults.retries), whole=True)
         ),
     )
+
+
+def is_loopback(host: str) -> bool:
+    """``host`` is reachable from this machine only (127.0.0.0/8, ::1, localhost)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        import ipaddress
+
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def proxied(host: str, environ: Mapping[str, str]) -> bool:
+    """Whether a proxy variable (``HTTP_PROXY``, ``ALL_PROXY``, any case) would take a
+    request to ``host`` elsewhere (``NO_PROXY`` not naming it; urllib's rule): relnox then
+    leaves the request to a client that uses it (the pages to urllib, the uploads to a
+    child), never asks such a host itself. (pip's own proxy setting is not one: the pages
+    are read without it.)"""
+    lowered = {k.lower(): v for k, v in environ.items() if v}
+    if not any(lowered.get(k) for k in ("http_proxy", "all_proxy")):
+        return False
+    bypass = [h.strip().lower() for h in lowered.get("no_proxy", "").split(",") if h.strip()]
+    return not ("*" in bypass or host.lower() in bypass)
 
 
 def connect(address: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:

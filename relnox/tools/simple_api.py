@@ -25,17 +25,11 @@ trickles a never-ending page is given up on, as a stalled upload is.
 
 from __future__ import annotations
 
-import base64
-import functools
 import hashlib
-import http.client
-import io
 import json
 import logging
-import socket
+import os
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Collection
 from typing import Any
 from urllib.parse import urlsplit
@@ -43,7 +37,8 @@ from urllib.parse import urlsplit
 from relnox._records import dataclass, field
 from relnox.errors import PublishError
 from relnox.names import canonicalize_name
-from relnox.tools.network import backoff_delay, connect
+from relnox.tools import http_wire
+from relnox.tools.network import backoff_delay, is_loopback, proxied
 from relnox.tools.repositories import origin
 from relnox.tools.simple_pages import (
     IndexedFile,
@@ -69,140 +64,9 @@ MAX_PAGE = 256 * 1024 * 1024
 MAX_FILE = 8 * 1024 * 1024 * 1024
 _MIB = 1024 * 1024
 _CHUNK = 64 * 1024
-
-
-class _SameOriginAuth(urllib.request.HTTPRedirectHandler):
-    """Follows redirects, but ``Authorization`` only to the origins it may go to."""
-
-    def __init__(self, allowed: Collection[Origin]) -> None:
-        super().__init__()
-        self.allowed = frozenset(allowed)
-
-    def redirect_request(
-        self,
-        req: urllib.request.Request,
-        fp: Any,
-        code: int,
-        msg: str,
-        headers: Any,
-        newurl: str,
-    ) -> urllib.request.Request | None:
-        if urlsplit(newurl).scheme.lower() not in SCHEMES:
-            raise urllib.error.HTTPError(
-                newurl, code, f"redirected to a non-HTTP address {newurl}", headers, fp
-            )
-        new = super().redirect_request(req, fp, code, msg, headers, newurl)
-        if new is not None and origin(newurl) not in self.allowed:
-            for key in [k for k in new.headers if k.lower() == "authorization"]:
-                del new.headers[key]
-            for key in [k for k in new.unredirected_hdrs if k.lower() == "authorization"]:
-                del new.unredirected_hdrs[key]
-            logger.debug("  redirected to another origin: %s, without credentials", newurl)
-        return new
-
-
-class _HeadTooSlow(TimeoutError):
-    """The status line and headers of an answer did not all come within their bound."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__(
-            f"its status line and headers did not all come within {seconds:g}s "
-            "([tool.relnox.network] timeout + stall)"
-        )
-
-
-class _HeadClock(io.RawIOBase):
-    """A response's socket, read with one deadline for the status line and headers
-    (each read within the socket's own timeout too); :meth:`done` lifts it for the body,
-    whose bound is :func:`_read`'s."""
-
-    def __init__(self, raw: io.RawIOBase, sock: socket.socket, seconds: float) -> None:
-        super().__init__()
-        self.raw, self.sock, self.seconds = raw, sock, seconds
-        self.per_read = sock.gettimeout()
-        self.deadline: float | None = time.monotonic() + seconds
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int | None:
-        if self.deadline is None:
-            return self.raw.readinto(buffer)
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            raise _HeadTooSlow(self.seconds)
-        self.sock.settimeout(left if self.per_read is None else min(left, self.per_read))
-        try:
-            return self.raw.readinto(buffer)
-        except TimeoutError:
-            if time.monotonic() >= self.deadline:
-                raise _HeadTooSlow(self.seconds) from None
-            raise
-
-    def done(self) -> None:
-        if self.deadline is not None:
-            self.deadline = None
-            self.sock.settimeout(self.per_read)
-
-    def close(self) -> None:
-        self.raw.close()
-        super().close()
-
-
-class _BoundedResponse(http.client.HTTPResponse):
-    """An answer whose status line and headers must come within ``head`` seconds."""
-
-    def __init__(self, sock: socket.socket, *args: Any, head: float, **kwargs: Any) -> None:
-        super().__init__(sock, *args, **kwargs)
-        # the socket's reader, taken from the buffer urllib made (which would close it when
-        # dropped) and buffered again behind the clock
-        self._clock = _HeadClock(self.fp.detach(), sock, head)
-        self.fp = io.BufferedReader(self._clock)
-
-    def begin(self) -> None:
-        try:
-            super().begin()
-        finally:
-            self._clock.done()
-
-
-class _HeadBound(urllib.request.AbstractHTTPHandler):
-    """A urllib handler whose answers' heads are bounded (:class:`_BoundedResponse`)."""
-
-    def __init__(self, head: float) -> None:
-        super().__init__()
-        self.head = head
-
-    def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
-        return super().do_open(_bounded(http_class, self.head), req, **kwargs)
-
-
-class _BoundedHandler(_HeadBound, urllib.request.HTTPHandler):
-    """urllib's ``http`` handler, its answers' heads bounded."""
-
-
-class _BoundedHTTPSHandler(_HeadBound, urllib.request.HTTPSHandler):
-    """urllib's ``https`` handler, its answers' heads bounded."""
-
-
-def _bounded(http_class: Any, head: float) -> Any:
-    """``http_class``'s connections, each answer read as a :class:`_BoundedResponse`."""
-
-    def connection(*args: Any, **kwargs: Any) -> http.client.HTTPConnection:
-        conn = http_class(*args, **kwargs)
-        conn.response_class = functools.partial(_BoundedResponse, head=head)
-        conn._create_connection = connect  # no idna codec (relnox.tools.network.connect)
-        return conn  # type: ignore[no-any-return]
-
-    return connection
-
-
-def _request(url: str, accept: str, auth: tuple[str, str] | None) -> urllib.request.Request:
-    headers = {"Accept": accept, "User-Agent": "relnox"}
-    if auth is not None:
-        token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
-        headers["Authorization"] = f"Basic {token}"
-    return urllib.request.Request(url, headers=headers)
+#: the openers a reader made, by the origins its credentials may go to and the bound of
+#: an answer's head (:func:`relnox.tools.simple_http.opener`)
+Openers = dict[tuple[frozenset[Origin], float], Any]
 
 
 class _Body:
@@ -260,27 +124,6 @@ class Patience:
         return cls(network.timeout, network.retries, network.retry_delay, network.stall, sleep)
 
 
-#: the openers a reader made, by the origins its credentials may go to and the bound of
-#: an answer's head
-Openers = dict[tuple[frozenset[Origin], float], urllib.request.OpenerDirector]
-
-
-def _opener(
-    allowed: frozenset[Origin], head: float, openers: Openers | None
-) -> urllib.request.OpenerDirector:
-    """An opener whose redirects keep credentials to ``allowed`` and whose answers bring
-    their status line and headers within ``head`` seconds; made once per reader (each
-    costs as much as a page of a local index is to read)."""
-    opener = openers.get((allowed, head)) if openers is not None else None
-    if opener is None:
-        opener = urllib.request.build_opener(
-            _SameOriginAuth(allowed), _BoundedHandler(head), _BoundedHTTPSHandler(head)
-        )
-        if openers is not None:
-            openers[(allowed, head)] = opener
-    return opener
-
-
 def _fetch(
     url: str,
     *,
@@ -305,27 +148,53 @@ def _fetch(
             f"{url}: the index links a file at an address relnox does not read (only http "
             "and https); ask the index's administrator, or publish elsewhere"
         )
-    opener = _opener(frozenset(origins), timeout + stall, openers)
+    plain = keep and _plain_local(url)  # asked by relnox itself while its answers are plain
     use_auth: tuple[str, str] | None = None
     attempt = 0
     while True:
         attempt += 1
+        refused: tuple[int, str, str] | None = None  # an answer's status, reason, address
         try:
-            with opener.open(_request(url, accept, use_auth), timeout=timeout) as resp:
-                body = _Body(keep)
-                _read(resp, url, body, limit=limit, stall=stall)
-                if keep and body.size >= limit and resp.read(1):
-                    raise PublishError(
-                        f"{url}: the index's answer is longer than {limit // _MIB} MiB, more "
-                        "than any project page; check the repository URL"
-                    )
-                return resp.status, resp.headers.get("Content-Type", ""), body
-        except urllib.error.HTTPError as exc:
-            if exc.code == 404:
+            if plain:
+                answer = http_wire.get(url, accept, timeout=timeout, stall=stall, limit=limit)
+                if answer is not None and answer.status == 404:
+                    return 404, "", _Body(keep)  # a project the index does not know
+                if answer is not None and http_wire.plain(answer, limit):
+                    body = _Body(keep)
+                    body.add(answer.body)
+                    return answer.status, answer.header("Content-Type") or "", body
+                if answer is not None and answer.status >= 400:  # judged as urllib's would be
+                    refused = (answer.status, answer.reason, url)
+                # after anything but a transient refusal, the standard library's client asks
+                # (a redirect, another encoding; the credentials a 401 asks for)
+                plain = refused is not None and refused[0] in TRANSIENT_STATUS
+            if refused is None:
+                from relnox.tools import simple_http
+
+                opener = simple_http.opener(frozenset(origins), timeout + stall, openers)
+                request = simple_http.request(url, accept, use_auth)
+                with opener.open(request, timeout=timeout) as resp:
+                    body = _Body(keep)
+                    _read(resp, url, body, limit=limit, stall=stall)
+                    if keep and body.size >= limit and resp.read(1):
+                        raise PublishError(
+                            f"{url}: the index's answer is longer than {limit // _MIB} MiB, "
+                            "more than any project page; check the repository URL"
+                        )
+                    return resp.status, resp.headers.get("Content-Type", ""), body
+        except OSError as exc:
+            from urllib.error import HTTPError  # loaded by what raised one
+
+            if not isinstance(exc, HTTPError):
+                problem = _unreachable(url, exc, attempt, retries, timeout)
+            elif exc.code == 404:
                 return 404, "", _Body(keep)
-            answered_by = exc.geturl() or url
+            else:
+                refused = (exc.code, str(exc.reason), exc.geturl() or url)
+        if refused is not None:
+            code, reason, answered_by = refused
             if (
-                exc.code == 401
+                code == 401
                 and auth is not None
                 and use_auth is None
                 and origin(url) in origins
@@ -334,44 +203,10 @@ def _fetch(
                 use_auth = auth
                 attempt -= 1
                 continue
-            if exc.code not in TRANSIENT_STATUS or attempt > retries:
-                hint = "check the repository URL and that its simple API is readable"
-                if exc.code == 401 and origin(answered_by) not in origins:
-                    if answered_by == url and not keep:  # a file link to another host
-                        hint = (
-                            "it is not the index's own address, so relnox sends it no "
-                            "credentials; the index should list its files with a #sha256= hash, "
-                            "or serve them from its own address"
-                        )
-                    elif answered_by == url:  # an API set on another host (an integrity-url)
-                        hint = (
-                            "it is not the index's own address, so relnox sends it none of the "
-                            "index's credentials; give the address on the index's own host, or "
-                            "make it readable without them"
-                        )
-                    else:
-                        hint = (
-                            f"it redirected to {answered_by}, which is not the index's own "
-                            "address, so relnox sends it no credentials; if you trust that "
-                            "address, use it as the repository URL"
-                        )
-                raise PublishError(
-                    f"{url}: the index answered HTTP {exc.code} {exc.reason}; {hint}"
-                ) from None
-            problem = f"HTTP {exc.code}"
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            if isinstance(reason, _HeadTooSlow):
-                pass  # it says its bound
-            elif isinstance(reason, TimeoutError) or isinstance(exc, TimeoutError):
-                reason = f"no answer within {timeout:g}s, [tool.relnox.network] timeout"
-            if attempt > retries:
-                raise PublishError(
-                    f"{url}: the index cannot be reached ({reason}) after {attempt} "
-                    f"attempt{'s' * (attempt != 1)}; check the repository URL and your network, "
-                    "then run again"
-                ) from None
-            problem = str(reason)
+            if code not in TRANSIENT_STATUS or attempt > retries:
+                hint = _hint(code, url, answered_by, origins, keep)
+                raise PublishError(f"{url}: the index answered HTTP {code} {reason}; {hint}")
+            problem = f"HTTP {code}"
         delay = backoff_delay(retry_delay, attempt)
         logger.warning(
             "  %s: %s; retrying in %.1fs (attempt %d of %d)",
@@ -382,6 +217,54 @@ def _fetch(
             retries + 1,
         )
         sleep(delay)
+
+
+def _plain_local(url: str) -> bool:
+    """Whether relnox asks ``url`` itself first (:func:`relnox.tools.http_wire.get`): a plain
+    ``http`` address on this machine that no proxy variable sends elsewhere."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    return parts.scheme.lower() == "http" and is_loopback(host) and not proxied(host, os.environ)
+
+
+def _unreachable(url: str, exc: OSError, attempt: int, retries: int, timeout: float) -> str:
+    """What kept the index from answering (a :class:`PublishError` once ``attempt`` was the
+    last of ``retries``)."""
+    reason: object = getattr(exc, "reason", exc)  # a URLError's, or the error itself
+    if isinstance(reason, http_wire.TooSlow):
+        pass  # it says its bound
+    elif isinstance(reason, TimeoutError) or isinstance(exc, TimeoutError):
+        reason = f"no answer within {timeout:g}s, [tool.relnox.network] timeout"
+    if attempt > retries:
+        raise PublishError(
+            f"{url}: the index cannot be reached ({reason}) after {attempt} "
+            f"attempt{'s' * (attempt != 1)}; check the repository URL and your network, "
+            "then run again"
+        ) from None
+    return str(reason)
+
+
+def _hint(status: int, url: str, answered_by: str, origins: Collection[Origin], keep: bool) -> str:
+    """What to do about a refusal of ``url`` (answered from ``answered_by``)."""
+    if status != 401 or origin(answered_by) in origins:
+        return "check the repository URL and that its simple API is readable"
+    if answered_by == url and not keep:  # a file link to another host
+        return (
+            "it is not the index's own address, so relnox sends it no "
+            "credentials; the index should list its files with a #sha256= hash, "
+            "or serve them from its own address"
+        )
+    if answered_by == url:  # an API set on another host (an integrity-url)
+        return (
+            "it is not the index's own address, so relnox sends it none of the "
+            "index's credentials; give the address on the index's own host, or "
+            "make it readable without them"
+        )
+    return (
+        f"it redirected to {answered_by}, which is not the index's own "
+        "address, so relnox sends it no credentials; if you trust that "
+        "address, use it as the repository URL"
+    )
 
 
 def project_page(

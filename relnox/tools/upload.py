@@ -92,14 +92,16 @@ def answer_reason(body: str) -> str:
     ``<title>`` (PyPI), else its text without tags; at most 300 characters. An answer that
     is not text (NUL bytes, or bytes that are not UTF-8 in place of words) is said as such,
     not shown."""
-    import html
-
     if "\x00" in body or body.count("\ufffd") * 20 > len(body):
         return f"an answer that is not text ({len(body)} characters)"
     said = re.search(r"<pre>(.*?)</pre>", body, re.S) or re.search(
         r"<title>(.*?)</title>", body, re.S
     )
-    reason = html.unescape(said.group(1)) if said else re.sub(r"<[^>]+>", " ", body)
+    reason = said.group(1) if said else re.sub(r"<[^>]+>", " ", body)
+    if said and "&" in reason:  # html.unescape leaves a text without one as it is
+        import html
+
+        reason = html.unescape(reason)
     return re.sub(r"^\d{3}\s+", "", " ".join(reason.split()))[:300]
 
 

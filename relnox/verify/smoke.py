@@ -80,35 +80,11 @@ _FIELDS = ("name", "version", "requires-python", "provides-extra", "requires-dis
 
 def metadata_fields(text: str) -> dict[str, list[str]]:
     """The values of :data:`_FIELDS` in the headers of a METADATA ``text``, each in order,
-    as :class:`email.parser.HeaderParser` reads them (a value without its leading blanks
-    and line end). Plain headers are read here; a header block this reader does not
-    take line by line (one of the fields folded, a line that is not a header, a carriage
-    return inside a line) is read by email's parser, which costs ~6 ms of imports."""
-    found: dict[str, list[str]] = {}
-    last = ""
-    for line in text.split("\n"):
-        line = line[:-1] if line.endswith("\r") else line
-        if not line:
-            return found
-        if "\r" in line:  # a line end of its own, for email
-            return _email_fields(text)
-        if line[0] in " \t" and last and last not in _FIELDS:
-            continue  # a folded line of a field not read here (an old Description)
-        key, colon, value = line.partition(":")
-        plain = colon and key and all("!" <= c <= "~" for c in key)
-        if not plain or line.startswith("From "):
-            return _email_fields(text)
-        last = key.lower()
-        if last in _FIELDS:
-            found.setdefault(last, []).append(value.lstrip(" \t"))
-    return found
+    as the email parser reads them (:mod:`relnox.artifacts.core_metadata`)."""
+    from relnox.artifacts import core_metadata
 
-
-def _email_fields(text: str) -> dict[str, list[str]]:
-    from email.parser import HeaderParser
-
-    metadata = HeaderParser().parsestr(text)
-    return {f: [str(v) for v in metadata.get_all(f) or ()] for f in _FIELDS if f in metadata}
+    message = core_metadata.read(text)
+    return {f: values for f in _FIELDS if (values := message.get_all(f))}
 
 
 def wheel_facts(path: Path) -> WheelFacts:

@@ -19,9 +19,9 @@ from relnox.tools.index_server import (
     IndexServerError,
     LocalIndex,
     cached_backend,
-    is_loopback,
     write_htpasswd,
 )
+from relnox.tools.network import is_loopback
 from relnox.tools.repositories import resolve
 
 pytestmark = pytest.mark.slow  # builds, serves or makes environments
