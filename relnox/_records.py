@@ -348,11 +348,31 @@ def _init(cls: type, fields: tuple[FieldSpec, ...], frozen: bool) -> Any:
     if hasattr(cls, "__post_init__"):
         body.append("self.__post_init__()")
     source = f"def __init__(self, {', '.join(params)}):\n    " + "\n    ".join(body or ["pass"])
-    local: dict[str, Any] = {}
-    exec(source, names, local)
-    function = local["__init__"]
-    function.__annotations__ = {f.name: f.type for f in fields if f.init} | {"return": None}
-    return function
+    annotations = {f.name: f.type for f in fields if f.init} | {"return": None}
+    return _LazyInit(source, names, annotations, f"{cls.__qualname__}.__init__")
+
+
+class _LazyInit:
+    """A record's ``__init__``, checked when the class is made and compiled the first time
+    it is looked up (an instance made, ``inspect.signature``, ``Record.__init__``), then
+    put on the class in its place: a command compiles only the ``__init__`` of the records
+    it makes (the ``exec`` is most of a record's cost at import)."""
+
+    def __init__(
+        self, source: str, names: dict[str, Any], annotations: dict[str, Any], qualname: str
+    ) -> None:
+        self.source, self.names, self.annotations = source, names, annotations
+        self.qualname = qualname  # the class's when it was made, as the standard library's
+
+    def __get__(self, instance: object, owner: type) -> Any:
+        record = next(c for c in owner.__mro__ if c.__dict__.get("__init__") is self)
+        local: dict[str, Any] = {}
+        exec(self.source, self.names, local)
+        function = local["__init__"]
+        function.__annotations__ = self.annotations
+        function.__qualname__ = self.qualname
+        type.__setattr__(record, "__init__", function)
+        return function.__get__(instance, owner)
 
 
 def _key(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:

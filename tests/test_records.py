@@ -340,3 +340,25 @@ def test_the_relnox_command_makes_its_records_without_the_standard_librarys_data
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_an_init_is_checked_when_the_record_is_made_and_compiled_when_first_used() -> None:
+    @_records.dataclass(frozen=True)
+    class Lazy:
+        name: str
+        size: int = 1
+
+    class Plain(Lazy):  # not a record itself: it makes instances with Lazy's __init__
+        pass
+
+    assert callable(Lazy.__dict__["__init__"]) is False  # not compiled yet
+    assert Plain("a") == Plain("a", 1) and repr(Plain("b", 2)).endswith("Plain(name='b', size=2)")
+    compiled = Lazy.__dict__["__init__"]
+    assert callable(compiled) and compiled.__qualname__.endswith("Lazy.__init__")
+    assert Lazy("a", 3).size == 3 and Lazy.__dict__["__init__"] is compiled  # once
+    with pytest.raises(TypeError, match="non-default argument 'late' follows default"):
+
+        @_records.dataclass
+        class Wrong:
+            early: int = 0
+            late: int  # type: ignore[misc]
