@@ -26,7 +26,6 @@ same checker, pass again, so publish need not check them a second time.
 from __future__ import annotations
 
 import functools
-import hashlib
 import io
 import json
 import posixpath
@@ -38,6 +37,7 @@ from typing import TYPE_CHECKING
 
 from packaging.version import InvalidVersion, Version
 
+from relnox import digests
 from relnox._records import asdict, dataclass, field
 from relnox.artifacts.bounded import TooLarge, read_tar_member, read_zip_member
 from relnox.artifacts.filenames import InvalidFilename, parse_sdist_filename, parse_wheel_filename
@@ -366,6 +366,8 @@ def _record_mismatches(archive: zipfile.ZipFile, record: str, own: str) -> list[
         if name not in present:
             wrong.append(f"{name!r} (listed, not in the wheel)")
             continue
+        import hashlib  # any algorithm a RECORD names
+
         if algorithm not in hashlib.algorithms_guaranteed or algorithm in ("md5", "sha1"):
             wrong.append(f"{name!r} (hash {algorithm!r}, which PEP 427 refuses)")
             continue
@@ -582,7 +584,7 @@ def proof(expected: Expectation, files: Iterable[tuple[str, str]]) -> str:
     if not checker:
         return ""
     facts = {"checker": checker, "expected": asdict(expected), "files": sorted(files)}
-    return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
+    return digests.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
 
 
 @functools.cache
@@ -591,7 +593,7 @@ def _checker() -> str:
     import packaging
 
     try:
-        code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+        code = digests.sha256(Path(__file__).read_bytes()).hexdigest()
     except OSError:
         return ""
     return f"{code} packaging {packaging.__version__} python {sys.version}"

@@ -22,13 +22,13 @@ builds everything, verify and publish stop with that line.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from relnox import digests
 from relnox._records import asdict, dataclass, field
 from relnox.atomic import write_atomic
 from relnox.errors import BuildError
@@ -104,11 +104,8 @@ def check_state_dir(dist_dir: Path) -> None:
 
 
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return digests.file_sha256(fh, os.fstat(fh.fileno()).st_size)
 
 
 @dataclass(frozen=True)

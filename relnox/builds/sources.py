@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import errno
 import glob
-import hashlib
 import os
 import stat
 import zipfile
@@ -33,6 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from relnox import digests
 from relnox._records import dataclass, field
 from relnox.builds.questions import staged_question
 from relnox.toml import table
@@ -149,10 +149,11 @@ def _file_digest(path: Path) -> str:
     ends, or never starts)."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise OSError(errno.EINVAL, "not a regular file", str(path))
         os.set_blocking(fd, True)
-        digest = hashlib.sha256()
+        digest = digests.sha256(size=info.st_size)
         while block := os.read(fd, 1 << 20):
             digest.update(block)
         return digest.hexdigest()

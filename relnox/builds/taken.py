@@ -14,11 +14,12 @@ number (the manifest stays small), and such a build is never proven fresh.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import stat
 from collections.abc import Sequence
 from pathlib import Path
+
+from relnox import digests
 
 #: the part of a record's inputs holding the files git ignores that the build took in
 TAKEN = "taken"
@@ -34,13 +35,11 @@ def _sha256(path: Path) -> str:
     """The sha256 of the regular file at ``path`` (links followed), or ``missing``: a
     FIFO or device a record names is never opened."""
     try:
-        if not stat.S_ISREG(path.stat().st_mode):
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
             return _GONE
-        digest = hashlib.sha256()
         with path.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
-        return digest.hexdigest()
+            return digests.file_sha256(fh, info.st_size)
     except OSError:
         return _GONE
 

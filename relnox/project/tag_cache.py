@@ -31,7 +31,6 @@ cache. A kept answer that does not decode is computed again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -40,6 +39,7 @@ from typing import Any
 
 from packaging.version import Version
 
+from relnox import digests
 from relnox._records import fields
 from relnox.project.tag_model import Member, TagConvention, TagFacts
 from relnox.tools import history
@@ -83,8 +83,8 @@ CODE = (
 
 
 def _code() -> list[str] | None:
-    """The sha256 of each of :data:`CODE`'s sources (``None``: one cannot be read)."""
-    digests = []
+    """The digest of each of :data:`CODE`'s sources (``None``: one cannot be read)."""
+    found: list[str] = []
     for name in CODE:
         module = sys.modules.get(name)
         where = getattr(module, "__file__", None)
@@ -96,10 +96,10 @@ def _code() -> list[str] | None:
         if not where:
             return None
         try:
-            digests.append(hashlib.sha256(Path(where).read_bytes()).hexdigest())
+            found.append(digests.key(Path(where).read_bytes()))
         except OSError:
             return None
-    return digests
+    return found
 
 
 def _member(member: Member) -> dict[str, Any]:
@@ -139,9 +139,9 @@ def question(
         [_member(m) for m in members],
         default,
         shared,
-        [[name, hashlib.sha256(data).hexdigest()] for name, data in workflows],
+        [[name, digests.key(data)] for name, data in workflows],
     ]
-    return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
+    return digests.key(json.dumps(facts, sort_keys=True).encode())
 
 
 def _version(value: Any) -> Version | None:

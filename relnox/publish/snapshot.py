@@ -12,11 +12,12 @@ file go with it when they are uploaded too.
 
 from __future__ import annotations
 
-import hashlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from relnox import digests
 from relnox._records import replace
 from relnox.errors import PublishError
 from relnox.publish.model import PublishPlan
@@ -27,8 +28,8 @@ _CHUNK = 1024 * 1024
 
 def _copy_hashed(source: Path, target: Path) -> str:
     """Copy ``source`` to ``target`` (a new file); the sha256 of the bytes copied."""
-    digest = hashlib.sha256()
     with source.open("rb") as src, target.open("xb") as dst:
+        digest = digests.sha256(size=os.fstat(src.fileno()).st_size)
         for chunk in iter(lambda: src.read(_CHUNK), b""):
             digest.update(chunk)
             dst.write(chunk)
@@ -65,7 +66,7 @@ def snapshot(
                 if in_memory and size <= IN_MEMORY_FILE and held + size <= IN_MEMORY_TOTAL:
                     content = file.path.read_bytes()
                     held += len(content)
-                    sha256 = hashlib.sha256(content).hexdigest()
+                    sha256 = digests.sha256(content).hexdigest()
                     kept = replace(file, content=content)
                 else:
                     if private is None:

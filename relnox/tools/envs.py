@@ -593,10 +593,10 @@ def environment_dir(work: Path, python: str) -> Path:
     digest of the interpreter file the path leads to. In a scratch slot
     (:mod:`relnox.tools.scratch`), the path uv remembers an interpreter by then always
     leads to that very file."""
-    import hashlib
+    from relnox import digests
 
     real = os.path.realpath(python)
-    return work / f"venv-{hashlib.sha256(os.fsencode(real)).hexdigest()[:12]}"
+    return work / f"venv-{digests.sha256(os.fsencode(real)).hexdigest()[:12]}"
 
 
 def install(

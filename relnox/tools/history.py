@@ -23,7 +23,6 @@ answer is computed, as without a cache.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -31,6 +30,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from relnox import digests
 from relnox._records import dataclass, field
 from relnox.atomic import write_atomic
 from relnox.tools import git
@@ -138,12 +138,12 @@ def key_of(head: str | None, refs: str, paths: tuple[Path, ...] | None) -> Histo
     if not head or home is None or paths is None:
         return None
     gitdir, *files = paths
-    name = hashlib.sha256(str(gitdir).encode()).hexdigest()[:24]
+    name = digests.sha256(str(gitdir).encode()).hexdigest()[:24]
     cache = home / CACHE / f"{name}.json"
     facts: list[Any] = [_VERSION, str(gitdir), head, refs]
     for path in files:
         try:
-            facts.append(hashlib.sha256(path.read_bytes()).hexdigest())
+            facts.append(digests.key(path.read_bytes()))
         except FileNotFoundError:
             facts.append(None)
         except OSError:
@@ -151,7 +151,7 @@ def key_of(head: str | None, refs: str, paths: tuple[Path, ...] | None) -> Histo
     facts.append(sorted((k, v) for k, v in os.environ.items() if k.startswith("GIT_")))
     if " refs/replace/" in refs:  # git config core.useReplaceRefs false ignores them
         facts.append(git.run(gitdir, "config", "--get", "core.useReplaceRefs").output.strip())
-    digest = hashlib.sha256(json.dumps(facts).encode()).hexdigest()
+    digest = digests.key(json.dumps(facts).encode())
     key = HistoryKey(digest, cache)
     try:
         kept = json.loads(cache.read_text(encoding="utf-8"))

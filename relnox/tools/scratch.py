@@ -35,7 +35,6 @@ import os
 import shutil
 import stat
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -102,6 +101,8 @@ def acquire(kind: str, prefix: str) -> Slot:
             found = None
         if found is not None:
             return found
+    import tempfile  # only then: it imports random
+
     return Slot(Path(tempfile.mkdtemp(prefix=prefix)), None)
 
 

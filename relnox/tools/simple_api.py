@@ -25,7 +25,6 @@ trickles a never-ending page is given up on, as a stalled upload is.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -34,6 +33,7 @@ from collections.abc import Callable, Collection
 from typing import Any
 from urllib.parse import urlsplit
 
+from relnox import digests
 from relnox._records import dataclass, field
 from relnox.errors import PublishError
 from relnox.names import canonicalize_name
@@ -72,15 +72,17 @@ Openers = dict[tuple[frozenset[Origin], float], Any]
 class _Body:
     """Where an answer's body goes: kept (a page) or only hashed (a file)."""
 
-    def __init__(self, keep: bool) -> None:
+    def __init__(self, keep: bool, limit: int = MAX_FILE) -> None:
         self.keep = keep
         self.chunks: list[bytes] = []
-        self.hash = hashlib.sha256()
+        # a file's sha256 (of at most ``limit`` bytes); a page is kept, not hashed
+        self.hash = None if keep else digests.sha256(size=limit)
         self.size = 0
 
     def add(self, chunk: bytes) -> None:
         self.size += len(chunk)
-        self.hash.update(chunk)
+        if self.hash is not None:
+            self.hash.update(chunk)
         if self.keep:
             self.chunks.append(chunk)
 
@@ -174,7 +176,7 @@ def _fetch(
                 opener = simple_http.opener(frozenset(origins), timeout + stall, openers)
                 request = simple_http.request(url, accept, use_auth)
                 with opener.open(request, timeout=timeout) as resp:
-                    body = _Body(keep)
+                    body = _Body(keep, limit)
                     _read(resp, url, body, limit=limit, stall=stall)
                     if keep and body.size >= limit and resp.read(1):
                         raise PublishError(
@@ -351,6 +353,7 @@ def file_sha256(
             f"{file.url}: listed by the index but not downloadable (404); "
             "the index is inconsistent, ask its administrator"
         )
+    assert body.hash is not None  # a file's body is hashed (keep=False)
     return body.hash.hexdigest()
 
 
