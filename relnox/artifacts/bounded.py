@@ -24,7 +24,8 @@ class TooLarge(ValueError):
     """A member states a size above :data:`MEMBER_LIMIT`."""
 
 
-def _refuse(name: str, size: int) -> TooLarge:
+def too_large(name: str, size: int) -> TooLarge:
+    """The error for member ``name`` of ``size`` bytes, above :data:`MEMBER_LIMIT`."""
     return TooLarge(
         f"{name} is {size:,} bytes uncompressed, more than relnox reads of a metadata file "
         f"({MEMBER_LIMIT:,} bytes); no build writes such a file"
@@ -35,13 +36,13 @@ def read_zip_member(archive: zipfile.ZipFile, name: str) -> bytes:
     """The bytes of ``name`` in ``archive`` (:class:`KeyError` when it is missing)."""
     info = archive.getinfo(name)
     if info.file_size > MEMBER_LIMIT:
-        raise _refuse(name, info.file_size)
+        raise too_large(name, info.file_size)
     return archive.read(info)
 
 
 def read_tar_member(archive: tarfile.TarFile, member: tarfile.TarInfo) -> bytes | None:
     """The bytes of ``member`` in ``archive`` (``None`` when it is not a regular file)."""
     if member.size > MEMBER_LIMIT:
-        raise _refuse(member.name, member.size)
+        raise too_large(member.name, member.size)
     data = archive.extractfile(member)
     return None if data is None else data.read()

@@ -182,10 +182,9 @@ def _content_type(value: str) -> tuple[str, dict[str, str]]:
 
 def raw_metadata(path: Path) -> str:
     """The core metadata file of a wheel (``METADATA``) or an sdist (``PKG-INFO``)."""
-    import tarfile
-    import zipfile
-
     if path.name.endswith(".whl") or path.name.endswith(".zip"):
+        import zipfile
+
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
             wanted = [n for n in names if n.count("/") == 1 and n.endswith(".dist-info/METADATA")]
@@ -194,6 +193,14 @@ def raw_metadata(path: Path) -> str:
             if not wanted:
                 raise ValueError("no METADATA or PKG-INFO file")
             return read_zip_member(archive, wanted[0]).decode("utf-8")
+    if path.name.endswith(".tar.gz"):
+        from relnox.artifacts.plain_tar import pkg_info
+
+        plain = pkg_info(path)  # without tarfile, where the archive is plain
+        if plain is not None:
+            return plain.decode("utf-8")
+    import tarfile
+
     with tarfile.open(path) as tar:
         member = next(  # the first in the archive's order, read no further than it
             (m for m in tar if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO")),
