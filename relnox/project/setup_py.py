@@ -257,14 +257,38 @@ def _constants(tree: ast.Module) -> dict[str, str]:
         ):
             continue
         value = node.value
+        replaced = _replaced(value, found)
         if isinstance(value, ast.Constant) and isinstance(value.value, str):
             found[node.targets[0].id] = value.value
+        elif replaced is not None:
+            found[node.targets[0].id] = replaced
         elif isinstance(value, ast.BinOp | ast.Call):
             parts = _divided(value) if isinstance(value, ast.BinOp) else list(value.args)
             joined = _joined(parts, found)
             if joined:
                 found[node.targets[0].id] = joined
     return found
+
+
+def _replaced(node: ast.expr, constants: dict[str, str]) -> str | None:
+    """``PACKAGE_NAME.replace("-", "/")`` of a constant the module bound before (azure-sdk's
+    setup.py: ``azure-core`` gives the folder ``azure/core`` its ``_version.py`` is in)."""
+    if not (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "replace"
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id in constants
+        and len(node.args) == 2
+        and not node.keywords
+    ):
+        return None
+    old, new = node.args
+    if not (isinstance(old, ast.Constant) and isinstance(old.value, str) and old.value):
+        return None
+    if not (isinstance(new, ast.Constant) and isinstance(new.value, str)):
+        return None
+    return constants[node.func.value.id].replace(old.value, new.value)
 
 
 def setup_py_name(directory: Path) -> str | None:
