@@ -183,7 +183,7 @@ def infer_conventions(
         facts[member.name] = short_zero_by_file(member, facts[member.name], groups, tags, show_file)
         if member.name in doubts:
             facts[member.name] = replace(facts[member.name], finding=doubts[member.name])
-    return with_default_for_new(facts, members, default)
+    return with_default_for_new(facts, members, default, show_file)
 
 
 def _top_and_own(member: Member) -> list[str]:

@@ -570,9 +570,15 @@ def _yearly(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None
 
 
 def with_default_for_new(
-    facts: dict[str, TagFacts], members: Sequence[Member], default: str
+    facts: dict[str, TagFacts],
+    members: Sequence[Member],
+    default: str,
+    show_file: Callable[[str, str], str | None] | None = None,
 ) -> dict[str, TagFacts]:
-    """A package without tags follows its siblings when they all spell tags one way."""
+    """A package without tags follows its siblings when they all spell tags one way; one
+    whose version file names another version at their newest nameless tag (dagster-aws
+    0.26.7 at dagster's 1.10.7, both at the sentinel 1!0+dev on master) does not: that tag
+    cannot name its versions too."""
     shapes = set()
     for member in members:
         fact = facts[member.name]
@@ -595,10 +601,16 @@ def with_default_for_new(
         if "{name}" not in shape and "{dir}" not in shape
         else None
     )
+    newest = max(
+        ((f.highest, f.highest_tag) for f in facts.values() if f.count and f.highest_tag),
+        default=None,
+    )
     for member in members:
         fact = facts[member.name]
         if line is not None and member.current not in line:
             continue
+        if line is not None and _beside(member, newest, show_file):
+            continue  # released beside that line at versions of its own
         if member.match is not None or member.regex is not None or not _fits(shape, member):
             continue  # its backend's rule says how its tags are spelled, or its directory
         if fact.count == 0 and member.configured is None and fact.problem is None:
@@ -606,6 +618,18 @@ def with_default_for_new(
                 TagConvention(shape, (shape,), f"no tags yet; {shape} as the other packages' tags")
             )
     return out
+
+
+def _beside(
+    member: Member,
+    newest: tuple[Version | None, str | None] | None,
+    show_file: Callable[[str, str], str | None] | None,
+) -> bool:
+    """Whether ``member``'s version file names another version at ``newest`` (the newest
+    nameless tag of its siblings: its version and name)."""
+    if newest is None or newest[0] is None or newest[1] is None:
+        return False
+    return tag_contradicts(member, newest[1], newest[0], show_file)
 
 
 def _short_names(facts: dict[str, TagFacts], members: Sequence[Member]) -> dict[str, TagFacts]:

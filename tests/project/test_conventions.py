@@ -1263,3 +1263,58 @@ def test_a_former_name_read_from_a_setup_py_nested_past_the_parser_is_no_name(
 
     assert _setup_py_name("x = " + "-" * 200_000 + "1\n") is None
     assert _setup_py_name("from setuptools import setup\nsetup(name='old')\n") == "old"
+
+
+def test_a_library_released_beside_a_bare_tag_at_its_own_version_is_not_drawn_into_it(
+    tmp_path: Path,
+) -> None:
+    """dagster's shape: on master every version.py says the sentinel ``1!0+dev``; each
+    release branch writes dagster 1.10.7 and its libraries 0.26.7 and is tagged ``1.10.7``.
+    The libraries, untagged, followed the sibling's bare ``{version}`` and, as every file
+    says the same sentinel, joined its lockstep line: ``bump --part minor`` gave
+    dagster-aws 1.11.0 (its last release was 0.26.7). At that tag its file names 0.26.7,
+    so the tag is not its: it keeps a format of its own, and the bump of its sentinel is
+    refused naming --to, never moved to the core's version."""
+    from tests.shapes import commit, git, project, repo
+
+    def version_py(version: str) -> str:
+        return f'__version__ = "{version}"\n'
+
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": '[tool.uv.workspace]\nmembers = ["core", "libs/*"]\n',
+            "core/pyproject.toml": project(
+                "corekit", None, extra='[tool.hatch.version]\npath = "corekit/version.py"\n'
+            ),
+            "core/corekit/version.py": version_py("1!0+dev"),
+            "libs/corekit-aws/pyproject.toml": project(
+                "corekit-aws",
+                None,
+                requires=["corekit"],
+                extra='[tool.hatch.version]\npath = "corekit_aws/version.py"\n',
+            ),
+            "libs/corekit-aws/corekit_aws/version.py": version_py("1!0+dev"),
+        },
+    )
+    for patch in (6, 7):
+        git(root, "checkout", "-q", "-b", f"release-{patch}", "main")
+        commit(
+            root,
+            {
+                "core/corekit/version.py": version_py(f"1.10.{patch}"),
+                "libs/corekit-aws/corekit_aws/version.py": version_py(f"0.26.{patch}"),
+            },
+            f"1.10.{patch}",
+        )
+        git(root, "checkout", "-q", "main")
+        commit(root, {"README.md": f"work {patch}\n"})
+    ws = load_workspace(root)
+    assert ws.tag_format_of(ws.get("corekit")) == "{version}"
+    assert ws.tag_format_of(ws.get("corekit-aws")) == "{name}-v{version}"
+    assert [p.name for p in ws.group_of(ws.get("corekit-aws"))] == ["corekit-aws"]
+    with pytest.raises(VersionError, match=r"corekit-aws: 1!0\+dev is a development sentinel"):
+        plan_bump(ws, BumpOptions(part="minor"))
+    assert plan_bump(ws, BumpOptions(part="minor", packages=("corekit",))).versions == {
+        "corekit": ("1!0+dev", "1.11.0")
+    }
