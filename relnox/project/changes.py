@@ -222,7 +222,8 @@ def refuse_released(workspace: Workspace, pkg: Package, version: str) -> None:
         _refuse_below_unclaimed(workspace, pkg, version, new)
     again = None if new in facts.released else release_tag(workspace, pkg, new)
     if new in facts.released or again is not None:
-        tag = again or workspace.tag_for(pkg, version)
+        carried = facts.last_tag if not facts.count and new == facts.last else None
+        tag = again or carried or workspace.tag_for(pkg, version)
         stray = stray_tag_hint(workspace.root, pkg.locations, tag, version)
         raise VersionError(
             f"{pkg.name}: {version} was already released (its tag {tag} exists{stray}); "

@@ -37,6 +37,7 @@ from relnox.project.tag_facts import (
     tag_contradicts,
     tag_names_version,
     top_release,
+    with_carried_releases,
     with_default_for_new,
 )
 from relnox.project.tag_model import (
@@ -183,7 +184,8 @@ def infer_conventions(
         facts[member.name] = short_zero_by_file(member, facts[member.name], groups, tags, show_file)
         if member.name in doubts:
             facts[member.name] = replace(facts[member.name], finding=doubts[member.name])
-    return with_default_for_new(facts, members, default, show_file)
+    facts = with_default_for_new(facts, members, default, show_file)
+    return with_carried_releases(facts, members, groups, show_file)
 
 
 def _top_and_own(member: Member) -> list[str]:

@@ -188,6 +188,10 @@ def tag_checks(ws: Workspace, pkg: Package) -> list[Check]:
                 )
             ]
         return [Check(name, OK, f"{tag} matches (already released); {convention}")]
+    if facts is not None and not facts.count and facts.last == current and facts.last_tag:
+        return [  # released under another package's tag (with_carried_releases)
+            Check(name, OK, f"{pkg.version} is released, under {facts.last_tag}; {convention}")
+        ]
     shared = _released_under_another_tag(ws, pkg)
     if shared is not None:
         other, other_tag = shared

@@ -1273,8 +1273,9 @@ def test_a_library_released_beside_a_bare_tag_at_its_own_version_is_not_drawn_in
     The libraries, untagged, followed the sibling's bare ``{version}`` and, as every file
     says the same sentinel, joined its lockstep line: ``bump --part minor`` gave
     dagster-aws 1.11.0 (its last release was 0.26.7). At that tag its file names 0.26.7,
-    so the tag is not its: it keeps a format of its own, and the bump of its sentinel is
-    refused naming --to, never moved to the core's version."""
+    so the tag is not its: it keeps a format of its own, and its releases are the
+    versions its file names at those tags (0.26.6, 0.26.7), so the bump of its sentinel
+    starts from 0.26.7, never from the core's version."""
     from tests.shapes import commit, git, project, repo
 
     def version_py(version: str) -> str:
@@ -1313,8 +1314,59 @@ def test_a_library_released_beside_a_bare_tag_at_its_own_version_is_not_drawn_in
     assert ws.tag_format_of(ws.get("corekit")) == "{version}"
     assert ws.tag_format_of(ws.get("corekit-aws")) == "{name}-v{version}"
     assert [p.name for p in ws.group_of(ws.get("corekit-aws"))] == ["corekit-aws"]
-    with pytest.raises(VersionError, match=r"corekit-aws: 1!0\+dev is a development sentinel"):
-        plan_bump(ws, BumpOptions(part="minor"))
-    assert plan_bump(ws, BumpOptions(part="minor", packages=("corekit",))).versions == {
-        "corekit": ("1!0+dev", "1.11.0")
+    assert plan_bump(ws, BumpOptions(part="minor")).versions == {
+        "corekit": ("1!0+dev", "1.11.0"),
+        "corekit-aws": ("1!0+dev", "0.27.0"),
     }
+
+
+def test_packages_released_under_a_sibling_s_bare_tags_read_their_releases_there(
+    tmp_path: Path,
+) -> None:
+    """sagemaker-python-sdk's shape (and opentelemetry-python's 0.xxb0 packages): the root
+    is tagged ``v3.20.0``; sagemaker-core, 2.20.0 at that commit, has no tag of its own
+    and is released with it. relnox read no release for it (last tag none, always
+    changed, doctor offering a first tag of 2.20.0). Its file names its own rising
+    version at the line's newest tags: those are its releases, its last one 2.20.0 under
+    ``v3.20.0``, changes are measured from there, and a bump goes above it. A package
+    whose file said the same version at every one of those tags (never released with
+    them) reads nothing."""
+    from relnox.release.doctor import doctor
+    from tests.shapes import commit, project, repo
+
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": project("kit", "3.18.0", requires=["kit-core"])
+            + '\n[tool.uv.workspace]\nmembers = ["kit-core", "kit-idle"]\n',
+            "kit/__init__.py": "",
+            "kit-core/pyproject.toml": project("kit-core", "2.18.0"),
+            "kit-core/kit_core/__init__.py": "",
+            "kit-idle/pyproject.toml": project("kit-idle", "0.1.0"),
+            "kit-idle/kit_idle/__init__.py": "",
+        },
+        ["v3.18.0"],
+    )
+    for minor in (19, 20):
+        commit(
+            root,
+            {
+                "pyproject.toml": project("kit", f"3.{minor}.0", requires=["kit-core"])
+                + '\n[tool.uv.workspace]\nmembers = ["kit-core", "kit-idle"]\n',
+                "kit-core/pyproject.toml": project("kit-core", f"2.{minor}.0"),
+            },
+            f"v3.{minor}.0",
+        )
+    commit(root, {"kit-core/kit_core/more.py": "X = 1\n"})
+    ws = load_workspace(root)
+    core, idle = ws.get("kit-core"), ws.get("kit-idle")
+    assert core.tags is not None and idle.tags is not None
+    assert (str(core.tags.last), core.tags.last_tag) == ("2.20.0", "v3.20.0")
+    assert idle.tags.last is None
+    rows = {row.name: row for row in plan(ws, "minor")}
+    assert (rows["kit-core"].last_tag, rows["kit-core"].changed) == ("v3.20.0", True)
+    assert rows["kit-core"].next_version == "2.21.0"
+    assert rows["kit"].changed is False
+    checks = {c.check: c for c in doctor(root).checks}
+    assert checks["tags kit-core"].status == "ok"
+    assert "2.20.0 is released, under v3.20.0" in checks["tags kit-core"].detail
