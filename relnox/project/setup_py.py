@@ -567,9 +567,11 @@ def setup_py_requirements(directory: Path) -> list[tuple[str, str | None, bool]]
     }
 
     def listed(node: ast.expr | None) -> list[ast.expr]:
+        more: list[ast.expr] = []
         if isinstance(node, ast.Name):
+            more = _grown(tree.body, node.id)
             node = bound.get(node.id)
-        return list(node.elts) if isinstance(node, ast.List | ast.Tuple) else []
+        return [*node.elts, *more] if isinstance(node, ast.List | ast.Tuple) else []
 
     found = [(item, False) for item in listed(keywords.get("install_requires"))]
     extras = keywords.get("extras_require")
@@ -591,6 +593,38 @@ def setup_py_requirements(directory: Path) -> list[tuple[str, str | None, bool]]
             literal = item is head
             out.append((match.group(1), head.value.strip() if literal else None, optional))
     return out
+
+
+def _grown(body: list[ast.stmt], name: str) -> list[ast.expr]:
+    """What the module's own statements add to the list bound to ``name``:
+    ``name.append(x)``, ``name.extend([...])`` and ``name += [...]``, also in either
+    branch of an ``if`` (certbot's plugins extend ``install_requires`` with
+    ``f"certbot>={version}"`` unless a snap is built)."""
+    found: list[ast.expr] = []
+    for stmt in body:
+        if isinstance(stmt, ast.If):
+            found += _grown(stmt.body, name) + _grown(stmt.orelse, name)
+            continue
+        added: ast.expr | None = None
+        if isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, ast.Add):
+            if isinstance(stmt.target, ast.Name) and stmt.target.id == name:
+                added = stmt.value
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            call = stmt.value
+            func = call.func
+            if (
+                isinstance(func, ast.Attribute)
+                and isinstance(func.value, ast.Name)
+                and func.value.id == name
+                and len(call.args) == 1
+            ):
+                if func.attr == "append":
+                    found.append(call.args[0])
+                elif func.attr == "extend":
+                    added = call.args[0]
+        if isinstance(added, ast.List | ast.Tuple):
+            found += added.elts
+    return found
 
 
 _REQUIREMENT_NAME = re.compile(r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
