@@ -1370,3 +1370,52 @@ def test_packages_released_under_a_sibling_s_bare_tags_read_their_releases_there
     checks = {c.check: c for c in doctor(root).checks}
     assert checks["tags kit-core"].status == "ok"
     assert "2.20.0 is released, under v3.20.0" in checks["tags kit-core"].detail
+
+
+def test_a_plugin_whose_own_tags_stopped_shares_the_core_s_tags_not_a_stray(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """livekit/agents: the plugins were tagged on their own (``livekit-plugins-openai@1.0.1``)
+    and since then every release is ``livekit-agents@X`` with every plugin's version.py at
+    X; one stray ``topher/markdown-docs@1.4.4`` (a branch name pushed as a tag) sits on a
+    commit where the files say 1.4.4. relnox took that stray for the plugins' new
+    convention (it came after their own tags and their files name its version), and left
+    the plugins that never had tags on the core's: the same lockstep line read two ways.
+    A package whose own tags all came before the newest tags of a prefix naming one other
+    package, and whose file names each of their versions, shares that prefix."""
+    from tests.shapes import commit, repo
+    from tests.shapes import git as sh
+
+    def files(version: str, plugin: str) -> dict[str, str]:
+        return {
+            "kit-agents/pyproject.toml": project("kit-agents", version),
+            "kit-plugins/kit-plugins-openai/pyproject.toml": project("kit-plugins-openai", plugin),
+        }
+
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-01-02T12:00:00+00:00")
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": '[tool.uv.workspace]\nmembers = ["kit-agents", "kit-plugins/*"]\n',
+            **files("0.9.0", "0.9.0"),
+        },
+        ["kit-agents@0.9.0", "kit-plugins-openai@0.9.0"],
+    )
+    for day, version in enumerate(("1.0.0", "1.1.0", "1.2.0", "1.3.0"), start=2):
+        monkeypatch.setenv("GIT_COMMITTER_DATE", f"2024-02-{day:02d}T12:00:00+00:00")
+        commit(root, files(version, version), f"kit-agents@{version}")
+    sh(root, "tag", "kit-plugins-openai@1.0.0", "kit-agents@1.0.0")  # its last own tag
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-02-09T12:00:00+00:00")
+    commit(root, {"README.md": "docs\n"})
+    sh(root, "tag", "someone/markdown-docs@1.3.0")  # the stray, on a commit at 1.3.0
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-02-10T12:00:00+00:00")
+    commit(root, files("1.4.0", "1.4.0"), "kit-agents@1.4.0")
+    ws = load_workspace(root)
+    plugin = ws.get("kit-plugins-openai")
+    assert ws.tag_format_of(plugin) == "kit-agents@{version}"
+    assert [p.name for p in ws.group_of(plugin)] == ["kit-agents", "kit-plugins-openai"]
+    assert plugin.tags is not None and plugin.tags.last_tag == "kit-agents@1.4.0"
+    assert plan_bump(ws, BumpOptions(part="patch")).versions == {
+        "kit-agents": ("1.4.0", "1.4.1"),
+        "kit-plugins-openai": ("1.4.0", "1.4.1"),
+    }
