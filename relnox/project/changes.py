@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from relnox._records import asdict, dataclass
 from relnox.errors import GitError, VersionError
 from relnox.paths import rel
+from relnox.project import change_walk
 from relnox.project.build_inputs import build_inputs_of
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
@@ -145,13 +146,23 @@ def plan(
 
     found: list[tuple[Package, str | None, bool, int | None, int | None]] = []
     specs = pathspecs(workspace, workspace.packages)  # once: each package's alone is O(n)
+    bases = {
+        pkg.name: base
+        for pkg in workspace.packages
+        if (base := since or last_tag(workspace, pkg)) is not None
+    }
+    walked = change_walk.changes(workspace.root, specs, bases)  # one walk for them all
     for pkg in workspace.packages:
         tag = last_tag(workspace, pkg)
         base = since or tag
         if base is None:
             found.append((pkg, tag, True, None, None))
         else:
-            count, n_commits = _changes(workspace, specs[pkg.name], base)
+            count, n_commits = (
+                walked[pkg.name]
+                if walked is not None
+                else _changes(workspace, specs[pkg.name], base)
+            )
             found.append((pkg, tag, count > 0, n_commits, count))
     changed_names = {item[0].name for item in found if item[2]}
     rows = []
@@ -211,7 +222,8 @@ def refuse_released(workspace: Workspace, pkg: Package, version: str) -> None:
         _refuse_below_unclaimed(workspace, pkg, version, new)
     again = None if new in facts.released else release_tag(workspace, pkg, new)
     if new in facts.released or again is not None:
-        tag = again or workspace.tag_for(pkg, version)
+        carried = facts.last_tag if not facts.count and new == facts.last else None
+        tag = again or carried or workspace.tag_for(pkg, version)
         stray = stray_tag_hint(workspace.root, pkg.locations, tag, version)
         raise VersionError(
             f"{pkg.name}: {version} was already released (its tag {tag} exists{stray}); "

@@ -37,6 +37,7 @@ from relnox.project.tag_facts import (
     tag_contradicts,
     tag_names_version,
     top_release,
+    with_carried_releases,
     with_default_for_new,
 )
 from relnox.project.tag_model import (
@@ -95,7 +96,7 @@ def infer_conventions(
     if not single:
         _drop_roots_never_released(members, claims, groups, show_file)
         _share_roots_tags(members, claims, groups, tags, show_file)
-        _share_named_tags(members, claims, groups, show_file)
+        _share_named_tags(members, claims, groups, show_file, tags)
     for prefix in groups:
         if stem(prefix) or prefix in claims or len(members) < 2:
             continue
@@ -183,7 +184,8 @@ def infer_conventions(
         facts[member.name] = short_zero_by_file(member, facts[member.name], groups, tags, show_file)
         if member.name in doubts:
             facts[member.name] = replace(facts[member.name], finding=doubts[member.name])
-    return with_default_for_new(facts, members, default)
+    facts = with_default_for_new(facts, members, default, show_file)
+    return with_carried_releases(facts, members, groups, show_file)
 
 
 def _top_and_own(member: Member) -> list[str]:
@@ -364,15 +366,17 @@ def _share_named_tags(
     claims: dict[str, dict[str, int]],
     groups: Mapping[str, list[tuple[Version, str]]],
     show_file: Callable[[str, str], str | None] | None,
+    tags: RepoTags | None = None,
 ) -> None:
     """A package no tag names, whose version file names the version of each of the newest
     tags (two at least) of a prefix that names one other package, shares that prefix: one
     tag releases both (MDAnalysis' ``package-2.7.0`` for ``package/`` and for the
     ``testsuite/`` released beside it at the same version), which makes them a lockstep
-    group. A version that agrees at one tag only may be a coincidence."""
-    untagged = [m for m in members if not any(m.name in scores for scores in claims.values())]
-    if not untagged:
-        return
+    group. A version that agrees at one tag only may be a coincidence. So does a package
+    whose own tags stopped before those (livekit's plugins: ``livekit-plugins-openai@1.0.1``,
+    then every release under ``livekit-agents@1.7.0`` with the core's version): its
+    releases moved to the shared tag."""
+    held = {m.name: [p for p, scores in claims.items() if m.name in scores] for m in members}
     for prefix, scores in list(claims.items()):
         if not stem(prefix) or len(scores) != 1 or max(scores.values()) < 4:
             continue
@@ -380,9 +384,26 @@ def _share_named_tags(
         newest = newest[:_TOGETHER_READ]
         if len(newest) < 2:
             continue
-        for member in untagged:
+        for member in members:
+            if member.name in scores or not (
+                not held[member.name] or _stopped(held[member.name], groups, tags, newest[-1][1])
+            ):
+                continue
             if all(tag_names_version(member, tag, version, show_file) for version, tag in newest):
                 scores[member.name] = 4
+
+
+def _stopped(
+    prefixes: Sequence[str],
+    groups: Mapping[str, list[tuple[Version, str]]],
+    tags: RepoTags | None,
+    after: str,
+) -> bool:
+    """Whether every tag of ``prefixes`` was made before the tag ``after``."""
+    if tags is None or not tags.dates.get(after):
+        return False
+    made = [tags.dates.get(tag, 0) for prefix in prefixes for _v, tag in groups.get(prefix, [])]
+    return bool(made) and all(0 < when < tags.dates[after] for when in made)
 
 
 def _unless_anothers(

@@ -250,9 +250,11 @@ def _equal_copies(
             found.append(
                 VersionLocation(manifest, "pattern", version, pattern=_RELEASE_PLEASE_ROOT)
             )
-    from relnox.project.release_please import extra_files
+    from relnox.project.release_please import extra_files, manifest_entry
 
     found += extra_files(directory, version, taken | {f.path for f in found})
+    entry = manifest_entry(directory, version, taken | {f.path for f in found})
+    found += [entry] if entry is not None else []
     for name in SPHINX_CONF:
         if tops is not None and name.split("/")[0] not in tops:
             continue  # no docs/ (or doc/) folder: nothing to look at in it

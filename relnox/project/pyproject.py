@@ -417,6 +417,14 @@ def internal_requirements(
             files.setup_py_requirements(reqs, pyproject.parent)
         else:
             files.requirements_files(reqs, pyproject.parent, doc)
+            backend = str(table(doc, "build-system").get("build-backend") or "")
+            if backend.startswith("setuptools") and not table(
+                doc, "tool", "setuptools", "dynamic"
+            ).get("dependencies"):
+                # setuptools fills a dynamic dependencies from setup.cfg or setup.py
+                # (certbot-apache's f"certbot[apache]>={version}")
+                files.setup_cfg_requirements(reqs, pyproject.parent)
+                files.setup_py_requirements(reqs, pyproject.parent)
     tool_poetry = table(doc, "tool", "poetry")
     reqs.poetry(tool_poetry.get("dependencies"), ("tool", "poetry", "dependencies"), True)
     reqs.poetry(tool_poetry.get("dev-dependencies"), ("tool", "poetry", "dev-dependencies"), False)

@@ -22,6 +22,8 @@ from relnox.project.sources import VersionLocation, python_location
 
 #: release-please's configuration, at the root of the repository it releases
 CONFIG = "release-please-config.json"
+#: release-please's record of each package's last release, beside its configuration
+MANIFEST = ".release-please-manifest.json"
 
 
 def extra_files(directory: Path, version: str, taken: set[Path]) -> list[VersionLocation]:
@@ -88,3 +90,42 @@ def _read(path: str, mtime_ns: int, size: int) -> Mapping[str, Any] | None:
     except (ConfigError, UnicodeDecodeError, ValueError):
         return None
     return data if isinstance(data, dict) else None
+
+
+def manifest_entry(directory: Path, version: str, taken: set[Path]) -> VersionLocation | None:
+    """The entry of a package below the repository's top in release-please's manifest
+    beside its configuration (google-cloud-python's ``"packages/google-cloud-asset":
+    "3.30.1"``) when it says ``version``: the version release-please's next release starts
+    from, a copy a bump moves along. The top's own ``"."`` entry is read with the package."""
+    found = _config_above(directory)
+    if found is None or found[0] == directory:
+        return None
+    top, config = found
+    packages = config.get("packages")
+    rel = directory.relative_to(top).as_posix()
+    manifest = top / MANIFEST
+    if not isinstance(packages, Mapping) or rel not in packages or manifest in taken:
+        return None
+    try:
+        stat = manifest.stat()
+    except OSError:
+        return None
+    text = _text(str(manifest), stat.st_mtime_ns, stat.st_size)
+    import re
+
+    pattern = rf'"{re.escape(rel)}"[ \t\r\n]*:[ \t\r\n]*"(?P<version>[^"\r\n]+)"'
+    said = re.search(pattern, text or "")
+    if said is None or said["version"] != version:
+        return None
+    return VersionLocation(manifest, "pattern", version, pattern=pattern)
+
+
+@lru_cache(maxsize=8)
+def _text(path: str, mtime_ns: int, size: int) -> str | None:
+    """The manifest at ``path``, read once for every package of a run."""
+    from relnox.files import read_text
+
+    try:
+        return read_text(Path(path))
+    except (ConfigError, UnicodeDecodeError):
+        return None

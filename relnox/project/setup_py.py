@@ -257,14 +257,38 @@ def _constants(tree: ast.Module) -> dict[str, str]:
         ):
             continue
         value = node.value
+        replaced = _replaced(value, found)
         if isinstance(value, ast.Constant) and isinstance(value.value, str):
             found[node.targets[0].id] = value.value
+        elif replaced is not None:
+            found[node.targets[0].id] = replaced
         elif isinstance(value, ast.BinOp | ast.Call):
             parts = _divided(value) if isinstance(value, ast.BinOp) else list(value.args)
             joined = _joined(parts, found)
             if joined:
                 found[node.targets[0].id] = joined
     return found
+
+
+def _replaced(node: ast.expr, constants: dict[str, str]) -> str | None:
+    """``PACKAGE_NAME.replace("-", "/")`` of a constant the module bound before (azure-sdk's
+    setup.py: ``azure-core`` gives the folder ``azure/core`` its ``_version.py`` is in)."""
+    if not (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "replace"
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id in constants
+        and len(node.args) == 2
+        and not node.keywords
+    ):
+        return None
+    old, new = node.args
+    if not (isinstance(old, ast.Constant) and isinstance(old.value, str) and old.value):
+        return None
+    if not (isinstance(new, ast.Constant) and isinstance(new.value, str)):
+        return None
+    return constants[node.func.value.id].replace(old.value, new.value)
 
 
 def setup_py_name(directory: Path) -> str | None:
@@ -543,9 +567,11 @@ def setup_py_requirements(directory: Path) -> list[tuple[str, str | None, bool]]
     }
 
     def listed(node: ast.expr | None) -> list[ast.expr]:
+        more: list[ast.expr] = []
         if isinstance(node, ast.Name):
+            more = _grown(tree.body, node.id)
             node = bound.get(node.id)
-        return list(node.elts) if isinstance(node, ast.List | ast.Tuple) else []
+        return [*node.elts, *more] if isinstance(node, ast.List | ast.Tuple) else []
 
     found = [(item, False) for item in listed(keywords.get("install_requires"))]
     extras = keywords.get("extras_require")
@@ -567,6 +593,38 @@ def setup_py_requirements(directory: Path) -> list[tuple[str, str | None, bool]]
             literal = item is head
             out.append((match.group(1), head.value.strip() if literal else None, optional))
     return out
+
+
+def _grown(body: list[ast.stmt], name: str) -> list[ast.expr]:
+    """What the module's own statements add to the list bound to ``name``:
+    ``name.append(x)``, ``name.extend([...])`` and ``name += [...]``, also in either
+    branch of an ``if`` (certbot's plugins extend ``install_requires`` with
+    ``f"certbot>={version}"`` unless a snap is built)."""
+    found: list[ast.expr] = []
+    for stmt in body:
+        if isinstance(stmt, ast.If):
+            found += _grown(stmt.body, name) + _grown(stmt.orelse, name)
+            continue
+        added: ast.expr | None = None
+        if isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, ast.Add):
+            if isinstance(stmt.target, ast.Name) and stmt.target.id == name:
+                added = stmt.value
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            call = stmt.value
+            func = call.func
+            if (
+                isinstance(func, ast.Attribute)
+                and isinstance(func.value, ast.Name)
+                and func.value.id == name
+                and len(call.args) == 1
+            ):
+                if func.attr == "append":
+                    found.append(call.args[0])
+                elif func.attr == "extend":
+                    added = call.args[0]
+        if isinstance(added, ast.List | ast.Tuple):
+            found += added.elts
+    return found
 
 
 _REQUIREMENT_NAME = re.compile(r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")

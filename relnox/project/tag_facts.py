@@ -8,6 +8,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Callable, Mapping, Sequence
+from itertools import pairwise
 
 from packaging.version import Version
 
@@ -570,9 +571,15 @@ def _yearly(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None
 
 
 def with_default_for_new(
-    facts: dict[str, TagFacts], members: Sequence[Member], default: str
+    facts: dict[str, TagFacts],
+    members: Sequence[Member],
+    default: str,
+    show_file: Callable[[str, str], str | None] | None = None,
 ) -> dict[str, TagFacts]:
-    """A package without tags follows its siblings when they all spell tags one way."""
+    """A package without tags follows its siblings when they all spell tags one way; one
+    whose version file names another version at their newest nameless tag (dagster-aws
+    0.26.7 at dagster's 1.10.7, both at the sentinel 1!0+dev on master) does not: that tag
+    cannot name its versions too."""
     shapes = set()
     for member in members:
         fact = facts[member.name]
@@ -595,10 +602,16 @@ def with_default_for_new(
         if "{name}" not in shape and "{dir}" not in shape
         else None
     )
+    newest = max(
+        ((f.highest, f.highest_tag) for f in facts.values() if f.count and f.highest_tag),
+        default=None,
+    )
     for member in members:
         fact = facts[member.name]
         if line is not None and member.current not in line:
             continue
+        if line is not None and _beside(member, newest, show_file):
+            continue  # released beside that line at versions of its own
         if member.match is not None or member.regex is not None or not _fits(shape, member):
             continue  # its backend's rule says how its tags are spelled, or its directory
         if fact.count == 0 and member.configured is None and fact.problem is None:
@@ -606,6 +619,93 @@ def with_default_for_new(
                 TagConvention(shape, (shape,), f"no tags yet; {shape} as the other packages' tags")
             )
     return out
+
+
+#: the newest tags of a nameless line a package's version file must name versions of its
+#: own at, to be read as released under them
+CARRIED_READ = 3
+
+
+def with_carried_releases(
+    facts: dict[str, TagFacts],
+    members: Sequence[Member],
+    groups: Mapping[str, list[tuple[Version, str]]],
+    show_file: Callable[[str, str], str | None] | None,
+) -> dict[str, TagFacts]:
+    """A package without tags of its own released under its siblings' nameless tags at
+    versions of its own: opentelemetry's 0.65b0 packages under ``v1.44.0``, sagemaker-core
+    2.20.0 under ``v3.20.0``, dagster-aws 0.26.7 under ``1.10.7``. When its version file
+    names one version, not the tag's, at each of the line's newest three final tags (at
+    least two), a higher one at each than at the one before, those are its releases:
+    its last release is the version at the line's last tag, measured from that tag. Its
+    own new tags keep its format; only its reading of what was released changes."""
+    carriers = {
+        f.convention.format: f
+        for m in members
+        if (f := facts[m.name]).count
+        and f.convention.inferred
+        and f.last_tag is not None
+        and f.last is not None
+        and "{" not in f.convention.format.removesuffix("{version}")
+    }
+    if len(carriers) != 1 or show_file is None:
+        return facts
+    ((shape, carrier),) = carriers.items()
+    prefix = shape.removesuffix("{version}")
+    below = [
+        (v, t)
+        for v, t in groups.get(prefix, [])
+        if carrier.last is not None and v < carrier.last and not v.is_prerelease
+    ]
+    chain = [(carrier.last, str(carrier.last_tag)), *sorted(below)[::-1][: CARRIED_READ - 1]]
+    if len(chain) < 2:
+        return facts
+    out = dict(facts)
+    for member in members:
+        fact = facts[member.name]
+        rules = (member.configured, member.match, member.regex, member.version_file)
+        if fact.count or fact.problem is not None or fact.convention.format == shape:
+            continue
+        if member.vcs or any(rule is not None for rule in rules[:3]) or rules[3] is None:
+            continue
+        said = []
+        for version, tag in chain:
+            text = show_file(tag, rules[3])
+            found = {v for v in _said(text) if v is not None} if text is not None else set()
+            if len(found) != 1 or version in found:
+                break
+            said.append((found.pop(), tag))
+        versions = [v for v, _ in said]
+        if len(said) != len(chain) or any(a <= b for a, b in pairwise(versions)):
+            continue  # not a new version at each of the line's releases: not released with it
+        last, tag = said[0]
+        if member.current is not None and member.current < last:
+            continue  # its files went back below what it released: read nothing
+        why = (
+            f"no tags of its own; released under the tags {shape}: its {rules[3]} says "
+            f"{last} at {tag}"
+        )
+        out[member.name] = TagFacts(
+            replace(fact.convention, evidence=why),
+            highest=last,
+            highest_tag=tag,
+            released=frozenset(v for v, _ in said),
+            last=last,
+            last_tag=tag,
+        )
+    return out
+
+
+def _beside(
+    member: Member,
+    newest: tuple[Version | None, str | None] | None,
+    show_file: Callable[[str, str], str | None] | None,
+) -> bool:
+    """Whether ``member``'s version file names another version at ``newest`` (the newest
+    nameless tag of its siblings: its version and name)."""
+    if newest is None or newest[0] is None or newest[1] is None:
+        return False
+    return tag_contradicts(member, newest[1], newest[0], show_file)
 
 
 def _short_names(facts: dict[str, TagFacts], members: Sequence[Member]) -> dict[str, TagFacts]:

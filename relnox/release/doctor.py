@@ -7,6 +7,7 @@ others. Nothing is written, fetched or locked.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -187,6 +188,10 @@ def tag_checks(ws: Workspace, pkg: Package) -> list[Check]:
                 )
             ]
         return [Check(name, OK, f"{tag} matches (already released); {convention}")]
+    if facts is not None and not facts.count and facts.last == current and facts.last_tag:
+        return [  # released under another package's tag (with_carried_releases)
+            Check(name, OK, f"{pkg.version} is released, under {facts.last_tag}; {convention}")
+        ]
     shared = _released_under_another_tag(ws, pkg)
     if shared is not None:
         other, other_tag = shared
@@ -472,12 +477,14 @@ def doctor(
             _guarded(rows, name, fn, ws)
     else:
         rows.append(Check("git", ERROR, f"{root} is not a git repository; git init and commit"))
-    for pkg in chosen:
-        _guarded(rows, f"metadata {pkg.name}", metadata_checks, ws, pkg)
-        if git.is_repo(root):
-            _guarded(rows, f"tags {pkg.name}", tag_checks, ws, pkg)
-        _guarded(rows, f"pins {pkg.name}", pin_checks, ws, pkg)
-        _guarded(rows, f"changelog {pkg.name}", changelog_checks, ws, pkg, version)
+    in_repo = git.is_repo(root)
+    with git.held(ws.root) if in_repo else contextlib.nullcontext():  # read-only: tags once
+        for pkg in chosen:
+            _guarded(rows, f"metadata {pkg.name}", metadata_checks, ws, pkg)
+            if in_repo:
+                _guarded(rows, f"tags {pkg.name}", tag_checks, ws, pkg)
+            _guarded(rows, f"pins {pkg.name}", pin_checks, ws, pkg)
+            _guarded(rows, f"changelog {pkg.name}", changelog_checks, ws, pkg, version)
     _guarded(rows, "uv.lock", _uv_lock, ws)
     _guarded(rows, "api", api_checks, ws, chosen, Check)  # [tool.relnox] check-api = true
     if repository:  # the index's questions (and its network clients) only when one is named

@@ -1263,3 +1263,159 @@ def test_a_former_name_read_from_a_setup_py_nested_past_the_parser_is_no_name(
 
     assert _setup_py_name("x = " + "-" * 200_000 + "1\n") is None
     assert _setup_py_name("from setuptools import setup\nsetup(name='old')\n") == "old"
+
+
+def test_a_library_released_beside_a_bare_tag_at_its_own_version_is_not_drawn_into_it(
+    tmp_path: Path,
+) -> None:
+    """dagster's shape: on master every version.py says the sentinel ``1!0+dev``; each
+    release branch writes dagster 1.10.7 and its libraries 0.26.7 and is tagged ``1.10.7``.
+    The libraries, untagged, followed the sibling's bare ``{version}`` and, as every file
+    says the same sentinel, joined its lockstep line: ``bump --part minor`` gave
+    dagster-aws 1.11.0 (its last release was 0.26.7). At that tag its file names 0.26.7,
+    so the tag is not its: it keeps a format of its own, and its releases are the
+    versions its file names at those tags (0.26.6, 0.26.7), so the bump of its sentinel
+    starts from 0.26.7, never from the core's version."""
+    from tests.shapes import commit, git, project, repo
+
+    def version_py(version: str) -> str:
+        return f'__version__ = "{version}"\n'
+
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": '[tool.uv.workspace]\nmembers = ["core", "libs/*"]\n',
+            "core/pyproject.toml": project(
+                "corekit", None, extra='[tool.hatch.version]\npath = "corekit/version.py"\n'
+            ),
+            "core/corekit/version.py": version_py("1!0+dev"),
+            "libs/corekit-aws/pyproject.toml": project(
+                "corekit-aws",
+                None,
+                requires=["corekit"],
+                extra='[tool.hatch.version]\npath = "corekit_aws/version.py"\n',
+            ),
+            "libs/corekit-aws/corekit_aws/version.py": version_py("1!0+dev"),
+        },
+    )
+    for patch in (6, 7):
+        git(root, "checkout", "-q", "-b", f"release-{patch}", "main")
+        commit(
+            root,
+            {
+                "core/corekit/version.py": version_py(f"1.10.{patch}"),
+                "libs/corekit-aws/corekit_aws/version.py": version_py(f"0.26.{patch}"),
+            },
+            f"1.10.{patch}",
+        )
+        git(root, "checkout", "-q", "main")
+        commit(root, {"README.md": f"work {patch}\n"})
+    ws = load_workspace(root)
+    assert ws.tag_format_of(ws.get("corekit")) == "{version}"
+    assert ws.tag_format_of(ws.get("corekit-aws")) == "{name}-v{version}"
+    assert [p.name for p in ws.group_of(ws.get("corekit-aws"))] == ["corekit-aws"]
+    assert plan_bump(ws, BumpOptions(part="minor")).versions == {
+        "corekit": ("1!0+dev", "1.11.0"),
+        "corekit-aws": ("1!0+dev", "0.27.0"),
+    }
+
+
+def test_packages_released_under_a_sibling_s_bare_tags_read_their_releases_there(
+    tmp_path: Path,
+) -> None:
+    """sagemaker-python-sdk's shape (and opentelemetry-python's 0.xxb0 packages): the root
+    is tagged ``v3.20.0``; sagemaker-core, 2.20.0 at that commit, has no tag of its own
+    and is released with it. relnox read no release for it (last tag none, always
+    changed, doctor offering a first tag of 2.20.0). Its file names its own rising
+    version at the line's newest tags: those are its releases, its last one 2.20.0 under
+    ``v3.20.0``, changes are measured from there, and a bump goes above it. A package
+    whose file said the same version at every one of those tags (never released with
+    them) reads nothing."""
+    from relnox.release.doctor import doctor
+    from tests.shapes import commit, project, repo
+
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": project("kit", "3.18.0", requires=["kit-core"])
+            + '\n[tool.uv.workspace]\nmembers = ["kit-core", "kit-idle"]\n',
+            "kit/__init__.py": "",
+            "kit-core/pyproject.toml": project("kit-core", "2.18.0"),
+            "kit-core/kit_core/__init__.py": "",
+            "kit-idle/pyproject.toml": project("kit-idle", "0.1.0"),
+            "kit-idle/kit_idle/__init__.py": "",
+        },
+        ["v3.18.0"],
+    )
+    for minor in (19, 20):
+        commit(
+            root,
+            {
+                "pyproject.toml": project("kit", f"3.{minor}.0", requires=["kit-core"])
+                + '\n[tool.uv.workspace]\nmembers = ["kit-core", "kit-idle"]\n',
+                "kit-core/pyproject.toml": project("kit-core", f"2.{minor}.0"),
+            },
+            f"v3.{minor}.0",
+        )
+    commit(root, {"kit-core/kit_core/more.py": "X = 1\n"})
+    ws = load_workspace(root)
+    core, idle = ws.get("kit-core"), ws.get("kit-idle")
+    assert core.tags is not None and idle.tags is not None
+    assert (str(core.tags.last), core.tags.last_tag) == ("2.20.0", "v3.20.0")
+    assert idle.tags.last is None
+    rows = {row.name: row for row in plan(ws, "minor")}
+    assert (rows["kit-core"].last_tag, rows["kit-core"].changed) == ("v3.20.0", True)
+    assert rows["kit-core"].next_version == "2.21.0"
+    assert rows["kit"].changed is False
+    checks = {c.check: c for c in doctor(root).checks}
+    assert checks["tags kit-core"].status == "ok"
+    assert "2.20.0 is released, under v3.20.0" in checks["tags kit-core"].detail
+
+
+def test_a_plugin_whose_own_tags_stopped_shares_the_core_s_tags_not_a_stray(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """livekit/agents: the plugins were tagged on their own (``livekit-plugins-openai@1.0.1``)
+    and since then every release is ``livekit-agents@X`` with every plugin's version.py at
+    X; one stray ``topher/markdown-docs@1.4.4`` (a branch name pushed as a tag) sits on a
+    commit where the files say 1.4.4. relnox took that stray for the plugins' new
+    convention (it came after their own tags and their files name its version), and left
+    the plugins that never had tags on the core's: the same lockstep line read two ways.
+    A package whose own tags all came before the newest tags of a prefix naming one other
+    package, and whose file names each of their versions, shares that prefix."""
+    from tests.shapes import commit, repo
+    from tests.shapes import git as sh
+
+    def files(version: str, plugin: str) -> dict[str, str]:
+        return {
+            "kit-agents/pyproject.toml": project("kit-agents", version),
+            "kit-plugins/kit-plugins-openai/pyproject.toml": project("kit-plugins-openai", plugin),
+        }
+
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-01-02T12:00:00+00:00")
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": '[tool.uv.workspace]\nmembers = ["kit-agents", "kit-plugins/*"]\n',
+            **files("0.9.0", "0.9.0"),
+        },
+        ["kit-agents@0.9.0", "kit-plugins-openai@0.9.0"],
+    )
+    for day, version in enumerate(("1.0.0", "1.1.0", "1.2.0", "1.3.0"), start=2):
+        monkeypatch.setenv("GIT_COMMITTER_DATE", f"2024-02-{day:02d}T12:00:00+00:00")
+        commit(root, files(version, version), f"kit-agents@{version}")
+    sh(root, "tag", "kit-plugins-openai@1.0.0", "kit-agents@1.0.0")  # its last own tag
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-02-09T12:00:00+00:00")
+    commit(root, {"README.md": "docs\n"})
+    sh(root, "tag", "someone/markdown-docs@1.3.0")  # the stray, on a commit at 1.3.0
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-02-10T12:00:00+00:00")
+    commit(root, files("1.4.0", "1.4.0"), "kit-agents@1.4.0")
+    ws = load_workspace(root)
+    plugin = ws.get("kit-plugins-openai")
+    assert ws.tag_format_of(plugin) == "kit-agents@{version}"
+    assert [p.name for p in ws.group_of(plugin)] == ["kit-agents", "kit-plugins-openai"]
+    assert plugin.tags is not None and plugin.tags.last_tag == "kit-agents@1.4.0"
+    assert plan_bump(ws, BumpOptions(part="patch")).versions == {
+        "kit-agents": ("1.4.0", "1.4.1"),
+        "kit-plugins-openai": ("1.4.0", "1.4.1"),
+    }

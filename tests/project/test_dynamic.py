@@ -2863,3 +2863,40 @@ def test_a_setup_py_literal_version_written_with_a_v_is_read_and_keeps_it(
     assert pkg.version == "4.0.3"
     apply_bump(plan_bump(ws, BumpOptions(part="minor")))
     assert 'version = "v4.1.0",' in (root / "setup.py").read_text()
+
+
+def test_setup_py_opening_a_folder_made_from_its_name_reads_that_version_file(
+    tmp_path: Path,
+) -> None:
+    """azure-sdk's setup.py: ``PACKAGE_NAME = "azure-core"``, ``package_folder_path =
+    PACKAGE_NAME.replace("-", "/")``, then ``open(os.path.join(package_folder_path,
+    "_version.py"))`` and a regex for ``VERSION``. relnox could not spell the folder and
+    called the version computed (an error for every one of the monorepo's packages); it
+    reads ``azure/core/_version.py``, and the bump rewrites it."""
+    setup = (
+        "import os, re\n"
+        "from setuptools import find_packages, setup\n"
+        'PACKAGE_NAME = "acme-core"\n'
+        'package_folder_path = PACKAGE_NAME.replace("-", "/")\n'
+        'namespace_name = PACKAGE_NAME.replace("-", ".")\n'
+        'with open(os.path.join(package_folder_path, "_version.py"), "r") as fd:\n'
+        "    version = re.search(r'^VERSION\\s*=\\s*[\\'\"]([^\\'\"]*)[\\'\"]', fd.read(), re.M).group(1)\n"
+        'setup(name=PACKAGE_NAME, version=version, packages=find_packages(exclude=["acme"]))\n'
+    )
+    root = repo(
+        tmp_path / "r",
+        {
+            "sdk/core/acme-core/setup.py": setup,
+            "sdk/core/acme-core/acme/core/_version.py": 'VERSION = "1.30.1"\n',
+            "sdk/core/acme-core/acme/core/__init__.py": "",
+        },
+        ["acme-core_1.30.1"],
+    )
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert (pkg.name, pkg.version) == ("acme-core", "1.30.1")
+    assert pkg.primary is not None
+    assert pkg.primary.path == root / "sdk/core/acme-core/acme/core/_version.py"
+    assert ws.tag_for(pkg) == "acme-core_1.30.1"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert (root / "sdk/core/acme-core/acme/core/_version.py").read_text() == 'VERSION = "1.31.0"\n'

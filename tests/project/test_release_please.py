@@ -59,3 +59,42 @@ def test_release_please_extra_files_are_copies_of_the_version(tmp_path: Path) ->
 
 def rel(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
+
+
+def test_the_manifest_entry_of_each_package_below_the_top_moves_with_it(tmp_path: Path) -> None:
+    """google-cloud-python's root ``.release-please-manifest.json`` records each package's
+    last release under its directory (``"packages/google-cloud-asset": "3.30.1"``);
+    relnox read only a ``"."`` entry, so a bump left the manifest behind and
+    release-please's next release started from the old version. The entry that says the
+    package's version is a copy: bumping one package rewrites its line alone, bumping
+    several rewrites each of theirs in the one file; an entry at another version is left
+    alone."""
+    from relnox.bump.plan import apply_bump
+
+    manifest = {"packages/kit-a": "1.16.2", "packages/kit-b": "3.30.1", "packages/kit-c": "0.9.0"}
+    root = repo(
+        tmp_path / "r",
+        {
+            "release-please-config.json": json.dumps(
+                {"packages": {f"packages/{n}": {} for n in ("kit-a", "kit-b", "kit-c")}}
+            ),
+            ".release-please-manifest.json": json.dumps(manifest, indent=2) + "\n",
+            "pyproject.toml": '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+            "packages/kit-a/pyproject.toml": project("kit-a", "1.16.2"),
+            "packages/kit-b/pyproject.toml": project("kit-b", "3.30.1"),
+            "packages/kit-c/pyproject.toml": project("kit-c", "0.8.0"),
+        },
+        ["kit-a-v1.16.2", "kit-b-v3.30.1", "kit-c-v0.8.0"],
+    )
+    ws = load_workspace(root)
+    plan = plan_bump(ws, BumpOptions(part="minor", packages=("kit-b",)))
+    assert {path.name for path in plan.files} == {
+        "pyproject.toml",
+        ".release-please-manifest.json",
+    }
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert json.loads((root / ".release-please-manifest.json").read_text()) == {
+        "packages/kit-a": "1.17.0",
+        "packages/kit-b": "3.31.0",
+        "packages/kit-c": "0.9.0",  # said another version than kit-c's 0.8.0: not its copy
+    }

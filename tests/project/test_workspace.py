@@ -1715,3 +1715,52 @@ def test_a_workspace_member_named_for_tests_that_nothing_releases_is_left_out(
     assert any(n.startswith("packages/kit-integration-tests (") for n in ws.notes), ws.notes
     git(root, "tag", "kit-integration-tests-v0.1.0")
     assert len(load_workspace(root).packages) == 2
+
+
+def test_setup_py_requirements_behind_a_dynamic_dependencies_order_the_release(
+    tmp_path: Path,
+) -> None:
+    """certbot's shape: each plugin's pyproject.toml says ``dynamic = ["version",
+    "dependencies"]`` and its setup.py gives ``install_requires``, a list of f-strings
+    (``f"certbot[apache]>={version}"``) or one a module-level ``if`` extends
+    (``install_requires.extend([f"acme>={version}", f"certbot>={version}"])`` unless a
+    snap is built). relnox read requirements files only for a dynamic ``dependencies`` and
+    saw no internal dependency at all (every plugin released before certbot); setuptools
+    takes them from setup.py, and so does relnox, in both shapes."""
+
+    def pyproject(name: str) -> str:
+        return (
+            '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+            f'[project]\nname = "{name}"\ndynamic = ["version", "dependencies"]\n'
+        )
+
+    plugin = (
+        "import os\nfrom setuptools import setup\nversion = '2.1.0'\n"
+        "install_requires = ['cloudflare>=4.0']\n"
+        "if os.environ.get('SNAP_BUILD'):\n    install_requires.append('packaging')\n"
+        "else:\n    install_requires.extend([f'zcore>={version}', f'bot>={version}'])\n"
+        "setup(version=version, install_requires=install_requires)\n"
+    )
+    root = repo(
+        tmp_path / "r",
+        {
+            "zcore/setup.py": "from setuptools import setup\nsetup(version='2.1.0')\n",
+            "zcore/pyproject.toml": pyproject("zcore"),
+            "zcore/zcore/__init__.py": "",
+            "bot/setup.py": (
+                "from setuptools import setup\nversion = '2.1.0'\n"
+                "install_requires = [f'zcore>={version}', 'josepy']\n"
+                "setup(version=version, install_requires=install_requires)\n"
+            ),
+            "bot/pyproject.toml": pyproject("bot"),
+            "bot/bot/__init__.py": "",
+            "bot-dns/setup.py": plugin,
+            "bot-dns/pyproject.toml": pyproject("bot-dns"),
+            "bot-dns/bot_dns/__init__.py": "",
+        },
+        ["v2.0.0"],
+    )
+    ws = load_workspace(root)
+    deps = {pkg.name: pkg.internal_deps for pkg in ws.packages}
+    assert deps == {"zcore": (), "bot": ("zcore",), "bot-dns": ("zcore", "bot")}
+    assert [pkg.name for pkg in ws.packages] == ["zcore", "bot", "bot-dns"]

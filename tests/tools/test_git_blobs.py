@@ -81,3 +81,21 @@ def test_blobs_fall_back_to_git_show_when_the_process_is_gone(repo: Path) -> Non
     assert blobs.show("HEAD", "pyproject.toml") == '[project]\nversion = "2.0.0"\n'
     blobs.close()
     assert blobs._child is None
+
+
+def test_held_answers_every_tag_question_as_git_does(repo: Path) -> None:
+    """``git.held``: doctor's per-package questions (does the tag exist, which commit does it
+    name, the version file at it) answered from one ``for-each-ref`` and one ``cat-file``,
+    the same as git's own answer for a lightweight tag, an annotated one, a tag of a tag,
+    a tag of a tree and a tag that does not exist."""
+    run_git(repo, "tag", "-a", "-m", "annotated", "v2.0.0")
+    run_git(repo, "tag", "-a", "-m", "of a tag", "v2.0.0-again", "v2.0.0")
+    run_git(repo, "tag", "tree-tag", "HEAD^{tree}")
+    names = ["v1.0.0", "v2.0.0", "v2.0.0-again", "tree-tag", "v9.9.9"]
+    alone = [(git.tag_exists(repo, t), git.tag_commit(repo, t)) for t in names]
+    files = [git.show_file(repo, t, "pyproject.toml") for t in names]
+    with git.held(repo):
+        assert [(git.tag_exists(repo, t), git.tag_commit(repo, t)) for t in names] == alone
+        assert [git.show_file(repo, t, "pyproject.toml") for t in names] == files
+    assert alone[1][0] and alone[2][1] == alone[1][1] and alone[3] == (True, None)
+    assert alone[4] == (False, None)
