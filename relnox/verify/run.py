@@ -472,33 +472,44 @@ class _RoundRun:
         """Where the index lists a file of the release with another sha256 than dist/'s
         build manifest records for it (a file swapped on the index, RECORD and all): what
         it serves is not what was built, and what was just installed proves nothing of
-        the release. ``None`` when every such file is listed with our bytes, or when the
-        index gives no sha256 or its page cannot be read (the install itself read it)."""
-        from relnox.tools.simple_api import Patience, project_files
+        the release. A file the page lists without a sha256 is downloaded and hashed (the
+        index's login only to the index's own address). ``None`` when every such file is
+        listed with our bytes, or when its page or file cannot be read (the install itself
+        read them)."""
+        from relnox.tools.repositories import origin
+        from relnox.tools.simple_api import Patience, file_sha256, project_files
 
         rnd = self.round
         if rnd.index_url is None:
             return None
         host = urlsplit(rnd.index_url).hostname
         login = next((x for x in rnd.logins if x.host == host), None)
+        auth = (login.username, login.password) if login else None
+        patience = Patience(timeout=min(30.0, self.plan.timeout), retries=0)
         found = []
         for target in rnd.targets:
             if not target.published:
                 continue
             try:
-                listed = project_files(
-                    rnd.index_url,
-                    target.name,
-                    auth=(login.username, login.password) if login else None,
-                    patience=Patience(timeout=min(30.0, self.plan.timeout), retries=0),
-                )
+                listed = project_files(rnd.index_url, target.name, auth=auth, patience=patience)
             except RelnoxError as exc:
                 logger.debug("index: reading %s for %s: %s", rnd.index_url, target.name, exc)
                 continue
             for filename, sha256 in target.published:
                 entry = listed.get(filename)
-                if entry is not None and entry.sha256 and entry.sha256.lower() != sha256:
-                    found.append(f"{filename} (sha256 {entry.sha256}, dist/ built {sha256})")
+                if entry is None:
+                    continue
+                served = entry.sha256
+                if not served:  # no hash on the page: the bytes it serves, hashed here
+                    try:
+                        served = file_sha256(
+                            entry, auth=auth, origins={origin(rnd.index_url)}, patience=patience
+                        )
+                    except RelnoxError as exc:
+                        logger.debug("index: downloading %s: %s", entry.url, exc)
+                        continue
+                if served.lower() != sha256:
+                    found.append(f"{filename} (sha256 {served}, dist/ built {sha256})")
         if not found:
             return None
         return (

@@ -454,6 +454,41 @@ def test_a_release_swapped_on_the_index_is_not_verified_from_it(
     assert wheel in failed.detail and "other bytes than the release" in failed.detail
 
 
+def test_a_swapped_file_is_found_where_the_index_lists_no_sha256(
+    good: Path, local_index: LocalIndex
+) -> None:
+    """The same swap behind an index whose pages give no hashes (a plain file server, an
+    old proxy): relnox downloads each release file the page lists and hashes it."""
+    import re
+
+    from tests.fault_server import FaultServer, Reply, Seen
+
+    def no_hashes(seen: Seen, reply: Reply) -> Reply:
+        if not seen.path.startswith("/simple/"):
+            return reply
+        return Reply(reply.status, reply.headers, re.sub(rb"#sha256=[0-9a-f]+", b"", reply.body))
+
+    files = sorted((good / "dist").glob("vfyrlx_core-*"))
+    local_index.data_dir.mkdir(parents=True, exist_ok=True)
+    for file in files:
+        if file.name.endswith(".whl"):
+            _swapped(file, local_index.data_dir / file.name)
+        else:
+            shutil.copy2(file, local_index.data_dir / file.name)
+    with FaultServer(upstream=local_index.url, rewrite=no_hashes) as bare:
+        report = verify_install(
+            load_workspace(good),
+            VerifyOptions(packages=["vfyrlx-core"], index=f"{bare.url}simple/", wait=0),
+        )
+        downloaded = [s.path for s in bare.seen if s.path.startswith("/packages/")]
+
+    assert not report.ok
+    [failed] = report.results[0].failed
+    wheel = next(f.name for f in files if f.name.endswith(".whl"))
+    assert wheel in failed.detail and "other bytes than the release" in failed.detail
+    assert any(path.endswith(wheel) for path in downloaded)
+
+
 # -- usage errors ----------------------------------------------------------------------------
 
 
