@@ -144,8 +144,11 @@ def _links(text: str) -> _Links:
     """The links and meta tags of ``text``: read here when it is plain, else by
     :class:`html.parser.HTMLParser` (imported then: ``html.entities`` is a large table)."""
     plain = _plain_links(text)
-    if plain is not None:
-        return plain
+    return plain if plain is not None else _parsed_links(text)
+
+
+def _parsed_links(text: str) -> _Links:
+    """The links and meta tags of ``text`` as :class:`html.parser.HTMLParser` reads them."""
     from html.parser import HTMLParser
 
     class Parsed(_Links, HTMLParser):

@@ -12,7 +12,6 @@ import random
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -180,27 +179,17 @@ def test_only_a_plain_address_on_this_machine_without_a_proxy_is_asked_directly(
     assert proxied("::1", os.environ)
 
 
-@pytest.fixture
-def servers() -> Iterator[list[FaultServer]]:
-    started: list[FaultServer] = []
-    yield started
-    for server in started:
-        server.stop()
-
-
-def test_an_answer_that_never_ends_is_given_up_on_within_its_bound(
-    servers: list[FaultServer],
-) -> None:
-    server = FaultServer(rule=lambda seen: TRICKLE)
-    servers.append(server)
-    with pytest.raises(http_wire.TooSlow, match="did not end within 1s"):
+def test_an_answer_that_never_ends_is_given_up_on_within_its_bound() -> None:
+    with (
+        FaultServer(rule=lambda seen: TRICKLE) as server,
+        pytest.raises(http_wire.TooSlow, match="did not end within 1s"),
+    ):
         http_wire.get(f"{server.url}simple/x/", "*/*", timeout=0.5, stall=0.5, limit=1 << 20)
 
 
-def test_a_refusal_is_returned_for_its_caller_to_judge(servers: list[FaultServer]) -> None:
-    server = FaultServer(rule=lambda seen: Reply(503, body=b"busy"))
-    servers.append(server)
-    answer = http_wire.get(f"{server.url}simple/x/", "*/*", timeout=5, stall=5, limit=1 << 20)
+def test_a_refusal_is_returned_for_its_caller_to_judge() -> None:
+    with FaultServer(rule=lambda seen: Reply(503, body=b"busy")) as server:
+        answer = http_wire.get(f"{server.url}simple/x/", "*/*", timeout=5, stall=5, limit=1 << 20)
     assert answer is not None and answer.status == 503 and not plain(answer, 1 << 20)
     assert "Authorization" not in str(server.seen[0].headers)
 

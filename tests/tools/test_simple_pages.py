@@ -5,22 +5,15 @@ the page; anything else goes to html.parser."""
 from __future__ import annotations
 
 import random
-from html.parser import HTMLParser
 
 import pytest
 
-from relnox.tools.simple_pages import _Links, _plain_links, parse_html_page
+from relnox.tools.simple_pages import _parsed_links, _plain_links, parse_html_page
 
 
 def _standard(text: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
-    class Parsed(_Links, HTMLParser):
-        def __init__(self) -> None:
-            _Links.__init__(self)
-            HTMLParser.__init__(self)
-
-    parser = Parsed()
-    parser.feed(text)
-    return parser.links, parser.meta
+    parsed = _parsed_links(text)
+    return parsed.links, parsed.meta
 
 
 SHA = "371c535439341f5d05a05e3207e8cb70cfb9741ce8cf8794ecaec70c2eef1b09"

@@ -429,19 +429,26 @@ def _swapped(wheel: Path, out: Path) -> None:
             target.writestr(name, data)
 
 
+def _serve_swapped(good: Path, local_index: LocalIndex) -> str:
+    """vfyrlx-core's files on the index, its wheel swapped (:func:`_swapped`); the wheel's name."""
+    local_index.data_dir.mkdir(parents=True, exist_ok=True)
+    wheel = ""
+    for file in sorted((good / "dist").glob("vfyrlx_core-*")):
+        if file.name.endswith(".whl"):
+            _swapped(file, local_index.data_dir / file.name)
+            wheel = file.name
+        else:
+            shutil.copy2(file, local_index.data_dir / file.name)
+    return wheel
+
+
 def test_a_release_swapped_on_the_index_is_not_verified_from_it(
     good: Path, local_index: LocalIndex
 ) -> None:
     """The index serves a wheel of the release's name with other bytes (its RECORD
     consistent): the index lists another sha256 than the build manifest's, and the verify
     fails naming the file, though the swapped wheel would install and import."""
-    files = sorted((good / "dist").glob("vfyrlx_core-*"))
-    local_index.data_dir.mkdir(parents=True, exist_ok=True)
-    for file in files:
-        if file.name.endswith(".whl"):
-            _swapped(file, local_index.data_dir / file.name)
-        else:
-            shutil.copy2(file, local_index.data_dir / file.name)
+    wheel = _serve_swapped(good, local_index)
     report = verify_install(
         load_workspace(good),
         VerifyOptions(packages=["vfyrlx-core"], index=local_index.simple_url, wait=0),
@@ -450,7 +457,6 @@ def test_a_release_swapped_on_the_index_is_not_verified_from_it(
     assert not report.ok
     [failed] = report.results[0].failed
     assert failed.name == "install"
-    wheel = next(f.name for f in files if f.name.endswith(".whl"))
     assert wheel in failed.detail and "other bytes than the release" in failed.detail
 
 
@@ -468,13 +474,7 @@ def test_a_swapped_file_is_found_where_the_index_lists_no_sha256(
             return reply
         return Reply(reply.status, reply.headers, re.sub(rb"#sha256=[0-9a-f]+", b"", reply.body))
 
-    files = sorted((good / "dist").glob("vfyrlx_core-*"))
-    local_index.data_dir.mkdir(parents=True, exist_ok=True)
-    for file in files:
-        if file.name.endswith(".whl"):
-            _swapped(file, local_index.data_dir / file.name)
-        else:
-            shutil.copy2(file, local_index.data_dir / file.name)
+    wheel = _serve_swapped(good, local_index)
     with FaultServer(upstream=local_index.url, rewrite=no_hashes) as bare:
         report = verify_install(
             load_workspace(good),
@@ -484,7 +484,6 @@ def test_a_swapped_file_is_found_where_the_index_lists_no_sha256(
 
     assert not report.ok
     [failed] = report.results[0].failed
-    wheel = next(f.name for f in files if f.name.endswith(".whl"))
     assert wheel in failed.detail and "other bytes than the release" in failed.detail
     assert any(path.endswith(wheel) for path in downloaded)
 
