@@ -536,6 +536,28 @@ def versioneer_match(directory: Path, doc: Mapping[str, Any]) -> str | None:
 _CALVER = re.compile(r"\buse_calver\s*=")
 
 
+def _syntax_error(setup_py: Path) -> VersionError | None:
+    """The error for a setup.py Python cannot parse (contextlib2's ``project_urls={...}``
+    with no comma before the next keyword): its build fails before any version, so the
+    line to fix is that one, not a version setting. ``None`` when it parses."""
+    from relnox.project.python_ast import parse
+
+    try:
+        parse(read_text(setup_py), str(setup_py))
+    except SyntaxError as exc:
+        where = f"{setup_py}:{exc.lineno}" if exc.lineno else str(setup_py)
+        return VersionError(
+            f"{where}: setup.py is not valid Python ({exc.msg}), so the build fails before "
+            "it gives a version; fix that line"
+        )
+    except (ValueError, RelnoxError):
+        return VersionError(
+            f"{setup_py}: setup.py is not valid Python (it holds a NUL byte or is unreadable), "
+            "so the build fails before it gives a version; fix the file"
+        )
+    return None
+
+
 def unreadable(directory: Path, roots: Sequence[Path] = ()) -> VersionError:
     """The error for a version relnox cannot read, naming the one line that fixes it (and
     the file setup.py takes it from, when there is one)."""
@@ -553,6 +575,9 @@ def unreadable(directory: Path, roots: Sequence[Path] = ()) -> VersionError:
             f"version-files in {directory / 'pyproject.toml'}, or tag each release with the "
             "version its build printed and release without relnox's bump"
         )
+    broken = _syntax_error(setup_py) if setup_py.is_file() else None
+    if broken is not None:
+        return broken
     computed = setup_py_computed(directory, roots)
     if computed is not None:
         what = (

@@ -138,6 +138,25 @@ def test_setup_py_computing_its_version_names_the_line_that_fixes_it(tmp_path: P
     assert (pkg.name, pkg.version) == ("calc", "0.9.0")
 
 
+def test_a_setup_py_python_cannot_parse_names_its_line_not_a_version_setting(
+    tmp_path: Path,
+) -> None:
+    """contextlib2's shape: ``project_urls={...}`` with no comma before the next keyword;
+    the build fails on that line, so the error names it rather than version-files."""
+    files = {
+        "setup.py": "from setuptools import setup\n\nsetup(\n    name='calc',\n"
+        "    version=open('VERSION.txt').read().strip(),\n"
+        "    project_urls={'Source': 'x'}\n    classifiers=[],\n)\n",
+        "VERSION.txt": "1.0.0rc1\n",
+        "calc/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files)
+    (problem,) = discover(root).problems
+    assert f"{root / 'setup.py'}:" in problem
+    assert "setup.py is not valid Python" in problem and "fix that line" in problem
+    assert "version-files" not in problem
+
+
 def test_setup_py_exec_of_a_file_computing_the_version_names_that_file(tmp_path: Path) -> None:
     """coverage's shape: setup.py execs ``cov/version.py``, which makes ``__version__``
     from a ``version_info`` tuple by a function: the error names that file."""
