@@ -95,6 +95,39 @@ def test_scikit_build_regex_and_meson(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    "meson_build",
+    [
+        # matplotlib 3.10's: a version: keyword inside the call that computes the version
+        "project(\n  'mpl',\n  'c',\n  version: run_command(\n"
+        "    find_program('python3', 'python', version: '>= 3.10'),\n"
+        "    '-m', 'setuptools_scm', check: true).stdout().strip(),\n)\n",
+        # matplotlib 3.9's: a version: keyword of a dependency() after project()
+        "project('mpl', 'c',\n  version: run_command(find_program('python3'), '-m', "
+        "'setuptools_scm', check: true).stdout().strip(),\n)\n"
+        "dep = dependency('pybind11', version: '>=2.6')\n",
+    ],
+)
+def test_a_meson_version_computed_by_setuptools_scm_is_read_from_the_tags(
+    tmp_path: Path, meson_build: str
+) -> None:
+    """The ``version: '...'`` of another call (find_program's, dependency's) is not
+    project()'s version: the version comes from [tool.setuptools_scm]'s git tags."""
+    scm = '[tool.setuptools_scm]\nversion_scheme = "release-branch-semver"\n'
+    files = {
+        "pyproject.toml": project("mpl", None, backend="meson", extra=scm).replace(
+            '["meson-python"]', '["meson-python", "setuptools_scm>=7"]'
+        ),
+        "meson.build": meson_build,
+        "mpl/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["v3.10.1"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) == ("3.10.1", "vcs")
+    bump = plan_bump(load_workspace(root), BumpOptions(part="minor"))
+    assert bump.versions == {"mpl": ("3.10.1", "3.11.0")} and bump.tags == ["v3.11.0"]
+
+
+@pytest.mark.parametrize(
     ("cfg_version", "more", "expected"),
     [
         ("1.4.1", {}, "1.4.1"),
