@@ -245,7 +245,7 @@ def _setuptools(
                 f"{pyproject}: [tool.setuptools.dynamic] version attr {attr!r}: no module "
                 f"{module_name} under {directory}; fix the attr"
             )
-        found = attr_location(module, attr) or followed(module)
+        found = attr_location(module, attr) or followed(module) or _attr_tuple(module, attr)
         reader = tag_reader(module) if found is None else None
         if reader is not None:  # setuptools-scm's own in-tree helper
             return (
@@ -311,7 +311,8 @@ def attr_location(module: Path, attr: str) -> VersionLocation | None:
     """The literal string setuptools' ``attr`` names when its attribute is not
     ``__version__`` (PyMySQL's ``pymysql.VERSION_STRING = "1.2.0"`` beside a
     ``__version__ = "2.2.8"`` it keeps for Django): that assignment, at the top of the
-    module; ``None`` for ``__version__`` or when the attribute is no literal there."""
+    module, or the tuple it binds there (``VERSION = (1, 2, 3)``); ``None`` for
+    ``__version__`` or when the attribute is neither."""
     name = attr.rpartition(".")[2]
     if not name or name == "__version__" or not name.isidentifier():
         return None
@@ -320,17 +321,28 @@ def attr_location(module: Path, attr: str) -> VersionLocation | None:
         r"""(?P<q>['"])(?P<version>[^'"\r\n]+)(?P=q)"""
     )
     found = re.search(pattern, read_text(module))
-    return (
-        None
-        if found is None
-        else VersionLocation(module, "python", found["version"], pattern=pattern)
-    )
+    if found is None:  # or the tuple it names, which setuptools joins with dots
+        return _attr_tuple(module, attr)
+    return VersionLocation(module, "python", found["version"], pattern=pattern)
+
+
+def _attr_tuple(module: Path, attr: str) -> VersionLocation | None:
+    """The tuple ``attr`` names, which setuptools joins with dots (``VERSION = (1, 2, 3)``
+    is ``1.2.3``), when the module binds its attribute to one at its top."""
+    from relnox.project.version_tuple import joined_elsewhere
+
+    return joined_elsewhere(module, attr.rpartition(".")[2])
 
 
 def _attr_target(module: Path, attr: str, what: str, source: Path) -> VersionLocation:
     """Where ``attr`` of ``module`` is written: its own literal, else the module's
-    ``__version__`` as importing it finds it."""
-    return attr_location(module, attr) or followed(module) or literal_location(module, what, source)
+    ``__version__`` as importing it finds it, else the tuple ``attr`` names."""
+    return (
+        attr_location(module, attr)
+        or followed(module)
+        or _attr_tuple(module, attr)
+        or literal_location(module, what, source)
+    )
 
 
 def setup_cfg_version(

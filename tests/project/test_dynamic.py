@@ -151,6 +151,32 @@ def test_setup_cfg_metadata(
     assert load_workspace(root).packages[0].version.startswith("1.5.0")
 
 
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"setup.cfg": "[metadata]\nname = sig\nversion = attr: sig.VERSION\n"},
+        {"extra": '[tool.setuptools.dynamic]\nversion = {attr = "sig.VERSION"}\n'},
+    ],
+)
+def test_a_setuptools_attr_naming_a_tuple_is_read_joined_with_dots_and_bumped_there(
+    tmp_path: Path, config: dict[str, str]
+) -> None:
+    """setuptools joins a tuple or list ``attr`` names with dots: ``VERSION = (1, 4, 2)``
+    builds 1.4.2, with no ``__version__`` string anywhere."""
+    extra = config.pop("extra", "")
+    pyproject = (
+        project("sig", None, backend="setuptools", extra=extra)
+        if extra
+        else '[build-system]\nrequires = ["setuptools>=64"]\nbuild-backend = "setuptools.build_meta"\n'
+    )
+    files = {"pyproject.toml": pyproject, "sig/__init__.py": "VERSION = (1, 4, 2)\n", **config}
+    root = repo(tmp_path / "r", files)
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.name, pkg.version) == ("sig", "1.4.2")
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part="minor")))
+    assert (root / "sig/__init__.py").read_text() == "VERSION = (1, 5, 0)\n"
+
+
 def test_setup_py_computing_its_version_names_the_line_that_fixes_it(tmp_path: Path) -> None:
     files = {
         "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n',
