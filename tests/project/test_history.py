@@ -587,6 +587,25 @@ def test_a_uv_virtual_root_with_a_backend_and_its_own_tags_is_released(tmp_path:
     assert plan_bump(ws, BumpOptions(part="patch", tag=True, commit=True)).tags == ["lonely-v2.1.1"]
 
 
+def test_a_uv_virtual_root_released_by_its_tags_is_noted_for_uvs_setting_not_a_workspace_file(
+    tmp_path: Path,
+) -> None:
+    """pycairo's shape: a meson-python root with ``[tool.uv] package = false`` whose version
+    is that of each of its last tags; the note said "no workspace file lists it" of the
+    root, which is itself the workspace file: it names uv's setting now."""
+    uv = "\n[tool.uv]\npackage = false\n"
+    repo = History(tmp_path / "r", {"pyproject.toml": project("cairoish", "1.0.0", extra=uv)})
+    git(repo.root, "tag", "v1.0.0")
+    for version in ("1.1.0", "1.2.0"):
+        repo.commit({"pyproject.toml": project("cairoish", version, extra=uv)}, f"v{version}")
+    ws = load_workspace(repo.root)
+    assert [p.name for p in ws.packages] == ["cairoish"]
+    (note,) = [n for n in ws.notes if "is released" in n]
+    assert note.startswith("pyproject.toml (cairoish) is released (")
+    assert "[tool.uv] package = false keeps uv from building it" in note
+    assert "no workspace file lists it" not in note
+
+
 def test_a_uv_virtual_root_alone_in_its_repository_is_released_by_plain_version_tags(
     tmp_path: Path,
 ) -> None:
