@@ -332,11 +332,30 @@ def literal_location(path: Path, what: str, pyproject: Path) -> VersionLocation:
 
         if (why := two_ways(path, f"{pyproject} {what} reads")) is not None:
             raise VersionError(why)
+        text = read_text(path)
+        if _ASKS_METADATA.search(text) and _METADATA_MODULE.search(text):
+            raise VersionError(
+                f"{path}: __version__ is asked of the installed package's metadata "
+                f"(importlib.metadata), which the build makes from {pyproject} {what}, so "
+                "there is no version to read or bump there (the build cannot read one either); "
+                f'write __version__ = "<version>" in {path.name}, or write it as [project] '
+                'version (out of "dynamic") and keep the metadata call'
+            )
         raise VersionError(
             f'{path}: no literal __version__ = "..." line, which {pyproject} {what} points at; '
             'add one, or set [tool.relnox] version-files = ["<file with the version>"]'
         )
     return loc
+
+
+#: ``__version__`` taken from the installed distribution's metadata at import:
+#: ``importlib.metadata.version("pkg")`` (or ``version(__name__)`` imported from it),
+#: importlib_metadata's, pkg_resources' ``get_distribution(...).version``
+_ASKS_METADATA = lazy(
+    r"(?m)^__version__[ \t]*(?::[^=\n]+)?=[ \t]*(?:[\w.]+\.)?"
+    r"(?:version\(|get_distribution\(.*\)\.version\b)"
+)
+_METADATA_MODULE = lazy(r"\b(?:importlib\.metadata|importlib_metadata|pkg_resources)\b")
 
 
 def find_module(roots: Sequence[Path], dotted: str) -> Path | None:

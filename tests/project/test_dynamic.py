@@ -177,6 +177,30 @@ def test_a_setuptools_attr_naming_a_tuple_is_read_joined_with_dots_and_bumped_th
     assert (root / "sig/__init__.py").read_text() == "VERSION = (1, 5, 0)\n"
 
 
+@pytest.mark.parametrize(
+    "extra",
+    [
+        '[tool.hatch.version]\npath = "pk/__init__.py"\n',
+        '[tool.setuptools.dynamic]\nversion = {attr = "pk.__version__"}\n',
+    ],
+)
+def test_a_version_asked_of_the_installed_metadata_is_said_to_hold_none(
+    tmp_path: Path, extra: str
+) -> None:
+    """``__version__ = version("pk")`` from importlib.metadata, which the backend's version
+    setting points at: the metadata is what the build makes, so there is no version there
+    to read or bump; the error says so and what to write, rather than only 'no literal'."""
+    backend = "hatchling" if "hatch" in extra else "setuptools"
+    files = {
+        "pyproject.toml": project("pk", None, backend=backend, extra=extra),
+        "pk/__init__.py": 'from importlib.metadata import version\n\n__version__ = version("pk")\n',
+    }
+    root = repo(tmp_path / "r", files)
+    (problem,) = discover(root).problems
+    assert "__version__ is asked of the installed package's metadata" in problem
+    assert 'write __version__ = "<version>" in __init__.py' in problem
+
+
 def test_setup_py_computing_its_version_names_the_line_that_fixes_it(tmp_path: Path) -> None:
     files = {
         "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n',
