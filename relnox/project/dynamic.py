@@ -439,6 +439,8 @@ def dynamic_version(
     if opted_in(doc, build_requires):
         return incremental_version(directory, doc, "[tool.incremental]")
     plugin = vcs_plugin(doc, build_requires)
+    if plugin == "pbr" and metadata.get("version", "").strip():
+        plugin = None  # pbr's pre-versioning: setup.cfg's version is the release to make
     if plugin is not None:
         return VCS_SOURCE, [], f"{plugin} (versions from git tags)"
     keyword = scm_keyword(directory)

@@ -201,6 +201,29 @@ def test_a_version_asked_of_the_installed_metadata_is_said_to_hold_none(
     assert 'write __version__ = "<version>" in __init__.py' in problem
 
 
+@pytest.mark.parametrize(("cfg_version", "expected"), [("2.1.0", "2.1.0"), ("", "2.0.0")])
+def test_pbrs_backend_with_a_setup_cfg_version_builds_that_version_as_setup_py_pbr_does(
+    tmp_path: Path, cfg_version: str, expected: str
+) -> None:
+    """pbr's pre-versioning: setup.cfg's ``[metadata] version`` is the release to make (the
+    build gives 2.1.0.devN until 2.1.0 is tagged); read as setup.py's ``setup(pbr=True)``
+    already was, not as the last tag. Without one, the tags give it."""
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["pbr>=6", "setuptools>=64"]\n'
+        'build-backend = "pbr.build"\n',
+        "setup.py": "import setuptools\n\nsetuptools.setup(pbr=True)\n",
+        "setup.cfg": "[metadata]\nname = foo\n"
+        + (f"version = {cfg_version}\n" if cfg_version else "")
+        + "\n[files]\npackages = foo\n",
+        "foo/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["2.0.0"])
+    commit(root, {"foo/more.py": ""})
+    (pkg,) = load_workspace(root).packages
+    assert pkg.version == expected
+    assert (pkg.version_source == "vcs") == (not cfg_version)
+
+
 def test_setup_py_computing_its_version_names_the_line_that_fixes_it(tmp_path: Path) -> None:
     files = {
         "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n',
