@@ -482,7 +482,39 @@ def dynamic_version(
         or setup_py_literal(directory)
         or setup_py_toml(directory)
         or setup_py_reads(directory, roots)
+        or _setup_py_tag_helper(directory)
     )
+
+
+def _setup_py_tag_helper(directory: Path) -> Found | None:
+    """setup.py's ``version=f()`` of a function it imports from a helper module of its own
+    (beside it, or in a directory it puts on ``sys.path``: obspy's ``from version import
+    get_git_version`` of obspy/core/util/version.py) that reads git tags: the tags."""
+    import ast
+
+    from relnox.project.setup_py import local_helpers, setup_call
+
+    found = setup_call(directory)
+    value = found[1].get("version") if found is not None else None
+    if found is None or not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)):
+        return None
+    name = value.func.id
+    modules = {
+        node.module
+        for node in ast.walk(found[0])
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module
+        if any((alias.asname or alias.name) == name for alias in node.names)
+    }
+    for helper in local_helpers(found[0], directory / "setup.py"):
+        reader = tag_reader(helper) if helper.stem in modules else None
+        if reader is not None:
+            where = Path(os.path.relpath(helper, directory)).as_posix()
+            return (
+                VCS_SOURCE,
+                [],
+                f"setup.py's version={name}() of {where}, which reads git tags ({reader})",
+            )
+    return None
 
 
 def versioneer_prefix(directory: Path, doc: Mapping[str, Any]) -> str | None:

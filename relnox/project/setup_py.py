@@ -824,7 +824,7 @@ def script_reads(
     if tree is None:
         return None
     holding = _holding(script, tree, directory, roots)
-    for helper in [] if holding else _local_helpers(tree, script):
+    for helper in [] if holding else local_helpers(tree, script):
         # setup.py's own helper module reads it (from _bootstrap import get_version:
         # psutil; import versioninfo: lxml; gevent's _setuputils.read_version)
         helper_tree = _tree(helper)
@@ -866,7 +866,10 @@ def _holding(
     version, by resolved path: a literal, a joined tuple, or one taken from a sibling
     (``from .Shadow import __version__`` of the ``__init__.py`` it imports: Cython's)."""
     holding: dict[Path, VersionLocation] = {}
-    for path in _named_files(tree, script.parent, [directory, *roots]):
+    named = _named_files(tree, script.parent, [directory, *roots])
+    if script.parent != directory:  # a helper in conf/ spelling its paths from the top
+        named += _named_files(tree, directory, [directory, *roots])  # (mpi4py's topdir)
+    for path in named:
         path = Path(os.path.normpath(path))
         try:
             resolved = path.resolve()
@@ -916,15 +919,19 @@ def _repository_of(directory: Path) -> Path:
     return here
 
 
-def _local_helpers(tree: ast.Module, script: Path) -> list[Path]:
-    """The modules beside ``script`` it imports (``from _bootstrap import get_version``)."""
+def local_helpers(tree: ast.Module, script: Path) -> list[Path]:
+    """The modules beside ``script`` it imports (``from _bootstrap import get_version``),
+    or from a directory of the project it puts on ``sys.path`` first (mpi4py's ``conf/``
+    then ``import metadata``; obspy's ``obspy/core/util`` then ``from version import
+    get_git_version``)."""
     names: list[str] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names.append(node.module)
-    found = [script.parent / f"{name}.py" for name in names if "." not in name]
+    places = [script.parent, *_on_sys_path(tree, script.parent, _constants(tree))]
+    found = [place / f"{name}.py" for place in places for name in names if "." not in name]
     return [path for path in dict.fromkeys(found) if path.is_file() and path != script]
 
 

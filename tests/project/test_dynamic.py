@@ -224,6 +224,68 @@ def test_pbrs_backend_with_a_setup_cfg_version_builds_that_version_as_setup_py_p
     assert (pkg.version_source == "vcs") == (not cfg_version)
 
 
+def test_a_setup_py_helper_on_sys_path_reading_the_package_file_is_read_there(
+    tmp_path: Path,
+) -> None:
+    """mpi4py's shape: setup.py puts ``conf/`` on sys.path and calls ``get_version()`` of
+    ``import metadata``, which reads ``__version__`` of ``topdir / "src" / ... /
+    __init__.py`` (topdir the project's, spelled from ``__file__``): read and bumped there."""
+    setup_py = (
+        "import os\nimport sys\nfrom setuptools import setup\n\n"
+        "topdir = os.path.dirname(os.path.abspath(__file__))\n"
+        'sys.path.insert(0, os.path.join(topdir, "conf"))\n\n\n'
+        "def get_metadata():\n    import metadata as md\n\n"
+        '    return {"version": md.get_version()}\n\n\nsetup(**get_metadata())\n'
+    )
+    metadata = (
+        "import pathlib\nimport re\n\ntopdir = pathlib.Path(__file__).resolve().parent.parent\n\n\n"
+        "def get_version():\n"
+        '    source = topdir / "src" / "mpish" / "__init__.py"\n'
+        "    return re.search(r'__version__ = \"(.*)\"', source.read_text()).group(1)\n"
+    )
+    files = {
+        "pyproject.toml": project("mpish", None, backend="setuptools"),
+        "setup.py": setup_py,
+        "conf/metadata.py": metadata,
+        "src/mpish/__init__.py": INIT.format("4.2.0.dev0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["4.1.2"])
+    (pkg,) = load_workspace(root).packages
+    assert pkg.version == "4.2.0.dev0" and pkg.primary is not None
+    assert pkg.primary.path == root / "src/mpish/__init__.py"
+
+
+def test_a_setup_py_version_from_a_helper_on_sys_path_running_git_describe_is_the_tags(
+    tmp_path: Path,
+) -> None:
+    """obspy's shape: ``sys.path.insert(0, UTIL_PATH)`` then ``from version import
+    get_git_version`` and ``setup(version=get_git_version())``, the helper running ``git
+    describe``: versioned by the tags, not 'setup.py computes the version'."""
+    setup_py = (
+        "import os\nimport sys\nfrom setuptools import setup\n\n"
+        "SETUP_DIRECTORY = os.path.dirname(os.path.abspath(__file__))\n"
+        'UTIL_PATH = os.path.join(SETUP_DIRECTORY, "obsp", "util")\n'
+        "sys.path.insert(0, UTIL_PATH)\nfrom version import get_git_version\n"
+        "sys.path.pop(0)\n\nsetup(name='obsp', version=get_git_version())\n"
+    )
+    helper = (
+        "import subprocess\n\n\ndef get_git_version():\n"
+        "    command = ['git', 'describe', '--tags', '--always']\n"
+        "    return subprocess.check_output(command).decode().strip()\n"
+    )
+    files = {
+        "pyproject.toml": project("obsp", None, backend="setuptools"),
+        "setup.py": setup_py,
+        "obsp/__init__.py": "",
+        "obsp/util/__init__.py": "",
+        "obsp/util/version.py": helper,
+    }
+    root = repo(tmp_path / "r", files, tags=["1.5.0"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) == ("1.5.0", "vcs")
+    assert "obsp/util/version.py, which reads git tags" in pkg.evidence
+
+
 def test_setup_py_computing_its_version_names_the_line_that_fixes_it(tmp_path: Path) -> None:
     files = {
         "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n',
