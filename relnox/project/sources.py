@@ -24,7 +24,16 @@ from relnox.tools import git
 from relnox.versioning import maybe_version, same_version
 
 Kind = Literal[
-    "toml", "python", "text", "pattern", "incremental", "tuple", "info", "parts", "tuple_copy"
+    "toml",
+    "python",
+    "text",
+    "pattern",
+    "incremental",
+    "tuple",
+    "info",
+    "parts",
+    "tuple_copy",
+    "expr",
 ]
 
 PY_VERSION_RE = re.compile(
@@ -98,6 +107,10 @@ class VersionLocation:
             from relnox.project.version_parts import respell_parts
 
             return respell_parts(self.path, text, self.value, new)
+        if self.kind == "expr":
+            from relnox.project.version_expr import respell_expr
+
+            return respell_expr(self.path, text, self.value, new)
         if self.kind == "text":
             stripped = text.strip()
             if stripped != self.value:
@@ -388,6 +401,10 @@ def value_in(loc: VersionLocation, text: str) -> str | None:
             from relnox.project.version_parts import parts_value
 
             return parts_value(text)
+        if loc.kind == "expr":
+            from relnox.project.version_expr import expr_value
+
+            return expr_value(text)
         if loc.kind in ("tuple", "info"):
             from relnox.project.version_tuple import info_value, joined
 
