@@ -41,6 +41,7 @@ from relnox.project.dynamic_native import (
 from relnox.project.incremental import incremental_version, opted_in, setup_py_incremental
 from relnox.project.pyproject import VCS_SOURCE, hatch_label
 from relnox.project.setup_py import (
+    SCM_KEYWORDS,
     followed,
     scm_keyword,
     setup_py_literal,
@@ -445,7 +446,7 @@ def dynamic_version(
         return VCS_SOURCE, [], f"{plugin} (versions from git tags)"
     keyword = scm_keyword(directory)
     if keyword is not None:
-        return VCS_SOURCE, [], f"setuptools-scm: setup.py's setup({keyword}=...)"
+        return VCS_SOURCE, [], f"{SCM_KEYWORDS[keyword]}: setup.py's setup({keyword}=...)"
     if uses_pbr(directory):
         return VCS_SOURCE, [], "pbr: setup.py's setup(pbr=True) (versions from git tags)"
     prefix = versioneer_prefix(directory, doc)

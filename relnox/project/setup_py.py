@@ -971,13 +971,33 @@ def scm_keyword(directory: Path) -> str | None:
     ``use_scm_version=True`` (or a dict of options, or a function: whatever its build
     requirements say, ``setup_requires=["setuptools_scm"]`` without a pyproject.toml), or
     PyScaffold 3's ``use_pyscaffold=True`` (tsfresh's), which gives setuptools-scm the
-    version; ``None`` for neither (or either set false)."""
+    version, or setuptools-git-versioning's ``setuptools_git_versioning={"enabled": True}``
+    (``version_config=...`` before its 1.8); ``None`` for none (or one set false, or a
+    dict of options saying ``"enabled": False``)."""
     found = setup_call(directory)
-    for keyword in ("use_scm_version", "use_pyscaffold"):
+    for keyword in SCM_KEYWORDS:
         value = found[1].get(keyword) if found is not None else None
-        if value is not None and not (isinstance(value, ast.Constant) and not value.value):
-            return keyword
+        if value is None or (isinstance(value, ast.Constant) and not value.value):
+            continue
+        if isinstance(value, ast.Dict) and any(
+            isinstance(k, ast.Constant)
+            and k.value == "enabled"
+            and isinstance(v, ast.Constant)
+            and not v.value
+            for k, v in zip(value.keys, value.values, strict=True)
+        ):
+            continue
+        return keyword
     return None
+
+
+#: setup()'s keywords of plugins that version the project from git tags, and the plugin
+SCM_KEYWORDS = {
+    "use_scm_version": "setuptools-scm",
+    "use_pyscaffold": "setuptools-scm",
+    "setuptools_git_versioning": "setuptools-git-versioning",
+    "version_config": "setuptools-git-versioning",
+}
 
 
 def uses_pbr(directory: Path) -> bool:

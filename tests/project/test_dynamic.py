@@ -2159,6 +2159,35 @@ def test_setup_py_use_scm_version_is_versioned_by_tags(tmp_path: Path) -> None:
         load_workspace(root)
 
 
+@pytest.mark.parametrize(
+    ("keyword", "off"),
+    [
+        ('setuptools_git_versioning={"enabled": True, "template": "{tag}"}', '{"enabled": False}'),
+        ("version_config=True", "False"),  # its keyword before 1.8
+    ],
+)
+def test_setup_py_setuptools_git_versioning_is_versioned_by_tags(
+    tmp_path: Path, keyword: str, off: str
+) -> None:
+    """setuptools-git-versioning configured in setup.py (``setup(setuptools_git_versioning=
+    {...}, setup_requires=["setuptools-git-versioning"])``): the tags version it, as its
+    ``[tool.setuptools-git-versioning]`` table does; switched off, it is no such thing."""
+    setup = (
+        "from setuptools import setup\n\nsetup(\n    name='gitvish',\n"
+        f"    {keyword},\n"
+        "    setup_requires=['setuptools-git-versioning'],\n    packages=['gitvish'],\n)\n"
+    )
+    files = {"setup.py": setup, "gitvish/__init__.py": ""}
+    root = repo(tmp_path / "r", files, tags=["v1.3.0"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) == ("1.3.0", "vcs")
+    assert pkg.evidence.startswith("setuptools-git-versioning: setup.py's setup(")
+    name, _, _value = keyword.partition("=")
+    write(root, {"setup.py": setup.replace(keyword, f"{name}={off}")})
+    with pytest.raises(VersionError, match=r"setup\.py computes the version"):
+        load_workspace(root)
+
+
 def test_a_hatch_code_script_reading_git_tags_is_versioned_by_tags(tmp_path: Path) -> None:
     """griffe's shape: ``[tool.hatch.version] source = "code"`` runs a script that asks
     pdm-backend's SCM reader for the version: the git tags give it, not a literal; a script
