@@ -127,7 +127,12 @@ def setup_py_literal(directory: Path) -> Found | None:
         return None
     # a v before it is PEP 440's to drop (cmocean's version = "v4.0.3" builds 4.0.3): kept
     pattern = r"""\bversion\s*=\s*(['"])[vV]?(?P<version>[0-9][^'"]*)\1"""
-    if re.search(pattern, read_text(setup_py)) is not None:
+    tree = _tree(setup_py)
+    keywords = _setup_keywords(tree, every=False) if tree is not None else None
+    # setup(version=version) of a name is no literal keyword, whatever `version = '0.0.0'`
+    # says before it (lizard's placeholder, rebound from CHANGELOG.md's first heading)
+    named = isinstance((keywords or {}).get("version"), ast.Name)
+    if not named and re.search(pattern, read_text(setup_py)) is not None:
         return (
             "setup.py",
             [regex_location(setup_py, pattern, "setup.py")],

@@ -286,6 +286,30 @@ def test_a_setup_py_version_from_a_helper_on_sys_path_running_git_describe_is_th
     assert "obsp/util/version.py, which reads git tags" in pkg.evidence
 
 
+def test_a_placeholder_literal_rebound_before_setup_is_not_setup_pys_version(
+    tmp_path: Path,
+) -> None:
+    """lizard's shape: ``version = '0.0.0'``, then rebound to the first version heading of
+    CHANGELOG.md, then ``setup(version=version)``: 0.0.0 is no version the build gives,
+    so it is not read as one (nor bumped as setup.py's literal)."""
+    setup_py = (
+        "import re\nfrom setuptools import setup\n\ntry:\n    version = '0.0.0'\n"
+        "    with open('CHANGELOG.md') as changes:\n        for line in changes:\n"
+        "            match = re.match(r'^#*\\s*(?P<version>[0-9.]+)', line)\n"
+        "            if match:\n                version = match.group('version')\n"
+        "                break\nexcept OSError:\n    pass\n\n"
+        "setup(name='lizardish', version=version, packages=['lizardish'])\n"
+    )
+    files = {
+        "setup.py": setup_py,
+        "CHANGELOG.md": "# Change Log\n\n## 1.24.0\n\n- Fix.\n",
+        "lizardish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["1.24.0"])
+    (problem,) = discover(root).problems
+    assert "setup.py computes the version" in problem and "version-files" in problem
+
+
 def test_setup_py_computing_its_version_names_the_line_that_fixes_it(tmp_path: Path) -> None:
     files = {
         "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n',
