@@ -490,13 +490,19 @@ def dynamic_version(
 def _setup_py_tag_helper(directory: Path) -> Found | None:
     """setup.py's ``version=f()`` of a function it imports from a helper module of its own
     (beside it, or in a directory it puts on ``sys.path``: obspy's ``from version import
-    get_git_version`` of obspy/core/util/version.py) that reads git tags: the tags."""
+    get_git_version`` of obspy/core/util/version.py) that reads git tags, or
+    ``version=NAME`` it makes of ``git describe`` itself (bpython's): the tags."""
     import ast
 
     from relnox.project.setup_py import local_helpers, setup_call
 
     found = setup_call(directory)
     value = found[1].get("version") if found is not None else None
+    if found is not None and isinstance(value, ast.Name):
+        # setup.py runs git describe for the name itself (bpython's, over "unknown")
+        text = read_text(directory / "setup.py")
+        if _GIT_DESCRIBE.search(text) or all(w.search(text) for w in _GIT_WORDS):
+            return VCS_SOURCE, [], f"setup.py's version={value.id}, which it makes of git describe"
     if found is None or not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)):
         return None
     name = value.func.id

@@ -882,8 +882,10 @@ def _holding(
         except (OSError, ValueError):
             continue
         if resolved not in holding and resolved != script.resolve() and path.is_file():
-            loc = _version_file(path) or joined_location(path) or _from_sibling(path)
-            for name in [] if loc is not None else _joined_names(tree):
+            loc = _version_file(path)
+            python = path.suffix == ".py"  # not the data files it names (bpython's .png)
+            loc = loc or (joined_location(path) or _from_sibling(path) if python else None)
+            for name in _joined_names(tree) if loc is None and python else []:
                 loc = loc or joined_elsewhere(path, name)
             if loc is not None:
                 holding[loc.path.resolve()] = loc

@@ -310,6 +310,37 @@ def test_a_placeholder_literal_rebound_before_setup_is_not_setup_pys_version(
     assert "setup.py computes the version" in problem and "version-files" in problem
 
 
+def test_a_setup_py_making_its_version_of_git_describe_is_the_tags_past_its_data_files(
+    tmp_path: Path,
+) -> None:
+    """bpython's shape: ``version = "unknown"``, then ``git describe`` of it (a docstring's
+    ``version = '1.2'`` example above), ``setup(version=version, data_files=[... .png])``:
+    the tags version it, tagged ``0.26-release``; the png it names is no version file to
+    read (that was 'not UTF-8 text')."""
+    setup_py = (
+        "import subprocess\nfrom setuptools import setup\n\n\nclass Doc:\n"
+        '    """For instance::\n\n       version = \'1.2\'\n    """\n\n\n'
+        'version = "unknown"\n'
+        "proc = subprocess.Popen(['git', 'describe', '--tags'], stdout=subprocess.PIPE)\n"
+        "out = proc.communicate()[0].decode().strip()\n"
+        "if proc.returncode == 0:\n    version = out.split('-')[0]\n\n"
+        "setup(\n    name='bpyish',\n    version=version,\n    packages=['bpyish'],\n"
+        "    data_files=[('share/icons', ['data/bpyish.png'])],\n)\n"
+    )
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": project("bpyish", None, backend="setuptools"),
+        "setup.py": setup_py,
+        "data/bpyish.png": b"\x89PNG\r\n\x1a\n\xff\xfe",
+        "bpyish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["0.25-release", "0.26-release"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) == ("0.26", "vcs")
+    assert "makes of git describe" in pkg.evidence
+    bump = plan_bump(load_workspace(root), BumpOptions(part="minor", tag=True))
+    assert bump.tags == ["0.27-release"]
+
+
 def test_setup_py_computing_its_version_names_the_line_that_fixes_it(tmp_path: Path) -> None:
     files = {
         "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n',
