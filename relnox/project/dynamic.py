@@ -440,6 +440,8 @@ def dynamic_version(
     if opted_in(doc, build_requires):
         return incremental_version(directory, doc, "[tool.incremental]")
     plugin = vcs_plugin(doc, build_requires)
+    if plugin is None and backend.split(".")[0] == "pbr":  # pbr's own, built in-tree
+        plugin = "pbr"
     if plugin == "pbr" and metadata.get("version", "").strip():
         plugin = None  # pbr's pre-versioning: setup.cfg's version is the release to make
     if plugin is not None:

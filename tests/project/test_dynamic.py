@@ -341,6 +341,24 @@ def test_a_setup_py_making_its_version_of_git_describe_is_the_tags_past_its_data
     assert bump.tags == ["0.27-release"]
 
 
+def test_pbr_building_itself_in_tree_is_versioned_by_tags(tmp_path: Path) -> None:
+    """pbr's own shape: ``build-backend = "pbr.build"`` with ``backend-path = ["."]`` and
+    no pbr among its build requirements (it is the tree), setup.py calling
+    ``setup(**setupcfg.setup_cfg_to_args())``: the tags, as for any pbr project."""
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools>=64.0.0"]\n'
+        'build-backend = "pbr.build"\nbackend-path = ["."]\n',
+        "setup.py": "import setuptools\n\nfrom pbr import setupcfg\n\n"
+        "setuptools.setup(**setupcfg.setup_cfg_to_args())\n",
+        "setup.cfg": "[metadata]\nname = pbr\n\n[files]\npackages = pbr\n",
+        "pbr/__init__.py": "",
+        "pbr/build.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["7.0.3"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.name, pkg.version, pkg.version_source) == ("pbr", "7.0.3", "vcs")
+
+
 def test_setup_py_computing_its_version_names_the_line_that_fixes_it(tmp_path: Path) -> None:
     files = {
         "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n',
