@@ -485,18 +485,30 @@ def dynamic_version(
         or setup_py_literal(directory)
         or setup_py_toml(directory)
         or setup_py_reads(directory, roots)
-        or _setup_py_tag_helper(directory)
+        or _setup_py_tag_helper(directory, roots)
     )
 
 
-def _setup_py_tag_helper(directory: Path) -> Found | None:
+def _setup_py_tag_helper(directory: Path, roots: Sequence[Path]) -> Found | None:
     """setup.py's ``version=f()`` of a function it imports from a helper module of its own
     (beside it, or in a directory it puts on ``sys.path``: obspy's ``from version import
     get_git_version`` of obspy/core/util/version.py) that reads git tags, or
-    ``version=NAME`` it makes of ``git describe`` itself (bpython's): the tags."""
+    ``version=NAME`` it makes of ``git describe`` itself (bpython's), or the one file of
+    the package it execs for the version when that file runs ``git describe`` (miniver's
+    ``_version.py``): the tags."""
     import ast
 
-    from relnox.project.setup_py import local_helpers, setup_call
+    from relnox.project.setup_py import local_helpers, setup_call, setup_py_computed
+
+    computed = setup_py_computed(directory, roots)
+    reader = tag_reader(computed) if computed is not None else None
+    if computed is not None and reader is not None:
+        where = Path(os.path.relpath(computed, directory)).as_posix()
+        return (
+            VCS_SOURCE,
+            [],
+            f"setup.py takes the version from {where}, which reads git tags ({reader})",
+        )
 
     found = setup_call(directory)
     value = found[1].get("version") if found is not None else None

@@ -359,6 +359,37 @@ def test_pbr_building_itself_in_tree_is_versioned_by_tags(tmp_path: Path) -> Non
     assert (pkg.name, pkg.version, pkg.version_source) == ("pbr", "7.0.3", "vcs")
 
 
+def test_a_setup_py_loading_a_version_module_that_runs_git_describe_is_the_tags(
+    tmp_path: Path,
+) -> None:
+    """miniver's shape: setup.py loads ``<pkg>/_version.py`` by its path (``spec_from_file_
+    location``), whose ``__version__ = get_version()`` runs ``git describe``; tags
+    ``v0.8.0`` and the development marker ``v0.9.0-dev``: versioned by the tags, the next
+    release v0.9.0, not 'computes it (no literal __version__)'."""
+    setup_py = (
+        "import os\nfrom importlib.util import module_from_spec, spec_from_file_location\n"
+        "from setuptools import setup\n\n\ndef get_version(pkg_path):\n"
+        '    spec = spec_from_file_location("version", os.path.join(pkg_path, "_version.py"))\n'
+        "    module = module_from_spec(spec)\n    spec.loader.exec_module(module)\n"
+        "    return module.__version__\n\n\n"
+        'setup(name="minish", version=get_version("minish"), packages=["minish"])\n'
+    )
+    version_py = (
+        "import subprocess\n\n\ndef get_version():\n"
+        '    out = subprocess.check_output(["git", "describe", "--long", "--always"])\n'
+        "    return out.decode().strip()\n\n\n__version__ = get_version()\n"
+    )
+    files = {"setup.py": setup_py, "minish/__init__.py": "", "minish/_version.py": version_py}
+    root = repo(tmp_path / "r", files, tags=["v0.8.0"])
+    commit(root, {"minish/more.py": ""}, "v0.9.0-dev")
+    (pkg,) = load_workspace(root).packages
+    assert pkg.version_source == "vcs" and "minish/_version.py, which reads git tags" in (
+        pkg.evidence
+    )
+    bump = plan_bump(load_workspace(root), BumpOptions(part="minor", tag=True))
+    assert bump.tags == ["v0.9.0"]
+
+
 def test_setup_py_computing_its_version_names_the_line_that_fixes_it(tmp_path: Path) -> None:
     files = {
         "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n',
