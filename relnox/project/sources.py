@@ -346,6 +346,14 @@ def literal_location(path: Path, what: str, pyproject: Path) -> VersionLocation:
         if (why := two_ways(path, f"{pyproject} {what} reads")) is not None:
             raise VersionError(why)
         text = read_text(path)
+        alone = text.strip()
+        if "hatch" in what and "\n" not in alone and maybe_version(alone) is not None:
+            raise VersionError(
+                f"{path}: it holds only the version {alone}, which hatch's default pattern "
+                '(__version__ = "...") does not find, so the build fails too; add '
+                'pattern = "(?P<version>.+)" to [tool.hatch.version] in '
+                f"{pyproject}"
+            )
         if _ASKS_METADATA.search(text) and _METADATA_MODULE.search(text):
             raise VersionError(
                 f"{path}: __version__ is asked of the installed package's metadata "

@@ -390,6 +390,26 @@ def test_a_setup_py_loading_a_version_module_that_runs_git_describe_is_the_tags(
     assert bump.tags == ["v0.9.0"]
 
 
+def test_a_hatch_path_to_a_bare_version_file_without_a_pattern_names_the_pattern(
+    tmp_path: Path,
+) -> None:
+    """``[tool.hatch.version] path = "VERSION"`` of a file holding only ``1.2.3``: hatch's
+    default pattern finds no ``__version__ = "..."`` there and its build fails; the error
+    says so and gives the pattern, with which the file is read and bumped."""
+    files = {
+        "pyproject.toml": project("pk", None, extra='[tool.hatch.version]\npath = "VERSION"\n'),
+        "VERSION": "1.2.3\n",
+        "pk/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files)
+    (problem,) = discover(root).problems
+    assert "holds only the version 1.2.3, which hatch's default pattern" in problem
+    assert 'add pattern = "(?P<version>.+)" to [tool.hatch.version]' in problem
+    pattern = '[tool.hatch.version]\npath = "VERSION"\npattern = "(?P<version>.+)"\n'
+    write(root, {"pyproject.toml": project("pk", None, extra=pattern)})
+    assert load_workspace(root).packages[0].version == "1.2.3"
+
+
 def test_setup_py_computing_its_version_names_the_line_that_fixes_it(tmp_path: Path) -> None:
     files = {
         "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n',
