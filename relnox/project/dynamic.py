@@ -44,6 +44,7 @@ from relnox.project.setup_py import (
     SCM_KEYWORDS,
     followed,
     scm_keyword,
+    setup_py_changelog,
     setup_py_literal,
     setup_py_reads,
     setup_py_toml,
@@ -484,6 +485,7 @@ def dynamic_version(
         setup_py_incremental(directory, roots, modules)
         or setup_py_literal(directory)
         or setup_py_toml(directory)
+        or setup_py_changelog(directory)
         or setup_py_reads(directory, roots)
         or _setup_py_tag_helper(directory, roots)
     )

@@ -807,6 +807,50 @@ def _named_version(path: Path) -> VersionLocation | None:
     return VersionLocation(path, "pattern", found[0]["version"], pattern=pattern)
 
 
+#: a changelog's name, as setup.py spells it
+_CHANGELOG_NAME = re.compile(r"(?i)(?:change(?:s|log)|history|news)(?:\.(?:md|rst|txt))?")
+
+
+def setup_py_changelog(directory: Path) -> Found | None:
+    """``setup(version=...)`` of what a regular expression with a ``version`` group finds
+    in a changelog setup.py opens: its newest release heading (pyinfra's ``# v3.0.beta0``
+    of CHANGELOG.md, lizard's ``## 1.24.0``). Read there; a bump is the next heading,
+    which relnox leaves to the project (the location says how)."""
+    from relnox.project.changelog import sections
+
+    setup_py = directory / "setup.py"
+    tree = _tree(setup_py) if setup_py.is_file() else None
+    keywords = _setup_keywords(tree, every=False) if tree is not None else None
+    value = (keywords or {}).get("version")
+    if tree is None or value is None or isinstance(value, ast.Constant):
+        return None
+    if "(?P<version>" not in read_text(setup_py):
+        return None
+    names = {
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and _CHANGELOG_NAME.fullmatch(node.value)
+    }
+    for name in sorted(names):
+        path = directory / name
+        if not path.is_file():
+            continue
+        newest = next((s for s in sections(read_text(path)) if maybe_version(s.label)), None)
+        if newest is None:
+            continue
+        heading = newest.heading.splitlines()[0]
+        written = re.match(rf"(?P<prefix>#*[ \t]*[vV]?){re.escape(newest.label)}", heading)
+        if written is None:
+            continue
+        prefix = written["prefix"]
+        pattern = rf"(?m)^{re.escape(prefix)}(?P<version>[0-9][^\s()]*)"
+        loc = VersionLocation(path, "changelog", newest.label, pattern=pattern, key=(prefix,))
+        return "setup.py", [loc], f"setup.py reads the newest release heading of {name}"
+    return None
+
+
 def setup_py_reads(directory: Path, roots: Sequence[Path]) -> Found | None:
     """A setup.py that takes its version from a file of the package: one it imports the
     version from, or one whose path it spells (``open(os.path.join(here, NAME,

@@ -34,6 +34,7 @@ Kind = Literal[
     "parts",
     "tuple_copy",
     "expr",
+    "changelog",
 ]
 
 PY_VERSION_RE = re.compile(
@@ -76,6 +77,13 @@ class VersionLocation:
 
     def render(self, text: str, new: str) -> str:
         """``text`` (the file's current content) with this version replaced by ``new``."""
+        if self.kind == "changelog":  # the newest release's heading: a new one is written
+            prefix = self.key[0] if self.key else ""
+            raise VersionError(
+                f"{self.path}: the version the build reads is this changelog's newest release "
+                f"heading ({self.value}), which relnox does not rewrite: write the next "
+                f"release's heading above it ('{prefix}{new}'), commit it, then relnox tag"
+            )
         if self.kind == "toml":
             import tomlkit  # only a bump writes (4 ms of every command's start otherwise)
             from tomlkit.items import String, StringType

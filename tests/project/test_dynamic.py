@@ -286,28 +286,39 @@ def test_a_setup_py_version_from_a_helper_on_sys_path_running_git_describe_is_th
     assert "obsp/util/version.py, which reads git tags" in pkg.evidence
 
 
-def test_a_placeholder_literal_rebound_before_setup_is_not_setup_pys_version(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    ("changelog", "version", "heading"),
+    [
+        # lizard's: "## Unreleased" above it, and version = '0.0.0' rebound in a loop
+        ("# Change Log\n\n## Unreleased\n\n## 1.24.0\n\n- Fix.\n", "1.24.0", "## 1.25.0"),
+        # pyinfra's: "# v3.0.beta0", the whole line a version after "v"
+        ("# v3.0.beta0\n\nWelcome.\n\n# v2.x\n\nOld.\n", "3.0.beta0", "# v3.0"),
+    ],
+)
+def test_a_setup_py_version_read_from_the_newest_changelog_heading_is_read_there(
+    tmp_path: Path, changelog: str, version: str, heading: str
 ) -> None:
-    """lizard's shape: ``version = '0.0.0'``, then rebound to the first version heading of
-    CHANGELOG.md, then ``setup(version=version)``: 0.0.0 is no version the build gives,
-    so it is not read as one (nor bumped as setup.py's literal)."""
+    """``version = '0.0.0'``, then the first heading of CHANGELOG.md a regular expression
+    with a ``version`` group finds, passed as ``setup(version=version)``: 0.0.0 is no
+    version the build gives; the newest release heading is, and a bump says to write the
+    next heading (relnox does not rename the last release's)."""
     setup_py = (
         "import re\nfrom setuptools import setup\n\ntry:\n    version = '0.0.0'\n"
         "    with open('CHANGELOG.md') as changes:\n        for line in changes:\n"
-        "            match = re.match(r'^#*\\s*(?P<version>[0-9.]+)', line)\n"
+        "            match = re.match(r'^#*\\s*v?(?P<version>[0-9][0-9a-z.]*)$', line)\n"
         "            if match:\n                version = match.group('version')\n"
         "                break\nexcept OSError:\n    pass\n\n"
         "setup(name='lizardish', version=version, packages=['lizardish'])\n"
     )
-    files = {
-        "setup.py": setup_py,
-        "CHANGELOG.md": "# Change Log\n\n## 1.24.0\n\n- Fix.\n",
-        "lizardish/__init__.py": "",
-    }
-    root = repo(tmp_path / "r", files, tags=["1.24.0"])
-    (problem,) = discover(root).problems
-    assert "setup.py computes the version" in problem and "version-files" in problem
+    files = {"setup.py": setup_py, "CHANGELOG.md": changelog, "lizardish/__init__.py": ""}
+    root = repo(tmp_path / "r", files)
+    (pkg,) = load_workspace(root).packages
+    assert pkg.version == version and pkg.primary is not None
+    assert pkg.primary.path == root / "CHANGELOG.md"
+    with pytest.raises(
+        VersionError, match=f"write the next release's heading above it \\('{heading}'\\)"
+    ):
+        plan_bump(load_workspace(root), BumpOptions(part="minor"))
 
 
 def test_a_setup_py_making_its_version_of_git_describe_is_the_tags_past_its_data_files(
