@@ -429,10 +429,13 @@ def _literal_update(
 
 
 def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr] | None:
-    """The keywords of the one ``setup()`` call, a ``**metadata`` spread read from the
-    module-level ``metadata = dict(...)`` or ``{...}``; ``None`` when there is no single
-    call, or (``every``) when a spread of anything else hides some."""
+    """The keywords of the one ``setup()`` call (or of several written alike), a
+    ``**metadata`` spread read from the module-level ``metadata = dict(...)`` or ``{...}``;
+    ``None`` when there is no single call, or (``every``) when a spread of anything else
+    hides some."""
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and _called(n) == "setup"]
+    if len({ast.dump(call) for call in calls}) == 1:  # pycurl's setup(**setup_args) per branch
+        calls = calls[:1]
     if len(calls) != 1:
         return None
     dicts: dict[str, ast.expr] = {}

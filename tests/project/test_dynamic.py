@@ -421,6 +421,30 @@ def test_a_hatch_path_to_a_bare_version_file_without_a_pattern_names_the_pattern
     assert load_workspace(root).packages[0].version == "1.2.3"
 
 
+def test_setup_py_calling_setup_alike_in_each_branch_is_read_as_one_call(
+    tmp_path: Path,
+) -> None:
+    """pycurl's shape: ``VERSION = "7.47.0"``, ``setup_args = dict(version=VERSION, ...)``
+    and ``setup(**setup_args)`` in two branches of ``if __name__ == "__main__"``: one
+    call's keywords, the version read and bumped at VERSION."""
+    setup_py = (
+        'import sys\nfrom setuptools import setup\n\nVERSION = "7.47.0"\n\n'
+        "setup_args = dict(name='curlish', version=VERSION, packages=['curlish'])\n\n"
+        "if __name__ == '__main__':\n    if '--help' in sys.argv:\n"
+        "        setup(**setup_args)\n    else:\n        setup(**setup_args)\n"
+    )
+    files = {
+        "pyproject.toml": project("curlish", None, backend="setuptools"),
+        "setup.py": setup_py,
+        "curlish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["v7.47.0"])
+    (pkg,) = load_workspace(root).packages
+    assert pkg.version == "7.47.0"
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part="minor")))
+    assert 'VERSION = "7.48.0"' in (root / "setup.py").read_text()
+
+
 def test_setup_py_computing_its_version_names_the_line_that_fixes_it(tmp_path: Path) -> None:
     files = {
         "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n',
