@@ -47,6 +47,13 @@ from relnox.versioning import maybe_version, same_version
 
 _ATX = re.compile(r"^(?P<level>#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
 _UNDERLINE = re.compile(r"^(?P<char>[=\-~^*+])(?P=char){2,}\s*$")
+#: an Unreleased section's line saying it holds nothing yet (tinydb's ``- *nothing yet*``
+#: kept under "unreleased" between releases): no entry
+_NOTHING_YET = re.compile(
+    r"^\s*(?:[-*+]\s+)?[*_`(]*\s*(?:nothing|none|no\s+(?:notable\s+|unreleased\s+)?changes)"
+    r"(?:\s+(?:yet|so\s+far))?\s*[.!]?\s*[*_`)]*\s*[.!]?\s*$",
+    re.I,
+)
 _SETEXT_LEVEL = {"=": 1, "-": 2}  # reST's other underline characters: level 3
 _LINK_TARGET = re.compile(r"\]\([^)]*\)")  # [1.2.0](https://...) -> [1.2.0]
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -84,10 +91,12 @@ class Section:
 
     @property
     def has_entries(self) -> bool:
-        """Has at least one list item or paragraph (sub-headings alone do not count)."""
+        """Has at least one list item or paragraph (sub-headings alone, or a line saying
+        there is nothing yet, do not count)."""
         lines = self.body.splitlines()
         return any(
             line.strip()
+            and not _NOTHING_YET.match(line)
             and not line.lstrip().startswith("#")
             and not _UNDERLINE.match(line)
             and not (i + 1 < len(lines) and _UNDERLINE.match(lines[i + 1]))

@@ -450,11 +450,17 @@ def _notes(
     else:
         excluded = _uv_excluded(root, doc or {})
         notes += tuple(
-            f"{relpath(d, root) if d != root else 'pyproject.toml'} is released ({why}), though "
-            + (
-                "[tool.uv.workspace] exclude leaves it out"
-                if d.absolute() in excluded
-                else "no workspace file lists it"
+            (
+                f"{relpath(d, root)} is released ({why}), though "
+                + (
+                    "[tool.uv.workspace] exclude leaves it out"
+                    if d.absolute() in excluded
+                    else "no workspace file lists it"
+                )
+                if d != root  # the root is itself the workspace file: uv's setting says no
+                else f"pyproject.toml ({name_of(root, doc or {}) or 'the root project'}) is "
+                f"released ({why}), though its [tool.uv] package = false keeps uv from "
+                "building it; relnox releases it"
             )
             + "; [tool.relnox] packages decides otherwise"
             for d, why in inferred.items()

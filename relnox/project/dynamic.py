@@ -41,8 +41,10 @@ from relnox.project.dynamic_native import (
 from relnox.project.incremental import incremental_version, opted_in, setup_py_incremental
 from relnox.project.pyproject import VCS_SOURCE, hatch_label
 from relnox.project.setup_py import (
+    SCM_KEYWORDS,
     followed,
     scm_keyword,
+    setup_py_changelog,
     setup_py_literal,
     setup_py_reads,
     setup_py_toml,
@@ -245,7 +247,7 @@ def _setuptools(
                 f"{pyproject}: [tool.setuptools.dynamic] version attr {attr!r}: no module "
                 f"{module_name} under {directory}; fix the attr"
             )
-        found = attr_location(module, attr) or followed(module)
+        found = attr_location(module, attr) or followed(module) or _attr_tuple(module, attr)
         reader = tag_reader(module) if found is None else None
         if reader is not None:  # setuptools-scm's own in-tree helper
             return (
@@ -311,7 +313,8 @@ def attr_location(module: Path, attr: str) -> VersionLocation | None:
     """The literal string setuptools' ``attr`` names when its attribute is not
     ``__version__`` (PyMySQL's ``pymysql.VERSION_STRING = "1.2.0"`` beside a
     ``__version__ = "2.2.8"`` it keeps for Django): that assignment, at the top of the
-    module; ``None`` for ``__version__`` or when the attribute is no literal there."""
+    module, or the tuple it binds there (``VERSION = (1, 2, 3)``); ``None`` for
+    ``__version__`` or when the attribute is neither."""
     name = attr.rpartition(".")[2]
     if not name or name == "__version__" or not name.isidentifier():
         return None
@@ -320,17 +323,28 @@ def attr_location(module: Path, attr: str) -> VersionLocation | None:
         r"""(?P<q>['"])(?P<version>[^'"\r\n]+)(?P=q)"""
     )
     found = re.search(pattern, read_text(module))
-    return (
-        None
-        if found is None
-        else VersionLocation(module, "python", found["version"], pattern=pattern)
-    )
+    if found is None:  # or the tuple it names, which setuptools joins with dots
+        return _attr_tuple(module, attr)
+    return VersionLocation(module, "python", found["version"], pattern=pattern)
+
+
+def _attr_tuple(module: Path, attr: str) -> VersionLocation | None:
+    """The tuple ``attr`` names, which setuptools joins with dots (``VERSION = (1, 2, 3)``
+    is ``1.2.3``), when the module binds its attribute to one at its top."""
+    from relnox.project.version_tuple import joined_elsewhere
+
+    return joined_elsewhere(module, attr.rpartition(".")[2])
 
 
 def _attr_target(module: Path, attr: str, what: str, source: Path) -> VersionLocation:
     """Where ``attr`` of ``module`` is written: its own literal, else the module's
-    ``__version__`` as importing it finds it."""
-    return attr_location(module, attr) or followed(module) or literal_location(module, what, source)
+    ``__version__`` as importing it finds it, else the tuple ``attr`` names."""
+    return (
+        attr_location(module, attr)
+        or followed(module)
+        or _attr_tuple(module, attr)
+        or literal_location(module, what, source)
+    )
 
 
 def setup_cfg_version(
@@ -427,11 +441,15 @@ def dynamic_version(
     if opted_in(doc, build_requires):
         return incremental_version(directory, doc, "[tool.incremental]")
     plugin = vcs_plugin(doc, build_requires)
+    if plugin is None and backend.split(".")[0] == "pbr":  # pbr's own, built in-tree
+        plugin = "pbr"
+    if plugin == "pbr" and metadata.get("version", "").strip():
+        plugin = None  # pbr's pre-versioning: setup.cfg's version is the release to make
     if plugin is not None:
         return VCS_SOURCE, [], f"{plugin} (versions from git tags)"
     keyword = scm_keyword(directory)
     if keyword is not None:
-        return VCS_SOURCE, [], f"setuptools-scm: setup.py's setup({keyword}=...)"
+        return VCS_SOURCE, [], f"{SCM_KEYWORDS[keyword]}: setup.py's setup({keyword}=...)"
     if uses_pbr(directory):
         return VCS_SOURCE, [], "pbr: setup.py's setup(pbr=True) (versions from git tags)"
     prefix = versioneer_prefix(directory, doc)
@@ -467,8 +485,59 @@ def dynamic_version(
         setup_py_incremental(directory, roots, modules)
         or setup_py_literal(directory)
         or setup_py_toml(directory)
+        or setup_py_changelog(directory)
         or setup_py_reads(directory, roots)
+        or _setup_py_tag_helper(directory, roots)
     )
+
+
+def _setup_py_tag_helper(directory: Path, roots: Sequence[Path]) -> Found | None:
+    """setup.py's ``version=f()`` of a function it imports from a helper module of its own
+    (beside it, or in a directory it puts on ``sys.path``: obspy's ``from version import
+    get_git_version`` of obspy/core/util/version.py) that reads git tags, or
+    ``version=NAME`` it makes of ``git describe`` itself (bpython's), or the one file of
+    the package it execs for the version when that file runs ``git describe`` (miniver's
+    ``_version.py``): the tags."""
+    import ast
+
+    from relnox.project.setup_py import local_helpers, setup_call, setup_py_computed
+
+    computed = setup_py_computed(directory, roots)
+    reader = tag_reader(computed) if computed is not None else None
+    if computed is not None and reader is not None:
+        where = Path(os.path.relpath(computed, directory)).as_posix()
+        return (
+            VCS_SOURCE,
+            [],
+            f"setup.py takes the version from {where}, which reads git tags ({reader})",
+        )
+
+    found = setup_call(directory)
+    value = found[1].get("version") if found is not None else None
+    if found is not None and isinstance(value, ast.Name):
+        # setup.py runs git describe for the name itself (bpython's, over "unknown")
+        text = read_text(directory / "setup.py")
+        if _GIT_DESCRIBE.search(text) or all(w.search(text) for w in _GIT_WORDS):
+            return VCS_SOURCE, [], f"setup.py's version={value.id}, which it makes of git describe"
+    if found is None or not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)):
+        return None
+    name = value.func.id
+    modules = {
+        node.module
+        for node in ast.walk(found[0])
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module
+        if any((alias.asname or alias.name) == name for alias in node.names)
+    }
+    for helper in local_helpers(found[0], directory / "setup.py"):
+        reader = tag_reader(helper) if helper.stem in modules else None
+        if reader is not None:
+            where = Path(os.path.relpath(helper, directory)).as_posix()
+            return (
+                VCS_SOURCE,
+                [],
+                f"setup.py's version={name}() of {where}, which reads git tags ({reader})",
+            )
+    return None
 
 
 def versioneer_prefix(directory: Path, doc: Mapping[str, Any]) -> str | None:
@@ -536,6 +605,28 @@ def versioneer_match(directory: Path, doc: Mapping[str, Any]) -> str | None:
 _CALVER = re.compile(r"\buse_calver\s*=")
 
 
+def _syntax_error(setup_py: Path) -> VersionError | None:
+    """The error for a setup.py Python cannot parse (contextlib2's ``project_urls={...}``
+    with no comma before the next keyword): its build fails before any version, so the
+    line to fix is that one, not a version setting. ``None`` when it parses."""
+    from relnox.project.python_ast import parse
+
+    try:
+        parse(read_text(setup_py), str(setup_py))
+    except SyntaxError as exc:
+        where = f"{setup_py}:{exc.lineno}" if exc.lineno else str(setup_py)
+        return VersionError(
+            f"{where}: setup.py is not valid Python ({exc.msg}), so the build fails before "
+            "it gives a version; fix that line"
+        )
+    except (ValueError, RelnoxError):
+        return VersionError(
+            f"{setup_py}: setup.py is not valid Python (it holds a NUL byte or is unreadable), "
+            "so the build fails before it gives a version; fix the file"
+        )
+    return None
+
+
 def unreadable(directory: Path, roots: Sequence[Path] = ()) -> VersionError:
     """The error for a version relnox cannot read, naming the one line that fixes it (and
     the file setup.py takes it from, when there is one)."""
@@ -553,6 +644,9 @@ def unreadable(directory: Path, roots: Sequence[Path] = ()) -> VersionError:
             f"version-files in {directory / 'pyproject.toml'}, or tag each release with the "
             "version its build printed and release without relnox's bump"
         )
+    broken = _syntax_error(setup_py) if setup_py.is_file() else None
+    if broken is not None:
+        return broken
     computed = setup_py_computed(directory, roots)
     if computed is not None:
         what = (

@@ -21,7 +21,13 @@ from relnox.project.sources import (
 )
 from relnox.toml import table
 
-MESON_VERSION = r"project\s*\(\s*'[^']*'(?:[^']|'[^']*')*?\bversion\s*:\s*'(?P<version>[^']+)'"
+#: project()'s own ``version: '1.2.3'``: the arguments before it may hold a call
+#: (``license: files('LICENSE')``), never one around it (matplotlib's ``version:
+#: run_command(find_program('python3', version: '>= 3.10'), ...)`` is no version)
+MESON_VERSION = (
+    r"project\s*\(\s*'[^']*'(?:[^'()]|'[^']*'|\((?:[^'()]|'[^']*')*\))*?"
+    r"\bversion\s*:\s*'(?P<version>[^']+)'"
+)
 
 
 SKBUILD_DEFAULT_REGEX = (

@@ -127,7 +127,12 @@ def setup_py_literal(directory: Path) -> Found | None:
         return None
     # a v before it is PEP 440's to drop (cmocean's version = "v4.0.3" builds 4.0.3): kept
     pattern = r"""\bversion\s*=\s*(['"])[vV]?(?P<version>[0-9][^'"]*)\1"""
-    if re.search(pattern, read_text(setup_py)) is not None:
+    tree = _tree(setup_py)
+    keywords = _setup_keywords(tree, every=False) if tree is not None else None
+    # setup(version=version) of a name is no literal keyword, whatever `version = '0.0.0'`
+    # says before it (lizard's placeholder, rebound from CHANGELOG.md's first heading)
+    named = isinstance((keywords or {}).get("version"), ast.Name)
+    if not named and re.search(pattern, read_text(setup_py)) is not None:
         return (
             "setup.py",
             [regex_location(setup_py, pattern, "setup.py")],
@@ -448,10 +453,13 @@ def _literal_update(
 
 
 def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr] | None:
-    """The keywords of the one ``setup()`` call, a ``**metadata`` spread read from the
-    module-level ``metadata = dict(...)`` or ``{...}``; ``None`` when there is no single
-    call, or (``every``) when a spread of anything else hides some."""
+    """The keywords of the one ``setup()`` call (or of several written alike), a
+    ``**metadata`` spread read from the module-level ``metadata = dict(...)`` or ``{...}``;
+    ``None`` when there is no single call, or (``every``) when a spread of anything else
+    hides some."""
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and _called(n) == "setup"]
+    if len({ast.dump(call) for call in calls}) == 1:  # pycurl's setup(**setup_args) per branch
+        calls = calls[:1]
     if len(calls) != 1:
         return None
     dicts: dict[str, ast.expr] = {}
@@ -860,6 +868,50 @@ def _named_version(path: Path) -> VersionLocation | None:
     return VersionLocation(path, "pattern", found[0]["version"], pattern=pattern)
 
 
+#: a changelog's name, as setup.py spells it
+_CHANGELOG_NAME = re.compile(r"(?i)(?:change(?:s|log)|history|news)(?:\.(?:md|rst|txt))?")
+
+
+def setup_py_changelog(directory: Path) -> Found | None:
+    """``setup(version=...)`` of what a regular expression with a ``version`` group finds
+    in a changelog setup.py opens: its newest release heading (pyinfra's ``# v3.0.beta0``
+    of CHANGELOG.md, lizard's ``## 1.24.0``). Read there; a bump is the next heading,
+    which relnox leaves to the project (the location says how)."""
+    from relnox.project.changelog import sections
+
+    setup_py = directory / "setup.py"
+    tree = _tree(setup_py) if setup_py.is_file() else None
+    keywords = _setup_keywords(tree, every=False) if tree is not None else None
+    value = (keywords or {}).get("version")
+    if tree is None or value is None or isinstance(value, ast.Constant):
+        return None
+    if "(?P<version>" not in read_text(setup_py):
+        return None
+    names = {
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and _CHANGELOG_NAME.fullmatch(node.value)
+    }
+    for name in sorted(names):
+        path = directory / name
+        if not path.is_file():
+            continue
+        newest = next((s for s in sections(read_text(path)) if maybe_version(s.label)), None)
+        if newest is None:
+            continue
+        heading = newest.heading.splitlines()[0]
+        written = re.match(rf"(?P<prefix>#*[ \t]*[vV]?){re.escape(newest.label)}", heading)
+        if written is None:
+            continue
+        prefix = written["prefix"]
+        pattern = rf"(?m)^{re.escape(prefix)}(?P<version>[0-9][^\s()]*)"
+        loc = VersionLocation(path, "changelog", newest.label, pattern=pattern, key=(prefix,))
+        return "setup.py", [loc], f"setup.py reads the newest release heading of {name}"
+    return None
+
+
 def setup_py_reads(directory: Path, roots: Sequence[Path]) -> Found | None:
     """A setup.py that takes its version from a file of the package: one it imports the
     version from, or one whose path it spells (``open(os.path.join(here, NAME,
@@ -882,7 +934,7 @@ def script_reads(
     if tree is None:
         return None
     holding = _holding(script, tree, directory, roots)
-    for helper in [] if holding else _local_helpers(tree, script):
+    for helper in [] if holding else local_helpers(tree, script):
         # setup.py's own helper module reads it (from _bootstrap import get_version:
         # psutil; import versioninfo: lxml; gevent's _setuputils.read_version)
         helper_tree = _tree(helper)
@@ -924,7 +976,10 @@ def _holding(
     version, by resolved path: a literal, a joined tuple, or one taken from a sibling
     (``from .Shadow import __version__`` of the ``__init__.py`` it imports: Cython's)."""
     holding: dict[Path, VersionLocation] = {}
-    for path in _named_files(tree, script.parent, [directory, *roots]):
+    named = _named_files(tree, script.parent, [directory, *roots])
+    if script.parent != directory:  # a helper in conf/ spelling its paths from the top
+        named += _named_files(tree, directory, [directory, *roots])  # (mpi4py's topdir)
+    for path in named:
         path = Path(os.path.normpath(path))
         try:
             resolved = path.resolve()
@@ -932,8 +987,10 @@ def _holding(
         except (OSError, ValueError):
             continue
         if resolved not in holding and resolved != script.resolve() and path.is_file():
-            loc = _version_file(path) or joined_location(path) or _from_sibling(path)
-            for name in [] if loc is not None else _joined_names(tree):
+            loc = _version_file(path)
+            python = path.suffix == ".py"  # not the data files it names (bpython's .png)
+            loc = loc or (joined_location(path) or _from_sibling(path) if python else None)
+            for name in _joined_names(tree) if loc is None and python else []:
                 loc = loc or joined_elsewhere(path, name)
             if loc is not None:
                 holding[loc.path.resolve()] = loc
@@ -974,15 +1031,19 @@ def _repository_of(directory: Path) -> Path:
     return here
 
 
-def _local_helpers(tree: ast.Module, script: Path) -> list[Path]:
-    """The modules beside ``script`` it imports (``from _bootstrap import get_version``)."""
+def local_helpers(tree: ast.Module, script: Path) -> list[Path]:
+    """The modules beside ``script`` it imports (``from _bootstrap import get_version``),
+    or from a directory of the project it puts on ``sys.path`` first (mpi4py's ``conf/``
+    then ``import metadata``; obspy's ``obspy/core/util`` then ``from version import
+    get_git_version``)."""
     names: list[str] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names.append(node.module)
-    found = [script.parent / f"{name}.py" for name in names if "." not in name]
+    places = [script.parent, *_on_sys_path(tree, script.parent, _constants(tree))]
+    found = [place / f"{name}.py" for place in places for name in names if "." not in name]
     return [path for path in dict.fromkeys(found) if path.is_file() and path != script]
 
 
@@ -1022,13 +1083,33 @@ def scm_keyword(directory: Path) -> str | None:
     ``use_scm_version=True`` (or a dict of options, or a function: whatever its build
     requirements say, ``setup_requires=["setuptools_scm"]`` without a pyproject.toml), or
     PyScaffold 3's ``use_pyscaffold=True`` (tsfresh's), which gives setuptools-scm the
-    version; ``None`` for neither (or either set false)."""
+    version, or setuptools-git-versioning's ``setuptools_git_versioning={"enabled": True}``
+    (``version_config=...`` before its 1.8); ``None`` for none (or one set false, or a
+    dict of options saying ``"enabled": False``)."""
     found = setup_call(directory)
-    for keyword in ("use_scm_version", "use_pyscaffold"):
+    for keyword in SCM_KEYWORDS:
         value = found[1].get(keyword) if found is not None else None
-        if value is not None and not (isinstance(value, ast.Constant) and not value.value):
-            return keyword
+        if value is None or (isinstance(value, ast.Constant) and not value.value):
+            continue
+        if isinstance(value, ast.Dict) and any(
+            isinstance(k, ast.Constant)
+            and k.value == "enabled"
+            and isinstance(v, ast.Constant)
+            and not v.value
+            for k, v in zip(value.keys, value.values, strict=True)
+        ):
+            continue
+        return keyword
     return None
+
+
+#: setup()'s keywords of plugins that version the project from git tags, and the plugin
+SCM_KEYWORDS = {
+    "use_scm_version": "setuptools-scm",
+    "use_pyscaffold": "setuptools-scm",
+    "setuptools_git_versioning": "setuptools-git-versioning",
+    "version_config": "setuptools-git-versioning",
+}
 
 
 def uses_pbr(directory: Path) -> bool:

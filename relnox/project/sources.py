@@ -24,7 +24,17 @@ from relnox.tools import git
 from relnox.versioning import maybe_version, same_version
 
 Kind = Literal[
-    "toml", "python", "text", "pattern", "incremental", "tuple", "info", "parts", "tuple_copy"
+    "toml",
+    "python",
+    "text",
+    "pattern",
+    "incremental",
+    "tuple",
+    "info",
+    "parts",
+    "tuple_copy",
+    "expr",
+    "changelog",
 ]
 
 PY_VERSION_RE = re.compile(
@@ -67,6 +77,13 @@ class VersionLocation:
 
     def render(self, text: str, new: str) -> str:
         """``text`` (the file's current content) with this version replaced by ``new``."""
+        if self.kind == "changelog":  # the newest release's heading: a new one is written
+            prefix = self.key[0] if self.key else ""
+            raise VersionError(
+                f"{self.path}: the version the build reads is this changelog's newest release "
+                f"heading ({self.value}), which relnox does not rewrite: write the next "
+                f"release's heading above it ('{prefix}{new}'), commit it, then relnox tag"
+            )
         if self.kind == "toml":
             import tomlkit  # only a bump writes (4 ms of every command's start otherwise)
             from tomlkit.items import String, StringType
@@ -98,6 +115,10 @@ class VersionLocation:
             from relnox.project.version_parts import respell_parts
 
             return respell_parts(self.path, text, self.value, new)
+        if self.kind == "expr":
+            from relnox.project.version_expr import respell_expr
+
+            return respell_expr(self.path, text, self.value, new)
         if self.kind == "text":
             stripped = text.strip()
             if stripped != self.value:
@@ -332,11 +353,38 @@ def literal_location(path: Path, what: str, pyproject: Path) -> VersionLocation:
 
         if (why := two_ways(path, f"{pyproject} {what} reads")) is not None:
             raise VersionError(why)
+        text = read_text(path)
+        alone = text.strip()
+        if "hatch" in what and "\n" not in alone and maybe_version(alone) is not None:
+            raise VersionError(
+                f"{path}: it holds only the version {alone}, which hatch's default pattern "
+                '(__version__ = "...") does not find, so the build fails too; add '
+                'pattern = "(?P<version>.+)" to [tool.hatch.version] in '
+                f"{pyproject}"
+            )
+        if _ASKS_METADATA.search(text) and _METADATA_MODULE.search(text):
+            raise VersionError(
+                f"{path}: __version__ is asked of the installed package's metadata "
+                f"(importlib.metadata), which the build makes from {pyproject} {what}, so "
+                "there is no version to read or bump there (the build cannot read one either); "
+                f'write __version__ = "<version>" in {path.name}, or write it as [project] '
+                'version (out of "dynamic") and keep the metadata call'
+            )
         raise VersionError(
             f'{path}: no literal __version__ = "..." line, which {pyproject} {what} points at; '
             'add one, or set [tool.relnox] version-files = ["<file with the version>"]'
         )
     return loc
+
+
+#: ``__version__`` taken from the installed distribution's metadata at import:
+#: ``importlib.metadata.version("pkg")`` (or ``version(__name__)`` imported from it),
+#: importlib_metadata's, pkg_resources' ``get_distribution(...).version``
+_ASKS_METADATA = lazy(
+    r"(?m)^__version__[ \t]*(?::[^=\n]+)?=[ \t]*(?:[\w.]+\.)?"
+    r"(?:version\(|get_distribution\(.*\)\.version\b)"
+)
+_METADATA_MODULE = lazy(r"\b(?:importlib\.metadata|importlib_metadata|pkg_resources)\b")
 
 
 def find_module(roots: Sequence[Path], dotted: str) -> Path | None:
@@ -369,6 +417,10 @@ def value_in(loc: VersionLocation, text: str) -> str | None:
             from relnox.project.version_parts import parts_value
 
             return parts_value(text)
+        if loc.kind == "expr":
+            from relnox.project.version_expr import expr_value
+
+            return expr_value(text)
         if loc.kind in ("tuple", "info"):
             from relnox.project.version_tuple import info_value, joined
 

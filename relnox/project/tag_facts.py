@@ -395,7 +395,6 @@ def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFa
     def newest(item: tuple[Version, str]) -> tuple[Version, bool, str]:
         return item[0], own is not None and own.match(item[1]) is not None, item[1]
 
-    highest = max(finals, key=newest, default=None)
     merged = [item for item in found if item[1] in tags.merged]
     # git describe finds the nearest tag HEAD contains; on one commit, the higher version
     reachable = max(
@@ -417,6 +416,8 @@ def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFa
     last = max(
         [item for item in line if not item[0].is_prerelease] or line, key=newest, default=None
     )
+    live = [item for item in finals if last is None or not _retired_year(item, last, tags)]
+    highest = max(live or finals, key=newest, default=None)
     return TagFacts(
         convention,
         highest[0] if highest else None,
@@ -429,6 +430,22 @@ def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFa
         last_tag=last[1] if last else None,
         dated=_dated(finals, tags),
     )
+
+
+def _retired_year(item: tuple[Version, str], last: tuple[Version, str], tags: RepoTags) -> bool:
+    """Whether ``item`` is a release of a calendar scheme the project has left: its version
+    starts with the year it was tagged in (python-novaclient's ``2012.1`` of 2012, on a
+    branch HEAD never merged), while HEAD's last release, tagged after it, does not
+    (``18.12.0``). Such a tag is above every later release only by its spelling: it does not
+    make HEAD's next release a maintenance one (the version it names stays taken)."""
+    from datetime import datetime, timezone
+
+    version, tag = item
+    when, then = tags.dates.get(tag, 0), tags.dates.get(last[1], 0)
+    if tag in tags.merged or when <= 0 or then <= when or last[0].release[0] >= 2000:
+        return False
+    year = datetime.fromtimestamp(when, timezone.utc).year
+    return abs(version.release[0] - year) <= 1
 
 
 #: the newest final releases that must each be a date to call a package's versions dates

@@ -276,8 +276,9 @@ def dotless(group: Sequence[tuple[Version, str]], prefix: str) -> bool:
 def spelled(prefix: str, group: Sequence[tuple[Version, str]]) -> str:
     """The format of a prefix's tags: ``rel_{version_underscored}`` when their versions are
     written with underscores (``rel_2_0_52``), else ``rel_{version}``, followed by the word
-    most of them end in (``v{version}rel``: cftime's ``v1.6.5rel``). The spelling most of
-    them use decides (the newest's on a tie): one stray ``22_07`` above a hundred dotted
+    most of them end in (``v{version}rel``: cftime's ``v1.6.5rel``). The spelling of the
+    three highest decides when they agree (a convention that changed), else the spelling
+    most of them use (the newest's on a tie): one stray ``22_07`` above a hundred dotted
     releases is not how the repository tags."""
     tails = [tag[len(prefix) :] for _version, tag in group]
     if dotless(group, prefix):
@@ -285,6 +286,11 @@ def spelled(prefix: str, group: Sequence[tuple[Version, str]]) -> str:
     under = sum(1 for tail in tails if underscored(tail))
     dotted = sum(1 for tail in tails if "." in tail)
     newest = bool(tails) and underscored(tails[-1])
+    recent = tails[-_CHANGED_READ:]
+    if len(recent) == _CHANGED_READ and len({underscored(t) for t in recent}) == 1:
+        # the highest releases all spelled one way: the convention changed to it
+        # (psycopg2's 2.9.6 ... 2.9.12 after eighty tags like 2_9_5)
+        under, dotted = (1, 0) if newest else (0, 1)
     if under > dotted or (under == dotted and newest):
         return prefix + UNDERSCORED
     suffixes = [suffix_of(tail) for tail in tails]
@@ -300,6 +306,7 @@ def spelled(prefix: str, group: Sequence[tuple[Version, str]]) -> str:
 
 
 _SUFFIX_TOP = 3  # the highest tags that, all spelled with one word, make it the convention
+_CHANGED_READ = 3  # the highest tags that, all dotted or all underscored, decide the spelling
 
 
 def stem(prefix: str) -> str:

@@ -2,7 +2,7 @@
 
 django-allauth's ``__version__ = ".".join(map(str, VERSION[:3])) + (f"-{VERSION[3]}{VERSION[4]
 or ''}" if VERSION[3] != "final" else "")``: constants, the tuple's name, ``str(x)``,
-``map(str, x)``, ``"sep".join(x)``, indexes and slices, ``+`` of strings, f-strings without
+``map(str, x)``, ``"sep".join(x)`` (also of ``str(v) for v in x``), indexes and slices, ``+`` of strings, f-strings without
 formats, ``'%s.%s' % (...)`` of plain ``%s``, a literal table of the module (``_specifier_[...]``),
 ``==``/``!=``, ``and``/``or``/``not`` and ``a if c else b`` are evaluated as Python
 would; anything else (another call, another ``%``, a format width) leaves it unread, so
@@ -13,8 +13,12 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
+
+from relnox.errors import VersionError
+from relnox.project.sources import VersionLocation, read_text
 
 #: the evaluator, applied to a child node
 _Again = Callable[[ast.expr], object]
@@ -82,6 +86,16 @@ def _evaluate(node: ast.expr, name: str, parts: object, constants: Mapping[str, 
             return (left == right) == isinstance(node.ops[0], ast.Eq)
     elif isinstance(node, ast.Call) and not node.keywords:
         return _call(node.func, node.args, again)
+    elif isinstance(node, ast.GeneratorExp | ast.ListComp) and len(node.generators) == 1:
+        # str(x) for x in VERSION[:3]: one loop of a plain name, no filter
+        loop = node.generators[0]
+        if loop.ifs or loop.is_async or not isinstance(loop.target, ast.Name):
+            raise _Unread
+        items = again(loop.iter)
+        if not isinstance(items, tuple | list) or loop.target.id == name:
+            raise _Unread
+        bound = loop.target.id
+        return [_evaluate(node.elt, name, parts, {**constants, bound: i}) for i in items]
     raise _Unread
 
 
@@ -138,3 +152,107 @@ def _call(func: ast.expr, args: list[ast.expr], again: _Again) -> object:
     ):
         return func.value.value.join(str(item) for item in items)
     raise _Unread
+
+
+# pyudev's ``__version_info__ = (0, 24, 4, "")`` and an f-string of it: a tuple of numbers
+# (and one string) that ``__version__``'s expression alone reads, whatever its shape
+
+
+def _plain_tuple(node: ast.expr) -> bool:
+    """A literal tuple of at least two numbers, then at most one string."""
+    try:
+        value = ast.literal_eval(node) if isinstance(node, ast.Tuple) else None
+    except ValueError:
+        return False
+    if not isinstance(value, tuple):
+        return False
+    count = next((i for i, part in enumerate(value) if type(part) is not int), len(value))
+    rest = value[count:]
+    return count >= 2 and len(rest) <= 1 and all(isinstance(part, str) for part in rest)
+
+
+def _found(text: str) -> tuple[str, ast.expr, str] | None:
+    """The tuple's name, its node and the version ``__version__``'s last assignment at the
+    top of the module computes of it, when that reads the one plain tuple and nothing else."""
+    from relnox.project.python_ast import parse
+
+    try:
+        tree = parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    tuples: dict[str, ast.expr] = {}
+    version: ast.expr | None = None
+    for node in tree.body:
+        if not (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+        ):
+            continue
+        if node.targets[0].id == "__version__":
+            version = node.value
+        elif _plain_tuple(node.value):
+            tuples[node.targets[0].id] = node.value
+    if version is None:
+        return None
+    looped = {
+        t.id
+        for n in ast.walk(version)
+        if isinstance(n, ast.comprehension)
+        for t in ast.walk(n.target)
+        if isinstance(t, ast.Name)
+    }
+    names = {n.id for n in ast.walk(version) if isinstance(n, ast.Name)}
+    names -= {"str", "map"} | looped
+    if len(names) != 1 or (name := names.pop()) not in tuples:
+        return None
+    value = computed(version, name, tuples[name])
+    return None if value is None else (name, tuples[name], value)
+
+
+def expr_value(text: str) -> str | None:
+    """The version ``__version__``'s expression computes of the module's plain tuple."""
+    found = _found(text)
+    return None if found is None else found[2]
+
+
+def expr_location(path: Path) -> VersionLocation | None:
+    """``path``'s version when ``__version__`` is an expression of a plain tuple alone."""
+    found = _found(read_text(path)) if path.is_file() else None
+    return None if found is None else VersionLocation(path, "expr", found[2], key=(found[0],))
+
+
+def respell_expr(path: Path, text: str, old: str, new: str) -> str:
+    """``text`` with its tuple rewritten so that ``__version__``'s expression computes
+    ``new``: as many numbers as it has (the release padded with zeros), and the rest of the
+    version (``rc1``, ``.dev0``) as its string, which a final release leaves empty; refused
+    when no such tuple computes ``new``."""
+    found = _found(text)
+    if found is None or found[2] != old:
+        raise VersionError(f"{path}: the version {old!r} is no longer where it was read; rerun")
+    _name, node, _value = found
+    try:
+        parsed = Version(new)
+    except InvalidVersion:
+        raise VersionError(f"{path}: {new!r} is not a valid PEP 440 version") from None
+    parts = ast.literal_eval(node)
+    count = next((i for i, part in enumerate(parts) if type(part) is not int), len(parts))
+    release = ".".join(map(str, parsed.release))
+    rest = str(parsed)[len(release) :]
+    lines = text.splitlines(keepends=True)
+    start = sum(len(line) for line in lines[: node.lineno - 1]) + node.col_offset
+    end = sum(len(line) for line in lines[: (node.end_lineno or node.lineno) - 1])
+    end += node.end_col_offset or 0
+    original = text[start:end]
+    quote = "'" if "'" in original and '"' not in original else '"'
+    numbers = [str(n) for n in (*parsed.release, *(0,) * count)[:count]]
+    for suffix in dict.fromkeys([rest, rest.lstrip(".")]):
+        strings = [f"{quote}{suffix}{quote}"] if suffix or count < len(parts) else []
+        body = ", ".join(numbers + strings)
+        written = text[:start] + (f"({body})" if original.startswith("(") else body) + text[end:]
+        if len(parsed.release) <= count and expr_value(written) == str(parsed):
+            return written
+    raise VersionError(
+        f"{path}: the version tuple {original} cannot be written so that __version__ is "
+        f"{new}; choose another version with --to, or write the tuple by hand"
+    )

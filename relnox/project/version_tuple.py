@@ -228,9 +228,10 @@ def location(path: Path) -> VersionLocation | None:
     found = _found(text)
     value = None if found is None else _value(found[2], found[3])
     if found is None or value is None:
+        from relnox.project.version_expr import expr_location  # pyudev's f-string of it
         from relnox.project.version_parts import parts_location  # IPython's named parts
 
-        return info_location(path) or parts_location(path)
+        return info_location(path) or parts_location(path) or expr_location(path)
     return VersionLocation(path, "tuple", value, key=(found[0],))
 
 

@@ -92,8 +92,9 @@ def missing_metadata(doc: Mapping[str, Any]) -> list[str]:
     return missing
 
 
-def readme_problem(path: Path | None) -> str | None:
-    """Why the readme would not render on an index (``None`` when it renders)."""
+def readme_problem(path: Path | None, content_type: str | None = None) -> str | None:
+    """Why the readme would not render on an index (``None`` when it renders), read as the
+    ``content_type`` the metadata declares for it, else as its suffix says."""
     if path is None:
         return "no readme file"
     if not path.is_file():
@@ -107,6 +108,11 @@ def readme_problem(path: Path | None) -> str | None:
     if not text.strip():
         return f"{path.name} is empty"
     suffix = path.suffix.lower()
+    declared = (content_type or "").split(";")[0].strip().lower()
+    if declared in ("text/plain", "text/markdown"):
+        return None  # shown as plain text or markdown, whatever its name says (xonsh's)
+    if declared == "text/x-rst":
+        suffix = ".rst"
     if suffix in (".md", ".markdown", ".txt", ""):
         return None  # markdown and plain text always render (as twine check treats them)
     if suffix == ".rst":
@@ -274,7 +280,7 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
                 "version before the release",
             )
         )
-    problem = readme_problem(pkg.readme)
+    problem = readme_problem(pkg.readme, _declared_content_type(pkg))
     if problem and (pkg.readme is None or _not_uploaded(pkg)):
         pass  # said in the metadata row: a project page without a readme is a choice
     elif problem and (builder := _long_description_builder(pkg)) is not None:
@@ -296,6 +302,21 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
     elif pkg.readme is not None:
         rows.append(Check(f"readme {pkg.name}", OK, f"{rel(pkg.readme, ws.root)} renders"))
     return rows
+
+
+def _declared_content_type(pkg: Package) -> str | None:
+    """The readme's content type its metadata declares: ``[project] readme``'s table,
+    ``[tool.setuptools.dynamic] readme``'s (xonsh's README.rst as ``text/plain``) or
+    setup.cfg's ``long_description_content_type``; ``None`` when none does."""
+    doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
+    for readme in (
+        table(doc, "project").get("readme"),
+        table(doc, "tool", "setuptools", "dynamic").get("readme"),
+    ):
+        if isinstance(readme, Mapping) and isinstance(readme.get("content-type"), str):
+            return str(readme["content-type"])
+    declared = setup_cfg(pkg.directory).get("metadata", {}).get("long_description_content_type")
+    return declared or None
 
 
 def _not_uploaded(pkg: Package) -> bool:

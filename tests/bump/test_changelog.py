@@ -128,6 +128,24 @@ def test_a_setext_unreleased_section_gets_a_setext_release() -> None:
     assert section is not None and section.body == "- New."
 
 
+@pytest.mark.parametrize("placeholder", ["- *nothing yet*", "Nothing yet.", "- No changes yet"])
+def test_an_unreleased_section_saying_nothing_yet_has_no_entries_and_gets_no_release(
+    tmp_path: Path, placeholder: str
+) -> None:
+    """tinydb's shape: "unreleased" keeps ``- *nothing yet*`` between releases; a bump
+    then writes no release section of the placeholder, and says why."""
+    log = f"Changelog\n=========\n\nunreleased\n^^^^^^^^^^\n\n{placeholder}\n\nv1.0.0 (2026-01-01)\n^^^^^^^^^^^^^^^^^^^\n\n- First.\n"
+    (unreleased, _) = sections(log)
+    assert unreleased.label == UNRELEASED and not unreleased.has_entries
+    root = repo(tmp_path / "r", {"pyproject.toml": project("lib", "1.0.0"), "CHANGELOG.rst": log})
+    bump = plan_bump(load_workspace(root), BumpOptions(part="minor"))
+    assert "note: CHANGELOG.rst has no Unreleased entries; no section written for 1.1.0" in (
+        bump.notes
+    )
+    apply_bump(bump)
+    assert (root / "CHANGELOG.rst").read_text() == log
+
+
 @pytest.mark.parametrize(
     ("heading", "version"),
     [

@@ -677,6 +677,25 @@ def test_versions_spelled_with_underscores_are_the_only_packages_tags(tmp_path: 
     assert 'tag-format = "rel_{version_underscored}"' in pkg.tags.problem
 
 
+def test_dotted_tags_that_took_over_from_many_underscored_ones_are_the_spelling(
+    tmp_path: Path,
+) -> None:
+    """psycopg2's shape: eighty releases tagged ``2_9_5`` and before, then ``2.9.6`` ...
+    ``2.9.12``: the three highest agree, so new tags are dotted; the newest is the last
+    release (2.9.12 was "written but not released, no tag 2_9_12") and the next follows."""
+    files = {"setup.py": "from setuptools import setup\nsetup(name='psy', version='2.9.3')\n"}
+    root = repo(tmp_path / "r", files, tags=["2_9_3"])
+    for version in ("2.9.4", "2.9.5", "2.9.6", "2.9.7", "2.9.8", "2.9.9"):
+        tag = version.replace(".", "_") if version < "2.9.7" else version
+        setup = files["setup.py"].replace("2.9.3", version)
+        commit(root, {"setup.py": setup}, tag)
+    (pkg,) = load_workspace(root).packages
+    assert pkg.tags is not None and pkg.tags.convention.format == "{version}"
+    assert pkg.tags.last_tag == "2.9.9"
+    bumped = plan_bump(load_workspace(root), BumpOptions(part="patch", commit=True, tag=True))
+    assert bumped.versions == {"psy": ("2.9.9", "2.9.10")} and bumped.tags == ["2.9.10"]
+
+
 def test_one_stray_underscored_tag_above_dotted_releases_is_not_the_spelling(
     tmp_path: Path,
 ) -> None:

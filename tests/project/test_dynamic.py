@@ -95,6 +95,39 @@ def test_scikit_build_regex_and_meson(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    "meson_build",
+    [
+        # matplotlib 3.10's: a version: keyword inside the call that computes the version
+        "project(\n  'mpl',\n  'c',\n  version: run_command(\n"
+        "    find_program('python3', 'python', version: '>= 3.10'),\n"
+        "    '-m', 'setuptools_scm', check: true).stdout().strip(),\n)\n",
+        # matplotlib 3.9's: a version: keyword of a dependency() after project()
+        "project('mpl', 'c',\n  version: run_command(find_program('python3'), '-m', "
+        "'setuptools_scm', check: true).stdout().strip(),\n)\n"
+        "dep = dependency('pybind11', version: '>=2.6')\n",
+    ],
+)
+def test_a_meson_version_computed_by_setuptools_scm_is_read_from_the_tags(
+    tmp_path: Path, meson_build: str
+) -> None:
+    """The ``version: '...'`` of another call (find_program's, dependency's) is not
+    project()'s version: the version comes from [tool.setuptools_scm]'s git tags."""
+    scm = '[tool.setuptools_scm]\nversion_scheme = "release-branch-semver"\n'
+    files = {
+        "pyproject.toml": project("mpl", None, backend="meson", extra=scm).replace(
+            '["meson-python"]', '["meson-python", "setuptools_scm>=7"]'
+        ),
+        "meson.build": meson_build,
+        "mpl/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["v3.10.1"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) == ("3.10.1", "vcs")
+    bump = plan_bump(load_workspace(root), BumpOptions(part="minor"))
+    assert bump.versions == {"mpl": ("3.10.1", "3.11.0")} and bump.tags == ["v3.11.0"]
+
+
+@pytest.mark.parametrize(
     ("cfg_version", "more", "expected"),
     [
         ("1.4.1", {}, "1.4.1"),
@@ -118,6 +151,300 @@ def test_setup_cfg_metadata(
     assert load_workspace(root).packages[0].version.startswith("1.5.0")
 
 
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"setup.cfg": "[metadata]\nname = sig\nversion = attr: sig.VERSION\n"},
+        {"extra": '[tool.setuptools.dynamic]\nversion = {attr = "sig.VERSION"}\n'},
+    ],
+)
+def test_a_setuptools_attr_naming_a_tuple_is_read_joined_with_dots_and_bumped_there(
+    tmp_path: Path, config: dict[str, str]
+) -> None:
+    """setuptools joins a tuple or list ``attr`` names with dots: ``VERSION = (1, 4, 2)``
+    builds 1.4.2, with no ``__version__`` string anywhere."""
+    extra = config.pop("extra", "")
+    pyproject = (
+        project("sig", None, backend="setuptools", extra=extra)
+        if extra
+        else '[build-system]\nrequires = ["setuptools>=64"]\nbuild-backend = "setuptools.build_meta"\n'
+    )
+    files = {"pyproject.toml": pyproject, "sig/__init__.py": "VERSION = (1, 4, 2)\n", **config}
+    root = repo(tmp_path / "r", files)
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.name, pkg.version) == ("sig", "1.4.2")
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part="minor")))
+    assert (root / "sig/__init__.py").read_text() == "VERSION = (1, 5, 0)\n"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        '[tool.hatch.version]\npath = "pk/__init__.py"\n',
+        '[tool.setuptools.dynamic]\nversion = {attr = "pk.__version__"}\n',
+    ],
+)
+def test_a_version_asked_of_the_installed_metadata_is_said_to_hold_none(
+    tmp_path: Path, extra: str
+) -> None:
+    """``__version__ = version("pk")`` from importlib.metadata, which the backend's version
+    setting points at: the metadata is what the build makes, so there is no version there
+    to read or bump; the error says so and what to write, rather than only 'no literal'."""
+    backend = "hatchling" if "hatch" in extra else "setuptools"
+    files = {
+        "pyproject.toml": project("pk", None, backend=backend, extra=extra),
+        "pk/__init__.py": 'from importlib.metadata import version\n\n__version__ = version("pk")\n',
+    }
+    root = repo(tmp_path / "r", files)
+    (problem,) = discover(root).problems
+    assert "__version__ is asked of the installed package's metadata" in problem
+    assert 'write __version__ = "<version>" in __init__.py' in problem
+
+
+@pytest.mark.parametrize(("cfg_version", "expected"), [("2.1.0", "2.1.0"), ("", "2.0.0")])
+def test_pbrs_backend_with_a_setup_cfg_version_builds_that_version_as_setup_py_pbr_does(
+    tmp_path: Path, cfg_version: str, expected: str
+) -> None:
+    """pbr's pre-versioning: setup.cfg's ``[metadata] version`` is the release to make (the
+    build gives 2.1.0.devN until 2.1.0 is tagged); read as setup.py's ``setup(pbr=True)``
+    already was, not as the last tag. Without one, the tags give it."""
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["pbr>=6", "setuptools>=64"]\n'
+        'build-backend = "pbr.build"\n',
+        "setup.py": "import setuptools\n\nsetuptools.setup(pbr=True)\n",
+        "setup.cfg": "[metadata]\nname = foo\n"
+        + (f"version = {cfg_version}\n" if cfg_version else "")
+        + "\n[files]\npackages = foo\n",
+        "foo/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["2.0.0"])
+    commit(root, {"foo/more.py": ""})
+    (pkg,) = load_workspace(root).packages
+    assert pkg.version == expected
+    assert (pkg.version_source == "vcs") == (not cfg_version)
+
+
+def test_a_setup_py_helper_on_sys_path_reading_the_package_file_is_read_there(
+    tmp_path: Path,
+) -> None:
+    """mpi4py's shape: setup.py puts ``conf/`` on sys.path and calls ``get_version()`` of
+    ``import metadata``, which reads ``__version__`` of ``topdir / "src" / ... /
+    __init__.py`` (topdir the project's, spelled from ``__file__``): read and bumped there."""
+    setup_py = (
+        "import os\nimport sys\nfrom setuptools import setup\n\n"
+        "topdir = os.path.dirname(os.path.abspath(__file__))\n"
+        'sys.path.insert(0, os.path.join(topdir, "conf"))\n\n\n'
+        "def get_metadata():\n    import metadata as md\n\n"
+        '    return {"version": md.get_version()}\n\n\nsetup(**get_metadata())\n'
+    )
+    metadata = (
+        "import pathlib\nimport re\n\ntopdir = pathlib.Path(__file__).resolve().parent.parent\n\n\n"
+        "def get_version():\n"
+        '    source = topdir / "src" / "mpish" / "__init__.py"\n'
+        "    return re.search(r'__version__ = \"(.*)\"', source.read_text()).group(1)\n"
+    )
+    files = {
+        "pyproject.toml": project("mpish", None, backend="setuptools"),
+        "setup.py": setup_py,
+        "conf/metadata.py": metadata,
+        "src/mpish/__init__.py": INIT.format("4.2.0.dev0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["4.1.2"])
+    (pkg,) = load_workspace(root).packages
+    assert pkg.version == "4.2.0.dev0" and pkg.primary is not None
+    assert pkg.primary.path == root / "src/mpish/__init__.py"
+
+
+def test_a_setup_py_version_from_a_helper_on_sys_path_running_git_describe_is_the_tags(
+    tmp_path: Path,
+) -> None:
+    """obspy's shape: ``sys.path.insert(0, UTIL_PATH)`` then ``from version import
+    get_git_version`` and ``setup(version=get_git_version())``, the helper running ``git
+    describe``: versioned by the tags, not 'setup.py computes the version'."""
+    setup_py = (
+        "import os\nimport sys\nfrom setuptools import setup\n\n"
+        "SETUP_DIRECTORY = os.path.dirname(os.path.abspath(__file__))\n"
+        'UTIL_PATH = os.path.join(SETUP_DIRECTORY, "obsp", "util")\n'
+        "sys.path.insert(0, UTIL_PATH)\nfrom version import get_git_version\n"
+        "sys.path.pop(0)\n\nsetup(name='obsp', version=get_git_version())\n"
+    )
+    helper = (
+        "import subprocess\n\n\ndef get_git_version():\n"
+        "    command = ['git', 'describe', '--tags', '--always']\n"
+        "    return subprocess.check_output(command).decode().strip()\n"
+    )
+    files = {
+        "pyproject.toml": project("obsp", None, backend="setuptools"),
+        "setup.py": setup_py,
+        "obsp/__init__.py": "",
+        "obsp/util/__init__.py": "",
+        "obsp/util/version.py": helper,
+    }
+    root = repo(tmp_path / "r", files, tags=["1.5.0"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) == ("1.5.0", "vcs")
+    assert "obsp/util/version.py, which reads git tags" in pkg.evidence
+
+
+@pytest.mark.parametrize(
+    ("changelog", "version", "heading"),
+    [
+        # lizard's: "## Unreleased" above it, and version = '0.0.0' rebound in a loop
+        ("# Change Log\n\n## Unreleased\n\n## 1.24.0\n\n- Fix.\n", "1.24.0", "## 1.25.0"),
+        # pyinfra's: "# v3.0.beta0", the whole line a version after "v"
+        ("# v3.0.beta0\n\nWelcome.\n\n# v2.x\n\nOld.\n", "3.0.beta0", "# v3.0"),
+    ],
+)
+def test_a_setup_py_version_read_from_the_newest_changelog_heading_is_read_there(
+    tmp_path: Path, changelog: str, version: str, heading: str
+) -> None:
+    """``version = '0.0.0'``, then the first heading of CHANGELOG.md a regular expression
+    with a ``version`` group finds, passed as ``setup(version=version)``: 0.0.0 is no
+    version the build gives; the newest release heading is, and a bump says to write the
+    next heading (relnox does not rename the last release's)."""
+    setup_py = (
+        "import re\nfrom setuptools import setup\n\ntry:\n    version = '0.0.0'\n"
+        "    with open('CHANGELOG.md') as changes:\n        for line in changes:\n"
+        "            match = re.match(r'^#*\\s*v?(?P<version>[0-9][0-9a-z.]*)$', line)\n"
+        "            if match:\n                version = match.group('version')\n"
+        "                break\nexcept OSError:\n    pass\n\n"
+        "setup(name='lizardish', version=version, packages=['lizardish'])\n"
+    )
+    files = {"setup.py": setup_py, "CHANGELOG.md": changelog, "lizardish/__init__.py": ""}
+    root = repo(tmp_path / "r", files)
+    (pkg,) = load_workspace(root).packages
+    assert pkg.version == version and pkg.primary is not None
+    assert pkg.primary.path == root / "CHANGELOG.md"
+    with pytest.raises(
+        VersionError, match=f"write the next release's heading above it \\('{heading}'\\)"
+    ):
+        plan_bump(load_workspace(root), BumpOptions(part="minor"))
+
+
+def test_a_setup_py_making_its_version_of_git_describe_is_the_tags_past_its_data_files(
+    tmp_path: Path,
+) -> None:
+    """bpython's shape: ``version = "unknown"``, then ``git describe`` of it (a docstring's
+    ``version = '1.2'`` example above), ``setup(version=version, data_files=[... .png])``:
+    the tags version it, tagged ``0.26-release``; the png it names is no version file to
+    read (that was 'not UTF-8 text')."""
+    setup_py = (
+        "import subprocess\nfrom setuptools import setup\n\n\nclass Doc:\n"
+        '    """For instance::\n\n       version = \'1.2\'\n    """\n\n\n'
+        'version = "unknown"\n'
+        "proc = subprocess.Popen(['git', 'describe', '--tags'], stdout=subprocess.PIPE)\n"
+        "out = proc.communicate()[0].decode().strip()\n"
+        "if proc.returncode == 0:\n    version = out.split('-')[0]\n\n"
+        "setup(\n    name='bpyish',\n    version=version,\n    packages=['bpyish'],\n"
+        "    data_files=[('share/icons', ['data/bpyish.png'])],\n)\n"
+    )
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": project("bpyish", None, backend="setuptools"),
+        "setup.py": setup_py,
+        "data/bpyish.png": b"\x89PNG\r\n\x1a\n\xff\xfe",
+        "bpyish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["0.25-release", "0.26-release"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) == ("0.26", "vcs")
+    assert "makes of git describe" in pkg.evidence
+    bump = plan_bump(load_workspace(root), BumpOptions(part="minor", tag=True))
+    assert bump.tags == ["0.27-release"]
+
+
+def test_pbr_building_itself_in_tree_is_versioned_by_tags(tmp_path: Path) -> None:
+    """pbr's own shape: ``build-backend = "pbr.build"`` with ``backend-path = ["."]`` and
+    no pbr among its build requirements (it is the tree), setup.py calling
+    ``setup(**setupcfg.setup_cfg_to_args())``: the tags, as for any pbr project."""
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools>=64.0.0"]\n'
+        'build-backend = "pbr.build"\nbackend-path = ["."]\n',
+        "setup.py": "import setuptools\n\nfrom pbr import setupcfg\n\n"
+        "setuptools.setup(**setupcfg.setup_cfg_to_args())\n",
+        "setup.cfg": "[metadata]\nname = pbr\n\n[files]\npackages = pbr\n",
+        "pbr/__init__.py": "",
+        "pbr/build.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["7.0.3"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.name, pkg.version, pkg.version_source) == ("pbr", "7.0.3", "vcs")
+
+
+def test_a_setup_py_loading_a_version_module_that_runs_git_describe_is_the_tags(
+    tmp_path: Path,
+) -> None:
+    """miniver's shape: setup.py loads ``<pkg>/_version.py`` by its path (``spec_from_file_
+    location``), whose ``__version__ = get_version()`` runs ``git describe``; tags
+    ``v0.8.0`` and the development marker ``v0.9.0-dev``: versioned by the tags, the next
+    release v0.9.0, not 'computes it (no literal __version__)'."""
+    setup_py = (
+        "import os\nfrom importlib.util import module_from_spec, spec_from_file_location\n"
+        "from setuptools import setup\n\n\ndef get_version(pkg_path):\n"
+        '    spec = spec_from_file_location("version", os.path.join(pkg_path, "_version.py"))\n'
+        "    module = module_from_spec(spec)\n    spec.loader.exec_module(module)\n"
+        "    return module.__version__\n\n\n"
+        'setup(name="minish", version=get_version("minish"), packages=["minish"])\n'
+    )
+    version_py = (
+        "import subprocess\n\n\ndef get_version():\n"
+        '    out = subprocess.check_output(["git", "describe", "--long", "--always"])\n'
+        "    return out.decode().strip()\n\n\n__version__ = get_version()\n"
+    )
+    files = {"setup.py": setup_py, "minish/__init__.py": "", "minish/_version.py": version_py}
+    root = repo(tmp_path / "r", files, tags=["v0.8.0"])
+    commit(root, {"minish/more.py": ""}, "v0.9.0-dev")
+    (pkg,) = load_workspace(root).packages
+    assert pkg.version_source == "vcs" and "minish/_version.py, which reads git tags" in (
+        pkg.evidence
+    )
+    bump = plan_bump(load_workspace(root), BumpOptions(part="minor", tag=True))
+    assert bump.tags == ["v0.9.0"]
+
+
+def test_a_hatch_path_to_a_bare_version_file_without_a_pattern_names_the_pattern(
+    tmp_path: Path,
+) -> None:
+    """``[tool.hatch.version] path = "VERSION"`` of a file holding only ``1.2.3``: hatch's
+    default pattern finds no ``__version__ = "..."`` there and its build fails; the error
+    says so and gives the pattern, with which the file is read and bumped."""
+    files = {
+        "pyproject.toml": project("pk", None, extra='[tool.hatch.version]\npath = "VERSION"\n'),
+        "VERSION": "1.2.3\n",
+        "pk/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files)
+    (problem,) = discover(root).problems
+    assert "holds only the version 1.2.3, which hatch's default pattern" in problem
+    assert 'add pattern = "(?P<version>.+)" to [tool.hatch.version]' in problem
+    pattern = '[tool.hatch.version]\npath = "VERSION"\npattern = "(?P<version>.+)"\n'
+    write(root, {"pyproject.toml": project("pk", None, extra=pattern)})
+    assert load_workspace(root).packages[0].version == "1.2.3"
+
+
+def test_setup_py_calling_setup_alike_in_each_branch_is_read_as_one_call(
+    tmp_path: Path,
+) -> None:
+    """pycurl's shape: ``VERSION = "7.47.0"``, ``setup_args = dict(version=VERSION, ...)``
+    and ``setup(**setup_args)`` in two branches of ``if __name__ == "__main__"``: one
+    call's keywords, the version read and bumped at VERSION."""
+    setup_py = (
+        'import sys\nfrom setuptools import setup\n\nVERSION = "7.47.0"\n\n'
+        "setup_args = dict(name='curlish', version=VERSION, packages=['curlish'])\n\n"
+        "if __name__ == '__main__':\n    if '--help' in sys.argv:\n"
+        "        setup(**setup_args)\n    else:\n        setup(**setup_args)\n"
+    )
+    files = {
+        "pyproject.toml": project("curlish", None, backend="setuptools"),
+        "setup.py": setup_py,
+        "curlish/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["v7.47.0"])
+    (pkg,) = load_workspace(root).packages
+    assert pkg.version == "7.47.0"
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part="minor")))
+    assert 'VERSION = "7.48.0"' in (root / "setup.py").read_text()
+
+
 def test_setup_py_computing_its_version_names_the_line_that_fixes_it(tmp_path: Path) -> None:
     files = {
         "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n',
@@ -136,6 +463,25 @@ def test_setup_py_computing_its_version_names_the_line_that_fixes_it(tmp_path: P
     )
     (pkg,) = load_workspace(root).packages
     assert (pkg.name, pkg.version) == ("calc", "0.9.0")
+
+
+def test_a_setup_py_python_cannot_parse_names_its_line_not_a_version_setting(
+    tmp_path: Path,
+) -> None:
+    """contextlib2's shape: ``project_urls={...}`` with no comma before the next keyword;
+    the build fails on that line, so the error names it rather than version-files."""
+    files = {
+        "setup.py": "from setuptools import setup\n\nsetup(\n    name='calc',\n"
+        "    version=open('VERSION.txt').read().strip(),\n"
+        "    project_urls={'Source': 'x'}\n    classifiers=[],\n)\n",
+        "VERSION.txt": "1.0.0rc1\n",
+        "calc/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files)
+    (problem,) = discover(root).problems
+    assert f"{root / 'setup.py'}:" in problem
+    assert "setup.py is not valid Python" in problem and "fix that line" in problem
+    assert "version-files" not in problem
 
 
 def test_setup_py_exec_of_a_file_computing_the_version_names_that_file(tmp_path: Path) -> None:
@@ -1968,6 +2314,35 @@ def test_setup_py_use_scm_version_is_versioned_by_tags(tmp_path: Path) -> None:
     assert (pkg.version, pkg.version_source) == ("5.0.0", "vcs")
     assert "use_scm_version" in pkg.evidence
     write(root, {"setup.py": setup.replace("{'version_scheme': 'post-release'}", "False")})
+    with pytest.raises(VersionError, match=r"setup\.py computes the version"):
+        load_workspace(root)
+
+
+@pytest.mark.parametrize(
+    ("keyword", "off"),
+    [
+        ('setuptools_git_versioning={"enabled": True, "template": "{tag}"}', '{"enabled": False}'),
+        ("version_config=True", "False"),  # its keyword before 1.8
+    ],
+)
+def test_setup_py_setuptools_git_versioning_is_versioned_by_tags(
+    tmp_path: Path, keyword: str, off: str
+) -> None:
+    """setuptools-git-versioning configured in setup.py (``setup(setuptools_git_versioning=
+    {...}, setup_requires=["setuptools-git-versioning"])``): the tags version it, as its
+    ``[tool.setuptools-git-versioning]`` table does; switched off, it is no such thing."""
+    setup = (
+        "from setuptools import setup\n\nsetup(\n    name='gitvish',\n"
+        f"    {keyword},\n"
+        "    setup_requires=['setuptools-git-versioning'],\n    packages=['gitvish'],\n)\n"
+    )
+    files = {"setup.py": setup, "gitvish/__init__.py": ""}
+    root = repo(tmp_path / "r", files, tags=["v1.3.0"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source) == ("1.3.0", "vcs")
+    assert pkg.evidence.startswith("setuptools-git-versioning: setup.py's setup(")
+    name, _, _value = keyword.partition("=")
+    write(root, {"setup.py": setup.replace(keyword, f"{name}={off}")})
     with pytest.raises(VersionError, match=r"setup\.py computes the version"):
         load_workspace(root)
 

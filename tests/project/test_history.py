@@ -151,6 +151,30 @@ def test_a_backport_on_a_maintenance_branch_is_allowed_and_never_called_latest(
     assert result.returncode == 0 and "maintenance release" in result.stdout + result.stderr
 
 
+def test_a_calendar_release_of_a_scheme_the_project_left_does_not_make_the_next_a_backport(
+    tmp_path: Path,
+) -> None:
+    """python-novaclient's shape: ``2023.1`` tagged in 2023 on a branch main never merged,
+    then main released 2.6.0 and 3.0.0: the next release is main's latest, not a
+    maintenance release below 2023.1, and 2023.1 itself stays taken."""
+    repo = History(tmp_path / "r", {"pyproject.toml": project("lib", "2.5.0")})
+    git(repo.root, "tag", "2.5.0")
+    git(repo.root, "checkout", "-q", "-b", "stable/old")
+    repo.commit({"pyproject.toml": project("lib", "2023.1")}, "2023.1")
+    git(repo.root, "checkout", "-q", "main")
+    repo.commit({"pyproject.toml": project("lib", "2.6.0"), "a.txt": "1"}, "2.6.0")
+    repo.commit({"pyproject.toml": project("lib", "3.0.0"), "b.txt": "1"}, "3.0.0")
+    ws = load_workspace(repo.root)
+    facts = ws.packages[0].tags
+    assert facts is not None and (facts.last_tag, facts.highest_tag) == ("3.0.0", "3.0.0")
+    bump = plan_bump(ws, BumpOptions(part="minor"))
+    assert bump.versions == {"lib": ("3.0.0", "3.1.0")}
+    assert not any("maintenance release" in note for note in bump.notes), bump.notes
+    assert is_latest(ws, "lib", "3.1.0")
+    with pytest.raises(VersionError, match=r"2023\.1 was already released"):
+        plan_bump(ws, BumpOptions(to="2023.1"))
+
+
 def test_without_a_release_on_its_line_a_version_below_the_newest_is_refused(
     tmp_path: Path,
 ) -> None:
@@ -561,6 +585,25 @@ def test_a_uv_virtual_root_with_a_backend_and_its_own_tags_is_released(tmp_path:
     ws = load_workspace(repo.root)
     assert [p.name for p in ws.packages] == ["lonely"]
     assert plan_bump(ws, BumpOptions(part="patch", tag=True, commit=True)).tags == ["lonely-v2.1.1"]
+
+
+def test_a_uv_virtual_root_released_by_its_tags_is_noted_for_uvs_setting_not_a_workspace_file(
+    tmp_path: Path,
+) -> None:
+    """pycairo's shape: a meson-python root with ``[tool.uv] package = false`` whose version
+    is that of each of its last tags; the note said "no workspace file lists it" of the
+    root, which is itself the workspace file: it names uv's setting now."""
+    uv = "\n[tool.uv]\npackage = false\n"
+    repo = History(tmp_path / "r", {"pyproject.toml": project("cairoish", "1.0.0", extra=uv)})
+    git(repo.root, "tag", "v1.0.0")
+    for version in ("1.1.0", "1.2.0"):
+        repo.commit({"pyproject.toml": project("cairoish", version, extra=uv)}, f"v{version}")
+    ws = load_workspace(repo.root)
+    assert [p.name for p in ws.packages] == ["cairoish"]
+    (note,) = [n for n in ws.notes if "is released" in n]
+    assert note.startswith("pyproject.toml (cairoish) is released (")
+    assert "[tool.uv] package = false keeps uv from building it" in note
+    assert "no workspace file lists it" not in note
 
 
 def test_a_uv_virtual_root_alone_in_its_repository_is_released_by_plain_version_tags(

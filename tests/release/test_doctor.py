@@ -363,6 +363,27 @@ def test_metadata_and_readme_helpers(tmp_path: Path) -> None:
     assert "unknown readme type" in (readme_problem(odd) or "")
 
 
+def test_a_readme_declared_plain_text_is_not_rendered_as_its_suffix_says(tmp_path: Path) -> None:
+    """xonsh's shape: ``[tool.setuptools.dynamic] readme = {file = ["README.rst"],
+    content-type = "text/plain"}`` over a README.rst with a raw directive PyPI's reST
+    renderer refuses: the index shows it as plain text, so it renders; declared (or
+    named) reST, it does not."""
+    readme = "Title\n=====\n\n.. raw:: html\n\n    <img src='x.png'>\n\nText.\n"
+    plain = '[tool.setuptools.dynamic]\nreadme = {file = ["README.rst"], content-type = "%s"}\n'
+    extra = plain % "text/plain"
+    pyproject = project("xonshish", "1.0.0", backend="setuptools", extra=extra).replace(
+        'version = "1.0.0"', 'version = "1.0.0"\ndynamic = ["readme"]'
+    )
+    files = {"pyproject.toml": pyproject, "README.rst": readme, "xonshish/__init__.py": ""}
+    root = repo(tmp_path / "r", files)
+    rows = {c.check: c for c in doctor(root).checks}
+    assert rows["readme xonshish"].status == OK, rows["readme xonshish"].detail
+    commit(root, {"pyproject.toml": pyproject.replace("text/plain", "text/x-rst")})
+    rows = {c.check: c for c in doctor(root).checks}
+    assert rows["readme xonshish"].status == ERROR
+    assert '"raw" directive disabled' in rows["readme xonshish"].detail
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("unreleased", [False, True])
 def test_what_relnox_bump_commits_passes_relnox_doctor(healthy: Path, unreleased: bool) -> None:
