@@ -194,44 +194,64 @@ def parse(data: bytes, *, head_only: bool = False) -> Answer:
     return Answer(status, reason, tuple(headers), bytes(data[at:]))
 
 
-def whole(data: bytes | bytearray) -> bool:
-    """Whether ``data`` holds a whole answer that says its length (``Content-Length``)."""
+def _final_head(data: bytes | bytearray) -> tuple[Answer, int] | None:
+    """The head of the answer in ``data`` after any ``100 Continue`` (an :class:`Answer`
+    without its body) and where its body begins; ``None`` while it is still coming;
+    :class:`WireError` for one that is not HTTP."""
     at = 0
     while True:
         end = data.find(b"\r\n\r\n", at)
         if end < 0:
-            return False
-        try:
-            status, _, headers, _ = _head(data[: end + 4], at)
-        except WireError:
-            return True  # nothing more makes it an answer: the caller parses it and says so
+            return None
+        status, reason, headers, _ = _head(data[: end + 4], at)
         if status != 100:
-            break
+            return Answer(status, reason, tuple(headers), b""), end + 4
         at = end + 4  # an interim answer: the real one follows
-    length = Answer(status, "", tuple(headers), b"").header("Content-Length")
-    if length is None or not length.strip().isdigit():
+
+
+def _length(head: Answer) -> int | None:
+    """The body's length the head says (``Content-Length``, no other coding), or ``None``."""
+    length = head.header("Content-Length")
+    if head.header("Transfer-Encoding") is not None or length is None:
+        return None
+    return int(length) if length.strip().isdigit() else None
+
+
+def whole(data: bytes | bytearray) -> bool:
+    """Whether ``data`` holds a whole answer that says its length (``Content-Length``), or
+    one that is not HTTP (nothing more would make it one)."""
+    try:
+        found = _final_head(data)
+    except WireError:
+        return True
+    if found is None:
         return False
-    return len(data) - end - 4 >= int(length)
+    head, body = found
+    length = _length(head)
+    return length is not None and len(data) - body >= length
 
 
 def get(url: str, accept: str, *, timeout: float, stall: float, limit: int) -> Answer | None:
     """``GET url`` without credentials, read within ``timeout`` per read and ``timeout +
-    stall`` plus 1 s per MiB in all, at most ``limit`` bytes of body (and a line): the
-    answer, ``None`` for one that is not HTTP. :class:`OSError` (:class:`TooSlow`) when the
-    index cannot be reached or does not answer in time. Whether the caller may take it as
-    it is, :func:`plain` says."""
+    stall`` plus 1 s per MiB in all: the answer, ``None`` for one that is not HTTP or whose
+    head is longer than :data:`MAX_LINE`. Its body is read only where the head says its
+    length, at most ``limit`` bytes; another's is left unread (an answer without it, said
+    ``incomplete``). :class:`OSError` (:class:`TooSlow`) when the index cannot be reached or
+    does not answer in time. Whether the caller may take the answer as it is, :func:`plain`
+    says."""
     parts = urlsplit(url)
-    head = request_head(
+    request = request_head(
         "GET",
         url,
         [("Accept", accept), ("User-Agent", "relnox"), ("Connection", "close")],
     )
     data = bytearray()
     started = time.monotonic()
+    wanted: int | None = None  # the bytes of head and body to read
     with connect((parts.hostname or "", parts.port or 80), timeout) as sock:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.sendall(head)
-        while len(data) <= limit + MAX_LINE and not whole(data):
+        sock.sendall(request)
+        while wanted is None or len(data) < wanted:
             if time.monotonic() - started > timeout + stall + len(data) / _MIB:
                 raise TooSlow(
                     f"the answer did not end within {timeout + stall:g}s "
@@ -241,6 +261,20 @@ def get(url: str, accept: str, *, timeout: float, stall: float, limit: int) -> A
             if not chunk:
                 break
             data += chunk
+            if wanted is None:
+                try:
+                    found = _final_head(data)
+                except WireError:
+                    return None
+                if found is None:
+                    if len(data) > MAX_LINE:
+                        return None  # a head this long: the standard library's to read
+                    continue
+                head, body = found
+                length = _length(head)
+                if length is None or length > limit:
+                    return Answer(head.status, head.reason, head.headers, b"", incomplete=True)
+                wanted = body + length
     try:
         return parse(bytes(data))
     except WireError:

@@ -21,7 +21,8 @@ from relnox.tools.http_wire import Answer, WireError, parse, plain, request_head
 from relnox.tools.index_server import LocalIndex, write_htpasswd
 from relnox.tools.network import proxied
 from relnox.tools.simple_api import _plain_local
-from tests.fault_server import TRICKLE, FaultServer, Reply
+from tests.fault_server import FLOOD, SLOW_HEAD, TRICKLE, FaultServer, Reply, Seen
+from tests.fault_server import Answer as Served
 from tests.publish_support import USER, shared_release
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -179,12 +180,32 @@ def test_only_a_plain_address_on_this_machine_without_a_proxy_is_asked_directly(
     assert proxied("::1", os.environ)
 
 
-def test_an_answer_that_never_ends_is_given_up_on_within_its_bound() -> None:
+def test_a_head_that_never_ends_is_given_up_on_within_its_bound() -> None:
     with (
-        FaultServer(rule=lambda seen: TRICKLE) as server,
+        FaultServer(rule=lambda seen: SLOW_HEAD) as server,
         pytest.raises(http_wire.TooSlow, match="did not end within 1s"),
     ):
         http_wire.get(f"{server.url}simple/x/", "*/*", timeout=0.5, stall=0.5, limit=1 << 20)
+
+
+def test_a_body_of_no_stated_length_or_too_long_is_never_read() -> None:
+    """An answer that does not say its length, or says more than the caller takes, is not
+    one to take as it is: its head is
+    returned at once (the caller asks through the standard library, with its bounds), so a
+    body that never ends or never stops is not read here at all."""
+    for endless in (TRICKLE, FLOOD):
+
+        def rule(seen: Seen, endless: Served = endless) -> Served:
+            return endless
+
+        with FaultServer(rule=rule) as server:
+            url = f"{server.url}simple/x/"
+            answer = http_wire.get(url, "*/*", timeout=5, stall=5, limit=1 << 20)
+        assert answer is not None and answer.status == 200 and answer.incomplete
+        assert answer.body == b"" and not plain(answer, 1 << 20)
+    with FaultServer(rule=lambda seen: Reply(200, body=b"x" * 5000)) as server:  # too long
+        answer = http_wire.get(f"{server.url}simple/x/", "*/*", timeout=5, stall=5, limit=100)
+    assert answer is not None and answer.incomplete and answer.body == b""
 
 
 def test_a_refusal_is_returned_for_its_caller_to_judge() -> None:
