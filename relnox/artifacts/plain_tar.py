@@ -33,10 +33,11 @@ class _Stream:
         self.fh = path.open("rb")
         self.gzip = zlib.decompressobj(16 + zlib.MAX_WBITS)
         self.buffer = b""
+        self.at = 0  # what of the buffer was taken
 
     def take(self, size: int) -> bytes | None:
         """The next ``size`` bytes, ``None`` where the file ends first."""
-        while len(self.buffer) < size:
+        while len(self.buffer) - self.at < size:
             if self.gzip.eof:
                 return None  # a second gzip member, or bytes after the first: tarfile's
             if self.gzip.unconsumed_tail:
@@ -45,8 +46,10 @@ class _Stream:
                 chunk = self.fh.read(_READ)
                 if not chunk:
                     return None
-            self.buffer += self.gzip.decompress(chunk, max(size - len(self.buffer), _READ))
-        taken, self.buffer = self.buffer[:size], self.buffer[size:]
+            more = self.gzip.decompress(chunk, max(size - len(self.buffer) + self.at, _READ))
+            self.buffer, self.at = self.buffer[self.at :] + more, 0
+        taken = self.buffer[self.at : self.at + size]
+        self.at += size
         return taken
 
 
@@ -63,9 +66,13 @@ def _octal(field: bytes) -> int | None:
 def _checks(header: bytes) -> bool:
     """Whether the header's checksum holds (unsigned or signed, as tarfile allows)."""
     stated = _octal(header[148:156])
-    unsigned = 256 + sum(header[:148]) + sum(header[156:])
-    signed = 256 + sum(b - 256 if b > 127 else b for b in header[:148] + header[156:])
-    return stated is not None and stated in (unsigned, signed)
+    if stated is None:
+        return False
+    rest = header[:148] + header[156:]
+    unsigned = 256 + sum(rest)
+    if stated == unsigned:
+        return True
+    return stated == unsigned - 256 * sum(1 for b in rest if b > 127)  # the signed sum
 
 
 def pkg_info(path: Path) -> bytes | None:

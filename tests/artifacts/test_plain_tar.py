@@ -166,3 +166,22 @@ def test_generated_sdists_are_read_as_tarfile_reads_them(tmp_path: Path) -> None
             taken += 1
             assert found == _by_tarfile(path), members
     assert taken > 20
+
+
+def test_a_header_summed_as_signed_bytes_checks_out_as_tarfile_allows(tmp_path: Path) -> None:
+    """Old tar writers summed the header's bytes as signed: tarfile takes either sum."""
+    raw = bytearray(512)
+    raw[0:17] = b"demo-1.0/PKG-INFO"
+    raw[100:108] = b"0000644\x00"
+    raw[124:136] = b"%011o\x00" % len(PKG_INFO)
+    raw[156:157] = b"0"
+    raw[257:265] = b"ustar\x0000"
+    raw[265:267] = "ü".encode()  # a user name's bytes above 127
+    rest = raw[:148] + raw[156:]
+    signed = 256 + sum(b - 256 if b > 127 else b for b in rest)
+    raw[148:156] = b"%06o\x00 " % signed
+    data = bytes(raw) + PKG_INFO + bytes(-len(PKG_INFO) % 512) + bytes(1024)
+    path = tmp_path / "signed.tar.gz"
+    path.write_bytes(gzip.compress(data))
+    assert _by_tarfile(path) == PKG_INFO.decode()
+    assert _plain(path) == PKG_INFO.decode()
