@@ -8,7 +8,8 @@ repository has none):
                  every configured Python -> TestPyPI for pre-releases or PyPI
                  (environment ``pypi``, trusted publishing) -> a GitHub release
                  whose notes come from ``nox -s release_notes``. Packages with a
-                 native backend (maturin, scikit-build-core, meson-python) get a wheel
+                 native backend (maturin, scikit-build-core, meson-python) or that compile
+                 extension modules (setuptools, poetry, hatchling) get a wheel
                  matrix over Linux, macOS and Windows and each CPython (seed 001),
                  whose wheels are published with the sdists from one directory.
                  The PyPI and TestPyPI jobs sign every file (PEP 740) first.

@@ -51,7 +51,12 @@ from tests.ci.harness import (
     filter_matches,
     parse_outputs,
 )
-from tests.ci.native_projects import RUST_ENV, write_bin_crate, write_c_extension
+from tests.ci.native_projects import (
+    RUST_ENV,
+    write_bin_crate,
+    write_c_extension,
+    write_setuptools_extension,
+)
 from tests.conftest import run_relnox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -584,6 +589,28 @@ def test_native_packages_on_published_releases(tmp_path: Path, github: GithubFac
     assert matches(releases["fast-ext-v1.0.0"], [*native_files("1.0.0")[:2], "notes.md"])
     assert matches(releases["fast-rs-v1.0.0"], [*native_files("1.0.0")[2:], "notes.md"])
     assert gh.tags() == ["fast-ext-v1.0.0", "fast-rs-v1.0.0"]
+
+
+@pytest.mark.slow
+@flow("trigger=tag", "native=cibuildwheel")
+def test_setuptools_extension_flow(tmp_path: Path, github: GithubFactory) -> None:
+    """One setuptools package whose setup.py compiles a C extension (py-setproctitle's
+    shape): its wheel comes from the cibuildwheel job, checked there by its verify
+    command, and the build job makes the sdist only (a wheel built there would be
+    linux_x86_64 for PyPI to refuse, and no other platform's)."""
+    root = write_setuptools_extension(tmp_path / "spt", "spt-ext", "1.0.0")
+    git_init(root)
+    gh = github(root, root)
+    bump_and_push(gh, root, "--part", "minor")
+    tags = auto_tag_then_release(gh, root / ".github" / "workflows")
+    assert tags == ["v1.1.0"]
+    major, minor = sys.version_info[:2]
+    published = files(gh.pypi)
+    wheel = f"spt_ext-1.1.0-cp{major}{minor}-cp{major}{minor}-*linux*.whl"
+    assert matches(published, [wheel, "spt_ext-1.1.0.tar.gz"]), published
+    called = "command python -c 'import spt_ext._core as c; assert c.answer() == 42"
+    assert called in gh.actions.output("wheels-spt-ext")
+    assert gh.actions.runs[-1].results["wheels-spt-ext"] == "success", gh.actions.log
 
 
 def test_every_ci_init_mode_has_a_harness_flow() -> None:

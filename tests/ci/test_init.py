@@ -196,6 +196,85 @@ def test_native_packages_get_a_wheel_matrix(tmp_path: Path) -> None:
     assert "--sdist-only" in runs(jobs["build"])
 
 
+COMPILING = {
+    "setup.py Extension": (
+        "setuptools.build_meta",
+        "from setuptools import Extension, setup\n\n"
+        'setup(ext_modules=[Extension("fast._speedups", ["src/speedups.c"])])\n',
+        "",
+    ),
+    "setup.py ext_modules of a name": (
+        "setuptools.build_meta:__legacy__",
+        "from setuptools import setup\nfrom build_helpers import MODULES\n\n"
+        "setup(ext_modules=MODULES)\n",
+        "",
+    ),
+    "pyproject ext-modules": (
+        "setuptools.build_meta",
+        None,
+        '[[tool.setuptools.ext-modules]]\nname = "fast._speedups"\nsources = ["speedups.c"]\n',
+    ),
+    "poetry build script": (
+        "poetry.core.masonry.api",
+        None,
+        '[tool.poetry.build]\nscript = "build_ext.py"\ngenerate-setup-file = false\n',
+    ),
+    "hatch mypyc hook": ("hatchling.build", None, "[tool.hatch.build.targets.wheel.hooks.mypyc]\n"),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(COMPILING))
+def test_a_package_that_compiles_extensions_gets_a_wheel_matrix(tmp_path: Path, shape: str) -> None:
+    """A setuptools, poetry or hatchling package that compiles extension modules
+    (py-setproctitle's, py-tree-sitter's setup.py; python-zeroconf's poetry build script)
+    had its one wheel built by the build job on Linux: tagged linux_x86_64, which PyPI
+    refuses, and for no other platform. Its wheels come from the cibuildwheel matrix."""
+    backend, setup_py, table = COMPILING[shape]
+    root = write_workspace(tmp_path / "ws", [ProjectSpec("fast-core", "1.0.0")])
+    native_spec(root, "fast-ext", backend)
+    package = root / "packages" / "fast-ext"
+    if setup_py is not None:
+        (package / "setup.py").write_text(setup_py, encoding="utf-8")
+    with (package / "pyproject.toml").open("a", encoding="utf-8") as fh:
+        fh.write("\n" + table)
+    git_init(root)
+    jobs = load_generated(root)["jobs"]
+    assert "pypa/cibuildwheel" in uses(jobs["wheels-fast-ext"]), sorted(jobs)
+    assert jobs["wheels-fast-ext"]["steps"][2]["with"]["package-dir"] == "packages/fast-ext"
+    assert (
+        "--sdist-only" in runs(jobs["build"])
+        and "fast-ext" in jobs["build"]["steps"][3]["env"]["NATIVE"]
+    )
+    assert "wheels-fast-core" not in jobs  # the pure one stays in the build job
+
+
+@pytest.mark.parametrize(
+    "setup_py",
+    [
+        "from setuptools import setup\n\nsetup(ext_modules=[])\n",
+        "from setuptools import setup\n\nsetup(name='fast-ext', packages=['fast'])\n",
+    ],
+)
+def test_a_setup_py_that_compiles_nothing_gets_no_wheel_matrix(
+    tmp_path: Path, setup_py: str
+) -> None:
+    root = write_workspace(tmp_path / "ws", [ProjectSpec("fast-core", "1.0.0")])
+    native_spec(root, "fast-ext", "setuptools.build_meta")
+    (root / "packages" / "fast-ext" / "setup.py").write_text(setup_py, encoding="utf-8")
+    git_init(root)
+    jobs = load_generated(root)["jobs"]
+    assert not [job for job in jobs if job.startswith("wheels-")]
+    assert "--sdist-only" not in runs(jobs["build"])
+
+
+def load_generated(root: Path) -> dict[Any, Any]:
+    """release.yml as ci-init generates it for ``root``, read back."""
+    text = generate(load_workspace(root))[".github/workflows/release.yml"]
+    data = yaml.safe_load(text)
+    assert isinstance(data, dict)
+    return data
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("where", ["directory", "dist-dir"])
 def test_a_path_holding_an_actions_expression_is_refused(tmp_path: Path, where: str) -> None:
