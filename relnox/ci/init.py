@@ -320,7 +320,7 @@ def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]
         warning = squatting_warning(builder.requirements)
         if warning:
             found.append("warning: " + warning)
-    unregistered = _noxfile_without_relnox(workspace, builder.prefix)
+    unregistered = _noxfile_without_relnox(workspace, builder)
     if unregistered:
         found.append(unregistered)
     trusted = [target for target in ("pypi", "testpypi") if signs(builder, target)]
@@ -337,9 +337,14 @@ def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]
     return found
 
 
-def _noxfile_without_relnox(workspace: Workspace, prefix: str) -> str | None:
+def _noxfile_without_relnox(workspace: Workspace, builder: WorkflowBuilder) -> str | None:
     """The note for a noxfile of the project's own that never registers relnox's sessions:
-    every job runs ``nox -s <relnox session>`` and would stop at "Sessions not found"."""
+    every job runs ``nox -s <relnox session>`` and would stop at "Sessions not found".
+
+    The lines it names register the sessions the workflows run, by name: a bare
+    ``register()`` adds every relnox session and refuses one named as a session of the
+    project's (a ``release`` session, packaging's shape). A session of the project's
+    named as one the workflows run must be renamed first."""
     path = workspace.root / "noxfile.py"
     try:
         text = read_bytes(path).decode("utf-8", "replace")
@@ -347,12 +352,65 @@ def _noxfile_without_relnox(workspace: Workspace, prefix: str) -> str | None:
         return None
     if re.search(r"\brelnox\b", text):
         return None
-    return (
-        f"warning: {prefix}noxfile.py has sessions of its own and none "
-        "of relnox's, which every job runs (nox -s build_all, check_tag, tag, publish, ...): "
-        "add the lines `import relnox.nox` and `relnox.nox.register()` to it, or the first "
-        'run stops at "Sessions not found"'
+    run = workflow_sessions(builder)
+    listed = ", ".join(f'"{name}"' for name in run)
+    taken = sorted(name for name in noxfile_sessions(text) if name.replace("_", "-") in run)
+    rename = (
+        f"rename its session(s) {', '.join(taken)} (the workflows run relnox's of that name), then "
+        if taken
+        else ""
     )
+    return (
+        f"warning: {builder.prefix}noxfile.py has sessions of its own and none "
+        "of relnox's, which every job runs (nox -s build_all, check_tag, tag, publish, ...): "
+        f"{rename}add the lines `import relnox.nox` and `relnox.nox.register([{listed}])` "
+        "(the sessions the workflows run; a bare register() adds all of relnox's and refuses "
+        'one named as yours) to it, or the first run stops at "Sessions not found"'
+    )
+
+
+def workflow_sessions(builder: WorkflowBuilder) -> list[str]:
+    """The relnox sessions the workflows run (``nox -s build_all``), by their task names
+    (``build-all``), in the order they first appear."""
+    found: list[str] = []
+    for text in (builder.release(), builder.auto_tag()):
+        for name in re.findall(r"\bnox -s ([\w-]+)", text):
+            name = name.replace("_", "-")
+            if name not in found:
+                found.append(name)
+    return found
+
+
+def noxfile_sessions(text: str) -> list[str]:
+    """The sessions a noxfile defines: each function decorated with ``@nox.session`` (or
+    a bare ``@session``), by its ``name=`` or its function's name; none when it does not
+    parse."""
+    import ast
+
+    from relnox.project.python_ast import parse
+
+    try:
+        tree = parse(text)
+    except (SyntaxError, ValueError):
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for decorator in node.decorator_list:
+            call = decorator if isinstance(decorator, ast.Call) else None
+            target = call.func if call is not None else decorator
+            named = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+            if named != "session":
+                continue
+            given = [k.value for k in call.keywords if k.arg == "name"] if call else []
+            value = given[0] if given else None
+            found.append(
+                value.value
+                if isinstance(value, ast.Constant) and isinstance(value.value, str)
+                else node.name
+            )
+    return found
 
 
 def trusted_publishing_note(workspace: Workspace, targets: list[str]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -612,7 +613,7 @@ def test_a_noxfile_of_the_projects_own_without_relnox_is_named(
     )
     [note] = [n for n in notes(load_workspace(root)) if "noxfile.py" in n]
     assert note.startswith("warning: noxfile.py has sessions of its own and none of relnox's")
-    assert "`import relnox.nox` and `relnox.nox.register()`" in note
+    assert '`import relnox.nox` and `relnox.nox.register(["check-tag", ' in note
     with (root / "noxfile.py").open("a", encoding="utf-8") as fh:
         fh.write("\nimport relnox.nox\n\nrelnox.nox.register()\n")
     assert not [n for n in notes(load_workspace(root)) if "noxfile.py" in n]
@@ -620,3 +621,48 @@ def test_a_noxfile_of_the_projects_own_without_relnox_is_named(
     plan = plan_files(load_workspace(root), CiOptions())
     assert "noxfile.py" in plan.names
     assert not [n for n in plan.notes if "noxfile.py" in n]
+
+
+def registered_as_told(root: Path, note: str) -> subprocess.CompletedProcess[str]:
+    """``nox -l`` on ``root``'s noxfile.py with the lines ``note`` names added."""
+    lines = re.findall(r"`(import relnox\.nox|relnox\.nox\.register\(.*?\))`", note)
+    assert len(lines) == 2, note
+    with (root / "noxfile.py").open("a", encoding="utf-8") as fh:
+        fh.write("\n" + "\n".join(lines) + "\n")
+    return subprocess.run(
+        [sys.executable, "-m", "nox", "-l"], cwd=root, capture_output=True, text=True, check=False
+    )
+
+
+def test_the_noxfile_lines_named_register_beside_a_release_session_of_its_own(
+    make_project: Callable[..., Path],
+) -> None:
+    """packaging's shape: the project's noxfile has a ``release`` session of its own. The
+    note said to add ``relnox.nox.register()``, which refuses a session name the noxfile
+    has ("session(s) release already registered"): the first run stopped there. The lines
+    named now register the sessions the workflows run, by name, and nox lists them."""
+    root = pin_relnox(make_project(ProjectSpec("failextract", "1.0.0")))
+    (root / "noxfile.py").write_text(
+        "import nox\n\n\n@nox.session(python=False)\ndef release(session):\n"
+        "    session.log('own release')\n",
+        encoding="utf-8",
+    )
+    [note] = [n for n in notes(load_workspace(root)) if "noxfile.py" in n]
+    assert "rename" not in note
+    proc = registered_as_told(root, note)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for session in ("build_all", "check_tag", "resolve_version", "verify_install", "tag"):
+        assert f"- {session}" in proc.stdout or f"* {session}" in proc.stdout, proc.stdout
+
+
+def test_a_noxfile_session_named_as_one_the_workflows_run_is_named_to_rename(
+    make_project: Callable[..., Path],
+) -> None:
+    root = pin_relnox(make_project(ProjectSpec("failextract", "1.0.0")))
+    (root / "noxfile.py").write_text(
+        "import nox\n\n\n@nox.session(name='build-all')\ndef build(session):\n"
+        "    pass\n\n\n@nox.session\ndef tag(session):\n    pass\n",
+        encoding="utf-8",
+    )
+    [note] = [n for n in notes(load_workspace(root)) if "noxfile.py" in n]
+    assert "rename its session(s) build-all, tag (the workflows run relnox's" in note
