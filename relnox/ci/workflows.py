@@ -27,6 +27,9 @@ from relnox.tools import git
 
 DEFAULT_PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
 DEFAULT_OS = ("ubuntu-latest", "macos-latest", "windows-latest")
+#: the oldest Python relnox runs on (its own requires-python): the jobs run relnox there or
+#: newer, and check each package on the matrix Python by its path (``--python``)
+RELNOX_PYTHON = "3.10"
 #: what starts release.yml: a pushed release tag, or a published GitHub Release
 TRIGGERS = ("tag", "release")
 #: a run whose tags an earlier run released (tags pushed together) builds nothing
@@ -69,6 +72,12 @@ class CiSettings:
     shards: str | None = None  # N or "auto": the build over a matrix (relnox.ci.shards)
 
 
+def _minor(version: str) -> tuple[int, int]:
+    """``3.13t`` -> (3, 13)."""
+    major, minor = version.rstrip("t").split(".")[:2]
+    return int(major), int(minor)
+
+
 class WorkflowBuilder:
     """Builds the two workflow documents for one workspace."""
 
@@ -79,7 +88,10 @@ class WorkflowBuilder:
         rel = workspace.root.relative_to(top.resolve()).as_posix()
         self.prefix = "" if rel in ("", ".") else rel + "/"
         self.dist = self.prefix + workspace.config.dist_dir.strip("/")
-        self.build_python = settings.python_versions[-1]
+        # relnox runs on the newest Python of the matrix; one older than relnox takes
+        # (the matrix of a project still on 3.9) is checked from relnox on the oldest it runs on
+        newest = settings.python_versions[-1]
+        self.build_python = newest if _minor(newest) >= _minor(RELNOX_PYTHON) else RELNOX_PYTHON
         self.native = [p for p in workspace.packages if native_builder(p)]
 
     def directory_of(self, pkg: Package) -> str:
@@ -238,6 +250,10 @@ class WorkflowBuilder:
 
     def verify_job(self, wheel_jobs: list[str]) -> dict[str, Any]:
         """Every package of the release, native ones from the wheels of their matrix."""
+        # the packages on the matrix Python (by its path), relnox on its own: a matrix
+        # Python relnox does not run on (3.9) is checked too
+        matrix_python = self.setup("${{ matrix.python-version }}", install=False)
+        matrix_python[1] = {"id": "python", **matrix_python[1]}
         job: dict[str, Any] = {
             "name": "Verify on Python ${{ matrix.python-version }} (nox -s verify_install)",
             "needs": ["plan", "build", *wheel_jobs],
@@ -253,9 +269,14 @@ class WorkflowBuilder:
                 "matrix": {"python-version": list(self.settings.python_versions)},
             },
             "steps": [
-                *self.setup("${{ matrix.python-version }}"),
+                *matrix_python,
+                *self.setup(self.build_python)[1:],  # relnox's own Python is the default
                 *self.download_dist(),
-                {"name": "Install every package and check it", "run": "nox -s verify_install"},
+                {
+                    "name": "Install every package and check it",
+                    "run": 'nox -s verify_install -- --python "$PYTHON"',
+                    "env": {"PYTHON": "${{ steps.python.outputs.python-path }}"},
+                },
             ],
         }
 

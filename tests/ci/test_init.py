@@ -393,6 +393,51 @@ def test_python_versions_follow_requires_python_or_config(
     assert "python-version: ['3.12']" in generate(ws)[".github/workflows/release.yml"]
 
 
+@pytest.mark.parametrize(
+    ("versions", "relnox_python"), [('["3.9", "3.12"]', "3.12"), ('["3.8", "3.9"]', "3.10")]
+)
+def test_a_matrix_python_relnox_does_not_run_on_is_checked_from_relnox_s_own(
+    tmp_path: Path, versions: str, relnox_python: str
+) -> None:
+    """A project still on 3.9 (python-versions = ["3.9", ...], or a requires-python below
+    3.10): the verify job ran `pip install relnox` on 3.9, which relnox's requires-python
+    refuses, and the job failed before checking anything. relnox now runs on its own
+    Python in every job (the newest of the matrix, at least 3.10) and verify-install checks
+    the packages on the matrix Python by its path."""
+    root = write_project(tmp_path / "old", ProjectSpec("oldpy", "1.0.0"))
+    with (root / "pyproject.toml").open("a", encoding="utf-8") as fh:
+        fh.write(f"\n[tool.relnox.ci]\npython-versions = {versions}\n")
+    git_init(root)
+    jobs = load_generated(root)["jobs"]
+    verify = jobs["verify"]
+    pythons = [
+        s["with"]["python-version"]
+        for s in verify["steps"]
+        if "python-version" in s.get("with", {})
+    ]
+    assert pythons == ["${{ matrix.python-version }}", relnox_python]
+    assert verify["steps"][1]["id"] == "python"
+    [check] = [s for s in verify["steps"] if "verify_install" in s.get("run", "")]
+    assert check["run"] == 'nox -s verify_install -- --python "$PYTHON"'
+    assert check["env"]["PYTHON"] == "${{ steps.python.outputs.python-path }}"
+    for name in ("plan", "build", "pypi", "testpypi", "github-release"):
+        [python] = [
+            s["with"]["python-version"]
+            for s in jobs[name]["steps"]
+            if "python-version" in s.get("with", {})
+        ]
+        assert python == relnox_python, name
+
+
+def test_relnox_s_oldest_python_is_its_requires_python() -> None:
+    import tomllib
+
+    from relnox.ci.workflows import RELNOX_PYTHON
+
+    doc = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
+    assert doc["project"]["requires-python"] == f">={RELNOX_PYTHON}"
+
+
 text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)
 
 
