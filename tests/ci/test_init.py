@@ -430,11 +430,10 @@ def test_a_matrix_python_relnox_does_not_run_on_is_checked_from_relnox_s_own(
 
 
 def test_relnox_s_oldest_python_is_its_requires_python() -> None:
-    import tomllib
-
     from relnox.ci.workflows import RELNOX_PYTHON
+    from relnox.project.pyproject import load_toml
 
-    doc = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
+    doc = load_toml(Path(__file__).parents[2] / "pyproject.toml")
     assert doc["project"]["requires-python"] == f">={RELNOX_PYTHON}"
 
 
