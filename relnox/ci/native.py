@@ -126,6 +126,9 @@ def wheels_job(flow: WorkflowBuilder, pkg: Package) -> dict[str, Any]:
     # the full install check of verify-install (imports, __version__, console scripts,
     # [tool.relnox.verify] commands) on this OS and the matrix Python (by its path);
     # relnox itself runs on the build Python, set up after the build
+    # a version from git tags (setuptools-scm, hatch-vcs, ...) needs the history and every
+    # tag (flow.setup's default then): a shallow checkout has the run's one tag only, and a
+    # run of several tags built the others' wheels as 0.1.dev versions
     matrix_python = flow.setup("${{ matrix.python.version }}", install=False)
     matrix_python[1] = {"id": "python", **matrix_python[1]}
     verify = (

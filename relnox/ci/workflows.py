@@ -103,9 +103,24 @@ class WorkflowBuilder:
         """What the install step installs: the configured tools and this exact relnox."""
         return (*self.settings.install, self.settings.relnox_requirement)
 
+    @property
+    def history(self) -> bool:
+        """Whether a package's version comes from git tags (setuptools-scm, hatch-vcs, ...):
+        then every job that reads the workspace needs the history and every tag, which a
+        shallow checkout (the run's commit and at most its one tag) has not."""
+        return any(pkg.vcs_versioned for pkg in self.ws.packages)
+
     def setup(
-        self, python: str, *, fetch_all: bool = False, install: bool = True, push: bool = False
+        self,
+        python: str,
+        *,
+        fetch_all: bool | None = None,
+        install: bool = True,
+        push: bool = False,
     ) -> list[Any]:
+        """Checkout (the whole history when ``fetch_all``, by default when a version comes
+        from tags), setup-python and, with ``install``, relnox."""
+        fetch_all = self.history if fetch_all is None else fetch_all
         checkout: dict[str, Any] = {"fetch-depth": 0} if fetch_all else {}
         # the job token stays in .git/config only for a job that pushes (zizmor: artipacked)
         checkout["persist-credentials"] = push

@@ -160,20 +160,34 @@ def write_c_extension(directory: Path, name: str, version: str) -> Path:
     return directory
 
 
-def write_setuptools_extension(directory: Path, name: str, version: str) -> Path:
-    """A setuptools package whose ``_core`` extension (setup.py's ``ext_modules``) is C."""
+def write_setuptools_extension(
+    directory: Path, name: str, version: str, *, scm_root: str = ""
+) -> Path:
+    """A setuptools package whose ``_core`` extension (setup.py's ``ext_modules``) is C;
+    with ``scm_root`` (the repository's top, relative to it), versioned instead by
+    setuptools-scm from its own tags (``NAME-vX.Y.Z``), ``version`` being the first."""
     need("cc")
     module = name.replace("-", "_")
     (directory / module).mkdir(parents=True)
     (directory / "src").mkdir()
-    (directory / "pyproject.toml").write_text(
-        SETUPTOOLS_PYPROJECT.format(name=name, version=version, module=module), encoding="utf-8"
-    )
+    pyproject = SETUPTOOLS_PYPROJECT.format(name=name, version=version, module=module)
+    init = f'"""{name}: a C extension."""\n\n__version__ = "{version}"\n'
+    if scm_root:
+        pyproject = pyproject.replace(f'version = "{version}"', 'dynamic = ["version"]')
+        pyproject = pyproject.replace('"setuptools>=64"', '"setuptools>=64", "setuptools-scm>=8"')
+        pyproject += (
+            f'\n[tool.setuptools_scm]\nroot = "{scm_root}"\n'
+            f"tag_regex = '^{name}-v(?P<version>.*)$'\n"
+            f"git_describe_command = \"git describe --dirty --tags --long --match '{name}-v*'\"\n"
+        )
+        init = (
+            f'"""{name}: a C extension."""\n\nfrom importlib.metadata import version\n\n'
+            f'__version__ = version("{name}")\n'
+        )
+    (directory / "pyproject.toml").write_text(pyproject, encoding="utf-8")
     (directory / "setup.py").write_text(SETUP_PY.format(module=module), encoding="utf-8")
     (directory / "src" / "core.c").write_text(C_SOURCE, encoding="utf-8")
-    (directory / module / "__init__.py").write_text(
-        f'"""{name}: a C extension."""\n\n__version__ = "{version}"\n', encoding="utf-8"
-    )
+    (directory / module / "__init__.py").write_text(init, encoding="utf-8")
     (directory / "README.md").write_text(f"# {name}\n\nA C extension.\n", encoding="utf-8")
     (directory / "MANIFEST.in").write_text("include src/core.c\n", encoding="utf-8")
     (directory / ".gitignore").write_text("build/\n*.egg-info/\n", encoding="utf-8")

@@ -613,6 +613,40 @@ def test_setuptools_extension_flow(tmp_path: Path, github: GithubFactory) -> Non
     assert gh.actions.runs[-1].results["wheels-spt-ext"] == "success", gh.actions.log
 
 
+@pytest.mark.slow
+@flow("trigger=tag", "native=cibuildwheel")
+def test_tags_pushed_together_build_a_tag_versioned_extension_at_its_version(
+    tmp_path: Path, github: GithubFactory
+) -> None:
+    """Two tags pushed by hand, a pure package's and a setuptools-scm C extension's: the
+    run of the pure one's tag releases both. The extension's wheel job checked out the run's
+    commit alone with that one tag, and setuptools-scm built its wheel as a 0.1.dev
+    version; it now fetches every tag, and the wheel is the tag's version."""
+    top = tmp_path / "repo"
+    root = write_workspace(top, [ProjectSpec("demo-core", "1.0.0")])
+    write_setuptools_extension(root / "packages" / "spt-scm", "spt-scm", "1.0.0", scm_root="../..")
+    git_init(top)
+    gh = github(root, top)
+    tags = ["demo-core-v1.0.0", "spt-scm-v1.0.0"]
+    for tag in tags:
+        subprocess.run(["git", "tag", tag], cwd=top, check=True)
+    gh.push("main", *tags)
+    workflow = top / ".github" / "workflows" / "release.yml"
+    results = gh.actions.run(workflow, event="push", ref=f"refs/tags/{tags[0]}")
+    assert results["wheels-spt-scm"] == results["pypi"] == "success", gh.actions.log
+    major, minor = sys.version_info[:2]
+    published = files(gh.pypi)
+    assert matches(
+        published,
+        [
+            "demo_core-1.0.0-py3-none-any.whl",
+            "demo_core-1.0.0.tar.gz",
+            f"spt_scm-1.0.0-cp{major}{minor}-cp{major}{minor}-*linux*.whl",
+            "spt_scm-1.0.0.tar.gz",
+        ],
+    ), published
+
+
 def test_every_ci_init_mode_has_a_harness_flow() -> None:
     """A mode ci-init gains (a trigger, a native wheel builder, a CiSettings field that is
     no plain value) fails here until a flow test above runs it."""

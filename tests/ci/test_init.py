@@ -249,6 +249,53 @@ def test_a_package_that_compiles_extensions_gets_a_wheel_matrix(tmp_path: Path, 
     assert "wheels-fast-core" not in jobs  # the pure one stays in the build job
 
 
+def test_every_job_of_a_workspace_versioned_by_tags_checks_out_the_whole_history(
+    tmp_path: Path,
+) -> None:
+    """setuptools-scm with a C extension (numcodecs-shaped) beside a pure package: the
+    jobs after the build checked out the run's commit alone (at most its one tag), so on
+    a run of two tags pushed together verify-install stopped at "this shallow clone has
+    none of them" and the extension's wheels were built as 0.1.devN; every job that
+    reads the workspace now fetches the history and every tag, as plan and build do. A
+    workspace whose versions are all in files fetches no more than before."""
+    root = write_workspace(tmp_path / "ws", [ProjectSpec("fast-core", "1.0.0")])
+    native_spec(root, "fast-scm", "setuptools.build_meta")
+    package = root / "packages" / "fast-scm"
+    (package / "setup.py").write_text(
+        "from setuptools import Extension, setup\n\n"
+        'setup(ext_modules=[Extension("fast._speedups", ["speedups.c"])])\n',
+        encoding="utf-8",
+    )
+    pyproject = package / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8").replace(
+        'version = "1.0.0"', 'dynamic = ["version"]'
+    )
+    text = text.replace('requires = ["setuptools"]', 'requires = ["setuptools", "setuptools-scm"]')
+    pyproject.write_text(text + "\n[tool.setuptools_scm]\n", encoding="utf-8")
+    git_init(root)
+    assert load_workspace(root).get("fast-scm").vcs_versioned
+    jobs = load_generated(root)["jobs"]
+    for name in (
+        "plan",
+        "build",
+        "wheels-fast-scm",
+        "verify",
+        "testpypi",
+        "pypi",
+        "github-release",
+    ):
+        assert jobs[name]["steps"][0]["with"] == {
+            "fetch-depth": 0,
+            "persist-credentials": False,
+        }, name
+    pyproject.write_text(
+        text.replace('dynamic = ["version"]', 'version = "1.0.0"'), encoding="utf-8"
+    )
+    jobs = load_generated(root)["jobs"]
+    for name in ("wheels-fast-scm", "verify", "testpypi", "pypi", "github-release"):
+        assert jobs[name]["steps"][0]["with"] == {"persist-credentials": False}, name
+
+
 @pytest.mark.parametrize(
     "setup_py",
     [
