@@ -211,13 +211,15 @@ def ci_settings(workspace: Workspace) -> CiSettings:
             f'{", ".join(map(repr, TRIGGERS))}; write "tag" (a pushed release tag starts '
             'the release) or "release" (a published GitHub Release starts it)'
         )
+    pythons = _strings(section, "python-versions", where)
+    if pythons:
+        _checked_list(
+            where, "python-versions", pythons, _PYTHON, 'a Python version like "3.12" or "3.14t"'
+        )
+        _free_threaded_wheels(workspace, pythons, where)
     return CiSettings(
         trigger=trigger,
-        python_versions=_checked_list(
-            where, "python-versions", pythons, _PYTHON, 'a Python version like "3.12" or "3.13t"'
-        )
-        if (pythons := _strings(section, "python-versions", where))
-        else default_pythons(workspace),
+        python_versions=pythons or default_pythons(workspace),
         branch=branch,
         # a bare "relnox" (the old default) means the pinned one
         install=tuple(entry for entry in install if entry.strip() != "relnox"),
@@ -227,6 +229,21 @@ def ci_settings(workspace: Workspace) -> CiSettings:
         else DEFAULT_OS,
         shards=ci_shards(workspace, section.get("shards"), where),
     )
+
+
+def _free_threaded_wheels(workspace: Workspace, pythons: tuple[str, ...], where: Path) -> None:
+    """A free-threaded Python before 3.14 (``3.13t``) in the wheel matrix of a cibuildwheel
+    package: the cibuildwheel relnox pins builds free-threaded wheels from 3.14t on (3.13t
+    was experimental, deprecated in 3.4 and removed in 4.0), so that job would select no
+    build ("No build identifiers selected") and fail the first run."""
+    early = [v for v in pythons if v.endswith("t") and int(v[2:-1]) < 14]
+    built = [p.name for p in workspace.packages if native_builder(p) == "cibuildwheel"]
+    if early and built:
+        raise ConfigError(
+            f"{where}: [tool.relnox.ci] python-versions has {', '.join(map(repr, early))}, "
+            f"whose free-threaded wheels cibuildwheel does not build ({', '.join(built)}: "
+            'from 3.14t on); write "3.14t", or leave it out'
+        )
 
 
 def default_branch(root: Path) -> str:
