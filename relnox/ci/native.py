@@ -129,7 +129,7 @@ def wheels_job(flow: WorkflowBuilder, pkg: Package) -> dict[str, Any]:
     # a version from git tags (setuptools-scm, hatch-vcs, ...) needs the history and every
     # tag (flow.setup's default then): a shallow checkout has the run's one tag only, and a
     # run of several tags built the others' wheels as 0.1.dev versions
-    matrix_python = flow.setup("${{ matrix.python.version }}", install=False)
+    matrix_python = flow.setup("${{ matrix.python.version }}", install=False, builds=True)
     matrix_python[1] = {"id": "python", **matrix_python[1]}
     verify = (
         'nox -s verify_install -- --package "$PACKAGE" --dist "$WHEELHOUSE" --python "$PYTHON"\n'

@@ -85,6 +85,8 @@ class WorkflowBuilder:
         self.ws = workspace
         self.settings = settings
         top = git.toplevel(workspace.root) if git.is_repo(workspace.root) else workspace.root
+        #: the repository has git submodules (vendored C sources: numcodecs' c-blosc)
+        self.submodules = (top / ".gitmodules").is_file()
         rel = workspace.root.relative_to(top.resolve()).as_posix()
         self.prefix = "" if rel in ("", ".") else rel + "/"
         self.dist = self.prefix + workspace.config.dist_dir.strip("/")
@@ -117,11 +119,15 @@ class WorkflowBuilder:
         fetch_all: bool | None = None,
         install: bool = True,
         push: bool = False,
+        builds: bool = False,
     ) -> list[Any]:
         """Checkout (the whole history when ``fetch_all``, by default when a version comes
-        from tags), setup-python and, with ``install``, relnox."""
+        from tags; with the submodules in a job that ``builds``, as a build from the
+        repository's sources needs them), setup-python and, with ``install``, relnox."""
         fetch_all = self.history if fetch_all is None else fetch_all
         checkout: dict[str, Any] = {"fetch-depth": 0} if fetch_all else {}
+        if builds and self.submodules:
+            checkout["submodules"] = "recursive"
         # the job token stays in .git/config only for a job that pushes (zizmor: artipacked)
         checkout["persist-credentials"] = push
         steps: list[Any] = [
@@ -254,7 +260,7 @@ class WorkflowBuilder:
             "runs-on": "ubuntu-latest",
             "permissions": READ,
             "steps": [
-                *self.setup(self.build_python, fetch_all=True),
+                *self.setup(self.build_python, fetch_all=True, builds=True),
                 {"name": "Build, check and record", "run": "\n".join(script) + "\n", "env": env},
                 {
                     "uses": uses(UPLOAD),

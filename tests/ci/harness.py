@@ -12,7 +12,7 @@ stood in for:
 
 - ``actions/checkout``: the clone above, as the action fetches: the run's commit alone
   (shallow, under its ref: a tag run has its one tag), or with ``fetch-depth: 0`` every
-  branch and tag with all history;
+  branch and tag with all history; ``submodules`` checks them out too;
 - ``actions/setup-python``: the one interpreter of the run (a venv of the
   current interpreter; every ``python-version`` maps to it), with its
   ``python-path`` and ``python-version`` outputs;
@@ -580,6 +580,19 @@ class Actions:
             )
         self._git("remote", "add", "origin", url, cwd=workspace)
         self._git("checkout", "-q", "--detach", sha, cwd=workspace)
+        submodules = str(with_.get("submodules", "false")).lower()
+        if submodules in ("true", "recursive"):  # (local submodule URLs: file transport)
+            recursive = ["--recursive"] if submodules == "recursive" else []
+            self._git(
+                "-c",
+                "protocol.file.allow=always",
+                "submodule",
+                "update",
+                "-q",
+                "--init",
+                *recursive,
+                cwd=workspace,
+            )
 
     def _uses(
         self,

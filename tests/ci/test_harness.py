@@ -21,6 +21,7 @@ import fnmatch
 import functools
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -52,6 +53,7 @@ from tests.ci.harness import (
     parse_outputs,
 )
 from tests.ci.native_projects import (
+    C_SOURCE,
     RUST_ENV,
     write_bin_crate,
     write_c_extension,
@@ -645,6 +647,37 @@ def test_tags_pushed_together_build_a_tag_versioned_extension_at_its_version(
             "spt_scm-1.0.0.tar.gz",
         ],
     ), published
+
+
+@pytest.mark.slow
+@flow("trigger=tag", "native=cibuildwheel")
+def test_an_extension_whose_sources_are_a_submodule_is_built_with_them(
+    tmp_path: Path, github: GithubFactory
+) -> None:
+    """numcodecs' shape: the extension's C sources are a git submodule. The build and
+    wheel jobs checked out without it: the sdist lacked them and the wheel job's build
+    failed; they now check out the submodules, and the release publishes both files."""
+    sources = tmp_path / "c-sources"
+    sources.mkdir()
+    (sources / "core.c").write_text(C_SOURCE, encoding="utf-8")
+    git_init(sources)
+    root = write_setuptools_extension(tmp_path / "sub", "sub-ext", "1.0.0")
+    shutil.rmtree(root / "src")
+    git_init(root)
+    subprocess.run(
+        ["git", "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(sources), "src"],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+    git_commit_all(root, "C sources as a submodule")
+    gh = github(root, root)
+    bump_and_push(gh, root, "--part", "minor")
+    assert auto_tag_then_release(gh, root / ".github" / "workflows") == ["v1.1.0"]
+    major, minor = sys.version_info[:2]
+    published = files(gh.pypi)
+    wheel = f"sub_ext-1.1.0-cp{major}{minor}-cp{major}{minor}-*linux*.whl"
+    assert matches(published, [wheel, "sub_ext-1.1.0.tar.gz"]), published
 
 
 def test_every_ci_init_mode_has_a_harness_flow() -> None:

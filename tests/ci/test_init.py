@@ -296,6 +296,27 @@ def test_every_job_of_a_workspace_versioned_by_tags_checks_out_the_whole_history
         assert jobs[name]["steps"][0]["with"] == {"persist-credentials": False}, name
 
 
+def test_the_jobs_that_build_check_out_the_submodules(tmp_path: Path) -> None:
+    """numcodecs', awkward's, py-tree-sitter's shape: the C sources of the extension are a
+    git submodule (c-blosc). The build and wheel jobs checked out without it, so the
+    sdist lacked the sources and cibuildwheel failed; the jobs that build from the
+    repository's sources now check out the submodules, and no other job does."""
+    root = write_workspace(tmp_path / "ws", [ProjectSpec("fast-core", "1.0.0")])
+    native_spec(root, "fast-cpp", "scikit_build_core.build")
+    (root / ".gitmodules").write_text(
+        '[submodule "c-blosc"]\n\tpath = c-blosc\n\turl = https://example.invalid/c-blosc.git\n',
+        encoding="utf-8",
+    )
+    git_init(root)
+    jobs = load_generated(root)["jobs"]
+    checkouts = {name: job["steps"][0].get("with", {}) for name, job in jobs.items()}
+    built = {name for name, given in checkouts.items() if given.get("submodules") == "recursive"}
+    assert built == {"build", "wheels-fast-cpp"}, checkouts
+    (root / ".gitmodules").unlink()
+    jobs = load_generated(root)["jobs"]
+    assert "submodules" not in json.dumps(jobs)
+
+
 @pytest.mark.parametrize(
     "setup_py",
     [
