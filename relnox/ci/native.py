@@ -37,7 +37,29 @@ def native_builder(pkg: Package) -> str | None:
     found = next((b for name, b in NATIVE_BACKENDS.items() if backend.startswith(name)), None)
     if found is None and backend.startswith(("setuptools", "poetry", "hatchling")):
         return "cibuildwheel" if compiles_extensions(pkg) else None
+    if found is None and _in_tree_cython(pkg):
+        return "cibuildwheel"
     return found
+
+
+def _in_tree_cython(pkg: Package) -> bool:
+    """A build backend of the project's own (``backend-path``) over Cython sources in the
+    import packages: aio-libs' shape (propcache, yarl, multidict, frozenlist), whose
+    ``pep517_backend.hooks`` wraps setuptools and cythonizes the ``.pyx`` modules."""
+    from relnox.errors import ConfigError
+
+    try:
+        doc = project_doc(pkg.directory)
+    except ConfigError:
+        return False
+    if not _table(doc, "build-system").get("backend-path"):
+        return False
+    return any(
+        next((base / name).rglob("*.pyx"), None) is not None
+        for name in pkg.import_packages
+        for base in (pkg.directory / "src", pkg.directory)
+        if (base / name).is_dir()
+    )
 
 
 def compiles_extensions(pkg: Package) -> bool:

@@ -317,6 +317,33 @@ def test_the_jobs_that_build_check_out_the_submodules(tmp_path: Path) -> None:
     assert "submodules" not in json.dumps(jobs)
 
 
+@pytest.mark.parametrize("pyx", [True, False])
+def test_an_in_tree_backend_over_cython_sources_gets_a_wheel_matrix(
+    tmp_path: Path, pyx: bool
+) -> None:
+    """aio-libs' shape (propcache, yarl, multidict): a build backend of the project's own
+    (backend-path) that wraps setuptools and cythonizes the .pyx modules of the package.
+    Its one wheel was built by the build job (linux_x86_64, refused by PyPI); it now gets
+    the cibuildwheel matrix. The same backend without Cython sources stays pure."""
+    root = write_workspace(tmp_path / "ws", [ProjectSpec("fast-core", "1.0.0")])
+    native_spec(root, "fast-cy", "pep517_backend.hooks")
+    package = root / "packages" / "fast-cy"
+    pyproject = package / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(
+        text.replace(
+            'build-backend = "pep517_backend.hooks"',
+            'build-backend = "pep517_backend.hooks"\nbackend-path = ["packaging"]',
+        ),
+        encoding="utf-8",
+    )
+    if pyx:
+        (package / "fast_cy" / "_helpers_c.pyx").write_text("def f(): return 1\n", encoding="utf-8")
+    git_init(root)
+    jobs = load_generated(root)["jobs"]
+    assert ("wheels-fast-cy" in jobs) is pyx, sorted(jobs)
+
+
 @pytest.mark.parametrize(
     "setup_py",
     [
