@@ -249,7 +249,8 @@ def _free_threaded_wheels(workspace: Workspace, pythons: tuple[str, ...], where:
 def default_branch(root: Path) -> str:
     """The branch auto-tag watches when ``branch`` is not set: the one ``origin/HEAD``
     names (a clone's default branch), else ``main`` or ``master``, whichever alone
-    exists, else ``main``. A ``master`` repository given ``main`` never auto-tags."""
+    exists, else the repository's only branch (``trunk``), else ``main``. A ``master``
+    repository given ``main`` never auto-tags."""
     if not git.is_repo(root):
         return "main"
     remote = git.git(
@@ -257,8 +258,12 @@ def default_branch(root: Path) -> str:
     )
     if remote.startswith("origin/") and remote != "origin/HEAD":
         return remote.removeprefix("origin/")
-    heads = git.git(root, "for-each-ref", "--format=%(refname:short)", "refs/heads", check=False)
-    found = [name for name in ("main", "master") if name in heads.splitlines()]
+    heads = git.git(
+        root, "for-each-ref", "--format=%(refname:short)", "refs/heads", check=False
+    ).splitlines()
+    found = [name for name in ("main", "master") if name in heads]
+    if not found and len(heads) == 1 and _BRANCH.fullmatch(heads[0]):
+        return heads[0]  # the one branch there is (trunk, develop)
     return found[0] if len(found) == 1 else "main"
 
 

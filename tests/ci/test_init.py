@@ -677,6 +677,13 @@ def test_auto_tag_watches_the_repositorys_default_branch(
     assert watched(clone) == ["master"]
     subprocess.run(["git", "branch", "-q", "main"], cwd=root, check=True)
     assert watched(root) == ["main"]  # both exist, no origin: the default
+    # libcloud's shape: the one branch is trunk, with no origin (a repository made with
+    # git init, then pushed): auto-tag watched main, which does not exist, and never ran
+    subprocess.run(["git", "checkout", "-q", "-b", "trunk"], cwd=root, check=True)
+    subprocess.run(["git", "branch", "-q", "-D", "main", "master"], cwd=root, check=True)
+    assert watched(root) == ["trunk"]
+    subprocess.run(["git", "branch", "-q", "feature"], cwd=root, check=True)
+    assert watched(root) == ["main"]  # two and neither the usual: the default (set branch)
 
 
 def test_the_trusted_publishers_to_add_are_named_before_the_first_run(
