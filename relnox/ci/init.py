@@ -8,7 +8,8 @@ repository has none):
                  every configured Python -> TestPyPI for pre-releases or PyPI
                  (environment ``pypi``, trusted publishing) -> a GitHub release
                  whose notes come from ``nox -s release_notes``. Packages with a
-                 native backend (maturin, scikit-build-core, meson-python) get a wheel
+                 native backend (maturin, scikit-build-core, meson-python) or that compile
+                 extension modules (setuptools, poetry, hatchling) get a wheel
                  matrix over Linux, macOS and Windows and each CPython (seed 001),
                  whose wheels are published with the sdists from one directory.
                  The PyPI and TestPyPI jobs sign every file (PEP 740) first.
@@ -210,13 +211,15 @@ def ci_settings(workspace: Workspace) -> CiSettings:
             f'{", ".join(map(repr, TRIGGERS))}; write "tag" (a pushed release tag starts '
             'the release) or "release" (a published GitHub Release starts it)'
         )
+    pythons = _strings(section, "python-versions", where)
+    if pythons:
+        _checked_list(
+            where, "python-versions", pythons, _PYTHON, 'a Python version like "3.12" or "3.14t"'
+        )
+        _free_threaded_wheels(workspace, pythons, where)
     return CiSettings(
         trigger=trigger,
-        python_versions=_checked_list(
-            where, "python-versions", pythons, _PYTHON, 'a Python version like "3.12" or "3.13t"'
-        )
-        if (pythons := _strings(section, "python-versions", where))
-        else default_pythons(workspace),
+        python_versions=pythons or default_pythons(workspace),
         branch=branch,
         # a bare "relnox" (the old default) means the pinned one
         install=tuple(entry for entry in install if entry.strip() != "relnox"),
@@ -228,10 +231,26 @@ def ci_settings(workspace: Workspace) -> CiSettings:
     )
 
 
+def _free_threaded_wheels(workspace: Workspace, pythons: tuple[str, ...], where: Path) -> None:
+    """A free-threaded Python before 3.14 (``3.13t``) in the wheel matrix of a cibuildwheel
+    package: the cibuildwheel relnox pins builds free-threaded wheels from 3.14t on (3.13t
+    was experimental, deprecated in 3.4 and removed in 4.0), so that job would select no
+    build ("No build identifiers selected") and fail the first run."""
+    early = [v for v in pythons if v.endswith("t") and int(v[2:-1]) < 14]
+    built = [p.name for p in workspace.packages if native_builder(p) == "cibuildwheel"]
+    if early and built:
+        raise ConfigError(
+            f"{where}: [tool.relnox.ci] python-versions has {', '.join(map(repr, early))}, "
+            f"whose free-threaded wheels cibuildwheel does not build ({', '.join(built)}: "
+            'from 3.14t on); write "3.14t", or leave it out'
+        )
+
+
 def default_branch(root: Path) -> str:
     """The branch auto-tag watches when ``branch`` is not set: the one ``origin/HEAD``
     names (a clone's default branch), else ``main`` or ``master``, whichever alone
-    exists, else ``main``. A ``master`` repository given ``main`` never auto-tags."""
+    exists, else the repository's only branch (``trunk``), else ``main``. A ``master``
+    repository given ``main`` never auto-tags."""
     if not git.is_repo(root):
         return "main"
     remote = git.git(
@@ -239,8 +258,12 @@ def default_branch(root: Path) -> str:
     )
     if remote.startswith("origin/") and remote != "origin/HEAD":
         return remote.removeprefix("origin/")
-    heads = git.git(root, "for-each-ref", "--format=%(refname:short)", "refs/heads", check=False)
-    found = [name for name in ("main", "master") if name in heads.splitlines()]
+    heads = git.git(
+        root, "for-each-ref", "--format=%(refname:short)", "refs/heads", check=False
+    ).splitlines()
+    found = [name for name in ("main", "master") if name in heads]
+    if not found and len(heads) == 1 and _BRANCH.fullmatch(heads[0]):
+        return heads[0]  # the one branch there is (trunk, develop)
     return found[0] if len(found) == 1 else "main"
 
 
@@ -319,7 +342,7 @@ def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]
         warning = squatting_warning(builder.requirements)
         if warning:
             found.append("warning: " + warning)
-    unregistered = _noxfile_without_relnox(workspace, builder.prefix)
+    unregistered = _noxfile_without_relnox(workspace, builder)
     if unregistered:
         found.append(unregistered)
     trusted = [target for target in ("pypi", "testpypi") if signs(builder, target)]
@@ -336,9 +359,14 @@ def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]
     return found
 
 
-def _noxfile_without_relnox(workspace: Workspace, prefix: str) -> str | None:
+def _noxfile_without_relnox(workspace: Workspace, builder: WorkflowBuilder) -> str | None:
     """The note for a noxfile of the project's own that never registers relnox's sessions:
-    every job runs ``nox -s <relnox session>`` and would stop at "Sessions not found"."""
+    every job runs ``nox -s <relnox session>`` and would stop at "Sessions not found".
+
+    The lines it names register the sessions the workflows run, by name: a bare
+    ``register()`` adds every relnox session and refuses one named as a session of the
+    project's (a ``release`` session, packaging's shape). A session of the project's
+    named as one the workflows run must be renamed first."""
     path = workspace.root / "noxfile.py"
     try:
         text = read_bytes(path).decode("utf-8", "replace")
@@ -346,12 +374,65 @@ def _noxfile_without_relnox(workspace: Workspace, prefix: str) -> str | None:
         return None
     if re.search(r"\brelnox\b", text):
         return None
-    return (
-        f"warning: {prefix}noxfile.py has sessions of its own and none "
-        "of relnox's, which every job runs (nox -s build_all, check_tag, tag, publish, ...): "
-        "add the lines `import relnox.nox` and `relnox.nox.register()` to it, or the first "
-        'run stops at "Sessions not found"'
+    run = workflow_sessions(builder)
+    listed = ", ".join(f'"{name}"' for name in run)
+    taken = sorted(name for name in noxfile_sessions(text) if name.replace("_", "-") in run)
+    rename = (
+        f"rename its session(s) {', '.join(taken)} (the workflows run relnox's of that name), then "
+        if taken
+        else ""
     )
+    return (
+        f"warning: {builder.prefix}noxfile.py has sessions of its own and none "
+        "of relnox's, which every job runs (nox -s build_all, check_tag, tag, publish, ...): "
+        f"{rename}add the lines `import relnox.nox` and `relnox.nox.register([{listed}])` "
+        "(the sessions the workflows run; a bare register() adds all of relnox's and refuses "
+        'one named as yours) to it, or the first run stops at "Sessions not found"'
+    )
+
+
+def workflow_sessions(builder: WorkflowBuilder) -> list[str]:
+    """The relnox sessions the workflows run (``nox -s build_all``), by their task names
+    (``build-all``), in the order they first appear."""
+    found: list[str] = []
+    for text in (builder.release(), builder.auto_tag()):
+        for name in re.findall(r"\bnox -s ([\w-]+)", text):
+            name = name.replace("_", "-")
+            if name not in found:
+                found.append(name)
+    return found
+
+
+def noxfile_sessions(text: str) -> list[str]:
+    """The sessions a noxfile defines: each function decorated with ``@nox.session`` (or
+    a bare ``@session``), by its ``name=`` or its function's name; none when it does not
+    parse."""
+    import ast
+
+    from relnox.project.python_ast import parse
+
+    try:
+        tree = parse(text)
+    except (SyntaxError, ValueError):
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for decorator in node.decorator_list:
+            call = decorator if isinstance(decorator, ast.Call) else None
+            target = call.func if call is not None else decorator
+            named = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+            if named != "session":
+                continue
+            given = [k.value for k in call.keywords if k.arg == "name"] if call else []
+            value = given[0] if given else None
+            found.append(
+                value.value
+                if isinstance(value, ast.Constant) and isinstance(value.value, str)
+                else node.name
+            )
+    return found
 
 
 def trusted_publishing_note(workspace: Workspace, targets: list[str]) -> str:

@@ -1,5 +1,6 @@
 """Native wheels in release.yml: the wheel matrix of a package with a native build backend,
-built by maturin-action or cibuildwheel, each wheel verified on its OS and Python."""
+or of a setuptools or poetry package that compiles extension modules, built by
+maturin-action or cibuildwheel, each wheel verified on its OS and Python."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from relnox.ci.actions import CIBUILDWHEEL, MATURIN, READ, UPLOAD, slug
 from relnox.ci.pins import uses
+from relnox.project.pyproject import project_doc
 from relnox.project.workspace import Package
 
 if TYPE_CHECKING:
@@ -20,12 +22,101 @@ NATIVE_BACKENDS = {
     "mesonpy": "cibuildwheel",
 }
 BUILDER_ACTIONS = {"maturin": MATURIN, "cibuildwheel": CIBUILDWHEEL}
+#: what setup.py calls to describe a compiled module (setuptools', pybind11's, Cython's)
+_EXTENSION_CALLS = frozenset({"Extension", "Pybind11Extension", "cythonize"})
+#: hatchling's wheel build hooks that compile modules
+_COMPILING_HOOKS = ("mypyc", "cython", "scikit-build")
 
 
 def native_builder(pkg: Package) -> str | None:
-    """``maturin`` or ``cibuildwheel`` for a package with a native build backend."""
+    """``maturin`` or ``cibuildwheel`` for a package with a native build backend, and
+    ``cibuildwheel`` for a setuptools, poetry or hatchling package that compiles modules:
+    its wheel built on one Linux runner would be tagged ``linux_x86_64``, which PyPI
+    refuses, and would run on no other platform."""
     backend = pkg.backend.lower()
-    return next((b for name, b in NATIVE_BACKENDS.items() if backend.startswith(name)), None)
+    found = next((b for name, b in NATIVE_BACKENDS.items() if backend.startswith(name)), None)
+    if found is None and backend.startswith(("setuptools", "poetry", "hatchling")):
+        return "cibuildwheel" if compiles_extensions(pkg) else None
+    if found is None and _in_tree_cython(pkg):
+        return "cibuildwheel"
+    return found
+
+
+def _in_tree_cython(pkg: Package) -> bool:
+    """A build backend of the project's own (``backend-path``) over Cython sources in the
+    import packages: aio-libs' shape (propcache, yarl, multidict, frozenlist), whose
+    ``pep517_backend.hooks`` wraps setuptools and cythonizes the ``.pyx`` modules."""
+    from relnox.errors import ConfigError
+
+    try:
+        doc = project_doc(pkg.directory)
+    except ConfigError:
+        return False
+    if not _table(doc, "build-system").get("backend-path"):
+        return False
+    return any(
+        next((base / name).rglob("*.pyx"), None) is not None
+        for name in pkg.import_packages
+        for base in (pkg.directory / "src", pkg.directory)
+        if (base / name).is_dir()
+    )
+
+
+def compiles_extensions(pkg: Package) -> bool:
+    """Whether the package's build compiles extension modules, as its files say: setup.py's
+    ``setup(ext_modules=...)`` (not an empty list) or an ``Extension``/``cythonize`` call
+    (py-setproctitle's, py-tree-sitter's), ``[tool.setuptools] ext-modules``, or poetry's
+    build script (``[tool.poetry.build] script``, the older ``[tool.poetry] build``:
+    python-zeroconf's Cython modules), or a hatchling wheel hook that compiles (hatch-mypyc's
+    ``mypyc``, hatch-cython's ``cython``, scikit-build-core's ``scikit-build``)."""
+    import ast
+
+    from relnox.errors import ConfigError
+    from relnox.project.setup_py import setup_py_tree
+
+    try:
+        doc = project_doc(pkg.directory)
+    except ConfigError:
+        doc = {}
+    tool = _table(doc, "tool")
+    setuptools, poetry = _table(tool, "setuptools"), _table(tool, "poetry")
+    build = poetry.get("build")  # a table with its script, or (poetry 1) the script
+    script = build.get("script") if isinstance(build, dict) else build
+    hooks = _table(tool, "hatch", "build", "targets", "wheel", "hooks")
+    if any(
+        isinstance(hooks.get(hook), dict) and hooks[hook].get("enable-by-default", True)
+        for hook in _COMPILING_HOOKS
+    ):
+        return True
+    if setuptools.get("ext-modules") or (isinstance(script, str) and script):
+        return True
+    tree = setup_py_tree(pkg.directory)
+    for node in ast.walk(tree) if tree is not None else ():
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+        if called in _EXTENSION_CALLS:
+            return True
+        for keyword in node.keywords:
+            value = keyword.value
+            empty = isinstance(value, (ast.List, ast.Tuple)) and not value.elts
+            if keyword.arg == "ext_modules" and not empty and not _none(value):
+                return True
+    return False
+
+
+def _table(doc: dict[str, Any], *keys: str) -> dict[str, Any]:
+    for key in keys:
+        value = doc.get(key)
+        doc = value if isinstance(value, dict) else {}
+    return doc
+
+
+def _none(node: Any) -> bool:
+    import ast
+
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 def wheels_job(flow: WorkflowBuilder, pkg: Package) -> dict[str, Any]:
@@ -57,7 +148,10 @@ def wheels_job(flow: WorkflowBuilder, pkg: Package) -> dict[str, Any]:
     # the full install check of verify-install (imports, __version__, console scripts,
     # [tool.relnox.verify] commands) on this OS and the matrix Python (by its path);
     # relnox itself runs on the build Python, set up after the build
-    matrix_python = flow.setup("${{ matrix.python.version }}", install=False)
+    # a version from git tags (setuptools-scm, hatch-vcs, ...) needs the history and every
+    # tag (flow.setup's default then): a shallow checkout has the run's one tag only, and a
+    # run of several tags built the others' wheels as 0.1.dev versions
+    matrix_python = flow.setup("${{ matrix.python.version }}", install=False, builds=True)
     matrix_python[1] = {"id": "python", **matrix_python[1]}
     verify = (
         'nox -s verify_install -- --package "$PACKAGE" --dist "$WHEELHOUSE" --python "$PYTHON"\n'

@@ -74,7 +74,7 @@ def build_job(builder: WorkflowBuilder) -> dict[str, Any]:
         "permissions": READ,
         "strategy": {"matrix": "${{ fromJSON(needs.shards.outputs.matrix) }}"},
         "steps": [
-            *builder.setup(builder.build_python, fetch_all=True),
+            *builder.setup(builder.build_python, fetch_all=True, builds=True),
             {"uses": uses(DOWNLOAD), "with": {"name": "shard-plan", "path": builder.prefix or "."}},
             {
                 "name": "Build, check and record this shard",

@@ -27,6 +27,9 @@ from relnox.tools import git
 
 DEFAULT_PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
 DEFAULT_OS = ("ubuntu-latest", "macos-latest", "windows-latest")
+#: the oldest Python relnox runs on (its own requires-python): the jobs run relnox there or
+#: newer, and check each package on the matrix Python by its path (``--python``)
+RELNOX_PYTHON = "3.10"
 #: what starts release.yml: a pushed release tag, or a published GitHub Release
 TRIGGERS = ("tag", "release")
 #: a run whose tags an earlier run released (tags pushed together) builds nothing
@@ -69,6 +72,12 @@ class CiSettings:
     shards: str | None = None  # N or "auto": the build over a matrix (relnox.ci.shards)
 
 
+def _minor(version: str) -> tuple[int, int]:
+    """``3.13t`` -> (3, 13)."""
+    major, minor = version.rstrip("t").split(".")[:2]
+    return int(major), int(minor)
+
+
 class WorkflowBuilder:
     """Builds the two workflow documents for one workspace."""
 
@@ -76,10 +85,15 @@ class WorkflowBuilder:
         self.ws = workspace
         self.settings = settings
         top = git.toplevel(workspace.root) if git.is_repo(workspace.root) else workspace.root
+        #: the repository has git submodules (vendored C sources: numcodecs' c-blosc)
+        self.submodules = (top / ".gitmodules").is_file()
         rel = workspace.root.relative_to(top.resolve()).as_posix()
         self.prefix = "" if rel in ("", ".") else rel + "/"
         self.dist = self.prefix + workspace.config.dist_dir.strip("/")
-        self.build_python = settings.python_versions[-1]
+        # relnox runs on the newest Python of the matrix; one older than relnox takes
+        # (the matrix of a project still on 3.9) is checked from relnox on the oldest it runs on
+        newest = settings.python_versions[-1]
+        self.build_python = newest if _minor(newest) >= _minor(RELNOX_PYTHON) else RELNOX_PYTHON
         self.native = [p for p in workspace.packages if native_builder(p)]
 
     def directory_of(self, pkg: Package) -> str:
@@ -91,10 +105,29 @@ class WorkflowBuilder:
         """What the install step installs: the configured tools and this exact relnox."""
         return (*self.settings.install, self.settings.relnox_requirement)
 
+    @property
+    def history(self) -> bool:
+        """Whether a package's version comes from git tags (setuptools-scm, hatch-vcs, ...):
+        then every job that reads the workspace needs the history and every tag, which a
+        shallow checkout (the run's commit and at most its one tag) has not."""
+        return any(pkg.vcs_versioned for pkg in self.ws.packages)
+
     def setup(
-        self, python: str, *, fetch_all: bool = False, install: bool = True, push: bool = False
+        self,
+        python: str,
+        *,
+        fetch_all: bool | None = None,
+        install: bool = True,
+        push: bool = False,
+        builds: bool = False,
     ) -> list[Any]:
+        """Checkout (the whole history when ``fetch_all``, by default when a version comes
+        from tags; with the submodules in a job that ``builds``, as a build from the
+        repository's sources needs them), setup-python and, with ``install``, relnox."""
+        fetch_all = self.history if fetch_all is None else fetch_all
         checkout: dict[str, Any] = {"fetch-depth": 0} if fetch_all else {}
+        if builds and self.submodules:
+            checkout["submodules"] = "recursive"
         # the job token stays in .git/config only for a job that pushes (zizmor: artipacked)
         checkout["persist-credentials"] = push
         steps: list[Any] = [
@@ -227,7 +260,7 @@ class WorkflowBuilder:
             "runs-on": "ubuntu-latest",
             "permissions": READ,
             "steps": [
-                *self.setup(self.build_python, fetch_all=True),
+                *self.setup(self.build_python, fetch_all=True, builds=True),
                 {"name": "Build, check and record", "run": "\n".join(script) + "\n", "env": env},
                 {
                     "uses": uses(UPLOAD),
@@ -238,6 +271,10 @@ class WorkflowBuilder:
 
     def verify_job(self, wheel_jobs: list[str]) -> dict[str, Any]:
         """Every package of the release, native ones from the wheels of their matrix."""
+        # the packages on the matrix Python (by its path), relnox on its own: a matrix
+        # Python relnox does not run on (3.9) is checked too
+        matrix_python = self.setup("${{ matrix.python-version }}", install=False)
+        matrix_python[1] = {"id": "python", **matrix_python[1]}
         job: dict[str, Any] = {
             "name": "Verify on Python ${{ matrix.python-version }} (nox -s verify_install)",
             "needs": ["plan", "build", *wheel_jobs],
@@ -253,9 +290,14 @@ class WorkflowBuilder:
                 "matrix": {"python-version": list(self.settings.python_versions)},
             },
             "steps": [
-                *self.setup("${{ matrix.python-version }}"),
+                *matrix_python,
+                *self.setup(self.build_python)[1:],  # relnox's own Python is the default
                 *self.download_dist(),
-                {"name": "Install every package and check it", "run": "nox -s verify_install"},
+                {
+                    "name": "Install every package and check it",
+                    "run": 'nox -s verify_install -- --python "$PYTHON"',
+                    "env": {"PYTHON": "${{ steps.python.outputs.python-path }}"},
+                },
             ],
         }
 

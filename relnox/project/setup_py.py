@@ -1070,6 +1070,12 @@ def setup_call(directory: Path) -> tuple[ast.Module, dict[str, ast.expr]] | None
     return None if tree is None or not keywords else (tree, keywords)
 
 
+def setup_py_tree(directory: Path) -> ast.Module | None:
+    """setup.py's parsed tree; ``None`` without one, or when it does not parse."""
+    path = directory / "setup.py"
+    return _tree(path) if path.is_file() else None
+
+
 def setup_py_keywords(directory: Path) -> frozenset[str] | None:
     """The keywords setup.py passes to ``setup()``; ``None`` when they cannot all be seen
     (no ``setup()`` call, a ``**kwargs`` of them, a file that does not parse)."""

@@ -275,7 +275,9 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
                 replace(t, artifact=str(t.sdist.path) if t.sdist else t.artifact) for t in targets
             )
             rounds.append(replace(wheel_round, kind="sdist", targets=from_sdists))
-    if names and release_commands:
+    # the whole release's commands: every package named (a one-package repository's
+    # native wheel job names its one) is the whole release, and they run
+    if names and release_commands and {p.name for p in workspace.packages} - set(names):
         logger.info("%s: commands are for the whole release; skipped for --package", where)
         release_commands = ()
     if not any(r.targets for r in rounds):

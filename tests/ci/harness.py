@@ -10,7 +10,9 @@ the commit of ``GITHUB_REF``), its own ``GITHUB_OUTPUT``, ``GITHUB_ENV``,
 shell (what each printed is kept: :meth:`Actions.output`); the ``uses:`` steps are
 stood in for:
 
-- ``actions/checkout``: the clone above;
+- ``actions/checkout``: the clone above, as the action fetches: the run's commit alone
+  (shallow, under its ref: a tag run has its one tag), or with ``fetch-depth: 0`` every
+  branch and tag with all history; ``submodules`` checks them out too;
 - ``actions/setup-python``: the one interpreter of the run (a venv of the
   current interpreter; every ``python-version`` maps to it), with its
   ``python-path`` and ``python-version`` outputs;
@@ -526,8 +528,8 @@ class Actions:
             if "uses" in step:
                 action = step["uses"].split("@")[0]
                 with_ = ctx.substitute(step.get("with") or {})
-                sha = ctx.data["github"]["sha"]
-                outputs = self._uses(action, with_, env, workspace, sha, run_dir, label)
+                sha, ref = ctx.data["github"]["sha"], ctx.data["github"]["ref"]
+                outputs = self._uses(action, with_, env, workspace, sha, run_dir, label, ref)
                 if "id" in step:
                     ctx.data["steps"][step["id"]] = {"outputs": outputs}
                 continue
@@ -560,6 +562,38 @@ class Actions:
             added.update(parse_outputs(files["env"]))
         return {k: _text(v) for k, v in ctx.substitute(job.get("outputs") or {}).items()}
 
+    def _checkout(self, with_: Mapping[str, Any], workspace: Path, sha: str, ref: str) -> None:
+        """actions/checkout as it fetches: ``fetch-depth: 0`` every branch and tag with all
+        history; otherwise (its default, 1) the run's commit alone, shallow, under the run's
+        ref (a tag run has that one tag, no other), so a job that reads history or other
+        tags without asking for them fails here as on GitHub."""
+        self._git("init", "-q", str(workspace), cwd=self.work)
+        url = self.origin.resolve().as_uri()  # a file:// URL: a local path ignores --depth
+        if int(with_.get("fetch-depth", 1)) == 0:
+            refspecs = ["+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"]
+            self._git("fetch", "-q", "--no-tags", url, *refspecs, cwd=workspace)
+        else:
+            kind, _, name = ref.removeprefix("refs/").partition("/")
+            local = ref if kind == "tags" else f"refs/remotes/origin/{name}"
+            self._git(
+                "fetch", "-q", "--no-tags", "--depth=1", url, f"+{sha}:{local}", cwd=workspace
+            )
+        self._git("remote", "add", "origin", url, cwd=workspace)
+        self._git("checkout", "-q", "--detach", sha, cwd=workspace)
+        submodules = str(with_.get("submodules", "false")).lower()
+        if submodules in ("true", "recursive"):  # (local submodule URLs: file transport)
+            recursive = ["--recursive"] if submodules == "recursive" else []
+            self._git(
+                "-c",
+                "protocol.file.allow=always",
+                "submodule",
+                "update",
+                "-q",
+                "--init",
+                *recursive,
+                cwd=workspace,
+            )
+
     def _uses(
         self,
         action: str,
@@ -569,18 +603,13 @@ class Actions:
         sha: str,
         run_dir: Path,
         label: str,
+        ref: str = "",
     ) -> dict[str, str]:
-        """Stand in for one ``uses:`` step; its outputs."""
+        """Stand in for one ``uses:`` step (of a run on ``ref``, at ``sha``); its outputs."""
         artifacts = run_dir / "artifacts"
         outputs: dict[str, str] = {}
         if action == "actions/checkout":
-            subprocess.run(
-                ["git", "clone", "-q", str(self.origin), str(workspace)],
-                env=dict(self.base_env),
-                check=True,
-                capture_output=True,
-            )
-            self._git("checkout", "-q", sha, cwd=workspace)
+            self._checkout(with_, workspace, sha, ref)
         elif action == "actions/setup-python":  # one interpreter: python_bin is on PATH
             outputs = {"python-path": str(self.python), "python-version": self.python_version}
         elif action == "actions/upload-artifact":

@@ -4,7 +4,9 @@
 and uv: a Rust binary of no crate dependency (crates.io is not reachable here) in the
 wheel's ``.data/scripts``, its version in ``Cargo.toml``. :func:`write_c_extension` is
 a scikit-build-core package with one C extension module (the shape of
-tests/builds/test_run.py's), whose ``[tool.relnox.verify] commands`` call into it.
+tests/builds/test_run.py's), whose ``[tool.relnox.verify] commands`` call into it;
+:func:`write_setuptools_extension` the same module built by setuptools from setup.py's
+``ext_modules`` (py-setproctitle's shape), which no backend name marks as native.
 """
 
 from __future__ import annotations
@@ -84,6 +86,29 @@ PyMODINIT_FUNC PyInit__core(void) { return PyModule_Create(&module); }
 """
 
 
+SETUPTOOLS_PYPROJECT = """[build-system]
+requires = ["setuptools>=64"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "{name}"
+version = "{version}"
+description = "A C extension built by setuptools."
+readme = "README.md"
+requires-python = ">=3.9"
+
+[tool.setuptools]
+packages = ["{module}"]
+
+[tool.relnox.verify]
+commands = [["python", "-c", "import {module}._core as c; assert c.answer() == 42, c.answer()"]]
+"""
+SETUP_PY = """from setuptools import Extension, setup
+
+setup(ext_modules=[Extension("{module}._core", ["src/core.c"])])
+"""
+
+
 def need(*programs: str) -> None:
     """A toolchain the native flows build with is missing: a failure in CI (``CI`` set, as
     the gate runs: it never skips them), a skip saying what to install elsewhere (a
@@ -132,4 +157,38 @@ def write_c_extension(directory: Path, name: str, version: str) -> Path:
         f'"""{name}: a C extension."""\n\n__version__ = "{version}"\n', encoding="utf-8"
     )
     (directory / "README.md").write_text(f"# {name}\n\nA C extension.\n", encoding="utf-8")
+    return directory
+
+
+def write_setuptools_extension(
+    directory: Path, name: str, version: str, *, scm_root: str = ""
+) -> Path:
+    """A setuptools package whose ``_core`` extension (setup.py's ``ext_modules``) is C;
+    with ``scm_root`` (the repository's top, relative to it), versioned instead by
+    setuptools-scm from its own tags (``NAME-vX.Y.Z``), ``version`` being the first."""
+    need("cc")
+    module = name.replace("-", "_")
+    (directory / module).mkdir(parents=True)
+    (directory / "src").mkdir()
+    pyproject = SETUPTOOLS_PYPROJECT.format(name=name, version=version, module=module)
+    init = f'"""{name}: a C extension."""\n\n__version__ = "{version}"\n'
+    if scm_root:
+        pyproject = pyproject.replace(f'version = "{version}"', 'dynamic = ["version"]')
+        pyproject = pyproject.replace('"setuptools>=64"', '"setuptools>=64", "setuptools-scm>=8"')
+        pyproject += (
+            f'\n[tool.setuptools_scm]\nroot = "{scm_root}"\n'
+            f"tag_regex = '^{name}-v(?P<version>.*)$'\n"
+            f"git_describe_command = \"git describe --dirty --tags --long --match '{name}-v*'\"\n"
+        )
+        init = (
+            f'"""{name}: a C extension."""\n\nfrom importlib.metadata import version\n\n'
+            f'__version__ = version("{name}")\n'
+        )
+    (directory / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+    (directory / "setup.py").write_text(SETUP_PY.format(module=module), encoding="utf-8")
+    (directory / "src" / "core.c").write_text(C_SOURCE, encoding="utf-8")
+    (directory / module / "__init__.py").write_text(init, encoding="utf-8")
+    (directory / "README.md").write_text(f"# {name}\n\nA C extension.\n", encoding="utf-8")
+    (directory / "MANIFEST.in").write_text("include src/core.c\n", encoding="utf-8")
+    (directory / ".gitignore").write_text("build/\n*.egg-info/\n", encoding="utf-8")
     return directory

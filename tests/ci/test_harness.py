@@ -21,6 +21,7 @@ import fnmatch
 import functools
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -51,7 +52,13 @@ from tests.ci.harness import (
     filter_matches,
     parse_outputs,
 )
-from tests.ci.native_projects import RUST_ENV, write_bin_crate, write_c_extension
+from tests.ci.native_projects import (
+    C_SOURCE,
+    RUST_ENV,
+    write_bin_crate,
+    write_c_extension,
+    write_setuptools_extension,
+)
 from tests.conftest import run_relnox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -584,6 +591,93 @@ def test_native_packages_on_published_releases(tmp_path: Path, github: GithubFac
     assert matches(releases["fast-ext-v1.0.0"], [*native_files("1.0.0")[:2], "notes.md"])
     assert matches(releases["fast-rs-v1.0.0"], [*native_files("1.0.0")[2:], "notes.md"])
     assert gh.tags() == ["fast-ext-v1.0.0", "fast-rs-v1.0.0"]
+
+
+@pytest.mark.slow
+@flow("trigger=tag", "native=cibuildwheel")
+def test_setuptools_extension_flow(tmp_path: Path, github: GithubFactory) -> None:
+    """One setuptools package whose setup.py compiles a C extension (py-setproctitle's
+    shape): its wheel comes from the cibuildwheel job, checked there by its verify
+    command, and the build job makes the sdist only (a wheel built there would be
+    linux_x86_64 for PyPI to refuse, and no other platform's)."""
+    root = write_setuptools_extension(tmp_path / "spt", "spt-ext", "1.0.0")
+    git_init(root)
+    gh = github(root, root)
+    bump_and_push(gh, root, "--part", "minor")
+    tags = auto_tag_then_release(gh, root / ".github" / "workflows")
+    assert tags == ["v1.1.0"]
+    major, minor = sys.version_info[:2]
+    published = files(gh.pypi)
+    wheel = f"spt_ext-1.1.0-cp{major}{minor}-cp{major}{minor}-*linux*.whl"
+    assert matches(published, [wheel, "spt_ext-1.1.0.tar.gz"]), published
+    called = "command python -c 'import spt_ext._core as c; assert c.answer() == 42"
+    assert called in gh.actions.output("wheels-spt-ext")
+    assert gh.actions.runs[-1].results["wheels-spt-ext"] == "success", gh.actions.log
+
+
+@pytest.mark.slow
+@flow("trigger=tag", "native=cibuildwheel")
+def test_tags_pushed_together_build_a_tag_versioned_extension_at_its_version(
+    tmp_path: Path, github: GithubFactory
+) -> None:
+    """Two tags pushed by hand, a pure package's and a setuptools-scm C extension's: the
+    run of the pure one's tag releases both. The extension's wheel job checked out the run's
+    commit alone with that one tag, and setuptools-scm built its wheel as a 0.1.dev
+    version; it now fetches every tag, and the wheel is the tag's version."""
+    top = tmp_path / "repo"
+    root = write_workspace(top, [ProjectSpec("demo-core", "1.0.0")])
+    write_setuptools_extension(root / "packages" / "spt-scm", "spt-scm", "1.0.0", scm_root="../..")
+    git_init(top)
+    gh = github(root, top)
+    tags = ["demo-core-v1.0.0", "spt-scm-v1.0.0"]
+    for tag in tags:
+        subprocess.run(["git", "tag", tag], cwd=top, check=True)
+    gh.push("main", *tags)
+    workflow = top / ".github" / "workflows" / "release.yml"
+    results = gh.actions.run(workflow, event="push", ref=f"refs/tags/{tags[0]}")
+    assert results["wheels-spt-scm"] == results["pypi"] == "success", gh.actions.log
+    major, minor = sys.version_info[:2]
+    published = files(gh.pypi)
+    assert matches(
+        published,
+        [
+            "demo_core-1.0.0-py3-none-any.whl",
+            "demo_core-1.0.0.tar.gz",
+            f"spt_scm-1.0.0-cp{major}{minor}-cp{major}{minor}-*linux*.whl",
+            "spt_scm-1.0.0.tar.gz",
+        ],
+    ), published
+
+
+@pytest.mark.slow
+@flow("trigger=tag", "native=cibuildwheel")
+def test_an_extension_whose_sources_are_a_submodule_is_built_with_them(
+    tmp_path: Path, github: GithubFactory
+) -> None:
+    """numcodecs' shape: the extension's C sources are a git submodule. The build and
+    wheel jobs checked out without it: the sdist lacked them and the wheel job's build
+    failed; they now check out the submodules, and the release publishes both files."""
+    sources = tmp_path / "c-sources"
+    sources.mkdir()
+    (sources / "core.c").write_text(C_SOURCE, encoding="utf-8")
+    git_init(sources)
+    root = write_setuptools_extension(tmp_path / "sub", "sub-ext", "1.0.0")
+    shutil.rmtree(root / "src")
+    git_init(root)
+    subprocess.run(
+        ["git", "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(sources), "src"],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+    git_commit_all(root, "C sources as a submodule")
+    gh = github(root, root)
+    bump_and_push(gh, root, "--part", "minor")
+    assert auto_tag_then_release(gh, root / ".github" / "workflows") == ["v1.1.0"]
+    major, minor = sys.version_info[:2]
+    published = files(gh.pypi)
+    wheel = f"sub_ext-1.1.0-cp{major}{minor}-cp{major}{minor}-*linux*.whl"
+    assert matches(published, [wheel, "sub_ext-1.1.0.tar.gz"]), published
 
 
 def test_every_ci_init_mode_has_a_harness_flow() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -196,6 +197,180 @@ def test_native_packages_get_a_wheel_matrix(tmp_path: Path) -> None:
     assert "--sdist-only" in runs(jobs["build"])
 
 
+COMPILING = {
+    "setup.py Extension": (
+        "setuptools.build_meta",
+        "from setuptools import Extension, setup\n\n"
+        'setup(ext_modules=[Extension("fast._speedups", ["src/speedups.c"])])\n',
+        "",
+    ),
+    "setup.py ext_modules of a name": (
+        "setuptools.build_meta:__legacy__",
+        "from setuptools import setup\nfrom build_helpers import MODULES\n\n"
+        "setup(ext_modules=MODULES)\n",
+        "",
+    ),
+    "pyproject ext-modules": (
+        "setuptools.build_meta",
+        None,
+        '[[tool.setuptools.ext-modules]]\nname = "fast._speedups"\nsources = ["speedups.c"]\n',
+    ),
+    "poetry build script": (
+        "poetry.core.masonry.api",
+        None,
+        '[tool.poetry.build]\nscript = "build_ext.py"\ngenerate-setup-file = false\n',
+    ),
+    "hatch mypyc hook": ("hatchling.build", None, "[tool.hatch.build.targets.wheel.hooks.mypyc]\n"),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(COMPILING))
+def test_a_package_that_compiles_extensions_gets_a_wheel_matrix(tmp_path: Path, shape: str) -> None:
+    """A setuptools, poetry or hatchling package that compiles extension modules
+    (py-setproctitle's, py-tree-sitter's setup.py; python-zeroconf's poetry build script)
+    had its one wheel built by the build job on Linux: tagged linux_x86_64, which PyPI
+    refuses, and for no other platform. Its wheels come from the cibuildwheel matrix."""
+    backend, setup_py, table = COMPILING[shape]
+    root = write_workspace(tmp_path / "ws", [ProjectSpec("fast-core", "1.0.0")])
+    native_spec(root, "fast-ext", backend)
+    package = root / "packages" / "fast-ext"
+    if setup_py is not None:
+        (package / "setup.py").write_text(setup_py, encoding="utf-8")
+    with (package / "pyproject.toml").open("a", encoding="utf-8") as fh:
+        fh.write("\n" + table)
+    git_init(root)
+    jobs = load_generated(root)["jobs"]
+    assert "pypa/cibuildwheel" in uses(jobs["wheels-fast-ext"]), sorted(jobs)
+    assert jobs["wheels-fast-ext"]["steps"][2]["with"]["package-dir"] == "packages/fast-ext"
+    assert (
+        "--sdist-only" in runs(jobs["build"])
+        and "fast-ext" in jobs["build"]["steps"][3]["env"]["NATIVE"]
+    )
+    assert "wheels-fast-core" not in jobs  # the pure one stays in the build job
+
+
+def test_every_job_of_a_workspace_versioned_by_tags_checks_out_the_whole_history(
+    tmp_path: Path,
+) -> None:
+    """setuptools-scm with a C extension (numcodecs-shaped) beside a pure package: the
+    jobs after the build checked out the run's commit alone (at most its one tag), so on
+    a run of two tags pushed together verify-install stopped at "this shallow clone has
+    none of them" and the extension's wheels were built as 0.1.devN; every job that
+    reads the workspace now fetches the history and every tag, as plan and build do. A
+    workspace whose versions are all in files fetches no more than before."""
+    root = write_workspace(tmp_path / "ws", [ProjectSpec("fast-core", "1.0.0")])
+    native_spec(root, "fast-scm", "setuptools.build_meta")
+    package = root / "packages" / "fast-scm"
+    (package / "setup.py").write_text(
+        "from setuptools import Extension, setup\n\n"
+        'setup(ext_modules=[Extension("fast._speedups", ["speedups.c"])])\n',
+        encoding="utf-8",
+    )
+    pyproject = package / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8").replace(
+        'version = "1.0.0"', 'dynamic = ["version"]'
+    )
+    text = text.replace('requires = ["setuptools"]', 'requires = ["setuptools", "setuptools-scm"]')
+    pyproject.write_text(text + "\n[tool.setuptools_scm]\n", encoding="utf-8")
+    git_init(root)
+    assert load_workspace(root).get("fast-scm").vcs_versioned
+    jobs = load_generated(root)["jobs"]
+    for name in (
+        "plan",
+        "build",
+        "wheels-fast-scm",
+        "verify",
+        "testpypi",
+        "pypi",
+        "github-release",
+    ):
+        assert jobs[name]["steps"][0]["with"] == {
+            "fetch-depth": 0,
+            "persist-credentials": False,
+        }, name
+    pyproject.write_text(
+        text.replace('dynamic = ["version"]', 'version = "1.0.0"'), encoding="utf-8"
+    )
+    jobs = load_generated(root)["jobs"]
+    for name in ("wheels-fast-scm", "verify", "testpypi", "pypi", "github-release"):
+        assert jobs[name]["steps"][0]["with"] == {"persist-credentials": False}, name
+
+
+def test_the_jobs_that_build_check_out_the_submodules(tmp_path: Path) -> None:
+    """numcodecs', awkward's, py-tree-sitter's shape: the C sources of the extension are a
+    git submodule (c-blosc). The build and wheel jobs checked out without it, so the
+    sdist lacked the sources and cibuildwheel failed; the jobs that build from the
+    repository's sources now check out the submodules, and no other job does."""
+    root = write_workspace(tmp_path / "ws", [ProjectSpec("fast-core", "1.0.0")])
+    native_spec(root, "fast-cpp", "scikit_build_core.build")
+    (root / ".gitmodules").write_text(
+        '[submodule "c-blosc"]\n\tpath = c-blosc\n\turl = https://example.invalid/c-blosc.git\n',
+        encoding="utf-8",
+    )
+    git_init(root)
+    jobs = load_generated(root)["jobs"]
+    checkouts = {name: job["steps"][0].get("with", {}) for name, job in jobs.items()}
+    built = {name for name, given in checkouts.items() if given.get("submodules") == "recursive"}
+    assert built == {"build", "wheels-fast-cpp"}, checkouts
+    (root / ".gitmodules").unlink()
+    jobs = load_generated(root)["jobs"]
+    assert "submodules" not in json.dumps(jobs)
+
+
+@pytest.mark.parametrize("pyx", [True, False])
+def test_an_in_tree_backend_over_cython_sources_gets_a_wheel_matrix(
+    tmp_path: Path, pyx: bool
+) -> None:
+    """aio-libs' shape (propcache, yarl, multidict): a build backend of the project's own
+    (backend-path) that wraps setuptools and cythonizes the .pyx modules of the package.
+    Its one wheel was built by the build job (linux_x86_64, refused by PyPI); it now gets
+    the cibuildwheel matrix. The same backend without Cython sources stays pure."""
+    root = write_workspace(tmp_path / "ws", [ProjectSpec("fast-core", "1.0.0")])
+    native_spec(root, "fast-cy", "pep517_backend.hooks")
+    package = root / "packages" / "fast-cy"
+    pyproject = package / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(
+        text.replace(
+            'build-backend = "pep517_backend.hooks"',
+            'build-backend = "pep517_backend.hooks"\nbackend-path = ["packaging"]',
+        ),
+        encoding="utf-8",
+    )
+    if pyx:
+        (package / "fast_cy" / "_helpers_c.pyx").write_text("def f(): return 1\n", encoding="utf-8")
+    git_init(root)
+    jobs = load_generated(root)["jobs"]
+    assert ("wheels-fast-cy" in jobs) is pyx, sorted(jobs)
+
+
+@pytest.mark.parametrize(
+    "setup_py",
+    [
+        "from setuptools import setup\n\nsetup(ext_modules=[])\n",
+        "from setuptools import setup\n\nsetup(name='fast-ext', packages=['fast'])\n",
+    ],
+)
+def test_a_setup_py_that_compiles_nothing_gets_no_wheel_matrix(
+    tmp_path: Path, setup_py: str
+) -> None:
+    root = write_workspace(tmp_path / "ws", [ProjectSpec("fast-core", "1.0.0")])
+    native_spec(root, "fast-ext", "setuptools.build_meta")
+    (root / "packages" / "fast-ext" / "setup.py").write_text(setup_py, encoding="utf-8")
+    git_init(root)
+    jobs = load_generated(root)["jobs"]
+    assert not [job for job in jobs if job.startswith("wheels-")]
+    assert "--sdist-only" not in runs(jobs["build"])
+
+
+def load_generated(root: Path) -> dict[Any, Any]:
+    """release.yml as ci-init generates it for ``root``, read back."""
+    text = generate(load_workspace(root))[".github/workflows/release.yml"]
+    data = yaml.safe_load(text)
+    assert isinstance(data, dict)
+    return data
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("where", ["directory", "dist-dir"])
 def test_a_path_holding_an_actions_expression_is_refused(tmp_path: Path, where: str) -> None:
@@ -311,6 +486,50 @@ def test_python_versions_follow_requires_python_or_config(
     ws = load_workspace(root)
     assert ci_settings(ws).python_versions == ("3.12",)
     assert "python-version: ['3.12']" in generate(ws)[".github/workflows/release.yml"]
+
+
+@pytest.mark.parametrize(
+    ("versions", "relnox_python"), [('["3.9", "3.12"]', "3.12"), ('["3.8", "3.9"]', "3.10")]
+)
+def test_a_matrix_python_relnox_does_not_run_on_is_checked_from_relnox_s_own(
+    tmp_path: Path, versions: str, relnox_python: str
+) -> None:
+    """A project still on 3.9 (python-versions = ["3.9", ...], or a requires-python below
+    3.10): the verify job ran `pip install relnox` on 3.9, which relnox's requires-python
+    refuses, and the job failed before checking anything. relnox now runs on its own
+    Python in every job (the newest of the matrix, at least 3.10) and verify-install checks
+    the packages on the matrix Python by its path."""
+    root = write_project(tmp_path / "old", ProjectSpec("oldpy", "1.0.0"))
+    with (root / "pyproject.toml").open("a", encoding="utf-8") as fh:
+        fh.write(f"\n[tool.relnox.ci]\npython-versions = {versions}\n")
+    git_init(root)
+    jobs = load_generated(root)["jobs"]
+    verify = jobs["verify"]
+    pythons = [
+        s["with"]["python-version"]
+        for s in verify["steps"]
+        if "python-version" in s.get("with", {})
+    ]
+    assert pythons == ["${{ matrix.python-version }}", relnox_python]
+    assert verify["steps"][1]["id"] == "python"
+    [check] = [s for s in verify["steps"] if "verify_install" in s.get("run", "")]
+    assert check["run"] == 'nox -s verify_install -- --python "$PYTHON"'
+    assert check["env"]["PYTHON"] == "${{ steps.python.outputs.python-path }}"
+    for name in ("plan", "build", "pypi", "testpypi", "github-release"):
+        [python] = [
+            s["with"]["python-version"]
+            for s in jobs[name]["steps"]
+            if "python-version" in s.get("with", {})
+        ]
+        assert python == relnox_python, name
+
+
+def test_relnox_s_oldest_python_is_its_requires_python() -> None:
+    from relnox.ci.workflows import RELNOX_PYTHON
+    from relnox.project.pyproject import load_toml
+
+    doc = load_toml(Path(__file__).parents[2] / "pyproject.toml")
+    assert doc["project"]["requires-python"] == f">={RELNOX_PYTHON}"
 
 
 text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)
@@ -458,6 +677,13 @@ def test_auto_tag_watches_the_repositorys_default_branch(
     assert watched(clone) == ["master"]
     subprocess.run(["git", "branch", "-q", "main"], cwd=root, check=True)
     assert watched(root) == ["main"]  # both exist, no origin: the default
+    # libcloud's shape: the one branch is trunk, with no origin (a repository made with
+    # git init, then pushed): auto-tag watched main, which does not exist, and never ran
+    subprocess.run(["git", "checkout", "-q", "-b", "trunk"], cwd=root, check=True)
+    subprocess.run(["git", "branch", "-q", "-D", "main", "master"], cwd=root, check=True)
+    assert watched(root) == ["trunk"]
+    subprocess.run(["git", "branch", "-q", "feature"], cwd=root, check=True)
+    assert watched(root) == ["main"]  # two and neither the usual: the default (set branch)
 
 
 def test_the_trusted_publishers_to_add_are_named_before_the_first_run(
@@ -533,7 +759,7 @@ def test_a_noxfile_of_the_projects_own_without_relnox_is_named(
     )
     [note] = [n for n in notes(load_workspace(root)) if "noxfile.py" in n]
     assert note.startswith("warning: noxfile.py has sessions of its own and none of relnox's")
-    assert "`import relnox.nox` and `relnox.nox.register()`" in note
+    assert '`import relnox.nox` and `relnox.nox.register(["check-tag", ' in note
     with (root / "noxfile.py").open("a", encoding="utf-8") as fh:
         fh.write("\nimport relnox.nox\n\nrelnox.nox.register()\n")
     assert not [n for n in notes(load_workspace(root)) if "noxfile.py" in n]
@@ -541,3 +767,48 @@ def test_a_noxfile_of_the_projects_own_without_relnox_is_named(
     plan = plan_files(load_workspace(root), CiOptions())
     assert "noxfile.py" in plan.names
     assert not [n for n in plan.notes if "noxfile.py" in n]
+
+
+def registered_as_told(root: Path, note: str) -> subprocess.CompletedProcess[str]:
+    """``nox -l`` on ``root``'s noxfile.py with the lines ``note`` names added."""
+    lines = re.findall(r"`(import relnox\.nox|relnox\.nox\.register\(.*?\))`", note)
+    assert len(lines) == 2, note
+    with (root / "noxfile.py").open("a", encoding="utf-8") as fh:
+        fh.write("\n" + "\n".join(lines) + "\n")
+    return subprocess.run(
+        [sys.executable, "-m", "nox", "-l"], cwd=root, capture_output=True, text=True, check=False
+    )
+
+
+def test_the_noxfile_lines_named_register_beside_a_release_session_of_its_own(
+    make_project: Callable[..., Path],
+) -> None:
+    """packaging's shape: the project's noxfile has a ``release`` session of its own. The
+    note said to add ``relnox.nox.register()``, which refuses a session name the noxfile
+    has ("session(s) release already registered"): the first run stopped there. The lines
+    named now register the sessions the workflows run, by name, and nox lists them."""
+    root = pin_relnox(make_project(ProjectSpec("failextract", "1.0.0")))
+    (root / "noxfile.py").write_text(
+        "import nox\n\n\n@nox.session(python=False)\ndef release(session):\n"
+        "    session.log('own release')\n",
+        encoding="utf-8",
+    )
+    [note] = [n for n in notes(load_workspace(root)) if "noxfile.py" in n]
+    assert "rename" not in note
+    proc = registered_as_told(root, note)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for session in ("build_all", "check_tag", "resolve_version", "verify_install", "tag"):
+        assert f"- {session}" in proc.stdout or f"* {session}" in proc.stdout, proc.stdout
+
+
+def test_a_noxfile_session_named_as_one_the_workflows_run_is_named_to_rename(
+    make_project: Callable[..., Path],
+) -> None:
+    root = pin_relnox(make_project(ProjectSpec("failextract", "1.0.0")))
+    (root / "noxfile.py").write_text(
+        "import nox\n\n\n@nox.session(name='build-all')\ndef build(session):\n"
+        "    pass\n\n\n@nox.session\ndef tag(session):\n    pass\n",
+        encoding="utf-8",
+    )
+    [note] = [n for n in notes(load_workspace(root)) if "noxfile.py" in n]
+    assert "rename its session(s) build-all, tag (the workflows run relnox's" in note

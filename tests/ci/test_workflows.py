@@ -265,6 +265,28 @@ def test_ci_settings_are_validated(
     assert "SECRET1" not in str(caught.value) and "\n" not in str(caught.value)
 
 
+def test_a_free_threaded_python_cibuildwheel_no_longer_builds_is_refused(tmp_path: Path) -> None:
+    """python-versions = ["3.13", "3.13t"] with a scikit-build-core package: the pinned
+    cibuildwheel (3.4) builds free-threaded wheels from 3.14t on, so the 3.13t wheel job
+    selected no build and failed the first run; ci-init now says so before writing. A
+    pure workspace keeps 3.13t (setup-python has it), and 3.14t is a wheel like any."""
+    settings = '[tool.relnox.ci]\npython-versions = ["3.13", "3.13t"]\n'
+    root = write_workspace(tmp_path / "ft", [ProjectSpec("ft-core", "1.0.0")], relnox=settings)
+    assert ci_settings(load_workspace(root)).python_versions == ("3.13", "3.13t")
+    native_spec(root, "ft-ext", "scikit_build_core.build")
+    with pytest.raises(ConfigError) as caught:
+        ci_settings(load_workspace(root))
+    message = str(caught.value)
+    assert (
+        "python-versions has '3.13t', whose free-threaded wheels cibuildwheel does not" in message
+    )
+    assert '(ft-ext: from 3.14t on); write "3.14t"' in message and "\n" not in message
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text(encoding="utf-8").replace("3.13t", "3.14t"), "utf-8")
+    release = generate(load_workspace(root))[".github/workflows/release.yml"]
+    assert "cp: cp314t" in release
+
+
 @pytest.mark.parametrize("variant", ["single", "single-on-release", "all-settings"])
 def test_a_published_github_release_starts_the_release_when_chosen(
     variant: str, tmp_path: Path

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from uv import find_uv_bin
 
 from relnox._proc import Result
 from relnox.artifacts.manifest import read_manifest
@@ -23,7 +24,7 @@ from relnox.publish import PublishOptions
 from relnox.publish.plan import PublishPlan
 from relnox.publish.report import HELD_BACK, NOT_ATTEMPTED, SKIPPED, UPLOADED, PublishResult
 from relnox.publish.route import route_for_tag
-from relnox.sample import ProjectSpec, git_init, write_workspace
+from relnox.sample import ProjectSpec, git_init, write_project, write_workspace
 from relnox.tools.credentials import Credentials
 from relnox.tools.index_server import LocalIndex, write_htpasswd
 from relnox.tools.repositories import Repository, resolve
@@ -554,3 +555,33 @@ def test_the_run_phase_loads_while_the_preflight_waits_on_the_index(
     before, after = json.loads(proc.stdout.splitlines()[-1])
     assert [m for m in (*RUN_PHASE, "relnox.project.selection") if m in before] == []
     assert [m for m in RUN_PHASE if m not in after] == []
+
+
+def test_a_tag_versioned_package_built_past_its_tag_is_published_at_the_built_version(
+    tmp_path: Path, index: LocalIndex
+) -> None:
+    """A setuptools-scm package built on a commit after its tag v1.0.0 (a manual release
+    run from a branch: stamina's, pdm's shape) is 1.0.1.dev1, which is what its backend
+    builds there; publish refused it ("built at 1.0.1.dev1 but its pyproject says 1.0.0"),
+    comparing it with the last tag, as verify-install and the dist reader no longer do."""
+    root = write_project(tmp_path / "scm", ProjectSpec("scm-pub", "1.0.0", "setuptools"))
+    pyproject = root / "pyproject.toml"
+    text = pyproject.read_text().replace('version = "1.0.0"', 'dynamic = ["version"]')
+    text = text.replace('requires = ["setuptools', 'requires = ["setuptools-scm>=8", "setuptools')
+    pyproject.write_text(text + '\n[tool.setuptools_scm]\nlocal_scheme = "no-local-version"\n')
+    (root / "scm_pub" / "__init__.py").write_text('"""scm-pub."""\n')
+    git_init(root)
+    subprocess.run(["git", "tag", "v1.0.0"], cwd=root, check=True)
+    (root / "README.md").write_text("# scm-pub\n\nMore.\n")
+    subprocess.run(["git", "commit", "-qam", "more"], cwd=root, check=True)
+    workspace = load_workspace(root)
+    assert workspace.get("scm-pub").vcs_versioned
+    subprocess.run(
+        [find_uv_bin(), "build", "-q", "--out-dir", str(root / "dist")],
+        check=True,
+        capture_output=True,
+        cwd=root,
+    )
+    result = run(root, index.url)
+    assert result.ok
+    assert on_index(index) == ["scm_pub-1.0.1.dev1-py3-none-any.whl", "scm_pub-1.0.1.dev1.tar.gz"]

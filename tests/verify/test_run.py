@@ -562,6 +562,29 @@ script-args = { "vfycfg-core" = "--version", other = false }
         plan_verify(load_workspace(bad), VerifyOptions(index="http://127.0.0.1:9/simple/"))
 
 
+def test_the_release_commands_run_when_package_names_every_package(tmp_path: Path) -> None:
+    """--package naming every package (a one-package repository's native wheel job names
+    its one, ci-init's) is the whole release: the commands run; naming some skips them."""
+    config = '[tool.relnox.verify]\ncommands = ["tool --version"]\n'
+    index = "http://127.0.0.1:9/simple/"
+    specs = [ProjectSpec("vfyone-core", VERSION), ProjectSpec("vfyone-extra", VERSION)]
+    root = write_workspace(tmp_path / "one", specs[:1], relnox=config)
+    plan = plan_verify(
+        load_workspace(root), VerifyOptions(packages=["vfyone-core"], index=index, wait=0)
+    )
+    assert plan.commands == (("tool", "--version"),)
+    root = write_workspace(tmp_path / "two", specs, relnox=config)
+    both = plan_verify(
+        load_workspace(root),
+        VerifyOptions(packages=["vfyone-core", "vfyone-extra"], index=index, wait=0),
+    )
+    assert both.commands == (("tool", "--version"),)
+    some = plan_verify(
+        load_workspace(root), VerifyOptions(packages=["vfyone-core"], index=index, wait=0)
+    )
+    assert some.commands == ()
+
+
 _SPOILS = {  # a package's own code ends the check or writes over what it found
     "garbage": "atexit.register(lambda: open(sys.argv[-1], 'w').write('{\"packages\": ['))",
     "wrong-shape": "atexit.register(lambda: open(sys.argv[-1], 'w').write('{\"packages\": 7}'))",
