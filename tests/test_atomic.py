@@ -61,3 +61,33 @@ def test_the_build_manifest_is_as_readable_as_the_artifacts(tmp_path: Path) -> N
     records = state_dir(dist)
     assert mode(records / MANIFEST_JSON) == mode(records / MANIFEST_TXT) == 0o644
     assert mode(dist / "demo-0.1.0.tar.gz") == 0o644
+
+
+def test_a_record_name_that_is_a_link_is_replaced_and_its_target_left_alone(
+    tmp_path: Path,
+) -> None:
+    """A repository may commit .relnox/dist/build-manifest.json (or BUILD_MANIFEST.txt,
+    the .gitignore) as a link to ~/.bashrc: build-all wrote the manifest over that file.
+    relnox's own records replace such a link by the record; the file it named stays."""
+    victim = tmp_path / "home" / ".bashrc"
+    victim.parent.mkdir()
+    victim.write_text("precious\n")
+    victim.chmod(0o600)
+    dist = tmp_path / "repo" / "dist"
+    state = state_dir(dist)
+    state.mkdir(parents=True)
+    for name in (MANIFEST_JSON, MANIFEST_TXT, "../.gitignore"):
+        (state / name).symlink_to(victim)
+    (state / "../.gitignore").unlink()
+    (state / "../.gitignore").symlink_to(tmp_path / "home" / "nothing-yet")  # dangling
+    write_manifest(Manifest(dist_dir=dist, packages=(), created="2026-01-01T00:00:00+00:00"))
+    assert victim.read_text() == "precious\n" and mode(victim) == 0o600
+    assert not (tmp_path / "home" / "nothing-yet").exists()
+    for name in (MANIFEST_JSON, MANIFEST_TXT, "../.gitignore"):
+        assert not (state / name).is_symlink() and (state / name).is_file()
+    assert '"packages": []' in (state / MANIFEST_JSON).read_text()
+    # the project's own files keep their links: a version file written through its link
+    link = tmp_path / "repo" / "version.txt"
+    link.symlink_to(victim)
+    write_atomic(link, "1.0\n")
+    assert link.is_symlink() and victim.read_text() == "1.0\n"

@@ -68,7 +68,11 @@ def ensure_state_dir(dist_dir: Path) -> Path:
         path.mkdir(parents=True, exist_ok=True)
         ignore = path.parent / ".gitignore"
         if not ignore.is_file():
-            write_atomic(ignore, "# relnox's records of built distributions; never committed\n*\n")
+            write_atomic(
+                ignore,
+                "# relnox's records of built distributions; never committed\n*\n",
+                through_link=False,
+            )
     except OSError as exc:
         raise state_error(path, exc) from None
     return path
@@ -212,8 +216,12 @@ def write_manifest(manifest: Manifest) -> Path:
     state = ensure_state_dir(manifest.dist_dir)
     path = state / MANIFEST_JSON
     try:
-        write_atomic(path, json.dumps(manifest.to_json(), indent=2, sort_keys=False) + "\n")
-        write_atomic(state / MANIFEST_TXT, render_text(manifest))
+        write_atomic(
+            path,
+            json.dumps(manifest.to_json(), indent=2, sort_keys=False) + "\n",
+            through_link=False,
+        )
+        write_atomic(state / MANIFEST_TXT, render_text(manifest), through_link=False)
     except OSError as exc:
         raise state_error(state, exc) from None
     for legacy in (MANIFEST_JSON, MANIFEST_TXT):

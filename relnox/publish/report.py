@@ -285,7 +285,9 @@ def write_report(result: PublishResult, dist_dir: Path) -> Path | None:
     path = state_dir(dist_dir) / REPORT_JSON
     try:
         ensure_state_dir(dist_dir)
-        write_atomic(path, redact(json.dumps(result.to_json(), indent=2)) + "\n")
+        write_atomic(
+            path, redact(json.dumps(result.to_json(), indent=2)) + "\n", through_link=False
+        )
     except (OSError, RelnoxError) as exc:
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         logger.warning(
