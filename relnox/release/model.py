@@ -151,7 +151,9 @@ class State:
         beside_dist = state_dir(dist_dir) / STATE_FILE
         found = self.path if self.path.is_file() or not beside_dist.is_file() else beside_dist
         self.source = found  # where this record was read (what a message tells to delete)
-        self._older = beside_dist if found == beside_dist else None
+        # where an older relnox kept it, to remove once written here (not this very
+        # file: dist-dir = "release" puts both at .relnox/release/)
+        self._older = beside_dist if found == beside_dist != self.path else None
         try:  # a regular file of a sane size: a link to /dev/zero or a pipe is no record
             old = json.loads(read_text(found, _STATE_MAX))
         except (OSError, ValueError, RecursionError):

@@ -69,3 +69,13 @@ def test_a_record_that_is_a_device_a_pipe_or_a_link_out_is_neither_read_nor_writ
     assert victim.read_text() == "precious\n"
     assert not path.is_symlink() and path.is_file()
     assert State(dist, {"pkg": "1.0"}, tmp_path).done("build", "abc")
+
+
+def test_a_dist_directory_named_release_keeps_its_record(tmp_path: Path) -> None:
+    """dist-dir = "release": the records of both places are .relnox/release/, and each
+    write removed the record it had just written (as an older relnox's, moved here), so
+    a rerun never resumed."""
+    dist = tmp_path / RELEASE_RECORDS
+    State(dist, {"pkg": "1.0"}, tmp_path).mark("build", "abc")
+    assert (state_dir(dist) / STATE_FILE).is_file()
+    assert State(dist, {"pkg": "1.0"}, tmp_path).done("build", "abc")
