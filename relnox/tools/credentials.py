@@ -192,6 +192,12 @@ def _sendable(credentials: Credentials) -> Credentials:
                 "(a secret saved in another encoding?), which no index login can carry; "
                 f"set it again as UTF-8 text"
             ) from None
+    if credentials.password and ":" in (credentials.username or ""):
+        raise PublishError(
+            f"the user name from {credentials.source} holds a ':', which an index login "
+            "cannot carry (the index would read the rest as the password: user:password in "
+            "the user name?); give the user name alone, and the password apart"
+        )
     return credentials
 
 

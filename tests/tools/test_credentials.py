@@ -315,3 +315,16 @@ def test_a_login_that_is_not_utf8_is_refused_naming_its_source(env: dict[str, st
     if repo is PRIVATE:  # reading the index with that login fails the same
         with pytest.raises(PublishError, match="not UTF-8"):
             read_login(repo, env, keyring=None)
+
+
+def test_a_user_name_holding_a_colon_is_refused() -> None:
+    """TWINE_USERNAME=user:password (both in one variable): Basic auth splits at the first
+    ':', so the index got the user 'user' and a password that is not the one given, and
+    answered 403 for a token that was never wrong."""
+    env = {"TWINE_USERNAME": "me:secret-in-the-name", "TWINE_PASSWORD": "twine-secret-1"}
+    with pytest.raises(PublishError) as caught:
+        creds(PRIVATE, env)
+    assert str(caught.value).startswith(
+        "the user name from TWINE_USERNAME/TWINE_PASSWORD holds a ':'"
+    )
+    assert "secret-in-the-name" not in str(caught.value)
