@@ -91,3 +91,25 @@ def test_a_record_name_that_is_a_link_is_replaced_and_its_target_left_alone(
     link.symlink_to(victim)
     write_atomic(link, "1.0\n")
     assert link.is_symlink() and victim.read_text() == "1.0\n"
+
+
+@pytest.mark.parametrize("linked", [".relnox", ".relnox/dist"])
+def test_a_records_directory_that_is_a_link_is_refused(tmp_path: Path, linked: str) -> None:
+    """.relnox (or .relnox/dist) committed as a link to another project's records or a
+    directory of the user's: the manifest was written there, an older one replaced."""
+    from relnox.artifacts.manifest import check_state_dir
+    from relnox.errors import BuildError
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / MANIFEST_JSON).write_text("another project's record\n")
+    dist = tmp_path / "repo" / "dist"
+    (tmp_path / "repo" / linked).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "repo" / linked).symlink_to(elsewhere)
+    manifest = Manifest(dist_dir=dist, packages=(), created="2026-01-01T00:00:00+00:00")
+    for attempt in (lambda: check_state_dir(dist), lambda: write_manifest(manifest)):
+        with pytest.raises(BuildError) as caught:
+            attempt()
+        assert str(caught.value).startswith(f"{tmp_path / 'repo' / linked}: a link (to ")
+    assert sorted(p.name for p in elsewhere.iterdir()) == [MANIFEST_JSON]
+    assert (elsewhere / MANIFEST_JSON).read_text() == "another project's record\n"
