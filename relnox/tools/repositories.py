@@ -108,7 +108,10 @@ def split_userinfo(url: str) -> tuple[str, str | None, str | None]:
         problem = "" if parts.hostname else "no host"
     if not problem and parts.scheme.lower() not in ("http", "https"):
         problem = f"scheme {parts.scheme or 'none'!r}: an index is read over http or https"
-    if not problem and any(c.isspace() or not c.isprintable() for c in url):
+    if not problem and any("\udc80" <= c <= "\udcff" for c in url):
+        # bytes that are not UTF-8 (an argument or variable in another encoding)
+        problem = "bytes in it that are not UTF-8"
+    elif not problem and any(c.isspace() or not c.isprintable() for c in url):
         # urlsplit drops a tab or line end where it stands: another URL than the one written
         problem = "a space, line end or control character in it"
     if problem:

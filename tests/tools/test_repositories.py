@@ -179,6 +179,8 @@ def test_a_repository_url_no_client_could_use_is_one_line_without_its_secret(
         ("http://me:url-secret-1@127.0.0.1:9/\nx/", "a space, line end or control character"),
         ("http://me:url-secret-1@127.0.0.1:9/a\tb/", "a space, line end or control character"),
         ("http://me:url-secret-1@127.0.0.1:9/a b/", "a space, line end or control character"),
+        # -r or a variable in another encoding: Python keeps the bytes as lone surrogates
+        ("http://me:url-secret-1@127.0.0.1:9/\udcff/", "bytes in it that are not UTF-8"),
     ],
 )
 def test_a_repository_url_of_another_scheme_or_with_a_line_end_is_refused(
