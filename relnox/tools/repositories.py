@@ -353,10 +353,17 @@ def resolve(
     if found is not None:
         return found
     pypirc = pypirc_path(environ)
-    section = read_pypirc(pypirc).get(value)
-    if section and section.get("repository"):
+    sections = read_pypirc(pypirc)
+    section = sections.get(value)
+    if section is not None and section.get("repository"):
         return from_url(section["repository"], name=value)
-    known = sorted({PYPI, TESTPYPI, LOCAL, *configured, *read_pypirc(pypirc)})
+    if section is not None:  # a section of that name, without the address to send to
+        raise ConfigError(
+            f"{pypirc}: [{value}] has no repository URL, so relnox does not know where to "
+            f"upload; add repository = https://HOST/PATH/ to that section (the upload "
+            "address, as twine reads it)"
+        )
+    known = sorted({PYPI, TESTPYPI, LOCAL, *configured, *sections})
     raise ConfigError(
         f"unknown repository {value!r}; use one of {', '.join(known)}, a URL, or add it to "
         "[tool.relnox.repositories] in pyproject.toml"
