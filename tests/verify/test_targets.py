@@ -550,3 +550,23 @@ def test_a_release_the_index_verified_from_lacks_is_said_so(said: str) -> None:
         "verify-install failed because of a dependency no index has: installing idx-core "
         "needs idx-dependency"
     )
+
+
+def test_a_python_that_does_not_answer_as_one_is_refused_before_anything_is_made(
+    tmp_path: Path,
+) -> None:
+    """--python /bin/false (or a wrapper that fails): verify-install went on to make
+    environments with it and blamed every package's requires-python ('cannot install or
+    run on the Python of the fresh environment'); one that never answered held the command
+    for the probe's 60 s and then uv's own wait."""
+    from relnox.errors import VerifyError
+    from relnox.verify.targets import by_interpreter
+
+    fake = tmp_path / "python3"
+    fake.write_text("#!/bin/sh\necho 'not python' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    with pytest.raises(VerifyError) as caught:
+        by_interpreter([], str(fake), [])
+    assert str(caught.value).startswith(
+        f"--python {fake}: did not say its version as a Python interpreter does"
+    )
