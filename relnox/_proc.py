@@ -38,6 +38,7 @@ from typing import IO, Any
 
 from relnox._records import dataclass
 from relnox.errors import RelnoxError
+from relnox.redact import redact
 
 logger = logging.getLogger("relnox")
 
@@ -388,6 +389,7 @@ LINE = 500
 
 
 def _cut(line: str) -> str:
+    line = redact(line)  # before the cut, which would leave a secret's first characters
     if len(line) <= LINE:
         return line
     return f"{line[:LINE]}... ({len(line) - LINE} more characters)"

@@ -33,14 +33,22 @@ def umask() -> int:
     return current
 
 
-def write_atomic(path: Path, data: bytes | str) -> Path:
+def write_atomic(path: Path, data: bytes | str, *, through_link: bool = True) -> Path:
     """Replace ``path`` by ``data`` (text is UTF-8, ``\\n`` kept as is); parents are created.
 
-    A symlink is written through: its target changes, the link stays a link.
+    A symlink is written through: its target changes, the link stays a link (a version
+    file the project keeps as a link). With ``through_link=False`` (relnox's own records
+    and what it writes into a dist directory) the link itself is replaced by the file and
+    its target left as it is: a record name committed as a link to ``~/.bashrc`` must not
+    make relnox write that file.
     """
-    path = path.resolve() if path.is_symlink() else path
+    link = path.is_symlink()
+    if link and through_link:
+        path, link = path.resolve(), False
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        if link:  # replaced, not followed: the mode of a new file
+            raise FileNotFoundError(path)
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
         mode = 0o666 & ~umask()

@@ -4,8 +4,9 @@ Publish and verify register each credential they resolve; adapters install
 :class:`RedactingFilter` on their log handler and pass everything they print, annotate
 or write (``--json``, the publish report) through :func:`redact`. A secret is masked
 
-- as it is, and percent-encoded or JSON-escaped, character by character in any mix
-  (``%2F`` or ``%2f``, ``\\u002f``): one pattern per secret;
+- as it is, and percent-encoded, JSON-escaped or HTML-escaped, character by character in
+  any mix (``%2F`` or ``%2f``, ``\\u002f`` or ``\\/``, ``&#47;``, ``&#x2f;`` or
+  ``&amp;``): one pattern per secret;
 - inside base64, as in ``Authorization: Basic base64(user:secret)`` that an index echoes
   in an error body: every base64 run is decoded (at each of the four alignments) and
   masked whole when the decoded bytes hold a secret, whatever the user name;
@@ -35,6 +36,10 @@ _CREDENTIAL_PARAMETER = re.compile(
     r"(?i)([?&][\w.~-]*(?:token|key|secret|passw(?:or)?d|pwd|auth|signature|sig|credential)"
     r"[\w.~-]*=)[^&#\s'\"<>]+"
 )
+#: JSON's short escapes: ``\\/`` (PHP's json_encode writes every slash so) and the controls
+_JSON_SHORT = {"/": "/", "\n": "n", "\r": "r", "\t": "t", "\b": "b", "\f": "f"}
+#: HTML's named references of the characters an HTML page must escape
+_HTML_NAMED = {"&": "amp", "<": "lt", ">": "gt", '"': "quot", "'": "apos"}
 #: a run of base64 (standard or URL-safe alphabet) long enough to hold a credential
 _BASE64 = lazy(r"[A-Za-z0-9+/_-]{8,}={0,2}")
 _MIN_LENGTH = 4
@@ -64,9 +69,15 @@ def redact(text: str) -> str:
 
 def _only_as_is(secret: str, text: str) -> bool:
     """Whether ``text`` can hold ``secret`` only as it is: :func:`_pattern`'s other
-    spellings each need a ``%`` (percent-encoded), a backslash (JSON-escaped) or, for a
-    space, a ``+``. Then replacing it is what the pattern does, without compiling it."""
-    return "%" not in text and "\\" not in text and not (" " in secret and "+" in text)
+    spellings each need a ``%`` (percent-encoded), a backslash (JSON-escaped), an ``&``
+    (HTML-escaped) or, for a space, a ``+``. Then replacing it is what the pattern does,
+    without compiling it."""
+    return (
+        "%" not in text
+        and "\\" not in text
+        and "&" not in text
+        and not (" " in secret and "+" in text)
+    )
 
 
 #: control characters a terminal acts on (C0 but tab and newline, DEL, C1, a CR that
@@ -95,7 +106,8 @@ def redact_url(text: str) -> str:
 
 @functools.lru_cache(maxsize=256)
 def _pattern(secret: str) -> re.Pattern[str]:
-    """``secret`` with each character as it is, percent-encoded or JSON-escaped."""
+    """``secret`` with each character as it is, percent-encoded, JSON-escaped or
+    HTML-escaped (a character reference in decimal or hex, or the named one)."""
     parts = []
     for char in secret:
         options = [re.escape(char)]
@@ -105,6 +117,12 @@ def _pattern(secret: str) -> re.Pattern[str]:
             options.append(r"\+")
         if char in '\\"':
             options.append(re.escape("\\" + char))
+        if char in _JSON_SHORT:
+            options.append(re.escape("\\" + _JSON_SHORT[char]))
+        options.append(rf"&#0*{ord(char)};")
+        options.append(rf"(?i:&#x0*{ord(char):x};)")
+        if char in _HTML_NAMED:
+            options.append(f"&{_HTML_NAMED[char]};")
         if ord(char) < 0x10000:
             options.append(rf"(?i:\\u{ord(char):04x})")
         else:  # JSON's surrogate pair

@@ -78,3 +78,55 @@ def test_a_temporary_file_is_new_private_and_beside_its_target(tmp_path: Path) -
         assert path.parent == tmp_path and path.name.startswith(".report.json.")
         assert path.name.endswith(".relnox") and stat.S_IMODE(path.stat().st_mode) == 0o600
     assert not target.exists()
+
+
+def test_a_record_name_that_is_a_link_is_replaced_and_its_target_left_alone(
+    tmp_path: Path,
+) -> None:
+    """A repository may commit .relnox/dist/build-manifest.json (or BUILD_MANIFEST.txt,
+    the .gitignore) as a link to ~/.bashrc: build-all wrote the manifest over that file.
+    relnox's own records replace such a link by the record; the file it named stays."""
+    victim = tmp_path / "home" / ".bashrc"
+    victim.parent.mkdir()
+    victim.write_text("precious\n")
+    victim.chmod(0o600)
+    dist = tmp_path / "repo" / "dist"
+    state = state_dir(dist)
+    state.mkdir(parents=True)
+    for name in (MANIFEST_JSON, MANIFEST_TXT, "../.gitignore"):
+        (state / name).symlink_to(victim)
+    (state / "../.gitignore").unlink()
+    (state / "../.gitignore").symlink_to(tmp_path / "home" / "nothing-yet")  # dangling
+    write_manifest(Manifest(dist_dir=dist, packages=(), created="2026-01-01T00:00:00+00:00"))
+    assert victim.read_text() == "precious\n" and mode(victim) == 0o600
+    assert not (tmp_path / "home" / "nothing-yet").exists()
+    for name in (MANIFEST_JSON, MANIFEST_TXT, "../.gitignore"):
+        assert not (state / name).is_symlink() and (state / name).is_file()
+    assert '"packages": []' in (state / MANIFEST_JSON).read_text()
+    # the project's own files keep their links: a version file written through its link
+    link = tmp_path / "repo" / "version.txt"
+    link.symlink_to(victim)
+    write_atomic(link, "1.0\n")
+    assert link.is_symlink() and victim.read_text() == "1.0\n"
+
+
+@pytest.mark.parametrize("linked", [".relnox", ".relnox/dist"])
+def test_a_records_directory_that_is_a_link_is_refused(tmp_path: Path, linked: str) -> None:
+    """.relnox (or .relnox/dist) committed as a link to another project's records or a
+    directory of the user's: the manifest was written there, an older one replaced."""
+    from relnox.artifacts.manifest import check_state_dir
+    from relnox.errors import BuildError
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / MANIFEST_JSON).write_text("another project's record\n")
+    dist = tmp_path / "repo" / "dist"
+    (tmp_path / "repo" / linked).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "repo" / linked).symlink_to(elsewhere)
+    manifest = Manifest(dist_dir=dist, packages=(), created="2026-01-01T00:00:00+00:00")
+    for attempt in (lambda: check_state_dir(dist), lambda: write_manifest(manifest)):
+        with pytest.raises(BuildError) as caught:
+            attempt()
+        assert str(caught.value).startswith(f"{tmp_path / 'repo' / linked}: a link (to ")
+    assert sorted(p.name for p in elsewhere.iterdir()) == [MANIFEST_JSON]
+    assert (elsewhere / MANIFEST_JSON).read_text() == "another project's record\n"

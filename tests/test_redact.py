@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import json
 import logging
 import re
@@ -51,6 +52,10 @@ def _b64(text: str) -> str:
         quote_plus(SECRET),
         json.dumps(SECRET)[1:-1],
         json.dumps(SECRET, ensure_ascii=True).replace("/", "\\u002F")[1:-1],
+        json.dumps(SECRET).replace("/", "\\/")[1:-1],  # PHP's json_encode escapes slashes
+        html.escape(SECRET),  # an HTML error page quoting it
+        "".join(f"&#{ord(char)};" for char in SECRET),
+        "".join(f"&#X{ord(char):04X};" for char in SECRET),
     ],
 )
 def test_every_encoding_of_a_secret_is_masked(shown: str) -> None:
@@ -156,15 +161,18 @@ def _spellings(secret: str) -> list[str]:
         quote_plus(secret, safe=""),
         json.dumps(secret, ensure_ascii=False)[1:-1],
         json.dumps(secret)[1:-1],
+        json.dumps(secret).replace("/", "\\/")[1:-1],
+        html.escape(secret),
+        "".join(f"&#x{ord(char):x};" for char in secret),
     ]
 
 
 @settings(max_examples=3000, deadline=None)
 @given(
-    secret=st.text(alphabet='ab c"\\%+é😀', min_size=4, max_size=8),
-    before=st.text(alphabet='ab c"\\%+é0123456789', max_size=12),
-    after=st.text(alphabet='ab c"\\%+é0123456789', max_size=12),
-    spelling=st.integers(min_value=0, max_value=4),
+    secret=st.text(alphabet='ab c"\\%+é😀/&<', min_size=4, max_size=8),
+    before=st.text(alphabet='ab c"\\%+é0123456789&#;', max_size=12),
+    after=st.text(alphabet='ab c"\\%+é0123456789&#;', max_size=12),
+    spelling=st.integers(min_value=0, max_value=7),
 )
 def test_a_secret_replaced_as_it_is_is_what_its_pattern_masks(
     secret: str, before: str, after: str, spelling: int
@@ -188,3 +196,22 @@ def redact_with(secret: str, text: str) -> str:
     finally:
         module._SECRETS.clear()
         module._SECRETS.update(saved)
+
+
+def test_an_answer_cut_short_shows_no_first_characters_of_a_secret() -> None:
+    """An index's page, a status reason or a child's line is cut to a length relnox
+    shows; a secret the cut would split is masked before it, not left as its first
+    characters."""
+    from relnox._proc import LINE, Result
+    from relnox.tools.simple_pages import SAID_MAX, index_said
+    from relnox.tools.upload import answer_reason
+
+    for limit, cut in (
+        (300, answer_reason),
+        (SAID_MAX, index_said),
+        (LINE, lambda text: Result((), 1, text).tail()),
+    ):
+        for at in range(limit - len(SECRET) + 1, limit):
+            text = "x" * at + SECRET
+            said = cut(f"<html><body>{html.escape(text)}</body></html>")
+            assert SECRET[:3] not in said, (limit, at, said)

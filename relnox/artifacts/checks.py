@@ -12,6 +12,8 @@ All in-process (no ``twine`` subprocess per file):
 * the file name parses and names the package and its expected version (normalized);
 * the metadata ``Name`` and ``Version`` are the package's;
 * a wheel's RECORD lists every file, and each file has the hash RECORD gives it;
+* a wheel's WHEEL file names the tags its file name spells (a wheel renamed by hand is
+  refused);
 * a wheel holds the package's import packages (an empty wheel is an error; a wheel
   of only a binary in ``.data/scripts``, maturin's ``bindings = "bin"``, is checked by
   verify-install running it);
@@ -406,6 +408,35 @@ def _check_identity_metadata(path: Path, expected: Expectation, out: Findings) -
     _version_matches(version, expected, "the metadata Version", out)
 
 
+#: a ``Tag:`` line of a wheel's WHEEL file
+_TAG_LINE = lazy(r"(?mi)^Tag:[ \t]*(\S+)[ \t]*\r?$")
+
+
+def _check_tags(filename: str, said: str | None, out: Findings) -> None:
+    """PEP 427: the wheel has one ``<dist-info>/WHEEL`` (its text ``said``; ``None`` when
+    not exactly one), whose ``Tag:`` lines are the tags its file name spells. A wheel
+    renamed by hand (a pure wheel's copy named ``...-cp311-cp311-manylinux_...whl``, a
+    platform wheel named ``py3-none-any``) installs where its code does not run."""
+    if said is None:
+        out.problems.append(
+            "it has not exactly one .dist-info/WHEEL file, which PEP 427 requires and "
+            "installers read; rebuild it with relnox build-all"
+        )
+        return
+    inside = {tag.lower() for tag in _TAG_LINE.findall(said)}
+    try:
+        named = parse_wheel_filename(filename)[3]
+    except InvalidFilename:
+        return  # the file name's own problem
+    if inside and inside != named:
+        out.problems.append(
+            f"its name says the tags {', '.join(sorted(named))} but its WHEEL file says "
+            f"{', '.join(sorted(inside))} (renamed after its build?); installers would take "
+            "it where its code was not built for: rebuild it with relnox build-all, or give "
+            "it the name its WHEEL file says"
+        )
+
+
 def _check_wheel(path: Path, expected: Expectation, out: Findings, identity: bool = False) -> None:
     import zipfile
 
@@ -419,9 +450,16 @@ def _check_wheel(path: Path, expected: Expectation, out: Findings, identity: boo
                 else None
             )
             wrong = _record_mismatches(archive, record, records[0]) if record else []
+            wheel_files = [n for n in names if n.count("/") == 1 and n.endswith(".dist-info/WHEEL")]
+            said = (
+                read_zip_member(archive, wheel_files[0]).decode("utf-8", "replace")
+                if len(wheel_files) == 1
+                else None
+            )
     except _unreadable(TooLarge) as exc:
         out.problems.append(f"not a readable wheel ({one_line(exc) or type(exc).__name__})")
         return
+    _check_tags(path.name, said, out)
     unsafe = [name for name in names if _escapes(name)]
     if unsafe:
         out.problems.append(

@@ -64,11 +64,16 @@ def ensure_state_dir(dist_dir: Path) -> Path:
     A state directory that cannot be made or written (a file in its place, no permission)
     raises a :class:`BuildError` naming it."""
     path = state_dir(dist_dir)
+    _refuse_link(path)
     try:
         path.mkdir(parents=True, exist_ok=True)
         ignore = path.parent / ".gitignore"
         if not ignore.is_file():
-            write_atomic(ignore, "# relnox's records of built distributions; never committed\n*\n")
+            write_atomic(
+                ignore,
+                "# relnox's records of built distributions; never committed\n*\n",
+                through_link=False,
+            )
     except OSError as exc:
         raise state_error(path, exc) from None
     return path
@@ -84,10 +89,24 @@ def state_error(path: Path, exc: OSError) -> BuildError:
     )
 
 
+def _refuse_link(path: Path) -> None:
+    """A state directory, or the ``.relnox`` holding it, that is a link (committed by a
+    repository, to another project's records or a directory of the user's) would have
+    relnox's records written, and an older one replaced, wherever it leads."""
+    for folder in (path.parent, path):
+        if folder.is_symlink():
+            raise BuildError(
+                f"{folder}: a link (to {os.readlink(folder)}), where relnox keeps its build "
+                "records in a directory of its own; remove the link (relnox makes the "
+                "directory), or build into another directory with --out"
+            )
+
+
 def check_state_dir(dist_dir: Path) -> None:
     """Raise the :func:`state_error` now (before any build) when the state directory of
-    ``dist_dir`` cannot be made or written."""
+    ``dist_dir`` cannot be made or written, or is a link."""
     path = state_dir(dist_dir)
+    _refuse_link(path)
     existing = next((p for p in (path, *path.parents) if p.exists()), None)
     if existing is None:
         return
@@ -209,8 +228,12 @@ def write_manifest(manifest: Manifest) -> Path:
     state = ensure_state_dir(manifest.dist_dir)
     path = state / MANIFEST_JSON
     try:
-        write_atomic(path, json.dumps(manifest.to_json(), indent=2, sort_keys=False) + "\n")
-        write_atomic(state / MANIFEST_TXT, render_text(manifest))
+        write_atomic(
+            path,
+            json.dumps(manifest.to_json(), indent=2, sort_keys=False) + "\n",
+            through_link=False,
+        )
+        write_atomic(state / MANIFEST_TXT, render_text(manifest), through_link=False)
     except OSError as exc:
         raise state_error(state, exc) from None
     for legacy in (MANIFEST_JSON, MANIFEST_TXT):

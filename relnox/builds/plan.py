@@ -251,7 +251,39 @@ def _clean_targets(selected: Sequence[Package], dist_dir: Path, everything: bool
             ours = parsed is not None and (everything or parsed[0] in names)
             if ours or (everything and path.name in (MANIFEST_JSON, MANIFEST_TXT)):
                 targets.append(path)
-    return list(dict.fromkeys(targets))
+    return _untracked(list(dict.fromkeys(targets)), selected)
+
+
+def _untracked(targets: list[Path], selected: Sequence[Package]) -> list[Path]:
+    """``targets`` without those holding a file git tracks: a package's committed
+    ``build/`` scripts or ``dist/`` bundle (or a committed egg-info) are the project's,
+    not a build's output; ``--clean`` removed them, with any edit not yet committed."""
+    if not targets or not selected or not git.is_repo(selected[0].directory):
+        return targets
+    top = git.toplevel(selected[0].directory).resolve()
+    specs = {}
+    for path in targets:
+        try:
+            specs[path] = ":(literal)" + path.resolve().relative_to(top).as_posix()
+        except ValueError:  # outside the repository (a dist-dir elsewhere): git tracks none
+            continue
+    if not specs:
+        return targets
+    listed = git.run(top, "ls-files", "-z", "--", *specs.values())
+    tracked = [top / name for name in listed.output.split("\0") if name]
+    kept = [
+        path
+        for path in specs
+        if any(file == path.resolve() or path.resolve() in file.parents for file in tracked)
+    ]
+    for path in kept:
+        logger.warning(
+            "--clean keeps %s: git tracks files in it (a build's output is never committed); "
+            "remove what the build left there yourself (git clean -fX -- %s)",
+            rel(path, top),
+            rel(path, top),
+        )
+    return [path for path in targets if path not in kept]
 
 
 def _reuse(

@@ -330,6 +330,8 @@ class _Run:
     servers: HookServers | None = None  # the hooks' fork servers (relnox.builds.hook_server)
     #: what the manifest recorded of each package before this run (kept: relnox.builds.run)
     earlier: Mapping[str, PackageRecord] = field(default_factory=dict)
+    #: the packages whose files are in dist/, as they finish (what a stopped run records)
+    finished: list[PackageOutcome] = field(default_factory=list)
 
     def _discard(self, work: Path) -> None:
         if self.sweeper is not None:
@@ -342,6 +344,8 @@ class _Run:
         try:
             outcome = self._build(name)
             ok = True
+            if outcome.record is not None:
+                self.finished.append(outcome)
             return outcome
         finally:
             self.needs.ended(name, ok)
@@ -637,7 +641,18 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
         )
         environments = 0
     else:
-        results, environments = _build(plan, runtime)
+        finished: list[PackageOutcome] = []
+        try:
+            results, environments = _build(plan, runtime, finished)
+        except BaseException:
+            # stopped (Ctrl-C, SIGTERM) or failed past the packages: the files already
+            # moved into dist/ are recorded as this build's, with their commit and inputs,
+            # not left for publish to take as another tool's (no stale check) and for the
+            # next build-all to build again
+            if finished:
+                with contextlib.suppress(Exception):
+                    _write_manifest(plan, finished)
+            raise
     manifest = _write_manifest(plan, results)
     stale = _stale(plan)
     for path in stale:
@@ -651,10 +666,13 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
     )
 
 
-def _build(plan: BuildPlan, runtime: Runtime | None) -> tuple[tuple[PackageOutcome, ...], int]:
+def _build(
+    plan: BuildPlan, runtime: Runtime | None, finished: list[PackageOutcome]
+) -> tuple[tuple[PackageOutcome, ...], int]:
     """Build the packages of ``plan`` it does not reuse (and take up those it reuses), in
     dependency order: every package's outcome, in release order, and how many build
-    environments were made."""
+    environments were made. ``finished`` gets each package whose files are in dist/ as
+    it finishes."""
     from relnox.builds.envpool import EnvPool
     from relnox.builds.head_start import HeadStart
     from relnox.builds.hook_server import HookServers
@@ -683,7 +701,9 @@ def _build(plan: BuildPlan, runtime: Runtime | None) -> tuple[tuple[PackageOutco
             threading.Thread(target=preload, name="relnox-preload", daemon=True).start()
         sweeper = Sweeper(Path(tmp) / "bin")
         servers = HookServers() if hook_servers_enabled() else None
-        run = _Run(plan, pool, Path(tmp), environ, sweeper=sweeper, servers=servers)
+        run = _Run(
+            plan, pool, Path(tmp), environ, sweeper=sweeper, servers=servers, finished=finished
+        )
         with contextlib.suppress(RelnoxError):  # none, or one it cannot read: nothing kept
             run.earlier = {r.name: r for r in read_manifest(plan.dist_dir).packages}
         if any(f.parts for n, f in plan.inputs.items() if n not in plan.reuse):

@@ -23,7 +23,10 @@ HELP = {
     "jobs": "build-backend (and --test) processes run at once (default: the number of CPUs)",
     "wheel-only": "build only wheels (from the source tree)",
     "sdist-only": "build only sdists",
-    "clean": "remove old artifacts first (dist/ files of the selected packages, build/, *.egg-info)",
+    "clean": (
+        "remove old artifacts first (dist/ files of the selected packages, build/, *.egg-info;"
+        " not what git tracks)"
+    ),
     "out": "output directory (default: [tool.relnox] dist-dir, 'dist' under the root)",
     "python": "interpreter to build with (default: the one running relnox; never downloaded)",
     "test": "run each package's test suite before building it",

@@ -264,7 +264,7 @@ def release_notes(c: Any, flags: ReleaseNotesFlags) -> dict[str, Any]:
     if flags.output != "-":
         target = Path(flags.output) if flags.output else ensure_state_dir(dist) / NOTES_FILE
         before = target.read_bytes() if target.is_file() else None
-        path = write_output(target, notes.text)
+        path = write_output(target, notes.text, through_link=bool(flags.output))
     result = {
         "packages": list(notes.packages),
         "versions": dict.fromkeys(notes.packages, notes.version),

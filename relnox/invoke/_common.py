@@ -95,14 +95,15 @@ def output_file(path: Path, dist: Path, flag: str) -> Path:
     return path
 
 
-def write_output(path: Path, data: str) -> Path:
-    """``data`` written to ``path`` atomically; a failure (a full disk, no permission) is
-    one line naming it."""
+def write_output(path: Path, data: str, *, through_link: bool = True) -> Path:
+    """``data`` written to ``path`` atomically (``through_link``: as
+    :func:`relnox.atomic.write_atomic`); a failure (a full disk, no permission) is one
+    line naming it."""
     from relnox.atomic import write_atomic
     from relnox.errors import BuildError
 
     try:
-        return write_atomic(path, data)
+        return write_atomic(path, data, through_link=through_link)
     except OSError as exc:
         raise BuildError(
             f"{path}: cannot be written ({exc.strerror or exc}); pass another path"

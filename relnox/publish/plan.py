@@ -311,6 +311,43 @@ def check_attestations(plan: PublishPlan) -> None:
             f"{plan.manifest.dist_dir}; sign them first (python -m pypi_attestations sign "
             "FILE..., in a job with an OIDC identity) or publish without --attestations"
         )
+    for file in plan.files:
+        if file.action == "upload":
+            for attestation in attestations_of(file.path):
+                _check_attestation_file(attestation)
+
+
+#: the most bytes an attestation may have (pypi_attestations writes about 10 kB)
+_ATTESTATION_MAX = 1 << 20
+
+
+def _check_attestation_file(path: Path) -> None:
+    """An attestation is a regular file of its own name, of an attestation's size: a pipe
+    there was a SpecialFileError traceback as the files were copied to be sent, a link to
+    /dev/zero filled the disk, and a link to a file of another name (~/.ssh/id_ed25519)
+    had that file copied and handed to the uploader."""
+    import stat
+
+    try:
+        info = path.stat()
+        target = path.resolve().name if path.is_symlink() else path.name
+    except OSError as exc:
+        raise PublishError(
+            f"{path}: the attestation cannot be read ({exc.strerror or exc}); sign the "
+            "file again (python -m pypi_attestations sign FILE)"
+        ) from None
+    if not stat.S_ISREG(info.st_mode) or target != path.name:
+        what = "not a regular file" if not stat.S_ISREG(info.st_mode) else f"a link to {target}"
+        raise PublishError(
+            f"{path}: the attestation is {what}; make it the file pypi_attestations sign "
+            "wrote (python -m pypi_attestations sign FILE), or remove it"
+        )
+    if info.st_size > _ATTESTATION_MAX:
+        raise PublishError(
+            f"{path}: the attestation is {info.st_size} bytes, more than an attestation "
+            f"holds ({_ATTESTATION_MAX}); sign the file again (python -m pypi_attestations "
+            "sign FILE)"
+        )
 
 
 def _network(workspace: Workspace, options: PublishOptions) -> NetworkSettings:

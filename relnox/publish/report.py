@@ -102,6 +102,9 @@ class PublishResult:
     new_projects: list[str] = field(default_factory=list)  # projects this publish creates
     graph: str = ""  # the tiers as Mermaid (for a job summary)
     allowed_stale: dict[str, str] = field(default_factory=dict)  # --allow-stale: what changed
+    #: packages whose files arrived but the index did not list (within the wait, or with
+    #: our sha256): sent, not live
+    not_shown: list[str] = field(default_factory=list)
 
     def with_status(self, *statuses: UploadStatus) -> list[str]:
         return [o.file.filename for o in self.outcomes if o.status in statuses]
@@ -151,8 +154,11 @@ class PublishResult:
         if self.ok or self.dry_run:
             return []
         status = self.package_statuses()
-        live = [(n, v) for n, v in self.packages if status[n] in (UPLOADED, SKIPPED)]
-        stuck = [(n, v) for n, v in self.packages if status[n] not in (UPLOADED, SKIPPED)]
+        for name in self.not_shown:
+            status[name] = f"{status[name]}, not shown on the index"
+        done = (UPLOADED, SKIPPED)
+        live = [(n, v) for n, v in self.packages if status[n] in done]
+        stuck = [(n, v) for n, v in self.packages if status[n] not in done]
         lines = [
             f"live on {self.repository.label}: "
             + (", ".join(f"{n} {v}" for n, v in live) or "nothing"),
@@ -285,7 +291,9 @@ def write_report(result: PublishResult, dist_dir: Path) -> Path | None:
     path = state_dir(dist_dir) / REPORT_JSON
     try:
         ensure_state_dir(dist_dir)
-        write_atomic(path, redact(json.dumps(result.to_json(), indent=2)) + "\n")
+        write_atomic(
+            path, redact(json.dumps(result.to_json(), indent=2)) + "\n", through_link=False
+        )
     except (OSError, RelnoxError) as exc:
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         logger.warning(

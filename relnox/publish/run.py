@@ -313,6 +313,8 @@ def upload_all(
                 + (": run the same command again once they show" if later else "")
             )
             result.error = result.error or failed[package]
+            if package not in result.not_shown:
+                result.not_shown.append(package)
         if last:
             continue
         if check_installable is not None:

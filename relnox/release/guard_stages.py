@@ -72,7 +72,7 @@ def audit_stage(pipeline: Pipeline) -> Outcome:
     report = AUDIT_STAGE.run(plan, pipeline.runtime)
     pipeline.result.guards["audit"] = report.to_json()
     record = ensure_state_dir(pipeline.dist_dir) / AUDIT_RECORD
-    write_atomic(record, report.markdown())
+    write_atomic(record, report.markdown(), through_link=False)
     _raise_for_failures(report)
     checks = len(report.findings)
     return (

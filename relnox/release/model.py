@@ -14,12 +14,15 @@ from relnox.artifacts.manifest import ensure_state_dir, manifest_path, read_mani
 from relnox.atomic import write_atomic
 from relnox.builds import stale_builds
 from relnox.errors import RelnoxError
+from relnox.files import read_text
 from relnox.project.workspace import Workspace
 from relnox.redact import redact_url
 from relnox.stage import StageStatus
 from relnox.tools import git
 
 STATE_FILE = "release-state.json"
+#: the most bytes of a release state read (relnox writes a few kB)
+_STATE_MAX = 1 << 20
 RELEASE_RECORDS = "release"  # .relnox/release/ holds the release state, whatever the dist
 
 
@@ -148,10 +151,12 @@ class State:
         beside_dist = state_dir(dist_dir) / STATE_FILE
         found = self.path if self.path.is_file() or not beside_dist.is_file() else beside_dist
         self.source = found  # where this record was read (what a message tells to delete)
-        self._older = beside_dist if found == beside_dist else None
-        try:
-            old = json.loads(found.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        # where an older relnox kept it, to remove once written here (not this very
+        # file: dist-dir = "release" puts both at .relnox/release/)
+        self._older = beside_dist if found == beside_dist != self.path else None
+        try:  # a regular file of a sane size: a link to /dev/zero or a pipe is no record
+            old = json.loads(read_text(found, _STATE_MAX))
+        except (OSError, ValueError, RecursionError):
             old = None
         done = old.get("done") if isinstance(old, dict) else None
         if not isinstance(done, dict) or not all(isinstance(v, str) for v in done.values()):
@@ -180,7 +185,7 @@ class State:
 
     def _write(self) -> None:
         ensure_state_dir(self.records)
-        write_atomic(self.path, json.dumps(self.data, indent=2) + "\n")
+        write_atomic(self.path, json.dumps(self.data, indent=2) + "\n", through_link=False)
         if self._older is not None:  # moved from where an older relnox kept it
             self._older.unlink(missing_ok=True)
             self._older = None

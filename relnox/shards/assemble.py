@@ -316,7 +316,7 @@ def run_assemble(plan: AssemblePlan, runtime: Runtime | None = None) -> Assemble
                         raise BuildError(f"assembling was stopped ({signal_name})")
                     if old != data:
                         before[target] = old
-                        write_atomic(target, data)
+                        write_atomic(target, data, through_link=False)
                     written.append(target)
             manifest = Manifest(
                 dist_dir=dist,

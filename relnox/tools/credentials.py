@@ -173,7 +173,40 @@ def resolve_credentials(
     *,
     keyring: KeyringLookup | None = keyring_lookup,
 ) -> Credentials:
-    """The first usable credentials for ``repository`` (see the module doc for the order)."""
+    """The first usable credentials for ``repository`` (see the module doc for the order);
+    a user name or password no client can send (not UTF-8) is refused, naming its source."""
+    return _sendable(_resolve(repository, environ, keyring=keyring))
+
+
+def _sendable(credentials: Credentials) -> Credentials:
+    """``credentials``, unless its user name or password holds what no request can carry:
+    bytes that are not UTF-8 (an environment variable read from a file of another
+    encoding, which Python keeps as lone surrogates): every client failed on it, relnox's
+    own upload with a traceback."""
+    for what, value in (("user name", credentials.username), ("password", credentials.password)):
+        try:
+            (value or "").encode("utf-8")
+        except UnicodeEncodeError:
+            raise PublishError(
+                f"the {what} from {credentials.source} holds bytes that are not UTF-8 "
+                "(a secret saved in another encoding?), which no index login can carry; "
+                f"set it again as UTF-8 text"
+            ) from None
+    if credentials.password and ":" in (credentials.username or ""):
+        raise PublishError(
+            f"the user name from {credentials.source} holds a ':', which an index login "
+            "cannot carry (the index would read the rest as the password: user:password in "
+            "the user name?); give the user name alone, and the password apart"
+        )
+    return credentials
+
+
+def _resolve(
+    repository: Repository,
+    environ: Mapping[str, str] | None = None,
+    *,
+    keyring: KeyringLookup | None = keyring_lookup,
+) -> Credentials:
     env = os.environ if environ is None else environ
     register_environment_secrets(env)
     default_user = TOKEN_USERNAME if repository.is_pypi else None
@@ -299,9 +332,11 @@ def read_login(
     host = urlsplit(repository.simple_url).hostname or ""
     env = os.environ if environ is None else environ
     try:
-        found = resolve_credentials(repository, env, keyring=None)
+        found: Credentials | None = _resolve(repository, env, keyring=None)
     except PublishError:
         found = None
+    if found is not None:
+        _sendable(found)
     if found is not None and found.method == "password" and found.username and found.password:
         return IndexLogin(host, found.username, found.password, found.source)
     if keyring is not None:

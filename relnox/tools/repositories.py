@@ -108,7 +108,10 @@ def split_userinfo(url: str) -> tuple[str, str | None, str | None]:
         problem = "" if parts.hostname else "no host"
     if not problem and parts.scheme.lower() not in ("http", "https"):
         problem = f"scheme {parts.scheme or 'none'!r}: an index is read over http or https"
-    if not problem and any(c.isspace() or not c.isprintable() for c in url):
+    if not problem and any("\udc80" <= c <= "\udcff" for c in url):
+        # bytes that are not UTF-8 (an argument or variable in another encoding)
+        problem = "bytes in it that are not UTF-8"
+    elif not problem and any(c.isspace() or not c.isprintable() for c in url):
         # urlsplit drops a tab or line end where it stands: another URL than the one written
         problem = "a space, line end or control character in it"
     if problem:
@@ -350,10 +353,17 @@ def resolve(
     if found is not None:
         return found
     pypirc = pypirc_path(environ)
-    section = read_pypirc(pypirc).get(value)
-    if section and section.get("repository"):
+    sections = read_pypirc(pypirc)
+    section = sections.get(value)
+    if section is not None and section.get("repository"):
         return from_url(section["repository"], name=value)
-    known = sorted({PYPI, TESTPYPI, LOCAL, *configured, *read_pypirc(pypirc)})
+    if section is not None:  # a section of that name, without the address to send to
+        raise ConfigError(
+            f"{pypirc}: [{value}] has no repository URL, so relnox does not know where to "
+            f"upload; add repository = https://HOST/PATH/ to that section (the upload "
+            "address, as twine reads it)"
+        )
+    known = sorted({PYPI, TESTPYPI, LOCAL, *configured, *sections})
     raise ConfigError(
         f"unknown repository {value!r}; use one of {', '.join(known)}, a URL, or add it to "
         "[tool.relnox.repositories] in pyproject.toml"

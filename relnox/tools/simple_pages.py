@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from relnox._records import dataclass, field
+from relnox.redact import redact
 from relnox.regex import lazy
 
 
@@ -36,9 +37,9 @@ SAID_MAX = 200
 
 def index_said(value: object) -> str:
     """Free text of the index's (a status, its reason) as relnox may quote it: one line,
-    whitespace runs one space, at most :data:`SAID_MAX` characters; a page's lines never
-    become lines of relnox's own output."""
-    text = " ".join(str(value).split())
+    whitespace runs one space, at most :data:`SAID_MAX` characters, cut after secrets are
+    masked; a page's lines never become lines of relnox's own output."""
+    text = " ".join(redact(str(value)).split())
     return text if len(text) <= SAID_MAX else text[: SAID_MAX - 3].rstrip() + "..."
 
 

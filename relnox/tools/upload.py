@@ -22,6 +22,7 @@ from typing import Protocol
 from relnox import _proc as proc
 from relnox._proc import Result
 from relnox._records import dataclass, field
+from relnox.redact import redact
 from relnox.tools.credentials import Credentials, no_credentials_message
 from relnox.tools.network import NetworkSettings
 from relnox.tools.repositories import Repository
@@ -89,9 +90,10 @@ def attestations_of(path: Path) -> list[Path]:
 
 def answer_reason(body: str) -> str:
     """What an index's answer page says, in one line: its ``<pre>`` (pypiserver) or
-    ``<title>`` (PyPI), else its text without tags; at most 300 characters. An answer that
-    is not text (NUL bytes, or bytes that are not UTF-8 in place of words) is said as such,
-    not shown."""
+    ``<title>`` (PyPI), else its text without tags; at most 300 characters, cut after
+    secrets are masked (a token the page echoes at the cut would leave its first
+    characters). An answer that is not text (NUL bytes, or bytes that are not UTF-8 in
+    place of words) is said as such, not shown."""
     if "\x00" in body or body.count("\ufffd") * 20 > len(body):
         return f"an answer that is not text ({len(body)} characters)"
     said = re.search(r"<pre>(.*?)</pre>", body, re.S) or re.search(
@@ -102,7 +104,7 @@ def answer_reason(body: str) -> str:
         import html
 
         reason = html.unescape(reason)
-    return re.sub(r"^\d{3}\s+", "", " ".join(reason.split()))[:300]
+    return re.sub(r"^\d{3}\s+", "", " ".join(redact(reason).split()))[:300]
 
 
 def kind_of_status(status: int) -> str:

@@ -161,6 +161,7 @@ _NETWORK = (
     "ssl",
     "http status",
     "not found in the package registry",
+    "there is no version of",
     "not found in the provided package locations",
     "index lookups were disabled",
     "no matching distribution",
@@ -172,6 +173,7 @@ _NETWORK = (
 _NOT_FOUND = lazy(
     r"because ([a-z0-9][a-z0-9._-]*)(?:\[[^\]]*\])? was not found in the package registry"
     r"|no matching distribution found for ([a-z0-9][a-z0-9._-]*)"
+    r"|because there is no version of ([a-z0-9][a-z0-9._-]*?)(?:\[[^\]]*\])?(?:[=<>!~])"
 )
 #: ...unless no index was reached, or none was to be asked (--offline)
 _NOTHING_ASKED = tuple(
@@ -180,6 +182,7 @@ _NOTHING_ASKED = tuple(
     if m
     not in (
         "not found in the package registry",
+        "there is no version of",
         "no matching distribution",
         "could not find a version",
     )
@@ -195,6 +198,8 @@ _MACHINE = (
 INTERPRETER, EXTRA, NETWORK, PACKAGE = "interpreter", "extra", "network", "package"
 #: a dependency the index answered it does not have; one that is a package of the release
 DEPENDENCY, SIBLING = "dependency", "sibling"
+#: verifying from an index: a package of the release the index answered it does not have
+UNPUBLISHED = "unpublished"
 MACHINE = "machine"
 COOLDOWN, LOGIN = "cooldown", "login"
 
@@ -209,7 +214,7 @@ ARGS = "arguments"
 def missing(check: Check) -> list[str]:
     """The distributions an installer was told no index it asked has (canonical names)."""
     text = " ".join(check.detail.lower().split())
-    found = [a or b for a, b in _NOT_FOUND.findall(text)]
+    found = [a or b or c for a, b, c in _NOT_FOUND.findall(text)]
     return list(dict.fromkeys(re.sub(r"[-_.]+", "-", name).rstrip(".,") for name in found))
 
 
@@ -252,11 +257,18 @@ def closing_message(report: VerifyReport) -> str:
     unnamed = False  # a missing-extra failure that names none
     released = {re.sub(r"[-_.]+", "-", r.name.lower()) for r in report.results}
     absent: list[str] = []  # the dependencies no index had
+    unpublished: list[str] = []  # the release's packages the index verified from lacks
     for result in report.results:
         for check in result.failed:
             cause = failure_cause(check)
             wanting = missing(check) if cause in (DEPENDENCY, NETWORK) else []
-            if wanting and all(name in released for name in wanting):
+            ours = [name for name in wanting if name in released]
+            if result.kind == "index" and ours:
+                # installed from the index: the release itself is not there (not
+                # published yet, or a page that lists no files), not a package's fault
+                cause = UNPUBLISHED
+                unpublished += [n for n in ours if n not in unpublished]
+            elif wanting and all(name in released for name in wanting):
                 cause = SIBLING  # it needs a package of the release that failed itself
             elif cause == DEPENDENCY:
                 absent += [n for n in wanting if n not in released and n not in absent]
@@ -298,6 +310,10 @@ def closing_message(report: VerifyReport) -> str:
         MACHINE: "this machine, not the packages: the installer could not use its cache or the "
         "disk while installing {names} (see its error above); give it space and a writable "
         "cache directory (UV_CACHE_DIR, PIP_CACHE_DIR or XDG_CACHE_HOME), then run again",
+        UNPUBLISHED: f"the index: it answered it does not have {', '.join(unpublished)} "
+        "of this release, so installing {names} from it failed; publish the release there "
+        "first (relnox publish -r INDEX), or check --index (an index that lists files later: "
+        "--wait; a page that lists none, such as a login page answered with 200)",
         SIBLING: "another package of this release: {names} need(s) one whose own install "
         "failed (see above); fix that one and rebuild, and these follow",
         DEPENDENCY: f"a dependency no index has: installing {{names}} needs {', '.join(absent)}, "

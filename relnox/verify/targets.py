@@ -207,9 +207,14 @@ def by_interpreter(
     common, per_package = parse_extras(extras)
     declared = {n: (t.facts.extras if t.facts else None) for n, t in targets.items()}
     chosen = check_extras(common, per_package, declared) if extras else {}
-    placement = place(
-        [(n, t.requires_python) for n, t in targets.items()], python, interpreter_version(python)
-    )
+    version = interpreter_version(python)
+    if version is None:  # not an interpreter (/bin/false), or one that never answers
+        raise VerifyError(
+            f"--python {python}: did not say its version as a Python interpreter does (it "
+            "failed, or gave no answer within 60s); give the path of an installed Python, "
+            "or a version such as 3.11"
+        )
+    placement = place([(n, t.requires_python) for n, t in targets.items()], python, version)
     split: list[Round] = []
     skipped: list[tuple[str, Target, str]] = []
     for rnd in rounds:

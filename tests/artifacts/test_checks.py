@@ -47,6 +47,7 @@ def make_wheel(
     filename: str = "demo_pkg-1.0-py3-none-any.whl",
     metadata: str | None = None,
     record_lists_all: bool = True,
+    wheel_file: str = "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
 ) -> Path:
     path = directory / filename
     distinfo = "demo_pkg-1.0.dist-info"
@@ -54,7 +55,7 @@ def make_wheel(
     files = {
         **contents,
         f"{distinfo}/METADATA": metadata or _metadata(),
-        f"{distinfo}/WHEEL": "Wheel-Version: 1.0\nRoot-Is-Purelib: true\n",
+        f"{distinfo}/WHEEL": wheel_file,
     }
     record = "".join(f"{name},,\n" for name in files) + f"{distinfo}/RECORD,,\n"
     with zipfile.ZipFile(path, "w") as archive:
@@ -126,6 +127,7 @@ def test_a_file_that_does_not_match_its_record_hash_is_an_error(tmp_path: Path) 
 
     files = {"demo_pkg/__init__.py": b"X = 1\n", "demo_pkg-1.0.dist-info/METADATA": b""}
     files["demo_pkg-1.0.dist-info/METADATA"] = _metadata().encode()
+    files["demo_pkg-1.0.dist-info/WHEEL"] = b"Wheel-Version: 1.0\nTag: py3-none-any\n"
     record = "".join(row(n, d) for n, d in files.items()) + "demo_pkg-1.0.dist-info/RECORD,,\n"
     wheel = tmp_path / "demo_pkg-1.0-py3-none-any.whl"
     for changed, listed_only in ((False, False), (True, False), (False, True)):
@@ -492,3 +494,32 @@ def test_a_readme_that_does_not_render_is_named_by_its_first_report_in_one_short
     text = "Title\n=====\n\n.. testcode::\n\n    import random\n    print(random.random())\n"
     problem = readme_problem(text * 2, "text/x-rst")
     assert problem == 'line 4: Unknown directive type "testcode"'
+
+
+@pytest.mark.parametrize("identity", [False, True])
+def test_a_wheel_renamed_to_other_tags_than_its_wheel_file_says_is_refused(
+    tmp_path: Path, identity: bool
+) -> None:
+    """A pure wheel copied under a platform's name (or a platform wheel named as pure)
+    passed every check, was taken as a file another tool built, and was uploaded: an
+    installer on that platform takes it, and its code was never built for it."""
+    renamed = make_wheel(tmp_path, filename="demo_pkg-1.0-cp311-cp311-manylinux_2_17_x86_64.whl")
+    (problem,) = check_artifact(renamed, EXPECTED, identity=identity).problems
+    assert problem.startswith(
+        "its name says the tags cp311-cp311-manylinux_2_17_x86_64 but its WHEEL file says "
+        "py3-none-any"
+    )
+    # compressed tag sets are the tags they expand to, as the WHEEL file lists them
+    both = "Wheel-Version: 1.0\nTag: py2-none-any\nTag: py3-none-any\n"
+    fine = make_wheel(tmp_path, filename="demo_pkg-1.0-py2.py3-none-any.whl", wheel_file=both)
+    assert check_artifact(fine, EXPECTED, identity=identity).problems == []
+    # no WHEEL file at all: no installer takes it
+    (tmp_path / "bare").mkdir()
+    bare = make_wheel(tmp_path / "bare")
+    with zipfile.ZipFile(bare) as archive:
+        kept = {n: archive.read(n) for n in archive.namelist() if not n.endswith("/WHEEL")}
+    with zipfile.ZipFile(bare, "w") as archive:
+        for name, data in kept.items():
+            archive.writestr(name, data)
+    problems = check_artifact(bare, EXPECTED, identity=identity).problems
+    assert any("not exactly one .dist-info/WHEEL file" in p for p in problems), problems

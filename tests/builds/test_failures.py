@@ -4,6 +4,11 @@ empty wheels, --keep-going through a graph with a failure in the middle."""
 from __future__ import annotations
 
 import json
+import os
+import select
+import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +16,7 @@ import pytest
 
 from relnox.artifacts.manifest import read_manifest
 from relnox.builds.run import BuildOptions, build_all
-from relnox.sample import ProjectSpec, git_init, write_project, write_workspace
+from relnox.sample import ProjectSpec, git_commit_all, git_init, write_project, write_workspace
 from tests.build_support import edit, shared, summarize
 from tests.conftest import run_relnox
 
@@ -386,3 +391,73 @@ def test_a_failed_build_leaves_nothing_in_the_machines_temporary_directory(
     summary = summarize(build_all(root, BuildOptions(keep_going=True, out=tmp_path / "d")))
     assert "failed after writing " in summary["outcomes"]["fx-leak"]["error"]
     assert [p.name for p in machine.rglob("leak-*")] == []
+
+
+#: an in-tree backend (hatchling's hooks) whose sdist hook says so on a FIFO and waits
+BLOCKING_BACKEND = """\
+import os, threading
+from hatchling.build import *  # noqa: F403
+from hatchling.build import build_sdist as _build_sdist
+
+
+def build_sdist(sdist_directory, config_settings=None):
+    with open(os.environ["BLOCK_FIFO"], "w") as fh:
+        fh.write("blocking")
+    threading.Event().wait()
+    return _build_sdist(sdist_directory, config_settings)
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_stopped_build_records_the_packages_whose_files_it_left_in_dist(
+    tmp_path: Path, signum: int
+) -> None:
+    """A build-all stopped after one package's files were in dist/ wrote no manifest:
+    publish and verify-install took those files as another tool's, with no stale check,
+    and published them after the package's sources had changed. They are now recorded as
+    the build's (commit, inputs), so the stale check and the next build's reuse see them."""
+    specs = [ProjectSpec("stop-first"), ProjectSpec("stop-then", requires=["stop-first>=0.1.0"])]
+    root = write_workspace(tmp_path / "ws", specs)
+    then = root / "packages/stop-then"
+    edit(then / "pyproject.toml", '"hatchling.build"', '"blocking"\nbackend-path = ["_b"]')
+    (then / "_b").mkdir()
+    (then / "_b/blocking.py").write_text(BLOCKING_BACKEND, encoding="utf-8")
+    git_init(root)
+    fifo = tmp_path / "blocking"
+    os.mkfifo(fifo)
+    told = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    ours = os.open(fifo, os.O_WRONLY)  # a writer always: reads wait, never end
+    # --test starts a package after the ones it needs are done, their files in dist/
+    command = subprocess.Popen(
+        [sys.executable, "-m", "relnox", "build-all", "--test"],
+        cwd=root,
+        env={**os.environ, "BLOCK_FIFO": str(fifo)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert select.select([told], [], [], 180)[0], "the hook never blocked"
+        command.send_signal(signum)
+        _, err = command.communicate(timeout=60)
+    finally:
+        if command.poll() is None:
+            command.kill()
+            command.communicate()
+        os.close(told)
+        os.close(ours)
+    assert command.returncode in (130, -signal.SIGTERM), err
+    assert "Traceback" not in err, err
+    dist = root / "dist"
+    assert sorted(p.name for p in dist.iterdir()) == [
+        "stop_first-0.1.0-py3-none-any.whl",
+        "stop_first-0.1.0.tar.gz",
+    ]
+    manifest = read_manifest(dist)
+    assert manifest is not None and [r.name for r in manifest.packages] == ["stop-first"]
+    # the sources change: the files left are stale, not another tool's to take
+    (root / "packages/stop-first/stop_first/__init__.py").write_text("X = 2\n")
+    git_commit_all(root, "change stop-first")
+    verify = run_relnox("verify-install", "-p", "stop-first", cwd=root)
+    assert verify.returncode == 1, verify.stdout + verify.stderr
+    assert "changed since their files were built: stop-first" in verify.stderr, verify.stderr

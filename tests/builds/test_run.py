@@ -305,6 +305,36 @@ def test_clean_removes_old_artifacts_first(lib: Path) -> None:
     assert not (lib / "build").exists() and not (lib / "repro_lib.egg-info").exists()
 
 
+def test_clean_keeps_a_directory_holding_files_git_tracks(
+    lib: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A package's committed build/ scripts, a committed egg-info or a tracked file in
+    dist/ were removed by --clean (with an edit not yet committed); they are the
+    project's, not a build's output: kept, and said so with the way to clean them."""
+    (lib / "build").mkdir()
+    (lib / "build/make.sh").write_text("echo made\n")
+    (lib / "repro_lib.egg-info").mkdir()
+    (lib / "repro_lib.egg-info/PKG-INFO").write_text("Name: repro-lib\n")
+    (lib / "dist").mkdir()
+    (lib / "dist/repro_lib-1.0.0-py3-none-any.whl").write_bytes(b"a wheel kept in git")
+    git.git(lib, "add", "-f", "build", "repro_lib.egg-info", "dist")
+    git_commit_all(lib, "tracked where builds write")
+    (lib / "build/make.sh").write_text("echo edited, not committed\n")
+    (lib / "dist/repro_lib-1.1.0-py3-none-any.whl").write_bytes(b"an old build")
+    plan = plan_build(load_workspace(lib), BuildOptions(clean=True, sdist=False))
+    assert [p.name for p in plan.clean] == ["repro_lib-1.1.0-py3-none-any.whl"]
+    kept = [r.getMessage() for r in caplog.records if "--clean keeps" in r.getMessage()]
+    assert kept == [
+        f"--clean keeps {name}: git tracks files in it (a build's output is never "
+        f"committed); remove what the build left there yourself (git clean -fX -- {name})"
+        for name in ("build", "repro_lib.egg-info", "dist/repro_lib-1.0.0-py3-none-any.whl")
+    ]
+    execute(plan).raise_for_failures()
+    assert (lib / "build/make.sh").read_text() == "echo edited, not committed\n"
+    assert (lib / "repro_lib.egg-info/PKG-INFO").is_file()
+    assert not (lib / "dist/repro_lib-1.1.0-py3-none-any.whl").exists()
+
+
 def test_an_earlier_builds_files_of_the_same_version_are_moved_out_of_dist(lib: Path) -> None:
     """A wheel for other tags (another Python, another commit) and a second sdist of the
     version being built: publish could not tell them from files another tool added, so

@@ -236,6 +236,36 @@ def test_a_file_without_an_attestation_stops_before_any_upload(ws: Path, index: 
     assert not any("upload" in a for a in argvs) and list(index.data_dir.iterdir()) == []
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["fifo", "zero", "elsewhere", "huge"])
+def test_an_attestation_that_is_no_file_of_its_own_stops_before_any_upload(
+    ws: Path, index: LocalIndex, tmp_path: Path, kind: str
+) -> None:
+    """A pipe named as an attestation was a SpecialFileError traceback when the files
+    were copied to be sent; a link to /dev/zero filled the disk; a link to a file of
+    another name (a key) had it copied and handed to the uploader."""
+    wheel, sdist = sorted((ws / "dist").glob("demo_core-*"), key=lambda p: p.suffix != ".whl")
+    attest(wheel)
+    bad = Path(f"{sdist}.publish.attestation")
+    key = tmp_path / "id_ed25519"
+    key.write_text("a private key\n")
+    if kind == "fifo":
+        os.mkfifo(bad)
+    elif kind == "zero":
+        bad.symlink_to("/dev/zero")
+    elif kind == "elsewhere":
+        bad.symlink_to(key)
+    else:
+        bad.write_bytes(b" " * (2 << 20))
+    argvs: list[list[str]] = []
+    with pytest.raises(PublishError) as caught:
+        run(ws, index.url, argvs, attestations=True)
+    said = {"fifo": "not a regular file", "zero": "not a regular file", "huge": "bytes, more"}
+    assert str(caught.value).startswith(f"{bad}: the attestation is "), caught.value
+    assert said.get(kind, "a link to id_ed25519") in str(caught.value)
+    assert not any("upload" in a for a in argvs) and list(index.data_dir.iterdir()) == []
+
+
 def test_upload_argv_without_attestations_is_unchanged(tmp_path: Path) -> None:
     from relnox.tools.repositories import from_url
 

@@ -96,3 +96,31 @@ def test_an_index_echoing_the_authorization_header_shows_no_encoding_of_the_toke
         for path in [*ws.rglob("*"), *hermetic.rglob("*")]:
             if path.is_file() and not path.is_symlink():
                 assert secret.encode() not in path.read_bytes(), path
+
+
+def _quoted_at_the_cut(seen: Seen) -> Reply | None:
+    """A page whose ``<pre>`` (the part relnox quotes, up to 300 characters) holds the
+    token HTML-escaped, with its first characters before the cut, and JSON with PHP's
+    escaped slashes in the status line."""
+    if seen.method != "POST":
+        return None
+    escaped = "".join(f"&#{ord(char)};" for char in TOKEN)
+    page = f"<html><body><pre>{'refused ' * 36}{escaped}</pre></body></html>"
+    said = json.dumps({"token": TOKEN}).replace("/", "\\/")
+    return Reply(400, body=page.encode(), reason=f"Refused {said}")
+
+
+def test_a_token_an_index_quotes_escaped_or_at_the_cut_is_never_shown(
+    release: Path, index: LocalIndex, tmp_path: Path, hermetic: Path
+) -> None:
+    ws = copy_tree(release, tmp_path / "ws")
+    env = {**os.environ, "TWINE_USERNAME": USER, "TWINE_PASSWORD": TOKEN, "TMPDIR": str(tmp_path)}
+    with FaultServer(upstream=index.url, rule=_quoted_at_the_cut) as proxy:
+        args = ["publish", "--repository", proxy.url, "-p", "demo-core", "--json", "-v"]
+        proc = run_relnox(*args, cwd=ws, env=env)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "refused refused" in proc.stderr  # the page was quoted
+    report = (ws / ".relnox" / "dist" / "publish-report.json").read_text()
+    for text in (proc.stdout, proc.stderr, report):
+        assert TOKEN[:9] not in text, text[-3000:]
+        assert "\\/" not in text, text[-3000:]

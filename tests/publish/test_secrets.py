@@ -174,3 +174,22 @@ def test_testpypi_at_full_verbosity_hides_the_token(
     assert len(uploads) == (5 if transport == "twine" else 3), uploads  # see above
     assert all(u["password_in_env"] for u in uploads)
     assert len(list(testpypi.data_dir.iterdir())) == 4
+
+
+@pytest.mark.parametrize("transport", ["auto", "uv", "twine"])
+def test_a_password_that_is_not_utf8_is_one_line_before_any_upload(
+    release: Path, work: Path, hermetic: Path, index: LocalIndex, transport: str
+) -> None:
+    """A secret saved in another encoding reaches Python as lone surrogates: relnox's own
+    upload ended in a UnicodeEncodeError traceback; every transport is refused the same,
+    naming where the password came from and never showing it."""
+    ws = copy_tree(release, work / "ws")
+    _use(ws, transport)
+    env = {**os.environ, "TWINE_USERNAME": USER, "TWINE_PASSWORD": "p\xe4ss-secret-\udcff"}
+    proc = run_relnox("publish", "--repository", index.url, *TWO, cwd=ws, env=env)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    lines = proc.stderr.strip().splitlines()
+    assert lines[-1].startswith("relnox: error: the password from TWINE_USERNAME/TWINE_PASSWORD")
+    assert "not UTF-8" in lines[-1] and "ss-secret" not in proc.stdout + proc.stderr
+    assert not any(index.data_dir.iterdir())  # nothing was sent

@@ -236,6 +236,14 @@ def test_a_tier_that_does_not_show_in_time_holds_the_next_and_a_rerun_goes_on(
     assert not stuck.ok and sorted(stuck.uploaded) == sorted(CORE)
     assert stuck.held_back == ["demo-agents"] and "did not show within 1.5s" in (stuck.error or "")
     assert "waiting for 2 file(s) to show" in caplog.text
+    # sent but not listed is not live: the summary said 'live on ...: demo-core 0.1.0'
+    # beside the error that it did not show (an index answering 200 to a lost upload)
+    assert stuck.not_shown == ["demo-core"]
+    assert stuck.fix_forward()[:2] == [
+        f"live on {stuck.repository.label}: nothing",
+        "not published: demo-core 0.1.0 (uploaded, not shown on the index), "
+        "demo-agents 0.1.0 (held-back)",
+    ]
     again = run(ws, index.url, wait=30, packages=["demo-core", "demo-agents"])
     assert again.ok and sorted(again.skipped) == sorted(CORE)
     assert sorted(again.uploaded) == sorted(AGENTS)

@@ -397,11 +397,11 @@ def test_a_failure_while_writing_leaves_dist_as_it_was(
     plan = plan_assemble(load_workspace(root), AssembleOptions([one]))
     calls: list[Path] = []
 
-    def full_disk(path: Path, data: bytes | str) -> Path:
+    def full_disk(path: Path, data: bytes | str, *, through_link: bool = True) -> Path:
         calls.append(path)
         if len(calls) == 3:
             raise OSError(28, "No space left on device")
-        return write_atomic(path, data)
+        return write_atomic(path, data, through_link=through_link)
 
     monkeypatch.setattr(assemble_module, "write_atomic", full_disk)
     with pytest.raises(BuildError) as caught:

@@ -296,3 +296,35 @@ def test_a_password_twine_cannot_encode_is_said_without_its_character() -> None:
     assert message.startswith("twine could not send a.whl to private: it sends the user name")
     assert 'transport = "uv"' in message and "TWINE_USERNAME/TWINE_PASSWORD" in message
     assert "20ac" not in message and "\u20ac" not in message
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"TWINE_USERNAME": "me", "TWINE_PASSWORD": "secret-\udcff"},
+        {"TWINE_USERNAME": "m\udce9", "TWINE_PASSWORD": "secret-1"},
+        {"PYPI_TOKEN": "pypi-\udcff-token"},
+    ],
+)
+def test_a_login_that_is_not_utf8_is_refused_naming_its_source(env: dict[str, str]) -> None:
+    from relnox.tools.credentials import read_login
+
+    repo = resolve("pypi") if "PYPI_TOKEN" in env else PRIVATE
+    with pytest.raises(PublishError, match=r"from (TWINE_USERNAME/TWINE_PASSWORD|PYPI_TOKEN) "):
+        creds(repo, env)
+    if repo is PRIVATE:  # reading the index with that login fails the same
+        with pytest.raises(PublishError, match="not UTF-8"):
+            read_login(repo, env, keyring=None)
+
+
+def test_a_user_name_holding_a_colon_is_refused() -> None:
+    """TWINE_USERNAME=user:password (both in one variable): Basic auth splits at the first
+    ':', so the index got the user 'user' and a password that is not the one given, and
+    answered 403 for a token that was never wrong."""
+    env = {"TWINE_USERNAME": "me:secret-in-the-name", "TWINE_PASSWORD": "twine-secret-1"}
+    with pytest.raises(PublishError) as caught:
+        creds(PRIVATE, env)
+    assert str(caught.value).startswith(
+        "the user name from TWINE_USERNAME/TWINE_PASSWORD holds a ':'"
+    )
+    assert "secret-in-the-name" not in str(caught.value)

@@ -179,6 +179,8 @@ def test_a_repository_url_no_client_could_use_is_one_line_without_its_secret(
         ("http://me:url-secret-1@127.0.0.1:9/\nx/", "a space, line end or control character"),
         ("http://me:url-secret-1@127.0.0.1:9/a\tb/", "a space, line end or control character"),
         ("http://me:url-secret-1@127.0.0.1:9/a b/", "a space, line end or control character"),
+        # -r or a variable in another encoding: Python keeps the bytes as lone surrogates
+        ("http://me:url-secret-1@127.0.0.1:9/\udcff/", "bytes in it that are not UTF-8"),
     ],
 )
 def test_a_repository_url_of_another_scheme_or_with_a_line_end_is_refused(
@@ -208,3 +210,19 @@ def test_twines_constants_are_read_without_importing_twine() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == [DEFAULT_REPOSITORY, "True", "False"]
+
+
+@pytest.mark.parametrize("line", ["", "repository =\n"])
+def test_a_pypirc_section_without_its_address_is_said_so(hermetic: Path, line: str) -> None:
+    """-r mine with a [mine] section holding a login but no repository (or an empty one)
+    was 'unknown repository 'mine'; use one of local, mine, pypi, ...', naming as a choice
+    the very name refused."""
+    pypirc = hermetic / ".pypirc"
+    pypirc.write_text(f"[distutils]\nindex-servers = mine\n\n[mine]\n{line}username = me\n")
+    with pytest.raises(ConfigError) as caught:
+        resolve("mine")
+    assert str(caught.value) == (
+        f"{pypirc}: [mine] has no repository URL, so relnox does not know where to upload; "
+        "add repository = https://HOST/PATH/ to that section (the upload address, as twine "
+        "reads it)"
+    )

@@ -515,3 +515,58 @@ def test_release_only_requires_python_is_judged_as_packaging_judges_it(
 )
 def test_requires_python_examples(specifier: str, version: str, admitted: bool) -> None:
     assert satisfies(specifier, version) is admitted
+
+
+#: what uv says when the index has no file of a version (a page listing none) or no
+#: project of that name at all (a fresh index)
+_NO_VERSION = "error: No solution found when resolving dependencies\n  cause: Because there is no version of {name}==1.0 and you require {name}==1.0, we can conclude that your requirements are unsatisfiable."
+_NO_PROJECT = "error: No solution found when resolving dependencies\n  cause: Because {name} was not found in the package registry and you require {name}==1.0, we can conclude that your requirements are unsatisfiable."
+
+
+@pytest.mark.parametrize("said", [_NO_VERSION, _NO_PROJECT])
+def test_a_release_the_index_verified_from_lacks_is_said_so(said: str) -> None:
+    """verify-install --index before the release was published there (or an index that
+    answers a login page with 200, listing no files) blamed 'the package itself: see the
+    lines above, fix it and rebuild', or each package's 'another package of this release
+    ... whose own install failed'; the index lacks the release, and that is the fix."""
+    from relnox.verify.report import PackageResult, VerifyReport
+
+    def failed(name: str) -> PackageResult:
+        check = Check("install", False, said.format(name="idx-core"))
+        return PackageResult(name, "1.0", "index", f"{name}==1.0 from local", [check])
+
+    report = VerifyReport([failed("idx-core"), failed("idx-app")], installer="uv")
+    assert closing_message(report) == (
+        "verify-install failed because of the index: it answered it does not have idx-core "
+        "of this release, so installing idx-core, idx-app from it failed; publish the "
+        "release there first (relnox publish -r INDEX), or check --index (an index that "
+        "lists files later: --wait; a page that lists none, such as a login page answered "
+        "with 200)"
+    )
+    # from dist/, a dependency pinned to a version no index has is that dependency's
+    check = Check("install", False, _NO_VERSION.format(name="idx-dependency"))
+    local = VerifyReport([PackageResult("idx-core", "1.0", "wheel", "x.whl", [check])])
+    assert closing_message(local).startswith(
+        "verify-install failed because of a dependency no index has: installing idx-core "
+        "needs idx-dependency"
+    )
+
+
+def test_a_python_that_does_not_answer_as_one_is_refused_before_anything_is_made(
+    tmp_path: Path,
+) -> None:
+    """--python /bin/false (or a wrapper that fails): verify-install went on to make
+    environments with it and blamed every package's requires-python ('cannot install or
+    run on the Python of the fresh environment'); one that never answered held the command
+    for the probe's 60 s and then uv's own wait."""
+    from relnox.errors import VerifyError
+    from relnox.verify.targets import by_interpreter
+
+    fake = tmp_path / "python3"
+    fake.write_text("#!/bin/sh\necho 'not python' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    with pytest.raises(VerifyError) as caught:
+        by_interpreter([], str(fake), [])
+    assert str(caught.value).startswith(
+        f"--python {fake}: did not say its version as a Python interpreter does"
+    )
