@@ -111,8 +111,13 @@ def _pattern(secret: str) -> re.Pattern[str]:
     parts = []
     for char in secret:
         options = [re.escape(char)]
-        # percent-encoded: the character's UTF-8 bytes, each %XX, in their order
-        options.append("".join(f"(?i:%{byte:02x})" for byte in char.encode("utf-8")))
+        # percent-encoded: the character's UTF-8 bytes, each %XX, in their order (a byte
+        # that is no UTF-8, read in as a lone surrogate, as that byte)
+        try:
+            raw = char.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # another lone surrogate: its code's three bytes
+            raw = char.encode("utf-8", "surrogatepass")
+        options.append("".join(f"(?i:%{byte:02x})" for byte in raw))
         if char == " ":
             options.append(r"\+")
         if char in '\\"':

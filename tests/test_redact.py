@@ -215,3 +215,23 @@ def test_an_answer_cut_short_shows_no_first_characters_of_a_secret() -> None:
             text = "x" * at + SECRET
             said = cut(f"<html><body>{html.escape(text)}</body></html>")
             assert SECRET[:3] not in said, (limit, at, said)
+
+
+def test_a_secret_holding_bytes_that_are_no_utf8_is_masked_in_every_spelling() -> None:
+    """A password read from a file in another encoding holds lone surrogates (Python's
+    surrogateescape): its pattern is made (no UnicodeEncodeError for every later text),
+    and its percent-encoded spelling is that byte's."""
+    from relnox import redact as module
+
+    for secret in ("secret-\udcff", "other-\ud800-secret"):
+        module.register_secret(secret)
+        try:
+            assert MASK in module.redact(f"a {secret} b") and secret not in module.redact(secret)
+            assert module.redact("100% \\ &amp;") == "100% \\ &amp;"  # the pattern is compiled
+        finally:
+            module._SECRETS.discard(secret)
+    module.register_secret("secret-\udcff")
+    try:
+        assert module.redact("x secret-%FF y") == f"x {MASK} y"
+    finally:
+        module._SECRETS.discard("secret-\udcff")
