@@ -412,6 +412,20 @@ def _check_identity_metadata(path: Path, expected: Expectation, out: Findings) -
 _TAG_LINE = lazy(r"(?mi)^Tag:[ \t]*(\S+)[ \t]*\r?$")
 
 
+def _expanded(tag: str) -> set[str]:
+    """The tags a compressed tag set stands for (``py2.py3-none-any``: ``py2-none-any`` and
+    ``py3-none-any``), as a file name's are read; pdm writes its WHEEL's ``Tag:`` so."""
+    parts = tag.split("-")
+    if len(parts) != 3:
+        return {tag}
+    return {
+        f"{interpreter}-{abi}-{platform}"
+        for interpreter in parts[0].split(".")
+        for abi in parts[1].split(".")
+        for platform in parts[2].split(".")
+    }
+
+
 def _check_tags(filename: str, said: str | None, out: Findings) -> None:
     """PEP 427: the wheel has one ``<dist-info>/WHEEL`` (its text ``said``; ``None`` when
     not exactly one), whose ``Tag:`` lines are the tags its file name spells. A wheel
@@ -423,9 +437,9 @@ def _check_tags(filename: str, said: str | None, out: Findings) -> None:
             "installers read; rebuild it with relnox build-all"
         )
         return
-    inside = {tag.lower() for tag in _TAG_LINE.findall(said)}
+    inside = {one for tag in _TAG_LINE.findall(said) for one in _expanded(tag.lower())}
     try:
-        named = parse_wheel_filename(filename)[3]
+        named = {str(tag) for tag in parse_wheel_filename(filename)[3]}
     except InvalidFilename:
         return  # the file name's own problem
     if inside and inside != named:

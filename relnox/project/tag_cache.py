@@ -73,6 +73,7 @@ CODE = (
     "relnox.project.version_expr",
     "relnox.project.version_parts",
     "relnox.project.version_tuple",
+    "relnox.redact",
     "relnox.regex",
     "relnox.tags",
     "relnox.toml",
