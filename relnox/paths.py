@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 
@@ -16,16 +16,21 @@ def rel(path: Path, root: Path) -> str:
         return str(path)
 
 
-def written_path(path: Path, top: Path, real_top: Path | None = None) -> Path:
+def written_path(
+    path: Path,
+    top: Path,
+    real_top: Path | None = None,
+    resolve: Callable[[Path], Path] = Path.resolve,
+) -> Path:
     """The file relnox writes for ``path`` in the repository ``top``: ``path`` itself, or
     the file a symbolic link ``path`` leads to, which must be inside ``top`` (a
     :class:`~relnox.errors.ConfigError` otherwise: relnox writes no file outside the
     repository, through a link or a path climbing out of it, and git commits the target,
-    not the unchanged link). ``real_top``: ``top`` resolved, by a caller asking for many
-    files at once."""
+    not the unchanged link). ``real_top``: ``top`` resolved, and ``resolve`` (a
+    :class:`Resolver`), by a caller asking for many files at once."""
     real_top = real_top or top.resolve()
     if not path.is_symlink():
-        found = path.resolve()
+        found = resolve(path)
         if not found.is_relative_to(real_top):  # "../x", "/elsewhere/x"
             from relnox.errors import ConfigError
 

@@ -16,11 +16,12 @@ are annotated (``-s`` with ``sign``); the push is one ``git push --atomic``.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from relnox.bump.model import BumpOptions, BumpPlan, GitAction
 from relnox.errors import ConfigError, GitError
+from relnox.paths import Resolver
 from relnox.paths import rel as relative
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
@@ -157,9 +158,10 @@ def _refuse_other_repositories(plan: BumpPlan, dry_run: bool) -> None:
     tops: dict[Path, Path] = {}  # each edited folder -> its repository's top, resolved
     repo = plan.repo.resolve()
     looked: dict[Path, bool] = {}  # each directory between: whether a .git lies there
+    resolve = Resolver()  # each directory once, not once an edit
     for edit in plan.edits:
         folder = edit.path.parent
-        if folder not in tops and _no_git_between(folder, repo, looked):
+        if folder not in tops and _no_git_between(folder, repo, looked, resolve):
             tops[folder] = repo  # git would name the repository's own top
         elif folder not in tops:
             found = git.toplevel(folder) if git.is_repo(folder) else plan.repo
@@ -176,14 +178,19 @@ def _refuse_other_repositories(plan: BumpPlan, dry_run: bool) -> None:
             return
 
 
-def _no_git_between(folder: Path, repo: Path, looked: dict[Path, bool] | None = None) -> bool:
+def _no_git_between(
+    folder: Path,
+    repo: Path,
+    looked: dict[Path, bool] | None = None,
+    resolve: Callable[[Path], Path] = Path.resolve,
+) -> bool:
     """Whether ``folder`` lies in ``repo`` (resolved) with no ``.git`` (a directory, a
     submodule's or a worktree's file) in it or in a directory between: then git finds
     ``repo``'s work tree from it, and no git call needs to say so (one per folder was most
     of a 200-package bump). Anything else asks git. ``looked``: the directories already
     looked at by this caller (the folders of a monorepo share most of their way)."""
     try:
-        parts = folder.resolve().relative_to(repo).parts
+        parts = resolve(folder).relative_to(repo).parts
     except (OSError, ValueError):
         return False
     looked = {} if looked is None else looked

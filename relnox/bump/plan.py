@@ -34,8 +34,8 @@ from relnox.bump.checks import git_plan
 from relnox.bump.model import BumpOptions, BumpPlan, BumpResult, FileEdit, GitAction
 from relnox.errors import ConfigError, VersionError
 from relnox.files import read_bytes
+from relnox.paths import Resolver, written_path
 from relnox.paths import rel as relative
-from relnox.paths import written_path
 from relnox.project.changes import (
     bump_base,
     dated_spelling,
@@ -296,10 +296,11 @@ class _Files:
         file outside the repository."""
         found: dict[Path, FileEdit] = {}
         real_top = top.resolve()  # once, not once a file
+        resolve = Resolver()  # each directory once, not once a file
         for path, text in self.text.items():
             after = text.encode("utf-8")
             if after != self.original[path]:
-                target = written_path(path, top, real_top)
+                target = written_path(path, top, real_top, resolve)
                 if target in found and found[target].after == after:
                     continue  # one file reached through a linked directory, edited alike
                 if target in found:

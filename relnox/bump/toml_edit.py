@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from relnox.toml import UNREADABLE, tomllib
+from relnox.toml import UNREADABLE, loads
 
 #: what a value may hold to be written between quotes as it is, in either kind of string
 _PLAIN = re.compile(r"[^\"'\\\x00-\x1f\x7f]*")
@@ -28,7 +28,7 @@ def edit_strings(text: str, changes: Sequence[tuple[Sequence[str | int], str, st
     """``text`` with the string at each ``key`` changed from ``old`` to ``value``, keeping
     its quotes; None when one of them cannot be proven this way (use tomlkit)."""
     try:
-        doc = tomllib.loads(text)
+        doc = loads(text)  # the workspace parsed it already: its copy
     except UNREADABLE:
         return None
     for key, value, old in changes:
@@ -50,7 +50,7 @@ def edit_strings(text: str, changes: Sequence[tuple[Sequence[str | int], str, st
 def _one_by_one(text: str, changes: Sequence[tuple[Sequence[str | int], str, str]]) -> str | None:
     """Each change proven on its own: the token of ``old`` whose replacement parses to the
     document with just that change made (and those before it)."""
-    expected = tomllib.loads(text)
+    expected = loads(text)
     for key, value, old in changes:
         _set(expected, key, value)
         for found in _tokens(text, old):
@@ -84,7 +84,7 @@ def _put(text: str, found: tuple[int, int, str], value: str) -> str:
 
 def _parses_to(text: str, expected: dict[str, Any]) -> bool:
     try:
-        return tomllib.loads(text) == expected
+        return loads(text) == expected
     except UNREADABLE:
         return False
 

@@ -19,15 +19,16 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from relnox.toml import table, tomllib
+from relnox.toml import loads, table
 
 _DEPENDENCY_TABLES = ("dependencies", "build-dependencies")
 
 
 def _load(path: Path) -> dict[str, Any]:
+    """The TOML document at ``path`` (a parse of the same text earlier in the run reused),
+    or ``{}`` when it cannot be read."""
     try:
-        with path.open("rb") as handle:
-            return dict(tomllib.load(handle))
+        return loads(path.read_bytes().decode("utf-8"))
     except (OSError, ValueError, RecursionError):  # relnox.toml.UNREADABLE, UnicodeDecodeError
         return {}
 

@@ -27,7 +27,7 @@ from relnox.project.sources import (
     read_text,
 )
 from relnox.regex import lazy
-from relnox.toml import UNREADABLE, table, tomllib, unreadable_why
+from relnox.toml import UNREADABLE, loads, table, unreadable_why
 
 DEFAULT_BACKEND = "setuptools.build_meta:__legacy__"
 DEFAULT_BUILD_REQUIRES = ("setuptools>=40.8.0",)
@@ -66,15 +66,10 @@ class InternalRequirement:
         return str(Requirement(self.text).specifier)
 
 
-#: each TOML text parsed in this process -> its document: a start reads each member's
-#: pyproject.toml in discovery, the plan and the build inputs; the same text parses to
-#: the same document, and a deep copy of it costs 30 us against 0.4 ms a parse
-_PARSED: dict[str, dict[str, Any]] = {}
-
-
 def load_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file; a syntax error names the file, line and the fix. The bytes are
-    read every time; only the parse of a text read before is taken from :data:`_PARSED`."""
+    read every time; only the parse of a text read before is taken from
+    :data:`relnox.toml._PARSED`."""
     try:
         raw = read_bytes(path)
     except FileNotFoundError:
@@ -95,29 +90,12 @@ def load_toml(path: Path) -> dict[str, Any]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text (binary data?); save it as UTF-8 TOML") from None
-    parsed = _PARSED.get(text)
-    if parsed is None:
-        try:
-            parsed = _PARSED[text] = tomllib.loads(text)
-        except UNREADABLE as exc:
-            raise ConfigError(
-                f"{path}: invalid TOML ({unreadable_why(exc)}); fix the syntax there"
-            ) from None
-    data: dict[str, Any] = _copied(parsed)  # the caller's own: the kept one never leaves
-    return data
-
-
-def _copied(value: Any) -> Any:
-    """A deep copy of a parsed TOML value: its tables and arrays copied, its leaves (text,
-    numbers, booleans, dates and times: all immutable) shared; what :func:`copy.deepcopy`
-    gives for these types, at a third of its cost (no memo: a parsed document has no
-    shared or cyclic parts)."""
-    kind = type(value)  # tomllib makes plain dicts and lists
-    if kind is dict:
-        return {key: _copied(item) for key, item in value.items()}
-    if kind is list:
-        return [_copied(item) for item in value]
-    return value
+    try:
+        return loads(text)  # a text parsed before in this process: its copy
+    except UNREADABLE as exc:
+        raise ConfigError(
+            f"{path}: invalid TOML ({unreadable_why(exc)}); fix the syntax there"
+        ) from None
 
 
 def is_project_dir(directory: Path) -> bool:

@@ -140,7 +140,10 @@ def changelog_in(directory: Path, config: Config) -> Path:
         found = _listed_changelog(directory, docs=False)
         # a top file with no release heading ("MOVED, see docs/...") points elsewhere
         pointer = found is not None and not _has_releases(found)
+        tops = _entries(directory) if found is None or pointer else None
         for sub in DOCS_DIRECTORIES if found is None or pointer else ():
+            if tops is not None and sub.split("/")[0] not in tops:
+                continue  # no docs/ (or doc/) here: nothing to list below it
             in_docs = _listed_changelog(directory / sub, docs=True) or _notes_page(directory / sub)
             if in_docs is not None:
                 return in_docs
@@ -164,6 +167,15 @@ DOCS_DIRECTORIES = (
 
 _ORDER = {name.lower(): i for i, name in enumerate((*CHANGELOG_NAMES, *RELEASE_NOTES_NAMES))}
 _NOTES = frozenset(name.lower() for name in RELEASE_NOTES_NAMES)
+
+
+def _entries(folder: Path) -> frozenset[str] | None:
+    """The names in ``folder`` in lower case (a file system may ignore case); ``None`` when
+    it cannot be listed (each is then looked at)."""
+    try:
+        return frozenset(name.lower() for name in os.listdir(folder))
+    except OSError:
+        return None
 
 
 def _listed_changelog(folder: Path, *, docs: bool) -> Path | None:
