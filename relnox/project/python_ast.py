@@ -10,6 +10,7 @@ relnox reads".
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from typing import Any
 
 #: what :mod:`ast` raises for source it cannot turn into a tree
@@ -39,3 +40,21 @@ def literal(source: str) -> Any:
         return ast.literal_eval(source)
     except _TOO_DEEP:
         raise SyntaxError("a literal nested too deeply to parse") from None
+
+
+def name_assignments(tree: ast.Module) -> Iterator[tuple[str, ast.expr]]:
+    """Each module-level ``NAME = value`` of ``tree`` (one target, a plain name), in order."""
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+        ):
+            yield node.targets[0].id, node.value
+
+
+def string_constants(tree: ast.AST) -> Iterator[str]:
+    """Every string literal anywhere in ``tree``."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            yield node.value

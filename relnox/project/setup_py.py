@@ -92,14 +92,12 @@ def _file_read_by(module: Path) -> VersionLocation | None:
     tree = _tree(module)
     if tree is None:
         return None
+    from relnox.project.python_ast import string_constants
+
     names = {
-        node.value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Constant)
-        and isinstance(node.value, str)
-        and "/" not in node.value
-        and not node.value.endswith(".py")
-        and "version" in node.value.lower()
+        text
+        for text in string_constants(tree)
+        if "/" not in text and not text.endswith(".py") and "version" in text.lower()
     }
     found: list[VersionLocation] = []
     directory = module.parent
@@ -253,25 +251,20 @@ def _tree(setup_py: Path) -> ast.Module | None:
 def _constants(tree: ast.Module) -> dict[str, str]:
     """Module-level ``NAME = 'celery'``, and paths spelled from strings (``PACKAGE_ROOT =
     ROOT / "spacy"``: ``spacy``): names bound to a string, in order."""
+    from relnox.project.python_ast import name_assignments
+
     found: dict[str, str] = {}
-    for node in tree.body:
-        if not (
-            isinstance(node, ast.Assign)
-            and len(node.targets) == 1
-            and isinstance(node.targets[0], ast.Name)
-        ):
-            continue
-        value = node.value
+    for name, value in name_assignments(tree):
         replaced = _replaced(value, found)
         if isinstance(value, ast.Constant) and isinstance(value.value, str):
-            found[node.targets[0].id] = value.value
+            found[name] = value.value
         elif replaced is not None:
-            found[node.targets[0].id] = replaced
+            found[name] = replaced
         elif isinstance(value, ast.BinOp | ast.Call):
             parts = _divided(value) if isinstance(value, ast.BinOp) else list(value.args)
             joined = _joined(parts, found)
             if joined:
-                found[node.targets[0].id] = joined
+                found[name] = joined
     return found
 
 
@@ -566,13 +559,9 @@ def setup_py_requirements(directory: Path) -> list[tuple[str, str | None, bool]]
     keywords = _setup_keywords(tree, every=False) if tree is not None else None
     if tree is None or keywords is None:
         return []
-    bound = {
-        node.targets[0].id: node.value
-        for node in tree.body
-        if isinstance(node, ast.Assign)
-        and len(node.targets) == 1
-        and isinstance(node.targets[0], ast.Name)
-    }
+    from relnox.project.python_ast import name_assignments
+
+    bound = dict(name_assignments(tree))
 
     def listed(node: ast.expr | None) -> list[ast.expr]:
         more: list[ast.expr] = []
@@ -887,13 +876,9 @@ def setup_py_changelog(directory: Path) -> Found | None:
         return None
     if "(?P<version>" not in read_text(setup_py):
         return None
-    names = {
-        node.value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Constant)
-        and isinstance(node.value, str)
-        and _CHANGELOG_NAME.fullmatch(node.value)
-    }
+    from relnox.project.python_ast import string_constants
+
+    names = {text for text in string_constants(tree) if _CHANGELOG_NAME.fullmatch(text)}
     for name in sorted(names):
         path = directory / name
         if not path.is_file():

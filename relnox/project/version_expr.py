@@ -174,7 +174,7 @@ def _plain_tuple(node: ast.expr) -> bool:
 def _found(text: str) -> tuple[str, ast.expr, str] | None:
     """The tuple's name, its node and the version ``__version__``'s last assignment at the
     top of the module computes of it, when that reads the one plain tuple and nothing else."""
-    from relnox.project.python_ast import parse
+    from relnox.project.python_ast import name_assignments, parse
 
     try:
         tree = parse(text)
@@ -182,17 +182,11 @@ def _found(text: str) -> tuple[str, ast.expr, str] | None:
         return None
     tuples: dict[str, ast.expr] = {}
     version: ast.expr | None = None
-    for node in tree.body:
-        if not (
-            isinstance(node, ast.Assign)
-            and len(node.targets) == 1
-            and isinstance(node.targets[0], ast.Name)
-        ):
-            continue
-        if node.targets[0].id == "__version__":
-            version = node.value
-        elif _plain_tuple(node.value):
-            tuples[node.targets[0].id] = node.value
+    for bound, node in name_assignments(tree):
+        if bound == "__version__":
+            version = node
+        elif _plain_tuple(node):
+            tuples[bound] = node
     if version is None:
         return None
     looped = {
