@@ -182,12 +182,15 @@ def _content_type(value: str) -> tuple[str, dict[str, str]]:
     return msg.get_content_type(), dict(msg["content-type"].params)
 
 
-def raw_metadata(path: Path) -> str:
-    """The core metadata file of a wheel (``METADATA``) or an sdist (``PKG-INFO``)."""
+def raw_metadata(path: Path, data: bytes | None = None) -> str:
+    """The core metadata file of a wheel (``METADATA``) or an sdist (``PKG-INFO``) at
+    ``path``, or in ``data``, its bytes read already (an upload's: the metadata sent is
+    that of the bytes sent, whatever the file holds by then)."""
+    source = path if data is None else io.BytesIO(data)
     if path.name.endswith(".whl") or path.name.endswith(".zip"):
         import zipfile
 
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(source) as archive:
             names = archive.namelist()
             wanted = [n for n in names if n.count("/") == 1 and n.endswith(".dist-info/METADATA")]
             if not wanted:
@@ -198,20 +201,20 @@ def raw_metadata(path: Path) -> str:
     if path.name.endswith(".tar.gz"):
         from relnox.artifacts.plain_tar import pkg_info
 
-        plain = pkg_info(path)  # without tarfile, where the archive is plain
+        plain = pkg_info(path, data)  # without tarfile, where the archive is plain
         if plain is not None:
             return plain.decode("utf-8")
     import tarfile
 
-    with tarfile.open(path) as tar:
+    with tarfile.open(path) if data is None else tarfile.open(fileobj=io.BytesIO(data)) as tar:
         member = next(  # the first in the archive's order, read no further than it
             (m for m in tar if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO")),
             None,
         )
-        data = read_tar_member(tar, member) if member is not None else None
-        if data is None:
+        found = read_tar_member(tar, member) if member is not None else None
+        if found is None:
             raise ValueError("no PKG-INFO file")
-        return data.decode("utf-8")
+        return found.decode("utf-8")
 
 
 def readme_problem(text: str, content_type: str) -> str | None:

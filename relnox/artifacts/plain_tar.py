@@ -14,8 +14,10 @@ other.
 
 from __future__ import annotations
 
+import io
 import zlib
 from pathlib import Path
+from typing import BinaryIO
 
 from relnox.artifacts import bounded
 from relnox.artifacts.bounded import too_large
@@ -29,8 +31,8 @@ _REGULAR, _DIRECTORY = (b"0", b"\x00"), b"5"
 class _Stream:
     """The decompressed bytes of a gzip file, read forward."""
 
-    def __init__(self, path: Path) -> None:
-        self.fh = path.open("rb")
+    def __init__(self, fh: BinaryIO) -> None:
+        self.fh = fh
         self.gzip = zlib.decompressobj(16 + zlib.MAX_WBITS)
         self.buffer = b""
         self.at = 0  # what of the buffer was taken
@@ -75,12 +77,13 @@ def _checks(header: bytes) -> bool:
     return stated == unsigned - 256 * sum(1 for b in rest if b > 127)  # the signed sum
 
 
-def pkg_info(path: Path) -> bytes | None:
+def pkg_info(path: Path, data: bytes | None = None) -> bytes | None:
     """The bytes of the ``PKG-INFO`` :mod:`tarfile` would find first in the ``.tar.gz`` at
-    ``path``; ``None`` where this reader leaves the archive to :mod:`tarfile` (see the
-    module doc). :class:`TooLarge` for one larger than a metadata file can be."""
+    ``path`` (or in ``data``, its bytes read already); ``None`` where this reader leaves
+    the archive to :mod:`tarfile` (see the module doc). :class:`TooLarge` for one larger
+    than a metadata file can be."""
     try:
-        stream = _Stream(path)
+        stream = _Stream(path.open("rb") if data is None else io.BytesIO(data))
     except OSError:
         return None
     with stream.fh:

@@ -128,8 +128,11 @@ def fits(
     return not proxied(parts.hostname or "", environ)
 
 
-def form_fields(path: Path, sha256: str, blake2_256: str) -> list[tuple[str, str]]:
-    """The fields twine posts with ``path``: its core metadata, kind and digests.
+def form_fields(
+    path: Path, sha256: str, blake2_256: str, content: bytes | None = None
+) -> list[tuple[str, str]]:
+    """The fields twine posts with ``path`` (``content``: its bytes, read already, whose
+    metadata is the one sent): its core metadata, kind and digests.
 
     The metadata is read as packaging reads it for twine (email headers, the description
     from the body), with twine's changes: the name made safe, keywords joined by ``", "``,
@@ -140,7 +143,7 @@ def form_fields(path: Path, sha256: str, blake2_256: str) -> list[tuple[str, str
     from relnox.artifacts import core_metadata
     from relnox.artifacts.checks import raw_metadata
 
-    message = core_metadata.read(raw_metadata(path))
+    message = core_metadata.read(raw_metadata(path, content))  # of the bytes sent, if held
     version = (message.get("Metadata-Version") or "").strip()
     old = tuple(int(p) if p.isdigit() else 0 for p in version.split(".")) < (2, 4)
     data: list[tuple[str, str]] = []
@@ -217,7 +220,7 @@ class _Form:
             f'--{boundary}\r\nContent-Disposition: form-data; name="{_quoted(key)}"\r\n\r\n'.encode()
             + value.encode("utf-8")
             + b"\r\n"
-            for key, value in form_fields(path, sha256, blake2)
+            for key, value in form_fields(path, sha256, blake2, data)
         ]
         parts.append(
             f'--{boundary}\r\nContent-Disposition: form-data; name="content"; '

@@ -185,3 +185,22 @@ def test_a_header_summed_as_signed_bytes_checks_out_as_tarfile_allows(tmp_path: 
     path.write_bytes(gzip.compress(data))
     assert _by_tarfile(path) == PKG_INFO.decode()
     assert _plain(path) == PKG_INFO.decode()
+
+
+def test_an_sdist_held_in_memory_is_read_from_those_bytes(tmp_path: Path) -> None:
+    """raw_metadata(path, data): the PKG-INFO of ``data`` (an upload's bytes), by either
+    reader, whatever the file at ``path`` holds now."""
+    plain = _sdist(
+        tmp_path / "demo-1.0.tar.gz",
+        [("demo-1.0/PKG-INFO", PKG_INFO, "file")],
+        tarfile.USTAR_FORMAT,
+    )
+    pax = _sdist(
+        tmp_path / "pax.tar.gz",
+        [("demo-1.0/" + "b" * 120, b"x", "file"), ("demo-1.0/PKG-INFO", PKG_INFO, "file")],
+        tarfile.PAX_FORMAT,
+    )
+    for path in (plain, pax):
+        held = path.read_bytes()
+        path.write_bytes(b"not an archive any more")
+        assert checks.raw_metadata(path, held) == PKG_INFO.decode()

@@ -307,3 +307,23 @@ def test_a_proxy_only_pip_is_told_of_does_not_send_the_uploads_to_a_child(tmp_pa
     conf.write_text("[global]\nproxy = http://proxy.example.invalid:3128\n")
     env = {"HOME": str(tmp_path), "PIP_CONFIG_FILE": str(conf), "PIP_PROXY": "http://p:1"}
     assert fits(from_url("http://127.0.0.1:8080/"), CREDENTIALS, env)
+
+
+def test_the_metadata_sent_is_that_of_the_bytes_sent(tmp_path: Path) -> None:
+    """A file held in memory (the snapshot's) is described by its own metadata, whatever the
+    file on disk holds by the time the form is made: never one file's fields with another's
+    bytes."""
+    wheel = _odd_wheel(tmp_path)
+    built = wheel.read_bytes()
+    with zipfile.ZipFile(wheel, "w") as archive:  # replaced on disk after the snapshot
+        archive.writestr("my_odd/__init__.py", "")
+        archive.writestr(
+            "my_odd.pkg-1.0.dist-info/METADATA",
+            METADATA.replace("every kind of field", "OTHER BYTES"),
+        )
+        archive.writestr("my_odd.pkg-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\n")
+        archive.writestr("my_odd.pkg-1.0.dist-info/RECORD", "")
+    form = _Form.of(wheel, built)
+    assert b"A package with every kind of field" in form.head
+    assert b"OTHER BYTES" not in form.head
+    assert form.sha256 == _digests(wheel, built)[0]
