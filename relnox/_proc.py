@@ -33,10 +33,10 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from relnox._records import dataclass
 from relnox.errors import RelnoxError
 from relnox.redact import redact
 

@@ -7,13 +7,13 @@ shares are typed attributes here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from relnox._records import dataclass, field
 from relnox.errors import ConfigError
-from relnox.regex import lazy
 
 DEFAULT_CHANGELOG = "CHANGELOG.md"
 # the names a changelog goes by, looked for in this order unless `changelog` is set
@@ -206,7 +206,7 @@ def check_changelog_heading(source: Path, value: object) -> str:
 
 #: what git refuses in a tag name (git check-ref-format): a space or control character,
 #: ~ ^ : ? * [ \\, two dots, @{
-_NOT_IN_A_TAG = lazy(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{")
+_NOT_IN_A_TAG = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{")
 TAG_FIELDS = ("name", "dir", "version", "version_underscored", "version_dotless")
 
 

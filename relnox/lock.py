@@ -70,11 +70,10 @@ def lock_path(root: Path) -> Path:
     common = git_common_dir(root)
     if common:
         return common.resolve() / "relnox.lock"
+    import hashlib
     import tempfile
 
-    from relnox import digests
-
-    key = digests.sha256(os.fsencode(root)).hexdigest()[:24]
+    key = hashlib.sha256(os.fsencode(root)).hexdigest()[:24]
     user = os.getuid() if hasattr(os, "getuid") else os.getlogin()
     return Path(tempfile.gettempdir()) / f"relnox-locks-{user}" / f"{key}.lock"
 

@@ -25,8 +25,6 @@ import functools
 import logging
 import re
 
-from relnox.regex import lazy
-
 MASK = "***"
 _SECRETS: set[str] = set()
 #: ``scheme://userinfo@`` in a URL: the userinfo is a credential
@@ -41,7 +39,7 @@ _JSON_SHORT = {"/": "/", "\n": "n", "\r": "r", "\t": "t", "\b": "b", "\f": "f"}
 #: HTML's named references of the characters an HTML page must escape
 _HTML_NAMED = {"&": "amp", "<": "lt", ">": "gt", '"': "quot", "'": "apos"}
 #: a run of base64 (standard or URL-safe alphabet) long enough to hold a credential
-_BASE64 = lazy(r"[A-Za-z0-9+/_-]{8,}={0,2}")
+_BASE64 = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}")
 _MIN_LENGTH = 4
 
 

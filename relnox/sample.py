@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from relnox._records import dataclass, field
 from relnox.tools import git
 
 BACKENDS: dict[str, tuple[str, str] | None] = {

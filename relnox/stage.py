@@ -31,9 +31,8 @@ import sys
 import time
 import types
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
-
-from relnox._records import dataclass
 
 
 class Status(str, enum.Enum):

@@ -7,8 +7,8 @@ from __future__ import annotations
 import functools
 import re
 import string
+from dataclasses import dataclass
 
-from relnox._records import dataclass
 from relnox.errors import ConfigError
 
 _FIELDS = {

@@ -40,7 +40,6 @@ from datetime import date
 from packaging.version import InvalidVersion, Version
 
 from relnox.errors import VersionError
-from relnox.regex import lazy
 
 PARTS = ("major", "minor", "patch", "pre", "release", "post", "dev")
 SCHEMES = ("pep440", "semver")
@@ -377,7 +376,7 @@ def target_version(
     return spelled_like(padded_like(text, current), current) if scheme == "pep440" else text
 
 
-_RELEASE_TEXT = lazy(r"^(?P<lead>[vV]?(?:\d+!)?)(?P<release>\d+(?:\.\d+)*)")
+_RELEASE_TEXT = re.compile(r"^(?P<lead>[vV]?(?:\d+!)?)(?P<release>\d+(?:\.\d+)*)")
 
 
 def padded_like(text: str, like: str) -> str:
@@ -448,7 +447,7 @@ def _same_shape(written: str | None, significant: int, length: int) -> bool:
 
 
 #: a pre-release written with separators (``3.2.0-rc0``, ``1.0.0.beta2``, ``2.0-Alpha.1``)
-_PRE_SPELLED = lazy(
+_PRE_SPELLED = re.compile(
     r"(?P<release>\d+(?:\.\d+)*)(?P<sep>[-._]?)(?P<label>alpha|beta|preview|pre|rc|a|b|c)"
     r"(?P<gap>[-._]?)(?P<number>\d+)",
     re.IGNORECASE,

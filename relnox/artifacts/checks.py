@@ -28,25 +28,24 @@ same checker, pass again, so publish need not check them a second time.
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import json
 import posixpath
 import re
 import sys
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from relnox import digests
-from relnox._records import asdict, dataclass, field
 from relnox.artifacts.bounded import TooLarge, read_tar_member, read_zip_member
 from relnox.artifacts.filenames import InvalidFilename, parse_sdist_filename, parse_wheel_filename
 from relnox.errors import BuildError, one_line
-from relnox.names import canonicalize_name
 from relnox.project.workspace import Package
-from relnox.regex import lazy
 
 if TYPE_CHECKING:  # opened only when an artifact is read
     import zipfile
@@ -232,7 +231,7 @@ def readme_problem(text: str, content_type: str) -> str | None:
 
 
 #: docutils' report line: ``<string>:29: (ERROR/3) Unknown directive type "testcode".``
-_REPORT = lazy(r"^<string>:(?P<line>\d+): \((?:\w+)/\d\) (?P<what>.+?)\s*$", re.M)
+_REPORT = re.compile(r"^<string>:(?P<line>\d+): \((?:\w+)/\d\) (?P<what>.+?)\s*$", re.M)
 
 
 def first_report(output: str) -> str:
@@ -412,7 +411,7 @@ def _check_identity_metadata(path: Path, expected: Expectation, out: Findings) -
 
 
 #: a ``Tag:`` line of a wheel's WHEEL file
-_TAG_LINE = lazy(r"(?mi)^Tag:[ \t]*(\S+)[ \t]*\r?$")
+_TAG_LINE = re.compile(r"(?mi)^Tag:[ \t]*(\S+)[ \t]*\r?$")
 
 
 def _expanded(tag: str) -> set[str]:
@@ -646,7 +645,7 @@ def proof(expected: Expectation, files: Iterable[tuple[str, str]]) -> str:
     if not checker:
         return ""
     facts = {"checker": checker, "expected": asdict(expected), "files": sorted(files)}
-    return digests.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
 
 
 @functools.cache
@@ -655,7 +654,7 @@ def _checker() -> str:
     import packaging
 
     try:
-        code = digests.sha256(Path(__file__).read_bytes()).hexdigest()
+        code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
     except OSError:
         return ""
     return f"{code} packaging {packaging.__version__} python {sys.version}"

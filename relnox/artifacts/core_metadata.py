@@ -12,7 +12,7 @@ than a small release takes to upload; both give the same answer
 
 from __future__ import annotations
 
-from relnox._records import dataclass
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
+from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from relnox._records import replace
 from relnox.artifacts.checks import (
     Expectation,
     artifact_kind,
@@ -55,7 +56,6 @@ from relnox.artifacts.manifest import (
     write_manifest,
 )
 from relnox.errors import BuildError, RelnoxError
-from relnox.names import canonicalize_name
 from relnox.paths import rel
 from relnox.project.workspace import Package, Workspace
 

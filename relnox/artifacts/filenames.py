@@ -16,17 +16,15 @@ from __future__ import annotations
 
 import re
 
+from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
-
-from relnox.names import canonicalize_name
-from relnox.regex import lazy
 
 #: a wheel's name part as packaging accepts it, ASCII only (``__`` is refused apart)
 _NAME = re.compile(r"[A-Za-z0-9._]+")
 #: an interpreter tag component (an identifier), an ABI or platform one
 _INTERPRETER = re.compile(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*")
 _COMPONENT = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)*")
-_BUILD = lazy(r"([0-9]+)([A-Za-z0-9_.]*)")
+_BUILD = re.compile(r"([0-9]+)([A-Za-z0-9_.]*)")
 
 BuildTag = tuple[()] | tuple[int, str]
 

@@ -22,14 +22,14 @@ builds everything, verify and publish stop with that line.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from relnox import digests
-from relnox._records import asdict, dataclass, field
 from relnox.atomic import write_atomic
 from relnox.errors import BuildError
 
@@ -123,8 +123,12 @@ def check_state_dir(dist_dir: Path) -> None:
 
 
 def sha256_of(path: Path) -> str:
+    """The sha256 of the file at ``path``, read in blocks."""
+    digest = hashlib.sha256()
     with path.open("rb") as fh:
-        return digests.file_sha256(fh, os.fstat(fh.fileno()).st_size)
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,10 @@ import tarfile
 import threading
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from relnox._records import dataclass
 from relnox.artifacts.reproducible import resolve_outside_links
 from relnox.builds.envpool import BuildEnv, EnvPool, OutputLog
 from relnox.builds.slots import Slots

@@ -38,6 +38,7 @@ read: the three git processes that prove the others (``git config``, ``git check
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 from collections.abc import Iterable, Sequence
@@ -45,7 +46,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from relnox import digests
 from relnox.builds.sources import GITLINK, content_digest
 from relnox.files import read_bytes
 from relnox.tools import git
@@ -112,7 +112,7 @@ def git_blob_id(path: Path | str, length: int = 40) -> str:
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         size = info.st_size
-        digest = digests.new(algorithm, b"blob %d\0" % size, size=size + 64)
+        digest = hashlib.new(algorithm, b"blob %d\0" % size)
         read = 0
         # the whole of a small file and then its end: two reads
         while block := os.read(fd, min(1 << 20, max(size - read, 0) + 1)):
@@ -122,7 +122,7 @@ def git_blob_id(path: Path | str, length: int = 40) -> str:
         os.close(fd)
     if read != size:  # written while read: hash what one read gives
         data = read_bytes(Path(path))
-        digest = digests.new(algorithm, b"blob %d\0" % len(data) + data)
+        digest = hashlib.new(algorithm, b"blob %d\0" % len(data) + data)
     return digest.hexdigest()
 
 

@@ -37,20 +37,20 @@ resolver setting, not metadata), use the interpreter relnox runs under or
 from __future__ import annotations
 
 import collections
+import hashlib
 import logging
 import os
 import shutil
 import threading
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 
 from relnox import _proc as proc
-from relnox import digests
-from relnox._records import dataclass, field
 from relnox.errors import BuildError
-from relnox.names import canonicalize_name
 from relnox.tools.envs import Environment, Installer, child_env, create_environment, install
 
 logger = logging.getLogger("relnox")
@@ -218,7 +218,7 @@ class EnvPool:
         # named by the requirements and the interpreter's file: in a scratch slot, the path
         # uv remembers an interpreter by always leads to that very file
         named = "\n".join((*key, os.path.realpath(self.python)))
-        digest = digests.sha256(named.encode()).hexdigest()[:12]
+        digest = hashlib.sha256(named.encode()).hexdigest()[:12]
         path = self.directory / f"env-{digest}"
         log = OutputLog(f"env {digest}")
         installer = self.installer

@@ -50,17 +50,19 @@ what the tree would build (:func:`stale_builds`).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import sys
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from relnox import digests
-from relnox._records import dataclass
+from packaging.utils import canonicalize_name
+
 from relnox.artifacts.manifest import BUILT, PackageRecord, state_dir
 from relnox.builds import questions
 from relnox.builds.contents import tracked_digests
@@ -76,7 +78,6 @@ from relnox.builds.sources import (
 from relnox.builds.taken import TAKEN, taken_changed
 from relnox.builds.toolchains import NATIVE_TOOLCHAINS
 from relnox.errors import RelnoxError
-from relnox.names import canonicalize_name
 from relnox.paths import rel
 from relnox.project.pyproject import load_toml, project_doc
 from relnox.project.workspace import Package, Workspace
@@ -104,7 +105,7 @@ class Inputs:
 
 def _digest(value: Any) -> str:
     text = json.dumps(value, sort_keys=True, separators=(",", ":"))
-    return digests.sha256(text.encode()).hexdigest()[:24]
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 #: backends (their top module) that never run a setup.py: one beside them is a leftover
@@ -182,7 +183,7 @@ def _ignore_rules(directory: Path, top: Path) -> list[str]:
         if parent != top and top not in parent.parents:
             break
         path = parent / ".gitignore"
-        rules.append(digests.sha256(path.read_bytes()).hexdigest() if path.is_file() else "")
+        rules.append(hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "")
     return rules
 
 
@@ -242,7 +243,7 @@ def _untracked_digest(paths: Sequence[str], top: Path) -> str:
         try:
             info = os.lstat(top / path)
             if stat.S_ISREG(info.st_mode) and info.st_size <= _HASHED:
-                facts.append([path, digests.sha256((top / path).read_bytes()).hexdigest()])
+                facts.append([path, hashlib.sha256((top / path).read_bytes()).hexdigest()])
                 continue
         except OSError:
             facts.append([path])

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
-from relnox._records import dataclass, field
 from relnox.errors import RelnoxError
 from relnox.project.workspace import Package
 

@@ -23,10 +23,10 @@ import shutil
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relnox._records import dataclass, field
 from relnox.artifacts.checks import name_and_version
 from relnox.artifacts.manifest import (
     BUILT,

@@ -33,13 +33,13 @@ import threading
 import time
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from packaging.version import InvalidVersion, Version
 
-from relnox._records import dataclass, field, replace
 from relnox.artifacts.checks import (
     Expectation,
     artifact_kind,
@@ -509,8 +509,7 @@ def _sibling_requirement_hint(packages: Sequence[Package], pkg: Package, message
     if "could not install the build requirements" not in message:
         return ""
     from packaging.requirements import InvalidRequirement, Requirement
-
-    from relnox.names import canonicalize_name
+    from packaging.utils import canonicalize_name
 
     names = {p.name for p in packages if p.name != pkg.name}
     siblings = []

@@ -24,16 +24,16 @@ from __future__ import annotations
 
 import errno
 import glob
+import hashlib
 import os
 import stat
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from relnox import digests
-from relnox._records import dataclass, field
 from relnox.builds.questions import staged_question
 from relnox.toml import table
 from relnox.tools import git
@@ -153,7 +153,7 @@ def _file_digest(path: Path) -> str:
         if not stat.S_ISREG(info.st_mode):
             raise OSError(errno.EINVAL, "not a regular file", str(path))
         os.set_blocking(fd, True)
-        digest = digests.sha256(size=info.st_size)
+        digest = hashlib.sha256()
         while block := os.read(fd, 1 << 20):
             digest.update(block)
         return digest.hexdigest()

@@ -19,7 +19,7 @@ import stat
 from collections.abc import Sequence
 from pathlib import Path
 
-from relnox import digests
+from relnox.artifacts.manifest import sha256_of
 
 #: the part of a record's inputs holding the files git ignores that the build took in
 TAKEN = "taken"
@@ -38,8 +38,7 @@ def _sha256(path: Path) -> str:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
             return _GONE
-        with path.open("rb") as fh:
-            return digests.file_sha256(fh, info.st_size)
+        return sha256_of(path)
     except OSError:
         return _GONE
 

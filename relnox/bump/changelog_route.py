@@ -18,9 +18,9 @@ Unreleased; a package without entries gets no empty section.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
 
-from relnox._records import dataclass, field
 from relnox.config import DEFAULT_CHANGELOG_HEADING
 from relnox.project.changelog import UNRELEASED, headings, sections
 

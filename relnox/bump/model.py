@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from relnox._records import dataclass, field
 from relnox.paths import rel
 from relnox.project.workspace import Workspace
 

@@ -33,13 +33,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
 
-from relnox._records import dataclass
 from relnox.atomic import write_all
 from relnox.ci.existing import publishing_workflows
 from relnox.ci.native import native_builder
@@ -55,7 +56,6 @@ from relnox.ci.workflows import (
 from relnox.config import check_keys
 from relnox.errors import ConfigError, one_line
 from relnox.files import read_bytes
-from relnox.names import canonicalize_name
 from relnox.paths import written_path
 from relnox.project.workspace import Workspace
 from relnox.redact import redact_url

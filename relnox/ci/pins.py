@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from relnox._records import dataclass
 from relnox.atomic import write_atomic
 from relnox.ci.yaml import Commented
 from relnox.errors import RelnoxError

@@ -12,10 +12,10 @@ sign every file (PEP 740, ``pypi-attestations``) and publish it with relnox.
 from __future__ import annotations
 
 import shlex
+from dataclasses import dataclass
 from typing import Any
 
 from relnox import __version__
-from relnox._records import dataclass
 from relnox.ci.actions import CHECKOUT, DOWNLOAD, READ, SETUP_PYTHON, UPLOAD, slug
 from relnox.ci.native import native_builder, wheels_job
 from relnox.ci.pins import uses

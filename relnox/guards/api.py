@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
 from relnox import _proc as proc
-from relnox._records import dataclass, field
 from relnox.errors import RelnoxError
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git

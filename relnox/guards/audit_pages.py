@@ -5,12 +5,13 @@ JSON and PEP 503 HTML) with the project's status (PEP 792), and where the integr
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import quote
 
-from relnox._records import dataclass
+from packaging.utils import canonicalize_name
+
 from relnox.errors import RelnoxError
-from relnox.names import canonicalize_name
 from relnox.tools.repositories import Repository, origin
 from relnox.tools.simple_api import JSON_TYPE, IndexReader, Origin, read_page
 from relnox.tools.simple_pages import IndexedFile, index_said, parse_html, parse_json

@@ -11,9 +11,9 @@ meant), so the hosts word it without reading a parser's English.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from relnox._records import dataclass
 from relnox.errors import RelnoxError
 
 USAGE_EXIT = 2  # a mistake on the command line, as argparse and git have it

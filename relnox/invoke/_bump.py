@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from relnox._records import dataclass
 from relnox.invoke._common import echo, echo_json, listed, relnox_task
 
 HELP = {

@@ -6,10 +6,10 @@ and a job summary (see :mod:`relnox.tools.github`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relnox._records import dataclass
 from relnox.invoke._common import (
     ROOT_HELP,
     echo,

@@ -8,10 +8,10 @@ import json
 import os
 import sys
 from collections.abc import Callable, Mapping
+from dataclasses import MISSING, fields
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from relnox import _light
-from relnox._records import MISSING, fields
 from relnox.errors import RelnoxError, output_lost, path_error
 from relnox.invoke._args import USAGE_EXIT, UsageError
 from relnox.log import QUIET_ENV, setup_logging

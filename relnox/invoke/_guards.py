@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from typing import Any
 
-from relnox._records import dataclass
 from relnox.invoke._common import (
     echo,
     echo_json,

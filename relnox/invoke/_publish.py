@@ -7,11 +7,11 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from relnox._records import dataclass
 from relnox.invoke._args import UsageError
 from relnox.invoke._common import (
     CHANGED_HELP,

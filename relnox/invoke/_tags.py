@@ -6,9 +6,9 @@ and a job summary (see :mod:`relnox.tools.github`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from relnox._records import dataclass
 from relnox.invoke._common import ROOT_HELP, echo, echo_json, listed, relnox_task
 from relnox.paths import rel
 

@@ -23,7 +23,6 @@ from typing import Any
 from relnox.errors import ConfigError, VersionError
 from relnox.files import read_text
 from relnox.project.sources import VersionLocation, toml_location
-from relnox.regex import lazy
 
 #: the ``current_version`` line of an INI file's ``[bumpversion]`` section (``=`` or ``:``,
 #: as configparser reads it), not crossing into the next section
@@ -63,7 +62,7 @@ def current_version(
 
 #: an INI section naming a file: ``bumpversion:file:README.rst``, ``bumpversion:file(badge):
 #: README.rst``, ``bumpversion:file (link):README.rst``
-_FILE_SECTION = lazy(r"^bumpversion:file\s*(?:\([^)]*\))?:(?P<name>.+)$")
+_FILE_SECTION = re.compile(r"^bumpversion:file\s*(?:\([^)]*\))?:(?P<name>.+)$")
 
 
 def _entries(

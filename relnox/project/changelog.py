@@ -37,11 +37,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from relnox._records import dataclass
+from packaging.utils import canonicalize_name
+
 from relnox.errors import ConfigError
-from relnox.names import canonicalize_name
 from relnox.project.sources import read_text
 from relnox.versioning import maybe_version, same_version
 

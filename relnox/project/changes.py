@@ -13,11 +13,11 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relnox._records import asdict, dataclass
 from relnox.errors import GitError, VersionError
 from relnox.paths import rel
 from relnox.project import change_walk

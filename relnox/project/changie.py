@@ -11,9 +11,9 @@ has no section and no Unreleased heading: the entries are the unreleased ones.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
-from relnox._records import dataclass
 from relnox.errors import RelnoxError
 from relnox.files import read_text
 

@@ -22,10 +22,10 @@ gets the default format for new tags, and a tag-versioned package is an error.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 from packaging.version import Version
 
-from relnox._records import replace
 from relnox.project.former_names import former_names
 from relnox.project.tag_facts import (
     CONTRADICTIONS_READ,

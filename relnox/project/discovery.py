@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from relnox._records import replace
+from packaging.utils import canonicalize_name
+
 from relnox.config import DEFAULT_CHANGELOG_HEADING, Config, load_config
 from relnox.errors import ConfigError, RelnoxError, path_error
-from relnox.names import canonicalize_name
 from relnox.paths import Resolver
 from relnox.paths import rel as relpath
 from relnox.project.members import (

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
+from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from relnox.names import canonicalize_name
 from relnox.project.tag_model import Member, RepoTags
 from relnox.toml import table, tomllib
 

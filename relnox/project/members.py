@@ -10,11 +10,12 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from packaging.utils import canonicalize_name
+
 from relnox.config import (
     Config,
 )
 from relnox.errors import ConfigError, RelnoxError, path_error
-from relnox.names import canonicalize_name
 from relnox.project.package_load import VALID_NAME, name_of
 from relnox.project.pyproject import (
     is_package,
@@ -24,7 +25,6 @@ from relnox.project.validate import (
     member_path,
 )
 from relnox.project.workspace import Broken
-from relnox.regex import lazy
 from relnox.toml import table
 
 
@@ -108,7 +108,7 @@ def _outside_root(
 
 #: a direct reference to a directory of the repository: hatch's ``{root:uri}/projects/x``
 #: (``{root:parent:uri}`` is outside it), or a relative ``file:`` URL
-_LOCAL_URL = lazy(r"^(?:\{root:uri\}/|file:(?:\./)?(?!/))(?P<path>[^;\s]+?)/?$")
+_LOCAL_URL = re.compile(r"^(?:\{root:uri\}/|file:(?:\./)?(?!/))(?P<path>[^;\s]+?)/?$")
 
 
 def local_references(root: Path, doc: Mapping[str, Any]) -> list[tuple[str, str]]:

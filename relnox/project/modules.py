@@ -7,12 +7,12 @@ from __future__ import annotations
 import fnmatch
 import itertools
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from relnox.files import read_bytes
-from relnox.regex import lazy
 from relnox.toml import table
 
 
@@ -51,11 +51,11 @@ def source_roots(directory: Path, doc: Mapping[str, Any]) -> tuple[Path, ...]:
 _MESON_SKIP = {
     "build", "builddir", "subprojects", "vendored", "tests", "test", "docs", "node_modules",
 }  # fmt: skip
-_MESON_SUBDIR = lazy(r"""\bsubdir\s*:\s*['"]([\w.-]+(?:/[\w.-]+)*)/?['"]""")
-_MESON_SUBDIR_INSTALL = lazy(
+_MESON_SUBDIR = re.compile(r"""\bsubdir\s*:\s*['"]([\w.-]+(?:/[\w.-]+)*)/?['"]""")
+_MESON_SUBDIR_INSTALL = re.compile(
     r"""\binstall_subdir\(\s*['"]([\w.-]+)/?['"]\s*,\s*install_dir\s*:\s*\w+\.get_install_dir\(\s*\)\s*[,)]"""
 )
-_MESON_INIT = lazy(r"""['"]((?:[\w.-]+/)*[\w.-]+)/__init__\.py['"]""")
+_MESON_INIT = re.compile(r"""['"]((?:[\w.-]+/)*[\w.-]+)/__init__\.py['"]""")
 
 
 def meson_packages(directory: Path, depth: int = 4) -> tuple[Path, ...]:

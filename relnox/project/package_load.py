@@ -10,6 +10,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from packaging.utils import canonicalize_name
+
 from relnox.config import (
     MEMBER_KEYS,
     Config,
@@ -18,7 +20,6 @@ from relnox.config import (
     check_version_source,
 )
 from relnox.errors import ConfigError, VersionError
-from relnox.names import canonicalize_name
 from relnox.project.modules import flit_metadata, import_packages, source_roots
 from relnox.project.plain_requirement import NAME
 from relnox.project.pyproject import (
@@ -38,7 +39,6 @@ from relnox.project.validate import (
     check_file_name,
 )
 from relnox.project.workspace import Package
-from relnox.regex import lazy
 from relnox.toml import table
 from relnox.versioning import maybe_version, same_version, validate_version
 
@@ -273,7 +273,7 @@ def _equal_copies(
 
 
 #: a module's own ``__version__ = "..."`` at its top level (not ``VERSION``: an API's)
-_DUNDER_VERSION = lazy(
+_DUNDER_VERSION = re.compile(
     r"""(?m)^__version__[ \t]*(?::[ \t]*[\w.]+[ \t]*)?=[ \t]*(['"])(?P<version>[^'"\r\n]+)\1"""
     r"""[ \t]*(?:#.*)?$"""
 )

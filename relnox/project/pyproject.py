@@ -10,14 +10,15 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from relnox._records import dataclass
+from packaging.utils import canonicalize_name
+
 from relnox.config import load_config
 from relnox.errors import ConfigError, RelnoxError
 from relnox.files import read_bytes
-from relnox.names import canonicalize_name
 from relnox.project.modules import flit_metadata
 from relnox.project.plain_requirement import plain_name
 from relnox.project.sources import (
@@ -26,7 +27,6 @@ from relnox.project.sources import (
     python_location,
     read_text,
 )
-from relnox.regex import lazy
 from relnox.toml import UNREADABLE, loads, table, unreadable_why
 
 DEFAULT_BACKEND = "setuptools.build_meta:__legacy__"
@@ -266,7 +266,7 @@ _VERSION_TOOLS = (
 
 
 #: a marker that asks for an extra (``extra == "cli"``): the requirement is that extra's
-_EXTRA = lazy(r"\bextra\b")
+_EXTRA = re.compile(r"\bextra\b")
 
 
 class Requirements:
@@ -463,7 +463,7 @@ def version_files(
 
 
 #: an assignment naming a version among other names (``tag = version = commit = "17.1"``)
-_CHAINED = lazy(
+_CHAINED = re.compile(
     r"""(?m)^[ \t]*(?P<line>(?:\w+[ \t]*=[ \t]*)*\w*version\w*[ \t]*=[ \t]*"""
     r"""(?:\w+[ \t]*=[ \t]*)*(?P<q>['"])(?P<version>\d[^'"\r\n]*)(?P=q))""",
     re.IGNORECASE,

@@ -18,13 +18,12 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relnox._records import replace
 from relnox.files import read_bytes
 from relnox.project.tag_model import split_tag, stem
-from relnox.regex import lazy
 from relnox.tools import git
 from relnox.versioning import maybe_version
 
@@ -169,7 +168,7 @@ def _uses_dist(workflows: str, rel: str) -> bool:
 
 
 #: a key naming where a workflow builds, up to the directory it names
-_BUILT_IN = lazy(  # a whole key (``module_path`` too), not ``cache-dependency-path``
+_BUILT_IN = re.compile(  # a whole key (``module_path`` too), not ``cache-dependency-path``
     r"(?<![\w-])(working-directory|manifest-path|packages-dir|-m|--manifest-path|"
     r"(?:[A-Za-z]+_)?path)\s*[:=]?\s*['\"]?(\./)?\Z"
 )
@@ -391,8 +390,9 @@ def required(docs: Mapping[Path, Mapping[str, Any]], candidates: Mapping[Path, s
     an extra cannot be installed unless ``pkg-examples`` is released beside it (pydantic-ai
     publishes its ``examples`` member for its ``examples`` extra). A requirement relnox
     cannot read is the load's to report, not this question's."""
+    from packaging.utils import canonicalize_name
+
     from relnox.errors import RelnoxError
-    from relnox.names import canonicalize_name
     from relnox.project.pyproject import internal_requirements
 
     by_name: dict[str, Path] = {
@@ -417,7 +417,7 @@ def required(docs: Mapping[Path, Mapping[str, Any]], candidates: Mapping[Path, s
 
 
 #: a workflow step that builds every package of a uv workspace (``uv build --all``)
-_BUILDS_ALL = lazy(r"\buv +build\b[^\n]*\s--all(-packages)?\b")
+_BUILDS_ALL = re.compile(r"\buv +build\b[^\n]*\s--all(-packages)?\b")
 
 
 def _built_by_no_workflow(root: Path, candidates: Mapping[Path, str]) -> set[Path]:

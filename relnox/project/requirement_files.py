@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 
 from relnox.errors import RelnoxError
-from relnox.names import canonicalize_name
 from relnox.project.pyproject import InternalRequirement, Requirements, setup_cfg
 from relnox.project.sources import read_text
 from relnox.toml import table

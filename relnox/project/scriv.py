@@ -11,10 +11,10 @@ its ``format`` (``rst`` by default, or ``md``); a README there is no fragment.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from relnox._records import dataclass
 from relnox.errors import RelnoxError
 from relnox.files import read_text
 from relnox.project.pyproject import load_toml

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from relnox._records import dataclass
 from relnox.errors import ConfigError
 from relnox.paths import rel as relative
 from relnox.project.changes import changed_packages, unreleased

@@ -11,14 +11,13 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from relnox._records import dataclass, replace
 from relnox.errors import ConfigError, VersionError
 from relnox.files import read_bytes
 from relnox.paths import rel
-from relnox.regex import lazy
 from relnox.toml import tomllib
 from relnox.tools import git
 from relnox.versioning import maybe_version, same_version
@@ -380,11 +379,11 @@ def literal_location(path: Path, what: str, pyproject: Path) -> VersionLocation:
 #: ``__version__`` taken from the installed distribution's metadata at import:
 #: ``importlib.metadata.version("pkg")`` (or ``version(__name__)`` imported from it),
 #: importlib_metadata's, pkg_resources' ``get_distribution(...).version``
-_ASKS_METADATA = lazy(
+_ASKS_METADATA = re.compile(
     r"(?m)^__version__[ \t]*(?::[^=\n]+)?=[ \t]*(?:[\w.]+\.)?"
     r"(?:version\(|get_distribution\(.*\)\.version\b)"
 )
-_METADATA_MODULE = lazy(r"\b(?:importlib\.metadata|importlib_metadata|pkg_resources)\b")
+_METADATA_MODULE = re.compile(r"\b(?:importlib\.metadata|importlib_metadata|pkg_resources)\b")
 
 
 def find_module(roots: Sequence[Path], dotted: str) -> Path | None:
@@ -466,7 +465,9 @@ def version_at(root: Path, locations: Sequence[VersionLocation], rev: str) -> st
 
 
 #: setup.cfg's literal ``version = 3.0.2``, read after its ``[metadata]`` header
-_SETUP_CFG_VERSION = lazy(r"(?m)\A(?:(?!^\[).*\n)*?^version[ \t]*=[ \t]*(?P<version>[^\s#;]+)")
+_SETUP_CFG_VERSION = re.compile(
+    r"(?m)\A(?:(?!^\[).*\n)*?^version[ \t]*=[ \t]*(?P<version>[^\s#;]+)"
+)
 
 
 #: where a pyproject.toml states a static version: PEP 621's key and poetry's own

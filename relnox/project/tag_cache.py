@@ -31,16 +31,16 @@ cache. A kept answer that does not decode is computed again.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from packaging.version import Version
 
-from relnox import digests
-from relnox._records import fields
 from relnox.project.tag_model import Member, TagConvention, TagFacts
 from relnox.tools import history
 
@@ -55,10 +55,8 @@ KIND = "conventions"
 CODE = (
     "relnox",
     "relnox._proc",
-    "relnox._records",
     "relnox.errors",
     "relnox.files",
-    "relnox.names",
     "relnox.paths",
     "relnox.project",
     "relnox.project.conventions",
@@ -74,7 +72,6 @@ CODE = (
     "relnox.project.version_parts",
     "relnox.project.version_tuple",
     "relnox.redact",
-    "relnox.regex",
     "relnox.tags",
     "relnox.toml",
     "relnox.tools",
@@ -97,7 +94,7 @@ def _code() -> list[str] | None:
         if not where:
             return None
         try:
-            found.append(digests.key(Path(where).read_bytes()))
+            found.append(hashlib.blake2b(Path(where).read_bytes(), digest_size=32).hexdigest())
         except OSError:
             return None
     return found
@@ -140,9 +137,9 @@ def question(
         [_member(m) for m in members],
         default,
         shared,
-        [[name, digests.key(data)] for name, data in workflows],
+        [[name, hashlib.blake2b(data, digest_size=32).hexdigest()] for name, data in workflows],
     ]
-    return digests.key(json.dumps(facts, sort_keys=True).encode())
+    return hashlib.blake2b(json.dumps(facts, sort_keys=True).encode(), digest_size=32).hexdigest()
 
 
 def _version(value: Any) -> Version | None:

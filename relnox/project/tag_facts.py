@@ -8,11 +8,11 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from itertools import pairwise
 
 from packaging.version import Version
 
-from relnox._records import replace
 from relnox.project.tag_model import (
     DOTLESS_TAIL,
     Member,

@@ -8,11 +8,10 @@ import bisect
 import fnmatch
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from packaging.version import Version
 
-from relnox._records import dataclass, field
-from relnox.regex import lazy
 from relnox.tags import DOTLESS, UNDERSCORED, tag_regex, version_in
 from relnox.versioning import maybe_version
 
@@ -211,7 +210,7 @@ def _split_from(tag: str, start: int) -> tuple[str, Version] | None:
 #: a local label of letters alone (asyncclick's ``8.3.0.5+async``, beside the ``8.3.0`` of
 #: the project it forks): the tag's spelling, not its version, as no index takes a local
 #: version; a label with digits (``+g1a2b3c``, ``+cu121``) is a build's
-_WORD_LABEL = lazy(r"\+[A-Za-z]+\Z")
+_WORD_LABEL = re.compile(r"\+[A-Za-z]+\Z")
 
 
 def released(version: Version) -> Version:
@@ -223,12 +222,12 @@ def released(version: Version) -> Version:
 
 #: a year and a month joined by a hyphen (``2025-03``): PEP 440 would read it as a post
 #: release (2025.post3), but a tag so spelled names the month of an announcement
-_MONTH = lazy(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])")
+_MONTH = re.compile(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])")
 
 
 #: a word written after the version of a release tag (netCDF4's and cftime's ``v1.6.5rel``):
 #: the tag's spelling, not part of its version
-_SUFFIX = lazy(r"(?<=\d)[-_.]?(?:rel|release)\Z", re.IGNORECASE)
+_SUFFIX = re.compile(r"(?<=\d)[-_.]?(?:rel|release)\Z", re.IGNORECASE)
 
 
 def _unsuffixed(tail: str) -> str:
@@ -249,7 +248,7 @@ def suffix_of(tail: str) -> str:
     return found.group(0) if maybe_version(tail[: found.start()]) is not None else ""
 
 
-_UNDERSCORED = lazy(r"[0-9]+(?:_[0-9]+)+(?:[A-Za-z]+[0-9]*)?")
+_UNDERSCORED = re.compile(r"[0-9]+(?:_[0-9]+)+(?:[A-Za-z]+[0-9]*)?")
 
 
 def underscored(tail: str) -> bool:

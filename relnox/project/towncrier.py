@@ -15,10 +15,10 @@ and README or template files beside them are not fragments.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from relnox._records import dataclass
 from relnox.errors import RelnoxError
 from relnox.project.pyproject import load_toml
 from relnox.toml import table

@@ -16,7 +16,7 @@ _LOCAL_SOURCES = ("editable", "virtual", "directory")
 
 def update_uv_lock(text: str, versions: Mapping[str, str]) -> str:
     """``text`` with the version of each member named in ``versions`` replaced."""
-    from relnox.names import canonicalize_name
+    from packaging.utils import canonicalize_name
 
     lines = text.splitlines(keepends=True)
     out = list(lines)

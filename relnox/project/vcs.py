@@ -11,17 +11,17 @@ never guessed as 0.0.0 while tags exist.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from relnox._records import replace
 from relnox.errors import GitError, RelnoxError, VersionError
 from relnox.files import read_bytes
 from relnox.paths import Resolver
 from relnox.project.tag_model import Member, RepoTags, TagFacts
 from relnox.project.workspace import Broken, Package, Workspace
-from relnox.regex import lazy
 from relnox.tools import git, history
 from relnox.versioning import maybe_version
 
@@ -175,7 +175,7 @@ def release_triggers(
 
 
 #: a workflow step that uploads to a package index
-PUBLISHES = lazy(
+PUBLISHES = re.compile(
     r"pypi-publish|\b(twine|flit|hatch|pdm|poetry|uv|maturin|relnox) +(upload|publish)\b"
 )
 
@@ -224,10 +224,10 @@ def stamps_version(top: Path, names: Sequence[str]) -> bool:
 
 
 #: a tool's command setting the project's version: ``poetry version 1.2.3``, ``uv version``
-_VERSION_COMMAND = lazy(r"\b(?:poetry|uv|hatch|pdm) +version +[\"'$\w]")
+_VERSION_COMMAND = re.compile(r"\b(?:poetry|uv|hatch|pdm) +version +[\"'$\w]")
 
 
-_KEY = lazy(r"""^(?P<indent> *)(?P<q>["']?)(?P<key>[\w-]+)(?P=q)\s*:(?:\s+(?P<value>.*))?$""")
+_KEY = re.compile(r"""^(?P<indent> *)(?P<q>["']?)(?P<key>[\w-]+)(?P=q)\s*:(?:\s+(?P<value>.*))?$""")
 
 
 def _scalar(text: str) -> str:

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
-from relnox._records import dataclass
 from relnox.errors import VersionError
 from relnox.project.python_ast import parse
 from relnox.project.sources import VersionLocation, read_text

@@ -13,26 +13,25 @@ import fnmatch
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence, Set
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from relnox._records import dataclass, field
 from relnox.config import (
     CHANGELOG_NAMES,
     RELEASE_NOTES_NAMES,
     Config,
 )
 from relnox.errors import ConfigError, GitError, RelnoxError
-from relnox.names import canonicalize_name
 from relnox.project.pyproject import (
     VCS_SOURCE,
     InternalRequirement,
 )
 from relnox.project.sources import VersionLocation
 from relnox.project.tag_model import TagConvention, TagFacts
-from relnox.regex import lazy
 from relnox.tags import format_tag
 
 __all__ = ["Broken", "InternalRequirement", "Package", "Workspace", "changelog_in"]
@@ -233,7 +232,9 @@ def _notes_page(folder: Path) -> Path | None:
 
 #: one page per release series in a changelog folder: SQLAlchemy's changelog_21.rst,
 #: pikepdf's docs/releasenotes/version10.md
-_SERIES_PAGE = lazy(r"^(?:(?:changelog|changes)[_-]|version|v)(?P<series>\d+)\.(?:rst|md)$", re.I)
+_SERIES_PAGE = re.compile(
+    r"^(?:(?:changelog|changes)[_-]|version|v)(?P<series>\d+)\.(?:rst|md)$", re.I
+)
 
 
 def _newest_series(folder: Path) -> Path | None:

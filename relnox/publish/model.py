@@ -7,10 +7,10 @@ Made by :func:`relnox.publish.plan.plan_publish`, carried out by
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relnox._records import dataclass, field
 from relnox.artifacts.manifest import Manifest, PackageRecord
 from relnox.project.workspace import Workspace
 from relnox.stage import Runtime

@@ -13,12 +13,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping
 
+from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from relnox.artifacts.checks import name_and_version
 from relnox.errors import PublishError
 from relnox.files import read_bytes
-from relnox.names import canonicalize_name
 from relnox.project.workspace import Package, Workspace
 from relnox.tools.simple_pages import IndexedFile
 

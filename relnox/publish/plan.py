@@ -22,10 +22,10 @@ import logging
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from relnox._records import replace
 from relnox.artifacts.checks import Expectation, check_artifacts, proof
 from relnox.artifacts.distdir import load_release
 from relnox.artifacts.manifest import PackageRecord

@@ -11,12 +11,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from relnox.artifacts.checks import name_and_version
 from relnox.artifacts.manifest import Manifest, PackageRecord
 from relnox.errors import PublishError
-from relnox.names import canonicalize_name
 from relnox.project.workspace import Workspace
 from relnox.tools.credentials import Credentials
 from relnox.tools.network import NetworkSettings

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from relnox._records import dataclass, field
 from relnox.artifacts.manifest import ensure_state_dir, state_dir
 from relnox.atomic import write_atomic
 from relnox.errors import PublishError, RelnoxError

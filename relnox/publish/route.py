@@ -10,10 +10,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from packaging.version import Version
 
-from relnox._records import dataclass
 from relnox.errors import PublishError, VersionError
 from relnox.project.workspace import Workspace
 from relnox.tags import ParsedTag, parse_tag

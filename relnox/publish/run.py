@@ -18,8 +18,8 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
-from relnox._records import dataclass, field
 from relnox.errors import PublishError
 from relnox.project.workspace import Workspace
 from relnox.publish.model import InstallableCheck, PublishPlan

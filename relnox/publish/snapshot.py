@@ -12,13 +12,12 @@ file go with it when they are uploaded too.
 
 from __future__ import annotations
 
-import os
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
-from relnox import digests
-from relnox._records import replace
 from relnox.errors import PublishError
 from relnox.publish.model import PublishPlan
 from relnox.tools.upload import attestations_of
@@ -29,7 +28,7 @@ _CHUNK = 1024 * 1024
 def _copy_hashed(source: Path, target: Path) -> str:
     """Copy ``source`` to ``target`` (a new file); the sha256 of the bytes copied."""
     with source.open("rb") as src, target.open("xb") as dst:
-        digest = digests.sha256(size=os.fstat(src.fileno()).st_size)
+        digest = hashlib.sha256()
         for chunk in iter(lambda: src.read(_CHUNK), b""):
             digest.update(chunk)
             dst.write(chunk)
@@ -66,7 +65,7 @@ def snapshot(
                 if in_memory and size <= IN_MEMORY_FILE and held + size <= IN_MEMORY_TOTAL:
                     content = file.path.read_bytes()
                     held += len(content)
-                    sha256 = digests.sha256(content).hexdigest()
+                    sha256 = hashlib.sha256(content).hexdigest()
                     kept = replace(file, content=content)
                 else:
                     if private is None:

@@ -10,9 +10,9 @@ import re
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from relnox._records import dataclass, field, replace
 from relnox.errors import PublishError
 from relnox.publish.model import PublishPlan
 from relnox.publish.report import (

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.version import Version
 
-from relnox._records import dataclass
 from relnox.errors import ConfigError, VersionError
 from relnox.paths import rel
 from relnox.project.workspace import Package, Workspace

@@ -10,15 +10,15 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from relnox._records import dataclass
 from relnox.errors import RelnoxError
 from relnox.guards import doctor_checks as api_checks
-from relnox.names import canonicalize_name
 from relnox.paths import rel
 from relnox.project.changes import stamped_reading
 from relnox.project.discovery import discover, load_toml

@@ -3,13 +3,13 @@ the dry run's plan, and the state file a rerun resumes from."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from relnox import digests
-from relnox._records import asdict, dataclass, field
 from relnox.artifacts.manifest import ensure_state_dir, manifest_path, read_manifest, state_dir
 from relnox.atomic import write_atomic
 from relnox.builds import stale_builds
@@ -208,7 +208,7 @@ def _bump_record(value: object) -> dict[str, Any] | None:
 
 def manifest_fingerprint(dist_dir: Path) -> str:
     path = manifest_path(dist_dir)
-    return digests.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
 
 
 def stage_fingerprint(dist_dir: Path, index: str | None = None, *settings: object) -> str:
@@ -219,7 +219,7 @@ def stage_fingerprint(dist_dir: Path, index: str | None = None, *settings: objec
     print_ = manifest_fingerprint(dist_dir) + (redact_url(index) if index else "")
     if not settings:
         return print_
-    return print_ + "+" + digests.sha256(repr(settings).encode()).hexdigest()[:16]
+    return print_ + "+" + hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
 
 
 def build_outdated(workspace: Workspace, names: tuple[str, ...], dist_dir: Path) -> str | None:

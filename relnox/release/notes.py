@@ -6,11 +6,11 @@ The text is what ``gh release create TAG --notes-file FILE`` publishes.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.version import Version
 
-from relnox._records import dataclass
 from relnox.atomic import write_atomic
 from relnox.errors import ConfigError, VersionError
 from relnox.project.changelog import read_section

@@ -15,9 +15,9 @@ import logging
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from relnox._records import dataclass, replace
 from relnox.errors import RelnoxError
 from relnox.project.discovery import load_workspace
 from relnox.publish import PublishOptions, PublishRuntime

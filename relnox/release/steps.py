@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from relnox._records import dataclass
 from relnox.artifacts.manifest import manifest_path, read_manifest
 from relnox.builds import STAGE as BUILD
 from relnox.builds import BuildOptions

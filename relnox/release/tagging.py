@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from packaging.version import Version
 
-from relnox._records import dataclass, field
 from relnox.atomic import signals_held
 from relnox.errors import GitError
 from relnox.paths import rel

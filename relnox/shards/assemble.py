@@ -19,13 +19,14 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from relnox._records import dataclass, field, replace
 from relnox.artifacts.checks import name_and_version
 from relnox.artifacts.manifest import (
     MANIFEST_TXT,
@@ -40,7 +41,6 @@ from relnox.artifacts.manifest import (
 )
 from relnox.atomic import missing_dirs, put_back, signals_held, snapshot, write_atomic
 from relnox.errors import BuildError, RelnoxError, one_line
-from relnox.names import canonicalize_name
 from relnox.paths import own_dist_dir, rel
 from relnox.project.workspace import Workspace
 from relnox.shards.files import checked_files, label

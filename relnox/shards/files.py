@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import stat
 from pathlib import Path
 
-from relnox import digests
+from packaging.utils import canonicalize_name
+
 from relnox.artifacts.checks import artifact_kind, name_and_version
 from relnox.artifacts.manifest import ArtifactRecord, PackageRecord
 from relnox.errors import BuildError
-from relnox.names import canonicalize_name
 from relnox.project.workspace import Package
 from relnox.versioning import maybe_version
 
@@ -136,7 +137,7 @@ def checked_files(
             )
         seen[artifact.filename] = (shard, record.name)
         data = _read_artifact(shard, artifact, record)
-        if len(data) != artifact.size or digests.sha256(data).hexdigest() != artifact.sha256:
+        if len(data) != artifact.size or hashlib.sha256(data).hexdigest() != artifact.sha256:
             raise BuildError(
                 f"{what} does not match the sha256 its manifest records (changed after the "
                 "build); rebuild that shard"

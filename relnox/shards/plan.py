@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 
-from relnox._records import dataclass, field
 from relnox.artifacts.manifest import BUILT, MOST_SECONDS, manifest_path, read_manifest
 from relnox.errors import BuildError, RelnoxError, one_line
-from relnox.names import canonicalize_name
 from relnox.paths import rel
 from relnox.project.workspace import Package, Workspace
 from relnox.shards.split import ShardSpec, estimate, groups, shard_count, split

@@ -22,8 +22,8 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
-from relnox._records import dataclass
 from relnox.errors import BuildError
 
 DEFAULT_ESTIMATE = 1.0

@@ -21,9 +21,9 @@ import logging
 import os
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from relnox._records import dataclass, field
 from relnox.errors import PublishError
 from relnox.redact import register_secret
 from relnox.tools.envs import holds_secret, is_credential_variable

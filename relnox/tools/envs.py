@@ -20,11 +20,11 @@ import shlex
 import sys
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from relnox import _proc as proc
-from relnox._records import dataclass
 from relnox.errors import RelnoxError
 from relnox.tools.trust import trust_environment
 
@@ -593,10 +593,10 @@ def environment_dir(work: Path, python: str) -> Path:
     digest of the interpreter file the path leads to. In a scratch slot
     (:mod:`relnox.tools.scratch`), the path uv remembers an interpreter by then always
     leads to that very file."""
-    from relnox import digests
+    import hashlib
 
     real = os.path.realpath(python)
-    return work / f"venv-{digests.sha256(os.fsencode(real)).hexdigest()[:12]}"
+    return work / f"venv-{hashlib.sha256(os.fsencode(real)).hexdigest()[:12]}"
 
 
 def install(

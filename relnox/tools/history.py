@@ -23,15 +23,15 @@ answer is computed, as without a cache.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from relnox import digests
-from relnox._records import dataclass, field
 from relnox.atomic import write_atomic
 from relnox.tools import git
 
@@ -138,12 +138,12 @@ def key_of(head: str | None, refs: str, paths: tuple[Path, ...] | None) -> Histo
     if not head or home is None or paths is None:
         return None
     gitdir, *files = paths
-    name = digests.sha256(str(gitdir).encode()).hexdigest()[:24]
+    name = hashlib.sha256(str(gitdir).encode()).hexdigest()[:24]
     cache = home / CACHE / f"{name}.json"
     facts: list[Any] = [_VERSION, str(gitdir), head, refs]
     for path in files:
         try:
-            facts.append(digests.key(path.read_bytes()))
+            facts.append(hashlib.blake2b(path.read_bytes(), digest_size=32).hexdigest())
         except FileNotFoundError:
             facts.append(None)
         except OSError:
@@ -151,7 +151,7 @@ def key_of(head: str | None, refs: str, paths: tuple[Path, ...] | None) -> Histo
     facts.append(sorted((k, v) for k, v in os.environ.items() if k.startswith("GIT_")))
     if " refs/replace/" in refs:  # git config core.useReplaceRefs false ignores them
         facts.append(git.run(gitdir, "config", "--get", "core.useReplaceRefs").output.strip())
-    digest = digests.key(json.dumps(facts).encode())
+    digest = hashlib.blake2b(json.dumps(facts).encode(), digest_size=32).hexdigest()
     key = HistoryKey(digest, cache)
     try:
         kept = json.loads(cache.read_text(encoding="utf-8"))

@@ -39,12 +39,12 @@ import re
 import socket
 import time
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from relnox import _proc as proc
 from relnox import digests
-from relnox._records import dataclass, field
 from relnox.redact import redact
 from relnox.tools.credentials import Credentials
 from relnox.tools.http_wire import WireError, parse, request_head, whole

@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import socket
 import time
+from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
 
-from relnox._records import dataclass
 from relnox.tools.network import connect
 
 #: the most bytes of one status or header line (``http.client``'s ``_MAXLINE``)

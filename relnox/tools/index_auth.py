@@ -16,10 +16,10 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from relnox._records import dataclass, field
 from relnox.errors import RelnoxError
 from relnox.tools.repositories import split_userinfo
 

@@ -24,10 +24,10 @@ from __future__ import annotations
 import math
 import socket
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from relnox._records import dataclass
 from relnox.config import Config
 from relnox.errors import ConfigError
 

@@ -26,15 +26,14 @@ import logging
 import os
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from relnox._records import dataclass, field
 from relnox.config import Config
 from relnox.errors import ConfigError
 from relnox.redact import register_secret
-from relnox.regex import lazy
 
 logger = logging.getLogger("relnox")
 
@@ -64,7 +63,7 @@ def _twine_urls() -> tuple[str, str]:
 
 
 #: ``NAME = "https://..."`` at the start of a line of twine's ``utils.py``
-_ASSIGNED = lazy(
+_ASSIGNED = re.compile(
     r'^(DEFAULT_REPOSITORY|TEST_REPOSITORY)\s*=\s*["\'](https://[^"\'\s]+)["\']\s*$', re.M
 )
 
@@ -198,7 +197,7 @@ class Repository:
 
     def project_page(self, project: str) -> str:
         """The web page of ``project`` (warehouse: ``/project/NAME/``; others: its simple page)."""
-        from relnox.names import canonicalize_name
+        from packaging.utils import canonicalize_name
 
         name = canonicalize_name(project)
         if self.is_pypi:

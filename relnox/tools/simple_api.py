@@ -25,18 +25,19 @@ trickles a never-ending page is given up on, as a stalled upload is.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import time
 from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from relnox import digests
-from relnox._records import dataclass, field
+from packaging.utils import canonicalize_name
+
 from relnox.errors import PublishError
-from relnox.names import canonicalize_name
 from relnox.tools import http_wire
 from relnox.tools.network import backoff_delay, is_loopback, proxied
 from relnox.tools.repositories import origin
@@ -76,7 +77,7 @@ class _Body:
         self.keep = keep
         self.chunks: list[bytes] = []
         # a file's sha256 (of at most ``limit`` bytes); a page is kept, not hashed
-        self.hash = None if keep else digests.sha256(size=limit)
+        self.hash = None if keep else hashlib.sha256()
         self.size = 0
 
     def add(self, chunk: bytes) -> None:

@@ -5,13 +5,12 @@ project's status (PEP 792). No network here: :mod:`relnox.tools.simple_api` fetc
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-from relnox._records import dataclass, field
 from relnox.redact import redact
-from relnox.regex import lazy
 
 
 @dataclass(frozen=True)
@@ -96,12 +95,12 @@ class _Links:
 
 
 #: a start tag whose attributes are all quoted, without ``<`` or ``>`` in a value
-_START = lazy(
+_START = re.compile(
     r"""<([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:="[^"<>]*"|='[^'<>]*')?)*)\s*(/?)>"""
 )
-_ATTRIBUTE = lazy(r"""\s+([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:="([^"<>]*)"|='([^'<>]*)')?""")
-_END = lazy(r"</([a-zA-Z][a-zA-Z0-9]*)\s*>")
-_DOCTYPE = lazy(r"<!doctype[^>]*>", re.I)
+_ATTRIBUTE = re.compile(r"""\s+([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:="([^"<>]*)"|='([^'<>]*)')?""")
+_END = re.compile(r"</([a-zA-Z][a-zA-Z0-9]*)\s*>")
+_DOCTYPE = re.compile(r"<!doctype[^>]*>", re.I)
 
 
 def _plain_links(text: str) -> _Links | None:

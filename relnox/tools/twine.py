@@ -15,10 +15,10 @@ import logging
 import re
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from relnox._proc import Result
-from relnox._records import dataclass
 from relnox.redact import redact
 from relnox.tools.credentials import Credentials
 from relnox.tools.repositories import Repository

@@ -16,12 +16,12 @@ from __future__ import annotations
 import glob
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from relnox import _proc as proc
 from relnox._proc import Result
-from relnox._records import dataclass, field
 from relnox.redact import redact
 from relnox.tools.credentials import Credentials, no_credentials_message
 from relnox.tools.network import NetworkSettings

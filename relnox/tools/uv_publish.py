@@ -18,10 +18,10 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from relnox._proc import Result
-from relnox._records import dataclass
 from relnox.redact import redact
 from relnox.tools.credentials import Credentials
 from relnox.tools.network import NetworkSettings

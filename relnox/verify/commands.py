@@ -12,11 +12,11 @@ a head start can start early: the wheels of dist/ by file URL and manifest sha25
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from relnox import _proc as proc
-from relnox._records import dataclass, replace
 from relnox.tools.envs import Environment, Installer, InstallOptions
 
 if TYPE_CHECKING:

@@ -7,9 +7,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from packaging.utils import canonicalize_name
+
 from relnox.artifacts.manifest import read_manifest
 from relnox.errors import RelnoxError, VerifyError
-from relnox.names import canonicalize_name
 from relnox.project.workspace import Workspace
 from relnox.tools.envs import Installer, InstallOptions
 from relnox.tools.index_auth import IndexLogin

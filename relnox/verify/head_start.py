@@ -36,11 +36,11 @@ from __future__ import annotations
 import sys
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from relnox import _proc as proc
-from relnox._records import dataclass
 from relnox.errors import VerifyError
 from relnox.stage import HeadStartBase
 from relnox.tools import scratch

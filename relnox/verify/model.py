@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relnox._records import dataclass, field
 from relnox.redact import redact_url
 from relnox.tools.envs import (
     Installer,

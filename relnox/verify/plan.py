@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
-from relnox._records import replace
+from packaging.utils import canonicalize_name
+
 from relnox.artifacts.distdir import load_release
 from relnox.artifacts.manifest import (
     ArtifactRecord,
@@ -36,7 +38,6 @@ from relnox.artifacts.manifest import (
 )
 from relnox.builds import refuse_stale
 from relnox.errors import RelnoxError, VerifyError
-from relnox.names import canonicalize_name
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import cooldown
 from relnox.tools.envs import (

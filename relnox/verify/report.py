@@ -5,11 +5,10 @@ or the index, or the package itself."""
 from __future__ import annotations
 
 import re
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from relnox._records import asdict, dataclass, field
 from relnox.errors import VerifyError
-from relnox.regex import lazy
 from relnox.tools import cooldown
 from relnox.tools.index_auth import refused_login
 from relnox.verify.smoke import Check
@@ -170,7 +169,7 @@ _NETWORK = (
     "--no-index",
 )
 #: an index was asked and answered that it has no such distribution (uv; pip): the names
-_NOT_FOUND = lazy(
+_NOT_FOUND = re.compile(
     r"because ([a-z0-9][a-z0-9._-]*)(?:\[[^\]]*\])? was not found in the package registry"
     r"|no matching distribution found for ([a-z0-9][a-z0-9._-]*)"
     r"|because there is no version of ([a-z0-9][a-z0-9._-]*?)(?:\[[^\]]*\])?(?:[=<>!~])"
@@ -246,7 +245,7 @@ def failure_cause(check: Check) -> str:
 
 
 #: the flag a missing-extra note ends with (relnox.verify.run: ``check it with --extras X[Y]``)
-_EXTRAS_FLAG = lazy(r"check it with --extras (\S+)")
+_EXTRAS_FLAG = re.compile(r"check it with --extras (\S+)")
 
 
 def closing_message(report: VerifyReport) -> str:

@@ -27,17 +27,17 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from packaging.utils import canonicalize_name
+
 from relnox import _proc as proc
 from relnox._proc import Result
-from relnox._records import replace
 from relnox.errors import RelnoxError, VerifyError
-from relnox.names import canonicalize_name
 from relnox.project.workspace import Workspace
-from relnox.regex import lazy
 from relnox.stage import Runtime
 from relnox.tools import cooldown, scratch
 from relnox.tools.envs import (
@@ -786,8 +786,8 @@ def _refused(result: Result) -> bool:
 
 
 #: ``name[extra]`` or ``name[a,b]`` as a script's own message spells an install
-_NO_MODULE = lazy(r"""No module named ['"]([\w.]+)['"]""")
-_EXTRA_RE = lazy(r"([A-Za-z0-9][A-Za-z0-9._-]*)\[([A-Za-z0-9._,-]+)\]")
+_NO_MODULE = re.compile(r"""No module named ['"]([\w.]+)['"]""")
+_EXTRA_RE = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)\[([A-Za-z0-9._,-]+)\]")
 
 #: what uv and pip say when a version is not (yet) on an index
 _NOT_FOUND = (

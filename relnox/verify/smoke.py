@@ -15,13 +15,14 @@ import functools
 import io
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from relnox._records import dataclass
+from packaging.utils import canonicalize_name
+
 from relnox.artifacts.bounded import read_zip_member
 from relnox.errors import VerifyError
-from relnox.names import canonicalize_name
 from relnox.verify.in_env import import_names
 from relnox.versioning import same_version
 

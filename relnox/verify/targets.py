@@ -15,13 +15,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from relnox._records import dataclass, replace
 from relnox.errors import VerifyError
-from relnox.names import canonicalize_name
 from relnox.tools.envs import find_python, interpreter_version
 
 if TYPE_CHECKING:
