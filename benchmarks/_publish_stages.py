@@ -47,6 +47,7 @@ def install() -> None:
     # The run's modules, which the command loads while the preflight waits on the index,
     # load here with the rest (the imports row holds them)
     import relnox._light
+
     import relnox.cli
 
     relnox._light.ACTIVE = True

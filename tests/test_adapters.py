@@ -36,7 +36,6 @@ MACHINERY = (
     "--command-timeout",
     "--config",
     "--list-format",
-    "--print-completion-script",
     "--debug",
 )
 
@@ -431,8 +430,8 @@ def test_quiet_prints_only_what_is_asked_and_errors(tmp_path: Path) -> None:
     assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""
     data = json.loads(run_relnox("-q", "check-versions", "--json", cwd=tmp_path).stdout)
     assert data["schema"] == 1 and data["ok"] is True and len(data["packages"]) == 3
-    failing = run_relnox("-q", "check-tag", "nope-v9", cwd=tmp_path)
-    assert failing.returncode == 1 and failing.stderr.startswith("relnox: error:")
+    failing = run_relnox("-q", "check-tag", "nope-v9", cwd=tmp_path)  # no package nope
+    assert failing.returncode == 2 and failing.stderr.startswith("relnox: error:")
 
 
 def git_tags(root: Path) -> list[str]:

@@ -80,11 +80,9 @@ def _publish(
     verify_installable: bool = False,
     extra_index: str | None = None,
 ) -> PublishResult:
-    from relnox._light import freeze_imports
     from relnox.project.discovery import load_workspace
     from relnox.publish import STAGE, PublishRuntime
 
-    freeze_imports()  # the publish path's modules, loaded just now
     workspace = load_workspace(root)
     if options.jobs is not None and options.jobs < 1:
         raise UsageError(f"--jobs {options.jobs}: give 1 or more parallel uploads")

@@ -25,7 +25,7 @@ from relnox.config import (
     RELEASE_NOTES_NAMES,
     Config,
 )
-from relnox.errors import ConfigError, GitError, RelnoxError
+from relnox.errors import ConfigError, GitError, RelnoxError, UnknownChoice, did_you_mean
 from relnox.project.pyproject import (
     VCS_SOURCE,
     InternalRequirement,
@@ -341,8 +341,11 @@ class Workspace:
         for broken in self.broken:
             if broken.name == wanted or broken.directory.name == name:
                 raise type(broken.error)(str(broken.error))
-        known = ", ".join(p.name for p in self.packages) or "none"
-        raise ConfigError(f"unknown package {name!r}; the packages of {self.root} are: {known}")
+        known = [p.name for p in self.packages]
+        raise UnknownChoice(
+            f"unknown package {name!r}; {did_you_mean(name, known)}the packages of "
+            f"{self.root} are: {', '.join(known) or 'none'}"
+        )
 
     def select(self, names: Iterable[str] | None) -> tuple[Package, ...]:
         """The named packages (all when ``names`` is empty), in release order.
