@@ -118,7 +118,7 @@ def bump(c: Any, flags: BumpFlags) -> dict[str, Any]:
         echo_json(result)
         return result
     for name, (old, new) in plan.versions.items():
-        echo(f"{name}: {old} -> {new}")
+        echo(f"{name}: {old} -> {new}", always=True)
     for line in plan.rewrites:
         echo(f"  {line}")
     if flags.dry_run:

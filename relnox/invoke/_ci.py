@@ -6,6 +6,7 @@ and a job summary (see :mod:`relnox.tools.github`).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ from relnox.invoke._common import (
     write_output,
 )
 from relnox.invoke._shards import TIMINGS_HELP
+from relnox.log import QUIET_ENV
 
 if TYPE_CHECKING:
     pass
@@ -153,6 +155,9 @@ def doctor(
         echo_json(result)
     else:
         echo(render_table([c.as_dict() for c in report.checks], ["check", "status", "detail"]))
+        if os.environ.get(QUIET_ENV, "") not in ("", "0"):  # -q: the table's warnings only
+            for check in report.warnings:
+                echo(f"warning: {check.check}: {check.detail}", always=True)
     if errors:
         first = report.errors[0]
         raise RelnoxError(
@@ -160,7 +165,7 @@ def doctor(
             f"first: {first.check}: {first.detail}"
         )
     if not json:
-        echo(f"doctor: {len(report.checks)} checks, no errors, {warnings} warning(s)")
+        echo(f"doctor: {len(report.checks)} checks, no errors, {warnings} warning(s)", always=True)
     return result
 
 

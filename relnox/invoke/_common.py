@@ -44,6 +44,38 @@ SHORT_FLAGS = {
 }
 
 
+#: the files that make a directory a project's root
+PROJECT_FILES = ("pyproject.toml", "setup.py", "setup.cfg")
+
+
+def repository_root(start: Path | None = None) -> str:
+    """The repository root for a task run in ``start`` (the current directory) without
+    ``--root``, found upward as git and uv find theirs: ``"."`` when ``start`` holds a
+    project file (:data:`PROJECT_FILES`) or none is found; else the topmost directory
+    holding one up to the git top-level (the workspace root, not a member's directory), or
+    without git the nearest one. ``-v`` says which it used."""
+    import logging
+    from pathlib import Path
+
+    here = (start or Path.cwd()).absolute()
+
+    def project(directory: Path) -> bool:
+        return any((directory / name).is_file() for name in PROJECT_FILES)
+
+    if project(here):
+        return "."
+    above = [here, *here.parents]
+    top = next((i for i, d in enumerate(above) if (d / ".git").exists()), None)
+    found = [d for d in (above[: top + 1] if top is not None else above) if project(d)]
+    if not found:
+        return "."
+    root = found[-1] if top is not None else found[0]
+    logging.getLogger("relnox").debug(
+        "repository root: %s (found upward from %s; --root picks another)", root, here
+    )
+    return str(root)
+
+
 def number(value: Any, flag: str, kind: type[int] | type[float] = int) -> Any:
     """``--flag``'s text as a number (``None`` when empty); a usage error when it is not one."""
     if value in (None, ""):
@@ -183,6 +215,8 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
         @functools.wraps(fn)
         def body(c: Any, *a: Any, **kw: Any) -> Any:
             setup_logging(int(kw.get("verbose") or 0))
+            if kw.get("root") == ".":  # not given: the repository around the current directory
+                kw["root"] = repository_root()
             if not kw.get("json") or _documents is not None:  # a task inside a --json task
                 return _run(fn, name, locked, c, *a, **kw)
             return _run_json(fn, name, locked, c, *a, **kw)
@@ -322,11 +356,21 @@ def _from_flags(fn: Callable[..., Any], flags: type) -> Any:
     return body
 
 
-def echo(text: str = "") -> None:
-    """Print a result line to stdout (secrets masked), unless ``-q``/``RELNOX_QUIET``."""
-    if os.environ.get(QUIET_ENV, "") not in ("", "0"):
+def echo(text: str = "", *, always: bool = False) -> None:
+    """Print a result line to stdout (secrets masked), unless ``-q``/``RELNOX_QUIET``;
+    ``always``: a warning or the closing summary, which ``-q`` keeps."""
+    if not always and os.environ.get(QUIET_ENV, "") not in ("", "0"):
         return
     _write(text)
+
+
+def echo_result(lines: list[str]) -> None:
+    """A stage's :meth:`describe` lines, whose last is its closing summary (kept by ``-q``
+    when it is one line)."""
+    for line in lines[:-1]:
+        echo(line)
+    if lines:
+        echo(lines[-1], always="\n" not in lines[-1])
 
 
 def _write(text: str) -> None:

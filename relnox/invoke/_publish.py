@@ -19,6 +19,7 @@ from relnox.invoke._common import (
     chosen,
     echo,
     echo_json,
+    echo_result,
     listed,
     nothing_to_do,
     number,
@@ -96,7 +97,7 @@ def _publish(
     result = STAGE.run(plan, runtime)
     if result.dry_run and not as_json:
         echo("\n".join(plan.tiers()))
-    echo_json(result.to_json()) if as_json else echo("\n".join(result.describe()))
+    echo_json(result.to_json()) if as_json else echo_result(result.describe())
     result.raise_for_failures()
     return result
 
@@ -280,7 +281,10 @@ def testpypi(c: Any, flags: PublishTestFlags) -> dict[str, Any]:
             f"the release was published to {label}, but {report.closing()}\n"
             f"(run relnox verify-install --index {flags.repository} -v for details)"
         )
-    echo(f"verified: {', '.join(name for name, _ in result.packages)} install from there")
+    echo(
+        always=True,
+        text=f"verified: {', '.join(name for name, _ in result.packages)} install from there",
+    )
     return summary
 
 

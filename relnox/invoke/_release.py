@@ -121,16 +121,17 @@ def _show_stage(report: Any) -> None:
 
 
 def _summary(result: Any, title: str) -> None:
+    """The closing summary (kept by ``-q``)."""
     echo("")
-    echo(title)
+    echo(title, always=True)
     for name, version in result.versions.items():
         before = result.previous.get(name, version)
         change = f"{before} -> {version}" if before != version else version
-        echo(f"  {name:24} {change}")
+        echo(f"  {name:24} {change}", always=True)
     if result.tags:
-        echo(f"  tags: {', '.join(result.tags)}")
+        echo(f"  tags: {', '.join(result.tags)}", always=True)
     for stage, files in result.uploads.items():
-        echo(f"  {stage}: {len(files)} file(s) uploaded")
+        echo(f"  {stage}: {len(files)} file(s) uploaded", always=True)
 
 
 @dataclass(frozen=True)

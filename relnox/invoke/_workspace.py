@@ -69,7 +69,7 @@ def check_versions(c: Any, root: str = ".", json: bool = False, verbose: int = 0
         for problem in problems:
             echo(f"  x {problem}")
         for warning in warnings:
-            echo(f"  ! {warning}")
+            echo(f"  ! {warning}", always=True)
     if problems:
         raise VersionError(
             f"{len(problems)} problem(s) in the version sources of {workspace.root}; "
@@ -78,5 +78,8 @@ def check_versions(c: Any, root: str = ".", json: bool = False, verbose: int = 0
     if not json:
         for pkg in workspace.packages:
             echo(f"  ok {pkg.name} {pkg.version} ({pkg.version_source})")
-        echo(f"{len(workspace.packages)} package(s) checked, all versions valid and consistent")
+        echo(
+            f"{len(workspace.packages)} package(s) checked, all versions valid and consistent",
+            always=True,
+        )
     return result
