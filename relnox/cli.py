@@ -23,7 +23,6 @@ from typing import Any
 
 from invoke.completion.complete import print_completion_script
 from invoke.exceptions import Exit
-from invoke.parser.argument import Argument
 from invoke.parser.context import ParserContext
 from invoke.parser.parser import ParseResult
 from invoke.program import Program
@@ -131,27 +130,13 @@ class RelnoxProgram(Program):
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.task_argv: list[str] = []
 
-    def core_args(self) -> list[Argument]:
-        """relnox's own options: no shell-command machinery (``--pty``, ``--echo`` ...)."""
-        return [
-            Argument(names=("help", "h"), kind=str, optional=True),
-            Argument(names=("version", "V"), kind=bool),
-            Argument(names=("verbose", "v"), kind=int, incrementable=True, default=0),
-            Argument(names=("quiet", "q"), kind=bool),
-            Argument(names=("list",), kind=bool),
-            Argument(names=("complete",), kind=bool),
-            Argument(names=("print-completion-script",), kind=str, default=""),
-        ]
-
-    def task_args(self) -> list[Argument]:
-        return []
-
     def run(self, argv: Sequence[str] | None = None, exit: bool = True) -> None:
         """Parse ``argv`` (without the program name) and run the command it names; invoke's
         steps, with relnox's exits: a usage error 2, a task's error its code, Ctrl-C 130."""
+        given = list(sys.argv[1:] if argv is None else argv)
         try:
             self.create_config()
-            self.parse_core(list(sys.argv[1:] if argv is None else argv))
+            self.parse_core(list(given))
             self.parse_collection()
             self.parse_tasks()
             self.parse_cleanup()
@@ -160,7 +145,8 @@ class RelnoxProgram(Program):
         except UsageError as exc:
             task = self.calls[0][0] if self.calls else getattr(exc, "task", None)
             text = message(exc, f"relnox {task} --help" if task else "relnox --help")
-            if task and "--json" in self.task_argv:  # one JSON document, even for this
+            if "--json" in given[: given.index("--") if "--" in given else None]:
+                # --json asked for one document: this failure's
                 _say(json.dumps(_usage_document(text), indent=2))
             _exit(text, USAGE_EXIT)
         except Exit as exc:  # the help, the version; a task's RelnoxError, one clean line

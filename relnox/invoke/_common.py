@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 VERBOSE_HELP = "more log output (repeatable: -vv also shows the tools relnox runs)"
-ROOT_HELP = "repository root (default: .)"
+ROOT_HELP = "repository root (default: found upward from the current directory)"
 
 #: the only short flags, each with one meaning in every task (and none made up by invoke)
 SHORT_FLAGS = {

@@ -27,7 +27,7 @@ AUDIT_HELP = {
     "wait": "seconds to read again while a file is not listed yet (a slow index or CDN)",
     "markdown": "write the report as a markdown table to this file (a release record to "
     "attach to the GitHub release)",
-    "root": "repository root (default: .)",
+    "root": "repository root (default: found upward from the current directory)",
     "json": "print the report as JSON",
 }
 

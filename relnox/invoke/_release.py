@@ -40,7 +40,7 @@ RELEASE_HELP = {
     "(repeatable, or comma-separated)",
     "dist": "directory of the wheels and sdists, whoever built them; with --skip build the "
     "release publishes them as they are (default: [tool.relnox] dist-dir)",
-    "root": "repository root (default: .)",
+    "root": "repository root (default: found upward from the current directory)",
     "json": "print the result as JSON",
     "dry_run": "print every stage's plan (the bump's diff summary, what is built, uploaded "
     "and tagged); change nothing",

@@ -7,7 +7,12 @@ from typing import Any
 from relnox.invoke._common import echo, echo_json, relnox_task
 
 
-@relnox_task(help={"root": "repository root (default: .)", "json": "print JSON for machines"})
+@relnox_task(
+    help={
+        "root": "repository root (default: found upward from the current directory)",
+        "json": "print JSON for machines",
+    }
+)
 def packages(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> dict[str, Any]:
     """List the packages in release order: version, version source, backend, internal deps."""
     from relnox.project.discovery import load_workspace
@@ -39,7 +44,10 @@ def packages(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> d
 
 @relnox_task(
     name="check-versions",
-    help={"root": "repository root (default: .)", "json": "print JSON for machines"},
+    help={
+        "root": "repository root (default: found upward from the current directory)",
+        "json": "print JSON for machines",
+    },
 )
 def check_versions(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> dict[str, Any]:
     """Validate every pyproject.toml: it parses, its version is PEP 440, its sources agree."""
