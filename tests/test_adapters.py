@@ -56,7 +56,8 @@ def test_import_relnox_imports_neither_nox_nor_invoke() -> None:
     assert proc.stdout.strip() == "[]", proc.stderr
 
 
-def test_relnox_help_is_light() -> None:
+def test_the_program_loads_no_stage_tool() -> None:
+    """Making the program (its help) imports invoke, not twine, build or nox."""
     proc = _py(
         "import sys; from relnox.cli import program; program()\n"
         "print([m for m in ('twine', 'build', 'requests', 'nox') if m in sys.modules])"

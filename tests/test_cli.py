@@ -319,6 +319,7 @@ def test_a_json_command_that_fails_prints_one_error_document(tmp_path: Path, tas
             "unknown repository 'tespypi'; did you mean testpypi? use one of",
         ),
         (["build-all", "-p", "demo-cor", "--dry-run"], "unknown package 'demo-cor'; did you mean"),
+        (["plan", "-p", "demo-cor"], "unknown package 'demo-cor'; did you mean demo-core?"),
         (["bump", "--part"], "--part needs a value"),
     ],
 )

@@ -54,7 +54,7 @@ class PlanFlags:
         "root": ROOT_HELP,
         "shards": "instead: split the packages into N shards (or auto) balanced by their last "
         "build times, for build-all --shard K/N (relnox.shards)",
-        "package": "with --shards: split only these packages (repeatable; default: all)",
+        "package": "only these packages (repeatable; default: all); with --shards: split only these",
         "timings": "with --shards: " + TIMINGS_HELP,
     },
     iterable=["package"],
@@ -72,6 +72,9 @@ def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
 
     workspace = load_workspace(flags.root)
     rows = make_plan(workspace, flags.part or None, flags.pre or None, since=flags.since or None)
+    if flags.package:  # each name checked: a typo is a usage error with a "did you mean"
+        wanted = {workspace.get(name).name for name in flags.package}
+        rows = [r for r in rows if r.name in wanted]
     demands = _api_demands(workspace, flags.api)
     if flags.json:
         echo_json({"packages": [{**r.as_dict(), **_api_cell(demands, r.name, dict)} for r in rows]})
