@@ -349,7 +349,8 @@ def test_the_json_commands_that_build_upload_or_release_print_one_document(
     assert ok("verify-install", "--offline")["ok"] is True
     with LocalIndex(tmp_path / "test-index") as test_index, LocalIndex(tmp_path / "index") as index:
         env = {**os.environ, "RELNOX_LOCAL_INDEX": test_index.url}
-        assert ok("publish-test", "--repository", "local", env=env)["ok"] is True
+        tried = ok("publish-test", "--repository", "local", env=env)  # the check's result too
+        assert tried["ok"] is True and tried["verified"] is True and tried["verify"]
         assert ok("publish", "--repository", index.url, "--yes")["ok"] is True
         assert ok("audit", "--repository", index.url)
     for k in (1, 2):

@@ -275,7 +275,9 @@ def testpypi(c: Any, flags: PublishTestFlags) -> dict[str, Any]:
     )
     report = VERIFY.run(VERIFY.plan(load_workspace(flags.root), checks))
     summary["verified"] = bool(report.ok)
-    echo("\n".join(report.describe()))
+    if flags.json:  # the one document: the publish's, with the install check's
+        echo_json({**result.to_json(), "verified": bool(report.ok), "verify": report.to_json()})
+    echo_result(report.describe())
     if not report.ok:
         raise VerifyError(
             f"the release was published to {label}, but {report.closing()}\n"
