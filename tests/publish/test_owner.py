@@ -16,6 +16,7 @@ from relnox.publish import PublishOptions, PublishRuntime
 from relnox.publish.plan import publish
 from relnox.sample import ProjectSpec, git_init, write_project
 from relnox.tools.index_server import LocalIndex, write_htpasswd
+from tests.conftest import run_relnox
 from tests.publish_support import USER
 from tests.verify_support import uv_build
 
@@ -69,7 +70,9 @@ def test_a_name_owned_by_another_project_is_reported_before_any_upload(
     message = str(info.value)
     assert message.startswith(
         f"the name taken-name on {seeded.upload_url} belongs to another project (versions "
-        "3.1.0, 3.0.0 that this repository never released); rename the package or claim the name"
+        "3.1.0, 3.0.0, which this repository never carried: no tag, changelog section, commit "
+        "of its version files or earlier upload from here names them); rename the package or "
+        "claim the name"
     ), message
     assert "bump" not in message
     assert sorted(p.name for p in seeded.data_dir.iterdir()) == before  # nothing uploaded
@@ -97,3 +100,59 @@ def test_a_name_with_versions_this_repository_released_is_ours(
         PublishRuntime(environ=environ()),
     )
     assert again.ok and not again.uploaded and len(again.skipped) == 2
+
+
+def _relnox(root: Path, *args: str) -> str:
+    """``relnox ARGS`` as the user runs it; its output (the test fails on a non-zero exit)."""
+    done = run_relnox(*args, cwd=root, env=environ())
+    assert done.returncode == 0, f"relnox {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
+    return done.stdout + done.stderr
+
+
+def _trial(root: Path, index: LocalIndex) -> str:
+    return _relnox(
+        root, "publish-test", "--repository", index.upload_url, "--extra-index", index.simple_url
+    )
+
+
+def test_a_second_trial_upload_after_a_bump_is_ours(tmp_path: Path, index: LocalIndex) -> None:
+    """The first-timer's flow: publish-test 0.1.0, bump, build-all, publish-test again. The
+    index's 0.1.0 is the version the first commit's pyproject.toml carried; no tag, no
+    changelog. Then, without relnox's record of the upload, the history alone says so."""
+    root = write_project(tmp_path / "trial", ProjectSpec("trial-pkg", "0.1.0"))
+    git_init(root)
+    _relnox(root, "build-all")
+    _trial(root, index)
+    _relnox(root, "bump", "--part", "patch", "--commit")
+    _relnox(root, "build-all")
+    said = _trial(root, index)
+    assert "belongs to another project" not in said
+    assert "verified: trial-pkg install from there" in said
+    assert sorted(p.name for p in index.data_dir.iterdir()) == [
+        "trial_pkg-0.1.0-py3-none-any.whl",
+        "trial_pkg-0.1.0.tar.gz",
+        "trial_pkg-0.1.1-py3-none-any.whl",
+        "trial_pkg-0.1.1.tar.gz",
+    ]
+    (root / ".relnox" / "dist" / "publish-report.json").unlink()  # the record of 0.1.1 gone
+    _relnox(root, "bump", "--part", "patch", "--commit")
+    _relnox(root, "build-all")
+    assert "belongs to another project" not in _trial(root, index)  # 0.1.0, 0.1.1: history
+
+
+def test_a_name_held_by_versions_this_history_never_carried_is_refused(
+    tmp_path: Path, seeded: LocalIndex
+) -> None:
+    """The same flow on a name whose versions (3.0.0, 3.1.0) no commit of ours wrote."""
+    root = write_project(tmp_path / "ours-again", ProjectSpec("taken-name", "0.1.0"))
+    git_init(root)
+    _relnox(root, "bump", "--part", "patch", "--commit")
+    _relnox(root, "build-all")
+    before = sorted(p.name for p in seeded.data_dir.iterdir())
+    done = run_relnox("publish-test", "--repository", seeded.upload_url, cwd=root, env=environ())
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert (
+        f"the name taken-name on {seeded.upload_url} belongs to another project (versions "
+        "3.1.0, 3.0.0, which this repository never carried" in done.stderr
+    ), done.stderr
+    assert sorted(p.name for p in seeded.data_dir.iterdir()) == before
