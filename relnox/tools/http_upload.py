@@ -177,7 +177,6 @@ def form_fields(
 
 def _digests(path: Path, data: bytes | None) -> tuple[str, str]:
     """The sha256 and blake2b-256 of ``data``, else of ``path`` read in chunks."""
-    size = len(data) if data is not None else path.stat().st_size
     sha256, blake2 = hashlib.sha256(), hashlib.blake2b(digest_size=32)
     with contextlib.nullcontext(io.BytesIO(data)) if data is not None else path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1024 * 1024), b""):
