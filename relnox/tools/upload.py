@@ -187,7 +187,7 @@ def failure_message(
     label = repository.label
     if attempt.kind == AUTH and credentials.method == "anonymous":
         return (
-            f"{label} ({repository.upload_url}) answered HTTP {attempt.status} for {filename}: "
+            f"{repository.where} answered HTTP {attempt.status} for {filename}: "
             "it needs credentials for uploads and none were given; set TWINE_USERNAME and "
             f"TWINE_PASSWORD, or give {pypirc_way(repository)}"
         )
