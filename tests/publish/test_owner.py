@@ -14,7 +14,7 @@ from relnox.errors import PublishError
 from relnox.project.discovery import load_workspace
 from relnox.publish import PublishOptions, PublishRuntime
 from relnox.publish.plan import publish
-from relnox.sample import ProjectSpec, git_init, write_project
+from relnox.sample import ProjectSpec, git_init, write_project, write_workspace
 from relnox.tools.index_server import LocalIndex, write_htpasswd
 from tests.conftest import run_relnox
 from tests.publish_support import USER
@@ -115,25 +115,45 @@ def _trial(root: Path, index: LocalIndex) -> str:
     )
 
 
-def test_a_second_trial_upload_after_a_bump_is_ours(tmp_path: Path, index: LocalIndex) -> None:
+def _trial_repository(tmp_path: Path, shape: str) -> tuple[Path, list[str]]:
+    """A new package, or a workspace of two (one needing the other), committed once at
+    0.1.0 with no tag and no changelog: the repository and its distributions' names."""
+    if shape == "single":
+        root = write_project(tmp_path / "trial", ProjectSpec("trial-pkg", "0.1.0"))
+        names = ["trial_pkg"]
+    else:
+        specs = [
+            ProjectSpec("trial-core", "0.1.0"),
+            ProjectSpec("trial-app", "0.1.0", requires=["trial-core>=0.1.0"]),
+        ]
+        root = write_workspace(tmp_path / "trial", specs)
+        (root / "CHANGELOG.md").unlink()
+        names = ["trial_app", "trial_core"]
+    git_init(root)
+    return root, names
+
+
+@pytest.mark.parametrize("shape", ["single", "workspace"])
+def test_a_second_trial_upload_after_a_bump_is_ours(
+    tmp_path: Path, index: LocalIndex, shape: str
+) -> None:
     """The first-timer's flow: publish-test 0.1.0, bump, build-all, publish-test again. The
     index's 0.1.0 is the version the first commit's pyproject.toml carried; no tag, no
     changelog. Then, without relnox's record of the upload, the history alone says so."""
-    root = write_project(tmp_path / "trial", ProjectSpec("trial-pkg", "0.1.0"))
-    git_init(root)
+    root, names = _trial_repository(tmp_path, shape)
     _relnox(root, "build-all")
     _trial(root, index)
     _relnox(root, "bump", "--part", "patch", "--commit")
     _relnox(root, "build-all")
     said = _trial(root, index)
     assert "belongs to another project" not in said
-    assert "verified: trial-pkg install from there" in said
-    assert sorted(p.name for p in index.data_dir.iterdir()) == [
-        "trial_pkg-0.1.0-py3-none-any.whl",
-        "trial_pkg-0.1.0.tar.gz",
-        "trial_pkg-0.1.1-py3-none-any.whl",
-        "trial_pkg-0.1.1.tar.gz",
-    ]
+    assert "install from there" in said
+    assert sorted(p.name for p in index.data_dir.iterdir()) == sorted(
+        f"{name}-{version}{end}"
+        for name in names
+        for version in ("0.1.0", "0.1.1")
+        for end in ("-py3-none-any.whl", ".tar.gz")
+    )
     (root / ".relnox" / "dist" / "publish-report.json").unlink()  # the record of 0.1.1 gone
     _relnox(root, "bump", "--part", "patch", "--commit")
     _relnox(root, "build-all")
