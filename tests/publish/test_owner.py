@@ -176,3 +176,25 @@ def test_a_name_held_by_versions_this_history_never_carried_is_refused(
         "3.1.0, 3.0.0, which this repository never carried" in done.stderr
     ), done.stderr
     assert sorted(p.name for p in seeded.data_dir.iterdir()) == before
+
+
+def test_the_versions_a_history_carried_are_read_from_each_commit(tmp_path: Path) -> None:
+    """Every commit's version in each version file (pyproject.toml and __init__.py), as
+    relnox reads it now; doctor --repository asks the same (carries_any)."""
+    from packaging.version import Version
+
+    from relnox.publish.owner import carried_versions, carries_any
+
+    root = write_project(tmp_path / "hist", ProjectSpec("hist-pkg", "0.1.0"))
+    git_init(root)
+    for version in ("0.2.0rc1", "0.2.0"):
+        _relnox(root, "bump", "--to", version, "--commit")
+    workspace = load_workspace(root)
+    (pkg,) = workspace.packages
+    assert carried_versions(pkg, workspace) == {
+        Version("0.1.0"),
+        Version("0.2.0rc1"),
+        Version("0.2.0"),
+    }
+    assert carries_any(pkg, workspace, {Version("0.2.0rc1"), Version("9.0")})
+    assert not carries_any(pkg, workspace, {Version("0.1.1"), Version("9.0")})
