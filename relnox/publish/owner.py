@@ -98,23 +98,20 @@ def recorded_versions(name: str, repo: Repository, dist_dir: Path | None) -> set
     from relnox.artifacts.manifest import state_dir
     from relnox.publish.report import REPORT_JSON, SKIPPED, UPLOADED
 
+    done = (UPLOADED.value, SKIPPED.value)
     try:
         report = json.loads(read_bytes(state_dir(dist_dir) / REPORT_JSON))
         if report["repository"]["upload_url"] != repo.upload_url:
             return set()
-        packages = list(report["packages"])
-    except (OSError, ValueError, KeyError, TypeError):
+        return {
+            version
+            for entry in report["packages"]
+            if canonicalize_name(entry["name"]) == canonicalize_name(name)
+            and any(f["status"] in done for f in entry["files"])
+            and (version := _version(entry["version"])) is not None
+        }
+    except (OSError, ValueError, LookupError, TypeError):
         return set()  # no record (or not one relnox wrote): nothing is known from it
-    done = (UPLOADED.value, SKIPPED.value)
-    return {
-        version
-        for entry in packages
-        if isinstance(entry, dict)
-        and isinstance(entry.get("name"), str)
-        and canonicalize_name(entry["name"]) == canonicalize_name(name)
-        and any(isinstance(f, dict) and f.get("status") in done for f in entry.get("files", []))
-        and (version := _version(entry.get("version"))) is not None
-    }
 
 
 def _versions_of(files: Iterable[str]) -> set[Version]:

@@ -198,3 +198,30 @@ def test_the_versions_a_history_carried_are_read_from_each_commit(tmp_path: Path
     }
     assert carries_any(pkg, workspace, {Version("0.2.0rc1"), Version("9.0")})
     assert not carries_any(pkg, workspace, {Version("0.1.1"), Version("9.0")})
+
+
+def test_relnox_record_of_an_earlier_upload_from_here_makes_its_versions_ours(
+    tmp_path: Path, index: LocalIndex
+) -> None:
+    """No git at all (no history, no tag, no changelog): publish-report.json, relnox's
+    record of the last publish from this dist directory to this index, lists 0.1.0."""
+    root = write_project(tmp_path / "plain", ProjectSpec("plain-pkg", "0.1.0"))
+    now = ["0.1.0"]
+
+    def publish_at(version: str) -> object:
+        for path in (root / "pyproject.toml", root / "plain_pkg" / "__init__.py"):
+            path.write_text(path.read_text().replace(f'"{now[0]}"', f'"{version}"'))
+        now[0] = version
+        shutil.rmtree(root / "dist", ignore_errors=True)
+        uv_build(root, root / "dist")
+        return publish(
+            load_workspace(root),
+            PublishOptions(repository=index.upload_url),
+            PublishRuntime(environ=environ()),
+        )
+
+    publish_at("0.1.0")
+    assert publish_at("0.1.1").ok  # type: ignore[attr-defined]
+    (root / ".relnox" / "dist" / "publish-report.json").unlink()
+    with pytest.raises(PublishError, match="belongs to another project"):
+        publish_at("0.1.2")  # the record gone, nothing says 0.1.0 and 0.1.1 were ours
