@@ -47,7 +47,7 @@ from relnox.project.validate import (
     workspace_error,
 )
 from relnox.project.vcs import read_tags
-from relnox.project.workspace import Broken, Package, Workspace
+from relnox.project.workspace import Broken, Package, Unreleased, Workspace
 from relnox.toml import table
 from relnox.versioning import maybe_version, validate_version
 
@@ -173,8 +173,9 @@ def discover(root: Path | str = ".") -> Workspace:
     docs = _member_docs(root, listing, dirs, explicit, set(inferred), (broken, skipped))
     if listing is None and docs and not inferred:
         _refuse_tools_beside_a_workspace(root, dirs, docs, doc is not None)
+    unreleased: list[Unreleased] = []
     if not explicit:
-        docs = _without_examples(root, docs, set(inferred), skipped)
+        docs = _without_examples(root, docs, set(inferred), (skipped, unreleased), listing is None)
     names: set[str] = set()
     for directory, data in docs.items():
         name = name_of(directory, data)
@@ -248,7 +249,11 @@ def discover(root: Path | str = ".") -> Workspace:
     ordered = release_order(_defer_optional_cycles(packages))
     released = {resolve(d) for d in inferred}
     others = [d for d in others if resolve(d) not in released and not _shipped(d, packages)]
-    notes = _notes(root, listing, others, explicit, inferred, skipped)
+    outside_notes, outside_entries = (
+        outside_members(root, others) if listing is not None and not explicit else ((), [])
+    )
+    unreleased += outside_entries
+    notes = _notes(root, listing, outside_notes, explicit, inferred, skipped)
     workspace = Workspace(
         root=root,
         config=config,
@@ -256,25 +261,23 @@ def discover(root: Path | str = ".") -> Workspace:
         is_workspace=len(dirs) > 1 or listing is None or not is_package(listing, root, explicit),
         broken=tuple(broken),
         notes=notes,
+        unreleased=tuple(unreleased),
     )
     workspace = read_tags(workspace)
-    if not explicit:
-        from relnox.project.released import without_fixtures
-
-        workspace = _without_placeholders(without_fixtures(workspace))
+    if listing is None and not explicit:  # found by scanning, declared by no file
+        workspace = _without_placeholders(workspace)
     return _with_problems(workspace)
 
 
 def _without_placeholders(workspace: Workspace) -> Workspace:
-    """Projects no ``[tool.relnox] packages`` lists (found by scanning, or uv workspace
-    members) at a version of zeros (``0.0.0``, ``0``) that no tag released: a repository's
-    own helpers (``tooling/setup.py``, "we don't ship this"; autogen's
-    ``packages/autogen-test-utils``), said and left out, unless every project found is one
-    (a repository before its first release) or another requires it to run."""
+    """Projects found by scanning (no file declares them) at a version of zeros (``0.0.0``,
+    ``0``) that no tag released: a repository's own helpers (``tooling/setup.py``, "we
+    don't ship this"), listed as not released, unless every project found is one (a
+    repository before its first release) or another requires it to run. A declared member
+    is never one: the declaration says it is a package."""
 
     def placeholder(pkg: Package) -> bool:
-        # ``1!0+dev``: a sentinel of development, between releases; ``0.0.0+develop``
-        # (flytekit's plugins, the workflow writes their version): a placeholder
+        # ``1!0+dev``: a sentinel of development, between releases
         version = maybe_version(pkg.version)
         return (
             version is not None
@@ -291,15 +294,30 @@ def _without_placeholders(workspace: Workspace) -> Workspace:
     kept = tuple(p for p in workspace.packages if not placeholder(p) or p.name in needed)
     if len(kept) == len(workspace.packages):
         return workspace
+    gone = [p for p in workspace.packages if p not in kept]
+    entries = tuple(
+        Unreleased(
+            p.directory,
+            p.name,
+            f"it is at {p.version}, no tag released it and no file declares it",
+            f'add "{relpath(p.directory, workspace.root)}" to [tool.relnox] packages (with '
+            "the others) to release it",
+        )
+        for p in gone
+    )
     notes = tuple(
         f"{relpath(p.pyproject if p.pyproject.is_file() else p.directory / 'setup.py', workspace.root)} "
         f"({p.name}) is at {p.version} and no tag released it, so it is taken for a helper "
-        f'and left out; add "{relpath(p.directory, workspace.root)}" to [tool.relnox] packages '
-        "(with the others) to release it"
-        for p in workspace.packages
-        if p not in kept
+        f'and not released; add "{relpath(p.directory, workspace.root)}" to [tool.relnox] '
+        "packages (with the others) to release it"
+        for p in gone
     )
-    return replace(workspace, packages=kept, notes=workspace.notes + notes)
+    return replace(
+        workspace,
+        packages=kept,
+        notes=workspace.notes + notes,
+        unreleased=workspace.unreleased + entries,
+    )
 
 
 def _settings_only(root: Path, doc: Mapping[str, Any], config: Config) -> bool:
@@ -367,36 +385,47 @@ def _member_docs(
 
 
 def _without_examples(
-    root: Path, docs: dict[Path, Mapping[str, Any]], inferred: set[Path], skipped: list[str]
+    root: Path,
+    docs: dict[Path, Mapping[str, Any]],
+    inferred: set[Path],
+    said: tuple[list[str], list[Unreleased]],
+    scanned: bool,
 ) -> dict[Path, Mapping[str, Any]]:
-    """The members without those in an examples (tests, docs...) directory that no tag
-    names and no other member requires to run: a uv workspace lists its example servers to
-    lock them with the library (the MCP SDK's examples/servers/*), and they are shown, not
-    released. Each left out is said in ``skipped``. A repository of nothing else keeps
-    them."""
+    """The members without those in an examples (samples, docs...) directory or of a test
+    suite that no tag names and no other member requires to run: a uv workspace lists its
+    example servers to lock them with the library (the MCP SDK's examples/servers/*), and
+    they are shown, not released. Projects found by scanning (``scanned``: no file declares
+    them) in a developer tools directory (``tools/``, ``scripts/``) are not released either;
+    a declared member there is a package. Each left out is listed in ``said`` as not
+    released, with why. A repository of nothing else keeps them."""
     from relnox.project.released import required, tagged, under_examples
 
-    examples = {  # and a test suite (llama-agents-integration-tests), not a test-utils library
+    skipped, unreleased = said
+    examples = {
         directory: name_of(directory, data) or directory.name
         for directory, data in docs.items()
         if directory != root
         and directory not in inferred
-        and (under_examples(directory, root) or test_suite(directory.name))
+        and (under_examples(directory, root, tools=scanned) or test_suite(directory.name))
     }
     if not examples or len(examples) == len(docs):
         return docs
     released = tagged(root, examples.items()) | required(docs, examples)
-    left = [f"{relpath(d, root)} ({name})" for d, name in examples.items() if d not in released]
-    for directory in examples:
-        if directory not in released:
-            del docs[directory]
+    left = {d: name for d, name in examples.items() if d not in released}
+    for directory in left:
+        del docs[directory]
     if left:
-        shown = ", ".join(left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
-        skipped.append(
-            f"{shown}: in an examples, tests, docs or developer tools directory, named by no "
-            "tag and required by no released package, so not released; list those to release in "
-            "[tool.relnox] packages"
+        where = (
+            "an examples, tests, docs or developer tools"
+            if scanned
+            else "an examples, tests or docs"
         )
+        why = f"in {where} directory, named by no tag and required by no released package"
+        setting = "list those to release in [tool.relnox] packages"
+        unreleased += [Unreleased(d, name, why, setting) for d, name in left.items()]
+        shown = [f"{relpath(d, root)} ({name})" for d, name in left.items()]
+        listed = ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
+        skipped.append(f"{listed}: {why}, so not released; {setting}")
     return docs
 
 
@@ -431,16 +460,15 @@ def _shipped(directory: Path, packages: Sequence[Package]) -> bool:
 def _notes(
     root: Path,
     doc: Mapping[str, Any] | None,
-    others: Sequence[Path],
+    outside_notes: tuple[str, ...],
     explicit: bool,
     inferred: Mapping[Path, str],
     skipped: Sequence[str],
 ) -> tuple[str, ...]:
-    """What the workspace says about how it was read: projects outside it (``others``, no
-    member and not released), templates left out, projects released though no workspace
-    file lists them, a root uv does not build."""
-    notes = outside_members(root, others) if doc is not None and not explicit else ()
-    notes += tuple(skipped)
+    """What the workspace says about how it was read: projects outside it
+    (``outside_notes``: no member and not released), templates left out, projects released
+    though no workspace file lists them, a root uv does not build."""
+    notes = outside_notes + tuple(skipped)
     if len(inferred) > _RELEASED_SHOWN:  # NeMo Agent Toolkit's 33 plugins: one note
         shown = "; ".join(f"{relpath(d, root)}: {why}" for d, why in list(inferred.items())[:3])
         notes += (
