@@ -665,6 +665,25 @@ def _with_problems(workspace: Workspace) -> Workspace:
     return replace(workspace, errors=errors, problems=tuple(str(e) for e in errors))
 
 
+def listing(root: Path | str = ".") -> Workspace:
+    """:func:`discover` for a command that shows every package (``packages``, ``plan``):
+    it shows the sound ones, then ends with :func:`raise_broken`, so one package's problem
+    is a finding on that package and never hides the others."""
+    import logging
+
+    workspace = discover(root)
+    for warning in workspace.warnings:
+        logging.getLogger("relnox").warning("warning: %s", warning)
+    return workspace
+
+
+def raise_broken(workspace: Workspace) -> None:
+    """Raise every problem of the packages that could not be read, together (one line
+    each, naming its file and the fix); nothing when every package is sound."""
+    if workspace.errors:
+        raise workspace_error(workspace.root, workspace.errors)
+
+
 def load_workspace(root: Path | str = ".", packages: Sequence[str] | None = None) -> Workspace:
     """:func:`discover` for a command: every input checked before any work.
 

@@ -645,9 +645,9 @@ def test_a_sample_app_beside_the_packages_is_not_released(tmp_path: Path) -> Non
     }
     ws = load_workspace(repo(tmp_path / "r", files, tags=["v0.62.1"]))
     assert sorted(p.name for p in ws.packages) == ["tracer-openai", "tracer-sdk"]
-    assert [
-        n.split(":")[0] for n in ws.notes if "examples, tests or docs" in n
-    ] == ["packages/sample-app (sample-app)"]
+    assert [n.split(":")[0] for n in ws.notes if "examples, tests or docs" in n] == [
+        "packages/sample-app (sample-app)"
+    ]
 
 
 def test_a_package_whose_name_starts_with_demo_is_released(tmp_path: Path) -> None:
@@ -676,9 +676,9 @@ def test_a_docs_snippet_member_is_not_released(tmp_path: Path) -> None:
     }
     ws = load_workspace(repo(tmp_path / "r", files, tags=["v0.10.7"]))
     assert [p.name for p in ws.packages] == ["composer"]
-    assert [
-        n.split(":")[0] for n in ws.notes if "examples, tests or docs" in n
-    ] == ["docs-site/snippets/migration (migration)"]
+    assert [n.split(":")[0] for n in ws.notes if "examples, tests or docs" in n] == [
+        "docs-site/snippets/migration (migration)"
+    ]
 
 
 def test_an_examples_member_a_released_package_requires_is_released(tmp_path: Path) -> None:
@@ -711,9 +711,9 @@ def test_an_examples_member_a_released_package_requires_is_released(tmp_path: Pa
         "pkg-helpers",
         "pkg-slim",
     ]
-    assert [
-        n.split(":")[0] for n in ws.notes if "examples, tests or docs" in n
-    ] == ["docs/site (pkg-docs)"]
+    assert [n.split(":")[0] for n in ws.notes if "examples, tests or docs" in n] == [
+        "docs/site (pkg-docs)"
+    ]
 
 
 @pytest.mark.parametrize(
