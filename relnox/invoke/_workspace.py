@@ -11,7 +11,7 @@ from relnox.invoke._common import echo, echo_json, relnox_task
 def packages(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> dict[str, Any]:
     """List the packages in release order: version, version source, backend, internal deps."""
     from relnox.project.discovery import listing, raise_broken
-    from relnox.report import packages_rows, render_table
+    from relnox.report import packages_rows, render_table, unreleased_rows
 
     workspace = listing(root)  # the sound packages listed, then the others' problems raised
     rows = packages_rows(workspace)
@@ -22,7 +22,12 @@ def packages(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> d
     }
     if json:
         echo_json(
-            {"packages": rows, "notes": list(workspace.notes), "problems": workspace.problems}
+            {
+                "packages": rows,
+                "not_released": unreleased_rows(workspace),
+                "notes": list(workspace.notes),
+                "problems": workspace.problems,
+            }
         )
         raise_broken(workspace)
         return result

@@ -159,21 +159,24 @@ def discover(root: Path | str = ".") -> Workspace:
         )
     )
     skipped: list[str] = []
+    unreleased: list[Unreleased] = []
     development = None  # a root project only for the settings of the packages below
     if inferred and root in dirs and listing is not None and _development_root(root, listing):
         development = listing
         dirs = [d for d in dirs if d != root]
-        skipped.append(
-            f"pyproject.toml ({name_of(root, listing)}) has no [build-system], setup.py or "
-            "dependencies and the projects below are released, so relnox takes it for the "
-            "development project that holds their settings (its version, when it is theirs, "
-            'moves with them); add "." to [tool.relnox] packages if it is released'
+        why = (
+            "it has no [build-system], setup.py or dependencies and the projects below are "
+            "released, so relnox takes it for the development project that holds their "
+            "settings (its version, when it is theirs, moves with them)"
         )
+        setting = 'add "." to [tool.relnox] packages if it is released'
+        root_name = name_of(root, listing) or root.name
+        skipped.append(f"pyproject.toml ({root_name}) {why.removeprefix('it ')}; {setting}")
+        unreleased.append(Unreleased(root, root_name, why, setting))
     dirs = [*dirs, *(d for d in inferred if d not in dirs)]
-    docs = _member_docs(root, listing, dirs, explicit, set(inferred), (broken, skipped))
+    docs = _member_docs(root, listing, dirs, explicit, set(inferred), (broken, skipped, unreleased))
     if listing is None and docs and not inferred:
         _refuse_tools_beside_a_workspace(root, dirs, docs, doc is not None)
-    unreleased: list[Unreleased] = []
     if not explicit:
         docs = _without_examples(root, docs, set(inferred), (skipped, unreleased), listing is None)
     names: set[str] = set()
@@ -341,12 +344,13 @@ def _member_docs(
     dirs: Sequence[Path],
     explicit: bool,
     inferred: set[Path],
-    problems: tuple[list[Broken], list[str]],
+    problems: tuple[list[Broken], list[str], list[Unreleased]],
 ) -> dict[Path, Mapping[str, Any]]:
     """Each member's pyproject, read and checked; one that cannot be read, or is no
-    package, is added to ``problems`` (broken members, and templates left out) instead."""
+    package, is added to ``problems`` (broken members; templates and projects their tool
+    never builds, listed as not released) instead."""
     docs: dict[Path, Mapping[str, Any]] = {}
-    broken, skipped = problems
+    broken, skipped, unreleased = problems
     for directory in dirs:
         try:  # anything unreadable in one member is that member's problem, listed with the rest
             loaded = doc if directory == root and doc is not None else project_doc(directory)
@@ -354,6 +358,8 @@ def _member_docs(
             if not is_package(loaded, directory, explicit=explicit or directory in inferred):
                 if doc is not None and directory != root and not _virtual(loaded):
                     raise _no_project(root, directory)
+                if directory != root and _virtual(loaded):
+                    unreleased.append(_never_built(root, directory, loaded))
                 continue
             name = name_of(directory, loaded)
         except RelnoxError as exc:
@@ -376,6 +382,14 @@ def _member_docs(
                 skipped.append(
                     f"{rel}: {name!r} is not a valid project name, so it is left out "
                     "(a template?); fix the name there if it is a package"
+                )
+                unreleased.append(
+                    Unreleased(
+                        directory,
+                        directory.name,
+                        f"{name!r} is not a valid project name (a template?)",
+                        "fix the name in its pyproject.toml if it is a package",
+                    )
                 )
             else:
                 broken.append(Broken(directory, None, error))
@@ -572,6 +586,21 @@ def _with_root_copy(
         else p
         for p in packages
     ]
+
+
+def _never_built(root: Path, directory: Path, doc: Mapping[str, Any]) -> Unreleased:
+    """A declared member its tool installs and never builds, listed as not released."""
+    setting = (
+        "[tool.uv] package = false"
+        if table(doc, "tool", "uv").get("package") is False
+        else "[tool.poetry] package-mode = false"
+    )
+    return Unreleased(
+        directory,
+        name_of(directory, doc) or directory.name,
+        f"its {setting} says its tool installs it and never builds it",
+        f'add "{relpath(directory, root)}" to [tool.relnox] packages if it is released',
+    )
 
 
 def _virtual(doc: Mapping[str, Any]) -> bool:

@@ -338,3 +338,41 @@ def test_a_tag_that_is_no_version_blocks_no_bump(tmp_path: Path) -> None:
         code, out, err = run(*argv, "--root", str(root))
         assert code == 0, err
         assert f"Release {package} 1.0.1" in out, out
+
+
+def test_projects_not_released_are_listed_with_why_and_the_setting(tmp_path: Path) -> None:
+    """A declared member uv never builds (``[tool.uv] package = false``), an example the
+    workspace declares and a project no file declares: ``packages --json`` lists each under
+    ``not_released`` with the evidence and the setting, and ``--package`` naming one says
+    so instead of "unknown package"."""
+    members = '[tool.uv.workspace]\nmembers = ["pkgs/*", "examples/demo"]\n'
+    lib = '[project]\nname = "lib"\nversion = "1.0.0"\n' + BACKENDS["hatchling"]
+    files = {
+        "pyproject.toml": members,
+        "pkgs/lib/pyproject.toml": lib,
+        "pkgs/bench/pyproject.toml": '[project]\nname = "bench"\nversion = "0.1.0"\n'
+        "[tool.uv]\npackage = false\n",
+        "examples/demo/pyproject.toml": lib.replace('"lib"', '"demo"'),
+        "stray/pyproject.toml": lib.replace('"lib"', '"stray"'),
+    }
+    root = repo(tmp_path / "r", files, ["lib-v1.0.0"])
+    code, out, err = run("packages", "--json", "--root", str(root))
+    assert code == 0, err
+    shown = json.loads(out)
+    assert [p["name"] for p in shown["packages"]] == ["lib"]
+    listed = {u["name"]: u for u in shown["not_released"]}
+    assert sorted(listed) == ["bench", "demo", "stray"]
+    assert listed["bench"]["why"] == (
+        "its [tool.uv] package = false says its tool installs it and never builds it"
+    )
+    assert listed["bench"]["setting"] == (
+        'add "pkgs/bench" to [tool.relnox] packages if it is released'
+    )
+    assert listed["stray"]["why"] == "no workspace file declares it"
+    code, out, err = run(
+        "bump", "--dry-run", "--part", "patch", "--package", "demo", "--root", str(root)
+    )
+    assert code == 1 and "unknown package" not in err
+    assert err.startswith(
+        "relnox: error: 'demo' (examples/demo) is not released: in an examples"
+    ), err

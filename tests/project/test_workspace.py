@@ -645,9 +645,16 @@ def test_a_sample_app_beside_the_packages_is_not_released(tmp_path: Path) -> Non
     }
     ws = load_workspace(repo(tmp_path / "r", files, tags=["v0.62.1"]))
     assert sorted(p.name for p in ws.packages) == ["tracer-openai", "tracer-sdk"]
-    assert [n.split(":")[0] for n in ws.notes if "examples, tests or docs" in n] == [
+    assert [n.split(":")[0] for n in ws.notes if "examples, tests, docs or developer" in n] == [
         "packages/sample-app (sample-app)"
     ]
+    [listed] = ws.unreleased  # listed as not released, with why, and --package explains
+    assert (listed.name, listed.setting) == (
+        "sample-app",
+        "list those to release in [tool.relnox] packages",
+    )
+    with pytest.raises(ConfigError, match=r"'sample-app' \(packages/sample-app\) is not released"):
+        ws.select(["sample-app"])
 
 
 def test_a_package_whose_name_starts_with_demo_is_released(tmp_path: Path) -> None:
