@@ -376,3 +376,35 @@ def test_projects_not_released_are_listed_with_why_and_the_setting(tmp_path: Pat
     assert err.startswith(
         "relnox: error: 'demo' (examples/demo) is not released: in an examples"
     ), err
+
+
+def test_plan_shards_builds_every_declared_member(tmp_path: Path) -> None:
+    """A released root whose development group names two members (a code generator in
+    ``libs/tools`` and ``acme-test-utils``, both at 0.0.0, never tagged) beside three
+    libraries: six declared members with a build backend, six packages in the shards."""
+    root_text = (
+        '[project]\nname = "acme"\nversion = "1.0.0"\n'
+        '[dependency-groups]\ndev = ["acme-test-utils", "acme-codegen"]\n'
+        '[tool.uv.workspace]\nmembers = ["libs/*"]\n'
+        "[tool.uv.sources]\nacme-test-utils = { workspace = true }\n"
+        "acme-codegen = { workspace = true }\n" + BACKENDS["hatchling"]
+    )
+    files = {"pyproject.toml": root_text, "acme/__init__.py": ""}
+    for place, name, version in (
+        ("core", "acme-core", "1.0.0"),
+        ("tools", "acme-codegen", "0.0.0"),
+        ("test-utils", "acme-test-utils", "0.0.0"),
+        ("http", "acme-http", "1.0.0"),
+        ("cli", "acme-cli", "1.0.0"),
+    ):
+        files[f"libs/{place}/pyproject.toml"] = (
+            f'[project]\nname = "{name}"\nversion = "{version}"\n' + BACKENDS["hatchling"]
+        )
+    root = repo(tmp_path / "r", files, ["acme-v1.0.0"])
+    code, out, err = run("plan", "--shards", "2", "--root", str(root))
+    assert code == 0, err
+    assert out.startswith("6 package(s) in 2 shard(s)"), out
+    shards = [line.split(": ", 1)[1] for line in out.splitlines() if line.startswith("shard ")]
+    assert sorted(", ".join(shards).split(", ")) == sorted(
+        ["acme", "acme-cli", "acme-codegen", "acme-core", "acme-http", "acme-test-utils"]
+    )
