@@ -359,7 +359,12 @@ def _member_docs(
                 if doc is not None and directory != root and not _virtual(loaded):
                     raise _no_project(root, directory)
                 if directory != root and _virtual(loaded):
-                    unreleased.append(_never_built(root, directory, loaded))
+                    entry = _never_built(root, directory, loaded)
+                    unreleased.append(entry)
+                    rel = relpath(directory, root)
+                    skipped.append(
+                        f"{rel} ({entry.name}): {entry.why}, so not released; {entry.setting}"
+                    )
                 continue
             name = name_of(directory, loaded)
         except RelnoxError as exc:
