@@ -79,10 +79,10 @@ def plain_version_tag(root: Path) -> str | None:
     return max(plain)[1] if plain else None
 
 
-def _workflow_dirs(top: Path, every: bool = False) -> str:
+def _workflow_dirs(top: Path) -> str:
     """The text of the workflows that run on tags or releases, or upload to an index
-    (where releases are built: mem0's ``cli-python-cd.yml``, dispatched by its release
-    router, has no trigger of its own); ``every``: of all the workflows."""
+    (where releases are built: a publishing workflow another dispatches has no trigger of
+    its own)."""
     from relnox.project.vcs import PUBLISHES
 
     folder = top / ".github" / "workflows"
@@ -93,7 +93,7 @@ def _workflow_dirs(top: Path, every: bool = False) -> str:
                 text = read_bytes(path).decode("utf-8")
             except (OSError, UnicodeDecodeError):
                 continue
-            if every or _has_key(text) or PUBLISHES.search(text):
+            if _has_key(text) or PUBLISHES.search(text):
                 texts.append(text)
     return "\n".join(texts)
 
