@@ -739,6 +739,9 @@ def load_workspace(root: Path | str = ".", packages: Sequence[str] | None = None
     if workspace.errors:
         problem = workspace_error(workspace.root, workspace.errors)
         if not packages or not all(workspace.has(name) for name in packages):
+            for name in packages or ():  # one taken for not released: say why, not others'
+                if not workspace.has(name) and workspace.is_unreleased(name):
+                    workspace.get(name)
             raise problem
         log.warning("warning: left out, not asked for: %s", problem)
     return workspace

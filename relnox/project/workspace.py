@@ -349,6 +349,18 @@ class Workspace:
         wanted = canonicalize_name(name)
         return any(p.name == wanted or p.directory.name == name for p in self.packages)
 
+    def is_unreleased(self, name: str) -> Unreleased | None:
+        """The project found and taken for not released that ``name`` names, if any."""
+        wanted = canonicalize_name(name)
+        return next(
+            (
+                u
+                for u in self.unreleased
+                if canonicalize_name(u.name) == wanted or u.directory.name == name
+            ),
+            None,
+        )
+
     def get(self, name: str) -> Package:
         """A package by its name, its name as written, or its directory name (a name
         first: the checkout ``kit/`` holding package ``kit`` in ``kit/kit``)."""
@@ -361,12 +373,10 @@ class Workspace:
         for broken in self.broken:
             if broken.name == wanted or broken.directory.name == name:
                 raise type(broken.error)(str(broken.error))
-        for other in self.unreleased:
-            if canonicalize_name(other.name) == wanted or other.directory.name == name:
-                where = other.directory.relative_to(self.root).as_posix() or "."
-                raise ConfigError(
-                    f"{name!r} ({where}) is not released: {other.why}; {other.setting}"
-                )
+        other = self.is_unreleased(name)
+        if other is not None:
+            where = other.directory.relative_to(self.root).as_posix() or "."
+            raise ConfigError(f"{name!r} ({where}) is not released: {other.why}; {other.setting}")
         known = ", ".join(p.name for p in self.packages) or "none"
         raise ConfigError(f"unknown package {name!r}; the packages of {self.root} are: {known}")
 

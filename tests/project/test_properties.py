@@ -408,3 +408,22 @@ def test_plan_shards_builds_every_declared_member(tmp_path: Path) -> None:
     assert sorted(", ".join(shards).split(", ")) == sorted(
         ["acme", "acme-cli", "acme-codegen", "acme-core", "acme-http", "acme-test-utils"]
     )
+
+
+def test_naming_a_project_not_released_explains_it_beside_a_broken_member(
+    tmp_path: Path,
+) -> None:
+    """A broken member beside: ``--package`` naming an example says why that one is not
+    released, not the other member's problem."""
+    lib = '[project]\nname = "lib"\nversion = "1.0.0"\n' + BACKENDS["hatchling"]
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["pkgs/*", "examples/*"]\n',
+        "pkgs/lib/pyproject.toml": lib,
+        "pkgs/bad/pyproject.toml": "[project\n",
+        "examples/demo/pyproject.toml": lib.replace('"lib"', '"demo"'),
+    }
+    root = repo(tmp_path / "r", files, ["lib-v1.0.0"])
+    argv = ("bump", "--dry-run", "--part", "patch", "--package", "demo", "--root", str(root))
+    code, _, err = run(*argv)
+    assert code == 1
+    assert err.startswith("relnox: error: 'demo' (examples/demo) is not released: "), err
