@@ -92,8 +92,17 @@ def _defer_optional_cycles(packages: Sequence[Package]) -> list[Package]:
     return out
 
 
+class CycleError(ConfigError):
+    """A dependency cycle between workspace packages; ``names``: the packages in it."""
+
+    def __init__(self, message: str, names: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.names = tuple(names)
+
+
 def release_order(packages: Sequence[Package]) -> tuple[Package, ...]:
-    """Dependencies before dependents; ties keep discovery order. A cycle is an error."""
+    """Dependencies before dependents; ties keep discovery order. A cycle is an error
+    (:class:`CycleError`)."""
     by_name = {p.name: p for p in packages}
     state: dict[str, int] = {}  # 1 = visiting, 2 = done
     ordered: list[Package] = []
@@ -103,9 +112,10 @@ def release_order(packages: Sequence[Package]) -> tuple[Package, ...]:
             return
         if state.get(pkg.name) == 1:
             cycle = [*stack[stack.index(pkg.name) :], pkg.name]
-            raise ConfigError(
+            raise CycleError(
                 f"dependency cycle between workspace packages: {' -> '.join(cycle)}; "
-                "remove one of these requirements"
+                "remove one of these requirements",
+                cycle,
             )
         state[pkg.name] = 1
         for dep in pkg.internal_deps:
@@ -249,7 +259,7 @@ def discover(root: Path | str = ".") -> Workspace:
             f"{root_pyproject}: no package to release; add a [project] table, "
             "[tool.uv.workspace] members or [tool.relnox] packages"
         )
-    ordered = release_order(_defer_optional_cycles(packages))
+    ordered = _ordered(packages, broken)
     released = {resolve(d) for d in inferred}
     others = [d for d in others if resolve(d) not in released and not _shipped(d, packages)]
     outside_notes, outside_entries = (
@@ -270,6 +280,17 @@ def discover(root: Path | str = ".") -> Workspace:
     if listing is None and not explicit:  # found by scanning, declared by no file
         workspace = _without_placeholders(workspace)
     return _with_problems(workspace)
+
+
+def _ordered(packages: list[Package], broken: list[Broken]) -> tuple[Package, ...]:
+    """The packages in release order; those in a dependency cycle are each a finding in
+    ``broken`` (the cycle named), and the others still go on."""
+    while True:
+        try:
+            return release_order(_defer_optional_cycles(packages))
+        except CycleError as exc:
+            broken += [Broken(p.directory, p.name, exc) for p in packages if p.name in exc.names]
+            packages = [p for p in packages if p.name not in exc.names]
 
 
 def _without_placeholders(workspace: Workspace) -> Workspace:
@@ -696,7 +717,8 @@ def _unique(
 
 def _with_problems(workspace: Workspace) -> Workspace:
     errors = tuple(b.error for b in workspace.broken)
-    return replace(workspace, errors=errors, problems=tuple(str(e) for e in errors))
+    problems = tuple(dict.fromkeys(str(e) for e in errors))  # a cycle's: said once
+    return replace(workspace, errors=errors, problems=problems)
 
 
 def listing(root: Path | str = ".") -> Workspace:

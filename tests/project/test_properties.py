@@ -427,3 +427,26 @@ def test_naming_a_project_not_released_explains_it_beside_a_broken_member(
     code, _, err = run(*argv)
     assert code == 1
     assert err.startswith("relnox: error: 'demo' (examples/demo) is not released: "), err
+
+
+def test_a_dependency_cycle_is_a_finding_on_its_packages_only(tmp_path: Path) -> None:
+    """``a`` and ``b`` require each other, ``c`` neither: the cycle is named once, on the
+    two; ``c`` is listed, planned and bumped."""
+    files = {"pyproject.toml": '[tool.uv.workspace]\nmembers = ["pkgs/*"]\n'}
+    for name, needs in (("a", ["b"]), ("b", ["a"]), ("c", [])):
+        files[f"pkgs/{name}/pyproject.toml"] = (
+            f'[project]\nname = "{name}"\nversion = "1.0.0"\ndependencies = {json.dumps(needs)}\n'
+            + BACKENDS["hatchling"]
+        )
+    root = repo(tmp_path / "r", files)
+    commands: tuple[tuple[str, ...], ...] = (("packages",), ("plan",), ("check-versions",))
+    for command in commands:
+        code, out, err = run(*command, "--root", str(root))
+        assert code == 1 and " c " in f" {out} ".replace("\n", " "), (command, out)
+        [error] = [line for line in err.splitlines() if line.startswith("relnox: error: ")]
+        if command[0] != "check-versions":
+            assert error.endswith("a -> b -> a; remove one of these requirements"), error
+    code, out, err = run(
+        "bump", "--dry-run", "--part", "patch", "--package", "c", "--root", str(root)
+    )
+    assert code == 0 and "Release c 1.0.1" in out, err
