@@ -133,7 +133,8 @@ def discover(root: Path | str = ".") -> Workspace:
     """Load every package; problems with single packages are collected, not raised.
 
     Errors that make the whole workspace meaningless (a malformed root
-    ``[tool.relnox]``, a dependency cycle, no package at all) are raised.
+    ``[tool.relnox]``, no package at all) are raised; a dependency cycle is a problem of
+    the packages in it.
     """
     root = Path(root).resolve()
     check_root(root)
