@@ -151,8 +151,26 @@ def workspaces(draw: st.DrawFn) -> tuple[dict[str, str], list[str]]:
             files[f"{place}/pyproject.toml"] = draw(project_text(name))
         else:  # a setup.cfg project setuptools builds
             version = draw(st.sampled_from(VERSIONS))
-            files[f"{place}/setup.cfg"] = f"[metadata]\nname = {name}\nversion = {version}\n"
-            files[f"{place}/setup.py"] = "from setuptools import setup\nsetup()\n"
+            files[f"{place}/setup.cfg"] = draw(
+                st.sampled_from(
+                    [
+                        f"[metadata]\nname = {name}\nversion = {version}\n",
+                        f"[metadata]\nname = {name}\nversion = attr: {name}.__version__\n",
+                        f"[metadata\nname = {name}\n",  # broken
+                        "[options]\ninstall_requires =\n    core>=1\n    not a requirement ((\n",
+                    ]
+                )
+            )
+            files[f"{place}/setup.py"] = draw(
+                st.sampled_from(
+                    [
+                        "from setuptools import setup\nsetup()\n",
+                        f"from setuptools import setup\nsetup(name='{name}', version=VERSION)\n",
+                        "import sys\nsys.exit('no')\n",
+                        "def broken(:\n",
+                    ]
+                )
+            )
     root = draw(st.sampled_from(["workspace", "package", "tools", "none", "workspace-package"]))
     if root != "none":
         text = (
