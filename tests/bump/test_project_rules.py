@@ -1,0 +1,123 @@
+"""A scheme's own rules, read from its history: its arithmetic, its spelling, its tags,
+every copy of its version, its changelog's order. Each shape as a real repository."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from relnox.bump import BumpOptions
+from relnox.bump.plan import plan_bump
+from relnox.project.discovery import load_workspace
+from tests.conftest import run_relnox
+from tests.shapes import commit, project, repo
+
+DAY = date(2026, 11, 25)
+
+TAG_VERSIONED = project(
+    "calpad", None, backend="hatch-vcs", extra='[tool.hatch.version]\nsource = "vcs"\n'
+)
+
+
+def _on(monkeypatch: pytest.MonkeyPatch, day: str) -> None:
+    """The commits and tags that follow are made on ``day`` (``2024-06-10``)."""
+    monkeypatch.setenv("GIT_COMMITTER_DATE", f"{day}T12:00:00+00:00")
+    monkeypatch.setenv("GIT_AUTHOR_DATE", f"{day}T12:00:00+00:00")
+
+
+def _released(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    files: dict[str, str],
+    releases: list[tuple[str, str]],
+    pyproject: object = None,
+) -> Path:
+    """A repository whose releases (``(day, tag)``) were each tagged on their day; with
+    ``pyproject`` (a function of the version), each release commit writes its version."""
+    _on(monkeypatch, "2024-01-05")
+    root = repo(tmp_path / "r", files)
+    for day, tag in releases:
+        _on(monkeypatch, day)
+        version = tag.lstrip("v")
+        written = {"pyproject.toml": pyproject(version)} if callable(pyproject) else {}
+        commit(root, written, tag)
+    _on(monkeypatch, "2024-08-25")
+    commit(root, {"README.md": "work since the release\n"})
+    return root
+
+
+def test_zero_padded_calendar_tags_are_written_in_their_spelling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``v24.06.00`` (YY.MM.PP) on a package versioned by its tags: the backend reads it
+    as 24.6.0, and the next tag is spelled as the history spells them, ``v24.06.01`` (its
+    patches keep their month: ``v24.04.01`` of late May) and this month's ``v26.11.00``,
+    never ``v24.6.1``; the versions compare as PEP 440's."""
+    releases = [("2024-02-10", "v24.02.00"), ("2024-04-10", "v24.04.00")]
+    releases += [("2024-05-29", "v24.04.01"), ("2024-06-10", "v24.06.00")]
+    root = _released(tmp_path, monkeypatch, {"pyproject.toml": TAG_VERSIONED}, releases)
+    ws = load_workspace(root)
+    assert ws.packages[0].version == "24.6.0"
+    patch = plan_bump(ws, BumpOptions(part="patch", tag=True, commit=True, today=DAY))
+    assert (patch.versions["calpad"], patch.tags) == (("24.6.0", "24.6.1"), ["v24.06.01"])
+    minor = plan_bump(ws, BumpOptions(part="minor", tag=True, commit=True, today=DAY))
+    assert (minor.versions["calpad"], minor.tags) == (("24.6.0", "26.11.0"), ["v26.11.00"])
+
+
+def test_a_month_s_patch_releases_keep_its_month(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``YY.M.P`` whose history tagged ``24.4.1`` in late May: a patch release keeps its
+    minor's month, so ``--part patch`` gives ``24.8.2``, not this month's; ``--part minor``
+    still gives this month's ``26.11.0``."""
+
+    def pyproject(version: str) -> str:
+        return project("monthly", version)
+
+    releases = [("2024-02-10", "v24.2.0"), ("2024-04-10", "v24.4.0")]
+    releases += [("2024-05-29", "v24.4.1"), ("2024-06-10", "v24.6.0")]
+    releases += [("2024-08-10", "v24.8.0"), ("2024-08-20", "v24.8.1")]
+    files = {"pyproject.toml": project("monthly", "24.1.0")}
+    root = _released(tmp_path, monkeypatch, files, releases, pyproject)
+    ws = load_workspace(root)
+    patch = plan_bump(ws, BumpOptions(part="patch", today=DAY))
+    assert patch.versions["monthly"] == ("24.8.1", "24.8.2")
+    minor = plan_bump(ws, BumpOptions(part="minor", today=DAY))
+    assert minor.versions["monthly"] == ("24.8.1", "26.11.0")
+    rows = run_relnox("plan", "--part", "patch", "--json", cwd=root, check=True)
+    assert '"next_version": "24.8.2"' in rows.stdout
+
+
+def test_a_month_s_patch_released_within_it_is_this_month_s_release(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same versions with every patch tagged in its month (black's ``24.4.1`` of
+    April): nothing says a patch keeps its month, so a patch is this month's release."""
+
+    def pyproject(version: str) -> str:
+        return project("monthly", version)
+
+    releases = [("2024-02-10", "v24.2.0"), ("2024-04-10", "v24.4.0")]
+    releases += [("2024-04-29", "v24.4.1"), ("2024-08-10", "v24.8.0")]
+    files = {"pyproject.toml": project("monthly", "24.1.0")}
+    root = _released(tmp_path, monkeypatch, files, releases, pyproject)
+    patch = plan_bump(load_workspace(root), BumpOptions(part="patch", today=DAY))
+    assert patch.versions["monthly"] == ("24.8.0", "26.11.0")
+
+
+@pytest.mark.parametrize(
+    ("part", "expected"),
+    [("patch", "3.13"), ("minor", "3.13"), ("major", "4.0"), ("pre", "3.13rc0")],
+)
+def test_a_dev_release_of_the_first_candidate_is_the_road_to_the_release(
+    tmp_path: Path, part: str, expected: str
+) -> None:
+    """``3.13rc0.dev0`` after the final ``3.12``: a development release below every
+    candidate of 3.13, the road to 3.13. A release bump gives 3.13, never the candidate
+    ``3.13rc0``; ``--part pre`` gives the candidate."""
+    root = repo(tmp_path / "r", {"pyproject.toml": project("roadpkg", "3.12")}, ["v3.12"])
+    commit(root, {"pyproject.toml": project("roadpkg", "3.13rc0.dev0")})
+    plan = plan_bump(load_workspace(root), BumpOptions(part=part))
+    assert plan.versions["roadpkg"] == ("3.13rc0.dev0", expected)
