@@ -121,3 +121,51 @@ def test_a_dev_release_of_the_first_candidate_is_the_road_to_the_release(
     commit(root, {"pyproject.toml": project("roadpkg", "3.13rc0.dev0")})
     plan = plan_bump(load_workspace(root), BumpOptions(part=part))
     assert plan.versions["roadpkg"] == ("3.13rc0.dev0", expected)
+
+
+COMMITIZEN = """
+[tool.commitizen]
+version_provider = "pep621"
+version_files = ["src/czpkg/about.py:__version__", "chart/Chart.yaml:appVersion"]
+"""
+BUMP_MY_VERSION = """
+[tool.bumpversion]
+current_version = "1.2.3"
+
+[[tool.bumpversion.files]]
+filename = "docs/conf.py"
+search = 'release = "{current_version}"'
+replace = 'release = "{new_version}"'
+"""
+
+
+@pytest.mark.parametrize(
+    ("config", "place", "before", "after"),
+    [
+        (COMMITIZEN, "chart/Chart.yaml", 'appVersion: "1.2.1"\n', 'appVersion: "1.2.4"\n'),
+        (COMMITIZEN, "src/czpkg/about.py", '__version__ = "1.2.2"\n', '__version__ = "1.2.4"\n'),
+        (BUMP_MY_VERSION, "docs/conf.py", 'release = "1.2.2"\n', 'release = "1.2.4"\n'),
+    ],
+)
+def test_every_copy_a_bump_tool_declares_is_checked_and_moved(
+    tmp_path: Path, config: str, place: str, before: str, after: str
+) -> None:
+    """commitizen's ``version_files`` (``path:regex``) and bump-my-version's searches name
+    the copies of the version that move with it. One out of step (``appVersion: "1.2.1"``
+    beside 1.2.3) fails check-versions, naming it, and a bump moves it with the others."""
+    files = {
+        "pyproject.toml": project("czpkg", "1.2.3", extra=config),
+        "src/czpkg/__init__.py": "",
+        "src/czpkg/about.py": '__version__ = "1.2.3"\n',
+        "chart/Chart.yaml": 'version: 0.1.0\nappVersion: "1.2.3"\n',
+        "docs/conf.py": 'project = "czpkg"\nrelease = "1.2.3"\n',
+    }
+    root = repo(tmp_path / "r", {**files, place: before}, ["v1.2.3"])
+    proc = run_relnox("check-versions", cwd=root)
+    assert proc.returncode == 1
+    assert f"{place} says {before.split()[-1].strip(chr(34))!r}" in proc.stdout
+    plan = plan_bump(load_workspace(root), BumpOptions(part="patch"))
+    assert plan.versions["czpkg"] == ("1.2.3", "1.2.4")
+    edits = {e.path.relative_to(root).as_posix(): e.after.decode() for e in plan.edits}
+    assert after in edits[place]
+    assert '"1.2.3"' not in "".join(edits.values())
