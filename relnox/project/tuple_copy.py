@@ -5,7 +5,7 @@
 
 The literal is what the backend reads; the tuple says the same for code that compares
 versions, and a release moves both. Only a top-level tuple of one line, named as a
-version (``version``, ``VERSION``, ``version_info``, ``__version_info__``, ``*_tuple``),
+version (a name holding ``version`` in any case: ``VERSION``, ``__version_info__``),
 whose numbers say the literal's release, is the literal's copy; one that says another
 version is not this version's (a protocol's), and is left alone.
 
@@ -34,7 +34,7 @@ from relnox.project.sources import VersionLocation, read_text
 
 #: ``NAME = (1, 2, 1)`` at the top of a module, on one line, in parentheses
 _TUPLE = re.compile(
-    r"""^(?P<name>_{0,2}(?:version|VERSION)(?:_info|_INFO|_tuple|_TUPLE)?_{0,2})[ \t]*=[ \t]*"""
+    r"""^(?P<name>\w*(?i:version)\w*)[ \t]*=[ \t]*"""
     r"""\((?P<parts>[^()\r\n#]*)\)[ \t]*(?:#.*)?$""",
     re.M,
 )
@@ -157,3 +157,26 @@ def respell(path: Path, text: str, old: str, new: str) -> str:
             items.append(f"{quote}{rest}{quote}")
     start, end = match.span("parts")
     return text[:start] + ", ".join(items) + text[end:]
+
+
+#: the names :data:`relnox.project.sources.PY_VERSION_RE` reads and rewrites itself
+_OWN_NAMES = ("__version__", "VERSION", "version")
+
+
+def _named(name: str, value: str) -> str:
+    """A top-level ``name = "value"`` (maybe annotated), the whole value a string literal."""
+    return (
+        rf"(?m)^(?P<name>{name})[ \t]*(?::[^=\r\n]*)?=[ \t]*(?P<q>['\"])"
+        rf"(?P<version>{re.escape(value)})(?P=q)[ \t]*(?:#.*)?$"
+    )
+
+
+def named_copies(path: Path, value: str) -> list[VersionLocation]:
+    """Each top-level literal of ``value`` in ``path`` under another name than the one the
+    build reads (``VERSION_STRING = "1.2.3"`` beside ``__version__``): one copy of the
+    version each, rewritten with it."""
+    return [
+        VersionLocation(path, "pattern", value, key=(name,), pattern=_named(re.escape(name), value))
+        for match in re.finditer(_named(r"[A-Za-z_]\w*", value), read_text(path))
+        if (name := match["name"]) not in _OWN_NAMES
+    ]

@@ -169,3 +169,38 @@ def test_every_copy_a_bump_tool_declares_is_checked_and_moved(
     edits = {e.path.relative_to(root).as_posix(): e.after.decode() for e in plan.edits}
     assert after in edits[place]
     assert '"1.2.3"' not in "".join(edits.values())
+
+
+@pytest.mark.parametrize(
+    ("module", "after"),
+    [
+        (
+            '__version__ = "1.2.3"\nVERSION_STRING: str = "1.2.3"  # for the CLI\n',
+            '__version__ = "1.2.4"\nVERSION_STRING: str = "1.2.4"  # for the CLI\n',
+        ),
+        (
+            'VERSION = (1, 2, 3)\n__version__ = ".".join(map(str, VERSION))\n',
+            'VERSION = (1, 2, 4)\n__version__ = ".".join(map(str, VERSION))\n',
+        ),
+        (
+            '__version__ = "1.2.3"\nMY_VERSION_TUPLE = (1, 2, 3)\nAPI_VERSION = "2.0"\n',
+            '__version__ = "1.2.4"\nMY_VERSION_TUPLE = (1, 2, 4)\nAPI_VERSION = "2.0"\n',
+        ),
+    ],
+)
+def test_every_copy_of_the_version_a_module_declares_moves_with_it(
+    tmp_path: Path, module: str, after: str
+) -> None:
+    """A version module holding the version twice, under ``__version__`` and another name
+    (a string or a tuple, the module's only literal or beside it): the program reads the
+    second, so it moves with the one the wheel gets; a version of something else
+    (``API_VERSION = "2.0"``) stays."""
+    files = {
+        "pyproject.toml": project("twocopy", "1.2.3"),
+        "twocopy/__init__.py": "",
+        "twocopy/_version.py": module,
+    }
+    root = repo(tmp_path / "r", files, ["v1.2.3"])
+    plan = plan_bump(load_workspace(root), BumpOptions(part="patch"))
+    edits = {e.path.relative_to(root).as_posix(): e.after.decode() for e in plan.edits}
+    assert edits["twocopy/_version.py"] == after
