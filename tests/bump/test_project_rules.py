@@ -204,3 +204,41 @@ def test_every_copy_of_the_version_a_module_declares_moves_with_it(
     plan = plan_bump(load_workspace(root), BumpOptions(part="patch"))
     edits = {e.path.relative_to(root).as_posix(): e.after.decode() for e in plan.edits}
     assert edits["twocopy/_version.py"] == after
+
+
+NEWEST_FIRST = (
+    "# Changelog\n\n## 1.2.3 (2024-02-10)\n\n- fix\n\n## 1.2.2 (2024-01-10)\n\n- old\n\n"
+    "## Unreleased\n\n- new\n- newer\n"
+)
+OLDEST_FIRST = (
+    "# Changelog\n\n## 1.2.2 (2024-01-10)\n\n- old\n\n## 1.2.3 (2024-02-10)\n\n- fix\n\n"
+    "## Unreleased\n\n- new\n- newer\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            NEWEST_FIRST,
+            "# Changelog\n\n## 1.2.4 (2026-11-25)\n\n- new\n- newer\n\n## 1.2.3 (2024-02-10)\n\n"
+            "- fix\n\n## 1.2.2 (2024-01-10)\n\n- old\n\n## Unreleased\n",
+        ),
+        (
+            OLDEST_FIRST,
+            "# Changelog\n\n## 1.2.2 (2024-01-10)\n\n- old\n\n## 1.2.3 (2024-02-10)\n\n- fix\n\n"
+            "## Unreleased\n\n## 1.2.4 (2026-11-25)\n\n- new\n- newer\n",
+        ),
+    ],
+)
+def test_the_new_section_goes_where_the_newest_one_is(
+    tmp_path: Path, before: str, after: str
+) -> None:
+    """A changelog listing its releases newest first, its Unreleased section kept at the
+    bottom: the released entries go above the newest release, and the Unreleased heading
+    stays for the next ones. Oldest first, the newest is at the bottom, and so is the new."""
+    files = {"pyproject.toml": project("clpkg", "1.2.3"), "CHANGELOG.md": before}
+    root = repo(tmp_path / "r", files, ["v1.2.3"])
+    plan = plan_bump(load_workspace(root), BumpOptions(part="patch", today=DAY))
+    edits = {e.path.relative_to(root).as_posix(): e.after.decode() for e in plan.edits}
+    assert edits["CHANGELOG.md"] == after
