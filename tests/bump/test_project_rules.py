@@ -242,3 +242,28 @@ def test_the_new_section_goes_where_the_newest_one_is(
     plan = plan_bump(load_workspace(root), BumpOptions(part="patch", today=DAY))
     edits = {e.path.relative_to(root).as_posix(): e.after.decode() for e in plan.edits}
     assert edits["CHANGELOG.md"] == after
+
+
+@pytest.mark.parametrize(
+    ("to", "after"),
+    [
+        ("1.2.4", 'VERSION = (1, 2, 4, "final", 0)\n'),
+        ("1.3.0rc2", 'VERSION = (1, 3, 0, "rc", 2)\n'),
+        ("2.0.0a1", 'VERSION = (2, 0, 0, "alpha", 1)\n'),
+    ],
+)
+def test_a_release_level_tuple_is_a_copy_of_the_version(
+    tmp_path: Path, to: str, after: str
+) -> None:
+    """Django's shape: ``VERSION = (1, 2, 3, "final", 0)``, the module's version made from
+    it by a function; it moves with the version the build reads, its level word and serial
+    written for a pre-release."""
+    module = 'VERSION = (1, 2, 3, "final", 0)\n'
+    files = {
+        "pyproject.toml": project("levelled", "1.2.3"),
+        "levelled/__init__.py": module + "__version__ = get_version(VERSION)\n",
+    }
+    root = repo(tmp_path / "r", files, ["v1.2.3"])
+    plan = plan_bump(load_workspace(root), BumpOptions(to=to))
+    edits = {e.path.relative_to(root).as_posix(): e.after.decode() for e in plan.edits}
+    assert edits["levelled/__init__.py"].startswith(after)
