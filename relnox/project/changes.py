@@ -47,10 +47,17 @@ class PlanRow:
 
 
 def last_tag(workspace: Workspace, pkg: Package) -> str | None:
-    """The last release tag of HEAD's line (``None`` if never tagged)."""
-    if pkg.tags is not None:
-        return pkg.tags.last_tag
-    return None
+    """The newest release tag of HEAD's line (``None`` if never tagged): its last final
+    release, or a pre-release HEAD holds above it (``v2.0.0-beta.2`` after ``v1.9.0``), a
+    release too; a development tag (``0.68.0dev0``) marks work, no release."""
+    facts = pkg.tags
+    if facts is None:
+        return None
+    ahead = facts.reachable
+    release = ahead is not None and ahead.is_prerelease and not ahead.is_devrelease
+    if release and (facts.last is None or (ahead is not None and ahead > facts.last)):
+        return facts.reachable_tag
+    return facts.last_tag
 
 
 def _top(workspace: Workspace) -> Path:

@@ -267,3 +267,25 @@ def test_a_release_level_tuple_is_a_copy_of_the_version(
     plan = plan_bump(load_workspace(root), BumpOptions(to=to))
     edits = {e.path.relative_to(root).as_posix(): e.after.decode() for e in plan.edits}
     assert edits["levelled/__init__.py"].startswith(after)
+
+
+def test_the_newest_release_is_a_pre_release_tagged_semver_style(tmp_path: Path) -> None:
+    """``alpha-sdk-v2.0.0-beta.2`` after ``alpha-sdk-v1.9.0``: the beta is the newest
+    release, so nothing changed since it, and the next beta is tagged in the same spelling."""
+
+    def member(name: str, version: str) -> dict[str, str]:
+        return {f"packages/{name}/pyproject.toml": project(name, version)}
+
+    files = {"pyproject.toml": '[tool.uv.workspace]\nmembers = ["packages/*"]\n'}
+    files |= member("alpha-sdk", "1.9.0") | member("beta-cli", "0.3.0")
+    root = repo(tmp_path / "r", files, ["alpha-sdk-v1.9.0", "beta-cli-v0.3.0"])
+    commit(root, member("alpha-sdk", "2.0.0-beta.1"), "alpha-sdk-v2.0.0-beta.1")
+    commit(root, member("alpha-sdk", "2.0.0-beta.2"), "alpha-sdk-v2.0.0-beta.2")
+    rows = run_relnox("plan", "--json", cwd=root, check=True).stdout
+    assert '"last_tag": "alpha-sdk-v2.0.0-beta.2"' in rows and '"changed": true' not in rows
+    commit(root, {"packages/alpha-sdk/fix.py": "\n"})
+    plan = plan_bump(
+        load_workspace(root),
+        BumpOptions(part="pre", packages=["alpha-sdk"], tag=True, commit=True),
+    )
+    assert plan.tags == ["alpha-sdk-v2.0.0-beta.3"]
