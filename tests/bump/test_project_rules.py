@@ -289,3 +289,27 @@ def test_the_newest_release_is_a_pre_release_tagged_semver_style(tmp_path: Path)
         BumpOptions(part="pre", packages=["alpha-sdk"], tag=True, commit=True),
     )
     assert plan.tags == ["alpha-sdk-v2.0.0-beta.3"]
+
+
+def test_the_only_spelling_of_the_version_tags_is_the_only_package_s(tmp_path: Path) -> None:
+    """``rel_1_3_0``, ``rel_1_4_0`` made while the version lived in a file that is gone
+    (setup.py reading VERSION.txt); pyproject.toml says 1.4.1 now. Nothing at those tags
+    names another version, and every version tag is spelled so: they are its releases,
+    and its next tag is ``rel_1_5_0``."""
+    setup = 'from setuptools import setup\nsetup(name="relu", version=open("VERSION.txt").read())\n'
+    backend = '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+    files = {"pyproject.toml": backend, "setup.py": setup, "VERSION.txt": "1.3.0\n"}
+    root = repo(tmp_path / "r", files, ["rel_1_3_0"])
+    commit(root, {"VERSION.txt": "1.4.0\n"}, "rel_1_4_0")
+    for gone in ("setup.py", "VERSION.txt"):
+        (root / gone).unlink()
+    commit(root, {"pyproject.toml": project("relu", "1.4.1")})
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.tags is not None and pkg.tags.problem is None
+    assert (pkg.tags.convention.format, pkg.tags.last_tag) == (
+        "rel_{version_underscored}",
+        "rel_1_4_0",
+    )
+    plan = plan_bump(ws, BumpOptions(part="minor", tag=True, commit=True))
+    assert plan.tags == ["rel_1_5_0"]
