@@ -31,7 +31,7 @@ from relnox.project.pyproject import (
     InternalRequirement,
 )
 from relnox.project.sources import VersionLocation
-from relnox.project.tag_model import TagConvention, TagFacts
+from relnox.project.tag_model import TagConvention, TagFacts, split_tag
 from relnox.tags import format_tag
 
 __all__ = [
@@ -520,6 +520,12 @@ class Workspace:
             from relnox.versioning import spelled_like
 
             text = spelled_like(text, pkg.tags.convention.pre_spelling)
+        model = pkg.tags.last_tag or pkg.tags.highest_tag if pkg.tags is not None else None
+        found = split_tag(model) if model is not None else None
+        if model is not None and found is not None:  # zero-padded as its tags: v24.06.01
+            from relnox.versioning import padded_like
+
+            text = padded_like(text, model[len(found[0]) :])
         if pkg.tags is not None and pkg.tags.convention.short_zero and text.endswith(".0"):
             from relnox.versioning import maybe_version
 
