@@ -302,7 +302,9 @@ def error_document(exit: Exit, partial: Mapping[str, Any]) -> dict[str, Any]:
         "ok": False,
         "error": message,
         "exit_code": exit.code,
-        "problems": list(problems) if isinstance(problems, list) and problems else [message],
+        "problems": list(problems)
+        if isinstance(problems, (list, tuple)) and problems
+        else [message],
     }
 
 
