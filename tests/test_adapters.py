@@ -199,7 +199,7 @@ def test_a_bug_still_shows_its_traceback(tmp_path: Path) -> None:
     code = (
         "import relnox.project.discovery as w\n"
         "def boom(*a, **k): raise ZeroDivisionError('bug')\n"
-        "w.load_workspace = boom\n"
+        "w.load_workspace = w.listing = boom\n"
         "from relnox.cli import main; main(['packages'])\n"
     )
     proc = _py(code, cwd=tmp_path)
