@@ -262,7 +262,9 @@ def discover(root: Path | str = ".") -> Workspace:
         from relnox.project.released import without_fixtures
 
         workspace = _without_placeholders(without_fixtures(workspace))
-    return _with_problems(workspace)
+    from relnox.project.referee import refereed  # the backend's word on computed versions
+
+    return _with_problems(refereed(workspace))
 
 
 def _without_placeholders(workspace: Workspace) -> Workspace:
