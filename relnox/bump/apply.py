@@ -140,7 +140,9 @@ def prove(plan: BumpPlan, *, tagged: bool) -> None:
         try:
             said = backend_says(plan.workspace, pkg)
         except BackendVersionError as exc:
-            raise VersionError(f"{_written(plan, pkg)}: the bump to {new} is not proven: {exc}") from None
+            raise VersionError(
+                f"{_written(plan, pkg)}: the bump to {new} is not proven: {exc}"
+            ) from None
         if not same_version(said.split("+", 1)[0], new):
             raise VersionError(
                 f"{_written(plan, pkg)}: {pkg.name} was bumped to {new}, but its build "
