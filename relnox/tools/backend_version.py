@@ -26,8 +26,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,12 +82,23 @@ def _env_dir(requires: Sequence[str], python: str) -> Path | None:
     return home / ENVS / f"env-{hashlib.sha256(named.encode()).hexdigest()[:16]}"
 
 
+_making: dict[Path, threading.Lock] = {}
+_guard = threading.Lock()
+
+
 def _environment(requires: Sequence[str], python: str, label: str) -> Path:
     """The interpreter of a kept environment holding ``requires``: made on first use (in
     a directory of its own, then moved in place, so a half-made one is never taken)."""
     target = _env_dir(requires, python)
     if target is None:
         raise BackendVersionError(f"{label}: no cache directory to keep a build environment in")
+    with _guard:
+        lock = _making.setdefault(target, threading.Lock())
+    with lock:  # one thread makes it, the others wait for it
+        return _made(target, requires, python, label)
+
+
+def _made(target: Path, requires: Sequence[str], python: str, label: str) -> Path:
     ready = target / "relnox-ready"
     if ready.is_file():
         return target / "bin" / "python"
@@ -239,19 +252,29 @@ def backend_versions(
     kept = _kept(root) if questions else None
     changed = _changed(root) if kept is not None else {}
     found: dict[str, str | BackendVersionError] = {}
-    fresh = False
+    asking: dict[str, str] = {}  # name -> key of the questions not answered yet
     for name, question in questions.items():
         key = _name(question, python, changed)
         if kept is not None and key in kept.answers:
             found[name] = kept.answers[key]
-            continue
+        else:
+            asking[name] = key
+
+    def answer(name: str) -> str | BackendVersionError:
         try:
-            found[name] = ask(question, python)
+            return ask(questions[name], python)
         except BackendVersionError as exc:
-            found[name] = exc
-            continue
-        if kept is not None:
-            kept.answers[key] = str(found[name])
+            return exc
+
+    # each hook is a process of its own: a few at once (one per core, at most four)
+    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+        for name, said in zip(asking, pool.map(answer, asking), strict=True):
+            found[name] = said
+    fresh = False
+    for name, key in asking.items():
+        said = found[name]
+        if kept is not None and isinstance(said, str):
+            kept.answers[key] = said
             fresh = True
     if kept is not None and fresh:
         text = json.dumps({"key": kept.digest, "answers": kept.answers}, sort_keys=True)
