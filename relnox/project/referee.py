@@ -98,7 +98,8 @@ def _finding(pkg: Package, said: str, root: Path) -> str:
 
 def refereed(workspace: Workspace) -> Workspace:
     """``workspace`` with each computed version as its backend says it (findings where
-    relnox's reading differs); unchanged when asking is turned off."""
+    relnox's reading differs); unchanged when asking is turned off, or outside git (no
+    key proves a kept answer there: :func:`backend_says` still asks for a bump's proof)."""
     if not asked.enabled():
         return workspace
     questions = {
@@ -107,7 +108,7 @@ def refereed(workspace: Workspace) -> Workspace:
         if computed(pkg) and not asked.compiles(pkg.backend)
     }
     answers: Mapping[str, str | asked.BackendVersionError] = (
-        asked.backend_versions(workspace.root, questions) if questions else {}
+        asked.backend_versions(workspace.root, questions, kept_only=True) if questions else {}
     )
     packages = []
     for pkg in workspace.packages:

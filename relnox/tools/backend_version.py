@@ -244,12 +244,20 @@ def _name(question: Question, python: str, changed: Mapping[str, str]) -> str:
 
 
 def backend_versions(
-    root: Path, questions: Mapping[str, Question], python: str | None = None
+    root: Path,
+    questions: Mapping[str, Question],
+    python: str | None = None,
+    *,
+    kept_only: bool = False,
 ) -> dict[str, str | BackendVersionError]:
     """What each project's backend says (by the caller's name for it): an answer kept
-    under the same key, else asked now and kept; a failure is that project's answer."""
+    under the same key, else asked now and kept; a failure is that project's answer.
+    ``kept_only``: nothing is asked where no answer can be kept (outside git, no cache
+    directory), so a command there does not build metadata on every run."""
     python = python or sys.executable
     kept = _kept(root) if questions else None
+    if kept is None and kept_only:
+        return {}
     changed = _changed(root) if kept is not None else {}
     found: dict[str, str | BackendVersionError] = {}
     asking: dict[str, str] = {}  # name -> key of the questions not answered yet
