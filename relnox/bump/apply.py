@@ -147,8 +147,15 @@ def prove(plan: BumpPlan, *, tagged: bool) -> None:
             raise VersionError(
                 f"{_written(plan, pkg)}: {pkg.name} was bumped to {new}, but its build "
                 f"backend {pkg.backend} says {said} there, so the release would not be "
-                f"{new}; nothing is committed: fix where relnox writes the version "
-                "([tool.relnox] version-files, or tag-format for a version from tags)"
+                f"{new}; nothing is committed: "
+                + (
+                    "the build computes the version from its files, not from this tag: "
+                    f"write {new} where it computes it, commit it and tag that commit "
+                    f"{plan.workspace.tag_for(pkg, new)} (or name that file in [tool.relnox] "
+                    "version-files, so relnox bump writes it)"
+                    if tagged
+                    else "fix where relnox writes the version ([tool.relnox] version-files)"
+                )
             )
 
 
