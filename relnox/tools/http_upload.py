@@ -32,6 +32,7 @@ It keeps the children's rules:
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import logging
 import os
@@ -44,7 +45,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from relnox import _proc as proc
-from relnox import digests
 from relnox.redact import redact
 from relnox.tools.credentials import Credentials
 from relnox.tools.http_wire import WireError, parse, request_head, whole
@@ -177,8 +177,7 @@ def form_fields(
 
 def _digests(path: Path, data: bytes | None) -> tuple[str, str]:
     """The sha256 and blake2b-256 of ``data``, else of ``path`` read in chunks."""
-    size = len(data) if data is not None else path.stat().st_size
-    sha256, blake2 = digests.sha256(size=size), digests.blake2b(digest_size=32)
+    sha256, blake2 = hashlib.sha256(), hashlib.blake2b(digest_size=32)
     with contextlib.nullcontext(io.BytesIO(data)) if data is not None else path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1024 * 1024), b""):
             sha256.update(chunk)
@@ -243,7 +242,7 @@ class _Form:
             for start in range(0, len(body), CHUNK):
                 yield bytes(body[start : start + CHUNK])
             return
-        pending, seen, read = self.head, digests.sha256(size=self.size), 0
+        pending, seen, read = self.head, hashlib.sha256(), 0
         with self.path.open("rb") as fh:
             for chunk in iter(lambda: fh.read(CHUNK), b""):
                 seen.update(chunk)
