@@ -60,6 +60,9 @@ def hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     monkeypatch.setenv("PIP_CACHE_DIR", _PIP_CACHE)
     monkeypatch.setenv("PIP_DISABLE_PIP_VERSION_CHECK", "1")
     monkeypatch.setenv("UV_PYTHON_DOWNLOADS", "never")
+    # build backends are asked only by the tests of that (tests/project/test_referee.py):
+    # elsewhere relnox's own reading, or every fixture would make build environments
+    monkeypatch.setenv("RELNOX_ASK_BACKEND", "0")
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
     for key, value in GIT_ENV.items():

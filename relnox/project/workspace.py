@@ -71,6 +71,7 @@ class Package:
     tag_match: str | None = None  # the backend narrows its tags: describe --match glob
     tag_regex: str | None = None  # ... or tag_regex
     tags: TagFacts | None = None  # its tag convention and released versions (git repos)
+    referee: str = ""  # where its build backend says another version (relnox.project.referee)
 
     @property
     def vcs_versioned(self) -> bool:
@@ -307,6 +308,7 @@ class Workspace:
     def warnings(self) -> tuple[str, ...]:
         """Findings that do not stop a command: drift, packages left out, unclear tags."""
         found = [note for pkg in self.packages for note in pkg.drift_notes]
+        found += [pkg.referee for pkg in self.packages if pkg.referee]
         found += _shared(
             [(pkg.name, pkg.tags.problem) for pkg in self.packages if pkg.tags and pkg.tags.problem]
         )
