@@ -66,6 +66,7 @@ TABLE: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "rehearse": ("_release", "rehearse", ()),
     "audit": ("_guards", "audit", ()),
     "demo": ("_release", "demo", ()),
+    "release-pr": ("_release_pr", "release_pr", ()),
 }
 #: each exported task name -> its task's name in :data:`TABLE`
 _EXPORTED = {attribute: name for name, (_, attribute, _) in TABLE.items()}
