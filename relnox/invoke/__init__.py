@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from relnox.invoke._publish import publish, serve_index, testpypi
     from relnox.invoke._publish import testpypi as publish_test
     from relnox.invoke._release import demo, rehearse, release
+    from relnox.invoke._release_pr import release_pr
     from relnox.invoke._shards import assemble
     from relnox.invoke._tags import check_tag, resolve_version, tag
     from relnox.invoke._verify import verify_install
@@ -91,6 +92,7 @@ __all__ = [
     "rehearse",
     "release",
     "release_notes",
+    "release_pr",
     "resolve_version",
     "serve_index",
     "tag",

@@ -103,7 +103,7 @@ def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
 def _intent(flags: PlanFlags) -> dict[str, Any]:
     """``plan --intent``: the release the recorded intent gives, with each reason."""
     from relnox.project.discovery import load_workspace
-    from relnox.release.intent import release_intent
+    from relnox.release import release_intent
 
     found = release_intent(load_workspace(flags.root))
     if flags.json:

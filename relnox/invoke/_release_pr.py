@@ -37,8 +37,8 @@ def release_pr(c: Any, flags: ReleasePrFlags) -> dict[str, Any]:
     """Open or update the pull request holding the next release (GITHUB_TOKEN)."""
     from pathlib import Path
 
-    from relnox.release.release_pr import PrOptions
-    from relnox.release.release_pr import release_pr as run
+    from relnox.release import PrOptions
+    from relnox.release import release_pr as run
 
     result = run(
         PrOptions(Path(flags.root), flags.branch, flags.remote, flags.base or None, flags.dry_run)

@@ -252,8 +252,7 @@ def _why(workspace: Workspace, pkg: Package, row: Any, mine: list[Fragment]) -> 
 
 def release_intent(workspace: Workspace, today: date | None = None) -> Intent:
     """The release the recorded intent gives, its versions as ``bump`` would make them."""
-    from relnox.bump.model import BumpOptions
-    from relnox.bump.plan import plan_bump
+    from relnox.bump import BumpOptions, plan_bump
     from relnox.project.changes import plan
 
     found, notes = fragments(workspace)

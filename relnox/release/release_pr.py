@@ -200,8 +200,7 @@ def _worktree(top: Path, rev: str) -> Iterator[Path]:
 
 def release_pr(options: PrOptions, env: Mapping[str, str] | None = None) -> PrResult:
     """Make the release pull request match the intent on the base branch (see the module)."""
-    from relnox.bump.model import BumpOptions
-    from relnox.bump.plan import apply_bump, plan_bump
+    from relnox.bump import BumpOptions, apply_bump, plan_bump
     from relnox.project.discovery import load_workspace
     from relnox.tools.github import GitHubApi, repository_slug
 
