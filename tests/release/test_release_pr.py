@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+import relnox
 from relnox.project.discovery import load_workspace
 from relnox.release.intent import release_intent
 from tests.conftest import run_relnox
@@ -201,3 +202,35 @@ def test_conventional_commits_and_plain_changes(tmp_path: Path) -> None:
     assert why["gamma"][0] == "2.0.0"
     assert "delta" not in why  # docs: releases nothing
     assert why["eps"] == ("1.0.1", "patch: changed since eps-v1.0.0 (1 commits), no fragment")
+
+
+def test_ci_init_writes_the_release_pr_workflow(tmp_path: Path) -> None:
+    from relnox.ci.init import generate, notes
+    from relnox.errors import ConfigError
+
+    root, _ = _five(tmp_path)
+    pyproject = root / "pyproject.toml"
+    pin = f'relnox-requirement = "relnox=={relnox.__version__}"\n'
+    pyproject.write_text(pyproject.read_text() + f'\n[tool.relnox.ci]\nmode = "release-pr"\n{pin}')
+    files = generate(load_workspace(root))
+    text = files[".github/workflows/release-pr.yml"]
+    assert "run: nox -s release-pr" in text
+    assert "GITHUB_TOKEN: ${{ secrets.RELNOX_RELEASE_PR_TOKEN || github.token }}" in text
+    assert any("RELNOX_RELEASE_PR_TOKEN" in note for note in notes(load_workspace(root)))
+    pyproject.write_text(pyproject.read_text().replace('"release-pr"', '"pr"'))
+    with pytest.raises(ConfigError, match=r"\[tool.relnox.ci\] mode 'pr' is not one of"):
+        generate(load_workspace(root))
+
+
+def test_intent_parts_are_configurable_and_checked(tmp_path: Path) -> None:
+    from relnox.errors import ConfigError
+
+    root, _ = _five(tmp_path)
+    pyproject = root / "pyproject.toml"
+    commit(root, {"packages/alpha/changes/1.misc.md": "Tidy."})
+    pyproject.write_text(pyproject.read_text() + '\n[tool.relnox.intent]\nmisc = "minor"\n')
+    (alpha,) = [r for r in release_intent(load_workspace(root)).releases if r.name == "alpha"]
+    assert alpha.new == "1.1.0"
+    pyproject.write_text(pyproject.read_text().replace('misc = "minor"', 'misc = "big"'))
+    with pytest.raises(ConfigError, match=r"\[tool.relnox.intent\] misc = 'big' is not a part"):
+        release_intent(load_workspace(root))
