@@ -234,3 +234,31 @@ def test_intent_parts_are_configurable_and_checked(tmp_path: Path) -> None:
     pyproject.write_text(pyproject.read_text().replace('misc = "minor"', 'misc = "big"'))
     with pytest.raises(ConfigError, match=r"\[tool.relnox.intent\] misc = 'big' is not a part"):
         release_intent(load_workspace(root))
+
+
+def test_release_pr_without_a_token_or_with_a_refusing_api_says_so_in_one_line(
+    tmp_path: Path, github: FakeGitHub
+) -> None:
+    root, _ = _five(tmp_path)
+    commit(root, {"packages/alpha/changes/1.feature.md": "New."})
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_TOKEN"}
+    dry = run_relnox("release-pr", "--dry-run", cwd=root, env=env, check=True).stdout
+    assert "| alpha | 1.0.0 | 1.1.0 | minor: 1 fragment (feature) |" in dry
+    done = run_relnox("release-pr", cwd=root, env=env)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "GITHUB_TOKEN is not set" in done.stdout + done.stderr
+    github.shutdown()  # nothing answers there any more: a bounded failure, one line
+    github.server_close()
+    refused = run_relnox(
+        "release-pr",
+        cwd=root,
+        env={
+            **env,
+            "GITHUB_TOKEN": TOKEN,
+            "GITHUB_REPOSITORY": "o/r",
+            "GITHUB_API_URL": f"http://127.0.0.1:{github.server_port}",
+        },
+    )
+    said = refused.stdout + refused.stderr
+    assert refused.returncode == 1 and "GitHub API GET" in said and TOKEN not in said
+    assert "Traceback" not in said
