@@ -1,7 +1,7 @@
 """``release-pr``: one pull request that holds the next release, kept up to date.
 
-The release :mod:`relnox.release.intent` gives is applied in a scratch worktree of the base
-branch's HEAD: the bump (versions, dependents' pins, ``uv.lock``, changelogs), a changelog
+The release :mod:`relnox.release.intent` gives is applied in a scratch worktree of HEAD (the
+base branch's): the bump (versions, dependents' pins, ``uv.lock``, changelogs), a changelog
 section written from each released package's fragments, the fragments removed (as
 ``towncrier build`` does). It is committed with the base commit's date, so the same base
 gives the same commit: the branch is pushed only when it differs from the remote's, and the
@@ -207,10 +207,12 @@ def release_pr(options: PrOptions, env: Mapping[str, str] | None = None) -> PrRe
     env = os.environ if env is None else env
     root = Path(options.root).resolve()
     top = git.toplevel(root)
-    base = options.base or git.current_branch(top)
+    ref = env.get("GITHUB_REF", "")  # a run's checkout may leave HEAD detached
+    pushed = ref.removeprefix("refs/heads/") if ref.startswith("refs/heads/") else None
+    base = options.base or git.current_branch(top) or pushed
     if base is None:
         raise GitError(f"{top}: HEAD is detached; check out the base branch or pass --base")
-    stamp = git.git(top, "log", "-1", "--format=%cI", f"refs/heads/{base}")
+    stamp = git.git(top, "log", "-1", "--format=%cI", "HEAD")
     day = datetime.fromisoformat(stamp).date()
     if options.dry_run:
         workspace = load_workspace(root)
@@ -225,7 +227,7 @@ def release_pr(options: PrOptions, env: Mapping[str, str] | None = None) -> PrRe
         )
     api = GitHubApi(slug, env)
     auth = _auth_env(api.token)
-    with _worktree(top, f"refs/heads/{base}") as tree:
+    with _worktree(top, "HEAD") as tree:
         workspace = load_workspace(tree / rel(root, top))
         intent = release_intent(workspace, day)
         named = len(workspace.packages) > 1

@@ -9,6 +9,7 @@ import json
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ class FakeGitHub(ThreadingHTTPServer):
         self.pulls: dict[int, dict[str, Any]] = {}
         self.writes: list[str] = []
         self.tokens: set[str] = set()
+        self.paths: list[str] = []
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -59,7 +61,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.server.tokens.add(self.headers.get("Authorization", ""))
-        assert self.path == "/repos/o/r/pulls?state=open&head=o:relnox/release"
+        self.server.paths.append(self.path)
         self._answer(200, [p for p in self.server.pulls.values() if p["state"] == "open"])
 
     def do_POST(self) -> None:
@@ -75,9 +77,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(200, self.server.pulls[number])
 
 
-@pytest.fixture
-def github() -> Iterator[FakeGitHub]:
-    server = FakeGitHub()
+@contextmanager
+def serve(server: FakeGitHub) -> Iterator[FakeGitHub]:
+    """``server`` answering in a thread until the block ends, however it ends."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -86,6 +88,12 @@ def github() -> Iterator[FakeGitHub]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@pytest.fixture
+def github() -> Iterator[FakeGitHub]:
+    with serve(FakeGitHub()) as server:
+        yield server
 
 
 def _five(tmp_path: Path) -> tuple[Path, Path]:
@@ -155,6 +163,7 @@ def test_release_pr_cycle(tmp_path: Path, github: FakeGitHub) -> None:
     assert "| alpha | 1.0.0 | 1.1.0 | minor: 1 fragment (feature) |" in pull["body"]
     assert "- Add the widget. (#12)" in pull["body"]
     assert github.tokens == {f"Bearer {TOKEN}"}
+    assert github.paths == ["/repos/o/r/pulls?state=open&head=o:relnox/release"]
     news = _remote_file(remote, "packages/alpha/NEWS.md")
     assert "<!-- towncrier release notes start -->\n\n## 1.1.0 (" in news
     assert "### Features\n\n- Add the widget. (#12)" in news
