@@ -184,6 +184,8 @@ def fragments(workspace: Workspace) -> tuple[dict[str, list[Fragment]], list[str
 
 
 def _owner(workspace: Workspace, path: Path) -> Package | None:
+    """The package a fragment names (in its file name or first line), else the innermost
+    package holding it."""
     if len(workspace.packages) == 1:
         return workspace.packages[0]
     first = path.read_text(encoding="utf-8", errors="replace").partition("\n")[0]
@@ -191,12 +193,7 @@ def _owner(workspace: Workspace, path: Path) -> Package | None:
         if pkg.name in path.name.split(".")[1:] or first.startswith(f"{pkg.name}:"):
             return pkg
     holders = [p for p in workspace.packages if p.directory.resolve() in path.resolve().parents]
-    deepest = max(holders, key=lambda p: len(p.directory.resolve().parts), default=None)
-    return (
-        None
-        if deepest is None or deepest.directory.resolve() == workspace.root.resolve()
-        else deepest
-    )
+    return max(holders, key=lambda p: len(p.directory.resolve().parts), default=None)
 
 
 def _commits(workspace: Workspace, spec: list[str], since: str) -> list[tuple[str, str, str]]:

@@ -271,3 +271,19 @@ def test_release_pr_without_a_token_or_with_a_refusing_api_says_so_in_one_line(
     said = refused.stdout + refused.stderr
     assert refused.returncode == 1 and "GitHub API GET" in said and TOKEN not in said
     assert "Traceback" not in said
+
+
+def test_fragments_in_a_shared_directory_name_their_package(tmp_path: Path) -> None:
+    root, _ = _five(tmp_path)
+    commit(
+        root,
+        {
+            "towncrier.toml": TOWNCRIER,
+            "changes/5.feature.delta.md": "A delta feature.",
+            "changes/6.bugfix.md": "eps: Fix the eps.",
+            "changes/7.misc.md": "Whose?",
+        },
+    )
+    intent = release_intent(load_workspace(root))
+    assert {r.name: r.new for r in intent.releases} == {"delta": "1.1.0", "eps": "1.0.1"}
+    assert any("changes/7.misc.md names no package" in note for note in intent.notes)
