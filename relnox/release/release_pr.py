@@ -27,12 +27,14 @@ from relnox import _proc as proc
 from relnox.atomic import write_all
 from relnox.errors import GitError
 from relnox.paths import rel
+from relnox.redact import redact_url
 from relnox.release.intent import Fragment, Intent, Release, release_intent
 from relnox.tools import git
 
 BRANCH = "relnox/release"
 #: the longest wait for one git command that talks to the remote, seconds
 REMOTE_TIMEOUT = 300.0
+TITLE_MAX = 200
 _MARKERS = ("towncrier release notes start", "scriv-insert-here")
 
 
@@ -223,7 +225,8 @@ def release_pr(options: PrOptions, env: Mapping[str, str] | None = None) -> PrRe
     slug = repository_slug(url, env)
     if slug is None:
         raise GitError(
-            f"the remote {options.remote} ({url}) names no GitHub repository; set GITHUB_REPOSITORY=owner/name"
+            f"the remote {options.remote} ({redact_url(url)}) names no GitHub repository; "
+            "set GITHUB_REPOSITORY=owner/name"
         )
     api = GitHubApi(slug, env)
     auth = _auth_env(api.token)
@@ -237,6 +240,8 @@ def release_pr(options: PrOptions, env: Mapping[str, str] | None = None) -> PrRe
             apply_bump(bump)
             write_changelogs(intent, day, workspace.root if named else None)
             result.title = "Release " + ", ".join(f"{r.name} {r.new}" for r in intent.releases)
+            if len(result.title) > TITLE_MAX:  # GitHub takes 256 characters
+                result.title = f"Release {len(intent.releases)} packages"
             result.body = pr_body(intent, day, named)
             git.git(tree, "add", "-A")
             dated = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}

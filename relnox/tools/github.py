@@ -32,7 +32,7 @@ from typing import Any
 from packaging.version import InvalidVersion, Version
 
 from relnox.errors import RelnoxError
-from relnox.redact import redact
+from relnox.redact import redact, register_secret
 
 ZERO_SHA = "0" * 40
 
@@ -231,6 +231,7 @@ class GitHubApi:
                 "API; set it (the workflow's token, or a token with contents and pull-requests "
                 "write) in the environment"
             )
+        register_secret(self.token)  # masked in every line relnox prints from now on
         self.base = (env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
         self.repository = repository
 
