@@ -7,8 +7,9 @@ minor, ``fix:`` a patch, ``!`` or ``BREAKING CHANGE`` a major; ``chore:``, ``doc
 else, changed since its last release, a patch. In a workspace a fragment belongs to the
 package it names (a dot-separated part of its file name, or a first line ``name: ...``),
 else to the innermost package whose directory holds it. A package whose version no tag
-released yet (a release commit waiting for its tag, a first release) is left out, said in a
-note. Dependents whose pins must move follow as ``bump --changed`` moves them.
+released yet (a release commit waiting for its tag, a first release), or whose version git
+tags give (no commit can carry it), is left out, said in a note. Dependents whose pins must
+move follow as ``bump --changed`` moves them.
 """
 
 from __future__ import annotations
@@ -264,7 +265,12 @@ def release_intent(workspace: Workspace, today: date | None = None) -> Intent:
                 )
             continue
         why = _why(workspace, pkg, row, found.get(pkg.name, []))
-        if why is not None and not why.startswith("none:"):
+        if why is not None and pkg.vcs_versioned:  # its bump is a tag: no commit carries it
+            notes.append(
+                f"note: {pkg.name}'s version comes from git tags, so no release commit can "
+                f"carry it ({why}): release it with relnox bump --package {pkg.name} --tag"
+            )
+        elif why is not None and not why.startswith("none:"):
             whys[pkg.name] = why
     parts = {name: why.split(":", 1)[0] for name, why in whys.items()}
     for name in list(parts):  # a lockstep group moves by its strongest part

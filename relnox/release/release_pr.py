@@ -237,6 +237,8 @@ def release_pr(options: PrOptions, env: Mapping[str, str] | None = None) -> PrRe
         result = PrResult(intent, options.branch)
         if intent.releases:
             bump = plan_bump(workspace, BumpOptions(parts=intent.parts, commit=False, today=day))
+            bump.actions = [a for a in bump.actions if a.kind != "tag"]  # tags: the merge's
+            bump.tags = []
             apply_bump(bump)
             write_changelogs(intent, day, workspace.root if named else None)
             result.title = "Release " + ", ".join(f"{r.name} {r.new}" for r in intent.releases)
