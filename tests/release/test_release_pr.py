@@ -155,6 +155,9 @@ def test_release_pr_cycle(tmp_path: Path, github: FakeGitHub) -> None:
     assert why["beta"] == "patch: its pin on alpha moves"
     shown = run_relnox("plan", "--intent", cwd=root, check=True).stdout
     assert "alpha: 1.0.0 -> 1.1.0 (minor: 1 fragment (feature))" in shown
+    data = json.loads(run_relnox("plan", "--intent", "--json", cwd=root, check=True).stdout)
+    assert data["versions"] == {"alpha": "1.1.0", "gamma": "1.0.1", "beta": "1.0.1"}
+    assert data["why"]["gamma"] == "patch: 1 fragment (bugfix)"
 
     first = _run(root, github)
     assert (first["action"], first["pushed"], first["pull"]) == ("created", True, 1)
