@@ -255,6 +255,7 @@ QUICK_OK = {
     "ci-init": ["--dry-run"],
     "release": ["--part", "minor", "--dry-run"],
     "release-notes": ["0.1.0", "--package", "demo-core", "--output", "-"],
+    "release-pr": ["--dry-run"],
 }
 #: those whose success needs a build, an index or a whole release (the slow test below)
 BUILT_OK = ("build-all", "verify-install", "publish", "publish-test", "audit", "assemble")
