@@ -155,18 +155,8 @@ def publish(c: Any, flags: PublishFlags) -> dict[str, Any]:
     with ask_ahead(flags.root) as ahead:
         if flags.changed:
             return _publish_flags(flags, names)
-        # a local index is asked for the preflight's pages while the rest loads
-        from relnox.publish import prefetch_pages
-
-        dist = Path(flags.dist) if flags.dist else None
-        stop_prefetch = prefetch_pages(
-            flags.repository or None, Path(flags.root), dist, names, os.environ
-        )
-        try:
-            ask_stale_ahead(ahead, Path(flags.root, flags.dist or "dist"))
-            return _publish_flags(flags, names)
-        finally:
-            stop_prefetch()  # no answer outlives the command (a caller's process runs more)
+        ask_stale_ahead(ahead, Path(flags.root, flags.dist or "dist"))
+        return _publish_flags(flags, names)
 
 
 def _publish_flags(flags: PublishFlags, names: list[str]) -> dict[str, Any]:

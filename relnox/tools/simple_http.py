@@ -1,9 +1,6 @@
 """The standard library's client for an index's simple API (``urllib.request``): redirects
 followed with credentials kept to their origins, and every answer's head bounded in time.
-
-:mod:`relnox.tools.simple_api` reads through it every page it does not read itself
-(:mod:`relnox.tools.http_wire`: a plain answer of an index on this machine); it is imported
-only then, with ``http.client``, ``email`` and ``ssl`` behind it.
+:mod:`relnox.tools.simple_api` reads every page and file through it.
 """
 
 from __future__ import annotations
@@ -21,12 +18,20 @@ from collections.abc import Collection
 from typing import Any
 from urllib.parse import urlsplit
 
-from relnox.tools.http_wire import TooSlow
 from relnox.tools.network import connect
 from relnox.tools.repositories import origin
-from relnox.tools.simple_api import SCHEMES, Openers, Origin
 
 logger = logging.getLogger("relnox")
+
+Origin = tuple[str, str, "int | None"]
+#: the openers a reader made, by the origins its credentials may go to and the bound of
+#: an answer's head (:func:`opener`)
+Openers = dict[tuple[frozenset[Origin], float], Any]
+SCHEMES = ("http", "https")
+
+
+class TooSlow(TimeoutError):
+    """An answer that did not come within its bound (it says which)."""
 
 
 class SameOriginAuth(urllib.request.HTTPRedirectHandler):
