@@ -18,7 +18,6 @@ from collections.abc import Collection
 from typing import Any
 from urllib.parse import urlsplit
 
-from relnox.tools.network import connect
 from relnox.tools.repositories import origin
 
 logger = logging.getLogger("relnox")
@@ -154,7 +153,6 @@ def _bounded(http_class: Any, head: float) -> Any:
     def connection(*args: Any, **kwargs: Any) -> http.client.HTTPConnection:
         conn = http_class(*args, **kwargs)
         conn.response_class = functools.partial(_BoundedResponse, head=head)
-        conn._create_connection = connect  # no idna codec (relnox.tools.network.connect)
         return conn  # type: ignore[no-any-return]
 
     return connection
