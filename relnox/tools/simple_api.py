@@ -43,7 +43,7 @@ from relnox.errors import PublishError
 from relnox.tools import simple_http
 from relnox.tools.network import backoff_delay
 from relnox.tools.repositories import origin
-from relnox.tools.simple_http import SCHEMES, Openers, Origin
+from relnox.tools.simple_http import SCHEMES, Origin
 from relnox.tools.simple_pages import (
     IndexedFile,
     ProjectPage,
@@ -147,13 +147,11 @@ def _fetch(
     patience: Patience,
     limit: int = MAX_PAGE,
     keep: bool = True,
-    openers: Openers | None = None,
 ) -> tuple[int, str, _Body]:
     """``(status, content type, body)``; 404 is ``(404, "", <empty body>)``.
 
     A 401 from one of ``origins`` is retried with ``auth``; ``auth`` goes nowhere else.
     At most ``limit`` bytes of the body are read (a page longer than that is refused).
-    ``openers`` keeps the opener made for ``origins`` for the next request (a reader's).
     """
     retries, retry_delay, sleep = patience.retries, patience.retry_delay, patience.sleep
     if urlsplit(url).scheme.lower() not in SCHEMES:
@@ -167,12 +165,12 @@ def _fetch(
         attempt += 1
         timeout, stall = patience.timeout, patience.stall
         left = patience.left(url)
-        if left is not None:  # a deadline: every bound within it, its opener not kept
-            timeout, stall, openers = min(timeout, left), min(stall, left), None
+        if left is not None:  # a deadline: every bound within it
+            timeout, stall = min(timeout, left), min(stall, left)
         refused: tuple[int, str, str] | None = None  # an answer's status, reason, address
         try:
             head = timeout + stall if left is None else min(timeout + stall, left)
-            opener = simple_http.opener(frozenset(origins), head, openers)
+            opener = simple_http.opener(frozenset(origins), head)
             request = simple_http.request(url, accept, use_auth)
             with opener.open(request, timeout=timeout) as resp:
                 body = _Body(keep, limit)
@@ -269,7 +267,6 @@ def project_page(
     auth: tuple[str, str] | None = None,
     origins: Collection[Origin] = (),
     patience: Patience = Patience(),
-    openers: Openers | None = None,
 ) -> ProjectPage:
     """What the index at ``simple_url`` says of ``project``: every file it lists (by file
     name), and the project's status.
@@ -283,7 +280,6 @@ def project_page(
         auth=auth,
         origins={origin(simple_url), *origins},
         patience=patience,
-        openers=openers,
     )
     return page_of(url, status, content_type, body.data)
 
@@ -321,7 +317,6 @@ def file_sha256(
     origins: Collection[Origin] = (),
     patience: Patience = Patience(timeout=60.0),
     size: int | None = None,
-    openers: Openers | None = None,
 ) -> str:
     """The sha256 of an indexed file: the listed one, else of its downloaded content.
 
@@ -339,7 +334,6 @@ def file_sha256(
         patience=patience,
         limit=MAX_FILE if size is None else size + 1,
         keep=False,
-        openers=openers,
     )
     if status == 404:
         raise PublishError(
@@ -358,7 +352,6 @@ class IndexReader:
     auth: tuple[str, str] | None = field(default=None, repr=False)
     origins: frozenset[Origin] = frozenset()
     patience: Patience = Patience()
-    _openers: Openers = field(default_factory=dict, repr=False, compare=False, hash=False)
 
     def until(self, deadline: float) -> IndexReader:
         """This reader, never waiting past ``deadline`` (a :func:`time.monotonic` time)."""
@@ -374,7 +367,6 @@ class IndexReader:
             auth=self.auth,
             origins=self.origins,
             patience=self.patience,
-            openers=self._openers,
         )
 
     def sha256(self, file: IndexedFile, size: int | None = None) -> str:
@@ -384,7 +376,6 @@ class IndexReader:
             origins={origin(self.simple_url), *self.origins},
             patience=self.patience,
             size=size,
-            openers=self._openers,
         )
 
 

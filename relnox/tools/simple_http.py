@@ -23,9 +23,6 @@ from relnox.tools.repositories import origin
 logger = logging.getLogger("relnox")
 
 Origin = tuple[str, str, "int | None"]
-#: the openers a reader made, by the origins its credentials may go to and the bound of
-#: an answer's head (:func:`opener`)
-Openers = dict[tuple[frozenset[Origin], float], Any]
 SCHEMES = ("http", "https")
 
 
@@ -166,17 +163,9 @@ def request(url: str, accept: str, auth: tuple[str, str] | None) -> urllib.reque
     return urllib.request.Request(url, headers=headers)
 
 
-def opener(
-    allowed: frozenset[Origin], head: float, openers: Openers | None
-) -> urllib.request.OpenerDirector:
+def opener(allowed: frozenset[Origin], head: float) -> urllib.request.OpenerDirector:
     """An opener whose redirects keep credentials to ``allowed`` and whose answers bring
-    their status line and headers within ``head`` seconds; made once per reader (each
-    costs as much as a page of a local index is to read)."""
-    opener = openers.get((allowed, head)) if openers is not None else None
-    if opener is None:
-        opener = urllib.request.build_opener(
-            SameOriginAuth(allowed), _BoundedHandler(head), _BoundedHTTPSHandler(head)
-        )
-        if openers is not None:
-            openers[(allowed, head)] = opener
-    return opener
+    their status line and headers within ``head`` seconds."""
+    return urllib.request.build_opener(
+        SameOriginAuth(allowed), _BoundedHandler(head), _BoundedHTTPSHandler(head)
+    )
