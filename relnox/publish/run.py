@@ -35,7 +35,7 @@ from relnox.publish.tiers import tiers
 from relnox.publish.uploader import PackageUploader
 from relnox.tools.network import is_loopback
 from relnox.tools.repositories import Repository, origin
-from relnox.tools.simple_api import READERS, IndexReader
+from relnox.tools.simple_api import READERS, IndexReader, WaitEnded
 from relnox.tools.upload import (
     Attempt,
 )
@@ -92,8 +92,12 @@ def wait_visible(
         return [], "", True
     start, pause, told = waiting.clock(), waiting.poll, -5.0
     # the reads' deadline, on the clock the reader's requests are bounded by
-    reader = reader.until(time.monotonic() + waiting.seconds)
+    deadline = time.monotonic() + waiting.seconds
+    reader = reader.until(deadline)
+    not_shown = f"they did not show within {waiting.seconds:g}s ([tool.relnox.publish] wait)"
     while True:
+        if time.monotonic() >= deadline:  # the last pause ended the wait
+            return sorted(pending), not_shown, True
         packages = sorted({f.package for f in pending.values()})
         try:
             with ThreadPoolExecutor(max_workers=max(1, min(readers, len(packages)))) as pool:
@@ -108,6 +112,8 @@ def wait_visible(
                     del pending[name]
                 else:
                     other.append(f"{name} (listed with sha256 {remote}, ours is {file.sha256})")
+        except WaitEnded as exc:  # a look the index did not answer in time
+            return sorted(pending), f"{not_shown}: {exc}", True
         except PublishError as exc:
             return sorted(pending), f"the index could not be read to see them ({exc})", True
         if other:
@@ -126,11 +132,7 @@ def wait_visible(
             logger.info("  all %d file(s) show on %s (%.1fs)", len(files), label, elapsed)
             return [], "", True
         if elapsed >= waiting.seconds:
-            return (
-                sorted(pending),
-                (f"they did not show within {waiting.seconds:g}s ([tool.relnox.publish] wait)"),
-                True,
-            )
+            return sorted(pending), not_shown, True
         if elapsed - told >= 5:
             told = elapsed
             logger.info(

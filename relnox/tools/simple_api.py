@@ -107,6 +107,10 @@ def _read(resp: Any, url: str, body: _Body, *, limit: int, stall: float) -> None
             )
 
 
+class WaitEnded(PublishError):
+    """A read of the index that had not ended at its reader's deadline."""
+
+
 @dataclass(frozen=True)
 class Patience:
     """How long to wait for an index: each request (``timeout``), a body that stops
@@ -126,10 +130,7 @@ class Patience:
             return None
         left = self.deadline - time.monotonic()
         if left <= 0:
-            raise PublishError(
-                f"{url}: the index did not answer before the wait ended; check that it "
-                "works, then run again"
-            )
+            raise WaitEnded(f"{url} gave no answer before the wait ended")
         return left
 
     @classmethod
@@ -185,6 +186,7 @@ def _fetch(
             from urllib.error import HTTPError  # loaded by what raised one
 
             if not isinstance(exc, HTTPError):
+                patience.left(url)  # an answer cut off by the deadline: the wait ended
                 problem = _unreachable(url, exc, attempt, retries, timeout)
             elif exc.code == 404:
                 return 404, "", _Body(keep)

@@ -439,7 +439,8 @@ def test_an_index_whose_listing_hangs_after_the_upload_ends_the_wait_on_time(
     ended = time.monotonic()
     assert sorted(proxy.stored()) == sorted([CORE_WHEEL, CORE_SDIST])
     assert run.code == 1 and "demo-core" in run.error_line, run.err
-    assert "did not answer before the wait ended" in run.err
+    assert "did not show within 4s ([tool.relnox.publish] wait)" in run.error_line
+    assert "/simple/demo-core/ gave no answer before the wait ended" in run.error_line
     # the wait began before its first read: the command ends within 4 s of it and a little
     assert hanging and ended - hanging[0] < 4 + 3, f"{ended - hanging[0]:.1f}s"
 

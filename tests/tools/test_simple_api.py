@@ -270,7 +270,7 @@ def test_a_reader_with_a_deadline_never_waits_past_it() -> None:
         patience = Patience(timeout=30, retries=3, stall=120)
         started = time.monotonic()
         reader = IndexReader(f"{server.url}simple/", patience=patience).until(started + 1.5)
-        with pytest.raises(PublishError, match="did not answer before the wait ended"):
+        with pytest.raises(PublishError, match="gave no answer before the wait ended"):
             reader.page("demo")
         assert time.monotonic() - started < 1.5 + 1
         assert [seen.path for seen in server.seen] == ["/simple/demo/"]
