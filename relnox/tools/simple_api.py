@@ -125,7 +125,7 @@ class Patience:
     deadline: float | None = None
 
     def left(self, url: str) -> float | None:
-        """Seconds until the deadline (``None``: none); past it, a :class:`PublishError`."""
+        """Seconds until the deadline (``None``: none); past it, :class:`WaitEnded`."""
         if self.deadline is None:
             return None
         left = self.deadline - time.monotonic()
