@@ -121,7 +121,7 @@ def _new_versions(
                 )
         elif len(set(current.values())) == 1:
             taken = released_elsewhere(workspace, group)
-            base = pkg.version if to is not None else bump_base(workspace, pkg)
+            base = pkg.version if to is not None else bump_base(workspace, pkg, part)
             new = target_version(
                 base,
                 part=part,

@@ -65,10 +65,10 @@ def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
 
         return plan_shards_task(flags.root, flags.shards, flags.package, flags.timings, flags.json)
     from relnox.project.changes import plan as make_plan
-    from relnox.project.discovery import load_workspace
+    from relnox.project.discovery import listing, raise_broken
     from relnox.report import render_table
 
-    workspace = load_workspace(flags.root)
+    workspace = listing(flags.root)  # the sound packages planned, the others' problems raised
     rows = make_plan(workspace, flags.part or None, flags.pre or None, since=flags.since or None)
     demands = _api_demands(workspace, flags.api)
     if flags.json:
@@ -86,6 +86,7 @@ def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
         columns = ["name", "version", "last_tag", "changed", "commits", "files"]
         columns += ["next"] if flags.part else []
         echo(render_table(table, [*columns, "api"] if demands is not None else columns))
+    raise_broken(workspace)
     changed = [r for r in rows if r.changed]
     return {
         "packages": [r.name for r in changed],

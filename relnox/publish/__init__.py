@@ -3,7 +3,7 @@
 The face: :data:`STAGE` and its types, ``publish`` (plan and run in one call),
 ``installable_check`` (the ``--verify-installable`` check a :class:`PublishRuntime`
 carries), ``ci_routes`` (where a CI run's tags publish), the index's own answers that
-doctor asks for (``new_project_limit``, ``our_versions``, ``status_problems``).
+doctor asks for (``new_project_limit``, ``carries_any``, ``status_problems``).
 
 Each name is imported from its module on first use (PEP 562): ``relnox publish`` loads
 the planner and the uploader, not the ``--verify-installable`` check's environments, nor
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from relnox.publish.installable import installable_check
     from relnox.publish.model import PublishOptions, PublishPlan, PublishRuntime
     from relnox.publish.new_projects import new_project_limit
-    from relnox.publish.owner import our_versions
+    from relnox.publish.owner import carries_any
     from relnox.publish.plan import plan_publish as plan_publish
     from relnox.publish.plan import publish
     from relnox.publish.plan import run_publish as run_publish
@@ -38,7 +38,7 @@ _FACE = {
     "PublishPlan": "relnox.publish.model",
     "PublishRuntime": "relnox.publish.model",
     "new_project_limit": "relnox.publish.new_projects",
-    "our_versions": "relnox.publish.owner",
+    "carries_any": "relnox.publish.owner",
     "plan_publish": "relnox.publish.plan",
     "publish": "relnox.publish.plan",
     "run_publish": "relnox.publish.plan",
@@ -67,10 +67,10 @@ __all__ = [
     "PublishPlan",
     "PublishResult",
     "PublishRuntime",
+    "carries_any",
     "ci_routes",
     "installable_check",
     "new_project_limit",
-    "our_versions",
     "publish",
     "status_problems",
 ]

@@ -190,8 +190,9 @@ def against_index(
             record.version,
             indexed,
             {a.filename: a.sha256 for a in record.files},
-            repo.label,
+            repo,
             reader.sha256,
+            manifest.dist_dir,
         )
         for artifact in sorted(record.files, key=lambda a: a.kind != "wheel"):
             path = manifest.dist_dir / artifact.filename

@@ -23,7 +23,7 @@ from typing import Protocol
 from relnox import _proc as proc
 from relnox._proc import Result
 from relnox.redact import redact
-from relnox.tools.credentials import Credentials, no_credentials_message
+from relnox.tools.credentials import Credentials, no_credentials_message, pypirc_way
 from relnox.tools.network import NetworkSettings
 from relnox.tools.repositories import Repository
 
@@ -179,9 +179,9 @@ def failure_message(
     label = repository.label
     if attempt.kind == AUTH and credentials.method == "anonymous":
         return (
-            f"{label} ({repository.upload_url}) answered HTTP {attempt.status} for {filename}: "
+            f"{repository.where} answered HTTP {attempt.status} for {filename}: "
             "it needs credentials for uploads and none were given; set TWINE_USERNAME and "
-            "TWINE_PASSWORD, or add a section for it to ~/.pypirc"
+            f"TWINE_PASSWORD, or give {pypirc_way(repository)}"
         )
     if attempt.kind == TRUSTED or (
         attempt.kind == AUTH and credentials.method == "trusted-publishing"

@@ -101,6 +101,9 @@ def test_a_failure_exits_1_with_one_actionable_line(ws: Path, index: LocalIndex)
         last.startswith("relnox: error: ") and "HTTP 403" in last and "publish-report.json" in last
     )
     assert "failed" in bad.stdout  # the table still shows what happened
+    # the index never accepted the file: its name is free, nothing needs superseding
+    assert "to finish: fix the cause and run the same command again" in bad.stderr
+    assert "bump" not in bad.stderr and "supersede" not in bad.stderr
 
 
 @pytest.mark.parametrize(
