@@ -28,7 +28,8 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -243,6 +244,27 @@ def _name(question: Question, python: str, changed: Mapping[str, str]) -> str:
     return hashlib.blake2b(json.dumps(facts).encode(), digest_size=16).hexdigest()
 
 
+@contextlib.contextmanager
+def _warnings_logged() -> Iterator[None]:
+    """The warnings a backend raises while asked (pyproject_hooks raises them again in
+    this process) go to the debug log, not to the user's terminal: a version question
+    is no build, and ``build-all`` shows them where they matter."""
+    from pyproject_hooks import BuildBackendWarning
+
+    shown = warnings.showwarning
+
+    def show(message: Warning | str, category: type[Warning], *args: Any, **kw: Any) -> None:
+        if issubclass(category, BuildBackendWarning):
+            logger.debug("the build backend warns: %s", message)
+        else:
+            shown(message, category, *args, **kw)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", BuildBackendWarning)
+        warnings.showwarning = show
+        yield
+
+
 def backend_versions(
     root: Path,
     questions: Mapping[str, Question],
@@ -275,7 +297,10 @@ def backend_versions(
             return exc
 
     # each hook is a process of its own: a few at once (one per core, at most four)
-    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+    with (
+        _warnings_logged(),
+        ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool,
+    ):
         for name, said in zip(asking, pool.map(answer, asking), strict=True):
             found[name] = said
     fresh = False
