@@ -37,6 +37,7 @@ from relnox.release.model import (
 )
 from relnox.release.resume import bump_request, bumped_before
 from relnox.release.tagging import TagOptions, apply_tags, plan_tags
+from relnox.report import MANY, shared_findings, version_moves
 from relnox.stage import StageStatus
 from relnox.tools import git
 from relnox.tools.network import network_settings
@@ -91,9 +92,15 @@ def _doctor(pipeline: Pipeline) -> Outcome:
     if report.errors:
         problems = "; ".join(f"{c.check}: {c.detail}" for c in report.errors)
         raise ReleaseError(f"doctor found {len(report.errors)} problem(s): {problems}")
-    for check in report.warnings:
-        logger.warning("doctor warning: %s: %s", check.check, check.detail)
-    shown = ": " + "; ".join(c.check for c in report.warnings) if report.warnings else ""
+    names = pipeline.names
+    warnings = [f"{c.check}: {c.detail}" for c in report.warnings]
+    for shared in shared_findings(warnings, names):  # one line for a warning many share
+        many = len(shared.packages) >= MANY
+        logger.warning("doctor warning: %s%s", shared.line(), " (-v for names)" if many else "")
+        if many:
+            logger.debug("  %s", ", ".join(shared.packages))
+    checks = shared_findings((c.check for c in report.warnings), names)
+    shown = ": " + "; ".join(s.line() for s in checks) if checks else ""
     return DONE, f"{len(report.checks)} checks, {len(report.warnings)} warning(s){shown}"
 
 
@@ -127,7 +134,7 @@ def _bump(pipeline: Pipeline) -> Outcome:
     pipeline.state = State(pipeline.dist_dir, pipeline.versions(), pipeline.workspace.root)
     pipeline.state.record_bump({**record, "commit": applied.commit})
     pipeline.state.mark("bump")
-    changes = ", ".join(f"{n} {old} -> {new}" for n, (old, new) in applied.versions.items())
+    changes = version_moves(applied.versions)  # a lockstep group is one "72 packages ..."
     extra = f"; {len(applied.rewrites)} requirement(s) rewritten" if applied.rewrites else ""
     commit = f"; commit {applied.commit[:12]}" if applied.commit else ""
     return DONE, changes + extra + commit
@@ -217,7 +224,11 @@ def _tag(pipeline: Pipeline) -> Outcome:
     # a detached HEAD has no branch to push (it pushed one named HEAD): the tags hold it
     pushed = " (pushed with the branch)" if branch else " (pushed; detached HEAD: no branch)"
     pushed = pushed if push else ""
-    return (DONE if plan.to_create else ALREADY_DONE), plan.summary() + pushed
+    summary = plan.summary()
+    made = [a.tag for a in plan.to_create]
+    if len(made) >= MANY and len(made) == len(plan.actions):  # many: counted, two named
+        summary = f"created {len(made)} tags ({made[0]} ... {made[-1]})"
+    return (DONE if plan.to_create else ALREADY_DONE), summary + pushed
 
 
 def _check_built_from_head(pipeline: Pipeline) -> None:
