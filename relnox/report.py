@@ -99,10 +99,15 @@ class Shared:
     text: str
     packages: tuple[str, ...] = ()
 
-    def line(self) -> str:
-        if len(self.packages) < MANY:
-            return "; ".join(self.text.format(package=p) for p in self.packages) or self.text
-        return f"{self.text.format(package='<package>')} ({len(self.packages)} packages)"
+    @property
+    def many(self) -> bool:
+        return len(self.packages) >= MANY
+
+    def lines(self) -> list[str]:
+        """One line for many packages (their count), else one line each."""
+        if self.many:
+            return [f"{self.text.format(package='<package>')} ({len(self.packages)} packages)"]
+        return [self.text.format(package=p) for p in self.packages] or [self.text.format()]
 
 
 def shared_findings(findings: Iterable[str], names: Iterable[str]) -> list[Shared]:

@@ -95,12 +95,12 @@ def _doctor(pipeline: Pipeline) -> Outcome:
     names = pipeline.names
     warnings = [f"{c.check}: {c.detail}" for c in report.warnings]
     for shared in shared_findings(warnings, names):  # one line for a warning many share
-        many = len(shared.packages) >= MANY
-        logger.warning("doctor warning: %s%s", shared.line(), " (-v for names)" if many else "")
-        if many:
+        for line in shared.lines():
+            logger.warning("doctor warning: %s%s", line, " (-v for names)" if shared.many else "")
+        if shared.many:
             logger.debug("  %s", ", ".join(shared.packages))
     checks = shared_findings((c.check for c in report.warnings), names)
-    shown = ": " + "; ".join(s.line() for s in checks) if checks else ""
+    shown = ": " + "; ".join(x for s in checks for x in s.lines()) if checks else ""
     return DONE, f"{len(report.checks)} checks, {len(report.warnings)} warning(s){shown}"
 
 
@@ -161,12 +161,7 @@ def _verify(pipeline: Pipeline, index: str | None) -> Outcome:
     """The release installs and works: from dist/ (``index`` None) or from the test index."""
     stage = "verify" if index is None else "verify-test"
     o = pipeline.options
-    settings = (
-        o.extras,
-        o.offline and index is None,
-        redact_url(o.extra_index) if index and o.extra_index else None,
-        sorted(pipeline.names),
-    )
+    settings = _verify_settings(pipeline, index)
     fingerprint = stage_fingerprint(pipeline.dist_dir, index, *settings)
     if pipeline.state.done(stage, fingerprint):
         return ALREADY_DONE, "verified before for this build"
@@ -178,6 +173,7 @@ def _verify(pipeline: Pipeline, index: str | None) -> Outcome:
         offline=o.offline and index is None,
         wait=o.wait,
         extras=o.extras,
+        checked_before=index is not None and checked_from_dist(pipeline),
     )
     report = VERIFY.run(VERIFY.plan(pipeline.workspace, options), pipeline.runtime)
     if not report.ok:
@@ -185,6 +181,25 @@ def _verify(pipeline: Pipeline, index: str | None) -> Outcome:
     # verify records files it found (a dist/ relnox did not build): the manifest as it is now
     pipeline.state.mark(stage, stage_fingerprint(pipeline.dist_dir, index, *settings))
     return DONE, f"{len(report.results)} package(s) installed and checked in {report.seconds:.1f}s"
+
+
+def _verify_settings(pipeline: Pipeline, index: str | None) -> tuple[object, ...]:
+    """What decides what a verify checks, besides the build and the index."""
+    o = pipeline.options
+    return (
+        o.extras,
+        o.offline and index is None,
+        redact_url(o.extra_index) if index and o.extra_index else None,
+        sorted(pipeline.names),
+    )
+
+
+def checked_from_dist(pipeline: Pipeline) -> bool:
+    """Whether the verify stage checked this very build from dist/ (imports, versions,
+    metadata, scripts): then a round from an index proves only what it adds, that every
+    file there is the bytes built and installs from there with its dependencies."""
+    settings = _verify_settings(pipeline, None)
+    return pipeline.state.done("verify", stage_fingerprint(pipeline.dist_dir, None, *settings))
 
 
 def _publish(pipeline: Pipeline, repository: str, stage: str) -> Outcome:

@@ -83,6 +83,7 @@ def index_round(
         index_login=login.source if login else None,
         login_help=login_help(repository),
         cooldown=cooling,
+        checked_before=o.checked_before,
     )
 
 
