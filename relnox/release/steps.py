@@ -95,6 +95,8 @@ def _doctor(pipeline: Pipeline) -> Outcome:
     names = pipeline.names
     warnings = [f"{c.check}: {c.detail}" for c in report.warnings]
     for shared in shared_findings(warnings, names):  # one line for a warning many share
+        text = shared.text.format(package="<package>") if shared.packages else shared.lines()[0]
+        pipeline.result.warnings.append({"warning": text, "packages": list(shared.packages)})
         for line in shared.lines():
             logger.warning("doctor warning: %s%s", line, " (-v for names)" if shared.many else "")
         if shared.many:

@@ -4,6 +4,7 @@ generated workspace, each package without a changelog, bumped in lockstep."""
 from __future__ import annotations
 
 import io
+import json
 import logging
 from pathlib import Path
 
@@ -37,12 +38,17 @@ def test_a_warning_many_packages_share_prints_once_with_their_count(tmp_path: Pa
     assert "12 packages 0.1.0 -> 0.1.1; commit " in bump
 
 
-def test_the_names_are_there_with_v(tmp_path: Path) -> None:
+def test_the_names_are_there_with_v_and_in_json(tmp_path: Path) -> None:
     root = _many(tmp_path, 5)
     proc = run_relnox("-v", "release", "--part", "patch", "--skip", SKIP, cwd=root, check=True)
 
-    names = ", ".join(f"many-pkg{i}" for i in range(5))
-    assert f"  {names}\n" in proc.stderr
+    names = [f"many-pkg{i}" for i in range(5)]
+    assert f"  {', '.join(names)}\n" in proc.stderr
+    proc = run_relnox("release", "--part", "patch", "--skip", SKIP, "--json", cwd=root, check=True)
+    [shared] = [w for w in json.loads(proc.stdout)["warnings"] if "CHANGELOG" in w["warning"]]
+    assert (
+        shared["packages"] == names and "changelog <package>: no CHANGELOG.md" in shared["warning"]
+    )
 
 
 def test_a_few_packages_are_still_named(tmp_path: Path) -> None:
