@@ -205,6 +205,8 @@ def _kept(root: Path) -> _Kept | None:
     """The answers kept for the repository at ``root`` while HEAD and the tags are the
     same (:func:`relnox.tools.history.key_of`); ``None`` outside git or with no cache."""
     state = history.git_state(root)
+    if not state.head or state.paths is None:  # outside git, or no commit: no key
+        return None
     key = history.key_of(state.head, history.ref_listing(root), state.paths)
     if key is None:
         return None
