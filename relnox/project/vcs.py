@@ -20,7 +20,7 @@ from typing import Any
 from relnox.errors import GitError, RelnoxError, VersionError
 from relnox.files import read_bytes
 from relnox.paths import Resolver
-from relnox.project.tag_model import Member, RepoTags, TagFacts
+from relnox.project.tag_model import Member, RepoTags
 from relnox.project.workspace import Broken, Package, Workspace
 from relnox.tools import git, history
 from relnox.versioning import maybe_version
@@ -158,18 +158,15 @@ def workflows(top: Path) -> list[tuple[str, bytes]]:
     return found
 
 
-def release_triggers(
-    top: Path, files: Sequence[tuple[str, bytes]] | None = None
-) -> tuple[str, ...]:
-    """The tag globs of the repository's GitHub workflows (``on: push: tags:``; ``files``:
-    :func:`workflows`' answer, when the caller read them).
+def release_triggers(top: Path) -> tuple[str, ...]:
+    """The tag globs of the repository's GitHub workflows (``on: push: tags:``).
 
     Evidence of the project's current tag convention: a release workflow fires only on
     the tags it names. Unreadable workflows say nothing. Read by :func:`push_tags`, not a
     YAML library: relnox's command needs none, and this one key is all it reads.
     """
     found: list[str] = []
-    for globs in release_filters(top, files):
+    for globs in release_filters(top):
         found += [g for g in globs if g not in found]
     return tuple(found)
 
@@ -180,15 +177,13 @@ PUBLISHES = re.compile(
 )
 
 
-def release_filters(
-    top: Path, files: Sequence[tuple[str, bytes]] | None = None, *, publishing: bool = False
-) -> tuple[tuple[str, ...], ...]:
+def release_filters(top: Path, *, publishing: bool = False) -> tuple[tuple[str, ...], ...]:
     """Each workflow's ``on: push: tags:`` globs, in order (a ``!`` glob negates the ones
     before it in its own workflow only: :func:`~relnox.project.tag_model.fires`);
     ``publishing``: only the workflows that upload to a package index (not a docker
     image's, not a docs site's)."""
     found: list[tuple[str, ...]] = []
-    for _name, data in workflows(top) if files is None else files:
+    for _name, data in workflows(top):
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
@@ -350,7 +345,7 @@ def files_at(
 
 def read_tags(workspace: Workspace) -> Workspace:
     """``workspace`` with every package's :class:`~relnox.project.tag_model.TagFacts` attached."""
-    from relnox.project.tag_cache import question, remembered_facts
+    from relnox.project.conventions import infer_conventions
 
     if not git.on_path() or not git.is_repo(workspace.root):
         return workspace
@@ -360,37 +355,20 @@ def read_tags(workspace: Workspace) -> Workspace:
     refs, head, paths, shallow = _ask_at_once(workspace.root)
     key = history.key_of(head, refs, paths) if head is not None else None
     members = [_member(pkg, top, root, resolve) for pkg in workspace.packages]
-    files = workflows(top)
-
-    def infer() -> dict[str, TagFacts]:
-        from relnox.project.conventions import infer_conventions  # not when the cache answers
-
-        tags = _repo_tags(workspace.root, refs, head, key, shallow, release_triggers(top, files))
-        # each tag's file read from the object the listing in the key names (a tag moved
-        # since is another key), not by the tag's name (a bare NAME is .git/NAME or
-        # refs/NAME first, if one exists)
-        objects = _objects(refs)
-        with git.Blobs(top) as blobs:  # one git process for every file asked at a tag
-            return infer_conventions(
-                members,
-                tags,
-                default=workspace.tag_format,
-                show_file=files_at(
-                    top, lambda tag, path: blobs.show(objects.get(tag, f"refs/tags/{tag}"), path)
-                ),
-                shared=workspace.config.lockstep,
-            )
-
-    # kept under the history key and everything else it is computed from
-    # (relnox.project.tag_cache): a rerun with nothing changed reads no tag
-    asked = question(
-        top,
-        members,
-        default=workspace.tag_format,
-        shared=workspace.config.lockstep,
-        workflows=files,
-    )
-    facts = remembered_facts(key, asked, infer)
+    tags = _repo_tags(workspace.root, refs, head, key, shallow, release_triggers(top))
+    # each tag's file read from the object the listing names, not by the tag's name (a
+    # bare NAME is .git/NAME or refs/NAME first, if one exists)
+    objects = _objects(refs)
+    with git.Blobs(top) as blobs:  # one git process for every file asked at a tag
+        facts = infer_conventions(
+            members,
+            tags,
+            default=workspace.tag_format,
+            show_file=files_at(
+                top, lambda tag, path: blobs.show(objects.get(tag, f"refs/tags/{tag}"), path)
+            ),
+            shared=workspace.config.lockstep,
+        )
     packages: list[Package] = []
     broken = list(workspace.broken)
     for pkg in workspace.packages:
