@@ -15,7 +15,6 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from relnox.errors import GitError, RelnoxError, VersionError
 from relnox.files import read_bytes
@@ -31,44 +30,25 @@ def repo_tags(root: Path) -> tuple[RepoTags, Path | None]:
     if not git.on_path() or not git.is_repo(root):
         return RepoTags(), None
     top = git.toplevel(root)
-    refs, head, paths, shallow = _ask_at_once(root)
-    key = history.key_of(head, refs, paths) if head is not None else None
-    return _repo_tags(root, refs, head, key, shallow, release_triggers(top)), top
+    refs, head, shallow = _ask_at_once(root)
+    return _repo_tags(root, refs, head, shallow, release_triggers(top)), top
 
 
 def _repo_tags(
-    root: Path,
-    refs: str,
-    head: str | None,
-    key: history.HistoryKey | None,
-    shallow: bool,
-    triggers: tuple[str, ...],
+    root: Path, refs: str, head: str | None, shallow: bool, triggers: tuple[str, ...]
 ) -> RepoTags:
     """The tags named in ``refs`` (:func:`history.ref_listing`) with their dates and the
-    nearness of those HEAD contains (``key``: where that walk is kept)."""
+    nearness of those HEAD contains."""
     names = [
         ref[len("refs/tags/") :]
         for line in refs.splitlines()
         if (ref := line.partition(" ")[2]).startswith("refs/tags/") and ref != "refs/tags/"
     ]
-    # a tag's date is its tag object's (annotated) or its commit's (lightweight): both are
-    # named in ``refs``, which is part of ``key``, so the dates are kept under it too
-    dates: dict[str, int] = {}
-    if names:
-        kept = history.remembered(
-            key, "tag-dates-kinds", ["tags"], lambda _: {"tags": _dates(root)}, _is_ranks
-        )
-        dates = dict(kept["tags"])
-        # a tag of a tree or a blob releases nothing (git describe never takes one)
-        names = [name for name in names if dates.get(name, 0) != NOT_A_COMMIT]
-    # the tags HEAD contains, nearest first: one walk of all history, remembered while
-    # HEAD and the refs are what they were (relnox.tools.history)
-    nearness: dict[str, int] = {}
-    if head is not None:
-        walked = history.remembered(
-            key, "tags", ["HEAD"], lambda _: {"HEAD": _walk(root)}, valid=_is_ranks
-        )
-        nearness = dict(walked["HEAD"])
+    dates = _dates(root) if names else {}
+    # a tag of a tree or a blob releases nothing (git describe never takes one)
+    names = [name for name in names if dates.get(name, 0) != NOT_A_COMMIT]
+    # the tags HEAD contains, nearest first
+    nearness = _walk(root) if head is not None else {}
     return RepoTags(
         tuple(names),
         frozenset(nearness),
@@ -111,25 +91,12 @@ def _dates(root: Path) -> dict[str, int]:
     return dates
 
 
-def _ask_at_once(root: Path) -> tuple[str, str | None, tuple[Path, ...] | None, bool]:
-    """The refs (:func:`history.ref_listing`), and HEAD with git's paths of the history key
-    and whether the clone is shallow (:func:`history.git_state`): two read-only git
-    processes, neither needing the other's answer, run at the same time. A failure is
-    raised as it was when they were asked one after the other (the refs' first)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        refs = pool.submit(history.ref_listing, root)
-        state = history.git_state(root)
-        return refs.result(), state.head, state.paths, state.shallow
-
-
-def _is_ranks(answer: Any) -> bool:
-    """A kept walk or dates have the shape :func:`_walk` and :func:`_dates` give: tag
-    names to whole numbers."""
-    return isinstance(answer, dict) and all(
-        isinstance(k, str) and type(v) is int for k, v in answer.items()
-    )
+def _ask_at_once(root: Path) -> tuple[str, str | None, bool]:
+    """The refs (:func:`history.ref_listing`), HEAD and whether the clone is shallow
+    (:func:`history.git_state`)."""
+    refs = history.ref_listing(root)
+    state = history.git_state(root)
+    return refs, state.head, state.shallow
 
 
 def _walk(root: Path) -> dict[str, int]:
@@ -352,10 +319,9 @@ def read_tags(workspace: Workspace) -> Workspace:
     resolve = Resolver()
     top = resolve(git.toplevel(workspace.root))
     root = resolve(workspace.root)
-    refs, head, paths, shallow = _ask_at_once(workspace.root)
-    key = history.key_of(head, refs, paths) if head is not None else None
+    refs, head, shallow = _ask_at_once(workspace.root)
     members = [_member(pkg, top, root, resolve) for pkg in workspace.packages]
-    tags = _repo_tags(workspace.root, refs, head, key, shallow, release_triggers(top))
+    tags = _repo_tags(workspace.root, refs, head, shallow, release_triggers(top))
     # each tag's file read from the object the listing names, not by the tag's name (a
     # bare NAME is .git/NAME or refs/NAME first, if one exists)
     objects = _objects(refs)

@@ -1,24 +1,21 @@
 """Answers about HEAD's history, remembered between runs while they are provably current.
 
-Two questions every command's start asks of git read the whole history on a repository
-with thousands of commits: which tags HEAD contains, nearest first (one walk of every
-commit; 40 ms on 4,400 commits), and each package's last commit time (one ``git log``
-per package). Their answers depend only on the commit graph reachable from HEAD and on
-the refs that decorate or rewrite it, so they are kept in the user's cache directory
+build-all asks each package's last commit time (one ``git log`` per package): a no-change
+``build-all`` of 70 packages takes 1.29x the wall time (1.54x the cpu) without this.
+The answers depend only on the commit graph reachable from HEAD and on the refs that
+decorate or rewrite it, so they are kept in the user's cache directory
 (``$XDG_CACHE_HOME/relnox/history/``, else ``~/.cache/relnox/history/``; one file per git
-directory, so neither the work tree nor the repository changes, and a dry run writes
-nothing in either) under a :class:`HistoryKey` made of everything that can change them:
+directory, so neither the work tree nor the repository changes) under a
+:class:`HistoryKey` made of everything that can change them:
 
 * the commit HEAD names (a commit's ancestry never changes: objects are named by content);
-* every ref under ``refs/tags`` and ``refs/replace`` with the object it names (a new,
-  moved or deleted tag; a replacement object rewriting history);
+* every ref under ``refs/tags`` and ``refs/replace`` with the object it names;
 * the bytes of the ``shallow`` and ``info/grafts`` files (a deepened or grafted history);
 * the ``GIT_*`` environment variables (``GIT_NO_REPLACE_OBJECTS``, ``GIT_GRAFT_FILE``...);
 * with replacement refs, git's ``core.useReplaceRefs`` setting (false ignores them).
 
 When the key cannot be made (no commit yet, git's directory unreadable) nothing is
-remembered and the work is done. A file that cannot be read or written is ignored: the
-answer is computed, as without a cache.
+remembered. A file that cannot be read or written is ignored: the answer is computed.
 """
 
 from __future__ import annotations
