@@ -1,5 +1,4 @@
-"""Tags a package made under another name: a project renamed (pycalver's ``v202007.0036``
-before bumpver's ``2020.1100``) keeps the old project's tags, whose versions may rank
+"""Tags a package made under another name: a project renamed keeps the old project's tags, whose versions may rank
 above the new ones without being the package's releases. The project's name at a tag is
 read from its own files there: ``pyproject.toml`` (``[project]`` or ``[tool.poetry]``
 ``name``), ``setup.cfg`` (``[metadata] name``), then setup.py's literal

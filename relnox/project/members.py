@@ -317,9 +317,8 @@ def released_by_evidence(
             (candidates if built else unbuilt).append((directory, name))
     released = {**required, **dict(released_elsewhere(root, candidates, by_workflow=unbuilt))}
     if candidates and candidates[0][0] == root and root not in released and not others:
-        # the repository's only project: its plain version tags are its releases
-        # (pydantic-core's v2.41.5, with [tool.uv] package = false only to keep uv run from
-        # building it)
+        # the repository's only project: its plain version tags are its releases ([tool.uv]
+        # package = false may only keep uv run from building it)
         from relnox.project.released import plain_version_tag
 
         tag = None if members else plain_version_tag(root)

@@ -47,7 +47,7 @@ def tag_stems(root: Path, among: Collection[str] | None = None) -> frozenset[str
     A tag's name part is a piece of the tag (its text before the version, lower case,
     separators trimmed, after its last ``/``), so squashed it is a piece of the squashed
     tag: a tag in whose squashed name no wanted name occurs gives none of them, and its
-    version need not be parsed (778 tags on trycua/cua, a version parse or more each)."""
+    version need not be parsed."""
     if shutil.which("git") is None or not git.is_repo(root):
         return frozenset()
     names = git.git(root, "for-each-ref", "--format=%(refname:strip=2)", "refs/tags")
@@ -106,7 +106,7 @@ def _has_key(text: str) -> bool:
     """Whether :data:`TRIGGER_KEY` (multi-line) matches in ``text``: a ``tags`` or
     ``release`` with only white space back to a line's start (or the text's) and then only
     white space up to a colon. Each occurrence of the words is looked at, not every
-    position of the text (a search took a millisecond on trycua/cua's 102 workflows)."""
+    position of the text."""
     for word in ("tags", "release"):
         at = text.find(word)
         while at != -1:
@@ -184,7 +184,7 @@ def _builds(workflows: str, rel: str) -> bool:
 
     Each occurrence of ``rel`` is looked at, in the few characters before it that can hold a
     match (the key, then only white space, ``:``, ``=``, quotes, ``.`` and ``/``), not the
-    whole text once per package (three milliseconds on trycua/cua's workflows)."""
+    whole text once per package."""
     at = workflows.find(rel)
     while at != -1:
         end = at + len(rel)
@@ -244,8 +244,7 @@ _LINE_READ = 3
 def _roots_lines(top: Path) -> list[list[tuple[str, Version]]]:
     """The newest :data:`_LINE_READ` final tags without a name (``0.12.5``, ``v0.12.5``):
     the repository's own releases, newest first; then the newest such tags of any kind,
-    when they differ: a line released only as betas (opentelemetry-python-contrib's
-    ``v0.65b0``, ``v0.64b0``, ``v0.63b1``)."""
+    when they differ: a line released only as betas (``v0.65b0``, ``v0.64b0``)."""
     names = git.git(
         top, "for-each-ref", "--sort=-creatordate", "--format=%(refname:strip=2)", "refs/tags"
     )
@@ -292,8 +291,7 @@ def _released_with(
         if said is None and isinstance(path, str):  # its hatch version file at that tag
             said = _python_version(show(tag, (directory / path).relative_to(top).as_posix()))
         if said is None and not isinstance(path, str):
-            # a version setup.py (or a backend setting) reads from a file: that file at the
-            # tag (Cirq's cirq-google/cirq_google/_version.py, released under the root's v1.7.0)
+            # a version setup.py (or a backend setting) reads from a file: that file at the tag
             where = _version_source(directory) if where is None else where
             said = _file_version(where, top, tag, show)
         if not isinstance(said, str) or maybe_version(said) != version:
@@ -342,13 +340,13 @@ def _python_version(text: str | None) -> str | None:
 
 
 #: directories whose projects show, test or document the packages: no releases of their own
-#: (not tests/: opentelemetry releases its tests/opentelemetry-test-utils under the shared tag)
+#: (not tests/: a test-utilities package may be released under the shared tag)
 EXAMPLE_DIRS = frozenset(
     {"examples", "example", "samples", "sample", "demos", "demo", "tutorials", "docs", "doc"}
-    | {"snippets"}  # code the documentation shows (composio's fern/snippets/migration)
-    | {"testbed"}  # an app that runs the test suite on each platform (toga's testbed/)
+    | {"snippets"}  # code the documentation shows
+    | {"testbed"}  # an app that runs the test suite on each platform
 )
-#: directories of the repository's own developer tools (arrow's ``dev/archery``, a
+#: directories of the repository's own developer tools (``dev/archery``, a
 #: ``release/`` automation, ``scripts/`` benchmarks): run from the checkout, not released
 TOOL_DIRS = frozenset({"dev", "scripts", "tools", "hack", "ci", "release"})
 
@@ -360,8 +358,8 @@ _EXAMPLE_WORDS = frozenset({"examples", "example", "samples", "sample"})
 
 def under_examples(directory: Path, root: Path, tools: bool = True) -> bool:
     """Whether ``directory`` is or lies in an :data:`EXAMPLE_DIRS` (or, with ``tools``, a
-    :data:`TOOL_DIRS`) directory below ``root``, or one named for a sample (openllmetry's
-    ``packages/sample-app``, beside the packages it shows)."""
+    :data:`TOOL_DIRS`) directory below ``root``, or one named for a sample
+    (``packages/sample-app``, beside the packages it shows)."""
     parts = {part.lower() for part in directory.relative_to(root).parts}
     words = {re.split(r"[-_.]", part, maxsplit=1)[0] for part in parts}
     dirs = EXAMPLE_DIRS | TOOL_DIRS if tools else EXAMPLE_DIRS
@@ -388,8 +386,7 @@ def required(docs: Mapping[Path, Mapping[str, Any]], candidates: Mapping[Path, s
     """The directories of the candidates ``{directory: name}`` that the other projects of
     ``docs`` require to run (a dependency or an extra, not a development group), and those
     these require in turn: a released package that pins ``pkg-examples=={{ version }}`` in
-    an extra cannot be installed unless ``pkg-examples`` is released beside it (pydantic-ai
-    publishes its ``examples`` member for its ``examples`` extra). A requirement relnox
+    an extra cannot be installed unless ``pkg-examples`` is released beside it. A requirement relnox
     cannot read is the load's to report, not this question's."""
     from packaging.utils import canonicalize_name
 

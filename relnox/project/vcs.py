@@ -170,8 +170,8 @@ def release_filters(top: Path, *, publishing: bool = False) -> tuple[tuple[str, 
 def stamps_version(top: Path, names: Sequence[str]) -> bool:
     """Whether a workflow that publishes on a pushed tag writes the version before it
     builds: a tool's version command (``poetry version "$TAG"``, ``uv version``) or a line
-    that names ``version`` and one of the files ``names`` (dspy's and flask-cors' ``sed -i
-    "s/version = .../" pyproject.toml``). Its tags then release the tagged commit at the
+    that names ``version`` and one of the files ``names`` (``sed -i "s/version = .../"
+    pyproject.toml``). Its tags then release the tagged commit at the
     tag's version, whatever the files say there."""
     for _name, data in workflows(top):
         text = data.decode("utf-8", "replace")
