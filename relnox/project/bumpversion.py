@@ -1,6 +1,6 @@
 """bump-my-version's (and bumpversion's) ``current_version``: the version that tool believes
 the repository is at. A repository that keeps one next to its build backend's version
-(flit's ``.bumpversion.cfg``, setuptools-rust's) has a copy that a relnox bump must move
+(a ``.bumpversion.cfg``) has a copy that a relnox bump must move
 too, or the tool's next run finds none of its files at the version it expects.
 
 Read from, first found: ``[tool.bumpversion]`` of ``pyproject.toml``, ``.bumpversion.toml``,

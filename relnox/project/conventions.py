@@ -325,26 +325,19 @@ def _names_another(
     member: Member, tag: str, show_file: Callable[[str, str], str | None] | None
 ) -> bool | None:
     """Whether the member's pyproject.toml names another project at ``tag``: that tag
-    released the project that lived there then (llama-index-workflows' ``v2.11.1``, tagged
-    while it was the root, before it moved to ``packages/`` and a dev project took the
-    root). ``None`` when it says no name there (missing, unreadable, or no version file
-    of this kind)."""
+    released the project that lived there then (a project that moved to ``packages/``
+    from the root, where another took its place). ``None`` when it says no name there
+    (missing, unreadable, or no version file of this kind)."""
     from packaging.utils import canonicalize_name
 
-    from relnox.toml import table, tomllib
+    from relnox.project.former_names import pyproject_name
 
     path = member.version_file
     if show_file is None or path is None or path.rpartition("/")[2] != "pyproject.toml":
         return None
     text = show_file(tag, path)
-    if text is None:
-        return None
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return None
-    name = table(doc, "project").get("name") or table(doc, "tool", "poetry").get("name")
-    return canonicalize_name(name) != member.name if isinstance(name, str) else None
+    name = pyproject_name(text) if text is not None else None
+    return canonicalize_name(name) != member.name if name is not None else None
 
 
 def _share_roots_tags(

@@ -15,7 +15,7 @@ from relnox.project.tag_model import Member, RepoTags
 from relnox.toml import table, tomllib
 
 
-def _pyproject_name(text: str) -> str | None:
+def pyproject_name(text: str) -> str | None:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
@@ -62,7 +62,7 @@ def _setup_py_name(text: str) -> str | None:
 
 
 _READERS: tuple[tuple[str, Callable[[str], str | None]], ...] = (
-    ("pyproject.toml", _pyproject_name),
+    ("pyproject.toml", pyproject_name),
     ("setup.cfg", _setup_cfg_name),
     ("setup.py", _setup_py_name),
 )

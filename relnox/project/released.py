@@ -287,11 +287,7 @@ def _released_with(
         except UNREADABLE:
             return None
         said = table(doc, "project").get("version") or table(doc, "tool", "poetry").get("version")
-        path = table(doc, "tool", "hatch", "version").get("path")
-        if said is None and isinstance(path, str):  # its hatch version file at that tag
-            said = _python_version(show(tag, (directory / path).relative_to(top).as_posix()))
-        if said is None and not isinstance(path, str):
-            # a version setup.py (or a backend setting) reads from a file: that file at the tag
+        if said is None:  # a version read from a file (by the backend, or setup.py): at the tag
             where = _version_source(directory) if where is None else where
             said = _file_version(where, top, tag, show)
         if not isinstance(said, str) or maybe_version(said) != version:
@@ -329,14 +325,6 @@ def _file_version(
         return None
     text = show(tag, where[0].path.relative_to(top).as_posix())
     return value_in(where[0], text) if text is not None else None
-
-
-def _python_version(text: str | None) -> str | None:
-    """The literal ``__version__`` of a Python file's text, if it has one."""
-    from relnox.project.sources import PY_VERSION_RE
-
-    match = PY_VERSION_RE.search(text) if text is not None else None
-    return match.group("version") if match is not None else None
 
 
 #: directories whose projects show, test or document the packages: no releases of their own
