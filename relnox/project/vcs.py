@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -289,27 +289,6 @@ def _member(pkg: Package, top: Path, root: Path, resolve: Resolver) -> Member:
     )
 
 
-def files_at(
-    top: Path, read: Callable[[str, str], str | None] | None = None
-) -> Callable[[str, str], str | None]:
-    """``git show REV:PATH`` in ``top`` (or ``read``: a :class:`~relnox.tools.git.Blobs`'
-    ``show``, one git process for all), each pair asked of git once.
-
-    Inferring the conventions asks for the same version file at the same tag more than once
-    (whether the tag names its version, then whether it contradicts it): on a repository with
-    many tags that doubled the ``git`` processes of every command's start. The tags are read
-    once per call of :func:`read_tags`, and a file at a tag does not change within it.
-    """
-    seen: dict[tuple[str, str], str | None] = {}
-
-    def show(rev: str, path: str) -> str | None:
-        if (rev, path) not in seen:
-            seen[rev, path] = read(rev, path) if read else git.show_file(top, rev, path)
-        return seen[rev, path]
-
-    return show
-
-
 def read_tags(workspace: Workspace) -> Workspace:
     """``workspace`` with every package's :class:`~relnox.project.tag_model.TagFacts` attached."""
     from relnox.project.conventions import infer_conventions
@@ -330,9 +309,7 @@ def read_tags(workspace: Workspace) -> Workspace:
             members,
             tags,
             default=workspace.tag_format,
-            show_file=files_at(
-                top, lambda tag, path: blobs.show(objects.get(tag, f"refs/tags/{tag}"), path)
-            ),
+            show_file=lambda tag, path: blobs.show(objects.get(tag, f"refs/tags/{tag}"), path),
             shared=workspace.config.lockstep,
         )
     packages: list[Package] = []
