@@ -114,8 +114,7 @@ def pathspecs(workspace: Workspace, packages: Sequence[Package]) -> dict[str, li
 def _changes(workspace: Workspace, spec: Sequence[str], since: str) -> tuple[int, int]:
     """The files under ``spec`` that differ between ``since`` and HEAD, and HEAD's commits
     since it. No commit of HEAD's touches the package: nothing changed, whatever the trees
-    differ in (a release tag on a branch ahead of HEAD: sentence-transformers' v5.1.2, whose
-    release commit HEAD lacks)."""
+    differ in (a release tag on a branch ahead of HEAD, whose release commit HEAD lacks)."""
     root = workspace.root
     commits = int(git.git(root, "rev-list", "--count", f"{since}..HEAD", "--", *spec) or 0)
     if not commits:
@@ -395,7 +394,7 @@ def dated_spelling(pkg: Package, part: str | None, pre: str | None) -> str | Non
         return None
     dated = pkg.tags.dated
     if part == "patch" and dated is not None and dated.startswith(("year/", "short-year/")):
-        return None  # a patch of a year's release (cattrs' 25.1.1) is an ordinary patch
+        return None  # a patch of a year's release (25.1.1) is an ordinary patch
     if part == "patch" and dated is not None and dated.endswith(KEEPS_MONTH):
         return None  # a patch of a month's release made after it (24.6.1 in July) keeps it
     return dated

@@ -268,7 +268,7 @@ def _released_together(
 ) -> list[str]:
     """The packages of ``names`` (several, each naming the prefix's newest version) whose
     version files name the version of each of the prefix's newest tags: one ``py-1.43.2``
-    for ``polars`` and the runtime wheels beside it. Versions that agree at one tag only
+    for a package and the runtime wheels beside it. Versions that agree at one tag only
     may be a coincidence: then the one package whose file names them all owns the prefix
     (a runtime split off at the newest tag), and with none, or one tag only, nobody does."""
     newest = list(reversed(group))[:_TOGETHER_READ]

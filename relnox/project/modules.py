@@ -90,9 +90,9 @@ def meson_packages(directory: Path, depth: int = 4) -> tuple[Path, ...]:
 
 def _installed_top(base: Path, call: str) -> list[Path]:
     """The top-level packages one ``install_sources(`` call (``call``: its text on) of
-    ``base/meson.build`` installs. With ``subdir: 'numpy/fft/tests'`` the files land in
+    ``base/meson.build`` installs. With ``subdir: 'acme/fft/tests'`` the files land in
     that directory: the top package is its first part, the source directory holding that
-    path's tail (``tests/__init__.py`` of ``numpy/fft/meson.build``: ``numpy``, not
+    path's tail (``tests/__init__.py`` of ``acme/fft/meson.build``: ``acme``, not
     ``tests``). Without one, ``pkg/__init__.py`` names ``pkg/`` beside meson.build."""
     subdir = _MESON_SUBDIR.search(call)
     if subdir is None:
@@ -213,7 +213,7 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
         spellings = dict.fromkeys((module, module.lower()))  # Flask-Login ships flask_login
         roots = source_roots(directory, doc)
         backend = str(table(doc, "build-system").get("build-backend", ""))
-        dotted = name.lower().replace("-", "_").split(".")  # zope.interface: zope/interface
+        dotted = name.lower().replace("-", "_").split(".")  # a.b: a/b
         for base, module in itertools.product(roots, spellings):
             if (base / module / "__init__.py").is_file() or (base / f"{module}.py").is_file():
                 found.append(module)

@@ -587,7 +587,7 @@ def _yearly(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None
     """Whether the newest releases are the year they were tagged in and a count of that
     year's releases (``25.4.0``, ``25.3``, ``2025.2``): the spelling,
     ``year`` or ``short-year``, the number of parts and the count's first value as the
-    history starts each year (``short-year/3/1``: attrs' ``26.1.0``), else ``None``. At
+    history starts each year (``short-year/3/1``: ``26.1.0``), else ``None``. At
     least two releases must say so, and the count must restart with the year."""
     from datetime import datetime, timedelta, timezone
 
