@@ -93,35 +93,13 @@ def _workflow_dirs(top: Path) -> str:
                 text = read_bytes(path).decode("utf-8")
             except (OSError, UnicodeDecodeError):
                 continue
-            if _has_key(text) or PUBLISHES.search(text):
+            if TRIGGER_KEY.search(text) or PUBLISHES.search(text):
                 texts.append(text)
     return "\n".join(texts)
 
 
-#: what :func:`_has_key` finds: a ``tags:`` or ``release:`` key
-TRIGGER_KEY = r"^\s*(tags|release)\s*:"
-
-
-def _has_key(text: str) -> bool:
-    """Whether :data:`TRIGGER_KEY` (multi-line) matches in ``text``: a ``tags`` or
-    ``release`` with only white space back to a line's start (or the text's) and then only
-    white space up to a colon. Each occurrence of the words is looked at, not every
-    position of the text."""
-    for word in ("tags", "release"):
-        at = text.find(word)
-        while at != -1:
-            back = at
-            while back > 0 and text[back - 1].isspace() and text[back - 1] != "\n":
-                back -= 1
-            after = at + len(word)
-            while after < len(text) and text[after].isspace():
-                after += 1
-            # ^ matches at the start and after a newline; \s* may cross newlines
-            at_line_start = back == 0 or text[back - 1] == "\n"
-            if at_line_start and after < len(text) and text[after] == ":":
-                return True
-            at = text.find(word, at + 1)
-    return False
+#: a ``tags:`` or ``release:`` key
+TRIGGER_KEY = re.compile(r"^\s*(tags|release)\s*:", re.MULTILINE)
 
 
 # directories whose projects a workflow builds to test the tool, not to release them
@@ -154,48 +132,21 @@ def _uses_dist(workflows: str, rel: str) -> bool:
     plugins/templater/dist/. dist/``, ``packages-dir: plugins/templater/dist``): what a
     build of that directory wrote, taken to be published. ``rel`` starts the path (after
     white space, a quote, ``=``, ``:`` or ``./``) and ``dist`` ends a path segment."""
-    target = rel + "/dist"
-    at = workflows.find(target)
-    while at != -1:
-        end = at + len(target)
-        start = at - 2 if workflows.startswith("./", max(0, at - 2)) else at
-        before = workflows[start - 1] if start > 0 else " "
-        after = workflows[end] if end < len(workflows) else " "
-        if (before.isspace() or before in "'\"=:") and (after.isspace() or after in "/'\""):
-            return True
-        at = workflows.find(target, at + 1)
-    return False
+    path = re.escape(rel + "/dist")
+    return re.search(rf"(?<![^\s'\"=:])(\./)?{path}(?![^\s/'\"])", workflows) is not None
 
 
-#: a key naming where a workflow builds, up to the directory it names
-_BUILT_IN = re.compile(  # a whole key (``module_path`` too), not ``cache-dependency-path``
-    r"(?<![\w-])(working-directory|manifest-path|packages-dir|-m|--manifest-path|"
-    r"(?:[A-Za-z]+_)?path)\s*[:=]?\s*['\"]?(\./)?\Z"
-)
-#: the longest key of :data:`_BUILT_IN`
-_KEY_LENGTH = len("working-directory") + 8  # or a longer ``name_path``
+#: a key naming where a workflow builds: a whole key (``module_path`` too), not
+#: ``cache-dependency-path``
+_BUILT_IN = r"(?<![\w-])(working-directory|manifest-path|packages-dir|-m|--manifest-path|(?:[A-Za-z]+_)?path)"
 
 
 def _builds(workflows: str, rel: str) -> bool:
-    r"""Whether the workflows name ``rel`` as where they build: :data:`_BUILT_IN`'s whole key
-    (no word character or ``-`` before it) ending
-    just before an occurrence of ``rel``, which ends at a ``/``, a quote, white space or the
-    text's end (the pattern ``KEY\s*[:=]?\s*['"]?(\./)?REL(/|['"\s]|$)``, multi-line).
-
-    Each occurrence of ``rel`` is looked at, in the few characters before it that can hold a
-    match (the key, then only white space, ``:``, ``=``, quotes, ``.`` and ``/``), not the
-    whole text once per package."""
-    at = workflows.find(rel)
-    while at != -1:
-        end = at + len(rel)
-        if end == len(workflows) or workflows[end] in "/'\"" or workflows[end].isspace():
-            back = at
-            while back > 0 and (workflows[back - 1].isspace() or workflows[back - 1] in "'\"./:="):
-                back -= 1
-            if _BUILT_IN.search(workflows, max(0, back - _KEY_LENGTH), at):
-                return True
-        at = workflows.find(rel, at + 1)
-    return False
+    """Whether the workflows name ``rel`` as where they build: :data:`_BUILT_IN`, maybe
+    ``:`` or ``=``, a quote and ``./``, then ``rel``, which ends at a ``/``, a quote,
+    white space or the text's end."""
+    pattern = rf"{_BUILT_IN}\s*[:=]?\s*['\"]?(\./)?{re.escape(rel)}(/|['\"\s]|$)"
+    return re.search(pattern, workflows, re.MULTILINE) is not None
 
 
 def released_elsewhere(
