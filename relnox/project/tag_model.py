@@ -4,7 +4,6 @@ how a tag prefix is scored against a package's names (see :mod:`relnox.project.c
 
 from __future__ import annotations
 
-import bisect
 import fnmatch
 import re
 from collections.abc import Mapping, Sequence
@@ -74,16 +73,8 @@ class RepoTags:
     triggers: tuple[str, ...] = ()  # the release workflows' ``on: push: tags:`` globs
 
     def starting_with(self, prefix: str) -> list[str]:
-        """The tags that start with ``prefix`` (a binary search in the sorted names)."""
-        ordered: list[str] | None = self.__dict__.get("_sorted")
-        if ordered is None:
-            ordered = sorted(self.all)
-            object.__setattr__(self, "_sorted", ordered)
-        start = bisect.bisect_left(ordered, prefix)
-        end = start
-        while end < len(ordered) and ordered[end].startswith(prefix):
-            end += 1
-        return ordered[start:end]
+        """The tags that start with ``prefix``, in name order."""
+        return sorted(tag for tag in self.all if tag.startswith(prefix))
 
     def by_prefix(self) -> dict[str, list[tuple[Version, str]]]:
         groups: dict[str, list[tuple[Version, str]]] = {}
