@@ -88,17 +88,11 @@ class HistoryKey:
     answers: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def git_paths(root: Path) -> tuple[Path, ...] | None:
-    """git's directory and its ``shallow`` and ``info/grafts`` files (part of the key), or
-    ``None`` when git cannot say. Asks nothing of the refs, so a caller may ask it at the
-    same time as :func:`ref_listing` and hand it to :func:`key_of`."""
-    return git_state(root).paths
-
-
 @dataclass(frozen=True)
 class GitState:
-    """What one ``git rev-parse`` tells of a repository: :func:`git_paths`' answer, whether
-    the clone is shallow and the commit HEAD names (``None``: no commit yet)."""
+    """What one ``git rev-parse`` tells of a repository: git's directory and its ``shallow``
+    and ``info/grafts`` files (part of the key; ``None`` when git cannot say), whether the
+    clone is shallow and the commit HEAD names (``None``: no commit yet)."""
 
     paths: tuple[Path, ...] | None
     shallow: bool
@@ -106,8 +100,7 @@ class GitState:
 
 
 def git_state(root: Path) -> GitState:
-    """:class:`GitState` of the repository at ``root``, from one git process (three
-    questions every command's start asks, and build-all's plan again)."""
+    """:class:`GitState` of the repository at ``root``, from one git process."""
     out = git.run(root, *_STATE)
     lines = out.output.splitlines()
     # no commit yet: the first four, and git exits 1 (as ``git rev-parse --verify --quiet
@@ -125,12 +118,12 @@ def history_key(root: Path, head: str | None, refs: str) -> HistoryKey | None:
     kept under another key); ``None`` when no key can be made."""
     if not head or cache_home() is None:
         return None
-    return key_of(head, refs, git_paths(root))
+    return key_of(head, refs, git_state(root).paths)
 
 
 def key_of(head: str | None, refs: str, paths: tuple[Path, ...] | None) -> HistoryKey | None:
-    """:func:`history_key` from :func:`git_paths`' answer ``paths``, for a caller that asked
-    git for it alongside ``head`` and ``refs``."""
+    """:func:`history_key` from :class:`GitState`'s ``paths``, for a caller that asked git
+    for them alongside ``head`` and ``refs``."""
     home = cache_home()
     if not head or home is None or paths is None:
         return None

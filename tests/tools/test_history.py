@@ -118,12 +118,12 @@ def test_a_graft_file_rewrites_the_walk(repo: Path) -> None:
 
 def test_the_key_from_answers_asked_at_once_is_the_key(repo: Path) -> None:
     head, refs = git.head(repo), history.ref_listing(repo)
-    at_once = history.key_of(head, refs, history.git_paths(repo))
+    at_once = history.key_of(head, refs, history.git_state(repo).paths)
     one_by_one = _key(repo)
     assert at_once is not None and one_by_one is not None
     assert (at_once.digest, at_once.path) == (one_by_one.digest, one_by_one.path)
     assert history.key_of(head, refs, None) is None  # git could not say: no key
-    assert history.key_of(None, refs, history.git_paths(repo)) is None  # no commit: no key
+    assert history.key_of(None, refs, history.git_state(repo).paths) is None  # no commit: no key
 
 
 def _one(repo: Path, value: int) -> dict[str, int]:
@@ -175,7 +175,6 @@ def test_one_process_tells_head_the_paths_and_shallowness(
     state = history.git_state(repo)
     assert state.head == git.head(repo) and state.shallow is False
     assert state.paths is not None and state.paths[0] == repo / ".git"
-    assert state.paths == history.git_paths(repo)
     empty = tmp_path / "empty"
     empty.mkdir()
     run_git(empty, "init", "-q")
