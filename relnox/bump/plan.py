@@ -178,8 +178,8 @@ def _built_release(pkg: Package, part: str | None, pre: str | None) -> str | Non
 
     if part not in ("major", "minor", "patch") or pre is not None:
         return None
-    if not (pkg.vcs_versioned and computed(pkg)) or pkg.tags is None:
-        return None
+    if not (pkg.vcs_versioned and computed(pkg)) or pkg.tags is None or not pkg.referee:
+        return None  # only a version the backend said over relnox's reading of the tags
     try:
         version = parse_version(pkg.version)
     except VersionError:
