@@ -140,14 +140,15 @@ def form_fields(
     metadata is valid is the preflight's to say (build-all's check, or publish's own,
     before anything is sent); :class:`ValueError` for a file without a name or version.
     """
-    from relnox.artifacts import core_metadata
+    from email.parser import Parser
+
     from relnox.artifacts.checks import raw_metadata
 
-    message = core_metadata.read(raw_metadata(path, content))  # of the bytes sent, if held
+    message = Parser().parsestr(raw_metadata(path, content))  # of the bytes sent, if held
     version = (message.get("Metadata-Version") or "").strip()
     old = tuple(int(p) if p.isdigit() else 0 for p in version.split(".")) < (2, 4)
     data: list[tuple[str, str]] = []
-    for header, value in message.items:
+    for header, value in message.items():
         key = header.lower()
         field = _FIELDS.get(key)
         if field is None or (key == "license-file" and old):
@@ -160,8 +161,8 @@ def form_fields(
             label, _, url = value.partition(",")
             value = f"{label.strip()}, {url.strip()}"
         data.append((field, value))
-    if message.body:
-        body = message.body
+    body = message.get_payload()
+    if isinstance(body, str) and body:
         data = [(k, v) for k, v in data if k != "description"] + [("description", body)]
     if not message.get("Name") or not message.get("Version"):
         raise ValueError(f"{path.name} has no Name or no Version in its metadata")

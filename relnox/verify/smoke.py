@@ -81,11 +81,11 @@ _FIELDS = ("name", "version", "requires-python", "provides-extra", "requires-dis
 
 def metadata_fields(text: str) -> dict[str, list[str]]:
     """The values of :data:`_FIELDS` in the headers of a METADATA ``text``, each in order,
-    as the email parser reads them (:mod:`relnox.artifacts.core_metadata`)."""
-    from relnox.artifacts import core_metadata
+    as the email parser reads them."""
+    from email.parser import HeaderParser
 
-    message = core_metadata.read(text)
-    return {f: values for f in _FIELDS if (values := message.get_all(f))}
+    message = HeaderParser().parsestr(text)
+    return {f: [str(v) for v in values] for f in _FIELDS if (values := message.get_all(f))}
 
 
 def wheel_facts(path: Path) -> WheelFacts:
