@@ -257,6 +257,9 @@ def check_package(pkg: dict[str, Any], prefix: str) -> dict[str, Any]:
         out["installed"] = dist["version"]
         out["top_level"] = import_names(dist["files"])
         out["scripts"] = dist["scripts"]
+        # a metapackage's wheel: nothing installed but its metadata (its dependencies are
+        # what it ships)
+        out["metadata_only"] = all(f.split("/")[0].endswith(".dist-info") for f in dist["files"])
     modules = sorted(set(pkg["modules"]) | set(out["top_level"]))
     out["binaries"] = [] if modules or dist is None else run_binaries(dist, prefix)
     out["modules"] = [check_module(name, prefix) for name in modules]

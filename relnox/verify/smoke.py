@@ -244,7 +244,9 @@ def judge(expected_version: str, seen: Mapping[str, Any], dunder: bool = True) -
         checks.append(
             Check(f"run {binary['binary']} --version", bool(binary["ok"]), binary["output"])
         )
-    if not modules and not binaries:
+    if not modules and not binaries and seen.get("metadata_only"):
+        checks.append(Check("import", True, "a metadata-only wheel: nothing to import"))
+    elif not modules and not binaries:
         checks.append(Check("import", False, "the wheel ships no importable package or module"))
     for module in modules:
         name = module["module"]

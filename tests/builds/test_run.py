@@ -723,7 +723,7 @@ build-backend = "setuptools.build_meta"
 name = "meta-st"
 version = "1.0.0"
 description = "Depends on the others."
-dependencies = ["packaging"]
+dependencies = ["meta-lib==1.0.0"]
 {extra}"""
 
 META_HATCH = """\
@@ -735,7 +735,7 @@ build-backend = "hatchling.build"
 name = "meta-hatch"
 version = "1.0.0"
 description = "Depends on the others."
-dependencies = ["packaging"]
+dependencies = ["meta-lib==1.0.0"]
 
 [tool.hatch.build.targets.wheel]
 bypass-selection = true
@@ -746,9 +746,11 @@ def test_a_metapackage_builds_a_metadata_only_wheel_and_an_undeclared_empty_one_
     tmp_path: Path,
 ) -> None:
     """A wheel holding only its .dist-info is right for a project that declares no package
-    and no module (setuptools' ``packages = []``, hatch's ``bypass-selection``), and still
-    an error for one whose backend found nothing to ship."""
+    and no module (setuptools' ``packages = []``, hatch's ``bypass-selection``): built,
+    and installed and checked by verify-install; it is still an error for a project whose
+    backend found nothing to ship."""
     root = tmp_path / "ws"
+    write_project(root / "packages/meta-lib", ProjectSpec("meta-lib", "1.0.0", "hatchling"))
     write_files(
         root,
         {
@@ -764,13 +766,13 @@ def test_a_metapackage_builds_a_metadata_only_wheel_and_an_undeclared_empty_one_
     proc = run_relnox("build-all", "--wheel-only", "--json", cwd=root)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
-    assert sorted(data["files"]) == [
-        "meta_hatch-1.0.0-py2.py3-none-any.whl",
-        "meta_st-1.0.0-py3-none-any.whl",
-    ]
-    for wheel in data["files"]:
+    metas = ["meta_hatch-1.0.0-py2.py3-none-any.whl", "meta_st-1.0.0-py3-none-any.whl"]
+    assert sorted(data["files"]) == sorted([*metas, "meta_lib-1.0.0-py3-none-any.whl"])
+    for wheel in metas:
         with zipfile.ZipFile(root / "dist" / wheel) as archive:
             assert all(n.split("/")[0].endswith(".dist-info") for n in archive.namelist())
+    verified = run_relnox("verify-install", "--offline", cwd=root)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
 
     undeclared = root / "packages/meta-st/pyproject.toml"
     undeclared.write_text(META_SETUPTOOLS.format(extra=""), encoding="utf-8")
