@@ -55,6 +55,20 @@ def packages_rows(workspace: Workspace) -> list[dict[str, Any]]:
     return rows
 
 
+def unreleased_rows(workspace: Workspace) -> list[dict[str, str]]:
+    """The projects found and taken for not released: each with why, and the setting
+    that makes it a package."""
+    return [
+        {
+            "name": u.name,
+            "directory": rel(u.directory, workspace.root),
+            "why": u.why,
+            "setting": u.setting,
+        }
+        for u in workspace.unreleased
+    ]
+
+
 def _cell(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value) or "-"

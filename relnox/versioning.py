@@ -553,7 +553,8 @@ def dated_version(
         if last is not None and last.release[0] == year and len(last.release) > 1:
             count = last.release[1] + 1
         return ".".join(str(n) for n in (year, count, *[0] * (int(parts) - 2)))
-    kind, _, start = spelling.partition("/")
+    kind, *rest = spelling.split("/")
+    start = next((part for part in rest if part.isdigit()), "0")
     if kind in MONTH_SPELLINGS:  # month/1: a count that starts at 1
         year = today.year if kind == "month" else today.year % 100
         counter = int(start or 0)

@@ -22,7 +22,7 @@ import tarfile
 import threading
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -183,10 +183,12 @@ class PackageBuilder:
             self.log.add(line)
         tail = self.log.tail()
         detail = str(exc).strip() or type(exc).__name__
+        # -v streamed every line as it came (OutputLog.add): not said twice
+        said = "; its output is above" if logger.isEnabledFor(logging.DEBUG) else ""
         return BackendError(
             f"{self.label}: the build backend {self.backend} failed to build {what} ({detail})"
             + _known_cause(tail)
-            + (f"; its last lines:\n{tail}" if tail else "")
+            + ((said or f"; its last lines:\n{tail}") if tail else "")
         )
 
     def _env(self, requirements: list[str]) -> BuildEnv:
@@ -245,11 +247,34 @@ class PackageBuilder:
             if wheel:
                 files.append(self.build_one(wheel_source, "wheel", outdir))
         except BackendError as exc:
-            hint = _failure_hint(source, from_sdist=bool(files), message=exc.message)
+            hint = _failure_hint(source, message=f"{exc.message}\n{self.log.tail()}")
+            if not hint and files and wheel_source != source:  # the wheel from the sdist
+                hint = self._sdist_hint(source, workdir)
             if hint:
                 raise BackendError(f"{exc.message}\n  ({hint})") from None
             raise
         return files
+
+    def _sdist_hint(self, source: Path, workdir: Path) -> str:
+        """The hint for a wheel that failed from the sdist, once the cause is established:
+        the wheel builds from the source tree itself, so the sdist left out what it needs
+        (else the project's own problem, which the backend's message says)."""
+        logger.info("%s: the wheel from the sdist failed; building it from the source", self.label)
+        try:  # its output is not streamed: the same traceback again, under -v, says nothing
+            replace(self, log=_Unshown(self.label)).build_one(source, "wheel", workdir / "src")
+        except BuildError:
+            return ""
+        return (
+            "the wheel builds from the source tree but not from the sdist, which leaves out "
+            "a file the wheel needs; check the sdist target's include settings or MANIFEST.in"
+        )
+
+
+class _Unshown(OutputLog):
+    """A build's output kept for its own use and not streamed under ``-v``."""
+
+    def add(self, line: str) -> None:
+        self.lines.append(line.rstrip())
 
 
 def _holds_module(source: Path, top: str) -> bool:
@@ -277,11 +302,11 @@ def _not_built(built: Path, outdir: Path) -> str:
 _NO_MODULE = re.compile(r"""ModuleNotFoundError: No module named ['"](?P<module>[\w.]+)['"]""")
 
 
-def _failure_hint(source: Path, *, from_sdist: bool, message: str = "") -> str:
-    """What a failed build of ``source`` may lack: its submodules' files when a clone left
-    them out (a CMake build then stops on a missing dependency), a build requirement when
-    it imports a module the project does not hold (bumpver's setup.py imports lib3to6 for
-    bdist_wheel), else the files the sdist left out when the wheel built from it failed."""
+def _failure_hint(source: Path, *, message: str = "") -> str:
+    """What a failed build of ``source`` lacks, where that is established: its submodules'
+    files when a clone left them out (a CMake build then stops on a missing dependency), a
+    build requirement when it imports a module the project does not hold (bumpver's
+    setup.py imports lib3to6 for bdist_wheel)."""
     from relnox.tools import git
 
     empty = git.empty_submodules(source)
@@ -298,10 +323,5 @@ def _failure_hint(source: Path, *, from_sdist: bool, message: str = "") -> str:
             f"the build imports {top}, which neither its build environment nor the project "
             "holds: add the distribution that provides it to [build-system] requires in "
             "pyproject.toml (the build environment has only those)"
-        )
-    if from_sdist:
-        return (
-            "the wheel is built from the sdist: a file the wheel needs may be missing from "
-            "the sdist; check the sdist target's include settings or MANIFEST.in"
         )
     return ""

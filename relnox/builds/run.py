@@ -435,7 +435,7 @@ class _Run:
                 else None
             )
         except RelnoxError as exc:
-            first = str(exc).splitlines()[0]
+            first = str(exc).splitlines()[0].removeprefix(f"{label}: ")  # named once
             seconds = time.monotonic() - start
             self.times[name] = (start - self.epoch, seconds)
             logger.info("%s: FAILED after %.1fs: %s", label, seconds, first)
@@ -549,7 +549,7 @@ def _outcome(
     if outcome.status == OK and outcome.value is not None:
         return outcome.value
     status = BuildStatus(outcome.status.value)  # failed, skipped or not run
-    error, reason = outcome.error, outcome.reason
+    error, reason = outcome.error, outcome.reason.removeprefix(f"{pkg.name} {pkg.version}: ")
     # built at once (relnox.builds.needs): one whose need was not built is skipped, as
     # the scheduler skips it when it waits to start; so is one not run after that failure
     if isinstance(error, NeedFailed) or status is BuildStatus.NOT_RUN:

@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
-from relnox.bump.changelog_route import Release, route_changelog
+from relnox.bump.changelog_route import Release, route_changelog, unreleased_lines
 from relnox.config import DEFAULT_CHANGELOG_HEADING
 from relnox.paths import rel as relative
 from relnox.project.changelog import (
@@ -123,11 +123,43 @@ def release_changelog(
         over = unreleased.end - unreleased.line == 3  # a reST overline goes with it
         heading = f"{unreleased.marker * len(words)}{eol}{heading}" if over else heading
         released = text[:start] + heading + eol + text[heading_end:]
+    elif (newest := _newest_above(text, unreleased)) is not None:
+        released = _where_newest(lines, unreleased, newest, heading, eol)
     else:
         released = text[:heading_end] + f"{lead}{eol}{heading}{eol}" + text[heading_end:]
     if tag is None or "[{title}]" not in heading_format:
         return released
     return release_links(released, title, tag)
+
+
+def _newest_above(text: str, unreleased: Section) -> Section | None:
+    """The newest release's section when the changelog lists its releases newest first and
+    that one is above the Unreleased section (Unreleased kept at the bottom): the new
+    section goes where the newest one is, not under Unreleased. ``None`` otherwise."""
+    releases = [
+        (version, section)
+        for section in sections(text)
+        if section.label != UNRELEASED
+        and len(section.versions) == 1
+        and (version := maybe_version(section.versions[0][1])) is not None
+    ]
+    if len(releases) < 2 or releases[0][0] <= releases[-1][0]:
+        return None  # one release, or oldest first: the newest is the last, above Unreleased
+    newest = releases[0][1]
+    return newest if newest.line < unreleased.line else None
+
+
+def _where_newest(
+    lines: list[str], unreleased: Section, newest: Section, heading: str, eol: str
+) -> str:
+    """``lines`` with the Unreleased entries moved, under ``heading``, above ``newest``; the
+    Unreleased heading stays where it is, empty, for the next release's entries."""
+    body = unreleased_lines(lines, unreleased.end, unreleased.marker)
+    entries = "".join(body).strip("\r\n")
+    moved = f"{heading}{eol}{eol}{entries}{eol}{eol}"
+    before = "".join(lines[: newest.line]) + moved + "".join(lines[newest.line : unreleased.end])
+    after = "".join(lines[unreleased.end + len(body) :])
+    return before.rstrip("\r\n") + eol + (eol + after if after else "")
 
 
 def _underline(lines: list[str], section: Section, width: int) -> str:

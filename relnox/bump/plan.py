@@ -32,7 +32,7 @@ from relnox.bump.apply import apply
 from relnox.bump.changelog import changelog_edits
 from relnox.bump.checks import git_plan
 from relnox.bump.model import BumpOptions, BumpPlan, BumpResult, FileEdit, GitAction
-from relnox.errors import ConfigError, VersionError
+from relnox.errors import ConfigError, UnknownChoice, VersionError, did_you_mean
 from relnox.files import read_bytes
 from relnox.paths import Resolver, written_path
 from relnox.paths import rel as relative
@@ -121,7 +121,7 @@ def _new_versions(
                 )
         elif len(set(current.values())) == 1:
             taken = released_elsewhere(workspace, group)
-            base = pkg.version if to is not None else bump_base(workspace, pkg)
+            base = pkg.version if to is not None else bump_base(workspace, pkg, part)
             new = target_version(
                 base,
                 part=part,
@@ -405,8 +405,10 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
     """Compute and check every edit and git action of a bump; nothing is written."""
     part, to, pre, changed_only = options.part, options.to, options.pre, options.changed_only
     if part is not None and part not in PARTS:
-        raise ConfigError(f"unknown part {part!r}; use one of {', '.join(PARTS)}")
-    if part is None and to is None and pre is None:
+        raise UnknownChoice(
+            f"unknown part {part!r}; {did_you_mean(part, PARTS)}use one of {', '.join(PARTS)}"
+        )
+    if part is None and to is None and pre is None and not options.parts:
         raise ConfigError(
             "nothing to bump to: give --part (major, minor, patch, pre, release, post, dev) "
             "or --to VERSION"
@@ -420,8 +422,15 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
     selected, moved = selection.packages, list(selection.notes)
     today = options.today or date.today()
     stepped: list[str] = []
-    versions = _new_versions(workspace, selected, part, to, pre, today, stepped)
-    if changed_only and selected:
+    if options.parts:  # each package its own part (relnox.release.intent): one pass a part
+        selected = tuple(p for p in workspace.packages if p.name in options.parts)
+        versions = {}
+        for each in dict.fromkeys(options.parts.values()):
+            chosen = [p for p in selected if options.parts[p.name] == each]
+            versions.update(_new_versions(workspace, chosen, each, None, pre, today, stepped))
+    else:
+        versions = _new_versions(workspace, selected, part, to, pre, today, stepped)
+    if (changed_only or options.parts) and selected:
         selected = _with_moved_pins(workspace, versions)
     backports = _refuse_downgrades(workspace, selected, versions)
     plan = BumpPlan(workspace=workspace, versions=versions)

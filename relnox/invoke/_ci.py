@@ -6,6 +6,7 @@ and a job summary (see :mod:`relnox.tools.github`).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ from relnox.invoke._common import (
     write_output,
 )
 from relnox.invoke._shards import TIMINGS_HELP
+from relnox.log import QUIET_ENV
 
 if TYPE_CHECKING:
     pass
@@ -38,6 +40,7 @@ class PlanFlags:
     shards: str = ""
     package: Any = None
     timings: str = ""
+    intent: bool = False
     verbose: int = 0
 
 
@@ -52,8 +55,10 @@ class PlanFlags:
         "root": ROOT_HELP,
         "shards": "instead: split the packages into N shards (or auto) balanced by their last "
         "build times, for build-all --shard K/N (relnox.shards)",
-        "package": "with --shards: split only these packages (repeatable; default: all)",
+        "package": "only these packages (repeatable; default: all); with --shards: split only these",
         "timings": "with --shards: " + TIMINGS_HELP,
+        "intent": "instead: the release the news fragments or conventional commits give, "
+        "each version with its reason (what release-pr proposes)",
     },
     iterable=["package"],
     flags=PlanFlags,
@@ -64,12 +69,17 @@ def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
         from relnox.invoke._shards import plan_shards_task
 
         return plan_shards_task(flags.root, flags.shards, flags.package, flags.timings, flags.json)
+    if flags.intent:
+        return _intent(flags)
     from relnox.project.changes import plan as make_plan
-    from relnox.project.discovery import load_workspace
+    from relnox.project.discovery import listing, raise_broken
     from relnox.report import render_table
 
-    workspace = load_workspace(flags.root)
+    workspace = listing(flags.root)  # the sound packages planned, the others' problems raised
     rows = make_plan(workspace, flags.part or None, flags.pre or None, since=flags.since or None)
+    if flags.package:  # each name checked: a typo is a usage error with a "did you mean"
+        wanted = {workspace.get(name).name for name in flags.package}
+        rows = [r for r in rows if r.name in wanted]
     demands = _api_demands(workspace, flags.api)
     if flags.json:
         echo_json({"packages": [{**r.as_dict(), **_api_cell(demands, r.name, dict)} for r in rows]})
@@ -86,6 +96,7 @@ def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
         columns = ["name", "version", "last_tag", "changed", "commits", "files"]
         columns += ["next"] if flags.part else []
         echo(render_table(table, [*columns, "api"] if demands is not None else columns))
+    raise_broken(workspace)
     changed = [r for r in rows if r.changed]
     return {
         "packages": [r.name for r in changed],
@@ -93,6 +104,19 @@ def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
         "directories": {r.name: r.directory for r in changed},
         "changed": bool(changed),
     }
+
+
+def _intent(flags: PlanFlags) -> dict[str, Any]:
+    """``plan --intent``: the release the recorded intent gives, with each reason."""
+    from relnox.project.discovery import load_workspace
+    from relnox.release import release_intent
+
+    found = release_intent(load_workspace(flags.root))
+    if flags.json:
+        echo_json(found.to_json())
+    else:
+        echo("\n".join(found.describe()))
+    return {**found.to_json(), "changed": bool(found.releases)}
 
 
 def _api_demands(workspace: Any, asked: bool) -> dict[str, Any] | None:
@@ -153,6 +177,9 @@ def doctor(
         echo_json(result)
     else:
         echo(render_table([c.as_dict() for c in report.checks], ["check", "status", "detail"]))
+        if os.environ.get(QUIET_ENV, "") not in ("", "0"):  # -q: the table's warnings only
+            for check in report.warnings:
+                echo(f"warning: {check.check}: {check.detail}", always=True)
     if errors:
         first = report.errors[0]
         raise RelnoxError(
@@ -160,7 +187,7 @@ def doctor(
             f"first: {first.check}: {first.detail}"
         )
     if not json:
-        echo(f"doctor: {len(report.checks)} checks, no errors, {warnings} warning(s)")
+        echo(f"doctor: {len(report.checks)} checks, no errors, {warnings} warning(s)", always=True)
     return result
 
 

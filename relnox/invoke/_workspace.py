@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from relnox.invoke._common import echo, echo_json, relnox_task
+from relnox.invoke._common import ROOT_HELP, echo, echo_json, relnox_task
 
 
-@relnox_task(help={"root": "repository root (default: .)", "json": "print JSON for machines"})
+@relnox_task(
+    help={
+        "root": ROOT_HELP,
+        "json": "print JSON for machines",
+    }
+)
 def packages(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> dict[str, Any]:
     """List the packages in release order: version, version source, backend, internal deps."""
-    from relnox.project.discovery import load_workspace
-    from relnox.report import packages_rows, render_table
+    from relnox.project.discovery import listing, raise_broken
+    from relnox.report import packages_rows, render_table, unreleased_rows
 
-    workspace = load_workspace(root)
+    workspace = listing(root)  # the sound packages listed, then the others' problems raised
     rows = packages_rows(workspace)
     result = {
         "packages": [row["name"] for row in rows],
@@ -21,7 +26,15 @@ def packages(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> d
         "directories": {row["name"]: row["directory"] for row in rows},
     }
     if json:
-        echo_json({"packages": rows, "notes": list(workspace.notes)})
+        echo_json(
+            {
+                "packages": rows,
+                "not_released": unreleased_rows(workspace),
+                "notes": list(workspace.notes),
+                "problems": workspace.problems,
+            }
+        )
+        raise_broken(workspace)
         return result
     else:
         echo(
@@ -34,12 +47,16 @@ def packages(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> d
             echo(f"  {row['name']}: version from {row['evidence']}; tags {row['tag_evidence']}")
         for note in workspace.notes:
             echo(f"  note: {note}")
+    raise_broken(workspace)
     return result
 
 
 @relnox_task(
     name="check-versions",
-    help={"root": "repository root (default: .)", "json": "print JSON for machines"},
+    help={
+        "root": ROOT_HELP,
+        "json": "print JSON for machines",
+    },
 )
 def check_versions(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> dict[str, Any]:
     """Validate every pyproject.toml: it parses, its version is PEP 440, its sources agree."""
@@ -69,14 +86,18 @@ def check_versions(c: Any, root: str = ".", json: bool = False, verbose: int = 0
         for problem in problems:
             echo(f"  x {problem}")
         for warning in warnings:
-            echo(f"  ! {warning}")
+            echo(f"  ! {warning}", always=True)
+    if not json:  # the sound packages are checked and said, whatever the others' problems
+        for pkg in workspace.packages:
+            echo(f"  ok {pkg.name} {pkg.version} ({pkg.version_source})")
     if problems:
         raise VersionError(
             f"{len(problems)} problem(s) in the version sources of {workspace.root}; "
             "fix the files listed above (relnox bump rewrites every copy of a version)"
         )
     if not json:
-        for pkg in workspace.packages:
-            echo(f"  ok {pkg.name} {pkg.version} ({pkg.version_source})")
-        echo(f"{len(workspace.packages)} package(s) checked, all versions valid and consistent")
+        echo(
+            f"{len(workspace.packages)} package(s) checked, all versions valid and consistent",
+            always=True,
+        )
     return result

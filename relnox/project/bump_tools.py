@@ -24,9 +24,11 @@ from typing import Any
 
 from relnox.errors import ConfigError, VersionError
 from relnox.files import read_text
+from relnox.project.bumpversion import VERSION_PATTERN as _VERSION
 from relnox.project.bumpversion import searched_files
 from relnox.project.sources import VersionLocation, toml_location
 from relnox.toml import table
+from relnox.versioning import maybe_version
 
 Load = Callable[[Path], Mapping[str, Any]]
 
@@ -205,22 +207,27 @@ def commitizen_files(
         path = directory / name
         try:
             text = read_text(path) if path.is_file() else ""
-            re.compile(regex)
+            re.compile(_on_line(regex, _VERSION))
         except (ConfigError, UnicodeDecodeError, re.error):
             continue
-        # the version on a line the regex finds, as commitizen rewrites it
-        pattern = (
-            rf"(?m)^(?=[^\r\n]*?(?:{regex}))[^\r\n]*?(?<![0-9.])"
-            rf"(?P<version>{re.escape(version)})(?![0-9])"
-        )
-        try:
-            if re.search(pattern, text):
-                located.append(
-                    VersionLocation(path, "pattern", version, pattern=pattern, every=True)
-                )
-        except re.error:
-            continue
+        # the version on a line the regex finds, as commitizen rewrites it; a line that
+        # holds another version is a copy out of step, said and moved as well
+        said = [
+            m["version"]
+            for m in re.finditer(_on_line(regex, _VERSION), text)
+            if maybe_version(m["version"]) is not None
+        ]
+        value = version if version in said else next(iter(said), None)
+        if value is not None:
+            pattern = _on_line(regex, re.escape(value))
+            located.append(VersionLocation(path, "pattern", value, pattern=pattern, every=True))
     return searched_files(directory, searches, version) + located
+
+
+def _on_line(regex: str, version: str) -> str:
+    """A pattern of ``version`` (a pattern) on a line ``regex`` finds (commitizen's
+    ``path:regex``)."""
+    return rf"(?m)^(?=[^\r\n]*?(?:{regex}))[^\r\n]*?(?<![0-9.])(?P<version>{version})(?![0-9])"
 
 
 #: each tool's current version and the files it rewrites, bump-my-version's first

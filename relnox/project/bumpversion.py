@@ -23,6 +23,7 @@ from typing import Any
 from relnox.errors import ConfigError, VersionError
 from relnox.files import read_text
 from relnox.project.sources import VersionLocation, toml_location
+from relnox.versioning import maybe_version
 
 #: the ``current_version`` line of an INI file's ``[bumpversion]`` section (``=`` or ``:``,
 #: as configparser reads it), not crossing into the next section
@@ -138,8 +139,10 @@ def searched_files(
 ) -> list[VersionLocation]:
     """The files a version tool's configuration names (``searches``: each a file name
     relative to ``directory`` and a search template with one ``{current_version}``),
-    each where a search finds ``version`` today. A search with other fields, or a file
-    outside the repository, is left to that tool."""
+    each where a search finds ``version`` today, or, where every search of the file has
+    text before the version, another version (a copy out of step, which a bump moves too and
+    check-versions names). A search with other fields, or a file outside the repository,
+    is left to that tool."""
     pairs_of: dict[Path, list[tuple[str, str]]] = {}  # each file's (before, after) pairs
     for name, search in searches:
         before, middle, after = search.partition("{current_version}")
@@ -158,13 +161,19 @@ def searched_files(
             text = read_text(path) if path.is_file() else ""
         except (ConfigError, UnicodeDecodeError):
             continue
-        if any(m["version"] == version for m in re.finditer(pattern, text)):
-            found.append(VersionLocation(path, "pattern", version, pattern=pattern, every=True))
+        said = [m["version"] for m in re.finditer(pattern, text)]
+        value = version if version in said else None
+        if value is None and all(before for before, _after in pairs):
+            # the place the search names holds another version: a copy out of step
+            value = next((v for v in said if maybe_version(v) is not None), None)
+        if value is not None:
+            found.append(VersionLocation(path, "pattern", value, pattern=pattern, every=True))
     return found
 
 
 #: a version as a search finds it: ``7.0.0`` in ``/v7.0.0.svg`` or ``v7.0.0...master``
-_VERSION = r"(?P<version>[0-9][0-9A-Za-z+!_-]*(?:\.[0-9A-Za-z+!_-]+)*)"
+VERSION_PATTERN = r"[0-9][0-9A-Za-z+!_-]*(?:\.[0-9A-Za-z+!_-]+)*"
+_VERSION = rf"(?P<version>{VERSION_PATTERN})"
 
 
 def _searches_pattern(pairs: list[tuple[str, str]]) -> str:

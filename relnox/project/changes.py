@@ -22,6 +22,7 @@ from relnox.errors import GitError, VersionError
 from relnox.paths import rel
 from relnox.project import change_walk
 from relnox.project.build_inputs import build_inputs_of
+from relnox.project.tag_model import KEEPS_MONTH
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
 from relnox.versioning import bump_version, maybe_version, same_version
@@ -46,10 +47,17 @@ class PlanRow:
 
 
 def last_tag(workspace: Workspace, pkg: Package) -> str | None:
-    """The last release tag of HEAD's line (``None`` if never tagged)."""
-    if pkg.tags is not None:
-        return pkg.tags.last_tag
-    return None
+    """The newest release tag of HEAD's line (``None`` if never tagged): its last final
+    release, or a pre-release HEAD holds above it (``v2.0.0-beta.2`` after ``v1.9.0``), a
+    release too; a development tag (``0.68.0dev0``) marks work, no release."""
+    facts = pkg.tags
+    if facts is None:
+        return None
+    ahead = facts.reachable
+    release = ahead is not None and ahead.is_prerelease and not ahead.is_devrelease
+    if release and (facts.last is None or (ahead is not None and ahead > facts.last)):
+        return facts.reachable_tag
+    return facts.last_tag
 
 
 def _top(workspace: Workspace) -> Path:
@@ -175,7 +183,7 @@ def plan(
                 date.today(), spelling, pkg.tags.highest if pkg.tags else None, pkg.version
             )
         elif part and (changed or moves):
-            base = bump_base(workspace, pkg)
+            base = bump_base(workspace, pkg, part)
             bumped = next_version(
                 base,
                 part,
@@ -324,7 +332,11 @@ def _refuse_below_unclaimed(workspace: Workspace, pkg: Package, version: str, ne
     )
 
 
-def bump_base(workspace: Workspace, pkg: Package) -> str:
+#: the parts whose bump is a final release
+PARTS_OF_RELEASE = ("major", "minor", "patch")
+
+
+def bump_base(workspace: Workspace, pkg: Package, part: str | None = None) -> str:
     """The version a ``--part`` bump starts from. A local label after a release (trio's
     ``0.34.0+dev`` once ``0.34.0`` is tagged) marks work since it: the bump starts from the
     release. Before it (mypy's ``2.4.0+dev``, 2.4.0 not tagged) the label leads to it. A
@@ -333,7 +345,12 @@ def bump_base(workspace: Workspace, pkg: Package) -> str:
     version the project ever publishes. A development release of a version already tagged
     (typing_extensions' ``4.16.0rc2.dev`` once ``4.16.0rc2`` is out) is the same mark of
     work since it, spelled below it: the bump starts from the release too. A placeholder
-    the release stamps at build time (:func:`stamped_tags`) starts from the last release."""
+    the release stamps at build time (:func:`stamped_tags`) starts from the last release.
+    A development release of a pre-release numbered 0 (``3.14rc0.dev0``, below every
+    candidate) whose line's last release is final, no such pre-release ever tagged, is the
+    road to that release: a major, minor or patch bump starts from its own
+    development release (``3.14.dev0``), so it gives ``3.14``, not ``3.14rc0``; a line whose
+    releases are pre-releases (``0.59b0``, then ``0.60b0.dev0``) keeps its label."""
     from packaging.version import Version
 
     from relnox.versioning import maybe_version
@@ -345,7 +362,14 @@ def bump_base(workspace: Workspace, pkg: Package) -> str:
         return str(pkg.tags.last)
     if parsed.dev is not None and parsed.local is None:
         ahead = Version(parsed.public.rpartition(".dev")[0])
-        return str(ahead) if ahead in pkg.tags.released else pkg.version
+        if ahead in pkg.tags.released:
+            return str(ahead)
+        last = pkg.tags.last
+        first = parsed.pre is not None and parsed.pre[1] == 0 and parsed.post is None
+        road = first and part in PARTS_OF_RELEASE and last is not None and not last.is_prerelease
+        if road and not any(v.pre == parsed.pre for v in pkg.tags.released):
+            return f"{parsed.base_version}.dev{parsed.dev}"
+        return pkg.version
     if parsed.local is None:
         return pkg.version
     top = max(pkg.tags.released, default=None)
@@ -372,6 +396,8 @@ def dated_spelling(pkg: Package, part: str | None, pre: str | None) -> str | Non
     dated = pkg.tags.dated
     if part == "patch" and dated is not None and dated.startswith(("year/", "short-year/")):
         return None  # a patch of a year's release (cattrs' 25.1.1) is an ordinary patch
+    if part == "patch" and dated is not None and dated.endswith(KEEPS_MONTH):
+        return None  # a patch of a month's release made after it (24.6.1 in July) keeps it
     return dated
 
 

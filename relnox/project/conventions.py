@@ -211,8 +211,10 @@ def _claim_confirmed_prefix(
     """The only package, named by no tag: a prefix (``rel_2_1_0b3``, ``release-1.4.0``)
     is its own when its version file names the newest such tag's version at its commit,
     or the newest final release's (``apache-arrow-nanoarrow-0.8.0``, after the marker
-    ``apache-arrow-nanoarrow-0.9.0.dev`` made where the file still said 0.8.0.dev0).
-    Nothing else is guessed: without that, the package is told which tag-format to set."""
+    ``apache-arrow-nanoarrow-0.9.0.dev`` made where the file still said 0.8.0.dev0), or
+    the only spelling of the repository's version tags where the file says no version at
+    the newest. Nothing else is guessed: without that, the package is told which
+    tag-format to set."""
     if member.configured is not None:
         return
     ordered = sorted((p for p in groups if stem(p)), key=lambda p: -len(groups[p]))
@@ -224,6 +226,13 @@ def _claim_confirmed_prefix(
         if any(tag_names_version(member, tag, version, show_file) for version, tag in asked):
             claims[prefix] = {member.name: 1}
             return
+    # every version tag spelled one way (``rel_1_4_0``) where its version file says nothing
+    # (not there yet, or no version in it): the history's spelling of its releases, as bare
+    # tags are; a file naming another version there says they are another project's
+    if len(ordered) == 1 and len(groups[ordered[0]]) >= 2 and not member.vcs:
+        version, tag = _newest(groups[ordered[0]], tags)
+        if not tag_contradicts(member, tag, version, show_file):
+            claims[ordered[0]] = {member.name: 1}
 
 
 def _named_by_newest(

@@ -47,7 +47,7 @@ from relnox.project.validate import (
     workspace_error,
 )
 from relnox.project.vcs import read_tags
-from relnox.project.workspace import Broken, Package, Workspace
+from relnox.project.workspace import Broken, Package, Unreleased, Workspace
 from relnox.toml import table
 from relnox.versioning import maybe_version, validate_version
 
@@ -92,8 +92,17 @@ def _defer_optional_cycles(packages: Sequence[Package]) -> list[Package]:
     return out
 
 
+class CycleError(ConfigError):
+    """A dependency cycle between workspace packages; ``names``: the packages in it."""
+
+    def __init__(self, message: str, names: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.names = tuple(names)
+
+
 def release_order(packages: Sequence[Package]) -> tuple[Package, ...]:
-    """Dependencies before dependents; ties keep discovery order. A cycle is an error."""
+    """Dependencies before dependents; ties keep discovery order. A cycle is an error
+    (:class:`CycleError`)."""
     by_name = {p.name: p for p in packages}
     state: dict[str, int] = {}  # 1 = visiting, 2 = done
     ordered: list[Package] = []
@@ -103,9 +112,10 @@ def release_order(packages: Sequence[Package]) -> tuple[Package, ...]:
             return
         if state.get(pkg.name) == 1:
             cycle = [*stack[stack.index(pkg.name) :], pkg.name]
-            raise ConfigError(
+            raise CycleError(
                 f"dependency cycle between workspace packages: {' -> '.join(cycle)}; "
-                "remove one of these requirements"
+                "remove one of these requirements",
+                cycle,
             )
         state[pkg.name] = 1
         for dep in pkg.internal_deps:
@@ -123,7 +133,8 @@ def discover(root: Path | str = ".") -> Workspace:
     """Load every package; problems with single packages are collected, not raised.
 
     Errors that make the whole workspace meaningless (a malformed root
-    ``[tool.relnox]``, a dependency cycle, no package at all) are raised.
+    ``[tool.relnox]``, no package at all) are raised; a dependency cycle is a problem of
+    the packages in it.
     """
     root = Path(root).resolve()
     check_root(root)
@@ -159,22 +170,26 @@ def discover(root: Path | str = ".") -> Workspace:
         )
     )
     skipped: list[str] = []
+    unreleased: list[Unreleased] = []
     development = None  # a root project only for the settings of the packages below
     if inferred and root in dirs and listing is not None and _development_root(root, listing):
         development = listing
         dirs = [d for d in dirs if d != root]
-        skipped.append(
-            f"pyproject.toml ({name_of(root, listing)}) has no [build-system], setup.py or "
-            "dependencies and the projects below are released, so relnox takes it for the "
-            "development project that holds their settings (its version, when it is theirs, "
-            'moves with them); add "." to [tool.relnox] packages if it is released'
+        why = (
+            "it has no [build-system], setup.py or dependencies and the projects below are "
+            "released, so relnox takes it for the development project that holds their "
+            "settings (its version, when it is theirs, moves with them)"
         )
+        setting = 'add "." to [tool.relnox] packages if it is released'
+        root_name = name_of(root, listing) or root.name
+        skipped.append(f"pyproject.toml ({root_name}) {why.removeprefix('it ')}; {setting}")
+        unreleased.append(Unreleased(root, root_name, why, setting))
     dirs = [*dirs, *(d for d in inferred if d not in dirs)]
-    docs = _member_docs(root, listing, dirs, explicit, set(inferred), (broken, skipped))
+    docs = _member_docs(root, listing, dirs, explicit, set(inferred), (broken, skipped, unreleased))
     if listing is None and docs and not inferred:
         _refuse_tools_beside_a_workspace(root, dirs, docs, doc is not None)
     if not explicit:
-        docs = _without_examples(root, docs, set(inferred), skipped)
+        docs = _without_examples(root, docs, set(inferred), (skipped, unreleased), listing is None)
     names: set[str] = set()
     for directory, data in docs.items():
         name = name_of(directory, data)
@@ -245,10 +260,14 @@ def discover(root: Path | str = ".") -> Workspace:
             f"{root_pyproject}: no package to release; add a [project] table, "
             "[tool.uv.workspace] members or [tool.relnox] packages"
         )
-    ordered = release_order(_defer_optional_cycles(packages))
+    ordered = _ordered(packages, broken)
     released = {resolve(d) for d in inferred}
     others = [d for d in others if resolve(d) not in released and not _shipped(d, packages)]
-    notes = _notes(root, listing, others, explicit, inferred, skipped)
+    outside_notes, outside_entries = (
+        outside_members(root, others) if listing is not None and not explicit else ((), [])
+    )
+    unreleased += outside_entries
+    notes = _notes(root, listing, outside_notes, explicit, inferred, skipped)
     workspace = Workspace(
         root=root,
         config=config,
@@ -256,25 +275,36 @@ def discover(root: Path | str = ".") -> Workspace:
         is_workspace=len(dirs) > 1 or listing is None or not is_package(listing, root, explicit),
         broken=tuple(broken),
         notes=notes,
+        unreleased=tuple(unreleased),
     )
     workspace = read_tags(workspace)
-    if not explicit:
-        from relnox.project.released import without_fixtures
+    if listing is None and not explicit:  # found by scanning, declared by no file
+        workspace = _without_placeholders(workspace)
+    from relnox.project.referee import refereed  # the backend's word on computed versions
 
-        workspace = _without_placeholders(without_fixtures(workspace))
-    return _with_problems(workspace)
+    return _with_problems(refereed(workspace))
+
+
+def _ordered(packages: list[Package], broken: list[Broken]) -> tuple[Package, ...]:
+    """The packages in release order; those in a dependency cycle are each a finding in
+    ``broken`` (the cycle named), and the others still go on."""
+    while True:
+        try:
+            return release_order(_defer_optional_cycles(packages))
+        except CycleError as exc:
+            broken += [Broken(p.directory, p.name, exc) for p in packages if p.name in exc.names]
+            packages = [p for p in packages if p.name not in exc.names]
 
 
 def _without_placeholders(workspace: Workspace) -> Workspace:
-    """Projects no ``[tool.relnox] packages`` lists (found by scanning, or uv workspace
-    members) at a version of zeros (``0.0.0``, ``0``) that no tag released: a repository's
-    own helpers (``tooling/setup.py``, "we don't ship this"; autogen's
-    ``packages/autogen-test-utils``), said and left out, unless every project found is one
-    (a repository before its first release) or another requires it to run."""
+    """Projects found by scanning (no file declares them) at a version of zeros (``0.0.0``,
+    ``0``) that no tag released: a repository's own helpers (``tooling/setup.py``, "we
+    don't ship this"), listed as not released, unless every project found is one (a
+    repository before its first release) or another requires it to run. A declared member
+    is never one: the declaration says it is a package."""
 
     def placeholder(pkg: Package) -> bool:
-        # ``1!0+dev``: a sentinel of development, between releases; ``0.0.0+develop``
-        # (flytekit's plugins, the workflow writes their version): a placeholder
+        # ``1!0+dev``: a sentinel of development, between releases
         version = maybe_version(pkg.version)
         return (
             version is not None
@@ -291,15 +321,30 @@ def _without_placeholders(workspace: Workspace) -> Workspace:
     kept = tuple(p for p in workspace.packages if not placeholder(p) or p.name in needed)
     if len(kept) == len(workspace.packages):
         return workspace
+    gone = [p for p in workspace.packages if p not in kept]
+    entries = tuple(
+        Unreleased(
+            p.directory,
+            p.name,
+            f"it is at {p.version}, no tag released it and no file declares it",
+            f'add "{relpath(p.directory, workspace.root)}" to [tool.relnox] packages (with '
+            "the others) to release it",
+        )
+        for p in gone
+    )
     notes = tuple(
         f"{relpath(p.pyproject if p.pyproject.is_file() else p.directory / 'setup.py', workspace.root)} "
         f"({p.name}) is at {p.version} and no tag released it, so it is taken for a helper "
-        f'and left out; add "{relpath(p.directory, workspace.root)}" to [tool.relnox] packages '
-        "(with the others) to release it"
-        for p in workspace.packages
-        if p not in kept
+        f'and not released; add "{relpath(p.directory, workspace.root)}" to [tool.relnox] '
+        "packages (with the others) to release it"
+        for p in gone
     )
-    return replace(workspace, packages=kept, notes=workspace.notes + notes)
+    return replace(
+        workspace,
+        packages=kept,
+        notes=workspace.notes + notes,
+        unreleased=workspace.unreleased + entries,
+    )
 
 
 def _settings_only(root: Path, doc: Mapping[str, Any], config: Config) -> bool:
@@ -323,12 +368,13 @@ def _member_docs(
     dirs: Sequence[Path],
     explicit: bool,
     inferred: set[Path],
-    problems: tuple[list[Broken], list[str]],
+    problems: tuple[list[Broken], list[str], list[Unreleased]],
 ) -> dict[Path, Mapping[str, Any]]:
     """Each member's pyproject, read and checked; one that cannot be read, or is no
-    package, is added to ``problems`` (broken members, and templates left out) instead."""
+    package, is added to ``problems`` (broken members; templates and projects their tool
+    never builds, listed as not released) instead."""
     docs: dict[Path, Mapping[str, Any]] = {}
-    broken, skipped = problems
+    broken, skipped, unreleased = problems
     for directory in dirs:
         try:  # anything unreadable in one member is that member's problem, listed with the rest
             loaded = doc if directory == root and doc is not None else project_doc(directory)
@@ -336,6 +382,13 @@ def _member_docs(
             if not is_package(loaded, directory, explicit=explicit or directory in inferred):
                 if doc is not None and directory != root and not _virtual(loaded):
                     raise _no_project(root, directory)
+                if directory != root and _virtual(loaded):
+                    entry = _never_built(root, directory, loaded)
+                    unreleased.append(entry)
+                    rel = relpath(directory, root)
+                    skipped.append(
+                        f"{rel} ({entry.name}): {entry.why}, so not released; {entry.setting}"
+                    )
                 continue
             name = name_of(directory, loaded)
         except RelnoxError as exc:
@@ -359,6 +412,14 @@ def _member_docs(
                     f"{rel}: {name!r} is not a valid project name, so it is left out "
                     "(a template?); fix the name there if it is a package"
                 )
+                unreleased.append(
+                    Unreleased(
+                        directory,
+                        directory.name,
+                        f"{name!r} is not a valid project name (a template?)",
+                        "fix the name in its pyproject.toml if it is a package",
+                    )
+                )
             else:
                 broken.append(Broken(directory, None, error))
             continue
@@ -367,36 +428,47 @@ def _member_docs(
 
 
 def _without_examples(
-    root: Path, docs: dict[Path, Mapping[str, Any]], inferred: set[Path], skipped: list[str]
+    root: Path,
+    docs: dict[Path, Mapping[str, Any]],
+    inferred: set[Path],
+    said: tuple[list[str], list[Unreleased]],
+    scanned: bool,
 ) -> dict[Path, Mapping[str, Any]]:
-    """The members without those in an examples (tests, docs...) directory that no tag
-    names and no other member requires to run: a uv workspace lists its example servers to
-    lock them with the library (the MCP SDK's examples/servers/*), and they are shown, not
-    released. Each left out is said in ``skipped``. A repository of nothing else keeps
-    them."""
+    """The members without those in an examples (samples, docs...) directory or of a test
+    suite that no tag names and no other member requires to run: a uv workspace lists its
+    example servers to lock them with the library (the MCP SDK's examples/servers/*), and
+    they are shown, not released. Projects found by scanning (``scanned``: no file declares
+    them) in a developer tools directory (``tools/``, ``scripts/``) are not released either;
+    a declared member there is a package. Each left out is listed in ``said`` as not
+    released, with why. A repository of nothing else keeps them."""
     from relnox.project.released import required, tagged, under_examples
 
-    examples = {  # and a test suite (llama-agents-integration-tests), not a test-utils library
+    skipped, unreleased = said
+    examples = {
         directory: name_of(directory, data) or directory.name
         for directory, data in docs.items()
         if directory != root
         and directory not in inferred
-        and (under_examples(directory, root) or test_suite(directory.name))
+        and (under_examples(directory, root, tools=scanned) or test_suite(directory.name))
     }
     if not examples or len(examples) == len(docs):
         return docs
     released = tagged(root, examples.items()) | required(docs, examples)
-    left = [f"{relpath(d, root)} ({name})" for d, name in examples.items() if d not in released]
-    for directory in examples:
-        if directory not in released:
-            del docs[directory]
+    left = {d: name for d, name in examples.items() if d not in released}
+    for directory in left:
+        del docs[directory]
     if left:
-        shown = ", ".join(left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
-        skipped.append(
-            f"{shown}: in an examples, tests, docs or developer tools directory, named by no "
-            "tag and required by no released package, so not released; list those to release in "
-            "[tool.relnox] packages"
+        where = (
+            "an examples, tests, docs or developer tools"
+            if scanned
+            else "an examples, tests or docs"
         )
+        why = f"in {where} directory, named by no tag and required by no released package"
+        setting = "list those to release in [tool.relnox] packages"
+        unreleased += [Unreleased(d, name, why, setting) for d, name in left.items()]
+        shown = [f"{relpath(d, root)} ({name})" for d, name in left.items()]
+        listed = ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
+        skipped.append(f"{listed}: {why}, so not released; {setting}")
     return docs
 
 
@@ -431,16 +503,15 @@ def _shipped(directory: Path, packages: Sequence[Package]) -> bool:
 def _notes(
     root: Path,
     doc: Mapping[str, Any] | None,
-    others: Sequence[Path],
+    outside_notes: tuple[str, ...],
     explicit: bool,
     inferred: Mapping[Path, str],
     skipped: Sequence[str],
 ) -> tuple[str, ...]:
-    """What the workspace says about how it was read: projects outside it (``others``, no
-    member and not released), templates left out, projects released though no workspace
-    file lists them, a root uv does not build."""
-    notes = outside_members(root, others) if doc is not None and not explicit else ()
-    notes += tuple(skipped)
+    """What the workspace says about how it was read: projects outside it
+    (``outside_notes``: no member and not released), templates left out, projects released
+    though no workspace file lists them, a root uv does not build."""
+    notes = outside_notes + tuple(skipped)
     if len(inferred) > _RELEASED_SHOWN:  # NeMo Agent Toolkit's 33 plugins: one note
         shown = "; ".join(f"{relpath(d, root)}: {why}" for d, why in list(inferred.items())[:3])
         notes += (
@@ -546,6 +617,21 @@ def _with_root_copy(
     ]
 
 
+def _never_built(root: Path, directory: Path, doc: Mapping[str, Any]) -> Unreleased:
+    """A declared member its tool installs and never builds, listed as not released."""
+    setting = (
+        "[tool.uv] package = false"
+        if table(doc, "tool", "uv").get("package") is False
+        else "[tool.poetry] package-mode = false"
+    )
+    return Unreleased(
+        directory,
+        name_of(directory, doc) or directory.name,
+        f"its {setting} says its tool installs it and never builds it",
+        f'add "{relpath(directory, root)}" to [tool.relnox] packages if it is released',
+    )
+
+
 def _virtual(doc: Mapping[str, Any]) -> bool:
     """``[tool.uv] package = false`` (poetry: ``package-mode = false``): a member its
     tool installs but never builds."""
@@ -634,7 +720,27 @@ def _unique(
 
 def _with_problems(workspace: Workspace) -> Workspace:
     errors = tuple(b.error for b in workspace.broken)
-    return replace(workspace, errors=errors, problems=tuple(str(e) for e in errors))
+    problems = tuple(dict.fromkeys(str(e) for e in errors))  # a cycle's: said once
+    return replace(workspace, errors=errors, problems=problems)
+
+
+def listing(root: Path | str = ".") -> Workspace:
+    """:func:`discover` for a command that shows every package (``packages``, ``plan``):
+    it shows the sound ones, then ends with :func:`raise_broken`, so one package's problem
+    is a finding on that package and never hides the others."""
+    import logging
+
+    workspace = discover(root)
+    for warning in workspace.warnings:
+        logging.getLogger("relnox").warning("warning: %s", warning)
+    return workspace
+
+
+def raise_broken(workspace: Workspace) -> None:
+    """Raise every problem of the packages that could not be read, together (one line
+    each, naming its file and the fix); nothing when every package is sound."""
+    if workspace.errors:
+        raise workspace_error(workspace.root, workspace.errors)
 
 
 def load_workspace(root: Path | str = ".", packages: Sequence[str] | None = None) -> Workspace:
@@ -658,6 +764,9 @@ def load_workspace(root: Path | str = ".", packages: Sequence[str] | None = None
     if workspace.errors:
         problem = workspace_error(workspace.root, workspace.errors)
         if not packages or not all(workspace.has(name) for name in packages):
+            for name in packages or ():  # one taken for not released: say why, not others'
+                if not workspace.has(name) and workspace.is_unreleased(name):
+                    workspace.get(name)
             raise problem
         log.warning("warning: left out, not asked for: %s", problem)
     return workspace

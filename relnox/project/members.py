@@ -24,7 +24,7 @@ from relnox.project.pyproject import (
 from relnox.project.validate import (
     member_path,
 )
-from relnox.project.workspace import Broken
+from relnox.project.workspace import Broken, Unreleased
 from relnox.toml import table
 
 
@@ -382,10 +382,12 @@ def _required(
     return found
 
 
-def outside_members(root: Path, others: Sequence[Path]) -> tuple[str, ...]:
-    """Projects next to the workspace that no member list names (a ``backend/`` of its own);
-    ``others``: the projects below that are no member (:func:`outside`)."""
+def outside_members(root: Path, others: Sequence[Path]) -> tuple[tuple[str, ...], list[Unreleased]]:
+    """Projects next to the workspace that no member list names (a ``backend/`` of its own):
+    the notes that say so, and each as not released; ``others``: the projects below that
+    are no member (:func:`outside`)."""
     notes = []
+    entries = []
     shown: list[str] = []
     globs: dict[str, None] = {}
     for directory, found, name in _packages(others):
@@ -395,18 +397,17 @@ def outside_members(root: Path, others: Sequence[Path]) -> tuple[str, ...]:
         file = "pyproject.toml" if found or (directory / "pyproject.toml").is_file() else "setup.py"
         shown.append(f"{rel}/{file} ({name})")
         globs[rel.rpartition("/")[0] + "/*" if "/" in rel else rel] = None
-        notes.append(
-            f"{rel}/{file} ({name}) is not a member of this workspace; "
-            f'add "{rel}" to [tool.relnox] packages to release it with relnox'
-        )
+        setting = f'add "{rel}" to [tool.relnox] packages to release it with relnox'
+        notes.append(f"{rel}/{file} ({name}) is not a member of this workspace; {setting}")
+        entries.append(Unreleased(directory, name, "no workspace file declares it", setting))
     if len(notes) <= _NOTES_SHOWN:
-        return tuple(notes)
+        return tuple(notes), entries
     listed = ", ".join(f'"{g}"' for g in list(globs)[:3])
     return (
         f"{len(notes)} projects below are not members of this workspace ({', '.join(shown[:3])} "
         f"and {len(notes) - 3} more); add their directories to [tool.relnox] packages (globs "
         f"such as {listed}) to release them with relnox",
-    )
+    ), entries
 
 
 #: past this many projects outside the workspace, one note says how many and a few

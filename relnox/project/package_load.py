@@ -33,7 +33,9 @@ from relnox.project.pyproject import (
     setup_cfg,
     version_files,
 )
-from relnox.project.sources import VersionLocation, python_location, toml_location
+from relnox.project.sources import VersionLocation, python_location, read_text, toml_location
+from relnox.project.tuple_copy import location as tuple_location
+from relnox.project.tuple_copy import named_copies
 from relnox.project.validate import (
     check_build_system,
     check_file_name,
@@ -162,6 +164,8 @@ def _secondaries(
                 if names is not None and filename not in names:
                     continue
                 loc = python_location(package / filename, top_level=True)
+                if loc is None and known and (names is not None or (package / filename).is_file()):
+                    loc = tuple_location(package / filename, known[0].value)  # VERSION = (1, 2)
                 if loc is None or maybe_version(loc.value) is None:
                     continue  # none, or a word the build stamps over (GitPython's "git")
                 if all(loc.path != k.path for k in [*known, *found]):
@@ -188,17 +192,33 @@ def _secondaries(
 
 
 def _tuple_copies(locations: Sequence[VersionLocation]) -> list[VersionLocation]:
-    """The tuple beside each literal ``__version__`` that says its version
-    (:mod:`relnox.project.tuple_copy`: msgpack's ``version = (1, 2, 1)``)."""
-    from relnox.project.tuple_copy import location
-
+    """Every other copy of the version in a module that writes it as a literal: the tuple
+    that says it (:mod:`relnox.project.tuple_copy`: msgpack's ``version = (1, 2, 1)``) and
+    each literal of it under another name (``VERSION_STRING = "1.2.3"``): the program reads
+    them, so they move with the one the build reads."""
     found: list[VersionLocation] = []
     for loc in locations:
         if loc.kind == "python" and maybe_version(loc.value) is not None:
-            copy = location(loc.path, loc.value)
+            copy = tuple_location(loc.path, loc.value)
             if copy is not None and all(copy.path != k.path or k.kind != copy.kind for k in found):
                 found.append(copy)
+            found += [
+                copy
+                for copy in named_copies(loc.path, loc.value)
+                if not any(_same_place(copy, k) for k in [*locations, *found])
+            ]
     return found
+
+
+def _same_place(copy: VersionLocation, other: VersionLocation) -> bool:
+    """Whether ``other`` is the literal ``copy`` finds (setuptools' ``attr`` naming it)."""
+    if copy.path != other.path or copy.pattern is None or other.pattern is None:
+        return False
+    text = read_text(copy.path)
+    ours, theirs = re.search(copy.pattern, text), re.search(other.pattern, text)
+    return (
+        ours is not None and theirs is not None and ours.span("version") == theirs.span("version")
+    )
 
 
 #: modules of an import package that may hold the version among other constants
@@ -450,7 +470,7 @@ def load_package(
             source, evidence = "tool.poetry.version", "[tool.poetry] version"
             locations.append(toml_location(pyproject, doc, ("tool", "poetry", "version")))
     elif "version" in project.get("dynamic", ()) or not project:
-        from relnox.project.dynamic import dynamic_version, unreadable
+        from relnox.project.dynamic import computed_version, dynamic_version
 
         found = dynamic_version(
             directory,
@@ -464,9 +484,11 @@ def load_package(
         )
         if found is None:
             listed = version_files(settings, directory, config.source if is_root else pyproject)
-            if not listed:
-                raise unreadable(directory, source_roots(directory, shipped))
-            found = ("version-files", listed, "[tool.relnox] version-files (first entry)")
+            found = (
+                ("version-files", listed, "[tool.relnox] version-files (first entry)")
+                if listed
+                else computed_version("setup.py" if not project else "dynamic version")
+            )
         source, locations, evidence = found[0], list(found[1]), found[2]
     else:
         raise VersionError(

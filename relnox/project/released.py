@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +30,6 @@ if TYPE_CHECKING:
     from packaging.version import Version
 
     from relnox.project.sources import VersionLocation
-    from relnox.project.workspace import Workspace
 
 #: the separators a squashed name drops
 _SEPARATORS = str.maketrans("", "", "-_.")
@@ -71,18 +69,20 @@ def plain_version_tag(root: Path) -> str | None:
     if shutil.which("git") is None or not git.is_repo(root):
         return None
     names = git.git(root, "for-each-ref", "--format=%(refname:strip=2)", "refs/tags")
-    plain = [
+    plain = [  # a version as PEP 440 writes it: ``v2024_05`` is no release of anything
         (split[1], tag)
         for tag in names.splitlines()
-        if (split := split_tag(tag)) is not None and split[0].lower() in ("", "v")
+        if (split := split_tag(tag)) is not None
+        and split[0].lower() in ("", "v")
+        and maybe_version(tag[len(split[0]) :]) is not None
     ]
     return max(plain)[1] if plain else None
 
 
-def _workflow_dirs(top: Path, every: bool = False) -> str:
+def _workflow_dirs(top: Path) -> str:
     """The text of the workflows that run on tags or releases, or upload to an index
-    (where releases are built: mem0's ``cli-python-cd.yml``, dispatched by its release
-    router, has no trigger of its own); ``every``: of all the workflows."""
+    (where releases are built: a publishing workflow another dispatches has no trigger of
+    its own)."""
     from relnox.project.vcs import PUBLISHES
 
     folder = top / ".github" / "workflows"
@@ -93,7 +93,7 @@ def _workflow_dirs(top: Path, every: bool = False) -> str:
                 text = read_bytes(path).decode("utf-8")
             except (OSError, UnicodeDecodeError):
                 continue
-            if every or _has_key(text) or PUBLISHES.search(text):
+            if _has_key(text) or PUBLISHES.search(text):
                 texts.append(text)
     return "\n".join(texts)
 
@@ -358,13 +358,14 @@ TOOL_DIRS = frozenset({"dev", "scripts", "tools", "hack", "ci", "release"})
 _EXAMPLE_WORDS = frozenset({"examples", "example", "samples", "sample"})
 
 
-def under_examples(directory: Path, root: Path) -> bool:
-    """Whether ``directory`` is or lies in an :data:`EXAMPLE_DIRS` or :data:`TOOL_DIRS`
-    directory below ``root``, or one named for a sample (openllmetry's
+def under_examples(directory: Path, root: Path, tools: bool = True) -> bool:
+    """Whether ``directory`` is or lies in an :data:`EXAMPLE_DIRS` (or, with ``tools``, a
+    :data:`TOOL_DIRS`) directory below ``root``, or one named for a sample (openllmetry's
     ``packages/sample-app``, beside the packages it shows)."""
     parts = {part.lower() for part in directory.relative_to(root).parts}
     words = {re.split(r"[-_.]", part, maxsplit=1)[0] for part in parts}
-    return bool((EXAMPLE_DIRS | TOOL_DIRS) & parts or _EXAMPLE_WORDS & words)
+    dirs = EXAMPLE_DIRS | TOOL_DIRS if tools else EXAMPLE_DIRS
+    return bool(dirs & parts or _EXAMPLE_WORDS & words)
 
 
 def tagged(root: Path, candidates: Iterable[tuple[Path, str]]) -> set[Path]:
@@ -414,74 +415,3 @@ def required(docs: Mapping[Path, Mapping[str, Any]], candidates: Mapping[Path, s
                 kept.add(target)
                 todo.append(target)
     return kept
-
-
-#: a workflow step that builds every package of a uv workspace (``uv build --all``)
-_BUILDS_ALL = re.compile(r"\buv +build\b[^\n]*\s--all(-packages)?\b")
-
-
-def _built_by_no_workflow(root: Path, candidates: Mapping[Path, str]) -> set[Path]:
-    """The directories of the candidates ``{directory: name}`` that no tag names and no
-    workflow builds: not with every package (``uv build --all``), not by their directory
-    (``working-directory: packages/tap-csv``, ``packages/tap-csv/dist``) nor their name
-    (``--package tap-csv``). Every workflow counts, not only those run on tags: a release
-    workflow run on every push builds too."""
-    if not candidates:
-        return set()
-    in_repo = shutil.which("git") is not None and git.is_repo(root)
-    workflows = _workflow_dirs(git.toplevel(root) if in_repo else root, every=True)
-    if _BUILDS_ALL.search(workflows):
-        return set()
-    named = tagged(root, candidates.items())
-    left = set()
-    for directory, name in candidates.items():
-        rel = directory.relative_to(root).as_posix()
-        if directory in named or _builds(workflows, rel) or _uses_dist(workflows, rel):
-            continue
-        if re.search(rf"--package[ =]['\"]?{re.escape(name)}\b", workflows):
-            continue
-        left.add(directory)
-    return left
-
-
-def without_fixtures(workspace: Workspace) -> Workspace:
-    """The members a released root requires only in a dependency group, that no package
-    requires to run, no tag names and no workflow builds: the samples its tests install
-    (meltano/sdk's ``packages/meltano-tap-*``, tag-versioned from the root's own tags, in
-    its ``packages`` group), said and left out."""
-    from relnox.paths import rel as relpath
-
-    root = next((p for p in workspace.packages if p.directory == workspace.root), None)
-    if root is None or root.released is None:
-        return workspace
-    dev = {r.target: r.key for r in root.requirements if not r.runtime}
-    fixtures = {p.name for p in workspace.packages if p.name in dev and p is not root}
-    while fixtures:  # what a package that stays requires to run stays too
-        needed = {
-            r.target
-            for p in workspace.packages
-            if p.name not in fixtures
-            for r in p.requirements
-            if r.runtime
-        }
-        if not fixtures & needed:
-            break
-        fixtures -= needed
-    by_dir = {p.directory: p.name for p in workspace.packages if p.name in fixtures}
-    left = _built_by_no_workflow(workspace.root, by_dir)
-    if not left:
-        return workspace
-    gone = [p for p in workspace.packages if p.directory in left]
-    shown = ", ".join(f"{relpath(p.directory, workspace.root)} ({p.name})" for p in gone[:3])
-    shown += f" and {len(gone) - 3} more" if len(gone) > 3 else ""
-    key = dev[gone[0].name]  # ("dependency-groups", "packages", 0): where it is written
-    where = (
-        f"[{key[0]}] {key[1]}" if key[0] == "dependency-groups" else ".".join(map(str, key[:-1]))
-    )
-    note = (
-        f"{shown}: required by {root.name} only for development ({where}), by no "
-        "package to run, named by no tag and built by no workflow, so taken for its tests' "
-        "samples and not released; list those to release in [tool.relnox] packages"
-    )
-    kept = tuple(p for p in workspace.packages if p.directory not in left)
-    return replace(workspace, packages=kept, notes=(*workspace.notes, note))

@@ -9,12 +9,14 @@ import fnmatch
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from datetime import datetime
 from itertools import pairwise
 
 from packaging.version import Version
 
 from relnox.project.tag_model import (
     DOTLESS_TAIL,
+    KEEPS_MONTH,
     Member,
     RepoTags,
     TagConvention,
@@ -50,15 +52,14 @@ def _said(text: str) -> list[Version | None]:
     after ``version =`` (setup.cfg's) or alone (a VERSION file), and one spelled in parts
     (a version-info tuple, a tuple joined with dots, incremental's Version())."""
     from relnox.project.incremental import public
-    from relnox.project.version_parts import parts_value
-    from relnox.project.version_tuple import info_value, joined
+    from relnox.project.version_tuple import joined
 
     said = [maybe_version(m) for m in _QUOTED.findall(text)]
     said += [maybe_version(m) for m in _BARE.findall(text)]
     if "\n" not in text.strip() and text.strip()[:1].isdigit():
         said.append(maybe_version(text.strip()))
     if "__version__" in text:
-        found = (info_value(text), joined(text), public(text), parts_value(text))
+        found = (joined(text), public(text))
         said += [maybe_version(v) for v in found if v]
     return said
 
@@ -502,44 +503,88 @@ def _monthly(
     finals: Sequence[tuple[Version, str]] = (),
 ) -> str | None:
     """Whether the newest releases are their year and month and a counter (dask's
-    ``2025.9.1``, black's ``25.9.0``), each tagged in that month (a day's slack before
-    it, :data:`MONTH_LATE` days after it): the spelling, ``month`` (a four-digit year) or
-    ``short-month`` (two digits), with ``/1`` when the newest month's count starts at 1
-    (``month/1``), else ``None``. At least two releases must say so: one alone may be a coincidence."""
-    from datetime import datetime, timedelta, timezone
+    ``2025.9.1``, black's ``25.9.0``), each month's first tagged in that month (a day's
+    slack before it, :data:`MONTH_LATE` days after it): the spelling, ``month`` (a four-digit
+    year) or ``short-month`` (two digits), with ``/1`` when the newest month's count starts
+    at 1 (``month/1``), and :data:`KEEPS_MONTH` after it when a later release of a month was
+    tagged after the month (``24.6.1`` in July: its patch releases keep their month), else
+    ``None``. At least two releases must say so: one alone may be a coincidence."""
+    from datetime import timedelta, timezone
 
-    if len(newest) < 2:
+    everyone = [(v, t) for v, t in [*newest, *finals] if len(v.release) == 3]
+    if any(len(v.release) != 3 or not 1 <= v.release[1] <= 12 for v, _tag in newest):
         return None
-    kinds = set()
-    for version, tag in newest:
+    firsts: dict[tuple[int, ...], int] = {}  # each month's first count, as released
+    for version, _tag in everyone:
+        month = version.release[:2]
+        firsts[month] = min(version.release[2], firsts.get(month, version.release[2]))
+
+    def tagged(tag: str) -> datetime | None:
         when = tags.dates.get(tag, 0)
-        if len(version.release) != 3 or when <= 0:
-            return None
+        return datetime.fromtimestamp(when, timezone.utc) if when > 0 else None
+
+    def kind_of(version: Version, when: datetime) -> str | None:
         year, month, _counter = version.release
-        if not 1 <= month <= 12:
-            return None
         slack = timedelta(seconds=DATED_SLACK / 2)
-        tagged = datetime.fromtimestamp(when, timezone.utc)
         # a day early, or up to MONTH_LATE days into the next month (fastparquet's
         # 2025.12.0 tagged on 2026-01-06): the month the release was cut in
-        around = (tagged - slack, tagged, tagged + slack, tagged - timedelta(days=MONTH_LATE))
+        around = (when - slack, when, when + slack, when - timedelta(days=MONTH_LATE))
         seen = {(d.year, d.month) for d in around}
         if 2000 <= year < 2100 and (year, month) in seen:
-            kinds.add("month")
-        elif 10 <= year < 100 and (2000 + year, month) in seen:
-            kinds.add("short-month")
-        else:
-            return None
-    if len(kinds) != 1:
+            return "month"
+        if 10 <= year < 100 and (2000 + year, month) in seen:
+            return "short-month"
         return None
+
+    # the newest releases say the scheme; a later release of a month (a patch) tagged after
+    # it says its patches keep their month, and an older release speaks instead
+    counted, kinds = 0, set()
+    for version, tag in sorted(dict(everyone).items(), reverse=True):
+        when = tagged(tag)
+        kind = kind_of(version, when) if when is not None else None
+        if kind is None and version.release[2] > firsts[version.release[:2]]:
+            continue
+        if kind is None:
+            return None
+        kinds.add(kind)
+        counted += 1
+        if counted == len(newest):
+            break
+    if len(kinds) != 1 or counted < 2:
+        return None
+    kind = kinds.pop()
     # the count's first as the newest month starts it: jsonschema-specifications' 2025.9.1
     newest_month = max(v.release[:2] for v, _tag in newest)
-    first = min(
-        v.release[2]
-        for v, _tag in [*newest, *finals]
-        if len(v.release) == 3 and v.release[:2] == newest_month
-    )
-    return kinds.pop() + ("/1" if first == 1 else "")  # a count from 0, or from 1
+    spelling = kind + ("/1" if firsts[newest_month] == 1 else "")  # a count from 0, or from 1
+    return spelling + (KEEPS_MONTH if _keeps_month(everyone, firsts, tagged) else "")
+
+
+def _keeps_month(
+    releases: Sequence[tuple[Version, str]],
+    firsts: Mapping[tuple[int, ...], int],
+    tagged: Callable[[str], datetime | None],
+) -> bool:
+    """Whether a month's later release (a patch: ``24.6.1`` after ``24.6.0``) was tagged
+    after its month ended and :data:`MONTH_LATE` days more: the project's patch releases keep
+    their minor's month, so a patch bump is an ordinary patch, not this month's."""
+    from datetime import timedelta, timezone
+
+    for version, tag in releases:
+        when = tagged(tag)
+        if (
+            when is None
+            or len(version.release) != 3
+            or version.release[2] == firsts.get(version.release[:2])
+        ):
+            continue
+        year, month = version.release[0], version.release[1]
+        year += 2000 if year < 100 else 0
+        if not 1 <= month <= 12 or not 2000 <= year < 2100:
+            continue
+        ended = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=timezone.utc)
+        if when > ended + timedelta(days=MONTH_LATE):
+            return True
+    return False
 
 
 def _yearly(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:

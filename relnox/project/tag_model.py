@@ -136,6 +136,11 @@ class TagConvention:
         return None
 
 
+#: the end of :attr:`TagFacts.dated` for a year.month.counter scheme whose patch releases
+#: keep their month (``24.6.1`` tagged in July): a patch bump is an ordinary patch
+KEEPS_MONTH = "/patch"
+
+
 @dataclass(frozen=True)
 class TagFacts:
     """A package's convention and what its tags say about its released versions."""
@@ -152,7 +157,9 @@ class TagFacts:
     last: Version | None = None  # the last release of HEAD's line (see :func:`_measure`)
     last_tag: str | None = None
     #: the releases are their own dates (2026.08.17 tagged that day): how they are spelled,
-    #: a key of :data:`relnox.versioning.DATE_SPELLINGS`
+    #: a key of :data:`relnox.versioning.DATE_SPELLINGS`, or a month's or year's count
+    #: (:func:`relnox.versioning.dated_version`), ending in :data:`KEEPS_MONTH` when a
+    #: month's patch releases keep its month
     dated: str | None = None
 
     @property

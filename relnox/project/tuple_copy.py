@@ -5,11 +5,11 @@
 
 The literal is what the backend reads; the tuple says the same for code that compares
 versions, and a release moves both. Only a top-level tuple of one line, named as a
-version (``version``, ``VERSION``, ``version_info``, ``__version_info__``, ``*_tuple``),
+version (a name holding ``version`` in any case: ``VERSION``, ``__version_info__``),
 whose numbers say the literal's release, is the literal's copy; one that says another
 version is not this version's (a protocol's), and is left alone.
 
-Three spellings are read:
+Four spellings are read:
 
 - the release's numbers, maybe padded with zeros, then at most one string: what follows
   them (``(1, 1, 1, "rc1")`` is ``1.1.1rc1``; ``(1, 2, 0)`` beside ``1.2.0rc1`` says its
@@ -17,6 +17,9 @@ Three spellings are read:
   version, that string.
 - the release's numbers and ``"final"`` (PyMySQL's ``(1, 2, 0, "final")``): a final
   release, rewritten for a final release only.
+- the release's numbers, a release level and its serial, as ``sys.version_info`` and
+  Django's ``VERSION`` (``(5, 1, 0, "final", 0)``, ``(5, 2, 0, "alpha", 1)``): rewritten
+  for a final release or a pre-release.
 - three numbers and a status: ``0`` for a final release, another number for anything else
   (tornado's ``-100`` for a dev version, ``-99`` for a beta). Rewritten for a final
   release only: how the status spells a pre-release is the project's own.
@@ -34,7 +37,7 @@ from relnox.project.sources import VersionLocation, read_text
 
 #: ``NAME = (1, 2, 1)`` at the top of a module, on one line, in parentheses
 _TUPLE = re.compile(
-    r"""^(?P<name>_{0,2}(?:version|VERSION)(?:_info|_INFO|_tuple|_TUPLE)?_{0,2})[ \t]*=[ \t]*"""
+    r"""^(?P<name>\w*(?i:version)\w*)[ \t]*=[ \t]*"""
     r"""\((?P<parts>[^()\r\n#]*)\)[ \t]*(?:#.*)?$""",
     re.M,
 )
@@ -53,11 +56,30 @@ def _parts(text: str) -> Parts | None:
         return None
     numbers = [p for p in value if type(p) is int]
     rest = value[len(numbers) :]
+    if _levelled(value):  # Django's (5, 1, 0, "final", 0), (5, 2, 0, "alpha", 1)
+        level, serial = LEVELS[value[-2]], value[-1]
+        return tuple(value[:-2]), "final" if level == "" else f"{level}{serial}"
     if len(numbers) < 2 or tuple(numbers) != value[: len(numbers)] or len(rest) > 1:
         return None
     if rest and not isinstance(rest[0], str):
         return None
     return tuple(numbers), rest[0] if rest else None
+
+
+#: ``sys.version_info``'s release levels (Django's ``VERSION``), as PEP 440 writes them
+LEVELS = {"alpha": "a", "beta": "b", "candidate": "rc", "rc": "rc", "final": ""}
+
+
+def _levelled(value: tuple[object, ...]) -> bool:
+    """Numbers, then a release level and its serial: ``(5, 1, 0, "final", 0)``."""
+    *numbers, level, serial = value if len(value) >= 4 else (None, None)
+    return (
+        all(type(n) is int for n in numbers)
+        and isinstance(level, str)
+        and level in LEVELS
+        and type(serial) is int
+        and (level != "final" or serial == 0)
+    )
 
 
 def _padded(release: tuple[int, ...], size: int) -> tuple[int, ...]:
@@ -130,7 +152,29 @@ def respell(path: Path, text: str, old: str, new: str) -> str:
         )
     release = ".".join(map(str, parsed.release))
     rest = str(parsed)[len(release) :].lstrip(".")
-    if _is_status(numbers, suffix, Version(old)):
+    from relnox.project.python_ast import literal
+
+    written = literal(f"({match['parts']},)")
+    if isinstance(written, tuple) and _levelled(written):
+        level = next(
+            (word for word, letter in LEVELS.items() if letter == (parsed.pre or ("",))[0]), None
+        )
+        if parsed.dev is not None or parsed.post is not None or level is None:
+            raise VersionError(
+                f"{path}: {spelled[:-1]}, ...) says a release level, which has no word for "
+                f"{new}; bump to a final release or a pre-release, or edit both lines by hand "
+                "and commit them (then relnox tag)"
+            )
+        if level == "candidate" and written[-2] != "candidate":
+            level = "rc"  # Django's word; sys.version_info's "candidate" where written so
+        quote = "'" if "'" in match["parts"] and '"' not in match["parts"] else '"'
+        serial = parsed.pre[1] if parsed.pre else 0
+        size = max(len(numbers), len(parsed.release))
+        items = [str(n) for n in _padded(parsed.release, size)] + [
+            f"{quote}{level}{quote}",
+            str(serial),
+        ]
+    elif _is_status(numbers, suffix, Version(old)):
         if rest or len(parsed.release) > 3:
             raise VersionError(
                 f"{path}: {spelled} spells a release's status in its last number, which "
@@ -157,3 +201,26 @@ def respell(path: Path, text: str, old: str, new: str) -> str:
             items.append(f"{quote}{rest}{quote}")
     start, end = match.span("parts")
     return text[:start] + ", ".join(items) + text[end:]
+
+
+#: the names :data:`relnox.project.sources.PY_VERSION_RE` reads and rewrites itself
+_OWN_NAMES = ("__version__", "VERSION", "version")
+
+
+def _named(name: str, value: str) -> str:
+    """A top-level ``name = "value"`` (maybe annotated), the whole value a string literal."""
+    return (
+        rf"(?m)^(?P<name>{name})[ \t]*(?::[^=\r\n]*)?=[ \t]*(?P<q>['\"])"
+        rf"(?P<version>{re.escape(value)})(?P=q)[ \t]*(?:#.*)?$"
+    )
+
+
+def named_copies(path: Path, value: str) -> list[VersionLocation]:
+    """Each top-level literal of ``value`` in ``path`` under another name than the one the
+    build reads (``VERSION_STRING = "1.2.3"`` beside ``__version__``): one copy of the
+    version each, rewritten with it."""
+    return [
+        VersionLocation(path, "pattern", value, key=(name,), pattern=_named(re.escape(name), value))
+        for match in re.finditer(_named(r"[A-Za-z_]\w*", value), read_text(path))
+        if (name := match["name"]) not in _OWN_NAMES
+    ]

@@ -210,8 +210,10 @@ def workspace_error(root: Path, errors: Sequence[RelnoxError]) -> RelnoxError:
 
     One problem is that error itself; several are listed below a line that counts them.
     The class is the problems' own when they share one (a :class:`VersionError` for bad
-    versions), else :class:`ConfigError`.
+    versions), else :class:`ConfigError`. One problem of several packages (a dependency
+    cycle) is said once.
     """
+    errors = list({str(e): e for e in errors}.values())
     if len(errors) == 1:
         return type(errors[0])(str(errors[0]))
     kinds = {type(e) for e in errors}

@@ -25,16 +25,23 @@ from relnox.config import (
     RELEASE_NOTES_NAMES,
     Config,
 )
-from relnox.errors import ConfigError, GitError, RelnoxError
+from relnox.errors import ConfigError, GitError, RelnoxError, UnknownChoice, did_you_mean
 from relnox.project.pyproject import (
     VCS_SOURCE,
     InternalRequirement,
 )
 from relnox.project.sources import VersionLocation
-from relnox.project.tag_model import TagConvention, TagFacts
+from relnox.project.tag_model import TagConvention, TagFacts, split_tag
 from relnox.tags import format_tag
 
-__all__ = ["Broken", "InternalRequirement", "Package", "Workspace", "changelog_in"]
+__all__ = [
+    "Broken",
+    "InternalRequirement",
+    "Package",
+    "Unreleased",
+    "Workspace",
+    "changelog_in",
+]
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,7 @@ class Package:
     tag_match: str | None = None  # the backend narrows its tags: describe --match glob
     tag_regex: str | None = None  # ... or tag_regex
     tags: TagFacts | None = None  # its tag convention and released versions (git repos)
+    referee: str = ""  # where its build backend says another version (relnox.project.referee)
 
     @property
     def vcs_versioned(self) -> bool:
@@ -272,6 +280,18 @@ class Broken:
 
 
 @dataclass(frozen=True)
+class Unreleased:
+    """A project relnox found and takes for one that is not released (an example, a
+    sample, a project no workspace file declares): listed, never dropped in silence.
+    ``why``: the evidence; ``setting``: what makes it a package."""
+
+    directory: Path
+    name: str
+    why: str
+    setting: str
+
+
+@dataclass(frozen=True)
 class Workspace:
     root: Path
     config: Config
@@ -282,11 +302,13 @@ class Workspace:
     broken: tuple[Broken, ...] = ()
     shallow: bool = False  # a shallow clone: tags and history may be missing
     notes: tuple[str, ...] = ()  # facts worth saying (pyproject files outside the workspace ...)
+    unreleased: tuple[Unreleased, ...] = ()  # projects found and not released, with why
 
     @property
     def warnings(self) -> tuple[str, ...]:
         """Findings that do not stop a command: drift, packages left out, unclear tags."""
         found = [note for pkg in self.packages for note in pkg.drift_notes]
+        found += [pkg.referee for pkg in self.packages if pkg.referee]
         found += _shared(
             [(pkg.name, pkg.tags.problem) for pkg in self.packages if pkg.tags and pkg.tags.problem]
         )
@@ -329,6 +351,18 @@ class Workspace:
         wanted = canonicalize_name(name)
         return any(p.name == wanted or p.directory.name == name for p in self.packages)
 
+    def is_unreleased(self, name: str) -> Unreleased | None:
+        """The project found and taken for not released that ``name`` names, if any."""
+        wanted = canonicalize_name(name)
+        return next(
+            (
+                u
+                for u in self.unreleased
+                if canonicalize_name(u.name) == wanted or u.directory.name == name
+            ),
+            None,
+        )
+
     def get(self, name: str) -> Package:
         """A package by its name, its name as written, or its directory name (a name
         first: the checkout ``kit/`` holding package ``kit`` in ``kit/kit``)."""
@@ -341,8 +375,15 @@ class Workspace:
         for broken in self.broken:
             if broken.name == wanted or broken.directory.name == name:
                 raise type(broken.error)(str(broken.error))
-        known = ", ".join(p.name for p in self.packages) or "none"
-        raise ConfigError(f"unknown package {name!r}; the packages of {self.root} are: {known}")
+        other = self.is_unreleased(name)
+        if other is not None:
+            where = other.directory.relative_to(self.root).as_posix() or "."
+            raise ConfigError(f"{name!r} ({where}) is not released: {other.why}; {other.setting}")
+        known = [p.name for p in self.packages]
+        raise UnknownChoice(
+            f"unknown package {name!r}; {did_you_mean(name, known)}the packages of "
+            f"{self.root} are: {', '.join(known) or 'none'}"
+        )
 
     def select(self, names: Iterable[str] | None) -> tuple[Package, ...]:
         """The named packages (all when ``names`` is empty), in release order.
@@ -484,6 +525,12 @@ class Workspace:
             from relnox.versioning import spelled_like
 
             text = spelled_like(text, pkg.tags.convention.pre_spelling)
+        model = pkg.tags.last_tag or pkg.tags.highest_tag if pkg.tags is not None else None
+        found = split_tag(model) if model is not None else None
+        if model is not None and found is not None:  # zero-padded as its tags: v24.06.01
+            from relnox.versioning import padded_like
+
+            text = padded_like(text, model[len(found[0]) :])
         if pkg.tags is not None and pkg.tags.convention.short_zero and text.endswith(".0"):
             from relnox.versioning import maybe_version
 

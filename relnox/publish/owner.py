@@ -1,17 +1,21 @@
 """Whether a project name on an index is this repository's: asked before any upload.
 
-An index's project page lists the files of every version under that name. When it has
-versions and none of them is one this repository ever had (a tag of the package, or a
-section of its changelog), and the version to publish is not there as our own file,
-the name belongs to another project: the upload would be refused (or, worse, land in
-someone else's project), and bumping the version cannot help. The fix is to rename
+An index's project page lists the files of every version under that name. A version this
+repository carried is its own: a tag of the package, a section of its changelog, a version
+any commit of HEAD's history wrote in one of the package's version files, or one relnox's
+record of an earlier upload from here (``publish-report.json``) lists. When the index has
+versions and none of them is ours, and the version to publish is not there as our own
+file, the name belongs to another project: the upload would be refused (or, worse, land
+in someone else's project), and bumping the version cannot help. The fix is to rename
 the package or to claim the name.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Set
+from pathlib import Path
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
@@ -19,7 +23,10 @@ from packaging.version import InvalidVersion, Version
 from relnox.artifacts.checks import name_and_version
 from relnox.errors import PublishError
 from relnox.files import read_bytes
+from relnox.paths import rel
 from relnox.project.workspace import Package, Workspace
+from relnox.tools import git
+from relnox.tools.repositories import Repository
 from relnox.tools.simple_pages import IndexedFile
 
 logger = logging.getLogger("relnox")
@@ -27,8 +34,15 @@ logger = logging.getLogger("relnox")
 SHOWN = 5  # versions named in the message
 
 
+def _version(value: object) -> Version | None:
+    try:
+        return Version(value) if isinstance(value, str) else None
+    except InvalidVersion:
+        return None
+
+
 def our_versions(pkg: Package, workspace: Workspace) -> set[Version]:
-    """Every version this repository had of ``pkg``: its tags and its changelog sections."""
+    """Every version this repository released of ``pkg``: its tags and its changelog sections."""
     versions: set[Version] = set(pkg.tags.released) if pkg.tags is not None else set()
     changelog = pkg.changelog(workspace.config)
     if changelog is not None:
@@ -43,11 +57,61 @@ def our_versions(pkg: Package, workspace: Workspace) -> set[Version]:
             for name, value in section.versions:
                 if name is not None and canonicalize_name(name) != pkg.name:
                     continue
-                try:
-                    versions.add(Version(value))
-                except InvalidVersion:
-                    continue
+                if (version := _version(value)) is not None:
+                    versions.add(version)
     return versions
+
+
+def carried_versions(pkg: Package, workspace: Workspace) -> set[Version]:
+    """Every version a commit of HEAD's history wrote in one of ``pkg``'s version files
+    (each commit that changed the file, read as relnox reads it now); empty outside git."""
+    from relnox.project.sources import value_in
+
+    root = workspace.root
+    if not pkg.locations or not git.is_repo(root):
+        return set()
+    versions: set[Version] = set()
+    with git.Blobs(root) as blobs:
+        for loc in pkg.locations:
+            where = rel(loc.path, root)
+            commits = git.git(root, "log", "--format=%H", "HEAD", "--", where, check=False)
+            for commit in commits.split():
+                text = blobs.show(commit, "./" + where)
+                if text is not None and (found := _version(value_in(loc, text))) is not None:
+                    versions.add(found)
+    return versions
+
+
+def carries_any(pkg: Package, workspace: Workspace, versions: Set[Version]) -> bool:
+    """Whether one of ``versions`` is this repository's: released (:func:`our_versions`)
+    or carried by its history (:func:`carried_versions`, read only when needed)."""
+    return bool(versions & our_versions(pkg, workspace)) or bool(
+        versions & carried_versions(pkg, workspace)
+    )
+
+
+def recorded_versions(name: str, repo: Repository, dist_dir: Path | None) -> set[Version]:
+    """The versions of ``name`` that relnox's record of the last publish from ``dist_dir``
+    to ``repo`` (``publish-report.json``) lists as uploaded or already there."""
+    if dist_dir is None:
+        return set()
+    from relnox.artifacts.manifest import state_dir
+    from relnox.publish.report import REPORT_JSON, SKIPPED, UPLOADED
+
+    done = (UPLOADED.value, SKIPPED.value)
+    try:
+        report = json.loads(read_bytes(state_dir(dist_dir) / REPORT_JSON))
+        if report["repository"]["upload_url"] != repo.upload_url:
+            return set()
+        return {
+            version
+            for entry in report["packages"]
+            if canonicalize_name(entry["name"]) == canonicalize_name(name)
+            and any(f["status"] in done for f in entry["files"])
+            and (version := _version(entry["version"])) is not None
+        }
+    except (OSError, ValueError, LookupError, TypeError):
+        return set()  # no record (or not one relnox wrote): nothing is known from it
 
 
 def _versions_of(files: Iterable[str]) -> set[Version]:
@@ -60,29 +124,30 @@ def check_owner(
     version: str,
     indexed: Mapping[str, IndexedFile],
     ours: Mapping[str, str],
-    where: str,
+    repo: Repository,
     sha256: Callable[[IndexedFile], str],
+    dist_dir: Path | None = None,
 ) -> None:
-    """Raise :class:`PublishError` when the name ``pkg`` has on the index ``where`` (its
+    """Raise :class:`PublishError` when the name ``pkg`` has on the index ``repo`` (its
     files ``indexed``) belongs to another project. ``ours`` maps the file names to
     publish onto their sha256; ``sha256`` gives an indexed file's (downloading it when
-    the index lists none)."""
-    on_index = _versions_of(indexed)
+    the index lists none); ``dist_dir`` holds relnox's record of an earlier publish."""
+    on_index = _versions_of(indexed) - {Version(version)}
     if not on_index:
-        return  # a new name
-    current = Version(version)
-    history = our_versions(pkg, workspace) - {current}
-    if on_index & history:
-        return  # a version we released is there: the name is ours
+        return  # a new name, or only this version: the immutable-version check speaks
+    if on_index & recorded_versions(pkg.name, repo, dist_dir):
+        return  # relnox uploaded them from here
+    if carries_any(pkg, workspace, on_index):
+        return  # released, or carried by the history (a trial upload): the name is ours
     if any(sha256(indexed[n]) == sha for n, sha in ours.items() if n in indexed):
         return  # our very files are there: we published this version before
-    others = sorted(on_index - {current}, reverse=True)
-    if not others:
-        return  # only this version, with other content: the immutable-version check says so
+    others = sorted(on_index, reverse=True)
     shown = ", ".join(str(v) for v in others[:SHOWN])
     more = f" and {len(others) - SHOWN} more" if len(others) > SHOWN else ""
     raise PublishError(
-        f"the name {pkg.name} on {where} belongs to another project (versions {shown}{more} "
-        "that this repository never released); rename the package or claim the name "
-        "(if those versions are yours, tag them so relnox knows them); nothing was uploaded"
+        f"the name {pkg.name} on {repo.label} belongs to another project (versions {shown}"
+        f"{more}, which this repository never carried: no tag, changelog section, commit of "
+        "its version files or earlier upload from here names them); rename the package or "
+        "claim the name (if those versions are yours, tag them so relnox knows them); "
+        "nothing was uploaded"
     )

@@ -56,13 +56,11 @@ class PlannedFile:
     sha256: str
     action: str  # "upload" or "skip"
     reason: str = ""  # why it is skipped
-    #: the bytes to send, read and hashed by the snapshot (else they are read from ``path``)
-    content: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
     def size(self) -> int:
         """Its size in bytes: of the bytes to send."""
-        return len(self.content) if self.content is not None else self.path.stat().st_size
+        return self.path.stat().st_size
 
     def describe(self) -> str:
         if self.action == "skip":
@@ -145,11 +143,11 @@ class PublishResult:
         return {name: _status_of(outcomes) for name, outcomes in self.by_package().items()}
 
     def fix_forward(self) -> list[str]:
-        """After a partial publish: what is live, what is not, and how to finish or supersede.
+        """After a partial publish: what is live, what is not, and how to finish.
 
-        A file name can never be used twice on an index and a release cannot be taken
-        back through an API, so the way out is forward: run again once the cause is
-        fixed (only what is missing is sent), or release the failed packages anew.
+        A release cannot be taken back through an API, so the way out is forward: run
+        again once the cause is fixed (only what is missing is sent). A file the index
+        refused never took its name; a package half live may need a new version.
         """
         if self.ok or self.dry_run:
             return []
@@ -166,12 +164,21 @@ class PublishResult:
             "to finish: fix the cause and run the same command again (only what is missing "
             "is sent)",
         ]
-        failed = [n for n, _ in stuck if status[n] == FAILED]
-        if failed:
-            names = " ".join(f"-p {n}" for n in failed)
+        # a refused file never took its name: the same version can be sent again. Only a
+        # package with files live and others failed is half there: a rebuild (if the fix
+        # needs one) would differ from the files live, and a new version supersedes them
+        outcomes = self.by_package()
+        split = [
+            n
+            for n, _ in stuck
+            if status[n] == FAILED and any(o.status in done for o in outcomes[n])
+        ]
+        if split:
+            names = " ".join(f"-p {n}" for n in split)
             lines.append(
-                "to supersede (a file the index refused keeps its name for ever): relnox bump "
-                f"--part post {names} (or --part patch), rebuild and publish those"
+                f"{', '.join(split)}: some files are live, the others failed; if the fix needs "
+                "a rebuild, the rebuilt files cannot join the live ones: relnox bump --part "
+                f"post {names} (or --part patch), rebuild and publish those"
             )
         return lines
 

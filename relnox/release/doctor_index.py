@@ -16,7 +16,7 @@ from packaging.version import Version
 from relnox.artifacts.checks import name_and_version
 from relnox.errors import RelnoxError
 from relnox.project.workspace import Package, Workspace
-from relnox.publish import new_project_limit, our_versions, status_problems
+from relnox.publish import carries_any, new_project_limit, status_problems
 from relnox.tools.credentials import resolve_credentials
 from relnox.tools.network import network_settings
 from relnox.tools.repositories import resolve
@@ -91,7 +91,7 @@ def _versions_there(
             f"{label} already has {pkg.name} {wanted}; bump to a new version "
             "(an index never takes a file name twice)",
         )
-    if not versions & our_versions(pkg, ws):
+    if not carries_any(pkg, ws, versions):
         shown = ", ".join(str(v) for v in sorted(versions)[-3:])
         return (
             "error",

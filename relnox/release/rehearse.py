@@ -131,6 +131,8 @@ def rehearse(
             stack.enter_context(tempfile.TemporaryDirectory(prefix="relnox-rehearse-"))
         )
         clone = _clone(Path(root).resolve(), base / "repo")
+        if options.part is None and options.to is None and options.pre is None:
+            _refuse_tagged_elsewhere(clone, options)
         test_index, index = stack.enter_context(_indexes(base))
         rehearsal_options = replace(
             options,
@@ -145,6 +147,32 @@ def rehearse(
         _final_check(result, clone, index, progress, options)
         return Rehearsal(result, test_index, index, base)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _refuse_tagged_elsewhere(clone: Path, options: ReleaseOptions) -> None:
+    """A rehearsal that bumps nothing releases the current versions: refused, before any
+    stage, when a version's release tag is already on another commit than HEAD. The real
+    release would publish that version again (or fail at the index) with a tag naming
+    other code; the next step is a bump."""
+    from relnox.project.selection import select_packages
+
+    workspace = load_workspace(clone)
+    head = git.head(workspace.root)
+    chosen = select_packages(workspace, options.packages, changed=options.changed)
+    problems, tags = [], []
+    for pkg in workspace.select(chosen.names):
+        tag = None if pkg.vcs_versioned else workspace.tag_for(pkg)
+        on = git.tag_commit(workspace.root, tag) if tag else None
+        if tag and on is not None and on != head:
+            problems.append(f"{pkg.name} {pkg.version} is tagged {tag} on commit {on[:12]}")
+            tags.append(tag)
+    if problems:
+        raise ReleaseError(
+            f"{'; '.join(problems)}, not on HEAD ({(head or '')[:12]}): released from other "
+            "code, so HEAD needs a new version; bump first (relnox rehearse --part patch, or "
+            f"relnox bump --part patch --commit), or delete the tag (git tag -d "
+            f"{' '.join(dict.fromkeys(tags))}) if that release never happened"
+        )
 
 
 def _local_environ() -> dict[str, str]:

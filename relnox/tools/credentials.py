@@ -33,6 +33,7 @@ from relnox.tools.repositories import (
     TESTPYPI,
     Repository,
     builtin_upload_url,
+    is_url,
     origin,
     pypirc_path,
     read_pypirc,
@@ -271,7 +272,7 @@ def no_credentials_message(repository: Repository, *, on_actions: bool, can_mint
     options = ["TWINE_USERNAME and TWINE_PASSWORD"]
     if variable:
         options.append(f"{variable} (an API token of {repository.label}, sent as {TOKEN_USERNAME})")
-    options.append(f"a [{repository.name}] section with username and password in ~/.pypirc")
+    options.append(pypirc_way(repository))
     options.append(f"a keyring entry (keyring set {repository.upload_url} USERNAME)")
     if repository.is_pypi:
         options.append(
@@ -283,9 +284,20 @@ def no_credentials_message(repository: Repository, *, on_actions: bool, can_mint
             " (this GitHub Actions job has no OIDC token: it lacks `permissions: id-token: write`)"
         )
     return (
-        f"no credentials for uploading to {repository.label} ({repository.upload_url}){why}; "
+        f"no credentials for uploading to {repository.where}{why}; "
         f"give one of: {'; '.join(options)}"
     )
+
+
+def pypirc_way(repository: Repository) -> str:
+    """How ``~/.pypirc`` gives ``repository`` a login: its named section, or, for an index
+    given by URL (which names no section), a section whose ``repository =`` is that URL."""
+    if is_url(repository.name or ""):
+        return (
+            "a ~/.pypirc section (any name) with repository = "
+            f"{repository.upload_url}, username and password"
+        )
+    return f"a [{repository.name}] section with username and password in ~/.pypirc"
 
 
 def keyring_password(url: str, username: str | None) -> tuple[str, str] | None:

@@ -16,14 +16,14 @@ from __future__ import annotations
 import glob
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from relnox import _proc as proc
 from relnox._proc import Result
 from relnox.redact import redact
-from relnox.tools.credentials import Credentials, no_credentials_message
+from relnox.tools.credentials import Credentials, no_credentials_message, pypirc_way
 from relnox.tools.network import NetworkSettings
 from relnox.tools.repositories import Repository
 
@@ -130,13 +130,10 @@ class Upload:
     network: NetworkSettings
     verbose: bool = False
     attestations: bool = False
-    #: the bytes of a path, where a snapshot in memory holds them (a transport that sends
-    #: from this process sends them; a child reads the path)
-    contents: Mapping[Path, bytes] = field(default_factory=dict)
 
 
 class Transport(Protocol):
-    """Uploads files to a repository, in one child process or from this one."""
+    """Uploads files to a repository in one child process."""
 
     @property
     def name(self) -> str: ...
@@ -144,11 +141,6 @@ class Transport(Protocol):
     @property
     def batch(self) -> bool:
         """Whether one child may send several files (it stops at the first that fails)."""
-        ...
-
-    @property
-    def in_process(self) -> bool:
-        """Whether it sends from this process (no child to start)."""
         ...
 
     def upload(self, request: Upload) -> Attempt: ...
@@ -187,9 +179,9 @@ def failure_message(
     label = repository.label
     if attempt.kind == AUTH and credentials.method == "anonymous":
         return (
-            f"{label} ({repository.upload_url}) answered HTTP {attempt.status} for {filename}: "
+            f"{repository.where} answered HTTP {attempt.status} for {filename}: "
             "it needs credentials for uploads and none were given; set TWINE_USERNAME and "
-            "TWINE_PASSWORD, or add a section for it to ~/.pypirc"
+            f"TWINE_PASSWORD, or give {pypirc_way(repository)}"
         )
     if attempt.kind == TRUSTED or (
         attempt.kind == AUTH and credentials.method == "trusted-publishing"

@@ -127,7 +127,11 @@ def test_a_bad_build_backend_is_named(kept: tuple[Path, dict[str, Any]]) -> None
 def test_a_file_missing_from_the_sdist_fails_the_wheel(kept: tuple[Path, dict[str, Any]]) -> None:
     error = kept[1]["outcomes"]["fx-sdistmiss"]["error"]
     assert "failed to build the wheel" in error and "extra.txt" in error
-    assert "the wheel is built from the sdist: a file the wheel needs may be missing" in error
+    # established: the same wheel builds from the source tree (test_wheel_only_builds_...)
+    assert error.endswith(
+        "(the wheel builds from the source tree but not from the sdist, which leaves out a "
+        "file the wheel needs; check the sdist target's include settings or MANIFEST.in)"
+    )
 
 
 def test_empty_wheels_are_errors(kept: tuple[Path, dict[str, Any]]) -> None:
@@ -137,6 +141,11 @@ def test_empty_wheels_are_errors(kept: tuple[Path, dict[str, Any]]) -> None:
         "fx-emptywheel 0.1.0: the build backend hatchling.build failed to build the wheel" in hatch
     )
     assert "Unable to determine which files to ship" in hatch
+    # no package directory: the source tree fails the same way, the sdist is not the cause;
+    # the backend's own message is the message, the package named once
+    assert "sdist" not in hatch and "MANIFEST.in" not in hatch
+    assert hatch.count("fx-emptywheel") == 1
+    assert outcomes["fx-emptywheel"]["reason"].startswith("the build backend hatchling.build")
     setuptools = outcomes["fx-setempty"]["error"]
     assert setuptools.startswith("fx-setempty 0.1.0: 1 problem(s) in the built files:")
     assert "fx_setempty-0.1.0-py3-none-any.whl: the wheel is empty" in setuptools
@@ -208,6 +217,10 @@ def test_the_command_exits_1_with_the_reason(
     assert proc.stderr.count("relnox: error: 1 of 2 package(s) not built:") == 1
     assert "fx-broken 0.1.0: the build backend setuptools.build_meta failed" in proc.stderr
     assert "  [fx-broken 0.1.0] " in proc.stderr  # -v streamed the backend's output as it ran
+    # ... so the error does not say it again, and the log line names the package once
+    assert proc.stderr.count("SyntaxError") == 1 and "its output is above" in proc.stderr
+    (failed,) = [line for line in proc.stderr.splitlines() if ": FAILED after " in line]
+    assert failed.count("fx-broken") == 1
     assert (
         'File "' + str(Path(__file__).parents[2] / "relnox") not in proc.stderr
     )  # no relnox traceback

@@ -228,8 +228,12 @@ def test_every_problem_is_listed_together_each_with_its_file(tmp_path: Path) -> 
         assert text in line, body
     assert "packages/a/pyproject.toml and packages/b/pyproject.toml" in body
     assert "give each package its own name" in body
-    proc = run_relnox("packages", "--json", cwd=root)
-    assert proc.returncode == 1 and proc.stdout == "" and "Traceback" not in proc.stderr
+    proc = run_relnox("packages", "--json", cwd=root)  # the sound package listed all the same
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    shown = json.loads(proc.stdout)
+    assert [p["name"] for p in shown["packages"]] == ["good-pkg"]
+    assert len(shown["problems"]) == 4
+    assert shown["exit_code"] == 1 and shown["ok"] is False  # --json: one document
     assert proc.stderr.count("\n") == 5 and proc.stderr.startswith("relnox: error: 4 problems")
     # doctor names the same four as findings
     checks = doctor(root).checks

@@ -610,7 +610,7 @@ def test_workspace_members_in_examples_directories_are_not_released_unless_tagge
     [note] = [n for n in ws.notes if "examples" in n]
     assert note == (
         "examples (sdk-example-stories), examples/servers/echo (sdk-echo), docs (sdk-docs): "
-        "in an examples, tests, docs or developer tools directory, named by no tag and required by no "
+        "in an examples, tests or docs directory, named by no tag and required by no "
         "released package, so not released; list those to release in [tool.relnox] packages"
     )
     write(
@@ -645,9 +645,16 @@ def test_a_sample_app_beside_the_packages_is_not_released(tmp_path: Path) -> Non
     }
     ws = load_workspace(repo(tmp_path / "r", files, tags=["v0.62.1"]))
     assert sorted(p.name for p in ws.packages) == ["tracer-openai", "tracer-sdk"]
-    assert [
-        n.split(":")[0] for n in ws.notes if "examples, tests, docs or developer tools" in n
-    ] == ["packages/sample-app (sample-app)"]
+    assert [n.split(":")[0] for n in ws.notes if "examples, tests, docs or developer" in n] == [
+        "packages/sample-app (sample-app)"
+    ]
+    [listed] = ws.unreleased  # listed as not released, with why, and --package explains
+    assert (listed.name, listed.setting) == (
+        "sample-app",
+        "list those to release in [tool.relnox] packages",
+    )
+    with pytest.raises(ConfigError, match=r"'sample-app' \(packages/sample-app\) is not released"):
+        ws.select(["sample-app"])
 
 
 def test_a_package_whose_name_starts_with_demo_is_released(tmp_path: Path) -> None:
@@ -676,9 +683,9 @@ def test_a_docs_snippet_member_is_not_released(tmp_path: Path) -> None:
     }
     ws = load_workspace(repo(tmp_path / "r", files, tags=["v0.10.7"]))
     assert [p.name for p in ws.packages] == ["composer"]
-    assert [
-        n.split(":")[0] for n in ws.notes if "examples, tests, docs or developer tools" in n
-    ] == ["docs-site/snippets/migration (migration)"]
+    assert [n.split(":")[0] for n in ws.notes if "examples, tests or docs" in n] == [
+        "docs-site/snippets/migration (migration)"
+    ]
 
 
 def test_an_examples_member_a_released_package_requires_is_released(tmp_path: Path) -> None:
@@ -711,9 +718,9 @@ def test_an_examples_member_a_released_package_requires_is_released(tmp_path: Pa
         "pkg-helpers",
         "pkg-slim",
     ]
-    assert [
-        n.split(":")[0] for n in ws.notes if "examples, tests, docs or developer tools" in n
-    ] == ["docs/site (pkg-docs)"]
+    assert [n.split(":")[0] for n in ws.notes if "examples, tests or docs" in n] == [
+        "docs/site (pkg-docs)"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -884,8 +891,15 @@ def test_a_helper_at_version_zero_found_by_scanning_is_left_out_with_a_note(
     assert [p.name for p in ws.packages] == ["lib", "lib-aws"]
     assert ws.notes == (
         "tooling/setup.py (lib-tooling) is at 0.0.0 and no tag released it, so it is taken "
-        'for a helper and left out; add "tooling" to [tool.relnox] packages (with the '
+        'for a helper and not released; add "tooling" to [tool.relnox] packages (with the '
         "others) to release it",
+    )
+    with pytest.raises(ConfigError) as info:  # --package naming it explains
+        ws.get("lib-tooling")
+    assert str(info.value) == (
+        "'lib-tooling' (tooling) is not released: it is at 0.0.0, no tag released it and no "
+        'file declares it; add "tooling" to [tool.relnox] packages (with the others) to '
+        "release it"
     )
     del files["libraries/lib-aws/pyproject.toml"]
     fresh = repo(tmp_path / "new", {**files, "lib/pyproject.toml": project("lib", "0.0.0")})
@@ -894,27 +908,44 @@ def test_a_helper_at_version_zero_found_by_scanning_is_left_out_with_a_note(
     assert [p.name for p in load_workspace(root).packages] == ["lib", "lib-tooling"]
 
 
-def test_a_workspace_member_at_version_zero_is_a_helper_unless_a_package_needs_it(
+def test_declared_members_in_tools_directories_or_named_for_tests_are_packages(
     tmp_path: Path,
 ) -> None:
+    """A uv workspace declaring ``libs/tools`` (a code generator), ``libs/acme-test-utils``
+    and ``libs/core`` with build backends: six members, six packages (none left out as a
+    developer tool or a test helper), so ``select`` gives all of them. A project found
+    below that no file declares is listed as not released, and naming it explains."""
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["libs/*", "tools/*", "dev"]\n',
+        "libs/core/pyproject.toml": project("acme-core", "1.2.0"),
+        "libs/tools/pyproject.toml": project("acme-codegen", "0.3.0", requires=["acme-core"]),
+        "libs/acme-test-utils/pyproject.toml": project("acme-test-utils", "0.0.0"),
+        "tools/gen/pyproject.toml": project("acme-gen", "0.1.0"),
+        "dev/pyproject.toml": project("acme-dev", "0.1.0"),
+        "scripts/pyproject.toml": project("acme-scripts", "0.1.0"),
+        "stray/pyproject.toml": project("acme-stray", "0.1.0"),
+    }
+    ws = load_workspace(repo(tmp_path / "r", files, tags=["acme-core-v1.2.0"]))
+    expected = ["acme-core", "acme-codegen", "acme-dev", "acme-gen", "acme-test-utils"]
+    assert sorted(p.name for p in ws.select(())) == sorted(expected)
+    assert sorted(u.name for u in ws.unreleased) == ["acme-scripts", "acme-stray"]
+    with pytest.raises(ConfigError, match=r"^'acme-stray' \(stray\) is not released: no "):
+        ws.get("acme-stray")
+
+
+def test_a_declared_member_at_version_zero_is_a_package(tmp_path: Path) -> None:
     """autogen's shape: a uv workspace of ``packages/*`` whose ``autogen-test-utils`` stays
-    at 0.0.0, never tagged, required only by the others' development groups: said and left
-    out, as a scanned helper is. One a released member requires to run stays."""
+    at 0.0.0, never tagged, required only by the others' development groups: a member the
+    workspace declares, with a build backend, so a package (no guess drops it)."""
     core = project("ag-core", "0.7.5") + '\n[dependency-groups]\ndev = ["ag-test-utils"]\n'
     files = {
         "pyproject.toml": '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
         "packages/core/pyproject.toml": core,
         "packages/test-utils/pyproject.toml": project("ag-test-utils", "0.0.0"),
     }
-    root = repo(tmp_path / "r", files, tags=["python-v0.7.5"])
-    ws = load_workspace(root)
-    assert [p.name for p in ws.packages] == ["ag-core"]
-    assert ws.notes[-1].startswith(
-        "packages/test-utils/pyproject.toml (ag-test-utils) is at 0.0.0 and no tag released it"
-    )
-    needed = project("ag-core", "0.7.5", requires=["ag-test-utils"])
-    _write(root / "packages/core/pyproject.toml", needed)
-    assert [p.name for p in load_workspace(root).packages] == ["ag-test-utils", "ag-core"]
+    ws = load_workspace(repo(tmp_path / "r", files, tags=["python-v0.7.5"]))
+    assert [p.name for p in ws.packages] == ["ag-core", "ag-test-utils"]
+    assert not ws.unreleased
 
 
 def test_a_root_requiring_its_packages_by_direct_reference_is_not_released(
@@ -1420,22 +1451,17 @@ jobs:
 """
 
 
-def test_members_the_released_root_only_tests_with_are_not_released(tmp_path: Path) -> None:
-    ws = load_workspace(_sdk_with_fixture_members(tmp_path, ROOT_ONLY))
-    assert [p.name for p in ws.packages] == ["acme-sdk"]
-    (note,) = [n for n in ws.notes if "only for development" in n]
-    assert note.startswith("packages/acme-tap-csv (acme-tap-csv), packages/acme-tap-sql")
-    assert "[tool.relnox] packages" in note
-
-
-def test_members_a_workflow_builds_with_the_root_stay_released(tmp_path: Path) -> None:
-    # logfire's shape: its logfire-api member is in the root's dev group only, and
-    # released beside it by ``uv build --all``
+def test_members_the_released_root_only_tests_with_are_packages(tmp_path: Path) -> None:
+    """meltano/sdk's and logfire's shape: members the released root requires only in a
+    dependency group are declared members with a build backend, so packages: no guess about
+    its tests' samples drops one, whatever the workflows build."""
     workflow = ROOT_ONLY.replace(
         "- uses: hynek/build-and-inspect-python-package@v2", "- run: uv build --all"
     )
-    ws = load_workspace(_sdk_with_fixture_members(tmp_path, workflow))
-    assert sorted(p.name for p in ws.packages) == ["acme-sdk", "acme-tap-csv", "acme-tap-sql"]
+    for kind, text in (("root-only", ROOT_ONLY), ("all", workflow)):
+        ws = load_workspace(_sdk_with_fixture_members(tmp_path / kind, text))
+        assert sorted(p.name for p in ws.packages) == ["acme-sdk", "acme-tap-csv", "acme-tap-sql"]
+        assert not ws.unreleased
 
 
 def test_projects_in_developer_tool_directories_are_not_released_unless_tagged(

@@ -85,3 +85,26 @@ def test_a_report_that_cannot_be_written_is_a_warning_after_the_uploads(
 
     (tmp_path / ".relnox/dist/publish-report.json").rmdir()
     assert write_report(result, dist) == tmp_path / ".relnox/dist/publish-report.json"
+
+
+def test_a_bump_is_advised_only_for_a_package_half_live() -> None:
+    """A refused file (a 403, a 400) never took its name: running again finishes the
+    publish, and no bump is advised. A package with its wheel live and its sdist refused
+    cannot take a rebuilt wheel beside the live one: there a new version is the way."""
+    names = [("whole", "1.0"), ("half", "1.0")]
+    result = PublishResult(from_url("http://127.0.0.1:8080/"), "test", False, names)
+    for name, statuses in (("whole", (FAILED, FAILED)), ("half", (UPLOADED, FAILED))):
+        for kind, status in zip(("wheel", "sdist"), statuses, strict=True):
+            filename = f"{name}-1.0-py3-none-any.whl" if kind == "wheel" else f"{name}-1.0.tar.gz"
+            file = PlannedFile(name, "1.0", filename, kind, Path(filename), "0" * 64, "upload")
+            result.outcomes.append(FileOutcome(file, status))
+    lines = result.fix_forward()
+    assert lines[-1] == (
+        "half: some files are live, the others failed; if the fix needs a rebuild, the rebuilt "
+        "files cannot join the live ones: relnox bump --part post -p half (or --part patch), "
+        "rebuild and publish those"
+    )
+    assert not any("whole" in line for line in lines[2:])
+    result.outcomes = [o for o in result.outcomes if o.file.package == "whole"]
+    result.packages = [("whole", "1.0")]
+    assert not any("bump" in line for line in result.fix_forward())

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import importlib
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from relnox.release.pipeline import ReleaseOptions, ReleaseResult, StageReport
-from relnox.sample import ProjectSpec, write_project
+from relnox.release.pipeline import ReleaseError, ReleaseOptions, ReleaseResult, StageReport
+from relnox.sample import ProjectSpec, git_commit_all, git_env, git_init, write_project
+from relnox.tools import git
 from relnox.verify import VerifyOptions
+from tests.conftest import run_relnox
 
 rehearse_module = importlib.import_module(
     "relnox.release.rehearse"
@@ -42,3 +45,39 @@ def test_the_final_install_check_keeps_extras_and_the_extra_index(
     assert seen[0].extras == ("cli",)
     assert seen[0].extra_index == "https://mirror.example.invalid/simple/"
     assert [s.name for s in stages] == ["install-from-index"]
+
+
+def test_a_rehearsal_of_a_version_tagged_on_an_older_commit_fails_at_the_start(
+    tmp_path: Path,
+) -> None:
+    """``rehearse`` without --part releases the current version: tagged on an older commit,
+    the real release would publish it again with a tag naming other code. Refused before
+    any stage, with the tag, its commit and the next step (the real command, a real repo)."""
+    root = write_project(tmp_path / "p", ProjectSpec("tagged-pkg", "0.1.0"))
+    git_init(root)
+    run_relnox("tag", "--missing", cwd=root, check=True)
+    tagged = git.git(root, "rev-parse", "HEAD")
+    (root / "README.md").write_text("# tagged-pkg\n\nChanged since 0.1.0.\n")
+    git_commit_all(root, "a change after the release")
+    head = git.git(root, "rev-parse", "HEAD")
+    done = run_relnox("rehearse", cwd=root)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1] == (
+        f"relnox: error: tagged-pkg 0.1.0 is tagged v0.1.0 on commit {tagged[:12]}, not on "
+        f"HEAD ({head[:12]}): released from other code, so HEAD needs a new version; bump "
+        "first (relnox rehearse --part patch, or relnox bump --part patch --commit), or delete "
+        "the tag (git tag -d v0.1.0) if that release never happened"
+    )
+    assert "== " not in done.stderr  # no stage ran
+
+
+def test_a_rehearsal_refuses_only_a_tag_on_another_commit(tmp_path: Path) -> None:
+    """No tag yet, or the tag on HEAD itself (the release of this very commit): no refusal."""
+    root = write_project(tmp_path / "p", ProjectSpec("fresh-pkg", "0.1.0"))
+    git_init(root)
+    rehearse_module._refuse_tagged_elsewhere(root, ReleaseOptions())
+    run_relnox("tag", "--missing", cwd=root, check=True)
+    rehearse_module._refuse_tagged_elsewhere(root, ReleaseOptions())
+    git.git(root, "commit", "-q", "--allow-empty", "-m", "later", env=git_env())
+    with pytest.raises(ReleaseError, match=re.escape("fresh-pkg 0.1.0 is tagged v0.1.0 on commit")):
+        rehearse_module._refuse_tagged_elsewhere(root, ReleaseOptions())

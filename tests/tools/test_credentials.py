@@ -9,9 +9,11 @@ import pytest
 from relnox._proc import Result
 from relnox.errors import PublishError
 from relnox.redact import redact
+from relnox.sample import ProjectSpec, write_project
 from relnox.tools.credentials import Credentials, clean_env, resolve_credentials
 from relnox.tools.repositories import Repository, resolve
 from relnox.tools.twine import AUTH, TRUSTED, Attempt, classify, failure_message
+from tests.conftest import run_relnox
 
 PRIVATE = Repository(
     "private", "https://private.invalid/legacy/", "https://private.invalid/simple/"
@@ -328,3 +330,32 @@ def test_a_user_name_holding_a_colon_is_refused() -> None:
         "the user name from TWINE_USERNAME/TWINE_PASSWORD holds a ':'"
     )
     assert "secret-in-the-name" not in str(caught.value)
+
+
+def test_an_index_given_by_url_is_told_a_login_it_can_use(hermetic: Path, tmp_path: Path) -> None:
+    """``--repository URL`` names no ~/.pypirc section: the message names none of the form
+    ``[https://...]``, but the section by its ``repository =``, which is then found (the real
+    command's message; the advice followed)."""
+    url = "https://packages.invalid/upload/"
+    root = write_project(tmp_path / "p", ProjectSpec("url-pkg", "0.1.0"))
+    done = run_relnox("publish", "--repository", url, cwd=root)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1] == (
+        f"relnox: error: no credentials for uploading to {url}; give one of: TWINE_USERNAME "
+        f"and TWINE_PASSWORD; a ~/.pypirc section (any name) with repository = {url}, "
+        f"username and password; a keyring entry (keyring set {url} USERNAME)"
+    )
+    (hermetic / ".pypirc").write_text(
+        f"[mine]\nrepository = {url}\nusername = me\npassword = rc-url-secret-4\n",
+        encoding="utf-8",
+    )
+    found = creds(resolve(url), {"HOME": str(hermetic)})
+    assert (found.source, found.username) == ("~/.pypirc [mine]", "me")
+
+
+def test_an_index_on_this_machine_refusing_no_login_names_the_section_by_url() -> None:
+    """The anonymous upload to a local index by URL that answers 403: the same advice."""
+    repository = resolve(LOCAL.upload_url)
+    anonymous = Credentials("none (an index on this machine)", "anonymous", "relnox", "anonymous")
+    message = failure_message(Attempt(AUTH, 1, 403, ""), "a.whl", "demo", repository, anonymous)
+    assert "[http" not in message and f"repository = {LOCAL.upload_url}" in message
