@@ -16,8 +16,7 @@ recorded files still have their sha256, is not built again: its files are reused
 ("unchanged, reused"); what its inputs are, and when they cannot be established (so it
 is always rebuilt), is in :mod:`relnox.builds.inputs`. ``--force`` rebuilds.
 
-How environments are made and why (measurements): :mod:`relnox.builds.envpool`; those
-begun while the plan is read: :mod:`relnox.builds.head_start`; why twice ``--jobs``
+How environments are made and why (measurements): :mod:`relnox.builds.envpool`; why twice ``--jobs``
 packages are in flight with ``--jobs`` hook processes at once: :mod:`relnox.builds.slots`.
 """
 
@@ -652,7 +651,7 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
     else:
         finished: list[PackageOutcome] = []
         try:
-            results, environments = _build(plan, runtime, finished)
+            results, environments = _build(plan, finished)
         except BaseException:
             # stopped (Ctrl-C, SIGTERM) or failed past the packages: the files already
             # moved into dist/ are recorded as this build's, with their commit and inputs,
@@ -676,14 +675,13 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
 
 
 def _build(
-    plan: BuildPlan, runtime: Runtime | None, finished: list[PackageOutcome]
+    plan: BuildPlan, finished: list[PackageOutcome]
 ) -> tuple[tuple[PackageOutcome, ...], int]:
     """Build the packages of ``plan`` it does not reuse (and take up those it reuses), in
     dependency order: every package's outcome, in release order, and how many build
     environments were made. ``finished`` gets each package whose files are in dist/ as
     it finishes."""
     from relnox.builds.envpool import EnvPool
-    from relnox.builds.head_start import HeadStart
     from relnox.builds.hook_server import HookServers
     from relnox.builds.hook_server import enabled as hook_servers_enabled
     from relnox.builds.scratch import Sweeper
@@ -694,14 +692,10 @@ def _build(
     environ = without_credentials(os.environ)  # hooks and tests never see a token
     if plan.source_date_epoch is not None:
         environ["SOURCE_DATE_EPOCH"] = str(plan.source_date_epoch)
-    head = runtime.head_start if runtime is not None else None
-    early = head.take(plan) if isinstance(head, HeadStart) else None
     # a scratch slot (relnox.tools.scratch): the environments' paths are the same each
     # run, so uv answers from what it remembers of their interpreter
     with scratch.slot("build", "relnox-build-") as tmp, _backend_warnings():
-        # environments started while the plan was read, if the host began them (its own
-        # to remove: relnox.builds.head_start), else this run's
-        pool = early or EnvPool(plan.installer, plan.python, Path(tmp) / "envs", plan.fallback)
+        pool = EnvPool(plan.installer, plan.python, Path(tmp) / "envs", plan.fallback)
         # the environments first (no hook runs before one is made), then the checkers'
         # imports meanwhile: started before them, the imports held the interpreter while
         # the threads making the environments were still to start their installers
@@ -751,10 +745,6 @@ def _build(
 
 def build_all(root: Path | str = ".", options: BuildOptions | None = None) -> BuildResult:
     """Load the workspace at ``root``, plan and execute the build."""
-
-    from relnox.builds.head_start import HeadStart
-
     options = options or BuildOptions()
     workspace = load_workspace(root)
-    with HeadStart(workspace, options) as head:  # the environments begin while it plans
-        return execute(plan_build(workspace, options), Runtime(head_start=head))
+    return execute(plan_build(workspace, options))

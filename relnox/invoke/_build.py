@@ -74,7 +74,7 @@ class BuildAllFlags:
 @relnox_task(name="build-all", locked=True, iterable=["package"], help=HELP, flags=BuildAllFlags)
 def build_all(c: Any, flags: BuildAllFlags) -> dict[str, Any]:
     """Build an sdist and a wheel of every package, in dependency order, checked and recorded."""
-    from relnox.builds import STAGE, BuildOptions, HeadStart
+    from relnox.builds import STAGE, BuildOptions
     from relnox.errors import BuildError
     from relnox.project.discovery import load_workspace
     from relnox.stage import Runtime
@@ -127,9 +127,8 @@ def build_all(c: Any, flags: BuildAllFlags) -> dict[str, Any]:
             for line in plan.describe():
                 echo(line)
         return {"packages": planned["packages"], "dry_run": True}
-    with HeadStart(workspace, options) as head:  # environments made while it plans
-        plan = STAGE.plan(workspace, options)
-        result = STAGE.run(plan, Runtime(head_start=head))
+    plan = STAGE.plan(workspace, options)
+    result = STAGE.run(plan, Runtime())
     if flags.shard:
         from relnox.shards import parse_shard, record_shard
 

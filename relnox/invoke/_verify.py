@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,17 +124,17 @@ def verify_install(c: Any, flags: VerifyFlags) -> dict[str, Any]:
     from relnox.builds import ask_stale_ahead
     from relnox.tools.history import ask_ahead
 
-    # git's first answers about the workspace and the first environment, then the
-    # stale-build check's questions, while the rest loads
-    with ask_ahead(flags.root) as ahead, _head_start(flags, names, seconds["timeout"]) as head:
+    # git's first answers about the workspace, then the stale-build check's questions,
+    # while the rest loads
+    with ask_ahead(flags.root) as ahead:
         ask_stale_ahead(ahead, Path(flags.root, flags.dist or "dist"))
-        return _verify(flags, names, seconds, head)
+        return _verify(flags, names, seconds)
 
 
 def _verify(
-    flags: VerifyFlags, names: list[str], seconds: dict[str, float | None], head: Any
+    flags: VerifyFlags, names: list[str], seconds: dict[str, float | None]
 ) -> dict[str, Any]:
-    """Plan, run and print the verify (``head``: a head start for the run, or ``None``)."""
+    """Plan, run and print the verify."""
     from relnox.project.discovery import load_workspace
     from relnox.stage import Runtime
     from relnox.verify import STAGE, VerifyOptions
@@ -165,7 +164,7 @@ def _verify(
         if skew is not None:
             echo("\n".join(skew.describe()))
         return {"dry_run": True, "packages": [t.name for r in plan.rounds for t in r.targets]}
-    report = STAGE.run(plan, Runtime(head_start=head))
+    report = STAGE.run(plan, Runtime())
     skew_report = _run_skew(skew) if skew is not None and report.ok else None
     result = report.to_json()
     if skew_report is not None:
@@ -180,32 +179,6 @@ def _verify(
     if skew_report is not None:
         skew_report.raise_for_failures()
     return result
-
-
-def _head_start(
-    flags: VerifyFlags, names: list[str], timeout: float | None
-) -> contextlib.AbstractContextManager[Any]:
-    """The first fresh environment, made while the workspace is read and the plan checked,
-    and with every package verified (no ``--package``, ``--changed`` or ``--shard``
-    selection, no ``--extras``) the install of every wheel of the dist directory
-    (:class:`relnox.verify.HeadStart`: the run takes each only if it is what it would
-    make); none for a dry run, an index (``--index``) or another interpreter
-    (``--python``), whose environments are not the one made here."""
-    if flags.dry_run or flags.index or flags.python:
-        return contextlib.nullcontext()
-    from pathlib import Path
-
-    from relnox.verify import Guess, HeadStart
-
-    guess = None
-    if not names and not listed(flags.extras):
-        guess = Guess(
-            dist=Path(flags.root, flags.dist or "dist").absolute(),
-            offline=flags.offline,
-            no_deps=flags.no_deps,
-            extra_index=flags.extra_index or None,
-        )
-    return HeadStart(flags.installer or None, timeout, guess)
 
 
 def _skew_plan(root: str, verify: Any, index: str, depth: str, accept: Any) -> Any:

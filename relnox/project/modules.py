@@ -110,11 +110,21 @@ def _installed_top(base: Path, call: str) -> list[Path]:
 
 
 def metadata_only(doc: Mapping[str, Any]) -> bool:
-    """The wheel is told to ship no package: hatch's ``bypass-selection = true`` on its wheel
-    target (a metapackage that only depends on others)."""
+    """The project declares that its wheel ships no package and no module (a metapackage
+    that only depends on others): hatch's ``bypass-selection = true`` on its wheel target
+    with nothing included, or setuptools' ``packages = []`` with no ``py-modules`` and no
+    ``ext-modules``."""
     wheel = table(doc, "tool", "hatch", "build", "targets", "wheel")
-    return wheel.get("bypass-selection") is True and not any(
+    if wheel.get("bypass-selection") is True and not any(
         wheel.get(key) for key in ("packages", "only-include", "include", "force-include")
+    ):
+        return True
+    built_by = str(table(doc, "build-system").get("build-backend", ""))
+    setuptools = table(doc, "tool", "setuptools")
+    return (
+        not built_by.startswith(_NOT_SETUPTOOLS)
+        and setuptools.get("packages") == []
+        and not any(setuptools.get(key) for key in ("py-modules", "ext-modules"))
     )
 
 

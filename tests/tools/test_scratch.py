@@ -90,8 +90,8 @@ import sys
 from relnox import _proc as proc
 from relnox.tools import scratch
 held = scratch.acquire("verify", "relnox-test-")
-child = proc.standby([sys.executable, "-c", "import time; time.sleep(120)"])
-print(held.path, child._popen.pid, flush=True)
+child = proc.fork_server([sys.executable, "-c", "import time; time.sleep(120)"], env={}, pass_fds=())
+print(held.path, child.pid, flush=True)
 sys.stdin.readline()  # killed here
 """
 
