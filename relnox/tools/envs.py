@@ -12,7 +12,6 @@ serve every stage, so ``--python 3.11`` means the same to ``build-all`` and
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import os
 import re
@@ -270,14 +269,7 @@ class PipInstaller:
 
 
 def uv_binary() -> str | None:
-    """The uv binary: the ``uv`` package's, else ``$UV`` or ``uv`` on PATH.
-
-    The package's own finder looks first in this environment's scripts directory
-    (``sysconfig``'s ``scripts`` path): a ``uv`` beside this interpreter there is its
-    answer, found without importing it (~3 ms of every command)."""
-    beside = Path(sys.prefix, "bin", "uv")  # the scripts path of a POSIX environment
-    if os.name == "posix" and sys.prefix != sys.base_prefix and beside.is_file():
-        return str(beside)
+    """The uv binary: the ``uv`` package's, else ``$UV`` or ``uv`` on PATH."""
     try:
         from uv import find_uv_bin
 
@@ -290,69 +282,9 @@ def uv_binary() -> str | None:
 
 @functools.lru_cache(maxsize=8)
 def uv_cannot_run(uv: str) -> str | None:
-    """``None`` when ``uv --version`` works, else why not.
-
-    A uv that ran is remembered in the user's cache directory (:func:`_uv_key`: the file's
-    path, device, inode, size and modification time, and the machine's system and
-    architecture), so the next relnox on this machine does not start it to ask again: the
-    same file, untouched, ran here before. A replaced, upgraded or touched binary is a new
-    key and is asked again, and so is one that failed (it is never remembered)."""
-    key = _uv_key(uv)
-    if key is not None and key in _uvs_that_ran():
-        return None
+    """``None`` when ``uv --version`` works, else why not."""
     probe = proc.run([uv, "--version"], timeout=30)
-    if not probe.ok:
-        return probe.tail(1)
-    if key is not None:
-        _remember_uv(key)
-    return None
-
-
-#: where the uvs that ran are kept, under the user's cache directory
-UV_RAN = Path("relnox", "uv-ran.json")
-#: how many binaries are kept (a machine has a few: the project's, a global one ...)
-_UVS_KEPT = 8
-
-
-def _uv_key(uv: str) -> str | None:
-    """What :func:`uv_cannot_run`'s remembered answer depends on; ``None``: no key."""
-    try:
-        path = os.path.realpath(uv)
-        stat = os.stat(path)
-    except OSError:
-        return None
-    machine = os.uname() if hasattr(os, "uname") else None
-    where = f"{machine.sysname} {machine.machine}" if machine else sys.platform
-    return f"{path} {stat.st_dev} {stat.st_ino} {stat.st_size} {stat.st_mtime_ns} {where}"
-
-
-def _uv_file() -> Path | None:
-    from relnox.tools.history import cache_home
-
-    home = cache_home()
-    return home / UV_RAN if home is not None else None
-
-
-def _uvs_that_ran() -> list[str]:
-    file = _uv_file()
-    try:
-        kept = json.loads(file.read_text(encoding="utf-8")) if file else []
-    except (OSError, ValueError):
-        return []
-    return [k for k in kept if isinstance(k, str)] if isinstance(kept, list) else []
-
-
-def _remember_uv(key: str) -> None:
-    from relnox.atomic import write_atomic
-
-    file = _uv_file()
-    if file is None:
-        return
-    kept = [k for k in _uvs_that_ran() if k != key][-(_UVS_KEPT - 1) :]
-    try:
-        write_atomic(file, json.dumps([*kept, key]))
-    except OSError as exc:  # a read-only home: asked again next time
-        logger.debug("cannot keep %s: %s", file, exc)
+    return None if probe.ok else probe.tail(1)
 
 
 #: the uv binaries :func:`find_installer` said cannot run, in this process

@@ -16,24 +16,10 @@ from relnox.errors import GitError
 
 
 def on_path() -> bool:
-    """Whether a ``git`` command is on ``PATH``: :func:`shutil.which`'s answer, found as it
-    finds it (``shutil`` imports the bz2 and lzma modules, which a release check never uses)."""
-    if os.name == "nt":
-        import shutil
+    """Whether a ``git`` command is on ``PATH``."""
+    import shutil
 
-        return shutil.which("git") is not None
-    path = os.environ.get("PATH")
-    if path is None:
-        try:
-            path = os.confstr("CS_PATH")
-        except (AttributeError, ValueError):
-            path = os.defpath
-    for folder in path.split(os.pathsep) if path else ():  # PATH="" finds nothing
-        candidate = os.path.join(folder, "git")
-        executable = os.path.exists(candidate) and os.access(candidate, os.X_OK)
-        if executable and not os.path.isdir(candidate):
-            return True
-    return False
+    return shutil.which("git") is not None
 
 
 def run(

@@ -167,33 +167,3 @@ def test_empty_submodules_are_the_gitlinks_whose_directory_is_empty(tmp_path: Pa
     (root / "pkg/ext/dep/x.h").write_text("")
     assert git.empty_submodules(root / "pkg") == []
     assert git.empty_submodules(tmp_path) == []  # not a repository
-
-
-def test_git_is_found_on_path_as_shutil_which_finds_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from relnox.tools.git import on_path
-
-    plain = tmp_path / "plain"
-    plain.mkdir()
-    (plain / "git").write_text("")  # not executable
-    folder = tmp_path / "folder"
-    (folder / "git").mkdir(parents=True)  # a directory named git
-    real = tmp_path / "real"
-    real.mkdir()
-    (real / "git").write_text("#!/bin/sh\n")
-    (real / "git").chmod(0o755)
-    for path in (
-        "",
-        ":",
-        str(plain),
-        str(folder),
-        f"{plain}:{folder}",
-        f"{plain}:{real}",
-        str(real),
-        os.environ.get("PATH", ""),
-    ):
-        monkeypatch.setenv("PATH", path)
-        assert on_path() == (shutil.which("git") is not None), path
-    monkeypatch.delenv("PATH")
-    assert on_path() == (shutil.which("git") is not None)
