@@ -44,8 +44,7 @@ def native_builder(pkg: Package) -> str | None:
 
 def _in_tree_cython(pkg: Package) -> bool:
     """A build backend of the project's own (``backend-path``) over Cython sources in the
-    import packages: aio-libs' shape (propcache, yarl, multidict, frozenlist), whose
-    ``pep517_backend.hooks`` wraps setuptools and cythonizes the ``.pyx`` modules."""
+    import packages (a backend wrapping setuptools that cythonizes the ``.pyx`` modules)."""
     from relnox.errors import ConfigError
 
     try:
@@ -64,11 +63,9 @@ def _in_tree_cython(pkg: Package) -> bool:
 
 def compiles_extensions(pkg: Package) -> bool:
     """Whether the package's build compiles extension modules, as its files say: setup.py's
-    ``setup(ext_modules=...)`` (not an empty list) or an ``Extension``/``cythonize`` call
-    (py-setproctitle's, py-tree-sitter's), ``[tool.setuptools] ext-modules``, or poetry's
-    build script (``[tool.poetry.build] script``, the older ``[tool.poetry] build``:
-    python-zeroconf's Cython modules), or a hatchling wheel hook that compiles (hatch-mypyc's
-    ``mypyc``, hatch-cython's ``cython``, scikit-build-core's ``scikit-build``)."""
+    ``setup(ext_modules=...)`` (not an empty list) or an ``Extension``/``cythonize`` call,
+    ``[tool.setuptools] ext-modules``, poetry's build script (``[tool.poetry.build] script``,
+    the older ``[tool.poetry] build``), or a hatchling wheel hook that compiles."""
     import ast
 
     from relnox.errors import ConfigError
