@@ -280,9 +280,10 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
             )
         )
     problem = readme_problem(pkg.readme, _declared_content_type(pkg))
-    if problem and (pkg.readme is None or _not_uploaded(pkg)):
+    builder = _long_description(pkg) if problem and pkg.readme is not None else None
+    if problem and (pkg.readme is None or builder == ""):
         pass  # said in the metadata row: a project page without a readme is a choice
-    elif problem and (builder := _long_description_builder(pkg)) is not None:
+    elif problem and builder:
         rows.append(
             Check(
                 f"readme {pkg.name}",
@@ -318,53 +319,30 @@ def _declared_content_type(pkg: Package) -> str | None:
     return declared or None
 
 
-def _not_uploaded(pkg: Package) -> bool:
-    """Nothing makes the readme the long description: no ``[project] readme`` (static or
-    dynamic), no poetry ``readme``, no setup.cfg ``long_description`` and a setup.py that
-    passes no ``long_description=``: the README found by its name
-    is not uploaded, and how it renders is no project page's."""
-    if not (pkg.directory / "setup.py").is_file() and not (pkg.directory / "setup.cfg").is_file():
-        return False
+def _long_description(pkg: Package) -> str | None:
+    """Where the long description comes from when it is not the readme found by its name,
+    uploaded as it is: ``""`` when nothing uploads that readme (no ``[project] readme``,
+    static or dynamic, no poetry ``readme``, no setup.cfg ``long_description``, and a
+    setup.py passing no ``long_description=``), else what builds it: setup.py's
+    ``long_description=``, or a metadata hook of the backend when ``[project] dynamic``
+    lists ``readme`` (setuptools' ``[tool.setuptools.dynamic] readme`` uploads its files as
+    they are). ``None``: the readme, as it is."""
+    setup_py = (pkg.directory / "setup.py").is_file()
     doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
     project = table(doc, "project")
-    if project.get("readme") or "readme" in (project.get("dynamic") or ()):
-        return False
-    if table(doc, "tool", "poetry").get("readme"):
-        return False
-    if "long_description" in setup_cfg(pkg.directory).get("metadata", {}):
-        return False
-    if not (pkg.directory / "setup.py").is_file():
-        return True
-    passed = setup_py_keywords(pkg.directory)
-    return passed is not None and "long_description" not in passed
-
-
-def _long_description_builder(pkg: Package) -> str | None:
-    """What builds the long description from the readme found by its name, when something
-    does: setup.py's ``long_description=`` (:func:`_built_in_setup_py`), or a metadata
-    hook of the backend when ``[project] dynamic`` lists ``readme``. setuptools'
-    ``[tool.setuptools.dynamic] readme`` uploads its files as they are: none."""
-    if _built_in_setup_py(pkg):
+    dynamic = "readme" in (project.get("dynamic") or ())
+    named = bool(project.get("readme") or table(doc, "tool", "poetry").get("readme"))
+    named = named or "long_description" in setup_cfg(pkg.directory).get("metadata", {})
+    passed = setup_py_keywords(pkg.directory) if setup_py and not named else None
+    uploads = setup_py and (passed is None or "long_description" in passed)
+    if not (named or dynamic or uploads) and (setup_py or (pkg.directory / "setup.cfg").is_file()):
+        return ""
+    if passed is not None and "long_description" in passed:
         return "setup.py (long_description=...)"
-    doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
-    project = table(doc, "project")
-    if "readme" not in (project.get("dynamic") or ()) or project.get("readme"):
-        return None
-    if table(doc, "tool", "setuptools", "dynamic").get("readme"):
-        return None
-    return "a metadata hook of the build backend ([project] dynamic lists readme)"
-
-
-def _built_in_setup_py(pkg: Package) -> bool:
-    """The long description is setup.py's ``long_description=`` keyword, not a readme the
-    metadata names (no ``[project] readme``, no setup.cfg ``long_description``): the
-    readme found by its name may not be what is uploaded."""
-    doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
-    named = table(doc, "project").get("readme") or table(doc, "tool", "poetry").get("readme")
-    if named or "long_description" in setup_cfg(pkg.directory).get("metadata", {}):
-        return False
-    passed = setup_py_keywords(pkg.directory) if (pkg.directory / "setup.py").is_file() else None
-    return passed is not None and "long_description" in passed
+    hooked = not table(doc, "tool", "setuptools", "dynamic").get("readme")
+    if dynamic and not project.get("readme") and hooked:
+        return "a metadata hook of the build backend ([project] dynamic lists readme)"
+    return None
 
 
 def direct_references(pkg: Package) -> list[str]:
