@@ -41,15 +41,9 @@ def wrap(owner: Any, name: str, label: str | None = None) -> None:
 
 
 def install() -> None:
-    # the command's own imports, as it makes them: relnox.cli.main sets _light.ACTIVE before
-    # it imports a task module, so the tasks are light ones and invoke is never loaded; a
-    # task module imported here first would have made them invoke's (about 50 ms more).
-    # The run's modules, which the command loads while the preflight waits on the index,
-    # load here with the rest (the imports row holds them)
-    import relnox._light
-    import relnox.cli
-
-    relnox._light.ACTIVE = True
+    # the command's own imports; the run's modules, which the command loads while the
+    # preflight waits on the index, load here with the rest (the imports row holds them)
+    import relnox.cli  # noqa: F401
     import relnox.invoke._publish as task
     import relnox.project.discovery as discovery
     import relnox.publish.plan as plan

@@ -40,22 +40,43 @@ Every relnox job is one invoke task with one name. The same task, with the same 
 runs three ways:
 
 - **nox**: `import relnox.nox; relnox.nox.register()` in your `noxfile.py`, then
-  `nox -s build-all -- --jobs 4` (flags after `--`; `nox -s build-all -- --help` lists them);
+  `nox -s build_all -- --jobs 4` (flags after `--`; `nox -s build_all -- --help` lists them);
 - **invoke**: `from relnox.invoke import build_all` (or `ns = collection()`) in your
   `tasks.py`, then `invoke build-all --jobs 4`;
-- **relnox**: no file at all, `relnox build-all --jobs 4` (`relnox build-all --help`).
+- **relnox**: no file at all, `relnox build-all --jobs 4` (`relnox build-all --help`, or
+  `relnox help build-all`).
 
-A task also answers to its aliases and to the `_` spelling of its name, so the names
-older docs, CI files and noxfiles use keep working: `nox -s build_all`,
-`nox -s version_bump`, `relnox testpypi` (invoke spells every name with `-`:
-`invoke version-bump`).
+Each task is one nox session (`nox -l` lists each once), named as the README and the
+workflows of `ci-init` call it: the `_` spelling of the task's name (`build_all`,
+`check_tag`), `version_bump` for `bump`, and `publish-test`. The `relnox` command also
+takes a task's aliases and the other spelling of its name (`relnox version_bump`,
+`relnox testpypi`, `relnox build_all`); invoke spells every name with `-`
+(`invoke version-bump`).
 
 Short flags mean the same in every task and every host: `-p` package, `-n` dry run,
 `-r` repository, `-o` output, `-j` jobs, `-k` keep going, `-y` yes, `-v` verbose. A flag
 marked *repeatable* may be given several times (`--package a --package b`); `--verbose`
-counts (`-vv`). Every task exits 1 with one `relnox: error: ...` line naming the file or
-value, what is wrong and the fix; a mistake on the command line (an unknown flag, a
-missing value, `--jobs abc`) exits 2, with a "did you mean" when a name is close.
+counts (`-vv`).
+
+## The command line
+
+- **Exit codes**: 0 done; 1 a check or a step failed, with one `relnox: error: ...` line
+  naming the file or value, what is wrong and the fix; **2 a usage error**: an unknown
+  command or flag, a missing or malformed value (`--jobs abc`), or a value that is none of
+  its choices (`--part minr`, `--repository tespypi`, a package name with a typo), each with
+  a "did you mean" when a choice is close.
+- **`--json`** prints exactly one JSON document on stdout, on success and on failure (then
+  `ok: false`, `error`, `exit_code` and `problems`); every log line and every tool's output
+  goes to stderr ([machine output](json.md)).
+- **Where it runs**: from a subdirectory (`src/pkg/`) relnox finds the repository root
+  upward, as git and uv do: the current directory when it holds a `pyproject.toml`,
+  `setup.py` or `setup.cfg`, else the topmost directory holding one, up to the git
+  top-level (without git: the nearest one). `-v` names the root it used; `--root` picks one.
+- **`-q`** drops the progress and the result tables, but keeps warnings, the closing
+  summary, errors and what `--json` asks for.
+- **Shell completion**: `relnox --print-completion-script bash` (or `zsh`, `fish`, `tcsh`;
+  invoke's completion) prints a script; `source <(relnox --print-completion-script bash)`
+  in `~/.bashrc` completes commands and their flags.
 """
 
 

@@ -7,6 +7,8 @@ Adapters (nox, invoke, the ``relnox`` command) print it as one line and exit 1.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class RelnoxError(Exception):
     """An expected failure with a message the user can act on."""
@@ -38,6 +40,19 @@ class VerifyError(RelnoxError):
 
 class PublishError(RelnoxError):
     """An upload was refused or could not be made."""
+
+
+class UnknownChoice(ConfigError):
+    """A value that is none of the known choices (a part, a repository, a package name):
+    a mistake on the command line, exit 2; its message carries :func:`did_you_mean`."""
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """ "did you mean X? " for the choice closest to ``value`` (difflib), else ""."""
+    import difflib
+
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return f"did you mean {close[0]}? " if close else ""
 
 
 def path_error(source: object | None, exc: OSError) -> ConfigError:

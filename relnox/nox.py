@@ -5,14 +5,15 @@
     import relnox.nox
     relnox.nox.register()
 
-adds relnox's sessions, named as the commands are (``bump``, ``build-all``,
-``verify-install``, ``publish-test``, ``publish`` ...), each also under its aliases and
-its ``_`` spelling (``version_bump``, ``build_all``, ``testpypi`` ...), so
-``nox -s build_all`` and ``nox -s build-all`` are one session. Each is
-``default=False`` (a bare ``nox`` never releases); the sessions under their own names
-are tagged ``release``. Arguments follow ``--``::
+adds relnox's sessions, one per task, each under one name (:data:`SESSIONS`): the
+``_`` spelling of the task's name as a Python function has it (``build_all``,
+``verify_install``, ``check_tag`` ...), ``version_bump`` for ``bump`` and
+``publish-test``, the names the README and the generated CI workflows use. ``nox -l``
+lists each once (nox has no hidden sessions, so there are no aliases). Each is
+``default=False`` (a bare ``nox`` never releases) and tagged ``release``. Arguments
+follow ``--``::
 
-    nox -s bump -- --part minor
+    nox -s version_bump -- --part minor
 
 A session parses its arguments with the flags of the invoke task of the same job
 (one definition for both hosts) and runs in nox's own interpreter: relnox drives
@@ -38,12 +39,19 @@ from relnox.invoke._args import UsageError, message, parse
 
 #: tasks that are not sessions (relnox's own noxfile runs ``nox -s demo``)
 NOT_SESSIONS = ("demo",)
-#: nox session name (every spelling) -> the name of its task
+#: the session names that are not the ``_`` spelling of their task's name
+NAMED = {"bump": "version_bump", "publish-test": "publish-test"}
+#: nox session name -> the name of its task, one session per task
 SESSIONS: dict[str, str] = {
-    spelling: task.name
+    NAMED.get(task.name, task.name.replace("-", "_")): task.name
     for task in _tasks.TASKS
     if task.name not in NOT_SESSIONS
-    for spelling in _tasks.names(task)
+}
+#: every name of a task (any spelling, an alias) -> its session's name, for register()
+_SESSION_OF = {
+    spelling: session
+    for session, name in SESSIONS.items()
+    for spelling in (session, *_tasks.names(_tasks.collection()[name]))
 }
 TAG = "release"
 
@@ -63,7 +71,7 @@ def _help(task: Task[Any], session_name: str) -> str:
 
 def task_for(session_name: str) -> Task[Any]:
     """The invoke task that the session ``session_name`` (any spelling) runs."""
-    task: Task[Any] = _tasks.collection()[SESSIONS[session_name]]
+    task: Task[Any] = _tasks.collection()[SESSIONS[_SESSION_OF[session_name]]]
     return task
 
 
@@ -91,46 +99,40 @@ def _make_session(session_name: str, task: Task[Any]) -> Callable[[Any], None]:
 
     session_body.__name__ = session_name.replace("-", "_")
     summary = (task.__doc__ or "").strip().splitlines()[0] if task.__doc__ else None
-    session_body.__doc__ = summary if session_name == task.name else f"alias of {task.name}"
+    session_body.__doc__ = summary
     return session_body
 
 
 def register(
     names: Iterable[str] | None = None, *, overwrite: bool = False, tags: Sequence[str] = ()
 ) -> list[str]:
-    """Add relnox's sessions (all of them, or the tasks of ``names``) to the calling noxfile.
-
-    A task is added under every one of its names (``build-all`` and ``build_all``); the
-    session under the task's own name is tagged ``release`` (and ``tags``). A session
-    name that is already registered is an error unless ``overwrite``. Returns the
-    names registered.
+    """Add relnox's sessions (all of them, or those of ``names``: any name of their tasks)
+    to the calling noxfile, each once, tagged ``release`` (and ``tags``). A session name
+    that is already registered is an error unless ``overwrite``. Returns the names
+    registered.
     """
-    wanted = list(names) if names is not None else list(dict.fromkeys(SESSIONS.values()))
-    unknown = [n for n in wanted if n not in SESSIONS]
+    wanted = list(names) if names is not None else list(SESSIONS)
+    unknown = [n for n in wanted if n not in _SESSION_OF]
     if unknown:
         raise ConfigError(
             f"relnox.nox.register: unknown session(s) {', '.join(unknown)}; "
-            f"choose from {', '.join(dict.fromkeys(SESSIONS.values()))}"
+            f"choose from {', '.join(SESSIONS)}"
         )
     ns = _tasks.collection()
-    chosen = list(dict.fromkeys(SESSIONS[n] for n in wanted))
-    spellings = [s for s, task_name in SESSIONS.items() if task_name in chosen]
+    chosen = list(dict.fromkeys(_SESSION_OF[n] for n in wanted))
     existing = nox.registry.get()
-    clashes = [n for n in spellings if n in existing]
+    clashes = [n for n in chosen if n in existing]
     if clashes and not overwrite:
         raise ConfigError(
             f"relnox.nox.register: session(s) {', '.join(clashes)} already registered in the "
             "noxfile; rename yours, pass names=[...] without them, or overwrite=True"
         )
-    for session_name in spellings:
+    for session_name in chosen:
         task = ns[SESSIONS[session_name]]
         body = _make_session(session_name, task)
-        own = session_name == task.name
         with warnings.catch_warnings():
             # overwrite=True: nox replaces a session registered again under the same name
             # (its public decorator; it warns that a future nox may refuse)
             warnings.filterwarnings("ignore", "The session .* already been registered")
-            nox.session(
-                name=session_name, python=False, default=False, tags=[TAG, *tags] if own else []
-            )(body)
-    return spellings
+            nox.session(name=session_name, python=False, default=False, tags=[TAG, *tags])(body)
+    return chosen

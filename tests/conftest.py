@@ -60,6 +60,9 @@ def hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     monkeypatch.setenv("PIP_CACHE_DIR", _PIP_CACHE)
     monkeypatch.setenv("PIP_DISABLE_PIP_VERSION_CHECK", "1")
     monkeypatch.setenv("UV_PYTHON_DOWNLOADS", "never")
+    # build backends are asked only by the tests of that (tests/project/test_referee.py):
+    # elsewhere relnox's own reading, or every fixture would make build environments
+    monkeypatch.setenv("RELNOX_ASK_BACKEND", "0")
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
     for key, value in GIT_ENV.items():
@@ -77,30 +80,6 @@ def interruptible_children() -> Iterator[None]:
     if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)
     yield
-
-
-@pytest.fixture(autouse=True)
-def light_tasks_stay_in_their_test() -> Iterator[None]:
-    """``relnox.cli.main(argv)`` run in the test process makes the task modules it is the
-    first to import light (relnox._light: no invoke), as the command's own process has
-    them: a later test of that worker would get those tasks, and raise ``TaskExit`` where
-    invoke's ``Exit`` is expected, depending on the order the tests ran in. The flag is
-    put back and the task modules imported meanwhile are imported afresh when asked for."""
-    import relnox.invoke
-    from relnox import _light
-
-    active, frozen = _light.ACTIVE, _light.FROZEN
-    before = {name for name in sys.modules if name.startswith("relnox.invoke.")}
-    cached = set(vars(relnox.invoke))
-    yield
-    _light.FROZEN = frozen
-    if active == _light.ACTIVE:
-        return
-    _light.ACTIVE = active
-    for name in [n for n in sys.modules if n.startswith("relnox.invoke.") and n not in before]:
-        del sys.modules[name]
-    for key in set(vars(relnox.invoke)) - cached:
-        delattr(relnox.invoke, key)
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ it; a module re-imported eagerly where the command does not need it fails here."
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -14,14 +15,17 @@ from pathlib import Path
 
 import pytest
 
-from relnox.cli import COLLECTOR_THRESHOLDS
-from relnox.sample import ProjectSpec, generated_specs, git_init, write_project, write_workspace
+import relnox.invoke
+from relnox.sample import (
+    ProjectSpec,
+    demo_specs,
+    generated_specs,
+    git_init,
+    write_project,
+    write_workspace,
+)
 from relnox.tools.index_server import LocalIndex, write_htpasswd
 from tests.conftest import FIND_RELNOX, run_relnox
-
-#: what no command's common path needs: invoke (the command runs light tasks) and difflib
-#: (only a mistake's "did you mean")
-NEVER = ("invoke", "difflib")
 
 
 def _loaded(args: Sequence[str], cwd: Path, env: Mapping[str, str] | None = None) -> set[str]:
@@ -44,9 +48,18 @@ def _loaded(args: Sequence[str], cwd: Path, env: Mapping[str, str] | None = None
     return set(json.loads(proc.stderr.strip().splitlines()[-1]))
 
 
+@functools.cache
+def _at_start() -> frozenset[str]:
+    """The modules every command has loaded before it runs (invoke's, the program's)."""
+    code = "import json, sys, relnox.cli; print(json.dumps(sorted(sys.modules)))"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return frozenset(json.loads(proc.stdout))
+
+
 def _absent(loaded: set[str], modules: Sequence[str]) -> list[str]:
-    """Those of ``modules`` (or a module below one) that were loaded."""
-    return sorted(m for m in loaded if any(m == n or m.startswith(n + ".") for n in modules))
+    """Those of ``modules`` (or a module below one) that the command loaded for itself."""
+    own = loaded - _at_start()
+    return sorted(m for m in own if any(m == n or m.startswith(n + ".") for n in modules))
 
 
 @pytest.fixture
@@ -62,7 +75,6 @@ def test_doctor_loads_no_other_stage_and_no_network_client(sample: Path) -> None
     loaded = _loaded(["-q", "doctor", "--root", str(sample)], sample)
     assert "relnox.release.doctor" in loaded
     unwanted = (
-        *NEVER,
         "relnox.release.pipeline",
         "relnox.release.doctor_index",
         "relnox.publish",
@@ -86,7 +98,6 @@ def test_plan_asks_only_the_api_guard(sample: Path) -> None:
     loaded = _loaded(["-q", "plan", "--root", str(sample)], sample)
     assert "relnox.guards.api" in loaded
     unwanted = (
-        *NEVER,
         "relnox.guards.skew",
         "relnox.guards.audit",
         "relnox.verify",
@@ -119,7 +130,6 @@ def test_publish_loads_only_the_publish_path(sample: Path, tmp_path: Path) -> No
     assert len(stored) == 6, stored  # the command really published (3 wheels, 3 sdists)
     assert {"relnox.publish.plan", "relnox.tools.http_upload"} <= loaded
     unwanted = (
-        *NEVER,
         "configparser",
         "netrc",
         "relnox.publish.installable",
@@ -148,7 +158,6 @@ def test_verify_install_offline_loads_no_network_client_nor_another_stage(sample
     loaded = _loaded(["-q", "verify-install", "--offline", "--root", str(sample)], sample)
     assert "relnox.verify.run" in loaded
     unwanted = (
-        *NEVER,
         "relnox.publish",
         "relnox.guards",
         "relnox.release",
@@ -161,47 +170,6 @@ def test_verify_install_offline_loads_no_network_client_nor_another_stage(sample
         "netrc",
     )
     assert _absent(loaded, unwanted) == []
-
-
-def test_the_command_process_freezes_the_collectors_view_and_a_caller_is_left_alone(
-    sample: Path,
-) -> None:
-    """Run as a process (its own argv), the objects alive when the task starts are frozen
-    for the cyclic collector (the teardown skips them); called with an argv from another
-    program, nothing is frozen and the collector keeps the caller's thresholds (the
-    process: fewer passes, relnox.cli.COLLECTOR_THRESHOLDS). Both write their files whole
-    (the bump commits)."""
-    code = (
-        "import atexit, gc, sys\n"
-        "print('default', *gc.get_threshold(), file=sys.stderr)\n"
-        "atexit.register(lambda: print('thresholds', *gc.get_threshold(), file=sys.stderr))\n"
-        "atexit.register(lambda: print('frozen', gc.get_freeze_count(), file=sys.stderr))\n"
-        "from relnox.cli import main\n"
-        "if sys.argv[1:2] == ['--argv']:\n"
-        "    main(sys.argv[2:])\n"
-        "else:\n"
-        "    main()\n"
-    )
-    counts: dict[str, int] = {}
-    thresholds: dict[str, tuple[list[str], list[str]]] = {}
-    for way, lead in (("process", []), ("caller", ["--argv"])):
-        argv = [*lead, "bump", "--part", "patch", "--package", "gen-pkg0"]
-        proc = subprocess.run(
-            [sys.executable, "-c", code, *argv], cwd=sample, capture_output=True, text=True
-        )
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-        lines = proc.stderr.strip().splitlines()
-        counts[way] = int(lines[-2].split()[-1])  # atexit: the last registered runs first
-        default = next(line for line in lines if line.startswith("default "))
-        thresholds[way] = (default.split()[1:], lines[-1].split()[1:])
-    assert counts["process"] > 1000 and counts["caller"] == 0, counts
-    initial = thresholds["caller"][0]
-    assert thresholds["caller"] == (initial, initial), thresholds
-    assert thresholds["process"] == (initial, [str(n) for n in COLLECTOR_THRESHOLDS]), thresholds
-    log = subprocess.run(
-        ["git", "log", "--format=%s", "-2"], cwd=sample, capture_output=True, text=True, check=True
-    )
-    assert log.stdout.count("gen-pkg0") == 2, log.stdout
 
 
 def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path) -> None:
@@ -266,3 +234,195 @@ def test_a_full_disk_on_standard_output_is_one_line_and_exit_1(
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
     assert lines[0].startswith("relnox: error: cannot write to standard output ("), lines
+
+
+# -- --json: one document on stdout, on success and on failure ------------------------
+
+#: every command that takes --json (a new one must join the runs below)
+JSON_TASKS = sorted(
+    t.name for t in relnox.invoke.TASKS if any(a.name == "json" for a in t.get_arguments())
+)
+#: a run of each that succeeds without a build, in the demo workspace
+QUICK_OK = {
+    "packages": [],
+    "check-versions": [],
+    "plan": [],
+    "doctor": [],
+    "resolve-version": [],
+    "bump": ["--part", "minor", "--dry-run"],
+    "tag": ["--missing", "--dry-run"],
+    "check-tag": ["demo-core-v0.1.0"],
+    "ci-init": ["--dry-run"],
+    "release": ["--part", "minor", "--dry-run"],
+    "release-notes": ["0.1.0", "--package", "demo-core", "--output", "-"],
+}
+#: those whose success needs a build, an index or a whole release (the slow test below)
+BUILT_OK = ("build-all", "verify-install", "publish", "publish-test", "audit", "assemble")
+WHOLE_OK = ("rehearse", "demo")
+#: a run of each that fails, in a directory that holds no project (demo: a usage error,
+#: since it makes its own workspace)
+FAILING = {
+    **{name: [] for name in JSON_TASKS},
+    "check-tag": ["demo-core-v0.1.0"],
+    "release-notes": ["0.1.0"],
+    "assemble": ["shard-1"],
+    "demo": ["--bogus"],
+}
+
+
+def _document(proc: subprocess.CompletedProcess[str]) -> dict[str, object]:
+    """Standard output as exactly one JSON object (json.loads refuses anything more)."""
+    data = json.loads(proc.stdout)
+    assert isinstance(data, dict) and data["schema"] == 1, proc.stdout
+    return data
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    pin = '[tool.relnox.ci]\nrelnox-requirement = "relnox==0.1.0"'  # ci-init needs one
+    root = write_workspace(tmp_path / "demo", demo_specs(), relnox=pin)
+    git_init(root)
+    return root
+
+
+def test_the_json_runs_cover_every_command_that_takes_json() -> None:
+    assert sorted([*QUICK_OK, *BUILT_OK, *WHOLE_OK]) == JSON_TASKS
+    assert sorted(FAILING) == JSON_TASKS and "serve-index" not in JSON_TASKS
+
+
+@pytest.mark.parametrize("task", sorted(QUICK_OK))
+def test_a_json_command_that_succeeds_prints_one_document(demo: Path, task: str) -> None:
+    """-v: the log lines there are go to stderr, not into the document."""
+    proc = run_relnox("-v", task, "--json", *QUICK_OK[task], cwd=demo)
+    assert proc.returncode == 0, proc.stderr
+    assert _document(proc).get("ok") is not False
+    assert proc.stderr.strip(), "-v logged nothing: the test would not see a stray line"
+
+
+@pytest.mark.parametrize("task", JSON_TASKS)
+def test_a_json_command_that_fails_prints_one_error_document(tmp_path: Path, task: str) -> None:
+    """The message, the exit code and the problems, as the stderr line says them."""
+    proc = run_relnox("-v", task, "--json", *FAILING[task], cwd=tmp_path)
+    data = _document(proc)
+    assert proc.returncode == data["exit_code"] and proc.returncode in (1, 2), proc.stderr
+    assert data["ok"] is False and isinstance(data["problems"], list) and data["problems"]
+    assert f"relnox: error: {data['error']}" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["bump", "--part", "minr"], "unknown part 'minr'; did you mean minor? use one of major"),
+        (
+            ["publish", "--repository", "tespypi", "--dry-run"],
+            "unknown repository 'tespypi'; did you mean testpypi? use one of",
+        ),
+        (["build-all", "-p", "demo-cor", "--dry-run"], "unknown package 'demo-cor'; did you mean"),
+        (["plan", "-p", "demo-cor"], "unknown package 'demo-cor'; did you mean demo-core?"),
+        (["bump", "--part"], "--part needs a value"),
+    ],
+)
+def test_a_value_none_of_the_choices_is_a_usage_error_with_a_suggestion(
+    demo: Path, args: list[str], expected: str
+) -> None:
+    """Exit 2 as for a malformed number, one line; with --json one document too."""
+    proc = run_relnox(*args, cwd=demo)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith("relnox: error: ") and proc.stderr.count("\n") == 1
+    assert expected in proc.stderr and proc.stdout == ""
+    as_json = run_relnox(*args[:1], "--json", *args[1:], cwd=demo)
+    assert as_json.returncode == 2 and _document(as_json)["exit_code"] == 2
+    assert expected in str(_document(as_json)["error"])
+
+
+@pytest.mark.slow  # builds, starts an index, runs a rehearsal and the demo
+def test_the_json_commands_that_build_upload_or_release_print_one_document(
+    demo: Path, tmp_path: Path
+) -> None:
+    def ok(*args: str, env: Mapping[str, str] | None = None) -> dict[str, object]:
+        proc = run_relnox("-v", *args, "--json", cwd=demo, env=None if env is None else {**env})
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        return _document(proc)
+
+    assert ok("build-all")["failed"] == []
+    assert ok("verify-install", "--offline")["ok"] is True
+    with LocalIndex(tmp_path / "test-index") as test_index, LocalIndex(tmp_path / "index") as index:
+        env = {**os.environ, "RELNOX_LOCAL_INDEX": test_index.url}
+        tried = ok("publish-test", "--repository", "local", env=env)  # the check's result too
+        assert tried["ok"] is True and tried["verified"] is True and tried["verify"]
+        assert ok("publish", "--repository", index.url, "--yes")["ok"] is True
+        assert ok("audit", "--repository", index.url)
+    for k in (1, 2):
+        ok("build-all", "--shard", f"{k}/2", "--out", str(tmp_path / f"shard-{k}"))
+    assert ok("assemble", str(tmp_path / "shard-1"), str(tmp_path / "shard-2"))
+    assert ok("rehearse", "--part", "patch")["ok"] is True
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    proc = run_relnox("demo", "--json", cwd=empty)
+    assert proc.returncode == 0, proc.stderr
+    assert _document(proc)
+
+
+# -- the habits of a command line -------------------------------------------------------
+
+
+def test_help_command_is_the_commands_help(tmp_path: Path) -> None:
+    for command in ("bump", "version_bump", "check-tag"):
+        via_help = run_relnox("help", command, cwd=tmp_path, check=True).stdout
+        assert via_help == run_relnox(command, "--help", cwd=tmp_path, check=True).stdout
+        assert via_help.startswith("Usage: relnox ")
+    assert run_relnox("help", cwd=tmp_path, check=True).stdout.startswith("Usage: relnox ")
+    typo = run_relnox("help", "bmp", cwd=tmp_path)
+    assert typo.returncode == 2 and "did you mean bump?" in typo.stderr
+
+
+def test_a_command_run_in_a_subdirectory_finds_the_repository_root(demo: Path) -> None:
+    """From a package's src/ (no project file there) relnox takes the workspace at the
+    git top-level, not the member above it, and says so at -v; in a directory holding a
+    project file, that directory."""
+    inner = demo / "packages" / "demo-core" / "demo_core"
+    assert inner.is_dir() and not (inner / "pyproject.toml").exists()
+    at_top = run_relnox("packages", "--json", cwd=demo, check=True)
+    below = run_relnox("-v", "packages", "--json", cwd=inner, check=True)
+    assert below.stdout == at_top.stdout
+    assert f"repository root: {demo} (found upward from {inner}" in below.stderr
+    member = run_relnox("packages", "--json", cwd=demo / "packages" / "demo-core", check=True)
+    assert json.loads(member.stdout)["packages"][0]["name"] == "demo-core"
+    assert len(json.loads(member.stdout)["packages"]) == 1
+
+
+def test_quiet_keeps_warnings_and_the_closing_summary(demo: Path) -> None:
+    """doctor on a branch without upstream and with no tags warns; -q keeps those and the
+    closing line, and drops the table."""
+    loud = run_relnox("doctor", cwd=demo, check=True).stdout
+    quiet = run_relnox("-q", "doctor", cwd=demo, check=True).stdout.splitlines()
+    assert quiet[-1] == loud.splitlines()[-1] and quiet[-1].startswith("doctor: ")
+    assert "warning(s)" in quiet[-1] and quiet[-1].split(", ")[-1] != "0 warning(s)"
+    assert len(quiet) - 1 == int(quiet[-1].split(", ")[-1].split()[0])  # one per warning
+    assert all(line.startswith("warning: ") for line in quiet[:-1]), quiet
+    checked = run_relnox("-q", "check-versions", cwd=demo, check=True).stdout
+    assert checked == "3 package(s) checked, all versions valid and consistent\n"
+
+
+def test_shell_completion_completes_commands_and_flags(tmp_path: Path) -> None:
+    script = run_relnox("--print-completion-script", "bash", cwd=tmp_path, check=True).stdout
+    assert "relnox" in script and "--complete" in script
+    commands = run_relnox("--complete", "--", "relnox", cwd=tmp_path, check=True).stdout.split()
+    assert {"bump", "build-all", "publish-test"} <= set(commands)
+    flags = run_relnox("--complete", "--", "relnox", "bump", "--", cwd=tmp_path, check=True)
+    assert "--part" in flags.stdout.split()
+
+
+def test_each_relnox_session_is_listed_once_by_nox(tmp_path: Path) -> None:
+    """One session per task, under the names the README uses; the old aliases are gone."""
+    (tmp_path / "noxfile.py").write_text("import relnox.nox\nrelnox.nox.register()\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "nox", "-l"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    listed = [line.split()[1] for line in proc.stdout.splitlines() if line.startswith("- ")]
+    assert len(listed) == len(set(listed)) == len(relnox.invoke.TASKS) - 1  # no demo
+    for name in ("version_bump", "build_all", "verify_install", "publish-test", "publish"):
+        assert name in listed
+    assert not {"bump", "build-all", "testpypi", "version-bump"} & set(listed)

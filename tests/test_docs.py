@@ -114,6 +114,8 @@ def _task_and_args(command: list[str]) -> tuple[Any, list[str]] | None:
             return None  # a project's own session (tests, demo, ...) or a bare nox
         args = rest[rest.index("--") + 1 :] if "--" in rest else []
         return task_for(rest[1]), args
+    if program == "relnox" and rest[:1] == ["help"]:
+        rest = [*rest[1:2], "--help"]  # relnox help CMD is relnox CMD --help
     if not rest or rest[0].startswith("-"):
         return None  # relnox --help, invoke --list
     tasks = {n: t for t in relnox.invoke.TASKS for n in relnox.invoke.names(t)}

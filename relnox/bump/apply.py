@@ -21,8 +21,11 @@ from relnox.atomic import signals_held, write_atomic
 from relnox.bump.model import BumpPlan, BumpResult
 from relnox.errors import GitError, RelnoxError, VersionError
 from relnox.files import read_bytes
+from relnox.paths import rel
+from relnox.project.workspace import Package
 from relnox.tools import git
 from relnox.tools.network import network_settings
+from relnox.versioning import same_version
 
 logger = logging.getLogger("relnox")
 
@@ -84,15 +87,22 @@ def _apply(plan: BumpPlan, stopped: Callable[[], str | None]) -> BumpResult:
                 raise GitError(f"could not write {edit.path} ({exc.strerror or exc})") from None
             written.append(edit.path)
         logger.debug("bump: wrote %d file(s)", len(written))
+        prove(plan, tagged=False)  # the backend reads the edited files as bumped
+        proven = False
         for action in plan.actions:
             assert repo is not None
             _go_on(stopped)
+            if action.kind == "push" and not proven:  # the tags made, before they leave
+                prove(plan, tagged=True)
+                proven = True
             logger.debug("bump: %s", action.describe())
             _run_git(repo, action.kind, action.args, stall)
             committed = committed or action.kind == "commit"
             pushed = pushed or action.kind == "push"
             if action.tag is not None:
                 tags.append(action.tag)
+        if not proven:
+            prove(plan, tagged=True)
     except (OSError, RelnoxError) as exc:
         problems = _rollback(plan, written, tags, committed, old_head, index, paths)
         reason = exc if isinstance(exc, RelnoxError) else f"the bump failed ({exc})"
@@ -109,6 +119,59 @@ def _apply(plan: BumpPlan, stopped: Callable[[], str | None]) -> BumpResult:
         commit=commit,
         pushed=pushed,
     )
+
+
+def prove(plan: BumpPlan, *, tagged: bool) -> None:
+    """Each bumped package whose version its build backend computes, asked on the tree as
+    the bump left it: the files it edited (``tagged`` false: packages versioned by their
+    files), or the tag it made (``tagged``: packages versioned by git tags, once their tag
+    is made). A backend that says another version stops the bump (then undone)."""
+    from relnox.project.referee import backend_says, computed
+    from relnox.tools.backend_version import BackendVersionError, compiles, enabled
+
+    if not enabled():
+        return
+    for name, (_, new) in plan.versions.items():
+        pkg = plan.workspace.get(name)
+        if not computed(pkg) or compiles(pkg.backend) or pkg.vcs_versioned != tagged:
+            continue
+        if tagged and not any(name_in_tag(plan, pkg, tag) for tag in plan.tags):
+            continue  # no tag of its made: nothing gives it the new version yet
+        try:
+            said = backend_says(plan.workspace, pkg)
+        except BackendVersionError as exc:
+            raise VersionError(
+                f"{_written(plan, pkg)}: the bump to {new} is not proven: {exc}"
+            ) from None
+        if not same_version(said.split("+", 1)[0], new):
+            raise VersionError(
+                f"{_written(plan, pkg)}: {pkg.name} was bumped to {new}, but its build "
+                f"backend {pkg.backend} says {said} there, so the release would not be "
+                f"{new}; nothing is committed: "
+                + (
+                    "the build computes the version from its files, not from this tag: "
+                    f"write {new} where it computes it, commit it and tag that commit "
+                    f"{plan.workspace.tag_for(pkg, new)} (or name that file in [tool.relnox] "
+                    "version-files, so relnox bump writes it)"
+                    if tagged
+                    else "fix where relnox writes the version ([tool.relnox] version-files)"
+                )
+            )
+
+
+def name_in_tag(plan: BumpPlan, pkg: Package, tag: str) -> bool:
+    """Whether ``tag`` is the one the bump makes for ``pkg``."""
+    return tag == plan.workspace.tag_for(pkg, plan.versions[pkg.name][1])
+
+
+def _written(plan: BumpPlan, pkg: Package) -> str:
+    """What the bump wrote for ``pkg``: the files under its directory, else its tag."""
+    files = [
+        rel(e.path, plan.workspace.root) for e in plan.edits if e.path.is_relative_to(pkg.directory)
+    ]
+    if files:
+        return "wrote " + ", ".join(files)
+    return "tagged " + plan.workspace.tag_for(pkg, plan.versions[pkg.name][1])
 
 
 def _rollback(

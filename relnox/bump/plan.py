@@ -32,7 +32,7 @@ from relnox.bump.apply import apply
 from relnox.bump.changelog import changelog_edits
 from relnox.bump.checks import git_plan
 from relnox.bump.model import BumpOptions, BumpPlan, BumpResult, FileEdit, GitAction
-from relnox.errors import ConfigError, VersionError
+from relnox.errors import ConfigError, UnknownChoice, VersionError, did_you_mean
 from relnox.files import read_bytes
 from relnox.paths import Resolver, written_path
 from relnox.paths import rel as relative
@@ -405,7 +405,9 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
     """Compute and check every edit and git action of a bump; nothing is written."""
     part, to, pre, changed_only = options.part, options.to, options.pre, options.changed_only
     if part is not None and part not in PARTS:
-        raise ConfigError(f"unknown part {part!r}; use one of {', '.join(PARTS)}")
+        raise UnknownChoice(
+            f"unknown part {part!r}; {did_you_mean(part, PARTS)}use one of {', '.join(PARTS)}"
+        )
     if part is None and to is None and pre is None:
         raise ConfigError(
             "nothing to bump to: give --part (major, minor, patch, pre, release, post, dev) "

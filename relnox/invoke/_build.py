@@ -11,6 +11,7 @@ from relnox.invoke._common import (
     chosen,
     echo,
     echo_json,
+    echo_result,
     nothing_to_do,
     number,
     relnox_task,
@@ -38,7 +39,7 @@ HELP = {
     "shard": SHARD_HELP,
     "timings": TIMINGS_HELP,
     "dry-run": "print the plan, build nothing",
-    "root": "repository root (default: .)",
+    "root": "repository root (default: found upward from the current directory)",
     "json": "print the results as JSON for machines",
     "verbose": "stream the build backends' output (-v)",
 }
@@ -133,6 +134,6 @@ def build_all(c: Any, flags: BuildAllFlags) -> dict[str, Any]:
         from relnox.shards import parse_shard, record_shard
 
         record_shard(plan.dist_dir, parse_shard(flags.shard), names)
-    echo_json(result.to_json()) if flags.json else echo("\n".join(result.describe()))
+    echo_json(result.to_json()) if flags.json else echo_result(result.describe())
     result.raise_for_failures()
     return result.to_json()

@@ -25,7 +25,7 @@ HELP = {
     "force": "alias of --allow-dirty",
     "allow-detached": "commit and tag even on a detached HEAD (no branch will hold them)",
     "message": "commit message template ({summary}, {version}) instead of the configured one",
-    "root": "repository root (default: .)",
+    "root": "repository root (default: found upward from the current directory)",
     "verbose": "more log output (repeatable)",
     "json": "print the result as JSON",
     "check-api": "refuse a bump smaller than each package's public API change since its last "
@@ -118,7 +118,7 @@ def bump(c: Any, flags: BumpFlags) -> dict[str, Any]:
         echo_json(result)
         return result
     for name, (old, new) in plan.versions.items():
-        echo(f"{name}: {old} -> {new}")
+        echo(f"{name}: {old} -> {new}", always=True)
     for line in plan.rewrites:
         echo(f"  {line}")
     if flags.dry_run:

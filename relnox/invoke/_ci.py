@@ -6,6 +6,7 @@ and a job summary (see :mod:`relnox.tools.github`).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ from relnox.invoke._common import (
     write_output,
 )
 from relnox.invoke._shards import TIMINGS_HELP
+from relnox.log import QUIET_ENV
 
 if TYPE_CHECKING:
     pass
@@ -52,7 +54,7 @@ class PlanFlags:
         "root": ROOT_HELP,
         "shards": "instead: split the packages into N shards (or auto) balanced by their last "
         "build times, for build-all --shard K/N (relnox.shards)",
-        "package": "with --shards: split only these packages (repeatable; default: all)",
+        "package": "only these packages (repeatable; default: all); with --shards: split only these",
         "timings": "with --shards: " + TIMINGS_HELP,
     },
     iterable=["package"],
@@ -70,6 +72,9 @@ def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
 
     workspace = listing(flags.root)  # the sound packages planned, the others' problems raised
     rows = make_plan(workspace, flags.part or None, flags.pre or None, since=flags.since or None)
+    if flags.package:  # each name checked: a typo is a usage error with a "did you mean"
+        wanted = {workspace.get(name).name for name in flags.package}
+        rows = [r for r in rows if r.name in wanted]
     demands = _api_demands(workspace, flags.api)
     if flags.json:
         echo_json({"packages": [{**r.as_dict(), **_api_cell(demands, r.name, dict)} for r in rows]})
@@ -154,6 +159,9 @@ def doctor(
         echo_json(result)
     else:
         echo(render_table([c.as_dict() for c in report.checks], ["check", "status", "detail"]))
+        if os.environ.get(QUIET_ENV, "") not in ("", "0"):  # -q: the table's warnings only
+            for check in report.warnings:
+                echo(f"warning: {check.check}: {check.detail}", always=True)
     if errors:
         first = report.errors[0]
         raise RelnoxError(
@@ -161,7 +169,7 @@ def doctor(
             f"first: {first.check}: {first.detail}"
         )
     if not json:
-        echo(f"doctor: {len(report.checks)} checks, no errors, {warnings} warning(s)")
+        echo(f"doctor: {len(report.checks)} checks, no errors, {warnings} warning(s)", always=True)
     return result
 
 

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
+import inspect
 import json
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import MISSING, fields
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from relnox import _light
-from relnox.errors import RelnoxError, output_lost, path_error
+from invoke.exceptions import Exit, ParseError
+from invoke.parser.argument import Argument
+from invoke.tasks import Task
+from invoke.tasks import task as invoke_task
+
+from relnox.errors import RelnoxError, UnknownChoice, output_lost, path_error
 from relnox.invoke._args import USAGE_EXIT, UsageError
 from relnox.log import QUIET_ENV, setup_logging
 from relnox.redact import shown
@@ -22,7 +28,7 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 VERBOSE_HELP = "more log output (repeatable: -vv also shows the tools relnox runs)"
-ROOT_HELP = "repository root (default: .)"
+ROOT_HELP = "repository root (default: found upward from the current directory)"
 
 #: the only short flags, each with one meaning in every task (and none made up by invoke)
 SHORT_FLAGS = {
@@ -38,13 +44,36 @@ SHORT_FLAGS = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """``RelnoxTask`` and ``CheckedArgument`` (invoke's classes, imported on first use)."""
-    if name in ("RelnoxTask", "CheckedArgument"):
-        from relnox.invoke import _tasks
+#: the files that make a directory a project's root
+PROJECT_FILES = ("pyproject.toml", "setup.py", "setup.cfg")
 
-        return getattr(_tasks, name)
-    raise AttributeError(name)
+
+def repository_root(start: Path | None = None) -> str:
+    """The repository root for a task run in ``start`` (the current directory) without
+    ``--root``, found upward as git and uv find theirs: ``"."`` when ``start`` holds a
+    project file (:data:`PROJECT_FILES`) or none is found; else the topmost directory
+    holding one up to the git top-level (the workspace root, not a member's directory), or
+    without git the nearest one. ``-v`` says which it used."""
+    import logging
+    from pathlib import Path
+
+    here = (start or Path.cwd()).absolute()
+
+    def project(directory: Path) -> bool:
+        return any((directory / name).is_file() for name in PROJECT_FILES)
+
+    if project(here):
+        return "."
+    above = [here, *here.parents]
+    top = next((i for i, d in enumerate(above) if (d / ".git").exists()), None)
+    found = [d for d in (above[: top + 1] if top is not None else above) if project(d)]
+    if not found:
+        return "."
+    root = found[-1] if top is not None else found[0]
+    logging.getLogger("relnox").debug(
+        "repository root: %s (found upward from %s; --root picks another)", root, here
+    )
+    return str(root)
 
 
 def number(value: Any, flag: str, kind: type[int] | type[float] = int) -> Any:
@@ -110,11 +139,66 @@ def write_output(path: Path, data: str, *, through_link: bool = True) -> Path:
         ) from None
 
 
+class CheckedArgument(Argument):
+    """An Argument whose malformed number is a usage error naming the flag, not a traceback
+    (in invoke's own ``invoke`` program; relnox's command and sessions parse in ``_args``)."""
+
+    def __repr__(self) -> str:
+        """The flag as typed: invoke's own parse errors show it ("Flag --part needed value
+        and was not given one!", not "Flag <CheckedArgument: part> needed value ...")."""
+        return f"--{self.names[0]}" if self.names else super().__repr__()
+
+    def set_value(self, value: Any, cast: bool = True) -> None:
+        try:
+            super().set_value(value, cast)
+        except (TypeError, ValueError):
+            kind = "a whole number" if self.kind is int else f"a {self.kind.__name__}"
+            raise ParseError(f"--{self.names[0]} takes {kind}, not {value!r}") from None
+
+
+class RelnoxTask(Task):  # type: ignore[type-arg]
+    """A Task with relnox's short flags whose help texts survive ``get_arguments()``.
+
+    invoke pops the help texts on first use, and makes up a short flag from each
+    parameter's first free letter, so ``-p`` would be --package in one task and --part
+    in the next; relnox gives short flags only from :data:`SHORT_FLAGS`.
+    """
+
+    def arg_opts(self, name: str, default: Any, taken_names: set[str]) -> dict[str, Any]:
+        opts: dict[str, Any] = super().arg_opts(name, default, taken_names)
+        short = SHORT_FLAGS.get(name)
+        if short is not None and short not in taken_names:
+            opts["names"] = [*opts["names"], short]
+        return opts
+
+    def get_arguments(self, ignore_unknown_help: bool | None = None) -> Any:
+        kept = dict(self.help)
+        try:
+            arguments = super().get_arguments(ignore_unknown_help)
+        finally:
+            self.help = kept
+        return [
+            CheckedArgument(
+                names=a.names,
+                kind=a.kind,
+                default=a.default,
+                help=a.help,
+                positional=a.positional,
+                optional=a.optional,
+                incrementable=a.incrementable,
+                attr_name=a.attr_name,
+            )
+            for a in arguments
+        ]
+
+
 def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
     """``@invoke.task`` whose :class:`RelnoxError` becomes one clean line and exit 1.
 
     A :class:`UsageError` exits 2, like an unknown flag. A bug (any other exception)
-    still shows its traceback.
+    still shows its traceback. With ``--json``, standard output carries exactly one JSON
+    document (the result, or the error: :func:`error_document`); everything else written
+    there meanwhile (result lines, a child's output) goes to standard error.
     """
     kwargs["auto_shortflags"] = False  # short flags come from SHORT_FLAGS only
     locked = kwargs.pop("locked", False)  # holds the repository's lock (relnox.lock)
@@ -123,66 +207,136 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
     def decorate(fn: F) -> Any:
         if flags is not None:
             fn = _from_flags(fn, flags)
-        light = _light.ACTIVE and not args
-        if "verbose" in dict(_light.parameters(fn)):
+        if "verbose" in inspect.signature(fn).parameters:
             kwargs.setdefault("incrementable", ["verbose"])
             kwargs["help"] = {"verbose": VERBOSE_HELP, **(kwargs.get("help") or {})}
+        name = kwargs.get("name") or fn.__name__.replace("_", "-")
 
         @functools.wraps(fn)
         def body(c: Any, *a: Any, **kw: Any) -> Any:
             setup_logging(int(kw.get("verbose") or 0))
-            on_actions = os.environ.get("GITHUB_ACTIONS", "").lower() == "true"
-            try:
-                if locked and not kw.get("dry_run"):
-                    from pathlib import Path
-
-                    from relnox.lock import repository_lock
-
-                    name = kwargs.get("name") or fn.__name__.replace("_", "-")
-                    with repository_lock(Path(kw.get("root") or "."), f"relnox {name}"):
-                        result = fn(c, *a, **kw)
-                else:
-                    result = fn(c, *a, **kw)
-                if on_actions and isinstance(result, Mapping):  # step outputs and summary
-                    from relnox.tools.github import publish_results
-
-                    publish_results(kwargs.get("name") or fn.__name__.replace("_", "-"), result)
-            except (RelnoxError, OSError) as exc:
-                if isinstance(exc, OSError):
-                    if exc.errno != errno.ENAMETOOLONG:
-                        raise
-                    # a path a setting or flag names, too long to look up (Path.is_file()
-                    # raises it before Python 3.13): one line, wherever it was looked up
-                    exc = path_error(None, exc)
-                if on_actions:  # an ::error:: annotation on the run's page
-                    from relnox.tools.github import annotate_error
-
-                    annotate_error(str(exc))
-                code = USAGE_EXIT if isinstance(exc, UsageError) else 1
-                text = shown(f"relnox: error: {exc}")
-                if light:
-                    raise _light.TaskExit(text, code) from None
-                from invoke.exceptions import Exit
-
-                raise Exit(text, code=code) from None
-            return result
-
-        if light:  # the relnox command: no invoke (relnox._light)
-            return _light.LightTask(body, short_flags=SHORT_FLAGS, **kwargs)
-        from invoke.tasks import task as invoke_task
-
-        from relnox.invoke._tasks import RelnoxTask
+            if kw.get("root") == ".":  # not given: the repository around the current directory
+                kw["root"] = repository_root()
+            if not kw.get("json") or _documents is not None:  # a task inside a --json task
+                return _run(fn, name, locked, c, *a, **kw)
+            return _run_json(fn, name, locked, c, *a, **kw)
 
         return invoke_task(*args, klass=RelnoxTask, **kwargs)(body)
 
     return decorate
 
 
+def _run(fn: Callable[..., Any], name: str, locked: bool, c: Any, *a: Any, **kw: Any) -> Any:
+    """The task's body; a :class:`RelnoxError` as invoke's ``Exit`` (one line, its code)."""
+    on_actions = os.environ.get("GITHUB_ACTIONS", "").lower() == "true"
+    try:
+        if locked and not kw.get("dry_run"):
+            from pathlib import Path
+
+            from relnox.lock import repository_lock
+
+            with repository_lock(Path(kw.get("root") or "."), f"relnox {name}"):
+                result = fn(c, *a, **kw)
+        else:
+            result = fn(c, *a, **kw)
+        if on_actions and isinstance(result, Mapping):  # step outputs and summary
+            from relnox.tools.github import publish_results
+
+            publish_results(name, result)
+    except (RelnoxError, OSError) as exc:
+        if isinstance(exc, OSError):
+            if exc.errno != errno.ENAMETOOLONG:
+                raise
+            # a path a setting or flag names, too long to look up (Path.is_file()
+            # raises it before Python 3.13): one line, wherever it was looked up
+            exc = path_error(None, exc)
+        if on_actions:  # an ::error:: annotation on the run's page
+            from relnox.tools.github import annotate_error
+
+            annotate_error(str(exc))
+        raise Exit(shown(f"relnox: error: {exc}"), code=exit_code(exc)) from None
+    return result
+
+
+def exit_code(exc: RelnoxError) -> int:
+    """2 for a mistake on the command line (a usage error, a value that is not one of the
+    choices), 1 for every other failure."""
+    return USAGE_EXIT if isinstance(exc, (UsageError, UnknownChoice)) else 1
+
+
+#: the JSON documents a ``--json`` task produced so far (None: no --json task runs)
+_documents: list[dict[str, Any]] | None = None
+
+
+def _run_json(fn: Callable[..., Any], name: str, locked: bool, c: Any, *a: Any, **kw: Any) -> Any:
+    """:func:`_run` with standard output reserved for the one JSON document."""
+    global _documents
+    _documents = []
+    failure: Exit | None = None
+    try:
+        with _stdout_to_stderr():
+            try:
+                result = _run(fn, name, locked, c, *a, **kw)
+            except Exit as exc:
+                failure, result = exc, None
+                document = error_document(exc, _documents[-1] if _documents else {})
+            else:
+                document = _documents[-1] if _documents else {"schema": JSON_SCHEMA}
+    finally:
+        _documents = None
+    _write(json.dumps(document, indent=2, default=str))
+    if failure is not None:
+        raise failure
+    return result
+
+
+def error_document(exit: Exit, partial: Mapping[str, Any]) -> dict[str, Any]:
+    """A failed ``--json`` task's document: what the task had reported (``partial``), then
+    ``ok: false``, ``error`` (the message), ``exit_code`` and ``problems`` (the task's own
+    list of problems, else the message)."""
+    message = str(exit.message or "").removeprefix("relnox: error: ")
+    problems = partial.get("problems")
+    return {
+        "schema": JSON_SCHEMA,
+        **partial,
+        "ok": False,
+        "error": message,
+        "exit_code": exit.code,
+        "problems": list(problems)
+        if isinstance(problems, (list, tuple)) and problems
+        else [message],
+    }
+
+
+@contextlib.contextmanager
+def _stdout_to_stderr() -> Iterator[None]:
+    """Everything written to standard output meanwhile, by Python code or by a child
+    process, goes to standard error."""
+    out, err = sys.stdout, sys.stderr
+    try:
+        fd, err_fd = out.fileno(), err.fileno()
+    except (AttributeError, OSError, ValueError):  # no descriptor (a caller's StringIO)
+        fd = err_fd = -1
+    with contextlib.suppress(OSError, ValueError):
+        out.flush()
+    saved = os.dup(fd) if fd >= 0 else -1
+    if saved >= 0:
+        os.dup2(err_fd, fd)
+    try:
+        with contextlib.redirect_stdout(err):
+            yield
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            out.flush()
+            err.flush()
+        if saved >= 0:
+            os.dup2(saved, fd)
+            os.close(saved)
+
+
 def _from_flags(fn: Callable[..., Any], flags: type) -> Any:
     """``fn(c, flags)`` as invoke sees a task: one parameter per field of the ``flags``
-    dataclass (its default gives the flag's kind), the object built once from them. The
-    relnox command reads them from ``__relnox_parameters__``; invoke, which reads
-    ``inspect.signature``, from a ``__signature__`` made when invoke is the host."""
+    dataclass (its default gives the flag's kind), the object built once from them."""
     specs = fields(flags)
     given_names = [f.name for f in specs]
 
@@ -192,29 +346,33 @@ def _from_flags(fn: Callable[..., Any], flags: type) -> Any:
 
     body.__name__, body.__qualname__, body.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
     body.__module__ = fn.__module__
-    found = [("c", _light.EMPTY)]
-    found += [(f.name, _light.EMPTY if f.default is MISSING else f.default) for f in specs]
-    body.__relnox_parameters__ = tuple(found)  # type: ignore[attr-defined]
-    if not _light.ACTIVE:
-        import inspect
-
-        kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
-        body.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-            [
-                inspect.Parameter(
-                    name, kind, default=inspect.Parameter.empty if d is _light.EMPTY else d
-                )
-                for name, d in found
-            ]
-        )
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    empty = inspect.Parameter.empty
+    body.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter("c", kind)]
+        + [
+            inspect.Parameter(f.name, kind, default=empty if f.default is MISSING else f.default)
+            for f in specs
+        ]
+    )
     return body
 
 
-def echo(text: str = "") -> None:
-    """Print a result line to stdout (secrets masked), unless ``-q``/``RELNOX_QUIET``."""
-    if os.environ.get(QUIET_ENV, "") not in ("", "0"):
+def echo(text: str = "", *, always: bool = False) -> None:
+    """Print a result line to stdout (secrets masked), unless ``-q``/``RELNOX_QUIET``;
+    ``always``: a warning or the closing summary, which ``-q`` keeps."""
+    if not always and os.environ.get(QUIET_ENV, "") not in ("", "0"):
         return
     _write(text)
+
+
+def echo_result(lines: list[str]) -> None:
+    """A stage's :meth:`describe` lines, whose last is its closing summary (kept by ``-q``
+    when it is one line)."""
+    for line in lines[:-1]:
+        echo(line)
+    if lines:
+        echo(lines[-1], always="\n" not in lines[-1])
 
 
 def _write(text: str) -> None:
@@ -233,8 +391,13 @@ JSON_SCHEMA = 1  # the version of every task's --json object (docs/json.md)
 
 
 def echo_json(data: Mapping[str, Any]) -> None:
-    """A task's ``--json`` result: one object, ``schema`` first (docs/json.md)."""
-    _write(json.dumps({"schema": JSON_SCHEMA, **data}, indent=2, default=str))
+    """A task's ``--json`` result: one object, ``schema`` first (docs/json.md), printed
+    when the task ends (a failure after it prints the error's document instead)."""
+    document = {"schema": JSON_SCHEMA, **data}
+    if _documents is None:  # the body called without its task's wrapper
+        _write(json.dumps(document, indent=2, default=str))
+    else:
+        _documents.append(document)
 
 
 def listed(values: Any) -> list[str]:

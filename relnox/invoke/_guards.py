@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from relnox.invoke._common import (
-    echo,
     echo_json,
+    echo_result,
     listed,
     number,
     output_file,
@@ -27,7 +27,7 @@ AUDIT_HELP = {
     "wait": "seconds to read again while a file is not listed yet (a slow index or CDN)",
     "markdown": "write the report as a markdown table to this file (a release record to "
     "attach to the GitHub release)",
-    "root": "repository root (default: .)",
+    "root": "repository root (default: found upward from the current directory)",
     "json": "print the report as JSON",
 }
 
@@ -93,6 +93,6 @@ def audit(c: Any, flags: AuditFlags) -> dict[str, Any]:
         from relnox.tools.github import append_to
 
         append_to(Path(summary), table, "GITHUB_STEP_SUMMARY")
-    echo_json(report.to_json()) if flags.json else echo("\n".join(report.describe()))
+    echo_json(report.to_json()) if flags.json else echo_result(report.describe())
     report.raise_for_failures()
     return {"packages": list(report.packages), "versions": report.packages, "ok": True}

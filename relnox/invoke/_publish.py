@@ -19,6 +19,7 @@ from relnox.invoke._common import (
     chosen,
     echo,
     echo_json,
+    echo_result,
     listed,
     nothing_to_do,
     number,
@@ -50,7 +51,7 @@ PUBLISH_HELP = {
     "allow_stale": "use the files of this package although its sources changed since they were "
     "built (repeatable; recorded in the report)",
     "skip_existing": "accepted for twine users: files already on the index are always skipped",
-    "root": "repository root (default: .)",
+    "root": "repository root (default: found upward from the current directory)",
     "json": "print the result as JSON",
     "verbose": "more detail (-v: relnox's steps and the uploader's output, uv publish or twine; "
     "-vv: its --verbose)",
@@ -80,11 +81,9 @@ def _publish(
     verify_installable: bool = False,
     extra_index: str | None = None,
 ) -> PublishResult:
-    from relnox._light import freeze_imports
     from relnox.project.discovery import load_workspace
     from relnox.publish import STAGE, PublishRuntime
 
-    freeze_imports()  # the publish path's modules, loaded just now
     workspace = load_workspace(root)
     if options.jobs is not None and options.jobs < 1:
         raise UsageError(f"--jobs {options.jobs}: give 1 or more parallel uploads")
@@ -98,7 +97,7 @@ def _publish(
     result = STAGE.run(plan, runtime)
     if result.dry_run and not as_json:
         echo("\n".join(plan.tiers()))
-    echo_json(result.to_json()) if as_json else echo("\n".join(result.describe()))
+    echo_json(result.to_json()) if as_json else echo_result(result.describe())
     result.raise_for_failures()
     return result
 
@@ -276,13 +275,18 @@ def testpypi(c: Any, flags: PublishTestFlags) -> dict[str, Any]:
     )
     report = VERIFY.run(VERIFY.plan(load_workspace(flags.root), checks))
     summary["verified"] = bool(report.ok)
-    echo("\n".join(report.describe()))
+    if flags.json:  # the one document: the publish's, with the install check's
+        echo_json({**result.to_json(), "verified": bool(report.ok), "verify": report.to_json()})
+    echo_result(report.describe())
     if not report.ok:
         raise VerifyError(
             f"the release was published to {label}, but {report.closing()}\n"
             f"(run relnox verify-install --index {flags.repository} -v for details)"
         )
-    echo(f"verified: {', '.join(name for name, _ in result.packages)} install from there")
+    echo(
+        always=True,
+        text=f"verified: {', '.join(name for name, _ in result.packages)} install from there",
+    )
     return summary
 
 

@@ -40,7 +40,7 @@ RELEASE_HELP = {
     "(repeatable, or comma-separated)",
     "dist": "directory of the wheels and sdists, whoever built them; with --skip build the "
     "release publishes them as they are (default: [tool.relnox] dist-dir)",
-    "root": "repository root (default: .)",
+    "root": "repository root (default: found upward from the current directory)",
     "json": "print the result as JSON",
     "dry_run": "print every stage's plan (the bump's diff summary, what is built, uploaded "
     "and tagged); change nothing",
@@ -121,16 +121,17 @@ def _show_stage(report: Any) -> None:
 
 
 def _summary(result: Any, title: str) -> None:
+    """The closing summary (kept by ``-q``)."""
     echo("")
-    echo(title)
+    echo(title, always=True)
     for name, version in result.versions.items():
         before = result.previous.get(name, version)
         change = f"{before} -> {version}" if before != version else version
-        echo(f"  {name:24} {change}")
+        echo(f"  {name:24} {change}", always=True)
     if result.tags:
-        echo(f"  tags: {', '.join(result.tags)}")
+        echo(f"  tags: {', '.join(result.tags)}", always=True)
     for stage, files in result.uploads.items():
-        echo(f"  {stage}: {len(files)} file(s) uploaded")
+        echo(f"  {stage}: {len(files)} file(s) uploaded", always=True)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from relnox.invoke._args import UsageError
-from relnox.invoke._common import echo, echo_json, listed, nothing_to_do, relnox_task
+from relnox.invoke._common import (
+    echo,
+    echo_json,
+    echo_result,
+    listed,
+    nothing_to_do,
+    relnox_task,
+)
 
 if TYPE_CHECKING:
     from relnox.shards import ShardSpec
@@ -90,7 +97,7 @@ def plan_shards_task(
         "package": "the packages the assembled set must hold (repeatable; default: all)",
         "out": "where to assemble (default: [tool.relnox] dist-dir, 'dist' under the root)",
         "dry-run": "check every shard and print what would be written; write nothing",
-        "root": "repository root (default: .)",
+        "root": "repository root (default: found upward from the current directory)",
         "json": "print the result as JSON",
     },
 )
@@ -115,5 +122,5 @@ def assemble(
         return {**plan.to_json(), "dry_run": True}
     result = STAGE.run(plan)
     data = result.to_json()
-    echo_json(data) if json else echo("\n".join(result.describe()))
+    echo_json(data) if json else echo_result(result.describe())
     return data

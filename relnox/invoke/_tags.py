@@ -78,7 +78,10 @@ def tag(c: Any, flags: TagFlags) -> dict[str, Any]:
     if not flags.dry_run:
         TAG_STAGE.run(tag_plan)
         if flags.push and tag_plan.actions and not flags.json:
-            echo(f"pushed {', '.join(a.tag for a in tag_plan.actions)} to {flags.remote}")
+            echo(
+                always=True,
+                text=f"pushed {', '.join(a.tag for a in tag_plan.actions)} to {flags.remote}",
+            )
     results = tag_plan.results(workspace)
     if flags.dry_run:
         results["created"] = []

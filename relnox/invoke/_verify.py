@@ -12,6 +12,7 @@ from relnox.invoke._common import (
     chosen,
     echo,
     echo_json,
+    echo_result,
     listed,
     nothing_to_do,
     relnox_task,
@@ -45,7 +46,7 @@ VERIFY_HELP = {
     "dry_run": "print what would be installed and checked, do nothing",
     "allow_stale": "use the files of this package although its sources changed since they were "
     "built (repeatable; recorded in the report)",
-    "root": "repository root (default: .)",
+    "root": "repository root (default: found upward from the current directory)",
     "json": "print the result as JSON",
     "verbose": "more detail (-v: every command relnox runs)",
 }
@@ -172,9 +173,9 @@ def _verify(
     if flags.json:
         echo_json(result)
     else:
-        echo("\n".join(report.describe()))
+        echo_result(report.describe())
         if skew_report is not None:
-            echo("\n".join(skew_report.describe()))
+            echo_result(skew_report.describe())
     report.raise_for_failures()
     if skew_report is not None:
         skew_report.raise_for_failures()

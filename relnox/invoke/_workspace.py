@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from relnox.invoke._common import echo, echo_json, relnox_task
+from relnox.invoke._common import ROOT_HELP, echo, echo_json, relnox_task
 
 
-@relnox_task(help={"root": "repository root (default: .)", "json": "print JSON for machines"})
+@relnox_task(
+    help={
+        "root": ROOT_HELP,
+        "json": "print JSON for machines",
+    }
+)
 def packages(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> dict[str, Any]:
     """List the packages in release order: version, version source, backend, internal deps."""
     from relnox.project.discovery import listing, raise_broken
@@ -48,7 +53,10 @@ def packages(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> d
 
 @relnox_task(
     name="check-versions",
-    help={"root": "repository root (default: .)", "json": "print JSON for machines"},
+    help={
+        "root": ROOT_HELP,
+        "json": "print JSON for machines",
+    },
 )
 def check_versions(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> dict[str, Any]:
     """Validate every pyproject.toml: it parses, its version is PEP 440, its sources agree."""
@@ -78,7 +86,7 @@ def check_versions(c: Any, root: str = ".", json: bool = False, verbose: int = 0
         for problem in problems:
             echo(f"  x {problem}")
         for warning in warnings:
-            echo(f"  ! {warning}")
+            echo(f"  ! {warning}", always=True)
     if not json:  # the sound packages are checked and said, whatever the others' problems
         for pkg in workspace.packages:
             echo(f"  ok {pkg.name} {pkg.version} ({pkg.version_source})")
@@ -88,5 +96,8 @@ def check_versions(c: Any, root: str = ".", json: bool = False, verbose: int = 0
             "fix the files listed above (relnox bump rewrites every copy of a version)"
         )
     if not json:
-        echo(f"{len(workspace.packages)} package(s) checked, all versions valid and consistent")
+        echo(
+            f"{len(workspace.packages)} package(s) checked, all versions valid and consistent",
+            always=True,
+        )
     return result

@@ -280,7 +280,9 @@ def discover(root: Path | str = ".") -> Workspace:
     workspace = read_tags(workspace)
     if listing is None and not explicit:  # found by scanning, declared by no file
         workspace = _without_placeholders(workspace)
-    return _with_problems(workspace)
+    from relnox.project.referee import refereed  # the backend's word on computed versions
+
+    return _with_problems(refereed(workspace))
 
 
 def _ordered(packages: list[Package], broken: list[Broken]) -> tuple[Package, ...]:

@@ -44,7 +44,6 @@ from relnox.project.setup_py import (
     SCM_KEYWORDS,
     followed,
     scm_keyword,
-    setup_py_changelog,
     setup_py_literal,
     setup_py_reads,
     setup_py_toml,
@@ -152,13 +151,6 @@ def _hatch(
     if not isinstance(path, str):
         return None
     target = Path(os.path.normpath(directory / path))  # ../VERSION: the file, as shown
-    reader = tag_reader(target) if source == "code" else None
-    if reader is not None:
-        return (
-            VCS_SOURCE,
-            [],
-            f"{label} source = 'code' runs {path}, which reads git tags ({reader})",
-        )
     if isinstance(hatch.get("pattern"), str):
         loc = regex_location(target, hatch["pattern"], label)
         return "hatch", [loc], f"{label} path = {path!r} with a pattern"
@@ -168,6 +160,7 @@ def _hatch(
         found = followed(target)
         if found is not None:
             return "hatch", [found], f"{label} path = {path!r} (source = 'code')"
+        return computed_version(f"{label} source = 'code' runs {path}")
     return (
         "hatch",
         [literal_location(target, f"{label} path", pyproject)],
@@ -182,46 +175,6 @@ def _reads_its_path(directory: Path, source: object, path: object) -> bool:
         return False
     target = Path(os.path.normpath(directory / path))
     return python_location(target, top_level=True) is not None
-
-
-#: modules that compute a version from git tags, as a version script imports them
-_TAG_READERS = re.compile(
-    r"(?m)^[ \t]*(?:from|import)[ \t]+(?P<module>setuptools_scm|vcs_versioning|dunamai|"
-    r"versioningit|setuptools_git_versioning|pdm\.backend\.hooks\.version)\b"
-)
-
-
-#: a script that runs ``git describe`` itself (pipdeptree's tools/version.py, which
-#: meson.build's project() runs): ``"git describe``, or ``"git"`` and ``"describe"`` as
-#: words of a command
-_GIT_WORDS = (re.compile(r"""['"]git['"]"""), re.compile(r"""['"]describe['"]"""))
-_GIT_DESCRIBE = re.compile(r"""['"]git describe\b""")
-#: the tag a CI run builds, as a version script reads it from the environment (pmdarima's
-#: get_tag.py: ``GITHUB_REF``'s ``refs/tags/v2.1.1``, CircleCI's ``CIRCLE_TAG``)
-_CI_TAG = re.compile(
-    r"""['"](?P<name>GITHUB_REF(?:_NAME)?|CIRCLE_TAG|CI_COMMIT_TAG|TRAVIS_TAG)['"]"""
-)
-
-
-def tag_reader(script: Path) -> str | None:
-    """The module a version script (hatch's ``source = "code"``) computes its version with
-    from git tags (griffe's ``get_version_from_scm`` of pdm-backend), or ``git describe``
-    when it runs that itself, or the tag a CI run builds (``GITHUB_REF``) when it reads
-    that, when it holds no literal version of its own; ``None`` otherwise."""
-    if not script.is_file() or python_location(script, top_level=True) is not None:
-        return None
-    try:
-        text = read_text(script)
-    except (ConfigError, UnicodeDecodeError):
-        return None
-    found = _TAG_READERS.search(text)
-    if found is not None:
-        return found.group("module")
-    described = _GIT_DESCRIBE.search(text) or all(w.search(text) for w in _GIT_WORDS)
-    if described:
-        return "git describe"
-    ci = _CI_TAG.search(text)
-    return f"the tag the CI builds, {ci['name']}" if ci is not None else None
 
 
 def _setuptools(
@@ -248,14 +201,8 @@ def _setuptools(
                 f"{module_name} under {directory}; fix the attr"
             )
         found = attr_location(module, attr) or followed(module) or _attr_tuple(module, attr)
-        reader = tag_reader(module) if found is None else None
-        if reader is not None:  # setuptools-scm's own in-tree helper
-            return (
-                VCS_SOURCE,
-                [],
-                f"[tool.setuptools.dynamic] version = {{attr = {attr!r}}}, which "
-                f"{module.name} computes from git tags ({reader})",
-            )
+        if found is None and python_location(module) is None and literal_free(module):
+            return computed_version(f"[tool.setuptools.dynamic] version = {{attr = {attr!r}}}")
         return (  # setuptools imports a module whose version is no literal: follow it
             "setuptools-attr",
             [found or literal_location(module, "version attr", pyproject)],
@@ -401,15 +348,7 @@ def dynamic_version(
     getter = pdm.get("getter")
     if pdm.get("source") == "call" and isinstance(getter, str):
         # pdm calls "scripts.get_version:get_version": a module of the project's directory
-        script = directory.joinpath(*getter.partition(":")[0].split(".")).with_suffix(".py")
-        reader = tag_reader(script)
-        if reader is not None:
-            return (
-                VCS_SOURCE,
-                [],
-                f"[tool.pdm.version] source = 'call' runs {getter}, which reads git tags "
-                f"({reader})",
-            )
+        return computed_version(f"[tool.pdm.version] source = 'call' runs {getter}")
     if pdm.get("source") == "file" and isinstance(pdm.get("path"), str):
         return (
             "pdm",
@@ -456,7 +395,9 @@ def dynamic_version(
     if prefix is not None:
         return VCS_SOURCE, [], f"versioneer (versions from git tags, tag_prefix = {prefix!r})"
     if meson:  # project() computes it, with no plugin of git tags around
-        return meson_computed(directory, roots)
+        return meson_computed(directory, roots) or computed_version(
+            "meson.build's project() computes its version"
+        )
     found = setup_cfg_version(directory, metadata, roots)
     if found is not None:
         return found
@@ -485,59 +426,8 @@ def dynamic_version(
         setup_py_incremental(directory, roots, modules)
         or setup_py_literal(directory)
         or setup_py_toml(directory)
-        or setup_py_changelog(directory)
         or setup_py_reads(directory, roots)
-        or _setup_py_tag_helper(directory, roots)
     )
-
-
-def _setup_py_tag_helper(directory: Path, roots: Sequence[Path]) -> Found | None:
-    """setup.py's ``version=f()`` of a function it imports from a helper module of its own
-    (beside it, or in a directory it puts on ``sys.path``: obspy's ``from version import
-    get_git_version`` of obspy/core/util/version.py) that reads git tags, or
-    ``version=NAME`` it makes of ``git describe`` itself (bpython's), or the one file of
-    the package it execs for the version when that file runs ``git describe`` (miniver's
-    ``_version.py``): the tags."""
-    import ast
-
-    from relnox.project.setup_py import local_helpers, setup_call, setup_py_computed
-
-    computed = setup_py_computed(directory, roots)
-    reader = tag_reader(computed) if computed is not None else None
-    if computed is not None and reader is not None:
-        where = Path(os.path.relpath(computed, directory)).as_posix()
-        return (
-            VCS_SOURCE,
-            [],
-            f"setup.py takes the version from {where}, which reads git tags ({reader})",
-        )
-
-    found = setup_call(directory)
-    value = found[1].get("version") if found is not None else None
-    if found is not None and isinstance(value, ast.Name):
-        # setup.py runs git describe for the name itself (bpython's, over "unknown")
-        text = read_text(directory / "setup.py")
-        if _GIT_DESCRIBE.search(text) or all(w.search(text) for w in _GIT_WORDS):
-            return VCS_SOURCE, [], f"setup.py's version={value.id}, which it makes of git describe"
-    if found is None or not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)):
-        return None
-    name = value.func.id
-    modules = {
-        node.module
-        for node in ast.walk(found[0])
-        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module
-        if any((alias.asname or alias.name) == name for alias in node.names)
-    }
-    for helper in local_helpers(found[0], directory / "setup.py"):
-        reader = tag_reader(helper) if helper.stem in modules else None
-        if reader is not None:
-            where = Path(os.path.relpath(helper, directory)).as_posix()
-            return (
-                VCS_SOURCE,
-                [],
-                f"setup.py's version={name}() of {where}, which reads git tags ({reader})",
-            )
-    return None
 
 
 def versioneer_prefix(directory: Path, doc: Mapping[str, Any]) -> str | None:
@@ -601,60 +491,22 @@ def versioneer_match(directory: Path, doc: Mapping[str, Any]) -> str | None:
     return "[0-9]*" if digit else None
 
 
-#: setup.py's keyword of the calver plugin
-_CALVER = re.compile(r"\buse_calver\s*=")
-
-
-def _syntax_error(setup_py: Path) -> VersionError | None:
-    """The error for a setup.py Python cannot parse (contextlib2's ``project_urls={...}``
-    with no comma before the next keyword): its build fails before any version, so the
-    line to fix is that one, not a version setting. ``None`` when it parses."""
-    from relnox.project.python_ast import parse
-
-    try:
-        parse(read_text(setup_py), str(setup_py))
-    except SyntaxError as exc:
-        where = f"{setup_py}:{exc.lineno}" if exc.lineno else str(setup_py)
-        return VersionError(
-            f"{where}: setup.py is not valid Python ({exc.msg}), so the build fails before "
-            "it gives a version; fix that line"
-        )
-    except (ValueError, RelnoxError):
-        return VersionError(
-            f"{setup_py}: setup.py is not valid Python (it holds a NUL byte or is unreadable), "
-            "so the build fails before it gives a version; fix the file"
-        )
-    return None
-
-
-def unreadable(directory: Path, roots: Sequence[Path] = ()) -> VersionError:
-    """The error for a version relnox cannot read, naming the one line that fixes it (and
-    the file setup.py takes it from, when there is one)."""
-    from relnox.project.setup_py import setup_py_computed
-
-    setup_py = directory / "setup.py"
-    where = setup_py if setup_py.is_file() else directory / "pyproject.toml"
-    what = "setup.py computes the version" if setup_py.is_file() else "the version is dynamic"
-    if setup_py.is_file() and _CALVER.search(read_text(setup_py)) is not None:
-        # trove-classifiers' setup(use_calver="%Y.%m.%d.%H"): the build's clock is the version
-        return VersionError(
-            f"{setup_py}: setup(use_calver=...) makes each build's version of the time it "
-            "runs (the calver plugin), which no file or tag holds before the build; relnox "
-            "cannot bump it: write the version in a file and list it in [tool.relnox] "
-            f"version-files in {directory / 'pyproject.toml'}, or tag each release with the "
-            "version its build printed and release without relnox's bump"
-        )
-    broken = _syntax_error(setup_py) if setup_py.is_file() else None
-    if broken is not None:
-        return broken
-    computed = setup_py_computed(directory, roots)
-    if computed is not None:
-        what = (
-            f"setup.py takes the version from {Path(os.path.relpath(computed, directory)).as_posix()}, "
-            'which computes it (no literal __version__ = "...")'
-        )
-    return VersionError(
-        f"{where}: {what} and relnox cannot read it without running the build; "
-        'add [tool.relnox] version-files = ["<file holding the version>"] to '
-        f'{directory / "pyproject.toml"}, or version-source = "vcs" if git tags give it'
+def computed_version(how: str) -> Found:
+    """A version the build computes, with no literal relnox rewrites: its build backend
+    says it (:mod:`relnox.project.referee`), and its release is a tag the backend proves."""
+    return (
+        VCS_SOURCE,
+        [],
+        f"{how}: the build computes the version (no literal relnox rewrites), so its build "
+        "backend says it and a release is a tag",
     )
+
+
+def literal_free(module: Path) -> bool:
+    """Whether ``module`` holds no quoted version-like literal at all (a script that
+    computes the version), as opposed to one relnox cannot place."""
+    try:
+        text = read_text(module)
+    except (ConfigError, UnicodeDecodeError):
+        return True
+    return re.search(r"""['"]\d+(?:\.\d+)+""", text) is None

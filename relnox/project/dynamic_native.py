@@ -153,26 +153,15 @@ _RUN_COMMAND = re.compile(
 )
 
 
-def meson_computed(directory: Path, roots: Sequence[Path]) -> Found:
+def meson_computed(directory: Path, roots: Sequence[Path]) -> Found | None:
     """A version meson.build's project() computes: ``run_command('pkg/_build_utils/
     version.py')`` reading ``__version__`` of one file of the package is read there;
-    anything else is the error naming the setting that decides."""
+    ``None`` for anything else (the build computes it)."""
     from relnox.project.setup_py import script_reads
 
-    build = directory / "meson.build"
-    command = _RUN_COMMAND.search(read_text(build))
+    command = _RUN_COMMAND.search(read_text(directory / "meson.build"))
     name = command.group("script") if command else ""
     if name and (directory / name).is_file():
         what = f"meson.build's run_command({name!r})"
-        found = script_reads(directory / name, directory, roots, "meson", what)
-        if found is not None:
-            return found
-        from relnox.project.dynamic import tag_reader
-
-        reader = tag_reader(directory / name)
-        if reader is not None:  # pipdeptree's tools/version.py runs git describe
-            return VCS_SOURCE, [], f"{what} reads git tags ({reader})"
-    raise VersionError(
-        f"{build}: project() computes its version, which relnox cannot read without running it; "
-        'set [tool.relnox] version-files = ["<file holding the version>"] or version-source = "vcs"'
-    )
+        return script_reads(directory / name, directory, roots, "meson", what)
+    return None

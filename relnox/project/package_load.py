@@ -470,7 +470,7 @@ def load_package(
             source, evidence = "tool.poetry.version", "[tool.poetry] version"
             locations.append(toml_location(pyproject, doc, ("tool", "poetry", "version")))
     elif "version" in project.get("dynamic", ()) or not project:
-        from relnox.project.dynamic import dynamic_version, unreadable
+        from relnox.project.dynamic import computed_version, dynamic_version
 
         found = dynamic_version(
             directory,
@@ -484,9 +484,11 @@ def load_package(
         )
         if found is None:
             listed = version_files(settings, directory, config.source if is_root else pyproject)
-            if not listed:
-                raise unreadable(directory, source_roots(directory, shipped))
-            found = ("version-files", listed, "[tool.relnox] version-files (first entry)")
+            found = (
+                ("version-files", listed, "[tool.relnox] version-files (first entry)")
+                if listed
+                else computed_version("setup.py" if not project else "dynamic version")
+            )
         source, locations, evidence = found[0], list(found[1]), found[2]
     else:
         raise VersionError(

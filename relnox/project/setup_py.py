@@ -22,7 +22,6 @@ from relnox.project.sources import (
     text_location,
     toml_location,
 )
-from relnox.project.version_tuple import joined_elsewhere
 from relnox.project.version_tuple import location as joined_location
 from relnox.versioning import maybe_version
 
@@ -857,46 +856,6 @@ def _named_version(path: Path) -> VersionLocation | None:
     return VersionLocation(path, "pattern", found[0]["version"], pattern=pattern)
 
 
-#: a changelog's name, as setup.py spells it
-_CHANGELOG_NAME = re.compile(r"(?i)(?:change(?:s|log)|history|news)(?:\.(?:md|rst|txt))?")
-
-
-def setup_py_changelog(directory: Path) -> Found | None:
-    """``setup(version=...)`` of what a regular expression with a ``version`` group finds
-    in a changelog setup.py opens: its newest release heading (pyinfra's ``# v3.0.beta0``
-    of CHANGELOG.md, lizard's ``## 1.24.0``). Read there; a bump is the next heading,
-    which relnox leaves to the project (the location says how)."""
-    from relnox.project.changelog import sections
-
-    setup_py = directory / "setup.py"
-    tree = _tree(setup_py) if setup_py.is_file() else None
-    keywords = _setup_keywords(tree, every=False) if tree is not None else None
-    value = (keywords or {}).get("version")
-    if tree is None or value is None or isinstance(value, ast.Constant):
-        return None
-    if "(?P<version>" not in read_text(setup_py):
-        return None
-    from relnox.project.python_ast import string_constants
-
-    names = {text for text in string_constants(tree) if _CHANGELOG_NAME.fullmatch(text)}
-    for name in sorted(names):
-        path = directory / name
-        if not path.is_file():
-            continue
-        newest = next((s for s in sections(read_text(path)) if maybe_version(s.label)), None)
-        if newest is None:
-            continue
-        heading = newest.heading.splitlines()[0]
-        written = re.match(rf"(?P<prefix>#*[ \t]*[vV]?){re.escape(newest.label)}", heading)
-        if written is None:
-            continue
-        prefix = written["prefix"]
-        pattern = rf"(?m)^{re.escape(prefix)}(?P<version>[0-9][^\s()]*)"
-        loc = VersionLocation(path, "changelog", newest.label, pattern=pattern, key=(prefix,))
-        return "setup.py", [loc], f"setup.py reads the newest release heading of {name}"
-    return None
-
-
 def setup_py_reads(directory: Path, roots: Sequence[Path]) -> Found | None:
     """A setup.py that takes its version from a file of the package: one it imports the
     version from, or one whose path it spells (``open(os.path.join(here, NAME,
@@ -920,8 +879,7 @@ def script_reads(
         return None
     holding = _holding(script, tree, directory, roots)
     for helper in [] if holding else local_helpers(tree, script):
-        # setup.py's own helper module reads it (from _bootstrap import get_version:
-        # psutil; import versioninfo: lxml; gevent's _setuputils.read_version)
+        # setup.py's own helper module reads it (from _bootstrap import get_version)
         helper_tree = _tree(helper)
         if helper_tree is not None:
             holding.update(_holding(helper, helper_tree, directory, roots))
@@ -975,34 +933,9 @@ def _holding(
             loc = _version_file(path)
             python = path.suffix == ".py"  # not the data files it names (bpython's .png)
             loc = loc or (joined_location(path) or _from_sibling(path) if python else None)
-            for name in _joined_names(tree) if loc is None and python else []:
-                loc = loc or joined_elsewhere(path, name)
             if loc is not None:
                 holding[loc.path.resolve()] = loc
     return holding
-
-
-def _joined_names(tree: ast.Module) -> list[str]:
-    """The names a script joins with dots into a version: ``".".join(str(x) for x in
-    __version__)`` or ``".".join(map(str, VERSION))``, or of ``pkg.VERSION``."""
-    from relnox.project.version_parts import dot_join_argument
-
-    names: list[str] = []
-    for node in ast.walk(tree):
-        arg = dot_join_argument(node)
-        if arg is None:
-            continue
-        if isinstance(arg, ast.GeneratorExp | ast.ListComp) and len(arg.generators) == 1:
-            joined = arg.generators[0].iter
-        elif isinstance(arg, ast.Call) and len(arg.args) == 2:  # map(str, NAME)
-            joined = arg.args[1]
-        else:
-            continue
-        if isinstance(joined, ast.Attribute):
-            names.append(joined.attr)
-        elif isinstance(joined, ast.Name):
-            names.append(joined.id)
-    return names
 
 
 def _repository_of(directory: Path) -> Path:
@@ -1030,21 +963,6 @@ def local_helpers(tree: ast.Module, script: Path) -> list[Path]:
     places = [script.parent, *_on_sys_path(tree, script.parent, _constants(tree))]
     found = [place / f"{name}.py" for place in places for name in names if "." not in name]
     return [path for path in dict.fromkeys(found) if path.is_file() and path != script]
-
-
-def setup_py_computed(directory: Path, roots: Sequence[Path]) -> Path | None:
-    """The one Python file of the project setup.py imports or spells the path of, when none
-    holds a literal version (coverage's ``exec`` of ``coverage/version.py``, which makes
-    ``__version__`` from a ``version_info`` tuple): the file an error names."""
-    tree = _tree(directory / "setup.py") if (directory / "setup.py").is_file() else None
-    if tree is None:
-        return None
-    found = []
-    for path in _named_files(tree, directory, [directory, *roots]):
-        path = Path(os.path.normpath(path))
-        if path.suffix == ".py" and path.is_file() and path.parent != directory:
-            found.append(path)
-    return found[0] if len(set(found)) == 1 else None
 
 
 def setup_call(directory: Path) -> tuple[ast.Module, dict[str, ast.expr]] | None:

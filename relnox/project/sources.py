@@ -29,11 +29,7 @@ Kind = Literal[
     "pattern",
     "incremental",
     "tuple",
-    "info",
-    "parts",
     "tuple_copy",
-    "expr",
-    "changelog",
 ]
 
 PY_VERSION_RE = re.compile(
@@ -76,13 +72,6 @@ class VersionLocation:
 
     def render(self, text: str, new: str) -> str:
         """``text`` (the file's current content) with this version replaced by ``new``."""
-        if self.kind == "changelog":  # the newest release's heading: a new one is written
-            prefix = self.key[0] if self.key else ""
-            raise VersionError(
-                f"{self.path}: the version the build reads is this changelog's newest release "
-                f"heading ({self.value}), which relnox does not rewrite: write the next "
-                f"release's heading above it ('{prefix}{new}'), commit it, then relnox tag"
-            )
         if self.kind == "toml":
             import tomlkit  # only a bump writes (4 ms of every command's start otherwise)
             from tomlkit.items import String, StringType
@@ -99,25 +88,15 @@ class VersionLocation:
             from relnox.project.incremental import respell
 
             return respell(self.path, text, self.value, new)
-        if self.kind in ("tuple", "info"):
+        if self.kind == "tuple":
             from relnox.project import version_tuple
 
-            if self.kind == "tuple":
-                name = self.key[0] if self.key else None
-                return version_tuple.respell(self.path, text, self.value, new, name)
-            return version_tuple.respell_info(self.path, text, self.value, new)
+            name = self.key[0] if self.key else None
+            return version_tuple.respell(self.path, text, self.value, new, name)
         if self.kind == "tuple_copy":
             from relnox.project.tuple_copy import respell as respell_copy
 
             return respell_copy(self.path, text, self.value, new)
-        if self.kind == "parts":
-            from relnox.project.version_parts import respell_parts
-
-            return respell_parts(self.path, text, self.value, new)
-        if self.kind == "expr":
-            from relnox.project.version_expr import respell_expr
-
-            return respell_expr(self.path, text, self.value, new)
         if self.kind == "text":
             stripped = text.strip()
             if stripped != self.value:
@@ -348,10 +327,6 @@ def literal_location(path: Path, what: str, pyproject: Path) -> VersionLocation:
         )
     loc = python_location(path)
     if loc is None:
-        from relnox.project.version_tuple import two_ways
-
-        if (why := two_ways(path, f"{pyproject} {what} reads")) is not None:
-            raise VersionError(why)
         text = read_text(path)
         alone = text.strip()
         if "hatch" in what and "\n" not in alone and maybe_version(alone) is not None:
@@ -412,20 +387,10 @@ def value_in(loc: VersionLocation, text: str) -> str | None:
             from relnox.project.incremental import public
 
             return public(text)
-        if loc.kind == "parts":
-            from relnox.project.version_parts import parts_value
+        if loc.kind == "tuple":
+            from relnox.project.version_tuple import joined
 
-            return parts_value(text)
-        if loc.kind == "expr":
-            from relnox.project.version_expr import expr_value
-
-            return expr_value(text)
-        if loc.kind in ("tuple", "info"):
-            from relnox.project.version_tuple import info_value, joined
-
-            if loc.kind == "tuple":
-                return joined(text, loc.key[0] if loc.key else None)
-            return info_value(text, loc.path)
+            return joined(text, loc.key[0] if loc.key else None)
         regex = re.compile(loc.pattern) if loc.pattern else PY_VERSION_RE
         match = regex.search(text)
         if match is not None and loc.result is not None:

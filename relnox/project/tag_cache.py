@@ -68,8 +68,6 @@ CODE = (
     "relnox.project.tag_model",
     "relnox.project.tuple_copy",
     "relnox.project.vcs",
-    "relnox.project.version_expr",
-    "relnox.project.version_parts",
     "relnox.project.version_tuple",
     "relnox.redact",
     "relnox.tags",

@@ -52,15 +52,14 @@ def _said(text: str) -> list[Version | None]:
     after ``version =`` (setup.cfg's) or alone (a VERSION file), and one spelled in parts
     (a version-info tuple, a tuple joined with dots, incremental's Version())."""
     from relnox.project.incremental import public
-    from relnox.project.version_parts import parts_value
-    from relnox.project.version_tuple import info_value, joined
+    from relnox.project.version_tuple import joined
 
     said = [maybe_version(m) for m in _QUOTED.findall(text)]
     said += [maybe_version(m) for m in _BARE.findall(text)]
     if "\n" not in text.strip() and text.strip()[:1].isdigit():
         said.append(maybe_version(text.strip()))
     if "__version__" in text:
-        found = (info_value(text), joined(text), public(text), parts_value(text))
+        found = (joined(text), public(text))
         said += [maybe_version(v) for v in found if v]
     return said
 

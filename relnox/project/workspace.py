@@ -25,7 +25,7 @@ from relnox.config import (
     RELEASE_NOTES_NAMES,
     Config,
 )
-from relnox.errors import ConfigError, GitError, RelnoxError
+from relnox.errors import ConfigError, GitError, RelnoxError, UnknownChoice, did_you_mean
 from relnox.project.pyproject import (
     VCS_SOURCE,
     InternalRequirement,
@@ -71,6 +71,7 @@ class Package:
     tag_match: str | None = None  # the backend narrows its tags: describe --match glob
     tag_regex: str | None = None  # ... or tag_regex
     tags: TagFacts | None = None  # its tag convention and released versions (git repos)
+    referee: str = ""  # where its build backend says another version (relnox.project.referee)
 
     @property
     def vcs_versioned(self) -> bool:
@@ -307,6 +308,7 @@ class Workspace:
     def warnings(self) -> tuple[str, ...]:
         """Findings that do not stop a command: drift, packages left out, unclear tags."""
         found = [note for pkg in self.packages for note in pkg.drift_notes]
+        found += [pkg.referee for pkg in self.packages if pkg.referee]
         found += _shared(
             [(pkg.name, pkg.tags.problem) for pkg in self.packages if pkg.tags and pkg.tags.problem]
         )
@@ -377,8 +379,11 @@ class Workspace:
         if other is not None:
             where = other.directory.relative_to(self.root).as_posix() or "."
             raise ConfigError(f"{name!r} ({where}) is not released: {other.why}; {other.setting}")
-        known = ", ".join(p.name for p in self.packages) or "none"
-        raise ConfigError(f"unknown package {name!r}; the packages of {self.root} are: {known}")
+        known = [p.name for p in self.packages]
+        raise UnknownChoice(
+            f"unknown package {name!r}; {did_you_mean(name, known)}the packages of "
+            f"{self.root} are: {', '.join(known) or 'none'}"
+        )
 
     def select(self, names: Iterable[str] | None) -> tuple[Package, ...]:
         """The named packages (all when ``names`` is empty), in release order.

@@ -150,8 +150,41 @@ def check_tag(
                 f"Version mismatch: git tag ({parsed.version}) != {Path(file).name} ({pkg.version}) "
                 f"for {pkg.name} in {file}; {_mismatch_fix(workspace, pkg, parsed)}"
             )
-        checks.append(TagCheck(parsed.tag, pkg.name, parsed.version, pkg.version, file))
+        said = _backend_check(workspace, pkg, parsed.tag, parsed.version)
+        checks.append(TagCheck(parsed.tag, pkg.name, parsed.version, said or pkg.version, file))
     return checks
+
+
+def _backend_check(workspace: Workspace, pkg: Package, tag: str, version: str) -> str | None:
+    """The version ``pkg``'s build backend gives the commit checked out (HEAD, where the
+    release is built) when it computes it, or VersionError when that is not the tag's: a
+    tag on another commit, or one made up, releases nothing the backend builds here.
+    ``None`` when the backend is not asked (a version in pyproject.toml, a backend that
+    compiles first, asking turned off)."""
+    from relnox.project.referee import backend_says, computed
+    from relnox.tools.backend_version import BackendVersionError, compiles, enabled
+
+    if not enabled() or not computed(pkg) or compiles(pkg.backend):
+        return None
+    try:
+        said = backend_says(workspace, pkg)
+    except BackendVersionError as exc:
+        raise VersionError(f"tag {tag}: {exc}; the tag cannot be checked") from None
+    if not same_version(said.split("+", 1)[0], version) or "+" in said:
+        where = git.tag_commit(workspace.root, tag) if git.tag_exists(workspace.root, tag) else None
+        head = git.head(workspace.root)
+        if where is None:
+            named = f"tag {tag} does not exist"
+        elif where != head:
+            named = f"tag {tag} names commit {where[:12]}, not HEAD {(head or '')[:12]}"
+        else:
+            named = f"tag {tag} names HEAD"
+        raise VersionError(
+            f"Version mismatch: git tag ({version}) != what the build backend {pkg.backend} "
+            f"of {pkg.name} builds here ({said}): {named}; check out the commit the tag "
+            "names, or make the release with relnox bump, which tags the commit it proves"
+        )
+    return said
 
 
 def _mismatch_fix(workspace: Workspace, pkg: Package, parsed: ParsedTag) -> str:

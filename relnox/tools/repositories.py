@@ -32,7 +32,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from relnox.config import Config
-from relnox.errors import ConfigError
+from relnox.errors import ConfigError, UnknownChoice, did_you_mean
 from relnox.redact import register_secret
 
 logger = logging.getLogger("relnox")
@@ -363,7 +363,7 @@ def resolve(
             "address, as twine reads it)"
         )
     known = sorted({PYPI, TESTPYPI, LOCAL, *configured, *sections})
-    raise ConfigError(
-        f"unknown repository {value!r}; use one of {', '.join(known)}, a URL, or add it to "
-        "[tool.relnox.repositories] in pyproject.toml"
+    raise UnknownChoice(
+        f"unknown repository {value!r}; {did_you_mean(value, known)}use one of "
+        f"{', '.join(known)}, a URL, or add it to [tool.relnox.repositories] in pyproject.toml"
     )

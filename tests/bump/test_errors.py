@@ -131,7 +131,8 @@ def test_bad_input(tmp_path: Path, case: str) -> None:
         args = ["--part", "minor", *args]
     before, state = snapshot(root), git_state(root)
     proc = run_relnox("bump", *args, cwd=root)
-    assert proc.returncode == 1, proc.stdout + proc.stderr
+    usage = case in ("unknown package", "unknown part")  # a value none of the choices
+    assert proc.returncode == (2 if usage else 1), proc.stdout + proc.stderr
     lines = error_lines(proc.stderr)
     assert len(lines) == 1, proc.stderr
     assert lines[0].startswith("relnox: error: ") and "Traceback" not in proc.stderr

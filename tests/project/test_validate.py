@@ -233,6 +233,7 @@ def test_every_problem_is_listed_together_each_with_its_file(tmp_path: Path) -> 
     shown = json.loads(proc.stdout)
     assert [p["name"] for p in shown["packages"]] == ["good-pkg"]
     assert len(shown["problems"]) == 4
+    assert shown["exit_code"] == 1 and shown["ok"] is False  # --json: one document
     assert proc.stderr.count("\n") == 5 and proc.stderr.startswith("relnox: error: 4 problems")
     # doctor names the same four as findings
     checks = doctor(root).checks

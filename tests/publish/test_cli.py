@@ -319,42 +319,6 @@ def test_publish_test_verifies_with_the_extra_index_given(release: Path, tmp_pat
         assert "verified: demo-core install from there" in done.stdout
 
 
-def test_the_publish_command_freezes_the_modules_its_stage_loads(
-    ws: Path, index: LocalIndex
-) -> None:
-    """Its own process froze the collector's view before the task; the publish path's
-    modules, loaded by the task, are frozen too (the teardown skips them); a caller's
-    process is left alone."""
-    code = (
-        "import atexit, gc, sys\n"
-        "import relnox.cli\n"
-        "first = relnox.cli._freeze\n"
-        "def counted():\n"
-        "    first()\n"
-        "    print('first', gc.get_freeze_count(), file=sys.stderr)\n"
-        "relnox.cli._freeze = counted\n"
-        "atexit.register(lambda: print('frozen', gc.get_freeze_count(), file=sys.stderr))\n"
-        "if sys.argv[1:2] == ['--argv']:\n"
-        "    relnox.cli.main(sys.argv[2:])\n"
-        "else:\n"
-        "    relnox.cli.main()\n"
-    )
-    counts: dict[str, dict[str, int]] = {}
-    for way, lead in (("process", []), ("caller", ["--argv"])):
-        argv = [*lead, "publish", "--repository", index.url, "--dry-run"]
-        proc = subprocess.run(
-            [sys.executable, "-c", code, *argv], cwd=ws, env=env(), capture_output=True, text=True
-        )
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-        words = [line.split() for line in proc.stderr.splitlines()]
-        counts[way] = {
-            w[0]: int(w[1]) for w in words if len(w) == 2 and w[0] in ("first", "frozen")
-        }
-    process, caller = counts["process"], counts["caller"]
-    assert process["frozen"] > process["first"] + 1000, counts  # the publish path's modules
-    assert "first" not in caller and caller["frozen"] == 0, counts
-
-
 @pytest.mark.parametrize(
     "name", ["demo_core-0.1.0-py3-none-linux\n_x86_64.whl", "demo_core-0.1.0 .tar.gz"]
 )

@@ -1,0 +1,145 @@
+"""The build backend is the referee of a computed version.
+
+Where a package's version is dynamic (``dynamic = ["version"]``, setup.py, git tags), its
+version is what its own build backend says (:mod:`relnox.tools.backend_version`).
+relnox's own reading of the files and tags stays as the fast path and as the way to find
+*where* a bump writes; when the two disagree the backend wins, and the difference is a
+finding on that package naming both. A backend that cannot say without compiling
+(meson-python) is not asked: the reading stands, and ``build-all`` checks it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
+
+from relnox.paths import rel
+from relnox.project.workspace import Package, Workspace
+from relnox.tools import backend_version as asked
+
+logger = logging.getLogger("relnox")
+
+#: version sources whose version is a literal of pyproject.toml: nothing computes them
+STATIC_SOURCES = ("project.version", "tool.poetry.version")
+
+
+def computed(pkg: Package) -> bool:
+    """Whether the build backend computes ``pkg``'s version (so it is asked)."""
+    return pkg.version_source not in STATIC_SOURCES
+
+
+def question(pkg: Package) -> asked.Question:
+    return asked.Question(pkg.directory, pkg.build_requires, pkg.backend)
+
+
+def _stripped(version: Version) -> Version:
+    """``version`` without its dev and local parts: the release it leads to."""
+    text = ".".join(str(n) for n in version.release)
+    if version.pre is not None:
+        text += f"{version.pre[0]}{version.pre[1]}"
+    if version.post is not None:
+        text += f".post{version.post}"
+    return Version(text)
+
+
+def _next_guess(tag: Version) -> Version:
+    """The least release after ``tag`` a version-from-tags plugin heads to between tags:
+    the tag's own release for a dev-marker tag, the next pre-release, else the last
+    number up by one."""
+    if tag.is_devrelease:
+        return _stripped(tag)
+    release = ".".join(str(n) for n in tag.release)
+    if tag.pre is not None and tag.post is None:
+        return Version(f"{release}{tag.pre[0]}{tag.pre[1] + 1}")
+    if tag.post is not None:
+        return Version(f"{_stripped(tag)}".rsplit(".post", 1)[0] + f".post{tag.post + 1}")
+    return Version(".".join(str(n) for n in (*tag.release[:-1], tag.release[-1] + 1)))
+
+
+def agrees(pkg: Package, said: str) -> bool:
+    """Whether the backend's ``said`` is what relnox's reading of ``pkg`` gives: the same
+    version, or, for a tag-versioned package between tags, a development version after its
+    last tag heading to no later release than the next one after it."""
+    try:
+        backend = Version(said)
+    except InvalidVersion:
+        return False
+    try:
+        read = Version(pkg.version)
+    except InvalidVersion:
+        return False
+    if backend == read or backend.public == read.public:
+        return True
+    if not pkg.vcs_versioned or not (backend.is_devrelease or backend.local):
+        return False
+    if pkg.tags is None or pkg.tags.reachable is None:
+        return True  # no release tag yet: any development version
+    return read < backend and _stripped(backend) <= _next_guess(read)
+
+
+def _finding(pkg: Package, said: str, root: Path) -> str:
+    if pkg.vcs_versioned:
+        read = f"relnox reads {pkg.version} from its tags"
+        if pkg.tags is not None and pkg.tags.reachable_tag:
+            read += f" (last tag {pkg.tags.reachable_tag})"
+    else:
+        where = rel(pkg.primary.path, root) if pkg.primary else str(pkg.pyproject)
+        read = f"relnox reads {pkg.version} in {where}"
+    return (
+        f"{pkg.name}: its build backend {pkg.backend} says {said}, but {read}; the "
+        "backend's version is the one built, so relnox takes it (tell relnox where the "
+        "version is with [tool.relnox] version-files or tag-format if its reading is wrong)"
+    )
+
+
+def refereed(workspace: Workspace) -> Workspace:
+    """``workspace`` with each computed version as its backend says it (findings where
+    relnox's reading differs); unchanged when asking is turned off, or outside git (no
+    key proves a kept answer there: :func:`backend_says` still asks for a bump's proof)."""
+    if not asked.enabled():
+        return workspace
+    questions = {
+        pkg.name: question(pkg)
+        for pkg in workspace.packages
+        if computed(pkg) and not asked.compiles(pkg.backend)
+    }
+    answers: Mapping[str, str | asked.BackendVersionError] = (
+        asked.backend_versions(workspace.root, questions, kept_only=True) if questions else {}
+    )
+    packages = []
+    for pkg in workspace.packages:
+        said = answers.get(pkg.name)
+        if computed(pkg) and asked.compiles(pkg.backend):
+            evidence = (
+                f"{pkg.evidence}; {pkg.backend} cannot say the version without compiling, "
+                "so relnox's reading stands (build-all checks it)"
+            )
+            pkg = replace(pkg, evidence=evidence)
+        elif isinstance(said, asked.BackendVersionError):
+            pkg = replace(pkg, referee=f"{said}; relnox's own reading ({pkg.version}) is used")
+        elif said is not None and not agrees(pkg, said):
+            public = Version(said).public if _valid(said) else said
+            pkg = replace(pkg, version=public, referee=_finding(pkg, said, workspace.root))
+        packages.append(pkg)
+    return replace(workspace, packages=tuple(packages))
+
+
+def _valid(text: str) -> bool:
+    try:
+        Version(text)
+    except InvalidVersion:
+        return False
+    return True
+
+
+def backend_says(workspace: Workspace, pkg: Package) -> str:
+    """What ``pkg``'s backend says of the tree as it is now (no kept answer is trusted
+    beyond its key); raises :class:`relnox.tools.backend_version.BackendVersionError`."""
+    said = asked.backend_versions(workspace.root, {pkg.name: question(pkg)})[pkg.name]
+    if isinstance(said, asked.BackendVersionError):
+        raise said
+    return said

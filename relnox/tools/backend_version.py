@@ -1,0 +1,293 @@
+"""The version a project's own build backend gives it: PEP 517's
+``prepare_metadata_for_build_wheel`` through :class:`build.ProjectBuilder` (a wheel built
+and read where the backend has no such hook), the way ``build.util.project_wheel_metadata``
+asks, in an isolated environment of the project's build requirements.
+
+Those environments are made through :mod:`relnox.tools.envs` (uv where it runs, else venv
+and pip, as for builds) and kept in the user's cache directory, one per set of build
+requirements and interpreter, so a second command asks at once. The answers are kept there
+too (``relnox/backend/``, one file per git directory), under a key that proves them: what
+:mod:`relnox.tools.history` keys its answers by (HEAD, every tag, shallow and grafted
+history), the package's directory, its build requirements, the interpreter, and the paths
+and bytes of every file git sees changed or untracked in the repository (with the day, as
+setuptools-scm's ``+dYYYYMMDD`` of a dirty tree has it). Outside git nothing is kept.
+
+``RELNOX_ASK_BACKEND=0`` turns the question off (relnox's own reading alone).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from relnox import _proc as proc
+from relnox.atomic import write_atomic
+from relnox.errors import RelnoxError, one_line
+from relnox.tools import git, history
+from relnox.tools.envs import Environment, child_env, create_environment, find_installer, install
+
+logger = logging.getLogger("relnox")
+
+#: where the environments and the answers are kept, under the user's cache directory
+ENVS = Path("relnox", "backend-envs")
+ANSWERS = Path("relnox", "backend")
+_VERSION = 1
+#: backends that compile before they can say (meson-python runs meson's setup)
+COMPILING = ("mesonpy",)
+
+
+class BackendVersionError(RelnoxError):
+    """The backend could not say the version; the message ends with what it printed."""
+
+
+def enabled(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether backends are asked (``RELNOX_ASK_BACKEND=0`` turns it off)."""
+    value = (os.environ if environ is None else environ).get("RELNOX_ASK_BACKEND", "1")
+    return value.strip().lower() not in ("0", "false", "no", "off")
+
+
+def compiles(backend: str) -> bool:
+    """Whether ``backend`` cannot give a version without compiling the project."""
+    return backend.split(".")[0].split(":")[0] in COMPILING
+
+
+@dataclass(frozen=True)
+class Question:
+    """One project to ask: its directory and the build backend it names."""
+
+    directory: Path
+    requires: tuple[str, ...]
+    backend: str
+
+
+def _env_dir(requires: Sequence[str], python: str) -> Path | None:
+    home = history.cache_home()
+    if home is None:
+        return None
+    named = "\n".join((*sorted(requires), os.path.realpath(python)))
+    return home / ENVS / f"env-{hashlib.sha256(named.encode()).hexdigest()[:16]}"
+
+
+_making: dict[Path, threading.Lock] = {}
+_guard = threading.Lock()
+
+
+def _environment(requires: Sequence[str], python: str, label: str) -> Path:
+    """The interpreter of a kept environment holding ``requires``: made on first use (in
+    a directory of its own, then moved in place, so a half-made one is never taken)."""
+    target = _env_dir(requires, python)
+    if target is None:
+        raise BackendVersionError(f"{label}: no cache directory to keep a build environment in")
+    with _guard:
+        lock = _making.setdefault(target, threading.Lock())
+    with lock:  # one thread makes it, the others wait for it
+        return _made(target, requires, python, label)
+
+
+def _made(target: Path, requires: Sequence[str], python: str, label: str) -> Path:
+    ready = target / "relnox-ready"
+    if ready.is_file():
+        return target / "bin" / "python"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=target.name + "-", dir=target.parent))
+    lines: list[str] = []
+    try:
+        installer = find_installer()
+        env, made = create_environment(installer, work, python, on_line=lines.append)
+        if made.ok and requires:
+            made = install(installer, env, list(requires), on_line=lines.append)
+        if not made.ok:
+            raise BackendVersionError(
+                f"{label}: could not install its build requirements {', '.join(requires)} "
+                f"with {installer.name}: {' '.join(' '.join(lines[-3:]).split())}"
+            )
+        write_atomic(work / "relnox-ready", "")
+        try:
+            os.rename(work, target)
+        except OSError:  # another process made it meanwhile: take that one
+            if not ready.is_file():
+                raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return target / "bin" / "python"
+
+
+def _runner(lines: list[str]) -> Callable[..., None]:
+    def run(
+        cmd: Sequence[str], cwd: str | None = None, extra_environ: Mapping[str, str] | None = None
+    ) -> None:
+        python = Path(cmd[0])
+        environ = child_env(None, Environment(python.parent.parent, "build"), bytecode=True)
+        environ.update(extra_environ or {})
+        result = proc.run(list(cmd), cwd=cwd, env=environ, on_line=lines.append)
+        if not result.ok:  # pyproject-hooks' runner contract
+            raise subprocess.CalledProcessError(result.returncode, list(cmd))
+
+    return run
+
+
+def _read_version(metadata: Path) -> str:
+    from email.parser import BytesHeaderParser
+
+    parsed = BytesHeaderParser().parsebytes((metadata / "METADATA").read_bytes())
+    return str(parsed.get("Version", "")).strip()
+
+
+def ask(question: Question, python: str | None = None) -> str:
+    """The version the backend of ``question`` gives its project now (no cache)."""
+    from build import BuildBackendException, BuildException, ProjectBuilder
+
+    label = str(question.directory)
+    python = python or sys.executable
+    lines: list[str] = []
+    interpreter = _environment(question.requires, python, label)
+    try:
+        builder = ProjectBuilder(
+            question.directory, python_executable=str(interpreter), runner=_runner(lines)
+        )
+        extra = sorted(builder.get_requires_for_build("wheel"))
+        if extra:  # what the backend adds (setuptools' "wheel" of old): a kept env of both
+            interpreter = _environment([*question.requires, *extra], python, label)
+            builder = ProjectBuilder(
+                question.directory, python_executable=str(interpreter), runner=_runner(lines)
+            )
+        with tempfile.TemporaryDirectory(prefix="relnox-metadata-") as out:
+            version = _read_version(Path(builder.metadata_path(out)))
+    except (BuildBackendException, BuildException, subprocess.CalledProcessError, OSError) as exc:
+        tail = " | ".join(line.strip() for line in lines[-4:] if line.strip())
+        raise BackendVersionError(
+            f"{label}: its build backend {question.backend} gives no version "
+            f"({one_line(exc)})" + (f"; it printed: {tail}" if tail else "")
+        ) from None
+    if not version:
+        raise BackendVersionError(f"{label}: its build backend's metadata holds no Version")
+    return version
+
+
+# -- the answers kept between runs -----------------------------------------------------
+
+
+@dataclass
+class _Kept:
+    path: Path
+    digest: str
+    answers: dict[str, str]
+
+
+def _kept(root: Path) -> _Kept | None:
+    """The answers kept for the repository at ``root`` while HEAD and the tags are the
+    same (:func:`relnox.tools.history.key_of`); ``None`` outside git or with no cache."""
+    state = history.git_state(root)
+    key = history.key_of(state.head, history.ref_listing(root), state.paths)
+    if key is None:
+        return None
+    path = key.path.parent.parent / ANSWERS.name / key.path.name
+    kept = _Kept(path, key.digest, {})
+    with contextlib.suppress(OSError, ValueError):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and data.get("key") == key.digest:
+            answers = data.get("answers")
+            if isinstance(answers, dict):
+                kept.answers = {str(k): str(v) for k, v in answers.items()}
+    return kept
+
+
+def _changed(root: Path) -> dict[str, str]:
+    """Every path git sees modified or untracked in the repository, with a digest of its
+    bytes (``-`` for one gone)."""
+    out = git.run(root, "status", "--porcelain=v1", "-z", "--untracked-files=all")
+    if not out.ok:
+        return {}
+    top = Path(git.toplevel(root)) if out.output else root
+    changed: dict[str, str] = {}
+    entries = iter(out.output.split("\0"))
+    for entry in entries:
+        if len(entry) < 4:
+            continue
+        name = entry[3:]
+        if entry[0] in "RC":  # a rename names its source next
+            next(entries, None)
+        if ".egg-info/" in name:  # what setuptools writes as it is asked, not an input
+            continue
+        try:
+            changed[name] = hashlib.blake2b((top / name).read_bytes(), digest_size=16).hexdigest()
+        except OSError:
+            changed[name] = "-"
+    return changed
+
+
+def _name(question: Question, python: str, changed: Mapping[str, str]) -> str:
+    facts: list[Any] = [
+        _VERSION,
+        str(question.directory.resolve()),
+        sorted(question.requires),
+        os.path.realpath(python),
+        sorted(changed.items()),
+        time.strftime("%Y%m%d", time.gmtime()) if changed else None,
+        sorted((k, v) for k, v in os.environ.items() if k.startswith("SETUPTOOLS_SCM")),
+    ]
+    return hashlib.blake2b(json.dumps(facts).encode(), digest_size=16).hexdigest()
+
+
+def backend_versions(
+    root: Path,
+    questions: Mapping[str, Question],
+    python: str | None = None,
+    *,
+    kept_only: bool = False,
+) -> dict[str, str | BackendVersionError]:
+    """What each project's backend says (by the caller's name for it): an answer kept
+    under the same key, else asked now and kept; a failure is that project's answer.
+    ``kept_only``: nothing is asked where no answer can be kept (outside git, no cache
+    directory), so a command there does not build metadata on every run."""
+    python = python or sys.executable
+    kept = _kept(root) if questions else None
+    if kept is None and kept_only:
+        return {}
+    changed = _changed(root) if kept is not None else {}
+    found: dict[str, str | BackendVersionError] = {}
+    asking: dict[str, str] = {}  # name -> key of the questions not answered yet
+    for name, question in questions.items():
+        key = _name(question, python, changed)
+        if kept is not None and key in kept.answers:
+            found[name] = kept.answers[key]
+        else:
+            asking[name] = key
+
+    def answer(name: str) -> str | BackendVersionError:
+        try:
+            return ask(questions[name], python)
+        except BackendVersionError as exc:
+            return exc
+
+    # each hook is a process of its own: a few at once (one per core, at most four)
+    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+        for name, said in zip(asking, pool.map(answer, asking), strict=True):
+            found[name] = said
+    fresh = False
+    for name, key in asking.items():
+        said = found[name]
+        if kept is not None and isinstance(said, str):
+            kept.answers[key] = said
+            fresh = True
+    if kept is not None and fresh:
+        text = json.dumps({"key": kept.digest, "answers": kept.answers}, sort_keys=True)
+        try:
+            write_atomic(kept.path, text)
+        except OSError as exc:
+            logger.debug("cannot keep the backends' answers in %s: %s", kept.path, exc)
+    return found

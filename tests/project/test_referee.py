@@ -1,0 +1,192 @@
+"""The build backend is the referee of a computed version: real git repositories in tmp,
+real backends (setuptools with setuptools-scm, hatchling with hatch-vcs) asked through
+PEP 517, and the ``relnox`` command run as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from relnox.project.discovery import discover
+from tests.bump_support import git_state, run_git, snapshot, write_files
+
+pytestmark = pytest.mark.slow
+
+SCM = """\
+[build-system]
+requires = ["setuptools>=64", "setuptools-scm>=8"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "scmpkg"
+dynamic = ["version"]
+
+[tool.setuptools_scm]
+git_describe_command = "git describe --dirty --tags --long --first-parent --match v*"
+"""
+
+HATCH_VCS = """\
+[build-system]
+requires = ["hatchling", "hatch-vcs"]
+build-backend = "hatchling.build"
+
+[project]
+name = "vcspkg"
+dynamic = ["version"]
+
+[tool.hatch.version]
+source = "vcs"
+"""
+
+
+@pytest.fixture(autouse=True)
+def asking(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Backends asked, their environments kept in one cache for these tests."""
+    monkeypatch.setenv("RELNOX_ASK_BACKEND", "1")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_shared(tmp_path_factory)))
+
+
+def _shared(factory: pytest.TempPathFactory) -> Path:
+    path = factory.getbasetemp() / "backend-cache"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def _relnox(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "relnox", *args, "--root", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def _git(root: Path, *args: str) -> None:
+    run_git(root, *args)
+
+
+def _commit(root: Path, name: str, tag: str | None = None) -> None:
+    (root / name).write_text(name + "\n")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", name)
+    if tag is not None:
+        _git(root, "tag", tag)
+
+
+def _repo(root: Path, files: dict[str, str | bytes]) -> Path:
+    write_files(root, {".gitignore": "*.egg-info/\n__pycache__/\n", **files})
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "config", "commit.gpgsign", "false")
+    _git(root, "config", "tag.gpgsign", "false")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "init")
+    return root
+
+
+def _first_parent_repo(root: Path) -> Path:
+    """setuptools-scm describing with ``--first-parent``: the release branch's ``v1.8.0rc6``
+    merged into main, whose own history has the dev-marker tag ``v1.9.0.dev0``."""
+    _repo(root, {"pyproject.toml": SCM, "scmpkg/__init__.py": ""})
+    _git(root, "tag", "v1.7.0")
+    _git(root, "checkout", "-q", "-b", "release-1.8")
+    _commit(root, "rc5", "v1.8.0rc5")
+    _git(root, "checkout", "-q", "main")
+    _commit(root, "dev", "v1.9.0.dev0")
+    _commit(root, "more")
+    _git(root, "checkout", "-q", "release-1.8")
+    _commit(root, "rc6", "v1.8.0rc6")
+    _git(root, "checkout", "-q", "main")
+    _git(root, "merge", "-q", "--no-ff", "release-1.8", "-m", "merge")
+    _commit(root, "after")
+    return root
+
+
+def test_first_parent_describe_with_a_dev_marker_tag_is_the_backends(tmp_path: Path) -> None:
+    """relnox's reading of the tags says 1.8.0rc6; setuptools-scm, following only first
+    parents to v1.9.0.dev0, builds 1.9.0.dev3: the version shown is the backend's, the
+    finding names both, and the next patch release is 1.9.0."""
+    root = _first_parent_repo(tmp_path / "repo")
+    shown = _relnox(root, "packages", "--json")
+    assert shown.returncode == 0, shown.stderr
+    (row,) = json.loads(shown.stdout)["packages"]
+    assert row["version"] == "1.9.0.dev3"
+    finding = [line for line in shown.stderr.splitlines() if "scmpkg" in line]
+    assert finding and "says 1.9.0.dev3+g" in finding[0] and "1.8.0rc6" in finding[0]
+    bump = _relnox(root, "bump", "--part", "patch", "--dry-run")
+    assert bump.returncode == 0, bump.stderr
+    assert "scmpkg: 1.9.0.dev3 -> 1.9.0" in bump.stdout
+    assert "v1.9.0" in bump.stdout
+
+
+def test_a_tag_the_backend_agrees_with_is_no_finding(tmp_path: Path) -> None:
+    """hatch-vcs at its tag and between tags: relnox's reading stands, no finding; the
+    answer is kept for the next run (HEAD and tags the same)."""
+    root = _repo(tmp_path / "repo", {"pyproject.toml": HATCH_VCS, "vcspkg/__init__.py": ""})
+    _git(root, "tag", "v0.3.0")
+    at_tag = discover(root).get("vcspkg")
+    assert (at_tag.version, at_tag.referee) == ("0.3.0", "")
+    _commit(root, "later")
+    later = discover(root).get("vcspkg")
+    assert (later.version, later.referee) == ("0.3.0", "")
+    kept = list((Path(os.environ["XDG_CACHE_HOME"]) / "relnox" / "backend").glob("*.json"))
+    assert any("0.3.1.dev1+g" in path.read_text() for path in kept)
+
+
+def test_setup_py_wins_over_setup_cfg_and_a_bump_it_contradicts_is_undone(
+    tmp_path: Path,
+) -> None:
+    """setup.cfg says 1.0.0 but setup() passes 2.0.0: the backend builds 2.0.0, so that is
+    the version; the bump writes setup.cfg, the backend still says 2.0.0, so nothing is
+    committed and every file is as it was, the error naming the file and the answer."""
+    root = _repo(
+        tmp_path / "repo",
+        {
+            "setup.cfg": "[metadata]\nname = cfgpkg\nversion = 1.0.0\n",
+            "setup.py": 'from setuptools import setup\nsetup(version="2.0.0")\n',
+            "cfgpkg/__init__.py": "",
+        },
+    )
+    pkg = discover(root).get("cfgpkg")
+    assert pkg.version == "2.0.0"
+    assert "says 2.0.0" in pkg.referee and "reads 1.0.0 in setup.cfg" in pkg.referee
+    before, state = snapshot(root), git_state(root)
+    bump = _relnox(root, "bump", "--part", "patch", "--tag")
+    assert bump.returncode == 1
+    assert "Traceback" not in bump.stderr
+    error = bump.stderr.strip().splitlines()[-1]
+    assert "wrote setup.cfg" in error and "bumped to 2.0.1" in error
+    assert "says 2.0.0 there" in error and "nothing is committed" in error
+    assert snapshot(root) == before and git_state(root) == state
+
+
+def test_a_bump_the_backend_confirms_is_committed(tmp_path: Path) -> None:
+    """The same proof passes where the backend reads what relnox wrote."""
+    root = _repo(tmp_path / "repo", {"pyproject.toml": HATCH_VCS, "vcspkg/__init__.py": ""})
+    _git(root, "tag", "v0.3.0")
+    _commit(root, "fix")
+    bump = _relnox(root, "bump", "--part", "minor", "--tag")
+    assert bump.returncode == 0, bump.stderr
+    assert run_git(root, "describe", "--tags") == "v0.4.0"
+
+
+def test_check_tag_refuses_a_tag_of_an_older_commit_and_an_invented_one(tmp_path: Path) -> None:
+    """A version from tags: check-tag asks the backend at HEAD. The tag of an older commit
+    and a tag nobody made are refused, each naming what the backend builds; the tag of
+    HEAD passes."""
+    root = _first_parent_repo(tmp_path / "repo")
+    older = _relnox(root, "check-tag", "v1.8.0rc6")
+    assert older.returncode == 1
+    line = older.stderr.strip().splitlines()[-1]
+    assert "1.9.0.dev3+g" in line and "names commit" in line and "not HEAD" in line
+    invented = _relnox(root, "check-tag", "v2.0.0")
+    assert invented.returncode == 1
+    assert "tag v2.0.0 does not exist" in invented.stderr
+    _git(root, "tag", "v1.9.0")
+    ok = _relnox(root, "check-tag", "v1.9.0")
+    assert ok.returncode == 0, ok.stderr
