@@ -39,7 +39,6 @@ TIMED: dict[str, list[tuple[str, str]]] = {
     "relnox.tools.envs": [("create_environment", "environment")],
     "relnox.verify.commands": [("Command.run", "install")],
     "relnox._proc": [("Standby.go", "check process (told to go)"), ("run", "child")],
-    "relnox.tools.scratch": [("Slot.release", "scratch emptied")],
 }
 
 

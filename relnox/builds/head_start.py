@@ -23,6 +23,7 @@ nothing is left behind.
 from __future__ import annotations
 
 import logging
+import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,7 +33,6 @@ from relnox.artifacts.manifest import BUILT, has_manifest, read_manifest
 from relnox.errors import BuildError, RelnoxError
 from relnox.project.workspace import Package, Workspace
 from relnox.stage import HeadStartBase
-from relnox.tools import scratch
 
 if TYPE_CHECKING:  # environments and installers are loaded only when a package is built
     from relnox.builds.envpool import EnvPool
@@ -71,7 +71,7 @@ class HeadStart(HeadStartBase):
     def __init__(self, workspace: Workspace, options: BuildOptions) -> None:
         self.packages = surely_built(workspace, options)
         self.directory: Path | None = None
-        self._slot: scratch.Slot | None = None
+        self._slot: tempfile.TemporaryDirectory[str] | None = None
         self.pool: EnvPool | None = None
         self._taken = False
         self._thread: threading.Thread | None = None
@@ -84,8 +84,8 @@ class HeadStart(HeadStartBase):
         except RelnoxError:  # an unknown --installer: the plan says so, first
             self.packages = ()
             return
-        self._slot = scratch.acquire("build-early", TEMP_PREFIX)  # the same path each run
-        self.directory = self._slot.path
+        self._slot = tempfile.TemporaryDirectory(prefix=TEMP_PREFIX, ignore_cleanup_errors=True)
+        self.directory = Path(self._slot.name)
         requirements = [pkg.build_requires for pkg in self.packages]
         self._thread = threading.Thread(
             target=self._start,
@@ -96,7 +96,7 @@ class HeadStart(HeadStartBase):
             self._thread.start()
         except BaseException:  # no thread: nothing of it is left behind
             self._thread = None
-            self._slot.release()
+            self._slot.cleanup()
             raise
 
     def _start(
@@ -145,4 +145,4 @@ class HeadStart(HeadStartBase):
                 self.pool.join()
         finally:
             if self._slot is not None:
-                self._slot.release()
+                self._slot.cleanup()

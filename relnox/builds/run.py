@@ -677,7 +677,6 @@ def _build(
     from relnox.builds.hook_server import HookServers
     from relnox.builds.hook_server import enabled as hook_servers_enabled
     from relnox.builds.scratch import Sweeper
-    from relnox.tools import scratch
     from relnox.tools.envs import without_credentials
 
     assert plan.installer is not None  # a package to build: the plan found an installer
@@ -686,9 +685,10 @@ def _build(
         environ["SOURCE_DATE_EPOCH"] = str(plan.source_date_epoch)
     head = runtime.head_start if runtime is not None else None
     early = head.take(plan) if isinstance(head, HeadStart) else None
-    # a scratch slot (relnox.tools.scratch): the environments' paths are the same each
-    # run, so uv answers from what it remembers of their interpreter
-    with scratch.slot("build", "relnox-build-") as tmp, _backend_warnings():
+    with (
+        tempfile.TemporaryDirectory(prefix="relnox-build-", ignore_cleanup_errors=True) as tmp,
+        _backend_warnings(),
+    ):
         # environments started while the plan was read, if the host began them (its own
         # to remove: relnox.builds.head_start), else this run's
         pool = early or EnvPool(plan.installer, plan.python, Path(tmp) / "envs", plan.fallback)

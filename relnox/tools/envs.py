@@ -522,9 +522,7 @@ def made_here(root: Path, python: str | None = None) -> proc.Result:
 
 def environment_dir(work: Path, python: str) -> Path:
     """Where a round in ``work`` makes its environment for ``python``: ``venv-`` and a
-    digest of the interpreter file the path leads to. In a scratch slot
-    (:mod:`relnox.tools.scratch`), the path uv remembers an interpreter by then always
-    leads to that very file."""
+    digest of the interpreter file the path leads to."""
     import hashlib
 
     real = os.path.realpath(python)

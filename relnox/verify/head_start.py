@@ -34,6 +34,7 @@ starts once the command is ending.
 from __future__ import annotations
 
 import sys
+import tempfile
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -43,7 +44,6 @@ from typing import TYPE_CHECKING
 from relnox import _proc as proc
 from relnox.errors import VerifyError
 from relnox.stage import HeadStartBase
-from relnox.tools import scratch
 from relnox.tools.envs import (
     Environment,
     Installer,
@@ -123,9 +123,9 @@ class HeadStart(HeadStartBase):
         self._made: Future[_Made]
         self._install: Future[Command | None] | None = None
         likely = _likely_installer(installer)
-        self._slot = scratch.acquire("verify", TEMP_PREFIX)
+        self._slot = tempfile.TemporaryDirectory(prefix=TEMP_PREFIX, ignore_cleanup_errors=True)
         #: the run's scratch directory when it takes what was made here
-        self.directory = self._slot.path
+        self.directory = Path(self._slot.name)
         if likely is None:  # an unknown --installer: the plan says so
             self._made = Future()
             self._made.set_exception(VerifyError(f"unknown installer {installer!r}"))
@@ -136,7 +136,7 @@ class HeadStart(HeadStartBase):
         try:
             self._made = pool.submit(self._make, likely)
         except BaseException:  # no thread: nothing of it is left behind
-            self._slot.release()
+            self._slot.cleanup()
             raise
         finally:
             pool.shutdown(wait=False)
@@ -217,7 +217,7 @@ class HeadStart(HeadStartBase):
                 if check is not None:
                     check.cancel()  # used or not, it is done with before its directory goes
         finally:
-            self._slot.release()
+            self._slot.cleanup()
 
 
 def standby_check(env: Environment, work: Path) -> proc.Standby:

@@ -23,6 +23,7 @@ import json
 import logging
 import re
 import shutil
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -39,7 +40,7 @@ from relnox._proc import Result
 from relnox.errors import RelnoxError, VerifyError
 from relnox.project.workspace import Workspace
 from relnox.stage import Runtime
-from relnox.tools import cooldown, scratch
+from relnox.tools import cooldown
 from relnox.tools.envs import (
     Environment,
     InstallOptions,
@@ -193,8 +194,8 @@ def _scratch(given: Path | None) -> Iterator[str]:
     if given is not None:
         yield str(given)
         return
-    with scratch.slot("verify", TEMP_PREFIX) as tmp:
-        yield str(tmp)
+    with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX, ignore_cleanup_errors=True) as tmp:
+        yield tmp
 
 
 #: failed checks after which a package is not installed or checked any further

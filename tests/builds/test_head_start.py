@@ -20,7 +20,7 @@ from relnox.artifacts.manifest import (
     write_manifest,
 )
 from relnox.builds.envpool import EnvPool
-from relnox.builds.head_start import HeadStart, surely_built
+from relnox.builds.head_start import TEMP_PREFIX, HeadStart, surely_built
 from relnox.builds.plan import BuildOptions, plan_build
 from relnox.builds.run import BuildStatus, build_all, execute
 from relnox.errors import BuildError
@@ -40,21 +40,16 @@ def workspace(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Where this test's temporary directories and scratch slots go (the user's cache,
-    relnox.tools.scratch), to see what is left there."""
+    """Where this test's temporary directories go, to see what is left there."""
     where = tmp_path / "tmp"
     where.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(where))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     return where
 
 
 def _left(scratch: Path) -> list[str]:
-    """What is left in the temporary directory, and in the scratch slots (each emptied
-    after use: its lock file stays)."""
-    slots = scratch.parent / "cache" / "relnox" / "scratch"
-    kept = [p for kind in slots.glob("*") for p in kind.iterdir() if p.suffix != ".lock"]
-    return sorted(p.name for p in [*scratch.iterdir(), *kept])
+    """What is left in the temporary directory."""
+    return sorted(p.name for p in scratch.iterdir())
 
 
 def _record(name: str, inputs: dict[str, str]) -> PackageRecord:
@@ -123,7 +118,7 @@ def test_a_cold_build_takes_the_environments_made_while_it_planned(
     real_pool, real_init = EnvPool, HeadStart.__init__
 
     def pool(*args: Any, **kwargs: Any) -> Any:
-        if Path(args[2]).parent.parent.name != "build-early":  # the run's own, not early
+        if not Path(args[2]).parent.name.startswith(TEMP_PREFIX):  # the run's own, not early
             made.append(args)
         return real_pool(*args, **kwargs)
 
@@ -175,7 +170,7 @@ def test_a_plan_with_another_interpreter_is_not_given_the_environments(
         assert head.take(dataclasses.replace(plan, python=Path("/elsewhere/bin/python"))) is None
         pool = head.take(plan)
         assert pool is not None and head.take(plan) is None  # given once
-        assert head.directory is not None and head.directory.parent.name == "build-early"
+        assert head.directory is not None and head.directory.parent == scratch
         assert pool.directory.parent == head.directory
     assert _left(scratch) == []
 

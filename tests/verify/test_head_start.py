@@ -30,7 +30,6 @@ from relnox.tools.envs import (
     environment_dir,
     find_installer,
 )
-from relnox.tools.scratch import scratch_home
 from relnox.verify.commands import first_install
 from relnox.verify.head_start import (
     FIRST_ROUND,
@@ -76,21 +75,6 @@ def _running_in(scratch: Path) -> list[str]:
     return found
 
 
-def _slots() -> Path:
-    """Where verify's scratch slots are (the user's cache: the tests' own home)."""
-    home = scratch_home()
-    assert home is not None
-    return home / "verify"
-
-
-def _slots_left() -> list[str]:
-    """What a verify left in its slots (each is emptied after use; its lock file stays),
-    and any process still running there."""
-    slots = _slots()
-    left = [p.name for p in slots.iterdir() if p.suffix != ".lock"] if slots.is_dir() else []
-    return left + _running_in(slots)
-
-
 def _venvs(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if line.startswith("$ ") and " venv " in line]
 
@@ -102,7 +86,7 @@ def test_the_command_makes_its_environment_once_while_planning(built: Path, tmp_
     assert "2/2 package checks passed" in proc.stdout
     assert len(_venvs(proc.stderr)) == 1, proc.stderr  # made ahead, and not made again
     assert "wheel: the fresh environment made while planning" in proc.stderr
-    assert list(scratch.iterdir()) == [] and _running_in(scratch) == [] and _slots_left() == []
+    assert list(scratch.iterdir()) == [] and _running_in(scratch) == []
 
 
 def test_an_environment_the_run_would_not_make_is_not_taken(built: Path, tmp_path: Path) -> None:
@@ -125,7 +109,7 @@ def test_an_environment_the_run_would_not_make_is_not_taken(built: Path, tmp_pat
     made = _venvs(proc.stderr)
     assert len(made) == 2 and str(other) in made[1], proc.stderr
     assert "made while planning" not in proc.stderr
-    assert list(scratch.iterdir()) == [] and _running_in(scratch) == [] and _slots_left() == []
+    assert list(scratch.iterdir()) == [] and _running_in(scratch) == []
 
 
 def test_a_stale_build_fails_the_run_and_leaves_nothing_behind(tmp_path: Path) -> None:
@@ -142,7 +126,7 @@ def test_a_stale_build_fails_the_run_and_leaves_nothing_behind(tmp_path: Path) -
     assert first.startswith("relnox: error: 1 package(s) changed since their files were built")
     assert "stale-head" in first and "Traceback" not in proc.stderr
     assert proc.stdout == ""  # no report: a check failed
-    assert list(scratch.iterdir()) == [] and _running_in(scratch) == [] and _slots_left() == []
+    assert list(scratch.iterdir()) == [] and _running_in(scratch) == []
 
 
 def test_an_interrupted_plan_leaves_nothing_behind(
@@ -152,10 +136,10 @@ def test_an_interrupted_plan_leaves_nothing_behind(
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     with pytest.raises(KeyboardInterrupt), HeadStart() as head:
-        assert head.directory.parent == _slots()  # a slot: the same path next run
+        assert head.directory.parent == scratch
         raise KeyboardInterrupt  # Ctrl-C while the plan is read
     assert head._made.done()  # its thread and the child it waited for are done
-    assert list(scratch.iterdir()) == [] and _running_in(scratch) == [] and _slots_left() == []
+    assert list(scratch.iterdir()) == [] and _running_in(scratch) == []
 
 
 def _plan(head: HeadStart, **changes: object) -> VerifyPlan:
@@ -228,7 +212,7 @@ def test_the_command_installs_the_wheels_while_planning(built: Path, tmp_path: P
     assert "wheel: the wheels installed while planning" in proc.stderr
     assert len(_venvs(proc.stderr)) == 1 and len(_installs(proc.stderr)) == 1, proc.stderr
     assert len(_checks(proc.stderr)) == 1, proc.stderr
-    assert list(scratch.iterdir()) == [] and _running_in(scratch) == [] and _slots_left() == []
+    assert list(scratch.iterdir()) == [] and _running_in(scratch) == []
 
 
 def test_a_selection_installs_only_what_the_plan_installs(built: Path, tmp_path: Path) -> None:
@@ -240,7 +224,7 @@ def test_a_selection_installs_only_what_the_plan_installs(built: Path, tmp_path:
     assert proc.returncode == 0, proc.stderr
     assert "made while planning" in proc.stderr and "installed while planning" not in proc.stderr
     assert len(_venvs(proc.stderr)) == 1 and len(_installs(proc.stderr)) == 1, proc.stderr
-    assert list(scratch.iterdir()) == [] and _running_in(scratch) == [] and _slots_left() == []
+    assert list(scratch.iterdir()) == [] and _running_in(scratch) == []
 
 
 def test_the_install_is_taken_only_when_it_is_the_rounds_first(built: Path) -> None:
@@ -342,7 +326,7 @@ def test_a_stale_build_is_never_checked_and_leaves_nothing_behind(tmp_path: Path
     assert proc.returncode == 1
     assert "relnox: error: 1 package(s) changed since their files were built" in proc.stderr
     assert _checks(proc.stderr) == [] and proc.stdout == ""
-    assert list(scratch.iterdir()) == [] and _running_in(scratch) == [] and _slots_left() == []
+    assert list(scratch.iterdir()) == [] and _running_in(scratch) == []
 
 
 def test_an_interrupted_install_leaves_nothing_behind(
@@ -354,7 +338,7 @@ def test_an_interrupted_install_leaves_nothing_behind(
     with pytest.raises(KeyboardInterrupt), HeadStart(guess=_guess(built)) as head:
         raise KeyboardInterrupt  # Ctrl-C while the plan is read
     assert head._made.done()
-    assert list(scratch.iterdir()) == [] and _running_in(scratch) == [] and _slots_left() == []
+    assert list(scratch.iterdir()) == [] and _running_in(scratch) == []
 
 
 @pytest.mark.parametrize(
@@ -448,13 +432,13 @@ def test_the_check_started_ahead_runs_nothing_of_the_packages_before_its_go(
     assert proc.returncode == 1 and "changed since their files were built" in proc.stderr
     assert "told to go" not in proc.stderr  # whether it was started yet or not: no go
     assert list(marks.iterdir()) == []  # no .pth, no import: nothing of the package ran
-    assert list(scratch.iterdir()) == [] and _running_in(scratch) == [] and _slots_left() == []
+    assert list(scratch.iterdir()) == [] and _running_in(scratch) == []
     # the same, the check surely started ahead before the plan finds the stale build
     with HeadStart(guess=_guess(root)) as head:
         assert head._made.result().check is not None  # installed, and the check waits
         with pytest.raises(RelnoxError, match="changed since"):
             plan_verify(load_workspace(root), VerifyOptions(offline=True))
-    assert list(marks.iterdir()) == [] and _slots_left() == []
+    assert list(marks.iterdir()) == []
 
 
 @pytest.mark.parametrize("hook", ["ahead_marks.pth", "sitecustomize.py"])
@@ -561,5 +545,5 @@ def test_a_verify_stopped_while_a_package_s_import_hangs_leaves_nothing_running(
         assert command.returncode == -signal.SIGTERM, err
         assert err.splitlines()[-1:] == ["relnox: stopped (SIGTERM)"]
     assert "Traceback" not in err
-    assert _running_in(scratch) == [] and _slots_left() == []
+    assert _running_in(scratch) == []
     assert _running_in(Path(token)) == []
