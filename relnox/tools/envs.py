@@ -15,13 +15,11 @@ import functools
 import logging
 import os
 import re
-import shlex
 import sys
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from relnox import _proc as proc
 from relnox.errors import RelnoxError
@@ -347,26 +345,14 @@ def resolve_python(python: str | None, *, error: type[RelnoxError] = RelnoxError
     return str(Path(found).absolute())
 
 
-def own_version() -> str:
-    """This interpreter's version as ``platform.python_version()`` reads it from
-    ``sys.version`` (its leading ``[\\w.+]+``, a missing patch level as ``.0``), without
-    importing ``platform`` (~1 ms, its patterns) for it; ``platform`` itself for a
-    ``sys.version`` it reads otherwise (IronPython, Jython)."""
-    found = re.match(r"[\w.+]+", sys.version)
-    if found is None or "IronPython" in sys.version or sys.platform.startswith("java"):
-        import platform
-
-        return platform.python_version()
-    parts = found.group(0).split(".")
-    return ".".join([*parts, "0"] if len(parts) == 2 else parts)
-
-
 def interpreter_version(python: str, *, timeout: float = 60.0) -> str | None:
     """The version of the interpreter ``python`` (``3.11.7``), or None when it cannot run.
 
     The interpreter relnox runs under (the same file) answers without a child process."""
     if os.path.realpath(python) == os.path.realpath(sys.executable):
-        return own_version()
+        import platform
+
+        return platform.python_version()
     probe = "import platform; print(platform.python_version())"
     result = proc.run([python, "-c", probe], timeout=timeout)
     lines = result.output.strip().splitlines()
@@ -458,20 +444,7 @@ def create_environment(
     timeout: float | None = None,
     on_line: proc.LineSink | None = None,
 ) -> tuple[Environment, proc.Result]:
-    """Make a fresh environment in ``root``; the result says whether it worked.
-
-    With uv, an environment of the interpreter relnox runs under is made here, by the
-    standard library's own builder (:func:`made_here`): what ``python -m venv
-    --without-pip`` makes, without the ~15 ms of a ``uv venv`` process; uv then installs
-    into it as into its own."""
-    if installer.name == "uv" and can_make_here(python):
-        made = made_here(root, python)
-        if made.ok:
-            return Environment(root, installer.name), made
-        logger.debug("%s; uv makes it", made.output)  # a path venv refuses (a ':' in it)
-        import shutil
-
-        shutil.rmtree(root, ignore_errors=True)
+    """Make a fresh environment in ``root``; the result says whether it worked."""
     result = proc.run(
         installer.create_argv(root, python),
         env=child_env(),
@@ -480,44 +453,6 @@ def create_environment(
         on_line=on_line,
     )
     return Environment(root, installer.name), result
-
-
-def can_make_here(python: str) -> bool:
-    """Whether :func:`made_here` makes the environment of ``python``: the interpreter
-    relnox runs under (the file its path leads to), CPython on a POSIX system."""
-    if os.name != "posix" or sys.implementation.name != "cpython":
-        return False
-    try:
-        return os.path.samefile(python, sys.executable)
-    except OSError:
-        return False
-
-
-def _build(root: Path) -> None:
-    """:class:`venv.EnvBuilder` without the shell activation scripts (a verify never
-    activates; ``VIRTUAL_ENV`` and ``PATH`` are set for each child instead)."""
-    import venv
-
-    class Builder(venv.EnvBuilder):
-        def setup_scripts(self, context: Any) -> None:
-            return None
-
-    Builder(symlinks=True, with_pip=False).create(str(root))
-
-
-def made_here(root: Path, python: str | None = None) -> proc.Result:
-    """An environment of this interpreter (``python``: a path to it) in ``root``, made by
-    the standard library's :class:`venv.EnvBuilder` (``python -m venv --without-pip``,
-    its activation scripts left out) in this process; the result as a process's would be
-    (the command it stands for, exit 1 and the reason when it failed)."""
-    argv = (python or sys.executable, "-m", "venv", "--without-pip", str(root))
-    logger.debug("$ %s  (in relnox's process)", shlex.join(argv))
-    start = time.perf_counter()
-    try:
-        _build(root)
-    except (OSError, ValueError) as exc:
-        return proc.Result(argv, 1, f"cannot make an environment in {root}: {exc}", "", 0.0)
-    return proc.Result(argv, 0, "", "", time.perf_counter() - start)
 
 
 def environment_dir(work: Path, python: str) -> Path:

@@ -163,30 +163,3 @@ def test_a_uv_that_cannot_run_is_said_once_and_pip_is_used(
     assert [r.getMessage() for r in caplog.records].count(
         "uv cannot run (uv 0.9.0); falling back to venv + pip"
     ) == 1
-
-
-@pytest.mark.parametrize(
-    "version",
-    [
-        "3.11.7 (main, May  9 2026, 07:35:25) [GCC 12.2.0]",
-        "3.13.0rc1 (main, Aug  1 2024, 00:00:00) [Clang 15.0.0 ]",
-        "3.14.0a1+ (heads/main:1234abcd, Oct 15 2024, 12:00:00) [GCC 13.2.0]",
-        "3.12 (main, Jan  1 2024, 00:00:00) [GCC 12.2.0]",
-        "3.10.14 (75b3de9d9035, Apr 21 2024, 10:54:48)\n[PyPy 7.3.16 with GCC 10.2.1 20210130]",
-    ],
-)
-def test_own_version_is_platforms_reading_of_sys_version(
-    version: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import platform
-
-    expected = platform._sys_version(version)[1]  # type: ignore[attr-defined]  # python_version()
-    monkeypatch.setattr(sys, "version", version)
-    assert envs.own_version() == expected
-
-
-def test_own_version_is_this_interpreters() -> None:
-    import platform
-
-    assert envs.own_version() == platform.python_version()
-    assert envs.interpreter_version(sys.executable) == platform.python_version()
