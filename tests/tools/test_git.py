@@ -42,23 +42,6 @@ def counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return log
 
 
-def test_a_work_tree_is_asked_about_once(tmp_path: Path, counted: Path) -> None:
-    """is_repo and toplevel of one directory: one git call, however often asked."""
-    root = _init(tmp_path / "repo").resolve()
-    counted.write_text("", encoding="utf-8")  # from here on
-    for _ in range(3):
-        assert git.is_repo(root)
-        assert git.toplevel(root) == root
-    assert counted.read_text(encoding="utf-8").splitlines() == [
-        "rev-parse --is-inside-work-tree --show-toplevel"
-    ]
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    assert not git.is_repo(outside)  # never kept: asked again each time
-    assert not git.is_repo(outside)
-    assert len(counted.read_text(encoding="utf-8").splitlines()) == 3
-
-
 def test_a_repository_made_inside_or_removed_is_seen(tmp_path: Path, counted: Path) -> None:
     root = _init(tmp_path / "repo").resolve()
     inner = root / "packages" / "core"
