@@ -81,6 +81,7 @@ ROOT_KEYS = (
     "check-api",  # relnox.guards.api: a doctor finding when the bump is smaller than the API change
     "api-zero-policy",
     "audit",  # relnox.guards.audit: integrity-url
+    "intent",  # relnox.release.intent: a fragment's or commit's type -> the part it bumps
 )
 MEMBER_KEYS = ("version-files", "version-source", "tag-format", "verify", "build")
 
@@ -263,7 +264,10 @@ def _lockstep_groups(source: Path, value: Any) -> tuple[tuple[str, ...], ...]:
 
 
 #: the keys of ``[tool.relnox]`` that are tables of their own (read by their stage)
-TABLE_KEYS = ("doctor", "repositories", "publish", "network", "verify", "build", "ci", "audit")
+TABLE_KEYS = (
+    *("doctor", "repositories", "publish", "network", "verify", "build", "ci", "audit"),
+    "intent",
+)
 API_ZERO_POLICIES = ("minor", "major")
 #: the keys of the tables a command reads only sometimes (publish's by tag routing, build's
 #: with --test, the audit's with provenance), checked whenever the config is read so a

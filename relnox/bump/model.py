@@ -8,7 +8,7 @@ checks and the executor share them without importing each other.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -36,6 +36,7 @@ class BumpOptions:
     dry_run: bool = False
     message: str | None = None  # the commit message (default: "release: ...")
     today: date | None = None  # the changelog's date (default: today)
+    parts: Mapping[str, str] = field(default_factory=dict)  # package -> its own part (intent)
 
 
 @dataclass(frozen=True)

@@ -408,7 +408,7 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
         raise UnknownChoice(
             f"unknown part {part!r}; {did_you_mean(part, PARTS)}use one of {', '.join(PARTS)}"
         )
-    if part is None and to is None and pre is None:
+    if part is None and to is None and pre is None and not options.parts:
         raise ConfigError(
             "nothing to bump to: give --part (major, minor, patch, pre, release, post, dev) "
             "or --to VERSION"
@@ -422,8 +422,15 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
     selected, moved = selection.packages, list(selection.notes)
     today = options.today or date.today()
     stepped: list[str] = []
-    versions = _new_versions(workspace, selected, part, to, pre, today, stepped)
-    if changed_only and selected:
+    if options.parts:  # each package its own part (relnox.release.intent): one pass a part
+        selected = tuple(p for p in workspace.packages if p.name in options.parts)
+        versions = {}
+        for each in dict.fromkeys(options.parts.values()):
+            chosen = [p for p in selected if options.parts[p.name] == each]
+            versions.update(_new_versions(workspace, chosen, each, None, pre, today, stepped))
+    else:
+        versions = _new_versions(workspace, selected, part, to, pre, today, stepped)
+    if (changed_only or options.parts) and selected:
         selected = _with_moved_pins(workspace, versions)
     backports = _refuse_downgrades(workspace, selected, versions)
     plan = BumpPlan(workspace=workspace, versions=versions)

@@ -26,7 +26,9 @@ native wheel runners), ``trigger`` (``"tag"``: release.yml runs when a release t
 pushed, the default; ``"release"``: when a GitHub Release is published, as seeds 002
 and 004 do, and the artifacts are attached to that release), ``shards`` (N or ``"auto"``:
 the build spread over a matrix of N machines, then assembled and verified; see
-:mod:`relnox.ci.shards`).
+:mod:`relnox.ci.shards`), ``mode`` (``"release-pr"`` adds ``release-pr.yml``: on every
+push to the branch, ``nox -s release-pr`` keeps the pull request holding the next release;
+merging it lets auto-tag tag and release it).
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ from relnox.ci.requirement import installed_requirement, squatting_warning
 from relnox.ci.workflows import (
     DEFAULT_OS,
     DEFAULT_PYTHONS,
+    MODES,
+    PR_TOKEN_SECRET,
     TRIGGERS,
     CiSettings,
     WorkflowBuilder,
@@ -62,7 +66,10 @@ from relnox.redact import redact_url
 from relnox.stage import Runtime, Stage
 from relnox.tools import git
 
-CI_KEYS = ("python-versions", "branch", "install", "relnox-requirement", "os", "trigger", "shards")
+CI_KEYS = (
+    *("python-versions", "branch", "install", "relnox-requirement", "os", "trigger", "shards"),
+    "mode",
+)
 CANDIDATE_PYTHONS = ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
 NOXFILE = '''"""Release sessions from relnox: nox -l lists them, nox -s build_all runs one."""
 
@@ -211,6 +218,13 @@ def ci_settings(workspace: Workspace) -> CiSettings:
             f'{", ".join(map(repr, TRIGGERS))}; write "tag" (a pushed release tag starts '
             'the release) or "release" (a published GitHub Release starts it)'
         )
+    mode = section.get("mode", "tag")
+    if mode not in MODES:
+        raise ConfigError(
+            f"{where}: [tool.relnox.ci] mode {mode!r} is not one of "
+            f'{", ".join(map(repr, MODES))}; write "release-pr" (a pull request holds the '
+            'next release, merging it releases) or "tag" (a pushed tag releases)'
+        )
     pythons = _strings(section, "python-versions", where)
     if pythons:
         _checked_list(
@@ -228,6 +242,7 @@ def ci_settings(workspace: Workspace) -> CiSettings:
         if (labels := _strings(section, "os", where))
         else DEFAULT_OS,
         shards=ci_shards(workspace, section.get("shards"), where),
+        mode=mode,
     )
 
 
@@ -328,6 +343,8 @@ def generate(workspace: Workspace, settings: CiSettings | None = None) -> dict[s
         ".github/workflows/release.yml": builder.release(),
         ".github/workflows/auto-tag.yml": builder.auto_tag(),
     }
+    if builder.settings.mode == "release-pr":
+        files[".github/workflows/release-pr.yml"] = builder.release_pr()
     if not (workspace.root / "noxfile.py").exists():
         files[builder.prefix + "noxfile.py"] = NOXFILE
     return files
@@ -345,6 +362,14 @@ def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]
     unregistered = _noxfile_without_relnox(workspace, builder)
     if unregistered:
         found.append(unregistered)
+    if settings.mode == "release-pr":
+        found.append(
+            "release-pr.yml pushes the release branch with the workflow's token, and GitHub "
+            "starts no workflow for such a push, so the pull request's own checks do not run: "
+            f"create the secret {PR_TOKEN_SECRET} (a GitHub App installation token or a "
+            "fine-grained token with contents and pull-requests write), or start the checks "
+            "by hand (workflow_dispatch) before merging; see docs/release-pr.md"
+        )
     trusted = [target for target in ("pypi", "testpypi") if signs(builder, target)]
     if trusted:
         found.append(trusted_publishing_note(workspace, trusted))
@@ -395,7 +420,8 @@ def workflow_sessions(builder: WorkflowBuilder) -> list[str]:
     """The relnox sessions the workflows run (``nox -s build_all``), by their task names
     (``build-all``), in the order they first appear."""
     found: list[str] = []
-    for text in (builder.release(), builder.auto_tag()):
+    pr = [builder.release_pr()] if builder.settings.mode == "release-pr" else []
+    for text in (builder.release(), builder.auto_tag(), *pr):
         for name in re.findall(r"\bnox -s ([\w-]+)", text):
             name = name.replace("_", "-")
             if name not in found:

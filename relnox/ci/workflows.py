@@ -30,6 +30,12 @@ DEFAULT_OS = ("ubuntu-latest", "macos-latest", "windows-latest")
 #: the oldest Python relnox runs on (its own requires-python): the jobs run relnox there or
 #: newer, and check each package on the matrix Python by its path (``--python``)
 RELNOX_PYTHON = "3.10"
+#: the secret release-pr.yml pushes with when set (a GitHub App token or a PAT): a push
+#: made with the workflow's own token starts no workflow, so the pull request's checks
+#: would not run
+PR_TOKEN_SECRET = "RELNOX_RELEASE_PR_TOKEN"
+#: ``[tool.relnox.ci] mode``: releases start from a pushed tag, or from a merged release PR
+MODES = ("tag", "release-pr")
 #: what starts release.yml: a pushed release tag, or a published GitHub Release
 TRIGGERS = ("tag", "release")
 #: a run whose tags an earlier run released (tags pushed together) builds nothing
@@ -70,6 +76,7 @@ class CiSettings:
     os: tuple[str, ...] = DEFAULT_OS
     trigger: str = "tag"
     shards: str | None = None  # N or "auto": the build over a matrix (relnox.ci.shards)
+    mode: str = "tag"  # "release-pr": a pull request holds the next release (release-pr.yml)
 
 
 def _minor(version: str) -> tuple[int, int]:
@@ -411,6 +418,43 @@ class WorkflowBuilder:
                             "GH_TOKEN": "${{ github.token }}",
                             "TAGS": "${{ steps.tag.outputs.created }}",
                         },
+                    },
+                ],
+            }
+        }
+        return dump(doc, HEADER)
+
+    def release_pr(self) -> str:
+        """release-pr.yml: on every push to the branch, the pull request holding the next
+        release is made or updated (``nox -s release-pr``); merging it lets auto-tag tag it."""
+        doc: dict[str, Any] = {
+            "name": "Release PR",
+            "on": {"push": {"branches": [self.settings.branch]}, "workflow_dispatch": {}},
+            "permissions": {},
+            "concurrency": {"group": "release-pr", "cancel-in-progress": True},
+        }
+        if self.prefix:
+            doc["defaults"] = self.defaults()
+        token = f"${{{{ secrets.{PR_TOKEN_SECRET} || github.token }}}}"
+        doc["jobs"] = {
+            "release-pr": {
+                "name": "Open or update the release pull request (nox -s release-pr)",
+                "runs-on": "ubuntu-latest",
+                "permissions": {
+                    "contents": Commented("write", "push the release branch"),
+                    "pull-requests": Commented("write", "open and edit its pull request"),
+                },
+                "steps": [
+                    *self.setup(self.build_python, fetch_all=True),
+                    {
+                        "name": "Configure the committer",
+                        "run": 'git config user.name "github-actions[bot]"\n'
+                        'git config user.email "41898282+github-actions[bot]@users.noreply.github.com"\n',
+                    },
+                    {
+                        "name": "Open or update the release pull request",
+                        "run": "nox -s release-pr",
+                        "env": {"GITHUB_TOKEN": token},
                     },
                 ],
             }

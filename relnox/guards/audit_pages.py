@@ -13,7 +13,8 @@ from packaging.utils import canonicalize_name
 
 from relnox.errors import RelnoxError
 from relnox.tools.repositories import Repository, origin
-from relnox.tools.simple_api import JSON_TYPE, IndexReader, Origin, read_page
+from relnox.tools.simple_api import JSON_TYPE, IndexReader, read_page
+from relnox.tools.simple_http import Origin
 from relnox.tools.simple_pages import IndexedFile, index_said, parse_html, parse_json
 
 HTML_ACCEPT = "application/vnd.pypi.simple.v1+html, text/html;q=0.5"

@@ -32,6 +32,7 @@ from relnox.invoke._ci import ci_init, doctor, plan, release_notes
 from relnox.invoke._guards import audit
 from relnox.invoke._publish import publish, serve_index, testpypi
 from relnox.invoke._release import demo, rehearse, release
+from relnox.invoke._release_pr import release_pr
 from relnox.invoke._shards import assemble
 from relnox.invoke._tags import check_tag, resolve_version, tag
 from relnox.invoke._verify import verify_install
@@ -61,6 +62,7 @@ TASKS: tuple[Any, ...] = (
     rehearse,
     audit,
     demo,
+    release_pr,
 )
 
 __all__ = [
@@ -82,6 +84,7 @@ __all__ = [
     "rehearse",
     "release",
     "release_notes",
+    "release_pr",
     "resolve_version",
     "serve_index",
     "tag",

@@ -40,6 +40,7 @@ class PlanFlags:
     shards: str = ""
     package: Any = None
     timings: str = ""
+    intent: bool = False
     verbose: int = 0
 
 
@@ -56,6 +57,8 @@ class PlanFlags:
         "build times, for build-all --shard K/N (relnox.shards)",
         "package": "only these packages (repeatable; default: all); with --shards: split only these",
         "timings": "with --shards: " + TIMINGS_HELP,
+        "intent": "instead: the release the news fragments or conventional commits give, "
+        "each version with its reason (what release-pr proposes)",
     },
     iterable=["package"],
     flags=PlanFlags,
@@ -66,6 +69,8 @@ def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
         from relnox.invoke._shards import plan_shards_task
 
         return plan_shards_task(flags.root, flags.shards, flags.package, flags.timings, flags.json)
+    if flags.intent:
+        return _intent(flags)
     from relnox.project.changes import plan as make_plan
     from relnox.project.discovery import listing, raise_broken
     from relnox.report import render_table
@@ -99,6 +104,19 @@ def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
         "directories": {r.name: r.directory for r in changed},
         "changed": bool(changed),
     }
+
+
+def _intent(flags: PlanFlags) -> dict[str, Any]:
+    """``plan --intent``: the release the recorded intent gives, with each reason."""
+    from relnox.project.discovery import load_workspace
+    from relnox.release import release_intent
+
+    found = release_intent(load_workspace(flags.root))
+    if flags.json:
+        echo_json(found.to_json())
+    else:
+        echo("\n".join(found.describe()))
+    return {**found.to_json(), "changed": bool(found.releases)}
 
 
 def _api_demands(workspace: Any, asked: bool) -> dict[str, Any] | None:

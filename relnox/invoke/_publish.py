@@ -39,7 +39,7 @@ PUBLISH_HELP = {
     "keep_going": "after a failed package, go on with the packages that do not need it "
     "(the default; --no-keep-going starts no new tier after a failure)",
     "jobs": "packages uploaded at once within a tier (default: 4; to an index on this "
-    "machine 2 connections relnox posts on, or 1 child a tier with uv or twine)",
+    "machine 1 child a tier with uv or twine)",
     "wait": "seconds a tier may take to show on the index before the next starts, and the "
     "last before the publish ends (default: 300)",
     "no_wait": "do not wait for the files to show on the index (each tier starts at once)",
@@ -154,18 +154,8 @@ def publish(c: Any, flags: PublishFlags) -> dict[str, Any]:
     with ask_ahead(flags.root) as ahead:
         if flags.changed:
             return _publish_flags(flags, names)
-        # a local index is asked for the preflight's pages while the rest loads
-        from relnox.publish import prefetch_pages
-
-        dist = Path(flags.dist) if flags.dist else None
-        stop_prefetch = prefetch_pages(
-            flags.repository or None, Path(flags.root), dist, names, os.environ
-        )
-        try:
-            ask_stale_ahead(ahead, Path(flags.root, flags.dist or "dist"))
-            return _publish_flags(flags, names)
-        finally:
-            stop_prefetch()  # no answer outlives the command (a caller's process runs more)
+        ask_stale_ahead(ahead, Path(flags.root, flags.dist or "dist"))
+        return _publish_flags(flags, names)
 
 
 def _publish_flags(flags: PublishFlags, names: list[str]) -> dict[str, Any]:

@@ -3,8 +3,7 @@
 The face: :data:`STAGE` and its types, ``publish`` (plan and run in one call),
 ``installable_check`` (the ``--verify-installable`` check a :class:`PublishRuntime`
 carries), ``ci_routes`` (where a CI run's tags publish), the index's own answers that
-doctor asks for (``new_project_limit``, ``carries_any``, ``status_problems``) and
-``prefetch_pages`` (a local index asked for the preflight's pages while the command starts).
+doctor asks for (``new_project_limit``, ``carries_any``, ``status_problems``).
 
 Each name is imported from its module on first use (PEP 562): ``relnox publish`` loads
 the planner and the uploader, not the ``--verify-installable`` check's environments, nor
@@ -25,7 +24,6 @@ if TYPE_CHECKING:
     from relnox.publish.plan import plan_publish as plan_publish
     from relnox.publish.plan import publish
     from relnox.publish.plan import run_publish as run_publish
-    from relnox.publish.prefetch import prefetch_pages
     from relnox.publish.report import PublishResult
     from relnox.publish.route import CiRoutes, ci_routes
     from relnox.publish.rules import status_problems
@@ -42,7 +40,6 @@ _FACE = {
     "new_project_limit": "relnox.publish.new_projects",
     "carries_any": "relnox.publish.owner",
     "plan_publish": "relnox.publish.plan",
-    "prefetch_pages": "relnox.publish.prefetch",
     "publish": "relnox.publish.plan",
     "run_publish": "relnox.publish.plan",
     "PublishResult": "relnox.publish.report",
@@ -74,7 +71,6 @@ __all__ = [
     "ci_routes",
     "installable_check",
     "new_project_limit",
-    "prefetch_pages",
     "publish",
     "status_problems",
 ]

@@ -4,10 +4,12 @@ login and the release exempt from a dependency cooldown, like verify from an ind
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from relnox._proc import Result
 from relnox.errors import PublishError
 from relnox.project.workspace import Workspace
 from relnox.publish.model import InstallableCheck
@@ -16,6 +18,7 @@ from relnox.tools.credentials import login_help, read_login
 from relnox.tools.envs import (
     Installer,
     InstallOptions,
+    PipInstaller,
     create_environment,
     find_installer,
     install,
@@ -25,6 +28,10 @@ from relnox.tools.index_auth import refused_login, split_logins, write_netrc
 from relnox.tools.repositories import PYPI, TESTPYPI, Repository, builtin
 
 logger = logging.getLogger("relnox")
+
+#: uv's words when the index refused a method (uv asks ``HEAD`` before a ranged read of
+#: a wheel, and gives up when the index answers 405 or 501 to it)
+_METHOD_REFUSED = re.compile(r"\((?:405 Method Not Allowed|501 Not Implemented)\)")
 
 
 def installable_options(
@@ -62,15 +69,12 @@ def installable_check(workspace: Workspace, extra_index: str | None = None) -> I
 
     def check(repo: Repository, packages: Sequence[tuple[str, str]]) -> str | None:
         extra = extra_index or (pypi.simple_url if pypi and repo.name == TESTPYPI else None)
-        installer = find_installer(error=PublishError)
-        with tempfile.TemporaryDirectory(prefix="relnox-installable-") as tmp:
-            env, made = create_environment(
-                installer, Path(tmp) / "venv", resolve_python(None), timeout=300
-            )
-            if made.ok:
-                options = installable_options(repo, extra, installer, packages, Path(tmp))
-                wanted = [f"{name}=={version}" for name, version in packages]
-                made = install(installer, env, wanted, options=options)
+        wanted = [f"{name}=={version}" for name, version in packages]
+        made = _install(find_installer(error=PublishError), repo, extra, packages, wanted)
+        if not made.ok and _METHOD_REFUSED.search(made.output):
+            # an index that answers only GET (405/501 to uv's HEAD): pip downloads with GET
+            logger.info("  %s refused a HEAD request of uv's; installing with pip", repo.label)
+            made = _install(PipInstaller(), repo, extra, packages, wanted)
         if refused_login(made.output):  # the index's fault is a login, not the package
             return (
                 f"{', '.join(f'{n} {v}' for n, v in packages)} show on {repo.label}, but "
@@ -91,3 +95,21 @@ def installable_check(workspace: Workspace, extra_index: str | None = None) -> I
         )
 
     return check
+
+
+def _install(
+    installer: Installer,
+    repo: Repository,
+    extra: str | None,
+    packages: Sequence[tuple[str, str]],
+    wanted: Sequence[str],
+) -> Result:
+    """``wanted`` installed by ``installer`` into a fresh environment, from ``repo``."""
+    with tempfile.TemporaryDirectory(prefix="relnox-installable-") as tmp:
+        env, made = create_environment(
+            installer, Path(tmp) / "venv", resolve_python(None), timeout=300
+        )
+        if made.ok:
+            options = installable_options(repo, extra, installer, packages, Path(tmp))
+            made = install(installer, env, wanted, options=options)
+    return made

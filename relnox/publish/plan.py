@@ -12,7 +12,7 @@ a late file for an old release), and asks the index per
 file whether it has it: new -> upload, same sha256 -> skip ("already published"),
 different content -> the whole release is refused (versions are immutable). Only
 then does :func:`publish` upload, package by package in dependency order, wheels
-before sdists, one twine child per package (:mod:`relnox.publish.run`). A rerun after any failure uploads exactly
+before sdists, in ``uv publish`` or ``twine upload`` children (:mod:`relnox.publish.run`). A rerun after any failure uploads exactly
 what is still missing. This module never prints; ``confirm`` is the caller's prompt.
 """
 
@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,13 +32,11 @@ from relnox.artifacts.manifest import PackageRecord
 from relnox.builds import refuse_stale
 from relnox.errors import PublishError
 from relnox.project.workspace import Workspace
-from relnox.publish import prefetch
 from relnox.publish.ahead import Ahead
 from relnox.publish.model import PublishOptions, PublishPlan, PublishRuntime
 from relnox.publish.preflight import (
     against_index,
     check_files,
-    first_page,
     index_reader,
     preload,
     select_records,
@@ -125,17 +123,9 @@ def plan_publish(
         # the index's pages (and whether uv runs) are asked meanwhile too; a local check
         # that fails still stops the plan first, with its own error
         reader = index_reader(repo, credentials, network, sleep)
-        # no upload child to ask about: a dry run, or the files posted from this process
-        no_child = options.dry_run or (
-            (options.transport or workspace.config.section("publish").get("transport"))
-            in (None, "auto")
-            and _in_process(repo, credentials, env, options.attestations)
-        )
         with (
-            Ahead(
-                lambda name: first_page(reader, name), [r.name for r in records], READERS
-            ) as pages,
-            Ahead(_probe_uv, [] if no_child else [options.transport], 1) as probe,
+            Ahead(reader.page, [r.name for r in records], READERS) as pages,
+            Ahead(_probe_uv, [] if options.dry_run else [options.transport], 1) as probe,
         ):
             preload()  # while the index and git work for the threads
             checked = check_files(workspace, manifest, records, route)
@@ -158,8 +148,6 @@ def plan_publish(
         stale.join()
         stale.result()  # a stale package is said first, as the serial order said it
         raise
-    finally:
-        prefetch.stop()  # what the index said while relnox started is the preflight's alone
     if conflicts:
         raise PublishError(
             f"{repo.label} already has different files under the same names: {'; '.join(conflicts)}; "
@@ -229,23 +217,15 @@ def choose_transport(
     preferred: str | None = None,
     *,
     attestations: bool = False,
-    repository: Repository | None = None,
-    environ: Mapping[str, str] | None = None,
 ) -> Transport:
     """``uv publish`` where uv runs (the faster, see :mod:`relnox.tools.upload`), else
     twine; twine for keyring credentials (it reads the keyring itself) and for PEP 740
-    attestations (uv does not send them to every index). ``auto`` to ``repository`` on
-    this machine (plain http, a user and password) posts the files from this process
-    (:mod:`relnox.tools.http_upload`: no child to start). ``preferred`` (or
+    attestations (uv does not send them to every index). ``preferred`` (or
     ``[tool.relnox.publish] transport``) asks for one."""
     from relnox.tools.envs import uv_binary, uv_cannot_run
     from relnox.tools.upload import twine
 
     wanted = _wanted_transport(workspace, preferred)
-    if wanted == "auto" and _in_process(repository, credentials, environ, attestations):
-        from relnox.tools.http_upload import InProcess
-
-        return InProcess()
     where = f"{workspace.config.source}: [tool.relnox.publish] transport"
     if wanted == "twine" or credentials.method == "keyring" or attestations:
         return twine()
@@ -271,21 +251,6 @@ def _wanted_transport(workspace: Workspace, preferred: str | None) -> str:
             f"of auto, {', '.join(TRANSPORTS)} (auto: uv publish where uv runs, else twine)"
         )
     return str(wanted)
-
-
-def _in_process(
-    repository: Repository | None,
-    credentials: Credentials,
-    environ: Mapping[str, str] | None,
-    attestations: bool,
-) -> bool:
-    """Whether ``auto`` posts the files from this process (:func:`relnox.tools.http_upload.fits`)."""
-    if repository is None:
-        return False
-    from relnox.tools.http_upload import fits
-
-    env = os.environ if environ is None else environ
-    return fits(repository, credentials, env, attestations=attestations)
 
 
 def _probe_uv(preferred: str | None) -> None:
@@ -423,11 +388,9 @@ def run_publish(plan: PublishPlan, runtime: Runtime | None = None) -> PublishRes
         plan.credentials,
         options.transport,
         attestations=attestations,
-        repository=plan.repository,
-        environ=env,
     )
-    # the bytes checked are the bytes sent: copied (or, sent from here, held) and hashed now
-    with snapshot(plan, attestations, in_memory=transport.in_process) as sent:
+    # the bytes checked are the bytes sent: copied and hashed now
+    with snapshot(plan, attestations) as sent:
         _upload(sent, seams, result, env, network, transport)
     result.graph = graph_mermaid(names, workspace, result.package_statuses())
     for line in result.fix_forward():
@@ -474,7 +437,7 @@ def _upload(
         workspace,
         uploader,
         keep_going=options.keep_going,
-        jobs=options.jobs or upload_jobs(plan.repository, uploader.transport.in_process),
+        jobs=options.jobs or upload_jobs(plan.repository),
         waiting=Waiting(options.wait),
         check_installable=seams.check_installable,
     )

@@ -144,18 +144,8 @@ def index_reader(
 
 
 def first_page(reader: IndexReader, project: str) -> ProjectPage:
-    """The preflight's read of ``project``'s page: the answer the index gave while the
-    command started (:mod:`relnox.publish.prefetch`), where one came back whole, else the
-    index's answer now."""
-    from relnox.publish import prefetch
-    from relnox.tools.simple_api import ACCEPT, page_of, page_url
-
-    url = page_url(reader.simple_url, project)
-    answer = prefetch.take(url, ACCEPT)
-    if answer is None:
-        return reader.page(project)
-    logger.debug("  %s: asked while relnox started", url)
-    return page_of(url, *answer)
+    """The preflight's read of ``project``'s page."""
+    return reader.page(project)
 
 
 def against_index(

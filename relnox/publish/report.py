@@ -56,13 +56,11 @@ class PlannedFile:
     sha256: str
     action: str  # "upload" or "skip"
     reason: str = ""  # why it is skipped
-    #: the bytes to send, read and hashed by the snapshot (else they are read from ``path``)
-    content: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
     def size(self) -> int:
         """Its size in bytes: of the bytes to send."""
-        return len(self.content) if self.content is not None else self.path.stat().st_size
+        return self.path.stat().st_size
 
     def describe(self) -> str:
         if self.action == "skip":

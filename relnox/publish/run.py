@@ -1,4 +1,4 @@
-"""Carrying out a publish plan: one ``twine upload`` per file, resumable, with backoff.
+"""Carrying out a publish plan: ``uv publish`` or ``twine upload`` children, resumable, with backoff.
 
 Packages go in dependency order, a package's wheels before its sdist; a failed
 file stops its package. After any failure the index is asked about *that* file:
@@ -35,7 +35,7 @@ from relnox.publish.tiers import tiers
 from relnox.publish.uploader import PackageUploader
 from relnox.tools.network import is_loopback
 from relnox.tools.repositories import Repository, origin
-from relnox.tools.simple_api import READERS, IndexReader
+from relnox.tools.simple_api import READERS, IndexReader, WaitEnded
 from relnox.tools.upload import (
     Attempt,
 )
@@ -44,27 +44,20 @@ logger = logging.getLogger("relnox")
 
 #: packages uploaded at once within a tier, by default, on an index elsewhere
 JOBS = 4
-#: ... and on an index on this machine that relnox posts to itself
-LOCAL_JOBS = 2
 
 
-def upload_jobs(repository: Repository, in_process: bool = False) -> int:
+def upload_jobs(repository: Repository) -> int:
     """How many packages of a tier upload at once by default: :data:`JOBS`, but on an
     index on this machine one child (each tier then goes in one child of a batch
-    transport), or :data:`LOCAL_JOBS` connections where relnox posts the files itself.
+    transport).
 
     Parallel uploads overlap the waits of a distant index's answers. An index on this
     machine answers at once and works on the same CPUs as its uploaders: more children only
     add their start-ups and compete with it for those CPUs (measured: 14 files to a local
-    pypiserver, 0.05 s in one ``uv publish``, 0.085 s in four at once). Posted from this
-    process, a second connection has no start-up: relnox reads and frames the next file
-    while the index stores the last (measured: 40 files, 0.070 s on one, 0.054 s on two,
-    0.055 s on three).
+    pypiserver, 0.05 s in one ``uv publish``, 0.085 s in four at once).
     """
     hosts = {origin(url)[1] for url in (repository.upload_url, repository.simple_url)}
-    if not all(is_loopback(host) for host in hosts):
-        return JOBS
-    return LOCAL_JOBS if in_process else 1
+    return 1 if all(is_loopback(host) for host in hosts) else JOBS
 
 
 @dataclass(frozen=True)
@@ -91,13 +84,20 @@ def wait_visible(
     longer could help (``False`` for other content): the time ran out
     (``waiting.seconds``), the index could not be read (after the reader's retries), or it
     lists one of them with another sha256 than ours (said at once, not after the wait:
-    an index never changes a file it has).
+    an index never changes a file it has). No read of the index outlasts the wait: an
+    index that does not answer ends it on time.
     """
     pending = {f.filename: f for f in files}
     if waiting.seconds is None or not pending:
         return [], "", True
     start, pause, told = waiting.clock(), waiting.poll, -5.0
+    # the reads' deadline, on the clock the reader's requests are bounded by
+    deadline = time.monotonic() + waiting.seconds
+    reader = reader.until(deadline)
+    not_shown = f"they did not show within {waiting.seconds:g}s ([tool.relnox.publish] wait)"
     while True:
+        if time.monotonic() >= deadline:  # the last pause ended the wait
+            return sorted(pending), not_shown, True
         packages = sorted({f.package for f in pending.values()})
         try:
             with ThreadPoolExecutor(max_workers=max(1, min(readers, len(packages)))) as pool:
@@ -112,6 +112,8 @@ def wait_visible(
                     del pending[name]
                 else:
                     other.append(f"{name} (listed with sha256 {remote}, ours is {file.sha256})")
+        except WaitEnded as exc:  # a look the index did not answer in time
+            return sorted(pending), f"{not_shown}: {exc}", True
         except PublishError as exc:
             return sorted(pending), f"the index could not be read to see them ({exc})", True
         if other:
@@ -130,11 +132,7 @@ def wait_visible(
             logger.info("  all %d file(s) show on %s (%.1fs)", len(files), label, elapsed)
             return [], "", True
         if elapsed >= waiting.seconds:
-            return (
-                sorted(pending),
-                (f"they did not show within {waiting.seconds:g}s ([tool.relnox.publish] wait)"),
-                True,
-            )
+            return sorted(pending), not_shown, True
         if elapsed - told >= 5:
             told = elapsed
             logger.info(
@@ -244,12 +242,8 @@ def upload_all(
             # child (packages whole, wheels first); what a failure stopped goes on below
             groups = [known[i::workers] for i in range(workers)]
             count, via = sum(len(todo) for _, todo in known), uploader.transport.name
-            if uploader.transport.in_process:
-                connections = "connection" if workers == 1 else "connections"
-                logger.info("  %d files on %d %s from %s", count, workers, connections, via)
-            else:
-                children = "child" if workers == 1 else "children"
-                logger.info("  %d files in %d %s %s", count, workers, via, children)
+            children = "child" if workers == 1 else "children"
+            logger.info("  %d files in %d %s %s", count, workers, via, children)
 
             def send(
                 group: list[tuple[str, list[FileOutcome]]], shown: _Shown = shown

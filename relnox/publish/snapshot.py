@@ -1,6 +1,5 @@
 """The bytes a publish sends are the bytes it checked: each file to upload is copied into a
-private directory, hashed as it is copied, just before the first upload (or, for an uploader
-in this process, read into memory and hashed there: the bytes held are the bytes sent).
+private directory, hashed as it is copied, just before the first upload.
 
 The plan hashed every file against the build manifest, but the uploader reads each file
 later, one after another: a file changed in ``dist/`` meanwhile (while an earlier file
@@ -35,24 +34,11 @@ def _copy_hashed(source: Path, target: Path) -> str:
     return digest.hexdigest()
 
 
-#: the most a snapshot holds in memory (a file up to IN_MEMORY_FILE, while the total allows)
-IN_MEMORY_TOTAL = 64 * 1024 * 1024
-IN_MEMORY_FILE = 8 * 1024 * 1024
-
-
 @contextmanager
-def snapshot(
-    plan: PublishPlan, attestations: bool = False, in_memory: bool = False
-) -> Iterator[PublishPlan]:
+def snapshot(plan: PublishPlan, attestations: bool = False) -> Iterator[PublishPlan]:
     """``plan`` with every file to upload read from a private copy (removed afterwards);
-    a file whose bytes are no longer those the plan checked is refused before any upload.
-
-    ``in_memory`` (an uploader in this process): a file up to :data:`IN_MEMORY_FILE` bytes
-    is read and hashed into memory instead (``PlannedFile.content``, the bytes that are
-    sent), while the total stays within :data:`IN_MEMORY_TOTAL`; the others are copied."""
-    in_memory = in_memory and not attestations  # attestations go beside a copy
+    a file whose bytes are no longer those the plan checked is refused before any upload."""
     private: Path | None = None
-    held = 0
     try:
         files = []
         changed = []
@@ -61,18 +47,11 @@ def snapshot(
                 files.append(file)
                 continue
             try:
-                size = file.path.stat().st_size
-                if in_memory and size <= IN_MEMORY_FILE and held + size <= IN_MEMORY_TOTAL:
-                    content = file.path.read_bytes()
-                    held += len(content)
-                    sha256 = hashlib.sha256(content).hexdigest()
-                    kept = replace(file, content=content)
-                else:
-                    if private is None:
-                        private = _private()
-                    copy = private / file.filename
-                    sha256 = _copy_hashed(file.path, copy)
-                    kept = replace(file, path=copy)
+                if private is None:
+                    private = _private()
+                copy = private / file.filename
+                sha256 = _copy_hashed(file.path, copy)
+                kept = replace(file, path=copy)
             except OSError as exc:
                 raise PublishError(
                     f"{file.path}: cannot be read ({exc.strerror or exc}); rebuild with "
@@ -103,7 +82,7 @@ def snapshot(
 
 
 def _private() -> Path:
-    """A directory only this user reads (0700), for the copies of files too large to hold."""
+    """A directory only this user reads (0700), for the copies."""
     import tempfile
 
     return Path(tempfile.mkdtemp(prefix="relnox-publish-"))

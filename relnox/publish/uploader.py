@@ -158,7 +158,6 @@ class PackageUploader:
                 self.network,
                 self.verbose,
                 self.attestations,
-                {f.path: f.content for f in files if f.content is not None},
             )
         )
 

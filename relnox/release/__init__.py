@@ -4,7 +4,8 @@ The face: :data:`TAG_STAGE` and the types of the tag stage and of the release; t
 release itself (``release``, ``plan_release``, ``rehearse``, ``demo``) and ``doctor``
 (the library's); and what a CI run asks of its tags (``check_tag``, ``resolve_version``,
 ``release_tags_at``, ``parse_release_tag``, ``packages_of_tag``, ``is_latest``) and of
-its notes (``release_notes``, ``write_notes``, ``NOTES_FILE``).
+its notes (``release_notes``, ``write_notes``, ``NOTES_FILE``); the release pull request
+(``release_intent``, ``Intent``, ``release_pr``, ``PrOptions``).
 
 Each name is imported from its module on first use (PEP 562): ``relnox doctor``, ``tag``
 and ``check-tag`` load neither the pipeline nor, through it, every other stage.
@@ -27,10 +28,12 @@ if TYPE_CHECKING:
         resolve_version,
     )
     from relnox.release.doctor import DoctorReport, doctor
+    from relnox.release.intent import Intent, release_intent
     from relnox.release.model import ReleaseOptions, ReleasePlan, ReleaseResult
     from relnox.release.notes import NOTES_FILE, ReleaseNotes, release_notes, write_notes
     from relnox.release.pipeline import plan_release, release
     from relnox.release.rehearse import Rehearsal, demo, rehearse
+    from relnox.release.release_pr import PrOptions, release_pr
     from relnox.release.tagging import TagOptions, TagPlan, TagResult
     from relnox.release.tagging import apply_tags as apply_tags
     from relnox.release.tagging import plan_tags as plan_tags
@@ -53,6 +56,8 @@ _FACE = {
         "relnox.release.ci_tags",
     ),
     **dict.fromkeys(("DoctorReport", "doctor"), "relnox.release.doctor"),
+    **dict.fromkeys(("Intent", "release_intent"), "relnox.release.intent"),
+    **dict.fromkeys(("PrOptions", "release_pr"), "relnox.release.release_pr"),
     **dict.fromkeys(("ReleaseOptions", "ReleasePlan", "ReleaseResult"), "relnox.release.model"),
     **dict.fromkeys(
         ("NOTES_FILE", "ReleaseNotes", "release_notes", "write_notes"), "relnox.release.notes"
@@ -79,6 +84,8 @@ __all__ = [
     "NOTES_FILE",
     "TAG_STAGE",
     "DoctorReport",
+    "Intent",
+    "PrOptions",
     "Rehearsal",
     "ReleaseNotes",
     "ReleaseOptions",
@@ -97,7 +104,9 @@ __all__ = [
     "plan_release",
     "rehearse",
     "release",
+    "release_intent",
     "release_notes",
+    "release_pr",
     "release_tags_at",
     "resolve_version",
     "write_notes",

@@ -32,7 +32,7 @@ from typing import Any
 from packaging.version import InvalidVersion, Version
 
 from relnox.errors import RelnoxError
-from relnox.redact import redact
+from relnox.redact import redact, register_secret
 
 ZERO_SHA = "0" * 40
 
@@ -210,3 +210,84 @@ def ref_tag(env: Mapping[str, str] | None = None) -> str | None:
     if ref.startswith("refs/tags/"):
         return ref.removeprefix("refs/tags/")
     return None
+
+
+#: GitHub's REST API when ``GITHUB_API_URL`` names none (Actions sets it, for GHES too)
+DEFAULT_API_URL = "https://api.github.com"
+#: the longest wait for one API call, seconds
+API_TIMEOUT = 30.0
+
+
+class GitHubApi:
+    """The few REST calls a release pull request needs, through urllib. The token is read
+    from ``GITHUB_TOKEN`` and sent only in a header; no message names it."""
+
+    def __init__(self, repository: str, env: Mapping[str, str] | None = None) -> None:
+        env = os.environ if env is None else env
+        self.token = env.get("GITHUB_TOKEN", "")
+        if not self.token:
+            raise RelnoxError(
+                "GITHUB_TOKEN is not set: the release pull request is made through GitHub's "
+                "API; set it (the workflow's token, or a token with contents and pull-requests "
+                "write) in the environment"
+            )
+        register_secret(self.token)  # masked in every line relnox prints from now on
+        self.base = (env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
+        self.repository = repository
+
+    def call(self, method: str, path: str, body: Mapping[str, Any] | None = None) -> Any:
+        import urllib.error
+        import urllib.request
+
+        url = f"{self.base}/repos/{self.repository}{path}"
+        request = urllib.request.Request(
+            url,
+            data=None if body is None else json.dumps(body).encode("utf-8"),
+            method=method,
+            headers={
+                "Accept": "application/vnd.github+json",
+                "Authorization": f"Bearer {self.token}",
+                "X-GitHub-Api-Version": "2022-11-28",
+                "Content-Type": "application/json",
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=API_TIMEOUT) as answer:
+                data = answer.read()
+        except urllib.error.HTTPError as exc:
+            said = exc.read(2000).decode("utf-8", "replace")
+            raise RelnoxError(
+                f"GitHub API {method} {url} answered {exc.code}: {redact(said).strip()}; check "
+                "that the token may write contents and pull requests of the repository"
+            ) from None
+        except (urllib.error.URLError, OSError) as exc:
+            raise RelnoxError(
+                f"GitHub API {method} {url} failed ({getattr(exc, 'reason', exc)}); check "
+                "GITHUB_API_URL and the network, then run again"
+            ) from None
+        return json.loads(data) if data else None
+
+    def open_pull(self, branch: str) -> dict[str, Any] | None:
+        """The open pull request from ``branch`` of this repository, if there is one."""
+        owner = self.repository.split("/")[0]
+        found = self.call("GET", f"/pulls?state=open&head={owner}:{branch}")
+        return found[0] if isinstance(found, list) and found else None
+
+    def create_pull(self, branch: str, base: str, title: str, body: str) -> dict[str, Any]:
+        fields = {"title": title, "body": body, "head": branch, "base": base}
+        return dict(self.call("POST", "/pulls", fields))
+
+    def update_pull(self, number: int, **fields: str) -> dict[str, Any]:
+        return dict(self.call("PATCH", f"/pulls/{number}", fields))
+
+
+def repository_slug(url: str, env: Mapping[str, str] | None = None) -> str | None:
+    """``owner/name`` of the repository: ``GITHUB_REPOSITORY``, else read from the remote's
+    URL (``https://host/owner/name.git``, ``git@host:owner/name``)."""
+    env = os.environ if env is None else env
+    if env.get("GITHUB_REPOSITORY"):
+        return env["GITHUB_REPOSITORY"]
+    import re
+
+    found = re.search(r"[:/]([\w.-]+)/([\w.-]+?)(?:\.git)?/?$", url)
+    return f"{found.group(1)}/{found.group(2)}" if found else None

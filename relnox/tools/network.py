@@ -22,8 +22,6 @@ upload of one file.
 from __future__ import annotations
 
 import math
-import socket
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -103,31 +101,3 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
-
-
-def proxied(host: str, environ: Mapping[str, str]) -> bool:
-    """Whether a proxy variable (``HTTP_PROXY``, ``ALL_PROXY``, any case) would take a
-    request to ``host`` elsewhere (``NO_PROXY`` not naming it; urllib's rule): relnox then
-    leaves the request to a client that uses it (the pages to urllib, the uploads to a
-    child), never asks such a host itself. (pip's own proxy setting is not one: the pages
-    are read without it.)"""
-    lowered = {k.lower(): v for k, v in environ.items() if v}
-    if not any(lowered.get(k) for k in ("http_proxy", "all_proxy")):
-        return False
-    bypass = [h.strip().lower() for h in lowered.get("no_proxy", "").split(",") if h.strip()]
-    return not ("*" in bypass or host.lower() in bypass)
-
-
-def connect(address: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
-    """:func:`socket.create_connection`, with an ASCII host name handed to the resolver
-    as bytes. Given a ``str``, the socket module first encodes any name with the idna
-    codec, whose import (``encodings.idna``, ``stringprep``, ``unicodedata``) costs the
-    first connection of a process ~2 ms; for an ASCII name that codec gives these very
-    bytes, or refuses a label that is empty or over 63 characters, which the resolver
-    refuses too (as :class:`OSError`). Any other name goes as given. The
-    ``_create_connection`` of relnox's ``http.client`` connections."""
-    host, port = address
-    if isinstance(host, str) and host.isascii():
-        ascii_name: Any = host.encode("ascii")  # typeshed says str; the resolver takes bytes
-        return socket.create_connection((ascii_name, port), *args, **kwargs)
-    return socket.create_connection(address, *args, **kwargs)

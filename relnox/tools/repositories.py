@@ -21,10 +21,8 @@ that is used and shown.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import logging
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,28 +42,10 @@ LOCAL = "local"
 
 @functools.lru_cache(maxsize=1)
 def _twine_urls() -> tuple[str, str]:
-    """PyPI's and TestPyPI's upload URLs: twine's ``DEFAULT_REPOSITORY`` and
-    ``TEST_REPOSITORY``, read from the assignments in its ``utils.py`` (importing
-    ``twine.utils`` would load requests, a tenth of a second, for two strings; importing
-    the ``twine`` package to find that file, or parsing it whole, costs 10-20 ms of every
-    publish); imported where reading fails."""
-    names = ("DEFAULT_REPOSITORY", "TEST_REPOSITORY")
-    spec = importlib.util.find_spec("twine")  # a top-level package: found, not imported
-    try:
-        folders = list(spec.submodule_search_locations or ())  # type: ignore[union-attr]
-        source = (Path(folders[0]) / "utils.py").read_text(encoding="utf-8")
-        found = dict(_ASSIGNED.findall(source))
-        return found[names[0]], found[names[1]]
-    except (OSError, IndexError, KeyError, AttributeError):
-        from twine.utils import DEFAULT_REPOSITORY, TEST_REPOSITORY
+    """PyPI's and TestPyPI's upload URLs: twine's ``DEFAULT_REPOSITORY`` and ``TEST_REPOSITORY``."""
+    from twine.utils import DEFAULT_REPOSITORY, TEST_REPOSITORY
 
-        return str(DEFAULT_REPOSITORY), str(TEST_REPOSITORY)
-
-
-#: ``NAME = "https://..."`` at the start of a line of twine's ``utils.py``
-_ASSIGNED = re.compile(
-    r'^(DEFAULT_REPOSITORY|TEST_REPOSITORY)\s*=\s*["\'](https://[^"\'\s]+)["\']\s*$', re.M
-)
+    return str(DEFAULT_REPOSITORY), str(TEST_REPOSITORY)
 
 
 def simple_url_for(upload_url: str) -> str:

@@ -13,14 +13,17 @@ drops the ``Authorization`` header (the standard library's handler would copy it
 requests and pip drop it the same way).
 
 Only ``http`` and ``https`` addresses are read, links and redirects alike (an index
-linking ``file:///dev/zero`` gets an error, not a read of this machine). Every
+linking ``file:///dev/zero`` gets an error, not a read of this machine). Every page is
+read by the standard library's client (:mod:`relnox.tools.simple_http`) and every
 answer is bounded: connect and each read by ``timeout``; the status line and headers
 must all have come within ``timeout + stall`` seconds of the request (an index that
-sends a header a byte at a time is given up on, as the in-process upload gives up on
-its answer); the whole body by size (:data:`MAX_PAGE` for a project page; for a file,
-one byte more than ours: anything longer is other content) and by time: it must be
-complete within ``stall`` seconds plus one second per MiB received, so an index that
-trickles a never-ending page is given up on, as a stalled upload is.
+sends a header a byte at a time is given up on); the whole body by size
+(:data:`MAX_PAGE` for a project page; for a file, one byte more than ours: anything
+longer is other content) and by time: it must be complete within ``stall`` seconds
+plus one second per MiB received, so an index that trickles a never-ending page is
+given up on, as a stalled upload is. A reader with a ``deadline``
+(:meth:`IndexReader.until`: the wait for an upload to show) never waits past it,
+whatever the bounds above and the retries would allow.
 """
 
 from __future__ import annotations
@@ -28,19 +31,19 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import time
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
 from packaging.utils import canonicalize_name
 
 from relnox.errors import PublishError
-from relnox.tools import http_wire
-from relnox.tools.network import backoff_delay, is_loopback, proxied
+from relnox.tools import simple_http
+from relnox.tools.network import backoff_delay
 from relnox.tools.repositories import origin
+from relnox.tools.simple_http import SCHEMES, Origin
 from relnox.tools.simple_pages import (
     IndexedFile,
     ProjectPage,
@@ -48,14 +51,11 @@ from relnox.tools.simple_pages import (
     parse_json_page,
 )
 
-Origin = tuple[str, str, "int | None"]
-
 logger = logging.getLogger("relnox")
 
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 ACCEPT = f"{JSON_TYPE}, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
 TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
-SCHEMES = ("http", "https")
 #: project pages read at once: a small index server (pypiserver's default server listens
 #: with a backlog of 5) drops connections beyond that, and each then waits a second
 READERS = 4
@@ -65,9 +65,6 @@ MAX_PAGE = 256 * 1024 * 1024
 MAX_FILE = 8 * 1024 * 1024 * 1024
 _MIB = 1024 * 1024
 _CHUNK = 64 * 1024
-#: the openers a reader made, by the origins its credentials may go to and the bound of
-#: an answer's head (:func:`relnox.tools.simple_http.opener`)
-Openers = dict[tuple[frozenset[Origin], float], Any]
 
 
 class _Body:
@@ -110,16 +107,31 @@ def _read(resp: Any, url: str, body: _Body, *, limit: int, stall: float) -> None
             )
 
 
+class WaitEnded(PublishError):
+    """A read of the index that had not ended at its reader's deadline."""
+
+
 @dataclass(frozen=True)
 class Patience:
     """How long to wait for an index: each request (``timeout``), a body that stops
-    coming (``stall``), and how often to retry, backing off from ``retry_delay``."""
+    coming (``stall``), and how often to retry, backing off from ``retry_delay``; with
+    ``deadline`` (a :func:`time.monotonic` time), never past it."""
 
     timeout: float = 30.0
     retries: int = 3
     retry_delay: float = 1.0
     stall: float = 120.0
     sleep: Callable[[float], None] = time.sleep
+    deadline: float | None = None
+
+    def left(self, url: str) -> float | None:
+        """Seconds until the deadline (``None``: none); past it, :class:`WaitEnded`."""
+        if self.deadline is None:
+            return None
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise WaitEnded(f"{url} gave no answer before the wait ended")
+        return left
 
     @classmethod
     def of(cls, network: Any, sleep: Callable[[float], None] = time.sleep) -> Patience:
@@ -136,59 +148,45 @@ def _fetch(
     patience: Patience,
     limit: int = MAX_PAGE,
     keep: bool = True,
-    openers: Openers | None = None,
 ) -> tuple[int, str, _Body]:
     """``(status, content type, body)``; 404 is ``(404, "", <empty body>)``.
 
     A 401 from one of ``origins`` is retried with ``auth``; ``auth`` goes nowhere else.
     At most ``limit`` bytes of the body are read (a page longer than that is refused).
-    ``openers`` keeps the opener made for ``origins`` for the next request (a reader's).
     """
-    timeout, retries, stall = patience.timeout, patience.retries, patience.stall
-    retry_delay, sleep = patience.retry_delay, patience.sleep
+    retries, retry_delay, sleep = patience.retries, patience.retry_delay, patience.sleep
     if urlsplit(url).scheme.lower() not in SCHEMES:
         raise PublishError(
             f"{url}: the index links a file at an address relnox does not read (only http "
             "and https); ask the index's administrator, or publish elsewhere"
         )
-    plain = keep and _plain_local(url)  # asked by relnox itself while its answers are plain
     use_auth: tuple[str, str] | None = None
     attempt = 0
     while True:
         attempt += 1
+        timeout, stall = patience.timeout, patience.stall
+        left = patience.left(url)
+        if left is not None:  # a deadline: every bound within it
+            timeout, stall = min(timeout, left), min(stall, left)
         refused: tuple[int, str, str] | None = None  # an answer's status, reason, address
         try:
-            if plain:
-                answer = http_wire.get(url, accept, timeout=timeout, stall=stall, limit=limit)
-                if answer is not None and answer.status == 404:
-                    return 404, "", _Body(keep)  # a project the index does not know
-                if answer is not None and http_wire.plain(answer, limit):
-                    body = _Body(keep)
-                    body.add(answer.body)
-                    return answer.status, answer.header("Content-Type") or "", body
-                if answer is not None and answer.status >= 400:  # judged as urllib's would be
-                    refused = (answer.status, answer.reason, url)
-                # after anything but a transient refusal, the standard library's client asks
-                # (a redirect, another encoding; the credentials a 401 asks for)
-                plain = refused is not None and refused[0] in TRANSIENT_STATUS
-            if refused is None:
-                from relnox.tools import simple_http
-
-                opener = simple_http.opener(frozenset(origins), timeout + stall, openers)
-                request = simple_http.request(url, accept, use_auth)
-                with opener.open(request, timeout=timeout) as resp:
-                    body = _Body(keep, limit)
-                    _read(resp, url, body, limit=limit, stall=stall)
-                    if keep and body.size >= limit and resp.read(1):
-                        raise PublishError(
-                            f"{url}: the index's answer is longer than {limit // _MIB} MiB, "
-                            "more than any project page; check the repository URL"
-                        )
-                    return resp.status, resp.headers.get("Content-Type", ""), body
+            head = timeout + stall if left is None else min(timeout + stall, left)
+            opener = simple_http.opener(frozenset(origins), head)
+            request = simple_http.request(url, accept, use_auth)
+            with opener.open(request, timeout=timeout) as resp:
+                body = _Body(keep, limit)
+                _read(resp, url, body, limit=limit, stall=stall)
+                if keep and body.size >= limit and resp.read(1):
+                    raise PublishError(
+                        f"{url}: the index's answer is longer than {limit // _MIB} MiB, "
+                        "more than any project page; check the repository URL"
+                    )
+                return resp.status, resp.headers.get("Content-Type", ""), body
         except OSError as exc:
             from urllib.error import HTTPError  # loaded by what raised one
 
             if not isinstance(exc, HTTPError):
+                patience.left(url)  # an answer cut off by the deadline: the wait ended
                 problem = _unreachable(url, exc, attempt, retries, timeout)
             elif exc.code == 404:
                 return 404, "", _Body(keep)
@@ -211,6 +209,8 @@ def _fetch(
                 raise PublishError(f"{url}: the index answered HTTP {code} {reason}; {hint}")
             problem = f"HTTP {code}"
         delay = backoff_delay(retry_delay, attempt)
+        left = patience.left(url)
+        delay = delay if left is None else min(delay, left)
         logger.warning(
             "  %s: %s; retrying in %.1fs (attempt %d of %d)",
             url,
@@ -222,19 +222,11 @@ def _fetch(
         sleep(delay)
 
 
-def _plain_local(url: str) -> bool:
-    """Whether relnox asks ``url`` itself first (:func:`relnox.tools.http_wire.get`): a plain
-    ``http`` address on this machine that no proxy variable sends elsewhere."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    return parts.scheme.lower() == "http" and is_loopback(host) and not proxied(host, os.environ)
-
-
 def _unreachable(url: str, exc: OSError, attempt: int, retries: int, timeout: float) -> str:
     """What kept the index from answering (a :class:`PublishError` once ``attempt`` was the
     last of ``retries``)."""
     reason: object = getattr(exc, "reason", exc)  # a URLError's, or the error itself
-    if isinstance(reason, http_wire.TooSlow):
+    if isinstance(reason, simple_http.TooSlow):
         pass  # it says its bound
     elif isinstance(reason, TimeoutError) or isinstance(exc, TimeoutError):
         reason = f"no answer within {timeout:g}s, [tool.relnox.network] timeout"
@@ -277,7 +269,6 @@ def project_page(
     auth: tuple[str, str] | None = None,
     origins: Collection[Origin] = (),
     patience: Patience = Patience(),
-    openers: Openers | None = None,
 ) -> ProjectPage:
     """What the index at ``simple_url`` says of ``project``: every file it lists (by file
     name), and the project's status.
@@ -291,7 +282,6 @@ def project_page(
         auth=auth,
         origins={origin(simple_url), *origins},
         patience=patience,
-        openers=openers,
     )
     return page_of(url, status, content_type, body.data)
 
@@ -329,7 +319,6 @@ def file_sha256(
     origins: Collection[Origin] = (),
     patience: Patience = Patience(timeout=60.0),
     size: int | None = None,
-    openers: Openers | None = None,
 ) -> str:
     """The sha256 of an indexed file: the listed one, else of its downloaded content.
 
@@ -347,7 +336,6 @@ def file_sha256(
         patience=patience,
         limit=MAX_FILE if size is None else size + 1,
         keep=False,
-        openers=openers,
     )
     if status == 404:
         raise PublishError(
@@ -366,7 +354,10 @@ class IndexReader:
     auth: tuple[str, str] | None = field(default=None, repr=False)
     origins: frozenset[Origin] = frozenset()
     patience: Patience = Patience()
-    _openers: Openers = field(default_factory=dict, repr=False, compare=False, hash=False)
+
+    def until(self, deadline: float) -> IndexReader:
+        """This reader, never waiting past ``deadline`` (a :func:`time.monotonic` time)."""
+        return replace(self, patience=replace(self.patience, deadline=deadline))
 
     def files(self, project: str) -> dict[str, IndexedFile]:
         return self.page(project).files
@@ -378,7 +369,6 @@ class IndexReader:
             auth=self.auth,
             origins=self.origins,
             patience=self.patience,
-            openers=self._openers,
         )
 
     def sha256(self, file: IndexedFile, size: int | None = None) -> str:
@@ -388,7 +378,6 @@ class IndexReader:
             origins={origin(self.simple_url), *self.origins},
             patience=self.patience,
             size=size,
-            openers=self._openers,
         )
 
 

@@ -1,9 +1,6 @@
 """The standard library's client for an index's simple API (``urllib.request``): redirects
 followed with credentials kept to their origins, and every answer's head bounded in time.
-
-:mod:`relnox.tools.simple_api` reads through it every page it does not read itself
-(:mod:`relnox.tools.http_wire`: a plain answer of an index on this machine); it is imported
-only then, with ``http.client``, ``email`` and ``ssl`` behind it.
+:mod:`relnox.tools.simple_api` reads every page and file through it.
 """
 
 from __future__ import annotations
@@ -21,12 +18,16 @@ from collections.abc import Collection
 from typing import Any
 from urllib.parse import urlsplit
 
-from relnox.tools.http_wire import TooSlow
-from relnox.tools.network import connect
 from relnox.tools.repositories import origin
-from relnox.tools.simple_api import SCHEMES, Openers, Origin
 
 logger = logging.getLogger("relnox")
+
+Origin = tuple[str, str, "int | None"]
+SCHEMES = ("http", "https")
+
+
+class TooSlow(TimeoutError):
+    """An answer that did not come within its bound (it says which)."""
 
 
 class SameOriginAuth(urllib.request.HTTPRedirectHandler):
@@ -149,7 +150,6 @@ def _bounded(http_class: Any, head: float) -> Any:
     def connection(*args: Any, **kwargs: Any) -> http.client.HTTPConnection:
         conn = http_class(*args, **kwargs)
         conn.response_class = functools.partial(_BoundedResponse, head=head)
-        conn._create_connection = connect  # no idna codec (relnox.tools.network.connect)
         return conn  # type: ignore[no-any-return]
 
     return connection
@@ -163,17 +163,9 @@ def request(url: str, accept: str, auth: tuple[str, str] | None) -> urllib.reque
     return urllib.request.Request(url, headers=headers)
 
 
-def opener(
-    allowed: frozenset[Origin], head: float, openers: Openers | None
-) -> urllib.request.OpenerDirector:
+def opener(allowed: frozenset[Origin], head: float) -> urllib.request.OpenerDirector:
     """An opener whose redirects keep credentials to ``allowed`` and whose answers bring
-    their status line and headers within ``head`` seconds; made once per reader (each
-    costs as much as a page of a local index is to read)."""
-    opener = openers.get((allowed, head)) if openers is not None else None
-    if opener is None:
-        opener = urllib.request.build_opener(
-            SameOriginAuth(allowed), _BoundedHandler(head), _BoundedHTTPSHandler(head)
-        )
-        if openers is not None:
-            openers[(allowed, head)] = opener
-    return opener
+    their status line and headers within ``head`` seconds."""
+    return urllib.request.build_opener(
+        SameOriginAuth(allowed), _BoundedHandler(head), _BoundedHTTPSHandler(head)
+    )

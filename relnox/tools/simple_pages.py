@@ -4,9 +4,9 @@ project's status (PEP 792). No network here: :mod:`relnox.tools.simple_api` fetc
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -63,10 +63,11 @@ def _api_version_at_least(value: Any, wanted: tuple[int, int]) -> bool:
     return (major, minor) >= wanted
 
 
-class _Links:
-    """The links (``href`` and text) and ``meta`` tags of a page, from the parser's events."""
+class _Links(HTMLParser):
+    """The links (``href`` and text) and ``meta`` tags of a page."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.links: list[tuple[str, str]] = []  # (href, text)
         self.meta: dict[str, str] = {}  # <meta name=... content=...>
         self._href: str | None = None
@@ -80,10 +81,6 @@ class _Links:
             self._href = dict(attrs).get("href") or ""
             self._text = []
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        self.handle_endtag(tag)
-
     def handle_data(self, data: str) -> None:
         if self._href is not None:
             self._text.append(data)
@@ -94,70 +91,11 @@ class _Links:
             self._href = None
 
 
-#: a start tag whose attributes are all quoted, without ``<`` or ``>`` in a value
-_START = re.compile(
-    r"""<([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:="[^"<>]*"|='[^'<>]*')?)*)\s*(/?)>"""
-)
-_ATTRIBUTE = re.compile(r"""\s+([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:="([^"<>]*)"|='([^'<>]*)')?""")
-_END = re.compile(r"</([a-zA-Z][a-zA-Z0-9]*)\s*>")
-_DOCTYPE = re.compile(r"<!doctype[^>]*>", re.I)
-
-
-def _plain_links(text: str) -> _Links | None:
-    """The links of a page made of plain tags and text (an index server's), read here as
-    :class:`html.parser.HTMLParser` reads them; ``None`` for a page with anything else (an
-    entity, a comment, a script, an unquoted attribute), which that parser reads."""
-    if "&" in text:
-        return None
-    found = _Links()
-    at = 0
-    while (start := text.find("<", at)) >= 0:
-        if start > at:
-            found.handle_data(text[at:start])
-        tag = _START.match(text, start)
-        if tag is not None:
-            name = tag.group(1).lower()
-            if name in ("script", "style"):
-                return None  # their content is not markup
-            attrs = [
-                (m.group(1).lower(), m.group(2) if m.group(2) is not None else m.group(3))
-                for m in _ATTRIBUTE.finditer(tag.group(2))
-            ]
-            if tag.group(3):
-                found.handle_startendtag(name, attrs)
-            else:
-                found.handle_starttag(name, attrs)
-            at = tag.end()
-            continue
-        end = _END.match(text, start)
-        if end is not None:
-            found.handle_endtag(end.group(1).lower())
-        elif (end := _DOCTYPE.match(text, start)) is None:
-            return None
-        at = end.end()
-    if text[at:]:
-        found.handle_data(text[at:])
-    return found
-
-
 def _links(text: str) -> _Links:
-    """The links and meta tags of ``text``: read here when it is plain, else by
-    :class:`html.parser.HTMLParser` (imported then: ``html.entities`` is a large table)."""
-    plain = _plain_links(text)
-    return plain if plain is not None else _parsed_links(text)
-
-
-def _parsed_links(text: str) -> _Links:
-    """The links and meta tags of ``text`` as :class:`html.parser.HTMLParser` reads them."""
-    from html.parser import HTMLParser
-
-    class Parsed(_Links, HTMLParser):
-        def __init__(self) -> None:
-            _Links.__init__(self)
-            HTMLParser.__init__(self)
-
-    parser = Parsed()
+    """The links and meta tags of ``text``."""
+    parser = _Links()
     parser.feed(text)
+    parser.close()
     return parser
 
 

@@ -175,7 +175,6 @@ class Twine:
 
     name: str = "twine"
     batch: bool = False  # one file a child: what twine says after a 5xx is about that file
-    in_process: bool = False
 
     def upload(self, request: Upload) -> Attempt:
         return upload_once(

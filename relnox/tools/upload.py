@@ -16,7 +16,7 @@ from __future__ import annotations
 import glob
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -130,13 +130,10 @@ class Upload:
     network: NetworkSettings
     verbose: bool = False
     attestations: bool = False
-    #: the bytes of a path, where a snapshot in memory holds them (a transport that sends
-    #: from this process sends them; a child reads the path)
-    contents: Mapping[Path, bytes] = field(default_factory=dict)
 
 
 class Transport(Protocol):
-    """Uploads files to a repository, in one child process or from this one."""
+    """Uploads files to a repository in one child process."""
 
     @property
     def name(self) -> str: ...
@@ -144,11 +141,6 @@ class Transport(Protocol):
     @property
     def batch(self) -> bool:
         """Whether one child may send several files (it stops at the first that fails)."""
-        ...
-
-    @property
-    def in_process(self) -> bool:
-        """Whether it sends from this process (no child to start)."""
         ...
 
     def upload(self, request: Upload) -> Attempt: ...

@@ -148,7 +148,6 @@ class UvPublish:
     uv: str
     name: str = "uv"
     batch: bool = True  # a package's files in one child: uv stops at the first failure
-    in_process: bool = False
 
     def upload(self, request: Upload) -> Attempt:
         argv = upload_argv(

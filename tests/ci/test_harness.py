@@ -96,6 +96,8 @@ def modes_run(actions: Actions) -> set[str]:
     for run in actions.runs:
         doc = run.doc
         ran = {job for job, result in run.results.items() if result == "success"}
+        if doc.get("name") == "Release PR" and ran == set(run.results):
+            found.add("mode")  # mode = "release-pr": its workflow made the pull request
         published = ran & {"pypi", "testpypi"}
         if not published:
             continue
@@ -473,6 +475,45 @@ def test_workspace_in_a_subdirectory_flow(tmp_path: Path, github: GithubFactory)
         "demo_agents-0.2.0.tar.gz",
         "notes.md",
     ]
+
+
+@pytest.mark.slow
+@flow("trigger=tag", "mode")
+def test_release_pr_flow(
+    tmp_path: Path, github: GithubFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """mode = "release-pr": a feat commit on main -> release-pr.yml opens the pull request
+    -> merging it -> auto-tag tags exactly its packages -> release.yml publishes them."""
+    from tests.release.test_release_pr import FakeGitHub, serve
+
+    root = write_workspace(tmp_path / "rpr", demo_specs()[:2])
+    git_init(root)
+    for spec in demo_specs()[:2]:
+        subprocess.run(["git", "tag", f"{spec.name}-v0.1.0"], cwd=root, check=True)
+    api = FakeGitHub()
+    with serve(api):
+        monkeypatch.setenv("GITHUB_API_URL", f"http://127.0.0.1:{api.server_port}")
+        gh = github(root, root, ci='mode = "release-pr"')
+        gh.push("main", "--tags")
+        (root / "packages" / "demo-core" / "widget.py").write_text("X = 1\n", encoding="utf-8")
+        git_commit_all(root, "feat(core): a widget")
+        gh.push("main")
+        workflows = root / ".github" / "workflows"
+        gh.actions.run(workflows / "release-pr.yml", event="push", ref="refs/heads/main")
+    (pull,) = api.pulls.values()
+    assert pull["head"] == "relnox/release" and "| demo-core | 0.1.0 | 0.2.0 |" in pull["body"]
+    assert "| demo-agents | 0.1.0 | 0.1.1 | patch: its pin on demo-core moves |" in pull["body"]
+    subprocess.run(
+        ["git", "pull", "-q", "--ff-only", str(gh.actions.origin), "relnox/release"],
+        cwd=root,
+        check=True,
+    )
+    gh.push("main")  # the merge
+    tags = auto_tag_then_release(gh, workflows)
+    assert sorted(tags) == ["demo-agents-v0.1.1", "demo-core-v0.2.0"]
+    assert "demo_core-0.2.0.tar.gz" in files(gh.pypi) and "demo_agents-0.1.1.tar.gz" in files(
+        gh.pypi
+    )
 
 
 @pytest.mark.slow

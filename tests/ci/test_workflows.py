@@ -122,6 +122,15 @@ def _workspace_shards_auto(tmp: Path) -> Path:
     return root
 
 
+def _release_pr(tmp: Path) -> Path:
+    """``mode = "release-pr"``: release-pr.yml beside the other two."""
+    root = write_workspace(
+        tmp / "rpr", demo_specs(), relnox='[tool.relnox.ci]\nmode = "release-pr"\n'
+    )
+    git_init(root)
+    return root
+
+
 VARIANTS: dict[str, Callable[[Path], Path]] = {
     "single": _single,
     "single-native": _single_native,
@@ -133,6 +142,7 @@ VARIANTS: dict[str, Callable[[Path], Path]] = {
     "edge-settings": _edge_settings,
     "workspace-shards": _workspace_shards,
     "workspace-shards-auto": _workspace_shards_auto,
+    "release-pr": _release_pr,
 }
 #: the variants whose publishing jobs go to PyPI and TestPyPI
 PUBLIC = sorted(set(VARIANTS) - {"private-index"})
@@ -148,7 +158,8 @@ def write_variant(name: str, tmp: Path) -> list[Path]:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
             paths.append(path)
-    assert [p.name for p in paths] == ["release.yml", "auto-tag.yml"]
+    pr = ["release-pr.yml"] if name == "release-pr" else []
+    assert [p.name for p in paths] == ["release.yml", "auto-tag.yml", *pr]
     return paths
 
 
@@ -193,6 +204,7 @@ def test_hardening(variant: str, tmp_path: Path) -> None:
             assert "write" not in json.dumps(job["permissions"]) or job["permissions"] in (
                 {"contents": "write", "actions": "write"},  # auto-tag: push tags, start runs
                 {"contents": "write"},  # github-release
+                {"contents": "write", "pull-requests": "write"},  # release-pr
                 {"contents": "read", "id-token": "write"},  # trusted publishing
             )
         for line in re.findall(r"uses: (.*)", text):

@@ -16,14 +16,17 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -81,6 +84,13 @@ def ws(release: Path, tmp_path: Path) -> Path:
     return root
 
 
+def use(ws: Path, transport: str) -> None:
+    """Publish from ``ws`` with ``transport`` (``[tool.relnox.publish] transport``)."""
+    pyproject = ws / "pyproject.toml"
+    text = f'\n[tool.relnox.publish]\ntransport = "{transport}"\n'
+    pyproject.write_text(pyproject.read_text() + text)
+
+
 def private(rule: Rule | None = None) -> Rule:
     """Reads need credentials (as on a private index); then ``rule`` decides."""
 
@@ -98,6 +108,15 @@ class Run:
     err: str
     code: int
     seconds: float
+    #: what the spy recorded: each Python process's argv, each child's argv (``popen``)
+    spied: list[dict[str, Any]] = field(default_factory=list)
+
+    def uploaders(self, transport: str) -> list[list[str]]:
+        """The argv of every uploader child relnox started."""
+        argvs = [[str(a) for a in entry["popen"]] for entry in self.spied if "popen" in entry]
+        if transport == "uv":
+            return [argv for argv in argvs if argv[1:2] == ["publish"]]
+        return [argv for argv in argvs if argv[1:4] == ["-m", "twine", "upload"]]
 
     @property
     def error_line(self) -> str:
@@ -145,11 +164,13 @@ def relnox(ws: Path, *args: str, url_in_argv: str | None = None, **env: str) -> 
     assert ours not in "".join(ln for ln in run.err.splitlines() if ln.lstrip().startswith("File "))
     if run.code:
         assert run.err.rstrip().splitlines()[-1].startswith("relnox: error: "), run.err[-2000:]
-    token_nowhere(work, run, url_in_argv)
+    run.spied = token_nowhere(work, run, url_in_argv)
     return run
 
 
-def token_nowhere(work: Path, run: Run, url_in_argv: str | None) -> None:
+def token_nowhere(work: Path, run: Run, url_in_argv: str | None) -> list[dict[str, Any]]:
+    """The token is in no output, file or argv (but the user's own command line); the
+    spy's records, read."""
     for text in (run.out, run.err):
         assert TOKEN not in text
     for root in (work, Path(os.environ["HOME"])):
@@ -158,13 +179,14 @@ def token_nowhere(work: Path, run: Run, url_in_argv: str | None) -> None:
                 continue  # the user's own file, which relnox only reads
             if path.is_file() and not path.is_symlink() and path.name != "spy.log":
                 assert TOKEN.encode() not in path.read_bytes(), path
-    for line in (work / "spy.log").read_text().splitlines():
-        entry = json.loads(line)
+    entries = [json.loads(line) for line in (work / "spy.log").read_text().splitlines()]
+    for entry in entries:
         argv = entry.get("argv") or entry.get("popen") or []
         if url_in_argv is not None and url_in_argv in argv and "relnox" in argv:
             continue  # the user's own command line: what they typed
         assert TOKEN not in json.dumps(entry), entry
     (work / "spy.log").unlink()
+    return entries
 
 
 def on_index(index: LocalIndex) -> list[str]:
@@ -289,11 +311,14 @@ def test_credentials_from_pypirc_are_never_shown(
     converged(index, [CORE_WHEEL, CORE_SDIST], proxy)
 
 
-@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize(
+    ("method", "transport"), [("GET", "uv"), ("POST", "uv"), ("POST", "twine")]
+)
 def test_a_redirect_to_another_host_gets_no_credentials(
-    method: str, ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+    method: str, transport: str, ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
 ) -> None:
     """A read redirected after its 401, or an upload redirected: the other host sees no token."""
+    use(ws, transport)
     foreign = serve(rule=lambda seen: UNAUTHORIZED)
 
     def away(seen: Seen) -> Reply | None:
@@ -342,13 +367,110 @@ def test_userinfo_in_the_repository_url_is_the_credentials_and_never_shown(
     converged(index, [CORE_WHEEL, CORE_SDIST], proxy)
 
 
+@pytest.mark.parametrize("transport", ["uv", "twine"])
+@pytest.mark.parametrize("source", ["url", "environment", "pypirc"])
+def test_each_uploader_gets_the_credentials_in_its_environment_and_is_named_at_vv(
+    transport: str,
+    source: str,
+    ws: Path,
+    index: LocalIndex,
+    serve: Callable[..., FaultServer],
+    hermetic: Path,
+) -> None:
+    """Credentials in the repository URL, the environment or ~/.pypirc reach the uploader
+    the user chose in its environment: never in its argv (nor any other child's), nor in
+    any output; at -vv relnox names the child it runs, with the URL it uploads to."""
+    use(ws, transport)
+    proxy = serve(upstream=index.url, rule=private())
+    port = proxy.url.rsplit(":", 1)[1].rstrip("/")
+    blank = {"TWINE_USERNAME": "", "TWINE_PASSWORD": ""}
+    if source == "url":
+        url = f"http://{USER}:{TOKEN}@127.0.0.1:{port}/"
+        run = relnox(ws, "-r", url, *CORE, url_in_argv=url, **blank)
+    elif source == "environment":
+        run = relnox(ws, "-r", proxy.url, *CORE)
+    else:
+        pypirc = hermetic / ".pypirc"
+        pypirc.write_text(
+            f"[distutils]\nindex-servers = faulty\n\n[faulty]\nrepository = {proxy.url}\n"
+            f"username = {USER}\npassword = {TOKEN}\n"
+        )
+        pypirc.chmod(0o600)
+        run = relnox(ws, "-r", "faulty", *CORE, **blank)
+    assert run.code == 0, run.err
+    children = run.uploaders(transport)
+    # uv sends a package's files in one child; twine one file a child
+    assert len(children) == (1 if transport == "uv" else 2), run.spied
+    for argv in children:
+        assert proxy.url in argv and not any("@" in arg for arg in argv), argv
+        flag = "--publish-url" if transport == "uv" else "--repository-url"
+        assert argv[argv.index(flag) + 1] == proxy.url
+        assert f"$ {shlex.join(argv)}" in run.err.splitlines()  # named at -vv
+    assert "@127.0.0.1" not in run.out + run.err
+    converged(index, [CORE_WHEEL, CORE_SDIST], proxy)
+
+
 # -- every wait is bounded -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("what", ["upload", "read"])
-def test_a_hanging_index_is_given_up_on_within_the_configured_bounds(
-    what: str, ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+@pytest.mark.parametrize("transport", ["uv", "twine"])
+def test_an_index_whose_listing_hangs_after_the_upload_ends_the_wait_on_time(
+    transport: str, ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
 ) -> None:
+    """The preflight reads the pages; after the first upload every read hangs. With the
+    default network bounds (30 s a read, retried), ``--wait 4`` still ends the wait within
+    a few seconds of 4 s, and says the files were not seen."""
+    pyproject = ws / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace(NETWORK, ""))
+    use(ws, transport)
+    uploaded = threading.Event()
+    hanging: list[float] = []  # when the first read hung
+
+    def rule(seen: Seen) -> Answer:
+        if seen.method == "POST":
+            uploaded.set()
+        if seen.method == "GET" and uploaded.is_set():
+            hanging.append(time.monotonic())
+            return HANG
+        return None
+
+    proxy = serve(upstream=index.url, rule=private(rule))
+    run = relnox(ws, "-r", proxy.url, *CORE, "--wait", "4")
+    ended = time.monotonic()
+    assert sorted(proxy.stored()) == sorted([CORE_WHEEL, CORE_SDIST])
+    assert run.code == 1 and "demo-core" in run.error_line, run.err
+    assert "did not show within 4s ([tool.relnox.publish] wait)" in run.error_line
+    assert "/simple/demo-core/ gave no answer before the wait ended" in run.error_line
+    # the wait began before its first read: the command ends within 4 s of it and a little
+    assert hanging and ended - hanging[0] < 4 + 3, f"{ended - hanging[0]:.1f}s"
+
+
+@pytest.mark.parametrize("transport", ["uv", "twine"])
+def test_an_index_that_refuses_head_still_installs_after_the_upload(
+    transport: str, ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+) -> None:
+    """An index answering 501 to HEAD (uv asks it before a ranged read of a wheel): the
+    install check after the upload asks with GET, and neither fails nor blames the packages."""
+    use(ws, transport)
+    proxy = serve(
+        upstream=index.url,
+        rule=private(lambda seen: Reply(501) if seen.method == "HEAD" else None),
+    )
+    # two tiers: the first (demo-core) is installed before the second starts
+    run = relnox(ws, "-r", proxy.url, *CORE, "-p", "demo-agents", "--verify-installable")
+    assert run.code == 0, run.err
+    assert f"installable from {proxy.url}: demo-core 0.1.0" in run.err
+    assert any(seen.method == "HEAD" for seen in proxy.seen)  # uv asked, and was refused
+    converged(index, [CORE_WHEEL, CORE_SDIST, AGENTS_WHEEL, AGENTS_SDIST], proxy)
+
+
+@pytest.mark.parametrize(
+    ("what", "transport"), [("upload", "uv"), ("upload", "twine"), ("read", "uv")]
+)
+def test_a_hanging_index_is_given_up_on_within_the_configured_bounds(
+    what: str, transport: str, ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
+) -> None:
+    use(ws, transport)
     method = "POST" if what == "upload" else "GET"
     proxy = serve(
         upstream=index.url,

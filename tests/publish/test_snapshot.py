@@ -31,13 +31,12 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.mark.parametrize("transport", ["auto", "uv"])  # held in memory; copied for a child
+@pytest.mark.parametrize("transport", ["uv", "twine"])
 def test_a_file_changed_while_another_uploads_is_not_what_is_sent(
     transport: str, ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
 ) -> None:
-    """The sdist is rewritten while the wheel uploads: the index gets the sdist as built.
-    Sent from relnox itself, the snapshot is in memory (no private copy on disk); a child
-    reads a private copy."""
+    """The sdist is rewritten while the wheel uploads: the index gets the sdist as built;
+    the uploader child reads a private copy of each file, made before the first upload."""
     sdist = ws / "dist" / CORE_SDIST
     built = _sha256(sdist)
     tmp = ws.parent / "tmp"
@@ -66,7 +65,7 @@ def test_a_file_changed_while_another_uploads_is_not_what_is_sent(
     assert _sha256(sdist) != built  # the change happened, during the upload
     assert sorted(p.name for p in index.data_dir.iterdir()) == [CORE_WHEEL, CORE_SDIST]
     assert _sha256(index.data_dir / CORE_SDIST) == built
-    assert copies == ([0] if transport == "auto" else [2])
+    assert copies == [2]
     assert list(tmp.glob("relnox-publish-*")) == []
 
 
@@ -95,34 +94,3 @@ def test_a_file_changed_after_the_plan_is_refused_before_any_upload(
     assert f"changed since publish checked them: {wheel} (sha256 " in message
     assert list(index.data_dir.iterdir()) == []
     assert set(Path(os.environ.get("TMPDIR", "/tmp")).glob("relnox-publish-*")) == before
-
-
-def test_a_snapshot_in_memory_holds_what_fits_and_copies_the_rest(
-    ws: Path, index: LocalIndex, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Held in memory: the bytes hashed, each file up to the per-file bound while the total
-    allows; a larger file, or one past the total, is copied as a child would read it."""
-    from relnox.publish import snapshot as snapshots
-    from relnox.publish.plan import plan_publish
-
-    runtime = PublishRuntime(
-        environ={**os.environ, "TWINE_USERNAME": USER, "TWINE_PASSWORD": TOKEN}
-    )
-    plan = plan_publish(load_workspace(ws), PublishOptions(repository=index.url), runtime)
-    sizes = {f.filename: f.path.stat().st_size for f in plan.to_upload}
-    with snapshots.snapshot(plan, in_memory=True) as held:
-        assert all(f.content == f.path.read_bytes() for f in held.to_upload)
-        assert all(f.path.parent == ws / "dist" for f in held.to_upload)
-    order = [f.filename for f in plan.to_upload]
-    monkeypatch.setattr(snapshots, "IN_MEMORY_TOTAL", sizes[order[0]] + sizes[order[1]])
-    with snapshots.snapshot(plan, in_memory=True) as mixed:  # the total: the first two held
-        kept = {f.filename: f for f in mixed.to_upload}
-        assert [n for n, f in kept.items() if f.content is not None] == order[:2]
-        for name, file in kept.items():
-            if file.content is None:
-                assert file.path.parent != ws / "dist"
-                assert file.path.read_bytes() == (ws / "dist" / name).read_bytes()
-    monkeypatch.setattr(snapshots, "IN_MEMORY_FILE", min(sizes.values()) - 1)
-    with snapshots.snapshot(plan, in_memory=True) as copied:  # each file past the bound
-        assert all(f.content is None for f in copied.to_upload)
-    assert not any(f.path.exists() for f in kept.values() if f.content is None)

@@ -19,7 +19,7 @@ from relnox._proc import Result
 from relnox.errors import PublishError
 from relnox.project.discovery import load_workspace
 from relnox.publish.report import HELD_BACK, SKIPPED, UPLOADED, PublishResult
-from relnox.publish.run import JOBS, LOCAL_JOBS, upload_jobs
+from relnox.publish.run import JOBS, upload_jobs
 from relnox.publish.tiers import graph_mermaid, graph_text, tiers
 from relnox.tools.index_server import LocalIndex
 from relnox.tools.network import NetworkSettings
@@ -146,20 +146,21 @@ def test_each_tier_shows_on_the_index_before_the_next_is_uploaded(
     assert "tier 0" in result.graph and "uploaded" in result.graph
 
 
-def test_upload_jobs_are_one_child_or_two_connections_on_this_machine_and_four_elsewhere() -> None:
+def test_upload_jobs_are_one_child_on_this_machine_and_four_elsewhere() -> None:
     for url in ("http://127.0.0.1:8080/", "http://localhost:3141/root/dev/", "http://[::1]:80/"):
         assert upload_jobs(from_url(url)) == 1, url
-        assert upload_jobs(from_url(url), in_process=True) == LOCAL_JOBS == 2, url
     elsewhere = Repository("mirror", "https://upload.example.invalid/legacy/", "http://127.0.0.1/")
     assert upload_jobs(elsewhere) == JOBS == 4  # uploads to another machine overlap its answers
     assert upload_jobs(from_url("http://192.0.2.7:8080/")) == 4
 
 
+@pytest.mark.parametrize("transport", [None, "uv"])
 def test_uv_sends_each_tier_to_an_index_on_this_machine_in_one_child(
-    ws: Path, index: LocalIndex, caplog: pytest.LogCaptureFixture
+    transport: str | None, ws: Path, index: LocalIndex, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """``transport = "uv"`` and no ``jobs``: one ``uv publish`` a tier, holding exactly that
-    tier's files, wheels first in each package; each package's progress line is still logged."""
+    """By default (uv where it runs) or with ``transport = "uv"``, and no ``jobs``: one ``uv
+    publish`` a tier, holding exactly that tier's files, wheels first in each package; each
+    package's progress line is still logged; every file stored with our bytes."""
     caplog.set_level(logging.INFO, logger="relnox")
     children: list[list[str]] = []
 
@@ -167,40 +168,15 @@ def test_uv_sends_each_tier_to_an_index_on_this_machine_in_one_child(
         children.append([Path(a).name for a in argv if a.endswith((".whl", ".tar.gz"))])
         return watched_runner(NetworkSettings())(argv, env)
 
-    result = run(ws, index.url, run=recording, transport="uv")
+    result = run(ws, index.url, run=recording, transport=transport)
     assert result.ok and sorted(result.uploaded) == sorted(CORE + AGENTS + EXTRA + RUNTIME)
     assert children == [CORE + EXTRA, AGENTS, RUNTIME]
+    assert "uploading with uv" in caplog.text
+    for name in CORE + AGENTS + EXTRA + RUNTIME:
+        assert (index.data_dir / name).read_bytes() == (ws / "dist" / name).read_bytes(), name
     for number, name in enumerate(["demo-core", "demo-agents", "demo-extra", "demo-runtime"]):
         assert f"[{number + 1}/4] {name} 0.1.0: uploading" in caplog.text
     assert "4 files in 1 uv child" in caplog.text
-
-
-def test_by_default_the_files_go_to_an_index_on_this_machine_from_relnox_itself(
-    ws: Path, index: LocalIndex, caplog: pytest.LogCaptureFixture
-) -> None:
-    """The default: no upload child at all; each tier's files posted on two connections
-    (wheels first in each package), each tier before the next, every file stored with our
-    bytes."""
-    caplog.set_level(logging.INFO, logger="relnox")
-    children: list[Sequence[str]] = []
-
-    def recording(argv: Sequence[str], env: Mapping[str, str]) -> Result:
-        children.append(argv)
-        return watched_runner(NetworkSettings())(argv, env)
-
-    proxy = TierProxy(index.url)
-    with proxy:
-        result = run(ws, proxy.url, run=recording)
-    assert result.ok and sorted(result.uploaded) == sorted(CORE + AGENTS + EXTRA + RUNTIME)
-    assert children == []
-    uploads = [name for kind, name in proxy.events if kind == "upload"]
-    assert sorted(uploads[:4]) == sorted(CORE + EXTRA) and uploads[4:] == AGENTS + RUNTIME
-    for wheel, sdist in (CORE, EXTRA):  # two connections at once; a package's wheel first
-        assert uploads.index(wheel) < uploads.index(sdist)
-    assert "uploading with relnox" in caplog.text
-    for name in CORE + AGENTS + EXTRA + RUNTIME:
-        stored = (index.data_dir / name).read_bytes()
-        assert stored == (ws / "dist" / name).read_bytes(), name
 
 
 def test_each_project_page_is_read_at_most_twice_and_nothing_lists_the_whole_index(

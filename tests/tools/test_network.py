@@ -92,27 +92,3 @@ def test_ctrl_c_while_watching_kills_the_child_too(tmp_path: Path) -> None:
     finally:
         proc.kill()
         proc.wait()
-
-
-def test_connect_hands_an_ascii_host_to_the_resolver_as_bytes_without_the_idna_codec() -> None:
-    """relnox's connections resolve an ASCII host name without importing the idna codec
-    (a fresh process: the codec is imported on a str name's first connection), and reach
-    the same listener as socket.create_connection; a name the codec refuses is an OSError."""
-    code = (
-        "import socket, sys\n"
-        "from relnox.tools.network import connect\n"
-        "server = socket.create_server(('127.0.0.1', 0))\n"
-        "port = server.getsockname()[1]\n"
-        "with connect(('localhost', port), 5) as c, connect(('127.0.0.1', port), 5) as d:\n"
-        "    assert c.getpeername()[1] == d.getpeername()[1] == port\n"
-        "    print('idna' if 'encodings.idna' in sys.modules else 'no idna')\n"
-        "try:\n"
-        "    connect(('a' * 64 + '.invalid', port), 5)\n"
-        "except OSError as exc:\n"
-        "    print('refused', type(exc).__name__)\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
-    ).stdout.split("\n")
-    assert out[0] == "no idna"
-    assert out[1].startswith("refused ")

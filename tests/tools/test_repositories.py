@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -199,17 +197,6 @@ def test_a_repository_url_of_another_scheme_or_with_a_line_end_is_refused(
         message = str(caught.value)
         assert why in message and "not a usable repository URL" in message
         assert "url-secret-1" not in message and "\n" not in message and "\t" not in message
-
-
-def test_twines_constants_are_read_without_importing_twine() -> None:
-    """A publish asks ``is_pypi`` of every repository: twine's two addresses come from its
-    source, not from importing twine (its package and metadata cost 10-20 ms a start)."""
-    code = (
-        "import sys; from relnox.tools.repositories import resolve; "
-        "r = resolve('pypi'); print(r.upload_url, r.is_pypi, 'twine' in sys.modules)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == [DEFAULT_REPOSITORY, "True", "False"]
 
 
 @pytest.mark.parametrize("line", ["", "repository =\n"])

@@ -6,14 +6,22 @@ import base64
 import hashlib
 import json
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from relnox.errors import PublishError
-from relnox.tools.simple_api import JSON_TYPE, Patience, file_sha256, project_files
+from relnox.tools.simple_api import (
+    JSON_TYPE,
+    IndexReader,
+    Patience,
+    file_sha256,
+    project_files,
+)
 from relnox.tools.simple_pages import IndexedFile, parse_html
+from tests.fault_server import HANG, FaultServer
 
 CONTENT = b"wheel bytes"
 SHA = hashlib.sha256(CONTENT).hexdigest()
@@ -242,28 +250,27 @@ def test_an_html_page_gives_the_project_status() -> None:
     assert parse_html_page("<a href='x.tar.gz'>x</a>", "http://h/").status == "active"
 
 
-def test_a_reader_makes_its_opener_once_and_keeps_its_rules(
-    index: Index, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Many pages through one reader: one opener (its redirect rule bound to the reader's
-    origins), not one a page; credentials still go only after a 401 from the index."""
-    import urllib.request
-
+def test_a_reader_sends_credentials_only_after_a_401_on_each_page(index: Index) -> None:
+    """Many pages through one reader: credentials go only after a 401 from the index."""
     from relnox.tools.simple_api import IndexReader
 
-    made: list[object] = []
-    build = urllib.request.build_opener
-
-    def counted(*handlers: object) -> urllib.request.OpenerDirector:
-        made.append(handlers)
-        return build(*handlers)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(urllib.request, "build_opener", counted)
     page = b'<a href="/f/demo-1.0.tar.gz#sha256=' + SHA.encode() + b'">demo-1.0.tar.gz</a>'
     index.pages["/simple/demo/"] = [(401, "text/plain", b"")]
     index.pages["/simple/demo/#auth"] = [(200, "text/html", page)]
     reader = IndexReader(index.url, ("user", "secret"))
     for _ in range(3):
         assert list(reader.files("demo")) == ["demo-1.0.tar.gz"]
-    assert len(made) == 1
     assert [auth is not None for _, _, auth in index.seen] == [False, True] * 3
+
+
+def test_a_reader_with_a_deadline_never_waits_past_it() -> None:
+    """An index that never answers: 30 s a read and 3 retries would be two minutes; a
+    reader with a deadline (the wait for an upload to show) gives up at the deadline."""
+    with FaultServer(rule=lambda seen: HANG) as server:
+        patience = Patience(timeout=30, retries=3, stall=120)
+        started = time.monotonic()
+        reader = IndexReader(f"{server.url}simple/", patience=patience).until(started + 1.5)
+        with pytest.raises(PublishError, match="gave no answer before the wait ended"):
+            reader.page("demo")
+        assert time.monotonic() - started < 1.5 + 1
+        assert [seen.path for seen in server.seen] == ["/simple/demo/"]

@@ -1,0 +1,293 @@
+"""The release that intent gives: each package's part from what its contributors recorded.
+
+In order, for each package: its news fragments (towncrier, scriv, changie), a fragment's
+type giving the part (``[tool.relnox.intent]``, over :data:`DEFAULT_PARTS`; an unknown type
+is a patch); else the conventional commits touching it since its last release (``feat:`` a
+minor, ``fix:`` a patch, ``!`` or ``BREAKING CHANGE`` a major; ``chore:``, ``docs:`` none);
+else, changed since its last release, a patch. In a workspace a fragment belongs to the
+package it names (a dot-separated part of its file name, or a first line ``name: ...``),
+else to the innermost package whose directory holds it. A package whose version no tag
+released yet (a release commit waiting for its tag, a first release), or whose version git
+tags give (no commit can carry it), is left out, said in a note. Dependents whose pins must
+move follow as ``bump --changed`` moves them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from relnox.errors import ConfigError
+from relnox.paths import rel
+from relnox.project.workspace import Package, Workspace
+from relnox.tools import git
+
+#: a fragment's or commit's type -> the part it asks for; "none" releases nothing
+DEFAULT_PARTS = {
+    **dict.fromkeys(("removal", "removed", "breaking", "major"), "major"),
+    **dict.fromkeys(("feature", "features", "feat", "added", "minor"), "minor"),
+    **dict.fromkeys(("bugfix", "fix", "fixed", "doc", "misc", "perf", "revert"), "patch"),
+    **dict.fromkeys(("chore", "docs", "ci", "test", "tests", "style", "refactor", "build"), "none"),
+}
+PARTS = ("none", "patch", "minor", "major")  # weakest first
+#: how a type is titled in a changelog section written from fragments
+TITLES = {
+    "feature": "Features",
+    "bugfix": "Bugfixes",
+    "doc": "Improved Documentation",
+    "removal": "Deprecations and Removals",
+    "misc": "Misc",
+}
+_CONVENTIONAL = re.compile(r"(?P<type>[A-Za-z]+)(?:\([^)]*\))?(?P<bang>!)?: \S")
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """One news fragment: where it is, its tool, and its entries as (type, text)."""
+
+    path: Path
+    tool: str  # towncrier, scriv, changie
+    changelog: Path  # the file its tool writes the section into
+    entries: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Release:
+    """One package of the release: its versions and why."""
+
+    name: str
+    old: str
+    new: str
+    why: str
+    fragments: tuple[Fragment, ...] = ()
+
+
+@dataclass
+class Intent:
+    releases: list[Release] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    rewrites: list[str] = field(default_factory=list)
+    parts: dict[str, str] = field(default_factory=dict)  # what bump is given (BumpOptions.parts)
+
+    def describe(self) -> list[str]:
+        if not self.releases:
+            return ["no release: no fragment, conventional commit or change asks for one"]
+        lines = [f"{r.name}: {r.old} -> {r.new} ({r.why})" for r in self.releases]
+        return lines + [f"  {line}" for line in self.rewrites] + self.notes
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "packages": [r.name for r in self.releases],
+            "versions": {r.name: r.new for r in self.releases},
+            "previous": {r.name: r.old for r in self.releases},
+            "why": {r.name: r.why for r in self.releases},
+            "rewrites": list(self.rewrites),
+            "notes": list(self.notes),
+        }
+
+
+def type_parts(workspace: Workspace) -> dict[str, str]:
+    """:data:`DEFAULT_PARTS` with ``[tool.relnox.intent]`` over it (type = part)."""
+    section = workspace.config.section("intent")
+    for key, value in section.items():
+        if value not in PARTS:
+            raise ConfigError(
+                f"{workspace.config.source}: [tool.relnox.intent] {key} = {value!r} is not a "
+                f'part; write "major", "minor", "patch" or "none" (releases nothing)'
+            )
+    return {**DEFAULT_PARTS, **{str(k).lower(): str(v) for k, v in section.items()}}
+
+
+def _strongest(parts: list[str]) -> str:
+    return max(parts, key=PARTS.index, default="none")
+
+
+def _towncrier(directory: Path) -> list[Fragment]:
+    from relnox.project.towncrier import news
+
+    found = news(directory)
+    if found is None:
+        return []
+    made = []
+    for path in found.fragments:
+        pieces = path.name.split(".")
+        kind = next((p for p in pieces[1:3] if not p.isdigit()), pieces[-1])
+        text = path.read_text(encoding="utf-8", errors="replace").strip()
+        issue = pieces[0]
+        text += f" (#{issue})" if issue.isdigit() else ""
+        made.append(Fragment(path, "towncrier", found.filename, ((kind, text),)))
+    return made
+
+
+def _scriv(directory: Path) -> list[Fragment]:
+    from relnox.project.scriv import fragments
+
+    found = fragments(directory)
+    if found is None:
+        return []
+    made = []
+    for path in found.files:
+        entries: list[tuple[str, list[str]]] = []
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        for i, line in enumerate(lines):
+            under = lines[i + 1] if i + 1 < len(lines) else ""
+            heading = re.fullmatch(r"#+\s*(\w[\w ]*)", line.strip())
+            if heading or (line.strip() and re.fullmatch(r"([-=~^])\1{2,}", under.strip())):
+                entries.append(((heading.group(1) if heading else line).strip().lower(), []))
+            elif entries and not re.fullmatch(r"([-=~^])\1{2,}|\.\. .*", line.strip()):
+                entries[-1][1].append(line)
+        kept = tuple((kind, "\n".join(body).strip()) for kind, body in entries)
+        log = directory / ("CHANGELOG.md" if path.suffix == ".md" else "CHANGELOG.rst")
+        made.append(Fragment(path, "scriv", log, tuple(e for e in kept if e[1])))
+    return made
+
+
+def _changie(directory: Path) -> list[Fragment]:
+    from relnox.project.changie import changes
+
+    found = changes(directory)
+    if found is None:
+        return []
+    made = []
+    for path in found.entries:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        kind = re.search(r"(?m)^kind:\s*['\"]?([^'\"\n]*)", text)
+        body = re.search(r"(?m)^body:\s*['\"]?([^'\"\n]*)", text)
+        entry = ((kind.group(1).strip() if kind else "misc").lower(), body.group(1) if body else "")
+        made.append(Fragment(path, "changie", directory / "CHANGELOG.md", (entry,)))
+    return made
+
+
+def fragments(workspace: Workspace) -> tuple[dict[str, list[Fragment]], list[str]]:
+    """Every fragment of the workspace by the package it belongs to, and a note for each
+    that belongs to none."""
+    directories = dict.fromkeys([workspace.root, *(p.directory for p in workspace.packages)])
+    seen: dict[Path, Fragment] = {}
+    for directory in directories:
+        for reader in (_towncrier, _scriv, _changie):
+            for fragment in reader(directory):
+                seen.setdefault(fragment.path.resolve(), fragment)
+    found: dict[str, list[Fragment]] = {}
+    notes = []
+    for fragment in seen.values():
+        owner = _owner(workspace, fragment.path)
+        if owner is None:
+            notes.append(
+                f"note: {rel(fragment.path, workspace.root)} names no package: put a package's "
+                "name in its file name (123.feature.NAME.md) or its first line (NAME: ...)"
+            )
+        else:
+            found.setdefault(owner.name, []).append(fragment)
+    return found, notes
+
+
+def _owner(workspace: Workspace, path: Path) -> Package | None:
+    """The package a fragment names (in its file name or first line), else the innermost
+    package holding it."""
+    if len(workspace.packages) == 1:
+        return workspace.packages[0]
+    first = path.read_text(encoding="utf-8", errors="replace").partition("\n")[0]
+    for pkg in workspace.packages:
+        if pkg.name in path.name.split(".")[1:] or first.startswith(f"{pkg.name}:"):
+            return pkg
+    holders = [p for p in workspace.packages if p.directory.resolve() in path.resolve().parents]
+    return max(holders, key=lambda p: len(p.directory.resolve().parts), default=None)
+
+
+def _commits(workspace: Workspace, spec: list[str], since: str) -> list[tuple[str, str, str]]:
+    """(sha, subject, body) of each commit touching ``spec`` since ``since``."""
+    out = git.git(
+        workspace.root, "log", "--format=%h%x1f%s%x1f%b%x1e", f"{since}..HEAD", "--", *spec
+    )
+    found = []
+    for record in out.split("\x1e"):  # git.git strips the last record's empty body away
+        sha, _, rest = record.strip("\n").partition("\x1f")
+        subject, _, body = rest.partition("\x1f")
+        if sha:
+            found.append((sha, subject, body))
+    return found
+
+
+def _waiting(pkg: Package) -> bool:
+    """Its version is not released by any tag: a release commit waiting for its tag, or a
+    first release."""
+    from relnox.versioning import maybe_version
+
+    facts, current = pkg.tags, maybe_version(pkg.version)
+    if facts is None or facts.last is None or current is None:
+        return True
+    return current > facts.last and current not in facts.released
+
+
+def _why(workspace: Workspace, pkg: Package, row: Any, mine: list[Fragment]) -> str | None:
+    """``part: reason`` for ``pkg``, or ``None`` when nothing asks for a release."""
+    parts = type_parts(workspace)
+    if mine:
+        kinds = [kind for f in mine for kind, _ in f.entries] or ["misc"]
+        part = _strongest([parts.get(k, "patch") for k in kinds])
+        shown = ", ".join(sorted(set(kinds)))
+        return f"{part}: {len(mine)} fragment{'s' if len(mine) > 1 else ''} ({shown})"
+    if not row.changed:
+        return None
+    from relnox.project.changes import pathspec
+
+    conventional = []
+    for sha, subject, body in _commits(workspace, pathspec(workspace, pkg), str(row.last_tag)):
+        match = _CONVENTIONAL.match(subject)
+        if match is None:
+            continue
+        breaking = match.group("bang") or "BREAKING CHANGE" in body
+        part = "major" if breaking else parts.get(match.group("type").lower(), "none")
+        conventional.append((part, sha, subject))
+    if conventional:
+        part, sha, subject = max(conventional, key=lambda c: PARTS.index(c[0]))
+        return f"{part}: {len(conventional)} conventional commit(s), strongest {sha} {subject!r}"
+    return f"patch: changed since {row.last_tag} ({row.commits} commits), no fragment"
+
+
+def release_intent(workspace: Workspace, today: date | None = None) -> Intent:
+    """The release the recorded intent gives, its versions as ``bump`` would make them."""
+    from relnox.bump import BumpOptions, plan_bump
+    from relnox.project.changes import plan
+
+    found, notes = fragments(workspace)
+    whys: dict[str, str] = {}
+    for row in plan(workspace):
+        pkg = workspace.get(row.name)
+        if _waiting(pkg):
+            if row.changed or found.get(pkg.name):
+                notes.append(
+                    f"note: {pkg.name} {pkg.version} is not released by any tag yet: it is "
+                    "left out (tag it: relnox tag --missing)"
+                )
+            continue
+        why = _why(workspace, pkg, row, found.get(pkg.name, []))
+        if why is not None and pkg.vcs_versioned:  # its bump is a tag: no commit carries it
+            notes.append(
+                f"note: {pkg.name}'s version comes from git tags, so no release commit can "
+                f"carry it ({why}): release it with relnox bump --package {pkg.name} --tag"
+            )
+        elif why is not None and not why.startswith("none:"):
+            whys[pkg.name] = why
+    parts = {name: why.split(":", 1)[0] for name, why in whys.items()}
+    for name in list(parts):  # a lockstep group moves by its strongest part
+        group = [p.name for p in workspace.group_of(workspace.get(name))]
+        strongest = _strongest([parts.get(n, "none") for n in group])
+        parts.update({n: strongest for n in group})
+    intent = Intent(notes=notes, parts=parts)
+    if not parts:
+        return intent
+    bumped = plan_bump(workspace, BumpOptions(parts=parts, commit=False, dry_run=True, today=today))
+    intent.rewrites = list(bumped.rewrites)
+    for name, (old, new) in bumped.versions.items():
+        deps = [d for d in workspace.get(name).internal_deps if d in bumped.versions]
+        why = whys.get(name) or (
+            f"{parts[name]}: its lockstep group moves"
+            if name in parts
+            else f"patch: its pin on {', '.join(deps)} moves"
+        )
+        intent.releases.append(Release(name, old, new, why, tuple(found.get(name, ()))))
+    return intent

@@ -1,0 +1,278 @@
+"""``release-pr``: one pull request that holds the next release, kept up to date.
+
+The release :mod:`relnox.release.intent` gives is applied in a scratch worktree of HEAD (the
+base branch's): the bump (versions, dependents' pins, ``uv.lock``, changelogs), a changelog
+section written from each released package's fragments, the fragments removed (as
+``towncrier build`` does). It is committed with the base commit's date, so the same base
+gives the same commit: the branch is pushed only when it differs from the remote's, and the
+pull request is created, or edited only when its title or body differ. No release to make
+closes the open one. The token (``GITHUB_TOKEN``) reaches git as an HTTP header through
+``GIT_CONFIG_*`` variables and the API in a request header; never argv, a URL or output.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from relnox import _proc as proc
+from relnox.atomic import write_all
+from relnox.errors import GitError
+from relnox.paths import rel
+from relnox.redact import redact_url
+from relnox.release.intent import Fragment, Intent, Release, release_intent
+from relnox.tools import git
+
+BRANCH = "relnox/release"
+#: the longest wait for one git command that talks to the remote, seconds
+REMOTE_TIMEOUT = 300.0
+TITLE_MAX = 200
+_MARKERS = ("towncrier release notes start", "scriv-insert-here")
+
+
+@dataclass(frozen=True)
+class PrOptions:
+    root: Path = Path(".")
+    branch: str = BRANCH
+    remote: str = "origin"
+    base: str | None = None  # the branch the pull request merges into (default: HEAD's)
+    dry_run: bool = False
+
+
+@dataclass
+class PrResult:
+    intent: Intent
+    branch: str
+    title: str = ""
+    body: str = ""
+    commit: str | None = None
+    pushed: bool = False
+    pull: int | None = None
+    action: str = "none"  # created, updated, unchanged, closed, none (dry run: planned)
+    sections: dict[str, str] = field(default_factory=dict)
+
+    def describe(self) -> list[str]:
+        lines = self.intent.describe()
+        if self.commit:
+            lines.append(
+                f"branch {self.branch} at {self.commit[:12]}"
+                + (" (pushed)" if self.pushed else " (as it was)")
+            )
+        lines.append(f"pull request: {self.action}" + (f" #{self.pull}" if self.pull else ""))
+        return lines
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **self.intent.to_json(),
+            "branch": self.branch,
+            "commit": self.commit,
+            "pushed": self.pushed,
+            "pull": self.pull,
+            "action": self.action,
+            "title": self.title,
+        }
+
+
+def _title(release: Release, day: date, named: bool) -> str:
+    return f"{release.name + ' ' if named else ''}{release.new} ({day.isoformat()})"
+
+
+def section(
+    release: Release, fragments: list[Fragment], day: date, md: bool, named: bool, level: int = 2
+) -> str:
+    """The changelog section of ``release`` written from ``fragments``: entries grouped by
+    type, in Markdown (``level`` #s) or reStructuredText."""
+    from relnox.release.intent import TITLES
+
+    title = _title(release, day, named)
+    out = [f"{'#' * level} {title}" if md else f"{title}\n{'=' * len(title)}", ""]
+    groups: dict[str, list[str]] = {}
+    for fragment in fragments:
+        for kind, text in fragment.entries:
+            bullet = text if text.startswith(("-", "*")) else "- " + text.replace("\n", "\n  ")
+            groups.setdefault(kind, []).append(bullet)
+    for kind, bullets in groups.items():
+        name = TITLES.get(kind, kind.title())
+        out += [f"{'#' * (level + 1)} {name}" if md else f"{name}\n{'-' * len(name)}", ""]
+        out += [*bullets, ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _insert(text: str, new: str, md: bool) -> str:
+    """``new`` after the tool's start marker, else below the file's title, else on top."""
+    lines = text.splitlines(keepends=True)
+    at = next((i + 1 for i, line in enumerate(lines) if any(m in line for m in _MARKERS)), None)
+    if at is None and lines:
+        if md and lines[0].startswith("# "):
+            at = 1
+        elif len(lines) > 1 and re.fullmatch(r"([=#*-])\1+\s*", lines[1]):
+            at = 2
+        elif len(lines) > 2 and re.fullmatch(r"([=#*-])\1+\s*", lines[0]):
+            at = 3
+    head, rest = "".join(lines[: at or 0]), "".join(lines[at or 0 :]).lstrip("\r\n")
+    gap = "\n" if head and not head.endswith("\n\n") else ""
+    return head + gap + new + ("\n" + rest if rest else "")
+
+
+def write_changelogs(intent: Intent, day: date, top: Path | None) -> None:
+    """Each released package's section into its tool's changelog (titled with its name in
+    the changelog of ``top``, the workspace's when it has several packages); its fragments
+    removed."""
+    texts: dict[Path, str] = {}
+    for release in intent.releases:
+        by_log: dict[Path, list[Fragment]] = {}
+        for fragment in release.fragments:
+            by_log.setdefault(fragment.changelog, []).append(fragment)
+        for log, mine in by_log.items():
+            current = texts.get(log) or (log.read_text(encoding="utf-8") if log.is_file() else "")
+            md = log.suffix != ".rst"
+            named = top is not None and log.parent.resolve() == top.resolve()
+            texts[log] = _insert(current, section(release, mine, day, md, named), md)
+    write_all(texts)
+    for release in intent.releases:
+        for fragment in release.fragments:
+            fragment.path.unlink(missing_ok=True)
+
+
+def pr_body(intent: Intent, day: date, named: bool) -> str:
+    rows = [f"| {r.name} | {r.old} | {r.new} | {r.why} |" for r in intent.releases]
+    lines = ["## Release", "", "| package | old | new | why |", "| --- | --- | --- | --- |", *rows]
+    if intent.rewrites:
+        lines += ["", "Pins moved:", *(f"- {line}" for line in intent.rewrites)]
+    sections = [
+        section(r, list(r.fragments), day, True, named, 3) for r in intent.releases if r.fragments
+    ]
+    if sections:
+        lines += ["", "## Changelog", "", *sections]
+    notes = [n for n in intent.notes if n.startswith(("note", "warning"))]
+    lines += ["", *notes] if notes else []
+    lines += [
+        "",
+        "Merging this pull request releases these versions: the release workflow tags each "
+        "package and publishes it. Generated by `relnox release-pr`; it is updated on every "
+        "push to the base branch.",
+    ]
+    return "\n".join(lines).strip() + "\n"
+
+
+def _auth_env(token: str) -> dict[str, str]:
+    """The environment for a git command that talks to the remote: the token as an HTTP
+    header added through ``GIT_CONFIG_*`` (never argv, never a URL)."""
+    env = dict(os.environ)
+    if not token:
+        return env
+    n = int(env.get("GIT_CONFIG_COUNT") or 0)
+    basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+    env.update(
+        {
+            "GIT_CONFIG_COUNT": str(n + 1),
+            f"GIT_CONFIG_KEY_{n}": "http.extraHeader",
+            f"GIT_CONFIG_VALUE_{n}": f"AUTHORIZATION: basic {basic}",
+            "GIT_TERMINAL_PROMPT": "0",
+        }
+    )
+    return env
+
+
+def _remote_git(top: Path, env: Mapping[str, str], *args: str) -> str:
+    result = proc.run(["git", *args], cwd=top, env=env, timeout=REMOTE_TIMEOUT, merge=False)
+    if not result.ok:
+        raise GitError(f"git {args[0]} to the remote failed in {top}: {result.last_line()}")
+    return result.output.strip()
+
+
+@contextmanager
+def _worktree(top: Path, rev: str) -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="relnox-release-pr-") as scratch:
+        where = Path(scratch) / "tree"
+        git.git(top, "worktree", "add", "--detach", str(where), rev)
+        try:
+            yield where
+        finally:
+            git.git(top, "worktree", "remove", "--force", str(where), check=False)
+
+
+def release_pr(options: PrOptions, env: Mapping[str, str] | None = None) -> PrResult:
+    """Make the release pull request match the intent on the base branch (see the module)."""
+    from relnox.bump import BumpOptions, apply_bump, plan_bump
+    from relnox.project.discovery import load_workspace
+    from relnox.tools.github import GitHubApi, repository_slug
+
+    env = os.environ if env is None else env
+    root = Path(options.root).resolve()
+    top = git.toplevel(root)
+    ref = env.get("GITHUB_REF", "")  # a run's checkout may leave HEAD detached
+    pushed = ref.removeprefix("refs/heads/") if ref.startswith("refs/heads/") else None
+    base = options.base or git.current_branch(top) or pushed
+    if base is None:
+        raise GitError(f"{top}: HEAD is detached; check out the base branch or pass --base")
+    stamp = git.git(top, "log", "-1", "--format=%cI", "HEAD")
+    day = datetime.fromisoformat(stamp).date()
+    if options.dry_run:
+        workspace = load_workspace(root)
+        intent = release_intent(workspace, day)
+        named = len(workspace.packages) > 1
+        return PrResult(intent, options.branch, body=pr_body(intent, day, named), action="planned")
+    url = git.git(top, "remote", "get-url", options.remote)
+    slug = repository_slug(url, env)
+    if slug is None:
+        raise GitError(
+            f"the remote {options.remote} ({redact_url(url)}) names no GitHub repository; "
+            "set GITHUB_REPOSITORY=owner/name"
+        )
+    api = GitHubApi(slug, env)
+    auth = _auth_env(api.token)
+    with _worktree(top, "HEAD") as tree:
+        workspace = load_workspace(tree / rel(root, top))
+        intent = release_intent(workspace, day)
+        named = len(workspace.packages) > 1
+        result = PrResult(intent, options.branch)
+        if intent.releases:
+            bump = plan_bump(workspace, BumpOptions(parts=intent.parts, commit=False, today=day))
+            bump.actions = [a for a in bump.actions if a.kind != "tag"]  # tags: the merge's
+            bump.tags = []
+            apply_bump(bump)
+            write_changelogs(intent, day, workspace.root if named else None)
+            result.title = "Release " + ", ".join(f"{r.name} {r.new}" for r in intent.releases)
+            if len(result.title) > TITLE_MAX:  # GitHub takes 256 characters
+                result.title = f"Release {len(intent.releases)} packages"
+            result.body = pr_body(intent, day, named)
+            git.git(tree, "add", "-A")
+            dated = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+            git.git(tree, "commit", "-q", "--no-verify", "-m", result.title, env=dated)
+            result.commit = git.git(tree, "rev-parse", "HEAD")
+            there = _remote_git(
+                top, auth, "ls-remote", options.remote, f"refs/heads/{options.branch}"
+            )
+            if there.split("\t")[0] != result.commit:
+                spec = f"{result.commit}:refs/heads/{options.branch}"
+                _remote_git(tree, auth, "push", "--force", "--quiet", options.remote, spec)
+                result.pushed = True
+    return _pull(api, result, base)
+
+
+def _pull(api: Any, result: PrResult, base: str) -> PrResult:
+    """Create, edit, leave or close the one pull request of ``result.branch``."""
+    open_pull = api.open_pull(result.branch)
+    if not result.intent.releases:
+        if open_pull is not None:
+            api.update_pull(open_pull["number"], state="closed")
+            result.pull, result.action = open_pull["number"], "closed"
+        return result
+    if open_pull is None:
+        made = api.create_pull(result.branch, base, result.title, result.body)
+        result.pull, result.action = made["number"], "created"
+    elif (open_pull.get("title"), open_pull.get("body")) != (result.title, result.body):
+        api.update_pull(open_pull["number"], title=result.title, body=result.body)
+        result.pull, result.action = open_pull["number"], "updated"
+    else:
+        result.pull, result.action = open_pull["number"], "unchanged"
+    return result
