@@ -10,6 +10,7 @@ from relnox.ci.actions import CIBUILDWHEEL, MATURIN, READ, UPLOAD, slug
 from relnox.ci.pins import uses
 from relnox.project.pyproject import project_doc
 from relnox.project.workspace import Package
+from relnox.toml import table
 
 if TYPE_CHECKING:
     from relnox.ci.workflows import WorkflowBuilder
@@ -51,7 +52,7 @@ def _in_tree_cython(pkg: Package) -> bool:
         doc = project_doc(pkg.directory)
     except ConfigError:
         return False
-    if not _table(doc, "build-system").get("backend-path"):
+    if not table(doc, "build-system").get("backend-path"):
         return False
     return any(
         next((base / name).rglob("*.pyx"), None) is not None
@@ -75,11 +76,11 @@ def compiles_extensions(pkg: Package) -> bool:
         doc = project_doc(pkg.directory)
     except ConfigError:
         doc = {}
-    tool = _table(doc, "tool")
-    setuptools, poetry = _table(tool, "setuptools"), _table(tool, "poetry")
+    tool = table(doc, "tool")
+    setuptools, poetry = table(tool, "setuptools"), table(tool, "poetry")
     build = poetry.get("build")  # a table with its script, or (poetry 1) the script
     script = build.get("script") if isinstance(build, dict) else build
-    hooks = _table(tool, "hatch", "build", "targets", "wheel", "hooks")
+    hooks = table(tool, "hatch", "build", "targets", "wheel", "hooks")
     if any(
         isinstance(hooks.get(hook), dict) and hooks[hook].get("enable-by-default", True)
         for hook in _COMPILING_HOOKS
@@ -101,13 +102,6 @@ def compiles_extensions(pkg: Package) -> bool:
             if keyword.arg == "ext_modules" and not empty and not _none(value):
                 return True
     return False
-
-
-def _table(doc: dict[str, Any], *keys: str) -> dict[str, Any]:
-    for key in keys:
-        value = doc.get(key)
-        doc = value if isinstance(value, dict) else {}
-    return doc
 
 
 def _none(node: Any) -> bool:

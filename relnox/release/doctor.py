@@ -35,6 +35,7 @@ from relnox.release.doctor_package import (
     pin_checks,
 )
 from relnox.release.tagging import FETCH_HINT, is_shallow, version_at
+from relnox.toml import table
 from relnox.tools import git
 from relnox.versioning import same_version
 
@@ -373,9 +374,7 @@ def _uv_members(lock: Path) -> set[Path] | None:
         doc = load_toml(lock.parent / "pyproject.toml")
     except RelnoxError:
         return None
-    uv = doc.get("tool", {}).get("uv", {}) if isinstance(doc.get("tool"), Mapping) else {}
-    workspace = uv.get("workspace", {}) if isinstance(uv, Mapping) else {}
-    workspace = workspace if isinstance(workspace, Mapping) else {}
+    workspace = table(doc, "tool", "uv", "workspace")
 
     def matched(key: str) -> set[Path]:
         globs = workspace.get(key, [])
@@ -466,7 +465,8 @@ def doctor(
             Check(f"version {pkg.name}", OK, f"{pkg.version} from {where} ({pkg.evidence})")
         )
 
-    if git.is_repo(root):
+    in_repo = git.is_repo(root)
+    if in_repo:
         for name, fn in (
             ("working tree", _working_tree),
             ("branch", _branch),
@@ -475,7 +475,6 @@ def doctor(
             _guarded(rows, name, fn, ws)
     else:
         rows.append(Check("git", ERROR, f"{root} is not a git repository; git init and commit"))
-    in_repo = git.is_repo(root)
     with git.held(ws.root) if in_repo else contextlib.nullcontext():  # read-only: tags once
         for pkg in chosen:
             _guarded(rows, f"metadata {pkg.name}", metadata_checks, ws, pkg)
