@@ -16,7 +16,7 @@ zero): ``1.3.0.dev2`` -> ``1.3.0`` for ``patch`` or ``minor``, ``0.60b0.dev0`` -
 ``pre``
     The counter grows on the same label (``1.2.4a0`` -> ``1.2.4a1``); a new label
     restarts at 0 (``1.2.4a1`` -> ``1.2.4b0``); a final release moves to the next
-    patch (``2.0.0`` -> ``2.0.1a0``, seed 003's ``2.0.1-alpha.0``). A label that
+    patch (``2.0.0`` -> ``2.0.1a0``, ``2.0.1-alpha.0`` in semver). A label that
     would sort lower (``beta`` -> ``alpha``) is refused.
 ``release``
     Drops the pre-release and dev parts: ``1.2.4rc2`` -> ``1.2.4``.
@@ -499,7 +499,7 @@ def maybe_version(text: str) -> Version | None:
 DATE_SPELLINGS = {
     "padded": "{0.year}.{0.month:02}.{0.day:02}",
     "plain": "{0.year}.{0.month}.{0.day}",
-    "compact": "{0.year}{0.month:02}{0.day:02}",  # pdfminer.six's 20260107: one number
+    "compact": "{0.year}{0.month:02}{0.day:02}",  # 20260107: one number
     "short-padded": "{0:%y}.{0.month:02}.{0.day:02}",
     "short-plain": "{0:%y}.{0.month}.{0.day}",
 }
