@@ -66,6 +66,7 @@ from relnox.builds.sources import renamed_sources, taken_in, unprovable_reason
 from relnox.builds.taken import TAKEN, record_taken
 from relnox.errors import BuildError, RelnoxError
 from relnox.paths import rel
+from relnox.progress import finished, started
 from relnox.project.discovery import load_workspace
 from relnox.project.pyproject import project_doc
 from relnox.project.workspace import Package
@@ -394,7 +395,14 @@ class _Run:
         why = "" if why == FIRST_BUILD else why
         if why:
             logger.info("%s: rebuilt: %s", label, why)
-        logger.info("[%d/%d] %s: building (%s)", number, total, label, pkg.backend)
+        logger.info(
+            "[%d/%d] %s: building (%s)",
+            number,
+            total,
+            label,
+            pkg.backend,
+            extra=started("build", name, total),
+        )
         start = time.monotonic()
         log = OutputLog(label)
         _current.log = log
@@ -485,7 +493,8 @@ class _Run:
             if provable
             else "",
         )
-        logger.info("%s: built in %.1fs: %s", label, seconds, ", ".join(p.name for p in moved))
+        built = ", ".join(p.name for p in moved)
+        logger.info("%s: built in %.1fs: %s", label, seconds, built, extra=finished("build", name))
         wheels = [p.name for p in moved if artifact_kind(p.name) == "wheel"]
         return PackageOutcome(
             pkg,
@@ -534,7 +543,8 @@ def _reused(plan: BuildPlan, pkg: Package, number: int, epoch: float) -> Package
     """The outcome of ``pkg``, whose recorded build the plan reuses (the ``number``-th
     package the run takes up, ``epoch`` its start)."""
     label = f"{pkg.name} {pkg.version}"
-    logger.info("[%d/%d] %s: %s", number, len(plan.packages), label, REUSED_STATUS)
+    done = finished("build", pkg.name, len(plan.packages))
+    logger.info("[%d/%d] %s: %s", number, len(plan.packages), label, REUSED_STATUS, extra=done)
     now = time.monotonic() - epoch
     return PackageOutcome(
         pkg, BuildStatus.REUSED, 0.0, plan.reuse[pkg.name], started=now, finished=now

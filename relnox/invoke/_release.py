@@ -124,12 +124,20 @@ def _summary(result: Any, title: str) -> None:
     """The closing summary (kept by ``-q``)."""
     echo("")
     echo(title, always=True)
-    for name, version in result.versions.items():
-        before = result.previous.get(name, version)
-        change = f"{before} -> {version}" if before != version else version
-        echo(f"  {name:24} {change}", always=True)
-    if result.tags:
-        echo(f"  tags: {', '.join(result.tags)}", always=True)
+    from relnox.report import MANY, version_moves
+
+    moves = {n: (result.previous.get(n, v), v) for n, v in result.versions.items()}
+    if len(moves) >= MANY:  # a lockstep group: "72 packages 1.7.0 -> 1.7.1"
+        echo(f"  {version_moves(moves)}", always=True)
+    else:
+        for name, (before, version) in moves.items():
+            change = f"{before} -> {version}" if before != version else version
+            echo(f"  {name:24} {change}", always=True)
+    tags = result.tags
+    if len(tags) >= MANY:
+        echo(f"  tags: {len(tags)} ({tags[0]} ... {tags[-1]})", always=True)
+    elif tags:
+        echo(f"  tags: {', '.join(tags)}", always=True)
     for stage, files in result.uploads.items():
         echo(f"  {stage}: {len(files)} file(s) uploaded", always=True)
 

@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from relnox.errors import PublishError
+from relnox.progress import detail, started
 from relnox.project.workspace import Workspace
 from relnox.publish.model import InstallableCheck, PublishPlan
 from relnox.publish.report import (
@@ -185,6 +186,7 @@ def upload_all(
             name,
             records[name].version,
             ", ".join(o.file.filename for o in todo),
+            extra=started("upload", name, len(sending)),
         )
 
     grouped = tiers(names, workspace)
@@ -218,6 +220,7 @@ def upload_all(
                 "tier %d: %s",
                 number,
                 ", ".join(f"{name} {records[name].version}" for name, _ in go),
+                extra=detail("upload"),
             )
 
         firsts: dict[str, Attempt] = {}

@@ -22,6 +22,7 @@ from packaging.version import Version
 from relnox.atomic import signals_held
 from relnox.errors import GitError
 from relnox.paths import rel
+from relnox.progress import finished
 from relnox.project.sources import version_at as version_at_rev
 from relnox.project.workspace import Package, Workspace
 from relnox.release.tag_checks import check_creatable, check_remote
@@ -364,7 +365,8 @@ def apply_tags(plan: TagPlan, runtime: Runtime | None = None) -> TagResult:
         try:
             for action in plan.to_create:
                 _go_on(stopped)
-                logger.info("tagging %s on %s", action.tag, action.commit[:12])
+                made = finished("tag", action.tag, len(plan.to_create))
+                logger.info("tagging %s on %s", action.tag, action.commit[:12], extra=made)
                 git.git(
                     repo,
                     "tag",

@@ -298,7 +298,10 @@ class _RoundRun:
         installed = (
             self._install_index(env) if self.round.kind == "index" else self._install_files(env)
         )
-        if installed:
+        if installed and self.round.checked_before:  # the bytes checked from dist/
+            for name in self.results:
+                self.results[name].checks.append(Check("the bytes checked from dist/", True))
+        elif installed:
             self._check(env)
         return self
 
@@ -495,9 +498,13 @@ class _RoundRun:
                 listed = project_files(rnd.index_url, target.name, auth=auth, patience=patience)
             except RelnoxError as exc:
                 logger.debug("index: reading %s for %s: %s", rnd.index_url, target.name, exc)
+                if rnd.checked_before:  # nothing else compares its bytes: not read, not proven
+                    found.append(f"no readable page of {target.name} ({exc})")
                 continue
             for filename, sha256 in target.published:
                 entry = listed.get(filename)
+                if entry is None and rnd.checked_before:  # every built file, there
+                    found.append(f"no {filename}")
                 if entry is None:
                     continue
                 served = entry.sha256
