@@ -37,7 +37,6 @@ TIMED: dict[str, list[tuple[str, str]]] = {
     "relnox.tools.envs": [("create_environment", "environment")],
     "relnox.verify.commands": [("Command.run", "install")],
     "relnox._proc": [("run", "child")],
-    "relnox.tools.scratch": [("Slot.release", "scratch emptied")],
 }
 
 

@@ -55,27 +55,6 @@ NO_ANSWER = "sent everything and heard no answer"
 LineSink = Callable[[str], None]
 
 
-#: descriptors every child that may run a package's code (a build hook, a check, a
-#: script: :func:`run_contained`, the watched children; not git, which may
-#: leave a daemon behind) keeps open: the locks of the
-#: scratch slots this run holds (:mod:`relnox.tools.scratch`), so that a child left running
-#: when relnox itself was killed (SIGKILL) keeps its slot busy, and the next run takes
-#: another instead of emptying the directory the child still works in
-_kept: set[int] = set()
-_kept_lock = threading.Lock()
-
-
-def keep_in_children(fd: int, kept: bool = True) -> None:
-    """Have every child started from now on keep ``fd`` open (``kept=False``: no more)."""
-    with _kept_lock:
-        (_kept.add if kept else _kept.discard)(fd)
-
-
-def _kept_fds() -> tuple[int, ...]:
-    with _kept_lock:
-        return tuple(sorted(_kept))
-
-
 @dataclass(frozen=True)
 class Result:
     """What a finished program did."""
@@ -183,7 +162,6 @@ def _plain(
             text=True,
             encoding="utf-8",
             errors="replace",
-            pass_fds=_kept_fds() if session else (),  # git's daemons would keep a slot busy
             start_new_session=session,
         )
     except OSError as exc:
@@ -252,8 +230,8 @@ def fork_server(
     argv: Sequence[str], *, env: Mapping[str, str], pass_fds: Sequence[int]
 ) -> subprocess.Popen[bytes]:
     """Start ``argv``, a server that forks children which may run a package's code: in a
-    session of its own (the children it forks stay in its process group), keeping the
-    descriptors every such child keeps and ``pass_fds``, stdin ``/dev/null``, its own
+    session of its own (the children it forks stay in its process group), keeping
+    ``pass_fds``, stdin ``/dev/null``, its own
     output (stdout and stderr) a pipe the caller reads. Until :func:`reaped`,
     :func:`stop_children` kills its group: the server and every child it forked. Raises
     ``OSError`` when it cannot start."""
@@ -266,7 +244,7 @@ def fork_server(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
-        pass_fds=(*_kept_fds(), *pass_fds),
+        pass_fds=tuple(pass_fds),
     )
     _running[popen.pid] = True  # until reaped: stop_children stops its group
     return popen
@@ -371,7 +349,6 @@ def _start(
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            pass_fds=_kept_fds(),
         )
     except OSError as exc:
         if on_line is not None:

@@ -685,16 +685,16 @@ def _build(
     from relnox.builds.hook_server import HookServers
     from relnox.builds.hook_server import enabled as hook_servers_enabled
     from relnox.builds.scratch import Sweeper
-    from relnox.tools import scratch
     from relnox.tools.envs import without_credentials
 
     assert plan.installer is not None  # a package to build: the plan found an installer
     environ = without_credentials(os.environ)  # hooks and tests never see a token
     if plan.source_date_epoch is not None:
         environ["SOURCE_DATE_EPOCH"] = str(plan.source_date_epoch)
-    # a scratch slot (relnox.tools.scratch): the environments' paths are the same each
-    # run, so uv answers from what it remembers of their interpreter
-    with scratch.slot("build", "relnox-build-") as tmp, _backend_warnings():
+    with (
+        tempfile.TemporaryDirectory(prefix="relnox-build-", ignore_cleanup_errors=True) as tmp,
+        _backend_warnings(),
+    ):
         pool = EnvPool(plan.installer, plan.python, Path(tmp) / "envs", plan.fallback)
         # the environments first (no hook runs before one is made), then the checkers'
         # imports meanwhile: started before them, the imports held the interpreter while

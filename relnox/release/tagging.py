@@ -1,12 +1,12 @@
 """Release tags: create them from version changes, check them, resolve a version.
 
-* :func:`plan_tags` / :func:`apply_tags` -- seed 000's auto-tag: every package whose
+* :func:`plan_tags` / :func:`apply_tags` -- auto-tag: every package whose
   version differs between ``since`` (default the previous commit, or the push's
   ``before`` commit on GitHub) and HEAD gets an annotated tag from ``tag-format``.
   Planning checks everything (a tag of the same name on another commit is an
   error); applying only runs git.
-* :func:`check_tag` -- seed 002's "git tag vs pyproject.toml" check.
-* :func:`resolve_version` -- seed 000's fallback order: tag, explicit input, pyproject.
+* :func:`check_tag` -- the "git tag vs pyproject.toml" check.
+* :func:`resolve_version` -- the fallback order: tag, explicit input, pyproject.
 """
 
 from __future__ import annotations

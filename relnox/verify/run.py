@@ -22,6 +22,7 @@ import json
 import logging
 import re
 import shutil
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -38,7 +39,7 @@ from relnox._proc import Result
 from relnox.errors import RelnoxError, VerifyError
 from relnox.project.workspace import Workspace
 from relnox.stage import Runtime
-from relnox.tools import cooldown, scratch
+from relnox.tools import cooldown
 from relnox.tools.envs import (
     Environment,
     InstallOptions,
@@ -112,7 +113,7 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
     report = VerifyReport(
         results=[], installer=plan.installer.name, allowed_stale=dict(plan.allowed_stale)
     )
-    with scratch.slot("verify", TEMP_PREFIX) as tmp:
+    with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX, ignore_cleanup_errors=True) as tmp:
         runs = [
             _RoundRun(plan, rnd, Path(tmp) / f"{rnd.kind}-{i}") for i, rnd in enumerate(plan.rounds)
         ]

@@ -191,8 +191,7 @@ def test_a_package_scratch_goes_when_its_build_ends(
 
     def mkdtemp(*args: Any, **kwargs: Any) -> str:
         path = str(real_mkdtemp(*args, **kwargs))
-        run_dir = Path(path).parent  # the run's scratch slot: .../relnox/scratch/build/<n>
-        if run_dir.parent.name == "build" and run_dir.parent.parent.name == "scratch":
+        if Path(path).parent.name.startswith("relnox-build-"):  # in the run's directory
             made.append(Path(path))
         return path
 
