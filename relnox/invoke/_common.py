@@ -9,8 +9,8 @@ import inspect
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import MISSING, fields
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import MISSING, field, fields, make_dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from invoke.exceptions import Exit, ParseError
@@ -171,7 +171,15 @@ class RelnoxTask(Task):  # type: ignore[type-arg]
             opts["names"] = [*opts["names"], short]
         return opts
 
+    def argspec(self, body: Callable[..., Any]) -> inspect.Signature:
+        flags_of = getattr(body, "flags_of", None)
+        return _signature(flags_of()) if flags_of else super().argspec(body)
+
     def get_arguments(self, ignore_unknown_help: bool | None = None) -> Any:
+        flags_of = getattr(self.body, "flags_of", None)
+        if flags_of is not None:  # a flags class's repeatable flags
+            more = getattr(flags_of(), "iterable", ())
+            self.iterable = [*self.iterable, *(n for n in more if n not in self.iterable)]
         kept = dict(self.help)
         try:
             arguments = super().get_arguments(ignore_unknown_help)
@@ -206,7 +214,12 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
 
     def decorate(fn: F) -> Any:
         if flags is not None:
+            if not isinstance(flags, type) or "verbose" in {f.name for f in fields(flags)}:
+                kwargs.setdefault("incrementable", ["verbose"])
+                kwargs["help"] = {"verbose": VERBOSE_HELP, **(kwargs.get("help") or {})}
             fn = _from_flags(fn, flags)
+            if not isinstance(flags, type):  # made when its flags are asked for
+                kwargs.setdefault("positional", [])
         if "verbose" in inspect.signature(fn).parameters:
             kwargs.setdefault("incrementable", ["verbose"])
             kwargs["help"] = {"verbose": VERBOSE_HELP, **(kwargs.get("help") or {})}
@@ -334,28 +347,109 @@ def _stdout_to_stderr() -> Iterator[None]:
             os.close(saved)
 
 
-def _from_flags(fn: Callable[..., Any], flags: type) -> Any:
+#: the flags every task that acts on a repository takes besides its stage's options
+HOST_FLAGS = (("root", "."), ("json", False), ("verbose", 0))
+
+
+def options_flags(
+    options: type,
+    *,
+    rename: Mapping[str, str] | None = None,
+    only: Iterable[str] | None = None,
+    skip: Iterable[str] = (),
+    extra: Iterable[tuple[str, Any]] = (),
+) -> type:
+    """The flags of a task, derived from its stage's ``options`` dataclass, as twine's
+    ``Settings`` gives its arguments: a flag per field (``only`` those, but not ``skip``),
+    spelled as ``rename`` has it (``packages`` -> ``package``), then the ``extra`` flags of
+    the task's own and :data:`HOST_FLAGS` (an option's name: its flag's default). A sequence is a repeatable flag; a field that is
+    None until given, text (``--jobs`` read with :func:`number`). The class builds the
+    options with ``flags.options(**overrides)``."""
+    names = dict(rename or {})
+    wanted = set(only) if only is not None else None
+    specs: list[tuple[str, Any, Any]] = []
+    sources: dict[str, Any] = {}
+    for f in fields(options):
+        if f.name in skip or (wanted is not None and f.name not in wanted):
+            continue
+        flag = names.get(f.name, f.name)
+        default = f.default if f.default is not MISSING else None
+        if _repeatable(f):
+            default = None  # None until given
+        specs.append((flag, Any, field(default=default)))
+        sources[flag] = f
+    for name, default in (*extra, *HOST_FLAGS):  # a field's name: its flag's default
+        specs = [s for s in specs if s[0] != name] + [(name, Any, field(default=default))]
+
+    def build(self: Any, **overrides: Any) -> Any:
+        given = {
+            f.name: _option_value(f, flag, getattr(self, flag))
+            for flag, f in sources.items()
+            if getattr(self, flag) not in (None, "", [])
+        }
+        return options(**{**given, **overrides})
+
+    made = make_dataclass(
+        f"{options.__name__}Flags", specs, frozen=True, namespace={"options": build}
+    )
+    made.iterable = [flag for flag, f in sources.items() if _repeatable(f)]  # type: ignore[attr-defined]
+    return made
+
+
+def _repeatable(spec: Any) -> bool:
+    """A field holding several values: a repeatable flag."""
+    collection = isinstance(spec.default, (tuple, frozenset, list))
+    return collection or str(spec.type) in ("Sequence[str]", "Sequence[str] | None")
+
+
+def _option_value(spec: Any, flag: str, value: Any) -> Any:
+    """A flag's value as its option's type (a number checked: :func:`number`)."""
+    kind = str(spec.type)
+    if _repeatable(spec):
+        return (type(spec.default) if spec.default is not None else tuple)(listed(value))
+    if isinstance(value, bool):
+        return value
+    if "int" in kind.split(" | "):  # 0 of an option that may be unset: its default
+        return number(value, flag.replace("_", "-")) or spec.default
+    if "float" in kind.split(" | "):
+        return number(value, flag.replace("_", "-"), float)
+    if "Path" in kind.split(" | ") and isinstance(value, str):
+        from pathlib import Path
+
+        return Path(value)
+    return value
+
+
+def _from_flags(fn: Callable[..., Any], flags: type | Callable[[], type]) -> Any:
     """``fn(c, flags)`` as invoke sees a task: one parameter per field of the ``flags``
-    dataclass (its default gives the flag's kind), the object built once from them."""
-    specs = fields(flags)
-    given_names = [f.name for f in specs]
+    dataclass (its default gives the flag's kind), the object built once from them.
+    ``flags`` may be a function making the class (:func:`options_flags` of a stage that is
+    imported only when the task's flags are asked for)."""
+    made = flags if isinstance(flags, type) else functools.cache(flags)
+
+    def flags_of() -> type:
+        return made if isinstance(made, type) else made()
 
     def body(c: Any, *args: Any, **kw: Any) -> Any:
-        given = dict(zip(given_names, args, strict=False))
-        return fn(c, flags(**given, **kw))
+        cls = flags_of()
+        given = dict(zip([f.name for f in fields(cls)], args, strict=False))
+        return fn(c, cls(**given, **kw))
 
     body.__name__, body.__qualname__, body.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
     body.__module__ = fn.__module__
+    body.flags_of = flags_of  # type: ignore[attr-defined]
+    return body
+
+
+def _signature(flags: type) -> inspect.Signature:
     kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
     empty = inspect.Parameter.empty
-    body.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [inspect.Parameter("c", kind)]
-        + [
+    return inspect.Signature(
+        [
             inspect.Parameter(f.name, kind, default=empty if f.default is MISSING else f.default)
-            for f in specs
+            for f in fields(flags)
         ]
     )
-    return body
 
 
 def echo(text: str = "", *, always: bool = False) -> None:
