@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
 from typing import Any
 
 from relnox.invoke._common import (
@@ -15,6 +14,7 @@ from relnox.invoke._common import (
     echo_result,
     listed,
     nothing_to_do,
+    options_flags,
     relnox_task,
 )
 from relnox.invoke._shards import SHARD_HELP, TIMINGS_HELP
@@ -70,43 +70,28 @@ def _seconds(value: str, flag: str) -> float | None:
     return number
 
 
-@dataclass(frozen=True)
-class VerifyFlags:
-    """The flags of ``verify-install``, one field each (see its task)."""
+def _flags() -> type:
+    from relnox.verify import VerifyOptions
 
-    package: Any = None
-    changed: bool = False
-    dist: str = ""
-    index: str = ""
-    extra_index: str = ""
-    wait: str = ""
-    no_deps: bool = False
-    offline: bool = False
-    sdist: bool = False
-    python: str = ""
-    timeout: str = ""
-    script_args: str = ""
-    installer: str = ""
-    extras: Any = None
-    skew_from: str = ""
-    skew_depth: str = ""
-    accept_skew: Any = None
-    shard: str = ""
-    timings: str = ""
-    allow_stale: Any = None
-    dry_run: bool = False
-    root: str = "."
-    json: bool = False
-    verbose: int = 0
+    return options_flags(
+        VerifyOptions,
+        rename={"packages": "package", "dist_dir": "dist"},
+        skip=("write_record",),
+        extra=(
+            *(("wait", ""), ("timeout", ""), ("changed", False), ("skew_from", "")),
+            *(("skew_depth", ""), ("accept_skew", None), ("shard", ""), ("timings", "")),
+            ("dry_run", False),
+        ),
+    )
 
 
 @relnox_task(
     name="verify-install",
     help=VERIFY_HELP,
-    iterable=["package", "extras", "accept_skew", "allow_stale"],
-    flags=VerifyFlags,
+    iterable=["accept_skew"],
+    flags=_flags,
 )
-def verify_install(c: Any, flags: VerifyFlags) -> dict[str, Any]:
+def verify_install(c: Any, flags: Any) -> dict[str, Any]:
     """Install the release into a fresh environment and check every package imports and runs."""
     seconds = {"timeout": _seconds(flags.timeout, "timeout"), "wait": _seconds(flags.wait, "wait")}
     names = chosen(flags.root, flags.package, flags.changed)  # a usage error comes first (exit 2)
@@ -133,29 +118,18 @@ def verify_install(c: Any, flags: VerifyFlags) -> dict[str, Any]:
 
 
 def _verify(
-    flags: VerifyFlags, names: list[str], seconds: dict[str, float | None], head: Any
+    flags: Any, names: list[str], seconds: dict[str, float | None], head: Any
 ) -> dict[str, Any]:
     """Plan, run and print the verify (``head``: a head start for the run, or ``None``)."""
     from relnox.project.discovery import load_workspace
     from relnox.stage import Runtime
-    from relnox.verify import STAGE, VerifyOptions
+    from relnox.verify import STAGE
 
-    options = VerifyOptions(
+    options = flags.options(
         packages=names,
-        dist_dir=flags.dist or None,
-        index=flags.index or None,
-        extra_index=flags.extra_index or None,
-        no_deps=flags.no_deps,
-        offline=flags.offline,
-        sdist=flags.sdist,
-        python=flags.python or None,
         timeout=seconds["timeout"],
-        script_args=flags.script_args or None,
         wait=seconds["wait"],
-        installer=flags.installer or None,
-        extras=listed(flags.extras),
         write_record=not flags.dry_run,
-        allow_stale=listed(flags.allow_stale),
     )
     plan = STAGE.plan(load_workspace(flags.root, names), options)
     skew = _skew_plan(flags.root, options, flags.skew_from, flags.skew_depth, flags.accept_skew)
@@ -183,7 +157,7 @@ def _verify(
 
 
 def _head_start(
-    flags: VerifyFlags, names: list[str], timeout: float | None
+    flags: Any, names: list[str], timeout: float | None
 ) -> contextlib.AbstractContextManager[Any]:
     """The first fresh environment, made while the workspace is read and the plan checked,
     and with every package verified (no ``--package``, ``--changed`` or ``--shard``
