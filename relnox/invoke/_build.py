@@ -39,7 +39,6 @@ HELP = {
     "shard": SHARD_HELP,
     "timings": TIMINGS_HELP,
     "dry-run": "print the plan, build nothing",
-    "root": "repository root (default: found upward from the current directory)",
     "json": "print the results as JSON for machines",
     "verbose": "stream the build backends' output (-v)",
 }

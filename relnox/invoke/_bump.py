@@ -24,9 +24,7 @@ HELP = {
     "force": "alias of --allow-dirty",
     "allow-detached": "commit and tag even on a detached HEAD (no branch will hold them)",
     "message": "commit message template ({summary}, {version}) instead of the configured one",
-    "root": "repository root (default: found upward from the current directory)",
     "verbose": "more log output (repeatable)",
-    "json": "print the result as JSON",
     "check-api": "refuse a bump smaller than each package's public API change since its last "
     "release tag demands (griffe: pip install 'relnox[api]'; on by default with "
     "[tool.relnox] check-api = true)",

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 VERBOSE_HELP = "more log output (repeatable: -vv also shows the tools relnox runs)"
 ROOT_HELP = "repository root (default: found upward from the current directory)"
+#: the help of the flags most tasks share, unless a task words its own
+COMMON_HELP = {"root": ROOT_HELP, "json": "print the result as JSON", "verbose": VERBOSE_HELP}
 
 #: the only short flags, each with one meaning in every task (and none made up by invoke)
 SHORT_FLAGS = {
@@ -190,7 +192,7 @@ class RelnoxTask(Task):  # type: ignore[type-arg]
                 names=a.names,
                 kind=a.kind,
                 default=a.default,
-                help=a.help,
+                help=a.help or COMMON_HELP.get(str(a.name)),
                 positional=a.positional,
                 optional=a.optional,
                 incrementable=a.incrementable,
@@ -210,19 +212,18 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
     """
     kwargs["auto_shortflags"] = False  # short flags come from SHORT_FLAGS only
     locked = kwargs.pop("locked", False)  # holds the repository's lock (relnox.lock)
-    flags = kwargs.pop("flags", None)  # a dataclass: one field per flag, the body takes one
+    # a dataclass (or a function making one: options_flags): a field per flag, the body takes one
+    flags = kwargs.pop("flags", None)
 
     def decorate(fn: F) -> Any:
         if flags is not None:
             if not isinstance(flags, type) or "verbose" in {f.name for f in fields(flags)}:
                 kwargs.setdefault("incrementable", ["verbose"])
-                kwargs["help"] = {"verbose": VERBOSE_HELP, **(kwargs.get("help") or {})}
             fn = _from_flags(fn, flags)
             if not isinstance(flags, type):  # made when its flags are asked for
                 kwargs.setdefault("positional", [])
         if "verbose" in inspect.signature(fn).parameters:
             kwargs.setdefault("incrementable", ["verbose"])
-            kwargs["help"] = {"verbose": VERBOSE_HELP, **(kwargs.get("help") or {})}
         name = kwargs.get("name") or fn.__name__.replace("_", "-")
 
         @functools.wraps(fn)

@@ -51,8 +51,6 @@ PUBLISH_HELP = {
     "allow_stale": "use the files of this package although its sources changed since they were "
     "built (repeatable; recorded in the report)",
     "skip_existing": "accepted for twine users: files already on the index are always skipped",
-    "root": "repository root (default: found upward from the current directory)",
-    "json": "print the result as JSON",
     "verbose": "more detail (-v: relnox's steps and the uploader's output, uv publish or twine; "
     "-vv: its --verbose)",
 }

@@ -39,8 +39,6 @@ RELEASE_HELP = {
     "(repeatable, or comma-separated)",
     "dist": "directory of the wheels and sdists, whoever built them; with --skip build the "
     "release publishes them as they are (default: [tool.relnox] dist-dir)",
-    "root": "repository root (default: found upward from the current directory)",
-    "json": "print the result as JSON",
     "dry_run": "print every stage's plan (the bump's diff summary, what is built, uploaded "
     "and tagged); change nothing",
 }
@@ -205,7 +203,7 @@ def rehearse(c: Any, flags: Any) -> dict[str, Any]:
     return rehearsal.result.to_json()
 
 
-@relnox_task(help={"json": "print the result as JSON"})
+@relnox_task()
 def demo(c: Any, json: bool = False, verbose: int = 0) -> dict[str, Any]:
     """Release a sample workspace of three packages end to end against two local indexes."""
     from relnox.release import demo as run_demo

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from relnox.invoke._common import ROOT_HELP, echo, echo_json, relnox_task
+from relnox.invoke._common import echo, echo_json, relnox_task
 
 
 @dataclass(frozen=True)
@@ -24,12 +24,10 @@ class ReleasePrFlags:
 @relnox_task(
     name="release-pr",
     help={
-        "root": ROOT_HELP,
         "branch": "the branch that holds the release (default: relnox/release)",
         "remote": "the remote to push it to (default: origin)",
         "base": "the branch the pull request merges into (default: the checked-out one)",
         "dry-run": "print the release and the pull request's body; push and change nothing",
-        "json": "print the result as JSON",
     },
     flags=ReleasePrFlags,
 )

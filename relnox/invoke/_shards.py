@@ -97,8 +97,6 @@ def plan_shards_task(
         "package": "the packages the assembled set must hold (repeatable; default: all)",
         "out": "where to assemble (default: [tool.relnox] dist-dir, 'dist' under the root)",
         "dry-run": "check every shard and print what would be written; write nothing",
-        "root": "repository root (default: found upward from the current directory)",
-        "json": "print the result as JSON",
     },
 )
 def assemble(

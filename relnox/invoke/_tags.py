@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from relnox.invoke._common import ROOT_HELP, echo, echo_json, listed, options_flags, relnox_task
+from relnox.invoke._common import echo, echo_json, listed, options_flags, relnox_task
 from relnox.paths import rel
 
 if TYPE_CHECKING:
@@ -26,7 +26,6 @@ def _tag_flags() -> type:
 @relnox_task(
     locked=True,
     help={
-        "root": ROOT_HELP,
         "since": "compare versions with this commit (default: HEAD~1, or the push's before commit on GitHub)",
         "missing": "tag every current version that has no tag yet (a shared tag such as v1.2.0 "
         "counts; a tag on an older commit is kept, never moved)",
@@ -38,7 +37,6 @@ def _tag_flags() -> type:
         "not committed is refused all the same)",
         "allow_detached": "tag even a detached HEAD no branch holds (only the tags will hold it)",
         "dry_run": "print the tags that would be created, change nothing",
-        "json": "print the result as JSON",
     },
     flags=_tag_flags,
 )
@@ -72,8 +70,6 @@ def tag(c: Any, flags: Any) -> dict[str, Any]:
     positional=["tag"],
     help={
         "tag": "the tag to check, e.g. v1.0.0 or core-v1.0.0",
-        "root": ROOT_HELP,
-        "json": "print the result as JSON",
     },
 )
 def check_tag(
@@ -128,7 +124,6 @@ class ResolveVersionFlags:
         "target": "testpypi or pypi: where every package goes (a run from a branch); "
         "default: each package by its own version (pre-releases to TestPyPI)",
         "json": "print JSON",
-        "root": ROOT_HELP,
     },
     iterable=["tag", "released"],
     flags=ResolveVersionFlags,

@@ -46,8 +46,6 @@ VERIFY_HELP = {
     "dry_run": "print what would be installed and checked, do nothing",
     "allow_stale": "use the files of this package although its sources changed since they were "
     "built (repeatable; recorded in the report)",
-    "root": "repository root (default: found upward from the current directory)",
-    "json": "print the result as JSON",
     "verbose": "more detail (-v: every command relnox runs)",
 }
 
