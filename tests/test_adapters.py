@@ -154,7 +154,7 @@ def test_aliases_answer_in_the_relnox_command(tmp_path: Path) -> None:
 
 def test_short_flags_mean_one_thing_in_every_task() -> None:
     import relnox.invoke
-    from relnox.invoke._common import SHORT_FLAGS
+    from relnox.invoke._flags import SHORT_FLAGS
 
     for task in relnox.invoke.TASKS:
         for arg in task.get_arguments():

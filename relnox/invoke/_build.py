@@ -8,13 +8,13 @@ from relnox.invoke._common import (
     CHANGED_HELP,
     NOTHING_CHANGED,
     chosen,
-    echo,
     echo_json,
     echo_result,
     nothing_to_do,
     number,
     options_flags,
     relnox_task,
+    show,
 )
 from relnox.invoke._shards import SHARD_HELP, TIMINGS_HELP
 
@@ -105,11 +105,7 @@ def build_all(c: Any, flags: Any) -> dict[str, Any]:
     if flags.dry_run:
         plan = STAGE.plan(workspace, options)
         planned = {**plan.to_json(), "dry_run": True}
-        if flags.json:
-            echo_json(planned)
-        else:
-            for line in plan.describe():
-                echo(line)
+        show(flags.json, planned, plan.describe())
         return {"packages": planned["packages"], "dry_run": True}
     with HeadStart(workspace, options) as head:  # environments made while it plans
         plan = STAGE.plan(workspace, options)

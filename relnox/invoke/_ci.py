@@ -17,6 +17,7 @@ from relnox.invoke._common import (
     listed,
     output_file,
     relnox_task,
+    show,
     write_output,
 )
 from relnox.invoke._shards import TIMINGS_HELP
@@ -110,10 +111,7 @@ def _intent(flags: PlanFlags) -> dict[str, Any]:
     from relnox.release import release_intent
 
     found = release_intent(load_workspace(flags.root))
-    if flags.json:
-        echo_json(found.to_json())
-    else:
-        echo("\n".join(found.describe()))
+    show(flags.json, found.to_json(), found.describe())
     return {**found.to_json(), "changed": bool(found.releases)}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from relnox.invoke._common import echo, echo_json, listed, number, options_flags, relnox_task
+from relnox.invoke._common import echo, echo_json, listed, number, options_flags, relnox_task, show
 
 RELEASE_HELP = {
     "part": "bump first: major, minor, patch, pre, release, post or dev",
@@ -133,11 +133,7 @@ def release(c: Any, flags: Any) -> dict[str, Any]:
     options = _options(flags, _rerun_command())
     if flags.dry_run:
         plan = plan_release(flags.root, options)
-        if flags.json:
-            echo_json(plan.to_json())
-        else:
-            for line in plan.describe():
-                echo(line)
+        show(flags.json, plan.to_json(), plan.describe())
         return plan.to_json()
     result = run_release(
         flags.root,
