@@ -63,8 +63,9 @@ class Status(logging.Filter):
             return False
         now = time.monotonic()
         state = self.stages.setdefault(stage, _Stage())
-        if what == "start" and name in state.done:  # the stage again (the next index)
-            self.stages[stage] = state = _Stage()
+        complete = state.total and len(state.done) >= state.total and not state.running
+        if (what == "start" and name in state.done) or (complete and name not in state.done):
+            self.stages[stage] = state = _Stage()  # the stage again (the next index, a rerun)
         state.total = max(state.total, total or 0)
         if what == "start":
             state.running[name] = now

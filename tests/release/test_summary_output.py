@@ -97,3 +97,12 @@ def test_progress_on_a_terminal_is_one_line_redrawn_and_cleared() -> None:
     assert stream.getvalue() == (
         "\r\x1b[Kupload: 0/1 done; slowest running: p0 (0s)\r\x1b[Kupload: 1/1 done\r\x1b[Knext\n"
     )
+
+
+def test_a_stage_run_again_counts_from_zero() -> None:
+    """The demo tags its seed release, then the release: the second run is 1/3, not 4/3."""
+    log, stream = _status(live=False)
+    for run in ("seed", "release"):
+        for i in range(3):
+            log.info("tagged", extra=finished("tag", f"{run}-p{i}", 3))
+    assert stream.getvalue().splitlines() == [f"tag: {n}/3 done" for n in (1, 2, 3, 1, 2, 3)]
