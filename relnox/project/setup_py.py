@@ -246,9 +246,9 @@ def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr]
                 dicts[target.id] = node.value
     for part in ast.walk(tree):  # kwargs["long_description"] = ...: filled in later
         stored = isinstance(part, ast.Subscript) and isinstance(part.ctx, ast.Store)
-        if isinstance(part, ast.Subscript) and stored and not every:
-            if _key(part) not in (None, "name", "version"):
-                continue  # another key filled in later: name and version stand
+        later = isinstance(part, ast.Subscript) and _key(part) not in (None, "name", "version")
+        if stored and later and not every:
+            continue  # another key filled in later: name and version stand
         if isinstance(part, ast.Attribute) and part.attr in ("update", "setdefault"):
             call = next(
                 (c for c in ast.walk(tree) if isinstance(c, ast.Call) and c.func is part), None
