@@ -111,7 +111,7 @@ def _installed_top(base: Path, call: str) -> list[Path]:
 
 def metadata_only(doc: Mapping[str, Any]) -> bool:
     """The wheel is told to ship no package: hatch's ``bypass-selection = true`` on its wheel
-    target (a metapackage that only depends on others, griffe's shape)."""
+    target (a metapackage that only depends on others)."""
     wheel = table(doc, "tool", "hatch", "build", "targets", "wheel")
     return wheel.get("bypass-selection") is True and not any(
         wheel.get(key) for key in ("packages", "only-include", "include", "force-include")
@@ -152,11 +152,11 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
             below = [r for r in rooted if item.strip("/").startswith(r + "/")]
             if item.strip("/") in rooted:  # only-include = ["src"], sources = ["src"]
                 found += _shipped_in(directory / item.strip("/"))
-            elif below:  # packages = ["src/dbt/adapters"], sources = ["src"]: ships dbt/adapters
+            elif below:  # packages = ["src/ns/pkg"], sources = ["src"]: ships ns/pkg
                 found.append(Path(item.strip("/")).relative_to(min(below)).parts[0])
             else:
                 found.append(Path(item.rstrip("/")).name)
-    if not found:  # include = ["src/mistralai"] with sources {"src/mistralai" = "mistralai"}
+    if not found:  # include = ["src/pkg"] with sources {"src/pkg" = "pkg"}
         found += _hatch_included(wheel, table(doc, "tool", "hatch", "build"))
     pdm_build = table(doc, "tool", "pdm", "build")
     pdm_includes = pdm_build.get("includes")
@@ -186,7 +186,7 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
     maturin = table(doc, "tool", "maturin").get("module-name")
     if isinstance(maturin, str):  # "pkg._core": the import package is "pkg"
         found.append(maturin)
-    # setuptools' tables say nothing where another backend builds (optax's flit_core
+    # setuptools' tables say nothing where another backend builds (flit_core
     # beside a stale [tool.setuptools.packages.find] include = ["README.md", "LICENSE"])
     built_by = str(table(doc, "build-system").get("build-backend", ""))
     setuptools = not built_by.startswith(_NOT_SETUPTOOLS)
@@ -197,7 +197,7 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
     for pattern in st_find.get("include", []) if isinstance(st_find.get("include"), list) else []:
         if isinstance(pattern, str) and pattern.split(".")[0].replace("_", "").isalnum():
             found.append(pattern.split(".")[0])
-        elif isinstance(pattern, str):  # a glob: "kedro_datasets*" takes kedro_datasets_x too
+        elif isinstance(pattern, str):  # a glob: "pkg_*" takes pkg_x too
             found += _find_glob(directory, st_find, pattern.split(".")[0])
     if str(table(doc, "build-system").get("build-backend", "")).startswith("mesonpy"):
         found += [package.name for package in meson_packages(directory)]
@@ -210,10 +210,10 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
     listed = [m for m in modules if isinstance(m, str)] if isinstance(modules, list) else []
     if not found:
         module = name.replace("-", "_").replace(".", "_")
-        spellings = dict.fromkeys((module, module.lower()))  # Flask-Login ships flask_login
+        spellings = dict.fromkeys((module, module.lower()))  # Name-X ships name_x
         roots = source_roots(directory, doc)
         backend = str(table(doc, "build-system").get("build-backend", ""))
-        dotted = name.lower().replace("-", "_").split(".")  # zope.interface: zope/interface
+        dotted = name.lower().replace("-", "_").split(".")  # ns.pkg: ns/pkg
         for base, module in itertools.product(roots, spellings):
             if (base / module / "__init__.py").is_file() or (base / f"{module}.py").is_file():
                 found.append(module)
@@ -242,8 +242,8 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
                 found += sorted(p.name for p in src.iterdir() if (p / "__init__.py").is_file())
             elif "setuptools" in str(table(doc, "build-system").get("build-backend", "setuptools")):
                 found += _flat_layout(directory)
-    # a listed module ships when its file is there: inflection's py_modules = inflection
-    # beside its package inflection/ ships nothing (setuptools warns), and the package
+    # a listed module ships when its file is there: py_modules = pkg beside its
+    # package pkg/ ships nothing (setuptools warns), and the package
     # named like it is no guess of the project's
     roots = source_roots(directory, doc)
     shipped = [m for m in listed if any((b / f"{m.replace('.', '/')}.py").is_file() for b in roots)]
@@ -283,7 +283,7 @@ def _find_glob(directory: Path, find: Mapping[str, Any], first: str) -> list[str
 
 def _hatch_included(wheel: Mapping[str, Any], build: Mapping[str, Any]) -> list[str]:
     """The top-level names hatch's wheel ``include`` paths get under its ``sources``
-    (mistralai's ``"src/mistralai" = "mistralai"``, or a root made empty: ``["src"]``); an
+    (``"src/pkg" = "pkg"``, or a root made empty: ``["src"]``); an
     include no source moves ships under its own path and names nothing here."""
     items = wheel.get("include") or build.get("include")
     sources = wheel.get("sources") or build.get("sources")

@@ -91,7 +91,7 @@ def setup_py_literal(directory: Path) -> Found | None:
 
 def _setup_py_constant(setup_py: Path) -> Found | None:
     """``setup(version=VERSION)`` where ``VERSION = "7.0.0.dev0"`` is bound once, at the top
-    of setup.py, to a string (PyYAML's shape)."""
+    of setup.py, to a string."""
     tree = _tree(setup_py)
     keywords = _setup_keywords(tree, every=False) if tree is not None else None
     value = (keywords or {}).get("version")
@@ -124,20 +124,14 @@ def _tree(setup_py: Path) -> ast.Module | None:
 
 
 def _constants(tree: ast.Module) -> dict[str, str]:
-    """Module-level ``NAME = 'celery'``, and paths spelled from strings (``PACKAGE_ROOT =
-    ROOT / "spacy"``: ``spacy``): names bound to a string, in order."""
+    """Module-level ``NAME = 'calc'``: names bound to a string, in order."""
     from relnox.project.python_ast import name_assignments
 
-    found: dict[str, str] = {}
-    for name, value in name_assignments(tree):
-        if isinstance(value, ast.Constant) and isinstance(value.value, str):
-            found[name] = value.value
-        elif isinstance(value, ast.BinOp | ast.Call):
-            parts = _divided(value) if isinstance(value, ast.BinOp) else list(value.args)
-            joined = _joined(parts, found)
-            if joined:
-                found[name] = joined
-    return found
+    return {
+        name: value.value
+        for name, value in name_assignments(tree)
+        if isinstance(value, ast.Constant) and isinstance(value.value, str)
+    }
 
 
 def setup_py_name(directory: Path) -> str | None:
@@ -189,7 +183,7 @@ def _meta_name(tree: ast.Module, directory: Path, value: ast.expr) -> str | None
         return None
     pattern = re.compile(rf"""^{re.escape(key)}\s*=\s*(['"])(?P<value>[A-Za-z0-9._-]+)\1""", re.M)
     found = set()
-    for path in _named_files(tree, directory, [directory]):
+    for path in _named_files(tree, directory, [directory, directory / "src"]):
         if path.suffix == ".py" and path.is_file():
             found |= {m["value"] for m in pattern.finditer(read_text(path))}
     return found.pop() if len(found) == 1 else None
@@ -377,55 +371,15 @@ def _called(call: ast.Call) -> str | None:
     return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
 
 
-def _joined(parts: list[ast.expr], constants: dict[str, str]) -> str | None:
-    """The relative path ``os.path.join(here, NAME, "__init__.py")`` (or a ``/`` chain)
-    spells: a base the tree cannot spell (``here``, ``Path(__file__).parent``) may lead;
-    every part after it is a string or a module constant. ``""``: no part is spelled."""
-    texts: list[str] = []
-    for part in parts:
-        if isinstance(part, ast.Constant) and isinstance(part.value, str):
-            texts.append(part.value)
-        elif isinstance(part, ast.Name) and part.id in constants:
-            texts.append(constants[part.id])
-        elif texts:
-            return None
-    return "/".join(t.strip("/") for t in texts).removeprefix("./")
-
-
-def _path_of(parts: list[ast.expr], constants: dict[str, str]) -> str | None:
-    """The file :func:`_joined` spells, if it spells one (a Python module or a plain
-    version file: ``here / "VERSION"``)."""
-    joined = _joined(parts, constants)
-    return joined if joined and not any(c.isspace() for c in joined) else None
-
-
-def _opens(call: ast.Call) -> bool:
-    """``open(path, mode)``, ``io.open`` or ``codecs.open``: a call whose first argument
-    alone is a path."""
-    func = call.func
-    if isinstance(func, ast.Name):
-        return func.id == "open"
-    return (
-        isinstance(func, ast.Attribute)
-        and func.attr == "open"
-        and (isinstance(func.value, ast.Name) and func.value.id in ("io", "codecs"))
-    )
-
-
-def _divided(node: ast.expr) -> list[ast.expr]:
-    """``Path(__file__).parent / "src" / "pkg" / "_version.py"`` as its operands."""
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
-        return [*_divided(node.left), node.right]
-    return [node]
-
-
 def _named_files(tree: ast.Module, directory: Path, roots: Sequence[Path]) -> list[Path]:
-    """The files setup.py names: modules it imports from (``from pkg.version import
-    __version__``, ``import pkg`` then ``pkg.__version__``) and paths it spells (joined or
-    divided)."""
-    constants = _constants(tree)
+    """The files setup.py names: modules it imports a version from (``from pkg.version
+    import __version__``, ``import pkg`` then ``pkg.__version__``), and each file one of its
+    strings names (``"VERSION"``, ``"src/pkg/_version.py"``, the ``"__init__.py"`` of
+    ``os.path.join(here, NAME, "__init__.py")``) beside setup.py or in a folder of its
+    source roots."""
+    from relnox.project.python_ast import string_constants
+
     found: list[Path] = []
-    paths: list[str] = []
     imported: dict[str, str] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -441,16 +395,7 @@ def _named_files(tree: ast.Module, directory: Path, roots: Sequence[Path]) -> li
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 imported[alias.asname or alias.name] = alias.name
-        elif isinstance(node, ast.Call):
-            # open("version.txt", "r"): the path alone, never its mode
-            args = node.args[:1] if _opens(node) else list(node.args)
-            paths.append(_path_of(args, constants) or "")
-        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
-            paths.append(_path_of(_divided(node), constants) or "")
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            paths.append(node.value if node.value.endswith(".py") else "")
-    for node in ast.walk(tree):
-        if (
+        elif (
             isinstance(node, ast.Attribute)
             and node.attr in _VERSION_NAMES
             and isinstance(node.value, ast.Name)
@@ -459,7 +404,23 @@ def _named_files(tree: ast.Module, directory: Path, roots: Sequence[Path]) -> li
             module = find_module(roots, imported[node.value.id])
             if module is not None:
                 found.append(module)
-    return found + [directory / p for p in paths if p and p != "setup.py"]
+    folders = [p for root in dict.fromkeys(roots) for p in _folders_in(root)]
+    for text in dict.fromkeys(string_constants(tree)):
+        name = text.strip().removeprefix("./").strip("/")
+        if not (name.endswith(".py") or "version" in name.lower()) or name == "setup.py":
+            continue
+        if not name or any(c.isspace() or c in "*?{}%" for c in name):
+            continue
+        found.append(directory / name)
+        found += [folder / name for folder in folders if "/" not in name]
+    return found
+
+
+def _folders_in(root: Path) -> list[Path]:
+    try:
+        return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    except OSError:
+        return []
 
 
 _VERSION_NAMES = {"__version__", "version", "VERSION"}
@@ -538,7 +499,7 @@ def scm_keyword(directory: Path) -> str | None:
     """The keyword of setup.py's ``setup()`` that has setuptools-scm version it:
     ``use_scm_version=True`` (or a dict of options, or a function: whatever its build
     requirements say, ``setup_requires=["setuptools_scm"]`` without a pyproject.toml), or
-    PyScaffold 3's ``use_pyscaffold=True`` (tsfresh's), which gives setuptools-scm the
+    PyScaffold 3's ``use_pyscaffold=True``, which gives setuptools-scm the
     version, or setuptools-git-versioning's ``setuptools_git_versioning={"enabled": True}``
     (``version_config=...`` before its 1.8); ``None`` for none (or one set false, or a
     dict of options saying ``"enabled": False``)."""
@@ -569,7 +530,7 @@ SCM_KEYWORDS = {
 
 
 def uses_pbr(directory: Path) -> bool:
-    """setup.py's ``setup(pbr=True)`` (bandit's, with ``setup_requires=["pbr"]`` and no
+    """setup.py's ``setup(pbr=True)`` (with ``setup_requires=["pbr"]`` and no
     pyproject.toml): pbr takes the version from git tags, unless setup.cfg's ``[metadata]``
     names one."""
     found = setup_call(directory)
