@@ -18,8 +18,9 @@ evidence saying how that was decided. The backends and plugins it knows:
   ``project(..., version: '1.2.3')`` in ``meson.build``.
 
 The native backends' readers are in :mod:`relnox.project.dynamic_native`, setup.py's in
-:mod:`relnox.project.setup_py`. Anything else, ``[tool.relnox] version-files`` decides, or ``version-source = "vcs"``;
-the error for a layout beyond static reading names the file and that one line.
+:mod:`relnox.project.setup_py`. A version with no literal to rewrite is computed by the
+build (:func:`computed_version`): its backend says it (:mod:`relnox.project.referee`), and
+``[tool.relnox] version-files`` names a file a bump should write instead.
 """
 
 from __future__ import annotations

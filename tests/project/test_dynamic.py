@@ -2158,3 +2158,28 @@ def test_a_setup_py_literal_version_written_with_a_v_is_read_and_keeps_it(
     assert pkg.version == "4.0.3"
     apply_bump(plan_bump(ws, BumpOptions(part="minor")))
     assert 'version = "v4.1.0",' in (root / "setup.py").read_text()
+
+
+@pytest.mark.slow
+def test_a_version_the_module_computes_is_the_backends_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ``__version__`` computed beyond a literal or a plain join (a join with a filter of
+    the parts) has no literal relnox rewrites: the build computes it, so setuptools is
+    asked through PEP 517 and its answer is the version (the finding names it)."""
+    monkeypatch.setenv("RELNOX_ASK_BACKEND", "1")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    module = (
+        "version_info = (0, 3, 1, '')\n"
+        "__version__ = '.'.join([str(p) for p in version_info if p or p == 0])\n"
+    )
+    extra = '[tool.setuptools.dynamic]\nversion = {attr = "calc.__version__"}\n'
+    pyproject = project("calc", None, backend="setuptools", extra=extra)
+    root = repo(tmp_path / "r", {"pyproject.toml": pyproject, "calc/__init__.py": module})
+    (pkg,) = discover(root).packages
+    assert pkg.evidence.startswith(
+        "[tool.setuptools.dynamic] version = {attr = 'calc.__version__'}"
+    )
+    assert "the build computes the version" in pkg.evidence
+    assert pkg.version == "0.3.1"
+    assert "setuptools.build_meta says 0.3.1" in pkg.referee
