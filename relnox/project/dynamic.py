@@ -250,9 +250,9 @@ def attr_location(module: Path, attr: str) -> VersionLocation | None:
 def _attr_tuple(module: Path, attr: str) -> VersionLocation | None:
     """The tuple ``attr`` names, which setuptools joins with dots (``VERSION = (1, 2, 3)``
     is ``1.2.3``), when the module binds its attribute to one at its top."""
-    from relnox.project.version_tuple import joined_elsewhere
+    from relnox.project.version_tuple import location
 
-    return joined_elsewhere(module, attr.rpartition(".")[2])
+    return location(module, attr.rpartition(".")[2])
 
 
 def _attr_target(module: Path, attr: str, what: str, source: Path) -> VersionLocation:

@@ -119,26 +119,13 @@ def joined(text: str, name: str | None = None) -> str | None:
     return None if found is None else _value(found[2])
 
 
-def joined_elsewhere(path: Path, name: str) -> VersionLocation | None:
-    """The tuple ``name`` of ``path`` that another file joins with dots into the version
-    (setup.py's ``version=".".join(str(x) for x in __version__)``), if ``path`` binds one."""
-    if not path.is_file():
-        return None
-    found = _found(read_text(path), name)
+def location(path: Path, name: str | None = None) -> VersionLocation | None:
+    """The version of ``path`` when it joins a tuple into ``__version__``; given ``name``,
+    the tuple ``name`` it binds, which another file joins with dots (setup.py's
+    ``version=".".join(str(x) for x in __version__)``)."""
+    found = _found(read_text(path), name) if path.is_file() else None
     value = None if found is None else _value(found[2])
-    if found is None or value is None or maybe_canonical(value) is None:
-        return None
-    return VersionLocation(path, "tuple", value, key=(found[0],))
-
-
-def location(path: Path) -> VersionLocation | None:
-    """The version of ``path`` when it joins a tuple into ``__version__``."""
-    if not path.is_file():
-        return None
-    text = read_text(path)
-    found = _found(text)
-    value = None if found is None else _value(found[2])
-    if found is None or value is None:
+    if found is None or value is None or (name and maybe_canonical(value) is None):
         return None
     return VersionLocation(path, "tuple", value, key=(found[0],))
 
