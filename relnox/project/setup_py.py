@@ -73,12 +73,12 @@ def setup_py_literal(directory: Path) -> Found | None:
     setup_py = directory / "setup.py"
     if not setup_py.is_file():
         return None
-    # a v before it is PEP 440's to drop (cmocean's version = "v4.0.3" builds 4.0.3): kept
+    # a v before it is PEP 440's to drop (version = "v4.0.3" builds 4.0.3): kept
     pattern = r"""\bversion\s*=\s*(['"])[vV]?(?P<version>[0-9][^'"]*)\1"""
     tree = _tree(setup_py)
     keywords = _setup_keywords(tree, every=False) if tree is not None else None
     # setup(version=version) of a name is no literal keyword, whatever `version = '0.0.0'`
-    # says before it (lizard's placeholder, rebound from CHANGELOG.md's first heading)
+    # says before it (a placeholder the script rebinds)
     named = isinstance((keywords or {}).get("version"), ast.Name)
     if not named and re.search(pattern, read_text(setup_py)) is not None:
         return (
@@ -209,7 +209,7 @@ def setup_py_text_name(directory: Path) -> str | None:
         at = (text.count("\n", 0, match.start()) + 1, len(text[start : match.start()].encode()))
         before = text[: match.start()].rpartition("(")[0].rstrip()
         if text[: match.start()].endswith(".") or text[match.end() :].lstrip().startswith("+"):
-            continue  # an attribute's (e.name = 'pygame.' + e.name): no setup() keyword
+            continue  # an attribute's (e.name = 'pkg.' + e.name): no setup() keyword
         # Extension(name='pkg._speedups') names a module (read so when the text does not parse)
         if at not in elsewhere and not before.endswith("Extension"):
             return match.group(2)
@@ -334,8 +334,8 @@ def setup_py_requirements(directory: Path) -> list[tuple[str, str | None, bool]]
 def _grown(body: list[ast.stmt], name: str) -> list[ast.expr]:
     """What the module's own statements add to the list bound to ``name``:
     ``name.append(x)``, ``name.extend([...])`` and ``name += [...]``, also in either
-    branch of an ``if`` (certbot's plugins extend ``install_requires`` with
-    ``f"certbot>={version}"`` unless a snap is built)."""
+    branch of an ``if`` (plugins that extend ``install_requires`` with
+    ``f"core>={version}"`` unless another build is made)."""
     found: list[ast.expr] = []
     for stmt in body:
         if isinstance(stmt, ast.If):
