@@ -35,7 +35,7 @@ def _from_sibling(module: Path) -> VersionLocation | None:
     """The version of the one sibling module ``module`` imports from (``from ._version
     import __version__``; ``from . import _version``; ``from pkg import _version`` in
     ``pkg/__init__.py``; ``from pkg._version import version``) that writes it: a literal
-    ``__version__``, a joined tuple or incremental's ``Version()``."""
+    ``__version__`` at its top, a joined tuple or incremental's ``Version()``."""
     text = read_text(module)
     try:
         tree = parse(text, str(module)) if "__version__" in text else None
@@ -58,11 +58,12 @@ def _from_sibling(module: Path) -> VersionLocation | None:
         for name in dict.fromkeys(names)
         if (sibling := module.parent / f"{name}.py") != module
         and (
-            loc := python_location(sibling)
+            loc := python_location(sibling, top_level=True)
             or joined_location(sibling)
             or incremental_location(sibling)
         )
         is not None
+        and maybe_version(loc.value) is not None
     ]
     return found[0] if len(found) == 1 else None
 
@@ -430,7 +431,7 @@ def _version_file(path: Path) -> VersionLocation | None:
     """A Python file's literal ``__version__`` (or one it takes from a sibling), or a file
     named for the version holding only one (``VERSION``, which setup.py reads and strips)."""
     if path.suffix == ".py":
-        return followed(path)
+        return python_location(path, top_level=True) or joined_location(path) or _from_sibling(path)
     if "version" not in path.name.lower():
         return None
     try:

@@ -2094,6 +2094,32 @@ def test_a_setuptools_attr_reading_the_file_setuptools_scm_writes_is_versioned_b
     assert "scmish/_version.py" in pkg.evidence
 
 
+def test_an_attr_module_whose_sibling_computes_the_version_is_versioned_by_tags(
+    tmp_path: Path,
+) -> None:
+    """The attr module takes ``__version__`` from a function of a sibling module whose
+    only ``__version__`` is a fallback inside that function (``'unknown'``): no literal
+    relnox rewrites, so the build computes it (the tags, here), never the fallback."""
+    extra = (
+        '[tool.setuptools.dynamic]\nversion = {attr = "scmish.__version__"}\n\n'
+        '[tool.setuptools_scm]\nwrite_to = "scmish/_version.py"\n'
+    )
+    files = {
+        "pyproject.toml": project("scmish", None, backend="setuptools-scm", extra=extra),
+        "scmish/__init__.py": "from .utils import _get_version\n\n__version__ = _get_version()\n",
+        "scmish/utils.py": (
+            "def _get_version():\n    __version__ = 'unknown'\n    try:\n"
+            "        from ._version import __version__\n    except ImportError:\n"
+            "        pass\n    return __version__\n"
+        ),
+        ".gitignore": "scmish/_version.py\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["v0.11.2"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version, pkg.version_source, pkg.locations) == ("0.11.2", "vcs", ())
+    assert "the build computes the version" in pkg.evidence
+
+
 def test_meson_version_from_the_tag_the_ci_builds_is_versioned_by_tags(tmp_path: Path) -> None:
     """pmdarima's shape: ``version: run_command(['build_tools/get_tag.py'])``, a script
     printing the tag of ``GITHUB_REF`` (``refs/tags/v2.1.1``) without its v, else 0.0.0;
