@@ -385,7 +385,7 @@ def dynamic_version(
     return (
         setup_py_incremental(directory, roots, modules)
         or setup_py_literal(directory)
-        or setup_py_reads(directory, roots)
+        or setup_py_reads(directory, roots, modules)
     )
 
 

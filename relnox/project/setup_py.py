@@ -184,7 +184,9 @@ def _meta_name(tree: ast.Module, directory: Path, value: ast.expr) -> str | None
         return None
     pattern = re.compile(rf"""^{re.escape(key)}\s*=\s*(['"])(?P<value>[A-Za-z0-9._-]+)\1""", re.M)
     found = set()
-    for path in _named_files(tree, directory, [directory, directory / "src"]):
+    roots = [directory, directory / "src"]
+    folders = [p for root in roots for p in _folders_in(root)]
+    for path in _named_files(tree, directory, roots, folders):
         if path.suffix == ".py" and path.is_file():
             found |= {m["value"] for m in pattern.finditer(read_text(path))}
     return found.pop() if len(found) == 1 else None
@@ -372,12 +374,13 @@ def _called(call: ast.Call) -> str | None:
     return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
 
 
-def _named_files(tree: ast.Module, directory: Path, roots: Sequence[Path]) -> list[Path]:
+def _named_files(
+    tree: ast.Module, directory: Path, roots: Sequence[Path], folders: Sequence[Path]
+) -> list[Path]:
     """The files setup.py names: modules it imports a version from (``from pkg.version
     import __version__``, ``import pkg`` then ``pkg.__version__``), and each file one of its
     strings names (``"VERSION"``, ``"src/pkg/_version.py"``, the ``"__init__.py"`` of
-    ``os.path.join(here, NAME, "__init__.py")``) beside setup.py or in a folder of its
-    source roots."""
+    ``os.path.join(here, NAME, "__init__.py")``) beside setup.py or in one of ``folders``."""
     from relnox.project.python_ast import string_constants
 
     found: list[Path] = []
@@ -405,7 +408,6 @@ def _named_files(tree: ast.Module, directory: Path, roots: Sequence[Path]) -> li
             module = find_module(roots, imported[node.value.id])
             if module is not None:
                 found.append(module)
-    folders = [p for root in dict.fromkeys(roots) for p in _folders_in(root)]
     for text in dict.fromkeys(string_constants(tree)):
         name = text.strip().removeprefix("./").strip("/")
         if not (name.endswith(".py") or "version" in name.lower()) or name == "setup.py":
@@ -444,7 +446,7 @@ def _version_file(path: Path) -> VersionLocation | None:
     return python_location(path, top_level=True)  # __version__ = "2.4.0" in version.txt
 
 
-def setup_py_reads(directory: Path, roots: Sequence[Path]) -> Found | None:
+def setup_py_reads(directory: Path, roots: Sequence[Path], modules: Sequence[str]) -> Found | None:
     """A setup.py that takes its version from a file of the package: one it imports the
     version from, or one whose path it spells (``open(os.path.join(here, NAME,
     "__init__.py"))``, ``exec`` of ``src/pkg/_version.py``, ``(here / "VERSION").read_text()``)
@@ -455,7 +457,10 @@ def setup_py_reads(directory: Path, roots: Sequence[Path]) -> Found | None:
     if tree is None:
         return None
     holding: dict[Path, VersionLocation] = {}
-    for path in _named_files(tree, directory, [directory, *roots]):
+    # the folders of the import packages the wheel ships (src/pkg with or without its
+    # __init__.py), where a bare name (``"_version.py"``) is looked for
+    folders = [root / m for root in roots for m in modules if (root / m).is_dir()]
+    for path in _named_files(tree, directory, [directory, *roots], folders):
         path = Path(os.path.normpath(path))
         loc = _version_file(path) if path.is_file() and path != setup_py else None
         if loc is not None and maybe_version(loc.value) is not None:
