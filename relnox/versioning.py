@@ -46,15 +46,9 @@ SCHEMES = ("pep440", "semver")
 #: accepted spellings of a pre-release label -> the PEP 440 letter
 PRE_LABELS = {"alpha": "a", "a": "a", "beta": "b", "b": "b", "rc": "rc", "c": "rc"}
 _SEMVER_LABELS = {"a": "alpha", "b": "beta", "rc": "rc"}
-_SEMVER_PRE = {"alpha": "a", "a": "a", "beta": "b", "b": "b", "rc": "rc", "c": "rc"}
 
-#: The longest version relnox accepts, in characters. PEP 440 sets no limit, but a version
-#: is part of the file name of every artifact (``name-1.2.3.tar.gz``, the sdist's top
-#: directory ``name-1.2.3/``, ``name-1.2.3.dist-info/``, ``name-1.2.3-py3-none-any.whl``),
-#: and 255 bytes is the longest file name component ext4, XFS, btrfs, APFS and NTFS store
-#: (NAME_MAX). A longer version can never be built ("File name too long"); PEP 440
-#: versions are ASCII, so characters are bytes. Checked before ``packaging`` parses the
-#: text: a release segment of thousands of digits is not even an int Python converts.
+#: The longest version relnox accepts, in characters: every artifact's file name holds the
+#: version, and 255 bytes is the longest file name component a file system stores.
 MAX_VERSION_LENGTH = 255
 _EXAMPLES = "write it like 1.2.3, 1.2.3rc1 or 1.2.3.post1"
 
@@ -118,8 +112,8 @@ def _from_semver(text: str) -> Version | None:
         if len(numbers) != len(idents) - 1 or len(numbers) > 1:
             return None
         count = numbers[0] if numbers else "0"
-        if label in _SEMVER_PRE:
-            out += f"{_SEMVER_PRE[label]}{count}"
+        if label in PRE_LABELS:
+            out += f"{PRE_LABELS[label]}{count}"
         elif label == "dev":
             out += f".dev{count}"
         else:
@@ -472,7 +466,7 @@ def spelled_like(new: str, current: str) -> str:
     long = label.lower() in ("alpha", "beta")
     letter, number = version.pre
     spelled = {"a": "alpha" if long else "a", "b": "beta" if long else "b"}.get(letter, "rc")
-    if letter == "rc" and _SEMVER_PRE.get(label.lower(), "rc") == "rc" and label.lower() != "rc":
+    if letter == "rc" and PRE_LABELS.get(label.lower(), "rc") == "rc" and label.lower() != "rc":
         spelled = label.lower()  # c, pre, preview: the repository's name for a candidate
     if label.isupper():
         spelled = spelled.upper()
