@@ -159,10 +159,8 @@ def template_fields(
     source: Path, key: str, value: str, known: Sequence[str], example: str
 ) -> set[str]:
     """The fields of the ``str.format`` template ``value`` (``[tool.relnox] key``), each
-    one of ``known`` and written bare: a brace that opens or closes no field (a traceback
-    from ``str.format``), another name, an attribute, an index, a conversion or a format
-    spec (``{summary:>999999999}``: a gigabyte of text) is a :class:`ConfigError` naming
-    the key, the value and ``example``."""
+    one of ``known`` and written bare, else a :class:`ConfigError` naming the key, the
+    value and ``example``."""
     import string
 
     braced = [f"{{{name}}}" for name in known]
@@ -190,9 +188,7 @@ def template_fields(
 
 
 def check_changelog_heading(source: Path, value: object) -> str:
-    """``changelog-heading``: a template with ``{title}`` (and ``{date}``); that relnox reads
-    its headings back is checked where the workspace is loaded
-    (:func:`relnox.project.changelog.check_heading`)."""
+    """``changelog-heading``: a template with ``{title}`` (and ``{date}``)."""
     example = '"{title} - {date}" or "[{title}] - {date}"'
     if not isinstance(value, str) or "{title}" not in value:
         raise ConfigError(
@@ -269,10 +265,8 @@ TABLE_KEYS = (
     "intent",
 )
 API_ZERO_POLICIES = ("minor", "major")
-#: the keys of the tables a command reads only sometimes (publish's by tag routing, build's
-#: with --test, the audit's with provenance), checked whenever the config is read so a
-#: typo is said before the run that needs it; ``network``, ``ci`` and ``repositories``
-#: check their own where they are read (every read of them)
+#: the keys of the tables a command reads only sometimes, checked whenever the config is
+#: read so a typo is said before the run that needs it
 TABLE_KNOWN = {
     "verify": ("commands", "script-args", "timeout", "wait", "python", "installer"),
     "build": ("test-command",),

@@ -63,12 +63,8 @@ def _too_long(text: str, where: str) -> VersionError:
 
 
 def validate_version(value: object, where: str, *, semver: bool = False) -> Version:
-    """``value`` as a PEP 440 :class:`Version`, or a :class:`VersionError` starting with ``where``.
-
-    The one check of a version a user wrote (a pyproject, a tag, ``--to``, a workflow
-    input): a string, at most :data:`MAX_VERSION_LENGTH` characters, valid PEP 440; with
-    ``semver`` also a semver spelling (``2.0.1-alpha.0`` is ``2.0.1a0``).
-    """
+    """``value`` as a PEP 440 :class:`Version` (with ``semver`` also a semver spelling:
+    ``2.0.1-alpha.0`` is ``2.0.1a0``), or a :class:`VersionError` starting with ``where``."""
     if not isinstance(value, str):
         raise VersionError(
             f"{where}: the version must be a string, not {type(value).__name__} ({value!r}); "
@@ -262,10 +258,8 @@ def bump_version(v: Version, part: str, pre: str | None = None, first: int = 0) 
 
 def check_increase(old: Version, new: Version, what: str) -> None:
     """Refuse ``new`` unless it sorts strictly above ``old``; from a local version
-    (``2.4.0+dev``: the public 2.4.0 with changes of its own), its public version
-    without a local label is the release it leads to, and may be given. A development
-    sentinel above every release by its epoch (``1!0+dev``) is replaced by any
-    release: nothing is below it to refuse (the release tags say what is taken)."""
+    (``2.4.0+dev``) its public version may be given; a version with an epoch, a zero
+    release and a local label is a placeholder any release replaces."""
     if old.epoch and not any(old.release) and old.local is not None:
         return
     public = Version(old.public) if old.local is not None and new.local is None else None
@@ -308,8 +302,7 @@ def _untaken(
     taken: Callable[[Version], bool] | None,
     first: int = 0,
 ) -> Version:
-    """``part``'s bump of ``old``, bumped again while ``taken`` says a tag released it (a
-    main branch at 5.6.2 once 5.6.3 is out of a release branch: its next patch is 5.6.4)."""
+    """``part``'s bump of ``old``, bumped again while ``taken`` says a tag released it."""
     new = bump_version(old, part, pre, first)
     while taken is not None and part != "release" and taken(new):
         new = bump_version(new, part, pre, first)
