@@ -314,29 +314,6 @@ def _all_sent(pid: int) -> bool:
     return found
 
 
-def _start(
-    argv: list[str],
-    cwd: Path | str | None,
-    env: Mapping[str, str] | None,
-    on_line: LineSink | None,
-) -> subprocess.Popen[bytes] | Result:
-    """The child, in its own session; or the result of a program that cannot run."""
-    try:
-        return subprocess.Popen(
-            argv,
-            cwd=cwd,
-            env=dict(env) if env is not None else None,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    except OSError as exc:
-        if on_line is not None:
-            on_line(f"cannot run {argv[0]}: {exc}")
-        return Result(tuple(argv), CANNOT_RUN, f"cannot run {argv[0]}: {exc}", "", 0.0)
-
-
 class _Output:
     """A child's merged output, read as it comes: every chunk, when the last came, and
     each whole line to ``on_line``."""
@@ -388,9 +365,20 @@ def _watched(
 
     stopped = ""
     try:  # from the child's start on, Ctrl-C or any error takes it along
-        proc = _start(argv, cwd, env, on_line)
-        if isinstance(proc, Result):
-            return proc
+        try:  # in its own session: a stop takes it and anything it started
+            proc = subprocess.Popen(
+                argv,
+                cwd=cwd,
+                env=dict(env) if env is not None else None,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            if on_line is not None:
+                on_line(f"cannot run {argv[0]}: {exc}")
+            return Result(tuple(argv), CANNOT_RUN, f"cannot run {argv[0]}: {exc}", "", 0.0)
         started.append(proc)
         _running[proc.pid] = True  # until reaped (below): stop_children stops its group
         assert proc.stdout is not None

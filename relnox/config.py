@@ -209,7 +209,9 @@ def check_tag_format(source: Path, tag_format: Any, key: str = "tag-format") -> 
     _expect(source, key, tag_format, str)
     example = '"v{version}" or "{name}-v{version}"'
     fields = template_fields(source, key, tag_format, TAG_FIELDS, example)
-    literal = "".join(text for text, *_ in string_parts(tag_format))
+    import string
+
+    literal = "".join(text for text, *_ in string.Formatter().parse(tag_format))
     bad = _NOT_IN_A_TAG.search(literal)
     ends = tag_format.startswith(("-", "/", ".")) or tag_format.endswith((".", "/", ".lock"))
     if bad or ends or "/." in literal or "//" in literal:
@@ -225,13 +227,6 @@ def check_tag_format(source: Path, tag_format: Any, key: str = "tag-format") -> 
             '"rel_{version_underscored}" for rel_1_2_0)'
         )
     return str(tag_format)
-
-
-def string_parts(template: str) -> list[tuple[str, str | None, str | None, str | None]]:
-    """``string.Formatter().parse`` of a template :func:`template_fields` accepted."""
-    import string
-
-    return list(string.Formatter().parse(template))
 
 
 def check_version_source(source: Path, value: Any) -> str | None:
