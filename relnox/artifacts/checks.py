@@ -7,8 +7,6 @@ manifest, so publish need not check the same bytes again.
 
 from __future__ import annotations
 
-import base64
-import csv
 import functools
 import hashlib
 import io
@@ -16,14 +14,11 @@ import json
 import posixpath
 import re
 import sys
-import tarfile
-import zipfile
-import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from packaging.tags import parse_tag
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
@@ -32,12 +27,20 @@ from relnox.artifacts.filenames import InvalidFilename, parse_sdist_filename, pa
 from relnox.errors import BuildError, one_line
 from relnox.project.workspace import Package
 
+if TYPE_CHECKING:  # opened only when an artifact is read
+    import zipfile
+
 SDIST_SUFFIXES = (".tar.gz", ".zip")
 CODE_SUFFIXES = (".py", ".pyi", ".so", ".pyd", ".pth")
 
 
-#: what reading a cut or corrupt archive raises
-_UNREADABLE = (OSError, EOFError, zlib.error, zipfile.BadZipFile, tarfile.TarError)
+def _unreadable(*more: type[Exception]) -> tuple[type[Exception], ...]:
+    """What reading a cut or corrupt archive raises, and ``more``."""
+    import tarfile
+    import zipfile
+    import zlib
+
+    return (OSError, EOFError, zlib.error, zipfile.BadZipFile, tarfile.TarError, *more)
 
 
 class ArtifactError(BuildError):
@@ -162,6 +165,8 @@ def raw_metadata(path: Path, data: bytes | None = None) -> str:
     that of the bytes sent, whatever the file holds by then)."""
     source = path if data is None else io.BytesIO(data)
     if path.name.endswith(".whl") or path.name.endswith(".zip"):
+        import zipfile
+
         with zipfile.ZipFile(source) as archive:
             names = archive.namelist()
             wanted = [n for n in names if n.count("/") == 1 and n.endswith(".dist-info/METADATA")]
@@ -170,6 +175,7 @@ def raw_metadata(path: Path, data: bytes | None = None) -> str:
             if not wanted:
                 raise ValueError("no METADATA or PKG-INFO file")
             return read_zip_member(archive, wanted[0]).decode("utf-8")
+    import tarfile
 
     with tarfile.open(path) if data is None else tarfile.open(fileobj=io.BytesIO(data)) as tar:
         member = next(  # the first in the archive's order, read no further than it
@@ -216,7 +222,7 @@ def _check_metadata(path: Path, expected: Expectation, out: Findings) -> None:
 
     try:
         raw = raw_metadata(path)
-    except (*_UNREADABLE, ValueError, UnicodeDecodeError) as exc:
+    except _unreadable(ValueError, UnicodeDecodeError) as exc:
         out.problems.append(f"twine check: Invalid distribution metadata: {one_line(exc)}")
         return
 
@@ -304,6 +310,7 @@ def _check_record(names: list[str], record: str | None, out: Findings) -> None:
             "rebuild it with relnox build-all"
         )
         return
+    import csv
 
     listed = {row[0] for row in csv.reader(record.splitlines()) if row}
     ignored = {records[0], records[0] + ".jws", records[0] + ".p7s"}
@@ -319,6 +326,8 @@ def _check_record(names: list[str], record: str | None, out: Findings) -> None:
 def _record_mismatches(archive: zipfile.ZipFile, record: str, own: str) -> list[str]:
     """The files RECORD gives a hash that their bytes do not have, or that the wheel lacks
     (PEP 427)."""
+    import base64
+    import csv
 
     wrong = []
     present = set(archive.namelist())
@@ -329,6 +338,7 @@ def _record_mismatches(archive: zipfile.ZipFile, record: str, own: str) -> list[
         if name not in present:
             wrong.append(f"{name!r} (listed, not in the wheel)")
             continue
+        import hashlib  # any algorithm a RECORD names
 
         if algorithm not in hashlib.algorithms_guaranteed or algorithm in ("md5", "sha1"):
             wrong.append(f"{name!r} (hash {algorithm!r}, which PEP 427 refuses)")
@@ -344,11 +354,12 @@ def _record_mismatches(archive: zipfile.ZipFile, record: str, own: str) -> list[
 
 def _check_identity_metadata(path: Path, expected: Expectation, out: Findings) -> None:
     """The metadata's Name and Version only (what an installer holds the file name to)."""
+
     from packaging.metadata import parse_email
 
     try:
         fields = parse_email(raw_metadata(path))[0]
-    except (*_UNREADABLE, ValueError, UnicodeDecodeError) as exc:
+    except _unreadable(ValueError, UnicodeDecodeError) as exc:
         out.problems.append(f"unreadable metadata ({one_line(exc)})")
         return
     name, version = fields.get("name"), fields.get("version")
@@ -363,6 +374,8 @@ def _check_identity_metadata(path: Path, expected: Expectation, out: Findings) -
 def _expanded(tag: str) -> set[str]:
     """The tags a compressed tag set stands for (``py2.py3-none-any``: two), as a file
     name's are read."""
+    from packaging.tags import parse_tag
+
     try:
         return {str(one) for one in parse_tag(tag)}
     except ValueError:
@@ -396,6 +409,7 @@ def _check_tags(filename: str, said: str | None, out: Findings) -> None:
 
 
 def _check_wheel(path: Path, expected: Expectation, out: Findings, identity: bool = False) -> None:
+    import zipfile
 
     try:
         with zipfile.ZipFile(path) as archive:  # the names and the RECORD in one opening
@@ -413,7 +427,7 @@ def _check_wheel(path: Path, expected: Expectation, out: Findings, identity: boo
                 if len(wheel_files) == 1
                 else None
             )
-    except (*_UNREADABLE, TooLarge) as exc:
+    except _unreadable(TooLarge) as exc:
         out.problems.append(f"not a readable wheel ({one_line(exc) or type(exc).__name__})")
         return
     _check_tags(path.name, said, out)
@@ -455,6 +469,8 @@ def _check_wheel(path: Path, expected: Expectation, out: Findings, identity: boo
 def _archive_names(path: Path) -> tuple[list[str], list[str]]:
     """The member names, and the links among them whose target leaves the archive's
     top directory (``name -> target``)."""
+    import tarfile
+    import zipfile
 
     if path.name.endswith(".zip"):
         with zipfile.ZipFile(path) as archive:
@@ -478,7 +494,7 @@ def _check_sdist(path: Path, expected: Expectation, out: Findings, identity: boo
 
     try:
         names, links = _archive_names(path)
-    except _UNREADABLE as exc:
+    except _unreadable() as exc:
         out.problems.append(f"not a readable archive ({one_line(exc) or type(exc).__name__})")
         return
     unsafe = [repr(name) for name in names if _escapes(name)] + [repr(link) for link in links]
