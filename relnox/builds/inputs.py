@@ -7,8 +7,7 @@ A package is rebuilt unless every byte that went into the build recorded in the 
 * ``files``: its git-tracked files (packages nested in it excluded) as git's index names
   them (mode, blob, path); ``contents``: the bytes of those files on disk, symlinks
   resolved to their targets (a shared ``LICENSE`` or schema directory linked into the
-  package is hashed where it lives), each as its git blob id, taken from git's index
-  where git proves the file on disk holds the blob's bytes (:mod:`relnox.builds.contents`);
+  package is hashed where it lives), each file read, as its git blob id;
 * ``outside``: files outside its directory that its pyproject names (a ``readme`` or
   license file of the repository, hatch ``force-include`` sources), hashed;
 * ``untracked``: the files in its directory git neither tracks nor ignores, each with its
@@ -65,7 +64,6 @@ from packaging.utils import canonicalize_name
 
 from relnox.artifacts.manifest import BUILT, PackageRecord, state_dir
 from relnox.builds import questions
-from relnox.builds.contents import tracked_digests
 from relnox.builds.questions import status_question
 from relnox.builds.sources import (
     Listing,
@@ -74,6 +72,7 @@ from relnox.builds.sources import (
     outside_files,
     owner_of,
     stat_of,
+    tracked_digests,
 )
 from relnox.builds.taken import TAKEN, taken_changed
 from relnox.builds.toolchains import NATIVE_TOOLCHAINS
@@ -371,7 +370,7 @@ def package_inputs(
         untracked, modified = status.result()
     wanted = {pkg.name for pkg in packages}
     entries = [entry for name in sorted(wanted) for entry in listing.tracked.get(name, [])]
-    found = tracked_digests(top, entries, {*modified, *listing.marked})
+    found = tracked_digests(top, entries)
     untracked = [p for p in untracked if not any(p.startswith(s) for s in skip)]
     loose: dict[str, list[str]] = {}  # each package's untracked files
     for path in untracked:
