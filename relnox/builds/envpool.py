@@ -157,9 +157,7 @@ class EnvPool:
     _envs: dict[tuple[str, ...], BuildEnv] = field(default_factory=dict)
     _locks: dict[frozenset[str], threading.Lock] = field(default_factory=dict)
     _guard: threading.Lock = field(default_factory=threading.Lock)
-    _threads: list[threading.Thread] = field(default_factory=list)
     _failed: dict[tuple[str, ...], BuildError] = field(default_factory=dict)
-    _started: set[tuple[str, ...]] = field(default_factory=set)  # by prefetch
 
     def get(self, requirements: Iterable[str]) -> BuildEnv:
         """The environment for ``requirements``: made on first use, then shared.
@@ -189,26 +187,6 @@ class EnvPool:
                     self._failed[key] = exc
                     raise
             return self._envs[key]
-
-    def prefetch(self, requirement_sets: Iterable[Iterable[str]]) -> None:
-        """Start making these environments now, in the background (errors surface in get)."""
-
-        def make(requirements: tuple[str, ...]) -> None:
-            try:
-                self.get(requirements)
-            except BuildError as exc:  # the package that needs it reports it
-                logger.debug("making a build environment failed: %s", exc)
-
-        for requirements in {tuple(sorted(r)) for r in requirement_sets} - self._started:
-            self._started.add(requirements)
-            thread = threading.Thread(target=make, args=(requirements,), daemon=True)
-            thread.start()
-            self._threads.append(thread)
-
-    def join(self) -> None:
-        """Wait for the environments still being made (before their directory goes)."""
-        for thread in self._threads:
-            thread.join()
 
     @property
     def count(self) -> int:

@@ -53,6 +53,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import sys
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -75,7 +76,6 @@ from relnox.builds.sources import (
     tracked_digests,
 )
 from relnox.builds.taken import TAKEN, taken_changed
-from relnox.builds.toolchains import NATIVE_TOOLCHAINS
 from relnox.errors import RelnoxError
 from relnox.paths import rel
 from relnox.project.pyproject import load_toml, project_doc
@@ -105,6 +105,36 @@ class Inputs:
 def _digest(value: Any) -> str:
     text = json.dumps(value, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+#: backend module prefix -> (tools of which one must be on PATH, what to install)
+NATIVE_TOOLCHAINS: dict[str, tuple[tuple[str, ...], str]] = {
+    "maturin": (("cargo",), "Rust's cargo (rustup.rs)"),
+    "scikit_build_core": (("cmake",), "CMake"),
+    "mesonpy": (("ninja", "samu"), "ninja"),
+}
+#: backends that compile C/C++ and need a compiler too
+C_BACKENDS = ("scikit_build_core", "mesonpy")
+C_COMPILERS = ("cc", "gcc", "clang")
+
+
+def missing_toolchain(backend: str) -> list[str]:
+    """The programs a native backend needs on PATH (cargo for maturin, CMake, ninja, a C
+    compiler) that are not there, checked before a build starts (empty for pure-Python
+    backends)."""
+    module = backend.split(":")[0].split(".")[0]
+    missing: list[str] = []
+    if module in NATIVE_TOOLCHAINS:
+        tools, label = NATIVE_TOOLCHAINS[module]
+        if not any(shutil.which(tool) for tool in tools):
+            missing.append(f"{label} ({' or '.join(tools)} on PATH)")
+    if module in C_BACKENDS:
+        compiler = os.environ.get("CC")
+        if not (compiler and shutil.which(compiler.split()[0])) and not any(
+            shutil.which(cc) for cc in C_COMPILERS
+        ):
+            missing.append(f"a C compiler ({' or '.join(C_COMPILERS)} on PATH, or $CC)")
+    return missing
 
 
 #: backends (their top module) that never run a setup.py: one beside them is a leftover

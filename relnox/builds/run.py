@@ -43,7 +43,6 @@ from relnox.artifacts.checks import (
     artifact_kind,
     check_for_record,
     name_and_version,
-    preload,
     proof,
 )
 from relnox.artifacts.manifest import (
@@ -650,12 +649,6 @@ def _build(
         _backend_warnings(),
     ):
         pool = EnvPool(plan.installer, plan.python, Path(tmp) / "envs", plan.fallback)
-        # the environments first (no hook runs before one is made), then the checkers'
-        # imports meanwhile: started before them, the imports held the interpreter while
-        # the threads making the environments were still to start their installers
-        pool.prefetch(pkg.build_requires for pkg in plan.packages if pkg.name not in plan.reuse)
-        if len(plan.reuse) < len(plan.packages):  # files to check: load the checkers meanwhile
-            threading.Thread(target=preload, name="relnox-preload", daemon=True).start()
         servers = HookServers() if hook_servers_enabled() else None
         run = _Run(plan, pool, Path(tmp), environ, servers=servers, finished=finished)
         with contextlib.suppress(RelnoxError):  # none, or one it cannot read: nothing kept
@@ -674,7 +667,6 @@ def _build(
         finally:
             if servers is not None:  # before the environments and scratch go
                 servers.close()
-            pool.join()
         environments = pool.count
     return tuple(_outcome(pkg, outcomes[pkg.name], run) for pkg in plan.packages), environments
 
