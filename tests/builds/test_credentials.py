@@ -119,6 +119,6 @@ def test_relnox_release_gives_no_credential_to_hooks_and_scripts(tmp_path: Path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     _assert_clean(_recorded(spy, "hook"))
     scripts = _recorded(spy, "script")
-    assert len(scripts) >= 2  # verify of dist/, and of the test index
+    assert len(scripts) >= 1  # verify of dist/ (the index rounds prove the same bytes, no rerun)
     _assert_clean(scripts)
     assert not [s for s in SECRETS if s in proc.stdout + proc.stderr]
