@@ -38,8 +38,7 @@ PUBLISH_HELP = {
     "yes": "do not ask before uploading to PyPI (needed without a terminal)",
     "keep_going": "after a failed package, go on with the packages that do not need it "
     "(the default; --no-keep-going starts no new tier after a failure)",
-    "jobs": "packages uploaded at once within a tier (default: 4; to an index on this "
-    "machine 1 child a tier with uv or twine)",
+    "jobs": "packages uploaded at once within a tier (default: 4)",
     "wait": "seconds a tier may take to show on the index before the next starts, and the "
     "last before the publish ends (default: 300)",
     "no_wait": "do not wait for the files to show on the index (each tier starts at once)",
@@ -115,7 +114,7 @@ class PublishFlags:
     from_tag: str | None = None
     skip_existing: bool = False
     attestations: bool = False
-    jobs: int = 0  # the default (relnox.publish.run.upload_jobs)
+    jobs: int = 0  # the default (relnox.publish.run.JOBS)
     wait: int = 300
     no_wait: bool = False
     verify_installable: bool = False
