@@ -28,7 +28,7 @@ from relnox.sample import ProjectSpec, git_init, write_project, write_workspace
 from relnox.tools.credentials import Credentials
 from relnox.tools.index_server import LocalIndex, write_htpasswd
 from relnox.tools.repositories import Repository, resolve
-from relnox.tools.twine import run_command
+from relnox.tools.upload import run_command
 from tests.publish.conftest import TOKEN
 from tests.publish_support import (
     USER,
