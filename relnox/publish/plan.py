@@ -3,8 +3,8 @@
 :func:`plan_publish` reads the wheels and sdists of the dist directory, whoever built
 them (:func:`relnox.artifacts.distdir.load_release`: names and versions from the file names,
 the set of files per package, relnox's manifest where there is one), refuses
-artifacts that changed or belong to another version, runs ``twine check --strict`` where the manifest does not prove
-that build-all's same check passed on the same bytes (:func:`relnox.artifacts.checks.proof`),
+artifacts that changed or belong to another version, runs ``twine check --strict`` where
+the manifest does not prove that build-all's same check passed on the same bytes (:func:`relnox.artifacts.checks.proof`),
 refuses a project name another project owns on the index (:mod:`relnox.publish.owner`) and what
 the index's own rules forbid (:mod:`relnox.publish.rules`: an archived or quarantined project,
 a late file for an old release), and asks the index per
